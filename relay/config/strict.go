@@ -1,0 +1,99 @@
+package config
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Decode decodes TOML strictly: a syntax error names its line, and every key
+// that nothing decoded (a typo, a key of another section, a removed option)
+// is an error naming the key and the line it is on.
+//
+// decode receives the metadata and does the actual decoding (so callers can
+// decode parts of the document as toml.Primitive and finish them by type,
+// the way [[output]] tables are decoded by their `type`).
+func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) error) error {
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if finish != nil {
+		if err := finish(&md); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		var msgs []string
+		for _, k := range und {
+			if line := findKeyLine(data, k); line > 0 {
+				msgs = append(msgs, fmt.Sprintf("line %d: unknown key %q", line, k.String()))
+			} else {
+				msgs = append(msgs, fmt.Sprintf("unknown key %q", k.String()))
+			}
+		}
+		return fmt.Errorf("%s: %s", name, strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// findKeyLine finds the line on which key is defined: the last segment as
+// "name =" (or inline "name =" inside braces) after the line that opens
+// its table, or a table header naming it. BurntSushi/toml keeps positions
+// only internally, so we look the key up in the text.
+func findKeyLine(data []byte, key toml.Key) int {
+	if len(key) == 0 {
+		return 0
+	}
+	last := regexp.QuoteMeta(key[len(key)-1])
+	assign := regexp.MustCompile(`(^|[\s{,.])"?` + last + `"?\s*=`)
+	header := regexp.MustCompile(`^\s*\[\[?\s*` + regexp.QuoteMeta(key.String()) + `\s*\]\]?`)
+	table := ""
+	if len(key) > 1 {
+		table = strings.Join(key[:len(key)-1], ".")
+	}
+	tableHeader := regexp.MustCompile(`^\s*\[\[?\s*` + regexp.QuoteMeta(table) + `\s*\]\]?`)
+	inTable := table == ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if i := strings.IndexByte(text, '#'); i >= 0 && !strings.Contains(text[:i], `"`) {
+			text = text[:i]
+		}
+		if header.MatchString(text) {
+			return line
+		}
+		trimmed := strings.TrimSpace(text)
+		if strings.HasPrefix(trimmed, "[") {
+			inTable = table != "" && tableHeader.MatchString(text)
+			// A dotted key at the root ("a.b = 1") is handled by the assign pattern.
+			continue
+		}
+		if (inTable || table == "") && assign.MatchString(text) {
+			return line
+		}
+	}
+	// Fall back to the first line mentioning the key at all.
+	line = 0
+	sc = bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line++
+		if assign.MatchString(sc.Text()) {
+			return line
+		}
+	}
+	return 0
+}

@@ -1,0 +1,260 @@
+package event
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"time"
+	"unsafe"
+)
+
+// The journal's record encoding: compact, versioned, decoded without a copy
+// per string (every string of a decoded block points into the block).
+//
+//	byte    version (1)
+//	uvarint flags
+//	varint  time, received (Unix ns; 0 = zero time)
+//	varint  pri
+//	string  original
+//	uvarint message: odd = suffix of original of length x>>1, even = literal of length x>>1 follows
+//	string  hostname, appname, procid, msgid, input, peer, format
+//	uvarint #sd, then per element: string id, uvarint #params, (string name, string value)*
+//	uvarint #fields, then per field: string key, byte type, payload
+//
+// string = uvarint length + bytes.
+
+const codecVersion = 1
+
+// ErrCorrupt reports a record that cannot be decoded.
+var ErrCorrupt = errors.New("event: corrupt record")
+
+// AppendBinary appends the journal encoding of e to b.
+func AppendBinary(b []byte, e *Event) []byte {
+	b = append(b, codecVersion)
+	b = binary.AppendUvarint(b, uint64(e.Flags))
+	b = binary.AppendVarint(b, unixNano(e.Time))
+	b = binary.AppendVarint(b, unixNano(e.Received))
+	b = binary.AppendVarint(b, int64(e.Pri))
+	b = appendStr(b, e.Original)
+	if m := e.Message; len(m) <= len(e.Original) && e.Original[len(e.Original)-len(m):] == m {
+		b = binary.AppendUvarint(b, uint64(len(m))<<1|1)
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(m))<<1)
+		b = append(b, m...)
+	}
+	for _, s := range [...]string{e.Hostname, e.AppName, e.ProcID, e.MsgID, e.Input, e.Peer, e.Format} {
+		b = appendStr(b, s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.SD)))
+	for _, el := range e.SD {
+		b = appendStr(b, el.ID)
+		b = binary.AppendUvarint(b, uint64(len(el.Params)))
+		for _, p := range el.Params {
+			b = appendStr(b, p.Name)
+			b = appendStr(b, p.Value)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.Fields)))
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		b = appendStr(b, f.Key)
+		b = append(b, byte(f.Val.Type))
+		switch f.Val.Type {
+		case TypeString, TypeJSON:
+			b = appendStr(b, f.Val.Str)
+		case TypeInt, TypeBool:
+			b = binary.AppendVarint(b, f.Val.Num)
+		case TypeFloat:
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f.Val.F))
+		case TypeStrings:
+			b = binary.AppendUvarint(b, uint64(len(f.Val.List)))
+			for _, s := range f.Val.List {
+				b = appendStr(b, s)
+			}
+		}
+	}
+	return b
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// DecodeBlock decodes records back to back from buf until it is used up.
+// It takes ownership of buf: the events' strings point into it, so the
+// caller must never modify or reuse buf afterwards.
+func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
+	s := unsafe.String(unsafe.SliceData(buf), len(buf))
+	for len(s) > 0 {
+		into = append(into, Event{})
+		n, err := decode(s, &into[len(into)-1])
+		if err != nil {
+			return into[:len(into)-1], err
+		}
+		s = s[n:]
+	}
+	return into, nil
+}
+
+// DecodeBinary decodes one record from b into e, copying b first (safe for
+// a caller that reuses b). It returns the number of bytes used.
+func DecodeBinary(b []byte, e *Event) (int, error) {
+	return decode(string(b), e)
+}
+
+type reader struct {
+	s   string
+	off int
+	err bool
+}
+
+func (r *reader) uvarint() uint64 {
+	var x uint64
+	var shift uint
+	for i := 0; i < binary.MaxVarintLen64; i++ {
+		if r.off >= len(r.s) {
+			r.err = true
+			return 0
+		}
+		c := r.s[r.off]
+		r.off++
+		if c < 0x80 {
+			return x | uint64(c)<<shift
+		}
+		x |= uint64(c&0x7f) << shift
+		shift += 7
+	}
+	r.err = true
+	return 0
+}
+
+func (r *reader) varint() int64 {
+	u := r.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (r *reader) take(n uint64) string {
+	if r.err || n > uint64(len(r.s)-r.off) {
+		r.err = true
+		return ""
+	}
+	s := r.s[r.off : r.off+int(n)]
+	r.off += int(n)
+	return s
+}
+
+func (r *reader) str() string { return r.take(r.uvarint()) }
+
+func (r *reader) byte() byte {
+	if r.off >= len(r.s) {
+		r.err = true
+		return 0
+	}
+	c := r.s[r.off]
+	r.off++
+	return c
+}
+
+// count reads a length that must fit in what is left (each item takes at
+// least min bytes), so a corrupt count cannot make us allocate gigabytes.
+func (r *reader) count(min int) int {
+	n := r.uvarint()
+	if n > uint64(len(r.s)-r.off)/uint64(min) {
+		r.err = true
+		return 0
+	}
+	return int(n)
+}
+
+func decode(s string, e *Event) (int, error) {
+	r := reader{s: s}
+	if r.byte() != codecVersion {
+		return 0, ErrCorrupt
+	}
+	e.Flags = Flags(r.uvarint())
+	e.Time = fromUnixNano(r.varint())
+	e.Received = fromUnixNano(r.varint())
+	e.Pri = int16(r.varint())
+	e.Original = r.str()
+	if m := r.uvarint(); m&1 == 1 {
+		n := m >> 1
+		if n > uint64(len(e.Original)) {
+			return 0, ErrCorrupt
+		}
+		e.Message = e.Original[len(e.Original)-int(n):]
+	} else {
+		e.Message = r.take(m >> 1)
+	}
+	e.Hostname = r.str()
+	e.AppName = r.str()
+	e.ProcID = r.str()
+	e.MsgID = r.str()
+	e.Input = r.str()
+	e.Peer = r.str()
+	e.Format = r.str()
+	if n := r.count(2); n > 0 {
+		e.SD = make([]SDElement, n)
+		for i := range e.SD {
+			e.SD[i].ID = r.str()
+			if np := r.count(2); np > 0 {
+				e.SD[i].Params = make([]SDParam, np)
+				for j := range e.SD[i].Params {
+					e.SD[i].Params[j] = SDParam{Name: r.str(), Value: r.str()}
+				}
+			}
+		}
+	}
+	if n := r.count(2); n > 0 {
+		e.Fields = make([]Field, n)
+		for i := range e.Fields {
+			f := &e.Fields[i]
+			f.Key = r.str()
+			f.Val.Type = Type(r.byte())
+			switch f.Val.Type {
+			case TypeString, TypeJSON:
+				f.Val.Str = r.str()
+			case TypeInt, TypeBool:
+				f.Val.Num = r.varint()
+			case TypeFloat:
+				if b := r.take(8); len(b) == 8 {
+					f.Val.F = math.Float64frombits(binary.LittleEndian.Uint64([]byte(b)))
+				}
+			case TypeStrings:
+				if nl := r.count(1); nl > 0 {
+					f.Val.List = make([]string, nl)
+					for k := range f.Val.List {
+						f.Val.List[k] = r.str()
+					}
+				}
+			default:
+				r.err = true
+			}
+			if r.err {
+				break
+			}
+		}
+	}
+	if r.err {
+		return 0, ErrCorrupt
+	}
+	return r.off, nil
+}
+
+func fromUnixNano(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}

@@ -1,0 +1,406 @@
+package event
+
+import "strconv"
+
+// Derived fields are computed from the typed part of the event instead of
+// being stored: they cost nothing until a filter or an encoder asks for them.
+// A decoder-set field with the same key wins.
+
+var facilityNames = [...]string{
+	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
+	"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+}
+
+var severityNames = [...]string{
+	"emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug",
+}
+
+// FacilityName returns the conventional name of facility code f ("" if out of range).
+func FacilityName(f int) string {
+	if f < 0 || f >= len(facilityNames) {
+		return ""
+	}
+	return facilityNames[f]
+}
+
+// SeverityName returns the ECS name of severity code s ("" if out of range).
+func SeverityName(s int) string {
+	if s < 0 || s >= len(severityNames) {
+		return ""
+	}
+	return severityNames[s]
+}
+
+// FacilityCode returns the code for a facility name, -1 if unknown.
+func FacilityCode(name string) int {
+	for i, n := range facilityNames {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// SeverityCode returns the code for a severity name (also the short forms
+// syslog configs use: emerg, crit, err, warn, info), -1 if unknown.
+func SeverityCode(name string) int {
+	switch name {
+	case "emerg", "panic":
+		return 0
+	case "crit":
+		return 2
+	case "err":
+		return 3
+	case "warn":
+		return 4
+	case "info":
+		return 6
+	}
+	for i, n := range severityNames {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Derived keys in byte order, the order AppendJSON merges them in.
+const (
+	dTimestamp = iota
+	dECSVersion
+	dEventCreated
+	dEventKind
+	dEventOriginal
+	dHostName
+	dSyslogAppname
+	dSyslogFacilityCode
+	dSyslogFacilityName
+	dSyslogHostname
+	dSyslogMsgid
+	dSyslogPriority
+	dSyslogProcid
+	dSyslogSeverityCode
+	dSyslogSeverityName
+	dSyslogSD
+	dMessage
+	dNomenFormat
+	dNomenID
+	dNomenInput
+	dNomenPeer
+	dNomenTruncated
+	dObserverHostname
+	dObserverProduct
+	dObserverType
+	dProcessName
+	dProcessPID
+	numDerived
+)
+
+var derivedKeys = [numDerived]string{
+	dTimestamp:          "@timestamp",
+	dECSVersion:         "ecs.version",
+	dEventCreated:       "event.created",
+	dEventKind:          "event.kind",
+	dEventOriginal:      "event.original",
+	dHostName:           "host.name",
+	dSyslogAppname:      "log.syslog.appname",
+	dSyslogFacilityCode: "log.syslog.facility.code",
+	dSyslogFacilityName: "log.syslog.facility.name",
+	dSyslogHostname:     "log.syslog.hostname",
+	dSyslogMsgid:        "log.syslog.msgid",
+	dSyslogPriority:     "log.syslog.priority",
+	dSyslogProcid:       "log.syslog.procid",
+	dSyslogSeverityCode: "log.syslog.severity.code",
+	dSyslogSeverityName: "log.syslog.severity.name",
+	dSyslogSD:           "log.syslog.structured_data",
+	dMessage:            "message",
+	dNomenFormat:        "nomen.format",
+	dNomenID:            "nomen.id",
+	dNomenInput:         "nomen.input",
+	dNomenPeer:          "nomen.peer",
+	dNomenTruncated:     "nomen.truncated",
+	dObserverHostname:   "observer.hostname",
+	dObserverProduct:    "observer.product",
+	dObserverType:       "observer.type",
+	dProcessName:        "process.name",
+	dProcessPID:         "process.pid",
+}
+
+var derivedIndex = func() map[string]int {
+	m := make(map[string]int, numDerived)
+	for i, k := range derivedKeys {
+		m[k] = i
+	}
+	return m
+}()
+
+// derived returns derived field d of e, with ok=false when e has no such value.
+// observer is the relay's host name (empty outside an encoder).
+func (e *Event) derived(d int, observer string) (Value, bool) {
+	switch d {
+	case dTimestamp:
+		if e.Time.IsZero() {
+			return Value{}, false
+		}
+		return Value{Type: typeTime, Num: e.Time.UnixNano()}, true
+	case dECSVersion:
+		return String(ECSVersion), true
+	case dEventCreated:
+		if e.Received.IsZero() {
+			return Value{}, false
+		}
+		return Value{Type: typeTime, Num: e.Received.UnixNano()}, true
+	case dEventKind:
+		return String("event"), true
+	case dEventOriginal:
+		return str(e.Original)
+	case dHostName:
+		return str(e.Hostname)
+	case dSyslogAppname:
+		return str(e.AppName)
+	case dSyslogFacilityCode:
+		if e.Pri < 0 {
+			return Value{}, false
+		}
+		return Int(int64(e.Facility())), true
+	case dSyslogFacilityName:
+		return str(FacilityName(e.Facility()))
+	case dSyslogHostname:
+		return str(e.Hostname)
+	case dSyslogMsgid:
+		return str(e.MsgID)
+	case dSyslogPriority:
+		if e.Pri < 0 {
+			return Value{}, false
+		}
+		return Int(int64(e.Pri)), true
+	case dSyslogProcid:
+		return str(e.ProcID)
+	case dSyslogSeverityCode:
+		if e.Pri < 0 {
+			return Value{}, false
+		}
+		return Int(int64(e.Severity())), true
+	case dSyslogSeverityName:
+		return str(SeverityName(e.Severity()))
+	case dSyslogSD:
+		if len(e.SD) == 0 {
+			return Value{}, false
+		}
+		return Value{Type: typeSD}, true // encoded straight from e.SD
+	case dMessage:
+		return str(e.Message)
+	case dNomenFormat:
+		return str(e.Format)
+	case dNomenID:
+		// The journal position: findings list the events they come from
+		// by it (nomen.finding.events).
+		// A keyword, like the references to it, written without an allocation.
+		if e.ID == 0 {
+			return Value{}, false
+		}
+		return Value{Type: typeNumString, Num: int64(e.ID)}, true
+	case dNomenInput:
+		return str(e.Input)
+	case dNomenPeer:
+		return str(e.Peer)
+	case dNomenTruncated:
+		if e.Flags&Truncated == 0 {
+			return Value{}, false
+		}
+		return Bool(true), true
+	case dObserverHostname:
+		return str(observer)
+	case dObserverProduct:
+		return String("nomen"), true
+	case dObserverType:
+		return String("relay"), true
+	case dProcessName:
+		// A Cisco "%ASA-4-106023:" tag is a message id, not a program.
+		if e.Flags&TagNotProcess != 0 || len(e.AppName) > 0 && e.AppName[0] == '%' {
+			return Value{}, false
+		}
+		return str(e.AppName)
+	case dProcessPID:
+		if e.Flags&TagNotProcess != 0 {
+			return Value{}, false
+		}
+		if n, ok := e.ProcessPID(); ok {
+			return Int(n), true
+		}
+	}
+	return Value{}, false
+}
+
+func str(s string) (Value, bool) { return String(s), s != "" }
+
+// Internal types: typeTime holds Unix nanoseconds in Num and leaves the
+// package as an RFC 3339 string; typeSD stands for the event's structured
+// data, encoded without an intermediate copy.
+const (
+	typeTime      Type = 255
+	typeSD        Type = 254
+	typeNumString Type = 253 // Num written as a JSON string
+)
+
+// Get returns the value of key: a decoder-set field, else a derived one
+// (@timestamp, message, host.name, log.syslog.*, process.name, ...).
+func (e *Event) Get(key string) (Value, bool) {
+	if v, ok := e.Field(key); ok {
+		return v, true
+	}
+	d, ok := derivedIndex[key]
+	if !ok || d == dObserverHostname {
+		return Value{}, false
+	}
+	v, ok := e.derived(d, "")
+	switch v.Type {
+	case typeTime:
+		v = String(string(appendTime(nil, v.Num)))
+	case typeSD:
+		v = RawJSON(string(appendSD(nil, e.SD)))
+	case typeNumString:
+		v = String(strconv.FormatInt(v.Num, 10))
+	}
+	return v, ok
+}
+
+// SDString renders structured data back to its RFC 5424 wire form ("-" if none).
+func SDString(sd []SDElement) string {
+	if len(sd) == 0 {
+		return "-"
+	}
+	var b []byte
+	for _, el := range sd {
+		b = append(b, '[')
+		b = append(b, el.ID...)
+		for _, p := range el.Params {
+			b = append(b, ' ')
+			b = append(b, p.Name...)
+			b = append(b, '=', '"')
+			for i := 0; i < len(p.Value); i++ {
+				c := p.Value[i]
+				if c == '"' || c == '\\' || c == ']' {
+					b = append(b, '\\')
+				}
+				b = append(b, c)
+			}
+			b = append(b, '"')
+		}
+		b = append(b, ']')
+	}
+	return string(b)
+}
+
+// appendSD encodes structured data as {"id":{"param":"value",...},...}.
+// RFC 5424 allows an SD-ID and a PARAM-NAME to repeat; JSON objects must not
+// repeat keys (Elasticsearch rejects them), so repeated elements are merged
+// and a repeated param becomes an array of its values, in order.
+func appendSD(b []byte, sd []SDElement) []byte {
+	b = append(b, '{')
+	for i, el := range sd {
+		if seenID(sd[:i], el.ID) {
+			continue
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, el.ID)
+		b = append(b, ':', '{')
+		first := true
+		for j := i; j < len(sd); j++ {
+			if sd[j].ID != el.ID {
+				continue
+			}
+			for k, p := range sd[j].Params {
+				if paramSeen(sd[i:j+1], el.ID, p.Name, j, k) {
+					continue
+				}
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = appendJSONString(b, p.Name)
+				b = append(b, ':')
+				b = appendParamValues(b, sd[j:], el.ID, p.Name, k)
+			}
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+func seenID(before []SDElement, id string) bool {
+	for _, el := range before {
+		if el.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// paramSeen reports whether param name of element id already appeared
+// before position (j, k), where els[len(els)-1] is element j.
+func paramSeen(els []SDElement, id, name string, j, k int) bool {
+	last := len(els) - 1
+	for x, el := range els {
+		if el.ID != id {
+			continue
+		}
+		params := el.Params
+		if x == last {
+			params = params[:k]
+		}
+		for _, p := range params {
+			if p.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appendParamValues writes the value of param name (first at els[0].Params[k]),
+// or an array of every value when the name repeats.
+func appendParamValues(b []byte, els []SDElement, id, name string, k int) []byte {
+	n := 0
+	for x, el := range els {
+		if el.ID != id {
+			continue
+		}
+		params := el.Params
+		if x == 0 {
+			params = params[k:]
+		}
+		for _, p := range params {
+			if p.Name == name {
+				n++
+			}
+		}
+	}
+	if n == 1 {
+		return appendJSONString(b, els[0].Params[k].Value)
+	}
+	b = append(b, '[')
+	first := true
+	for x, el := range els {
+		if el.ID != id {
+			continue
+		}
+		params := el.Params
+		if x == 0 {
+			params = params[k:]
+		}
+		for _, p := range params {
+			if p.Name == name {
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = appendJSONString(b, p.Value)
+			}
+		}
+	}
+	return append(b, ']')
+}

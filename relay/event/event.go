@@ -1,0 +1,315 @@
+// Package event defines the Event that flows through nomen: from a listener's
+// parser, through normalization, sequence tracking and correlation, into the
+// journal and out to every output.
+//
+// The hot path stays cheap: the syslog header is typed, everything a decoder
+// adds is a compact list of (dotted ECS key, typed value) pairs, and the
+// nested ECS JSON document is produced only at the edge (AppendJSON).
+package event
+
+import (
+	"strconv"
+	"time"
+)
+
+// ECSVersion is the Elastic Common Schema version nomen's documents follow.
+const ECSVersion = "8.17.0"
+
+// NoPri marks an event whose message carried no <PRI>.
+const NoPri = -1
+
+// Event is one log record. The zero value is not useful: set Pri to NoPri
+// when the message had no priority (New does that).
+type Event struct {
+	// ID is the event's position in the journal; 0 until it is journaled.
+	ID uint64
+
+	// Time is @timestamp: when the event happened, taken from the message
+	// when it has a usable timestamp, else Received.
+	Time time.Time
+	// Received is event.created: when nomen read the message.
+	Received time.Time
+
+	// Original is event.original: the message exactly as framed off the wire
+	// (for agent records: the rendered record).
+	Original string
+	// Message is the free-text part (syslog MSG, BOM stripped).
+	Message string
+
+	// The syslog header. Pri is facility*8+severity, or NoPri.
+	Pri      int16
+	Hostname string
+	AppName  string
+	ProcID   string
+	MsgID    string
+	SD       []SDElement
+
+	// Where the event came from: nomen.input (listener name), nomen.peer
+	// (remote address), nomen.format (rfc5424, rfc3164, agent, ...).
+	Input  string
+	Peer   string
+	Format string
+
+	Flags Flags
+
+	// Fields holds what decoders set: ECS fields and vendor extras, keyed by
+	// dotted path ("source.ip", "cisco.asa.message_id"). A field here
+	// overrides the value derived from the typed header (e.g. host.name).
+	// Setting a key again appends: the last value of a key is its value
+	// (Field scans from the end, the JSON encoder keeps the last), so Set
+	// costs O(1) however many fields a decoder sets.
+	Fields []Field
+}
+
+// Flags are per-event conditions worth a bit rather than a field.
+type Flags uint8
+
+const (
+	// Truncated: the message was longer than the listener's maximum size.
+	Truncated Flags = 1 << iota
+	// TagNotProcess: the syslog tag names a log or a message type, not a
+	// program (Windows "Security", Snare "MSWinEventLog"), so process.name
+	// and process.pid are not derived from it.
+	TagNotProcess
+)
+
+// SDElement is one RFC 5424 STRUCTURED-DATA element.
+type SDElement struct {
+	ID     string
+	Params []SDParam
+}
+
+// SDParam is one PARAM-NAME="PARAM-VALUE" pair (value unescaped).
+type SDParam struct {
+	Name  string
+	Value string
+}
+
+// New returns an event received now, with no PRI.
+func New(received time.Time) *Event {
+	return &Event{Pri: NoPri, Received: received, Time: received}
+}
+
+// Facility returns the syslog facility code, or -1 without PRI.
+func (e *Event) Facility() int {
+	if e.Pri < 0 {
+		return -1
+	}
+	return int(e.Pri) >> 3
+}
+
+// Severity returns the syslog severity code, or -1 without PRI.
+func (e *Event) Severity() int {
+	if e.Pri < 0 {
+		return -1
+	}
+	return int(e.Pri) & 7
+}
+
+// SDParam returns the value of param name in element id.
+func (e *Event) SDParam(id, name string) (string, bool) {
+	for i := range e.SD {
+		if e.SD[i].ID != id {
+			continue
+		}
+		for _, p := range e.SD[i].Params {
+			if p.Name == name {
+				return p.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Kind returns event.kind ("event" unless a decoder or rule set it).
+func (e *Event) Kind() string {
+	if v, ok := e.Field("event.kind"); ok {
+		return v.Str
+	}
+	return "event"
+}
+
+// ProcessPID returns the numeric PROCID, if it is one.
+func (e *Event) ProcessPID() (int64, bool) {
+	if e.ProcID == "" || len(e.ProcID) > 18 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(e.ProcID, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+// Field returns the decoder-set field with this key (not derived ones; see Get).
+func (e *Event) Field(key string) (Value, bool) {
+	for i := len(e.Fields) - 1; i >= 0; i-- {
+		if e.Fields[i].Key == key {
+			return e.Fields[i].Val, true
+		}
+	}
+	return Value{}, false
+}
+
+// Has reports whether a decoder set key.
+func (e *Event) Has(key string) bool {
+	_, ok := e.Field(key)
+	return ok
+}
+
+// Str returns the string form of field key (derived fields included), "" if absent.
+func (e *Event) Str(key string) string {
+	v, ok := e.Get(key)
+	if !ok {
+		return ""
+	}
+	return v.String()
+}
+
+// Set sets key to v; a later Set of the same key wins.
+func (e *Event) Set(key string, v Value) {
+	e.Fields = append(e.Fields, Field{Key: key, Val: v})
+}
+
+// SetStr sets a string field; an empty s is ignored (ECS omits empty values).
+func (e *Event) SetStr(key, s string) {
+	if s != "" {
+		e.Set(key, String(s))
+	}
+}
+
+// SetInt sets an integer field.
+func (e *Event) SetInt(key string, n int64) { e.Set(key, Int(n)) }
+
+// SetList sets a list field (event.category, event.type, ...).
+func (e *Event) SetList(key string, items ...string) { e.Set(key, Strings(items...)) }
+
+// AddToList appends s to the list field key unless it is empty or already there
+// (related.ip, related.user).
+func (e *Event) AddToList(key, s string) {
+	if s == "" || s == "-" {
+		return
+	}
+	for i := len(e.Fields) - 1; i >= 0; i-- {
+		f := &e.Fields[i]
+		if f.Key != key {
+			continue
+		}
+		for _, x := range f.Val.List {
+			if x == s {
+				return
+			}
+		}
+		f.Val.Type = TypeStrings
+		f.Val.List = append(f.Val.List, s)
+		return
+	}
+	e.Fields = append(e.Fields, Field{Key: key, Val: Strings(s)})
+}
+
+// Delete removes field key if a decoder set it.
+func (e *Event) Delete(key string) {
+	kept := e.Fields[:0]
+	for _, f := range e.Fields {
+		if f.Key != key {
+			kept = append(kept, f)
+		}
+	}
+	clear(e.Fields[len(kept):])
+	e.Fields = kept
+}
+
+// Field is one (dotted key, value) pair.
+type Field struct {
+	Key string
+	Val Value
+}
+
+// Type is the type of a Value.
+type Type uint8
+
+// Value types. TypeJSON holds an already encoded JSON value in Str (used for
+// objects a decoder keeps whole, never on the hot path).
+const (
+	TypeString Type = iota
+	TypeInt
+	TypeFloat
+	TypeBool
+	TypeStrings
+	TypeJSON
+)
+
+// Value is a typed field value without interface boxing.
+type Value struct {
+	Type Type
+	Str  string   // TypeString, TypeJSON
+	Num  int64    // TypeInt; TypeBool (0/1)
+	F    float64  // TypeFloat
+	List []string // TypeStrings
+}
+
+// String returns a string value.
+func String(s string) Value { return Value{Type: TypeString, Str: s} }
+
+// Int returns an integer value.
+func Int(n int64) Value { return Value{Type: TypeInt, Num: n} }
+
+// Float returns a floating point value.
+func Float(f float64) Value { return Value{Type: TypeFloat, F: f} }
+
+// Bool returns a boolean value.
+func Bool(b bool) Value {
+	if b {
+		return Value{Type: TypeBool, Num: 1}
+	}
+	return Value{Type: TypeBool}
+}
+
+// Strings returns a list value.
+func Strings(items ...string) Value { return Value{Type: TypeStrings, List: items} }
+
+// RawJSON returns a value that is emitted as the given JSON text.
+func RawJSON(js string) Value { return Value{Type: TypeJSON, Str: js} }
+
+// String formats v for comparisons and text output; a list becomes its
+// items joined by ",".
+func (v Value) String() string {
+	switch v.Type {
+	case TypeString, TypeJSON:
+		return v.Str
+	case TypeInt:
+		return strconv.FormatInt(v.Num, 10)
+	case TypeFloat:
+		return strconv.FormatFloat(v.F, 'f', -1, 64)
+	case TypeBool:
+		if v.Num != 0 {
+			return "true"
+		}
+		return "false"
+	case TypeStrings:
+		n := 0
+		for _, s := range v.List {
+			n += len(s) + 1
+		}
+		b := make([]byte, 0, n)
+		for i, s := range v.List {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, s...)
+		}
+		return string(b)
+	}
+	return ""
+}
+
+// Each calls fn for every scalar in v: once for a scalar, once per item of a list.
+// It is how filters compare "field = value" against list fields.
+func (v Value) Each(fn func(string) bool) bool {
+	if v.Type == TypeStrings {
+		for _, s := range v.List {
+			if fn(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return fn(v.String())
+}

@@ -1,0 +1,233 @@
+package event
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sample() *Event {
+	recv := time.Date(2026, 11, 22, 10, 15, 2, 125e6, time.UTC)
+	e := New(recv)
+	e.Time = time.Date(2026, 11, 22, 10, 15, 2, 123e6, time.UTC)
+	e.Original = "<38>Nov 22 10:15:02 web1 sshd[392]: Failed password for invalid user ftp from 10.0.0.5 port 49786 ssh2"
+	e.Message = e.Original[36:]
+	e.Pri = 38
+	e.Hostname, e.AppName, e.ProcID = "web1", "sshd", "392"
+	e.Input, e.Peer, e.Format = "syslog-udp", "10.0.0.9:514", "rfc3164"
+	e.SetList("event.category", "authentication")
+	e.SetList("event.type", "start")
+	e.SetStr("event.action", "ssh_login")
+	e.SetStr("event.outcome", "failure")
+	e.SetStr("event.provider", "sshd")
+	e.SetStr("user.name", "ftp")
+	e.SetStr("source.ip", "10.0.0.5")
+	e.SetInt("source.port", 49786)
+	e.AddToList("related.ip", "10.0.0.5")
+	e.AddToList("related.user", "ftp")
+	e.AddToList("related.user", "ftp")
+	e.SetStr("nomen.rule", "sshd.auth.failure")
+	return e
+}
+
+func TestAppendJSONIsNestedECS(t *testing.T) {
+	enc := Encoder{Observer: "relay1"}
+	out := enc.AppendJSON(nil, sample())
+	var doc map[string]any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("invalid JSON %s: %v", out, err)
+	}
+	want := map[string]any{
+		"@timestamp": "2026-11-22T10:15:02.123Z",
+		"message":    "Failed password for invalid user ftp from 10.0.0.5 port 49786 ssh2",
+		"event": map[string]any{"kind": "event", "category": []any{"authentication"}, "type": []any{"start"},
+			"action": "ssh_login", "outcome": "failure", "provider": "sshd",
+			"original": "<38>Nov 22 10:15:02 web1 sshd[392]: Failed password for invalid user ftp from 10.0.0.5 port 49786 ssh2",
+			"created":  "2026-11-22T10:15:02.125Z"},
+		"host":    map[string]any{"name": "web1"},
+		"user":    map[string]any{"name": "ftp"},
+		"source":  map[string]any{"ip": "10.0.0.5", "port": 49786.0},
+		"process": map[string]any{"name": "sshd", "pid": 392.0},
+		"log": map[string]any{"syslog": map[string]any{
+			"facility": map[string]any{"code": 4.0, "name": "auth"},
+			"severity": map[string]any{"code": 6.0, "name": "informational"},
+			"priority": 38.0, "hostname": "web1", "appname": "sshd", "procid": "392"}},
+		"related":  map[string]any{"ip": []any{"10.0.0.5"}, "user": []any{"ftp"}},
+		"observer": map[string]any{"hostname": "relay1", "type": "relay", "product": "nomen"},
+		"nomen":    map[string]any{"input": "syslog-udp", "peer": "10.0.0.9:514", "format": "rfc3164", "rule": "sshd.auth.failure"},
+		"ecs":      map[string]any{"version": ECSVersion},
+	}
+	if !reflect.DeepEqual(doc, want) {
+		got, _ := json.MarshalIndent(doc, "", " ")
+		t.Errorf("got %s", got)
+	}
+	// Deterministic: the same event encodes to the same bytes.
+	if again := enc.AppendJSON(nil, sample()); string(again) != string(out) {
+		t.Errorf("encoding not deterministic")
+	}
+}
+
+func TestOverrideAndCollision(t *testing.T) {
+	e := New(time.Unix(0, 0))
+	e.Hostname = "from-header"
+	e.SetStr("host.name", "from-decoder")
+	e.SetStr("a", "scalar")
+	e.SetStr("a.b", "dropped: a is a scalar")
+	e.SetStr("x\"y", "quote\x01\xff\u2028")
+	var enc Encoder
+	var doc map[string]any
+	out := enc.AppendJSON(nil, e)
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("invalid JSON %s: %v", out, err)
+	}
+	if doc["host"].(map[string]any)["name"] != "from-decoder" {
+		t.Errorf("decoder field did not override: %s", out)
+	}
+	if doc["a"] != "scalar" {
+		t.Errorf("collision: %s", out)
+	}
+	if doc["x\"y"] != "quote\x01\ufffd\u2028" {
+		t.Errorf("escaping: %q", doc["x\"y"])
+	}
+	if doc["@timestamp"] != "1970-01-01T00:00:00.000Z" {
+		// time.Unix(0,0) is the epoch, not the zero time, so it is present
+		t.Errorf("timestamp %v", doc["@timestamp"])
+	}
+}
+
+func TestTimeFormat(t *testing.T) {
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2003, 8, 24, 12, 14, 15, 3000, time.UTC), "2003-08-24T12:14:15.000003Z"},
+		{time.Date(1999, 12, 31, 23, 59, 59, 1, time.UTC), "1999-12-31T23:59:59.000000001Z"},
+		{time.Date(2024, 2, 29, 0, 0, 0, 0, time.FixedZone("x", -7*3600)), "2024-02-29T07:00:00.000Z"},
+		{time.Date(1960, 3, 1, 0, 0, 0, 5e8, time.UTC), "1960-03-01T00:00:00.500Z"},
+	} {
+		if got := string(appendTime(nil, tc.t.UnixNano())); got != tc.want {
+			t.Errorf("%v: got %s want %s", tc.t, got, tc.want)
+		}
+	}
+}
+
+func TestBinaryRoundTrip(t *testing.T) {
+	e := sample()
+	e.ID = 0
+	e.Flags = Truncated
+	e.MsgID = "ID47"
+	e.SD = []SDElement{{ID: "meta", Params: []SDParam{{"sequenceId", "7"}}}, {ID: "x@1"}}
+	e.Set("f", Float(1.5))
+	e.Set("b", Bool(true))
+	e.Set("j", RawJSON(`{"k":1}`))
+	other := New(time.Time{})
+	other.Original = "abc"
+	other.Message = "not a suffix"
+	buf := AppendBinary(nil, e)
+	buf = AppendBinary(buf, other)
+	got, err := DecodeBlock(buf, nil)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	e.Time, e.Received = e.Time.Local(), e.Received.Local()
+	if !got[0].Time.Equal(e.Time) || !got[0].Received.Equal(e.Received) {
+		t.Errorf("times differ")
+	}
+	got[0].Time, got[0].Received = e.Time, e.Received
+	if !reflect.DeepEqual(&got[0], e) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got[0], *e)
+	}
+	if got[1].Message != "not a suffix" || !got[1].Time.IsZero() || got[1].Pri != NoPri {
+		t.Errorf("second: %+v", got[1])
+	}
+}
+
+func FuzzDecodeBlock(f *testing.F) {
+	f.Add(AppendBinary(nil, sample()))
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		evs, err := DecodeBlock(append([]byte(nil), b...), nil)
+		if err != nil {
+			return
+		}
+		// Whatever decodes must encode back to the same bytes.
+		var re []byte
+		for i := range evs {
+			re = AppendBinary(re, &evs[i])
+		}
+		again, err := DecodeBlock(re, nil)
+		if err != nil || len(again) != len(evs) {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	e := sample()
+	enc := Encoder{Observer: "relay1"}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = enc.AppendJSON(buf[:0], e)
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkCodec(b *testing.B) {
+	e := sample()
+	var buf []byte
+	into := make([]Event, 0, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendBinary(buf[:0], e)
+		into, _ = DecodeBlock(append([]byte(nil), buf...), into[:0])
+	}
+}
+
+func TestStructuredDataRepeats(t *testing.T) {
+	sd := []SDElement{
+		{ID: "a", Params: []SDParam{{"x", "1"}, {"y", "2"}, {"x", "3"}}},
+		{ID: "b", Params: []SDParam{{"x", "b"}}},
+		{ID: "a", Params: []SDParam{{"x", "4"}, {"z", "5"}}},
+	}
+	var doc map[string]any
+	out := appendSD(nil, sd)
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	want := `{"a":{"x":["1","3","4"],"y":"2","z":"5"},"b":{"x":"b"}}`
+	if string(out) != want {
+		t.Errorf("got  %s\nwant %s", out, want)
+	}
+}
+
+func TestSetAgainWins(t *testing.T) {
+	e := New(time.Unix(1, 0))
+	e.SetStr("user.name", "first")
+	e.SetStr("a", "x")
+	e.SetStr("user.name", "second")
+	e.AddToList("related.user", "u1")
+	e.SetStr("user.name", "third")
+	e.AddToList("related.user", "u2")
+	if v, _ := e.Field("user.name"); v.Str != "third" {
+		t.Errorf("Field: %q", v.Str)
+	}
+	var enc Encoder
+	var doc map[string]any
+	out := enc.AppendJSON(nil, e)
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc["user"].(map[string]any)["name"] != "third" || len(doc["related"].(map[string]any)["user"].([]any)) != 2 {
+		t.Errorf("%s", out)
+	}
+	if strings.Count(string(out), `"name":"third"`) != 1 || strings.Contains(string(out), "second") {
+		t.Errorf("duplicate keys: %s", out)
+	}
+	e.Delete("user.name")
+	if e.Has("user.name") {
+		t.Error("Delete left a value")
+	}
+}
