@@ -1,0 +1,159 @@
+package parse
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/influxdata/go-syslog/v3/rfc3164"
+	"github.com/influxdata/go-syslog/v3/rfc5424"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// go-syslog is the grammar reference: on every message its strict RFC 5424
+// machine accepts, nomen's parser must find the same header, STRUCTURED-DATA
+// and MSG (nomen strips a leading BOM and trailing CR/LF/NUL).
+func agree5424(t testing.TB, raw []byte) {
+	t.Helper()
+	m, err := rfc5424.NewMachine().Parse(raw)
+	if err != nil {
+		return // not valid RFC 5424: nomen's leniency is tested elsewhere
+	}
+	want := m.(*rfc5424.SyslogMessage)
+	recv := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	e := event.New(recv)
+	New(Options{Location: time.UTC}).Parse(raw, e)
+	fail := func(what string, got, want any) {
+		t.Helper()
+		t.Fatalf("%q: %s = %q, go-syslog says %q", raw, what, got, want)
+	}
+	if e.Format != "rfc5424" || e.Has(FieldParseError) {
+		fail("format/error", e.Format+" "+e.Str(FieldParseError), "rfc5424")
+	}
+	if int(e.Pri) != int(*want.Priority) {
+		fail("PRI", e.Pri, *want.Priority)
+	}
+	if want.Timestamp != nil && !e.Time.Equal(*want.Timestamp) {
+		fail("TIMESTAMP", e.Time, *want.Timestamp)
+	}
+	if want.Timestamp == nil && !e.Time.Equal(recv) {
+		fail("nil TIMESTAMP", e.Time, recv)
+	}
+	for _, f := range []struct {
+		name string
+		got  string
+		want *string
+	}{{"HOSTNAME", e.Hostname, want.Hostname}, {"APP-NAME", e.AppName, want.Appname},
+		{"PROCID", e.ProcID, want.ProcID}, {"MSGID", e.MsgID, want.MsgID}} {
+		if w := deref(f.want); f.got != w {
+			fail(f.name, f.got, w)
+		}
+	}
+	wantMsg := strings.TrimPrefix(deref(want.Message), "\xEF\xBB\xBF")
+	wantMsg = strings.TrimRight(wantMsg, "\r\n\x00")
+	if e.Message != wantMsg {
+		fail("MSG", e.Message, wantMsg)
+	}
+	got := map[string]map[string]string{}
+	for _, el := range e.SD {
+		if got[el.ID] == nil {
+			got[el.ID] = map[string]string{}
+		}
+		for _, p := range el.Params {
+			got[el.ID][p.Name] = p.Value // repeated names: the last, as go-syslog
+		}
+	}
+	var wantSD map[string]map[string]string
+	if want.StructuredData != nil {
+		wantSD = *want.StructuredData
+	}
+	if fmt.Sprint(got) != fmt.Sprint(wantSD) && !(len(got) == 0 && len(wantSD) == 0) {
+		fail("STRUCTURED-DATA", fmt.Sprint(got), fmt.Sprint(wantSD))
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// TestGoSyslog5424Agrees runs the oracle over every case and wire input.
+func TestGoSyslog5424Agrees(t *testing.T) {
+	inputs, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "cases", "*", "input.txt"))
+	n := 0
+	for _, in := range inputs {
+		for _, line := range readLines(t, in) {
+			agree5424(t, []byte(line))
+			n++
+		}
+	}
+	if _, err := os.Stat(corpusPath); err == nil {
+		for _, v := range readCorpus(t) {
+			if raw, ok := wirePayload(v); ok {
+				agree5424(t, raw)
+				n++
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d inputs", n)
+	}
+}
+
+// TestGoSyslog3164Agrees generates ordinary "<PRI>Mmm dd hh:mm:ss host
+// tag[pid]: msg" lines, the form go-syslog's RFC 3164 machine is right
+// about, and requires the same fields from both parsers.
+func TestGoSyslog3164Agrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3164, 1))
+	// Received late in 2026 so every year-less date resolves to 2026, the
+	// year go-syslog is told.
+	recv := time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC)
+	m := rfc3164.NewMachine(rfc3164.WithYear(rfc3164.Year{YYYY: 2026}), rfc3164.WithTimezone(time.UTC))
+	p := New(Options{Location: time.UTC})
+	word := func(alphabet string, min, max int) string {
+		b := make([]byte, min+rng.IntN(max-min+1))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for i := 0; i < 5000; i++ {
+		host := "h" + word(alnum+".-_", 0, 20)
+		tag := word(alnum, 1, 32)
+		pid := ""
+		if rng.IntN(2) == 0 {
+			pid = word("0123456789", 1, 7)
+		}
+		// No "]" in msg: go-syslog's machine then takes the text up to the
+		// last "]" for the PROCID (one more reason it is not on the hot path).
+		msg := word(alnum, 1, 1) + word(alnum+" !#$%&'()*+,-./:;<=>?@[^_`{|}~", 0, 80)
+		month := months[rng.IntN(12)]
+		line := fmt.Sprintf("<%d>%c%s %2d %02d:%02d:%02d %s %s", rng.IntN(192), month[0]-32, month[1:],
+			1+rng.IntN(28), rng.IntN(24), rng.IntN(60), rng.IntN(60), host, tag)
+		if pid != "" {
+			line += "[" + pid + "]"
+		}
+		line += ": " + msg
+		got, err := m.Parse([]byte(line))
+		if err != nil {
+			t.Fatalf("go-syslog rejects generated %q: %v", line, err)
+		}
+		want := got.(*rfc3164.SyslogMessage)
+		e := event.New(recv)
+		p.Parse([]byte(line), e)
+		if int(e.Pri) != int(*want.Priority) || !e.Time.Equal(*want.Timestamp) ||
+			e.Hostname != deref(want.Hostname) || e.AppName != deref(want.Appname) ||
+			e.ProcID != deref(want.ProcID) || e.Message != deref(want.Message) || e.Has(FieldParseError) {
+			t.Fatalf("%q:\nnomen     pri=%d time=%v host=%q app=%q pid=%q msg=%q\ngo-syslog pri=%d time=%v host=%q app=%q pid=%q msg=%q",
+				line, e.Pri, e.Time, e.Hostname, e.AppName, e.ProcID, e.Message,
+				*want.Priority, *want.Timestamp, deref(want.Hostname), deref(want.Appname), deref(want.ProcID), deref(want.Message))
+		}
+	}
+}

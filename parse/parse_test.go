@@ -1,0 +1,171 @@
+package parse
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// caseReceived is the default receive time of testdata/parse/cases.
+var caseReceived = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+
+// TestCases runs every folder of testdata/parse/cases: each line of
+// input.txt is one message (its LF is framing, not part of it), the same
+// line of expected.jsonl is the ECS JSON of the parsed event (encoder
+// observer "test"). config.txt may set "received <RFC 3339>", "location
+// <IANA zone>" and "truncated true". -update rewrites expected.jsonl:
+// review the diff, it is the test.
+func TestCases(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "parse", "cases", "*", "input.txt"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, in := range inputs {
+		dir := filepath.Dir(in)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			recv, loc, truncated := caseConfig(t, dir)
+			p := New(Options{Location: loc})
+			enc := event.Encoder{Observer: "test"}
+			var got bytes.Buffer
+			for _, line := range readLines(t, in) {
+				e := event.New(recv)
+				if truncated {
+					e.Flags |= event.Truncated
+				}
+				p.Parse([]byte(line), e)
+				checkInvariants(t, line, e)
+				got.Write(enc.AppendJSON(nil, e))
+				got.WriteByte('\n')
+			}
+			path := filepath.Join(dir, "expected.jsonl")
+			if *update {
+				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update and review)", err)
+			}
+			gotLines, wantLines := strings.Split(got.String(), "\n"), strings.Split(string(want), "\n")
+			for i := range max(len(gotLines), len(wantLines)) {
+				g, w := at(gotLines, i), at(wantLines, i)
+				if g != w {
+					t.Errorf("line %d:\ngot  %s\nwant %s", i+1, g, w)
+				}
+			}
+		})
+	}
+}
+
+func at(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return "<missing>"
+}
+
+func caseConfig(t *testing.T, dir string) (recv time.Time, loc *time.Location, truncated bool) {
+	recv, loc = caseReceived, time.UTC
+	cfg, err := os.ReadFile(filepath.Join(dir, "config.txt"))
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(cfg)), "\n") {
+		k, v, _ := strings.Cut(line, " ")
+		switch k {
+		case "received":
+			if recv, err = time.Parse(time.RFC3339Nano, v); err != nil {
+				t.Fatal(err)
+			}
+		case "location":
+			if loc, err = time.LoadLocation(v); err != nil {
+				t.Skipf("time zone %s not available: %v", v, err)
+			}
+		case "truncated":
+			truncated = v == "true"
+		default:
+			t.Fatalf("config.txt: unknown key %q", k)
+		}
+	}
+	return
+}
+
+func readLines(t testing.TB, path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
+// checkInvariants asserts what every parse must give, whatever the input:
+// Original is the input, the header strings are substrings of it (no
+// copies, nothing invented), and the event encodes to valid JSON.
+func checkInvariants(t testing.TB, in string, e *event.Event) {
+	t.Helper()
+	if e.Original != in {
+		t.Fatalf("Original = %q, want %q", e.Original, in)
+	}
+	for name, s := range map[string]string{"Message": e.Message, "Hostname": e.Hostname,
+		"AppName": e.AppName, "ProcID": e.ProcID, "MsgID": e.MsgID} {
+		if !strings.Contains(in, s) {
+			t.Fatalf("%s %q is not part of the input %q", name, s, in)
+		}
+	}
+	for _, el := range e.SD {
+		if !strings.Contains(in, el.ID) {
+			t.Fatalf("SD-ID %q not in input", el.ID)
+		}
+	}
+	if e.Format != "rfc5424" && e.Format != "rfc3164" {
+		t.Fatalf("Format = %q", e.Format)
+	}
+	if e.Time.IsZero() && !e.Received.IsZero() {
+		t.Fatalf("no Time")
+	}
+	var enc event.Encoder
+	if out := enc.AppendJSON(nil, e); !json.Valid(out) {
+		t.Fatalf("invalid JSON: %s", out)
+	}
+}
+
+// The zero-copy contract: the Original string and structured data come
+// from the parser's arenas, so a typical message costs no allocation of
+// its own (AllocsPerRun averages; an arena block is one allocation per
+// few hundred messages).
+func TestParseAllocations(t *testing.T) {
+	p := New(Options{Location: time.UTC})
+	var e event.Event
+	for _, c := range []struct {
+		msg  []byte
+		want float64
+	}{{bench5424, 0}, {bench3164, 0}, {bench5424SD, 0}} {
+		e.Fields = make([]event.Field, 0, 4)
+		if n := testing.AllocsPerRun(1000, func() {
+			e.Fields = e.Fields[:0]
+			e.Received = caseReceived
+			p.Parse(c.msg, &e)
+		}); n != c.want {
+			t.Errorf("%s: %v allocations, want %v", c.msg, n, c.want)
+		}
+	}
+}

@@ -1,0 +1,368 @@
+package parse
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// parse3164 parses s from index i (after the PRI, if any) as RFC 3164 the
+// way real senders write it. The shape is
+//
+//	[SP] [SEQ ": " [HOST ": "]] [*|.] [TIMESTAMP [:] [ZONE[:]] [YEAR]] [HOST] [TAG] MSG
+//
+// where every part may be missing:
+//
+//   - SEQ is a Cisco IOS sequence number (event.sequence), or empty as NX-OS
+//     sends it ("<190>: 2017 Mar 06 ..."); a Cisco header carries its host
+//     (if any) before the timestamp, so none is looked for after it.
+//   - TIMESTAMP is one of: "Mmm dd hh:mm:ss[.frac]" (any case, day padded
+//     or not), the same with the year before the time (Cisco ASA), "YYYY
+//     Mmm dd hh:mm:ss" (NX-OS), RFC 3339 (with or without offset), or
+//     "MM/DD/YYYY:hh:mm:ss" (NetScaler). A "*" or "." before it is Cisco's
+//     unsynchronised-clock marker.
+//   - HOST is only looked for after a timestamp, and a token that has the
+//     shape of a tag ("filterlog[72237]:", "su:", "%ASA-4-106023:",
+//     "sshd[392]") is a tag, not a host: that is how a missing hostname
+//     shows.
+//   - TAG is "name:", "name[pid]:" or "name[pid]" (no colon), where name
+//     may hold "(", "/", "<", "-", "." ("su(pam_unix)", "postfix/smtpd",
+//     "ansible-<stdin>"). A bare word without ":" is never taken for a tag
+//     ("10.0.0.99 Use the BFG!" has no tag). A " : " after the host is an
+//     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it.
+//   - Without PRI and without a timestamp the whole text is the message.
+//   - A Solaris "[ID 123456 facility.level]" after the tag becomes MsgID.
+func (p *Parser) parse3164(s string, i int, e *event.Event) {
+	e.Format = FormatRFC3164
+	hasPri := e.Pri != event.NoPri
+	i = skipSpaces(s, i)
+
+	var h header
+	if j, ok := h.ciscoPrefix(s, i); ok {
+		i = j
+		if h.hasSeq {
+			e.SetInt(FieldSequence, h.seq)
+		}
+		e.Hostname = h.host
+	}
+	if j, ok := h.stampAt(s, i); ok {
+		i = j
+		p.setTime(e, &h)
+	} else if h.cisco {
+		i, _ = uptimeAt(s, i)
+	}
+	i = skipSpaces(s, i)
+
+	if !h.hasTS && !hasPri && !h.cisco {
+		e.Message = s[i:]
+		return
+	}
+
+	// HOST, unless a Cisco header already placed it before the timestamp.
+	if h.hasTS && !h.cisco {
+		j := tokenEnd(s, i)
+		if tok := s[i:j]; tok != ":" && isHostname(tok) {
+			if _, _, _, isTag := tagAt(s, i); !isTag {
+				e.Hostname = tok
+				i = skipSpaces(s, j)
+				// A relay's header in front of a Cisco IOS line:
+				// "host 1234: *Mar  1 00:00:42.123: %SYS-5-...". The
+				// relay's timestamp stays; the device's is skipped.
+				var inner header
+				if k, ok := inner.ciscoPrefix(s, i); ok && inner.hasSeq && inner.host == "" {
+					e.SetInt(FieldSequence, inner.seq)
+					if end, ok := inner.stampAt(s, k); ok {
+						k = end
+					} else {
+						k, _ = uptimeAt(s, k)
+					}
+					i = skipSpaces(s, k)
+				}
+			}
+		}
+	}
+
+	// TAG
+	if i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ') {
+		// " : " is an empty tag (syslog-ng, squid, ASA through a relay);
+		// only a Cisco mnemonic may follow as the real tag.
+		i = skipSpaces(s, i+1)
+		if i < len(s) && s[i] == '%' {
+			i = p.tag(s, i, e)
+		}
+	} else {
+		i = p.tag(s, i, e)
+	}
+	if e.AppName != "" {
+		i = solaris(s, i, e)
+	}
+	e.Message = s[skipSpaces(s, i):]
+}
+
+// tag sets AppName and ProcID from a tag at s[i:] and returns the index
+// after it, or i when there is none.
+func (p *Parser) tag(s string, i int, e *event.Event) int {
+	name, pid, end, ok := tagAt(s, i)
+	if !ok {
+		return i
+	}
+	e.AppName, e.ProcID = name, pid
+	return end
+}
+
+// header holds what the RFC 3164 prefix parsers found.
+type header struct {
+	st       stamp
+	hasTS    bool
+	unsynced byte // '*' or '.' (Cisco), 0
+	cisco    bool // a Cisco "SEQ: " or ": " prefix
+	hasSeq   bool
+	seq      int64
+	host     string
+}
+
+func (p *Parser) setTime(e *event.Event, h *header) {
+	if h.unsynced != 0 {
+		e.Set(FieldClockUnsynced, event.Bool(true))
+		if h.unsynced == '*' {
+			return // the device says its time is not authoritative
+		}
+	}
+	if t, ok := h.st.resolve(p.loc, e.Received); ok {
+		e.Time = t
+	} else {
+		setError(e, "rfc3164: invalid timestamp")
+	}
+}
+
+// ciscoPrefix reads a Cisco header prefix at s[i:]: IOS "SEQ: [HOST: ]",
+// NX-OS ": ", or, without a sequence number, "HOST: [*task: ]" (IOS-XE,
+// WLC) before a timestamp that ends in ":" as Cisco's do. It only accepts
+// a prefix that a Cisco header follows: a timestamp, or after a sequence
+// number also an uptime stamp or a %FAC-SEV-MNEMONIC.
+func (h *header) ciscoPrefix(s string, i int) (int, bool) {
+	j := i
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	seqEnd := j
+	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
+		if host, next, ok := hostBeforeStamp(s, i, true); ok {
+			h.cisco, h.host = true, host
+			return next, true
+		}
+		return i, false
+	}
+	j = skipSpaces(s, j+1)
+	if seqEnd > i {
+		if host, next, ok := hostBeforeStamp(s, j, false); ok {
+			h.host, j = host, next
+		}
+	}
+	var probe header
+	_, isStamp := probe.stampAt(s, j)
+	switch {
+	case isStamp:
+	case seqEnd > i && j < len(s) && s[j] == '%':
+	case seqEnd > i && isUptime(s, j):
+	default:
+		h.host = ""
+		return i, false
+	}
+	h.cisco = true
+	if seqEnd > i {
+		h.seq, h.hasSeq = atoi(s[i:seqEnd])
+	}
+	return j, true
+}
+
+// hostBeforeStamp reads "HOST: " and an optional Cisco WLC task ("*spam
+// ApTask4: ") followed by a timestamp at s[i:], and returns the host and
+// the index of the timestamp. colonAfter requires the timestamp to end in
+// ":" (so "<13>backup: Jun 30 ..." from a program stays a tag).
+func hostBeforeStamp(s string, i int, colonAfter bool) (host string, next int, ok bool) {
+	k := tokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) {
+		return "", i, false
+	}
+	j := skipSpaces(s, k)
+	var probe header
+	end, ok := probe.stampAt(s, j)
+	if !ok && j < len(s) && s[j] == '*' {
+		if t := tokenEnd(s, j); t-j > 2 && s[t-1] == ':' && isTagName(s[j+1:t-1]) {
+			j = skipSpaces(s, t)
+			end, ok = probe.stampAt(s, j)
+		}
+	}
+	if !ok || colonAfter && s[end-1] != ':' {
+		return "", i, false
+	}
+	return s[i : k-1], j, true
+}
+
+// stampAt reads an optional "*"/"." marker, a timestamp and its suffix at
+// s[i:] and returns the index after them.
+func (h *header) stampAt(s string, i int) (int, bool) {
+	var marker byte
+	j := i
+	if j < len(s) && (s[j] == '*' || s[j] == '.') {
+		marker = s[j]
+		j++
+	}
+	h.st = stamp{}
+	end, ok := anyStamp(s, j, &h.st)
+	if !ok || !stampEnds(s, end) {
+		return i, false
+	}
+	if iso := isDigit(s[j]) && s[j+4] == '-'; !iso {
+		end = stampSuffix(s, end, &h.st)
+	} else if end < len(s) && s[end] == ':' {
+		end++
+	}
+	h.hasTS, h.unsynced = true, marker
+	return end, true
+}
+
+// isUptime reports whether s[i:] starts with a Cisco uptime stamp
+// ("00:00:42:", "00:05:34.123:", "1w2d:", "3d04h:") followed by a space or
+// the end.
+func isUptime(s string, i int) bool {
+	_, ok := uptimeAt(s, i)
+	return ok
+}
+
+func uptimeAt(s string, i int) (int, bool) {
+	j := i
+	if j < len(s) && (s[j] == '*' || s[j] == '.') {
+		j++
+	}
+	digits := false
+	k := j
+	for ; k < len(s) && s[k] != ' '; k++ {
+		switch c := s[k]; {
+		case isDigit(c):
+			digits = true
+		case c == ':' || c == '.' || c == 'w' || c == 'd' || c == 'h' || c == 'm' || c == 's' || c == 'y':
+		default:
+			return i, false
+		}
+	}
+	if !digits || k == j || s[k-1] != ':' || !isDigit(s[j]) {
+		return i, false
+	}
+	return k, true
+}
+
+// tagAt reads a tag at s[i:]: "name:", "name[pid]:", "name[pid]" (then a
+// space or the end), or "name[pid]:" glued to the message. It returns
+// name, pid and the index after the tag (and its colon).
+func tagAt(s string, i int) (name, pid string, end int, ok bool) {
+	j := tokenEnd(s, i)
+	tok := s[i:j]
+	if len(tok) < 2 {
+		return "", "", i, false
+	}
+	body := ""
+	switch {
+	case tok[len(tok)-1] == ':':
+		body, end = tok[:len(tok)-1], j
+	case tok[len(tok)-1] == ']':
+		body, end = tok, j
+	default:
+		// "name[pid]:message" without a space
+		k := strings.Index(tok, "]:")
+		if k < 0 {
+			return "", "", i, false
+		}
+		body, end = tok[:k+1], i+k+2
+	}
+	if n := len(body); n > 0 && body[n-1] == ']' {
+		lb := strings.LastIndexByte(body, '[')
+		if lb <= 0 || lb == n-2 {
+			return "", "", i, false
+		}
+		name, pid = body[:lb], body[lb+1:n-1]
+		if strings.ContainsAny(pid, "[]") {
+			return "", "", i, false
+		}
+	} else {
+		name = body
+	}
+	if !isTagName(name) {
+		return "", "", i, false
+	}
+	return name, pid, end, true
+}
+
+// isTagName: a program name of 1-128 bytes without ':', '=', '"', '[',
+// ']', ',' and not starting with '(' (a tag is a name, not a key=value, a
+// list or a bracketed note).
+func isTagName(name string) bool {
+	if name == "" || len(name) > 128 || name[0] == '(' {
+		return false
+	}
+	for k := 0; k < len(name); k++ {
+		switch name[k] {
+		case ':', '=', '"', '[', ']', ',', '\t':
+			return false
+		}
+	}
+	return true
+}
+
+// isHostname reports whether tok can be a HOSTNAME: 1-255 bytes with a
+// letter or digit, none of the characters that only appear in message
+// text, not a Cisco mnemonic and not ending in ':'.
+func isHostname(tok string) bool {
+	if tok == "" || len(tok) > 255 || tok[0] == '%' || tok[len(tok)-1] == ':' {
+		return false
+	}
+	alnum := false
+	for k := 0; k < len(tok); k++ {
+		switch c := tok[k]; c {
+		case '=', '[', ']', '"', '(', ')', '{', '}', ',', ';', '<', '>', '|', '\\', '*', '\'', '\t':
+			return false
+		default:
+			if isDigit(c) || isLetter(c) {
+				alnum = true
+			}
+		}
+	}
+	return alnum
+}
+
+// solaris reads "[ID 801593 mail.info]" at s[skipSpaces(i):]: MsgID gets
+// the id and, without a PRI, Pri the facility.level. It returns the index
+// after it, or i.
+func solaris(s string, i int, e *event.Event) int {
+	j := skipSpaces(s, i)
+	if !strings.HasPrefix(s[j:], "[ID ") {
+		return i
+	}
+	j += 4
+	k := j
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if k == j || k >= len(s) || s[k] != ' ' {
+		return i
+	}
+	id := s[j:k]
+	rb := strings.IndexByte(s[k:], ']')
+	if rb < 0 {
+		return i
+	}
+	fl := s[k+1 : k+rb]
+	dot := strings.IndexByte(fl, '.')
+	if dot < 0 {
+		return i
+	}
+	e.MsgID = id
+	if e.Pri == event.NoPri {
+		f, sev := event.FacilityCode(fl[:dot]), event.SeverityCode(fl[dot+1:])
+		if f >= 0 && sev >= 0 {
+			e.Pri = int16(f*8 + sev)
+		}
+	}
+	return k + rb + 1
+}

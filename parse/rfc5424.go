@@ -1,0 +1,214 @@
+package parse
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// parse5424 parses the RFC 5424 message s from the TIMESTAMP at index i
+// (PRI and VERSION are read). The grammar is RFC 5424 section 6, leniently:
+//
+//   - TIMESTAMP may lack its offset (then it is in Options.Location) and may
+//     have up to 9 fraction digits;
+//   - HOSTNAME, APP-NAME, PROCID and MSGID are any bytes but SP, of any
+//     length ("-" is nil), and more than one SP may separate them;
+//   - SD-PARAM values may hold an unescaped "]"; "\"", "\\" and "\]" are
+//     unescaped, any other backslash is kept; spaces may repeat between
+//     params;
+//   - a UTF-8 BOM at the start of MSG is dropped (the text "BOM" is not).
+//
+// An unreadable TIMESTAMP ends the header: what follows is Message (no
+// field is guessed). Malformed STRUCTURED-DATA is not kept: Message is
+// everything from the "[" on. Both set nomen.parse_error.
+func (p *Parser) parse5424(s string, i int, e *event.Event) {
+	e.Format = FormatRFC5424
+
+	// TIMESTAMP
+	if s[i] == '-' {
+		i++
+	} else {
+		var st stamp
+		var t time.Time
+		j, ok := rfc3339(s, i, &st)
+		if ok && (j == len(s) || s[j] == ' ') {
+			t, ok = st.resolve(p.loc, e.Received)
+		} else {
+			ok = false
+		}
+		if !ok {
+			e.Message = s[i:]
+			setError(e, "rfc5424: invalid TIMESTAMP")
+			return
+		}
+		e.Time = t
+		i = j
+	}
+
+	// HOSTNAME APP-NAME PROCID MSGID
+	var fields [4]string
+	for f := range fields {
+		i = skipSpaces(s, i) // SP; a run of them is taken as one
+		j := tokenEnd(s, i)
+		if tok := s[i:j]; tok != "-" {
+			fields[f] = tok
+		}
+		i = j
+	}
+	e.Hostname, e.AppName, e.ProcID, e.MsgID = fields[0], fields[1], fields[2], fields[3]
+
+	// STRUCTURED-DATA
+	i = skipSpaces(s, i)
+	if i >= len(s) {
+		setError(e, "rfc5424: incomplete header")
+		return
+	}
+	switch {
+	case s[i] == '-':
+		i++
+	case s[i] == '[':
+		j, ok := p.structuredData(s, i, e)
+		if !ok {
+			e.Message = s[i:]
+			if e.Flags&event.Truncated != 0 && j >= len(s) {
+				setError(e, "rfc5424: truncated STRUCTURED-DATA")
+			} else {
+				setError(e, "rfc5424: invalid STRUCTURED-DATA")
+			}
+			return
+		}
+		i = j
+	default:
+		e.Message = s[i:]
+		setError(e, "rfc5424: invalid STRUCTURED-DATA")
+		return
+	}
+
+	// MSG
+	if i < len(s) {
+		if s[i] == ' ' {
+			i++
+		} else {
+			setError(e, "rfc5424: no SP after STRUCTURED-DATA")
+		}
+	}
+	msg := s[i:]
+	if strings.HasPrefix(msg, "\xEF\xBB\xBF") {
+		msg = msg[3:]
+	}
+	e.Message = msg
+}
+
+// structuredData reads SD-ELEMENTs at s[i:] (s[i] == '[') into e.SD and
+// returns the index after the last "]". On malformed input it returns
+// false (and the index where it stopped) and leaves e.SD nil.
+func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
+	p.sdElems, p.sdParams = p.sdElems[:0], p.sdParams[:0]
+	for i < len(s) && s[i] == '[' {
+		i++
+		j := i
+		for j < len(s) && sdNameChar(s[j]) {
+			j++
+		}
+		if j == i || j >= len(s) {
+			return j, false
+		}
+		el := sdElem{id: s[i:j]}
+		i = j
+		for {
+			if i >= len(s) {
+				return i, false
+			}
+			if s[i] == ']' {
+				i++
+				break
+			}
+			if s[i] != ' ' {
+				return i, false
+			}
+			i = skipSpaces(s, i)
+			if i < len(s) && s[i] == ']' {
+				i++
+				break
+			}
+			// PARAM-NAME="PARAM-VALUE"
+			j = i
+			for j < len(s) && sdNameChar(s[j]) {
+				j++
+			}
+			if j == i || j+1 >= len(s) || s[j] != '=' || s[j+1] != '"' {
+				return j, false
+			}
+			name := s[i:j]
+			i = j + 2
+			val, end, ok := sdValue(s, i)
+			if !ok {
+				return end, false
+			}
+			p.sdParams = append(p.sdParams, event.SDParam{Name: name, Value: val})
+			el.params++
+			i = end
+		}
+		p.sdElems = append(p.sdElems, el)
+	}
+	// Each element's Params is a capped window of one shared array so an
+	// append by a decoder cannot clobber the next.
+	params, sd := p.sdSlices(len(p.sdParams), len(p.sdElems))
+	copy(params, p.sdParams)
+	k := 0
+	for n, el := range p.sdElems {
+		sd[n] = event.SDElement{ID: el.id, Params: params[k : k+el.params : k+el.params]}
+		k += el.params
+	}
+	e.SD = sd
+	clear(p.sdParams) // do not pin the message
+	for n := range p.sdElems {
+		p.sdElems[n] = sdElem{}
+	}
+	if v, ok := e.SDParam("meta", "sequenceId"); ok {
+		if n, ok := atoi(v); ok && n >= 1 && n <= 2147483647 {
+			e.SetInt(FieldSequence, n)
+		}
+	}
+	return i, true
+}
+
+// sdNameChar: SD-NAME is PRINTUSASCII except '=', SP, ']' and '"'.
+func sdNameChar(c byte) bool {
+	return c > ' ' && c < 0x7f && c != '=' && c != ']' && c != '"'
+}
+
+// sdValue reads a PARAM-VALUE starting after its opening quote and returns
+// it unescaped and the index after the closing quote.
+func sdValue(s string, i int) (string, int, bool) {
+	start := i
+	escaped := false
+	for i < len(s) {
+		switch s[i] {
+		case '"':
+			if !escaped {
+				return s[start:i], i + 1, true
+			}
+			return unescapeSD(s[start:i]), i + 1, true
+		case '\\':
+			if i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\' || s[i+1] == ']') {
+				escaped = true
+				i++
+			}
+		}
+		i++
+	}
+	return "", i, false
+}
+
+func unescapeSD(v string) string {
+	b := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) && (v[i+1] == '"' || v[i+1] == '\\' || v[i+1] == ']') {
+			i++
+		}
+		b = append(b, v[i])
+	}
+	return string(b)
+}

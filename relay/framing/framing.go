@@ -1,0 +1,410 @@
+// Package framing splits a TCP or TLS syslog stream into messages, the way
+// rsyslog does.
+//
+// Each frame is detected on its own (Mode Auto): after skipping stray CR,
+// LF and NUL bytes between frames, and the stray spaces Cisco ASA sends
+// before "<PRI>" after the previous LF, a frame that starts with
+// "MSG-LEN SP <" is RFC 6587 octet-counted (MSG-LEN is 1-9 digits without a
+// leading zero); any other frame is non-transparent: it ends at LF or NUL,
+// and a CR before the LF is dropped. A trailing LF (or CRLF) inside an
+// octet-counted frame is dropped too, so both framings give the same text.
+//
+// Limits: a message longer than the maximum size is truncated to it and
+// reported as such; the rest of it (up to the trailer, or the declared
+// length) is read and discarded, never turned into a new message. A
+// MSG-LEN that does not look like one (too many digits, a leading zero, no
+// "<" after it) is not trusted: that frame falls back to LF framing and is
+// counted in Stats.BadLength. Nothing is allocated per frame: one buffer of
+// maxSize + 64 KiB is read into in large chunks and frames are windows on it.
+//
+// At the end of the stream (EOF or a read error) the bytes of an unfinished
+// frame are returned as a last frame, as rsyslog does: an LF frame without
+// its trailer as it is (the sender just did not end the line), an
+// octet-counted frame shorter than its MSG-LEN flagged truncated and counted
+// in Stats.Incomplete. Then Next returns the error (io.EOF at a clean end).
+package framing
+
+import (
+	"bytes"
+	"errors"
+	"io"
+)
+
+// DefaultMaxSize is the default maximum message size (64 KiB).
+const DefaultMaxSize = 64 << 10
+
+// Mode selects how frames are delimited.
+type Mode uint8
+
+const (
+	// Auto detects octet counting or LF/NUL framing per frame.
+	Auto Mode = iota
+	// LF accepts only LF/NUL-terminated frames (digits start a message).
+	LF
+	// Octet expects only octet-counted frames; a frame that does not start
+	// with a MSG-LEN is taken LF-terminated and counted in BadLength. The
+	// "<" after MSG-LEN is not required.
+	Octet
+)
+
+// ParseMode maps the listener's framing setting ("auto", "lf", "octet").
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "", "auto":
+		return Auto, nil
+	case "lf":
+		return LF, nil
+	case "octet":
+		return Octet, nil
+	}
+	return Auto, errors.New(`framing: unknown mode "` + s + `" (want auto, lf or octet)`)
+}
+
+func (m Mode) String() string {
+	switch m {
+	case LF:
+		return "lf"
+	case Octet:
+		return "octet"
+	}
+	return "auto"
+}
+
+// Stats counts what a Reader saw; the listener turns them into metrics.
+type Stats struct {
+	Frames     uint64 // frames returned
+	Octet      uint64 // of which octet-counted
+	Truncated  uint64 // frames longer than the maximum size (returned truncated)
+	BadLength  uint64 // MSG-LENs not trusted: the frame was read LF-terminated
+	Incomplete uint64 // octet-counted frames cut short by the end of the stream
+}
+
+// Reader reads frames from a stream. It is not safe for concurrent use.
+type Reader struct {
+	r       io.Reader
+	mode    Mode
+	max     int
+	buf     []byte
+	start   int   // first unconsumed byte
+	end     int   // end of valid data
+	scanned int   // bytes after start already searched for a trailer
+	err     error // sticky read error (io.EOF at the end)
+
+	discard    bool // drop bytes up to the next trailer (after an LF truncation)
+	discardN   int  // drop this many bytes (after an octet truncation)
+	badCounted bool // this frame's bad MSG-LEN is counted
+	stats      Stats
+}
+
+const (
+	maxLenDigits   = 9        // MSG-LEN up to 999,999,999
+	maxStraySpaces = 8        // spaces skipped before "<" between frames
+	chunk          = 64 << 10 // buffer room beyond maxSize; reads are at least half of it
+)
+
+// NewReader returns a Reader in Auto mode with the given maximum message
+// size (DefaultMaxSize when maxSize <= 0).
+func NewReader(r io.Reader, maxSize int) *Reader {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxSize
+	}
+	return &Reader{
+		r:   r,
+		max: maxSize,
+		buf: make([]byte, maxSize+chunk),
+	}
+}
+
+// SetMode changes the framing mode (before the first Next).
+func (r *Reader) SetMode(m Mode) { r.mode = m }
+
+// Stats returns the counts so far.
+func (r *Reader) Stats() Stats { return r.stats }
+
+// Buffered returns the number of bytes read from the stream but not yet
+// returned in a frame.
+func (r *Reader) Buffered() int { return r.end - r.start }
+
+// Next returns the next frame. The frame is valid until the next call.
+// truncated reports a frame cut to the maximum size, or an octet-counted
+// frame cut short by the end of the stream. err is io.EOF after the last
+// frame, or the read error that ended the stream; a frame and an error are
+// never returned together.
+func (r *Reader) Next() (frame []byte, truncated bool, err error) {
+	for {
+		if r.discardN > 0 || r.discard {
+			if !r.skipDiscarded() {
+				if r.fill() {
+					continue
+				}
+				return nil, false, r.err
+			}
+		}
+		f, trunc, ok, need := r.frame()
+		if ok {
+			r.stats.Frames++
+			if trunc {
+				r.stats.Truncated++
+			}
+			return f, trunc, nil
+		}
+		if !need {
+			continue
+		}
+		if !r.fill() {
+			if f, trunc, ok := r.final(); ok {
+				r.stats.Frames++
+				return f, trunc, nil
+			}
+			return nil, false, r.err
+		}
+	}
+}
+
+// skipDiscarded drops the rest of a truncated message; false means it needs
+// more data.
+func (r *Reader) skipDiscarded() bool {
+	if r.discardN > 0 {
+		n := min(r.discardN, r.end-r.start)
+		r.start += n
+		r.discardN -= n
+		return r.discardN == 0
+	}
+	data := r.buf[r.start:r.end]
+	if i := indexTrailer(data); i >= 0 {
+		r.start += i + 1
+		r.discard = false
+		return true
+	}
+	r.start = r.end
+	return false
+}
+
+// frame tries to cut one frame from the buffer. need reports that more
+// data is required before deciding; !ok && !need means "call again" (stray
+// bytes were skipped). Every decision depends only on the bytes of the
+// stream, never on how reads split them (FuzzFramer checks this).
+func (r *Reader) frame() (f []byte, truncated, ok, need bool) {
+	data := r.buf[r.start:r.end]
+	if len(data) == 0 {
+		return nil, false, false, true
+	}
+	switch c := data[0]; {
+	case c == '\n' || c == '\r' || c == 0: // stray bytes between frames
+		r.skip(1)
+		return nil, false, false, false
+	case c == ' ':
+		// Cisco ASA sends " <PRI>..." after the previous LF. More spaces
+		// than that are the start of a message.
+		k := 1
+		for k < len(data) && k < maxStraySpaces && data[k] == ' ' {
+			k++
+		}
+		if k == len(data) {
+			return nil, false, false, true // at most maxStraySpaces bytes
+		}
+		if data[k] == '<' {
+			r.skip(k)
+			return nil, false, false, false
+		}
+	case isDigit(c) && r.mode != LF:
+		n, hdr, st := octetHeader(data, r.mode == Octet)
+		switch st {
+		case hdrNeedMore:
+			return nil, false, false, true
+		case hdrOK:
+			return r.octetFrame(n, hdr)
+		case hdrBad:
+			r.countBad()
+		}
+	default:
+		if r.mode == Octet {
+			r.countBad()
+		}
+	}
+	return r.lfFrame()
+}
+
+// countBad counts a frame whose MSG-LEN is not trusted, once per frame
+// (frame runs again for the same bytes while an LF frame waits for data).
+func (r *Reader) countBad() {
+	if !r.badCounted {
+		r.badCounted = true
+		r.stats.BadLength++
+	}
+}
+
+func (r *Reader) skip(n int) {
+	r.start += n
+	r.scanned = 0
+	r.badCounted = false
+}
+
+// lfFrame cuts a frame ending at LF or NUL.
+func (r *Reader) lfFrame() (f []byte, truncated, ok, need bool) {
+	data := r.buf[r.start:r.end]
+	if i := indexTrailer(data[r.scanned:]); i >= 0 {
+		i += r.scanned
+		f = data[:i]
+		if i > 0 && data[i-1] == '\r' && data[i] == '\n' {
+			f = data[:i-1]
+		}
+		r.skip(i + 1)
+		if len(f) > r.max {
+			return f[:r.max], true, true, false
+		}
+		return f, false, true, false
+	}
+	r.scanned = len(data)
+	// Longer than the maximum even after dropping a CR before the LF: cut.
+	if len(data) >= r.max+2 {
+		f = data[:r.max]
+		r.skip(r.max)
+		r.discard = true
+		return f, true, true, false
+	}
+	return nil, false, false, true
+}
+
+// octetFrame cuts an octet-counted frame of n bytes after a header of hdr bytes.
+func (r *Reader) octetFrame(n, hdr int) (f []byte, truncated, ok, need bool) {
+	data := r.buf[r.start+hdr : r.end]
+	if n > r.max {
+		if len(data) < r.max {
+			return nil, false, false, true
+		}
+		r.stats.Octet++
+		r.skip(hdr + r.max)
+		r.discardN = n - r.max
+		return data[:r.max], true, true, false
+	}
+	if len(data) < n {
+		return nil, false, false, true
+	}
+	r.stats.Octet++
+	r.skip(hdr + n)
+	return trimLF(data[:n]), false, true, false
+}
+
+// final returns what is left in the buffer when the stream has ended.
+func (r *Reader) final() (f []byte, truncated, ok bool) {
+	data := r.buf[r.start:r.end]
+	if len(data) == 0 {
+		return nil, false, false
+	}
+	r.skip(len(data))
+	if r.mode != LF && isDigit(data[0]) {
+		if n, hdr, st := octetHeader(data, r.mode == Octet); st == hdrOK && len(data)-hdr < n {
+			r.stats.Octet++
+			r.stats.Incomplete++
+			return data[hdr:], true, true
+		}
+	}
+	// An unterminated last line, or only spaces: the text as it is.
+	f = trimCR(data)
+	if len(bytes.TrimLeft(f, " ")) == 0 {
+		return nil, false, false
+	}
+	if len(f) > r.max {
+		r.stats.Truncated++
+		return f[:r.max], true, true
+	}
+	return f, false, true
+}
+
+// fill reads more data; false when the stream has ended (r.err is set).
+func (r *Reader) fill() bool {
+	if r.err != nil {
+		return false
+	}
+	if r.start > 0 && (r.start == r.end || len(r.buf)-r.end < chunk/2) {
+		n := copy(r.buf, r.buf[r.start:r.end])
+		r.start, r.end = 0, n
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := r.r.Read(r.buf[r.end:])
+		r.end += n
+		if err != nil {
+			r.err = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	r.err = io.ErrNoProgress
+	return false
+}
+
+type hdrStatus uint8
+
+const (
+	hdrOK       hdrStatus = iota
+	hdrNeedMore           // cannot tell yet
+	hdrBad                // a MSG-LEN not to trust: LF framing, counted
+	hdrPlain              // a line that starts with digits: LF framing
+)
+
+// octetHeader reads "MSG-LEN SP" (and, unless lax, requires "<" after it)
+// at the start of data.
+func octetHeader(data []byte, lax bool) (n, hdr int, st hdrStatus) {
+	k := 0
+	for k < len(data) && isDigit(data[k]) {
+		if k == maxLenDigits {
+			return 0, 0, hdrBad
+		}
+		n = n*10 + int(data[k]-'0')
+		k++
+	}
+	if k == len(data) {
+		return 0, 0, hdrNeedMore
+	}
+	switch {
+	case data[k] != ' ' && lax:
+		return 0, 0, hdrBad // Octet mode: every frame should be counted
+	case data[k] != ' ':
+		return 0, 0, hdrPlain // "2026-05-17T18:05:02 host ..."
+	case data[0] == '0':
+		return 0, 0, hdrBad // "0 ..." or "007 ..."
+	}
+	if lax {
+		return n, k + 1, hdrOK
+	}
+	if k+1 == len(data) {
+		return 0, 0, hdrNeedMore
+	}
+	if data[k+1] != '<' {
+		return 0, 0, hdrBad
+	}
+	return n, k + 1, hdrOK
+}
+
+func indexTrailer(b []byte) int {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return bytes.IndexByte(b, 0)
+	}
+	if j := bytes.IndexByte(b[:i], 0); j >= 0 {
+		return j
+	}
+	return i
+}
+
+func trimLF(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n > 1 && b[n-2] == '\r' {
+			b = b[:n-2]
+		}
+	}
+	return b
+}
+
+func trimCR(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return b[:n-1]
+	}
+	return b
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
