@@ -1,0 +1,367 @@
+package normalize
+
+// The golden tests: one folder per case under testdata/normalize/<vendor>/<case>/:
+//
+//	input.txt       raw lines, one event per line: syslog wire format (with or
+//	                without <PRI>) or a bare message; empty lines are skipped.
+//	                Nothing is a comment: "#Fields:" lines are data.
+//	expected.jsonl  one JSON object per non-empty input line: a flat map of
+//	                dotted ECS key -> JSON value that the normalized event must
+//	                have ({"event.outcome":"failure","source.port":49786});
+//	                null asserts that the key is absent. Keys not listed are
+//	                not checked.
+//	*.toml          optional user rule files loaded for this case.
+//
+// Every line of a case goes through one parser and one normalizer (so state
+// such as an Exchange "#Fields:" header carries from line to line), received
+// at goldenReceived from input "golden", peer 192.0.2.10.
+//
+// go test ./normalize -run TestGolden -update rewrites expected.jsonl from the
+// current output: the keys goldenKey selects, plus every key the old file
+// asserted (kept as null when the field is now absent), plus
+// "event.category": null when the event has no category. Read every change
+// before committing it: -update writes what the code does, not what is right.
+//
+// Independently of expected.jsonl, every event is checked against ECS's
+// allowed values for event.kind/category/type/outcome.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/normalize/**/expected.jsonl from current output")
+
+const goldenRoot = "../testdata/normalize"
+
+var goldenReceived = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join(goldenRoot, "*", "*", "input.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) == 0 {
+		t.Fatalf("no golden cases under %s", goldenRoot)
+	}
+	for _, in := range inputs {
+		dir := filepath.Dir(in)
+		name, _ := filepath.Rel(goldenRoot, dir)
+		t.Run(filepath.ToSlash(name), func(t *testing.T) { runGoldenCase(t, dir) })
+	}
+}
+
+func runGoldenCase(t *testing.T, dir string) {
+	lines, err := readGoldenLines(filepath.Join(dir, "input.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := New(Config{Rules: []string{filepath.Join(dir, "*.toml")}})
+	if err != nil {
+		t.Fatalf("normalizer: %v", err)
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	enc := event.Encoder{Observer: "relay1"}
+
+	expPath := filepath.Join(dir, "expected.jsonl")
+	expected, err := readExpected(expPath)
+	if err != nil && !(*update && os.IsNotExist(err)) {
+		t.Fatalf("%v (run with -update to create it, then check it by hand)", err)
+	}
+	if !*update && len(expected) != len(lines) {
+		t.Fatalf("%s has %d lines, input.txt has %d events", expPath, len(expected), len(lines))
+	}
+
+	var out bytes.Buffer
+	for i, line := range lines {
+		e := event.New(goldenReceived)
+		e.Input = "golden"
+		e.Peer = "192.0.2.10:514"
+		p.Parse([]byte(line), e)
+		n.Normalize(e)
+		got := flatten(enc.AppendJSON(nil, e))
+		checkECSValues(t, i+1, got)
+
+		var want map[string]json.RawMessage
+		if i < len(expected) {
+			want = expected[i]
+		}
+		if *update {
+			writeExpected(&out, got, want)
+			continue
+		}
+		if diff := diffExpected(got, want); diff != "" {
+			t.Errorf("line %d: %s\n%s", i+1, line, diff)
+		}
+	}
+	if *update {
+		if err := os.WriteFile(expPath, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func readGoldenLines(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimRight(l, "\r") != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines, nil
+}
+
+func readExpected(path string) ([]map[string]json.RawMessage, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []map[string]json.RawMessage
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for ln := 1; sc.Scan(); ln++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, ln, err)
+		}
+		out = append(out, m)
+	}
+	return out, sc.Err()
+}
+
+// flatten decodes an encoded event into dotted key -> value (numbers kept as
+// json.Number so integers compare exactly).
+func flatten(doc []byte) map[string]any {
+	d := json.NewDecoder(bytes.NewReader(doc))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		panic(fmt.Sprintf("encoder produced invalid JSON: %v: %s", err, doc))
+	}
+	flat := map[string]any{}
+	var walk func(prefix string, v map[string]any)
+	walk = func(prefix string, v map[string]any) {
+		for k, x := range v {
+			if sub, ok := x.(map[string]any); ok {
+				walk(prefix+k+".", sub)
+				continue
+			}
+			flat[prefix+k] = x
+		}
+	}
+	walk("", m)
+	return flat
+}
+
+// goldenKey selects the keys -update writes: what decoders produce, not the
+// envelope every event has (syslog header, receipt time, observer, raw text).
+func goldenKey(k string) bool {
+	switch k {
+	case "ecs.version", "event.created", "event.original", "message",
+		"nomen.input", "nomen.peer", "nomen.format":
+		return false
+	}
+	return !strings.HasPrefix(k, "observer.") && !strings.HasPrefix(k, "log.syslog.")
+}
+
+func writeExpected(out *bytes.Buffer, got map[string]any, old map[string]json.RawMessage) {
+	m := map[string]any{}
+	for k, v := range got {
+		if goldenKey(k) {
+			m[k] = v
+		}
+	}
+	for k := range old {
+		if v, ok := got[k]; ok {
+			m[k] = v
+		} else {
+			m[k] = nil
+		}
+	}
+	if _, ok := got["event.category"]; !ok {
+		m["event.category"] = nil
+	}
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil { // map keys come out sorted
+		panic(err)
+	}
+}
+
+func diffExpected(got map[string]any, want map[string]json.RawMessage) string {
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		w := decodeNumber(want[k])
+		g, ok := got[k]
+		switch {
+		case w == nil && ok:
+			fmt.Fprintf(&b, "  %s: got %s, want absent\n", k, jsonText(g))
+		case w == nil:
+		case !ok:
+			fmt.Fprintf(&b, "  %s: absent, want %s\n", k, jsonText(w))
+		case !reflect.DeepEqual(g, w):
+			fmt.Fprintf(&b, "  %s: got %s, want %s\n", k, jsonText(g), jsonText(w))
+		}
+	}
+	return b.String()
+}
+
+func decodeNumber(raw json.RawMessage) any {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func jsonText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSpace(b.String())
+}
+
+// ECS allowed values (ECS 8.17, event.* categorization fields).
+var ecsAllowed = map[string][]string{
+	"event.kind": {"alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"},
+	"event.category": {"api", "authentication", "configuration", "database", "driver", "email", "file",
+		"host", "iam", "intrusion_detection", "library", "malware", "network", "package", "process",
+		"registry", "session", "threat", "vulnerability", "web"},
+	"event.type": {"access", "admin", "allowed", "change", "connection", "creation", "deletion", "denied",
+		"end", "error", "group", "indicator", "info", "installation", "protocol", "start", "user"},
+	"event.outcome": {"failure", "success", "unknown"},
+}
+
+func checkECSValues(t *testing.T, line int, got map[string]any) {
+	t.Helper()
+	for key, allowed := range ecsAllowed {
+		v, ok := got[key]
+		if !ok {
+			continue
+		}
+		var vals []any
+		if l, isList := v.([]any); isList {
+			vals = l
+		} else {
+			vals = []any{v}
+		}
+		for _, x := range vals {
+			s, _ := x.(string)
+			if !slices.Contains(allowed, s) {
+				t.Errorf("line %d: %s = %v is not an ECS allowed value", line, key, jsonText(v))
+			}
+		}
+	}
+	if _, hasType := got["event.type"]; hasType {
+		if _, hasCat := got["event.category"]; !hasCat {
+			t.Errorf("line %d: event.type without event.category", line)
+		}
+	}
+}
+
+// goldenCorpus returns every line of testdata/normalize/**/input.txt: a
+// mixed corpus of all vendors (the golden cases of every decoder).
+func goldenCorpus(tb testing.TB) [][]byte { return vendorCorpus(tb, "*") }
+
+// vendorCorpus returns the golden lines of one vendor folder ("*" for all).
+func vendorCorpus(tb testing.TB, vendor string) [][]byte {
+	inputs, err := filepath.Glob(filepath.Join(goldenRoot, vendor, "*", "input.txt"))
+	if err != nil || len(inputs) == 0 {
+		tb.Fatalf("no golden inputs: %v", err)
+	}
+	var lines [][]byte
+	for _, in := range inputs {
+		ls, err := readGoldenLines(in)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, l := range ls {
+			lines = append(lines, []byte(l))
+		}
+	}
+	return lines
+}
+
+// A decoder that does not recognise an event must leave it untouched, so
+// the next decoder (or the unknown path) sees it as parsed. Every built-in
+// decoder is run on every golden line.
+func TestDecodersLeaveUnknownUntouched(t *testing.T) {
+	lines := goldenCorpus(t)
+	p := parse.New(parse.Options{Location: time.UTC})
+	for _, d := range builtins() {
+		for _, line := range lines {
+			e := event.New(goldenReceived)
+			p.Parse(line, e)
+			before := *e
+			fields := slices.Clone(e.Fields)
+			if d.Decode(e) {
+				continue
+			}
+			if !slices.EqualFunc(fields, e.Fields, func(a, b event.Field) bool {
+				return a.Key == b.Key && reflect.DeepEqual(a.Val, b.Val)
+			}) || !e.Time.Equal(before.Time) || e.Message != before.Message {
+				t.Errorf("decoder %s returned false but changed the event: %s\nfields %v", d.Name, line, e.Fields)
+			}
+		}
+	}
+}
+
+// FuzzNormalize feeds arbitrary messages to every built-in decoder through
+// the normalizer, under the program names they dispatch on.
+func FuzzNormalize(f *testing.F) {
+	for _, l := range goldenCorpus(f) {
+		f.Add(string(l))
+	}
+	n, err := New(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var programs []string
+	for _, d := range builtins() {
+		for _, p := range d.Programs {
+			programs = append(programs, strings.TrimSuffix(p, "*"))
+		}
+	}
+	programs = append(programs, "")
+	enc := event.Encoder{}
+	f.Fuzz(func(t *testing.T, msg string) {
+		for i, prog := range programs {
+			if i%7 != len(msg)%7 { // a different subset of programs per input keeps it fast
+				continue
+			}
+			e := event.New(goldenReceived)
+			e.AppName, e.Message, e.Original = prog, msg, msg
+			n.Normalize(e)
+			enc.AppendJSON(nil, e)
+		}
+	})
+}

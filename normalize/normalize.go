@@ -1,0 +1,196 @@
+// Package normalize turns every vendor's dialect into one nomenclature: it
+// sets Elastic Common Schema fields (event.category/type/outcome/action,
+// user.*, source.*, ...) on events parsed by package parse.
+//
+// Dispatch is cheap and happens in this order, first match wins:
+//
+//  1. user rules (TOML files), by program name and literal prefix;
+//  2. built-in decoders registered for the event's program name;
+//  3. built-in decoders registered for a literal prefix of the message;
+//  4. built-in sniffers (content checks for events whose program name says
+//     nothing: bare Apache lines, Windows records in JSON or XML, ...).
+//
+// An event no decoder recognises keeps its syslog fields and raw text and
+// gets no invented category.
+package normalize
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Decoder is one built-in vendor decoder.
+type Decoder struct {
+	// Name labels nomen_normalized_events_total{decoder} ("sshd", "cisco_asa").
+	Name string
+	// Programs are lower-case program names (syslog APP-NAME / TAG) that
+	// dispatch here. "postfix/*" matches every postfix/ daemon; a trailing
+	// "*" matches by prefix ("%asa-*").
+	Programs []string
+	// Prefixes are literal message prefixes that dispatch here whatever the
+	// program ("%ASA-", "type=SYSCALL").
+	Prefixes []string
+	// Sniff, if set, is tried on events nothing else matched; keep it cheap.
+	Sniff func(e *event.Event) bool
+	// Decode sets fields and reports whether it recognised the event. It
+	// must leave e untouched when it returns false.
+	Decode func(e *event.Event) bool
+}
+
+// Config is the [normalize] section.
+type Config struct {
+	// Rules are glob patterns of user rule files.
+	Rules []string `toml:"rules"`
+}
+
+// Normalizer applies user rules and built-in decoders. It is safe for
+// concurrent use once built.
+type Normalizer struct {
+	exact    map[string][]*Decoder
+	prefixed []progPrefix // "postfix/*", "%asa-*"
+	byMsg    []msgPrefix
+	sniffers []*Decoder
+	rules    *RuleSet
+}
+
+type progPrefix struct {
+	prefix string
+	d      *Decoder
+}
+
+type msgPrefix struct {
+	prefix string
+	d      *Decoder
+}
+
+// New builds a normalizer with the built-in decoders and the user rules
+// matched by cfg.Rules.
+func New(cfg Config) (*Normalizer, error) {
+	rs, err := LoadRules(cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	n := newNormalizer(builtins())
+	n.rules = rs
+	return n, nil
+}
+
+func newNormalizer(decoders []*Decoder) *Normalizer {
+	n := &Normalizer{exact: map[string][]*Decoder{}}
+	for _, d := range decoders {
+		for _, p := range d.Programs {
+			switch {
+			case strings.HasSuffix(p, "/*"):
+				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], d})
+			case strings.HasSuffix(p, "*"):
+				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], d})
+			default:
+				n.exact[p] = append(n.exact[p], d)
+			}
+		}
+		for _, p := range d.Prefixes {
+			n.byMsg = append(n.byMsg, msgPrefix{p, d})
+		}
+		if d.Sniff != nil {
+			n.sniffers = append(n.sniffers, d)
+		}
+	}
+	return n
+}
+
+// Rules returns the user rule set (for `nomen check` to run rule tests).
+func (n *Normalizer) Rules() *RuleSet { return n.rules }
+
+// FieldRepeatCount is set on a decoded "message repeated N times: [ ... ]"
+// line (rsyslog's and syslog-ng's repeated-message reduction): it stands
+// for N events like the inner one.
+const FieldRepeatCount = "nomen.repeat_count"
+
+// Normalize decodes e in place and returns the name of the decoder (or user
+// rule) that recognised it, "" if none did.
+func (n *Normalizer) Normalize(e *event.Event) string {
+	if inner, count, ok := cutRepeated(e.Message); ok {
+		msg := e.Message
+		e.Message = inner
+		name := n.normalize(e)
+		e.Message = msg
+		if name != "" {
+			e.SetInt(FieldRepeatCount, count)
+		}
+		return name
+	}
+	return n.normalize(e)
+}
+
+// cutRepeated recognises "message repeated N times: [ INNER]".
+func cutRepeated(m string) (inner string, count int64, ok bool) {
+	r, ok := strings.CutPrefix(m, "message repeated ")
+	if !ok {
+		return "", 0, false
+	}
+	num, r, _ := strings.Cut(r, " ")
+	count, ok = ParseUint(num)
+	r, ok2 := strings.CutPrefix(r, "times: [")
+	if !ok || !ok2 || !strings.HasSuffix(r, "]") {
+		return "", 0, false
+	}
+	return strings.TrimSpace(r[:len(r)-1]), count, true
+}
+
+func (n *Normalizer) normalize(e *event.Event) string {
+	prog := ProgramKey(e.AppName)
+	if n.rules != nil {
+		if name := n.rules.Apply(prog, e); name != "" {
+			return name
+		}
+	}
+	if prog != "" {
+		for _, d := range n.exact[prog] {
+			if d.Decode(e) {
+				return d.Name
+			}
+		}
+		if base := baseProgram(prog); base != prog {
+			for _, d := range n.exact[base] {
+				if d.Decode(e) {
+					return d.Name
+				}
+			}
+		}
+		for _, p := range n.prefixed {
+			if strings.HasPrefix(prog, p.prefix) && p.d.Decode(e) {
+				return p.d.Name
+			}
+		}
+	}
+	for _, p := range n.byMsg {
+		if strings.HasPrefix(e.Message, p.prefix) && p.d.Decode(e) {
+			return p.d.Name
+		}
+	}
+	for _, d := range n.sniffers {
+		if d.Sniff(e) && d.Decode(e) {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+// ProgramKey is the dispatch form of an APP-NAME: lower case ASCII.
+func ProgramKey(app string) string {
+	for i := 0; i < len(app); i++ {
+		if c := app[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(app)
+		}
+	}
+	return app
+}
+
+// baseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
+func baseProgram(p string) string {
+	if i := strings.IndexAny(p, "(/"); i > 0 {
+		return p[:i]
+	}
+	return p
+}

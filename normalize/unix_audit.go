@@ -1,0 +1,642 @@
+package normalize
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Linux audit records, as auditd writes them and as they reach syslog:
+//
+//	type=SYSCALL msg=audit(1581371984.206:579398): arch=c000003e syscall=59 success=yes ... (audit.log, audisp-syslog)
+//	node=web1 type=USER_LOGIN msg=audit(...): pid=1 uid=0 ... msg='op=login acct="root" ... res=failed'
+//	audit: type=1112 audit(1373330716.415:4063): ...      (kernel ring buffer / kern.log)
+//	USER_LOGIN pid=803 uid=0 auid=1000 ... msg='...'      (journald forwarding, program "audit")
+//
+// Values auditd considers untrusted (exe, comm, proctitle, cmd, acct, cwd,
+// name, EXECVE arguments) are hex-encoded when they contain a space or a
+// control character: unquoted hex is decoded. The ENRICHED log format's
+// interpreted part (after 0x1d: UID="root" AUID="alice") gives names.
+//
+// Mapping: pid/ppid/exe/comm/cwd -> process.*, uid/euid/gid -> user.id /
+// user.effective.id / group.id (names when the log has names), acct ->
+// user.name (user.target.name for account changes), addr/hostname ->
+// source.*, success=/res= -> event.outcome, the record timestamp ->
+// @timestamp when the line has none of its own; auditd.type, .sequence,
+// .auid, .session, .syscall, .key, .op, .terminal and every other key under
+// auditd.data.*. SYSCALL execve is process/start (EXECVE and PROCTITLE,
+// which carry the arguments of the same exec, are process/info).
+
+func decodeAudit(e *event.Event) bool {
+	m := e.Message
+	node := ""
+	if ProgramKey(e.AppName) == "kernel" && strings.HasPrefix(m, "[") {
+		// "[ 1234.567890] audit: ..." from the kernel ring buffer.
+		if i := strings.Index(m, "] "); i > 0 {
+			m = m[i+2:]
+		}
+	}
+	if r, ok := strings.CutPrefix(m, "node="); ok {
+		node, m = cutWord(r)
+	}
+	m = strings.TrimPrefix(m, "audit: ")
+	var typ, stamp string
+	if r, ok := strings.CutPrefix(m, "type="); ok {
+		typ, m = cutWord(r)
+		m = strings.TrimPrefix(m, "msg=")
+		if !strings.HasPrefix(m, "audit(") {
+			return false
+		}
+	} else if ProgramKey(e.AppName) == "audit" && len(m) > 0 && 'A' <= m[0] && m[0] <= 'Z' {
+		typ, m = cutWord(m) // journald: "USER_LOGIN pid=..."
+		if strings.IndexByte(m, '=') < 0 {
+			return false
+		}
+	} else if !strings.HasPrefix(m, "audit(") {
+		return false
+	}
+	if r, ok := strings.CutPrefix(m, "audit("); ok {
+		var ok2 bool
+		stamp, m, ok2 = strings.Cut(r, "): ")
+		if !ok2 {
+			stamp, m, ok2 = strings.Cut(r, "):")
+			if !ok2 {
+				return false
+			}
+		}
+	}
+
+	name, code := auditTypeName(typ)
+	begin(e, "auditd", auditRule(name))
+	Reserve(e, 24)
+	e.SetStr("auditd.type", name)
+	e.SetStr("event.code", code)
+	e.SetStr("auditd.node", node)
+	if node != "" {
+		e.SetStr("host.name", node)
+	}
+	if sec, frac, ok := strings.Cut(stamp, "."); ok {
+		frac, serial, _ := strings.Cut(frac, ":")
+		s, ok1 := ParseUint(sec)
+		ms, ok2 := ParseUint(frac)
+		if ok1 && ok2 && len(frac) == 3 {
+			SetTimeIfNone(e, time.Unix(s, ms*int64(time.Millisecond)).In(e.Received.Location()))
+		}
+		SetUint(e, "auditd.sequence", serial)
+	}
+
+	a := auditRecord{typ: name}
+	body, enriched, _ := strings.Cut(m, "\x1d")
+	a.scan(e, body, false)
+	if enriched != "" {
+		a.scanEnriched(e, enriched)
+	}
+	a.finish(e)
+	return true
+}
+
+// auditRecord collects what the field scan finds before it can be classified.
+type auditRecord struct {
+	typ      string
+	uid      string
+	syscall  string
+	arch     string
+	outcome  string
+	acct     string
+	id       string
+	argc     int
+	args     []string
+	argParts bool
+}
+
+// scan walks "k=v k="quoted v" msg='inner k=v'" (inner=true for the msg='...' part).
+func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
+	for len(s) > 0 {
+		for len(s) > 0 && s[0] == ' ' {
+			s = s[1:]
+		}
+		eq := strings.IndexByte(s, '=')
+		sp := strings.IndexByte(s, ' ')
+		if eq < 0 {
+			return
+		}
+		if sp >= 0 && sp < eq { // a word without '=' (AVC's "denied { read } for")
+			s = s[sp+1:]
+			continue
+		}
+		key := s[:eq]
+		s = s[eq+1:]
+		var val string
+		quoted := false
+		if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
+			q := s[0]
+			end := strings.IndexByte(s[1:], q)
+			if end < 0 {
+				val, s = s[1:], ""
+			} else {
+				val, s = s[1:end+1], s[end+2:]
+			}
+			quoted = true
+		} else {
+			end := strings.IndexByte(s, ' ')
+			if key == "op" {
+				// Older auditd wrote op unquoted with spaces ("op=adding
+				// group to /etc/group id=1004"): it runs to the next key=.
+				end = auditOpEnd(s)
+			}
+			if end < 0 {
+				val, s = s, ""
+			} else {
+				val, s = s[:end], s[end+1:]
+			}
+		}
+		if key == "msg" && quoted {
+			a.scan(e, val, true)
+			continue
+		}
+		a.field(e, key, val, quoted)
+	}
+}
+
+func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
+	switch val {
+	case "?", "(null)", "(none)", "":
+		if key != "res" {
+			return
+		}
+	}
+	if !quoted && auditHexKeys[key] {
+		val = auditUnhex(val, key == "proctitle")
+	}
+	switch key {
+	case "pid":
+		SetUint(e, "process.pid", val)
+	case "ppid":
+		SetUint(e, "process.parent.pid", val)
+	case "uid":
+		a.uid = val // the subject of a user-space record may be acct/id instead
+	case "euid":
+		auditID(e, "user.effective.id", "user.effective.name", val)
+	case "gid":
+		auditID(e, "group.id", "group.name", val)
+	case "egid":
+		auditID(e, "user.effective.group.id", "user.effective.group.name", val)
+	case "auid":
+		if val != "4294967295" && val != "-1" && val != "unset" {
+			e.SetStr("auditd.auid", val)
+			if _, numeric := ParseUint(val); !numeric {
+				e.AddToList("related.user", val)
+			}
+		}
+	case "ses":
+		if val != "4294967295" {
+			SetUint(e, "auditd.session", val)
+		}
+	case "comm":
+		e.SetStr("process.name", val)
+	case "exe":
+		e.SetStr("process.executable", val)
+	case "cwd":
+		e.SetStr("process.working_directory", val)
+	case "proctitle":
+		e.SetStr("process.title", val)
+	case "cmd":
+		e.SetStr("process.command_line", val)
+	case "success":
+		a.outcome = auditOutcome(val)
+	case "res":
+		a.outcome = auditOutcome(val)
+		e.SetStr("auditd.result", val)
+	case "syscall":
+		a.syscall = val
+	case "arch":
+		a.arch = auditArchName(val)
+		e.SetStr("auditd.arch", a.arch)
+	case "key":
+		e.SetStr("auditd.key", val)
+	case "op":
+		e.SetStr("auditd.op", val)
+	case "terminal":
+		e.SetStr("auditd.terminal", val)
+	case "acct":
+		if !strings.HasPrefix(val, "(") { // "(unknown user)", "(invalid user)"
+			a.acct = val
+		}
+	case "id":
+		a.id = val
+	case "addr":
+		SetAddress(e, "source", val)
+	case "hostname":
+		if !e.Has("source.ip") && IsIP(val) {
+			SetIP(e, "source.ip", val)
+		} else if !IsIP(val) {
+			SetHostname(e, "source.domain", val)
+		}
+	case "laddr":
+		SetAddress(e, "destination", val)
+	case "lport":
+		SetPort(e, "destination.port", val)
+	case "rport":
+		SetPort(e, "source.port", val)
+	case "unit":
+		e.SetStr("service.name", val)
+	case "name":
+		if a.typ == "PATH" {
+			e.SetStr("file.path", val)
+			return
+		}
+		e.SetStr(auditDataKey(key), val)
+	case "argc":
+		if n, ok := ParseUint(val); ok && n < 4096 {
+			a.argc = int(n)
+			e.SetInt("process.args_count", n)
+		}
+	default:
+		if a.typ == "EXECVE" && a.execveArg(key, val, quoted) {
+			return
+		}
+		e.SetStr(auditDataKey(key), val)
+	}
+}
+
+// execveArg collects EXECVE's a0..aN (and the aN[i] chunks of a long
+// argument, with aN_len); it reports whether key was one.
+func (a *auditRecord) execveArg(key, val string, quoted bool) bool {
+	if len(key) < 2 || key[0] != 'a' {
+		return false
+	}
+	i := 1
+	for i < len(key) && '0' <= key[i] && key[i] <= '9' {
+		i++
+	}
+	n, ok := ParseUint(key[1:i])
+	if !ok || n >= 4096 {
+		return false
+	}
+	suffix := key[i:]
+	switch {
+	case suffix == "_len":
+		return true
+	case suffix == "" || suffix[0] == '[':
+		if !quoted {
+			val = auditUnhex(val, false)
+		}
+		for int(n) >= len(a.args) {
+			a.args = append(a.args, "")
+		}
+		if suffix == "" {
+			a.args[n] = val
+		} else {
+			a.args[n] += val
+			a.argParts = true
+		}
+		return true
+	}
+	return false
+}
+
+// auditOpEnd returns the end of an unquoted op value: the space before the
+// next word that contains '=' (-1 for the end of s).
+func auditOpEnd(s string) int {
+	end := strings.IndexByte(s, ' ')
+	for end >= 0 {
+		next := s[end+1:]
+		w := next
+		if i := strings.IndexByte(w, ' '); i >= 0 {
+			w = w[:i]
+		}
+		if w == "" || strings.IndexByte(w, '=') >= 0 {
+			return end
+		}
+		i := strings.IndexByte(next, ' ')
+		if i < 0 {
+			return -1
+		}
+		end += 1 + i
+	}
+	return end
+}
+
+// scanEnriched reads the interpreted names of log_format=ENRICHED.
+func (a *auditRecord) scanEnriched(e *event.Event, s string) {
+	for item := range strings.FieldsSeq(s) {
+		k, v, ok := strings.Cut(item, "=")
+		if !ok {
+			continue
+		}
+		v = trimQuotes(v)
+		if v == "unset" || v == "?" {
+			continue
+		}
+		switch k {
+		case "UID":
+			SetUser(e, "user.name", v)
+		case "EUID":
+			SetUser(e, "user.effective.name", v)
+		case "AUID":
+			e.SetStr("auditd.auid_name", v)
+			e.AddToList("related.user", v)
+		case "GID":
+			e.SetStr("group.name", v)
+		case "SYSCALL":
+			a.syscall = v
+		case "ARCH":
+			a.arch = v
+			e.SetStr("auditd.arch", v)
+		}
+	}
+}
+
+func (a *auditRecord) finish(e *event.Event) {
+	if len(a.args) > 0 {
+		e.Set("process.args", event.Strings(a.args...))
+		e.SetStr("process.command_line", strings.Join(a.args, " "))
+	}
+	if a.syscall != "" {
+		a.syscall = auditSyscallName(a.arch, a.syscall)
+		e.SetStr("auditd.syscall", a.syscall)
+	}
+	switch a.typ {
+	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+		SetUser(e, "user.target.name", a.acct)
+		e.SetStr("user.target.id", a.id)
+	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK":
+		e.SetStr("group.name", a.acct)
+		e.SetStr("group.id", a.id)
+	case "USER_LOGIN", "USER_LOGOUT", "USER_AUTH", "USER_ACCT", "USER_START", "USER_END",
+		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH":
+		// About a login, session or credential: the subject is acct/id;
+		// uid= is the reporting process's (sshd, su, login).
+		SetUser(e, "user.name", a.acct)
+		e.SetStr("user.id", a.id)
+		e.SetStr(auditDataKey("uid"), a.uid)
+		a.uid = ""
+	default:
+		SetUser(e, "user.name", a.acct)
+	}
+	if a.uid != "" {
+		auditID(e, "user.id", "user.name", a.uid)
+	}
+	action := auditLower(a.typ)
+	var c Class
+	switch a.typ {
+	case "SYSCALL":
+		if a.syscall != "execve" && a.syscall != "execveat" {
+			e.SetStr("event.action", a.syscall)
+			e.SetStr("event.outcome", a.outcome)
+			return
+		}
+		c, action = classProcStart, a.syscall
+	case "EXECVE", "PROCTITLE":
+		c = classProcInfo
+	case "USER_CMD":
+		c = classProcStart
+	case "USER_LOGIN", "USER_AUTH":
+		c = classAuthStart
+	case "USER_ACCT", "CRED_ACQ", "CRED_REFR", "CRED_DISP", "USER_ERR", "GRP_AUTH":
+		c = classAuthInfo
+	case "USER_START":
+		c = classSessionStart
+	case "USER_END", "USER_LOGOUT":
+		c = classSessionEnd
+	case "ADD_USER":
+		c = classUserCreate
+	case "DEL_USER":
+		c = classUserDelete
+	case "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+		c = classUserChange
+	case "ADD_GROUP":
+		c = classGroupCreate
+	case "DEL_GROUP":
+		c = classGroupDelete
+	case "GRP_MGMT", "GRP_CHAUTHTOK":
+		c = classGroupChange
+	case "SYSTEM_BOOT":
+		c = classHostStart
+	case "SYSTEM_SHUTDOWN":
+		c = classHostEnd
+	case "SERVICE_START":
+		c = classProcStart
+	case "SERVICE_STOP":
+		c = classProcEnd
+	case "CONFIG_CHANGE", "USYS_CONFIG", "DAEMON_CONFIG":
+		c = classConfigChange
+	default:
+		// Generic: auditd.* fields, no category nomen cannot vouch for.
+		e.SetStr("event.action", action)
+		e.SetStr("event.outcome", a.outcome)
+		return
+	}
+	c.Set(e, action, a.outcome)
+}
+
+func auditID(e *event.Event, idKey, nameKey, val string) {
+	if val == "4294967295" {
+		return
+	}
+	if _, ok := ParseUint(val); ok {
+		e.SetStr(idKey, val)
+		return
+	}
+	if strings.HasPrefix(nameKey, "user.") {
+		SetUser(e, nameKey, val)
+	} else {
+		e.SetStr(nameKey, val)
+	}
+}
+
+func auditOutcome(v string) string {
+	switch v {
+	case "yes", "success", "1":
+		return OutcomeSuccess
+	case "no", "failed", "failure", "0":
+		return OutcomeFailure
+	}
+	return ""
+}
+
+// auditHexKeys are the fields auditd hex-encodes when their value has a
+// space, a quote or a control character (audit_log_untrustedstring).
+var auditHexKeys = map[string]bool{
+	"exe": true, "comm": true, "proctitle": true, "cmd": true, "acct": true, "cwd": true,
+	"name": true, "key": true, "data": true, "ocomm": true, "path": true, "dir": true,
+	"new_group": true, "old_group": true, "grp": true, "new_user": true, "old_user": true,
+}
+
+// auditUnhex decodes an upper-case hex string; anything else is returned
+// unchanged. NULs (proctitle's argument separators) become spaces when
+// nulSpace is set and are dropped otherwise.
+func auditUnhex(s string, nulSpace bool) string {
+	if len(s) < 2 || len(s)%2 != 0 {
+		return s
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
+			return s
+		}
+	}
+	b := make([]byte, 0, len(s)/2)
+	for i := 0; i < len(s); i += 2 {
+		c := unhexDigit(s[i])<<4 | unhexDigit(s[i+1])
+		if c == 0 {
+			if nulSpace {
+				b = append(b, ' ')
+			}
+			continue
+		}
+		b = append(b, c)
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+func unhexDigit(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'A' + 10
+}
+
+// auditDataKey returns "auditd.data."+key, without allocating for common keys.
+func auditDataKey(key string) string {
+	if k, ok := auditDataKeys[key]; ok {
+		return k
+	}
+	return "auditd.data." + key
+}
+
+var auditDataKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"a0", "a1", "a2", "a3", "items", "exit", "suid", "fsuid", "sgid", "fsgid",
+		"tty", "subj", "obj", "direction", "cipher", "ksize", "mac", "pfs", "spid", "suid", "grantors",
+		"saddr", "nametype", "inode", "dev", "mode", "ouid", "ogid", "rdev", "cap_fp", "cap_fi", "cap_fe",
+		"cap_fver", "item", "list", "audit_enabled", "old", "auid", "new-disabled", "old-disabled",
+		"exit", "scontext", "tcontext", "tclass", "permissive", "kernel", "ver", "format", "vm", "seuser",
+		"selevel", "default-context", "old-level", "new-level", "old-role", "new-role", "reason", "sig",
+		"proto", "fp", "kind", "watch", "uid", "perm", "filetype", "field", "new"} {
+		m[k] = "auditd.data." + k
+	}
+	return m
+}()
+
+// auditTypes maps record type names to their numbers (linux/audit.h, libaudit.h).
+var auditTypes = map[string]string{
+	"USER_AUTH": "1100", "USER_ACCT": "1101", "USER_MGMT": "1102", "CRED_ACQ": "1103", "CRED_DISP": "1104",
+	"USER_START": "1105", "USER_END": "1106", "USER_AVC": "1107", "USER_CHAUTHTOK": "1108", "USER_ERR": "1109",
+	"CRED_REFR": "1110", "USYS_CONFIG": "1111", "USER_LOGIN": "1112", "USER_LOGOUT": "1113",
+	"ADD_USER": "1114", "DEL_USER": "1115", "ADD_GROUP": "1116", "DEL_GROUP": "1117", "DAC_CHECK": "1118",
+	"CHGRP_ID": "1119", "TEST": "1120", "TRUSTED_APP": "1121", "USER_SELINUX_ERR": "1122", "USER_CMD": "1123",
+	"USER_TTY": "1124", "CHUSER_ID": "1125", "GRP_AUTH": "1126", "SYSTEM_BOOT": "1127",
+	"SYSTEM_SHUTDOWN": "1128", "SYSTEM_RUNLEVEL": "1129", "SERVICE_START": "1130", "SERVICE_STOP": "1131",
+	"GRP_MGMT": "1132", "GRP_CHAUTHTOK": "1133", "MAC_CHECK": "1134", "ACCT_LOCK": "1135",
+	"ACCT_UNLOCK": "1136", "USER_DEVICE": "1137", "SOFTWARE_UPDATE": "1138",
+	"DAEMON_START": "1200", "DAEMON_END": "1201", "DAEMON_ABORT": "1202", "DAEMON_CONFIG": "1203",
+	"DAEMON_RECONFIG": "1204", "DAEMON_ROTATE": "1205", "DAEMON_RESUME": "1206",
+	"SYSCALL": "1300", "PATH": "1302", "IPC": "1303", "SOCKETCALL": "1304", "CONFIG_CHANGE": "1305",
+	"SOCKADDR": "1306", "CWD": "1307", "EXECVE": "1309", "IPC_SET_PERM": "1311", "MQ_OPEN": "1312",
+	"MQ_SENDRECV": "1313", "MQ_NOTIFY": "1314", "MQ_GETSETATTR": "1315", "KERNEL_OTHER": "1316",
+	"FD_PAIR": "1317", "OBJ_PID": "1318", "TTY": "1319", "EOE": "1320", "BPRM_FCAPS": "1321",
+	"CAPSET": "1322", "MMAP": "1323", "NETFILTER_PKT": "1324", "NETFILTER_CFG": "1325", "SECCOMP": "1326",
+	"PROCTITLE": "1327", "FEATURE_CHANGE": "1328", "REPLACE": "1329", "KERN_MODULE": "1330",
+	"FANOTIFY": "1331", "TIME_INJOFFSET": "1332", "TIME_ADJNTPVAL": "1333", "BPF": "1334",
+	"EVENT_LISTENER": "1335", "URINGOP": "1336", "OPENAT2": "1337",
+	"AVC": "1400", "SELINUX_ERR": "1401", "AVC_PATH": "1402", "MAC_POLICY_LOAD": "1403",
+	"MAC_STATUS": "1404", "MAC_CONFIG_CHANGE": "1405",
+	"ANOM_PROMISCUOUS": "1700", "ANOM_ABEND": "1701", "ANOM_LINK": "1702", "ANOM_CREAT": "1703",
+	"ANOM_LOGIN_FAILURES": "2100", "ANOM_LOGIN_TIME": "2101", "ANOM_LOGIN_SESSIONS": "2102",
+	"ANOM_LOGIN_ACCT": "2103", "ANOM_LOGIN_LOCATION": "2104",
+	"CRYPTO_TEST_USER": "2400", "CRYPTO_PARAM_CHANGE_USER": "2401", "CRYPTO_LOGIN": "2402",
+	"CRYPTO_LOGOUT": "2403", "CRYPTO_KEY_USER": "2404", "CRYPTO_FAILURE_USER": "2405",
+	"CRYPTO_REPLAY_USER": "2406", "CRYPTO_SESSION": "2407", "CRYPTO_IKE_SA": "2408", "CRYPTO_IPSEC_SA": "2409",
+}
+
+var auditTypeByNumber = func() map[string]string {
+	m := make(map[string]string, len(auditTypes))
+	for name, num := range auditTypes {
+		m[num] = name
+	}
+	return m
+}()
+
+// auditLowerNames and auditRules cache the action and rule id of each known type.
+var auditLowerNames, auditRules = func() (map[string]string, map[string]string) {
+	lower := make(map[string]string, len(auditTypes))
+	rules := make(map[string]string, len(auditTypes))
+	for name := range auditTypes {
+		lower[name] = strings.ToLower(name)
+		rules[name] = "auditd." + lower[name]
+	}
+	return lower, rules
+}()
+
+func auditRule(name string) string {
+	if r, ok := auditRules[name]; ok {
+		return r
+	}
+	return "auditd." + strings.ToLower(name)
+}
+
+func auditLower(name string) string {
+	if l, ok := auditLowerNames[name]; ok {
+		return l
+	}
+	return strings.ToLower(name)
+}
+
+// auditTypeName returns the name and number of a record type given either.
+func auditTypeName(t string) (name, code string) {
+	if _, numeric := ParseUint(t); numeric {
+		if n, ok := auditTypeByNumber[t]; ok {
+			return n, t
+		}
+		return t, t
+	}
+	return t, auditTypes[t]
+}
+
+func auditArchName(a string) string {
+	switch a {
+	case "c000003e":
+		return "x86_64"
+	case "40000003":
+		return "i386"
+	case "c00000b7":
+		return "aarch64"
+	case "40000028":
+		return "arm"
+	case "c0000015":
+		return "ppc64le"
+	case "80000016":
+		return "s390x"
+	}
+	return a
+}
+
+// auditSyscallName names the process-starting syscalls by number.
+func auditSyscallName(arch, nr string) string {
+	switch arch {
+	case "x86_64":
+		switch nr {
+		case "59":
+			return "execve"
+		case "322":
+			return "execveat"
+		}
+	case "i386", "arm", "ppc64le", "s390x":
+		if nr == "11" {
+			return "execve"
+		}
+	case "aarch64":
+		switch nr {
+		case "221":
+			return "execve"
+		case "281":
+			return "execveat"
+		}
+	}
+	return nr
+}
