@@ -1,0 +1,239 @@
+package journal
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/pierrec/lz4/v4"
+)
+
+// A block is a run of consecutive events, compressed together:
+//
+//	offset size
+//	0      4    magic "NJB1"
+//	4      1    codec: 0 = stored, 1 = lz4 block
+//	5      3    zero
+//	8      8    ID of the first event (little endian, like every field)
+//	16     4    number of events
+//	20     4    raw (decompressed) length
+//	24     4    body (compressed) length
+//	28     4    CRC32C of the body followed by header bytes 0..27
+//	32     ...  body: event.AppendBinary records back to back, compressed
+//
+// The CRC covers the header too, so a damaged ID or length is caught the
+// same way as a damaged body. Every length is bounded before anything is
+// allocated: raw <= maxBlockRaw, body <= lz4's bound for raw, raw <= 255 x
+// body (lz4 cannot expand more), count <= raw / minRecordLen.
+const (
+	headerLen    = 32
+	blockMagic   = "NJB1"
+	codecStored  = 0
+	codecLZ4     = 1
+	maxBlockRaw  = 16 << 20  // one event (or block) larger than this is refused
+	targetRaw    = 128 << 10 // an append's events are cut into blocks of about this size
+	minRecordLen = 16        // the smallest event.AppendBinary record
+	maxLZ4Ratio  = 255
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// errCorruptBlock reports a block that fails a bound or its CRC.
+var errCorruptBlock = errors.New("corrupt block")
+
+// ErrTooLarge is returned by Append for an event whose encoding exceeds
+// the largest block (16 MiB).
+var ErrTooLarge = errors.New("journal: event too large")
+
+type blockHeader struct {
+	codec   byte
+	first   uint64
+	count   uint32
+	rawLen  uint32
+	bodyLen uint32
+	crc     uint32
+}
+
+func (h blockHeader) size() int64 { return headerLen + int64(h.bodyLen) }
+
+// parseHeader checks the header's magic and bounds (not the CRC, which
+// needs the body).
+func parseHeader(b []byte) (blockHeader, error) {
+	if len(b) < headerLen || string(b[0:4]) != blockMagic || b[5]|b[6]|b[7] != 0 {
+		return blockHeader{}, errCorruptBlock
+	}
+	h := blockHeader{
+		codec:   b[4],
+		first:   binary.LittleEndian.Uint64(b[8:]),
+		count:   binary.LittleEndian.Uint32(b[16:]),
+		rawLen:  binary.LittleEndian.Uint32(b[20:]),
+		bodyLen: binary.LittleEndian.Uint32(b[24:]),
+		crc:     binary.LittleEndian.Uint32(b[28:]),
+	}
+	if h.first == 0 || h.count == 0 || h.rawLen > maxBlockRaw || uint64(h.count) > uint64(h.rawLen)/minRecordLen {
+		return blockHeader{}, errCorruptBlock
+	}
+	switch h.codec {
+	case codecStored:
+		if h.bodyLen != h.rawLen {
+			return blockHeader{}, errCorruptBlock
+		}
+	case codecLZ4:
+		if h.bodyLen == 0 || int(h.bodyLen) > lz4.CompressBlockBound(int(h.rawLen)) ||
+			uint64(h.rawLen) > uint64(h.bodyLen)*maxLZ4Ratio {
+			return blockHeader{}, errCorruptBlock
+		}
+	default:
+		return blockHeader{}, errCorruptBlock
+	}
+	return h, nil
+}
+
+// blockCRC is the CRC stored in a header: body first, then header bytes 0..27.
+func blockCRC(hdr, body []byte) uint32 {
+	return crc32.Update(crc32.Checksum(body, castagnoli), castagnoli, hdr[:28])
+}
+
+// checkBlock verifies the CRC of a block whose header parsed as h.
+func checkBlock(h blockHeader, hdr, body []byte) error {
+	if len(body) != int(h.bodyLen) || blockCRC(hdr, body) != h.crc {
+		return errCorruptBlock
+	}
+	return nil
+}
+
+// decodeBody decompresses and decodes a checked block. The returned events
+// point into one new buffer of exactly h.rawLen bytes; their IDs are set.
+func decodeBody(h blockHeader, body []byte, into []event.Event) ([]event.Event, error) {
+	raw := make([]byte, h.rawLen)
+	switch h.codec {
+	case codecStored:
+		copy(raw, body)
+	case codecLZ4:
+		n, err := lz4.UncompressBlock(body, raw)
+		if err != nil || n != len(raw) {
+			return nil, errCorruptBlock
+		}
+	}
+	evs, err := event.DecodeBlock(raw, into)
+	if err != nil || len(evs) != len(into)+int(h.count) {
+		return nil, errCorruptBlock
+	}
+	for i := range evs[len(into):] {
+		evs[len(into)+i].ID = h.first + uint64(i)
+	}
+	return evs, nil
+}
+
+// decodeBlock checks and decodes one whole block (header and body), the
+// way a reader does. Used by tests and the fuzzer.
+func decodeBlock(b []byte) ([]event.Event, error) {
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) < h.size() {
+		return nil, errCorruptBlock
+	}
+	body := b[headerLen:h.size()]
+	if err := checkBlock(h, b[:headerLen], body); err != nil {
+		return nil, err
+	}
+	return decodeBody(h, body, make([]event.Event, 0, h.count))
+}
+
+// encoder turns one append's events into blocks, outside any lock: all
+// but the first ID and the CRC, which seal fills in once the IDs are known.
+// Encoders are pooled; one is used by one goroutine at a time.
+type encoder struct {
+	raw    []byte // records of the block being built
+	out    []byte // finished blocks, header and body, back to back
+	blocks []pendingBlock
+	comp   lz4.Compressor
+	n      int // events in the block being built
+}
+
+type pendingBlock struct {
+	off     int    // of the header in out
+	count   uint32 // events
+	bodyCRC uint32
+}
+
+func (enc *encoder) reset() {
+	enc.raw, enc.out, enc.blocks, enc.n = enc.raw[:0], enc.out[:0], enc.blocks[:0], 0
+}
+
+// encode appends events to the blocks being built.
+func (enc *encoder) encode(events []*event.Event) error {
+	for _, e := range events {
+		before := len(enc.raw)
+		enc.raw = event.AppendBinary(enc.raw, e)
+		if len(enc.raw)-before > maxBlockRaw {
+			return fmt.Errorf("%w: %d bytes encoded", ErrTooLarge, len(enc.raw)-before)
+		}
+		if len(enc.raw) > maxBlockRaw { // this record goes into the next block
+			rec := append([]byte(nil), enc.raw[before:]...)
+			enc.raw = enc.raw[:before]
+			enc.finish()
+			enc.raw = append(enc.raw, rec...)
+		}
+		enc.n++
+		if len(enc.raw) >= targetRaw {
+			enc.finish()
+		}
+	}
+	enc.finish()
+	return nil
+}
+
+// finish compresses the block being built into out.
+func (enc *encoder) finish() {
+	if enc.n == 0 {
+		return
+	}
+	off := len(enc.out)
+	bound := lz4.CompressBlockBound(len(enc.raw))
+	enc.out = grow(enc.out, headerLen+bound)
+	hdr := enc.out[off : off+headerLen]
+	dst := enc.out[off+headerLen : off+headerLen+bound]
+	n, err := enc.comp.CompressBlock(enc.raw, dst)
+	codec := byte(codecLZ4)
+	if err != nil || n == 0 || n >= len(enc.raw) {
+		codec, n = codecStored, copy(dst, enc.raw)
+	}
+	copy(hdr, blockMagic)
+	hdr[4], hdr[5], hdr[6], hdr[7] = codec, 0, 0, 0
+	binary.LittleEndian.PutUint32(hdr[16:], uint32(enc.n))
+	binary.LittleEndian.PutUint32(hdr[20:], uint32(len(enc.raw)))
+	binary.LittleEndian.PutUint32(hdr[24:], uint32(n))
+	enc.out = enc.out[:off+headerLen+n]
+	enc.blocks = append(enc.blocks, pendingBlock{off: off, count: uint32(enc.n), bodyCRC: crc32.Checksum(dst[:n], castagnoli)})
+	enc.raw, enc.n = enc.raw[:0], 0
+}
+
+// seal sets the first ID of block i and its CRC.
+func (enc *encoder) seal(i int, first uint64) {
+	hdr := enc.out[enc.blocks[i].off:][:headerLen]
+	binary.LittleEndian.PutUint64(hdr[8:], first)
+	binary.LittleEndian.PutUint32(hdr[28:], crc32.Update(enc.blocks[i].bodyCRC, castagnoli, hdr[:28]))
+}
+
+// blockEnd returns the offset in out just past block i.
+func (enc *encoder) blockEnd(i int) int {
+	if i+1 < len(enc.blocks) {
+		return enc.blocks[i+1].off
+	}
+	return len(enc.out)
+}
+
+// grow extends b's length by n, reallocating when needed.
+func grow(b []byte, n int) []byte {
+	if cap(b)-len(b) < n {
+		nb := make([]byte, len(b), 2*cap(b)+n)
+		copy(nb, b)
+		b = nb
+	}
+	return b[:len(b)+n]
+}

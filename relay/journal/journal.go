@@ -1,0 +1,569 @@
+// Package journal is nomen's durable event log: one journal, many readers.
+//
+// The pipeline appends every event once; each output reads the journal
+// from its own persisted cursor, so a slow or dead output never holds up
+// the others, an output that was down resumes where it stopped, and a
+// restart of nomen loses nothing that was journaled.
+//
+// # On disk
+//
+// The journal is a directory of segment files, each named by the ID of its
+// first event (00000000000000000001.seg) and closed at segment_size. A
+// segment is a file header and lz4-compressed blocks (see block.go for the
+// layout, each block CRC32C-checked). Event IDs start at 1, increase by one
+// per event and continue across restarts. Readers' cursors are small files
+// under cursors/.
+//
+// # Durability
+//
+// Append returns once the events are written with write(2): a kill -9 of
+// nomen after that loses nothing, in every fsync mode, because the data is
+// in the kernel's page cache, which outlives the process. fsync only adds
+// protection against power loss and kernel crashes: fsync = "always" syncs
+// right after every append (appends that arrive meanwhile share the next
+// fsync), "interval" every fsync_interval, "never" leaves it to the kernel.
+// Append itself does not wait for fsync; a caller that must acknowledge
+// only what is on disk (the agent listener) calls WaitDurable (or
+// AppendDurable), which waits for the fsync covering its events; concurrent
+// waiters share one fsync. On open, the last segment is verified block by
+// block and a torn tail (a crash in the middle of a write) is cut off.
+//
+// # Reading
+//
+// Readers that keep up are served the very *event.Event values that were
+// appended, from memory (the hot tail), without decoding anything; readers
+// that are behind read and decode blocks from disk, through a small cache
+// shared by all readers. Events handed out are shared: nobody may modify
+// them, and an appender must not modify events after appending them.
+//
+// A reader created for a name that has no cursor yet starts at the current
+// end of the journal (it sees what is appended from then on), or, with
+// StartOldest, at the oldest event still retained.
+//
+// # Retention and the budget
+//
+// A segment is deleted once every cursor has passed it. max_bytes bounds
+// the journal (it may be exceeded by at most one segment when nothing older
+// can be freed). When an append would exceed it, on_full = "block" makes
+// Append wait for the slowest reader (TryAppend fails with ErrFull at once,
+// for listeners that cannot wait), and "drop_oldest" deletes the oldest
+// segment even if some reader has not read it; the lost events are counted
+// in nomen_dropped_events_total{stage="journal",reason="disk_budget"} and
+// logged with their ID range, and readers skip past them.
+//
+// # Memory mode
+//
+// mode = "memory" keeps the same API without touching the disk: events live
+// in the hot tail, bounded by max_bytes of estimated memory, cursors live in
+// memory, and a restart starts afresh.
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Errors returned by the journal.
+var (
+	// ErrFull is returned by TryAppend when the budget is used up and
+	// on_full = "block".
+	ErrFull = errors.New("journal: full")
+	// ErrClosed is returned by every call after Close.
+	ErrClosed = errors.New("journal: closed")
+)
+
+// Options are the journal's runtime dependencies and tuning knobs that are
+// not configuration keys.
+type Options struct {
+	Logger  *slog.Logger // default: discard
+	Metrics *Metrics     // default: unregistered
+	// TailBytes bounds the memory holding recent events for readers that
+	// keep up, in disk mode (default 64 MiB; about 50,000 typical events).
+	TailBytes int64
+	// CacheBytes bounds the decoded blocks kept for readers that are
+	// behind (default 32 MiB).
+	CacheBytes int64
+}
+
+// Journal is an append-only event log. Its methods are safe for
+// concurrent use.
+type Journal struct {
+	cfg         Config
+	disk        bool
+	log         *slog.Logger
+	m           *Metrics
+	dropBudget  prometheus.Counter
+	dropCorrupt prometheus.Counter
+	tailMax     int64
+	cache       *blockCache
+	encoders    sync.Pool
+
+	// appendMu serializes appenders: IDs are handed out and blocks written
+	// in one order. It is held while writing, never while waiting for room.
+	appendMu   sync.Mutex
+	active     *os.File // the file of the segment being written
+	activeSeg  *segment
+	activeSize int64
+	broken     error // a failed write that could not be undone
+
+	// mu guards what readers look at; it is held briefly.
+	mu        sync.Mutex
+	closed    bool
+	next      uint64     // ID of the next event appended
+	segs      []*segment // disk mode, oldest first; the last one is being written
+	diskBytes int64
+	tail      tail
+	cursors   map[string]*cursor
+	appended  chan struct{} // closed and replaced by every append: wakes readers
+	freed     chan struct{} // closed and replaced when space is freed: wakes appenders
+
+	// Durability (disk mode), guarded by mu.
+	syncFile *os.File   // the active segment, as the syncer sees it
+	toSync   []*os.File // rolled segments awaiting their last fsync and close
+	dirDirty bool
+	synced   uint64 // every ID up to this one is fsynced
+	syncErr  error
+	syncedCh chan struct{} // closed and replaced by every fsync
+
+	syncMu     sync.Mutex // serializes syncNow
+	kick       chan struct{}
+	stop       chan struct{}
+	syncerDone chan struct{}
+}
+
+// Open opens (creating if needed) the journal described by cfg, which must
+// have its defaults applied (Config.WithDefaults).
+func Open(cfg Config, opts Options) (*Journal, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(nil, nil)
+	}
+	if opts.TailBytes <= 0 {
+		opts.TailBytes = 64 << 20
+	}
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = 32 << 20
+	}
+	j := &Journal{
+		cfg:         cfg,
+		disk:        cfg.Mode == ModeDisk,
+		log:         opts.Logger,
+		m:           opts.Metrics,
+		dropBudget:  opts.Metrics.Dropped.WithLabelValues("journal", "disk_budget"),
+		dropCorrupt: opts.Metrics.Dropped.WithLabelValues("journal", "corrupt"),
+		tailMax:     opts.TailBytes,
+		cache:       newBlockCache(opts.CacheBytes),
+		next:        1,
+		cursors:     map[string]*cursor{},
+		appended:    make(chan struct{}),
+		freed:       make(chan struct{}),
+		syncedCh:    make(chan struct{}),
+		kick:        make(chan struct{}, 1),
+		stop:        make(chan struct{}),
+		syncerDone:  make(chan struct{}),
+	}
+	j.encoders.New = func() any { return new(encoder) }
+	if j.disk {
+		if err := j.openDisk(); err != nil {
+			j.closeFiles()
+			return nil, fmt.Errorf("journal: open %s: %w", cfg.Dir, err)
+		}
+	}
+	j.updateGauges()
+	if j.disk && cfg.Fsync != FsyncNever {
+		go j.syncLoop()
+	} else {
+		close(j.syncerDone)
+	}
+	return j, nil
+}
+
+// openDisk finds the segments, repairs the last one and loads the cursors.
+func (j *Journal) openDisk() error {
+	dir := j.cfg.Dir
+	if err := os.MkdirAll(filepath.Join(dir, cursorSubdir), 0o750); err != nil {
+		return err
+	}
+	segs, err := listSegments(dir)
+	if err != nil {
+		return err
+	}
+	if len(segs) == 0 {
+		s, f, err := createSegment(dir, 1)
+		if err != nil {
+			return err
+		}
+		segs, j.active = []*segment{s}, f
+		j.dirDirty = true
+	} else if err := j.recoverLast(segs[len(segs)-1]); err != nil {
+		return err
+	}
+	for i := 0; i < len(segs)-1; i++ {
+		segs[i].end = segs[i+1].first
+		j.diskBytes += segs[i].size
+	}
+	last := segs[len(segs)-1]
+	j.diskBytes += last.size
+	j.segs, j.syncFile, j.activeSeg, j.activeSize = segs, j.active, last, last.size
+	j.next = last.end
+	j.synced = j.next - 1
+	if err := j.active.Sync(); err != nil { // what a crash left in the page cache is durable from here on
+		return err
+	}
+	return j.loadCursors()
+}
+
+// recoverLast verifies the segment being written when nomen stopped and
+// cuts off a torn or damaged tail.
+func (j *Journal) recoverLast(s *segment) error {
+	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	j.active = f
+	r := scan(f, s, s.size, true)
+	if r.err != nil {
+		j.log.Warn("journal: cutting off a damaged or torn tail (a crash during a write)",
+			"segment", filepath.Base(s.path), "offset", r.valid, "bytes", s.size-r.valid, "reason", r.err)
+		if err := f.Truncate(r.valid); err != nil {
+			return err
+		}
+		if r.valid == 0 {
+			if _, err := f.WriteAt([]byte(segMagic), 0); err != nil {
+				return err
+			}
+			r.valid = segHdrLen
+		}
+	}
+	if _, err := f.Seek(r.valid, io.SeekStart); err != nil {
+		return err
+	}
+	s.size, s.end, s.index, s.built = r.valid, r.end, r.index, true
+	return nil
+}
+
+func (j *Journal) loadCursors() error {
+	dir := filepath.Join(j.cfg.Dir, cursorSubdir)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	oldest, last := j.oldestLocked(), j.next-1
+	for _, e := range ents {
+		name, ok := cursorName(e.Name())
+		if !ok || e.IsDir() {
+			j.log.Warn("journal: ignoring unexpected file among cursors", "file", e.Name())
+			continue
+		}
+		c, ok, err := openCursor(dir, name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			j.log.Warn("journal: cursor unreadable, the output restarts at the oldest retained event", "output", name)
+			c.committed = oldest - 1
+		case c.committed > last:
+			j.log.Warn("journal: cursor is past the end of the journal (events lost to a power failure?), moving it back",
+				"output", name, "cursor", c.committed, "last", last)
+			c.committed = last
+		}
+		j.cursors[name] = c
+	}
+	return nil
+}
+
+// Append journals events, in order, setting their IDs. It returns once
+// they are written (see the package comment for durability); when the
+// budget is full it waits as on_full says, or until ctx is done. The
+// events must not be modified afterwards: readers share them.
+//
+// On a write error, a prefix of the events may have been journaled (those
+// have their ID set).
+func (j *Journal) Append(ctx context.Context, events []*event.Event) error {
+	return j.append(ctx, events, true)
+}
+
+// TryAppend is Append for callers that cannot wait: with on_full =
+// "block" and no room it returns ErrFull at once.
+func (j *Journal) TryAppend(events []*event.Event) error {
+	return j.append(context.Background(), events, false)
+}
+
+// AppendDurable is Append followed by WaitDurable for the last event.
+func (j *Journal) AppendDurable(ctx context.Context, events []*event.Event) error {
+	if err := j.Append(ctx, events); err != nil || len(events) == 0 {
+		return err
+	}
+	return j.WaitDurable(ctx, events[len(events)-1].ID)
+}
+
+func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var memBytes, need int64
+	var enc *encoder
+	if !j.disk {
+		for _, e := range events {
+			memBytes += eventSize(e)
+		}
+		need = memBytes
+	} else {
+		enc = j.encoders.Get().(*encoder)
+		defer j.encoders.Put(enc)
+		enc.reset()
+		if err := enc.encode(events); err != nil {
+			return err
+		}
+		need = int64(len(enc.out))
+	}
+
+	j.appendMu.Lock()
+	for {
+		room, ch, err := j.makeRoom(need)
+		if err != nil {
+			j.appendMu.Unlock()
+			return err
+		}
+		if room {
+			break
+		}
+		if !wait {
+			j.appendMu.Unlock()
+			return ErrFull
+		}
+		j.appendMu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		j.appendMu.Lock()
+	}
+	defer j.appendMu.Unlock()
+	if !j.disk {
+		j.publish(events, memBytes, nil)
+		return nil
+	}
+	if j.broken != nil {
+		return j.broken
+	}
+	return j.write(enc, events)
+}
+
+// write writes the encoded blocks to the active segment, rolling to a new
+// segment when it is full, and publishes them. Called with appendMu held.
+func (j *Journal) write(enc *encoder, events []*event.Event) error {
+	id := j.next
+	var run []blockPos
+	for i := 0; i < len(enc.blocks); {
+		// The run of blocks that fits in the active segment (at least one
+		// block when the segment is empty).
+		run = run[:0]
+		start, off := enc.blocks[i].off, j.activeSize
+		k := i
+		for ; k < len(enc.blocks); k++ {
+			size := int64(enc.blockEnd(k) - enc.blocks[k].off)
+			if off+size > int64(j.cfg.SegmentSize) && off > segHdrLen {
+				break
+			}
+			enc.seal(k, id)
+			run = append(run, blockPos{first: id, count: enc.blocks[k].count, off: off, size: size})
+			id += uint64(enc.blocks[k].count)
+			off += size
+		}
+		if k == i {
+			if err := j.roll(id); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := j.active.Write(enc.out[start:enc.blockEnd(k-1)]); err != nil {
+			seg := j.activeSeg.first
+			if terr := j.active.Truncate(j.activeSize); terr != nil {
+				j.broken = fmt.Errorf("journal: segment %d is damaged by a failed write (%v) that could not be undone: %w", seg, err, terr)
+			} else if _, serr := j.active.Seek(j.activeSize, io.SeekStart); serr != nil {
+				j.broken = fmt.Errorf("journal: segment %d: %w", seg, serr)
+			}
+			return fmt.Errorf("journal: write segment %d: %w", seg, err)
+		}
+		n := int(id - j.next)
+		var mem int64
+		for _, e := range events[:n] {
+			mem += eventSize(e)
+		}
+		j.activeSize = off
+		j.publish(events[:n], mem, run)
+		events = events[n:]
+		i = k
+	}
+	if j.cfg.Fsync == FsyncAlways {
+		j.kickSyncer()
+	}
+	return nil
+}
+
+// publish makes appended events visible to readers: it sets their IDs,
+// adds them to the tail and, in disk mode, records the blocks written for
+// them in the active segment. Called with appendMu held.
+func (j *Journal) publish(events []*event.Event, mem int64, blocks []blockPos) {
+	first := j.next
+	for i, e := range events {
+		e.ID = first + uint64(i)
+	}
+	j.mu.Lock()
+	if len(blocks) > 0 {
+		s := j.activeSeg
+		for _, b := range blocks {
+			s.addBlock(b)
+			s.size += b.size
+			j.diskBytes += b.size
+		}
+		s.end = first + uint64(len(events))
+	}
+	j.next += uint64(len(events))
+	j.tail.push(chunk{first: first, events: slices.Clone(events), bytes: mem})
+	if j.disk {
+		for j.tail.bytes > j.tailMax && len(j.tail.chunks) > 1 {
+			j.tail.popFront()
+		}
+	}
+	wake(&j.appended)
+	j.updateGaugesLocked()
+	j.mu.Unlock()
+	j.m.Appended.Add(float64(len(events)))
+}
+
+// wake closes *ch, waking everyone waiting on it, and replaces it.
+func wake(ch *chan struct{}) {
+	close(*ch)
+	*ch = make(chan struct{})
+}
+
+// roll closes the active segment and starts a new one whose first event
+// will be id. Called with appendMu held.
+func (j *Journal) roll(id uint64) error {
+	s, f, err := createSegment(j.cfg.Dir, id)
+	if err != nil {
+		return fmt.Errorf("journal: create segment %d: %w", id, err)
+	}
+	old := j.active
+	j.active, j.activeSeg, j.activeSize = f, s, s.size
+	j.mu.Lock()
+	j.segs = append(j.segs, s)
+	j.diskBytes += s.size
+	j.syncFile = f
+	j.dirDirty = true
+	if j.cfg.Fsync != FsyncNever {
+		j.toSync = append(j.toSync, old) // the syncer fsyncs and closes it
+		old = nil
+	}
+	j.updateGaugesLocked()
+	j.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// oldestLocked is the ID of the oldest event retained (next when empty).
+func (j *Journal) oldestLocked() uint64 {
+	if j.disk {
+		return j.segs[0].first
+	}
+	if j.tail.empty() {
+		return j.next
+	}
+	return j.tail.first()
+}
+
+func (j *Journal) updateGauges() {
+	j.mu.Lock()
+	j.updateGaugesLocked()
+	j.mu.Unlock()
+}
+
+func (j *Journal) updateGaugesLocked() {
+	j.m.Bytes.Set(float64(j.usedLocked()))
+	j.m.Segments.Set(float64(len(j.segs)))
+}
+
+// LastID returns the ID of the last event appended (0 when none ever was).
+func (j *Journal) LastID() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.next - 1
+}
+
+// OldestID returns the ID of the oldest event retained (LastID()+1 when
+// the journal holds none).
+func (j *Journal) OldestID() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.oldestLocked()
+}
+
+// Size returns the journal's size: bytes on disk, or estimated memory.
+func (j *Journal) Size() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.usedLocked()
+}
+
+// Close flushes and closes the journal. Readers' Next and waiting
+// appenders return ErrClosed.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	if j.closed {
+		j.mu.Unlock()
+		return nil
+	}
+	j.closed = true
+	wake(&j.appended)
+	wake(&j.freed)
+	wake(&j.syncedCh)
+	j.mu.Unlock()
+
+	j.appendMu.Lock() // wait for an append in progress
+	defer j.appendMu.Unlock()
+	close(j.stop)
+	<-j.syncerDone
+	if j.disk {
+		j.syncNow()
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.closeFiles()
+}
+
+func (j *Journal) closeFiles() error {
+	var err error
+	if j.active != nil {
+		err = j.active.Close()
+	}
+	for _, f := range j.toSync {
+		f.Close()
+	}
+	for _, c := range j.cursors {
+		if c.f != nil {
+			c.f.Close()
+		}
+	}
+	return err
+}

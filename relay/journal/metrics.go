@@ -1,0 +1,48 @@
+package journal
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the journal's series. Create them once per process (they
+// outlive a journal that is closed and reopened) and pass them in Options.
+type Metrics struct {
+	Bytes    prometheus.Gauge   // nomen_journal_bytes
+	Segments prometheus.Gauge   // nomen_journal_segments
+	Appended prometheus.Counter // nomen_journal_appended_events_total
+	Fsyncs   prometheus.Counter // nomen_journal_fsyncs_total
+
+	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
+	// the journal counts under stage="journal", reason "disk_budget" (on_full
+	// = "drop_oldest" deleted unread events) and "corrupt" (a damaged block
+	// could not be read back).
+	Dropped *prometheus.CounterVec
+}
+
+// NewMetrics registers the journal's series with reg (nil: not registered,
+// for tests). dropped is nomen_dropped_events_total, which several
+// packages share and the caller owns; nil creates an unregistered one.
+func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metrics {
+	m := &Metrics{
+		Bytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_journal_bytes", Help: "Size of the journal: bytes on disk (estimated memory in memory mode).",
+		}),
+		Segments: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_journal_segments", Help: "Segment files in the journal.",
+		}),
+		Appended: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_journal_appended_events_total", Help: "Events appended to the journal.",
+		}),
+		Fsyncs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_journal_fsyncs_total", Help: "fsync calls made by the journal (group commits).",
+		}),
+		Dropped: dropped,
+	}
+	if m.Dropped == nil {
+		m.Dropped = prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_dropped_events_total", Help: "Events lost, by pipeline stage and reason.",
+		}, []string{"stage", "reason"})
+	}
+	if reg != nil {
+		reg.MustRegister(m.Bytes, m.Segments, m.Appended, m.Fsyncs)
+	}
+	return m
+}

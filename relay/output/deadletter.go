@@ -1,0 +1,125 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// DeadLetter is the file where an output's permanently rejected events
+// go, one JSON object per line:
+//
+//	{"@timestamp":"2026-11-22T10:15:02.5Z","output":"siem","error":"400 Bad Request: ...","event":{...ECS document...}}
+//
+// When it reaches maxBytes it is renamed to <path>.1 (replacing the
+// previous one) and a new file is started, so it never takes more than
+// about twice maxBytes. The file is created on first use.
+type DeadLetter struct {
+	path     string
+	maxBytes int64
+
+	mu   sync.Mutex
+	enc  event.Encoder
+	f    *os.File
+	size int64
+	buf  []byte
+}
+
+// Rejected is one event and why it was rejected.
+type Rejected struct {
+	Event *event.Event
+	Err   error
+}
+
+// NewDeadLetter returns a dead-letter file at path; observer is the relay's
+// host name (observer.hostname in the ECS documents).
+func NewDeadLetter(path string, maxBytes int64, observer string) *DeadLetter {
+	if maxBytes <= 0 {
+		maxBytes = DefaultDeadLetterMaxBytes
+	}
+	return &DeadLetter{path: path, maxBytes: maxBytes, enc: event.Encoder{Observer: observer}}
+}
+
+// Path returns the file's path.
+func (d *DeadLetter) Path() string { return d.path }
+
+// Write appends the rejected events, in one write.
+func (d *DeadLetter) Write(output string, now time.Time, items []Rejected) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ts := now.UTC().Format(time.RFC3339Nano)
+	b := d.buf[:0]
+	for _, it := range items {
+		b = append(b, `{"@timestamp":"`...)
+		b = append(b, ts...)
+		b = append(b, `","output":`...)
+		b = event.AppendJSONString(b, output)
+		b = append(b, `,"error":`...)
+		b = event.AppendJSONString(b, it.Err.Error())
+		b = append(b, `,"event":`...)
+		b = d.enc.AppendJSON(b, it.Event)
+		b = append(b, "}\n"...)
+	}
+	d.buf = b
+	if d.f != nil && d.size > 0 && d.size+int64(len(b)) > d.maxBytes {
+		if err := d.rotate(); err != nil {
+			return err
+		}
+	}
+	if d.f == nil {
+		if err := d.open(); err != nil {
+			return err
+		}
+	}
+	n, err := d.f.Write(b)
+	d.size += int64(n)
+	if err != nil {
+		return fmt.Errorf("dead letter %s: %w", d.path, err)
+	}
+	return nil
+}
+
+func (d *DeadLetter) open() error {
+	if err := os.MkdirAll(filepath.Dir(d.path), 0o750); err != nil {
+		return fmt.Errorf("dead letter: %w", err)
+	}
+	f, err := os.OpenFile(d.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
+	if err != nil {
+		return fmt.Errorf("dead letter: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("dead letter: %w", err)
+	}
+	d.f, d.size = f, st.Size()
+	if d.size >= d.maxBytes {
+		return d.rotate()
+	}
+	return nil
+}
+
+func (d *DeadLetter) rotate() error {
+	d.f.Close()
+	d.f = nil
+	if err := os.Rename(d.path, d.path+".1"); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("dead letter: rotate: %w", err)
+	}
+	return d.open()
+}
+
+// Close closes the file (a later Write reopens it).
+func (d *DeadLetter) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.f == nil {
+		return nil
+	}
+	err := d.f.Close()
+	d.f = nil
+	return err
+}

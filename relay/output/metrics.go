@@ -1,0 +1,77 @@
+package output
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the outputs' series, shared by every worker (labelled by
+// output). Create them once per process: they outlive workers that a
+// reload replaces.
+type Metrics struct {
+	// Events counts events delivered (nomen_output_events_total{output}).
+	Events *prometheus.CounterVec
+	// Failures counts failed Open and Write calls
+	// (nomen_output_failures_total{output,kind}), by kind: "open" (Open
+	// failed; retried), "retryable" (the batch, or some of its events, will
+	// be written again), "permanent" (the batch, or some of its events, was
+	// rejected and dead-lettered).
+	Failures *prometheus.CounterVec
+	// Lag is how many journaled events the output has not committed yet
+	// (nomen_output_lag_events{output}).
+	Lag *prometheus.GaugeVec
+	// DeadLettered counts events written to the dead-letter file
+	// (nomen_output_deadletter_events_total{output}).
+	DeadLettered *prometheus.CounterVec
+	// Filtered counts events an output's where / where_not left out
+	// (nomen_output_filtered_events_total{output}); not a failure.
+	Filtered *prometheus.CounterVec
+}
+
+// Failure kinds.
+const (
+	KindOpen      = "open"
+	KindRetryable = "retryable"
+	KindPermanent = "permanent"
+)
+
+// NewMetrics registers the outputs' series with reg (nil: not registered).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_events_total", Help: "Events delivered, by output.",
+		}, []string{"output"}),
+		Failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_failures_total", Help: "Failed Open or Write calls, by output and kind (open, retryable, permanent).",
+		}, []string{"output", "kind"}),
+		Lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nomen_output_lag_events", Help: "Journaled events the output has not delivered yet.",
+		}, []string{"output"}),
+		DeadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_deadletter_events_total", Help: "Events rejected permanently and written to the dead-letter file, by output.",
+		}, []string{"output"}),
+		Filtered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_filtered_events_total", Help: "Events an output's where / where_not filters left out, by output.",
+		}, []string{"output"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered)
+	}
+	return m
+}
+
+// series are one worker's curried metrics.
+type series struct {
+	events, filtered, deadLettered  prometheus.Counter
+	openFailed, retryable, rejected prometheus.Counter
+	lag                             prometheus.Gauge
+}
+
+func (m *Metrics) series(name string) series {
+	return series{
+		events:       m.Events.WithLabelValues(name),
+		filtered:     m.Filtered.WithLabelValues(name),
+		deadLettered: m.DeadLettered.WithLabelValues(name),
+		openFailed:   m.Failures.WithLabelValues(name, KindOpen),
+		retryable:    m.Failures.WithLabelValues(name, KindRetryable),
+		rejected:     m.Failures.WithLabelValues(name, KindPermanent),
+		lag:          m.Lag.WithLabelValues(name),
+	}
+}

@@ -1,0 +1,562 @@
+// Package output runs nomen's outputs: one generic Worker per [[output]]
+// reads the journal from the output's cursor and feeds a forward.Sink,
+// which only knows how to open, write a batch and close (Benthos' split).
+//
+// # What the worker does
+//
+//   - Reads events after the output's cursor (journal.Reader), drops those
+//     its where / where_not filters leave out (they still advance the
+//     cursor), and hands the rest to Sink.Write in batches of at most
+//     batch_size.
+//   - Batching: a batch is written as soon as the journal has nothing more
+//     to give, so an idle relay delivers each event at once, while under
+//     load batches fill up by themselves (events pile up while the previous
+//     batch is being written). flush_interval > 0 makes a partial batch
+//     wait up to that long for more events: fewer, larger requests for
+//     sinks that pay per request, at the cost of latency.
+//   - At-least-once: the cursor is committed only after the sink has taken
+//     the batch (or its rejected events are in the dead-letter file). A
+//     crash between the two sends the batch again after restart. A sink
+//     that implements forward.Positioned is asked, after each Open, where
+//     its own data reaches, and the reader is moved there: no repeat.
+//   - Retryable errors (anything not forward.Permanent): the worker waits
+//     (exponential backoff from 100ms with full jitter, capped at 30s, or
+//     exactly the delay the error carries from forward.RetryAfter, capped
+//     at 5m) and writes the batch again, for as long as it takes. Before
+//     retrying a whole-batch error without a Retry-After, it closes and
+//     reopens the sink, so sinks need not reconnect by themselves.
+//   - Permanent errors go to the dead-letter file (see DeadLetter): the
+//     whole batch, or the permanent items of a *forward.BatchError, whose
+//     retryable items are written again (alone).
+//   - Open failures are retried the same way (a permanent one every 30s:
+//     the configuration may be fixed by a reload). Events wait in the
+//     journal meanwhile.
+//   - Reopen (SIGHUP) asks a forward.Reopener sink to reopen its files
+//     before the next write.
+//   - Stop drains: it writes what the journal already holds, then closes
+//     the sink. With a deadline, half the remaining time goes to draining;
+//     then in-flight writes and retries are cancelled (their events stay
+//     uncommitted and are sent again after restart) and the sink closed.
+//
+// Failures are logged at most once per 30 seconds per output (the first
+// one at once, then a summary), and recovery is logged too.
+//
+// The batch slice handed to Sink.Write is reused after Write returns (the
+// events themselves may be kept, read-only). Stop workers before closing
+// the journal they read.
+package output
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/filter"
+)
+
+// Source is where a worker reads events: a *journal.Reader.
+type Source interface {
+	// Next waits for and returns events after the last ones returned.
+	Next(ctx context.Context, max int) ([]*event.Event, error)
+	// TryNext returns what is available without waiting.
+	TryNext(max int) ([]*event.Event, error)
+	// Commit records that every event up to id is done with.
+	Commit(id uint64) error
+	// Seek repositions after id (and commits id).
+	Seek(id uint64) error
+	// Lag is the number of events not committed yet; it is called from
+	// another goroutine too.
+	Lag() uint64
+	Close() error
+}
+
+// Options configure a Worker.
+type Options struct {
+	Name   string
+	Sink   forward.Sink
+	Source Source // the worker owns it and closes it when it stops
+
+	Where, WhereNot filter.Filter
+	BatchSize       int           // default 500
+	FlushInterval   time.Duration // default 0: write as soon as nothing more is available
+
+	// DeadLetter receives permanently rejected events; nil logs and counts
+	// them only.
+	// The worker closes it when it stops (a later Write reopens it).
+	DeadLetter *DeadLetter
+
+	Metrics *Metrics     // default: unregistered
+	Logger  *slog.Logger // default: discard
+
+	// MinBackoff and MaxBackoff bound the retry delays (defaults 100ms, 30s).
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Retry tuning.
+const (
+	defaultMinBackoff = 100 * time.Millisecond
+	defaultMaxBackoff = 30 * time.Second
+	maxRetryAfter     = 5 * time.Minute
+	logEvery          = 30 * time.Second
+)
+
+// Worker runs one output. Create it with New, then Start; Stop it once.
+type Worker struct {
+	o   Options
+	log *slog.Logger
+	m   series
+	mv  *Metrics
+
+	batch []*event.Event
+
+	// ctx is cancelled to force a stop: it aborts writes and retries.
+	ctx   context.Context
+	force context.CancelFunc
+	// readCtx is cancelled when Stop is called: the worker stops waiting
+	// for new events and drains.
+	readCtx    context.Context
+	stopReads  context.CancelFunc
+	stopOnce   sync.Once
+	done       chan struct{}
+	reopenWant atomic.Bool
+
+	opened bool // the sink is open (Close is due)
+	// repositioned: the last open moved the reader to the sink's position.
+	repositioned bool
+
+	failures failureLog
+	sleep    func(ctx context.Context, d time.Duration) error // tests replace it
+	now      func() time.Time
+}
+
+// New returns a worker for o; it does nothing until Start.
+func New(o Options) *Worker {
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = defaultMinBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = defaultMaxBackoff
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	w := &Worker{
+		o:     o,
+		log:   o.Logger.With("output", o.Name),
+		m:     o.Metrics.series(o.Name),
+		mv:    o.Metrics,
+		batch: make([]*event.Event, 0, o.BatchSize),
+		done:  make(chan struct{}),
+		sleep: sleepCtx,
+		now:   time.Now,
+	}
+	w.ctx, w.force = context.WithCancel(context.Background())
+	w.readCtx, w.stopReads = context.WithCancel(w.ctx)
+	return w
+}
+
+// Start runs the worker in its own goroutine.
+func (w *Worker) Start() { go w.run() }
+
+// Done is closed when the worker has stopped.
+func (w *Worker) Done() <-chan struct{} { return w.done }
+
+// Reopen asks the sink, if it is a forward.Reopener, to reopen its files
+// before its next write (SIGHUP, after logrotate moved them).
+func (w *Worker) Reopen() { w.reopenWant.Store(true) }
+
+// Stop drains and stops the worker (see the package comment) and returns
+// once the sink is closed, or ctx's error if ctx ends first.
+func (w *Worker) Stop(ctx context.Context) error {
+	w.stopOnce.Do(w.stopReads)
+	defer w.mv.Lag.DeleteLabelValues(w.o.Name)
+	if deadline, ok := ctx.Deadline(); ok {
+		grace := time.NewTimer(time.Until(deadline) / 2)
+		defer grace.Stop()
+		select {
+		case <-w.done:
+			return nil
+		case <-grace.C:
+			w.log.Warn("output: stop deadline half gone, abandoning undelivered events (sent again after restart)")
+			w.force()
+		}
+	}
+	select {
+	case <-w.done:
+		return nil
+	case <-ctx.Done():
+		w.force()
+		return fmt.Errorf("output %s: stop: %w", w.o.Name, ctx.Err())
+	}
+}
+
+func (w *Worker) run() {
+	defer close(w.done)
+	defer w.o.Source.Close()
+	if w.o.DeadLetter != nil {
+		defer w.o.DeadLetter.Close()
+	}
+	go w.reportLag()
+	defer w.closeSink()
+	if !w.open() {
+		return
+	}
+	for {
+		last, err := w.collect()
+		if err != nil || last == 0 {
+			if err != nil && w.ctx.Err() == nil {
+				w.log.Error("output: reading the journal failed, stopping", "err", err)
+			}
+			return
+		}
+		if len(w.batch) > 0 {
+			if err := w.deliver(w.batch); err != nil {
+				if errors.Is(err, errRepositioned) {
+					continue // the sink told us where to go on from
+				}
+				return // forced stop: nothing is committed
+			}
+		}
+		if err := w.o.Source.Commit(last); err != nil {
+			w.log.Error("output: commit failed, stopping", "err", err)
+			return
+		}
+		w.m.lag.Set(float64(w.o.Source.Lag()))
+	}
+}
+
+// reportLag keeps the lag gauge fresh while a write is slow or the worker
+// waits to retry.
+func (w *Worker) reportLag() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			w.m.lag.Set(float64(w.o.Source.Lag()))
+		case <-w.done:
+			return
+		}
+	}
+}
+
+// collect fills w.batch with the next events that pass the filters and
+// returns the ID of the last event read (0: stopped, nothing left).
+func (w *Worker) collect() (uint64, error) {
+	clear(w.batch) // do not pin delivered events
+	w.batch = w.batch[:0]
+	draining := w.readCtx.Err() != nil
+	evs, err := w.read(w.readCtx, draining, w.o.BatchSize)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	last := w.take(evs)
+	if w.o.FlushInterval <= 0 || draining {
+		return last, nil
+	}
+	// Linger: give a partial batch up to FlushInterval to fill.
+	ctx, cancel := context.WithTimeout(w.readCtx, w.o.FlushInterval)
+	defer cancel()
+	for len(w.batch) < w.o.BatchSize {
+		evs, err := w.o.Source.Next(ctx, w.o.BatchSize-len(w.batch))
+		if err != nil || len(evs) == 0 {
+			break // the timeout, or Stop: write what we have
+		}
+		last = w.take(evs)
+	}
+	return last, nil
+}
+
+// read returns events: waiting for them unless draining; switching to
+// draining when Stop interrupts the wait. No events (and no error) means
+// the journal has nothing more for a stopping worker.
+func (w *Worker) read(ctx context.Context, draining bool, max int) ([]*event.Event, error) {
+	if !draining {
+		evs, err := w.o.Source.Next(ctx, max)
+		if err == nil || ctx.Err() == nil {
+			return evs, err
+		}
+		if w.ctx.Err() != nil {
+			return nil, w.ctx.Err()
+		}
+	}
+	return w.o.Source.TryNext(max)
+}
+
+// take adds the events that pass the filters to the batch and returns the
+// last event's ID.
+func (w *Worker) take(evs []*event.Event) uint64 {
+	n := 0
+	for _, e := range evs {
+		if (w.o.Where.Empty() || w.o.Where.Match(e)) && (w.o.WhereNot.Empty() || !w.o.WhereNot.Match(e)) {
+			w.batch = append(w.batch, e)
+		} else {
+			n++
+		}
+	}
+	if n > 0 {
+		w.m.filtered.Add(float64(n))
+	}
+	return evs[len(evs)-1].ID
+}
+
+// errRepositioned: the sink was reopened and the reader moved to the
+// sink's own position; the batch in hand is dropped and read again.
+var errRepositioned = errors.New("repositioned")
+
+// deliver writes batch until every event is delivered or dead-lettered.
+// It fails only when the worker is forced to stop, or with
+// errRepositioned.
+func (w *Worker) deliver(batch []*event.Event) error {
+	for attempt := 0; ; attempt++ {
+		if w.reopenWant.Swap(false) {
+			if r, ok := w.o.Sink.(forward.Reopener); ok {
+				if err := r.Reopen(); err != nil {
+					w.log.Warn("output: reopen failed", "err", err)
+				}
+			}
+		}
+		err := w.o.Sink.Write(w.ctx, batch)
+		if w.ctx.Err() != nil {
+			return w.ctx.Err()
+		}
+		if err == nil {
+			w.m.events.Add(float64(len(batch)))
+			w.failures.recovered(w.log, w.now())
+			return nil
+		}
+		var be *forward.BatchError
+		switch {
+		case errors.As(err, &be):
+			retry, err2 := w.partial(batch, be)
+			if err2 != nil {
+				return err2
+			}
+			if len(retry) == 0 {
+				w.failures.recovered(w.log, w.now())
+				return nil
+			}
+			w.m.retryable.Inc()
+			w.failures.failed(w.log, w.now(), be.Items[0].Err, len(retry))
+			if err := w.backoff(attempt, retryDelayOf(be)); err != nil {
+				return err
+			}
+			batch = retry
+		case forward.IsPermanent(err):
+			w.m.rejected.Inc()
+			items := make([]Rejected, len(batch))
+			for i, e := range batch {
+				items[i] = Rejected{e, err}
+			}
+			return w.deadLetter(items)
+		default:
+			w.m.retryable.Inc()
+			w.failures.failed(w.log, w.now(), err, len(batch))
+			delay, hinted := forward.RetryDelay(err)
+			if !hinted {
+				delay = -1
+			}
+			if err := w.backoff(attempt, delay); err != nil {
+				return err
+			}
+			if !hinted {
+				// The connection may be gone: start afresh.
+				w.closeSink()
+				if !w.open() {
+					return w.ctx.Err()
+				}
+				if w.repositioned {
+					return errRepositioned
+				}
+			}
+		}
+	}
+}
+
+// partial handles a *forward.BatchError: the events it does not name were
+// delivered, its permanent items are dead-lettered, its retryable ones
+// are returned to be written again.
+func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event.Event, error) {
+	seen := make(map[int]bool, len(be.Items))
+	var retry []*event.Event
+	var rejected []Rejected
+	for _, it := range be.Items {
+		if it.Index < 0 || it.Index >= len(batch) || seen[it.Index] || it.Err == nil {
+			w.log.Warn("output: sink reported an invalid batch item, ignoring it", "index", it.Index, "batch", len(batch))
+			continue
+		}
+		seen[it.Index] = true
+		if forward.IsPermanent(it.Err) {
+			rejected = append(rejected, Rejected{batch[it.Index], it.Err})
+		} else {
+			retry = append(retry, batch[it.Index])
+		}
+	}
+	w.m.events.Add(float64(len(batch) - len(seen)))
+	if len(rejected) > 0 {
+		w.m.rejected.Inc()
+		if err := w.deadLetter(rejected); err != nil {
+			return nil, err
+		}
+	}
+	return retry, nil
+}
+
+func retryDelayOf(be *forward.BatchError) time.Duration {
+	for _, it := range be.Items {
+		if d, ok := forward.RetryDelay(it.Err); ok && !forward.IsPermanent(it.Err) {
+			return d
+		}
+	}
+	return -1
+}
+
+// deadLetter writes rejected events to the dead-letter file, retrying
+// until it works or the worker is forced to stop (a full disk must not
+// lose them).
+func (w *Worker) deadLetter(items []Rejected) error {
+	if w.o.DeadLetter == nil {
+		w.log.Error("output: events rejected permanently and no dead-letter file configured: dropped",
+			"count", len(items), "err", items[0].Err)
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		err := w.o.DeadLetter.Write(w.o.Name, w.now(), items)
+		if err == nil {
+			w.m.deadLettered.Add(float64(len(items)))
+			w.log.Warn("output: events rejected permanently, written to the dead-letter file",
+				"count", len(items), "file", w.o.DeadLetter.Path(), "err", items[0].Err)
+			return nil
+		}
+		w.log.Error("output: cannot write the dead-letter file, retrying", "err", err)
+		if err := w.backoff(attempt, -1); err != nil {
+			return err
+		}
+	}
+}
+
+// closeSink closes the sink if it is open.
+func (w *Worker) closeSink() {
+	if !w.opened {
+		return
+	}
+	w.opened = false
+	if err := w.o.Sink.Close(); err != nil {
+		w.log.Warn("output: close", "err", err)
+	}
+}
+
+// open opens the sink, retrying until it works; false means the worker was
+// forced to stop. Afterwards a Positioned sink's position is applied.
+func (w *Worker) open() bool {
+	w.repositioned = false
+	for attempt := 0; ; attempt++ {
+		err := w.o.Sink.Open(w.ctx)
+		if err == nil {
+			w.opened = true
+			break
+		}
+		if w.ctx.Err() != nil {
+			return false
+		}
+		w.m.openFailed.Inc()
+		w.failures.failed(w.log, w.now(), fmt.Errorf("open: %w", err), 0)
+		delay := time.Duration(-1)
+		if forward.IsPermanent(err) {
+			delay = w.o.MaxBackoff
+		} else if d, ok := forward.RetryDelay(err); ok {
+			delay = d
+		}
+		if w.backoff(attempt, delay) != nil {
+			return false
+		}
+	}
+	if p, ok := w.o.Sink.(forward.Positioned); ok {
+		if id, ok := p.Position(); ok {
+			if err := w.o.Source.Seek(id); err != nil {
+				w.log.Error("output: cannot move to the sink's position", "position", id, "err", err)
+			} else {
+				w.repositioned = true
+			}
+		}
+	}
+	return true
+}
+
+// backoff waits before retry number attempt (from 0): the given delay if
+// it is >= 0 (a server's Retry-After, capped), else exponential backoff
+// with full jitter.
+func (w *Worker) backoff(attempt int, delay time.Duration) error {
+	if delay < 0 {
+		delay = fullJitter(w.o.MinBackoff, w.o.MaxBackoff, attempt)
+	} else {
+		delay = min(delay, maxRetryAfter)
+	}
+	return w.sleep(w.ctx, delay)
+}
+
+// fullJitter returns a random delay in [0, min(max, base*2^attempt)].
+func fullJitter(base, max time.Duration, attempt int) time.Duration {
+	ceil := max
+	if attempt < 32 && base<<attempt > 0 && base<<attempt < max {
+		ceil = base << attempt
+	}
+	return rand.N(ceil + 1)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// failureLog rate-limits failure logs: the first failure of a run at once,
+// then one summary per logEvery, and a line when writes work again.
+type failureLog struct {
+	since    time.Time // first failure of the current run; zero when healthy
+	last     time.Time // last log line
+	attempts int       // failures since the last log line
+	total    int
+}
+
+func (f *failureLog) failed(log *slog.Logger, now time.Time, err error, events int) {
+	f.attempts++
+	f.total++
+	if f.since.IsZero() {
+		f.since, f.last = now, now
+		log.Warn("output: failed, retrying", "err", err, "events", events)
+		f.attempts = 0
+		return
+	}
+	if now.Sub(f.last) >= logEvery {
+		log.Warn("output: still failing, retrying", "err", err, "events", events,
+			"failures", f.attempts, "failing_for", now.Sub(f.since).Round(time.Second))
+		f.last, f.attempts = now, 0
+	}
+}
+
+func (f *failureLog) recovered(log *slog.Logger, now time.Time) {
+	if f.since.IsZero() {
+		return
+	}
+	log.Info("output: delivering again", "failures", f.total, "after", now.Sub(f.since).Round(time.Millisecond))
+	*f = failureLog{}
+}
