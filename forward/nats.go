@@ -1,0 +1,460 @@
+package forward
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// NATSConfig is an `[[output]]` table of type "nats": JetStream publish of
+// ECS JSON documents. A zero value of an optional key means its default.
+//
+// Delivery: a batch succeeds only when JetStream acknowledged every
+// message (so the journal cursor advances only then). Every message
+// carries Nats-Msg-Id = "<journal id>-<event id>", stable across restarts
+// and retries, so JetStream drops the copies a retry sends within the
+// stream's duplicate window.
+type NATSConfig struct {
+	// URL of the server(s), comma-separated (default nats://127.0.0.1:4222).
+	URL string `toml:"url"`
+	// Subject is a template: {field.path} is replaced by the event's value
+	// (the first item of a list), with '.', '*', '>' and white space turned
+	// into '_' so that it stays one token, or by subject_missing when the
+	// event has no such field (default "nomen.events.{event.category}").
+	Subject string `toml:"subject"`
+	// SubjectMissing is the token for absent fields (default "unknown").
+	SubjectMissing string `toml:"subject_missing"`
+	// CreateStream creates the stream Stream covering the subject (each
+	// templated token a '*') when no stream covers it.
+	CreateStream bool `toml:"create_stream"`
+	// Stream is the name of the stream created (default "NOMEN").
+	Stream string `toml:"stream"`
+	// DuplicateWindow of a created stream (default 2m, JetStream's): how
+	// long message ids are remembered for deduplication.
+	DuplicateWindow config.Duration `toml:"duplicate_window"`
+	// MaxPending bounds the messages awaiting an acknowledgement (default 1024).
+	MaxPending int `toml:"max_pending"`
+	// AckTimeout bounds waiting for a batch's acknowledgements (default 30s).
+	AckTimeout config.Duration `toml:"ack_timeout"`
+	// TLS options (implied by a tls:// URL).
+	TLS TLSConfig `toml:"tls"`
+	// Credentials: a .creds file (JWT + nkey seed), an nkey seed file,
+	// user and password, or a token.
+	Creds    string `toml:"creds"`
+	NKey     string `toml:"nkey"`
+	User     string `toml:"user"`
+	Password string `toml:"password"`
+	Token    string `toml:"token"`
+
+	// Observer is observer.hostname in the documents; set by the relay.
+	Observer string `toml:"-"`
+	// JournalID identifies the journal the events' IDs belong to (set by
+	// the relay; it must survive restarts as long as the IDs do). Empty:
+	// Observer, then "nomen".
+	JournalID string `toml:"-"`
+}
+
+func (c NATSConfig) withDefaults() NATSConfig {
+	if c.URL == "" {
+		c.URL = nats.DefaultURL
+	}
+	if c.Subject == "" {
+		c.Subject = "nomen.events.{event.category}"
+	}
+	if c.SubjectMissing == "" {
+		c.SubjectMissing = "unknown"
+	}
+	if c.Stream == "" {
+		c.Stream = "NOMEN"
+	}
+	if c.DuplicateWindow == 0 {
+		c.DuplicateWindow = config.Duration(2 * time.Minute)
+	}
+	if c.MaxPending == 0 {
+		c.MaxPending = 1024
+	}
+	if c.AckTimeout == 0 {
+		c.AckTimeout = config.Duration(30 * time.Second)
+	}
+	if c.JournalID == "" {
+		c.JournalID = c.Observer
+	}
+	if c.JournalID == "" {
+		c.JournalID = "nomen"
+	}
+	return c
+}
+
+// Validate checks the configuration.
+func (c NATSConfig) Validate() error {
+	c = c.withDefaults()
+	if _, err := parseSubject(c.Subject); err != nil {
+		return err
+	}
+	if !validToken(c.SubjectMissing) {
+		return fmt.Errorf("nats: subject_missing %q: want one subject token (no '.', '*', '>' or spaces)", c.SubjectMissing)
+	}
+	if strings.ContainsAny(c.Stream, " .*>\t/\\") {
+		return fmt.Errorf("nats: stream %q: a name without '.', '*', '>', '/', '\\' or spaces", c.Stream)
+	}
+	creds := 0
+	for _, set := range []bool{c.Creds != "", c.NKey != "", c.User != "" || c.Password != "", c.Token != ""} {
+		if set {
+			creds++
+		}
+	}
+	if creds > 1 {
+		return errors.New("nats: give one of creds, nkey, user/password and token")
+	}
+	if err := c.TLS.Validate(); err != nil {
+		return fmt.Errorf("nats: %w", err)
+	}
+	if c.MaxPending < 1 || c.DuplicateWindow < 0 || c.AckTimeout < 0 {
+		return errors.New("nats: max_pending must be positive, durations not negative")
+	}
+	return nil
+}
+
+// subjectTemplate is a parsed subject: literal text and field paths.
+type subjectTemplate struct {
+	parts    []subjectPart
+	wildcard string // the subject with every templated token a '*'
+}
+
+type subjectPart struct {
+	literal string
+	field   string // set for a {field}
+}
+
+func parseSubject(s string) (subjectTemplate, error) {
+	var t subjectTemplate
+	rest := s
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			t.parts = append(t.parts, subjectPart{literal: rest})
+			break
+		}
+		if open > 0 {
+			t.parts = append(t.parts, subjectPart{literal: rest[:open]})
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			return t, fmt.Errorf("nats: subject %q: unclosed {", s)
+		}
+		field := rest[open+1 : open+end]
+		if field == "" || strings.ContainsAny(field, " {") {
+			return t, fmt.Errorf("nats: subject %q: bad field {%s}", s, field)
+		}
+		t.parts = append(t.parts, subjectPart{field: field})
+		rest = rest[open+end+1:]
+	}
+	// Check the shape with every field a plain token, and build the
+	// wildcard that a stream must cover.
+	var sample strings.Builder
+	for _, p := range t.parts {
+		if p.field != "" {
+			sample.WriteString("\x00")
+		} else {
+			sample.WriteString(p.literal)
+		}
+	}
+	tokens := strings.Split(sample.String(), ".")
+	for i, tok := range tokens {
+		if strings.Contains(tok, "\x00") {
+			tokens[i] = "*"
+			continue
+		}
+		if !validToken(tok) {
+			return t, fmt.Errorf("nats: subject %q: token %q is empty or holds '*', '>' or spaces", s, tok)
+		}
+	}
+	t.wildcard = strings.Join(tokens, ".")
+	return t, nil
+}
+
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == '.' || c == '*' || c == '>' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// appendSubject renders the subject of e.
+func (t *subjectTemplate) appendSubject(dst []byte, e *event.Event, missing string) []byte {
+	for _, p := range t.parts {
+		if p.field == "" {
+			dst = append(dst, p.literal...)
+			continue
+		}
+		v, ok := e.Get(p.field)
+		var s string
+		switch {
+		case !ok:
+		case v.Type == event.TypeStrings:
+			if len(v.List) > 0 {
+				s = v.List[0]
+			}
+		case v.Type == event.TypeString:
+			s = v.Str
+		default:
+			s = v.String()
+		}
+		if s == "" {
+			dst = append(dst, missing...)
+			continue
+		}
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c <= ' ' || c == '.' || c == '*' || c == '>' || c == 0x7f {
+				c = '_'
+			}
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+type natsMetrics struct {
+	duplicates prometheus.Counter
+}
+
+func newNATSMetrics(reg prometheus.Registerer) *natsMetrics {
+	return &natsMetrics{
+		duplicates: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_nats_duplicate_events_total",
+			Help: "Events JetStream acknowledged as duplicates (already stored: a retry after a lost acknowledgement).",
+		})),
+	}
+}
+
+// NATS publishes events to JetStream.
+type NATS struct {
+	cfg     NATSConfig
+	log     *slog.Logger
+	m       *natsMetrics
+	subject subjectTemplate
+	enc     event.Encoder
+
+	nc *nats.Conn
+	js jetstream.JetStream
+
+	data    []byte
+	subj    []byte
+	futures []jetstream.PubAckFuture
+}
+
+// NewNATS returns a nats sink.
+func NewNATS(cfg NATSConfig, log *slog.Logger, reg prometheus.Registerer) (*NATS, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	subj, _ := parseSubject(cfg.Subject)
+	return &NATS{
+		cfg:     cfg,
+		log:     orDiscard(log).With("sink", "nats", "subject", cfg.Subject),
+		m:       newNATSMetrics(reg),
+		subject: subj,
+		enc:     event.Encoder{Observer: cfg.Observer},
+	}, nil
+}
+
+// Open connects and makes sure a stream covers the subject.
+func (s *NATS) Open(ctx context.Context) error {
+	if s.nc == nil {
+		opts := []nats.Option{
+			nats.Name("nomen"),
+			nats.MaxReconnects(-1),
+			nats.ReconnectWait(time.Second),
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+				if err != nil {
+					s.log.Warn("nats: disconnected", "err", err)
+				}
+			}),
+			nats.ReconnectHandler(func(nc *nats.Conn) { s.log.Info("nats: reconnected", "server", nc.ConnectedUrlRedacted()) }),
+		}
+		if !s.cfg.TLS.IsZero() {
+			tc, err := s.cfg.TLS.Build("")
+			if err != nil {
+				return fmt.Errorf("nats: %w", err)
+			}
+			opts = append(opts, nats.Secure(tc))
+		}
+		switch {
+		case s.cfg.Creds != "":
+			opts = append(opts, nats.UserCredentials(s.cfg.Creds))
+		case s.cfg.NKey != "":
+			o, err := nats.NkeyOptionFromSeed(s.cfg.NKey)
+			if err != nil {
+				return Permanent(fmt.Errorf("nats: nkey: %w", err))
+			}
+			opts = append(opts, o)
+		case s.cfg.User != "" || s.cfg.Password != "":
+			opts = append(opts, nats.UserInfo(s.cfg.User, s.cfg.Password))
+		case s.cfg.Token != "":
+			opts = append(opts, nats.Token(s.cfg.Token))
+		}
+		nc, err := nats.Connect(s.cfg.URL, opts...)
+		if err != nil {
+			return fmt.Errorf("nats: connect %s: %w", s.cfg.URL, err)
+		}
+		js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(s.cfg.MaxPending))
+		if err != nil {
+			nc.Close()
+			return fmt.Errorf("nats: %w", err)
+		}
+		s.nc, s.js = nc, js
+	}
+	return s.ensureStream(ctx)
+}
+
+func (s *NATS) ensureStream(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	name, err := s.js.StreamNameBySubject(ctx, s.subject.wildcard)
+	if err == nil {
+		s.log.Debug("nats: stream found", "stream", name)
+		return nil
+	}
+	if !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("nats: look up the stream for %s: %w", s.subject.wildcard, err)
+	}
+	if !s.cfg.CreateStream {
+		return fmt.Errorf("nats: no JetStream stream covers %s: create one, or set create_stream = true", s.subject.wildcard)
+	}
+	_, err = s.js.CreateStream(ctx, jetstream.StreamConfig{
+		Name:        s.cfg.Stream,
+		Description: "nomen events",
+		Subjects:    []string{s.subject.wildcard},
+		Storage:     jetstream.FileStorage,
+		Duplicates:  s.cfg.DuplicateWindow.D(),
+	})
+	if err != nil {
+		return fmt.Errorf("nats: create stream %s for %s: %w", s.cfg.Stream, s.subject.wildcard, err)
+	}
+	s.log.Info("nats: stream created", "stream", s.cfg.Stream, "subjects", s.subject.wildcard)
+	return nil
+}
+
+// msgID is the stable id of an event for JetStream's deduplication.
+func (s *NATS) msgID(dst []byte, id uint64) []byte {
+	dst = append(dst, s.cfg.JournalID...)
+	dst = append(dst, '-')
+	return strconv.AppendUint(dst, id, 10)
+}
+
+// Write publishes the batch asynchronously (at most max_pending messages
+// unacknowledged) and returns once JetStream acknowledged them all.
+func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
+	if s.js == nil {
+		if err := s.Open(ctx); err != nil {
+			return err
+		}
+	}
+	// One buffer for the batch's documents: messages are kept until
+	// acknowledged (the client may publish them again), so nothing is
+	// reused before the end of Write.
+	s.data = s.data[:0]
+	offs := make([]int, 0, len(batch)+1)
+	for _, e := range batch {
+		offs = append(offs, len(s.data))
+		s.data = s.enc.AppendJSON(s.data, e)
+	}
+	offs = append(offs, len(s.data))
+	s.futures = s.futures[:0]
+	deadline := time.Now().Add(s.cfg.AckTimeout.D())
+	var idbuf []byte
+	var failed []ItemError
+	for i, e := range batch {
+		s.subj = s.subject.appendSubject(s.subj[:0], e, s.cfg.SubjectMissing)
+		msg := &nats.Msg{Subject: string(s.subj), Data: s.data[offs[i]:offs[i+1]:offs[i+1]]}
+		var opts []jetstream.PublishOpt
+		opts = append(opts, jetstream.WithStallWait(max(time.Until(deadline), time.Millisecond)))
+		if e.ID != 0 {
+			idbuf = s.msgID(idbuf[:0], e.ID)
+			opts = append(opts, jetstream.WithMsgID(string(idbuf)))
+		}
+		f, err := s.js.PublishMsgAsync(msg, opts...)
+		if errors.Is(err, nats.ErrMaxPayload) {
+			failed = append(failed, ItemError{i, Permanentf("nats: event of %d bytes exceeds the server's max_payload", len(msg.Data))})
+			s.futures = append(s.futures, nil)
+			continue
+		}
+		if err != nil {
+			s.abandon()
+			return fmt.Errorf("nats: publish: %w", err)
+		}
+		s.futures = append(s.futures, f)
+	}
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	be := BatchError{Items: failed}
+	for i, f := range s.futures {
+		if f == nil {
+			continue
+		}
+		select {
+		case ack := <-f.Ok():
+			if ack.Duplicate {
+				s.m.duplicates.Inc()
+			}
+		case err := <-f.Err():
+			be.Items = append(be.Items, ItemError{i, fmt.Errorf("nats: publish: %w", err)})
+		case <-timer.C:
+			s.abandon()
+			return fmt.Errorf("nats: no acknowledgement from JetStream within %v", s.cfg.AckTimeout)
+		case <-ctx.Done():
+			s.abandon()
+			return fmt.Errorf("nats: %w", ctx.Err())
+		}
+	}
+	clear(s.futures)
+	if len(be.Items) == 0 {
+		return nil
+	}
+	if len(be.Items) == len(batch) && !IsPermanent(be.Items[0].Err) {
+		return be.Items[0].Err // all failed (no stream, stream full...): retry the batch
+	}
+	slices.SortFunc(be.Items, func(a, b ItemError) int { return a.Index - b.Index })
+	return &be
+}
+
+// abandon forgets the pending acknowledgements of a failed batch: the
+// batch is retried whole and deduplicated by message id.
+func (s *NATS) abandon() {
+	clear(s.futures)
+	s.futures = s.futures[:0]
+}
+
+// Close waits briefly for outstanding acknowledgements and disconnects.
+func (s *NATS) Close() error {
+	if s.nc == nil {
+		return nil
+	}
+	if s.js != nil {
+		select {
+		case <-s.js.PublishAsyncComplete():
+		case <-time.After(5 * time.Second):
+		}
+	}
+	s.nc.Close()
+	s.nc, s.js = nil, nil
+	return nil
+}

@@ -1,0 +1,227 @@
+package forward
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// testNATS connects to the JetStream server of this machine
+// ($NOMEN_TEST_NATS, else nats://127.0.0.1:4222) or skips.
+func testNATS(t testing.TB) (string, jetstream.JetStream) {
+	t.Helper()
+	url := os.Getenv("NOMEN_TEST_NATS")
+	if url == "" {
+		url = "nats://127.0.0.1:4222"
+	}
+	nc, err := nats.Connect(url, nats.Timeout(2*time.Second))
+	if err != nil {
+		t.Skipf("NATS not reachable at %s (set NOMEN_TEST_NATS): %v", url, err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if _, err := js.AccountInfo(ctx); err != nil {
+		t.Skipf("NATS at %s has no JetStream: %v", url, err)
+	}
+	return url, js
+}
+
+// testStream returns a unique subject prefix and stream name; the stream
+// is deleted when the test ends.
+func testStream(t testing.TB, js jetstream.JetStream) (prefix, stream string) {
+	n := rand.Uint32()
+	prefix, stream = fmt.Sprintf("nomentest%d", n), fmt.Sprintf("NOMEN_TEST_%d", n)
+	t.Cleanup(func() { js.DeleteStream(context.Background(), stream) })
+	return prefix, stream
+}
+
+func openNATS(t testing.TB, cfg NATSConfig) *NATS {
+	t.Helper()
+	s, err := NewNATS(cfg, nil, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// consumeAll reads every message of the stream.
+func consumeAll(t testing.TB, js jetstream.JetStream, stream string) []jetstream.Msg {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := js.Stream(ctx, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []jetstream.Msg
+	for uint64(len(msgs)) < info.State.Msgs {
+		batch, err := c.Fetch(int(info.State.Msgs)-len(msgs), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for m := range batch.Messages() {
+			msgs = append(msgs, m)
+			n++
+		}
+		if n == 0 {
+			t.Fatalf("fetched %d of %d messages", len(msgs), info.State.Msgs)
+		}
+	}
+	return msgs
+}
+
+func TestNATSPublishAndConsume(t *testing.T) {
+	url, js := testNATS(t)
+	prefix, stream := testStream(t, js)
+	s := openNATS(t, NATSConfig{URL: url, Subject: prefix + ".events.{event.category}.{host.name}", CreateStream: true,
+		Stream: stream, Observer: "relay1", JournalID: "j1"})
+	evs := append(sampleEvents(t, 1, 3), trickyEvent(t, 4))
+	odd := buildEvent(t, 5, eventSpec{Raw: "<13>Nov 22 10:15:10 a.b.c app: no category", Fields: map[string]any{"event.category": []any{}}})
+	evs = append(evs, odd)
+	mustWrite(t, s, evs[:2])
+	mustWrite(t, s, evs[2:])
+
+	msgs := consumeAll(t, js, stream)
+	if len(msgs) != len(evs) {
+		t.Fatalf("%d messages in the stream, want %d", len(msgs), len(evs))
+	}
+	enc := event.Encoder{Observer: "relay1"}
+	wantSubj := []string{".events.authentication.web1", ".events.process.db2", ".events.network.unknown",
+		".events.authentication.gw1", ".events.unknown.a_b_c"}
+	for i, m := range msgs {
+		if string(m.Data()) != string(enc.AppendJSON(nil, evs[i])) {
+			t.Errorf("message %d: %s", i, m.Data())
+		}
+		if m.Subject() != prefix+wantSubj[i] {
+			t.Errorf("message %d subject %s, want %s", i, m.Subject(), prefix+wantSubj[i])
+		}
+		if id := m.Headers().Get("Nats-Msg-Id"); id != fmt.Sprintf("j1-%d", i+1) {
+			t.Errorf("message %d Nats-Msg-Id %q", i, id)
+		}
+	}
+}
+
+// TestNATSDeduplicates: a batch sent again (the worker's retry after a lost
+// acknowledgement, or a replay after a restart) is stored once.
+func TestNATSDeduplicates(t *testing.T) {
+	url, js := testNATS(t)
+	prefix, stream := testStream(t, js)
+	cfg := NATSConfig{URL: url, Subject: prefix + ".{event.action}", CreateStream: true, Stream: stream, JournalID: "j2"}
+	s := openNATS(t, cfg)
+	evs := sampleEvents(t, 1, 50)
+	mustWrite(t, s, evs)
+	mustWrite(t, s, evs[10:30])
+	s.Close()
+	s = openNATS(t, cfg) // a restart replaying from an older cursor
+	mustWrite(t, s, evs[40:])
+	if got := len(consumeAll(t, js, stream)); got != 50 {
+		t.Errorf("%d messages stored, want 50", got)
+	}
+	if d := counterValue(s.m.duplicates); d != 10 {
+		t.Errorf("%v duplicates counted after the restart, want 10", d)
+	}
+}
+
+func TestNATSCreateStream(t *testing.T) {
+	url, js := testNATS(t)
+	prefix, stream := testStream(t, js)
+	// Without create_stream, a subject no stream covers is an error (and retryable).
+	s, err := NewNATS(NATSConfig{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream}, nil, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Open(context.Background())
+	s.Close()
+	if err == nil || !strings.Contains(err.Error(), "create_stream") || IsPermanent(err) {
+		t.Fatalf("Open: %v, want a retryable error naming create_stream", err)
+	}
+	openNATS(t, NATSConfig{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream, CreateStream: true, DuplicateWindow: 0})
+	info, err := js.Stream(context.Background(), stream)
+	if err != nil {
+		t.Fatalf("stream not created: %v", err)
+	}
+	cfg := info.CachedInfo().Config
+	if len(cfg.Subjects) != 1 || cfg.Subjects[0] != prefix+".x.*" || cfg.Duplicates != 2*time.Minute {
+		t.Errorf("stream subjects %v, duplicate window %v", cfg.Subjects, cfg.Duplicates)
+	}
+	// A second output finds the stream and creates nothing.
+	openNATS(t, NATSConfig{URL: url, Subject: prefix + ".x.{host.name}", Stream: "OTHER", CreateStream: true})
+	if _, err := js.Stream(context.Background(), "OTHER"); err == nil {
+		js.DeleteStream(context.Background(), "OTHER")
+		t.Error("a second stream was created although one covers the subject")
+	}
+}
+
+func TestNATSSubjectTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		tmpl, wildcard, err string
+	}{
+		{"nomen.events.{event.category}", "nomen.events.*", ""},
+		{"nomen.{host.name}.x{event.code}", "nomen.*.*", ""},
+		{"nomen.events", "nomen.events", ""},
+		{"nomen..x", "", "empty"},
+		{"nomen.>", "", "token"},
+		{"nomen.{event.category", "", "unclosed"},
+		{"nomen.{}", "", "bad field"},
+	} {
+		st, err := parseSubject(tc.tmpl)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: got %v, want error %q", tc.tmpl, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || st.wildcard != tc.wildcard {
+			t.Errorf("%s: %v %q, want %q", tc.tmpl, err, st.wildcard, tc.wildcard)
+		}
+	}
+}
+
+// BenchmarkNATSPublish: events/s into JetStream (file storage), batches of
+// 1000, waiting for every acknowledgement (one op is one event).
+func BenchmarkNATSPublish(b *testing.B) {
+	url, js := testNATS(b)
+	prefix, stream := testStream(b, js)
+	s := openNATS(b, NATSConfig{URL: url, Subject: prefix + ".{event.category}", CreateStream: true, Stream: stream, Observer: "relay1"})
+	base := sampleEvents(b, 1, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	id := uint64(1)
+	for done := 0; done < b.N; {
+		n := min(len(base), b.N-done)
+		if err := s.Write(context.Background(), withIDs(base[:n], id)); err != nil {
+			b.Fatal(err)
+		}
+		id += uint64(n)
+		done += n
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}

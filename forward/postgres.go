@@ -1,0 +1,695 @@
+package forward
+
+import (
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// PostgresConfig is an `[[output]]` table of type "postgres". A zero value
+// of an optional key means its default. The schema is described in
+// postgres_schema.go; query through the view <schema>.events.
+//
+// Delivery is at-least-once: a batch whose COPY failed is written again
+// whole (journal_id tells duplicates apart, should a retry follow a COPY
+// that did commit before the connection broke).
+type PostgresConfig struct {
+	// DSN is a libpq connection string or URL (required):
+	// "postgres://nomen@db.example.org/logs?sslmode=verify-full".
+	DSN string `toml:"dsn"`
+	// Schema holds nomen's tables (default "nomen"); created and migrated
+	// by nomen.
+	Schema string `toml:"schema"`
+	// Retention drops daily partitions whose every event is older than
+	// this ("90d"); checked when the output opens and every hour. 0 keeps
+	// everything.
+	Retention config.Duration `toml:"retention"`
+	// CacheSize bounds the dictionary strings cached in memory (default
+	// 100000 per generation; see dictCache).
+	CacheSize int `toml:"cache_size"`
+	// Connections is how many connections share the COPY of a batch
+	// (default 2: the server's work per row, indexes above all, is what
+	// limits throughput, and one connection keeps one server core busy).
+	// With 1, a batch is one transaction: a retried batch never leaves
+	// duplicates; with more, a batch that failed on one connection after
+	// another committed its part is written again whole (at-least-once;
+	// journal_id identifies the copies).
+	Connections int `toml:"connections"`
+
+	// Observer is observer.hostname; set by the relay.
+	Observer string `toml:"-"`
+}
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+func (c PostgresConfig) withDefaults() PostgresConfig {
+	if c.Schema == "" {
+		c.Schema = "nomen"
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = 100000
+	}
+	if c.Connections == 0 {
+		c.Connections = 2
+	}
+	return c
+}
+
+// Validate checks the configuration.
+func (c PostgresConfig) Validate() error {
+	c = c.withDefaults()
+	if c.DSN == "" {
+		return errors.New("postgres: dsn is required")
+	}
+	if _, err := pgx.ParseConfig(c.DSN); err != nil {
+		return fmt.Errorf("postgres: dsn: %w", err)
+	}
+	if !schemaName.MatchString(c.Schema) {
+		return fmt.Errorf("postgres: schema %q: want a lower-case SQL name (letters, digits, _)", c.Schema)
+	}
+	if c.Retention < 0 || (c.Retention > 0 && c.Retention.D() < 24*time.Hour) {
+		return fmt.Errorf("postgres: retention %v: want at least 1d (partitions are daily), or 0 to keep everything", c.Retention)
+	}
+	if c.CacheSize < 0 {
+		return errors.New("postgres: cache_size must not be negative")
+	}
+	if c.Connections < 0 || c.Connections > 16 {
+		return fmt.Errorf("postgres: connections %d: want 1 to 16", c.Connections)
+	}
+	return nil
+}
+
+type postgresMetrics struct {
+	stringBytes *prometheus.CounterVec
+	dropped     prometheus.Counter
+}
+
+func newPostgresMetrics(reg prometheus.Registerer) *postgresMetrics {
+	return &postgresMetrics{
+		stringBytes: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_postgres_string_bytes_total",
+			Help: "Bytes of the dictionary-held strings (host, user, program, category, action, message template, observer) of the events written: " +
+				"storage=\"inline\" is what storing them in every row would take, storage=\"dictionary\" what the ids and the new dictionary entries took.",
+		}, []string{"storage"})),
+		dropped: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_postgres_partitions_dropped_total",
+			Help: "Daily partitions dropped by retention.",
+		})),
+	}
+}
+
+// Postgres writes events into PostgreSQL with COPY.
+type Postgres struct {
+	cfg   PostgresConfig
+	log   *slog.Logger
+	m     *postgresMetrics
+	lanes []*copyLane // lanes[0] uses conn
+
+	conn  *pgx.Conn
+	ready bool // schema migrated on this connection's database
+	dict  *dictCache
+
+	partsMu sync.Mutex
+	parts   map[time.Time]bool // days known to have a partition
+
+	stop chan struct{}
+	done chan struct{}
+
+	// scratch, reused across batches
+	rows    []pgRow
+	params  []string
+	tmpl    []byte
+	known   []string
+	missing []dictMiss
+}
+
+// copyLane is one connection COPYing a part of a batch, with its own
+// encoding scratch.
+type copyLane struct {
+	conn    *pgx.Conn
+	enc     event.Encoder // Omit: omit
+	cur     *pgRow        // the row whose document enc is writing
+	doc     []byte
+	copyRow []any
+}
+
+// minLaneRows: smaller batches are not split.
+const minLaneRows = 128
+
+type dictMiss struct {
+	kind  int
+	value string
+}
+
+// NewPostgres returns a postgres sink.
+func NewPostgres(cfg PostgresConfig, log *slog.Logger, reg prometheus.Registerer) (*Postgres, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	s := &Postgres{
+		cfg:   cfg,
+		log:   orDiscard(log).With("sink", "postgres", "schema", cfg.Schema),
+		m:     newPostgresMetrics(reg),
+		dict:  newDictCache(cfg.CacheSize),
+		parts: map[time.Time]bool{},
+	}
+	for range cfg.Connections {
+		l := &copyLane{}
+		l.enc = event.Encoder{Observer: cfg.Observer, Omit: l.omit}
+		s.lanes = append(s.lanes, l)
+	}
+	return s, nil
+}
+
+// Open connects, migrates the schema, creates partitions for yesterday to
+// the day after tomorrow, prunes by retention and starts the hourly
+// maintenance.
+func (s *Postgres) Open(ctx context.Context) error {
+	if err := s.connect(ctx); err != nil {
+		return err
+	}
+	if err := s.maintain(ctx, s.conn); err != nil {
+		return classifyPG(fmt.Errorf("postgres: %w", err))
+	}
+	if s.stop == nil {
+		s.stop, s.done = make(chan struct{}), make(chan struct{})
+		go s.maintenanceLoop()
+	}
+	return nil
+}
+
+func (s *Postgres) connect(ctx context.Context) error {
+	if err := s.connectMain(ctx); err != nil {
+		return err
+	}
+	s.lanes[0].conn = s.conn
+	for _, l := range s.lanes[1:] {
+		if l.conn != nil && !l.conn.IsClosed() {
+			continue
+		}
+		conn, err := pgx.Connect(ctx, s.cfg.DSN)
+		if err != nil {
+			return fmt.Errorf("postgres: connect: %w", err)
+		}
+		l.conn = conn
+	}
+	return nil
+}
+
+// connectMain connects the main connection (dictionary, partitions, first
+// lane) and migrates the schema.
+func (s *Postgres) connectMain(ctx context.Context) error {
+	if s.conn != nil && !s.conn.IsClosed() && s.ready {
+		return nil
+	}
+	if s.conn != nil {
+		s.conn.Close(ctx)
+		s.conn = nil
+	}
+	conn, err := pgx.Connect(ctx, s.cfg.DSN)
+	if err != nil {
+		return fmt.Errorf("postgres: connect: %w", err)
+	}
+	applied, err := migrate(ctx, conn, s.cfg.Schema)
+	if err != nil {
+		conn.Close(ctx)
+		return classifyPG(fmt.Errorf("postgres: migrate schema %s: %w", s.cfg.Schema, err))
+	}
+	if applied > 0 {
+		s.log.Info("postgres: schema migrated", "migrations", applied)
+	}
+	s.conn, s.ready = conn, true
+	return nil
+}
+
+// maintain creates upcoming partitions and applies retention.
+func (s *Postgres) maintain(ctx context.Context, conn *pgx.Conn) error {
+	today := utcDay(time.Now())
+	if err := ensurePartitions(ctx, conn, s.cfg.Schema, []time.Time{today.AddDate(0, 0, -1), today, today.AddDate(0, 0, 1), today.AddDate(0, 0, 2)}); err != nil {
+		return err
+	}
+	if s.cfg.Retention > 0 {
+		dropped, err := dropPartitionsBefore(ctx, conn, s.cfg.Schema, time.Now().Add(-s.cfg.Retention.D()))
+		if err != nil {
+			return err
+		}
+		for _, d := range dropped {
+			s.m.dropped.Inc()
+			s.log.Info("postgres: retention dropped a partition", "partition", partitionName(d))
+		}
+	}
+	days, err := listPartitions(ctx, conn, s.cfg.Schema)
+	if err != nil {
+		return err
+	}
+	s.partsMu.Lock()
+	defer s.partsMu.Unlock()
+	clear(s.parts)
+	for _, d := range days {
+		s.parts[d] = true
+	}
+	return nil
+}
+
+// maintenanceLoop runs maintain every hour on its own connection (the
+// write connection belongs to the worker) and logs what the dictionary saved.
+func (s *Postgres) maintenanceLoop() {
+	defer close(s.done)
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		conn, err := pgx.Connect(ctx, s.cfg.DSN)
+		if err == nil {
+			err = s.maintain(ctx, conn)
+			conn.Close(ctx)
+		}
+		cancel()
+		if err != nil {
+			s.log.Error("postgres: maintenance (partitions, retention)", "err", err)
+		}
+		s.logSaving()
+	}
+}
+
+func (s *Postgres) logSaving() {
+	inline := counterVecValue(s.m.stringBytes, "inline")
+	stored := counterVecValue(s.m.stringBytes, "dictionary")
+	if inline > 0 {
+		s.log.Info("postgres: dictionary storage", "inline_bytes", int64(inline), "stored_bytes", int64(stored),
+			"saved_percent", fmt.Sprintf("%.1f", 100*(1-stored/inline)))
+	}
+}
+
+// Close stops the maintenance and closes the connection.
+func (s *Postgres) Close() error {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.done
+		s.stop = nil
+	}
+	s.logSaving()
+	var errs []error
+	for _, l := range s.lanes[1:] {
+		if l.conn != nil {
+			errs = append(errs, l.conn.Close(context.Background()))
+			l.conn = nil
+		}
+	}
+	if s.conn != nil {
+		errs = append(errs, s.conn.Close(context.Background()))
+		s.conn = nil
+	}
+	s.lanes[0].conn = nil
+	return errors.Join(errs...)
+}
+
+var copyColumns = []string{"time", "received", "journal_id", "host_id", "user_id", "program_id", "category_id", "action_id",
+	"observer_id", "outcome", "source_ip", "template_id", "params", "pri", "raw_head", "raw", "flags", "fields"}
+
+// Write stores the batch: dictionary strings not cached are upserted in
+// one round trip, missing partitions created, then the rows are sent with
+// COPY.
+func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	if err := s.connect(ctx); err != nil {
+		return err
+	}
+	s.prepare(batch)
+	if err := s.resolve(ctx); err != nil {
+		return s.fail(err)
+	}
+	if err := s.ensureDays(ctx); err != nil {
+		return s.fail(err)
+	}
+	err := s.copy(ctx)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23514" {
+		// No partition for a row: retention (here or in another nomen)
+		// dropped one that the cache still knew. Learn them again, retry once.
+		s.partsMu.Lock()
+		clear(s.parts)
+		s.partsMu.Unlock()
+		if err = s.reloadPartitions(ctx); err == nil {
+			if err = s.ensureDays(ctx); err == nil {
+				err = s.copy(ctx)
+			}
+		}
+	}
+	s.release()
+	if err != nil {
+		return s.fail(fmt.Errorf("postgres: copy: %w", err))
+	}
+	return nil
+}
+
+// copy sends the rows with COPY, split over the lanes when the batch is
+// large enough.
+func (s *Postgres) copy(ctx context.Context) error {
+	n := len(s.lanes)
+	if len(s.rows) < n*minLaneRows {
+		n = max(1, len(s.rows)/minLaneRows)
+	}
+	if n == 1 {
+		return s.lanes[0].copyRows(ctx, s.cfg.Schema, s.rows)
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	per := (len(s.rows) + n - 1) / n
+	for i := 0; i < n; i++ {
+		rows := s.rows[i*per : min(len(s.rows), (i+1)*per)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.lanes[i].copyRows(ctx, s.cfg.Schema, rows)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err // the retry writes the whole batch again
+		}
+	}
+	return nil
+}
+
+func (l *copyLane) copyRows(ctx context.Context, schema string, rows []pgRow) error {
+	i := 0
+	_, err := l.conn.CopyFrom(ctx, pgx.Identifier{schema, "events_data"}, copyColumns,
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if i >= len(rows) {
+				return nil, nil
+			}
+			r := &rows[i]
+			i++
+			return l.copyValues(r), nil
+		}))
+	clear(l.copyRow)
+	return err
+}
+
+func (s *Postgres) reloadPartitions(ctx context.Context) error {
+	days, err := listPartitions(ctx, s.conn, s.cfg.Schema)
+	if err != nil {
+		return err
+	}
+	s.partsMu.Lock()
+	defer s.partsMu.Unlock()
+	for _, d := range days {
+		s.parts[d] = true
+	}
+	return nil
+}
+
+// fail classifies err and drops a connection that cannot go on.
+func (s *Postgres) fail(err error) error {
+	if s.conn != nil && s.conn.IsClosed() {
+		s.conn = nil
+	}
+	for _, l := range s.lanes[1:] {
+		if l.conn != nil && l.conn.IsClosed() {
+			l.conn = nil
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42P01" { // a table vanished: migrate again
+		s.ready = false
+		s.dict.reset()
+	}
+	return classifyPG(err)
+}
+
+// classifyPG makes data errors permanent (the batch would fail the same
+// way again); everything else (connections, locks, resources, privileges
+// that an administrator may grant) is retryable.
+func classifyPG(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || (strings.HasPrefix(pe.Code, "23") && pe.Code != "23514")) {
+		return Permanent(err)
+	}
+	return err
+}
+
+func (l *copyLane) copyValues(r *pgRow) []any {
+	v := l.copyRow[:0]
+	v = append(v, r.time)
+	if r.received.IsZero() {
+		v = append(v, nil)
+	} else {
+		v = append(v, r.received)
+	}
+	v = append(v, int64(r.journal))
+	for k := dictHost; k <= dictObserver; k++ {
+		if k == dictTemplate {
+			continue
+		}
+		v = append(v, nullID(r.ids[k]))
+	}
+	// order: host, user, program, category, action, observer (as copyColumns)
+	v = append(v, nullStr(r.outcome, r.outcome != ""))
+	if r.ip.IsValid() {
+		v = append(v, netip.PrefixFrom(r.ip, r.ip.BitLen()))
+	} else {
+		v = append(v, nil)
+	}
+	v = append(v, nullID(r.ids[dictTemplate]))
+	if r.hasTmpl {
+		v = append(v, r.params)
+	} else {
+		v = append(v, nil)
+	}
+	if r.flags&flagPri != 0 {
+		v = append(v, r.pri)
+	} else {
+		v = append(v, nil)
+	}
+	v = append(v, nullStr(r.rawHead, r.hasHead), nullStr(r.raw, r.hasRaw), r.flags, l.appendDoc(l.doc[:0], r))
+	l.copyRow = v
+	return v
+}
+
+// appendDoc encodes the row's document: the ECS document without what the
+// row's columns hold. It runs while COPY streams (pgx encodes each row's
+// values before asking for the next row, so one buffer serves), so that
+// encoding here overlaps with the server's work on the rows already sent.
+func (l *copyLane) appendDoc(dst []byte, r *pgRow) []byte {
+	l.cur = r
+	dst = l.enc.AppendJSON(dst, r.ev)
+	l.cur = nil
+	fixJSONNul(dst)
+	l.doc = dst
+	return dst
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return int32(id)
+}
+
+func nullStr(s string, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return s
+}
+
+// resolve fills the rows' dictionary ids, asking the database (one round
+// trip) for the strings not in the cache.
+func (s *Postgres) resolve(ctx context.Context) error {
+	s.missing = s.missing[:0]
+	seen := map[dictMiss]bool{}
+	var inline, stored int64
+	for i := range s.rows {
+		r := &s.rows[i]
+		for k := dictHost; k < numDictKinds; k++ {
+			var id int64
+			var ok bool
+			var n int
+			if k == dictTemplate {
+				if !r.hasTmpl {
+					continue
+				}
+				b := s.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
+				id, ok = s.dict.getBytes(k, b)
+				n = len(b)
+				if !ok {
+					m := dictMiss{k, pgText(string(b))}
+					if !seen[m] {
+						seen[m] = true
+						s.missing = append(s.missing, m)
+					}
+				}
+			} else {
+				v := r.strs[k]
+				if v == "" {
+					continue
+				}
+				id, ok = s.dict.get(k, v)
+				n = len(v)
+				if !ok {
+					m := dictMiss{k, pgText(strings.Clone(v))}
+					if !seen[m] {
+						seen[m] = true
+						s.missing = append(s.missing, m)
+					}
+				}
+			}
+			r.ids[k] = id
+			inline += int64(n) + 1
+			stored += 4
+		}
+	}
+	if len(s.missing) > 0 {
+		ids, err := s.upsert(ctx, s.missing)
+		if err != nil {
+			return fmt.Errorf("postgres: dictionary: %w", err)
+		}
+		for i, m := range s.missing {
+			s.dict.put(m.kind, m.value, ids[i])
+			stored += int64(len(m.value)) + 1 + 40 // value, its header, the row's id/kind/hash and tuple overhead (approx.)
+		}
+		// Fill what was missing (the cache now has everything).
+		for i := range s.rows {
+			r := &s.rows[i]
+			for k := dictHost; k < numDictKinds; k++ {
+				if r.ids[k] != 0 {
+					continue
+				}
+				if k == dictTemplate {
+					if r.hasTmpl {
+						b := s.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
+						if id, ok := s.dict.getBytes(k, b); ok {
+							r.ids[k] = id
+						} else {
+							r.ids[k], _ = s.dict.get(k, pgText(string(b)))
+						}
+					}
+				} else if v := r.strs[k]; v != "" {
+					if id, ok := s.dict.get(k, v); ok {
+						r.ids[k] = id
+					} else {
+						r.ids[k], _ = s.dict.get(k, pgText(v))
+					}
+				}
+			}
+		}
+	}
+	s.m.stringBytes.WithLabelValues("inline").Add(float64(inline))
+	s.m.stringBytes.WithLabelValues("dictionary").Add(float64(stored))
+	return nil
+}
+
+// upsert inserts the strings that are not in the dictionary yet and
+// returns the ids of all of them, in order.
+func (s *Postgres) upsert(ctx context.Context, miss []dictMiss) ([]int64, error) {
+	kinds := make([]int16, len(miss))
+	hashes := make([][16]byte, len(miss))
+	values := make([]string, len(miss))
+	type key struct {
+		kind int16
+		hash [16]byte
+	}
+	index := make(map[key]int, len(miss))
+	for i, m := range miss {
+		kinds[i], hashes[i], values[i] = int16(m.kind), md5.Sum([]byte(m.value)), m.value
+		index[key{kinds[i], hashes[i]}] = i
+	}
+	ids := make([]int64, len(miss))
+	sql := schemaSQL(`
+WITH input AS (
+	SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::text[]) AS t(kind, hash, value)
+), ins AS (
+	INSERT INTO <S>.strings (kind, hash, value)
+	SELECT kind, hash, value FROM input ORDER BY kind, hash
+	ON CONFLICT (kind, hash) DO NOTHING
+	RETURNING id, kind, hash
+)
+SELECT id, kind, hash FROM ins
+UNION ALL
+SELECT s.id, s.kind, s.hash FROM <S>.strings s JOIN input i ON s.kind = i.kind AND s.hash = i.hash`, s.cfg.Schema)
+	// A string inserted by another nomen after this statement's snapshot
+	// is neither inserted nor seen: the second round finds it.
+	for round := 0; round < 2; round++ {
+		rows, err := s.conn.Query(ctx, sql, kinds, hashes, values)
+		if err != nil {
+			return nil, err
+		}
+		var id int64
+		var k key
+		_, err = pgx.ForEachRow(rows, []any{&id, &k.kind, &k.hash}, func() error {
+			if i, ok := index[k]; ok {
+				ids[i] = id
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		complete := true
+		for _, id := range ids {
+			if id == 0 {
+				complete = false
+			}
+		}
+		if complete {
+			return ids, nil
+		}
+	}
+	return nil, errors.New("strings missing after upsert")
+}
+
+// ensureDays creates the partitions the batch needs.
+func (s *Postgres) ensureDays(ctx context.Context) error {
+	var need []time.Time
+	s.partsMu.Lock()
+	for i := range s.rows {
+		d := utcDay(s.rows[i].time)
+		if !s.parts[d] {
+			s.parts[d] = true // optimistic; undone below on failure
+			need = append(need, d)
+		}
+	}
+	s.partsMu.Unlock()
+	if len(need) == 0 {
+		return nil
+	}
+	if err := ensurePartitions(ctx, s.conn, s.cfg.Schema, need); err != nil {
+		s.partsMu.Lock()
+		for _, d := range need {
+			delete(s.parts, d)
+		}
+		s.partsMu.Unlock()
+		return fmt.Errorf("postgres: %w", err)
+	}
+	return nil
+}
+
+// release drops references into the batch's events.
+func (s *Postgres) release() {
+	clear(s.rows)
+	clear(s.params)
+	clear(s.missing)
+}

@@ -1,0 +1,112 @@
+// Package forward holds nomen's sinks: file, syslog, http (Splunk HEC,
+// Elasticsearch bulk, NDJSON), postgres and nats.
+//
+// A sink only knows how to open, write a batch and close. Batching, retry
+// with backoff, dead-lettering, cursors and metrics are the job of the one
+// generic output worker in relay/output.
+package forward
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Sink writes batches of events to one destination.
+//
+// Events handed to Write are shared with other outputs: a sink must not
+// modify them.
+type Sink interface {
+	// Open connects or opens files. An error is retried by the worker
+	// unless it is Permanent.
+	Open(ctx context.Context) error
+	// Write delivers the batch, all or nothing, unless it returns a
+	// *BatchError saying which events failed (the rest were delivered).
+	Write(ctx context.Context, batch []*event.Event) error
+	// Close releases resources; it is called after the last Write.
+	Close() error
+}
+
+// Positioned is implemented by sinks that record, in their own storage and
+// atomically with the data, the journal ID their output reaches (the file
+// sink does, so that a replay after a crash neither skips nor repeats). The
+// worker resumes from Position after Open instead of its own cursor.
+type Positioned interface {
+	Position() (lastID uint64, ok bool)
+}
+
+// Reopener is implemented by sinks that reopen their files on SIGHUP
+// (logrotate's copytruncate-free rotation).
+type Reopener interface {
+	Reopen() error
+}
+
+// permanent marks an error that retrying cannot fix (a 400, a mapping
+// error, a rejected certificate): the events go to the dead-letter file.
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }
+
+// Permanent wraps err as not retryable.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanent{err}
+}
+
+// Permanentf is fmt.Errorf for permanent errors.
+func Permanentf(format string, args ...any) error {
+	return permanent{fmt.Errorf(format, args...)}
+}
+
+// IsPermanent reports whether err (or an error it wraps) is permanent.
+func IsPermanent(err error) bool {
+	var p permanent
+	return errors.As(err, &p)
+}
+
+// retryAfter carries a server's Retry-After hint.
+type retryAfter struct {
+	err   error
+	after time.Duration
+}
+
+func (r retryAfter) Error() string { return r.err.Error() }
+func (r retryAfter) Unwrap() error { return r.err }
+
+// RetryAfter wraps a retryable err with the delay the server asked for.
+func RetryAfter(err error, d time.Duration) error { return retryAfter{err, d} }
+
+// RetryDelay returns the server-requested delay carried by err, if any.
+func RetryDelay(err error) (time.Duration, bool) {
+	var r retryAfter
+	if errors.As(err, &r) {
+		return r.after, true
+	}
+	return 0, false
+}
+
+// BatchError reports per-event failures of a batch whose other events were
+// delivered (Elasticsearch _bulk item errors). The worker retries the
+// retryable items and dead-letters the permanent ones.
+type BatchError struct {
+	Items []ItemError
+}
+
+// ItemError is the failure of batch[Index].
+type ItemError struct {
+	Index int
+	Err   error // Permanent or retryable
+}
+
+func (b *BatchError) Error() string {
+	if len(b.Items) == 0 {
+		return "batch: no failed items"
+	}
+	return fmt.Sprintf("%d of the batch's events failed, first: %v", len(b.Items), b.Items[0].Err)
+}

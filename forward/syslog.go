@@ -1,0 +1,319 @@
+package forward
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// SyslogConfig is an `[[output]]` table of type "syslog": forwarding to
+// another syslog server or a SIEM. A zero value of an optional key means
+// its default.
+//
+// Delivery: TCP and TLS give at-least-once up to the receiver's socket.
+// Syslog has no acknowledgements, so events the kernel accepted just before
+// the receiver went away can be lost; a receiver that closed the
+// connection is noticed before the next batch is sent, not after.
+type SyslogConfig struct {
+	// Address is host:port of the receiver (required).
+	Address string `toml:"address"`
+	// Transport is "tcp" (default), "tls" (RFC 5425) or "udp" (RFC 5426).
+	Transport string `toml:"transport"`
+	// Framing on tcp and tls: "octet" (RFC 6587 octet counting, the RFC
+	// 5425 framing, default) or "lf" (one message per line; a line feed
+	// inside a message is sent as the two characters `\n`).
+	Framing string `toml:"framing"`
+	// Format of the payload: "rfc5424" (default), "raw", "json" or "cef";
+	// see syslog_format.go.
+	Format string `toml:"format"`
+	// TLS options for transport "tls".
+	TLS TLSConfig `toml:"tls"`
+	// DialTimeout bounds connecting, TLS handshake included (default 10s).
+	DialTimeout config.Duration `toml:"dial_timeout"`
+	// WriteTimeout bounds sending one batch (default 30s).
+	WriteTimeout config.Duration `toml:"write_timeout"`
+	// MaxDatagram is the largest UDP datagram sent; longer messages are
+	// truncated and counted (default 2048: RFC 5426 says every receiver
+	// SHOULD accept 2048 octets, while larger ones risk IP fragmentation
+	// and receivers that cut at their own limit; rsyslog accepts 8k by
+	// default, so "8KiB" is safe towards rsyslog).
+	MaxDatagram config.ByteSize `toml:"max_datagram"`
+
+	// Observer is observer.hostname in JSON payloads; set by the relay.
+	Observer string `toml:"-"`
+}
+
+func (c SyslogConfig) withDefaults() SyslogConfig {
+	if c.Transport == "" {
+		c.Transport = "tcp"
+	}
+	if c.Framing == "" {
+		c.Framing = "octet"
+	}
+	if c.Format == "" {
+		c.Format = "rfc5424"
+	}
+	if c.DialTimeout == 0 {
+		c.DialTimeout = config.Duration(10 * time.Second)
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = config.Duration(30 * time.Second)
+	}
+	if c.MaxDatagram == 0 {
+		c.MaxDatagram = 2048
+	}
+	return c
+}
+
+// Validate checks the configuration.
+func (c SyslogConfig) Validate() error {
+	c = c.withDefaults()
+	if c.Address == "" {
+		return errors.New("syslog: address is required")
+	}
+	if _, port, err := net.SplitHostPort(c.Address); err != nil || port == "" {
+		return fmt.Errorf("syslog: address %q: want host:port", c.Address)
+	}
+	switch c.Transport {
+	case "udp", "tcp", "tls":
+	default:
+		return fmt.Errorf("syslog: transport %q: want \"udp\", \"tcp\" or \"tls\"", c.Transport)
+	}
+	switch c.Framing {
+	case "octet", "lf":
+	default:
+		return fmt.Errorf("syslog: framing %q: want \"octet\" or \"lf\"", c.Framing)
+	}
+	switch c.Format {
+	case "raw", "rfc5424", "json", "cef":
+	default:
+		return fmt.Errorf("syslog: format %q: want \"raw\", \"rfc5424\", \"json\" or \"cef\"", c.Format)
+	}
+	if c.Transport != "tls" && !c.TLS.IsZero() {
+		return fmt.Errorf("syslog: tls options are set but transport is %q (want transport = \"tls\")", c.Transport)
+	}
+	if err := c.TLS.Validate(); err != nil {
+		return fmt.Errorf("syslog: %w", err)
+	}
+	if c.MaxDatagram < 480 || c.MaxDatagram > 65507 {
+		return fmt.Errorf("syslog: max_datagram %d: want between 480 and 65507", c.MaxDatagram)
+	}
+	if c.DialTimeout < 0 || c.WriteTimeout < 0 {
+		return errors.New("syslog: timeouts must not be negative")
+	}
+	return nil
+}
+
+type syslogMetrics struct {
+	connects  prometheus.Counter
+	truncated prometheus.Counter
+}
+
+func newSyslogMetrics(reg prometheus.Registerer) *syslogMetrics {
+	return &syslogMetrics{
+		connects: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_syslog_connects_total",
+			Help: "Connections the syslog output opened (more than one means reconnects).",
+		})),
+		truncated: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_syslog_truncated_total",
+			Help: "Messages the syslog output cut to max_datagram to fit a UDP datagram.",
+		})),
+	}
+}
+
+// Syslog sends events to a syslog receiver.
+type Syslog struct {
+	cfg  SyslogConfig
+	log  *slog.Logger
+	m    *syslogMetrics
+	tls  *tls.Config
+	fmtr syslogFormatter
+
+	conn net.Conn
+	buf  []byte
+	msg  []byte
+}
+
+// NewSyslog returns a syslog sink.
+func NewSyslog(cfg SyslogConfig, log *slog.Logger, reg prometheus.Registerer) (*Syslog, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	s := &Syslog{
+		cfg:  cfg,
+		log:  orDiscard(log).With("sink", "syslog", "address", cfg.Address),
+		m:    newSyslogMetrics(reg),
+		fmtr: syslogFormatter{format: cfg.Format, enc: event.Encoder{Observer: cfg.Observer}},
+	}
+	if cfg.Transport == "tls" {
+		host, _, _ := net.SplitHostPort(cfg.Address)
+		tc, err := cfg.TLS.Build(host)
+		if err != nil {
+			return nil, fmt.Errorf("syslog: %w", err)
+		}
+		s.tls = tc
+	}
+	return s, nil
+}
+
+// Open connects. Failures are retryable: the receiver may come up later.
+func (s *Syslog) Open(ctx context.Context) error { return s.connect(ctx) }
+
+func (s *Syslog) connect(ctx context.Context) error {
+	if s.conn != nil {
+		return nil
+	}
+	d := net.Dialer{Timeout: s.cfg.DialTimeout.D(), KeepAlive: 30 * time.Second}
+	var conn net.Conn
+	var err error
+	switch s.cfg.Transport {
+	case "tls":
+		td := tls.Dialer{NetDialer: &d, Config: s.tls}
+		conn, err = td.DialContext(ctx, "tcp", s.cfg.Address)
+	default:
+		conn, err = d.DialContext(ctx, s.cfg.Transport, s.cfg.Address)
+	}
+	if err != nil {
+		return fmt.Errorf("syslog: connect %s: %w", s.cfg.Address, err)
+	}
+	s.conn = conn
+	s.m.connects.Inc()
+	s.log.Debug("syslog: connected", "transport", s.cfg.Transport)
+	return nil
+}
+
+func (s *Syslog) disconnect() {
+	if s.conn != nil {
+		s.conn.Close()
+		s.conn = nil
+	}
+}
+
+// Write sends the batch. On any error the connection is dropped and the
+// error is retryable; the worker resends the whole batch on a new
+// connection (the receiver may see some events twice).
+func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
+	if s.conn != nil && s.cfg.Transport != "udp" && peerClosed(s.conn) {
+		s.log.Info("syslog: the receiver closed the connection; reconnecting")
+		s.disconnect()
+	}
+	if err := s.connect(ctx); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(s.cfg.WriteTimeout.D())
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	s.conn.SetWriteDeadline(deadline)
+	var err error
+	if s.cfg.Transport == "udp" {
+		err = s.writeDatagrams(batch)
+	} else {
+		err = s.writeStream(batch)
+	}
+	if err != nil {
+		s.disconnect()
+		return fmt.Errorf("syslog: send to %s: %w", s.cfg.Address, err)
+	}
+	return nil
+}
+
+// writeStream frames the batch into one buffer and writes it in chunks of
+// at least 256 KiB.
+func (s *Syslog) writeStream(batch []*event.Event) error {
+	const chunk = 256 << 10
+	buf := s.buf[:0]
+	lf := s.cfg.Framing == "lf"
+	for _, e := range batch {
+		if lf {
+			mark := len(buf)
+			buf = s.fmtr.appendMessage(buf, e)
+			buf = escapeLF(buf, mark)
+			buf = append(buf, '\n')
+		} else {
+			s.msg = s.fmtr.appendMessage(s.msg[:0], e)
+			buf = strconv.AppendInt(buf, int64(len(s.msg)), 10)
+			buf = append(buf, ' ')
+			buf = append(buf, s.msg...)
+		}
+		if len(buf) >= chunk {
+			if _, err := s.conn.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	if len(buf) > 0 {
+		if _, err := s.conn.Write(buf); err != nil {
+			return err
+		}
+	}
+	if cap(buf) <= 4*chunk {
+		s.buf = buf[:0]
+	}
+	return nil
+}
+
+// escapeLF replaces line feeds in dst[mark:] with `\n`.
+func escapeLF(dst []byte, mark int) []byte {
+	n := 0
+	for _, c := range dst[mark:] {
+		if c == '\n' {
+			n++
+		}
+	}
+	if n == 0 {
+		return dst
+	}
+	end := len(dst)
+	dst = append(dst, make([]byte, n)...)
+	w := len(dst)
+	for r := end - 1; r >= mark; r-- {
+		if dst[r] == '\n' {
+			w -= 2
+			dst[w], dst[w+1] = '\\', 'n'
+		} else {
+			w--
+			dst[w] = dst[r]
+		}
+	}
+	return dst
+}
+
+func (s *Syslog) writeDatagrams(batch []*event.Event) error {
+	max := int(s.cfg.MaxDatagram)
+	for _, e := range batch {
+		s.msg = s.fmtr.appendMessage(s.msg[:0], e)
+		msg := s.msg
+		if len(msg) > max {
+			n := max
+			for n > 0 && !utf8.RuneStart(msg[n]) {
+				n-- // do not split a character
+			}
+			msg = msg[:n]
+			s.m.truncated.Inc()
+		}
+		if _, err := s.conn.Write(msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the connection.
+func (s *Syslog) Close() error {
+	s.disconnect()
+	return nil
+}
