@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/agent/agenttest"
+)
+
+// TestKillRelayMidReplay is the end-to-end proof of the delivery contract
+// with the real daemon: an agent replays records over mutual TLS, the
+// relay is killed with SIGKILL mid-stream and started again on the same
+// state, and in the end the output file holds every record exactly once.
+//
+// It needs cmd/nomen to build and to start agent listeners; until it does,
+// the test skips and says why.
+func TestKillRelayMidReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "nomen")
+	if out, err := exec.Command("go", "build", "-o", bin, "../nomen").CombinedOutput(); err != nil {
+		t.Skipf("cmd/nomen does not build yet:\n%s", out)
+	}
+	pki := agenttest.NewPKI(t, dir, "agents")
+	cert, key := pki.Server(t, "relay")
+	port := freePort(t)
+	config := fmt.Sprintf(`
+state_dir = %q
+[metrics]
+listen = "127.0.0.1:0"
+[journal]
+fsync = "never"
+[[listener]]
+name = "agents"
+protocol = "agent"
+address = "127.0.0.1:%d"
+tls = { cert = %q, key = %q, client_ca = %q }
+[[output]]
+name = "archive"
+type = "file"
+path = %q
+`, filepath.Join(dir, "state"), port, cert, key, pki.CAFile, filepath.Join(dir, "events.jsonl"))
+	cfgPath := filepath.Join(dir, "nomen.toml")
+	os.WriteFile(cfgPath, []byte(config), 0o644)
+	if out, err := exec.Command(bin, "check", "-config", cfgPath).CombinedOutput(); err != nil {
+		t.Skipf("cmd/nomen does not accept an agent listener yet:\n%s", out)
+	}
+
+	relay := startDaemon(t, bin, cfgPath)
+	if !relay.waitLog(regexp.MustCompile(`agent listener started`), 20*time.Second) {
+		relay.kill()
+		t.Skipf("cmd/nomen did not start its agent listener:\n%s", relay.log())
+	}
+
+	const n = 100000
+	file := synthetic(t, n)
+	ccert, ckey := pki.Client(t, "ws01.corp.example")
+	var code int
+	var stderr bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		code = dispatch([]string{"replay", "-relay", fmt.Sprintf("127.0.0.1:%d", port), "-cert", ccert, "-key", ckey,
+			"-ca", pki.CAFile, "-batch-events", "250", file}, &bytes.Buffer{}, &stderr)
+	}()
+
+	out := filepath.Join(dir, "events.jsonl")
+	deadline := time.Now().Add(30 * time.Second)
+	// Kill as soon as a first part has arrived (stat is cheap enough to
+	// poll fast: a replay on an idle machine takes a second or two).
+	for fileSize(out) < 1<<20 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	before := countLines(out)
+	relay.kill()
+	t.Logf("killed the relay with %d of %d records in the output", before, n)
+	if before >= n {
+		t.Fatal("the replay finished before the kill; nothing was tested")
+	}
+	relay = startDaemon(t, bin, cfgPath)
+	defer relay.stop()
+
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("replay did not finish after the restart:\n%s\nrelay:\n%s", stderr.String(), relay.log())
+	}
+	if code != 0 {
+		t.Fatalf("replay exit %d:\n%s", code, stderr.String())
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for countLines(out) < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	seen := recordIDs(t, out)
+	missing, dup := 0, 0
+	for i := 1; i <= n; i++ {
+		switch seen[i] {
+		case 0:
+			missing++
+		case 1:
+		default:
+			dup++
+		}
+	}
+	if missing > 0 || dup > 0 {
+		t.Fatalf("after the kill: %d records missing, %d duplicated (of %d)", missing, dup, n)
+	}
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+func countLines(path string) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	return bytes.Count(data, []byte("\n"))
+}
+
+// recordIDs counts the agent records in a JSON lines output by
+// winlog.record_id.
+func recordIDs(t *testing.T, path string) map[int]int {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[int]int{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var doc struct {
+			Winlog struct {
+				RecordID int `json:"record_id"`
+			} `json:"winlog"`
+			Agent struct {
+				ID string `json:"id"`
+			} `json:"agent"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("output line: %v", err)
+		}
+		if doc.Agent.ID == "ws01.corp.example" {
+			seen[doc.Winlog.RecordID]++
+		}
+	}
+	return seen
+}
+
+// daemon is a running nomen process.
+type daemon struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done chan struct{}
+}
+
+func startDaemon(t *testing.T, bin, cfg string) *daemon {
+	d := &daemon{t: t, cmd: exec.Command(bin, "run", "-config", cfg), done: make(chan struct{})}
+	d.cmd.Stderr = d
+	d.cmd.Stdout = d
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		d.cmd.Wait()
+		close(d.done)
+	}()
+	return d
+}
+
+func (d *daemon) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.buf.Write(p)
+}
+
+func (d *daemon) log() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.buf.String()
+}
+
+func (d *daemon) waitLog(re *regexp.Regexp, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if re.MatchString(d.log()) {
+			return true
+		}
+		select {
+		case <-d.done:
+			return re.MatchString(d.log())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return false
+}
+
+func (d *daemon) kill() {
+	d.cmd.Process.Kill() // SIGKILL
+	<-d.done
+}
+
+func (d *daemon) stop() {
+	d.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-d.done:
+	case <-time.After(15 * time.Second):
+		d.kill()
+	}
+	if strings.Contains(d.log(), "panic") {
+		d.t.Errorf("relay log has a panic:\n%s", d.log())
+	}
+}

@@ -1,0 +1,76 @@
+package agent
+
+import (
+	"errors"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the agent listener's Prometheus metrics. Several agent
+// listeners (and a reload that rebuilds them) share one set: NewMetrics
+// reuses collectors that are already registered.
+type Metrics struct {
+	Connections    prometheus.Gauge
+	Batches        prometheus.Counter
+	Events         prometheus.Counter
+	Bytes          prometheus.Counter
+	Duplicates     prometheus.Counter
+	ProtocolErrors *prometheus.CounterVec // {reason}
+	Gaps           *prometheus.CounterVec // {reason}: cleared, overwritten, unreadable
+	Sessions       prometheus.Counter
+	Superseded     prometheus.Counter
+}
+
+// NewMetrics creates the metrics and registers them with reg (nil: not
+// registered).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_agent_connections", Help: "Agent connections open (TLS established)."}),
+		Batches: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_agent_batches_total", Help: "BATCH frames made durable and acknowledged."}),
+		Events: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_agent_events_total", Help: "Agent records made durable (duplicates excluded)."}),
+		Bytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_agent_received_bytes_total", Help: "Decompressed record bytes received from agents."}),
+		Duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_agent_duplicate_events_total", Help: "Agent records dropped because the relay already held them durably."}),
+		ProtocolErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_agent_protocol_errors_total", Help: "Agent connections refused or closed for violating the protocol or a limit."},
+			[]string{"reason"}),
+		Gaps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_agent_gaps_total", Help: "Losses declared by agents in GAP frames."}, []string{"reason"}),
+		Sessions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_agent_sessions_total", Help: "Agent sessions accepted (HELLO verified, WELCOME sent)."}),
+		Superseded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_agent_superseded_sessions_total", Help: "Sessions closed because a newer session of the same agent arrived."}),
+	}
+	if reg == nil {
+		return m
+	}
+	m.Connections = register(reg, m.Connections)
+	m.Batches = register(reg, m.Batches)
+	m.Events = register(reg, m.Events)
+	m.Bytes = register(reg, m.Bytes)
+	m.Duplicates = register(reg, m.Duplicates)
+	m.ProtocolErrors = register(reg, m.ProtocolErrors)
+	m.Gaps = register(reg, m.Gaps)
+	m.Sessions = register(reg, m.Sessions)
+	m.Superseded = register(reg, m.Superseded)
+	return m
+}
+
+// register registers c, or returns the collector already registered under
+// its name.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(err)
+	}
+	return c
+}
