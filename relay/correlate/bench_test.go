@@ -1,0 +1,322 @@
+package correlate
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/sequence"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// benchRules are the shipped examples plus 14 more of the kinds people
+// write: 20 rules, and the process tracking.
+const benchRules = `
+[[correlate.threshold]]
+name = "failures-per-user"
+where = { "event.category" = "authentication", "event.outcome" = "failure" }
+group_by = ["user.name", "host.name"]
+count = 10
+window = "10m"
+
+[[correlate.threshold]]
+name = "firewall-scan"
+where = { "event.category" = "network", "event.type" = "denied" }
+group_by = ["source.ip"]
+count = 50
+window = "60s"
+
+[[correlate.threshold]]
+name = "sudo-failures"
+where = { "event.provider" = "sudo", "event.outcome" = "failure" }
+group_by = ["user.name"]
+count = 3
+window = "5m"
+
+[[correlate.threshold]]
+name = "windows-logon-failures-per-host"
+where = { "event.code" = ["4625", "529"] }
+group_by = ["host.name"]
+count = 20
+window = "5m"
+
+[[correlate.match]]
+name = "log-cleared"
+where = { "event.action" = "audit-log-cleared" }
+
+[[correlate.match]]
+name = "admin-group-change"
+where = { "event.action" = "added-member-to-group", "group.name" = ["Administrators", "Domain Admins", "wheel", "sudo"] }
+
+[[correlate.match]]
+name = "account-created"
+where = { "event.action" = ["added-user-account", "user_create"] }
+
+[[correlate.match]]
+name = "sudo-denied"
+where = { "event.provider" = "sudo", "event.action" = "sudo_denied" }
+
+[[correlate.match]]
+name = "root-login-from-network"
+where = { "event.category" = "authentication", "event.outcome" = "success", "user.name" = "root", "source.ip" = "*" }
+
+[[correlate.match]]
+name = "shell-from-service"
+where = { "event.code" = ["4688", "592"], "process.name" = ["cmd.exe", "powershell.exe"], "user.name" = ["*$", "svc_*"] }
+
+[[correlate.pair]]
+name = "windows-session-open"
+first = { "event.code" = ["4624", "528"] }
+second = { "event.code" = ["4634", "538", "4647"] }
+group_by = ["host.name", "winlog.logon.id"]
+window = "12h"
+on = "missing"
+
+[[correlate.pair]]
+name = "failure-then-success"
+first = { "event.category" = "authentication", "event.outcome" = "failure" }
+second = { "event.category" = "authentication", "event.outcome" = "success" }
+group_by = ["source.ip", "user.name"]
+window = "10m"
+
+[[correlate.first_seen]]
+name = "first-process-per-host"
+where = { "event.code" = ["4688", "592"] }
+fields = ["process.executable", "host.name"]
+
+[[correlate.first_seen]]
+name = "first-destination-port"
+where = { "event.category" = "network", "event.type" = "allowed" }
+fields = ["destination.port", "host.name"]
+`
+
+// benchLines is a mix of what a relay sees: sshd, sudo, cron, Windows via
+// Snare, numbered RFC 5424, Cisco IOS, firewall drops, web access logs.
+// "SEQ" is replaced by the next number of the line's stream (benchStreams).
+var benchLines = []string{
+	"<38>Nov 22 10:15:02 web1 sshd[392]: Failed password for invalid user ftp from 10.0.0.5 port 49786 ssh2",
+	"<38>Nov 22 10:15:02 web1 sshd[392]: Accepted publickey for alice from 10.0.0.7 port 49786 ssh2: RSA SHA256:abc",
+	"<85>Nov 22 10:15:02 web1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id",
+	"<86>Nov 22 10:15:02 web1 CRON[3121]: pam_unix(cron:session): session opened for user root by (uid=0)",
+	"<14>1 2026-11-22T10:15:02.000Z app1 billing 4242 - [meta sequenceId=\"SEQ\"] invoice 77 sent",
+	"<13>Nov 22 10:15:02 web1 MSWinEventLog\t1\tSecurity\tSEQ\tSun Nov 22 10:15:02 2026\t592\tSecurity\tIUSR_WEB1\tUser\tSuccess Audit\tWEB1\tDetailed Tracking\tA new process has been created:     New Process ID: 2044     Image File Name: C:\\Perl\\bin\\perl.exe     Creator Process ID: 1208     User Name: IUSR_WEB1     Domain: WEB1     Logon ID: (0x0,0x1A2B3)\tSEQ",
+	"<13>Nov 22 10:15:02 web1 MSWinEventLog\t1\tSecurity\tSEQ\tSun Nov 22 10:15:02 2026\t593\tSecurity\tIUSR_WEB1\tUser\tSuccess Audit\tWEB1\tDetailed Tracking\tA process has exited:     Process ID: 2044     Image File Name: C:\\Perl\\bin\\perl.exe     User Name: IUSR_WEB1     Domain: WEB1     Logon ID: (0x0,0x1A2B3)\tSEQ",
+	"<190>SEQ: *Mar  1 00:00:42.123: %SYS-5-CONFIG_I: Configured from console by vty0",
+	"<4>Nov 22 10:15:02 fw1 kernel: [12345.678] IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=198.51.100.23 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=5555 DF PROTO=TCP SPT=51515 DPT=23 WINDOW=29200 RES=0x00 SYN URGP=0",
+	"<190>Nov 22 10:15:02 www nginx: 192.0.2.77 - - [22/Nov/2026:10:15:02 +0000] \"GET /index.html HTTP/1.1\" 200 5120 \"-\" \"Mozilla/5.0\"",
+}
+
+// benchStreams gives each line its numbered stream (the two Snare lines
+// share one host's counters); -1: not numbered.
+var benchStreams = []int{-1, -1, -1, -1, 0, 1, 1, 2, -1, -1}
+
+type benchPipeline struct {
+	parser *parse.Parser
+	norm   *normalize.Normalizer
+	seq    *sequence.Tracker
+	corr   *Engine
+	enc    event.Encoder
+	lines  [][]byte
+	buf    []byte
+	out    []byte
+	seqNo  [3]int64 // per stream; start high so that replays never look like restarts
+	lastID uint64
+}
+
+func newBenchPipeline(b testing.TB, stages bool) *benchPipeline {
+	norm, err := normalize.New(normalize.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &benchPipeline{parser: parse.New(parse.Options{Location: time.UTC}), norm: norm, enc: event.Encoder{Observer: "relay1"},
+		seqNo: [3]int64{1000, 1000, 1000}}
+	for _, l := range benchLines {
+		p.lines = append(p.lines, []byte(l))
+	}
+	if stages {
+		src, err := readExamples()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var s struct {
+			Correlate Config          `toml:"correlate"`
+			Sequence  sequence.Config `toml:"sequence"`
+		}
+		if err := config.Decode("bench", append(src, benchRules...), &s, nil); err != nil {
+			b.Fatal(err)
+		}
+		if n := len(s.Correlate.Match) + len(s.Correlate.Threshold) + len(s.Correlate.Pair) + len(s.Correlate.FirstSeen); n != 20 {
+			b.Fatalf("%d rules, want 20", n)
+		}
+		reg := prometheus.NewRegistry()
+		if p.seq, err = sequence.New(s.Sequence, sequence.Options{Registerer: reg}); err != nil {
+			b.Fatal(err)
+		}
+		if p.corr, err = New(s.Correlate, Options{Registerer: reg}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return p
+}
+
+// normalized parses and normalizes n events.
+func (p *benchPipeline) normalized(n int, now time.Time) []*event.Event {
+	slab := make([]event.Event, n)
+	evs := make([]*event.Event, n)
+	for i := range evs {
+		raw := p.lines[i%len(p.lines)]
+		if s := benchStreams[i%len(p.lines)]; s >= 0 {
+			p.seqNo[s]++
+			p.buf = numbered(p.buf[:0], raw, p.seqNo[s])
+			raw = p.buf
+		}
+		e := &slab[i]
+		e.Received = now
+		e.Input = "bench"
+		p.parser.Parse(raw, e)
+		p.norm.Normalize(e)
+		evs[i] = e
+	}
+	return evs
+}
+
+// batch parses and normalizes n events (sequence numbers counting up, so
+// the tracker sees a live stream), runs the stages if any, and encodes
+// the result as JSON, the way the journal and outputs will.
+func (p *benchPipeline) batch(n int, now time.Time) {
+	evs := p.normalized(n, now)
+	if p.seq != nil {
+		evs = p.seq.Process(evs)
+		evs = p.corr.Process(evs)
+		p.lastID += uint64(len(evs))
+		p.seq.Applied(p.lastID)
+		p.corr.Applied(p.lastID)
+	}
+	for _, e := range evs {
+		p.out = p.enc.AppendJSON(p.out[:0], e)
+	}
+}
+
+// BenchmarkPipeline compares parse + normalize + JSON encoding with and
+// without sequence tracking and 20 correlation rules (plus the process
+// tracking) in between. Report: events/s of each.
+func BenchmarkPipeline(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		stages bool
+	}{{"without-stages", false}, {"with-sequence-and-20-rules", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			p := newBenchPipeline(b, tc.stages)
+			const n = 256
+			now := time.Date(2026, 11, 22, 10, 15, 3, 0, time.UTC)
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				now = now.Add(time.Millisecond)
+				p.batch(n, now)
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N*n), "cpu-ns/event")
+		})
+	}
+}
+
+// BenchmarkStages measures the stages alone on normalized events.
+func BenchmarkStages(b *testing.B) {
+	p := newBenchPipeline(b, true)
+	const n, batches = 256, 64
+	now := time.Date(2026, 11, 22, 10, 15, 3, 0, time.UTC)
+	// A pool of normalized batches, replayed with their sequence numbers
+	// moved on each round so that the tracker sees a live stream.
+	var pool [][]*event.Event
+	for range batches {
+		pool = append(pool, p.normalized(n, now))
+	}
+	var step [3]int64
+	for i := range n * batches {
+		if s := benchStreams[i%n%len(benchLines)]; s >= 0 {
+			step[s]++
+		}
+	}
+	renumber := func(evs []*event.Event) {
+		for i, e := range evs {
+			s := benchStreams[i%len(benchLines)]
+			if s < 0 {
+				continue
+			}
+			for j := range e.Fields {
+				if k := e.Fields[j].Key; k == "event.sequence" || k == "winlog.record_id" {
+					e.Fields[j].Val.Num += step[s]
+				}
+			}
+		}
+	}
+	batch := make([]*event.Event, 0, 2*n)
+	b.ReportAllocs()
+	i := 0
+	cpu := cpuTime()
+	for b.Loop() {
+		evs := pool[i%len(pool)]
+		if i >= len(pool) {
+			renumber(evs)
+		}
+		batch = append(batch[:0], evs...)
+		i++
+		out := p.seq.Process(batch)
+		out = p.corr.Process(out)
+		p.lastID += uint64(len(out))
+		p.seq.Applied(p.lastID)
+		p.corr.Applied(p.lastID)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N*n), "cpu-ns/event")
+}
+
+var seqMark = []byte("SEQ")
+
+// numbered appends raw to dst with every "SEQ" replaced by n.
+func numbered(dst, raw []byte, n int64) []byte {
+	for {
+		i := bytes.Index(raw, seqMark)
+		if i < 0 {
+			return append(dst, raw...)
+		}
+		dst = strconv.AppendInt(append(dst, raw[:i]...), n, 10)
+		raw = raw[i+len(seqMark):]
+	}
+}
+
+func readExamples() ([]byte, error) { return os.ReadFile(examples) }
+
+// BenchmarkPipelineInterleaved runs both pipelines in alternation and
+// reports the best time per event of each and the overhead of the stages:
+// on a shared, busy machine the minimum over many short rounds is the
+// measure least disturbed by other processes.
+func BenchmarkPipelineInterleaved(b *testing.B) {
+	without := newBenchPipeline(b, false)
+	with := newBenchPipeline(b, true)
+	const n, rounds = 256, 4
+	now := time.Date(2026, 11, 22, 10, 15, 3, 0, time.UTC)
+	best := [2]float64{1e18, 1e18}
+	for b.Loop() {
+		for i, p := range []*benchPipeline{without, with} {
+			start := time.Now()
+			for range rounds {
+				now = now.Add(time.Millisecond)
+				p.batch(n, now)
+			}
+			if d := float64(time.Since(start).Nanoseconds()) / (rounds * n); d < best[i] {
+				best[i] = d
+			}
+		}
+	}
+	b.ReportMetric(best[0], "ns/event-without")
+	b.ReportMetric(best[1], "ns/event-with")
+	b.ReportMetric(100*(best[1]-best[0])/best[0], "%overhead")
+}

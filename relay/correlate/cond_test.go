@@ -1,0 +1,124 @@
+package correlate
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/filter"
+)
+
+// TestCondTableMatchesFilter checks the shared condition table against
+// relay/filter on random where tables and events: the rules must mean
+// exactly what the same where means for an output.
+func TestCondTableMatchesFilter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"a", "b.c", "event.category", "host.name", "process.pid", "n", "message"}
+	vals := []any{"x", "xy", "x*", "*y", "*", "!", "12", int64(12), int64(3), "3", true, "true", 1.5, "1.5", "web1", "web*"}
+	pick := func() any {
+		if rng.IntN(3) == 0 {
+			n := 1 + rng.IntN(3)
+			var list []any
+			for range n {
+				v := vals[rng.IntN(len(vals))]
+				if v == "!" || v == "*" {
+					v = "x"
+				}
+				list = append(list, v)
+			}
+			return list
+		}
+		return vals[rng.IntN(len(vals))]
+	}
+	strs := []string{"x", "xy", "zy", "12", "3", "true", "1.5", "web1", "web2", ""}
+	for i := range 3000 {
+		where := map[string]any{}
+		for range 1 + rng.IntN(3) {
+			where[keys[rng.IntN(len(keys))]] = pick()
+		}
+		f, err := filter.Compile(where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := newCondTable()
+		ids, err := tab.compile(where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := tab.newMemo()
+		for range 20 {
+			e := event.New(t0)
+			if rng.IntN(2) == 0 {
+				e.Hostname = strs[rng.IntN(len(strs))]
+			}
+			if rng.IntN(2) == 0 {
+				e.ProcID = "12"
+			}
+			for _, k := range keys {
+				switch rng.IntN(5) {
+				case 0:
+					e.SetStr(k, strs[rng.IntN(len(strs))])
+				case 1:
+					e.SetInt(k, int64(rng.IntN(15)))
+				case 2:
+					e.SetList(k, strs[rng.IntN(len(strs))], strs[rng.IntN(len(strs))])
+				case 3:
+					e.Set(k, event.Bool(rng.IntN(2) == 0))
+				}
+			}
+			m.reset(e)
+			got, want := m.all(ids), f.Match(e)
+			m.release()
+			if got != want {
+				t.Fatalf("case %d: where %v on %s: table %v, filter %v", i, where, enc(e), got, want)
+			}
+		}
+	}
+}
+
+// TestSharedConditions: equal conditions of different rules are one.
+func TestSharedConditions(t *testing.T) {
+	tab := newCondTable()
+	a, _ := tab.compile(map[string]any{"event.category": "authentication", "event.outcome": "failure"})
+	b, _ := tab.compile(map[string]any{"event.category": "authentication", "event.outcome": "success"})
+	if len(tab.conds) != 3 || len(tab.keys) != 2 || a[0] != b[0] {
+		t.Errorf("conds %d keys %d: %v %v", len(tab.conds), len(tab.keys), a, b)
+	}
+}
+
+func TestFoldGlob(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{`C:\Perl\bin\perl.exe`, `c:\PERL\BIN\PERL.EXE`, true},
+		{`C:\Perl\bin\perl.exe`, `C:\Perl\bin\perl.exe.bak`, false},
+		{`C:\PHP\*.exe`, `c:\php\php-cgi.EXE`, true},
+		{`C:\PHP\*.exe`, `C:\PHPX\php.exe`, false},
+		{`*\perl.exe`, `D:\x\Perl.exe`, true},
+		{`a*b*c`, `AxxBxxC`, true},
+		{`a*b*c`, `AxxCxxB`, false},
+		{`*`, ``, true},
+		{`ab*ba`, `aba`, false},
+	} {
+		if got := newFoldGlob(tc.pattern).match(tc.s); got != tc.want {
+			t.Errorf("%q ~ %q = %v", tc.pattern, tc.s, got)
+		}
+	}
+}
+
+// FuzzTemplate: any message template either fails to parse or renders.
+func FuzzTemplate(f *testing.F) {
+	f.Add("{count} failures from {source.ip} within {window}")
+	f.Add("{")
+	f.Add("a{}b")
+	f.Fuzz(func(t *testing.T, s string) {
+		tpl, err := parseTemplate(s)
+		if err != nil {
+			return
+		}
+		e := ev(t0, "source.ip", "10.0.0.1")
+		_ = tpl.render(vars{count: 1, key: "k", fields: map[string]string{"x": "y"}}, e)
+		_ = tpl.render(vars{}, nil)
+	})
+}

@@ -1,0 +1,582 @@
+// Package correlate turns related events into findings: rules in TOML
+// (match, threshold, pair, first_seen) and the built-in Windows process
+// tracking, which joins process start, token change and end into one
+// lifetime record.
+//
+// # Place in the pipeline
+//
+// The engine sits after normalization and sequence tracking, before the
+// journal, and is driven by the pipeline's single goroutine (this is what
+// relay.Pipeline does):
+//
+//	// for every batch (events of one source, in order):
+//	b = seq.Process(b)
+//	b = corr.Process(b)            // appends findings to b
+//	journal.Append(b)
+//	seq.Applied(lastID); corr.Applied(lastID)   // after every Append attempt
+//	hub.Publish(b)                 // relay/live
+//
+//	// about once a second:
+//	b = append(seq.Tick(now), corr.Tick(now)...) // gaps confirmed, windows closed, processes too old
+//	then b goes through Process, Append and Applied like a batch
+//
+// (Appending corr.Tick's output after corr.Process's instead works too.)
+// Findings are ordinary events (event.kind "alert", rule.*, related.*,
+// nomen.finding.*); they are journaled and flow to every output. Rules see
+// the sequence tracker's gap alerts but never the engine's own findings.
+//
+// At startup, after New: evs = the journal's events after AppliedID(),
+// Recover(evs), then Applied(journal's last ID). Reload may be called from
+// any goroutine; the other methods only from the pipeline's.
+//
+// # Event identity
+//
+// A finding names the events that caused it by journal ID
+// (nomen.finding.events). Those events are not journaled yet when Process
+// sees them, so the engine predicts their IDs: the journal assigns
+// consecutive IDs, and Applied tells the engine the last one after every
+// Append (see package snapshot). If the pipeline journals fewer events
+// than it was handed, Applied logs it and the prediction resynchronises.
+//
+// # State
+//
+// Windows, counters, first-seen tuples and open processes live in memory,
+// bounded per rule (max_keys, least recently used evicted and counted in
+// nomen_correlate_evicted_total), snapshotted every few seconds to
+// <state_dir>/correlate/state.json and on Close, and restored by New. A
+// rule's state is keyed by a hash of its definition: a reload (Reload) or
+// restart keeps the state of every rule whose definition did not change
+// and starts a changed rule afresh. After a crash, Recover re-applies the
+// journal's events after the snapshot without raising findings.
+package correlate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/correlate/snapshot"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// rule is one compiled rule with its state.
+type rule interface {
+	base() *ruleBase
+	// selectors returns the filters the rule is indexed by; apply gets
+	// the position of the one that matched as role.
+	selectors() []selector
+	apply(en *Engine, e *event.Event, id uint64, role int)
+	// tick handles time: windows that closed, processes too old.
+	tick(en *Engine, now time.Time)
+	// retire undoes, during recovery, the state a journaled finding that
+	// tick raised has already consumed.
+	retire(f *event.Event)
+	size() int
+	// save returns the state for a snapshot: a copy sharing nothing the
+	// rule will modify in place (it is encoded on another goroutine).
+	save() any
+	load(raw json.RawMessage) error
+}
+
+// Engine is the correlation stage. Its methods must be called from one
+// goroutine (the pipeline's).
+type Engine struct {
+	log    *slog.Logger
+	m      *metrics
+	now    func() time.Time
+	file   *snapshot.File
+	writer *snapshot.Writer
+	sched  snapshot.Schedule
+	pos    snapshot.Position
+	dirty  bool
+
+	rules  []rule
+	byName map[string]rule
+	idx    index
+	memo   *memo
+
+	reload     atomic.Pointer[Config] // queued by Reload
+	recovering bool
+	out        []*event.Event // findings of the current call
+	ticked     []*event.Event // findings of the last Tick: not fed back to the rules
+	cands      []int          // scratch: candidate entries of one event
+	num        []byte         // scratch: an integer as text
+	key        []byte         // scratch: group keys
+}
+
+// New compiles cfg and restores the rules' state from
+// opts.StateDir/correlate (an unusable snapshot is logged and moved aside:
+// the engine starts empty rather than not at all).
+func New(cfg Config, opts Options) (*Engine, error) {
+	if opts.Registerer == nil {
+		return nil, errors.New("correlate: Options.Registerer is required")
+	}
+	m, err := newMetrics(opts.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("correlate: metrics: %w", err)
+	}
+	dir := ""
+	if opts.StateDir != "" {
+		dir = filepath.Join(opts.StateDir, "correlate")
+	}
+	file, err := snapshot.Open("correlate", dir)
+	if err != nil {
+		return nil, err
+	}
+	en := &Engine{log: opts.Log, m: m, now: opts.Now, file: file}
+	if en.log == nil {
+		en.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if en.now == nil {
+		en.now = time.Now
+	}
+	en.writer = snapshot.NewWriter(file, en.saved)
+	en.sched.Every = opts.SnapshotEvery
+	if en.sched.Every == 0 {
+		en.sched.Every = 5 * time.Second
+	}
+	if err := en.install(cfg, nil); err != nil {
+		return nil, err
+	}
+	if err := en.restore(); err != nil {
+		if !errors.Is(err, snapshot.ErrCorrupt) {
+			return nil, err
+		}
+		en.log.Error("correlate: starting without correlation state", "err", err)
+	}
+	return en, nil
+}
+
+// Reload validates a new [correlate] section and, if it is valid, has the
+// pipeline goroutine switch to it before its next Process or Tick: Reload
+// itself may be called from any goroutine (the SIGHUP handler). Rules whose
+// definition is unchanged keep their state (windows, tuples, open
+// processes); on error the old rules stay.
+func (en *Engine) Reload(cfg Config) error {
+	if _, err := compile(cfg); err != nil {
+		return err
+	}
+	en.reload.Store(&cfg)
+	return nil
+}
+
+// reloadNow switches to a configuration queued by Reload (on the pipeline
+// goroutine).
+func (en *Engine) reloadNow() {
+	cfg := en.reload.Swap(nil)
+	if cfg == nil {
+		return
+	}
+	if err := en.replace(*cfg); err != nil {
+		en.log.Error("correlate: reload failed, keeping the old rules", "err", err)
+	}
+}
+
+// replace installs cfg, keeping the state of unchanged rules.
+func (en *Engine) replace(cfg Config) error {
+	old := map[string]rule{}
+	for _, r := range en.rules {
+		old[r.base().hash] = r
+	}
+	if err := en.install(cfg, old); err != nil {
+		return err
+	}
+	for _, r := range old {
+		if _, still := en.byName[r.base().name]; !still {
+			en.m.keys.DeleteLabelValues(r.base().name)
+		}
+	}
+	en.dirty = true
+	return nil
+}
+
+// install compiles cfg into rules (reusing those of old with the same
+// hash) and builds the dispatch index.
+func (en *Engine) install(cfg Config, old map[string]rule) error {
+	compiled, err := compile(cfg)
+	if err != nil {
+		return err
+	}
+	var rules []rule
+	for _, c := range compiled {
+		if r, ok := old[c.hash]; ok {
+			rules = append(rules, r)
+			continue
+		}
+		c.base.hash = c.hash
+		c.base.findings = en.m.findings.WithLabelValues(c.base.name)
+		c.base.evicted = en.m.evicted.WithLabelValues(c.base.name)
+		rules = append(rules, newRule(c))
+	}
+	if enabled, maxLifetime, maxOpen := cfg.Process.settings(); enabled {
+		// Open processes are facts, not a rule's reading of them: they stay
+		// when the tuning changes.
+		if r, ok := old[processHash].(*processTracker); ok {
+			r.maxLifetime = maxLifetime
+			r.open.SetMax(maxOpen)
+			rules = append(rules, r)
+		} else {
+			rules = append(rules, newProcessTracker(processHash, maxLifetime, maxOpen, en.m))
+		}
+	}
+	idx, err := buildIndex(rules)
+	if err != nil {
+		return err
+	}
+	en.rules, en.idx, en.memo = rules, idx, idx.conds.newMemo()
+	en.byName = make(map[string]rule, len(rules))
+	for _, r := range rules {
+		en.byName[r.base().name] = r
+		if pt, ok := r.(*processTracker); ok {
+			en.byName[ruleEndMissing] = pt
+			en.byName[ruleStartMissing] = pt
+		}
+	}
+	return nil
+}
+
+func newRule(c compiledRule) rule {
+	b := c.base
+	switch def := c.def.(type) {
+	case *MatchRule:
+		return newMatch(b, def)
+	case *ThresholdRule:
+		return newThreshold(b, def)
+	case *PairRule:
+		return newPair(b, def)
+	case *FirstSeenRule:
+		return newFirstSeen(b, def)
+	}
+	panic(fmt.Sprintf("correlate: unknown rule type %T", c.def))
+}
+
+// Process evaluates the rules on batch (events before journaling, in
+// order) and returns it with the findings appended.
+func (en *Engine) Process(batch []*event.Event) []*event.Event {
+	en.reloadNow()
+	base := en.pos.Next()
+	ticked := en.ticked
+	en.ticked = nil
+	for i, e := range batch {
+		if len(ticked) > 0 && slices.Contains(ticked, e) {
+			continue // our own finding, passed back through the stages
+		}
+		en.eval(e, base+uint64(i))
+	}
+	if len(en.out) > 0 {
+		batch = append(batch, en.out...)
+		clear(en.out)
+		en.out = en.out[:0]
+	}
+	en.pos.Handed(len(batch))
+	return batch
+}
+
+// Tick raises the findings that time decides (pair windows closing with
+// on = "missing", processes past max_lifetime) and forgets expired state.
+// The pipeline journals them either after passing them through the stages'
+// Process (which counts them, and where the engine skips its own) or by
+// appending them to a Process output: both keep the predicted IDs right.
+func (en *Engine) Tick(now time.Time) []*event.Event {
+	en.reloadNow()
+	for _, r := range en.rules {
+		before := r.size()
+		r.tick(en, now)
+		n := r.size()
+		if n != before {
+			en.dirty = true // expired state: the snapshot should forget it too
+		}
+		en.m.keys.WithLabelValues(r.base().name).Set(float64(n))
+	}
+	out := en.out
+	en.out = nil
+	en.ticked = out
+	return out
+}
+
+// Recover re-applies journaled events (IDs after AppliedID, in order)
+// without raising findings, so that state lost in a crash is rebuilt.
+func (en *Engine) Recover(evs []*event.Event) {
+	en.recovering = true
+	for _, e := range evs {
+		if own(e) {
+			if r, ok := en.byName[e.Str("rule.name")]; ok {
+				r.retire(e)
+			}
+		} else {
+			en.eval(e, e.ID)
+		}
+		en.pos.Recovered(e.ID)
+	}
+	en.recovering = false
+	clear(en.out)
+	en.out = en.out[:0]
+}
+
+// own reports whether e is one of the engine's findings.
+func own(e *event.Event) bool {
+	ds := e.Str("event.dataset")
+	return ds == Dataset || ds == DatasetProcess
+}
+
+// Applied tells the engine the journal's last ID after the pipeline
+// appended what Process or Tick returned; it writes the periodic snapshot
+// when one is due.
+func (en *Engine) Applied(lastID uint64) {
+	if !en.pos.Applied(lastID) && en.pos.Mismatches == 1 {
+		en.log.Warn("correlate: the journal holds fewer events than the engine handed back (a failed append?): event IDs in findings of that batch may be off", "last_id", lastID)
+	}
+	if en.pos.Quiet() && en.dirty && en.sched.Due(en.now()) {
+		en.writer.Save(en.pos.AppliedID(), en.now(), en.state())
+		en.dirty = false
+	}
+}
+
+// saved is told the result of every snapshot write.
+func (en *Engine) saved(err error) {
+	if err != nil {
+		en.m.snapshots.WithLabelValues("failure").Inc()
+		en.log.Error("correlate: snapshot failed", "err", err)
+		return
+	}
+	en.m.snapshots.WithLabelValues("success").Inc()
+}
+
+// state copies every rule's state for a snapshot (encoded on another
+// goroutine while the rules go on changing theirs).
+func (en *Engine) state() savedState {
+	st := savedState{Rules: make(map[string]any, len(en.rules))}
+	for _, r := range en.rules {
+		st.Rules[r.base().hash] = r.save()
+	}
+	return st
+}
+
+// AppliedID returns the journal ID up to which the state is applied: the
+// pipeline feeds Recover the journal's events after it at startup.
+func (en *Engine) AppliedID() uint64 { return en.pos.AppliedID() }
+
+// Snapshot writes the state now and waits for it, if every event handed
+// back has been journaled (otherwise it does nothing: the next Applied
+// will). Periodic snapshots, taken by Applied, are written in the
+// background.
+func (en *Engine) Snapshot() error {
+	en.writer.Wait()
+	if !en.pos.Quiet() || !en.dirty {
+		return nil
+	}
+	err := en.file.Save(en.pos.AppliedID(), en.now(), en.state())
+	en.saved(err)
+	if err == nil {
+		en.dirty = false
+	}
+	return err
+}
+
+// Close writes a final snapshot.
+func (en *Engine) Close() error { return en.Snapshot() }
+
+// engineState is the snapshot: each rule's state by definition hash
+// (savedState is its writing form).
+type engineState struct {
+	Rules map[string]json.RawMessage `json:"rules"`
+}
+
+type savedState struct {
+	Rules map[string]any `json:"rules"`
+}
+
+func (en *Engine) restore() error {
+	var st engineState
+	applied, ok, err := en.file.Load(&st)
+	if err != nil || !ok {
+		return err
+	}
+	for _, r := range en.rules {
+		raw, ok := st.Rules[r.base().hash]
+		if !ok {
+			continue
+		}
+		if err := r.load(raw); err != nil {
+			en.log.Error("correlate: dropping unreadable state of a rule", "rule", r.base().name, "err", err)
+		}
+	}
+	en.pos.Restore(applied)
+	return nil
+}
+
+// emit queues a finding (not while recovering: the journal has it).
+func (en *Engine) emit(b *ruleBase, e *event.Event) {
+	en.dirty = true
+	if en.recovering {
+		return
+	}
+	en.out = append(en.out, e)
+	if b.findings != nil && e.Kind() == "alert" {
+		b.findings.Inc()
+	}
+}
+
+// evicted counts state dropped because a rule reached max_keys.
+func (en *Engine) evicted(b *ruleBase) {
+	if !en.recovering && b.evicted != nil {
+		b.evicted.Inc()
+	}
+}
+
+// eval runs the rules whose dispatch condition e meets.
+func (en *Engine) eval(e *event.Event, id uint64) {
+	m := en.memo
+	m.reset(e)
+	defer m.release()
+	c := en.cands[:0]
+	for i := range en.idx.by {
+		d := &en.idx.by[i]
+		v, ok := m.get(d.key)
+		if !ok {
+			continue
+		}
+		switch v.Type {
+		case event.TypeString:
+			c = append(c, d.table[v.Str]...)
+		case event.TypeStrings:
+			for _, s := range v.List {
+				c = append(c, d.table[s]...)
+			}
+		case event.TypeInt:
+			en.num = strconv.AppendInt(en.num[:0], v.Num, 10)
+			c = append(c, d.table[string(en.num)]...)
+		default:
+			c = append(c, d.table[v.String()]...)
+		}
+	}
+	c = append(c, en.idx.always...)
+	if len(c) > 1 {
+		slices.Sort(c)
+		c = slices.Compact(c)
+	}
+	for _, i := range c {
+		ent := &en.idx.entries[i]
+		if m.all(ent.where) && (len(ent.not) == 0 || !m.all(ent.not)) {
+			en.dirty = true
+			en.rules[ent.rule].apply(en, e, id, ent.role)
+		}
+	}
+	en.cands = c
+}
+
+// index dispatches events to the rules that may match them without
+// evaluating every condition: each where table is filed under one of its
+// exact conditions (field = literal values), chosen so that few distinct
+// fields are looked up per event; tables without one are always checked.
+// Conditions live in one condTable shared by all rules.
+type index struct {
+	conds   *condTable
+	entries []entry
+	by      []dispatch
+	always  []int
+}
+
+// entry is one where table of a rule: its conditions (all must hold) and
+// those of its where_not (not all may hold).
+type entry struct {
+	rule, role int
+	where, not []int
+}
+
+// selector is a where table and an optional where_not table.
+type selector struct {
+	where, not map[string]any
+}
+
+type dispatch struct {
+	key   int              // in conds.keys
+	table map[string][]int // value -> entries
+}
+
+// dispatchPreference ranks fields that discriminate well and that rules
+// commonly test; others rank by how many tables share them.
+var dispatchPreference = []string{"event.code", "event.action", "event.provider", "event.category", "event.dataset", "event.kind"}
+
+func buildIndex(rules []rule) (index, error) {
+	idx := index{conds: newCondTable()}
+	type pending struct {
+		entry int
+		exact map[string][]string // candidate dispatch keys and their values
+	}
+	var ps []pending
+	popularity := map[string]int{}
+	for ri, r := range rules {
+		for role, sel := range r.selectors() {
+			where, err := idx.conds.compile(sel.where)
+			if err != nil {
+				return idx, fmt.Errorf("correlate: rule %s: %w", r.base().name, err)
+			}
+			not, err := idx.conds.compile(sel.not)
+			if err != nil {
+				return idx, fmt.Errorf("correlate: rule %s: where_not: %w", r.base().name, err)
+			}
+			idx.entries = append(idx.entries, entry{rule: ri, role: role, where: where, not: not})
+			p := pending{entry: len(idx.entries) - 1, exact: map[string][]string{}}
+			for k, v := range sel.where {
+				if vals, ok := exactValues(v); ok {
+					p.exact[k] = vals
+					popularity[k]++
+				}
+			}
+			ps = append(ps, p)
+		}
+	}
+	rank := func(k string) int {
+		if i := slices.Index(dispatchPreference, k); i >= 0 {
+			return -1000 + i
+		}
+		return -popularity[k]
+	}
+	tables := map[string]int{}
+	for _, p := range ps {
+		best := ""
+		for k := range p.exact {
+			if best == "" || rank(k) < rank(best) || rank(k) == rank(best) && k < best {
+				best = k
+			}
+		}
+		if best == "" {
+			idx.always = append(idx.always, p.entry)
+			continue
+		}
+		ti, ok := tables[best]
+		if !ok {
+			ti = len(idx.by)
+			tables[best] = ti
+			idx.by = append(idx.by, dispatch{key: idx.conds.keyIx[best], table: map[string][]int{}})
+		}
+		for _, v := range p.exact[best] {
+			idx.by[ti].table[v] = append(idx.by[ti].table[v], p.entry)
+		}
+	}
+	return idx, nil
+}
+
+// exactValues returns the literal values of a where condition, false if
+// it has globs or is one of the special "!" / "*" conditions.
+func exactValues(v any) ([]string, bool) {
+	vals, err := scalars(v)
+	if err != nil {
+		return nil, false
+	}
+	for _, s := range vals {
+		if s == "!" || strings.Contains(s, "*") {
+			return nil, false
+		}
+	}
+	return vals, true
+}

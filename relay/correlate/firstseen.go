@@ -1,0 +1,84 @@
+package correlate
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/correlate/lru"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// firstSeen raises a finding the first time a tuple of field values is
+// seen, and again when it comes back after not being seen for expire (if
+// set). The set of tuples survives restarts; beyond max_keys the least
+// recently seen tuple is forgotten (counted), and fires again if it returns.
+type firstSeen struct {
+	b      ruleBase
+	sel    selector
+	fields []string
+	expire time.Duration
+	keys   *lru.Map[fsState]
+}
+
+type fsState struct {
+	First int64 `json:"first"` // rule time first (or again) seen
+	Last  int64 `json:"last"`  // rule time last seen
+	Recv  int64 `json:"recv"`  // receive time last seen (expiry of memory)
+}
+
+var defFirstSeenMessage = mustTemplate("first time seen: {key}")
+
+func newFirstSeen(b ruleBase, def *FirstSeenRule) *firstSeen {
+	return &firstSeen{b: b, sel: selector{def.Where, def.WhereNot}, fields: def.Fields, expire: def.Expire.D(), keys: lru.New[fsState](b.maxKeys)}
+}
+
+func (r *firstSeen) base() *ruleBase       { return &r.b }
+func (r *firstSeen) selectors() []selector { return []selector{r.sel} }
+func (r *firstSeen) size() int             { return r.keys.Len() }
+
+func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
+	key, ok := appendKey(en.key[:0], e, r.fields)
+	en.key = key
+	if !ok {
+		return
+	}
+	t := r.b.at(e).UnixNano()
+	recv := e.Received.UnixNano()
+	st, seen := r.keys.GetBytes(key)
+	if seen {
+		again := r.expire > 0 && t-st.Last > int64(r.expire)
+		st.Last, st.Recv = t, recv
+		if !again {
+			return
+		}
+		st.First = t
+	} else {
+		r.keys.Put(string(key), fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
+	}
+	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
+	var ev evidence
+	ev.add(e, id)
+	f.evidence(&ev)
+	copyFields(f.e, e, r.fields...)
+	f.message(&r.b, defFirstSeenMessage, vars{count: 1, key: displayKey(r.fields, string(key))}, e)
+	en.emit(&r.b, f.e)
+}
+
+// tick forgets tuples not seen for expire (they would fire again anyway).
+func (r *firstSeen) tick(_ *Engine, now time.Time) {
+	if r.expire <= 0 {
+		return
+	}
+	old := now.UnixNano() - int64(r.expire)
+	for {
+		k, st, ok := r.keys.Oldest()
+		if !ok || st.Recv >= old {
+			return
+		}
+		r.keys.Delete(k)
+	}
+}
+
+func (r *firstSeen) retire(*event.Event)            {}
+func (r *firstSeen) save() any                      { return saveLRU(r.keys, nil) }
+func (r *firstSeen) load(raw json.RawMessage) error { return loadLRU(r.keys, raw) }

@@ -1,0 +1,40 @@
+package correlate
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the engine's series. Findings re-derived by Recover are not
+// counted: the process that raised them did.
+type metrics struct {
+	findings  *prometheus.CounterVec // {rule}
+	evicted   *prometheus.CounterVec // {rule}
+	keys      *prometheus.GaugeVec   // {rule}
+	snapshots *prometheus.CounterVec // {result}
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		findings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_findings_total",
+			Help: "Findings raised by correlation rules and the process tracker, by rule.",
+		}, []string{"rule"}),
+		evicted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_correlate_evicted_total",
+			Help: "Keys (windows, tuples, open processes) forgotten because a rule reached its max_keys / max_open, by rule.",
+		}, []string{"rule"}),
+		keys: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nomen_correlate_keys",
+			Help: "Keys held by a rule (windows, tuples, pending pairs, open processes), by rule.",
+		}, []string{"rule"}),
+		snapshots: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name:        "nomen_state_snapshots_total",
+			Help:        "State snapshots written, by stage and result.",
+			ConstLabels: prometheus.Labels{"stage": "correlate"},
+		}, []string{"result"}),
+	}
+	for _, c := range []prometheus.Collector{m.findings, m.evicted, m.keys, m.snapshots} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}

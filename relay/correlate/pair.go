@@ -1,0 +1,157 @@
+package correlate
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/correlate/lru"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// pair waits, per group key, for a second event after a first one. With on
+// = "both" it raises a finding when the second comes within window; with
+// "missing" when the window closes without it. While a first event waits,
+// further first events of the same key are ignored (the window runs from
+// the earliest). Whether a window closed unanswered is decided by nomen's
+// clock, window after the first event was received.
+type pair struct {
+	b       ruleBase
+	first   map[string]any
+	second  map[string]any
+	groupBy []string
+	window  time.Duration
+	missing bool
+	keys    *lru.Map[pstate]
+	// capture: fields of the first event the message refers to, kept
+	// for the finding raised when the window closes (no event then).
+	capture []string
+}
+
+// pstate is a first event waiting for its second.
+type pstate struct {
+	At       int64             `json:"at"`       // rule time of the first event
+	Deadline int64             `json:"deadline"` // receive time + window
+	Ev       evidence          `json:"ev"`
+	Fields   map[string]string `json:"fields,omitempty"` // captured for the message
+}
+
+// Roles: selectors() lists the second filter first, so that an event matching
+// both closes a waiting pair before it opens a new one.
+const (
+	roleSecond = 0
+	roleFirst  = 1
+)
+
+var (
+	defPairMessage    = mustTemplate("{rule}: second event within {window} of the first ({key})")
+	defMissingMessage = mustTemplate("{rule}: no second event within {window} of the first ({key})")
+)
+
+func newPair(b ruleBase, def *PairRule) *pair {
+	r := &pair{b: b, first: def.First, second: def.Second, groupBy: def.GroupBy, window: def.Window.D(),
+		missing: def.On == "missing", keys: lru.New[pstate](b.maxKeys)}
+	for _, f := range b.message.fields() {
+		if !slices.Contains(def.GroupBy, f) {
+			r.capture = append(r.capture, f)
+		}
+	}
+	return r
+}
+
+func (r *pair) base() *ruleBase { return &r.b }
+func (r *pair) selectors() []selector {
+	return []selector{{where: r.second}, {where: r.first}}
+}
+func (r *pair) size() int { return r.keys.Len() }
+
+func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
+	key, ok := appendKey(en.key[:0], e, r.groupBy)
+	en.key = key
+	if !ok {
+		return
+	}
+	t := r.b.at(e).UnixNano()
+	if role == roleFirst {
+		if _, waiting := r.keys.PeekBytes(key); waiting {
+			return
+		}
+		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano()}
+		st.Ev.add(e, id)
+		for _, f := range r.capture {
+			if s := e.Str(f); s != "" {
+				if st.Fields == nil {
+					st.Fields = make(map[string]string, len(r.capture))
+				}
+				st.Fields[f] = strings.Clone(s)
+			}
+		}
+		r.keys.Put(string(key), st, func(string, *pstate) { en.evicted(&r.b) })
+		return
+	}
+	st, ok := r.keys.PeekBytes(key)
+	if !ok {
+		return
+	}
+	k := string(key)
+	inTime := t-st.At <= int64(r.window)
+	switch {
+	case r.missing && !inTime:
+		// Too late: the first event went unanswered for its whole window.
+		r.raiseMissing(en, k, st, e.Received)
+	case !r.missing && inTime:
+		ev := st.Ev
+		ev.add(e, id)
+		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
+		f.evidence(&ev)
+		copyFields(f.e, e, r.groupBy...)
+		f.message(&r.b, defPairMessage, vars{count: ev.Count, window: r.window, key: displayKey(r.groupBy, k)}, e)
+		en.emit(&r.b, f.e)
+	}
+	r.keys.Delete(k)
+}
+
+func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
+	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
+	f.evidence(&st.Ev)
+	fields := keyFields(r.groupBy, key)
+	for k, v := range st.Fields {
+		fields[k] = v
+		f.e.SetStr(k, v)
+	}
+	for _, g := range r.groupBy {
+		f.e.SetStr(g, fields[g])
+	}
+	f.message(&r.b, defMissingMessage, vars{count: st.Ev.Count, window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
+	en.emit(&r.b, f.e)
+}
+
+// tick closes the windows that ended: with on = "missing" each is a finding.
+func (r *pair) tick(en *Engine, now time.Time) {
+	n := now.UnixNano()
+	for {
+		k, st, ok := r.keys.Oldest()
+		if !ok || st.Deadline > n {
+			return
+		}
+		if r.missing {
+			r.raiseMissing(en, k, st, now)
+		}
+		r.keys.Delete(k)
+	}
+}
+
+// retire forgets the first event a journaled "pair-missing" finding reported.
+func (r *pair) retire(f *event.Event) {
+	if f.Str("event.action") != "pair-missing" {
+		return
+	}
+	if key, ok := appendKey(nil, f, r.groupBy); ok {
+		r.keys.Delete(string(key))
+	}
+}
+
+// save copies the waiting pairs (nothing in them changes in place).
+func (r *pair) save() any                      { return saveLRU(r.keys, nil) }
+func (r *pair) load(raw json.RawMessage) error { return loadLRU(r.keys, raw) }

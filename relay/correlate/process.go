@@ -1,0 +1,463 @@
+package correlate
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/correlate/lru"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// processTracker joins Windows process audit events per (host, process
+// id): start (4688, legacy 592), primary token assigned (4696 / 600) and
+// end (4689 / 593) become one process-lifetime event. It raises alerts for
+// an end whose start was never seen and for a start whose end never came:
+// the process id was reused by a new start, the host booted (4608 / 512,
+// or 6005 in the System log) without a clean shutdown before (4609 / 513,
+// 1100, 6006: then the processes are recorded as ended by the shutdown),
+// or it ran longer than max_lifetime.
+//
+// Field contract (set by normalize's Windows decoder): event.code, host.name,
+// process.pid (int), process.executable, process.command_line,
+// process.parent.pid, process.parent.executable, user.name, user.domain,
+// winlog.logon.id; on token changes user.effective.name/domain.
+type processTracker struct {
+	b           ruleBase // the tracker; alerts count under the two below
+	endMissing  ruleBase
+	startMiss   ruleBase
+	maxLifetime time.Duration
+	open        *lru.Map[proc]
+	shutdown    map[string]int64 // host -> event time of its last clean shutdown
+}
+
+// Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
+// user rules may not use them.
+const (
+	ruleProcess      = "windows-process"
+	ruleEndMissing   = "process-end-missing"
+	ruleStartMissing = "process-start-missing"
+)
+
+// proc is one open process.
+type proc struct {
+	Host     string   `json:"host"`
+	PID      int64    `json:"pid"`
+	Start    int64    `json:"start"` // event time
+	Recv     int64    `json:"recv"`  // receive time (max_lifetime)
+	Exe      string   `json:"exe,omitempty"`
+	Cmd      string   `json:"cmd,omitempty"`
+	PPID     int64    `json:"ppid,omitempty"`
+	PExe     string   `json:"pexe,omitempty"`
+	User     string   `json:"user,omitempty"`
+	Domain   string   `json:"domain,omitempty"`
+	LogonID  string   `json:"logon_id,omitempty"`
+	Tokens   []string `json:"tokens,omitempty"`
+	Evidence evidence `json:"ev"`
+}
+
+const maxTokens = 16
+
+// processHash keys the tracker's state in snapshots: its definition is
+// built in, so its state survives any change of its tuning.
+const processHash = "process"
+
+var categoryProcess = event.Strings("process")
+
+type procAction uint8
+
+const (
+	pNone procAction = iota
+	pStart
+	pToken
+	pEnd
+	pBoot
+	pShutdown
+)
+
+func procActionOf(code string) procAction {
+	switch code {
+	case "4688", "592":
+		return pStart
+	case "4696", "600":
+		return pToken
+	case "4689", "593":
+		return pEnd
+	case "4608", "512", "6005":
+		return pBoot
+	case "4609", "513", "1100", "6006":
+		return pShutdown
+	}
+	return pNone
+}
+
+func newProcessTracker(hash string, maxLifetime time.Duration, maxOpen int, m *metrics) *processTracker {
+	mk := func(name, id, desc string) ruleBase {
+		return ruleBase{kind: "process", name: name, id: id, description: desc, category: []string{"process"},
+			maxKeys: maxOpen, hash: hash, findings: m.findings.WithLabelValues(name), evicted: m.evicted.WithLabelValues(ruleProcess)}
+	}
+	return &processTracker{
+		b: mk(ruleProcess, "nomen.process", "Windows process tracking: start, token changes and end joined per host and process id."),
+		endMissing: mk(ruleEndMissing, "nomen.process.end-missing",
+			"A process whose end was never recorded: audit events may have been suppressed."),
+		startMiss: mk(ruleStartMissing, "nomen.process.start-missing",
+			"A process ended whose start was never recorded: audit events may have been suppressed."),
+		maxLifetime: maxLifetime,
+		open:        lru.New[proc](maxOpen),
+		shutdown:    map[string]int64{},
+	}
+}
+
+func (r *processTracker) base() *ruleBase { return &r.b }
+func (r *processTracker) size() int       { return r.open.Len() }
+
+func (r *processTracker) selectors() []selector {
+	return []selector{{where: map[string]any{"event.code": []any{"4688", "592", "4696", "600", "4689", "593",
+		"4608", "512", "6005", "4609", "513", "1100", "6006"}}}}
+}
+
+// procFields are the fields the tracker reads, gathered in one pass.
+type procFields struct {
+	windows                                 bool
+	code, host, exe, cmd, pexe              string
+	user, domain, logon, effUser, effDomain string
+	pid, ppid                               int64
+	hasPID                                  bool
+}
+
+func (f *procFields) scan(e *event.Event) {
+	for i := range e.Fields {
+		fl := &e.Fields[i]
+		v := &fl.Val
+		switch fl.Key {
+		case "winlog.event_id", "winlog.channel":
+			f.windows = true
+		case "event.code":
+			f.code = v.String()
+		case "host.name":
+			f.host = v.Str
+		case "process.pid":
+			f.pid, f.hasPID = v.Num, v.Type == event.TypeInt
+		case "process.executable":
+			f.exe = v.Str
+		case "process.command_line":
+			f.cmd = v.Str
+		case "process.parent.pid":
+			if v.Type == event.TypeInt {
+				f.ppid = v.Num
+			}
+		case "process.parent.executable":
+			f.pexe = v.Str
+		case "user.name":
+			f.user = v.Str
+		case "user.domain":
+			f.domain = v.Str
+		case "winlog.logon.id":
+			f.logon = v.Str
+		case "user.effective.name":
+			f.effUser = v.Str
+		case "user.effective.domain":
+			f.effDomain = v.Str
+		}
+	}
+	if f.host == "" {
+		f.host = e.Hostname
+	}
+}
+
+func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
+	var f procFields
+	f.scan(e)
+	if !f.windows || f.host == "" {
+		return // the same numbers from something that is not Windows
+	}
+	act := procActionOf(f.code)
+	switch act {
+	case pBoot:
+		r.boot(en, f.host, e)
+		return
+	case pShutdown:
+		if len(r.shutdown) < r.open.Max() {
+			r.shutdown[strings.ToLower(f.host)] = e.Time.UnixNano()
+		}
+		return
+	}
+	if !f.hasPID {
+		return
+	}
+	key := procKey(en.key[:0], f.host, f.pid)
+	en.key = key
+	switch act {
+	case pStart:
+		if old, ok := r.open.PeekBytes(key); ok {
+			r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
+		}
+		// Copies: state must not pin the event's raw message.
+		p := proc{
+			Host: strings.Clone(f.host), PID: f.pid, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
+			Exe: strings.Clone(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: strings.Clone(f.pexe),
+			User: strings.Clone(f.user), Domain: strings.Clone(f.domain), LogonID: strings.Clone(f.logon),
+		}
+		p.Evidence.add(e, id)
+		r.open.Put(string(key), p, r.onEvict(en))
+	case pToken:
+		p, ok := r.open.PeekBytes(key)
+		if !ok {
+			return
+		}
+		if len(p.Tokens) < maxTokens {
+			p.Tokens = append(p.Tokens, strings.Clone(account(f.effDomain, f.effUser)))
+		}
+		p.Evidence.add(e, id)
+	case pEnd:
+		p, ok := r.open.PeekBytes(key)
+		if ok && f.exe != "" && p.Exe != "" && !strings.EqualFold(f.exe, p.Exe) {
+			// Another image under the same pid: the first one's end and this
+			// one's start were both missed.
+			r.endNotSeen(en, p, "pid-reused", e.Time, e.Received)
+			r.open.Delete(string(key))
+			ok = false
+		}
+		if !ok {
+			r.startNotSeen(en, e, id)
+			return
+		}
+		p.Evidence.add(e, id)
+		r.lifetime(en, p, e, "end", e.Time, e.Received)
+		r.open.Delete(string(key))
+	}
+}
+
+func (r *processTracker) onEvict(en *Engine) func(string, *proc) {
+	return func(string, *proc) { en.evicted(&r.b) }
+}
+
+// boot closes every process of host: they ended with the shutdown if one
+// was recorded since they started, else their end was never seen.
+func (r *processTracker) boot(en *Engine, host string, e *event.Event) {
+	lh := strings.ToLower(host)
+	down, clean := r.shutdown[lh]
+	delete(r.shutdown, lh)
+	var keys []string
+	r.open.All(func(k string, p *proc) bool {
+		if strings.EqualFold(p.Host, host) {
+			keys = append(keys, k)
+		}
+		return true
+	})
+	// Oldest first, so the records come out in start order.
+	for i := len(keys) - 1; i >= 0; i-- {
+		p, _ := r.open.Peek(keys[i])
+		if clean && down >= p.Start {
+			r.lifetime(en, p, nil, "shutdown", time.Unix(0, down).UTC(), e.Received)
+		} else {
+			r.endNotSeen(en, p, "boot", e.Time, e.Received)
+		}
+		r.open.Delete(keys[i])
+	}
+}
+
+func procKey(dst []byte, host string, pid int64) []byte {
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	dst = append(dst, '/')
+	return strconv.AppendInt(dst, pid, 10)
+}
+
+func account(domain, name string) string {
+	if domain == "" || domain == "-" {
+		return name
+	}
+	return domain + `\` + name
+}
+
+// describe appends "C:\WINNT\system32\cmd.exe (pid 1536) on WEB1".
+func (p *proc) describe(b []byte) []byte {
+	if p.Exe == "" {
+		b = append(b, "process"...)
+	}
+	b = append(b, p.Exe...)
+	b = append(b, " (pid "...)
+	b = strconv.AppendInt(b, p.PID, 10)
+	b = append(b, ") on "...)
+	return append(b, p.Host...)
+}
+
+// fill sets the process fields of a record about p (a new event: each key
+// once).
+func (p *proc) fill(e *event.Event) {
+	e.SetInt("process.pid", p.PID)
+	e.SetStr("process.executable", p.Exe)
+	e.SetStr("process.name", baseName(p.Exe))
+	e.SetStr("process.command_line", p.Cmd)
+	if p.PPID != 0 {
+		e.SetInt("process.parent.pid", p.PPID)
+	}
+	e.SetStr("process.parent.executable", p.PExe)
+	e.SetStr("process.parent.name", baseName(p.PExe))
+	start := rfc3339(time.Unix(0, p.Start))
+	e.SetStr("process.start", start)
+	e.SetStr("event.start", start)
+	e.SetStr("user.name", p.User)
+	e.SetStr("user.domain", p.Domain)
+	e.SetStr("winlog.logon.id", p.LogonID)
+	if len(p.Tokens) > 0 {
+		e.Set("nomen.process.token_changes", event.Strings(p.Tokens...))
+	}
+	e.SetStr("host.name", p.Host)
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `\/`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+func rfc3339(t time.Time) string {
+	var b [32]byte
+	return string(t.UTC().AppendFormat(b[:0], "2006-01-02T15:04:05.000Z07:00"))
+}
+
+// lifetime emits the process-lifetime record of p, which ended at end
+// (the end event, or nil when a shutdown ended it).
+func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reason string, at, received time.Time) {
+	e := event.New(received)
+	e.Time = at
+	e.Fields = make([]event.Field, 0, 32)
+	e.SetStr("event.kind", "event")
+	e.Set("event.category", categoryProcess)
+	e.Set("event.type", typeInfo)
+	e.SetStr("event.action", "process-lifetime")
+	e.SetStr("event.module", "nomen")
+	e.SetStr("event.dataset", DatasetProcess)
+	p.fill(e)
+	end := rfc3339(at)
+	e.SetStr("process.end", end)
+	e.SetStr("event.end", end)
+	var took time.Duration
+	if d := at.UnixNano() - p.Start; d >= 0 {
+		took = time.Duration(d)
+		e.SetInt("event.duration", d)
+	}
+	e.SetStr("nomen.process.end_reason", reason)
+	if endEv != nil {
+		if u := endEv.Str("user.name"); u != "" {
+			e.Set("nomen.process.end_user", event.String(strings.Clone(account(endEv.Str("user.domain"), u))))
+		}
+		if v, ok := endEv.Field("process.exit_code"); ok && v.Type == event.TypeInt {
+			e.Set("process.exit_code", v)
+		}
+	}
+	setEvidence(e, &p.Evidence)
+	msg := make([]byte, 0, 160)
+	msg = p.describe(msg)
+	msg = append(msg, " ran for "...)
+	msg = append(msg, fmtDuration(took.Round(time.Millisecond))...)
+	if p.User != "" {
+		msg = append(append(msg, ", started by "...), account(p.Domain, p.User)...)
+	}
+	for i, t := range p.Tokens {
+		if i == 0 {
+			msg = append(msg, ", token changed to "...)
+		} else {
+			msg = append(msg, ", "...)
+		}
+		msg = append(msg, t...)
+	}
+	if reason == "shutdown" {
+		msg = append(msg, ", ended by the host's shutdown"...)
+	}
+	e.Message = string(msg)
+	en.emit(&r.b, e)
+}
+
+// endNotSeen raises the alert for a process whose end never came.
+func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, received time.Time) {
+	f := newFinding(&r.endMissing, DatasetProcess, "process-end-missing", at, received)
+	p.fill(f.e)
+	f.evidence(&p.Evidence)
+	f.e.SetStr("nomen.process.closed_by", why)
+	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
+	reason := map[string]string{
+		"pid-reused":   "its process id was used by a new process",
+		"boot":         "the host started again without a clean shutdown",
+		"max_lifetime": "still running after " + fmtDuration(r.maxLifetime),
+	}[why]
+	f.e.Message = "no end seen for " + string(p.describe(nil)) + ", started " + rfc3339(time.Unix(0, p.Start)) + ": " + reason
+	en.emit(&r.endMissing, f.e)
+}
+
+// startNotSeen raises the alert for an end whose start was never seen.
+func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
+	f := newFinding(&r.startMiss, DatasetProcess, "process-start-missing", e.Time, e.Received)
+	var ev evidence
+	ev.add(e, id)
+	f.evidence(&ev)
+	copyFields(f.e, e, "process.pid", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
+	f.e.SetStr("process.end", rfc3339(e.Time))
+	p := proc{Host: e.Str("host.name"), Exe: e.Str("process.executable")}
+	if v, ok := e.Get("process.pid"); ok {
+		p.PID = v.Num
+	}
+	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
+	f.e.Message = string(p.describe(nil)) + " ended but its start was never seen"
+	en.emit(&r.startMiss, f.e)
+}
+
+// tick reports processes older than max_lifetime (by receive time).
+func (r *processTracker) tick(en *Engine, now time.Time) {
+	limit := now.Add(-r.maxLifetime).UnixNano()
+	for {
+		k, p, ok := r.open.Oldest()
+		if !ok || p.Recv > limit {
+			return
+		}
+		r.endNotSeen(en, p, "max_lifetime", now, now)
+		r.open.Delete(k)
+	}
+}
+
+// retire forgets a process a journaled max_lifetime alert reported.
+func (r *processTracker) retire(f *event.Event) {
+	if f.Str("nomen.process.closed_by") != "max_lifetime" {
+		return
+	}
+	pid, ok := f.Get("process.pid")
+	if !ok {
+		return
+	}
+	r.open.Delete(string(procKey(nil, f.Str("host.name"), pid.Num)))
+}
+
+type procState struct {
+	Open     []keyed[proc]    `json:"open"`
+	Shutdown map[string]int64 `json:"shutdown,omitempty"`
+}
+
+func (r *processTracker) save() any {
+	// Tokens and evidence lists are only appended to: sharing them is safe.
+	return procState{Open: saveLRU(r.open, nil), Shutdown: maps.Clone(r.shutdown)}
+}
+
+func (r *processTracker) load(raw json.RawMessage) error {
+	var st procState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return err
+	}
+	for _, kv := range st.Open {
+		r.open.PutBack(kv.K, kv.V)
+	}
+	for h, t := range st.Shutdown {
+		r.shutdown[h] = t
+	}
+	return nil
+}

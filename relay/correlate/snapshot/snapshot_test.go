@@ -1,0 +1,124 @@
+package snapshot
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type st struct {
+	N    int      `json:"n"`
+	Keys []string `json:"keys"`
+}
+
+func TestSaveLoad(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "stage")
+	f, err := Open("stage", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got st
+	if _, ok, err := f.Load(&got); ok || err != nil {
+		t.Fatalf("empty dir: ok=%v err=%v", ok, err)
+	}
+	if err := f.Save(42, time.Unix(0, 0), st{N: 7, Keys: []string{"a\x00b"}}); err != nil {
+		t.Fatal(err)
+	}
+	applied, ok, err := f.Load(&got)
+	if err != nil || !ok || applied != 42 || got.N != 7 || got.Keys[0] != "a\x00b" {
+		t.Fatalf("load: %d %v %v %+v", applied, ok, err, got)
+	}
+	if fi, err := os.Stat(f.Path()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("snapshot file mode: %v %v", fi.Mode(), err)
+	}
+	if _, err := os.Stat(f.Path() + ".tmp"); !os.IsNotExist(err) {
+		t.Errorf("temporary file left behind: %v", err)
+	}
+}
+
+func TestCorruptIsMovedAside(t *testing.T) {
+	dir := t.TempDir()
+	f, _ := Open("stage", dir)
+	for _, bad := range []string{`{"version":1,"stage":"stage","state":{"n":`, `{"version":99,"stage":"stage","state":{}}`, `{"version":1,"stage":"other","state":{}}`} {
+		if err := os.WriteFile(f.Path(), []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var got st
+		_, ok, err := f.Load(&got)
+		if ok || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "moved to") {
+			t.Errorf("%s: ok=%v err=%v", bad, ok, err)
+		}
+		if _, err := os.Stat(f.Path() + ".corrupt"); err != nil {
+			t.Errorf("not moved aside: %v", err)
+		}
+		if _, ok, err := f.Load(&got); ok || err != nil {
+			t.Errorf("after moving aside: ok=%v err=%v", ok, err)
+		}
+	}
+}
+
+func TestMemoryOnly(t *testing.T) {
+	f, err := Open("stage", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(1, time.Now(), st{}); err != nil {
+		t.Fatal(err)
+	}
+	var got st
+	if _, ok, err := f.Load(&got); ok || err != nil {
+		t.Errorf("memory only: ok=%v err=%v", ok, err)
+	}
+}
+
+func TestWriterNewestWins(t *testing.T) {
+	f, _ := Open("stage", t.TempDir())
+	var results []error
+	w := NewWriter(f, func(err error) { results = append(results, err) })
+	for i := range 50 {
+		w.Save(uint64(i), time.Now(), st{N: i})
+	}
+	w.Wait()
+	var got st
+	applied, ok, err := f.Load(&got)
+	if err != nil || !ok || applied != 49 || got.N != 49 {
+		t.Fatalf("last snapshot: %d %v %v %+v", applied, ok, err, got)
+	}
+	if len(results) == 0 || len(results) > 50 {
+		t.Errorf("%d writes reported", len(results))
+	}
+}
+
+func TestPosition(t *testing.T) {
+	var p Position
+	p.Restore(10)
+	if p.Next() != 11 {
+		t.Fatal(p.Next())
+	}
+	p.Handed(3) // IDs 11-13
+	p.Handed(2) // a second output before the Append: 14-15
+	if p.Next() != 16 || p.Quiet() {
+		t.Fatal("pending")
+	}
+	if !p.Applied(17) { // a later stage added two of its own
+		t.Error("more journaled than handed is normal")
+	}
+	p.Handed(4)
+	if p.Applied(18) || p.Mismatches != 1 || p.Next() != 19 {
+		t.Errorf("fewer journaled than handed: mismatches %d next %d", p.Mismatches, p.Next())
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	s := Schedule{Every: 5 * time.Second}
+	t0 := time.Unix(100, 0)
+	if s.Due(t0) || s.Due(t0.Add(4*time.Second)) || !s.Due(t0.Add(5*time.Second)) || s.Due(t0.Add(6*time.Second)) {
+		t.Error("schedule")
+	}
+	if (&Schedule{}).Due(t0) {
+		t.Error("zero schedule is never due")
+	}
+}

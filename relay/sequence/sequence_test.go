@@ -1,0 +1,280 @@
+package sequence
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/correlate/stagetest"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+func openTracker(t testing.TB, dir string, now func() time.Time) (*Tracker, *prometheus.Registry) {
+	reg := prometheus.NewRegistry()
+	tr, err := New(Config{}, Options{StateDir: dir, Registerer: reg, Now: now, SnapshotEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, reg
+}
+
+// TestScenarios runs the cases in testdata/sequence (see package stagetest).
+func TestScenarios(t *testing.T) {
+	stagetest.Cases(t, "../../testdata/sequence", func(t testing.TB, _, dir string, now func() time.Time) []stagetest.Stage {
+		tr, _ := openTracker(t, dir, now)
+		return []stagetest.Stage{tr}
+	})
+}
+
+func TestObserve(t *testing.T) {
+	at := time.Unix(1000, 0)
+	type want struct {
+		v     verdict
+		holes string
+	}
+	for _, tc := range []struct {
+		name string
+		nums []int64
+		want []want
+	}{
+		{"in order", []int64{5, 6, 7}, []want{{inOrder, ""}, {inOrder, ""}}},
+		{"jump", []int64{5, 9}, []want{{opened, "6-8"}}},
+		{"fill first", []int64{5, 9, 6}, []want{{opened, "6-8"}, {filled, "7-8"}}},
+		{"fill last", []int64{5, 9, 8}, []want{{opened, "6-8"}, {filled, "6-7"}}},
+		{"fill middle", []int64{5, 9, 7}, []want{{opened, "6-8"}, {filled, "6-6 8-8"}}},
+		{"fill all", []int64{5, 7, 6}, []want{{opened, "6-6"}, {filled, ""}}},
+		{"two holes", []int64{1, 3, 6, 4}, []want{{opened, "2-2"}, {opened, "2-2 4-5"}, {filled, "2-2 5-5"}}},
+		{"duplicate", []int64{5, 6, 6, 5}, []want{{inOrder, ""}, {duplicate, ""}, {duplicate, ""}}},
+		{"reset to 1", []int64{500, 1}, []want{{restarted, ""}}},
+		{"restart losing its first", []int64{500, 3}, []want{{restarted, "1-2"}}},
+		{"small number, short stream: duplicate", []int64{20, 21, 10}, []want{{inOrder, ""}, {duplicate, ""}}},
+		{"wrap", []int64{2147483647, 1}, []want{{restarted, ""}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &stream{Last: tc.nums[0]}
+			for i, n := range tc.nums[1:] {
+				v, _ := s.observe(observation{n: n, at: at}, time.Second, nil)
+				if v != tc.want[i].v || holes(s) != tc.want[i].holes {
+					t.Errorf("after %d: verdict %d holes %q, want %d %q", n, v, holes(s), tc.want[i].v, tc.want[i].holes)
+				}
+			}
+		})
+	}
+}
+
+func holes(s *stream) string {
+	var b strings.Builder
+	for i, h := range s.Holes {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(itoa(h.First) + "-" + itoa(h.Last))
+	}
+	return b.String()
+}
+
+func itoa(n int64) string { return event.Int(n).String() }
+
+func TestTooManyHolesAreConfirmedEarly(t *testing.T) {
+	s := &stream{Last: 0}
+	var confirm []hole
+	for n := int64(2); n <= 2*(maxHoles+5); n += 2 {
+		_, confirm = s.observe(observation{n: n, at: time.Unix(0, 0)}, time.Hour, confirm)
+	}
+	if len(s.Holes) != maxHoles || len(confirm) != 5 {
+		t.Fatalf("holes %d confirmed %d", len(s.Holes), len(confirm))
+	}
+	if confirm[0].First != 1 || s.Holes[0].First != 11 {
+		t.Errorf("oldest confirmed first: %+v / %+v", confirm[0], s.Holes[0])
+	}
+}
+
+func TestRetire(t *testing.T) {
+	s := &stream{Holes: []hole{{First: 2, Last: 4}, {First: 6, Last: 20}, {First: 30, Last: 31}}}
+	s.retire(8, 10)
+	if got := holes(s); got != "2-4 6-7 11-20 30-31" {
+		t.Errorf("holes = %q", got)
+	}
+}
+
+func rfc5424(host string, seq int64, at time.Time) *event.Event {
+	e := event.New(at)
+	e.Format = "rfc5424"
+	e.Hostname, e.AppName, e.ProcID = host, "app", "1"
+	e.SetInt("event.sequence", seq)
+	return e
+}
+
+func TestMetrics(t *testing.T) {
+	now := stagetest.Epoch
+	tr, reg := openTracker(t, "", func() time.Time { return now })
+	var b []*event.Event
+	for _, n := range []int64{1, 2, 2, 7, 1} {
+		b = append(b, rfc5424("h", n, now))
+	}
+	out := tr.Process(b)
+	tr.Applied(uint64(len(out)))
+	// 3-6 was confirmed at once by the restart at 1.
+	if len(out) != 6 || out[5].Str("event.action") != "sequence-gap" {
+		t.Fatalf("out = %d events", len(out))
+	}
+	for name, want := range map[string]float64{
+		"nomen_sequence_gaps_total":     1,
+		"nomen_missing_events_total":    4,
+		"nomen_duplicate_events_total":  1,
+		"nomen_sequence_restarts_total": 1,
+		"nomen_sequence_streams":        1,
+	} {
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, mf := range mfs {
+			if mf.GetName() == name {
+				found = true
+				m := mf.GetMetric()[0]
+				got := m.GetCounter().GetValue() + m.GetGauge().GetValue()
+				if got != want {
+					t.Errorf("%s = %v, want %v", name, got, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s not registered", name)
+		}
+	}
+}
+
+func TestMaxStreamsEvictsAndReportsOpenHoles(t *testing.T) {
+	now := stagetest.Epoch
+	reg := prometheus.NewRegistry()
+	tr, err := New(Config{MaxStreams: 2}, Options{Registerer: reg, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := tr.Process([]*event.Event{rfc5424("a", 1, now), rfc5424("a", 5, now), rfc5424("b", 1, now)})
+	if len(out) != 3 {
+		t.Fatalf("unexpected alerts: %d", len(out))
+	}
+	// A third host evicts "a", whose hole 2-4 is reported then rather than never.
+	out = tr.Process([]*event.Event{rfc5424("c", 1, now)})
+	if len(out) != 2 || out[1].Str("nomen.gap.stream") != "rfc5424:a/app/1" {
+		t.Fatalf("want a's gap on eviction, got %d events", len(out))
+	}
+	if got := value(tr.m.evicted); got != 1 {
+		t.Errorf("evicted = %v", got)
+	}
+	if tr.streams.Len() != 2 {
+		t.Errorf("streams = %d", tr.streams.Len())
+	}
+}
+
+func TestConfig(t *testing.T) {
+	off := false
+	for _, tc := range []struct {
+		cfg Config
+		err string
+	}{
+		{Config{}, ""},
+		{Config{Enabled: &off}, ""},
+		{Config{Kinds: []string{"agent", "cisco"}}, ""},
+		{Config{Kinds: []string{"agent", "snmp"}}, `unknown kind "snmp"`},
+		{Config{MaxStreams: -1}, "max_streams"},
+		{Config{Grace: 2 * 3600 * 1e9}, "too long"},
+	} {
+		err := tc.cfg.Validate()
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%+v: err = %v, want %q", tc.cfg, err, tc.err)
+		}
+	}
+}
+
+func TestDisabledKindIsNotTracked(t *testing.T) {
+	now := stagetest.Epoch
+	tr, err := New(Config{Kinds: []string{"agent"}}, Options{Registerer: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Process([]*event.Event{rfc5424("a", 1, now), rfc5424("a", 5, now)})
+	if tr.streams.Len() != 0 {
+		t.Errorf("rfc5424 stream tracked although not in kinds")
+	}
+}
+
+// BenchmarkProcess measures the tracker on a batch mixing numbered
+// (RFC 5424, agent) and unnumbered events.
+func BenchmarkProcess(b *testing.B) {
+	tr, _ := openTracker(b, "", nil)
+	now := stagetest.Epoch
+	const n = 256
+	evs := make([]*event.Event, n)
+	batch := make([]*event.Event, n)
+	var seq, rec int64
+	for i := range evs {
+		e := event.New(now)
+		e.Hostname, e.AppName, e.Format = "web1", "sshd", "rfc3164"
+		for _, k := range []string{"event.category", "event.type", "event.outcome", "event.action", "user.name", "source.ip", "source.port", "related.ip", "related.user", "event.provider"} {
+			e.SetStr(k, "x")
+		}
+		switch i % 4 {
+		case 1:
+			e.Format = "rfc5424"
+			e.SetInt("event.sequence", 0)
+		case 2:
+			e.Format = "agent"
+			e.SetStr("agent.id", "wks01")
+			e.SetStr("winlog.channel", "Security")
+			e.SetInt("winlog.event_id", 4624)
+			e.SetInt("nomen.agent.epoch", 1)
+			e.SetInt("winlog.record_id", 0)
+		}
+		evs[i] = e
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, e := range evs { // renumber in place (Set would append)
+			for i := range e.Fields {
+				switch e.Fields[i].Key {
+				case "event.sequence":
+					seq++
+					e.Fields[i].Val.Num = seq
+				case "winlog.record_id":
+					rec++
+					e.Fields[i].Val.Num = rec
+				}
+			}
+		}
+		copy(batch, evs)
+		out := tr.Process(batch)
+		tr.Applied(tr.pos.AppliedID() + uint64(len(out)))
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+}
+
+func value(c prometheus.Metric) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		panic(err)
+	}
+	return m.GetCounter().GetValue() + m.GetGauge().GetValue()
+}
+
+// TestSharedDuplicateCounter: the agent listener may register
+// nomen_duplicate_events_total first; the tracker then counts into it.
+func TestSharedDuplicateCounter(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	first := prometheus.NewCounter(prometheus.CounterOpts{Name: "nomen_duplicate_events_total",
+		Help: "Events whose sequence number was already seen (agent duplicates are dropped, syslog ones kept and marked nomen.duplicate)."})
+	reg.MustRegister(first)
+	tr, err := New(Config{}, Options{Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Process([]*event.Event{rfc5424("h", 5, stagetest.Epoch), rfc5424("h", 5, stagetest.Epoch)})
+	if got := value(first); got != 1 {
+		t.Errorf("shared counter = %v", got)
+	}
+}

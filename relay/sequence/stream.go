@@ -1,0 +1,170 @@
+package sequence
+
+import "time"
+
+// stream is what the tracker remembers about one numbered sequence.
+// Exported fields are the snapshot.
+type stream struct {
+	Key     string // readable key, also nomen.gap.stream: "rfc5424:web1/app/77"
+	Kind    kind
+	Origin  string // "agent:<id>" or "host:<name>": what explanations apply to
+	Host    string // host.name for alerts
+	Channel string // winlog.channel (agent, winlog kinds): agent-declared gaps name it
+	Agent   string // agent.id for alerts (agent streams)
+	Epoch   int64  // agent log epoch
+	Last    int64  // highest number seen
+	Holes   []hole // missing ranges below Last, ascending, not yet confirmed
+}
+
+// hole is a range of numbers not seen yet. It becomes a gap when its
+// deadline passes unfilled.
+type hole struct {
+	First, Last int64
+	Opened      time.Time // receive time of the event that revealed it
+	Deadline    time.Time
+	After       uint64 // journal ID of the event that revealed it
+}
+
+func (h hole) count() int64 { return h.Last - h.First + 1 }
+
+// verdict is what one number means for its stream.
+type verdict uint8
+
+const (
+	inOrder   verdict = iota // last+1
+	opened                   // a jump: a hole opened below it
+	filled                   // it filled (part of) a hole
+	duplicate                // at or below last and not in a hole
+	restarted                // a reset to 1, a new epoch: a new run of numbers
+	stale                    // an older epoch than the stream's: ignored
+)
+
+// restartLow: a number this small arriving after the stream went at least
+// this far past it is a restart whose first messages were lost (a sender
+// restarted and its "1" did not arrive), not a duplicate. A real duplicate
+// of one of a stream's first few numbers that late is implausible.
+const restartLow = 16
+
+// observation is one numbered event.
+type observation struct {
+	n        int64
+	epoch    int64
+	hasEpoch bool
+	at       time.Time // receive time
+	id       uint64    // journal ID (predicted or real)
+}
+
+// observe applies one number to the stream. Holes that must be confirmed
+// at once (a restart ends the old run; too many holes) are appended to
+// confirm.
+func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (verdict, []hole) {
+	if o.hasEpoch && o.epoch != s.Epoch {
+		if o.epoch < s.Epoch {
+			return stale, confirm
+		}
+		// A recreated log or reinstalled agent: the agent starts from the
+		// oldest record it has, whatever its number.
+		confirm = append(confirm, s.Holes...)
+		s.Holes = s.Holes[:0]
+		s.Epoch, s.Last = o.epoch, o.n
+		return restarted, confirm
+	}
+	n := o.n
+	if n > s.Last {
+		if n == s.Last+1 {
+			s.Last = n
+			return inOrder, confirm
+		}
+		s.Holes = append(s.Holes, hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.at.Add(grace), After: o.id})
+		s.Last = n
+		return opened, s.bound(confirm)
+	}
+	if s.fill(n) {
+		return filled, s.bound(confirm) // a split may make one more
+	}
+	if n <= 1 || (n <= restartLow && s.Last-n >= restartLow) {
+		confirm = append(confirm, s.Holes...)
+		s.Holes = s.Holes[:0]
+		s.Last = n
+		if n > 1 {
+			s.Holes = append(s.Holes, hole{First: 1, Last: n - 1, Opened: o.at, Deadline: o.at.Add(grace), After: o.id})
+		}
+		return restarted, confirm
+	}
+	return duplicate, confirm
+}
+
+// bound confirms the oldest holes at once beyond maxHoles.
+func (s *stream) bound(confirm []hole) []hole {
+	if k := len(s.Holes) - maxHoles; k > 0 {
+		confirm = append(confirm, s.Holes[:k]...)
+		s.Holes = append(s.Holes[:0], s.Holes[k:]...)
+	}
+	return confirm
+}
+
+// fill removes n from the hole that holds it, shrinking or splitting it.
+func (s *stream) fill(n int64) bool {
+	for i := range s.Holes {
+		h := &s.Holes[i]
+		if n < h.First || n > h.Last {
+			continue
+		}
+		switch {
+		case h.First == h.Last:
+			s.Holes = append(s.Holes[:i], s.Holes[i+1:]...)
+		case n == h.First:
+			h.First++
+		case n == h.Last:
+			h.Last--
+		default:
+			upper := *h
+			upper.First = n + 1
+			h.Last = n - 1
+			s.Holes = append(s.Holes, hole{})
+			copy(s.Holes[i+2:], s.Holes[i+1:])
+			s.Holes[i+1] = upper
+		}
+		return true
+	}
+	return false
+}
+
+// due removes and appends to confirm the holes whose deadline is at or
+// before now.
+func (s *stream) due(now time.Time, confirm []hole) []hole {
+	keep := s.Holes[:0]
+	for _, h := range s.Holes {
+		if !h.Deadline.After(now) {
+			confirm = append(confirm, h)
+		} else {
+			keep = append(keep, h)
+		}
+	}
+	clear(s.Holes[len(keep):])
+	s.Holes = keep
+	return confirm
+}
+
+// retire removes the parts of holes within [first, last]: during recovery
+// a journaled gap alert says they were already reported.
+func (s *stream) retire(first, last int64) {
+	var out []hole
+	for _, h := range s.Holes {
+		if h.Last < first || h.First > last {
+			out = append(out, h)
+			continue
+		}
+		if h.First < first {
+			lo := h
+			lo.Last = first - 1
+			out = append(out, lo)
+		}
+		if h.Last > last {
+			hi := h
+			hi.First = last + 1
+			out = append(out, hi)
+		}
+	}
+	s.Holes = out
+}

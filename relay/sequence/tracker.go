@@ -1,0 +1,597 @@
+// Package sequence notices when a source's events go missing.
+//
+// A stream is one source's numbered sequence of events:
+//
+//	kind     key (nomen.gap.stream)              number
+//	agent    agent:<agent.id>/<channel>          winlog.record_id (EventRecordID), per nomen.agent.epoch
+//	winlog   winlog:<host>/<channel>             winlog.record_id relayed by NXLog, Snare, Winlogbeat
+//	rfc5424  rfc5424:<host>/<app-name>/<procid>  event.sequence from [meta sequenceId]
+//	cisco    cisco:<host>                        event.sequence from the Cisco IOS "NNN:" prefix
+//	snare    snare:<host>                        event.sequence on a Windows record: Snare's counter
+//
+// <host> is host.name, or the sender's address when the message names no
+// host (Cisco IOS without "logging origin-id").
+//
+// Per stream: last+1 is normal; a jump opens a hole, which becomes a gap
+// alert only if it is still (partly) unfilled after the grace period, so
+// UDP reordering raises nothing and a partly filled hole reports only what
+// is still missing (split into ranges). A number at or below the last one
+// that fills no hole is a duplicate: counted, marked nomen.duplicate=true,
+// and removed from the batch for agent streams (the agent resent it). A
+// reset to 1 (which is also how RFC 5424 wraps after 2147483647), a new
+// agent epoch, or a number of at most 16 arriving after the stream went at
+// least 16 past it (a restart whose first messages were lost: those are a
+// hole from 1) starts a new run: not a gap. Windows record numbers carry on
+// across reboots, so a boot is not a restart for them; senders whose
+// counters start again at boot (Cisco, rsyslog) come back at 1.
+//
+// Windows 1102/517 (log cleared) and 1100/1101/1104/4612/516 (the audit
+// system lost or stopped recording events) explain a gap: each raises its
+// own alert, and a gap of the same host or agent that was open when it
+// arrived, or opened within the grace period around it, says so in
+// nomen.gap.explained_by. So do the relay's alerts for agent-declared loss
+// (event.action agent-declared-gap, audit-log-cleared).
+//
+// The number of streams is bounded (max_streams, least recently used
+// evicted and counted); their state survives restarts (see package
+// snapshot for the pipeline protocol: Process, Applied, Recover).
+package sequence
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/correlate/lru"
+	"github.com/nomenhq/nomen/relay/correlate/snapshot"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Tracker is the sequence stage. Its methods must be called from one
+// goroutine (the pipeline's), except Validate-like helpers.
+type Tracker struct {
+	set     settings
+	log     *slog.Logger
+	m       *metrics
+	now     func() time.Time
+	file    *snapshot.File
+	writer  *snapshot.Writer
+	sched   snapshot.Schedule
+	pos     snapshot.Position
+	streams *lru.Map[stream]
+	open    map[*stream]struct{} // streams with holes
+	explain map[string]explanation
+	dirty   bool
+
+	reload     atomic.Pointer[settings] // queued by Reload
+	recovering bool
+	out        []*event.Event // alerts produced by the current call
+	confirm    []hole         // scratch
+	key        []byte         // scratch
+	evictWarn  time.Time
+}
+
+// explanation is a source's report that it lost events. An agent's
+// declared gap names its channel and range; Windows' own events
+// (log cleared, audit loss) concern the whole host.
+type explanation struct {
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+	ID     uint64    `json:"id"`
+	First  int64     `json:"first,omitempty"` // declared range (agent), 0 if none
+	Last   int64     `json:"last,omitempty"`
+}
+
+// New builds the tracker and restores its snapshot from
+// opts.StateDir/sequence (an unusable snapshot is logged and moved aside:
+// the tracker starts empty rather than not at all).
+func New(cfg Config, opts Options) (*Tracker, error) {
+	set, err := cfg.settings()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Registerer == nil {
+		return nil, errors.New("sequence: Options.Registerer is required")
+	}
+	m, err := newMetrics(opts.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("sequence: metrics: %w", err)
+	}
+	dir := ""
+	if opts.StateDir != "" {
+		dir = filepath.Join(opts.StateDir, "sequence")
+	}
+	file, err := snapshot.Open("sequence", dir)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tracker{
+		set:     set,
+		log:     opts.Log,
+		m:       m,
+		now:     opts.Now,
+		file:    file,
+		streams: lru.New[stream](set.maxStreams),
+		open:    map[*stream]struct{}{},
+		explain: map[string]explanation{},
+	}
+	if t.log == nil {
+		t.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if t.now == nil {
+		t.now = time.Now
+	}
+	t.writer = snapshot.NewWriter(file, t.saved)
+	t.sched.Every = opts.SnapshotEvery
+	if t.sched.Every == 0 {
+		t.sched.Every = 5 * time.Second
+	}
+	if err := t.restore(); err != nil {
+		if !errors.Is(err, snapshot.ErrCorrupt) {
+			return nil, err
+		}
+		t.log.Error("sequence: starting without stream state", "err", err)
+	}
+	return t, nil
+}
+
+// Reload validates a new [sequence] section and, if it is valid, has the
+// pipeline goroutine apply it before its next Process or Tick (Reload may
+// be called from any goroutine). Every stream is kept.
+func (t *Tracker) Reload(cfg Config) error {
+	set, err := cfg.settings()
+	if err != nil {
+		return err
+	}
+	t.reload.Store(&set)
+	return nil
+}
+
+func (t *Tracker) reloadNow() {
+	if set := t.reload.Swap(nil); set != nil {
+		t.set = *set
+		t.streams.SetMax(set.maxStreams)
+	}
+}
+
+// Process tracks the numbered events of batch (events before journaling,
+// in their per-source order). It returns the batch with agent duplicates
+// removed (compacted in place: use the returned slice) and alerts appended.
+// Syslog duplicates stay, marked nomen.duplicate=true.
+func (t *Tracker) Process(batch []*event.Event) []*event.Event {
+	t.reloadNow()
+	if !t.set.enabled {
+		t.pos.Handed(len(batch))
+		return batch
+	}
+	base := t.pos.Next()
+	w := 0
+	for _, e := range batch {
+		if t.apply(e, base+uint64(w)) {
+			batch[w] = e
+			w++
+		}
+	}
+	clear(batch[w:])
+	out := append(batch[:w], t.out...)
+	clear(t.out)
+	t.out = t.out[:0]
+	t.pos.Handed(len(out))
+	return out
+}
+
+// Recover re-applies journaled events (IDs after the snapshot's, in order)
+// without emitting alerts or counting. Gap alerts found among them retire
+// the holes they reported, so they are not reported twice.
+func (t *Tracker) Recover(evs []*event.Event) {
+	if !t.set.enabled {
+		return
+	}
+	t.recovering = true
+	for _, e := range evs {
+		t.apply(e, e.ID)
+		t.pos.Recovered(e.ID)
+	}
+	t.recovering = false
+	clear(t.out)
+	t.out = t.out[:0]
+}
+
+// Tick confirms the holes whose grace period ended by now and returns the
+// gap alerts, to be journaled like a batch.
+func (t *Tracker) Tick(now time.Time) []*event.Event {
+	t.reloadNow()
+	if len(t.open) > 0 {
+		var due []*stream
+		for s := range t.open {
+			for _, h := range s.Holes {
+				if !h.Deadline.After(now) {
+					due = append(due, s)
+					break
+				}
+			}
+		}
+		slices.SortFunc(due, func(a, b *stream) int { return strings.Compare(a.Key, b.Key) })
+		if len(due) > 0 {
+			t.dirty = true
+		}
+		for _, s := range due {
+			t.confirm = s.due(now, t.confirm[:0])
+			t.gaps(s, t.confirm, now)
+			if len(s.Holes) == 0 {
+				delete(t.open, s)
+			}
+		}
+	}
+	for origin, x := range t.explain {
+		if now.Sub(x.At) > 2*t.set.grace+time.Minute {
+			delete(t.explain, origin)
+		}
+	}
+	// Not counted as handed back: the pipeline passes them through the
+	// stages' Process (which counts them) or appends them to an output.
+	out := t.out
+	t.out = nil
+	return out
+}
+
+// Applied tells the tracker the journal's last ID after the pipeline
+// appended what Process or Tick returned (see package snapshot). It
+// writes the periodic snapshot when one is due.
+func (t *Tracker) Applied(lastID uint64) {
+	if !t.pos.Applied(lastID) && t.pos.Mismatches == 1 {
+		t.log.Warn("sequence: the journal holds fewer events than the tracker handed back (a failed append?): event IDs in alerts of that batch may be off", "last_id", lastID)
+	}
+	if t.pos.Quiet() && t.dirty && t.sched.Due(t.now()) {
+		t.writer.Save(t.pos.AppliedID(), t.now(), t.state())
+		t.dirty = false
+	}
+}
+
+// saved is told the result of every snapshot write.
+func (t *Tracker) saved(err error) {
+	if err != nil {
+		t.m.snapshotOK.WithLabelValues("failure").Inc()
+		t.log.Error("sequence: snapshot failed", "err", err)
+		return
+	}
+	t.m.snapshotOK.WithLabelValues("success").Inc()
+}
+
+// Snapshot writes the state now and waits for it, if every event handed
+// back has been journaled (otherwise it does nothing: the next Applied
+// will). Periodic snapshots, taken by Applied, are written in the
+// background.
+func (t *Tracker) Snapshot() error {
+	t.writer.Wait()
+	if !t.pos.Quiet() || !t.dirty {
+		return nil
+	}
+	err := t.file.Save(t.pos.AppliedID(), t.now(), t.state())
+	t.saved(err)
+	if err == nil {
+		t.dirty = false
+	}
+	return err
+}
+
+// AppliedID returns the journal ID up to which the state is applied: the
+// pipeline feeds Recover the journal's events after it at startup.
+func (t *Tracker) AppliedID() uint64 { return t.pos.AppliedID() }
+
+// Close writes a final snapshot.
+func (t *Tracker) Close() error { return t.Snapshot() }
+
+// fields is what the tracker reads from an event, gathered in one pass.
+type fields struct {
+	agentID, channel, host, code, action, kind, dataset string
+	record, seq, epoch                                  int64
+	hasRecord, hasSeq, hasEpoch, winlog                 bool
+}
+
+func (f *fields) scan(e *event.Event) {
+	// Switch on the length first: most keys have none of these lengths or
+	// differ at once, and equal-length comparisons are cheap.
+	for i := range e.Fields {
+		fl := &e.Fields[i]
+		k := fl.Key
+		switch len(k) {
+		case 8:
+			if k == "agent.id" {
+				f.agentID = fl.Val.Str
+			}
+		case 9:
+			if k == "host.name" {
+				f.host = fl.Val.Str
+			}
+		case 10:
+			switch k {
+			case "event.code":
+				f.code = fl.Val.String()
+			case "event.kind":
+				f.kind = fl.Val.Str
+			}
+		case 12:
+			if k == "event.action" {
+				f.action = fl.Val.Str
+			}
+		case 13:
+			if k == "event.dataset" {
+				f.dataset = fl.Val.Str
+			}
+		case 14:
+			switch k {
+			case "winlog.channel":
+				f.channel = fl.Val.Str
+				f.winlog = true
+			case "event.sequence":
+				f.seq, f.hasSeq = number(fl.Val)
+			}
+		case 15:
+			if k == "winlog.event_id" {
+				f.winlog = true
+			}
+		case 16:
+			if k == "winlog.record_id" {
+				f.record, f.hasRecord = number(fl.Val)
+			}
+		case 17:
+			if k == "nomen.agent.epoch" {
+				f.epoch, f.hasEpoch = number(fl.Val)
+			}
+		}
+	}
+	if f.host == "" {
+		f.host = e.Hostname
+	}
+}
+
+func number(v event.Value) (int64, bool) {
+	switch v.Type {
+	case event.TypeInt:
+		return v.Num, true
+	case event.TypeString:
+		n, err := strconv.ParseInt(v.Str, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// Event codes that explain a gap.
+func lossReason(code string) string {
+	switch code {
+	case "1102", "517":
+		return actionLogCleared
+	case "1100", "1101", "1104", "4612", "516":
+		return actionAuditLoss
+	}
+	return ""
+}
+
+// apply tracks one event; it reports whether the event stays in the batch.
+func (t *Tracker) apply(e *event.Event, id uint64) bool {
+	var f fields
+	f.scan(e)
+	if strings.HasPrefix(f.dataset, "nomen.") {
+		// A finding (ours or correlation's). During recovery, our own gap
+		// alerts retire the holes they reported.
+		if t.recovering && f.action == actionGap {
+			t.retire(e)
+		}
+		return true
+	}
+	if f.host == "" {
+		f.host = peerHost(e.Peer) // no host in the message (Cisco IOS): the sender's address
+	}
+	if f.kind == "alert" && (f.action == actionAgentGap || f.action == actionLogCleared) {
+		// The relay's alert for an agent-declared loss of one channel.
+		x := explanation{Reason: f.action, At: e.Received, ID: id}
+		if v, ok := e.Field(fieldFirst); ok && v.Type == event.TypeInt {
+			x.First, x.Last = v.Num, v.Num
+			if v, ok := e.Field(fieldLast); ok && v.Type == event.TypeInt {
+				x.Last = v.Num
+			} else if e.Has("nomen.gap.until_end_of_epoch") {
+				x.Last = math.MaxInt64
+			}
+		}
+		t.explained(f.origin()+"/"+f.channel, x)
+		return true
+	}
+	if f.winlog && f.kind != "alert" {
+		if reason := lossReason(f.code); reason != "" {
+			t.explained(f.origin(), explanation{Reason: reason, At: e.Received, ID: id})
+			if !t.recovering {
+				t.out = append(t.out, lossAlert(e, reason, f.code, id))
+			}
+		}
+	}
+	keep := true
+	if f.hasRecord && t.set.kinds[kAgent] && e.Format == "agent" && f.agentID != "" {
+		t.key = append(append(append(append(t.key[:0], "agent:"...), f.agentID...), '/'), f.channel...)
+		v := t.observe(kAgent, &f, e, observation{n: f.record, epoch: f.epoch, hasEpoch: f.hasEpoch, at: e.Received, id: id})
+		keep = v != duplicate
+	} else if f.hasRecord && t.set.kinds[kWinlog] && f.channel != "" && f.host != "" {
+		t.key = append(append(append(append(t.key[:0], "winlog:"...), f.host...), '/'), f.channel...)
+		t.observe(kWinlog, &f, e, observation{n: f.record, at: e.Received, id: id})
+	}
+	if f.hasSeq && f.host != "" {
+		k := kCisco
+		switch {
+		case e.Format == "rfc5424":
+			k = kRFC5424
+		case f.winlog:
+			k = kSnare
+		}
+		if t.set.kinds[k] {
+			t.key = append(append(t.key[:0], allKinds[k]...), ':')
+			t.key = append(t.key, f.host...)
+			if k == kRFC5424 {
+				t.key = append(append(append(append(t.key, '/'), e.AppName...), '/'), e.ProcID...)
+			}
+			t.observe(k, &f, e, observation{n: f.seq, at: e.Received, id: id})
+		}
+	}
+	return keep
+}
+
+// origin names the source an explanation applies to.
+func (f *fields) origin() string {
+	if f.agentID != "" {
+		return "agent:" + f.agentID
+	}
+	return "host:" + f.host
+}
+
+// peerHost returns the address part of "addr:port" / "[v6]:port".
+func peerHost(peer string) string {
+	if strings.HasPrefix(peer, "[") {
+		if i := strings.IndexByte(peer, ']'); i > 0 {
+			return peer[1:i]
+		}
+	}
+	if i := strings.LastIndexByte(peer, ':'); i >= 0 && strings.IndexByte(peer[:i], ':') < 0 {
+		return peer[:i]
+	}
+	return peer
+}
+
+// observe applies one number to the stream named by t.key.
+func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verdict {
+	t.dirty = true
+	s, ok := t.streams.GetBytes(t.key)
+	if !ok {
+		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: f.host, Last: o.n, Epoch: o.epoch}
+		if k == kAgent || k == kWinlog {
+			st.Channel = f.channel
+		}
+		if k == kAgent {
+			st.Agent = f.agentID
+		}
+		t.streams.Put(st.Key, st, t.evicted)
+		if !t.recovering {
+			t.m.streams.Set(float64(t.streams.Len()))
+		}
+		return inOrder
+	}
+	if f.host != "" {
+		s.Host = f.host
+	}
+	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
+	t.confirm = confirm
+	if len(confirm) > 0 {
+		t.gaps(s, confirm, e.Received)
+	}
+	switch v {
+	case opened, restarted:
+		if len(s.Holes) > 0 {
+			t.open[s] = struct{}{}
+		} else {
+			delete(t.open, s)
+		}
+		if v == restarted && !t.recovering {
+			t.m.restarts.Inc()
+		}
+	case filled:
+		if len(s.Holes) == 0 {
+			delete(t.open, s)
+		}
+	case duplicate:
+		if !t.recovering {
+			t.m.duplicates.Inc()
+			if k != kAgent {
+				e.Set("nomen.duplicate", event.Bool(true))
+			}
+		}
+	}
+	return v
+}
+
+// evicted is called when a stream is pushed out by max_streams: its open
+// holes are reported now rather than never.
+func (t *Tracker) evicted(_ string, s *stream) {
+	if len(s.Holes) > 0 {
+		t.gaps(s, s.Holes, t.now())
+	}
+	delete(t.open, s)
+	if t.recovering {
+		return
+	}
+	t.m.evicted.Inc()
+	if now := t.now(); now.Sub(t.evictWarn) > time.Minute {
+		t.evictWarn = now
+		t.log.Warn("sequence: max_streams reached, forgetting the least recently used streams (many senders, or random host names)",
+			"max_streams", t.set.maxStreams, "evicted", s.Key)
+	}
+}
+
+// explained records a source's report of lost events, under its origin
+// ("agent:<id>/<channel>" for an agent's declared gap, "host:<name>" or
+// "agent:<id>" for Windows' own loss events).
+func (t *Tracker) explained(key string, x explanation) {
+	t.dirty = true
+	if _, ok := t.explain[key]; !ok && len(t.explain) >= t.set.maxStreams {
+		return // bounded like the streams; Tick ages them out
+	}
+	t.explain[key] = x
+	if !t.recovering {
+		t.m.loss.WithLabelValues(x.Reason).Inc()
+	}
+}
+
+// gaps emits alerts for confirmed holes of s. A hole the agent itself
+// declared in full is counted but not alerted again: the relay's alert
+// for the declared gap already reports it.
+func (t *Tracker) gaps(s *stream, holes []hole, now time.Time) {
+	if t.recovering {
+		return
+	}
+	for _, h := range holes {
+		t.m.gaps.Inc()
+		t.m.missing.Add(float64(h.count()))
+		why := t.why(s, h)
+		if why != nil && why.First > 0 && why.First <= h.First && h.Last <= why.Last {
+			continue
+		}
+		t.out = append(t.out, gapAlert(s, h, why, now))
+	}
+}
+
+// why returns the report that explains hole h of s, if one came in the
+// grace period around it: the channel's own first, then the host's.
+func (t *Tracker) why(s *stream, h hole) *explanation {
+	near := func(x explanation) bool {
+		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Deadline.Add(t.set.grace))
+	}
+	if s.Channel != "" {
+		if x, ok := t.explain[s.Origin+"/"+s.Channel]; ok && near(x) {
+			return &x
+		}
+	}
+	if x, ok := t.explain[s.Origin]; ok && near(x) {
+		return &x
+	}
+	return nil
+}
+
+// retire handles a journaled gap alert during recovery.
+func (t *Tracker) retire(e *event.Event) {
+	key := e.Str(fieldStream)
+	s, ok := t.streams.Peek(key)
+	if !ok {
+		return
+	}
+	first, _ := e.Get(fieldFirst)
+	last, _ := e.Get(fieldLast)
+	s.retire(first.Num, last.Num)
+	if len(s.Holes) == 0 {
+		delete(t.open, s)
+	}
+}
