@@ -1,0 +1,76 @@
+package relay
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Check loads and validates the configuration at path as `nomen run`
+// would, compiles the normalization rules and runs their embedded tests.
+// It returns a one-paragraph summary, or every problem found.
+func Check(path string) (string, error) {
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return "", err
+	}
+	norm, err := normalize.New(cfg.Normalize)
+	if err != nil {
+		return "", fmt.Errorf("normalize: %w", err)
+	}
+	if err := checkRules(cfg, norm); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs)",
+		path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs)), nil
+}
+
+// LineParser turns raw lines into normalized ECS JSON (`nomen parse`).
+type LineParser struct {
+	parser *parse.Parser
+	norm   *normalize.Normalizer
+	enc    event.Encoder
+}
+
+// NewLineParser uses the [parse] and [normalize] sections of the config
+// at path, or built-in defaults (UTC) when path is "".
+func NewLineParser(path string) (*LineParser, error) {
+	loc := time.UTC
+	var ncfg normalize.Config
+	host, _ := os.Hostname()
+	if path != "" {
+		cfg, err := LoadConfig(path)
+		if err != nil {
+			return nil, err
+		}
+		if loc, err = cfg.location(); err != nil {
+			return nil, err
+		}
+		ncfg, host = cfg.Normalize, cfg.Hostname
+	}
+	norm, err := normalize.New(ncfg)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: %w", err)
+	}
+	return &LineParser{parser: parse.New(parse.Options{Location: loc}), norm: norm, enc: event.Encoder{Observer: host}}, nil
+}
+
+// Event parses and normalizes one line.
+func (p *LineParser) Event(line []byte, received time.Time) *event.Event {
+	e := event.New(received)
+	e.Input = "stdin"
+	p.parser.Parse(line, e)
+	if name := p.norm.Normalize(e); name != "" {
+		e.SetStr("nomen.decoder", name)
+	}
+	return e
+}
+
+// AppendJSON appends the normalized ECS JSON of line.
+func (p *LineParser) AppendJSON(dst, line []byte, received time.Time) []byte {
+	return p.enc.AppendJSON(dst, p.Event(line, received))
+}

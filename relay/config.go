@@ -1,0 +1,311 @@
+package relay
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/sequence"
+)
+
+// Config is nomen.toml. configs/nomen.toml documents every key with its
+// default; this file is where they are decoded, defaulted and validated.
+type Config struct {
+	// StateDir holds the journal, cursors, sequence and correlation state.
+	StateDir string `toml:"state_dir"`
+	// Hostname is observer.hostname in every event (default: the system's).
+	Hostname string `toml:"hostname"`
+	// ShutdownTimeout bounds the drain on SIGTERM (default 20s; keep it
+	// below systemd's TimeoutStopSec).
+	ShutdownTimeout config.Duration `toml:"shutdown_timeout"`
+
+	Log      LogConfig       `toml:"log"`
+	Metrics  MetricsConfig   `toml:"metrics"`
+	Parse    ParseConfig     `toml:"parse"`
+	Pipeline PipelineConfig  `toml:"pipeline"`
+	Journal  journal.Config  `toml:"journal"`
+	Sequence sequence.Config `toml:"sequence"`
+
+	Normalize normalize.Config `toml:"normalize"`
+
+	// Decoded by kind/type in finish (see decodeListeners, decodeOutputs).
+	RawListeners []toml.Primitive `toml:"listener"`
+	RawOutputs   []toml.Primitive `toml:"output"`
+	RawCorrelate toml.Primitive   `toml:"correlate"`
+
+	Listeners []ListenerConfig `toml:"-"`
+	Agents    []AgentListener  `toml:"-"`
+	Outputs   []OutputConfig   `toml:"-"`
+	Correlate CorrelateConfig  `toml:"-"`
+
+	// Path is the file the config was read from.
+	Path string `toml:"-"`
+}
+
+// LogConfig is the [log] section.
+type LogConfig struct {
+	Level  string `toml:"level"`  // debug | info (default) | warn | error
+	Format string `toml:"format"` // text (default; journald adds the time) | json
+}
+
+// MetricsConfig is the [metrics] section: the HTTP listener for /metrics,
+// /healthz, /readyz and the live event API /v1/events.
+type MetricsConfig struct {
+	Listen string `toml:"listen"` // default 127.0.0.1:9514; "" disables it
+	// Pprof serves Go's /debug/pprof/ profiles on the same listener.
+	Pprof bool `toml:"pprof"`
+}
+
+// ParseConfig is the [parse] section.
+type ParseConfig struct {
+	// Timezone for timestamps that carry none (RFC 3164): "Local"
+	// (default), "UTC" or an IANA name such as "Europe/Berlin".
+	Timezone string `toml:"timezone"`
+}
+
+// PipelineConfig is the [pipeline] section.
+type PipelineConfig struct {
+	// QueueBatches is how many batches (of up to 256 events) may wait for
+	// the pipeline; beyond it TCP readers wait and UDP batches are dropped.
+	QueueBatches int `toml:"queue_batches"`
+}
+
+// LoadConfig reads, decodes strictly, defaults and validates a config file.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return ParseConfigData(path, data)
+}
+
+// ParseConfigData is LoadConfig for bytes already read (name is for messages).
+func ParseConfigData(name string, data []byte) (*Config, error) {
+	data, err := config.ExpandEnv(name, data)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &Config{Path: name}
+	err = config.Decode(name, data, cfg, func(md *toml.MetaData) error {
+		return cfg.finish(md)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
+}
+
+// finish decodes the sections whose shape depends on a field (listener
+// protocol, output type) and the correlation rules.
+func (c *Config) finish(md *toml.MetaData) error {
+	if !md.IsDefined("metrics") {
+		c.Metrics.Listen = metricsDefault
+	}
+	if err := c.decodeListeners(md); err != nil {
+		return err
+	}
+	if err := c.decodeOutputs(md); err != nil {
+		return err
+	}
+	if md.IsDefined("correlate") {
+		if err := decodeCorrelate(md, c.RawCorrelate, &c.Correlate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) decodeListeners(md *toml.MetaData) error {
+	for i, p := range c.RawListeners {
+		var head struct {
+			Name     string `toml:"name"`
+			Protocol string `toml:"protocol"`
+		}
+		if err := md.PrimitiveDecode(p, &head); err != nil {
+			return fmt.Errorf("listener #%d: %w", i+1, err)
+		}
+		if head.Protocol == "agent" {
+			a, err := decodeAgentListener(md, p)
+			if err != nil {
+				return fmt.Errorf("listener %q: %w", head.Name, err)
+			}
+			c.Agents = append(c.Agents, a)
+			continue
+		}
+		var l ListenerConfig
+		if err := md.PrimitiveDecode(p, &l); err != nil {
+			return fmt.Errorf("listener %q: %w", head.Name, err)
+		}
+		c.Listeners = append(c.Listeners, l)
+	}
+	return nil
+}
+
+func (c *Config) setDefaults() {
+	if c.StateDir == "" {
+		c.StateDir = "/var/lib/nomen"
+	}
+	if c.Hostname == "" {
+		c.Hostname, _ = os.Hostname()
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = config.Duration(20 * time.Second)
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "text"
+	}
+	if c.Parse.Timezone == "" {
+		c.Parse.Timezone = "Local"
+	}
+	if c.Pipeline.QueueBatches == 0 {
+		c.Pipeline.QueueBatches = 1024
+	}
+	c.Journal = c.Journal.WithDefaults(c.StateDir)
+	for i := range c.Listeners {
+		c.Listeners[i].setDefaults()
+	}
+	for i := range c.Agents {
+		c.Agents[i].setDefaults(c.StateDir)
+	}
+	for i := range c.Outputs {
+		c.Outputs[i].setDefaults(c.StateDir, c.Hostname)
+	}
+}
+
+// metricsDefault is applied only when the [metrics] table is absent, so
+// that listen = "" can disable the HTTP listener.
+const metricsDefault = "127.0.0.1:9514"
+
+func (c *Config) validate() error {
+	c.setDefaults()
+	var errs []error
+	if !filepath.IsAbs(c.StateDir) && !strings.HasPrefix(c.StateDir, ".") {
+		errs = append(errs, fmt.Errorf("state_dir %q: want an absolute path or one starting with ./", c.StateDir))
+	}
+	if _, err := c.logLevel(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		errs = append(errs, fmt.Errorf("log.format %q: want text or json", c.Log.Format))
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			errs = append(errs, fmt.Errorf("metrics.listen %q: %v", c.Metrics.Listen, err))
+		}
+	}
+	if _, err := c.location(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Pipeline.QueueBatches < 1 || c.Pipeline.QueueBatches > 1<<20 {
+		errs = append(errs, fmt.Errorf("pipeline.queue_batches %d: want 1 to 1048576", c.Pipeline.QueueBatches))
+	}
+	if err := c.Journal.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Sequence.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Correlate.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	names := map[string]bool{}
+	addrs := map[string]string{}
+	checkName := func(kind, name string) {
+		if name == "" {
+			errs = append(errs, fmt.Errorf("%s: name is required", kind))
+			return
+		}
+		if names[kind+"/"+name] {
+			errs = append(errs, fmt.Errorf("%s %q: name used twice", kind, name))
+		}
+		names[kind+"/"+name] = true
+	}
+	checkAddr := func(name, proto, addr string) {
+		if strings.HasSuffix(addr, ":0") {
+			return // the system picks a free port for each
+		}
+		key := proto + " " + addr
+		if proto == "tls" || proto == "agent" {
+			key = "tcp " + addr
+		}
+		if other, dup := addrs[key]; dup {
+			errs = append(errs, fmt.Errorf("listener %q: address %s is also used by listener %q", name, addr, other))
+		}
+		addrs[key] = name
+	}
+	for i := range c.Listeners {
+		l := &c.Listeners[i]
+		checkName("listener", l.Name)
+		if err := l.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("listener %q: %w", l.Name, err))
+		}
+		checkAddr(l.Name, l.Protocol, l.Address)
+	}
+	for i := range c.Agents {
+		a := &c.Agents[i]
+		checkName("listener", a.Name)
+		if err := a.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("listener %q: %w", a.Name, err))
+		}
+		checkAddr(a.Name, "agent", a.Address)
+	}
+	if len(c.Listeners)+len(c.Agents) == 0 {
+		errs = append(errs, errors.New("no [[listener]]: nomen would receive nothing"))
+	}
+	for i := range c.Outputs {
+		o := &c.Outputs[i]
+		checkName("output", o.Common.Name)
+		if err := o.validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(c.Outputs) == 0 {
+		errs = append(errs, errors.New("no [[output]]: events would only be journaled"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) logLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.Log.Level)); err != nil {
+		return 0, fmt.Errorf("log.level %q: want debug, info, warn or error", c.Log.Level)
+	}
+	return l, nil
+}
+
+func (c *Config) location() (*time.Location, error) {
+	switch c.Parse.Timezone {
+	case "", "Local", "local":
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(c.Parse.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("parse.timezone %q: %v", c.Parse.Timezone, err)
+	}
+	return loc, nil
+}
+
+// NewLogger returns the structured logger the config asks for, on w.
+func (c *Config) NewLogger(w *os.File) *slog.Logger {
+	level, _ := c.logLevel()
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,20 @@
+package relay
+
+import (
+	"fmt"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nomenhq/nomen/relay/correlate"
+)
+
+// CorrelateConfig is the [correlate] section: rule lists by kind
+// ([[correlate.match]], [[correlate.threshold]], [[correlate.pair]],
+// [[correlate.first_seen]]) and [correlate.process].
+type CorrelateConfig = correlate.Config
+
+func decodeCorrelate(md *toml.MetaData, p toml.Primitive, c *CorrelateConfig) error {
+	if err := md.PrimitiveDecode(p, c); err != nil {
+		return fmt.Errorf("correlate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package relay
+
+import (
+	"strings"
+	"testing"
+)
+
+const minimalConfig = `
+state_dir = "./var/state"
+
+[[listener]]
+name = "udp"
+protocol = "udp"
+address = "127.0.0.1:15514"
+
+[[output]]
+name = "archive"
+type = "file"
+path = "./var/events.jsonl"
+`
+
+func TestConfigMinimal(t *testing.T) {
+	cfg, err := ParseConfigData("t.toml", []byte(minimalConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Listeners) != 1 || cfg.Listeners[0].MaxMessageSize != defaultMaxMessage || cfg.Listeners[0].Readers != defaultReaders {
+		t.Errorf("listener defaults: %+v", cfg.Listeners)
+	}
+	if len(cfg.Outputs) != 1 || cfg.Outputs[0].File == nil || cfg.Outputs[0].File.Path != "./var/events.jsonl" || cfg.Outputs[0].Common.BatchSize == 0 {
+		t.Errorf("output: %+v", cfg.Outputs)
+	}
+	if cfg.Metrics.Listen != metricsDefault {
+		t.Errorf("metrics default: %q", cfg.Metrics.Listen)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"unknown top key", "stat_dir = \"/x\"\n" + minimalConfig, `line 1: unknown key "stat_dir"`},
+		{"unknown listener key", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nadress = \"x\"", 1), `line 8: unknown key "listener.adress"`},
+		{"unknown output key", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\nrotate_sise = \"1MiB\"", 1), `line 13: unknown key "output.rotate_sise"`},
+		{"key of another output type", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\ndsn = \"postgres://x\"", 1), `unknown key "output.dsn"`},
+		{"bad protocol", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "sctp"`, 1), `listener "udp": unknown protocol "sctp"`},
+		{"bad output type", strings.Replace(minimalConfig, `type = "file"`, `type = "kafka"`, 1), `unknown type "kafka"`},
+		{"no listener", "[[output]]\nname=\"a\"\ntype=\"file\"\npath=\"/tmp/x\"\n", "no [[listener]]"},
+		{"tls without cert", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "tls"`, 1), `needs tls = { cert`},
+		{"bad network", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nallowed_networks = [\"10.0.0.0/33\"]", 1), `allowed_networks`},
+		{"duplicate name", minimalConfig + "\n[[listener]]\nname = \"udp\"\nprotocol = \"tcp\"\naddress = \"127.0.0.1:15515\"\n", `name used twice`},
+		{"duplicate address", minimalConfig + "\n[[listener]]\nname = \"u2\"\nprotocol = \"udp\"\naddress = \"127.0.0.1:15514\"\n", `also used by listener "udp"`},
+		{"bad timezone", minimalConfig + "\n[parse]\ntimezone = \"Mars/Olympus\"\n", `parse.timezone`},
+		{"syntax", "state_dir = \n", `t.toml: line 1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfigData("t.toml", []byte(tc.doc))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,172 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// datagramListener serves udp and unix datagram sockets: one message per
+// datagram. A datagram sender cannot be slowed down, so when the pipeline
+// is full a batch is dropped and counted rather than left to overflow the
+// socket buffer unseen.
+//
+// UDP listeners open `readers` sockets on the same port with SO_REUSEPORT,
+// one reader goroutine each: the kernel spreads senders over them (one
+// sender always lands on the same socket, which keeps its order), and no
+// two goroutines share a socket, so a reader always sees its socket run dry
+// and flushes its batch at once.
+type datagramListener struct {
+	pcs  []net.PacketConn
+	path string // unix socket path to remove on close
+	wg   sync.WaitGroup
+}
+
+// rawConner is a socket whose file descriptor the readers use directly
+// (recvmmsg on Linux).
+type rawConner interface {
+	SyscallConn() (syscall.RawConn, error)
+	SetReadBuffer(int) error
+}
+
+func (l *datagramListener) Addr() net.Addr { return l.pcs[0].LocalAddr() }
+
+func (l *datagramListener) Close() error {
+	var err error
+	for _, pc := range l.pcs {
+		if e := pc.Close(); e != nil && err == nil {
+			err = e
+		}
+	}
+	if l.path != "" {
+		os.Remove(l.path)
+	}
+	return err
+}
+
+func (l *datagramListener) Wait() { l.wg.Wait() }
+
+func startUDP(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+	lc := net.ListenConfig{Control: reusePort}
+	l := &datagramListener{}
+	addr := rt.cfg.Address
+	for i := 0; i < rt.cfg.Readers; i++ {
+		pc, err := lc.ListenPacket(ctx, "udp", addr)
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+		}
+		addr = pc.LocalAddr().String() // port 0: the others join the port the first got
+		l.pcs = append(l.pcs, pc)
+	}
+	for _, pc := range l.pcs {
+		l.start(rt, pc.(*net.UDPConn))
+	}
+	return l, nil
+}
+
+func startUnixgram(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+	path := rt.cfg.Address
+	mode, err := strconv.ParseUint(rt.cfg.SocketMode, 8, 32)
+	if err != nil {
+		return nil, fmt.Errorf("listener %q: socket_mode %q: want an octal mode like \"0666\"", rt.cfg.Name, rt.cfg.SocketMode)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
+		os.Remove(path) // stale socket from a previous run
+	}
+	var lc net.ListenConfig
+	pc, err := lc.ListenPacket(ctx, "unixgram", path)
+	if err != nil {
+		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+	}
+	if err := os.Chmod(path, os.FileMode(mode)); err != nil {
+		pc.Close()
+		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+	}
+	l := &datagramListener{pcs: []net.PacketConn{pc}, path: path}
+	l.start(rt, pc.(*net.UnixConn)) // one reader: a local socket needs no more
+	return l, nil
+}
+
+func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) {
+	size := int(rt.cfg.ReadBuffer)
+	if err := conn.SetReadBuffer(size); err != nil {
+		rt.log.Warn("cannot set the socket receive buffer", "listener", rt.cfg.Name, "want", size, "err", err)
+	}
+	if got := ensureReadBuffer(conn, size); got > 0 && got < size {
+		rt.log.Warn("socket receive buffer is smaller than asked: raise net.core.rmem_max to avoid drops in bursts",
+			"listener", rt.cfg.Name, "want", size, "got", got)
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		readDatagrams(rt, conn)
+	}()
+}
+
+// readDatagrams reads until the socket is closed, flushing the batch
+// whenever the socket has nothing more to give.
+func readDatagrams(rt *listenerRuntime, conn rawConner) {
+	in := newIngester(rt, false)
+	flush := func() { in.flush(context.Background()) }
+	defer flush()
+	rejected := rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "not_allowed")
+	var peers peerCache
+	local := "unix:" + rt.cfg.Address
+	r, err := newDatagramReader(conn, int(rt.cfg.MaxMessageSize))
+	if err != nil {
+		rt.log.Error("listener cannot read", "listener", rt.cfg.Name, "err", err)
+		return
+	}
+	errs := rateLimitedLog{every: 10 * time.Second}
+	for {
+		n, err := r.read(flush)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			errs.warn(rt.log, "datagram read failed", "listener", rt.cfg.Name, "err", err)
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		now := time.Now()
+		for i := 0; i < n; i++ {
+			data, truncated, addr := r.message(i)
+			peer := local
+			if addr.IsValid() {
+				if !rt.acl.allows(addr.Addr()) {
+					rejected.Inc()
+					continue
+				}
+				peer = peers.get(addr)
+			}
+			if data = trimTrailer(data); len(data) > 0 {
+				in.add(data, truncated, peer, now)
+			}
+		}
+	}
+}
+
+// trimTrailer removes what senders append to a datagram's single message:
+// LF, CR LF, NUL.
+func trimTrailer(b []byte) []byte {
+	for len(b) > 0 {
+		switch b[len(b)-1] {
+		case '\n', '\r', 0:
+			b = b[:len(b)-1]
+			continue
+		}
+		break
+	}
+	return b
+}

@@ -1,0 +1,256 @@
+package relay
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/framing"
+)
+
+// streamListener serves tcp and tls (RFC 5425): one goroutine per
+// connection reads, frames, parses and normalizes; when the pipeline is
+// full it simply stops reading, so TCP flow control slows the sender
+// down instead of anything being dropped.
+type streamListener struct {
+	ln     net.Listener
+	rt     *listenerRuntime
+	tlsCfg *tls.Config
+	slots  chan struct{} // connection limit
+
+	mu      sync.Mutex
+	conns   map[*idleConn]struct{}
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// drainGrace is how long connections keep reading what is already buffered
+// after the listener is closed (SIGTERM, reload): long enough to empty the
+// socket buffers, short enough for a prompt stop.
+const drainGrace = 300 * time.Millisecond
+
+// handshakeTimeout bounds a TLS handshake so a silent client cannot hold a slot.
+const handshakeTimeout = 10 * time.Second
+
+func startStream(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, slots: make(chan struct{}, rt.cfg.MaxConnections)}
+	if rt.cfg.Protocol == "tls" {
+		cfg, err := rt.cfg.TLS.build()
+		if err != nil {
+			return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+		}
+		l.tlsCfg = cfg
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", rt.cfg.Address)
+	if err != nil {
+		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+	}
+	l.ln = ln
+	l.wg.Add(1)
+	go l.accept()
+	return l, nil
+}
+
+func (l *streamListener) Addr() net.Addr { return l.ln.Addr() }
+
+// Close stops accepting; open connections read what is already buffered
+// for drainGrace, flush, and close.
+func (l *streamListener) Close() error {
+	err := l.ln.Close()
+	l.mu.Lock()
+	l.closing = true
+	deadline := time.Now().Add(drainGrace)
+	for c := range l.conns {
+		c.drain(deadline)
+	}
+	l.mu.Unlock()
+	return err
+}
+
+func (l *streamListener) Wait() { l.wg.Wait() }
+
+func (l *streamListener) accept() {
+	defer l.wg.Done()
+	name := l.rt.cfg.Name
+	notAllowed := l.rt.metrics.Rejected.WithLabelValues(name, "not_allowed")
+	tooMany := l.rt.metrics.Rejected.WithLabelValues(name, "max_connections")
+	errs := rateLimitedLog{every: 10 * time.Second}
+	for {
+		conn, err := l.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			errs.warn(l.rt.log, "accept failed", "listener", name, "err", err)
+			time.Sleep(50 * time.Millisecond) // e.g. EMFILE: do not spin
+			continue
+		}
+		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok && !l.rt.acl.allows(ta.AddrPort().Addr()) {
+			notAllowed.Inc()
+			errs.warn(l.rt.log, "connection refused: address not in allowed_networks", "listener", name, "peer", conn.RemoteAddr().String())
+			conn.Close()
+			continue
+		}
+		select {
+		case l.slots <- struct{}{}:
+		default:
+			tooMany.Inc()
+			errs.warn(l.rt.log, "connection refused: max_connections reached", "listener", name, "limit", l.rt.cfg.MaxConnections)
+			conn.Close()
+			continue
+		}
+		ic, err := newIdleConn(conn, l.rt.cfg.IdleTimeout.D())
+		if err != nil {
+			errs.warn(l.rt.log, "connection setup failed", "listener", name, "err", err)
+			conn.Close()
+			<-l.slots
+			continue
+		}
+		l.mu.Lock()
+		if l.closing {
+			l.mu.Unlock()
+			conn.Close()
+			<-l.slots
+			return
+		}
+		l.conns[ic] = struct{}{}
+		l.wg.Add(1)
+		l.mu.Unlock()
+		go l.serve(ic)
+	}
+}
+
+func (l *streamListener) serve(conn *idleConn) {
+	defer func() {
+		conn.Close()
+		l.mu.Lock()
+		delete(l.conns, conn)
+		l.mu.Unlock()
+		<-l.slots
+		l.wg.Done()
+	}()
+	rt := l.rt
+	gauge := rt.metrics.Connections.WithLabelValues(rt.cfg.Name)
+	gauge.Inc()
+	defer gauge.Dec()
+	peer := conn.RemoteAddr().String()
+	in := newIngester(rt, true)
+	ctx := context.Background()
+	flush := func() { in.flush(ctx) }
+	defer flush()
+
+	conn.idle = flush
+	var r io.Reader = conn
+	if l.tlsCfg != nil {
+		tc := tls.Server(conn, l.tlsCfg)
+		hctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
+		err := tc.HandshakeContext(hctx)
+		cancel()
+		if err != nil {
+			rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake").Inc()
+			rt.log.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+			return
+		}
+		r = tc
+	}
+	fr := framing.NewReader(r, int(rt.cfg.MaxMessageSize))
+	mode, _ := framing.ParseMode(rt.cfg.Framing) // validated with the config
+	fr.SetMode(mode)
+	for {
+		frame, truncated, err := fr.Next()
+		if err != nil {
+			l.countFraming(fr)
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
+				rt.log.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+			} else if errors.Is(err, os.ErrDeadlineExceeded) && !l.isClosing() {
+				rt.log.Debug("idle connection closed", "listener", rt.cfg.Name, "peer", peer, "idle_timeout", rt.cfg.IdleTimeout)
+			}
+			return
+		}
+		in.add(frame, truncated, peer, time.Now())
+	}
+}
+
+func (l *streamListener) isClosing() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closing
+}
+
+func (l *streamListener) countFraming(fr *framing.Reader) {
+	st := fr.Stats()
+	if st.BadLength > 0 {
+		l.rt.metrics.FramingErrors.WithLabelValues(l.rt.cfg.Name, "bad_length").Add(float64(st.BadLength))
+	}
+	if st.Incomplete > 0 {
+		l.rt.metrics.FramingErrors.WithLabelValues(l.rt.cfg.Name, "incomplete").Add(float64(st.Incomplete))
+	}
+	// Truncation is counted per event by the ingester (nomen_truncated_messages_total).
+}
+
+// idleConn reads the socket without blocking first: when nothing is
+// buffered it calls idle (the reader flushes its batch, so events never
+// wait for more input) and only then waits, with the idle timeout as
+// deadline.
+type idleConn struct {
+	net.Conn
+	rc      syscall.RawConn
+	timeout time.Duration
+	idle    func()
+	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
+}
+
+// drain makes reads stop at deadline, after what is buffered has been read.
+func (c *idleConn) drain(deadline time.Time) {
+	c.drainAt.Store(deadline.UnixNano())
+	c.Conn.SetReadDeadline(deadline)
+}
+
+func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return nil, fmt.Errorf("connection %T has no file descriptor", c)
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}}, nil
+}
+
+func (c *idleConn) Read(p []byte) (int, error) {
+	if c.timeout > 0 && c.drainAt.Load() == 0 {
+		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+		if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
+			c.Conn.SetReadDeadline(time.Unix(0, at))
+		}
+	}
+	var n int
+	var rerr error
+	err := c.rc.Read(func(fd uintptr) bool {
+		n, rerr = syscall.Read(int(fd), p)
+		if rerr == syscall.EAGAIN {
+			c.idle()
+			return false
+		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr != nil:
+		return 0, rerr
+	case n == 0 && len(p) > 0:
+		return 0, io.EOF
+	}
+	return n, nil
+}

@@ -1,0 +1,258 @@
+package relay
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/relay/framing"
+)
+
+// ListenerConfig is one [[listener]] section (syslog protocols; the agent
+// protocol has its own keys, see agent.Config).
+type ListenerConfig struct {
+	Name     string `toml:"name"`
+	Protocol string `toml:"protocol"` // udp | tcp | tls | unix | agent
+	Address  string `toml:"address"`  // host:port, or a socket path for unix
+
+	// Stream listeners (tcp, tls).
+	Framing        string          `toml:"framing"`         // auto (default) | lf | octet
+	MaxConnections int             `toml:"max_connections"` // default 1000
+	IdleTimeout    config.Duration `toml:"idle_timeout"`    // default 10m; 0 keeps idle connections forever
+
+	// All syslog listeners.
+	MaxMessageSize  config.ByteSize `toml:"max_message_size"` // default 64KiB; longer messages are truncated and flagged
+	AllowedNetworks []string        `toml:"allowed_networks"` // CIDRs or addresses; empty allows everyone
+
+	// Datagram listeners (udp, unix).
+	ReadBuffer config.ByteSize `toml:"read_buffer"` // SO_RCVBUF, default 8MiB (the kernel caps it at net.core.rmem_max)
+	Readers    int             `toml:"readers"`     // reader goroutines, default 2
+	SocketMode string          `toml:"socket_mode"` // unix: file mode of the socket, default "0666"
+
+	TLS *TLSConfig `toml:"tls"`
+}
+
+// TLSConfig is a listener's TLS section.
+type TLSConfig struct {
+	Cert       string `toml:"cert"`
+	Key        string `toml:"key"`
+	ClientCA   string `toml:"client_ca"`   // if set, clients must present a certificate signed by it
+	ClientAuth string `toml:"client_auth"` // require (default when client_ca is set) | optional
+	MinVersion string `toml:"min_version"` // "1.2" (default) | "1.3"
+}
+
+const (
+	defaultMaxMessage     = 64 << 10
+	defaultMaxConnections = 1000
+	defaultIdleTimeout    = config.Duration(10 * time.Minute)
+	defaultReadBuffer     = 8 << 20
+	defaultReaders        = 2
+)
+
+func (c *ListenerConfig) setDefaults() {
+	if c.MaxMessageSize == 0 {
+		c.MaxMessageSize = defaultMaxMessage
+	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = defaultMaxConnections
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = defaultIdleTimeout
+	}
+	if c.ReadBuffer == 0 {
+		c.ReadBuffer = defaultReadBuffer
+	}
+	if c.Readers == 0 {
+		c.Readers = defaultReaders
+	}
+	if c.Framing == "" {
+		c.Framing = "auto"
+	}
+	if c.SocketMode == "" {
+		c.SocketMode = "0666"
+	}
+}
+
+func (c *ListenerConfig) validate() error {
+	switch c.Protocol {
+	case "udp", "tcp", "tls", "unix":
+	case "":
+		return errors.New("protocol is required (udp, tcp, tls, unix or agent)")
+	default:
+		return fmt.Errorf("unknown protocol %q (want udp, tcp, tls, unix or agent)", c.Protocol)
+	}
+	if c.Address == "" {
+		return errors.New("address is required")
+	}
+	if c.Protocol != "unix" {
+		if _, _, err := net.SplitHostPort(c.Address); err != nil {
+			return fmt.Errorf("address %q: %v", c.Address, err)
+		}
+	}
+	if _, err := framing.ParseMode(c.Framing); err != nil {
+		return err
+	}
+	if c.MaxMessageSize < 480 || c.MaxMessageSize > 16<<20 {
+		return fmt.Errorf("max_message_size %d: want 480 bytes (RFC 3164's minimum) to 16MiB", c.MaxMessageSize)
+	}
+	if c.MaxConnections < 0 || c.Readers < 0 || c.Readers > 64 {
+		return errors.New("max_connections and readers must be positive (readers at most 64)")
+	}
+	if _, err := parseNetworks(c.AllowedNetworks); err != nil {
+		return err
+	}
+	if c.Protocol == "tls" {
+		if c.TLS == nil || c.TLS.Cert == "" || c.TLS.Key == "" {
+			return errors.New(`protocol "tls" needs tls = { cert = "...", key = "..." }`)
+		}
+		if _, err := c.TLS.build(); err != nil {
+			return err
+		}
+	} else if c.TLS != nil {
+		return fmt.Errorf("tls is only for protocol \"tls\" (this listener is %q)", c.Protocol)
+	}
+	return nil
+}
+
+func (t *TLSConfig) build() (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
+	if err != nil {
+		return nil, fmt.Errorf("tls: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	switch t.MinVersion {
+	case "", "1.2":
+	case "1.3":
+		cfg.MinVersion = tls.VersionTLS13
+	default:
+		return nil, fmt.Errorf("tls: min_version %q: want \"1.2\" or \"1.3\"", t.MinVersion)
+	}
+	if t.ClientCA != "" {
+		pem, err := os.ReadFile(t.ClientCA)
+		if err != nil {
+			return nil, fmt.Errorf("tls: client_ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls: client_ca %s: no PEM certificates found", t.ClientCA)
+		}
+		cfg.ClientCAs = pool
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	switch t.ClientAuth {
+	case "", "require":
+	case "optional":
+		if cfg.ClientCAs == nil {
+			return nil, errors.New("tls: client_auth = \"optional\" needs client_ca")
+		}
+		cfg.ClientAuth = tls.VerifyClientCertIfGiven
+	default:
+		return nil, fmt.Errorf("tls: client_auth %q: want \"require\" or \"optional\"", t.ClientAuth)
+	}
+	return cfg, nil
+}
+
+// parseNetworks accepts CIDRs and single addresses.
+func parseNetworks(nets []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range nets {
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("allowed_networks: %q is neither a CIDR nor an address", s)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("allowed_networks: %q: %v", s, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// acl is a listener's allowed networks; an empty acl allows all.
+type acl []netip.Prefix
+
+func (a acl) allows(addr netip.Addr) bool {
+	if len(a) == 0 {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, p := range a {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// listenerRuntime is what a running listener shares with its readers.
+type listenerRuntime struct {
+	cfg     ListenerConfig
+	acl     acl
+	loc     *time.Location
+	norm    *atomic.Pointer[normalize.Normalizer]
+	sub     Submitter
+	metrics *Metrics
+	log     *slog.Logger
+}
+
+// syslogListener is a running udp, tcp, tls or unix listener.
+type syslogListener interface {
+	// Addr is the bound address (useful with port 0).
+	Addr() net.Addr
+	// Close stops accepting/reading; Wait returns when every reader has
+	// flushed its last batch.
+	Close() error
+	Wait()
+}
+
+// startListener binds and starts serving one syslog listener.
+func startListener(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+	var err error
+	if rt.acl, err = parseNetworks(rt.cfg.AllowedNetworks); err != nil {
+		return nil, err
+	}
+	switch rt.cfg.Protocol {
+	case "udp":
+		return startUDP(ctx, rt)
+	case "unix":
+		return startUnixgram(ctx, rt)
+	case "tcp", "tls":
+		return startStream(ctx, rt)
+	}
+	return nil, fmt.Errorf("listener %q: protocol %q is not a syslog protocol", rt.cfg.Name, rt.cfg.Protocol)
+}
+
+// peerCache turns socket addresses into strings without allocating for
+// senders seen before (a relay hears the same few hundred hosts all day).
+// Each reader goroutine owns one.
+type peerCache struct {
+	m map[netip.AddrPort]string
+}
+
+func (c *peerCache) get(ap netip.AddrPort) string {
+	if s, ok := c.m[ap]; ok {
+		return s
+	}
+	if c.m == nil || len(c.m) > 4096 {
+		c.m = make(map[netip.AddrPort]string)
+	}
+	s := netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).String()
+	c.m[ap] = s
+	return s
+}

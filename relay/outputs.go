@@ -1,0 +1,151 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/output"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type runningOutput struct {
+	cfg OutputConfig
+	w   *output.Worker
+}
+
+// outputMetrics are created once per process: workers come and go with reloads.
+var outputMetricsOnce sync.Map // *prometheus.Registry -> *output.Metrics
+
+func (r *Relay) outputMetrics() *output.Metrics {
+	if m, ok := outputMetricsOnce.Load(r.reg); ok {
+		return m.(*output.Metrics)
+	}
+	m, _ := outputMetricsOnce.LoadOrStore(r.reg, output.NewMetrics(r.reg))
+	return m.(*output.Metrics)
+}
+
+// newSink builds the sink of one output from its typed config.
+func (r *Relay) newSink(o OutputConfig) (forward.Sink, error) {
+	reg := prometheus.WrapRegistererWith(prometheus.Labels{"output": o.Common.Name}, r.reg)
+	log := r.log.With("component", "output", "output", o.Common.Name)
+	switch {
+	case o.File != nil:
+		return forward.NewFile(*o.File, log, reg)
+	case o.Syslog != nil:
+		return forward.NewSyslog(*o.Syslog, log, reg)
+	case o.HTTP != nil:
+		return forward.NewHTTP(*o.HTTP, log, reg)
+	case o.Postgres != nil:
+		return forward.NewPostgres(*o.Postgres, log, reg)
+	case o.NATS != nil:
+		c := *o.NATS
+		c.JournalID = r.journalID
+		return forward.NewNATS(c, log, reg)
+	}
+	return nil, fmt.Errorf("output %q: type %q has no sink", o.Common.Name, o.Common.Type)
+}
+
+func (r *Relay) startOutput(o OutputConfig) error {
+	sink, err := r.newSink(o)
+	if err != nil {
+		return err
+	}
+	where, whereNot, err := o.Common.Filters()
+	if err != nil {
+		return err
+	}
+	src, err := r.journal.Reader(o.Common.Name, journal.StartEnd)
+	if err != nil {
+		return fmt.Errorf("output %q: %w", o.Common.Name, err)
+	}
+	w := output.New(output.Options{
+		Name:          o.Common.Name,
+		Sink:          sink,
+		Source:        src,
+		Where:         where,
+		WhereNot:      whereNot,
+		BatchSize:     o.Common.BatchSize,
+		FlushInterval: o.Common.FlushInterval.D(),
+		DeadLetter:    output.NewDeadLetter(o.Common.DeadLetter, int64(o.Common.DeadLetterMaxBytes), r.cfg.Hostname),
+		Metrics:       r.outputMetrics(),
+		Logger:        r.log.With("component", "output", "output", o.Common.Name),
+	})
+	w.Start()
+	r.outputs[o.Common.Name] = &runningOutput{cfg: o, w: w}
+	r.log.Info("output started", "output", o.Common.Name, "type", o.Common.Type)
+	return nil
+}
+
+func (r *Relay) startOutputs(outs []OutputConfig) error {
+	for _, o := range outs {
+		if err := r.startOutput(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reloadOutputs stops outputs that were removed or changed and starts new
+// and changed ones; a changed output resumes from its cursor.
+func (r *Relay) reloadOutputs(outs []OutputConfig) error {
+	want := map[string]OutputConfig{}
+	for _, o := range outs {
+		want[o.Common.Name] = o
+	}
+	stop := map[string]*runningOutput{}
+	for name, ro := range r.outputs {
+		if o, ok := want[name]; ok && reflect.DeepEqual(o, ro.cfg) {
+			continue
+		}
+		stop[name] = ro
+	}
+	if err := r.stopOutputs(context.Background(), stop); err != nil {
+		r.log.Warn("stopping outputs for reload", "err", err)
+	}
+	var errs []error
+	for _, o := range outs {
+		if _, running := r.outputs[o.Common.Name]; running {
+			continue
+		}
+		if err := r.startOutput(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// stopOutputs stops workers in parallel, each draining within ctx.
+func (r *Relay) stopOutputs(ctx context.Context, outs map[string]*runningOutput) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for name, ro := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ro.w.Stop(ctx); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("output %q: %w", name, err))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for name := range outs {
+		delete(r.outputs, name)
+	}
+	return errors.Join(errs...)
+}
+
+func outputNames(outs []OutputConfig) []string {
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = o.Common.Name
+	}
+	return names
+}

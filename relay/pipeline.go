@@ -1,0 +1,236 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Stage is a stateful step between normalization and the journal:
+// sequence tracking, then correlation. Stages run on the pipeline goroutine
+// only, so they need no locks.
+type Stage interface {
+	// Process returns the batch, possibly without some events (dropped
+	// duplicates) and with findings appended.
+	Process(batch []*event.Event) []*event.Event
+	// Tick returns findings that time produced (grace periods, windows).
+	Tick(now time.Time) []*event.Event
+}
+
+// Journaled is implemented by stages that need to know the journal IDs
+// their events were given (to snapshot state consistently with the journal).
+type Journaled interface {
+	Applied(lastID uint64)
+}
+
+// appender is what the pipeline needs of relay/journal.
+type appender interface {
+	Append(ctx context.Context, events []*event.Event) error
+	WaitDurable(ctx context.Context, id uint64) error
+	LastID() uint64
+}
+
+// publisher receives every journaled event (the live subscription hub).
+type publisher interface {
+	Publish(events []*event.Event)
+}
+
+// Pipeline is the single goroutine between the readers and the journal:
+// it runs the stages on each batch in arrival order and appends the result
+// to the journal. Readers block in Submit when it falls behind (TCP
+// backpressure); TrySubmit fails instead (UDP drops, counted).
+type Pipeline struct {
+	in      chan *Batch
+	journal appender
+	stages  atomic.Pointer[[]Stage]
+	pub     publisher
+	metrics *Metrics
+	log     *slog.Logger
+	tick    time.Duration
+
+	stopping chan struct{} // closed by Stop: no more submissions
+	stopOnce sync.Once
+	done     chan struct{}
+	ctx      context.Context // canceled when Stop's deadline passes
+	cancel   context.CancelFunc
+
+	lastProgress atomic.Int64 // Unix ns of the last batch or idle tick, for the watchdog
+	inAppend     atomic.Bool  // waiting for the journal (possibly for room: backpressure, not a hang)
+	dropped      rateLimitedLog
+}
+
+// NewPipeline creates a pipeline with a queue of queueLen batches.
+func NewPipeline(j appender, stages []Stage, pub publisher, queueLen int, m *Metrics, log *slog.Logger) *Pipeline {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pipeline{
+		in:       make(chan *Batch, queueLen),
+		journal:  j,
+		pub:      pub,
+		metrics:  m,
+		log:      log,
+		tick:     time.Second,
+		stopping: make(chan struct{}),
+		done:     make(chan struct{}),
+		ctx:      ctx,
+		cancel:   cancel,
+		dropped:  rateLimitedLog{every: 10 * time.Second},
+	}
+	p.SetStages(stages)
+	p.lastProgress.Store(time.Now().UnixNano())
+	return p
+}
+
+// SetStages replaces the stages (configuration reload); it takes effect
+// from the next batch.
+func (p *Pipeline) SetStages(stages []Stage) { p.stages.Store(&stages) }
+
+// Start runs the pipeline goroutine.
+func (p *Pipeline) Start() { go p.run() }
+
+// Submit queues b, waiting for room unless ctx ends or the pipeline stops.
+func (p *Pipeline) Submit(ctx context.Context, b *Batch) error {
+	select {
+	case <-p.stopping:
+		return errStopping
+	default:
+	}
+	select {
+	case p.in <- b:
+		p.metrics.PipelineQueue.Set(float64(len(p.in)))
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-p.stopping:
+		return errStopping
+	}
+}
+
+// TrySubmit queues b if there is room right now.
+func (p *Pipeline) TrySubmit(b *Batch) bool {
+	select {
+	case <-p.stopping:
+		return false
+	default:
+	}
+	select {
+	case p.in <- b:
+		return true
+	default:
+		return false
+	}
+}
+
+var errStopping = errors.New("pipeline: stopping")
+
+// Healthy reports whether the pipeline goroutine is alive (the systemd
+// watchdog and /healthz use it): it made progress within a minute, or it
+// is waiting for the journal to have room, which is backpressure (outputs
+// behind), not a hang that a restart would cure.
+func (p *Pipeline) Healthy() bool {
+	return p.inAppend.Load() || time.Since(time.Unix(0, p.lastProgress.Load())) < time.Minute
+}
+
+// Stop stops accepting batches, processes what is queued and returns when
+// done or when ctx ends (then what is left is counted as dropped).
+func (p *Pipeline) Stop(ctx context.Context) error {
+	p.stopOnce.Do(func() { close(p.stopping) })
+	select {
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		p.cancel() // unblocks a journal append waiting for room
+		<-p.done
+		return ctx.Err()
+	}
+}
+
+func (p *Pipeline) run() {
+	defer close(p.done)
+	t := time.NewTicker(p.tick)
+	defer t.Stop()
+	for {
+		select {
+		case b := <-p.in:
+			p.handle(b)
+		case now := <-t.C:
+			p.lastProgress.Store(now.UnixNano())
+			var found []*event.Event
+			for _, s := range *p.stages.Load() {
+				found = append(found, s.Tick(now)...)
+			}
+			if len(found) > 0 {
+				p.handle(&Batch{Events: found})
+			}
+		case <-p.stopping:
+			// Senders see stopping before they can queue more; drain what
+			// is already queued, then flush stage findings due now.
+			for {
+				select {
+				case b := <-p.in:
+					p.handle(b)
+					continue
+				default:
+				}
+				break
+			}
+			return
+		}
+	}
+}
+
+// applied tells the stages that care which journal ID the events they
+// last processed reached.
+func applied(stages []Stage, lastID uint64) {
+	for _, s := range stages {
+		if j, ok := s.(Journaled); ok {
+			j.Applied(lastID)
+		}
+	}
+}
+
+func (p *Pipeline) handle(b *Batch) {
+	events := b.Events
+	stages := *p.stages.Load()
+	for _, s := range stages {
+		events = s.Process(events)
+	}
+	if len(events) == 0 {
+		if b.Done != nil {
+			b.Done(nil)
+		}
+		return
+	}
+	p.inAppend.Store(true)
+	err := p.journal.Append(p.ctx, events)
+	p.inAppend.Store(false)
+	p.lastProgress.Store(time.Now().UnixNano())
+	if err != nil {
+		// The stages saw the events; tell them where the journal really
+		// is so the IDs they predict for the next events stay right.
+		applied(stages, p.journal.LastID())
+		p.metrics.Dropped.WithLabelValues("journal", "append_failed").Add(float64(len(events)))
+		p.dropped.warn(p.log, "events not journaled", "count", len(events), "err", err)
+		if b.Done != nil {
+			b.Done(err)
+		}
+		return
+	}
+	p.metrics.PipelineBatches.Inc()
+	last := events[len(events)-1].ID
+	applied(stages, last)
+	if p.pub != nil {
+		p.pub.Publish(events)
+	}
+	if b.Done != nil {
+		if !b.Durable {
+			b.Done(nil)
+		} else {
+			go func() { b.Done(p.journal.WaitDurable(p.ctx, last)) }()
+		}
+	}
+}

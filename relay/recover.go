@@ -1,0 +1,119 @@
+package relay
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/agent"
+	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// openAgentState opens the per-agent cursors shared by every agent listener.
+func (r *Relay) openAgentState() error {
+	st, err := agent.OpenState(r.cfg.StateDir, r.log.With("component", "agent"))
+	if err != nil {
+		return err
+	}
+	r.agentShared = &agentShared{state: st, metrics: agent.NewMetrics(r.reg), dup: r.sharedCounter(
+		"nomen_duplicate_events_total",
+		"Events whose sequence number was already seen (agent duplicates are dropped, syslog ones kept and marked nomen.duplicate).")}
+	return nil
+}
+
+// sharedCounter returns the counter already registered under name (by the
+// package that owns it), so that another package can count into it too.
+func (r *Relay) sharedCounter(name, help string) prometheus.Counter {
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	if err := r.reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(prometheus.Counter); ok {
+				return existing
+			}
+		}
+		r.log.Warn("cannot share a counter", "metric", name, "err", err)
+		return nil
+	}
+	return c
+}
+
+// recoverState replays what the journal holds beyond the state snapshots
+// (sequence tracking, correlation, agent cursors were saved up to a few
+// seconds before a crash) so that restarting neither repeats findings nor
+// mistakes already-seen events for gaps or new agent data.
+func (r *Relay) recoverState() error {
+	from := min(r.stages.recoverFrom(), r.agentShared.state.RecoverFrom())
+	last := r.journal.LastID()
+	// Whatever happens below, the stages continue from the journal's end.
+	defer applied(r.stages.list(), last)
+	if from >= last {
+		return nil
+	}
+	const name = "nomen-recovery"
+	rd, err := r.journal.Reader(name, journal.StartOldest)
+	if err != nil {
+		return fmt.Errorf("recovery: %w", err)
+	}
+	defer rd.Close()
+	if err := rd.Seek(from); err != nil {
+		return fmt.Errorf("recovery: %w", err)
+	}
+	n := 0
+	for {
+		evs, err := rd.TryNext(4096)
+		if err != nil {
+			return fmt.Errorf("recovery: %w", err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		r.stages.recover(evs)
+		for _, e := range evs {
+			r.agentShared.state.Observe(e)
+		}
+		n += len(evs)
+		if evs[len(evs)-1].ID >= last {
+			break
+		}
+	}
+	if n > 0 {
+		r.log.Info("state recovered from the journal", "events", n, "after_id", from)
+	}
+	return nil
+}
+
+// journalIdentity is a stable name for this relay's journal: persisted in
+// state_dir for a disk journal, new at every start for a memory journal
+// (whose IDs start again at 1). Outputs use it to make event ids unique
+// across relays and restarts (NATS JetStream message ids).
+func journalIdentity(cfg *Config) (string, error) {
+	random := func() string {
+		b := make([]byte, 8)
+		rand.Read(b)
+		return hex.EncodeToString(b)
+	}
+	if cfg.Journal.Mode == journal.ModeMemory {
+		return random(), nil
+	}
+	path := filepath.Join(cfg.StateDir, "journal-id")
+	if b, err := os.ReadFile(path); err == nil {
+		if id := strings.TrimSpace(string(b)); len(id) == 16 {
+			return id, nil
+		}
+	}
+	id := random()
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(id+"\n"), 0o640); err != nil {
+		return "", fmt.Errorf("journal id: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("journal id: %w", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,134 @@
+package relay
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// datagramReader receives up to recvBatch datagrams per system call with
+// recvmmsg(2), into buffers allocated once.
+type datagramReader struct {
+	rc    syscall.RawConn
+	hdrs  []mmsghdr
+	iovs  []unix.Iovec
+	bufs  [][]byte
+	names []unix.RawSockaddrAny
+}
+
+const recvBatch = 32
+
+// mmsghdr is struct mmsghdr; Go's padding matches C's on 32- and 64-bit.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	len uint32
+}
+
+func newDatagramReader(conn rawConner, maxSize int) (*datagramReader, error) {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	r := &datagramReader{
+		rc:    rc,
+		hdrs:  make([]mmsghdr, recvBatch),
+		iovs:  make([]unix.Iovec, recvBatch),
+		bufs:  make([][]byte, recvBatch),
+		names: make([]unix.RawSockaddrAny, recvBatch),
+	}
+	slab := make([]byte, recvBatch*maxSize)
+	for i := range r.hdrs {
+		r.bufs[i] = slab[i*maxSize : (i+1)*maxSize : (i+1)*maxSize]
+		r.iovs[i].Base = &r.bufs[i][0]
+		r.iovs[i].SetLen(maxSize)
+		h := &r.hdrs[i].hdr
+		h.Iov = &r.iovs[i]
+		h.SetIovlen(1)
+	}
+	return r, nil
+}
+
+// read receives a batch; when the socket is empty it calls idle (to flush
+// what was collected) before waiting.
+func (r *datagramReader) read(idle func()) (int, error) {
+	var n int
+	var errno syscall.Errno
+	err := r.rc.Read(func(fd uintptr) bool {
+		for i := range r.hdrs {
+			h := &r.hdrs[i].hdr
+			h.Name = (*byte)(unsafe.Pointer(&r.names[i]))
+			h.Namelen = uint32(unsafe.Sizeof(r.names[i]))
+			h.Flags = 0
+		}
+		m, _, e := syscall.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), recvBatch, unix.MSG_DONTWAIT, 0, 0)
+		if e == syscall.EAGAIN {
+			idle()
+			return false // wait for the socket to become readable
+		}
+		n, errno = int(m), e
+		return true
+	})
+	if err != nil {
+		return 0, err
+	}
+	if errno != 0 {
+		return 0, errno
+	}
+	return n, nil
+}
+
+// message returns datagram i of the last read: its bytes (valid until the
+// next read), whether the kernel cut it (MSG_TRUNC), and the sender for
+// IP sockets.
+func (r *datagramReader) message(i int) ([]byte, bool, netip.AddrPort) {
+	h := &r.hdrs[i]
+	data := r.bufs[i][:h.len]
+	truncated := h.hdr.Flags&unix.MSG_TRUNC != 0
+	var ap netip.AddrPort
+	switch r.names[i].Addr.Family {
+	case unix.AF_INET:
+		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(&r.names[i]))
+		port := binary.BigEndian.Uint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:])
+		ap = netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), port)
+	case unix.AF_INET6:
+		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(&r.names[i]))
+		port := binary.BigEndian.Uint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:])
+		ap = netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), port)
+	}
+	return data, truncated, ap
+}
+
+// ensureReadBuffer returns the receive buffer the kernel granted; if it is
+// below size, it tries SO_RCVBUFFORCE (works with CAP_NET_ADMIN).
+func ensureReadBuffer(conn rawConner, size int) int {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	got := 0
+	rc.Control(func(fd uintptr) {
+		v, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF)
+		if err != nil {
+			return
+		}
+		got = v / 2 // Linux reports twice the usable size
+		if got < size && unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, size) == nil {
+			if v, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF); err == nil {
+				got = v / 2
+			}
+		}
+	})
+	return got
+}
+
+// reusePort lets several sockets bind the same UDP port (one per reader).
+func reusePort(network, address string, c syscall.RawConn) error {
+	var err error
+	c.Control(func(fd uintptr) {
+		err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+	})
+	return err
+}

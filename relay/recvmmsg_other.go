@@ -1,0 +1,52 @@
+//go:build !linux
+
+package relay
+
+import (
+	"net"
+	"net/netip"
+	"syscall"
+)
+
+// datagramReader is the portable fallback: one datagram per read, flushed
+// right away.
+type datagramReader struct {
+	pc      net.PacketConn
+	buf     []byte
+	n       int
+	addr    netip.AddrPort
+	trunc   bool
+	pending bool
+}
+
+func newDatagramReader(conn rawConner, maxSize int) (*datagramReader, error) {
+	return &datagramReader{pc: conn.(net.PacketConn), buf: make([]byte, maxSize+1)}, nil
+}
+
+func (r *datagramReader) read(idle func()) (int, error) {
+	if r.pending {
+		idle()
+	}
+	n, addr, err := r.pc.ReadFrom(r.buf)
+	if err != nil {
+		return 0, err
+	}
+	r.n, r.trunc, r.pending = n, n > len(r.buf)-1, true
+	if r.trunc {
+		r.n = len(r.buf) - 1
+	}
+	r.addr = netip.AddrPort{}
+	if ua, ok := addr.(*net.UDPAddr); ok {
+		r.addr = ua.AddrPort()
+	}
+	return 1, nil
+}
+
+func (r *datagramReader) message(int) ([]byte, bool, netip.AddrPort) {
+	return r.buf[:r.n], r.trunc, r.addr
+}
+
+func ensureReadBuffer(rawConner, int) int { return 0 }
+
+// reusePort is Linux-only; elsewhere readers > 1 fails to bind the port twice.
+func reusePort(network, address string, c syscall.RawConn) error { return nil }

@@ -1,0 +1,360 @@
+// Package relay wires nomen together: configuration, listeners, the
+// pipeline (parse, normalize, sequence, correlate, journal), the output
+// workers, metrics and the HTTP API, and their ordered start, reload and
+// stop.
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Relay is a running nomen.
+type Relay struct {
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	metrics *Metrics
+
+	mu      sync.Mutex // serializes Start, Reload and Stop
+	cfg     *Config
+	journal *journal.Journal
+	norm    atomic.Pointer[normalize.Normalizer]
+	pipe    *Pipeline
+	stages  *stages
+	outputs map[string]*runningOutput
+	syslog  map[string]*runningListener
+	agents  map[string]*runningAgent
+	api     *apiServer
+
+	agentShared *agentShared
+	journalID   string // stable identity of the journal (NATS message ids)
+
+	ready   atomic.Bool
+	stopped bool
+}
+
+type runningListener struct {
+	cfg ListenerConfig
+	l   syslogListener
+}
+
+// New prepares a relay for cfg; nothing runs until Start.
+func New(cfg *Config, log *slog.Logger, reg *prometheus.Registry) *Relay {
+	return &Relay{
+		log:     log,
+		reg:     reg,
+		metrics: NewMetrics(reg),
+		cfg:     cfg,
+		outputs: map[string]*runningOutput{},
+		syslog:  map[string]*runningListener{},
+		agents:  map[string]*runningAgent{},
+	}
+}
+
+// Registry returns the relay's metric registry.
+func (r *Relay) Registry() *prometheus.Registry { return r.reg }
+
+// Start opens the journal, starts the outputs, the pipeline, the listeners
+// and the HTTP API, in that order, so nothing is received that cannot be
+// stored. On error everything started is stopped again.
+func (r *Relay) Start(ctx context.Context) (err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cfg := r.cfg
+	defer func() {
+		if err != nil {
+			r.stopLocked(context.Background())
+		}
+	}()
+	if err := os.MkdirAll(cfg.StateDir, 0o750); err != nil {
+		return fmt.Errorf("state_dir: %w", err)
+	}
+	norm, err := normalize.New(cfg.Normalize)
+	if err != nil {
+		return fmt.Errorf("normalize: %w", err)
+	}
+	r.norm.Store(norm)
+
+	r.journal, err = journal.Open(cfg.Journal, journal.Options{
+		Logger:  r.log.With("component", "journal"),
+		Metrics: journal.NewMetrics(r.reg, r.metrics.Dropped),
+	})
+	if err != nil {
+		return err
+	}
+	if r.journalID, err = journalIdentity(cfg); err != nil {
+		return err
+	}
+	if r.stages, err = newStages(cfg, r.reg, r.log); err != nil {
+		return err
+	}
+	if err := r.openAgentState(); err != nil {
+		return err
+	}
+	if err := r.recoverState(); err != nil {
+		return err
+	}
+	r.pipe = NewPipeline(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, r.metrics, r.log.With("component", "pipeline"))
+	r.pipe.Start()
+
+	if err := r.startOutputs(cfg.Outputs); err != nil {
+		return err
+	}
+	r.removeStaleCursors(cfg.Outputs)
+	for _, lc := range cfg.Listeners {
+		if err := r.startSyslogListener(ctx, lc); err != nil {
+			return err
+		}
+	}
+	for _, ac := range cfg.Agents {
+		if err := r.startAgentListener(ac); err != nil {
+			return err
+		}
+	}
+	if cfg.Metrics.Listen != "" {
+		if r.api, err = startAPI(cfg.Metrics.Listen, r); err != nil {
+			return err
+		}
+	}
+	r.ready.Store(true)
+	return nil
+}
+
+// removeStaleCursors forgets the journal positions of outputs that are no
+// longer configured, so they stop holding journal segments.
+func (r *Relay) removeStaleCursors(outs []OutputConfig) {
+	removed, err := r.journal.RemoveStaleCursors(outputNames(outs))
+	if err != nil {
+		r.log.Warn("cannot remove cursors of removed outputs", "err", err)
+	}
+	if len(removed) > 0 {
+		r.log.Info("removed journal cursors of outputs no longer configured", "outputs", removed)
+	}
+}
+
+// Ready reports whether the relay accepts and stores events (/readyz).
+func (r *Relay) Ready() bool { return r.ready.Load() }
+
+// Healthy reports whether the pipeline is alive (/healthz, watchdog).
+func (r *Relay) Healthy() bool {
+	r.mu.Lock()
+	p := r.pipe
+	r.mu.Unlock()
+	return p != nil && p.Healthy()
+}
+
+// Summary describes what is running, for logs and systemd's STATUS.
+func (r *Relay) Summary() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return fmt.Sprintf("%d listeners, %d agent listeners, %d outputs", len(r.syslog), len(r.agents), len(r.outputs))
+}
+
+func (r *Relay) startSyslogListener(ctx context.Context, lc ListenerConfig) error {
+	loc, err := r.cfg.location()
+	if err != nil {
+		return err
+	}
+	rt := &listenerRuntime{
+		cfg:     lc,
+		loc:     loc,
+		norm:    &r.norm,
+		sub:     r.pipe,
+		metrics: r.metrics,
+		log:     r.log.With("component", "listener"),
+	}
+	l, err := startListener(ctx, rt)
+	if err != nil {
+		return err
+	}
+	r.syslog[lc.Name] = &runningListener{cfg: lc, l: l}
+	r.log.Info("listening", "listener", lc.Name, "protocol", lc.Protocol, "address", l.Addr().String())
+	return nil
+}
+
+// ListenerAddr returns the bound address of a listener (tests use port 0).
+func (r *Relay) ListenerAddr(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l, ok := r.syslog[name]; ok {
+		return l.l.Addr().String()
+	}
+	if a, ok := r.agents[name]; ok {
+		return a.addr()
+	}
+	return ""
+}
+
+// Reload applies a new configuration: changed or new listeners and outputs
+// are (re)started, removed ones stopped, unchanged ones keep running;
+// normalization rules and correlation rules are swapped (correlation state
+// of unchanged rules is kept). Settings that need a restart (state_dir,
+// [journal], [metrics], [pipeline]) are reported and left as they were.
+// If anything fails the error is returned and the old parts keep running.
+func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return errors.New("relay: stopped")
+	}
+	old := r.cfg
+	if old.StateDir != cfg.StateDir || !reflect.DeepEqual(old.Journal, cfg.Journal) ||
+		old.Metrics != cfg.Metrics || old.Pipeline != cfg.Pipeline || old.Log != cfg.Log {
+		r.log.Warn("state_dir, [journal], [metrics], [pipeline] and [log] changes take effect after a restart")
+		cfg.StateDir, cfg.Journal, cfg.Metrics, cfg.Pipeline, cfg.Log = old.StateDir, old.Journal, old.Metrics, old.Pipeline, old.Log
+	}
+	norm, err := normalize.New(cfg.Normalize)
+	if err != nil {
+		return fmt.Errorf("normalize: %w", err)
+	}
+	if err := r.stages.reload(cfg); err != nil {
+		return err
+	}
+	r.pipe.SetStages(r.stages.list())
+	r.norm.Store(norm)
+	r.cfg = cfg
+
+	var errs []error
+	if err := r.reloadOutputs(cfg.Outputs); err != nil {
+		errs = append(errs, err)
+	}
+	r.removeStaleCursors(cfg.Outputs)
+	timezoneChanged := old.Parse != cfg.Parse
+	want := map[string]ListenerConfig{}
+	for _, lc := range cfg.Listeners {
+		want[lc.Name] = lc
+	}
+	for name, rl := range r.syslog {
+		if lc, ok := want[name]; ok && reflect.DeepEqual(lc, rl.cfg) && !timezoneChanged {
+			continue
+		}
+		rl.l.Close()
+		rl.l.Wait()
+		delete(r.syslog, name)
+		r.log.Info("listener stopped", "listener", name)
+	}
+	for _, lc := range cfg.Listeners {
+		if _, running := r.syslog[lc.Name]; running {
+			continue
+		}
+		if err := r.startSyslogListener(ctx, lc); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := r.reloadAgents(cfg.Agents); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// ReloadFrom reads the configuration at path and applies it (SIGHUP). An
+// invalid file changes nothing.
+func (r *Relay) ReloadFrom(ctx context.Context, path string) error {
+	cfg, err := LoadConfig(path)
+	if err == nil {
+		err = r.Reload(ctx, cfg)
+	}
+	if err != nil {
+		r.metrics.ConfigReloads.WithLabelValues("failure").Inc()
+		return err
+	}
+	r.metrics.ConfigReloads.WithLabelValues("success").Inc()
+	r.metrics.ConfigReloadTime.SetToCurrentTime()
+	return nil
+}
+
+// ShutdownTimeout is how long a stop may take before what is left is abandoned.
+func (r *Relay) ShutdownTimeout() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cfg.ShutdownTimeout.D()
+}
+
+// Reopen asks every output to reopen its files (SIGHUP, for logrotate).
+func (r *Relay) Reopen() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range r.outputs {
+		o.w.Reopen()
+	}
+}
+
+// Stop drains and stops everything in order: listeners stop reading (what
+// is buffered is read), the pipeline journals what it holds, outputs
+// deliver what they can within the deadline, state is saved, the journal
+// is closed. The deadline is split so that each step gets its share.
+func (r *Relay) Stop(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopLocked(ctx)
+}
+
+func (r *Relay) stopLocked(ctx context.Context) error {
+	if r.stopped {
+		return nil
+	}
+	r.stopped = true
+	r.ready.Store(false)
+	var errs []error
+	for name, rl := range r.syslog {
+		rl.l.Close()
+		defer delete(r.syslog, name)
+	}
+	for _, a := range r.agents {
+		a.close(ctx)
+	}
+	for _, rl := range r.syslog {
+		rl.l.Wait()
+	}
+	if r.pipe != nil {
+		pctx, cancel := shareOf(ctx, 1, 2)
+		if err := r.pipe.Stop(pctx); err != nil {
+			errs = append(errs, fmt.Errorf("pipeline: %w", err))
+		}
+		cancel()
+	}
+	if err := r.stopOutputs(ctx, r.outputs); err != nil {
+		errs = append(errs, err)
+	}
+	if r.stages != nil {
+		if err := r.stages.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r.agentShared != nil {
+		if err := r.agentShared.state.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r.journal != nil {
+		if err := r.journal.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r.api != nil {
+		r.api.close()
+	}
+	return errors.Join(errs...)
+}
+
+// shareOf returns a context whose deadline is num/den of what is left of
+// ctx's (no deadline: unchanged).
+func shareOf(ctx context.Context, num, den int) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	left := time.Until(dl)
+	return context.WithTimeout(ctx, left*time.Duration(num)/time.Duration(den))
+}
