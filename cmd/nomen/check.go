@@ -1,0 +1,28 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/nomenhq/nomen/relay"
+)
+
+// checkCmd validates a configuration the way `run` would load it: strict
+// decoding, every value, TLS files, filters, rules (compiled and their
+// embedded tests run). Exit status 1 with the problems on stderr.
+func checkCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("nomen check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", defaultConfig, "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	report, err := relay.Check(*path)
+	if err != nil {
+		fmt.Fprintln(stderr, "nomen:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, report)
+	return 0
+}
