@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make bench: end-to-end throughput of nomen on this machine, then the Go
+# benchmarks of the hot paths with their allocations per event.
+# N=messages per TCP run (default 1000000); SCENARIOS to pick runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== end to end: TCP syslog -> parse -> normalize -> journal -> file (nomen process measured)"
+go run ./scripts/benchdrive -bin bin/nomen -n "${N:-1000000}" -scenarios "${SCENARIOS:-tcp-json,tcp-raw,udp-100000}"
+echo
+echo "== Go benchmarks of the parse path (ns/op, allocs/op per event)"
+go test -run '^$' -benchmem -bench 'BenchmarkParse(5424|3164|Mixed)$' ./parse | grep -E '^Benchmark'
+go test -run '^$' -benchmem -bench 'BenchmarkParseNormalize$' ./normalize | grep -E '^Benchmark'
+go test -run '^$' -benchmem -bench 'BenchmarkAppendJSON|BenchmarkCodec' ./relay/event | grep -E '^Benchmark'

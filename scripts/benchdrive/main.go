@@ -1,0 +1,307 @@
+// Command benchdrive measures nomen end to end on this machine: a corpus of
+// syslog messages is sent over TCP (or UDP at a fixed rate) to a freshly
+// started nomen that parses, normalizes, journals and writes them to a file;
+// it reports messages/s, MB/s, CPU seconds and peak RSS of the nomen process,
+// and checks every message arrived exactly once. `make bench` runs it.
+//
+// For a side-by-side run with rsyslog and syslog-ng on the same corpus, use
+// ../shared/bench with its custom peer (see README, "Performance").
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/nomen", "nomen binary")
+	n := flag.Int("n", 1_000_000, "messages per TCP run")
+	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE")
+	udpSeconds := flag.Int("udp-seconds", 10, "UDP run length")
+	flag.Parse()
+
+	fmt.Printf("%-14s %10s %9s %9s %8s %9s %8s  %s\n", "scenario", "msg/s", "MiB/s in", "CPU s", "CPU %", "RSS MiB", "loss %", "check")
+	failed := false
+	for _, sc := range strings.Split(*scenarios, ",") {
+		r, err := runScenario(*bin, sc, *n, *udpSeconds)
+		if err != nil {
+			fmt.Printf("%-14s error: %v\n", sc, err)
+			failed = true
+			continue
+		}
+		fmt.Printf("%-14s %10.0f %9.1f %9.2f %8.0f %9.1f %8.3f  %s\n", sc, r.rate, r.mibps, r.cpu, 100*r.cpu/r.elapsed, r.rssMiB, r.lossPct, r.check)
+		if r.check != "ok" {
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	rate, mibps, cpu, elapsed, rssMiB, lossPct float64
+	check                                      string
+}
+
+const configTmpl = `state_dir = "%[1]s/state"
+[log]
+level = "info"
+[metrics]
+listen = ""
+[journal]
+max_bytes = "8GiB"
+[[listener]]
+name = "bench"
+protocol = "%[2]s"
+address = "127.0.0.1:0"
+read_buffer = "8MiB"
+[[output]]
+name = "bench"
+type = "file"
+path = "%[1]s/out.log"
+format = "%[3]s"
+compress = "none"
+batch_size = 2000
+`
+
+func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
+	dir, err := os.MkdirTemp("", "nomen-bench")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.RemoveAll(dir)
+	proto, format, framing, rate := "tcp", "json", "lf", 0
+	switch {
+	case sc == "tcp-json":
+	case sc == "tcp-raw":
+		format = "raw"
+	case sc == "tcp-oc-json":
+		framing = "oc"
+	case strings.HasPrefix(sc, "udp-"):
+		proto, format = "udp", "raw"
+		if rate, err = strconv.Atoi(strings.TrimPrefix(sc, "udp-")); err != nil {
+			return result{}, fmt.Errorf("bad UDP rate in %q", sc)
+		}
+		n = rate * udpSeconds
+	default:
+		return result{}, fmt.Errorf("unknown scenario %q", sc)
+	}
+	cfg := filepath.Join(dir, "nomen.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format)), 0o644)
+	cmd := exec.Command(bin, "run", "-config", cfg)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		return result{}, err
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	addr, err := waitListening(stderr)
+	if err != nil {
+		return result{}, err
+	}
+	msgs := corpus(n, framing)
+	cpu0 := cpuSeconds(cmd.Process.Pid)
+	t0 := time.Now()
+	if proto == "tcp" {
+		go sendTCP(addr, msgs)
+	} else {
+		go sendUDP(addr, msgs, rate)
+	}
+	out := filepath.Join(dir, "out.log")
+	lines, last := waitLines(out, n, t0, proto == "udp")
+	elapsed := last.Sub(t0).Seconds()
+	cpu := cpuSeconds(cmd.Process.Pid) - cpu0
+	rss := peakRSS(cmd.Process.Pid)
+	wire := 0
+	for _, m := range msgs {
+		wire += len(m)
+	}
+	r := result{rate: float64(lines) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
+	r.lossPct = 100 * float64(n-lines) / float64(n)
+	unique, dups := countSeq(out)
+	switch {
+	case proto == "tcp" && lines != n:
+		r.check = fmt.Sprintf("FAIL: %d of %d lines", lines, n)
+	case dups > 0:
+		r.check = fmt.Sprintf("FAIL: %d duplicates", dups)
+	case unique != lines:
+		r.check = fmt.Sprintf("FAIL: %d unique of %d", unique, lines)
+	default:
+		r.check = "ok"
+	}
+	return r, nil
+}
+
+var reListening = regexp.MustCompile(`msg=listening listener=bench protocol=\S+ address=(\S+)`)
+
+func waitListening(stderr interface{ Read([]byte) (int, error) }) (string, error) {
+	sc := bufio.NewScanner(stderr)
+	addr := ""
+	done := make(chan struct{})
+	go func() {
+		for sc.Scan() {
+			if m := reListening.FindStringSubmatch(sc.Text()); m != nil && addr == "" {
+				addr = m[1]
+				close(done)
+			}
+		}
+		if addr == "" {
+			close(done)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+	}
+	if addr == "" {
+		return "", fmt.Errorf("nomen did not start listening")
+	}
+	return addr, nil
+}
+
+// corpus builds n messages of 200..300 bytes with a unique seq= token,
+// like ../shared/bench's RFC 5424 corpus.
+func corpus(n int, framing string) [][]byte {
+	const pad = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua Ut enim ad minim veniam quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat Duis aute irure dolor in reprehenderit"
+	msgs := make([][]byte, n)
+	for i := range msgs {
+		pri := (16+i%8)*8 + i%8
+		hdr := fmt.Sprintf("<%d>1 2024-05-01T12:%02d:%02d.%06dZ host%03d.example.net app%d %d ID%d [meta@32473 seq=\"%d\" zone=\"eu-%d\"][origin ip=\"192.0.2.%d\"] seq=%010d ",
+			pri, i/60%60, i%60, i*7919%1000000, i%200, i%12, 1000+i%977, i%100, i, i%4, i%250+1, i)
+		want := 200 + i*37%101
+		body := pad[i%40:]
+		if len(hdr)+len(body) > want && want > len(hdr) {
+			body = body[:want-len(hdr)]
+		}
+		m := hdr + body
+		if framing == "oc" {
+			msgs[i] = []byte(strconv.Itoa(len(m)) + " " + m)
+		} else {
+			msgs[i] = []byte(m + "\n")
+		}
+	}
+	return msgs
+}
+
+func sendTCP(addr string, msgs [][]byte) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchdrive:", err)
+		return
+	}
+	defer conn.Close()
+	w := bufio.NewWriterSize(conn, 64<<10)
+	for _, m := range msgs {
+		w.Write(m)
+	}
+	w.Flush()
+}
+
+// sendUDP offers rate messages per second, paced per millisecond.
+func sendUDP(addr string, msgs [][]byte, rate int) {
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchdrive:", err)
+		return
+	}
+	defer conn.Close()
+	start := time.Now()
+	for i, m := range msgs {
+		if due := start.Add(time.Duration(i) * time.Second / time.Duration(rate)); time.Until(due) > time.Millisecond {
+			time.Sleep(time.Until(due))
+		}
+		conn.Write(bytes.TrimSuffix(m, []byte("\n")))
+	}
+}
+
+// waitLines polls out until it has n lines, or (UDP) until it stops growing
+// for 2s, and returns the count and when the last line was seen.
+func waitLines(path string, n int, t0 time.Time, udp bool) (int, time.Time) {
+	lines, last := 0, t0
+	var off int64
+	buf := make([]byte, 1<<20)
+	quiet := 15 * time.Second
+	if udp {
+		quiet = 2 * time.Second
+	}
+	for lines < n && time.Since(last) < quiet {
+		f, err := os.Open(path)
+		if err == nil {
+			f.Seek(off, 0)
+			for {
+				k, err := f.Read(buf)
+				if k > 0 {
+					lines += bytes.Count(buf[:k], []byte("\n"))
+					off += int64(k)
+					last = time.Now()
+				}
+				if err != nil {
+					break
+				}
+			}
+			f.Close()
+		}
+		if lines < n {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return lines, last
+}
+
+var reSeq = regexp.MustCompile(`seq=(\d{10})`)
+
+func countSeq(path string) (unique, dups int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		m := reSeq.FindSubmatch(sc.Bytes())
+		if m == nil {
+			continue
+		}
+		if seen[string(m[1])] {
+			dups++
+		}
+		seen[string(m[1])] = true
+	}
+	return len(seen), dups
+}
+
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) / 100 // USER_HZ
+}
+
+func peakRSS(pid int) float64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
