@@ -129,8 +129,14 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 		return
 	}
 	errs := rateLimitedLog{every: 10 * time.Second}
+	kd := kernelDropCounter{r: r, rt: rt, log: rateLimitedLog{every: 10 * time.Second}}
 	for {
-		n, err := r.read(flush)
+		n, err := r.read(func() {
+			flush()
+			if kd.backlog {
+				kd.poll() // the socket just ran dry after a backlog: count what overflowed
+			}
+		})
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
@@ -140,6 +146,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 			continue
 		}
 		now := time.Now()
+		kd.saw(n, now)
 		for i := 0; i < n; i++ {
 			data, truncated, addr := r.message(i)
 			peer := local
@@ -155,6 +162,46 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 			}
 		}
 	}
+}
+
+// kernelDropCounter turns the socket's kernel drop count (datagrams that
+// arrived while its receive buffer was full) into nomen_dropped_events_total
+// {stage="listener",reason="socket_buffer"} and a rate-limited warning, so a
+// UDP overflow is never silent. It polls once a second while the socket has a
+// backlog (full batches) and when a backlog drains; an idle trickle costs no
+// system call.
+type kernelDropCounter struct {
+	r        *datagramReader
+	rt       *listenerRuntime
+	last     uint32
+	backlog  bool
+	nextPoll time.Time
+	log      rateLimitedLog
+}
+
+func (k *kernelDropCounter) saw(n int, now time.Time) {
+	if n < recvBatch {
+		return
+	}
+	k.backlog = true
+	if now.After(k.nextPoll) {
+		k.poll()
+		k.nextPoll = now.Add(time.Second)
+	}
+}
+
+func (k *kernelDropCounter) poll() {
+	k.backlog = false
+	drops, ok := k.r.kernelDrops()
+	if !ok {
+		return
+	}
+	if d := drops - k.last; d > 0 { // uint32 arithmetic survives the counter wrapping
+		k.rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer").Add(float64(d))
+		k.log.warn(k.rt.log, "datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)",
+			"listener", k.rt.cfg.Name, "count", d)
+	}
+	k.last = drops
 }
 
 // trimTrailer removes what senders append to a datagram's single message:

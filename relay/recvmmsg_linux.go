@@ -101,6 +101,21 @@ func (r *datagramReader) message(i int) ([]byte, bool, netip.AddrPort) {
 	return data, truncated, ap
 }
 
+// kernelDrops returns how many datagrams the kernel has dropped on this
+// socket since it was opened (receive buffer full), from SO_MEMINFO's
+// SK_MEMINFO_DROPS; ok is false where the kernel does not report it.
+func (r *datagramReader) kernelDrops() (drops uint32, ok bool) {
+	const skMeminfoDrops, skMeminfoVars = 8, 9
+	var info [skMeminfoVars]uint32
+	r.rc.Control(func(fd uintptr) {
+		size := uint32(unsafe.Sizeof(info))
+		_, _, e := syscall.Syscall6(syscall.SYS_GETSOCKOPT, fd, unix.SOL_SOCKET, unix.SO_MEMINFO,
+			uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&size)), 0)
+		ok = e == 0 && size >= uint32(unsafe.Sizeof(info))
+	})
+	return info[skMeminfoDrops], ok
+}
+
 // ensureReadBuffer returns the receive buffer the kernel granted; if it is
 // below size, it tries SO_RCVBUFFORCE (works with CAP_NET_ADMIN).
 func ensureReadBuffer(conn rawConner, size int) int {

@@ -19,6 +19,8 @@ type datagramReader struct {
 	pending bool
 }
 
+const recvBatch = 1
+
 func newDatagramReader(conn rawConner, maxSize int) (*datagramReader, error) {
 	return &datagramReader{pc: conn.(net.PacketConn), buf: make([]byte, maxSize+1)}, nil
 }
@@ -45,6 +47,9 @@ func (r *datagramReader) read(idle func()) (int, error) {
 func (r *datagramReader) message(int) ([]byte, bool, netip.AddrPort) {
 	return r.buf[:r.n], r.trunc, r.addr
 }
+
+// kernelDrops is not reported outside Linux.
+func (r *datagramReader) kernelDrops() (uint32, bool) { return 0, false }
 
 func ensureReadBuffer(rawConner, int) int { return 0 }
 
