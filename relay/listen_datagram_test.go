@@ -6,8 +6,8 @@ import (
 	"errors"
 	"net"
 	"os"
-	"time"
 	"testing"
+	"time"
 )
 
 // TestKernelDrops: datagrams that overflow a socket's receive buffer are
