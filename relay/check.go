@@ -22,11 +22,12 @@ func Check(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("normalize: %w", err)
 	}
-	if err := checkRules(cfg, norm); err != nil {
+	tests, err := checkRules(cfg, norm)
+	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs)",
-		path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs)), nil
+	return fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d rule tests passed)",
+		path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests), nil
 }
 
 // LineParser turns raw lines into normalized ECS JSON (`nomen parse`).

@@ -26,6 +26,39 @@ func TestCheck(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "OK") {
 		t.Errorf("check of a good config: %v\n%s", err, out)
 	}
+	// User rules: their embedded tests run, a failing one is shown with its diff.
+	write("good-rule.toml", `[[rule]]
+name = "app.login"
+program = "app"
+pattern = "login {user:word} from {src:ip}"
+fields = { "event.category" = ["authentication"], "event.outcome" = "success" }
+map = { user = "user.name", src = "source.ip" }
+[[rule.test]]
+input = "<38>Jul  1 10:00:00 web1 app[7]: login bob from 10.0.0.1"
+expect = { "user.name" = "bob", "source.ip" = "10.0.0.1" }
+`)
+	withRules := write("rules.toml", strings.ReplaceAll(loggerConfig, "{{.Dir}}", dir)+
+		"[normalize]\nrules = [\""+filepath.Join(dir, "good-rule*.toml")+"\"]\n")
+	out, err = exec.Command(nomenBin, "check", "-config", withRules).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "1 rule tests passed") {
+		t.Errorf("check with a passing rule test: %v\n%s", err, out)
+	}
+	write("good-rule-bad-test.toml", `[[rule]]
+name = "app.logout"
+program = "app"
+pattern = "logout {user:word}"
+map = { user = "user.name" }
+[[rule.test]]
+input = "<38>Jul  1 10:00:00 web1 app[7]: logout carol"
+expect = { "user.name" = "dave", "event.action" = "logout" }
+`)
+	out, err = exec.Command(nomenBin, "check", "-config", withRules).CombinedOutput()
+	for _, want := range []string{"1 of 2 rule tests failed", `rule "app.logout" test 1 failed`,
+		`user.name: got "carol" (string), want "dave" (string)`, `event.action: missing, want "logout"`} {
+		if code := exitCode(err); code != 1 || !strings.Contains(string(out), want) {
+			t.Errorf("check with a failing rule test: exit %d, output %q; want exit 1 mentioning %q", code, out, want)
+		}
+	}
 	for _, tc := range []struct{ name, body, want string }{
 		{"typo", strings.Replace(loggerConfig, `name = "udp"`, "name = \"udp\"\nprotocl = \"udp\"", 1), `unknown key "listener.protocl"`},
 		{"missing file", "", "no such file"},
