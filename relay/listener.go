@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -109,7 +108,7 @@ func (c *ListenerConfig) validate() error {
 	if c.MaxConnections < 0 || c.Readers < 0 || c.Readers > 64 {
 		return errors.New("max_connections and readers must be positive (readers at most 64)")
 	}
-	if _, err := parseNetworks(c.AllowedNetworks); err != nil {
+	if _, err := config.ParseNetworks(c.AllowedNetworks); err != nil {
 		return err
 	}
 	if c.Protocol == "tls" {
@@ -163,27 +162,6 @@ func (t *TLSConfig) build() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// parseNetworks accepts CIDRs and single addresses.
-func parseNetworks(nets []string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, s := range nets {
-		if !strings.Contains(s, "/") {
-			a, err := netip.ParseAddr(s)
-			if err != nil {
-				return nil, fmt.Errorf("allowed_networks: %q is neither a CIDR nor an address", s)
-			}
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return nil, fmt.Errorf("allowed_networks: %q: %v", s, err)
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
-}
-
 // acl is a listener's allowed networks; an empty acl allows all.
 type acl []netip.Prefix
 
@@ -224,7 +202,7 @@ type syslogListener interface {
 // startListener binds and starts serving one syslog listener.
 func startListener(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
 	var err error
-	if rt.acl, err = parseNetworks(rt.cfg.AllowedNetworks); err != nil {
+	if rt.acl, err = config.ParseNetworks(rt.cfg.AllowedNetworks); err != nil {
 		return nil, err
 	}
 	switch rt.cfg.Protocol {

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/nomenhq/nomen/relay/config"
@@ -117,7 +116,7 @@ func (c *Config) validate(requireAddress bool) error {
 	if _, _, err := net.SplitHostPort(c.Address); err != nil && requireAddress {
 		return fmt.Errorf("address %q: %v", c.Address, err)
 	}
-	if _, err := parseNetworks(c.AllowedNetworks); err != nil {
+	if _, err := config.ParseNetworks(c.AllowedNetworks); err != nil {
 		return err
 	}
 	switch {
@@ -191,27 +190,6 @@ func (t *TLSConfig) build() (*tls.Config, error) {
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		MinVersion:   tls.VersionTLS13,
 	}, nil
-}
-
-// parseNetworks accepts CIDRs and single addresses.
-func parseNetworks(nets []string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, s := range nets {
-		if !strings.Contains(s, "/") {
-			a, err := netip.ParseAddr(s)
-			if err != nil {
-				return nil, fmt.Errorf("allowed_networks: %q is neither a CIDR nor an address", s)
-			}
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return nil, fmt.Errorf("allowed_networks: %q: %v", s, err)
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
 }
 
 func allowed(nets []netip.Prefix, addr net.Addr) bool {

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/relay/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
 	"github.com/prometheus/client_golang/prometheus"
@@ -129,7 +130,7 @@ func NewServer(cfg Config, deliver Deliver, log *slog.Logger, reg prometheus.Reg
 		listeners: map[net.Listener]struct{}{},
 		sessions:  map[*session]struct{}{},
 	}
-	s.nets, _ = parseNetworks(cfg.AllowedNetworks)
+	s.nets, _ = config.ParseNetworks(cfg.AllowedNetworks)
 	if !cfg.PlaintextForTesting {
 		var err error
 		if s.tlsCfg, err = cfg.TLS.build(); err != nil {
