@@ -32,6 +32,7 @@ type processTracker struct {
 	maxLifetime time.Duration
 	open        *lru.Map[proc]
 	shutdown    map[string]int64 // host -> event time of its last clean shutdown
+	fields      event.FieldSlab  // for the lifetime events
 }
 
 // Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
@@ -332,7 +333,7 @@ func rfc3339(t time.Time) string {
 func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reason string, at, received time.Time) {
 	e := event.New(received)
 	e.Time = at
-	e.Fields = make([]event.Field, 0, 32)
+	e.Fields = r.fields.Make(32)
 	e.SetStr("event.kind", "event")
 	e.Set("event.category", categoryProcess)
 	e.Set("event.type", typeInfo)

@@ -168,6 +168,30 @@ func (e *Event) Set(key string, v Value) {
 	e.Fields = append(e.Fields, Field{Key: key, Val: v})
 }
 
+// FieldSlab hands out empty Fields slices of a given capacity carved from
+// larger allocations, so that code creating many events (process
+// lifetimes, findings) pays one allocation per slab rather than one
+// pointer-heavy allocation per event. A slice that outgrows its capacity
+// is moved by append as usual; it never overwrites its neighbours. Not safe
+// for concurrent use.
+type FieldSlab struct{ free []Field }
+
+// fieldSlabSize is how many Fields one slab holds (80 KiB).
+const fieldSlabSize = 1024
+
+// Make returns an empty slice with capacity n.
+func (s *FieldSlab) Make(n int) []Field {
+	if n > fieldSlabSize/4 {
+		return make([]Field, 0, n)
+	}
+	if cap(s.free) < n {
+		s.free = make([]Field, fieldSlabSize)
+	}
+	f := s.free[:0:n]
+	s.free = s.free[n:]
+	return f
+}
+
 // SetStr sets a string field; an empty s is ignored (ECS omits empty values).
 func (e *Event) SetStr(key, s string) {
 	if s != "" {

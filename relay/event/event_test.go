@@ -231,3 +231,17 @@ func TestSetAgainWins(t *testing.T) {
 		t.Error("Delete left a value")
 	}
 }
+
+func TestFieldSlab(t *testing.T) {
+	var s FieldSlab
+	a, b := s.Make(2), s.Make(2)
+	a = append(a, Field{Key: "a1"}, Field{Key: "a2"})
+	b = append(b, Field{Key: "b1"})
+	a = append(a, Field{Key: "a3"}) // beyond its capacity: moved, b untouched
+	if len(a) != 3 || a[2].Key != "a3" || b[0].Key != "b1" || len(b) != 1 {
+		t.Errorf("a = %v, b = %v", a, b)
+	}
+	if got := s.Make(fieldSlabSize); cap(got) != fieldSlabSize || len(got) != 0 {
+		t.Errorf("large Make: len %d cap %d", len(got), cap(got))
+	}
+}

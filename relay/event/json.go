@@ -18,7 +18,7 @@ type Encoder struct {
 	// elsewhere (the postgres output's typed columns).
 	Omit func(key string) bool
 
-	sorted []Field
+	order []int32 // indexes into the event's Fields, in key order
 }
 
 // AppendJSON appends e as one ECS JSON object (no trailing newline).
@@ -29,35 +29,68 @@ type Encoder struct {
 // decoder fields (sorted) and the derived fields (already in order) are
 // merged while writing, without an intermediate list.
 func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
-	sorted := enc.sorted[:0]
-	if len(e.Fields) > 0 {
-		sorted = append(sorted, e.Fields...)
-		if !slices.IsSortedFunc(sorted, cmpField) {
-			slices.SortStableFunc(sorted, cmpField)
-		}
-		sorted = lastOfEachKey(sorted)
-	}
+	fs := e.Fields
+	order := sortedFields(enc.order[:0], fs)
+	enc.order = order
 	w := nestWriter{dst: append(dst, '{'), first: true}
 	j := 0
 	for d := 0; d < numDerived; d++ {
 		key := derivedKeys[d]
-		for j < len(sorted) && sorted[j].Key < key {
-			enc.write(&w, sorted[j].Key, sorted[j].Val, e.SD)
+		for j < len(order) && fs[order[j]].Key < key {
+			enc.write(&w, fs[order[j]].Key, fs[order[j]].Val, e.SD)
 			j++
 		}
-		if j < len(sorted) && sorted[j].Key == key {
+		if j < len(order) && fs[order[j]].Key == key {
 			continue // overridden by a decoder; written with the sorted list
 		}
 		if v, ok := e.derived(d, enc.Observer); ok {
 			enc.write(&w, key, v, e.SD)
 		}
 	}
-	for ; j < len(sorted); j++ {
-		enc.write(&w, sorted[j].Key, sorted[j].Val, e.SD)
+	for ; j < len(order); j++ {
+		enc.write(&w, fs[order[j]].Key, fs[order[j]].Val, e.SD)
 	}
-	clear(sorted) // do not pin the event's strings
-	enc.sorted = sorted
 	return w.close()
+}
+
+// sortedFields appends to order the indexes of fs sorted by key, keeping of
+// each key only the field set last. It sorts indexes rather than the
+// fields themselves: moving Fields (strings inside) costs a GC write
+// barrier per pointer, and the event's own order is left alone.
+func sortedFields(order []int32, fs []Field) []int32 {
+	for i := range fs {
+		order = append(order, int32(i))
+	}
+	less := func(a, b int32) bool { // stable: equal keys keep the order they were set in
+		ka, kb := fs[a].Key, fs[b].Key
+		return ka < kb || (ka == kb && a < b)
+	}
+	if len(order) <= 64 {
+		// Insertion sort: decoders set fields mostly in order, and there are few.
+		for i := 1; i < len(order); i++ {
+			x, j := order[i], i
+			for ; j > 0 && less(x, order[j-1]); j-- {
+				order[j] = order[j-1]
+			}
+			order[j] = x
+		}
+	} else {
+		slices.SortFunc(order, func(a, b int32) int {
+			if c := strings.Compare(fs[a].Key, fs[b].Key); c != 0 {
+				return c
+			}
+			return int(a - b)
+		})
+	}
+	// Of each run of equal keys keep the last: the value set last.
+	out := order[:0]
+	for i, x := range order {
+		if i+1 < len(order) && fs[order[i+1]].Key == fs[x].Key {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 func (enc *Encoder) write(w *nestWriter, key string, v Value, sd []SDElement) {
@@ -72,21 +105,6 @@ func (enc *Encoder) write(w *nestWriter, key string, v Value, sd []SDElement) {
 	} else {
 		w.dst = appendValue(w.dst, v)
 	}
-}
-
-func cmpField(a, b Field) int { return strings.Compare(a.Key, b.Key) }
-
-// lastOfEachKey keeps, of each run of equal keys in a stably sorted list,
-// the last one: the value set last.
-func lastOfEachKey(fs []Field) []Field {
-	out := fs[:0]
-	for i := range fs {
-		if i+1 < len(fs) && fs[i+1].Key == fs[i].Key {
-			continue
-		}
-		out = append(out, fs[i])
-	}
-	return out
 }
 
 // nestWriter writes dotted keys, given in byte order, as nested JSON
