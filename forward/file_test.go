@@ -1,6 +1,7 @@
 package forward
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -448,18 +449,38 @@ func TestFileKill9(t *testing.T) {
 	for round := 0; round < 4; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestFileKill9Child$", "-test.v")
 		cmd.Env = append(os.Environ(), "NOMEN_FILE_CHILD="+path)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		stdout, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdout, cmd.Stderr = w, w
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		w.Close()
+		started := make(chan string, 1)
+		go func() { // the child says when it writes; a loaded machine may take long to start it
+			var out strings.Builder
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+				if strings.HasPrefix(sc.Text(), "child: writing") {
+					started <- ""
+					io.Copy(io.Discard, stdout)
+					return
+				}
+			}
+			started <- out.String()
+		}()
+		if out := <-started; out != "" {
+			cmd.Wait()
+			t.Fatalf("child did not start writing:\n%s", out)
+		}
 		// Let it write (and rotate) for a while, then kill it mid-stream.
-		time.Sleep(time.Duration(300+rand.IntN(300)) * time.Millisecond)
+		time.Sleep(time.Duration(100+rand.IntN(300)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		if !strings.Contains(out.String(), "child: writing") {
-			t.Fatalf("child did not start writing:\n%s", out.String())
-		}
+		stdout.Close()
 	}
 	s := openFile(t, FileConfig{Path: path, Format: "raw", RotateSize: 64 << 10, RotateKeep: 100000})
 	last, ok := s.Position()

@@ -65,11 +65,11 @@ path = %q
 		t.Skipf("cmd/nomen did not start its agent listener:\n%s", relay.log())
 	}
 
-	const n = 100000
+	const n = 20000 // ~20 MiB: several seconds of replay under the race detector
 	file := synthetic(t, n)
 	ccert, ckey := pki.Client(t, "ws01.corp.example")
 	var code int
-	var stderr bytes.Buffer
+	var stderr lockedBuffer // read on timeout while the replay may still write
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -78,15 +78,20 @@ path = %q
 	}()
 
 	out := filepath.Join(dir, "events.jsonl")
-	deadline := time.Now().Add(30 * time.Second)
-	// Kill as soon as a first part has arrived (stat is cheap enough to
-	// poll fast: a replay on an idle machine takes a second or two).
-	for fileSize(out) < 1<<20 && time.Now().Before(deadline) {
-		time.Sleep(2 * time.Millisecond)
+	// Kill as soon as the first events have arrived (stat is cheap enough
+	// to poll fast: a replay on an idle machine takes a second or two).
+	// Reading the file and converting it may take long on a loaded
+	// machine under the race detector, hence the generous deadline.
+	deadline := time.Now().Add(120 * time.Second)
+	for fileSize(out) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
 	}
-	before := countLines(out)
 	relay.kill()
+	before := len(recordIDs(t, out))
 	t.Logf("killed the relay with %d of %d records in the output", before, n)
+	if before == 0 {
+		t.Fatalf("nothing arrived within 2 minutes:\n%s\nrelay:\n%s", stderr.String(), relay.log())
+	}
 	if before >= n {
 		t.Fatal("the replay finished before the kill; nothing was tested")
 	}
@@ -95,15 +100,15 @@ path = %q
 
 	select {
 	case <-done:
-	case <-time.After(60 * time.Second):
+	case <-time.After(120 * time.Second):
 		t.Fatalf("replay did not finish after the restart:\n%s\nrelay:\n%s", stderr.String(), relay.log())
 	}
 	if code != 0 {
 		t.Fatalf("replay exit %d:\n%s", code, stderr.String())
 	}
-	deadline = time.Now().Add(30 * time.Second)
-	for countLines(out) < n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+	deadline = time.Now().Add(60 * time.Second)
+	for len(recordIDs(t, out)) < n && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
 	}
 	seen := recordIDs(t, out)
 	missing, dup := 0, 0
@@ -138,12 +143,22 @@ func fileSize(path string) int64 {
 	return fi.Size()
 }
 
-func countLines(path string) int {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	return bytes.Count(data, []byte("\n"))
+// lockedBuffer is a bytes.Buffer safe for one writer and one reader.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // recordIDs counts the agent records in a JSON lines output by
