@@ -258,6 +258,11 @@ func (w *winEvent) read(e *event.Event) bool {
 	if w.parseSnare(m) {
 		return true
 	}
+	// "MSWinEventLog" taken as the syslog tag ("MSWinEventLog: <TAB>1<TAB>
+	// Security<TAB>..."), as senders that rewrite the header write it.
+	if strings.EqualFold(e.AppName, "MSWinEventLog") && w.parseSnareFields(e.Message) {
+		return true
+	}
 	return w.parseTagged(e, m)
 }
 

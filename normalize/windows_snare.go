@@ -29,7 +29,11 @@ func (w *winEvent) parseSnare(m string) bool {
 	if i < 0 || i > 64 {
 		return false
 	}
-	rest := m[i+len("MSWinEventLog"):]
+	return w.parseSnareFields(m[i+len("MSWinEventLog"):])
+}
+
+// parseSnareFields reads the fields after "MSWinEventLog".
+func (w *winEvent) parseSnareFields(rest string) bool {
 	sep := "\t"
 	if strings.IndexByte(rest, '\t') < 0 && strings.Contains(rest, "#011") {
 		sep = "#011"
