@@ -206,7 +206,13 @@ func (p *Pipeline) handle(b *Batch) {
 		return
 	}
 	p.inAppend.Store(true)
-	err := p.journal.Append(p.ctx, events)
+	// Once a stop past its deadline has cancelled a waiting append, nothing
+	// more is journaled: a later batch that happens to fit must not follow
+	// the dropped one (a hole in a connection's stream).
+	err := p.ctx.Err()
+	if err == nil {
+		err = p.journal.Append(p.ctx, events)
+	}
 	p.inAppend.Store(false)
 	p.lastProgress.Store(time.Now().UnixNano())
 	if err != nil {

@@ -307,16 +307,34 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	r.stopped = true
 	r.ready.Store(false)
 	var errs []error
+	listeners := make([]syslogListener, 0, len(r.syslog))
 	for name, rl := range r.syslog {
 		rl.l.Close()
+		listeners = append(listeners, rl.l)
 		defer delete(r.syslog, name)
 	}
 	for _, a := range r.agents {
 		a.close(ctx)
 	}
-	for _, rl := range r.syslog {
-		rl.l.Wait()
+	// A connection may be waiting for room in the pipeline's queue, which
+	// waits for room in the journal (on_full = "block", outputs behind):
+	// that wait must not outlast the deadline. After a share of it, the
+	// pipeline is stopped under them, which releases them (what they hold
+	// is counted as dropped).
+	listenersDone := make(chan struct{})
+	go func() {
+		for _, l := range listeners {
+			l.Wait()
+		}
+		close(listenersDone)
+	}()
+	lctx, lcancel := shareOf(ctx, 1, 3)
+	select {
+	case <-listenersDone:
+	case <-lctx.Done():
+		r.log.Warn("stopping: connections still wait for room in the journal (outputs behind); stopping the pipeline under them")
 	}
+	lcancel()
 	if r.pipe != nil {
 		pctx, cancel := shareOf(ctx, 1, 2)
 		if err := r.pipe.Stop(pctx); err != nil {
@@ -324,6 +342,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 		}
 		cancel()
 	}
+	<-listenersDone
 	if err := r.stopOutputs(ctx, r.outputs); err != nil {
 		errs = append(errs, err)
 	}
