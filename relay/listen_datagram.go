@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // datagramListener serves udp and unix datagram sockets: one message per
@@ -129,7 +131,8 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 		return
 	}
 	errs := rateLimitedLog{every: 10 * time.Second}
-	kd := kernelDropCounter{r: r, rt: rt, log: rateLimitedLog{every: 10 * time.Second}}
+	kd := kernelDropCounter{r: r, rt: rt, log: rateLimitedLog{every: 10 * time.Second},
+		dropped: rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer")} // exported at 0 from the start
 	for {
 		n, err := r.read(func() {
 			flush()
@@ -173,6 +176,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 type kernelDropCounter struct {
 	r        *datagramReader
 	rt       *listenerRuntime
+	dropped  prometheus.Counter
 	last     uint32
 	backlog  bool
 	nextPoll time.Time
@@ -197,7 +201,7 @@ func (k *kernelDropCounter) poll() {
 		return
 	}
 	if d := drops - k.last; d > 0 { // uint32 arithmetic survives the counter wrapping
-		k.rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer").Add(float64(d))
+		k.dropped.Add(float64(d))
 		k.log.warn(k.rt.log, "datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)",
 			"listener", k.rt.cfg.Name, "count", d)
 	}

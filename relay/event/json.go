@@ -2,6 +2,7 @@ package event
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -316,7 +317,10 @@ func appendJSONString(dst []byte, s string) []byte {
 				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 			q := x ^ (lo7 * '"')
 			bs := x ^ (lo7 * '\\')
-			if (x|((x-lo7*0x20)&^x)|((q-lo7)&^q)|((bs-lo7)&^bs))&hi7 != 0 {
+			if m := (x | ((x - lo7*0x20) &^ x) | ((q - lo7) &^ q) | ((bs - lo7) &^ bs)) & hi7; m != 0 {
+				// The lowest flagged byte is a true one (borrows only
+				// flag bytes above it): go straight to it.
+				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
 			i += 8
