@@ -9,11 +9,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/testvec"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -77,32 +77,10 @@ func readCorpus(t testing.TB) []vector {
 }
 
 func cUnescape(t testing.TB, s string) []byte {
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b = append(b, s[i])
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case '\\':
-			b = append(b, '\\')
-		case 'x':
-			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
-				t.Fatalf("bad escape in %q", s)
-			}
-			b = append(b, byte(n))
-			i += 2
-		default:
-			t.Fatalf("bad escape \\%c in %q", s[i], s)
-		}
+	t.Helper()
+	b, err := testvec.CUnescape(s)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return b
 }

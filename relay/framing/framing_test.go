@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/nomenhq/nomen/internal/testvec"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*/expected.txt")
@@ -93,32 +95,9 @@ func cEscape(b []byte) string {
 
 func cUnescape(t testing.TB, s string) []byte {
 	t.Helper()
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b = append(b, s[i])
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case '\\':
-			b = append(b, '\\')
-		case 'x':
-			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
-				t.Fatalf("bad escape in %q", s)
-			}
-			b = append(b, byte(n))
-			i += 2
-		default:
-			t.Fatalf("bad escape \\%c in %q", s[i], s)
-		}
+	b, err := testvec.CUnescape(s)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return b
 }
