@@ -110,6 +110,7 @@ type Engine struct {
 	cands      []int          // scratch: candidate entries of one event
 	num        []byte         // scratch: an integer as text
 	key        []byte         // scratch: group keys
+	strs       *interner      // copies of the strings rule state keeps
 }
 
 // New compiles cfg and restores the rules' state from
@@ -131,7 +132,7 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	en := &Engine{log: opts.Log, m: m, now: opts.Now, file: file}
+	en := &Engine{log: opts.Log, m: m, now: opts.Now, file: file, strs: newInterner(1 << 16)}
 	if en.log == nil {
 		en.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

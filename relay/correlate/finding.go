@@ -68,7 +68,7 @@ type evidence struct {
 	Count int      `json:"count"`
 }
 
-func (v *evidence) add(e *event.Event, id uint64) {
+func (v *evidence) add(e *event.Event, id uint64, in *interner) {
 	v.Count++
 	if id != 0 && len(v.IDs) < maxIDs {
 		v.IDs = append(v.IDs, id)
@@ -80,17 +80,17 @@ func (v *evidence) add(e *event.Event, id uint64) {
 		}
 		switch f.Key {
 		case "related.ip":
-			v.IP = addUnique(v.IP, f.Val.List...)
+			v.IP = addUnique(v.IP, in, f.Val.List...)
 		case "related.user":
-			v.User = addUnique(v.User, f.Val.List...)
+			v.User = addUnique(v.User, in, f.Val.List...)
 		case "related.hosts":
-			v.Hosts = addUnique(v.Hosts, f.Val.List...)
+			v.Hosts = addUnique(v.Hosts, in, f.Val.List...)
 		case "related.hash":
-			v.Hash = addUnique(v.Hash, f.Val.List...)
+			v.Hash = addUnique(v.Hash, in, f.Val.List...)
 		}
 	}
 	if h := e.Str("host.name"); h != "" {
-		v.Hosts = addUnique(v.Hosts, h)
+		v.Hosts = addUnique(v.Hosts, in, h)
 	}
 }
 
@@ -101,15 +101,16 @@ func (v *evidence) merge(o *evidence) {
 			v.IDs = append(v.IDs, id)
 		}
 	}
-	v.IP = addUnique(v.IP, o.IP...)
-	v.User = addUnique(v.User, o.User...)
-	v.Hosts = addUnique(v.Hosts, o.Hosts...)
-	v.Hash = addUnique(v.Hash, o.Hash...)
+	v.IP = addUnique(v.IP, nil, o.IP...)
+	v.User = addUnique(v.User, nil, o.User...)
+	v.Hosts = addUnique(v.Hosts, nil, o.Hosts...)
+	v.Hash = addUnique(v.Hash, nil, o.Hash...)
 }
 
-// addUnique appends the values not in list yet, copied (the event's strings
-// point into its raw message; state must not pin it), up to maxRelated.
-func addUnique(list []string, vals ...string) []string {
+// addUnique appends the values not in list yet, up to maxRelated, copied
+// by in (the event's strings point into its raw message; state must not
+// pin it); in == nil: vals are owned already.
+func addUnique(list []string, in *interner, vals ...string) []string {
 next:
 	for _, s := range vals {
 		if s == "" || s == "-" || len(list) >= maxRelated {
@@ -120,7 +121,10 @@ next:
 				continue next
 			}
 		}
-		list = append(list, strings.Clone(s))
+		if in != nil {
+			s = in.get(s)
+		}
+		list = append(list, s)
 	}
 	return list
 }

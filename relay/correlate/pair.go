@@ -78,7 +78,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 			return
 		}
 		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano()}
-		st.Ev.add(e, id)
+		st.Ev.add(e, id, en.strs)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
 				if st.Fields == nil {
@@ -102,7 +102,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		r.raiseMissing(en, k, st, e.Received)
 	case !r.missing && inTime:
 		ev := st.Ev
-		ev.add(e, id)
+		ev.add(e, id, en.strs)
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)

@@ -196,13 +196,15 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		if old, ok := r.open.PeekBytes(key); ok {
 			r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
 		}
-		// Copies: state must not pin the event's raw message.
+		// Copies: state must not pin the event's raw message. Hosts, images,
+		// users and logon sessions repeat; command lines mostly do not.
+		in := en.strs
 		p := proc{
-			Host: strings.Clone(f.host), PID: f.pid, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
-			Exe: strings.Clone(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: strings.Clone(f.pexe),
-			User: strings.Clone(f.user), Domain: strings.Clone(f.domain), LogonID: strings.Clone(f.logon),
+			Host: in.get(f.host), PID: f.pid, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
+			Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
+			User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
 		}
-		p.Evidence.add(e, id)
+		p.Evidence.add(e, id, en.strs)
 		r.open.Put(string(key), p, r.onEvict(en))
 	case pToken:
 		p, ok := r.open.PeekBytes(key)
@@ -210,9 +212,9 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			return
 		}
 		if len(p.Tokens) < maxTokens {
-			p.Tokens = append(p.Tokens, strings.Clone(account(f.effDomain, f.effUser)))
+			p.Tokens = append(p.Tokens, en.strs.get(account(f.effDomain, f.effUser)))
 		}
-		p.Evidence.add(e, id)
+		p.Evidence.add(e, id, en.strs)
 	case pEnd:
 		p, ok := r.open.PeekBytes(key)
 		if ok && f.exe != "" && p.Exe != "" && !strings.EqualFold(f.exe, p.Exe) {
@@ -226,7 +228,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			r.startNotSeen(en, e, id)
 			return
 		}
-		p.Evidence.add(e, id)
+		p.Evidence.add(e, id, en.strs)
 		r.lifetime(en, p, e, "end", e.Time, e.Received)
 		r.open.Delete(string(key))
 	}
@@ -401,7 +403,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	f := newFinding(&r.startMiss, DatasetProcess, "process-start-missing", e.Time, e.Received)
 	var ev evidence
-	ev.add(e, id)
+	ev.add(e, id, en.strs)
 	f.evidence(&ev)
 	copyFields(f.e, e, "process.pid", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
 	f.e.SetStr("process.end", rfc3339(e.Time))
