@@ -56,7 +56,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,14 +88,11 @@ type rule interface {
 // Engine is the correlation stage. Its methods must be called from one
 // goroutine (the pipeline's).
 type Engine struct {
-	log    *slog.Logger
-	m      *metrics
-	now    func() time.Time
-	file   *snapshot.File
-	writer *snapshot.Writer
-	sched  snapshot.Schedule
-	pos    snapshot.Position
-	dirty  bool
+	*snapshot.Keeper // Applied, Snapshot, Close; Dirty when state changed
+
+	log *slog.Logger
+	m   *metrics
+	now func() time.Time
 
 	rules  []rule
 	byName map[string]rule
@@ -124,26 +120,19 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("correlate: metrics: %w", err)
 	}
-	dir := ""
-	if opts.StateDir != "" {
-		dir = filepath.Join(opts.StateDir, "correlate")
-	}
-	file, err := snapshot.Open("correlate", dir)
-	if err != nil {
-		return nil, err
-	}
-	en := &Engine{log: opts.Log, m: m, now: opts.Now, file: file, strs: newInterner(1 << 16)}
+	en := &Engine{log: opts.Log, m: m, now: opts.Now, strs: newInterner(1 << 16)}
 	if en.log == nil {
 		en.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if en.now == nil {
 		en.now = time.Now
 	}
-	en.writer = snapshot.NewWriter(file, en.saved)
-	en.sched.Every = opts.SnapshotEvery
-	if en.sched.Every == 0 {
-		en.sched.Every = 5 * time.Second
+	keeper, err := snapshot.NewKeeper(snapshot.KeeperOptions{Stage: "correlate", StateDir: opts.StateDir, Every: opts.SnapshotEvery,
+		Now: en.now, Log: en.log, Result: m.snapshots, State: func() any { return en.state() }})
+	if err != nil {
+		return nil, err
 	}
+	en.Keeper = keeper
 	if err := en.install(cfg, nil); err != nil {
 		return nil, err
 	}
@@ -195,7 +184,7 @@ func (en *Engine) replace(cfg Config) error {
 			en.m.keys.DeleteLabelValues(r.base().name)
 		}
 	}
-	en.dirty = true
+	en.Dirty = true
 	return nil
 }
 
@@ -263,7 +252,7 @@ func newRule(c compiledRule) rule {
 // order) and returns it with the findings appended.
 func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	en.reloadNow()
-	base := en.pos.Next()
+	base := en.Next()
 	ticked := en.ticked
 	en.ticked = nil
 	for i, e := range batch {
@@ -277,7 +266,7 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 		clear(en.out)
 		en.out = en.out[:0]
 	}
-	en.pos.Handed(len(batch))
+	en.Handed(len(batch))
 	return batch
 }
 
@@ -293,7 +282,7 @@ func (en *Engine) Tick(now time.Time) []*event.Event {
 		r.tick(en, now)
 		n := r.size()
 		if n != before {
-			en.dirty = true // expired state: the snapshot should forget it too
+			en.Dirty = true // expired state: the snapshot should forget it too
 		}
 		en.m.keys.WithLabelValues(r.base().name).Set(float64(n))
 	}
@@ -315,7 +304,7 @@ func (en *Engine) Recover(evs []*event.Event) {
 		} else {
 			en.eval(e, e.ID)
 		}
-		en.pos.Recovered(e.ID)
+		en.Recovered(e.ID)
 	}
 	en.recovering = false
 	clear(en.out)
@@ -328,29 +317,6 @@ func own(e *event.Event) bool {
 	return ds == Dataset || ds == DatasetProcess
 }
 
-// Applied tells the engine the journal's last ID after the pipeline
-// appended what Process or Tick returned; it writes the periodic snapshot
-// when one is due.
-func (en *Engine) Applied(lastID uint64) {
-	if !en.pos.Applied(lastID) && en.pos.Mismatches == 1 {
-		en.log.Warn("correlate: the journal holds fewer events than the engine handed back (a failed append?): event IDs in findings of that batch may be off", "last_id", lastID)
-	}
-	if en.pos.Quiet() && en.dirty && en.sched.Due(en.now()) {
-		en.writer.Save(en.pos.AppliedID(), en.now(), en.state())
-		en.dirty = false
-	}
-}
-
-// saved is told the result of every snapshot write.
-func (en *Engine) saved(err error) {
-	if err != nil {
-		en.m.snapshots.WithLabelValues("failure").Inc()
-		en.log.Error("correlate: snapshot failed", "err", err)
-		return
-	}
-	en.m.snapshots.WithLabelValues("success").Inc()
-}
-
 // state copies every rule's state for a snapshot (encoded on another
 // goroutine while the rules go on changing theirs).
 func (en *Engine) state() savedState {
@@ -360,30 +326,6 @@ func (en *Engine) state() savedState {
 	}
 	return st
 }
-
-// AppliedID returns the journal ID up to which the state is applied: the
-// pipeline feeds Recover the journal's events after it at startup.
-func (en *Engine) AppliedID() uint64 { return en.pos.AppliedID() }
-
-// Snapshot writes the state now and waits for it, if every event handed
-// back has been journaled (otherwise it does nothing: the next Applied
-// will). Periodic snapshots, taken by Applied, are written in the
-// background.
-func (en *Engine) Snapshot() error {
-	en.writer.Wait()
-	if !en.pos.Quiet() || !en.dirty {
-		return nil
-	}
-	err := en.file.Save(en.pos.AppliedID(), en.now(), en.state())
-	en.saved(err)
-	if err == nil {
-		en.dirty = false
-	}
-	return err
-}
-
-// Close writes a final snapshot.
-func (en *Engine) Close() error { return en.Snapshot() }
 
 // engineState is the snapshot: each rule's state by definition hash
 // (savedState is its writing form).
@@ -397,7 +339,7 @@ type savedState struct {
 
 func (en *Engine) restore() error {
 	var st engineState
-	applied, ok, err := en.file.Load(&st)
+	ok, err := en.Load(&st)
 	if err != nil || !ok {
 		return err
 	}
@@ -410,13 +352,12 @@ func (en *Engine) restore() error {
 			en.log.Error("correlate: dropping unreadable state of a rule", "rule", r.base().name, "err", err)
 		}
 	}
-	en.pos.Restore(applied)
 	return nil
 }
 
 // emit queues a finding (not while recovering: the journal has it).
 func (en *Engine) emit(b *ruleBase, e *event.Event) {
-	en.dirty = true
+	en.Dirty = true
 	if en.recovering {
 		return
 	}
@@ -467,7 +408,7 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	for _, i := range c {
 		ent := &en.idx.entries[i]
 		if m.all(ent.where) && (len(ent.not) == 0 || !m.all(ent.not)) {
-			en.dirty = true
+			en.Dirty = true
 			en.rules[ent.rule].apply(en, e, id, ent.role)
 		}
 	}

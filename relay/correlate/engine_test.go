@@ -576,7 +576,7 @@ fields = ["user.name", "host.name"]
 	b.Run("write", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			p.en.dirty = true
+			p.en.Dirty = true
 			if err := p.en.Snapshot(); err != nil {
 				b.Fatal(err)
 			}

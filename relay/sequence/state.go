@@ -26,7 +26,7 @@ func (t *Tracker) state() *state {
 
 func (t *Tracker) restore() error {
 	var st state
-	applied, ok, err := t.file.Load(&st)
+	ok, err := t.Load(&st)
 	if err != nil || !ok {
 		return err
 	}
@@ -45,7 +45,6 @@ func (t *Tracker) restore() error {
 	for k, x := range st.Explanations {
 		t.explain[k] = x
 	}
-	t.pos.Restore(applied)
 	t.m.streams.Set(float64(t.streams.Len()))
 	return nil
 }

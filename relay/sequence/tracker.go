@@ -43,7 +43,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,18 +57,15 @@ import (
 // Tracker is the sequence stage. Its methods must be called from one
 // goroutine (the pipeline's), except Validate-like helpers.
 type Tracker struct {
+	*snapshot.Keeper // Applied, Snapshot, Close; Dirty when state changed
+
 	set     settings
 	log     *slog.Logger
 	m       *metrics
 	now     func() time.Time
-	file    *snapshot.File
-	writer  *snapshot.Writer
-	sched   snapshot.Schedule
-	pos     snapshot.Position
 	streams *lru.Map[stream]
 	open    map[*stream]struct{} // streams with holes
 	explain map[string]explanation
-	dirty   bool
 
 	reload     atomic.Pointer[settings] // queued by Reload
 	recovering bool
@@ -105,20 +101,11 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sequence: metrics: %w", err)
 	}
-	dir := ""
-	if opts.StateDir != "" {
-		dir = filepath.Join(opts.StateDir, "sequence")
-	}
-	file, err := snapshot.Open("sequence", dir)
-	if err != nil {
-		return nil, err
-	}
 	t := &Tracker{
 		set:     set,
 		log:     opts.Log,
 		m:       m,
 		now:     opts.Now,
-		file:    file,
 		streams: lru.New[stream](set.maxStreams),
 		open:    map[*stream]struct{}{},
 		explain: map[string]explanation{},
@@ -129,11 +116,12 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
-	t.writer = snapshot.NewWriter(file, t.saved)
-	t.sched.Every = opts.SnapshotEvery
-	if t.sched.Every == 0 {
-		t.sched.Every = 5 * time.Second
+	keeper, err := snapshot.NewKeeper(snapshot.KeeperOptions{Stage: "sequence", StateDir: opts.StateDir, Every: opts.SnapshotEvery,
+		Now: t.now, Log: t.log, Result: m.snapshotOK, State: func() any { return t.state() }})
+	if err != nil {
+		return nil, err
 	}
+	t.Keeper = keeper
 	if err := t.restore(); err != nil {
 		if !errors.Is(err, snapshot.ErrCorrupt) {
 			return nil, err
@@ -169,10 +157,10 @@ func (t *Tracker) reloadNow() {
 func (t *Tracker) Process(batch []*event.Event) []*event.Event {
 	t.reloadNow()
 	if !t.set.enabled {
-		t.pos.Handed(len(batch))
+		t.Handed(len(batch))
 		return batch
 	}
-	base := t.pos.Next()
+	base := t.Next()
 	w := 0
 	for _, e := range batch {
 		if t.apply(e, base+uint64(w)) {
@@ -184,7 +172,7 @@ func (t *Tracker) Process(batch []*event.Event) []*event.Event {
 	out := append(batch[:w], t.out...)
 	clear(t.out)
 	t.out = t.out[:0]
-	t.pos.Handed(len(out))
+	t.Handed(len(out))
 	return out
 }
 
@@ -198,7 +186,7 @@ func (t *Tracker) Recover(evs []*event.Event) {
 	t.recovering = true
 	for _, e := range evs {
 		t.apply(e, e.ID)
-		t.pos.Recovered(e.ID)
+		t.Recovered(e.ID)
 	}
 	t.recovering = false
 	clear(t.out)
@@ -221,7 +209,7 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 		}
 		slices.SortFunc(due, func(a, b *stream) int { return strings.Compare(a.Key, b.Key) })
 		if len(due) > 0 {
-			t.dirty = true
+			t.Dirty = true
 		}
 		for _, s := range due {
 			t.confirm = s.due(now, t.confirm[:0])
@@ -242,53 +230,6 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 	t.out = nil
 	return out
 }
-
-// Applied tells the tracker the journal's last ID after the pipeline
-// appended what Process or Tick returned (see package snapshot). It
-// writes the periodic snapshot when one is due.
-func (t *Tracker) Applied(lastID uint64) {
-	if !t.pos.Applied(lastID) && t.pos.Mismatches == 1 {
-		t.log.Warn("sequence: the journal holds fewer events than the tracker handed back (a failed append?): event IDs in alerts of that batch may be off", "last_id", lastID)
-	}
-	if t.pos.Quiet() && t.dirty && t.sched.Due(t.now()) {
-		t.writer.Save(t.pos.AppliedID(), t.now(), t.state())
-		t.dirty = false
-	}
-}
-
-// saved is told the result of every snapshot write.
-func (t *Tracker) saved(err error) {
-	if err != nil {
-		t.m.snapshotOK.WithLabelValues("failure").Inc()
-		t.log.Error("sequence: snapshot failed", "err", err)
-		return
-	}
-	t.m.snapshotOK.WithLabelValues("success").Inc()
-}
-
-// Snapshot writes the state now and waits for it, if every event handed
-// back has been journaled (otherwise it does nothing: the next Applied
-// will). Periodic snapshots, taken by Applied, are written in the
-// background.
-func (t *Tracker) Snapshot() error {
-	t.writer.Wait()
-	if !t.pos.Quiet() || !t.dirty {
-		return nil
-	}
-	err := t.file.Save(t.pos.AppliedID(), t.now(), t.state())
-	t.saved(err)
-	if err == nil {
-		t.dirty = false
-	}
-	return err
-}
-
-// AppliedID returns the journal ID up to which the state is applied: the
-// pipeline feeds Recover the journal's events after it at startup.
-func (t *Tracker) AppliedID() uint64 { return t.pos.AppliedID() }
-
-// Close writes a final snapshot.
-func (t *Tracker) Close() error { return t.Snapshot() }
 
 // fields is what the tracker reads from an event, gathered in one pass.
 type fields struct {
@@ -465,7 +406,7 @@ func peerHost(peer string) string {
 
 // observe applies one number to the stream named by t.key.
 func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verdict {
-	t.dirty = true
+	t.Dirty = true
 	s, ok := t.streams.GetBytes(t.key)
 	if !ok {
 		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: f.host, Last: o.n, Epoch: o.epoch}
@@ -536,7 +477,7 @@ func (t *Tracker) evicted(_ string, s *stream) {
 // ("agent:<id>/<channel>" for an agent's declared gap, "host:<name>" or
 // "agent:<id>" for Windows' own loss events).
 func (t *Tracker) explained(key string, x explanation) {
-	t.dirty = true
+	t.Dirty = true
 	if _, ok := t.explain[key]; !ok && len(t.explain) >= t.set.maxStreams {
 		return // bounded like the streams; Tick ages them out
 	}

@@ -1,0 +1,127 @@
+package snapshot
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Keeper is the snapshot bookkeeping of one stage, which embeds it: the
+// journal Position, whether the state changed since the last snapshot,
+// periodic snapshots written in the background once nothing is pending,
+// and the final one on Close.
+type Keeper struct {
+	Position
+	// Dirty is set by the stage whenever its state changes.
+	Dirty bool
+
+	stage  string
+	file   *File
+	writer *Writer
+	sched  Schedule
+	now    func() time.Time
+	log    *slog.Logger
+	result *prometheus.CounterVec // {result}: success | failure
+	state  func() any
+}
+
+// KeeperOptions configure a Keeper.
+type KeeperOptions struct {
+	// Stage names the stage: its folder under StateDir and its log prefix.
+	Stage string
+	// StateDir is the relay's state directory; "" keeps no snapshots.
+	StateDir string
+	// Every is the period of the background snapshots (default 5s).
+	Every time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	Log *slog.Logger
+	// Result counts snapshot writes by result ("success", "failure").
+	Result *prometheus.CounterVec
+	// State returns a copy of the stage's state that the stage will not
+	// touch again (it is encoded on another goroutine).
+	State func() any
+}
+
+// NewKeeper opens the stage's snapshot file.
+func NewKeeper(o KeeperOptions) (*Keeper, error) {
+	dir := ""
+	if o.StateDir != "" {
+		dir = filepath.Join(o.StateDir, o.Stage)
+	}
+	f, err := Open(o.Stage, dir)
+	if err != nil {
+		return nil, err
+	}
+	k := &Keeper{stage: o.Stage, file: f, now: o.Now, log: o.Log, result: o.Result, state: o.State}
+	k.sched.Every = o.Every
+	if k.sched.Every == 0 {
+		k.sched.Every = 5 * time.Second
+	}
+	if k.now == nil {
+		k.now = time.Now
+	}
+	if k.log == nil {
+		k.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	k.writer = NewWriter(f, k.saved)
+	return k, nil
+}
+
+// Load reads the last snapshot into state and restores the position it
+// covers; ok is false when there is none.
+func (k *Keeper) Load(state any) (ok bool, err error) {
+	applied, ok, err := k.file.Load(state)
+	if err != nil || !ok {
+		return false, err
+	}
+	k.Restore(applied)
+	return true, nil
+}
+
+// Applied is the stage's part of the pipeline protocol (see the package
+// comment): the journal's last ID after an Append. It writes the periodic
+// snapshot when one is due.
+func (k *Keeper) Applied(lastID uint64) {
+	if !k.Position.Applied(lastID) && k.Mismatches == 1 {
+		k.log.Warn(k.stage+": the journal holds fewer events than the stage handed back (a failed append?): event IDs in the findings of that batch may be off",
+			"last_id", lastID)
+	}
+	if k.Quiet() && k.Dirty && k.sched.Due(k.now()) {
+		k.writer.Save(k.AppliedID(), k.now(), k.state())
+		k.Dirty = false
+	}
+}
+
+// saved is told the result of every snapshot write.
+func (k *Keeper) saved(err error) {
+	if err != nil {
+		k.result.WithLabelValues("failure").Inc()
+		k.log.Error(k.stage+": snapshot failed", "err", err)
+		return
+	}
+	k.result.WithLabelValues("success").Inc()
+}
+
+// Snapshot writes the state now and waits for it, if every event handed
+// back has been journaled (otherwise it does nothing: the next Applied
+// will). Periodic snapshots, taken by Applied, are written in the
+// background.
+func (k *Keeper) Snapshot() error {
+	k.writer.Wait()
+	if !k.Quiet() || !k.Dirty {
+		return nil
+	}
+	err := k.file.Save(k.AppliedID(), k.now(), k.state())
+	k.saved(err)
+	if err == nil {
+		k.Dirty = false
+	}
+	return err
+}
+
+// Close writes a final snapshot.
+func (k *Keeper) Close() error { return k.Snapshot() }
