@@ -27,21 +27,21 @@ import (
 func main() {
 	bin := flag.String("bin", "bin/nomen", "nomen binary")
 	n := flag.Int("n", 1_000_000, "messages per TCP run")
-	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE")
+	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules")
 	udpSeconds := flag.Int("udp-seconds", 10, "UDP run length")
 	flag.Parse()
 
-	fmt.Printf("%-14s %10s %9s %9s %8s %9s %8s  %s\n", "scenario", "msg/s", "MiB/s in", "CPU s", "CPU %", "RSS MiB", "loss %", "check")
+	fmt.Printf("%-16s %10s %9s %9s %8s %11s %9s %8s  %s\n", "scenario", "msg/s", "MiB/s in", "CPU s", "CPU %", "CPU µs/msg", "RSS MiB", "loss %", "check")
 	failed := false
 	for _, sc := range strings.Split(*scenarios, ",") {
 		r, err := runScenario(*bin, sc, *n, *udpSeconds)
 		if err != nil {
-			fmt.Printf("%-14s error: %v\n", sc, err)
+			fmt.Printf("%-16s error: %v\n", sc, err)
 			failed = true
 			continue
 		}
-		fmt.Printf("%-14s %10.0f %9.1f %9.2f %8.0f %9.1f %8.3f  %s\n", sc, r.rate, r.mibps, r.cpu, 100*r.cpu/r.elapsed, r.rssMiB, r.lossPct, r.check)
-		if r.check != "ok" {
+		fmt.Printf("%-16s %10.0f %9.1f %9.2f %8.0f %11.2f %9.1f %8.3f  %s\n", sc, r.rate, r.mibps, r.cpu, 100*r.cpu/r.elapsed, 1e6*r.cpu/r.msgs, r.rssMiB, r.lossPct, r.check)
+		if !strings.HasPrefix(r.check, "ok") {
 			failed = true
 		}
 	}
@@ -51,8 +51,8 @@ func main() {
 }
 
 type result struct {
-	rate, mibps, cpu, elapsed, rssMiB, lossPct float64
-	check                                      string
+	rate, mibps, cpu, elapsed, rssMiB, lossPct, msgs float64
+	check                                            string
 }
 
 const configTmpl = `state_dir = "%[1]s/state"
@@ -74,17 +74,29 @@ path = "%[1]s/out.log"
 format = "%[3]s"
 compress = "none"
 batch_size = 2000
-`
+%[4]s`
 
 func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	dir, err := os.MkdirTemp("", "nomen-bench")
 	if err != nil {
 		return result{}, err
 	}
-	defer os.RemoveAll(dir)
+	if os.Getenv("NOMEN_BENCH_KEEP") != "" {
+		fmt.Fprintln(os.Stderr, "benchdrive: keeping", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 	proto, format, framing, rate := "tcp", "json", "lf", 0
+	stages := "" // config of the sequence and correlation stages
 	switch {
-	case sc == "tcp-json":
+	case sc == "tcp-mixed":
+		framing = "mixed"
+		stages = noStages
+	case sc == "tcp-mixed-rules":
+		framing = "mixed"
+		if stages, err = benchRules(); err != nil {
+			return result{}, err
+		}
 	case sc == "tcp-raw":
 		format = "raw"
 	case sc == "tcp-oc-json":
@@ -99,7 +111,7 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		return result{}, fmt.Errorf("unknown scenario %q", sc)
 	}
 	cfg := filepath.Join(dir, "nomen.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format)), 0o644)
+	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format, stages)), 0o644)
 	cmd := exec.Command(bin, "run", "-config", cfg)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, _ := cmd.StderrPipe()
@@ -111,7 +123,12 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	msgs := corpus(n, framing)
+	var msgs [][]byte
+	if framing == "mixed" {
+		msgs = mixedCorpus(n)
+	} else {
+		msgs = corpus(n, framing)
+	}
 	cpu0 := cpuSeconds(cmd.Process.Pid)
 	t0 := time.Now()
 	if proto == "tcp" {
@@ -120,7 +137,11 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		go sendUDP(addr, msgs, rate)
 	}
 	out := filepath.Join(dir, "out.log")
-	lines, last := waitLines(out, n, t0, proto == "udp")
+	var mark []byte
+	if framing == "mixed" {
+		mark = inputMark // findings are lines too
+	}
+	lines, last := waitLines(out, n, t0, proto == "udp", mark)
 	elapsed := last.Sub(t0).Seconds()
 	cpu := cpuSeconds(cmd.Process.Pid) - cpu0
 	rss := peakRSS(cmd.Process.Pid)
@@ -128,7 +149,10 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	for _, m := range msgs {
 		wire += len(m)
 	}
-	r := result{rate: float64(lines) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
+	if framing == "mixed" {
+		return mixedResult(out, n, elapsed, cpu, rss, wire), nil
+	}
+	r := result{msgs: float64(n), rate: float64(lines) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
 	r.lossPct = 100 * float64(n-lines) / float64(n)
 	unique, dups := countSeq(out)
 	switch {
@@ -226,12 +250,14 @@ func sendUDP(addr string, msgs [][]byte, rate int) {
 	}
 }
 
-// waitLines polls out until it has n lines, or (UDP) until it stops growing
-// for 2s, and returns the count and when the last line was seen.
-func waitLines(path string, n int, t0 time.Time, udp bool) (int, time.Time) {
+// waitLines polls out until it has n lines (with mark, if not nil: lines
+// holding it), or (UDP) until it stops growing for 2s, and returns the
+// count and when the last line was seen.
+func waitLines(path string, n int, t0 time.Time, udp bool, mark []byte) (int, time.Time) {
 	lines, last := 0, t0
 	var off int64
 	buf := make([]byte, 1<<20)
+	var partial []byte // a line not complete yet (mark counting)
 	quiet := 15 * time.Second
 	if udp {
 		quiet = 2 * time.Second
@@ -243,9 +269,16 @@ func waitLines(path string, n int, t0 time.Time, udp bool) (int, time.Time) {
 			for {
 				k, err := f.Read(buf)
 				if k > 0 {
-					lines += bytes.Count(buf[:k], []byte("\n"))
 					off += int64(k)
 					last = time.Now()
+					if mark == nil {
+						lines += bytes.Count(buf[:k], []byte("\n"))
+					} else {
+						data := append(partial, buf[:k]...)
+						end := bytes.LastIndexByte(data, '\n') + 1
+						lines += bytes.Count(data[:end], mark)
+						partial = append(partial[:0:0], data[end:]...)
+					}
 				}
 				if err != nil {
 					break
