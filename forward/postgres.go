@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
@@ -113,10 +112,11 @@ func newPostgresMetrics(reg prometheus.Registerer) *postgresMetrics {
 
 // Postgres writes events into PostgreSQL with COPY.
 type Postgres struct {
-	cfg   PostgresConfig
-	log   *slog.Logger
-	m     *postgresMetrics
-	lanes []*copyLane // lanes[0] uses conn
+	cfg     PostgresConfig
+	log     *slog.Logger
+	m       *postgresMetrics
+	lanes   []*copyLane // lanes[0] uses conn
+	copySQL string      // the COPY statement (copyStatement)
 
 	conn  *pgx.Conn
 	ready bool // schema migrated on this connection's database
@@ -134,16 +134,7 @@ type Postgres struct {
 	tmpl    []byte
 	known   []string
 	missing []dictMiss
-}
-
-// copyLane is one connection COPYing a part of a batch, with its own
-// encoding scratch.
-type copyLane struct {
-	conn    *pgx.Conn
-	enc     event.Encoder // Omit: omit
-	cur     *pgRow        // the row whose document enc is writing
-	doc     []byte
-	copyRow []any
+	keys    eventKeys
 }
 
 // minLaneRows: smaller batches are not split.
@@ -161,11 +152,12 @@ func NewPostgres(cfg PostgresConfig, log *slog.Logger, reg prometheus.Registerer
 	}
 	cfg = cfg.withDefaults()
 	s := &Postgres{
-		cfg:   cfg,
-		log:   orDiscard(log).With("sink", "postgres", "schema", cfg.Schema),
-		m:     newPostgresMetrics(reg),
-		dict:  newDictCache(cfg.CacheSize),
-		parts: map[time.Time]bool{},
+		cfg:     cfg,
+		log:     orDiscard(log).With("sink", "postgres", "schema", cfg.Schema),
+		m:       newPostgresMetrics(reg),
+		dict:    newDictCache(cfg.CacheSize),
+		parts:   map[time.Time]bool{},
+		copySQL: copyStatement(cfg.Schema),
 	}
 	for range cfg.Connections {
 		l := &copyLane{}
@@ -323,6 +315,8 @@ func (s *Postgres) Close() error {
 	return errors.Join(errs...)
 }
 
+// copyColumns are the columns COPY writes, in the order appendRow
+// (postgres_copy.go) encodes them.
 var copyColumns = []string{"time", "received", "journal_id", "host_id", "user_id", "program_id", "category_id", "action_id",
 	"observer_id", "outcome", "source_ip", "template_id", "params", "pri", "raw_head", "raw", "flags", "fields"}
 
@@ -372,7 +366,7 @@ func (s *Postgres) copy(ctx context.Context) error {
 		n = max(1, len(s.rows)/minLaneRows)
 	}
 	if n == 1 {
-		return s.lanes[0].copyRows(ctx, s.cfg.Schema, s.rows)
+		return s.lanes[0].copyRows(ctx, s.copySQL, s.rows)
 	}
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -382,7 +376,7 @@ func (s *Postgres) copy(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.lanes[i].copyRows(ctx, s.cfg.Schema, rows)
+			errs[i] = s.lanes[i].copyRows(ctx, s.copySQL, rows)
 		}()
 	}
 	wg.Wait()
@@ -392,21 +386,6 @@ func (s *Postgres) copy(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func (l *copyLane) copyRows(ctx context.Context, schema string, rows []pgRow) error {
-	i := 0
-	_, err := l.conn.CopyFrom(ctx, pgx.Identifier{schema, "events_data"}, copyColumns,
-		pgx.CopyFromFunc(func() ([]any, error) {
-			if i >= len(rows) {
-				return nil, nil
-			}
-			r := &rows[i]
-			i++
-			return l.copyValues(r), nil
-		}))
-	clear(l.copyRow)
-	return err
 }
 
 func (s *Postgres) reloadPartitions(ctx context.Context) error {
@@ -449,71 +428,6 @@ func classifyPG(err error) error {
 		return Permanent(err)
 	}
 	return err
-}
-
-func (l *copyLane) copyValues(r *pgRow) []any {
-	v := l.copyRow[:0]
-	v = append(v, r.time)
-	if r.received.IsZero() {
-		v = append(v, nil)
-	} else {
-		v = append(v, r.received)
-	}
-	v = append(v, int64(r.journal))
-	for k := dictHost; k <= dictObserver; k++ {
-		if k == dictTemplate {
-			continue
-		}
-		v = append(v, nullID(r.ids[k]))
-	}
-	// order: host, user, program, category, action, observer (as copyColumns)
-	v = append(v, nullStr(r.outcome, r.outcome != ""))
-	if r.ip.IsValid() {
-		v = append(v, netip.PrefixFrom(r.ip, r.ip.BitLen()))
-	} else {
-		v = append(v, nil)
-	}
-	v = append(v, nullID(r.ids[dictTemplate]))
-	if r.hasTmpl {
-		v = append(v, r.params)
-	} else {
-		v = append(v, nil)
-	}
-	if r.flags&flagPri != 0 {
-		v = append(v, r.pri)
-	} else {
-		v = append(v, nil)
-	}
-	v = append(v, nullStr(r.rawHead, r.hasHead), nullStr(r.raw, r.hasRaw), r.flags, l.appendDoc(l.doc[:0], r))
-	l.copyRow = v
-	return v
-}
-
-// appendDoc encodes the row's document: the ECS document without what the
-// row's columns hold. It runs while COPY streams (pgx encodes each row's
-// values before asking for the next row, so one buffer serves), so that
-// encoding here overlaps with the server's work on the rows already sent.
-func (l *copyLane) appendDoc(dst []byte, r *pgRow) []byte {
-	l.cur = r
-	dst = l.enc.AppendJSON(dst, r.ev)
-	l.cur = nil
-	fixJSONNul(dst)
-	l.doc = dst
-	return dst
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return int32(id)
-}
-
-func nullStr(s string, ok bool) any {
-	if !ok {
-		return nil
-	}
-	return s
 }
 
 // resolve fills the rows' dictionary ids, asking the database (one round

@@ -1,6 +1,7 @@
 package forward
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -157,23 +158,31 @@ func isTemplateDelim(c byte) bool {
 // (invalid bytes and NUL become U+FFFD, as in the JSON documents). It
 // allocates only when s needs fixing.
 func pgText(s string) string {
-	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+	if isPGText(s) {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
+// isPGText reports whether s is acceptable as PostgreSQL text as it is.
+func isPGText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
 // fixJSONNul replaces the escape \u0000, which jsonb rejects, in an encoded
 // JSON document with \ufffd, in place.
 func fixJSONNul(doc []byte) {
-	for i := 0; i+5 < len(doc); i++ {
-		if doc[i] != '\\' {
-			continue
+	for i := 0; ; {
+		j := bytes.IndexByte(doc[i:], '\\') // most documents have no escape at all
+		if j < 0 {
+			return
+		}
+		i += j
+		if i+5 >= len(doc) {
+			return
 		}
 		if doc[i+1] == 'u' && string(doc[i+2:i+6]) == "0000" {
 			copy(doc[i+2:i+6], "fffd")
 		}
-		i++ // skip the escaped character (an escaped backslash is not an escape)
+		i += 2 // skip the escaped character (an escaped backslash is not an escape)
 	}
 }

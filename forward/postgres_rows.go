@@ -34,6 +34,7 @@ type pgRow struct {
 	tmplSpan [2]int
 	hasTmpl  bool
 	nparams  int
+	pgParams bool // the parameters are valid PostgreSQL text already
 }
 
 // Row flags: which fields of the document the view rebuilds from columns
@@ -47,6 +48,8 @@ const (
 	flagPID                     // process.pid = log.syslog.procid as a number
 	flagObserver                // observer.product = "nomen", observer.type = "relay"
 	flagKind                    // event.kind = "event"
+	flagNomenID                 // nomen.id = journal_id as text (migration 2)
+	flagECS                     // ecs.version = pgECSVersion (migration 2)
 )
 
 // Keys the document leaves out when the row holds them (omit bits).
@@ -69,6 +72,8 @@ const (
 	omitObserverHost
 	omitObserverConst
 	omitKind
+	omitNomenID
+	omitECS
 )
 
 // omitBit maps a document key to its omit bit (0: always kept).
@@ -111,6 +116,10 @@ func omitBit(key string) uint32 {
 		return omitObserverConst
 	case "event.kind":
 		return omitKind
+	case "nomen.id":
+		return omitNomenID
+	case "ecs.version":
+		return omitECS
 	}
 	return 0
 }
@@ -120,18 +129,175 @@ func (l *copyLane) omit(key string) bool {
 	return l.cur.omit&omitBit(key) != 0
 }
 
+// The document keys prepare reads (eventKeys.at indexes).
+const (
+	kHostName = iota
+	kSyslogHostname
+	kAppname
+	kProcessName
+	kProcessPID
+	kProcid
+	kUserName
+	kAction
+	kOutcome
+	kCategory
+	kSourceIP
+	kTimestamp
+	kCreated
+	kPriority
+	kFacilityCode
+	kFacilityName
+	kSeverityCode
+	kSeverityName
+	kObserverHostname
+	kObserverProduct
+	kObserverType
+	kKind
+	kMessage
+	kOriginal
+	kUserTarget
+	kSourceUser
+	kDestinationUser
+	kNomenID
+	kECSVersion
+	numKeys
+)
+
+var keyNames = [numKeys]string{
+	kHostName: "host.name", kSyslogHostname: "log.syslog.hostname", kAppname: "log.syslog.appname",
+	kProcessName: "process.name", kProcessPID: "process.pid", kProcid: "log.syslog.procid",
+	kUserName: "user.name", kAction: "event.action", kOutcome: "event.outcome", kCategory: "event.category",
+	kSourceIP: "source.ip", kTimestamp: "@timestamp", kCreated: "event.created",
+	kPriority: "log.syslog.priority", kFacilityCode: "log.syslog.facility.code", kFacilityName: "log.syslog.facility.name",
+	kSeverityCode: "log.syslog.severity.code", kSeverityName: "log.syslog.severity.name",
+	kObserverHostname: "observer.hostname", kObserverProduct: "observer.product", kObserverType: "observer.type",
+	kKind: "event.kind", kMessage: "message", kOriginal: "event.original",
+	kUserTarget: "user.target.name", kSourceUser: "source.user.name", kDestinationUser: "destination.user.name",
+	kNomenID: "nomen.id", kECSVersion: "ecs.version",
+}
+
+// keyIndex returns the index of a key prepare reads, -1 for others.
+func keyIndex(key string) int {
+	switch key {
+	case "host.name":
+		return kHostName
+	case "log.syslog.hostname":
+		return kSyslogHostname
+	case "log.syslog.appname":
+		return kAppname
+	case "process.name":
+		return kProcessName
+	case "process.pid":
+		return kProcessPID
+	case "log.syslog.procid":
+		return kProcid
+	case "user.name":
+		return kUserName
+	case "event.action":
+		return kAction
+	case "event.outcome":
+		return kOutcome
+	case "event.category":
+		return kCategory
+	case "source.ip":
+		return kSourceIP
+	case "@timestamp":
+		return kTimestamp
+	case "event.created":
+		return kCreated
+	case "log.syslog.priority":
+		return kPriority
+	case "log.syslog.facility.code":
+		return kFacilityCode
+	case "log.syslog.facility.name":
+		return kFacilityName
+	case "log.syslog.severity.code":
+		return kSeverityCode
+	case "log.syslog.severity.name":
+		return kSeverityName
+	case "observer.hostname":
+		return kObserverHostname
+	case "observer.product":
+		return kObserverProduct
+	case "observer.type":
+		return kObserverType
+	case "event.kind":
+		return kKind
+	case "message":
+		return kMessage
+	case "event.original":
+		return kOriginal
+	case "user.target.name":
+		return kUserTarget
+	case "source.user.name":
+		return kSourceUser
+	case "destination.user.name":
+		return kDestinationUser
+	case "nomen.id":
+		return kNomenID
+	case "ecs.version":
+		return kECSVersion
+	}
+	return -1
+}
+
+// eventKeys answers Field, Has and Get for the keys prepare reads from
+// one pass over the event's fields: asking the event each time scanned
+// all its fields a few dozen times per event.
+type eventKeys struct {
+	e *event.Event
+	// bare is e without its fields. Derived values come from the typed
+	// part of the event only (see relay/event/derived.go), so bare.Get
+	// is e's derived value without another scan of the fields, once the
+	// pass has found that no decoder set the key.
+	bare event.Event
+	at   [numKeys]int32 // the index in e.Fields of the key's last value; -1: not set
+}
+
+func (k *eventKeys) reset(e *event.Event) {
+	k.e = e
+	k.bare = *e
+	k.bare.Fields = nil
+	for i := range k.at {
+		k.at[i] = -1
+	}
+	for i := range e.Fields {
+		if x := keyIndex(e.Fields[i].Key); x >= 0 {
+			k.at[x] = int32(i) // the last one set wins, as in Event.Field
+		}
+	}
+}
+
+// field is Event.Field: the decoder-set value only.
+func (k *eventKeys) field(key int) (event.Value, bool) {
+	if i := k.at[key]; i >= 0 {
+		return k.e.Fields[i].Val, true
+	}
+	return event.Value{}, false
+}
+
+func (k *eventKeys) has(key int) bool { return k.at[key] >= 0 }
+
+// get is Event.Get: the decoder-set value, else the derived one.
+func (k *eventKeys) get(key int) (event.Value, bool) {
+	if i := k.at[key]; i >= 0 {
+		return k.e.Fields[i].Val, true
+	}
+	return k.bare.Get(keyNames[key])
+}
+
 // str returns the string value of key as the JSON document has it (a
 // decoder's field, else the derived one).
-func str(e *event.Event, key string) (string, bool) {
-	v, ok := e.Get(key)
+func (k *eventKeys) str(key int) (string, bool) {
+	v, ok := k.get(key)
 	if !ok || v.Type != event.TypeString {
 		return "", false
 	}
 	return v.Str, true
 }
 
-func num(e *event.Event, key string) (int64, bool) {
-	v, ok := e.Get(key)
+func (k *eventKeys) num(key int) (int64, bool) {
+	v, ok := k.get(key)
 	if !ok || v.Type != event.TypeInt {
 		return 0, false
 	}
@@ -145,6 +311,7 @@ func (s *Postgres) prepare(batch []*event.Event) {
 	s.rows = s.rows[:0]
 	s.params = s.params[:0]
 	s.tmpl = s.tmpl[:0]
+	k := &s.keys
 	for _, e := range batch {
 		s.rows = append(s.rows, pgRow{})
 		r := &s.rows[len(s.rows)-1]
@@ -152,41 +319,46 @@ func (s *Postgres) prepare(batch []*event.Event) {
 		r.time = eventTime(e.Time, e.Received)
 		r.received = e.Received
 		r.journal = e.ID
+		k.reset(e)
 
-		host, _ := str(e, "host.name")
+		host, _ := k.str(kHostName)
 		if host != "" {
 			r.strs[dictHost], r.omit = host, r.omit|omitHost
 		}
-		if v, ok := str(e, "log.syslog.hostname"); ok && host != "" && v == host {
+		syslogHost, hasSyslogHost := k.str(kSyslogHostname)
+		if hasSyslogHost && host != "" && syslogHost == host {
 			r.flags, r.omit = r.flags|flagSyslogHost, r.omit|omitSyslogHost
 		}
-		program, _ := str(e, "log.syslog.appname")
+		program, _ := k.str(kAppname)
 		if program != "" {
 			r.strs[dictProgram], r.omit = program, r.omit|omitProgram
 		}
-		if v, ok := str(e, "process.name"); ok && program != "" && v == program {
-			r.flags, r.omit = r.flags|flagProcessName, r.omit|omitProcessName
+		if program != "" {
+			if v, ok := k.str(kProcessName); ok && v == program {
+				r.flags, r.omit = r.flags|flagProcessName, r.omit|omitProcessName
+			}
 		}
-		if v, ok := e.Field("user.name"); ok && v.Type == event.TypeString && v.Str != "" {
+		if v, ok := k.field(kUserName); ok && v.Type == event.TypeString && v.Str != "" {
 			r.strs[dictUser], r.omit = v.Str, r.omit|omitUser
 		}
-		if v, ok := e.Field("event.action"); ok && v.Type == event.TypeString && v.Str != "" {
+		if v, ok := k.field(kAction); ok && v.Type == event.TypeString && v.Str != "" {
 			r.strs[dictAction], r.omit = v.Str, r.omit|omitAction
 		}
-		if v, ok := e.Field("event.outcome"); ok && v.Type == event.TypeString && v.Str != "" {
+		if v, ok := k.field(kOutcome); ok && v.Type == event.TypeString && v.Str != "" {
 			r.outcome, r.omit = pgText(v.Str), r.omit|omitOutcome
 		}
-		if v, ok := e.Field("event.category"); ok {
+		if v, ok := k.field(kCategory); ok {
 			if cat, ok := joinCategory(v); ok {
 				r.strs[dictCategory], r.omit = cat, r.omit|omitCategory
 			}
 		}
 		// source.ip: the column holds any valid address; the document
 		// keeps the text unless it is the canonical form the view writes.
-		if v, ok := e.Field("source.ip"); ok && v.Type == event.TypeString {
+		if v, ok := k.field(kSourceIP); ok && v.Type == event.TypeString {
 			if ip, err := netip.ParseAddr(v.Str); err == nil && ip.Zone() == "" {
 				r.ip = ip.Unmap()
-				if ip.String() == v.Str && !ip.Is4In6() {
+				var buf [64]byte
+				if string(ip.AppendTo(buf[:0])) == v.Str && !ip.Is4In6() {
 					r.omit |= omitSourceIP
 				}
 			}
@@ -194,42 +366,57 @@ func (s *Postgres) prepare(batch []*event.Event) {
 		// Unique values such as these times would each add keys to the GIN
 		// index; the columns hold them exactly when PostgreSQL's
 		// microseconds suffice.
-		if !e.Time.IsZero() && e.Time.Nanosecond()%1000 == 0 && !e.Has("@timestamp") {
+		if !e.Time.IsZero() && e.Time.Nanosecond()%1000 == 0 && !k.has(kTimestamp) {
 			r.flags, r.omit = r.flags|flagTimestamp, r.omit|omitTimestamp
 		}
-		if !e.Received.IsZero() && e.Received.Nanosecond()%1000 == 0 && !e.Has("event.created") {
+		if !e.Received.IsZero() && e.Received.Nanosecond()%1000 == 0 && !k.has(kCreated) {
 			r.flags, r.omit = r.flags|flagCreated, r.omit|omitCreated
 		}
-		if e.Pri >= 0 && priDerived(e) {
+		if e.Pri >= 0 && priDerived(e, k) {
 			r.pri = e.Pri
 			r.flags, r.omit = r.flags|flagPri, r.omit|omitPri
 		}
-		if pid, ok := num(e, "process.pid"); ok {
-			if procid, ok := str(e, "log.syslog.procid"); ok && procid == strconv.FormatInt(pid, 10) {
+		if pid, ok := k.num(kProcessPID); ok {
+			var buf [20]byte
+			if procid, ok := k.str(kProcid); ok && procid == string(strconv.AppendInt(buf[:0], pid, 10)) {
 				r.flags, r.omit = r.flags|flagPID, r.omit|omitPID
 			}
 		}
-		if v, ok := e.Field("observer.hostname"); !ok && s.cfg.Observer != "" {
+		if v, ok := k.field(kObserverHostname); !ok && s.cfg.Observer != "" {
 			r.strs[dictObserver], r.omit = s.cfg.Observer, r.omit|omitObserverHost
 		} else if ok && v.Type == event.TypeString && v.Str != "" {
 			r.strs[dictObserver], r.omit = v.Str, r.omit|omitObserverHost
 		}
-		if p, _ := str(e, "observer.product"); p == "nomen" {
-			if t, _ := str(e, "observer.type"); t == "relay" {
+		if p, _ := k.str(kObserverProduct); p == "nomen" {
+			if t, _ := k.str(kObserverType); t == "relay" {
 				r.flags, r.omit = r.flags|flagObserver, r.omit|omitObserverConst
 			}
 		}
-		if k, _ := str(e, "event.kind"); k == "event" {
+		if kind, _ := k.str(kKind); kind == "event" {
 			r.flags, r.omit = r.flags|flagKind, r.omit|omitKind
+		}
+		// Unique per row and constant across rows: both would cost an
+		// index entry per row in fields' GIN index for nothing.
+		if id, _ := k.str(kNomenID); id != "" && e.ID != 0 {
+			var buf [20]byte
+			if id == string(strconv.AppendUint(buf[:0], e.ID, 10)) {
+				r.flags, r.omit = r.flags|flagNomenID, r.omit|omitNomenID
+			}
+		}
+		if v, _ := k.str(kECSVersion); v == pgECSVersion {
+			r.flags, r.omit = r.flags|flagECS, r.omit|omitECS
 		}
 
 		// The message as template + parameters; event.original as the
 		// part before the message when it ends with it.
-		msg, hasMsg := str(e, "message")
+		msg, hasMsg := k.str(kMessage)
 		if hasMsg && msg != "" {
 			s.known = append(s.known[:0], host, r.strs[dictUser])
-			for _, k := range [...]string{"log.syslog.hostname", "user.target.name", "source.user.name", "destination.user.name"} {
-				if v, ok := str(e, k); ok {
+			if hasSyslogHost {
+				s.known = append(s.known, syslogHost)
+			}
+			for _, key := range [...]int{kUserTarget, kSourceUser, kDestinationUser} {
+				if v, ok := k.str(key); ok {
 					s.known = append(s.known, v)
 				}
 			}
@@ -238,9 +425,12 @@ func (s *Postgres) prepare(batch []*event.Event) {
 			r.tmplSpan = [2]int{start, len(s.tmpl)}
 			r.hasTmpl = true
 			r.nparams = len(s.params) - pstart
+			// The parameters are msg itself or words of it cut next to
+			// ASCII delimiters: valid text when msg is.
+			r.pgParams = isPGText(msg)
 			r.omit |= omitMessage
 		}
-		if original, ok := str(e, "event.original"); ok && original != "" {
+		if original, ok := k.str(kOriginal); ok && original != "" {
 			if strings.HasSuffix(original, msg) {
 				r.rawHead, r.hasHead = pgText(original[:len(original)-len(msg)]), true
 			} else {
@@ -249,6 +439,7 @@ func (s *Postgres) prepare(batch []*event.Event) {
 			r.omit |= omitOriginal
 		}
 	}
+	k.e, k.bare = nil, event.Event{} // no references into the batch
 	// The rows' parameters are consecutive runs of s.params (now that it
 	// has stopped growing).
 	off := 0
@@ -256,8 +447,10 @@ func (s *Postgres) prepare(batch []*event.Event) {
 		r := &s.rows[i]
 		if r.hasTmpl {
 			r.params = s.params[off : off+r.nparams : off+r.nparams]
-			for j, p := range r.params {
-				r.params[j] = pgText(p)
+			if !r.pgParams {
+				for j, p := range r.params {
+					r.params[j] = pgText(p)
+				}
 			}
 			off += r.nparams
 		}
@@ -266,10 +459,9 @@ func (s *Postgres) prepare(batch []*event.Event) {
 
 // priDerived reports whether the event's syslog priority fields are the
 // ones derived from its PRI (no decoder changed them).
-func priDerived(e *event.Event) bool {
-	for _, k := range [...]string{"log.syslog.priority", "log.syslog.facility.code", "log.syslog.facility.name",
-		"log.syslog.severity.code", "log.syslog.severity.name"} {
-		if e.Has(k) {
+func priDerived(e *event.Event, k *eventKeys) bool {
+	for _, key := range [...]int{kPriority, kFacilityCode, kFacilityName, kSeverityCode, kSeverityName} {
+		if k.has(key) {
 			return false
 		}
 	}

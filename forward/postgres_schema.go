@@ -208,7 +208,43 @@ BEGIN
 	RETURN NEXT;
 END $$;
 `},
+	{"nomen.id and ecs.version rebuilt from columns (flags 256, 512)", `
+COMMENT ON COLUMN <S>.events_data.flags IS 'fields of the document rebuilt from columns: 1 log.syslog.hostname = host, 2 process.name = program, 4 @timestamp = time, 8 event.created = received, 16 log.syslog priority/facility/severity from pri, 32 process.pid = log.syslog.procid, 64 observer.product/type = nomen/relay, 128 event.kind = event, 256 nomen.id = journal_id, 512 ecs.version = 8.17.0';
+
+-- assemble with the journal id: version 1's fields plus nomen.id and ecs.version.
+CREATE FUNCTION <S>.assemble(fields jsonb, flags smallint, "time" timestamptz, received timestamptz, host text,
+	user_name text, program text, category text, action text, outcome text, source_ip inet, message text,
+	original text, observer text, pri smallint, journal_id bigint)
+RETURNS jsonb LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE d jsonb := <S>.assemble(fields, flags, "time", received, host, user_name, program, category, action, outcome,
+	source_ip, message, original, observer, pri);
+BEGIN
+	IF flags & 256 = 256 THEN d := <S>.put(d, '{nomen,id}', to_jsonb(journal_id::text)); END IF;
+	IF flags & 512 = 512 THEN d := <S>.put(d, '{ecs,version}', '"8.17.0"'); END IF;
+	RETURN d;
+END $$;
+
+CREATE OR REPLACE VIEW <S>.events AS
+SELECT e.time, h.value AS host, c.value AS category, a.value AS action, e.outcome,
+	u.value AS user_name, e.source_ip, m.message, p.value AS program, e.received, e.journal_id, e.fields,
+	<S>.assemble(e.fields, e.flags, e.time, e.received, h.value, u.value, p.value, c.value, a.value, e.outcome, e.source_ip,
+		m.message, coalesce(e.raw, e.raw_head || coalesce(m.message, '')), o.value, e.pri, e.journal_id) AS doc
+FROM <S>.events_data e
+LEFT JOIN <S>.strings h ON h.id = e.host_id
+LEFT JOIN <S>.strings u ON u.id = e.user_id
+LEFT JOIN <S>.strings p ON p.id = e.program_id
+LEFT JOIN <S>.strings c ON c.id = e.category_id
+LEFT JOIN <S>.strings a ON a.id = e.action_id
+LEFT JOIN <S>.strings o ON o.id = e.observer_id
+LEFT JOIN <S>.strings t ON t.id = e.template_id
+CROSS JOIN LATERAL (SELECT <S>.render(t.value, e.params) AS message) m;
+`},
 }
+
+// pgECSVersion is the ecs.version migration 2's view writes for rows with
+// flag 512. When nomen moves to another ECS version, rows keep theirs in
+// fields until a migration teaches the view the new one.
+const pgECSVersion = "8.17.0"
 
 // lockKey is the advisory lock serializing schema changes of one schema
 // across nomen instances (migrations, partition creation and pruning).

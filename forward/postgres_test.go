@@ -334,10 +334,18 @@ func TestMessageTemplate(t *testing.T) {
 }
 
 func TestFixJSONNul(t *testing.T) {
-	doc := []byte(`{"a":"x\u0000y","b":"\\u0000"}`)
-	fixJSONNul(doc)
-	if string(doc) != `{"a":"x\ufffdy","b":"\\u0000"}` {
-		t.Errorf("got %s", doc)
+	for _, tc := range []struct{ in, want string }{
+		{`{"a":"x\u0000y","b":"\\u0000"}`, `{"a":"x\ufffdy","b":"\\u0000"}`},
+		{`"\\\u0000\u0000"`, `"\\\ufffd\ufffd"`}, // an escaped backslash, then escapes
+		{`"\"\u0000`, `"\"\ufffd`},               // at the very end
+		{`"\u000`, `"\u000`},
+		{`{}`, `{}`},
+	} {
+		doc := []byte(tc.in)
+		fixJSONNul(doc)
+		if string(doc) != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.in, doc, tc.want)
+		}
 	}
 }
 
@@ -450,6 +458,72 @@ func TestPostgresNamesMatchEventPackage(t *testing.T) {
 	for _, want := range []string{"'{" + strings.Join(fac, ",") + "}'", "'{" + strings.Join(sev, ",") + "}'"} {
 		if !strings.Contains(sql, want) {
 			t.Errorf("the view's names are not %s", want)
+		}
+	}
+}
+
+// TestPostgresECSVersion: rows with flag 512 get the view's ecs.version;
+// when the event package moves on, a migration must teach the view.
+func TestPostgresECSVersion(t *testing.T) {
+	if pgECSVersion != event.ECSVersion {
+		t.Fatalf("ecs.version %s, the view writes %s: add a migration", event.ECSVersion, pgECSVersion)
+	}
+	if !strings.Contains(migrations[1].sql, `'"`+pgECSVersion+`"'`) {
+		t.Errorf("migration 2 does not write ecs.version %s", pgECSVersion)
+	}
+}
+
+// TestPostgresUpgradeFromV1: rows written before migration 2 (nomen.id and
+// ecs.version kept in fields, flags without 256 and 512) read back the same
+// through the new view, next to rows written after it.
+func TestPostgresUpgradeFromV1(t *testing.T) {
+	dsn := testDSN(t)
+	schema := testSchema(t, dsn)
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// Version 1 and a row as version 1's nomen wrote it.
+	for _, sql := range []string{
+		"CREATE SCHEMA <S>",
+		"CREATE TABLE <S>.migrations (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+		migrations[0].sql,
+		"INSERT INTO <S>.migrations (version, description) VALUES (1, 'v1')",
+		"CREATE TABLE <S>.events_data_20261122 PARTITION OF <S>.events_data FOR VALUES FROM ('2026-11-22T00:00:00Z') TO ('2026-11-23T00:00:00Z')",
+		`INSERT INTO <S>.events_data (time, journal_id, flags, fields) VALUES ('2026-11-22T10:00:00Z', 7, 4, '{"ecs":{"version":"8.17.0"},"nomen":{"id":"7"}}')`,
+	} {
+		if _, err := conn.Exec(context.Background(), schemaSQL(sql, schema)); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema}) // migrates to the newest
+	defer s.Close()
+	e := seqEvents(8, 1)[0]
+	e.Time = time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC)
+	mustWrite(t, s, []*event.Event{e})
+	r := query(t, dsn, fmt.Sprintf(`SELECT v.journal_id, d.flags, v.doc->'nomen'->>'id', v.doc->'ecs'->>'version', v.fields ? 'ecs'
+		FROM %[1]s.events v JOIN %[1]s.events_data d USING (journal_id) ORDER BY v.journal_id`, pgx.Identifier{schema}.Sanitize()))
+	if len(r) != 2 {
+		t.Fatalf("%d rows, want 2", len(r))
+	}
+	for i, want := range []struct {
+		id    string
+		flags int16
+		inDoc bool
+	}{{"7", 4, true}, {"8", -1, false}} {
+		row := r[i]
+		if row[2] != want.id || row[3] != pgECSVersion {
+			t.Errorf("row %d: nomen.id %v, ecs.version %v; want %s, %s", i, row[2], row[3], want.id, pgECSVersion)
+		}
+		if row[4] != want.inDoc {
+			t.Errorf("row %d: ecs.version stored in fields: %v, want %v", i, row[4], want.inDoc)
+		}
+		if want.flags >= 0 && row[1] != want.flags {
+			t.Errorf("row %d: flags %v, want %d", i, row[1], want.flags)
+		}
+		if want.flags < 0 && row[1].(int16)&(flagNomenID|flagECS) != flagNomenID|flagECS {
+			t.Errorf("row %d: flags %v, want 256 and 512 set", i, row[1])
 		}
 	}
 }
