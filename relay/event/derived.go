@@ -137,22 +137,22 @@ var derivedIndex = func() map[string]int {
 
 // derived returns derived field d of e, with ok=false when e has no such value.
 // observer is the relay's host name (empty outside an encoder).
-func (e *Event) derived(d int, observer string) (Value, bool) {
+func (e *Event) derived(d int, observer string) (scalar, bool) {
 	switch d {
 	case dTimestamp:
 		if e.Time.IsZero() {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Value{Type: typeTime, Num: e.Time.UnixNano()}, true
+		return scalar{typ: typeTime, num: e.Time.UnixNano()}, true
 	case dECSVersion:
-		return String(ECSVersion), true
+		return scalar{typ: TypeString, str: ECSVersion}, true
 	case dEventCreated:
 		if e.Received.IsZero() {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Value{Type: typeTime, Num: e.Received.UnixNano()}, true
+		return scalar{typ: typeTime, num: e.Received.UnixNano()}, true
 	case dEventKind:
-		return String("event"), true
+		return scalar{typ: TypeString, str: "event"}, true
 	case dEventOriginal:
 		return str(e.Original)
 	case dHostName:
@@ -161,9 +161,9 @@ func (e *Event) derived(d int, observer string) (Value, bool) {
 		return str(e.AppName)
 	case dSyslogFacilityCode:
 		if e.Pri < 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Int(int64(e.Facility())), true
+		return scalar{typ: TypeInt, num: int64(e.Facility())}, true
 	case dSyslogFacilityName:
 		return str(FacilityName(e.Facility()))
 	case dSyslogHostname:
@@ -172,23 +172,23 @@ func (e *Event) derived(d int, observer string) (Value, bool) {
 		return str(e.MsgID)
 	case dSyslogPriority:
 		if e.Pri < 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Int(int64(e.Pri)), true
+		return scalar{typ: TypeInt, num: int64(e.Pri)}, true
 	case dSyslogProcid:
 		return str(e.ProcID)
 	case dSyslogSeverityCode:
 		if e.Pri < 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Int(int64(e.Severity())), true
+		return scalar{typ: TypeInt, num: int64(e.Severity())}, true
 	case dSyslogSeverityName:
 		return str(SeverityName(e.Severity()))
 	case dSyslogSD:
 		if len(e.SD) == 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Value{Type: typeSD}, true // encoded straight from e.SD
+		return scalar{typ: typeSD}, true // encoded straight from e.SD
 	case dMessage:
 		return str(e.Message)
 	case dNomenFormat:
@@ -198,42 +198,50 @@ func (e *Event) derived(d int, observer string) (Value, bool) {
 		// by it (nomen.finding.events).
 		// A keyword, like the references to it, written without an allocation.
 		if e.ID == 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Value{Type: typeNumString, Num: int64(e.ID)}, true
+		return scalar{typ: typeNumString, num: int64(e.ID)}, true
 	case dNomenInput:
 		return str(e.Input)
 	case dNomenPeer:
 		return str(e.Peer)
 	case dNomenTruncated:
 		if e.Flags&Truncated == 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
-		return Bool(true), true
+		return scalar{typ: TypeBool, num: 1}, true
 	case dObserverHostname:
 		return str(observer)
 	case dObserverProduct:
-		return String("nomen"), true
+		return scalar{typ: TypeString, str: "nomen"}, true
 	case dObserverType:
-		return String("relay"), true
+		return scalar{typ: TypeString, str: "relay"}, true
 	case dProcessName:
 		// A Cisco "%ASA-4-106023:" tag is a message id, not a program.
 		if e.Flags&TagNotProcess != 0 || len(e.AppName) > 0 && e.AppName[0] == '%' {
-			return Value{}, false
+			return scalar{}, false
 		}
 		return str(e.AppName)
 	case dProcessPID:
 		if e.Flags&TagNotProcess != 0 {
-			return Value{}, false
+			return scalar{}, false
 		}
 		if n, ok := e.ProcessPID(); ok {
-			return Int(n), true
+			return scalar{typ: TypeInt, num: n}, true
 		}
 	}
-	return Value{}, false
+	return scalar{}, false
 }
 
-func str(s string) (Value, bool) { return String(s), s != "" }
+func str(s string) (scalar, bool) { return scalar{typ: TypeString, str: s}, s != "" }
+
+// scalar is a derived value: a Value without the fields that derived values
+// never use, cheap enough to return in registers.
+type scalar struct {
+	typ Type
+	str string
+	num int64
+}
 
 // Internal types: typeTime holds Unix nanoseconds in Num and leaves the
 // package as an RFC 3339 string; typeSD stands for the event's structured
@@ -254,7 +262,8 @@ func (e *Event) Get(key string) (Value, bool) {
 	if !ok || d == dObserverHostname {
 		return Value{}, false
 	}
-	v, ok := e.derived(d, "")
+	sc, ok := e.derived(d, "")
+	v := Value{Type: sc.typ, Str: sc.str, Num: sc.num}
 	switch v.Type {
 	case typeTime:
 		v = String(string(appendTime(nil, v.Num)))
@@ -298,6 +307,49 @@ func SDString(sd []SDElement) string {
 // repeat keys (Elasticsearch rejects them), so repeated elements are merged
 // and a repeated param becomes an array of its values, in order.
 func appendSD(b []byte, sd []SDElement) []byte {
+	if sdRepeats(sd) {
+		return appendSDMerged(b, sd)
+	}
+	// Nothing to merge, the usual case: the elements as they are.
+	b = append(b, '{')
+	for i, el := range sd {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, el.ID)
+		b = append(b, ':', '{')
+		for k, p := range el.Params {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, p.Name)
+			b = append(b, ':')
+			b = appendJSONString(b, p.Value)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// sdRepeats reports whether an SD-ID repeats, or a PARAM-NAME in an element.
+func sdRepeats(sd []SDElement) bool {
+	for i, el := range sd {
+		if seenID(sd[:i], el.ID) {
+			return true
+		}
+		for k, p := range el.Params {
+			for _, q := range el.Params[:k] {
+				if q.Name == p.Name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// appendSDMerged is appendSD for structured data with repeats.
+func appendSDMerged(b []byte, sd []SDElement) []byte {
 	b = append(b, '{')
 	for i, el := range sd {
 		if seenID(sd[:i], el.ID) {

@@ -19,7 +19,9 @@ type Encoder struct {
 	// elsewhere (the postgres output's typed columns).
 	Omit func(key string) bool
 
-	order []int32 // indexes into the event's Fields, in key order
+	order []sortKey // the event's Fields, in key order
+	// The texts of @timestamp and event.created, which rarely change second.
+	timestamp, created timeCache
 }
 
 // AppendJSON appends e as one ECS JSON object (no trailing newline).
@@ -33,60 +35,114 @@ func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
 	fs := e.Fields
 	order := sortedFields(enc.order[:0], fs)
 	enc.order = order
-	w := nestWriter{dst: append(dst, '{'), first: true}
-	j := 0
-	for d := 0; d < numDerived; d++ {
-		key := derivedKeys[d]
-		for j < len(order) && fs[order[j]].Key < key {
-			enc.write(&w, fs[order[j]].Key, fs[order[j]].Val, e.SD)
-			j++
+	w := nestWriter{fields: fs, prev: -1}
+	dst = append(dst, '{')
+	d := 0
+	for i := range order {
+		k, key := &order[i], fs[order[i].i].Key
+		for ; d < numDerived && derivedSortKeys[d].less(k, derivedKeys[d], key); d++ {
+			dst = enc.appendDerived(dst, &w, e, d)
 		}
-		if j < len(order) && fs[order[j]].Key == key {
-			continue // overridden by a decoder; written with the sorted list
+		if d < numDerived && derivedKeys[d] == key {
+			d++ // overridden by the decoder's field
 		}
-		if v, ok := e.derived(d, enc.Observer); ok {
-			enc.write(&w, key, v, e.SD)
-		}
+		dst = enc.appendField(dst, &w, e, int(k.i))
 	}
-	for ; j < len(order); j++ {
-		enc.write(&w, fs[order[j]].Key, fs[order[j]].Val, e.SD)
+	for ; d < numDerived; d++ {
+		dst = enc.appendDerived(dst, &w, e, d)
 	}
-	return w.close()
+	return w.close(dst)
 }
 
-// sortedFields appends to order the indexes of fs sorted by key, keeping of
-// each key only the field set last. It sorts indexes rather than the
+// sortKey is a key to sort: its first 16 bytes, zero-padded, as two
+// big-endian numbers, and its field's index. Comparing the numbers
+// compares the keys when they differ, as they mostly do: without a call,
+// and without loading the key.
+type sortKey struct {
+	hi, lo uint64
+	i      int32
+}
+
+func newSortKey(key string, i int32) sortKey {
+	return sortKey{be8(key), be8(key[min(8, len(key)):]), i}
+}
+
+// be8 returns the first 8 bytes of s, zero-padded, big-endian.
+func be8(s string) uint64 {
+	if len(s) >= 8 {
+		return bits.ReverseBytes64(load64(s, 0))
+	}
+	var x uint64
+	for i := 0; i < len(s); i++ {
+		x |= uint64(s[i]) << (56 - 8*i)
+	}
+	return x
+}
+
+// less reports whether a (of key ka) sorts before b (of key kb).
+func (a *sortKey) less(b *sortKey, ka, kb string) bool {
+	if a.hi != b.hi {
+		return a.hi < b.hi
+	}
+	if a.lo != b.lo {
+		return a.lo < b.lo
+	}
+	return ka < kb
+}
+
+var derivedSortKeys = func() (ks [numDerived]sortKey) {
+	for d, k := range derivedKeys {
+		ks[d] = newSortKey(k, -1)
+	}
+	return
+}()
+
+// sortedFields appends to order the fields of fs sorted by key, keeping of
+// each key only the field set last. It sorts sortKeys rather than the
 // fields themselves: moving Fields (strings inside) costs a GC write
 // barrier per pointer, and the event's own order is left alone.
-func sortedFields(order []int32, fs []Field) []int32 {
+func sortedFields(order []sortKey, fs []Field) []sortKey {
 	for i := range fs {
-		order = append(order, int32(i))
+		order = append(order, newSortKey(fs[i].Key, int32(i)))
 	}
-	less := func(a, b int32) bool { // stable: equal keys keep the order they were set in
-		ka, kb := fs[a].Key, fs[b].Key
-		return ka < kb || (ka == kb && a < b)
+	less := func(a, b *sortKey) bool { // stable: equal keys keep the order they were set in
+		if a.hi != b.hi || a.lo != b.lo {
+			return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo
+		}
+		ka, kb := fs[a.i].Key, fs[b.i].Key
+		return ka < kb || ka == kb && a.i < b.i
 	}
 	if len(order) <= 64 {
-		// Insertion sort: decoders set fields mostly in order, and there are few.
+		// Binary insertion sort: there are few fields, often set in
+		// order, and copy moves a run of entries at once.
 		for i := 1; i < len(order); i++ {
-			x, j := order[i], i
-			for ; j > 0 && less(x, order[j-1]); j-- {
-				order[j] = order[j-1]
+			x := order[i]
+			if !less(&x, &order[i-1]) {
+				continue
 			}
-			order[j] = x
+			lo, hi := 0, i-1 // x goes before the first entry it sorts before
+			for lo < hi {
+				if m := int(uint(lo+hi) >> 1); less(&x, &order[m]) {
+					hi = m
+				} else {
+					lo = m + 1
+				}
+			}
+			copy(order[lo+1:i+1], order[lo:i])
+			order[lo] = x
 		}
 	} else {
-		slices.SortFunc(order, func(a, b int32) int {
-			if c := strings.Compare(fs[a].Key, fs[b].Key); c != 0 {
+		slices.SortFunc(order, func(a, b sortKey) int {
+			if c := strings.Compare(fs[a.i].Key, fs[b.i].Key); c != 0 {
 				return c
 			}
-			return int(a - b)
+			return int(a.i - b.i)
 		})
 	}
 	// Of each run of equal keys keep the last: the value set last.
 	out := order[:0]
 	for i, x := range order {
-		if i+1 < len(order) && fs[order[i+1]].Key == fs[x].Key {
+		if i+1 < len(order) && order[i+1].hi == x.hi && order[i+1].lo == x.lo && fs[order[i+1].i].Key == fs[x.i].Key {
 			continue
 		}
 		out = append(out, x)
@@ -94,80 +150,49 @@ func sortedFields(order []int32, fs []Field) []int32 {
 	return out
 }
 
-func (enc *Encoder) write(w *nestWriter, key string, v Value, sd []SDElement) {
-	if enc.Omit != nil && enc.Omit(key) {
-		return
+// appendField appends decoder field e.Fields[x] with its key.
+func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []byte {
+	f := &e.Fields[x]
+	if enc.Omit != nil && enc.Omit(f.Key) {
+		return dst
 	}
-	if !w.key(key) {
-		return
+	dst, ok := w.key(dst, f.Key, numDerived+x)
+	if !ok {
+		return dst
 	}
-	if v.Type == typeSD {
-		w.dst = appendSD(w.dst, sd)
-	} else {
-		w.dst = appendValue(w.dst, v)
+	if f.Val.Type == typeSD {
+		return appendSD(dst, e.SD)
 	}
+	return appendValue(dst, &f.Val)
 }
 
-// nestWriter writes dotted keys, given in byte order, as nested JSON
-// objects. A key that collides with an object path ("a" and "a.b") keeps
-// the first one written: JSON cannot hold both.
-type nestWriter struct {
-	dst      []byte
-	open     string // path of the innermost open object, with trailing '.', "" at the root
-	first    bool   // nothing written yet in the innermost object
-	prevLeaf string // last leaf key written, to detect "a" then "a.b"
-}
-
-// key closes and opens objects as needed and writes `"leaf":`; false means
-// the key cannot be written (collision) and its value must be skipped.
-func (w *nestWriter) key(key string) bool {
-	if key == "" {
-		return false
+// appendDerived appends derived field d of e with its key, if e has it.
+func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []byte {
+	v, ok := e.derived(d, enc.Observer)
+	if !ok || enc.Omit != nil && enc.Omit(derivedKeys[d]) {
+		return dst
 	}
-	if p := w.prevLeaf; p != "" && len(key) > len(p) && key[len(p)] == '.' && key[:len(p)] == p {
-		return false // prevLeaf is a scalar; cannot open it as an object
+	if dst, ok = w.derivedKey(dst, d); !ok {
+		return dst
 	}
-	// Close objects that are not a prefix of key.
-	for w.open != "" && (len(key) < len(w.open) || key[:len(w.open)] != w.open) {
-		w.dst = append(w.dst, '}')
-		w.open = w.open[:strings.LastIndexByte(w.open[:len(w.open)-1], '.')+1]
-		w.first = false
-	}
-	// Open objects for the remaining path segments.
-	rest := key[len(w.open):]
-	for {
-		dot := strings.IndexByte(rest, '.')
-		if dot < 0 {
-			break
+	switch v.typ {
+	case TypeString:
+		return appendJSONString(dst, v.str)
+	case typeSD:
+		return appendSD(dst, e.SD)
+	case typeTime:
+		c := &enc.timestamp
+		if d == dEventCreated {
+			c = &enc.created
 		}
-		if !w.first {
-			w.dst = append(w.dst, ',')
-		}
-		w.dst = appendJSONString(w.dst, rest[:dot])
-		w.dst = append(w.dst, ':', '{')
-		w.open = key[:len(key)-len(rest)+dot+1]
-		rest = rest[dot+1:]
-		w.first = true
+		dst = append(dst, '"')
+		dst = c.appendTime(dst, v.num)
+		return append(dst, '"')
 	}
-	if !w.first {
-		w.dst = append(w.dst, ',')
-	}
-	w.dst = appendJSONString(w.dst, rest)
-	w.dst = append(w.dst, ':')
-	w.first = false
-	w.prevLeaf = key
-	return true
+	return appendValue(dst, &Value{Type: v.typ, Num: v.num})
 }
 
-func (w *nestWriter) close() []byte {
-	for w.open != "" {
-		w.dst = append(w.dst, '}')
-		w.open = w.open[:strings.LastIndexByte(w.open[:len(w.open)-1], '.')+1]
-	}
-	return append(w.dst, '}')
-}
-
-func appendValue(dst []byte, v Value) []byte {
+func appendValue(dst []byte, v *Value) []byte {
 	switch v.Type {
 	case TypeString:
 		return appendJSONString(dst, v.Str)
@@ -212,12 +237,22 @@ func appendValue(dst []byte, v Value) []byte {
 // AppendTime appends t (Unix nanoseconds) in RFC 3339 UTC with milliseconds,
 // or more digits when the source had them: 2026-11-22T10:15:02.123Z.
 func appendTime(dst []byte, unixNano int64) []byte {
-	sec := unixNano / 1e9
-	nsec := unixNano % 1e9
+	sec, nsec := splitNano(unixNano)
+	return appendFrac(appendSecond(dst, sec), nsec)
+}
+
+func splitNano(unixNano int64) (sec, nsec int64) {
+	sec = unixNano / 1e9
+	nsec = unixNano % 1e9
 	if nsec < 0 {
 		sec--
 		nsec += 1e9
 	}
+	return sec, nsec
+}
+
+// appendSecond appends Unix time sec as "2026-11-22T10:15:02.".
+func appendSecond(dst []byte, sec int64) []byte {
 	days := sec / 86400
 	rem := sec % 86400
 	if rem < 0 {
@@ -236,22 +271,47 @@ func appendTime(dst []byte, unixNano int64) []byte {
 	dst = append2(dst, int(rem/60%60))
 	dst = append(dst, ':')
 	dst = append2(dst, int(rem%60))
-	dst = append(dst, '.')
-	digits := 3
+	return append(dst, '.')
+}
+
+// appendFrac appends the fraction nsec, in 3, 6 or 9 digits, and the 'Z'.
+func appendFrac(dst []byte, nsec int64) []byte {
+	digits, n := 3, nsec/1e6
 	if nsec%1e6 != 0 {
-		digits = 6
+		digits, n = 6, nsec/1e3
 		if nsec%1e3 != 0 {
-			digits = 9
+			digits, n = 9, nsec
 		}
 	}
 	var frac [9]byte
-	n := nsec
-	for i := 8; i >= 0; i-- {
+	for i := digits - 1; i >= 0; i-- {
 		frac[i] = byte('0' + n%10)
 		n /= 10
 	}
 	dst = append(dst, frac[:digits]...)
 	return append(dst, 'Z')
+}
+
+// timeCache keeps the text of the last second one time field was in: an
+// encoder sees events in about time order, many in the same second.
+type timeCache struct {
+	sec  int64
+	text [len("2026-11-22T10:15:02.")]byte
+	ok   bool
+}
+
+// appendTime is the package's appendTime, through the cache.
+func (c *timeCache) appendTime(dst []byte, unixNano int64) []byte {
+	sec, nsec := splitNano(unixNano)
+	if !c.ok || sec != c.sec {
+		var buf [32]byte
+		b := appendSecond(buf[:0], sec)
+		if len(b) != len(c.text) { // a year not of 4 digits
+			return appendFrac(append(dst, b...), nsec)
+		}
+		c.sec, c.text, c.ok = sec, [len(c.text)]byte(b), true
+	}
+	return appendFrac(append(dst, c.text[:]...), nsec)
 }
 
 // civil converts days since 1970-01-01 to a proleptic Gregorian date
@@ -291,7 +351,9 @@ func append4(dst []byte, n int) []byte {
 // U+FFFD as encoding/json does.
 func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s) }
 
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+// jsonSafe tells the bytes that a JSON string holds as they are: ASCII
+// from 0x20 up but '"' and '\\' (bytes from 0x80 up need UTF-8 checks).
+var jsonSafe = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
@@ -305,21 +367,82 @@ const (
 	hi7 = 0x8080808080808080
 )
 
+// load64 reads s[i:i+8] little-endian (the compiler makes it one load).
+func load64(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// unsafe8 flags (high bit of each byte) the bytes of x that are not
+// jsonSafe, with the "has zero byte" bit tricks. Only the lowest flag is
+// sure to be a true one: borrows, which start at true ones, may flag bytes
+// above it. (The usual "&^ x" of the tricks is left out: it only clears
+// flags of bytes from 0x80 up, which x itself flags.)
+func unsafe8(x uint64) uint64 {
+	q := x ^ (lo7 * '"')
+	bs := x ^ (lo7 * '\\')
+	return (x | (x - lo7*0x20) | (q - lo7) | (bs - lo7)) & hi7
+}
+
+// plainLen returns n such that s[:n] is made of jsonSafe bytes, n ==
+// len(s) if and only if all of s is: the case for most keys and values.
+func plainLen(s string) int {
+	switch {
+	case len(s) >= 8:
+		i := 0
+		for ; i+8 <= len(s); i += 8 {
+			if m := unsafe8(load64(s, i)); m != 0 {
+				return i + bits.TrailingZeros64(m)>>3
+			}
+		}
+		// The last 8 bytes, overlapping checked ones: those are not
+		// flagged, so the lowest flag is still a true one.
+		if i < len(s) {
+			if m := unsafe8(load64(s, len(s)-8)); m != 0 {
+				return len(s) - 8 + bits.TrailingZeros64(m)>>3
+			}
+		}
+		return len(s)
+	case len(s) >= 4:
+		// Short values, like most of the derived ones: the first and
+		// the last 4 bytes in one word.
+		x := load32(s, 0) | load32(s, len(s)-4)<<32
+		if unsafe8(x) != 0 {
+			return 0
+		}
+		return len(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if !jsonSafe[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
+
+func load32(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
+}
+
 func appendJSONString(dst []byte, s string) []byte {
+	i := plainLen(s)
 	dst = append(dst, '"')
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
+	return appendJSONEscaped(dst, s, i)
+}
+
+// appendJSONEscaped appends s from s[i] on, s[:i] being plain, and the
+// closing quote.
+func appendJSONEscaped(dst []byte, s string, i int) []byte {
 	start := 0
-	for i := 0; i < len(s); {
-		// Skip 8 plain bytes at a time, the common case for log text: all
-		// ASCII, none below 0x20, no '"' and no '\\' (the "has zero byte"
-		// bit tricks; the compiler turns the byte assembly into one load).
+	for i < len(s) {
+		// Skip 8 plain bytes at a time, the common case for log text.
 		for i+8 <= len(s) {
-			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-			q := x ^ (lo7 * '"')
-			bs := x ^ (lo7 * '\\')
-			if m := (x | ((x - lo7*0x20) &^ x) | ((q - lo7) &^ q) | ((bs - lo7) &^ bs)) & hi7; m != 0 {
-				// The lowest flagged byte is a true one (borrows only
-				// flag bytes above it): go straight to it.
+			if m := unsafe8(load64(s, i)); m != 0 {
+				// The lowest flagged byte is a true one: go straight to it.
 				i += bits.TrailingZeros64(m) >> 3
 				break
 			}

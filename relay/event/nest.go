@@ -1,0 +1,209 @@
+package event
+
+import "strings"
+
+// nestWriter writes dotted keys, given in byte order, as nested JSON
+// objects. A key that collides with an object path ("a" and "a.b") keeps
+// the first one written: JSON cannot hold both.
+//
+// Keys are named by id: a derived key by its index d, a decoder's by
+// numDerived + its index in fields. The state holds no pointer that changes
+// (the JSON goes to the callers' dst): stores of pointers through a pointer
+// cost a GC write barrier each while the collector runs, as it often does
+// in a busy relay.
+type nestWriter struct {
+	fields []Field // the event's, for the keys of the ids above numDerived
+	// prev is the id of the last key written, -1 before the first. The
+	// innermost open object is its path up to its last '.', openLen bytes
+	// long (0: the root), and the next key after a derived one, when
+	// derived too, a constant (derivedTrans).
+	prev    int
+	openLen int
+}
+
+func (w *nestWriter) keyOf(id int) string {
+	if id < numDerived {
+		return derivedKeys[id]
+	}
+	return w.fields[id-numDerived].Key
+}
+
+// derivedKey is key for derived key d. Most documents are mostly derived
+// fields, and their keys cost an append or two this way.
+func (w *nestWriter) derivedKey(dst []byte, d int) ([]byte, bool) {
+	if w.prev < d { // none yet, or a derived key (fields' ids are larger)
+		dst = append(dst, derivedTrans[w.prev+1][d]...)
+		w.prev, w.openLen = d, derivedOpenLen[d]
+		return dst, true
+	}
+	// After a decoder's key: close what it needs, then open the rest.
+	key, p := derivedKeys[d], w.keyOf(w.prev)
+	if under(key, p) {
+		return dst, false
+	}
+	dst, _, depth := closeTo(dst, p[:w.openLen], key)
+	dst = append(dst, derivedOpen[d][depth]...)
+	w.prev, w.openLen = d, derivedOpenLen[d]
+	return dst, true
+}
+
+// under reports whether key is under path p ("a.b" under "a"): p, a scalar
+// already written, cannot become an object.
+func under(key, p string) bool {
+	return len(key) > len(p) && key[len(p)] == '.' && key[:len(p)] == p
+}
+
+// closeTo closes the objects of open, the path of the innermost open object
+// (with trailing '.'), that key is not in. It returns the length of the
+// path still open, the longest prefix of open that ends in '.' and that
+// key starts with, and the number of objects on it.
+func closeTo(dst []byte, open, key string) (_ []byte, keep, depth int) {
+	for i := 0; i < len(open) && i < len(key) && open[i] == key[i]; i++ {
+		if open[i] == '.' {
+			keep, depth = i+1, depth+1
+		}
+	}
+	for i := keep; i < len(open); i++ {
+		if open[i] == '.' {
+			dst = append(dst, '}')
+		}
+	}
+	return dst, keep, depth
+}
+
+// key closes and opens objects as needed and writes `"leaf":` for key, of
+// id id; false means the key cannot be written (collision) and its value
+// must be skipped.
+func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
+	if key == "" {
+		return dst, false
+	}
+	first := w.prev < 0 // nothing written yet in the innermost object
+	keep := 0
+	if !first {
+		p := w.keyOf(w.prev)
+		if under(key, p) {
+			return dst, false
+		}
+		dst, keep, _ = closeTo(dst, p[:w.openLen], key)
+	}
+	// Open objects for the remaining path segments, in one pass that also
+	// finds the segments with no byte to escape (the usual case): those
+	// are copied as they are.
+	rest := key[keep:]
+	start, plain := 0, true
+	for i := 0; i < len(rest); i++ {
+		switch keyByte[rest[i]] {
+		case keyPlain:
+		case keyDot:
+			if !first {
+				dst = append(dst, ',')
+			}
+			dst = appendKeyString(dst, rest[start:i], plain)
+			dst = append(dst, ':', '{')
+			first, start, plain = true, i+1, true
+		default:
+			plain = false
+		}
+	}
+	rest = rest[start:]
+	if !first {
+		dst = append(dst, ',')
+	}
+	dst = appendKeyString(dst, rest, plain)
+	dst = append(dst, ':')
+	w.prev, w.openLen = id, len(key)-len(rest)
+	return dst, true
+}
+
+// keyByte classes the bytes of keys, for key to look at each once.
+var keyByte = func() (t [256]uint8) {
+	for c := range t {
+		if !jsonSafe[c] {
+			t[c] = keyEscape
+		}
+	}
+	t['.'] = keyDot
+	return
+}()
+
+const (
+	keyPlain = iota
+	keyDot
+	keyEscape
+)
+
+func appendKeyString(dst []byte, s string, plain bool) []byte {
+	if !plain {
+		return appendJSONString(dst, s)
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+// close closes the open objects and the document.
+func (w *nestWriter) close(dst []byte) []byte {
+	if w.prev < numDerived {
+		return append(dst, derivedClose[w.prev+1]...)
+	}
+	return w.closeSlow(dst)
+}
+
+func (w *nestWriter) closeSlow(dst []byte) []byte {
+	if w.prev >= 0 {
+		open := w.keyOf(w.prev)[:w.openLen]
+		for i := 0; i < len(open); i++ {
+			if open[i] == '.' {
+				dst = append(dst, '}')
+			}
+		}
+	}
+	return append(dst, '}')
+}
+
+// The derived keys' JSON, worked out once: derivedTrans[p+1][d] is what
+// derived key d adds after derived key p (p = -1: as the document's first
+// key), derivedClose[p+1] what closes the document after p, derivedOpen[d][n]
+// what d adds after a decoder's key with the first n objects of d's path
+// open, and derivedOpenLen[d] the length of the path open after d.
+var (
+	derivedTrans   [numDerived + 1][numDerived]string
+	derivedClose   [numDerived + 1]string
+	derivedOpen    [numDerived][]string
+	derivedOpenLen [numDerived]int
+)
+
+func init() {
+	for p := -1; p < numDerived; p++ {
+		// The state after writing p does not depend on what came before.
+		start := nestWriter{prev: -1}
+		if p >= 0 {
+			start.key(nil, derivedKeys[p], p)
+			derivedOpenLen[p] = start.openLen
+		}
+		for d := p + 1; d < numDerived; d++ {
+			w := start
+			b, ok := w.key(nil, derivedKeys[d], d)
+			if !ok {
+				panic("event: derived key " + derivedKeys[d] + " collides with " + derivedKeys[p])
+			}
+			derivedTrans[p+1][d] = string(b)
+		}
+		derivedClose[p+1] = string(start.closeSlow(nil))
+	}
+	for d, key := range derivedKeys {
+		if plainLen(key) != len(key) {
+			panic("event: derived key " + key + " needs escaping")
+		}
+		segs := strings.Split(key, ".")
+		for n := range len(segs) {
+			b := []byte{','}
+			for _, s := range segs[n : len(segs)-1] {
+				b = append(append(append(b, '"'), s...), `":{`...)
+			}
+			b = append(append(append(b, '"'), segs[len(segs)-1]...), `":`...)
+			derivedOpen[d] = append(derivedOpen[d], string(b))
+		}
+	}
+}
