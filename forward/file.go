@@ -153,6 +153,7 @@ type File struct {
 	log  *slog.Logger
 	m    *fileMetrics
 	enc  event.Encoder
+	par  *parallelJSON // large JSON batches
 
 	mu      sync.Mutex // Write, Reopen and Close may come from different goroutines
 	opened  bool       // Open was called (and Close was not)
@@ -180,6 +181,7 @@ func NewFile(cfg FileConfig, log *slog.Logger, reg prometheus.Registerer) (*File
 		log:     orDiscard(log).With("sink", "file", "path", cfg.Path),
 		m:       newFileMetrics(reg),
 		enc:     event.Encoder{Observer: cfg.Observer},
+		par:     newParallelJSON(cfg.Observer),
 		flushAt: int(cfg.BufferSize),
 	}, nil
 }
@@ -307,6 +309,12 @@ func (s *File) Write(ctx context.Context, batch []*event.Event) error {
 			return err
 		}
 	}
+	if s.cfg.Format != "raw" && s.par.useful(batch) {
+		if err := s.par.encode(batch, s.writeOut); err != nil {
+			return s.undo(err)
+		}
+		return s.record(batch)
+	}
 	buf := s.buf[:0]
 	raw := s.cfg.Format == "raw"
 	for _, e := range batch {
@@ -329,6 +337,12 @@ func (s *File) Write(ctx context.Context, batch []*event.Event) error {
 	if cap(buf) <= 2*s.flushAt {
 		s.buf = buf[:0] // keep a buffer grown by one huge event only within reason
 	}
+	return s.record(batch)
+}
+
+// record makes the written batch durable as configured and records the
+// file's new position.
+func (s *File) record(batch []*event.Event) error {
 	if s.cfg.Fsync {
 		if err := s.f.Sync(); err != nil {
 			return s.undo(fmt.Errorf("file: fsync: %w", err))

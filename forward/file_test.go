@@ -545,3 +545,48 @@ func BenchmarkFileJSON(b *testing.B) { benchmarkFile(b, "json") }
 
 // BenchmarkFileRaw: raw lines.
 func BenchmarkFileRaw(b *testing.B) { benchmarkFile(b, "raw") }
+
+// TestFileParallelJSON writes batches large enough to be encoded by several
+// goroutines: the file must hold exactly what one encoder writes, in order,
+// and a failed write must still be all or nothing.
+func TestFileParallelJSON(t *testing.T) {
+	evs := sampleEvents(t, 1, 3*encodeChunk+17)
+	enc := event.Encoder{Observer: "relay1"}
+	var want []byte
+	for _, e := range evs {
+		want = append(enc.AppendJSON(want, e), '\n')
+	}
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	s := openFile(t, FileConfig{Path: path, Format: "json", Observer: "relay1"})
+	defer s.Close()
+	if len(s.par.encs) < 2 {
+		t.Skip("GOMAXPROCS=1: batches are encoded by one goroutine")
+	}
+	if !s.par.useful(evs) {
+		t.Fatal("a batch of several chunks is not encoded in parallel")
+	}
+	mustWrite(t, s, evs[:5])
+	// A failing write (read-only descriptor) leaves nothing behind...
+	good := s.f
+	ro, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.f = ro
+	if err := s.Write(context.Background(), evs[5:]); err == nil {
+		t.Fatal("write through a read-only descriptor succeeded")
+	}
+	good.Close()
+	// ...and the retry writes the batch once.
+	mustWrite(t, s, evs[5:])
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("file differs from one encoder's output: %d bytes, want %d", len(got), len(want))
+	}
+	if id, ok := s.Position(); !ok || id != evs[len(evs)-1].ID {
+		t.Errorf("position %d (%v), want %d", id, ok, evs[len(evs)-1].ID)
+	}
+}
