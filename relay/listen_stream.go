@@ -165,6 +165,10 @@ func (l *streamListener) serve(conn *idleConn) {
 	fr := framing.NewReader(r, int(rt.cfg.MaxMessageSize))
 	mode, _ := framing.ParseMode(rt.cfg.Framing) // validated with the config
 	fr.SetMode(mode)
+	// event.created is when the frame's last bytes were read: frames that
+	// came in one read share the time of that read.
+	var received time.Time
+	reads := uint64(0)
 	for {
 		frame, truncated, err := fr.Next()
 		if err != nil {
@@ -176,7 +180,10 @@ func (l *streamListener) serve(conn *idleConn) {
 			}
 			return
 		}
-		in.add(frame, truncated, peer, time.Now())
+		if n := fr.Reads(); n != reads {
+			reads, received = n, time.Now()
+		}
+		in.add(frame, truncated, peer, received)
 	}
 }
 

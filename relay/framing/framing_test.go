@@ -328,3 +328,34 @@ func TestNextDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// chunkReader returns one chunk per Read.
+type chunkReader struct{ chunks []string }
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.chunks[0])
+	c.chunks = c.chunks[1:]
+	return n, nil
+}
+
+// TestReads: frames that arrive in one read see the same count (the relay
+// stamps them with one clock reading); a frame completed by a later read
+// sees that read's.
+func TestReads(t *testing.T) {
+	r := NewReader(&chunkReader{[]string{"<1>a\n<1>b\n<1>c", "c\n<1>d\n"}}, 0)
+	for _, want := range []struct {
+		frame string
+		reads uint64
+	}{{"<1>a", 1}, {"<1>b", 1}, {"<1>cc", 2}, {"<1>d", 2}} {
+		f, _, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(f) != want.frame || r.Reads() != want.reads {
+			t.Errorf("frame %q after %d reads, want %q after %d", f, r.Reads(), want.frame, want.reads)
+		}
+	}
+}
