@@ -140,6 +140,12 @@ type Postgres struct {
 // minLaneRows: smaller batches are not split.
 const minLaneRows = 128
 
+// DefaultPostgresBatchSize is the postgres output's batch_size unless
+// configured: each batch is a COPY per connection and a commit, and on the
+// 2-core development machine 5000-event batches wrote ~15 % more events
+// per second than 1000-event ones (BenchmarkPostgresCopy).
+const DefaultPostgresBatchSize = 5000
+
 type dictMiss struct {
 	kind  int
 	value string

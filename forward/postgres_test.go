@@ -349,9 +349,10 @@ func TestFixJSONNul(t *testing.T) {
 	}
 }
 
-// BenchmarkPostgresCopy: events/s into PostgreSQL, batches of 1000 (one op
-// is one event), with the default 2 connections
-// ($NOMEN_BENCH_PG_CONNECTIONS to compare). It also reports the CPU
+// BenchmarkPostgresCopy: events/s into PostgreSQL (one op is one event),
+// with the output's defaults: batches of DefaultPostgresBatchSize, 2
+// connections ($NOMEN_BENCH_PG_BATCH and $NOMEN_BENCH_PG_CONNECTIONS to
+// compare). It also reports the CPU
 // time per event of the server processes (when PostgreSQL runs on this
 // machine) and of this process: on a busy machine they tell what an idle
 // one would do better than wall time.
@@ -360,7 +361,11 @@ func BenchmarkPostgresCopy(b *testing.B) {
 	schema := testSchema(b, dsn)
 	conns, _ := strconv.Atoi(os.Getenv("NOMEN_BENCH_PG_CONNECTIONS")) // 0: the default
 	s := openPostgres(b, PostgresConfig{DSN: dsn, Schema: schema, Observer: "relay1", Connections: conns})
-	base := sampleEvents(b, 1, 1000)
+	batchSize := DefaultPostgresBatchSize // the worker's batches
+	if n, _ := strconv.Atoi(os.Getenv("NOMEN_BENCH_PG_BATCH")); n > 0 {
+		batchSize = n
+	}
+	base := sampleEvents(b, 1, batchSize)
 	// Vary the numbers in the messages a little, as real traffic does.
 	for i, e := range base {
 		if i%3 == 0 {

@@ -80,6 +80,9 @@ func (c *Config) decodeOutputs(md *toml.MetaData) error {
 }
 
 func (o *OutputConfig) setDefaults(stateDir, hostname string) {
+	if o.Postgres != nil && o.Common.BatchSize == 0 {
+		o.Common.BatchSize = forward.DefaultPostgresBatchSize
+	}
 	o.Common = o.Common.WithDefaults(stateDir)
 	switch {
 	case o.File != nil:

@@ -3,6 +3,9 @@ package relay
 import (
 	"strings"
 	"testing"
+
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/relay/output"
 )
 
 const minimalConfig = `
@@ -59,5 +62,26 @@ func TestConfigErrors(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOutputBatchDefaults: postgres writes larger batches unless told.
+func TestOutputBatchDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		out  string
+		want int
+	}{
+		{`type = "postgres"` + "\n" + `dsn = "postgres://localhost/x"`, forward.DefaultPostgresBatchSize},
+		{`type = "postgres"` + "\n" + `dsn = "postgres://localhost/x"` + "\nbatch_size = 100", 100},
+		{`type = "file"` + "\n" + `path = "x.jsonl"`, output.DefaultBatchSize},
+	} {
+		src := "state_dir = \"" + t.TempDir() + "\"\n[[listener]]\nname = \"u\"\nprotocol = \"udp\"\naddress = \"127.0.0.1:0\"\n[[output]]\nname = \"o\"\n" + tc.out + "\n"
+		cfg, err := ParseConfigData("test.toml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.Outputs[0].Common.BatchSize; got != tc.want {
+			t.Errorf("%s: batch_size %d, want %d", tc.out, got, tc.want)
+		}
 	}
 }
