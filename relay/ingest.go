@@ -52,9 +52,10 @@ type ingester struct {
 	normalized                          *prometheus.CounterVec
 	decoders                            map[string]prometheus.Counter
 
-	slab  []event.Event // events are carved from slabs: one allocation per batch
-	batch []*event.Event
-	drops rateLimitedLog
+	slab   []event.Event // events are carved from slabs: one allocation per batch
+	fields event.FieldSlab
+	batch  []*event.Event
+	drops  rateLimitedLog
 
 	// Counts are kept here and added to the metrics once per batch.
 	nBytes  int
@@ -82,6 +83,11 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 	}
 }
 
+// fieldsPerEvent is the room an event's fields get before parsing: what
+// decoders set fits (the Windows decoder reserves 40 and more), and what
+// they leave unused goes back to the slab.
+const fieldsPerEvent = 64
+
 // add parses and normalizes one frame. raw is copied.
 func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time) {
 	if len(in.slab) == 0 {
@@ -96,11 +102,13 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time) 
 		e.Flags |= event.Truncated
 		in.truncated.Inc()
 	}
+	e.Fields = in.fields.Make(fieldsPerEvent)
 	in.parser.Parse(raw, e)
 	if e.Has("nomen.parse_error") {
 		in.parseFailed.WithLabelValues(e.Format).Inc()
 	}
 	dec := in.norm.Load().Normalize(e)
+	e.Fields = in.fields.Trim(e.Fields)
 	if dec != in.lastDec {
 		in.countDecoded()
 		in.lastDec = dec

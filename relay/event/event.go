@@ -169,12 +169,15 @@ func (e *Event) Set(key string, v Value) {
 }
 
 // FieldSlab hands out empty Fields slices of a given capacity carved from
-// larger allocations, so that code creating many events (process
-// lifetimes, findings) pays one allocation per slab rather than one
-// pointer-heavy allocation per event. A slice that outgrows its capacity
-// is moved by append as usual; it never overwrites its neighbours. Not safe
-// for concurrent use.
-type FieldSlab struct{ free []Field }
+// larger allocations, so that code creating many events (listeners,
+// process lifetimes, findings) pays one allocation per slab rather than
+// one pointer-heavy allocation per event. A slice that outgrows its
+// capacity is moved by append as usual; it never overwrites its
+// neighbours. Not safe for concurrent use.
+type FieldSlab struct {
+	slab []Field
+	off  int // slab[:off] is handed out
+}
 
 // fieldSlabSize is how many Fields one slab holds (80 KiB).
 const fieldSlabSize = 1024
@@ -184,12 +187,25 @@ func (s *FieldSlab) Make(n int) []Field {
 	if n > fieldSlabSize/4 {
 		return make([]Field, 0, n)
 	}
-	if cap(s.free) < n {
-		s.free = make([]Field, fieldSlabSize)
+	if len(s.slab)-s.off < n {
+		s.slab, s.off = make([]Field, fieldSlabSize), 0
 	}
-	f := s.free[:0:n]
-	s.free = s.free[n:]
+	f := s.slab[s.off : s.off : s.off+n]
+	s.off += n
 	return f
+}
+
+// Trim gives the capacity f does not use back to the slab, if f is the
+// slice Make handed out last and was not moved since, and returns f with
+// capacity len(f): a later append moves it rather than writing over the
+// next slice. Fill a slice from Make, then Trim it before the next Make.
+func (s *FieldSlab) Trim(f []Field) []Field {
+	n := cap(f)
+	if n == 0 || n > s.off || &f[:1][0] != &s.slab[s.off-n] {
+		return f
+	}
+	s.off -= n - len(f)
+	return f[:len(f):len(f)]
 }
 
 // SetStr sets a string field; an empty s is ignored (ECS omits empty values).

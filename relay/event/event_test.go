@@ -245,3 +245,43 @@ func TestFieldSlab(t *testing.T) {
 		t.Errorf("large Make: len %d cap %d", len(got), cap(got))
 	}
 }
+
+// TestFieldSlabTrim: trimmed capacity goes to the next slice; a trimmed
+// slice that grows is moved and never overwrites its neighbour.
+func TestFieldSlabTrim(t *testing.T) {
+	var s FieldSlab
+	a := s.Make(8)
+	a = append(a, Field{Key: "a1"}, Field{Key: "a2"})
+	a = s.Trim(a)
+	if len(a) != 2 || cap(a) != 2 {
+		t.Fatalf("trimmed: len %d cap %d, want 2 2", len(a), cap(a))
+	}
+	b := s.Make(8)
+	if s.off != 2+8 {
+		t.Fatalf("the slab handed out %d fields, want 10 (a's unused capacity given back)", s.off)
+	}
+	b = append(b, Field{Key: "b1"})
+	a = append(a, Field{Key: "a3"}) // a must move, not overwrite b1
+	if b[0].Key != "b1" || a[2].Key != "a3" || a[0].Key != "a1" {
+		t.Fatalf("neighbours overwritten: a %v b %v", a, b)
+	}
+	// A slice that was moved (grown past its capacity) is not trimmed into
+	// the slab, and the slab's next slice does not overlap it.
+	c := s.Make(1)
+	c = append(c, Field{Key: "c1"}, Field{Key: "c2"}) // moved
+	c = s.Trim(c)
+	d := s.Make(1)
+	d = append(d, Field{Key: "d1"})
+	if c[0].Key != "c1" || c[1].Key != "c2" || d[0].Key != "d1" {
+		t.Fatalf("moved slice disturbed: c %v d %v", c, d)
+	}
+	// Trim of an older slice is a no-op on the slab.
+	e := s.Make(4)
+	_ = s.Trim(b) // not the last one
+	f := s.Make(4)
+	e = append(e, Field{Key: "e1"}, Field{Key: "e2"}, Field{Key: "e3"}, Field{Key: "e4"})
+	f = append(f, Field{Key: "f1"})
+	if e[3].Key != "e4" || f[0].Key != "f1" {
+		t.Fatalf("trim of an older slice gave away live capacity: e %v f %v", e, f)
+	}
+}
