@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,14 +19,16 @@ type Keeper struct {
 	// Dirty is set by the stage whenever its state changes.
 	Dirty bool
 
-	stage  string
-	file   *File
-	writer *Writer
-	sched  Schedule
-	now    func() time.Time
-	log    *slog.Logger
-	result *prometheus.CounterVec // {result}: success | failure
-	state  func() any
+	stage    string
+	file     *File
+	writer   *Writer
+	sched    Schedule
+	every    time.Duration // configured period; sched.Every stretches with the state
+	lastSave atomic.Int64  // ns the last background write took
+	now      func() time.Time
+	log      *slog.Logger
+	result   *prometheus.CounterVec // {result}: success | failure
+	state    func() any
 }
 
 // KeeperOptions configure a Keeper.
@@ -57,10 +60,11 @@ func NewKeeper(o KeeperOptions) (*Keeper, error) {
 		return nil, err
 	}
 	k := &Keeper{stage: o.Stage, file: f, now: o.Now, log: o.Log, result: o.Result, state: o.State}
-	k.sched.Every = o.Every
-	if k.sched.Every == 0 {
-		k.sched.Every = 5 * time.Second
+	k.every = o.Every
+	if k.every == 0 {
+		k.every = 5 * time.Second
 	}
+	k.sched.Every = k.every
 	if k.now == nil {
 		k.now = time.Now
 	}
@@ -90,14 +94,25 @@ func (k *Keeper) Applied(lastID uint64) {
 		k.log.Warn(k.stage+": the journal holds fewer events than the stage handed back (a failed append?): event IDs in the findings of that batch may be off",
 			"last_id", lastID)
 	}
+	// A large state takes long to encode and write: snapshots then come
+	// less often, so that they cost at most 1/snapshotShare of a core (a
+	// restart replays more of the journal instead).
+	if k.every > 0 {
+		k.sched.Every = max(k.every, snapshotShare*time.Duration(k.lastSave.Load()))
+	}
 	if k.Quiet() && k.Dirty && k.sched.Due(k.now()) {
 		k.writer.Save(k.AppliedID(), k.now(), k.state())
 		k.Dirty = false
 	}
 }
 
+// snapshotShare: background snapshots are spaced at least this many times
+// the last one's duration apart.
+const snapshotShare = 20
+
 // saved is told the result of every snapshot write.
-func (k *Keeper) saved(err error) {
+func (k *Keeper) saved(err error, took time.Duration) {
+	k.lastSave.Store(int64(took))
 	if err != nil {
 		k.result.WithLabelValues("failure").Inc()
 		k.log.Error(k.stage+": snapshot failed", "err", err)
@@ -115,8 +130,9 @@ func (k *Keeper) Snapshot() error {
 	if !k.Quiet() || !k.Dirty {
 		return nil
 	}
+	start := time.Now()
 	err := k.file.Save(k.AppliedID(), k.now(), k.state())
-	k.saved(err)
+	k.saved(err, time.Since(start))
 	if err == nil {
 		k.Dirty = false
 	}

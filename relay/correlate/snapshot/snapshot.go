@@ -246,7 +246,7 @@ func (s *Schedule) Due(now time.Time) bool {
 // running replaces any snapshot still waiting (the newest wins).
 type Writer struct {
 	f      *File
-	report func(error) // called after each write (from the writer's goroutine)
+	report func(err error, took time.Duration) // called after each write (from the writer's goroutine)
 
 	mu      sync.Mutex
 	idle    sync.Cond
@@ -261,8 +261,8 @@ type job struct {
 }
 
 // NewWriter returns a writer for f; report, if not nil, is told the result
-// of every write.
-func NewWriter(f *File, report func(error)) *Writer {
+// of every write and how long it took.
+func NewWriter(f *File, report func(err error, took time.Duration)) *Writer {
 	w := &Writer{f: f, report: report}
 	w.idle.L = &w.mu
 	return w
@@ -291,9 +291,10 @@ func (w *Writer) run() {
 			return
 		}
 		w.mu.Unlock()
+		start := time.Now()
 		err := w.f.Save(j.applied, j.now, j.state)
 		if w.report != nil {
-			w.report(err)
+			w.report(err, time.Since(start))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"errors"
+	"github.com/prometheus/client_golang/prometheus"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,7 @@ func TestMemoryOnly(t *testing.T) {
 func TestWriterNewestWins(t *testing.T) {
 	f, _ := Open("stage", t.TempDir())
 	var results []error
-	w := NewWriter(f, func(err error) { results = append(results, err) })
+	w := NewWriter(f, func(err error, _ time.Duration) { results = append(results, err) })
 	for i := range 50 {
 		w.Save(uint64(i), time.Now(), st{N: i})
 	}
@@ -120,5 +121,34 @@ func TestSchedule(t *testing.T) {
 	}
 	if (&Schedule{}).Due(t0) {
 		t.Error("zero schedule is never due")
+	}
+}
+
+// TestKeeperSpacesLargeSnapshots: a snapshot that took long spaces the
+// next ones out (at most 1/snapshotShare of a core goes to them).
+func TestKeeperSpacesLargeSnapshots(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	k, err := NewKeeper(KeeperOptions{Stage: "stage", StateDir: t.TempDir(), Every: time.Second,
+		Now: func() time.Time { return now }, Result: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x"}, []string{"result"}),
+		State: func() any { return st{N: 1} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.saved(nil, 2*time.Second) // the last write took 2s
+	saves := 0
+	for i := range 100 { // 100 s of batches, one per second
+		now = now.Add(time.Second)
+		k.Handed(1)
+		k.Dirty = true
+		k.Applied(uint64(i + 1))
+		k.writer.Wait()
+		if k.lastSave.Load() != int64(2*time.Second) {
+			saves++
+			k.lastSave.Store(int64(2 * time.Second)) // as if each took 2s again
+		}
+	}
+	// Every 40s (20 x 2s) rather than every second.
+	if saves < 2 || saves > 3 {
+		t.Errorf("%d snapshots in 100s, want 2 or 3 (one per 40s)", saves)
 	}
 }
