@@ -162,15 +162,16 @@ func (b *lockedBuffer) String() string {
 }
 
 // recordIDs counts the agent records in a JSON lines output by
-// winlog.record_id.
+// winlog.record_id. The relay may be writing: a last line without its line
+// feed is not complete yet and is left for the next look.
 func recordIDs(t *testing.T, path string) map[int]int {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	data = data[:bytes.LastIndexByte(data, '\n')+1]
 	seen := map[int]int{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
 		var doc struct {
