@@ -46,11 +46,28 @@ func (p *parallelJSON) useful(batch []*event.Event) bool {
 	return len(p.encs) > 1 && len(batch) > encodeChunk
 }
 
+// maxChunks bounds the chunks encoded ahead of the writer (and the
+// memory they hold: ~4 MiB of JSON) however large batch_size is.
+const maxChunks = 16
+
 // encode encodes batch and calls write with each chunk's bytes in batch
 // order, as soon as the chunk is ready. It stops at the first error of
-// write and returns it, once every encoder has finished (they read the
-// events and fill buffers that the next call reuses).
+// write and returns it.
 func (p *parallelJSON) encode(batch []*event.Event, write func([]byte) error) error {
+	for len(batch) > 0 {
+		part := batch[:min(len(batch), maxChunks*encodeChunk)]
+		batch = batch[len(part):]
+		if err := p.encodePart(part, write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodePart encodes up to maxChunks chunks; it returns once every encoder
+// has finished (they read the events and fill buffers that the next call
+// reuses).
+func (p *parallelJSON) encodePart(batch []*event.Event, write func([]byte) error) error {
 	n := (len(batch) + encodeChunk - 1) / encodeChunk
 	if cap(p.chunks) < n {
 		p.chunks = append(p.chunks[:cap(p.chunks)], make([]jsonChunk, n-cap(p.chunks))...)

@@ -550,7 +550,7 @@ func BenchmarkFileRaw(b *testing.B) { benchmarkFile(b, "raw") }
 // goroutines: the file must hold exactly what one encoder writes, in order,
 // and a failed write must still be all or nothing.
 func TestFileParallelJSON(t *testing.T) {
-	evs := sampleEvents(t, 1, 3*encodeChunk+17)
+	evs := sampleEvents(t, 1, (maxChunks+2)*encodeChunk+17) // more than one part
 	enc := event.Encoder{Observer: "relay1"}
 	var want []byte
 	for _, e := range evs {
