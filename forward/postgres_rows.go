@@ -245,19 +245,12 @@ func keyIndex(key string) int {
 // one pass over the event's fields: asking the event each time scanned
 // all its fields a few dozen times per event.
 type eventKeys struct {
-	e *event.Event
-	// bare is e without its fields. Derived values come from the typed
-	// part of the event only (see relay/event/derived.go), so bare.Get
-	// is e's derived value without another scan of the fields, once the
-	// pass has found that no decoder set the key.
-	bare event.Event
-	at   [numKeys]int32 // the index in e.Fields of the key's last value; -1: not set
+	e  *event.Event
+	at [numKeys]int32 // the index in e.Fields of the key's last value; -1: not set
 }
 
 func (k *eventKeys) reset(e *event.Event) {
 	k.e = e
-	k.bare = *e
-	k.bare.Fields = nil
 	for i := range k.at {
 		k.at[i] = -1
 	}
@@ -283,7 +276,7 @@ func (k *eventKeys) get(key int) (event.Value, bool) {
 	if i := k.at[key]; i >= 0 {
 		return k.e.Fields[i].Val, true
 	}
-	return k.bare.Get(keyNames[key])
+	return k.e.Derived(keyNames[key]) // the pass found no decoder's value
 }
 
 // str returns the string value of key as the JSON document has it (a
@@ -439,7 +432,7 @@ func (s *Postgres) prepare(batch []*event.Event) {
 			r.omit |= omitOriginal
 		}
 	}
-	k.e, k.bare = nil, event.Event{} // no references into the batch
+	k.e = nil // no reference into the batch
 	// The rows' parameters are consecutive runs of s.params (now that it
 	// has stopped growing).
 	off := 0

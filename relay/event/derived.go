@@ -258,6 +258,13 @@ func (e *Event) Get(key string) (Value, bool) {
 	if v, ok := e.Field(key); ok {
 		return v, true
 	}
+	return e.Derived(key)
+}
+
+// Derived returns the value key has from the typed part of the event (the
+// syslog header, times, input), ignoring what decoders set: Get for a
+// caller that already knows no decoder set key.
+func (e *Event) Derived(key string) (Value, bool) {
 	d, ok := derivedIndex[key]
 	if !ok || d == dObserverHostname {
 		return Value{}, false
