@@ -324,7 +324,7 @@ func (s *Postgres) Close() error {
 // copyColumns are the columns COPY writes, in the order appendRow
 // (postgres_copy.go) encodes them.
 var copyColumns = []string{"time", "received", "journal_id", "host_id", "user_id", "program_id", "category_id", "action_id",
-	"observer_id", "outcome", "source_ip", "template_id", "params", "pri", "raw_head", "raw", "flags", "fields"}
+	"observer_id", "outcome", "source_ip", "template_id", "params", "pri", "raw_head", "raw", "flags", "time_ns", "received_ns", "fields"}
 
 // Write stores the batch: dictionary strings not cached are upserted in
 // one round trip, missing partitions created, then the rows are sent with

@@ -134,6 +134,8 @@ func (l *copyLane) appendRow(b []byte, r *pgRow) []byte {
 	b = appendText(b, r.rawHead, r.hasHead)
 	b = appendText(b, r.raw, r.hasRaw)
 	b = appendInt2(b, r.flags)
+	b = appendNS(b, r.timeNS)
+	b = appendNS(b, r.recvNS)
 	return l.appendDoc(b, r)
 }
 
@@ -155,6 +157,14 @@ func appendNull(b []byte) []byte { return binary.BigEndian.AppendUint32(b, 0xfff
 func appendInt2(b []byte, v int16) []byte {
 	b = binary.BigEndian.AppendUint32(b, 2)
 	return binary.BigEndian.AppendUint16(b, uint16(v))
+}
+
+// appendNS appends nanoseconds beyond the microsecond, NULL for none.
+func appendNS(b []byte, ns int16) []byte {
+	if ns == 0 {
+		return appendNull(b)
+	}
+	return appendInt2(b, ns)
 }
 
 func appendInt8(b []byte, v int64) []byte {

@@ -182,7 +182,13 @@ func pgxCopyValues(r *pgRow, observer string) []any {
 	enc := event.Encoder{Observer: observer, Omit: func(key string) bool { return r.omit&omitBit(key) != 0 }}
 	doc := enc.AppendJSON(nil, r.ev)
 	fixJSONNul(doc)
-	return append(v, text(r.rawHead, r.hasHead), text(r.raw, r.hasRaw), r.flags, doc)
+	ns := func(ns int16) any {
+		if ns == 0 {
+			return nil
+		}
+		return ns
+	}
+	return append(v, text(r.rawHead, r.hasHead), text(r.raw, r.hasRaw), r.flags, ns(r.timeNS), ns(r.recvNS), doc)
 }
 
 // TestEventKeys: prepare's one-pass lookups answer as the event's own

@@ -26,6 +26,8 @@ type pgRow struct {
 	hasHead  bool
 	hasRaw   bool
 	flags    int16
+	timeNS   int16 // nanoseconds beyond the microsecond (0: NULL)
+	recvNS   int16
 	ev       *event.Event
 	omit     uint32 // omit bits: document keys the columns hold
 	pri      int16
@@ -42,8 +44,8 @@ type pgRow struct {
 const (
 	flagSyslogHost  = 1 << iota // log.syslog.hostname = host
 	flagProcessName             // process.name = program
-	flagTimestamp               // @timestamp = time
-	flagCreated                 // event.created = received
+	flagTimestamp               // @timestamp = time (+ time_ns, migration 3)
+	flagCreated                 // event.created = received (+ received_ns)
 	flagPri                     // log.syslog.priority, facility.*, severity.* from pri
 	flagPID                     // process.pid = log.syslog.procid as a number
 	flagObserver                // observer.product = "nomen", observer.type = "relay"
@@ -356,14 +358,16 @@ func (s *Postgres) prepare(batch []*event.Event) {
 				}
 			}
 		}
-		// Unique values such as these times would each add keys to the GIN
-		// index; the columns hold them exactly when PostgreSQL's
-		// microseconds suffice.
-		if !e.Time.IsZero() && e.Time.Nanosecond()%1000 == 0 && !k.has(kTimestamp) {
+		// Unique values such as these times would each add a key to the
+		// GIN index; the columns hold them exactly, with the nanoseconds
+		// that PostgreSQL's microseconds lack (migration 3).
+		if !e.Time.IsZero() && !k.has(kTimestamp) {
 			r.flags, r.omit = r.flags|flagTimestamp, r.omit|omitTimestamp
+			r.timeNS = int16(e.Time.Nanosecond() % 1000)
 		}
-		if !e.Received.IsZero() && e.Received.Nanosecond()%1000 == 0 && !k.has(kCreated) {
+		if !e.Received.IsZero() && !k.has(kCreated) {
 			r.flags, r.omit = r.flags|flagCreated, r.omit|omitCreated
+			r.recvNS = int16(e.Received.Nanosecond() % 1000)
 		}
 		if e.Pri >= 0 && priDerived(e, k) {
 			r.pri = e.Pri

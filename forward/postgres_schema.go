@@ -239,6 +239,51 @@ LEFT JOIN <S>.strings o ON o.id = e.observer_id
 LEFT JOIN <S>.strings t ON t.id = e.template_id
 CROSS JOIN LATERAL (SELECT <S>.render(t.value, e.params) AS message) m;
 `},
+	{"@timestamp and event.created to the nanosecond from columns (time_ns, received_ns)", `
+-- Receive times (and some sources' times) have nanoseconds, which
+-- timestamptz cannot hold: before this version such a time stayed in
+-- fields, a GIN key unique to each row. Now the digits finer than
+-- microseconds are kept in these columns, NULL for none.
+ALTER TABLE <S>.events_data ADD COLUMN time_ns smallint, ADD COLUMN received_ns smallint;
+COMMENT ON COLUMN <S>.events_data.time_ns IS 'nanoseconds of @timestamp beyond the microsecond (1-999; NULL: none)';
+COMMENT ON COLUMN <S>.events_data.received_ns IS 'nanoseconds of event.created beyond the microsecond (1-999; NULL: none)';
+
+-- ts with the nanoseconds beyond the microsecond: 9 digits when there are any.
+CREATE FUNCTION <S>.ts(t timestamptz, ns smallint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN coalesce(ns, 0) = 0 THEN <S>.ts(t)
+		ELSE to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || lpad(ns::text, 3, '0') || 'Z' END
+$$;
+
+-- assemble with the nanoseconds: version 2's fields, times to the nanosecond.
+CREATE FUNCTION <S>.assemble(fields jsonb, flags smallint, "time" timestamptz, received timestamptz, host text,
+	user_name text, program text, category text, action text, outcome text, source_ip inet, message text,
+	original text, observer text, pri smallint, journal_id bigint, time_ns smallint, received_ns smallint)
+RETURNS jsonb LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE d jsonb := <S>.assemble(fields, (flags & ~12)::smallint, "time", received, host, user_name, program, category,
+	action, outcome, source_ip, message, original, observer, pri, journal_id);
+BEGIN
+	IF flags & 4 = 4 THEN d := <S>.put(d, '{@timestamp}', to_jsonb(<S>.ts("time", time_ns))); END IF;
+	IF flags & 8 = 8 THEN d := <S>.put(d, '{event,created}', to_jsonb(<S>.ts(received, received_ns))); END IF;
+	RETURN d;
+END $$;
+
+CREATE OR REPLACE VIEW <S>.events AS
+SELECT e.time, h.value AS host, c.value AS category, a.value AS action, e.outcome,
+	u.value AS user_name, e.source_ip, m.message, p.value AS program, e.received, e.journal_id, e.fields,
+	<S>.assemble(e.fields, e.flags, e.time, e.received, h.value, u.value, p.value, c.value, a.value, e.outcome, e.source_ip,
+		m.message, coalesce(e.raw, e.raw_head || coalesce(m.message, '')), o.value, e.pri, e.journal_id,
+		e.time_ns, e.received_ns) AS doc
+FROM <S>.events_data e
+LEFT JOIN <S>.strings h ON h.id = e.host_id
+LEFT JOIN <S>.strings u ON u.id = e.user_id
+LEFT JOIN <S>.strings p ON p.id = e.program_id
+LEFT JOIN <S>.strings c ON c.id = e.category_id
+LEFT JOIN <S>.strings a ON a.id = e.action_id
+LEFT JOIN <S>.strings o ON o.id = e.observer_id
+LEFT JOIN <S>.strings t ON t.id = e.template_id
+CROSS JOIN LATERAL (SELECT <S>.render(t.value, e.params) AS message) m;
+`},
 }
 
 // pgECSVersion is the ecs.version migration 2's view writes for rows with

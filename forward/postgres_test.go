@@ -146,6 +146,14 @@ func TestPostgresRoundTrip(t *testing.T) {
 		}
 	}
 
+	// Times to the nanosecond live in columns (migration 3), not in
+	// fields, where each would be a GIN key of its own.
+	inFields := query(t, dsn, fmt.Sprintf(`SELECT count(*) FROM %s.events_data WHERE fields ? '@timestamp' OR fields->'event' ? 'created'`, schema))
+	ns := query(t, dsn, fmt.Sprintf(`SELECT count(*) FROM %s.events_data WHERE time_ns IS NOT NULL AND received_ns IS NOT NULL`, schema))
+	if inFields[0][0].(int64) != 0 || ns[0][0].(int64) != 1 {
+		t.Errorf("%v rows keep a time in fields, %v have nanoseconds in both columns; want 0 and 1", inFields[0][0], ns[0][0])
+	}
+
 	// Query by user and by source address through the view.
 	byUser := query(t, dsn, fmt.Sprintf("SELECT journal_id, host, action, outcome FROM %s.events WHERE user_name = $1", schema), "alice")
 	if len(byUser) != 1 || byUser[0][0].(int64) != 2 || byUser[0][1] != "db2" || byUser[0][2] != "sudo" || byUser[0][3] != "success" {
