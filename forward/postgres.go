@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -120,21 +121,16 @@ type Postgres struct {
 
 	conn  *pgx.Conn
 	ready bool // schema migrated on this connection's database
-	dict  *dictCache
 
-	partsMu sync.Mutex
-	parts   map[time.Time]bool // days known to have a partition
+	dictMu sync.Mutex // lanes resolve at the same time
+	dict   *dictCache
+
+	partsMu  sync.Mutex
+	parts    map[time.Time]bool // days known to have a partition
+	createMu sync.Mutex         // held while lanes create partitions
 
 	stop chan struct{}
 	done chan struct{}
-
-	// scratch, reused across batches
-	rows    []pgRow
-	params  []string
-	tmpl    []byte
-	known   []string
-	missing []dictMiss
-	keys    eventKeys
 }
 
 // minLaneRows: smaller batches are not split.
@@ -326,9 +322,12 @@ func (s *Postgres) Close() error {
 var copyColumns = []string{"time", "received", "journal_id", "host_id", "user_id", "program_id", "category_id", "action_id",
 	"observer_id", "outcome", "source_ip", "template_id", "params", "pri", "raw_head", "raw", "flags", "time_ns", "received_ns", "fields"}
 
-// Write stores the batch: dictionary strings not cached are upserted in
-// one round trip, missing partitions created, then the rows are sent with
-// COPY.
+// Write stores the batch, split over the lanes when it is large enough.
+// Each lane writes its part on its own connection, at the same time as the
+// others: rows prepared, dictionary strings not cached upserted in one
+// round trip, missing partitions created, then the rows sent with COPY.
+// Lanes overlap one's preparing with another's COPY, and each COPY's
+// commit with the others' work.
 func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 	if len(batch) == 0 {
 		return nil
@@ -336,14 +335,45 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 	if err := s.connect(ctx); err != nil {
 		return err
 	}
-	s.prepare(batch)
-	if err := s.resolve(ctx); err != nil {
+	n := len(s.lanes)
+	if len(batch) < n*minLaneRows {
+		n = max(1, len(batch)/minLaneRows)
+	}
+	var err error
+	if n == 1 {
+		err = s.writeLane(ctx, s.lanes[0], batch)
+	} else {
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		per := (len(batch) + n - 1) / n
+		for i := 0; i < n; i++ {
+			part := batch[i*per : min(len(batch), (i+1)*per)]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.writeLane(ctx, s.lanes[i], part)
+			}()
+		}
+		wg.Wait()
+		err = errors.Join(errs...) // the retry writes the whole batch again
+	}
+	if err != nil {
 		return s.fail(err)
 	}
-	if err := s.ensureDays(ctx); err != nil {
-		return s.fail(err)
+	return nil
+}
+
+// writeLane writes part of a batch on lane l.
+func (s *Postgres) writeLane(ctx context.Context, l *copyLane, part []*event.Event) error {
+	defer l.release()
+	l.prepare(part, s.cfg.Observer)
+	if err := s.resolve(ctx, l); err != nil {
+		return err
 	}
-	err := s.copy(ctx)
+	if err := s.ensureDays(ctx, l.conn, l.rows); err != nil {
+		return err
+	}
+	err := l.copyRows(ctx, s.copySQL, l.rows)
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23514" {
 		// No partition for a row: retention (here or in another nomen)
@@ -351,51 +381,20 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 		s.partsMu.Lock()
 		clear(s.parts)
 		s.partsMu.Unlock()
-		if err = s.reloadPartitions(ctx); err == nil {
-			if err = s.ensureDays(ctx); err == nil {
-				err = s.copy(ctx)
+		if err = s.reloadPartitions(ctx, l.conn); err == nil {
+			if err = s.ensureDays(ctx, l.conn, l.rows); err == nil {
+				err = l.copyRows(ctx, s.copySQL, l.rows)
 			}
 		}
 	}
-	s.release()
 	if err != nil {
-		return s.fail(fmt.Errorf("postgres: copy: %w", err))
+		return fmt.Errorf("postgres: copy: %w", err)
 	}
 	return nil
 }
 
-// copy sends the rows with COPY, split over the lanes when the batch is
-// large enough.
-func (s *Postgres) copy(ctx context.Context) error {
-	n := len(s.lanes)
-	if len(s.rows) < n*minLaneRows {
-		n = max(1, len(s.rows)/minLaneRows)
-	}
-	if n == 1 {
-		return s.lanes[0].copyRows(ctx, s.copySQL, s.rows)
-	}
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	per := (len(s.rows) + n - 1) / n
-	for i := 0; i < n; i++ {
-		rows := s.rows[i*per : min(len(s.rows), (i+1)*per)]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.lanes[i].copyRows(ctx, s.copySQL, rows)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err // the retry writes the whole batch again
-		}
-	}
-	return nil
-}
-
-func (s *Postgres) reloadPartitions(ctx context.Context) error {
-	days, err := listPartitions(ctx, s.conn, s.cfg.Schema)
+func (s *Postgres) reloadPartitions(ctx context.Context, conn *pgx.Conn) error {
+	days, err := listPartitions(ctx, conn, s.cfg.Schema)
 	if err != nil {
 		return err
 	}
@@ -436,14 +435,15 @@ func classifyPG(err error) error {
 	return err
 }
 
-// resolve fills the rows' dictionary ids, asking the database (one round
-// trip) for the strings not in the cache.
-func (s *Postgres) resolve(ctx context.Context) error {
-	s.missing = s.missing[:0]
+// resolve fills the lane's rows' dictionary ids, asking the database (one
+// round trip on the lane's connection) for the strings not in the cache.
+func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
+	l.missing = l.missing[:0]
 	seen := map[dictMiss]bool{}
 	var inline, stored int64
-	for i := range s.rows {
-		r := &s.rows[i]
+	s.dictMu.Lock()
+	for i := range l.rows {
+		r := &l.rows[i]
 		for k := dictHost; k < numDictKinds; k++ {
 			var id int64
 			var ok bool
@@ -452,14 +452,14 @@ func (s *Postgres) resolve(ctx context.Context) error {
 				if !r.hasTmpl {
 					continue
 				}
-				b := s.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
+				b := l.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
 				id, ok = s.dict.getBytes(k, b)
 				n = len(b)
 				if !ok {
 					m := dictMiss{k, pgText(string(b))}
 					if !seen[m] {
 						seen[m] = true
-						s.missing = append(s.missing, m)
+						l.missing = append(l.missing, m)
 					}
 				}
 			} else {
@@ -473,7 +473,7 @@ func (s *Postgres) resolve(ctx context.Context) error {
 					m := dictMiss{k, pgText(strings.Clone(v))}
 					if !seen[m] {
 						seen[m] = true
-						s.missing = append(s.missing, m)
+						l.missing = append(l.missing, m)
 					}
 				}
 			}
@@ -482,25 +482,27 @@ func (s *Postgres) resolve(ctx context.Context) error {
 			stored += 4
 		}
 	}
-	if len(s.missing) > 0 {
-		ids, err := s.upsert(ctx, s.missing)
+	s.dictMu.Unlock()
+	if len(l.missing) > 0 {
+		ids, err := s.upsert(ctx, l.conn, l.missing)
 		if err != nil {
 			return fmt.Errorf("postgres: dictionary: %w", err)
 		}
-		for i, m := range s.missing {
+		s.dictMu.Lock()
+		for i, m := range l.missing {
 			s.dict.put(m.kind, m.value, ids[i])
 			stored += int64(len(m.value)) + 1 + 40 // value, its header, the row's id/kind/hash and tuple overhead (approx.)
 		}
 		// Fill what was missing (the cache now has everything).
-		for i := range s.rows {
-			r := &s.rows[i]
+		for i := range l.rows {
+			r := &l.rows[i]
 			for k := dictHost; k < numDictKinds; k++ {
 				if r.ids[k] != 0 {
 					continue
 				}
 				if k == dictTemplate {
 					if r.hasTmpl {
-						b := s.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
+						b := l.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
 						if id, ok := s.dict.getBytes(k, b); ok {
 							r.ids[k] = id
 						} else {
@@ -516,6 +518,7 @@ func (s *Postgres) resolve(ctx context.Context) error {
 				}
 			}
 		}
+		s.dictMu.Unlock()
 	}
 	s.m.stringBytes.WithLabelValues("inline").Add(float64(inline))
 	s.m.stringBytes.WithLabelValues("dictionary").Add(float64(stored))
@@ -523,8 +526,11 @@ func (s *Postgres) resolve(ctx context.Context) error {
 }
 
 // upsert inserts the strings that are not in the dictionary yet and
-// returns the ids of all of them, in order.
-func (s *Postgres) upsert(ctx context.Context, miss []dictMiss) ([]int64, error) {
+// returns the ids of all of them, in order. Lanes (and other nomen
+// instances) may insert the same strings at the same time: inserting in
+// (kind, hash) order keeps them from deadlocking, and the second round
+// reads what another committed meanwhile.
+func (s *Postgres) upsert(ctx context.Context, conn *pgx.Conn, miss []dictMiss) ([]int64, error) {
 	kinds := make([]int16, len(miss))
 	hashes := make([][16]byte, len(miss))
 	values := make([]string, len(miss))
@@ -553,7 +559,7 @@ SELECT s.id, s.kind, s.hash FROM <S>.strings s JOIN input i ON s.kind = i.kind A
 	// A string inserted by another nomen after this statement's snapshot
 	// is neither inserted nor seen: the second round finds it.
 	for round := 0; round < 2; round++ {
-		rows, err := s.conn.Query(ctx, sql, kinds, hashes, values)
+		rows, err := conn.Query(ctx, sql, kinds, hashes, values)
 		if err != nil {
 			return nil, err
 		}
@@ -581,14 +587,16 @@ SELECT s.id, s.kind, s.hash FROM <S>.strings s JOIN input i ON s.kind = i.kind A
 	return nil, errors.New("strings missing after upsert")
 }
 
-// ensureDays creates the partitions the batch needs.
-func (s *Postgres) ensureDays(ctx context.Context) error {
+// ensureDays creates the partitions rows need (on conn: the calling lane's).
+func (s *Postgres) ensureDays(ctx context.Context, conn *pgx.Conn, rows []pgRow) error {
+	// A lane needing a day that another is creating waits for it, rather
+	// than COPYing into a partition that is not there yet.
+	s.createMu.Lock()
+	defer s.createMu.Unlock()
 	var need []time.Time
 	s.partsMu.Lock()
-	for i := range s.rows {
-		d := utcDay(s.rows[i].time)
-		if !s.parts[d] {
-			s.parts[d] = true // optimistic; undone below on failure
+	for i := range rows {
+		if d := utcDay(rows[i].time); !s.parts[d] && !slices.Contains(need, d) {
 			need = append(need, d)
 		}
 	}
@@ -596,20 +604,13 @@ func (s *Postgres) ensureDays(ctx context.Context) error {
 	if len(need) == 0 {
 		return nil
 	}
-	if err := ensurePartitions(ctx, s.conn, s.cfg.Schema, need); err != nil {
-		s.partsMu.Lock()
-		for _, d := range need {
-			delete(s.parts, d)
-		}
-		s.partsMu.Unlock()
+	if err := ensurePartitions(ctx, conn, s.cfg.Schema, need); err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
+	s.partsMu.Lock()
+	for _, d := range need {
+		s.parts[d] = true
+	}
+	s.partsMu.Unlock()
 	return nil
-}
-
-// release drops references into the batch's events.
-func (s *Postgres) release() {
-	clear(s.rows)
-	clear(s.params)
-	clear(s.missing)
 }

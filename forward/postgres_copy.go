@@ -39,9 +39,11 @@ func copyStatement(schema string) string {
 		") FROM STDIN WITH (FORMAT binary)"
 }
 
-// copyLane is one connection COPYing a part of a batch, with its own
-// encoding scratch.
+// copyLane is one connection writing a part of a batch, with its own
+// rows and encoding scratch: lanes prepare, resolve and COPY their parts
+// at the same time.
 type copyLane struct {
+	rowBatch
 	conn   *pgx.Conn
 	enc    event.Encoder // Omit: omit
 	cur    *pgRow        // the row whose document enc is writing

@@ -52,7 +52,7 @@ func copyTestEvents(t testing.TB) []*event.Event {
 // TestPostgresCopyBinary writes rows with the binary COPY encoder and the
 // same rows with pgx's generic CopyFrom (what the output used before), and
 // compares what the server stored, column by column as text. Enough rows
-// to be split over both connections and into several COPY chunks.
+// to be split over both connections (lanes) and into several COPY chunks.
 func TestPostgresCopyBinary(t *testing.T) {
 	dsn := testDSN(t)
 	schema := testSchema(t, dsn)
@@ -62,14 +62,14 @@ func TestPostgresCopyBinary(t *testing.T) {
 		evs = append(evs, withIDs(evs, uint64(len(evs)+1))...)
 	}
 	ctx := context.Background()
-	s.prepare(evs)
-	if err := s.resolve(ctx); err != nil {
+	if err := s.Write(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ensureDays(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.copy(ctx); err != nil {
+	// The same rows again, all on one lane, for pgx (the dictionary ids
+	// are cached now: prepare and resolve give what the lanes wrote).
+	l := s.lanes[0]
+	l.prepare(evs, s.cfg.Observer)
+	if err := s.resolve(ctx, l); err != nil {
 		t.Fatal(err)
 	}
 
@@ -80,11 +80,11 @@ func TestPostgresCopyBinary(t *testing.T) {
 	}
 	i := 0
 	if _, err := s.conn.CopyFrom(ctx, ref, copyColumns, pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(s.rows) {
+		if i == len(l.rows) {
 			return nil, nil
 		}
 		i++
-		return pgxCopyValues(&s.rows[i-1], s.cfg.Observer), nil
+		return pgxCopyValues(&l.rows[i-1], s.cfg.Observer), nil
 	})); err != nil {
 		t.Fatal(err)
 	}
@@ -120,13 +120,16 @@ func TestPostgresCopyBinary(t *testing.T) {
 		if row[12] == "{}" {
 			seen["empty params"] = true
 		}
+		if row[16] != nil && row[17] != nil { // time_ns, received_ns
+			seen["nanoseconds"] = true
+		}
 	}
-	for i := range s.rows {
-		if len(s.lanes[0].appendRow(nil, &s.rows[i])) > 65536 {
+	for i := range l.rows {
+		if len(l.appendRow(nil, &l.rows[i])) > 65536 {
 			seen["row larger than a chunk"] = true
 		}
 	}
-	for _, k := range []string{"received NULL", "IPv6", "IPv4", "empty params", "row larger than a chunk"} {
+	for _, k := range []string{"received NULL", "IPv6", "IPv4", "empty params", "nanoseconds", "row larger than a chunk"} {
 		if !seen[k] {
 			t.Errorf("no row with %s", k)
 		}

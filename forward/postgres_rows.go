@@ -299,17 +299,36 @@ func (k *eventKeys) num(key int) (int64, bool) {
 	return v.Num, true
 }
 
+// rowBatch is the rows of a part of a batch being written, and the
+// scratch that computes them, reused across batches.
+type rowBatch struct {
+	rows    []pgRow
+	params  []string // the rows' message parameters
+	tmpl    []byte   // the rows' message templates (pgRow.tmplSpan)
+	known   []string
+	missing []dictMiss // dictionary strings not cached (resolve)
+	keys    eventKeys
+}
+
+// release drops references into the batch's events.
+func (b *rowBatch) release() {
+	clear(b.rows)
+	clear(b.params)
+	clear(b.missing)
+}
+
 // prepare computes each event's row but the dictionary ids and the
 // document: which values go to columns, and which document fields the view
 // can rebuild from them exactly (everything else stays in the document).
-func (s *Postgres) prepare(batch []*event.Event) {
-	s.rows = s.rows[:0]
-	s.params = s.params[:0]
-	s.tmpl = s.tmpl[:0]
-	k := &s.keys
+// observer is the output's observer.hostname for events without one.
+func (b *rowBatch) prepare(batch []*event.Event, observer string) {
+	b.rows = b.rows[:0]
+	b.params = b.params[:0]
+	b.tmpl = b.tmpl[:0]
+	k := &b.keys
 	for _, e := range batch {
-		s.rows = append(s.rows, pgRow{})
-		r := &s.rows[len(s.rows)-1]
+		b.rows = append(b.rows, pgRow{})
+		r := &b.rows[len(b.rows)-1]
 		r.ev = e
 		r.time = eventTime(e.Time, e.Received)
 		r.received = e.Received
@@ -379,8 +398,8 @@ func (s *Postgres) prepare(batch []*event.Event) {
 				r.flags, r.omit = r.flags|flagPID, r.omit|omitPID
 			}
 		}
-		if v, ok := k.field(kObserverHostname); !ok && s.cfg.Observer != "" {
-			r.strs[dictObserver], r.omit = s.cfg.Observer, r.omit|omitObserverHost
+		if v, ok := k.field(kObserverHostname); !ok && observer != "" {
+			r.strs[dictObserver], r.omit = observer, r.omit|omitObserverHost
 		} else if ok && v.Type == event.TypeString && v.Str != "" {
 			r.strs[dictObserver], r.omit = v.Str, r.omit|omitObserverHost
 		}
@@ -408,20 +427,20 @@ func (s *Postgres) prepare(batch []*event.Event) {
 		// part before the message when it ends with it.
 		msg, hasMsg := k.str(kMessage)
 		if hasMsg && msg != "" {
-			s.known = append(s.known[:0], host, r.strs[dictUser])
+			b.known = append(b.known[:0], host, r.strs[dictUser])
 			if hasSyslogHost {
-				s.known = append(s.known, syslogHost)
+				b.known = append(b.known, syslogHost)
 			}
 			for _, key := range [...]int{kUserTarget, kSourceUser, kDestinationUser} {
 				if v, ok := k.str(key); ok {
-					s.known = append(s.known, v)
+					b.known = append(b.known, v)
 				}
 			}
-			start, pstart := len(s.tmpl), len(s.params)
-			s.tmpl, s.params = messageTemplate(s.tmpl, s.params, msg, s.known)
-			r.tmplSpan = [2]int{start, len(s.tmpl)}
+			start, pstart := len(b.tmpl), len(b.params)
+			b.tmpl, b.params = messageTemplate(b.tmpl, b.params, msg, b.known)
+			r.tmplSpan = [2]int{start, len(b.tmpl)}
 			r.hasTmpl = true
-			r.nparams = len(s.params) - pstart
+			r.nparams = len(b.params) - pstart
 			// The parameters are msg itself or words of it cut next to
 			// ASCII delimiters: valid text when msg is.
 			r.pgParams = isPGText(msg)
@@ -437,13 +456,13 @@ func (s *Postgres) prepare(batch []*event.Event) {
 		}
 	}
 	k.e = nil // no reference into the batch
-	// The rows' parameters are consecutive runs of s.params (now that it
+	// The rows' parameters are consecutive runs of b.params (now that it
 	// has stopped growing).
 	off := 0
-	for i := range s.rows {
-		r := &s.rows[i]
+	for i := range b.rows {
+		r := &b.rows[i]
 		if r.hasTmpl {
-			r.params = s.params[off : off+r.nparams : off+r.nparams]
+			r.params = b.params[off : off+r.nparams : off+r.nparams]
 			if !r.pgParams {
 				for j, p := range r.params {
 					r.params[j] = pgText(p)
