@@ -4,8 +4,8 @@
 # N=messages per TCP run (default 1000000); SCENARIOS to pick runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== end to end: TCP syslog -> parse -> normalize -> journal -> file (nomen process measured)"
-go run ./scripts/benchdrive -bin bin/nomen -n "${N:-1000000}" -scenarios "${SCENARIOS:-tcp-json,tcp-raw,udp-100000,tcp-mixed,tcp-mixed-rules}"
+echo "== end to end: TCP syslog -> parse -> normalize -> journal -> file or PostgreSQL (nomen process measured)"
+go run ./scripts/benchdrive -bin bin/nomen -n "${N:-1000000}" -scenarios "${SCENARIOS:-tcp-json,tcp-raw,udp-100000,tcp-mixed,tcp-mixed-rules,tcp-postgres}"
 echo
 echo "== Go benchmarks of the parse path (ns/op, allocs/op per event)"
 go test -run '^$' -benchmem -bench 'BenchmarkParse(5424|3164|Mixed)$' ./parse | grep -E '^Benchmark'

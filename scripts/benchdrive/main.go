@@ -11,6 +11,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -27,7 +28,7 @@ import (
 func main() {
 	bin := flag.String("bin", "bin/nomen", "nomen binary")
 	n := flag.Int("n", 1_000_000, "messages per TCP run")
-	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules")
+	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules, tcp-postgres")
 	udpSeconds := flag.Int("udp-seconds", 10, "UDP run length")
 	flag.Parse()
 
@@ -35,6 +36,11 @@ func main() {
 	failed := false
 	for _, sc := range strings.Split(*scenarios, ",") {
 		r, err := runScenario(*bin, sc, *n, *udpSeconds)
+		var skip skipped
+		if errors.As(err, &skip) {
+			fmt.Printf("%-16s skipped: %v\n", sc, err)
+			continue
+		}
 		if err != nil {
 			fmt.Printf("%-16s error: %v\n", sc, err)
 			failed = true
@@ -59,7 +65,7 @@ const configTmpl = `state_dir = "%[1]s/state"
 [log]
 level = "info"
 [metrics]
-listen = ""
+listen = "%[6]s"
 [journal]
 max_bytes = "8GiB"
 [[listener]]
@@ -67,14 +73,17 @@ name = "bench"
 protocol = "%[2]s"
 address = "127.0.0.1:0"
 read_buffer = "8MiB"
-[[output]]
+%[5]s
+%[4]s`
+
+// fileOutput is the output of all scenarios but tcp-postgres.
+const fileOutput = `[[output]]
 name = "bench"
 type = "file"
 path = "%[1]s/out.log"
-format = "%[3]s"
+format = "%[2]s"
 compress = "none"
-batch_size = 2000
-%[4]s`
+batch_size = 2000`
 
 func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	dir, err := os.MkdirTemp("", "nomen-bench")
@@ -88,7 +97,18 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	}
 	proto, format, framing, rate := "tcp", "json", "lf", 0
 	stages := "" // config of the sequence and correlation stages
+	output := fmt.Sprintf(fileOutput, dir, format)
+	metrics := ""
+	var pg *pgBench
 	switch {
+	case sc == "tcp-postgres":
+		framing = "mixed"
+		stages = noStages
+		if pg, err = newPGBench(); err != nil {
+			return result{}, err
+		}
+		defer pg.close()
+		output, metrics = pg.output(), pg.metrics
 	case sc == "tcp-mixed":
 		framing = "mixed"
 		stages = noStages
@@ -111,7 +131,7 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		return result{}, fmt.Errorf("unknown scenario %q", sc)
 	}
 	cfg := filepath.Join(dir, "nomen.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format, stages)), 0o644)
+	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format, stages, output, metrics)), 0o644)
 	cmd := exec.Command(bin, "run", "-config", cfg)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, _ := cmd.StderrPipe()
@@ -135,6 +155,10 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		go sendTCP(addr, msgs)
 	} else {
 		go sendUDP(addr, msgs, rate)
+	}
+	if pg != nil {
+		delivered, last := pg.wait(n, t0)
+		return pg.result(n, delivered, last.Sub(t0).Seconds(), cpuSeconds(cmd.Process.Pid)-cpu0, peakRSS(cmd.Process.Pid), msgs), nil
 	}
 	out := filepath.Join(dir, "out.log")
 	var mark []byte
