@@ -66,6 +66,7 @@ const configTmpl = `state_dir = "%[1]s/state"
 level = "info"
 [metrics]
 listen = "%[6]s"
+pprof = %[7]t
 [journal]
 max_bytes = "8GiB"
 [[listener]]
@@ -131,7 +132,16 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		return result{}, fmt.Errorf("unknown scenario %q", sc)
 	}
 	cfg := filepath.Join(dir, "nomen.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format, stages, output, metrics)), 0o644)
+	// $NOMEN_BENCH_PPROF=host:port serves nomen's metrics and /debug/pprof/
+	// there, to profile a run (tcp-postgres has its own metrics address).
+	pprof := os.Getenv("NOMEN_BENCH_PPROF")
+	if pprof != "" && metrics == "" {
+		metrics = pprof
+	}
+	// $NOMEN_BENCH_EXTRA is appended to the configuration (tables of
+	// settings to compare, e.g. "[pipeline]\nqueue_batches = 64").
+	stages += "\n" + os.Getenv("NOMEN_BENCH_EXTRA") + "\n"
+	os.WriteFile(cfg, []byte(fmt.Sprintf(configTmpl, dir, proto, format, stages, output, metrics, pprof != "")), 0o644)
 	cmd := exec.Command(bin, "run", "-config", cfg)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, _ := cmd.StderrPipe()
