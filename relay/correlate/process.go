@@ -325,9 +325,11 @@ func baseName(path string) string {
 	return path
 }
 
+// rfc3339 formats t as the JSON output writes @timestamp, so that a
+// lifetime's process.start equals its start event's @timestamp.
 func rfc3339(t time.Time) string {
-	var b [32]byte
-	return string(t.UTC().AppendFormat(b[:0], "2006-01-02T15:04:05.000Z07:00"))
+	var b [40]byte
+	return string(event.AppendTime(b[:0], t))
 }
 
 // lifetime emits the process-lifetime record of p, which ended at end

@@ -110,6 +110,9 @@ func TestTimeFormat(t *testing.T) {
 		if got := string(appendTime(nil, tc.t.UnixNano())); got != tc.want {
 			t.Errorf("%v: got %s want %s", tc.t, got, tc.want)
 		}
+		if got := string(AppendTime(nil, tc.t)); got != tc.want {
+			t.Errorf("AppendTime(%v): got %s want %s", tc.t, got, tc.want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -234,7 +235,10 @@ func appendValue(dst []byte, v *Value) []byte {
 	return append(dst, "null"...)
 }
 
-// AppendTime appends t (Unix nanoseconds) in RFC 3339 UTC with milliseconds,
+// AppendTime appends t as the JSON encoder writes times (see appendTime).
+func AppendTime(dst []byte, t time.Time) []byte { return appendTime(dst, t.UnixNano()) }
+
+// appendTime appends t (Unix nanoseconds) in RFC 3339 UTC with milliseconds,
 // or more digits when the source had them: 2026-11-22T10:15:02.123Z.
 func appendTime(dst []byte, unixNano int64) []byte {
 	sec, nsec := splitNano(unixNano)
