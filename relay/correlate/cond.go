@@ -23,6 +23,7 @@ import (
 // that it is present.
 type condTable struct {
 	keys   []string
+	derive []bool // keys[i] may have a derived value (event.Derivable)
 	keyIx  map[string]int
 	conds  []condition
 	condIx map[string]int // canonical "key\x00v1\x00v2" -> index
@@ -67,6 +68,7 @@ func (t *condTable) compile(where map[string]any) ([]int, error) {
 		if !ok {
 			ki = len(t.keys)
 			t.keys = append(t.keys, k)
+			t.derive = append(t.derive, event.Derivable(k))
 			t.keyIx[k] = ki
 		}
 		c := condition{key: ki}
@@ -165,13 +167,40 @@ func (m *memo) get(k int) (event.Value, bool) {
 	case 2:
 		return m.val[k], true
 	}
-	v, ok := m.e.Get(m.t.keys[k])
+	v, ok := m.e.Field(m.t.keys[k])
+	if !ok && m.t.derive[k] {
+		v, ok = m.e.Derived(m.t.keys[k])
+	}
 	if !ok {
 		m.key[k] = 1
 		return v, false
 	}
 	m.key[k], m.val[k] = 2, v
 	return v, true
+}
+
+// prefetch looks keys up in one pass over the event's fields (the last
+// value set wins, as in Event.Field) rather than one pass each.
+func (m *memo) prefetch(keys []int) {
+	for i := range m.e.Fields {
+		f := &m.e.Fields[i]
+		for _, k := range keys {
+			if key := m.t.keys[k]; len(f.Key) == len(key) && f.Key == key {
+				m.key[k], m.val[k] = 2, f.Val
+			}
+		}
+	}
+	for _, k := range keys {
+		if m.key[k] != 0 {
+			continue
+		}
+		m.key[k] = 1
+		if m.t.derive[k] {
+			if v, ok := m.e.Derived(m.t.keys[k]); ok {
+				m.key[k], m.val[k] = 2, v
+			}
+		}
+	}
 }
 
 // all reports whether every condition in ids holds.

@@ -379,6 +379,7 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	m := en.memo
 	m.reset(e)
 	defer m.release()
+	m.prefetch(en.idx.keys)
 	c := en.cands[:0]
 	for i := range en.idx.by {
 		d := &en.idx.by[i]
@@ -424,6 +425,7 @@ type index struct {
 	conds   *condTable
 	entries []entry
 	by      []dispatch
+	keys    []int // the dispatch keys (by[i].key): looked up for every event
 	always  []int
 }
 
@@ -504,6 +506,9 @@ func buildIndex(rules []rule) (index, error) {
 		for _, v := range p.exact[best] {
 			idx.by[ti].table[v] = append(idx.by[ti].table[v], p.entry)
 		}
+	}
+	for _, d := range idx.by {
+		idx.keys = append(idx.keys, d.key)
 	}
 	return idx, nil
 }

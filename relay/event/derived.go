@@ -261,6 +261,13 @@ func (e *Event) Get(key string) (Value, bool) {
 	return e.Derived(key)
 }
 
+// Derivable reports whether Derived may know key: Get of any other key is
+// Field, so callers that look a key up often can skip Derived for it.
+func Derivable(key string) bool {
+	d, ok := derivedIndex[key]
+	return ok && d != dObserverHostname
+}
+
 // Derived returns the value key has from the typed part of the event (the
 // syslog header, times, input), ignoring what decoders set: Get for a
 // caller that already knows no decoder set key.
