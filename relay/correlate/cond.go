@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,18 +180,52 @@ func (m *memo) get(k int) (event.Value, bool) {
 	return v, true
 }
 
-// prefetch looks keys up in one pass over the event's fields (the last
-// value set wins, as in Event.Field) rather than one pass each.
-func (m *memo) prefetch(keys []int) {
+// keySet is a few keys (of the condition table) that every event is
+// asked for: byLen[n] has bit j set when names[j] is n bytes long, so that
+// most of an event's fields cost one table load to pass over.
+type keySet struct {
+	ids   []int // in condTable.keys
+	names []string
+	byLen [64]uint16
+	long  uint16 // names of 64 bytes or more
+}
+
+// maxKeySet: further keys are looked up one by one, when asked for.
+const maxKeySet = 16
+
+func newKeySet(t *condTable, ids []int) keySet {
+	var ks keySet
+	for _, k := range ids[:min(len(ids), maxKeySet)] {
+		j, name := len(ks.names), t.keys[k]
+		ks.ids, ks.names = append(ks.ids, k), append(ks.names, name)
+		if len(name) < len(ks.byLen) {
+			ks.byLen[len(name)] |= 1 << j
+		} else {
+			ks.long |= 1 << j
+		}
+	}
+	return ks
+}
+
+// prefetch looks the keys of ks up in one pass over the event's fields
+// (the last value set wins, as in Event.Field) rather than one pass each.
+func (m *memo) prefetch(ks *keySet) {
 	for i := range m.e.Fields {
 		f := &m.e.Fields[i]
-		for _, k := range keys {
-			if key := m.t.keys[k]; len(f.Key) == len(key) && f.Key == key {
+		set := ks.long
+		if n := len(f.Key); n < len(ks.byLen) {
+			set = ks.byLen[n]
+		}
+		for set != 0 {
+			j := bits.TrailingZeros16(set)
+			set &= set - 1
+			if f.Key == ks.names[j] {
+				k := ks.ids[j]
 				m.key[k], m.val[k] = 2, f.Val
 			}
 		}
 	}
-	for _, k := range keys {
+	for _, k := range ks.ids {
 		if m.key[k] != 0 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -66,7 +67,20 @@ func TestCondTableMatchesFilter(t *testing.T) {
 					e.Set(k, event.Bool(rng.IntN(2) == 0))
 				}
 			}
+			if rng.IntN(3) == 0 { // set again: the last value wins
+				e.SetStr(keys[rng.IntN(len(keys))], strs[rng.IntN(len(strs))])
+			}
 			m.reset(e)
+			if rng.IntN(2) == 0 { // as the engine does for its dispatch keys
+				var some []int
+				for k := range tab.keys {
+					if rng.IntN(2) == 0 {
+						some = append(some, k)
+					}
+				}
+				ks := newKeySet(tab, some)
+				m.prefetch(&ks)
+			}
 			got, want := m.all(ids), f.Match(e)
 			m.release()
 			if got != want {
@@ -121,4 +135,37 @@ func FuzzTemplate(f *testing.F) {
 		_ = tpl.render(vars{count: 1, key: "k", fields: map[string]string{"x": "y"}}, e)
 		_ = tpl.render(vars{}, nil)
 	})
+}
+
+// TestKeySetBeyondMax: keys past maxKeySet are not prefetched but still
+// found when asked for.
+func TestKeySetBeyondMax(t *testing.T) {
+	tab := newCondTable()
+	where := map[string]any{}
+	for i := range maxKeySet + 4 {
+		where[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	ids, err := tab.compile(where)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []int
+	for k := range tab.keys {
+		all = append(all, k)
+	}
+	ks := newKeySet(tab, all)
+	if len(ks.ids) != maxKeySet {
+		t.Fatalf("%d keys in the set, want %d", len(ks.ids), maxKeySet)
+	}
+	e := event.New(t0)
+	for k := range where {
+		e.SetStr(k, "v")
+	}
+	m := tab.newMemo()
+	m.reset(e)
+	m.prefetch(&ks)
+	if !m.all(ids) {
+		t.Error("an event with every key does not match")
+	}
+	m.release()
 }

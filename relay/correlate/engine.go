@@ -379,7 +379,7 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	m := en.memo
 	m.reset(e)
 	defer m.release()
-	m.prefetch(en.idx.keys)
+	m.prefetch(&en.idx.keys)
 	c := en.cands[:0]
 	for i := range en.idx.by {
 		d := &en.idx.by[i]
@@ -425,7 +425,7 @@ type index struct {
 	conds   *condTable
 	entries []entry
 	by      []dispatch
-	keys    []int // the dispatch keys (by[i].key): looked up for every event
+	keys    keySet // the dispatch keys (by[i].key): looked up for every event
 	always  []int
 }
 
@@ -507,9 +507,11 @@ func buildIndex(rules []rule) (index, error) {
 			idx.by[ti].table[v] = append(idx.by[ti].table[v], p.entry)
 		}
 	}
+	var keys []int
 	for _, d := range idx.by {
-		idx.keys = append(idx.keys, d.key)
+		keys = append(keys, d.key)
 	}
+	idx.keys = newKeySet(idx.conds, keys)
 	return idx, nil
 }
 
