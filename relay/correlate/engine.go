@@ -56,6 +56,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,16 +390,16 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 		}
 		switch v.Type {
 		case event.TypeString:
-			c = append(c, d.table[v.Str]...)
+			c = append(c, d.lookup(v.Str)...)
 		case event.TypeStrings:
 			for _, s := range v.List {
-				c = append(c, d.table[s]...)
+				c = append(c, d.lookup(s)...)
 			}
 		case event.TypeInt:
 			en.num = strconv.AppendInt(en.num[:0], v.Num, 10)
-			c = append(c, d.table[string(en.num)]...)
+			c = append(c, d.lookup(string(en.num))...)
 		default:
-			c = append(c, d.table[v.String()]...)
+			c = append(c, d.lookup(v.String())...)
 		}
 	}
 	c = append(c, en.idx.always...)
@@ -444,6 +445,28 @@ type selector struct {
 type dispatch struct {
 	key   int              // in conds.keys
 	table map[string][]int // value -> entries
+	few   []dispatchValue  // table's values, when there are few
+}
+
+type dispatchValue struct {
+	value   string
+	entries []int
+}
+
+// maxFew: tables of up to this many values are searched one by one, which
+// costs less than hashing the event's value.
+const maxFew = 8
+
+func (d *dispatch) lookup(s string) []int {
+	if d.few == nil {
+		return d.table[s]
+	}
+	for i := range d.few {
+		if v := &d.few[i]; len(v.value) == len(s) && v.value == s {
+			return v.entries
+		}
+	}
+	return nil
 }
 
 // dispatchPreference ranks fields that discriminate well and that rules
@@ -508,8 +531,14 @@ func buildIndex(rules []rule) (index, error) {
 		}
 	}
 	var keys []int
-	for _, d := range idx.by {
+	for i := range idx.by {
+		d := &idx.by[i]
 		keys = append(keys, d.key)
+		if len(d.table) <= maxFew {
+			for _, v := range slices.Sorted(maps.Keys(d.table)) {
+				d.few = append(d.few, dispatchValue{v, d.table[v]})
+			}
+		}
 	}
 	idx.keys = newKeySet(idx.conds, keys)
 	return idx, nil
