@@ -71,6 +71,9 @@ type evidence struct {
 func (v *evidence) add(e *event.Event, id uint64, in *interner) {
 	v.Count++
 	if id != 0 && len(v.IDs) < maxIDs {
+		if v.IDs == nil {
+			v.IDs = make([]uint64, 0, 4) // a pair, a process: one allocation
+		}
 		v.IDs = append(v.IDs, id)
 	}
 	for i := range e.Fields {
@@ -122,6 +125,10 @@ next:
 			}
 		}
 		if in != nil {
+			if len(list) == 0 {
+				list = in.single(s) // shared; the next append copies
+				continue
+			}
 			s = in.get(s)
 		}
 		list = append(list, s)

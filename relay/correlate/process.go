@@ -33,6 +33,7 @@ type processTracker struct {
 	open        *lru.Map[proc]
 	shutdown    map[string]int64 // host -> event time of its last clean shutdown
 	fields      event.FieldSlab  // for the lifetime events
+	buf         []byte           // scratch for texts of a lifetime event
 }
 
 // Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
@@ -212,7 +213,8 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			return
 		}
 		if len(p.Tokens) < maxTokens {
-			p.Tokens = append(p.Tokens, en.strs.get(account(f.effDomain, f.effUser)))
+			r.buf = appendAccount(r.buf[:0], f.effDomain, f.effUser)
+			p.Tokens = append(p.Tokens, en.strs.getBytes(r.buf))
 		}
 		p.Evidence.add(e, id, en.strs)
 	case pEnd:
@@ -275,11 +277,13 @@ func procKey(dst []byte, host string, pid int64) []byte {
 	return strconv.AppendInt(dst, pid, 10)
 }
 
-func account(domain, name string) string {
-	if domain == "" || domain == "-" {
-		return name
+// appendAccount appends the account as Windows writes it: DOMAIN\name,
+// or the name alone without a domain.
+func appendAccount(b []byte, domain, name string) []byte {
+	if domain != "" && domain != "-" {
+		b = append(append(b, domain...), '\\')
 	}
-	return domain + `\` + name
+	return append(b, name...)
 }
 
 // describe appends "C:\WINNT\system32\cmd.exe (pid 1536) on WEB1".
@@ -295,8 +299,8 @@ func (p *proc) describe(b []byte) []byte {
 }
 
 // fill sets the process fields of a record about p (a new event: each key
-// once).
-func (p *proc) fill(e *event.Event) {
+// once); start is p.Start as text (rfc3339).
+func (p *proc) fill(e *event.Event, start string) {
 	e.SetInt("process.pid", p.PID)
 	e.SetStr("process.executable", p.Exe)
 	e.SetStr("process.name", baseName(p.Exe))
@@ -306,7 +310,6 @@ func (p *proc) fill(e *event.Event) {
 	}
 	e.SetStr("process.parent.executable", p.PExe)
 	e.SetStr("process.parent.name", baseName(p.PExe))
-	start := rfc3339(time.Unix(0, p.Start))
 	e.SetStr("process.start", start)
 	e.SetStr("event.start", start)
 	e.SetStr("user.name", p.User)
@@ -344,8 +347,13 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 	e.SetStr("event.action", "process-lifetime")
 	e.SetStr("event.module", "nomen")
 	e.SetStr("event.dataset", DatasetProcess)
-	p.fill(e)
-	end := rfc3339(at)
+	// Both times in one string: one allocation.
+	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
+	n := len(r.buf)
+	r.buf = event.AppendTime(r.buf, at)
+	times := string(r.buf)
+	start, end := times[:n], times[n:]
+	p.fill(e, start)
 	e.SetStr("process.end", end)
 	e.SetStr("event.end", end)
 	var took time.Duration
@@ -356,19 +364,19 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 	e.SetStr("nomen.process.end_reason", reason)
 	if endEv != nil {
 		if u := endEv.Str("user.name"); u != "" {
-			e.Set("nomen.process.end_user", event.String(strings.Clone(account(endEv.Str("user.domain"), u))))
+			r.buf = appendAccount(r.buf[:0], endEv.Str("user.domain"), u)
+			e.SetStr("nomen.process.end_user", en.strs.getBytes(r.buf))
 		}
 		if v, ok := endEv.Field("process.exit_code"); ok && v.Type == event.TypeInt {
 			e.Set("process.exit_code", v)
 		}
 	}
 	setEvidence(e, &p.Evidence)
-	msg := make([]byte, 0, 160)
-	msg = p.describe(msg)
+	msg := p.describe(r.buf[:0])
 	msg = append(msg, " ran for "...)
 	msg = append(msg, fmtDuration(took.Round(time.Millisecond))...)
 	if p.User != "" {
-		msg = append(append(msg, ", started by "...), account(p.Domain, p.User)...)
+		msg = appendAccount(append(msg, ", started by "...), p.Domain, p.User)
 	}
 	for i, t := range p.Tokens {
 		if i == 0 {
@@ -382,13 +390,15 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 		msg = append(msg, ", ended by the host's shutdown"...)
 	}
 	e.Message = string(msg)
+	r.buf = msg[:0] // keep what it grew to
 	en.emit(&r.b, e)
 }
 
 // endNotSeen raises the alert for a process whose end never came.
 func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, received time.Time) {
 	f := newFinding(&r.endMissing, DatasetProcess, "process-end-missing", at, received)
-	p.fill(f.e)
+	start := rfc3339(time.Unix(0, p.Start))
+	p.fill(f.e, start)
 	f.evidence(&p.Evidence)
 	f.e.SetStr("nomen.process.closed_by", why)
 	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
@@ -397,7 +407,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 		"boot":         "the host started again without a clean shutdown",
 		"max_lifetime": "still running after " + fmtDuration(r.maxLifetime),
 	}[why]
-	f.e.Message = "no end seen for " + string(p.describe(nil)) + ", started " + rfc3339(time.Unix(0, p.Start)) + ": " + reason
+	f.e.Message = "no end seen for " + string(p.describe(nil)) + ", started " + start + ": " + reason
 	en.emit(&r.endMissing, f.e)
 }
 
