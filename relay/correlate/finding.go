@@ -188,7 +188,7 @@ func setEvidence(e *event.Event, v *evidence) {
 	set("related.user", v.User)
 	set("related.hosts", v.Hosts)
 	set("related.hash", v.Hash)
-	if len(v.Hosts) == 1 {
+	if len(v.Hosts) == 1 && !e.Has("host.name") { // a process record has it already
 		e.SetStr("host.name", v.Hosts[0])
 	}
 	if len(v.IDs) > 0 {
