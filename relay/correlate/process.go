@@ -402,11 +402,15 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 	f.evidence(&p.Evidence)
 	f.e.SetStr("nomen.process.closed_by", why)
 	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
-	reason := map[string]string{
-		"pid-reused":   "its process id was used by a new process",
-		"boot":         "the host started again without a clean shutdown",
-		"max_lifetime": "still running after " + fmtDuration(r.maxLifetime),
-	}[why]
+	var reason string
+	switch why {
+	case "pid-reused":
+		reason = "its process id was used by a new process"
+	case "boot":
+		reason = "the host started again without a clean shutdown"
+	case "max_lifetime":
+		reason = "still running after " + fmtDuration(r.maxLifetime)
+	}
 	f.e.Message = "no end seen for " + string(p.describe(nil)) + ", started " + start + ": " + reason
 	en.emit(&r.endMissing, f.e)
 }
