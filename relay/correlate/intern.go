@@ -16,12 +16,17 @@ import "strings"
 // It is bounded: past max distinct strings it starts over (the copies it
 // handed out stay valid; they are just no longer shared).
 type interner struct {
-	m   map[string][]string // value -> []string{its copy}, capacity 1
+	m   map[string]interned
 	max int
 }
 
+type interned struct {
+	s   string
+	one []string // []string{s}, capacity 1, made when first asked for
+}
+
 func newInterner(max int) *interner {
-	return &interner{m: make(map[string][]string), max: max}
+	return &interner{m: make(map[string]interned), max: max}
 }
 
 // get returns an owned copy of s, shared with earlier calls for equal s.
@@ -29,28 +34,39 @@ func (in *interner) get(s string) string {
 	if s == "" {
 		return ""
 	}
-	return in.single(s)[0]
+	if c, ok := in.m[s]; ok {
+		return c.s
+	}
+	return in.add(s).s
 }
 
 // getBytes is get for a string in a byte slice (no allocation when known).
 func (in *interner) getBytes(b []byte) string {
-	if one, ok := in.m[string(b)]; ok {
-		return one[0]
+	if c, ok := in.m[string(b)]; ok {
+		return c.s
 	}
-	return in.single(string(b))[0]
+	return in.add(string(b)).s
 }
 
 // single returns []string{get(s)}, shared: callers must not write into it
 // (its capacity is 1, so append copies).
 func (in *interner) single(s string) []string {
-	if one, ok := in.m[s]; ok {
-		return one
+	c, ok := in.m[s]
+	if !ok {
+		c = in.add(s)
 	}
+	if c.one == nil {
+		c.one = []string{c.s}
+		in.m[c.s] = c
+	}
+	return c.one
+}
+
+func (in *interner) add(s string) interned {
 	if len(in.m) >= in.max {
 		clear(in.m)
 	}
-	c := strings.Clone(s)
-	one := []string{c}
-	in.m[c] = one
-	return one
+	c := interned{s: strings.Clone(s)}
+	in.m[c.s] = c
+	return c
 }
