@@ -76,8 +76,13 @@ func (v *evidence) add(e *event.Event, id uint64, in *interner) {
 		}
 		v.IDs = append(v.IDs, id)
 	}
+	host := -1 // the last host.name field (Event.Str's answer)
 	for i := range e.Fields {
 		f := &e.Fields[i]
+		if f.Key == "host.name" {
+			host = i
+			continue
+		}
 		if len(f.Key) < 8 || f.Key[:8] != "related." {
 			continue
 		}
@@ -92,7 +97,13 @@ func (v *evidence) add(e *event.Event, id uint64, in *interner) {
 			v.Hash = addUnique(v.Hash, in, f.Val.List...)
 		}
 	}
-	if h := e.Str("host.name"); h != "" {
+	var h string
+	if host >= 0 {
+		h = e.Fields[host].Val.String()
+	} else {
+		h = e.Str("host.name") // derived from the syslog header
+	}
+	if h != "" {
 		v.Hosts = addUnique(v.Hosts, in, h)
 	}
 }
