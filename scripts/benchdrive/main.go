@@ -98,7 +98,7 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	}
 	proto, format, framing, rate := "tcp", "json", "lf", 0
 	stages := "" // config of the sequence and correlation stages
-	output := fmt.Sprintf(fileOutput, dir, format)
+	output := "" // the file output's, once format is known (below)
 	metrics := ""
 	var pg *pgBench
 	switch {
@@ -130,6 +130,9 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		n = rate * udpSeconds
 	default:
 		return result{}, fmt.Errorf("unknown scenario %q", sc)
+	}
+	if output == "" {
+		output = fmt.Sprintf(fileOutput, dir, format)
 	}
 	cfg := filepath.Join(dir, "nomen.toml")
 	// $NOMEN_BENCH_PPROF=host:port serves nomen's metrics and /debug/pprof/
