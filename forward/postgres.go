@@ -40,13 +40,16 @@ type PostgresConfig struct {
 	// CacheSize bounds the dictionary strings cached in memory (default
 	// 100000 per generation; see dictCache).
 	CacheSize int `toml:"cache_size"`
-	// Connections is how many connections share the COPY of a batch
-	// (default 2: the server's work per row, indexes above all, is what
-	// limits throughput, and one connection keeps one server core busy).
-	// With 1, a batch is one transaction: a retried batch never leaves
-	// duplicates; with more, a batch that failed on one connection after
-	// another committed its part is written again whole (at-least-once;
-	// journal_id identifies the copies).
+	// Connections is how many connections write a batch, each its part,
+	// at the same time: preparing rows, adding new dictionary strings,
+	// creating partitions and COPYing (default 2: the server's work per
+	// row, indexes above all, is what limits throughput, and one
+	// connection keeps one server core busy). With 1, a batch is one
+	// transaction. With more, each part commits on its own: the parts of
+	// the connections that failed are retried (or dead-lettered, for data
+	// errors) by their own error; when all failed, the batch is retried
+	// whole. At-least-once: a part whose commit was not confirmed is
+	// written again (journal_id identifies copies).
 	Connections int `toml:"connections"`
 
 	// Observer is observer.hostname; set by the relay.
@@ -339,28 +342,56 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 	if len(batch) < n*minLaneRows {
 		n = max(1, len(batch)/minLaneRows)
 	}
-	var err error
 	if n == 1 {
-		err = s.writeLane(ctx, s.lanes[0], batch)
-	} else {
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		per := (len(batch) + n - 1) / n
-		for i := 0; i < n; i++ {
-			part := batch[i*per : min(len(batch), (i+1)*per)]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = s.writeLane(ctx, s.lanes[i], part)
-			}()
+		if err := s.writeLane(ctx, s.lanes[0], batch); err != nil {
+			return s.fail(err)
 		}
-		wg.Wait()
-		err = errors.Join(errs...) // the retry writes the whole batch again
+		return nil
 	}
-	if err != nil {
-		return s.fail(err)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	per := (len(batch) + n - 1) / n
+	for i := 0; i < n; i++ {
+		part := batch[i*per : min(len(batch), (i+1)*per)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.writeLane(ctx, s.lanes[i], part)
+		}()
 	}
-	return nil
+	wg.Wait()
+	return s.laneErrors(errs, per, len(batch))
+}
+
+// laneErrors reports the lanes' failures: each lane's events by that
+// lane's own error (permanent or retryable), the other lanes' parts being
+// committed. When every lane failed and none permanently (the server is
+// down, say), it is the first error, for the worker to reconnect and retry
+// the whole batch.
+func (s *Postgres) laneErrors(errs []error, per, total int) error {
+	var first error
+	var items []ItemError
+	permanent := false
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		err = s.fail(err)
+		if first == nil {
+			first = err
+		}
+		permanent = permanent || IsPermanent(err)
+		for j := i * per; j < min(total, (i+1)*per); j++ {
+			items = append(items, ItemError{Index: j, Err: err})
+		}
+	}
+	switch {
+	case first == nil:
+		return nil
+	case len(items) == total && !permanent:
+		return first
+	}
+	return &BatchError{Items: items}
 }
 
 // writeLane writes part of a batch on lane l.
@@ -587,22 +618,31 @@ SELECT s.id, s.kind, s.hash FROM <S>.strings s JOIN input i ON s.kind = i.kind A
 	return nil, errors.New("strings missing after upsert")
 }
 
-// ensureDays creates the partitions rows need (on conn: the calling lane's).
-func (s *Postgres) ensureDays(ctx context.Context, conn *pgx.Conn, rows []pgRow) error {
-	// A lane needing a day that another is creating waits for it, rather
-	// than COPYing into a partition that is not there yet.
-	s.createMu.Lock()
-	defer s.createMu.Unlock()
+// missingDays returns the days of rows not known to have a partition.
+func (s *Postgres) missingDays(rows []pgRow) []time.Time {
 	var need []time.Time
 	s.partsMu.Lock()
+	defer s.partsMu.Unlock()
 	for i := range rows {
 		if d := utcDay(rows[i].time); !s.parts[d] && !slices.Contains(need, d) {
 			need = append(need, d)
 		}
 	}
-	s.partsMu.Unlock()
+	return need
+}
+
+// ensureDays creates the partitions rows need (on conn: the calling lane's).
+func (s *Postgres) ensureDays(ctx context.Context, conn *pgx.Conn, rows []pgRow) error {
+	need := s.missingDays(rows)
 	if len(need) == 0 {
 		return nil
+	}
+	// A lane needing a day that another is creating waits for it, rather
+	// than COPYing into a partition that is not there yet.
+	s.createMu.Lock()
+	defer s.createMu.Unlock()
+	if need = s.missingDays(rows); len(need) == 0 {
+		return nil // another lane created them meanwhile
 	}
 	if err := ensurePartitions(ctx, conn, s.cfg.Schema, need); err != nil {
 		return fmt.Errorf("postgres: %w", err)

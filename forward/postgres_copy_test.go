@@ -2,6 +2,7 @@ package forward
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -229,6 +231,53 @@ func TestEventKeys(t *testing.T) {
 			}
 			if k.has(key) != e.Has(name) {
 				t.Errorf("event %d, has %s: %v", e.ID, name, k.has(key))
+			}
+		}
+	}
+}
+
+// TestPostgresLaneErrors: with several connections, each part of a batch
+// is retried or dead-lettered by its own lane's error; a batch that failed
+// on every lane for a retryable reason is retried whole.
+func TestPostgresLaneErrors(t *testing.T) {
+	s := &Postgres{lanes: []*copyLane{{}, {}, {}}, dict: newDictCache(10)}
+	down := errors.New("connection reset")
+	data := &pgconn.PgError{Code: "22P02", Message: "invalid input syntax"}
+	const per, total = 4, 10 // parts: 0-3, 4-7, 8-9
+	for _, tc := range []struct {
+		name  string
+		errs  []error
+		items map[int]bool // failed index -> permanent; nil: no BatchError
+		plain bool         // a plain retryable error
+	}{
+		{"all written", []error{nil, nil, nil}, nil, false},
+		{"one lane's data error", []error{nil, data, nil}, map[int]bool{4: true, 5: true, 6: true, 7: true}, false},
+		{"one lane down, one data error", []error{down, data, nil},
+			map[int]bool{0: false, 1: false, 2: false, 3: false, 4: true, 5: true, 6: true, 7: true}, false},
+		{"every lane down", []error{down, down, down}, nil, true},
+		{"last lane down", []error{nil, nil, down}, map[int]bool{8: false, 9: false}, false},
+	} {
+		err := s.laneErrors(tc.errs, per, total)
+		var be *BatchError
+		switch {
+		case tc.items == nil && !tc.plain:
+			if err != nil {
+				t.Errorf("%s: %v, want nil", tc.name, err)
+			}
+		case tc.plain:
+			if err == nil || errors.As(err, &be) || IsPermanent(err) {
+				t.Errorf("%s: %v, want the retryable error itself", tc.name, err)
+			}
+		default:
+			if !errors.As(err, &be) {
+				t.Fatalf("%s: %v, want a BatchError", tc.name, err)
+			}
+			got := map[int]bool{}
+			for _, it := range be.Items {
+				got[it.Index] = IsPermanent(it.Err)
+			}
+			if !reflect.DeepEqual(got, tc.items) {
+				t.Errorf("%s: failed items (index: permanent) %v, want %v", tc.name, got, tc.items)
 			}
 		}
 	}

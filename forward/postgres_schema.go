@@ -21,7 +21,10 @@ import (
 //	<schema>.events_data   the events, partitioned by day on time (UTC):
 //	                       events_data_YYYYMMDD; typed columns and ids
 //	                       into strings; "fields" is the ECS document
-//	                       without what the columns hold
+//	                       without what the columns hold; time_ns and
+//	                       received_ns keep the nanoseconds beyond the
+//	                       microsecond that @timestamp and event.created
+//	                       may have (migration 3)
 //	<schema>.events        THE way to query: one row per event with
 //	    time        timestamptz  @timestamp
 //	    host        text         host.name
@@ -247,6 +250,7 @@ CROSS JOIN LATERAL (SELECT <S>.render(t.value, e.params) AS message) m;
 ALTER TABLE <S>.events_data ADD COLUMN time_ns smallint, ADD COLUMN received_ns smallint;
 COMMENT ON COLUMN <S>.events_data.time_ns IS 'nanoseconds of @timestamp beyond the microsecond (1-999; NULL: none)';
 COMMENT ON COLUMN <S>.events_data.received_ns IS 'nanoseconds of event.created beyond the microsecond (1-999; NULL: none)';
+COMMENT ON COLUMN <S>.events_data.flags IS 'fields of the document rebuilt from columns: 1 log.syslog.hostname = host, 2 process.name = program, 4 @timestamp = time + time_ns, 8 event.created = received + received_ns, 16 log.syslog priority/facility/severity from pri, 32 process.pid = log.syslog.procid, 64 observer.product/type = nomen/relay, 128 event.kind = event, 256 nomen.id = journal_id, 512 ecs.version = 8.17.0';
 
 -- ts with the nanoseconds beyond the microsecond: 9 digits when there are any.
 CREATE FUNCTION <S>.ts(t timestamptz, ns smallint) RETURNS text

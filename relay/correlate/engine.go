@@ -462,7 +462,7 @@ func (d *dispatch) lookup(s string) []int {
 		return d.table[s]
 	}
 	for i := range d.few {
-		if v := &d.few[i]; len(v.value) == len(s) && v.value == s {
+		if v := &d.few[i]; v.value == s {
 			return v.entries
 		}
 	}

@@ -42,6 +42,9 @@ func (in *interner) get(s string) string {
 
 // getBytes is get for a string in a byte slice (no allocation when known).
 func (in *interner) getBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
 	if c, ok := in.m[string(b)]; ok {
 		return c.s
 	}

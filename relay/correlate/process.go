@@ -299,7 +299,7 @@ func (p *proc) describe(b []byte) []byte {
 }
 
 // fill sets the process fields of a record about p (a new event: each key
-// once); start is p.Start as text (rfc3339).
+// once); start is p.Start as text (formatTime).
 func (p *proc) fill(e *event.Event, start string) {
 	e.SetInt("process.pid", p.PID)
 	e.SetStr("process.executable", p.Exe)
@@ -328,9 +328,9 @@ func baseName(path string) string {
 	return path
 }
 
-// rfc3339 formats t as the JSON output writes @timestamp, so that a
+// formatTime formats t as the JSON output writes @timestamp, so that a
 // lifetime's process.start equals its start event's @timestamp.
-func rfc3339(t time.Time) string {
+func formatTime(t time.Time) string {
 	var b [40]byte
 	return string(event.AppendTime(b[:0], t))
 }
@@ -397,7 +397,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 // endNotSeen raises the alert for a process whose end never came.
 func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, received time.Time) {
 	f := newFinding(&r.endMissing, DatasetProcess, "process-end-missing", at, received)
-	start := rfc3339(time.Unix(0, p.Start))
+	start := formatTime(time.Unix(0, p.Start))
 	p.fill(f.e, start)
 	f.evidence(&p.Evidence)
 	f.e.SetStr("nomen.process.closed_by", why)
@@ -422,7 +422,7 @@ func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	ev.add(e, id, en.strs)
 	f.evidence(&ev)
 	copyFields(f.e, e, "process.pid", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
-	f.e.SetStr("process.end", rfc3339(e.Time))
+	f.e.SetStr("process.end", formatTime(e.Time))
 	p := proc{Host: e.Str("host.name"), Exe: e.Str("process.executable")}
 	if v, ok := e.Get("process.pid"); ok {
 		p.PID = v.Num
