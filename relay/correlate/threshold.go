@@ -80,7 +80,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		st.Ev = evidence{}
 	}
 	st.Slots = append(st.Slots, slot{T: t, ID: id})
-	st.Ev.add(e, id, en.strs)
+	st.Ev.add(e, 0, en.strs) // the finding's event IDs come from the slots
 	if len(st.Slots) < r.count {
 		return
 	}
