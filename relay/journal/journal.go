@@ -43,8 +43,8 @@
 // # Retention and the budget
 //
 // A segment is deleted once every cursor has passed it. max_bytes bounds
-// the journal (it may be exceeded by at most one segment when nothing older
-// can be freed). When an append would exceed it, on_full = "block" makes
+// the journal (it may be exceeded by at most one segment, plus the append
+// in progress — one batch — when nothing older can be freed). When an append would exceed it, on_full = "block" makes
 // Append wait for the slowest reader (TryAppend fails with ErrFull at once,
 // for listeners that cannot wait), and "drop_oldest" deletes the oldest
 // segment even if some reader has not read it; the lost events are counted
