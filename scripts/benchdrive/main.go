@@ -118,6 +118,7 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		if stages, err = benchRules(); err != nil {
 			return result{}, err
 		}
+	case sc == "tcp-json": // the defaults above
 	case sc == "tcp-raw":
 		format = "raw"
 	case sc == "tcp-oc-json":
