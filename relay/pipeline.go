@@ -44,8 +44,17 @@ type publisher interface {
 // it runs the stages on each batch in arrival order and appends the result
 // to the journal. Readers block in Submit when it falls behind (TCP
 // backpressure); TrySubmit fails instead (UDP drops, counted).
+//
+// The queue is bounded twice: in batches (the channel) and in events
+// (queued). Datagram readers hand over many small batches, which the
+// first bound must allow; stream readers hand over full ones, which
+// would otherwise pile up in memory whenever the stages are the
+// bottleneck, and the collector would mark them over and over.
 type Pipeline struct {
 	in      chan *Batch
+	queued  atomic.Int64  // events in the batches in `in`
+	maxQ    int64         // bound on queued (a batch alone may exceed it)
+	room    chan struct{} // a batch was taken: waiting submitters may look again
 	journal appender
 	stages  atomic.Pointer[[]Stage]
 	pub     publisher
@@ -64,11 +73,14 @@ type Pipeline struct {
 	dropped      rateLimitedLog
 }
 
-// NewPipeline creates a pipeline with a queue of queueLen batches.
-func NewPipeline(j appender, stages []Stage, pub publisher, queueLen int, m *Metrics, log *slog.Logger) *Pipeline {
+// NewPipeline creates a pipeline with a queue of queueLen batches and
+// queueEvents events.
+func NewPipeline(j appender, stages []Stage, pub publisher, queueLen, queueEvents int, m *Metrics, log *slog.Logger) *Pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pipeline{
 		in:       make(chan *Batch, queueLen),
+		maxQ:     int64(queueEvents),
+		room:     make(chan struct{}, 1),
 		journal:  j,
 		pub:      pub,
 		metrics:  m,
@@ -99,13 +111,26 @@ func (p *Pipeline) Submit(ctx context.Context, b *Batch) error {
 		return errStopping
 	default:
 	}
+	n := int64(len(b.Events))
+	for !p.reserve(n) {
+		select {
+		case <-p.room:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-p.stopping:
+			return errStopping
+		}
+	}
 	select {
 	case p.in <- b:
 		p.metrics.PipelineQueue.Set(float64(len(p.in)))
+		p.wake() // there may be room for another waiting submitter too
 		return nil
 	case <-ctx.Done():
+		p.release(n)
 		return ctx.Err()
 	case <-p.stopping:
+		p.release(n)
 		return errStopping
 	}
 }
@@ -117,12 +142,51 @@ func (p *Pipeline) TrySubmit(b *Batch) bool {
 		return false
 	default:
 	}
+	n := int64(len(b.Events))
+	if !p.reserve(n) {
+		return false
+	}
 	select {
 	case p.in <- b:
 		return true
 	default:
+		p.release(n)
 		return false
 	}
+}
+
+// reserve counts n more queued events if they fit the bound, or if the
+// queue holds none (so a batch larger than the bound still goes).
+func (p *Pipeline) reserve(n int64) bool {
+	for {
+		q := p.queued.Load()
+		if q > 0 && q+n > p.maxQ {
+			return false
+		}
+		if p.queued.CompareAndSwap(q, q+n) {
+			return true
+		}
+	}
+}
+
+// release un-counts n queued events (a batch taken, or not queued after
+// all) and wakes a submitter waiting for room.
+func (p *Pipeline) release(n int64) {
+	p.queued.Add(-n)
+	p.wake()
+}
+
+func (p *Pipeline) wake() {
+	select {
+	case p.room <- struct{}{}:
+	default:
+	}
+}
+
+// take is the pipeline goroutine receiving b from the queue.
+func (p *Pipeline) take(b *Batch) *Batch {
+	p.release(int64(len(b.Events)))
+	return b
 }
 
 var errStopping = errors.New("pipeline: stopping")
@@ -156,7 +220,7 @@ func (p *Pipeline) run() {
 	for {
 		select {
 		case b := <-p.in:
-			p.handle(b)
+			p.handle(p.take(b))
 		case now := <-t.C:
 			p.lastProgress.Store(now.UnixNano())
 			var found []*event.Event
@@ -172,7 +236,7 @@ func (p *Pipeline) run() {
 			for {
 				select {
 				case b := <-p.in:
-					p.handle(b)
+					p.handle(p.take(b))
 					continue
 				default:
 				}

@@ -105,7 +105,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err := r.recoverState(); err != nil {
 		return err
 	}
-	r.pipe = NewPipeline(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, r.metrics, r.log.With("component", "pipeline"))
+	r.pipe = NewPipeline(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents, r.metrics, r.log.With("component", "pipeline"))
 	r.pipe.Start()
 
 	if err := r.startOutputs(cfg.Outputs); err != nil {

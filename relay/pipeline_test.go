@@ -1,0 +1,84 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func batchOf(n int) *Batch { return &Batch{Events: make([]*event.Event, n)} }
+
+// TestPipelineQueueBound: the queue holds at most queue_events events
+// (a batch alone may be larger); a stream reader waits for room, a
+// datagram reader's batch is refused, and room comes back as the pipeline
+// goroutine takes batches.
+func TestPipelineQueueBound(t *testing.T) {
+	m := NewMetrics(prometheus.NewRegistry())
+	p := NewPipeline(nil, nil, nil, 16, 300, m, nil) // not started: the test takes batches itself
+	ctx := context.Background()
+	if err := p.Submit(ctx, batchOf(256)); err != nil {
+		t.Fatal(err)
+	}
+	if p.TrySubmit(batchOf(100)) {
+		t.Fatal("a datagram batch past the event bound was queued")
+	}
+	if !p.TrySubmit(batchOf(44)) {
+		t.Fatal("a datagram batch that fits was refused")
+	}
+	// A stream reader waits...
+	done := make(chan error, 1)
+	go func() { done <- p.Submit(ctx, batchOf(256)) }()
+	select {
+	case err := <-done:
+		t.Fatalf("Submit past the bound returned (%v) instead of waiting", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	// ...until the pipeline takes enough.
+	p.take(<-p.in) // 256
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if q := p.queued.Load(); q != 44+256 {
+		t.Errorf("%d events counted as queued, want 300", q)
+	}
+	p.take(<-p.in)
+	p.take(<-p.in)
+	// An empty queue takes a batch larger than the bound.
+	if !p.TrySubmit(batchOf(1000)) {
+		t.Error("an empty queue refused a batch larger than the bound")
+	}
+	p.take(<-p.in)
+	if q := p.queued.Load(); q != 0 {
+		t.Errorf("%d events counted as queued after all were taken", q)
+	}
+}
+
+// TestPipelineQueueWaitEnds: a stream reader waiting for room gives up
+// when its context ends or the pipeline stops, and what it had counted is
+// given back.
+func TestPipelineQueueWaitEnds(t *testing.T) {
+	m := NewMetrics(prometheus.NewRegistry())
+	p := NewPipeline(nil, nil, nil, 16, 256, m, nil)
+	if err := p.Submit(context.Background(), batchOf(256)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := p.Submit(ctx, batchOf(10)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Submit: %v, want the context's deadline", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Submit(context.Background(), batchOf(10)) }()
+	time.Sleep(20 * time.Millisecond)
+	p.stopOnce.Do(func() { close(p.stopping) })
+	if err := <-done; !errors.Is(err, errStopping) {
+		t.Errorf("Submit while stopping: %v, want errStopping", err)
+	}
+	if q := p.queued.Load(); q != 256 {
+		t.Errorf("%d events counted as queued, want the first batch's 256", q)
+	}
+}
