@@ -185,10 +185,10 @@ func (f *File) Save(applied uint64, now time.Time, state any) error {
 	if err != nil {
 		return fmt.Errorf("%s: encode snapshot: %w", f.stage, err)
 	}
-	b := append(head[:len(head)-1:len(head)-1], `,"state":`...)
-	b = append(append(b, st...), '}')
+	// Written in parts: the state can be tens of MB, not to be copied again.
+	head = append(head[:len(head)-1], `,"state":`...)
 	tmp := f.path + ".tmp"
-	if err := writeSync(tmp, b); err != nil {
+	if err := writeSync(tmp, head, st, []byte{'}'}); err != nil {
 		return fmt.Errorf("%s: write snapshot: %w", f.stage, err)
 	}
 	if err := os.Rename(tmp, f.path); err != nil {
@@ -201,14 +201,16 @@ func (f *File) Save(applied uint64, now time.Time, state any) error {
 	return nil
 }
 
-func writeSync(path string, b []byte) error {
+func writeSync(path string, parts ...[]byte) error {
 	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := fh.Write(b); err != nil {
-		fh.Close()
-		return err
+	for _, b := range parts {
+		if _, err := fh.Write(b); err != nil {
+			fh.Close()
+			return err
+		}
 	}
 	if err := fh.Sync(); err != nil {
 		fh.Close()
