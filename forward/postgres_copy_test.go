@@ -199,13 +199,17 @@ func pgxCopyValues(r *pgRow, observer string) []any {
 // TestEventKeys: prepare's one-pass lookups answer as the event's own
 // Field, Has and Get do, decoder-set values overriding derived ones.
 func TestEventKeys(t *testing.T) {
-	for i, name := range keyNames {
-		if keyIndex(name) != i {
-			t.Errorf("keyIndex(%q) = %d, want %d", name, keyIndex(name), i)
-		}
+	probe := event.New(time.Time{})
+	for _, name := range keyNames {
+		probe.SetStr(name, "x")
 	}
-	if keyIndex("host.hostname") != -1 {
-		t.Error("keyIndex of a key prepare does not read")
+	probe.SetStr("host.hostname", "x") // a key prepare does not read
+	var at [numKeys]int32
+	prepareKeys.Find(probe, at[:])
+	for i, name := range keyNames {
+		if at[i] != int32(i) {
+			t.Errorf("prepareKeys finds %q at field %d, want %d", name, at[i], i)
+		}
 	}
 	evs := append(copyTestEvents(t), sampleEvents(t, 100, 3)...)
 	over := buildEvent(t, 200, eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app[12]: overridden", Fields: map[string]any{

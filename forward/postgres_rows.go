@@ -178,70 +178,8 @@ var keyNames = [numKeys]string{
 	kNomenID: "nomen.id", kECSVersion: "ecs.version",
 }
 
-// keyIndex returns the index of a key prepare reads, -1 for others.
-func keyIndex(key string) int {
-	switch key {
-	case "host.name":
-		return kHostName
-	case "log.syslog.hostname":
-		return kSyslogHostname
-	case "log.syslog.appname":
-		return kAppname
-	case "process.name":
-		return kProcessName
-	case "process.pid":
-		return kProcessPID
-	case "log.syslog.procid":
-		return kProcid
-	case "user.name":
-		return kUserName
-	case "event.action":
-		return kAction
-	case "event.outcome":
-		return kOutcome
-	case "event.category":
-		return kCategory
-	case "source.ip":
-		return kSourceIP
-	case "@timestamp":
-		return kTimestamp
-	case "event.created":
-		return kCreated
-	case "log.syslog.priority":
-		return kPriority
-	case "log.syslog.facility.code":
-		return kFacilityCode
-	case "log.syslog.facility.name":
-		return kFacilityName
-	case "log.syslog.severity.code":
-		return kSeverityCode
-	case "log.syslog.severity.name":
-		return kSeverityName
-	case "observer.hostname":
-		return kObserverHostname
-	case "observer.product":
-		return kObserverProduct
-	case "observer.type":
-		return kObserverType
-	case "event.kind":
-		return kKind
-	case "message":
-		return kMessage
-	case "event.original":
-		return kOriginal
-	case "user.target.name":
-		return kUserTarget
-	case "source.user.name":
-		return kSourceUser
-	case "destination.user.name":
-		return kDestinationUser
-	case "nomen.id":
-		return kNomenID
-	case "ecs.version":
-		return kECSVersion
-	}
-	return -1
-}
+// prepareKeys finds keyNames in an event's fields (eventKeys.reset).
+var prepareKeys = event.NewKeyIndex(keyNames[:]...)
 
 // eventKeys answers Field, Has and Get for the keys prepare reads from
 // one pass over the event's fields: asking the event each time scanned
@@ -253,14 +191,7 @@ type eventKeys struct {
 
 func (k *eventKeys) reset(e *event.Event) {
 	k.e = e
-	for i := range k.at {
-		k.at[i] = -1
-	}
-	for i := range e.Fields {
-		if x := keyIndex(e.Fields[i].Key); x >= 0 {
-			k.at[x] = int32(i) // the last one set wins, as in Event.Field
-		}
-	}
+	prepareKeys.Find(e, k.at[:]) // the last one set wins, as in Event.Field
 }
 
 // field is Event.Field: the decoder-set value only.

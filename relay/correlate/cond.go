@@ -2,7 +2,6 @@ package correlate
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -180,53 +179,34 @@ func (m *memo) get(k int) (event.Value, bool) {
 	return v, true
 }
 
-// keySet is a few keys (of the condition table) that every event is
-// asked for: byLen[n] has bit j set when names[j] is n bytes long, so that
-// most of an event's fields cost one table load to pass over.
+// keySet is keys (of the condition table) that every event is asked for,
+// looked up together by prefetch.
 type keySet struct {
-	ids   []int // in condTable.keys
-	names []string
-	byLen [64]uint16
-	long  uint16 // names of 64 bytes or more
+	ids []int // in condTable.keys
+	idx *event.KeyIndex
+	at  []int32 // scratch for idx.Find
 }
 
 // maxKeySet: further keys are looked up one by one, when asked for.
-const maxKeySet = 16
+const maxKeySet = event.MaxKeyIndex
 
 func newKeySet(t *condTable, ids []int) keySet {
-	var ks keySet
-	for _, k := range ids[:min(len(ids), maxKeySet)] {
-		j, name := len(ks.names), t.keys[k]
-		ks.ids, ks.names = append(ks.ids, k), append(ks.names, name)
-		if len(name) < len(ks.byLen) {
-			ks.byLen[len(name)] |= 1 << j
-		} else {
-			ks.long |= 1 << j
-		}
+	ks := keySet{ids: ids[:min(len(ids), maxKeySet)]}
+	names := make([]string, len(ks.ids))
+	for j, k := range ks.ids {
+		names[j] = t.keys[k]
 	}
+	ks.idx, ks.at = event.NewKeyIndex(names...), make([]int32, len(names))
 	return ks
 }
 
 // prefetch looks the keys of ks up in one pass over the event's fields
 // (the last value set wins, as in Event.Field) rather than one pass each.
 func (m *memo) prefetch(ks *keySet) {
-	for i := range m.e.Fields {
-		f := &m.e.Fields[i]
-		set := ks.long
-		if n := len(f.Key); n < len(ks.byLen) {
-			set = ks.byLen[n]
-		}
-		for set != 0 {
-			j := bits.TrailingZeros16(set)
-			set &= set - 1
-			if f.Key == ks.names[j] {
-				k := ks.ids[j]
-				m.key[k], m.val[k] = 2, f.Val
-			}
-		}
-	}
-	for _, k := range ks.ids {
-		if m.key[k] != 0 {
+	ks.idx.Find(m.e, ks.at)
+	for j, k := range ks.ids {
+		if i := ks.at[j]; i >= 0 {
+			m.key[k], m.val[k] = 2, m.e.Fields[i].Val
 			continue
 		}
 		m.key[k] = 1
