@@ -468,9 +468,11 @@ func classifyPG(err error) error {
 
 // resolve fills the lane's rows' dictionary ids, asking the database (one
 // round trip on the lane's connection) for the strings not in the cache.
+// A row's id of a missing string is, until the answer, -1 - its index in
+// l.missing.
 func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
 	l.missing = l.missing[:0]
-	seen := map[dictMiss]bool{}
+	seen := map[dictMiss]int{} // index in l.missing
 	var inline, stored int64
 	s.dictMu.Lock()
 	for i := range l.rows {
@@ -479,6 +481,7 @@ func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
 			var id int64
 			var ok bool
 			var n int
+			var val string // the missing string, as stored
 			if k == dictTemplate {
 				if !r.hasTmpl {
 					continue
@@ -487,11 +490,7 @@ func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
 				id, ok = s.dict.getBytes(k, b)
 				n = len(b)
 				if !ok {
-					m := dictMiss{k, pgText(string(b))}
-					if !seen[m] {
-						seen[m] = true
-						l.missing = append(l.missing, m)
-					}
+					val = pgText(string(b))
 				}
 			} else {
 				v := r.strs[k]
@@ -501,12 +500,18 @@ func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
 				id, ok = s.dict.get(k, v)
 				n = len(v)
 				if !ok {
-					m := dictMiss{k, pgText(strings.Clone(v))}
-					if !seen[m] {
-						seen[m] = true
-						l.missing = append(l.missing, m)
-					}
+					val = pgText(strings.Clone(v))
 				}
+			}
+			if !ok {
+				m := dictMiss{k, val}
+				x, dup := seen[m]
+				if !dup {
+					x = len(l.missing)
+					seen[m] = x
+					l.missing = append(l.missing, m)
+				}
+				id = -1 - int64(x)
 			}
 			r.ids[k] = id
 			inline += int64(n) + 1
@@ -524,32 +529,14 @@ func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
 			s.dict.put(m.kind, m.value, ids[i])
 			stored += int64(len(m.value)) + 1 + 40 // value, its header, the row's id/kind/hash and tuple overhead (approx.)
 		}
-		// Fill what was missing (the cache now has everything).
+		s.dictMu.Unlock()
 		for i := range l.rows {
-			r := &l.rows[i]
-			for k := dictHost; k < numDictKinds; k++ {
-				if r.ids[k] != 0 {
-					continue
-				}
-				if k == dictTemplate {
-					if r.hasTmpl {
-						b := l.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
-						if id, ok := s.dict.getBytes(k, b); ok {
-							r.ids[k] = id
-						} else {
-							r.ids[k], _ = s.dict.get(k, pgText(string(b)))
-						}
-					}
-				} else if v := r.strs[k]; v != "" {
-					if id, ok := s.dict.get(k, v); ok {
-						r.ids[k] = id
-					} else {
-						r.ids[k], _ = s.dict.get(k, pgText(v))
-					}
+			for k, id := range l.rows[i].ids {
+				if id < 0 {
+					l.rows[i].ids[k] = ids[-1-id]
 				}
 			}
 		}
-		s.dictMu.Unlock()
 	}
 	s.m.stringBytes.WithLabelValues("inline").Add(float64(inline))
 	s.m.stringBytes.WithLabelValues("dictionary").Add(float64(stored))
