@@ -100,8 +100,8 @@ func (v *evidence) add(e *event.Event, id uint64, in *interner) {
 	var h string
 	if host >= 0 {
 		h = e.Fields[host].Val.String()
-	} else {
-		h = e.Str("host.name") // derived from the syslog header
+	} else if v, ok := e.Derived("host.name"); ok { // from the syslog header
+		h = v.String()
 	}
 	if h != "" {
 		v.Hosts = addUnique(v.Hosts, in, h)
@@ -123,7 +123,8 @@ func (v *evidence) merge(o *evidence) {
 
 // addUnique appends the values not in list yet, up to maxRelated, copied
 // by in (the event's strings point into its raw message; state must not
-// pin it); in == nil: vals are owned already.
+// pin it). in == nil: vals need no copy (owned already, or the evidence is
+// of a finding made now, which lives no longer than the event).
 func addUnique(list []string, in *interner, vals ...string) []string {
 next:
 	for _, s := range vals {

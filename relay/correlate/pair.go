@@ -102,7 +102,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		r.raiseMissing(en, k, st, e.Received)
 	case !r.missing && inTime:
 		ev := st.Ev
-		ev.add(e, id, en.strs)
+		ev.add(e, id, nil) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)

@@ -230,7 +230,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			r.startNotSeen(en, e, id)
 			return
 		}
-		p.Evidence.add(e, id, en.strs)
+		p.Evidence.add(e, id, nil) // the record is made now; the state goes
 		r.lifetime(en, p, e, "end", e.Time, e.Received)
 		r.open.Delete(string(key))
 	}
@@ -419,7 +419,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	f := newFinding(&r.startMiss, DatasetProcess, "process-start-missing", e.Time, e.Received)
 	var ev evidence
-	ev.add(e, id, en.strs)
+	ev.add(e, id, nil) // a finding made now
 	f.evidence(&ev)
 	copyFields(f.e, e, "process.pid", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
 	f.e.SetStr("process.end", formatTime(e.Time))
