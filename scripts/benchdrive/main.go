@@ -163,6 +163,10 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	} else {
 		msgs = corpus(n, framing)
 	}
+	wire := 0
+	for _, m := range msgs {
+		wire += len(m)
+	}
 	cpu0 := cpuSeconds(cmd.Process.Pid)
 	t0 := time.Now()
 	if proto == "tcp" {
@@ -172,7 +176,7 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	}
 	if pg != nil {
 		delivered, last := pg.wait(n, t0)
-		return pg.result(n, delivered, last.Sub(t0).Seconds(), cpuSeconds(cmd.Process.Pid)-cpu0, peakRSS(cmd.Process.Pid), msgs), nil
+		return pg.result(newResult(n, delivered, last.Sub(t0).Seconds(), cpuSeconds(cmd.Process.Pid)-cpu0, peakRSS(cmd.Process.Pid), wire)), nil
 	}
 	out := filepath.Join(dir, "out.log")
 	var mark []byte
@@ -183,14 +187,10 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	elapsed := last.Sub(t0).Seconds()
 	cpu := cpuSeconds(cmd.Process.Pid) - cpu0
 	rss := peakRSS(cmd.Process.Pid)
-	wire := 0
-	for _, m := range msgs {
-		wire += len(m)
-	}
 	if framing == "mixed" {
-		return mixedResult(out, n, elapsed, cpu, rss, wire), nil
+		return mixedResult(newResult(n, n, elapsed, cpu, rss, wire), out), nil
 	}
-	r := result{msgs: float64(n), rate: float64(lines) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
+	r := newResult(n, lines, elapsed, cpu, rss, wire)
 	r.lossPct = 100 * float64(n-lines) / float64(n)
 	unique, dups := countSeq(out)
 	switch {
@@ -204,6 +204,13 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		r.check = "ok"
 	}
 	return r, nil
+}
+
+// newResult is a run's figures: got of n messages of wire bytes in all
+// arrived, the last elapsed seconds after the first was sent.
+func newResult(n, got int, elapsed, cpu, rss float64, wire int) result {
+	elapsed = max(elapsed, 1e-9)
+	return result{msgs: float64(n), rate: float64(got) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
 }
 
 var reListening = regexp.MustCompile(`msg=listening listener=bench protocol=\S+ address=(\S+)`)

@@ -95,8 +95,8 @@ func mixedCorpus(n int) [][]byte {
 
 // mixedResult reports a tcp-mixed run: every message must be in the
 // output once (counted by its JSON lines); findings are extra lines.
-func mixedResult(out string, n int, elapsed, cpu, rss float64, wire int) result {
-	r := result{msgs: float64(n), rate: float64(n) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
+func mixedResult(r result, out string) result {
+	n := int(r.msgs)
 	data, err := os.ReadFile(out)
 	if err != nil {
 		r.check = "FAIL: " + err.Error()

@@ -117,14 +117,10 @@ func (p *pgBench) serverCPU() float64 {
 	return sum
 }
 
-func (p *pgBench) result(n, delivered int, elapsed, cpu, rss float64, msgs [][]byte) result {
+// result checks the table and completes r.
+func (p *pgBench) result(r result) result {
 	serverCPU := p.serverCPU() - p.serverCPU0
-	wire := 0
-	for _, m := range msgs {
-		wire += len(m)
-	}
-	elapsed = max(elapsed, 1e-9)
-	r := result{msgs: float64(n), rate: float64(delivered) / elapsed, mibps: float64(wire) / elapsed / (1 << 20), cpu: cpu, elapsed: elapsed, rssMiB: rss}
+	n := int(r.msgs)
 	var rows, ids int
 	err := p.conn.QueryRow(context.Background(), fmt.Sprintf("SELECT count(*), count(DISTINCT journal_id) FROM %s.events_data WHERE fields->'nomen'->>'input' = 'bench'",
 		pgx.Identifier{p.schema}.Sanitize())).Scan(&rows, &ids)
