@@ -2,6 +2,7 @@ package lru
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -62,6 +63,135 @@ func TestDeleteDuringAll(t *testing.T) {
 	})
 	if got := keys(c); !slices.Equal(got, []string{"3", "1"}) {
 		t.Errorf("keys = %v", got)
+	}
+}
+
+// TestAgainstModel runs random operations on a Map and on a plain slice
+// in recency order, and compares them after each: order, values, what was
+// evicted. It also holds on to the pointer Put returned for every live key
+// and checks that it still points at that key's value, across the reuse of
+// freed nodes and the growth past several chunks.
+func TestAgainstModel(t *testing.T) {
+	type entry struct {
+		k string
+		v int
+	}
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		max := 1 + rng.IntN(3*chunkLen)
+		c := New[int](max)
+		var model []entry // most recently used first
+		ptrs := map[string]*int{}
+		find := func(k string) int {
+			return slices.IndexFunc(model, func(e entry) bool { return e.k == k })
+		}
+		for op := range 5000 {
+			k := fmt.Sprint(rng.IntN(4 * max))
+			switch r := rng.IntN(10); {
+			case r < 5: // Put
+				var evicted []string
+				p := c.Put(k, op, func(k string, v *int) { evicted = append(evicted, fmt.Sprint(k, "=", *v)) })
+				var want []string
+				if i := find(k); i >= 0 {
+					model = slices.Delete(model, i, i+1)
+				} else if len(model) >= max {
+					last := model[len(model)-1]
+					want = append(want, fmt.Sprint(last.k, "=", last.v))
+					model = model[:len(model)-1]
+					delete(ptrs, last.k)
+				}
+				model = slices.Insert(model, 0, entry{k, op})
+				ptrs[k] = p
+				if !slices.Equal(evicted, want) {
+					t.Fatalf("seed %d op %d: evicted %v, want %v", seed, op, evicted, want)
+				}
+			case r < 7: // Get
+				v, ok := c.Get(k)
+				i := find(k)
+				if ok != (i >= 0) || ok && *v != model[i].v {
+					t.Fatalf("seed %d op %d: Get(%s) = %v, %v", seed, op, k, v, ok)
+				}
+				if ok {
+					e := model[i]
+					model = slices.Insert(slices.Delete(model, i, i+1), 0, e)
+				}
+			case r < 9: // Delete
+				c.Delete(k)
+				if i := find(k); i >= 0 {
+					model = slices.Delete(model, i, i+1)
+				}
+				delete(ptrs, k)
+			default: // Delete all, down to empty
+				for _, e := range model {
+					c.Delete(e.k)
+				}
+				model, ptrs = nil, map[string]*int{}
+			}
+			var got []entry
+			c.All(func(k string, v *int) bool { got = append(got, entry{k, *v}); return true })
+			if !slices.Equal(got, model) {
+				t.Fatalf("seed %d op %d: entries %v, want %v", seed, op, got, model)
+			}
+			if c.Len() != len(model) {
+				t.Fatalf("seed %d op %d: Len %d, want %d", seed, op, c.Len(), len(model))
+			}
+			for k, p := range ptrs {
+				if *p != model[find(k)].v {
+					t.Fatalf("seed %d op %d: the pointer Put gave for %s no longer points at its value", seed, op, k)
+				}
+			}
+			if k, v, ok := c.Oldest(); ok != (len(model) > 0) || ok && (k != model[len(model)-1].k || *v != model[len(model)-1].v) {
+				t.Fatalf("seed %d op %d: Oldest = %s", seed, op, k)
+			}
+		}
+	}
+}
+
+// TestEmptiedMapLetsGo: once its last key is gone, a map keeps one chunk
+// of nodes, not its peak.
+func TestEmptiedMapLetsGo(t *testing.T) {
+	c := New[string](10 * chunkLen)
+	for i := range 10 * chunkLen {
+		c.Put(fmt.Sprint(i), "value", nil)
+	}
+	if len(c.chunks) != 10 {
+		t.Fatalf("%d chunks for %d keys", len(c.chunks), 10*chunkLen)
+	}
+	for i := range 10 * chunkLen {
+		c.Delete(fmt.Sprint(i))
+	}
+	if len(c.chunks) != 1 || c.made != 0 {
+		t.Errorf("emptied: %d chunks, %d nodes made", len(c.chunks), c.made)
+	}
+	for _, n := range c.chunks[0] {
+		if n.key != "" || n.val != "" {
+			t.Fatal("a freed node still holds its key or value")
+		}
+	}
+	c.Put("a", "1", nil)
+	if v, ok := c.Get("a"); !ok || *v != "1" || c.Len() != 1 {
+		t.Errorf("after emptying: Get = %v, %v", v, ok)
+	}
+}
+
+// TestNewKeyReusesNode: a key that evicts another takes its node (no
+// allocation but the key's string, made by the caller).
+func TestNewKeyReusesNode(t *testing.T) {
+	c := New[int](100)
+	keys := make([]string, 1000)
+	for i := range keys {
+		keys[i] = fmt.Sprint("key", i)
+	}
+	for _, k := range keys[:100] {
+		c.Put(k, 1, nil)
+	}
+	i := 100
+	allocs := testing.AllocsPerRun(500, func() {
+		c.Put(keys[i%len(keys)], i, nil) // evicts the oldest
+		i++
+	})
+	if allocs != 0 {
+		t.Errorf("Put evicting into a full map: %v allocations", allocs)
 	}
 }
 
