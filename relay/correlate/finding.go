@@ -208,11 +208,13 @@ func setEvidence(e *event.Event, v *evidence) {
 	}
 }
 
-// idStrings renders IDs as decimal strings with two allocations.
+// idStrings renders IDs (at most maxIDs) as decimal strings with two
+// allocations.
 func idStrings(ids []uint64) []string {
+	ids = ids[:min(len(ids), maxIDs)]
 	var buf [maxIDs * 20]byte
-	b := buf[:0]
-	ends := make([]int, len(ids))
+	var endsBuf [maxIDs]int
+	b, ends := buf[:0], endsBuf[:len(ids)]
 	for i, id := range ids {
 		b = strconv.AppendUint(b, id, 10)
 		ends[i] = len(b)

@@ -390,7 +390,8 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 		msg = append(msg, ", ended by the host's shutdown"...)
 	}
 	e.Message = string(msg)
-	r.buf = msg[:0] // keep what it grew to
+	r.buf = msg[:0]                    // keep what it grew to
+	e.Fields = r.fields.Trim(e.Fields) // the next record's fields follow at once
 	en.emit(&r.b, e)
 }
 
