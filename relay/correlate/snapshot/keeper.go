@@ -100,7 +100,9 @@ func (k *Keeper) Applied(lastID uint64) {
 	if k.every > 0 {
 		k.sched.Every = max(k.every, snapshotShare*time.Duration(k.lastSave.Load()))
 	}
-	if k.Quiet() && k.Dirty && k.sched.Due(k.now()) {
+	// In memory-only mode (no state dir) there is nothing to write: the
+	// state is not copied for nothing every few seconds either.
+	if k.file.Path() != "" && k.Quiet() && k.Dirty && k.sched.Due(k.now()) {
 		k.writer.Save(k.AppliedID(), k.now(), k.state())
 		k.Dirty = false
 	}
@@ -127,7 +129,7 @@ func (k *Keeper) saved(err error, took time.Duration) {
 // background.
 func (k *Keeper) Snapshot() error {
 	k.writer.Wait()
-	if !k.Quiet() || !k.Dirty {
+	if k.file.Path() == "" || !k.Quiet() || !k.Dirty {
 		return nil
 	}
 	start := time.Now()

@@ -75,6 +75,32 @@ func TestMemoryOnly(t *testing.T) {
 	}
 }
 
+// TestKeeperMemoryOnlyCopiesNothing: without a state dir, neither the
+// periodic snapshots nor Snapshot ask the stage for a copy of its state.
+func TestKeeperMemoryOnlyCopiesNothing(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	copies := 0
+	k, err := NewKeeper(KeeperOptions{Stage: "stage", Every: time.Second,
+		Now: func() time.Time { return now }, Result: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x"}, []string{"result"}),
+		State: func() any { copies++; return st{N: 1} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		now = now.Add(time.Second)
+		k.Handed(1)
+		k.Dirty = true
+		k.Applied(uint64(i + 1))
+	}
+	if err := k.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	k.writer.Wait()
+	if copies != 0 {
+		t.Errorf("%d copies of the state in memory-only mode", copies)
+	}
+}
+
 func TestWriterNewestWins(t *testing.T) {
 	f, _ := Open("stage", t.TempDir())
 	var results []error
