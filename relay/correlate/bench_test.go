@@ -40,13 +40,20 @@ var benchLines = []string{
 	"<190>Nov 22 10:15:02 www nginx: 192.0.2.77 - - [22/Nov/2026:10:15:02 +0000] \"GET /index.html HTTP/1.1\" 200 5120 \"-\" \"Mozilla/5.0\"",
 }
 
-// benchAddrLines are the lines whose source address the ManyKeys
-// benchmark varies (sshd's failure, the firewall drop), and that address.
+// benchAddrLines are the lines whose source address the many-keys
+// benchmarks vary (sshd's failure, the firewall drop), and that address.
 var benchAddrLines = map[int][]byte{0: []byte("10.0.0.5"), 8: []byte("198.51.100.23")}
 
 // benchStreams gives each line its numbered stream (the two Snare lines
 // share one host's counters); -1: not numbered.
 var benchStreams = []int{-1, -1, -1, -1, 0, 1, 1, 2, -1, -1}
+
+// benchLine is one line of the mix with what the benchmarks vary in it.
+type benchLine struct {
+	raw    []byte
+	stream int    // benchStreams
+	addr   []byte // benchAddrLines
+}
 
 type benchPipeline struct {
 	parser *parse.Parser
@@ -54,15 +61,15 @@ type benchPipeline struct {
 	seq    *sequence.Tracker
 	corr   *Engine
 	enc    event.Encoder
-	lines  [][]byte
+	lines  []benchLine
 	buf    []byte
 	out    []byte
 	block  []byte // journal block: binary events, then lz4
 	zblock []byte
 	lz     lz4.Compressor
 	seqNo  [3]int64 // per stream; start high so that replays never look like restarts
-	next   int      // benchLines index of the next event: the mix runs on across batches
-	addrs  int      // if > 0: the source addresses of benchAddrLines rotate over this many
+	next   int      // lines index of the next event: the mix runs on across batches
+	addrs  int      // if > 0: the lines' source addresses (addr) rotate over this many
 	addrNo int
 	abuf   []byte
 	lastID uint64
@@ -75,8 +82,8 @@ func newBenchPipeline(b testing.TB, stages bool) *benchPipeline {
 	}
 	p := &benchPipeline{parser: parse.New(parse.Options{Location: time.UTC}), norm: norm, enc: event.Encoder{Observer: "relay1"},
 		seqNo: [3]int64{1000, 1000, 1000}}
-	for _, l := range benchLines {
-		p.lines = append(p.lines, []byte(l))
+	for i, l := range benchLines {
+		p.lines = append(p.lines, benchLine{raw: []byte(l), stream: benchStreams[i], addr: benchAddrLines[i]})
 	}
 	if stages {
 		p.addStages(b, benchRulesSource(b), 20)
@@ -126,16 +133,16 @@ func (p *benchPipeline) normalized(n int, now time.Time) []*event.Event {
 	slab := make([]event.Event, n)
 	evs := make([]*event.Event, n)
 	for i := range evs {
-		l := p.next % len(p.lines)
+		l := &p.lines[p.next%len(p.lines)]
 		p.next++
-		raw := p.lines[l]
-		if old, ok := benchAddrLines[l]; ok && p.addrs > 0 {
+		raw := l.raw
+		if l.addr != nil && p.addrs > 0 {
 			p.addrNo++
 			n := p.addrNo % p.addrs
 			p.abuf = fmt.Appendf(p.abuf[:0], "10.%d.%d.%d", n>>16&255, n>>8&255, n&255)
-			raw = bytes.Replace(raw, old, p.abuf, 1)
+			raw = bytes.Replace(raw, l.addr, p.abuf, 1)
 		}
-		if s := benchStreams[l]; s >= 0 {
+		if s := l.stream; s >= 0 {
 			p.seqNo[s]++
 			p.buf = numbered(p.buf[:0], raw, p.seqNo[s])
 			raw = p.buf
@@ -266,13 +273,13 @@ func BenchmarkStages(b *testing.B) {
 	}
 	var step [3]int64
 	for i := range n * batches {
-		if s := benchStreams[i%len(benchLines)]; s >= 0 {
+		if s := p.lines[i%len(p.lines)].stream; s >= 0 {
 			step[s]++
 		}
 	}
 	renumber := func(k int, evs []*event.Event) {
 		for i, e := range evs {
-			s := benchStreams[(k*n+i)%len(benchLines)]
+			s := p.lines[(k*n+i)%len(p.lines)].stream
 			if s < 0 {
 				continue
 			}
@@ -382,27 +389,13 @@ func median(xs []float64) float64 {
 func BenchmarkProcessLifetime(b *testing.B) {
 	p := newBenchPipeline(b, true)
 	now := time.Date(2026, 11, 22, 10, 15, 3, 0, time.UTC)
-	// 256 events: 128 processes, each started and ended.
-	mk := func() []*event.Event {
-		evs := make([]*event.Event, 256)
-		for i := range evs {
-			li := 5 + i%2
-			raw := p.lines[li]
-			p.seqNo[1]++
-			p.buf = numbered(p.buf[:0], raw, p.seqNo[1])
-			e := &event.Event{Received: now, Input: "bench"}
-			p.parser.Parse(p.buf, e)
-			p.norm.Normalize(e)
-			evs[i] = e
-		}
-		return evs
-	}
+	p.lines = p.lines[5:7] // the Snare 592 and 593: each batch is 128 processes
 	var st, js, bin time.Duration
 	var n, recs int
 	var out []byte
 	for b.Loop() {
 		b.StopTimer()
-		evs := mk()
+		evs := p.normalized(256, now)
 		b.StartTimer()
 		t0 := time.Now()
 		o := p.seq.Process(evs)
