@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
-	"github.com/nomenhq/nomen/relay/config"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/sequence"
 )

@@ -13,8 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
-	"github.com/nomenhq/nomen/relay/config"
 	"github.com/nomenhq/nomen/relay/framing"
 )
 

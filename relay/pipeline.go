@@ -9,24 +9,8 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 )
-
-// Stage is a stateful step between normalization and the journal:
-// sequence tracking, then correlation. Stages run on the pipeline goroutine
-// only, so they need no locks.
-type Stage interface {
-	// Process returns the batch, possibly without some events (dropped
-	// duplicates) and with findings appended.
-	Process(batch []*event.Event) []*event.Event
-	// Tick returns findings that time produced (grace periods, windows).
-	Tick(now time.Time) []*event.Event
-}
-
-// Journaled is implemented by stages that need to know the journal IDs
-// their events were given (to snapshot state consistently with the journal).
-type Journaled interface {
-	Applied(lastID uint64)
-}
 
 // appender is what the pipeline needs of relay/journal.
 type appender interface {
@@ -56,7 +40,7 @@ type Pipeline struct {
 	maxQ    int64         // bound on queued (a batch alone may exceed it)
 	room    chan struct{} // a batch was taken: waiting submitters may look again
 	journal appender
-	stages  atomic.Pointer[[]Stage]
+	stages  atomic.Pointer[[]stage.Stage]
 	pub     publisher
 	metrics *Metrics
 	log     *slog.Logger
@@ -75,7 +59,7 @@ type Pipeline struct {
 
 // NewPipeline creates a pipeline with a queue of queueLen batches and
 // queueEvents events.
-func NewPipeline(j appender, stages []Stage, pub publisher, queueLen, queueEvents int, m *Metrics, log *slog.Logger) *Pipeline {
+func NewPipeline(j appender, stages []stage.Stage, pub publisher, queueLen, queueEvents int, m *Metrics, log *slog.Logger) *Pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pipeline{
 		in:       make(chan *Batch, queueLen),
@@ -99,7 +83,7 @@ func NewPipeline(j appender, stages []Stage, pub publisher, queueLen, queueEvent
 
 // SetStages replaces the stages (configuration reload); it takes effect
 // from the next batch.
-func (p *Pipeline) SetStages(stages []Stage) { p.stages.Store(&stages) }
+func (p *Pipeline) SetStages(stages []stage.Stage) { p.stages.Store(&stages) }
 
 // Start runs the pipeline goroutine.
 func (p *Pipeline) Start() { go p.run() }
@@ -249,11 +233,9 @@ func (p *Pipeline) run() {
 
 // applied tells the stages that care which journal ID the events they
 // last processed reached.
-func applied(stages []Stage, lastID uint64) {
+func applied(stages []stage.Stage, lastID uint64) {
 	for _, s := range stages {
-		if j, ok := s.(Journaled); ok {
-			j.Applied(lastID)
-		}
+		s.Applied(lastID)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/live"
 	"github.com/nomenhq/nomen/relay/sequence"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -44,7 +45,7 @@ func newStages(cfg *Config, reg prometheus.Registerer, log *slog.Logger) (*stage
 	return &stages{seq: seq, corr: corr, live: hub}, nil
 }
 
-func (s *stages) list() []Stage { return []Stage{s.seq, s.corr} }
+func (s *stages) list() []stage.Stage { return []stage.Stage{s.seq, s.corr} }
 
 // recoverFrom is the journal ID after which events must be replayed
 // through the stages: their snapshots may be older than the journal

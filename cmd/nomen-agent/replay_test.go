@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/agent/agenttest"
-	"github.com/nomenhq/nomen/relay/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
 	"github.com/prometheus/client_golang/prometheus"

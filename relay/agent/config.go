@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/wire"
 )
 

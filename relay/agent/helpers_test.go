@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/agent/agenttest"
-	"github.com/nomenhq/nomen/relay/config"
 	"github.com/nomenhq/nomen/relay/wire"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"

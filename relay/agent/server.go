@@ -28,7 +28,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
 	"github.com/prometheus/client_golang/prometheus"

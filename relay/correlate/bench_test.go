@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
-	"github.com/nomenhq/nomen/relay/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/sequence"
 	"github.com/pierrec/lz4/v4"

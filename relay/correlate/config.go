@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/filter"
 	"github.com/prometheus/client_golang/prometheus"
 )

@@ -5,29 +5,10 @@
 //
 // # Place in the pipeline
 //
-// The engine sits after normalization and sequence tracking, before the
-// journal, and is driven by the pipeline's single goroutine (this is what
-// relay.Pipeline does):
-//
-//	// for every batch (events of one source, in order):
-//	b = seq.Process(b)
-//	b = corr.Process(b)            // appends findings to b
-//	journal.Append(b)
-//	seq.Applied(lastID); corr.Applied(lastID)   // after every Append attempt
-//	hub.Publish(b)                 // relay/live
-//
-//	// about once a second:
-//	b = append(seq.Tick(now), corr.Tick(now)...) // gaps confirmed, windows closed, processes too old
-//	then b goes through Process, Append and Applied like a batch
-//
-// (Appending corr.Tick's output after corr.Process's instead works too.)
-// Findings are ordinary events (event.kind "alert", rule.*, related.*,
-// nomen.finding.*); they are journaled and flow to every output. Rules see
-// the sequence tracker's gap alerts but never the engine's own findings.
-//
-// At startup, after New: evs = the journal's events after AppliedID(),
-// Recover(evs), then Applied(journal's last ID). Reload may be called from
-// any goroutine; the other methods only from the pipeline's.
+// The engine is a stage (package relay/stage, which documents the protocol
+// the pipeline drives it by): after normalization and sequence tracking,
+// before the journal. Rules see the sequence tracker's gap alerts but never
+// the engine's own findings. Reload may be called from any goroutine.
 //
 // # Event identity
 //
@@ -63,8 +44,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/snapshot"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
 
 // rule is one compiled rule with its state.

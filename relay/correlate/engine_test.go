@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/sequence"
 	"github.com/prometheus/client_golang/prometheus"

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/lru"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
 // firstSeen raises a finding the first time a tuple of field values is

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/lru"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
 // pair waits, per group key, for a second event after a first one. With on

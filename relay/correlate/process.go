@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/lru"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
 // processTracker joins Windows process audit events per (host, process

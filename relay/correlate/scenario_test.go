@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"github.com/nomenhq/nomen/relay/config"
-	"github.com/nomenhq/nomen/relay/correlate/stagetest"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/sequence"
+	"github.com/nomenhq/nomen/relay/stage/stagetest"
 	"github.com/prometheus/client_golang/prometheus"
 )
 

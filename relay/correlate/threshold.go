@@ -5,8 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/lru"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
 // threshold counts matching events per group key in a sliding window and

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 )
 

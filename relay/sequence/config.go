@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/config"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/prometheus/client_golang/prometheus"
 )
 

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/stagetest"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/stagetest"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )

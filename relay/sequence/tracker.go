@@ -34,7 +34,7 @@
 //
 // The number of streams is bounded (max_streams, least recently used
 // evicted and counted); their state survives restarts (see package
-// snapshot for the pipeline protocol: Process, Applied, Recover).
+// relay/stage for the protocol the pipeline drives it by).
 package sequence
 
 import (
@@ -49,9 +49,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/correlate/lru"
-	"github.com/nomenhq/nomen/relay/correlate/snapshot"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/lru"
+	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
 
 // Tracker is the sequence stage. Its methods must be called from one

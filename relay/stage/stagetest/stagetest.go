@@ -21,7 +21,7 @@
 //
 // Consecutive event lines form one batch; a blank line or a directive ends
 // it. Every event is received 100ms after the previous one, starting at
-// Epoch. The harness drives the stages as relay.Pipeline does: each batch
+// Epoch. The harness drives the stages as the pipeline does (see package stage): each batch
 // through every stage's Process, then a simulated journal (IDs from 1),
 // then Applied; on ticks, every stage's Tick output is run as a batch.
 //
@@ -46,6 +46,7 @@ import (
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 )
 
 var update = flag.Bool("update", false, "rewrite expected.jsonl of stage scenario tests")
@@ -53,16 +54,8 @@ var update = flag.Bool("update", false, "rewrite expected.jsonl of stage scenari
 // Epoch is when every case starts.
 var Epoch = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
-// Stage is one pipeline stage as the harness drives it.
-type Stage interface {
-	Process(batch []*event.Event) []*event.Event
-	Tick(now time.Time) []*event.Event
-	Applied(lastID uint64)
-	Recover(evs []*event.Event)
-	AppliedID() uint64
-	Snapshot() error
-	Close() error
-}
+// Stage is the contract the harness drives.
+type Stage = stage.Stage
 
 // Open builds the stages, in pipeline order, for the case in caseDir
 // (which may hold their configuration) on stateDir. now is the scenario's

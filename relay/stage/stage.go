@@ -1,0 +1,67 @@
+// Package stage is the contract between the pipeline and its stateful
+// stages: sequence tracking (relay/sequence) and correlation
+// (relay/correlate). Beside it: lru (bounded state), snapshot (state that
+// survives restarts, consistent with the journal) and stagetest (the
+// scenario harness that drives any stage as the pipeline does).
+//
+// # Protocol
+//
+// The pipeline (relay/pipeline) owns the stages and drives them from its
+// single goroutine, so a stage needs no locks:
+//
+//	// for every batch (events of one source, in order):
+//	b = seq.Process(b)
+//	b = corr.Process(b)            // may drop duplicates, appends findings
+//	journal.Append(b)
+//	seq.Applied(lastID); corr.Applied(lastID)   // after every Append attempt
+//	hub.Publish(b)                 // relay/live
+//
+//	// about once a second:
+//	b = append(seq.Tick(now), corr.Tick(now)...) // gaps confirmed, windows closed
+//	then b goes through Process, Append and Applied like a batch
+//
+// Findings are ordinary events (event.kind "alert"); they are journaled and
+// flow to every output. A stage sees the findings of the stages before it,
+// never its own.
+//
+// Applied tells a stage the journal ID of the last event of the batch just
+// appended. Journal IDs are consecutive, so a stage can predict the IDs of
+// the events it is processing (a finding names its evidence by ID) and
+// snapshot its state at a known journal position. If fewer events were
+// journaled than handed over, the stage resynchronises.
+//
+// At start-up, after a stage is built: evs = the journal's events after
+// AppliedID(); Recover(evs) (re-applies them without raising findings: the
+// snapshot may be older than the journal after a crash); then Applied with
+// the journal's last ID. Snapshot writes the state now; Close writes it and
+// releases the stage. Reloading is stage-specific (each takes its own
+// config type) and may be called from any goroutine; every method of this
+// interface only from the pipeline's.
+package stage
+
+import (
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Stage is a stateful step between normalization and the journal.
+type Stage interface {
+	// Process returns the batch, possibly without some events (dropped
+	// duplicates) and with findings appended.
+	Process(batch []*event.Event) []*event.Event
+	// Tick returns findings that time produced (grace periods, windows).
+	Tick(now time.Time) []*event.Event
+	// Applied reports the journal ID of the last event appended.
+	Applied(lastID uint64)
+	// AppliedID is the journal ID up to which the stage's state reflects
+	// the journal (its last snapshot's position, or later).
+	AppliedID() uint64
+	// Recover re-applies journaled events after AppliedID, in order,
+	// without raising findings.
+	Recover(evs []*event.Event)
+	// Snapshot writes the state now.
+	Snapshot() error
+	// Close writes the state and releases the stage.
+	Close() error
+}
