@@ -154,7 +154,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 			data, truncated, addr := r.message(i)
 			peer := local
 			if addr.IsValid() {
-				if !rt.acl.allows(addr.Addr()) {
+				if !rt.acl.Allows(addr.Addr()) {
 					rejected.Inc()
 					continue
 				}

@@ -94,7 +94,7 @@ func (l *streamListener) accept() {
 			time.Sleep(50 * time.Millisecond) // e.g. EMFILE: do not spin
 			continue
 		}
-		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok && !l.rt.acl.allows(ta.AddrPort().Addr()) {
+		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok && !l.rt.acl.Allows(ta.AddrPort().Addr()) {
 			notAllowed.Inc()
 			errs.warn(l.rt.log, "connection refused: address not in allowed_networks", "listener", name, "peer", conn.RemoteAddr().String())
 			conn.Close()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/netacl"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/framing"
 )
@@ -108,7 +109,7 @@ func (c *ListenerConfig) validate() error {
 	if c.MaxConnections < 0 || c.Readers < 0 || c.Readers > 64 {
 		return errors.New("max_connections and readers must be positive (readers at most 64)")
 	}
-	if _, err := config.ParseNetworks(c.AllowedNetworks); err != nil {
+	if _, err := netacl.Parse(c.AllowedNetworks); err != nil {
 		return err
 	}
 	if c.Protocol == "tls" {
@@ -162,26 +163,10 @@ func (t *TLSConfig) build() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// acl is a listener's allowed networks; an empty acl allows all.
-type acl []netip.Prefix
-
-func (a acl) allows(addr netip.Addr) bool {
-	if len(a) == 0 {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, p := range a {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
-}
-
 // listenerRuntime is what a running listener shares with its readers.
 type listenerRuntime struct {
 	cfg     ListenerConfig
-	acl     acl
+	acl     netacl.List
 	loc     *time.Location
 	norm    *atomic.Pointer[normalize.Normalizer]
 	sub     Submitter
@@ -202,7 +187,7 @@ type syslogListener interface {
 // startListener binds and starts serving one syslog listener.
 func startListener(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
 	var err error
-	if rt.acl, err = config.ParseNetworks(rt.cfg.AllowedNetworks); err != nil {
+	if rt.acl, err = netacl.Parse(rt.cfg.AllowedNetworks); err != nil {
 		return nil, err
 	}
 	switch rt.cfg.Protocol {

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"os"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/netacl"
 	"github.com/nomenhq/nomen/relay/wire"
 )
 
@@ -116,7 +116,7 @@ func (c *Config) validate(requireAddress bool) error {
 	if _, _, err := net.SplitHostPort(c.Address); err != nil && requireAddress {
 		return fmt.Errorf("address %q: %v", c.Address, err)
 	}
-	if _, err := config.ParseNetworks(c.AllowedNetworks); err != nil {
+	if _, err := netacl.Parse(c.AllowedNetworks); err != nil {
 		return err
 	}
 	switch {
@@ -190,21 +190,4 @@ func (t *TLSConfig) build() (*tls.Config, error) {
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		MinVersion:   tls.VersionTLS13,
 	}, nil
-}
-
-func allowed(nets []netip.Prefix, addr net.Addr) bool {
-	if len(nets) == 0 {
-		return true
-	}
-	ap, err := netip.ParseAddrPort(addr.String())
-	if err != nil {
-		return false
-	}
-	a := ap.Addr().Unmap()
-	for _, p := range nets {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
 }

@@ -24,14 +24,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"sync"
 	"time"
 
-	"github.com/nomenhq/nomen/internal/config"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/nomenhq/nomen/internal/netacl"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Deliver hands events to the relay's pipeline and returns only once they
@@ -77,7 +77,7 @@ type Server struct {
 	cfg        Config
 	limits     wire.Limits
 	tlsCfg     *tls.Config
-	nets       []netip.Prefix
+	nets       netacl.List
 	deliver    Deliver
 	log        *slog.Logger
 	m          *Metrics
@@ -130,7 +130,7 @@ func NewServer(cfg Config, deliver Deliver, log *slog.Logger, reg prometheus.Reg
 		listeners: map[net.Listener]struct{}{},
 		sessions:  map[*session]struct{}{},
 	}
-	s.nets, _ = config.ParseNetworks(cfg.AllowedNetworks)
+	s.nets, _ = netacl.Parse(cfg.AllowedNetworks)
 	if !cfg.PlaintextForTesting {
 		var err error
 		if s.tlsCfg, err = cfg.TLS.build(); err != nil {
@@ -198,7 +198,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			return fmt.Errorf("agent: listener %q: accept: %w", s.cfg.Name, err)
 		}
 		delay = 0
-		if !allowed(s.nets, conn.RemoteAddr()) {
+		if !s.nets.AllowsNet(conn.RemoteAddr()) {
 			s.protocolError("not_allowed", conn.RemoteAddr().String(), "", "connection from a network not in allowed_networks")
 			conn.Close()
 			continue

@@ -1,4 +1,4 @@
-package config
+package netacl
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-func TestParseNetworks(t *testing.T) {
-	got, err := ParseNetworks([]string{"10.1.2.3/8", "192.0.2.7", "2001:db8::1", "fd00::/8"})
+func TestParse(t *testing.T) {
+	got, err := Parse([]string{"10.1.2.3/8", "192.0.2.7", "2001:db8::1", "fd00::/8"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -15,8 +15,8 @@ func TestParseNetworks(t *testing.T) {
 		t.Errorf("ParseNetworks = %s", s)
 	}
 	for in, want := range map[string]string{"10.0.0.0/33": "10.0.0.0/33", "web1": `"web1" is neither a CIDR nor an address`} {
-		if _, err := ParseNetworks([]string{in}); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("ParseNetworks(%q) error = %v, want one naming %s", in, err, want)
+		if _, err := Parse([]string{in}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) error = %v, want one naming %s", in, err, want)
 		}
 	}
 }
