@@ -2,7 +2,6 @@ package forward
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/nomenhq/nomen/internal/tlsconf"
 )
 
 // TLSConfig is the `tls = { ... }` table of the syslog, http and nats
@@ -55,29 +56,7 @@ func (c TLSConfig) Validate() error {
 // Build returns the client *tls.Config (TLS 1.2 minimum). serverName is
 // used when ServerName is empty.
 func (c TLSConfig) Build(serverName string) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: serverName, InsecureSkipVerify: c.InsecureSkipVerify}
-	if c.ServerName != "" {
-		tc.ServerName = c.ServerName
-	}
-	if c.CA != "" {
-		pem, err := os.ReadFile(c.CA)
-		if err != nil {
-			return nil, fmt.Errorf("tls: read ca: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls: ca %s: no PEM certificate found", c.CA)
-		}
-		tc.RootCAs = pool
-	}
-	if c.Cert != "" {
-		cert, err := tls.LoadX509KeyPair(c.Cert, c.Key)
-		if err != nil {
-			return nil, fmt.Errorf("tls: load client certificate: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
+	return tlsconf.Client{CA: c.CA, Cert: c.Cert, Key: c.Key, ServerName: c.ServerName, InsecureSkipVerify: c.InsecureSkipVerify}.Build(serverName)
 }
 
 // register registers c against reg and returns the collector to use: an

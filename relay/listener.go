@@ -3,18 +3,17 @@ package relay
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
-	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/internal/netacl"
+	"github.com/nomenhq/nomen/internal/tlsconf"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/framing"
 )
@@ -126,41 +125,7 @@ func (c *ListenerConfig) validate() error {
 }
 
 func (t *TLSConfig) build() (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
-	if err != nil {
-		return nil, fmt.Errorf("tls: %w", err)
-	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	switch t.MinVersion {
-	case "", "1.2":
-	case "1.3":
-		cfg.MinVersion = tls.VersionTLS13
-	default:
-		return nil, fmt.Errorf("tls: min_version %q: want \"1.2\" or \"1.3\"", t.MinVersion)
-	}
-	if t.ClientCA != "" {
-		pem, err := os.ReadFile(t.ClientCA)
-		if err != nil {
-			return nil, fmt.Errorf("tls: client_ca: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls: client_ca %s: no PEM certificates found", t.ClientCA)
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.RequireAndVerifyClientCert
-	}
-	switch t.ClientAuth {
-	case "", "require":
-	case "optional":
-		if cfg.ClientCAs == nil {
-			return nil, errors.New("tls: client_auth = \"optional\" needs client_ca")
-		}
-		cfg.ClientAuth = tls.VerifyClientCertIfGiven
-	default:
-		return nil, fmt.Errorf("tls: client_auth %q: want \"require\" or \"optional\"", t.ClientAuth)
-	}
-	return cfg, nil
+	return tlsconf.Server{Cert: t.Cert, Key: t.Key, ClientCA: t.ClientCA, ClientAuth: t.ClientAuth, MinVersion: t.MinVersion}.Build()
 }
 
 // listenerRuntime is what a running listener shares with its readers.

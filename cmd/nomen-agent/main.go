@@ -25,6 +25,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/tlsconf"
 )
 
 // version is set at build time (-ldflags "-X main.version=...").
@@ -154,37 +156,24 @@ func (c *connFlags) options(log *slog.Logger) (Options, error) {
 // certificate, the relay verified against caFile. It returns the agent id
 // (the certificate's CN).
 func clientTLS(certFile, keyFile, caFile, serverName, relay string) (*tls.Config, string, error) {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, "", fmt.Errorf("client certificate: %w", err)
-	}
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
-	if err != nil {
-		return nil, "", fmt.Errorf("client certificate: %w", err)
-	}
-	if leaf.Subject.CommonName == "" {
-		return nil, "", fmt.Errorf("client certificate %s has no subject CN (the CN is the agent id)", certFile)
-	}
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		return nil, "", fmt.Errorf("-ca: %w", err)
-	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(pem) {
-		return nil, "", fmt.Errorf("-ca %s: no PEM certificates found", caFile)
-	}
 	if serverName == "" {
 		serverName = relay
 		if i := strings.LastIndexByte(relay, ':'); i >= 0 {
 			serverName = strings.Trim(relay[:i], "[]")
 		}
 	}
-	return &tls.Config{
-		Certificates: []tls.Certificate{cert},
-		RootCAs:      roots,
-		ServerName:   serverName,
-		MinVersion:   tls.VersionTLS13,
-	}, leaf.Subject.CommonName, nil
+	cfg, err := tlsconf.Client{CA: caFile, Cert: certFile, Key: keyFile, Floor: tls.VersionTLS13}.Build(serverName)
+	if err != nil {
+		return nil, "", err
+	}
+	leaf, err := x509.ParseCertificate(cfg.Certificates[0].Certificate[0])
+	if err != nil {
+		return nil, "", fmt.Errorf("client certificate: %w", err)
+	}
+	if leaf.Subject.CommonName == "" {
+		return nil, "", fmt.Errorf("client certificate %s has no subject CN (the CN is the agent id)", certFile)
+	}
+	return cfg, leaf.Subject.CommonName, nil
 }
 
 // certCN returns the subject CN of the first certificate in a PEM file.

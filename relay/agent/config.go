@@ -2,15 +2,14 @@ package agent
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/internal/netacl"
+	"github.com/nomenhq/nomen/internal/tlsconf"
 	"github.com/nomenhq/nomen/relay/wire"
 )
 
@@ -172,22 +171,5 @@ func (t *TLSConfig) build() (*tls.Config, error) {
 	if t.Cert == "" || t.Key == "" || t.ClientCA == "" {
 		return nil, errors.New("tls: cert, key and client_ca are all required for agents")
 	}
-	cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
-	if err != nil {
-		return nil, fmt.Errorf("tls: %w", err)
-	}
-	pem, err := os.ReadFile(t.ClientCA)
-	if err != nil {
-		return nil, fmt.Errorf("tls: client_ca: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("tls: client_ca %s: no PEM certificates found", t.ClientCA)
-	}
-	return &tls.Config{
-		Certificates: []tls.Certificate{cert},
-		ClientCAs:    pool,
-		ClientAuth:   tls.RequireAndVerifyClientCert,
-		MinVersion:   tls.VersionTLS13,
-	}, nil
+	return tlsconf.Server{Cert: t.Cert, Key: t.Key, ClientCA: t.ClientCA, Floor: tls.VersionTLS13}.Build()
 }
