@@ -1,0 +1,383 @@
+package wincatalog
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Outcome says where an event's event.outcome comes from.
+type Outcome uint8
+
+const (
+	// OutcomeKeyword: the record's audit keyword (Audit Success / Audit
+	// Failure); success when the record has none.
+	OutcomeKeyword Outcome = iota
+	// OutcomeSuccess: always success (Microsoft documents the id as (S)).
+	OutcomeSuccess
+	// OutcomeFailure: always failure (documented as (F)).
+	OutcomeFailure
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case OutcomeSuccess:
+		return "success"
+	case OutcomeFailure:
+		return "failure"
+	}
+	return "keyword"
+}
+
+// Entry is what one event id of one channel means.
+type Entry struct {
+	Channel     string   // canonical channel name: "Security", "System", "Microsoft-Windows-Sysmon/Operational"...
+	ID          int      // event id
+	Name        string   // Microsoft's title of the event
+	Category    string   // audit policy category ("Logon/Logoff"); for other channels the channel's short name
+	Subcategory string   // audit subcategory ("Logon"); several joined by "; " when Microsoft lists the id under several
+	ECSCategory []string // event.category, ECS allowed values only
+	ECSType     []string // event.type, ECS allowed values only
+	Action      string   // event.action, lower-case and hyphenated
+	Outcome     Outcome
+	Fields      []Field  // EventData name -> ECS field, in precedence order
+	FieldSpec   []string // Fields as written in the table (group names and single maps), for the docs
+}
+
+// Field maps one EventData name to an ECS (or winlog.*) field. When
+// several Fields of an Entry have the same To, the first whose value is
+// present and decodes wins (FailureReason before SubStatus before Status).
+type Field struct {
+	From   string
+	To     string
+	Decode Decode
+}
+
+// Decode names how a raw EventData value becomes the field's value.
+type Decode uint8
+
+const (
+	DecodeNone      Decode = iota
+	DecodeHex              // "0x1a2c" (or a 2003 decimal) -> integer: pids, exit codes
+	DecodeInt              // decimal integer (WFP and Sysmon pids)
+	DecodeSID              // kept only when it is an "S-1-..." SID
+	DecodeLogonID          // lower-case hex "0x3e7"; 2003's "(0x0,0x3E7)" joined
+	DecodeLogonType        // number -> LogonType name
+	DecodeStatus           // NTSTATUS or Kerberos result code -> Status text
+	DecodeMessage          // "%%2313" parameter message -> its text (logon failure reasons)
+	DecodeUAC              // hex account-control value -> UACFlags names
+	DecodeAccessMask       // hex access mask -> AccessMask names
+	DecodeDirection        // "%%14592"/"%%14593" -> "inbound"/"outbound"
+	DecodeAccount          // "DOMAIN\name" -> name (the domain goes to the sibling .domain field)
+	DecodeHashes           // Sysmon "SHA256=...,MD5=..." -> <To>.sha256, <To>.md5 ...
+	DecodeObjectPath       // file.path for ObjectType File, registry.path for Key, else kept in winlog.event_data
+	DecodeIP               // kept only when an IP address ("::ffff:" unmapped)
+	DecodePort             // kept only when a port number other than 0
+	DecodeHost             // host or domain name; "-" and empty skipped
+)
+
+var decodeNames = [...]string{
+	DecodeNone: "", DecodeHex: "hex", DecodeInt: "int", DecodeSID: "sid", DecodeLogonID: "logon-id",
+	DecodeLogonType: "logon-type", DecodeStatus: "status", DecodeMessage: "message", DecodeUAC: "uac",
+	DecodeAccessMask: "access-mask", DecodeDirection: "direction", DecodeAccount: "account",
+	DecodeHashes: "hashes", DecodeObjectPath: "object-path", DecodeIP: "ip", DecodePort: "port",
+	DecodeHost: "host",
+}
+
+func (d Decode) String() string { return decodeNames[d] }
+
+func parseDecode(s string) (Decode, bool) {
+	for i, n := range decodeNames {
+		if n == s {
+			return Decode(i), true
+		}
+	}
+	return 0, false
+}
+
+// Channel names as Windows writes them in <Channel>.
+const (
+	ChannelSecurity     = "Security"
+	ChannelSystem       = "System"
+	ChannelSysmon       = "Microsoft-Windows-Sysmon/Operational"
+	ChannelPowerShell   = "Microsoft-Windows-PowerShell/Operational"
+	ChannelDefender     = "Microsoft-Windows-Windows Defender/Operational"
+	ChannelTaskSched    = "Microsoft-Windows-TaskScheduler/Operational"
+	ChannelWMI          = "Microsoft-Windows-WMI-Activity/Operational"
+	ChannelFirewall     = "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"
+	ChannelRDPConnMgr   = "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"
+	ChannelRDPLocalSess = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"
+	ChannelBITS         = "Microsoft-Windows-Bits-Client/Operational"
+)
+
+// channelInfo is one channel the catalog knows: its canonical name, its
+// short name (Entry.Category of its rows) and the provider names that
+// log only to it (so a record that names only its provider still finds
+// its rows).
+type channelInfo struct {
+	name      string
+	short     string
+	providers []string
+}
+
+// channels lists the channels in the docs' order; index = channel number.
+var channels = []channelInfo{
+	{ChannelSecurity, "Security", []string{"Microsoft-Windows-Security-Auditing"}},
+	{ChannelSysmon, "Sysmon", []string{"Microsoft-Windows-Sysmon"}},
+	{ChannelSystem, "System", []string{"Service Control Manager", "EventLog", "User32"}},
+	{ChannelPowerShell, "PowerShell", []string{"Microsoft-Windows-PowerShell"}},
+	{ChannelDefender, "Windows Defender", []string{"Microsoft-Windows-Windows Defender"}},
+	{ChannelTaskSched, "Task Scheduler", []string{"Microsoft-Windows-TaskScheduler"}},
+	{ChannelWMI, "WMI Activity", []string{"Microsoft-Windows-WMI-Activity"}},
+	{ChannelFirewall, "Windows Firewall", []string{"Microsoft-Windows-Windows Firewall With Advanced Security"}},
+	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}},
+	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
+	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
+}
+
+// maxSecurityID bounds the Security index array (the highest documented id is 6424).
+const maxSecurityID = 6424
+
+var (
+	//go:embed security.txt
+	securityText string
+	//go:embed channels.txt
+	channelsText string
+
+	securityRows  []Entry
+	securityIndex [maxSecurityID + 1]uint16 // id -> 1 + index into securityRows; 0 = unknown
+	channelRows   []Entry                   // every other channel's rows
+	channelIndex  map[uint32]uint16         // channel<<16 | id -> 1 + index into channelRows
+)
+
+func init() {
+	rows, err := parseTable(securityText, false)
+	if err != nil {
+		panic("wincatalog: security.txt: " + err.Error())
+	}
+	securityRows = rows
+	for i := range securityRows {
+		e := &securityRows[i]
+		if e.ID <= 0 || e.ID > maxSecurityID || securityIndex[e.ID] != 0 {
+			panic(fmt.Sprintf("wincatalog: security.txt: id %d out of range or repeated", e.ID))
+		}
+		securityIndex[e.ID] = uint16(i + 1)
+	}
+	rows, err = parseTable(channelsText, true)
+	if err != nil {
+		panic("wincatalog: channels.txt: " + err.Error())
+	}
+	channelRows = rows
+	channelIndex = make(map[uint32]uint16, len(channelRows))
+	for i := range channelRows {
+		e := &channelRows[i]
+		ch := channelNumber(e.Channel)
+		key := uint32(ch)<<16 | uint32(e.ID)
+		if ch <= 0 || e.ID <= 0 || e.ID > 0xffff || channelIndex[key] != 0 {
+			panic(fmt.Sprintf("wincatalog: channels.txt: %s %d unknown channel, bad or repeated id", e.Channel, e.ID))
+		}
+		channelIndex[key] = uint16(i + 1)
+	}
+	buildLegacy()
+}
+
+// Security returns the meaning of a Security log event id (modern ids;
+// pass a legacy id through Modern first).
+func Security(id int) (*Entry, bool) {
+	if id <= 0 || id > maxSecurityID {
+		return nil, false
+	}
+	i := securityIndex[id]
+	if i == 0 {
+		return nil, false
+	}
+	return &securityRows[i-1], true
+}
+
+// Lookup returns the meaning of event id in a channel, named by its
+// channel ("Microsoft-Windows-Sysmon/Operational") or, failing that, by a
+// provider that logs only there ("Microsoft-Windows-Sysmon"); case is
+// ignored. Security ids are the modern ones (see Modern).
+func Lookup(channel string, id int) (*Entry, bool) {
+	ch := channelNumber(channel)
+	if ch < 0 {
+		return nil, false
+	}
+	if ch == 0 {
+		return Security(id)
+	}
+	if id <= 0 || id > 0xffff {
+		return nil, false
+	}
+	i := channelIndex[uint32(ch)<<16|uint32(id)]
+	if i == 0 {
+		return nil, false
+	}
+	return &channelRows[i-1], true
+}
+
+// channelNumber is the index in channels of a channel or provider name, or -1.
+func channelNumber(name string) int {
+	for i := range channels {
+		if strings.EqualFold(name, channels[i].name) {
+			return i
+		}
+	}
+	for i := range channels {
+		for _, p := range channels[i].providers {
+			if strings.EqualFold(name, p) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// Channels returns the canonical names of the channels the catalog knows, Security first.
+func Channels() []string {
+	names := make([]string, len(channels))
+	for i, c := range channels {
+		names[i] = c.name
+	}
+	return names
+}
+
+// Entries returns the rows of one channel in table order (a copy of the
+// slice; the entries are shared and must not be modified).
+func Entries(channel string) []*Entry {
+	ch := channelNumber(channel)
+	var out []*Entry
+	switch {
+	case ch == 0:
+		for i := range securityRows {
+			out = append(out, &securityRows[i])
+		}
+	case ch > 0:
+		for i := range channelRows {
+			if channelNumber(channelRows[i].Channel) == ch {
+				out = append(out, &channelRows[i])
+			}
+		}
+	}
+	return out
+}
+
+// parseTable reads the rows of security.txt (withChannel false) or
+// channels.txt (true). A row is fields separated by "|", spaces around
+// them ignored; "#" starts a comment line. Columns:
+//
+//	[channel |] id | outcome | ecs categories | ecs types | action | subcategory | name | fields
+//
+// outcome is S, F or K (keyword); categories, types and fields are
+// comma-separated; a field is a group name (fieldGroups) or
+// "EventDataName>ecs.field[:decode]".
+func parseTable(text string, withChannel bool) ([]Entry, error) {
+	var rows []Entry
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		cols := strings.Split(line, "|")
+		for i := range cols {
+			cols[i] = strings.TrimSpace(cols[i])
+		}
+		var e Entry
+		if withChannel {
+			if len(cols) == 0 {
+				continue
+			}
+			e.Channel, cols = cols[0], cols[1:]
+		} else {
+			e.Channel = ChannelSecurity
+		}
+		if len(cols) != 8 {
+			return nil, fmt.Errorf("line %d: %d columns, want 8", n+1, len(cols))
+		}
+		id, err := strconv.Atoi(cols[0])
+		if err != nil {
+			return nil, fmt.Errorf("line %d: id: %v", n+1, err)
+		}
+		e.ID = id
+		switch cols[1] {
+		case "S":
+			e.Outcome = OutcomeSuccess
+		case "F":
+			e.Outcome = OutcomeFailure
+		case "K":
+			e.Outcome = OutcomeKeyword
+		default:
+			return nil, fmt.Errorf("line %d: outcome %q, want S, F or K", n+1, cols[1])
+		}
+		e.ECSCategory = splitList(cols[2])
+		e.ECSType = splitList(cols[3])
+		e.Action = cols[4]
+		e.Subcategory = cols[5]
+		e.Name = cols[6]
+		if withChannel {
+			e.Category = channels[max(channelNumber(e.Channel), 0)].short
+		} else if e.Category = auditCategory(e.Subcategory); e.Category == "" {
+			return nil, fmt.Errorf("line %d: unknown audit subcategory %q", n+1, e.Subcategory)
+		}
+		e.FieldSpec = splitList(cols[7])
+		if e.Fields, err = expandFields(e.FieldSpec); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n+1, err)
+		}
+		rows = append(rows, e)
+	}
+	return rows, nil
+}
+
+func splitList(s string) []string {
+	if s == "" || s == "-" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+// expandFields turns a row's field tokens into Fields.
+func expandFields(spec []string) ([]Field, error) {
+	var out []Field
+	for _, tok := range spec {
+		if !strings.Contains(tok, ">") {
+			g, ok := fieldGroups[tok]
+			if !ok {
+				return nil, fmt.Errorf("unknown field group %q", tok)
+			}
+			fs, err := expandFields(g.fields)
+			if err != nil {
+				return nil, fmt.Errorf("group %s: %v", tok, err)
+			}
+			out = append(out, fs...)
+			continue
+		}
+		f, err := parseField(tok)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func parseField(tok string) (Field, error) {
+	from, to, _ := strings.Cut(tok, ">")
+	to, dec, hasDec := strings.Cut(to, ":")
+	f := Field{From: strings.TrimSpace(from), To: strings.TrimSpace(to)}
+	if f.From == "" || f.To == "" {
+		return f, fmt.Errorf("field %q: want Name>ecs.field[:decode]", tok)
+	}
+	if hasDec {
+		d, ok := parseDecode(dec)
+		if !ok || d == DecodeNone {
+			return f, fmt.Errorf("field %q: unknown decode %q", tok, dec)
+		}
+		f.Decode = d
+	}
+	return f, nil
+}

@@ -1,0 +1,124 @@
+package wincatalog
+
+// flagName is one bit of a flag word and its name.
+type flagName struct {
+	bit  uint32
+	name string
+}
+
+// names returns the names of the bits set in mask, in table order, and
+// "0x..." for set bits the table does not name (so nothing is lost).
+func names(table []flagName, mask uint32) []string {
+	var out []string
+	known := uint32(0)
+	for _, f := range table {
+		known |= f.bit
+		if mask&f.bit == f.bit && f.bit != 0 {
+			out = append(out, f.name)
+		}
+	}
+	for rest := mask &^ known; rest != 0; rest &= rest - 1 {
+		bit := rest & -rest
+		out = append(out, "0x"+hex32(bit))
+	}
+	return out
+}
+
+func hex32(n uint32) string {
+	const digits = "0123456789abcdef"
+	var b [8]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = digits[n&15]
+		n >>= 4
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}
+
+// uacFlags are the account-control bits of the NewUacValue/OldUacValue
+// of 4720, 4738, 4741 and 4742 (the SAM layout, which the events carry;
+// names as the events' %%2080-%%2101 messages give them).
+var uacFlags = []flagName{
+	{0x1, "Account Disabled"},
+	{0x2, "Home Directory Required"},
+	{0x4, "Password Not Required"},
+	{0x8, "Temp Duplicate Account"},
+	{0x10, "Normal Account"},
+	{0x20, "MNS Logon Account"},
+	{0x40, "Interdomain Trust Account"},
+	{0x80, "Workstation Trust Account"},
+	{0x100, "Server Trust Account"},
+	{0x200, "Don't Expire Password"},
+	{0x400, "Account Locked Out"},
+	{0x800, "Encrypted Text Password Allowed"},
+	{0x1000, "Smartcard Required"},
+	{0x2000, "Trusted For Delegation"},
+	{0x4000, "Not Delegated"},
+	{0x8000, "Use DES Key Only"},
+	{0x10000, "Don't Require Preauth"},
+	{0x20000, "Password Expired"},
+	{0x40000, "Trusted To Authenticate For Delegation"},
+	{0x80000, "Exclude Authorization Information"},
+	{0x200000, "Protect Kerberos Service Tickets with AES Keys"},
+}
+
+// UACFlags names the account-control flags set in an event's
+// NewUacValue or OldUacValue ("0x15" -> Account Disabled, Password Not
+// Required, Normal Account).
+func UACFlags(mask uint32) []string { return names(uacFlags, mask) }
+
+// ParseMask parses a hex mask as the events print it ("0x1", "0X12019F").
+func ParseMask(s string) (uint32, bool) { return parseHex32(s) }
+
+// Standard and generic access rights (the high bits of every access mask).
+var commonAccess = []flagName{
+	{0x10000, "DELETE"},
+	{0x20000, "READ_CONTROL"},
+	{0x40000, "WRITE_DAC"},
+	{0x80000, "WRITE_OWNER"},
+	{0x100000, "SYNCHRONIZE"},
+	{0x1000000, "ACCESS_SYS_SEC"},
+	{0x2000000, "MAXIMUM_ALLOWED"},
+	{0x10000000, "GENERIC_ALL"},
+	{0x20000000, "GENERIC_EXECUTE"},
+	{0x40000000, "GENERIC_WRITE"},
+	{0x80000000, "GENERIC_READ"},
+}
+
+// fileAccess: the file and directory rights of Microsoft's 4656/4663
+// pages (the directory meaning of a bit after the slash).
+var fileAccess = append([]flagName{
+	{0x1, "ReadData/ListDirectory"},
+	{0x2, "WriteData/AddFile"},
+	{0x4, "AppendData/AddSubdirectory"},
+	{0x8, "ReadEA"},
+	{0x10, "WriteEA"},
+	{0x20, "Execute/Traverse"},
+	{0x40, "DeleteChild"},
+	{0x80, "ReadAttributes"},
+	{0x100, "WriteAttributes"},
+}, commonAccess...)
+
+// registryAccess: the registry key rights of Microsoft's 4656/4663 pages.
+var registryAccess = append([]flagName{
+	{0x1, "KEY_QUERY_VALUE"},
+	{0x2, "KEY_SET_VALUE"},
+	{0x4, "KEY_CREATE_SUB_KEY"},
+	{0x8, "KEY_ENUMERATE_SUB_KEYS"},
+	{0x10, "KEY_NOTIFY"},
+	{0x20, "KEY_CREATE_LINK"},
+	{0x100, "KEY_WOW64_64KEY"},
+	{0x200, "KEY_WOW64_32KEY"},
+}, commonAccess...)
+
+// AccessMask names the rights in a file or directory access mask
+// (AccessMask of 4656, 4663, 5145); standard and generic rights by their
+// Windows names. Use RegistryAccessMask for keys.
+func AccessMask(mask uint32) []string { return names(fileAccess, mask) }
+
+// RegistryAccessMask names the rights in a registry key access mask.
+func RegistryAccessMask(mask uint32) []string { return names(registryAccess, mask) }

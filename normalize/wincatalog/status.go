@@ -1,0 +1,191 @@
+package wincatalog
+
+// Status describes a failure code as Windows prints it in Status,
+// SubStatus or Result Code ("0xC000006A", "0xc000006a", "0x18"): NTSTATUS
+// codes of logons and NTLM validation (4625, 4776; Microsoft's 4625 page)
+// and Kerberos result codes of ticket events (4768, 4769, 4771, 4772;
+// RFC 4120 as Microsoft's 4768 page lists them; codes below 0x100). It
+// returns "" for an unknown code. It does not allocate.
+func Status(code string) string {
+	n, ok := parseHex32(code)
+	if !ok {
+		return ""
+	}
+	if n < 0x100 {
+		return kerberosResults[n]
+	}
+	return ntStatus[n]
+}
+
+// parseHex32 parses "0x..." (or bare hex digits) of at most 8 digits.
+func parseHex32(s string) (uint32, bool) {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	if s == "" || len(s) > 8 {
+		return 0, false
+	}
+	var n uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		n = n<<4 | uint32(c)
+	}
+	return n, true
+}
+
+// ntStatus: the texts are those nomen's Windows decoder already prints
+// for 4625/4776 (so wiring this table in changes no output), plus the
+// other codes Microsoft's 4625 and 4776 pages list.
+var ntStatus = map[uint32]string{
+	0xc000005e: "No logon servers available.",
+	0xc0000064: "The user name does not exist.",
+	0xc000006a: "Bad password.",
+	0xc000006d: "Bad user name or authentication information.",
+	0xc000006e: "Account restriction.",
+	0xc000006f: "Logon outside the allowed hours.",
+	0xc0000070: "Logon from a workstation that is not allowed.",
+	0xc0000071: "The password has expired.",
+	0xc0000072: "The account is disabled.",
+	0xc00000dc: "The SAM server was in the wrong state.",
+	0xc0000133: "Clock skew between the domain controller and the computer.",
+	0xc000015b: "The logon type was not granted to the account on this computer.",
+	0xc000018c: "The trust relationship with the trusted domain failed.",
+	0xc0000192: "The Netlogon service was not started.",
+	0xc0000193: "The account has expired.",
+	0xc0000224: "The password must be changed at next logon.",
+	0xc0000225: "Not found (a Windows bug, not a risk).",
+	0xc0000234: "The account is locked out.",
+	0xc00002ee: "An error occurred during logon.",
+	0xc0000371: "The local account store has no secret for the account.",
+	0xc0000413: "The authentication firewall does not allow this account on this computer.",
+	0xc000009a: "Insufficient system resources.",
+	0xc0000017: "Not enough memory to complete the logon.",
+	0xc000006c: "The password does not meet the password policy.",
+	0xc00000bb: "The request is not supported.",
+	0xc00000df: "The domain does not exist.",
+	0xc0000198: "An interdomain trust account cannot log on interactively (NOLOGON_INTERDOMAIN_TRUST_ACCOUNT).",
+	0xc0000199: "A workstation trust account cannot log on interactively (NOLOGON_WORKSTATION_TRUST_ACCOUNT).",
+	0xc000019a: "A server trust account cannot log on interactively (NOLOGON_SERVER_TRUST_ACCOUNT).",
+	0xc000005f: "No such logon session.",
+}
+
+// kerberosResults: RFC 4120 section 7.5.9 error codes, by value.
+var kerberosResults = [0x100]string{
+	0x00: "No error (KDC_ERR_NONE).",
+	0x01: "Client's entry in the database has expired (KDC_ERR_NAME_EXP).",
+	0x02: "Server's entry in the database has expired (KDC_ERR_SERVICE_EXP).",
+	0x03: "Requested protocol version number not supported (KDC_ERR_BAD_PVNO).",
+	0x04: "Client's key encrypted in old master key (KDC_ERR_C_OLD_MAST_KVNO).",
+	0x05: "Server's key encrypted in old master key (KDC_ERR_S_OLD_MAST_KVNO).",
+	0x06: "Client not found in Kerberos database: bad user name, or a new account not yet replicated (KDC_ERR_C_PRINCIPAL_UNKNOWN).",
+	0x07: "Server not found in Kerberos database (KDC_ERR_S_PRINCIPAL_UNKNOWN).",
+	0x08: "Multiple principal entries in database (KDC_ERR_PRINCIPAL_NOT_UNIQUE).",
+	0x09: "The client or server has a null key (KDC_ERR_NULL_KEY).",
+	0x0a: "Ticket not eligible for postdating (KDC_ERR_CANNOT_POSTDATE).",
+	0x0b: "Requested start time is later than end time (KDC_ERR_NEVER_VALID).",
+	0x0c: "KDC policy rejects request: a logon restriction (KDC_ERR_POLICY).",
+	0x0d: "KDC cannot accommodate requested option (KDC_ERR_BADOPTION).",
+	0x0e: "KDC has no support for the encryption type (KDC_ERR_ETYPE_NOTSUPP).",
+	0x0f: "KDC has no support for the checksum type (KDC_ERR_SUMTYPE_NOSUPP).",
+	0x10: "KDC has no support for the pre-authentication type, e.g. smart card logon without a certificate (KDC_ERR_PADATA_TYPE_NOSUPP).",
+	0x11: "KDC has no support for the transited type (KDC_ERR_TRTYPE_NO_SUPP).",
+	0x12: "Client's credentials have been revoked: account disabled, expired or locked out (KDC_ERR_CLIENT_REVOKED).",
+	0x13: "Credentials for server have been revoked (KDC_ERR_SERVICE_REVOKED).",
+	0x14: "TGT has been revoked (KDC_ERR_TGT_REVOKED).",
+	0x15: "Client not yet valid (KDC_ERR_CLIENT_NOTYET).",
+	0x16: "Server not yet valid (KDC_ERR_SERVICE_NOTYET).",
+	0x17: "Password has expired (KDC_ERR_KEY_EXPIRED).",
+	0x18: "Pre-authentication information was invalid: usually a bad password (KDC_ERR_PREAUTH_FAILED).",
+	0x19: "Additional pre-authentication required (KDC_ERR_PREAUTH_REQUIRED).",
+	0x1a: "Requested server and ticket don't match (KDC_ERR_SERVER_NOMATCH).",
+	0x1b: "Server principal valid for user-to-user only (KDC_ERR_MUST_USE_USER2USER).",
+	0x1c: "KDC policy rejects transited path (KDC_ERR_PATH_NOT_ACCEPTED).",
+	0x1d: "A service is not available (KDC_ERR_SVC_UNAVAILABLE).",
+	0x1f: "Integrity check on decrypted field failed (KRB_AP_ERR_BAD_INTEGRITY).",
+	0x20: "Ticket expired (KRB_AP_ERR_TKT_EXPIRED).",
+	0x21: "Ticket not yet valid (KRB_AP_ERR_TKT_NYV).",
+	0x22: "Request is a replay (KRB_AP_ERR_REPEAT).",
+	0x23: "The ticket isn't for us (KRB_AP_ERR_NOT_US).",
+	0x24: "Ticket and authenticator don't match (KRB_AP_ERR_BADMATCH).",
+	0x25: "Clock skew too great (KRB_AP_ERR_SKEW).",
+	0x26: "Incorrect net address (KRB_AP_ERR_BADADDR).",
+	0x27: "Protocol version mismatch (KRB_AP_ERR_BADVERSION).",
+	0x28: "Invalid message type (KRB_AP_ERR_MSG_TYPE).",
+	0x29: "Message stream modified (KRB_AP_ERR_MODIFIED).",
+	0x2a: "Message out of order (KRB_AP_ERR_BADORDER).",
+	0x2c: "Specified version of key is not available (KRB_AP_ERR_BADKEYVER).",
+	0x2d: "Service key not available (KRB_AP_ERR_NOKEY).",
+	0x2e: "Mutual authentication failed (KRB_AP_ERR_MUT_FAIL).",
+	0x2f: "Incorrect message direction (KRB_AP_ERR_BADDIRECTION).",
+	0x30: "Alternative authentication method required (KRB_AP_ERR_METHOD).",
+	0x31: "Incorrect sequence number in message (KRB_AP_ERR_BADSEQ).",
+	0x32: "Inappropriate type of checksum in message (KRB_AP_ERR_INAPP_CKSUM).",
+	0x33: "Desired path is unreachable (KRB_AP_PATH_NOT_ACCEPTED).",
+	0x34: "Too much data: the response is too big for UDP (KRB_ERR_RESPONSE_TOO_BIG).",
+	0x3c: "Generic error (KRB_ERR_GENERIC).",
+	0x3d: "Field is too long for this implementation (KRB_ERR_FIELD_TOOLONG).",
+	0x3e: "The client is not trusted (KDC_ERR_CLIENT_NOT_TRUSTED).",
+	0x3f: "The KDC is not trusted (KDC_ERR_KDC_NOT_TRUSTED).",
+	0x40: "The signature is invalid (KDC_ERR_INVALID_SIG).",
+	0x41: "The key is too weak (KDC_ERR_KEY_TOO_WEAK).",
+	0x42: "The certificate does not match (KDC_ERR_CERTIFICATE_MISMATCH).",
+	0x43: "No TGT for user-to-user authentication (KRB_AP_ERR_NO_TGT).",
+	0x44: "Wrong realm (KDC_ERR_WRONG_REALM).",
+	0x45: "User-to-user authentication required (KRB_AP_ERR_USER_TO_USER_REQUIRED).",
+	0x46: "The certificate cannot be verified (KDC_ERR_CANT_VERIFY_CERTIFICATE).",
+	0x47: "The certificate is invalid (KDC_ERR_INVALID_CERTIFICATE).",
+	0x48: "The certificate is revoked (KDC_ERR_REVOKED_CERTIFICATE).",
+	0x49: "The certificate's revocation status is unknown (KDC_ERR_REVOCATION_STATUS_UNKNOWN).",
+	0x4a: "The certificate's revocation status is unavailable (KDC_ERR_REVOCATION_STATUS_UNAVAILABLE).",
+	0x4b: "The client name does not match the certificate (KDC_ERR_CLIENT_NAME_MISMATCH).",
+	0x4c: "The KDC name does not match the certificate (KDC_ERR_KDC_NAME_MISMATCH).",
+}
+
+// logonTypes names the logon types (LogonType of 4624, 4625, 4634) as
+// winlog.logon.type spells them (Microsoft's 4624 page lists the numbers).
+var logonTypes = [...]string{
+	0: "System", 2: "Interactive", 3: "Network", 4: "Batch", 5: "Service",
+	7: "Unlock", 8: "NetworkCleartext", 9: "NewCredentials", 10: "RemoteInteractive",
+	11: "CachedInteractive", 12: "CachedRemoteInteractive", 13: "CachedUnlock",
+}
+
+// LogonType names a logon type number, "" if unknown.
+func LogonType(n int) string {
+	if n < 0 || n >= len(logonTypes) {
+		return ""
+	}
+	return logonTypes[n]
+}
+
+// messages are the "%%NNNN" parameter messages (msobjs.dll) Windows
+// leaves unexpanded in EventData: logon failure reasons (4625's
+// FailureReason) and WFP directions (5152-5159's Direction).
+var messages = map[string]string{
+	"%%2304": "An error occurred during logon.",
+	"%%2305": "The specified user account has expired.",
+	"%%2306": "The NetLogon component is not active.",
+	"%%2307": "Account locked out.",
+	"%%2308": "The user has not been granted the requested logon type at this machine.",
+	"%%2309": "The specified account's password has expired.",
+	"%%2310": "Account currently disabled.",
+	"%%2311": "Account logon time restriction violation.",
+	"%%2312": "User not allowed to logon at this computer.",
+	"%%2313": "Unknown user name or bad password.",
+	"%%2314": "Domain sid inconsistent.",
+	"%%2315": "Smartcard logon is required and was not used.",
+	"%%14592": "inbound",
+	"%%14593": "outbound",
+}
+
+// Message resolves a "%%NNNN" parameter message, "" if unknown.
+func Message(s string) string { return messages[s] }
