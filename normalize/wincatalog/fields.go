@@ -46,7 +46,7 @@ var fieldGroups = map[string]fieldGroup{
 	"explicit": {"explicit credentials: whose were used, and where to", []string{
 		"TargetUserName>user.effective.name", "TargetDomainName>user.effective.domain",
 		"TargetServerName>destination.address:host"}},
-	"net": {"the client's address", []string{"IpAddress>source.ip:ip", "IpPort>source.port:port"}},
+	"net":     {"the client's address", []string{"IpAddress>source.ip:ip", "IpPort>source.port:port"}},
 	"process": {"the process that did it", []string{"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"newprocess": {"a new process, its parent and the account it runs as", []string{
 		"NewProcessId>process.pid:hex", "NewProcessName>process.executable", "CommandLine>process.command_line",
@@ -101,7 +101,7 @@ var fieldGroups = map[string]fieldGroup{
 		"SourcePort>source.port:port", "DestinationIp>destination.ip:ip",
 		"DestinationHostname>destination.domain:host", "DestinationPort>destination.port:port"}},
 	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes"}},
-	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path", "Details>registry.data.strings"}},
+	"sysreg":  {"a Sysmon registry object", []string{"TargetObject>registry.path", "Details>registry.data.strings"}},
 	"sysimage": {"a Sysmon loaded image", []string{
 		"ImageLoaded>dll.path", "Hashes>dll.hash:hashes", "Signature>dll.code_signature.subject_name"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{
