@@ -22,3 +22,5 @@
 // generated from these tables (go test ./normalize/wincatalog -run
 // TestDocUpToDate -update).
 package wincatalog
+
+//go:generate go test -run TestDocUpToDate -update .
