@@ -1,7 +1,5 @@
 package ciscocatalog
 
-import "strings"
-
 // capture is one matched value: body[start:end] for slot.
 type capture struct {
 	slot       int
@@ -15,6 +13,7 @@ type matcher struct {
 	caps  [maxSlots]capture
 	n     int
 	steps int
+	tail  int // s[tail:] is only spaces and a final '.'; -1 until known
 }
 
 // maxSteps bounds the backtracking of one match: a body that needs more
@@ -27,7 +26,7 @@ const maxSteps = 4000
 // nothing and returns false. emit is not retained.
 func (m *Msg) Match(body string, emit func(key, value string, kind Kind)) (*Class, bool) {
 	for _, t := range m.tmpls {
-		mt := matcher{t: t, s: body}
+		mt := matcher{t: t, s: body, tail: -1}
 		if !mt.run(0, 0) {
 			continue
 		}
@@ -100,7 +99,7 @@ func (mt *matcher) run(pc, pos int) bool {
 			mt.n = saved
 			pc = in.jump
 		case opEnd:
-			return atEnd(mt.s, pos)
+			return mt.atEnd(pos)
 		case opRest:
 			return true
 		case opField:
@@ -151,10 +150,10 @@ func (mt *matcher) field(pc, pos int) bool {
 // endsHere reports whether what follows a value could start at p.
 func (mt *matcher) endsHere(in *inst, p int) bool {
 	s := mt.s
-	if in.followEnd && atEnd(s, p) {
+	if in.followEnd && mt.atEnd(p) {
 		return true
 	}
-	if p < len(s) && strings.IndexByte(in.starts, s[p]) < 0 {
+	if p < len(s) && !in.starts.has(s[p]) {
 		return false
 	}
 	for _, l := range in.follow {
@@ -197,18 +196,22 @@ func litAt(s string, pos int, lit string) (int, bool) {
 }
 
 // atEnd reports whether only spaces and one final '.' remain at s[pos:].
-func atEnd(s string, pos int) bool {
-	dot := false
-	for i := pos; i < len(s); i++ {
-		switch {
-		case s[i] == ' ':
-		case s[i] == '.' && !dot:
-			dot = true
-		default:
-			return false
+func (mt *matcher) atEnd(pos int) bool {
+	if mt.tail < 0 {
+		s := mt.s
+		t := len(s)
+		for t > 0 && s[t-1] == ' ' {
+			t--
 		}
+		if t > 0 && s[t-1] == '.' {
+			t--
+		}
+		for t > 0 && s[t-1] == ' ' {
+			t--
+		}
+		mt.tail = t
 	}
-	return true
+	return pos >= mt.tail
 }
 
 func trimSpaces(s string, start, end int) (int, int) {
@@ -228,16 +231,21 @@ func trimSpaces(s string, start, end int) (int, int) {
 func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 	slots := mt.t.slots
 	swapped, icmp := false, false
+	var byRole [roleDstNATPort + 1]string
 	for i := 0; i < mt.n; i++ {
 		c := mt.caps[i]
+		sl := &slots[c.slot]
 		v := mt.s[c.start:c.end]
-		switch slots[c.slot].kind {
+		byRole[sl.role] = v
+		switch sl.kind {
 		case Direction:
 			swapped = swap && equalFold(v, "outbound")
 		case Transport:
 			icmp = isICMP(v)
 		}
 	}
+	srcReal := byRole[roleSrcIP] == byRole[roleSrcNATIP] && byRole[roleSrcPort] == byRole[roleSrcNATPort]
+	dstReal := byRole[roleDstIP] == byRole[roleDstNATIP] && byRole[roleDstPort] == byRole[roleDstNATPort]
 	for i := 0; i < mt.n; i++ {
 		c := mt.caps[i]
 		sl := &slots[c.slot]
@@ -245,15 +253,22 @@ func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 		if !sl.emit || v == "" || v == "-" {
 			continue
 		}
+		switch sl.role {
+		case roleSrcNATIP, roleSrcNATPort:
+			if srcReal {
+				continue
+			}
+		case roleDstNATIP, roleDstNATPort:
+			if dstReal {
+				continue
+			}
+		}
 		if sl.kind == User {
 			if v = unquote(v); masked(v) {
 				continue
 			}
 		}
 		if icmp && sl.kind == Port {
-			continue
-		}
-		if isNATKey(sl.key) && mt.natIsReal(sl.key) {
 			continue
 		}
 		key := sl.key
@@ -266,32 +281,6 @@ func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 
 func isICMP(v string) bool {
 	return equalFold(v, "icmp") || equalFold(v, "icmp6") || equalFold(v, "icmpv6") || v == "1" || v == "58"
-}
-
-func isNATKey(k string) bool {
-	return k == "source.nat.ip" || k == "source.nat.port" || k == "destination.nat.ip" || k == "destination.nat.port"
-}
-
-// natIsReal reports whether the mapped address and port of natKey's side
-// equal the real ones (the ASA prints both even without translation).
-func (mt *matcher) natIsReal(natKey string) bool {
-	if natKey[0] == 's' {
-		return mt.byKey("source.ip") == mt.byKey("source.nat.ip") &&
-			mt.byKey("source.port") == mt.byKey("source.nat.port")
-	}
-	return mt.byKey("destination.ip") == mt.byKey("destination.nat.ip") &&
-		mt.byKey("destination.port") == mt.byKey("destination.nat.port")
-}
-
-// byKey returns the captured value that goes to key ("" when none).
-func (mt *matcher) byKey(key string) string {
-	for i := 0; i < mt.n; i++ {
-		c := mt.caps[i]
-		if mt.t.slots[c.slot].key == key {
-			return mt.s[c.start:c.end]
-		}
-	}
-	return ""
 }
 
 // unquote removes one pair of surrounding quotes ('admin', "admin").

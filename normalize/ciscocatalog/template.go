@@ -49,8 +49,14 @@ type inst struct {
 	follow    []string // literals
 	followEnd bool     // the end of the body
 	followAny bool     // {...}: a word-like value ends at its word's end
-	starts    string   // first bytes of the follow literals (a space for those starting with one)
+	starts    byteSet  // first bytes of the follow literals (and, after a leading space, the next)
 }
+
+// byteSet is a set of bytes.
+type byteSet [4]uint64
+
+func (b *byteSet) add(c byte)      { b[c>>6] |= 1 << (c & 63) }
+func (b *byteSet) has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
 
 // slot is one placeholder of a template.
 type slot struct {
@@ -60,6 +66,28 @@ type slot struct {
 	kind       Kind
 	emit       bool // false for {_name}
 	allowEmpty bool
+	role       role // the slot's part in a NAT pair
+}
+
+// role marks the keys the NAT rule compares.
+type role uint8
+
+const (
+	roleNone role = iota
+	roleSrcIP
+	roleSrcPort
+	roleSrcNATIP
+	roleSrcNATPort
+	roleDstIP
+	roleDstPort
+	roleDstNATIP
+	roleDstNATPort
+)
+
+var roles = map[string]role{
+	"source.ip": roleSrcIP, "source.port": roleSrcPort, "source.nat.ip": roleSrcNATIP, "source.nat.port": roleSrcNATPort,
+	"destination.ip": roleDstIP, "destination.port": roleDstPort, "destination.nat.ip": roleDstNATIP,
+	"destination.nat.port": roleDstNATPort,
 }
 
 type template struct {
@@ -103,14 +131,9 @@ func compileTemplate(src, prefix string, override map[string]string) (*template,
 			return nil, errors.New("a text placeholder directly before {...}: its end is unknowable")
 		}
 		for _, l := range f.lits {
-			c := l[0]
-			if strings.IndexByte(in.starts, c) < 0 {
-				in.starts += string(c)
-			}
-			if c == ' ' { // a leading space may match none: the byte after it starts too
-				if b := strings.TrimLeft(l, " "); b != "" && strings.IndexByte(in.starts, b[0]) < 0 {
-					in.starts += string(b[0])
-				}
+			in.starts.add(l[0])
+			if b := strings.TrimLeft(l, " "); b != "" { // a leading space may match none
+				in.starts.add(b[0])
 			}
 		}
 	}
@@ -241,6 +264,7 @@ func newSlot(spec, prefix string, override map[string]string) (slot, error) {
 		s.key = prefix + s.key[1:]
 	}
 	s.swapKey = swapSide(s.key)
+	s.role = roles[s.key]
 	return s, nil
 }
 
