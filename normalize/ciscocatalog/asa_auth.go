@@ -1,0 +1,122 @@
+package ciscocatalog
+
+// ASA authentication, authorization and management: cut-through proxy
+// (109xxx), AAA (113xxx), management logins (605xxx), user sessions
+// (611xxx), the local user database (502xxx) and commands (111xxx). A
+// logon is authentication/start with outcome success or failure,
+// whatever the ASA calls it.
+
+var (
+	classAuthStarted   = cls("authentication-started", "", cats(catAuthentication), typeInfo)
+	classAuthzPermit   = cls("authorization-permitted", success, cats(catAuthentication), typeInfo)
+	classAuthzDeny     = cls("authorization-denied", failure, cats(catAuthentication), typeInfo)
+	classAAAInfo       = cls("aaa-info", "", cats(catAuthentication), typeInfo)
+	classAAAError      = cls("authentication-error", failure, cats(catAuthentication), typeError)
+	classAAAServerDown = cls("aaa-server-failed", failure, cats(catAuthentication), typeError)
+)
+
+// aaaCases classify 113004 by what succeeded.
+var aaaSuccessCases = []Case{
+	{"authentication", classLogin},
+	{"authorization", classAuthzPermit},
+	{"accounting", classAAAInfo},
+}
+
+var aaaRejectCases = []Case{
+	{"authentication", classLoginFail},
+	{"authorization", classAuthzDeny},
+	{"accounting", cls("accounting-failed", failure, cats(catAuthentication), typeError)},
+}
+
+// aaaWhere is the "server = IP" or "local database" part of 113xxx.
+const aaaWhere = `{?server = {aaa_server} : }{?local database : }`
+
+var asaAuth = []Msg{
+	{ID: "109001", Rule: "cisco_asa.auth", Class: classAuthStarted,
+		Formats: []string{`Auth start for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
+	{ID: "109002", Rule: "cisco_asa.auth", Class: classLoginFail,
+		Formats: []string{`Auth from {src_ip}/{src_port} to {dst_ip}/{dst_port} failed (server {aaa_server} failed) on interface {src_if}`}},
+	{ID: "109003", Rule: "cisco_asa.auth", Class: classLoginFail,
+		Formats: []string{`Auth from {src_ip} to {dst_ip}/{dst_port} failed (all servers failed) on interface {src_if:word}{...}`}},
+	{ID: "109005", Rule: "cisco_asa.auth", Class: classLogin,
+		Formats: []string{`Authentication succeeded for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+	{ID: "109006", Rule: "cisco_asa.auth", Class: classLoginFail,
+		Formats: []string{`Authentication failed for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+	{ID: "109007", Rule: "cisco_asa.auth", Class: classAuthzPermit,
+		Formats: []string{`Authorization permitted for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+	{ID: "109008", Rule: "cisco_asa.auth", Class: classAuthzDeny,
+		Formats: []string{`Authorization denied for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+
+	{ID: "113004", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
+		Formats: []string{
+			`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`,
+			`AAA user {aaa_type} Successful: server = {aaa_server}, User = {user}`,
+		}},
+	{ID: "113005", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaRejectCases,
+		Formats: []string{`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+	{ID: "113006", Rule: "cisco_asa.locked_out", Class: classLockedOut,
+		Formats: []string{`User {user} locked out on exceeding {_attempts} successive failed authentication attempts`}},
+	{ID: "113007", Rule: "cisco_asa.locked_out", Class: cls("unlocked-user-account", success, cats(catIAM), typeUser, typeChange),
+		Formats: []string{`User {user} unlocked by {admin_user:user}`}},
+	{ID: "113008", Rule: "cisco_asa.aaa", Class: cls("aaa-accepted", success, cats(catAuthentication), typeInfo),
+		Formats: []string{`AAA transaction status ACCEPT : user = {user}`}},
+	{ID: "113009", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA retrieved default group policy ({group}) for user = {user}`}},
+	{ID: "113012", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
+		Formats: []string{`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`}},
+	{ID: "113013", Rule: "cisco_asa.aaa", Class: classAAAError,
+		Formats: []string{`AAA unable to complete the request Error : reason = {reason:text} : user = {user}`}},
+	{ID: "113014", Rule: "cisco_asa.aaa", Class: classAAAError,
+		Formats: []string{`AAA authentication server not accessible : server = {aaa_server} : user = {user}`}},
+	{ID: "113015", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaRejectCases,
+		Formats: []string{`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+	{ID: "113016", Rule: "cisco_asa.aaa", Class: classLoginFail,
+		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+	{ID: "113017", Rule: "cisco_asa.aaa", Class: classLoginFail,
+		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+	{ID: "113021", Rule: "cisco_asa.aaa", Class: classLoginFail,
+		Formats: []string{`Attempted console login failed user {user} did NOT have appropriate Admin Rights`}},
+	{ID: "113022", Rule: "cisco_asa.aaa", Class: classAAAServerDown,
+		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as FAILED`}},
+	{ID: "113023", Rule: "cisco_asa.aaa", Class: cls("aaa-server-active", success, cats(catAuthentication), typeInfo),
+		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as ACTIVE`}},
+
+	// Logins to the ASA's management (ssh, telnet, http, serial).
+	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,
+		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
+		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
+	{ID: "605005", Rule: "cisco_asa.login", Class: classLogin,
+		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
+		Formats: []string{`Login permitted from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
+
+	{ID: "611101", Rule: "cisco_asa.user", Class: classLogin,
+		Formats: []string{`User authentication succeeded: {?IP address: {src_ip}, }Uname: {user}`}},
+	{ID: "611102", Rule: "cisco_asa.user", Class: classLoginFail,
+		Formats: []string{`User authentication failed: {?IP address: {src_ip}, }Uname: {user}`}},
+	{ID: "611103", Rule: "cisco_asa.user", Class: classLogout,
+		Formats: []string{`User logged out: Uname: {user}`}},
+	{ID: "611104", Rule: "cisco_asa.user", Class: classSessEnd,
+		Formats: []string{`Serial console idle timeout exceeded`}},
+
+	// The local user database and group policies.
+	{ID: "502101", Rule: "cisco_asa.iam", Class: cls("user-created", success, cats(catIAM), typeUser, typeCreation),
+		Formats: []string{`New user added to local dbase: Uname: {user} Priv: {privilege} Encpass: {_encpass}`}},
+	{ID: "502102", Rule: "cisco_asa.iam", Class: cls("user-deleted", success, cats(catIAM), typeUser, typeDeletion),
+		Formats: []string{`User deleted from local dbase: Uname: {user} Priv: {privilege} Encpass: {_encpass}`}},
+	{ID: "502103", Rule: "cisco_asa.iam", Class: cls("user-privilege-changed", success, cats(catIAM), typeUser, typeChange),
+		Formats: []string{`User priv level changed: Uname: {user} From: {old_privilege} To: {privilege}`}},
+	{ID: "502111", Rule: "cisco_asa.iam", Class: cls("group-policy-created", success, cats(catIAM), typeGroup, typeCreation),
+		Formats: []string{`New group policy added: name: {group_policy} Type: {group_policy_type}`}},
+	{ID: "502112", Rule: "cisco_asa.iam", Class: cls("group-policy-deleted", success, cats(catIAM), typeGroup, typeDeletion),
+		Formats: []string{`Group policy deleted: name: {group_policy} Type: {group_policy_type}`}},
+
+	// Commands.
+	{ID: "111008", Rule: "cisco_asa.command", Class: classCommand,
+		Formats: []string{`User {user} executed the '{command}' command`}},
+	{ID: "111009", Rule: "cisco_asa.command", Class: cls("command-executed", success, cats(catConfiguration), typeInfo),
+		Formats: []string{`User {user} executed cmd: {command}`}},
+	{ID: "111010", Rule: "cisco_asa.command", Class: classCommand,
+		Formats: []string{`User {user}, running '{application:text}' from IP {src_ip}, executed '{command}'`}},
+}
+
+func init() { registerASA(asaAuth) }

@@ -1,0 +1,62 @@
+package ciscocatalog
+
+// ASA connections (302xxx), address translation (305xxx) and ICMP
+// (313xxx).
+//
+// Built messages name the foreign side first ("for outside:... to
+// inside:..."): for an outbound connection that is the responder, so
+// those messages Swap. Teardown messages print the sides in the Built
+// order without the direction; their first side stays the source.
+
+var (
+	classXlateBuilt    = cls("translation-built", success, cats(catNetwork), typeStart)
+	classXlateTeardown = cls("translation-teardown", "", cats(catNetwork), typeEnd)
+	classXlateFailed   = cls("translation-failed", failure, cats(catNetwork), typeConnection, typeDenied)
+)
+
+var asaConn = []Msg{
+	{ID: "302013", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
+	{ID: "302015", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
+	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Formats: []string{teardownTCPUDP}},
+	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Formats: []string{teardownTCPUDP}},
+	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
+		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+	{ID: "302021", Rule: "cisco_asa.icmp_connection", Class: classTeardown,
+		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+
+	// Translations: the real address is the source, the mapped one its NAT.
+	{ID: "305005", Rule: "cisco_asa.nat", Class: cls("no-translation-group", failure, cats(catNetwork), typeConnection, typeDenied),
+		Formats: []string{`No translation group found for {protocol} src ` + aclSrc + ` dst ` + aclDst}},
+	{ID: "305006", Rule: "cisco_asa.nat", Class: classXlateFailed,
+		Formats: []string{`{xlate_type:text} translation creation failed for {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
+	{ID: "305009", Rule: "cisco_asa.nat", Class: classXlateBuilt,
+		Formats: []string{`Built {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}:{src_nat_ip}`}},
+	{ID: "305010", Rule: "cisco_asa.nat", Class: classXlateTeardown,
+		Formats: []string{`Teardown {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}:{src_nat_ip} duration {duration}`}},
+	{ID: "305011", Rule: "cisco_asa.nat", Class: classXlateBuilt,
+		Formats: []string{`Built {xlate_type} {protocol} translation from {src_if}:{src_ip}/{src_port}{? ({src_user})} to {dst_if}:{src_nat_ip}/{src_nat_port}`}},
+	{ID: "305012", Rule: "cisco_asa.nat", Class: classXlateTeardown,
+		Formats: []string{`Teardown {xlate_type} {protocol} translation from {src_if}:{src_ip}/{src_port}{? ({src_user})} to {dst_if}:{src_nat_ip}/{src_nat_port} duration {duration}`}},
+
+	// ICMP.
+	{ID: "313001", Rule: "cisco_asa.icmp", Class: classDenied,
+		Formats: []string{`Denied {protocol} type={icmp_type}, code={icmp_code} from {src_ip} on interface {src_if:word}{...}`}},
+	{ID: "313004", Rule: "cisco_asa.icmp", Class: classDenied,
+		Formats: []string{`Denied {protocol} type={icmp_type}, from {src_ip} on interface {src_if} to {dst_ip}:no matching session`}},
+	{ID: "313005", Rule: "cisco_asa.icmp", Class: classDenied,
+		Formats: []string{`No matching connection for ICMP error message: {protocol} src ` + aclSrc + ` dst ` + aclDst +
+			` (type {icmp_type}, code {icmp_code}) on {_if:interface} interface.{...}`}},
+	{ID: "313008", Rule: "cisco_asa.icmp", Class: classDenied,
+		Formats: []string{`Denied {protocol} type={icmp_type}, code={icmp_code} from {src_ip} on interface {src_if:word}{...}`}},
+	{ID: "313009", Rule: "cisco_asa.icmp", Class: classDenied,
+		Formats: []string{`Denied invalid ICMP code {icmp_code}, for {src_if}:{src_ip}/{_src_id} ({_src_mapped}) to {dst_if}:{dst_ip}/{_dst_id} ({_dst_mapped}){? {_user:text}}, ICMP id {icmp_id}, ICMP type {icmp_type}`}},
+}
+
+const (
+	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}){?({src_user})}` +
+		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port}){?({dst_user})}{...}`
+	teardownTCPUDP = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}{?({src_user})} to {dst_if}:{dst_ip}/{dst_port}{?({dst_user})}` +
+		` duration {duration}{? bytes {bytes}}{? {reason:text}}`
+)
+
+func init() { registerASA(asaConn) }

@@ -1,0 +1,73 @@
+package ciscocatalog
+
+import "strconv"
+
+// ASA threat detection (733xxx), the botnet traffic filter (338xxx), the
+// legacy IPS signatures (4000xx), shunning (401xxx) and the FirePOWER
+// (SFR) module (434xxx).
+
+var (
+	classBotnetSeen    = cls("botnet-traffic-detected", "", cats(catIntrusion, catNetwork), typeInfo)
+	classBotnetDropped = cls("botnet-traffic-dropped", failure, cats(catIntrusion, catNetwork), typeDenied)
+	classShun          = cls("host-shunned", success, cats(catIntrusion, catNetwork), typeDenied)
+)
+
+// botnet is the shape of 338001-338008 and the greylist 3382xx messages:
+// what the ASA did, the flow, and which side the list matched (the
+// malicious address and the list entry are kept under cisco.asa.*).
+const botnet = `Dynamic filter {_action} {botnet_list_type} {protocol} traffic from {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
+	` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port}), {botnet_side} {_malicious_ip} resolved from {botnet_list:text} list:` +
+	` {botnet_entry:text}{?, threat-level: {threat_level}, category: {threat_category:text}}`
+
+var asaThreat = []Msg{
+	{ID: "338001", Rule: "cisco_asa.botnet", Class: classBotnetSeen, Formats: []string{botnet}},
+	{ID: "338002", Rule: "cisco_asa.botnet", Class: classBotnetSeen, Formats: []string{botnet}},
+	{ID: "338003", Rule: "cisco_asa.botnet", Class: classBotnetSeen, Formats: []string{botnet}},
+	{ID: "338004", Rule: "cisco_asa.botnet", Class: classBotnetSeen, Formats: []string{botnet}},
+	{ID: "338005", Rule: "cisco_asa.botnet", Class: classBotnetDropped, Formats: []string{botnet}},
+	{ID: "338006", Rule: "cisco_asa.botnet", Class: classBotnetDropped, Formats: []string{botnet}},
+	{ID: "338007", Rule: "cisco_asa.botnet", Class: classBotnetDropped, Formats: []string{botnet}},
+	{ID: "338008", Rule: "cisco_asa.botnet", Class: classBotnetDropped, Formats: []string{botnet}},
+	{ID: "338201", Rule: "cisco_asa.botnet", Class: classBotnetSeen, Formats: []string{botnet}},
+	{ID: "338202", Rule: "cisco_asa.botnet", Class: classBotnetSeen, Formats: []string{botnet}},
+	{ID: "338203", Rule: "cisco_asa.botnet", Class: classBotnetDropped, Formats: []string{botnet}},
+	{ID: "338204", Rule: "cisco_asa.botnet", Class: classBotnetDropped, Formats: []string{botnet}},
+
+	// Threat detection: the rate name in brackets is the rule.
+	{ID: "733100", Rule: "cisco_asa.threat_detection", Class: classThreat,
+		Formats: []string{`[{rule_name}] drop {drop_rate_id} exceeded.{...}`}},
+	{ID: "733101", Rule: "cisco_asa.threat_detection", Class: classThreat,
+		Formats: []string{
+			`{threat_object} {src_ip} is attacking.{...}`,
+			`{threat_object} {dst_ip} is targeted.{...}`,
+		}},
+	{ID: "733102", Rule: "cisco_asa.threat_detection", Class: classShun,
+		Formats: []string{`Threat-detection adds host {src_ip} to shun list`}},
+	{ID: "733103", Rule: "cisco_asa.threat_detection", Class: cls("host-unshunned", success, cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{`Threat-detection removes host {src_ip} from shun list`}},
+
+	{ID: "401004", Rule: "cisco_asa.shun", Class: cls("connection-denied", failure, cats(catIntrusion, catNetwork), typeDenied),
+		Formats: []string{`Shunned packet: {src_ip} {?==> }{dst_ip} on interface {src_if}`}},
+
+	// FirePOWER (SFR) module verdicts.
+	{ID: "434001", Rule: "cisco_asa.sfr", Class: classDenied,
+		Formats: []string{`SFR card not up and fail-close mode used, dropping {protocol} packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+	{ID: "434002", Rule: "cisco_asa.sfr", Class: classDenied,
+		Formats: []string{`SFR requested to drop {protocol} packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+	{ID: "434003", Rule: "cisco_asa.sfr", Class: classAllowed,
+		Formats: []string{`SFR card not up and fail-open mode used, passing {protocol} packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+	{ID: "434004", Rule: "cisco_asa.sfr", Class: classAllowed,
+		Formats: []string{`SFR requested ASA to bypass further packet redirection and process {protocol} flow from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} locally`}},
+}
+
+// ipsSignature is 400000-400051: "IPS:SIG TITLE from IP to IP on interface IF".
+const ipsSignature = `IPS:{rule_id} {rule_name} from {src_ip} to {dst_ip} on interface {src_if}`
+
+func init() {
+	registerASA(asaThreat)
+	ips := make([]Msg, 0, 52)
+	for n := 400000; n <= 400051; n++ {
+		ips = append(ips, Msg{ID: strconv.Itoa(n), Rule: "cisco_asa.ips", Class: classIDS, Formats: []string{ipsSignature}})
+	}
+	registerASA(ips)
+}

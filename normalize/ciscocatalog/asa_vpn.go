@@ -1,0 +1,96 @@
+package ciscocatalog
+
+// ASA remote-access and site-to-site VPN: IKE/IPsec (713xxx), clientless
+// SSL VPN (716xxx), AnyConnect/SVC (722xxx), IKEv2 (751xxx) and the
+// session records (113019, 113039). The peer or client address is the
+// source; the group (tunnel group or group policy) is cisco.asa.group.
+
+var (
+	classTunnelUp   = cls("tunnel-established", success, cats(catNetwork), typeConnection, typeStart)
+	classTunnelDown = cls("tunnel-terminated", "", cats(catNetwork), typeConnection, typeEnd)
+	classVPNError   = cls("vpn-negotiation-failed", failure, cats(catNetwork), typeError)
+	classVPNInfo    = cls("vpn-info", "", cats(catNetwork), typeInfo)
+	classAddrAssign = cls("address-assigned", success, cats(catSession), typeInfo)
+	classWebGranted = cls("access-granted", success, cats(catWeb), typeAccess)
+	classWebDenied  = cls("access-denied", failure, cats(catWeb), typeAccess)
+	classSVCUp      = cls("svc-connection-established", success, cats(catNetwork), typeConnection, typeStart)
+	classSVCDown    = cls("svc-connection-terminated", "", cats(catNetwork), typeConnection, typeEnd)
+)
+
+// ikePeer starts IKE messages: "Group = G, [Username = U, ]IP = A, ".
+const ikePeer = `{?Group = {group}, }{?Username = {user}, }IP = {src_ip}, `
+
+// webvpnUser starts 716xxx/722xxx messages, with or without the angle
+// brackets newer releases print: "Group <G> User <U> IP <A> ".
+var (
+	gupAngle = `Group <{group}> User <{user}> IP <{src_ip}> `
+	gupPlain = `Group {group} User {user} IP {src_ip} `
+)
+
+// gup returns both shapes of a 716xxx/722xxx body.
+func gup(rest string) []string { return []string{gupAngle + rest, gupPlain + rest} }
+
+// ikev2Peer starts 751xxx messages: "Local:IP:port Remote:IP:port Username:U ".
+const ikev2Peer = `Local:{local_ip:ip}:{local_port:port} Remote:{src_ip}:{src_port} Username:{user} `
+
+var asaVPN = []Msg{
+	{ID: "713049", Rule: "cisco_asa.ike", Class: classTunnelUp,
+		Formats: []string{ikePeer + `Security negotiation complete for {tunnel_type:text} Group ({_group2:text}) {ike_role}, Inbound SPI = {inbound_spi}, Outbound SPI = {outbound_spi}`}},
+	{ID: "713050", Rule: "cisco_asa.ike", Class: classTunnelDown,
+		Formats: []string{ikePeer + `Connection terminated for peer {_peer:text}. Reason: {reason:text} Remote Proxy {remote_proxy:text}, Local Proxy {local_proxy:text}`}},
+	{ID: "713119", Rule: "cisco_asa.ike", Class: cls("ike-phase1-completed", success, cats(catNetwork), typeInfo),
+		Formats: []string{ikePeer + `PHASE 1 COMPLETED`}},
+	{ID: "713120", Rule: "cisco_asa.ike", Class: cls("ike-phase2-completed", success, cats(catNetwork), typeInfo),
+		Formats: []string{ikePeer + `PHASE 2 COMPLETED (msgid={ike_msgid})`}},
+	{ID: "713167", Rule: "cisco_asa.ike", Class: classLoginFail,
+		Formats: []string{ikePeer + `Remote peer has failed user authentication - check configured username and password`}},
+	{ID: "713198", Rule: "cisco_asa.ike", Class: classAuthzDeny,
+		Formats: []string{ikePeer + `User Authorization failed: {reason:text}`}},
+	{ID: "713228", Rule: "cisco_asa.ike", Class: classAddrAssign,
+		Formats: []string{ikePeer + `Assigned private IP address {assigned_ip} to remote user`}},
+	{ID: "713902", Rule: "cisco_asa.ike", Class: classVPNError, Formats: []string{ikePeer + `{reason:text}`}},
+
+	// Clientless SSL VPN.
+	{ID: "716001", Rule: "cisco_asa.webvpn", Class: classSessStart, Formats: gup(`WebVPN session started`)},
+	{ID: "716002", Rule: "cisco_asa.webvpn", Class: classSessEnd, Formats: gup(`WebVPN session terminated: {reason:text}`)},
+	{ID: "716003", Rule: "cisco_asa.webvpn", Class: classWebGranted, Formats: gup(`WebVPN access GRANTED: {url:text}`)},
+	{ID: "716004", Rule: "cisco_asa.webvpn", Class: classWebDenied, Formats: gup(`WebVPN access DENIED to specified location: {url:text}`)},
+	{ID: "716038", Rule: "cisco_asa.webvpn", Class: classLogin, Formats: gup(`Authentication: successful, Session Type: {session_type:text}`)},
+	{ID: "716039", Rule: "cisco_asa.webvpn", Class: classLoginFail, Formats: gup(`Authentication: rejected, Session Type: {session_type:text}`)},
+
+	// AnyConnect / SVC.
+	{ID: "722022", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`{protocol} SVC connection established {compression:text}`)},
+	{ID: "722023", Rule: "cisco_asa.svc", Class: classSVCDown, Formats: gup(`{protocol} SVC connection terminated {compression:text}`)},
+	{ID: "722028", Rule: "cisco_asa.svc", Class: classSVCDown, Formats: gup(`Stale SVC connection closed`)},
+	{ID: "722033", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`First {protocol} SVC connection established for SVC session`)},
+	{ID: "722034", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`New {protocol} SVC connection, no existing connection`)},
+	{ID: "722037", Rule: "cisco_asa.svc", Class: classSessEnd, Formats: gup(`SVC closing connection: {reason:text}`)},
+	{ID: "722051", Rule: "cisco_asa.svc", Class: classAddrAssign,
+		Formats: gup(`IPv4 Address <{assigned_ip}> IPv6 address <{assigned_ipv6:ip}> assigned to session`)},
+	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo, Formats: gup(`Client Type: {client_type:text}`)},
+
+	// Session records.
+	{ID: "113019", Rule: "cisco_asa.vpn_session", Class: classSessEnd,
+		Formats: []string{`Group = {group}, Username = {user}, IP = {src_ip}, Session disconnected. Session Type: {session_type:text}, ` +
+			`Duration: {_duration:text}, Bytes xmt: {bytes_sent:uint}, Bytes rcv: {bytes_received:uint}, Reason: {reason:text}`}},
+	{ID: "113039", Rule: "cisco_asa.vpn_session", Class: classSessStart,
+		Formats: gup(`AnyConnect parent session started`)},
+
+	// IKEv2.
+	{ID: "751001", Rule: "cisco_asa.ikev2", Class: classVPNError,
+		Formats: []string{ikev2Peer + `Failed to complete Diffie-Hellman operation. Error: {reason:text}`}},
+	{ID: "751002", Rule: "cisco_asa.ikev2", Class: classVPNError,
+		Formats: []string{ikev2Peer + `No preshared key or trustpoint configured for self in tunnel group {group}`}},
+	{ID: "751004", Rule: "cisco_asa.ikev2", Class: classVPNError,
+		Formats: []string{ikev2Peer + `No remote authentication method configured for peer in tunnel group {group}`}},
+	{ID: "751005", Rule: "cisco_asa.ikev2", Class: classLoginFail,
+		Formats: []string{ikev2Peer + `AnyConnect client reconnect authentication failed. Session ID: {session_id}, Error: {reason:text}`}},
+	{ID: "751006", Rule: "cisco_asa.ikev2", Class: classLoginFail,
+		Formats: []string{ikev2Peer + `Certificate authentication failed. Error: {reason:text}`}},
+	{ID: "751024", Rule: "cisco_asa.ikev2", Class: classVPNError,
+		Formats: []string{ikev2Peer + `IKEv2 Negotiation aborted due to ERROR: {reason:text}`}},
+	{ID: "751025", Rule: "cisco_asa.ikev2", Class: classAddrAssign,
+		Formats: []string{ikev2Peer + `Group:{group} IPv4 Address={assigned_ip} IPv6 address={assigned_ipv6:ip} assigned to session`}},
+}
+
+func init() { registerASA(asaVPN) }

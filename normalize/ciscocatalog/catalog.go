@@ -1,0 +1,169 @@
+// Package ciscocatalog is the message knowledge of Cisco's security
+// devices as data: for every security-relevant ASA/FTD message id and
+// IOS/IOS-XE/NX-OS mnemonic, the documented body format (a template),
+// the ECS classification (event.category, event.type, event.action,
+// event.outcome) and which template placeholder goes to which field.
+//
+// The package reads message bodies only: the envelope ("%ASA-6-302013:",
+// "%SEC-6-IPACCESSLOGP:", a relay's syslog header) is the decoder's job,
+// as are typed conversions (a Port value "https" is port 443, a Duration
+// "0:02:31" is 151 s): every value handed out is a substring of the body,
+// and its Kind says how the decoder sets it.
+//
+//	m, ok := ciscocatalog.ASA("106023")
+//	if !ok { /* unknown id: the decoder decides what is safe */ }
+//	class, ok := m.Match(body, func(key, value string, kind ciscocatalog.Kind) { ... })
+//	if !ok { /* the body does not have the documented shape: no field */ }
+//
+// Templates are literal text with placeholders (see template.go for the
+// syntax); they are compiled once, at package initialisation, and matched
+// without regular expressions or allocations.
+package ciscocatalog
+
+// Class is the ECS classification of a message.
+type Class struct {
+	Category []string // event.category (ECS allowed values)
+	Type     []string // event.type (ECS allowed values)
+	Action   string   // event.action: lower-case, hyphenated
+	Outcome  string   // event.outcome: "success", "failure", "unknown", or "" (not set)
+}
+
+// Case is the classification a message gets when its By placeholder has
+// Value (compared without regard to case).
+type Case struct {
+	Value string
+	Class Class
+}
+
+// Msg is one catalogued message: an ASA id or an IOS facility+mnemonic.
+type Msg struct {
+	// ID is the ASA message id ("106023") or "FACILITY-MNEMONIC" for IOS.
+	ID string
+	// Formats are the documented body shapes, tried in order.
+	Formats []string
+	// Class is the classification when the body matches (and no Case
+	// applies). A Msg with Cases and an empty Class matches only bodies
+	// whose By value is one of the Cases.
+	Class Class
+	// Rule names the catalogue entry for nomen.rule ("cisco_asa.deny_acl").
+	Rule string
+	// By names the placeholder whose value selects a Case.
+	By    string
+	Cases []Case
+	// Map overrides where placeholders go, for this message only
+	// (placeholder name -> field key).
+	Map map[string]string
+	// Swap: when the body's Direction value is "outbound", the ASA printed
+	// the responder first, so source and destination (and ingress and
+	// egress interface) trade places.
+	Swap bool
+
+	tmpls []*template
+}
+
+// Rule names of catalogue entries are "<vendor>.<group>".
+const (
+	asaPrefix = "cisco.asa."
+	iosPrefix = "cisco.ios."
+)
+
+var (
+	asaByID  = map[string]*Msg{}
+	iosByKey = map[iosKey]*Msg{}
+)
+
+type iosKey struct{ facility, mnemonic string }
+
+// ASA returns the catalogued ASA/PIX/FTD message id ("302013").
+func ASA(id string) (*Msg, bool) {
+	m, ok := asaByID[id]
+	return m, ok
+}
+
+// IOS returns the catalogued IOS/IOS-XE/NX-OS message by facility
+// ("SEC", "IPV6_ACL", "SEC_LOGIN") and mnemonic ("IPACCESSLOGP"); the
+// severity is not part of the key (devices differ in it).
+func IOS(facility, mnemonic string) (*Msg, bool) {
+	m, ok := iosByKey[iosKey{facility, mnemonic}]
+	return m, ok
+}
+
+// ASAIDs returns every catalogued ASA id (unsorted).
+func ASAIDs() []string {
+	ids := make([]string, 0, len(asaByID))
+	for id := range asaByID {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// IOSIDs returns every catalogued IOS "FACILITY-MNEMONIC" (unsorted).
+func IOSIDs() []string {
+	ids := make([]string, 0, len(iosByKey))
+	for _, m := range iosByKey {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+// register compiles the messages of one table into the lookup map; a bad
+// template or a duplicate id is a programming error.
+func registerASA(table []Msg) {
+	for i := range table {
+		m := &table[i]
+		m.compile(asaPrefix)
+		if _, dup := asaByID[m.ID]; dup {
+			panic("ciscocatalog: duplicate ASA id " + m.ID)
+		}
+		asaByID[m.ID] = m
+	}
+}
+
+func registerIOS(table []Msg) {
+	for i := range table {
+		m := &table[i]
+		m.compile(iosPrefix)
+		fac, mn, ok := cutFirstDash(m.ID)
+		if !ok {
+			panic("ciscocatalog: IOS id without FACILITY-MNEMONIC: " + m.ID)
+		}
+		k := iosKey{fac, mn}
+		if _, dup := iosByKey[k]; dup {
+			panic("ciscocatalog: duplicate IOS id " + m.ID)
+		}
+		iosByKey[k] = m
+	}
+}
+
+// cutFirstDash splits "IPV6_ACL-ACCESSLOGP" at its first '-' (facilities
+// carry no '-' in the catalogue; mnemonics never do).
+func cutFirstDash(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '-' {
+			return s[:i], s[i+1:], i > 0 && i < len(s)-1
+		}
+	}
+	return "", "", false
+}
+
+func (m *Msg) compile(prefix string) {
+	if len(m.Formats) == 0 {
+		panic("ciscocatalog: " + m.ID + " has no format")
+	}
+	for _, f := range m.Formats {
+		t, err := compileTemplate(f, prefix, m.Map)
+		if err != nil {
+			panic("ciscocatalog: " + m.ID + ": " + err.Error())
+		}
+		m.tmpls = append(m.tmpls, t)
+	}
+	if m.By != "" {
+		found := false
+		for _, t := range m.tmpls {
+			found = found || t.slotOf(m.By) >= 0
+		}
+		if !found {
+			panic("ciscocatalog: " + m.ID + ": By names no placeholder: " + m.By)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package ciscocatalog
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// lineCase is one body in the documented format and every field it must
+// yield; action "" means the body must not match.
+type lineCase struct {
+	id, body string
+	action   string
+	want     map[string]string
+}
+
+// run checks each case against the ASA catalogue (ios: the IOS one).
+func runCases(t *testing.T, ios bool, cases []lineCase) {
+	t.Helper()
+	for _, c := range cases {
+		var m *Msg
+		var ok bool
+		if ios {
+			fac, mn, _ := cutFirstDash(c.id)
+			m, ok = IOS(fac, mn)
+		} else {
+			m, ok = ASA(c.id)
+		}
+		if !ok {
+			t.Errorf("%s: not catalogued", c.id)
+			continue
+		}
+		got := map[string]string{}
+		class, matched := m.Match(c.body, func(k, v string, _ Kind) {
+			if _, dup := got[k]; dup {
+				t.Errorf("%s: %s handed out twice", c.id, k)
+			}
+			got[k] = v
+		})
+		if c.action == "" {
+			if matched {
+				t.Errorf("%s: %q matched (%v), want no match", c.id, c.body, got)
+			}
+			continue
+		}
+		if !matched {
+			t.Errorf("%s: %q did not match", c.id, c.body)
+			continue
+		}
+		if class.Action != c.action {
+			t.Errorf("%s: action %q, want %q", c.id, class.Action, c.action)
+		}
+		if !maps.Equal(got, c.want) {
+			t.Errorf("%s: %q\n got  %s\n want %s", c.id, c.body, show(got), show(c.want))
+		}
+	}
+}
+
+func show(m map[string]string) string {
+	keys := slices.Sorted(maps.Keys(m))
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + m[k] + "; ")
+	}
+	return b.String()
+}

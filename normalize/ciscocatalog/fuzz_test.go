@@ -1,0 +1,60 @@
+package ciscocatalog
+
+import (
+	"strings"
+	"testing"
+)
+
+// fuzzSeeds are bodies of several families (written for this test).
+var fuzzSeeds = []struct{ id, body string }{
+	{"106023", `Deny tcp src outside:198.51.100.14/40112 dst inside:10.1.2.3/3389 by access-group "OUTSIDE_IN" [0x1, 0x0]`},
+	{"106100", "access-list IN permitted udp dmz/10.5.5.5(53) -> inside/10.1.2.3(40000) hit-cnt 1 (first hit)"},
+	{"302013", "Built outbound TCP connection 4411 for outside:203.0.113.7/443 (203.0.113.7/443) to inside:10.1.2.3/51000 (192.0.2.2/51000)"},
+	{"302014", "Teardown TCP connection 4410 for outside:198.51.100.14/40112 to dmz:10.5.5.80/443 duration 1:02:03 bytes 9000 TCP FINs"},
+	{"113005", "AAA user authentication Rejected : reason = Invalid password : server = 10.1.1.5 : user = bob : user IP = 198.51.100.3"},
+	{"722051", "Group <VPN> User <bob> IP <198.51.100.3> IPv4 Address <10.8.0.4> IPv6 address <::> assigned to session"},
+	{"733100", "[ Scanning] drop rate-1 exceeded. Current burst rate is 12 per second"},
+}
+
+// FuzzMatch: no panic, and every value handed out is a substring of the body.
+func FuzzMatch(f *testing.F) {
+	for i, s := range fuzzSeeds {
+		f.Add(i, s.body)
+	}
+	ids := ASAIDs()
+	f.Fuzz(func(t *testing.T, which int, body string) {
+		if which < 0 {
+			which = -which
+		}
+		var m *Msg
+		if which < len(fuzzSeeds) {
+			m, _ = ASA(fuzzSeeds[which].id)
+		} else {
+			m, _ = ASA(ids[which%len(ids)])
+		}
+		m.Match(body, func(k, v string, kind Kind) {
+			if v == "" || !strings.Contains(body, v) {
+				t.Fatalf("%s: %s=%q is not in %q", m.ID, k, v, body)
+			}
+			if !kind.valid(v) && kind != User {
+				t.Fatalf("%s: %s=%q is not a %s", m.ID, k, v, kind)
+			}
+		})
+	})
+}
+
+func BenchmarkMatchASA(b *testing.B) {
+	for _, s := range fuzzSeeds[:4] {
+		m, _ := ASA(s.id)
+		b.Run(s.id, func(b *testing.B) {
+			n := 0
+			emit := func(string, string, Kind) { n++ }
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := m.Match(s.body, emit); !ok {
+					b.Fatal("no match")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,115 @@
+package ciscocatalog
+
+// Cisco IOS, IOS-XE and NX-OS messages, keyed by FACILITY-MNEMONIC (the
+// severity a device prints varies by release). Formats follow Cisco's
+// system message guides.
+
+var (
+	classLinkChange = cls("interface-state-change", "", cats(catHost, catNetwork), typeInfo)
+	classACLRate    = cls("acl-log-rate-limited", "", cats(catNetwork), typeInfo)
+	classPortSec    = cls("port-security-violation", failure, cats(catIntrusion, catNetwork), typeDenied)
+	classDHCPSnoop  = cls("dhcp-snooping-dropped", failure, cats(catIntrusion, catNetwork), typeDenied)
+)
+
+// IOS access-list logs: "list ACL permitted|denied ..." with the source
+// interface and MAC in parentheses when the ACE logs input.
+const (
+	iosACLSrc  = `{src_ip}{? ({src_if:word}{? {src_mac}})}`
+	iosACLHead = `list {acl} {_verdict} `
+)
+
+var iosACLFormats = map[string]string{
+	"P":  iosACLHead + `{protocol} {src_ip}({src_port}){? ({src_if:word}{? {src_mac}})} -> {dst_ip}({dst_port}), {packets} packet{...}`,
+	"DP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip} ({icmp_type}/{icmp_code}), {packets} packet{...}`,
+	"NP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip}, {packets} packet{...}`,
+	"RP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip}, {packets} packet{...}`,
+	"SP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip} ({igmp_type}), {packets} packet{...}`,
+	"S":  iosACLHead + iosACLSrc + `{?,} {packets} packet{...}`,
+}
+
+// linkCases classify LINK/LINEPROTO state changes.
+func linkCases(prefix string) []Case {
+	return []Case{
+		{"up", cls(prefix+"-up", "", cats(catHost, catNetwork), typeInfo)},
+		{"down", cls(prefix+"-down", "", cats(catHost, catNetwork), typeInfo)},
+		{"administratively down", cls(prefix+"-admin-down", "", cats(catHost, catNetwork), typeInfo)},
+	}
+}
+
+var iosMsgs = []Msg{
+	{ID: "SEC-IPACCESSLOGRL", Rule: "cisco_ios.acl", Class: classACLRate,
+		Formats: []string{`access-list logging rate-limited or missed {missed_packets:uint} packet{...}`}},
+	{ID: "SEC_LOGIN-LOGIN_SUCCESS", Rule: "cisco_ios.login", Class: classLogin,
+		Formats: []string{`Login Success [user: {user?}] [Source: {src_ip}] [localport: {dst_port}]{...}`}},
+	{ID: "SEC_LOGIN-LOGIN_FAILED", Rule: "cisco_ios.login", Class: classLoginFail,
+		Formats: []string{`Login failed [user: {user?}] [Source: {src_ip}] [localport: {dst_port}]{? [Reason: {reason:text}]}{? [ACL: {acl}]}{...}`}},
+	{ID: "SEC_LOGIN-QUIET_MODE_ON", Rule: "cisco_ios.login", Class: cls("login-quiet-mode-on", "", cats(catAuthentication), typeInfo),
+		Formats: []string{`Still timeleft for watching failures is {_secs} secs, [user: {user?}] [Source: {src_ip}] [localport: {dst_port}]{? [Reason: {reason:text}]}{? [ACL: {acl}]}{...}`}},
+	{ID: "PARSER-CFGLOG_LOGGEDCMD", Rule: "cisco_ios.command", Class: classCommand,
+		Formats: []string{`User:{user} logged command:{command}`}},
+	{ID: "SYS-CONFIG_I", Rule: "cisco_ios.config", Class: classConfigured,
+		Formats: []string{
+			`Configured from {config_source} by {line}{? ({src_ip})}`,
+			`Configured from {config_source} by {user}{? on {line}}{? ({src_ip})}`,
+		}},
+	{ID: "VSHD-VSHD_SYSLOG_CONFIG_I", Rule: "cisco_ios.config", Class: classConfigured,
+		Formats: []string{`Configured from {config_source} by {user} on {line}`}},
+	{ID: "SYS-LOGOUT", Rule: "cisco_ios.login", Class: classLogout,
+		Formats: []string{`User {user} has exited tty session {line:word}{?({src_ip})}`}},
+	{ID: "SYS-RESTART", Rule: "cisco_ios.system", Class: cls("system-restarted", "", cats(catHost), typeStart),
+		Formats: []string{`System restarted{...}`}},
+	{ID: "SYS-RELOAD", Rule: "cisco_ios.system", Class: cls("reload-requested", success, cats(catHost), typeEnd),
+		Formats: []string{`Reload requested by {user} on {line}. Reload Reason: {reason:text}`}},
+	{ID: "SSH-SSH2_SESSION", Rule: "cisco_ios.ssh", By: "_result",
+		Cases:   []Case{{"Succeeded", classSessStart}, {"Failed", cls("session-failed", failure, cats(catSession), typeStart)}},
+		Formats: []string{`SSH2 Session request from {src_ip} (tty = {line:word}) using crypto cipher '{cipher}', hmac '{hmac}' {_result}`}},
+	{ID: "SSH-SSH2_USERAUTH", Rule: "cisco_ios.ssh", By: "_result",
+		Cases:   []Case{{"Succeeded", classLogin}, {"Failed", classLoginFail}},
+		Formats: []string{`User {user} authentication for SSH2 Session from {src_ip} (tty = {line:word}) using crypto cipher '{cipher}', hmac '{hmac}' {_result}`}},
+	{ID: "SSH-SSH2_CLOSE", Rule: "cisco_ios.ssh", Class: classLogout,
+		Formats: []string{`SSH2 Session from {src_ip} (tty = {line:word}) for user {user} using crypto cipher '{cipher}', hmac '{hmac}' closed`}},
+	{ID: "AAA-USER_LOCKED", Rule: "cisco_ios.aaa", Class: classLockedOut,
+		Formats: []string{`User {user} locked out on authentication failure`}},
+	{ID: "AAA-USER_UNLOCKED", Rule: "cisco_ios.aaa", Class: cls("unlocked-user-account", success, cats(catIAM), typeUser, typeChange),
+		Formats: []string{`User {user} unlocked by {admin_user:user}`}},
+	{ID: "RADIUS-RADIUS_DEAD", Rule: "cisco_ios.aaa", Class: cls("aaa-server-failed", failure, cats(catAuthentication), typeError),
+		Formats: []string{`RADIUS server {aaa_server}:{aaa_ports:text} is not responding`}},
+	{ID: "DOT1X-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
+		Formats: []string{`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`}},
+	{ID: "MAB-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
+		Formats: []string{`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`}},
+	{ID: "LINK-UPDOWN", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("interface"),
+		Formats: []string{`Interface {interface}, changed state to {interface_state:text}`}},
+	{ID: "LINK-CHANGED", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("interface"),
+		Formats: []string{`Interface {interface}, changed state to {interface_state:text}`}},
+	{ID: "LINEPROTO-UPDOWN", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("line-protocol"),
+		Formats: []string{`Line protocol on Interface {interface}, changed state to {interface_state:text}`}},
+	{ID: "PORT_SECURITY-PSECURE_VIOLATION", Rule: "cisco_ios.port_security", Class: classPortSec,
+		Formats: []string{`Security violation occurred, caused by MAC address {src_mac} on port {interface:word}{? on VLAN {vlan}}`}},
+	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_UNTRUSTED_PORT", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
+		Formats: []string{`DHCP_SNOOPING drop message on untrusted port{?, message type: {dhcp_message_type}}{?, MAC sa: {src_mac}}{...}`}},
+	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_MATCH_MAC_FAIL", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
+		Formats: []string{`DHCP_SNOOPING drop message because the chaddr doesn't match source mac, message type: {dhcp_message_type:text}, chaddr: {dhcp_chaddr}, MAC sa: {src_mac}`}},
+	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_ERRDISABLE_WARNING", Rule: "cisco_ios.dhcp_snooping", Class: cls("dhcp-snooping-rate-exceeded", "", cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{`DHCP Snooping received {dhcp_packets:uint} DHCP packets on interface {interface:word}`}},
+	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
+		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
+}
+
+func init() {
+	registerIOS(iosMsgs)
+	// The access-list log families: IPv4 (SEC, IPACL), IPv6 (IPV6_ACL) and
+	// the IOS-XE forwarding manager (FMANFP), whose body starts with the
+	// slot and process ("F0/0: fman_fp_image: list ...").
+	var acl []Msg
+	for suffix, f := range iosACLFormats {
+		for _, id := range []string{"SEC-IPACCESSLOG", "IPACL-IPACCESSLOG", "IPV6_ACL-ACCESSLOG", "IPV6_ACL-IPV6ACCESSLOG"} {
+			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases, Formats: []string{f}})
+		}
+		for _, id := range []string{"FMANFP-IPACCESSLOG", "FMANFP-IPV6ACCESSLOG"} {
+			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases,
+				Formats: []string{`{_fru}: {_process}: ` + f}})
+		}
+	}
+	registerIOS(acl)
+}

@@ -1,0 +1,302 @@
+package ciscocatalog
+
+// capture is one matched value: body[start:end] for slot.
+type capture struct {
+	slot       int
+	start, end int
+}
+
+// matcher is the state of one match; it lives on the caller's stack.
+type matcher struct {
+	t     *template
+	s     string
+	caps  [maxSlots]capture
+	n     int
+	steps int
+	tail  int // s[tail:] is only spaces and a final '.'; -1 until known
+}
+
+// maxSteps bounds the backtracking of one match: a body that needs more
+// is not in the documented shape (or is hostile).
+const maxSteps = 4000
+
+// Match matches body (the message text after "%ASA-6-302013: ") against
+// the message's formats. On a match it calls emit for every value, in
+// template order, and returns the classification; otherwise it calls
+// nothing and returns false. emit is not retained.
+func (m *Msg) Match(body string, emit func(key, value string, kind Kind)) (*Class, bool) {
+	for _, t := range m.tmpls {
+		mt := matcher{t: t, s: body, tail: -1}
+		if !mt.run(0, 0) {
+			continue
+		}
+		class := m.classOf(&mt)
+		if class == nil {
+			continue
+		}
+		mt.emit(m.Swap, emit)
+		return class, true
+	}
+	return nil, false
+}
+
+// Matches reports whether body has one of the message's shapes.
+func (m *Msg) Matches(body string) bool {
+	_, ok := m.Match(body, func(string, string, Kind) {})
+	return ok
+}
+
+// classOf picks the Case of the By value, else the Class (nil when the
+// Msg has no Class of its own and no Case applies).
+func (m *Msg) classOf(mt *matcher) *Class {
+	if m.By != "" {
+		if v, ok := mt.value(m.By); ok {
+			for i := range m.Cases {
+				if equalFold(m.Cases[i].Value, v) {
+					return &m.Cases[i].Class
+				}
+			}
+		}
+	}
+	if m.Class.Action == "" && len(m.Class.Category) == 0 {
+		return nil
+	}
+	return &m.Class
+}
+
+// value returns the captured value of placeholder name.
+func (mt *matcher) value(name string) (string, bool) {
+	for i := 0; i < mt.n; i++ {
+		c := mt.caps[i]
+		if mt.t.slots[c.slot].name == name {
+			return mt.s[c.start:c.end], true
+		}
+	}
+	return "", false
+}
+
+// run matches the program from pc at body position pos.
+func (mt *matcher) run(pc, pos int) bool {
+	for {
+		mt.steps++
+		if mt.steps > maxSteps {
+			return false
+		}
+		in := &mt.t.prog[pc]
+		switch in.op {
+		case opLit:
+			n, ok := litAt(mt.s, pos, in.lit)
+			if !ok {
+				return false
+			}
+			pos += n
+			pc++
+		case opSplit:
+			saved := mt.n
+			if mt.run(pc+1, pos) {
+				return true
+			}
+			mt.n = saved
+			pc = in.jump
+		case opEnd:
+			return mt.atEnd(pos)
+		case opRest:
+			return true
+		case opField:
+			return mt.field(pc, pos)
+		}
+	}
+}
+
+// field tries the ends of the value at pos, shortest first.
+func (mt *matcher) field(pc, pos int) bool {
+	in := &mt.t.prog[pc]
+	sl := &mt.t.slots[in.slot]
+	s := mt.s
+	word := !sl.kind.spacey()
+	sawWord, sawGap := false, false
+	for p := pos; p <= len(s); p++ {
+		// A word-like value may carry spaces around it, not inside: the
+		// first byte of a second word is its last chance to end.
+		last := false
+		if word && p < len(s) {
+			switch {
+			case s[p] == ' ':
+				sawGap = sawWord
+			case sawGap:
+				last = true
+			default:
+				sawWord = true
+			}
+		}
+		if mt.endsHere(in, p) || in.followAny && sawWord && (p == len(s) || s[p] == ' ') {
+			start, end := trimSpaces(s, pos, p)
+			if (start < end || sl.allowEmpty) && (start == end || sl.kind.valid(s[start:end])) {
+				mt.caps[mt.n] = capture{in.slot, start, end}
+				mt.n++
+				if mt.run(pc+1, p) {
+					return true
+				}
+				mt.n--
+			}
+		}
+		if last || mt.steps > maxSteps {
+			return false
+		}
+	}
+	return false
+}
+
+// endsHere reports whether what follows a value could start at p.
+func (mt *matcher) endsHere(in *inst, p int) bool {
+	s := mt.s
+	if in.followEnd && mt.atEnd(p) {
+		return true
+	}
+	if p < len(s) && !in.starts.has(s[p]) {
+		return false
+	}
+	for _, l := range in.follow {
+		if _, ok := litAt(s, p, l); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// litAt matches literal lit at s[pos:] and returns the bytes consumed. A
+// run of spaces in lit matches one or more spaces, or none when the run
+// touches a non-alphanumeric character of lit.
+func litAt(s string, pos int, lit string) (int, bool) {
+	j := pos
+	for i := 0; i < len(lit); {
+		if lit[i] != ' ' {
+			if j >= len(s) || s[j] != lit[i] {
+				return 0, false
+			}
+			i++
+			j++
+			continue
+		}
+		run := i
+		for i < len(lit) && lit[i] == ' ' {
+			i++
+		}
+		flexible := run > 0 && !isAlnum(lit[run-1]) || i < len(lit) && !isAlnum(lit[i])
+		k := j
+		for k < len(s) && s[k] == ' ' {
+			k++
+		}
+		if k == j && !flexible {
+			return 0, false
+		}
+		j = k
+	}
+	return j - pos, true
+}
+
+// atEnd reports whether only spaces and one final '.' remain at s[pos:].
+func (mt *matcher) atEnd(pos int) bool {
+	if mt.tail < 0 {
+		s := mt.s
+		t := len(s)
+		for t > 0 && s[t-1] == ' ' {
+			t--
+		}
+		if t > 0 && s[t-1] == '.' {
+			t--
+		}
+		for t > 0 && s[t-1] == ' ' {
+			t--
+		}
+		mt.tail = t
+	}
+	return pos >= mt.tail
+}
+
+func trimSpaces(s string, start, end int) (int, int) {
+	for start < end && s[start] == ' ' {
+		start++
+	}
+	for end > start && s[end-1] == ' ' {
+		end--
+	}
+	return start, end
+}
+
+// emit hands out the captured values, applying the rules that hold for
+// every message: sides swap for an outbound Swap message; ports of an
+// ICMP packet are not ports; a NAT address equal to the real one is no
+// translation; masked users and "-" are no values.
+func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
+	slots := mt.t.slots
+	swapped, icmp := false, false
+	var byRole [roleDstNATPort + 1]string
+	for i := 0; i < mt.n; i++ {
+		c := mt.caps[i]
+		sl := &slots[c.slot]
+		v := mt.s[c.start:c.end]
+		byRole[sl.role] = v
+		switch sl.kind {
+		case Direction:
+			swapped = swap && equalFold(v, "outbound")
+		case Transport:
+			icmp = isICMP(v)
+		}
+	}
+	srcReal := byRole[roleSrcIP] == byRole[roleSrcNATIP] && byRole[roleSrcPort] == byRole[roleSrcNATPort]
+	dstReal := byRole[roleDstIP] == byRole[roleDstNATIP] && byRole[roleDstPort] == byRole[roleDstNATPort]
+	for i := 0; i < mt.n; i++ {
+		c := mt.caps[i]
+		sl := &slots[c.slot]
+		v := mt.s[c.start:c.end]
+		if !sl.emit || v == "" || v == "-" {
+			continue
+		}
+		switch sl.role {
+		case roleSrcNATIP, roleSrcNATPort:
+			if srcReal {
+				continue
+			}
+		case roleDstNATIP, roleDstNATPort:
+			if dstReal {
+				continue
+			}
+		}
+		if sl.kind == User {
+			if v = unquote(v); masked(v) {
+				continue
+			}
+		}
+		if icmp && sl.kind == Port {
+			continue
+		}
+		key := sl.key
+		if swapped {
+			key = sl.swapKey
+		}
+		emit(key, v, sl.kind)
+	}
+}
+
+func isICMP(v string) bool {
+	return equalFold(v, "icmp") || equalFold(v, "icmp6") || equalFold(v, "icmpv6") || v == "1" || v == "58"
+}
+
+// unquote removes one pair of surrounding quotes ('admin', "admin").
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
+
+// masked reports whether v is a user name the ASA hid ("*****").
+func masked(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] != '*' {
+			return false
+		}
+	}
+	return true
+}
