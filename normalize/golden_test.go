@@ -29,7 +29,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,11 +38,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/normalize/**/expected.jsonl from current output")
 
 const goldenRoot = "../testdata/normalize"
 
@@ -76,12 +74,13 @@ func runGoldenCase(t *testing.T, dir string) {
 	p := parse.New(parse.Options{Location: time.UTC})
 	enc := event.Encoder{Observer: "relay1"}
 
+	update := golden.Updating()
 	expPath := filepath.Join(dir, "expected.jsonl")
 	expected, err := readExpected(expPath)
-	if err != nil && !(*update && os.IsNotExist(err)) {
+	if err != nil && !(update && os.IsNotExist(err)) {
 		t.Fatalf("%v (run with -update to create it, then check it by hand)", err)
 	}
-	if !*update && len(expected) != len(lines) {
+	if !update && len(expected) != len(lines) {
 		t.Fatalf("%s has %d lines, input.txt has %d events", expPath, len(expected), len(lines))
 	}
 
@@ -99,7 +98,7 @@ func runGoldenCase(t *testing.T, dir string) {
 		if i < len(expected) {
 			want = expected[i]
 		}
-		if *update {
+		if update {
 			writeExpected(&out, got, want)
 			continue
 		}
@@ -107,10 +106,8 @@ func runGoldenCase(t *testing.T, dir string) {
 			t.Errorf("line %d: %s\n%s", i+1, line, diff)
 		}
 	}
-	if *update {
-		if err := os.WriteFile(expPath, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if update {
+		golden.Write(t, expPath, out.Bytes())
 	}
 }
 
