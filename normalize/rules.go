@@ -1,7 +1,6 @@
 package normalize
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -174,23 +174,8 @@ func ParseRules(name string, data []byte) (*RuleSet, error) {
 
 func (rs *RuleSet) addFile(file string, data []byte, names map[string]string) error {
 	var spec ruleFileSpec
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&spec)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("rules: %s: line %d: %s", file, pe.Position.Line, pe.Message)
-		}
-		return fmt.Errorf("rules: %s: %w", file, err)
-	}
-	var msgs []string
-	for _, k := range md.Undecoded() {
-		if len(k) > 2 && (k[0] == "rule" && k[1] == "fields" || len(k) > 3 && k[1] == "test" && k[2] == "expect") {
-			continue // inside a free-form table written with dotted keys: decoded as a map
-		}
-		msgs = append(msgs, fmt.Sprintf("line %d: unknown key %q", keyLine(data, k), k.String()))
-	}
-	if len(msgs) > 0 {
-		return fmt.Errorf("rules: %s: %s", file, strings.Join(msgs, "; "))
+	if err := config.DecodeFreeForm("rules: "+file, data, &spec, freeFormKey); err != nil {
+		return err
 	}
 	lines := headerLines(data)
 	rs.headers[file] = lines
@@ -623,6 +608,12 @@ func checkECSValue(key string, v event.Value) error {
 	return nil
 }
 
+// freeFormKey reports whether k lies inside a free-form table (a rule's
+// fields or a test's expect) written with dotted keys: decoded as a map.
+func freeFormKey(k toml.Key) bool {
+	return len(k) > 2 && (k[0] == "rule" && k[1] == "fields" || len(k) > 3 && k[1] == "test" && k[2] == "expect")
+}
+
 // headerLines finds the lines of the [[rule]] and [[rule.test]] headers.
 func headerLines(data []byte) ruleLines {
 	var l ruleLines
@@ -636,37 +627,4 @@ func headerLines(data []byte) ruleLines {
 		}
 	}
 	return l
-}
-
-// keyLine finds the line on which an undecoded key is written: the first
-// "last-segment =" line (outside strings, roughly) under a header of its
-// parent table. BurntSushi/toml keeps key positions internal.
-func keyLine(data []byte, k toml.Key) int {
-	if len(k) == 0 {
-		return 0
-	}
-	last := k[len(k)-1]
-	parent := strings.Join(k[:len(k)-1], ".")
-	inParent := parent == ""
-	for i, line := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "[") {
-			h := strings.Trim(strings.Join(strings.Fields(t), ""), "[]")
-			if h == k.String() {
-				return i + 1
-			}
-			inParent = h == parent
-			continue
-		}
-		if !inParent {
-			continue
-		}
-		for _, form := range []string{last + "=", last + " =", `"` + last + `"`} {
-			if strings.HasPrefix(t, form) || strings.Contains(t, "{"+form) || strings.Contains(t, ", "+form) ||
-				strings.Contains(t, "{ "+form) {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }
