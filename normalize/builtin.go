@@ -1,11 +1,13 @@
 package normalize
 
+import "github.com/nomenhq/nomen/normalize/ecs"
+
 // builtins lists every built-in decoder. Each vendor family lives in its own
 // file and contributes one function here; order only matters between
 // decoders that share a program name or prefix (first match wins).
-func builtins() []*Decoder {
-	var ds []*Decoder
-	for _, family := range [][]*Decoder{
+func builtins() []*ecs.Decoder {
+	var ds []*ecs.Decoder
+	for _, family := range [][]*ecs.Decoder{
 		unixDecoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
 		mailDecoders(),    // mail.go: postfix, sendmail, procmail, Exchange
 		webDecoders(),     // web.go: Apache, nginx

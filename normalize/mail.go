@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -27,9 +28,9 @@ import (
 // SMTP connections are network connection start/end (action smtp_connect,
 // smtp_disconnect), SMTP AUTH failures authentication/start/failure.
 
-func mailDecoders() []*Decoder {
+func mailDecoders() []*ecs.Decoder {
 	exchange := newExchangeDecoder() // per normalizer: it remembers #Fields: headers
-	return []*Decoder{
+	return []*ecs.Decoder{
 		{Name: "postfix", Programs: []string{"postfix*"}, Decode: decodePostfix},
 		{Name: "sendmail", Programs: []string{"sendmail", "sm-*"}, Decode: decodeSendmail},
 		{Name: "procmail", Programs: []string{"procmail"}, Prefixes: []string{"procmail: "},
@@ -39,9 +40,9 @@ func mailDecoders() []*Decoder {
 }
 
 var (
-	classEmailInfo   = NewClass(Cats(CatEmail), TypeInfo)
-	classEmailDenied = NewClass(Cats(CatEmail), TypeDenied)
-	classEmailError  = NewClass(Cats(CatEmail), TypeError)
+	classEmailInfo   = ecs.NewClass(ecs.Cats(ecs.CatEmail), ecs.TypeInfo)
+	classEmailDenied = ecs.NewClass(ecs.Cats(ecs.CatEmail), ecs.TypeDenied)
+	classEmailError  = ecs.NewClass(ecs.Cats(ecs.CatEmail), ecs.TypeError)
 )
 
 // Actions shared by the mail decoders.
@@ -62,7 +63,7 @@ const (
 func setEmailAddrs(e *event.Event, key, s string) {
 	s = strings.TrimSpace(s)
 	if strings.IndexByte(s, ',') < 0 && strings.IndexByte(s, ';') < 0 {
-		if a := trimAngle(s); a != "" {
+		if a := ecs.TrimAngle(s); a != "" {
 			e.AddToList(key, a)
 		}
 		return
@@ -75,7 +76,7 @@ func setEmailAddrs(e *event.Event, key, s string) {
 		} else {
 			a, s = s[:i], s[i+1:]
 		}
-		if a = trimAngle(strings.TrimSpace(a)); a != "" {
+		if a = ecs.TrimAngle(strings.TrimSpace(a)); a != "" {
 			e.AddToList(key, a)
 		}
 	}
@@ -83,7 +84,7 @@ func setEmailAddrs(e *event.Event, key, s string) {
 
 // setMessageID sets email.message_id from "<id>" (the brackets removed).
 func setMessageID(e *event.Event, s string) {
-	e.SetStr("email.message_id", trimAngle(strings.TrimSpace(s)))
+	e.SetStr("email.message_id", ecs.TrimAngle(strings.TrimSpace(s)))
 }
 
 // dsnOutcome classifies an enhanced status code (RFC 3463): 2.x.x

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -133,8 +134,8 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 	if v[exEventID] == "" {
 		return false
 	}
-	begin(e, "exchange", "exchange.tracking")
-	Reserve(e, 24)
+	ecs.Begin(e, "exchange", "exchange.tracking")
+	ecs.Reserve(e, 24)
 	v.set(e, tab)
 	return true
 }
@@ -146,7 +147,7 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	if !ok {
 		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") ||
 			strings.HasPrefix(m, "# Message Tracking Log") || strings.HasPrefix(m, "# Exchange System Attendant") {
-			begin(e, "exchange", "exchange.header")
+			ecs.Begin(e, "exchange", "exchange.header")
 			return true
 		}
 		return false
@@ -176,7 +177,7 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	}
 	x.layouts[k] = layout
 	x.mu.Unlock()
-	begin(e, "exchange", "exchange.header")
+	ecs.Begin(e, "exchange", "exchange.header")
 	e.SetInt("exchange.fields", int64(len(names)))
 	return true
 }
@@ -340,22 +341,22 @@ type exValues [numExCols]string
 
 // exchangeActions maps event-id to event.action and outcome.
 var exchangeActions = map[string][2]string{
-	"RECEIVE": {actEmailReceive, OutcomeSuccess}, "SUBMIT": {"email_submit", OutcomeSuccess},
-	"SEND": {actEmailSend, OutcomeSuccess}, "DELIVER": {actEmailDeliver, OutcomeSuccess},
-	"DUPLICATEDELIVER": {actEmailDeliver, OutcomeSuccess}, "FAIL": {actEmailBounce, OutcomeFailure},
-	"DSN": {actEmailDSN, ""}, "DEFER": {actEmailDefer, OutcomeFailure}, "DROP": {"email_drop", OutcomeFailure},
-	"BADMAIL": {"email_badmail", OutcomeFailure}, "POISONMESSAGE": {"email_poison", OutcomeFailure},
+	"RECEIVE": {actEmailReceive, ecs.OutcomeSuccess}, "SUBMIT": {"email_submit", ecs.OutcomeSuccess},
+	"SEND": {actEmailSend, ecs.OutcomeSuccess}, "DELIVER": {actEmailDeliver, ecs.OutcomeSuccess},
+	"DUPLICATEDELIVER": {actEmailDeliver, ecs.OutcomeSuccess}, "FAIL": {actEmailBounce, ecs.OutcomeFailure},
+	"DSN": {actEmailDSN, ""}, "DEFER": {actEmailDefer, ecs.OutcomeFailure}, "DROP": {"email_drop", ecs.OutcomeFailure},
+	"BADMAIL": {"email_badmail", ecs.OutcomeFailure}, "POISONMESSAGE": {"email_poison", ecs.OutcomeFailure},
 	"EXPAND": {"email_expand", ""}, "REDIRECT": {"email_redirect", ""}, "RESOLVE": {"email_resolve", ""},
 	"TRANSFER": {"email_transfer", ""}, "AGENTINFO": {"email_agentinfo", ""},
 	"HAREDIRECT": {"email_haredirect", ""}, "HARECEIVE": {"email_hareceive", ""},
-	"HADISCARD": {"email_hadiscard", ""}, "HAREDIRECTFAIL": {"email_haredirect", OutcomeFailure},
-	"SUBMITDEFER": {actEmailDefer, OutcomeFailure}, "THROTTLE": {"email_throttle", ""},
-	"MODERATORREJECT": {actEmailReject, OutcomeFailure}, "PROCESS": {"email_process", ""},
-	"NOTIFYMAPI": {"email_notify", ""}, "SUBMITDROP": {"email_drop", OutcomeFailure},
+	"HADISCARD": {"email_hadiscard", ""}, "HAREDIRECTFAIL": {"email_haredirect", ecs.OutcomeFailure},
+	"SUBMITDEFER": {actEmailDefer, ecs.OutcomeFailure}, "THROTTLE": {"email_throttle", ""},
+	"MODERATORREJECT": {actEmailReject, ecs.OutcomeFailure}, "PROCESS": {"email_process", ""},
+	"NOTIFYMAPI": {"email_notify", ""}, "SUBMITDROP": {"email_drop", ecs.OutcomeFailure},
 	// Exchange 2003 event ids (the ones with an unambiguous meaning).
-	"1000": {actEmailDeliver, OutcomeSuccess}, "1019": {actEmailReceive, OutcomeSuccess},
-	"1020": {actEmailSend, ""}, "1028": {actEmailDeliver, OutcomeSuccess},
-	"1030": {actEmailBounce, OutcomeFailure}, "1031": {actEmailSend, OutcomeSuccess},
+	"1000": {actEmailDeliver, ecs.OutcomeSuccess}, "1019": {actEmailReceive, ecs.OutcomeSuccess},
+	"1020": {actEmailSend, ""}, "1028": {actEmailDeliver, ecs.OutcomeSuccess},
+	"1030": {actEmailBounce, ecs.OutcomeFailure}, "1031": {actEmailSend, ecs.OutcomeSuccess},
 }
 
 func (v *exValues) set(e *event.Event, tab bool) {
@@ -371,15 +372,15 @@ func (v *exValues) set(e *event.Event, tab bool) {
 	if tab {
 		t, err := time.Parse("2006-1-2 15:4:5 MST", v[exDate]+" "+v[exTime])
 		if err == nil {
-			SetTimeIfNone(e, t)
+			ecs.SetTimeIfNone(e, t)
 		}
 	} else if t, err := time.Parse(time.RFC3339Nano, v[exDateTime]); err == nil {
-		SetTimeIfNone(e, t)
+		ecs.SetTimeIfNone(e, t)
 	}
-	SetAddress(e, "source", v[exClientIP])
-	SetAddress(e, "source", v[exClientHostname])
-	SetAddress(e, "destination", v[exServerIP])
-	SetAddress(e, "destination", v[exServerHostname])
+	ecs.SetAddress(e, "source", v[exClientIP])
+	ecs.SetAddress(e, "source", v[exClientHostname])
+	ecs.SetAddress(e, "destination", v[exServerIP])
+	ecs.SetAddress(e, "destination", v[exServerHostname])
 	setEmailAddrs(e, "email.to.address", v[exRecipientAddress])
 	setEmailAddrs(e, "email.from.address", v[exSender])
 	setMessageID(e, v[exMessageID])
@@ -394,8 +395,8 @@ func (v *exValues) set(e *event.Event, tab bool) {
 	if id == "FAIL" || id == "DEFER" || id == "DSN" {
 		e.SetStr("event.reason", v[exRecipientStatus])
 	}
-	SetUint(e, "exchange.total_bytes", v[exTotalBytes])
-	SetUint(e, "exchange.recipient_count", v[exRecipientCount])
+	ecs.SetUint(e, "exchange.total_bytes", v[exTotalBytes])
+	ecs.SetUint(e, "exchange.recipient_count", v[exRecipientCount])
 	for _, kv := range [...]struct {
 		key string
 		col exCol

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -30,7 +31,7 @@ import (
 
 func decodePostfix(e *event.Event) bool {
 	m := e.Message
-	prog := ProgramKey(e.AppName)
+	prog := ecs.ProgramKey(e.AppName)
 	qid, rest := postfixQueueID(m)
 	if qid == "" {
 		return postfixNoQueue(e, prog, m)
@@ -40,11 +41,11 @@ func decodePostfix(e *event.Event) bool {
 		return postfixDelivery(e, prog, qid, rest)
 	case strings.HasPrefix(rest, "client="):
 		postfixBegin(e, prog, qid, "postfix.smtpd.client")
-		classEmailInfo.Set(e, actEmailReceive, OutcomeSuccess)
+		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
 		client, _, _ := strings.Cut(rest[len("client="):], ",")
 		postfixClient(e, "source", client)
 		e.SetStr("postfix.sasl_method", postfixComma(rest, "sasl_method"))
-		SetUser(e, "user.name", postfixComma(rest, "sasl_username"))
+		ecs.SetUser(e, "user.name", postfixComma(rest, "sasl_username"))
 		e.SetStr("network.protocol", "smtp")
 		return true
 	case strings.HasPrefix(rest, "message-id="):
@@ -56,25 +57,25 @@ func decodePostfix(e *event.Event) bool {
 		from := postfixComma(rest, "from")
 		if strings.Contains(rest, "status=expired") {
 			postfixBegin(e, prog, qid, "postfix.qmgr.expired")
-			classEmailInfo.Set(e, actEmailExpire, OutcomeFailure)
+			classEmailInfo.Set(e, actEmailExpire, ecs.OutcomeFailure)
 			e.SetStr("postfix.status", "expired")
 		} else {
 			postfixBegin(e, prog, qid, "postfix.qmgr.queued")
-			classEmailInfo.Set(e, actEmailQueue, OutcomeSuccess)
-			SetUint(e, "postfix.size", postfixComma(rest, "size"))
-			SetUint(e, "postfix.nrcpt", strings.TrimSuffix(postfixComma(rest, "nrcpt"), " (queue active)"))
+			classEmailInfo.Set(e, actEmailQueue, ecs.OutcomeSuccess)
+			ecs.SetUint(e, "postfix.size", postfixComma(rest, "size"))
+			ecs.SetUint(e, "postfix.nrcpt", strings.TrimSuffix(postfixComma(rest, "nrcpt"), " (queue active)"))
 		}
 		setEmailAddrs(e, "email.from.address", from)
 		return true
 	case strings.HasPrefix(rest, "uid="):
 		// pickup: "uid=0 from=<root>"
-		uid, r := cutWord(rest[len("uid="):])
+		uid, r := ecs.CutWord(rest[len("uid="):])
 		from, ok := strings.CutPrefix(r, "from=")
 		if !ok {
 			return false
 		}
 		postfixBegin(e, prog, qid, "postfix.pickup")
-		classEmailInfo.Set(e, actEmailReceive, OutcomeSuccess)
+		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
 		e.SetStr("user.id", uid)
 		setEmailAddrs(e, "email.from.address", from)
 		return true
@@ -132,7 +133,7 @@ func isQueueIDChar(c byte) bool {
 }
 
 func postfixBegin(e *event.Event, prog, qid, rule string) {
-	begin(e, prog, rule)
+	ecs.Begin(e, prog, rule)
 	if qid != "" && qid != "NOQUEUE" {
 		e.SetStr("email.local_id", qid)
 		e.SetStr("postfix.queue_id", qid)
@@ -190,16 +191,16 @@ func postfixClient(e *event.Event, side, s string) {
 	if !ok {
 		return
 	}
-	SetAddress(e, side, ip)
+	ecs.SetAddress(e, side, ip)
 	if host != "unknown" {
-		SetAddress(e, side, host)
+		ecs.SetAddress(e, side, host)
 	}
 	if port != "" {
 		key := "source.port"
 		if side == "destination" {
 			key = "destination.port"
 		}
-		SetPort(e, key, port)
+		ecs.SetPort(e, key, port)
 	}
 }
 
@@ -214,22 +215,22 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	action, outcome, rule := "", "", ""
 	switch status {
 	case "sent", "delivered":
-		action, outcome, rule = actEmailSend, OutcomeSuccess, "postfix.delivery.sent"
+		action, outcome, rule = actEmailSend, ecs.OutcomeSuccess, "postfix.delivery.sent"
 		if postfixLocalRelay(relay) {
 			action = actEmailDeliver
 		}
 	case "bounced":
-		action, outcome, rule = actEmailBounce, OutcomeFailure, "postfix.delivery.bounced"
+		action, outcome, rule = actEmailBounce, ecs.OutcomeFailure, "postfix.delivery.bounced"
 	case "deferred":
-		action, outcome, rule = actEmailDefer, OutcomeFailure, "postfix.delivery.deferred"
+		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "postfix.delivery.deferred"
 	case "expired":
-		action, outcome, rule = actEmailExpire, OutcomeFailure, "postfix.delivery.expired"
+		action, outcome, rule = actEmailExpire, ecs.OutcomeFailure, "postfix.delivery.expired"
 	case "undeliverable", "deliverable": // address verification probes
 		action, rule = "email_verify", "postfix.delivery.verify"
 		if status == "deliverable" {
-			outcome = OutcomeSuccess
+			outcome = ecs.OutcomeSuccess
 		} else {
-			outcome = OutcomeFailure
+			outcome = ecs.OutcomeFailure
 		}
 	default:
 		return false
@@ -237,7 +238,7 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	postfixBegin(e, prog, qid, rule)
 	classEmailInfo.Set(e, action, outcome)
 	setEmailAddrs(e, "email.to.address", postfixComma(rest, "to"))
-	e.SetStr("postfix.orig_to", trimAngle(postfixComma(rest, "orig_to")))
+	e.SetStr("postfix.orig_to", ecs.TrimAngle(postfixComma(rest, "orig_to")))
 	e.SetStr("postfix.relay", relay)
 	if !postfixLocalRelay(relay) {
 		postfixClient(e, "destination", relay)
@@ -275,12 +276,12 @@ func postfixLocalRelay(relay string) bool {
 	if !ok {
 		return true // "local", "virtual", "vmail", "dovecot": a transport name
 	}
-	return !IsIP(ip)
+	return !ecs.IsIP(ip)
 }
 
 // postfixNoQueue decodes lines without a queue id.
 func postfixNoQueue(e *event.Event, prog, m string) bool {
-	word, rest := cutWord(m)
+	word, rest := ecs.CutWord(m)
 	switch word {
 	case "connect", "CONNECT":
 		r, ok := strings.CutPrefix(rest, "from ")
@@ -288,7 +289,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 			return false
 		}
 		postfixBegin(e, prog, "", "postfix.smtpd.connect")
-		classConnStart.Set(e, "smtp_connect", "")
+		ecs.ClassConnStart.Set(e, "smtp_connect", "")
 		client, to, _ := strings.Cut(r, " to ")
 		postfixClient(e, "source", client)
 		if to != "" {
@@ -299,7 +300,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 	case "disconnect", "DISCONNECT":
 		r := strings.TrimPrefix(rest, "from ")
 		postfixBegin(e, prog, "", "postfix.smtpd.disconnect")
-		classConnEnd.Set(e, "smtp_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "smtp_disconnect", "")
 		client, counts, _ := strings.Cut(r, " ")
 		postfixClient(e, "source", client)
 		e.SetStr("postfix.commands", counts)
@@ -320,7 +321,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 			rule, action = "postfix.smtpd.too_many_errors", "smtp_too_many_errors"
 		}
 		postfixBegin(e, prog, "", rule)
-		classConnEnd.Set(e, action, OutcomeFailure)
+		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
 		e.SetStr("postfix.after", rest[j+len("after "):i])
 		postfixClient(e, "source", rest[i+len(" from "):])
 		e.SetStr("network.protocol", "smtp")
@@ -345,22 +346,22 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 			return false
 		}
 		postfixBegin(e, prog, "", "postfix.sasl.failure")
-		classAuthStart.Set(e, "smtp_auth", OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeFailure)
 		postfixClient(e, "source", client)
 		e.SetStr("postfix.sasl_method", method)
 		reason = strings.TrimPrefix(reason, ": ")
 		if r, user, ok := strings.Cut(reason, ", sasl_username="); ok {
 			reason = r
-			SetUser(e, "user.name", user)
+			ecs.SetUser(e, "user.name", user)
 		}
 		e.SetStr("event.reason", reason)
 		e.SetStr("network.protocol", "smtp")
 		return true
 	case "PASS":
 		// postscreen: PASS NEW [IP]:PORT / PASS OLD [IP]:PORT
-		kind, r := cutWord(rest)
+		kind, r := ecs.CutWord(rest)
 		postfixBegin(e, prog, "", "postfix.postscreen.pass")
-		classNetInfo.Set(e, "smtp_screen_pass", OutcomeSuccess)
+		ecs.ClassNetInfo.Set(e, "smtp_screen_pass", ecs.OutcomeSuccess)
 		e.SetStr("postfix.postscreen", strings.ToLower(kind))
 		postfixClient(e, "source", r)
 		return true
@@ -377,7 +378,7 @@ func postfixReject(e *event.Event, prog, qid, rest string) bool {
 		rule = "postfix.milter_reject"
 	}
 	postfixBegin(e, prog, qid, rule)
-	classEmailDenied.Set(e, actEmailReject, OutcomeFailure)
+	classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
 	// The envelope details start at the last "; from=" (or "; proto=" when
 	// there is no sender); the reply text before it may contain "; ".
 	kv := ""
@@ -433,7 +434,7 @@ func postfixFromClient(s string) int {
 func postfixReplyText(e *event.Event, s string) {
 	s = strings.TrimSpace(s)
 	if code, r, ok := strings.Cut(s, " "); ok && len(code) == 3 && code[0] >= '2' && code[0] <= '5' {
-		if _, numeric := ParseUint(code); numeric {
+		if _, numeric := ecs.ParseUint(code); numeric {
 			e.SetStr("postfix.smtp_code", code)
 			s = r
 		}
@@ -457,7 +458,7 @@ func postfixRejectKV(e *event.Event, s string) {
 		e.SetStr("postfix.proto", v)
 	}
 	if v, ok := angleValue(s, "helo"); ok {
-		e.SetStr("postfix.helo", trimAngle(v))
+		e.SetStr("postfix.helo", ecs.TrimAngle(v))
 	}
 }
 

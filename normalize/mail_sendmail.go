@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -24,16 +25,16 @@ import (
 
 func decodeSendmail(e *event.Event) bool {
 	m := e.Message
-	prog := ProgramKey(e.AppName)
+	prog := ecs.ProgramKey(e.AppName)
 	qid, rest := postfixQueueID(m)
-	word, _ := cutWord(rest)
+	word, _ := ecs.CutWord(rest)
 	switch {
 	case strings.HasPrefix(rest, "from="):
 		sendmailBegin(e, prog, qid, "sendmail.from")
-		classEmailInfo.Set(e, actEmailReceive, OutcomeSuccess)
+		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
 		setEmailAddrs(e, "email.from.address", postfixComma(rest, "from"))
-		SetUint(e, "sendmail.size", postfixComma(rest, "size"))
-		SetUint(e, "sendmail.nrcpts", postfixComma(rest, "nrcpts"))
+		ecs.SetUint(e, "sendmail.size", postfixComma(rest, "size"))
+		ecs.SetUint(e, "sendmail.nrcpts", postfixComma(rest, "nrcpts"))
 		setMessageID(e, postfixComma(rest, "msgid"))
 		e.SetStr("sendmail.proto", postfixComma(rest, "proto"))
 		e.SetStr("sendmail.daemon", postfixComma(rest, "daemon"))
@@ -48,7 +49,7 @@ func decodeSendmail(e *event.Event) bool {
 			return false
 		}
 		sendmailBegin(e, prog, qid, "sendmail.reject")
-		classEmailDenied.Set(e, actEmailReject, OutcomeFailure)
+		classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
 		if rs := postfixComma(rest, "ruleset"); rs != "" {
 			e.SetStr("sendmail.ruleset", rs)
 			if arg := postfixComma(rest, "arg1"); strings.HasPrefix(arg, "<") {
@@ -66,7 +67,7 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "rejecting commands from "):
 		sendmailBegin(e, prog, qid, "sendmail.pregreet")
-		classEmailDenied.Set(e, actEmailReject, OutcomeFailure)
+		classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
 		r := rest[len("rejecting commands from "):]
 		relay, reason, _ := strings.Cut(r, " due to ")
 		sendmailRelay(e, "source", relay)
@@ -74,13 +75,13 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "AUTH failure"):
 		sendmailBegin(e, prog, qid, "sendmail.auth.failure")
-		classAuthStart.Set(e, "smtp_auth", OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeFailure)
 		if i := strings.Index(rest, "("); i >= 0 {
 			if j := strings.IndexByte(rest[i:], ')'); j > 0 {
 				e.SetStr("sendmail.mech", rest[i+1:i+j])
 			}
 		}
-		SetUser(e, "user.name", postfixComma(rest, "user"))
+		ecs.SetUser(e, "user.name", postfixComma(rest, "user"))
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
 		if _, r, ok := strings.Cut(rest, "): "); ok {
 			reason, _, _ := strings.Cut(r, ", user=")
@@ -90,14 +91,14 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "AUTH=server"):
 		sendmailBegin(e, prog, qid, "sendmail.auth.success")
-		classAuthStart.Set(e, "smtp_auth", OutcomeSuccess)
-		SetUser(e, "user.name", postfixComma(rest, "authid"))
+		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeSuccess)
+		ecs.SetUser(e, "user.name", postfixComma(rest, "authid"))
 		e.SetStr("sendmail.mech", postfixComma(rest, "mech"))
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
 		return true
 	case strings.HasPrefix(rest, "STARTTLS=server"):
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
-		classNetInfo.Set(e, "tls_handshake", "")
+		ecs.ClassNetInfo.Set(e, "tls_handshake", "")
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
 		e.SetStr("tls.version", postfixComma(rest, "version"))
 		e.SetStr("tls.cipher", postfixComma(rest, "cipher"))
@@ -111,15 +112,15 @@ func decodeSendmail(e *event.Event) bool {
 	case strings.Contains(rest, ": possible SMTP attack: "):
 		relay, r, _ := strings.Cut(rest, ": possible SMTP attack: ")
 		sendmailBegin(e, prog, qid, "sendmail.smtp_attack")
-		classAuthInfo.Set(e, "smtp_attack", OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "smtp_attack", ecs.OutcomeFailure)
 		sendmailRelay(e, "source", relay)
 		e.SetStr("sendmail.command", postfixComma(r, "command"))
-		SetUint(e, "sendmail.count", postfixComma(r, "count"))
+		ecs.SetUint(e, "sendmail.count", postfixComma(r, "count"))
 		return true
 	case strings.Contains(rest, " did not issue "):
 		relay, r, _ := strings.Cut(rest, " did not issue ")
 		sendmailBegin(e, prog, qid, "sendmail.no_transaction")
-		classConnEnd.Set(e, "smtp_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "smtp_disconnect", "")
 		sendmailRelay(e, "source", relay)
 		e.SetStr("event.reason", "did not issue "+r)
 		return true
@@ -127,7 +128,7 @@ func decodeSendmail(e *event.Event) bool {
 		r := rest[len("lost input channel from "):]
 		relay, after, _ := strings.Cut(r, " to ")
 		sendmailBegin(e, prog, qid, "sendmail.lost_connection")
-		classConnEnd.Set(e, "smtp_lost_connection", OutcomeFailure)
+		ecs.ClassConnEnd.Set(e, "smtp_lost_connection", ecs.OutcomeFailure)
 		sendmailRelay(e, "source", relay)
 		e.SetStr("event.reason", "lost input channel to "+after)
 		return true
@@ -136,7 +137,7 @@ func decodeSendmail(e *event.Event) bool {
 }
 
 func sendmailBegin(e *event.Event, prog, qid, rule string) {
-	begin(e, prog, rule)
+	ecs.Begin(e, prog, rule)
 	if qid != "" && qid != "NOQUEUE" {
 		e.SetStr("email.local_id", qid)
 		e.SetStr("sendmail.queue_id", qid)
@@ -155,15 +156,15 @@ func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
 	var action, outcome, rule string
 	switch {
 	case strings.HasPrefix(stat, "Sent"):
-		action, outcome, rule = actEmailSend, OutcomeSuccess, "sendmail.delivery.sent"
+		action, outcome, rule = actEmailSend, ecs.OutcomeSuccess, "sendmail.delivery.sent"
 		switch mailer {
 		case "local", "prog", "lmtp", "*file*", "cyrus", "cyrusv2", "procmail":
 			action = actEmailDeliver
 		}
 	case strings.HasPrefix(stat, "Deferred"), dsnClass(dsn) == '4':
-		action, outcome, rule = actEmailDefer, OutcomeFailure, "sendmail.delivery.deferred"
+		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "sendmail.delivery.deferred"
 	default:
-		action, outcome, rule = actEmailBounce, OutcomeFailure, "sendmail.delivery.bounced"
+		action, outcome, rule = actEmailBounce, ecs.OutcomeFailure, "sendmail.delivery.bounced"
 	}
 	sendmailBegin(e, prog, qid, rule)
 	classEmailInfo.Set(e, action, outcome)
@@ -203,11 +204,11 @@ func sendmailRelay(e *event.Event, side, s string) {
 	open := strings.IndexByte(s, '[')
 	if open < 0 {
 		if user, host, ok := strings.Cut(s, "@"); ok && side == "source" {
-			SetUser(e, "user.name", user)
-			SetAddress(e, side, host)
+			ecs.SetUser(e, "user.name", user)
+			ecs.SetAddress(e, side, host)
 			return
 		}
-		SetAddress(e, side, strings.TrimSuffix(s, "."))
+		ecs.SetAddress(e, side, strings.TrimSuffix(s, "."))
 		return
 	}
 	host := strings.TrimSuffix(strings.TrimSpace(s[:open]), ".")
@@ -216,8 +217,8 @@ func sendmailRelay(e *event.Event, side, s string) {
 		ip = ip[:j]
 	}
 	ip = strings.TrimPrefix(ip, "IPv6:")
-	SetAddress(e, side, ip)
-	SetAddress(e, side, host)
+	ecs.SetAddress(e, side, ip)
+	ecs.SetAddress(e, side, host)
 }
 
 // sendmailReply splits "550 5.7.1 <a@b>... Relaying denied" into the
@@ -225,7 +226,7 @@ func sendmailRelay(e *event.Event, side, s string) {
 func sendmailReply(e *event.Event, s string) {
 	s = strings.TrimSpace(s)
 	if code, r, ok := strings.Cut(s, " "); ok && len(code) == 3 {
-		if _, numeric := ParseUint(code); numeric {
+		if _, numeric := ecs.ParseUint(code); numeric {
 			e.SetStr("sendmail.smtp_code", code)
 			s = r
 		}
@@ -263,13 +264,13 @@ func decodeProcmail(e *event.Event) bool {
 		if !ok || err != nil {
 			return false
 		}
-		begin(e, "procmail", "procmail.from")
+		ecs.Begin(e, "procmail", "procmail.from")
 		classEmailInfo.Set(e, actEmailReceive, "")
 		setEmailAddrs(e, "email.from.address", from)
-		SetTimeIfNone(e, t)
+		ecs.SetTimeIfNone(e, t)
 		return true
 	case strings.HasPrefix(m, "Subject: "):
-		begin(e, "procmail", "procmail.subject")
+		ecs.Begin(e, "procmail", "procmail.subject")
 		classEmailInfo.Set(e, "email_subject", "")
 		e.SetStr("email.subject", strings.TrimSpace(m[len("Subject: "):]))
 		return true
@@ -279,20 +280,20 @@ func decodeProcmail(e *event.Event) bool {
 		if i < 0 {
 			return false
 		}
-		size, ok := ParseUint(r[i+1:])
+		size, ok := ecs.ParseUint(r[i+1:])
 		if !ok {
 			return false
 		}
-		begin(e, "procmail", "procmail.folder")
-		classEmailInfo.Set(e, actEmailDeliver, OutcomeSuccess)
+		ecs.Begin(e, "procmail", "procmail.folder")
+		classEmailInfo.Set(e, actEmailDeliver, ecs.OutcomeSuccess)
 		e.SetStr("file.path", strings.TrimRight(r[:i], " \t"))
 		e.SetInt("procmail.size", size)
 		return true
-	case strings.HasPrefix(m, "procmail: ") || ProgramKey(e.AppName) == "procmail":
+	case strings.HasPrefix(m, "procmail: ") || ecs.ProgramKey(e.AppName) == "procmail":
 		// Everything else procmail writes is an error message.
 		text := strings.TrimPrefix(m, "procmail: ")
-		begin(e, "procmail", "procmail.error")
-		classEmailError.Set(e, actEmailDeliver, OutcomeFailure)
+		ecs.Begin(e, "procmail", "procmail.error")
+		classEmailError.Set(e, actEmailDeliver, ecs.OutcomeFailure)
 		e.SetStr("event.reason", text)
 		if i := strings.IndexByte(text, '"'); i >= 0 {
 			if j := strings.IndexByte(text[i+1:], '"'); j >= 0 {

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -21,8 +22,8 @@ import (
 // observer.hostname/product/type describe the relay (see DESIGN.md), so the
 // firewall itself is host.name; only observer.ingress/egress are set here.
 
-func networkDecoders() []*Decoder {
-	return []*Decoder{
+func networkDecoders() []*ecs.Decoder {
+	return []*ecs.Decoder{
 		{
 			Name:     "cisco_asa",
 			Programs: []string{"%asa-*", "%pix-*", "%ftd-*", "%fwsm-*"},
@@ -54,17 +55,17 @@ func networkDecoders() []*Decoder {
 
 // Classes shared by the network decoders.
 var (
-	netClassDenied  = NewClass(Cats(CatNetwork), TypeConn, TypeDenied)
-	netClassAllowed = NewClass(Cats(CatNetwork), TypeConn, TypeAllowed)
-	netClassStart   = NewClass(Cats(CatNetwork), TypeConn, TypeStart)
-	netClassEnd     = NewClass(Cats(CatNetwork), TypeConn, TypeEnd)
-	netClassInfo    = NewClass(Cats(CatNetwork), TypeInfo)
-	netClassIDS     = NewClass(Cats(CatIntrusion, CatNetwork), TypeInfo)
-	netClassAuth    = NewClass(Cats(CatAuthentication), TypeStart)
-	netClassAuthInf = NewClass(Cats(CatAuthentication), TypeInfo)
-	netClassSessEnd = NewClass(Cats(CatSession), TypeEnd)
-	netClassConfig  = NewClass(Cats(CatConfiguration), TypeChange)
-	netClassHost    = NewClass(Cats(CatHost, CatNetwork), TypeInfo)
+	netClassDenied  = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeDenied)
+	netClassAllowed = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeAllowed)
+	netClassStart   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeStart)
+	netClassEnd     = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
+	netClassInfo    = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeInfo)
+	netClassIDS     = ecs.NewClass(ecs.Cats(ecs.CatIntrusion, ecs.CatNetwork), ecs.TypeInfo)
+	netClassAuth    = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeStart)
+	netClassAuthInf = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeInfo)
+	netClassSessEnd = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeEnd)
+	netClassConfig  = ecs.NewClass(ecs.Cats(ecs.CatConfiguration), ecs.TypeChange)
+	netClassHost    = ecs.NewClass(ecs.Cats(ecs.CatHost, ecs.CatNetwork), ecs.TypeInfo)
 )
 
 // Actions of a firewall decision, the same for every vendor.
@@ -76,18 +77,18 @@ const (
 // netDecision sets the classification of a firewall decision.
 func netDecision(e *event.Event, allowed bool) {
 	if allowed {
-		netClassAllowed.Set(e, actionConnAllowed, OutcomeSuccess)
+		netClassAllowed.Set(e, actionConnAllowed, ecs.OutcomeSuccess)
 	} else {
-		netClassDenied.Set(e, actionConnDenied, OutcomeFailure)
+		netClassDenied.Set(e, actionConnDenied, ecs.OutcomeFailure)
 	}
 }
 
 // netBegin prepares e for a network decoder: room for its fields,
 // event.provider and nomen.rule.
 func netBegin(e *event.Event, provider, rule string) {
-	Reserve(e, 24)
-	SetProvider(e, provider)
-	SetRule(e, rule)
+	ecs.Reserve(e, 24)
+	ecs.SetProvider(e, provider)
+	ecs.SetRule(e, rule)
 }
 
 // ianaProtocols maps IP protocol names (as firewalls spell them, any case)
@@ -120,7 +121,7 @@ func SetTransport(e *event.Event, proto string) {
 	if proto == "" {
 		return
 	}
-	if n, ok := ParseUint(proto); ok {
+	if n, ok := ecs.ParseUint(proto); ok {
 		for _, p := range ianaProtocols {
 			if p.number == proto {
 				e.SetStr("network.transport", p.transport)
@@ -139,7 +140,7 @@ func SetTransport(e *event.Event, proto string) {
 			return
 		}
 	}
-	e.SetStr("network.transport", Lower(proto))
+	e.SetStr("network.transport", ecs.Lower(proto))
 }
 
 // setNetworkType sets network.type (ipv4 or ipv6) from an address.
@@ -176,7 +177,7 @@ func setPortOrService(e *event.Event, key, p string) {
 	if p == "" {
 		return
 	}
-	if n, ok := ParseUint(p); ok {
+	if n, ok := ecs.ParseUint(p); ok {
 		if n <= 65535 {
 			e.SetInt(key, n)
 		}
@@ -225,7 +226,7 @@ func setSeverity(e *event.Event, sev int) {
 // carry surrounding spaces. It reports whether s was an IP address.
 func netIP(e *event.Event, key, s string) bool {
 	s = strings.TrimSpace(s)
-	if !SetIP(e, key, s) {
+	if !ecs.SetIP(e, key, s) {
 		return false
 	}
 	if !e.Has("network.type") {

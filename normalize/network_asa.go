@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -148,7 +149,7 @@ func decodeASA(e *event.Event) bool {
 	}
 	e.Message = h.text
 	if rule := asaDecodeID(e, h.id, h.text); rule != "" {
-		SetRule(e, rule)
+		ecs.SetRule(e, rule)
 	}
 	return true
 }
@@ -316,7 +317,7 @@ func (p *asaEndpoint) set(e *event.Event, side netSide, ifKey string) {
 		setPortOrService(e, side.natPort, p.mappedPt)
 	}
 	if p.user != "" {
-		SetUser(e, side.user, p.user)
+		ecs.SetUser(e, side.user, p.user)
 	}
 	if p.icmpType != "" {
 		e.SetStr("cisco.asa.icmp_type", p.icmpType)
@@ -447,10 +448,10 @@ func asaACLLog(e *event.Event, t string) bool {
 	}
 	setInterface(e, "observer.ingress.interface.name", srcIf)
 	setInterface(e, "observer.egress.interface.name", dstIf)
-	SetUser(e, "source.user.name", srcUser)
-	SetUser(e, "destination.user.name", dstUser)
+	ecs.SetUser(e, "source.user.name", srcUser)
+	ecs.SetUser(e, "destination.user.name", dstUser)
 	if n, _ := firstWord(hits); n != "" {
-		SetUint(e, "cisco.asa.hit_count", n)
+		ecs.SetUint(e, "cisco.asa.hit_count", n)
 	}
 	return true
 }
@@ -496,7 +497,7 @@ func asaBuilt(e *event.Event, t string) bool {
 	if !foreign.parse(forS) || !local.parse(toS) {
 		return false
 	}
-	netClassStart.Set(e, "connection-built", OutcomeSuccess)
+	netClassStart.Set(e, "connection-built", ecs.OutcomeSuccess)
 	SetTransport(e, proto)
 	e.SetStr("cisco.asa.connection_id", connID)
 	src, dst := &foreign, &local
@@ -551,7 +552,7 @@ func asaTeardown(e *event.Event, t string) bool {
 	}
 	if r, ok := strings.CutPrefix(tail, "bytes "); ok {
 		n, reason := firstWord(r)
-		SetUint(e, "network.bytes", n)
+		ecs.SetUint(e, "network.bytes", n)
 		if reason = strings.TrimSpace(reason); reason != "" {
 			e.SetStr("event.reason", reason)
 		}
@@ -566,9 +567,9 @@ func parseHMS(s string) (int64, bool) {
 		return 0, false
 	}
 	m, sec, ok := cutByte(rest, ':')
-	hn, ok1 := ParseUint(h)
-	mn, ok2 := ParseUint(m)
-	sn, ok3 := ParseUint(sec)
+	hn, ok1 := ecs.ParseUint(h)
+	mn, ok2 := ecs.ParseUint(m)
+	sn, ok3 := ecs.ParseUint(sec)
 	if !ok || !ok1 || !ok2 || !ok3 || mn > 59 || sn > 59 || hn > 1<<20 {
 		return 0, false
 	}
@@ -596,7 +597,7 @@ func asaICMPConn(e *event.Event, built bool, t string) bool {
 	fIP, _, _ := cutLastByte(faddr, '/')
 	lIP, _, _ := cutLastByte(laddr, '/')
 	if built {
-		netClassStart.Set(e, "connection-built", OutcomeSuccess)
+		netClassStart.Set(e, "connection-built", ecs.OutcomeSuccess)
 	} else {
 		netClassEnd.Set(e, "connection-teardown", "")
 	}

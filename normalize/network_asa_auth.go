@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -41,9 +42,9 @@ func asaAAA(e *event.Event, t string) bool {
 		return false
 	}
 	if ok {
-		netClassAuth.Set(e, "logged-in", OutcomeSuccess)
+		netClassAuth.Set(e, "logged-in", ecs.OutcomeSuccess)
 	} else {
-		netClassAuth.Set(e, "logon-failed", OutcomeFailure)
+		netClassAuth.Set(e, "logon-failed", ecs.OutcomeFailure)
 	}
 	user := asaKV(t, "user = ")
 	if user == "" {
@@ -55,7 +56,7 @@ func asaAAA(e *event.Event, t string) bool {
 	}
 	if srv := asaKV(t, "server = "); srv != "" {
 		e.SetStr("cisco.asa.aaa_server", srv)
-		if IsIP(srv) {
+		if ecs.IsIP(srv) {
 			e.AddToList("related.ip", srv)
 		}
 	}
@@ -69,7 +70,7 @@ func asaSetUser(e *event.Event, u string) {
 	if strings.Trim(u, "*") == "" {
 		return
 	}
-	SetUser(e, "user.name", u)
+	ecs.SetUser(e, "user.name", u)
 }
 
 // asaLockedOut decodes 113006: "User U locked out on exceeding N successive failed authentication attempts".
@@ -82,7 +83,7 @@ func asaLockedOut(e *event.Event, t string) bool {
 	if !ok {
 		return false
 	}
-	netClassAuthInf.Set(e, "locked-out-user-account", OutcomeFailure)
+	netClassAuthInf.Set(e, "locked-out-user-account", ecs.OutcomeFailure)
 	asaSetUser(e, user)
 	return true
 }
@@ -104,9 +105,9 @@ func asaLogin(e *event.Event, permitted bool, t string) bool {
 		return false
 	}
 	if permitted {
-		netClassAuth.Set(e, "logged-in", OutcomeSuccess)
+		netClassAuth.Set(e, "logged-in", ecs.OutcomeSuccess)
 	} else {
-		netClassAuth.Set(e, "logon-failed", OutcomeFailure)
+		netClassAuth.Set(e, "logon-failed", ecs.OutcomeFailure)
 	}
 	src.set(e, netSource, "")
 	dst.set(e, netDest, "observer.ingress.interface.name")
@@ -126,11 +127,11 @@ func asaUserAuth(e *event.Event, id, t string) bool {
 	user, _ = firstWord(user)
 	switch id {
 	case "611101":
-		netClassAuth.Set(e, "logged-in", OutcomeSuccess)
+		netClassAuth.Set(e, "logged-in", ecs.OutcomeSuccess)
 	case "611102":
-		netClassAuth.Set(e, "logon-failed", OutcomeFailure)
+		netClassAuth.Set(e, "logon-failed", ecs.OutcomeFailure)
 	default:
-		netClassSessEnd.Set(e, "logged-out", OutcomeSuccess)
+		netClassSessEnd.Set(e, "logged-out", ecs.OutcomeSuccess)
 	}
 	asaSetUser(e, strings.TrimRight(user, ","))
 	for _, k := range [...]string{"IP address: ", "IP = ", "IP: "} {

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -122,7 +123,7 @@ func decodeIOS(e *event.Event) bool {
 	setSeverity(e, tag.sev)
 	e.Message = text
 	if rule := iosDecode(e, tag, text); rule != "" {
-		SetRule(e, rule)
+		ecs.SetRule(e, rule)
 	}
 	return true
 }
@@ -218,11 +219,11 @@ func iosACL(e *event.Event, mnemonic, t string) bool {
 		e.SetStr("cisco.ios.icmp_type", typ)
 		e.SetStr("cisco.ios.icmp_code", code)
 	} else {
-		SetPort(e, "source.port", srcPort)
-		SetPort(e, "destination.port", dstPort)
+		ecs.SetPort(e, "source.port", srcPort)
+		ecs.SetPort(e, "destination.port", dstPort)
 	}
 	if n, _ := firstWord(strings.TrimSpace(countS)); n != "" {
-		SetUint(e, "network.packets", n)
+		ecs.SetUint(e, "network.packets", n)
 	}
 	return true
 }
@@ -277,13 +278,13 @@ func iosLogin(e *event.Event, success bool, t string) bool {
 		return false
 	}
 	if success {
-		netClassAuth.Set(e, "logged-in", OutcomeSuccess)
+		netClassAuth.Set(e, "logged-in", ecs.OutcomeSuccess)
 	} else {
-		netClassAuth.Set(e, "logon-failed", OutcomeFailure)
+		netClassAuth.Set(e, "logon-failed", ecs.OutcomeFailure)
 	}
-	SetUser(e, "user.name", user)
+	ecs.SetUser(e, "user.name", user)
 	netIP(e, "source.ip", src)
-	SetPort(e, "destination.port", iosBracket(t, "localport"))
+	ecs.SetPort(e, "destination.port", iosBracket(t, "localport"))
 	e.SetStr("event.reason", iosBracket(t, "Reason"))
 	return true
 }
@@ -296,7 +297,7 @@ func iosConfig(e *event.Event, t string) bool {
 		return false
 	}
 	from, rest := firstWord(rest)
-	netClassConfig.Set(e, "configured", OutcomeSuccess)
+	netClassConfig.Set(e, "configured", ecs.OutcomeSuccess)
 	e.SetStr("cisco.ios.config_source", from)
 	if r, ok := strings.CutPrefix(rest, "by "); ok {
 		by, r := firstWord(r)
@@ -306,7 +307,7 @@ func iosConfig(e *event.Event, t string) bool {
 		}
 		// "by vty0 (10.0.0.1)" (no AAA: the line, not a user) and "by console".
 		if by != "console" && !strings.HasPrefix(by, "vty") && !strings.HasPrefix(by, "tty") {
-			SetUser(e, "user.name", by)
+			ecs.SetUser(e, "user.name", by)
 		} else if line == "" {
 			line = by
 		}

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -69,12 +70,12 @@ func decodeFilterlog(e *event.Event) bool {
 		}
 		e.SetStr("pfsense.tos", f[9])
 		e.SetStr("pfsense.ecn", f[10])
-		SetUint(e, "pfsense.ttl", f[11])
-		SetUint(e, "pfsense.id", f[12])
-		SetUint(e, "pfsense.offset", f[13])
+		ecs.SetUint(e, "pfsense.ttl", f[11])
+		ecs.SetUint(e, "pfsense.id", f[12])
+		ecs.SetUint(e, "pfsense.offset", f[13])
 		e.SetStr("pfsense.flags", f[14])
 		protoID, proto = f[15], f[16]
-		SetUint(e, "pfsense.length", f[17])
+		ecs.SetUint(e, "pfsense.length", f[17])
 		src, dst = f[18], f[19]
 		rest = f[20:n]
 	} else {
@@ -84,9 +85,9 @@ func decodeFilterlog(e *event.Event) bool {
 		}
 		e.SetStr("pfsense.class", f[9])
 		e.SetStr("pfsense.flow_label", f[10])
-		SetUint(e, "pfsense.hop_limit", f[11])
+		ecs.SetUint(e, "pfsense.hop_limit", f[11])
 		proto, protoID = f[12], f[13]
-		SetUint(e, "pfsense.length", f[14])
+		ecs.SetUint(e, "pfsense.length", f[14])
 		src, dst = f[15], f[16]
 		rest = f[17:n]
 	}
@@ -96,7 +97,7 @@ func decodeFilterlog(e *event.Event) bool {
 	}
 	netIP(e, "source.ip", src)
 	netIP(e, "destination.ip", dst)
-	filterlogProtocol(e, Lower(proto), rest)
+	filterlogProtocol(e, ecs.Lower(proto), rest)
 	return true
 }
 
@@ -110,19 +111,19 @@ func filterlogProtocol(e *event.Event, proto string, f []string) {
 	}
 	switch proto {
 	case "tcp":
-		SetPort(e, "source.port", at(0))
-		SetPort(e, "destination.port", at(1))
-		SetUint(e, "pfsense.data_length", at(2))
+		ecs.SetPort(e, "source.port", at(0))
+		ecs.SetPort(e, "destination.port", at(1))
+		ecs.SetUint(e, "pfsense.data_length", at(2))
 		e.SetStr("pfsense.tcp.flags", at(3))
 		e.SetStr("pfsense.tcp.seq", at(4))
 		e.SetStr("pfsense.tcp.ack", at(5))
-		SetUint(e, "pfsense.tcp.window", at(6))
+		ecs.SetUint(e, "pfsense.tcp.window", at(6))
 		e.SetStr("pfsense.tcp.urg", at(7))
 		e.SetStr("pfsense.tcp.options", at(8))
 	case "udp":
-		SetPort(e, "source.port", at(0))
-		SetPort(e, "destination.port", at(1))
-		SetUint(e, "pfsense.data_length", at(2))
+		ecs.SetPort(e, "source.port", at(0))
+		ecs.SetPort(e, "destination.port", at(1))
+		ecs.SetUint(e, "pfsense.data_length", at(2))
 	case "icmp", "icmpv6", "ipv6-icmp":
 		typ := at(0)
 		e.SetStr("pfsense.icmp.type", typ)
@@ -133,10 +134,10 @@ func filterlogProtocol(e *event.Event, proto string, f []string) {
 		case "unreachproto", "unreachport":
 			netIP(e, "pfsense.icmp.destination.ip", at(1))
 			e.SetStr("pfsense.icmp.protocol_id", at(2))
-			SetPort(e, "pfsense.icmp.port", at(3))
+			ecs.SetPort(e, "pfsense.icmp.port", at(3))
 		case "needfrag":
 			netIP(e, "pfsense.icmp.destination.ip", at(1))
-			SetUint(e, "pfsense.icmp.mtu", at(2))
+			ecs.SetUint(e, "pfsense.icmp.mtu", at(2))
 		case "tstampreply":
 			e.SetStr("pfsense.icmp.id", at(1))
 			e.SetStr("pfsense.icmp.seq", at(2))
@@ -148,14 +149,14 @@ func filterlogProtocol(e *event.Event, proto string, f []string) {
 		}
 	case "carp":
 		e.SetStr("pfsense.carp.type", at(0))
-		SetUint(e, "pfsense.carp.ttl", at(1))
-		SetUint(e, "pfsense.carp.vhid", at(2))
+		ecs.SetUint(e, "pfsense.carp.ttl", at(1))
+		ecs.SetUint(e, "pfsense.carp.vhid", at(2))
 		e.SetStr("pfsense.carp.version", at(3))
-		SetUint(e, "pfsense.carp.advbase", at(4))
-		SetUint(e, "pfsense.carp.advskew", at(5))
+		ecs.SetUint(e, "pfsense.carp.advbase", at(4))
+		ecs.SetUint(e, "pfsense.carp.advskew", at(5))
 	default:
 		if v, ok := strings.CutPrefix(at(0), "datalength="); ok {
-			SetUint(e, "pfsense.data_length", v)
+			ecs.SetUint(e, "pfsense.data_length", v)
 		}
 	}
 }

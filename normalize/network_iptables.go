@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -65,10 +66,10 @@ func decodeIptables(e *event.Event) bool {
 	switch verdict {
 	case 'A':
 		netDecision(e, true)
-		SetRule(e, "iptables.allowed")
+		ecs.SetRule(e, "iptables.allowed")
 	case 'D':
 		netDecision(e, false)
-		SetRule(e, "iptables.denied")
+		ecs.SetRule(e, "iptables.denied")
 	default:
 		netClassInfo.Set(e, "", "")
 	}
@@ -157,10 +158,10 @@ func iptablesVerdictWords(s string) byte {
 		w := s[i:j]
 		s = s[j:]
 		switch {
-		case hasPrefixFold(w, "DROP"), hasPrefixFold(w, "DENY"), hasPrefixFold(w, "DENIED"),
-			hasPrefixFold(w, "REJECT"), hasPrefixFold(w, "BLOCK"), hasPrefixFold(w, "DISCARD"):
+		case ecs.HasPrefixFold(w, "DROP"), ecs.HasPrefixFold(w, "DENY"), ecs.HasPrefixFold(w, "DENIED"),
+			ecs.HasPrefixFold(w, "REJECT"), ecs.HasPrefixFold(w, "BLOCK"), ecs.HasPrefixFold(w, "DISCARD"):
 			return 'D'
-		case hasPrefixFold(w, "ACCEPT"), hasPrefixFold(w, "ALLOW"), hasPrefixFold(w, "PERMIT"),
+		case ecs.HasPrefixFold(w, "ACCEPT"), ecs.HasPrefixFold(w, "ALLOW"), ecs.HasPrefixFold(w, "PERMIT"),
 			strings.EqualFold(w, "ACC"), strings.EqualFold(w, "PASS"):
 			return 'A'
 		}
@@ -320,30 +321,30 @@ func (p *iptablesPacket) set(e *event.Event) {
 		e.SetStr("source.mac", ecsMAC(p.mac[18:35]))
 	}
 	SetTransport(e, p.proto)
-	SetPort(e, "source.port", p.spt)
-	SetPort(e, "destination.port", p.dpt)
-	SetUint(e, "iptables.length", p.length)
+	ecs.SetPort(e, "source.port", p.spt)
+	ecs.SetPort(e, "destination.port", p.dpt)
+	ecs.SetUint(e, "iptables.length", p.length)
 	e.SetStr("iptables.tos", p.tos)
 	e.SetStr("iptables.precedence_bits", p.prec)
-	if !SetUint(e, "iptables.ttl", p.ttl) {
-		SetUint(e, "iptables.ttl", p.hopLimit)
+	if !ecs.SetUint(e, "iptables.ttl", p.ttl) {
+		ecs.SetUint(e, "iptables.ttl", p.hopLimit)
 	}
-	SetUint(e, "iptables.id", p.ipID)
+	ecs.SetUint(e, "iptables.id", p.ipID)
 	e.SetStr("iptables.tc", p.tc)
-	SetUint(e, "iptables.flow_label", p.flowLabel)
-	SetUint(e, "iptables.fragment_offset", p.frag)
+	ecs.SetUint(e, "iptables.flow_label", p.flowLabel)
+	ecs.SetUint(e, "iptables.fragment_offset", p.frag)
 	if p.nIPFlags > 0 {
 		e.Set("iptables.fragment_flags", event.Strings(append([]string(nil), p.ipFlags[:p.nIPFlags]...)...))
 	}
-	SetUint(e, "iptables.tcp.window", p.window)
+	ecs.SetUint(e, "iptables.tcp.window", p.window)
 	e.SetStr("iptables.tcp.reserved_bits", p.res)
 	if p.nTCPFlags > 0 {
 		e.Set("iptables.tcp.flags", event.Strings(append([]string(nil), p.tcpFlags[:p.nTCPFlags]...)...))
 	}
-	SetUint(e, "iptables.icmp.type", p.icmpType)
-	SetUint(e, "iptables.icmp.code", p.icmpCode)
-	SetUint(e, "iptables.icmp.id", p.icmpID)
-	SetUint(e, "iptables.icmp.seq", p.icmpSeq)
+	ecs.SetUint(e, "iptables.icmp.type", p.icmpType)
+	ecs.SetUint(e, "iptables.icmp.code", p.icmpCode)
+	ecs.SetUint(e, "iptables.icmp.id", p.icmpID)
+	ecs.SetUint(e, "iptables.icmp.seq", p.icmpSeq)
 	e.SetStr("iptables.spi", p.spi)
 	e.SetStr("iptables.mark", p.mark)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -320,7 +321,7 @@ func (rs *RuleSet) add(r *userRule, s ruleSpec) error {
 		programs = []string{""}
 	}
 	for _, p := range programs {
-		g := rs.group(ProgramKey(strings.TrimSpace(p)))
+		g := rs.group(ecs.ProgramKey(strings.TrimSpace(p)))
 		if r.re != nil {
 			g.regexes = append(g.regexes, r)
 			continue
@@ -384,7 +385,7 @@ func (rs *RuleSet) Apply(prog string, e *event.Event) string {
 			return r
 		}
 	}
-	if base := baseProgram(prog); base != prog {
+	if base := ecs.BaseProgram(prog); base != prog {
 		if g := rs.exact[base]; g != nil {
 			if r := g.apply(e); r != "" {
 				return r
@@ -435,20 +436,20 @@ func (g *ruleGroup) apply(e *event.Event) string {
 
 // set applies the rule's constant fields and mapped captures to e.
 func (r *userRule) set(e *event.Event, caps []capture) {
-	Reserve(e, len(r.fields)+len(caps)+3)
+	ecs.Reserve(e, len(r.fields)+len(caps)+3)
 	for _, f := range r.fields {
 		switch {
 		case f.Val.Type == event.TypeString && isUserNameField(f.Key):
-			SetUser(e, f.Key, f.Val.Str)
+			ecs.SetUser(e, f.Key, f.Val.Str)
 		case f.Val.Type == event.TypeString && IsIPField(f.Key) && f.Key != "related.ip":
-			if !SetIP(e, f.Key, f.Val.Str) {
+			if !ecs.SetIP(e, f.Key, f.Val.Str) {
 				e.Set(f.Key, f.Val)
 			}
 		default:
 			e.Set(f.Key, f.Val)
 		}
 	}
-	SetRule(e, r.name)
+	ecs.SetRule(e, r.name)
 	for _, c := range caps {
 		key, ok := r.mapping[c.name]
 		if !ok || c.val == "" || c.val == "-" {
@@ -456,7 +457,7 @@ func (r *userRule) set(e *event.Event, caps []capture) {
 		}
 		switch {
 		case c.kind == capIP || IsIPField(key):
-			if !SetIP(e, key, c.val) {
+			if !ecs.SetIP(e, key, c.val) {
 				e.SetStr(key, c.val)
 			}
 		case c.kind == capUint || c.kind == capInt || isIntField(key):
@@ -470,9 +471,9 @@ func (r *userRule) set(e *event.Event, caps []capture) {
 				e.Set(key, event.Float(f))
 			}
 		case isUserNameField(key):
-			SetUser(e, key, c.val)
+			ecs.SetUser(e, key, c.val)
 		case c.kind == capHostname || strings.HasSuffix(key, ".domain"):
-			SetHostname(e, key, c.val)
+			ecs.SetHostname(e, key, c.val)
 		default:
 			e.SetStr(key, c.val)
 		}
@@ -505,7 +506,7 @@ func parseInt(s string) (int64, bool) {
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		neg, s = s[0] == '-', s[1:]
 	}
-	n, ok := ParseUint(s)
+	n, ok := ecs.ParseUint(s)
 	if neg {
 		n = -n
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -58,7 +59,7 @@ func (rs *RuleSet) RunTests(parseLine func(string) *event.Event) []TestFailure {
 	for _, r := range rs.rules {
 		for i, t := range r.tests {
 			e := parseLine(t.input)
-			got := rs.Apply(ProgramKey(e.AppName), e)
+			got := rs.Apply(ecs.ProgramKey(e.AppName), e)
 			var diff []string
 			switch {
 			case got == "":

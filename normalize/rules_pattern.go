@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
 )
 
 // The pattern language of user rules, and the matcher that runs all the
@@ -385,7 +387,7 @@ func (m *matcher) matchCap(c *capEdge, s string) *userRule {
 		if s[i] != ':' {
 			continue
 		}
-		if _, ok := parseIP(s[:i]); ok {
+		if ecs.IsIP(s[:i]) {
 			if r := m.tryCap(c, s, i, s[:i]); r != nil {
 				return r
 			}
@@ -452,7 +454,7 @@ func scanCap(c *capEdge, s string) (end int, val string, ok bool) {
 			return 0, "", false
 		}
 		val = s[:end]
-		if _, ok := parseIP(val); ok {
+		if ecs.IsIP(val) {
 			return end, val, true
 		}
 		// IPv4 with a port, or a trailing '.' or ':' of the text.
@@ -460,11 +462,11 @@ func scanCap(c *capEdge, s string) (end int, val string, ok bool) {
 			end--
 		}
 		if i := strings.LastIndexByte(s[:end], ':'); i > 0 && strings.IndexByte(s[:i], '.') >= 0 {
-			if _, ok := parseIP(s[:i]); ok {
+			if ecs.IsIP(s[:i]) {
 				return i, s[:i], true
 			}
 		}
-		if _, ok := parseIP(s[:end]); ok {
+		if ecs.IsIP(s[:end]) {
 			return end, s[:end], true
 		}
 		return 0, "", false

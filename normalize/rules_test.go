@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -161,7 +162,7 @@ map = { ip = "source.ip", host = "source.domain", what = "event.reason" }
 		{"postfix/smtpd", "warning without brackets", ""},
 	} {
 		e := msgEvent(tc.prog, tc.msg)
-		if got := rs.Apply(ProgramKey(tc.prog), e); got != tc.want {
+		if got := rs.Apply(ecs.ProgramKey(tc.prog), e); got != tc.want {
 			t.Errorf("%s %q: matched %q, want %q", tc.prog, tc.msg, got, tc.want)
 		}
 		if tc.want == "re" {

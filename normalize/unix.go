@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -16,8 +17,8 @@ import (
 // (sshd Accepted/Failed, PAM auth failure, su, sudo password) is
 // authentication/start with outcome success or failure whatever the program.
 
-func unixDecoders() []*Decoder {
-	return []*Decoder{
+func unixDecoders() []*ecs.Decoder {
+	return []*ecs.Decoder{
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
 		{Name: "sudo", Programs: []string{"sudo"}, Decode: decodeSudo},
 		{Name: "su", Programs: []string{"su"}, Decode: decodeSu},
@@ -29,57 +30,10 @@ func unixDecoders() []*Decoder {
 	}
 }
 
-// Classes shared by the unix decoders.
-var (
-	classAuthStart    = NewClass(Cats(CatAuthentication), TypeStart)
-	classAuthInfo     = NewClass(Cats(CatAuthentication), TypeInfo)
-	classSessionStart = NewClass(Cats(CatSession), TypeStart)
-	classSessionEnd   = NewClass(Cats(CatSession), TypeEnd)
-	classConnStart    = NewClass(Cats(CatNetwork), TypeConn, TypeStart)
-	classConnEnd      = NewClass(Cats(CatNetwork), TypeConn, TypeEnd)
-	classNetInfo      = NewClass(Cats(CatNetwork), TypeInfo)
-	classProcStart    = NewClass(Cats(CatProcess), TypeStart)
-	classProcEnd      = NewClass(Cats(CatProcess), TypeEnd)
-	classProcInfo     = NewClass(Cats(CatProcess), TypeInfo)
-	classUserCreate   = NewClass(Cats(CatIAM), TypeUser, TypeCreation)
-	classUserDelete   = NewClass(Cats(CatIAM), TypeUser, TypeDeletion)
-	classUserChange   = NewClass(Cats(CatIAM), TypeUser, TypeChange)
-	classUserInfo     = NewClass(Cats(CatIAM), TypeUser, TypeInfo)
-	classGroupCreate  = NewClass(Cats(CatIAM), TypeGroup, TypeCreation)
-	classGroupDelete  = NewClass(Cats(CatIAM), TypeGroup, TypeDeletion)
-	classGroupChange  = NewClass(Cats(CatIAM), TypeGroup, TypeChange)
-	classGroupInfo    = NewClass(Cats(CatIAM), TypeGroup, TypeInfo)
-	classHostStart    = NewClass(Cats(CatHost), TypeStart)
-	classHostEnd      = NewClass(Cats(CatHost), TypeEnd)
-	classConfigChange = NewClass(Cats(CatConfiguration), TypeChange)
-)
-
-// begin prepares e for a decoder that recognised it: room for its fields,
-// event.provider (the program) and nomen.rule.
-func begin(e *event.Event, provider, rule string) {
-	Reserve(e, 16)
-	SetProvider(e, provider)
-	SetRule(e, rule)
-}
-
 // programOf returns the dispatch program name of e ("sshd"), without a
 // "(pam_unix)" suffix.
 func programOf(e *event.Event) string {
-	return baseProgram(ProgramKey(e.AppName))
-}
-
-// cutWord returns the first space-delimited word of s and the rest after
-// the spaces that follow it.
-func cutWord(s string) (word, rest string) {
-	i := strings.IndexByte(s, ' ')
-	if i < 0 {
-		return s, ""
-	}
-	word, rest = s[:i], s[i+1:]
-	for len(rest) > 0 && rest[0] == ' ' {
-		rest = rest[1:]
-	}
-	return word, rest
+	return ecs.BaseProgram(ecs.ProgramKey(e.AppName))
 }
 
 // cutSuffixWord removes a trailing " [preauth]"-style flag.
@@ -118,17 +72,4 @@ func trimQuotes(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
-}
-
-// trimAngle removes surrounding <>.
-func trimAngle(s string) string {
-	if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
-		return s[1 : len(s)-1]
-	}
-	return s
-}
-
-// hasPrefixFold reports whether s starts with prefix, ignoring ASCII case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

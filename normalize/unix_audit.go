@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -31,25 +32,25 @@ import (
 func decodeAudit(e *event.Event) bool {
 	m := e.Message
 	node := ""
-	if ProgramKey(e.AppName) == "kernel" && strings.HasPrefix(m, "[") {
+	if ecs.ProgramKey(e.AppName) == "kernel" && strings.HasPrefix(m, "[") {
 		// "[ 1234.567890] audit: ..." from the kernel ring buffer.
 		if i := strings.Index(m, "] "); i > 0 {
 			m = m[i+2:]
 		}
 	}
 	if r, ok := strings.CutPrefix(m, "node="); ok {
-		node, m = cutWord(r)
+		node, m = ecs.CutWord(r)
 	}
 	m = strings.TrimPrefix(m, "audit: ")
 	var typ, stamp string
 	if r, ok := strings.CutPrefix(m, "type="); ok {
-		typ, m = cutWord(r)
+		typ, m = ecs.CutWord(r)
 		m = strings.TrimPrefix(m, "msg=")
 		if !strings.HasPrefix(m, "audit(") {
 			return false
 		}
-	} else if ProgramKey(e.AppName) == "audit" && len(m) > 0 && 'A' <= m[0] && m[0] <= 'Z' {
-		typ, m = cutWord(m) // journald: "USER_LOGIN pid=..."
+	} else if ecs.ProgramKey(e.AppName) == "audit" && len(m) > 0 && 'A' <= m[0] && m[0] <= 'Z' {
+		typ, m = ecs.CutWord(m) // journald: "USER_LOGIN pid=..."
 		if strings.IndexByte(m, '=') < 0 {
 			return false
 		}
@@ -68,8 +69,8 @@ func decodeAudit(e *event.Event) bool {
 	}
 
 	name, code := auditTypeName(typ)
-	begin(e, "auditd", auditRule(name))
-	Reserve(e, 24)
+	ecs.Begin(e, "auditd", auditRule(name))
+	ecs.Reserve(e, 24)
 	e.SetStr("auditd.type", name)
 	e.SetStr("event.code", code)
 	e.SetStr("auditd.node", node)
@@ -78,12 +79,12 @@ func decodeAudit(e *event.Event) bool {
 	}
 	if sec, frac, ok := strings.Cut(stamp, "."); ok {
 		frac, serial, _ := strings.Cut(frac, ":")
-		s, ok1 := ParseUint(sec)
-		ms, ok2 := ParseUint(frac)
+		s, ok1 := ecs.ParseUint(sec)
+		ms, ok2 := ecs.ParseUint(frac)
 		if ok1 && ok2 && len(frac) == 3 {
-			SetTimeIfNone(e, time.Unix(s, ms*int64(time.Millisecond)).In(e.Received.Location()))
+			ecs.SetTimeIfNone(e, time.Unix(s, ms*int64(time.Millisecond)).In(e.Received.Location()))
 		}
-		SetUint(e, "auditd.sequence", serial)
+		ecs.SetUint(e, "auditd.sequence", serial)
 	}
 
 	a := auditRecord{typ: name}
@@ -171,9 +172,9 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	}
 	switch key {
 	case "pid":
-		SetUint(e, "process.pid", val)
+		ecs.SetUint(e, "process.pid", val)
 	case "ppid":
-		SetUint(e, "process.parent.pid", val)
+		ecs.SetUint(e, "process.parent.pid", val)
 	case "uid":
 		a.uid = val // the subject of a user-space record may be acct/id instead
 	case "euid":
@@ -185,13 +186,13 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	case "auid":
 		if val != "4294967295" && val != "-1" && val != "unset" {
 			e.SetStr("auditd.auid", val)
-			if _, numeric := ParseUint(val); !numeric {
+			if _, numeric := ecs.ParseUint(val); !numeric {
 				e.AddToList("related.user", val)
 			}
 		}
 	case "ses":
 		if val != "4294967295" {
-			SetUint(e, "auditd.session", val)
+			ecs.SetUint(e, "auditd.session", val)
 		}
 	case "comm":
 		e.SetStr("process.name", val)
@@ -226,19 +227,19 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	case "id":
 		a.id = val
 	case "addr":
-		SetAddress(e, "source", val)
+		ecs.SetAddress(e, "source", val)
 	case "hostname":
-		if !e.Has("source.ip") && IsIP(val) {
-			SetIP(e, "source.ip", val)
-		} else if !IsIP(val) {
-			SetHostname(e, "source.domain", val)
+		if !e.Has("source.ip") && ecs.IsIP(val) {
+			ecs.SetIP(e, "source.ip", val)
+		} else if !ecs.IsIP(val) {
+			ecs.SetHostname(e, "source.domain", val)
 		}
 	case "laddr":
-		SetAddress(e, "destination", val)
+		ecs.SetAddress(e, "destination", val)
 	case "lport":
-		SetPort(e, "destination.port", val)
+		ecs.SetPort(e, "destination.port", val)
 	case "rport":
-		SetPort(e, "source.port", val)
+		ecs.SetPort(e, "source.port", val)
 	case "unit":
 		e.SetStr("service.name", val)
 	case "name":
@@ -248,7 +249,7 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		}
 		e.SetStr(auditDataKey(key), val)
 	case "argc":
-		if n, ok := ParseUint(val); ok && n < 4096 {
+		if n, ok := ecs.ParseUint(val); ok && n < 4096 {
 			a.argc = int(n)
 			e.SetInt("process.args_count", n)
 		}
@@ -270,7 +271,7 @@ func (a *auditRecord) execveArg(key, val string, quoted bool) bool {
 	for i < len(key) && '0' <= key[i] && key[i] <= '9' {
 		i++
 	}
-	n, ok := ParseUint(key[1:i])
+	n, ok := ecs.ParseUint(key[1:i])
 	if !ok || n >= 4096 {
 		return false
 	}
@@ -331,9 +332,9 @@ func (a *auditRecord) scanEnriched(e *event.Event, s string) {
 		}
 		switch k {
 		case "UID":
-			SetUser(e, "user.name", v)
+			ecs.SetUser(e, "user.name", v)
 		case "EUID":
-			SetUser(e, "user.effective.name", v)
+			ecs.SetUser(e, "user.effective.name", v)
 		case "AUID":
 			e.SetStr("auditd.auid_name", v)
 			e.AddToList("related.user", v)
@@ -359,7 +360,7 @@ func (a *auditRecord) finish(e *event.Event) {
 	}
 	switch a.typ {
 	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
-		SetUser(e, "user.target.name", a.acct)
+		ecs.SetUser(e, "user.target.name", a.acct)
 		e.SetStr("user.target.id", a.id)
 	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK":
 		e.SetStr("group.name", a.acct)
@@ -368,18 +369,18 @@ func (a *auditRecord) finish(e *event.Event) {
 		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH":
 		// About a login, session or credential: the subject is acct/id;
 		// uid= is the reporting process's (sshd, su, login).
-		SetUser(e, "user.name", a.acct)
+		ecs.SetUser(e, "user.name", a.acct)
 		e.SetStr("user.id", a.id)
 		e.SetStr(auditDataKey("uid"), a.uid)
 		a.uid = ""
 	default:
-		SetUser(e, "user.name", a.acct)
+		ecs.SetUser(e, "user.name", a.acct)
 	}
 	if a.uid != "" {
 		auditID(e, "user.id", "user.name", a.uid)
 	}
 	action := auditLower(a.typ)
-	var c Class
+	var c ecs.Class
 	switch a.typ {
 	case "SYSCALL":
 		if a.syscall != "execve" && a.syscall != "execveat" {
@@ -387,41 +388,41 @@ func (a *auditRecord) finish(e *event.Event) {
 			e.SetStr("event.outcome", a.outcome)
 			return
 		}
-		c, action = classProcStart, a.syscall
+		c, action = ecs.ClassProcStart, a.syscall
 	case "EXECVE", "PROCTITLE":
-		c = classProcInfo
+		c = ecs.ClassProcInfo
 	case "USER_CMD":
-		c = classProcStart
+		c = ecs.ClassProcStart
 	case "USER_LOGIN", "USER_AUTH":
-		c = classAuthStart
+		c = ecs.ClassAuthStart
 	case "USER_ACCT", "CRED_ACQ", "CRED_REFR", "CRED_DISP", "USER_ERR", "GRP_AUTH":
-		c = classAuthInfo
+		c = ecs.ClassAuthInfo
 	case "USER_START":
-		c = classSessionStart
+		c = ecs.ClassSessionStart
 	case "USER_END", "USER_LOGOUT":
-		c = classSessionEnd
+		c = ecs.ClassSessionEnd
 	case "ADD_USER":
-		c = classUserCreate
+		c = ecs.ClassUserCreate
 	case "DEL_USER":
-		c = classUserDelete
+		c = ecs.ClassUserDelete
 	case "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
-		c = classUserChange
+		c = ecs.ClassUserChange
 	case "ADD_GROUP":
-		c = classGroupCreate
+		c = ecs.ClassGroupCreate
 	case "DEL_GROUP":
-		c = classGroupDelete
+		c = ecs.ClassGroupDelete
 	case "GRP_MGMT", "GRP_CHAUTHTOK":
-		c = classGroupChange
+		c = ecs.ClassGroupChange
 	case "SYSTEM_BOOT":
-		c = classHostStart
+		c = ecs.ClassHostStart
 	case "SYSTEM_SHUTDOWN":
-		c = classHostEnd
+		c = ecs.ClassHostEnd
 	case "SERVICE_START":
-		c = classProcStart
+		c = ecs.ClassProcStart
 	case "SERVICE_STOP":
-		c = classProcEnd
+		c = ecs.ClassProcEnd
 	case "CONFIG_CHANGE", "USYS_CONFIG", "DAEMON_CONFIG":
-		c = classConfigChange
+		c = ecs.ClassConfigChange
 	default:
 		// Generic: auditd.* fields, no category nomen cannot vouch for.
 		e.SetStr("event.action", action)
@@ -435,12 +436,12 @@ func auditID(e *event.Event, idKey, nameKey, val string) {
 	if val == "4294967295" {
 		return
 	}
-	if _, ok := ParseUint(val); ok {
+	if _, ok := ecs.ParseUint(val); ok {
 		e.SetStr(idKey, val)
 		return
 	}
 	if strings.HasPrefix(nameKey, "user.") {
-		SetUser(e, nameKey, val)
+		ecs.SetUser(e, nameKey, val)
 	} else {
 		e.SetStr(nameKey, val)
 	}
@@ -449,9 +450,9 @@ func auditID(e *event.Event, idKey, nameKey, val string) {
 func auditOutcome(v string) string {
 	switch v {
 	case "yes", "success", "1":
-		return OutcomeSuccess
+		return ecs.OutcomeSuccess
 	case "no", "failed", "failure", "0":
-		return OutcomeFailure
+		return ecs.OutcomeFailure
 	}
 	return ""
 }
@@ -589,7 +590,7 @@ func auditLower(name string) string {
 
 // auditTypeName returns the name and number of a record type given either.
 func auditTypeName(t string) (name, code string) {
-	if _, numeric := ParseUint(t); numeric {
+	if _, numeric := ecs.ParseUint(t); numeric {
 		if n, ok := auditTypeByNumber[t]; ok {
 			return n, t
 		}

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -38,7 +39,7 @@ func decodeSu(e *event.Event) bool {
 	case len(m) > 2 && (m[0] == '+' || m[0] == '-') && m[1] == ' ':
 		success = m[0] == '+'
 		var pair string
-		tty, pair = cutWord(m[2:])
+		tty, pair = ecs.CutWord(m[2:])
 		i := strings.IndexByte(pair, ':')
 		if i < 0 {
 			i = strings.LastIndexByte(pair, '-')
@@ -63,7 +64,7 @@ func decodeSu(e *event.Event) bool {
 			return false
 		}
 		target = t
-		verb, r := cutWord(r)
+		verb, r := ecs.CutWord(r)
 		switch verb {
 		case "succeeded":
 		case "failed":
@@ -106,16 +107,16 @@ func decodeSu(e *event.Event) bool {
 			return decodePAM(e)
 		}
 	}
-	begin(e, "su", "")
+	ecs.Begin(e, "su", "")
 	if success {
-		SetRule(e, "su.success")
-		classAuthStart.Set(e, "su", OutcomeSuccess)
+		ecs.SetRule(e, "su.success")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeSuccess)
 	} else {
-		SetRule(e, "su.failure")
-		classAuthStart.Set(e, "su", OutcomeFailure)
+		ecs.SetRule(e, "su.failure")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
 	}
-	SetUser(e, "user.name", strings.TrimSpace(actor))
-	SetUser(e, "user.effective.name", strings.TrimSpace(target))
+	ecs.SetUser(e, "user.name", strings.TrimSpace(actor))
+	ecs.SetUser(e, "user.effective.name", strings.TrimSpace(target))
 	e.SetStr("su.tty", strings.TrimSpace(tty))
 	return true
 }
@@ -180,16 +181,16 @@ func decodeLogin(e *event.Event) bool {
 	default:
 		return decodePAM(e)
 	}
-	begin(e, "login", rule)
-	outcome := OutcomeSuccess
+	ecs.Begin(e, "login", rule)
+	outcome := ecs.OutcomeSuccess
 	if !success {
-		outcome = OutcomeFailure
+		outcome = ecs.OutcomeFailure
 	}
-	classAuthStart.Set(e, "login", outcome)
-	SetUser(e, "user.name", strings.TrimSpace(user))
+	ecs.ClassAuthStart.Set(e, "login", outcome)
+	ecs.SetUser(e, "user.name", strings.TrimSpace(user))
 	e.SetStr("login.tty", strings.TrimSpace(tty))
 	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" {
-		SetAddress(e, "source", from)
+		ecs.SetAddress(e, "source", from)
 	}
 	return true
 }
@@ -206,8 +207,8 @@ func decodeSudo(e *event.Event) bool {
 		return decodePAM(e)
 	}
 	if strings.HasPrefix(rest, "(command continued) ") {
-		begin(e, "sudo", "sudo.command_continued")
-		SetUser(e, "user.name", user)
+		ecs.Begin(e, "sudo", "sudo.command_continued")
+		ecs.SetUser(e, "user.name", user)
 		e.SetStr("sudo.command_continued", rest[len("(command continued) "):])
 		return true
 	}
@@ -225,8 +226,8 @@ func decodeSudo(e *event.Event) bool {
 	if msg == "" && command == "" {
 		return false
 	}
-	begin(e, "sudo", "")
-	SetUser(e, "user.name", user)
+	ecs.Begin(e, "sudo", "")
+	ecs.SetUser(e, "user.name", user)
 	for item := range strings.SplitSeq(rest, " ; ") {
 		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
 		if !ok || !sudoKeyValue(item) {
@@ -238,7 +239,7 @@ func decodeSudo(e *event.Event) bool {
 		case "PWD":
 			e.SetStr("process.working_directory", v)
 		case "USER":
-			SetUser(e, "user.effective.name", v)
+			ecs.SetUser(e, "user.effective.name", v)
 		case "GROUP":
 			e.SetStr("user.effective.group.name", v)
 		case "HOST":
@@ -256,22 +257,22 @@ func decodeSudo(e *event.Event) bool {
 	}
 	switch {
 	case msg == "":
-		SetRule(e, "sudo.command")
-		classProcStart.Set(e, "sudo_command", OutcomeSuccess)
+		ecs.SetRule(e, "sudo.command")
+		ecs.ClassProcStart.Set(e, "sudo_command", ecs.OutcomeSuccess)
 	case strings.Contains(msg, "incorrect password attempt"):
-		SetRule(e, "sudo.auth.failure")
-		classAuthStart.Set(e, "sudo_auth", OutcomeFailure)
-		n, _ := cutWord(msg)
-		SetUint(e, "sudo.attempts", n)
+		ecs.SetRule(e, "sudo.auth.failure")
+		ecs.ClassAuthStart.Set(e, "sudo_auth", ecs.OutcomeFailure)
+		n, _ := ecs.CutWord(msg)
+		ecs.SetUint(e, "sudo.attempts", n)
 	case strings.Contains(msg, "password is required"), strings.Contains(msg, "authentication failure"):
-		SetRule(e, "sudo.auth.failure")
-		classAuthStart.Set(e, "sudo_auth", OutcomeFailure)
+		ecs.SetRule(e, "sudo.auth.failure")
+		ecs.ClassAuthStart.Set(e, "sudo_auth", ecs.OutcomeFailure)
 	case strings.Contains(msg, "NOT in sudoers"), strings.Contains(msg, "not allowed"),
 		strings.Contains(msg, "NOT authorized"):
-		SetRule(e, "sudo.denied")
-		classProcStart.Set(e, "sudo_denied", OutcomeFailure)
+		ecs.SetRule(e, "sudo.denied")
+		ecs.ClassProcStart.Set(e, "sudo_denied", ecs.OutcomeFailure)
 	default:
-		SetRule(e, "sudo.other")
+		ecs.SetRule(e, "sudo.other")
 	}
 	e.SetStr("sudo.message", msg)
 	return true

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -54,7 +55,7 @@ func decodePAM(e *event.Event) bool {
 		if i <= 0 || !strings.HasSuffix(prog, ")") {
 			return false
 		}
-		service, module = ProgramKey(prog[:i]), prog[i+1:len(prog)-1]
+		service, module = ecs.ProgramKey(prog[:i]), prog[i+1:len(prog)-1]
 	}
 
 	ok := pamBody(e, m)
@@ -62,7 +63,7 @@ func decodePAM(e *event.Event) bool {
 		return false
 	}
 	if !ok {
-		begin(e, programOf(e), "pam.other")
+		ecs.Begin(e, programOf(e), "pam.other")
 	}
 	e.SetStr("pam.module", module)
 	e.SetStr("pam.service", service)
@@ -74,28 +75,28 @@ func decodePAM(e *event.Event) bool {
 func pamBody(e *event.Event, m string) bool {
 	switch {
 	case strings.HasPrefix(m, "authentication failure;"):
-		begin(e, programOf(e), "pam.auth.failure")
-		classAuthStart.Set(e, "pam_auth", OutcomeFailure)
+		ecs.Begin(e, programOf(e), "pam.auth.failure")
+		ecs.ClassAuthStart.Set(e, "pam_auth", ecs.OutcomeFailure)
 		pamKV(e, m[len("authentication failure;"):])
 		return true
 	case strings.HasPrefix(m, "session opened for user "):
-		begin(e, programOf(e), "pam.session.open")
-		classSessionStart.Set(e, "pam_session_open", OutcomeSuccess)
+		ecs.Begin(e, programOf(e), "pam.session.open")
+		ecs.ClassSessionStart.Set(e, "pam_session_open", ecs.OutcomeSuccess)
 		pamSessionUsers(e, m[len("session opened for user "):])
 		return true
 	case strings.HasPrefix(m, "session closed for user "):
-		begin(e, programOf(e), "pam.session.close")
-		classSessionEnd.Set(e, "pam_session_close", OutcomeSuccess)
+		ecs.Begin(e, programOf(e), "pam.session.close")
+		ecs.ClassSessionEnd.Set(e, "pam_session_close", ecs.OutcomeSuccess)
 		pamSessionUsers(e, m[len("session closed for user "):])
 		return true
 	case strings.HasPrefix(m, "check pass; user unknown"):
-		begin(e, programOf(e), "pam.user_unknown")
-		classAuthInfo.Set(e, "pam_user_unknown", OutcomeFailure)
+		ecs.Begin(e, programOf(e), "pam.user_unknown")
+		ecs.ClassAuthInfo.Set(e, "pam_user_unknown", ecs.OutcomeFailure)
 		return true
 	case strings.HasPrefix(m, "password changed for "):
-		begin(e, programOf(e), "pam.password_changed")
-		classUserChange.Set(e, "password_change", OutcomeSuccess)
-		SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
+		ecs.Begin(e, programOf(e), "pam.password_changed")
+		ecs.ClassUserChange.Set(e, "password_change", ecs.OutcomeSuccess)
+		ecs.SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
 		return true
 	case strings.HasPrefix(m, "requirement "):
 		// requirement "uid >= 1000" not met by user "root"
@@ -103,24 +104,24 @@ func pamBody(e *event.Event, m string) bool {
 		if i < 0 {
 			return false
 		}
-		begin(e, programOf(e), "pam.requirement_not_met")
-		classAuthInfo.Set(e, "pam_requirement_not_met", OutcomeFailure)
-		SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" not met by user "):])))
+		ecs.Begin(e, programOf(e), "pam.requirement_not_met")
+		ecs.ClassAuthInfo.Set(e, "pam_requirement_not_met", ecs.OutcomeFailure)
+		ecs.SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" not met by user "):])))
 		e.SetStr("pam.requirement", trimQuotes(m[len("requirement "):i]))
 		return true
 	case strings.Contains(m, "temporarily locked") || strings.Contains(m, "account locked"):
-		begin(e, programOf(e), "pam.account_locked")
-		classAuthInfo.Set(e, "pam_account_locked", OutcomeFailure)
+		ecs.Begin(e, programOf(e), "pam.account_locked")
+		ecs.ClassAuthInfo.Set(e, "pam_account_locked", ecs.OutcomeFailure)
 		if i := strings.Index(m, "for user "); i >= 0 {
-			u, _ := cutWord(m[i+len("for user "):])
-			SetUser(e, "user.name", u)
+			u, _ := ecs.CutWord(m[i+len("for user "):])
+			ecs.SetUser(e, "user.name", u)
 		}
 		return true
 	case strings.HasPrefix(m, "account ") && strings.Contains(m, " has expired"):
-		begin(e, programOf(e), "pam.account_expired")
-		classAuthInfo.Set(e, "pam_account_expired", OutcomeFailure)
-		u, _ := cutWord(m[len("account "):])
-		SetUser(e, "user.name", u)
+		ecs.Begin(e, programOf(e), "pam.account_expired")
+		ecs.ClassAuthInfo.Set(e, "pam_account_expired", ecs.OutcomeFailure)
+		u, _ := ecs.CutWord(m[len("account "):])
+		ecs.SetUser(e, "user.name", u)
 		return true
 	}
 	return false
@@ -128,19 +129,19 @@ func pamBody(e *event.Event, m string) bool {
 
 // pamSummary decodes the text after "PAM ".
 func pamSummary(e *event.Event, m string) bool {
-	n, rest := cutWord(m)
-	if _, ok := ParseUint(n); ok && strings.HasPrefix(rest, "more authentication failure") {
-		begin(e, programOf(e), "pam.auth.more_failures")
-		classAuthInfo.Set(e, "pam_auth_failures", OutcomeFailure)
-		SetUint(e, "pam.more_failures", n)
+	n, rest := ecs.CutWord(m)
+	if _, ok := ecs.ParseUint(n); ok && strings.HasPrefix(rest, "more authentication failure") {
+		ecs.Begin(e, programOf(e), "pam.auth.more_failures")
+		ecs.ClassAuthInfo.Set(e, "pam_auth_failures", ecs.OutcomeFailure)
+		ecs.SetUint(e, "pam.more_failures", n)
 		if i := strings.IndexByte(rest, ';'); i >= 0 {
 			pamKV(e, rest[i+1:])
 		}
 		return true
 	}
 	if s, ok := strings.CutPrefix(m, "service("); ok && strings.Contains(s, "ignoring max retries") {
-		begin(e, programOf(e), "pam.max_retries")
-		classAuthInfo.Set(e, "pam_max_retries", "")
+		ecs.Begin(e, programOf(e), "pam.max_retries")
+		ecs.ClassAuthInfo.Set(e, "pam_max_retries", "")
 		svc, _, _ := strings.Cut(s, ")")
 		e.SetStr("pam.service", svc)
 		return true
@@ -157,7 +158,7 @@ func pamKV(e *event.Event, s string) {
 	ruser, _ := kvSpace(s, "ruser")
 	pamUsers(e, ruser, user)
 	if rhost, ok := kvSpace(s, "rhost"); ok {
-		SetAddress(e, "source", rhost)
+		ecs.SetAddress(e, "source", rhost)
 	}
 	if v, _ := kvSpace(s, "tty"); v != "" {
 		e.SetStr("pam.tty", v)
@@ -166,10 +167,10 @@ func pamKV(e *event.Event, s string) {
 		e.SetStr("pam.logname", v)
 	}
 	if v, ok := kvSpace(s, "uid"); ok {
-		SetUint(e, "pam.uid", v)
+		ecs.SetUint(e, "pam.uid", v)
 	}
 	if v, ok := kvSpace(s, "euid"); ok {
-		SetUint(e, "pam.euid", v)
+		ecs.SetUint(e, "pam.euid", v)
 	}
 }
 
@@ -178,10 +179,10 @@ func pamKV(e *event.Event, s string) {
 func pamUsers(e *event.Event, actor, account string) {
 	switch actor {
 	case "", "LOGIN", "(unknown)", account:
-		SetUser(e, "user.name", account)
+		ecs.SetUser(e, "user.name", account)
 	default:
-		SetUser(e, "user.name", actor)
-		SetUser(e, "user.effective.name", account)
+		ecs.SetUser(e, "user.name", actor)
+		ecs.SetUser(e, "user.effective.name", account)
 	}
 }
 

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -42,7 +43,7 @@ func decodeSSHD(e *event.Event) bool {
 	if !preauth {
 		m, _ = trimFlag(m, "[net]")
 	}
-	word, rest := cutWord(m)
+	word, rest := ecs.CutWord(m)
 	switch word {
 	case "Accepted", "Failed", "Partial", "Postponed":
 		return sshdAuth(e, word, rest)
@@ -52,9 +53,9 @@ func decodeSSHD(e *event.Event) bool {
 		}
 	case "input_userauth_request:":
 		if u, ok := strings.CutPrefix(rest, "invalid user "); ok {
-			begin(e, "sshd", "sshd.invalid_user")
-			classAuthInfo.Set(e, "ssh_invalid_user", OutcomeFailure)
-			SetUser(e, "user.name", strings.TrimSpace(u))
+			ecs.Begin(e, "sshd", "sshd.invalid_user")
+			ecs.ClassAuthInfo.Set(e, "ssh_invalid_user", ecs.OutcomeFailure)
+			ecs.SetUser(e, "user.name", strings.TrimSpace(u))
 			e.Set("sshd.invalid_user", event.Bool(true))
 			return true
 		}
@@ -76,11 +77,11 @@ func decodeSSHD(e *event.Event) bool {
 			if !ok {
 				return false
 			}
-			begin(e, "sshd", "sshd.auth.max_attempts")
-			classAuthInfo.Set(e, "ssh_max_auth_attempts", OutcomeFailure)
+			ecs.Begin(e, "sshd", "sshd.auth.max_attempts")
+			ecs.ClassAuthInfo.Set(e, "ssh_max_auth_attempts", ecs.OutcomeFailure)
 			sshdSetUser(e, user)
-			SetAddress(e, "source", addr)
-			SetPort(e, "source.port", port)
+			ecs.SetAddress(e, "source", addr)
+			ecs.SetPort(e, "source.port", port)
 			return true
 		}
 	case "Too":
@@ -97,8 +98,8 @@ func decodeSSHD(e *event.Event) bool {
 		return sshdAddressMaps(e, rest)
 	case "Did":
 		if r, ok := strings.CutPrefix(rest, "not receive identification string from "); ok {
-			begin(e, "sshd", "sshd.no_identification")
-			classNetInfo.Set(e, "ssh_no_identification", OutcomeFailure)
+			ecs.Begin(e, "sshd", "sshd.no_identification")
+			ecs.ClassNetInfo.Set(e, "ssh_no_identification", ecs.OutcomeFailure)
 			sshdAddrPort(e, r)
 			return true
 		}
@@ -106,15 +107,15 @@ func decodeSSHD(e *event.Event) bool {
 		return sshdNotAllowed(e, rest)
 	case "Timeout":
 		if r, ok := strings.CutPrefix(rest, "before authentication for "); ok {
-			begin(e, "sshd", "sshd.auth.timeout")
-			classConnEnd.Set(e, "ssh_auth_timeout", OutcomeFailure)
+			ecs.Begin(e, "sshd", "sshd.auth.timeout")
+			ecs.ClassConnEnd.Set(e, "ssh_auth_timeout", ecs.OutcomeFailure)
 			sshdAddrPort(e, r)
 			return true
 		}
 	case "Unable":
 		if r, ok := strings.CutPrefix(rest, "to negotiate with "); ok {
-			begin(e, "sshd", "sshd.negotiation_failed")
-			classNetInfo.Set(e, "ssh_negotiation_failed", OutcomeFailure)
+			ecs.Begin(e, "sshd", "sshd.negotiation_failed")
+			ecs.ClassNetInfo.Set(e, "ssh_negotiation_failed", ecs.OutcomeFailure)
 			if i := strings.IndexByte(r, ':'); i > 0 {
 				e.SetStr("sshd.reason", strings.TrimSpace(r[i+1:]))
 				r = r[:i]
@@ -128,7 +129,7 @@ func decodeSSHD(e *event.Event) bool {
 
 // sshdAuth decodes "METHOD for [invalid user ]USER from ADDR port N ssh2[: INFO]".
 func sshdAuth(e *event.Event, verb, rest string) bool {
-	method, rest := cutWord(rest)
+	method, rest := ecs.CutWord(rest)
 	rest, ok := strings.CutPrefix(rest, "for ")
 	if !ok || method == "" {
 		return false
@@ -139,21 +140,21 @@ func sshdAuth(e *event.Event, verb, rest string) bool {
 	if !ok {
 		return false
 	}
-	begin(e, "sshd", "")
+	ecs.Begin(e, "sshd", "")
 	switch verb {
 	case "Accepted":
-		SetRule(e, "sshd.auth.success")
-		classAuthStart.Set(e, actionSSHLogin, OutcomeSuccess)
+		ecs.SetRule(e, "sshd.auth.success")
+		ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeSuccess)
 	case "Failed":
-		SetRule(e, "sshd.auth.failure")
-		classAuthStart.Set(e, actionSSHLogin, OutcomeFailure)
+		ecs.SetRule(e, "sshd.auth.failure")
+		ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
 	default: // Partial, Postponed: one step of a multi-step authentication
-		SetRule(e, "sshd.auth."+strings.ToLower(verb))
-		classAuthInfo.Set(e, "ssh_auth_"+strings.ToLower(verb), "")
+		ecs.SetRule(e, "sshd.auth."+strings.ToLower(verb))
+		ecs.ClassAuthInfo.Set(e, "ssh_auth_"+strings.ToLower(verb), "")
 	}
 	sshdSetUser(e, user)
-	SetAddress(e, "source", addr)
-	SetPort(e, "source.port", port)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetPort(e, "source.port", port)
 	e.SetStr("sshd.method", method)
 	if i := strings.Index(rest, "ssh2: "); i >= 0 {
 		e.SetStr("sshd.key", rest[i+len("ssh2: "):])
@@ -175,9 +176,9 @@ func sshdUserFrom(s string, last bool) (user, addr, port string, ok bool) {
 		return "", "", "", false
 	}
 	user, tail := s[:i], s[i+len(" from "):]
-	addr, tail = cutWord(tail)
+	addr, tail = ecs.CutWord(tail)
 	if p, ok := strings.CutPrefix(tail, "port "); ok {
-		port, _ = cutWord(p)
+		port, _ = ecs.CutWord(p)
 	}
 	return user, addr, port, addr != ""
 }
@@ -192,16 +193,16 @@ func sshdSetUser(e *event.Event, user string) {
 			break
 		}
 	}
-	SetUser(e, "user.name", user)
+	ecs.SetUser(e, "user.name", user)
 }
 
 // sshdAddrPort sets source.ip and source.port from "ADDR[ port N][...]".
 func sshdAddrPort(e *event.Event, s string) {
-	addr, rest := cutWord(s)
-	SetAddress(e, "source", addr)
+	addr, rest := ecs.CutWord(s)
+	ecs.SetAddress(e, "source", addr)
 	if p, ok := strings.CutPrefix(rest, "port "); ok {
-		p, _ = cutWord(p)
-		SetPort(e, "source.port", p)
+		p, _ = ecs.CutWord(p)
+		ecs.SetPort(e, "source.port", p)
 	}
 }
 
@@ -214,12 +215,12 @@ func sshdInvalidUser(e *event.Event, rest string) bool {
 	if !ok {
 		return false
 	}
-	begin(e, "sshd", "sshd.invalid_user")
-	classAuthInfo.Set(e, "ssh_invalid_user", OutcomeFailure)
-	SetUser(e, "user.name", user)
+	ecs.Begin(e, "sshd", "sshd.invalid_user")
+	ecs.ClassAuthInfo.Set(e, "ssh_invalid_user", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
 	e.Set("sshd.invalid_user", event.Bool(true))
-	SetAddress(e, "source", addr)
-	SetPort(e, "source.port", port)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetPort(e, "source.port", port)
 	return true
 }
 
@@ -234,7 +235,7 @@ func sshdPeer(e *event.Event, s string) {
 				if p == "invalid user " {
 					e.Set("sshd.invalid_user", event.Bool(true))
 				}
-				SetUser(e, "user.name", user)
+				ecs.SetUser(e, "user.name", user)
 				s = tail
 			}
 			break
@@ -258,33 +259,33 @@ func cutUserBeforeAddr(s string) (user, tail string, ok bool) {
 }
 
 func sshdConnection(e *event.Event, rest string, preauth bool) bool {
-	verb, rest := cutWord(rest)
+	verb, rest := ecs.CutWord(rest)
 	switch verb {
 	case "closed", "reset":
 		r, ok := strings.CutPrefix(rest, "by ")
 		if !ok {
 			return false
 		}
-		begin(e, "sshd", "sshd.connection."+verb)
+		ecs.Begin(e, "sshd", "sshd.connection."+verb)
 		if preauth {
-			classConnEnd.Set(e, "ssh_connection_"+verb, "")
+			ecs.ClassConnEnd.Set(e, "ssh_connection_"+verb, "")
 		} else {
-			classSessionEnd.Set(e, "ssh_connection_"+verb, "")
+			ecs.ClassSessionEnd.Set(e, "ssh_connection_"+verb, "")
 		}
 		sshdPeer(e, r)
 		return true
 	case "from":
 		// "Connection from ADDR port N on ADDR port N"
-		begin(e, "sshd", "sshd.connection.open")
-		classConnStart.Set(e, "ssh_connection", "")
+		ecs.Begin(e, "sshd", "sshd.connection.open")
+		ecs.ClassConnStart.Set(e, "ssh_connection", "")
 		src, dst, _ := strings.Cut(rest, " on ")
 		sshdAddrPort(e, src)
 		if dst != "" {
-			addr, r := cutWord(dst)
-			SetAddress(e, "destination", addr)
+			addr, r := ecs.CutWord(dst)
+			ecs.SetAddress(e, "destination", addr)
 			if p, ok := strings.CutPrefix(r, "port "); ok {
-				p, _ = cutWord(p)
-				SetPort(e, "destination.port", p)
+				p, _ = ecs.CutWord(p)
+				ecs.SetPort(e, "destination.port", p)
 			}
 		}
 		return true
@@ -293,11 +294,11 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 }
 
 func sshdDisconnected(e *event.Event, rest string, preauth bool) bool {
-	begin(e, "sshd", "sshd.disconnected")
+	ecs.Begin(e, "sshd", "sshd.disconnected")
 	if preauth {
-		classConnEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "ssh_disconnect", "")
 	} else {
-		classSessionEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassSessionEnd.Set(e, "ssh_disconnect", "")
 	}
 	sshdPeer(e, rest)
 	return true
@@ -318,16 +319,16 @@ func sshdReceivedDisconnect(e *event.Event, rest string, preauth bool) bool {
 	if !ok {
 		return false
 	}
-	begin(e, "sshd", "sshd.disconnect.received")
+	ecs.Begin(e, "sshd", "sshd.disconnect.received")
 	if preauth {
-		classConnEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "ssh_disconnect", "")
 	} else {
-		classSessionEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassSessionEnd.Set(e, "ssh_disconnect", "")
 	}
 	sshdAddrPort(e, addrPart)
 	reason = strings.TrimSpace(reason)
 	if code, text, ok := strings.Cut(reason, ":"); ok {
-		SetUint(e, "sshd.disconnect.code", strings.TrimSpace(code))
+		ecs.SetUint(e, "sshd.disconnect.code", strings.TrimSpace(code))
 		e.SetStr("sshd.disconnect.reason", strings.TrimSpace(text))
 	}
 	return true
@@ -344,8 +345,8 @@ func sshdDisconnecting(e *event.Event, rest string) bool {
 	if i < 0 {
 		return false
 	}
-	begin(e, "sshd", "sshd.auth.too_many_failures")
-	classAuthInfo.Set(e, "ssh_too_many_auth_failures", OutcomeFailure)
+	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
+	ecs.ClassAuthInfo.Set(e, "ssh_too_many_auth_failures", ecs.OutcomeFailure)
 	if peer := strings.TrimRight(rest[:i], ": "); peer != "" {
 		sshdPeer(e, peer)
 	}
@@ -356,8 +357,8 @@ func sshdDisconnecting(e *event.Event, rest string) bool {
 }
 
 func sshdTooMany(e *event.Event, rest string) bool {
-	begin(e, "sshd", "sshd.auth.too_many_failures")
-	classAuthInfo.Set(e, "ssh_too_many_auth_failures", OutcomeFailure)
+	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
+	ecs.ClassAuthInfo.Set(e, "ssh_too_many_auth_failures", ecs.OutcomeFailure)
 	if u, ok := strings.CutPrefix(rest[len("many authentication failures"):], " for "); ok {
 		sshdSetUser(e, strings.TrimSpace(u))
 	}
@@ -372,10 +373,10 @@ func sshdPAMFailure(e *event.Event, rest string) bool {
 	if !ok {
 		return false
 	}
-	begin(e, "sshd", "sshd.auth.failure")
-	classAuthStart.Set(e, actionSSHLogin, OutcomeFailure)
+	ecs.Begin(e, "sshd", "sshd.auth.failure")
+	ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
 	sshdSetUser(e, user)
-	SetAddress(e, "source", addr)
+	ecs.SetAddress(e, "source", addr)
 	e.SetStr("sshd.method", "keyboard-interactive/pam")
 	return true
 }
@@ -386,17 +387,17 @@ func sshdReverseMapping(e *event.Event, rest string) bool {
 	if !ok {
 		return false
 	}
-	host, r := cutWord(r)
+	host, r := ecs.CutWord(r)
 	addr := ""
 	if strings.HasPrefix(r, "[") {
 		if j := strings.IndexByte(r, ']'); j > 0 {
 			addr = r[1:j]
 		}
 	}
-	begin(e, "sshd", "sshd.reverse_mapping_failed")
-	classNetInfo.Set(e, "ssh_reverse_mapping_failed", OutcomeFailure)
-	SetAddress(e, "source", addr)
-	SetHostname(e, "source.domain", host)
+	ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
+	ecs.ClassNetInfo.Set(e, "ssh_reverse_mapping_failed", ecs.OutcomeFailure)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetHostname(e, "source.domain", host)
 	if strings.Contains(r, "POSSIBLE BREAK-IN") {
 		e.Set("sshd.possible_break_in", event.Bool(true))
 	}
@@ -405,16 +406,16 @@ func sshdReverseMapping(e *event.Event, rest string) bool {
 
 // sshdAddressMaps decodes "ADDR maps to HOST, but this does not map back to the address...".
 func sshdAddressMaps(e *event.Event, rest string) bool {
-	addr, r := cutWord(rest)
+	addr, r := ecs.CutWord(rest)
 	r, ok := strings.CutPrefix(r, "maps to ")
 	if !ok {
 		return false
 	}
 	host, _, _ := strings.Cut(r, ",")
-	begin(e, "sshd", "sshd.reverse_mapping_failed")
-	classNetInfo.Set(e, "ssh_reverse_mapping_failed", OutcomeFailure)
-	SetAddress(e, "source", addr)
-	SetHostname(e, "source.domain", host)
+	ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
+	ecs.ClassNetInfo.Set(e, "ssh_reverse_mapping_failed", ecs.OutcomeFailure)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetHostname(e, "source.domain", host)
 	if strings.Contains(r, "POSSIBLE BREAK-IN") {
 		e.Set("sshd.possible_break_in", event.Bool(true))
 	}
@@ -431,10 +432,10 @@ func sshdNotAllowed(e *event.Event, rest string) bool {
 	if !ok {
 		return false
 	}
-	begin(e, "sshd", "sshd.user_not_allowed")
-	classAuthInfo.Set(e, "ssh_user_not_allowed", OutcomeFailure)
-	SetUser(e, "user.name", user)
-	SetAddress(e, "source", addr)
+	ecs.Begin(e, "sshd", "sshd.user_not_allowed")
+	ecs.ClassAuthInfo.Set(e, "ssh_user_not_allowed", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
+	ecs.SetAddress(e, "source", addr)
 	e.SetStr("sshd.reason", rest[i+len(" not allowed because "):])
 	return true
 }

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -28,14 +29,14 @@ func decodeShadow(e *event.Event) bool {
 		return decodePwdutils(e, m)
 	}
 	prog := programOf(e)
-	word, rest := cutWord(m)
+	word, rest := ecs.CutWord(m)
 	switch word {
 	case "new":
 		switch {
 		case strings.HasPrefix(rest, "user: "):
-			shadowBegin(e, prog, "useradd.new_user", classUserCreate, "user_create")
+			shadowBegin(e, prog, "useradd.new_user", ecs.ClassUserCreate, "user_create")
 			kv := rest[len("user: "):]
-			SetUser(e, "user.target.name", kvComma(kv, "name"))
+			ecs.SetUser(e, "user.target.name", kvComma(kv, "name"))
 			e.SetStr("user.target.id", kvComma(kv, "UID"))
 			e.SetStr("user.target.group.id", kvComma(kv, "GID"))
 			e.SetStr("shadow.home", kvComma(kv, "home"))
@@ -43,7 +44,7 @@ func decodeShadow(e *event.Event) bool {
 			e.SetStr("shadow.from", kvComma(kv, "from"))
 			return true
 		case strings.HasPrefix(rest, "group: "):
-			shadowBegin(e, prog, "groupadd.new_group", classGroupCreate, "group_create")
+			shadowBegin(e, prog, "groupadd.new_group", ecs.ClassGroupCreate, "group_create")
 			kv := rest[len("group: "):]
 			e.SetStr("group.name", kvComma(kv, "name"))
 			e.SetStr("group.id", kvComma(kv, "GID"))
@@ -57,7 +58,7 @@ func decodeShadow(e *event.Event) bool {
 			if !ok {
 				return false
 			}
-			shadowBegin(e, prog, "groupadd.file", classGroupInfo, "group_create")
+			shadowBegin(e, prog, "groupadd.file", ecs.ClassGroupInfo, "group_create")
 			e.SetStr("group.name", kvComma(kv, "name"))
 			e.SetStr("group.id", kvComma(kv, "GID"))
 			e.SetStr("file.path", file)
@@ -69,20 +70,20 @@ func decodeShadow(e *event.Event) bool {
 				return false
 			}
 			if file, ok := strings.CutPrefix(r, "removed from "); ok {
-				shadowBegin(e, prog, "groupdel.file", classGroupInfo, "group_delete")
+				shadowBegin(e, prog, "groupdel.file", ecs.ClassGroupInfo, "group_delete")
 				e.SetStr("file.path", file)
 				if file == "/etc/group" {
-					SetRule(e, "groupdel.group_removed")
-					classGroupDelete.Set(e, "group_delete", OutcomeSuccess)
+					ecs.SetRule(e, "groupdel.group_removed")
+					ecs.ClassGroupDelete.Set(e, "group_delete", ecs.OutcomeSuccess)
 				}
 			} else {
-				shadowBegin(e, prog, "groupdel.group_removed", classGroupDelete, "group_delete")
+				shadowBegin(e, prog, "groupdel.group_removed", ecs.ClassGroupDelete, "group_delete")
 			}
 			e.SetStr("group.name", name)
 			return true
 		case strings.HasPrefix(rest, "changed in "):
 			// group changed in /etc/group (group x/1001, new name: y)
-			shadowBegin(e, prog, "groupmod.change", classGroupChange, "group_change")
+			shadowBegin(e, prog, "groupmod.change", ecs.ClassGroupChange, "group_change")
 			if i := strings.Index(rest, "(group "); i >= 0 {
 				g := rest[i+len("(group "):]
 				g, _, _ = strings.Cut(g, ",")
@@ -92,11 +93,11 @@ func decodeShadow(e *event.Event) bool {
 			}
 			return true
 		case strings.HasPrefix(rest, "password of "):
-			shadowBegin(e, prog, "gpasswd.password", classGroupChange, "group_change")
-			g, _ := cutWord(rest[len("password of "):])
+			shadowBegin(e, prog, "gpasswd.password", ecs.ClassGroupChange, "group_change")
+			g, _ := ecs.CutWord(rest[len("password of "):])
 			e.SetStr("group.name", g)
 			if i := strings.Index(rest, " by "); i >= 0 {
-				SetUser(e, "user.name", strings.TrimSpace(rest[i+len(" by "):]))
+				ecs.SetUser(e, "user.name", strings.TrimSpace(rest[i+len(" by "):]))
 			}
 			return true
 		}
@@ -107,8 +108,8 @@ func decodeShadow(e *event.Event) bool {
 			if !ok {
 				return false
 			}
-			shadowBegin(e, prog, "userdel.delete_user", classUserDelete, "user_delete")
-			SetUser(e, "user.target.name", name)
+			shadowBegin(e, prog, "userdel.delete_user", ecs.ClassUserDelete, "user_delete")
+			ecs.SetUser(e, "user.target.name", name)
 			return true
 		case strings.HasPrefix(rest, "'"):
 			// delete 'alice' from [shadow ]group 'wheel'
@@ -131,9 +132,9 @@ func decodeShadow(e *event.Event) bool {
 			return false
 		}
 		if shadowGroup {
-			shadowBegin(e, prog, "userdel.remove_shadow_group", classGroupInfo, "group_delete")
+			shadowBegin(e, prog, "userdel.remove_shadow_group", ecs.ClassGroupInfo, "group_delete")
 		} else {
-			shadowBegin(e, prog, "userdel.remove_group", classGroupDelete, "group_delete")
+			shadowBegin(e, prog, "userdel.remove_group", ecs.ClassGroupDelete, "group_delete")
 		}
 		e.SetStr("group.name", name)
 		return true
@@ -147,15 +148,15 @@ func decodeShadow(e *event.Event) bool {
 			if !ok {
 				return false
 			}
-			shadowBegin(e, prog, prog+".change", classUserChange, "user_change")
-			SetUser(e, "user.target.name", name)
+			shadowBegin(e, prog, prog+".change", ecs.ClassUserChange, "user_change")
+			ecs.SetUser(e, "user.target.name", name)
 			if sh, ok := strings.CutPrefix(r, "shell to "); ok {
 				e.SetStr("shadow.shell", trimQuotes(sh))
 			}
 			return true
 		case strings.HasPrefix(rest, "password expiry for "):
-			shadowBegin(e, prog, "chage.change", classUserChange, "user_change")
-			SetUser(e, "user.target.name", strings.TrimSpace(rest[len("password expiry for "):]))
+			shadowBegin(e, prog, "chage.change", ecs.ClassUserChange, "user_change")
+			ecs.SetUser(e, "user.target.name", strings.TrimSpace(rest[len("password expiry for "):]))
 			return true
 		}
 	case "password":
@@ -165,17 +166,17 @@ func decodeShadow(e *event.Event) bool {
 			if !ok {
 				return false
 			}
-			shadowBegin(e, prog, "passwd.change", classUserChange, "password_change")
-			SetUser(e, "user.target.name", name)
+			shadowBegin(e, prog, "passwd.change", ecs.ClassUserChange, "password_change")
+			ecs.SetUser(e, "user.target.name", name)
 			if by, ok := strings.CutPrefix(r, "changed by "); ok {
-				SetUser(e, "user.name", trimQuotes(by))
+				ecs.SetUser(e, "user.name", trimQuotes(by))
 			}
 			return true
 		}
 	case "user":
 		// gpasswd: user alice added by root to group wheel | user alice removed by root from group wheel
-		name, r := cutWord(rest)
-		verb, r := cutWord(r)
+		name, r := ecs.CutWord(rest)
+		verb, r := ecs.CutWord(r)
 		if verb != "added" && verb != "removed" {
 			return false
 		}
@@ -183,19 +184,19 @@ func decodeShadow(e *event.Event) bool {
 		if !ok {
 			return false
 		}
-		actor, r := cutWord(r)
+		actor, r := ecs.CutWord(r)
 		r = strings.TrimPrefix(strings.TrimPrefix(r, "to "), "from ")
 		group, ok := strings.CutPrefix(r, "group ")
 		if !ok {
 			return false
 		}
 		if verb == "added" {
-			shadowBegin(e, prog, "gpasswd.member_add", classGroupChange, "group_member_add")
+			shadowBegin(e, prog, "gpasswd.member_add", ecs.ClassGroupChange, "group_member_add")
 		} else {
-			shadowBegin(e, prog, "gpasswd.member_remove", classGroupChange, "group_member_remove")
+			shadowBegin(e, prog, "gpasswd.member_remove", ecs.ClassGroupChange, "group_member_remove")
 		}
-		SetUser(e, "user.target.name", name)
-		SetUser(e, "user.name", actor)
+		ecs.SetUser(e, "user.target.name", name)
+		ecs.SetUser(e, "user.name", actor)
 		e.SetStr("group.name", strings.TrimSpace(group))
 		return true
 	case "members":
@@ -204,12 +205,12 @@ func decodeShadow(e *event.Event) bool {
 		if !ok {
 			return false
 		}
-		group, r := cutWord(r)
-		shadowBegin(e, prog, "gpasswd.members_set", classGroupChange, "group_change")
+		group, r := ecs.CutWord(r)
+		shadowBegin(e, prog, "gpasswd.members_set", ecs.ClassGroupChange, "group_change")
 		e.SetStr("group.name", group)
 		if by, ok := strings.CutPrefix(r, "set by "); ok {
-			actor, _ := cutWord(by)
-			SetUser(e, "user.name", actor)
+			actor, _ := ecs.CutWord(by)
+			ecs.SetUser(e, "user.name", actor)
 		}
 		return true
 	case "failed":
@@ -219,18 +220,18 @@ func decodeShadow(e *event.Event) bool {
 			if !ok {
 				return false
 			}
-			shadowBegin(e, prog, "useradd.failed", classUserCreate, "user_create")
-			e.SetStr("event.outcome", OutcomeFailure)
-			SetUser(e, "user.target.name", name)
+			shadowBegin(e, prog, "useradd.failed", ecs.ClassUserCreate, "user_create")
+			e.SetStr("event.outcome", ecs.OutcomeFailure)
+			ecs.SetUser(e, "user.target.name", name)
 			return true
 		}
 	}
 	return false
 }
 
-func shadowBegin(e *event.Event, prog, rule string, c Class, action string) {
-	begin(e, prog, rule)
-	c.Set(e, action, OutcomeSuccess)
+func shadowBegin(e *event.Event, prog, rule string, c ecs.Class, action string) {
+	ecs.Begin(e, prog, rule)
+	c.Set(e, action, ecs.OutcomeSuccess)
 }
 
 // shadowMembership decodes "'alice' to|from [shadow ]group 'wheel'".
@@ -249,15 +250,15 @@ func shadowMembership(e *event.Event, prog, rest string, add bool) bool {
 	if !ok {
 		return false
 	}
-	c, action, rule := classGroupChange, "group_member_remove", prog+".member_remove"
+	c, action, rule := ecs.ClassGroupChange, "group_member_remove", prog+".member_remove"
 	if add {
 		action, rule = "group_member_add", prog+".member_add"
 	}
 	if shadowFile {
-		c, rule = classGroupInfo, rule+"_shadow"
+		c, rule = ecs.ClassGroupInfo, rule+"_shadow"
 	}
 	shadowBegin(e, prog, rule, c, action)
-	SetUser(e, "user.target.name", name)
+	ecs.SetUser(e, "user.target.name", name)
 	e.SetStr("group.name", group)
 	return true
 }
@@ -281,12 +282,12 @@ func shadowUsermod(e *event.Event, prog, verb, rest string) bool {
 	case r == "password":
 		action = "password_change"
 	}
-	shadowBegin(e, prog, "usermod.change", classUserChange, action)
-	SetUser(e, "user.target.name", name)
+	shadowBegin(e, prog, "usermod.change", ecs.ClassUserChange, action)
+	ecs.SetUser(e, "user.target.name", name)
 	if newName, ok := strings.CutPrefix(r, "to "); ok {
-		SetUser(e, "user.changes.name", trimQuotes(newName))
+		ecs.SetUser(e, "user.changes.name", trimQuotes(newName))
 	}
-	what, _ := cutWord(r)
+	what, _ := ecs.CutWord(r)
 	if what != "" && what != "to" && what != "password" {
 		e.SetStr("shadow.changed", strings.ToLower(what))
 	}
@@ -299,27 +300,27 @@ func decodePwdutils(e *event.Event, m string) bool {
 	prog := programOf(e)
 	switch what {
 	case "new account added":
-		shadowBegin(e, prog, "pwdutils.account_added", classUserCreate, "user_create")
+		shadowBegin(e, prog, "pwdutils.account_added", ecs.ClassUserCreate, "user_create")
 	case "account deleted":
-		shadowBegin(e, prog, "pwdutils.account_deleted", classUserDelete, "user_delete")
+		shadowBegin(e, prog, "pwdutils.account_deleted", ecs.ClassUserDelete, "user_delete")
 	case "account added to group":
-		shadowBegin(e, prog, "pwdutils.member_add", classGroupChange, "group_member_add")
+		shadowBegin(e, prog, "pwdutils.member_add", ecs.ClassGroupChange, "group_member_add")
 	case "account removed from group":
-		shadowBegin(e, prog, "pwdutils.member_remove", classGroupChange, "group_member_remove")
+		shadowBegin(e, prog, "pwdutils.member_remove", ecs.ClassGroupChange, "group_member_remove")
 	case "new group added":
-		shadowBegin(e, prog, "pwdutils.group_added", classGroupCreate, "group_create")
+		shadowBegin(e, prog, "pwdutils.group_added", ecs.ClassGroupCreate, "group_create")
 	case "group deleted":
-		shadowBegin(e, prog, "pwdutils.group_deleted", classGroupDelete, "group_delete")
+		shadowBegin(e, prog, "pwdutils.group_deleted", ecs.ClassGroupDelete, "group_delete")
 	case "home directory created":
-		shadowBegin(e, prog, "pwdutils.home_created", classUserInfo, "user_create")
+		shadowBegin(e, prog, "pwdutils.home_created", ecs.ClassUserInfo, "user_create")
 	default:
 		if !strings.HasPrefix(what, "running ") {
 			return false
 		}
-		shadowBegin(e, prog, "pwdutils.script", classUserInfo, "")
+		shadowBegin(e, prog, "pwdutils.script", ecs.ClassUserInfo, "")
 		e.SetStr("process.executable", kvComma(kv, "script"))
 	}
-	SetUser(e, "user.target.name", kvComma(kv, "account"))
+	ecs.SetUser(e, "user.target.name", kvComma(kv, "account"))
 	e.SetStr("user.target.id", kvComma(kv, "uid"))
 	if g := kvComma(kv, "group"); g != "" {
 		e.SetStr("group.name", g)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -31,8 +32,8 @@ import (
 //
 // A timestamp without a zone is in the receive time's location.
 
-func webDecoders() []*Decoder {
-	return []*Decoder{
+func webDecoders() []*ecs.Decoder {
+	return []*ecs.Decoder{
 		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
 		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
 		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
@@ -40,10 +41,10 @@ func webDecoders() []*Decoder {
 }
 
 var (
-	classWebAccess = NewClass(Cats(CatWeb), TypeAccess)
-	classWebError  = NewClass(Cats(CatWeb), TypeError)
-	classWebInfo   = NewClass(Cats(CatWeb), TypeInfo)
-	classWebAuth   = NewClass(Cats(CatAuthentication, CatWeb), TypeStart)
+	classWebAccess = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeAccess)
+	classWebError  = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeError)
+	classWebInfo   = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeInfo)
+	classWebAuth   = ecs.NewClass(ecs.Cats(ecs.CatAuthentication, ecs.CatWeb), ecs.TypeStart)
 )
 
 // sniffWeb recognises a bare access or error line cheaply.
@@ -67,7 +68,7 @@ func decodeWeb(e *event.Event) bool {
 // server the format belongs to ("" for an access line: both write it).
 func webProvider(e *event.Event, format string) string {
 	if e.AppName != "" {
-		return ProgramKey(e.AppName)
+		return ecs.ProgramKey(e.AppName)
 	}
 	return format
 }
@@ -106,8 +107,8 @@ func decodeAccess(e *event.Event, m string) bool {
 		return false
 	}
 	request, rest := rest[:q], rest[q+1:]
-	status, rest := cutWord(strings.TrimLeft(rest, " "))
-	bytes, rest := cutWord(rest)
+	status, rest := ecs.CutWord(strings.TrimLeft(rest, " "))
+	bytes, rest := ecs.CutWord(rest)
 	if status != "-" && (len(status) != 3 || !isDigit3(status)) {
 		return false
 	}
@@ -126,24 +127,24 @@ func decodeAccess(e *event.Event, m string) bool {
 	}
 	clients := strings.TrimRight(prefix[:identAt], " ")
 
-	begin(e, webProvider(e, ""), "web.access")
-	Reserve(e, 20)
+	ecs.Begin(e, webProvider(e, ""), "web.access")
+	ecs.Reserve(e, 20)
 	outcome := ""
-	if code, ok := ParseUint(status); ok {
+	if code, ok := ecs.ParseUint(status); ok {
 		e.SetInt("http.response.status_code", code)
-		outcome = OutcomeSuccess
+		outcome = ecs.OutcomeSuccess
 		if code >= 400 {
-			outcome = OutcomeFailure
+			outcome = ecs.OutcomeFailure
 		}
 	}
 	classWebAccess.Set(e, "http_request", outcome)
 	if t, ok := parseCLFTime(m[ts+1 : end]); ok {
-		SetTimeIfNone(e, t)
+		ecs.SetTimeIfNone(e, t)
 	}
 	webClients(e, clients)
-	SetUser(e, "user.name", user)
+	ecs.SetUser(e, "user.name", user)
 	webRequest(e, request)
-	if n, ok := ParseUint(bytes); ok {
+	if n, ok := ecs.ParseUint(bytes); ok {
 		e.SetInt("http.response.body.bytes", n)
 	}
 	if ref, r, ok := cutQuotedField(rest); ok {
@@ -236,7 +237,7 @@ func cutQuotedField(s string) (val, rest string, ok bool) {
 // webRequest sets http.request.method, url.*, http.version from
 // "METHOD TARGET HTTP/1.1". A "-" or empty request sets nothing.
 func webRequest(e *event.Event, req string) {
-	method, rest := cutWord(req)
+	method, rest := ecs.CutWord(req)
 	if method == "" || method == "-" || !isToken(method) {
 		return
 	}
@@ -274,7 +275,7 @@ func webHostPort(e *event.Event, hp string) {
 	host, port := splitHostPortLoose(hp)
 	e.SetStr("url.domain", host)
 	if port != "" {
-		SetPort(e, "url.port", port)
+		ecs.SetPort(e, "url.port", port)
 	}
 }
 
@@ -328,7 +329,7 @@ func webClients(e *event.Event, s string) {
 		}
 		groups++
 		n := strings.Count(group, ",") + 1
-		if groups == 1 && n == 1 && s != "" && !IsIP(group) {
+		if groups == 1 && n == 1 && s != "" && !ecs.IsIP(group) {
 			// "vhost[:port] client": the first word is the virtual host.
 			vhost = group
 			continue
@@ -339,21 +340,21 @@ func webClients(e *event.Event, s string) {
 				continue
 			}
 			if first {
-				SetAddress(e, "source", a)
+				ecs.SetAddress(e, "source", a)
 				first = false
 			} else {
-				AddRelatedIP(e, a)
+				ecs.AddRelatedIP(e, a)
 			}
 		}
 	}
 	if vhost != "" {
 		host, port := vhost, ""
-		if i := strings.LastIndexByte(vhost, ':'); i > 0 && strings.IndexByte(vhost, ']') < i && !IsIP(vhost) {
+		if i := strings.LastIndexByte(vhost, ':'); i > 0 && strings.IndexByte(vhost, ']') < i && !ecs.IsIP(vhost) {
 			host, port = vhost[:i], vhost[i+1:]
 		}
-		SetHostname(e, "destination.domain", host)
+		ecs.SetHostname(e, "destination.domain", host)
 		if port != "" {
-			SetPort(e, "destination.port", port)
+			ecs.SetPort(e, "destination.port", port)
 		}
 	}
 }
@@ -399,7 +400,7 @@ tags:
 		case strings.HasPrefix(tag, "remote "):
 			// the proxy in front of the client
 			a, _ := splitHostPortLoose(tag[len("remote "):])
-			AddRelatedIP(e, a)
+			ecs.AddRelatedIP(e, a)
 		default:
 			break tags
 		}
@@ -408,21 +409,21 @@ tags:
 	if level == "" {
 		return false
 	}
-	begin(e, webProvider(e, "apache"), "apache.error")
-	Reserve(e, 16)
+	ecs.Begin(e, webProvider(e, "apache"), "apache.error")
+	ecs.Reserve(e, 16)
 	// (Go accepts the fractional seconds of 2.4 after "05" without a layout for them.)
 	if t, err := time.ParseInLocation("Mon Jan 02 15:04:05 2006", stamp, e.Received.Location()); err == nil {
-		SetTimeIfNone(e, t)
+		ecs.SetTimeIfNone(e, t)
 	}
 	e.SetStr("log.level", level)
 	e.SetStr("apache.error.module", module)
-	SetUint(e, "process.pid", pid)
-	SetUint(e, "process.thread.id", tid)
+	ecs.SetUint(e, "process.pid", pid)
+	ecs.SetUint(e, "process.thread.id", tid)
 	if client != "" {
 		addr, port := splitHostPortLoose(client)
-		SetAddress(e, "source", addr)
+		ecs.SetAddress(e, "source", addr)
 		if port != "" {
-			SetPort(e, "source.port", port)
+			ecs.SetPort(e, "source.port", port)
 		}
 	}
 	if code, msg, ok := strings.Cut(rest, ": "); ok && len(code) == 7 && strings.HasPrefix(code, "AH") {
@@ -467,9 +468,9 @@ func trimQuotesPrefix(s string) string {
 }
 
 func webAuthFailure(e *event.Event, rule, user, path, reason string) bool {
-	SetRule(e, rule)
-	classWebAuth.Set(e, "http_basic_auth", OutcomeFailure)
-	SetUser(e, "user.name", user)
+	ecs.SetRule(e, rule)
+	classWebAuth.Set(e, "http_basic_auth", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
 	e.SetStr("url.path", strings.TrimSpace(path))
 	e.SetStr("event.reason", reason)
 	return true
@@ -492,7 +493,7 @@ func splitHostPortLoose(s string) (host, port string) {
 		}
 		return strings.Trim(s, "[]"), ""
 	}
-	if IsIP(s) {
+	if ecs.IsIP(s) {
 		return s, ""
 	}
 	if i := strings.LastIndexByte(s, ':'); i > 0 {
@@ -517,17 +518,17 @@ func decodeNginxError(e *event.Event, m string) bool {
 	if !ok {
 		return false
 	}
-	begin(e, webProvider(e, "nginx"), "nginx.error")
-	Reserve(e, 16)
+	ecs.Begin(e, webProvider(e, "nginx"), "nginx.error")
+	ecs.Reserve(e, 16)
 	if t, err := time.ParseInLocation("2006/01/02 15:04:05", m[:19], e.Received.Location()); err == nil {
-		SetTimeIfNone(e, t)
+		ecs.SetTimeIfNone(e, t)
 	}
 	e.SetStr("log.level", level)
-	SetUint(e, "process.pid", pid)
-	SetUint(e, "process.thread.id", tid)
+	ecs.SetUint(e, "process.pid", pid)
+	ecs.SetUint(e, "process.thread.id", tid)
 	if strings.HasPrefix(rest, "*") {
-		cid, r := cutWord(rest[1:])
-		SetUint(e, "nginx.error.connection_id", cid)
+		cid, r := ecs.CutWord(rest[1:])
+		ecs.SetUint(e, "nginx.error.connection_id", cid)
 		rest = r
 	}
 	msg := rest
@@ -535,9 +536,9 @@ func decodeNginxError(e *event.Event, m string) bool {
 		msg = rest[:i]
 		ctx := rest[i+2:]
 		client, _ := nginxContext(ctx, "client")
-		SetAddress(e, "source", client)
+		ecs.SetAddress(e, "source", client)
 		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
-			SetHostname(e, "destination.domain", server)
+			ecs.SetHostname(e, "destination.domain", server)
 		}
 		if req, _ := nginxContext(ctx, "request"); req != "" {
 			webRequest(e, req)

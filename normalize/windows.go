@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -36,8 +37,8 @@ import (
 // carries them; event.sequence is Snare's counter. Legacy ids (2000/2003)
 // mean what their modern id (legacy + 4096) means; see windows_meaning.go.
 
-func windowsDecoders() []*Decoder {
-	return []*Decoder{{
+func windowsDecoders() []*ecs.Decoder {
+	return []*ecs.Decoder{{
 		Name: "windows",
 		Programs: []string{"mswineventlog", "microsoft-windows-security-auditing", "security-auditing",
 			"security", "microsoft-windows-eventlog", "eventlog"},
@@ -161,7 +162,7 @@ func (w *winEvent) tok(name string) string {
 // setCode sets the event id from its text form.
 func (w *winEvent) setCode(s string) bool {
 	s = strings.TrimSpace(s)
-	n, ok := ParseUint(s)
+	n, ok := ecs.ParseUint(s)
 	if !ok {
 		// "0x1f4": some agents print ids in hex; event.code is decimal.
 		if h, isHex := parseHex(s); isHex && len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && h <= 65535 {
@@ -182,9 +183,9 @@ func (w *winEvent) setCode(s string) bool {
 func (w *winEvent) setAuditKeyword(k string) {
 	switch k {
 	case "Audit Success", "Success Audit", "AUDIT_SUCCESS", "AuditSuccess", "success":
-		w.keyword, w.audit = "Audit Success", OutcomeSuccess
+		w.keyword, w.audit = "Audit Success", ecs.OutcomeSuccess
 	case "Audit Failure", "Failure Audit", "AUDIT_FAILURE", "AuditFailure", "failure":
-		w.keyword, w.audit = "Audit Failure", OutcomeFailure
+		w.keyword, w.audit = "Audit Failure", ecs.OutcomeFailure
 	case "":
 	default:
 		if w.keyword == "" {
@@ -269,7 +270,7 @@ func (w *winEvent) read(e *event.Event) bool {
 // parseTagged reads "ID: [AUDIT_SUCCESS|AUDIT_FAILURE] text" sent under a
 // Windows source tag (eventlog-to-syslog and similar agents).
 func (w *winEvent) parseTagged(e *event.Event, m string) bool {
-	switch ProgramKey(e.AppName) {
+	switch ecs.ProgramKey(e.AppName) {
 	case "security", "security-auditing", "microsoft-windows-security-auditing",
 		"microsoft-windows-eventlog", "eventlog":
 	default:
@@ -287,7 +288,7 @@ func (w *winEvent) parseTagged(e *event.Event, m string) bool {
 	w.road = winRoadTagged
 	w.provider = e.AppName
 	w.computer = e.Hostname
-	if strings.Contains(ProgramKey(e.AppName), "security") {
+	if strings.Contains(ecs.ProgramKey(e.AppName), "security") {
 		w.channel = "Security" // the Eventlog source also logs to System
 	}
 	w.message = text
@@ -299,9 +300,9 @@ func (w *winEvent) parseTagged(e *event.Event, m string) bool {
 // the raw EventData, then the meaning of the event id.
 func (w *winEvent) apply(e *event.Event) {
 	e.Flags |= event.TagNotProcess // the tag is a log or agent name, not the process
-	Reserve(e, 40+w.n)
-	SetRule(e, w.road)
-	SetProvider(e, w.provider)
+	ecs.Reserve(e, 40+w.n)
+	ecs.SetRule(e, w.road)
+	ecs.SetProvider(e, w.provider)
 	e.SetStr("event.code", w.code)
 	e.SetStr("winlog.event_id", w.code)
 	e.SetStr("winlog.channel", w.channel)
@@ -322,8 +323,8 @@ func (w *winEvent) apply(e *event.Event) {
 		e.Set("winlog.keywords", winKeywordList(w.keyword))
 	}
 	e.SetStr("log.level", w.level)
-	SetUint(e, "winlog.process.pid", w.execPID)
-	SetUint(e, "winlog.process.thread.id", w.execTID)
+	ecs.SetUint(e, "winlog.process.pid", w.execPID)
+	ecs.SetUint(e, "winlog.process.thread.id", w.execTID)
 	if strings.HasPrefix(w.userSID, "S-1-") {
 		e.SetStr("winlog.user.identifier", w.userSID)
 	}
@@ -334,7 +335,7 @@ func (w *winEvent) apply(e *event.Event) {
 		if w.exact {
 			e.Time = w.time
 		} else {
-			SetTimeIfNone(e, w.time)
+			ecs.SetTimeIfNone(e, w.time)
 		}
 	}
 	if w.message != "" {

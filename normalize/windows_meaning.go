@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -16,7 +17,7 @@ import (
 // event.action follows Winlogbeat's security module vocabulary.
 
 type winMeaning struct {
-	class   Class
+	class   ecs.Class
 	action  string
 	outcome string // fixed outcome; "" = the audit keyword's (success if none)
 	fill    winFill
@@ -72,29 +73,29 @@ func (f winFill) apply(e *event.Event, w *winEvent) {
 }
 
 var (
-	winClassAuth       = NewClass(Cats(CatAuthentication), TypeStart)
-	winClassSessionEnd = NewClass(Cats(CatSession), TypeEnd)
-	winClassAdmin      = NewClass(Cats(CatIAM), TypeAdmin)
-	winClassProcStart  = NewClass(Cats(CatProcess), TypeStart)
-	winClassProcEnd    = NewClass(Cats(CatProcess), TypeEnd)
-	winClassProcChange = NewClass(Cats(CatProcess), TypeChange)
-	winClassUserCreate = NewClass(Cats(CatIAM), TypeUser, TypeCreation)
-	winClassUserChange = NewClass(Cats(CatIAM), TypeUser, TypeChange)
-	winClassUserDelete = NewClass(Cats(CatIAM), TypeUser, TypeDeletion)
-	winClassGroupMod   = NewClass(Cats(CatIAM), TypeGroup, TypeChange)
-	winClassLogCleared = NewClass(Cats(CatConfiguration), TypeDeletion)
+	winClassAuth       = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeStart)
+	winClassSessionEnd = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeEnd)
+	winClassAdmin      = ecs.NewClass(ecs.Cats(ecs.CatIAM), ecs.TypeAdmin)
+	winClassProcStart  = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeStart)
+	winClassProcEnd    = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeEnd)
+	winClassProcChange = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeChange)
+	winClassUserCreate = ecs.NewClass(ecs.Cats(ecs.CatIAM), ecs.TypeUser, ecs.TypeCreation)
+	winClassUserChange = ecs.NewClass(ecs.Cats(ecs.CatIAM), ecs.TypeUser, ecs.TypeChange)
+	winClassUserDelete = ecs.NewClass(ecs.Cats(ecs.CatIAM), ecs.TypeUser, ecs.TypeDeletion)
+	winClassGroupMod   = ecs.NewClass(ecs.Cats(ecs.CatIAM), ecs.TypeGroup, ecs.TypeChange)
+	winClassLogCleared = ecs.NewClass(ecs.Cats(ecs.CatConfiguration), ecs.TypeDeletion)
 )
 
 var winMeanings = map[int]*winMeaning{
-	4624: {winClassAuth, "logged-in", OutcomeSuccess, fillLogon},
-	4625: {winClassAuth, "logon-failed", OutcomeFailure, fillLogon},
-	4634: {winClassSessionEnd, "logged-out", OutcomeSuccess, fillLogoff},
-	4647: {winClassSessionEnd, "logged-out", OutcomeSuccess, fillLogoff},
+	4624: {winClassAuth, "logged-in", ecs.OutcomeSuccess, fillLogon},
+	4625: {winClassAuth, "logon-failed", ecs.OutcomeFailure, fillLogon},
+	4634: {winClassSessionEnd, "logged-out", ecs.OutcomeSuccess, fillLogoff},
+	4647: {winClassSessionEnd, "logged-out", ecs.OutcomeSuccess, fillLogoff},
 	4648: {winClassAuth, "logged-in-explicit", "", fillExplicit},
-	4672: {winClassAdmin, "logged-in-special", OutcomeSuccess, fillSubject},
-	4688: {winClassProcStart, "created-process", OutcomeSuccess, fillProcessStart},
-	4689: {winClassProcEnd, "exited-process", OutcomeSuccess, fillProcessEnd},
-	4696: {winClassProcChange, "assigned-primary-token", OutcomeSuccess, fillToken},
+	4672: {winClassAdmin, "logged-in-special", ecs.OutcomeSuccess, fillSubject},
+	4688: {winClassProcStart, "created-process", ecs.OutcomeSuccess, fillProcessStart},
+	4689: {winClassProcEnd, "exited-process", ecs.OutcomeSuccess, fillProcessEnd},
+	4696: {winClassProcChange, "assigned-primary-token", ecs.OutcomeSuccess, fillToken},
 	4720: {winClassUserCreate, "added-user-account", "", fillAccount},
 	4722: {winClassUserChange, "enabled-user-account", "", fillAccount},
 	4723: {winClassUserChange, "changed-password", "", fillAccount},
@@ -106,7 +107,7 @@ var winMeanings = map[int]*winMeaning{
 	4738: {winClassUserChange, "modified-user-account", "", fillAccount},
 	4740: {winClassUserChange, "locked-out-user-account", "", fillLockout},
 	4776: {winClassAuth, "credential-validated", "", fillCredential},
-	1102: {winClassLogCleared, "audit-log-cleared", OutcomeSuccess, fillCleared},
+	1102: {winClassLogCleared, "audit-log-cleared", ecs.OutcomeSuccess, fillCleared},
 }
 
 // winModernID returns the modern id with the meaning of legacy id (or id
@@ -141,7 +142,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	if outcome == "" {
 		outcome = w.audit
 		if outcome == "" {
-			outcome = OutcomeSuccess
+			outcome = ecs.OutcomeSuccess
 		}
 	}
 	m.class.Set(e, m.action, outcome)
@@ -172,7 +173,7 @@ func winSetUser(e *event.Event, w *winEvent, k winUserKeys, nameKey, domainKey, 
 	if i := strings.IndexByte(name, '\\'); i > 0 && dom == "" {
 		dom, name = name[:i], name[i+1:]
 	}
-	SetUser(e, k.name, name)
+	ecs.SetUser(e, k.name, name)
 	e.SetStr(k.domain, dom)
 	if sidKey != "" {
 		if sid := w.tok(sidKey); strings.HasPrefix(sid, "S-1-") {
@@ -245,7 +246,7 @@ func winFillExplicit(e *event.Event, w *winEvent) {
 	winSetUser(e, w, winUserEffective, "TargetUserName", "TargetDomainName", "")
 	winSetSource(e, w)
 	if srv := w.tok("TargetServerName"); srv != "" && srv != "localhost" {
-		SetAddress(e, "destination", srv)
+		ecs.SetAddress(e, "destination", srv)
 	}
 	winSetProcess(e, w, "ProcessId", "ProcessName")
 }
@@ -298,7 +299,7 @@ func winFillLockout(e *event.Event, w *winEvent) {
 	winSubjectUser(e, w)
 	winSetUser(e, w, winUserTarget, "TargetUserName", "", "TargetSid")
 	if ws := w.tok("TargetDomainName"); ws != "" {
-		SetHostname(e, "source.domain", ws)
+		ecs.SetHostname(e, "source.domain", ws)
 	}
 }
 
@@ -311,7 +312,7 @@ func winFillGroup(e *event.Event, w *winEvent) {
 		e.SetStr("group.id", sid)
 	}
 	if m := w.val("MemberName"); m != "" {
-		SetUser(e, "user.target.name", m)
+		ecs.SetUser(e, "user.target.name", m)
 	}
 	if sid := w.tok("MemberSid"); strings.HasPrefix(sid, "S-1-") {
 		e.SetStr("user.target.id", sid)
@@ -322,13 +323,13 @@ func winFillGroup(e *event.Event, w *winEvent) {
 func winFillCredential(e *event.Event, w *winEvent) {
 	winSetUser(e, w, winUser, "TargetUserName", "", "")
 	if ws := w.tok("Workstation"); ws != "" {
-		SetHostname(e, "source.domain", ws)
+		ecs.SetHostname(e, "source.domain", ws)
 	}
 	if status := winHexLower(w.tok("Status")); status != "" {
 		if status == "0x0" {
-			e.SetStr("event.outcome", OutcomeSuccess)
+			e.SetStr("event.outcome", ecs.OutcomeSuccess)
 		} else {
-			e.SetStr("event.outcome", OutcomeFailure)
+			e.SetStr("event.outcome", ecs.OutcomeFailure)
 			e.SetStr("winlog.logon.failure.status", status)
 			e.SetStr("event.reason", ntStatusText(status))
 		}
@@ -348,13 +349,13 @@ func winFillCleared(e *event.Event, w *winEvent) {
 // WorkstationName; "-" and non-addresses are skipped.
 func winSetSource(e *event.Event, w *winEvent) {
 	if ip := w.tok("IpAddress"); ip != "" {
-		SetIP(e, "source.ip", strings.TrimPrefix(ip, "::ffff:"))
+		ecs.SetIP(e, "source.ip", strings.TrimPrefix(ip, "::ffff:"))
 	}
 	if p := w.tok("IpPort"); p != "0" {
-		SetPort(e, "source.port", p)
+		ecs.SetPort(e, "source.port", p)
 	}
 	if ws := w.tok("WorkstationName"); ws != "" {
-		SetHostname(e, "source.domain", ws)
+		ecs.SetHostname(e, "source.domain", ws)
 	}
 }
 
@@ -412,7 +413,7 @@ var winLogonTypes = [...]string{
 }
 
 func winSetLogonType(e *event.Event, s string) {
-	if n, ok := ParseUint(s); ok && n < int64(len(winLogonTypes)) && winLogonTypes[n] != "" {
+	if n, ok := ecs.ParseUint(s); ok && n < int64(len(winLogonTypes)) && winLogonTypes[n] != "" {
 		e.SetStr("winlog.logon.type", winLogonTypes[n])
 		return
 	}
@@ -426,7 +427,7 @@ func winPID(s string) (int64, bool) {
 		n, ok := parseHex(s[2:])
 		return int64(n), ok && n <= 1<<62
 	}
-	return ParseUint(s)
+	return ecs.ParseUint(s)
 }
 
 // parseHex parses up to 16 hex digits, optionally "0x"-prefixed.

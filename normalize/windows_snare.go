@@ -3,6 +3,8 @@ package normalize
 import (
 	"strings"
 	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
 )
 
 // Snare for Windows (and the agents that copy its format: NXLog's
@@ -69,7 +71,7 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	}
 	w.road = winRoadSnare
 	w.channel = strings.TrimSpace(f[1])
-	if seq, ok := ParseUint(strings.TrimSpace(f[2])); ok {
+	if seq, ok := ecs.ParseUint(strings.TrimSpace(f[2])); ok {
 		w.sequence, w.hasSeq = seq, true
 	}
 	w.time = snareTime(dateS, yearS)
@@ -106,7 +108,7 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 			tail = tail[:len(tail)-1] // Snare v5 optional "EventSourceId=..."
 			continue
 		}
-		if rec, ok := ParseUint(last); ok {
+		if rec, ok := ecs.ParseUint(last); ok {
 			w.recordID, w.hasRecID = rec, true
 			tail = tail[:len(tail)-1]
 		} else if len(last) > 1 && last[0] == '-' && isDigits(last[1:]) || snareMD5(last) {
@@ -144,7 +146,7 @@ func snareTime(date, year string) time.Time {
 		return t
 	}
 	t, err := time.Parse("Mon Jan _2 15:04:05", date)
-	y, ok := ParseUint(year)
+	y, ok := ecs.ParseUint(year)
 	if err != nil || !ok || y < 1990 || y > 2200 {
 		return time.Time{}
 	}

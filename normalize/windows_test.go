@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -96,7 +97,7 @@ func TestWindowsLegacyAgree(t *testing.T) {
 			}
 		}
 		code := want["event.code"].(string)
-		id, _ := ParseUint(code)
+		id, _ := ecs.ParseUint(code)
 		m, legacy := winModernID(int(id))
 		if !legacy {
 			t.Errorf("%s is not a legacy id", code)
@@ -321,7 +322,7 @@ func TestSnareForms(t *testing.T) {
 			continue
 		}
 		if w.code != "4689" || w.sequence != 77 || w.recordID != 4242 || w.computer != "WEB1" ||
-			w.raw("ProcessId") != "0x1a2c" || w.raw("Status") != "0x1" || w.audit != OutcomeSuccess {
+			w.raw("ProcessId") != "0x1a2c" || w.raw("Status") != "0x1" || w.audit != ecs.OutcomeSuccess {
 			t.Errorf("%s: read %+v", name, w)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
 )
 
 // Windows events as JSON:
@@ -310,7 +312,7 @@ func (w *winEvent) nxlogField(path []string, v string) {
 			w.provider = v
 		}
 	case "RecordNumber":
-		if n, ok := ParseUint(v); ok {
+		if n, ok := ecs.ParseUint(v); ok {
 			w.recordID, w.hasRecID = n, true
 		}
 	case "EventType":
@@ -323,7 +325,7 @@ func (w *winEvent) nxlogField(path []string, v string) {
 			w.level = l
 		}
 	case "Keywords":
-		if n, ok := ParseUint(strings.TrimPrefix(v, "-")); ok {
+		if n, ok := ecs.ParseUint(strings.TrimPrefix(v, "-")); ok {
 			mask := uint64(n)
 			if strings.HasPrefix(v, "-") {
 				mask = uint64(-n)
@@ -447,7 +449,7 @@ func (w *winEvent) winlogbeatField(path []string, v string) {
 		case "channel":
 			w.channel = v
 		case "record_id":
-			if n, ok := ParseUint(v); ok {
+			if n, ok := ecs.ParseUint(v); ok {
 				w.recordID, w.hasRecID = n, true
 			}
 		case "computer_name":
@@ -519,7 +521,7 @@ func (w *winEvent) evtxField(path []string, v string) {
 				w.time, w.exact = t, true
 			}
 		case "EventRecordID":
-			if n, ok := ParseUint(v); ok {
+			if n, ok := ecs.ParseUint(v); ok {
 				w.recordID, w.hasRecID = n, true
 			}
 		case "Execution":

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
 )
 
 // Rendered Windows event XML (EvtRender EvtRenderEventXml, wevtutil,
@@ -372,7 +374,7 @@ func (w *winEvent) xmlField(field, text string) {
 	case "EventID":
 		w.setCode(text)
 	case "EventRecordID":
-		if n, ok := ParseUint(strings.TrimSpace(text)); ok {
+		if n, ok := ecs.ParseUint(strings.TrimSpace(text)); ok {
 			w.recordID, w.hasRecID = n, true
 		}
 	case "Channel":

@@ -1,4 +1,9 @@
-package normalize
+// Package ecs is what every normalize decoder family shares: the Decoder
+// shape the dispatcher calls, Elastic Common Schema allowed values and
+// precomputed (category, type) classes, and the field setters that keep
+// related.* in step, so that "a failed logon" is spelled the same way
+// whoever reports it.
+package ecs
 
 import (
 	"net/netip"
@@ -8,9 +13,6 @@ import (
 
 	"github.com/nomenhq/nomen/relay/event"
 )
-
-// Helpers shared by every decoder, so that "a failed logon" is spelled the
-// same way whoever reports it.
 
 // ECS allowed values used by decoders (https://www.elastic.co/guide/en/ecs/current/ecs-allowed-values-event-category.html).
 const (
@@ -286,3 +288,21 @@ func SetUint(e *event.Event, key, s string) bool {
 
 // Lower returns s in ASCII lower case, without allocating when it already is.
 func Lower(s string) string { return ProgramKey(s) }
+
+// ProgramKey is the dispatch form of an APP-NAME: lower case ASCII.
+func ProgramKey(app string) string {
+	for i := 0; i < len(app); i++ {
+		if c := app[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(app)
+		}
+	}
+	return app
+}
+
+// BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
+func BaseProgram(p string) string {
+	if i := strings.IndexAny(p, "(/"); i > 0 {
+		return p[:i]
+	}
+	return p
+}
