@@ -5,11 +5,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
 func exchangeEvent(host, msg string) *event.Event {
-	e := event.New(goldenReceived)
+	e := event.New(normtest.Received)
 	e.Input, e.Hostname, e.Message = "files", host, msg
 	return e
 }

@@ -3,19 +3,15 @@ package normalize
 import (
 	"testing"
 
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
 // netEvent builds an event as the parser leaves it.
 func netEvent(app, msg string) *event.Event {
-	e := event.New(goldenReceived)
+	e := event.New(normtest.Received)
 	e.AppName, e.Message, e.Original = app, msg, msg
 	return e
-}
-
-func fieldStr(e *event.Event, key string) string {
-	v, _ := e.Field(key)
-	return v.String()
 }
 
 // TestFirewallDecisionsLookAlike: a deny from ASA, IOS, iptables and
@@ -42,7 +38,7 @@ func TestFirewallDecisionsLookAlike(t *testing.T) {
 			continue
 		}
 		for k, v := range want {
-			if got := fieldStr(c.e, k); got != v {
+			if got := normtest.Str(c.e, k); got != v {
 				t.Errorf("%s: %s = %q, want %q", c.name, k, got, v)
 			}
 		}
@@ -133,9 +129,9 @@ func TestSetTransport(t *testing.T) {
 		"TCP": {"tcp", "6"}, "udp": {"udp", "17"}, "ICMPv6": {"ipv6-icmp", "58"}, "17": {"udp", "17"},
 		"47": {"gre", "47"}, "253": {"", "253"}, "SCTP": {"sctp", "132"}, "xyz": {"xyz", ""},
 	} {
-		e := event.New(goldenReceived)
+		e := event.New(normtest.Received)
 		SetTransport(e, in)
-		if got := [2]string{fieldStr(e, "network.transport"), fieldStr(e, "network.iana_number")}; got != want {
+		if got := [2]string{normtest.Str(e, "network.transport"), normtest.Str(e, "network.iana_number")}; got != want {
 			t.Errorf("SetTransport(%q) = %v, want %v", in, got, want)
 		}
 	}

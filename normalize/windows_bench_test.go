@@ -3,43 +3,44 @@ package normalize
 import (
 	"encoding/json"
 	"encoding/xml"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-)
 
-// goldenLine returns line n (0-based) of a golden input file.
-func goldenLine(b *testing.B, path string, n int) string {
-	b.Helper()
-	data, err := os.ReadFile(filepath.Join(goldenRoot, path))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return strings.Split(string(data), "\n")[n]
-}
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+)
 
 // Lines 0 and 6 of the windows_* golden inputs are a 4624 and a 4688.
 func BenchmarkDecodeSnare(b *testing.B) {
-	b.Run("4624", func(b *testing.B) { benchDecoder(b, decodeWindows, goldenLine(b, "windows_snare/modern/input.txt", 0)) })
-	b.Run("4688", func(b *testing.B) { benchDecoder(b, decodeWindows, goldenLine(b, "windows_snare/modern/input.txt", 6)) })
+	b.Run("4624", func(b *testing.B) {
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_snare/modern/input.txt", 0))
+	})
+	b.Run("4688", func(b *testing.B) {
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_snare/modern/input.txt", 6))
+	})
 	b.Run("592-2003", func(b *testing.B) {
-		benchDecoder(b, decodeWindows, goldenLine(b, "windows_legacy/snare2003/input.txt", 10))
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_legacy/snare2003/input.txt", 10))
 	})
 }
 
 func BenchmarkDecodeWindowsXML(b *testing.B) {
-	b.Run("4624", func(b *testing.B) { benchDecoder(b, decodeWindows, goldenLine(b, "windows_xml/security/input.txt", 0)) })
-	b.Run("4688", func(b *testing.B) { benchDecoder(b, decodeWindows, goldenLine(b, "windows_xml/security/input.txt", 6)) })
+	b.Run("4624", func(b *testing.B) {
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_xml/security/input.txt", 0))
+	})
+	b.Run("4688", func(b *testing.B) {
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_xml/security/input.txt", 6))
+	})
 }
 
 func BenchmarkDecodeNXLogJSON(b *testing.B) {
-	b.Run("4624", func(b *testing.B) { benchDecoder(b, decodeWindows, goldenLine(b, "windows_nxlog/vista/input.txt", 0)) })
-	b.Run("4688", func(b *testing.B) { benchDecoder(b, decodeWindows, goldenLine(b, "windows_nxlog/vista/input.txt", 6)) })
+	b.Run("4624", func(b *testing.B) {
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_nxlog/vista/input.txt", 0))
+	})
+	b.Run("4688", func(b *testing.B) {
+		normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_nxlog/vista/input.txt", 6))
+	})
 }
 
 func BenchmarkDecodeWinlogbeatJSON(b *testing.B) {
-	benchDecoder(b, decodeWindows, goldenLine(b, "windows_winlogbeat/security/input.txt", 6))
+	normtest.BenchDecoder(b, decodeWindows, normtest.Line(b, "windows_winlogbeat/security/input.txt", 6))
 }
 
 // The standard library readers, for comparison: only reading the
@@ -67,7 +68,7 @@ type stdEvent struct {
 }
 
 func BenchmarkStdlibXML(b *testing.B) {
-	doc := []byte(goldenLine(b, "windows_xml/security/input.txt", 6))
+	doc := []byte(normtest.Line(b, "windows_xml/security/input.txt", 6))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(doc)))
 	for i := 0; i < b.N; i++ {
@@ -79,7 +80,7 @@ func BenchmarkStdlibXML(b *testing.B) {
 }
 
 func BenchmarkStdlibJSONMap(b *testing.B) {
-	doc := []byte(goldenLine(b, "windows_nxlog/vista/input.txt", 6))
+	doc := []byte(normtest.Line(b, "windows_nxlog/vista/input.txt", 6))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(doc)))
 	for i := 0; i < b.N; i++ {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -37,10 +38,10 @@ func normalizeLines(t *testing.T, path string) []map[string]any {
 	var enc event.Encoder
 	var out []map[string]any
 	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
-		e := event.New(goldenReceived)
+		e := event.New(normtest.Received)
 		p.Parse([]byte(line), e)
 		n.Normalize(e)
-		out = append(out, flatten(enc.AppendJSON(nil, e)))
+		out = append(out, normtest.Flatten(enc.AppendJSON(nil, e)))
 	}
 	return out
 }
@@ -48,7 +49,7 @@ func normalizeLines(t *testing.T, path string) []map[string]any {
 // TestWindowsRoadsAgree: the same Security events, carried as event XML,
 // NXLog JSON, Winlogbeat JSON and Snare, must mean the same thing.
 func TestWindowsRoadsAgree(t *testing.T) {
-	dir := filepath.Join(goldenRoot)
+	dir := normtest.Root(t)
 	roads := map[string][]map[string]any{
 		"xml":        normalizeLines(t, filepath.Join(dir, "windows_xml/security/input.txt")),
 		"nxlog":      normalizeLines(t, filepath.Join(dir, "windows_nxlog/vista/input.txt")),
@@ -80,10 +81,10 @@ func TestWindowsRoadsAgree(t *testing.T) {
 // TestWindowsLegacyAgree: Windows 2003 events read from Snare and from
 // NXLog's im_mseventlog agree, and mean what their modern ids mean.
 func TestWindowsLegacyAgree(t *testing.T) {
-	snare := normalizeLines(t, filepath.Join(goldenRoot, "windows_legacy/snare2003/input.txt"))
-	nx := normalizeLines(t, filepath.Join(goldenRoot, "windows_nxlog/classic/input.txt"))
+	snare := normalizeLines(t, filepath.Join(normtest.Root(t), "windows_legacy/snare2003/input.txt"))
+	nx := normalizeLines(t, filepath.Join(normtest.Root(t), "windows_nxlog/classic/input.txt"))
 	modern := map[string]map[string]any{}
-	for _, e := range normalizeLines(t, filepath.Join(goldenRoot, "windows_xml/security/input.txt")) {
+	for _, e := range normalizeLines(t, filepath.Join(normtest.Root(t), "windows_xml/security/input.txt")) {
 		modern[e["event.code"].(string)] = e
 	}
 	for i, want := range nx {
@@ -155,7 +156,7 @@ const agentXML = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/
 // TestWindowsAgentRoad: the agent's records (nomen.format "agent", the
 // rendered XML as event.original) get the process-tracking contract.
 func TestWindowsAgentRoad(t *testing.T) {
-	e := event.New(goldenReceived)
+	e := event.New(normtest.Received)
 	e.Format = "agent"
 	e.Original = agentXML
 	e.Message = agentXML
@@ -215,7 +216,7 @@ func TestWindowsLeavesOthersAlone(t *testing.T) {
 		"just text mentioning MSWinEventLog somewhere far away " + strings.Repeat("x", 100),
 		`{"winlog":{"channel":"Security"}}`,
 	} {
-		e := event.New(goldenReceived)
+		e := event.New(normtest.Received)
 		e.Message = m
 		if decodeWindows(e) {
 			t.Errorf("decoded %q", m)
@@ -332,27 +333,18 @@ func TestSnareForms(t *testing.T) {
 // evtx_dump JSON files are read as well, as the agent road.
 func TestWindowsAgentReplayJSON(t *testing.T) {
 	for _, line := range []string{
-		goldenTestLine(t, "windows_evtx/security/input.txt", 2),
-		goldenTestLine(t, "windows_nxlog/vista/input.txt", 6),
+		normtest.Line(t, "windows_evtx/security/input.txt", 2),
+		normtest.Line(t, "windows_nxlog/vista/input.txt", 6),
 	} {
-		e := event.New(goldenReceived)
+		e := event.New(normtest.Received)
 		e.Format, e.Original = "agent", line
 		if !decodeWindows(e) {
 			t.Fatalf("not decoded: %.80s", line)
 		}
 		for k, want := range map[string]string{"nomen.rule": winRoadAgent, "event.code": "4688", "process.pid": "6700", "user.name": "jdoe"} {
-			if got := fieldStr(e, k); got != want {
+			if got := normtest.Str(e, k); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)
 			}
 		}
 	}
-}
-
-func goldenTestLine(t *testing.T, path string, n int) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(goldenRoot, path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Split(string(b), "\n")[n]
 }
