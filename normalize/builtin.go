@@ -1,6 +1,9 @@
 package normalize
 
-import "github.com/nomenhq/nomen/normalize/ecs"
+import (
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/web"
+)
 
 // builtins lists every built-in decoder. Each vendor family lives in its own
 // file and contributes one function here; order only matters between
@@ -10,7 +13,7 @@ func builtins() []*ecs.Decoder {
 	for _, family := range [][]*ecs.Decoder{
 		unixDecoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
 		mailDecoders(),    // mail.go: postfix, sendmail, procmail, Exchange
-		webDecoders(),     // web.go: Apache, nginx
+		web.Decoders(),    // web.go: Apache, nginx
 		networkDecoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
 		windowsDecoders(), // windows.go: Windows Security events by every road
 	} {
