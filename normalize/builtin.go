@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/mail"
 	"github.com/nomenhq/nomen/normalize/web"
 )
 
@@ -12,7 +13,7 @@ func builtins() []*ecs.Decoder {
 	var ds []*ecs.Decoder
 	for _, family := range [][]*ecs.Decoder{
 		unixDecoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
-		mailDecoders(),    // mail.go: postfix, sendmail, procmail, Exchange
+		mail.Decoders(),   // mail.go: postfix, sendmail, procmail, Exchange
 		web.Decoders(),    // web.go: Apache, nginx
 		networkDecoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
 		windowsDecoders(), // windows.go: Windows Security events by every road

@@ -1,4 +1,6 @@
-package normalize
+// Package mail decodes mail transfer agents' logs: postfix, sendmail, procmail
+// and Exchange message tracking, into one description of a relayed message.
+package mail
 
 import (
 	"strings"
@@ -28,7 +30,8 @@ import (
 // SMTP connections are network connection start/end (action smtp_connect,
 // smtp_disconnect), SMTP AUTH failures authentication/start/failure.
 
-func mailDecoders() []*ecs.Decoder {
+// Decoders returns the mail decoders in dispatch order.
+func Decoders() []*ecs.Decoder {
 	exchange := newExchangeDecoder() // per normalizer: it remembers #Fields: headers
 	return []*ecs.Decoder{
 		{Name: "postfix", Programs: []string{"postfix*"}, Decode: decodePostfix},
