@@ -3,6 +3,7 @@ package normalize
 import (
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/mail"
+	"github.com/nomenhq/nomen/normalize/network"
 	"github.com/nomenhq/nomen/normalize/web"
 )
 
@@ -12,11 +13,11 @@ import (
 func builtins() []*ecs.Decoder {
 	var ds []*ecs.Decoder
 	for _, family := range [][]*ecs.Decoder{
-		unixDecoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
-		mail.Decoders(),   // mail.go: postfix, sendmail, procmail, Exchange
-		web.Decoders(),    // web.go: Apache, nginx
-		networkDecoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
-		windowsDecoders(), // windows.go: Windows Security events by every road
+		unixDecoders(),     // unix.go: sshd, sudo, su, PAM, user management, audit
+		mail.Decoders(),    // mail.go: postfix, sendmail, procmail, Exchange
+		web.Decoders(),     // web.go: Apache, nginx
+		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
+		windowsDecoders(),  // windows.go: Windows Security events by every road
 	} {
 		ds = append(ds, family...)
 	}

@@ -276,12 +276,12 @@ func (w *winEvent) parseTagged(e *event.Event, m string) bool {
 	default:
 		return false
 	}
-	idS, text, ok := cutByte(m, ':')
+	idS, text, ok := ecs.CutByte(m, ':')
 	if !ok || !w.setCode(idS) {
 		return false
 	}
 	text = strings.TrimLeft(text, " \t")
-	if word, rest := firstWord(text); word == "AUDIT_SUCCESS" || word == "AUDIT_FAILURE" {
+	if word, rest := ecs.CutWord(text); word == "AUDIT_SUCCESS" || word == "AUDIT_FAILURE" {
 		w.setAuditKeyword(word)
 		text = rest
 	}

@@ -381,7 +381,7 @@ func winLogonID(s string) string {
 		return ""
 	}
 	if len(s) > 5 && s[0] == '(' && s[len(s)-1] == ')' {
-		hi, lo, ok := cutByte(s[1:len(s)-1], ',')
+		hi, lo, ok := ecs.CutByte(s[1:len(s)-1], ',')
 		h, ok1 := parseHex(strings.TrimSpace(hi))
 		l, ok2 := parseHex(strings.TrimSpace(lo))
 		if !ok || !ok1 || !ok2 || h > 0xffffffff || l > 0xffffffff {

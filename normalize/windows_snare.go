@@ -62,7 +62,7 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	// f[0] criticality, f[1] log name, f[2] counter, f[3] date[, year]
 	k := 4
 	dateS, yearS := strings.TrimSpace(f[3]), ""
-	if isDigits(strings.TrimSpace(f[4])) && isDigits(strings.TrimSpace(f[5])) && len(strings.TrimSpace(f[4])) <= 4 {
+	if ecs.IsDigits(strings.TrimSpace(f[4])) && ecs.IsDigits(strings.TrimSpace(f[5])) && len(strings.TrimSpace(f[4])) <= 4 {
 		yearS = strings.TrimSpace(f[4])
 		k = 5
 	}
@@ -77,7 +77,7 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	w.time = snareTime(dateS, yearS)
 	w.provider = f[k+1]
 	if u := strings.TrimSpace(f[k+2]); u != "N/A" && u != "" {
-		if d, name, ok := cutByte(u, '\\'); ok {
+		if d, name, ok := ecs.CutByte(u, '\\'); ok {
 			w.userDom, w.userName = d, name
 		} else {
 			w.userName = u
@@ -111,7 +111,7 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 		if rec, ok := ecs.ParseUint(last); ok {
 			w.recordID, w.hasRecID = rec, true
 			tail = tail[:len(tail)-1]
-		} else if len(last) > 1 && last[0] == '-' && isDigits(last[1:]) || snareMD5(last) {
+		} else if len(last) > 1 && last[0] == '-' && ecs.IsDigits(last[1:]) || snareMD5(last) {
 			tail = tail[:len(tail)-1]
 		}
 		break

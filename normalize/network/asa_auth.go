@@ -1,4 +1,4 @@
-package normalize
+package network
 
 import (
 	"strings"
@@ -124,7 +124,7 @@ func asaUserAuth(e *event.Event, id, t string) bool {
 	if !ok {
 		return false
 	}
-	user, _ = firstWord(user)
+	user, _ = ecs.CutWord(user)
 	switch id {
 	case "611101":
 		netClassAuth.Set(e, "logged-in", ecs.OutcomeSuccess)
@@ -136,7 +136,7 @@ func asaUserAuth(e *event.Event, id, t string) bool {
 	asaSetUser(e, strings.TrimRight(user, ","))
 	for _, k := range [...]string{"IP address: ", "IP = ", "IP: "} {
 		if _, r, ok := strings.Cut(t, k); ok {
-			ip, _ := firstWord(r)
+			ip, _ := ecs.CutWord(r)
 			netIP(e, "source.ip", strings.TrimRight(ip, ","))
 			break
 		}

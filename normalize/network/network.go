@@ -1,4 +1,6 @@
-package normalize
+// Package network decodes network devices' logs: Cisco ASA/PIX/FTD and IOS,
+// Linux netfilter (iptables/nftables) and the pfSense/OPNsense filterlog.
+package network
 
 import (
 	"strings"
@@ -22,7 +24,8 @@ import (
 // observer.hostname/product/type describe the relay (see DESIGN.md), so the
 // firewall itself is host.name; only observer.ingress/egress are set here.
 
-func networkDecoders() []*ecs.Decoder {
+// Decoders returns the network decoders in dispatch order.
+func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{
 			Name:     "cisco_asa",
@@ -231,37 +234,6 @@ func netIP(e *event.Event, key, s string) bool {
 	}
 	if !e.Has("network.type") {
 		setNetworkType(e, s)
-	}
-	return true
-}
-
-// cutByte splits s around the first c.
-func cutByte(s string, c byte) (before, after string, found bool) {
-	if i := strings.IndexByte(s, c); i >= 0 {
-		return s[:i], s[i+1:], true
-	}
-	return s, "", false
-}
-
-// firstWord returns s up to the first space (all of s without one) and
-// what follows the spaces after it.
-func firstWord(s string) (word, rest string) {
-	i := strings.IndexByte(s, ' ')
-	if i < 0 {
-		return s, ""
-	}
-	return s[:i], strings.TrimLeft(s[i+1:], " ")
-}
-
-// isDigits reports whether s is a non-empty run of ASCII digits.
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
 	}
 	return true
 }

@@ -1,4 +1,4 @@
-package normalize
+package network
 
 import (
 	"strings"
@@ -99,7 +99,7 @@ func decodeIOS(e *event.Event) bool {
 		text = e.Message
 	}
 	if !ok {
-		t, rest, found := cutByte(e.Message, ':')
+		t, rest, found := ecs.CutByte(e.Message, ':')
 		if !found {
 			return false
 		}
@@ -169,8 +169,8 @@ func iosACL(e *event.Event, mnemonic, t string) bool {
 	if !ok {
 		return false
 	}
-	acl, rest := firstWord(rest)
-	verdict, rest := firstWord(rest)
+	acl, rest := ecs.CutWord(rest)
+	verdict, rest := ecs.CutWord(rest)
 	var allowed bool
 	switch verdict {
 	case "permitted":
@@ -182,7 +182,7 @@ func iosACL(e *event.Event, mnemonic, t string) bool {
 	standard := strings.HasSuffix(mnemonic, "LOGS")
 	var proto string
 	if !standard {
-		proto, rest = firstWord(rest)
+		proto, rest = ecs.CutWord(rest)
 	}
 	srcS, dstS, arrow := strings.Cut(rest, " -> ")
 	if !arrow && !standard {
@@ -215,14 +215,14 @@ func iosACL(e *event.Event, mnemonic, t string) bool {
 	}
 	if strings.HasSuffix(mnemonic, "LOGDP") {
 		// "(8/0)" is ICMP type/code, not ports.
-		typ, code, _ := cutByte(dstPort, '/')
+		typ, code, _ := ecs.CutByte(dstPort, '/')
 		e.SetStr("cisco.ios.icmp_type", typ)
 		e.SetStr("cisco.ios.icmp_code", code)
 	} else {
 		ecs.SetPort(e, "source.port", srcPort)
 		ecs.SetPort(e, "destination.port", dstPort)
 	}
-	if n, _ := firstWord(strings.TrimSpace(countS)); n != "" {
+	if n, _ := ecs.CutWord(strings.TrimSpace(countS)); n != "" {
 		ecs.SetUint(e, "network.packets", n)
 	}
 	return true
@@ -245,13 +245,13 @@ func iosACLAddr(s string) (ip, port, iface string) {
 	}
 	ip, s = s[:i], s[i:]
 	if strings.HasPrefix(s, "(") {
-		port, s, _ = cutByte(s[1:], ')')
+		port, s, _ = ecs.CutByte(s[1:], ')')
 	}
 	s = strings.TrimSpace(s)
 	if g, ok := strings.CutPrefix(s, "("); ok {
-		g, _, _ = cutByte(g, ')')
-		first, _ := firstWord(strings.TrimSpace(g))
-		if port == "" && strings.IndexByte(first, '/') > 0 && isDigits(first[:strings.IndexByte(first, '/')]) {
+		g, _, _ = ecs.CutByte(g, ')')
+		first, _ := ecs.CutWord(strings.TrimSpace(g))
+		if port == "" && strings.IndexByte(first, '/') > 0 && ecs.IsDigits(first[:strings.IndexByte(first, '/')]) {
 			port = first // "(8/0)": ICMP type/code after a space
 		} else {
 			iface = first
@@ -266,7 +266,7 @@ func iosBracket(t, key string) string {
 	if i < 0 {
 		return ""
 	}
-	v, _, _ := cutByte(t[i+len(key)+2:], ']')
+	v, _, _ := ecs.CutByte(t[i+len(key)+2:], ']')
 	return strings.TrimSpace(v)
 }
 
@@ -296,14 +296,14 @@ func iosConfig(e *event.Event, t string) bool {
 	if !ok {
 		return false
 	}
-	from, rest := firstWord(rest)
+	from, rest := ecs.CutWord(rest)
 	netClassConfig.Set(e, "configured", ecs.OutcomeSuccess)
 	e.SetStr("cisco.ios.config_source", from)
 	if r, ok := strings.CutPrefix(rest, "by "); ok {
-		by, r := firstWord(r)
+		by, r := ecs.CutWord(r)
 		line := ""
 		if on, ok := strings.CutPrefix(r, "on "); ok {
-			line, r = firstWord(on)
+			line, r = ecs.CutWord(on)
 		}
 		// "by vty0 (10.0.0.1)" (no AAA: the line, not a user) and "by console".
 		if by != "console" && !strings.HasPrefix(by, "vty") && !strings.HasPrefix(by, "tty") {
@@ -312,9 +312,9 @@ func iosConfig(e *event.Event, t string) bool {
 			line = by
 		}
 		if ip, ok := strings.CutPrefix(r, "("); ok {
-			ip, _, _ = cutByte(ip, ')')
+			ip, _, _ = ecs.CutByte(ip, ')')
 			netIP(e, "source.ip", ip)
-		} else if host, _, ok := cutByte(line, '@'); ok {
+		} else if host, _, ok := ecs.CutByte(line, '@'); ok {
 			netIP(e, "source.ip", host) // NX-OS "10.0.0.1@pts/0"
 		}
 		e.SetStr("cisco.ios.line", line)

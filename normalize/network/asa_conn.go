@@ -1,4 +1,4 @@
-package normalize
+package network
 
 import (
 	"strings"
@@ -7,228 +7,7 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// Cisco ASA (and its predecessor PIX, FWSM and Firepower Threat Defense,
-// which share the message catalogue). Every message carries an envelope
-//
-//	%ASA-SEVERITY-MESSAGEID: text
-//
-// which reaches us as the syslog tag (APP-NAME "%ASA-6-302013") or at the
-// start of the message (behind a relay's "host prog[pid]:" header, or
-// without the "%"), and in the ASDM/buffer export form
-// "SEVERITY|date|MESSAGEID: text". The envelope alone gives event.code,
-// event.severity, log.level and cisco.asa.message_id for every id; the ids
-// below also get ECS fields (texts from Cisco's "ASA Series Syslog
-// Messages" guide):
-//
-//	106001  Inbound TCP connection denied from IP/port to IP/port flags F on interface IF
-//	106006  Deny inbound UDP from IP/port to IP/port on interface IF
-//	106014  Deny inbound icmp src IF:IP dst IF:IP (type N, code N)
-//	106015  Deny TCP (no connection) from IP/port to IP/port flags F on interface IF
-//	106023  Deny PROTO src IF:IP/port dst IF:IP/port [(type N, code N)] by access-group "ACL" [...]
-//	106100  access-list ACL permitted|denied|est-allowed PROTO IF/IP(port) -> IF/IP(port) hit-cnt N ...
-//	302013/302015  Built inbound|outbound TCP|UDP connection ID for IF:IP/port (IP/port) to IF:IP/port (IP/port)
-//	302014/302016  Teardown TCP|UDP connection ID for IF:IP/port to IF:IP/port duration H:MM:SS bytes N [reason]
-//	302020/302021  Built|Teardown inbound|outbound ICMP connection for faddr IP/id gaddr IP/0 laddr IP/0
-//	113004/113012  AAA user authentication Successful : server = IP : user = U
-//	113005/113015  AAA user authentication Rejected : reason = R : server = IP : user = U : user IP = IP
-//	113006  User U locked out on exceeding N successive failed authentication attempts
-//	400000-400050  IPS:SIG NAME from IP to IP on interface IF
-//	605004/605005  Login denied|permitted from IP/port to IF:IP/service for user "U"
-//	611101/611102  User authentication succeeded|failed: ... Uname: U
-//	611103  User logged out: Uname: U
-//	710002/710003  TCP|UDP access permitted|denied by ACL from IP/port to IF:IP/service
-//	733100  [THREAT] drop rate-N exceeded. ...
-
-// sniffASABare recognises the bare "302020: Built ..." form some exports
-// use (six-digit id, no family, no severity): only ids decoded below.
-func sniffASABare(e *event.Event) bool {
-	m := e.Message
-	return len(m) > 8 && m[6] == ':' && m[7] == ' ' && isDigits(m[:6]) && asaKnownID(m[:6])
-}
-
-// asaHeader is a parsed ASA envelope.
-type asaHeader struct {
-	family string // "ASA", "PIX", "FTD", "FWSM"; "" in the bare form
-	sev    int    // -1 when absent
-	id     string // six digits
-	text   string // the message after "ID: "
-}
-
-// parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or without "%".
-func parseASATag(tag string) (family string, sev int, id string, ok bool) {
-	tag = strings.TrimPrefix(tag, "%")
-	fam, rest, found := cutByte(tag, '-')
-	if !found {
-		return "", 0, "", false
-	}
-	switch fam {
-	case "ASA", "PIX", "FTD", "FWSM":
-	default:
-		return "", 0, "", false
-	}
-	if len(rest) < 3 || rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
-		return "", 0, "", false
-	}
-	id = rest[2:]
-	if len(id) != 6 || !isDigits(id) {
-		return "", 0, "", false
-	}
-	return fam, int(rest[0] - '0'), id, true
-}
-
-func (h *asaHeader) parse(e *event.Event) bool {
-	h.sev = -1
-	if len(e.AppName) > 4 && e.AppName[0] == '%' {
-		if fam, sev, id, ok := parseASATag(e.AppName); ok {
-			h.family, h.sev, h.id, h.text = fam, sev, id, e.Message
-			return true
-		}
-	}
-	m := e.Message
-	if len(m) > 2 && m[1] == '|' && m[0] >= '0' && m[0] <= '7' {
-		// "6|Nov 28 2014 12:59:03|302021: text"
-		sev := int(m[0] - '0')
-		_, rest, ok := cutByte(m[2:], '|')
-		if !ok || len(rest) < 8 || rest[6] != ':' || !isDigits(rest[:6]) {
-			return false
-		}
-		h.sev, h.id, h.text = sev, rest[:6], strings.TrimLeft(rest[7:], " ")
-		return true
-	}
-	if len(m) > 8 && m[6] == ':' && isDigits(m[:6]) {
-		h.id, h.text = m[:6], strings.TrimLeft(m[7:], " ")
-		return true
-	}
-	// Bodies without the envelope (exports that strip it): only the two
-	// whose text names the message unambiguously.
-	if strings.HasPrefix(m, "access-list ") && strings.Contains(m, " hit-cnt ") {
-		h.id, h.text = "106100", m
-		return true
-	}
-	if strings.HasPrefix(m, "Deny ") && strings.Contains(m, " by access-group ") {
-		h.id, h.text = "106023", m
-		return true
-	}
-	tag, rest, ok := cutByte(m, ':')
-	if !ok || strings.IndexByte(tag, ' ') >= 0 {
-		return false
-	}
-	fam, sev, id, ok := parseASATag(tag)
-	if !ok {
-		return false
-	}
-	h.family, h.sev, h.id, h.text = fam, sev, id, strings.TrimLeft(rest, " ")
-	return true
-}
-
-func (h *asaHeader) provider() string {
-	switch h.family {
-	case "PIX":
-		return "cisco-pix"
-	case "FTD":
-		return "cisco-ftd"
-	case "FWSM":
-		return "cisco-fwsm"
-	}
-	return "cisco-asa"
-}
-
-func decodeASA(e *event.Event) bool {
-	var h asaHeader
-	if !h.parse(e) {
-		return false
-	}
-	netBegin(e, h.provider(), "cisco_asa")
-	e.SetStr("event.code", h.id)
-	e.SetStr("cisco.asa.message_id", h.id)
-	setSeverity(e, h.sev)
-	if e.Hostname == "" && e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && h.text != e.Message {
-		// "<190>Aug  1 14:01:20 fw1: %ASA-6-...": the firewall's name
-		// stands where syslog expects a tag.
-		e.SetStr("host.name", e.AppName)
-	}
-	e.Message = h.text
-	if rule := asaDecodeID(e, h.id, h.text); rule != "" {
-		ecs.SetRule(e, rule)
-	}
-	return true
-}
-
-// asaKnownID reports whether asaDecodeID has a decoder for id.
-func asaKnownID(id string) bool {
-	switch id {
-	case "106001", "106006", "106014", "106015", "106023", "106100",
-		"302013", "302014", "302015", "302016", "302020", "302021",
-		"113004", "113005", "113006", "113012", "113015",
-		"605004", "605005", "611101", "611102", "611103", "710002", "710003", "733100":
-		return true
-	}
-	return len(id) == 6 && strings.HasPrefix(id, "4000")
-}
-
-// asaDecodeID sets the ECS fields of the ids this decoder knows and
-// returns the nomen.rule to record ("" when the text did not match).
-func asaDecodeID(e *event.Event, id, t string) string {
-	switch id {
-	case "106001", "106006", "106015":
-		if asaFromTo(e, t) {
-			return "cisco_asa.deny"
-		}
-	case "106014", "106023":
-		if asaDenySrcDst(e, t) {
-			return "cisco_asa.deny_acl"
-		}
-	case "106100":
-		if asaACLLog(e, t) {
-			return "cisco_asa.acl"
-		}
-	case "302013", "302015":
-		if asaBuilt(e, t) {
-			return "cisco_asa.connection_built"
-		}
-	case "302014", "302016":
-		if asaTeardown(e, t) {
-			return "cisco_asa.connection_teardown"
-		}
-	case "302020", "302021":
-		if asaICMPConn(e, id == "302020", t) {
-			return "cisco_asa.icmp_connection"
-		}
-	case "113004", "113005", "113012", "113015":
-		if asaAAA(e, t) {
-			return "cisco_asa.aaa"
-		}
-	case "113006":
-		if asaLockedOut(e, t) {
-			return "cisco_asa.locked_out"
-		}
-	case "605004", "605005":
-		if asaLogin(e, id == "605005", t) {
-			return "cisco_asa.login"
-		}
-	case "611101", "611102", "611103":
-		if asaUserAuth(e, id, t) {
-			return "cisco_asa.user"
-		}
-	case "710002", "710003":
-		if asaToTheBox(e, id == "710002", t) {
-			return "cisco_asa.to_the_box"
-		}
-	case "733100":
-		if r, ok := strings.CutPrefix(t, "["); ok {
-			if name, _, ok := cutByte(r, ']'); ok && name != "" {
-				netClassIDS.Set(e, "threat-detected", "")
-				e.SetStr("rule.name", strings.TrimSpace(name))
-				return "cisco_asa.threat_detection"
-			}
-		}
-	default:
-		if strings.HasPrefix(id, "4000") && asaIPS(e, t) {
-			return "cisco_asa.ips"
-		}
-	}
-	return ""
-}
+// ASA connection messages: endpoints as the ASA prints them, deny, ACL, built, teardown, ICMP, IPS and to-the-box lines.
 
 // asaEndpoint is one side of a connection as the ASA prints it:
 // "IF:IP/port (mappedIP/mappedport)(user)", any part but IP optional.
@@ -252,7 +31,7 @@ func (p *asaEndpoint) parse(s string) bool {
 		s = strings.TrimRight(s[:open], " ")
 		switch {
 		case strings.HasPrefix(g, "type "):
-			t, c, _ := cutByte(g[len("type "):], ',')
+			t, c, _ := ecs.CutByte(g[len("type "):], ',')
 			p.icmpType = strings.TrimSpace(t)
 			p.icmpCode = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c), "code"))
 		case strings.IndexByte(g, '/') > 0 && strings.IndexByte(g, ' ') < 0 && p.mappedIP == "":
@@ -402,10 +181,10 @@ func asaDenySrcDst(e *event.Event, t string) bool {
 func cutQuotedASA(s string) (quoted, rest string, ok bool) {
 	s = strings.TrimLeft(s, " ")
 	if len(s) < 2 || s[0] != '"' {
-		w, r := firstWord(s)
+		w, r := ecs.CutWord(s)
 		return w, r, w != ""
 	}
-	q, r, ok := cutByte(s[1:], '"')
+	q, r, ok := ecs.CutByte(s[1:], '"')
 	return q, r, ok
 }
 
@@ -416,9 +195,9 @@ func asaACLLog(e *event.Event, t string) bool {
 	if !ok {
 		return false
 	}
-	acl, rest := firstWord(rest)
-	verdict, rest := firstWord(rest)
-	proto, rest := firstWord(rest)
+	acl, rest := ecs.CutWord(rest)
+	verdict, rest := ecs.CutWord(rest)
+	proto, rest := ecs.CutWord(rest)
 	srcS, rest, ok := strings.Cut(rest, " -> ")
 	if !ok || acl == "" || proto == "" {
 		return false
@@ -450,7 +229,7 @@ func asaACLLog(e *event.Event, t string) bool {
 	setInterface(e, "observer.egress.interface.name", dstIf)
 	ecs.SetUser(e, "source.user.name", srcUser)
 	ecs.SetUser(e, "destination.user.name", dstUser)
-	if n, _ := firstWord(hits); n != "" {
+	if n, _ := ecs.CutWord(hits); n != "" {
 		ecs.SetUint(e, "cisco.asa.hit_count", n)
 	}
 	return true
@@ -459,12 +238,12 @@ func asaACLLog(e *event.Event, t string) bool {
 // asaSlashEndpoint parses "IF/IP(port) [(user, sg)]".
 func asaSlashEndpoint(s string) (iface, ip, port, user string) {
 	s = strings.TrimSpace(s)
-	iface, s, _ = cutByte(s, '/')
-	ip, s, _ = cutByte(s, '(')
-	port, s, _ = cutByte(s, ')')
+	iface, s, _ = ecs.CutByte(s, '/')
+	ip, s, _ = ecs.CutByte(s, '(')
+	port, s, _ = ecs.CutByte(s, ')')
 	if u, ok := strings.CutPrefix(strings.TrimSpace(s), "("); ok {
-		user, _, _ = cutByte(u, ')')
-		user, _, _ = cutByte(user, ',')
+		user, _, _ = ecs.CutByte(u, ')')
+		user, _, _ = ecs.CutByte(user, ',')
 	}
 	return iface, strings.TrimSpace(ip), port, user
 }
@@ -478,13 +257,13 @@ func asaBuilt(e *event.Event, t string) bool {
 	if !ok {
 		return false
 	}
-	dir, rest := firstWord(rest)
-	proto, rest := firstWord(rest)
+	dir, rest := ecs.CutWord(rest)
+	proto, rest := ecs.CutWord(rest)
 	rest, ok = strings.CutPrefix(rest, "connection ")
 	if !ok {
 		return false
 	}
-	connID, rest := firstWord(rest)
+	connID, rest := ecs.CutWord(rest)
 	rest, ok = strings.CutPrefix(rest, "for ")
 	if !ok {
 		return false
@@ -522,12 +301,12 @@ func asaTeardown(e *event.Event, t string) bool {
 	if !ok {
 		return false
 	}
-	proto, rest := firstWord(rest)
+	proto, rest := ecs.CutWord(rest)
 	rest, ok = strings.CutPrefix(rest, "connection ")
 	if !ok {
 		return false
 	}
-	connID, rest := firstWord(rest)
+	connID, rest := ecs.CutWord(rest)
 	rest, ok = strings.CutPrefix(rest, "for ")
 	if !ok {
 		return false
@@ -546,12 +325,12 @@ func asaTeardown(e *event.Event, t string) bool {
 	e.SetStr("cisco.asa.connection_id", connID)
 	a.set(e, netSource, "observer.ingress.interface.name")
 	b.set(e, netDest, "observer.egress.interface.name")
-	dur, tail := firstWord(tail)
+	dur, tail := ecs.CutWord(tail)
 	if ns, ok := parseHMS(dur); ok {
 		e.SetInt("event.duration", ns)
 	}
 	if r, ok := strings.CutPrefix(tail, "bytes "); ok {
-		n, reason := firstWord(r)
+		n, reason := ecs.CutWord(r)
 		ecs.SetUint(e, "network.bytes", n)
 		if reason = strings.TrimSpace(reason); reason != "" {
 			e.SetStr("event.reason", reason)
@@ -562,11 +341,11 @@ func asaTeardown(e *event.Event, t string) bool {
 
 // parseHMS parses an ASA duration "H:MM:SS" (hours unbounded) to nanoseconds.
 func parseHMS(s string) (int64, bool) {
-	h, rest, ok := cutByte(s, ':')
+	h, rest, ok := ecs.CutByte(s, ':')
 	if !ok {
 		return 0, false
 	}
-	m, sec, ok := cutByte(rest, ':')
+	m, sec, ok := ecs.CutByte(rest, ':')
 	hn, ok1 := ecs.ParseUint(h)
 	mn, ok2 := ecs.ParseUint(m)
 	sn, ok3 := ecs.ParseUint(sec)
@@ -583,17 +362,17 @@ func asaICMPConn(e *event.Event, built bool, t string) bool {
 	if !ok {
 		return false
 	}
-	faddr, rest := firstWord(rest)
+	faddr, rest := ecs.CutWord(rest)
 	rest, ok = strings.CutPrefix(rest, "gaddr ")
 	if !ok {
 		return false
 	}
-	_, rest = firstWord(rest)
+	_, rest = ecs.CutWord(rest)
 	rest, ok = strings.CutPrefix(rest, "laddr ")
 	if !ok {
 		return false
 	}
-	laddr, _ := firstWord(rest)
+	laddr, _ := ecs.CutWord(rest)
 	fIP, _, _ := cutLastByte(faddr, '/')
 	lIP, _, _ := cutLastByte(laddr, '/')
 	if built {
@@ -621,7 +400,7 @@ func asaIPS(e *event.Event, t string) bool {
 	if !ok {
 		return false
 	}
-	sig, rest := firstWord(rest)
+	sig, rest := ecs.CutWord(rest)
 	name, rest, ok := strings.Cut(rest, " from ")
 	if !ok {
 		return false
@@ -643,7 +422,7 @@ func asaIPS(e *event.Event, t string) bool {
 // asaToTheBox decodes 710002/710003 (connections to the ASA itself):
 // "TCP|UDP access permitted|denied by ACL from IP/port to IF:IP/service".
 func asaToTheBox(e *event.Event, permitted bool, t string) bool {
-	proto, rest := firstWord(t)
+	proto, rest := ecs.CutWord(t)
 	_, rest, ok := strings.Cut(rest, "from ")
 	if !ok {
 		return false

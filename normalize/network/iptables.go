@@ -1,4 +1,4 @@
-package normalize
+package network
 
 import (
 	"strings"
@@ -215,7 +215,7 @@ func (p *iptablesPacket) parse(s string) {
 		}
 		tok := s[:end]
 		s = s[end:]
-		key, val, hasEq := cutByte(tok, '=')
+		key, val, hasEq := ecs.CutByte(tok, '=')
 		if !hasEq {
 			if seenProto {
 				if p.nTCPFlags < len(p.tcpFlags) && iptablesTCPFlag(tok) {

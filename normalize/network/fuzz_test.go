@@ -1,4 +1,4 @@
-package normalize
+package network
 
 import (
 	"strings"
@@ -21,7 +21,7 @@ func FuzzNetworkDecoders(f *testing.F) {
 		if i := strings.Index(msg, ": "); i > 0 && i < 40 {
 			app = msg[:i]
 		}
-		for _, d := range networkDecoders() {
+		for _, d := range Decoders() {
 			normtest.FuzzDecode(t, d.Name, d.Decode, "", msg)
 			normtest.FuzzDecode(t, d.Name, d.Decode, app, strings.TrimPrefix(msg, app+": "))
 		}
