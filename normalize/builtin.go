@@ -4,6 +4,7 @@ import (
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/mail"
 	"github.com/nomenhq/nomen/normalize/network"
+	"github.com/nomenhq/nomen/normalize/unix"
 	"github.com/nomenhq/nomen/normalize/web"
 )
 
@@ -13,7 +14,7 @@ import (
 func builtins() []*ecs.Decoder {
 	var ds []*ecs.Decoder
 	for _, family := range [][]*ecs.Decoder{
-		unixDecoders(),     // unix.go: sshd, sudo, su, PAM, user management, audit
+		unix.Decoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
 		mail.Decoders(),    // mail.go: postfix, sendmail, procmail, Exchange
 		web.Decoders(),     // web.go: Apache, nginx
 		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense

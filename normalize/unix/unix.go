@@ -1,4 +1,6 @@
-package normalize
+// Package unix decodes Unix authentication and account logs: sshd, sudo, su,
+// login, PAM, the shadow-utils and pwdutils account tools and Linux audit.
+package unix
 
 import (
 	"strings"
@@ -17,7 +19,8 @@ import (
 // (sshd Accepted/Failed, PAM auth failure, su, sudo password) is
 // authentication/start with outcome success or failure whatever the program.
 
-func unixDecoders() []*ecs.Decoder {
+// Decoders returns the unix decoders in dispatch order.
+func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
 		{Name: "sudo", Programs: []string{"sudo"}, Decode: decodeSudo},
