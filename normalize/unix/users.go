@@ -30,201 +30,258 @@ func decodeShadow(e *event.Event) bool {
 	}
 	prog := programOf(e)
 	word, rest := ecs.CutWord(m)
-	switch word {
-	case "new":
-		switch {
-		case strings.HasPrefix(rest, "user: "):
-			shadowBegin(e, prog, "useradd.new_user", ecs.ClassUserCreate, "user_create")
-			kv := rest[len("user: "):]
-			ecs.SetUser(e, "user.target.name", kvComma(kv, "name"))
-			e.SetStr("user.target.id", kvComma(kv, "UID"))
-			e.SetStr("user.target.group.id", kvComma(kv, "GID"))
-			e.SetStr("shadow.home", kvComma(kv, "home"))
-			e.SetStr("shadow.shell", kvComma(kv, "shell"))
-			e.SetStr("shadow.from", kvComma(kv, "from"))
-			return true
-		case strings.HasPrefix(rest, "group: "):
-			shadowBegin(e, prog, "groupadd.new_group", ecs.ClassGroupCreate, "group_create")
-			kv := rest[len("group: "):]
-			e.SetStr("group.name", kvComma(kv, "name"))
-			e.SetStr("group.id", kvComma(kv, "GID"))
-			return true
-		}
-	case "group":
-		switch {
-		case strings.HasPrefix(rest, "added to "):
-			// group added to /etc/group: name=tsg, GID=1003
-			file, kv, ok := strings.Cut(rest[len("added to "):], ": ")
-			if !ok {
-				return false
-			}
-			shadowBegin(e, prog, "groupadd.file", ecs.ClassGroupInfo, "group_create")
-			e.SetStr("group.name", kvComma(kv, "name"))
-			e.SetStr("group.id", kvComma(kv, "GID"))
-			e.SetStr("file.path", file)
-			return true
-		case strings.HasPrefix(rest, "'"):
-			// group 'fleet' removed from /etc/group | group 'fleet' removed
-			name, r, ok := cutQuoted(rest)
-			if !ok || !strings.HasPrefix(r, "removed") {
-				return false
-			}
-			if file, ok := strings.CutPrefix(r, "removed from "); ok {
-				shadowBegin(e, prog, "groupdel.file", ecs.ClassGroupInfo, "group_delete")
-				e.SetStr("file.path", file)
-				if file == "/etc/group" {
-					ecs.SetRule(e, "groupdel.group_removed")
-					ecs.ClassGroupDelete.Set(e, "group_delete", ecs.OutcomeSuccess)
-				}
-			} else {
-				shadowBegin(e, prog, "groupdel.group_removed", ecs.ClassGroupDelete, "group_delete")
-			}
-			e.SetStr("group.name", name)
-			return true
-		case strings.HasPrefix(rest, "changed in "):
-			// group changed in /etc/group (group x/1001, new name: y)
-			shadowBegin(e, prog, "groupmod.change", ecs.ClassGroupChange, "group_change")
-			if i := strings.Index(rest, "(group "); i >= 0 {
-				g := rest[i+len("(group "):]
-				g, _, _ = strings.Cut(g, ",")
-				name, id, _ := strings.Cut(g, "/")
-				e.SetStr("group.name", name)
-				e.SetStr("group.id", strings.TrimSuffix(id, ")"))
-			}
-			return true
-		case strings.HasPrefix(rest, "password of "):
-			shadowBegin(e, prog, "gpasswd.password", ecs.ClassGroupChange, "group_change")
-			g, _ := ecs.CutWord(rest[len("password of "):])
-			e.SetStr("group.name", g)
-			if i := strings.Index(rest, " by "); i >= 0 {
-				ecs.SetUser(e, "user.name", strings.TrimSpace(rest[i+len(" by "):]))
-			}
-			return true
-		}
-	case "delete":
-		switch {
-		case strings.HasPrefix(rest, "user '"):
-			name, _, ok := cutQuoted(rest[len("user "):])
-			if !ok {
-				return false
-			}
-			shadowBegin(e, prog, "userdel.delete_user", ecs.ClassUserDelete, "user_delete")
-			ecs.SetUser(e, "user.target.name", name)
-			return true
-		case strings.HasPrefix(rest, "'"):
-			// delete 'alice' from [shadow ]group 'wheel'
-			return shadowMembership(e, prog, rest, false)
-		}
-	case "add":
-		if strings.HasPrefix(rest, "'") {
-			return shadowMembership(e, prog, rest, true)
-		}
-	case "removed":
-		// removed [shadow ]group 'x'[ owned by 'y']
-		shadowGroup := strings.HasPrefix(rest, "shadow ")
-		r := strings.TrimPrefix(rest, "shadow ")
-		r, ok := strings.CutPrefix(r, "group ")
+	if read, ok := shadowReaders[word]; ok {
+		return read(e, prog, word, rest)
+	}
+	return false
+}
+
+// shadowReaders read a shadow-utils line by its first word (the tools
+// write "new user: ...", "delete user 'x'", "changed user 'x' ...").
+var shadowReaders = map[string]func(e *event.Event, prog, word, rest string) bool{
+	"new":      shadowNew,
+	"group":    shadowGroupLine,
+	"delete":   shadowDelete,
+	"add":      shadowAdd,
+	"removed":  shadowRemoved,
+	"change":   shadowUsermod,
+	"lock":     shadowUsermod,
+	"unlock":   shadowUsermod,
+	"changed":  shadowChanged,
+	"password": shadowPassword,
+	"user":     shadowGpasswdUser,
+	"members":  shadowMembers,
+	"failed":   shadowFailed,
+}
+
+// shadowNew reads "new user: ..." and "new group: ..." (useradd, groupadd).
+func shadowNew(e *event.Event, prog, _, rest string) bool {
+	switch {
+	case strings.HasPrefix(rest, "user: "):
+		shadowBegin(e, prog, "useradd.new_user", ecs.ClassUserCreate, "user_create")
+		kv := rest[len("user: "):]
+		ecs.SetUser(e, "user.target.name", kvComma(kv, "name"))
+		e.SetStr("user.target.id", kvComma(kv, "UID"))
+		e.SetStr("user.target.group.id", kvComma(kv, "GID"))
+		e.SetStr("shadow.home", kvComma(kv, "home"))
+		e.SetStr("shadow.shell", kvComma(kv, "shell"))
+		e.SetStr("shadow.from", kvComma(kv, "from"))
+		return true
+	case strings.HasPrefix(rest, "group: "):
+		shadowBegin(e, prog, "groupadd.new_group", ecs.ClassGroupCreate, "group_create")
+		kv := rest[len("group: "):]
+		e.SetStr("group.name", kvComma(kv, "name"))
+		e.SetStr("group.id", kvComma(kv, "GID"))
+		return true
+	}
+	return false
+}
+
+// shadowGroupLine reads "group added to FILE: ...", "group 'x' removed [from FILE]",
+// "group changed in FILE (...)" and "group password of x changed by y".
+func shadowGroupLine(e *event.Event, prog, _, rest string) bool {
+	switch {
+	case strings.HasPrefix(rest, "added to "):
+		// group added to /etc/group: name=tsg, GID=1003
+		file, kv, ok := strings.Cut(rest[len("added to "):], ": ")
 		if !ok {
 			return false
 		}
+		shadowBegin(e, prog, "groupadd.file", ecs.ClassGroupInfo, "group_create")
+		e.SetStr("group.name", kvComma(kv, "name"))
+		e.SetStr("group.id", kvComma(kv, "GID"))
+		e.SetStr("file.path", file)
+		return true
+	case strings.HasPrefix(rest, "'"):
+		// group 'fleet' removed from /etc/group | group 'fleet' removed
+		name, r, ok := cutQuoted(rest)
+		if !ok || !strings.HasPrefix(r, "removed") {
+			return false
+		}
+		if file, ok := strings.CutPrefix(r, "removed from "); ok {
+			shadowBegin(e, prog, "groupdel.file", ecs.ClassGroupInfo, "group_delete")
+			e.SetStr("file.path", file)
+			if file == "/etc/group" {
+				ecs.SetRule(e, "groupdel.group_removed")
+				ecs.ClassGroupDelete.Set(e, "group_delete", ecs.OutcomeSuccess)
+			}
+		} else {
+			shadowBegin(e, prog, "groupdel.group_removed", ecs.ClassGroupDelete, "group_delete")
+		}
+		e.SetStr("group.name", name)
+		return true
+	case strings.HasPrefix(rest, "changed in "):
+		// group changed in /etc/group (group x/1001, new name: y)
+		shadowBegin(e, prog, "groupmod.change", ecs.ClassGroupChange, "group_change")
+		if i := strings.Index(rest, "(group "); i >= 0 {
+			g := rest[i+len("(group "):]
+			g, _, _ = strings.Cut(g, ",")
+			name, id, _ := strings.Cut(g, "/")
+			e.SetStr("group.name", name)
+			e.SetStr("group.id", strings.TrimSuffix(id, ")"))
+		}
+		return true
+	case strings.HasPrefix(rest, "password of "):
+		shadowBegin(e, prog, "gpasswd.password", ecs.ClassGroupChange, "group_change")
+		g, _ := ecs.CutWord(rest[len("password of "):])
+		e.SetStr("group.name", g)
+		if i := strings.Index(rest, " by "); i >= 0 {
+			ecs.SetUser(e, "user.name", strings.TrimSpace(rest[i+len(" by "):]))
+		}
+		return true
+	}
+	return false
+}
+
+// shadowDelete reads "delete user 'x'" (userdel) and "delete 'x' from [shadow ]group 'y'".
+func shadowDelete(e *event.Event, prog, _, rest string) bool {
+	switch {
+	case strings.HasPrefix(rest, "user '"):
+		name, _, ok := cutQuoted(rest[len("user "):])
+		if !ok {
+			return false
+		}
+		shadowBegin(e, prog, "userdel.delete_user", ecs.ClassUserDelete, "user_delete")
+		ecs.SetUser(e, "user.target.name", name)
+		return true
+	case strings.HasPrefix(rest, "'"):
+		// delete 'alice' from [shadow ]group 'wheel'
+		return shadowMembership(e, prog, rest, false)
+	}
+	return false
+}
+
+// shadowAdd reads "add 'x' to [shadow ]group 'y'".
+func shadowAdd(e *event.Event, prog, _, rest string) bool {
+	if strings.HasPrefix(rest, "'") {
+		return shadowMembership(e, prog, rest, true)
+	}
+	return false
+}
+
+// shadowRemoved reads "removed [shadow ]group 'x'[ owned by 'y']" (userdel).
+func shadowRemoved(e *event.Event, prog, _, rest string) bool {
+	// removed [shadow ]group 'x'[ owned by 'y']
+	shadowGroup := strings.HasPrefix(rest, "shadow ")
+	r := strings.TrimPrefix(rest, "shadow ")
+	r, ok := strings.CutPrefix(r, "group ")
+	if !ok {
+		return false
+	}
+	name, _, ok := cutQuoted(r)
+	if !ok {
+		return false
+	}
+	if shadowGroup {
+		shadowBegin(e, prog, "userdel.remove_shadow_group", ecs.ClassGroupInfo, "group_delete")
+	} else {
+		shadowBegin(e, prog, "userdel.remove_group", ecs.ClassGroupDelete, "group_delete")
+	}
+	e.SetStr("group.name", name)
+	return true
+}
+
+// shadowChanged reads chfn's and chsh's "changed user 'x' ..." and chage's
+// "changed password expiry for x".
+func shadowChanged(e *event.Event, prog, _, rest string) bool {
+	switch {
+	case strings.HasPrefix(rest, "user '"):
+		// chfn: changed user 'tsg' information; chsh: changed user 'tsg' shell to '/bin/zsh'
+		name, r, ok := cutQuoted(rest[len("user "):])
+		if !ok {
+			return false
+		}
+		shadowBegin(e, prog, prog+".change", ecs.ClassUserChange, "user_change")
+		ecs.SetUser(e, "user.target.name", name)
+		if sh, ok := strings.CutPrefix(r, "shell to "); ok {
+			e.SetStr("shadow.shell", trimQuotes(sh))
+		}
+		return true
+	case strings.HasPrefix(rest, "password expiry for "):
+		shadowBegin(e, prog, "chage.change", ecs.ClassUserChange, "user_change")
+		ecs.SetUser(e, "user.target.name", strings.TrimSpace(rest[len("password expiry for "):]))
+		return true
+	}
+	return false
+}
+
+// shadowPassword reads passwd's "password for 'x' changed by 'y'".
+func shadowPassword(e *event.Event, prog, _, rest string) bool {
+	// passwd: password for 'avahi' changed by 'root'
+	if r, ok := strings.CutPrefix(rest, "for "); ok {
+		name, r, ok := cutQuoted(r)
+		if !ok {
+			return false
+		}
+		shadowBegin(e, prog, "passwd.change", ecs.ClassUserChange, "password_change")
+		ecs.SetUser(e, "user.target.name", name)
+		if by, ok := strings.CutPrefix(r, "changed by "); ok {
+			ecs.SetUser(e, "user.name", trimQuotes(by))
+		}
+		return true
+	}
+	return false
+}
+
+// shadowGpasswdUser reads gpasswd's "user x added by y to group z" and
+// "user x removed by y from group z".
+func shadowGpasswdUser(e *event.Event, prog, _, rest string) bool {
+	// gpasswd: user alice added by root to group wheel | user alice removed by root from group wheel
+	name, r := ecs.CutWord(rest)
+	verb, r := ecs.CutWord(r)
+	if verb != "added" && verb != "removed" {
+		return false
+	}
+	r, ok := strings.CutPrefix(r, "by ")
+	if !ok {
+		return false
+	}
+	actor, r := ecs.CutWord(r)
+	r = strings.TrimPrefix(strings.TrimPrefix(r, "to "), "from ")
+	group, ok := strings.CutPrefix(r, "group ")
+	if !ok {
+		return false
+	}
+	if verb == "added" {
+		shadowBegin(e, prog, "gpasswd.member_add", ecs.ClassGroupChange, "group_member_add")
+	} else {
+		shadowBegin(e, prog, "gpasswd.member_remove", ecs.ClassGroupChange, "group_member_remove")
+	}
+	ecs.SetUser(e, "user.target.name", name)
+	ecs.SetUser(e, "user.name", actor)
+	e.SetStr("group.name", strings.TrimSpace(group))
+	return true
+}
+
+// shadowMembers reads gpasswd's "members of group x set by y to a,b".
+func shadowMembers(e *event.Event, prog, _, rest string) bool {
+	// gpasswd: members of group wheel set by root to alice,bob
+	r, ok := strings.CutPrefix(rest, "of group ")
+	if !ok {
+		return false
+	}
+	group, r := ecs.CutWord(r)
+	shadowBegin(e, prog, "gpasswd.members_set", ecs.ClassGroupChange, "group_change")
+	e.SetStr("group.name", group)
+	if by, ok := strings.CutPrefix(r, "set by "); ok {
+		actor, _ := ecs.CutWord(by)
+		ecs.SetUser(e, "user.name", actor)
+	}
+	return true
+}
+
+// shadowFailed reads useradd's "failed adding user 'x', data deleted".
+func shadowFailed(e *event.Event, prog, _, rest string) bool {
+	// useradd: failed adding user 'avahi', data deleted
+	if r, ok := strings.CutPrefix(rest, "adding user "); ok {
 		name, _, ok := cutQuoted(r)
 		if !ok {
 			return false
 		}
-		if shadowGroup {
-			shadowBegin(e, prog, "userdel.remove_shadow_group", ecs.ClassGroupInfo, "group_delete")
-		} else {
-			shadowBegin(e, prog, "userdel.remove_group", ecs.ClassGroupDelete, "group_delete")
-		}
-		e.SetStr("group.name", name)
-		return true
-	case "change", "lock", "unlock":
-		return shadowUsermod(e, prog, word, rest)
-	case "changed":
-		switch {
-		case strings.HasPrefix(rest, "user '"):
-			// chfn: changed user 'tsg' information; chsh: changed user 'tsg' shell to '/bin/zsh'
-			name, r, ok := cutQuoted(rest[len("user "):])
-			if !ok {
-				return false
-			}
-			shadowBegin(e, prog, prog+".change", ecs.ClassUserChange, "user_change")
-			ecs.SetUser(e, "user.target.name", name)
-			if sh, ok := strings.CutPrefix(r, "shell to "); ok {
-				e.SetStr("shadow.shell", trimQuotes(sh))
-			}
-			return true
-		case strings.HasPrefix(rest, "password expiry for "):
-			shadowBegin(e, prog, "chage.change", ecs.ClassUserChange, "user_change")
-			ecs.SetUser(e, "user.target.name", strings.TrimSpace(rest[len("password expiry for "):]))
-			return true
-		}
-	case "password":
-		// passwd: password for 'avahi' changed by 'root'
-		if r, ok := strings.CutPrefix(rest, "for "); ok {
-			name, r, ok := cutQuoted(r)
-			if !ok {
-				return false
-			}
-			shadowBegin(e, prog, "passwd.change", ecs.ClassUserChange, "password_change")
-			ecs.SetUser(e, "user.target.name", name)
-			if by, ok := strings.CutPrefix(r, "changed by "); ok {
-				ecs.SetUser(e, "user.name", trimQuotes(by))
-			}
-			return true
-		}
-	case "user":
-		// gpasswd: user alice added by root to group wheel | user alice removed by root from group wheel
-		name, r := ecs.CutWord(rest)
-		verb, r := ecs.CutWord(r)
-		if verb != "added" && verb != "removed" {
-			return false
-		}
-		r, ok := strings.CutPrefix(r, "by ")
-		if !ok {
-			return false
-		}
-		actor, r := ecs.CutWord(r)
-		r = strings.TrimPrefix(strings.TrimPrefix(r, "to "), "from ")
-		group, ok := strings.CutPrefix(r, "group ")
-		if !ok {
-			return false
-		}
-		if verb == "added" {
-			shadowBegin(e, prog, "gpasswd.member_add", ecs.ClassGroupChange, "group_member_add")
-		} else {
-			shadowBegin(e, prog, "gpasswd.member_remove", ecs.ClassGroupChange, "group_member_remove")
-		}
+		shadowBegin(e, prog, "useradd.failed", ecs.ClassUserCreate, "user_create")
+		e.SetStr("event.outcome", ecs.OutcomeFailure)
 		ecs.SetUser(e, "user.target.name", name)
-		ecs.SetUser(e, "user.name", actor)
-		e.SetStr("group.name", strings.TrimSpace(group))
 		return true
-	case "members":
-		// gpasswd: members of group wheel set by root to alice,bob
-		r, ok := strings.CutPrefix(rest, "of group ")
-		if !ok {
-			return false
-		}
-		group, r := ecs.CutWord(r)
-		shadowBegin(e, prog, "gpasswd.members_set", ecs.ClassGroupChange, "group_change")
-		e.SetStr("group.name", group)
-		if by, ok := strings.CutPrefix(r, "set by "); ok {
-			actor, _ := ecs.CutWord(by)
-			ecs.SetUser(e, "user.name", actor)
-		}
-		return true
-	case "failed":
-		// useradd: failed adding user 'avahi', data deleted
-		if r, ok := strings.CutPrefix(rest, "adding user "); ok {
-			name, _, ok := cutQuoted(r)
-			if !ok {
-				return false
-			}
-			shadowBegin(e, prog, "useradd.failed", ecs.ClassUserCreate, "user_create")
-			e.SetStr("event.outcome", ecs.OutcomeFailure)
-			ecs.SetUser(e, "user.target.name", name)
-			return true
-		}
 	}
 	return false
 }
