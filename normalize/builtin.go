@@ -6,6 +6,7 @@ import (
 	"github.com/nomenhq/nomen/normalize/network"
 	"github.com/nomenhq/nomen/normalize/unix"
 	"github.com/nomenhq/nomen/normalize/web"
+	"github.com/nomenhq/nomen/normalize/windows"
 )
 
 // builtins lists every built-in decoder. Each vendor family lives in its own
@@ -18,7 +19,7 @@ func builtins() []*ecs.Decoder {
 		mail.Decoders(),    // mail.go: postfix, sendmail, procmail, Exchange
 		web.Decoders(),     // web.go: Apache, nginx
 		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
-		windowsDecoders(),  // windows.go: Windows Security events by every road
+		windows.Decoders(), // windows.go: Windows Security events by every road
 	} {
 		ds = append(ds, family...)
 	}

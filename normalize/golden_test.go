@@ -178,12 +178,12 @@ func diffExpected(got map[string]any, want map[string]json.RawMessage) string {
 		g, ok := got[k]
 		switch {
 		case w == nil && ok:
-			fmt.Fprintf(&b, "  %s: got %s, want absent\n", k, jsonText(g))
+			fmt.Fprintf(&b, "  %s: got %s, want absent\n", k, normtest.JSONText(g))
 		case w == nil:
 		case !ok:
-			fmt.Fprintf(&b, "  %s: absent, want %s\n", k, jsonText(w))
+			fmt.Fprintf(&b, "  %s: absent, want %s\n", k, normtest.JSONText(w))
 		case !reflect.DeepEqual(g, w):
-			fmt.Fprintf(&b, "  %s: got %s, want %s\n", k, jsonText(g), jsonText(w))
+			fmt.Fprintf(&b, "  %s: got %s, want %s\n", k, normtest.JSONText(g), normtest.JSONText(w))
 		}
 	}
 	return b.String()
@@ -197,14 +197,6 @@ func decodeNumber(raw json.RawMessage) any {
 		panic(err)
 	}
 	return v
-}
-
-func jsonText(v any) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	return strings.TrimSpace(b.String())
 }
 
 // ECS allowed values (ECS 8.17, event.* categorization fields).
@@ -234,7 +226,7 @@ func checkECSValues(t *testing.T, line int, got map[string]any) {
 		for _, x := range vals {
 			s, _ := x.(string)
 			if !slices.Contains(allowed, s) {
-				t.Errorf("line %d: %s = %v is not an ECS allowed value", line, key, jsonText(v))
+				t.Errorf("line %d: %s = %v is not an ECS allowed value", line, key, normtest.JSONText(v))
 			}
 		}
 	}

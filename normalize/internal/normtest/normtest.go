@@ -173,3 +173,12 @@ func BenchDecoder(b *testing.B, decode func(*event.Event) bool, line string) {
 		decode(&e)
 	}
 }
+
+// JSONText is v as compact JSON, for messages.
+func JSONText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSpace(b.String())
+}

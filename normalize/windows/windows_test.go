@@ -1,4 +1,4 @@
-package normalize
+package windows
 
 import (
 	"encoding/json"
@@ -26,21 +26,22 @@ var winContractKeys = []string{
 	"winlog.logon.failure.status", "winlog.record_id", "winlog.channel", "winlog.event_id",
 }
 
-// normalizeLines parses and normalizes every line of a golden input file.
+// normalizeLines parses and decodes every line of a golden input file.
 func normalizeLines(t *testing.T, path string) []map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := newNormalizer(builtins())
 	p := parse.New(parse.Options{Location: time.UTC})
 	var enc event.Encoder
 	var out []map[string]any
 	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
 		e := event.New(normtest.Received)
 		p.Parse([]byte(line), e)
-		n.Normalize(e)
+		if !decodeWindows(e) {
+			t.Fatalf("not decoded: %.80s", line)
+		}
 		out = append(out, normtest.Flatten(enc.AppendJSON(nil, e)))
 	}
 	return out
@@ -71,7 +72,7 @@ func TestWindowsRoadsAgree(t *testing.T) {
 			got := events[i]
 			for _, k := range winContractKeys {
 				if !reflect.DeepEqual(got[k], want[k]) {
-					t.Errorf("event %v: %s: %s = %v, xml has %v", want["event.code"], road, k, jsonText(got[k]), jsonText(want[k]))
+					t.Errorf("event %v: %s: %s = %v, xml has %v", want["event.code"], road, k, normtest.JSONText(got[k]), normtest.JSONText(want[k]))
 				}
 			}
 		}
@@ -94,7 +95,7 @@ func TestWindowsLegacyAgree(t *testing.T) {
 				continue // the 2003 texts word the reasons their own way
 			}
 			if !reflect.DeepEqual(got[k], want[k]) {
-				t.Errorf("event %v: snare %s = %v, nxlog has %v", want["event.code"], k, jsonText(got[k]), jsonText(want[k]))
+				t.Errorf("event %v: snare %s = %v, nxlog has %v", want["event.code"], k, normtest.JSONText(got[k]), normtest.JSONText(want[k]))
 			}
 		}
 		code := want["event.code"].(string)
@@ -110,7 +111,7 @@ func TestWindowsLegacyAgree(t *testing.T) {
 		}
 		for _, k := range []string{"event.action", "event.category", "event.type"} {
 			if !reflect.DeepEqual(want[k], mod[k]) {
-				t.Errorf("legacy %s %s = %v, modern %d has %v", code, k, jsonText(want[k]), m, jsonText(mod[k]))
+				t.Errorf("legacy %s %s = %v, modern %d has %v", code, k, normtest.JSONText(want[k]), m, normtest.JSONText(mod[k]))
 			}
 		}
 	}
@@ -161,9 +162,8 @@ func TestWindowsAgentRoad(t *testing.T) {
 	e.Original = agentXML
 	e.Message = agentXML
 	e.Hostname = "WEB1"
-	n := newNormalizer(builtins())
-	if got := n.Normalize(e); got != "windows" {
-		t.Fatalf("decoder = %q, want windows", got)
+	if !sniffWindows(e) || !decodeWindows(e) {
+		t.Fatal("an agent record is not a Windows event")
 	}
 	want := map[string]any{
 		"event.code": "4688", "winlog.event_id": "4688", "winlog.channel": "Security",

@@ -1,4 +1,6 @@
-package normalize
+// Package windows decodes Windows Security events by every road: event XML,
+// NXLog and Winlogbeat JSON, Snare, legacy (2000/2003) text and the agent.
+package windows
 
 import (
 	"strconv"
@@ -35,9 +37,10 @@ import (
 // winlog.provider_name, host.name (the computer as given), event.provider;
 // winlog.event_data.<Name> holds the raw EventData strings when the road
 // carries them; event.sequence is Snare's counter. Legacy ids (2000/2003)
-// mean what their modern id (legacy + 4096) means; see windows_meaning.go.
+// mean what their modern id (legacy + 4096) means; see meaning.go.
 
-func windowsDecoders() []*ecs.Decoder {
+// Decoders returns the Windows decoder.
+func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{{
 		Name: "windows",
 		Programs: []string{"mswineventlog", "microsoft-windows-security-auditing", "security-auditing",
