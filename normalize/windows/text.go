@@ -116,35 +116,20 @@ var winTextSections = map[string]bool{
 	"Application Information": true, "Filter Information": true,
 }
 
-// winTextLabels are every label and section header winTextName knows.
+// winTextLabels are every label and section header winTextName knows
+// (text_names.go): what ends the value before them.
 var winTextLabels = func() map[string]bool {
 	m := map[string]bool{}
 	for s := range winTextSections {
 		m[s] = true
 	}
-	for _, l := range [...]string{
-		"Security ID", "Account Name", "Account Domain", "Domain Name", "Group Name", "Group Domain",
-		"Logon ID", "Logon GUID", "User Name", "Domain", "Primary User Name", "Primary Domain",
-		"Primary Logon ID", "Client User Name", "Client Domain", "Client Logon ID", "Caller User Name",
-		"Caller Domain", "Caller Logon ID", "Target User Name", "Target Domain", "Target Logon ID",
-		"Target Logon GUID", "New Account Name", "New Domain", "New Account ID", "Target Account Name",
-		"Target Account ID", "Member Name", "Member ID", "Caller Machine Name", "Caller Computer Name",
-		"Process ID", "Image File Name", "Process Name", "Caller Process ID", "Caller Process Name",
-		"New Process ID", "New Process Name", "Creator Process ID", "Creator Process Name",
-		"Process Command Line", "Token Elevation Type", "Mandatory Label", "Exit Status",
-		"Target Process ID", "Target Process Name", "Logon Type", "Logon Process", "Authentication Package",
-		"Workstation Name", "Transited Services", "Package Name (NTLM only)", "Key Length",
-		"Source Network Address", "Network Address", "Source Port", "Port", "Linked Logon ID",
-		"Network Account Name", "Network Account Domain", "Restricted Admin Mode", "Virtual Account",
-		"Elevated Token", "Impersonation Level", "Failure Reason", "Reason", "Status", "Status code",
-		"Error Code", "Sub Status", "Substatus code", "Target Server Name", "Target Server Info",
-		"Privileges", "Logon Account", "Logon account", "Source Workstation", "Logon attempt by",
-		"SAM Account Name", "Sam Account Name", "Display Name", "User Principal Name", "Home Directory",
-		"Home Drive", "Script Path", "Profile Path", "User Workstations", "Password Last Set",
-		"Account Expires", "Primary Group ID", "Allowed To Delegate To", "AllowedToDelegateTo",
-		"Old UAC Value", "New UAC Value", "User Account Control", "User Parameters", "SID History",
-		"Sid History", "Logon Hours",
-	} {
+	for l := range winTextFixed {
+		m[l] = true
+	}
+	for l := range winTextByRole {
+		m[l] = true
+	}
+	for l := range winTextSpecial {
 		m[l] = true
 	}
 	return m
@@ -182,200 +167,4 @@ func winTextRole(modern int, section string) int {
 		return winRoleSubject
 	}
 	return 0
-}
-
-// winTextName returns the EventData name of label in section of an event
-// whose (modern) id is modern, "" if it has none.
-func winTextName(modern int, section, label string) string {
-	role := winTextRole(modern, section)
-	switch label {
-	case "Security ID":
-		return winRoleName(role, "SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid")
-	case "Account Name", "User Name", "Group Name":
-		if label == "User Name" && role == winRoleAccount {
-			return ""
-		}
-		return winRoleName(role, "SubjectUserName", "TargetUserName", "TargetUserName", "MemberName")
-	case "Account Domain", "Domain Name", "Domain", "Group Domain":
-		return winRoleName(role, "SubjectDomainName", "TargetDomainName", "TargetDomainName", "")
-	case "Logon ID":
-		return winRoleName(role, "SubjectLogonId", "TargetLogonId", "", "")
-	case "Logon GUID":
-		if section == "Account Whose Credentials Were Used" {
-			return "TargetLogonGuid"
-		}
-		return "LogonGuid"
-	case "Primary User Name":
-		if modern == 1102 {
-			return "PrimaryUserName"
-		}
-		return "SubjectUserName"
-	case "Primary Domain":
-		if modern == 1102 {
-			return "PrimaryDomainName"
-		}
-		return "SubjectDomainName"
-	case "Primary Logon ID":
-		if modern == 1102 {
-			return "PrimaryLogonId"
-		}
-		return "SubjectLogonId"
-	case "Client User Name", "Caller User Name":
-		return "SubjectUserName"
-	case "Client Domain", "Caller Domain":
-		return "SubjectDomainName"
-	case "Client Logon ID", "Caller Logon ID":
-		return "SubjectLogonId"
-	case "Target User Name", "New Account Name", "Target Account Name", "Logon Account", "Logon account":
-		return "TargetUserName"
-	case "Target Domain", "New Domain", "Caller Machine Name", "Caller Computer Name":
-		return "TargetDomainName"
-	case "Target Logon ID":
-		return "TargetLogonId"
-	case "Target Logon GUID":
-		return "TargetLogonGuid"
-	case "New Account ID", "Target Account ID":
-		return "TargetSid"
-	case "Member Name":
-		return "MemberName"
-	case "Member ID":
-		return "MemberSid"
-	case "Process ID":
-		if section == "New Process Information" {
-			return "TargetProcessId"
-		}
-		return "ProcessId"
-	case "Image File Name":
-		switch {
-		case section == "New Process Information":
-			return "TargetProcessName"
-		case modern == 4688:
-			return "NewProcessName"
-		}
-		return "ProcessName"
-	case "Process Name", "Caller Process Name":
-		return "ProcessName"
-	case "Caller Process ID", "Creator Process ID":
-		return "ProcessId"
-	case "New Process ID":
-		return "NewProcessId"
-	case "New Process Name":
-		return "NewProcessName"
-	case "Creator Process Name":
-		return "ParentProcessName"
-	case "Process Command Line":
-		return "CommandLine"
-	case "Token Elevation Type":
-		return "TokenElevationType"
-	case "Mandatory Label":
-		return "MandatoryLabel"
-	case "Exit Status", "Status", "Status code", "Error Code":
-		return "Status"
-	case "Sub Status", "Substatus code":
-		return "SubStatus"
-	case "Target Process ID":
-		return "TargetProcessId"
-	case "Target Process Name":
-		return "TargetProcessName"
-	case "Logon Type":
-		return "LogonType"
-	case "Logon Process":
-		return "LogonProcessName"
-	case "Authentication Package", "Logon attempt by":
-		if modern == 4776 {
-			return "PackageName"
-		}
-		return "AuthenticationPackageName"
-	case "Workstation Name":
-		return "WorkstationName"
-	case "Source Workstation":
-		return "Workstation"
-	case "Transited Services":
-		return "TransmittedServices"
-	case "Package Name (NTLM only)":
-		return "LmPackageName"
-	case "Key Length":
-		return "KeyLength"
-	case "Source Network Address", "Network Address":
-		return "IpAddress"
-	case "Source Port", "Port":
-		return "IpPort"
-	case "Linked Logon ID":
-		return "TargetLinkedLogonId"
-	case "Network Account Name":
-		return "TargetOutboundUserName"
-	case "Network Account Domain":
-		return "TargetOutboundDomainName"
-	case "Restricted Admin Mode":
-		return "RestrictedAdminMode"
-	case "Virtual Account":
-		return "VirtualAccount"
-	case "Elevated Token":
-		return "ElevatedToken"
-	case "Impersonation Level":
-		return "ImpersonationLevel"
-	case "Failure Reason", "Reason":
-		return "FailureReason"
-	case "Target Server Name":
-		return "TargetServerName"
-	case "Target Server Info":
-		return "TargetInfo"
-	case "Additional Information":
-		if section == "Target Server" {
-			return "TargetInfo"
-		}
-	case "Privileges":
-		return "PrivilegeList"
-	case "SAM Account Name", "Sam Account Name":
-		return "SamAccountName"
-	case "Display Name":
-		return "DisplayName"
-	case "User Principal Name":
-		return "UserPrincipalName"
-	case "Home Directory":
-		return "HomeDirectory"
-	case "Home Drive":
-		return "HomePath"
-	case "Script Path":
-		return "ScriptPath"
-	case "Profile Path":
-		return "ProfilePath"
-	case "User Workstations":
-		return "UserWorkstations"
-	case "Password Last Set":
-		return "PasswordLastSet"
-	case "Account Expires":
-		return "AccountExpires"
-	case "Primary Group ID":
-		return "PrimaryGroupId"
-	case "Allowed To Delegate To", "AllowedToDelegateTo":
-		return "AllowedToDelegateTo"
-	case "Old UAC Value":
-		return "OldUacValue"
-	case "New UAC Value":
-		return "NewUacValue"
-	case "User Account Control":
-		return "UserAccountControl"
-	case "User Parameters":
-		return "UserParameters"
-	case "SID History", "Sid History":
-		return "SidHistory"
-	case "Logon Hours":
-		return "LogonHours"
-	}
-	return ""
-}
-
-func winRoleName(role int, subject, target, account, member string) string {
-	switch role {
-	case winRoleSubject:
-		return subject
-	case winRoleTarget:
-		return target
-	case winRoleAccount:
-		return account
-	case winRoleMember:
-		return member
-	}
-	return ""
 }
