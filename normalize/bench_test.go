@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/normalize/rules"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -147,7 +148,7 @@ func BenchmarkRules(b *testing.B) {
 			fmt.Fprintf(&src, "pattern = \"session {sid:uint}: user {user:word} action%d from {src:ip}[ port {port:uint}]\"\n", i)
 			src.WriteString("map = { user = \"user.name\", src = \"source.ip\", port = \"source.port\" }\n\n")
 		}
-		rs, err := ParseRules("bench.toml", []byte(src.String()))
+		rs, err := rules.Parse("bench.toml", []byte(src.String()))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/rules"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -34,7 +35,7 @@ type Normalizer struct {
 	prefixed []progPrefix // "postfix/*", "%asa-*"
 	byMsg    []msgPrefix
 	sniffers []*ecs.Decoder
-	rules    *RuleSet
+	rules    *rules.Set
 }
 
 type progPrefix struct {
@@ -50,7 +51,7 @@ type msgPrefix struct {
 // New builds a normalizer with the built-in decoders and the user rules
 // matched by cfg.Rules.
 func New(cfg Config) (*Normalizer, error) {
-	rs, err := LoadRules(cfg.Rules)
+	rs, err := rules.Load(cfg.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 }
 
 // Rules returns the user rule set (for `nomen check` to run rule tests).
-func (n *Normalizer) Rules() *RuleSet { return n.rules }
+func (n *Normalizer) Rules() *rules.Set { return n.rules }
 
 // FieldRepeatCount is set on a decoded "message repeated N times: [ ... ]"
 // line (rsyslog's and syslog-ng's repeated-message reduction): it stands

@@ -1,4 +1,4 @@
-package normalize
+package rules
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ func (f TestFailure) String() string {
 }
 
 // Tests returns the number of embedded tests.
-func (rs *RuleSet) Tests() int {
+func (rs *Set) Tests() int {
 	if rs == nil {
 		return 0
 	}
@@ -51,7 +51,7 @@ func (rs *RuleSet) Tests() int {
 // (a syslog line or a bare message) into an event, the rule set is applied,
 // and the test passes when this rule (not another, not none) matched and
 // every expected field has its value and every absent one is missing.
-func (rs *RuleSet) RunTests(parseLine func(string) *event.Event) []TestFailure {
+func (rs *Set) RunTests(parseLine func(string) *event.Event) []TestFailure {
 	if rs == nil {
 		return nil
 	}

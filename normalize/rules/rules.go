@@ -1,4 +1,7 @@
-package normalize
+// Package rules compiles the user rule files (TOML [[rule]] tables with
+// patterns or regexes) that package normalize applies before its built-in
+// decoders, and runs their embedded tests for `nomen check`.
+package rules
 
 import (
 	"errors"
@@ -36,12 +39,12 @@ import (
 // Rules dispatch on the program (exact name, then the name without a
 // "/daemon" or "(pam_x)" suffix, then "name*" prefixes, then rules without a
 // program); all the patterns of one program are compiled into one prefix
-// tree (rules_pattern.go). Regex rules are the fallback: they run, in file
+// tree (pattern.go). Regex rules are the fallback: they run, in file
 // order, only when no pattern matched, and only if their prefix matches.
 
-// RuleSet is the compiled set of user rule files. It is safe for concurrent
-// use. A nil *RuleSet has no rules.
-type RuleSet struct {
+// Set is the compiled set of user rule files. It is safe for concurrent
+// use. A nil *Set has no rules.
+type Set struct {
 	files   []string
 	rules   []*userRule
 	exact   map[string]*ruleGroup
@@ -128,10 +131,10 @@ func (s *stringOrList) UnmarshalTOML(v any) error {
 	return nil
 }
 
-// LoadRules compiles the rule files matched by the glob patterns. A glob
+// Load compiles the rule files matched by the glob patterns. A glob
 // that matches nothing is not an error (an empty rules directory); a path
 // without glob characters that does not exist is.
-func LoadRules(patterns []string) (*RuleSet, error) {
+func Load(patterns []string) (*Set, error) {
 	var files []string
 	for _, p := range patterns {
 		matches, err := filepath.Glob(p)
@@ -150,7 +153,7 @@ func LoadRules(patterns []string) (*RuleSet, error) {
 			}
 		}
 	}
-	rs := &RuleSet{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
+	rs := &Set{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
 	names := map[string]string{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -164,16 +167,16 @@ func LoadRules(patterns []string) (*RuleSet, error) {
 	return rs, nil
 }
 
-// ParseRules compiles rules from TOML text (name is used in messages).
-func ParseRules(name string, data []byte) (*RuleSet, error) {
-	rs := &RuleSet{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
+// Parse compiles rules from TOML text (name is used in messages).
+func Parse(name string, data []byte) (*Set, error) {
+	rs := &Set{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
 	if err := rs.addFile(name, data, map[string]string{}); err != nil {
 		return nil, err
 	}
 	return rs, nil
 }
 
-func (rs *RuleSet) addFile(file string, data []byte, names map[string]string) error {
+func (rs *Set) addFile(file string, data []byte, names map[string]string) error {
 	var spec ruleFileSpec
 	if err := config.DecodeFreeForm("rules: "+file, data, &spec, freeFormKey); err != nil {
 		return err
@@ -306,7 +309,7 @@ func collectCaptures(seq patAlt, into map[string]capKind) error {
 }
 
 // add files r under each of its programs.
-func (rs *RuleSet) add(r *userRule, s ruleSpec) error {
+func (rs *Set) add(r *userRule, s ruleSpec) error {
 	rs.rules = append(rs.rules, r)
 	var seqs []patAlt
 	if r.re == nil {
@@ -333,7 +336,7 @@ func (rs *RuleSet) add(r *userRule, s ruleSpec) error {
 	return nil
 }
 
-func (rs *RuleSet) group(p string) *ruleGroup {
+func (rs *Set) group(p string) *ruleGroup {
 	switch {
 	case p == "" || p == "*":
 		if rs.any == nil {
@@ -359,7 +362,7 @@ func (rs *RuleSet) group(p string) *ruleGroup {
 }
 
 // Len returns the number of rules.
-func (rs *RuleSet) Len() int {
+func (rs *Set) Len() int {
 	if rs == nil {
 		return 0
 	}
@@ -367,7 +370,7 @@ func (rs *RuleSet) Len() int {
 }
 
 // Files returns the rule files loaded.
-func (rs *RuleSet) Files() []string {
+func (rs *Set) Files() []string {
 	if rs == nil {
 		return nil
 	}
@@ -376,7 +379,7 @@ func (rs *RuleSet) Files() []string {
 
 // Apply runs the rules for program prog (a ProgramKey) on e; on a match it
 // sets the rule's fields and nomen.rule and returns the rule's name.
-func (rs *RuleSet) Apply(prog string, e *event.Event) string {
+func (rs *Set) Apply(prog string, e *event.Event) string {
 	if rs == nil || len(rs.rules) == 0 {
 		return ""
 	}

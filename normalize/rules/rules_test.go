@@ -1,4 +1,4 @@
-package normalize
+package rules
 
 import (
 	"fmt"
@@ -14,9 +14,9 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-func mustRules(t *testing.T, src string) *RuleSet {
+func mustRules(t *testing.T, src string) *Set {
 	t.Helper()
-	rs, err := ParseRules("test.toml", []byte(src))
+	rs, err := Parse("test.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestRuleLoadErrors(t *testing.T) {
 		{"[[rule]]\nname = \"a\"\nprefix = \"y\"\npattern = \"x\"\n", "does not start with the prefix"},
 		{"[[rule]]\nname = = \"a\"\n", "line 2:"},
 	} {
-		_, err := ParseRules("t.toml", []byte(tc.src))
+		_, err := Parse("t.toml", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: err = %v, want %q", tc.src, err, tc.want)
 		}
@@ -206,21 +206,21 @@ func TestLoadRulesFiles(t *testing.T) {
 	}
 	write("a.toml", "[[rule]]\nname = \"a\"\npattern = \"a {rest}\"\n")
 	write("b.toml", "[[rule]]\nname = \"b\"\npattern = \"b {rest}\"\n")
-	rs, err := LoadRules([]string{filepath.Join(dir, "*.toml"), filepath.Join(dir, "a.toml")})
+	rs, err := Load([]string{filepath.Join(dir, "*.toml"), filepath.Join(dir, "a.toml")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rs.Len() != 2 || len(rs.Files()) != 2 {
 		t.Errorf("rules %d files %v", rs.Len(), rs.Files())
 	}
-	if _, err := LoadRules([]string{filepath.Join(dir, "missing.toml")}); err == nil {
+	if _, err := Load([]string{filepath.Join(dir, "missing.toml")}); err == nil {
 		t.Error("a missing explicit file is not an error")
 	}
-	if rs, err := LoadRules([]string{filepath.Join(dir, "none-*.toml")}); err != nil || rs.Len() != 0 {
+	if rs, err := Load([]string{filepath.Join(dir, "none-*.toml")}); err != nil || rs.Len() != 0 {
 		t.Errorf("empty glob: %v %v", rs, err)
 	}
 	write("c.toml", "[[rule]]\nname = \"a\"\npattern = \"c\"\n")
-	if _, err := LoadRules([]string{filepath.Join(dir, "*.toml")}); err == nil || !strings.Contains(err.Error(), "already defined in") {
+	if _, err := Load([]string{filepath.Join(dir, "*.toml")}); err == nil || !strings.Contains(err.Error(), "already defined in") {
 		t.Errorf("duplicate across files: %v", err)
 	}
 }
@@ -292,31 +292,6 @@ input = "<38>Jul  1 10:00:00 h1 app[1]: ok user=x port=1"
 	}
 }
 
-// User rules take precedence over the built-in decoders.
-func TestRulesBeforeBuiltins(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "r.toml"), []byte(`
-[[rule]]
-name = "local.sshd"
-program = "sshd"
-pattern = "Failed password for {u:word} from {src:ip} port {p:uint} ssh2"
-fields = { "event.action" = "local_override" }
-map = { u = "user.name" }
-`), 0o644)
-	n, err := New(Config{Rules: []string{filepath.Join(dir, "*.toml")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := msgEvent("sshd", "Failed password for root from 192.0.2.1 port 22 ssh2")
-	if got := n.Normalize(e); got != "local.sshd" || e.Str("event.action") != "local_override" {
-		t.Errorf("got %q action %q", got, e.Str("event.action"))
-	}
-	e = msgEvent("sshd", "Failed password for invalid user x from 192.0.2.1 port 22 ssh2")
-	if got := n.Normalize(e); got != "sshd" {
-		t.Errorf("built-in fallback: got %q", got)
-	}
-}
-
 func TestRulesConcurrent(t *testing.T) {
 	rs := mustRules(t, `
 [[rule]]
@@ -344,7 +319,7 @@ map = { u = "user.name", src = "source.ip" }
 
 // The rule files shipped in configs/rules must load and pass their tests.
 func TestShippedRules(t *testing.T) {
-	rs, err := LoadRules([]string{"../configs/rules/*.toml"})
+	rs, err := Load([]string{"../../configs/rules/*.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}
