@@ -49,17 +49,6 @@ const (
 	OutcomeUnknown = "unknown"
 )
 
-// Categorize sets event.category, event.type, event.outcome and event.action
-// (empty outcome or action are left unset) and event.kind=event.
-func Categorize(e *event.Event, action, outcome string, categories []string, types ...string) {
-	e.Set("event.category", event.Strings(categories...))
-	if len(types) > 0 {
-		e.Set("event.type", event.Strings(types...))
-	}
-	e.SetStr("event.outcome", outcome)
-	e.SetStr("event.action", action)
-}
-
 // Cats is a small helper for building category lists inline.
 func Cats(c ...string) []string { return c }
 
@@ -94,16 +83,6 @@ func SetPort(e *event.Event, key, s string) bool {
 		return false
 	}
 	e.SetInt(key, int64(n))
-	return true
-}
-
-// SetInt sets an integer field if s parses as one.
-func SetInt(e *event.Event, key, s string) bool {
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil {
-		return false
-	}
-	e.SetInt(key, n)
 	return true
 }
 
@@ -229,12 +208,12 @@ func (c Class) Set(e *event.Event, action, outcome string) {
 	e.SetStr("event.action", action)
 }
 
-// FieldRule is the field naming the decoder rule that recognised an event
+// fieldRule is the field naming the decoder rule that recognised an event
 // ("sshd.auth.failure", or a user rule's name).
-const FieldRule = "nomen.rule"
+const fieldRule = "nomen.rule"
 
 // SetRule sets nomen.rule.
-func SetRule(e *event.Event, id string) { e.SetStr(FieldRule, id) }
+func SetRule(e *event.Event, id string) { e.SetStr(fieldRule, id) }
 
 // SetProvider sets event.provider.
 func SetProvider(e *event.Event, p string) { e.SetStr("event.provider", p) }

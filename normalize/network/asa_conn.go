@@ -130,7 +130,7 @@ func asaFromTo(e *event.Event, t string) bool {
 		case "outbound":
 			e.SetStr("network.direction", "outbound")
 		case "tcp", "udp", "icmp":
-			SetTransport(e, w)
+			setTransport(e, w)
 		}
 	}
 	src.set(e, netSource, "")
@@ -167,7 +167,7 @@ func asaDenySrcDst(e *event.Event, t string) bool {
 		proto = p
 		e.SetStr("network.direction", "inbound")
 	}
-	SetTransport(e, strings.TrimPrefix(proto, "protocol "))
+	setTransport(e, strings.TrimPrefix(proto, "protocol "))
 	src.set(e, netSource, "observer.ingress.interface.name")
 	dst.set(e, netDest, "observer.egress.interface.name")
 	if acl != "" {
@@ -217,7 +217,7 @@ func asaACLLog(e *event.Event, t string) bool {
 		return false
 	}
 	netDecision(e, allowed)
-	SetTransport(e, proto)
+	setTransport(e, proto)
 	e.SetStr("rule.name", acl)
 	netIP(e, "source.ip", srcIP)
 	netIP(e, "destination.ip", dstIP)
@@ -277,7 +277,7 @@ func asaBuilt(e *event.Event, t string) bool {
 		return false
 	}
 	netClassStart.Set(e, "connection-built", ecs.OutcomeSuccess)
-	SetTransport(e, proto)
+	setTransport(e, proto)
 	e.SetStr("cisco.asa.connection_id", connID)
 	src, dst := &foreign, &local
 	switch dir {
@@ -321,7 +321,7 @@ func asaTeardown(e *event.Event, t string) bool {
 		return false
 	}
 	netClassEnd.Set(e, "connection-teardown", "")
-	SetTransport(e, proto)
+	setTransport(e, proto)
 	e.SetStr("cisco.asa.connection_id", connID)
 	a.set(e, netSource, "observer.ingress.interface.name")
 	b.set(e, netDest, "observer.egress.interface.name")
@@ -380,7 +380,7 @@ func asaICMPConn(e *event.Event, built bool, t string) bool {
 	} else {
 		netClassEnd.Set(e, "connection-teardown", "")
 	}
-	SetTransport(e, "icmp")
+	setTransport(e, "icmp")
 	src, dst := fIP, lIP
 	switch {
 	case strings.Contains(t, " outbound "):
@@ -436,7 +436,7 @@ func asaToTheBox(e *event.Event, permitted bool, t string) bool {
 		return false
 	}
 	netDecision(e, permitted)
-	SetTransport(e, proto)
+	setTransport(e, proto)
 	src.set(e, netSource, "")
 	dst.set(e, netDest, "observer.ingress.interface.name")
 	return true

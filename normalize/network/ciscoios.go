@@ -211,7 +211,7 @@ func iosACL(e *event.Event, mnemonic, t string) bool {
 	netIP(e, "destination.ip", dstIP)
 	setInterface(e, "observer.ingress.interface.name", srcIf)
 	if proto != "" {
-		SetTransport(e, proto)
+		setTransport(e, proto)
 	}
 	if strings.HasSuffix(mnemonic, "LOGDP") {
 		// "(8/0)" is ICMP type/code, not ports.

@@ -117,10 +117,10 @@ var ianaProtocols = [...]struct{ name, transport, number string }{
 	{"eigrp", "eigrp", "88"},
 }
 
-// SetTransport sets network.transport and network.iana_number from a
+// setTransport sets network.transport and network.iana_number from a
 // protocol name ("TCP", "udp", "ICMPv6") or an IANA number ("6", "17").
 // Unknown names are kept lower-cased as the transport.
-func SetTransport(e *event.Event, proto string) {
+func setTransport(e *event.Event, proto string) {
 	if proto == "" {
 		return
 	}

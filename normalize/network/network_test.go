@@ -130,9 +130,9 @@ func TestSetTransport(t *testing.T) {
 		"47": {"gre", "47"}, "253": {"", "253"}, "SCTP": {"sctp", "132"}, "xyz": {"xyz", ""},
 	} {
 		e := event.New(normtest.Received)
-		SetTransport(e, in)
+		setTransport(e, in)
 		if got := [2]string{normtest.Str(e, "network.transport"), normtest.Str(e, "network.iana_number")}; got != want {
-			t.Errorf("SetTransport(%q) = %v, want %v", in, got, want)
+			t.Errorf("setTransport(%q) = %v, want %v", in, got, want)
 		}
 	}
 }

@@ -444,7 +444,7 @@ func (r *userRule) set(e *event.Event, caps []capture) {
 		switch {
 		case f.Val.Type == event.TypeString && isUserNameField(f.Key):
 			ecs.SetUser(e, f.Key, f.Val.Str)
-		case f.Val.Type == event.TypeString && IsIPField(f.Key) && f.Key != "related.ip":
+		case f.Val.Type == event.TypeString && isIPField(f.Key) && f.Key != "related.ip":
 			if !ecs.SetIP(e, f.Key, f.Val.Str) {
 				e.Set(f.Key, f.Val)
 			}
@@ -459,7 +459,7 @@ func (r *userRule) set(e *event.Event, caps []capture) {
 			continue
 		}
 		switch {
-		case c.kind == capIP || IsIPField(key):
+		case c.kind == capIP || isIPField(key):
 			if !ecs.SetIP(e, key, c.val) {
 				e.SetStr(key, c.val)
 			}
@@ -483,8 +483,8 @@ func (r *userRule) set(e *event.Event, caps []capture) {
 	}
 }
 
-// IsIPField reports whether an ECS key holds an IP address.
-func IsIPField(key string) bool {
+// isIPField reports whether an ECS key holds an IP address.
+func isIPField(key string) bool {
 	return strings.HasSuffix(key, ".ip") || key == "related.ip"
 }
 
