@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/normalize/rules"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -21,24 +23,24 @@ import (
 // BenchmarkParseNormalize parses and normalizes the mixed corpus the way a
 // pipeline does (one parser, a reused event, the shared normalizer) and
 // reports events/s and allocations per event.
-func BenchmarkParseNormalize(b *testing.B) { benchParseNormalize(b, goldenCorpus(b)) }
+func BenchmarkParseNormalize(b *testing.B) { benchParseNormalize(b, normtest.Corpus(b, "*")) }
 
 // BenchmarkParseNormalizeVendor is the same per vendor folder, to see where
 // the time goes (Windows records are 5-15 times longer than syslog lines).
 func BenchmarkParseNormalizeVendor(b *testing.B) {
-	dirs, _ := filepath.Glob(filepath.Join(goldenRoot, "*"))
+	dirs, _ := filepath.Glob(filepath.Join(normtest.Root(b), "*"))
 	for _, d := range dirs {
 		vendor := filepath.Base(d)
 		if matches, _ := filepath.Glob(filepath.Join(d, "*", "input.txt")); len(matches) == 0 {
 			continue
 		}
-		b.Run(vendor, func(b *testing.B) { benchParseNormalize(b, vendorCorpus(b, vendor)) })
+		b.Run(vendor, func(b *testing.B) { benchParseNormalize(b, normtest.Corpus(b, vendor)) })
 	}
 }
 
 // BenchmarkParseOnly is the parse share of BenchmarkParseNormalize.
 func BenchmarkParseOnly(b *testing.B) {
-	lines := goldenCorpus(b)
+	lines := normtest.Corpus(b, "*")
 	p := parse.New(parse.Options{Location: time.UTC})
 	recv := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 	var e event.Event
@@ -107,7 +109,7 @@ func reportCPU(b *testing.B, cpu0 time.Duration, events int) {
 // BenchmarkNormalizeOnly is BenchmarkParseNormalize without the parse cost
 // (events parsed once beforehand; the fields are reset every time).
 func BenchmarkNormalizeOnly(b *testing.B) {
-	lines := goldenCorpus(b)
+	lines := normtest.Corpus(b, "*")
 	n, err := New(Config{})
 	if err != nil {
 		b.Fatal(err)
@@ -146,7 +148,7 @@ func BenchmarkRules(b *testing.B) {
 			fmt.Fprintf(&src, "pattern = \"session {sid:uint}: user {user:word} action%d from {src:ip}[ port {port:uint}]\"\n", i)
 			src.WriteString("map = { user = \"user.name\", src = \"source.ip\", port = \"source.port\" }\n\n")
 		}
-		rs, err := ParseRules("bench.toml", []byte(src.String()))
+		rs, err := rules.Parse("bench.toml", []byte(src.String()))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,16 +1,25 @@
 package normalize
 
+import (
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/mail"
+	"github.com/nomenhq/nomen/normalize/network"
+	"github.com/nomenhq/nomen/normalize/unix"
+	"github.com/nomenhq/nomen/normalize/web"
+	"github.com/nomenhq/nomen/normalize/windows"
+)
+
 // builtins lists every built-in decoder. Each vendor family lives in its own
 // file and contributes one function here; order only matters between
 // decoders that share a program name or prefix (first match wins).
-func builtins() []*Decoder {
-	var ds []*Decoder
-	for _, family := range [][]*Decoder{
-		unixDecoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
-		mailDecoders(),    // mail.go: postfix, sendmail, procmail, Exchange
-		webDecoders(),     // web.go: Apache, nginx
-		networkDecoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
-		windowsDecoders(), // windows.go: Windows Security events by every road
+func builtins() []*ecs.Decoder {
+	var ds []*ecs.Decoder
+	for _, family := range [][]*ecs.Decoder{
+		unix.Decoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
+		mail.Decoders(),    // mail.go: postfix, sendmail, procmail, Exchange
+		web.Decoders(),     // web.go: Apache, nginx
+		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
+		windows.Decoders(), // windows.go: Windows Security events by every road
 	} {
 		ds = append(ds, family...)
 	}

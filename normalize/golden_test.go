@@ -14,7 +14,7 @@ package normalize
 //
 // Every line of a case goes through one parser and one normalizer (so state
 // such as an Exchange "#Fields:" header carries from line to line), received
-// at goldenReceived from input "golden", peer 192.0.2.10.
+// at normtest.Received from input "golden", peer 192.0.2.10.
 //
 // go test ./normalize -run TestGolden -update rewrites expected.jsonl from the
 // current output: the keys goldenKey selects, plus every key the old file
@@ -29,7 +29,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,33 +38,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/golden"
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/normalize/**/expected.jsonl from current output")
-
-const goldenRoot = "../testdata/normalize"
-
-var goldenReceived = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-
 func TestGolden(t *testing.T) {
-	inputs, err := filepath.Glob(filepath.Join(goldenRoot, "*", "*", "input.txt"))
+	root := normtest.Root(t)
+	inputs, err := filepath.Glob(filepath.Join(root, "*", "*", "input.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(inputs) == 0 {
-		t.Fatalf("no golden cases under %s", goldenRoot)
+		t.Fatalf("no golden cases under %s", root)
 	}
 	for _, in := range inputs {
 		dir := filepath.Dir(in)
-		name, _ := filepath.Rel(goldenRoot, dir)
+		name, _ := filepath.Rel(root, dir)
 		t.Run(filepath.ToSlash(name), func(t *testing.T) { runGoldenCase(t, dir) })
 	}
 }
 
 func runGoldenCase(t *testing.T, dir string) {
-	lines, err := readGoldenLines(filepath.Join(dir, "input.txt"))
+	lines, err := normtest.Lines(filepath.Join(dir, "input.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,30 +72,31 @@ func runGoldenCase(t *testing.T, dir string) {
 	p := parse.New(parse.Options{Location: time.UTC})
 	enc := event.Encoder{Observer: "relay1"}
 
+	update := golden.Updating()
 	expPath := filepath.Join(dir, "expected.jsonl")
 	expected, err := readExpected(expPath)
-	if err != nil && !(*update && os.IsNotExist(err)) {
+	if err != nil && !(update && os.IsNotExist(err)) {
 		t.Fatalf("%v (run with -update to create it, then check it by hand)", err)
 	}
-	if !*update && len(expected) != len(lines) {
+	if !update && len(expected) != len(lines) {
 		t.Fatalf("%s has %d lines, input.txt has %d events", expPath, len(expected), len(lines))
 	}
 
 	var out bytes.Buffer
 	for i, line := range lines {
-		e := event.New(goldenReceived)
+		e := event.New(normtest.Received)
 		e.Input = "golden"
 		e.Peer = "192.0.2.10:514"
 		p.Parse([]byte(line), e)
 		n.Normalize(e)
-		got := flatten(enc.AppendJSON(nil, e))
+		got := normtest.Flatten(enc.AppendJSON(nil, e))
 		checkECSValues(t, i+1, got)
 
 		var want map[string]json.RawMessage
 		if i < len(expected) {
 			want = expected[i]
 		}
-		if *update {
+		if update {
 			writeExpected(&out, got, want)
 			continue
 		}
@@ -107,25 +104,9 @@ func runGoldenCase(t *testing.T, dir string) {
 			t.Errorf("line %d: %s\n%s", i+1, line, diff)
 		}
 	}
-	if *update {
-		if err := os.WriteFile(expPath, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if update {
+		golden.Write(t, expPath, out.Bytes())
 	}
-}
-
-func readGoldenLines(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.TrimRight(l, "\r") != "" {
-			lines = append(lines, l)
-		}
-	}
-	return lines, nil
 }
 
 func readExpected(path string) ([]map[string]json.RawMessage, error) {
@@ -148,30 +129,6 @@ func readExpected(path string) ([]map[string]json.RawMessage, error) {
 		out = append(out, m)
 	}
 	return out, sc.Err()
-}
-
-// flatten decodes an encoded event into dotted key -> value (numbers kept as
-// json.Number so integers compare exactly).
-func flatten(doc []byte) map[string]any {
-	d := json.NewDecoder(bytes.NewReader(doc))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		panic(fmt.Sprintf("encoder produced invalid JSON: %v: %s", err, doc))
-	}
-	flat := map[string]any{}
-	var walk func(prefix string, v map[string]any)
-	walk = func(prefix string, v map[string]any) {
-		for k, x := range v {
-			if sub, ok := x.(map[string]any); ok {
-				walk(prefix+k+".", sub)
-				continue
-			}
-			flat[prefix+k] = x
-		}
-	}
-	walk("", m)
-	return flat
 }
 
 // goldenKey selects the keys -update writes: what decoders produce, not the
@@ -221,12 +178,12 @@ func diffExpected(got map[string]any, want map[string]json.RawMessage) string {
 		g, ok := got[k]
 		switch {
 		case w == nil && ok:
-			fmt.Fprintf(&b, "  %s: got %s, want absent\n", k, jsonText(g))
+			fmt.Fprintf(&b, "  %s: got %s, want absent\n", k, normtest.JSONText(g))
 		case w == nil:
 		case !ok:
-			fmt.Fprintf(&b, "  %s: absent, want %s\n", k, jsonText(w))
+			fmt.Fprintf(&b, "  %s: absent, want %s\n", k, normtest.JSONText(w))
 		case !reflect.DeepEqual(g, w):
-			fmt.Fprintf(&b, "  %s: got %s, want %s\n", k, jsonText(g), jsonText(w))
+			fmt.Fprintf(&b, "  %s: got %s, want %s\n", k, normtest.JSONText(g), normtest.JSONText(w))
 		}
 	}
 	return b.String()
@@ -240,14 +197,6 @@ func decodeNumber(raw json.RawMessage) any {
 		panic(err)
 	}
 	return v
-}
-
-func jsonText(v any) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	return strings.TrimSpace(b.String())
 }
 
 // ECS allowed values (ECS 8.17, event.* categorization fields).
@@ -277,7 +226,7 @@ func checkECSValues(t *testing.T, line int, got map[string]any) {
 		for _, x := range vals {
 			s, _ := x.(string)
 			if !slices.Contains(allowed, s) {
-				t.Errorf("line %d: %s = %v is not an ECS allowed value", line, key, jsonText(v))
+				t.Errorf("line %d: %s = %v is not an ECS allowed value", line, key, normtest.JSONText(v))
 			}
 		}
 	}
@@ -288,38 +237,15 @@ func checkECSValues(t *testing.T, line int, got map[string]any) {
 	}
 }
 
-// goldenCorpus returns every line of testdata/normalize/**/input.txt: a
-// mixed corpus of all vendors (the golden cases of every decoder).
-func goldenCorpus(tb testing.TB) [][]byte { return vendorCorpus(tb, "*") }
-
-// vendorCorpus returns the golden lines of one vendor folder ("*" for all).
-func vendorCorpus(tb testing.TB, vendor string) [][]byte {
-	inputs, err := filepath.Glob(filepath.Join(goldenRoot, vendor, "*", "input.txt"))
-	if err != nil || len(inputs) == 0 {
-		tb.Fatalf("no golden inputs: %v", err)
-	}
-	var lines [][]byte
-	for _, in := range inputs {
-		ls, err := readGoldenLines(in)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, l := range ls {
-			lines = append(lines, []byte(l))
-		}
-	}
-	return lines
-}
-
 // A decoder that does not recognise an event must leave it untouched, so
 // the next decoder (or the unknown path) sees it as parsed. Every built-in
 // decoder is run on every golden line.
 func TestDecodersLeaveUnknownUntouched(t *testing.T) {
-	lines := goldenCorpus(t)
+	lines := normtest.Corpus(t, "*")
 	p := parse.New(parse.Options{Location: time.UTC})
 	for _, d := range builtins() {
 		for _, line := range lines {
-			e := event.New(goldenReceived)
+			e := event.New(normtest.Received)
 			p.Parse(line, e)
 			before := *e
 			fields := slices.Clone(e.Fields)
@@ -338,7 +264,7 @@ func TestDecodersLeaveUnknownUntouched(t *testing.T) {
 // FuzzNormalize feeds arbitrary messages to every built-in decoder through
 // the normalizer, under the program names they dispatch on.
 func FuzzNormalize(f *testing.F) {
-	for _, l := range goldenCorpus(f) {
+	for _, l := range normtest.Corpus(f, "*") {
 		f.Add(string(l))
 	}
 	n, err := New(Config{})
@@ -358,7 +284,7 @@ func FuzzNormalize(f *testing.F) {
 			if i%7 != len(msg)%7 { // a different subset of programs per input keeps it fast
 				continue
 			}
-			e := event.New(goldenReceived)
+			e := event.New(normtest.Received)
 			e.AppName, e.Message, e.Original = prog, msg, msg
 			n.Normalize(e)
 			enc.AppendJSON(nil, e)

@@ -17,26 +17,10 @@ package normalize
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/rules"
 	"github.com/nomenhq/nomen/relay/event"
 )
-
-// Decoder is one built-in vendor decoder.
-type Decoder struct {
-	// Name labels nomen_normalized_events_total{decoder} ("sshd", "cisco_asa").
-	Name string
-	// Programs are lower-case program names (syslog APP-NAME / TAG) that
-	// dispatch here. "postfix/*" matches every postfix/ daemon; a trailing
-	// "*" matches by prefix ("%asa-*").
-	Programs []string
-	// Prefixes are literal message prefixes that dispatch here whatever the
-	// program ("%ASA-", "type=SYSCALL").
-	Prefixes []string
-	// Sniff, if set, is tried on events nothing else matched; keep it cheap.
-	Sniff func(e *event.Event) bool
-	// Decode sets fields and reports whether it recognised the event. It
-	// must leave e untouched when it returns false.
-	Decode func(e *event.Event) bool
-}
 
 // Config is the [normalize] section.
 type Config struct {
@@ -47,27 +31,27 @@ type Config struct {
 // Normalizer applies user rules and built-in decoders. It is safe for
 // concurrent use once built.
 type Normalizer struct {
-	exact    map[string][]*Decoder
+	exact    map[string][]*ecs.Decoder
 	prefixed []progPrefix // "postfix/*", "%asa-*"
 	byMsg    []msgPrefix
-	sniffers []*Decoder
-	rules    *RuleSet
+	sniffers []*ecs.Decoder
+	rules    *rules.Set
 }
 
 type progPrefix struct {
 	prefix string
-	d      *Decoder
+	d      *ecs.Decoder
 }
 
 type msgPrefix struct {
 	prefix string
-	d      *Decoder
+	d      *ecs.Decoder
 }
 
 // New builds a normalizer with the built-in decoders and the user rules
 // matched by cfg.Rules.
 func New(cfg Config) (*Normalizer, error) {
-	rs, err := LoadRules(cfg.Rules)
+	rs, err := rules.Load(cfg.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +60,8 @@ func New(cfg Config) (*Normalizer, error) {
 	return n, nil
 }
 
-func newNormalizer(decoders []*Decoder) *Normalizer {
-	n := &Normalizer{exact: map[string][]*Decoder{}}
+func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
+	n := &Normalizer{exact: map[string][]*ecs.Decoder{}}
 	for _, d := range decoders {
 		for _, p := range d.Programs {
 			switch {
@@ -100,7 +84,7 @@ func newNormalizer(decoders []*Decoder) *Normalizer {
 }
 
 // Rules returns the user rule set (for `nomen check` to run rule tests).
-func (n *Normalizer) Rules() *RuleSet { return n.rules }
+func (n *Normalizer) Rules() *rules.Set { return n.rules }
 
 // FieldRepeatCount is set on a decoded "message repeated N times: [ ... ]"
 // line (rsyslog's and syslog-ng's repeated-message reduction): it stands
@@ -130,7 +114,7 @@ func cutRepeated(m string) (inner string, count int64, ok bool) {
 		return "", 0, false
 	}
 	num, r, _ := strings.Cut(r, " ")
-	count, ok = ParseUint(num)
+	count, ok = ecs.ParseUint(num)
 	r, ok2 := strings.CutPrefix(r, "times: [")
 	if !ok || !ok2 || !strings.HasSuffix(r, "]") {
 		return "", 0, false
@@ -139,7 +123,7 @@ func cutRepeated(m string) (inner string, count int64, ok bool) {
 }
 
 func (n *Normalizer) normalize(e *event.Event) string {
-	prog := ProgramKey(e.AppName)
+	prog := ecs.ProgramKey(e.AppName)
 	if n.rules != nil {
 		if name := n.rules.Apply(prog, e); name != "" {
 			return name
@@ -151,7 +135,7 @@ func (n *Normalizer) normalize(e *event.Event) string {
 				return d.Name
 			}
 		}
-		if base := baseProgram(prog); base != prog {
+		if base := ecs.BaseProgram(prog); base != prog {
 			for _, d := range n.exact[base] {
 				if d.Decode(e) {
 					return d.Name
@@ -175,22 +159,4 @@ func (n *Normalizer) normalize(e *event.Event) string {
 		}
 	}
 	return ""
-}
-
-// ProgramKey is the dispatch form of an APP-NAME: lower case ASCII.
-func ProgramKey(app string) string {
-	for i := 0; i < len(app); i++ {
-		if c := app[i]; 'A' <= c && c <= 'Z' {
-			return strings.ToLower(app)
-		}
-	}
-	return app
-}
-
-// baseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
-func baseProgram(p string) string {
-	if i := strings.IndexAny(p, "(/"); i > 0 {
-		return p[:i]
-	}
-	return p
 }

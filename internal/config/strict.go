@@ -19,6 +19,18 @@ import (
 // decode parts of the document as toml.Primitive and finish them by type,
 // the way [[output]] tables are decoded by their `type`).
 func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) error) error {
+	return decode(name, data, v, finish, nil)
+}
+
+// DecodeFreeForm is Decode for documents with free-form tables (a map of
+// any keys, such as a user rule's `fields`): an undecoded key for which
+// free returns true is not an error. BurntSushi/toml leaves the dotted keys
+// written inside such a table undecoded although the map received them.
+func DecodeFreeForm(name string, data []byte, v any, free func(toml.Key) bool) error {
+	return decode(name, data, v, nil, free)
+}
+
+func decode(name string, data []byte, v any, finish func(md *toml.MetaData) error, free func(toml.Key) bool) error {
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError
@@ -35,13 +47,18 @@ func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 	if und := md.Undecoded(); len(und) > 0 {
 		var msgs []string
 		for _, k := range und {
+			if free != nil && free(k) {
+				continue
+			}
 			if line := findKeyLine(data, k); line > 0 {
 				msgs = append(msgs, fmt.Sprintf("line %d: unknown key %q", line, k.String()))
 			} else {
 				msgs = append(msgs, fmt.Sprintf("unknown key %q", k.String()))
 			}
 		}
-		return fmt.Errorf("%s: %s", name, strings.Join(msgs, "; "))
+		if len(msgs) > 0 {
+			return fmt.Errorf("%s: %s", name, strings.Join(msgs, "; "))
+		}
 	}
 	return nil
 }

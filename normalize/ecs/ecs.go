@@ -1,0 +1,287 @@
+// Package ecs is what every normalize decoder family shares: the Decoder
+// shape the dispatcher calls, Elastic Common Schema allowed values and
+// precomputed (category, type) classes, and the field setters that keep
+// related.* in step, so that "a failed logon" is spelled the same way
+// whoever reports it.
+package ecs
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// ECS allowed values used by decoders (https://www.elastic.co/guide/en/ecs/current/ecs-allowed-values-event-category.html).
+const (
+	CatAuthentication = "authentication"
+	CatSession        = "session"
+	CatIAM            = "iam"
+	CatProcess        = "process"
+	CatNetwork        = "network"
+	CatEmail          = "email"
+	CatWeb            = "web"
+	CatFile           = "file"
+	CatHost           = "host"
+	CatConfiguration  = "configuration"
+	CatIntrusion      = "intrusion_detection"
+
+	TypeStart    = "start"
+	TypeEnd      = "end"
+	TypeInfo     = "info"
+	TypeError    = "error"
+	TypeDenied   = "denied"
+	TypeAllowed  = "allowed"
+	TypeCreation = "creation"
+	TypeDeletion = "deletion"
+	TypeChange   = "change"
+	TypeUser     = "user"
+	TypeGroup    = "group"
+	TypeAdmin    = "admin"
+	TypeAccess   = "access"
+	TypeConn     = "connection"
+	TypeProtocol = "protocol"
+
+	OutcomeSuccess = "success"
+	OutcomeFailure = "failure"
+	OutcomeUnknown = "unknown"
+)
+
+// Cats is a small helper for building category lists inline.
+func Cats(c ...string) []string { return c }
+
+// SetUser sets user.name (and related.user). Windows' "-" and empty names are ignored.
+func SetUser(e *event.Event, key, name string) {
+	if name == "" || name == "-" {
+		return
+	}
+	e.SetStr(key, name)
+	e.AddToList("related.user", name)
+}
+
+// SetIP sets an IP field (source.ip, destination.ip, client.ip...) and
+// related.ip, but only if s is an IP address: a wrong field is worse than none.
+// An IPv4-mapped IPv6 address is unmapped; a zone is kept.
+func SetIP(e *event.Event, key, s string) bool {
+	s = strings.TrimSpace(s)
+	addr, ok := parseIP(s)
+	if !ok {
+		return false
+	}
+	s = canonicalIP(s, addr)
+	e.SetStr(key, s)
+	e.AddToList("related.ip", s)
+	return true
+}
+
+// SetPort sets a port field if s is a number in 0..65535.
+func SetPort(e *event.Event, key, s string) bool {
+	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 16)
+	if err != nil {
+		return false
+	}
+	e.SetInt(key, int64(n))
+	return true
+}
+
+// SetHostname adds a host name to related.hosts (and sets key if given).
+func SetHostname(e *event.Event, key, name string) {
+	if name == "" || name == "-" {
+		return
+	}
+	if key != "" {
+		e.SetStr(key, name)
+	}
+	e.AddToList("related.hosts", name)
+}
+
+// canonicalIP returns the canonical text of addr (unmapped), reusing s when it
+// already is (the common case: no allocation).
+func canonicalIP(s string, addr netip.Addr) string {
+	addr = addr.Unmap()
+	var buf [64]byte
+	b := addr.AppendTo(buf[:0])
+	if string(b) == s {
+		return s
+	}
+	return string(b)
+}
+
+// AddRelatedIP adds s to related.ip if it is an IP address.
+func AddRelatedIP(e *event.Event, s string) {
+	if addr, ok := parseIP(s); ok {
+		e.AddToList("related.ip", canonicalIP(s, addr))
+	}
+}
+
+// IsIP reports whether s is an IPv4 or IPv6 address.
+func IsIP(s string) bool {
+	_, ok := parseIP(s)
+	return ok
+}
+
+// parseIP is netip.ParseAddr without its cost on the common non-address
+// (a host name): netip allocates the error it returns.
+func parseIP(s string) (netip.Addr, bool) {
+	if len(s) < 2 || len(s) > 64 {
+		return netip.Addr{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' || c == '.' || c == ':' || c == '%') {
+			if s[:i] == "" || strings.IndexByte(s[:i], '%') < 0 { // a zone may hold any character
+				return netip.Addr{}, false
+			}
+		}
+	}
+	addr, err := netip.ParseAddr(s)
+	return addr, err == nil
+}
+
+// SetAddress sets <side>.ip (and related.ip) when addr is an IP address, else
+// <side>.domain (and related.hosts) when it looks like a host name. side is
+// "source", "destination", "client" or "server". "-", "?" and "unknown" are
+// ignored.
+func SetAddress(e *event.Event, side, addr string) {
+	switch addr {
+	case "", "-", "?", "unknown", "(null)":
+		return
+	}
+	k, ok := sideKeys[side] // the common sides without allocating
+	if !ok {
+		k = [2]string{side + ".ip", side + ".domain"}
+	}
+	ipKey, domainKey := k[0], k[1]
+	if SetIP(e, ipKey, addr) {
+		return
+	}
+	if looksLikeHostname(addr) {
+		SetHostname(e, domainKey, addr)
+	}
+}
+
+var sideKeys = map[string][2]string{
+	"source":      {"source.ip", "source.domain"},
+	"destination": {"destination.ip", "destination.domain"},
+	"client":      {"client.ip", "client.domain"},
+	"server":      {"server.ip", "server.domain"},
+}
+
+func looksLikeHostname(s string) bool {
+	letter := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c|0x20 && c|0x20 <= 'z':
+			letter = true
+		case '0' <= c && c <= '9', c == '.', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// Class is a precomputed (event.category, event.type) pair. Decoders declare
+// their classes as package variables so classifying an event allocates
+// nothing (the lists are shared and never modified).
+type Class struct {
+	Category []string
+	Type     []string
+}
+
+// NewClass returns a Class.
+func NewClass(categories []string, types ...string) Class {
+	return Class{Category: categories, Type: types}
+}
+
+// Set sets event.category and event.type from c, and event.action and
+// event.outcome when not empty.
+func (c Class) Set(e *event.Event, action, outcome string) {
+	e.Set("event.category", event.Value{Type: event.TypeStrings, List: c.Category[:len(c.Category):len(c.Category)]})
+	if len(c.Type) > 0 {
+		e.Set("event.type", event.Value{Type: event.TypeStrings, List: c.Type[:len(c.Type):len(c.Type)]})
+	}
+	e.SetStr("event.outcome", outcome)
+	e.SetStr("event.action", action)
+}
+
+// fieldRule is the field naming the decoder rule that recognised an event
+// ("sshd.auth.failure", or a user rule's name).
+const fieldRule = "nomen.rule"
+
+// SetRule sets nomen.rule.
+func SetRule(e *event.Event, id string) { e.SetStr(fieldRule, id) }
+
+// SetProvider sets event.provider.
+func SetProvider(e *event.Event, p string) { e.SetStr("event.provider", p) }
+
+// Reserve makes room for n more fields, so a decoder that sets many fields
+// grows e.Fields once instead of doubling it several times.
+func Reserve(e *event.Event, n int) {
+	if cap(e.Fields)-len(e.Fields) < n {
+		f := make([]event.Field, len(e.Fields), len(e.Fields)+n)
+		copy(f, e.Fields)
+		e.Fields = f
+	}
+}
+
+// SetTimeIfNone sets @timestamp to t when the event has no timestamp of its
+// own (its time is the receive time: a bare line, or a header without one).
+func SetTimeIfNone(e *event.Event, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if e.Time.IsZero() || e.Time.Equal(e.Received) {
+		e.Time = t
+	}
+}
+
+// ParseUint parses a non-empty decimal of at most 18 digits without
+// allocating (strconv allocates an error on failure).
+func ParseUint(s string) (int64, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// SetUint sets key to s when s is a decimal number.
+func SetUint(e *event.Event, key, s string) bool {
+	n, ok := ParseUint(s)
+	if ok {
+		e.SetInt(key, n)
+	}
+	return ok
+}
+
+// Lower returns s in ASCII lower case, without allocating when it already is.
+func Lower(s string) string { return ProgramKey(s) }
+
+// ProgramKey is the dispatch form of an APP-NAME: lower case ASCII.
+func ProgramKey(app string) string {
+	for i := 0; i < len(app); i++ {
+		if c := app[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(app)
+		}
+	}
+	return app
+}
+
+// BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
+func BaseProgram(p string) string {
+	if i := strings.IndexAny(p, "(/"); i > 0 {
+		return p[:i]
+	}
+	return p
+}

@@ -1,0 +1,100 @@
+// Package mail decodes mail transfer agents' logs: postfix, sendmail, procmail
+// and Exchange message tracking, into one description of a relayed message.
+package mail
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Mail transfer agents: postfix, sendmail, procmail and Exchange message
+// tracking. A message relayed by any of them is described the same way:
+//
+//	event.category email, event.action one of
+//	  email_receive   a message entered the MTA (from a client or a local submission)
+//	  email_queue     postfix qmgr queued it (from=, size=, nrcpt=)
+//	  email_send      handed to another MTA (relay host)
+//	  email_deliver   delivered locally (mailbox, pipe, LMTP store)
+//	  email_defer     delivery failed temporarily (retried later)
+//	  email_bounce    delivery failed permanently (non-delivery report follows)
+//	  email_expire    gave up after the maximal queue lifetime
+//	  email_reject    refused while receiving (SMTP reject, milter, header checks)
+//	  email_dsn       a delivery status notification was generated
+//	email.from.address, email.to.address, email.message_id (without <>),
+//	email.local_id (the MTA's queue id), email.subject where logged,
+//	source.* the sending client, destination.* the relay delivered to,
+//	event.reason the remote or local reply text.
+//
+// SMTP connections are network connection start/end (action smtp_connect,
+// smtp_disconnect), SMTP AUTH failures authentication/start/failure.
+
+// Decoders returns the mail decoders in dispatch order.
+func Decoders() []*ecs.Decoder {
+	exchange := newExchangeDecoder() // per normalizer: it remembers #Fields: headers
+	return []*ecs.Decoder{
+		{Name: "postfix", Programs: []string{"postfix*"}, Decode: decodePostfix},
+		{Name: "sendmail", Programs: []string{"sendmail", "sm-*"}, Decode: decodeSendmail},
+		{Name: "procmail", Programs: []string{"procmail"}, Prefixes: []string{"procmail: "},
+			Sniff: sniffProcmail, Decode: decodeProcmail},
+		{Name: "exchange", Prefixes: []string{"#"}, Sniff: sniffExchange, Decode: exchange.decode},
+	}
+}
+
+var (
+	classEmailInfo   = ecs.NewClass(ecs.Cats(ecs.CatEmail), ecs.TypeInfo)
+	classEmailDenied = ecs.NewClass(ecs.Cats(ecs.CatEmail), ecs.TypeDenied)
+	classEmailError  = ecs.NewClass(ecs.Cats(ecs.CatEmail), ecs.TypeError)
+)
+
+// Actions shared by the mail decoders.
+const (
+	actEmailReceive = "email_receive"
+	actEmailQueue   = "email_queue"
+	actEmailSend    = "email_send"
+	actEmailDeliver = "email_deliver"
+	actEmailDefer   = "email_defer"
+	actEmailBounce  = "email_bounce"
+	actEmailExpire  = "email_expire"
+	actEmailReject  = "email_reject"
+	actEmailDSN     = "email_dsn"
+)
+
+// setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")
+// to an email.*.address list; the null sender "<>" is skipped.
+func setEmailAddrs(e *event.Event, key, s string) {
+	s = strings.TrimSpace(s)
+	if strings.IndexByte(s, ',') < 0 && strings.IndexByte(s, ';') < 0 {
+		if a := ecs.TrimAngle(s); a != "" {
+			e.AddToList(key, a)
+		}
+		return
+	}
+	for s != "" {
+		var a string
+		i := strings.IndexAny(s, ",;")
+		if i < 0 {
+			a, s = s, ""
+		} else {
+			a, s = s[:i], s[i+1:]
+		}
+		if a = ecs.TrimAngle(strings.TrimSpace(a)); a != "" {
+			e.AddToList(key, a)
+		}
+	}
+}
+
+// setMessageID sets email.message_id from "<id>" (the brackets removed).
+func setMessageID(e *event.Event, s string) {
+	e.SetStr("email.message_id", ecs.TrimAngle(strings.TrimSpace(s)))
+}
+
+// dsnOutcome classifies an enhanced status code (RFC 3463): 2.x.x
+// success, 4.x.x temporary failure, 5.x.x permanent failure.
+func dsnClass(dsn string) byte {
+	if len(dsn) >= 2 && dsn[1] == '.' {
+		return dsn[0]
+	}
+	return 0
+}

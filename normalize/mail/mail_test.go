@@ -1,0 +1,100 @@
+package mail
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+func exchangeEvent(host, msg string) *event.Event {
+	e := event.New(normtest.Received)
+	e.Input, e.Hostname, e.Message = "files", host, msg
+	return e
+}
+
+// Each source's #Fields: header sets the columns of that source's lines only.
+func TestExchangeHeaderPerSource(t *testing.T) {
+	x := newExchangeDecoder()
+	// Source A writes sender before recipient, source B the default order.
+	if !x.decode(exchangeEvent("a", "#Fields: date-time,event-id,sender-address,recipient-address")) {
+		t.Fatal("header not recognised")
+	}
+	a := exchangeEvent("a", "2026-07-01T10:00:00.000Z,SEND,alice@example.org,bob@example.net")
+	b := exchangeEvent("b", "2026-07-01T10:00:00.000Z,192.0.2.1,,,,,,SMTP,RECEIVE,,<m@x>,carol@example.org,,,,,,,dave@example.net,,")
+	if !x.decode(a) || !x.decode(b) {
+		t.Fatal("data lines not decoded")
+	}
+	if got := a.Str("email.from.address"); got != "alice@example.org" {
+		t.Errorf("source a: from = %q", got)
+	}
+	if got := a.Str("email.to.address"); got != "bob@example.net" {
+		t.Errorf("source a: to = %q", got)
+	}
+	if got := b.Str("email.from.address"); got != "dave@example.net" || b.Str("source.ip") != "192.0.2.1" {
+		t.Errorf("source b (default 2007 columns): from = %q ip = %q", got, b.Str("source.ip"))
+	}
+	// An IIS header is not a tracking header and leaves A's layout alone.
+	if x.decode(exchangeEvent("a", "#Fields: date time c-ip cs-username")) {
+		t.Error("IIS header taken for a tracking header")
+	}
+	a2 := exchangeEvent("a", "2026-07-01T10:00:01.000Z,DELIVER,erin@example.org,frank@example.net")
+	x.decode(a2)
+	if a2.Str("email.from.address") != "erin@example.org" {
+		t.Errorf("layout of a lost: %v", a2.Fields)
+	}
+}
+
+func TestExchangeHeaderBoundedAndConcurrent(t *testing.T) {
+	x := newExchangeDecoder()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < exchangeMaxSources/8; i++ { // no eviction yet
+				host := fmt.Sprintf("h%d-%d", g, i)
+				x.decode(exchangeEvent(host, "#Fields: date-time,event-id,sender-address"))
+				e := exchangeEvent(host, "2026-07-01T10:00:00.000Z,RECEIVE,a@example.org")
+				if !x.decode(e) || e.Str("email.from.address") != "a@example.org" {
+					t.Errorf("%s: not decoded with its header: %v", host, e.Fields)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Past the limit, old sources are forgotten (they fall back to the
+	// default columns); the map does not grow.
+	for i := 0; i < 2*exchangeMaxSources; i++ {
+		x.decode(exchangeEvent(fmt.Sprintf("more-%d", i), "#Fields: date-time,event-id"))
+	}
+	x.mu.RLock()
+	n := len(x.layouts)
+	x.mu.RUnlock()
+	if n > exchangeMaxSources {
+		t.Errorf("%d remembered headers, limit %d", n, exchangeMaxSources)
+	}
+}
+
+func TestSplitDelimited(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		sep  byte
+		want []string
+	}{
+		{`a,b,,c`, ',', []string{"a", "b", "", "c"}},
+		{`"x, y",z`, ',', []string{"x, y", "z"}},
+		{`"say ""hi""",`, ',', []string{`say "hi"`, ""}},
+		{`"unterminated`, ',', []string{"unterminated"}},
+		{"a\tb\t-", '\t', []string{"a", "b", "-"}},
+		{`a,"b"`, ',', []string{"a", "b"}},
+	} {
+		got := splitDelimited(tc.in, tc.sep, nil)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) || len(got) != len(tc.want) {
+			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,489 @@
+package mail
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Postfix: every daemon logs as postfix/NAME (postfix/submission/smtpd,
+// postfix-out/smtp for multi-instance setups). What a line means is decided
+// by its text, not the daemon name: master.cf can name a delivery agent
+// anything.
+//
+//	connect from HOST[IP]                                   smtpd
+//	disconnect from HOST[IP] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5
+//	lost connection after CMD from HOST[IP]
+//	QID: client=HOST[IP][, sasl_method=PLAIN, sasl_username=alice]
+//	NOQUEUE: reject: RCPT from HOST[IP]: 554 5.7.1 <a@b>: Relay access denied; from=<x> to=<y> proto=ESMTP helo=<h>
+//	QID: milter-reject: END-OF-MESSAGE from HOST[IP]: 5.7.1 Spam; from=<x> to=<y> proto=ESMTP helo=<h>
+//	warning: HOST[IP]: SASL LOGIN authentication failed: UGFzc3dvcmQ6[, sasl_username=alice]
+//	QID: message-id=<id>                                    cleanup
+//	QID: uid=0 from=<root>                                  pickup
+//	QID: from=<x>, size=N, nrcpt=N (queue active)           qmgr
+//	QID: from=<x>, status=expired, returned to sender       qmgr
+//	QID: removed                                            qmgr
+//	QID: to=<y>[, orig_to=<z>], relay=R, delay=D, delays=a/b/c/d, dsn=X.Y.Z, status=sent|bounced|deferred (TEXT)
+//	QID: sender non-delivery notification: QID2             bounce
+//	CONNECT from [IP]:PORT to [IP]:25                       postscreen (also PASS NEW/OLD, DISCONNECT)
+
+func decodePostfix(e *event.Event) bool {
+	m := e.Message
+	prog := ecs.ProgramKey(e.AppName)
+	qid, rest := postfixQueueID(m)
+	if qid == "" {
+		return postfixNoQueue(e, prog, m)
+	}
+	switch {
+	case strings.HasPrefix(rest, "to="):
+		return postfixDelivery(e, prog, qid, rest)
+	case strings.HasPrefix(rest, "client="):
+		postfixBegin(e, prog, qid, "postfix.smtpd.client")
+		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
+		client, _, _ := strings.Cut(rest[len("client="):], ",")
+		postfixClient(e, "source", client)
+		e.SetStr("postfix.sasl_method", postfixComma(rest, "sasl_method"))
+		ecs.SetUser(e, "user.name", postfixComma(rest, "sasl_username"))
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case strings.HasPrefix(rest, "message-id="):
+		postfixBegin(e, prog, qid, "postfix.cleanup.message_id")
+		classEmailInfo.Set(e, "email_message_id", "")
+		setMessageID(e, rest[len("message-id="):])
+		return true
+	case strings.HasPrefix(rest, "from="):
+		from := postfixComma(rest, "from")
+		if strings.Contains(rest, "status=expired") {
+			postfixBegin(e, prog, qid, "postfix.qmgr.expired")
+			classEmailInfo.Set(e, actEmailExpire, ecs.OutcomeFailure)
+			e.SetStr("postfix.status", "expired")
+		} else {
+			postfixBegin(e, prog, qid, "postfix.qmgr.queued")
+			classEmailInfo.Set(e, actEmailQueue, ecs.OutcomeSuccess)
+			ecs.SetUint(e, "postfix.size", postfixComma(rest, "size"))
+			ecs.SetUint(e, "postfix.nrcpt", strings.TrimSuffix(postfixComma(rest, "nrcpt"), " (queue active)"))
+		}
+		setEmailAddrs(e, "email.from.address", from)
+		return true
+	case strings.HasPrefix(rest, "uid="):
+		// pickup: "uid=0 from=<root>"
+		uid, r := ecs.CutWord(rest[len("uid="):])
+		from, ok := strings.CutPrefix(r, "from=")
+		if !ok {
+			return false
+		}
+		postfixBegin(e, prog, qid, "postfix.pickup")
+		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
+		e.SetStr("user.id", uid)
+		setEmailAddrs(e, "email.from.address", from)
+		return true
+	case rest == "removed":
+		postfixBegin(e, prog, qid, "postfix.qmgr.removed")
+		classEmailInfo.Set(e, "email_remove", "")
+		return true
+	case strings.HasPrefix(rest, "reject: "), strings.HasPrefix(rest, "milter-reject: "):
+		return postfixReject(e, prog, qid, rest)
+	case strings.HasPrefix(rest, "sender non-delivery notification: "),
+		strings.HasPrefix(rest, "sender delivery status notification: "),
+		strings.HasPrefix(rest, "sender delay notification: "):
+		postfixBegin(e, prog, qid, "postfix.bounce.notification")
+		classEmailInfo.Set(e, actEmailDSN, "")
+		_, dsnID, _ := strings.Cut(rest, ": ")
+		e.SetStr("postfix.dsn_queue_id", dsnID)
+		return true
+	case strings.HasPrefix(rest, "discard: "), strings.HasPrefix(rest, "hold: "),
+		strings.HasPrefix(rest, "redirect: "), strings.HasPrefix(rest, "filter: "),
+		strings.HasPrefix(rest, "warning: header "), strings.HasPrefix(rest, "replace: "):
+		// header_checks / body_checks actions
+		what, _, _ := strings.Cut(rest, ": ")
+		postfixBegin(e, prog, qid, "postfix.cleanup.check")
+		classEmailInfo.Set(e, "email_"+strings.ReplaceAll(what, " ", "_"), "")
+		postfixRejectKV(e, rest)
+		return true
+	}
+	return false
+}
+
+// postfixQueueID splits "QID: rest"; QID is 5+ alphanumerics (short hex or
+// long base-52 ids) or NOQUEUE. It returns "" when m has none.
+func postfixQueueID(m string) (qid, rest string) {
+	i := 0
+	for i < len(m) && i < 20 && isQueueIDChar(m[i]) {
+		i++
+	}
+	if i < 5 || i+1 >= len(m) || m[i] != ':' || m[i+1] != ' ' || allLower(m[:i]) {
+		return "", m // "warning: ", "fatal: " are not queue ids
+	}
+	return m[:i], m[i+2:]
+}
+
+func allLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func isQueueIDChar(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
+}
+
+func postfixBegin(e *event.Event, prog, qid, rule string) {
+	ecs.Begin(e, prog, rule)
+	if qid != "" && qid != "NOQUEUE" {
+		e.SetStr("email.local_id", qid)
+		e.SetStr("postfix.queue_id", qid)
+	}
+}
+
+// postfixComma returns the value of key in "k=v, k=v" (values end at ",").
+func postfixComma(s, key string) string {
+	for i := 0; ; {
+		j := strings.Index(s[i:], key)
+		if j < 0 {
+			return ""
+		}
+		j += i
+		k := j + len(key)
+		if (j == 0 || s[j-1] == ' ' || s[j-1] == ',') && k < len(s) && s[k] == '=' {
+			v := s[k+1:]
+			if end := strings.Index(v, ", "); end >= 0 {
+				v = v[:end]
+			}
+			return v
+		}
+		i = k
+	}
+}
+
+// postfixHostIP parses "HOST[IP]", "HOST[IP]:PORT" or "[IP]:PORT" at the
+// start of s.
+func postfixHostIP(s string) (host, ip, port string, ok bool) {
+	open := strings.IndexByte(s, '[')
+	if open < 0 {
+		return "", "", "", false
+	}
+	end := strings.IndexByte(s[open:], ']')
+	if end < 0 {
+		return "", "", "", false
+	}
+	end += open
+	host, ip = s[:open], s[open+1:end]
+	if r := s[end+1:]; len(r) > 1 && r[0] == ':' {
+		port = r[1:]
+		for i := 0; i < len(port); i++ {
+			if port[i] < '0' || port[i] > '9' {
+				port = port[:i]
+				break
+			}
+		}
+	}
+	return host, ip, port, true
+}
+
+// postfixClient sets side.ip/domain/port from "HOST[IP][:PORT]".
+func postfixClient(e *event.Event, side, s string) {
+	host, ip, port, ok := postfixHostIP(s)
+	if !ok {
+		return
+	}
+	ecs.SetAddress(e, side, ip)
+	if host != "unknown" {
+		ecs.SetAddress(e, side, host)
+	}
+	if port != "" {
+		key := "source.port"
+		if side == "destination" {
+			key = "destination.port"
+		}
+		ecs.SetPort(e, key, port)
+	}
+}
+
+// postfixDelivery decodes "to=<y>, [orig_to=<z>, ]relay=R, delay=D, ..., status=S (TEXT)".
+func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
+	statusAt := strings.Index(rest, "status=")
+	if statusAt < 0 {
+		return false
+	}
+	status, reason, _ := strings.Cut(rest[statusAt+len("status="):], " ")
+	relay := postfixComma(rest, "relay")
+	action, outcome, rule := "", "", ""
+	switch status {
+	case "sent", "delivered":
+		action, outcome, rule = actEmailSend, ecs.OutcomeSuccess, "postfix.delivery.sent"
+		if postfixLocalRelay(relay) {
+			action = actEmailDeliver
+		}
+	case "bounced":
+		action, outcome, rule = actEmailBounce, ecs.OutcomeFailure, "postfix.delivery.bounced"
+	case "deferred":
+		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "postfix.delivery.deferred"
+	case "expired":
+		action, outcome, rule = actEmailExpire, ecs.OutcomeFailure, "postfix.delivery.expired"
+	case "undeliverable", "deliverable": // address verification probes
+		action, rule = "email_verify", "postfix.delivery.verify"
+		if status == "deliverable" {
+			outcome = ecs.OutcomeSuccess
+		} else {
+			outcome = ecs.OutcomeFailure
+		}
+	default:
+		return false
+	}
+	postfixBegin(e, prog, qid, rule)
+	classEmailInfo.Set(e, action, outcome)
+	setEmailAddrs(e, "email.to.address", postfixComma(rest, "to"))
+	e.SetStr("postfix.orig_to", ecs.TrimAngle(postfixComma(rest, "orig_to")))
+	e.SetStr("postfix.relay", relay)
+	if !postfixLocalRelay(relay) {
+		postfixClient(e, "destination", relay)
+	}
+	if d := postfixComma(rest, "delay"); d != "" {
+		if f, err := strconv.ParseFloat(d, 64); err == nil {
+			e.Set("postfix.delay", event.Float(f))
+		}
+	}
+	e.SetStr("postfix.delays", postfixComma(rest, "delays"))
+	e.SetStr("postfix.dsn", postfixComma(rest, "dsn"))
+	e.SetStr("postfix.status", status)
+	reason = strings.TrimSpace(reason)
+	if len(reason) >= 2 && reason[0] == '(' && reason[len(reason)-1] == ')' {
+		reason = reason[1 : len(reason)-1]
+	}
+	e.SetStr("event.reason", reason)
+	switch {
+	case strings.HasSuffix(prog, "/lmtp"):
+		e.SetStr("network.protocol", "lmtp")
+	case strings.HasSuffix(prog, "/smtp"):
+		e.SetStr("network.protocol", "smtp")
+	}
+	return true
+}
+
+// postfixLocalRelay reports whether relay= names a local transport rather
+// than a remote host: local, virtual, a pipe service (relay=vmail), a
+// local socket (host[private/dovecot-lmtp]).
+func postfixLocalRelay(relay string) bool {
+	if relay == "" || relay == "none" {
+		return false
+	}
+	_, ip, _, ok := postfixHostIP(relay)
+	if !ok {
+		return true // "local", "virtual", "vmail", "dovecot": a transport name
+	}
+	return !ecs.IsIP(ip)
+}
+
+// postfixNoQueue decodes lines without a queue id.
+func postfixNoQueue(e *event.Event, prog, m string) bool {
+	word, rest := ecs.CutWord(m)
+	switch word {
+	case "connect", "CONNECT":
+		r, ok := strings.CutPrefix(rest, "from ")
+		if !ok {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.smtpd.connect")
+		ecs.ClassConnStart.Set(e, "smtp_connect", "")
+		client, to, _ := strings.Cut(r, " to ")
+		postfixClient(e, "source", client)
+		if to != "" {
+			postfixClient(e, "destination", to)
+		}
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case "disconnect", "DISCONNECT":
+		r := strings.TrimPrefix(rest, "from ")
+		postfixBegin(e, prog, "", "postfix.smtpd.disconnect")
+		ecs.ClassConnEnd.Set(e, "smtp_disconnect", "")
+		client, counts, _ := strings.Cut(r, " ")
+		postfixClient(e, "source", client)
+		e.SetStr("postfix.commands", counts)
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case "lost", "timeout", "too":
+		// lost connection after CMD from HOST[IP]; timeout after CMD from ...; too many errors after CMD from ...
+		i := strings.Index(rest, " from ")
+		j := strings.Index(rest, "after ")
+		if i < 0 || j < 0 || j > i {
+			return false
+		}
+		rule, action := "postfix.smtpd.lost_connection", "smtp_lost_connection"
+		switch word {
+		case "timeout":
+			rule, action = "postfix.smtpd.timeout", "smtp_timeout"
+		case "too":
+			rule, action = "postfix.smtpd.too_many_errors", "smtp_too_many_errors"
+		}
+		postfixBegin(e, prog, "", rule)
+		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
+		e.SetStr("postfix.after", rest[j+len("after "):i])
+		postfixClient(e, "source", rest[i+len(" from "):])
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case "NOQUEUE:":
+		if strings.HasPrefix(rest, "reject: ") || strings.HasPrefix(rest, "milter-reject: ") {
+			return postfixReject(e, prog, "NOQUEUE", rest)
+		}
+	case "warning:":
+		// warning: HOST[IP]: SASL LOGIN authentication failed: REASON[, sasl_username=U]
+		client, r, ok := strings.Cut(rest, ": ")
+		if !ok {
+			return false
+		}
+		r, ok = strings.CutPrefix(r, "SASL ")
+		if !ok {
+			return false
+		}
+		method, r, _ := strings.Cut(r, " ")
+		reason, ok := strings.CutPrefix(r, "authentication failed")
+		if !ok {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.sasl.failure")
+		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeFailure)
+		postfixClient(e, "source", client)
+		e.SetStr("postfix.sasl_method", method)
+		reason = strings.TrimPrefix(reason, ": ")
+		if r, user, ok := strings.Cut(reason, ", sasl_username="); ok {
+			reason = r
+			ecs.SetUser(e, "user.name", user)
+		}
+		e.SetStr("event.reason", reason)
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case "PASS":
+		// postscreen: PASS NEW [IP]:PORT / PASS OLD [IP]:PORT
+		kind, r := ecs.CutWord(rest)
+		postfixBegin(e, prog, "", "postfix.postscreen.pass")
+		ecs.ClassNetInfo.Set(e, "smtp_screen_pass", ecs.OutcomeSuccess)
+		e.SetStr("postfix.postscreen", strings.ToLower(kind))
+		postfixClient(e, "source", r)
+		return true
+	}
+	return false
+}
+
+// postfixReject decodes "reject: STAGE from HOST[IP]: CODE DSN TEXT; from=<x> to=<y> proto=P helo=<h>"
+// (and milter-reject:, and cleanup's "reject: header ... from HOST[IP]; from=... helo=<h>: DSN TEXT").
+func postfixReject(e *event.Event, prog, qid, rest string) bool {
+	kind, r, _ := strings.Cut(rest, ": ")
+	rule := "postfix.reject"
+	if kind == "milter-reject" {
+		rule = "postfix.milter_reject"
+	}
+	postfixBegin(e, prog, qid, rule)
+	classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
+	// The envelope details start at the last "; from=" (or "; proto=" when
+	// there is no sender); the reply text before it may contain "; ".
+	kv := ""
+	for _, k := range [...]string{"; from=", "; to=", "; proto=", "; helo="} {
+		if i := strings.LastIndex(r, k); i >= 0 {
+			r, kv = r[:i], r[i+2:]
+			break
+		}
+	}
+	// "STAGE from HOST[IP]: REPLY": the stage is one word for smtpd, a
+	// header line for cleanup; the client is the first "from X[...]".
+	from := postfixFromClient(r)
+	if from < 0 {
+		return true
+	}
+	e.SetStr("postfix.reject_stage", r[:from])
+	client, text, hasText := strings.Cut(r[from+len(" from "):], ": ")
+	postfixClient(e, "source", client)
+	if hasText {
+		postfixReplyText(e, text)
+	}
+	postfixRejectKV(e, kv)
+	// cleanup's header/body rejects put the reply after the helo: "...helo=<h>: 5.7.1 text"
+	if i := strings.Index(kv, ">: "); i >= 0 && !hasText {
+		postfixReplyText(e, kv[i+3:])
+	}
+	e.SetStr("network.protocol", "smtp")
+	return true
+}
+
+// postfixFromClient returns the index of the " from " that introduces a
+// HOST[IP] client in s, or -1.
+func postfixFromClient(s string) int {
+	for i := 0; ; {
+		j := strings.Index(s[i:], " from ")
+		if j < 0 {
+			return -1
+		}
+		j += i
+		w := s[j+len(" from "):]
+		if end := strings.IndexAny(w, " ;"); end >= 0 {
+			w = w[:end]
+		}
+		if strings.IndexByte(w, '[') >= 0 && strings.IndexByte(w, ']') > 0 {
+			return j
+		}
+		i = j + 1
+	}
+}
+
+// postfixReplyText splits "554 5.7.1 <a@b>: Relay access denied" into
+// postfix.smtp_code, postfix.dsn and event.reason.
+func postfixReplyText(e *event.Event, s string) {
+	s = strings.TrimSpace(s)
+	if code, r, ok := strings.Cut(s, " "); ok && len(code) == 3 && code[0] >= '2' && code[0] <= '5' {
+		if _, numeric := ecs.ParseUint(code); numeric {
+			e.SetStr("postfix.smtp_code", code)
+			s = r
+		}
+	}
+	if dsn, r, ok := strings.Cut(s, " "); ok && dsnClass(dsn) != 0 {
+		e.SetStr("postfix.dsn", dsn)
+		s = r
+	}
+	e.SetStr("event.reason", s)
+}
+
+// postfixRejectKV reads " from=<x> to=<y> proto=ESMTP helo=<h>".
+func postfixRejectKV(e *event.Event, s string) {
+	if v, ok := angleValue(s, "from"); ok {
+		setEmailAddrs(e, "email.from.address", v)
+	}
+	if v, ok := angleValue(s, "to"); ok {
+		setEmailAddrs(e, "email.to.address", v)
+	}
+	if v, ok := angleValue(s, "proto"); ok {
+		e.SetStr("postfix.proto", v)
+	}
+	if v, ok := angleValue(s, "helo"); ok {
+		e.SetStr("postfix.helo", ecs.TrimAngle(v))
+	}
+}
+
+// angleValue returns the value of " key=" in s: "<...>" whole (spaces
+// allowed), else up to the next space.
+func angleValue(s, key string) (string, bool) {
+	for i := 0; ; {
+		j := strings.Index(s[i:], key+"=")
+		if j < 0 {
+			return "", false
+		}
+		j += i
+		if j > 0 && s[j-1] != ' ' {
+			i = j + len(key)
+			continue
+		}
+		v := s[j+len(key)+1:]
+		if strings.HasPrefix(v, "<") {
+			if end := strings.IndexByte(v, '>'); end >= 0 {
+				return v[:end+1], true // the caller strips the brackets
+			}
+		}
+		if end := strings.IndexAny(v, " ;"); end >= 0 {
+			v = v[:end]
+		}
+		return strings.TrimRight(v, ":,"), true
+	}
+}

@@ -1,0 +1,239 @@
+// Package network decodes network devices' logs: Cisco ASA/PIX/FTD and IOS,
+// Linux netfilter (iptables/nftables) and the pfSense/OPNsense filterlog.
+package network
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Network device decoders: Cisco ASA/PIX/FTD, Cisco IOS (and IOS-XE, NX-OS),
+// Linux netfilter (iptables/nftables LOG, EdgeOS, SuSEfirewall) and the
+// pfSense/OPNsense filterlog.
+//
+// A firewall decision looks the same whoever took it: event.category
+// network, event.type connection + denied (outcome failure) or connection
+// + allowed (outcome success), event.action "connection-denied" or
+// "connection-allowed", source.* and destination.* for the packet,
+// network.transport/iana_number, observer.ingress/egress.interface.name
+// for the interfaces, rule.* for the rule. Vendor extras go under
+// cisco.asa.*, cisco.ios.*, iptables.*, pfsense.*.
+//
+// observer.hostname/product/type describe the relay (see DESIGN.md), so the
+// firewall itself is host.name; only observer.ingress/egress are set here.
+
+// Decoders returns the network decoders in dispatch order.
+func Decoders() []*ecs.Decoder {
+	return []*ecs.Decoder{
+		{
+			Name:     "cisco_asa",
+			Programs: []string{"%asa-*", "%pix-*", "%ftd-*", "%fwsm-*"},
+			Prefixes: []string{"%ASA-", "%PIX-", "%FTD-", "%FWSM-", "ASA-", "PIX-", "FTD-", "access-list ", "Deny ",
+				"0|", "1|", "2|", "3|", "4|", "5|", "6|", "7|"},
+			Sniff:  sniffASABare,
+			Decode: decodeASA,
+		},
+		{
+			Name:     "cisco_ios",
+			Programs: []string{"%*"},
+			Prefixes: []string{"%"},
+			Decode:   decodeIOS,
+		},
+		{
+			Name:     "iptables",
+			Programs: []string{"kernel"},
+			Prefixes: []string{"IN="},
+			Sniff:    sniffIptables,
+			Decode:   decodeIptables,
+		},
+		{
+			Name:     "pfsense",
+			Programs: []string{"filterlog"},
+			Decode:   decodeFilterlog,
+		},
+	}
+}
+
+// Classes shared by the network decoders.
+var (
+	netClassDenied  = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeDenied)
+	netClassAllowed = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeAllowed)
+	netClassStart   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeStart)
+	netClassEnd     = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
+	netClassInfo    = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeInfo)
+	netClassIDS     = ecs.NewClass(ecs.Cats(ecs.CatIntrusion, ecs.CatNetwork), ecs.TypeInfo)
+	netClassAuth    = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeStart)
+	netClassAuthInf = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeInfo)
+	netClassSessEnd = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeEnd)
+	netClassConfig  = ecs.NewClass(ecs.Cats(ecs.CatConfiguration), ecs.TypeChange)
+	netClassHost    = ecs.NewClass(ecs.Cats(ecs.CatHost, ecs.CatNetwork), ecs.TypeInfo)
+)
+
+// Actions of a firewall decision, the same for every vendor.
+const (
+	actionConnDenied  = "connection-denied"
+	actionConnAllowed = "connection-allowed"
+)
+
+// netDecision sets the classification of a firewall decision.
+func netDecision(e *event.Event, allowed bool) {
+	if allowed {
+		netClassAllowed.Set(e, actionConnAllowed, ecs.OutcomeSuccess)
+	} else {
+		netClassDenied.Set(e, actionConnDenied, ecs.OutcomeFailure)
+	}
+}
+
+// netBegin prepares e for a network decoder: room for its fields,
+// event.provider and nomen.rule.
+func netBegin(e *event.Event, provider, rule string) {
+	ecs.Reserve(e, 24)
+	ecs.SetProvider(e, provider)
+	ecs.SetRule(e, rule)
+}
+
+// ianaProtocols maps IP protocol names (as firewalls spell them, any case)
+// to the ECS network.transport name and the IANA number.
+var ianaProtocols = [...]struct{ name, transport, number string }{
+	{"tcp", "tcp", "6"},
+	{"udp", "udp", "17"},
+	{"icmp", "icmp", "1"},
+	{"icmpv6", "ipv6-icmp", "58"},
+	{"ipv6-icmp", "ipv6-icmp", "58"},
+	{"icmp6", "ipv6-icmp", "58"},
+	{"igmp", "igmp", "2"},
+	{"gre", "gre", "47"},
+	{"esp", "esp", "50"},
+	{"ah", "ah", "51"},
+	{"sctp", "sctp", "132"},
+	{"ospf", "ospf", "89"},
+	{"pim", "pim", "103"},
+	{"carp", "carp", "112"},
+	{"vrrp", "vrrp", "112"},
+	{"udplite", "udplite", "136"},
+	{"ipv6", "ipv6", "41"},
+	{"eigrp", "eigrp", "88"},
+}
+
+// setTransport sets network.transport and network.iana_number from a
+// protocol name ("TCP", "udp", "ICMPv6") or an IANA number ("6", "17").
+// Unknown names are kept lower-cased as the transport.
+func setTransport(e *event.Event, proto string) {
+	if proto == "" {
+		return
+	}
+	if n, ok := ecs.ParseUint(proto); ok {
+		for _, p := range ianaProtocols {
+			if p.number == proto {
+				e.SetStr("network.transport", p.transport)
+				break
+			}
+		}
+		if n <= 255 {
+			e.SetStr("network.iana_number", proto)
+		}
+		return
+	}
+	for _, p := range ianaProtocols {
+		if strings.EqualFold(p.name, proto) {
+			e.SetStr("network.transport", p.transport)
+			e.SetStr("network.iana_number", p.number)
+			return
+		}
+	}
+	e.SetStr("network.transport", ecs.Lower(proto))
+}
+
+// setNetworkType sets network.type (ipv4 or ipv6) from an address.
+func setNetworkType(e *event.Event, ip string) {
+	if strings.IndexByte(ip, ':') >= 0 {
+		e.SetStr("network.type", "ipv6")
+	} else if ip != "" {
+		e.SetStr("network.type", "ipv4")
+	}
+}
+
+// wellKnownPorts are the service names Cisco prints instead of port
+// numbers ("10.0.0.2/ssh", "outside:192.0.2.1/https").
+var wellKnownPorts = map[string]int64{
+	"ftp-data": 20, "ftp": 21, "ssh": 22, "telnet": 23, "smtp": 25, "domain": 53,
+	"dns": 53, "bootps": 67, "bootpc": 68, "tftp": 69, "http": 80, "www": 80,
+	"kerberos": 88, "pop3": 110, "sunrpc": 111, "nntp": 119, "ntp": 123,
+	"netbios-ns": 137, "netbios-dgm": 138, "netbios-ssn": 139, "imap4": 143,
+	"snmp": 161, "snmptrap": 162, "bgp": 179, "ldap": 389, "https": 443,
+	"isakmp": 500, "syslog": 514, "ldaps": 636, "rtsp": 554, "sqlnet": 1521,
+	"h323": 1720, "radius": 1645, "radius-acct": 1646, "citrix-ica": 1494,
+	"pptp": 1723, "sip": 5060, "rdp": 3389, "lpd": 515, "kshell": 544,
+	"klogin": 543, "login": 513, "rsh": 514, "exec": 512, "cifs": 3020,
+	"ctiqbe": 2748, "echo": 7, "discard": 9, "daytime": 13, "chargen": 19,
+	"whois": 43, "gopher": 70, "finger": 79, "hostname": 101, "ident": 113,
+	"irc": 194, "imap": 143, "microsoft-ds": 445, "ms-sql-s": 1433,
+	"mysql": 3306, "nfs": 2049, "aol": 5190, "pcanywhere-data": 5631,
+	"pim-auto-rp": 496, "lotusnotes": 1352, "netbios": 139,
+}
+
+// setPortOrService sets key (source.port, destination.port) from a number
+// or a Cisco service name, and network.protocol from a service name.
+func setPortOrService(e *event.Event, key, p string) {
+	if p == "" {
+		return
+	}
+	if n, ok := ecs.ParseUint(p); ok {
+		if n <= 65535 {
+			e.SetInt(key, n)
+		}
+		return
+	}
+	if n, ok := wellKnownPorts[p]; ok {
+		e.SetInt(key, n)
+		if key == "destination.port" {
+			e.SetStr("network.protocol", netServiceProtocol(p))
+		}
+	}
+}
+
+// netServiceProtocol is the ECS network.protocol (application protocol) of
+// a Cisco service name: "www" is http, "domain" is dns.
+func netServiceProtocol(s string) string {
+	switch s {
+	case "www":
+		return "http"
+	case "domain":
+		return "dns"
+	case "imap4":
+		return "imap"
+	}
+	return s
+}
+
+// setInterface sets observer.ingress/egress.interface.name.
+func setInterface(e *event.Event, key, name string) {
+	if name != "" && name != "-" {
+		e.SetStr(key, name)
+	}
+}
+
+// setSeverity sets event.severity (the syslog-style level the device gave
+// its message, 0 = emergency) and log.level.
+func setSeverity(e *event.Event, sev int) {
+	if sev < 0 || sev > 7 {
+		return
+	}
+	e.SetInt("event.severity", int64(sev))
+	e.SetStr("log.level", event.SeverityName(sev))
+}
+
+// netIP sets an address field with related.ip and network.type; s may
+// carry surrounding spaces. It reports whether s was an IP address.
+func netIP(e *event.Event, key, s string) bool {
+	s = strings.TrimSpace(s)
+	if !ecs.SetIP(e, key, s) {
+		return false
+	}
+	if !e.Has("network.type") {
+		setNetworkType(e, s)
+	}
+	return true
+}

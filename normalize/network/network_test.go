@@ -1,0 +1,138 @@
+package network
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// netEvent builds an event as the parser leaves it.
+func netEvent(app, msg string) *event.Event {
+	e := event.New(normtest.Received)
+	e.AppName, e.Message, e.Original = app, msg, msg
+	return e
+}
+
+// TestFirewallDecisionsLookAlike: a deny from ASA, IOS, iptables and
+// pfSense is the same event.
+func TestFirewallDecisionsLookAlike(t *testing.T) {
+	cases := []struct {
+		name   string
+		decode func(*event.Event) bool
+		e      *event.Event
+	}{
+		{"asa", decodeASA, netEvent("%ASA-4-106023", `Deny tcp src outside:203.0.113.5/40000 dst inside:10.0.0.5/22 by access-group "IN" [0x0, 0x0]`)},
+		{"ios", decodeIOS, netEvent("%SEC-6-IPACCESSLOGP", "list IN denied tcp 203.0.113.5(40000) -> 10.0.0.5(22), 1 packet")},
+		{"iptables", decodeIptables, netEvent("kernel", "[UFW BLOCK] IN=eth0 OUT= MAC= SRC=203.0.113.5 DST=10.0.0.5 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0")},
+		{"pfsense", decodeFilterlog, netEvent("filterlog", "5,,,1000000103,em0,match,block,in,4,0x0,,50,1,0,DF,6,tcp,60,203.0.113.5,10.0.0.5,40000,22,0,S,1,,1024,,")},
+	}
+	want := map[string]string{
+		"event.category": "network", "event.type": "connection,denied", "event.outcome": "failure",
+		"event.action": "connection-denied", "source.ip": "203.0.113.5", "source.port": "40000",
+		"destination.ip": "10.0.0.5", "destination.port": "22", "network.transport": "tcp", "network.iana_number": "6",
+	}
+	for _, c := range cases {
+		if !c.decode(c.e) {
+			t.Errorf("%s: not decoded", c.name)
+			continue
+		}
+		for k, v := range want {
+			if got := normtest.Str(c.e, k); got != v {
+				t.Errorf("%s: %s = %q, want %q", c.name, k, got, v)
+			}
+		}
+	}
+}
+
+// TestNetworkLeavesOthersAlone: a decoder that says no leaves the event untouched.
+func TestNetworkLeavesOthersAlone(t *testing.T) {
+	cases := []struct {
+		name   string
+		decode func(*event.Event) bool
+		e      *event.Event
+	}{
+		{"asa tag", decodeASA, netEvent("%ASA-9-106023", "Something else")},
+		{"asa short id", decodeASA, netEvent("", "%ASA-4-1060: short")},
+		{"asa word", decodeASA, netEvent("", "ASA-x-106023: no")},
+		{"asa deny prose", decodeASA, netEvent("", "Deny everything")},
+		{"ios no tag", decodeIOS, netEvent("", "%% Invalid input detected")},
+		{"ios lowercase", decodeIOS, netEvent("", "%sys-5-config_i: x")},
+		{"ios asa", decodeIOS, netEvent("%ASA-6-302013", "Built ...")},
+		{"iptables no packet", decodeIptables, netEvent("kernel", "IN=foo OUT=bar")},
+		{"iptables prose", decodeIptables, netEvent("kernel", "usb 1-1: new high-speed USB device number 2 using ehci-pci")},
+		{"filterlog short", decodeFilterlog, netEvent("filterlog", "1,2,3")},
+		{"filterlog action", decodeFilterlog, netEvent("filterlog", "5,,,1,em0,match,scrub,in,4,0x0,,50,1,0,DF,6,tcp,60,1.2.3.4,5.6.7.8,1,2,0,S,1,,1,,")},
+		{"filterlog version", decodeFilterlog, netEvent("filterlog", "5,,,1,em0,match,pass,in,5,0x0,,50,1,0,DF,6,tcp,60,1.2.3.4,5.6.7.8")},
+	}
+	for _, c := range cases {
+		msg := c.e.Message
+		if c.decode(c.e) {
+			t.Errorf("%s: decoded %q", c.name, msg)
+		}
+		if len(c.e.Fields) != 0 || c.e.Message != msg {
+			t.Errorf("%s: event changed: %v", c.name, c.e.Fields)
+		}
+	}
+}
+
+func TestASAEndpoint(t *testing.T) {
+	for in, want := range map[string]asaEndpoint{
+		"outside:203.0.113.5/80":               {iface: "outside", ip: "203.0.113.5", port: "80"},
+		"outside: 203.0.113.5/80":              {iface: "outside", ip: "203.0.113.5", port: "80"},
+		"NP Identity Ifc: 10.0.0.2/22":         {iface: "NP Identity Ifc", ip: "10.0.0.2", port: "22"},
+		"2001:db8::1/443":                      {ip: "2001:db8::1", port: "443"},
+		"outside:2001:db8::1/443":              {iface: "outside", ip: "2001:db8::1", port: "443"},
+		"db:10.0.0.1/60749 (10.0.0.9/1000)":    {iface: "db", ip: "10.0.0.1", port: "60749", mappedIP: "10.0.0.9", mappedPt: "1000"},
+		"inside:10.0.0.1/5(CORP\\bob)":         {iface: "inside", ip: "10.0.0.1", port: "5", user: "CORP\\bob"},
+		"outside:10.0.0.1(type 8, code 0)":     {iface: "outside", ip: "10.0.0.1", icmpType: "8", icmpCode: "0"},
+		"192.0.2.1":                            {ip: "192.0.2.1"},
+		"dead:beef::1/22":                      {ip: "dead:beef::1", port: "22"},
+		"out-v1101:10.125.126.86/2010 (a/b)":   {iface: "out-v1101", ip: "10.125.126.86", port: "2010", mappedIP: "a", mappedPt: "b"},
+		"inside:10.0.0.1/1 (10.0.0.1/1)(u)(v)": {iface: "inside", ip: "10.0.0.1", port: "1", mappedIP: "10.0.0.1", mappedPt: "1", user: "u"},
+	} {
+		var got asaEndpoint
+		got.parse(in)
+		if got != want {
+			t.Errorf("parse(%q) = %+v, want %+v", in, got, want)
+		}
+	}
+}
+
+func TestParseHMS(t *testing.T) {
+	for in, want := range map[string]int64{"0:00:00": 0, "0:01:07": 67e9, "27:03:09": 97389e9} {
+		if got, ok := parseHMS(in); !ok || got != want {
+			t.Errorf("parseHMS(%q) = %d, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "1:2", "0:60:00", "a:b:c", "1d2h"} {
+		if _, ok := parseHMS(in); ok {
+			t.Errorf("parseHMS(%q) accepted", in)
+		}
+	}
+}
+
+func TestIptablesVerdict(t *testing.T) {
+	for in, want := range map[string]byte{
+		"UFW BLOCK": 'D', "SFW2-INext-DROP-DEFLT": 'D', "FROM_INTERNET_DENY": 'D', "DROPPED": 'D',
+		"iptables REJECT": 'D', "Denied": 'D', "SFW2-IN-ACC-RELATED": 'A', "UFW ALLOW": 'A', "ACCEPT": 'A',
+		"pass-in": 'A', "UFW AUDIT": 0, "LOG": 0, "ACCOUNTING": 0, "": 0,
+	} {
+		if got := iptablesVerdictWords(in); got != want {
+			t.Errorf("verdict(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSetTransport(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"TCP": {"tcp", "6"}, "udp": {"udp", "17"}, "ICMPv6": {"ipv6-icmp", "58"}, "17": {"udp", "17"},
+		"47": {"gre", "47"}, "253": {"", "253"}, "SCTP": {"sctp", "132"}, "xyz": {"xyz", ""},
+	} {
+		e := event.New(normtest.Received)
+		setTransport(e, in)
+		if got := [2]string{normtest.Str(e, "network.transport"), normtest.Str(e, "network.iana_number")}; got != want {
+			t.Errorf("setTransport(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,537 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+)
+
+// The pattern language of user rules, and the matcher that runs all the
+// patterns of one program together.
+//
+// A pattern is literal text with typed fields:
+//
+//	Failed login for {user:word} from {src:ip}[ port {port:uint}]: {reason:rest}
+//
+//	{name:type}  a field; name "_" matches without keeping the value
+//	{name}       a word ({rest} is the rest of the line)
+//	[ ... ]      an optional part (may hold fields; may nest)
+//	spaces       one or more spaces or tabs
+//	\{ \} \[ \] \\   a literal brace, bracket or backslash
+//
+// Types: word (up to the next space, or the first character of the literal
+// that follows the field), uint, int, float, ip (IPv4 or IPv6), hostname,
+// quoted ("..." with \" escapes; the value is unquoted), rest (to the end
+// of the line). A pattern matches the whole message (trailing spaces
+// ignored).
+//
+// All the patterns of one program are compiled into one prefix tree: a
+// radix tree of literal text whose nodes also branch on spaces and on
+// fields. Matching walks the tree once, so the cost depends on the length
+// of the message and on how many patterns share its beginning, not on how
+// many rules there are. Where several patterns could match, a literal is
+// tried before a field and a narrower field type before a wider one
+// (uint, int, float, ip, quoted, hostname, word, rest); among identical
+// patterns the first one defined wins.
+
+// capKind is a field type, in matching order (narrowest first).
+type capKind uint8
+
+const (
+	capUint capKind = iota
+	capInt
+	capFloat
+	capIP
+	capQuoted
+	capHostname
+	capWord
+	capRest
+)
+
+var capKinds = map[string]capKind{
+	"uint": capUint, "int": capInt, "float": capFloat, "ip": capIP, "quoted": capQuoted,
+	"hostname": capHostname, "word": capWord, "rest": capRest,
+}
+
+// patToken is one element of a parsed pattern.
+type patToken struct {
+	kind  patTokKind
+	text  string  // literal text
+	cap   capKind // field type
+	name  string  // field name ("_" = not kept)
+	group []patAlt
+}
+
+type patTokKind uint8
+
+const (
+	tokLiteral patTokKind = iota
+	tokSpace
+	tokField
+	tokOptional
+)
+
+// patAlt is a token sequence.
+type patAlt []patToken
+
+// maxExpansions bounds the sequences a pattern with optional parts expands to.
+const maxExpansions = 256
+
+// parsePattern parses a pattern into a token sequence (optional parts kept
+// as groups).
+func parsePattern(p string) (patAlt, error) {
+	toks, rest, err := parseSeq(p, 0)
+	if err != nil {
+		return nil, err
+	}
+	if rest != len(p) {
+		return nil, fmt.Errorf("unbalanced ']' at offset %d", rest)
+	}
+	return toks, nil
+}
+
+// parseSeq parses until the end of p or an unescaped ']' (returned index).
+func parseSeq(p string, i int) (patAlt, int, error) {
+	var toks patAlt
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			toks = append(toks, patToken{kind: tokLiteral, text: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i < len(p) {
+		c := p[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(p) {
+				return nil, 0, errors.New("pattern ends with a backslash")
+			}
+			lit.WriteByte(p[i+1])
+			i += 2
+		case c == ' ' || c == '\t':
+			flush()
+			for i < len(p) && (p[i] == ' ' || p[i] == '\t') {
+				i++
+			}
+			toks = append(toks, patToken{kind: tokSpace})
+		case c == '{':
+			end := strings.IndexByte(p[i:], '}')
+			if end < 0 {
+				return nil, 0, fmt.Errorf("unclosed '{' at offset %d", i)
+			}
+			spec := p[i+1 : i+end]
+			name, typ, hasType := strings.Cut(spec, ":")
+			if !hasType {
+				typ = "word"
+				if name == "rest" {
+					typ = "rest"
+				}
+			}
+			if !validFieldName(name) {
+				return nil, 0, fmt.Errorf("bad field name %q in {%s} (letters, digits, _ . -)", name, spec)
+			}
+			k, ok := capKinds[typ]
+			if !ok {
+				return nil, 0, fmt.Errorf("unknown type %q in {%s} (word, uint, int, float, ip, hostname, quoted, rest)", typ, spec)
+			}
+			flush()
+			toks = append(toks, patToken{kind: tokField, cap: k, name: name})
+			i += end + 1
+		case c == '[':
+			flush()
+			group, j, err := parseSeq(p, i+1)
+			if err != nil {
+				return nil, 0, err
+			}
+			if j >= len(p) || p[j] != ']' {
+				return nil, 0, fmt.Errorf("unclosed '[' at offset %d", i)
+			}
+			if len(group) == 0 {
+				return nil, 0, fmt.Errorf("empty optional part at offset %d", i)
+			}
+			toks = append(toks, patToken{kind: tokOptional, group: []patAlt{group}})
+			i = j + 1
+		case c == ']':
+			flush()
+			return toks, i, nil
+		case c == '}':
+			return nil, 0, fmt.Errorf("unmatched '}' at offset %d (write \\} for a literal one)", i)
+		default:
+			lit.WriteByte(c)
+			i++
+		}
+	}
+	flush()
+	return toks, i, nil
+}
+
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// expand returns every token sequence the optional parts allow, as flat
+// sequences of literal, space and field tokens (adjacent literals merged,
+// adjacent spaces collapsed).
+func expand(seq patAlt) ([]patAlt, error) {
+	out := []patAlt{nil}
+	for _, t := range seq {
+		if t.kind != tokOptional {
+			for i := range out {
+				out[i] = appendToken(out[i], t)
+			}
+			continue
+		}
+		inner, err := expand(t.group[0])
+		if err != nil {
+			return nil, err
+		}
+		next := make([]patAlt, 0, len(out)*(len(inner)+1))
+		for _, o := range out {
+			next = append(next, o) // without the optional part
+			for _, in := range inner {
+				alt := append(patAlt(nil), o...)
+				for _, it := range in {
+					alt = appendToken(alt, it)
+				}
+				next = append(next, alt)
+			}
+		}
+		if len(next) > maxExpansions {
+			return nil, fmt.Errorf("too many optional parts (more than %d combinations)", maxExpansions)
+		}
+		out = next
+	}
+	return out, nil
+}
+
+func appendToken(seq patAlt, t patToken) patAlt {
+	if n := len(seq); n > 0 {
+		last := &seq[n-1]
+		switch {
+		case t.kind == tokLiteral && last.kind == tokLiteral:
+			seq = append(seq[:n-1:n-1], patToken{kind: tokLiteral, text: last.text + t.text})
+			return seq
+		case t.kind == tokSpace && last.kind == tokSpace:
+			return seq
+		}
+	}
+	return append(seq, t)
+}
+
+// ---- the prefix tree ----
+
+type patNode struct {
+	lits  []*litEdge // radix edges; no two share a first byte
+	space *patNode   // one or more spaces/tabs
+	caps  []*capEdge // sorted by kind (narrowest first)
+	end   *userRule  // the rule whose pattern ends here
+}
+
+type litEdge struct {
+	text string
+	next *patNode
+}
+
+type capEdge struct {
+	kind capKind
+	name string
+	stop byte // for word: also stop before this byte (the next literal's first)
+	next *patNode
+}
+
+// insert adds one flat token sequence ending in rule r. It reports false
+// if another rule already ends at the same place (an identical pattern).
+func (n *patNode) insert(seq patAlt, r *userRule) bool {
+	for i, t := range seq {
+		switch t.kind {
+		case tokLiteral:
+			n = n.insertLiteral(t.text)
+		case tokSpace:
+			if n.space == nil {
+				n.space = &patNode{}
+			}
+			n = n.space
+		case tokField:
+			var stop byte
+			if i+1 < len(seq) && seq[i+1].kind == tokLiteral {
+				stop = seq[i+1].text[0]
+			}
+			n = n.insertCap(t.cap, t.name, stop)
+		}
+	}
+	if n.end != nil {
+		return false
+	}
+	n.end = r
+	return true
+}
+
+func (n *patNode) insertLiteral(s string) *patNode {
+	for s != "" {
+		var e *litEdge
+		for _, x := range n.lits {
+			if x.text[0] == s[0] {
+				e = x
+				break
+			}
+		}
+		if e == nil {
+			child := &patNode{}
+			n.lits = append(n.lits, &litEdge{text: s, next: child})
+			return child
+		}
+		c := 0
+		for c < len(s) && c < len(e.text) && s[c] == e.text[c] {
+			c++
+		}
+		if c < len(e.text) { // split the edge
+			mid := &patNode{lits: []*litEdge{{text: e.text[c:], next: e.next}}}
+			e.text, e.next = e.text[:c], mid
+		}
+		n, s = e.next, s[c:]
+	}
+	return n
+}
+
+func (n *patNode) insertCap(k capKind, name string, stop byte) *patNode {
+	for _, c := range n.caps {
+		if c.kind == k && c.name == name && c.stop == stop {
+			return c.next
+		}
+	}
+	c := &capEdge{kind: k, name: name, stop: stop, next: &patNode{}}
+	i := len(n.caps)
+	for i > 0 && n.caps[i-1].kind > k {
+		i--
+	}
+	n.caps = append(n.caps, nil)
+	copy(n.caps[i+1:], n.caps[i:])
+	n.caps[i] = c
+	return c.next
+}
+
+// capture is one matched field.
+type capture struct {
+	name string
+	kind capKind
+	val  string
+}
+
+// maxCaptures bounds the fields one match keeps.
+const maxCaptures = 32
+
+// matcher holds the captures of a match in progress (on the caller's stack).
+type matcher struct {
+	caps [maxCaptures]capture
+	n    int
+}
+
+// match returns the rule whose pattern matches all of s.
+func (m *matcher) match(n *patNode, s string) *userRule {
+	if onlySpaces(s) && n.end != nil {
+		return n.end
+	}
+	if s == "" {
+		return nil
+	}
+	for _, e := range n.lits {
+		if e.text[0] == s[0] {
+			if strings.HasPrefix(s, e.text) {
+				if r := m.match(e.next, s[len(e.text):]); r != nil {
+					return r
+				}
+			}
+			break
+		}
+	}
+	if n.space != nil && (s[0] == ' ' || s[0] == '\t') {
+		i := 1
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		if r := m.match(n.space, s[i:]); r != nil {
+			return r
+		}
+	}
+	for _, c := range n.caps {
+		if r := m.matchCap(c, s); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func (m *matcher) matchCap(c *capEdge, s string) *userRule {
+	end, val, ok := scanCap(c, s)
+	if !ok {
+		return nil
+	}
+	if r := m.tryCap(c, s, end, val); r != nil || c.kind != capIP {
+		return r
+	}
+	// "2001:db8::1:8080" parses as one IPv6 address; when what follows
+	// does not match, try the shorter addresses ending before a ':'.
+	for i := end - 1; i > 0; i-- {
+		if s[i] != ':' {
+			continue
+		}
+		if ecs.IsIP(s[:i]) {
+			if r := m.tryCap(c, s, i, s[:i]); r != nil {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+func (m *matcher) tryCap(c *capEdge, s string, end int, val string) *userRule {
+	if m.n >= maxCaptures {
+		return nil
+	}
+	saved := m.n
+	if c.name != "_" {
+		m.caps[m.n] = capture{name: c.name, kind: c.kind, val: val}
+		m.n++
+	}
+	if r := m.match(c.next, s[end:]); r != nil {
+		return r
+	}
+	m.n = saved
+	return nil
+}
+
+// scanCap reads one field of kind c.kind at the start of s.
+func scanCap(c *capEdge, s string) (end int, val string, ok bool) {
+	switch c.kind {
+	case capUint:
+		for end < len(s) && '0' <= s[end] && s[end] <= '9' {
+			end++
+		}
+		return end, s[:end], end > 0
+	case capInt:
+		if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+			end = 1
+		}
+		start := end
+		for end < len(s) && '0' <= s[end] && s[end] <= '9' {
+			end++
+		}
+		return end, s[:end], end > start
+	case capFloat:
+		if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+			end = 1
+		}
+		digits, dot := 0, false
+		for end < len(s) {
+			ch := s[end]
+			if '0' <= ch && ch <= '9' {
+				digits++
+			} else if ch == '.' && !dot {
+				dot = true
+			} else {
+				break
+			}
+			end++
+		}
+		return end, s[:end], digits > 0
+	case capIP:
+		for end < len(s) && isIPChar(s[end]) {
+			end++
+		}
+		if end == 0 {
+			return 0, "", false
+		}
+		val = s[:end]
+		if ecs.IsIP(val) {
+			return end, val, true
+		}
+		// IPv4 with a port, or a trailing '.' or ':' of the text.
+		for end > 0 && (s[end-1] == '.' || s[end-1] == ':') {
+			end--
+		}
+		if i := strings.LastIndexByte(s[:end], ':'); i > 0 && strings.IndexByte(s[:i], '.') >= 0 {
+			if ecs.IsIP(s[:i]) {
+				return i, s[:i], true
+			}
+		}
+		if ecs.IsIP(s[:end]) {
+			return end, s[:end], true
+		}
+		return 0, "", false
+	case capQuoted:
+		if len(s) < 2 || s[0] != '"' {
+			return 0, "", false
+		}
+		escaped := false
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				escaped = true
+				i++
+			case '"':
+				v := s[1:i]
+				if escaped {
+					v = unescapeQuoted(v)
+				}
+				return i + 1, v, true
+			}
+		}
+		return 0, "", false
+	case capHostname:
+		for end < len(s) && isHostChar(s[end]) {
+			end++
+		}
+		for end > 0 && s[end-1] == '.' { // "host." at the end of a sentence
+			end--
+		}
+		return end, s[:end], end > 0
+	case capWord:
+		for end < len(s) && s[end] != ' ' && s[end] != '\t' && (c.stop == 0 || s[end] != c.stop) {
+			end++
+		}
+		return end, s[:end], end > 0
+	case capRest:
+		return len(s), strings.TrimRight(s, " \t"), len(s) > 0
+	}
+	return 0, "", false
+}
+
+func isIPChar(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' || c == ':' || c == '.'
+}
+
+func isHostChar(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z' || c == '.' || c == '-' || c == '_'
+}
+
+func unescapeQuoted(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func onlySpaces(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,634 @@
+// Package rules compiles the user rule files (TOML [[rule]] tables with
+// patterns or regexes) that package normalize applies before its built-in
+// decoders, and runs their embedded tests for `nomen check`.
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// User rule files: TOML files of [[rule]] tables (see configs/rules/README.md).
+//
+//	[[rule]]
+//	name    = "myapp.login.failure"            # unique; becomes nomen.rule
+//	program = ["myapp", "myapp-auth"]          # one or a list; "postfix/*" by prefix; omitted = any program
+//	prefix  = "LOGIN FAILED"                   # optional literal start of the message
+//	pattern = "LOGIN FAILED user={user:word} from {src:ip}[ port {port:uint}]"
+//	# regex = '^LOGIN FAILED user=(?P<user>\S+)'   instead of pattern: Go RE2 with named groups
+//	fields  = { "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "failure" }
+//	map     = { user = "user.name", src = "source.ip", port = "source.port" }
+//
+//	[[rule.test]]
+//	input  = "<38>Jul  1 10:00:00 web1 myapp[7]: LOGIN FAILED user=bob from 10.0.0.1 port 22"
+//	expect = { "user.name" = "bob", "source.port" = 22 }
+//	absent = ["user.effective.name"]
+//
+// Rules dispatch on the program (exact name, then the name without a
+// "/daemon" or "(pam_x)" suffix, then "name*" prefixes, then rules without a
+// program); all the patterns of one program are compiled into one prefix
+// tree (pattern.go). Regex rules are the fallback: they run, in file
+// order, only when no pattern matched, and only if their prefix matches.
+
+// Set is the compiled set of user rule files. It is safe for concurrent
+// use. A nil *Set has no rules.
+type Set struct {
+	files   []string
+	rules   []*userRule
+	exact   map[string]*ruleGroup
+	prefix  []prefixGroup // "postfix/*", "myapp*"
+	any     *ruleGroup    // rules without a program
+	headers map[string]ruleLines
+}
+
+type prefixGroup struct {
+	prefix string
+	g      *ruleGroup
+}
+
+// ruleGroup is the rules of one program: a pattern tree and regex fallbacks.
+type ruleGroup struct {
+	tree    patNode
+	regexes []*userRule
+}
+
+// userRule is one compiled rule.
+type userRule struct {
+	name     string
+	file     string
+	line     int
+	prefix   string
+	re       *regexp.Regexp
+	fields   []event.Field
+	mapping  map[string]string // capture -> ECS key
+	captures map[string]capKind
+	tests    []ruleTest
+}
+
+type ruleTest struct {
+	line   int
+	input  string
+	expect map[string]any
+	absent []string
+}
+
+// ruleLines is where the [[rule]] and [[rule.test]] headers of a file are.
+type ruleLines struct{ rules, tests []int }
+
+// The TOML form.
+type ruleFileSpec struct {
+	Rule []ruleSpec `toml:"rule"`
+}
+
+type ruleSpec struct {
+	Name        string            `toml:"name"`
+	Description string            `toml:"description"`
+	Program     stringOrList      `toml:"program"`
+	Prefix      string            `toml:"prefix"`
+	Pattern     string            `toml:"pattern"`
+	Regex       string            `toml:"regex"`
+	Fields      map[string]any    `toml:"fields"`
+	Map         map[string]string `toml:"map"`
+	Test        []ruleTestSpec    `toml:"test"`
+}
+
+type ruleTestSpec struct {
+	Input  string         `toml:"input"`
+	Expect map[string]any `toml:"expect"`
+	Absent []string       `toml:"absent"`
+}
+
+// stringOrList decodes `"x"` or `["x", "y"]`.
+type stringOrList []string
+
+func (s *stringOrList) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		*s = []string{x}
+	case []any:
+		for _, it := range x {
+			str, ok := it.(string)
+			if !ok {
+				return fmt.Errorf("program: want strings, got %T", it)
+			}
+			*s = append(*s, str)
+		}
+	default:
+		return fmt.Errorf("program: want a string or a list of strings, got %T", v)
+	}
+	return nil
+}
+
+// Load compiles the rule files matched by the glob patterns. A glob
+// that matches nothing is not an error (an empty rules directory); a path
+// without glob characters that does not exist is.
+func Load(patterns []string) (*Set, error) {
+	var files []string
+	for _, p := range patterns {
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("rules: bad pattern %q: %w", p, err)
+		}
+		if len(matches) == 0 && !strings.ContainsAny(p, "*?[") {
+			if _, err := os.Stat(p); err != nil {
+				return nil, fmt.Errorf("rules: %w", err)
+			}
+		}
+		slices.Sort(matches)
+		for _, m := range matches {
+			if !slices.Contains(files, m) {
+				files = append(files, m)
+			}
+		}
+	}
+	rs := &Set{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
+	names := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("rules: %w", err)
+		}
+		if err := rs.addFile(f, data, names); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
+// Parse compiles rules from TOML text (name is used in messages).
+func Parse(name string, data []byte) (*Set, error) {
+	rs := &Set{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
+	if err := rs.addFile(name, data, map[string]string{}); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+func (rs *Set) addFile(file string, data []byte, names map[string]string) error {
+	var spec ruleFileSpec
+	if err := config.DecodeFreeForm("rules: "+file, data, &spec, freeFormKey); err != nil {
+		return err
+	}
+	lines := headerLines(data)
+	rs.headers[file] = lines
+	rs.files = append(rs.files, file)
+	testIndex := 0
+	for i, s := range spec.Rule {
+		line := 0
+		if i < len(lines.rules) {
+			line = lines.rules[i]
+		}
+		r, err := compileRule(s, file, line)
+		if err != nil {
+			return fmt.Errorf("rules: %s: line %d: %w", file, line, err)
+		}
+		if prev, dup := names[r.name]; dup {
+			return fmt.Errorf("rules: %s: line %d: rule %q is already defined in %s", file, line, r.name, prev)
+		}
+		names[r.name] = fmt.Sprintf("%s:%d", file, line)
+		for j := range r.tests {
+			if testIndex < len(lines.tests) {
+				r.tests[j].line = lines.tests[testIndex]
+			}
+			testIndex++
+		}
+		if err := rs.add(r, s); err != nil {
+			return fmt.Errorf("rules: %s: line %d: rule %q: %w", file, line, r.name, err)
+		}
+	}
+	return nil
+}
+
+func compileRule(s ruleSpec, file string, line int) (*userRule, error) {
+	r := &userRule{name: s.Name, file: file, line: line, prefix: s.Prefix, mapping: s.Map}
+	if s.Name == "" {
+		return nil, errors.New("rule without a name")
+	}
+	if strings.ContainsAny(s.Name, " \t") {
+		return nil, fmt.Errorf("rule %q: the name must not contain spaces", s.Name)
+	}
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("rule %q: %s", s.Name, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case s.Pattern == "" && s.Regex == "":
+		return nil, fail("needs a pattern or a regex")
+	case s.Pattern != "" && s.Regex != "":
+		return nil, fail("has both a pattern and a regex; keep one")
+	case s.Regex != "":
+		re, err := regexp.Compile(s.Regex)
+		if err != nil {
+			return nil, fail("regex: %v", err)
+		}
+		r.re = re
+		r.captures = map[string]capKind{}
+		for _, n := range re.SubexpNames() {
+			if n != "" {
+				r.captures[n] = capWord
+			}
+		}
+	default:
+		if s.Prefix != "" && !strings.HasPrefix(s.Pattern, s.Prefix) {
+			return nil, fail("the pattern does not start with the prefix %q", s.Prefix)
+		}
+		seq, err := parsePattern(s.Pattern)
+		if err != nil {
+			return nil, fail("pattern: %v", err)
+		}
+		r.captures = map[string]capKind{}
+		if err := collectCaptures(seq, r.captures); err != nil {
+			return nil, fail("pattern: %v", err)
+		}
+	}
+	for capName, key := range s.Map {
+		if _, ok := r.captures[capName]; !ok {
+			return nil, fail("map: %q is not a field of the %s", capName, map[bool]string{true: "regex", false: "pattern"}[r.re != nil])
+		}
+		if key == "" {
+			return nil, fail("map: empty field name for %q", capName)
+		}
+	}
+	fields := flattenTOML(s.Fields)
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v, err := tomlValue(fields[k])
+		if err != nil {
+			return nil, fail("fields: %s: %v", k, err)
+		}
+		if err := checkECSValue(k, v); err != nil {
+			return nil, fail("fields: %v", err)
+		}
+		r.fields = append(r.fields, event.Field{Key: k, Val: v})
+	}
+	for i, t := range s.Test {
+		if t.Input == "" {
+			return nil, fail("test %d: no input", i+1)
+		}
+		r.tests = append(r.tests, ruleTest{input: t.Input, expect: flattenTOML(t.Expect), absent: t.Absent})
+	}
+	return r, nil
+}
+
+// collectCaptures records the field names of a pattern (each at most once).
+func collectCaptures(seq patAlt, into map[string]capKind) error {
+	for _, t := range seq {
+		switch t.kind {
+		case tokField:
+			if t.name == "_" {
+				continue
+			}
+			if _, dup := into[t.name]; dup {
+				return fmt.Errorf("field %q appears twice", t.name)
+			}
+			into[t.name] = t.cap
+		case tokOptional:
+			for _, g := range t.group {
+				if err := collectCaptures(g, into); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// add files r under each of its programs.
+func (rs *Set) add(r *userRule, s ruleSpec) error {
+	rs.rules = append(rs.rules, r)
+	var seqs []patAlt
+	if r.re == nil {
+		seq, _ := parsePattern(s.Pattern) // already validated
+		var err error
+		if seqs, err = expand(seq); err != nil {
+			return err
+		}
+	}
+	programs := s.Program
+	if len(programs) == 0 {
+		programs = []string{""}
+	}
+	for _, p := range programs {
+		g := rs.group(ecs.ProgramKey(strings.TrimSpace(p)))
+		if r.re != nil {
+			g.regexes = append(g.regexes, r)
+			continue
+		}
+		for _, seq := range seqs {
+			g.tree.insert(seq, r) // an identical earlier pattern keeps precedence
+		}
+	}
+	return nil
+}
+
+func (rs *Set) group(p string) *ruleGroup {
+	switch {
+	case p == "" || p == "*":
+		if rs.any == nil {
+			rs.any = &ruleGroup{}
+		}
+		return rs.any
+	case strings.HasSuffix(p, "*"):
+		for _, pg := range rs.prefix {
+			if pg.prefix == p[:len(p)-1] {
+				return pg.g
+			}
+		}
+		g := &ruleGroup{}
+		rs.prefix = append(rs.prefix, prefixGroup{p[:len(p)-1], g})
+		return g
+	}
+	g := rs.exact[p]
+	if g == nil {
+		g = &ruleGroup{}
+		rs.exact[p] = g
+	}
+	return g
+}
+
+// Len returns the number of rules.
+func (rs *Set) Len() int {
+	if rs == nil {
+		return 0
+	}
+	return len(rs.rules)
+}
+
+// Files returns the rule files loaded.
+func (rs *Set) Files() []string {
+	if rs == nil {
+		return nil
+	}
+	return rs.files
+}
+
+// Apply runs the rules for program prog (a ProgramKey) on e; on a match it
+// sets the rule's fields and nomen.rule and returns the rule's name.
+func (rs *Set) Apply(prog string, e *event.Event) string {
+	if rs == nil || len(rs.rules) == 0 {
+		return ""
+	}
+	if g := rs.exact[prog]; g != nil {
+		if r := g.apply(e); r != "" {
+			return r
+		}
+	}
+	if base := ecs.BaseProgram(prog); base != prog {
+		if g := rs.exact[base]; g != nil {
+			if r := g.apply(e); r != "" {
+				return r
+			}
+		}
+	}
+	for _, pg := range rs.prefix {
+		if strings.HasPrefix(prog, pg.prefix) {
+			if r := pg.g.apply(e); r != "" {
+				return r
+			}
+		}
+	}
+	if rs.any != nil {
+		return rs.any.apply(e)
+	}
+	return ""
+}
+
+func (g *ruleGroup) apply(e *event.Event) string {
+	m := e.Message
+	var mt matcher
+	if r := mt.match(&g.tree, m); r != nil {
+		r.set(e, mt.caps[:mt.n])
+		return r.name
+	}
+	for _, r := range g.regexes {
+		if r.prefix != "" && !strings.HasPrefix(m, r.prefix) {
+			continue
+		}
+		idx := r.re.FindStringSubmatchIndex(m)
+		if idx == nil {
+			continue
+		}
+		names := r.re.SubexpNames()
+		for i := 1; i < len(names) && mt.n < maxCaptures; i++ {
+			if names[i] == "" || idx[2*i] < 0 {
+				continue
+			}
+			mt.caps[mt.n] = capture{name: names[i], kind: capWord, val: m[idx[2*i]:idx[2*i+1]]}
+			mt.n++
+		}
+		r.set(e, mt.caps[:mt.n])
+		return r.name
+	}
+	return ""
+}
+
+// set applies the rule's constant fields and mapped captures to e.
+func (r *userRule) set(e *event.Event, caps []capture) {
+	ecs.Reserve(e, len(r.fields)+len(caps)+3)
+	for _, f := range r.fields {
+		switch {
+		case f.Val.Type == event.TypeString && isUserNameField(f.Key):
+			ecs.SetUser(e, f.Key, f.Val.Str)
+		case f.Val.Type == event.TypeString && isIPField(f.Key) && f.Key != "related.ip":
+			if !ecs.SetIP(e, f.Key, f.Val.Str) {
+				e.Set(f.Key, f.Val)
+			}
+		default:
+			e.Set(f.Key, f.Val)
+		}
+	}
+	ecs.SetRule(e, r.name)
+	for _, c := range caps {
+		key, ok := r.mapping[c.name]
+		if !ok || c.val == "" || c.val == "-" {
+			continue
+		}
+		switch {
+		case c.kind == capIP || isIPField(key):
+			if !ecs.SetIP(e, key, c.val) {
+				e.SetStr(key, c.val)
+			}
+		case c.kind == capUint || c.kind == capInt || isIntField(key):
+			if n, ok := parseInt(c.val); ok {
+				e.SetInt(key, n)
+			} else {
+				e.SetStr(key, c.val)
+			}
+		case c.kind == capFloat:
+			if f, ok := parseFloat(c.val); ok {
+				e.Set(key, event.Float(f))
+			}
+		case isUserNameField(key):
+			ecs.SetUser(e, key, c.val)
+		case c.kind == capHostname || strings.HasSuffix(key, ".domain"):
+			ecs.SetHostname(e, key, c.val)
+		default:
+			e.SetStr(key, c.val)
+		}
+	}
+}
+
+// isIPField reports whether an ECS key holds an IP address.
+func isIPField(key string) bool {
+	return strings.HasSuffix(key, ".ip") || key == "related.ip"
+}
+
+// isIntField reports whether an ECS key holds an integer, so that a word or
+// regex capture mapped to it is stored as a number.
+func isIntField(key string) bool {
+	for _, suf := range [...]string{".port", ".pid", ".bytes", ".status_code", ".args_count", "event.severity", "event.sequence"} {
+		if strings.HasSuffix(key, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUserNameField(key string) bool {
+	return key == "user.name" || strings.HasPrefix(key, "user.") && strings.HasSuffix(key, ".name") &&
+		!strings.Contains(key, "group")
+}
+
+func parseInt(s string) (int64, bool) {
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	n, ok := ecs.ParseUint(s)
+	if neg {
+		n = -n
+	}
+	return n, ok
+}
+
+func parseFloat(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// flattenTOML turns TOML dotted keys written without quotes
+// (event.category = [...], which TOML reads as nested tables) into the
+// dotted field names they mean.
+func flattenTOML(m map[string]any) map[string]any {
+	nested := false
+	for _, v := range m {
+		if _, ok := v.(map[string]any); ok {
+			nested = true
+			break
+		}
+	}
+	if !nested {
+		return m
+	}
+	out := map[string]any{}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			if sub, ok := v.(map[string]any); ok {
+				walk(prefix+k+".", sub)
+				continue
+			}
+			out[prefix+k] = v
+		}
+	}
+	walk("", m)
+	return out
+}
+
+// tomlValue converts a TOML value to a field value.
+func tomlValue(v any) (event.Value, error) {
+	switch x := v.(type) {
+	case string:
+		return event.String(x), nil
+	case int64:
+		return event.Int(x), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return event.Value{}, errors.New("not a finite number")
+		}
+		return event.Float(x), nil
+	case bool:
+		return event.Bool(x), nil
+	case []any:
+		items := make([]string, 0, len(x))
+		for _, it := range x {
+			s, ok := it.(string)
+			if !ok {
+				return event.Value{}, fmt.Errorf("lists hold strings, got %T", it)
+			}
+			items = append(items, s)
+		}
+		return event.Value{Type: event.TypeStrings, List: items[:len(items):len(items)]}, nil
+	}
+	return event.Value{}, fmt.Errorf("unsupported value type %T (string, integer, float, boolean or list of strings)", v)
+}
+
+// ecsAllowedValues are ECS's allowed values for the categorization fields
+// (ECS 8.17); a rule that sets anything else is rejected at load.
+var ecsAllowedValues = map[string][]string{
+	"event.kind": {"alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"},
+	"event.category": {"api", "authentication", "configuration", "database", "driver", "email", "file",
+		"host", "iam", "intrusion_detection", "library", "malware", "network", "package", "process",
+		"registry", "session", "threat", "vulnerability", "web"},
+	"event.type": {"access", "admin", "allowed", "change", "connection", "creation", "deletion", "denied",
+		"end", "error", "group", "indicator", "info", "installation", "protocol", "start", "user"},
+	"event.outcome": {"failure", "success", "unknown"},
+}
+
+func checkECSValue(key string, v event.Value) error {
+	allowed, ok := ecsAllowedValues[key]
+	if !ok {
+		return nil
+	}
+	bad := ""
+	v.Each(func(s string) bool {
+		if !slices.Contains(allowed, s) {
+			bad = s
+			return true
+		}
+		return false
+	})
+	if bad != "" {
+		return fmt.Errorf("%s: %q is not an ECS allowed value (%s)", key, bad, strings.Join(allowed, ", "))
+	}
+	if (key == "event.category" || key == "event.type") && v.Type != event.TypeStrings {
+		return fmt.Errorf("%s: ECS wants a list: %s = [%q]", key, key, v.Str)
+	}
+	return nil
+}
+
+// freeFormKey reports whether k lies inside a free-form table (a rule's
+// fields or a test's expect) written with dotted keys: decoded as a map.
+func freeFormKey(k toml.Key) bool {
+	return len(k) > 2 && (k[0] == "rule" && k[1] == "fields" || len(k) > 3 && k[1] == "test" && k[2] == "expect")
+}
+
+// headerLines finds the lines of the [[rule]] and [[rule.test]] headers.
+func headerLines(data []byte) ruleLines {
+	var l ruleLines
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.Join(strings.Fields(line), "")
+		switch {
+		case strings.HasPrefix(t, "[[rule]]"):
+			l.rules = append(l.rules, i+1)
+		case strings.HasPrefix(t, "[[rule.test]]"):
+			l.tests = append(l.tests, i+1)
+		}
+	}
+	return l
+}

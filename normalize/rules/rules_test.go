@@ -1,0 +1,362 @@
+package rules
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+func mustRules(t *testing.T, src string) *Set {
+	t.Helper()
+	rs, err := Parse("test.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func msgEvent(prog, msg string) *event.Event {
+	e := event.New(time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC))
+	e.AppName, e.Message = prog, msg
+	return e
+}
+
+func TestRulePatternTypes(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "app.login"
+program = "myapp"
+pattern = 'login {result:word} user={user:word}, from {src:ip}:{port:uint}[ tries={n:int}] msg={text:quoted} host {h:hostname} {rest}'
+fields = { "event.category" = ["authentication"], "event.type" = ["start"], "event.action" = "app_login", "labels.n" = 7 }
+map = { user = "user.name", src = "source.ip", port = "source.port", n = "app.tries", text = "event.reason", h = "source.domain", rest = "app.rest", result = "app.result" }
+`)
+	for _, tc := range []struct {
+		msg  string
+		want map[string]string // key -> Value.String(); "" = absent
+	}{
+		{`login ok user=bob, from 10.0.0.1:22 msg="said \"hi\"" host db-1.example.com and the rest  `,
+			map[string]string{"user.name": "bob", "source.ip": "10.0.0.1", "source.port": "22", "app.tries": "",
+				"event.reason": `said "hi"`, "source.domain": "db-1.example.com", "app.rest": "and the rest",
+				"related.ip": "10.0.0.1", "related.user": "bob", "app.result": "ok", "labels.n": "7",
+				"event.category": "authentication", "nomen.rule": "app.login"}},
+		{`login   failed user=eve, from 2001:db8::1:8080 tries=-3 msg="" host h x`,
+			map[string]string{"user.name": "eve", "source.ip": "2001:db8::1", "source.port": "8080", "app.tries": "-3", "event.reason": ""}},
+	} {
+		e := msgEvent("myapp", tc.msg)
+		if got := rs.Apply("myapp", e); got != "app.login" {
+			t.Fatalf("%q: matched %q", tc.msg, got)
+		}
+		for k, want := range tc.want {
+			got := e.Str(k)
+			if got != want {
+				t.Errorf("%q: %s = %q, want %q", tc.msg, k, got, want)
+			}
+		}
+	}
+	// The port is an int field, the tries count too.
+	e := msgEvent("myapp", `login ok user=bob, from 10.0.0.1:22 tries=4 msg="x" host h r`)
+	rs.Apply("myapp", e)
+	if v, _ := e.Field("source.port"); v.Type != event.TypeInt || v.Num != 22 {
+		t.Errorf("source.port = %+v, want int 22", v)
+	}
+	if v, _ := e.Field("app.tries"); v.Type != event.TypeInt || v.Num != 4 {
+		t.Errorf("app.tries = %+v, want int 4", v)
+	}
+	// Anything else does not match and leaves the event alone.
+	for _, msg := range []string{
+		`login ok user=bob, from 10.0.0.300:22 msg="x" host h r`, // not an IP
+		`login ok user=bob, from 10.0.0.1:22 msg=x host h r`,     // not quoted
+		`login ok user=bob, from 10.0.0.1:22 msg="x" host h`,     // rest needs text
+		`login ok user=bob from 10.0.0.1:22 msg="x" host h r`,    // missing literal ","
+	} {
+		e := msgEvent("myapp", msg)
+		if got := rs.Apply("myapp", e); got != "" || len(e.Fields) != 0 {
+			t.Errorf("%q: matched %q, fields %v", msg, got, e.Fields)
+		}
+	}
+}
+
+func TestRuleSpecificityAndOrder(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "generic"
+program = "app"
+pattern = "user {u:word} did {what:rest}"
+map = { u = "user.name", what = "app.what" }
+
+[[rule]]
+name = "logout"
+program = "app"
+pattern = "user {u:word} did logout"
+map = { u = "user.name" }
+
+[[rule]]
+name = "numeric"
+program = "app"
+pattern = "user {id:uint} did {what:rest}"
+map = { id = "user.id" }
+
+[[rule]]
+name = "generic-again"
+program = "app"
+pattern = "user {u:word} did {what:rest}"
+`)
+	for msg, want := range map[string]string{
+		"user bob did logout":   "logout",  // literal beats field
+		"user bob did login":    "generic", // first of identical patterns
+		"user 1000 did logout":  "numeric", // uint is tried before word... at the field position
+		"user bob did":          "",
+		"someone else entirely": "",
+	} {
+		if got := rs.Apply("app", msgEvent("app", msg)); got != want {
+			t.Errorf("%q: matched %q, want %q", msg, got, want)
+		}
+	}
+}
+
+func TestRuleDispatch(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "exact"
+program = ["Postfix/SMTPD", "other"]
+pattern = "hello {rest}"
+
+[[rule]]
+name = "base"
+program = "postfix"
+pattern = "base {rest}"
+
+[[rule]]
+name = "prefixed"
+program = "acme-*"
+pattern = "hello {rest}"
+
+[[rule]]
+name = "anyprog"
+pattern = "anywhere {rest}"
+
+[[rule]]
+name = "re"
+program = "postfix/smtpd"
+prefix = "warning: "
+regex = '^warning: (?P<host>[^\[]+)\[(?P<ip>[^\]]+)\]: (?P<what>.*)$'
+map = { ip = "source.ip", host = "source.domain", what = "event.reason" }
+`)
+	for _, tc := range []struct{ prog, msg, want string }{
+		{"postfix/smtpd", "hello x", "exact"},
+		{"other", "hello x", "exact"},
+		{"postfix/smtpd", "base x", "base"}, // postfix/smtpd -> postfix
+		{"acme-portal", "hello x", "prefixed"},
+		{"acme-portal", "anywhere x", "anyprog"},
+		{"", "anywhere x", "anyprog"},
+		{"nothing", "hello x", ""},
+		{"postfix/smtpd", "warning: mx.example.net[192.0.2.9]: something odd", "re"},
+		{"postfix/smtpd", "warning without brackets", ""},
+	} {
+		e := msgEvent(tc.prog, tc.msg)
+		if got := rs.Apply(ecs.ProgramKey(tc.prog), e); got != tc.want {
+			t.Errorf("%s %q: matched %q, want %q", tc.prog, tc.msg, got, tc.want)
+		}
+		if tc.want == "re" {
+			if e.Str("source.ip") != "192.0.2.9" || e.Str("source.domain") != "mx.example.net" || e.Str("event.reason") != "something odd" {
+				t.Errorf("regex captures: %v", e.Fields)
+			}
+		}
+	}
+}
+
+func TestRuleLoadErrors(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\npatern = \"y\"\n", `line 4: unknown key "rule.patern"`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n[[rule.test]]\ninput = \"x\"\nexpected = {}\n", `line 6: unknown key "rule.test.expected"`},
+		{"[[rule]]\nname = \"a\"\n", "needs a pattern or a regex"},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nregex = \"x\"\n", "both a pattern and a regex"},
+		{"[[rule]]\nname = \"a\"\npattern = \"{u:wrod}\"\n", `unknown type "wrod"`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x [y\"\n", "unclosed '['"},
+		{"[[rule]]\nname = \"a\"\npattern = \"{u} {u}\"\n", `field "u" appears twice`},
+		{"[[rule]]\nname = \"a\"\npattern = \"{u}\"\nmap = { v = \"user.name\" }\n", `map: "v" is not a field`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = { \"event.outcome\" = \"failed\" }\n", `"failed" is not an ECS allowed value`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = { \"event.category\" = \"web\" }\n", "ECS wants a list"},
+		{"[[rule]]\nname = \"a\"\nregex = \"(\"\n", "regex: error parsing regexp"},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n\n[[rule]]\nname = \"a\"\npattern = \"y\"\n", `line 5: rule "a" is already defined`},
+		{"[[rule]]\nname = \"a\"\nprefix = \"y\"\npattern = \"x\"\n", "does not start with the prefix"},
+		{"[[rule]]\nname = = \"a\"\n", "line 2:"},
+	} {
+		_, err := Parse("t.toml", []byte(tc.src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+func TestLoadRulesFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.toml", "[[rule]]\nname = \"a\"\npattern = \"a {rest}\"\n")
+	write("b.toml", "[[rule]]\nname = \"b\"\npattern = \"b {rest}\"\n")
+	rs, err := Load([]string{filepath.Join(dir, "*.toml"), filepath.Join(dir, "a.toml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Len() != 2 || len(rs.Files()) != 2 {
+		t.Errorf("rules %d files %v", rs.Len(), rs.Files())
+	}
+	if _, err := Load([]string{filepath.Join(dir, "missing.toml")}); err == nil {
+		t.Error("a missing explicit file is not an error")
+	}
+	if rs, err := Load([]string{filepath.Join(dir, "none-*.toml")}); err != nil || rs.Len() != 0 {
+		t.Errorf("empty glob: %v %v", rs, err)
+	}
+	write("c.toml", "[[rule]]\nname = \"a\"\npattern = \"c\"\n")
+	if _, err := Load([]string{filepath.Join(dir, "*.toml")}); err == nil || !strings.Contains(err.Error(), "already defined in") {
+		t.Errorf("duplicate across files: %v", err)
+	}
+}
+
+func TestRuleTests(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "app.ok"
+program = "app"
+pattern = "ok user={u:word} port={p:uint}"
+fields = { "event.outcome" = "success", "event.category" = ["authentication"] }
+map = { u = "user.name", p = "source.port" }
+
+[[rule.test]]
+input = "<38>Jul  1 10:00:00 h1 app[1]: ok user=bob port=22"
+expect = { "user.name" = "bob", "source.port" = 22, "event.category" = ["authentication"], "host.name" = "h1" }
+absent = ["source.ip"]
+
+[[rule.test]]
+input = "<38>Jul  1 10:00:00 h1 app[1]: ok user=bob port=22"
+expect = { "user.name" = "alice", "source.port" = "22", "event.outcome" = "success" }
+absent = ["user.name"]
+
+[[rule.test]]
+input = "<38>Jul  1 10:00:00 h1 app[1]: nope"
+
+[[rule]]
+name = "app.other"
+program = "app"
+pattern = "other"
+fields = { event.kind = "event", event.category = ["web"] }
+
+[[rule.test]]
+input = "<38>Jul  1 10:00:00 h1 app[1]: ok user=x port=1"
+`)
+	p := parse.New(parse.Options{Location: time.UTC})
+	failures := rs.RunTests(func(line string) *event.Event {
+		e := event.New(time.Now())
+		p.Parse([]byte(line), e)
+		return e
+	})
+	if rs.Tests() != 4 {
+		t.Errorf("Tests() = %d", rs.Tests())
+	}
+	var got []string
+	for _, f := range failures {
+		got = append(got, f.String())
+	}
+	text := strings.Join(got, "\n")
+	for _, want := range []string{
+		`test.toml:14: rule "app.ok" test 2 failed`,
+		`user.name: got "bob" (string), want "alice" (string)`,
+		`source.port: got 22 (int), want "22" (string)`,
+		`user.name: got "bob" (string), want absent`,
+		`test.toml:19: rule "app.ok" test 3 failed`,
+		`no rule matched (program "app", message "nope")`,
+		`rule "app.other" test 1 failed`,
+		`matched by rule "app.ok" instead`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q in:\n%s", want, text)
+		}
+	}
+	if v, _ := rs.rules[1].fields[0], 0; v.Key != "event.category" || rs.rules[1].fields[1].Key != "event.kind" {
+		t.Errorf("unquoted dotted keys not flattened: %v", rs.rules[1].fields)
+	}
+	if len(failures) != 3 {
+		t.Errorf("%d failures, want 3:\n%s", len(failures), text)
+	}
+}
+
+func TestRulesConcurrent(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "a"
+program = "app"
+pattern = "user {u:word} from {src:ip}"
+map = { u = "user.name", src = "source.ip" }
+`)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				e := msgEvent("app", fmt.Sprintf("user u%d from 10.0.%d.%d", i, g, i%250))
+				if rs.Apply("app", e) != "a" || e.Str("user.name") != fmt.Sprintf("u%d", i) {
+					t.Errorf("bad match for %q", e.Message)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// The rule files shipped in configs/rules must load and pass their tests.
+func TestShippedRules(t *testing.T) {
+	rs, err := Load([]string{"../../configs/rules/*.toml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Len() == 0 || rs.Tests() == 0 {
+		t.Fatalf("no shipped rules or tests: %d rules, %d tests", rs.Len(), rs.Tests())
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	for _, f := range rs.RunTests(func(line string) *event.Event {
+		e := event.New(time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC))
+		p.Parse([]byte(line), e)
+		return e
+	}) {
+		t.Error(f.String())
+	}
+}
+
+func FuzzRulePattern(f *testing.F) {
+	for _, s := range []string{"a {b:word} [c {d:uint}] {rest}", "x\\[y\\] {i:ip}:{p:uint}", "{q:quoted}[ [z]]"} {
+		f.Add(s, "a b c 12 rest")
+	}
+	f.Fuzz(func(t *testing.T, pattern, msg string) {
+		seq, err := parsePattern(pattern)
+		if err != nil {
+			return
+		}
+		alts, err := expand(seq)
+		if err != nil {
+			return
+		}
+		r := &userRule{name: "f"}
+		var root patNode
+		for _, a := range alts {
+			root.insert(a, r)
+		}
+		var m matcher
+		m.match(&root, msg)
+		var m2 matcher
+		m2.match(&root, msg[:len(msg)/2])
+	})
+}

@@ -1,0 +1,458 @@
+package unix
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Linux audit records, as auditd writes them and as they reach syslog:
+//
+//	type=SYSCALL msg=audit(1581371984.206:579398): arch=c000003e syscall=59 success=yes ... (audit.log, audisp-syslog)
+//	node=web1 type=USER_LOGIN msg=audit(...): pid=1 uid=0 ... msg='op=login acct="root" ... res=failed'
+//	audit: type=1112 audit(1373330716.415:4063): ...      (kernel ring buffer / kern.log)
+//	USER_LOGIN pid=803 uid=0 auid=1000 ... msg='...'      (journald forwarding, program "audit")
+//
+// Values auditd considers untrusted (exe, comm, proctitle, cmd, acct, cwd,
+// name, EXECVE arguments) are hex-encoded when they contain a space or a
+// control character: unquoted hex is decoded. The ENRICHED log format's
+// interpreted part (after 0x1d: UID="root" AUID="alice") gives names.
+//
+// Mapping: pid/ppid/exe/comm/cwd -> process.*, uid/euid/gid -> user.id /
+// user.effective.id / group.id (names when the log has names), acct ->
+// user.name (user.target.name for account changes), addr/hostname ->
+// source.*, success=/res= -> event.outcome, the record timestamp ->
+// @timestamp when the line has none of its own; auditd.type, .sequence,
+// .auid, .session, .syscall, .key, .op, .terminal and every other key under
+// auditd.data.*. SYSCALL execve is process/start (EXECVE and PROCTITLE,
+// which carry the arguments of the same exec, are process/info).
+
+func decodeAudit(e *event.Event) bool {
+	m := e.Message
+	node := ""
+	if ecs.ProgramKey(e.AppName) == "kernel" && strings.HasPrefix(m, "[") {
+		// "[ 1234.567890] audit: ..." from the kernel ring buffer.
+		if i := strings.Index(m, "] "); i > 0 {
+			m = m[i+2:]
+		}
+	}
+	if r, ok := strings.CutPrefix(m, "node="); ok {
+		node, m = ecs.CutWord(r)
+	}
+	m = strings.TrimPrefix(m, "audit: ")
+	var typ, stamp string
+	if r, ok := strings.CutPrefix(m, "type="); ok {
+		typ, m = ecs.CutWord(r)
+		m = strings.TrimPrefix(m, "msg=")
+		if !strings.HasPrefix(m, "audit(") {
+			return false
+		}
+	} else if ecs.ProgramKey(e.AppName) == "audit" && len(m) > 0 && 'A' <= m[0] && m[0] <= 'Z' {
+		typ, m = ecs.CutWord(m) // journald: "USER_LOGIN pid=..."
+		if strings.IndexByte(m, '=') < 0 {
+			return false
+		}
+	} else if !strings.HasPrefix(m, "audit(") {
+		return false
+	}
+	if r, ok := strings.CutPrefix(m, "audit("); ok {
+		var ok2 bool
+		stamp, m, ok2 = strings.Cut(r, "): ")
+		if !ok2 {
+			stamp, m, ok2 = strings.Cut(r, "):")
+			if !ok2 {
+				return false
+			}
+		}
+	}
+
+	name, code := auditTypeName(typ)
+	ecs.Begin(e, "auditd", auditRule(name))
+	ecs.Reserve(e, 24)
+	e.SetStr("auditd.type", name)
+	e.SetStr("event.code", code)
+	e.SetStr("auditd.node", node)
+	if node != "" {
+		e.SetStr("host.name", node)
+	}
+	if sec, frac, ok := strings.Cut(stamp, "."); ok {
+		frac, serial, _ := strings.Cut(frac, ":")
+		s, ok1 := ecs.ParseUint(sec)
+		ms, ok2 := ecs.ParseUint(frac)
+		if ok1 && ok2 && len(frac) == 3 {
+			ecs.SetTimeIfNone(e, time.Unix(s, ms*int64(time.Millisecond)).In(e.Received.Location()))
+		}
+		ecs.SetUint(e, "auditd.sequence", serial)
+	}
+
+	a := auditRecord{typ: name}
+	body, enriched, _ := strings.Cut(m, "\x1d")
+	a.scan(e, body, false)
+	if enriched != "" {
+		a.scanEnriched(e, enriched)
+	}
+	a.finish(e)
+	return true
+}
+
+// auditRecord collects what the field scan finds before it can be classified.
+type auditRecord struct {
+	typ      string
+	uid      string
+	syscall  string
+	arch     string
+	outcome  string
+	acct     string
+	id       string
+	argc     int
+	args     []string
+	argParts bool
+}
+
+// scan walks "k=v k="quoted v" msg='inner k=v'" (inner=true for the msg='...' part).
+func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
+	for len(s) > 0 {
+		for len(s) > 0 && s[0] == ' ' {
+			s = s[1:]
+		}
+		eq := strings.IndexByte(s, '=')
+		sp := strings.IndexByte(s, ' ')
+		if eq < 0 {
+			return
+		}
+		if sp >= 0 && sp < eq { // a word without '=' (AVC's "denied { read } for")
+			s = s[sp+1:]
+			continue
+		}
+		key := s[:eq]
+		s = s[eq+1:]
+		var val string
+		quoted := false
+		if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
+			q := s[0]
+			end := strings.IndexByte(s[1:], q)
+			if end < 0 {
+				val, s = s[1:], ""
+			} else {
+				val, s = s[1:end+1], s[end+2:]
+			}
+			quoted = true
+		} else {
+			end := strings.IndexByte(s, ' ')
+			if key == "op" {
+				// Older auditd wrote op unquoted with spaces ("op=adding
+				// group to /etc/group id=1004"): it runs to the next key=.
+				end = auditOpEnd(s)
+			}
+			if end < 0 {
+				val, s = s, ""
+			} else {
+				val, s = s[:end], s[end+1:]
+			}
+		}
+		if key == "msg" && quoted {
+			a.scan(e, val, true)
+			continue
+		}
+		a.field(e, key, val, quoted)
+	}
+}
+
+func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
+	switch val {
+	case "?", "(null)", "(none)", "":
+		if key != "res" {
+			return
+		}
+	}
+	if !quoted && auditHexKeys[key] {
+		val = auditUnhex(val, key == "proctitle")
+	}
+	switch key {
+	case "pid":
+		ecs.SetUint(e, "process.pid", val)
+	case "ppid":
+		ecs.SetUint(e, "process.parent.pid", val)
+	case "uid":
+		a.uid = val // the subject of a user-space record may be acct/id instead
+	case "euid":
+		auditID(e, "user.effective.id", "user.effective.name", val)
+	case "gid":
+		auditID(e, "group.id", "group.name", val)
+	case "egid":
+		auditID(e, "user.effective.group.id", "user.effective.group.name", val)
+	case "auid":
+		if val != "4294967295" && val != "-1" && val != "unset" {
+			e.SetStr("auditd.auid", val)
+			if _, numeric := ecs.ParseUint(val); !numeric {
+				e.AddToList("related.user", val)
+			}
+		}
+	case "ses":
+		if val != "4294967295" {
+			ecs.SetUint(e, "auditd.session", val)
+		}
+	case "comm":
+		e.SetStr("process.name", val)
+	case "exe":
+		e.SetStr("process.executable", val)
+	case "cwd":
+		e.SetStr("process.working_directory", val)
+	case "proctitle":
+		e.SetStr("process.title", val)
+	case "cmd":
+		e.SetStr("process.command_line", val)
+	case "success":
+		a.outcome = auditOutcome(val)
+	case "res":
+		a.outcome = auditOutcome(val)
+		e.SetStr("auditd.result", val)
+	case "syscall":
+		a.syscall = val
+	case "arch":
+		a.arch = auditArchName(val)
+		e.SetStr("auditd.arch", a.arch)
+	case "key":
+		e.SetStr("auditd.key", val)
+	case "op":
+		e.SetStr("auditd.op", val)
+	case "terminal":
+		e.SetStr("auditd.terminal", val)
+	case "acct":
+		if !strings.HasPrefix(val, "(") { // "(unknown user)", "(invalid user)"
+			a.acct = val
+		}
+	case "id":
+		a.id = val
+	case "addr":
+		ecs.SetAddress(e, "source", val)
+	case "hostname":
+		if !e.Has("source.ip") && ecs.IsIP(val) {
+			ecs.SetIP(e, "source.ip", val)
+		} else if !ecs.IsIP(val) {
+			ecs.SetHostname(e, "source.domain", val)
+		}
+	case "laddr":
+		ecs.SetAddress(e, "destination", val)
+	case "lport":
+		ecs.SetPort(e, "destination.port", val)
+	case "rport":
+		ecs.SetPort(e, "source.port", val)
+	case "unit":
+		e.SetStr("service.name", val)
+	case "name":
+		if a.typ == "PATH" {
+			e.SetStr("file.path", val)
+			return
+		}
+		e.SetStr(auditDataKey(key), val)
+	case "argc":
+		if n, ok := ecs.ParseUint(val); ok && n < 4096 {
+			a.argc = int(n)
+			e.SetInt("process.args_count", n)
+		}
+	default:
+		if a.typ == "EXECVE" && a.execveArg(key, val, quoted) {
+			return
+		}
+		e.SetStr(auditDataKey(key), val)
+	}
+}
+
+// execveArg collects EXECVE's a0..aN (and the aN[i] chunks of a long
+// argument, with aN_len); it reports whether key was one.
+func (a *auditRecord) execveArg(key, val string, quoted bool) bool {
+	if len(key) < 2 || key[0] != 'a' {
+		return false
+	}
+	i := 1
+	for i < len(key) && '0' <= key[i] && key[i] <= '9' {
+		i++
+	}
+	n, ok := ecs.ParseUint(key[1:i])
+	if !ok || n >= 4096 {
+		return false
+	}
+	suffix := key[i:]
+	switch {
+	case suffix == "_len":
+		return true
+	case suffix == "" || suffix[0] == '[':
+		if !quoted {
+			val = auditUnhex(val, false)
+		}
+		for int(n) >= len(a.args) {
+			a.args = append(a.args, "")
+		}
+		if suffix == "" {
+			a.args[n] = val
+		} else {
+			a.args[n] += val
+			a.argParts = true
+		}
+		return true
+	}
+	return false
+}
+
+// auditOpEnd returns the end of an unquoted op value: the space before the
+// next word that contains '=' (-1 for the end of s).
+func auditOpEnd(s string) int {
+	end := strings.IndexByte(s, ' ')
+	for end >= 0 {
+		next := s[end+1:]
+		w := next
+		if i := strings.IndexByte(w, ' '); i >= 0 {
+			w = w[:i]
+		}
+		if w == "" || strings.IndexByte(w, '=') >= 0 {
+			return end
+		}
+		i := strings.IndexByte(next, ' ')
+		if i < 0 {
+			return -1
+		}
+		end += 1 + i
+	}
+	return end
+}
+
+// scanEnriched reads the interpreted names of log_format=ENRICHED.
+func (a *auditRecord) scanEnriched(e *event.Event, s string) {
+	for item := range strings.FieldsSeq(s) {
+		k, v, ok := strings.Cut(item, "=")
+		if !ok {
+			continue
+		}
+		v = trimQuotes(v)
+		if v == "unset" || v == "?" {
+			continue
+		}
+		switch k {
+		case "UID":
+			ecs.SetUser(e, "user.name", v)
+		case "EUID":
+			ecs.SetUser(e, "user.effective.name", v)
+		case "AUID":
+			e.SetStr("auditd.auid_name", v)
+			e.AddToList("related.user", v)
+		case "GID":
+			e.SetStr("group.name", v)
+		case "SYSCALL":
+			a.syscall = v
+		case "ARCH":
+			a.arch = v
+			e.SetStr("auditd.arch", v)
+		}
+	}
+}
+
+func (a *auditRecord) finish(e *event.Event) {
+	if len(a.args) > 0 {
+		e.Set("process.args", event.Strings(a.args...))
+		e.SetStr("process.command_line", strings.Join(a.args, " "))
+	}
+	if a.syscall != "" {
+		a.syscall = auditSyscallName(a.arch, a.syscall)
+		e.SetStr("auditd.syscall", a.syscall)
+	}
+	switch a.typ {
+	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+		ecs.SetUser(e, "user.target.name", a.acct)
+		e.SetStr("user.target.id", a.id)
+	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK":
+		e.SetStr("group.name", a.acct)
+		e.SetStr("group.id", a.id)
+	case "USER_LOGIN", "USER_LOGOUT", "USER_AUTH", "USER_ACCT", "USER_START", "USER_END",
+		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH":
+		// About a login, session or credential: the subject is acct/id;
+		// uid= is the reporting process's (sshd, su, login).
+		ecs.SetUser(e, "user.name", a.acct)
+		e.SetStr("user.id", a.id)
+		e.SetStr(auditDataKey("uid"), a.uid)
+		a.uid = ""
+	default:
+		ecs.SetUser(e, "user.name", a.acct)
+	}
+	if a.uid != "" {
+		auditID(e, "user.id", "user.name", a.uid)
+	}
+	action := auditLower(a.typ)
+	var c ecs.Class
+	switch a.typ {
+	case "SYSCALL":
+		if a.syscall != "execve" && a.syscall != "execveat" {
+			e.SetStr("event.action", a.syscall)
+			e.SetStr("event.outcome", a.outcome)
+			return
+		}
+		c, action = ecs.ClassProcStart, a.syscall
+	case "EXECVE", "PROCTITLE":
+		c = ecs.ClassProcInfo
+	case "USER_CMD":
+		c = ecs.ClassProcStart
+	case "USER_LOGIN", "USER_AUTH":
+		c = ecs.ClassAuthStart
+	case "USER_ACCT", "CRED_ACQ", "CRED_REFR", "CRED_DISP", "USER_ERR", "GRP_AUTH":
+		c = ecs.ClassAuthInfo
+	case "USER_START":
+		c = ecs.ClassSessionStart
+	case "USER_END", "USER_LOGOUT":
+		c = ecs.ClassSessionEnd
+	case "ADD_USER":
+		c = ecs.ClassUserCreate
+	case "DEL_USER":
+		c = ecs.ClassUserDelete
+	case "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+		c = ecs.ClassUserChange
+	case "ADD_GROUP":
+		c = ecs.ClassGroupCreate
+	case "DEL_GROUP":
+		c = ecs.ClassGroupDelete
+	case "GRP_MGMT", "GRP_CHAUTHTOK":
+		c = ecs.ClassGroupChange
+	case "SYSTEM_BOOT":
+		c = ecs.ClassHostStart
+	case "SYSTEM_SHUTDOWN":
+		c = ecs.ClassHostEnd
+	case "SERVICE_START":
+		c = ecs.ClassProcStart
+	case "SERVICE_STOP":
+		c = ecs.ClassProcEnd
+	case "CONFIG_CHANGE", "USYS_CONFIG", "DAEMON_CONFIG":
+		c = ecs.ClassConfigChange
+	default:
+		// Generic: auditd.* fields, no category nomen cannot vouch for.
+		e.SetStr("event.action", action)
+		e.SetStr("event.outcome", a.outcome)
+		return
+	}
+	c.Set(e, action, a.outcome)
+}
+
+func auditID(e *event.Event, idKey, nameKey, val string) {
+	if val == "4294967295" {
+		return
+	}
+	if _, ok := ecs.ParseUint(val); ok {
+		e.SetStr(idKey, val)
+		return
+	}
+	if strings.HasPrefix(nameKey, "user.") {
+		ecs.SetUser(e, nameKey, val)
+	} else {
+		e.SetStr(nameKey, val)
+	}
+}
+
+func auditOutcome(v string) string {
+	switch v {
+	case "yes", "success", "1":
+		return ecs.OutcomeSuccess
+	case "no", "failed", "failure", "0":
+		return ecs.OutcomeFailure
+	}
+	return ""
+}

@@ -1,0 +1,194 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+)
+
+// Linux audit vocabulary: hex-encoded fields, record types, architectures and syscall names.
+
+// auditHexKeys are the fields auditd hex-encodes when their value has a
+// space, a quote or a control character (audit_log_untrustedstring).
+var auditHexKeys = map[string]bool{
+	"exe": true, "comm": true, "proctitle": true, "cmd": true, "acct": true, "cwd": true,
+	"name": true, "key": true, "data": true, "ocomm": true, "path": true, "dir": true,
+	"new_group": true, "old_group": true, "grp": true, "new_user": true, "old_user": true,
+}
+
+// auditUnhex decodes an upper-case hex string; anything else is returned
+// unchanged. NULs (proctitle's argument separators) become spaces when
+// nulSpace is set and are dropped otherwise.
+func auditUnhex(s string, nulSpace bool) string {
+	if len(s) < 2 || len(s)%2 != 0 {
+		return s
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
+			return s
+		}
+	}
+	b := make([]byte, 0, len(s)/2)
+	for i := 0; i < len(s); i += 2 {
+		c := unhexDigit(s[i])<<4 | unhexDigit(s[i+1])
+		if c == 0 {
+			if nulSpace {
+				b = append(b, ' ')
+			}
+			continue
+		}
+		b = append(b, c)
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+func unhexDigit(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'A' + 10
+}
+
+// auditDataKey returns "auditd.data."+key, without allocating for common keys.
+func auditDataKey(key string) string {
+	if k, ok := auditDataKeys[key]; ok {
+		return k
+	}
+	return "auditd.data." + key
+}
+
+var auditDataKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"a0", "a1", "a2", "a3", "items", "exit", "suid", "fsuid", "sgid", "fsgid",
+		"tty", "subj", "obj", "direction", "cipher", "ksize", "mac", "pfs", "spid", "suid", "grantors",
+		"saddr", "nametype", "inode", "dev", "mode", "ouid", "ogid", "rdev", "cap_fp", "cap_fi", "cap_fe",
+		"cap_fver", "item", "list", "audit_enabled", "old", "auid", "new-disabled", "old-disabled",
+		"exit", "scontext", "tcontext", "tclass", "permissive", "kernel", "ver", "format", "vm", "seuser",
+		"selevel", "default-context", "old-level", "new-level", "old-role", "new-role", "reason", "sig",
+		"proto", "fp", "kind", "watch", "uid", "perm", "filetype", "field", "new"} {
+		m[k] = "auditd.data." + k
+	}
+	return m
+}()
+
+// auditTypes maps record type names to their numbers (linux/audit.h, libaudit.h).
+var auditTypes = map[string]string{
+	"USER_AUTH": "1100", "USER_ACCT": "1101", "USER_MGMT": "1102", "CRED_ACQ": "1103", "CRED_DISP": "1104",
+	"USER_START": "1105", "USER_END": "1106", "USER_AVC": "1107", "USER_CHAUTHTOK": "1108", "USER_ERR": "1109",
+	"CRED_REFR": "1110", "USYS_CONFIG": "1111", "USER_LOGIN": "1112", "USER_LOGOUT": "1113",
+	"ADD_USER": "1114", "DEL_USER": "1115", "ADD_GROUP": "1116", "DEL_GROUP": "1117", "DAC_CHECK": "1118",
+	"CHGRP_ID": "1119", "TEST": "1120", "TRUSTED_APP": "1121", "USER_SELINUX_ERR": "1122", "USER_CMD": "1123",
+	"USER_TTY": "1124", "CHUSER_ID": "1125", "GRP_AUTH": "1126", "SYSTEM_BOOT": "1127",
+	"SYSTEM_SHUTDOWN": "1128", "SYSTEM_RUNLEVEL": "1129", "SERVICE_START": "1130", "SERVICE_STOP": "1131",
+	"GRP_MGMT": "1132", "GRP_CHAUTHTOK": "1133", "MAC_CHECK": "1134", "ACCT_LOCK": "1135",
+	"ACCT_UNLOCK": "1136", "USER_DEVICE": "1137", "SOFTWARE_UPDATE": "1138",
+	"DAEMON_START": "1200", "DAEMON_END": "1201", "DAEMON_ABORT": "1202", "DAEMON_CONFIG": "1203",
+	"DAEMON_RECONFIG": "1204", "DAEMON_ROTATE": "1205", "DAEMON_RESUME": "1206",
+	"SYSCALL": "1300", "PATH": "1302", "IPC": "1303", "SOCKETCALL": "1304", "CONFIG_CHANGE": "1305",
+	"SOCKADDR": "1306", "CWD": "1307", "EXECVE": "1309", "IPC_SET_PERM": "1311", "MQ_OPEN": "1312",
+	"MQ_SENDRECV": "1313", "MQ_NOTIFY": "1314", "MQ_GETSETATTR": "1315", "KERNEL_OTHER": "1316",
+	"FD_PAIR": "1317", "OBJ_PID": "1318", "TTY": "1319", "EOE": "1320", "BPRM_FCAPS": "1321",
+	"CAPSET": "1322", "MMAP": "1323", "NETFILTER_PKT": "1324", "NETFILTER_CFG": "1325", "SECCOMP": "1326",
+	"PROCTITLE": "1327", "FEATURE_CHANGE": "1328", "REPLACE": "1329", "KERN_MODULE": "1330",
+	"FANOTIFY": "1331", "TIME_INJOFFSET": "1332", "TIME_ADJNTPVAL": "1333", "BPF": "1334",
+	"EVENT_LISTENER": "1335", "URINGOP": "1336", "OPENAT2": "1337",
+	"AVC": "1400", "SELINUX_ERR": "1401", "AVC_PATH": "1402", "MAC_POLICY_LOAD": "1403",
+	"MAC_STATUS": "1404", "MAC_CONFIG_CHANGE": "1405",
+	"ANOM_PROMISCUOUS": "1700", "ANOM_ABEND": "1701", "ANOM_LINK": "1702", "ANOM_CREAT": "1703",
+	"ANOM_LOGIN_FAILURES": "2100", "ANOM_LOGIN_TIME": "2101", "ANOM_LOGIN_SESSIONS": "2102",
+	"ANOM_LOGIN_ACCT": "2103", "ANOM_LOGIN_LOCATION": "2104",
+	"CRYPTO_TEST_USER": "2400", "CRYPTO_PARAM_CHANGE_USER": "2401", "CRYPTO_LOGIN": "2402",
+	"CRYPTO_LOGOUT": "2403", "CRYPTO_KEY_USER": "2404", "CRYPTO_FAILURE_USER": "2405",
+	"CRYPTO_REPLAY_USER": "2406", "CRYPTO_SESSION": "2407", "CRYPTO_IKE_SA": "2408", "CRYPTO_IPSEC_SA": "2409",
+}
+
+var auditTypeByNumber = func() map[string]string {
+	m := make(map[string]string, len(auditTypes))
+	for name, num := range auditTypes {
+		m[num] = name
+	}
+	return m
+}()
+
+// auditLowerNames and auditRules cache the action and rule id of each known type.
+var auditLowerNames, auditRules = func() (map[string]string, map[string]string) {
+	lower := make(map[string]string, len(auditTypes))
+	rules := make(map[string]string, len(auditTypes))
+	for name := range auditTypes {
+		lower[name] = strings.ToLower(name)
+		rules[name] = "auditd." + lower[name]
+	}
+	return lower, rules
+}()
+
+func auditRule(name string) string {
+	if r, ok := auditRules[name]; ok {
+		return r
+	}
+	return "auditd." + strings.ToLower(name)
+}
+
+func auditLower(name string) string {
+	if l, ok := auditLowerNames[name]; ok {
+		return l
+	}
+	return strings.ToLower(name)
+}
+
+// auditTypeName returns the name and number of a record type given either.
+func auditTypeName(t string) (name, code string) {
+	if _, numeric := ecs.ParseUint(t); numeric {
+		if n, ok := auditTypeByNumber[t]; ok {
+			return n, t
+		}
+		return t, t
+	}
+	return t, auditTypes[t]
+}
+
+func auditArchName(a string) string {
+	switch a {
+	case "c000003e":
+		return "x86_64"
+	case "40000003":
+		return "i386"
+	case "c00000b7":
+		return "aarch64"
+	case "40000028":
+		return "arm"
+	case "c0000015":
+		return "ppc64le"
+	case "80000016":
+		return "s390x"
+	}
+	return a
+}
+
+// auditSyscallName names the process-starting syscalls by number.
+func auditSyscallName(arch, nr string) string {
+	switch arch {
+	case "x86_64":
+		switch nr {
+		case "59":
+			return "execve"
+		case "322":
+			return "execveat"
+		}
+	case "i386", "arm", "ppc64le", "s390x":
+		if nr == "11" {
+			return "execve"
+		}
+	case "aarch64":
+		switch nr {
+		case "221":
+			return "execve"
+		case "281":
+			return "execveat"
+		}
+	}
+	return nr
+}

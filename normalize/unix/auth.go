@@ -1,0 +1,294 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// su, login and sudo.
+
+// decodeSu knows the su implementations in use:
+//
+//	Successful su for root by alice            shadow-utils
+//	FAILED su for root by alice
+//	+ /dev/pts/1 alice:root                    shadow-utils (- on failure; older: alice-root)
+//	(to root) alice on pts/0                   util-linux (FAILED SU (to root) alice on pts/0)
+//	alice to root on /dev/ttyp1                BSD (BAD SU alice to root on /dev/ttyp1)
+//	'su root' succeeded for alice on /dev/pts/2   Solaris ('su root' failed for ...)
+//	failed: ttyq4 changing from alice to root  IRIX
+//
+// and PAM lines from su.
+func decodeSu(e *event.Event) bool {
+	m := e.Message
+	if strings.HasPrefix(m, "pam_") {
+		return decodePAM(e)
+	}
+	var actor, target, tty string
+	success := true
+	switch {
+	case strings.HasPrefix(m, "Successful su for "), strings.HasPrefix(m, "FAILED su for "):
+		success = m[0] == 'S'
+		_, r, _ := strings.Cut(m, " su for ")
+		var ok bool
+		target, actor, ok = strings.Cut(r, " by ")
+		if !ok {
+			return false
+		}
+	case len(m) > 2 && (m[0] == '+' || m[0] == '-') && m[1] == ' ':
+		success = m[0] == '+'
+		var pair string
+		tty, pair = ecs.CutWord(m[2:])
+		i := strings.IndexByte(pair, ':')
+		if i < 0 {
+			i = strings.LastIndexByte(pair, '-')
+		}
+		if i <= 0 || strings.IndexByte(pair, ' ') >= 0 {
+			return false
+		}
+		actor, target = pair[:i], pair[i+1:]
+	case strings.HasPrefix(m, "(to "), strings.HasPrefix(m, "FAILED SU (to "):
+		success = m[0] == '('
+		_, r, _ := strings.Cut(m, "(to ")
+		t, r, ok := strings.Cut(r, ") ")
+		if !ok {
+			return false
+		}
+		target = t
+		actor, tty, _ = strings.Cut(r, " on ")
+	case strings.HasPrefix(m, "'su "):
+		// 'su root' succeeded for alice on /dev/pts/2
+		t, r, ok := strings.Cut(m[len("'su "):], "' ")
+		if !ok {
+			return false
+		}
+		target = t
+		verb, r := ecs.CutWord(r)
+		switch verb {
+		case "succeeded":
+		case "failed":
+			success = false
+		default:
+			return false
+		}
+		r, ok = strings.CutPrefix(r, "for ")
+		if !ok {
+			return false
+		}
+		actor, tty, _ = strings.Cut(r, " on ")
+		if target == "" {
+			target = "root"
+		}
+	case strings.HasPrefix(m, "failed: "), strings.Contains(m, " changing from "):
+		// failed: ttyq4 changing from alice to root
+		r, failed := strings.CutPrefix(m, "failed: ")
+		success = !failed
+		t, r, ok := strings.Cut(r, " changing from ")
+		if !ok {
+			return false
+		}
+		tty = t
+		actor, target, ok = strings.Cut(r, " to ")
+		if !ok {
+			return false
+		}
+	default:
+		// BSD: "[BAD SU ]alice to root on /dev/ttyp1"
+		r, bad := strings.CutPrefix(m, "BAD SU ")
+		success = !bad
+		var ok bool
+		actor, r, ok = strings.Cut(r, " to ")
+		if !ok || strings.IndexByte(actor, ' ') >= 0 {
+			return decodePAM(e)
+		}
+		target, tty, ok = strings.Cut(r, " on ")
+		if !ok || strings.IndexByte(target, ' ') >= 0 || strings.IndexByte(tty, ' ') >= 0 {
+			return decodePAM(e)
+		}
+	}
+	ecs.Begin(e, "su", "")
+	if success {
+		ecs.SetRule(e, "su.success")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeSuccess)
+	} else {
+		ecs.SetRule(e, "su.failure")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
+	}
+	ecs.SetUser(e, "user.name", strings.TrimSpace(actor))
+	ecs.SetUser(e, "user.effective.name", strings.TrimSpace(target))
+	e.SetStr("su.tty", strings.TrimSpace(tty))
+	return true
+}
+
+// decodeLogin decodes login(1) (util-linux and shadow-utils):
+//
+//	ROOT LOGIN ON tty2[ FROM host]          (also "ROOT LOGIN  on '/dev/tty1'")
+//	LOGIN ON tty1 BY alice[ FROM host]
+//	FAILED LOGIN 1 FROM tty1 FOR root, Authentication failure
+//	FAILED LOGIN SESSION FROM host FOR alice, Authentication failure
+//	TOO MANY LOGIN TRIES (5) on '/dev/tty1' FROM 'host' FOR 'alice', Authentication failure
+//
+// also as "-- root[2421]: ROOT LOGIN ON tty2" (the tag some syslogds make of
+// login's ident), and PAM lines from login.
+func decodeLogin(e *event.Event) bool {
+	m := e.Message
+	if r, ok := strings.CutPrefix(m, "-- "); ok {
+		i := strings.Index(r, "]: ")
+		if i < 0 {
+			return false
+		}
+		m = r[i+3:]
+	}
+	upper := strings.ToUpper(m[:min(len(m), 24)])
+	var user, tty, from string
+	success := true
+	rule := "login.success"
+	switch {
+	case strings.HasPrefix(upper, "ROOT LOGIN"):
+		user = "root"
+		r := strings.TrimLeft(m[len("ROOT LOGIN"):], " ")
+		if len(r) < 3 || !strings.EqualFold(r[:3], "on ") {
+			return false
+		}
+		tty, from, _ = strings.Cut(trimQuotes(r[3:]), " FROM ")
+		tty = trimQuotes(tty)
+	case strings.HasPrefix(m, "LOGIN ON "):
+		r := m[len("LOGIN ON "):]
+		var ok bool
+		tty, r, ok = strings.Cut(r, " BY ")
+		if !ok {
+			return false
+		}
+		user, from, _ = strings.Cut(r, " FROM ")
+	case strings.HasPrefix(m, "FAILED LOGIN "), strings.HasPrefix(m, "TOO MANY LOGIN TRIES"):
+		success, rule = false, "login.failure"
+		f := strings.Index(m, " FROM ")
+		u := strings.Index(m, " FOR ")
+		if f < 0 || u < f {
+			return false
+		}
+		from = trimQuotes(m[f+len(" FROM ") : u])
+		user = m[u+len(" FOR "):]
+		if i := strings.IndexByte(user, ','); i >= 0 {
+			e.SetStr("login.reason", strings.TrimSpace(user[i+1:]))
+			user = user[:i]
+		}
+		user = trimQuotes(user)
+		if strings.HasPrefix(from, "tty") || strings.HasPrefix(from, "/dev/") {
+			tty, from = from, ""
+		}
+	default:
+		return decodePAM(e)
+	}
+	ecs.Begin(e, "login", rule)
+	outcome := ecs.OutcomeSuccess
+	if !success {
+		outcome = ecs.OutcomeFailure
+	}
+	ecs.ClassAuthStart.Set(e, "login", outcome)
+	ecs.SetUser(e, "user.name", strings.TrimSpace(user))
+	e.SetStr("login.tty", strings.TrimSpace(tty))
+	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" {
+		ecs.SetAddress(e, "source", from)
+	}
+	return true
+}
+
+// decodeSudo decodes sudo's log line "USER : [MESSAGE ; ]TTY=t ; PWD=p ; USER=u ; [GROUP=g ; ]COMMAND=c"
+// (also HOST=, TSID=, ENV=), and PAM lines from sudo. MESSAGE is absent for
+// a command that ran, else "user NOT in sudoers", "3 incorrect password
+// attempts", "command not allowed", "a password is required", ...
+func decodeSudo(e *event.Event) bool {
+	m := e.Message
+	user, rest, ok := strings.Cut(m, " : ")
+	user = strings.TrimSpace(user)
+	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
+		return decodePAM(e)
+	}
+	if strings.HasPrefix(rest, "(command continued) ") {
+		ecs.Begin(e, "sudo", "sudo.command_continued")
+		ecs.SetUser(e, "user.name", user)
+		e.SetStr("sudo.command_continued", rest[len("(command continued) "):])
+		return true
+	}
+	// COMMAND= is last and may contain " ; " itself.
+	command := ""
+	if i := strings.Index(rest, "COMMAND="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
+		command = rest[i+len("COMMAND="):]
+		rest = strings.TrimSuffix(rest[:i], "; ")
+	}
+	msg := ""
+	first, _, _ := strings.Cut(rest, " ; ")
+	if !sudoKeyValue(first) {
+		msg = strings.TrimSpace(first)
+	}
+	if msg == "" && command == "" {
+		return false
+	}
+	ecs.Begin(e, "sudo", "")
+	ecs.SetUser(e, "user.name", user)
+	for item := range strings.SplitSeq(rest, " ; ") {
+		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok || !sudoKeyValue(item) {
+			continue
+		}
+		switch k {
+		case "TTY":
+			e.SetStr("sudo.tty", v)
+		case "PWD":
+			e.SetStr("process.working_directory", v)
+		case "USER":
+			ecs.SetUser(e, "user.effective.name", v)
+		case "GROUP":
+			e.SetStr("user.effective.group.name", v)
+		case "HOST":
+			e.SetStr("sudo.host", v)
+		case "TSID":
+			e.SetStr("sudo.tsid", v)
+		case "ENV":
+			e.SetStr("sudo.env", v)
+		}
+	}
+	if command != "" {
+		e.SetStr("process.command_line", command)
+		exe, _, _ := strings.Cut(command, " ")
+		e.SetStr("process.executable", exe)
+	}
+	switch {
+	case msg == "":
+		ecs.SetRule(e, "sudo.command")
+		ecs.ClassProcStart.Set(e, "sudo_command", ecs.OutcomeSuccess)
+	case strings.Contains(msg, "incorrect password attempt"):
+		ecs.SetRule(e, "sudo.auth.failure")
+		ecs.ClassAuthStart.Set(e, "sudo_auth", ecs.OutcomeFailure)
+		n, _ := ecs.CutWord(msg)
+		ecs.SetUint(e, "sudo.attempts", n)
+	case strings.Contains(msg, "password is required"), strings.Contains(msg, "authentication failure"):
+		ecs.SetRule(e, "sudo.auth.failure")
+		ecs.ClassAuthStart.Set(e, "sudo_auth", ecs.OutcomeFailure)
+	case strings.Contains(msg, "NOT in sudoers"), strings.Contains(msg, "not allowed"),
+		strings.Contains(msg, "NOT authorized"):
+		ecs.SetRule(e, "sudo.denied")
+		ecs.ClassProcStart.Set(e, "sudo_denied", ecs.OutcomeFailure)
+	default:
+		ecs.SetRule(e, "sudo.other")
+	}
+	e.SetStr("sudo.message", msg)
+	return true
+}
+
+// sudoKeyValue reports whether item is "KEY=value" with an upper-case KEY.
+func sudoKeyValue(item string) bool {
+	item = strings.TrimSpace(item)
+	i := strings.IndexByte(item, '=')
+	if i <= 0 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if c := item[j]; (c < 'A' || c > 'Z') && c != '_' {
+			return false
+		}
+	}
+	return true
+}

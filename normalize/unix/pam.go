@@ -1,0 +1,215 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// PAM messages, from any program:
+//
+//	pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
+//	pam_unix(sshd:auth): check pass; user unknown
+//	pam_unix(su:session): session opened for user root[(uid=0)] by alice(uid=1000)
+//	pam_unix(su:session): session closed for user root
+//	pam_unix(passwd:chauthtok): password changed for alice
+//	pam_succeed_if(sshd:auth): requirement "uid >= 1000" not met by user "root"
+//	pam_faillock(sshd:auth): Consecutive login failures for user root account temporarily locked
+//	PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
+//	PAM service(sshd) ignoring max retries; 6 > 3
+//
+// and the older form where the module is in the program name:
+// "su(pam_unix)[21416]: session opened for user cyrus by (uid=0)".
+
+// sniffOldPAM catches "prog(pam_unix)" programs no other decoder claims.
+func sniffOldPAM(e *event.Event) bool {
+	return strings.Contains(e.AppName, "(pam_")
+}
+
+func decodePAM(e *event.Event) bool {
+	m := e.Message
+	var module, service, typ string
+	switch {
+	case strings.HasPrefix(m, "pam_"):
+		// pam_MODULE(SERVICE:TYPE): REST
+		open := strings.IndexByte(m, '(')
+		end := strings.Index(m, "): ")
+		if open < 0 || end < open {
+			// "pam_ldap: error trying to bind ..." and other free text.
+			i := strings.Index(m, ": ")
+			if i < 0 || strings.IndexByte(m[:i], ' ') >= 0 {
+				return false
+			}
+			module, m = m[:i], m[i+2:]
+			break
+		}
+		module = m[:open]
+		service, typ, _ = strings.Cut(m[open+1:end], ":")
+		m = m[end+3:]
+	case strings.HasPrefix(m, "PAM "):
+		return pamSummary(e, m[len("PAM "):])
+	default:
+		prog := e.AppName
+		i := strings.Index(prog, "(pam_")
+		if i <= 0 || !strings.HasSuffix(prog, ")") {
+			return false
+		}
+		service, module = ecs.ProgramKey(prog[:i]), prog[i+1:len(prog)-1]
+	}
+
+	ok := pamBody(e, m)
+	if !ok && module == "" {
+		return false
+	}
+	if !ok {
+		ecs.Begin(e, programOf(e), "pam.other")
+	}
+	e.SetStr("pam.module", module)
+	e.SetStr("pam.service", service)
+	e.SetStr("pam.type", typ)
+	return true
+}
+
+// pamBody decodes the text after "pam_unix(svc:type): ".
+func pamBody(e *event.Event, m string) bool {
+	switch {
+	case strings.HasPrefix(m, "authentication failure;"):
+		ecs.Begin(e, programOf(e), "pam.auth.failure")
+		ecs.ClassAuthStart.Set(e, "pam_auth", ecs.OutcomeFailure)
+		pamKV(e, m[len("authentication failure;"):])
+		return true
+	case strings.HasPrefix(m, "session opened for user "):
+		ecs.Begin(e, programOf(e), "pam.session.open")
+		ecs.ClassSessionStart.Set(e, "pam_session_open", ecs.OutcomeSuccess)
+		pamSessionUsers(e, m[len("session opened for user "):])
+		return true
+	case strings.HasPrefix(m, "session closed for user "):
+		ecs.Begin(e, programOf(e), "pam.session.close")
+		ecs.ClassSessionEnd.Set(e, "pam_session_close", ecs.OutcomeSuccess)
+		pamSessionUsers(e, m[len("session closed for user "):])
+		return true
+	case strings.HasPrefix(m, "check pass; user unknown"):
+		ecs.Begin(e, programOf(e), "pam.user_unknown")
+		ecs.ClassAuthInfo.Set(e, "pam_user_unknown", ecs.OutcomeFailure)
+		return true
+	case strings.HasPrefix(m, "password changed for "):
+		ecs.Begin(e, programOf(e), "pam.password_changed")
+		ecs.ClassUserChange.Set(e, "password_change", ecs.OutcomeSuccess)
+		ecs.SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
+		return true
+	case strings.HasPrefix(m, "requirement "):
+		// requirement "uid >= 1000" not met by user "root"
+		i := strings.Index(m, " not met by user ")
+		if i < 0 {
+			return false
+		}
+		ecs.Begin(e, programOf(e), "pam.requirement_not_met")
+		ecs.ClassAuthInfo.Set(e, "pam_requirement_not_met", ecs.OutcomeFailure)
+		ecs.SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" not met by user "):])))
+		e.SetStr("pam.requirement", trimQuotes(m[len("requirement "):i]))
+		return true
+	case strings.Contains(m, "temporarily locked") || strings.Contains(m, "account locked"):
+		ecs.Begin(e, programOf(e), "pam.account_locked")
+		ecs.ClassAuthInfo.Set(e, "pam_account_locked", ecs.OutcomeFailure)
+		if i := strings.Index(m, "for user "); i >= 0 {
+			u, _ := ecs.CutWord(m[i+len("for user "):])
+			ecs.SetUser(e, "user.name", u)
+		}
+		return true
+	case strings.HasPrefix(m, "account ") && strings.Contains(m, " has expired"):
+		ecs.Begin(e, programOf(e), "pam.account_expired")
+		ecs.ClassAuthInfo.Set(e, "pam_account_expired", ecs.OutcomeFailure)
+		u, _ := ecs.CutWord(m[len("account "):])
+		ecs.SetUser(e, "user.name", u)
+		return true
+	}
+	return false
+}
+
+// pamSummary decodes the text after "PAM ".
+func pamSummary(e *event.Event, m string) bool {
+	n, rest := ecs.CutWord(m)
+	if _, ok := ecs.ParseUint(n); ok && strings.HasPrefix(rest, "more authentication failure") {
+		ecs.Begin(e, programOf(e), "pam.auth.more_failures")
+		ecs.ClassAuthInfo.Set(e, "pam_auth_failures", ecs.OutcomeFailure)
+		ecs.SetUint(e, "pam.more_failures", n)
+		if i := strings.IndexByte(rest, ';'); i >= 0 {
+			pamKV(e, rest[i+1:])
+		}
+		return true
+	}
+	if s, ok := strings.CutPrefix(m, "service("); ok && strings.Contains(s, "ignoring max retries") {
+		ecs.Begin(e, programOf(e), "pam.max_retries")
+		ecs.ClassAuthInfo.Set(e, "pam_max_retries", "")
+		svc, _, _ := strings.Cut(s, ")")
+		e.SetStr("pam.service", svc)
+		return true
+	}
+	return false
+}
+
+// pamKV decodes " logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root".
+// user= is the account being authenticated, ruser= the user asking: when
+// they differ (su, sudo) the asker is user.name and the account
+// user.effective.name.
+func pamKV(e *event.Event, s string) {
+	user, _ := kvSpace(s, "user")
+	ruser, _ := kvSpace(s, "ruser")
+	pamUsers(e, ruser, user)
+	if rhost, ok := kvSpace(s, "rhost"); ok {
+		ecs.SetAddress(e, "source", rhost)
+	}
+	if v, _ := kvSpace(s, "tty"); v != "" {
+		e.SetStr("pam.tty", v)
+	}
+	if v, _ := kvSpace(s, "logname"); v != "" {
+		e.SetStr("pam.logname", v)
+	}
+	if v, ok := kvSpace(s, "uid"); ok {
+		ecs.SetUint(e, "pam.uid", v)
+	}
+	if v, ok := kvSpace(s, "euid"); ok {
+		ecs.SetUint(e, "pam.euid", v)
+	}
+}
+
+// pamUsers sets user.name to the acting user and user.effective.name to
+// the account it acts as, when they differ.
+func pamUsers(e *event.Event, actor, account string) {
+	switch actor {
+	case "", "LOGIN", "(unknown)", account:
+		ecs.SetUser(e, "user.name", account)
+	default:
+		ecs.SetUser(e, "user.name", actor)
+		ecs.SetUser(e, "user.effective.name", account)
+	}
+}
+
+// pamSessionUsers decodes "root[(uid=0)][ by alice(uid=1000)]".
+func pamSessionUsers(e *event.Event, s string) {
+	account, by, _ := strings.Cut(strings.TrimSpace(s), " by ")
+	account, uid := cutUID(account)
+	actor, _ := cutUID(by)
+	pamUsers(e, actor, account)
+	if uid != "" {
+		if e.Has("user.effective.name") {
+			e.SetStr("user.effective.id", uid)
+		} else {
+			e.SetStr("user.id", uid)
+		}
+	}
+}
+
+// cutUID splits "alice(uid=1000)" into "alice", "1000".
+func cutUID(s string) (name, uid string) {
+	i := strings.Index(s, "(uid=")
+	if i < 0 {
+		return s, ""
+	}
+	uid = s[i+len("(uid="):]
+	if j := strings.IndexByte(uid, ')'); j >= 0 {
+		uid = uid[:j]
+	}
+	return s[:i], uid
+}

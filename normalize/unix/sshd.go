@@ -1,0 +1,441 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// OpenSSH sshd (also the sshd-session / sshd-auth processes of OpenSSH 9.8+).
+// The formats follow auth.c, sshd.c and packet.c of OpenSSH 3.x to 10.x:
+//
+//	Accepted|Failed|Partial|Postponed METHOD for [invalid user ]USER from ADDR port N ssh2[: KEYINFO]
+//	Invalid user USER from ADDR[ port N]           (older: Illegal user ...)
+//	input_userauth_request: invalid user USER [preauth]
+//	Connection closed|reset by [authenticating user U |invalid user U ]ADDR[ port N] [preauth]
+//	Disconnected from [user U |invalid user U |authenticating user U ]ADDR port N [preauth]
+//	Received disconnect from ADDR[ port N]:[ ]CODE: TEXT [preauth]
+//	Disconnecting[ authenticating user U ADDR port N|: ...]: Too many authentication failures[ for U] [preauth]
+//	error: maximum authentication attempts exceeded for [invalid user ]U from ADDR port N ssh2 [preauth]
+//	error: PAM: Authentication failure for [illegal user ]U from HOST
+//	reverse mapping checking getaddrinfo for HOST [ADDR] failed[ - POSSIBLE BREAK-IN ATTEMPT!]
+//	Address ADDR maps to HOST, but this does not map back to the address[ - POSSIBLE BREAK-IN ATTEMPT!]
+//	Did not receive identification string from ADDR[ port N]
+//	Connection from ADDR port N on ADDR port N
+//	User U from ADDR not allowed because ...
+//	Timeout before authentication for ADDR port N
+//	Unable to negotiate with ADDR port N: no matching ...
+//
+// PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
+
+const actionSSHLogin = "ssh_login"
+
+func decodeSSHD(e *event.Event) bool {
+	m := e.Message
+	for _, p := range [...]string{"error: ", "fatal: "} {
+		if strings.HasPrefix(m, p) {
+			m = m[len(p):]
+			break
+		}
+	}
+	m, preauth := trimFlag(m, "[preauth]")
+	if !preauth {
+		m, _ = trimFlag(m, "[net]")
+	}
+	word, rest := ecs.CutWord(m)
+	switch word {
+	case "Accepted", "Failed", "Partial", "Postponed":
+		return sshdAuth(e, word, rest)
+	case "Invalid", "Illegal":
+		if r, ok := strings.CutPrefix(rest, "user "); ok {
+			return sshdInvalidUser(e, r)
+		}
+	case "input_userauth_request:":
+		if u, ok := strings.CutPrefix(rest, "invalid user "); ok {
+			ecs.Begin(e, "sshd", "sshd.invalid_user")
+			ecs.ClassAuthInfo.Set(e, "ssh_invalid_user", ecs.OutcomeFailure)
+			ecs.SetUser(e, "user.name", strings.TrimSpace(u))
+			e.Set("sshd.invalid_user", event.Bool(true))
+			return true
+		}
+	case "Connection":
+		return sshdConnection(e, rest, preauth)
+	case "Disconnected":
+		if r, ok := strings.CutPrefix(rest, "from "); ok {
+			return sshdDisconnected(e, r, preauth)
+		}
+	case "Received":
+		if r, ok := strings.CutPrefix(rest, "disconnect from "); ok {
+			return sshdReceivedDisconnect(e, r, preauth)
+		}
+	case "Disconnecting:", "Disconnecting":
+		return sshdDisconnecting(e, rest)
+	case "maximum":
+		if r, ok := strings.CutPrefix(rest, "authentication attempts exceeded for "); ok {
+			user, addr, port, ok := sshdUserFrom(r, true)
+			if !ok {
+				return false
+			}
+			ecs.Begin(e, "sshd", "sshd.auth.max_attempts")
+			ecs.ClassAuthInfo.Set(e, "ssh_max_auth_attempts", ecs.OutcomeFailure)
+			sshdSetUser(e, user)
+			ecs.SetAddress(e, "source", addr)
+			ecs.SetPort(e, "source.port", port)
+			return true
+		}
+	case "Too":
+		if strings.HasPrefix(rest, "many authentication failures") {
+			return sshdTooMany(e, rest)
+		}
+	case "PAM:":
+		if r, ok := strings.CutPrefix(rest, "Authentication failure for "); ok {
+			return sshdPAMFailure(e, r)
+		}
+	case "reverse":
+		return sshdReverseMapping(e, rest)
+	case "Address":
+		return sshdAddressMaps(e, rest)
+	case "Did":
+		if r, ok := strings.CutPrefix(rest, "not receive identification string from "); ok {
+			ecs.Begin(e, "sshd", "sshd.no_identification")
+			ecs.ClassNetInfo.Set(e, "ssh_no_identification", ecs.OutcomeFailure)
+			sshdAddrPort(e, r)
+			return true
+		}
+	case "User":
+		return sshdNotAllowed(e, rest)
+	case "Timeout":
+		if r, ok := strings.CutPrefix(rest, "before authentication for "); ok {
+			ecs.Begin(e, "sshd", "sshd.auth.timeout")
+			ecs.ClassConnEnd.Set(e, "ssh_auth_timeout", ecs.OutcomeFailure)
+			sshdAddrPort(e, r)
+			return true
+		}
+	case "Unable":
+		if r, ok := strings.CutPrefix(rest, "to negotiate with "); ok {
+			ecs.Begin(e, "sshd", "sshd.negotiation_failed")
+			ecs.ClassNetInfo.Set(e, "ssh_negotiation_failed", ecs.OutcomeFailure)
+			if i := strings.IndexByte(r, ':'); i > 0 {
+				e.SetStr("sshd.reason", strings.TrimSpace(r[i+1:]))
+				r = r[:i]
+			}
+			sshdAddrPort(e, r)
+			return true
+		}
+	}
+	return false
+}
+
+// sshdAuth decodes "METHOD for [invalid user ]USER from ADDR port N ssh2[: INFO]".
+func sshdAuth(e *event.Event, verb, rest string) bool {
+	method, rest := ecs.CutWord(rest)
+	rest, ok := strings.CutPrefix(rest, "for ")
+	if !ok || method == "" {
+		return false
+	}
+	// An accepted user is a real account name (no spaces); a failed one is
+	// whatever the client sent, so its address is the last " from ".
+	user, addr, port, ok := sshdUserFrom(rest, verb != "Accepted")
+	if !ok {
+		return false
+	}
+	ecs.Begin(e, "sshd", "")
+	switch verb {
+	case "Accepted":
+		ecs.SetRule(e, "sshd.auth.success")
+		ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeSuccess)
+	case "Failed":
+		ecs.SetRule(e, "sshd.auth.failure")
+		ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
+	default: // Partial, Postponed: one step of a multi-step authentication
+		ecs.SetRule(e, "sshd.auth."+strings.ToLower(verb))
+		ecs.ClassAuthInfo.Set(e, "ssh_auth_"+strings.ToLower(verb), "")
+	}
+	sshdSetUser(e, user)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetPort(e, "source.port", port)
+	e.SetStr("sshd.method", method)
+	if i := strings.Index(rest, "ssh2: "); i >= 0 {
+		e.SetStr("sshd.key", rest[i+len("ssh2: "):])
+	}
+	return true
+}
+
+// sshdUserFrom splits "[invalid user ]USER from ADDR[ port N][ ...]".
+// With last set the address is taken after the last " from ", so a user
+// name that contains " from 1.2.3.4" (log injection) cannot forge it.
+func sshdUserFrom(s string, last bool) (user, addr, port string, ok bool) {
+	var i int
+	if last {
+		i = strings.LastIndex(s, " from ")
+	} else {
+		i = strings.Index(s, " from ")
+	}
+	if i < 0 {
+		return "", "", "", false
+	}
+	user, tail := s[:i], s[i+len(" from "):]
+	addr, tail = ecs.CutWord(tail)
+	if p, ok := strings.CutPrefix(tail, "port "); ok {
+		port, _ = ecs.CutWord(p)
+	}
+	return user, addr, port, addr != ""
+}
+
+// sshdSetUser sets user.name, recognising the "invalid user X" and
+// "illegal user X" forms (and the empty user name of "invalid user  from").
+func sshdSetUser(e *event.Event, user string) {
+	for _, p := range [...]string{"invalid user ", "illegal user "} {
+		if u, ok := strings.CutPrefix(user, p); ok {
+			e.Set("sshd.invalid_user", event.Bool(true))
+			user = u
+			break
+		}
+	}
+	ecs.SetUser(e, "user.name", user)
+}
+
+// sshdAddrPort sets source.ip and source.port from "ADDR[ port N][...]".
+func sshdAddrPort(e *event.Event, s string) {
+	addr, rest := ecs.CutWord(s)
+	ecs.SetAddress(e, "source", addr)
+	if p, ok := strings.CutPrefix(rest, "port "); ok {
+		p, _ = ecs.CutWord(p)
+		ecs.SetPort(e, "source.port", p)
+	}
+}
+
+func sshdInvalidUser(e *event.Event, rest string) bool {
+	// "USER from ADDR[ port N]"; USER may be empty ("Invalid user  from ...").
+	user, addr, port, ok := sshdUserFrom(rest, true)
+	if !ok && strings.HasPrefix(rest, "from ") {
+		user, addr, port, ok = sshdUserFrom(" "+rest, true)
+	}
+	if !ok {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.invalid_user")
+	ecs.ClassAuthInfo.Set(e, "ssh_invalid_user", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
+	e.Set("sshd.invalid_user", event.Bool(true))
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetPort(e, "source.port", port)
+	return true
+}
+
+// sshdPeer decodes "[authenticating user U |invalid user U |user U ]ADDR[ port N]".
+func sshdPeer(e *event.Event, s string) {
+	for _, p := range [...]string{"authenticating user ", "invalid user ", "user "} {
+		if r, ok := strings.CutPrefix(s, p); ok {
+			// The user name is one word: sshd logs it with %s but the
+			// address follows it, so the last two words are ADDR port N.
+			user, tail, ok := cutUserBeforeAddr(r)
+			if ok {
+				if p == "invalid user " {
+					e.Set("sshd.invalid_user", event.Bool(true))
+				}
+				ecs.SetUser(e, "user.name", user)
+				s = tail
+			}
+			break
+		}
+	}
+	sshdAddrPort(e, s)
+}
+
+// cutUserBeforeAddr splits "USER ADDR port N" or "USER ADDR" where USER may
+// contain spaces: ADDR is the word before " port " (or the last word).
+func cutUserBeforeAddr(s string) (user, tail string, ok bool) {
+	end := len(s)
+	if i := strings.LastIndex(s, " port "); i > 0 {
+		end = i
+	}
+	i := strings.LastIndexByte(s[:end], ' ')
+	if i < 0 {
+		return "", s, false
+	}
+	return s[:i], s[i+1:], true
+}
+
+func sshdConnection(e *event.Event, rest string, preauth bool) bool {
+	verb, rest := ecs.CutWord(rest)
+	switch verb {
+	case "closed", "reset":
+		r, ok := strings.CutPrefix(rest, "by ")
+		if !ok {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.connection."+verb)
+		if preauth {
+			ecs.ClassConnEnd.Set(e, "ssh_connection_"+verb, "")
+		} else {
+			ecs.ClassSessionEnd.Set(e, "ssh_connection_"+verb, "")
+		}
+		sshdPeer(e, r)
+		return true
+	case "from":
+		// "Connection from ADDR port N on ADDR port N"
+		ecs.Begin(e, "sshd", "sshd.connection.open")
+		ecs.ClassConnStart.Set(e, "ssh_connection", "")
+		src, dst, _ := strings.Cut(rest, " on ")
+		sshdAddrPort(e, src)
+		if dst != "" {
+			addr, r := ecs.CutWord(dst)
+			ecs.SetAddress(e, "destination", addr)
+			if p, ok := strings.CutPrefix(r, "port "); ok {
+				p, _ = ecs.CutWord(p)
+				ecs.SetPort(e, "destination.port", p)
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func sshdDisconnected(e *event.Event, rest string, preauth bool) bool {
+	ecs.Begin(e, "sshd", "sshd.disconnected")
+	if preauth {
+		ecs.ClassConnEnd.Set(e, "ssh_disconnect", "")
+	} else {
+		ecs.ClassSessionEnd.Set(e, "ssh_disconnect", "")
+	}
+	sshdPeer(e, rest)
+	return true
+}
+
+// sshdReceivedDisconnect decodes "ADDR[ port N]:[ ]CODE: TEXT".
+func sshdReceivedDisconnect(e *event.Event, rest string, preauth bool) bool {
+	addrPart, reason, ok := strings.Cut(rest, ":")
+	// IPv6 addresses contain ':': the address part ends at " port N:" or
+	// at ": CODE:" where CODE is a number.
+	if i := strings.Index(rest, " port "); i >= 0 {
+		if j := strings.IndexByte(rest[i:], ':'); j >= 0 {
+			addrPart, reason, ok = rest[:i+j], rest[i+j+1:], true
+		}
+	} else if j := strings.Index(rest, ": "); j >= 0 {
+		addrPart, reason, ok = rest[:j], rest[j+1:], true
+	}
+	if !ok {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.disconnect.received")
+	if preauth {
+		ecs.ClassConnEnd.Set(e, "ssh_disconnect", "")
+	} else {
+		ecs.ClassSessionEnd.Set(e, "ssh_disconnect", "")
+	}
+	sshdAddrPort(e, addrPart)
+	reason = strings.TrimSpace(reason)
+	if code, text, ok := strings.Cut(reason, ":"); ok {
+		ecs.SetUint(e, "sshd.disconnect.code", strings.TrimSpace(code))
+		e.SetStr("sshd.disconnect.reason", strings.TrimSpace(text))
+	}
+	return true
+}
+
+// sshdDisconnecting decodes the "too many authentication failures" forms:
+//
+//	Disconnecting: Too many authentication failures for root
+//	Disconnecting: Too many authentication failures
+//	Disconnecting authenticating user root 1.2.3.4 port 22: Too many authentication failures
+//	Disconnecting invalid user x 1.2.3.4 port 22: Too many authentication failures
+func sshdDisconnecting(e *event.Event, rest string) bool {
+	i := strings.Index(rest, "Too many authentication failures")
+	if i < 0 {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
+	ecs.ClassAuthInfo.Set(e, "ssh_too_many_auth_failures", ecs.OutcomeFailure)
+	if peer := strings.TrimRight(rest[:i], ": "); peer != "" {
+		sshdPeer(e, peer)
+	}
+	if u, ok := strings.CutPrefix(rest[i+len("Too many authentication failures"):], " for "); ok {
+		sshdSetUser(e, strings.TrimSpace(u))
+	}
+	return true
+}
+
+func sshdTooMany(e *event.Event, rest string) bool {
+	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
+	ecs.ClassAuthInfo.Set(e, "ssh_too_many_auth_failures", ecs.OutcomeFailure)
+	if u, ok := strings.CutPrefix(rest[len("many authentication failures"):], " for "); ok {
+		sshdSetUser(e, strings.TrimSpace(u))
+	}
+	return true
+}
+
+// sshdPAMFailure decodes "[illegal user ]U from HOST" of
+// "error: PAM: Authentication failure for U from HOST" (sshd with
+// keyboard-interactive/PAM, notably on FreeBSD and older Linux).
+func sshdPAMFailure(e *event.Event, rest string) bool {
+	user, addr, _, ok := sshdUserFrom(rest, true)
+	if !ok {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.auth.failure")
+	ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
+	sshdSetUser(e, user)
+	ecs.SetAddress(e, "source", addr)
+	e.SetStr("sshd.method", "keyboard-interactive/pam")
+	return true
+}
+
+// sshdReverseMapping decodes "mapping checking getaddrinfo for HOST [ADDR] failed...".
+func sshdReverseMapping(e *event.Event, rest string) bool {
+	r, ok := strings.CutPrefix(rest, "mapping checking getaddrinfo for ")
+	if !ok {
+		return false
+	}
+	host, r := ecs.CutWord(r)
+	addr := ""
+	if strings.HasPrefix(r, "[") {
+		if j := strings.IndexByte(r, ']'); j > 0 {
+			addr = r[1:j]
+		}
+	}
+	ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
+	ecs.ClassNetInfo.Set(e, "ssh_reverse_mapping_failed", ecs.OutcomeFailure)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetHostname(e, "source.domain", host)
+	if strings.Contains(r, "POSSIBLE BREAK-IN") {
+		e.Set("sshd.possible_break_in", event.Bool(true))
+	}
+	return true
+}
+
+// sshdAddressMaps decodes "ADDR maps to HOST, but this does not map back to the address...".
+func sshdAddressMaps(e *event.Event, rest string) bool {
+	addr, r := ecs.CutWord(rest)
+	r, ok := strings.CutPrefix(r, "maps to ")
+	if !ok {
+		return false
+	}
+	host, _, _ := strings.Cut(r, ",")
+	ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
+	ecs.ClassNetInfo.Set(e, "ssh_reverse_mapping_failed", ecs.OutcomeFailure)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetHostname(e, "source.domain", host)
+	if strings.Contains(r, "POSSIBLE BREAK-IN") {
+		e.Set("sshd.possible_break_in", event.Bool(true))
+	}
+	return true
+}
+
+// sshdNotAllowed decodes "U from ADDR not allowed because REASON".
+func sshdNotAllowed(e *event.Event, rest string) bool {
+	i := strings.Index(rest, " not allowed because ")
+	if i < 0 {
+		return false
+	}
+	user, addr, _, ok := sshdUserFrom(rest[:i], true)
+	if !ok {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.user_not_allowed")
+	ecs.ClassAuthInfo.Set(e, "ssh_user_not_allowed", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
+	ecs.SetAddress(e, "source", addr)
+	e.SetStr("sshd.reason", rest[i+len(" not allowed because "):])
+	return true
+}

@@ -1,0 +1,297 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Access logs: common, combined and vhost_combined, with X-Forwarded-For lists.
+
+// accessTimestamp returns the index of the '[' that opens the
+// "[02/Jan/2006:15:04:05 -0700]" of an access line, or 0.
+func accessTimestamp(m string) int {
+	for i := 0; i < len(m) && i < 512; {
+		j := strings.IndexByte(m[i:], '[')
+		if j < 0 {
+			return 0
+		}
+		j += i
+		if j > 0 && m[j-1] == ' ' && j+27 < len(m) && m[j+3] == '/' && m[j+7] == '/' && m[j+12] == ':' && m[j+27] == ']' {
+			return j
+		}
+		i = j + 1
+	}
+	return 0
+}
+
+func decodeAccess(e *event.Event, m string) bool {
+	ts := accessTimestamp(m)
+	if ts == 0 {
+		return false
+	}
+	end := ts + 27
+	rest := m[end+1:]
+	rest, ok := strings.CutPrefix(rest, " \"")
+	if !ok {
+		return false
+	}
+	// The request ends at the quote followed by " STATUS".
+	q := accessRequestEnd(rest)
+	if q < 0 {
+		return false
+	}
+	request, rest := rest[:q], rest[q+1:]
+	status, rest := ecs.CutWord(strings.TrimLeft(rest, " "))
+	bytes, rest := ecs.CutWord(rest)
+	if status != "-" && (len(status) != 3 || !isDigit3(status)) {
+		return false
+	}
+
+	// Everything before the timestamp: [vhost ]clients ident user.
+	prefix := strings.TrimRight(m[:ts], " ")
+	userAt := strings.LastIndexByte(prefix, ' ')
+	if userAt < 0 {
+		return false
+	}
+	user := prefix[userAt+1:]
+	prefix = strings.TrimRight(prefix[:userAt], " ")
+	identAt := strings.LastIndexByte(prefix, ' ')
+	if identAt < 0 {
+		return false
+	}
+	clients := strings.TrimRight(prefix[:identAt], " ")
+
+	ecs.Begin(e, webProvider(e, ""), "web.access")
+	ecs.Reserve(e, 20)
+	outcome := ""
+	if code, ok := ecs.ParseUint(status); ok {
+		e.SetInt("http.response.status_code", code)
+		outcome = ecs.OutcomeSuccess
+		if code >= 400 {
+			outcome = ecs.OutcomeFailure
+		}
+	}
+	classWebAccess.Set(e, "http_request", outcome)
+	if t, ok := parseCLFTime(m[ts+1 : end]); ok {
+		ecs.SetTimeIfNone(e, t)
+	}
+	webClients(e, clients)
+	ecs.SetUser(e, "user.name", user)
+	webRequest(e, request)
+	if n, ok := ecs.ParseUint(bytes); ok {
+		e.SetInt("http.response.body.bytes", n)
+	}
+	if ref, r, ok := cutQuotedField(rest); ok {
+		if ref != "-" {
+			e.SetStr("http.request.referrer", ref)
+		}
+		if ua, _, ok := cutQuotedField(r); ok && ua != "-" {
+			e.SetStr("user_agent.original", ua)
+		}
+	}
+	return true
+}
+
+// parseCLFTime parses "02/Jan/2006:15:04:05 -0700" into UTC (time.Parse
+// would allocate a zone for every offset).
+func parseCLFTime(s string) (time.Time, bool) {
+	if len(s) != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':' ||
+		s[20] != ' ' || (s[21] != '+' && s[21] != '-') {
+		return time.Time{}, false
+	}
+	num := func(a, b int) int {
+		n := 0
+		for i := a; i < b; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	month := 0
+	for i, name := range [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"} {
+		if s[3:6] == name {
+			month = i + 1
+			break
+		}
+	}
+	day, year, hh, mm, ss := num(0, 2), num(7, 11), num(12, 14), num(15, 17), num(18, 20)
+	oh, om := num(22, 24), num(24, 26)
+	if month == 0 || day < 1 || day > 31 || year < 0 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+		ss < 0 || ss > 60 || oh < 0 || om < 0 {
+		return time.Time{}, false
+	}
+	offset := time.Duration(oh)*time.Hour + time.Duration(om)*time.Minute
+	if s[21] == '-' {
+		offset = -offset
+	}
+	return time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.UTC).Add(-offset), true
+}
+
+func isDigit3(s string) bool {
+	return '0' <= s[0] && s[0] <= '9' && '0' <= s[1] && s[1] <= '9' && '0' <= s[2] && s[2] <= '9'
+}
+
+// accessRequestEnd returns the index of the quote that closes the request
+// (Apache escapes quotes inside it as \"), or -1.
+func accessRequestEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			if i+2 < len(s) && s[i+1] == ' ' && (s[i+2] == '-' || '0' <= s[i+2] && s[i+2] <= '9') {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// cutQuotedField reads ` "value"` (leading spaces allowed) and returns the
+// value and the rest.
+func cutQuotedField(s string) (val, rest string, ok bool) {
+	s = strings.TrimLeft(s, " ")
+	if len(s) < 2 || s[0] != '"' {
+		return "", s, false
+	}
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return s[1:i], s[i+1:], true
+		}
+	}
+	return "", s, false
+}
+
+// webRequest sets http.request.method, url.*, http.version from
+// "METHOD TARGET HTTP/1.1". A "-" or empty request sets nothing.
+func webRequest(e *event.Event, req string) {
+	method, rest := ecs.CutWord(req)
+	if method == "" || method == "-" || !isToken(method) {
+		return
+	}
+	target, proto := rest, ""
+	if i := strings.LastIndexByte(rest, ' '); i >= 0 && strings.HasPrefix(rest[i+1:], "HTTP/") {
+		target, proto = rest[:i], rest[i+1:]
+	}
+	if target == "" {
+		return
+	}
+	e.SetStr("http.request.method", method)
+	e.SetStr("url.original", target)
+	e.SetStr("http.version", strings.TrimPrefix(proto, "HTTP/"))
+	if method == "CONNECT" { // authority form: host:port
+		webHostPort(e, target)
+		return
+	}
+	path, query, _ := strings.Cut(target, "?")
+	if i := strings.Index(path, "://"); i >= 0 { // absolute form (proxy requests)
+		host := path[i+3:]
+		if j := strings.IndexByte(host, '/'); j >= 0 {
+			e.SetStr("url.domain", host[:j])
+			path = host[j:]
+		} else {
+			e.SetStr("url.domain", host)
+			path = "/"
+		}
+	}
+	e.SetStr("url.path", path)
+	e.SetStr("url.query", query)
+}
+
+// webHostPort sets url.domain and url.port from "host[:port]".
+func webHostPort(e *event.Event, hp string) {
+	host, port := splitHostPortLoose(hp)
+	e.SetStr("url.domain", host)
+	if port != "" {
+		ecs.SetPort(e, "url.port", port)
+	}
+}
+
+// isToken reports whether s is an HTTP method token (letters, digits, - _).
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return len(s) <= 32
+}
+
+// webClients decodes the part before IDENT USER: an optional virtual host
+// ("www.example.com:443 "), then the client address, possibly preceded by
+// an X-Forwarded-For list ("10.0.0.2, 10.0.0.1, 127.0.0.1" or quoted). The
+// first address is source.*; every address is in related.ip.
+func webClients(e *event.Event, s string) {
+	first := true
+	groups := 0
+	var vhost string
+	for s != "" {
+		s = strings.TrimLeft(s, " ")
+		var group string
+		switch {
+		case strings.HasPrefix(s, "\""):
+			end := strings.IndexByte(s[1:], '"')
+			if end < 0 {
+				group, s = s[1:], ""
+			} else {
+				group, s = s[1:end+1], s[end+2:]
+			}
+		default:
+			// A group ends at a space not preceded by a comma.
+			i := 0
+			for {
+				j := strings.IndexByte(s[i:], ' ')
+				if j < 0 {
+					i = len(s)
+					break
+				}
+				i += j
+				if i > 0 && s[i-1] == ',' {
+					i++
+					continue
+				}
+				break
+			}
+			group, s = s[:i], s[i:]
+		}
+		groups++
+		n := strings.Count(group, ",") + 1
+		if groups == 1 && n == 1 && s != "" && !ecs.IsIP(group) {
+			// "vhost[:port] client": the first word is the virtual host.
+			vhost = group
+			continue
+		}
+		for a := range strings.SplitSeq(group, ",") {
+			a = strings.TrimSpace(a)
+			if a == "" || a == "-" {
+				continue
+			}
+			if first {
+				ecs.SetAddress(e, "source", a)
+				first = false
+			} else {
+				ecs.AddRelatedIP(e, a)
+			}
+		}
+	}
+	if vhost != "" {
+		host, port := vhost, ""
+		if i := strings.LastIndexByte(vhost, ':'); i > 0 && strings.IndexByte(vhost, ']') < i && !ecs.IsIP(vhost) {
+			host, port = vhost[:i], vhost[i+1:]
+		}
+		ecs.SetHostname(e, "destination.domain", host)
+		if port != "" {
+			ecs.SetPort(e, "destination.port", port)
+		}
+	}
+}

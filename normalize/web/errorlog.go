@@ -1,0 +1,249 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Error logs: Apache's "[date] [level] ..." and nginx's "date [level] pid#tid: ...".
+
+// apacheErrorShape: "[Sun Dec 04 04:47:44 2005] [".
+func apacheErrorShape(m string) bool {
+	return len(m) > 28 && m[0] == '[' && m[4] == ' ' && m[8] == ' ' && m[11] == ' ' && m[14] == ':'
+}
+
+// nginxErrorShape: "2012/04/09 11:53:29 [".
+func nginxErrorShape(m string) bool {
+	return len(m) > 22 && m[4] == '/' && m[7] == '/' && m[10] == ' ' && m[13] == ':' && m[19] == ' ' && m[20] == '['
+}
+
+func decodeApacheError(e *event.Event, m string) bool {
+	end := strings.IndexByte(m, ']')
+	if end < 0 {
+		return false
+	}
+	stamp := m[1:end]
+	rest := strings.TrimLeft(m[end+1:], " ")
+	// "[module:level]" (2.4) or "[level]" (2.2), then optional
+	// "[pid N:tid M]", "[client ADDR:PORT]", "[remote ADDR:PORT]".
+	tag, rest, ok := cutBracket(rest)
+	if !ok {
+		return false
+	}
+	module, level, _ := strings.Cut(tag, ":")
+	if level == "" {
+		module, level = "", module
+	}
+	var pid, tid, client string
+tags:
+	for {
+		tag, r, ok := cutBracket(rest)
+		switch {
+		case !ok:
+			break tags
+		case strings.HasPrefix(tag, "pid "):
+			pid, tid, _ = strings.Cut(tag[len("pid "):], ":tid ")
+		case strings.HasPrefix(tag, "client "):
+			client = tag[len("client "):]
+		case strings.HasPrefix(tag, "remote "):
+			// the proxy in front of the client
+			a, _ := splitHostPortLoose(tag[len("remote "):])
+			ecs.AddRelatedIP(e, a)
+		default:
+			break tags
+		}
+		rest = r
+	}
+	if level == "" {
+		return false
+	}
+	ecs.Begin(e, webProvider(e, "apache"), "apache.error")
+	ecs.Reserve(e, 16)
+	// (Go accepts the fractional seconds of 2.4 after "05" without a layout for them.)
+	if t, err := time.ParseInLocation("Mon Jan 02 15:04:05 2006", stamp, e.Received.Location()); err == nil {
+		ecs.SetTimeIfNone(e, t)
+	}
+	e.SetStr("log.level", level)
+	e.SetStr("apache.error.module", module)
+	ecs.SetUint(e, "process.pid", pid)
+	ecs.SetUint(e, "process.thread.id", tid)
+	if client != "" {
+		addr, port := splitHostPortLoose(client)
+		ecs.SetAddress(e, "source", addr)
+		if port != "" {
+			ecs.SetPort(e, "source.port", port)
+		}
+	}
+	if code, msg, ok := strings.Cut(rest, ": "); ok && len(code) == 7 && strings.HasPrefix(code, "AH") {
+		e.SetStr("error.code", code)
+		rest = msg
+	}
+	e.SetStr("error.message", rest)
+	// mod_auth_basic: "user alice not found: /path", "user alice: authentication failure for "/path": Password Mismatch"
+	if u, ok := strings.CutPrefix(rest, "user "); ok {
+		if name, path, ok := strings.Cut(u, " not found: "); ok && strings.IndexByte(name, ' ') < 0 {
+			return webAuthFailure(e, "apache.auth.failure", name, path, "user not found")
+		}
+		if name, r, ok := strings.Cut(u, ": authentication failure for "); ok && strings.IndexByte(name, ' ') < 0 {
+			path, reason, _ := strings.Cut(trimQuotesPrefix(r), ": ")
+			return webAuthFailure(e, "apache.auth.failure", name, path, reason)
+		}
+	}
+	webErrorClass(e, level)
+	return true
+}
+
+// cutBracket reads "[tag] " at the start of s.
+func cutBracket(s string) (tag, rest string, ok bool) {
+	if !strings.HasPrefix(s, "[") {
+		return "", s, false
+	}
+	end := strings.IndexByte(s, ']')
+	if end < 0 {
+		return "", s, false
+	}
+	return s[1:end], strings.TrimLeft(s[end+1:], " "), true
+}
+
+// trimQuotesPrefix turns `"/path": Password Mismatch` into `/path: Password Mismatch`.
+func trimQuotesPrefix(s string) string {
+	if len(s) > 1 && s[0] == '"' {
+		if i := strings.IndexByte(s[1:], '"'); i >= 0 {
+			return s[1:i+1] + s[i+2:]
+		}
+	}
+	return s
+}
+
+func webAuthFailure(e *event.Event, rule, user, path, reason string) bool {
+	ecs.SetRule(e, rule)
+	classWebAuth.Set(e, "http_basic_auth", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
+	e.SetStr("url.path", strings.TrimSpace(path))
+	e.SetStr("event.reason", reason)
+	return true
+}
+
+func webErrorClass(e *event.Event, level string) {
+	switch level {
+	case "emerg", "alert", "crit", "error", "err":
+		classWebError.Set(e, "http_error", "")
+	default:
+		classWebInfo.Set(e, "http_server_log", "")
+	}
+}
+
+// splitHostPortLoose splits "1.2.3.4:5678", "[::1]:80" or "::1" (no port).
+func splitHostPortLoose(s string) (host, port string) {
+	if strings.HasPrefix(s, "[") {
+		if i := strings.Index(s, "]:"); i > 0 {
+			return s[1:i], s[i+2:]
+		}
+		return strings.Trim(s, "[]"), ""
+	}
+	if ecs.IsIP(s) {
+		return s, ""
+	}
+	if i := strings.LastIndexByte(s, ':'); i > 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
+func decodeNginxError(e *event.Event, m string) bool {
+	end := strings.IndexByte(m[21:], ']')
+	if end < 0 {
+		return false
+	}
+	level := m[21 : 21+end]
+	rest := strings.TrimLeft(m[21+end+1:], " ")
+	// "PID#TID: [*CID ]MESSAGE"
+	ids, rest, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return false
+	}
+	pid, tid, ok := strings.Cut(ids, "#")
+	if !ok {
+		return false
+	}
+	ecs.Begin(e, webProvider(e, "nginx"), "nginx.error")
+	ecs.Reserve(e, 16)
+	if t, err := time.ParseInLocation("2006/01/02 15:04:05", m[:19], e.Received.Location()); err == nil {
+		ecs.SetTimeIfNone(e, t)
+	}
+	e.SetStr("log.level", level)
+	ecs.SetUint(e, "process.pid", pid)
+	ecs.SetUint(e, "process.thread.id", tid)
+	if strings.HasPrefix(rest, "*") {
+		cid, r := ecs.CutWord(rest[1:])
+		ecs.SetUint(e, "nginx.error.connection_id", cid)
+		rest = r
+	}
+	msg := rest
+	if i := strings.Index(rest, ", client: "); i >= 0 {
+		msg = rest[:i]
+		ctx := rest[i+2:]
+		client, _ := nginxContext(ctx, "client")
+		ecs.SetAddress(e, "source", client)
+		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
+			ecs.SetHostname(e, "destination.domain", server)
+		}
+		if req, _ := nginxContext(ctx, "request"); req != "" {
+			webRequest(e, req)
+		}
+		if host, _ := nginxContext(ctx, "host"); host != "" {
+			webHostPort(e, host)
+		}
+		if up, _ := nginxContext(ctx, "upstream"); up != "" {
+			e.SetStr("nginx.error.upstream", up)
+		}
+		if ref, _ := nginxContext(ctx, "referrer"); ref != "" {
+			e.SetStr("http.request.referrer", ref)
+		}
+	}
+	e.SetStr("error.message", msg)
+	// ngx_http_auth_basic: user "x" was not found in "/file"; user "x": password mismatch
+	if u, ok := strings.CutPrefix(msg, "user \""); ok {
+		name, r, ok := strings.Cut(u, "\"")
+		if ok {
+			switch {
+			case strings.HasPrefix(r, " was not found in "):
+				return webAuthFailure(e, "nginx.auth.failure", name, "", "user not found")
+			case strings.HasPrefix(r, ": password mismatch"):
+				return webAuthFailure(e, "nginx.auth.failure", name, "", "password mismatch")
+			}
+		}
+	}
+	webErrorClass(e, level)
+	return true
+}
+
+// nginxContext returns the value of "key: value" in nginx's error context
+// ("client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "h"").
+func nginxContext(s, key string) (string, bool) {
+	for i := 0; ; {
+		j := strings.Index(s[i:], key+": ")
+		if j < 0 {
+			return "", false
+		}
+		j += i
+		if j > 0 && s[j-1] != ' ' {
+			i = j + 1
+			continue
+		}
+		v := s[j+len(key)+2:]
+		if strings.HasPrefix(v, "\"") {
+			if end := strings.IndexByte(v[1:], '"'); end >= 0 {
+				return v[1 : end+1], true
+			}
+			return v[1:], true
+		}
+		if end := strings.IndexByte(v, ','); end >= 0 {
+			v = v[:end]
+		}
+		return v, true
+	}
+}

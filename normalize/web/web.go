@@ -1,0 +1,74 @@
+// Package web decodes web server logs: Apache and nginx access and error logs
+// (common and combined log formats, error log lines).
+package web
+
+import (
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Web servers: Apache httpd and nginx access and error logs, with a syslog
+// header (program apache2, httpd, nginx, ...) or as bare lines read from
+// files (recognised by their shape).
+//
+// Access (common, combined, vhost_combined, with X-Forwarded-For lists):
+//
+//	[VHOST[:PORT] ]CLIENT[, PROXY...] IDENT USER [02/Jan/2006:15:04:05 -0700] "METHOD TARGET HTTP/x" STATUS BYTES[ "REFERER" "UA"][ extra...]
+//
+// -> web/access, outcome failure for STATUS >= 400, http.*, url.*,
+// user_agent.original, source.* (the first address of a forwarded list;
+// every address goes to related.ip), user.name.
+//
+// Errors:
+//
+//	[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] MESSAGE                           Apache 2.2
+//	[Sun Dec 04 04:47:44.123456 2005] [core:error] [pid 1:tid 2] [client 1.2.3.4:5] AH00126: MESSAGE   Apache 2.4
+//	2012/04/09 11:53:29 [error] 2865#0: *66647 MESSAGE, client: 1.2.3.4, server: s, request: "GET / HTTP/1.1", host: "h"   nginx
+//
+// -> web/error (info for notice and below), log.level, error.code; a
+// basic-auth failure (user not found, password mismatch) is
+// authentication/start/failure with user.name.
+//
+// A timestamp without a zone is in the receive time's location.
+
+// Decoders returns the web decoders in dispatch order.
+func Decoders() []*ecs.Decoder {
+	return []*ecs.Decoder{
+		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
+		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
+		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
+	}
+}
+
+var (
+	classWebAccess = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeAccess)
+	classWebError  = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeError)
+	classWebInfo   = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeInfo)
+	classWebAuth   = ecs.NewClass(ecs.Cats(ecs.CatAuthentication, ecs.CatWeb), ecs.TypeStart)
+)
+
+// sniffWeb recognises a bare access or error line cheaply.
+func sniffWeb(e *event.Event) bool {
+	m := e.Message
+	return nginxErrorShape(m) || apacheErrorShape(m) || accessTimestamp(m) > 0
+}
+
+func decodeWeb(e *event.Event) bool {
+	m := e.Message
+	switch {
+	case nginxErrorShape(m):
+		return decodeNginxError(e, m)
+	case apacheErrorShape(m):
+		return decodeApacheError(e, m)
+	}
+	return decodeAccess(e, m)
+}
+
+// webProvider is the program for web lines that came with one, else the
+// server the format belongs to ("" for an access line: both write it).
+func webProvider(e *event.Event, format string) string {
+	if e.AppName != "" {
+		return ecs.ProgramKey(e.AppName)
+	}
+	return format
+}

@@ -1,0 +1,556 @@
+package windows
+
+import (
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+)
+
+// Windows events as JSON:
+//
+//   - NXLog im_msvistalog + to_json: one flat object, NXLog's fields
+//     (EventID, Hostname, Channel, SourceName, RecordNumber, EventType,
+//     Keywords, Category, Message, EventTime, ProcessID, ...) and the
+//     EventData names side by side (TargetUserName, IpAddress, ...);
+//     im_mseventlog (Windows 2003) has no EventData, only the Message.
+//   - Winlogbeat: {"@timestamp", "message", "winlog": {"event_id",
+//     "channel", "record_id", "computer_name", "provider_name",
+//     "event_data": {...}, "user_data": {...}, "keywords": [...], ...}};
+//     Winlogbeat 6 had event_id, computer_name, log_name, record_number,
+//     source_name and event_data at the top.
+//   - evtx_dump (github.com/omerbenamram/evtx) JSON: the event XML as an
+//     object, attributes under "#attributes", element text under "#text":
+//     {"Event": {"System": {"EventID": 4624, ...}, "EventData": {...}}}.
+//
+// A small scanner walks the document and hands each scalar with its key
+// path to the road's mapper: no map, no reflection; strings are
+// substrings of the message unless they hold escapes. Measured on an NXLog
+// 4688: encoding/json into a map[string]any ~23 µs and 159 allocations
+// (BenchmarkStdlibJSONMap), the whole decode here ~8 µs and 11
+// (BenchmarkDecodeNXLogJSON), most of them unescaping Windows paths.
+
+const jsonMaxDepth = 32
+
+// jsonScanner walks one JSON document.
+type jsonScanner struct {
+	s     string
+	i     int
+	depth int
+	path  [jsonMaxDepth]string
+}
+
+const (
+	jsonNXLog = iota
+	jsonWinlogbeat
+	jsonEvtx
+)
+
+// parseJSON reads an NXLog or Winlogbeat record.
+func (w *winEvent) parseJSON(s string) bool {
+	mode := -1
+	switch {
+	case strings.HasPrefix(s, `{"Event":`) || strings.HasPrefix(s, `{ "Event":`) || strings.HasPrefix(s, "{\n  \"Event\":"):
+		mode = jsonEvtx
+	case strings.Contains(s, `"EventID"`): // near the start of NXLog's records
+		mode = jsonNXLog
+	case strings.Contains(s, `"winlog"`) || strings.Contains(s, `"event_data"`):
+		mode = jsonWinlogbeat
+	default:
+		return false
+	}
+	js := jsonScanner{s: s}
+	js.skipSpace()
+	if js.i >= len(s) || s[js.i] != '{' || !js.value(w, mode) {
+		return false
+	}
+	if w.code == "" {
+		return false
+	}
+	switch mode {
+	case jsonNXLog:
+		w.road = winRoadNXLog
+	case jsonWinlogbeat:
+		w.road = winRoadWinlogbeat
+	default:
+		w.road = winRoadEvtx
+	}
+	if w.nxlogClassic {
+		w.n = 0 // im_mseventlog (Windows 2003): the extra names are NXLog's, not EventData
+	}
+	w.structured = w.n > 0
+	if w.n == 0 && w.message != "" {
+		w.parseText(w.message)
+	}
+	return true
+}
+
+func (js *jsonScanner) skipSpace() {
+	for js.i < len(js.s) && winSpace(js.s[js.i]) {
+		js.i++
+	}
+}
+
+// value reads one value at js.i and reports scalars to w.
+func (js *jsonScanner) value(w *winEvent, mode int) bool {
+	js.skipSpace()
+	if js.i >= len(js.s) {
+		return false
+	}
+	switch js.s[js.i] {
+	case '{':
+		if js.depth == jsonMaxDepth {
+			return false
+		}
+		js.i++
+		js.skipSpace()
+		if js.i < len(js.s) && js.s[js.i] == '}' {
+			js.i++
+			return true
+		}
+		for {
+			js.skipSpace()
+			key, ok := js.str()
+			if !ok {
+				return false
+			}
+			js.skipSpace()
+			if js.i >= len(js.s) || js.s[js.i] != ':' {
+				return false
+			}
+			js.i++
+			js.path[js.depth] = key
+			js.depth++
+			ok = js.value(w, mode)
+			js.depth--
+			if !ok {
+				return false
+			}
+			js.skipSpace()
+			if js.i >= len(js.s) {
+				return false
+			}
+			switch js.s[js.i] {
+			case ',':
+				js.i++
+			case '}':
+				js.i++
+				return true
+			default:
+				return false
+			}
+		}
+	case '[':
+		js.i++
+		js.skipSpace()
+		if js.i < len(js.s) && js.s[js.i] == ']' {
+			js.i++
+			return true
+		}
+		for {
+			if !js.value(w, mode) {
+				return false
+			}
+			js.skipSpace()
+			if js.i >= len(js.s) {
+				return false
+			}
+			switch js.s[js.i] {
+			case ',':
+				js.i++
+			case ']':
+				js.i++
+				return true
+			default:
+				return false
+			}
+		}
+	case '"':
+		v, ok := js.str()
+		if ok {
+			w.jsonScalar(mode, js.path[:js.depth], v)
+		}
+		return ok
+	}
+	start := js.i
+	for js.i < len(js.s) {
+		c := js.s[js.i]
+		if c == ',' || c == '}' || c == ']' || winSpace(c) {
+			break
+		}
+		js.i++
+	}
+	lit := js.s[start:js.i]
+	if lit == "" {
+		return false
+	}
+	if lit != "null" {
+		w.jsonScalar(mode, js.path[:js.depth], lit)
+	}
+	return true
+}
+
+// str reads a JSON string at js.i.
+func (js *jsonScanner) str() (string, bool) {
+	s := js.s
+	if js.i >= len(s) || s[js.i] != '"' {
+		return "", false
+	}
+	start := js.i + 1
+	q := strings.IndexByte(s[start:], '"')
+	if q < 0 {
+		return "", false
+	}
+	if strings.IndexByte(s[start:start+q], '\\') < 0 {
+		js.i = start + q + 1 // no escapes: a substring, no copy
+		return s[start : start+q], true
+	}
+	for j := start; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			js.i = j + 1
+			return jsonUnescape(s[start:j])
+		}
+	}
+	return "", false
+}
+
+// jsonUnescape decodes the escapes of a JSON string body.
+func jsonUnescape(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b = append(b, c)
+			continue
+		}
+		i++
+		if i >= len(s) {
+			return "", false
+		}
+		switch s[i] {
+		case '"', '\\', '/':
+			b = append(b, s[i])
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := jsonHex4(s, i+1)
+			if !ok {
+				return "", false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if r2, ok := jsonHex4(s, i+3); ok && i+2 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						r = d
+						i += 6
+					}
+				}
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			return "", false
+		}
+	}
+	return string(b), true
+}
+
+func jsonHex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	n, ok := parseHex(s[i : i+4])
+	return rune(n), ok
+}
+
+// jsonScalar maps one scalar of the document to w.
+func (w *winEvent) jsonScalar(mode int, path []string, v string) {
+	switch mode {
+	case jsonNXLog:
+		w.nxlogField(path, v)
+	case jsonWinlogbeat:
+		w.winlogbeatField(path, v)
+	default:
+		w.evtxField(path, v)
+	}
+}
+
+// nxlogField maps an NXLog field; unknown top-level names are EventData.
+func (w *winEvent) nxlogField(path []string, v string) {
+	if len(path) == 2 && path[0] == "EventData" {
+		w.add(path[1], v)
+		return
+	}
+	if len(path) != 1 {
+		return
+	}
+	switch path[0] {
+	case "EventID":
+		w.setCode(v)
+	case "Hostname":
+		w.computer = v
+	case "Channel":
+		w.channel = v
+	case "FileName": // im_mseventlog: the log's name
+		if w.channel == "" {
+			w.channel = v
+		}
+	case "SourceName", "ProviderName":
+		if w.provider == "" {
+			w.provider = v
+		}
+	case "RecordNumber":
+		if n, ok := ecs.ParseUint(v); ok {
+			w.recordID, w.hasRecID = n, true
+		}
+	case "EventType":
+		w.setAuditKeyword(v)
+		if w.level == "" {
+			w.level = nxlogLevel(v)
+		}
+	case "Severity":
+		if l := nxlogLevel(v); l != "" {
+			w.level = l
+		}
+	case "Keywords":
+		if n, ok := ecs.ParseUint(strings.TrimPrefix(v, "-")); ok {
+			mask := uint64(n)
+			if strings.HasPrefix(v, "-") {
+				mask = uint64(-n)
+			}
+			w.setKeywordMask(mask)
+		} else if mask, ok := parseHex(v); ok && strings.HasPrefix(v, "0x") {
+			w.setKeywordMask(mask)
+		} else {
+			w.setAuditKeyword(v)
+		}
+	case "Category":
+		w.task = v
+	case "Opcode":
+		w.opcode = v
+	case "Message":
+		w.message = v
+	case "EventTime":
+		w.time, w.exact = nxlogTime(v)
+	case "ProcessID":
+		w.execPID = v
+	case "ThreadID":
+		w.execTID = v
+	case "UserID":
+		w.userSID = v
+	case "AccountName":
+		w.userName = v
+	case "Domain":
+		w.userDom = v
+	case "AccountType":
+		w.userType = v
+	case "EventReceivedTime", "SourceModuleName", "SeverityValue", "Version",
+		"Task", "OpcodeValue", "ProviderGuid", "ActivityID", "RelatedActivityID", "EventTimeWritten",
+		"MessageSourceAddress", "SyslogFacilityValue", "SyslogFacility", "SyslogSeverityValue",
+		"SyslogSeverity", "Qualifiers", "Level", "LevelValue", "ERRORLOG_EVENTID",
+		"ExecutionProcessID", "ExecutionThreadID", "EventData", "CategoryNumber":
+	case "SourceModuleType":
+		w.nxlogClassic = v == "im_mseventlog"
+	default:
+		w.add(path[0], v)
+	}
+}
+
+func nxlogLevel(v string) string {
+	switch v {
+	case "INFO", "AUDIT_SUCCESS", "AUDIT_FAILURE":
+		return "information"
+	case "WARNING":
+		return "warning"
+	case "ERROR":
+		return "error"
+	case "CRITICAL":
+		return "critical"
+	case "DEBUG", "VERBOSE":
+		return "verbose"
+	}
+	return ""
+}
+
+// nxlogTime parses NXLog's EventTime: "2026-07-01 10:15:02" (the agent's
+// local time, read as UTC, not exact) or RFC 3339 (exact).
+func nxlogTime(v string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.DateTime, v); err == nil {
+		return t, false
+	}
+	return time.Time{}, false
+}
+
+// winlogbeatField maps a Winlogbeat field (7.x+ under "winlog", 6.x at the top).
+func (w *winEvent) winlogbeatField(path []string, v string) {
+	if len(path) > 0 && path[0] == "winlog" {
+		path = path[1:]
+	} else if len(path) == 1 {
+		switch path[0] {
+		case "@timestamp":
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+				w.time, w.exact = t, true
+			}
+			return
+		case "message":
+			w.message = v
+			return
+		case "log_name":
+			w.channel = v
+			return
+		case "level":
+			if w.level == "" {
+				w.level = strings.ToLower(v)
+			}
+			return
+		case "record_number":
+			path = []string{"record_id"}
+		case "source_name":
+			path = []string{"provider_name"}
+		case "event_id", "computer_name", "keywords", "task", "opcode":
+		default:
+			return
+		}
+	} else if len(path) == 2 {
+		switch {
+		case path[0] == "event" && path[1] == "code" && w.code == "":
+			w.setCode(v)
+		case path[0] == "event" && path[1] == "outcome" && w.audit == "":
+			w.setAuditKeyword(v)
+		case path[0] == "log" && path[1] == "level":
+			w.level = v
+		case path[0] == "host" && path[1] == "name" && w.computer == "":
+			w.computer = v
+		case path[0] == "event_data":
+			w.add(path[1], v)
+		}
+		return
+	}
+	switch len(path) {
+	case 1:
+		switch path[0] {
+		case "event_id":
+			w.setCode(v)
+		case "channel":
+			w.channel = v
+		case "record_id":
+			if n, ok := ecs.ParseUint(v); ok {
+				w.recordID, w.hasRecID = n, true
+			}
+		case "computer_name":
+			w.computer = v
+		case "provider_name":
+			w.provider = v
+		case "task":
+			w.task = v
+		case "opcode":
+			w.opcode = v
+		case "keywords":
+			w.setAuditKeyword(v)
+		}
+	case 2:
+		switch path[0] {
+		case "event_data":
+			w.add(path[1], v)
+		case "user_data":
+			w.userData = true
+			w.add(path[1], v)
+		case "process":
+			if path[1] == "pid" {
+				w.execPID = v
+			}
+		case "user":
+			switch path[1] {
+			case "identifier":
+				w.userSID = v
+			case "name":
+				w.userName = v
+			case "domain":
+				w.userDom = v
+			case "type":
+				w.userType = v
+			}
+		}
+	case 3:
+		if path[0] == "process" && path[1] == "thread" && path[2] == "id" {
+			w.execTID = v
+		}
+	}
+}
+
+// evtxField maps the evtx_dump rendering of the event XML.
+func (w *winEvent) evtxField(path []string, v string) {
+	if len(path) < 3 || path[0] != "Event" {
+		return
+	}
+	switch path[1] {
+	case "System":
+		p := path[2:]
+		switch p[0] {
+		case "EventID":
+			if len(p) == 1 || p[1] == "#text" {
+				w.setCode(v)
+			}
+		case "Provider":
+			if len(p) == 3 && p[2] == "Name" {
+				w.provider = v
+			}
+		case "Level":
+			w.setLevelNumber(v)
+		case "Keywords":
+			if mask, ok := parseHex(v); ok {
+				w.setKeywordMask(mask)
+			}
+		case "TimeCreated":
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil && p[len(p)-1] == "SystemTime" {
+				w.time, w.exact = t, true
+			}
+		case "EventRecordID":
+			if n, ok := ecs.ParseUint(v); ok {
+				w.recordID, w.hasRecID = n, true
+			}
+		case "Execution":
+			switch p[len(p)-1] {
+			case "ProcessID":
+				w.execPID = v
+			case "ThreadID":
+				w.execTID = v
+			}
+		case "Channel":
+			w.channel = v
+		case "Computer":
+			w.computer = v
+		case "Security":
+			if p[len(p)-1] == "UserID" {
+				w.userSID = v
+			}
+		}
+	case "EventData":
+		switch {
+		case len(path) == 3 && path[2] != "#attributes":
+			w.add(path[2], v)
+		case len(path) == 4 && path[2] == "Data" && path[3] == "#text":
+			w.add(winParamName(w.n+1), v) // unnamed <Data>, an array
+		}
+	case "UserData":
+		if len(path) == 4 && path[3] != "#attributes" {
+			w.userData = true
+			w.add(path[3], v)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package windows
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+)
+
+// Snare for Windows (and the agents that copy its format: NXLog's
+// to_snare, LogLogic UC, Epilog). One record, TAB-separated:
+//
+//	[HOST<TAB>]MSWinEventLog<TAB>CRITICALITY<TAB>LOGNAME<TAB>SNARECOUNTER<TAB>DATETIME<TAB>
+//	  EVENTID<TAB>SOURCENAME<TAB>USERNAME<TAB>SIDTYPE<TAB>EVENTLOGTYPE<TAB>COMPUTERNAME<TAB>
+//	  CATEGORY<TAB>[DATASTRING<TAB>]EXPANDEDSTRING[<TAB>EVENTLOGCOUNTER][<TAB>KEY=VALUE...]
+//
+// Variants seen in the field: a space or a run of spaces instead of the
+// TAB after "MSWinEventLog"; every TAB escaped as "#011" by a syslogd;
+// DATETIME without the year, which then follows as its own field (old
+// agents: "Wed Nov 21 16:28:40<TAB>2012"); the empty DATASTRING left out.
+// SNARECOUNTER is the agent's own sequence number (event.sequence); the
+// trailing EVENTLOGCOUNTER, when numeric, is the record number
+// (winlog.record_id). EXPANDEDSTRING is the rendered message, parsed by
+// windows_text.go.
+
+const snareMaxFields = 24
+
+// parseSnare reads a Snare record starting at (or shortly after) "MSWinEventLog".
+func (w *winEvent) parseSnare(m string) bool {
+	i := strings.Index(m, "MSWinEventLog")
+	if i < 0 || i > 64 {
+		return false
+	}
+	return w.parseSnareFields(m[i+len("MSWinEventLog"):])
+}
+
+// parseSnareFields reads the fields after "MSWinEventLog".
+func (w *winEvent) parseSnareFields(rest string) bool {
+	sep := "\t"
+	if strings.IndexByte(rest, '\t') < 0 && strings.Contains(rest, "#011") {
+		sep = "#011"
+	}
+	// The separator after "MSWinEventLog" itself is anything blank.
+	rest = strings.TrimLeft(rest, " \t")
+	rest = strings.TrimPrefix(rest, "#011")
+	var f [snareMaxFields]string
+	n := 0
+	for n < len(f) {
+		j := strings.Index(rest, sep)
+		if j < 0 {
+			f[n] = rest
+			n++
+			break
+		}
+		f[n] = rest[:j]
+		rest = rest[j+len(sep):]
+		n++
+	}
+	if n < 12 {
+		return false
+	}
+	// f[0] criticality, f[1] log name, f[2] counter, f[3] date[, year]
+	k := 4
+	dateS, yearS := strings.TrimSpace(f[3]), ""
+	if ecs.IsDigits(strings.TrimSpace(f[4])) && ecs.IsDigits(strings.TrimSpace(f[5])) && len(strings.TrimSpace(f[4])) <= 4 {
+		yearS = strings.TrimSpace(f[4])
+		k = 5
+	}
+	if n < k+8 || !w.setCode(f[k]) {
+		return false
+	}
+	w.road = winRoadSnare
+	w.channel = strings.TrimSpace(f[1])
+	if seq, ok := ecs.ParseUint(strings.TrimSpace(f[2])); ok {
+		w.sequence, w.hasSeq = seq, true
+	}
+	w.time = snareTime(dateS, yearS)
+	w.provider = f[k+1]
+	if u := strings.TrimSpace(f[k+2]); u != "N/A" && u != "" {
+		if d, name, ok := ecs.CutByte(u, '\\'); ok {
+			w.userDom, w.userName = d, name
+		} else {
+			w.userName = u
+		}
+	}
+	if t := f[k+3]; t != "N/A" {
+		w.userType = t
+	}
+	switch f[k+4] {
+	case "Success Audit", "Failure Audit":
+		w.setAuditKeyword(f[k+4])
+		w.level = "information"
+	case "Information":
+		w.level = "information"
+	case "Warning":
+		w.level = "warning"
+	case "Error":
+		w.level = "error"
+	}
+	w.computer = strings.TrimSpace(f[k+5])
+	w.task = f[k+6]
+
+	// What follows the category: [data,] expanded[, counter][, key=value...]
+	tail := f[k+7 : n]
+	for len(tail) > 1 {
+		last := strings.TrimSpace(tail[len(tail)-1])
+		if strings.IndexByte(last, '=') > 0 && strings.IndexByte(last, ' ') < 0 {
+			tail = tail[:len(tail)-1] // Snare v5 optional "EventSourceId=..."
+			continue
+		}
+		if rec, ok := ecs.ParseUint(last); ok {
+			w.recordID, w.hasRecID = rec, true
+			tail = tail[:len(tail)-1]
+		} else if len(last) > 1 && last[0] == '-' && ecs.IsDigits(last[1:]) || snareMD5(last) {
+			tail = tail[:len(tail)-1]
+		}
+		break
+	}
+	if len(tail) > 0 {
+		w.message = strings.TrimSpace(tail[len(tail)-1])
+	}
+	w.parseText(w.message)
+	return true
+}
+
+// snareMD5 reports whether s is the optional MD5 checksum field.
+func snareMD5(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, ok := parseHex(s[:16])
+	_, ok2 := parseHex(s[16:])
+	return ok && ok2
+}
+
+// snareTime parses "Fri Sep 17 16:37:25 2021", or "Wed Nov 21 16:28:40"
+// with the year in its own field. Snare gives the agent's local time
+// without a zone: it is read as UTC and used only when the syslog header
+// had no time of its own.
+func snareTime(date, year string) time.Time {
+	if year == "" {
+		t, err := time.Parse("Mon Jan _2 15:04:05 2006", date)
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	t, err := time.Parse("Mon Jan _2 15:04:05", date)
+	y, ok := ecs.ParseUint(year)
+	if err != nil || !ok || y < 1990 || y > 2200 {
+		return time.Time{}
+	}
+	return time.Date(int(y), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+}

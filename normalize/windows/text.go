@@ -1,0 +1,170 @@
+package windows
+
+import "strings"
+
+// Reading a rendered Security message ("Subject: Security ID: S-1-5-18
+// Account Name: SYSTEM ... New Logon: ...") into EventData names, for the
+// roads that carry only the message: Snare, NXLog on Windows 2003, evtsys.
+//
+// The message is "Label: value" pairs under section headers. Agents flatten
+// its CR/LF and tabs to spaces (Snare) or keep them (NXLog), so a value
+// ends where the next known label starts, not at a line end. A label is
+// found at each ':' followed by white space by looking back, word by word
+// over single spaces, for the longest known label ending there
+// ("Source Network Address" rather than "Network Address"); the word
+// before it belongs to the previous value. Which EventData name a label
+// means depends on the section and on the event ("Account Name" is
+// SubjectUserName under "Subject:", TargetUserName under "New Logon:", and
+// TargetUserName under the "Subject:" of a 4634, whose schema calls the
+// logged-off account Target). Legacy (2003) messages have no sections;
+// their "User Name" is the logged-on account for logon events and the
+// acting account otherwise.
+//
+// The English texts are those of msaudite.dll (2000/2003) and of the
+// Security auditing provider (Vista and later). Other languages yield the
+// envelope only.
+
+// parseText adds the EventData values found in msg to w.
+func (w *winEvent) parseText(msg string) {
+	modern, _ := winModernID(w.id)
+	msg = winCutDescription(msg)
+	section := ""
+	prevLabel, prevEnd := "", -1
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		i = p + 1
+		if p+1 < len(msg) && !winSpace(msg[p+1]) {
+			continue // "C:\Windows", "16:42:01", "fe80::1"
+		}
+		label, start := winLabelBefore(msg, p)
+		if label == "" {
+			continue
+		}
+		if prevEnd >= 0 {
+			w.textPair(modern, &section, prevLabel, msg[prevEnd:start])
+		}
+		prevLabel, prevEnd = label, p+1
+	}
+	if prevEnd >= 0 {
+		w.textPair(modern, &section, prevLabel, msg[prevEnd:])
+	}
+}
+
+// textPair records one label's value, or switches section.
+func (w *winEvent) textPair(modern int, section *string, label, value string) {
+	if name := winTextName(modern, *section, label); name != "" {
+		w.add(name, strings.TrimSpace(value))
+		return
+	}
+	if winTextSections[label] {
+		*section = label
+	}
+}
+
+func winSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// winCutDescription drops the explanatory paragraphs Vista+ messages end
+// with ("This event is generated when ..."), whose words would otherwise
+// join the last value.
+func winCutDescription(msg string) string {
+	for _, d := range [...]string{"This event is generated", "Token Elevation Type indicates"} {
+		if i := strings.Index(msg, d); i > 0 && winSpace(msg[i-1]) {
+			msg = msg[:i]
+		}
+	}
+	return msg
+}
+
+// winLabelBefore returns the longest known label that ends at msg[colon]
+// and where it starts.
+func winLabelBefore(msg string, colon int) (label string, start int) {
+	k := colon
+	for words := 0; words < 6 && k > 0 && colon-k < 48; words++ {
+		ws := k
+		for ws > 0 && !winSpace(msg[ws-1]) {
+			ws--
+		}
+		if ws == k || strings.IndexByte(msg[ws:k], ':') >= 0 {
+			break // no word, or the previous label's colon
+		}
+		if cand := msg[ws:colon]; winTextLabels[cand] {
+			label, start = cand, ws
+		}
+		// Labels are words joined by single spaces: a wider gap ends the label.
+		if ws < 2 || msg[ws-1] != ' ' || winSpace(msg[ws-2]) {
+			break
+		}
+		k = ws - 1
+	}
+	return label, start
+}
+
+// winTextSections are the section headers of Vista+ (and a few 2003) messages.
+var winTextSections = map[string]bool{
+	"Subject": true, "Creator Subject": true, "Target Subject": true, "New Logon": true,
+	"Logon Information": true, "Account For Which Logon Failed": true, "Failure Information": true,
+	"Process Information": true, "Network Information": true, "Detailed Authentication Information": true,
+	"Account Whose Credentials Were Used": true, "Target Server": true, "New Account": true,
+	"Target Account": true, "Attributes": true, "Changed Attributes": true, "Additional Information": true,
+	"Member": true, "Group": true, "Account That Was Locked Out": true, "Target Process": true,
+	"New Token Information": true, "Logged on user": true, "User whose credentials were used": true,
+	"Assigning Process Information": true, "New Process Information": true,
+	"Application Information": true, "Filter Information": true,
+}
+
+// winTextLabels are every label and section header winTextName knows
+// (text_names.go): what ends the value before them.
+var winTextLabels = func() map[string]bool {
+	m := map[string]bool{}
+	for s := range winTextSections {
+		m[s] = true
+	}
+	for l := range winTextFixed {
+		m[l] = true
+	}
+	for l := range winTextByRole {
+		m[l] = true
+	}
+	for l := range winTextSpecial {
+		m[l] = true
+	}
+	return m
+}()
+
+// Roles of the account labels in a section.
+const (
+	winRoleSubject = iota + 1 // SubjectUserName ...
+	winRoleTarget             // TargetUserName, TargetUserSid, TargetLogonId
+	winRoleAccount            // TargetUserName, TargetSid (account management)
+	winRoleMember             // MemberName, MemberSid
+)
+
+// winTextRole returns whose account the labels of section describe.
+func winTextRole(modern int, section string) int {
+	switch section {
+	case "Subject", "Creator Subject", "Logged on user", "Assigning Process Information":
+		if modern == 4634 || modern == 4647 {
+			return winRoleTarget
+		}
+		return winRoleSubject
+	case "Target Subject", "New Logon", "Account For Which Logon Failed", "Account Whose Credentials Were Used",
+		"New Token Information", "User whose credentials were used", "New Process Information":
+		return winRoleTarget
+	case "New Account", "Target Account", "Account That Was Locked Out", "Group":
+		return winRoleAccount
+	case "Member":
+		return winRoleMember
+	case "":
+		// Legacy messages have no sections.
+		switch modern {
+		case 4624, 4625, 4634, 4647, 4776:
+			return winRoleTarget
+		}
+		return winRoleSubject
+	}
+	return 0
+}

@@ -1,0 +1,156 @@
+package windows
+
+// Which EventData name a label of a rendered message ("Account Name:",
+// "Process ID:") stands for. Most labels always mean one name; the account
+// labels mean the subject's, the target's, the account's or the member's
+// name according to the section they are in (winTextRole); a few depend on
+// the event id or the section. To teach the decoder a label, add it to
+// one of the three tables.
+
+// winTextFixed are the labels that mean one name wherever they are.
+var winTextFixed = map[string]string{
+	"Client User Name": "SubjectUserName", "Caller User Name": "SubjectUserName",
+	"Client Domain": "SubjectDomainName", "Caller Domain": "SubjectDomainName",
+	"Client Logon ID": "SubjectLogonId", "Caller Logon ID": "SubjectLogonId",
+	"Target User Name": "TargetUserName", "New Account Name": "TargetUserName",
+	"Target Account Name": "TargetUserName", "Logon Account": "TargetUserName", "Logon account": "TargetUserName",
+	"Target Domain": "TargetDomainName", "New Domain": "TargetDomainName",
+	"Caller Machine Name": "TargetDomainName", "Caller Computer Name": "TargetDomainName",
+	"Target Logon ID":   "TargetLogonId",
+	"Target Logon GUID": "TargetLogonGuid",
+	"New Account ID":    "TargetSid", "Target Account ID": "TargetSid",
+	"Member Name":  "MemberName",
+	"Member ID":    "MemberSid",
+	"Process Name": "ProcessName", "Caller Process Name": "ProcessName",
+	"Caller Process ID": "ProcessId", "Creator Process ID": "ProcessId",
+	"New Process ID":       "NewProcessId",
+	"New Process Name":     "NewProcessName",
+	"Creator Process Name": "ParentProcessName",
+	"Process Command Line": "CommandLine",
+	"Token Elevation Type": "TokenElevationType",
+	"Mandatory Label":      "MandatoryLabel",
+	"Exit Status":          "Status", "Status": "Status", "Status code": "Status", "Error Code": "Status",
+	"Sub Status": "SubStatus", "Substatus code": "SubStatus",
+	"Target Process ID":        "TargetProcessId",
+	"Target Process Name":      "TargetProcessName",
+	"Logon Type":               "LogonType",
+	"Logon Process":            "LogonProcessName",
+	"Workstation Name":         "WorkstationName",
+	"Source Workstation":       "Workstation",
+	"Transited Services":       "TransmittedServices",
+	"Package Name (NTLM only)": "LmPackageName",
+	"Key Length":               "KeyLength",
+	"Source Network Address":   "IpAddress", "Network Address": "IpAddress",
+	"Source Port": "IpPort", "Port": "IpPort",
+	"Linked Logon ID":        "TargetLinkedLogonId",
+	"Network Account Name":   "TargetOutboundUserName",
+	"Network Account Domain": "TargetOutboundDomainName",
+	"Restricted Admin Mode":  "RestrictedAdminMode",
+	"Virtual Account":        "VirtualAccount",
+	"Elevated Token":         "ElevatedToken",
+	"Impersonation Level":    "ImpersonationLevel",
+	"Failure Reason":         "FailureReason", "Reason": "FailureReason",
+	"Target Server Name": "TargetServerName",
+	"Target Server Info": "TargetInfo",
+	"Privileges":         "PrivilegeList",
+	"SAM Account Name":   "SamAccountName", "Sam Account Name": "SamAccountName",
+	"Display Name":           "DisplayName",
+	"User Principal Name":    "UserPrincipalName",
+	"Home Directory":         "HomeDirectory",
+	"Home Drive":             "HomePath",
+	"Script Path":            "ScriptPath",
+	"Profile Path":           "ProfilePath",
+	"User Workstations":      "UserWorkstations",
+	"Password Last Set":      "PasswordLastSet",
+	"Account Expires":        "AccountExpires",
+	"Primary Group ID":       "PrimaryGroupId",
+	"Allowed To Delegate To": "AllowedToDelegateTo", "AllowedToDelegateTo": "AllowedToDelegateTo",
+	"Old UAC Value":        "OldUacValue",
+	"New UAC Value":        "NewUacValue",
+	"User Account Control": "UserAccountControl",
+	"User Parameters":      "UserParameters",
+	"SID History":          "SidHistory", "Sid History": "SidHistory",
+	"Logon Hours": "LogonHours",
+}
+
+// winTextByRole are the account labels: their name for the subject, the
+// target, the account managed and the group member (winRole* - 1); ""
+// where the label means nothing for that role.
+var winTextByRole = map[string][4]string{
+	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid"},
+	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName"},
+	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName"},
+	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName"},
+	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
+	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
+	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
+	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
+	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", ""},
+}
+
+// winTextSpecial are the labels whose name depends on the event id or the
+// section.
+var winTextSpecial = map[string]func(modern int, section string) string{
+	"Logon GUID": func(_ int, section string) string {
+		return pick(section == "Account Whose Credentials Were Used", "TargetLogonGuid", "LogonGuid")
+	},
+	// 1102 (log cleared) names its subject Primary*; 2003 texts use the
+	// Primary labels for the subject of other events.
+	"Primary User Name": func(modern int, _ string) string {
+		return pick(modern == 1102, "PrimaryUserName", "SubjectUserName")
+	},
+	"Primary Domain": func(modern int, _ string) string {
+		return pick(modern == 1102, "PrimaryDomainName", "SubjectDomainName")
+	},
+	"Primary Logon ID": func(modern int, _ string) string {
+		return pick(modern == 1102, "PrimaryLogonId", "SubjectLogonId")
+	},
+	"Process ID": func(_ int, section string) string {
+		return pick(section == "New Process Information", "TargetProcessId", "ProcessId")
+	},
+	"Image File Name": func(modern int, section string) string {
+		switch {
+		case section == "New Process Information":
+			return "TargetProcessName"
+		case modern == 4688:
+			return "NewProcessName"
+		}
+		return "ProcessName"
+	},
+	"Authentication Package": winTextPackage,
+	"Logon attempt by":       winTextPackage,
+	"Additional Information": func(_ int, section string) string {
+		return pick(section == "Target Server", "TargetInfo", "")
+	},
+}
+
+// winTextPackage names the authentication package: 4776 (credential
+// validation) calls it PackageName.
+func winTextPackage(modern int, _ string) string {
+	return pick(modern == 4776, "PackageName", "AuthenticationPackageName")
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// winTextName returns the EventData name of label in section of an event
+// whose (modern) id is modern, "" if it has none.
+func winTextName(modern int, section, label string) string {
+	if name, ok := winTextFixed[label]; ok {
+		return name
+	}
+	if names, ok := winTextByRole[label]; ok {
+		if role := winTextRole(modern, section); role > 0 {
+			return names[role-1]
+		}
+		return ""
+	}
+	if name := winTextSpecial[label]; name != nil {
+		return name(modern, section)
+	}
+	return ""
+}

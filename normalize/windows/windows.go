@@ -1,0 +1,427 @@
+// Package windows decodes Windows Security events by every road: event XML,
+// NXLog and Winlogbeat JSON, Snare, legacy (2000/2003) text and the agent.
+package windows
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Windows Security events, by every road they travel:
+//
+//   - the native agent (nomen.format "agent"): Original is the rendered
+//     event XML, <Event xmlns=...><System>...<EventData><Data Name=...>,
+//     optionally with <RenderingInfo><Message>;
+//   - the same XML inside any syslog message;
+//   - NXLog im_msvistalog / im_mseventlog JSON (flat: EventID, Hostname,
+//     Channel, RecordNumber, ... and the EventData names at top level);
+//   - Winlogbeat JSON (winlog.event_id, winlog.event_data.*, ...);
+//   - Snare "MSWinEventLog" records, tab-separated, or with tabs escaped
+//     as "#011" by a relaying syslogd, with or without a syslog header
+//     (RFC 3164 or RFC 5424);
+//   - "SOURCE: ID: text" lines of eventlog-to-syslog style agents.
+//
+// Every road fills one winEvent (windows_*.go, winevent_*.go); apply then
+// sets the same fields whatever the road. Where EventData is missing
+// (Snare, NXLog on Windows 2003, evtsys) the rendered message is parsed
+// into the EventData names (windows_text.go), so that, e.g., a 4624 from
+// Snare and from the agent both have user.name = the new logon's account.
+//
+// Field contract (relay/correlate and the sequence tracker depend on it):
+// event.code and winlog.event_id are the event id as given ("4688",
+// "592"); winlog.channel, winlog.record_id (int), winlog.computer_name,
+// winlog.provider_name, host.name (the computer as given), event.provider;
+// winlog.event_data.<Name> holds the raw EventData strings when the road
+// carries them; event.sequence is Snare's counter. Legacy ids (2000/2003)
+// mean what their modern id (legacy + 4096) means; see meaning.go.
+
+// Decoders returns the Windows decoder.
+func Decoders() []*ecs.Decoder {
+	return []*ecs.Decoder{{
+		Name: "windows",
+		Programs: []string{"mswineventlog", "microsoft-windows-security-auditing", "security-auditing",
+			"security", "microsoft-windows-eventlog", "eventlog"},
+		Prefixes: []string{"MSWinEventLog", "<Event", "<?xml", "{"},
+		Sniff:    sniffWindows,
+		Decode:   decodeWindows,
+	}}
+}
+
+// sniffWindows catches what the cheap dispatch misses: agent records and
+// Snare lines with their own "HOST<tab>" in front or leading spaces.
+func sniffWindows(e *event.Event) bool {
+	if e.Format == "agent" {
+		return true
+	}
+	m := e.Message
+	if len(m) > 256 {
+		m = m[:256]
+	}
+	return strings.Contains(m, "MSWinEventLog") ||
+		strings.HasPrefix(strings.TrimLeft(m, " \t\r\n"), "<Event")
+}
+
+// Roads, recorded in nomen.rule as "windows.<road>".
+const (
+	winRoadXML        = "windows.xml"
+	winRoadAgent      = "windows.agent"
+	winRoadSnare      = "windows.snare"
+	winRoadNXLog      = "windows.nxlog"
+	winRoadWinlogbeat = "windows.winlogbeat"
+	winRoadEvtx       = "windows.evtx"
+	winRoadTagged     = "windows.tagged"
+)
+
+// winMaxData bounds the EventData kept per event (a 4738 has about 30).
+const winMaxData = 64
+
+// winData is one EventData (or UserData) value, raw.
+type winData struct {
+	name, value string
+}
+
+// winEvent is what every road extracts from a record.
+type winEvent struct {
+	road     string
+	id       int    // event id; 0 if not numeric
+	code     string // event id as given
+	channel  string
+	provider string
+	computer string
+	recordID int64
+	hasRecID bool
+	sequence int64 // Snare counter
+	hasSeq   bool
+	time     time.Time
+	exact    bool   // time is the record's own, zoned (XML, Winlogbeat): it wins over the syslog header
+	audit    string // OutcomeSuccess/OutcomeFailure from the audit keyword, "" unknown
+	keyword  string // "Audit Success", "Audit Failure", "Information", ...
+	level    string // log.level
+	task     string
+	opcode   string
+	message  string // the rendered message text
+	execPID  string // System/Execution ProcessID (the logging process)
+	execTID  string
+	userSID  string // System/Security UserID, Snare's user field
+	userName string
+	userDom  string
+	userType string
+
+	structured   bool // data holds real EventData (XML, NXLog, Winlogbeat)
+	nxlogClassic bool // NXLog im_mseventlog: no EventData, only the message
+	userData     bool // it came from <UserData> (winlog.user_data.*)
+	n            int
+	data         [winMaxData]winData
+}
+
+// add records one EventData value; names beyond winMaxData are dropped.
+func (w *winEvent) add(name, value string) {
+	if name == "" || w.n == len(w.data) {
+		return
+	}
+	w.data[w.n] = winData{name, value}
+	w.n++
+}
+
+// raw returns the EventData value name as given ("" if absent).
+func (w *winEvent) raw(name string) string {
+	for i := 0; i < w.n; i++ {
+		if w.data[i].name == name {
+			return w.data[i].value
+		}
+	}
+	return ""
+}
+
+// val returns the EventData value with Windows' empty markers ("-",
+// "%%1793" <value not set>) and surrounding spaces removed.
+func (w *winEvent) val(name string) string {
+	v := strings.TrimSpace(w.raw(name))
+	switch v {
+	case "-", "%%1793", "N/A", "<value not set>":
+		return ""
+	}
+	return v
+}
+
+// tok returns the first word of val(name): for values that never hold a
+// space (ids, SIDs, addresses, ports, codes), so that text the message
+// parser could not separate from them ("(0x0,0x3E7)  Privileges -") is dropped.
+func (w *winEvent) tok(name string) string {
+	v := w.val(name)
+	if i := strings.IndexAny(v, " \t\r\n"); i >= 0 {
+		v = v[:i]
+	}
+	if v == "-" {
+		return ""
+	}
+	return v
+}
+
+// setCode sets the event id from its text form.
+func (w *winEvent) setCode(s string) bool {
+	s = strings.TrimSpace(s)
+	n, ok := ecs.ParseUint(s)
+	if !ok {
+		// "0x1f4": some agents print ids in hex; event.code is decimal.
+		if h, isHex := parseHex(s); isHex && len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && h <= 65535 {
+			w.code, w.id = strconv.Itoa(int(h)), int(h)
+			return true
+		}
+		return false
+	}
+	if n > 65535 {
+		return false
+	}
+	w.code, w.id = s, int(n)
+	return true
+}
+
+// setAuditKeyword records "Audit Success"/"Audit Failure" (and the other
+// spellings roads use) as the keyword and the audit outcome.
+func (w *winEvent) setAuditKeyword(k string) {
+	switch k {
+	case "Audit Success", "Success Audit", "AUDIT_SUCCESS", "AuditSuccess", "success":
+		w.keyword, w.audit = "Audit Success", ecs.OutcomeSuccess
+	case "Audit Failure", "Failure Audit", "AUDIT_FAILURE", "AuditFailure", "failure":
+		w.keyword, w.audit = "Audit Failure", ecs.OutcomeFailure
+	case "":
+	default:
+		if w.keyword == "" {
+			w.keyword = k
+		}
+	}
+}
+
+// setKeywordMask reads the audit bits of an event's Keywords mask
+// (0x8020000000000000: bit 53 Audit Success, bit 52 Audit Failure).
+func (w *winEvent) setKeywordMask(mask uint64) {
+	switch {
+	case mask&(1<<53) != 0:
+		w.setAuditKeyword("Audit Success")
+	case mask&(1<<52) != 0:
+		w.setAuditKeyword("Audit Failure")
+	}
+}
+
+// setLevelNumber maps a System/Level number to log.level.
+func (w *winEvent) setLevelNumber(s string) {
+	if w.level != "" {
+		return
+	}
+	switch strings.TrimSpace(s) {
+	case "0", "4":
+		w.level = "information"
+	case "1":
+		w.level = "critical"
+	case "2":
+		w.level = "error"
+	case "3":
+		w.level = "warning"
+	case "5":
+		w.level = "verbose"
+	}
+}
+
+func decodeWindows(e *event.Event) bool {
+	var w winEvent
+	if !w.read(e) {
+		return false
+	}
+	w.apply(e)
+	return true
+}
+
+// read fills w from whichever road e came by.
+func (w *winEvent) read(e *event.Event) bool {
+	m := e.Message
+	if e.Format == "agent" {
+		// The agent's record is the rendered XML (or, replayed from a
+		// file, NXLog or evtx_dump JSON); Message may be the rendered text.
+		m = e.Original
+		defer func() {
+			if w.code != "" {
+				w.road = winRoadAgent
+			}
+		}()
+	}
+	m = strings.TrimLeft(m, " \t\r\n\ufeff")
+	if m == "" {
+		return false
+	}
+	switch m[0] {
+	case '<':
+		return w.parseXML(m)
+	case '{':
+		return w.parseJSON(m)
+	}
+	if w.parseSnare(m) {
+		return true
+	}
+	// "MSWinEventLog" taken as the syslog tag ("MSWinEventLog: <TAB>1<TAB>
+	// Security<TAB>..."), as senders that rewrite the header write it.
+	if strings.EqualFold(e.AppName, "MSWinEventLog") && w.parseSnareFields(e.Message) {
+		return true
+	}
+	return w.parseTagged(e, m)
+}
+
+// parseTagged reads "ID: [AUDIT_SUCCESS|AUDIT_FAILURE] text" sent under a
+// Windows source tag (eventlog-to-syslog and similar agents).
+func (w *winEvent) parseTagged(e *event.Event, m string) bool {
+	switch ecs.ProgramKey(e.AppName) {
+	case "security", "security-auditing", "microsoft-windows-security-auditing",
+		"microsoft-windows-eventlog", "eventlog":
+	default:
+		return false
+	}
+	idS, text, ok := ecs.CutByte(m, ':')
+	if !ok || !w.setCode(idS) {
+		return false
+	}
+	text = strings.TrimLeft(text, " \t")
+	if word, rest := ecs.CutWord(text); word == "AUDIT_SUCCESS" || word == "AUDIT_FAILURE" {
+		w.setAuditKeyword(word)
+		text = rest
+	}
+	w.road = winRoadTagged
+	w.provider = e.AppName
+	w.computer = e.Hostname
+	if strings.Contains(ecs.ProgramKey(e.AppName), "security") {
+		w.channel = "Security" // the Eventlog source also logs to System
+	}
+	w.message = text
+	w.parseText(text)
+	return true
+}
+
+// apply sets the event's fields from w: the envelope every road shares,
+// the raw EventData, then the meaning of the event id.
+func (w *winEvent) apply(e *event.Event) {
+	e.Flags |= event.TagNotProcess // the tag is a log or agent name, not the process
+	ecs.Reserve(e, 40+w.n)
+	ecs.SetRule(e, w.road)
+	ecs.SetProvider(e, w.provider)
+	e.SetStr("event.code", w.code)
+	e.SetStr("winlog.event_id", w.code)
+	e.SetStr("winlog.channel", w.channel)
+	e.SetStr("winlog.provider_name", w.provider)
+	e.SetStr("winlog.computer_name", w.computer)
+	if w.computer != "" {
+		e.SetStr("host.name", w.computer)
+	}
+	if w.hasRecID {
+		e.SetInt("winlog.record_id", w.recordID)
+	}
+	if w.hasSeq {
+		e.SetInt("event.sequence", w.sequence)
+	}
+	e.SetStr("winlog.task", w.task)
+	e.SetStr("winlog.opcode", w.opcode)
+	if w.keyword != "" {
+		e.Set("winlog.keywords", winKeywordList(w.keyword))
+	}
+	e.SetStr("log.level", w.level)
+	ecs.SetUint(e, "winlog.process.pid", w.execPID)
+	ecs.SetUint(e, "winlog.process.thread.id", w.execTID)
+	if strings.HasPrefix(w.userSID, "S-1-") {
+		e.SetStr("winlog.user.identifier", w.userSID)
+	}
+	e.SetStr("winlog.user.name", w.userName)
+	e.SetStr("winlog.user.domain", w.userDom)
+	e.SetStr("winlog.user.type", w.userType)
+	if !w.time.IsZero() {
+		if w.exact {
+			e.Time = w.time
+		} else {
+			ecs.SetTimeIfNone(e, w.time)
+		}
+	}
+	if w.message != "" {
+		e.Message = w.message
+	}
+	if w.structured {
+		w.setEventData(e)
+		w.nameLegacyParams()
+	}
+	w.applyMeaning(e)
+}
+
+// Shared keyword lists, so that setting winlog.keywords allocates nothing.
+var (
+	winKeywordsSuccess = []string{"Audit Success"}
+	winKeywordsFailure = []string{"Audit Failure"}
+)
+
+func winKeywordList(k string) event.Value {
+	switch k {
+	case "Audit Success":
+		return event.Value{Type: event.TypeStrings, List: winKeywordsSuccess[:1:1]}
+	case "Audit Failure":
+		return event.Value{Type: event.TypeStrings, List: winKeywordsFailure[:1:1]}
+	}
+	return event.Strings(k)
+}
+
+// setEventData writes winlog.event_data.<Name> (winlog.user_data.<Name>
+// for UserData) for every value, as given. Names are unique in Windows'
+// schema; a repeated name keeps its first value.
+func (w *winEvent) setEventData(e *event.Event) {
+	for i := 0; i < w.n; i++ {
+		d := w.data[i]
+		dup := false
+		for j := 0; j < i; j++ {
+			if w.data[j].name == d.name {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		e.Fields = append(e.Fields, event.Field{Key: winDataKey(d.name, w.userData), Val: event.String(d.value)})
+	}
+}
+
+// winDataKey returns "winlog.event_data."+name, without allocating for the
+// names Windows' Security schema uses.
+func winDataKey(name string, user bool) string {
+	if user {
+		return "winlog.user_data." + name
+	}
+	if k, ok := winDataKeys[name]; ok {
+		return k
+	}
+	return "winlog.event_data." + name
+}
+
+var winDataKeys = func() map[string]string {
+	m := make(map[string]string, len(winKnownDataNames))
+	for _, n := range winKnownDataNames {
+		m[n] = "winlog.event_data." + n
+	}
+	return m
+}()
+
+// winKnownDataNames are the EventData names of the Security events nomen
+// maps (and their common neighbours).
+var winKnownDataNames = [...]string{
+	"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
+	"TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "TargetLinkedLogonId",
+	"TargetOutboundUserName", "TargetOutboundDomainName", "TargetLogonGuid", "TargetServerName",
+	"TargetInfo", "TargetSid", "TargetProcessId", "TargetProcessName",
+	"LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "Workstation",
+	"LogonGuid", "TransmittedServices", "LmPackageName", "KeyLength", "ProcessId", "ProcessName",
+	"IpAddress", "IpPort", "ImpersonationLevel", "RestrictedAdminMode", "VirtualAccount",
+	"ElevatedToken", "FailureReason", "Status", "SubStatus", "PrivilegeList",
+	"NewProcessId", "NewProcessName", "TokenElevationType", "CommandLine", "ParentProcessName",
+	"MandatoryLabel", "MemberName", "MemberSid", "SamAccountName", "DisplayName",
+	"UserPrincipalName", "HomeDirectory", "HomePath", "ScriptPath", "ProfilePath",
+	"UserWorkstations", "PasswordLastSet", "AccountExpires", "PrimaryGroupId",
+	"AllowedToDelegateTo", "OldUacValue", "NewUacValue", "UserAccountControl",
+	"UserParameters", "SidHistory", "LogonHours", "PackageName", "Dummy", "ComputerAccountChange",
+}

@@ -1,0 +1,350 @@
+package windows
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// winContractKeys are the fields every road must agree on: what
+// relay/correlate and the sequence tracker read.
+var winContractKeys = []string{
+	"event.code", "event.action", "event.category", "event.type", "event.outcome", "event.reason",
+	"user.name", "user.domain", "user.id", "user.effective.name", "user.effective.domain",
+	"user.target.name", "group.name", "source.ip", "source.port", "source.domain", "destination.domain",
+	"process.pid", "process.executable", "process.name", "process.command_line", "process.parent.pid",
+	"process.parent.executable", "process.exit_code", "winlog.logon.id", "winlog.logon.type",
+	"winlog.logon.failure.status", "winlog.record_id", "winlog.channel", "winlog.event_id",
+}
+
+// normalizeLines parses and decodes every line of a golden input file.
+func normalizeLines(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	var enc event.Encoder
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		e := event.New(normtest.Received)
+		p.Parse([]byte(line), e)
+		if !decodeWindows(e) {
+			t.Fatalf("not decoded: %.80s", line)
+		}
+		out = append(out, normtest.Flatten(enc.AppendJSON(nil, e)))
+	}
+	return out
+}
+
+// TestWindowsRoadsAgree: the same Security events, carried as event XML,
+// NXLog JSON, Winlogbeat JSON and Snare, must mean the same thing.
+func TestWindowsRoadsAgree(t *testing.T) {
+	dir := normtest.Root(t)
+	roads := map[string][]map[string]any{
+		"xml":        normalizeLines(t, filepath.Join(dir, "windows_xml/security/input.txt")),
+		"nxlog":      normalizeLines(t, filepath.Join(dir, "windows_nxlog/vista/input.txt")),
+		"winlogbeat": normalizeLines(t, filepath.Join(dir, "windows_winlogbeat/security/input.txt")),
+		"snare":      normalizeLines(t, filepath.Join(dir, "windows_snare/modern/input.txt")),
+	}
+	ref := roads["xml"]
+	if len(ref) < 20 {
+		t.Fatalf("only %d XML samples", len(ref))
+	}
+	for i, want := range ref {
+		if want["event.action"] == nil {
+			t.Errorf("xml line %d (event %v): no event.action", i+1, want["event.code"])
+		}
+		for road, events := range roads {
+			if road == "xml" {
+				continue
+			}
+			got := events[i]
+			for _, k := range winContractKeys {
+				if !reflect.DeepEqual(got[k], want[k]) {
+					t.Errorf("event %v: %s: %s = %v, xml has %v", want["event.code"], road, k, normtest.JSONText(got[k]), normtest.JSONText(want[k]))
+				}
+			}
+		}
+	}
+}
+
+// TestWindowsLegacyAgree: Windows 2003 events read from Snare and from
+// NXLog's im_mseventlog agree, and mean what their modern ids mean.
+func TestWindowsLegacyAgree(t *testing.T) {
+	snare := normalizeLines(t, filepath.Join(normtest.Root(t), "windows_legacy/snare2003/input.txt"))
+	nx := normalizeLines(t, filepath.Join(normtest.Root(t), "windows_nxlog/classic/input.txt"))
+	modern := map[string]map[string]any{}
+	for _, e := range normalizeLines(t, filepath.Join(normtest.Root(t), "windows_xml/security/input.txt")) {
+		modern[e["event.code"].(string)] = e
+	}
+	for i, want := range nx {
+		got := snare[i]
+		for _, k := range winContractKeys {
+			if k == "event.reason" || k == "winlog.logon.failure.status" {
+				continue // the 2003 texts word the reasons their own way
+			}
+			if !reflect.DeepEqual(got[k], want[k]) {
+				t.Errorf("event %v: snare %s = %v, nxlog has %v", want["event.code"], k, normtest.JSONText(got[k]), normtest.JSONText(want[k]))
+			}
+		}
+		code := want["event.code"].(string)
+		id, _ := ecs.ParseUint(code)
+		m, legacy := winModernID(int(id))
+		if !legacy {
+			t.Errorf("%s is not a legacy id", code)
+			continue
+		}
+		mod := modern[itoa(m)]
+		if mod == nil {
+			continue
+		}
+		for _, k := range []string{"event.action", "event.category", "event.type"} {
+			if !reflect.DeepEqual(want[k], mod[k]) {
+				t.Errorf("legacy %s %s = %v, modern %d has %v", code, k, normtest.JSONText(want[k]), m, normtest.JSONText(mod[k]))
+			}
+		}
+	}
+}
+
+func itoa(n int) string { return string(appendInt(nil, n)) }
+
+func appendInt(b []byte, n int) []byte {
+	if n >= 10 {
+		b = appendInt(b, n/10)
+	}
+	return append(b, byte('0'+n%10))
+}
+
+// agentXML is a 4688 as the agent sends it: EvtRender XML, pretty-printed
+// with CRLF line ends, with the rendered message.
+const agentXML = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\r\n" +
+	"  <System>\r\n" +
+	"    <Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/>\r\n" +
+	"    <EventID>4688</EventID>\r\n    <Version>2</Version>\r\n    <Level>0</Level>\r\n    <Task>13312</Task>\r\n" +
+	"    <Opcode>0</Opcode>\r\n    <Keywords>0x8020000000000000</Keywords>\r\n" +
+	"    <TimeCreated SystemTime='2026-06-30T08:20:31.2500000Z'/>\r\n    <EventRecordID>88400</EventRecordID>\r\n" +
+	"    <Correlation/>\r\n    <Execution ProcessID='4' ThreadID='7212'/>\r\n    <Channel>Security</Channel>\r\n" +
+	"    <Computer>WEB1</Computer>\r\n    <Security/>\r\n  </System>\r\n" +
+	"  <EventData>\r\n" +
+	"    <Data Name='SubjectUserSid'>S-1-5-21-1004336348-1177238915-682003330-1377</Data>\r\n" +
+	"    <Data Name='SubjectUserName'>IUSR_WEB1</Data>\r\n    <Data Name='SubjectDomainName'>WEB1</Data>\r\n" +
+	"    <Data Name='SubjectLogonId'>0x3B0C1D</Data>\r\n    <Data Name='NewProcessId'>0xa0c</Data>\r\n" +
+	"    <Data Name='NewProcessName'>C:\\Windows\\System32\\cmd.exe</Data>\r\n" +
+	"    <Data Name='TokenElevationType'>%%1936</Data>\r\n    <Data Name='ProcessId'>0x770</Data>\r\n" +
+	"    <Data Name='CommandLine'>cmd.exe /c &quot;dir &amp; whoami&quot;</Data>\r\n" +
+	"    <Data Name='TargetUserSid'>S-1-0-0</Data>\r\n    <Data Name='TargetUserName'>-</Data>\r\n" +
+	"    <Data Name='TargetDomainName'>-</Data>\r\n    <Data Name='TargetLogonId'>0x0</Data>\r\n" +
+	"    <Data Name='ParentProcessName'>C:\\Windows\\System32\\inetsrv\\w3wp.exe</Data>\r\n" +
+	"    <Data Name='MandatoryLabel'>S-1-16-8192</Data>\r\n" +
+	"  </EventData>\r\n" +
+	"  <RenderingInfo Culture='en-US'>\r\n" +
+	"    <Message>A new process has been created.\r\n\r\nCreator Subject:\r\n\tSecurity ID:\t\tWEB1\\IUSR_WEB1</Message>\r\n" +
+	"    <Level>Information</Level>\r\n    <Task>Process Creation</Task>\r\n    <Opcode>Info</Opcode>\r\n" +
+	"    <Keywords>\r\n      <Keyword>Audit Success</Keyword>\r\n    </Keywords>\r\n" +
+	"  </RenderingInfo>\r\n</Event>\r\n"
+
+// TestWindowsAgentRoad: the agent's records (nomen.format "agent", the
+// rendered XML as event.original) get the process-tracking contract.
+func TestWindowsAgentRoad(t *testing.T) {
+	e := event.New(normtest.Received)
+	e.Format = "agent"
+	e.Original = agentXML
+	e.Message = agentXML
+	e.Hostname = "WEB1"
+	if !sniffWindows(e) || !decodeWindows(e) {
+		t.Fatal("an agent record is not a Windows event")
+	}
+	want := map[string]any{
+		"event.code": "4688", "winlog.event_id": "4688", "winlog.channel": "Security",
+		"winlog.record_id": int64(88400), "winlog.computer_name": "WEB1", "host.name": "WEB1",
+		"winlog.provider_name": "Microsoft-Windows-Security-Auditing", "event.provider": "Microsoft-Windows-Security-Auditing",
+		"event.action": "created-process", "process.pid": int64(0xa0c), "process.executable": `C:\Windows\System32\cmd.exe`,
+		"process.name": "cmd.exe", "process.command_line": `cmd.exe /c "dir & whoami"`, "process.parent.pid": int64(0x770),
+		"process.parent.executable": `C:\Windows\System32\inetsrv\w3wp.exe`, "user.name": "IUSR_WEB1",
+		"user.domain": "WEB1", "user.id": "S-1-5-21-1004336348-1177238915-682003330-1377", "winlog.logon.id": "0x3b0c1d",
+		"winlog.event_data.SubjectLogonId": "0x3B0C1D", "winlog.event_data.TargetUserName": "-",
+		"nomen.rule": winRoadAgent,
+	}
+	for k, v := range want {
+		got, ok := e.Field(k)
+		if !ok {
+			t.Errorf("%s absent, want %v", k, v)
+			continue
+		}
+		var gv any = got.Str
+		if got.Type == event.TypeInt {
+			gv = got.Num
+		}
+		if gv != v {
+			t.Errorf("%s = %v, want %v", k, gv, v)
+		}
+	}
+	if e.Has("user.effective.name") {
+		t.Error(`user.effective.name set from TargetUserName "-"`)
+	}
+	if !e.Time.Equal(time.Date(2026, 6, 30, 8, 20, 31, 250000000, time.UTC)) {
+		t.Errorf("@timestamp = %v, want the record's TimeCreated", e.Time)
+	}
+	if !strings.HasPrefix(e.Message, "A new process has been created.") {
+		t.Errorf("message = %q, want the rendered message", e.Message)
+	}
+}
+
+// TestWindowsLeavesOthersAlone: look-alikes are not Windows events, and
+// a decoder that says no leaves the event untouched.
+func TestWindowsLeavesOthersAlone(t *testing.T) {
+	for _, m := range []string{
+		`{"msg":"hello","EventIDs":[1]}`,
+		`{"EventID":"four","Message":"x"}`,
+		`{"EventID":4624`,
+		`<html><body>EventID</body></html>`,
+		`<Event><System><Channel>Security</Channel></System></Event>`,
+		`<Event><System><EventID>4624</EventID>`,
+		"MSWinEventLog\t1\tSecurity",
+		"MSWinEventLog\t1\tSecurity\t12\tFri Sep 17 16:37:25 2021\tfour\tX\tN/A\tN/A\tSuccess Audit\tH\tLogon\t\tx\t1",
+		"just text mentioning MSWinEventLog somewhere far away " + strings.Repeat("x", 100),
+		`{"winlog":{"channel":"Security"}}`,
+	} {
+		e := event.New(normtest.Received)
+		e.Message = m
+		if decodeWindows(e) {
+			t.Errorf("decoded %q", m)
+		}
+		if len(e.Fields) != 0 || e.Message != m {
+			t.Errorf("%q: event changed: %v %q", m, e.Fields, e.Message)
+		}
+	}
+}
+
+func TestWinLogonID(t *testing.T) {
+	for in, want := range map[string]string{
+		"0x3E7": "0x3e7", "0x3e7": "0x3e7", "(0x0,0x3E7)": "0x3e7", "(0x1,0x2)": "0x100000002",
+		"": "", "(0x0,zz)": "(0x0,zz)",
+	} {
+		if got := winLogonID(in); got != want {
+			t.Errorf("winLogonID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWinPID(t *testing.T) {
+	for in, want := range map[string]int64{"0x1a2c": 6700, "0X10": 16, "1536": 1536, "0x0": 0} {
+		if got, ok := winPID(in); !ok || got != want {
+			t.Errorf("winPID(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "-", "0x", "0xzz", "12a", "0x10000000000000000"} {
+		if _, ok := winPID(in); ok {
+			t.Errorf("winPID(%q) accepted", in)
+		}
+	}
+}
+
+func TestWinTextLabels(t *testing.T) {
+	// The longest label wins, values end at the next label, sections
+	// decide whose account a label describes.
+	w := winEvent{id: 4624}
+	w.parseText("An account was successfully logged on. Subject: Security ID: S-1-5-18 Account Name: HOST$ " +
+		"Account Domain: NT AUTHORITY Logon ID: 0x3e7 Logon Type: 3 New Logon: Security ID: S-1-5-21-1-2-3-1104 " +
+		"Account Name: jdoe Account Domain: CORP Logon ID: 0x1234 Process Information: Process ID: 0x0 " +
+		"Process Name: C:\\Program Files\\App\\a.exe Network Information: Workstation Name: WS7 " +
+		"Source Network Address: 192.0.2.7 Source Port: 51000 This event is generated when a logon session is created.")
+	for name, want := range map[string]string{
+		"SubjectUserName": "HOST$", "SubjectDomainName": "NT AUTHORITY", "TargetUserName": "jdoe",
+		"TargetDomainName": "CORP", "TargetLogonId": "0x1234", "ProcessName": `C:\Program Files\App\a.exe`,
+		"IpAddress": "192.0.2.7", "IpPort": "51000", "WorkstationName": "WS7", "LogonType": "3",
+	} {
+		if got := w.raw(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestXMLUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		"a &lt;b&gt; &amp; &quot;c&quot; &apos;": `a <b> & "c" '`,
+		"&#13;&#10;&#9;&#x41;":                   "\r\n\tA",
+		"plain":                                  "plain",
+		"bad &bogus; &#xZZ; & end":               "bad &bogus; &#xZZ; & end",
+	} {
+		if got := xmlUnescape(in); got != want {
+			t.Errorf("xmlUnescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestJSONUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\\Windows\\cmd.exe`: `C:\Windows\cmd.exe`,
+		`a\"b\/c\r\n\t`:        "a\"b/c\r\n\t",
+		`\u00e9\ud83d\ude00`:   "é😀",
+	} {
+		got, ok := jsonUnescape(in)
+		if !ok || got != want {
+			t.Errorf("jsonUnescape(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+		var std string
+		if err := json.Unmarshal([]byte(`"`+in+`"`), &std); err != nil || std != got {
+			t.Errorf("encoding/json reads %q as %q", in, std)
+		}
+	}
+	for _, in := range []string{`\x`, `\u12`, `abc\`} {
+		if _, ok := jsonUnescape(in); ok {
+			t.Errorf("jsonUnescape(%q) accepted", in)
+		}
+	}
+}
+
+// TestSnareForms: the same record by tab, "#011", spaces and with the
+// agent's host in front.
+func TestSnareForms(t *testing.T) {
+	rec := "MSWinEventLog\t1\tSecurity\t77\tTue Jun 30 08:20:31 2026\t4689\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tSuccess Audit\tWEB1\tProcess Termination\t\t" +
+		"A process has exited.  Subject:  Security ID: S-1-5-18  Account Name: WEB1$  Account Domain: CORP  Logon ID: 0x3e7  Process Information:  Process ID: 0x1a2c  Process Name: C:\\Windows\\System32\\cmd.exe  Exit Status: 0x1\t4242"
+	for name, m := range map[string]string{
+		"tabs":   rec,
+		"hash":   strings.ReplaceAll(rec, "\t", "#011"),
+		"spaces": strings.Replace(rec, "MSWinEventLog\t", "MSWinEventLog    ", 1),
+		"host":   "WEB1\t" + rec,
+	} {
+		var w winEvent
+		if !w.parseSnare(m) {
+			t.Errorf("%s: not read", name)
+			continue
+		}
+		if w.code != "4689" || w.sequence != 77 || w.recordID != 4242 || w.computer != "WEB1" ||
+			w.raw("ProcessId") != "0x1a2c" || w.raw("Status") != "0x1" || w.audit != ecs.OutcomeSuccess {
+			t.Errorf("%s: read %+v", name, w)
+		}
+	}
+}
+
+// TestWindowsAgentReplayJSON: records the agent replays from NXLog or
+// evtx_dump JSON files are read as well, as the agent road.
+func TestWindowsAgentReplayJSON(t *testing.T) {
+	for _, line := range []string{
+		normtest.Line(t, "windows_evtx/security/input.txt", 2),
+		normtest.Line(t, "windows_nxlog/vista/input.txt", 6),
+	} {
+		e := event.New(normtest.Received)
+		e.Format, e.Original = "agent", line
+		if !decodeWindows(e) {
+			t.Fatalf("not decoded: %.80s", line)
+		}
+		for k, want := range map[string]string{"nomen.rule": winRoadAgent, "event.code": "4688", "process.pid": "6700", "user.name": "jdoe"} {
+			if got := normtest.Str(e, k); got != want {
+				t.Errorf("%s = %q, want %q", k, got, want)
+			}
+		}
+	}
+}
