@@ -1,0 +1,320 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/internal/testpeer"
+)
+
+// roadsConfig: one nomen listener per road, so nomen.input names the road
+// an event came by. Sequence tracking is off: every numbered stream comes
+// in once per road, which it rightly marks nomen.duplicate on all but the
+// first road to deliver.
+const roadsConfig = `
+state_dir = "{{.Dir}}/state"
+[metrics]
+listen = "127.0.0.1:0"
+[parse]
+timezone = "UTC"
+[sequence]
+enabled = false
+[[listener]]
+name = "direct"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[listener]]
+name = "rsyslog-forward"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[listener]]
+name = "rsyslog-5424-octet"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[listener]]
+name = "rsyslog-5424-lf"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[listener]]
+name = "rsyslog-udp"
+protocol = "udp"
+address = "127.0.0.1:0"
+[[listener]]
+name = "syslogng-network"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[listener]]
+name = "syslogng-syslog"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[output]]
+name = "archive"
+type = "file"
+path = "{{.Dir}}/events.jsonl"
+`
+
+// The relays' configs. rsyslog escapes control characters (a TAB becomes
+// "#011") unless told not to: that is a relay rewriting content, not a
+// road, so it is off here as a relay carrying TAB-separated logs (Snare)
+// must have it. syslog-ng replaces HOSTNAME with the sender's address
+// unless keep-hostname(yes), the setting of any relay that forwards.
+const (
+	roadsRsyslogConf = `
+global(parser.escapeControlCharactersOnReceive="off")
+module(load="imptcp")
+input(type="imptcp" address="127.0.0.1" port="{{.Vars.in}}" ruleset="roads")
+ruleset(name="roads") {
+  action(type="omfwd" target="127.0.0.1" port="{{.Vars.forward}}" protocol="tcp" TCP_Framing="traditional" template="RSYSLOG_ForwardFormat")
+  action(type="omfwd" target="127.0.0.1" port="{{.Vars.octet}}" protocol="tcp" TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format")
+  action(type="omfwd" target="127.0.0.1" port="{{.Vars.lf}}" protocol="tcp" TCP_Framing="traditional" template="RSYSLOG_SyslogProtocol23Format")
+  action(type="omfwd" target="127.0.0.1" port="{{.Vars.udp}}" protocol="udp" template="RSYSLOG_TraditionalForwardFormat")
+}
+`
+	roadsSyslogNGConf = `
+options { keep-hostname(yes); keep-timestamp(yes); };
+source s_in { network(ip("127.0.0.1") port({{.Vars.in}}) transport("tcp")); };
+destination d_network { network("127.0.0.1" port({{.Vars.network}}) transport("tcp")); };
+destination d_syslog { syslog("127.0.0.1" port({{.Vars.syslog}}) transport("tcp")); };
+log { source(s_in); destination(d_network); destination(d_syslog); };
+`
+)
+
+// roadExcluded are the fields a road may legitimately change, with why:
+//
+//   - event.created, nomen.id: the moment and identity of each receipt.
+//   - nomen.input, nomen.peer: which listener and which sender (the road).
+//   - event.original: the bytes as they arrived, which each relay rewrites.
+//   - nomen.format, log.syslog.version: a relay re-encodes in its own
+//     format (RFC 3164 in, RFC 5424 out).
+//   - log.syslog.structured_data, log.syslog.msgid: RFC 5424 header parts
+//     a relay may add or fill (rsyslog writes "-", syslog-ng may add meta).
+var roadExcluded = []string{
+	"event.created", "nomen.id",
+	"nomen.input", "nomen.peer",
+	"event.original",
+	"nomen.format", "log.syslog.version",
+	"log.syslog.structured_data", "log.syslog.msgid",
+}
+
+// TestRoadsGiveTheSameEvent sends every syslog line of the normalize
+// corpus (testdata/normalize/*/*/input.txt lines with a PRI: a relay gives
+// a PRI-less line a PRI and header of its own, so those lines cannot come
+// out the same) to nomen directly and through real rsyslog and syslog-ng
+// on every forwarding road they have, and requires the same ECS event from
+// each road but for the fields in roadExcluded.
+func TestRoadsGiveTheSameEvent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test")
+	}
+	if _, err := testpeer.FindRsyslog(); err != nil {
+		t.Skip(err)
+	}
+	if _, err := testpeer.FindSyslogNG(); err != nil {
+		t.Skip(err)
+	}
+	lines := roadCorpus(t)
+	n := startNomen(t, roadsConfig)
+
+	rsIn := testpeer.FreePort(t)
+	testpeer.StartRsyslog(t, roadsRsyslogConf, map[string]any{
+		"in": rsIn, "forward": n.port("rsyslog-forward"), "octet": n.port("rsyslog-5424-octet"),
+		"lf": n.port("rsyslog-5424-lf"), "udp": n.port("rsyslog-udp"),
+	}, fmt.Sprintf("127.0.0.1:%d", rsIn))
+	ngIn := testpeer.FreePort(t)
+	ng := testpeer.StartSyslogNG(t, roadsSyslogNGConf, map[string]any{
+		"in": ngIn, "network": n.port("syslogng-network"), "syslog": n.port("syslogng-syslog"),
+	}, fmt.Sprintf("127.0.0.1:%d", ngIn))
+
+	roads := []string{"direct", "rsyslog-forward", "rsyslog-5424-octet", "rsyslog-5424-lf",
+		"rsyslog-udp", "syslogng-network", "syslogng-syslog"}
+	sendLines(t, n.addr("direct"), lines)
+	sendLines(t, fmt.Sprintf("127.0.0.1:%d", rsIn), lines)
+	sendLines(t, fmt.Sprintf("127.0.0.1:%d", ngIn), lines)
+
+	out := filepath.Join(n.dir, "events.jsonl")
+	docs := waitJSONLines(t, out, len(roads)*len(lines), 60*time.Second)
+	byRoad := map[string][]map[string]any{}
+	for _, d := range docs {
+		if getStr(d, "event.original") == "" {
+			continue // a finding of correlation, not an event of a road
+		}
+		in := getStr(d, "nomen.input")
+		byRoad[in] = append(byRoad[in], d)
+	}
+	if path := os.Getenv("NOMEN_ROADS_DUMP"); path != "" {
+		dumpRoads(t, path, lines, roads, byRoad)
+	}
+	direct := byRoad["direct"]
+	if len(direct) != len(lines) {
+		t.Fatalf("direct: %d events for %d lines", len(direct), len(lines))
+	}
+	normalized := 0
+	for _, d := range direct {
+		if get(d, "event.category") != nil {
+			normalized++
+		}
+	}
+	t.Logf("%d syslog lines, %d of them normalized (event.category) on the direct road", len(lines), normalized)
+
+	for _, road := range roads[1:] {
+		got := byRoad[road]
+		if len(got) != len(lines) {
+			// Events of a road arrive in the order sent (one connection,
+			// one relay queue): without all of them the pairing is lost.
+			t.Errorf("%s: %d events for %d lines\nsyslog-ng: %s", road, len(got), len(lines), ng.Output())
+			continue
+		}
+		diffs := map[string][]string{} // field -> examples
+		bad := 0
+		for i, want := range direct {
+			d := compareRoad(flatten(want), flatten(got[i]))
+			if len(d) > 0 {
+				bad++
+			}
+			for _, f := range d {
+				diffs[f.key] = append(diffs[f.key], fmt.Sprintf("direct %s, %s %s, line %q",
+					clip(f.want, 80), road, clip(f.got, 80), clip(lines[i], 160)))
+			}
+		}
+		if bad == 0 {
+			continue
+		}
+		var report strings.Builder
+		fmt.Fprintf(&report, "%s: %d of %d events differ from the direct road\n", road, bad, len(lines))
+		keys := make([]string, 0, len(diffs))
+		for k := range diffs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&report, "  %s: %d events, e.g. %s\n", k, len(diffs[k]), diffs[k][0])
+		}
+		t.Error(report.String())
+	}
+}
+
+// dumpRoads writes, for each line, what every road delivered to nomen
+// (event.original): run with NOMEN_ROADS_DUMP=file to see a relay's rewrites.
+func dumpRoads(t *testing.T, path string, lines, roads []string, byRoad map[string][]map[string]any) {
+	var b strings.Builder
+	for i, line := range lines {
+		fmt.Fprintf(&b, "%q\n", line)
+		for _, road := range roads {
+			if i < len(byRoad[road]) && i < len(byRoad["direct"]) {
+				var keys []string
+				for _, d := range compareRoad(flatten(byRoad["direct"][i]), flatten(byRoad[road][i])) {
+					keys = append(keys, d.key+"="+clip(d.got, 40))
+				}
+				sort.Strings(keys)
+				fmt.Fprintf(&b, "  %-20s %q\n  %20s differs: %s\n", road, getStr(byRoad[road][i], "event.original"), "", strings.Join(keys, " "))
+			}
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Error(err)
+	}
+}
+
+// roadCorpus returns the PRI-led lines of the normalize golden cases.
+func roadCorpus(t *testing.T) []string {
+	t.Helper()
+	inputs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "normalize", "*", "*", "input.txt"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no normalize cases: %v", err)
+	}
+	var lines []string
+	for _, in := range inputs {
+		for _, line := range readLinesFile(t, in) {
+			if len(line) > 2 && line[0] == '<' && line[1] >= '0' && line[1] <= '9' {
+				lines = append(lines, line)
+			}
+		}
+	}
+	if len(lines) < 100 {
+		t.Fatalf("only %d syslog lines in the normalize cases", len(lines))
+	}
+	return lines
+}
+
+func readLinesFile(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+}
+
+// sendLines writes lines LF-framed over one TCP connection.
+func sendLines(t *testing.T, addr string, lines []string) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte(strings.Join(lines, "\n") + "\n")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+type fieldDiff struct{ key, want, got string }
+
+// compareRoad returns the fields (not excluded) whose values differ.
+func compareRoad(want, got map[string]string) []fieldDiff {
+	var d []fieldDiff
+	for k, w := range want {
+		if slices.Contains(roadExcluded, k) {
+			continue
+		}
+		if g, ok := got[k]; !ok || g != w {
+			if !ok {
+				g = "(absent)"
+			}
+			d = append(d, fieldDiff{k, w, g})
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok && !slices.Contains(roadExcluded, k) {
+			d = append(d, fieldDiff{k, "(absent)", g})
+		}
+	}
+	return d
+}
+
+// flatten turns a decoded ECS document into dotted keys with their JSON
+// values (arrays and scalars as JSON text).
+func flatten(doc map[string]any) map[string]string {
+	out := map[string]string{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, x := range m {
+				if prefix != "" {
+					k = prefix + "." + k
+				}
+				walk(k, x)
+			}
+			return
+		}
+		b, _ := json.Marshal(v)
+		out[prefix] = string(b)
+	}
+	walk("", doc)
+	return out
+}
