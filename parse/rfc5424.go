@@ -94,6 +94,30 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 		setError(e, "rfc5424: no SP after STRUCTURED-DATA")
 	}
 	e.Message = msgText(s[i:])
+	p.relayedTag(e)
+}
+
+// relayedTag reads what a relay left of an RFC 3164 tag at the start of
+// MSG, so that the line gives the same event as when sent directly:
+//
+//   - a Cisco "%ASA-6-305011: " after a nil APP-NAME: an ASA's
+//     "host : %ASA-...:" has an empty tag, which rsyslog writes as "-" and
+//     then the mnemonic as text; the RFC 3164 parser takes the mnemonic for
+//     the tag, and so does this (only a "%"-tag: other text is text);
+//   - a Solaris "[ID 801593 mail.info]" after an APP-NAME, as after a tag.
+func (p *Parser) relayedTag(e *event.Event) {
+	m := e.Message
+	switch {
+	case e.AppName == "" && e.ProcID == "" && e.MsgID == "" && len(m) > 1 && m[0] == '%':
+		if name, pid, end, ok := tagAt(m, 0); ok && pid == "" && m[end-1] == ':' {
+			e.AppName = name
+			e.Message = m[skipSpaces(m, end):]
+		}
+	case e.AppName != "" && e.MsgID == "" && strings.HasPrefix(m, "[ID "):
+		if end := solaris(m, 0, e); end > 0 {
+			e.Message = m[skipSpaces(m, end):]
+		}
+	}
 }
 
 // msgText returns MSG without the spaces before it and its BOM.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -62,13 +63,14 @@ path = "{{.Dir}}/events.jsonl"
 `
 
 // The relays' configs. rsyslog escapes control characters (a TAB becomes
-// "#011") unless told not to: that is a relay rewriting content, not a
-// road, so it is off here as a relay carrying TAB-separated logs (Snare)
-// must have it. syslog-ng replaces HOSTNAME with the sender's address
+// "#011") and cuts APP-NAME at "/" ("postfix/smtp" -> "postfix") unless
+// told not to: that is a relay rewriting content, not a road, so both are
+// off here as on a relay that carries TAB-separated logs (Snare) and
+// Postfix. syslog-ng replaces HOSTNAME with the sender's address
 // unless keep-hostname(yes), the setting of any relay that forwards.
 const (
 	roadsRsyslogConf = `
-global(parser.escapeControlCharactersOnReceive="off")
+global(parser.escapeControlCharactersOnReceive="off" parser.permitSlashInProgramName="on")
 module(load="imptcp")
 input(type="imptcp" address="127.0.0.1" port="{{.Vars.in}}" ruleset="roads")
 ruleset(name="roads") {
@@ -174,8 +176,13 @@ func TestRoadsGiveTheSameEvent(t *testing.T) {
 		}
 		diffs := map[string][]string{} // field -> examples
 		bad := 0
+		skipped := map[string]int{}
 		for i, want := range direct {
-			d := compareRoad(flatten(want), flatten(got[i]))
+			if why := roadCannotCarry(road, lines[i], want); why != "" {
+				skipped[why]++
+				continue
+			}
+			d := compareRoad(flatten(want), flatten(got[i]), yearlessStamp.MatchString(lines[i]))
 			if len(d) > 0 {
 				bad++
 			}
@@ -183,6 +190,9 @@ func TestRoadsGiveTheSameEvent(t *testing.T) {
 				diffs[f.key] = append(diffs[f.key], fmt.Sprintf("direct %s, %s %s, line %q",
 					clip(f.want, 80), road, clip(f.got, 80), clip(lines[i], 160)))
 			}
+		}
+		for why, n := range skipped {
+			t.Logf("%s: %d lines not compared: %s", road, n, why)
 		}
 		if bad == 0 {
 			continue
@@ -210,7 +220,7 @@ func dumpRoads(t *testing.T, path string, lines, roads []string, byRoad map[stri
 		for _, road := range roads {
 			if i < len(byRoad[road]) && i < len(byRoad["direct"]) {
 				var keys []string
-				for _, d := range compareRoad(flatten(byRoad["direct"][i]), flatten(byRoad[road][i])) {
+				for _, d := range compareRoad(flatten(byRoad["direct"][i]), flatten(byRoad[road][i]), yearlessStamp.MatchString(line)) {
 					keys = append(keys, d.key+"="+clip(d.got, 40))
 				}
 				sort.Strings(keys)
@@ -266,6 +276,22 @@ func sendLines(t *testing.T, addr string, lines []string) {
 	}
 }
 
+// withoutYear drops the year of an RFC 3339 time (a JSON string).
+func withoutYear(ts string) string {
+	if len(ts) > 6 {
+		return ts[6:]
+	}
+	return ts
+}
+
+// secondOf cuts an RFC 3339 time (a JSON string) to the second.
+func secondOf(ts string) string {
+	if i := strings.IndexByte(ts, '.'); i > 0 {
+		return ts[:i]
+	}
+	return strings.TrimSuffix(ts, "Z\"")
+}
+
 func clip(s string, n int) string {
 	if len(s) > n {
 		return s[:n] + "..."
@@ -275,11 +301,89 @@ func clip(s string, n int) string {
 
 type fieldDiff struct{ key, want, got string }
 
-// compareRoad returns the fields (not excluded) whose values differ.
-func compareRoad(want, got map[string]string) []fieldDiff {
+// Lines a relay cannot carry unchanged by some road, whatever nomen does
+// (what the relay writes has lost the information; see roadCannotCarry).
+var (
+	// Cisco IOS "<PRI>SEQ: ", NX-OS "<PRI>: " and IOS-XE "<PRI>HOST: STAMP:"
+	// headers.
+	ciscoHeader = regexp.MustCompile(`^<\d{1,3}>(\d*: |[\w.-]+: [*.]?[A-Z][a-z]{2} )`)
+	rfc5424Line = regexp.MustCompile(`^<\d{1,3}>\d{1,2} `)
+	// An RFC 3164 "Mmm dd hh:mm:ss" without a year after it.
+	yearlessStamp = regexp.MustCompile(`^<\d{1,3}>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(\.\d+)?:? +(\D|\d{1,3}\D|\d{5})`)
+)
+
+// roadCannotCarry says why road cannot deliver line unchanged (direct is
+// the event nomen made of it directly), or "" when it must.
+func roadCannotCarry(road, line string, direct map[string]any) string {
+	rsyslog := strings.HasPrefix(road, "rsyslog-")
+	bsd := road == "rsyslog-forward" || road == "rsyslog-udp" // RFC 3164 templates
+	switch {
+	case rfc5424Line.MatchString(line) && (bsd || strings.HasPrefix(road, "syslogng-")):
+		// rsyslog's 3164 templates drop STRUCTURED-DATA and MSGID and write
+		// APP-NAME without the tag's ":"; syslog-ng's network() source reads
+		// RFC 3164 only.
+		return "RFC 5424 line through an RFC 3164 template or source"
+	case ciscoHeader.MatchString(line):
+		// Neither relay reads these headers: the sequence number or the
+		// device name becomes a tag or a hostname and the relay stamps its
+		// own time. (nomen reads the 3164 form of rsyslog's rewrite, not
+		// the others yet: see the report of issue 14.)
+		return "Cisco IOS/NX-OS header the relay does not parse"
+	case rsyslog && strings.Contains(line, "MSWinEventLog"):
+		// rsyslog's tag ends at the first space ("MSWinEventLog\t1\tSecurity\t700\tTue"):
+		// its 5424 template keeps only the program name, its 3164 ones
+		// 32 characters of the tag; the Snare header is cut either way.
+		return "Snare header cut by rsyslog's tag handling"
+	case bsd && len(syslogTag(direct)) > 32:
+		// RSYSLOG_ForwardFormat and RSYSLOG_TraditionalForwardFormat write
+		// %syslogtag:1:32%.
+		return "tag longer than rsyslog's 32 characters"
+	case (rsyslog && !bsd || road == "syslogng-syslog") && get(direct, "log.syslog.appname") == nil:
+		// Without a tag, the relay takes the first word of the text for
+		// one, and its RFC 5424 output moves that word into APP-NAME.
+		return "line without a tag through an RFC 5424 template"
+	}
+	return ""
+}
+
+// syslogTag rebuilds the RFC 3164 tag of a direct event.
+func syslogTag(d map[string]any) string {
+	tag := getStr(d, "log.syslog.appname")
+	if m := getStr(d, "nomen.app_module"); m != "" {
+		tag += "(" + m + ")"
+	}
+	if pid := getStr(d, "log.syslog.procid"); pid != "" {
+		tag += "[" + pid + "]"
+	}
+	return tag + ":"
+}
+
+// compareRoad returns the fields whose values differ, but for roadExcluded,
+// a hostname the relay filled in where the line had none, and @timestamp
+// where the line had no time of its own (the relay's receipt time stands
+// in), below the second (RFC 3164 dates have none) and, for a line without
+// a year, the year.
+func compareRoad(want, got map[string]string, yearless bool) []fieldDiff {
 	var d []fieldDiff
+	noTime := want["@timestamp"] == want["event.created"]
+	for _, k := range []string{"@timestamp", "event.created"} {
+		want[k], got[k] = secondOf(want[k]), secondOf(got[k])
+	}
+	if yearless {
+		// A relay writing RFC 3339 infers the year of "Jan 24 11:28:30"
+		// itself (syslog-ng: the next one, in December).
+		want["@timestamp"], got["@timestamp"] = withoutYear(want["@timestamp"]), withoutYear(got["@timestamp"])
+	}
+	if want["log.syslog.hostname"] == "" {
+		// The line had no HOSTNAME: the relay names the sender it got it
+		// from, which then stands for host.name.
+		for _, k := range []string{"host.name", "log.syslog.hostname"} {
+			delete(want, k)
+			delete(got, k)
+		}
+	}
 	for k, w := range want {
-		if slices.Contains(roadExcluded, k) {
+		if slices.Contains(roadExcluded, k) || k == "@timestamp" && noTime {
 			continue
 		}
 		if g, ok := got[k]; !ok || g != w {
