@@ -157,7 +157,7 @@ func TestParseAllocations(t *testing.T) {
 	for _, c := range []struct {
 		msg  []byte
 		want float64
-	}{{bench5424, 0}, {bench3164, 0}, {bench5424SD, 0}} {
+	}{{bench5424, 0}, {bench3164, 0}, {bench5424SD, 0}, {benchRelayed, 0}} {
 		e.Fields = make([]event.Field, 0, 4)
 		if n := testing.AllocsPerRun(1000, func() {
 			e.Fields = e.Fields[:0]
