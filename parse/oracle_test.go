@@ -16,7 +16,10 @@ import (
 
 // go-syslog is the grammar reference: on every message its strict RFC 5424
 // machine accepts, nomen's parser must find the same header, STRUCTURED-DATA
-// and MSG (nomen strips a leading BOM and trailing CR/LF/NUL).
+// and MSG, but for documented differences: nomen strips the spaces before
+// MSG (forwarding noise, see msgText), a leading BOM and trailing CR/LF/NUL,
+// splits an APP-NAME "prog(module)" (see setAppModule), and takes a Cisco
+// tag or Solaris block at the front of MSG out of it (see relayedTag).
 func agree5424(t testing.TB, raw []byte) {
 	t.Helper()
 	m, err := rfc5424.NewMachine().Parse(raw)
@@ -43,18 +46,32 @@ func agree5424(t testing.TB, raw []byte) {
 	if want.Timestamp == nil && !e.Time.Equal(recv) {
 		fail("nil TIMESTAMP", e.Time, recv)
 	}
+	wantMsg := strings.TrimLeft(deref(want.Message), " ")
+	wantMsg = strings.TrimPrefix(wantMsg, "\xEF\xBB\xBF")
+	wantMsg = strings.TrimRight(wantMsg, "\r\n\x00")
+	app, msgID := e.AppName, e.MsgID
+	if m, ok := e.Field(FieldAppModule); ok {
+		app += "(" + m.Str + ")"
+	}
+	// relayedTag: a Cisco tag or Solaris block taken from the front of MSG.
+	if want.Appname == nil && strings.HasPrefix(app, "%") && strings.HasPrefix(wantMsg, app+":") &&
+		strings.HasSuffix(wantMsg, e.Message) {
+		app, wantMsg = "", e.Message
+	}
+	if want.MsgID == nil && msgID != "" && strings.HasPrefix(wantMsg, "[ID "+msgID+" ") &&
+		strings.HasSuffix(wantMsg, e.Message) {
+		msgID, wantMsg = "", e.Message
+	}
 	for _, f := range []struct {
 		name string
 		got  string
 		want *string
-	}{{"HOSTNAME", e.Hostname, want.Hostname}, {"APP-NAME", e.AppName, want.Appname},
-		{"PROCID", e.ProcID, want.ProcID}, {"MSGID", e.MsgID, want.MsgID}} {
+	}{{"HOSTNAME", e.Hostname, want.Hostname}, {"APP-NAME", app, want.Appname},
+		{"PROCID", e.ProcID, want.ProcID}, {"MSGID", msgID, want.MsgID}} {
 		if w := deref(f.want); f.got != w {
 			fail(f.name, f.got, w)
 		}
 	}
-	wantMsg := strings.TrimPrefix(deref(want.Message), "\xEF\xBB\xBF")
-	wantMsg = strings.TrimRight(wantMsg, "\r\n\x00")
 	if e.Message != wantMsg {
 		fail("MSG", e.Message, wantMsg)
 	}

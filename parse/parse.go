@@ -39,6 +39,9 @@
 //     (clock not synchronised). With "*" (time not authoritative) the
 //     device's timestamp is not used: Time is Received.
 //   - nomen.parse_error (string): why the message did not parse cleanly.
+//   - nomen.app_module (string): the module of a "prog(module)" tag or
+//     APP-NAME ("sshd(pam_unix)[123]:" is AppName "sshd", module
+//     "pam_unix"): see setAppModule.
 //
 // The Solaris "[ID 801593 mail.info]" block after the tag becomes MsgID
 // ("801593", the message type, which is what log.syslog.msgid means) and,
@@ -151,6 +154,7 @@ const (
 	FieldSequence      = "event.sequence"
 	FieldParseError    = "nomen.parse_error"
 	FieldClockUnsynced = "nomen.clock_unsynced"
+	FieldAppModule     = "nomen.app_module"
 )
 
 // Values of event.Format set by the parser (nomen.format).

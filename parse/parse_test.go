@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -45,10 +46,8 @@ func TestCases(t *testing.T) {
 				got.WriteByte('\n')
 			}
 			path := filepath.Join(dir, "expected.jsonl")
-			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
+			if golden.Updating() {
+				golden.Write(t, path, got.Bytes())
 				return
 			}
 			want, err := os.ReadFile(path)
@@ -158,7 +157,7 @@ func TestParseAllocations(t *testing.T) {
 	for _, c := range []struct {
 		msg  []byte
 		want float64
-	}{{bench5424, 0}, {bench3164, 0}, {bench5424SD, 0}} {
+	}{{bench5424, 0}, {bench3164, 0}, {bench5424SD, 0}, {benchRelayed, 0}} {
 		e.Fields = make([]event.Field, 0, 4)
 		if n := testing.AllocsPerRun(1000, func() {
 			e.Fields = e.Fields[:0]

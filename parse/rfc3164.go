@@ -27,7 +27,7 @@ import (
 //     shows.
 //   - TAG is "name:", "name[pid]:" or "name[pid]" (no colon), where name
 //     may hold "(", "/", "<", "-", "." ("su(pam_unix)", "postfix/smtpd",
-//     "ansible-<stdin>"). A bare word without ":" is never taken for a tag
+//     "ansible-<stdin>"); "prog(module)" is split (setAppModule). A bare word without ":" is never taken for a tag
 //     ("10.0.0.99 Use the BFG!" has no tag). A " : " after the host is an
 //     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it.
 //   - Without PRI and without a timestamp the whole text is the message.
@@ -107,7 +107,36 @@ func (p *Parser) tag(s string, i int, e *event.Event) int {
 		return i
 	}
 	e.AppName, e.ProcID = name, pid
+	setAppModule(e)
 	return end
+}
+
+// setAppModule splits an AppName "prog(module)" into AppName "prog" and the
+// field nomen.app_module = "module". Old Linux-PAM logs as
+// "sshd(pam_unix)[123]:", "su(pam_unix)", "login(pam_unix)": the program is
+// sshd, pam_unix only the module inside it that wrote the line, so a rule
+// or a search on process.name = sshd must find it. The module is kept,
+// beside the program, in a nomen.* field as parse's other non-ECS fields
+// are (ECS has no field for a part of the syslog tag). Only that exact
+// shape is split: a program name of tag characters without "(", and a
+// module of letters, digits, "_", "-" and "." ending the name.
+func setAppModule(e *event.Event) {
+	name := e.AppName
+	n := len(name)
+	if n < 4 || name[n-1] != ')' {
+		return
+	}
+	open := strings.IndexByte(name, '(')
+	if open <= 0 || open > n-3 {
+		return
+	}
+	for k := open + 1; k < n-1; k++ {
+		if c := name[k]; !isDigit(c) && !isLetter(c) && c != '_' && c != '-' && c != '.' {
+			return
+		}
+	}
+	e.AppName = name[:open]
+	e.SetStr(FieldAppModule, name[open+1:n-1])
 }
 
 // header holds what the RFC 3164 prefix parsers found.

@@ -17,7 +17,10 @@ import (
 //   - SD-PARAM values may hold an unescaped "]"; "\"", "\\" and "\]" are
 //     unescaped, any other backslash is kept; spaces may repeat between
 //     params;
-//   - a UTF-8 BOM at the start of MSG is dropped (the text "BOM" is not).
+//   - spaces before MSG and a UTF-8 BOM at its start are dropped (the text
+//     "BOM" is not): see msgText;
+//   - an APP-NAME "prog(module)" is split as an RFC 3164 tag is (see
+//     setAppModule): rsyslog writes such a tag's program name there.
 //
 // An unreadable TIMESTAMP ends the header: what follows is Message (no
 // field is guessed). Malformed STRUCTURED-DATA is not kept: Message is
@@ -57,6 +60,7 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 		i = j
 	}
 	e.Hostname, e.AppName, e.ProcID, e.MsgID = fields[0], fields[1], fields[2], fields[3]
+	setAppModule(e)
 
 	// STRUCTURED-DATA
 	i = skipSpaces(s, i)
@@ -86,18 +90,57 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 	}
 
 	// MSG
-	if i < len(s) {
-		if s[i] == ' ' {
-			i++
-		} else {
-			setError(e, "rfc5424: no SP after STRUCTURED-DATA")
+	if i < len(s) && s[i] != ' ' {
+		setError(e, "rfc5424: no SP after STRUCTURED-DATA")
+	}
+	e.Message = msgText(s[i:])
+	p.relayedTag(e)
+}
+
+// relayedTag reads what a relay left of an RFC 3164 tag at the start of
+// MSG, so that the line gives the same event as when sent directly:
+//
+//   - a Cisco "%ASA-6-305011: " after a nil APP-NAME: an ASA's
+//     "host : %ASA-...:" has an empty tag, which rsyslog writes as "-" and
+//     then the mnemonic as text; the RFC 3164 parser takes the mnemonic for
+//     the tag, and so does this (only a "%"-tag: other text is text);
+//   - a Solaris "[ID 801593 mail.info]" after an APP-NAME, as after a tag.
+func (p *Parser) relayedTag(e *event.Event) {
+	m := e.Message
+	switch {
+	case e.AppName == "" && e.ProcID == "" && e.MsgID == "" && len(m) > 1 && m[0] == '%':
+		if name, pid, end, ok := tagAt(m, 0); ok && pid == "" && m[end-1] == ':' {
+			e.AppName = name
+			e.Message = m[skipSpaces(m, end):]
+		}
+	case e.AppName != "" && e.MsgID == "" && strings.HasPrefix(m, "[ID "):
+		if end := solaris(m, 0, e); end > 0 {
+			e.Message = m[skipSpaces(m, end):]
 		}
 	}
-	msg := s[i:]
+}
+
+// msgText returns MSG without the spaces before it and its BOM.
+//
+// RFC 5424 makes a second SP after STRUCTURED-DATA part of MSG, and go-syslog
+// keeps it. nomen does not: in practice the extra space is forwarding
+// noise, not text. rsyslog's RSYSLOG_SyslogProtocol23Format writes
+// "%STRUCTURED-DATA% %msg%", and for a message it received as RFC 3164 the
+// msg property keeps the space after "tag:", so every such line arrives as
+// "- -  text" (likewise syslog-ng and others that relay 3164 text). Kept,
+// that space moves the text one byte off what decoders anchor on, and the
+// same line gives another event by that road than sent directly, where the
+// RFC 3164 parser skips the spaces after the tag. Leading spaces carry no
+// meaning in a log message that a field could lose (indentation is layout;
+// event.original keeps every byte), so dropping them cannot make a field
+// wrong, while keeping them loses the category, user and address of every
+// relayed line.
+func msgText(msg string) string {
+	msg = msg[skipSpaces(msg, 0):]
 	if strings.HasPrefix(msg, "\xEF\xBB\xBF") {
 		msg = msg[3:]
 	}
-	e.Message = msg
+	return msg
 }
 
 // structuredData reads SD-ELEMENTs at s[i:] (s[i] == '[') into e.SD and

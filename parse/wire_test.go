@@ -6,18 +6,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/internal/testvec"
 	"github.com/nomenhq/nomen/relay/event"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/parse")
 
 // corpusPath is the shared corpus of wire-format vectors. Most of them come
 // from sources whose licence does not allow copying them here, so the test
@@ -205,13 +203,8 @@ func TestWireCorpus(t *testing.T) {
 			}
 			got = append(got, '\n')
 			path := filepath.Join(dir, v.ID+".json")
-			if *update {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
+			if golden.Updating() {
+				golden.Write(t, path, got)
 				return
 			}
 			want, err := os.ReadFile(path)
