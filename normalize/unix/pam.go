@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -20,11 +21,12 @@ import (
 //	PAM service(sshd) ignoring max retries; 6 > 3
 //
 // and the older form where the module is in the program name:
-// "su(pam_unix)[21416]: session opened for user cyrus by (uid=0)".
+// "su(pam_unix)[21416]: session opened for user cyrus by (uid=0)", which
+// the parser splits into the program (su) and nomen.app_module (pam_unix).
 
 // sniffOldPAM catches "prog(pam_unix)" programs no other decoder claims.
 func sniffOldPAM(e *event.Event) bool {
-	return strings.Contains(e.AppName, "(pam_")
+	return strings.HasPrefix(e.Str(parse.FieldAppModule), "pam_")
 }
 
 func decodePAM(e *event.Event) bool {
@@ -50,12 +52,11 @@ func decodePAM(e *event.Event) bool {
 	case strings.HasPrefix(m, "PAM "):
 		return pamSummary(e, m[len("PAM "):])
 	default:
-		prog := e.AppName
-		i := strings.Index(prog, "(pam_")
-		if i <= 0 || !strings.HasSuffix(prog, ")") {
+		module = e.Str(parse.FieldAppModule)
+		if !strings.HasPrefix(module, "pam_") {
 			return false
 		}
-		service, module = ecs.ProgramKey(prog[:i]), prog[i+1:len(prog)-1]
+		service = ecs.ProgramKey(e.AppName)
 	}
 
 	ok := pamBody(e, m)
