@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/logging"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/sequence"
@@ -53,8 +54,11 @@ type Config struct {
 
 // LogConfig is the [log] section.
 type LogConfig struct {
-	Level  string `toml:"level"`  // debug | info (default) | warn | error
-	Format string `toml:"format"` // text (default; journald adds the time) | json
+	Level string `toml:"level"` // debug | info (default) | warn | error
+	// Format is text (default) or json. When stderr is the systemd journal
+	// (JOURNAL_STREAM), either gets a syslog priority prefix and no time;
+	// see internal/logging.
+	Format string `toml:"format"`
 }
 
 // MetricsConfig is the [metrics] section: the HTTP listener for /metrics,
@@ -317,12 +321,9 @@ func (c *Config) location() (*time.Location, error) {
 	return loc, nil
 }
 
-// NewLogger returns the structured logger the config asks for, on w.
+// NewLogger returns the structured logger the config asks for, on w
+// (journald's format when w is the journal stream; see internal/logging).
 func (c *Config) NewLogger(w *os.File) *slog.Logger {
 	level, _ := c.logLevel()
-	opts := &slog.HandlerOptions{Level: level}
-	if c.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return logging.New(w, level, c.Log.Format)
 }

@@ -73,7 +73,7 @@ func (r *Relay) startOutput(o OutputConfig) error {
 		FlushInterval: o.Common.FlushInterval.D(),
 		DeadLetter:    output.NewDeadLetter(o.Common.DeadLetter, int64(o.Common.DeadLetterMaxBytes), r.cfg.Hostname),
 		Metrics:       r.outputMetrics(),
-		Logger:        r.log.With("component", "output", "output", o.Common.Name),
+		Logger:        r.log.With("component", "output"), // the worker adds "output"
 	})
 	w.Start()
 	r.outputs[o.Common.Name] = &runningOutput{cfg: o, w: w}
