@@ -21,7 +21,7 @@ import (
 // from sources whose licence does not allow copying them here, so the test
 // reads them at run time and the golden files hold only parsed header
 // fields and a length + hash of the message text.
-const corpusPath = "/work/shared/corpus/syslog-wire.txt"
+var corpusPath = testvec.SharedPath("corpus/syslog-wire.txt")
 
 // wireReceived is the receive time every wire vector is parsed with; year
 // inference is relative to it.
