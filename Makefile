@@ -3,13 +3,20 @@ GO        ?= go
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SYSCONFDIR ?= /etc
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+DOCDIR    ?= $(PREFIX)/share/doc/nomen
 UNITDIR   ?= /etc/systemd/system
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# VERSION (the file) plus the commits since it changed: packaging/version.sh.
+VERSION   ?= $(shell packaging/version.sh 2>/dev/null || cat VERSION)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 CONFIG    ?= configs/dev.toml
+# nfpm builds the Debian package; pinned, fetched through the Go module proxy.
+NFPM      ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
+DEB_ARCH  ?= $(shell $(GO) env GOARCH)
 
-.PHONY: all build run test test-short bench fuzz install uninstall lint clean
+.PHONY: all build run test test-short bench fuzz install uninstall lint clean deb test-deb check-deploy
 
 all: build
 
@@ -48,20 +55,57 @@ bench: build
 fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
 
+# The same layout as the Debian package (packaging/README.md) under PREFIX:
+# the user nomen (sysusers.d), /var/lib/nomen and /var/log/nomen (tmpfiles.d),
+# /etc/nomen root:nomen 0750 with nomen.toml 0640 (kept if present), the
+# example rules as documentation. The user, ownership and directories are
+# made only when installing into the running system (no DESTDIR).
 install: build
-	install -D -m 0755 bin/nomen $(DESTDIR)$(PREFIX)/bin/nomen
-	install -D -m 0755 bin/nomen-agent $(DESTDIR)$(PREFIX)/bin/nomen-agent
+	install -D -m 0755 bin/nomen $(DESTDIR)$(BINDIR)/nomen
 	install -D -m 0644 configs/nomen.service $(DESTDIR)$(UNITDIR)/nomen.service
-	sed -i 's#/usr/local/bin/nomen#$(PREFIX)/bin/nomen#g' $(DESTDIR)$(UNITDIR)/nomen.service
-	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/nomen/rules
+	sed -i 's#/usr/bin/nomen#$(BINDIR)/nomen#g' $(DESTDIR)$(UNITDIR)/nomen.service
+	install -D -m 0644 packaging/nomen.sysusers $(DESTDIR)$(LIBDIR)/sysusers.d/nomen.conf
+	install -D -m 0644 packaging/nomen.tmpfiles $(DESTDIR)$(LIBDIR)/tmpfiles.d/nomen.conf
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/nomen $(DESTDIR)$(SYSCONFDIR)/nomen/rules
 	test -e $(DESTDIR)$(SYSCONFDIR)/nomen/nomen.toml || install -m 0640 configs/nomen.toml $(DESTDIR)$(SYSCONFDIR)/nomen/nomen.toml
-	for f in configs/rules/*.toml; do [ -e "$$f" ] || continue; \
-	  test -e $(DESTDIR)$(SYSCONFDIR)/nomen/rules/$$(basename $$f) || install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/nomen/rules/; done
-	@echo "installed; then: systemctl daemon-reload && systemctl enable --now nomen"
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples/rules $(DESTDIR)$(DOCDIR)/examples/correlate
+	install -m 0644 configs/rules/* $(DESTDIR)$(DOCDIR)/examples/rules/
+	install -m 0644 configs/correlate/examples.toml $(DESTDIR)$(DOCDIR)/examples/correlate/
+	install -m 0644 configs/nomen.toml $(DESTDIR)$(DOCDIR)/examples/nomen.toml
+	install -m 0644 packaging/dev-log.tmpfiles $(DESTDIR)$(DOCDIR)/examples/dev-log.conf
+	@if [ -z "$(DESTDIR)" ]; then \
+	  set -e; \
+	  if command -v systemd-sysusers >/dev/null; then systemd-sysusers $(LIBDIR)/sysusers.d/nomen.conf; \
+	  elif ! getent passwd nomen >/dev/null; then useradd --system --user-group --home-dir /var/lib/nomen --no-create-home --shell /usr/sbin/nologin nomen; fi; \
+	  install -d -o nomen -g nomen -m 0750 /var/lib/nomen /var/log/nomen; \
+	  chgrp nomen $(SYSCONFDIR)/nomen $(SYSCONFDIR)/nomen/rules $(SYSCONFDIR)/nomen/nomen.toml; \
+	  chmod 0640 $(SYSCONFDIR)/nomen/nomen.toml; \
+	  echo "installed; then: systemctl daemon-reload && systemctl enable --now nomen"; \
+	else echo "installed under $(DESTDIR): on the target, run systemd-sysusers and systemd-tmpfiles --create (nomen.conf), then chgrp nomen $(SYSCONFDIR)/nomen $(SYSCONFDIR)/nomen/nomen.toml"; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/nomen $(DESTDIR)$(PREFIX)/bin/nomen-agent $(DESTDIR)$(UNITDIR)/nomen.service
-	@echo "kept $(SYSCONFDIR)/nomen and /var/lib/nomen"
+	rm -f $(DESTDIR)$(BINDIR)/nomen $(DESTDIR)$(BINDIR)/nomen-agent $(DESTDIR)$(UNITDIR)/nomen.service
+	rm -f $(DESTDIR)$(LIBDIR)/sysusers.d/nomen.conf $(DESTDIR)$(LIBDIR)/tmpfiles.d/nomen.conf
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@echo "kept $(SYSCONFDIR)/nomen, /var/lib/nomen, /var/log/nomen and the user nomen"
+
+# The Debian package, dist/nomen_<version>_<arch>.deb (packaging/nfpm.yaml).
+# Only nomen: the agent runs on Windows hosts, not on the relay.
+deb:
+	rm -rf dist/build && rm -f dist/nomen_*.deb && mkdir -p dist/build
+	CGO_ENABLED=0 GOARCH=$(DEB_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/build/nomen ./cmd/nomen
+	NOMEN_DEB_VERSION='$(VERSION)' NOMEN_ARCH='$(DEB_ARCH)' $(NFPM) package --config packaging/nfpm.yaml --packager deb --target dist/
+	@ls dist/nomen_*.deb
+
+# Builds the package, installs it on this machine (root), checks it as the
+# service user, verifies the unit, purges it: packaging/test-deb.sh.
+test-deb:
+	packaging/test-deb.sh
+
+# The alert rules and their unit tests (promtool, from Debian's prometheus).
+check-deploy:
+	promtool check rules deploy/prometheus/nomen-rules.yml
+	promtool test rules deploy/prometheus/nomen-rules.test.yml
 
 clean:
-	rm -rf bin var
+	rm -rf bin var dist
