@@ -2,10 +2,10 @@ package relay
 
 import (
 	"context"
-	"log/slog"
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -45,7 +45,7 @@ type ingester struct {
 	norm     *atomic.Pointer[normalize.Normalizer]
 	sub      Submitter
 	blocking bool
-	log      *slog.Logger
+	warn     *logthrottle.Logger
 
 	received, bytes, truncated, dropped prometheus.Counter
 	parseFailed                         *prometheus.CounterVec
@@ -55,7 +55,6 @@ type ingester struct {
 	slab   []event.Event // events are carved from slabs: one allocation per batch
 	fields event.FieldSlab
 	batch  []*event.Event
-	drops  rateLimitedLog
 
 	// Counts are kept here and added to the metrics once per batch.
 	nBytes  int
@@ -71,7 +70,7 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 		norm:        l.norm,
 		sub:         l.sub,
 		blocking:    blocking,
-		log:         l.log,
+		warn:        l.warn,
 		received:    m.Received.WithLabelValues(l.cfg.Name),
 		bytes:       m.ReceivedBytes.WithLabelValues(l.cfg.Name),
 		truncated:   m.Truncated.WithLabelValues(l.cfg.Name),
@@ -79,7 +78,6 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 		parseFailed: m.ParseFailures.MustCurryWith(prometheus.Labels{"listener": l.cfg.Name}),
 		normalized:  m.Normalized,
 		decoders:    map[string]prometheus.Counter{},
-		drops:       rateLimitedLog{every: 10 * time.Second},
 	}
 }
 
@@ -153,34 +151,13 @@ func (in *ingester) flush(ctx context.Context) {
 	if in.blocking {
 		if err := in.sub.Submit(ctx, b); err != nil {
 			in.dropped.Add(float64(len(b.Events)))
-			in.drops.warn(in.log, "events dropped: relay is stopping", "listener", in.listener, "count", len(b.Events))
+			in.warn.Warn("events dropped: relay is stopping", "listener", in.listener, "count", len(b.Events))
 		}
 		return
 	}
 	if !in.sub.TrySubmit(b) {
 		in.dropped.Add(float64(len(b.Events)))
-		in.drops.warn(in.log, "events dropped: pipeline queue full (datagram listener cannot apply backpressure)",
+		in.warn.Warn("events dropped: pipeline queue full (datagram listener cannot apply backpressure)",
 			"listener", in.listener, "count", len(b.Events))
 	}
-}
-
-// rateLimitedLog logs at most once per interval, reporting how many
-// messages it suppressed in between.
-type rateLimitedLog struct {
-	every      time.Duration
-	last       time.Time
-	suppressed int
-}
-
-func (r *rateLimitedLog) warn(log *slog.Logger, msg string, args ...any) {
-	now := time.Now()
-	if now.Sub(r.last) < r.every {
-		r.suppressed++
-		return
-	}
-	if r.suppressed > 0 {
-		args = append(args, "suppressed", r.suppressed)
-	}
-	r.last, r.suppressed = now, 0
-	log.Warn(msg, args...)
 }

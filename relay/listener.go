@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/netacl"
 	"github.com/nomenhq/nomen/internal/tlsconf"
 	"github.com/nomenhq/nomen/normalize"
@@ -137,6 +138,7 @@ type listenerRuntime struct {
 	sub     Submitter
 	metrics *Metrics
 	log     *slog.Logger
+	warn    *logthrottle.Logger // shared by the listener's readers: repeated warnings are rate-limited
 }
 
 // syslogListener is a running udp, tcp, tls or unix listener.
@@ -152,6 +154,7 @@ type syslogListener interface {
 // startListener binds and starts serving one syslog listener.
 func startListener(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
 	var err error
+	rt.warn = logthrottle.New(rt.log, logthrottle.DefaultEvery)
 	if rt.acl, err = netacl.Parse(rt.cfg.AllowedNetworks); err != nil {
 		return nil, err
 	}

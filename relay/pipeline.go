@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 )
@@ -54,7 +55,7 @@ type Pipeline struct {
 
 	lastProgress atomic.Int64 // Unix ns of the last batch or idle tick, for the watchdog
 	inAppend     atomic.Bool  // waiting for the journal (possibly for room: backpressure, not a hang)
-	dropped      rateLimitedLog
+	dropped      *logthrottle.Logger
 }
 
 // NewPipeline creates a pipeline with a queue of queueLen batches and
@@ -74,7 +75,7 @@ func NewPipeline(j appender, stages []stage.Stage, pub publisher, queueLen, queu
 		done:     make(chan struct{}),
 		ctx:      ctx,
 		cancel:   cancel,
-		dropped:  rateLimitedLog{every: 10 * time.Second},
+		dropped:  logthrottle.New(log, logthrottle.DefaultEvery),
 	}
 	p.SetStages(stages)
 	p.lastProgress.Store(time.Now().UnixNano())
@@ -266,7 +267,7 @@ func (p *Pipeline) handle(b *Batch) {
 		// is so the IDs they predict for the next events stay right.
 		applied(stages, p.journal.LastID())
 		p.metrics.Dropped.WithLabelValues("journal", "append_failed").Add(float64(len(events)))
-		p.dropped.warn(p.log, "events not journaled", "count", len(events), "err", err)
+		p.dropped.Warn("events not journaled", "count", len(events), "err", err)
 		if b.Done != nil {
 			b.Done(err)
 		}
