@@ -9,6 +9,7 @@ import (
 
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -80,7 +81,7 @@ func (r *Relay) deliverAgent(listener string) agent.Deliver {
 			r.metrics.Normalized.WithLabelValues(dec).Inc()
 		}
 		done := make(chan error, 1)
-		b := &Batch{Events: evs, Durable: true, Done: func(err error) { done <- err }}
+		b := &pipeline.Batch{Events: evs, Durable: true, Done: func(err error) { done <- err }}
 		if err := r.pipe.Submit(ctx, b); err != nil {
 			return err
 		}

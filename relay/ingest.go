@@ -9,6 +9,7 @@ import (
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -17,23 +18,12 @@ import (
 // read, so latency stays low at low rates.
 const maxBatch = 256
 
-// Batch is a run of events from one source, in order, handed to the pipeline.
-type Batch struct {
-	Events []*event.Event
-	// Durable asks the pipeline to call Done only once the journal holds the
-	// events per its fsync policy (the agent protocol acks on it).
-	Durable bool
-	// Done, if set, is called once the batch is journaled (err == nil) or
-	// could not be.
-	Done func(err error)
-}
-
 // Submitter is the pipeline's entrance.
 type Submitter interface {
 	// Submit waits for room (TCP, TLS, agent: backpressure) unless ctx ends.
-	Submit(ctx context.Context, b *Batch) error
+	Submit(ctx context.Context, b *pipeline.Batch) error
 	// TrySubmit never waits (UDP, unix datagrams); false means dropped.
-	TrySubmit(b *Batch) bool
+	TrySubmit(b *pipeline.Batch) bool
 }
 
 // ingester turns frames from one reader (a connection or a datagram
@@ -146,7 +136,7 @@ func (in *ingester) flush(ctx context.Context) {
 	in.received.Add(float64(len(in.batch)))
 	in.bytes.Add(float64(in.nBytes))
 	in.nBytes = 0
-	b := &Batch{Events: in.batch}
+	b := &pipeline.Batch{Events: in.batch}
 	in.batch = make([]*event.Event, 0, maxBatch)
 	if in.blocking {
 		if err := in.sub.Submit(ctx, b); err != nil {

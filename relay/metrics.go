@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -19,8 +20,7 @@ type Metrics struct {
 	Connections      *prometheus.GaugeVec   // {listener}
 	Rejected         *prometheus.CounterVec // {listener, reason}: connections refused
 	FramingErrors    *prometheus.CounterVec // {listener, kind}
-	PipelineBatches  prometheus.Counter
-	PipelineQueue    prometheus.Gauge
+	Pipeline         *pipeline.Metrics
 	ConfigReloads    *prometheus.CounterVec // {result}
 	ConfigReloadTime prometheus.Gauge
 }
@@ -62,12 +62,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		FramingErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_framing_errors_total", Help: "Stream framing problems (bad octet counts, incomplete frames), by listener and kind.",
 		}, []string{"listener", "kind"}),
-		PipelineBatches: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_pipeline_batches_total", Help: "Batches journaled by the pipeline.",
-		}),
-		PipelineQueue: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "nomen_pipeline_queue_batches", Help: "Batches waiting for the pipeline.",
-		}),
 		ConfigReloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_config_reloads_total", Help: "Configuration reloads, by result (success, failure).",
 		}, []string{"result"}),
@@ -76,6 +70,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	reg.MustRegister(m.Received, m.ReceivedBytes, m.ParseFailures, m.Normalized, m.Dropped, m.Truncated,
-		m.Connections, m.Rejected, m.FramingErrors, m.PipelineBatches, m.PipelineQueue, m.ConfigReloads, m.ConfigReloadTime)
+		m.Connections, m.Rejected, m.FramingErrors, m.ConfigReloads, m.ConfigReloadTime)
+	m.Pipeline = pipeline.NewMetrics(reg, m.Dropped)
 	return m
 }

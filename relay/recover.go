@@ -11,6 +11,7 @@ import (
 
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -51,7 +52,7 @@ func (r *Relay) recoverState() error {
 	from := min(r.stages.recoverFrom(), r.agentShared.state.RecoverFrom())
 	last := r.journal.LastID()
 	// Whatever happens below, the stages continue from the journal's end.
-	defer applied(r.stages.list(), last)
+	defer pipeline.Applied(r.stages.list(), last)
 	if from >= last {
 		return nil
 	}

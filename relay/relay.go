@@ -17,6 +17,7 @@ import (
 
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -30,7 +31,7 @@ type Relay struct {
 	cfg     *Config
 	journal *journal.Journal
 	norm    atomic.Pointer[normalize.Normalizer]
-	pipe    *Pipeline
+	pipe    *pipeline.Pipeline
 	stages  *stages
 	outputs map[string]*runningOutput
 	syslog  map[string]*runningListener
@@ -105,7 +106,8 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err := r.recoverState(); err != nil {
 		return err
 	}
-	r.pipe = NewPipeline(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents, r.metrics, r.log.With("component", "pipeline"))
+	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
+		r.metrics.Pipeline, r.log.With("component", "pipeline"))
 	r.pipe.Start()
 
 	if err := r.startOutputs(cfg.Outputs); err != nil {
