@@ -14,6 +14,7 @@ import (
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/sequence"
 )
 
@@ -42,10 +43,10 @@ type Config struct {
 	RawOutputs   []toml.Primitive `toml:"output"`
 	RawCorrelate toml.Primitive   `toml:"correlate"`
 
-	Listeners []ListenerConfig `toml:"-"`
-	Agents    []AgentListener  `toml:"-"`
-	Outputs   []OutputConfig   `toml:"-"`
-	Correlate CorrelateConfig  `toml:"-"`
+	Listeners []listen.Config `toml:"-"`
+	Agents    []AgentListener `toml:"-"`
+	Outputs   []OutputConfig  `toml:"-"`
+	Correlate CorrelateConfig `toml:"-"`
 
 	// Path is the file the config was read from.
 	Path string `toml:"-"`
@@ -155,7 +156,7 @@ func (c *Config) decodeListeners(md *toml.MetaData) error {
 			c.Agents = append(c.Agents, a)
 			continue
 		}
-		var l ListenerConfig
+		var l listen.Config
 		if err := md.PrimitiveDecode(p, &l); err != nil {
 			return fmt.Errorf("listener %q: %w", head.Name, err)
 		}
@@ -191,7 +192,7 @@ func (c *Config) setDefaults() {
 	}
 	c.Journal = c.Journal.WithDefaults(c.StateDir)
 	for i := range c.Listeners {
-		c.Listeners[i].setDefaults()
+		c.Listeners[i].SetDefaults()
 	}
 	for i := range c.Agents {
 		c.Agents[i].setDefaults(c.StateDir)
@@ -268,7 +269,7 @@ func (c *Config) validate() error {
 	for i := range c.Listeners {
 		l := &c.Listeners[i]
 		checkName("listener", l.Name)
-		if err := l.validate(); err != nil {
+		if err := l.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("listener %q: %w", l.Name, err))
 		}
 		checkAddr(l.Name, l.Protocol, l.Address)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/output"
 )
 
@@ -27,7 +28,7 @@ func TestConfigMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Listeners) != 1 || cfg.Listeners[0].MaxMessageSize != defaultMaxMessage || cfg.Listeners[0].Readers != defaultReaders {
+	if len(cfg.Listeners) != 1 || cfg.Listeners[0].MaxMessageSize != listen.DefaultMaxMessageSize || cfg.Listeners[0].Readers != listen.DefaultReaders {
 		t.Errorf("listener defaults: %+v", cfg.Listeners)
 	}
 	if len(cfg.Outputs) != 1 || cfg.Outputs[0].File == nil || cfg.Outputs[0].File.Path != "./var/events.jsonl" || cfg.Outputs[0].Common.BatchSize == 0 {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -46,8 +47,8 @@ type Relay struct {
 }
 
 type runningListener struct {
-	cfg ListenerConfig
-	l   syslogListener
+	cfg listen.Config
+	l   listen.Listener
 }
 
 // New prepares a relay for cfg; nothing runs until Start.
@@ -97,7 +98,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if r.journalID, err = journalIdentity(cfg); err != nil {
 		return err
 	}
-	if r.stages, err = newStages(cfg, r.reg, r.log); err != nil {
+	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log); err != nil {
 		return err
 	}
 	if err := r.openAgentState(); err != nil {
@@ -163,20 +164,20 @@ func (r *Relay) Summary() string {
 	return fmt.Sprintf("%d listeners, %d agent listeners, %d outputs", len(r.syslog), len(r.agents), len(r.outputs))
 }
 
-func (r *Relay) startSyslogListener(ctx context.Context, lc ListenerConfig) error {
+func (r *Relay) startSyslogListener(ctx context.Context, lc listen.Config) error {
 	loc, err := r.cfg.location()
 	if err != nil {
 		return err
 	}
-	rt := &listenerRuntime{
-		cfg:     lc,
-		loc:     loc,
-		norm:    &r.norm,
-		sub:     r.pipe,
-		metrics: r.metrics,
-		log:     r.log.With("component", "listener"),
-	}
-	l, err := startListener(ctx, rt)
+	l, err := listen.Start(ctx, listen.Options{
+		Config:   lc,
+		Location: loc,
+		Rules:    &r.norm,
+		Pipeline: r.pipe,
+		Metrics:  r.metrics.Listen,
+		Decode:   r.metrics.Decode,
+		Log:      r.log.With("component", "listener"),
+	})
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	}
 	r.removeStaleCursors(cfg.Outputs)
 	timezoneChanged := old.Parse != cfg.Parse
-	want := map[string]ListenerConfig{}
+	want := map[string]listen.Config{}
 	for _, lc := range cfg.Listeners {
 		want[lc.Name] = lc
 	}
@@ -309,7 +310,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	r.stopped = true
 	r.ready.Store(false)
 	var errs []error
-	listeners := make([]syslogListener, 0, len(r.syslog))
+	listeners := make([]listen.Listener, 0, len(r.syslog))
 	for name, rl := range r.syslog {
 		rl.l.Close()
 		listeners = append(listeners, rl.l)

@@ -52,8 +52,9 @@ type Option func(*Server)
 // cfg.StateDir and closes it at Shutdown.
 func WithState(st *State) Option { return func(s *Server) { s.state = st } }
 
-// WithMetrics uses m instead of metrics registered with the server's
-// registerer.
+// WithMetrics uses m, created once (NewMetrics), instead of registering a
+// set of the server's own with its registerer: servers that share a
+// registry (several listeners, restarts) must share one set.
 func WithMetrics(m *Metrics) Option { return func(s *Server) { s.m = m } }
 
 // WithDuplicateCounter also counts dropped duplicates in c (the relay's

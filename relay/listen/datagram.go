@@ -1,4 +1,4 @@
-package relay
+package listen
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func (l *datagramListener) Close() error {
 
 func (l *datagramListener) Wait() { l.wg.Wait() }
 
-func startUDP(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	lc := net.ListenConfig{Control: reusePort}
 	l := &datagramListener{}
 	addr := rt.cfg.Address
@@ -74,7 +74,7 @@ func startUDP(ctx context.Context, rt *listenerRuntime) (syslogListener, error) 
 	return l, nil
 }
 
-func startUnixgram(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	path := rt.cfg.Address
 	mode, err := strconv.ParseUint(rt.cfg.SocketMode, 8, 32)
 	if err != nil {

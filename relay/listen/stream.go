@@ -1,4 +1,4 @@
-package relay
+package listen
 
 import (
 	"context"
@@ -40,7 +40,7 @@ const drainGrace = 300 * time.Millisecond
 // handshakeTimeout bounds a TLS handshake so a silent client cannot hold a slot.
 const handshakeTimeout = 10 * time.Second
 
-func startStream(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, slots: make(chan struct{}, rt.cfg.MaxConnections)}
 	if rt.cfg.Protocol == "tls" {
 		cfg, err := rt.cfg.TLS.build()
