@@ -66,6 +66,24 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
+// TestAgentListenerError: a bad agent listener is named once in the
+// message (it used to read `listener "agents": listener "agents": ...`).
+func TestAgentListenerError(t *testing.T) {
+	doc := minimalConfig + `
+[[listener]]
+name = "agents"
+protocol = "agent"
+address = "127.0.0.1:15516"
+plaintext_for_testing = true
+max_ratio = 300
+`
+	_, err := ParseConfigData("t.toml", []byte(doc))
+	const want = `t.toml: listener "agents": max_ratio 300: want 1 to 255`
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Count(err.Error(), `listener "agents"`) != 1 {
+		t.Errorf("got %v, want %q...", err, want)
+	}
+}
+
 // TestOutputBatchDefaults: postgres writes larger batches unless told.
 func TestOutputBatchDefaults(t *testing.T) {
 	for _, tc := range []struct {
