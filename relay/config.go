@@ -241,6 +241,35 @@ func (c *Config) validate() error {
 	if err := c.Correlate.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateListeners()...)
+	names := map[string]bool{}
+	checkName := func(kind, name string) {
+		if name == "" {
+			errs = append(errs, fmt.Errorf("%s: name is required", kind))
+			return
+		}
+		if names[kind+"/"+name] {
+			errs = append(errs, fmt.Errorf("%s %q: name used twice", kind, name))
+		}
+		names[kind+"/"+name] = true
+	}
+	for i := range c.Outputs {
+		o := &c.Outputs[i]
+		checkName("output", o.Common.Name)
+		if err := o.validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(c.Outputs) == 0 {
+		errs = append(errs, errors.New("no [[output]]: events would only be journaled"))
+	}
+	return errors.Join(errs...)
+}
+
+// validateListeners checks every listener, that their names are unique
+// and that no two bind the same address.
+func (c *Config) validateListeners() []error {
+	var errs []error
 	names := map[string]bool{}
 	addrs := map[string]string{}
 	checkName := func(kind, name string) {
@@ -285,17 +314,7 @@ func (c *Config) validate() error {
 	if len(c.Listeners)+len(c.Agents) == 0 {
 		errs = append(errs, errors.New("no [[listener]]: nomen would receive nothing"))
 	}
-	for i := range c.Outputs {
-		o := &c.Outputs[i]
-		checkName("output", o.Common.Name)
-		if err := o.validate(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if len(c.Outputs) == 0 {
-		errs = append(errs, errors.New("no [[output]]: events would only be journaled"))
-	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func (c *Config) logLevel() (slog.Level, error) {
