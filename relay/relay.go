@@ -1,7 +1,12 @@
-// Package relay wires nomen together: configuration, listeners, the
-// pipeline (parse, normalize, sequence, correlate, journal), the output
-// workers, metrics and the HTTP API, and their ordered start, reload and
-// stop.
+// Package relay wires nomen together and does nothing else: it reads the
+// configuration (nomen.toml), creates the metrics once (NewMetrics), and
+// starts, reloads and stops the parts in order: journal, stages
+// (sequence, correlate, live), pipeline (relay/pipeline), outputs,
+// listeners (relay/listen for syslog, relay/agent for agents; both decode
+// through relay/decode) and the HTTP API.
+//
+// It may import every relay/* package; none of them imports it (cmd/nomen
+// does).
 package relay
 
 import (
