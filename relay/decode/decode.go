@@ -15,6 +15,7 @@
 package decode
 
 import (
+	"sync"
 	"time"
 
 	"github.com/nomenhq/nomen/normalize"
@@ -51,41 +52,47 @@ type Options struct {
 // resolved once. It is safe for concurrent use; every reader goroutine
 // decodes through a Decoder of its own.
 type Input struct {
-	opts                       Options
+	opts    Options
+	frames  bool      // an input of frames (else of records)
+	resolve sync.Once // the counters, at the first Decoder or ReceivedCounters
+
 	received, bytes, truncated prometheus.Counter     // nil: not counted
 	parseFailed                *prometheus.CounterVec // {format}
 }
 
-// NewInput prepares an input of frames (syslog listeners, nomen parse):
-// its received, bytes and truncated series are exported (at 0) from now on.
-func NewInput(opts Options) *Input {
-	in := newInput(opts)
-	if m := opts.Metrics; m != nil {
-		in.truncated = m.Truncated.WithLabelValues(opts.Input)
-		in.parseFailed = m.ParseFailures.MustCurryWith(prometheus.Labels{"listener": opts.Input})
-	}
-	return in
-}
+// NewInput prepares an input of frames (syslog listeners, nomen parse).
+// Its received, bytes and truncated series are exported (at 0) from its
+// first reader on: a tcp listener's at its first connection.
+func NewInput(opts Options) *Input { return &Input{opts: opts, frames: true} }
 
 // NewRecordInput prepares an input whose events are built by the input
 // itself (agent records): they are only normalized, never framed or
 // parsed, so only the received and bytes series are exported.
-func NewRecordInput(opts Options) *Input { return newInput(opts) }
+func NewRecordInput(opts Options) *Input { return &Input{opts: opts} }
 
-func newInput(opts Options) *Input {
-	in := &Input{opts: opts}
-	if m := opts.Metrics; m != nil {
-		in.received = m.Received.WithLabelValues(opts.Input)
-		in.bytes = m.ReceivedBytes.WithLabelValues(opts.Input)
-	}
-	return in
+func (in *Input) counters() {
+	in.resolve.Do(func() {
+		m := in.opts.Metrics
+		if m == nil {
+			return
+		}
+		in.received = m.Received.WithLabelValues(in.opts.Input)
+		in.bytes = m.ReceivedBytes.WithLabelValues(in.opts.Input)
+		if in.frames {
+			in.truncated = m.Truncated.WithLabelValues(in.opts.Input)
+			in.parseFailed = m.ParseFailures.MustCurryWith(prometheus.Labels{"listener": in.opts.Input})
+		}
+	})
 }
 
 // ReceivedCounters are the input's nomen_received_events_total and
 // nomen_received_bytes_total, for an input that counts what it received
 // itself (the agent server counts records once they are durable, so that
 // a batch sent again is not counted twice); nil without metrics.
-func (in *Input) ReceivedCounters() (events, bytes prometheus.Counter) { return in.received, in.bytes }
+func (in *Input) ReceivedCounters() (events, bytes prometheus.Counter) {
+	in.counters()
+	return in.received, in.bytes
+}
 
 // Normalize normalizes events the input built (agent records) and counts
 // their decoders.
@@ -99,5 +106,6 @@ func (in *Input) Normalize(evs []*event.Event) {
 
 // Decoder returns a decoder for one goroutine.
 func (in *Input) Decoder() *Decoder {
+	in.counters()
 	return &Decoder{in: in, decoders: map[string]prometheus.Counter{}}
 }
