@@ -8,8 +8,9 @@ import (
 	"reflect"
 
 	"github.com/nomenhq/nomen/relay/agent"
+	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/nomenhq/nomen/relay/pipeline"
 )
 
 // runningAgent is a listener for the native agent protocol.
@@ -30,22 +31,25 @@ func (a *runningAgent) close(ctx context.Context) {
 }
 
 // agentShared is what every agent listener of a relay shares: the
-// per-agent cursors and the metrics.
+// per-agent cursors (the metrics are in Relay.metrics).
 type agentShared struct {
-	state   *agent.State
-	metrics *agent.Metrics
-	dup     prometheus.Counter
+	state *agent.State
 }
 
 func (r *Relay) startAgentListener(a AgentListener) error {
 	if r.agentShared == nil {
 		return errors.New("agent state is not open")
 	}
-	srv, err := agent.NewServer(a.Config, r.deliverAgent(a.Name), r.log.With("component", "agent"), r.reg,
+	// Agent records are built by the agent server, not parsed: they go
+	// through the decode step's normalization only. The server counts
+	// received records itself, once they are durable (a batch sent again
+	// after a failure is not received twice).
+	input := decode.NewRecordInput(decode.Options{Input: a.Name, Rules: &r.norm, Metrics: r.metrics.Decode})
+	srv, err := agent.NewServer(a.Config, r.deliverAgent(input), r.log.With("component", "agent"), nil,
 		agent.WithState(r.agentShared.state),
-		agent.WithMetrics(r.agentShared.metrics),
-		agent.WithDuplicateCounter(r.agentShared.dup),
-		agent.WithReceivedCounters(r.metrics.Received.WithLabelValues(a.Name), r.metrics.ReceivedBytes.WithLabelValues(a.Name)),
+		agent.WithMetrics(r.metrics.Agent),
+		agent.WithDuplicateCounter(r.metrics.Sequence.Duplicates()),
+		agent.WithReceivedCounters(input.ReceivedCounters()),
 		agent.WithRelayName(r.cfg.Hostname))
 	if err != nil {
 		return err
@@ -66,21 +70,15 @@ func (r *Relay) startAgentListener(a AgentListener) error {
 	return nil
 }
 
-// deliverAgent returns the agent server's Deliver: normalize, then the
-// pipeline (sequence, correlation, journal), returning once the events
-// are durable so that the server can acknowledge them.
-func (r *Relay) deliverAgent(listener string) agent.Deliver {
+// deliverAgent returns the agent server's Deliver: the decode step
+// (normalization), then the pipeline (sequence, correlation, journal),
+// returning once the events are durable so that the server can
+// acknowledge them.
+func (r *Relay) deliverAgent(input *decode.Input) agent.Deliver {
 	return func(ctx context.Context, evs []*event.Event) error {
-		norm := r.norm.Load()
-		for _, e := range evs {
-			dec := norm.Normalize(e)
-			if dec == "" {
-				dec = "none"
-			}
-			r.metrics.Normalized.WithLabelValues(dec).Inc()
-		}
+		input.Normalize(evs)
 		done := make(chan error, 1)
-		b := &Batch{Events: evs, Durable: true, Done: func(err error) { done <- err }}
+		b := &pipeline.Batch{Events: evs, Durable: true, Done: func(err error) { done <- err }}
 		if err := r.pipe.Submit(ctx, b); err != nil {
 			return err
 		}

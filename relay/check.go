@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize"
-	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -30,11 +30,11 @@ func Check(path string) (string, error) {
 		path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests), nil
 }
 
-// LineParser turns raw lines into normalized ECS JSON (`nomen parse`).
+// LineParser turns raw lines into normalized ECS JSON (`nomen parse`)
+// through the decode step the listeners use.
 type LineParser struct {
-	parser *parse.Parser
-	norm   *normalize.Normalizer
-	enc    event.Encoder
+	dec *decode.Decoder
+	enc event.Encoder
 }
 
 // NewLineParser uses the [parse] and [normalize] sections of the config
@@ -57,15 +57,15 @@ func NewLineParser(path string) (*LineParser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("normalize: %w", err)
 	}
-	return &LineParser{parser: parse.New(parse.Options{Location: loc}), norm: norm, enc: event.Encoder{Observer: host}}, nil
+	in := decode.NewInput(decode.Options{Input: "stdin", Location: loc, Rules: decode.Fixed(norm)})
+	return &LineParser{dec: in.Decoder(), enc: event.Encoder{Observer: host}}, nil
 }
 
 // Event parses and normalizes one line.
 func (p *LineParser) Event(line []byte, received time.Time) *event.Event {
 	e := event.New(received)
 	e.Input = "stdin"
-	p.parser.Parse(line, e)
-	if name := p.norm.Normalize(e); name != "" {
+	if name := p.dec.Decode(line, e); name != "" {
 		e.SetStr("nomen.decoder", name)
 	}
 	return e

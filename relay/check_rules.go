@@ -6,23 +6,24 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize"
-	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
 // checkRules runs the user rules' embedded [[rule.test]] cases, parsing each
-// input the way the listeners would (the [parse] timezone), and returns how
-// many ran, or every failure with its diff.
+// input through the listeners' decode step (the [parse] timezone; the rule
+// under test normalizes), and returns how many ran, or every failure with
+// its diff.
 func checkRules(cfg *Config, norm *normalize.Normalizer) (int, error) {
 	rules := norm.Rules()
 	loc, err := cfg.location()
 	if err != nil {
 		return 0, err
 	}
-	p := parse.New(parse.Options{Location: loc})
+	dec := decode.NewInput(decode.Options{Input: "check", Location: loc, Rules: decode.Fixed(norm)}).Decoder()
 	failures := rules.RunTests(func(line string) *event.Event {
 		e := event.New(time.Now())
-		p.Parse([]byte(line), e)
+		dec.Parse([]byte(line), e)
 		return e
 	})
 	if len(failures) == 0 {

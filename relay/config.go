@@ -15,6 +15,7 @@ import (
 	"github.com/nomenhq/nomen/internal/logging"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/sequence"
 )
 
@@ -43,10 +44,10 @@ type Config struct {
 	RawOutputs   []toml.Primitive `toml:"output"`
 	RawCorrelate toml.Primitive   `toml:"correlate"`
 
-	Listeners []ListenerConfig `toml:"-"`
-	Agents    []AgentListener  `toml:"-"`
-	Outputs   []OutputConfig   `toml:"-"`
-	Correlate CorrelateConfig  `toml:"-"`
+	Listeners []listen.Config `toml:"-"`
+	Agents    []AgentListener `toml:"-"`
+	Outputs   []OutputConfig  `toml:"-"`
+	Correlate CorrelateConfig `toml:"-"`
 
 	// Path is the file the config was read from.
 	Path string `toml:"-"`
@@ -159,7 +160,7 @@ func (c *Config) decodeListeners(md *toml.MetaData) error {
 			c.Agents = append(c.Agents, a)
 			continue
 		}
-		var l ListenerConfig
+		var l listen.Config
 		if err := md.PrimitiveDecode(p, &l); err != nil {
 			return fmt.Errorf("listener %q: %w", head.Name, err)
 		}
@@ -195,7 +196,7 @@ func (c *Config) setDefaults() {
 	}
 	c.Journal = c.Journal.WithDefaults(c.StateDir)
 	for i := range c.Listeners {
-		c.Listeners[i].setDefaults()
+		c.Listeners[i].SetDefaults()
 	}
 	for i := range c.Agents {
 		c.Agents[i].setDefaults(c.StateDir)
@@ -244,6 +245,35 @@ func (c *Config) validate() error {
 	if err := c.Correlate.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateListeners()...)
+	names := map[string]bool{}
+	checkName := func(kind, name string) {
+		if name == "" {
+			errs = append(errs, fmt.Errorf("%s: name is required", kind))
+			return
+		}
+		if names[kind+"/"+name] {
+			errs = append(errs, fmt.Errorf("%s %q: name used twice", kind, name))
+		}
+		names[kind+"/"+name] = true
+	}
+	for i := range c.Outputs {
+		o := &c.Outputs[i]
+		checkName("output", o.Common.Name)
+		if err := o.validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(c.Outputs) == 0 {
+		errs = append(errs, errors.New("no [[output]]: events would only be journaled"))
+	}
+	return errors.Join(errs...)
+}
+
+// validateListeners checks every listener, that their names are unique
+// and that no two bind the same address.
+func (c *Config) validateListeners() []error {
+	var errs []error
 	names := map[string]bool{}
 	addrs := map[string]string{}
 	checkName := func(kind, name string) {
@@ -272,7 +302,7 @@ func (c *Config) validate() error {
 	for i := range c.Listeners {
 		l := &c.Listeners[i]
 		checkName("listener", l.Name)
-		if err := l.validate(); err != nil {
+		if err := l.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("listener %q: %w", l.Name, err))
 		}
 		checkAddr(l.Name, l.Protocol, l.Address)
@@ -288,17 +318,7 @@ func (c *Config) validate() error {
 	if len(c.Listeners)+len(c.Agents) == 0 {
 		errs = append(errs, errors.New("no [[listener]]: nomen would receive nothing"))
 	}
-	for i := range c.Outputs {
-		o := &c.Outputs[i]
-		checkName("output", o.Common.Name)
-		if err := o.validate(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if len(c.Outputs) == 0 {
-		errs = append(errs, errors.New("no [[output]]: events would only be journaled"))
-	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func (c *Config) logLevel() (slog.Level, error) {

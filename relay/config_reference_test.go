@@ -16,6 +16,7 @@ import (
 	"github.com/nomenhq/nomen/relay/agent/agenttest"
 	"github.com/nomenhq/nomen/relay/correlate"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/output"
 	"github.com/nomenhq/nomen/relay/sequence"
 )
@@ -74,8 +75,8 @@ var referenceSections = []struct {
 	{reflect.TypeFor[normalize.Config](), refIn("normalize")},
 	{reflect.TypeFor[sequence.Config](), refIn("sequence")},
 
-	{reflect.TypeFor[ListenerConfig](), refInWhere("listener", "protocol", "udp", "tcp", "tls", "unix")},
-	{reflect.TypeFor[TLSConfig](), refInWhere("listener", "protocol", "tls")},
+	{reflect.TypeFor[listen.Config](), refInWhere("listener", "protocol", "udp", "tcp", "tls", "unix")},
+	{reflect.TypeFor[listen.TLSConfig](), refInWhere("listener", "protocol", "tls")},
 	{reflect.TypeFor[agent.Config](), refInWhere("listener", "protocol", "agent")},
 	{reflect.TypeFor[agent.TLSConfig](), refInWhere("listener", "protocol", "agent")},
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/output"
 )
 
@@ -27,7 +28,7 @@ func TestConfigMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Listeners) != 1 || cfg.Listeners[0].MaxMessageSize != defaultMaxMessage || cfg.Listeners[0].Readers != defaultReaders {
+	if len(cfg.Listeners) != 1 || cfg.Listeners[0].MaxMessageSize != listen.DefaultMaxMessageSize || cfg.Listeners[0].Readers != listen.DefaultReaders {
 		t.Errorf("listener defaults: %+v", cfg.Listeners)
 	}
 	if len(cfg.Outputs) != 1 || cfg.Outputs[0].File == nil || cfg.Outputs[0].File.Path != "./var/events.jsonl" || cfg.Outputs[0].Common.BatchSize == 0 {
@@ -62,6 +63,24 @@ func TestConfigErrors(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestAgentListenerError: a bad agent listener is named once in the
+// message (it used to read `listener "agents": listener "agents": ...`).
+func TestAgentListenerError(t *testing.T) {
+	doc := minimalConfig + `
+[[listener]]
+name = "agents"
+protocol = "agent"
+address = "127.0.0.1:15516"
+plaintext_for_testing = true
+max_ratio = 300
+`
+	_, err := ParseConfigData("t.toml", []byte(doc))
+	const want = `t.toml: listener "agents": max_ratio 300: want 1 to 255`
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Count(err.Error(), `listener "agents"`) != 1 {
+		t.Errorf("got %v, want %q...", err, want)
 	}
 }
 

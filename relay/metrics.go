@@ -1,26 +1,29 @@
 package relay
 
 import (
+	"github.com/nomenhq/nomen/relay/agent"
+	"github.com/nomenhq/nomen/relay/decode"
+	"github.com/nomenhq/nomen/relay/listen"
+	"github.com/nomenhq/nomen/relay/pipeline"
+	"github.com/nomenhq/nomen/relay/sequence"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// Metrics are the relay's own series (listeners, parsing, normalization,
-// pipeline). Other packages declare theirs against the same registry; the
-// one counter several stages share, nomen_dropped_events_total, lives here
-// and is handed to them.
+// Metrics are every series whose parts outlive a reload, created once
+// per relay (New) and handed down: the decode step's, the listeners', the
+// pipeline's, the agent listeners' and the sequence tracker's, and the
+// relay's own. nomen_dropped_events_total is shared by several parts and
+// lives here; nomen_duplicate_events_total is the sequence tracker's,
+// which the agent listeners count into too.
 type Metrics struct {
-	Received         *prometheus.CounterVec // {listener}
-	ReceivedBytes    *prometheus.CounterVec // {listener}
-	ParseFailures    *prometheus.CounterVec // {listener, format}
-	Normalized       *prometheus.CounterVec // {decoder}
+	Decode   *decode.Metrics
+	Listen   *listen.Metrics
+	Pipeline *pipeline.Metrics
+	Agent    *agent.Metrics
+	Sequence *sequence.Metrics
+
 	Dropped          *prometheus.CounterVec // {stage, reason}
-	Truncated        *prometheus.CounterVec // {listener}
-	Connections      *prometheus.GaugeVec   // {listener}
-	Rejected         *prometheus.CounterVec // {listener, reason}: connections refused
-	FramingErrors    *prometheus.CounterVec // {listener, kind}
-	PipelineBatches  prometheus.Counter
-	PipelineQueue    prometheus.Gauge
 	ConfigReloads    *prometheus.CounterVec // {result}
 	ConfigReloadTime prometheus.Gauge
 }
@@ -32,42 +35,13 @@ func NewRegistry() *prometheus.Registry {
 	return reg
 }
 
-// NewMetrics registers the relay's metrics with reg.
+// NewMetrics registers the relay's metrics with reg. Call it once per
+// registry.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
-		Received: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_received_events_total", Help: "Messages received, by listener.",
-		}, []string{"listener"}),
-		ReceivedBytes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_received_bytes_total", Help: "Message bytes received (after framing), by listener.",
-		}, []string{"listener"}),
-		ParseFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_parse_failures_total", Help: "Messages kept raw because they did not parse, by listener and attempted format.",
-		}, []string{"listener", "format"}),
-		Normalized: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_normalized_events_total", Help: "Events a decoder or user rule recognised, by decoder (\"none\" for unrecognised).",
-		}, []string{"decoder"}),
 		Dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_dropped_events_total", Help: "Events lost, by pipeline stage and reason.",
 		}, []string{"stage", "reason"}),
-		Truncated: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_truncated_messages_total", Help: "Messages longer than the listener's max_message_size, truncated and flagged.",
-		}, []string{"listener"}),
-		Connections: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "nomen_listener_connections", Help: "Open stream connections, by listener.",
-		}, []string{"listener"}),
-		Rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_listener_rejected_total", Help: "Connections or datagrams refused, by listener and reason.",
-		}, []string{"listener", "reason"}),
-		FramingErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_framing_errors_total", Help: "Stream framing problems (bad octet counts, incomplete frames), by listener and kind.",
-		}, []string{"listener", "kind"}),
-		PipelineBatches: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_pipeline_batches_total", Help: "Batches journaled by the pipeline.",
-		}),
-		PipelineQueue: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "nomen_pipeline_queue_batches", Help: "Batches waiting for the pipeline.",
-		}),
 		ConfigReloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_config_reloads_total", Help: "Configuration reloads, by result (success, failure).",
 		}, []string{"result"}),
@@ -75,7 +49,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "nomen_config_last_reload_success_timestamp_seconds", Help: "When the configuration was last loaded successfully.",
 		}),
 	}
-	reg.MustRegister(m.Received, m.ReceivedBytes, m.ParseFailures, m.Normalized, m.Dropped, m.Truncated,
-		m.Connections, m.Rejected, m.FramingErrors, m.PipelineBatches, m.PipelineQueue, m.ConfigReloads, m.ConfigReloadTime)
+	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime)
+	m.Decode = decode.NewMetrics(reg)
+	m.Listen = listen.NewMetrics(reg, m.Dropped)
+	m.Pipeline = pipeline.NewMetrics(reg, m.Dropped)
+	m.Agent = agent.NewMetrics(reg)
+	m.Sequence = sequence.NewMetrics(reg)
 	return m
 }

@@ -3,7 +3,6 @@ package relay
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/journal"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/nomenhq/nomen/relay/pipeline"
 )
 
 // openAgentState opens the per-agent cursors shared by every agent listener.
@@ -20,27 +19,8 @@ func (r *Relay) openAgentState() error {
 	if err != nil {
 		return err
 	}
-	r.agentShared = &agentShared{state: st, metrics: agent.NewMetrics(r.reg), dup: r.sharedCounter(
-		"nomen_duplicate_events_total",
-		"Events whose sequence number was already seen (agent duplicates are dropped, syslog ones kept and marked nomen.duplicate).")}
+	r.agentShared = &agentShared{state: st}
 	return nil
-}
-
-// sharedCounter returns the counter already registered under name (by the
-// package that owns it), so that another package can count into it too.
-func (r *Relay) sharedCounter(name, help string) prometheus.Counter {
-	c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
-	if err := r.reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(prometheus.Counter); ok {
-				return existing
-			}
-		}
-		r.log.Warn("cannot share a counter", "metric", name, "err", err)
-		return nil
-	}
-	return c
 }
 
 // recoverState replays what the journal holds beyond the state snapshots
@@ -51,7 +31,7 @@ func (r *Relay) recoverState() error {
 	from := min(r.stages.recoverFrom(), r.agentShared.state.RecoverFrom())
 	last := r.journal.LastID()
 	// Whatever happens below, the stages continue from the journal's end.
-	defer applied(r.stages.list(), last)
+	defer pipeline.Applied(r.stages.list(), last)
 	if from >= last {
 		return nil
 	}

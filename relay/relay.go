@@ -1,7 +1,12 @@
-// Package relay wires nomen together: configuration, listeners, the
-// pipeline (parse, normalize, sequence, correlate, journal), the output
-// workers, metrics and the HTTP API, and their ordered start, reload and
-// stop.
+// Package relay wires nomen together and does nothing else: it reads the
+// configuration (nomen.toml), creates the metrics once (NewMetrics), and
+// starts, reloads and stops the parts in order: journal, stages
+// (sequence, correlate, live), pipeline (relay/pipeline), outputs,
+// listeners (relay/listen for syslog, relay/agent for agents; both decode
+// through relay/decode) and the HTTP API.
+//
+// It may import every relay/* package; none of them imports it (cmd/nomen
+// does).
 package relay
 
 import (
@@ -17,6 +22,8 @@ import (
 
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
+	"github.com/nomenhq/nomen/relay/listen"
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -30,7 +37,7 @@ type Relay struct {
 	cfg     *Config
 	journal *journal.Journal
 	norm    atomic.Pointer[normalize.Normalizer]
-	pipe    *Pipeline
+	pipe    *pipeline.Pipeline
 	stages  *stages
 	outputs map[string]*runningOutput
 	syslog  map[string]*runningListener
@@ -45,8 +52,8 @@ type Relay struct {
 }
 
 type runningListener struct {
-	cfg ListenerConfig
-	l   syslogListener
+	cfg listen.Config
+	l   listen.Listener
 }
 
 // New prepares a relay for cfg; nothing runs until Start.
@@ -96,7 +103,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if r.journalID, err = journalIdentity(cfg); err != nil {
 		return err
 	}
-	if r.stages, err = newStages(cfg, r.reg, r.log); err != nil {
+	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log); err != nil {
 		return err
 	}
 	if err := r.openAgentState(); err != nil {
@@ -105,7 +112,8 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err := r.recoverState(); err != nil {
 		return err
 	}
-	r.pipe = NewPipeline(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents, r.metrics, r.log.With("component", "pipeline"))
+	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
+		r.metrics.Pipeline, r.log.With("component", "pipeline"))
 	r.pipe.Start()
 
 	if err := r.startOutputs(cfg.Outputs); err != nil {
@@ -161,20 +169,20 @@ func (r *Relay) Summary() string {
 	return fmt.Sprintf("%d listeners, %d agent listeners, %d outputs", len(r.syslog), len(r.agents), len(r.outputs))
 }
 
-func (r *Relay) startSyslogListener(ctx context.Context, lc ListenerConfig) error {
+func (r *Relay) startSyslogListener(ctx context.Context, lc listen.Config) error {
 	loc, err := r.cfg.location()
 	if err != nil {
 		return err
 	}
-	rt := &listenerRuntime{
-		cfg:     lc,
-		loc:     loc,
-		norm:    &r.norm,
-		sub:     r.pipe,
-		metrics: r.metrics,
-		log:     r.log.With("component", "listener"),
-	}
-	l, err := startListener(ctx, rt)
+	l, err := listen.Start(ctx, listen.Options{
+		Config:   lc,
+		Location: loc,
+		Rules:    &r.norm,
+		Pipeline: r.pipe,
+		Metrics:  r.metrics.Listen,
+		Decode:   r.metrics.Decode,
+		Log:      r.log.With("component", "listener"),
+	})
 	if err != nil {
 		return err
 	}
@@ -231,7 +239,7 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	}
 	r.removeStaleCursors(cfg.Outputs)
 	timezoneChanged := old.Parse != cfg.Parse
-	want := map[string]ListenerConfig{}
+	want := map[string]listen.Config{}
 	for _, lc := range cfg.Listeners {
 		want[lc.Name] = lc
 	}
@@ -307,7 +315,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	r.stopped = true
 	r.ready.Store(false)
 	var errs []error
-	listeners := make([]syslogListener, 0, len(r.syslog))
+	listeners := make([]listen.Listener, 0, len(r.syslog))
 	for name, rl := range r.syslog {
 		rl.l.Close()
 		listeners = append(listeners, rl.l)

@@ -22,9 +22,9 @@ type stages struct {
 	live *live.Hub
 }
 
-func newStages(cfg *Config, reg prometheus.Registerer, log *slog.Logger) (*stages, error) {
+func newStages(cfg *Config, seqMetrics *sequence.Metrics, reg prometheus.Registerer, log *slog.Logger) (*stages, error) {
 	seq, err := sequence.New(cfg.Sequence, sequence.Options{
-		StateDir: cfg.StateDir, Registerer: reg, Log: log.With("component", "sequence"),
+		StateDir: cfg.StateDir, Metrics: seqMetrics, Log: log.With("component", "sequence"),
 	})
 	if err != nil {
 		return nil, err

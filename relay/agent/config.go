@@ -98,13 +98,10 @@ func (c Config) WithDefaults() Config {
 }
 
 // Validate checks a configuration (after WithDefaults). It loads the TLS
-// files, so a missing or mismatched key is reported at check time.
-func (c *Config) Validate() error {
-	if err := c.validate(true); err != nil {
-		return fmt.Errorf("listener %q: %w", c.Name, err)
-	}
-	return nil
-}
+// files, so a missing or mismatched key is reported at check time. The
+// error does not name the listener: the caller, which reports every
+// listener's problems, does.
+func (c *Config) Validate() error { return c.validate(true) }
 
 // validate checks c; requireAddress is false for a server handed its
 // net.Listener directly (tests).

@@ -29,6 +29,7 @@ type fixture struct {
 	addr string
 	rec  *agenttest.Recorder
 	reg  *prometheus.Registry
+	m    *Metrics // one set for every server the fixture starts
 }
 
 func newFixture(t testing.TB, mod func(*Config)) *fixture {
@@ -46,6 +47,7 @@ func newFixture(t testing.TB, mod func(*Config)) *fixture {
 		mod(&cfg)
 	}
 	f := &fixture{t: t, pki: pki, cfg: cfg, rec: agenttest.NewRecorder(), reg: prometheus.NewRegistry()}
+	f.m = NewMetrics(f.reg)
 	f.start()
 	return f
 }
@@ -53,7 +55,7 @@ func newFixture(t testing.TB, mod func(*Config)) *fixture {
 // start starts (or restarts) the server on a new port.
 func (f *fixture) start() {
 	f.t.Helper()
-	srv, err := NewServer(f.cfg, f.rec.Deliver, nil, f.reg)
+	srv, err := NewServer(f.cfg, f.rec.Deliver, nil, nil, WithMetrics(f.m))
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -1,14 +1,10 @@
 package agent
 
-import (
-	"errors"
-
-	"github.com/prometheus/client_golang/prometheus"
-)
+import "github.com/prometheus/client_golang/prometheus"
 
 // Metrics are the agent listener's Prometheus metrics. Several agent
-// listeners (and a reload that rebuilds them) share one set: NewMetrics
-// reuses collectors that are already registered.
+// listeners (and a reload that rebuilds them) share one set: create it
+// once per registry and pass it to every server (WithMetrics).
 type Metrics struct {
 	Connections    prometheus.Gauge
 	Batches        prometheus.Counter
@@ -22,7 +18,7 @@ type Metrics struct {
 }
 
 // NewMetrics creates the metrics and registers them with reg (nil: not
-// registered).
+// registered). It panics if they are registered already.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		Connections: prometheus.NewGauge(prometheus.GaugeOpts{
@@ -48,29 +44,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	if reg == nil {
 		return m
 	}
-	m.Connections = register(reg, m.Connections)
-	m.Batches = register(reg, m.Batches)
-	m.Events = register(reg, m.Events)
-	m.Bytes = register(reg, m.Bytes)
-	m.Duplicates = register(reg, m.Duplicates)
-	m.ProtocolErrors = register(reg, m.ProtocolErrors)
-	m.Gaps = register(reg, m.Gaps)
-	m.Sessions = register(reg, m.Sessions)
-	m.Superseded = register(reg, m.Superseded)
+	reg.MustRegister(m.Connections, m.Batches, m.Events, m.Bytes, m.Duplicates, m.ProtocolErrors, m.Gaps, m.Sessions, m.Superseded)
 	return m
-}
-
-// register registers c, or returns the collector already registered under
-// its name.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
-		panic(err)
-	}
-	return c
 }

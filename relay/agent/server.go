@@ -29,6 +29,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/netacl"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
@@ -51,8 +52,9 @@ type Option func(*Server)
 // cfg.StateDir and closes it at Shutdown.
 func WithState(st *State) Option { return func(s *Server) { s.state = st } }
 
-// WithMetrics uses m instead of metrics registered with the server's
-// registerer.
+// WithMetrics uses m, created once (NewMetrics), instead of registering a
+// set of the server's own with its registerer: servers that share a
+// registry (several listeners, restarts) must share one set.
 func WithMetrics(m *Metrics) Option { return func(s *Server) { s.m = m } }
 
 // WithDuplicateCounter also counts dropped duplicates in c (the relay's
@@ -88,7 +90,7 @@ type Server struct {
 	dupShared  prometheus.Counter
 	recvEvents prometheus.Counter
 	recvBytes  prometheus.Counter
-	warnings   rateLimiter
+	warnings   *logthrottle.Logger // per reason: one bad agent must not flood the log
 
 	// ctx is passed to Deliver; it is cancelled only when Shutdown's
 	// deadline passes.
@@ -126,10 +128,10 @@ func NewServer(cfg Config, deliver Deliver, log *slog.Logger, reg prometheus.Reg
 		log:       log.With("listener", cfg.Name),
 		relayName: "nomen",
 		now:       time.Now,
-		warnings:  rateLimiter{every: 10 * time.Second},
 		listeners: map[net.Listener]struct{}{},
 		sessions:  map[*session]struct{}{},
 	}
+	s.warnings = logthrottle.New(s.log, logthrottle.DefaultEvery)
 	s.nets, _ = netacl.Parse(cfg.AllowedNetworks)
 	if !cfg.PlaintextForTesting {
 		var err error
@@ -291,41 +293,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // rate-limited per reason.
 func (s *Server) protocolError(reason, peer, agent, msg string) {
 	s.m.ProtocolErrors.WithLabelValues(reason).Inc()
-	if n, ok := s.warnings.allow(reason, s.now()); ok {
-		args := []any{"reason", reason, "peer", peer}
-		if agent != "" {
-			args = append(args, "agent", agent)
-		}
-		if n > 0 {
-			args = append(args, "suppressed", n)
-		}
-		s.log.Warn("agent: "+msg, args...)
+	args := []any{"reason", reason, "peer", peer}
+	if agent != "" {
+		args = append(args, "agent", agent)
 	}
-}
-
-// rateLimiter lets one message per key through per interval and counts
-// the ones it holds back.
-type rateLimiter struct {
-	every time.Duration
-	mu    sync.Mutex
-	last  map[string]time.Time
-	held  map[string]int
-}
-
-// allow reports whether to log now, and how many were suppressed since
-// the last one.
-func (r *rateLimiter) allow(key string, now time.Time) (suppressed int, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.last == nil {
-		r.last, r.held = map[string]time.Time{}, map[string]int{}
-	}
-	if t, seen := r.last[key]; seen && now.Sub(t) < r.every {
-		r.held[key]++
-		return 0, false
-	}
-	r.last[key] = now
-	n := r.held[key]
-	r.held[key] = 0
-	return n, true
+	s.warnings.Log(slog.LevelWarn, reason, "agent: "+msg, args...)
 }

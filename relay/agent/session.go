@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -410,10 +411,8 @@ func (s *session) deliverLoop() {
 			if err != nil {
 				srv.state.finish(tok, s.agent, w.key, 0, nil)
 				failed = true
-				if n, ok := srv.warnings.allow("deliver", srv.now()); ok {
-					srv.log.Error("agent: cannot make a batch durable; the agent will send it again", "agent", s.agent,
-						"channel", w.key.channel, "err", err, "suppressed", n)
-				}
+				srv.warnings.Log(slog.LevelError, "deliver", "agent: cannot make a batch durable; the agent will send it again",
+					"agent", s.agent, "channel", w.key.channel, "err", err)
 				s.sendError(wire.CodeUnavailable, "the relay could not store the batch; retry later")
 				s.close()
 				continue

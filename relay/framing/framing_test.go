@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +13,9 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/internal/testvec"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*/expected.txt")
 
 // result is everything a Reader produced from one stream.
 type result struct {
@@ -141,20 +139,7 @@ func TestCases(t *testing.T) {
 			}
 			got := readAll(t, bytes.NewReader(input), maxSize, mode)
 			assertSameSplit(t, input, maxSize, mode, got)
-			path := filepath.Join(dir, "expected.txt")
-			if *update {
-				if err := os.WriteFile(path, []byte(got.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update and review)", err)
-			}
-			if got.String() != string(want) {
-				t.Errorf("got\n%s\nwant\n%s", got, want)
-			}
+			golden.Compare(t, filepath.Join(dir, "expected.txt"), []byte(got.String()))
 		})
 	}
 }

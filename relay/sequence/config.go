@@ -93,7 +93,9 @@ type Options struct {
 	// StateDir is nomen's state_dir; the tracker keeps its snapshot in
 	// StateDir/sequence. Empty: memory only.
 	StateDir string
-	// Registerer receives the metrics (required).
+	// Metrics are the tracker's series, created once (NewMetrics); without
+	// them New registers its own with Registerer.
+	Metrics    *Metrics
 	Registerer prometheus.Registerer
 	// Log receives warnings (nil: discarded).
 	Log *slog.Logger

@@ -1,14 +1,11 @@
 package sequence
 
-import (
-	"errors"
+import "github.com/prometheus/client_golang/prometheus"
 
-	"github.com/prometheus/client_golang/prometheus"
-)
-
-// metrics are the tracker's series. Events re-applied by Recover are not
-// counted: the process that first saw them did.
-type metrics struct {
+// Metrics are the tracker's series. Events re-applied by Recover are not
+// counted: the process that first saw them did. A relay creates them once
+// (NewMetrics) and passes them in Options.Metrics.
+type Metrics struct {
 	gaps       prometheus.Counter
 	missing    prometheus.Counter
 	duplicates prometheus.Counter
@@ -19,8 +16,22 @@ type metrics struct {
 	snapshotOK *prometheus.CounterVec // {result}
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
-	m := &metrics{
+// NewMetrics registers the tracker's series with reg; it panics if they
+// are registered already (call it once per registry).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m, err := newMetrics(reg)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Duplicates is nomen_duplicate_events_total, which the agent listeners
+// count into too (they drop the duplicates they see first).
+func (m *Metrics) Duplicates() prometheus.Counter { return m.duplicates }
+
+func newMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
 		gaps: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_sequence_gaps_total",
 			Help: "Confirmed sequence gaps (a range of numbers of one stream that never arrived within the grace period).",
@@ -55,30 +66,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			ConstLabels: prometheus.Labels{"stage": "sequence"},
 		}, []string{"result"}),
 	}
-	// nomen_duplicate_events_total is shared with the agent listener, which
-	// drops the duplicates it sees first: whoever registers second counts
-	// into the first one's counter.
-	var err error
-	if m.duplicates, err = registerShared(reg, m.duplicates); err != nil {
-		return nil, err
-	}
-	for _, c := range []prometheus.Collector{m.gaps, m.missing, m.restarts, m.streams, m.evicted, m.loss, m.snapshotOK} {
+	for _, c := range []prometheus.Collector{m.gaps, m.missing, m.duplicates, m.restarts, m.streams, m.evicted, m.loss, m.snapshotOK} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
-}
-
-// registerShared registers c, or returns the identical counter another
-// package registered already.
-func registerShared(reg prometheus.Registerer, c prometheus.Counter) (prometheus.Counter, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(prometheus.Counter); ok {
-			return existing, nil
-		}
-	}
-	return c, err
 }

@@ -262,19 +262,24 @@ func value(c prometheus.Metric) float64 {
 	return m.GetCounter().GetValue() + m.GetGauge().GetValue()
 }
 
-// TestSharedDuplicateCounter: the agent listener may register
-// nomen_duplicate_events_total first; the tracker then counts into it.
-func TestSharedDuplicateCounter(t *testing.T) {
+// TestSharedMetrics: the metrics are created once and handed to every
+// tracker (a relay restarting its stages in the same process counts into
+// the same series), and the agent listeners count into Duplicates(). A
+// second registration is an error, not a silent share.
+func TestSharedMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	first := prometheus.NewCounter(prometheus.CounterOpts{Name: "nomen_duplicate_events_total",
-		Help: "Events whose sequence number was already seen (agent duplicates are dropped, syslog ones kept and marked nomen.duplicate)."})
-	reg.MustRegister(first)
-	tr, err := New(Config{}, Options{Registerer: reg})
-	if err != nil {
-		t.Fatal(err)
+	m := NewMetrics(reg)
+	for range 2 {
+		tr, err := New(Config{}, Options{Metrics: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Process([]*event.Event{rfc5424("h", 5, stagetest.Epoch), rfc5424("h", 5, stagetest.Epoch)})
 	}
-	tr.Process([]*event.Event{rfc5424("h", 5, stagetest.Epoch), rfc5424("h", 5, stagetest.Epoch)})
-	if got := value(first); got != 1 {
-		t.Errorf("shared counter = %v", got)
+	if got := value(m.Duplicates()); got != 2 {
+		t.Errorf("duplicates = %v, want one per tracker", got)
+	}
+	if _, err := New(Config{}, Options{Registerer: reg}); err == nil {
+		t.Error("registering the metrics a second time succeeded")
 	}
 }

@@ -61,7 +61,7 @@ type Tracker struct {
 
 	set     settings
 	log     *slog.Logger
-	m       *metrics
+	m       *Metrics
 	now     func() time.Time
 	streams *lru.Map[stream]
 	open    map[*stream]struct{} // streams with holes
@@ -94,12 +94,14 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.Registerer == nil {
-		return nil, errors.New("sequence: Options.Registerer is required")
-	}
-	m, err := newMetrics(opts.Registerer)
-	if err != nil {
-		return nil, fmt.Errorf("sequence: metrics: %w", err)
+	m := opts.Metrics
+	if m == nil {
+		if opts.Registerer == nil {
+			return nil, errors.New("sequence: Options.Metrics or Options.Registerer is required")
+		}
+		if m, err = newMetrics(opts.Registerer); err != nil {
+			return nil, fmt.Errorf("sequence: metrics: %w", err)
+		}
 	}
 	t := &Tracker{
 		set:     set,

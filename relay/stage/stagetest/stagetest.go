@@ -4,8 +4,8 @@
 // A case is a folder with input.txt and expected.jsonl. Each non-empty line
 // of input.txt is one of:
 //
-//   - a raw syslog message, parsed and normalized by the real parse and
-//     normalize packages;
+//   - a raw syslog message, parsed and normalized by the listeners' decode
+//     step (relay/decode);
 //   - a JSON object of fields, for events built directly: dotted ECS keys
 //     with string, number, bool or list values, plus "@format", "@host",
 //     "@app", "@procid", "@message", "@time" (RFC 3339) for the typed header;
@@ -44,7 +44,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize"
-	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 )
@@ -113,8 +113,7 @@ func Replay(t testing.TB, input string, open Open) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.norm = norm
-	h.parser = parse.New(parse.Options{Location: time.UTC})
+	h.dec = decode.NewInput(decode.Options{Input: "test", Location: time.UTC, Rules: decode.Fixed(norm)}).Decoder()
 	h.stages = open(t, "", h.state, h.now)
 	var batch []*event.Event
 	flush := func() {
@@ -155,8 +154,7 @@ type harness struct {
 	state  string
 	clock  time.Time
 	peer   string
-	norm   *normalize.Normalizer
-	parser *parse.Parser
+	dec    *decode.Decoder
 
 	journal []*event.Event
 	inputs  map[*event.Event]int // input event -> line number
@@ -173,12 +171,11 @@ func (h *harness) event(line string) *event.Event {
 	e.Peer = h.peer
 	if strings.HasPrefix(line, "{") {
 		if h.fields(e, line) {
-			h.norm.Normalize(e)
+			h.dec.Normalize(e)
 		}
 		return e
 	}
-	h.parser.Parse([]byte(line), e)
-	h.norm.Normalize(e)
+	h.dec.Decode([]byte(line), e)
 	return e
 }
 

@@ -1,4 +1,4 @@
-package relay
+package listen
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func (l *datagramListener) Close() error {
 
 func (l *datagramListener) Wait() { l.wg.Wait() }
 
-func startUDP(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	lc := net.ListenConfig{Control: reusePort}
 	l := &datagramListener{}
 	addr := rt.cfg.Address
@@ -74,7 +74,7 @@ func startUDP(ctx context.Context, rt *listenerRuntime) (syslogListener, error) 
 	return l, nil
 }
 
-func startUnixgram(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	path := rt.cfg.Address
 	mode, err := strconv.ParseUint(rt.cfg.SocketMode, 8, 32)
 	if err != nil {
@@ -130,8 +130,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 		rt.log.Error("listener cannot read", "listener", rt.cfg.Name, "err", err)
 		return
 	}
-	errs := rateLimitedLog{every: 10 * time.Second}
-	kd := kernelDropCounter{r: r, rt: rt, log: rateLimitedLog{every: 10 * time.Second},
+	kd := kernelDropCounter{r: r, rt: rt,
 		dropped: rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer")} // exported at 0 from the start
 	for {
 		n, err := r.read(func() {
@@ -144,7 +143,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			errs.warn(rt.log, "datagram read failed", "listener", rt.cfg.Name, "err", err)
+			rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
@@ -180,7 +179,6 @@ type kernelDropCounter struct {
 	last     uint32
 	backlog  bool
 	nextPoll time.Time
-	log      rateLimitedLog
 }
 
 func (k *kernelDropCounter) saw(n int, now time.Time) {
@@ -202,7 +200,7 @@ func (k *kernelDropCounter) poll() {
 	}
 	if d := drops - k.last; d > 0 { // uint32 arithmetic survives the counter wrapping
 		k.dropped.Add(float64(d))
-		k.log.warn(k.rt.log, "datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)",
+		k.rt.warn.Warn("datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)",
 			"listener", k.rt.cfg.Name, "count", d)
 	}
 	k.last = drops

@@ -1,4 +1,13 @@
-package relay
+// Package pipeline is the single goroutine between the listeners and the
+// journal: it takes batches of decoded events from a bounded queue, runs
+// the stages (relay/stage: sequence tracking, correlation) on each in
+// arrival order, appends the result to the journal and publishes it to
+// live subscribers.
+//
+// It may import relay/event, relay/stage and internal helpers; it knows
+// neither the listeners nor the journal's or stages' concrete types (see
+// Journal and Publisher), so that the relay package wires them.
+package pipeline
 
 import (
 	"context"
@@ -8,19 +17,31 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 )
 
-// appender is what the pipeline needs of relay/journal.
-type appender interface {
+// Batch is a run of events from one source, in order, handed to the pipeline.
+type Batch struct {
+	Events []*event.Event
+	// Durable asks the pipeline to call Done only once the journal holds the
+	// events per its fsync policy (the agent protocol acks on it).
+	Durable bool
+	// Done, if set, is called once the batch is journaled (err == nil) or
+	// could not be.
+	Done func(err error)
+}
+
+// Journal is what the pipeline needs of relay/journal.
+type Journal interface {
 	Append(ctx context.Context, events []*event.Event) error
 	WaitDurable(ctx context.Context, id uint64) error
 	LastID() uint64
 }
 
-// publisher receives every journaled event (the live subscription hub).
-type publisher interface {
+// Publisher receives every journaled event (the live subscription hub).
+type Publisher interface {
 	Publish(events []*event.Event)
 }
 
@@ -39,9 +60,9 @@ type Pipeline struct {
 	queued  atomic.Int64  // events in the batches in `in`
 	maxQ    int64         // bound on queued (a batch alone may exceed it)
 	room    chan struct{} // a batch was taken: waiting submitters may look again
-	journal appender
+	journal Journal
 	stages  atomic.Pointer[[]stage.Stage]
-	pub     publisher
+	pub     Publisher
 	metrics *Metrics
 	log     *slog.Logger
 	tick    time.Duration
@@ -54,12 +75,12 @@ type Pipeline struct {
 
 	lastProgress atomic.Int64 // Unix ns of the last batch or idle tick, for the watchdog
 	inAppend     atomic.Bool  // waiting for the journal (possibly for room: backpressure, not a hang)
-	dropped      rateLimitedLog
+	dropped      *logthrottle.Logger
 }
 
-// NewPipeline creates a pipeline with a queue of queueLen batches and
-// queueEvents events.
-func NewPipeline(j appender, stages []stage.Stage, pub publisher, queueLen, queueEvents int, m *Metrics, log *slog.Logger) *Pipeline {
+// New creates a pipeline with a queue of queueLen batches and queueEvents
+// events. pub may be nil.
+func New(j Journal, stages []stage.Stage, pub Publisher, queueLen, queueEvents int, m *Metrics, log *slog.Logger) *Pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pipeline{
 		in:       make(chan *Batch, queueLen),
@@ -74,7 +95,7 @@ func NewPipeline(j appender, stages []stage.Stage, pub publisher, queueLen, queu
 		done:     make(chan struct{}),
 		ctx:      ctx,
 		cancel:   cancel,
-		dropped:  rateLimitedLog{every: 10 * time.Second},
+		dropped:  logthrottle.New(log, logthrottle.DefaultEvery),
 	}
 	p.SetStages(stages)
 	p.lastProgress.Store(time.Now().UnixNano())
@@ -107,7 +128,7 @@ func (p *Pipeline) Submit(ctx context.Context, b *Batch) error {
 	}
 	select {
 	case p.in <- b:
-		p.metrics.PipelineQueue.Set(float64(len(p.in)))
+		p.metrics.Queue.Set(float64(len(p.in)))
 		p.wake() // there may be room for another waiting submitter too
 		return nil
 	case <-ctx.Done():
@@ -231,9 +252,9 @@ func (p *Pipeline) run() {
 	}
 }
 
-// applied tells the stages that care which journal ID the events they
-// last processed reached.
-func applied(stages []stage.Stage, lastID uint64) {
+// Applied tells the stages that care which journal ID the events they
+// last processed reached (also after recovery, before the pipeline runs).
+func Applied(stages []stage.Stage, lastID uint64) {
 	for _, s := range stages {
 		s.Applied(lastID)
 	}
@@ -264,17 +285,17 @@ func (p *Pipeline) handle(b *Batch) {
 	if err != nil {
 		// The stages saw the events; tell them where the journal really
 		// is so the IDs they predict for the next events stay right.
-		applied(stages, p.journal.LastID())
+		Applied(stages, p.journal.LastID())
 		p.metrics.Dropped.WithLabelValues("journal", "append_failed").Add(float64(len(events)))
-		p.dropped.warn(p.log, "events not journaled", "count", len(events), "err", err)
+		p.dropped.Warn("events not journaled", "count", len(events), "err", err)
 		if b.Done != nil {
 			b.Done(err)
 		}
 		return
 	}
-	p.metrics.PipelineBatches.Inc()
+	p.metrics.Batches.Inc()
 	last := events[len(events)-1].ID
-	applied(stages, last)
+	Applied(stages, last)
 	if p.pub != nil {
 		p.pub.Publish(events)
 	}

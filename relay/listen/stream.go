@@ -1,4 +1,4 @@
-package relay
+package listen
 
 import (
 	"context"
@@ -40,7 +40,7 @@ const drainGrace = 300 * time.Millisecond
 // handshakeTimeout bounds a TLS handshake so a silent client cannot hold a slot.
 const handshakeTimeout = 10 * time.Second
 
-func startStream(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
+func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, slots: make(chan struct{}, rt.cfg.MaxConnections)}
 	if rt.cfg.Protocol == "tls" {
 		cfg, err := rt.cfg.TLS.build()
@@ -83,20 +83,19 @@ func (l *streamListener) accept() {
 	name := l.rt.cfg.Name
 	notAllowed := l.rt.metrics.Rejected.WithLabelValues(name, "not_allowed")
 	tooMany := l.rt.metrics.Rejected.WithLabelValues(name, "max_connections")
-	errs := rateLimitedLog{every: 10 * time.Second}
 	for {
 		conn, err := l.ln.Accept()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			errs.warn(l.rt.log, "accept failed", "listener", name, "err", err)
+			l.rt.warn.Warn("accept failed", "listener", name, "err", err)
 			time.Sleep(50 * time.Millisecond) // e.g. EMFILE: do not spin
 			continue
 		}
 		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok && !l.rt.acl.Allows(ta.AddrPort().Addr()) {
 			notAllowed.Inc()
-			errs.warn(l.rt.log, "connection refused: address not in allowed_networks", "listener", name, "peer", conn.RemoteAddr().String())
+			l.rt.warn.Warn("connection refused: address not in allowed_networks", "listener", name, "peer", conn.RemoteAddr().String())
 			conn.Close()
 			continue
 		}
@@ -104,13 +103,13 @@ func (l *streamListener) accept() {
 		case l.slots <- struct{}{}:
 		default:
 			tooMany.Inc()
-			errs.warn(l.rt.log, "connection refused: max_connections reached", "listener", name, "limit", l.rt.cfg.MaxConnections)
+			l.rt.warn.Warn("connection refused: max_connections reached", "listener", name, "limit", l.rt.cfg.MaxConnections)
 			conn.Close()
 			continue
 		}
 		ic, err := newIdleConn(conn, l.rt.cfg.IdleTimeout.D())
 		if err != nil {
-			errs.warn(l.rt.log, "connection setup failed", "listener", name, "err", err)
+			l.rt.warn.Warn("connection setup failed", "listener", name, "err", err)
 			conn.Close()
 			<-l.slots
 			continue

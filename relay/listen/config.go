@@ -1,26 +1,21 @@
-package relay
+package listen
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
-	"net/netip"
-	"sync/atomic"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/internal/netacl"
 	"github.com/nomenhq/nomen/internal/tlsconf"
-	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/framing"
 )
 
-// ListenerConfig is one [[listener]] section (syslog protocols; the agent
+// Config is one [[listener]] section (syslog protocols; the agent
 // protocol has its own keys, see agent.Config).
-type ListenerConfig struct {
+type Config struct {
 	Name     string `toml:"name"`
 	Protocol string `toml:"protocol"` // udp | tcp | tls | unix | agent
 	Address  string `toml:"address"`  // host:port, or a socket path for unix
@@ -51,29 +46,31 @@ type TLSConfig struct {
 	MinVersion string `toml:"min_version"` // "1.2" (default) | "1.3"
 }
 
+// Defaults of the keys a listener leaves unset.
 const (
-	defaultMaxMessage     = 64 << 10
-	defaultMaxConnections = 1000
-	defaultIdleTimeout    = config.Duration(10 * time.Minute)
-	defaultReadBuffer     = 8 << 20
-	defaultReaders        = 2
+	DefaultMaxMessageSize = 64 << 10
+	DefaultMaxConnections = 1000
+	DefaultIdleTimeout    = config.Duration(10 * time.Minute)
+	DefaultReadBuffer     = 8 << 20
+	DefaultReaders        = 2
 )
 
-func (c *ListenerConfig) setDefaults() {
+// SetDefaults fills the keys left unset.
+func (c *Config) SetDefaults() {
 	if c.MaxMessageSize == 0 {
-		c.MaxMessageSize = defaultMaxMessage
+		c.MaxMessageSize = DefaultMaxMessageSize
 	}
 	if c.MaxConnections == 0 {
-		c.MaxConnections = defaultMaxConnections
+		c.MaxConnections = DefaultMaxConnections
 	}
 	if c.IdleTimeout == 0 {
-		c.IdleTimeout = defaultIdleTimeout
+		c.IdleTimeout = DefaultIdleTimeout
 	}
 	if c.ReadBuffer == 0 {
-		c.ReadBuffer = defaultReadBuffer
+		c.ReadBuffer = DefaultReadBuffer
 	}
 	if c.Readers == 0 {
-		c.Readers = defaultReaders
+		c.Readers = DefaultReaders
 	}
 	if c.Framing == "" {
 		c.Framing = "auto"
@@ -83,7 +80,9 @@ func (c *ListenerConfig) setDefaults() {
 	}
 }
 
-func (c *ListenerConfig) validate() error {
+// Validate checks a listener (after SetDefaults); it loads the TLS files,
+// so a missing or mismatched key is reported by nomen check.
+func (c *Config) Validate() error {
 	switch c.Protocol {
 	case "udp", "tcp", "tls", "unix":
 	case "":
@@ -126,61 +125,4 @@ func (c *ListenerConfig) validate() error {
 
 func (t *TLSConfig) build() (*tls.Config, error) {
 	return tlsconf.Server{Cert: t.Cert, Key: t.Key, ClientCA: t.ClientCA, ClientAuth: t.ClientAuth, MinVersion: t.MinVersion}.Build()
-}
-
-// listenerRuntime is what a running listener shares with its readers.
-type listenerRuntime struct {
-	cfg     ListenerConfig
-	acl     netacl.List
-	loc     *time.Location
-	norm    *atomic.Pointer[normalize.Normalizer]
-	sub     Submitter
-	metrics *Metrics
-	log     *slog.Logger
-}
-
-// syslogListener is a running udp, tcp, tls or unix listener.
-type syslogListener interface {
-	// Addr is the bound address (useful with port 0).
-	Addr() net.Addr
-	// Close stops accepting/reading; Wait returns when every reader has
-	// flushed its last batch.
-	Close() error
-	Wait()
-}
-
-// startListener binds and starts serving one syslog listener.
-func startListener(ctx context.Context, rt *listenerRuntime) (syslogListener, error) {
-	var err error
-	if rt.acl, err = netacl.Parse(rt.cfg.AllowedNetworks); err != nil {
-		return nil, err
-	}
-	switch rt.cfg.Protocol {
-	case "udp":
-		return startUDP(ctx, rt)
-	case "unix":
-		return startUnixgram(ctx, rt)
-	case "tcp", "tls":
-		return startStream(ctx, rt)
-	}
-	return nil, fmt.Errorf("listener %q: protocol %q is not a syslog protocol", rt.cfg.Name, rt.cfg.Protocol)
-}
-
-// peerCache turns socket addresses into strings without allocating for
-// senders seen before (a relay hears the same few hundred hosts all day).
-// Each reader goroutine owns one.
-type peerCache struct {
-	m map[netip.AddrPort]string
-}
-
-func (c *peerCache) get(ap netip.AddrPort) string {
-	if s, ok := c.m[ap]; ok {
-		return s
-	}
-	if c.m == nil || len(c.m) > 4096 {
-		c.m = make(map[netip.AddrPort]string)
-	}
-	s := netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).String()
-	c.m[ap] = s
-	return s
 }

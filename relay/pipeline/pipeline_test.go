@@ -1,4 +1,4 @@
-package relay
+package pipeline
 
 import (
 	"context"
@@ -17,8 +17,8 @@ func batchOf(n int) *Batch { return &Batch{Events: make([]*event.Event, n)} }
 // datagram reader's batch is refused, and room comes back as the pipeline
 // goroutine takes batches.
 func TestPipelineQueueBound(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
-	p := NewPipeline(nil, nil, nil, 16, 300, m, nil) // not started: the test takes batches itself
+	m := NewMetrics(prometheus.NewRegistry(), nil)
+	p := New(nil, nil, nil, 16, 300, m, nil) // not started: the test takes batches itself
 	ctx := context.Background()
 	if err := p.Submit(ctx, batchOf(256)); err != nil {
 		t.Fatal(err)
@@ -61,8 +61,8 @@ func TestPipelineQueueBound(t *testing.T) {
 // when its context ends or the pipeline stops, and what it had counted is
 // given back.
 func TestPipelineQueueWaitEnds(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
-	p := NewPipeline(nil, nil, nil, 16, 256, m, nil)
+	m := NewMetrics(prometheus.NewRegistry(), nil)
+	p := New(nil, nil, nil, 16, 256, m, nil)
 	if err := p.Submit(context.Background(), batchOf(256)); err != nil {
 		t.Fatal(err)
 	}

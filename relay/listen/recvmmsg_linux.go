@@ -1,4 +1,4 @@
-package relay
+package listen
 
 import (
 	"encoding/binary"

@@ -1,0 +1,124 @@
+package decode
+
+import (
+	"time"
+
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// slabEvents is how many events one allocation provides: a listener's
+// batch (relay/listen hands over at most 256 events at a time).
+const slabEvents = 256
+
+// fieldsPerEvent is the room an event's fields get before parsing: what
+// decoders set fits (the Windows decoder reserves 40 and more), and what
+// they leave unused goes back to the slab.
+const fieldsPerEvent = 64
+
+// Decoder decodes for one goroutine. Counts are kept in it and added to
+// the metrics by Flush (once per batch: a counter per event would cost
+// more than parsing a short message), except parse failures and
+// truncations, which are rare and counted at once.
+type Decoder struct {
+	in     *Input
+	parser *parse.Parser // made at first use: the agent path never parses
+
+	slab   []event.Event // events are carved from slabs: one allocation per batch
+	fields event.FieldSlab
+
+	frames, bytes int    // frames decoded since Flush
+	lastDec       string // the decoder of the current run of events
+	nDec          int    // events in that run
+	decoders      map[string]prometheus.Counter
+}
+
+// Frame parses and normalizes one frame into an event carved from the
+// decoder's slab. raw is copied; truncated marks a frame cut at the
+// listener's max_message_size; peer is the sender's address; now is when
+// it was read (event.created).
+func (d *Decoder) Frame(raw []byte, truncated bool, peer string, now time.Time) *event.Event {
+	if len(d.slab) == 0 {
+		d.slab = make([]event.Event, slabEvents)
+	}
+	e := &d.slab[0]
+	d.slab = d.slab[1:]
+	e.Received = now
+	e.Input = d.in.opts.Input
+	e.Peer = peer
+	if truncated {
+		e.Flags |= event.Truncated
+		if d.in.truncated != nil {
+			d.in.truncated.Inc()
+		}
+	}
+	e.Fields = d.fields.Make(fieldsPerEvent)
+	d.Decode(raw, e)
+	e.Fields = d.fields.Trim(e.Fields)
+	d.frames++
+	d.bytes += len(raw)
+	return e
+}
+
+// Decode parses raw into e and normalizes it, returning the name of the
+// decoder or rule that recognised it ("" for none). e's Received, Input
+// and Peer are the caller's.
+func (d *Decoder) Decode(raw []byte, e *event.Event) string {
+	d.Parse(raw, e)
+	return d.Normalize(e)
+}
+
+// Parse only parses raw into e (rule tests normalize with the rule under
+// test themselves).
+func (d *Decoder) Parse(raw []byte, e *event.Event) {
+	if d.parser == nil {
+		d.parser = parse.New(parse.Options{Location: d.in.opts.Location})
+	}
+	d.parser.Parse(raw, e)
+	if d.in.parseFailed != nil && e.Has(parse.FieldParseError) {
+		d.in.parseFailed.WithLabelValues(e.Format).Inc()
+	}
+}
+
+// Normalize applies the normalizer in force to e and returns the name of
+// the decoder or rule that recognised it ("" for none).
+func (d *Decoder) Normalize(e *event.Event) string {
+	dec := d.in.opts.Rules.Load().Normalize(e)
+	if dec != d.lastDec {
+		d.countDecoded()
+		d.lastDec = dec
+	}
+	d.nDec++
+	return dec
+}
+
+// Flush adds what was counted since the last Flush to the metrics.
+func (d *Decoder) Flush() {
+	d.countDecoded()
+	if d.in.received != nil && d.frames > 0 {
+		d.in.received.Add(float64(d.frames))
+		d.in.bytes.Add(float64(d.bytes))
+	}
+	d.frames, d.bytes = 0, 0
+}
+
+// countDecoded adds the run of events the same decoder recognised.
+func (d *Decoder) countDecoded() {
+	if d.nDec == 0 {
+		return
+	}
+	if m := d.in.opts.Metrics; m != nil {
+		c, ok := d.decoders[d.lastDec]
+		if !ok {
+			label := d.lastDec
+			if label == "" {
+				label = "none"
+			}
+			c = m.Normalized.WithLabelValues(label)
+			d.decoders[d.lastDec] = c
+		}
+		c.Add(float64(d.nDec))
+	}
+	d.nDec = 0
+}

@@ -1,0 +1,71 @@
+package listen
+
+import (
+	"context"
+	"time"
+
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/relay/decode"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/pipeline"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// maxBatch bounds how many events one reader collects before handing them to
+// the pipeline; readers also flush whenever their socket has nothing more to
+// read, so latency stays low at low rates.
+const maxBatch = 256
+
+// ingester turns frames from one reader (a connection or a datagram
+// reader goroutine) into events through the decode step and hands them to
+// the pipeline in batches. It is used by one goroutine.
+type ingester struct {
+	listener string
+	dec      *decode.Decoder
+	sub      Submitter
+	blocking bool
+	warn     *logthrottle.Logger
+	dropped  prometheus.Counter
+	batch    []*event.Event
+}
+
+func newIngester(l *listenerRuntime, blocking bool) *ingester {
+	return &ingester{
+		listener: l.cfg.Name,
+		dec:      l.input.Decoder(),
+		sub:      l.sub,
+		blocking: blocking,
+		warn:     l.warn,
+		dropped:  l.metrics.Dropped.WithLabelValues("listener", "queue_full"),
+	}
+}
+
+// add decodes one frame. raw is copied.
+func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time) {
+	in.batch = append(in.batch, in.dec.Frame(raw, truncated, peer, now))
+	if len(in.batch) >= maxBatch {
+		in.flush(context.Background())
+	}
+}
+
+// flush hands the collected events to the pipeline.
+func (in *ingester) flush(ctx context.Context) {
+	if len(in.batch) == 0 {
+		return
+	}
+	in.dec.Flush()
+	b := &pipeline.Batch{Events: in.batch}
+	in.batch = make([]*event.Event, 0, maxBatch)
+	if in.blocking {
+		if err := in.sub.Submit(ctx, b); err != nil {
+			in.dropped.Add(float64(len(b.Events)))
+			in.warn.Warn("events dropped: relay is stopping", "listener", in.listener, "count", len(b.Events))
+		}
+		return
+	}
+	if !in.sub.TrySubmit(b) {
+		in.dropped.Add(float64(len(b.Events)))
+		in.warn.Warn("events dropped: pipeline queue full (datagram listener cannot apply backpressure)",
+			"listener", in.listener, "count", len(b.Events))
+	}
+}

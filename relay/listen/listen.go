@@ -1,0 +1,115 @@
+// Package listen receives syslog: the udp, tcp, tls and unix listeners
+// (their [[listener]] configuration and its validation, recvmmsg on
+// Linux, stream framing, allowed networks, connection limits), which
+// decode what they read through the one decode step (relay/decode) and
+// hand it to the pipeline in batches: stream readers wait for room
+// (backpressure), datagram readers drop and count.
+//
+// It may import relay/decode, relay/framing, relay/event, relay/pipeline
+// (for its Batch only) and internal helpers; the relay package starts and
+// stops listeners and owns their metrics (NewMetrics, once).
+package listen
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/netacl"
+	"github.com/nomenhq/nomen/relay/decode"
+	"github.com/nomenhq/nomen/relay/pipeline"
+)
+
+// Options are what a listener needs besides its configuration.
+type Options struct {
+	Config Config
+	// Location is the [parse] timezone, Rules the normalizer in force (the
+	// relay swaps it on reload).
+	Location *time.Location
+	Rules    decode.Rules
+	// Pipeline receives the decoded batches.
+	Pipeline Submitter
+	Metrics  *Metrics
+	Decode   *decode.Metrics
+	Log      *slog.Logger
+}
+
+// Submitter is the pipeline's entrance.
+type Submitter interface {
+	// Submit waits for room (TCP, TLS: backpressure) unless ctx ends.
+	Submit(ctx context.Context, b *pipeline.Batch) error
+	// TrySubmit never waits (UDP, unix datagrams); false means dropped.
+	TrySubmit(b *pipeline.Batch) bool
+}
+
+// listenerRuntime is what a running listener shares with its readers.
+type listenerRuntime struct {
+	cfg     Config
+	acl     netacl.List
+	input   *decode.Input
+	sub     Submitter
+	metrics *Metrics
+	log     *slog.Logger
+	warn    *logthrottle.Logger // shared by the listener's readers: repeated warnings are rate-limited
+}
+
+// Listener is a running udp, tcp, tls or unix listener.
+type Listener interface {
+	// Addr is the bound address (useful with port 0).
+	Addr() net.Addr
+	// Close stops accepting/reading; Wait returns when every reader has
+	// flushed its last batch.
+	Close() error
+	Wait()
+}
+
+// Start binds and starts serving one syslog listener.
+func Start(ctx context.Context, o Options) (Listener, error) {
+	acl, err := netacl.Parse(o.Config.AllowedNetworks)
+	if err != nil {
+		return nil, err
+	}
+	rt := &listenerRuntime{
+		cfg: o.Config,
+		acl: acl,
+		input: decode.NewInput(decode.Options{
+			Input: o.Config.Name, Location: o.Location, Rules: o.Rules, Metrics: o.Decode,
+		}),
+		sub:     o.Pipeline,
+		metrics: o.Metrics,
+		log:     o.Log,
+		warn:    logthrottle.New(o.Log, logthrottle.DefaultEvery),
+	}
+	switch rt.cfg.Protocol {
+	case "udp":
+		return startUDP(ctx, rt)
+	case "unix":
+		return startUnixgram(ctx, rt)
+	case "tcp", "tls":
+		return startStream(ctx, rt)
+	}
+	return nil, fmt.Errorf("listener %q: protocol %q is not a syslog protocol", rt.cfg.Name, rt.cfg.Protocol)
+}
+
+// peerCache turns socket addresses into strings without allocating for
+// senders seen before (a relay hears the same few hundred hosts all day).
+// Each reader goroutine owns one.
+type peerCache struct {
+	m map[netip.AddrPort]string
+}
+
+func (c *peerCache) get(ap netip.AddrPort) string {
+	if s, ok := c.m[ap]; ok {
+		return s
+	}
+	if c.m == nil || len(c.m) > 4096 {
+		c.m = make(map[netip.AddrPort]string)
+	}
+	s := netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).String()
+	c.m[ap] = s
+	return s
+}

@@ -1,0 +1,35 @@
+package listen
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the listeners' own series (what they decode is counted by
+// relay/decode). Create them once per registry and pass them to every
+// listener: a reload starts new listeners, never new metrics.
+type Metrics struct {
+	Connections   *prometheus.GaugeVec   // {listener}
+	Rejected      *prometheus.CounterVec // {listener, reason}: connections or datagrams refused
+	FramingErrors *prometheus.CounterVec // {listener, kind}
+	// Dropped is the relay's nomen_dropped_events_total {stage, reason},
+	// which other parts count into too: listeners count {listener,
+	// queue_full} and {listener, socket_buffer}.
+	Dropped *prometheus.CounterVec
+}
+
+// NewMetrics registers the listeners' series with reg; dropped is the
+// shared counter, registered by its owner.
+func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metrics {
+	m := &Metrics{
+		Connections: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nomen_listener_connections", Help: "Open stream connections, by listener.",
+		}, []string{"listener"}),
+		Rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_listener_rejected_total", Help: "Connections or datagrams refused, by listener and reason.",
+		}, []string{"listener", "reason"}),
+		FramingErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_framing_errors_total", Help: "Stream framing problems (bad octet counts, incomplete frames), by listener and kind.",
+		}, []string{"listener", "kind"}),
+		Dropped: dropped,
+	}
+	reg.MustRegister(m.Connections, m.Rejected, m.FramingErrors)
+	return m
+}

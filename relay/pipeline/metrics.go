@@ -1,0 +1,34 @@
+package pipeline
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the pipeline's series. Create them once per registry (a
+// reload keeps the pipeline) and pass them to New.
+type Metrics struct {
+	Batches prometheus.Counter
+	Queue   prometheus.Gauge
+	// Dropped is the relay's nomen_dropped_events_total {stage, reason},
+	// which other parts count into too: the pipeline counts
+	// {journal, append_failed}.
+	Dropped *prometheus.CounterVec
+}
+
+// NewMetrics registers the pipeline's own series with reg; dropped is the
+// shared counter, registered by its owner (nil: a private unregistered
+// one, for tests).
+func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metrics {
+	if dropped == nil {
+		dropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_dropped_events_total"}, []string{"stage", "reason"})
+	}
+	m := &Metrics{
+		Batches: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_pipeline_batches_total", Help: "Batches journaled by the pipeline.",
+		}),
+		Queue: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_pipeline_queue_batches", Help: "Batches waiting for the pipeline.",
+		}),
+		Dropped: dropped,
+	}
+	reg.MustRegister(m.Batches, m.Queue)
+	return m
+}
