@@ -186,7 +186,7 @@ func (r *splitReader) Read(p []byte) (int, error) {
 // (octet-counting, non-transparent, Cisco ASA leading space). The expected
 // frames follow each vector's "desc" line.
 func TestWireCorpus(t *testing.T) {
-	const path = "/work/shared/corpus/syslog-wire.txt"
+	path := testvec.SharedPath("corpus/syslog-wire.txt")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("wire corpus %s not readable: %v", path, err)
