@@ -2,23 +2,33 @@ package relay
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"time"
 
+	"github.com/nomenhq/nomen/relay/apiauth"
+	"github.com/nomenhq/nomen/relay/live"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// apiServer serves /metrics, /healthz, /readyz and the live event API.
+// apiServer serves /metrics, /healthz, /readyz and the live event API,
+// behind relay/apiauth's guard (open: /healthz, /readyz and, unless
+// metrics_auth, /metrics).
 type apiServer struct {
 	srv *http.Server
 	ln  net.Listener
 }
 
 func startAPI(addr string, r *Relay) (*apiServer, error) {
+	guard, err := apiauth.New(r.cfg.Metrics.authConfig(), r.reg, r.log.With("component", "api"))
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{Registry: r.reg, EnableOpenMetrics: true}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -42,20 +52,31 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
-	if h := r.stages.liveHandler(); h != nil {
-		mux.Handle("GET /v1/events", h)
-	}
+	mux.Handle("GET /v1/events", r.stages.live.Handler(live.HandlerOptions{
+		MaxSubscribers: r.cfg.Metrics.MaxSubscribers,
+		Buffer:         r.cfg.Metrics.SubscriberBuffer,
+		RuleFields:     func() []string { return r.norm.Load().Rules().Fields() },
+	}))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics.listen: %w", err)
 	}
-	s := &apiServer{ln: ln, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	if tc := guard.TLSConfig(); tc != nil {
+		ln = tls.NewListener(ln, tc)
+	}
+	s := &apiServer{ln: ln, srv: &http.Server{
+		Handler:           guard.Wrap(mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		// TLS handshake failures (a client without the right certificate)
+		// would otherwise be printed, unthrottled, by net/http.
+		ErrorLog: slog.NewLogLogger(r.log.Handler(), slog.LevelDebug),
+	}}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			r.log.Error("metrics listener failed", "err", err)
 		}
 	}()
-	r.log.Info("metrics and API listening", "address", ln.Addr().String())
+	r.log.Info("metrics and API listening", "address", ln.Addr().String(), "https", guard.TLSConfig() != nil, "auth", r.cfg.Metrics.Auth)
 	return s, nil
 }
 

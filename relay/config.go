@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,14 +59,6 @@ type LogConfig struct {
 	// (JOURNAL_STREAM), either gets a syslog priority prefix and no time;
 	// see internal/logging.
 	Format string `toml:"format"`
-}
-
-// MetricsConfig is the [metrics] section: the HTTP listener for /metrics,
-// /healthz, /readyz and the live event API /v1/events.
-type MetricsConfig struct {
-	Listen string `toml:"listen"` // default 127.0.0.1:9514; "" disables it
-	// Pprof serves Go's /debug/pprof/ profiles on the same listener.
-	Pprof bool `toml:"pprof"`
 }
 
 // ParseConfig is the [parse] section.
@@ -194,6 +185,7 @@ func (c *Config) setDefaults() {
 	if c.Pipeline.QueueEvents == 0 {
 		c.Pipeline.QueueEvents = DefaultQueueEvents
 	}
+	c.Metrics.setDefaults(c.StateDir)
 	c.Journal = c.Journal.WithDefaults(c.StateDir)
 	for i := range c.Listeners {
 		c.Listeners[i].SetDefaults()
@@ -222,10 +214,8 @@ func (c *Config) validate() error {
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format %q: want text or json", c.Log.Format))
 	}
-	if c.Metrics.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
-			errs = append(errs, fmt.Errorf("metrics.listen %q: %v", c.Metrics.Listen, err))
-		}
+	if err := c.Metrics.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.location(); err != nil {
 		errs = append(errs, err)

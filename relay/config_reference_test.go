@@ -69,6 +69,7 @@ var referenceSections = []struct {
 	{reflect.TypeFor[Config](), refIn("")},
 	{reflect.TypeFor[LogConfig](), refIn("log")},
 	{reflect.TypeFor[MetricsConfig](), refIn("metrics")},
+	{reflect.TypeFor[APITLSConfig](), refIn("metrics.tls")},
 	{reflect.TypeFor[ParseConfig](), refIn("parse")},
 	{reflect.TypeFor[PipelineConfig](), refIn("pipeline")},
 	{reflect.TypeFor[journal.Config](), refIn("journal")},

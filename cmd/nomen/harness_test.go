@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -235,6 +236,35 @@ func (n *nomen) signal(sig os.Signal) int {
 	n.log.mu.Unlock()
 	n.cmd.Process.Signal(sig)
 	return pos
+}
+
+var reTokenFile = regexp.MustCompile(`msg="API requires a bearer token" .*token_file=(\S+)`)
+
+// apiToken returns the API's bearer token, read from the token file whose
+// path nomen logged at start.
+func (n *nomen) apiToken() string {
+	n.t.Helper()
+	m, _, ok := n.log.waitFor(reTokenFile, 0, 5*time.Second)
+	if !ok {
+		n.t.Fatalf("nomen logged no API token file:\n%s", n.log)
+	}
+	data, err := os.ReadFile(m[1])
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// apiRequest returns a GET request for path (with its query) on the API,
+// carrying the bearer token.
+func (n *nomen) apiRequest(ctx context.Context, path string) *http.Request {
+	n.t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+n.api+path, nil)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+n.apiToken())
+	return req
 }
 
 // metric returns the sum of every series of a metric family from /metrics

@@ -837,15 +837,11 @@ type scnSubscriber struct {
 	err  atomic.Value
 }
 
-func scnSubscribe(t *testing.T, api string, where ...string) *scnSubscriber {
+func scnSubscribe(t *testing.T, n *nomen, where ...string) *scnSubscriber {
 	t.Helper()
 	q := url.Values{"where": where}
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+api+"/v1/events?"+q.Encode(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(n.apiRequest(ctx, "/v1/events?"+q.Encode()))
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -905,8 +901,8 @@ func (sub *scnSubscriber) wait(t *testing.T, what string, pred func(map[string]a
 func TestScenarioLiveAPI(t *testing.T) {
 	s := newScn(t, scnBase(scnExamples(t)))
 	const ip = "203.0.113.7"
-	events := scnSubscribe(t, s.n.api, "event.kind=event", "source.ip="+ip)
-	alerts := scnSubscribe(t, s.n.api, "event.kind=alert")
+	events := scnSubscribe(t, s.n, "event.kind=event", "source.ip="+ip)
+	alerts := scnSubscribe(t, s.n, "event.kind=alert")
 	deadline := time.Now().Add(scnWait)
 	for s.n.metric("nomen_live_subscribers", "") != 2 {
 		if time.Now().After(deadline) {

@@ -5,7 +5,9 @@
 //	GET /v1/events?where=event.category=authentication&where=source.ip=10.*
 //
 // where terms are relay/filter's query form (field=value[,value...], `*`
-// globs, "!" absent, "*" present; all terms must hold). The response is
+// globs, "!" absent, "*" present; all terms must hold). Unknown query
+// parameters and fields nomen never sets are refused with 400 (fields.go).
+// The response is
 // NDJSON (one ECS JSON document per line, application/x-ndjson), or
 // Server-Sent Events when the request accepts text/event-stream: each event
 // is "id: <journal ID>\ndata: <ECS JSON>\n\n", with a ": keepalive" comment
@@ -16,7 +18,12 @@
 // has a bounded buffer; one that falls behind (its buffer full, usually
 // because it reads too slowly) is dropped: its stream ends (SSE subscribers
 // get a final "event: dropped") and nomen_live_dropped_subscribers_total
-// counts it. It may reconnect; what it missed is in the outputs.
+// counts it. It may reconnect; what it missed is in the outputs. At most
+// MaxSubscribers subscriptions are open; beyond, requests get 503 and
+// nomen_live_rejected_subscribers_total counts them.
+//
+// The hub does no authentication: the API server in front of it does
+// (relay/apiauth).
 package live
 
 import (
@@ -47,10 +54,11 @@ type Options struct {
 	Observer string
 	// Buffer is how many published batches may wait for one subscriber
 	// before it is dropped (default 64; a batch is up to a few hundred
-	// events, before the subscriber's filter).
+	// events, before the subscriber's filter). HandlerOptions may set
+	// another.
 	Buffer int
-	// MaxSubscribers bounds concurrent subscriptions (default 64); beyond
-	// it requests get 503.
+	// MaxSubscribers bounds concurrent subscriptions (default 16); beyond
+	// it requests get 503. HandlerOptions may set another.
 	MaxSubscribers int
 	// WriteTimeout ends a subscription whose connection accepts no data
 	// for this long (default 10s).
@@ -72,8 +80,15 @@ type Hub struct {
 
 	subscribers prometheus.Gauge
 	dropped     prometheus.Counter
+	rejected    *prometheus.CounterVec
 	sent        prometheus.Counter
 }
+
+// DefaultMaxSubscribers and DefaultBuffer are the limits unless configured.
+const (
+	DefaultMaxSubscribers = 16
+	DefaultBuffer         = 64
+)
 
 type subscriber struct {
 	f       filter.Filter
@@ -88,10 +103,10 @@ func New(opts Options) (*Hub, error) {
 		return nil, errors.New("live: Options.Registerer is required")
 	}
 	if opts.Buffer <= 0 {
-		opts.Buffer = 64
+		opts.Buffer = DefaultBuffer
 	}
 	if opts.MaxSubscribers <= 0 {
-		opts.MaxSubscribers = 64
+		opts.MaxSubscribers = DefaultMaxSubscribers
 	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 10 * time.Second
@@ -109,6 +124,10 @@ func New(opts Options) (*Hub, error) {
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_live_dropped_subscribers_total", Help: "Live subscribers dropped because they fell behind (their buffer filled).",
 		}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_live_rejected_subscribers_total",
+			Help: "Live subscriptions refused: reason=full (max_subscribers open, 503) or bad_request (unknown parameter or field, 400).",
+		}, []string{"reason"}),
 		sent: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_live_sent_events_total", Help: "Events written to live subscribers.",
 		}),
@@ -116,7 +135,10 @@ func New(opts Options) (*Hub, error) {
 	if h.log == nil {
 		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	for _, c := range []prometheus.Collector{h.subscribers, h.dropped, h.sent} {
+	for _, reason := range []string{"full", "bad_request"} {
+		h.rejected.WithLabelValues(reason) // show 0 before the first
+	}
+	for _, c := range []prometheus.Collector{h.subscribers, h.dropped, h.rejected, h.sent} {
 		if err := opts.Registerer.Register(c); err != nil {
 			return nil, err
 		}
@@ -151,7 +173,7 @@ func (h *Hub) drop(s *subscriber) {
 	if s.dropped.CompareAndSwap(false, true) {
 		close(s.gone)
 		h.dropped.Inc()
-		h.log.Warn("live: subscriber dropped: it fell behind", "buffer", h.opts.Buffer)
+		h.log.Warn("live: subscriber dropped: it fell behind", "buffer", cap(s.ch))
 	}
 }
 
@@ -165,7 +187,9 @@ var (
 	errClosed = errors.New("relay is stopping")
 )
 
-func (h *Hub) subscribe(f filter.Filter) (*subscriber, error) {
+// subscribe registers a subscription with a buffer of buffer batches,
+// unless maxSubs are open already.
+func (h *Hub) subscribe(f filter.Filter, maxSubs, buffer int) (*subscriber, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	select {
@@ -177,10 +201,10 @@ func (h *Hub) subscribe(f filter.Filter) (*subscriber, error) {
 	if p := h.subs.Load(); p != nil {
 		cur = *p
 	}
-	if len(cur) >= h.opts.MaxSubscribers {
+	if len(cur) >= maxSubs {
 		return nil, errFull
 	}
-	s := &subscriber{f: f, ch: make(chan []*event.Event, h.opts.Buffer), gone: make(chan struct{})}
+	s := &subscriber{f: f, ch: make(chan []*event.Event, buffer), gone: make(chan struct{})}
 	next := append(append(make([]*subscriber, 0, len(cur)+1), cur...), s)
 	h.subs.Store(&next)
 	h.subscribers.Set(float64(len(next)))
@@ -208,21 +232,62 @@ func (h *Hub) unsubscribe(s *subscriber) {
 	h.subscribers.Set(float64(len(next)))
 }
 
-// ServeHTTP serves GET /v1/events (mount it at that path).
+// HandlerOptions are the admission rules of one HTTP handler of a hub.
+type HandlerOptions struct {
+	// MaxSubscribers and Buffer override Options' (0: Options').
+	MaxSubscribers int
+	Buffer         int
+	// RuleFields returns the field keys user rules set, accepted in
+	// filters besides nomen's own (nil: none). It is called for each
+	// subscription, so that rules reloaded on SIGHUP count.
+	RuleFields func() []string
+}
+
+// Handler returns the GET /v1/events handler with opts' limits.
+func (h *Hub) Handler(opts HandlerOptions) http.Handler {
+	if opts.MaxSubscribers <= 0 {
+		opts.MaxSubscribers = h.opts.MaxSubscribers
+	}
+	if opts.Buffer <= 0 {
+		opts.Buffer = h.opts.Buffer
+	}
+	return &handler{h: h, opts: opts}
+}
+
+// ServeHTTP serves GET /v1/events with Options' limits (mount it at that
+// path).
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.Handler(HandlerOptions{}).ServeHTTP(w, r)
+}
+
+type handler struct {
+	h    *Hub
+	opts HandlerOptions
+}
+
+func (a *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := a.h
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		http.Error(w, "live: use GET", http.StatusMethodNotAllowed)
 		return
 	}
-	f, err := filter.Parse(r.URL.Query()["where"])
+	var ruleFields []string
+	if a.opts.RuleFields != nil {
+		ruleFields = a.opts.RuleFields()
+	}
+	f, err := ParseQuery(r.URL.RawQuery, ruleFields)
 	if err != nil {
+		h.rejected.WithLabelValues("bad_request").Inc()
 		http.Error(w, "live: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	sse := acceptsSSE(r.Header.Values("Accept"))
-	s, err := h.subscribe(f)
+	s, err := h.subscribe(f, a.opts.MaxSubscribers, a.opts.Buffer)
 	if err != nil {
+		if errors.Is(err, errFull) {
+			h.rejected.WithLabelValues("full").Inc()
+		}
 		http.Error(w, "live: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}

@@ -279,7 +279,7 @@ func BenchmarkPublishOneFilteredSubscriber(b *testing.B) {
 		b.Fatal(err)
 	}
 	f, _ := parseWhere("event.outcome=failure")
-	s, _ := h.subscribe(f)
+	s, _ := h.subscribe(f, 1, 1<<20)
 	go func() {
 		for range s.ch {
 		}
