@@ -3,7 +3,6 @@ package relay
 import (
 	"errors"
 	"log/slog"
-	"net/http"
 
 	"github.com/nomenhq/nomen/relay/correlate"
 	"github.com/nomenhq/nomen/relay/event"
@@ -87,5 +86,3 @@ func (s *stages) close() error {
 	s.live.Close()
 	return errors.Join(s.seq.Close(), s.corr.Close())
 }
-
-func (s *stages) liveHandler() http.Handler { return s.live }

@@ -1,11 +1,11 @@
-package normalize
+package rules
 
 import "slices"
 
 // Fields returns the keys the rules set (their fields and map targets),
 // sorted and without repeats: the live API accepts filters on them
 // besides the fields nomen's own decoders set.
-func (rs *RuleSet) Fields() []string {
+func (rs *Set) Fields() []string {
 	if rs == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package normalize
+package rules
 
 import (
 	"slices"
@@ -25,7 +25,7 @@ map = { job = "backup.job" }
 	if got := rs.Fields(); !slices.Equal(got, want) {
 		t.Errorf("Fields() = %q, want %q", got, want)
 	}
-	if got := (*RuleSet)(nil).Fields(); got != nil {
+	if got := (*Set)(nil).Fields(); got != nil {
 		t.Errorf("nil rule set: %q", got)
 	}
 }
