@@ -1,9 +1,19 @@
-// Package forward holds nomen's sinks: file, syslog, http (Splunk HEC,
-// Elasticsearch bulk, NDJSON), postgres and nats.
+// Package forward is what nomen's sinks share: the Sink interface, the
+// errors that tell the worker what to do (Permanent, RetryAfter,
+// BatchError), the Config every output type's keys implement, the Runtime
+// a sink gets from the relay (logger, metrics, hostname, journal id), and
+// the client TLSConfig. The sinks are its subpackages: file, syslog, http
+// (Splunk HEC, Elasticsearch bulk, NDJSON), postgres and nats; sinktest
+// holds their shared tests.
 //
 // A sink only knows how to open, write a batch and close. Batching, retry
 // with backoff, dead-lettering, cursors and metrics are the job of the one
 // generic output worker in relay/output.
+//
+// Adding an output type: a package here whose Config implements Config
+// (decoded strictly from the [[output]] table, so its fields carry toml
+// tags), a row in relay's outputTypes table, its keys in
+// configs/nomen.toml, and one sinktest.Run line in its tests.
 package forward
 
 import (
