@@ -227,6 +227,10 @@ func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
 		deadline = d
 	}
 	s.conn.SetWriteDeadline(deadline)
+	// A cancelled context (the worker's forced stop) ends a write that a
+	// stalled receiver holds up, without waiting for write_timeout.
+	conn := s.conn
+	defer context.AfterFunc(ctx, func() { conn.SetWriteDeadline(time.Unix(1, 0)) })()
 	var err error
 	if s.cfg.Transport == "udp" {
 		err = s.writeDatagrams(batch)
