@@ -1,17 +1,27 @@
-// Package forward holds nomen's sinks: file, syslog, http (Splunk HEC,
-// Elasticsearch bulk, NDJSON), postgres and nats.
+// Package forward is what nomen's sinks share: the Sink interface, the
+// errors that tell the worker what to do (Permanent, RetryAfter,
+// BatchError), the Config every output type's keys implement, the Runtime
+// a sink gets from the relay (logger, metrics, hostname, journal id), and
+// the client TLSConfig. The sinks are its subpackages: file, syslog, http
+// (Splunk HEC, Elasticsearch bulk, NDJSON), postgres and nats; sinktest
+// holds their shared tests.
 //
 // A sink only knows how to open, write a batch and close. Batching, retry
 // with backoff, dead-lettering, cursors and metrics are the job of the one
 // generic output worker in relay/output.
+//
+// Adding an output type: a package here whose Config implements Config
+// (decoded strictly from the [[output]] table, so its fields carry toml
+// tags), a row in relay's outputTypes table, its keys in
+// configs/nomen.toml, and one sinktest.Run line in its tests.
 package forward
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -44,52 +54,21 @@ type Reopener interface {
 	Reopen() error
 }
 
-// permanent marks an error that retrying cannot fix (a 400, a mapping
-// error, a rejected certificate): the events go to the dead-letter file.
-type permanent struct{ err error }
-
-func (p permanent) Error() string { return p.err.Error() }
-func (p permanent) Unwrap() error { return p.err }
-
-// Permanent wraps err as not retryable.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return permanent{err}
-}
+// Permanent wraps err as not retryable: a 400, a mapping error, a rejected
+// certificate. The worker dead-letters the events (see internal/retry).
+func Permanent(err error) error { return retry.Permanent(err) }
 
 // Permanentf is fmt.Errorf for permanent errors.
-func Permanentf(format string, args ...any) error {
-	return permanent{fmt.Errorf(format, args...)}
-}
+func Permanentf(format string, args ...any) error { return retry.Permanentf(format, args...) }
 
 // IsPermanent reports whether err (or an error it wraps) is permanent.
-func IsPermanent(err error) bool {
-	var p permanent
-	return errors.As(err, &p)
-}
-
-// retryAfter carries a server's Retry-After hint.
-type retryAfter struct {
-	err   error
-	after time.Duration
-}
-
-func (r retryAfter) Error() string { return r.err.Error() }
-func (r retryAfter) Unwrap() error { return r.err }
+func IsPermanent(err error) bool { return retry.IsPermanent(err) }
 
 // RetryAfter wraps a retryable err with the delay the server asked for.
-func RetryAfter(err error, d time.Duration) error { return retryAfter{err, d} }
+func RetryAfter(err error, d time.Duration) error { return retry.After(err, d) }
 
 // RetryDelay returns the server-requested delay carried by err, if any.
-func RetryDelay(err error) (time.Duration, bool) {
-	var r retryAfter
-	if errors.As(err, &r) {
-		return r.after, true
-	}
-	return 0, false
-}
+func RetryDelay(err error) (time.Duration, bool) { return retry.Hint(err) }
 
 // BatchError reports per-event failures of a batch whose other events were
 // delivered (Elasticsearch _bulk item errors). The worker retries the

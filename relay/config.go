@@ -194,7 +194,7 @@ func (c *Config) setDefaults() {
 		c.Agents[i].setDefaults(c.StateDir)
 	}
 	for i := range c.Outputs {
-		c.Outputs[i].setDefaults(c.StateDir, c.Hostname)
+		c.Outputs[i].setDefaults(c.StateDir)
 	}
 }
 

@@ -11,6 +11,11 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/file"
+	"github.com/nomenhq/nomen/forward/http"
+	"github.com/nomenhq/nomen/forward/nats"
+	"github.com/nomenhq/nomen/forward/postgres"
+	"github.com/nomenhq/nomen/forward/syslog"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/agent/agenttest"
@@ -91,11 +96,11 @@ var referenceSections = []struct {
 	{reflect.TypeFor[correlate.ProcessConfig](), refIn("correlate.process")},
 
 	{reflect.TypeFor[output.Common](), refIn("output")},
-	{reflect.TypeFor[forward.FileConfig](), refInWhere("output", "type", "file")},
-	{reflect.TypeFor[forward.SyslogConfig](), refInWhere("output", "type", "syslog")},
-	{reflect.TypeFor[forward.HTTPConfig](), refInWhere("output", "type", "http")},
-	{reflect.TypeFor[forward.PostgresConfig](), refInWhere("output", "type", "postgres")},
-	{reflect.TypeFor[forward.NATSConfig](), refInWhere("output", "type", "nats")},
+	{reflect.TypeFor[file.Config](), refInWhere("output", "type", "file")},
+	{reflect.TypeFor[syslog.Config](), refInWhere("output", "type", "syslog")},
+	{reflect.TypeFor[http.Config](), refInWhere("output", "type", "http")},
+	{reflect.TypeFor[postgres.Config](), refInWhere("output", "type", "postgres")},
+	{reflect.TypeFor[nats.Config](), refInWhere("output", "type", "nats")},
 	{reflect.TypeFor[forward.TLSConfig](), refInWhere("output", "type", "syslog", "http", "nats")},
 }
 
@@ -109,8 +114,8 @@ func TestReferenceConfigIsValid(t *testing.T) {
 		t.Errorf("state_dir = %q: the systemd unit's StateDirectory is /var/lib/nomen", cfg.StateDir)
 	}
 	for _, o := range cfg.Outputs {
-		if o.File != nil && !strings.HasPrefix(o.File.Path, "/var/log/nomen/") {
-			t.Errorf("output %q writes %s: the unit lets nomen write only its state, logs and runtime directories", o.Common.Name, o.File.Path)
+		if f, ok := o.Sink.(*file.Config); ok && !strings.HasPrefix(f.Path, "/var/log/nomen/") {
+			t.Errorf("output %q writes %s: the unit lets nomen write only its state, logs and runtime directories", o.Common.Name, f.Path)
 		}
 	}
 }

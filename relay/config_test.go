@@ -4,7 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/file"
+	"github.com/nomenhq/nomen/forward/postgres"
 	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/output"
 )
@@ -31,7 +32,9 @@ func TestConfigMinimal(t *testing.T) {
 	if len(cfg.Listeners) != 1 || cfg.Listeners[0].MaxMessageSize != listen.DefaultMaxMessageSize || cfg.Listeners[0].Readers != listen.DefaultReaders {
 		t.Errorf("listener defaults: %+v", cfg.Listeners)
 	}
-	if len(cfg.Outputs) != 1 || cfg.Outputs[0].File == nil || cfg.Outputs[0].File.Path != "./var/events.jsonl" || cfg.Outputs[0].Common.BatchSize == 0 {
+	if len(cfg.Outputs) != 1 || cfg.Outputs[0].Common.BatchSize == 0 {
+		t.Errorf("output: %+v", cfg.Outputs)
+	} else if f, ok := cfg.Outputs[0].Sink.(*file.Config); !ok || f.Path != "./var/events.jsonl" {
 		t.Errorf("output: %+v", cfg.Outputs)
 	}
 	if cfg.Metrics.Listen != metricsDefault {
@@ -90,7 +93,7 @@ func TestOutputBatchDefaults(t *testing.T) {
 		out  string
 		want int
 	}{
-		{`type = "postgres"` + "\n" + `dsn = "postgres://localhost/x"`, forward.DefaultPostgresBatchSize},
+		{`type = "postgres"` + "\n" + `dsn = "postgres://localhost/x"`, postgres.DefaultBatchSize},
 		{`type = "postgres"` + "\n" + `dsn = "postgres://localhost/x"` + "\nbatch_size = 100", 100},
 		{`type = "file"` + "\n" + `path = "x.jsonl"`, output.DefaultBatchSize},
 	} {

@@ -10,7 +10,6 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/output"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 type runningOutput struct {
@@ -18,36 +17,17 @@ type runningOutput struct {
 	w   *output.Worker
 }
 
-// outputMetrics are created once per process: workers come and go with reloads.
-var outputMetricsOnce sync.Map // *prometheus.Registry -> *output.Metrics
-
-func (r *Relay) outputMetrics() *output.Metrics {
-	if m, ok := outputMetricsOnce.Load(r.reg); ok {
-		return m.(*output.Metrics)
-	}
-	m, _ := outputMetricsOnce.LoadOrStore(r.reg, output.NewMetrics(r.reg))
-	return m.(*output.Metrics)
-}
-
-// newSink builds the sink of one output from its typed config.
+// newSink builds the sink of one output from its typed config and what
+// the running relay knows.
 func (r *Relay) newSink(o OutputConfig) (forward.Sink, error) {
-	reg := prometheus.WrapRegistererWith(prometheus.Labels{"output": o.Common.Name}, r.reg)
-	log := r.log.With("component", "output", "output", o.Common.Name)
-	switch {
-	case o.File != nil:
-		return forward.NewFile(*o.File, log, reg)
-	case o.Syslog != nil:
-		return forward.NewSyslog(*o.Syslog, log, reg)
-	case o.HTTP != nil:
-		return forward.NewHTTP(*o.HTTP, log, reg)
-	case o.Postgres != nil:
-		return forward.NewPostgres(*o.Postgres, log, reg)
-	case o.NATS != nil:
-		c := *o.NATS
-		c.JournalID = r.journalID
-		return forward.NewNATS(c, log, reg)
-	}
-	return nil, fmt.Errorf("output %q: type %q has no sink", o.Common.Name, o.Common.Type)
+	return o.Sink.NewSink(forward.Runtime{
+		Name:      o.Common.Name,
+		Logger:    r.log.With("component", "output", "output", o.Common.Name),
+		Metrics:   r.sinkMetrics,
+		Hostname:  r.cfg.Hostname,
+		JournalID: r.journalID,
+		StateDir:  r.cfg.StateDir,
+	})
 }
 
 func (r *Relay) startOutput(o OutputConfig) error {
@@ -72,7 +52,7 @@ func (r *Relay) startOutput(o OutputConfig) error {
 		BatchSize:     o.Common.BatchSize,
 		FlushInterval: o.Common.FlushInterval.D(),
 		DeadLetter:    output.NewDeadLetter(o.Common.DeadLetter, int64(o.Common.DeadLetterMaxBytes), r.cfg.Hostname),
-		Metrics:       r.outputMetrics(),
+		Metrics:       r.outputMetrics,
 		Logger:        r.log.With("component", "output"), // the worker adds "output"
 	})
 	w.Start()

@@ -20,9 +20,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/listen"
+	"github.com/nomenhq/nomen/relay/output"
 	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -47,6 +49,10 @@ type Relay struct {
 	agentShared *agentShared
 	journalID   string // stable identity of the journal (NATS message ids)
 
+	// outputMetrics and sinkMetrics outlive the outputs a reload replaces.
+	outputMetrics *output.Metrics
+	sinkMetrics   *forward.Metrics
+
 	ready   atomic.Bool
 	stopped bool
 }
@@ -66,6 +72,9 @@ func New(cfg *Config, log *slog.Logger, reg *prometheus.Registry) *Relay {
 		outputs: map[string]*runningOutput{},
 		syslog:  map[string]*runningListener{},
 		agents:  map[string]*runningAgent{},
+
+		outputMetrics: output.NewMetrics(reg),
+		sinkMetrics:   forward.NewMetrics(reg),
 	}
 }
 

@@ -51,12 +51,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
 )
@@ -101,9 +101,9 @@ type Options struct {
 
 // Retry tuning.
 const (
-	defaultMinBackoff = 100 * time.Millisecond
-	defaultMaxBackoff = 30 * time.Second
-	maxRetryAfter     = 5 * time.Minute
+	defaultMinBackoff = retry.DefaultMin
+	defaultMaxBackoff = retry.DefaultMax
+	maxRetryAfter     = retry.DefaultMaxHint
 	logEvery          = 30 * time.Second
 )
 
@@ -160,7 +160,7 @@ func New(o Options) *Worker {
 		mv:    o.Metrics,
 		batch: make([]*event.Event, 0, o.BatchSize),
 		done:  make(chan struct{}),
-		sleep: sleepCtx,
+		sleep: retry.Sleep,
 		now:   time.Now,
 	}
 	w.ctx, w.force = context.WithCancel(context.Background())
@@ -321,17 +321,28 @@ var errRepositioned = errors.New("repositioned")
 // It fails only when the worker is forced to stop, or with
 // errRepositioned.
 func (w *Worker) deliver(batch []*event.Event) error {
-	for attempt := 0; ; attempt++ {
-		if w.reopenWant.Swap(false) {
-			if r, ok := w.o.Sink.(forward.Reopener); ok {
-				if err := r.Reopen(); err != nil {
-					w.log.Warn("output: reopen failed", "err", err)
-				}
+	reconnect := false
+	var stop error // why the worker must stop delivering, if it must
+	err := retry.Do(w.ctx, w.retryPolicy(), func(int) error {
+		if reconnect {
+			// The last write failed without a Retry-After: the connection
+			// may be gone, start afresh.
+			reconnect = false
+			w.closeSink()
+			if !w.open() {
+				stop = w.ctx.Err()
+				return retry.Permanent(stop)
+			}
+			if w.repositioned {
+				stop = errRepositioned
+				return retry.Permanent(stop)
 			}
 		}
+		w.applyReopen()
 		err := w.o.Sink.Write(w.ctx, batch)
 		if w.ctx.Err() != nil {
-			return w.ctx.Err()
+			stop = w.ctx.Err()
+			return retry.Permanent(stop)
 		}
 		if err == nil {
 			w.m.events.Add(float64(len(batch)))
@@ -341,47 +352,55 @@ func (w *Worker) deliver(batch []*event.Event) error {
 		var be *forward.BatchError
 		switch {
 		case errors.As(err, &be):
-			retry, err2 := w.partial(batch, be)
-			if err2 != nil {
-				return err2
+			again, err := w.partial(batch, be)
+			if err != nil {
+				stop = err
+				return retry.Permanent(stop)
 			}
-			if len(retry) == 0 {
+			if len(again) == 0 {
 				w.failures.recovered(w.log, w.now())
 				return nil
 			}
 			w.m.retryable.Inc()
-			w.failures.failed(w.log, w.now(), be.Items[0].Err, len(retry))
-			if err := w.backoff(attempt, retryDelayOf(be)); err != nil {
-				return err
+			w.failures.failed(w.log, w.now(), be.Items[0].Err, len(again))
+			batch = again
+			if d, ok := retryDelayOf(be); ok {
+				return retry.After(be, d)
 			}
-			batch = retry
+			return be
 		case forward.IsPermanent(err):
 			w.m.rejected.Inc()
 			items := make([]Rejected, len(batch))
 			for i, e := range batch {
 				items[i] = Rejected{e, err}
 			}
-			return w.deadLetter(items)
+			if err := w.deadLetter(items); err != nil {
+				stop = err
+				return retry.Permanent(stop)
+			}
+			return nil
 		default:
 			w.m.retryable.Inc()
 			w.failures.failed(w.log, w.now(), err, len(batch))
-			delay, hinted := forward.RetryDelay(err)
-			if !hinted {
-				delay = -1
-			}
-			if err := w.backoff(attempt, delay); err != nil {
-				return err
-			}
-			if !hinted {
-				// The connection may be gone: start afresh.
-				w.closeSink()
-				if !w.open() {
-					return w.ctx.Err()
-				}
-				if w.repositioned {
-					return errRepositioned
-				}
-			}
+			_, hinted := forward.RetryDelay(err)
+			reconnect = !hinted
+			return err
+		}
+	})
+	if stop != nil {
+		return stop
+	}
+	return err // nil, or the context's error: a forced stop
+}
+
+// applyReopen reopens a forward.Reopener sink's files if Reopen was asked.
+func (w *Worker) applyReopen() {
+	if !w.reopenWant.Swap(false) {
+		return
+	}
+	if r, ok := w.o.Sink.(forward.Reopener); ok {
+		if err := r.Reopen(); err != nil {
+			w.log.Warn("output: reopen failed", "err", err)
 		}
 	}
 }
@@ -415,13 +434,15 @@ func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event
 	return retry, nil
 }
 
-func retryDelayOf(be *forward.BatchError) time.Duration {
+// retryDelayOf returns the Retry-After of the first retryable item that
+// carries one.
+func retryDelayOf(be *forward.BatchError) (time.Duration, bool) {
 	for _, it := range be.Items {
 		if d, ok := forward.RetryDelay(it.Err); ok && !forward.IsPermanent(it.Err) {
-			return d
+			return d, true
 		}
 	}
-	return -1
+	return 0, false
 }
 
 // deadLetter writes rejected events to the dead-letter file, retrying
@@ -433,19 +454,17 @@ func (w *Worker) deadLetter(items []Rejected) error {
 			"count", len(items), "err", items[0].Err)
 		return nil
 	}
-	for attempt := 0; ; attempt++ {
+	return retry.Do(w.ctx, w.retryPolicy(), func(int) error {
 		err := w.o.DeadLetter.Write(w.o.Name, w.now(), items)
-		if err == nil {
-			w.m.deadLettered.Add(float64(len(items)))
-			w.log.Warn("output: events rejected permanently, written to the dead-letter file",
-				"count", len(items), "file", w.o.DeadLetter.Path(), "err", items[0].Err)
-			return nil
-		}
-		w.log.Error("output: cannot write the dead-letter file, retrying", "err", err)
-		if err := w.backoff(attempt, -1); err != nil {
+		if err != nil {
+			w.log.Error("output: cannot write the dead-letter file, retrying", "err", err)
 			return err
 		}
-	}
+		w.m.deadLettered.Add(float64(len(items)))
+		w.log.Warn("output: events rejected permanently, written to the dead-letter file",
+			"count", len(items), "file", w.o.DeadLetter.Path(), "err", items[0].Err)
+		return nil
+	})
 }
 
 // closeSink closes the sink if it is open.
@@ -463,27 +482,24 @@ func (w *Worker) closeSink() {
 // forced to stop. Afterwards a Positioned sink's position is applied.
 func (w *Worker) open() bool {
 	w.repositioned = false
-	for attempt := 0; ; attempt++ {
+	err := retry.Do(w.ctx, w.retryPolicy(), func(int) error {
 		err := w.o.Sink.Open(w.ctx)
-		if err == nil {
-			w.opened = true
-			break
-		}
-		if w.ctx.Err() != nil {
-			return false
+		if err == nil || w.ctx.Err() != nil {
+			return err
 		}
 		w.m.openFailed.Inc()
 		w.failures.failed(w.log, w.now(), fmt.Errorf("open: %w", err), 0)
-		delay := time.Duration(-1)
 		if forward.IsPermanent(err) {
-			delay = w.o.MaxBackoff
-		} else if d, ok := forward.RetryDelay(err); ok {
-			delay = d
+			// A reload may fix the configuration: try again, slowly. The
+			// error is only logged, so a copy that is not permanent will do.
+			return retry.After(errors.New(err.Error()), w.o.MaxBackoff)
 		}
-		if w.backoff(attempt, delay) != nil {
-			return false
-		}
+		return err
+	})
+	if err != nil {
+		return false
 	}
+	w.opened = true
 	if p, ok := w.o.Sink.(forward.Positioned); ok {
 		if id, ok := p.Position(); ok {
 			if err := w.o.Source.Seek(id); err != nil {
@@ -496,36 +512,11 @@ func (w *Worker) open() bool {
 	return true
 }
 
-// backoff waits before retry number attempt (from 0): the given delay if
-// it is >= 0 (a server's Retry-After, capped), else exponential backoff
-// with full jitter.
-func (w *Worker) backoff(attempt int, delay time.Duration) error {
-	if delay < 0 {
-		delay = fullJitter(w.o.MinBackoff, w.o.MaxBackoff, attempt)
-	} else {
-		delay = min(delay, maxRetryAfter)
-	}
-	return w.sleep(w.ctx, delay)
-}
-
-// fullJitter returns a random delay in [0, min(max, base*2^attempt)].
-func fullJitter(base, max time.Duration, attempt int) time.Duration {
-	ceil := max
-	if attempt < 32 && base<<attempt > 0 && base<<attempt < max {
-		ceil = base << attempt
-	}
-	return rand.N(ceil + 1)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+// retryPolicy is the worker's backoff for retry.Do.
+func (w *Worker) retryPolicy() retry.Policy {
+	return retry.Policy{Min: w.o.MinBackoff, Max: w.o.MaxBackoff, MaxHint: maxRetryAfter,
+		// w.sleep is read only when a wait is due (tests set it after Start).
+		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) }}
 }
 
 // failureLog rate-limits failure logs: the first failure of a run at once,

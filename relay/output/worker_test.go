@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
 	"github.com/nomenhq/nomen/relay/journal"
@@ -349,14 +350,6 @@ func countOf(log []string, what string) int {
 	return n
 }
 
-func TestBackoffIsCapped(t *testing.T) {
-	for attempt := 0; attempt < 100; attempt++ {
-		if d := fullJitter(100*time.Millisecond, 30*time.Second, attempt); d < 0 || d > 30*time.Second {
-			t.Fatalf("attempt %d: %v", attempt, d)
-		}
-	}
-}
-
 func readDeadLetter(t *testing.T, path string) []map[string]any {
 	t.Helper()
 	f, err := os.Open(path)
@@ -571,7 +564,7 @@ func TestStopGivesUpOnADeadSinkAtTheDeadline(t *testing.T) {
 	h := memoryHarness(t)
 	sink := &fakeSink{respond: func(int, []*event.Event) error { return errors.New("down") }}
 	w, _ := h.worker(Options{Sink: sink})
-	w.sleep = sleepCtx // really wait, so the deadline matters
+	w.sleep = retry.Sleep // really wait, so the deadline matters
 	h.append(testEvents(0, 10))
 	waitFor(t, "a failed write", func() bool { _, wr, _ := sink.snapshot(); return len(wr) > 0 })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -597,7 +590,7 @@ func TestRestartResumesWithNothingLost(t *testing.T) {
 		return nil
 	}}
 	w, _ := h.worker(Options{Sink: sink1, BatchSize: 100})
-	w.sleep = sleepCtx
+	w.sleep = retry.Sleep
 	for i := 0; i < 1000; i += 100 {
 		h.append(testEvents(i, 100))
 	}

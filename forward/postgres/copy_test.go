@@ -1,4 +1,4 @@
-package forward
+package postgres
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -23,31 +25,31 @@ import (
 // larger than a COPY chunk.
 func copyTestEvents(t testing.TB) []*event.Event {
 	evs := pgEvents(t)
-	add := func(spec eventSpec, edit func(e *event.Event)) {
-		e := buildEvent(t, uint64(len(evs)+1), spec)
+	add := func(spec sinktest.Spec, edit func(e *event.Event)) {
+		e := sinktest.BuildEvent(t, uint64(len(evs)+1), spec)
 		if edit != nil {
 			edit(e)
 		}
 		evs = append(evs, e)
 	}
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: before 2000"}, func(e *event.Event) {
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: before 2000"}, func(e *event.Event) {
 		e.Time = time.Date(1999, 12, 31, 23, 59, 59, 999999000, time.UTC)
 	})
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: before 1970, finer than µs"}, func(e *event.Event) {
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: before 1970, finer than µs"}, func(e *event.Event) {
 		e.Time = time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC)
 		e.Received = time.Date(1969, 7, 20, 20, 17, 40, 123456789, time.FixedZone("X", 3600))
 	})
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: nothing variable here"}, func(e *event.Event) {
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: nothing variable here"}, func(e *event.Event) {
 		e.Received = time.Time{}
 	})
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: from v4-mapped 10.9.8.7",
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: from v4-mapped 10.9.8.7",
 		Fields: map[string]any{"source.ip": "::ffff:10.9.8.7", "event.outcome": "unknown"}}, nil)
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: from fe80::1",
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: from fe80::1",
 		Fields: map[string]any{"source.ip": "fe80::1", "event.category": []any{"network", "session"}}}, nil)
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: not an address",
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: not an address",
 		Fields: map[string]any{"source.ip": "bogus"}}, nil)
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 hôte app: übel 42 \xc3 ß\x00x"}, nil)
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: big " + strings.Repeat("word 123 ", 12000)}, nil)
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 hôte app: übel 42 \xc3 ß\x00x"}, nil)
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: big " + strings.Repeat("word 123 ", 12000)}, nil)
 	return evs
 }
 
@@ -58,10 +60,10 @@ func copyTestEvents(t testing.TB) []*event.Event {
 func TestPostgresCopyBinary(t *testing.T) {
 	dsn := testDSN(t)
 	schema := testSchema(t, dsn)
-	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema, Observer: "relay1"})
+	s := openPostgres(t, Config{DSN: dsn, Schema: schema})
 	evs := copyTestEvents(t)
 	for len(evs) < 3*minLaneRows {
-		evs = append(evs, withIDs(evs, uint64(len(evs)+1))...)
+		evs = append(evs, sinktest.WithIDs(evs, uint64(len(evs)+1))...)
 	}
 	ctx := context.Background()
 	if err := s.Write(ctx, evs); err != nil {
@@ -70,7 +72,7 @@ func TestPostgresCopyBinary(t *testing.T) {
 	// The same rows again, all on one lane, for pgx (the dictionary ids
 	// are cached now: prepare and resolve give what the lanes wrote).
 	l := s.lanes[0]
-	l.prepare(evs, s.cfg.Observer)
+	l.prepare(evs, s.observer)
 	if err := s.resolve(ctx, l); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func TestPostgresCopyBinary(t *testing.T) {
 			return nil, nil
 		}
 		i++
-		return pgxCopyValues(&l.rows[i-1], s.cfg.Observer), nil
+		return pgxCopyValues(&l.rows[i-1], s.observer), nil
 	})); err != nil {
 		t.Fatal(err)
 	}
@@ -211,8 +213,8 @@ func TestEventKeys(t *testing.T) {
 			t.Errorf("prepareKeys finds %q at field %d, want %d", name, at[i], i)
 		}
 	}
-	evs := append(copyTestEvents(t), sampleEvents(t, 100, 3)...)
-	over := buildEvent(t, 200, eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app[12]: overridden", Fields: map[string]any{
+	evs := append(copyTestEvents(t), sinktest.SampleEvents(t, 100, 3)...)
+	over := sinktest.BuildEvent(t, 200, sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app[12]: overridden", Fields: map[string]any{
 		"host.name": "other", "process.name": "proc", "process.pid": float64(13), "message": "msg",
 		"@timestamp": "2026-01-01T00:00:00Z", "log.syslog.severity.name": "bad", "observer.product": "x",
 		"event.kind": "alert", "user.target.name": "root", "source.user.name": "a", "destination.user.name": "b",
@@ -251,7 +253,7 @@ func TestPostgresLaneErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		errs  []error
-		items map[int]bool // failed index -> permanent; nil: no BatchError
+		items map[int]bool // failed index -> permanent; nil: no forward.BatchError
 		plain bool         // a plain retryable error
 	}{
 		{"all written", []error{nil, nil, nil}, nil, false},
@@ -262,14 +264,14 @@ func TestPostgresLaneErrors(t *testing.T) {
 		{"last lane down", []error{nil, nil, down}, map[int]bool{8: false, 9: false}, false},
 	} {
 		err := s.laneErrors(tc.errs, per, total)
-		var be *BatchError
+		var be *forward.BatchError
 		switch {
 		case tc.items == nil && !tc.plain:
 			if err != nil {
 				t.Errorf("%s: %v, want nil", tc.name, err)
 			}
 		case tc.plain:
-			if err == nil || errors.As(err, &be) || IsPermanent(err) {
+			if err == nil || errors.As(err, &be) || forward.IsPermanent(err) {
 				t.Errorf("%s: %v, want the retryable error itself", tc.name, err)
 			}
 		default:
@@ -278,7 +280,7 @@ func TestPostgresLaneErrors(t *testing.T) {
 			}
 			got := map[int]bool{}
 			for _, it := range be.Items {
-				got[it.Index] = IsPermanent(it.Err)
+				got[it.Index] = forward.IsPermanent(it.Err)
 			}
 			if !reflect.DeepEqual(got, tc.items) {
 				t.Errorf("%s: failed items (index: permanent) %v, want %v", tc.name, got, tc.items)

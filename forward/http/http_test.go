@@ -1,4 +1,4 @@
-package forward
+package http
 
 import (
 	"bytes"
@@ -16,9 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/internal/testpeer"
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // recorded is one request as the test server saw it.
@@ -82,10 +83,9 @@ func reply(status int, body string, headers ...string) func(http.ResponseWriter,
 	}
 }
 
-func newHTTPSink(t *testing.T, cfg HTTPConfig) *HTTP {
+func newHTTPSink(t *testing.T, cfg Config) *HTTP {
 	t.Helper()
-	cfg.Observer = "relay1"
-	s, err := NewHTTP(cfg, nil, prometheus.NewRegistry())
+	s, err := New(cfg, forward.Runtime{Hostname: "relay1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +106,10 @@ func TestHTTPSplunkHEC(t *testing.T) {
 			rec := &recorder{t: t, answers: []func(http.ResponseWriter, recorded){reply(200, `{"text":"Success","code":0}`)}}
 			srv := httptest.NewServer(rec)
 			defer srv.Close()
-			s := newHTTPSink(t, HTTPConfig{Kind: "splunk_hec", URL: srv.URL + "/", Token: "11111111-2222-3333-4444-555555555555",
+			s := newHTTPSink(t, Config{Kind: "splunk_hec", URL: srv.URL + "/", Token: "11111111-2222-3333-4444-555555555555",
 				Index: "security", Source: "nomen:relay1", Gzip: gz, Headers: map[string]string{"X-Tenant": "blue"}})
-			evs := sampleEvents(t, 1, 3)
-			mustWrite(t, s, evs)
+			evs := sinktest.SampleEvents(t, 1, 3)
+			sinktest.MustWrite(t, s, evs)
 			if len(rec.reqs) != 1 {
 				t.Fatalf("%d requests, want 1", len(rec.reqs))
 			}
@@ -174,40 +174,40 @@ func checkHeader(t *testing.T, h http.Header, k, want string) {
 }
 
 func TestHTTPSplunkHECErrors(t *testing.T) {
-	evs := sampleEvents(t, 1, 3)
+	evs := sinktest.SampleEvents(t, 1, 3)
 	for _, tc := range []struct {
 		name   string
 		answer func(http.ResponseWriter, recorded)
 		check  func(t *testing.T, err error)
 	}{
 		{"server busy with Retry-After", reply(503, `{"text":"Server is busy","code":9}`, "Retry-After", "7"), func(t *testing.T, err error) {
-			if d, ok := RetryDelay(err); IsPermanent(err) || !ok || d != 7*time.Second {
+			if d, ok := forward.RetryDelay(err); forward.IsPermanent(err) || !ok || d != 7*time.Second {
 				t.Errorf("got %v (delay %v, %v), want retryable after 7s", err, d, ok)
 			}
 		}},
 		{"incorrect index", reply(400, `{"text":"Incorrect index","code":7}`), func(t *testing.T, err error) {
-			if !IsPermanent(err) {
+			if !forward.IsPermanent(err) {
 				t.Errorf("got %v, want permanent", err)
 			}
 		}},
 		{"invalid token", reply(403, `{"text":"Invalid token","code":4}`), func(t *testing.T, err error) {
-			if err == nil || IsPermanent(err) {
+			if err == nil || forward.IsPermanent(err) {
 				t.Errorf("got %v, want retryable (credentials, not events)", err)
 			}
 		}},
 		{"invalid event 1", reply(400, `{"text":"Invalid data format","code":6,"invalid-event-number":1}`), func(t *testing.T, err error) {
-			var be *BatchError
+			var be *forward.BatchError
 			if !errors.As(err, &be) || len(be.Items) != 3 {
-				t.Fatalf("got %v, want a BatchError over the 3 events", err)
+				t.Fatalf("got %v, want a forward.BatchError over the 3 events", err)
 			}
 			for _, it := range be.Items {
-				if IsPermanent(it.Err) != (it.Index == 1) {
-					t.Errorf("item %d: %v (permanent %v)", it.Index, it.Err, IsPermanent(it.Err))
+				if forward.IsPermanent(it.Err) != (it.Index == 1) {
+					t.Errorf("item %d: %v (permanent %v)", it.Index, it.Err, forward.IsPermanent(it.Err))
 				}
 			}
 		}},
 		{"not json", reply(200, `<html>proxy</html>`), func(t *testing.T, err error) {
-			if err == nil || IsPermanent(err) {
+			if err == nil || forward.IsPermanent(err) {
 				t.Errorf("got %v, want retryable", err)
 			}
 		}},
@@ -216,7 +216,7 @@ func TestHTTPSplunkHECErrors(t *testing.T) {
 			rec := &recorder{t: t, answers: []func(http.ResponseWriter, recorded){tc.answer}}
 			srv := httptest.NewServer(rec)
 			defer srv.Close()
-			s := newHTTPSink(t, HTTPConfig{Kind: "splunk_hec", URL: srv.URL, Token: "t"})
+			s := newHTTPSink(t, Config{Kind: "splunk_hec", URL: srv.URL, Token: "t"})
 			tc.check(t, s.Write(context.Background(), evs))
 		})
 	}
@@ -237,9 +237,9 @@ func TestHTTPElasticsearchBulk(t *testing.T) {
 	}}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	s := newHTTPSink(t, HTTPConfig{Kind: "elasticsearch", URL: srv.URL, Username: "elastic", Password: "s3cret", Index: "logs-nomen-prod", Gzip: true})
-	evs := sampleEvents(t, 1, 4)
-	mustWrite(t, s, evs)
+	s := newHTTPSink(t, Config{Kind: "elasticsearch", URL: srv.URL, Username: "elastic", Password: "s3cret", Index: "logs-nomen-prod", Gzip: true})
+	evs := sinktest.SampleEvents(t, 1, 4)
+	sinktest.MustWrite(t, s, evs)
 
 	r := rec.reqs[0]
 	if r.method != "POST" || r.path != "/_bulk" {
@@ -271,21 +271,21 @@ func TestHTTPElasticsearchBulk(t *testing.T) {
 	}
 
 	err := s.Write(context.Background(), evs)
-	var be *BatchError
+	var be *forward.BatchError
 	if !errors.As(err, &be) {
 		t.Fatalf("got %v, want a BatchError", err)
 	}
-	if len(be.Items) != 2 || be.Items[0].Index != 1 || IsPermanent(be.Items[0].Err) ||
-		be.Items[1].Index != 2 || !IsPermanent(be.Items[1].Err) || !strings.Contains(be.Items[1].Err.Error(), "failed to parse field [source.port]") {
+	if len(be.Items) != 2 || be.Items[0].Index != 1 || forward.IsPermanent(be.Items[0].Err) ||
+		be.Items[1].Index != 2 || !forward.IsPermanent(be.Items[1].Err) || !strings.Contains(be.Items[1].Err.Error(), "failed to parse field [source.port]") {
 		t.Errorf("items %+v: want 1 retryable (429) and 2 permanent with the reason", be.Items)
 	}
-	if counterValue(s.m.duplicates) != 1 {
+	if sinktest.CounterValue(s.m.duplicates) != 1 {
 		t.Error("the 409 item is not counted as a duplicate")
 	}
 }
 
 func TestHTTPElasticsearchErrors(t *testing.T) {
-	evs := sampleEvents(t, 1, 2)
+	evs := sinktest.SampleEvents(t, 1, 2)
 	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	for _, tc := range []struct {
 		name      string
@@ -303,12 +303,12 @@ func TestHTTPElasticsearchErrors(t *testing.T) {
 			rec := &recorder{t: t, answers: []func(http.ResponseWriter, recorded){tc.answer}}
 			srv := httptest.NewServer(rec)
 			defer srv.Close()
-			s := newHTTPSink(t, HTTPConfig{Kind: "elasticsearch", URL: srv.URL + "/es", APIKey: "aWQ6a2V5"})
+			s := newHTTPSink(t, Config{Kind: "elasticsearch", URL: srv.URL + "/es", APIKey: "aWQ6a2V5"})
 			err := s.Write(context.Background(), evs)
-			if err == nil || IsPermanent(err) != tc.permanent {
+			if err == nil || forward.IsPermanent(err) != tc.permanent {
 				t.Fatalf("got %v, want permanent=%v", err, tc.permanent)
 			}
-			if d, ok := RetryDelay(err); tc.delay > 0 && (!ok || d < tc.delay-5*time.Second || d > tc.delay) {
+			if d, ok := forward.RetryDelay(err); tc.delay > 0 && (!ok || d < tc.delay-5*time.Second || d > tc.delay) {
 				t.Errorf("delay %v (%v), want about %v", d, ok, tc.delay)
 			}
 			if rec.reqs[0].path != "/es/_bulk" {
@@ -326,9 +326,9 @@ func TestHTTPNDJSONOverTLS(t *testing.T) {
 	srv.TLS = pki.ServerConfig(t)
 	srv.StartTLS()
 	defer srv.Close()
-	s := newHTTPSink(t, HTTPConfig{Kind: "ndjson", URL: srv.URL + "/ingest?tenant=a", Token: "abc", TLS: TLSConfig{CA: pki.CA}})
-	evs := sampleEvents(t, 1, 3)
-	mustWrite(t, s, evs)
+	s := newHTTPSink(t, Config{Kind: "ndjson", URL: srv.URL + "/ingest?tenant=a", Token: "abc", TLS: forward.TLSConfig{CA: pki.CA}})
+	evs := sinktest.SampleEvents(t, 1, 3)
+	sinktest.MustWrite(t, s, evs)
 	r := rec.reqs[0]
 	if r.path != "/ingest" || r.query != "tenant=a" {
 		t.Errorf("posted to %s?%s", r.path, r.query)
@@ -344,25 +344,25 @@ func TestHTTPNetworkErrorIsRetryable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL
 	srv.Close()
-	s := newHTTPSink(t, HTTPConfig{Kind: "ndjson", URL: u})
-	if err := s.Write(context.Background(), sampleEvents(t, 1, 1)); err == nil || IsPermanent(err) {
+	s := newHTTPSink(t, Config{Kind: "ndjson", URL: u})
+	if err := s.Write(context.Background(), sinktest.SampleEvents(t, 1, 1)); err == nil || forward.IsPermanent(err) {
 		t.Fatalf("got %v, want a retryable error", err)
 	}
 }
 
 func TestHTTPConfigValidate(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  HTTPConfig
+		cfg  Config
 		want string
 	}{
-		{HTTPConfig{URL: "http://x"}, "kind is required"},
-		{HTTPConfig{Kind: "kafka", URL: "http://x"}, `kind "kafka"`},
-		{HTTPConfig{Kind: "ndjson"}, "url is required"},
-		{HTTPConfig{Kind: "ndjson", URL: "ftp://x"}, "want http"},
-		{HTTPConfig{Kind: "splunk_hec", URL: "http://x"}, "needs token"},
-		{HTTPConfig{Kind: "ndjson", URL: "http://x", Token: "a", Username: "u"}, "one of"},
-		{HTTPConfig{Kind: "ndjson", URL: "http://x", TLS: TLSConfig{CA: "ca"}}, "not https"},
-		{HTTPConfig{Kind: "ndjson", URL: "http://x", Index: "i"}, "index is for"},
+		{Config{URL: "http://x"}, "kind is required"},
+		{Config{Kind: "kafka", URL: "http://x"}, `kind "kafka"`},
+		{Config{Kind: "ndjson"}, "url is required"},
+		{Config{Kind: "ndjson", URL: "ftp://x"}, "want http"},
+		{Config{Kind: "splunk_hec", URL: "http://x"}, "needs token"},
+		{Config{Kind: "ndjson", URL: "http://x", Token: "a", Username: "u"}, "one of"},
+		{Config{Kind: "ndjson", URL: "http://x", TLS: forward.TLSConfig{CA: "ca"}}, "not https"},
+		{Config{Kind: "ndjson", URL: "http://x", Index: "i"}, "index is for"},
 	} {
 		err := tc.cfg.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -1,25 +1,28 @@
-package forward
+// Package sinktest holds what the sinks' tests share: events built from
+// specs (golden cases' input.jsonl, realistic samples) and the conformance
+// suite every sink runs against a real receiver (Run).
+package sinktest
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
 
-// counterValue reads a counter.
-func counterValue(c prometheus.Counter) float64 {
+// CounterValue reads a counter.
+func CounterValue(c prometheus.Counter) float64 {
 	var m dto.Metric
 	if err := c.Write(&m); err != nil {
 		panic(err)
@@ -27,17 +30,15 @@ func counterValue(c prometheus.Counter) float64 {
 	return m.GetCounter().GetValue()
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/forward")
-
-// testReceived is event.created of generated events: fixed, so that golden
+// Received is event.created of generated events: fixed, so that golden
 // files are stable.
-var testReceived = time.Date(2026, 11, 22, 10, 15, 2, 125_000_000, time.UTC)
+var Received = time.Date(2026, 11, 22, 10, 15, 2, 125_000_000, time.UTC)
 
-// eventSpec is one line of a golden case's input.jsonl: a raw message as
+// Spec is one line of a golden case's input.jsonl: a raw message as
 // received, plus the fields a decoder would have set (kept independent of
 // package normalize so that the sinks' golden files change only when the
 // sinks do).
-type eventSpec struct {
+type Spec struct {
 	Raw      string         `json:"raw"`
 	Received string         `json:"received,omitempty"`
 	Input    string         `json:"input,omitempty"`
@@ -45,10 +46,10 @@ type eventSpec struct {
 	Fields   map[string]any `json:"fields,omitempty"`
 }
 
-// buildEvent parses spec.Raw and sets its fields like a decoder.
-func buildEvent(t testing.TB, id uint64, spec eventSpec) *event.Event {
+// BuildEvent parses spec.Raw and sets its fields like a decoder.
+func BuildEvent(t testing.TB, id uint64, spec Spec) *event.Event {
 	t.Helper()
-	recv := testReceived
+	recv := Received
 	if spec.Received != "" {
 		var err error
 		if recv, err = time.Parse(time.RFC3339Nano, spec.Received); err != nil {
@@ -92,15 +93,15 @@ func buildEvent(t testing.TB, id uint64, spec eventSpec) *event.Event {
 	return e
 }
 
-// loadSpecs reads a golden case's input.jsonl.
-func loadSpecs(t testing.TB, path string) []eventSpec {
+// LoadSpecs reads a golden case's input.jsonl.
+func LoadSpecs(t testing.TB, path string) []Spec {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var specs []eventSpec
+	var specs []Spec
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -108,7 +109,7 @@ func loadSpecs(t testing.TB, path string) []eventSpec {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		var s eventSpec
+		var s Spec
 		dec := json.NewDecoder(strings.NewReader(line))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&s); err != nil {
@@ -122,40 +123,19 @@ func loadSpecs(t testing.TB, path string) []eventSpec {
 	return specs
 }
 
-// loadEvents builds the events of a golden case, IDs from 1.
-func loadEvents(t testing.TB, path string) []*event.Event {
+// LoadEvents builds the events of a golden case, IDs from 1.
+func LoadEvents(t testing.TB, path string) []*event.Event {
 	t.Helper()
 	var evs []*event.Event
-	for i, s := range loadSpecs(t, path) {
-		evs = append(evs, buildEvent(t, uint64(i+1), s))
+	for i, s := range LoadSpecs(t, path) {
+		evs = append(evs, BuildEvent(t, uint64(i+1), s))
 	}
 	return evs
 }
 
-// golden compares got with the file, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
-// sampleSpecs are realistic events used by the integration tests and
+// SampleSpecs are realistic events used by the integration tests and
 // benchmarks: about 900 bytes of ECS JSON each, like the DESIGN.md example.
-var sampleSpecs = []eventSpec{
+var SampleSpecs = []Spec{
 	{
 		Raw:  "<38>Nov 22 10:15:02 web1 sshd[392]: Failed password for invalid user ftp from 10.0.0.5 port 49786 ssh2",
 		Peer: "10.0.0.9:514",
@@ -189,19 +169,19 @@ var sampleSpecs = []eventSpec{
 	},
 }
 
-// sampleEvents returns n events cycling through sampleSpecs, IDs from first.
-func sampleEvents(t testing.TB, first uint64, n int) []*event.Event {
+// SampleEvents returns n events cycling through SampleSpecs, IDs from first.
+func SampleEvents(t testing.TB, first uint64, n int) []*event.Event {
 	t.Helper()
 	evs := make([]*event.Event, n)
 	for i := range evs {
-		evs[i] = buildEvent(t, first+uint64(i), sampleSpecs[i%len(sampleSpecs)])
+		evs[i] = BuildEvent(t, first+uint64(i), SampleSpecs[i%len(SampleSpecs)])
 	}
 	return evs
 }
 
-// withIDs returns shallow copies of evs renumbered from first (events are
+// WithIDs returns shallow copies of evs renumbered from first (events are
 // shared and must not be modified; copies are cheap for benchmarks).
-func withIDs(evs []*event.Event, first uint64) []*event.Event {
+func WithIDs(evs []*event.Event, first uint64) []*event.Event {
 	out := make([]*event.Event, len(evs))
 	for i, e := range evs {
 		c := *e
@@ -209,4 +189,39 @@ func withIDs(evs []*event.Event, first uint64) []*event.Event {
 		out[i] = &c
 	}
 	return out
+}
+
+// SeqEvents returns n events from ID first whose raw text carries the ID,
+// so a test can check which events a receiver holds.
+func SeqEvents(first uint64, n int) []*event.Event {
+	evs := make([]*event.Event, n)
+	for i := range evs {
+		id := first + uint64(i)
+		e := event.New(Received)
+		e.ID = id
+		e.Original = fmt.Sprintf("<13>Nov 22 10:15:02 host1 app: seq=%08d %s", id, strings.Repeat("x", 100))
+		evs[i] = e
+	}
+	return evs
+}
+
+// MustWrite writes batch to s or fails t.
+func MustWrite(t testing.TB, s forward.Sink, batch []*event.Event) {
+	t.Helper()
+	if err := s.Write(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TrickyEvent has characters every format must escape.
+func TrickyEvent(t testing.TB, id uint64) *event.Event {
+	e := BuildEvent(t, id, Spec{
+		Raw: `<85>1 2026-11-22T10:17:00.5Z gw1 auth-svc 42 LOGIN [origin ip="192.0.2.1" note="a \"quoted\" \] bracket"] user a=b|c\d "x" logged in`,
+		Fields: map[string]any{
+			"event.category": []any{"authentication"}, "event.action": "logon|remote",
+			"event.outcome": "success", "user.name": `dom\al=ice`, "source.ip": "192.0.2.55",
+			"source.port": float64(5022), "rule.name": "first]logon",
+		},
+	})
+	return e
 }

@@ -1,4 +1,20 @@
-package forward
+// Package file is the file output: events to a local file, one per line
+// (ECS JSON or the original message), with size/age rotation, background
+// lz4 compression of rotated files, and an exact record of the journal ID
+// its bytes reach, so that a replay after a crash neither skips nor
+// repeats an event.
+//
+//	[[output]]
+//	name = "archive"
+//	type = "file"
+//	path = "/var/log/nomen/events.jsonl"
+//	format = "json"          # or "raw"
+//	rotate_size = "100MiB"
+//	rotate_age = "24h"
+//	rotate_keep = 10
+//	compress = "lz4"         # or "none"
+//	# fsync = false
+package file
 
 import (
 	"context"
@@ -12,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,7 +44,7 @@ import (
 //     characters `\n`, so one line is always one event; that is lossy for
 //     messages that contain a literal backslash-n: use "json" to keep
 //     every byte.
-type FileConfig struct {
+type Config struct {
 	// Path of the file written to (required). Its directory is created.
 	Path string `toml:"path"`
 	// Format is "json" (default) or "raw".
@@ -55,9 +72,6 @@ type FileConfig struct {
 	// output then also survives power loss, at a cost in throughput. A
 	// crash of nomen itself loses nothing either way.
 	Fsync bool `toml:"fsync"`
-
-	// Observer is observer.hostname in JSON lines; set by the relay.
-	Observer string `toml:"-"`
 }
 
 const (
@@ -66,7 +80,7 @@ const (
 	defaultFileBuffer = 256 << 10
 )
 
-func (c FileConfig) withDefaults() FileConfig {
+func (c Config) withDefaults() Config {
 	if c.Format == "" {
 		c.Format = "json"
 	}
@@ -86,7 +100,7 @@ func (c FileConfig) withDefaults() FileConfig {
 }
 
 // Validate checks the configuration.
-func (c FileConfig) Validate() error {
+func (c Config) Validate() error {
 	c = c.withDefaults()
 	if c.Path == "" {
 		return errors.New("file: path is required")
@@ -116,7 +130,7 @@ func (c FileConfig) Validate() error {
 	return nil
 }
 
-func (c FileConfig) mode() (os.FileMode, error) {
+func (c Config) mode() (os.FileMode, error) {
 	m, err := strconv.ParseUint(c.Mode, 8, 32)
 	if err != nil || m > 0o777 {
 		return 0, fmt.Errorf("file: mode %q: want octal permissions such as \"0640\"", c.Mode)
@@ -130,16 +144,12 @@ type fileMetrics struct {
 	compressFailures prometheus.Counter
 }
 
-func newFileMetrics(reg prometheus.Registerer) *fileMetrics {
+func newFileMetrics(rt forward.Runtime) *fileMetrics {
 	return &fileMetrics{
-		rotations: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_file_rotations_total",
-			Help: "Files rotated by the file output (size or age).",
-		})),
-		compressFailures: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_file_compress_failures_total",
-			Help: "Rotated files the file output failed to compress or delete (retried at the next rotation).",
-		})),
+		rotations: rt.Counter("nomen_file_rotations_total",
+			"Files rotated by the file output (size or age)."),
+		compressFailures: rt.Counter("nomen_file_compress_failures_total",
+			"Rotated files the file output failed to compress or delete (retried at the next rotation)."),
 	}
 }
 
@@ -148,7 +158,7 @@ func newFileMetrics(reg prometheus.Registerer) *fileMetrics {
 // its bytes reach (see position.go), so that a replay after a crash neither
 // skips nor repeats an event.
 type File struct {
-	cfg  FileConfig
+	cfg  Config
 	mode os.FileMode
 	log  *slog.Logger
 	m    *fileMetrics
@@ -168,8 +178,11 @@ type File struct {
 	comp *compressor
 }
 
-// NewFile returns a file sink. reg receives the sink's own metrics.
-func NewFile(cfg FileConfig, log *slog.Logger, reg prometheus.Registerer) (*File, error) {
+// NewSink builds the file sink of c (forward.Config).
+func (c *Config) NewSink(rt forward.Runtime) (forward.Sink, error) { return New(*c, rt) }
+
+// New returns a file sink; rt.Hostname is observer.hostname in JSON lines.
+func New(cfg Config, rt forward.Runtime) (*File, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -178,13 +191,20 @@ func NewFile(cfg FileConfig, log *slog.Logger, reg prometheus.Registerer) (*File
 	return &File{
 		cfg:     cfg,
 		mode:    mode,
-		log:     orDiscard(log).With("sink", "file", "path", cfg.Path),
-		m:       newFileMetrics(reg),
-		enc:     event.Encoder{Observer: cfg.Observer},
-		par:     newParallelJSON(cfg.Observer),
+		log:     rt.Log().With("sink", "file", "path", cfg.Path),
+		m:       newFileMetrics(rt),
+		enc:     event.Encoder{Observer: rt.Hostname},
+		par:     newParallelJSON(rt.Hostname),
 		flushAt: int(cfg.BufferSize),
 	}, nil
 }
+
+// What the worker relies on: File resumes from its own position and
+// reopens its file on SIGHUP.
+var (
+	_ forward.Positioned = (*File)(nil)
+	_ forward.Reopener   = (*File)(nil)
+)
 
 // Open opens (or creates) the file and its position record. If the file
 // holds bytes beyond the recorded position (nomen died between writing a

@@ -1,4 +1,4 @@
-package forward
+package file
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package forward
+package syslog
 
 import (
 	"bufio"
@@ -13,22 +13,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/sinktest"
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/internal/testpeer"
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestSyslogGolden renders every case under testdata/forward/syslog in each
 // payload format and compares with expected.<format>.
 func TestSyslogGolden(t *testing.T) {
-	cases, _ := filepath.Glob("../testdata/forward/syslog/*/input.jsonl")
+	cases, _ := filepath.Glob("../../testdata/forward/syslog/*/input.jsonl")
 	if len(cases) == 0 {
 		t.Fatal("no golden cases")
 	}
 	for _, in := range cases {
 		dir := filepath.Dir(in)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			evs := loadEvents(t, in)
+			evs := sinktest.LoadEvents(t, in)
 			for _, format := range []string{"raw", "rfc5424", "json", "cef"} {
 				f := syslogFormatter{format: format, enc: event.Encoder{Observer: "relay1"}}
 				var out []byte
@@ -36,7 +38,7 @@ func TestSyslogGolden(t *testing.T) {
 					out = f.appendMessage(out, e)
 					out = append(out, '\n')
 				}
-				golden(t, filepath.Join(dir, "expected."+format), out)
+				golden.Compare(t, filepath.Join(dir, "expected."+format), out)
 			}
 		})
 	}
@@ -62,37 +64,24 @@ func TestSyslogEscaping(t *testing.T) {
 
 func TestSyslogConfigValidate(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  SyslogConfig
+		cfg  Config
 		want string
 	}{
-		{SyslogConfig{}, "address is required"},
-		{SyslogConfig{Address: "host"}, "want host:port"},
-		{SyslogConfig{Address: "h:1", Transport: "sctp"}, `transport "sctp"`},
-		{SyslogConfig{Address: "h:1", Framing: "nul"}, `framing "nul"`},
-		{SyslogConfig{Address: "h:1", Format: "gelf"}, `format "gelf"`},
-		{SyslogConfig{Address: "h:1", TLS: TLSConfig{CA: "x"}}, "transport is \"tcp\""},
-		{SyslogConfig{Address: "h:1", Transport: "tls", TLS: TLSConfig{Cert: "x"}}, "cert and key"},
-		{SyslogConfig{Address: "h:1", Transport: "tls", TLS: TLSConfig{CA: "/nonexistent/ca.pem"}}, "no such file"},
-		{SyslogConfig{Address: "h:1", MaxDatagram: 100}, "max_datagram"},
+		{Config{}, "address is required"},
+		{Config{Address: "host"}, "want host:port"},
+		{Config{Address: "h:1", Transport: "sctp"}, `transport "sctp"`},
+		{Config{Address: "h:1", Framing: "nul"}, `framing "nul"`},
+		{Config{Address: "h:1", Format: "gelf"}, `format "gelf"`},
+		{Config{Address: "h:1", TLS: forward.TLSConfig{CA: "x"}}, "transport is \"tcp\""},
+		{Config{Address: "h:1", Transport: "tls", TLS: forward.TLSConfig{Cert: "x"}}, "cert and key"},
+		{Config{Address: "h:1", Transport: "tls", TLS: forward.TLSConfig{CA: "/nonexistent/ca.pem"}}, "no such file"},
+		{Config{Address: "h:1", MaxDatagram: 100}, "max_datagram"},
 	} {
 		err := tc.cfg.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: got %v, want an error containing %q", tc.cfg, err, tc.want)
 		}
 	}
-}
-
-// trickyEvent has characters every format must escape.
-func trickyEvent(t testing.TB, id uint64) *event.Event {
-	e := buildEvent(t, id, eventSpec{
-		Raw: `<85>1 2026-11-22T10:17:00.5Z gw1 auth-svc 42 LOGIN [origin ip="192.0.2.1" note="a \"quoted\" \] bracket"] user a=b|c\d "x" logged in`,
-		Fields: map[string]any{
-			"event.category": []any{"authentication"}, "event.action": "logon|remote",
-			"event.outcome": "success", "user.name": `dom\al=ice`, "source.ip": "192.0.2.55",
-			"source.port": float64(5022), "rule.name": "first]logon",
-		},
-	})
-	return e
 }
 
 // rsyslogConf receives on one port per (transport, format) and writes what
@@ -157,18 +146,18 @@ func TestSyslogToRsyslog(t *testing.T) {
 		"ports": ports, "templates": templates, "transports": transports,
 	}, wait...)
 
-	evs := append(sampleEvents(t, 1, 3), trickyEvent(t, 4))
+	evs := append(sinktest.SampleEvents(t, 1, 3), sinktest.TrickyEvent(t, 4))
 	for _, r := range routes {
 		t.Run(r.name, func(t *testing.T) {
-			cfg := SyslogConfig{
+			cfg := Config{
 				Address:   fmt.Sprintf("127.0.0.1:%d", ports[r.name]),
-				Transport: r.transport, Framing: r.framing, Format: r.format, Observer: "relay1",
+				Transport: r.transport, Framing: r.framing, Format: r.format,
 				MaxDatagram: 8192,
 			}
 			if r.transport == "tls" {
-				cfg.TLS = TLSConfig{CA: pki.CA}
+				cfg.TLS = forward.TLSConfig{CA: pki.CA}
 			}
-			s, err := NewSyslog(cfg, nil, prometheus.NewRegistry())
+			s, err := New(cfg, forward.Runtime{Hostname: "relay1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -393,7 +382,7 @@ func TestSyslogReconnects(t *testing.T) {
 		}
 	}
 	go serve(l, true)
-	s, err := NewSyslog(SyslogConfig{Address: addr, Framing: "lf", Format: "raw"}, nil, prometheus.NewRegistry())
+	s, err := New(Config{Address: addr, Framing: "lf", Format: "raw"}, forward.Runtime{Hostname: "relay1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,13 +390,13 @@ func TestSyslogReconnects(t *testing.T) {
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	evs := seqEvents(1, 3)
-	mustWrite(t, s, evs[:1])
+	evs := sinktest.SeqEvents(1, 3)
+	sinktest.MustWrite(t, s, evs[:1])
 	<-got
 	time.Sleep(50 * time.Millisecond) // the FIN arrives
 	l.Close()
 	// Receiver down: the write fails (retryable) instead of vanishing.
-	if err := s.Write(context.Background(), evs[1:2]); err == nil || IsPermanent(err) {
+	if err := s.Write(context.Background(), evs[1:2]); err == nil || forward.IsPermanent(err) {
 		t.Fatalf("write to a dead receiver: %v, want a retryable error", err)
 	}
 	l2, err := net.Listen("tcp", addr)
@@ -416,7 +405,7 @@ func TestSyslogReconnects(t *testing.T) {
 	}
 	defer l2.Close()
 	go serve(l2, false)
-	mustWrite(t, s, evs[1:])
+	sinktest.MustWrite(t, s, evs[1:])
 	for _, want := range []string{evs[1].Original, evs[2].Original} {
 		select {
 		case line := <-got:
@@ -427,7 +416,7 @@ func TestSyslogReconnects(t *testing.T) {
 			t.Fatal("timeout")
 		}
 	}
-	if n := counterValue(s.m.connects); n != 2 {
+	if n := sinktest.CounterValue(s.m.connects); n != 2 {
 		t.Errorf("%v connects, want 2", n)
 	}
 }
@@ -439,14 +428,14 @@ func TestSyslogUDPTruncates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pc.Close()
-	s, err := NewSyslog(SyslogConfig{Address: pc.LocalAddr().String(), Transport: "udp", Format: "raw", MaxDatagram: 480}, nil, prometheus.NewRegistry())
+	s, err := New(Config{Address: pc.LocalAddr().String(), Transport: "udp", Format: "raw", MaxDatagram: 480}, forward.Runtime{Hostname: "relay1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	e := event.New(testReceived)
+	e := event.New(sinktest.Received)
 	e.Original = "<13>" + strings.Repeat("é", 400) // 2-byte characters: the cut must not split one
-	mustWrite(t, s, []*event.Event{e})
+	sinktest.MustWrite(t, s, []*event.Event{e})
 	buf := make([]byte, 65536)
 	pc.SetReadDeadline(time.Now().Add(5 * time.Second))
 	n, _, err := pc.ReadFrom(buf)
@@ -456,7 +445,7 @@ func TestSyslogUDPTruncates(t *testing.T) {
 	if n > 480 || n < 478 || !strings.HasPrefix(e.Original, string(buf[:n])) {
 		t.Errorf("datagram of %d bytes", n)
 	}
-	if counterValue(s.m.truncated) != 1 {
+	if sinktest.CounterValue(s.m.truncated) != 1 {
 		t.Error("truncation not counted")
 	}
 }
@@ -481,18 +470,18 @@ func TestSyslogTLSRejectsUnknownCA(t *testing.T) {
 			c.Close()
 		}
 	}()
-	s, err := NewSyslog(SyslogConfig{Address: l.Addr().String(), Transport: "tls", TLS: TLSConfig{CA: other.CA}}, nil, prometheus.NewRegistry())
+	s, err := New(Config{Address: l.Addr().String(), Transport: "tls", TLS: forward.TLSConfig{CA: other.CA}}, forward.Runtime{Hostname: "relay1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = s.Open(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "certificate") || IsPermanent(err) {
+	if err == nil || !strings.Contains(err.Error(), "certificate") || forward.IsPermanent(err) {
 		t.Fatalf("Open: %v, want a retryable certificate error", err)
 	}
 }
 
 func BenchmarkSyslogFormat(b *testing.B) {
-	evs := sampleEvents(b, 1, 3)
+	evs := sinktest.SampleEvents(b, 1, 3)
 	for _, format := range []string{"rfc5424", "json", "cef"} {
 		b.Run(format, func(b *testing.B) {
 			f := syslogFormatter{format: format, enc: event.Encoder{Observer: "relay1"}}
@@ -508,7 +497,7 @@ func BenchmarkSyslogFormat(b *testing.B) {
 // TestSyslogFieldSetTwice: a field a decoder set twice appears once, with
 // its last value (event.Set appends).
 func TestSyslogFieldSetTwice(t *testing.T) {
-	e := buildEvent(t, 1, eventSpec{Raw: "<13>1 2026-11-22T10:17:01Z h app - - - x"})
+	e := sinktest.BuildEvent(t, 1, sinktest.Spec{Raw: "<13>1 2026-11-22T10:17:01Z h app - - - x"})
 	e.SetStr("event.action", "first")
 	e.SetStr("event.action", "second")
 	f := syslogFormatter{format: "rfc5424"}

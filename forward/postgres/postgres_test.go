@@ -1,4 +1,4 @@
-package forward
+package postgres
 
 import (
 	"context"
@@ -15,9 +15,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // testDSN finds the PostgreSQL of this machine ($NOMEN_TEST_POSTGRES, else
@@ -58,9 +59,9 @@ func testSchema(t testing.TB, dsn string) string {
 	return schema
 }
 
-func openPostgres(t testing.TB, cfg PostgresConfig) *Postgres {
+func openPostgres(t testing.TB, cfg Config) *Postgres {
 	t.Helper()
-	s, err := NewPostgres(cfg, nil, prometheus.NewRegistry())
+	s, err := New(cfg, forward.Runtime{Hostname: "relay1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,27 +102,27 @@ func query(t testing.TB, dsn, sql string, args ...any) [][]any {
 // placeholder inside a message, a host.name that differs from the syslog
 // hostname, a non-canonical address.
 func pgEvents(t testing.TB) []*event.Event {
-	evs := sampleEvents(t, 1, 3)
-	evs = append(evs, trickyEvent(t, 4))
-	add := func(spec eventSpec) {
-		evs = append(evs, buildEvent(t, uint64(len(evs)+1), spec))
+	evs := sinktest.SampleEvents(t, 1, 3)
+	evs = append(evs, sinktest.TrickyEvent(t, 4))
+	add := func(spec sinktest.Spec) {
+		evs = append(evs, sinktest.BuildEvent(t, uint64(len(evs)+1), spec))
 	}
-	add(eventSpec{Raw: "<13>Nov 22 10:15:09 host9 app: nul \x00 and bad \xff bytes, and \x01 the placeholder"})
-	add(eventSpec{Raw: "<13>Nov 22 10:15:10 shortname app[7]: user bob logged in from 2001:db8::1",
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:09 host9 app: nul \x00 and bad \xff bytes, and \x01 the placeholder"})
+	add(sinktest.Spec{Raw: "<13>Nov 22 10:15:10 shortname app[7]: user bob logged in from 2001:db8::1",
 		Fields: map[string]any{"host.name": "shortname.example.org", "user.name": "bob", "source.ip": "2001:DB8::1", "event.category": []any{"authentication", "session"}}})
-	add(eventSpec{Raw: "no header at all 12345"})
-	add(eventSpec{Raw: "<14>1 2026-11-22T10:16:02.123456+01:00 host3 app - ID47 - microseconds"})
-	add(eventSpec{Raw: "<14>1 2026-11-22T10:16:02.123456789Z host3 app - ID47 - nanoseconds", Received: "2026-11-22T10:16:02.5000001Z"})
+	add(sinktest.Spec{Raw: "no header at all 12345"})
+	add(sinktest.Spec{Raw: "<14>1 2026-11-22T10:16:02.123456+01:00 host3 app - ID47 - microseconds"})
+	add(sinktest.Spec{Raw: "<14>1 2026-11-22T10:16:02.123456789Z host3 app - ID47 - nanoseconds", Received: "2026-11-22T10:16:02.5000001Z"})
 	return evs
 }
 
 func TestPostgresRoundTrip(t *testing.T) {
 	dsn := testDSN(t)
 	schema := testSchema(t, dsn)
-	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema, Observer: "relay1"})
+	s := openPostgres(t, Config{DSN: dsn, Schema: schema})
 	evs := pgEvents(t)
-	mustWrite(t, s, evs[:2])
-	mustWrite(t, s, evs[2:])
+	sinktest.MustWrite(t, s, evs[:2])
+	sinktest.MustWrite(t, s, evs[2:])
 
 	// Every document comes back complete through the view.
 	rows := query(t, dsn, fmt.Sprintf("SELECT journal_id, doc, message FROM %s.events ORDER BY journal_id", schema))
@@ -177,23 +178,23 @@ func TestPostgresRoundTrip(t *testing.T) {
 func TestPostgresDictionaryShared(t *testing.T) {
 	dsn := testDSN(t)
 	schema := testSchema(t, dsn)
-	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema, Observer: "relay1", CacheSize: 10})
+	s := openPostgres(t, Config{DSN: dsn, Schema: schema, CacheSize: 10})
 	const n = 1000
 	evs := make([]*event.Event, n)
 	for i := range evs {
-		evs[i] = buildEvent(t, uint64(i+1), eventSpec{
+		evs[i] = sinktest.BuildEvent(t, uint64(i+1), sinktest.Spec{
 			Raw: fmt.Sprintf("<38>Nov 22 10:15:02 web7 sshd[%d]: Failed password for invalid user u%d from 10.1.%d.%d port %d ssh2",
 				1000+i, i%50, i%200, i%250, 40000+i),
 			Fields: map[string]any{"event.category": []any{"authentication"}, "event.action": "ssh_login", "event.outcome": "failure"},
 		})
 	}
 	for i := 0; i < n; i += 100 {
-		mustWrite(t, s, evs[i:i+100])
+		sinktest.MustWrite(t, s, evs[i:i+100])
 	}
 	// More of the same, so that the dictionary's fixed size (its indexes'
 	// first pages) is amortized as in real use.
 	for i := 0; i < 20; i++ {
-		mustWrite(t, s, withIDs(evs, uint64(n*(i+1)+1)))
+		sinktest.MustWrite(t, s, sinktest.WithIDs(evs, uint64(n*(i+1)+1)))
 	}
 	count := func(kind int, value string) int64 {
 		r := query(t, dsn, fmt.Sprintf("SELECT count(*) FROM %s.strings WHERE kind = $1 AND value = $2", schema), kind, value)
@@ -223,9 +224,9 @@ func TestPostgresDictionaryShared(t *testing.T) {
 func TestPostgresRetention(t *testing.T) {
 	dsn := testDSN(t)
 	schema := testSchema(t, dsn)
-	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema, Retention: config.Duration(90 * 24 * time.Hour)})
+	s := openPostgres(t, Config{DSN: dsn, Schema: schema, Retention: config.Duration(90 * 24 * time.Hour)})
 	old := time.Now().Add(-100 * 24 * time.Hour).UTC()
-	evs := seqEvents(1, 4)
+	evs := sinktest.SeqEvents(1, 4)
 	for i, e := range evs {
 		if i < 2 {
 			e.Time = old
@@ -233,7 +234,7 @@ func TestPostgresRetention(t *testing.T) {
 			e.Time = time.Now()
 		}
 	}
-	mustWrite(t, s, evs)
+	sinktest.MustWrite(t, s, evs)
 	oldPart := partitionName(utcDay(old))
 	exists := func() bool {
 		r := query(t, dsn, "SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = $2", schema, oldPart)
@@ -243,21 +244,21 @@ func TestPostgresRetention(t *testing.T) {
 		t.Fatalf("partition %s was not created for the old events", oldPart)
 	}
 	// Pruning runs on open (and every hour).
-	s2 := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema, Retention: config.Duration(90 * 24 * time.Hour)})
+	s2 := openPostgres(t, Config{DSN: dsn, Schema: schema, Retention: config.Duration(90 * 24 * time.Hour)})
 	if exists() {
 		t.Errorf("partition %s survived retention 90d", oldPart)
 	}
-	if counterValue(s2.m.dropped) != 1 {
-		t.Errorf("dropped partitions counted %v, want 1", counterValue(s2.m.dropped))
+	if sinktest.CounterValue(s2.m.dropped) != 1 {
+		t.Errorf("dropped partitions counted %v, want 1", sinktest.CounterValue(s2.m.dropped))
 	}
 	r := query(t, dsn, fmt.Sprintf("SELECT count(*) FROM %s.events", schema))
 	if r[0][0].(int64) != 2 {
 		t.Errorf("%v events left, want the 2 recent ones", r[0][0])
 	}
 	// A late event for the dropped day recreates it (it goes at the next prune).
-	late := seqEvents(5, 1)
+	late := sinktest.SeqEvents(5, 1)
 	late[0].Time = old
-	mustWrite(t, s, late)
+	sinktest.MustWrite(t, s, late)
 }
 
 func TestPostgresMigrationIdempotent(t *testing.T) {
@@ -287,11 +288,11 @@ func TestPostgresMigrationIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema})
-	mustWrite(t, s, seqEvents(1, 3))
+	s := openPostgres(t, Config{DSN: dsn, Schema: schema})
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(1, 3))
 	s.Close()
-	s = openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema})
-	mustWrite(t, s, seqEvents(4, 3))
+	s = openPostgres(t, Config{DSN: dsn, Schema: schema})
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(4, 3))
 	r := query(t, dsn, fmt.Sprintf("SELECT count(*), max(version) FROM %s.migrations", schema))
 	if r[0][0].(int64) != int64(len(migrations)) || r[0][1].(int32) != int32(len(migrations)) {
 		t.Errorf("migrations table %v, want each of %d versions once", r[0], len(migrations))
@@ -304,13 +305,13 @@ func TestPostgresMigrationIdempotent(t *testing.T) {
 
 func TestPostgresConfigValidate(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  PostgresConfig
+		cfg  Config
 		want string
 	}{
-		{PostgresConfig{}, "dsn is required"},
-		{PostgresConfig{DSN: "postgres://x/y", Schema: "Bad-Name"}, "schema"},
-		{PostgresConfig{DSN: "postgres://x/y", Retention: config.Duration(time.Hour)}, "at least 1d"},
-		{PostgresConfig{DSN: "::bogus::"}, "dsn"},
+		{Config{}, "dsn is required"},
+		{Config{DSN: "postgres://x/y", Schema: "Bad-Name"}, "schema"},
+		{Config{DSN: "postgres://x/y", Retention: config.Duration(time.Hour)}, "at least 1d"},
+		{Config{DSN: "::bogus::"}, "dsn"},
 	} {
 		err := tc.cfg.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -358,7 +359,7 @@ func TestFixJSONNul(t *testing.T) {
 }
 
 // BenchmarkPostgresCopy: events/s into PostgreSQL (one op is one event),
-// with the output's defaults: batches of DefaultPostgresBatchSize, 2
+// with the output's defaults: batches of DefaultBatchSize, 2
 // connections ($NOMEN_BENCH_PG_BATCH and $NOMEN_BENCH_PG_CONNECTIONS to
 // compare). It also reports the CPU
 // time per event of the server processes (when PostgreSQL runs on this
@@ -368,18 +369,18 @@ func BenchmarkPostgresCopy(b *testing.B) {
 	dsn := testDSN(b)
 	schema := testSchema(b, dsn)
 	conns, _ := strconv.Atoi(os.Getenv("NOMEN_BENCH_PG_CONNECTIONS")) // 0: the default
-	s := openPostgres(b, PostgresConfig{DSN: dsn, Schema: schema, Observer: "relay1", Connections: conns})
-	batchSize := DefaultPostgresBatchSize // the worker's batches
+	s := openPostgres(b, Config{DSN: dsn, Schema: schema, Connections: conns})
+	batchSize := DefaultBatchSize // the worker's batches
 	if n, _ := strconv.Atoi(os.Getenv("NOMEN_BENCH_PG_BATCH")); n > 0 {
 		batchSize = n
 	}
-	base := sampleEvents(b, 1, batchSize)
+	base := sinktest.SampleEvents(b, 1, batchSize)
 	// Vary the numbers in the messages a little, as real traffic does.
 	for i, e := range base {
 		if i%3 == 0 {
-			base[i] = buildEvent(b, e.ID, eventSpec{
+			base[i] = sinktest.BuildEvent(b, e.ID, sinktest.Spec{
 				Raw:    fmt.Sprintf("<38>Nov 22 10:15:02 web%d sshd[%d]: Failed password for invalid user u%d from 10.0.%d.%d port %d ssh2", i%20, 300+i, i%40, i%250, i%200, 40000+i),
-				Fields: sampleSpecs[0].Fields,
+				Fields: sinktest.SampleSpecs[0].Fields,
 			})
 		}
 	}
@@ -413,7 +414,7 @@ func BenchmarkPostgresCopy(b *testing.B) {
 	start := time.Now()
 	for done := 0; done < b.N; {
 		n := min(len(base), b.N-done)
-		batch := withIDs(base[:n], id)
+		batch := sinktest.WithIDs(base[:n], id)
 		for i, e := range batch { // distinct times, as in real traffic
 			e.Time = start.Add(time.Duration(done+i) * 137 * time.Microsecond)
 			e.Received = e.Time.Add(2 * time.Millisecond)
@@ -510,11 +511,11 @@ func TestPostgresUpgradeFromV1(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	s := openPostgres(t, PostgresConfig{DSN: dsn, Schema: schema}) // migrates to the newest
+	s := openPostgres(t, Config{DSN: dsn, Schema: schema}) // migrates to the newest
 	defer s.Close()
-	e := seqEvents(8, 1)[0]
+	e := sinktest.SeqEvents(8, 1)[0]
 	e.Time = time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC)
-	mustWrite(t, s, []*event.Event{e})
+	sinktest.MustWrite(t, s, []*event.Event{e})
 	r := query(t, dsn, fmt.Sprintf(`SELECT v.journal_id, d.flags, v.doc->'nomen'->>'id', v.doc->'ecs'->>'version', v.fields ? 'ecs'
 		FROM %[1]s.events v JOIN %[1]s.events_data d USING (journal_id) ORDER BY v.journal_id`, pgx.Identifier{schema}.Sanitize()))
 	if len(r) != 2 {

@@ -1,8 +1,21 @@
-package forward
+// Package postgres is the postgres output: events COPYed into daily
+// partitions of a schema nomen creates and migrates itself (schema.go),
+// with the repeated strings (hosts, users, programs, message templates)
+// held once in dictionaries (dict.go). Query through the view
+// <schema>.events.
+//
+//	[[output]]
+//	name = "db"
+//	type = "postgres"
+//	dsn = "postgres://nomen@db.example.net/logs?sslmode=verify-full"
+//	schema = "nomen"
+//	retention = "90d"
+//	# connections = 2
+//	# batch_size = 5000       (this type's default)
+package postgres
 
 import (
 	"context"
-	"crypto/md5"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,19 +27,21 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
-// PostgresConfig is an `[[output]]` table of type "postgres". A zero value
+// Config is an `[[output]]` table of type "postgres". A zero value
 // of an optional key means its default. The schema is described in
-// postgres_schema.go; query through the view <schema>.events.
+// schema.go; query through the view <schema>.events.
 //
 // Delivery is at-least-once: a batch whose COPY failed is written again
 // whole (journal_id tells duplicates apart, should a retry follow a COPY
 // that did commit before the connection broke).
-type PostgresConfig struct {
+type Config struct {
 	// DSN is a libpq connection string or URL (required):
 	// "postgres://nomen@db.example.org/logs?sslmode=verify-full".
 	DSN string `toml:"dsn"`
@@ -51,14 +66,11 @@ type PostgresConfig struct {
 	// whole. At-least-once: a part whose commit was not confirmed is
 	// written again (journal_id identifies copies).
 	Connections int `toml:"connections"`
-
-	// Observer is observer.hostname; set by the relay.
-	Observer string `toml:"-"`
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
-func (c PostgresConfig) withDefaults() PostgresConfig {
+func (c Config) withDefaults() Config {
 	if c.Schema == "" {
 		c.Schema = "nomen"
 	}
@@ -72,7 +84,7 @@ func (c PostgresConfig) withDefaults() PostgresConfig {
 }
 
 // Validate checks the configuration.
-func (c PostgresConfig) Validate() error {
+func (c Config) Validate() error {
 	c = c.withDefaults()
 	if c.DSN == "" {
 		return errors.New("postgres: dsn is required")
@@ -100,27 +112,25 @@ type postgresMetrics struct {
 	dropped     prometheus.Counter
 }
 
-func newPostgresMetrics(reg prometheus.Registerer) *postgresMetrics {
+func newPostgresMetrics(rt forward.Runtime) *postgresMetrics {
 	return &postgresMetrics{
-		stringBytes: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_postgres_string_bytes_total",
-			Help: "Bytes of the dictionary-held strings (host, user, program, category, action, message template, observer) of the events written: " +
+		stringBytes: rt.CounterVec("nomen_postgres_string_bytes_total",
+			"Bytes of the dictionary-held strings (host, user, program, category, action, message template, observer) of the events written: "+
 				"storage=\"inline\" is what storing them in every row would take, storage=\"dictionary\" what the ids and the new dictionary entries took.",
-		}, []string{"storage"})),
-		dropped: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_postgres_partitions_dropped_total",
-			Help: "Daily partitions dropped by retention.",
-		})),
+			"storage"),
+		dropped: rt.Counter("nomen_postgres_partitions_dropped_total",
+			"Daily partitions dropped by retention."),
 	}
 }
 
 // Postgres writes events into PostgreSQL with COPY.
 type Postgres struct {
-	cfg     PostgresConfig
-	log     *slog.Logger
-	m       *postgresMetrics
-	lanes   []*copyLane // lanes[0] uses conn
-	copySQL string      // the COPY statement (copyStatement)
+	cfg      Config
+	observer string // observer.hostname: the relay's
+	log      *slog.Logger
+	m        *postgresMetrics
+	lanes    []*copyLane // lanes[0] uses conn
+	copySQL  string      // the COPY statement (copyStatement)
 
 	conn  *pgx.Conn
 	ready bool // schema migrated on this connection's database
@@ -139,34 +149,38 @@ type Postgres struct {
 // minLaneRows: smaller batches are not split.
 const minLaneRows = 128
 
-// DefaultPostgresBatchSize is the postgres output's batch_size unless
+// DefaultBatchSize is the postgres output's batch_size unless
 // configured: each batch is a COPY per connection and a commit, and on the
 // 2-core development machine 5000-event batches wrote ~15 % more events
 // per second than 1000-event ones (BenchmarkPostgresCopy).
-const DefaultPostgresBatchSize = 5000
+const DefaultBatchSize = 5000
 
 type dictMiss struct {
 	kind  int
 	value string
 }
 
-// NewPostgres returns a postgres sink.
-func NewPostgres(cfg PostgresConfig, log *slog.Logger, reg prometheus.Registerer) (*Postgres, error) {
+// NewSink builds the postgres sink of c (forward.Config).
+func (c *Config) NewSink(rt forward.Runtime) (forward.Sink, error) { return New(*c, rt) }
+
+// New returns a postgres sink; rt.Hostname is observer.hostname.
+func New(cfg Config, rt forward.Runtime) (*Postgres, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	s := &Postgres{
-		cfg:     cfg,
-		log:     orDiscard(log).With("sink", "postgres", "schema", cfg.Schema),
-		m:       newPostgresMetrics(reg),
-		dict:    newDictCache(cfg.CacheSize),
-		parts:   map[time.Time]bool{},
-		copySQL: copyStatement(cfg.Schema),
+		cfg:      cfg,
+		observer: rt.Hostname,
+		log:      rt.Log().With("sink", "postgres", "schema", cfg.Schema),
+		m:        newPostgresMetrics(rt),
+		dict:     newDictCache(cfg.CacheSize),
+		parts:    map[time.Time]bool{},
+		copySQL:  copyStatement(cfg.Schema),
 	}
 	for range cfg.Connections {
 		l := &copyLane{}
-		l.enc = event.Encoder{Observer: cfg.Observer, Omit: l.omit}
+		l.enc = event.Encoder{Observer: s.observer, Omit: l.omit}
 		s.lanes = append(s.lanes, l)
 	}
 	return s, nil
@@ -321,7 +335,7 @@ func (s *Postgres) Close() error {
 }
 
 // copyColumns are the columns COPY writes, in the order appendRow
-// (postgres_copy.go) encodes them.
+// (copy.go) encodes them.
 var copyColumns = []string{"time", "received", "journal_id", "host_id", "user_id", "program_id", "category_id", "action_id",
 	"observer_id", "outcome", "source_ip", "template_id", "params", "pri", "raw_head", "raw", "flags", "time_ns", "received_ns", "fields"}
 
@@ -370,7 +384,7 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 // the whole batch.
 func (s *Postgres) laneErrors(errs []error, per, total int) error {
 	var first error
-	var items []ItemError
+	var items []forward.ItemError
 	permanent := false
 	for i, err := range errs {
 		if err == nil {
@@ -380,9 +394,9 @@ func (s *Postgres) laneErrors(errs []error, per, total int) error {
 		if first == nil {
 			first = err
 		}
-		permanent = permanent || IsPermanent(err)
+		permanent = permanent || forward.IsPermanent(err)
 		for j := i * per; j < min(total, (i+1)*per); j++ {
-			items = append(items, ItemError{Index: j, Err: err})
+			items = append(items, forward.ItemError{Index: j, Err: err})
 		}
 	}
 	switch {
@@ -391,13 +405,13 @@ func (s *Postgres) laneErrors(errs []error, per, total int) error {
 	case len(items) == total && !permanent:
 		return first
 	}
-	return &BatchError{Items: items}
+	return &forward.BatchError{Items: items}
 }
 
 // writeLane writes part of a batch on lane l.
 func (s *Postgres) writeLane(ctx context.Context, l *copyLane, part []*event.Event) error {
 	defer l.release()
-	l.prepare(part, s.cfg.Observer)
+	l.prepare(part, s.observer)
 	if err := s.resolve(ctx, l); err != nil {
 		return err
 	}
@@ -461,148 +475,9 @@ func (s *Postgres) fail(err error) error {
 func classifyPG(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || (strings.HasPrefix(pe.Code, "23") && pe.Code != "23514")) {
-		return Permanent(err)
+		return forward.Permanent(err)
 	}
 	return err
-}
-
-// resolve fills the lane's rows' dictionary ids, asking the database (one
-// round trip on the lane's connection) for the strings not in the cache.
-// A row's id of a missing string is, until the answer, -1 - its index in
-// l.missing.
-func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
-	l.missing = l.missing[:0]
-	seen := map[dictMiss]int{} // index in l.missing
-	var inline, stored int64
-	s.dictMu.Lock()
-	for i := range l.rows {
-		r := &l.rows[i]
-		for k := dictHost; k < numDictKinds; k++ {
-			var id int64
-			var ok bool
-			var n int
-			var val string // the missing string, as stored
-			if k == dictTemplate {
-				if !r.hasTmpl {
-					continue
-				}
-				b := l.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
-				id, ok = s.dict.getBytes(k, b)
-				n = len(b)
-				if !ok {
-					val = pgText(string(b))
-				}
-			} else {
-				v := r.strs[k]
-				if v == "" {
-					continue
-				}
-				id, ok = s.dict.get(k, v)
-				n = len(v)
-				if !ok {
-					val = pgText(strings.Clone(v))
-				}
-			}
-			if !ok {
-				m := dictMiss{k, val}
-				x, dup := seen[m]
-				if !dup {
-					x = len(l.missing)
-					seen[m] = x
-					l.missing = append(l.missing, m)
-				}
-				id = -1 - int64(x)
-			}
-			r.ids[k] = id
-			inline += int64(n) + 1
-			stored += 4
-		}
-	}
-	s.dictMu.Unlock()
-	if len(l.missing) > 0 {
-		ids, err := s.upsert(ctx, l.conn, l.missing)
-		if err != nil {
-			return fmt.Errorf("postgres: dictionary: %w", err)
-		}
-		s.dictMu.Lock()
-		for i, m := range l.missing {
-			s.dict.put(m.kind, m.value, ids[i])
-			stored += int64(len(m.value)) + 1 + 40 // value, its header, the row's id/kind/hash and tuple overhead (approx.)
-		}
-		s.dictMu.Unlock()
-		for i := range l.rows {
-			for k, id := range l.rows[i].ids {
-				if id < 0 {
-					l.rows[i].ids[k] = ids[-1-id]
-				}
-			}
-		}
-	}
-	s.m.stringBytes.WithLabelValues("inline").Add(float64(inline))
-	s.m.stringBytes.WithLabelValues("dictionary").Add(float64(stored))
-	return nil
-}
-
-// upsert inserts the strings that are not in the dictionary yet and
-// returns the ids of all of them, in order. Lanes (and other nomen
-// instances) may insert the same strings at the same time: inserting in
-// (kind, hash) order keeps them from deadlocking, and the second round
-// reads what another committed meanwhile.
-func (s *Postgres) upsert(ctx context.Context, conn *pgx.Conn, miss []dictMiss) ([]int64, error) {
-	kinds := make([]int16, len(miss))
-	hashes := make([][16]byte, len(miss))
-	values := make([]string, len(miss))
-	type key struct {
-		kind int16
-		hash [16]byte
-	}
-	index := make(map[key]int, len(miss))
-	for i, m := range miss {
-		kinds[i], hashes[i], values[i] = int16(m.kind), md5.Sum([]byte(m.value)), m.value
-		index[key{kinds[i], hashes[i]}] = i
-	}
-	ids := make([]int64, len(miss))
-	sql := schemaSQL(`
-WITH input AS (
-	SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::text[]) AS t(kind, hash, value)
-), ins AS (
-	INSERT INTO <S>.strings (kind, hash, value)
-	SELECT kind, hash, value FROM input ORDER BY kind, hash
-	ON CONFLICT (kind, hash) DO NOTHING
-	RETURNING id, kind, hash
-)
-SELECT id, kind, hash FROM ins
-UNION ALL
-SELECT s.id, s.kind, s.hash FROM <S>.strings s JOIN input i ON s.kind = i.kind AND s.hash = i.hash`, s.cfg.Schema)
-	// A string inserted by another nomen after this statement's snapshot
-	// is neither inserted nor seen: the second round finds it.
-	for round := 0; round < 2; round++ {
-		rows, err := conn.Query(ctx, sql, kinds, hashes, values)
-		if err != nil {
-			return nil, err
-		}
-		var id int64
-		var k key
-		_, err = pgx.ForEachRow(rows, []any{&id, &k.kind, &k.hash}, func() error {
-			if i, ok := index[k]; ok {
-				ids[i] = id
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		complete := true
-		for _, id := range ids {
-			if id == 0 {
-				complete = false
-			}
-		}
-		if complete {
-			return ids, nil
-		}
-	}
-	return nil, errors.New("strings missing after upsert")
 }
 
 // missingDays returns the days of rows not known to have a partition.
@@ -640,4 +515,13 @@ func (s *Postgres) ensureDays(ctx context.Context, conn *pgx.Conn, rows []pgRow)
 	}
 	s.partsMu.Unlock()
 	return nil
+}
+
+// counterVecValue reads one child of a counter vector (for log lines).
+func counterVecValue(v *prometheus.CounterVec, labels ...string) float64 {
+	var m dto.Metric
+	if err := v.WithLabelValues(labels...).Write(&m); err != nil {
+		return 0
+	}
+	return m.GetCounter().GetValue()
 }

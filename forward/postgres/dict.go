@@ -1,9 +1,15 @@
-package forward
+package postgres
 
 import (
 	"bytes"
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Strings that repeat across events are stored once, in <schema>.strings,
@@ -185,4 +191,143 @@ func fixJSONNul(doc []byte) {
 		}
 		i += 2 // skip the escaped character (an escaped backslash is not an escape)
 	}
+}
+
+// resolve fills the lane's rows' dictionary ids, asking the database (one
+// round trip on the lane's connection) for the strings not in the cache.
+// A row's id of a missing string is, until the answer, -1 - its index in
+// l.missing.
+func (s *Postgres) resolve(ctx context.Context, l *copyLane) error {
+	l.missing = l.missing[:0]
+	seen := map[dictMiss]int{} // index in l.missing
+	var inline, stored int64
+	s.dictMu.Lock()
+	for i := range l.rows {
+		r := &l.rows[i]
+		for k := dictHost; k < numDictKinds; k++ {
+			var id int64
+			var ok bool
+			var n int
+			var val string // the missing string, as stored
+			if k == dictTemplate {
+				if !r.hasTmpl {
+					continue
+				}
+				b := l.tmpl[r.tmplSpan[0]:r.tmplSpan[1]]
+				id, ok = s.dict.getBytes(k, b)
+				n = len(b)
+				if !ok {
+					val = pgText(string(b))
+				}
+			} else {
+				v := r.strs[k]
+				if v == "" {
+					continue
+				}
+				id, ok = s.dict.get(k, v)
+				n = len(v)
+				if !ok {
+					val = pgText(strings.Clone(v))
+				}
+			}
+			if !ok {
+				m := dictMiss{k, val}
+				x, dup := seen[m]
+				if !dup {
+					x = len(l.missing)
+					seen[m] = x
+					l.missing = append(l.missing, m)
+				}
+				id = -1 - int64(x)
+			}
+			r.ids[k] = id
+			inline += int64(n) + 1
+			stored += 4
+		}
+	}
+	s.dictMu.Unlock()
+	if len(l.missing) > 0 {
+		ids, err := s.upsert(ctx, l.conn, l.missing)
+		if err != nil {
+			return fmt.Errorf("postgres: dictionary: %w", err)
+		}
+		s.dictMu.Lock()
+		for i, m := range l.missing {
+			s.dict.put(m.kind, m.value, ids[i])
+			stored += int64(len(m.value)) + 1 + 40 // value, its header, the row's id/kind/hash and tuple overhead (approx.)
+		}
+		s.dictMu.Unlock()
+		for i := range l.rows {
+			for k, id := range l.rows[i].ids {
+				if id < 0 {
+					l.rows[i].ids[k] = ids[-1-id]
+				}
+			}
+		}
+	}
+	s.m.stringBytes.WithLabelValues("inline").Add(float64(inline))
+	s.m.stringBytes.WithLabelValues("dictionary").Add(float64(stored))
+	return nil
+}
+
+// upsert inserts the strings that are not in the dictionary yet and
+// returns the ids of all of them, in order. Lanes (and other nomen
+// instances) may insert the same strings at the same time: inserting in
+// (kind, hash) order keeps them from deadlocking, and the second round
+// reads what another committed meanwhile.
+func (s *Postgres) upsert(ctx context.Context, conn *pgx.Conn, miss []dictMiss) ([]int64, error) {
+	kinds := make([]int16, len(miss))
+	hashes := make([][16]byte, len(miss))
+	values := make([]string, len(miss))
+	type key struct {
+		kind int16
+		hash [16]byte
+	}
+	index := make(map[key]int, len(miss))
+	for i, m := range miss {
+		kinds[i], hashes[i], values[i] = int16(m.kind), md5.Sum([]byte(m.value)), m.value
+		index[key{kinds[i], hashes[i]}] = i
+	}
+	ids := make([]int64, len(miss))
+	sql := schemaSQL(`
+WITH input AS (
+	SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::text[]) AS t(kind, hash, value)
+), ins AS (
+	INSERT INTO <S>.strings (kind, hash, value)
+	SELECT kind, hash, value FROM input ORDER BY kind, hash
+	ON CONFLICT (kind, hash) DO NOTHING
+	RETURNING id, kind, hash
+)
+SELECT id, kind, hash FROM ins
+UNION ALL
+SELECT s.id, s.kind, s.hash FROM <S>.strings s JOIN input i ON s.kind = i.kind AND s.hash = i.hash`, s.cfg.Schema)
+	// A string inserted by another nomen after this statement's snapshot
+	// is neither inserted nor seen: the second round finds it.
+	for round := 0; round < 2; round++ {
+		rows, err := conn.Query(ctx, sql, kinds, hashes, values)
+		if err != nil {
+			return nil, err
+		}
+		var id int64
+		var k key
+		_, err = pgx.ForEachRow(rows, []any{&id, &k.kind, &k.hash}, func() error {
+			if i, ok := index[k]; ok {
+				ids[i] = id
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		complete := true
+		for _, id := range ids {
+			if id == 0 {
+				complete = false
+			}
+		}
+		if complete {
+			return ids, nil
+		}
+	}
+	return nil, errors.New("strings missing after upsert")
 }

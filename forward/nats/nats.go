@@ -1,6 +1,18 @@
-package forward
+// Package nats is the nats output: ECS JSON documents published to
+// JetStream on a subject templated from the event's fields, each with a
+// message id that lets JetStream drop the copies a retry sends.
+//
+//	[[output]]
+//	name = "bus"
+//	type = "nats"
+//	url = "nats://127.0.0.1:4222"
+//	subject = "nomen.events.{event.category}"
+//	create_stream = true
+//	stream = "NOMEN"
+package nats
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,12 +24,13 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// NATSConfig is an `[[output]]` table of type "nats": JetStream publish of
+// Config is an `[[output]]` table of type "nats": JetStream publish of
 // ECS JSON documents. A zero value of an optional key means its default.
 //
 // Delivery: a batch succeeds only when JetStream acknowledged every
@@ -25,7 +38,7 @@ import (
 // carries Nats-Msg-Id = "<journal id>-<event id>", stable across restarts
 // and retries, so JetStream drops the copies a retry sends within the
 // stream's duplicate window.
-type NATSConfig struct {
+type Config struct {
 	// URL of the server(s), comma-separated (default nats://127.0.0.1:4222).
 	URL string `toml:"url"`
 	// Subject is a template: {field.path} is replaced by the event's value
@@ -48,7 +61,7 @@ type NATSConfig struct {
 	// AckTimeout bounds waiting for a batch's acknowledgements (default 30s).
 	AckTimeout config.Duration `toml:"ack_timeout"`
 	// TLS options (implied by a tls:// URL).
-	TLS TLSConfig `toml:"tls"`
+	TLS forward.TLSConfig `toml:"tls"`
 	// Credentials: a .creds file (JWT + nkey seed), an nkey seed file,
 	// user and password, or a token.
 	Creds    string `toml:"creds"`
@@ -56,16 +69,9 @@ type NATSConfig struct {
 	User     string `toml:"user"`
 	Password string `toml:"password"`
 	Token    string `toml:"token"`
-
-	// Observer is observer.hostname in the documents; set by the relay.
-	Observer string `toml:"-"`
-	// JournalID identifies the journal the events' IDs belong to (set by
-	// the relay; it must survive restarts as long as the IDs do). Empty:
-	// Observer, then "nomen".
-	JournalID string `toml:"-"`
 }
 
-func (c NATSConfig) withDefaults() NATSConfig {
+func (c Config) withDefaults() Config {
 	if c.URL == "" {
 		c.URL = nats.DefaultURL
 	}
@@ -87,17 +93,11 @@ func (c NATSConfig) withDefaults() NATSConfig {
 	if c.AckTimeout == 0 {
 		c.AckTimeout = config.Duration(30 * time.Second)
 	}
-	if c.JournalID == "" {
-		c.JournalID = c.Observer
-	}
-	if c.JournalID == "" {
-		c.JournalID = "nomen"
-	}
 	return c
 }
 
 // Validate checks the configuration.
-func (c NATSConfig) Validate() error {
+func (c Config) Validate() error {
 	c = c.withDefaults()
 	if _, err := parseSubject(c.Subject); err != nil {
 		return err
@@ -235,22 +235,21 @@ type natsMetrics struct {
 	duplicates prometheus.Counter
 }
 
-func newNATSMetrics(reg prometheus.Registerer) *natsMetrics {
+func newNATSMetrics(rt forward.Runtime) *natsMetrics {
 	return &natsMetrics{
-		duplicates: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_nats_duplicate_events_total",
-			Help: "Events JetStream acknowledged as duplicates (already stored: a retry after a lost acknowledgement).",
-		})),
+		duplicates: rt.Counter("nomen_nats_duplicate_events_total",
+			"Events JetStream acknowledged as duplicates (already stored: a retry after a lost acknowledgement)."),
 	}
 }
 
 // NATS publishes events to JetStream.
 type NATS struct {
-	cfg     NATSConfig
+	cfg     Config
 	log     *slog.Logger
 	m       *natsMetrics
 	subject subjectTemplate
 	enc     event.Encoder
+	journal string // the journal id in message ids (Nats-Msg-Id)
 
 	nc *nats.Conn
 	js jetstream.JetStream
@@ -260,8 +259,14 @@ type NATS struct {
 	futures []jetstream.PubAckFuture
 }
 
-// NewNATS returns a nats sink.
-func NewNATS(cfg NATSConfig, log *slog.Logger, reg prometheus.Registerer) (*NATS, error) {
+// NewSink builds the nats sink of c (forward.Config).
+func (c *Config) NewSink(rt forward.Runtime) (forward.Sink, error) { return New(*c, rt) }
+
+// New returns a nats sink. rt.Hostname is observer.hostname in the
+// documents; rt.JournalID names the journal the events' IDs belong to, in
+// message ids (it must survive restarts as long as the IDs do; empty:
+// rt.Hostname, then "nomen").
+func New(cfg Config, rt forward.Runtime) (*NATS, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -269,10 +274,11 @@ func NewNATS(cfg NATSConfig, log *slog.Logger, reg prometheus.Registerer) (*NATS
 	subj, _ := parseSubject(cfg.Subject)
 	return &NATS{
 		cfg:     cfg,
-		log:     orDiscard(log).With("sink", "nats", "subject", cfg.Subject),
-		m:       newNATSMetrics(reg),
+		log:     rt.Log().With("sink", "nats", "subject", cfg.Subject),
+		m:       newNATSMetrics(rt),
 		subject: subj,
-		enc:     event.Encoder{Observer: cfg.Observer},
+		enc:     event.Encoder{Observer: rt.Hostname},
+		journal: cmp.Or(rt.JournalID, rt.Hostname, "nomen"),
 	}, nil
 }
 
@@ -303,7 +309,7 @@ func (s *NATS) Open(ctx context.Context) error {
 		case s.cfg.NKey != "":
 			o, err := nats.NkeyOptionFromSeed(s.cfg.NKey)
 			if err != nil {
-				return Permanent(fmt.Errorf("nats: nkey: %w", err))
+				return forward.Permanent(fmt.Errorf("nats: nkey: %w", err))
 			}
 			opts = append(opts, o)
 		case s.cfg.User != "" || s.cfg.Password != "":
@@ -355,7 +361,7 @@ func (s *NATS) ensureStream(ctx context.Context) error {
 
 // msgID is the stable id of an event for JetStream's deduplication.
 func (s *NATS) msgID(dst []byte, id uint64) []byte {
-	dst = append(dst, s.cfg.JournalID...)
+	dst = append(dst, s.journal...)
 	dst = append(dst, '-')
 	return strconv.AppendUint(dst, id, 10)
 }
@@ -381,7 +387,7 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 	s.futures = s.futures[:0]
 	deadline := time.Now().Add(s.cfg.AckTimeout.D())
 	var idbuf []byte
-	var failed []ItemError
+	var failed []forward.ItemError
 	for i, e := range batch {
 		s.subj = s.subject.appendSubject(s.subj[:0], e, s.cfg.SubjectMissing)
 		msg := &nats.Msg{Subject: string(s.subj), Data: s.data[offs[i]:offs[i+1]:offs[i+1]]}
@@ -393,7 +399,7 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 		}
 		f, err := s.js.PublishMsgAsync(msg, opts...)
 		if errors.Is(err, nats.ErrMaxPayload) {
-			failed = append(failed, ItemError{i, Permanentf("nats: event of %d bytes exceeds the server's max_payload", len(msg.Data))})
+			failed = append(failed, forward.ItemError{Index: i, Err: forward.Permanentf("nats: event of %d bytes exceeds the server's max_payload", len(msg.Data))})
 			s.futures = append(s.futures, nil)
 			continue
 		}
@@ -405,7 +411,7 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 	}
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	be := BatchError{Items: failed}
+	be := forward.BatchError{Items: failed}
 	for i, f := range s.futures {
 		if f == nil {
 			continue
@@ -416,7 +422,7 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 				s.m.duplicates.Inc()
 			}
 		case err := <-f.Err():
-			be.Items = append(be.Items, ItemError{i, fmt.Errorf("nats: publish: %w", err)})
+			be.Items = append(be.Items, forward.ItemError{Index: i, Err: fmt.Errorf("nats: publish: %w", err)})
 		case <-timer.C:
 			s.abandon()
 			return fmt.Errorf("nats: no acknowledgement from JetStream within %v", s.cfg.AckTimeout)
@@ -429,10 +435,10 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 	if len(be.Items) == 0 {
 		return nil
 	}
-	if len(be.Items) == len(batch) && !IsPermanent(be.Items[0].Err) {
+	if len(be.Items) == len(batch) && !forward.IsPermanent(be.Items[0].Err) {
 		return be.Items[0].Err // all failed (no stream, stream full...): retry the batch
 	}
-	slices.SortFunc(be.Items, func(a, b ItemError) int { return a.Index - b.Index })
+	slices.SortFunc(be.Items, func(a, b forward.ItemError) int { return a.Index - b.Index })
 	return &be
 }
 

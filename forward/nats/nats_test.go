@@ -1,4 +1,4 @@
-package forward
+package nats
 
 import (
 	"context"
@@ -11,8 +11,9 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // testNATS connects to the JetStream server of this machine
@@ -49,9 +50,10 @@ func testStream(t testing.TB, js jetstream.JetStream) (prefix, stream string) {
 	return prefix, stream
 }
 
-func openNATS(t testing.TB, cfg NATSConfig) *NATS {
+// openNATS opens a nats sink of observer relay1 and journal journalID.
+func openNATS(t testing.TB, cfg Config, journalID string) *NATS {
 	t.Helper()
-	s, err := NewNATS(cfg, nil, prometheus.NewRegistry())
+	s, err := New(cfg, forward.Runtime{Hostname: "relay1", JournalID: journalID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,13 +102,13 @@ func consumeAll(t testing.TB, js jetstream.JetStream, stream string) []jetstream
 func TestNATSPublishAndConsume(t *testing.T) {
 	url, js := testNATS(t)
 	prefix, stream := testStream(t, js)
-	s := openNATS(t, NATSConfig{URL: url, Subject: prefix + ".events.{event.category}.{host.name}", CreateStream: true,
-		Stream: stream, Observer: "relay1", JournalID: "j1"})
-	evs := append(sampleEvents(t, 1, 3), trickyEvent(t, 4))
-	odd := buildEvent(t, 5, eventSpec{Raw: "<13>Nov 22 10:15:10 a.b.c app: no category", Fields: map[string]any{"event.category": []any{}}})
+	s := openNATS(t, Config{URL: url, Subject: prefix + ".events.{event.category}.{host.name}", CreateStream: true,
+		Stream: stream}, "j1")
+	evs := append(sinktest.SampleEvents(t, 1, 3), sinktest.TrickyEvent(t, 4))
+	odd := sinktest.BuildEvent(t, 5, sinktest.Spec{Raw: "<13>Nov 22 10:15:10 a.b.c app: no category", Fields: map[string]any{"event.category": []any{}}})
 	evs = append(evs, odd)
-	mustWrite(t, s, evs[:2])
-	mustWrite(t, s, evs[2:])
+	sinktest.MustWrite(t, s, evs[:2])
+	sinktest.MustWrite(t, s, evs[2:])
 
 	msgs := consumeAll(t, js, stream)
 	if len(msgs) != len(evs) {
@@ -133,18 +135,18 @@ func TestNATSPublishAndConsume(t *testing.T) {
 func TestNATSDeduplicates(t *testing.T) {
 	url, js := testNATS(t)
 	prefix, stream := testStream(t, js)
-	cfg := NATSConfig{URL: url, Subject: prefix + ".{event.action}", CreateStream: true, Stream: stream, JournalID: "j2"}
-	s := openNATS(t, cfg)
-	evs := sampleEvents(t, 1, 50)
-	mustWrite(t, s, evs)
-	mustWrite(t, s, evs[10:30])
+	cfg := Config{URL: url, Subject: prefix + ".{event.action}", CreateStream: true, Stream: stream}
+	s := openNATS(t, cfg, "j2")
+	evs := sinktest.SampleEvents(t, 1, 50)
+	sinktest.MustWrite(t, s, evs)
+	sinktest.MustWrite(t, s, evs[10:30])
 	s.Close()
-	s = openNATS(t, cfg) // a restart replaying from an older cursor
-	mustWrite(t, s, evs[40:])
+	s = openNATS(t, cfg, "j2") // a restart replaying from an older cursor
+	sinktest.MustWrite(t, s, evs[40:])
 	if got := len(consumeAll(t, js, stream)); got != 50 {
 		t.Errorf("%d messages stored, want 50", got)
 	}
-	if d := counterValue(s.m.duplicates); d != 10 {
+	if d := sinktest.CounterValue(s.m.duplicates); d != 10 {
 		t.Errorf("%v duplicates counted after the restart, want 10", d)
 	}
 }
@@ -153,16 +155,16 @@ func TestNATSCreateStream(t *testing.T) {
 	url, js := testNATS(t)
 	prefix, stream := testStream(t, js)
 	// Without create_stream, a subject no stream covers is an error (and retryable).
-	s, err := NewNATS(NATSConfig{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream}, nil, prometheus.NewRegistry())
+	s, err := New(Config{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream}, forward.Runtime{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = s.Open(context.Background())
 	s.Close()
-	if err == nil || !strings.Contains(err.Error(), "create_stream") || IsPermanent(err) {
+	if err == nil || !strings.Contains(err.Error(), "create_stream") || forward.IsPermanent(err) {
 		t.Fatalf("Open: %v, want a retryable error naming create_stream", err)
 	}
-	openNATS(t, NATSConfig{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream, CreateStream: true, DuplicateWindow: 0})
+	openNATS(t, Config{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream, CreateStream: true, DuplicateWindow: 0}, "")
 	info, err := js.Stream(context.Background(), stream)
 	if err != nil {
 		t.Fatalf("stream not created: %v", err)
@@ -172,7 +174,7 @@ func TestNATSCreateStream(t *testing.T) {
 		t.Errorf("stream subjects %v, duplicate window %v", cfg.Subjects, cfg.Duplicates)
 	}
 	// A second output finds the stream and creates nothing.
-	openNATS(t, NATSConfig{URL: url, Subject: prefix + ".x.{host.name}", Stream: "OTHER", CreateStream: true})
+	openNATS(t, Config{URL: url, Subject: prefix + ".x.{host.name}", Stream: "OTHER", CreateStream: true}, "")
 	if _, err := js.Stream(context.Background(), "OTHER"); err == nil {
 		js.DeleteStream(context.Background(), "OTHER")
 		t.Error("a second stream was created although one covers the subject")
@@ -209,14 +211,14 @@ func TestNATSSubjectTemplate(t *testing.T) {
 func BenchmarkNATSPublish(b *testing.B) {
 	url, js := testNATS(b)
 	prefix, stream := testStream(b, js)
-	s := openNATS(b, NATSConfig{URL: url, Subject: prefix + ".{event.category}", CreateStream: true, Stream: stream, Observer: "relay1"})
-	base := sampleEvents(b, 1, 1000)
+	s := openNATS(b, Config{URL: url, Subject: prefix + ".{event.category}", CreateStream: true, Stream: stream}, "")
+	base := sinktest.SampleEvents(b, 1, 1000)
 	b.ReportAllocs()
 	b.ResetTimer()
 	id := uint64(1)
 	for done := 0; done < b.N; {
 		n := min(len(base), b.N-done)
-		if err := s.Write(context.Background(), withIDs(base[:n], id)); err != nil {
+		if err := s.Write(context.Background(), sinktest.WithIDs(base[:n], id)); err != nil {
 			b.Fatal(err)
 		}
 		id += uint64(n)

@@ -1,11 +1,11 @@
-package forward
+package syslog
 
 import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -75,7 +75,7 @@ func appendHeader5424(dst []byte, e *event.Event) []byte {
 	dst = append(dst, '<')
 	dst = strconv.AppendInt(dst, int64(pri), 10)
 	dst = append(dst, ">1 "...)
-	dst = eventTime(e.Time, e.Received).UTC().AppendFormat(dst, "2006-01-02T15:04:05.999999Z07:00")
+	dst = forward.EventTime(e.Time, e.Received).UTC().AppendFormat(dst, "2006-01-02T15:04:05.999999Z07:00")
 	dst = append(dst, ' ')
 	host := e.Hostname
 	if v, ok := e.Field("host.name"); ok && v.Type == event.TypeString {
@@ -275,7 +275,7 @@ var cefSeverity = [8]byte{10, 9, 8, 7, 5, 3, 1, 0}
 // appendCEF appends e as a CEF record.
 func appendCEF(dst []byte, e *event.Event) []byte {
 	dst = append(dst, "CEF:0|nomen|nomen|"...)
-	dst = appendCEFHeader(dst, productVersion())
+	dst = appendCEFHeader(dst, forward.ProductVersion())
 	dst = append(dst, '|')
 	sig := firstStr(e, "event.code", "rule.id", "event.action")
 	if sig == "" {
@@ -288,7 +288,7 @@ func appendCEF(dst []byte, e *event.Event) []byte {
 	dst = append(dst, '|')
 	name := firstStr(e, "rule.name", "event.action")
 	if name == "" {
-		name = truncateUTF8(e.Message, 128)
+		name = forward.TruncateUTF8(e.Message, 128)
 	}
 	if name == "" {
 		name = "event"
@@ -309,7 +309,7 @@ func appendCEF(dst []byte, e *event.Event) []byte {
 		var v event.Value
 		var ok bool
 		if k.cef == "rt" {
-			v, ok = event.Int(eventTime(e.Time, e.Received).UnixMilli()), true
+			v, ok = event.Int(forward.EventTime(e.Time, e.Received).UnixMilli()), true
 		} else if k.cef == "msg" {
 			v, ok = event.String(e.Message), e.Message != ""
 		} else {
@@ -390,15 +390,4 @@ func escapeCEFExt(dst []byte, mark int) []byte {
 		}
 	}
 	return dst
-}
-
-// truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -1,4 +1,4 @@
-package forward
+package postgres
 
 import (
 	"net/netip"
@@ -6,12 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
 // How an event becomes a row of <schema>.events_data: typed columns,
 // dictionary strings, and the document of what is left (see
-// postgres_schema.go for the view that puts it back together).
+// schema.go for the view that puts it back together).
 
 // pgRow is one event's row while a batch is written.
 type pgRow struct {
@@ -40,7 +41,7 @@ type pgRow struct {
 }
 
 // Row flags: which fields of the document the view rebuilds from columns
-// (see assemble in postgres_schema.go).
+// (see assemble in schema.go).
 const (
 	flagSyslogHost  = 1 << iota // log.syslog.hostname = host
 	flagProcessName             // process.name = program
@@ -261,7 +262,7 @@ func (b *rowBatch) prepare(batch []*event.Event, observer string) {
 		b.rows = append(b.rows, pgRow{})
 		r := &b.rows[len(b.rows)-1]
 		r.ev = e
-		r.time = eventTime(e.Time, e.Received)
+		r.time = forward.EventTime(e.Time, e.Received)
 		r.received = e.Received
 		r.journal = e.ID
 		k.reset(e)

@@ -1,4 +1,17 @@
-package forward
+// Package http is the http output: batches POSTed to Splunk's HTTP Event
+// Collector, Elasticsearch's _bulk API, or any endpoint taking ECS JSON
+// lines (ndjson). Config says how each kind is spoken and how responses
+// are judged.
+//
+//	[[output]]
+//	name = "splunk"
+//	type = "http"
+//	kind = "splunk_hec"      # elasticsearch or ndjson
+//	url = "https://splunk.example.net:8088"
+//	token = "${SPLUNK_HEC_TOKEN}"
+//	sourcetype = "nomen:ecs"
+//	tls = { ca = "/etc/nomen/splunk-ca.pem" }
+package http
 
 import (
 	"bytes"
@@ -15,12 +28,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// HTTPConfig is an `[[output]]` table of type "http". A zero value of an
+// Config is an `[[output]]` table of type "http". A zero value of an
 // optional key means its default.
 //
 // Kinds:
@@ -42,7 +56,7 @@ import (
 // retried too: a wrong or expired credential concerns the output, not the
 // events, which wait in the journal until it is fixed (logged at error
 // level). Any other 4xx is permanent: the batch goes to the dead-letter file.
-type HTTPConfig struct {
+type Config struct {
 	// Kind is "splunk_hec", "elasticsearch" or "ndjson" (required).
 	Kind string `toml:"kind"`
 	// URL is the server's base URL (for ndjson: the full URL posted to).
@@ -60,7 +74,7 @@ type HTTPConfig struct {
 	// Headers are added to every request.
 	Headers map[string]string `toml:"headers"`
 	// TLS options for https URLs.
-	TLS TLSConfig `toml:"tls"`
+	TLS forward.TLSConfig `toml:"tls"`
 	// Timeout bounds one request, response included (default 30s).
 	Timeout config.Duration `toml:"timeout"`
 
@@ -72,12 +86,9 @@ type HTTPConfig struct {
 	// source default: the token's).
 	Source     string `toml:"source"`
 	SourceType string `toml:"sourcetype"`
-
-	// Observer is observer.hostname in the documents; set by the relay.
-	Observer string `toml:"-"`
 }
 
-func (c HTTPConfig) withDefaults() HTTPConfig {
+func (c Config) withDefaults() Config {
 	if c.Timeout == 0 {
 		c.Timeout = config.Duration(30 * time.Second)
 	}
@@ -91,7 +102,7 @@ func (c HTTPConfig) withDefaults() HTTPConfig {
 }
 
 // Validate checks the configuration.
-func (c HTTPConfig) Validate() error {
+func (c Config) Validate() error {
 	c = c.withDefaults()
 	switch c.Kind {
 	case "splunk_hec", "elasticsearch", "ndjson":
@@ -145,22 +156,18 @@ type httpMetrics struct {
 	duplicates prometheus.Counter
 }
 
-func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+func newHTTPMetrics(rt forward.Runtime) *httpMetrics {
 	return &httpMetrics{
-		responses: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_http_responses_total",
-			Help: "HTTP responses the http output received, by status code (0: no response).",
-		}, []string{"code"})),
-		duplicates: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_http_duplicate_events_total",
-			Help: "Events Elasticsearch already had (bulk item 409), counted as delivered.",
-		})),
+		responses: rt.CounterVec("nomen_http_responses_total",
+			"HTTP responses the http output received, by status code (0: no response).", "code"),
+		duplicates: rt.Counter("nomen_http_duplicate_events_total",
+			"Events Elasticsearch already had (bulk item 409), counted as delivered."),
 	}
 }
 
 // HTTP posts batches to Splunk HEC, Elasticsearch or any NDJSON endpoint.
 type HTTP struct {
-	cfg    HTTPConfig
+	cfg    Config
 	log    *slog.Logger
 	m      *httpMetrics
 	url    string
@@ -173,8 +180,12 @@ type HTTP struct {
 	zbuf bytes.Buffer
 }
 
-// NewHTTP returns an http sink.
-func NewHTTP(cfg HTTPConfig, log *slog.Logger, reg prometheus.Registerer) (*HTTP, error) {
+// NewSink builds the http sink of c (forward.Config).
+func (c *Config) NewSink(rt forward.Runtime) (forward.Sink, error) { return New(*c, rt) }
+
+// New returns an http sink; rt.Hostname is observer.hostname in the
+// documents.
+func New(cfg Config, rt forward.Runtime) (*HTTP, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -182,10 +193,10 @@ func NewHTTP(cfg HTTPConfig, log *slog.Logger, reg prometheus.Registerer) (*HTTP
 	u, _ := url.Parse(cfg.URL)
 	s := &HTTP{
 		cfg: cfg,
-		log: orDiscard(log).With("sink", "http", "kind", cfg.Kind, "url", u.Redacted()),
-		m:   newHTTPMetrics(reg),
+		log: rt.Log().With("sink", "http", "kind", cfg.Kind, "url", u.Redacted()),
+		m:   newHTTPMetrics(rt),
 		url: endpoint(cfg.Kind, u),
-		enc: event.Encoder{Observer: cfg.Observer},
+		enc: event.Encoder{Observer: rt.Hostname},
 	}
 	switch {
 	case cfg.Kind == "splunk_hec":
@@ -304,7 +315,7 @@ func (s *HTTP) Write(ctx context.Context, batch []*event.Event) error {
 
 // appendHEC appends one HEC event object.
 func (s *HTTP) appendHEC(dst []byte, e *event.Event) []byte {
-	t := eventTime(e.Time, e.Received)
+	t := forward.EventTime(e.Time, e.Received)
 	ms := t.UnixMilli()
 	dst = append(dst, `{"time":`...)
 	dst = strconv.AppendInt(dst, ms/1000, 10)
@@ -335,7 +346,7 @@ const maxResponse = 32 << 20
 func (s *HTTP) post(ctx context.Context, payload []byte) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(payload))
 	if err != nil {
-		return 0, nil, nil, Permanent(err)
+		return 0, nil, nil, forward.Permanent(err)
 	}
 	switch s.cfg.Kind {
 	case "splunk_hec":
@@ -343,7 +354,7 @@ func (s *HTTP) post(ctx context.Context, payload []byte) (int, http.Header, []by
 	default:
 		req.Header.Set("Content-Type", "application/x-ndjson")
 	}
-	req.Header.Set("User-Agent", "nomen/"+productVersion())
+	req.Header.Set("User-Agent", "nomen/"+forward.ProductVersion())
 	if s.gz != nil {
 		req.Header.Set("Content-Encoding", "gzip")
 	}
@@ -376,13 +387,13 @@ func judgeStatus(status int, hdr http.Header, body []byte) error {
 	switch {
 	case status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status >= 500:
 		if d, ok := retryAfterHeader(hdr.Get("Retry-After"), time.Now()); ok {
-			return RetryAfter(err, d)
+			return forward.RetryAfter(err, d)
 		}
 		return err
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return fmt.Errorf("%w (check the output's credentials; the events wait in the journal)", err)
 	}
-	return Permanent(err)
+	return forward.Permanent(err)
 }
 
 // retryAfterHeader parses Retry-After: delay-seconds or an HTTP date.
@@ -408,7 +419,7 @@ func snippet(b []byte) string {
 	const max = 512
 	s := strings.TrimSpace(string(b))
 	if len(s) > max {
-		s = truncateUTF8(s, max) + "..."
+		s = forward.TruncateUTF8(s, max) + "..."
 	}
 	return s
 }
@@ -433,12 +444,12 @@ func (s *HTTP) judgeHEC(status int, hdr http.Header, body []byte, n int) error {
 	}
 	if status == http.StatusBadRequest && jerr == nil && r.InvalidItem != nil && *r.InvalidItem >= 0 && *r.InvalidItem < n {
 		bad := *r.InvalidItem
-		be := &BatchError{Items: make([]ItemError, 0, n)}
+		be := &forward.BatchError{Items: make([]forward.ItemError, 0, n)}
 		for i := 0; i < n; i++ {
 			if i == bad {
-				be.Items = append(be.Items, ItemError{i, Permanentf("http: splunk rejected the event: %s (code %d)", r.Text, r.Code)})
+				be.Items = append(be.Items, forward.ItemError{Index: i, Err: forward.Permanentf("http: splunk rejected the event: %s (code %d)", r.Text, r.Code)})
 			} else {
-				be.Items = append(be.Items, ItemError{i, fmt.Errorf("http: splunk rejected event %d of the batch", bad)})
+				be.Items = append(be.Items, forward.ItemError{Index: i, Err: fmt.Errorf("http: splunk rejected event %d of the batch", bad)})
 			}
 		}
 		return be
@@ -489,7 +500,7 @@ func (s *HTTP) judgeBulk(status int, hdr http.Header, body []byte, n int) error 
 	if len(r.Items) != n {
 		return fmt.Errorf("http: bulk answer has %d items for %d documents", len(r.Items), n)
 	}
-	var be BatchError
+	var be forward.BatchError
 	for i, item := range r.Items {
 		for _, o := range item { // one key: the action ("create")
 			switch {
@@ -497,9 +508,9 @@ func (s *HTTP) judgeBulk(status int, hdr http.Header, body []byte, n int) error 
 			case o.Status == http.StatusConflict:
 				s.m.duplicates.Inc() // already there: an earlier attempt got through
 			case o.Status == http.StatusTooManyRequests || o.Status >= 500:
-				be.Items = append(be.Items, ItemError{i, fmt.Errorf("http: elasticsearch item %d: %d %s", i, o.Status, o.describe())})
+				be.Items = append(be.Items, forward.ItemError{Index: i, Err: fmt.Errorf("http: elasticsearch item %d: %d %s", i, o.Status, o.describe())})
 			default:
-				be.Items = append(be.Items, ItemError{i, Permanentf("http: elasticsearch rejected the document: %d %s", o.Status, o.describe())})
+				be.Items = append(be.Items, forward.ItemError{Index: i, Err: forward.Permanentf("http: elasticsearch rejected the document: %d %s", o.Status, o.describe())})
 			}
 		}
 	}

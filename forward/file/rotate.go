@@ -1,4 +1,4 @@
-package forward
+package file
 
 import (
 	"bufio"
@@ -94,7 +94,7 @@ type compressor struct {
 	done   chan struct{}
 }
 
-func newCompressor(cfg FileConfig, log *slog.Logger, m *fileMetrics) *compressor {
+func newCompressor(cfg Config, log *slog.Logger, m *fileMetrics) *compressor {
 	mode, _ := cfg.mode()
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &compressor{

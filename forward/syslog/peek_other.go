@@ -1,6 +1,6 @@
 //go:build !unix
 
-package forward
+package syslog
 
 import "net"
 

@@ -1,4 +1,16 @@
-package forward
+// Package syslog is the syslog output: forwarding to another syslog
+// server or a SIEM over TCP, TLS (RFC 5425) or UDP (RFC 5426), as RFC 5424,
+// the original message, ECS JSON or CEF (format.go).
+//
+//	[[output]]
+//	name = "siem"
+//	type = "syslog"
+//	address = "siem.example.net:6514"
+//	transport = "tls"        # tcp (default), tls or udp
+//	framing = "octet"        # or "lf" (tcp and tls)
+//	format = "rfc5424"       # raw, json or cef
+//	tls = { ca = "/etc/nomen/siem-ca.pem" }
+package syslog
 
 import (
 	"context"
@@ -11,12 +23,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// SyslogConfig is an `[[output]]` table of type "syslog": forwarding to
+// Config is an `[[output]]` table of type "syslog": forwarding to
 // another syslog server or a SIEM. A zero value of an optional key means
 // its default.
 //
@@ -24,7 +37,7 @@ import (
 // Syslog has no acknowledgements, so events the kernel accepted just before
 // the receiver went away can be lost; a receiver that closed the
 // connection is noticed before the next batch is sent, not after.
-type SyslogConfig struct {
+type Config struct {
 	// Address is host:port of the receiver (required).
 	Address string `toml:"address"`
 	// Transport is "tcp" (default), "tls" (RFC 5425) or "udp" (RFC 5426).
@@ -34,10 +47,10 @@ type SyslogConfig struct {
 	// inside a message is sent as the two characters `\n`).
 	Framing string `toml:"framing"`
 	// Format of the payload: "rfc5424" (default), "raw", "json" or "cef";
-	// see syslog_format.go.
+	// see format.go.
 	Format string `toml:"format"`
 	// TLS options for transport "tls".
-	TLS TLSConfig `toml:"tls"`
+	TLS forward.TLSConfig `toml:"tls"`
 	// DialTimeout bounds connecting, TLS handshake included (default 10s).
 	DialTimeout config.Duration `toml:"dial_timeout"`
 	// WriteTimeout bounds sending one batch (default 30s).
@@ -48,12 +61,9 @@ type SyslogConfig struct {
 	// and receivers that cut at their own limit; rsyslog accepts 8k by
 	// default, so "8KiB" is safe towards rsyslog).
 	MaxDatagram config.ByteSize `toml:"max_datagram"`
-
-	// Observer is observer.hostname in JSON payloads; set by the relay.
-	Observer string `toml:"-"`
 }
 
-func (c SyslogConfig) withDefaults() SyslogConfig {
+func (c Config) withDefaults() Config {
 	if c.Transport == "" {
 		c.Transport = "tcp"
 	}
@@ -76,7 +86,7 @@ func (c SyslogConfig) withDefaults() SyslogConfig {
 }
 
 // Validate checks the configuration.
-func (c SyslogConfig) Validate() error {
+func (c Config) Validate() error {
 	c = c.withDefaults()
 	if c.Address == "" {
 		return errors.New("syslog: address is required")
@@ -119,22 +129,18 @@ type syslogMetrics struct {
 	truncated prometheus.Counter
 }
 
-func newSyslogMetrics(reg prometheus.Registerer) *syslogMetrics {
+func newSyslogMetrics(rt forward.Runtime) *syslogMetrics {
 	return &syslogMetrics{
-		connects: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_syslog_connects_total",
-			Help: "Connections the syslog output opened (more than one means reconnects).",
-		})),
-		truncated: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_syslog_truncated_total",
-			Help: "Messages the syslog output cut to max_datagram to fit a UDP datagram.",
-		})),
+		connects: rt.Counter("nomen_syslog_connects_total",
+			"Connections the syslog output opened (more than one means reconnects)."),
+		truncated: rt.Counter("nomen_syslog_truncated_total",
+			"Messages the syslog output cut to max_datagram to fit a UDP datagram."),
 	}
 }
 
 // Syslog sends events to a syslog receiver.
 type Syslog struct {
-	cfg  SyslogConfig
+	cfg  Config
 	log  *slog.Logger
 	m    *syslogMetrics
 	tls  *tls.Config
@@ -145,17 +151,21 @@ type Syslog struct {
 	msg  []byte
 }
 
-// NewSyslog returns a syslog sink.
-func NewSyslog(cfg SyslogConfig, log *slog.Logger, reg prometheus.Registerer) (*Syslog, error) {
+// NewSink builds the syslog sink of c (forward.Config).
+func (c *Config) NewSink(rt forward.Runtime) (forward.Sink, error) { return New(*c, rt) }
+
+// New returns a syslog sink; rt.Hostname is observer.hostname in JSON
+// payloads.
+func New(cfg Config, rt forward.Runtime) (*Syslog, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	s := &Syslog{
 		cfg:  cfg,
-		log:  orDiscard(log).With("sink", "syslog", "address", cfg.Address),
-		m:    newSyslogMetrics(reg),
-		fmtr: syslogFormatter{format: cfg.Format, enc: event.Encoder{Observer: cfg.Observer}},
+		log:  rt.Log().With("sink", "syslog", "address", cfg.Address),
+		m:    newSyslogMetrics(rt),
+		fmtr: syslogFormatter{format: cfg.Format, enc: event.Encoder{Observer: rt.Hostname}},
 	}
 	if cfg.Transport == "tls" {
 		host, _, _ := net.SplitHostPort(cfg.Address)
@@ -217,6 +227,10 @@ func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
 		deadline = d
 	}
 	s.conn.SetWriteDeadline(deadline)
+	// A cancelled context (the worker's forced stop) ends a write that a
+	// stalled receiver holds up, without waiting for write_timeout.
+	conn := s.conn
+	defer context.AfterFunc(ctx, func() { conn.SetWriteDeadline(time.Unix(1, 0)) })()
 	var err error
 	if s.cfg.Transport == "udp" {
 		err = s.writeDatagrams(batch)

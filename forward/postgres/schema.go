@@ -1,4 +1,4 @@
-package forward
+package postgres
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 //
 //	<schema>.strings       the dictionary: (id, kind, hash, value), one row
 //	                       per distinct string of a kind (kinds: see
-//	                       postgres_dict.go); hash = md5(value) is the
+//	                       dict.go); hash = md5(value) is the
 //	                       unique key, since values may be longer than a
 //	                       btree entry allows
 //	<schema>.events_data   the events, partitioned by day on time (UTC):

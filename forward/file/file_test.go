@@ -1,4 +1,4 @@
-package forward
+package file
 
 import (
 	"bufio"
@@ -18,15 +18,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/pierrec/lz4/v4"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
-func openFile(t testing.TB, cfg FileConfig) *File {
+// openFile opens a file sink whose JSON lines carry observer.hostname relay1.
+func openFile(t testing.TB, cfg Config) *File {
 	t.Helper()
-	s, err := NewFile(cfg, nil, prometheus.NewRegistry())
+	s, err := New(cfg, forward.Runtime{Hostname: "relay1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,30 +39,23 @@ func openFile(t testing.TB, cfg FileConfig) *File {
 	return s
 }
 
-func mustWrite(t testing.TB, s Sink, batch []*event.Event) {
-	t.Helper()
-	if err := s.Write(context.Background(), batch); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestFileGolden runs every case under testdata/forward/file: input.jsonl is
 // written with format json and raw and compared with expected.jsonl and
 // expected.raw.
 func TestFileGolden(t *testing.T) {
-	cases, _ := filepath.Glob("../testdata/forward/file/*/input.jsonl")
+	cases, _ := filepath.Glob("../../testdata/forward/file/*/input.jsonl")
 	if len(cases) == 0 {
 		t.Fatal("no golden cases")
 	}
 	for _, in := range cases {
 		dir := filepath.Dir(in)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			evs := loadEvents(t, in)
+			evs := sinktest.LoadEvents(t, in)
 			for _, format := range []string{"json", "raw"} {
 				path := filepath.Join(t.TempDir(), "out")
-				s := openFile(t, FileConfig{Path: path, Format: format, Observer: "relay1"})
-				mustWrite(t, s, evs[:1])
-				mustWrite(t, s, evs[1:])
+				s := openFile(t, Config{Path: path, Format: format})
+				sinktest.MustWrite(t, s, evs[:1])
+				sinktest.MustWrite(t, s, evs[1:])
 				if err := s.Close(); err != nil {
 					t.Fatal(err)
 				}
@@ -68,7 +64,7 @@ func TestFileGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				ext := map[string]string{"json": "expected.jsonl", "raw": "expected.raw"}[format]
-				golden(t, filepath.Join(dir, ext), got)
+				golden.Compare(t, filepath.Join(dir, ext), got)
 				if format == "json" {
 					for i, line := range strings.Split(strings.TrimSuffix(string(got), "\n"), "\n") {
 						if !json.Valid([]byte(line)) {
@@ -90,33 +86,33 @@ func TestFileRawEscapesLineFeeds(t *testing.T) {
 
 func TestFileConfigValidate(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  FileConfig
+		cfg  Config
 		want string
 	}{
-		{FileConfig{}, "path is required"},
-		{FileConfig{Path: "x", Format: "xml"}, `format "xml"`},
-		{FileConfig{Path: "x", Mode: "rw"}, `mode "rw"`},
-		{FileConfig{Path: "x", Compress: "gzip"}, `compress "gzip"`},
-		{FileConfig{Path: "x", RotateKeep: -1}, "rotate_keep"},
-		{FileConfig{Path: "x", BufferSize: 10}, "buffer_size"},
+		{Config{}, "path is required"},
+		{Config{Path: "x", Format: "xml"}, `format "xml"`},
+		{Config{Path: "x", Mode: "rw"}, `mode "rw"`},
+		{Config{Path: "x", Compress: "gzip"}, `compress "gzip"`},
+		{Config{Path: "x", RotateKeep: -1}, "rotate_keep"},
+		{Config{Path: "x", BufferSize: 10}, "buffer_size"},
 	} {
 		err := tc.cfg.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: got %v, want an error containing %q", tc.cfg, err, tc.want)
 		}
 	}
-	if err := (FileConfig{Path: "x"}).Validate(); err != nil {
+	if err := (Config{Path: "x"}).Validate(); err != nil {
 		t.Errorf("minimal config: %v", err)
 	}
 }
 
 func TestFilePositionAndMode(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "events.jsonl")
-	s := openFile(t, FileConfig{Path: path, Mode: "0600"})
+	s := openFile(t, Config{Path: path, Mode: "0600"})
 	if _, ok := s.Position(); ok {
 		t.Fatal("a new file has no position")
 	}
-	mustWrite(t, s, sampleEvents(t, 1, 5))
+	sinktest.MustWrite(t, s, sinktest.SampleEvents(t, 1, 5))
 	if id, ok := s.Position(); !ok || id != 5 {
 		t.Fatalf("Position = %d, %v; want 5, true", id, ok)
 	}
@@ -128,25 +124,11 @@ func TestFilePositionAndMode(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 	}
-	s = openFile(t, FileConfig{Path: path})
+	s = openFile(t, Config{Path: path})
 	defer s.Close()
 	if id, ok := s.Position(); !ok || id != 5 {
 		t.Fatalf("after reopen Position = %d, %v; want 5, true", id, ok)
 	}
-}
-
-// seqEvent is an event whose raw text carries its ID, so a test can check
-// which events a file holds.
-func seqEvents(first uint64, n int) []*event.Event {
-	evs := make([]*event.Event, n)
-	for i := range evs {
-		id := first + uint64(i)
-		e := event.New(testReceived)
-		e.ID = id
-		e.Original = fmt.Sprintf("<13>Nov 22 10:15:02 host1 app: seq=%08d %s", id, strings.Repeat("x", 100))
-		evs[i] = e
-	}
-	return evs
 }
 
 // readAll returns the lines of the rotated files (oldest first,
@@ -256,8 +238,7 @@ func TestFileRotateBySize(t *testing.T) {
 		t.Skip("the lz4 command is not installed (apt-get install lz4)")
 	}
 	path := filepath.Join(t.TempDir(), "events.log")
-	reg := prometheus.NewRegistry()
-	s, err := NewFile(FileConfig{Path: path, Format: "raw", RotateSize: 4096, RotateKeep: 1000}, nil, reg)
+	s, err := New(Config{Path: path, Format: "raw", RotateSize: 4096, RotateKeep: 1000}, forward.Runtime{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,14 +247,14 @@ func TestFileRotateBySize(t *testing.T) {
 	}
 	const batches, per = 40, 10 // ~1.3 KiB per batch: a rotation every 4th batch
 	for b := 0; b < batches; b++ {
-		mustWrite(t, s, seqEvents(uint64(b*per+1), per))
+		sinktest.MustWrite(t, s, sinktest.SeqEvents(uint64(b*per+1), per))
 	}
 	waitCompressed(t, path)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	checkSeq(t, readAll(t, path, true), batches*per)
-	if n := counterValue(s.m.rotations); n < 8 {
+	if n := sinktest.CounterValue(s.m.rotations); n < 8 {
 		t.Errorf("%v rotations, want about 10", n)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
@@ -289,9 +270,9 @@ func TestFileRotateBySize(t *testing.T) {
 
 func TestFileRotateKeep(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.log")
-	s := openFile(t, FileConfig{Path: path, Format: "raw", RotateSize: 1000, RotateKeep: 3})
+	s := openFile(t, Config{Path: path, Format: "raw", RotateSize: 1000, RotateKeep: 3})
 	for b := 0; b < 20; b++ {
-		mustWrite(t, s, seqEvents(uint64(b*10+1), 10))
+		sinktest.MustWrite(t, s, sinktest.SeqEvents(uint64(b*10+1), 10))
 	}
 	// The compressor prunes after each rotation; wait for the count to settle.
 	deadline := time.Now().Add(10 * time.Second)
@@ -321,11 +302,11 @@ func TestFileRotateKeep(t *testing.T) {
 
 func TestFileRotateByAge(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.log")
-	s := openFile(t, FileConfig{Path: path, Format: "raw", RotateAge: config.Duration(50 * time.Millisecond), Compress: "none"})
-	mustWrite(t, s, seqEvents(1, 3))
-	mustWrite(t, s, seqEvents(4, 3)) // too young to rotate
+	s := openFile(t, Config{Path: path, Format: "raw", RotateAge: config.Duration(50 * time.Millisecond), Compress: "none"})
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(1, 3))
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(4, 3)) // too young to rotate
 	time.Sleep(80 * time.Millisecond)
-	mustWrite(t, s, seqEvents(7, 3)) // rotates first
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(7, 3)) // rotates first
 	s.Close()
 	lines := readAll(t, path, false)
 	checkSeq(t, lines, 9)
@@ -338,18 +319,18 @@ func TestFileRotateByAge(t *testing.T) {
 func TestFileReopen(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "events.log")
-	s := openFile(t, FileConfig{Path: path, Format: "raw"})
+	s := openFile(t, Config{Path: path, Format: "raw"})
 	defer s.Close()
-	mustWrite(t, s, seqEvents(1, 5))
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(1, 5))
 	// logrotate: move the file away, then SIGHUP.
 	if err := os.Rename(path, path+".1"); err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, s, seqEvents(6, 2)) // still into the moved file
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(6, 2)) // still into the moved file
 	if err := s.Reopen(); err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, s, seqEvents(8, 3))
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(8, 3))
 	old, _ := os.ReadFile(path + ".1")
 	cur, _ := os.ReadFile(path)
 	if n := strings.Count(string(old), "\n"); n != 7 {
@@ -368,8 +349,8 @@ func TestFileReopen(t *testing.T) {
 // off on Open and Position says where to resume.
 func TestFileCrashRecovery(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.log")
-	s := openFile(t, FileConfig{Path: path, Format: "raw"})
-	mustWrite(t, s, seqEvents(1, 10))
+	s := openFile(t, Config{Path: path, Format: "raw"})
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(1, 10))
 	// "Crash": no Close; the next batch reached the file but not the record.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
@@ -378,12 +359,12 @@ func TestFileCrashRecovery(t *testing.T) {
 	f.WriteString("<13>Nov 22 10:15:02 host1 app: seq=00000011 half a batch\n<13>Nov 22 10:15")
 	f.Close()
 
-	s2 := openFile(t, FileConfig{Path: path, Format: "raw"})
+	s2 := openFile(t, Config{Path: path, Format: "raw"})
 	id, ok := s2.Position()
 	if !ok || id != 10 {
 		t.Fatalf("Position %d, %v; want 10, true", id, ok)
 	}
-	mustWrite(t, s2, seqEvents(11, 5)) // the worker replays from 11
+	sinktest.MustWrite(t, s2, sinktest.SeqEvents(11, 5)) // the worker replays from 11
 	s2.Close()
 	s.f.Close()
 	s.pos.close()
@@ -395,18 +376,18 @@ func TestFileCrashRecovery(t *testing.T) {
 // starting the new one and recording it.
 func TestFileCrashDuringRotation(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.log")
-	s := openFile(t, FileConfig{Path: path, Format: "raw", Compress: "none"})
-	mustWrite(t, s, seqEvents(1, 10))
+	s := openFile(t, Config{Path: path, Format: "raw", Compress: "none"})
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(1, 10))
 	s.Close()
 	name, _ := rotatedName(path, time.Now())
 	if err := os.Rename(path, name); err != nil {
 		t.Fatal(err)
 	}
-	s = openFile(t, FileConfig{Path: path, Format: "raw", Compress: "none"})
+	s = openFile(t, Config{Path: path, Format: "raw", Compress: "none"})
 	if id, ok := s.Position(); !ok || id != 10 {
 		t.Fatalf("Position %d, %v; want 10, true", id, ok)
 	}
-	mustWrite(t, s, seqEvents(11, 5))
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(11, 5))
 	s.Close()
 	checkSeq(t, readAll(t, path, false), 15)
 }
@@ -416,9 +397,9 @@ func TestFileCrashDuringRotation(t *testing.T) {
 // batch does not duplicate lines.
 func TestFileWriteFailureIsAllOrNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.log")
-	s := openFile(t, FileConfig{Path: path, Format: "raw", BufferSize: 4096})
+	s := openFile(t, Config{Path: path, Format: "raw", BufferSize: 4096})
 	defer s.Close()
-	mustWrite(t, s, seqEvents(1, 3))
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(1, 3))
 	// Make the next write fail: swap in a read-only descriptor of the file.
 	good := s.f
 	ro, err := os.Open(path)
@@ -426,15 +407,15 @@ func TestFileWriteFailureIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.f = ro
-	err = s.Write(context.Background(), seqEvents(4, 100))
+	err = s.Write(context.Background(), sinktest.SeqEvents(4, 100))
 	good.Close()
 	if err == nil {
 		t.Fatal("write through a read-only descriptor succeeded")
 	}
-	if IsPermanent(err) {
+	if forward.IsPermanent(err) {
 		t.Error("a write error must be retryable")
 	}
-	mustWrite(t, s, seqEvents(4, 100)) // the retry
+	sinktest.MustWrite(t, s, sinktest.SeqEvents(4, 100)) // the retry
 	checkSeq(t, readAll(t, path, false), 103)
 }
 
@@ -482,7 +463,7 @@ func TestFileKill9(t *testing.T) {
 		cmd.Wait()
 		stdout.Close()
 	}
-	s := openFile(t, FileConfig{Path: path, Format: "raw", RotateSize: 64 << 10, RotateKeep: 100000})
+	s := openFile(t, Config{Path: path, Format: "raw", RotateSize: 64 << 10, RotateKeep: 100000})
 	last, ok := s.Position()
 	waitCompressed(t, path)
 	s.Close()
@@ -499,21 +480,21 @@ func TestFileKill9Child(t *testing.T) {
 	if path == "" {
 		t.Skip("helper process of TestFileKill9")
 	}
-	s := openFile(t, FileConfig{Path: path, Format: "raw", RotateSize: 64 << 10, RotateKeep: 100000})
+	s := openFile(t, Config{Path: path, Format: "raw", RotateSize: 64 << 10, RotateKeep: 100000})
 	next, _ := s.Position()
 	next++
 	fmt.Println("child: writing from", next)
 	for {
 		n := 1 + rand.IntN(200)
-		mustWrite(t, s, seqEvents(next, n))
+		sinktest.MustWrite(t, s, sinktest.SeqEvents(next, n))
 		next += uint64(n)
 	}
 }
 
 func benchmarkFile(b *testing.B, format string) {
-	evs := sampleEvents(b, 1, 1024)
+	evs := sinktest.SampleEvents(b, 1, 1024)
 	path := filepath.Join(b.TempDir(), "bench.log")
-	s := openFile(b, FileConfig{Path: path, Format: format, Observer: "relay1"})
+	s := openFile(b, Config{Path: path, Format: format})
 	defer s.Close()
 	var bytesPerBatch int64
 	{
@@ -550,14 +531,14 @@ func BenchmarkFileRaw(b *testing.B) { benchmarkFile(b, "raw") }
 // goroutines: the file must hold exactly what one encoder writes, in order,
 // and a failed write must still be all or nothing.
 func TestFileParallelJSON(t *testing.T) {
-	evs := sampleEvents(t, 1, (maxChunks+2)*encodeChunk+17) // more than one part
+	evs := sinktest.SampleEvents(t, 1, (maxChunks+2)*encodeChunk+17) // more than one part
 	enc := event.Encoder{Observer: "relay1"}
 	var want []byte
 	for _, e := range evs {
 		want = append(enc.AppendJSON(want, e), '\n')
 	}
 	path := filepath.Join(t.TempDir(), "events.jsonl")
-	s := openFile(t, FileConfig{Path: path, Format: "json", Observer: "relay1"})
+	s := openFile(t, Config{Path: path, Format: "json"})
 	defer s.Close()
 	if len(s.par.encs) < 2 {
 		t.Skip("GOMAXPROCS=1: batches are encoded by one goroutine")
@@ -565,7 +546,7 @@ func TestFileParallelJSON(t *testing.T) {
 	if !s.par.useful(evs) {
 		t.Fatal("a batch of several chunks is not encoded in parallel")
 	}
-	mustWrite(t, s, evs[:5])
+	sinktest.MustWrite(t, s, evs[:5])
 	// A failing write (read-only descriptor) leaves nothing behind...
 	good := s.f
 	ro, err := os.Open(path)
@@ -578,7 +559,7 @@ func TestFileParallelJSON(t *testing.T) {
 	}
 	good.Close()
 	// ...and the retry writes the batch once.
-	mustWrite(t, s, evs[5:])
+	sinktest.MustWrite(t, s, evs[5:])
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
