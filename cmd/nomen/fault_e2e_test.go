@@ -753,7 +753,7 @@ batch_size = 100
 	// Outage: rsyslog killed, the NATS connection cut and refused. rsyslog
 	// dies while the syslog output is idle: syslog over TCP has no
 	// acknowledgements, so events written into the socket just before the
-	// receiver vanished could be lost (forward.SyslogConfig says so); what
+	// receiver vanished could be lost (forward/syslog.Config says so); what
 	// the output must do is notice the closed connection before it sends
 	// the next batch, and hold everything in the journal meanwhile.
 	fltKillRsyslog(t, rs1, raddr)
