@@ -11,6 +11,8 @@ UNITDIR   ?= /etc/systemd/system
 VERSION   ?= $(shell packaging/version.sh 2>/dev/null || cat VERSION)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
+# staticcheck, pinned, fetched through the Go module proxy on first use.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 CONFIG    ?= configs/dev.toml
 # nfpm builds the Debian package; pinned, fetched through the Go module proxy.
 NFPM      ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
@@ -45,6 +47,8 @@ lint:
 	$(GO) vet ./...
 	GOOS=windows $(GO) vet ./cmd/nomen-agent/...
 	GOOS=windows $(GO) build -o /dev/null ./cmd/nomen-agent
+	$(STATICCHECK) ./...
+	GOOS=windows $(STATICCHECK) ./cmd/nomen-agent/...
 
 # Throughput (msg/s, MB/s, CPU s, peak RSS) of TCP syslog -> journal -> file,
 # plus allocations per event from the Go benchmarks of the hot paths.
