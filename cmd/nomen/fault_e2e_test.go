@@ -196,14 +196,6 @@ func fltCheck(t testing.TB, label string, msgs []string, want map[string]int, or
 	}
 }
 
-func fltTotal(want map[string]int) int {
-	n := 0
-	for _, c := range want {
-		n += c
-	}
-	return n
-}
-
 // fltMessages returns the message field of JSON documents.
 func fltMessages(docs []map[string]any) []string {
 	out := make([]string, len(docs))

@@ -293,7 +293,7 @@ func TestScenarioSSHBruteForce(t *testing.T) {
 	fail("4416", "root", attacker, "51002") // the 5th from the attacker
 	s.syslog("authpriv.info", "CRON[3121]", "pam_unix(cron:session): session closed for user root")
 
-	docs := s.waitFor("auth-bruteforce findings", 1, func(d map[string]any) bool {
+	s.waitFor("auth-bruteforce findings", 1, func(d map[string]any) bool {
 		return getStr(d, "rule.name") == "auth-bruteforce"
 	})
 	// The attack goes on: suppress (5m) keeps it at one finding.
@@ -496,7 +496,7 @@ max_lifetime = "3s"
 	})
 
 	// notepad.exe: reported once max_lifetime (3s of receive time) passed.
-	docs = s.waitFor("process-end-missing findings", 2, func(d map[string]any) bool {
+	s.waitFor("process-end-missing findings", 2, func(d map[string]any) bool {
 		return getStr(d, "event.kind") == "alert" && getStr(d, "rule.name") == "process-end-missing"
 	})
 	docs = s.settle()

@@ -108,19 +108,6 @@ func (v *evidence) add(e *event.Event, id uint64, in *interner) {
 	}
 }
 
-func (v *evidence) merge(o *evidence) {
-	v.Count += o.Count
-	for _, id := range o.IDs {
-		if len(v.IDs) < maxIDs {
-			v.IDs = append(v.IDs, id)
-		}
-	}
-	v.IP = addUnique(v.IP, nil, o.IP...)
-	v.User = addUnique(v.User, nil, o.User...)
-	v.Hosts = addUnique(v.Hosts, nil, o.Hosts...)
-	v.Hash = addUnique(v.Hash, nil, o.Hash...)
-}
-
 // addUnique appends the values not in list yet, up to maxRelated, copied
 // by in (the event's strings point into its raw message; state must not
 // pin it). in == nil: vals need no copy (owned already, or the evidence is
