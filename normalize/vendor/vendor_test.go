@@ -68,3 +68,21 @@ func TestShapes(t *testing.T) {
 		t.Error("EqualFold")
 	}
 }
+
+func TestClassCheck(t *testing.T) {
+	good := []Class{{}, {Outcome: "failure"}, {Category: []string{"network"}, Type: []string{"connection", "denied"}, Action: "connection-denied", Outcome: "failure"}}
+	for _, c := range good {
+		if err := c.Check(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	bad := []Class{{Outcome: "ok"}, {Category: []string{"firewall"}, Type: []string{"info"}, Action: "x"},
+		{Category: []string{"network"}, Type: []string{"blocked"}, Action: "x"}, {Category: []string{"network"}, Action: "x"},
+		{Category: []string{"network"}, Type: []string{"info"}, Action: "Connection_Denied"},
+		{Category: []string{"network"}, Type: []string{"info"}, Action: "a--b"}}
+	for _, c := range bad {
+		if err := c.Check(); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
+	}
+}
