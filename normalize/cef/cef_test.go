@@ -53,8 +53,14 @@ func TestCEF(t *testing.T) {
 			map[string]string{"cef.version": "0", "observer.vendor": "Check Point", "observer.product": "VPN-1 & FireWall-1",
 				"observer.version": "Check Point", "event.code": "Log", "cef.name": "https", "cef.severity": "Unknown",
 				"cef.extensions.act": "Drop", "source.ip": "10.0.0.8", "destination.ip": "192.0.2.50", "destination.port": "443",
-				"network.transport": "6", "observer.ingress.interface.name": "eth1", "observer.ingress.zone": "Internal",
+				"network.transport": "6", "cef.extensions.ifname": "eth1", "observer.ingress.zone": "Internal",
 				"observer.egress.zone": "External", "rule.name": "Block bad sites", "rule.ruleset": "Network"}, "connection-denied"},
+		// FortiGate's own keys, prefixed FTNTFGT, through the fortinet package's map.
+		{"fortinet", "", `CEF:0|Fortinet|Fortigate|v7.2.8|00013|traffic:forward deny|3|deviceExternalId=FG100FTK19000001 FTNTFGTlogid=0000000013 src=10.1.2.3 dst=198.51.100.20 act=deny FTNTFGTpolicyid=7 FTNTFGTsubtype=forward`,
+			map[string]string{"cef.version": "0", "observer.vendor": "Fortinet", "observer.product": "Fortigate", "observer.version": "v7.2.8",
+				"event.code": "00013", "cef.name": "traffic:forward deny", "event.severity": "3", "cef.extensions.deviceExternalId": "FG100FTK19000001",
+				"cef.extensions.FTNTFGTlogid": "0000000013", "source.ip": "10.1.2.3", "destination.ip": "198.51.100.20", "cef.extensions.act": "deny", "rule.id": "7",
+				"cef.extensions.FTNTFGTsubtype": "forward"}, "connection-denied"},
 		{"empty extension", "", `CEF:0|Acme|IDS|1|42|Port scan|9|`, map[string]string{"cef.version": "0", "observer.vendor": "Acme",
 			"observer.product": "IDS", "observer.version": "1", "event.code": "42", "cef.name": "Port scan", "event.severity": "9"}, ""},
 	}
