@@ -20,13 +20,11 @@
 // without regular expressions or allocations.
 package ciscocatalog
 
-// Class is the ECS classification of a message.
-type Class struct {
-	Category []string // event.category (ECS allowed values)
-	Type     []string // event.type (ECS allowed values)
-	Action   string   // event.action: lower-case, hyphenated
-	Outcome  string   // event.outcome: "success", "failure", "unknown", or "" (not set)
-}
+import "github.com/nomenhq/nomen/normalize/vendor"
+
+// Class is the ECS classification of a message (normalize/vendor's, shared
+// by every vendor package).
+type Class = vendor.Class
 
 // Case is the classification a message gets when its By placeholder has
 // Value (compared without regard to case).

@@ -36,7 +36,7 @@ func FuzzMatch(f *testing.F) {
 			if v == "" || !strings.Contains(body, v) {
 				t.Fatalf("%s: %s=%q is not in %q", m.ID, k, v, body)
 			}
-			if !kind.valid(v) && kind != User {
+			if !valid(kind, v) && kind != User {
 				t.Fatalf("%s: %s=%q is not a %s", m.ID, k, v, kind)
 			}
 		})

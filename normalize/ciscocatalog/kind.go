@@ -1,70 +1,43 @@
 package ciscocatalog
 
-import "net/netip"
+import (
+	"net/netip"
 
-// Kind says what a value is, so that the decoder sets it with the right
-// type. The matcher checks the shape of every value against its kind (an
-// IP placeholder that does not hold an IP address fails the match), so a
-// decoder may trust it; conversions (names to numbers, durations to
-// nanoseconds) remain the decoder's.
-type Kind uint8
-
-const (
-	// Word: one token, no spaces; set as a string.
-	Word Kind = iota
-	// Text: free text, may hold spaces; set as a string.
-	Text
-	// IP: an IPv4 or IPv6 address (related.ip too).
-	IP
-	// Port: a port number (0-65535) or a Cisco service name ("https",
-	// "domain"), which the decoder maps to its number.
-	Port
-	// Uint: a decimal count.
-	Uint
-	// Duration: "H:MM:SS" (hours unbounded); event.duration is nanoseconds.
-	Duration
-	// Transport: an IP protocol name ("TCP", "icmp6") or number ("47"),
-	// for network.transport and network.iana_number.
-	Transport
-	// User: a user name (related.user too). Quotes around it are removed;
-	// a masked name ("*****") is not handed out.
-	User
-	// Direction: "inbound" or "outbound", any case; set lower-cased.
-	Direction
-	// Host: an IP address or a host name (related.ip when an address).
-	Host
-	// Line: a terminal line ("console", "vty0", "tty2"); NX-OS prints
-	// "ADDRESS@pts/0", whose address is also the source.
-	Line
-	// Interface: an interface name (may hold spaces: "NP Identity Ifc").
-	Interface
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
-var kindNames = [...]string{"word", "text", "ip", "port", "uint", "duration", "transport", "user",
-	"direction", "host", "line", "interface"}
+// Kind says what a value is, so that the decoder sets it with the right
+// type: the one definition shared by every vendor package is
+// normalize/vendor's. The matcher checks the shape of every value against
+// its kind (an IP placeholder that does not hold an IP address fails the
+// match), so a decoder may trust it; conversions (names to numbers,
+// durations to nanoseconds) remain the decoder's.
+type Kind = vendor.Kind
 
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return "kind?"
-}
+// The kinds the catalogue's placeholders use.
+const (
+	Word      = vendor.Word
+	Text      = vendor.Text
+	IP        = vendor.IP
+	Port      = vendor.Port
+	Uint      = vendor.Uint
+	Duration  = vendor.Duration
+	Transport = vendor.Transport
+	User      = vendor.User
+	Direction = vendor.Direction
+	Host      = vendor.Host
+	Line      = vendor.Line
+	Interface = vendor.Interface
+)
 
 // kindByName parses the ":kind" suffix of a placeholder.
-func kindByName(s string) (Kind, bool) {
-	for i, n := range kindNames {
-		if n == s {
-			return Kind(i), true
-		}
-	}
-	return 0, false
-}
+func kindByName(s string) (Kind, bool) { return vendor.KindByName(s) }
 
 // spacey reports whether values of k may hold inner spaces.
-func (k Kind) spacey() bool { return k == Text || k == User || k == Interface }
+func spacey(k Kind) bool { return k == Text || k == User || k == Interface }
 
 // valid reports whether v (trimmed, non-empty) has the shape of kind k.
-func (k Kind) valid(v string) bool {
+func valid(k Kind, v string) bool {
 	switch k {
 	case IP:
 		return isIP(v)

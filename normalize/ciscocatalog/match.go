@@ -113,7 +113,7 @@ func (mt *matcher) field(pc, pos int) bool {
 	in := &mt.t.prog[pc]
 	sl := &mt.t.slots[in.slot]
 	s := mt.s
-	word := !sl.kind.spacey()
+	word := !spacey(sl.kind)
 	sawWord, sawGap := false, false
 	for p := pos; p <= len(s); p++ {
 		// A word-like value may carry spaces around it, not inside: the
@@ -131,7 +131,7 @@ func (mt *matcher) field(pc, pos int) bool {
 		}
 		if mt.endsHere(in, p) || in.followAny && sawWord && (p == len(s) || s[p] == ' ') {
 			start, end := trimSpaces(s, pos, p)
-			if (start < end || sl.allowEmpty) && (start == end || sl.kind.valid(s[start:end])) {
+			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end])) {
 				mt.caps[mt.n] = capture{in.slot, start, end}
 				mt.n++
 				if mt.run(pc+1, p) {

@@ -127,7 +127,7 @@ func compileTemplate(src, prefix string, override map[string]string) (*template,
 		}
 		in := &t.prog[pc]
 		in.follow, in.followEnd, in.followAny = f.lits, f.end, f.any
-		if f.any && t.slots[in.slot].kind.spacey() {
+		if f.any && spacey(t.slots[in.slot].kind) {
 			return nil, errors.New("a text placeholder directly before {...}: its end is unknowable")
 		}
 		for _, l := range f.lits {

@@ -1,0 +1,72 @@
+package checkpoint
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+func decode(t *testing.T, program, msg string) (map[string]string, vendor.Class, vendor.Status) {
+	t.Helper()
+	got := map[string]string{}
+	class, st := Decode(program, msg, func(k, v string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			k = Namespace + k
+		}
+		got[k] = v
+	})
+	if err := class.Check(); err != nil {
+		t.Errorf("%q: %v", msg, err)
+	}
+	return got, class, st
+}
+
+func TestFirewall(t *testing.T) {
+	msg := `[action:"Drop"; flags:"411908"; ifdir:"inbound"; ifname:"eth1"; logid:"0"; loguid:"{0x6610a1b2,0x1,0x2c00a8c0,0xc0000000}"; origin:"192.0.2.1"; originsicname:"CN=gw-01,O=mgmt..abcd12"; sequencenum:"4"; time:"1712345678"; version:"5"; dst:"10.1.2.3"; inzone:"External"; layer_name:"Network"; outzone:"Internal"; product:"VPN-1 & FireWall-1"; proto:"6"; rule_name:"Block RDP"; rule_uid:"4420bdc0-19f3-4a3e-8954-03b742cd3aee"; s_port:"40112"; service:"3389"; service_id:"Remote_Desktop_Protocol"; src:"198.51.100.7"; xlatesrc:"0.0.0.0"]`
+	got, class, st := decode(t, "CheckPoint", msg)
+	want := map[string]string{"checkpoint.action": "Drop", "checkpoint.flags": "411908", "network.direction": "inbound",
+		"checkpoint.ifname": "eth1", "checkpoint.logid": "0", "checkpoint.loguid": "{0x6610a1b2,0x1,0x2c00a8c0,0xc0000000}",
+		"observer.ip": "192.0.2.1", "checkpoint.originsicname": "CN=gw-01,O=mgmt..abcd12", "checkpoint.sequencenum": "4",
+		"@timestamp": "1712345678", "checkpoint.version": "5", "destination.ip": "10.1.2.3", "observer.ingress.zone": "External",
+		"rule.ruleset": "Network", "observer.egress.zone": "Internal", "observer.product": "VPN-1 & FireWall-1",
+		"network.transport": "6", "rule.name": "Block RDP", "rule.uuid": "4420bdc0-19f3-4a3e-8954-03b742cd3aee",
+		"source.port": "40112", "destination.port": "3389", "checkpoint.service_id": "Remote_Desktop_Protocol",
+		"source.ip": "198.51.100.7", "source.nat.ip": "0.0.0.0"}
+	if st != vendor.Decoded || !maps.Equal(got, want) || class.Action != "connection-denied" {
+		t.Errorf("%v %+v\n got %v\nwant %v", st, class, got, want)
+	}
+}
+
+func TestClasses(t *testing.T) {
+	for _, c := range []struct{ msg, action, outcome string }{
+		{`[action:"Accept"; src:"10.1.2.3"; dst:"192.0.2.80"; service:"443"; proto:"6"]`, "connection-allowed", "success"},
+		{`- [action:"Reject"; src:"10.1.2.3"]`, "connection-denied", "failure"},
+		{`[action:"Prevent"; product:"SmartDefense"; attack:"Example Port Scan"; src:"203.0.113.9"]`, "intrusion-detected", ""},
+		{`[action:"Detect"; product:"Anti-Bot"; malware_action:"Communication with C&C site"; src:"10.1.2.3"]`, "malware-detected", ""},
+		{`[action:"Log In"; product:"Identity Awareness"; auth_status:"Successful Login"; src_user_name:"alice"; src:"10.1.2.3"]`, "logged-in", "success"},
+		{`[action:"Failed Log In"; product:"Mobile Access"; user:"bob"; reason:"Wrong password \"twice\""]`, "logon-failed", "failure"},
+		{`[action:"Update"; product:"VPN-1 & FireWall-1"]`, "", ""},
+	} {
+		got, class, st := decode(t, "", c.msg)
+		if st != vendor.Decoded || class.Action != c.action || class.Outcome != c.outcome {
+			t.Errorf("%s: %v %+v %v", c.msg, st, class, got)
+		}
+	}
+}
+
+func TestNotMineAndMalformed(t *testing.T) {
+	for _, msg := range []string{"", "[ID 123 auth.info] sshd: x", "action:\"Accept\"", "[a b:\"x\"]"} {
+		if got, _, st := decode(t, "", msg); st != vendor.NotMine || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	for _, msg := range []string{`[action:"Accept"; src:"10.1.2.3"`, `[action:"Acc`, `[action:"Accept"; src 10.1.2.3]`} {
+		if got, _, st := decode(t, "", msg); st != vendor.Malformed || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	if !Sniff("CheckPoint", `[x:"1"]`) || Sniff("sshd", "hello") {
+		t.Error("Sniff")
+	}
+}

@@ -1,0 +1,48 @@
+package checkpoint
+
+import "github.com/nomenhq/nomen/normalize/vendor"
+
+// Field is where a key goes: an ECS field name and the value's kind.
+type Field struct {
+	Key  string
+	Kind vendor.Kind
+}
+
+// fields: Check Point log fields (the Log Exporter's field names) with one
+// ECS meaning. ifname is
+// not here: whether it is the ingress or the egress interface depends on
+// ifdir.
+var fields = map[string]Field{
+	"src":            {"source.ip", vendor.IP},
+	"dst":            {"destination.ip", vendor.IP},
+	"s_port":         {"source.port", vendor.Port},
+	"service":        {"destination.port", vendor.Port},
+	"proto":          {"network.transport", vendor.Transport},
+	"xlatesrc":       {"source.nat.ip", vendor.IP},
+	"xlatedst":       {"destination.nat.ip", vendor.IP},
+	"xlatesport":     {"source.nat.port", vendor.Port},
+	"xlatedport":     {"destination.nat.port", vendor.Port},
+	"origin":         {"observer.ip", vendor.IP},
+	"ifdir":          {"network.direction", vendor.Direction},
+	"inzone":         {"observer.ingress.zone", vendor.Word},
+	"outzone":        {"observer.egress.zone", vendor.Word},
+	"rule_name":      {"rule.name", vendor.Text},
+	"rule_uid":       {"rule.uuid", vendor.Word},
+	"layer_name":     {"rule.ruleset", vendor.Text},
+	"product":        {"observer.product", vendor.Text},
+	"user":           {"user.name", vendor.User},
+	"src_user_name":  {"source.user.name", vendor.User},
+	"dst_user_name":  {"destination.user.name", vendor.User},
+	"administrator":  {"user.name", vendor.User},
+	"time":           {"@timestamp", vendor.Time},
+	"sent_bytes":     {"source.bytes", vendor.Uint},
+	"received_bytes": {"destination.bytes", vendor.Uint},
+	"bytes":          {"network.bytes", vendor.Uint},
+}
+
+// Lookup returns where a Check Point field goes. The CEF decoder uses it
+// for the Check Point keys of a Check Point CEF extension.
+func Lookup(key string) (Field, bool) {
+	f, ok := fields[key]
+	return f, ok
+}

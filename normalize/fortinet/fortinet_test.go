@@ -1,0 +1,105 @@
+package fortinet
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+func decode(t *testing.T, msg string) (map[string]string, vendor.Class, vendor.Status) {
+	t.Helper()
+	got := map[string]string{}
+	class, st := Decode("", msg, func(k, v string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			k = Namespace + k
+		}
+		got[k] = v
+	})
+	if err := class.Check(); err != nil {
+		t.Errorf("%q: %v", msg, err)
+	}
+	return got, class, st
+}
+
+// head is the common start of the test lines (FortiOS 7.x order).
+const head = `date=2024-04-05 time=19:34:38 devname="FGT-EDGE" devid="FG100FTK19000001" eventtime=1712345678123456789 tz="+0200" `
+
+func TestTraffic(t *testing.T) {
+	got, class, st := decode(t, head+`logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.1.2.3 srcport=51000 srcintf="port1" srcintfrole="lan" dstip=198.51.100.20 dstport=443 dstintf="wan1" dstintfrole="wan" sessionid=4242 proto=6 action="deny" policyid=7 policytype="policy" poluuid="6f1c9a2e-0b7d-51ee-1f2a-3b4c5d6e7f80" service="HTTPS" dstcountry="Reserved" trandisp="noop" duration=0 sentbyte=0 rcvdbyte=0 user="alice smith"`)
+	want := map[string]string{
+		"fortinet.fortigate.date": "2024-04-05", "fortinet.fortigate.time": "19:34:38", "observer.name": "FGT-EDGE",
+		"observer.serial_number": "FG100FTK19000001", "@timestamp": "1712345678123456789", "fortinet.fortigate.tz": "+0200",
+		"event.code": "0000000013", "fortinet.fortigate.type": "traffic", "fortinet.fortigate.subtype": "forward",
+		"log.level": "notice", "fortinet.fortigate.vd": "root", "source.ip": "10.1.2.3", "source.port": "51000",
+		"observer.ingress.interface.name": "port1", "fortinet.fortigate.srcintfrole": "lan", "destination.ip": "198.51.100.20",
+		"destination.port": "443", "observer.egress.interface.name": "wan1", "fortinet.fortigate.dstintfrole": "wan",
+		"fortinet.fortigate.sessionid": "4242", "network.transport": "6", "fortinet.fortigate.action": "deny", "rule.id": "7",
+		"fortinet.fortigate.policytype": "policy", "rule.uuid": "6f1c9a2e-0b7d-51ee-1f2a-3b4c5d6e7f80",
+		"fortinet.fortigate.service": "HTTPS", "fortinet.fortigate.dstcountry": "Reserved", "fortinet.fortigate.trandisp": "noop",
+		"event.duration": "0", "source.bytes": "0", "destination.bytes": "0", "user.name": "alice smith",
+	}
+	if st != vendor.Decoded || !maps.Equal(got, want) {
+		t.Errorf("status %v\n got %v\nwant %v", st, got, want)
+	}
+	if class.Action != "connection-denied" {
+		t.Errorf("class %+v", class)
+	}
+}
+
+func TestClasses(t *testing.T) {
+	cases := []struct{ body, action, outcome string }{
+		{`logid="0000000013" type="traffic" subtype="forward" action="accept" srcip=10.1.2.3 dstip=192.0.2.1`, "connection-allowed", "success"},
+		{`logid="0000000013" type="traffic" subtype="forward" action="close" srcip=10.1.2.3 dstip=192.0.2.1 duration=31 sentbyte=1200 rcvdbyte=88000`, "connection-teardown", ""},
+		{`logid="0001000014" type="traffic" subtype="local" action="deny" srcip=203.0.113.5 dstip=192.0.2.1 dstport=22`, "connection-denied", "failure"},
+		{`logid="0211008192" type="utm" subtype="virus" eventtype="infected" level="warning" action="blocked" virus="EICAR_TEST_FILE" filename="eicar.com" url="http://example.test/eicar.com"`, "malware-detected", ""},
+		{`logid="0316013056" type="utm" subtype="webfilter" eventtype="ftgd_blk" action="blocked" hostname="bad.example.test" catdesc="Malicious Websites"`, "web-request-blocked", "failure"},
+		{`logid="0316013057" type="utm" subtype="webfilter" eventtype="ftgd_allow" action="passthrough" hostname="news.example.test"`, "web-request-allowed", "success"},
+		{`logid="0419016384" type="utm" subtype="ips" eventtype="signature" severity="high" srcip=198.51.100.66 dstip=10.1.2.9 action="dropped" attack="Example.Exploit.Attempt" attackid=12345`, "intrusion-detected", ""},
+		{`logid="1059028704" type="utm" subtype="app-ctrl" eventtype="signature" action="block" app="BitTorrent" appcat="P2P"`, "application-blocked", "failure"},
+		{`logid="1501054802" type="utm" subtype="dns" eventtype="dns-response" action="block" qname="bad.example.test" qtype="A"`, "dns-query-blocked", "failure"},
+		{`logid="1700062300" type="utm" subtype="ssl" eventtype="ssl-anomalies" action="blocked" srcip=10.1.2.3 dstip=192.0.2.7`, "connection-denied", "failure"},
+		{`logid="0100032001" type="event" subtype="system" level="information" logdesc="Admin login successful" sn="1712345678" user="admin" ui="https(10.0.0.5)" method="https" srcip=10.0.0.5 dstip=10.0.0.1 action="login" status="success" reason="none" profile="super_admin" msg="Administrator admin logged in successfully from https(10.0.0.5)"`, "logged-in", "success"},
+		{`logid="0100032002" type="event" subtype="system" level="alert" logdesc="Admin login failed" user="root" ui="ssh(203.0.113.9)" method="ssh" srcip=203.0.113.9 action="login" status="failed" reason="name_invalid" msg="Administrator root login failed from ssh(203.0.113.9) because of invalid user name"`, "logon-failed", "failure"},
+		{`logid="0100032003" type="event" subtype="system" logdesc="Admin logout successful" user="admin" ui="https(10.0.0.5)" action="logout" status="success" duration=600`, "logged-out", "success"},
+		{`logid="0100044547" type="event" subtype="system" logdesc="Object attribute configured" user="admin" ui="GUI(10.0.0.5)" action="Edit" cfgtid=1234 cfgpath="firewall.policy" cfgobj="7" cfgattr="action[accept->deny]" msg="Edit firewall.policy 7"`, "configured", "success"},
+		{`logid="0101037138" type="event" subtype="vpn" logdesc="IPsec connection status changed" action="tunnel-up" remip=203.0.113.40 locip=198.51.100.1 tunneltype="ipsec" tunnelid=12 vpntunnel="to-branch"`, "tunnel-established", "success"},
+		{`logid="0101037141" type="event" subtype="vpn" logdesc="IPsec tunnel statistics" action="tunnel-down" remip=203.0.113.40 tunneltype="ipsec" vpntunnel="to-branch"`, "tunnel-terminated", ""},
+		{`logid="0101039426" type="event" subtype="vpn" logdesc="SSL VPN login fail" action="ssl-login-fail" tunneltype="ssl-web" remip=198.51.100.77 user="bob" reason="sslvpn_login_permission_denied"`, "logon-failed", "failure"},
+		{`logid="0102043008" type="event" subtype="user" logdesc="Authentication success" srcip=10.1.2.3 user="carol" authproto="HTTPS(10.1.2.3)" action="authentication" status="success"`, "logged-in", "success"},
+		{`logid="0102043009" type="event" subtype="user" logdesc="Authentication failed" srcip=10.1.2.3 user="carol" action="authentication" status="failure"`, "logon-failed", "failure"},
+		// Not catalogued: fields, no class.
+		{`logid="0104032126" type="event" subtype="ha" logdesc="Heartbeat packet lost"`, "", ""},
+		{`logid="9999999999" type="newtype" subtype="x" action="accept"`, "", ""},
+	}
+	for _, c := range cases {
+		got, class, st := decode(t, head+c.body)
+		if st != vendor.Decoded || class.Action != c.action || class.Outcome != c.outcome {
+			t.Errorf("%s: %v %+v, want %s/%s", c.body, st, class, c.action, c.outcome)
+		}
+		if got["event.code"] == "" {
+			t.Errorf("%s: no event.code", c.body)
+		}
+	}
+}
+
+func TestNotMineAndMalformed(t *testing.T) {
+	for _, msg := range []string{"", "srcip=10.0.0.1 dstip=10.0.0.2", "date=2024-04-05 hello", "Accepted password for date= logid="} {
+		if got, _, st := decode(t, msg); st != vendor.NotMine || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	for _, msg := range []string{
+		head + `logid="0000000013" type="traffic" subtype="forward" msg="unterminated`,
+		head + `logid="0000000013" subtype="forward" action="deny"`, // no type
+	} {
+		if got, _, st := decode(t, msg); st != vendor.Malformed || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	// Escaped quotes stay in the value; a bad address is kept as written under the vendor key.
+	got, _, st := decode(t, head+`logid="0100032001" type="event" subtype="system" msg="said \"hi\" there" srcip=not-an-ip`)
+	if st != vendor.Decoded || got["fortinet.fortigate.msg"] != `said \"hi\" there` || got["fortinet.fortigate.srcip"] != "not-an-ip" || got["source.ip"] != "" {
+		t.Errorf("%v %v", st, got)
+	}
+}

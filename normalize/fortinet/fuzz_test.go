@@ -1,0 +1,52 @@
+package fortinet
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+var seeds = []string{
+	head + `logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.1.2.3 srcport=51000 srcintf="port1" dstip=198.51.100.20 dstport=443 dstintf="wan1" sessionid=4242 proto=6 action="deny" policyid=7 service="HTTPS" duration=0 sentbyte=0 rcvdbyte=0`,
+	head + `logid="0100032002" type="event" subtype="system" level="alert" logdesc="Admin login failed" user="root" ui="ssh(203.0.113.9)" srcip=203.0.113.9 action="login" status="failed"`,
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		n := 0
+		class, st := Decode("", msg, func(k, v string, kind vendor.Kind) {
+			n++
+			if v == "" || !strings.Contains(msg, v) {
+				t.Fatalf("%s=%q is not in %q", k, v, msg)
+			}
+			if kind != vendor.Extra && kind != vendor.Text && !vendor.Valid(kind, v) {
+				t.Fatalf("%s=%q is not a %s", k, v, kind)
+			}
+		})
+		if st != vendor.Decoded && n > 0 {
+			t.Fatalf("status %v with %d fields", st, n)
+		}
+		if err := class.Check(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	for i, s := range seeds {
+		b.Run([]string{"traffic", "login"}[i], func(b *testing.B) {
+			n := 0
+			emit := func(string, string, vendor.Kind) { n++ }
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, st := Decode("", s, emit); st != vendor.Decoded {
+					b.Fatal(st)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,55 @@
+package junos
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+var seeds = []string{
+	"RT_FLOW_SESSION_CLOSE: session closed TCP FIN: 10.1.2.3/51000->198.51.100.20/443 0x0 junos-https 192.0.2.10/40211->198.51.100.20/443 0x0 source rule src-nat-1 N/A N/A 6 allow-web trust untrust 4242 12(2200) 10(5100) 32 UNKNOWN UNKNOWN N/A(N/A) ge-0/0/1.0 No",
+	"RT_SCREEN_TCP: SYN flood! source: 203.0.113.9:40000, destination: 192.0.2.10:80, zone name: untrust, interface name: ge-0/0/0.0, action: drop.",
+	`RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.26 source-address="203.0.113.9" source-port="40000" policy-name="default-deny"] session denied`,
+	"UI_LOGIN_EVENT: User 'admin' login, class 'j-super-user' [65123], ssh-connection '10.0.0.5 51234 10.0.0.1 22', client-mode 'cli'",
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range seeds {
+		f.Add("", s)
+	}
+	f.Add("UI_AUTH_EVENT", "Authenticated user 'admin' assigned to class 'x'")
+	f.Fuzz(func(t *testing.T, msgID, msg string) {
+		n := 0
+		class, st := Decode("", msgID, msg, nil, func(k, v string, kind vendor.Kind) {
+			n++
+			if v == "" || !strings.Contains(msg, v) && !strings.Contains(msgID, v) {
+				t.Fatalf("%s=%q is not in %q", k, v, msg)
+			}
+			if kind != vendor.Extra && kind != vendor.Text && !vendor.Valid(kind, v) {
+				t.Fatalf("%s=%q is not a %s", k, v, kind)
+			}
+		})
+		if st != vendor.Decoded && n > 0 {
+			t.Fatalf("status %v with %d fields", st, n)
+		}
+		if err := class.Check(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	for i, s := range seeds {
+		b.Run([]string{"close", "screen", "sdtext", "login"}[i], func(b *testing.B) {
+			n := 0
+			emit := func(string, string, vendor.Kind) { n++ }
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, st := Decode("", "", s, nil, emit); st != vendor.Decoded {
+					b.Fatal(st)
+				}
+			}
+		})
+	}
+}

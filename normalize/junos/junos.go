@@ -1,0 +1,218 @@
+// Package junos decodes Juniper Junos OS (SRX and routers) security and
+// management messages into ECS fields, in both forms Junos sends:
+//
+//   - structured data (RFC 5424 with "set system syslog ... structured-data"):
+//     the tag is the MSGID and the values are SD-PARAMs of an element
+//     "junos@2636.1.1.1.2.N": source-address="10.1.2.3" source-port="51000" ...
+//     The decoder passes the parsed elements; an element left in the message
+//     text ("RT_FLOW_SESSION_CREATE [junos@2636... k="v" ...]") is read too.
+//   - the BSD text form: "RT_FLOW_SESSION_CREATE: session created
+//     10.1.2.3/51000->198.51.100.20/443 junos-https ...", read by the message
+//     formats of the Junos System Log Messages reference (text.go). Only
+//     positions that are the same in every release, or anchored on a token
+//     of a distinctive shape, are read.
+//
+// Messages: RT_FLOW_SESSION_CREATE, RT_FLOW_SESSION_CLOSE,
+// RT_FLOW_SESSION_DENY (and their _LS logical-system forms),
+// RT_IDP_ATTACK_LOG_EVENT, RT_SCREEN_TCP/UDP/ICMP/IP, UI_LOGIN_EVENT,
+// UI_AUTH_EVENT, UI_LOGOUT_EVENT, UI_COMMIT, UI_COMMIT_COMPLETED,
+// SSHD_LOGIN_FAILED. Unmapped parameters are kept under juniper.junos.<name>.
+//
+// Recognition (Sniff): the tag — the RFC 5424 MSGID, or the first word of
+// the message ending in ':' — is one of those messages; programs are
+// RT_FLOW, RT_IDP, RT_SCREEN (or the flow daemon's name in event mode),
+// mgd for UI_*, sshd for SSHD_*. A known tag whose text form has not the
+// documented shape is Malformed.
+package junos
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Namespace of the Extra keys.
+const Namespace = "juniper.junos."
+
+// Sniff reports whether the message is one of the decoded Junos messages.
+func Sniff(program, msgID, msg string) bool {
+	_, _, ok := tagOf(msgID, msg)
+	return ok
+}
+
+// tagOf returns the message's known tag (without "_LS") and the text after it.
+func tagOf(msgID, msg string) (string, string, bool) {
+	if t, ok := known(msgID); ok {
+		return t, msg, true
+	}
+	end := strings.IndexAny(msg, ": [")
+	if end <= 0 {
+		return "", "", false
+	}
+	t, ok := known(msg[:end])
+	if !ok {
+		return "", "", false
+	}
+	rest := strings.TrimPrefix(msg[end:], ":")
+	return t, strings.TrimLeft(rest, " "), true
+}
+
+var tags = map[string]bool{
+	"RT_FLOW_SESSION_CREATE": true, "RT_FLOW_SESSION_CLOSE": true, "RT_FLOW_SESSION_DENY": true,
+	"RT_IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
+	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
+	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
+}
+
+func known(t string) (string, bool) {
+	if len(t) < 9 || len(t) > 32 {
+		return "", false
+	}
+	t = strings.TrimSuffix(t, "_LS")
+	if tags[t] {
+		return t, true
+	}
+	return "", false
+}
+
+// Decode decodes a Junos message: program and msgID from the syslog header
+// (msgID empty for BSD syslog), msg the message text, sd the parsed
+// structured data.
+func Decode(program, msgID, msg string, sd []event.SDElement, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	tag, text, ok := tagOf(msgID, msg)
+	if !ok {
+		return vendor.Class{}, vendor.NotMine
+	}
+	for i := range sd {
+		if strings.HasPrefix(sd[i].ID, "junos@2636.") {
+			emit("event.code", tag, vendor.Word)
+			for _, p := range sd[i].Params {
+				putParam(emit, tag, p.Name, p.Value)
+			}
+			return classOf(tag, paramOf(sd[i].Params, "action")), vendor.Decoded
+		}
+	}
+	if strings.HasPrefix(text, "[junos@2636.") {
+		return decodeSDText(tag, text, emit)
+	}
+	return decodeText(tag, text, emit)
+}
+
+func paramOf(ps []event.SDParam, name string) string {
+	for _, p := range ps {
+		if p.Name == name {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// putParam emits one structured-data parameter.
+func putParam(emit vendor.Emit, tag, name, v string) {
+	if v == "" {
+		return
+	}
+	f, ok := params[name]
+	if tag == "RT_IDP_ATTACK_LOG_EVENT" {
+		switch name {
+		case "policy-name":
+			ok = false // the IDP policy, not the rule
+		case "rule-name":
+			f, ok = field{"rule.name", vendor.Text}, true
+		}
+	}
+	if ok {
+		vendor.Put(emit, f.key, name, v, f.kind)
+		return
+	}
+	emit(name, v, vendor.Extra)
+}
+
+type field struct {
+	key  string
+	kind vendor.Kind
+}
+
+// params: the structured-data parameter names of the decoded messages
+// with one ECS meaning.
+var params = map[string]field{
+	"source-address":            {"source.ip", vendor.IP},
+	"source-port":               {"source.port", vendor.Port},
+	"destination-address":       {"destination.ip", vendor.IP},
+	"destination-port":          {"destination.port", vendor.Port},
+	"nat-source-address":        {"source.nat.ip", vendor.IP},
+	"nat-source-port":           {"source.nat.port", vendor.Port},
+	"nat-destination-address":   {"destination.nat.ip", vendor.IP},
+	"nat-destination-port":      {"destination.nat.port", vendor.Port},
+	"protocol-id":               {"network.transport", vendor.Transport},
+	"protocol-name":             {"network.transport", vendor.Transport},
+	"policy-name":               {"rule.name", vendor.Text},
+	"source-zone-name":          {"observer.ingress.zone", vendor.Word},
+	"destination-zone-name":     {"observer.egress.zone", vendor.Word},
+	"packet-incoming-interface": {"observer.ingress.interface.name", vendor.Interface},
+	"interface-name":            {"observer.ingress.interface.name", vendor.Interface},
+	"username":                  {"user.name", vendor.User},
+	"reason":                    {"event.reason", vendor.Text},
+	"bytes-from-client":         {"source.bytes", vendor.Uint},
+	"bytes-from-server":         {"destination.bytes", vendor.Uint},
+	"packets-from-client":       {"source.packets", vendor.Uint},
+	"packets-from-server":       {"destination.packets", vendor.Uint},
+	"elapsed-time":              {"event.duration", vendor.Seconds},
+}
+
+// decodeSDText reads "[junos@2636.N k="v" ...]" from the message text.
+func decodeSDText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	sp := strings.IndexByte(text, ' ')
+	if sp < 0 {
+		return vendor.Class{}, vendor.Malformed
+	}
+	if _, ok := eachSDParam(text[sp+1:], func(string, string) {}); !ok {
+		return vendor.Class{}, vendor.Malformed
+	}
+	emit("event.code", tag, vendor.Word)
+	action := ""
+	eachSDParam(text[sp+1:], func(name, v string) {
+		if name == "action" {
+			action = v
+		}
+		putParam(emit, tag, name, v)
+	})
+	return classOf(tag, action), vendor.Decoded
+}
+
+// eachSDParam calls fn for every name="value" up to the closing ']' (RFC
+// 5424 escapes '"', '\' and ']' with a backslash; escapes are kept in the
+// value). It returns the text after ']', and false when the element does
+// not close.
+func eachSDParam(s string, fn func(name, value string)) (string, bool) {
+	for {
+		s = strings.TrimLeft(s, " ")
+		if s == "" {
+			return "", false
+		}
+		if s[0] == ']' {
+			return s[1:], true
+		}
+		eq := strings.Index(s, `="`)
+		if eq <= 0 || strings.IndexByte(s[:eq], ' ') >= 0 {
+			return "", false
+		}
+		name := s[:eq]
+		v := s[eq+2:]
+		end := -1
+		for i := 0; i < len(v); i++ {
+			if v[i] == '\\' {
+				i++
+			} else if v[i] == '"' {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			return "", false
+		}
+		fn(name, v[:end])
+		s = v[end+1:]
+	}
+}

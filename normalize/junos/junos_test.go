@@ -1,0 +1,132 @@
+package junos
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+func decode(t *testing.T, program, msgID, msg string, sd []event.SDElement) (map[string]string, vendor.Class, vendor.Status) {
+	t.Helper()
+	got := map[string]string{}
+	class, st := Decode(program, msgID, msg, sd, func(k, v string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			k = Namespace + k
+		}
+		got[k] = v
+	})
+	if err := class.Check(); err != nil {
+		t.Errorf("%q: %v", msg, err)
+	}
+	return got, class, st
+}
+
+func TestFlowText(t *testing.T) {
+	cases := []struct {
+		msg, action string
+		want        map[string]string
+	}{
+		// Early releases: rule names, then protocol, policy, zones, session id at the end.
+		{"RT_FLOW_SESSION_CREATE: session created 10.1.2.3/51000->198.51.100.20/443 junos-https 192.0.2.10/40211->198.51.100.20/443 src-nat-1 None 6 allow-web trust untrust 4242",
+			"connection-built", map[string]string{"event.code": "RT_FLOW_SESSION_CREATE", "source.ip": "10.1.2.3", "source.port": "51000",
+				"destination.ip": "198.51.100.20", "destination.port": "443", "juniper.junos.service-name": "junos-https",
+				"source.nat.ip": "192.0.2.10", "source.nat.port": "40211", "destination.nat.ip": "198.51.100.20", "destination.nat.port": "443",
+				"network.transport": "6", "rule.name": "allow-web", "observer.ingress.zone": "trust", "observer.egress.zone": "untrust",
+				"juniper.junos.session-id-32": "4242"}},
+		// Recent releases: connection tags, rule types, then username(roles) and more.
+		{"RT_FLOW_SESSION_CLOSE: session closed TCP FIN: 10.1.2.3/51000->198.51.100.20/443 0x0 junos-https 192.0.2.10/40211->198.51.100.20/443 0x0 source rule src-nat-1 N/A N/A 6 allow-web trust untrust 4242 12(2200) 10(5100) 32 UNKNOWN UNKNOWN N/A(N/A) ge-0/0/1.0 No",
+			"connection-teardown", map[string]string{"event.code": "RT_FLOW_SESSION_CLOSE", "event.reason": "TCP FIN", "source.ip": "10.1.2.3",
+				"source.port": "51000", "destination.ip": "198.51.100.20", "destination.port": "443", "juniper.junos.service-name": "junos-https",
+				"source.nat.ip": "192.0.2.10", "source.nat.port": "40211", "destination.nat.ip": "198.51.100.20", "destination.nat.port": "443",
+				"network.transport": "6", "rule.name": "allow-web", "observer.ingress.zone": "trust", "observer.egress.zone": "untrust",
+				"juniper.junos.session-id-32": "4242", "source.packets": "12", "source.bytes": "2200", "destination.packets": "10",
+				"destination.bytes": "5100", "event.duration": "32"}},
+		{"RT_FLOW_SESSION_DENY: session denied 203.0.113.9/40000->192.0.2.10/22 0x0 junos-ssh 6(0) default-deny untrust trust UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 No policy deny",
+			"connection-denied", map[string]string{"event.code": "RT_FLOW_SESSION_DENY", "source.ip": "203.0.113.9", "source.port": "40000",
+				"destination.ip": "192.0.2.10", "destination.port": "22", "juniper.junos.service-name": "junos-ssh", "network.transport": "6",
+				"juniper.junos.icmp-type": "0", "rule.name": "default-deny", "observer.ingress.zone": "untrust", "observer.egress.zone": "trust"}},
+		{"RT_SCREEN_TCP: SYN flood! source: 203.0.113.9:40000, destination: 192.0.2.10:80, zone name: untrust, interface name: ge-0/0/0.0, action: drop.",
+			"intrusion-detected", map[string]string{"event.code": "RT_SCREEN_TCP", "juniper.junos.attack-name": "SYN flood!", "source.ip": "203.0.113.9",
+				"source.port": "40000", "destination.ip": "192.0.2.10", "destination.port": "80", "observer.ingress.zone": "untrust",
+				"observer.ingress.interface.name": "ge-0/0/0.0", "juniper.junos.action": "drop"}},
+		{"RT_SCREEN_ICMP: ICMP flood! source: 203.0.113.9, destination: 192.0.2.10, zone name: untrust, interface name: ge-0/0/0.0, action: alarm-without-drop.",
+			"intrusion-detected", map[string]string{"event.code": "RT_SCREEN_ICMP", "juniper.junos.attack-name": "ICMP flood!", "source.ip": "203.0.113.9",
+				"destination.ip": "192.0.2.10", "observer.ingress.zone": "untrust", "observer.ingress.interface.name": "ge-0/0/0.0",
+				"juniper.junos.action": "alarm-without-drop"}},
+		{"RT_IDP_ATTACK_LOG_EVENT: IDP: at 1712345678, SIGNATURE Attack log <198.51.100.66/40000->10.1.2.9/80> for TCP protocol and service SERVICE_IDP application HTTP by rule 3 of rulebase IPS in policy Recommended. attack: id=4242, repeat=0, action=DROP, threat-severity=HIGH, name=HTTP:SQL:INJ-EXAMPLE, NAT <0.0.0.0:0->0.0.0.0:0>, time-elapsed=0",
+			"intrusion-detected", map[string]string{"event.code": "RT_IDP_ATTACK_LOG_EVENT", "source.ip": "198.51.100.66", "source.port": "40000",
+				"destination.ip": "10.1.2.9", "destination.port": "80", "network.transport": "TCP", "rule.name": "3", "juniper.junos.rulebase-name": "IPS",
+				"juniper.junos.action": "DROP", "juniper.junos.threat-severity": "HIGH", "juniper.junos.attack-name": "HTTP:SQL:INJ-EXAMPLE"}},
+		{"UI_LOGIN_EVENT: User 'admin' login, class 'j-super-user' [65123], ssh-connection '10.0.0.5 51234 10.0.0.1 22', client-mode 'cli'",
+			"logged-in", map[string]string{"event.code": "UI_LOGIN_EVENT", "user.name": "admin", "juniper.junos.class-name": "j-super-user",
+				"source.ip": "10.0.0.5", "juniper.junos.client-mode": "cli"}},
+		{"UI_AUTH_EVENT: Authenticated user 'admin' assigned to class 'j-super-user'", "user-authenticated",
+			map[string]string{"event.code": "UI_AUTH_EVENT", "user.name": "admin"}},
+		{"UI_LOGOUT_EVENT: User 'admin' logout", "logged-out", map[string]string{"event.code": "UI_LOGOUT_EVENT", "user.name": "admin"}},
+		{"UI_COMMIT: User 'admin' requested 'commit' operation (comment: open port 443)", "command-executed",
+			map[string]string{"event.code": "UI_COMMIT", "user.name": "admin", "juniper.junos.command": "commit"}},
+		{"UI_COMMIT_COMPLETED: commit complete", "configured", map[string]string{"event.code": "UI_COMMIT_COMPLETED"}},
+		{"SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.9'", "logon-failed",
+			map[string]string{"event.code": "SSHD_LOGIN_FAILED", "user.name": "root", "source.ip": "203.0.113.9"}},
+	}
+	for _, c := range cases {
+		got, class, st := decode(t, "", "", c.msg, nil)
+		if st != vendor.Decoded || class.Action != c.action || !maps.Equal(got, c.want) {
+			t.Errorf("%s\n%v %q\n got %v\nwant %v", c.msg, st, class.Action, got, c.want)
+		}
+	}
+}
+
+func TestStructured(t *testing.T) {
+	want := map[string]string{"event.code": "RT_FLOW_SESSION_DENY", "source.ip": "203.0.113.9", "source.port": "40000",
+		"destination.ip": "192.0.2.10", "destination.port": "22", "juniper.junos.service-name": "junos-ssh", "network.transport": "6",
+		"rule.name": "default-deny", "observer.ingress.zone": "untrust", "observer.egress.zone": "trust",
+		"observer.ingress.interface.name": "ge-0/0/0.0"}
+	sd := []event.SDElement{{ID: "junos@2636.1.1.1.2.26", Params: []event.SDParam{
+		{Name: "source-address", Value: "203.0.113.9"}, {Name: "source-port", Value: "40000"},
+		{Name: "destination-address", Value: "192.0.2.10"}, {Name: "destination-port", Value: "22"},
+		{Name: "service-name", Value: "junos-ssh"}, {Name: "protocol-id", Value: "6"}, {Name: "icmp-type", Value: ""},
+		{Name: "policy-name", Value: "default-deny"}, {Name: "source-zone-name", Value: "untrust"},
+		{Name: "destination-zone-name", Value: "trust"}, {Name: "username", Value: "N/A"},
+		{Name: "packet-incoming-interface", Value: "ge-0/0/0.0"}}}}
+	got, class, st := decode(t, "RT_FLOW", "RT_FLOW_SESSION_DENY", "session denied 203.0.113.9/40000->192.0.2.10/22 junos-ssh 6(0) default-deny untrust trust", sd)
+	if st != vendor.Decoded || class.Action != "connection-denied" || !maps.Equal(got, want) {
+		t.Errorf("%v %+v\n got %v\nwant %v", st, class, got, want)
+	}
+	// The same element left in the text of a BSD message.
+	text := `RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.26 source-address="203.0.113.9" source-port="40000" destination-address="192.0.2.10" destination-port="22" service-name="junos-ssh" protocol-id="6" icmp-type="" policy-name="default-deny" source-zone-name="untrust" destination-zone-name="trust" username="N/A" packet-incoming-interface="ge-0/0/0.0"] session denied`
+	got, class, st = decode(t, "RT_FLOW", "", text, nil)
+	if st != vendor.Decoded || class.Action != "connection-denied" || !maps.Equal(got, want) {
+		t.Errorf("%v %+v\n got %v\nwant %v", st, class, got, want)
+	}
+	// IDP: the rule name is rule-name; policy-name is the IDP policy.
+	got, class, _ = decode(t, "RT_IDP", "RT_IDP_ATTACK_LOG_EVENT", "", []event.SDElement{{ID: "junos@2636.1.1.1.2.135", Params: []event.SDParam{
+		{Name: "rule-name", Value: "3"}, {Name: "policy-name", Value: "Recommended"}, {Name: "action", Value: "DROP"}}}})
+	if got["rule.name"] != "3" || got["juniper.junos.policy-name"] != "Recommended" || len(class.Type) != 2 {
+		t.Errorf("%v %+v", got, class)
+	}
+}
+
+func TestNotMineAndMalformed(t *testing.T) {
+	for _, msg := range []string{"", "session created", "RT_FLOW_SESSION_EXTRA: x", "sshd: Accepted password for bob"} {
+		if got, _, st := decode(t, "", "", msg, nil); st != vendor.NotMine || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	for _, msg := range []string{
+		"RT_FLOW_SESSION_CREATE: session created 10.1.2.3:51000->198.51.100.20:443 junos-https",
+		"RT_FLOW_SESSION_CLOSE: session closed 10.1.2.3/51000->198.51.100.20/443",
+		"RT_SCREEN_TCP: SYN flood! source: 203.0.113.9, destination: 192.0.2.10:80, zone name: untrust",
+		"UI_LOGIN_EVENT: login by someone",
+		`RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.26 source-address="203.0.113.9`,
+	} {
+		if got, _, st := decode(t, "", "", msg, nil); st != vendor.Malformed || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	if !Sniff("mgd", "", "UI_COMMIT_COMPLETED: commit complete") || !Sniff("RT_FLOW", "RT_FLOW_SESSION_CREATE_LS", "") || Sniff("x", "", "hello") {
+		t.Error("Sniff")
+	}
+}

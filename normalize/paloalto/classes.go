@@ -1,0 +1,173 @@
+package paloalto
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+func cls(action, outcome string, categories []string, types ...string) vendor.Class {
+	return vendor.Class{Category: categories, Type: types, Action: action, Outcome: outcome}
+}
+
+func cats(c ...string) []string { return c }
+
+// The classes; actions are ciscocatalog's where the meaning is the same.
+var (
+	classAllowed   = cls("connection-allowed", "success", cats("network"), "connection", "allowed")
+	classDenied    = cls("connection-denied", "failure", cats("network"), "connection", "denied")
+	classStarted   = cls("connection-built", "success", cats("network"), "connection", "start")
+	classEnded     = cls("connection-teardown", "", cats("network"), "connection", "end")
+	classWebAllow  = cls("web-request-allowed", "success", cats("web", "network"), "access", "allowed")
+	classWebBlock  = cls("web-request-blocked", "failure", cats("web", "network"), "access", "denied")
+	classMalware   = cls("malware-detected", "", cats("malware"), "info")
+	classMalBlock  = cls("malware-detected", "", cats("malware"), "info", "denied")
+	classIDS       = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info")
+	classIDSBlock  = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info", "denied")
+	classLogin     = cls("logged-in", "success", cats("authentication"), "start")
+	classLoginFail = cls("logon-failed", "failure", cats("authentication"), "start")
+	classLogout    = cls("logged-out", "success", cats("session"), "end")
+	classTunUp     = cls("tunnel-established", "success", cats("network"), "connection", "start")
+	classCfgAdd    = cls("configured", "success", cats("configuration"), "creation")
+	classCfgEdit   = cls("configured", "success", cats("configuration"), "change")
+	classCfgDel    = cls("configured", "success", cats("configuration"), "deletion")
+	classCfgFail   = cls("configured", "failure", cats("configuration"), "change")
+)
+
+// classify dispatches on the type (a switch, not a function value, so
+// that the columns stay on the caller's stack).
+func classify(typ string, cols []string) vendor.Class {
+	switch typ {
+	case "TRAFFIC":
+		return trafficClass(cols)
+	case "THREAT":
+		return threatClass(cols)
+	case "SYSTEM":
+		return systemClass(cols)
+	case "CONFIG":
+		return configClass(cols)
+	case "GLOBALPROTECT":
+		return globalProtectClass(cols)
+	case "AUTHENTICATION", "AUTH":
+		return authClass(cols)
+	}
+	return vendor.Class{} // USERID: an IP-to-user mapping, not an authentication seen here
+}
+
+func col(cols []string, i int) string {
+	if i < len(cols) {
+		return unquote(cols[i])
+	}
+	return ""
+}
+
+// blocking: the PAN-OS actions that stop traffic (Traffic and Threat log
+// "Action" values).
+func blocking(action string) bool {
+	switch action {
+	case "deny", "drop", "drop-icmp", "drop-all-packets", "reset-client", "reset-server", "reset-both",
+		"block-url", "block-continue", "block-override", "block-ip", "sinkhole", "blocked":
+		return true
+	}
+	return false
+}
+
+// trafficClass: subtype start/end/drop/deny and the action.
+func trafficClass(cols []string) vendor.Class {
+	sub, action := col(cols, 4), col(cols, 30)
+	switch {
+	case sub == "drop" || sub == "deny" || blocking(action):
+		return classDenied
+	case action != "allow":
+		return vendor.Class{}
+	case sub == "start":
+		return classStarted
+	case sub == "end":
+		return classEnded
+	}
+	return classAllowed
+}
+
+// threatClass: url filtering, viruses and the intrusion subtypes; file
+// and data filtering are left unclassified.
+func threatClass(cols []string) vendor.Class {
+	sub, action := col(cols, 4), col(cols, 30)
+	block := blocking(action)
+	switch sub {
+	case "url":
+		if block {
+			return classWebBlock
+		}
+		return classWebAllow
+	case "virus", "wildfire-virus":
+		if block {
+			return classMalBlock
+		}
+		return classMalware
+	case "spyware", "vulnerability", "scan", "flood", "packet":
+		if block {
+			return classIDSBlock
+		}
+		return classIDS
+	}
+	return vendor.Class{}
+}
+
+// systemClass: administrator authentication events (event id auth-success,
+// auth-fail).
+func systemClass(cols []string) vendor.Class {
+	switch col(cols, 8) {
+	case "auth-success":
+		return classLogin
+	case "auth-fail":
+		return classLoginFail
+	}
+	return vendor.Class{}
+}
+
+// configClass: the command and its result (Submitted, Succeeded, Failed).
+func configClass(cols []string) vendor.Class {
+	if col(cols, 12) == "Failed" {
+		return classCfgFail
+	}
+	switch col(cols, 9) {
+	case "add", "clone":
+		return classCfgAdd
+	case "delete":
+		return classCfgDel
+	case "edit", "set", "rename", "move", "multi-clone", "override", "upload":
+		return classCfgEdit
+	}
+	return vendor.Class{}
+}
+
+// globalProtectClass: portal/gateway authentication, connection and
+// logout events with their status.
+func globalProtectClass(cols []string) vendor.Class {
+	id, status := col(cols, 8), col(cols, 28)
+	switch {
+	case strings.HasSuffix(id, "-auth"):
+		switch status {
+		case "success":
+			return classLogin
+		case "failure":
+			return classLoginFail
+		}
+	case id == "gateway-connected" && status == "success":
+		return classTunUp
+	case strings.HasSuffix(id, "-logout") && status == "success":
+		return classLogout
+	}
+	return vendor.Class{}
+}
+
+// authClass: the Event Type of an Authentication log.
+func authClass(cols []string) vendor.Class {
+	switch col(cols, 20) {
+	case "auth-success":
+		return classLogin
+	case "auth-fail":
+		return classLoginFail
+	}
+	return vendor.Class{}
+}

@@ -1,0 +1,117 @@
+package paloalto
+
+import "github.com/nomenhq/nomen/normalize/vendor"
+
+// column is one documented position: where its value goes (an ECS key, or
+// kind Extra for paloalto.panos.<name>) and under which name it is kept
+// when its value does not have the kind's shape.
+type column struct {
+	at    int
+	name  string // the documented field name ("src", "natsport")
+	key   string // ECS field; "" with kind Extra
+	kind  vendor.Kind
+	noNAT bool // "0.0.0.0" / "0" mean "not translated": not emitted
+}
+
+func ecs(at int, name, key string, kind vendor.Kind) column {
+	return column{at: at, name: name, key: key, kind: kind}
+}
+
+func nat(at int, name, key string, kind vendor.Kind) column {
+	return column{at: at, name: name, key: key, kind: kind, noNAT: true}
+}
+
+func extra(at int, name string) column { return column{at: at, name: name, kind: vendor.Extra} }
+
+// layout is one log type: the oldest documented column count, the columns
+// decoded and the classification.
+type layout struct {
+	min  int
+	cols []column
+}
+
+// common: the first columns of every type.
+var common = []column{
+	extra(1, "receive_time"), ecs(2, "serial", "observer.serial_number", vendor.Word), extra(3, "type"),
+	extra(4, "subtype"), extra(6, "time_generated"),
+}
+
+// sessionCols: columns 7-30, the same in TRAFFIC and THREAT logs.
+var sessionCols = []column{
+	ecs(7, "src", "source.ip", vendor.IP), ecs(8, "dst", "destination.ip", vendor.IP),
+	nat(9, "natsrc", "source.nat.ip", vendor.IP), nat(10, "natdst", "destination.nat.ip", vendor.IP),
+	ecs(11, "rule", "rule.name", vendor.Text), ecs(12, "srcuser", "source.user.name", vendor.User),
+	ecs(13, "dstuser", "destination.user.name", vendor.User), ecs(14, "app", "network.application", vendor.Word),
+	extra(15, "vsys"), ecs(16, "from", "observer.ingress.zone", vendor.Word), ecs(17, "to", "observer.egress.zone", vendor.Word),
+	ecs(18, "inbound_if", "observer.ingress.interface.name", vendor.Interface),
+	ecs(19, "outbound_if", "observer.egress.interface.name", vendor.Interface), extra(20, "logset"),
+	extra(22, "sessionid"), extra(23, "repeatcnt"), ecs(24, "sport", "source.port", vendor.Port),
+	ecs(25, "dport", "destination.port", vendor.Port), nat(26, "natsport", "source.nat.port", vendor.Port),
+	nat(27, "natdport", "destination.nat.port", vendor.Port), extra(28, "flags"),
+	ecs(29, "proto", "network.transport", vendor.Transport), extra(30, "action"),
+}
+
+func with(base []column, more ...column) []column {
+	return append(append([]column(nil), base...), more...)
+}
+
+// layouts by type, from the PAN-OS "Syslog Field Descriptions" formats.
+var layouts = map[string]*layout{
+	// FUTURE_USE, Receive Time, Serial Number, Type, Threat/Content Type, FUTURE_USE, Generated Time,
+	// Source Address, ... Action, Bytes, Bytes Sent, Bytes Received, Packets, Start Time, Elapsed Time,
+	// Category, FUTURE_USE, Sequence Number, Action Flags, Source Location, Destination Location,
+	// FUTURE_USE, Packets Sent, Packets Received, Session End Reason, ...
+	"TRAFFIC": {min: 46, cols: with(sessionCols,
+		ecs(31, "bytes", "network.bytes", vendor.Uint), ecs(32, "bytes_sent", "source.bytes", vendor.Uint),
+		ecs(33, "bytes_received", "destination.bytes", vendor.Uint), ecs(34, "packets", "network.packets", vendor.Uint),
+		extra(35, "start"), ecs(36, "elapsed", "event.duration", vendor.Seconds), extra(37, "category"),
+		extra(39, "seqno"), extra(40, "actionflags"), extra(41, "srcloc"), extra(42, "dstloc"),
+		ecs(44, "pkts_sent", "source.packets", vendor.Uint), ecs(45, "pkts_received", "destination.packets", vendor.Uint),
+		ecs(46, "session_end_reason", "event.reason", vendor.Word))},
+	// ... Action, URL/Filename, Threat ID, Category, Severity, Direction, Sequence Number, Action Flags,
+	// Source Location, Destination Location, FUTURE_USE, Content Type, ...
+	"THREAT": {min: 42, cols: with(sessionCols,
+		extra(31, "misc"), extra(32, "threatid"), extra(33, "category"), extra(34, "severity"),
+		extra(35, "direction"), extra(36, "seqno"), extra(37, "actionflags"), extra(38, "srcloc"),
+		extra(39, "dstloc"), extra(41, "contenttype"))},
+	// ... Generated Time, Virtual System, Event ID, Object, FUTURE_USE, FUTURE_USE, Module, Severity,
+	// Description, Sequence Number, ...
+	"SYSTEM": {min: 15, cols: []column{
+		extra(7, "vsys"), ecs(8, "eventid", "event.code", vendor.Word), extra(9, "object"), extra(12, "module"),
+		extra(13, "severity"), extra(14, "opaque"), extra(15, "seqno")}},
+	// ... Generated Time, Host, Virtual System, Command, Admin, Client, Result, Configuration Path, ...
+	"CONFIG": {min: 14, cols: []column{
+		ecs(7, "host", "source.ip", vendor.IP), extra(8, "vsys"), extra(9, "cmd"), ecs(10, "admin", "user.name", vendor.User),
+		extra(11, "client"), extra(12, "result"), extra(13, "path")}},
+	// ... Generated Time, Virtual System, Event ID, Stage, Authentication Method, Tunnel Type, Source User,
+	// Source Region, Machine Name, Public IP, Public IPv6, Private IP, Private IPv6, Host ID, Serial Number,
+	// Client Version, Client OS, Client OS Version, Repeat Count, Reason, Error, Description, Status, ...
+	"GLOBALPROTECT": {min: 29, cols: []column{
+		extra(7, "vsys"), ecs(8, "eventid", "event.code", vendor.Word), extra(9, "stage"), extra(10, "auth_method"),
+		extra(11, "tunnel_type"), ecs(12, "srcuser", "user.name", vendor.User), extra(13, "srcregion"),
+		ecs(14, "machinename", "host.name", vendor.Word), ecs(15, "public_ip", "source.ip", vendor.IP),
+		extra(16, "public_ipv6"), extra(17, "private_ip"), extra(18, "private_ipv6"), extra(19, "hostid"),
+		extra(20, "serialnumber"), extra(21, "client_ver"), extra(22, "client_os"), extra(23, "client_os_ver"),
+		extra(24, "repeatcnt"), ecs(25, "reason", "event.reason", vendor.Text), extra(26, "error"),
+		extra(27, "opaque"), extra(28, "status"), extra(29, "location"), extra(30, "login_duration"),
+		extra(31, "connect_method"), extra(32, "error_code"), extra(33, "portal")}},
+	// ... Generated Time, Virtual System, Source IP, User, Data Source Name, Event ID, Repeat Count,
+	// Time Out Threshold, Source Port, Destination Port, Data Source, Data Source Type, ...
+	"USERID": {min: 12, cols: []column{
+		extra(7, "vsys"), ecs(8, "ip", "source.ip", vendor.IP), ecs(9, "user", "user.name", vendor.User),
+		extra(10, "datasourcename"), ecs(11, "eventid", "event.code", vendor.Word), extra(12, "repeatcnt"),
+		extra(13, "timeout"), nat(14, "beginport", "source.port", vendor.Port), nat(15, "endport", "destination.port", vendor.Port),
+		extra(16, "datasource"), extra(17, "datasourcetype")}},
+	// ... Generated Time, Virtual System, Source IP, User, Normalize User, Object, Authentication Policy,
+	// Repeat Count, Authentication ID, Vendor, Log Action, Server Profile, Description, Client Type,
+	// Event Type, Factor Number, ...
+	"AUTHENTICATION": {min: 21, cols: []column{
+		extra(7, "vsys"), ecs(8, "ip", "source.ip", vendor.IP), ecs(9, "user", "user.name", vendor.User),
+		extra(10, "normalize_user"), extra(11, "object"), extra(12, "authpolicy"), extra(13, "repeatcnt"),
+		extra(14, "authid"), extra(15, "vendor"), extra(16, "logset"), extra(17, "serverprofile"),
+		extra(18, "desc"), extra(19, "clienttype"), ecs(20, "event", "event.code", vendor.Word), extra(21, "factorno")}},
+}
+
+func init() {
+	layouts["AUTH"] = layouts["AUTHENTICATION"] // the type as some versions print it
+}

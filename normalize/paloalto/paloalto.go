@@ -1,0 +1,166 @@
+// Package paloalto decodes Palo Alto Networks PAN-OS syslog messages (the
+// default CSV format of "Syslog Field Descriptions", PAN-OS 8.1-11.x) into
+// ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID and
+// AUTHENTICATION logs.
+//
+//	1,2024/04/05 19:34:38,013201000001,TRAFFIC,end,2561,2024/04/05 19:34:37,10.1.2.3,198.51.100.20,...
+//
+// Every type shares the first seven columns (FUTURE_USE, Receive Time,
+// Serial Number, Type, Subtype, FUTURE_USE, Generated Time); the rest is
+// by the documented position of each type (columns.go). Versions append
+// columns at the end, so extra trailing columns are ignored; a line with
+// fewer columns than the oldest documented format of its type is Malformed
+// and gives no field (columns cannot be guessed). Fields are CSV: a value
+// holding commas is double-quoted, a quote inside doubled.
+//
+// Times (Receive Time, Generated Time, Start Time) are the firewall's
+// local time without a zone, so they are kept as written under
+// paloalto.panos.* rather than set as @timestamp.
+//
+// Recognition (Sniff): the syslog program is absent (the parser finds no
+// tag: the message starts with the CSV) and the message matches the first
+// columns: a short FUTURE_USE value, a "YYYY/MM/DD HH:MM:SS" receive time,
+// a serial number and an upper-case type.
+package paloalto
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+// Namespace of the Extra keys.
+const Namespace = "paloalto.panos."
+
+// maxCols is the number of columns read; the decoded ones are all below it.
+const maxCols = 48
+
+// Sniff reports whether msg is a PAN-OS CSV log line.
+func Sniff(program, msg string) bool {
+	_, ok := typeOf(msg)
+	return ok
+}
+
+// typeOf checks the first four columns and returns the type.
+func typeOf(msg string) (string, bool) {
+	c0 := strings.IndexByte(msg, ',')
+	if c0 < 0 || c0 > 8 || strings.IndexByte(msg[:c0], ' ') >= 0 {
+		return "", false
+	}
+	rest := msg[c0+1:]
+	if len(rest) < 21 || rest[19] != ',' || !vendor.Valid(vendor.Time, rest[:19]) || rest[4] != '/' {
+		return "", false
+	}
+	rest = rest[20:]
+	c2 := strings.IndexByte(rest, ',')
+	if c2 < 0 || c2 > 32 {
+		return "", false
+	}
+	rest = rest[c2+1:]
+	c3 := strings.IndexByte(rest, ',')
+	if c3 < 3 || c3 > 16 {
+		return "", false
+	}
+	typ := rest[:c3]
+	for i := 0; i < len(typ); i++ {
+		if c := typ[i]; !('A' <= c && c <= 'Z' || c == '_') {
+			return "", false
+		}
+	}
+	return typ, true
+}
+
+// Decode decodes a PAN-OS log line.
+func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	typ, ok := typeOf(msg)
+	if !ok {
+		return vendor.Class{}, vendor.NotMine
+	}
+	var cols [maxCols]string
+	n, ok := splitCSV(msg, cols[:])
+	if !ok {
+		return vendor.Class{}, vendor.Malformed
+	}
+	layout := layouts[typ]
+	if layout != nil && n < layout.min {
+		return vendor.Class{}, vendor.Malformed
+	}
+	for _, c := range common {
+		put(emit, &c, cols[:min(n, maxCols)])
+	}
+	if layout == nil {
+		return vendor.Class{}, vendor.Decoded // a type not described here: the common columns only
+	}
+	for i := range layout.cols {
+		put(emit, &layout.cols[i], cols[:min(n, maxCols)])
+	}
+	return classify(typ, cols[:min(n, maxCols)]), vendor.Decoded
+}
+
+func put(emit vendor.Emit, c *column, cols []string) {
+	if c.at >= len(cols) {
+		return
+	}
+	v := unquote(cols[c.at])
+	if v == "" || c.noNAT && (v == "0.0.0.0" || v == "0" || v == "::") {
+		return
+	}
+	if c.kind == vendor.Extra {
+		emit(c.name, v, vendor.Extra)
+		return
+	}
+	vendor.Put(emit, c.key, c.name, v, c.kind)
+}
+
+// splitCSV splits s into cols (raw, quotes kept) and returns the number
+// of columns (which may exceed len(cols)); false for an unterminated quote.
+func splitCSV(s string, cols []string) (int, bool) {
+	n := 0
+	for {
+		end := 0
+		if len(s) > 0 && s[0] == '"' {
+			i := 1
+			for {
+				j := strings.IndexByte(s[i:], '"')
+				if j < 0 {
+					return n, false
+				}
+				i += j + 1
+				if i < len(s) && s[i] == '"' {
+					i++ // a doubled quote inside
+					continue
+				}
+				break
+			}
+			end = i
+			if end < len(s) && s[end] != ',' {
+				return n, false // text after the closing quote
+			}
+		} else if c := strings.IndexByte(s, ','); c >= 0 {
+			end = c
+		} else {
+			end = len(s)
+		}
+		if n < len(cols) {
+			cols[n] = s[:end]
+		}
+		n++
+		if end >= len(s) {
+			return n, true
+		}
+		s = s[end+1:]
+	}
+}
+
+// unquote removes a column's quotes and undoubles inner quotes (which
+// allocates; unquoted columns cost nothing).
+func unquote(c string) string {
+	if len(c) < 2 || c[0] != '"' {
+		return c
+	}
+	c = c[1 : len(c)-1]
+	if strings.Contains(c, `""`) {
+		return strings.ReplaceAll(c, `""`, `"`)
+	}
+	return c
+}

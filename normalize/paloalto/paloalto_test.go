@@ -1,0 +1,139 @@
+package paloalto
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+// line builds a CSV line of n columns from the common head and the given
+// positions (written for these tests in the documented column order).
+func line(typ, subtype string, n int, at map[int]string) string {
+	cols := make([]string, n)
+	cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6] = "1", "2024/04/05 19:34:38", "013201000001", typ, subtype, "2561", "2024/04/05 19:34:37"
+	for i, v := range at {
+		if i < n {
+			cols[i] = v
+		}
+	}
+	return strings.Join(cols, ",")
+}
+
+func decode(t *testing.T, msg string) (map[string]string, vendor.Class, vendor.Status) {
+	t.Helper()
+	got := map[string]string{}
+	class, st := Decode("", msg, func(k, v string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			k = Namespace + k
+		}
+		got[k] = v
+	})
+	if err := class.Check(); err != nil {
+		t.Errorf("%q: %v", msg, err)
+	}
+	return got, class, st
+}
+
+var commonWant = map[string]string{"paloalto.panos.receive_time": "2024/04/05 19:34:38", "observer.serial_number": "013201000001",
+	"paloalto.panos.time_generated": "2024/04/05 19:34:37"}
+
+func want(typ, subtype string, m map[string]string) map[string]string {
+	w := maps.Clone(commonWant)
+	w["paloalto.panos.type"], w["paloalto.panos.subtype"] = typ, subtype
+	maps.Copy(w, m)
+	return w
+}
+
+var trafficCols = map[int]string{7: "10.1.2.3", 8: "198.51.100.20", 9: "192.0.2.10", 10: "0.0.0.0", 11: "allow-web", 12: `corp\alice`,
+	14: "ssl", 15: "vsys1", 16: "trust", 17: "untrust", 18: "ethernet1/2", 19: "ethernet1/1", 20: "to-siem", 22: "71234",
+	23: "1", 24: "51000", 25: "443", 26: "40211", 27: "0", 28: "0x400053", 29: "tcp", 30: "allow", 31: "7300", 32: "2200",
+	33: "5100", 34: "22", 35: "2024/04/05 19:34:05", 36: "32", 37: "computer-and-internet-info", 39: "7253419119627122716",
+	40: "0x8000000000000000", 41: "10.0.0.0-10.255.255.255", 42: "United States", 44: "12", 45: "10", 46: "tcp-fin"}
+
+func TestTraffic(t *testing.T) {
+	got, class, st := decode(t, line("TRAFFIC", "end", 60, trafficCols))
+	w := want("TRAFFIC", "end", map[string]string{"source.ip": "10.1.2.3", "destination.ip": "198.51.100.20", "source.nat.ip": "192.0.2.10",
+		"rule.name": "allow-web", "source.user.name": `corp\alice`, "network.application": "ssl", "paloalto.panos.vsys": "vsys1",
+		"observer.ingress.zone": "trust", "observer.egress.zone": "untrust", "observer.ingress.interface.name": "ethernet1/2",
+		"observer.egress.interface.name": "ethernet1/1", "paloalto.panos.logset": "to-siem", "paloalto.panos.sessionid": "71234",
+		"paloalto.panos.repeatcnt": "1", "source.port": "51000", "destination.port": "443", "source.nat.port": "40211",
+		"paloalto.panos.flags": "0x400053", "network.transport": "tcp", "paloalto.panos.action": "allow", "network.bytes": "7300",
+		"source.bytes": "2200", "destination.bytes": "5100", "network.packets": "22", "paloalto.panos.start": "2024/04/05 19:34:05",
+		"event.duration": "32", "paloalto.panos.category": "computer-and-internet-info", "paloalto.panos.seqno": "7253419119627122716",
+		"paloalto.panos.actionflags": "0x8000000000000000", "paloalto.panos.srcloc": "10.0.0.0-10.255.255.255",
+		"paloalto.panos.dstloc": "United States", "source.packets": "12", "destination.packets": "10", "event.reason": "tcp-fin"})
+	if st != vendor.Decoded || !maps.Equal(got, w) {
+		t.Errorf("%v\n got %v\nwant %v", st, got, w)
+	}
+	if class.Action != "connection-teardown" {
+		t.Errorf("class %+v", class)
+	}
+}
+
+func TestClasses(t *testing.T) {
+	cases := []struct {
+		msg, action, outcome string
+	}{
+		{line("TRAFFIC", "start", 47, map[int]string{7: "10.1.2.3", 30: "allow"}), "connection-built", "success"},
+		{line("TRAFFIC", "drop", 47, map[int]string{7: "203.0.113.9", 30: "deny"}), "connection-denied", "failure"},
+		{line("TRAFFIC", "end", 47, map[int]string{7: "10.1.2.3", 30: "reset-both"}), "connection-denied", "failure"},
+		{line("THREAT", "url", 70, map[int]string{7: "10.1.2.3", 30: "block-url", 31: `"bad.example.test/x,y"`, 33: "malware"}), "web-request-blocked", "failure"},
+		{line("THREAT", "url", 70, map[int]string{30: "alert", 31: "news.example.test/"}), "web-request-allowed", "success"},
+		{line("THREAT", "virus", 70, map[int]string{30: "reset-both", 32: "Eicar Test File(39040)", 34: "medium"}), "malware-detected", ""},
+		{line("THREAT", "vulnerability", 70, map[int]string{30: "alert", 32: "Example SQL Injection(91234)", 34: "high", 35: "client-to-server"}), "intrusion-detected", ""},
+		{line("THREAT", "file", 70, map[int]string{30: "block"}), "", ""},
+		{line("SYSTEM", "auth", 25, map[int]string{8: "auth-fail", 12: "general", 13: "medium", 14: "failed authentication for user 'admin'.   Reason: Invalid username/password. From: 198.51.100.4."}), "logon-failed", "failure"},
+		{line("SYSTEM", "auth", 25, map[int]string{8: "auth-success", 14: "authenticated for user 'admin'.   From: 10.0.0.5."}), "logged-in", "success"},
+		{line("SYSTEM", "general", 25, map[int]string{8: "general", 14: `"User admin logged in via Web from 10.0.0.5 using https, over TLS"`}), "", ""},
+		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "edit", 10: "admin", 11: "Web", 12: "Submitted", 13: " vsys  vsys1 rulebase security rules  allow-web"}), "configured", "success"},
+		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "delete", 10: "admin", 12: "Submitted"}), "configured", "success"},
+		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "set", 10: "admin", 12: "Failed"}), "configured", "failure"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-auth", 12: "bob", 15: "198.51.100.30", 28: "failure", 26: "Authentication failed: Invalid username or password"}), "logon-failed", "failure"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 15: "198.51.100.30", 28: "success"}), "tunnel-established", "success"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "portal-logout", 12: "bob", 28: "success"}), "logged-out", "success"},
+		{line("AUTHENTICATION", "0", 30, map[int]string{8: "10.1.2.3", 9: "carol", 20: "auth-success", 21: "1"}), "logged-in", "success"},
+		{line("USERID", "login", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "login"}), "", ""},
+		{line("HIPMATCH", "0", 20, nil), "", ""},
+	}
+	for _, c := range cases {
+		got, class, st := decode(t, c.msg)
+		if st != vendor.Decoded || class.Action != c.action || class.Outcome != c.outcome {
+			t.Errorf("%s: %v %+v, want %s/%s", c.msg, st, class, c.action, c.outcome)
+		}
+		if got["observer.serial_number"] == "" {
+			t.Errorf("%s: no serial", c.msg)
+		}
+	}
+}
+
+func TestQuotedAndPositions(t *testing.T) {
+	got, _, _ := decode(t, line("THREAT", "url", 70, map[int]string{31: `"example.test/a,b?c=""d"""`, 12: `"corp,inc\bob"`}))
+	if got["paloalto.panos.misc"] != `example.test/a,b?c="d"` || got["source.user.name"] != `corp,inc\bob` {
+		t.Errorf("%v", got)
+	}
+	got, _, _ = decode(t, line("USERID", "login", 20, map[int]string{8: "10.1.2.3", 9: "dave", 11: "login"}))
+	if got["source.ip"] != "10.1.2.3" || got["user.name"] != "dave" || got["event.code"] != "login" {
+		t.Errorf("%v", got)
+	}
+}
+
+func TestNotMineAndMalformed(t *testing.T) {
+	for _, msg := range []string{"", "hello, world", "1,yesterday,0132,TRAFFIC,end", "date=2024-04-05 time=19:34:38 logid=1",
+		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37"} {
+		if got, _, st := decode(t, msg); st != vendor.NotMine || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+	for _, msg := range []string{
+		line("TRAFFIC", "end", 45, trafficCols),                        // one column short of the oldest format
+		line("SYSTEM", "auth", 10, nil),                                // far too short
+		line("THREAT", "url", 70, map[int]string{31: `"unterminated`}), // unterminated quote
+		line("CONFIG", "0", 22, map[int]string{9: `"a"b`}),             // text after a closing quote
+	} {
+		if got, _, st := decode(t, msg); st != vendor.Malformed || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+}

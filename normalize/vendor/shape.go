@@ -1,0 +1,167 @@
+package vendor
+
+import "net/netip"
+
+// Put emits value under key when it has the shape of kind; a value of the
+// wrong shape goes to the vendor namespace under raw instead (kind Extra),
+// so that nothing is guessed into ECS and nothing is lost. Empty values and
+// the placeholders "N/A" and "-" are not emitted under ECS names.
+func Put(emit Emit, key, raw, value string, kind Kind) {
+	if value == "" {
+		return
+	}
+	if kind != Extra && kind != Text && Placeholder(value) {
+		return
+	}
+	if Valid(kind, value) {
+		emit(key, value, kind)
+	} else if raw != "" {
+		emit(raw, value, Extra)
+	}
+}
+
+// Placeholder reports whether v is a vendor's way of saying "no value".
+func Placeholder(v string) bool {
+	return v == "N/A" || v == "-" || v == "n/a" || v == "None" || v == "none" || v == "UNKNOWN"
+}
+
+// Valid reports whether v has the shape of kind. Word, Text, User,
+// Interface, Line and Extra accept any non-empty value (Word and Host no
+// spaces).
+func Valid(kind Kind, v string) bool {
+	if v == "" {
+		return false
+	}
+	switch kind {
+	case IP:
+		return IsIP(v)
+	case Port:
+		return IsPort(v)
+	case Uint:
+		return IsUint(v)
+	case Transport:
+		return IsTransport(v)
+	case Direction:
+		return EqualFold(v, "inbound") || EqualFold(v, "outbound")
+	case MAC:
+		return IsMAC(v)
+	case Time:
+		_, ok := ParseTime(v)
+		return ok
+	case Seconds:
+		return IsUint(v)
+	case Word, Host:
+		for i := 0; i < len(v); i++ {
+			if v[i] == ' ' {
+				return false
+			}
+		}
+	case Duration:
+		return false // H:MM:SS is ciscocatalog's; no vendor package here emits it
+	}
+	return true
+}
+
+// IsDigits reports whether s is one or more ASCII digits.
+func IsDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsUint: decimal digits that fit an int64.
+func IsUint(s string) bool { return IsDigits(s) && len(s) <= 18 }
+
+// IsPort: a decimal number in 0-65535.
+func IsPort(s string) bool { return IsDigits(s) && len(s) <= 5 && Atoi(s) <= 65535 }
+
+// Atoi converts digits (checked by the caller) to an int.
+func Atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// IsTransport: an IP protocol number (0-255) or a name: a letter, then
+// letters, digits, '-' and '_' ("tcp", "ICMP", "ipv6-icmp").
+func IsTransport(s string) bool {
+	if IsDigits(s) {
+		return len(s) <= 3 && Atoi(s) <= 255
+	}
+	if s == "" || len(s) > 16 || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && !('0' <= c && c <= '9') && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsMAC: six hex octets separated by ':' or '-'.
+func IsMAC(s string) bool {
+	if len(s) != 17 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		c := s[i]
+		if i%3 == 2 {
+			if c != ':' && c != '-' {
+				return false
+			}
+		} else if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsIP reports whether s is an IP address. netip allocates the error of a
+// failed parse, so characters are checked first: a name fails for free.
+func IsIP(s string) bool {
+	if len(s) < 2 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isHex(c) || c == '.' || c == ':' || c == '%') {
+			return false
+		}
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
+}
+
+func isHex(c byte) bool    { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// EqualFold compares ASCII strings without regard to case.
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if Lower(a[i]) != Lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Lower lower-cases an ASCII letter.
+func Lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

@@ -1,0 +1,88 @@
+package vendor
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseTime(t *testing.T) {
+	ok := map[string]time.Time{
+		"1712345678":                   time.Unix(1712345678, 0),
+		"1712345678123":                time.UnixMilli(1712345678123),
+		"2024/04/05 19:34:38":          time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
+		"2024-04-05 19:34:38":          time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
+		"2024-04-05T19:34:38.5+02:00":  time.Date(2024, 4, 5, 17, 34, 38, 5e8, time.UTC),
+		"Apr 05 2024 19:34:38":         time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
+		"Apr 05 2024 19:34:38.250 UTC": time.Date(2024, 4, 5, 19, 34, 38, 25e7, time.UTC),
+	}
+	for s, want := range ok {
+		got, good := ParseTime(s)
+		if !good || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", s, got, good, want)
+		}
+	}
+	for _, s := range []string{"", "171234567", "2024/04/05", "Apr 05 2024 19:34:38 CEST", "Apr 05 19:34:38",
+		"2024-13-05 19:34:38", "2024/04/05 19:34:3x", "yesterday at noon, more or less"} {
+		if got, good := ParseTime(s); good {
+			t.Errorf("ParseTime(%q) = %v, want refusal", s, got)
+		}
+	}
+}
+
+func TestPut(t *testing.T) {
+	var got [][3]string
+	emit := func(k, v string, kind Kind) { got = append(got, [3]string{k, v, kind.String()}) }
+	Put(emit, "source.ip", "srcip", "10.0.0.1", IP)
+	Put(emit, "source.ip", "srcip", "host-a", IP)
+	Put(emit, "source.port", "srcport", "70000", Port)
+	Put(emit, "user.name", "user", "N/A", User)
+	Put(emit, "user.name", "user", "", User)
+	Put(emit, "source.mac", "", "zz:1a:2b:3c:4d:5e", MAC)
+	want := [][3]string{{"source.ip", "10.0.0.1", "ip"}, {"srcip", "host-a", "extra"}, {"srcport", "70000", "extra"}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("got %v, want %v", got[i], want[i])
+		}
+	}
+}
+
+func TestShapes(t *testing.T) {
+	for _, c := range []struct {
+		kind Kind
+		v    string
+		ok   bool
+	}{
+		{IP, "2001:db8::1", true}, {IP, "10.0.0.256", false}, {Port, "65535", true}, {Port, "65536", false},
+		{Transport, "6", true}, {Transport, "256", false}, {Transport, "ipv6-icmp", true}, {Transport, "tcp/udp", false},
+		{MAC, "00-1A-2b-3c-4d-5e", true}, {MAC, "00:1a:2b:3c:4d", false}, {Word, "two words", false},
+		{Direction, "Inbound", true}, {Seconds, "12", true}, {Seconds, "1.5", false},
+	} {
+		if got := Valid(c.kind, c.v); got != c.ok {
+			t.Errorf("Valid(%s, %q) = %v", c.kind, c.v, got)
+		}
+	}
+	if !EqualFold("TCP", "tcp") || EqualFold("a@", "a`") {
+		t.Error("EqualFold")
+	}
+}
+
+func TestClassCheck(t *testing.T) {
+	good := []Class{{}, {Outcome: "failure"}, {Category: []string{"network"}, Type: []string{"connection", "denied"}, Action: "connection-denied", Outcome: "failure"}}
+	for _, c := range good {
+		if err := c.Check(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	bad := []Class{{Outcome: "ok"}, {Category: []string{"firewall"}, Type: []string{"info"}, Action: "x"},
+		{Category: []string{"network"}, Type: []string{"blocked"}, Action: "x"}, {Category: []string{"network"}, Action: "x"},
+		{Category: []string{"network"}, Type: []string{"info"}, Action: "Connection_Denied"},
+		{Category: []string{"network"}, Type: []string{"info"}, Action: "a--b"}}
+	for _, c := range bad {
+		if err := c.Check(); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
+	}
+}
