@@ -300,7 +300,7 @@ func TestScenarioSSHBruteForce(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		fail("4430", "root", attacker, "51100")
 	}
-	docs = s.settle()
+	docs := s.settle()
 
 	got := scnFindings(docs, "auth-bruteforce")
 	if len(got) != 1 {

@@ -103,7 +103,7 @@ func eachPair(s string, fn func(key, value string)) bool {
 			return true
 		}
 		colon := strings.Index(s, `:"`)
-		if colon <= 0 || strings.IndexAny(s[:colon], ` ;]"`) >= 0 {
+		if colon <= 0 || strings.ContainsAny(s[:colon], ` ;]"`) {
 			return false
 		}
 		key, v := s[:colon], s[colon+2:]
