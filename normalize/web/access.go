@@ -74,7 +74,7 @@ func decodeAccess(e *event.Event, m string) bool {
 			outcome = ecs.OutcomeFailure
 		}
 	}
-	classWebAccess.Set(e, "http_request", outcome)
+	classWebAccess.Set(e, "http-request", outcome)
 	if t, ok := parseCLFTime(m[ts+1 : end]); ok {
 		ecs.SetTimeIfNone(e, t)
 	}
