@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"github.com/nomenhq/nomen/normalize/apps"
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/mail"
 	"github.com/nomenhq/nomen/normalize/network"
@@ -18,6 +19,7 @@ func builtins() []*ecs.Decoder {
 		unix.Decoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
 		mail.Decoders(),    // mail.go: postfix, sendmail, procmail, Exchange
 		web.Decoders(),     // web.go: Apache, nginx
+		apps.Decoders(),    // apps.go: FTP, dovecot, OpenVPN, BIND, dhcpd, MySQL, PostgreSQL, logind, polkit
 		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
 		windows.Decoders(), // windows.go: Windows Security events by every road
 	} {

@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/golden"
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -199,20 +200,9 @@ func decodeNumber(raw json.RawMessage) any {
 	return v
 }
 
-// ECS allowed values (ECS 8.17, event.* categorization fields).
-var ecsAllowed = map[string][]string{
-	"event.kind": {"alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"},
-	"event.category": {"api", "authentication", "configuration", "database", "driver", "email", "file",
-		"host", "iam", "intrusion_detection", "library", "malware", "network", "package", "process",
-		"registry", "session", "threat", "vulnerability", "web"},
-	"event.type": {"access", "admin", "allowed", "change", "connection", "creation", "deletion", "denied",
-		"end", "error", "group", "indicator", "info", "installation", "protocol", "start", "user"},
-	"event.outcome": {"failure", "success", "unknown"},
-}
-
 func checkECSValues(t *testing.T, line int, got map[string]any) {
 	t.Helper()
-	for key, allowed := range ecsAllowed {
+	for key, allowed := range ecs.AllowedValues {
 		v, ok := got[key]
 		if !ok {
 			continue

@@ -52,8 +52,12 @@ const (
 // Cats is a small helper for building category lists inline.
 func Cats(c ...string) []string { return c }
 
-// SetUser sets user.name (and related.user). Windows' "-" and empty names are ignored.
+// SetUser sets user.name (and related.user). Windows' "-" and empty names are
+// ignored. Surrounding spaces are not part of a name: sshd logs a client's
+// " alice" as "Invalid user  alice from ..." on one line and PAM as
+// "user=alice" on the next, and both must name the same user.
 func SetUser(e *event.Event, key, name string) {
+	name = strings.TrimSpace(name)
 	if name == "" || name == "-" {
 		return
 	}

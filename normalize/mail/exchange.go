@@ -341,18 +341,18 @@ type exValues [numExCols]string
 
 // exchangeActions maps event-id to event.action and outcome.
 var exchangeActions = map[string][2]string{
-	"RECEIVE": {actEmailReceive, ecs.OutcomeSuccess}, "SUBMIT": {"email_submit", ecs.OutcomeSuccess},
+	"RECEIVE": {actEmailReceive, ecs.OutcomeSuccess}, "SUBMIT": {"email-submit", ecs.OutcomeSuccess},
 	"SEND": {actEmailSend, ecs.OutcomeSuccess}, "DELIVER": {actEmailDeliver, ecs.OutcomeSuccess},
 	"DUPLICATEDELIVER": {actEmailDeliver, ecs.OutcomeSuccess}, "FAIL": {actEmailBounce, ecs.OutcomeFailure},
-	"DSN": {actEmailDSN, ""}, "DEFER": {actEmailDefer, ecs.OutcomeFailure}, "DROP": {"email_drop", ecs.OutcomeFailure},
-	"BADMAIL": {"email_badmail", ecs.OutcomeFailure}, "POISONMESSAGE": {"email_poison", ecs.OutcomeFailure},
-	"EXPAND": {"email_expand", ""}, "REDIRECT": {"email_redirect", ""}, "RESOLVE": {"email_resolve", ""},
-	"TRANSFER": {"email_transfer", ""}, "AGENTINFO": {"email_agentinfo", ""},
-	"HAREDIRECT": {"email_haredirect", ""}, "HARECEIVE": {"email_hareceive", ""},
-	"HADISCARD": {"email_hadiscard", ""}, "HAREDIRECTFAIL": {"email_haredirect", ecs.OutcomeFailure},
-	"SUBMITDEFER": {actEmailDefer, ecs.OutcomeFailure}, "THROTTLE": {"email_throttle", ""},
-	"MODERATORREJECT": {actEmailReject, ecs.OutcomeFailure}, "PROCESS": {"email_process", ""},
-	"NOTIFYMAPI": {"email_notify", ""}, "SUBMITDROP": {"email_drop", ecs.OutcomeFailure},
+	"DSN": {actEmailDSN, ""}, "DEFER": {actEmailDefer, ecs.OutcomeFailure}, "DROP": {"email-drop", ecs.OutcomeFailure},
+	"BADMAIL": {"email-badmail", ecs.OutcomeFailure}, "POISONMESSAGE": {"email-poison", ecs.OutcomeFailure},
+	"EXPAND": {"email-expand", ""}, "REDIRECT": {"email-redirect", ""}, "RESOLVE": {"email-resolve", ""},
+	"TRANSFER": {"email-transfer", ""}, "AGENTINFO": {"email-agentinfo", ""},
+	"HAREDIRECT": {"email-haredirect", ""}, "HARECEIVE": {"email-hareceive", ""},
+	"HADISCARD": {"email-hadiscard", ""}, "HAREDIRECTFAIL": {"email-haredirect", ecs.OutcomeFailure},
+	"SUBMITDEFER": {actEmailDefer, ecs.OutcomeFailure}, "THROTTLE": {"email-throttle", ""},
+	"MODERATORREJECT": {actEmailReject, ecs.OutcomeFailure}, "PROCESS": {"email-process", ""},
+	"NOTIFYMAPI": {"email-notify", ""}, "SUBMITDROP": {"email-drop", ecs.OutcomeFailure},
 	// Exchange 2003 event ids (the ones with an unambiguous meaning).
 	"1000": {actEmailDeliver, ecs.OutcomeSuccess}, "1019": {actEmailReceive, ecs.OutcomeSuccess},
 	"1020": {actEmailSend, ""}, "1028": {actEmailDeliver, ecs.OutcomeSuccess},
@@ -363,7 +363,7 @@ func (v *exValues) set(e *event.Event, tab bool) {
 	id := v[exEventID]
 	act, ok := exchangeActions[id]
 	if !ok {
-		act = [2]string{"email_tracking", ""}
+		act = [2]string{"email-tracking", ""}
 	}
 	classEmailInfo.Set(e, act[0], act[1])
 	e.SetStr("event.code", id)

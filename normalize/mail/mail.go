@@ -13,22 +13,22 @@ import (
 // tracking. A message relayed by any of them is described the same way:
 //
 //	event.category email, event.action one of
-//	  email_receive   a message entered the MTA (from a client or a local submission)
-//	  email_queue     postfix qmgr queued it (from=, size=, nrcpt=)
-//	  email_send      handed to another MTA (relay host)
-//	  email_deliver   delivered locally (mailbox, pipe, LMTP store)
-//	  email_defer     delivery failed temporarily (retried later)
-//	  email_bounce    delivery failed permanently (non-delivery report follows)
-//	  email_expire    gave up after the maximal queue lifetime
-//	  email_reject    refused while receiving (SMTP reject, milter, header checks)
-//	  email_dsn       a delivery status notification was generated
+//	  email-receive   a message entered the MTA (from a client or a local submission)
+//	  email-queue     postfix qmgr queued it (from=, size=, nrcpt=)
+//	  email-send      handed to another MTA (relay host)
+//	  email-deliver   delivered locally (mailbox, pipe, LMTP store)
+//	  email-defer     delivery failed temporarily (retried later)
+//	  email-bounce    delivery failed permanently (non-delivery report follows)
+//	  email-expire    gave up after the maximal queue lifetime
+//	  email-reject    refused while receiving (SMTP reject, milter, header checks)
+//	  email-dsn       a delivery status notification was generated
 //	email.from.address, email.to.address, email.message_id (without <>),
 //	email.local_id (the MTA's queue id), email.subject where logged,
 //	source.* the sending client, destination.* the relay delivered to,
 //	event.reason the remote or local reply text.
 //
-// SMTP connections are network connection start/end (action smtp_connect,
-// smtp_disconnect), SMTP AUTH failures authentication/start/failure.
+// SMTP connections are network connection start/end (action smtp-connect,
+// smtp-disconnect), SMTP AUTH failures authentication/start/failure.
 
 // Decoders returns the mail decoders in dispatch order.
 func Decoders() []*ecs.Decoder {
@@ -50,15 +50,15 @@ var (
 
 // Actions shared by the mail decoders.
 const (
-	actEmailReceive = "email_receive"
-	actEmailQueue   = "email_queue"
-	actEmailSend    = "email_send"
-	actEmailDeliver = "email_deliver"
-	actEmailDefer   = "email_defer"
-	actEmailBounce  = "email_bounce"
-	actEmailExpire  = "email_expire"
-	actEmailReject  = "email_reject"
-	actEmailDSN     = "email_dsn"
+	actEmailReceive = "email-receive"
+	actEmailQueue   = "email-queue"
+	actEmailSend    = "email-send"
+	actEmailDeliver = "email-deliver"
+	actEmailDefer   = "email-defer"
+	actEmailBounce  = "email-bounce"
+	actEmailExpire  = "email-expire"
+	actEmailReject  = "email-reject"
+	actEmailDSN     = "email-dsn"
 )
 
 // setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")

@@ -50,7 +50,7 @@ func decodePostfix(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "message-id="):
 		postfixBegin(e, prog, qid, "postfix.cleanup.message_id")
-		classEmailInfo.Set(e, "email_message_id", "")
+		classEmailInfo.Set(e, "email-message-id", "")
 		setMessageID(e, rest[len("message-id="):])
 		return true
 	case strings.HasPrefix(rest, "from="):
@@ -81,7 +81,7 @@ func decodePostfix(e *event.Event) bool {
 		return true
 	case rest == "removed":
 		postfixBegin(e, prog, qid, "postfix.qmgr.removed")
-		classEmailInfo.Set(e, "email_remove", "")
+		classEmailInfo.Set(e, "email-remove", "")
 		return true
 	case strings.HasPrefix(rest, "reject: "), strings.HasPrefix(rest, "milter-reject: "):
 		return postfixReject(e, prog, qid, rest)
@@ -99,7 +99,7 @@ func decodePostfix(e *event.Event) bool {
 		// header_checks / body_checks actions
 		what, _, _ := strings.Cut(rest, ": ")
 		postfixBegin(e, prog, qid, "postfix.cleanup.check")
-		classEmailInfo.Set(e, "email_"+strings.ReplaceAll(what, " ", "_"), "")
+		classEmailInfo.Set(e, "email-"+strings.ReplaceAll(what, " ", "-"), "")
 		postfixRejectKV(e, rest)
 		return true
 	}
@@ -226,7 +226,7 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	case "expired":
 		action, outcome, rule = actEmailExpire, ecs.OutcomeFailure, "postfix.delivery.expired"
 	case "undeliverable", "deliverable": // address verification probes
-		action, rule = "email_verify", "postfix.delivery.verify"
+		action, rule = "email-verify", "postfix.delivery.verify"
 		if status == "deliverable" {
 			outcome = ecs.OutcomeSuccess
 		} else {
@@ -289,7 +289,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 			return false
 		}
 		postfixBegin(e, prog, "", "postfix.smtpd.connect")
-		ecs.ClassConnStart.Set(e, "smtp_connect", "")
+		ecs.ClassConnStart.Set(e, "smtp-connect", "")
 		client, to, _ := strings.Cut(r, " to ")
 		postfixClient(e, "source", client)
 		if to != "" {
@@ -300,7 +300,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 	case "disconnect", "DISCONNECT":
 		r := strings.TrimPrefix(rest, "from ")
 		postfixBegin(e, prog, "", "postfix.smtpd.disconnect")
-		ecs.ClassConnEnd.Set(e, "smtp_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "smtp-disconnect", "")
 		client, counts, _ := strings.Cut(r, " ")
 		postfixClient(e, "source", client)
 		e.SetStr("postfix.commands", counts)
@@ -313,12 +313,12 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		if i < 0 || j < 0 || j > i {
 			return false
 		}
-		rule, action := "postfix.smtpd.lost_connection", "smtp_lost_connection"
+		rule, action := "postfix.smtpd.lost_connection", "smtp-lost-connection"
 		switch word {
 		case "timeout":
-			rule, action = "postfix.smtpd.timeout", "smtp_timeout"
+			rule, action = "postfix.smtpd.timeout", "smtp-timeout"
 		case "too":
-			rule, action = "postfix.smtpd.too_many_errors", "smtp_too_many_errors"
+			rule, action = "postfix.smtpd.too_many_errors", "smtp-too-many-errors"
 		}
 		postfixBegin(e, prog, "", rule)
 		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
@@ -346,7 +346,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 			return false
 		}
 		postfixBegin(e, prog, "", "postfix.sasl.failure")
-		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeFailure)
 		postfixClient(e, "source", client)
 		e.SetStr("postfix.sasl_method", method)
 		reason = strings.TrimPrefix(reason, ": ")
@@ -361,7 +361,7 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		// postscreen: PASS NEW [IP]:PORT / PASS OLD [IP]:PORT
 		kind, r := ecs.CutWord(rest)
 		postfixBegin(e, prog, "", "postfix.postscreen.pass")
-		ecs.ClassNetInfo.Set(e, "smtp_screen_pass", ecs.OutcomeSuccess)
+		ecs.ClassNetInfo.Set(e, "smtp-screen-pass", ecs.OutcomeSuccess)
 		e.SetStr("postfix.postscreen", strings.ToLower(kind))
 		postfixClient(e, "source", r)
 		return true

@@ -75,7 +75,7 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "AUTH failure"):
 		sendmailBegin(e, prog, qid, "sendmail.auth.failure")
-		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeFailure)
 		if i := strings.Index(rest, "("); i >= 0 {
 			if j := strings.IndexByte(rest[i:], ')'); j > 0 {
 				e.SetStr("sendmail.mech", rest[i+1:i+j])
@@ -91,14 +91,14 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "AUTH=server"):
 		sendmailBegin(e, prog, qid, "sendmail.auth.success")
-		ecs.ClassAuthStart.Set(e, "smtp_auth", ecs.OutcomeSuccess)
+		ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeSuccess)
 		ecs.SetUser(e, "user.name", postfixComma(rest, "authid"))
 		e.SetStr("sendmail.mech", postfixComma(rest, "mech"))
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
 		return true
 	case strings.HasPrefix(rest, "STARTTLS=server"):
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
-		ecs.ClassNetInfo.Set(e, "tls_handshake", "")
+		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
 		e.SetStr("tls.version", postfixComma(rest, "version"))
 		e.SetStr("tls.cipher", postfixComma(rest, "cipher"))
@@ -112,7 +112,7 @@ func decodeSendmail(e *event.Event) bool {
 	case strings.Contains(rest, ": possible SMTP attack: "):
 		relay, r, _ := strings.Cut(rest, ": possible SMTP attack: ")
 		sendmailBegin(e, prog, qid, "sendmail.smtp_attack")
-		ecs.ClassAuthInfo.Set(e, "smtp_attack", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "smtp-attack", ecs.OutcomeFailure)
 		sendmailRelay(e, "source", relay)
 		e.SetStr("sendmail.command", postfixComma(r, "command"))
 		ecs.SetUint(e, "sendmail.count", postfixComma(r, "count"))
@@ -120,7 +120,7 @@ func decodeSendmail(e *event.Event) bool {
 	case strings.Contains(rest, " did not issue "):
 		relay, r, _ := strings.Cut(rest, " did not issue ")
 		sendmailBegin(e, prog, qid, "sendmail.no_transaction")
-		ecs.ClassConnEnd.Set(e, "smtp_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "smtp-disconnect", "")
 		sendmailRelay(e, "source", relay)
 		e.SetStr("event.reason", "did not issue "+r)
 		return true
@@ -128,7 +128,7 @@ func decodeSendmail(e *event.Event) bool {
 		r := rest[len("lost input channel from "):]
 		relay, after, _ := strings.Cut(r, " to ")
 		sendmailBegin(e, prog, qid, "sendmail.lost_connection")
-		ecs.ClassConnEnd.Set(e, "smtp_lost_connection", ecs.OutcomeFailure)
+		ecs.ClassConnEnd.Set(e, "smtp-lost-connection", ecs.OutcomeFailure)
 		sendmailRelay(e, "source", relay)
 		e.SetStr("event.reason", "lost input channel to "+after)
 		return true
@@ -271,7 +271,7 @@ func decodeProcmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(m, "Subject: "):
 		ecs.Begin(e, "procmail", "procmail.subject")
-		classEmailInfo.Set(e, "email_subject", "")
+		classEmailInfo.Set(e, "email-subject", "")
 		e.SetStr("email.subject", strings.TrimSpace(m[len("Subject: "):]))
 		return true
 	case strings.HasPrefix(m, "Folder: "):

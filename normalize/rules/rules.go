@@ -578,20 +578,8 @@ func tomlValue(v any) (event.Value, error) {
 	return event.Value{}, fmt.Errorf("unsupported value type %T (string, integer, float, boolean or list of strings)", v)
 }
 
-// ecsAllowedValues are ECS's allowed values for the categorization fields
-// (ECS 8.17); a rule that sets anything else is rejected at load.
-var ecsAllowedValues = map[string][]string{
-	"event.kind": {"alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"},
-	"event.category": {"api", "authentication", "configuration", "database", "driver", "email", "file",
-		"host", "iam", "intrusion_detection", "library", "malware", "network", "package", "process",
-		"registry", "session", "threat", "vulnerability", "web"},
-	"event.type": {"access", "admin", "allowed", "change", "connection", "creation", "deletion", "denied",
-		"end", "error", "group", "indicator", "info", "installation", "protocol", "start", "user"},
-	"event.outcome": {"failure", "success", "unknown"},
-}
-
 func checkECSValue(key string, v event.Value) error {
-	allowed, ok := ecsAllowedValues[key]
+	allowed, ok := ecs.AllowedValues[key]
 	if !ok {
 		return nil
 	}

@@ -379,12 +379,12 @@ func (a *auditRecord) finish(e *event.Event) {
 	if a.uid != "" {
 		auditID(e, "user.id", "user.name", a.uid)
 	}
-	action := auditLower(a.typ)
+	action := auditAction(a.typ)
 	var c ecs.Class
 	switch a.typ {
 	case "SYSCALL":
 		if a.syscall != "execve" && a.syscall != "execveat" {
-			e.SetStr("event.action", a.syscall)
+			e.SetStr("event.action", auditActionOf(a.syscall))
 			e.SetStr("event.outcome", a.outcome)
 			return
 		}

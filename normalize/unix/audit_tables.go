@@ -114,16 +114,23 @@ var auditTypeByNumber = func() map[string]string {
 	return m
 }()
 
-// auditLowerNames and auditRules cache the action and rule id of each known type.
-var auditLowerNames, auditRules = func() (map[string]string, map[string]string) {
-	lower := make(map[string]string, len(auditTypes))
+// auditActions and auditRules cache the event.action ("user-login") and
+// the rule id ("auditd.user_login") of each known type.
+var auditActions, auditRules = func() (map[string]string, map[string]string) {
+	actions := make(map[string]string, len(auditTypes))
 	rules := make(map[string]string, len(auditTypes))
 	for name := range auditTypes {
-		lower[name] = strings.ToLower(name)
-		rules[name] = "auditd." + lower[name]
+		actions[name] = auditActionOf(name)
+		rules[name] = "auditd." + strings.ToLower(name)
 	}
-	return lower, rules
+	return actions, rules
 }()
+
+// auditActionOf is the event.action of a record type or syscall name:
+// lower case, words joined by hyphens (USER_LOGIN -> user-login).
+func auditActionOf(name string) string {
+	return strings.ReplaceAll(strings.ToLower(name), "_", "-")
+}
 
 func auditRule(name string) string {
 	if r, ok := auditRules[name]; ok {
@@ -132,11 +139,12 @@ func auditRule(name string) string {
 	return "auditd." + strings.ToLower(name)
 }
 
-func auditLower(name string) string {
-	if l, ok := auditLowerNames[name]; ok {
+// auditAction returns the event.action of a record type.
+func auditAction(name string) string {
+	if l, ok := auditActions[name]; ok {
 		return l
 	}
-	return strings.ToLower(name)
+	return auditActionOf(name)
 }
 
 // auditTypeName returns the name and number of a record type given either.

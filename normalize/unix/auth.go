@@ -258,19 +258,19 @@ func decodeSudo(e *event.Event) bool {
 	switch {
 	case msg == "":
 		ecs.SetRule(e, "sudo.command")
-		ecs.ClassProcStart.Set(e, "sudo_command", ecs.OutcomeSuccess)
+		ecs.ClassProcStart.Set(e, "sudo-command", ecs.OutcomeSuccess)
 	case strings.Contains(msg, "incorrect password attempt"):
 		ecs.SetRule(e, "sudo.auth.failure")
-		ecs.ClassAuthStart.Set(e, "sudo_auth", ecs.OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeFailure)
 		n, _ := ecs.CutWord(msg)
 		ecs.SetUint(e, "sudo.attempts", n)
 	case strings.Contains(msg, "password is required"), strings.Contains(msg, "authentication failure"):
 		ecs.SetRule(e, "sudo.auth.failure")
-		ecs.ClassAuthStart.Set(e, "sudo_auth", ecs.OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeFailure)
 	case strings.Contains(msg, "NOT in sudoers"), strings.Contains(msg, "not allowed"),
 		strings.Contains(msg, "NOT authorized"):
 		ecs.SetRule(e, "sudo.denied")
-		ecs.ClassProcStart.Set(e, "sudo_denied", ecs.OutcomeFailure)
+		ecs.ClassProcStart.Set(e, "sudo-denied", ecs.OutcomeFailure)
 	default:
 		ecs.SetRule(e, "sudo.other")
 	}

@@ -77,26 +77,26 @@ func pamBody(e *event.Event, m string) bool {
 	switch {
 	case strings.HasPrefix(m, "authentication failure;"):
 		ecs.Begin(e, programOf(e), "pam.auth.failure")
-		ecs.ClassAuthStart.Set(e, "pam_auth", ecs.OutcomeFailure)
+		ecs.ClassAuthStart.Set(e, "pam-auth", ecs.OutcomeFailure)
 		pamKV(e, m[len("authentication failure;"):])
 		return true
 	case strings.HasPrefix(m, "session opened for user "):
 		ecs.Begin(e, programOf(e), "pam.session.open")
-		ecs.ClassSessionStart.Set(e, "pam_session_open", ecs.OutcomeSuccess)
+		ecs.ClassSessionStart.Set(e, "pam-session-open", ecs.OutcomeSuccess)
 		pamSessionUsers(e, m[len("session opened for user "):])
 		return true
 	case strings.HasPrefix(m, "session closed for user "):
 		ecs.Begin(e, programOf(e), "pam.session.close")
-		ecs.ClassSessionEnd.Set(e, "pam_session_close", ecs.OutcomeSuccess)
+		ecs.ClassSessionEnd.Set(e, "pam-session-close", ecs.OutcomeSuccess)
 		pamSessionUsers(e, m[len("session closed for user "):])
 		return true
 	case strings.HasPrefix(m, "check pass; user unknown"):
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
-		ecs.ClassAuthInfo.Set(e, "pam_user_unknown", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
 		return true
 	case strings.HasPrefix(m, "password changed for "):
 		ecs.Begin(e, programOf(e), "pam.password_changed")
-		ecs.ClassUserChange.Set(e, "password_change", ecs.OutcomeSuccess)
+		ecs.ClassUserChange.Set(e, "password-change", ecs.OutcomeSuccess)
 		ecs.SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
 		return true
 	case strings.HasPrefix(m, "requirement "):
@@ -106,13 +106,13 @@ func pamBody(e *event.Event, m string) bool {
 			return false
 		}
 		ecs.Begin(e, programOf(e), "pam.requirement_not_met")
-		ecs.ClassAuthInfo.Set(e, "pam_requirement_not_met", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "pam-requirement-not-met", ecs.OutcomeFailure)
 		ecs.SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" not met by user "):])))
 		e.SetStr("pam.requirement", trimQuotes(m[len("requirement "):i]))
 		return true
 	case strings.Contains(m, "temporarily locked") || strings.Contains(m, "account locked"):
 		ecs.Begin(e, programOf(e), "pam.account_locked")
-		ecs.ClassAuthInfo.Set(e, "pam_account_locked", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "pam-account-locked", ecs.OutcomeFailure)
 		if i := strings.Index(m, "for user "); i >= 0 {
 			u, _ := ecs.CutWord(m[i+len("for user "):])
 			ecs.SetUser(e, "user.name", u)
@@ -120,7 +120,7 @@ func pamBody(e *event.Event, m string) bool {
 		return true
 	case strings.HasPrefix(m, "account ") && strings.Contains(m, " has expired"):
 		ecs.Begin(e, programOf(e), "pam.account_expired")
-		ecs.ClassAuthInfo.Set(e, "pam_account_expired", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "pam-account-expired", ecs.OutcomeFailure)
 		u, _ := ecs.CutWord(m[len("account "):])
 		ecs.SetUser(e, "user.name", u)
 		return true
@@ -133,7 +133,7 @@ func pamSummary(e *event.Event, m string) bool {
 	n, rest := ecs.CutWord(m)
 	if _, ok := ecs.ParseUint(n); ok && strings.HasPrefix(rest, "more authentication failure") {
 		ecs.Begin(e, programOf(e), "pam.auth.more_failures")
-		ecs.ClassAuthInfo.Set(e, "pam_auth_failures", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "pam-auth-failures", ecs.OutcomeFailure)
 		ecs.SetUint(e, "pam.more_failures", n)
 		if i := strings.IndexByte(rest, ';'); i >= 0 {
 			pamKV(e, rest[i+1:])
@@ -142,7 +142,7 @@ func pamSummary(e *event.Event, m string) bool {
 	}
 	if s, ok := strings.CutPrefix(m, "service("); ok && strings.Contains(s, "ignoring max retries") {
 		ecs.Begin(e, programOf(e), "pam.max_retries")
-		ecs.ClassAuthInfo.Set(e, "pam_max_retries", "")
+		ecs.ClassAuthInfo.Set(e, "pam-max-retries", "")
 		svc, _, _ := strings.Cut(s, ")")
 		e.SetStr("pam.service", svc)
 		return true

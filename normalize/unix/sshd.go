@@ -29,7 +29,7 @@ import (
 //
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
-const actionSSHLogin = "ssh_login"
+const actionSSHLogin = "ssh-login"
 
 func decodeSSHD(e *event.Event) bool {
 	m := e.Message
@@ -54,7 +54,7 @@ func decodeSSHD(e *event.Event) bool {
 	case "input_userauth_request:":
 		if u, ok := strings.CutPrefix(rest, "invalid user "); ok {
 			ecs.Begin(e, "sshd", "sshd.invalid_user")
-			ecs.ClassAuthInfo.Set(e, "ssh_invalid_user", ecs.OutcomeFailure)
+			ecs.ClassAuthInfo.Set(e, "ssh-invalid-user", ecs.OutcomeFailure)
 			ecs.SetUser(e, "user.name", strings.TrimSpace(u))
 			e.Set("sshd.invalid_user", event.Bool(true))
 			return true
@@ -78,7 +78,7 @@ func decodeSSHD(e *event.Event) bool {
 				return false
 			}
 			ecs.Begin(e, "sshd", "sshd.auth.max_attempts")
-			ecs.ClassAuthInfo.Set(e, "ssh_max_auth_attempts", ecs.OutcomeFailure)
+			ecs.ClassAuthInfo.Set(e, "ssh-max-auth-attempts", ecs.OutcomeFailure)
 			sshdSetUser(e, user)
 			ecs.SetAddress(e, "source", addr)
 			ecs.SetPort(e, "source.port", port)
@@ -99,7 +99,7 @@ func decodeSSHD(e *event.Event) bool {
 	case "Did":
 		if r, ok := strings.CutPrefix(rest, "not receive identification string from "); ok {
 			ecs.Begin(e, "sshd", "sshd.no_identification")
-			ecs.ClassNetInfo.Set(e, "ssh_no_identification", ecs.OutcomeFailure)
+			ecs.ClassNetInfo.Set(e, "ssh-no-identification", ecs.OutcomeFailure)
 			sshdAddrPort(e, r)
 			return true
 		}
@@ -108,14 +108,14 @@ func decodeSSHD(e *event.Event) bool {
 	case "Timeout":
 		if r, ok := strings.CutPrefix(rest, "before authentication for "); ok {
 			ecs.Begin(e, "sshd", "sshd.auth.timeout")
-			ecs.ClassConnEnd.Set(e, "ssh_auth_timeout", ecs.OutcomeFailure)
+			ecs.ClassConnEnd.Set(e, "ssh-auth-timeout", ecs.OutcomeFailure)
 			sshdAddrPort(e, r)
 			return true
 		}
 	case "Unable":
 		if r, ok := strings.CutPrefix(rest, "to negotiate with "); ok {
 			ecs.Begin(e, "sshd", "sshd.negotiation_failed")
-			ecs.ClassNetInfo.Set(e, "ssh_negotiation_failed", ecs.OutcomeFailure)
+			ecs.ClassNetInfo.Set(e, "ssh-negotiation-failed", ecs.OutcomeFailure)
 			if i := strings.IndexByte(r, ':'); i > 0 {
 				e.SetStr("sshd.reason", strings.TrimSpace(r[i+1:]))
 				r = r[:i]
@@ -150,7 +150,7 @@ func sshdAuth(e *event.Event, verb, rest string) bool {
 		ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
 	default: // Partial, Postponed: one step of a multi-step authentication
 		ecs.SetRule(e, "sshd.auth."+strings.ToLower(verb))
-		ecs.ClassAuthInfo.Set(e, "ssh_auth_"+strings.ToLower(verb), "")
+		ecs.ClassAuthInfo.Set(e, "ssh-auth-"+strings.ToLower(verb), "")
 	}
 	sshdSetUser(e, user)
 	ecs.SetAddress(e, "source", addr)
@@ -216,7 +216,7 @@ func sshdInvalidUser(e *event.Event, rest string) bool {
 		return false
 	}
 	ecs.Begin(e, "sshd", "sshd.invalid_user")
-	ecs.ClassAuthInfo.Set(e, "ssh_invalid_user", ecs.OutcomeFailure)
+	ecs.ClassAuthInfo.Set(e, "ssh-invalid-user", ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	e.Set("sshd.invalid_user", event.Bool(true))
 	ecs.SetAddress(e, "source", addr)
@@ -268,16 +268,16 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 		}
 		ecs.Begin(e, "sshd", "sshd.connection."+verb)
 		if preauth {
-			ecs.ClassConnEnd.Set(e, "ssh_connection_"+verb, "")
+			ecs.ClassConnEnd.Set(e, "ssh-connection-"+verb, "")
 		} else {
-			ecs.ClassSessionEnd.Set(e, "ssh_connection_"+verb, "")
+			ecs.ClassSessionEnd.Set(e, "ssh-connection-"+verb, "")
 		}
 		sshdPeer(e, r)
 		return true
 	case "from":
 		// "Connection from ADDR port N on ADDR port N"
 		ecs.Begin(e, "sshd", "sshd.connection.open")
-		ecs.ClassConnStart.Set(e, "ssh_connection", "")
+		ecs.ClassConnStart.Set(e, "ssh-connection", "")
 		src, dst, _ := strings.Cut(rest, " on ")
 		sshdAddrPort(e, src)
 		if dst != "" {
@@ -296,9 +296,9 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 func sshdDisconnected(e *event.Event, rest string, preauth bool) bool {
 	ecs.Begin(e, "sshd", "sshd.disconnected")
 	if preauth {
-		ecs.ClassConnEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "ssh-disconnect", "")
 	} else {
-		ecs.ClassSessionEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassSessionEnd.Set(e, "ssh-disconnect", "")
 	}
 	sshdPeer(e, rest)
 	return true
@@ -321,9 +321,9 @@ func sshdReceivedDisconnect(e *event.Event, rest string, preauth bool) bool {
 	}
 	ecs.Begin(e, "sshd", "sshd.disconnect.received")
 	if preauth {
-		ecs.ClassConnEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassConnEnd.Set(e, "ssh-disconnect", "")
 	} else {
-		ecs.ClassSessionEnd.Set(e, "ssh_disconnect", "")
+		ecs.ClassSessionEnd.Set(e, "ssh-disconnect", "")
 	}
 	sshdAddrPort(e, addrPart)
 	reason = strings.TrimSpace(reason)
@@ -346,7 +346,7 @@ func sshdDisconnecting(e *event.Event, rest string) bool {
 		return false
 	}
 	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
-	ecs.ClassAuthInfo.Set(e, "ssh_too_many_auth_failures", ecs.OutcomeFailure)
+	ecs.ClassAuthInfo.Set(e, "ssh-too-many-auth-failures", ecs.OutcomeFailure)
 	if peer := strings.TrimRight(rest[:i], ": "); peer != "" {
 		sshdPeer(e, peer)
 	}
@@ -358,7 +358,7 @@ func sshdDisconnecting(e *event.Event, rest string) bool {
 
 func sshdTooMany(e *event.Event, rest string) bool {
 	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
-	ecs.ClassAuthInfo.Set(e, "ssh_too_many_auth_failures", ecs.OutcomeFailure)
+	ecs.ClassAuthInfo.Set(e, "ssh-too-many-auth-failures", ecs.OutcomeFailure)
 	if u, ok := strings.CutPrefix(rest[len("many authentication failures"):], " for "); ok {
 		sshdSetUser(e, strings.TrimSpace(u))
 	}
@@ -395,7 +395,7 @@ func sshdReverseMapping(e *event.Event, rest string) bool {
 		}
 	}
 	ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
-	ecs.ClassNetInfo.Set(e, "ssh_reverse_mapping_failed", ecs.OutcomeFailure)
+	ecs.ClassNetInfo.Set(e, "ssh-reverse-mapping-failed", ecs.OutcomeFailure)
 	ecs.SetAddress(e, "source", addr)
 	ecs.SetHostname(e, "source.domain", host)
 	if strings.Contains(r, "POSSIBLE BREAK-IN") {
@@ -413,7 +413,7 @@ func sshdAddressMaps(e *event.Event, rest string) bool {
 	}
 	host, _, _ := strings.Cut(r, ",")
 	ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
-	ecs.ClassNetInfo.Set(e, "ssh_reverse_mapping_failed", ecs.OutcomeFailure)
+	ecs.ClassNetInfo.Set(e, "ssh-reverse-mapping-failed", ecs.OutcomeFailure)
 	ecs.SetAddress(e, "source", addr)
 	ecs.SetHostname(e, "source.domain", host)
 	if strings.Contains(r, "POSSIBLE BREAK-IN") {
@@ -433,7 +433,7 @@ func sshdNotAllowed(e *event.Event, rest string) bool {
 		return false
 	}
 	ecs.Begin(e, "sshd", "sshd.user_not_allowed")
-	ecs.ClassAuthInfo.Set(e, "ssh_user_not_allowed", ecs.OutcomeFailure)
+	ecs.ClassAuthInfo.Set(e, "ssh-user-not-allowed", ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	ecs.SetAddress(e, "source", addr)
 	e.SetStr("sshd.reason", rest[i+len(" not allowed because "):])

@@ -15,7 +15,11 @@ import (
 //
 // One useradd writes several lines; only the one that states the fact is a
 // creation ("new user:", "new group:"); the per-file lines ("group added
-// to /etc/gshadow") are type info, so counting creations counts accounts.
+// to /etc/group", "... to /etc/gshadow", groupdel's "removed from") are
+// type info, so counting creations counts accounts. Lines that come in an
+// /etc/group and an /etc/gshadow form with no summary line (userdel's
+// "removed [shadow ]group", useradd's "add 'x' to [shadow ]group") are
+// typed alike; the gshadow one carries file.path /etc/gshadow.
 
 var shadowPrograms = []string{"useradd", "userdel", "usermod", "groupadd", "groupdel", "groupmod",
 	"passwd", "chpasswd", "chfn", "chsh", "chage", "gpasswd", "newusers", "chgpasswd", "adduser", "deluser"}
@@ -58,7 +62,7 @@ var shadowReaders = map[string]func(e *event.Event, prog, word, rest string) boo
 func shadowNew(e *event.Event, prog, _, rest string) bool {
 	switch {
 	case strings.HasPrefix(rest, "user: "):
-		shadowBegin(e, prog, "useradd.new_user", ecs.ClassUserCreate, "user_create")
+		shadowBegin(e, prog, "useradd.new_user", ecs.ClassUserCreate, "user-create")
 		kv := rest[len("user: "):]
 		ecs.SetUser(e, "user.target.name", kvComma(kv, "name"))
 		e.SetStr("user.target.id", kvComma(kv, "UID"))
@@ -68,7 +72,7 @@ func shadowNew(e *event.Event, prog, _, rest string) bool {
 		e.SetStr("shadow.from", kvComma(kv, "from"))
 		return true
 	case strings.HasPrefix(rest, "group: "):
-		shadowBegin(e, prog, "groupadd.new_group", ecs.ClassGroupCreate, "group_create")
+		shadowBegin(e, prog, "groupadd.new_group", ecs.ClassGroupCreate, "group-create")
 		kv := rest[len("group: "):]
 		e.SetStr("group.name", kvComma(kv, "name"))
 		e.SetStr("group.id", kvComma(kv, "GID"))
@@ -87,7 +91,7 @@ func shadowGroupLine(e *event.Event, prog, _, rest string) bool {
 		if !ok {
 			return false
 		}
-		shadowBegin(e, prog, "groupadd.file", ecs.ClassGroupInfo, "group_create")
+		shadowBegin(e, prog, "groupadd.file", ecs.ClassGroupInfo, "group-create")
 		e.SetStr("group.name", kvComma(kv, "name"))
 		e.SetStr("group.id", kvComma(kv, "GID"))
 		e.SetStr("file.path", file)
@@ -99,20 +103,18 @@ func shadowGroupLine(e *event.Event, prog, _, rest string) bool {
 			return false
 		}
 		if file, ok := strings.CutPrefix(r, "removed from "); ok {
-			shadowBegin(e, prog, "groupdel.file", ecs.ClassGroupInfo, "group_delete")
+			// Per-file lines, /etc/group and /etc/gshadow alike, as
+			// groupadd's: "group 'x' removed" states the deletion.
+			shadowBegin(e, prog, "groupdel.file", ecs.ClassGroupInfo, "group-delete")
 			e.SetStr("file.path", file)
-			if file == "/etc/group" {
-				ecs.SetRule(e, "groupdel.group_removed")
-				ecs.ClassGroupDelete.Set(e, "group_delete", ecs.OutcomeSuccess)
-			}
 		} else {
-			shadowBegin(e, prog, "groupdel.group_removed", ecs.ClassGroupDelete, "group_delete")
+			shadowBegin(e, prog, "groupdel.group_removed", ecs.ClassGroupDelete, "group-delete")
 		}
 		e.SetStr("group.name", name)
 		return true
 	case strings.HasPrefix(rest, "changed in "):
 		// group changed in /etc/group (group x/1001, new name: y)
-		shadowBegin(e, prog, "groupmod.change", ecs.ClassGroupChange, "group_change")
+		shadowBegin(e, prog, "groupmod.change", ecs.ClassGroupChange, "group-change")
 		if i := strings.Index(rest, "(group "); i >= 0 {
 			g := rest[i+len("(group "):]
 			g, _, _ = strings.Cut(g, ",")
@@ -122,7 +124,7 @@ func shadowGroupLine(e *event.Event, prog, _, rest string) bool {
 		}
 		return true
 	case strings.HasPrefix(rest, "password of "):
-		shadowBegin(e, prog, "gpasswd.password", ecs.ClassGroupChange, "group_change")
+		shadowBegin(e, prog, "gpasswd.password", ecs.ClassGroupChange, "group-change")
 		g, _ := ecs.CutWord(rest[len("password of "):])
 		e.SetStr("group.name", g)
 		if i := strings.Index(rest, " by "); i >= 0 {
@@ -141,7 +143,7 @@ func shadowDelete(e *event.Event, prog, _, rest string) bool {
 		if !ok {
 			return false
 		}
-		shadowBegin(e, prog, "userdel.delete_user", ecs.ClassUserDelete, "user_delete")
+		shadowBegin(e, prog, "userdel.delete_user", ecs.ClassUserDelete, "user-delete")
 		ecs.SetUser(e, "user.target.name", name)
 		return true
 	case strings.HasPrefix(rest, "'"):
@@ -172,10 +174,13 @@ func shadowRemoved(e *event.Event, prog, _, rest string) bool {
 	if !ok {
 		return false
 	}
+	// The /etc/gshadow twin is typed as its /etc/group line; file.path
+	// tells them apart (a count of deletions skips /etc/gshadow).
 	if shadowGroup {
-		shadowBegin(e, prog, "userdel.remove_shadow_group", ecs.ClassGroupInfo, "group_delete")
+		shadowBegin(e, prog, "userdel.remove_shadow_group", ecs.ClassGroupDelete, "group-delete")
+		e.SetStr("file.path", "/etc/gshadow")
 	} else {
-		shadowBegin(e, prog, "userdel.remove_group", ecs.ClassGroupDelete, "group_delete")
+		shadowBegin(e, prog, "userdel.remove_group", ecs.ClassGroupDelete, "group-delete")
 	}
 	e.SetStr("group.name", name)
 	return true
@@ -191,14 +196,14 @@ func shadowChanged(e *event.Event, prog, _, rest string) bool {
 		if !ok {
 			return false
 		}
-		shadowBegin(e, prog, prog+".change", ecs.ClassUserChange, "user_change")
+		shadowBegin(e, prog, prog+".change", ecs.ClassUserChange, "user-change")
 		ecs.SetUser(e, "user.target.name", name)
 		if sh, ok := strings.CutPrefix(r, "shell to "); ok {
 			e.SetStr("shadow.shell", trimQuotes(sh))
 		}
 		return true
 	case strings.HasPrefix(rest, "password expiry for "):
-		shadowBegin(e, prog, "chage.change", ecs.ClassUserChange, "user_change")
+		shadowBegin(e, prog, "chage.change", ecs.ClassUserChange, "user-change")
 		ecs.SetUser(e, "user.target.name", strings.TrimSpace(rest[len("password expiry for "):]))
 		return true
 	}
@@ -213,7 +218,7 @@ func shadowPassword(e *event.Event, prog, _, rest string) bool {
 		if !ok {
 			return false
 		}
-		shadowBegin(e, prog, "passwd.change", ecs.ClassUserChange, "password_change")
+		shadowBegin(e, prog, "passwd.change", ecs.ClassUserChange, "password-change")
 		ecs.SetUser(e, "user.target.name", name)
 		if by, ok := strings.CutPrefix(r, "changed by "); ok {
 			ecs.SetUser(e, "user.name", trimQuotes(by))
@@ -243,9 +248,9 @@ func shadowGpasswdUser(e *event.Event, prog, _, rest string) bool {
 		return false
 	}
 	if verb == "added" {
-		shadowBegin(e, prog, "gpasswd.member_add", ecs.ClassGroupChange, "group_member_add")
+		shadowBegin(e, prog, "gpasswd.member_add", ecs.ClassGroupChange, "group-member-add")
 	} else {
-		shadowBegin(e, prog, "gpasswd.member_remove", ecs.ClassGroupChange, "group_member_remove")
+		shadowBegin(e, prog, "gpasswd.member_remove", ecs.ClassGroupChange, "group-member-remove")
 	}
 	ecs.SetUser(e, "user.target.name", name)
 	ecs.SetUser(e, "user.name", actor)
@@ -261,7 +266,7 @@ func shadowMembers(e *event.Event, prog, _, rest string) bool {
 		return false
 	}
 	group, r := ecs.CutWord(r)
-	shadowBegin(e, prog, "gpasswd.members_set", ecs.ClassGroupChange, "group_change")
+	shadowBegin(e, prog, "gpasswd.members_set", ecs.ClassGroupChange, "group-change")
 	e.SetStr("group.name", group)
 	if by, ok := strings.CutPrefix(r, "set by "); ok {
 		actor, _ := ecs.CutWord(by)
@@ -278,7 +283,7 @@ func shadowFailed(e *event.Event, prog, _, rest string) bool {
 		if !ok {
 			return false
 		}
-		shadowBegin(e, prog, "useradd.failed", ecs.ClassUserCreate, "user_create")
+		shadowBegin(e, prog, "useradd.failed", ecs.ClassUserCreate, "user-create")
 		e.SetStr("event.outcome", ecs.OutcomeFailure)
 		ecs.SetUser(e, "user.target.name", name)
 		return true
@@ -307,14 +312,17 @@ func shadowMembership(e *event.Event, prog, rest string, add bool) bool {
 	if !ok {
 		return false
 	}
-	c, action, rule := ecs.ClassGroupChange, "group_member_remove", prog+".member_remove"
+	c, action, rule := ecs.ClassGroupChange, "group-member-remove", prog+".member_remove"
 	if add {
-		action, rule = "group_member_add", prog+".member_add"
+		action, rule = "group-member-add", prog+".member_add"
 	}
 	if shadowFile {
-		c, rule = ecs.ClassGroupInfo, rule+"_shadow"
+		rule += "_shadow" // typed as its /etc/group twin; file.path tells them apart
 	}
 	shadowBegin(e, prog, rule, c, action)
+	if shadowFile {
+		e.SetStr("file.path", "/etc/gshadow")
+	}
 	ecs.SetUser(e, "user.target.name", name)
 	e.SetStr("group.name", group)
 	return true
@@ -332,12 +340,12 @@ func shadowUsermod(e *event.Event, prog, verb, rest string) bool {
 	if !ok {
 		return false
 	}
-	action := "user_change"
+	action := "user-change"
 	switch {
 	case verb != "change":
-		action = "user_" + verb
+		action = "user-" + verb
 	case r == "password":
-		action = "password_change"
+		action = "password-change"
 	}
 	shadowBegin(e, prog, "usermod.change", ecs.ClassUserChange, action)
 	ecs.SetUser(e, "user.target.name", name)
@@ -357,19 +365,19 @@ func decodePwdutils(e *event.Event, m string) bool {
 	prog := programOf(e)
 	switch what {
 	case "new account added":
-		shadowBegin(e, prog, "pwdutils.account_added", ecs.ClassUserCreate, "user_create")
+		shadowBegin(e, prog, "pwdutils.account_added", ecs.ClassUserCreate, "user-create")
 	case "account deleted":
-		shadowBegin(e, prog, "pwdutils.account_deleted", ecs.ClassUserDelete, "user_delete")
+		shadowBegin(e, prog, "pwdutils.account_deleted", ecs.ClassUserDelete, "user-delete")
 	case "account added to group":
-		shadowBegin(e, prog, "pwdutils.member_add", ecs.ClassGroupChange, "group_member_add")
+		shadowBegin(e, prog, "pwdutils.member_add", ecs.ClassGroupChange, "group-member-add")
 	case "account removed from group":
-		shadowBegin(e, prog, "pwdutils.member_remove", ecs.ClassGroupChange, "group_member_remove")
+		shadowBegin(e, prog, "pwdutils.member_remove", ecs.ClassGroupChange, "group-member-remove")
 	case "new group added":
-		shadowBegin(e, prog, "pwdutils.group_added", ecs.ClassGroupCreate, "group_create")
+		shadowBegin(e, prog, "pwdutils.group_added", ecs.ClassGroupCreate, "group-create")
 	case "group deleted":
-		shadowBegin(e, prog, "pwdutils.group_deleted", ecs.ClassGroupDelete, "group_delete")
+		shadowBegin(e, prog, "pwdutils.group_deleted", ecs.ClassGroupDelete, "group-delete")
 	case "home directory created":
-		shadowBegin(e, prog, "pwdutils.home_created", ecs.ClassUserInfo, "user_create")
+		shadowBegin(e, prog, "pwdutils.home_created", ecs.ClassUserInfo, "user-create")
 	default:
 		if !strings.HasPrefix(what, "running ") {
 			return false

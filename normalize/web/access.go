@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ func decodeAccess(e *event.Event, m string) bool {
 			outcome = ecs.OutcomeFailure
 		}
 	}
-	classWebAccess.Set(e, "http_request", outcome)
+	classWebAccess.Set(e, "http-request", outcome)
 	if t, ok := parseCLFTime(m[ts+1 : end]); ok {
 		ecs.SetTimeIfNone(e, t)
 	}
@@ -203,8 +204,21 @@ func webRequest(e *event.Event, req string) {
 			path = "/"
 		}
 	}
-	e.SetStr("url.path", path)
+	e.SetStr("url.path", decodePath(path))
 	e.SetStr("url.query", query)
+}
+
+// decodePath percent-decodes a request path (ECS url.path is the path, not
+// its encoding: "/a%20b/%2e%2e" is "/a b/.."); url.original keeps the line's
+// text. A malformed escape leaves the path as received.
+func decodePath(p string) string {
+	if strings.IndexByte(p, '%') < 0 {
+		return p
+	}
+	if d, err := url.PathUnescape(p); err == nil {
+		return d
+	}
+	return p
 }
 
 // webHostPort sets url.domain and url.port from "host[:port]".

@@ -120,7 +120,7 @@ func trimQuotesPrefix(s string) string {
 
 func webAuthFailure(e *event.Event, rule, user, path, reason string) bool {
 	ecs.SetRule(e, rule)
-	classWebAuth.Set(e, "http_basic_auth", ecs.OutcomeFailure)
+	classWebAuth.Set(e, "http-basic-auth", ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	e.SetStr("url.path", strings.TrimSpace(path))
 	e.SetStr("event.reason", reason)
@@ -130,9 +130,9 @@ func webAuthFailure(e *event.Event, rule, user, path, reason string) bool {
 func webErrorClass(e *event.Event, level string) {
 	switch level {
 	case "emerg", "alert", "crit", "error", "err":
-		classWebError.Set(e, "http_error", "")
+		classWebError.Set(e, "http-error", "")
 	default:
-		classWebInfo.Set(e, "http_server_log", "")
+		classWebInfo.Set(e, "http-server-log", "")
 	}
 }
 

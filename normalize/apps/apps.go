@@ -1,0 +1,129 @@
+// Package apps decodes application servers whose logs are a catalog of
+// fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd), dovecot,
+// OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
+// authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind).
+// gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
+// go to package unix.
+//
+// The message knowledge is data: one catalog per program under catalogs/,
+// written in the pattern language of user rules (package rules: a
+// pattern per sentence, constant ECS fields, captures mapped to fields),
+// compiled once into a prefix tree per catalog. Go code only cuts the
+// per-program line head that every sentence shares (vsftpd's "[pid N]
+// [user]", pure-ftpd's "(user@host) [LEVEL]", dovecot's "imap-login:",
+// OpenVPN's "user/addr:port") and sets what it holds once a sentence
+// matched, so a line no sentence knows leaves the event untouched.
+package apps
+
+import (
+	"embed"
+	"fmt"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/rules"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+//go:embed catalogs/*.toml
+var catalogFiles embed.FS
+
+// head is what a program's line head holds, set only when a sentence of
+// the catalog matched the body.
+type head struct {
+	user, addr, port, pid, level, service string
+	time                                  time.Time
+}
+
+// catalog is one program's sentences.
+type catalog struct {
+	name     string   // decoder name, event.provider, catalogs/<name>.toml
+	programs []string // syslog program names that dispatch here
+	// cut splits a message into its head and the body the sentences
+	// match; nil means the body is the whole message.
+	cut func(msg string) (body string, h head, ok bool)
+	// post, if set, finishes a matched event (normalizes a MAC address).
+	post func(e *event.Event)
+	set  *rules.Set
+}
+
+// catalogs lists the programs in dispatch order.
+var catalogs = []*catalog{
+	{name: "vsftpd", programs: []string{"vsftpd"}, cut: cutVsftpd},
+	{name: "proftpd", programs: []string{"proftpd"}},
+	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
+	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot},
+	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
+	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind},
+	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
+	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL},
+	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres},
+	{name: "systemd-logind", programs: []string{"systemd-logind"}},
+	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
+	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
+	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
+}
+
+func init() {
+	for _, c := range catalogs {
+		data, err := catalogFiles.ReadFile("catalogs/" + c.name + ".toml")
+		if err != nil {
+			panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))
+		}
+		if c.set, err = rules.Parse(c.name+".toml", data); err != nil {
+			panic(fmt.Sprintf("apps: %v", err)) // the tests load every catalog
+		}
+	}
+}
+
+// Decoders returns the application decoders.
+func Decoders() []*ecs.Decoder {
+	ds := make([]*ecs.Decoder, 0, len(catalogs))
+	for _, c := range catalogs {
+		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Decode: c.decode})
+	}
+	return ds
+}
+
+// decode matches the message body against the catalog; on a match the
+// sentence's fields, the head's and event.provider are set.
+func (c *catalog) decode(e *event.Event) bool {
+	msg := e.Message
+	body, h := msg, head{}
+	if c.cut != nil {
+		var ok bool
+		if body, h, ok = c.cut(msg); !ok {
+			return false
+		}
+	}
+	e.Message = body
+	name := c.set.Apply("", e)
+	e.Message = msg
+	if name == "" {
+		return false
+	}
+	ecs.SetProvider(e, c.name)
+	if h.user != "" && !e.Has("user.name") {
+		ecs.SetUser(e, "user.name", h.user)
+	}
+	if h.addr != "" && !e.Has("source.ip") && !e.Has("source.domain") {
+		ecs.SetAddress(e, "source", h.addr)
+		if h.port != "" && !e.Has("source.port") {
+			ecs.SetPort(e, "source.port", h.port)
+		}
+	}
+	if h.pid != "" && !e.Has("process.pid") {
+		ecs.SetUint(e, "process.pid", h.pid)
+	}
+	if h.level != "" {
+		e.SetStr("log.level", h.level)
+	}
+	if h.service != "" {
+		e.SetStr("service.name", h.service)
+	}
+	ecs.SetTimeIfNone(e, h.time)
+	if c.post != nil {
+		c.post(e)
+	}
+	return true
+}

@@ -1,0 +1,48 @@
+package apps
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+)
+
+// Every catalog compiles (init panics otherwise) and dispatches somewhere.
+func TestCatalogsLoad(t *testing.T) {
+	for _, c := range catalogs {
+		if c.set.Len() == 0 || len(c.programs) == 0 {
+			t.Errorf("catalog %s: %d sentences, programs %v", c.name, c.set.Len(), c.programs)
+		}
+	}
+}
+
+// A line that only looks like a sentence is not decoded, and a decoded
+// line never gets an address that is not in it.
+func TestNoInventedValues(t *testing.T) {
+	for _, tc := range []struct{ app, msg string }{
+		{"vsftpd", `[pid 12] [bob] OK LOGIN: Client "not-an-ip"`},
+		{"postgres", `FATAL:  no pg_hba.conf entry for host "somehost", user "bob", database "x", SSL off`},
+		{"dovecot", `imap-login: Login: user=<bob>, method=PLAIN, rip=, lip=192.0.2.1`},
+		{"proftpd", `srv (client[nonsense]) - FTP session opened.`},
+		{"named", `client @0x1 192.0.2.1#53 (x): query: x IN A +`},
+	} {
+		for _, c := range catalogs {
+			e := decodeWith(c, tc.app, tc.msg)
+			if e == nil {
+				continue
+			}
+			if ip := normtest.Str(e, "source.ip"); ip != "" {
+				t.Errorf("%s decoded %q with source.ip %q", c.name, tc.msg, ip)
+			}
+		}
+	}
+}
+
+func FuzzCatalogs(f *testing.F) {
+	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
+		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind")
+	f.Fuzz(func(t *testing.T, msg string) {
+		for _, c := range catalogs {
+			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
+		}
+	})
+}

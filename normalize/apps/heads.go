@@ -1,0 +1,195 @@
+package apps
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// The line heads the sentences of one program share.
+
+// cutVsftpd cuts vsftpd's "[Www Mmm dd hh:mm:ss yyyy ][pid N] [[user]] "
+// (its own log file, or the syslog form without the date).
+func cutVsftpd(m string) (string, head, bool) {
+	var h head
+	if len(m) > 25 && m[3] == ' ' && m[7] == ' ' && m[24] == ' ' && m[13] == ':' {
+		m = m[25:] // "Mon Jul  1 10:00:00 2026 ": the time zone is not in the line
+	}
+	if r, ok := strings.CutPrefix(m, "[pid "); ok {
+		pid, r, ok := strings.Cut(r, "] ")
+		if !ok || !ecs.IsDigits(pid) {
+			return "", h, false
+		}
+		h.pid, m = pid, r
+	}
+	if len(m) > 2 && m[0] == '[' {
+		user, r, ok := strings.Cut(m[1:], "] ")
+		if !ok {
+			return "", h, false
+		}
+		h.user, m = user, r
+	}
+	return m, h, true
+}
+
+// cutPureFTPd cuts pure-ftpd's "(user@host) [LEVEL] "; user is "?" before login.
+func cutPureFTPd(m string) (string, head, bool) {
+	var h head
+	if len(m) < 4 || m[0] != '(' {
+		return "", h, false
+	}
+	peer, r, ok := strings.Cut(m[1:], ") [")
+	if !ok {
+		return "", h, false
+	}
+	level, r, ok := strings.Cut(r, "] ")
+	if !ok {
+		return "", h, false
+	}
+	i := strings.LastIndexByte(peer, '@')
+	if i < 0 {
+		return "", h, false
+	}
+	if u := peer[:i]; u != "?" {
+		h.user = u
+	}
+	h.addr, h.level = peer[i+1:], strings.ToLower(level)
+	return r, h, true
+}
+
+// dovecotServices are the process names that start a dovecot line
+// ("imap-login: ...", "auth-worker(4242): ...", "imap(alice)<7>: ...").
+var dovecotServices = map[string]bool{
+	"auth": true, "auth-worker": true, "master": true, "imap": true, "pop3": true, "lmtp": true,
+	"lda": true, "submission": true, "managesieve": true, "config": true, "anvil": true, "dict": true,
+	"imap-login": true, "pop3-login": true, "submission-login": true, "managesieve-login": true,
+}
+
+// cutDovecot cuts "SERVICE[(USER|PID)][<..>]: [Level: ]" off a dovecot
+// line. A process line "imap(alice)" names the user; "auth-worker(42)" a pid.
+func cutDovecot(m string) (string, head, bool) {
+	var h head
+	if i := strings.Index(m, ": "); i > 0 && strings.IndexByte(m[:i], ' ') < 0 {
+		proc := m[:i]
+		name, arg := proc, ""
+		if j := strings.IndexAny(proc, "(<"); j > 0 {
+			name = proc[:j]
+			if proc[j] == '(' {
+				arg, _, _ = strings.Cut(proc[j+1:], ")")
+			}
+		}
+		if dovecotServices[name] {
+			h.service, m = name, m[i+2:]
+			if arg != "" && !ecs.IsDigits(arg) && !strings.HasPrefix(name, "auth") {
+				h.user = arg
+			}
+		}
+	}
+	for _, l := range [...]string{"Info: ", "Warning: ", "Error: ", "Fatal: ", "Panic: ", "Debug: "} {
+		if r, ok := strings.CutPrefix(m, l); ok {
+			h.level, m = strings.ToLower(l[:len(l)-2]), r
+			break
+		}
+	}
+	return m, h, true
+}
+
+// cutOpenVPN cuts the peer OpenVPN puts first on a client's lines:
+// "[AF_INET]ADDR:PORT " or "USER/ADDR:PORT " (the common name once known).
+func cutOpenVPN(m string) (string, head, bool) {
+	var h head
+	word, rest := ecs.CutWord(m)
+	peer := word
+	user, addrPort, hasUser := strings.Cut(peer, "/")
+	if hasUser {
+		peer = addrPort
+	}
+	peer = strings.TrimPrefix(strings.TrimPrefix(peer, "[AF_INET]"), "[AF_INET6]")
+	i := strings.LastIndexByte(peer, ':')
+	if i <= 0 || !ecs.IsDigits(peer[i+1:]) || !ecs.IsIP(peer[:i]) || rest == "" {
+		return m, h, true // a line about no client
+	}
+	if hasUser && user != "UNDEF" {
+		h.user = user
+	}
+	h.addr, h.port = peer[:i], peer[i+1:]
+	return rest, h, true
+}
+
+var bindCategories = map[string]bool{
+	"queries:": true, "security:": true, "query-errors:": true, "client:": true, "resolver:": true,
+	"lame-servers:": true, "general:": true, "default:": true, "xfer-in:": true, "xfer-out:": true,
+	"notify:": true, "update:": true, "update-security:": true, "rpz:": true, "dnssec:": true,
+	"network:": true, "config:": true, "database:": true, "edns-disabled:": true,
+}
+
+var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": true, "error:": true,
+	"critical:": true, "debug:": true}
+
+// cutBind cuts named's optional "CATEGORY: LEVEL: " (print-category,
+// print-severity).
+func cutBind(m string) (string, head, bool) {
+	var h head
+	if w, r := ecs.CutWord(m); bindCategories[w] {
+		m = r
+	}
+	if w, r := ecs.CutWord(m); bindLevels[w] {
+		h.level, m = w[:len(w)-1], r
+	}
+	return m, h, true
+}
+
+// cutMySQL cuts the error log head of MySQL 5.7/8 and MariaDB:
+// "[DATE[ TIME]] [THREAD] [Level] [[MY-NNNNNN] [Subsystem] ]".
+func cutMySQL(m string) (string, head, bool) {
+	var h head
+	for n := 0; n < 3 && m != "" && '0' <= m[0] && m[0] <= '9'; n++ {
+		_, m = ecs.CutWord(m) // date, time, thread id
+	}
+	if len(m) < 3 || m[0] != '[' {
+		return "", h, false
+	}
+	level, r, ok := strings.Cut(m[1:], "] ")
+	if !ok {
+		return "", h, false
+	}
+	h.level, m = strings.ToLower(level), r
+	for n := 0; n < 2 && strings.HasPrefix(m, "["); n++ {
+		if _, r, ok := strings.Cut(m, "] "); ok {
+			m = r // "[MY-010055] [Server] "
+		}
+	}
+	return m, h, true
+}
+
+// postgresLevels are the severities that end PostgreSQL's log_line_prefix
+// (whatever the prefix holds: time, pid, user@db).
+var postgresLevels = [...]string{"FATAL:  ", "LOG:  ", "ERROR:  ", "WARNING:  ", "PANIC:  ", "DETAIL:  "}
+
+// cutPostgres cuts everything up to "LEVEL:  ".
+func cutPostgres(m string) (string, head, bool) {
+	var h head
+	for _, l := range postgresLevels {
+		if i := strings.Index(m, l); i >= 0 {
+			h.level = strings.ToLower(l[:len(l)-3])
+			return m[i+len(l):], h, true
+		}
+	}
+	return "", h, false
+}
+
+// ecsMAC rewrites client.mac in ECS's form (upper case, hyphens).
+func ecsMAC(e *event.Event) {
+	mac := e.Str("client.mac")
+	if mac == "" {
+		return
+	}
+	b := []byte(strings.ToUpper(mac))
+	for i, c := range b {
+		if c == ':' {
+			b[i] = '-'
+		}
+	}
+	e.SetStr("client.mac", string(b))
+}
