@@ -26,7 +26,7 @@ import "strings"
 
 // parseText adds the EventData values found in msg to w.
 func (w *winEvent) parseText(msg string) {
-	modern, _ := winModernID(w.id)
+	modern, _ := modernID(w.id)
 	msg = winCutDescription(msg)
 	section := ""
 	prevLabel, prevEnd := "", -1
