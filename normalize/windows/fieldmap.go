@@ -28,7 +28,7 @@ func (w *winEvent) mapFields(e *event.Event, ent *wincatalog.Entry) {
 			if !strings.HasPrefix(v, "S-1-") || nsid == len(sids) || pendingHas(sids[:nsid], f.To) {
 				continue
 			}
-			sids[nsid] = pendingSID{f.To, v}
+			sids[nsid] = pendingSID{f.To, v, w.account(f.From)}
 			nsid++
 			done |= 1 << i
 			continue
@@ -38,11 +38,11 @@ func (w *winEvent) mapFields(e *event.Event, ent *wincatalog.Entry) {
 		}
 	}
 	for _, s := range sids[:nsid] {
-		setSID(e, s.to, s.sid)
+		setSID(e, s.to, s.sid, s.account)
 	}
 }
 
-type pendingSID struct{ to, sid string }
+type pendingSID struct{ to, sid, account string }
 
 func pendingHas(ps []pendingSID, to string) bool {
 	for _, p := range ps {
@@ -220,8 +220,9 @@ func domainKey(nameKey string) string {
 }
 
 // setSID sets a role's id (user.id, user.target.id, group.id...): with the
-// role's name when the SID is a well-known one and no name was given.
-func setSID(e *event.Event, idKey, sid string) {
+// role's name when the event gave none and the SID is a well-known one or
+// the agent resolved it (account, "DOMAIN\name").
+func setSID(e *event.Event, idKey, sid, account string) {
 	nameKey := sidNameKey(idKey)
 	if nameKey == "" || e.Has(nameKey) {
 		e.SetStr(idKey, sid)
@@ -232,6 +233,8 @@ func setSID(e *event.Event, idKey, sid string) {
 	}
 	if name := wincatalog.WellKnownSID(sid); name != "" {
 		setValue(e, nameKey, name)
+	} else if account != "" {
+		setValue(e, nameKey, account)
 	}
 	e.SetStr(idKey, sid)
 }

@@ -416,3 +416,30 @@ func TestLegacyTextRoad(t *testing.T) {
 		t.Errorf("only %d legacy ids", n)
 	}
 }
+
+// TestSIDOnlyAccounts: a SID the event does not name gets its name from the
+// well-known list or from the agent's lookup (AccountName attributes);
+// the NULL SID is no account.
+func TestSIDOnlyAccounts(t *testing.T) {
+	rec := func(member, attrs string) string {
+		return `<Event><System><Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>4732</EventID>` +
+			`<Channel>Security</Channel><Computer>DC1</Computer><Security UserID="S-1-5-18" AccountName="SYSTEM" AccountDomain="NT AUTHORITY" AccountType="WellKnownGroup"/></System><EventData>` +
+			`<Data Name="MemberName">-</Data><Data Name="MemberSid"` + attrs + `>` + member + `</Data>` +
+			`<Data Name="TargetUserName">Administrators</Data><Data Name="TargetDomainName">Builtin</Data>` +
+			`<Data Name="TargetSid">S-1-5-32-544</Data><Data Name="SubjectUserName">admin</Data></EventData></Event>`
+	}
+	for _, c := range []struct{ member, attrs, name, domain, id string }{
+		{"S-1-5-21-1-2-3-1105", ` AccountName="alice" AccountDomain="CORP"`, "alice", "CORP", "S-1-5-21-1-2-3-1105"},
+		{"S-1-5-21-1-2-3-1105", "", "", "", "S-1-5-21-1-2-3-1105"},
+		{"S-1-5-20", "", "NETWORK SERVICE", "", "S-1-5-20"},
+		{"S-1-0-0", "", "", "", ""},
+	} {
+		got := decodeRoad(t, rec(c.member, c.attrs), true)
+		for k, want := range map[string]string{"user.target.name": c.name, "user.target.domain": c.domain, "user.target.id": c.id,
+			"group.name": "Administrators", "group.id": "S-1-5-32-544", "winlog.user.name": "SYSTEM"} {
+			if g, _ := got[k].(string); g != want {
+				t.Errorf("%s%s: %s = %q, want %q", c.member, c.attrs, k, g, want)
+			}
+		}
+	}
+}

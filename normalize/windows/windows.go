@@ -84,6 +84,7 @@ const winMaxData = 64
 // winData is one EventData (or UserData) value, raw.
 type winData struct {
 	name, value string
+	account     string // the account the agent resolved a SID value to (AccountDomain\AccountName attributes)
 }
 
 // winEvent is what every road extracts from a record.
@@ -125,8 +126,19 @@ func (w *winEvent) add(name, value string) {
 	if name == "" || w.n == len(w.data) {
 		return
 	}
-	w.data[w.n] = winData{name, value}
+	w.data[w.n] = winData{name: name, value: value}
 	w.n++
+}
+
+// account returns the account the agent resolved the SID in EventData
+// name to ("DOMAIN\name", "" if none).
+func (w *winEvent) account(name string) string {
+	for i := 0; i < w.n; i++ {
+		if w.data[i].name == name {
+			return w.data[i].account
+		}
+	}
+	return ""
 }
 
 // raw returns the EventData value name as given ("" if absent).
