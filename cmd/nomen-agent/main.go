@@ -65,7 +65,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  nomen-agent run       -relay HOST:PORT -cert C -key K -ca CA [-channels Security,System] [flags]
+  nomen-agent run       -relay HOST:PORT -cert C -key K -ca CA [-channels Security,System,...] [flags]
                         read Windows event log channels and send them (Windows only)
   nomen-agent install   (the flags of run)   install and start the Windows service "nomen-agent"
   nomen-agent uninstall                      stop and remove the Windows service

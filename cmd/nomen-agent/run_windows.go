@@ -42,7 +42,8 @@ func parseRunFlags(name string, args []string, stderr io.Writer) (*runFlags, *fl
 	fs.SetOutput(stderr)
 	var f runFlags
 	f.register(fs, filepath.Join(dataDir(), "state.json"))
-	fs.StringVar(&f.channels, "channels", "Security", "comma-separated event log `channels` to send (never filtered)")
+	fs.StringVar(&f.channels, "channels", "", "comma-separated event log `channels` to send (never filtered; "+
+		"default: Security, System, Sysmon and the other channels nomen maps, those present)")
 	fs.StringVar(&f.logFile, "log", "", "log `FILE` (default: stderr; as a service: "+filepath.Join(dataDir(), "agent.log")+")")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
@@ -118,9 +119,9 @@ func (f *runFlags) agent(log *slog.Logger) (*Agent, error) {
 	if opt.AgentID == "" {
 		opt.AgentID = host
 	}
-	channels := splitChannels(f.channels)
+	channels, optional := splitChannels(f.channels), false
 	if len(channels) == 0 {
-		return nil, errors.New("-channels names no channel")
+		channels, optional = defaultChannels(), true
 	}
 	state, err := loadState(f.state)
 	if err != nil {
@@ -128,13 +129,20 @@ func (f *runFlags) agent(log *slog.Logger) (*Agent, error) {
 	}
 	accounts := newAccountCache()
 	var srcs []Source
+	var read []string
 	for _, ch := range channels {
 		src, err := newWinSource(ch, state, log, accounts)
+		if err != nil && optional && ch != "Security" {
+			log.Info("default channel not readable here: skipped", "channel", ch, "err", err)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		srcs = append(srcs, src)
+		read = append(read, ch)
 	}
+	channels = read
 	if err := state.save(); err != nil {
 		return nil, err
 	}
@@ -222,7 +230,11 @@ func installCmd(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "nomen-agent install: installed, but starting failed:", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "nomen-agent: service %q installed and started (channels %s)\n", serviceName, f.channels)
+	chans := f.channels
+	if chans == "" {
+		chans = "default"
+	}
+	fmt.Fprintf(stderr, "nomen-agent: service %q installed and started (channels %s)\n", serviceName, chans)
 	return 0
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -265,75 +264,24 @@ func (s *winSource) publisher(name string) evtHandle {
 	return h
 }
 
-// accountCache resolves SIDs to account names (LookupAccountSid), the way
-// NXLog and Winlogbeat do, and adds them to <Security UserID='...'/>.
-type accountCache struct {
-	mu sync.Mutex
-	m  map[string]string // SID -> attributes to add ("" if it does not resolve)
-}
-
-func newAccountCache() *accountCache { return &accountCache{m: map[string]string{}} }
+// newAccountCache resolves SIDs with LookupAccountSid (accounts.go).
+func newAccountCache() *accountCache { return newAccountCacheWith(lookupAccount, maxAccounts) }
 
 var sidTypes = [...]string{1: "User", 2: "Group", 3: "Domain", 4: "Alias", 5: "WellKnownGroup", 6: "DeletedAccount",
 	7: "Invalid", 8: "Unknown", 9: "Computer", 10: "Label", 11: "LogonSession"}
 
-func (c *accountCache) annotate(xml string) string {
-	i := strings.Index(xml, "<Security UserID=")
-	if i < 0 {
-		return xml
-	}
-	start := i + len("<Security UserID=")
-	if start >= len(xml) {
-		return xml
-	}
-	q := xml[start]
-	end := strings.IndexByte(xml[start+1:], q)
-	if end < 0 {
-		return xml
-	}
-	sid := xml[start+1 : start+1+end]
-	insertAt := start + 1 + end + 1
-	c.mu.Lock()
-	attrs, ok := c.m[sid]
-	c.mu.Unlock()
-	if !ok {
-		attrs = lookupAccount(sid)
-		c.mu.Lock()
-		if len(c.m) > 4096 {
-			c.m = map[string]string{}
-		}
-		c.m[sid] = attrs
-		c.mu.Unlock()
-	}
-	if attrs == "" {
-		return xml
-	}
-	return xml[:insertAt] + attrs + xml[insertAt:]
-}
-
-func lookupAccount(sidText string) string {
+func lookupAccount(sidText string) (sidAccount, bool) {
 	sid, err := windows.StringToSid(sidText)
 	if err != nil {
-		return ""
+		return sidAccount{}, false
 	}
 	account, domain, typ, err := sid.LookupAccount("")
 	if err != nil || account == "" {
-		return ""
+		return sidAccount{}, false
 	}
-	t := ""
+	a := sidAccount{name: account, domain: domain}
 	if int(typ) < len(sidTypes) {
-		t = sidTypes[typ]
+		a.typ = sidTypes[typ]
 	}
-	var b []byte
-	b = append(b, " AccountName='"...)
-	b = appendEscaped(b, account, true)
-	b = append(b, "' AccountDomain='"...)
-	b = appendEscaped(b, domain, true)
-	b = append(b, '\'')
-	if t != "" {
-		b = append(b, " AccountType='"...)
-		b = append(b, t...)
-		b = append(b, '\'')
-	}
-	return string(b)
+	return a, true
 }

@@ -58,23 +58,26 @@ type Field struct {
 type Decode uint8
 
 const (
-	DecodeNone       Decode = iota
-	DecodeHex               // "0x1a2c" (or a 2003 decimal) -> integer: pids, exit codes
-	DecodeInt               // decimal integer (WFP and Sysmon pids)
-	DecodeSID               // kept only when it is an "S-1-..." SID
-	DecodeLogonID           // lower-case hex "0x3e7"; 2003's "(0x0,0x3E7)" joined
-	DecodeLogonType         // number -> LogonType name
-	DecodeStatus            // NTSTATUS or Kerberos result code -> Status text
-	DecodeMessage           // "%%2313" parameter message -> its text (logon failure reasons)
-	DecodeUAC               // hex account-control value -> UACFlags names
-	DecodeAccessMask        // hex access mask -> AccessMask names
-	DecodeDirection         // "%%14592"/"%%14593" -> "inbound"/"outbound"
-	DecodeAccount           // "DOMAIN\name" -> name (the domain goes to the sibling .domain field)
-	DecodeHashes            // Sysmon "SHA256=...,MD5=..." -> <To>.sha256, <To>.md5 ...
-	DecodeObjectPath        // file.path for ObjectType File, registry.path for Key, else kept in winlog.event_data
-	DecodeIP                // kept only when an IP address ("::ffff:" unmapped)
-	DecodePort              // kept only when a port number other than 0
-	DecodeHost              // host or domain name; "-" and empty skipped
+	DecodeNone         Decode = iota
+	DecodeHex                 // "0x1a2c" (or a 2003 decimal) -> integer: pids, exit codes
+	DecodeInt                 // decimal integer (WFP and Sysmon pids)
+	DecodeSID                 // kept only when it is an "S-1-..." SID
+	DecodeLogonID             // lower-case hex "0x3e7"; 2003's "(0x0,0x3E7)" joined
+	DecodeLogonType           // number -> LogonType name
+	DecodeStatus              // NTSTATUS or Kerberos result code -> Status text
+	DecodeMessage             // "%%2313" parameter message -> its text (logon failure reasons)
+	DecodeUAC                 // hex account-control value -> UACFlags names
+	DecodeAccessMask          // hex access mask -> AccessMask names
+	DecodeDirection           // "%%14592"/"%%14593" -> "inbound"/"outbound"
+	DecodeAccount             // "DOMAIN\name" -> name (the domain goes to the sibling .domain field)
+	DecodeHashes              // Sysmon "SHA256=...,MD5=..." -> <To>.sha256, <To>.md5 ...
+	DecodeObjectPath          // file.path for ObjectType File, registry.path for Key, else kept in winlog.event_data
+	DecodeIP                  // kept only when an IP address ("::ffff:" unmapped)
+	DecodePort                // kept only when a port number other than 0
+	DecodeHost                // host or domain name; "-" and empty skipped
+	DecodeInitiated           // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
+	DecodeDNSResults          // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses
+	DecodeRegistryPath        // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
 )
 
 var decodeNames = [...]string{
@@ -82,7 +85,8 @@ var decodeNames = [...]string{
 	DecodeLogonType: "logon-type", DecodeStatus: "status", DecodeMessage: "message", DecodeUAC: "uac",
 	DecodeAccessMask: "access-mask", DecodeDirection: "direction", DecodeAccount: "account",
 	DecodeHashes: "hashes", DecodeObjectPath: "object-path", DecodeIP: "ip", DecodePort: "port",
-	DecodeHost: "host",
+	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
+	DecodeRegistryPath: "registry-path",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -66,7 +66,7 @@ var fieldGroups = map[string]fieldGroup{
 		"TargetUserName>user.name", "Workstation>source.domain:host", "Status>event.reason:status",
 		"PackageName>winlog.logon.authentication_package"}},
 	"object": {"an object (file, key, kernel object) and the access asked", []string{
-		"ObjectName>file.path:object-path", "AccessMask>winlog.event_data.AccessMask:access-mask",
+		"ObjectName>file.path:object-path", "AccessMask>winlog.event_data.AccessMaskDescription:access-mask",
 		"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"registry": {"a registry value change", []string{
 		"ObjectName>registry.path", "ObjectValueName>registry.value", "NewValue>registry.data.strings",
@@ -95,13 +95,17 @@ var fieldGroups = map[string]fieldGroup{
 		"CommandLine>process.command_line", "CurrentDirectory>process.working_directory",
 		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id",
 		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable",
-		"ParentCommandLine>process.parent.command_line", "LogonId>winlog.logon.id:logon-id"}},
+		"ParentCommandLine>process.parent.command_line", "LogonId>winlog.logon.id:logon-id",
+		"OriginalFileName>process.pe.original_file_name", "Product>process.pe.product",
+		"Company>process.pe.company", "Description>process.pe.description", "FileVersion>process.pe.file_version"}},
 	"sysnet": {"a Sysmon network connection", []string{
 		"Protocol>network.transport", "SourceIp>source.ip:ip", "SourceHostname>source.domain:host",
 		"SourcePort>source.port:port", "DestinationIp>destination.ip:ip",
-		"DestinationHostname>destination.domain:host", "DestinationPort>destination.port:port"}},
+		"DestinationHostname>destination.domain:host", "DestinationPort>destination.port:port",
+		"Initiated>network.direction:initiated"}},
 	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes"}},
-	"sysreg":  {"a Sysmon registry object", []string{"TargetObject>registry.path", "Details>registry.data.strings"}},
+	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path:registry-path",
+		"Details>registry.data.strings"}},
 	"sysimage": {"a Sysmon loaded image", []string{
 		"ImageLoaded>dll.path", "Hashes>dll.hash:hashes", "Signature>dll.code_signature.subject_name"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{

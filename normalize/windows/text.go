@@ -1,6 +1,10 @@
 package windows
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+)
 
 // Reading a rendered Security message ("Subject: Security ID: S-1-5-18
 // Account Name: SYSTEM ... New Logon: ...") into EventData names, for the
@@ -26,7 +30,11 @@ import "strings"
 
 // parseText adds the EventData values found in msg to w.
 func (w *winEvent) parseText(msg string) {
-	modern, _ := winModernID(w.id)
+	if strings.EqualFold(w.channel, wincatalog.ChannelSysmon) {
+		w.parseSysmonText(msg)
+		return
+	}
+	modern, _ := modernID(w.id)
 	msg = winCutDescription(msg)
 	section := ""
 	prevLabel, prevEnd := "", -1
@@ -168,3 +176,58 @@ func winTextRole(modern int, section string) int {
 	}
 	return 0
 }
+
+// parseSysmonText reads a Sysmon message ("Process Create: RuleName: -
+// UtcTime: ... ProcessGuid: {...} Image: C:\...") whose labels are its
+// EventData names, one per line or, from agents that flatten lines, one
+// after another: a label is a known name before ": " after white space.
+func (w *winEvent) parseSysmonText(msg string) {
+	prevLabel, prevEnd := "", -1
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		i = p + 1
+		if p+1 < len(msg) && !winSpace(msg[p+1]) {
+			continue
+		}
+		ws := p
+		for ws > 0 && !winSpace(msg[ws-1]) {
+			ws--
+		}
+		label := msg[ws:p]
+		if !sysmonNames[label] || ws > 0 && !winSpace(msg[ws-1]) {
+			continue
+		}
+		if prevEnd >= 0 {
+			w.add(prevLabel, strings.TrimSpace(msg[prevEnd:ws]))
+		}
+		prevLabel, prevEnd = label, p+1
+	}
+	if prevEnd >= 0 {
+		w.add(prevLabel, strings.TrimSpace(msg[prevEnd:]))
+	}
+}
+
+// sysmonNames are the EventData names of Sysmon's events: those the
+// catalog maps and the others its schema has.
+var sysmonNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{"UtcTime", "LogonGuid", "TerminalSessionId", "IntegrityLevel", "ParentUser",
+		"CreationUtcTime", "PreviousCreationUtcTime", "SourceIsIpv6", "SourcePortName", "DestinationIsIpv6",
+		"DestinationPortName", "State", "Version", "SchemaVersion", "Configuration", "ConfigurationFileHash",
+		"Signed", "SignatureStatus", "TargetProcessGuid", "TargetProcessId", "TargetImage", "NewThreadId",
+		"StartAddress", "StartModule", "StartFunction", "TargetUser", "SourceThreadId", "GrantedAccess",
+		"CallTrace", "EventType", "NewName", "Contents", "Operation", "Name", "Query", "Type", "Destination",
+		"Consumer", "Filter", "QueryStatus", "IsExecutable", "Archived", "Session", "ClientInfo", "ID"} {
+		m[n] = true
+	}
+	for _, e := range wincatalog.Entries(wincatalog.ChannelSysmon) {
+		for _, f := range e.Fields {
+			m[f.From] = true
+		}
+	}
+	return m
+}()

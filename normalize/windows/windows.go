@@ -1,5 +1,6 @@
-// Package windows decodes Windows Security events by every road: event XML,
-// NXLog and Winlogbeat JSON, Snare, legacy (2000/2003) text and the agent.
+// Package windows decodes Windows events (Security, Sysmon and the other
+// channels normalize/wincatalog knows) by every road: event XML, NXLog,
+// Winlogbeat and evtx_dump JSON, Snare, legacy (2000/2003) text and the agent.
 package windows
 
 import (
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/wincatalog"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -82,6 +84,7 @@ const winMaxData = 64
 // winData is one EventData (or UserData) value, raw.
 type winData struct {
 	name, value string
+	account     string // the account the agent resolved a SID value to (AccountDomain\AccountName attributes)
 }
 
 // winEvent is what every road extracts from a record.
@@ -123,8 +126,19 @@ func (w *winEvent) add(name, value string) {
 	if name == "" || w.n == len(w.data) {
 		return
 	}
-	w.data[w.n] = winData{name, value}
+	w.data[w.n] = winData{name: name, value: value}
 	w.n++
+}
+
+// account returns the account the agent resolved the SID in EventData
+// name to ("DOMAIN\name", "" if none).
+func (w *winEvent) account(name string) string {
+	for i := 0; i < w.n; i++ {
+		if w.data[i].name == name {
+			return w.data[i].account
+		}
+	}
+	return ""
 }
 
 // raw returns the EventData value name as given ("" if absent).
@@ -400,15 +414,24 @@ func winDataKey(name string, user bool) string {
 }
 
 var winDataKeys = func() map[string]string {
-	m := make(map[string]string, len(winKnownDataNames))
+	m := make(map[string]string, 512)
 	for _, n := range winKnownDataNames {
 		m[n] = "winlog.event_data." + n
+	}
+	for _, ch := range wincatalog.Channels() {
+		for _, ent := range wincatalog.Entries(ch) {
+			for _, f := range ent.Fields {
+				if _, ok := m[f.From]; !ok {
+					m[f.From] = "winlog.event_data." + f.From
+				}
+			}
+		}
 	}
 	return m
 }()
 
-// winKnownDataNames are the EventData names of the Security events nomen
-// maps (and their common neighbours).
+// winKnownDataNames are EventData names the catalog's maps do not name
+// (the catalog's are added to winDataKeys from it).
 var winKnownDataNames = [...]string{
 	"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
 	"TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "TargetLinkedLogonId",

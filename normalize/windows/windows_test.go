@@ -100,7 +100,7 @@ func TestWindowsLegacyAgree(t *testing.T) {
 		}
 		code := want["event.code"].(string)
 		id, _ := ecs.ParseUint(code)
-		m, legacy := winModernID(int(id))
+		m, legacy := modernID(int(id))
 		if !legacy {
 			t.Errorf("%s is not a legacy id", code)
 			continue

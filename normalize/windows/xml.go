@@ -297,6 +297,10 @@ func (w *winEvent) parseXML(s string) bool {
 					w.execTID = xmlAttr(t.attrs, "ThreadID")
 				case "Security":
 					w.userSID = xmlAttr(t.attrs, "UserID")
+					// The agent's LookupAccountSid of it, as NXLog and Winlogbeat give it.
+					w.userName = xmlAttr(t.attrs, "AccountName")
+					w.userDom = xmlAttr(t.attrs, "AccountDomain")
+					w.userType = xmlAttr(t.attrs, "AccountType")
 				}
 			case section == "EventData" && depth == 3 && t.name == "Data":
 				dataName = xmlAttr(t.attrs, "Name")
@@ -309,6 +313,11 @@ func (w *winEvent) parseXML(s string) bool {
 				} else {
 					inData = true
 					w.add(dataName, "") // filled by the text, if any
+				}
+				if len(t.attrs) > len(dataName)+10 && w.n > 0 { // the agent's account of a SID value
+					if name := xmlAttr(t.attrs, "AccountName"); name != "" {
+						w.data[w.n-1].account = joinAccount(xmlAttr(t.attrs, "AccountDomain"), name)
+					}
 				}
 			case section == "UserData" && depth == 3:
 				userDepth = 3
@@ -428,4 +437,12 @@ func winRenderingField(name string) string {
 		return "RenderingKeyword"
 	}
 	return ""
+}
+
+// joinAccount writes an account as Windows does: DOMAIN\name.
+func joinAccount(domain, name string) string {
+	if domain == "" {
+		return name
+	}
+	return domain + `\` + name
 }

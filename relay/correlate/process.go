@@ -14,7 +14,10 @@ import (
 
 // processTracker joins Windows process audit events per (host, process
 // id): start (4688, legacy 592), primary token assigned (4696 / 600) and
-// end (4689 / 593) become one process-lifetime event. It raises alerts for
+// end (4689 / 593) become one process-lifetime event. Sysmon's process
+// create (1) and terminate (5) are joined the same way per (host,
+// ProcessGuid = process.entity_id), so a host with Sysmon gets lifetimes
+// without process auditing (a host with both gets one record from each). It raises alerts for
 // an end whose start was never seen and for a start whose end never came:
 // the process id was reused by a new start, the host booted (4608 / 512,
 // or 6005 in the System log) without a clean shutdown before (4609 / 513,
@@ -24,7 +27,8 @@ import (
 // Field contract (set by normalize's Windows decoder): event.code, host.name,
 // process.pid (int), process.executable, process.command_line,
 // process.parent.pid, process.parent.executable, user.name, user.domain,
-// winlog.logon.id; on token changes user.effective.name/domain.
+// winlog.logon.id; on token changes user.effective.name/domain; Sysmon's
+// winlog.channel and process.entity_id.
 type processTracker struct {
 	b           ruleBase // the tracker; alerts count under the two below
 	endMissing  ruleBase
@@ -48,8 +52,9 @@ const (
 type proc struct {
 	Host     string   `json:"host"`
 	PID      int64    `json:"pid"`
-	Start    int64    `json:"start"` // event time
-	Recv     int64    `json:"recv"`  // receive time (max_lifetime)
+	GUID     string   `json:"guid,omitempty"` // Sysmon's ProcessGuid
+	Start    int64    `json:"start"`          // event time
+	Recv     int64    `json:"recv"`           // receive time (max_lifetime)
 	Exe      string   `json:"exe,omitempty"`
 	Cmd      string   `json:"cmd,omitempty"`
 	PPID     int64    `json:"ppid,omitempty"`
@@ -96,6 +101,20 @@ func procActionOf(code string) procAction {
 	return pNone
 }
 
+// channelSysmon is the channel of Sysmon's events, whose ids 1 and 5 are
+// a process's start and end.
+const channelSysmon = "Microsoft-Windows-Sysmon/Operational"
+
+func sysmonActionOf(code string) procAction {
+	switch code {
+	case "1":
+		return pStart
+	case "5":
+		return pEnd
+	}
+	return pNone
+}
+
 func newProcessTracker(hash string, maxLifetime time.Duration, maxOpen int, m *metrics) *processTracker {
 	mk := func(name, id, desc string) ruleBase {
 		return ruleBase{kind: "process", name: name, id: id, description: desc, category: []string{"process"},
@@ -118,13 +137,15 @@ func (r *processTracker) size() int       { return r.open.Len() }
 
 func (r *processTracker) selectors() []selector {
 	return []selector{{where: map[string]any{"event.code": []any{"4688", "592", "4696", "600", "4689", "593",
-		"4608", "512", "6005", "4609", "513", "1100", "6006"}}}}
+		"4608", "512", "6005", "4609", "513", "1100", "6006"}}},
+		{where: map[string]any{"event.code": []any{"1", "5"}, "winlog.channel": channelSysmon}}}
 }
 
 // procFields are the fields the tracker reads, gathered in one pass.
 type procFields struct {
 	windows                                 bool
 	code, host, exe, cmd, pexe              string
+	channel, guid                           string
 	user, domain, logon, effUser, effDomain string
 	pid, ppid                               int64
 	hasPID                                  bool
@@ -135,8 +156,12 @@ func (f *procFields) scan(e *event.Event) {
 		fl := &e.Fields[i]
 		v := &fl.Val
 		switch fl.Key {
-		case "winlog.event_id", "winlog.channel":
+		case "winlog.event_id":
 			f.windows = true
+		case "winlog.channel":
+			f.windows, f.channel = true, v.Str
+		case "process.entity_id":
+			f.guid = v.Str
 		case "event.code":
 			f.code = v.String()
 		case "host.name":
@@ -177,6 +202,10 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		return // the same numbers from something that is not Windows
 	}
 	act := procActionOf(f.code)
+	sysmon := strings.EqualFold(f.channel, channelSysmon)
+	if sysmon {
+		act = sysmonActionOf(f.code)
+	}
 	switch act {
 	case pBoot:
 		r.boot(en, f.host, e)
@@ -187,10 +216,15 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		}
 		return
 	}
-	if !f.hasPID {
+	var key []byte
+	switch {
+	case sysmon && f.guid != "":
+		key = procGUIDKey(en.key[:0], f.host, f.guid)
+	case sysmon, !f.hasPID:
 		return
+	default:
+		key = procKey(en.key[:0], f.host, f.pid)
 	}
-	key := procKey(en.key[:0], f.host, f.pid)
 	en.key = key
 	switch act {
 	case pStart:
@@ -201,7 +235,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		// users and logon sessions repeat; command lines mostly do not.
 		in := en.strs
 		p := proc{
-			Host: in.get(f.host), PID: f.pid, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
+			Host: in.get(f.host), PID: f.pid, GUID: strings.Clone(f.guid), Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
 			Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
 			User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
 		}
@@ -277,6 +311,20 @@ func procKey(dst []byte, host string, pid int64) []byte {
 	return strconv.AppendInt(dst, pid, 10)
 }
 
+// procGUIDKey keys a Sysmon process: "host/{guid}" (a GUID is never a pid).
+func procGUIDKey(dst []byte, host, guid string) []byte {
+	dst = procKey(dst, host, 0)
+	dst = dst[:len(dst)-1] // the "0"
+	for i := 0; i < len(guid); i++ {
+		c := guid[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // appendAccount appends the account as Windows writes it: DOMAIN\name,
 // or the name alone without a domain.
 func appendAccount(b []byte, domain, name string) []byte {
@@ -302,6 +350,7 @@ func (p *proc) describe(b []byte) []byte {
 // once); start is p.Start as text (formatTime).
 func (p *proc) fill(e *event.Event, start string) {
 	e.SetInt("process.pid", p.PID)
+	e.SetStr("process.entity_id", p.GUID)
 	e.SetStr("process.executable", p.Exe)
 	e.SetStr("process.name", baseName(p.Exe))
 	e.SetStr("process.command_line", p.Cmd)
@@ -422,7 +471,7 @@ func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	var ev evidence
 	ev.add(e, id, nil) // a finding made now
 	f.evidence(&ev)
-	copyFields(f.e, e, "process.pid", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
+	copyFields(f.e, e, "process.pid", "process.entity_id", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
 	f.e.SetStr("process.end", formatTime(e.Time))
 	p := proc{Host: e.Str("host.name"), Exe: e.Str("process.executable")}
 	if v, ok := e.Get("process.pid"); ok {
@@ -449,6 +498,10 @@ func (r *processTracker) tick(en *Engine, now time.Time) {
 // retire forgets a process a journaled max_lifetime alert reported.
 func (r *processTracker) retire(f *event.Event) {
 	if f.Str("nomen.process.closed_by") != "max_lifetime" {
+		return
+	}
+	if guid := f.Str("process.entity_id"); guid != "" {
+		r.open.Delete(string(procGUIDKey(nil, f.Str("host.name"), guid)))
 		return
 	}
 	pid, ok := f.Get("process.pid")

@@ -1,0 +1,296 @@
+package windows
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// mapFields sets the ECS fields of an event from its EventData, as its
+// catalog row's field maps say. When several maps have one target, the
+// first whose value is present and decodes wins. A SID is set after the
+// other maps: a role's SID is kept when the role has a name (the name may
+// come later in the row) or names a well-known account (S-1-5-18 ->
+// SYSTEM); a SID alone is kept as the role's id, for the agent to resolve.
+func (w *winEvent) mapFields(e *event.Event, ent *wincatalog.Entry) {
+	var done uint64 // bit i: ent.Fields[i] set its target (rows have fewer than 64 maps)
+	var sids [8]pendingSID
+	nsid := 0
+	for i := range ent.Fields {
+		f := &ent.Fields[i]
+		if i >= 64 || targetDone(ent.Fields[:i], done, f.To) {
+			continue
+		}
+		if f.Decode == wincatalog.DecodeSID {
+			v := w.tok(f.From)
+			if !strings.HasPrefix(v, "S-1-") || nsid == len(sids) || pendingHas(sids[:nsid], f.To) {
+				continue
+			}
+			sids[nsid] = pendingSID{f.To, v, w.account(f.From)}
+			nsid++
+			done |= 1 << i
+			continue
+		}
+		if w.mapField(e, f) {
+			done |= 1 << i
+		}
+	}
+	for _, s := range sids[:nsid] {
+		setSID(e, s.to, s.sid, s.account)
+	}
+}
+
+type pendingSID struct{ to, sid, account string }
+
+func pendingHas(ps []pendingSID, to string) bool {
+	for _, p := range ps {
+		if p.to == to {
+			return true
+		}
+	}
+	return false
+}
+
+// targetDone reports whether an earlier map of the row already set to.
+func targetDone(earlier []wincatalog.Field, done uint64, to string) bool {
+	for j := range earlier {
+		if done&(1<<j) != 0 && earlier[j].To == to {
+			return true
+		}
+	}
+	return false
+}
+
+// mapField sets one map's target from its EventData value; false when the
+// value is absent or does not decode (the next map of that target may).
+func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
+	switch f.Decode {
+	case wincatalog.DecodeNone:
+		if isRawEcho(f) {
+			return false // it stays in winlog.event_data as it came
+		}
+		v := w.val(f.From)
+		if strings.HasPrefix(f.To, "winlog.logon.failure.") {
+			v = winHexLower(w.tok(f.From))
+		}
+		return setValue(e, f.To, v)
+	case wincatalog.DecodeHex, wincatalog.DecodeInt:
+		var n int64
+		var ok bool
+		if f.Decode == wincatalog.DecodeHex {
+			n, ok = winPID(w.tok(f.From))
+		} else {
+			n, ok = ecs.ParseUint(w.tok(f.From))
+		}
+		if !ok || n == 0 && strings.HasSuffix(f.To, ".pid") {
+			return false // pid 0: no process (a network logon)
+		}
+		e.SetInt(f.To, n)
+	case wincatalog.DecodeLogonID:
+		return setValue(e, f.To, winLogonID(w.tok(f.From)))
+	case wincatalog.DecodeLogonType:
+		v := w.tok(f.From)
+		if n, ok := ecs.ParseUint(v); ok && n < 64 {
+			if name := wincatalog.LogonType(int(n)); name != "" {
+				v = name
+			}
+		}
+		return setValue(e, f.To, v)
+	case wincatalog.DecodeStatus:
+		v := w.tok(f.From)
+		if n, ok := wincatalog.ParseMask(v); !ok || n == 0 {
+			return false // 0x0: no error, no reason
+		}
+		return setValue(e, f.To, wincatalog.Status(v))
+	case wincatalog.DecodeMessage:
+		v := w.val(f.From)
+		if strings.HasPrefix(v, "%%") {
+			if text := wincatalog.Message(v); text != "" {
+				v = text
+			}
+		}
+		return setValue(e, f.To, v)
+	case wincatalog.DecodeDirection:
+		return setValue(e, f.To, wincatalog.Message(w.tok(f.From)))
+	case wincatalog.DecodeUAC, wincatalog.DecodeAccessMask:
+		return w.setFlags(e, f)
+	case wincatalog.DecodeAccount:
+		return setAccount(e, f.To, w.val(f.From))
+	case wincatalog.DecodeHashes:
+		return setHashes(e, f.To, w.val(f.From))
+	case wincatalog.DecodeObjectPath:
+		key := wincatalog.ObjectPathField(w.val("ObjectType"))
+		return key != "" && setValue(e, key, w.val(f.From))
+	case wincatalog.DecodeIP:
+		return ecs.SetIP(e, f.To, strings.TrimPrefix(w.tok(f.From), "::ffff:"))
+	case wincatalog.DecodePort:
+		v := w.tok(f.From)
+		return v != "0" && ecs.SetPort(e, f.To, v)
+	case wincatalog.DecodeHost:
+		return setHost(e, f.To, w.tok(f.From))
+	case wincatalog.DecodeInitiated:
+		switch strings.ToLower(w.tok(f.From)) {
+		case "true":
+			e.SetStr(f.To, "egress")
+		case "false":
+			e.SetStr(f.To, "ingress")
+		default:
+			return false
+		}
+	case wincatalog.DecodeDNSResults:
+		return setDNSResults(e, f.To, w.val(f.From))
+	case wincatalog.DecodeRegistryPath:
+		return w.setRegistryPath(e, f.To, w.val(f.From))
+	default:
+		return false
+	}
+	return true
+}
+
+// isRawEcho reports whether f maps a name to winlog.event_data.<same name>:
+// the catalog's way of saying it has no ECS home.
+func isRawEcho(f *wincatalog.Field) bool {
+	const p = "winlog.event_data."
+	return len(f.To) == len(p)+len(f.From) && strings.HasPrefix(f.To, p) && strings.HasSuffix(f.To, f.From)
+}
+
+// setValue sets a plain value; user names also go to related.user (a
+// "DOMAIN\name" split), executables and paths also give their file name.
+func setValue(e *event.Event, key, v string) bool {
+	if v == "" {
+		return false
+	}
+	switch key {
+	case "user.name", "user.target.name", "user.effective.name":
+		return setAccount(e, key, v)
+	case "related.user":
+		e.AddToList(key, v)
+		return true
+	}
+	e.SetStr(key, v)
+	if nameKey := fileNameKey(key); nameKey != "" {
+		e.SetStr(nameKey, winBaseName(v))
+	}
+	return true
+}
+
+// fileNameKey is the ECS field holding the file name of a path field.
+func fileNameKey(pathKey string) string {
+	switch pathKey {
+	case "process.executable":
+		return "process.name"
+	case "process.parent.executable":
+		return "process.parent.name"
+	case "file.path":
+		return "file.name"
+	case "dll.path":
+		return "dll.name"
+	}
+	return ""
+}
+
+// setAccount sets a user name; "DOMAIN\name" sets the sibling domain too
+// (unless a map already did).
+func setAccount(e *event.Event, key, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	if i := strings.IndexByte(v, '\\'); i > 0 {
+		if dk := domainKey(key); dk != "" && !e.Has(dk) {
+			e.SetStr(dk, v[:i])
+		}
+		v = v[i+1:]
+	}
+	ecs.SetUser(e, key, v)
+	return v != ""
+}
+
+func domainKey(nameKey string) string {
+	switch nameKey {
+	case "user.name":
+		return "user.domain"
+	case "user.target.name":
+		return "user.target.domain"
+	case "user.effective.name":
+		return "user.effective.domain"
+	}
+	return ""
+}
+
+// setSID sets a role's id (user.id, user.target.id, group.id...): with the
+// role's name when the event gave none and the SID is a well-known one or
+// the agent resolved it (account, "DOMAIN\name").
+func setSID(e *event.Event, idKey, sid, account string) {
+	nameKey := sidNameKey(idKey)
+	if nameKey == "" || e.Has(nameKey) {
+		e.SetStr(idKey, sid)
+		return
+	}
+	if sid == "S-1-0-0" {
+		return // NULL SID: no account
+	}
+	if name := wincatalog.WellKnownSID(sid); name != "" {
+		setValue(e, nameKey, name)
+	} else if account != "" {
+		setValue(e, nameKey, account)
+	}
+	e.SetStr(idKey, sid)
+}
+
+func sidNameKey(idKey string) string {
+	switch idKey {
+	case "user.id":
+		return "user.name"
+	case "user.target.id":
+		return "user.target.name"
+	case "user.effective.id":
+		return "user.effective.name"
+	case "group.id":
+		return "group.name"
+	case "service.id":
+		return "service.name"
+	}
+	return ""
+}
+
+// setHost sets a host name field, or for "<side>.address" the side's ip
+// or domain ("localhost" says nothing).
+func setHost(e *event.Event, key, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	if side, ok := strings.CutSuffix(key, ".address"); ok {
+		if v == "localhost" {
+			return false
+		}
+		ecs.SetAddress(e, side, v)
+		return true
+	}
+	ecs.SetHostname(e, key, v)
+	return true
+}
+
+// setFlags sets the names of the flags in an account-control value or an
+// access mask (a registry key's rights when ObjectType is Key).
+func (w *winEvent) setFlags(e *event.Event, f *wincatalog.Field) bool {
+	mask, ok := wincatalog.ParseMask(w.tok(f.From))
+	if !ok {
+		return false
+	}
+	var names []string
+	switch {
+	case f.Decode == wincatalog.DecodeUAC:
+		names = wincatalog.UACFlags(mask)
+	case strings.EqualFold(w.val("ObjectType"), "Key"):
+		names = wincatalog.RegistryAccessMask(mask)
+	default:
+		names = wincatalog.AccessMask(mask)
+	}
+	if len(names) == 0 {
+		return false
+	}
+	e.Set(f.To, event.Strings(names...))
+	return true
+}

@@ -1,0 +1,88 @@
+package windows
+
+import "github.com/nomenhq/nomen/normalize/wincatalog"
+
+// Legacy (2000/2003) Security events mean what their modern id means
+// (wincatalog.Modern); the event.code stays the id the event carried.
+
+// modernID returns the modern id with the meaning of a legacy id (or id
+// itself), and whether id is a legacy one.
+func modernID(id int) (int, bool) {
+	if m, ok := wincatalog.Modern(id); ok {
+		return m, true
+	}
+	return id, false
+}
+
+// winLegacyParams names the insertion strings (%1, %2, ...) of legacy
+// events, in msaudite.dll's order, for records that carry them unnamed
+// (a 2000/2003 log exported as XML: <Data>1536</Data>...). The names are
+// those of the modern event with the same meaning.
+func winLegacyParams(id int) []string {
+	switch {
+	case id == 528 || id == 540:
+		return []string{"TargetUserName", "TargetDomainName", "TargetLogonId", "LogonType", "LogonProcessName",
+			"AuthenticationPackageName", "WorkstationName", "LogonGuid", "SubjectUserName", "SubjectDomainName",
+			"SubjectLogonId", "ProcessId", "TransmittedServices", "IpAddress", "IpPort"}
+	case id == 537:
+		return []string{"TargetUserName", "TargetDomainName", "LogonType", "LogonProcessName", "AuthenticationPackageName",
+			"WorkstationName", "Status", "SubStatus", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
+			"ProcessId", "TransmittedServices", "IpAddress", "IpPort"}
+	case id >= 529 && id <= 539 && id != 538:
+		return []string{"TargetUserName", "TargetDomainName", "LogonType", "LogonProcessName", "AuthenticationPackageName",
+			"WorkstationName", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "ProcessId",
+			"TransmittedServices", "IpAddress", "IpPort"}
+	case id == 538:
+		return []string{"TargetUserName", "TargetDomainName", "TargetLogonId", "LogonType"}
+	case id == 551:
+		return []string{"TargetUserName", "TargetDomainName", "TargetLogonId"}
+	case id == 552:
+		return []string{"SubjectUserName", "SubjectDomainName", "SubjectLogonId", "LogonGuid", "TargetUserName",
+			"TargetDomainName", "TargetLogonGuid", "TargetServerName", "TargetInfo", "ProcessId", "IpAddress", "IpPort"}
+	case id == 576:
+		return []string{"SubjectUserName", "SubjectDomainName", "SubjectLogonId", "PrivilegeList"}
+	case id == 592:
+		return []string{"NewProcessId", "NewProcessName", "ProcessId", "SubjectUserName", "SubjectDomainName", "SubjectLogonId"}
+	case id == 593:
+		return []string{"ProcessId", "ProcessName", "SubjectUserName", "SubjectDomainName", "SubjectLogonId"}
+	case id == 600:
+		return []string{"ProcessId", "ProcessName", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
+			"TargetProcessId", "TargetProcessName", "TargetUserName", "TargetDomainName", "TargetLogonId"}
+	case id == 624 || (id >= 626 && id <= 630):
+		return []string{"TargetUserName", "TargetDomainName", "TargetSid", "SubjectUserName", "SubjectDomainName",
+			"SubjectLogonId", "PrivilegeList"}
+	case id == 632 || id == 636:
+		return []string{"MemberName", "MemberSid", "TargetUserName", "TargetDomainName", "TargetSid",
+			"SubjectUserName", "SubjectDomainName", "SubjectLogonId", "PrivilegeList"}
+	case id == 644:
+		return []string{"TargetUserName", "TargetSid", "TargetDomainName", "SubjectUserName", "SubjectDomainName", "SubjectLogonId"}
+	case id == 680:
+		return []string{"PackageName", "TargetUserName", "Workstation", "Status"}
+	case id == 517:
+		return []string{"PrimaryUserName", "PrimaryDomainName", "PrimaryLogonId", "SubjectUserName", "SubjectDomainName", "SubjectLogonId"}
+	}
+	return nil
+}
+
+// nameLegacyParams renames param1, param2, ... of a legacy event to the
+// names its meaning reads (after winlog.event_data kept them as given).
+func (w *winEvent) nameLegacyParams() {
+	names := winLegacyParams(w.id)
+	if names == nil {
+		return
+	}
+	for i := 0; i < w.n && i < len(names); i++ {
+		if w.data[i].name != winParamName(i+1) {
+			return // named data: nothing to do
+		}
+		w.data[i].name = names[i]
+	}
+}
+
+// winLegacyReasons are the failure reasons legacy logon failures carry in
+// their id, as the "%%NNNN" messages of the modern 4625's FailureReason
+// (msaudite.dll's texts).
+var winLegacyReasons = map[int]string{
+	529: "%%2313", 530: "%%2311", 531: "%%2310", 532: "%%2305", 533: "%%2312",
+	534: "%%2308", 535: "%%2309", 536: "%%2306", 537: "%%2304", 539: "%%2307",
+}

@@ -1,0 +1,445 @@
+package windows
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Every road gives the same event. For every row of the catalog a sample
+// record is made from the row's EventData names (values chosen here by
+// how the row decodes each name) and written in each road's shape; the
+// decoded events must agree, have the row's category, type, action and
+// outcome, and carry every field the row maps.
+
+// sample is one generated record.
+type sample struct {
+	ent      *wincatalog.Entry
+	provider string
+	audit    bool // Audit Success keyword
+	data     [][2]string
+}
+
+// sampleValue is a value of an EventData name that the decode accepts.
+func sampleValue(f wincatalog.Field) string {
+	switch f.Decode {
+	case wincatalog.DecodeHex:
+		return "0x1a2c"
+	case wincatalog.DecodeInt:
+		return "4242"
+	case wincatalog.DecodeSID:
+		return "S-1-5-21-1111111111-2222222222-3333333333-1105"
+	case wincatalog.DecodeLogonID:
+		return "0x8A5F21C"
+	case wincatalog.DecodeLogonType:
+		return "3"
+	case wincatalog.DecodeStatus:
+		return "0xC000006A"
+	case wincatalog.DecodeMessage:
+		return "%%2313"
+	case wincatalog.DecodeUAC:
+		return "0x15"
+	case wincatalog.DecodeAccessMask:
+		return "0x6"
+	case wincatalog.DecodeDirection:
+		return "%%14593"
+	case wincatalog.DecodeAccount:
+		return `CORP\alice`
+	case wincatalog.DecodeHashes:
+		return "SHA1=0A1B2C3D4E5F60718293A4B5C6D7E8F901234567,MD5=00112233445566778899AABBCCDDEEFF," +
+			"SHA256=00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF,IMPHASH=FFEEDDCCBBAA99887766554433221100"
+	case wincatalog.DecodeObjectPath:
+		return `C:\Data\Reports\q3 "final".docx`
+	case wincatalog.DecodeIP:
+		return "::ffff:192.0.2.10"
+	case wincatalog.DecodePort:
+		return "49152"
+	case wincatalog.DecodeHost:
+		return "WKS-7"
+	case wincatalog.DecodeInitiated:
+		return "true"
+	case wincatalog.DecodeDNSResults:
+		return "type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"
+	case wincatalog.DecodeRegistryPath:
+		return `HKLM\SOFTWARE\Contoso\Run\updater`
+	}
+	switch {
+	case strings.HasPrefix(f.To, "winlog.logon.failure."):
+		return "0xC000006D"
+	case strings.HasSuffix(f.To, "user.name") || strings.HasSuffix(f.To, ".name") && strings.HasPrefix(f.To, "user."):
+		return "alice"
+	case strings.HasSuffix(f.To, "executable") || strings.HasSuffix(f.To, ".path"):
+		return `C:\Program Files\Contoso\` + f.From + `.exe`
+	}
+	return "v-" + strings.ReplaceAll(f.From, " ", "_") + " & <more>"
+}
+
+// makeSample builds the record of a row: each EventData name once, with
+// the value of its first (most specific) map.
+func makeSample(ent *wincatalog.Entry) sample {
+	s := sample{ent: ent, provider: providerOf(ent), audit: ent.Outcome != wincatalog.OutcomeFailure}
+	seen := map[string]bool{}
+	for _, f := range ent.Fields {
+		if seen[f.From] {
+			continue
+		}
+		seen[f.From] = true
+		s.data = append(s.data, [2]string{f.From, sampleValue(f)})
+		if f.Decode == wincatalog.DecodeObjectPath || f.Decode == wincatalog.DecodeAccessMask {
+			if !seen["ObjectType"] {
+				seen["ObjectType"] = true
+				s.data = append(s.data, [2]string{"ObjectType", "File"})
+			}
+		}
+		if f.Decode == wincatalog.DecodeRegistryPath && !seen["EventType"] {
+			seen["EventType"] = true
+			s.data = append(s.data, [2]string{"EventType", "SetValue"})
+		}
+	}
+	return s
+}
+
+func providerOf(ent *wincatalog.Entry) string {
+	if ent.Channel == wincatalog.ChannelSecurity {
+		return "Microsoft-Windows-Security-Auditing"
+	}
+	if ent.Subcategory != "" && ent.Subcategory != "-" && !strings.HasPrefix(ent.Channel, "Microsoft-Windows-Sysmon") {
+		return ent.Subcategory // the provider column of channels.txt
+	}
+	return "Microsoft-Windows-Sysmon"
+}
+
+const sampleTime = "2026-06-30T08:00:00.1234567Z"
+
+func xmlEsc(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+func jsonStr(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func (s sample) keyword() string {
+	if s.audit {
+		return "Audit Success"
+	}
+	return "Audit Failure"
+}
+
+// xml is the rendered event XML, with RenderingInfo when rendering.
+func (s sample) xml(rendering bool) string {
+	var b strings.Builder
+	mask := "0x8020000000000000"
+	if !s.audit {
+		mask = "0x8010000000000000"
+	}
+	fmt.Fprintf(&b, `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="%s"/>`+
+		`<EventID>%d</EventID><Level>0</Level><Keywords>%s</Keywords><TimeCreated SystemTime="%s"/>`+
+		`<EventRecordID>1042</EventRecordID><Channel>%s</Channel><Computer>WKS-7.corp.example.org</Computer></System><EventData>`,
+		xmlEsc(s.provider), s.ent.ID, mask, sampleTime, xmlEsc(s.ent.Channel))
+	for _, d := range s.data {
+		fmt.Fprintf(&b, `<Data Name="%s">%s</Data>`, xmlEsc(d[0]), xmlEsc(d[1]))
+	}
+	b.WriteString("</EventData>")
+	if rendering {
+		fmt.Fprintf(&b, `<RenderingInfo Culture="en-US"><Message>%s</Message><Level>Information</Level>`+
+			`<Keywords><Keyword>%s</Keyword></Keywords></RenderingInfo>`, xmlEsc(s.ent.Name), s.keyword())
+	}
+	b.WriteString("</Event>")
+	return b.String()
+}
+
+func (s sample) winlogbeat() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"@timestamp":"%s","message":%s,"winlog":{"event_id":"%d","channel":%s,"provider_name":%s,`+
+		`"computer_name":"WKS-7.corp.example.org","record_id":1042,"keywords":[%q],"event_data":{`,
+		sampleTime, jsonStr(s.ent.Name), s.ent.ID, jsonStr(s.ent.Channel), jsonStr(s.provider), s.keyword())
+	for i, d := range s.data {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s:%s", jsonStr(d[0]), jsonStr(d[1]))
+	}
+	b.WriteString("}}}")
+	return b.String()
+}
+
+// nxlogOwn are the names NXLog's im_msvistalog uses itself at the top
+// level: EventData names that collide go under "EventData".
+var nxlogOwn = map[string]bool{"Channel": true, "AccountName": true, "Domain": true, "Version": true,
+	"Category": true, "Severity": true, "Keywords": true, "Message": true, "Hostname": true, "Task": true,
+	"Level": true, "Opcode": true, "EventType": true, "FileName": true, "UserID": true, "AccountType": true, "ProcessID": true, "ThreadID": true}
+
+func (s sample) nxlog() string {
+	var b strings.Builder
+	typ := "AUDIT_SUCCESS"
+	if !s.audit {
+		typ = "AUDIT_FAILURE"
+	}
+	fmt.Fprintf(&b, `{"EventTime":"%s","Hostname":"WKS-7.corp.example.org","EventType":%q,"EventID":%d,"SourceName":%s,`+
+		`"Channel":%s,"RecordNumber":1042,"Message":%s`, sampleTime, typ, s.ent.ID, jsonStr(s.provider), jsonStr(s.ent.Channel),
+		jsonStr(s.ent.Name))
+	var nested []string
+	for _, d := range s.data {
+		if nxlogOwn[d[0]] {
+			nested = append(nested, jsonStr(d[0])+":"+jsonStr(d[1]))
+			continue
+		}
+		fmt.Fprintf(&b, ",%s:%s", jsonStr(d[0]), jsonStr(d[1]))
+	}
+	if len(nested) > 0 {
+		b.WriteString(`,"EventData":{` + strings.Join(nested, ",") + "}")
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// evtx is evtx_dump's JSON rendering of the event XML.
+func (s sample) evtx() string {
+	var b strings.Builder
+	mask := "0x8020000000000000"
+	if !s.audit {
+		mask = "0x8010000000000000"
+	}
+	fmt.Fprintf(&b, `{"Event":{"#attributes":{"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"},"System":{`+
+		`"Provider":{"#attributes":{"Name":%s}},"EventID":%d,"Level":0,"Keywords":%q,"TimeCreated":{"#attributes":{"SystemTime":%q}},`+
+		`"EventRecordID":1042,"Channel":%s,"Computer":"WKS-7.corp.example.org"},"EventData":{`,
+		jsonStr(s.provider), s.ent.ID, mask, sampleTime, jsonStr(s.ent.Channel))
+	for i, d := range s.data {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s:%s", jsonStr(d[0]), jsonStr(d[1]))
+	}
+	b.WriteString("}}}")
+	return b.String()
+}
+
+// snare is a Snare record; its message is Microsoft's title, or for Sysmon
+// (whose messages label values by their EventData names) "Name: value" pairs.
+func (s sample) snare(sep string) string {
+	msg := s.ent.Name
+	if s.ent.Channel == wincatalog.ChannelSysmon {
+		var b strings.Builder
+		b.WriteString(s.ent.Name + ":")
+		for _, d := range s.data {
+			fmt.Fprintf(&b, " %s: %s", d[0], d[1])
+		}
+		msg = b.String()
+	}
+	typ := "Success Audit"
+	if !s.audit {
+		typ = "Failure Audit"
+	}
+	f := []string{"MSWinEventLog", "1", s.ent.Channel, "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(s.ent.ID), s.provider,
+		"N/A", "N/A", typ, "WKS-7.corp.example.org", s.ent.Subcategory, "", msg, "1042"}
+	return "<14>Jun 30 08:00:00 WKS-7 " + strings.Join(f, sep)
+}
+
+// decodeRoad runs a record through the parser and the decoder.
+func decodeRoad(t *testing.T, line string, agent bool) map[string]any {
+	t.Helper()
+	e := event.New(normtest.Received)
+	if agent {
+		e.Format, e.Original, e.Message = "agent", line, line
+	} else {
+		parse.New(parse.Options{Location: time.UTC}).Parse([]byte(line), e)
+	}
+	if !decodeWindows(e) {
+		t.Fatalf("not decoded: %.200s", line)
+	}
+	var enc event.Encoder
+	return normtest.Flatten(enc.AppendJSON(nil, e))
+}
+
+// roadSpecific are the keys that say which road a record came by.
+func roadSpecific(k string) bool {
+	switch k {
+	case "nomen.rule", "nomen.format", "event.original", "message", "log.level", "event.sequence", "winlog.keywords", "winlog.task", "winlog.opcode":
+		return true
+	}
+	return strings.HasPrefix(k, "log.syslog") || strings.HasPrefix(k, "nomen.syslog")
+}
+
+// expectedKeys are the fields a row's maps must have set from the sample.
+func expectedKeys(ent *wincatalog.Entry) []string {
+	var keys []string
+	for _, f := range ent.Fields {
+		switch {
+		case strings.HasPrefix(f.To, "winlog.event_data.") && f.Decode == wincatalog.DecodeNone:
+		case f.Decode == wincatalog.DecodeHashes:
+			keys = append(keys, f.To+".sha256", f.To+".md5")
+		case f.Decode == wincatalog.DecodeObjectPath:
+			keys = append(keys, "file.path", "file.name")
+		case f.Decode == wincatalog.DecodeHost && strings.HasSuffix(f.To, ".address"):
+			keys = append(keys, strings.TrimSuffix(f.To, ".address")+".domain")
+		case f.Decode == wincatalog.DecodeRegistryPath:
+			keys = append(keys, f.To, "registry.hive", "registry.key", "registry.value")
+		default:
+			keys = append(keys, f.To)
+		}
+	}
+	return keys
+}
+
+// TestRoadsAgreePerID: for every catalog row, every road.
+func TestRoadsAgreePerID(t *testing.T) {
+	rows, mapped := 0, 0
+	for _, ch := range wincatalog.Channels() {
+		for _, ent := range wincatalog.Entries(ch) {
+			rows++
+			if len(ent.Fields) > 0 {
+				mapped++
+			}
+			s := makeSample(ent)
+			ref := decodeRoad(t, s.xml(false), true)
+			roads := map[string]map[string]any{
+				"xml+rendering": decodeRoad(t, s.xml(true), false),
+				"winlogbeat":    decodeRoad(t, s.winlogbeat(), false),
+				"nxlog":         decodeRoad(t, s.nxlog(), false),
+				"evtx":          decodeRoad(t, s.evtx(), false),
+			}
+			name := fmt.Sprintf("%s %d", ch, ent.ID)
+			checkMeaning(t, name, ent, ref)
+			for _, k := range expectedKeys(ent) {
+				if ref[k] == nil {
+					t.Errorf("%s: %s not set (sample %v)", name, k, s.data)
+				}
+			}
+			for road, got := range roads {
+				compareEvents(t, name+" "+road, ref, got, false)
+			}
+			for sepName, sep := range map[string]string{"snare": "\t", "snare#011": "#011"} {
+				got := decodeRoad(t, s.snare(sep), false)
+				checkMeaning(t, name+" "+sepName, ent, got)
+				if ch == wincatalog.ChannelSysmon {
+					compareEvents(t, name+" "+sepName, ref, got, true)
+				}
+			}
+		}
+	}
+	t.Logf("%d rows, %d with field maps", rows, mapped)
+}
+
+// checkMeaning: category, type, action and outcome are the row's.
+func checkMeaning(t *testing.T, name string, ent *wincatalog.Entry, got map[string]any) {
+	t.Helper()
+	want := map[string]any{"event.action": ent.Action, "event.category": anyList(ent.ECSCategory),
+		"event.type": anyList(ent.ECSType)}
+	if ent.Outcome != wincatalog.OutcomeKeyword {
+		want["event.outcome"] = ent.Outcome.String()
+	} else if ent.ID != 4776 || ent.Channel != wincatalog.ChannelSecurity {
+		want["event.outcome"] = "success" // the samples' keyword
+	}
+	for k, v := range want {
+		if !reflect.DeepEqual(got[k], v) {
+			t.Errorf("%s: %s = %v, want %v", name, k, normtest.JSONText(got[k]), normtest.JSONText(v))
+		}
+	}
+}
+
+func anyList(l []string) any {
+	if l == nil {
+		return nil
+	}
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}
+
+// compareEvents: the same fields with the same values, but for the road's
+// own (and, from text, the winlog envelope and event_data, which text
+// roads do not carry, and the agent's time).
+func compareEvents(t *testing.T, name string, want, got map[string]any, text bool) {
+	t.Helper()
+	skip := func(k string) bool {
+		if roadSpecific(k) {
+			return true
+		}
+		return text && (strings.HasPrefix(k, "winlog.") && !strings.HasPrefix(k, "winlog.logon.") || k == "@timestamp")
+	}
+	keys := map[string]bool{}
+	for k := range want {
+		keys[k] = true
+	}
+	for k := range got {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		if skip(k) || reflect.DeepEqual(want[k], got[k]) {
+			continue
+		}
+		diffs = append(diffs, fmt.Sprintf("%s = %s, agent has %s", k, normtest.JSONText(got[k]), normtest.JSONText(want[k])))
+	}
+	sort.Strings(diffs)
+	for _, d := range diffs {
+		t.Errorf("%s: %s", name, d)
+	}
+}
+
+// TestLegacyTextRoad: a legacy id by the eventlog-to-syslog text road
+// means what its modern id means.
+func TestLegacyTextRoad(t *testing.T) {
+	n := 0
+	for _, id := range wincatalog.LegacyIDs() {
+		modern, _ := wincatalog.Modern(id)
+		ent, ok := wincatalog.Security(modern)
+		if !ok {
+			t.Errorf("legacy %d: modern %d not in the catalog", id, modern)
+			continue
+		}
+		kw := "AUDIT_SUCCESS"
+		if ent.Outcome == wincatalog.OutcomeFailure {
+			kw = "AUDIT_FAILURE"
+		}
+		got := decodeRoad(t, fmt.Sprintf("<13>Jun 30 09:48:41 web1 Security: %d: %s %s", id, kw, ent.Name), false)
+		if got["event.code"] != fmt.Sprint(id) {
+			t.Errorf("legacy %d: event.code %v", id, got["event.code"])
+		}
+		checkMeaning(t, fmt.Sprintf("legacy %d (%d)", id, modern), ent, got)
+		n++
+	}
+	if n < 150 {
+		t.Errorf("only %d legacy ids", n)
+	}
+}
+
+// TestSIDOnlyAccounts: a SID the event does not name gets its name from the
+// well-known list or from the agent's lookup (AccountName attributes);
+// the NULL SID is no account.
+func TestSIDOnlyAccounts(t *testing.T) {
+	rec := func(member, attrs string) string {
+		return `<Event><System><Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>4732</EventID>` +
+			`<Channel>Security</Channel><Computer>DC1</Computer><Security UserID="S-1-5-18" AccountName="SYSTEM" AccountDomain="NT AUTHORITY" AccountType="WellKnownGroup"/></System><EventData>` +
+			`<Data Name="MemberName">-</Data><Data Name="MemberSid"` + attrs + `>` + member + `</Data>` +
+			`<Data Name="TargetUserName">Administrators</Data><Data Name="TargetDomainName">Builtin</Data>` +
+			`<Data Name="TargetSid">S-1-5-32-544</Data><Data Name="SubjectUserName">admin</Data></EventData></Event>`
+	}
+	for _, c := range []struct{ member, attrs, name, domain, id string }{
+		{"S-1-5-21-1-2-3-1105", ` AccountName="alice" AccountDomain="CORP"`, "alice", "CORP", "S-1-5-21-1-2-3-1105"},
+		{"S-1-5-21-1-2-3-1105", "", "", "", "S-1-5-21-1-2-3-1105"},
+		{"S-1-5-20", "", "NETWORK SERVICE", "", "S-1-5-20"},
+		{"S-1-0-0", "", "", "", ""},
+	} {
+		got := decodeRoad(t, rec(c.member, c.attrs), true)
+		for k, want := range map[string]string{"user.target.name": c.name, "user.target.domain": c.domain, "user.target.id": c.id,
+			"group.name": "Administrators", "group.id": "S-1-5-32-544", "winlog.user.name": "SYSTEM"} {
+			if g, _ := got[k].(string); g != want {
+				t.Errorf("%s%s: %s = %q, want %q", c.member, c.attrs, k, g, want)
+			}
+		}
+	}
+}
