@@ -18,8 +18,10 @@ import (
 // machine accepts, nomen's parser must find the same header, STRUCTURED-DATA
 // and MSG, but for documented differences: nomen strips the spaces before
 // MSG (forwarding noise, see msgText), a leading BOM and trailing CR/LF/NUL,
-// splits an APP-NAME "prog(module)" (see setAppModule), and takes a Cisco
-// tag or Solaris block at the front of MSG out of it (see relayedTag).
+// splits an APP-NAME "prog(module)" (see setAppModule), takes a Cisco
+// tag or Solaris block at the front of MSG out of it (see relayedTag), and
+// reads a Cisco device header a relay split between APP-NAME and MSG (see
+// relayedCisco).
 func agree5424(t testing.TB, raw []byte) {
 	t.Helper()
 	m, err := rfc5424.NewMachine().Parse(raw)
@@ -40,6 +42,19 @@ func agree5424(t testing.TB, raw []byte) {
 	if int(e.Pri) != int(*want.Priority) {
 		fail("PRI", e.Pri, *want.Priority)
 	}
+	// relayedCisco: a Cisco device header (sequence number, name, time)
+	// that a relay split between APP-NAME and MSG, read back: the device's
+	// time and name stand, and MSG starts at the mnemonic.
+	wantApp := deref(want.Appname)
+	cisco := strings.HasPrefix(e.AppName, "%") && wantApp != e.AppName &&
+		strings.Contains(deref(want.Message), ": "+e.AppName+":") && strings.HasSuffix(deref(want.Message), e.Message)
+	if cisco {
+		if h := e.Hostname; h != deref(want.Hostname) && h != wantApp && !strings.Contains(deref(want.Message), h+": ") {
+			fail("Cisco device HOSTNAME", h, deref(want.Hostname))
+		}
+		want.Hostname, want.Timestamp, want.Appname = &e.Hostname, nil, nil
+		recv = e.Time
+	}
 	if want.Timestamp != nil && !e.Time.Equal(*want.Timestamp) {
 		fail("TIMESTAMP", e.Time, *want.Timestamp)
 	}
@@ -56,6 +71,9 @@ func agree5424(t testing.TB, raw []byte) {
 	// relayedTag: a Cisco tag or Solaris block taken from the front of MSG.
 	if want.Appname == nil && strings.HasPrefix(app, "%") && strings.HasPrefix(wantMsg, app+":") &&
 		strings.HasSuffix(wantMsg, e.Message) {
+		app, wantMsg = "", e.Message
+	}
+	if cisco {
 		app, wantMsg = "", e.Message
 	}
 	if want.MsgID == nil && msgID != "" && strings.HasPrefix(wantMsg, "[ID "+msgID+" ") &&

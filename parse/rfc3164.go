@@ -65,19 +65,10 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 			if _, _, _, isTag := tagAt(s, i); !isTag {
 				e.Hostname = tok
 				i = skipSpaces(s, j)
-				// A relay's header in front of a Cisco IOS line:
-				// "host 1234: *Mar  1 00:00:42.123: %SYS-5-...". The
-				// relay's timestamp stays; the device's is skipped.
-				var inner header
-				if k, ok := inner.ciscoPrefix(s, i); ok && inner.hasSeq && inner.host == "" {
-					e.SetInt(FieldSequence, inner.seq)
-					if end, ok := inner.stampAt(s, k); ok {
-						k = end
-					} else {
-						k, _ = uptimeAt(s, k)
-					}
-					i = skipSpaces(s, k)
-				}
+				// A relay's header in front of a Cisco line: "host
+				// 1234: *Mar  1 00:00:42.123: %SYS-5-..." (see
+				// cisco_relayed.go).
+				i = p.ciscoAfterRelay(s, i, e)
 			}
 		}
 	}

@@ -100,12 +100,15 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 // relayedTag reads what a relay left of an RFC 3164 tag at the start of
 // MSG, so that the line gives the same event as when sent directly:
 //
+//   - a Cisco device header (sequence number, name, timestamp) that the
+//     relay took for APP-NAME and MSG: see relayedCisco;
 //   - a Cisco "%ASA-6-305011: " after a nil APP-NAME: an ASA's
 //     "host : %ASA-...:" has an empty tag, which rsyslog writes as "-" and
 //     then the mnemonic as text; the RFC 3164 parser takes the mnemonic for
 //     the tag, and so does this (only a "%"-tag: other text is text);
 //   - a Solaris "[ID 801593 mail.info]" after an APP-NAME, as after a tag.
 func (p *Parser) relayedTag(e *event.Event) {
+	p.relayedCisco(e)
 	m := e.Message
 	switch {
 	case e.AppName == "" && e.ProcID == "" && e.MsgID == "" && len(m) > 1 && m[0] == '%':
@@ -213,6 +216,11 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 		if n, ok := atoi(v); ok && n >= 1 && n <= 2147483647 {
 			e.SetInt(FieldSequence, n)
 		}
+	}
+	// RFC 5424 7.1.2: the sender's clock is not synchronised (syslog-ng
+	// writes it for a Cisco "*" stamp).
+	if v, ok := e.SDParam("timeQuality", "isSynced"); ok && v == "0" {
+		e.Set(FieldClockUnsynced, event.Bool(true))
 	}
 	return i, true
 }

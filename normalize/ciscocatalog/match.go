@@ -1,5 +1,7 @@
 package ciscocatalog
 
+import "strings"
+
 // capture is one matched value: body[start:end] for slot.
 type capture struct {
 	slot       int
@@ -108,28 +110,16 @@ func (mt *matcher) run(pc, pos int) bool {
 	}
 }
 
-// field tries the ends of the value at pos, shortest first.
+// field tries the ends of the value at pos, shortest first. It visits
+// only the candidate ends (see nextEnd), not every byte.
 func (mt *matcher) field(pc, pos int) bool {
 	in := &mt.t.prog[pc]
 	sl := &mt.t.slots[in.slot]
 	s := mt.s
-	word := !spacey(sl.kind)
-	sawWord, sawGap := false, false
-	for p := pos; p <= len(s); p++ {
-		// A word-like value may carry spaces around it, not inside: the
-		// first byte of a second word is its last chance to end.
-		last := false
-		if word && p < len(s) {
-			switch {
-			case s[p] == ' ':
-				sawGap = sawWord
-			case sawGap:
-				last = true
-			default:
-				sawWord = true
-			}
-		}
-		if mt.endsHere(in, p) || in.followAny && sawWord && (p == len(s) || s[p] == ' ') {
+	var sc scan
+	sc.init(s, pos, !spacey(sl.kind))
+	for p := pos; p <= sc.lim; p = mt.nextEnd(in, &sc, p+1) {
+		if mt.endsHere(in, p) || in.followAny && p > sc.first && p == sc.wordEnd {
 			start, end := trimSpaces(s, pos, p)
 			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end])) {
 				mt.caps[mt.n] = capture{in.slot, start, end}
@@ -140,12 +130,75 @@ func (mt *matcher) field(pc, pos int) bool {
 				mt.n--
 			}
 		}
-		if last || mt.steps > maxSteps {
+		if mt.steps > maxSteps {
 			return false
 		}
 	}
 	return false
 }
+
+// scan is where a value starting at pos may end.
+type scan struct {
+	first   int // the first non-space byte at or after pos (len(s) if none)
+	wordEnd int // the space (or end) after the first word
+	lim     int // the last possible end: for a word-like value the first byte of a second word
+}
+
+func (sc *scan) init(s string, pos int, word bool) {
+	sc.first = pos
+	for sc.first < len(s) && s[sc.first] == ' ' {
+		sc.first++
+	}
+	sc.wordEnd = len(s)
+	if i := strings.IndexByte(s[sc.first:], ' '); i >= 0 {
+		sc.wordEnd = sc.first + i
+	}
+	sc.lim = len(s)
+	if word && sc.wordEnd < len(s) {
+		// A word-like value may carry spaces around it, not inside: the
+		// first byte of a second word is its last chance to end.
+		sc.lim = sc.wordEnd
+		for sc.lim < len(s)-1 && s[sc.lim] == ' ' {
+			sc.lim++
+		}
+	}
+}
+
+// nextEnd returns the first candidate end at or after q: a byte that can
+// start what follows the value, the end of the body (or its tail, when
+// the body may end there), or the end of the first word before {...}.
+// It jumps with strings.IndexByte instead of testing every byte.
+func (mt *matcher) nextEnd(in *inst, sc *scan, q int) int {
+	if q > sc.lim {
+		return q
+	}
+	if scanEveryByte {
+		return q
+	}
+	next := sc.lim + 1
+	if sc.lim == len(mt.s) {
+		next = sc.lim // the end of the body is always a candidate
+	}
+	if in.followAny && sc.wordEnd >= q && sc.wordEnd < next {
+		next = sc.wordEnd
+	}
+	if in.followEnd {
+		if t := mt.tailAt(); t < next {
+			next = max(t, q)
+		}
+	}
+	s := mt.s[q:min(next, len(mt.s))]
+	for _, c := range in.startList {
+		if i := strings.IndexByte(s, c); i >= 0 {
+			s = s[:i] // later bytes cannot be first
+			next = q + i
+		}
+	}
+	return next
+}
+
+// scanEveryByte makes nextEnd visit every byte (tests compare the two).
+var scanEveryByte = false
 
 // endsHere reports whether what follows a value could start at p.
 func (mt *matcher) endsHere(in *inst, p int) bool {
@@ -168,6 +221,9 @@ func (mt *matcher) endsHere(in *inst, p int) bool {
 // run of spaces in lit matches one or more spaces, or none when the run
 // touches a non-alphanumeric character of lit.
 func litAt(s string, pos int, lit string) (int, bool) {
+	if len(s)-pos >= len(lit) && s[pos:pos+len(lit)] == lit {
+		return len(lit), true // the common case: spaced as documented
+	}
 	j := pos
 	for i := 0; i < len(lit); {
 		if lit[i] != ' ' {
@@ -196,7 +252,10 @@ func litAt(s string, pos int, lit string) (int, bool) {
 }
 
 // atEnd reports whether only spaces and one final '.' remain at s[pos:].
-func (mt *matcher) atEnd(pos int) bool {
+func (mt *matcher) atEnd(pos int) bool { return pos >= mt.tailAt() }
+
+// tailAt returns where the body's tail (spaces and one final '.') starts.
+func (mt *matcher) tailAt() int {
 	if mt.tail < 0 {
 		s := mt.s
 		t := len(s)
@@ -211,7 +270,7 @@ func (mt *matcher) atEnd(pos int) bool {
 		}
 		mt.tail = t
 	}
-	return pos >= mt.tail
+	return mt.tail
 }
 
 func trimSpaces(s string, start, end int) (int, int) {

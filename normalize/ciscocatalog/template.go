@@ -50,6 +50,14 @@ type inst struct {
 	followEnd bool     // the end of the body
 	followAny bool     // {...}: a word-like value ends at its word's end
 	starts    byteSet  // first bytes of the follow literals (and, after a leading space, the next)
+	startList []byte   // the same bytes, for strings.IndexByte
+}
+
+func (in *inst) addStart(c byte) {
+	if !in.starts.has(c) {
+		in.starts.add(c)
+		in.startList = append(in.startList, c)
+	}
 }
 
 // byteSet is a set of bytes.
@@ -131,9 +139,9 @@ func compileTemplate(src, prefix string, override map[string]string) (*template,
 			return nil, errors.New("a text placeholder directly before {...}: its end is unknowable")
 		}
 		for _, l := range f.lits {
-			in.starts.add(l[0])
+			in.addStart(l[0])
 			if b := strings.TrimLeft(l, " "); b != "" { // a leading space may match none
-				in.starts.add(b[0])
+				in.addStart(b[0])
 			}
 		}
 	}

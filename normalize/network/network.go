@@ -60,15 +60,7 @@ func Decoders() []*ecs.Decoder {
 var (
 	netClassDenied  = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeDenied)
 	netClassAllowed = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeAllowed)
-	netClassStart   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeStart)
-	netClassEnd     = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
 	netClassInfo    = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeInfo)
-	netClassIDS     = ecs.NewClass(ecs.Cats(ecs.CatIntrusion, ecs.CatNetwork), ecs.TypeInfo)
-	netClassAuth    = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeStart)
-	netClassAuthInf = ecs.NewClass(ecs.Cats(ecs.CatAuthentication), ecs.TypeInfo)
-	netClassSessEnd = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeEnd)
-	netClassConfig  = ecs.NewClass(ecs.Cats(ecs.CatConfiguration), ecs.TypeChange)
-	netClassHost    = ecs.NewClass(ecs.Cats(ecs.CatHost, ecs.CatNetwork), ecs.TypeInfo)
 )
 
 // Actions of a firewall decision, the same for every vendor.

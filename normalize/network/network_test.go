@@ -76,29 +76,6 @@ func TestNetworkLeavesOthersAlone(t *testing.T) {
 	}
 }
 
-func TestASAEndpoint(t *testing.T) {
-	for in, want := range map[string]asaEndpoint{
-		"outside:203.0.113.5/80":               {iface: "outside", ip: "203.0.113.5", port: "80"},
-		"outside: 203.0.113.5/80":              {iface: "outside", ip: "203.0.113.5", port: "80"},
-		"NP Identity Ifc: 10.0.0.2/22":         {iface: "NP Identity Ifc", ip: "10.0.0.2", port: "22"},
-		"2001:db8::1/443":                      {ip: "2001:db8::1", port: "443"},
-		"outside:2001:db8::1/443":              {iface: "outside", ip: "2001:db8::1", port: "443"},
-		"db:10.0.0.1/60749 (10.0.0.9/1000)":    {iface: "db", ip: "10.0.0.1", port: "60749", mappedIP: "10.0.0.9", mappedPt: "1000"},
-		"inside:10.0.0.1/5(CORP\\bob)":         {iface: "inside", ip: "10.0.0.1", port: "5", user: "CORP\\bob"},
-		"outside:10.0.0.1(type 8, code 0)":     {iface: "outside", ip: "10.0.0.1", icmpType: "8", icmpCode: "0"},
-		"192.0.2.1":                            {ip: "192.0.2.1"},
-		"dead:beef::1/22":                      {ip: "dead:beef::1", port: "22"},
-		"out-v1101:10.125.126.86/2010 (a/b)":   {iface: "out-v1101", ip: "10.125.126.86", port: "2010", mappedIP: "a", mappedPt: "b"},
-		"inside:10.0.0.1/1 (10.0.0.1/1)(u)(v)": {iface: "inside", ip: "10.0.0.1", port: "1", mappedIP: "10.0.0.1", mappedPt: "1", user: "u"},
-	} {
-		var got asaEndpoint
-		got.parse(in)
-		if got != want {
-			t.Errorf("parse(%q) = %+v, want %+v", in, got, want)
-		}
-	}
-}
-
 func TestParseHMS(t *testing.T) {
 	for in, want := range map[string]int64{"0:00:00": 0, "0:01:07": 67e9, "27:03:09": 97389e9} {
 		if got, ok := parseHMS(in); !ok || got != want {

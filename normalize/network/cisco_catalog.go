@@ -1,0 +1,109 @@
+package network
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ciscocatalog"
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// The message knowledge of Cisco ASA and IOS bodies is the catalogue's
+// (normalize/ciscocatalog): which ids exist, their documented shapes, their
+// classification and where each value goes. This file only turns a match
+// into fields: the catalogue hands out substrings of the body with a Kind,
+// and the Kind says which setter types the value.
+
+// setCatalogued matches body against m. On a match it sets the
+// classification, nomen.rule and every value, and reports true; otherwise
+// it sets nothing (the envelope fields stay the only ones).
+func setCatalogued(e *event.Event, m *ciscocatalog.Msg, body string) bool {
+	class, ok := m.Match(body, func(key, value string, kind ciscocatalog.Kind) {
+		setCiscoValue(e, key, value, kind)
+	})
+	if !ok {
+		return false
+	}
+	if len(class.Category) > 0 {
+		ecs.Class{Category: class.Category, Type: class.Type}.Set(e, class.Action, class.Outcome)
+	} else {
+		e.SetStr("event.action", class.Action)
+		e.SetStr("event.outcome", class.Outcome)
+	}
+	ecs.SetRule(e, m.Rule)
+	return true
+}
+
+// setCiscoValue sets one catalogue value with the setter of its kind.
+func setCiscoValue(e *event.Event, key, v string, kind ciscocatalog.Kind) {
+	switch kind {
+	case ciscocatalog.IP:
+		if unassigned(key, v) {
+			return
+		}
+		netIP(e, key, v)
+	case ciscocatalog.Port:
+		setPortOrService(e, key, v)
+	case ciscocatalog.Uint:
+		ecs.SetUint(e, key, v)
+	case ciscocatalog.Duration:
+		if ns, ok := parseHMS(v); ok {
+			e.SetInt(key, ns)
+		}
+	case ciscocatalog.Transport:
+		setTransport(e, v)
+	case ciscocatalog.User:
+		ecs.SetUser(e, key, v)
+	case ciscocatalog.Direction:
+		e.SetStr(key, ecs.Lower(v))
+	case ciscocatalog.Host:
+		e.SetStr(key, v)
+		ecs.AddRelatedIP(e, v)
+	case ciscocatalog.Interface:
+		setInterface(e, key, v)
+	case ciscocatalog.Line:
+		e.SetStr(key, v)
+		// NX-OS names the line "10.0.0.1@pts/0": the address is the
+		// client's.
+		if host, _, ok := ecs.CutByte(v, '@'); ok {
+			netIP(e, "source.ip", host)
+		}
+	default:
+		e.SetStr(key, v)
+	}
+}
+
+// unassigned reports whether v is the unspecified address standing for
+// "none" in an assignment ("IPv6 address <::> assigned to session"). A
+// packet's source or destination 0.0.0.0 is a real address (DHCP).
+func unassigned(key, v string) bool {
+	if v != "::" && v != "0.0.0.0" {
+		return false
+	}
+	return !strings.HasPrefix(key, "source.") && !strings.HasPrefix(key, "destination.")
+}
+
+// parseHMS parses an ASA duration "H:MM:SS" (hours unbounded) to nanoseconds.
+func parseHMS(s string) (int64, bool) {
+	h, rest, ok := ecs.CutByte(s, ':')
+	if !ok {
+		return 0, false
+	}
+	m, sec, ok := ecs.CutByte(rest, ':')
+	hn, ok1 := ecs.ParseUint(h)
+	mn, ok2 := ecs.ParseUint(m)
+	sn, ok3 := ecs.ParseUint(sec)
+	if !ok || !ok1 || !ok2 || !ok3 || mn > 59 || sn > 59 || hn > 1<<20 {
+		return 0, false
+	}
+	return ((hn*60+mn)*60 + sn) * 1e9, true
+}
+
+// isASAFamily reports whether fam is a family of the ASA message catalogue.
+func isASAFamily(fam string) bool {
+	switch fam {
+	case "ASA", "PIX", "FTD", "FWSM":
+		return true
+	}
+	return false
+}
