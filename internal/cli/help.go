@@ -104,11 +104,12 @@ func (p *Program) commandHelp(w io.Writer, c *Command) {
 	}
 }
 
-// paragraphs splits text at blank lines, trimming each paragraph's ends.
+// paragraphs splits text at blank lines; a paragraph keeps the indentation
+// of its lines.
 func paragraphs(text string) []string {
 	var out []string
-	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		if p = strings.Trim(p, "\n"); p != "" {
+	for _, p := range strings.Split(strings.Trim(text, "\n"), "\n\n") {
+		if p = strings.Trim(p, "\n"); strings.TrimSpace(p) != "" {
 			out = append(out, p)
 		}
 	}

@@ -39,7 +39,9 @@ func (r *Roff) Title(name, section, manual string) {
 func (r *Roff) Section(title string) { r.line(".SH " + strings.ToUpper(title)) }
 
 // Subsection is .SS.
-func (r *Roff) Subsection(title string) { r.line(`.SS "` + strings.ReplaceAll(Escape(title), `"`, `""`) + `"`) }
+func (r *Roff) Subsection(title string) {
+	r.line(`.SS "` + strings.ReplaceAll(Escape(title), `"`, `""`) + `"`)
+}
 
 // Para writes one paragraph: filled text, or as is if its lines are
 // indented (a list or an example).
@@ -79,6 +81,22 @@ func (r *Roff) Item(tag, text string) {
 			r.line(".IP")
 		}
 		r.text(p)
+	}
+}
+
+// SeeAlso is the SEE ALSO section: references as "name(section)".
+func (r *Roff) SeeAlso(refs []string) {
+	if len(refs) == 0 {
+		return
+	}
+	r.Section("see also")
+	for i, s := range refs {
+		name, sec, _ := strings.Cut(strings.TrimSuffix(s, ")"), "(")
+		ref := `.BR ` + Escape(name) + ` (` + sec + `)`
+		if i < len(refs)-1 {
+			ref += ","
+		}
+		r.line(ref)
 	}
 }
 
@@ -145,7 +163,7 @@ func (p *Program) Man() string {
 				text += " (default: " + f.Def + ")"
 			}
 			if f.Repeat {
-				text += " May be given more than once."
+				text = strings.TrimSuffix(text, ".") + ". May be given more than once."
 			}
 			r.Item(tag, text)
 		}
@@ -154,19 +172,6 @@ func (p *Program) Man() string {
 		r.Section(s.Title)
 		r.Paras(s.Body)
 	}
-	if len(p.SeeAlso) > 0 {
-		r.Section("see also")
-		var refs []string
-		for _, s := range p.SeeAlso {
-			name, sec, _ := strings.Cut(strings.TrimSuffix(s, ")"), "(")
-			refs = append(refs, `.BR `+Escape(name)+` (`+sec+`)`)
-		}
-		for i, ref := range refs {
-			if i < len(refs)-1 {
-				ref += ","
-			}
-			r.line(ref)
-		}
-	}
+	r.SeeAlso(p.SeeAlso)
 	return r.String()
 }
