@@ -174,8 +174,12 @@ func rate(prev, cur *metricSample, v, before float64, seen bool) string {
 func topScreen(prev, cur *metricSample) []string {
 	var lines []string
 	table := func(title string, cols []string, rows [][]string) {
+		w := 20 // the first column: wide enough for every name
+		for _, r := range rows {
+			w = max(w, len(r[0])+3)
+		}
 		lines = append(lines, "")
-		head := fmt.Sprintf("%-20s", title)
+		head := fmt.Sprintf("%-*s", w, title)
 		for _, c := range cols {
 			head += fmt.Sprintf(" %11s", c)
 		}
@@ -184,7 +188,7 @@ func topScreen(prev, cur *metricSample) []string {
 			lines = append(lines, "  (none)")
 		}
 		for _, r := range rows {
-			l := fmt.Sprintf("%-20s", "  "+r[0])
+			l := fmt.Sprintf("%-*s", w, "  "+r[0])
 			for _, c := range r[1:] {
 				l += fmt.Sprintf(" %11s", c)
 			}
