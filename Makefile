@@ -6,6 +6,8 @@ SYSCONFDIR ?= /etc
 BINDIR    ?= $(PREFIX)/bin
 LIBDIR    ?= $(PREFIX)/lib
 DOCDIR    ?= $(PREFIX)/share/doc/nomen
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
 UNITDIR   ?= /etc/systemd/system
 # VERSION (the file) plus the commits since it changed: packaging/version.sh.
 VERSION   ?= $(shell packaging/version.sh 2>/dev/null || cat VERSION)
@@ -77,6 +79,11 @@ install: build
 	install -m 0644 configs/correlate/examples.toml $(DESTDIR)$(DOCDIR)/examples/correlate/
 	install -m 0644 configs/nomen.toml $(DESTDIR)$(DOCDIR)/examples/nomen.toml
 	install -m 0644 packaging/dev-log.tmpfiles $(DESTDIR)$(DOCDIR)/examples/dev-log.conf
+	install -D -m 0644 docs/man/nomen.8 $(DESTDIR)$(MANDIR)/man8/nomen.8
+	install -D -m 0644 docs/man/nomen.toml.5 $(DESTDIR)$(MANDIR)/man5/nomen.toml.5
+	install -D -m 0644 packaging/completions/nomen.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/nomen
+	install -D -m 0644 packaging/completions/_nomen $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_nomen
+	install -D -m 0644 packaging/completions/nomen.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/nomen.fish
 	@if [ -z "$(DESTDIR)" ]; then \
 	  set -e; \
 	  if command -v systemd-sysusers >/dev/null; then systemd-sysusers $(LIBDIR)/sysusers.d/nomen.conf; \
@@ -91,6 +98,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nomen $(DESTDIR)$(BINDIR)/nomen-agent $(DESTDIR)$(UNITDIR)/nomen.service
 	rm -f $(DESTDIR)$(LIBDIR)/sysusers.d/nomen.conf $(DESTDIR)$(LIBDIR)/tmpfiles.d/nomen.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(MANDIR)/man8/nomen.8 $(DESTDIR)$(MANDIR)/man5/nomen.toml.5
+	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/nomen $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_nomen $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/nomen.fish
 	@echo "kept $(SYSCONFDIR)/nomen, /var/lib/nomen, /var/log/nomen and the user nomen"
 
 # The Debian package, dist/nomen_<version>_<arch>.deb (packaging/nfpm.yaml).

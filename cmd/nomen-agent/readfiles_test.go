@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,10 +10,9 @@ import (
 	"testing"
 	"time"
 
+	goldenfile "github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/relay/wire"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden expected.jsonl files")
 
 // goldenRecord is what a test case's expected.jsonl holds per record: what
 // the agent will send, and what the relay will read out of it.
@@ -57,7 +55,7 @@ func TestReadFiles(t *testing.T) {
 				enc.Encode(g)
 			}
 			golden := filepath.Join(dir, "expected.jsonl")
-			if *update {
+			if goldenfile.Updating() {
 				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}

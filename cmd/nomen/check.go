@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,14 +10,11 @@ import (
 // checkCmd validates a configuration the way `run` would load it: strict
 // decoding, every value, TLS files, filters, rules (compiled and their
 // embedded tests run). Exit status 1 with the problems on stderr.
-func checkCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("nomen check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", defaultConfig, "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func checkCmd(path string, stdout, stderr io.Writer) int {
+	if missingDefaultConfig(path, stderr) {
+		return 1
 	}
-	report, err := relay.Check(*path)
+	report, err := relay.Check(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "nomen:", err)
 		return 1

@@ -1,17 +1,13 @@
-// Command nomen is the syslog relay daemon and its tools.
-//
-//	nomen run     -config FILE   run the relay (the default command)
-//	nomen check   -config FILE   validate the configuration and run rule tests
-//	nomen parse  [-config FILE]  normalize raw lines from stdin to JSON on stdout
-//	nomen version                print the version
+// Command nomen is the syslog relay daemon and its tools. Its commands,
+// their flags and what the man page says of them are the table in
+// commands.go; `nomen help` lists them.
 package main
 
 import (
-	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
-	"strings"
+
+	"github.com/nomenhq/nomen/internal/cli"
 )
 
 // version is set at build time (-ldflags "-X main.version=...").
@@ -20,40 +16,8 @@ var version = ""
 const defaultConfig = "/etc/nomen/nomen.toml"
 
 func main() {
-	os.Exit(dispatch(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := "run"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "run":
-		return runCmd(args, stderr)
-	case "check":
-		return checkCmd(args, stdout, stderr)
-	case "parse":
-		return parseCmd(args, stdin, stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, "nomen", Version())
-		return 0
-	case "help", "-h", "--help":
-		usage(stdout)
-		return 0
-	}
-	fmt.Fprintf(stderr, "nomen: unknown command %q\n", cmd)
-	usage(stderr)
-	return 2
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `usage:
-  nomen run     -config FILE   run the relay (default command; SIGHUP reloads, SIGTERM drains)
-  nomen check   -config FILE   validate the configuration and run the rules' embedded tests
-  nomen parse  [-config FILE]  read raw lines on stdin, print one normalized JSON event per line
-  nomen version                print the version
-`)
+	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	os.Exit(program().Main(os.Args[1:], env))
 }
 
 // Version is the build's version: the -ldflags value, else the module's.

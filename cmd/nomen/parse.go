@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -13,14 +12,8 @@ import (
 // parseCmd reads raw lines (syslog wire format or a bare message) on stdin
 // and prints one normalized ECS JSON event per line: the way to develop and
 // debug a rule.
-func parseCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("nomen parse", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "", "configuration file (for [normalize] rules and [parse] timezone); default: built-in decoders only")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	p, err := relay.NewLineParser(*path)
+func parseCmd(path string, stdin io.Reader, stdout, stderr io.Writer) int {
+	p, err := relay.NewLineParser(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "nomen:", err)
 		return 1

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,14 +16,11 @@ import (
 // runCmd runs the relay until SIGTERM/SIGINT. SIGHUP reloads the
 // configuration (the old one keeps running if the new one is invalid) and
 // reopens output files (logrotate).
-func runCmd(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("nomen run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", defaultConfig, "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func runCmd(path string, stderr io.Writer) int {
+	if missingDefaultConfig(path, stderr) {
+		return 1
 	}
-	cfg, err := relay.LoadConfig(*path)
+	cfg, err := relay.LoadConfig(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "nomen:", err)
 		return 1
@@ -48,7 +44,7 @@ func runCmd(args []string, stderr io.Writer) int {
 		log.Error("nomen could not start", "err", err)
 		return 1
 	}
-	log.Info("nomen started", "version", Version(), "config", *path, "running", r.Summary())
+	log.Info("nomen started", "version", Version(), "config", path, "running", r.Summary())
 	notify.Ready(r.Summary())
 	go notify.RunWatchdog(ctx, systemd.WatchdogInterval(), r.Healthy)
 
@@ -56,7 +52,7 @@ func runCmd(args []string, stderr io.Writer) int {
 		switch sig {
 		case syscall.SIGHUP:
 			notify.Reloading()
-			if err := r.ReloadFrom(ctx, *path); err != nil {
+			if err := r.ReloadFrom(ctx, path); err != nil {
 				log.Error("configuration reload failed; the previous configuration keeps running", "err", err)
 			} else {
 				log.Info("configuration reloaded", "running", r.Summary())

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/nomenhq/nomen/internal/cli"
+)
+
+// program is nomen's command line: the one table its dispatch, `nomen
+// help`, the man page docs/man/nomen.8 and the shell completions under
+// packaging/completions are made from (docs_test.go keeps the committed
+// files in step with it).
+func program() *cli.Program {
+	return &cli.Program{
+		Name:    "nomen",
+		Section: "8",
+		Summary: "syslog relay that normalizes, correlates and forwards events",
+		Doc: `nomen receives syslog (RFC 5424, RFC 3164 and vendor dialects over UDP, TCP, TLS and a local socket) and Windows events from nomen-agent(8), turns them into Elastic Common Schema (ECS) fields, tracks sequence gaps, correlates events into findings, and forwards them through a durable journal to files, syslog, HTTP (Splunk, Elasticsearch), PostgreSQL and NATS.
+
+Its configuration is nomen.toml(5). Flags take one dash (-config FILE); two work as well.`,
+		Default:  "run",
+		Version:  Version,
+		Commands: commands(),
+		Sections: []cli.Section{
+			{Title: "files", Body: `/etc/nomen/nomen.toml
+    the configuration (-config); /etc/nomen/rules/*.toml, rule files it names
+/var/lib/nomen
+    state_dir: the journal, output and agent cursors, sequence and correlation state
+/var/lib/nomen/api.token
+    the API's bearer token (metrics.token_file), written at the first start`},
+			{Title: "signals", Body: `SIGHUP
+    reload the configuration (an invalid one is refused and the running one kept) and reopen output files
+SIGTERM, SIGINT
+    drain the listeners, pipeline and outputs (at most shutdown_timeout) and exit`},
+			{Title: "exit status", Body: `0
+    success; help and version
+1
+    the command failed: a configuration error, a failed rule test, a lost connection that cannot be retried
+2
+    a usage error: an unknown command or flag, a missing or bad flag value`},
+		},
+		SeeAlso: []string{"nomen.toml(5)", "nomen-agent(8)", "systemctl(1)", "journalctl(1)"},
+	}
+}
+
+func commands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:    "run",
+			Summary: "run the relay (the default command)",
+			Doc:     `Runs until SIGTERM or SIGINT, then drains. SIGHUP reloads the configuration and reopens output files (logrotate). Under systemd it reports readiness and reloads (Type=notify) and feeds the watchdog.`,
+			Values:  map[string]string{"config": "FILE"},
+			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
+				path := fs.String("config", defaultConfig, "configuration `FILE`")
+				return func() int { return runCmd(*path, env.Stderr) }
+			},
+		},
+		{
+			Name:    "check",
+			Summary: "validate the configuration and run the rules' embedded tests",
+			Doc:     `Loads the configuration the way run would: strict decoding (an unknown key is an error naming it and its line), every value, TLS files, filters, rules compiled and their tests run. Prints a summary and exits 0, or the problems and exits 1.`,
+			Values:  map[string]string{"config": "FILE"},
+			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
+				path := fs.String("config", defaultConfig, "configuration `FILE`")
+				return func() int { return checkCmd(*path, env.Stdout, env.Stderr) }
+			},
+		},
+		{
+			Name:    "parse",
+			Summary: "normalize raw lines from stdin to one ECS JSON event per line",
+			Doc: `Reads syslog lines (wire format or a bare message) on standard input and prints each as the JSON document the outputs would get: the way to develop and debug a rule.
+
+    echo '<38>Nov 22 10:15:02 web1 sshd[392]: Accepted publickey for alice from 10.0.0.5 port 4711 ssh2' | nomen parse`,
+			Values: map[string]string{"config": "FILE"},
+			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
+				path := fs.String("config", "", "configuration `FILE` (for [normalize] rules and [parse] timezone); default: built-in decoders only")
+				return func() int { return parseCmd(*path, env.Stdin, env.Stdout, env.Stderr) }
+			},
+		},
+		{
+			Name:    "tap",
+			Summary: "print the live event stream of a running nomen",
+			Doc: `Subscribes to the API's /v1/events and prints the events as they are journaled, until interrupted. When the connection is lost (a reload of the API, a restart, nomen down) it says so on stderr and reconnects with backoff; events journaled meanwhile are not shown (they are in the outputs).
+
+The API address and the bearer token file come from the configuration ([metrics] listen and token_file, by default <state_dir>/api.token, readable by root or the service user), or from -api and -token-file. -where takes the API's filter terms: field=value[,value...], * globs, ! alone for an absent field; all terms must hold.
+
+    nomen tap -where event.category=authentication -where event.outcome=failure`,
+			Values: map[string]string{"config": "FILE", "token-file": "FILE", "format": "json text"},
+			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
+				var o tapOptions
+				o.api.register(fs)
+				fs.Var(&o.where, "where", "only events where `FIELD=VALUE` holds (the API's filter form)")
+				fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text (one line per event) or json (the ECS document)")
+				return func() int { return tapCmd(o, env.Stdout, env.Stderr) }
+			},
+		},
+		{
+			Name:    "top",
+			Summary: "show rates, lag, drops, findings and gaps of a running nomen",
+			Doc: `Reads /metrics every -interval and shows, per listener, events and bytes per second; per output, events per second, lag (journaled events not yet delivered) and failures; events dropped by stage and reason; findings by rule; sequence gaps and missing events. Rates are the difference of two readings divided by the time between them, so the first screen has none. Totals are since nomen started.
+
+The address (and, with metrics_auth, the token) come from the configuration or -api and -token-file, as for tap.`,
+			Values: map[string]string{"config": "FILE", "token-file": "FILE"},
+			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
+				var o topOptions
+				o.api.register(fs)
+				fs.DurationVar(&o.interval, "interval", time.Second, "time between readings")
+				fs.IntVar(&o.count, "count", 0, "exit after `N` screens; 0: until interrupted")
+				fs.BoolVar(&o.plain, "plain", false, "print each screen after the last instead of redrawing the terminal")
+				return func() int { return topCmd(o, env.Stdout, env.Stderr) }
+			},
+		},
+	}
+}
+
+// missingDefaultConfig explains what to do when no -config was given and
+// the default file does not exist, the usual first run of a fresh build.
+func missingDefaultConfig(path string, stderr io.Writer) bool {
+	if path != defaultConfig {
+		return false
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "nomen: no configuration at %s: pass -config FILE (configs/nomen.toml is the reference), or see `nomen help`\n", path)
+		return true
+	}
+	return false
+}
