@@ -1,6 +1,7 @@
 // Package web decodes web server and proxy logs: Apache and nginx access
 // and error logs (common and combined log formats, error log lines),
-// Squid's access.log (squid.go).
+// Squid's access.log (squid.go) and HAProxy's HTTP and TCP logs
+// (haproxy.go).
 package web
 
 import (
@@ -38,6 +39,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
 		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
 		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Decode: decodeSquid},
+		{Name: "haproxy", Programs: []string{"haproxy"}, Decode: decodeHAProxy},
 		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
 	}
 }
