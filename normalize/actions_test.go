@@ -142,5 +142,20 @@ const actionsDocTail = `
 - **Audit records nomen cannot vouch for keep no category.** auditd's generic records
   (PATH, CWD, SOCKADDR, ...) carry auditd.* fields and an action but no event.category;
   Auditbeat's mapping categorizes some of them by the syscall they belong to, which a
-  relay that sees one line at a time cannot know.
+  relay that sees one line at a time cannot know. A SYSCALL record's action is the call's
+  name (` + "`openat`, `connect`" + `; numbers are named for x86_64 and aarch64), or ` + "`syscall`" + `
+  when the number is unknown: never a bare number.
+- **An access decision (AVC) is categorized by the object's class**: file classes
+  ` + "`file`/`denied`" + ` (or ` + "`allowed`" + ` for "granted"), process classes (capability, signal,
+  ptrace) ` + "`process`" + `, sockets ` + "`network`" + `; outcome failure for an enforced denial,
+  success for "granted" and for a denial logged with permissive=1 (the access happened).
+  Auditbeat gives AVC no category; a class nomen does not map (a systemd unit) keeps none.
+- **Audit anomalies**: ANOM_ABEND (a crash) is ` + "`process`/`end`" + ` with outcome failure, as
+  Auditbeat has it (its res=1 only says the record is complete); ANOM_PROMISCUOUS is
+  ` + "`host`/`change`" + ` (ECS's network category has no change type; Auditbeat gives none);
+  ANOM_LOGIN_FAILURES/TIME/SESSIONS/LOCATION are ` + "`authentication`/`info`" + ` with outcome
+  failure (a login refused by a limit, beside the attempt's own record; res= there says the
+  anomaly was recorded). NETFILTER_CFG is ` + "`configuration`/`change`" + `, CRYPTO_KEY_USER
+  ` + "`process`/`info`" + ` (both as Auditbeat); SERVICE_STOP is ` + "`process`/`end`" + ` where Auditbeat
+  writes ` + "`stop`" + `, not an ECS value.
 `

@@ -1,7 +1,8 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd), dovecot,
 // OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
-// authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind).
+// authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind),
+// and HAProxy's own lines (its traffic logs are package web's).
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
@@ -62,6 +63,7 @@ var catalogs = []*catalog{
 	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
+	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 }
 
 func init() {

@@ -193,3 +193,24 @@ func ecsMAC(e *event.Event) {
 	}
 	e.SetStr("client.mac", string(b))
 }
+
+// cutHAProxy cuts the "[LEVEL] (PID) : " (HAProxy 2.x) or
+// "[LEVEL] DDD/HHMMSS (PID) : " (1.x) head of HAProxy's stderr lines.
+func cutHAProxy(m string) (string, head, bool) {
+	var h head
+	if len(m) < 4 || m[0] != '[' {
+		return m, h, true
+	}
+	level, r, ok := strings.Cut(m[1:], "]")
+	i := strings.Index(r, " : ")
+	if !ok || i < 0 || i > 32 || strings.IndexByte(level, ' ') >= 0 {
+		return m, h, true
+	}
+	if pid, ok := strings.CutSuffix(r[:i], ")"); ok {
+		if j := strings.LastIndexByte(pid, '('); j >= 0 && ecs.IsDigits(pid[j+1:]) {
+			h.pid = pid[j+1:]
+		}
+	}
+	h.level = strings.ToLower(level)
+	return r[i+3:], h, true
+}

@@ -89,6 +89,9 @@ func decodeAudit(e *event.Event) bool {
 
 	a := auditRecord{typ: name}
 	body, enriched, _ := strings.Cut(m, "\x1d")
+	if name == "AVC" || name == "USER_AVC" {
+		a.scanAVC(e, body)
+	}
 	a.scan(e, body, false)
 	if enriched != "" {
 		a.scanEnriched(e, enriched)
@@ -99,16 +102,20 @@ func decodeAudit(e *event.Event) bool {
 
 // auditRecord collects what the field scan finds before it can be classified.
 type auditRecord struct {
-	typ      string
-	uid      string
-	syscall  string
-	arch     string
-	outcome  string
-	acct     string
-	id       string
-	argc     int
-	args     []string
-	argParts bool
+	typ        string
+	verdict    string // AVC: "denied" or "granted" (SELinux), "DENIED"/"ALLOWED" (AppArmor)
+	perms      string // AVC: "{ read write }" as "read write"
+	objClass   string // AVC: tclass= (SELinux) or class= (AppArmor)
+	permissive string
+	uid        string
+	syscall    string
+	arch       string
+	outcome    string
+	acct       string
+	id         string
+	argc       int
+	args       []string
+	argParts   bool
 }
 
 // scan walks "k=v k="quoted v" msg='inner k=v'" (inner=true for the msg='...' part).
@@ -242,6 +249,15 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		ecs.SetPort(e, "source.port", val)
 	case "unit":
 		e.SetStr("service.name", val)
+	case "tclass", "class":
+		a.objClass = val
+		e.SetStr(auditDataKey(key), val)
+	case "permissive":
+		a.permissive = val
+		e.SetStr(auditDataKey(key), val)
+	case "apparmor":
+		a.verdict = val
+		e.SetStr(auditDataKey(key), val)
 	case "name":
 		if a.typ == "PATH" {
 			e.SetStr("file.path", val)
@@ -366,7 +382,8 @@ func (a *auditRecord) finish(e *event.Event) {
 		e.SetStr("group.name", a.acct)
 		e.SetStr("group.id", a.id)
 	case "USER_LOGIN", "USER_LOGOUT", "USER_AUTH", "USER_ACCT", "USER_START", "USER_END",
-		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH":
+		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH", "ANOM_LOGIN_FAILURES",
+		"ANOM_LOGIN_TIME", "ANOM_LOGIN_SESSIONS", "ANOM_LOGIN_LOCATION", "ANOM_LOGIN_ACCT":
 		// About a login, session or credential: the subject is acct/id;
 		// uid= is the reporting process's (sshd, su, login).
 		ecs.SetUser(e, "user.name", a.acct)
@@ -379,57 +396,14 @@ func (a *auditRecord) finish(e *event.Event) {
 	if a.uid != "" {
 		auditID(e, "user.id", "user.name", a.uid)
 	}
-	action := auditAction(a.typ)
-	var c ecs.Class
-	switch a.typ {
-	case "SYSCALL":
-		if a.syscall != "execve" && a.syscall != "execveat" {
-			e.SetStr("event.action", auditActionOf(a.syscall))
-			e.SetStr("event.outcome", a.outcome)
-			return
-		}
-		c, action = ecs.ClassProcStart, a.syscall
-	case "EXECVE", "PROCTITLE":
-		c = ecs.ClassProcInfo
-	case "USER_CMD":
-		c = ecs.ClassProcStart
-	case "USER_LOGIN", "USER_AUTH":
-		c = ecs.ClassAuthStart
-	case "USER_ACCT", "CRED_ACQ", "CRED_REFR", "CRED_DISP", "USER_ERR", "GRP_AUTH":
-		c = ecs.ClassAuthInfo
-	case "USER_START":
-		c = ecs.ClassSessionStart
-	case "USER_END", "USER_LOGOUT":
-		c = ecs.ClassSessionEnd
-	case "ADD_USER":
-		c = ecs.ClassUserCreate
-	case "DEL_USER":
-		c = ecs.ClassUserDelete
-	case "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
-		c = ecs.ClassUserChange
-	case "ADD_GROUP":
-		c = ecs.ClassGroupCreate
-	case "DEL_GROUP":
-		c = ecs.ClassGroupDelete
-	case "GRP_MGMT", "GRP_CHAUTHTOK":
-		c = ecs.ClassGroupChange
-	case "SYSTEM_BOOT":
-		c = ecs.ClassHostStart
-	case "SYSTEM_SHUTDOWN":
-		c = ecs.ClassHostEnd
-	case "SERVICE_START":
-		c = ecs.ClassProcStart
-	case "SERVICE_STOP":
-		c = ecs.ClassProcEnd
-	case "CONFIG_CHANGE", "USYS_CONFIG", "DAEMON_CONFIG":
-		c = ecs.ClassConfigChange
-	default:
+	c, action, outcome, ok := a.class()
+	if !ok {
 		// Generic: auditd.* fields, no category nomen cannot vouch for.
 		e.SetStr("event.action", action)
-		e.SetStr("event.outcome", a.outcome)
+		e.SetStr("event.outcome", outcome)
 		return
 	}
-	c.Set(e, action, a.outcome)
+	c.Set(e, action, outcome)
 }
 
 func auditID(e *event.Event, idKey, nameKey, val string) {

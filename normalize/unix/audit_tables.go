@@ -176,26 +176,26 @@ func auditArchName(a string) string {
 	return a
 }
 
-// auditSyscallName names the process-starting syscalls by number.
+// auditSyscallName names a system call given by number: every call of
+// x86_64 and aarch64 (audit_syscalls.go), the process-starting ones of the
+// other architectures; an unknown number is returned as it is.
 func auditSyscallName(arch, nr string) string {
+	n, ok := ecs.ParseUint(nr)
+	if !ok {
+		return nr // already a name (ENRICHED or interpreted logs)
+	}
 	switch arch {
 	case "x86_64":
-		switch nr {
-		case "59":
-			return "execve"
-		case "322":
-			return "execveat"
+		if n < int64(len(syscallsX8664)) && syscallsX8664[n] != "" {
+			return syscallsX8664[n]
+		}
+	case "aarch64":
+		if n < int64(len(syscallsAarch64)) && syscallsAarch64[n] != "" {
+			return syscallsAarch64[n]
 		}
 	case "i386", "arm", "ppc64le", "s390x":
 		if nr == "11" {
 			return "execve"
-		}
-	case "aarch64":
-		switch nr {
-		case "221":
-			return "execve"
-		case "281":
-			return "execveat"
 		}
 	}
 	return nr

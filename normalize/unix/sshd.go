@@ -26,6 +26,11 @@ import (
 //	User U from ADDR not allowed because ...
 //	Timeout before authentication for ADDR port N
 //	Unable to negotiate with ADDR port N: no matching ...
+//	kex_exchange_identification: REASON                   (no address: it is on the next line)
+//	banner exchange: Connection from ADDR port N: REASON
+//	ssh_dispatch_run_fatal: Connection from [user U ]ADDR port N: REASON [preauth]
+//	Bad protocol version identification 'TEXT' from ADDR port N
+//	fatal: ANYTHING [preauth]                             (any other fatal error ends the connection)
 //
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
@@ -33,9 +38,10 @@ const actionSSHLogin = "ssh-login"
 
 func decodeSSHD(e *event.Event) bool {
 	m := e.Message
+	level := ""
 	for _, p := range [...]string{"error: ", "fatal: "} {
 		if strings.HasPrefix(m, p) {
-			m = m[len(p):]
+			level, m = p[:len(p)-2], m[len(p):]
 			break
 		}
 	}
@@ -43,6 +49,23 @@ func decodeSSHD(e *event.Event) bool {
 	if !preauth {
 		m, _ = trimFlag(m, "[net]")
 	}
+	if sshdLine(e, m, preauth) {
+		return true
+	}
+	if level == "fatal" && preauth {
+		// Any other fatal error before authentication ends the connection
+		// ("fatal: userauth_pubkey: parse request failed: ... [preauth]").
+		ecs.Begin(e, "sshd", "sshd.fatal")
+		ecs.ClassConnEnd.Set(e, "ssh-fatal-error", ecs.OutcomeFailure)
+		e.SetStr("sshd.reason", m)
+		return true
+	}
+	return false
+}
+
+// sshdLine decodes the message without its "error: "/"fatal: " level and
+// its "[preauth]" flag.
+func sshdLine(e *event.Event, m string, preauth bool) bool {
 	word, rest := ecs.CutWord(m)
 	switch word {
 	case "Accepted", "Failed", "Partial", "Postponed":
@@ -116,15 +139,108 @@ func decodeSSHD(e *event.Event) bool {
 		if r, ok := strings.CutPrefix(rest, "to negotiate with "); ok {
 			ecs.Begin(e, "sshd", "sshd.negotiation_failed")
 			ecs.ClassNetInfo.Set(e, "ssh-negotiation-failed", ecs.OutcomeFailure)
-			if i := strings.IndexByte(r, ':'); i > 0 {
-				e.SetStr("sshd.reason", strings.TrimSpace(r[i+1:]))
-				r = r[:i]
-			}
-			sshdAddrPort(e, r)
+			peer, reason := sshdCutReason(r)
+			e.SetStr("sshd.reason", reason)
+			sshdAddrPort(e, peer)
 			return true
+		}
+	case "kex_exchange_identification:":
+		return sshdIdentification(e, rest)
+	case "Bad":
+		return sshdBadIdentification(e, rest)
+	default:
+		if tag, r, ok := strings.Cut(m, ": Connection from "); ok {
+			return sshdTaggedFatal(e, tag, r)
 		}
 	}
 	return false
+}
+
+// sshdCutReason splits "ADDR port N: REASON" (or "ADDR: REASON") at the
+// colon after the port, not at one inside an IPv6 address.
+func sshdCutReason(s string) (peer, reason string) {
+	if i := strings.Index(s, " port "); i >= 0 {
+		if j := strings.Index(s[i:], ": "); j >= 0 {
+			return s[:i+j], strings.TrimSpace(s[i+j+2:])
+		}
+		return s, ""
+	}
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		return s[:i], strings.TrimSpace(s[i+2:])
+	}
+	return s, ""
+}
+
+// sshdTaggedFatals are the sshpkt_fatal() lines of packet.c that name the
+// peer: "TAG: Connection from [authenticating user U ]ADDR port N: REASON".
+// The connection ends with them.
+var sshdTaggedFatals = map[string]struct{ rule, action string }{
+	"banner exchange":        {"sshd.banner_exchange_failed", "ssh-banner-exchange-failed"},
+	"ssh_dispatch_run_fatal": {"sshd.dispatch_failed", "ssh-dispatch-failed"},
+}
+
+func sshdTaggedFatal(e *event.Event, tag, rest string) bool {
+	f, ok := sshdTaggedFatals[tag]
+	if !ok {
+		return false
+	}
+	peer, reason := sshdCutReason(rest)
+	if p, ok := strings.CutSuffix(peer, " timed out"); ok {
+		peer, reason = p, "timed out"
+	}
+	ecs.Begin(e, "sshd", f.rule)
+	ecs.ClassConnEnd.Set(e, f.action, ecs.OutcomeFailure)
+	e.SetStr("sshd.reason", reason)
+	sshdPeer(e, peer)
+	return true
+}
+
+// sshdIdentification decodes kex.c's failures to read the client's
+// identification string; the address is on the next line (banner exchange).
+//
+//	kex_exchange_identification: Connection closed by remote host
+//	kex_exchange_identification: read: Connection reset by peer
+//	kex_exchange_identification: client sent invalid protocol identifier "GET / HTTP/1.1"
+//	kex_exchange_identification: banner line contains invalid characters
+func sshdIdentification(e *event.Event, rest string) bool {
+	if rest == "" {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.identification_failed")
+	ecs.ClassNetInfo.Set(e, "ssh-identification-failed", ecs.OutcomeFailure)
+	if id, ok := strings.CutPrefix(rest, "client sent invalid protocol identifier "); ok {
+		e.SetStr("sshd.identification", trimQuotes(id))
+		rest = "client sent invalid protocol identifier"
+	}
+	e.SetStr("sshd.reason", rest)
+	return true
+}
+
+// sshdBadIdentification decodes a client identification string that is not
+// "SSH-x.y-...":
+//
+//	Bad protocol version identification 'GET / HTTP/1.0' from ADDR port N   (sshd.c, OpenSSH < 8.0)
+//	Bad remote protocol version identification: 'SSH-9.9'                  (kex.c)
+func sshdBadIdentification(e *event.Event, rest string) bool {
+	var id, peer string
+	if r, ok := strings.CutPrefix(rest, "protocol version identification '"); ok {
+		i := strings.LastIndex(r, "' from ")
+		if i < 0 {
+			return false
+		}
+		id, peer = r[:i], r[i+len("' from "):]
+	} else if r, ok := strings.CutPrefix(rest, "remote protocol version identification: "); ok {
+		id = trimQuotes(r)
+	} else {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.bad_identification")
+	ecs.ClassNetInfo.Set(e, "ssh-bad-identification", ecs.OutcomeFailure)
+	e.SetStr("sshd.identification", id)
+	if peer != "" {
+		sshdAddrPort(e, peer)
+	}
+	return true
 }
 
 // sshdAuth decodes "METHOD for [invalid user ]USER from ADDR port N ssh2[: INFO]".
@@ -267,7 +383,7 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 			return false
 		}
 		ecs.Begin(e, "sshd", "sshd.connection."+verb)
-		if preauth {
+		if !sshdPostAuth(r, preauth) {
 			ecs.ClassConnEnd.Set(e, "ssh-connection-"+verb, "")
 		} else {
 			ecs.ClassSessionEnd.Set(e, "ssh-connection-"+verb, "")
@@ -293,9 +409,17 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 	return false
 }
 
+// sshdPostAuth reports whether a connection end is a logged-in session's:
+// sshd names the peer "user U ADDR port N" once authenticated; a line
+// without [preauth] that names no user comes from the listener before the
+// client identified itself (kex_exchange_identification).
+func sshdPostAuth(peer string, preauth bool) bool {
+	return !preauth && strings.HasPrefix(peer, "user ")
+}
+
 func sshdDisconnected(e *event.Event, rest string, preauth bool) bool {
 	ecs.Begin(e, "sshd", "sshd.disconnected")
-	if preauth {
+	if !sshdPostAuth(rest, preauth) {
 		ecs.ClassConnEnd.Set(e, "ssh-disconnect", "")
 	} else {
 		ecs.ClassSessionEnd.Set(e, "ssh-disconnect", "")

@@ -186,23 +186,35 @@ func webRequest(e *event.Event, req string) {
 	if target == "" {
 		return
 	}
+	webURL(e, method, target, strings.TrimPrefix(proto, "HTTP/"))
+}
+
+// webURL sets http.request.method, url.original and url.* from a request
+// target: origin form ("/p?q"), absolute form ("http://host:port/p", a
+// proxy's) or, for CONNECT, authority form ("host:443"); and http.version
+// when known.
+func webURL(e *event.Event, method, target, version string) {
 	e.SetStr("http.request.method", method)
 	e.SetStr("url.original", target)
-	e.SetStr("http.version", strings.TrimPrefix(proto, "HTTP/"))
+	e.SetStr("http.version", version)
 	if method == "CONNECT" { // authority form: host:port
 		webHostPort(e, target)
 		return
 	}
 	path, query, _ := strings.Cut(target, "?")
 	if i := strings.Index(path, "://"); i >= 0 { // absolute form (proxy requests)
-		host := path[i+3:]
-		if j := strings.IndexByte(host, '/'); j >= 0 {
-			e.SetStr("url.domain", host[:j])
-			path = host[j:]
-		} else {
-			e.SetStr("url.domain", host)
-			path = "/"
+		scheme, host := path[:i], path[i+3:]
+		if isToken(scheme) {
+			e.SetStr("url.scheme", strings.ToLower(scheme))
 		}
+		path = "/"
+		if j := strings.IndexByte(host, '/'); j >= 0 {
+			host, path = host[:j], host[j:]
+		}
+		if k := strings.LastIndexByte(host, '@'); k >= 0 {
+			host = host[k+1:] // user:password@ is not the host
+		}
+		webHostPort(e, host)
 	}
 	e.SetStr("url.path", decodePath(path))
 	e.SetStr("url.query", query)

@@ -1,5 +1,7 @@
-// Package web decodes web server logs: Apache and nginx access and error logs
-// (common and combined log formats, error log lines).
+// Package web decodes web server and proxy logs: Apache and nginx access
+// and error logs (common and combined log formats, error log lines),
+// Squid's access.log (squid.go) and HAProxy's HTTP and TCP logs
+// (haproxy.go).
 package web
 
 import (
@@ -36,6 +38,8 @@ func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
 		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
+		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Decode: decodeSquid},
+		{Name: "haproxy", Programs: []string{"haproxy"}, Decode: decodeHAProxy},
 		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
 	}
 }
@@ -46,6 +50,9 @@ var (
 	classWebInfo   = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeInfo)
 	classWebAuth   = ecs.NewClass(ecs.Cats(ecs.CatAuthentication, ecs.CatWeb), ecs.TypeStart)
 )
+
+// sniffSquid recognises a bare squid access.log line.
+func sniffSquid(e *event.Event) bool { return squidShape(e.Message) }
 
 // sniffWeb recognises a bare access or error line cheaply.
 func sniffWeb(e *event.Event) bool {
