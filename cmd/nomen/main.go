@@ -3,6 +3,8 @@
 //	nomen run     -config FILE   run the relay (the default command)
 //	nomen check   -config FILE   validate the configuration and run rule tests
 //	nomen parse  [-config FILE]  normalize raw lines from stdin to JSON on stdout
+//	nomen coverage [-config FILE] [-json] [-top N] [FILE...]
+//	                             normalized lines per source, shapes of the rest
 //	nomen version                print the version
 package main
 
@@ -35,6 +37,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return checkCmd(args, stdout, stderr)
 	case "parse":
 		return parseCmd(args, stdin, stdout, stderr)
+	case "coverage":
+		return coverageCmd(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "nomen", Version())
 		return 0
@@ -52,6 +56,9 @@ func usage(w io.Writer) {
   nomen run     -config FILE   run the relay (default command; SIGHUP reloads, SIGTERM drains)
   nomen check   -config FILE   validate the configuration and run the rules' embedded tests
   nomen parse  [-config FILE]  read raw lines on stdin, print one normalized JSON event per line
+  nomen coverage [-config FILE] [-json] [-top N] [FILE...]
+                               how many lines of log files (or stdin) nomen normalizes, per source,
+                               and the most frequent shapes of the rest
   nomen version                print the version
 `)
 }

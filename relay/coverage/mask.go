@@ -477,20 +477,23 @@ func hexLen(msg string, i int) int {
 	return n
 }
 
-// idLen: a token of 16 or more letters and digits (with base64's '+',
-// '/' inside and '=' padding) holding at least 4 of each: a key
-// fingerprint, a session or request id. Identifiers such as
-// "Log4jConfigurationFactory" have fewer digits and stay.
+// idLen: a random-looking token: 12 or more letters and digits (with
+// base64's '+', '/' inside and '=' padding) that switch between letters
+// and digits at least 4 times: a key fingerprint, a session, request or
+// queue id. Identifiers ("sha256WithRSAEncryption", "Log4jConfig") switch
+// fewer times and stay.
 func idLen(msg string, i int) int {
-	j, letters, digits := i, 0, 0
+	j, switches := i, 0
+	wasDigit := isDigit(msg[i])
 scan:
 	for ; j < len(msg); j++ {
 		c := msg[j]
 		switch {
-		case isDigit(c):
-			digits++
-		case isLetter(c):
-			letters++
+		case isAlnum(c):
+			if isDigit(c) != wasDigit {
+				switches++
+				wasDigit = !wasDigit
+			}
 		case (c == '+' || c == '/') && j+1 < len(msg) && isAlnum(msg[j+1]):
 		default:
 			break scan
@@ -499,7 +502,7 @@ scan:
 	for j < len(msg) && msg[j] == '=' {
 		j++
 	}
-	if j-i < 16 || letters < 4 || digits < 4 || !boundaryAt(msg, j) {
+	if j-i < 12 || switches < 4 || !boundaryAt(msg, j) {
 		return 0
 	}
 	return j - i

@@ -40,7 +40,8 @@ func TestMaskPlaceholders(t *testing.T) {
 		{"job 123e4567-e89b-12d3-a456-426614174000 ok", "job <uuid> ok"},
 		// long random tokens
 		{"key SHA256:q1w2e3r4t5y6u7i8o9p0a1s2d3f4 ok", "key SHA256:<id> ok"},
-		{"class Log4jConfigurationFactory loaded", "class Log4jConfigurationFactory loaded"},
+		{"x61D20o5020532: SYSERR(root)", "<id>: SYSERR(root)"},
+		{"sig sha256WithRSAEncryption class Log4jConfigurationFactory2", "sig sha256WithRSAEncryption class Log4jConfigurationFactory2"},
 		// quoted strings
 		{`cmd "ls -l /tmp" done`, "cmd <str> done"},
 		{`msg="a \"b\" c" x='it's here' don't`, "msg=<str> x=<str> don't"},
