@@ -39,6 +39,7 @@ var rules = []struct {
 	{"relay/sequence", []string{"relay/stage", "relay/filter", "relay/event", "internal/"}},
 	{"relay/correlate", []string{"relay/stage", "relay/filter", "relay/event", "internal/"}},
 	{"relay/decode", []string{"parse", "normalize", "relay/event", "internal/"}},
+	{"relay/coverage", []string{"parse", "relay/event", "internal/"}},
 	{"relay/pipeline", []string{"relay/stage", "relay/event", "internal/"}},
 	{"relay/listen", []string{"relay/decode", "relay/framing", "relay/pipeline", "relay/event", "internal/"}},
 	{"relay/agent", []string{"relay/agent", "relay/wire", "relay/decode", "relay/event", "internal/"}},

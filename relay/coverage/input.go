@@ -93,12 +93,12 @@ func (c *Counter) Read(name string, r io.Reader) error {
 			long, truncated = appendCapped(long, chunk, truncated)
 			continue
 		}
-		line := chunk
+		line := bytes.TrimSuffix(chunk, []byte{'\n'})
 		if len(long) > 0 {
-			long, truncated = appendCapped(long, chunk, truncated)
+			long, truncated = appendCapped(long, line, truncated)
 			line = long
 		}
-		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
+		line = bytes.TrimSuffix(line, []byte{'\r'})
 		if len(line) > 0 {
 			c.Line(line)
 			stat.Lines++

@@ -392,7 +392,7 @@ func ipv6Len(msg string, i int) int {
 
 // validIPv6 reports whether s is an IPv6 address (RFC 4291 text form,
 // an embedded IPv4 last) with at least one decimal digit ("A::B" in a
-// C++ name is not an address). s holds only hex digits, ':' and '.'.
+// C++ name is not an address), or "::". s holds only hex digits, ':' and '.'.
 func validIPv6(s string) bool {
 	groups, gap, digit := 0, false, false
 	p := 0
@@ -432,6 +432,8 @@ func validIPv6(s string) bool {
 		}
 	}
 	switch {
+	case s == "::": // the unspecified address, as "listening on ::"
+		return true
 	case !digit:
 		return false
 	case gap:

@@ -29,6 +29,7 @@ func TestMaskPlaceholders(t *testing.T) {
 		{"mapped ::ffff:192.0.2.1.", "mapped <ip>."},
 		{"addr fe80::1: up", "addr <ip>: up"},
 		{"std::string a::b", "std::string a::b"},
+		{"listening on :: port 22, a :: b", "listening on <ip> port <num>, a <ip> b"},
 		// MAC addresses
 		{"mac 00:1a:2b:3c:4d:5e dev", "mac <mac> dev"},
 		{"mac 00-1A-2B-3C-4D-5E and 001a.2b3c.4d5e", "mac <mac> and <mac>"},
