@@ -115,8 +115,8 @@ func New(dec Decoder, opts Options) *Counter {
 // Line decodes and counts one line (without its line end; raw may be
 // reused once Line returns).
 func (c *Counter) Line(raw []byte) {
-	e := &c.ev
-	*e = event.Event{Received: c.opts.Received, Input: "coverage", Fields: e.Fields[:0]}
+	e := &c.ev // Parse sets the header, Original, Message, SD, Time and Format
+	e.Received, e.Input, e.Flags, e.Fields = c.opts.Received, "coverage", 0, e.Fields[:0]
 	c.count(e, c.dec.Decode(raw, e))
 }
 
