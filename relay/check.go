@@ -71,6 +71,12 @@ func (p *LineParser) Event(line []byte, received time.Time) *event.Event {
 	return e
 }
 
+// Decode parses and normalizes line into e and returns the name of the
+// decoder or rule that recognised it, "" for none (`nomen coverage`).
+func (p *LineParser) Decode(line []byte, e *event.Event) string {
+	return p.dec.Decode(line, e)
+}
+
 // AppendJSON appends the normalized ECS JSON of line.
 func (p *LineParser) AppendJSON(dst, line []byte, received time.Time) []byte {
 	return p.enc.AppendJSON(dst, p.Event(line, received))

@@ -84,6 +84,21 @@ func commands() []*cli.Command {
 			},
 		},
 		{
+			Name:    "coverage",
+			Args:    "[FILE...]",
+			Summary: "how many lines of log files nomen normalizes, per source, and the shapes of the rest",
+			Doc: `Reads syslog lines from the FILEs (standard input when none or "-"; gzip, lz4, zstd and bzip2 are decompressed, detected by content) through the decode step nomen run uses, and reports per source how many lines a decoder or rule normalized, and the most frequent shapes of the lines none did: numbers, addresses, ids, users and paths masked (<num>, <ip>, <user>, ...), each with its count and one example line. The schema of -json is in docs/coverage.md.
+
+    nomen coverage /var/log/auth.log*`,
+			Values: map[string]string{"config": "FILE"},
+			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
+				path := fs.String("config", "", "configuration `FILE` (for [normalize] rules and [parse] timezone); default: built-in decoders only")
+				asJSON := fs.Bool("json", false, "print one JSON document (schema: docs/coverage.md) instead of text")
+				top := fs.Int("top", 10, "`N` unrecognized shapes shown per source (0: all)")
+				return func() int { return coverageCmd(*path, *asJSON, *top, env.Args, env.Stdin, env.Stdout, env.Stderr) }
+			},
+		},
+		{
 			Name:    "tap",
 			Summary: "print the live event stream of a running nomen",
 			Doc: `Subscribes to the API's /v1/events and prints the events as they are journaled, until interrupted. When the connection is lost (a reload of the API, a restart, nomen down) it says so on stderr and reconnects with backoff; events journaled meanwhile are not shown (they are in the outputs).

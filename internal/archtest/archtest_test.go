@@ -30,7 +30,8 @@ var rules = []struct {
 	{"relay/filter", []string{"relay/event"}},
 	{"parse", []string{"relay/event", "internal/"}},
 	{"normalize/wincatalog", nil},
-	{"normalize/ciscocatalog", nil},
+	{"normalize/vendor", nil},
+	{"normalize/ciscocatalog", []string{"normalize/vendor"}},
 	{"normalize", []string{"normalize", "parse", "relay/event", "internal/"}},
 	{"forward/sinktest", []string{"forward", "parse", "relay/event", "internal/"}}, // builds its events from syslog lines
 	{"forward", []string{"forward", "relay/event", "internal/"}},
@@ -39,6 +40,7 @@ var rules = []struct {
 	{"relay/sequence", []string{"relay/stage", "relay/filter", "relay/event", "internal/"}},
 	{"relay/correlate", []string{"relay/stage", "relay/filter", "relay/event", "internal/"}},
 	{"relay/decode", []string{"parse", "normalize", "relay/event", "internal/"}},
+	{"relay/coverage", []string{"parse", "relay/event", "internal/"}},
 	{"relay/pipeline", []string{"relay/stage", "relay/event", "internal/"}},
 	{"relay/listen", []string{"relay/decode", "relay/framing", "relay/pipeline", "relay/event", "internal/"}},
 	{"relay/agent", []string{"relay/agent", "relay/wire", "relay/decode", "relay/event", "internal/"}},

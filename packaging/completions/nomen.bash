@@ -3,7 +3,7 @@ _nomen() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            run|check|parse|tap|top|help|version) cmd=${COMP_WORDS[i]}; break ;;
+            run|check|parse|coverage|tap|top|help|version) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     [[ -z $cmd && ( $cur == -* || COMP_CWORD -gt 1 ) ]] && cmd=run
@@ -11,6 +11,8 @@ _nomen() {
         run:-config|run:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         check:-config|check:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         parse:-config|parse:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        coverage:-config|coverage:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        coverage:-top|coverage:--top) COMPREPLY=(); return ;;
         tap:-api|tap:--api) COMPREPLY=(); return ;;
         tap:-config|tap:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         tap:-format|tap:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
@@ -24,13 +26,14 @@ _nomen() {
     esac
     local words
     case $cmd in
-        '') words="run check parse tap top help version -h --help --version" ;;
+        '') words="run check parse coverage tap top help version -h --help --version" ;;
         run) words="-config -h --help --version" ;;
         check) words="-config -h" ;;
         parse) words="-config -h" ;;
+        coverage) words="-config -json -top -h" ;;
         tap) words="-api -config -format -token-file -where -h" ;;
         top) words="-api -config -count -interval -plain -token-file -h" ;;
-        help) words="run check parse tap top help version" ;;
+        help) words="run check parse coverage tap top help version" ;;
         version) words="-h" ;;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -1,0 +1,174 @@
+// Package coverage measures how much of a set of log lines nomen
+// normalizes, and shows what it misses: `nomen coverage`.
+//
+// Every line goes through the decode step the relay uses (relay/decode:
+// parse, then normalize with the built-in decoders and the user rules in
+// force). A line is normalized when a decoder or rule recognised it, the
+// same test as nomen_normalized_events_total's decoder!="none". Lines are
+// counted per program (the syslog APP-NAME) and decoder; the shapes of
+// the lines no decoder recognised (their message with variable parts
+// masked, see Masker) are counted per program, in bounded memory (see
+// shapeTable), with one example line each. Report groups the counts into
+// sources and ranks their shapes (see Source).
+//
+// It may import parse and relay/event; the decode step itself comes in as
+// a Decoder (relay/decode's, or one built from a configuration by relay).
+package coverage
+
+import (
+	"time"
+
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Decoder parses and normalizes one line into e and returns the name of
+// the decoder or rule that recognised it, "" for none:
+// (*relay/decode.Decoder).Decode.
+type Decoder interface {
+	Decode(raw []byte, e *event.Event) string
+}
+
+// Options bound the memory a count may use. Zero values take the
+// defaults.
+type Options struct {
+	// MaxShapes is the number of distinct shapes kept per program.
+	MaxShapes int
+	// MaxTotalShapes bounds the shapes kept over all programs: once
+	// reached, a program's table no longer grows (its new shapes replace
+	// its least counted ones; a program with none counts its lines as
+	// unshaped).
+	MaxTotalShapes int
+	// MaxPrograms is the number of programs counted apart; lines of
+	// further programs count under OtherPrograms.
+	MaxPrograms int
+	// Received is the receive time every line gets (a timestamp without
+	// a year takes the year closest to it); zero is the time of New.
+	Received time.Time
+}
+
+// Defaults. A shape entry costs about its shape (at most MaxShapeLen),
+// its example (at most MaxExampleLen) and 100 bytes: the total cap keeps
+// the worst case near 150 MB, a typical one at a few MB.
+const (
+	DefaultMaxShapes      = 10_000
+	DefaultMaxTotalShapes = 100_000
+	DefaultMaxPrograms    = 10_000
+)
+
+// NoProgram names the lines without an APP-NAME (a bare message).
+const NoProgram = "-"
+
+// OtherPrograms counts the programs beyond Options.MaxPrograms.
+const OtherPrograms = "(other programs)"
+
+// Counter counts lines. It is not safe for concurrent use.
+type Counter struct {
+	opts   Options
+	dec    Decoder
+	masker Masker
+	ev     event.Event // reused for every line
+
+	programs   map[string]*program
+	shapes     int // entries in all programs' tables
+	lines      int64
+	normalized int64
+	formats    map[string]*FormatStat
+	inputs     []InputStat
+	longLines  int64
+}
+
+// program is what is counted of one APP-NAME.
+type program struct {
+	name          string
+	lines         int64
+	decoders      map[string]int64 // recognised lines by decoder or rule name
+	parseFailures map[string]int64 // by decoder or rule name, "" for unrecognised lines
+	unrecognized  int64
+	unshaped      int64 // unrecognised lines no shape table had room for
+	shapes        shapeTable
+}
+
+// New returns a Counter decoding through dec.
+func New(dec Decoder, opts Options) *Counter {
+	if opts.MaxShapes <= 0 {
+		opts.MaxShapes = DefaultMaxShapes
+	}
+	if opts.MaxTotalShapes <= 0 {
+		opts.MaxTotalShapes = DefaultMaxTotalShapes
+	}
+	if opts.MaxPrograms <= 0 {
+		opts.MaxPrograms = DefaultMaxPrograms
+	}
+	if opts.Received.IsZero() {
+		opts.Received = time.Now()
+	}
+	return &Counter{
+		opts:     opts,
+		dec:      dec,
+		ev:       event.Event{Fields: make([]event.Field, 0, 64)},
+		programs: map[string]*program{},
+		formats:  map[string]*FormatStat{},
+	}
+}
+
+// Line decodes and counts one line (without its line end; raw may be
+// reused once Line returns).
+func (c *Counter) Line(raw []byte) {
+	e := &c.ev // Parse sets the header, Original, Message, SD, Time and Format
+	e.Received, e.Input, e.Flags, e.Fields = c.opts.Received, "coverage", 0, e.Fields[:0]
+	c.count(e, c.dec.Decode(raw, e))
+}
+
+// count adds a decoded event: decoder is the name of what recognised it.
+func (c *Counter) count(e *event.Event, decoder string) {
+	c.lines++
+	f := c.formats[e.Format]
+	if f == nil {
+		f = &FormatStat{Format: e.Format}
+		c.formats[f.Format] = f
+	}
+	f.Lines++
+	p := c.program(e.AppName)
+	p.lines++
+	if e.Has(parse.FieldParseError) {
+		f.ParseFailures++
+		p.parseFailures[decoder]++
+	}
+	if decoder != "" {
+		c.normalized++
+		p.decoders[decoder]++
+		return
+	}
+	p.unrecognized++
+	max := c.opts.MaxShapes
+	if c.shapes >= c.opts.MaxTotalShapes {
+		max = len(p.shapes.heap) // full: evict within the program only
+	}
+	before := len(p.shapes.heap)
+	if !p.shapes.add(c.masker.Mask(e.Message), e.Original, max) {
+		p.unshaped++
+	}
+	c.shapes += len(p.shapes.heap) - before
+}
+
+// program returns the counts of app, made at its first line.
+func (c *Counter) program(app string) *program {
+	if app == "" {
+		app = NoProgram
+	}
+	if p := c.programs[app]; p != nil {
+		return p
+	}
+	if len(c.programs) >= c.opts.MaxPrograms {
+		app = OtherPrograms
+		if p := c.programs[app]; p != nil {
+			return p
+		}
+	}
+	p := &program{ // app lives in the parser's arena: copied
+		name: string([]byte(app)), decoders: map[string]int64{}, parseFailures: map[string]int64{},
+	}
+	c.programs[p.name] = p
+	return p
+}

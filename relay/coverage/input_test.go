@@ -1,0 +1,117 @@
+package coverage
+
+import (
+	"bytes"
+	"io"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+const plain = "Jul  1 10:00:00 h app: one 1\r\n\nJul  1 10:00:01 h app: two 2\nJul  1 10:00:02 h app: three 3" // CRLF, an empty line, no final LF
+
+func compress(t *testing.T, kind string, text string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var w io.WriteCloser
+	switch kind {
+	case "gzip":
+		// two members, as `cat a.gz b.gz` makes
+		half := len(text) / 2
+		for _, part := range []string{text[:half], text[half:]} {
+			zw := gzip.NewWriter(&b)
+			zw.Write([]byte(part))
+			zw.Close()
+		}
+		return b.Bytes()
+	case "lz4":
+		w = lz4.NewWriter(&b)
+	case "zstd":
+		zw, err := zstd.NewWriter(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w = zw
+	}
+	if _, err := w.Write([]byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestRead: plain and compressed inputs give the same lines; the
+// compression is found by content and reported.
+func TestRead(t *testing.T) {
+	for _, kind := range []string{"", "gzip", "lz4", "zstd"} {
+		data := []byte(plain)
+		if kind != "" {
+			data = compress(t, kind, plain)
+		}
+		c := New(fakeLines{}, Options{})
+		if err := c.Read("in", bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		r := c.Report(0)
+		if len(r.Inputs) != 1 || r.Inputs[0] != (InputStat{Name: "in", Compression: kind, Lines: 3}) {
+			t.Errorf("%s: inputs %+v", kind, r.Inputs)
+		}
+		var got []string
+		for _, sh := range findSource(t, r, "-").TopShapes {
+			got = append(got, sh.Example)
+		}
+		sort.Strings(got)
+		if g := strings.Join(got, "|"); g != "Jul  1 10:00:00 h app: one 1|Jul  1 10:00:01 h app: two 2|Jul  1 10:00:02 h app: three 3" {
+			t.Errorf("%s: lines %q", kind, g)
+		}
+	}
+}
+
+// TestReadCorrupt: a damaged compressed stream is an error, after the
+// lines before the damage are counted.
+func TestReadCorrupt(t *testing.T) {
+	data := compress(t, "gzip", strings.Repeat("Jul  1 10:00:00 h app: a line\n", 1000))
+	data = data[:len(data)*3/4] // inside the second member
+	c := New(fakeLines{}, Options{})
+	if err := c.Read("cut.gz", bytes.NewReader(data)); err == nil {
+		t.Error("a cut gzip stream read without error")
+	}
+}
+
+// TestLongLine: a line over MaxLineLen is cut there and counted; the
+// next line is read whole.
+func TestLongLine(t *testing.T) {
+	text := strings.Repeat("x", MaxLineLen+1000) + "\nshort line\n" + strings.Repeat("y", MaxLineLen) + "\n"
+	var lens []int
+	c := New(fakeLines{seen: &lens}, Options{})
+	if err := c.Read("long", strings.NewReader(text)); err != nil {
+		t.Fatal(err)
+	}
+	if len(lens) != 3 || lens[0] != MaxLineLen || lens[1] != len("short line") || lens[2] != MaxLineLen {
+		t.Errorf("line lengths %v", lens)
+	}
+	if r := c.Report(0); r.LongLines != 1 {
+		t.Errorf("long lines %d, want 1", r.LongLines)
+	}
+}
+
+// fakeLines recognises nothing: every line is its own message, with no
+// program; seen collects the lengths of the lines.
+type fakeLines struct{ seen *[]int }
+
+func (f fakeLines) Decode(raw []byte, e *event.Event) string {
+	if f.seen != nil {
+		*f.seen = append(*f.seen, len(raw))
+	}
+	e.Original = string(raw)
+	e.Message = e.Original
+	return ""
+}
