@@ -324,7 +324,9 @@ func (s *Syslog) resendAfterReset() error {
 // deadline, when ctx ends, or when the receiver closes or resets the
 // connection first.
 func (s *Syslog) waitAcked(ctx context.Context, deadline time.Time) error {
-	pause := 20 * time.Microsecond
+	// Loopback and LAN acknowledgements take microseconds: poll often at
+	// first, then less (a receiver that is slow to read).
+	pause := 5 * time.Microsecond
 	for {
 		n, ok := unacked(s.conn)
 		if !ok {
@@ -344,7 +346,7 @@ func (s *Syslog) waitAcked(ctx context.Context, deadline time.Time) error {
 			return fmt.Errorf("the receiver did not acknowledge %d bytes within write_timeout (%s): it is not reading", n, s.cfg.WriteTimeout)
 		}
 		time.Sleep(pause)
-		pause = min(2*pause, 5*time.Millisecond)
+		pause = min(pause*3/2, time.Millisecond)
 	}
 }
 
