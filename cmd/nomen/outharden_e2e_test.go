@@ -6,7 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -102,4 +105,61 @@ func sendUDP(t *testing.T, addr, line string) {
 	if _, err := c.Write([]byte(line)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestCheckAsServiceUserWritesNothing: `nomen check -user` computes file
+// access for the service's user (here one that owns nothing in a 0755
+// tree), reports every problem with its line, creates nothing (state_dir
+// included) and takes no state lock: it runs beside a running nomen on
+// the same configuration.
+func TestCheckAsServiceUserWritesNothing(t *testing.T) {
+	if _, err := user.Lookup("nobody"); err != nil {
+		t.Skip("no user nobody")
+	}
+	dir := t.TempDir()
+	os.Chmod(filepath.Dir(dir), 0o755)
+	os.Chmod(dir, 0o755)
+	cfg := strings.ReplaceAll(loggerConfig, "{{.Dir}}", dir) + "[[output]]\nname = \"archive\"\ntype = \"file\"\npath = \"" + dir + "/other.jsonl\"\n"
+	path := filepath.Join(dir, "nomen.toml")
+	os.WriteFile(path, []byte(cfg), 0o644)
+	out, err := exec.Command(nomenBin, "check", "-config", path, "-user", "nobody").CombinedOutput()
+	if code := exitCode(err); code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	lines := linesWith(cfg, `name = "archive"`)
+	if len(lines) != 2 {
+		t.Fatalf("lines %v", lines)
+	}
+	first, second := strconv.Itoa(lines[0]), strconv.Itoa(lines[1])
+	for _, want := range []string{
+		path + ":" + strconv.Itoa(linesWith(cfg, "state_dir")[0]) + ": state_dir " + dir + "/state: user nobody cannot create",
+		path + ":" + first + `: output "archive": path ` + dir + "/events.jsonl: user nobody cannot create",
+		path + ":" + second + `: output "archive": path ` + dir + "/other.jsonl: user nobody cannot create",
+		path + ":" + first + `: output "archive": name used twice (lines ` + first + ", " + second + ")",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("check does not say %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "state")); !os.IsNotExist(err) {
+		t.Errorf("check created state_dir: %v", err)
+	}
+
+	// Beside a running nomen (which holds the state lock): check works.
+	n := startNomen(t, loggerConfig)
+	out, err = exec.Command(nomenBin, "check", "-config", n.config).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "OK") {
+		t.Errorf("check beside a running nomen: %v\n%s", err, out)
+	}
+}
+
+// linesWith returns the numbers of the lines of text that contain s.
+func linesWith(text, s string) []int {
+	var n []int
+	for i, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, s) {
+			n = append(n, i+1)
+		}
+	}
+	return n
 }
