@@ -18,6 +18,7 @@ package forward
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -88,4 +89,36 @@ func (b *BatchError) Error() string {
 		return "batch: no failed items"
 	}
 	return fmt.Sprintf("%d of the batch's events failed, first: %v", len(b.Items), b.Items[0].Err)
+}
+
+// ConfigError is a failure that the output's configuration causes, not
+// the events: the destination refuses the output as configured (an HTTP
+// 401 or 404, a NATS stream name taken by other subjects, a PostgreSQL
+// schema owned by another role). Retrying soon cannot help and the events
+// are not at fault, so the worker neither spins nor dead-letters: it
+// reports the error once with Fix, marks the output not ready, keeps the
+// events in the journal and tries again slowly (a reload with the fix
+// applies at once).
+type ConfigError struct {
+	Err error
+	// Fix says what to change, for the operator: "check token".
+	Fix string
+}
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Misconfigured wraps err as a *ConfigError with the fix to make.
+func Misconfigured(err error, fix string) error {
+	if err == nil {
+		return nil
+	}
+	return &ConfigError{Err: err, Fix: fix}
+}
+
+// AsConfigError returns the *ConfigError in err's chain, if any.
+func AsConfigError(err error) (*ConfigError, bool) {
+	var ce *ConfigError
+	ok := errors.As(err, &ce)
+	return ce, ok
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/nomenhq/nomen/relay/apiauth"
@@ -38,9 +39,17 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 		}
 		fmt.Fprintln(w, "ok")
 	})
+	// /readyz: 503 while starting or stopping, or while something needs
+	// the operator (NotReady: an output that cannot open, is refused its
+	// configuration or has a full dead-letter file), with one reason per
+	// line; /healthz stays liveness only.
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !r.Ready() {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		if reasons := r.NotReady(); len(reasons) > 0 {
+			http.Error(w, "not ready\n"+strings.Join(reasons, "\n"), http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ready")

@@ -1,33 +1,105 @@
 package relay
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
+// CheckOptions tune Check.
+type CheckOptions struct {
+	// User is the account the service runs as: files are checked for it
+	// ("" = the user running check).
+	User string
+	// Online also checks that every output's destination can be reached,
+	// within Timeout (default 5s) each.
+	Online  bool
+	Timeout time.Duration
+}
+
+// CheckReport is what Check found: every error and warning, each with the
+// file and line it concerns ("nomen.toml:12: ..."), and on success a
+// one-paragraph summary.
+type CheckReport struct {
+	Summary          string
+	Errors, Warnings []string
+}
+
+// OK reports whether no error was found (warnings may be).
+func (r *CheckReport) OK() bool { return len(r.Errors) == 0 }
+
 // Check loads and validates the configuration at path as `nomen run`
-// would, compiles the normalization rules and runs their embedded tests.
-// It returns a one-paragraph summary, or every problem found.
-func Check(path string) (string, error) {
-	cfg, err := LoadConfig(path)
+// would, compiles the normalization rules and runs their embedded tests,
+// then looks for what run would hit: files the service's user cannot read
+// or write, rule globs matching nothing, filters and group_by on fields
+// nomen never sets, and with o.Online unreachable outputs. It reports
+// everything it finds at once. It never takes the state lock and writes
+// nothing: state_dir is not even created.
+func Check(path string, o CheckOptions) *CheckReport {
+	p := &problems{file: path}
+	report := func() *CheckReport { return &CheckReport{Errors: p.errors, Warnings: p.warning} }
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", err
+		p.errorf(0, "%v", err)
+		return report()
+	}
+	cfg, err := ParseConfigData(path, data)
+	if err != nil {
+		locate(data, err, p)
+		// Go on with what decoded, for the checks below: all at once.
+		if cfg = decodeOnly(path, data); cfg == nil {
+			return report()
+		}
+	}
+	cfg.checkAddresses(data, p)
+	acct, err := lookupAccount(o.User)
+	if err != nil {
+		p.errorf(0, "-user: %v", err)
+	} else {
+		cfg.checkPaths(data, acct, p)
+	}
+	if !p.ok() {
+		return report() // rules and online checks need a valid configuration
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
-		return "", fmt.Errorf("normalize: %w", err)
+		p.errorf(keyLine(data, "rules"), "normalize: %v", err)
+	} else {
+		cfg.checkFields(data, norm.Rules().Fields(), p)
+		if _, err := checkRules(cfg, norm); err != nil {
+			p.errorf(0, "%v", err)
+		}
 	}
-	tests, err := checkRules(cfg, norm)
+	if o.Online {
+		cfg.checkOnline(data, cmp.Or(o.Timeout, 5*time.Second), p)
+	}
+	r := report()
+	if r.OK() {
+		r.Summary = fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d rule tests passed)",
+			path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), norm.Rules().Tests())
+	}
+	return r
+}
+
+// decodeOnly decodes and defaults the configuration without validating
+// it (nil if it does not decode).
+func decodeOnly(name string, data []byte) *Config {
+	data, err := config.ExpandEnv(name, data)
 	if err != nil {
-		return "", err
+		return nil
 	}
-	return fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d rule tests passed)",
-		path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests), nil
+	cfg := &Config{Path: name}
+	if err := config.Decode(name, data, cfg, cfg.finish); err != nil {
+		return nil
+	}
+	cfg.setDefaults()
+	return cfg
 }
 
 // LineParser turns raw lines into normalized ECS JSON (`nomen parse`)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/nomenhq/nomen/forward"
@@ -57,6 +58,7 @@ func (r *Relay) startOutput(o OutputConfig) error {
 	})
 	w.Start()
 	r.outputs[o.Common.Name] = &runningOutput{cfg: o, w: w}
+	r.publishWorkers()
 	r.log.Info("output started", "output", o.Common.Name, "type", o.Common.Type)
 	return nil
 }
@@ -119,7 +121,37 @@ func (r *Relay) stopOutputs(ctx context.Context, outs map[string]*runningOutput)
 	for name := range outs {
 		delete(r.outputs, name)
 	}
+	r.publishWorkers()
 	return errors.Join(errs...)
+}
+
+// publishWorkers makes the running workers visible to NotReady (which
+// /readyz calls without taking r.mu: a reload holds it while it stops
+// outputs). Called with r.mu held.
+func (r *Relay) publishWorkers() {
+	ws := make([]*output.Worker, 0, len(r.outputs))
+	for _, ro := range r.outputs {
+		ws = append(ws, ro.w)
+	}
+	r.workers.Store(&ws)
+}
+
+// NotReady returns why the relay is not ready beyond Ready(), one reason
+// per line of /readyz's body: "output siem: config_error: http: server
+// answered 401: ...; fix: ...". An output counts while it cannot open, its
+// destination refuses its configuration, or its dead-letter file is full
+// (output.State). Empty: ready. Other parts (the journal) add theirs here.
+func (r *Relay) NotReady() []string {
+	var reasons []string
+	if ws := r.workers.Load(); ws != nil {
+		for _, w := range *ws {
+			if reason := w.NotReady(); reason != "" {
+				reasons = append(reasons, reason)
+			}
+		}
+	}
+	slices.Sort(reasons)
+	return reasons
 }
 
 func outputNames(outs []OutputConfig) []string {

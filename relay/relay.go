@@ -52,6 +52,8 @@ type Relay struct {
 	// outputMetrics and sinkMetrics outlive the outputs a reload replaces.
 	outputMetrics *output.Metrics
 	sinkMetrics   *forward.Metrics
+	// workers are the running outputs' workers, for /readyz (outputs.go).
+	workers atomic.Pointer[[]*output.Worker]
 
 	ready   atomic.Bool
 	stopped bool

@@ -7,18 +7,25 @@ import (
 	"github.com/nomenhq/nomen/relay"
 )
 
-// checkCmd validates a configuration the way `run` would load it: strict
-// decoding, every value, TLS files, filters, rules (compiled and their
-// embedded tests run). Exit status 1 with the problems on stderr.
-func checkCmd(path string, stdout, stderr io.Writer) int {
+// checkCmd validates a configuration the way `run` would load it and
+// looks for what run would hit (relay.Check): every problem at once, each
+// with file and line. Exit status 1 with the errors on stderr; warnings
+// alone leave it 0.
+func checkCmd(path string, opts relay.CheckOptions, stdout, stderr io.Writer) int {
 	if missingDefaultConfig(path, stderr) {
 		return 1
 	}
-	report, err := relay.Check(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "nomen:", err)
+	r := relay.Check(path, opts)
+	for _, w := range r.Warnings {
+		fmt.Fprintln(stderr, w)
+	}
+	if !r.OK() {
+		for _, e := range r.Errors {
+			fmt.Fprintln(stderr, e)
+		}
+		fmt.Fprintf(stderr, "nomen: %s: %d errors\n", path, len(r.Errors))
 		return 1
 	}
-	fmt.Fprintln(stdout, report)
+	fmt.Fprintln(stdout, r.Summary)
 	return 0
 }

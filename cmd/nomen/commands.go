@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/cli"
+	"github.com/nomenhq/nomen/relay"
 )
 
 // program is nomen's command line: the one table its dispatch, `nomen
@@ -68,7 +69,12 @@ func commands() []*cli.Command {
 			Values:  map[string]string{"config": "FILE"},
 			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
 				path := fs.String("config", defaultConfig, "configuration `FILE`")
-				return func() int { return checkCmd(*path, env.Stdout, env.Stderr) }
+				user := fs.String("user", "", "check file access for the `USER` the service runs as (default: the current user)")
+				online := fs.Bool("online", false, "also check that every output's destination can be reached")
+				timeout := fs.Duration("timeout", 5*time.Second, "with -online: how long to try each destination")
+				return func() int {
+					return checkCmd(*path, relay.CheckOptions{User: *user, Online: *online, Timeout: *timeout}, env.Stdout, env.Stderr)
+				}
 			},
 		},
 		{

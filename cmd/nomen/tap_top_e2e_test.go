@@ -36,18 +36,6 @@ func freePort(t *testing.T, network string) int {
 	}
 }
 
-func sendUDP(t *testing.T, addr, line string) {
-	t.Helper()
-	c, err := net.Dial("udp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Write([]byte(line)); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestTapReconnect: `nomen tap -config` (the address and token file from
 // the configuration) prints an event sent over UDP; nomen is killed and
 // started again on the same ports; tap says it lost the stream, reconnects

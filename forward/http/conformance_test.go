@@ -51,6 +51,13 @@ func TestConformance(t *testing.T) {
 					t.Cleanup(srv.Close)
 					return mustKind(t, kind, srv.URL), sinktest.SampleEvents(t, 1, 1)
 				},
+				Misconfigured: func(t *testing.T) forward.Sink {
+					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						http.Error(w, "unauthorized", http.StatusUnauthorized)
+					}))
+					t.Cleanup(srv.Close)
+					return mustKind(t, kind, srv.URL)
+				},
 				Stalled: func(t *testing.T) (forward.Sink, <-chan struct{}) {
 					blocked, stop := make(chan struct{}), make(chan struct{})
 					var once sync.Once
@@ -137,7 +144,9 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case rc.kind == "elasticsearch":
 		rc.bulkResponse(w, len(docs))
 	case rc.reject:
-		http.Error(w, "malformed document", http.StatusBadRequest)
+		// 422: the data is at fault (a 400 on the whole request is taken
+		// as a configuration error).
+		http.Error(w, "malformed document", http.StatusUnprocessableEntity)
 	}
 }
 

@@ -52,10 +52,14 @@ import (
 //   - "ndjson": POST <url> with ECS JSON lines (application/x-ndjson).
 //
 // Errors: network errors, timeouts, 408, 429 and 5xx are retried, with the
-// server's Retry-After (seconds or an HTTP date) honoured. 401 and 403 are
-// retried too: a wrong or expired credential concerns the output, not the
-// events, which wait in the journal until it is fixed (logged at error
-// level). Any other 4xx is permanent: the batch goes to the dead-letter file.
+// server's Retry-After (seconds or an HTTP date) honoured. Per-event
+// rejections go to the dead-letter file: Elasticsearch's bulk items, the
+// event HEC names in a 400 (invalid-event-number), and a whole batch
+// answered 409 or 422. Any other 4xx on the request as a whole (401, 403,
+// 404, 400, 413, ...) concerns the output, not the events: it is a
+// configuration error (forward.ConfigError: logged once with the fix,
+// the output not ready, the events waiting in the journal, retried every
+// minute or on reload).
 type Config struct {
 	// Kind is "splunk_hec", "elasticsearch" or "ndjson" (required).
 	Kind string `toml:"kind"`
@@ -378,7 +382,11 @@ func (s *HTTP) post(ctx context.Context, payload []byte) (int, http.Header, []by
 	return resp.StatusCode, resp.Header, body, nil
 }
 
-// judgeStatus classifies a whole response by its status code.
+// judgeStatus classifies a whole response by its status code: 408, 429
+// and 5xx are retried; 409 and 422 say the data is wrong (permanent: the
+// batch goes to the dead-letter file); any other 4xx on the request as a
+// whole says the output is (a wrong URL, credentials, size limit): a
+// forward.ConfigError with the fix, the events waiting in the journal.
 func judgeStatus(status int, hdr http.Header, body []byte) error {
 	if status >= 200 && status < 300 {
 		return nil
@@ -390,10 +398,26 @@ func judgeStatus(status int, hdr http.Header, body []byte) error {
 			return forward.RetryAfter(err, d)
 		}
 		return err
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fmt.Errorf("%w (check the output's credentials; the events wait in the journal)", err)
+	case status == http.StatusConflict || status == http.StatusUnprocessableEntity:
+		return forward.Permanent(err)
+	case status >= 400 && status < 500:
+		return forward.Misconfigured(err, statusFix(status))
 	}
-	return forward.Permanent(err)
+	return err // 1xx, 3xx: not what an endpoint should answer; retried
+}
+
+// statusFix is what to change when the server refuses a request with
+// status as a whole.
+func statusFix(status int) string {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusProxyAuthRequired:
+		return "check the output's credentials (token, api_key, username/password) and their permissions"
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusGone:
+		return "check the output's url (and index): the endpoint does not exist there"
+	case http.StatusRequestEntityTooLarge:
+		return "lower the output's batch_size, or raise the server's request size limit"
+	}
+	return "check the output's url, kind and options: the server refuses the request as a whole"
 }
 
 // retryAfterHeader parses Retry-After: delay-seconds or an HTTP date.
@@ -457,11 +481,7 @@ func (s *HTTP) judgeHEC(status int, hdr http.Header, body []byte, n int) error {
 	if status >= 200 && status < 300 {
 		return fmt.Errorf("http: unexpected HEC answer %d: %s", status, snippet(body))
 	}
-	err := judgeStatus(status, hdr, body)
-	if status == http.StatusUnauthorized || status == http.StatusForbidden {
-		s.log.Error("http: splunk refuses the token", "status", status, "text", r.Text, "code", r.Code)
-	}
-	return err
+	return judgeStatus(status, hdr, body)
 }
 
 // bulkResponse is what filter_path leaves of a _bulk response.
@@ -482,9 +502,6 @@ type bulkItemOutcome struct {
 func (s *HTTP) judgeBulk(status int, hdr http.Header, body []byte, n int) error {
 	if status != http.StatusOK {
 		err := judgeStatus(status, hdr, body)
-		if status == http.StatusUnauthorized || status == http.StatusForbidden {
-			s.log.Error("http: elasticsearch refuses the credentials", "status", status, "answer", snippet(body))
-		}
 		if err == nil {
 			err = fmt.Errorf("http: unexpected bulk answer %d: %s", status, snippet(body))
 		}

@@ -186,13 +186,18 @@ func TestHTTPSplunkHECErrors(t *testing.T) {
 			}
 		}},
 		{"incorrect index", reply(400, `{"text":"Incorrect index","code":7}`), func(t *testing.T, err error) {
-			if !forward.IsPermanent(err) {
-				t.Errorf("got %v, want permanent", err)
+			if ce, ok := forward.AsConfigError(err); !ok || !strings.Contains(ce.Fix, "url") {
+				t.Errorf("got %v, want a configuration error (the events are not at fault)", err)
 			}
 		}},
 		{"invalid token", reply(403, `{"text":"Invalid token","code":4}`), func(t *testing.T, err error) {
-			if err == nil || forward.IsPermanent(err) {
-				t.Errorf("got %v, want retryable (credentials, not events)", err)
+			if ce, ok := forward.AsConfigError(err); !ok || !strings.Contains(ce.Fix, "credentials") {
+				t.Errorf("got %v, want a configuration error naming the credentials", err)
+			}
+		}},
+		{"wrong endpoint", reply(404, `not found`), func(t *testing.T, err error) {
+			if ce, ok := forward.AsConfigError(err); !ok || !strings.Contains(ce.Fix, "check the output's url") {
+				t.Errorf("got %v, want a configuration error naming the url", err)
 			}
 		}},
 		{"invalid event 1", reply(400, `{"text":"Invalid data format","code":6,"invalid-event-number":1}`), func(t *testing.T, err error) {
@@ -291,13 +296,15 @@ func TestHTTPElasticsearchErrors(t *testing.T) {
 		name      string
 		answer    func(http.ResponseWriter, recorded)
 		permanent bool
+		config    bool          // a forward.ConfigError
 		delay     time.Duration // > 0: a Retry-After of about this much
 	}{
-		{"429 with an HTTP date", reply(429, `{"error":"too many requests"}`, "Retry-After", date), false, 90 * time.Second},
-		{"502", reply(502, `bad gateway`), false, 0},
-		{"400 whole request", reply(400, `{"error":{"type":"illegal_argument_exception","reason":"no requests added"}}`), true, 0},
-		{"401", reply(401, `{"error":"unauthorized"}`), false, 0},
-		{"truncated answer", reply(200, `{"errors":tr`), false, 0},
+		{"429 with an HTTP date", reply(429, `{"error":"too many requests"}`, "Retry-After", date), false, false, 90 * time.Second},
+		{"502", reply(502, `bad gateway`), false, false, 0},
+		{"400 whole request", reply(400, `{"error":{"type":"illegal_argument_exception","reason":"no requests added"}}`), true, true, 0},
+		{"401", reply(401, `{"error":"unauthorized"}`), false, true, 0},
+		{"404", reply(404, `{"error":"no handler found"}`), true, true, 0},
+		{"truncated answer", reply(200, `{"errors":tr`), false, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{t: t, answers: []func(http.ResponseWriter, recorded){tc.answer}}
@@ -305,8 +312,9 @@ func TestHTTPElasticsearchErrors(t *testing.T) {
 			defer srv.Close()
 			s := newHTTPSink(t, Config{Kind: "elasticsearch", URL: srv.URL + "/es", APIKey: "aWQ6a2V5"})
 			err := s.Write(context.Background(), evs)
-			if err == nil || forward.IsPermanent(err) != tc.permanent {
-				t.Fatalf("got %v, want permanent=%v", err, tc.permanent)
+			_, config := forward.AsConfigError(err)
+			if err == nil || config != tc.config || !config && forward.IsPermanent(err) != tc.permanent {
+				t.Fatalf("got %v, want permanent=%v config=%v", err, tc.permanent, tc.config)
 			}
 			if d, ok := forward.RetryDelay(err); tc.delay > 0 && (!ok || d < tc.delay-5*time.Second || d > tc.delay) {
 				t.Errorf("delay %v (%v), want about %v", d, ok, tc.delay)

@@ -1,10 +1,12 @@
 package nats
 
 import (
+	"context"
 	"net"
 	"strings"
 	"testing"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/relay/event"
@@ -43,6 +45,19 @@ func TestConformance(t *testing.T) {
 			}
 			l.Close() // nothing listens there any more
 			s, err := New(Config{URL: "nats://" + l.Addr().String()}, rt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+		// A stream of the configured name already exists with other
+		// subjects (another application's).
+		Misconfigured: func(t *testing.T) forward.Sink {
+			cfg := fresh(t)
+			if _, err := js.CreateStream(context.Background(), jetstream.StreamConfig{Name: cfg.Stream, Subjects: []string{cfg.Stream + ".other.>"}}); err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(cfg, rt)
 			if err != nil {
 				t.Fatal(err)
 			}

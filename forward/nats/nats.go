@@ -318,6 +318,10 @@ func (s *NATS) Open(ctx context.Context) error {
 			opts = append(opts, nats.Token(s.cfg.Token))
 		}
 		nc, err := nats.Connect(s.cfg.URL, opts...)
+		if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) || errors.Is(err, nats.ErrAuthRevoked) {
+			return forward.Misconfigured(fmt.Errorf("nats: connect %s: %w", s.cfg.URL, err),
+				"check the output's credentials (creds, nkey, user/password or token)")
+		}
 		if err != nil {
 			return fmt.Errorf("nats: connect %s: %w", s.cfg.URL, err)
 		}
@@ -343,7 +347,8 @@ func (s *NATS) ensureStream(ctx context.Context) error {
 		return fmt.Errorf("nats: look up the stream for %s: %w", s.subject.wildcard, err)
 	}
 	if !s.cfg.CreateStream {
-		return fmt.Errorf("nats: no JetStream stream covers %s: create one, or set create_stream = true", s.subject.wildcard)
+		return forward.Misconfigured(fmt.Errorf("nats: no JetStream stream covers %s", s.subject.wildcard),
+			"create a stream with subject "+s.subject.wildcard+", or set create_stream = true")
 	}
 	_, err = s.js.CreateStream(ctx, jetstream.StreamConfig{
 		Name:        s.cfg.Stream,
@@ -352,6 +357,15 @@ func (s *NATS) ensureStream(ctx context.Context) error {
 		Storage:     jetstream.FileStorage,
 		Duplicates:  s.cfg.DuplicateWindow.D(),
 	})
+	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		return forward.Misconfigured(fmt.Errorf("nats: create stream %s for %s: %w (a stream of that name has other subjects)", s.cfg.Stream, s.subject.wildcard, err),
+			"set stream to a name no other stream uses, or add "+s.subject.wildcard+" to the subjects of stream "+s.cfg.Stream)
+	}
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) && apiErr.Code >= 400 && apiErr.Code < 500 && apiErr.Code != 408 && apiErr.Code != 429 {
+		return forward.Misconfigured(fmt.Errorf("nats: create stream %s for %s: %w", s.cfg.Stream, s.subject.wildcard, err),
+			"check stream, subject and the account's JetStream permissions and limits")
+	}
 	if err != nil {
 		return fmt.Errorf("nats: create stream %s for %s: %w", s.cfg.Stream, s.subject.wildcard, err)
 	}

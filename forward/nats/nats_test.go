@@ -154,15 +154,16 @@ func TestNATSDeduplicates(t *testing.T) {
 func TestNATSCreateStream(t *testing.T) {
 	url, js := testNATS(t)
 	prefix, stream := testStream(t, js)
-	// Without create_stream, a subject no stream covers is an error (and retryable).
+	// Without create_stream, a subject no stream covers is a configuration
+	// error (retried slowly: someone may create the stream).
 	s, err := New(Config{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream}, forward.Runtime{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = s.Open(context.Background())
 	s.Close()
-	if err == nil || !strings.Contains(err.Error(), "create_stream") || forward.IsPermanent(err) {
-		t.Fatalf("Open: %v, want a retryable error naming create_stream", err)
+	if ce, ok := forward.AsConfigError(err); !ok || !strings.Contains(ce.Fix, "create_stream") || forward.IsPermanent(err) {
+		t.Fatalf("Open: %v, want a configuration error naming create_stream", err)
 	}
 	openNATS(t, Config{URL: url, Subject: prefix + ".x.{event.category}", Stream: stream, CreateStream: true, DuplicateWindow: 0}, "")
 	info, err := js.Stream(context.Background(), stream)

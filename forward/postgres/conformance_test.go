@@ -3,6 +3,7 @@ package postgres
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"testing"
 
 	"github.com/nomenhq/nomen/forward"
@@ -31,6 +32,25 @@ func TestConformance(t *testing.T) {
 					return got, nil
 				},
 			}
+		},
+		// The schema exists and belongs to another role, on which the
+		// output's role has no privilege.
+		Misconfigured: func(t *testing.T) forward.Sink {
+			schema := testSchema(t, dsn)
+			role := schema + "_role"
+			query(t, dsn, "CREATE SCHEMA "+schema)
+			query(t, dsn, "CREATE ROLE "+role+" LOGIN")
+			t.Cleanup(func() { query(t, dsn, "DROP ROLE IF EXISTS "+role) })
+			u, err := url.Parse(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.User = url.User(role)
+			s, err := New(Config{DSN: u.String(), Schema: schema}, rt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
 		},
 		Unreachable: func(t *testing.T) forward.Sink {
 			l, err := net.Listen("tcp", "127.0.0.1:0")

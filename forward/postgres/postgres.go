@@ -214,7 +214,7 @@ func (s *Postgres) connect(ctx context.Context) error {
 		}
 		conn, err := pgx.Connect(ctx, s.cfg.DSN)
 		if err != nil {
-			return fmt.Errorf("postgres: connect: %w", err)
+			return classifyPG(fmt.Errorf("postgres: connect: %w", err))
 		}
 		l.conn = conn
 	}
@@ -233,7 +233,7 @@ func (s *Postgres) connectMain(ctx context.Context) error {
 	}
 	conn, err := pgx.Connect(ctx, s.cfg.DSN)
 	if err != nil {
-		return fmt.Errorf("postgres: connect: %w", err)
+		return classifyPG(fmt.Errorf("postgres: connect: %w", err))
 	}
 	applied, err := migrate(ctx, conn, s.cfg.Schema)
 	if err != nil {
@@ -470,12 +470,25 @@ func (s *Postgres) fail(err error) error {
 }
 
 // classifyPG makes data errors permanent (the batch would fail the same
-// way again); everything else (connections, locks, resources, privileges
-// that an administrator may grant) is retryable.
+// way again) and errors of the configuration (a role without privileges on
+// the schema, a schema owned by another role, a wrong password or
+// database) configuration errors; everything else (connections, locks,
+// resources) is retryable.
 func classifyPG(err error) error {
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || (strings.HasPrefix(pe.Code, "23") && pe.Code != "23514")) {
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch {
+	case strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23") && pe.Code != "23514":
 		return forward.Permanent(err)
+	case pe.Code == "42501": // insufficient_privilege
+		return forward.Misconfigured(err, "the dsn's role needs CREATE and USAGE on the output's schema (or its own schema): "+
+			"GRANT them, or set schema to one that role owns")
+	case strings.HasPrefix(pe.Code, "28"): // invalid authorization
+		return forward.Misconfigured(err, "check the user and password of the output's dsn")
+	case pe.Code == "3D000", pe.Code == "3F000": // no such database, schema
+		return forward.Misconfigured(err, "check the database and schema of the output's dsn and schema keys")
 	}
 	return err
 }

@@ -35,6 +35,12 @@ type Suite struct {
 	// receiver (is blocked there). A write must return once its context
 	// is cancelled, and Close after it.
 	Stalled func(t *testing.T) (s forward.Sink, blocked <-chan struct{})
+	// Misconfigured returns a sink whose destination refuses the sink's
+	// configuration (credentials, a wrong endpoint, a stream or schema
+	// that belongs to someone else): Open or Write must fail with a
+	// *forward.ConfigError that says what to fix, and not dead-letter the
+	// events (the worker keeps them in the journal). Nil: not checked.
+	Misconfigured func(t *testing.T) forward.Sink
 }
 
 // Receiver is one running receiver.
@@ -57,6 +63,26 @@ func Run(t *testing.T, s Suite) {
 	t.Run("unreachable-is-retryable", func(t *testing.T) { checkUnreachable(t, s) })
 	t.Run("rejected-is-permanent", func(t *testing.T) { checkRejected(t, s) })
 	t.Run("cancelled-write-returns", func(t *testing.T) { checkStalled(t, s) })
+	t.Run("misconfigured-is-a-config-error", func(t *testing.T) { checkMisconfigured(t, s) })
+}
+
+func checkMisconfigured(t *testing.T, s Suite) {
+	if s.Misconfigured == nil {
+		t.Skip("no misconfigured receiver for this sink")
+	}
+	sink := s.Misconfigured(t)
+	err := sink.Open(context.Background())
+	if err == nil {
+		defer sink.Close()
+		err = sink.Write(context.Background(), SampleEvents(t, 1, 2))
+	}
+	ce, ok := forward.AsConfigError(err)
+	if !ok {
+		t.Fatalf("misconfigured: got %v, want a *forward.ConfigError", err)
+	}
+	if ce.Fix == "" {
+		t.Errorf("configuration error %v says nothing about what to fix", err)
+	}
 }
 
 // suiteEvents are n realistic events from ID first, with one that has

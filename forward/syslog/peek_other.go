@@ -4,6 +4,14 @@ package syslog
 
 import "net"
 
-// peerClosed cannot peek on this platform; a dead connection is found by
+type peer int
+
+const (
+	peerOpen peer = iota
+	peerClosed
+	peerReset
+)
+
+// peerState cannot peek on this platform; a dead connection is found by
 // the write that fails.
-func peerClosed(net.Conn) bool { return false }
+func peerState(net.Conn) (peer, error) { return peerOpen, nil }

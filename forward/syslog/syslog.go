@@ -33,10 +33,25 @@ import (
 // another syslog server or a SIEM. A zero value of an optional key means
 // its default.
 //
-// Delivery: TCP and TLS give at-least-once up to the receiver's socket.
-// Syslog has no acknowledgements, so events the kernel accepted just before
-// the receiver went away can be lost; a receiver that closed the
-// connection is noticed before the next batch is sent, not after.
+// Delivery over TCP and TLS (syslog has no acknowledgements of its own):
+//   - A batch counts as delivered once the receiver's TCP acknowledged
+//     every byte of it (on Linux: the socket's SIOCOUTQ, unacknowledged
+//     bytes, drops to 0), within write_timeout; else the write fails and
+//     the batch is sent again on a new connection. A receiver that stops
+//     reading makes batches fail instead of piling up in socket buffers.
+//   - What the receiver's kernel acknowledged but the receiver never read
+//     is lost if it dies: its socket is reset. So after a failed write (a
+//     reset, a receiver that stopped reading, any error), the last
+//     resend_window bytes of acknowledged messages (default 8MiB, more
+//     than Linux's largest default receive buffer, 6MiB) are sent again
+//     on the new connection, before anything else: at-least-once, and the
+//     receiver may see them twice (nomen_syslog_resent_events_total).
+//     Events beyond that window unread in a dying receiver's socket are
+//     the bound on loss: at most resend_window bytes behind the newest.
+//   - A receiver that closes the connection in order (FIN) had read all it
+//     was sent: nothing is resent. It is noticed before the next batch.
+//   - Elsewhere than Linux, a batch counts as delivered when written, and
+//     only the resend window protects it.
 type Config struct {
 	// Address is host:port of the receiver (required).
 	Address string `toml:"address"`
@@ -61,6 +76,10 @@ type Config struct {
 	// and receivers that cut at their own limit; rsyslog accepts 8k by
 	// default, so "8KiB" is safe towards rsyslog).
 	MaxDatagram config.ByteSize `toml:"max_datagram"`
+	// ResendWindow is how many bytes of acknowledged messages are kept to
+	// send again after the connection is reset (tcp and tls; default
+	// 8MiB; see Delivery).
+	ResendWindow config.ByteSize `toml:"resend_window"`
 }
 
 func (c Config) withDefaults() Config {
@@ -81,6 +100,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxDatagram == 0 {
 		c.MaxDatagram = 2048
+	}
+	if c.ResendWindow == 0 {
+		c.ResendWindow = DefaultResendWindow
 	}
 	return c
 }
@@ -118,15 +140,23 @@ func (c Config) Validate() error {
 	if c.MaxDatagram < 480 || c.MaxDatagram > 65507 {
 		return fmt.Errorf("syslog: max_datagram %d: want between 480 and 65507", c.MaxDatagram)
 	}
+	if c.ResendWindow < 0 || c.ResendWindow > 1<<30 {
+		return fmt.Errorf("syslog: resend_window %d: want up to 1GiB", c.ResendWindow)
+	}
 	if c.DialTimeout < 0 || c.WriteTimeout < 0 {
 		return errors.New("syslog: timeouts must not be negative")
 	}
 	return nil
 }
 
+// DefaultResendWindow is resend_window's default: above Linux's largest
+// default TCP receive buffer (net.ipv4.tcp_rmem's maximum, 6MiB).
+const DefaultResendWindow = 8 << 20
+
 type syslogMetrics struct {
 	connects  prometheus.Counter
 	truncated prometheus.Counter
+	resent    prometheus.Counter
 }
 
 func newSyslogMetrics(rt forward.Runtime) *syslogMetrics {
@@ -135,6 +165,8 @@ func newSyslogMetrics(rt forward.Runtime) *syslogMetrics {
 			"Connections the syslog output opened (more than one means reconnects)."),
 		truncated: rt.Counter("nomen_syslog_truncated_total",
 			"Messages the syslog output cut to max_datagram to fit a UDP datagram."),
+		resent: rt.Counter("nomen_syslog_resent_events_total",
+			"Events the syslog output sent again on a new connection because the receiver reset the old one with them possibly unread."),
 	}
 }
 
@@ -149,6 +181,11 @@ type Syslog struct {
 	conn net.Conn
 	buf  []byte
 	msg  []byte
+
+	// window holds acknowledged messages to send again after a reset;
+	// resend says the last connection was reset.
+	window resendWindow
+	resend bool
 }
 
 // NewSink builds the syslog sink of c (forward.Config).
@@ -166,6 +203,9 @@ func New(cfg Config, rt forward.Runtime) (*Syslog, error) {
 		log:  rt.Log().With("sink", "syslog", "address", cfg.Address),
 		m:    newSyslogMetrics(rt),
 		fmtr: syslogFormatter{format: cfg.Format, enc: event.Encoder{Observer: rt.Hostname}},
+	}
+	if cfg.Transport != "udp" {
+		s.window.max = int(cfg.ResendWindow)
 	}
 	if cfg.Transport == "tls" {
 		host, _, _ := net.SplitHostPort(cfg.Address)
@@ -211,37 +251,103 @@ func (s *Syslog) disconnect() {
 	}
 }
 
-// Write sends the batch. On any error the connection is dropped and the
-// error is retryable; the worker resends the whole batch on a new
-// connection (the receiver may see some events twice).
+// Write sends the batch and, on tcp and tls, waits until the receiver's
+// TCP acknowledged it (see Config's Delivery). On any error the connection
+// is dropped and the error is retryable; the worker resends the whole
+// batch on a new connection (the receiver may see some events twice).
 func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
-	if s.conn != nil && s.cfg.Transport != "udp" && peerClosed(s.conn) {
-		s.log.Info("syslog: the receiver closed the connection; reconnecting")
-		s.disconnect()
-	}
-	if err := s.connect(ctx); err != nil {
-		return err
+	if s.conn != nil && s.cfg.Transport != "udp" {
+		switch st, err := peerState(s.conn); st {
+		case peerClosed:
+			s.log.Info("syslog: the receiver closed the connection; reconnecting")
+			s.disconnect()
+		case peerReset:
+			s.log.Warn("syslog: the receiver reset the connection; reconnecting", "err", err)
+			s.disconnect()
+			s.resend = true
+		}
 	}
 	deadline := time.Now().Add(s.cfg.WriteTimeout.D())
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
+	}
+	if err := s.connect(ctx); err != nil {
+		return err
 	}
 	s.conn.SetWriteDeadline(deadline)
 	// A cancelled context (the worker's forced stop) ends a write that a
 	// stalled receiver holds up, without waiting for write_timeout.
 	conn := s.conn
 	defer context.AfterFunc(ctx, func() { conn.SetWriteDeadline(time.Unix(1, 0)) })()
-	var err error
-	if s.cfg.Transport == "udp" {
+	mark := s.window.mark()
+	err := s.resendAfterReset()
+	if err == nil && s.cfg.Transport == "udp" {
 		err = s.writeDatagrams(batch)
-	} else {
-		err = s.writeStream(batch)
+	} else if err == nil {
+		if err = s.writeStream(batch); err == nil {
+			err = s.waitAcked(ctx, deadline)
+		}
 	}
 	if err != nil {
+		s.window.rollback(mark)
+		// Whether the receiver will read what its socket holds is unknown
+		// now (a stalled receiver may be killed next): resend the window.
+		s.resend = true
 		s.disconnect()
 		return fmt.Errorf("syslog: send to %s: %w", s.cfg.Address, err)
 	}
 	return nil
+}
+
+// resendAfterReset sends the resend window first on a connection that
+// follows a reset or a failed write.
+func (s *Syslog) resendAfterReset() error {
+	if !s.resend || len(s.window.chunks) == 0 {
+		s.resend = false
+		return nil
+	}
+	for _, c := range s.window.chunks {
+		if _, err := s.conn.Write(c.b); err != nil {
+			return err
+		}
+	}
+	n := s.window.events()
+	s.m.resent.Add(float64(n))
+	s.log.Warn("syslog: the receiver reset the connection: sent the last acknowledged events again, as it may not have read them",
+		"events", n, "resend_window", s.window.max)
+	s.resend = false
+	return nil
+}
+
+// waitAcked waits until the receiver's TCP acknowledged every byte
+// written, polling the socket's unacknowledged count; it fails at
+// deadline, when ctx ends, or when the receiver closes or resets the
+// connection first.
+func (s *Syslog) waitAcked(ctx context.Context, deadline time.Time) error {
+	// Loopback and LAN acknowledgements take microseconds: poll often at
+	// first, then less (a receiver that is slow to read).
+	pause := 5 * time.Microsecond
+	for {
+		n, ok := unacked(s.conn)
+		if !ok {
+			return nil // cannot know here: written counts as delivered
+		}
+		st, err := peerState(s.conn)
+		switch {
+		case st == peerReset:
+			return err
+		case n == 0:
+			return nil // a receiver that closed after reading it all is noticed next time
+		case st == peerClosed:
+			return fmt.Errorf("the receiver closed the connection with %d bytes not acknowledged", n)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case time.Now().After(deadline):
+			return fmt.Errorf("the receiver did not acknowledge %d bytes within write_timeout (%s): it is not reading", n, s.cfg.WriteTimeout)
+		}
+		time.Sleep(pause)
+		pause = min(pause*3/2, time.Millisecond)
+	}
 }
 
 // writeStream frames the batch into one buffer and writes it in chunks of
@@ -249,6 +355,7 @@ func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
 func (s *Syslog) writeStream(batch []*event.Event) error {
 	const chunk = 256 << 10
 	buf := s.buf[:0]
+	events := 0
 	lf := s.cfg.Framing == "lf"
 	for _, e := range batch {
 		if lf {
@@ -262,17 +369,20 @@ func (s *Syslog) writeStream(batch []*event.Event) error {
 			buf = append(buf, ' ')
 			buf = append(buf, s.msg...)
 		}
+		events++
 		if len(buf) >= chunk {
 			if _, err := s.conn.Write(buf); err != nil {
 				return err
 			}
-			buf = buf[:0]
+			s.window.add(buf, events)
+			buf, events = buf[:0], 0
 		}
 	}
 	if len(buf) > 0 {
 		if _, err := s.conn.Write(buf); err != nil {
 			return err
 		}
+		s.window.add(buf, events)
 	}
 	if cap(buf) <= 4*chunk {
 		s.buf = buf[:0]

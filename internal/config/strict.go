@@ -13,7 +13,9 @@ import (
 
 // Decode decodes TOML strictly: a syntax error names its line, and every key
 // that nothing decoded (a typo, a key of another section, a removed option)
-// is an error naming the key and the line it is on.
+// is an error naming the key and the line it is on, the valid key it is
+// closest to and the keys its table takes (from v's toml tags, or v's
+// TableKeys for tables decoded later).
 //
 // decode receives the metadata and does the actual decoding (so callers can
 // decode parts of the document as toml.Primitive and finish them by type,
@@ -50,14 +52,17 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 			if free != nil && free(k) {
 				continue
 			}
-			if line := findKeyLine(data, k); line > 0 {
-				msgs = append(msgs, fmt.Sprintf("line %d: unknown key %q", line, k.String()))
-			} else {
-				msgs = append(msgs, fmt.Sprintf("unknown key %q", k.String()))
+			msg := fmt.Sprintf("unknown key %q", k.String())
+			if hint := unknownKeyHint(v, k); hint != "" {
+				msg += ": " + hint
 			}
+			if line := findKeyLine(data, k); line > 0 {
+				msg = fmt.Sprintf("line %d: %s", line, msg)
+			}
+			msgs = append(msgs, msg)
 		}
-		if len(msgs) > 0 {
-			return fmt.Errorf("%s: %s", name, strings.Join(msgs, "; "))
+		if len(msgs) > 0 { // one per line: each may list many valid keys
+			return fmt.Errorf("%s: %s", name, strings.Join(msgs, "\n"+name+": "))
 		}
 	}
 	return nil

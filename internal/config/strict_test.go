@@ -74,3 +74,51 @@ func TestDecodeFreeForm(t *testing.T) {
 		t.Fatalf("fields = %v", c.Fields)
 	}
 }
+
+type keysDoc struct {
+	StateDir string `toml:"state_dir"`
+	Metrics  struct {
+		Listen string `toml:"listen"`
+		Pprof  bool   `toml:"pprof"`
+	} `toml:"metrics"`
+	Output []toml.Primitive `toml:"output"`
+}
+
+// TableKeys knows the keys of the [[output]] tables, decoded later.
+func (keysDoc) TableKeys(table []string) ([]string, bool) {
+	if len(table) == 1 && table[0] == "output" {
+		return []string{"name", "path", "type"}, true
+	}
+	return nil, false
+}
+
+// An unknown key is answered with the valid key it is closest to and the
+// keys its table takes, from the struct's tags or from TableKeys.
+func TestDecodeDidYouMean(t *testing.T) {
+	var c keysDoc
+	doc := "stat_dir = \"/x\"\n[metrics]\nlisen = \"a\"\nzzz = 1\n[[output]]\nname = \"a\"\npth = \"/y\"\n"
+	err := Decode("nomen.toml", []byte(doc), &c, func(md *toml.MetaData) error {
+		for _, p := range c.Output {
+			var o struct {
+				Name string `toml:"name"`
+			}
+			if err := md.PrimitiveDecode(p, &o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		t.Fatal("want error")
+	}
+	for _, want := range []string{
+		`line 1: unknown key "stat_dir": did you mean "state_dir"? (valid keys of the top level: metrics, output, state_dir)`,
+		`line 3: unknown key "metrics.lisen": did you mean "listen"? (valid keys of [metrics]: listen, pprof)`,
+		`line 4: unknown key "metrics.zzz": (valid keys of [metrics]: listen, pprof)`,
+		`line 7: unknown key "output.pth": did you mean "path"? (valid keys of [output]: name, path, type)`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}

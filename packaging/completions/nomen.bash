@@ -10,6 +10,8 @@ _nomen() {
     case $cmd:$prev in
         run:-config|run:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         check:-config|check:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        check:-timeout|check:--timeout) COMPREPLY=(); return ;;
+        check:-user|check:--user) COMPREPLY=(); return ;;
         parse:-config|parse:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         coverage:-config|coverage:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         coverage:-top|coverage:--top) COMPREPLY=(); return ;;
@@ -28,7 +30,7 @@ _nomen() {
     case $cmd in
         '') words="run check parse coverage tap top help version -h --help --version" ;;
         run) words="-config -h --help --version" ;;
-        check) words="-config -h" ;;
+        check) words="-config -online -timeout -user -h" ;;
         parse) words="-config -h" ;;
         coverage) words="-config -json -top -h" ;;
         tap) words="-api -config -format -token-file -where -h" ;;

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,13 +79,21 @@ func TestCommonValidation(t *testing.T) {
 	}
 }
 
-func TestDeadLetterRotates(t *testing.T) {
+// The dead-letter file rotates once to .1; with .1 still there it is full:
+// Write fails and nothing written before is deleted. Once .1 is moved
+// away, writing goes on.
+func TestDeadLetterRotatesOnceThenIsFull(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dl", "x.jsonl")
 	dl := NewDeadLetter(path, 2000, "relay1")
-	for i := 0; i < 50; i++ {
-		if err := dl.Write("x", time.Now(), []Rejected{{testEvent(i), os.ErrInvalid}}); err != nil {
-			t.Fatal(err)
+	written := 0
+	var err error
+	for ; written < 50; written++ {
+		if err = dl.Write("x", time.Now(), []Rejected{{testEvent(written), os.ErrInvalid}}); err != nil {
+			break
 		}
+	}
+	if !errors.Is(err, ErrDeadLetterFull) || written == 0 {
+		t.Fatalf("after %d writes: %v, want ErrDeadLetterFull", written, err)
 	}
 	dl.Close()
 	cur, err1 := os.Stat(path)
@@ -95,8 +104,18 @@ func TestDeadLetterRotates(t *testing.T) {
 	if cur.Size() > 2000 || old.Size() > 2000 {
 		t.Fatalf("sizes %d and %d over the 2000-byte limit", cur.Size(), old.Size())
 	}
-	lines := readDeadLetter(t, path+".1")
-	if len(lines) == 0 || lines[0]["error"] != os.ErrInvalid.Error() {
-		t.Fatalf("rotated file: %v", lines)
+	lines := append(readDeadLetter(t, path+".1"), readDeadLetter(t, path)...)
+	if len(lines) != written || lines[0]["error"] != os.ErrInvalid.Error() {
+		t.Fatalf("%d lines in the two files for %d written: every one must be kept", len(lines), written)
+	}
+	// The operator takes .1 away: the next write rotates and succeeds.
+	if err := os.Rename(path+".1", path+".read"); err != nil {
+		t.Fatal(err)
+	}
+	if err := dl.Write("x", time.Now(), []Rejected{{testEvent(written), os.ErrInvalid}}); err != nil {
+		t.Fatalf("after .1 was moved away: %v", err)
+	}
+	if n := len(readDeadLetter(t, path+".1")); n != len(lines)-len(readDeadLetter(t, path+".read")) {
+		t.Fatalf(".1 has %d lines", n)
 	}
 }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +16,13 @@ import (
 //
 //	{"@timestamp":"2026-11-22T10:15:02.5Z","output":"siem","error":"400 Bad Request: ...","event":{...ECS document...}}
 //
-// When it reaches maxBytes it is renamed to <path>.1 (replacing the
-// previous one) and a new file is started, so it never takes more than
-// about twice maxBytes. The file is created on first use.
+// When it reaches maxBytes it is renamed to <path>.1 and a new file is
+// started, so it never takes more than about twice maxBytes. nomen never
+// deletes a dead-letter file: while <path>.1 is still there (unread, as
+// far as nomen knows) and <path> is full too, Write fails with
+// ErrDeadLetterFull and the worker waits, with the events in the journal,
+// until the operator moves <path>.1 away. The file is created on first
+// use.
 type DeadLetter struct {
 	path     string
 	maxBytes int64
@@ -28,6 +33,10 @@ type DeadLetter struct {
 	size int64
 	buf  []byte
 }
+
+// ErrDeadLetterFull is returned by Write when the file is full and its
+// previous part <path>.1 has not been taken away yet.
+var ErrDeadLetterFull = errors.New("dead-letter file full")
 
 // Rejected is one event and why it was rejected.
 type Rejected struct {
@@ -65,13 +74,13 @@ func (d *DeadLetter) Write(output string, now time.Time, items []Rejected) error
 		b = append(b, "}\n"...)
 	}
 	d.buf = b
-	if d.f != nil && d.size > 0 && d.size+int64(len(b)) > d.maxBytes {
-		if err := d.rotate(); err != nil {
+	if d.f == nil {
+		if err := d.open(); err != nil {
 			return err
 		}
 	}
-	if d.f == nil {
-		if err := d.open(); err != nil {
+	if d.size > 0 && d.size+int64(len(b)) > d.maxBytes {
+		if err := d.rotate(); err != nil {
 			return err
 		}
 	}
@@ -97,13 +106,19 @@ func (d *DeadLetter) open() error {
 		return fmt.Errorf("dead letter: %w", err)
 	}
 	d.f, d.size = f, st.Size()
-	if d.size >= d.maxBytes {
-		return d.rotate()
-	}
 	return nil
 }
 
+// rotate renames the file to <path>.1 and opens a new one, unless <path>.1
+// is still there: then it returns ErrDeadLetterFull and the file stays
+// as it is.
 func (d *DeadLetter) rotate() error {
+	if _, err := os.Lstat(d.path + ".1"); err == nil {
+		return fmt.Errorf("%w: %s reached dead_letter_max_bytes (%d) and %s.1 is still there",
+			ErrDeadLetterFull, d.path, d.maxBytes, d.path)
+	} else if !os.IsNotExist(err) {
+		return fmt.Errorf("dead letter: %w", err)
+	}
 	d.f.Close()
 	d.f = nil
 	if err := os.Rename(d.path, d.path+".1"); err != nil && !os.IsNotExist(err) {

@@ -12,7 +12,8 @@ type Metrics struct {
 	// (nomen_output_failures_total{output,kind}), by kind: "open" (Open
 	// failed; retried), "retryable" (the batch, or some of its events, will
 	// be written again), "permanent" (the batch, or some of its events, was
-	// rejected and dead-lettered).
+	// rejected and dead-lettered), "config" (the destination refuses the
+	// output's configuration: forward.ConfigError; retried slowly).
 	Failures *prometheus.CounterVec
 	// Lag is how many journaled events the output has not committed yet
 	// (nomen_output_lag_events{output}).
@@ -23,6 +24,9 @@ type Metrics struct {
 	// Filtered counts events an output's where / where_not left out
 	// (nomen_output_filtered_events_total{output}); not a failure.
 	Filtered *prometheus.CounterVec
+	// State is 1 for the output's current state and 0 for the others
+	// (nomen_output_state{output,state}; see State).
+	State *prometheus.GaugeVec
 }
 
 // Failure kinds.
@@ -30,6 +34,7 @@ const (
 	KindOpen      = "open"
 	KindRetryable = "retryable"
 	KindPermanent = "permanent"
+	KindConfig    = "config"
 )
 
 // NewMetrics registers the outputs' series with reg (nil: not registered).
@@ -39,7 +44,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "nomen_output_events_total", Help: "Events delivered, by output.",
 		}, []string{"output"}),
 		Failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_output_failures_total", Help: "Failed Open or Write calls, by output and kind (open, retryable, permanent).",
+			Name: "nomen_output_failures_total", Help: "Failed Open or Write calls, by output and kind (open, retryable, permanent, config).",
 		}, []string{"output", "kind"}),
 		Lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "nomen_output_lag_events", Help: "Journaled events the output has not delivered yet.",
@@ -50,9 +55,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Filtered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_output_filtered_events_total", Help: "Events an output's where / where_not filters left out, by output.",
 		}, []string{"output"}),
+		State: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nomen_output_state", Help: "1 for the output's current state (ok, failing, cannot_open, config_error, deadletter_full), 0 for the others.",
+		}, []string{"output", "state"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered)
+		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.State)
 	}
 	return m
 }
@@ -61,6 +69,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 type series struct {
 	events, filtered, deadLettered  prometheus.Counter
 	openFailed, retryable, rejected prometheus.Counter
+	configErrors                    prometheus.Counter
 	lag                             prometheus.Gauge
 }
 
@@ -72,6 +81,7 @@ func (m *Metrics) series(name string) series {
 		openFailed:   m.Failures.WithLabelValues(name, KindOpen),
 		retryable:    m.Failures.WithLabelValues(name, KindRetryable),
 		rejected:     m.Failures.WithLabelValues(name, KindPermanent),
+		configErrors: m.Failures.WithLabelValues(name, KindConfig),
 		lag:          m.Lag.WithLabelValues(name),
 	}
 }

@@ -27,9 +27,17 @@
 //     reopens the sink, so sinks need not reconnect by themselves.
 //   - Permanent errors go to the dead-letter file (see DeadLetter): the
 //     whole batch, or the permanent items of a *forward.BatchError, whose
-//     retryable items are written again (alone).
-//   - Open failures are retried the same way (a permanent one every 30s:
-//     the configuration may be fixed by a reload). Events wait in the
+//     retryable items are written again (alone). When the dead-letter file
+//     is full (its .1 not moved away yet), the worker waits: nothing is
+//     deleted unread, and the events wait in the journal.
+//   - Configuration errors (forward.ConfigError, and permanent Open
+//     errors): the destination refuses the output as configured. The
+//     error is logged once at error level with the fix, the output is
+//     marked not ready (NotReady, nomen_output_state), nothing is
+//     dead-lettered, and the write or open is tried again every
+//     ConfigRetry (default 1m). A reload that changes the output replaces
+//     the worker at once.
+//   - Other Open failures are retried with backoff. Events wait in the
 //     journal meanwhile.
 //   - Reopen (SIGHUP) asks a forward.Reopener sink to reopen its files
 //     before the next write.
@@ -37,6 +45,9 @@
 //     the sink. With a deadline, half the remaining time goes to draining;
 //     then in-flight writes and retries are cancelled (their events stay
 //     uncommitted and are sent again after restart) and the sink closed.
+//     An output that is failing when Stop is called (waiting to retry)
+//     stops at once: its events stay in the journal for the next worker,
+//     so a reload is never held up by an output that cannot deliver.
 //
 // Failures are logged at most once per 30 seconds per output (the first
 // one at once, then a summary), and recovery is logged too.
@@ -47,15 +58,18 @@
 package output
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
@@ -97,6 +111,8 @@ type Options struct {
 
 	// MinBackoff and MaxBackoff bound the retry delays (defaults 100ms, 30s).
 	MinBackoff, MaxBackoff time.Duration
+	// ConfigRetry is the wait after a configuration error (default 1m).
+	ConfigRetry time.Duration
 }
 
 // Retry tuning.
@@ -105,6 +121,12 @@ const (
 	defaultMaxBackoff = retry.DefaultMax
 	maxRetryAfter     = retry.DefaultMaxHint
 	logEvery          = 30 * time.Second
+	// DefaultConfigRetry is how often an output whose configuration the
+	// destination refuses tries again.
+	DefaultConfigRetry = time.Minute
+	// configLogEvery is how often the same configuration error is logged
+	// again (it is logged at once when it first happens or changes).
+	configLogEvery = 10 * time.Minute
 )
 
 // Worker runs one output. Create it with New, then Start; Stop it once.
@@ -132,8 +154,14 @@ type Worker struct {
 	repositioned bool
 
 	failures failureLog
-	sleep    func(ctx context.Context, d time.Duration) error // tests replace it
-	now      func() time.Time
+	// throttle rate-limits the per-batch lines (dead-lettered events,
+	// configuration errors, a full dead-letter file).
+	throttle *logthrottle.Logger
+	// configLog logs a configuration error; it is new for each new error.
+	configLog *logthrottle.Logger
+	status    status
+	sleep     func(ctx context.Context, d time.Duration) error // tests replace it
+	now       func() time.Time
 }
 
 // New returns a worker for o; it does nothing until Start.
@@ -146,6 +174,9 @@ func New(o Options) *Worker {
 	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = defaultMaxBackoff
+	}
+	if o.ConfigRetry <= 0 {
+		o.ConfigRetry = DefaultConfigRetry
 	}
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(nil)
@@ -163,6 +194,8 @@ func New(o Options) *Worker {
 		sleep: retry.Sleep,
 		now:   time.Now,
 	}
+	w.throttle = logthrottle.New(w.log, logEvery)
+	w.setState(StateOK, "")
 	w.ctx, w.force = context.WithCancel(context.Background())
 	w.readCtx, w.stopReads = context.WithCancel(w.ctx)
 	return w
@@ -183,6 +216,7 @@ func (w *Worker) Reopen() { w.reopenWant.Store(true) }
 func (w *Worker) Stop(ctx context.Context) error {
 	w.stopOnce.Do(w.stopReads)
 	defer w.mv.Lag.DeleteLabelValues(w.o.Name)
+	defer w.forgetState()
 	if deadline, ok := ctx.Deadline(); ok {
 		grace := time.NewTimer(time.Until(deadline) / 2)
 		defer grace.Stop()
@@ -318,7 +352,7 @@ func (w *Worker) take(evs []*event.Event) uint64 {
 var errRepositioned = errors.New("repositioned")
 
 // deliver writes batch until every event is delivered or dead-lettered.
-// It fails only when the worker is forced to stop, or with
+// It fails only when the worker is stopped or forced to stop, or with
 // errRepositioned.
 func (w *Worker) deliver(batch []*event.Event) error {
 	reconnect := false
@@ -330,7 +364,7 @@ func (w *Worker) deliver(batch []*event.Event) error {
 			reconnect = false
 			w.closeSink()
 			if !w.open() {
-				stop = w.ctx.Err()
+				stop = cmp.Or(w.ctx.Err(), w.readCtx.Err())
 				return retry.Permanent(stop)
 			}
 			if w.repositioned {
@@ -346,51 +380,101 @@ func (w *Worker) deliver(batch []*event.Event) error {
 		}
 		if err == nil {
 			w.m.events.Add(float64(len(batch)))
-			w.failures.recovered(w.log, w.now())
+			w.recovered()
 			return nil
 		}
-		var be *forward.BatchError
-		switch {
-		case errors.As(err, &be):
-			again, err := w.partial(batch, be)
-			if err != nil {
-				stop = err
-				return retry.Permanent(stop)
-			}
-			if len(again) == 0 {
-				w.failures.recovered(w.log, w.now())
-				return nil
-			}
-			w.m.retryable.Inc()
-			w.failures.failed(w.log, w.now(), be.Items[0].Err, len(again))
-			batch = again
-			if d, ok := retryDelayOf(be); ok {
-				return retry.After(be, d)
-			}
-			return be
-		case forward.IsPermanent(err):
-			w.m.rejected.Inc()
-			items := make([]Rejected, len(batch))
-			for i, e := range batch {
-				items[i] = Rejected{e, err}
-			}
-			if err := w.deadLetter(items); err != nil {
-				stop = err
-				return retry.Permanent(stop)
-			}
-			return nil
-		default:
-			w.m.retryable.Inc()
-			w.failures.failed(w.log, w.now(), err, len(batch))
-			_, hinted := forward.RetryDelay(err)
-			reconnect = !hinted
-			return err
+		again, next, err := w.writeFailed(batch, err)
+		if err != nil {
+			stop = err
+			return retry.Permanent(stop)
 		}
+		batch, reconnect = again, next.reconnect
+		return next.wait
 	})
 	if stop != nil {
 		return stop
 	}
-	return err // nil, or the context's error: a forced stop
+	return err // nil, or the context's error: a (forced) stop
+}
+
+// nextAttempt says how deliver goes on after a failed write: wait is nil
+// (done) or the error retry.Do waits on; reconnect reopens the sink first.
+type nextAttempt struct {
+	wait      error
+	reconnect bool
+}
+
+// writeFailed handles a failed Write of batch: it dead-letters what was
+// rejected and returns what must be written again and how. An error means
+// the worker must stop.
+func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, nextAttempt, error) {
+	var be *forward.BatchError
+	if errors.As(err, &be) {
+		again, err := w.partial(batch, be)
+		if err != nil {
+			return nil, nextAttempt{}, err
+		}
+		if len(again) == 0 {
+			w.recovered()
+			return nil, nextAttempt{}, nil
+		}
+		w.m.retryable.Inc()
+		w.failing(be.Items[0].Err, len(again))
+		if d, ok := retryDelayOf(be); ok {
+			return again, nextAttempt{wait: retry.After(be, d)}, nil
+		}
+		return again, nextAttempt{wait: be}, nil
+	}
+	if ce, ok := forward.AsConfigError(err); ok {
+		w.m.configErrors.Inc()
+		return batch, nextAttempt{wait: w.configError(ce, len(batch)), reconnect: true}, nil
+	}
+	if forward.IsPermanent(err) {
+		w.m.rejected.Inc()
+		items := make([]Rejected, len(batch))
+		for i, e := range batch {
+			items[i] = Rejected{e, err}
+		}
+		if err := w.deadLetter(items); err != nil {
+			return nil, nextAttempt{}, err
+		}
+		return nil, nextAttempt{}, nil
+	}
+	w.m.retryable.Inc()
+	w.failing(err, len(batch))
+	_, hinted := forward.RetryDelay(err)
+	return batch, nextAttempt{wait: err, reconnect: !hinted}, nil
+}
+
+// failing logs a retryable failure (rate-limited) and marks the output
+// failing.
+func (w *Worker) failing(err error, events int) {
+	w.failures.failed(w.log, w.now(), err, events)
+	w.setState(StateFailing, err.Error())
+}
+
+// recovered marks the output delivering again.
+func (w *Worker) recovered() {
+	w.failures.recovered(w.log, w.now())
+	w.setState(StateOK, "")
+}
+
+// configError reports a configuration error: at error level, with the
+// fix, when it first happens or changes and then every configLogEvery;
+// the output is marked not ready. It returns the error retry.Do waits on:
+// ConfigRetry, and never permanent (the operator's fix is awaited).
+func (w *Worker) configError(ce *forward.ConfigError, events int) error {
+	reason := ce.Error()
+	if ce.Fix != "" {
+		reason += "; fix: " + ce.Fix
+	}
+	if w.setState(StateConfigError, reason) || w.configLog == nil {
+		w.configLog = logthrottle.New(w.log, configLogEvery)
+	}
+	w.configLog.Log(slog.LevelError, reason, "output: the destination refuses the output's configuration; events wait in the journal, retrying every "+w.o.ConfigRetry.String()+" or on reload",
+		"err", ce.Err, "fix", ce.Fix, "events", events)
+	w.failures.since = cmp.Or(w.failures.since, w.now()) // so that recovery is logged
+	return retry.After(errors.New(reason), w.o.ConfigRetry)
 }
 
 // applyReopen reopens a forward.Reopener sink's files if Reopen was asked.
@@ -446,22 +530,31 @@ func retryDelayOf(be *forward.BatchError) (time.Duration, bool) {
 }
 
 // deadLetter writes rejected events to the dead-letter file, retrying
-// until it works or the worker is forced to stop (a full disk must not
-// lose them).
+// until it works or the worker is stopped (a full disk, or a full
+// dead-letter file, must not lose them: the output waits, its events in
+// the journal). One line per logEvery says what was dead-lettered.
 func (w *Worker) deadLetter(items []Rejected) error {
 	if w.o.DeadLetter == nil {
-		w.log.Error("output: events rejected permanently and no dead-letter file configured: dropped",
+		w.throttle.Error("output: events rejected permanently and no dead-letter file configured: dropped",
 			"count", len(items), "err", items[0].Err)
 		return nil
 	}
 	return retry.Do(w.ctx, w.retryPolicy(), func(int) error {
 		err := w.o.DeadLetter.Write(w.o.Name, w.now(), items)
-		if err != nil {
-			w.log.Error("output: cannot write the dead-letter file, retrying", "err", err)
+		if errors.Is(err, ErrDeadLetterFull) {
+			w.setState(StateDeadLetterFull, err.Error()+": move it away (after reading it) and the output goes on")
+			w.throttle.Error("output: dead-letter file full; the output waits, its events in the journal, until the previous part is moved away",
+				"err", err, "waiting", len(items))
 			return err
 		}
+		if err != nil {
+			w.setState(StateDeadLetterFull, err.Error())
+			w.throttle.Error("output: cannot write the dead-letter file, retrying", "err", err)
+			return err
+		}
+		w.setState(StateOK, "")
 		w.m.deadLettered.Add(float64(len(items)))
-		w.log.Warn("output: events rejected permanently, written to the dead-letter file",
+		w.throttle.Warn("output: events rejected permanently, written to the dead-letter file",
 			"count", len(items), "file", w.o.DeadLetter.Path(), "err", items[0].Err)
 		return nil
 	})
@@ -479,7 +572,8 @@ func (w *Worker) closeSink() {
 }
 
 // open opens the sink, retrying until it works; false means the worker was
-// forced to stop. Afterwards a Positioned sink's position is applied.
+// stopped. Afterwards a Positioned sink's position is applied. A
+// permanent Open error is a configuration error (nothing else can fix it).
 func (w *Worker) open() bool {
 	w.repositioned = false
 	err := retry.Do(w.ctx, w.retryPolicy(), func(int) error {
@@ -488,18 +582,27 @@ func (w *Worker) open() bool {
 			return err
 		}
 		w.m.openFailed.Inc()
-		w.failures.failed(w.log, w.now(), fmt.Errorf("open: %w", err), 0)
-		if forward.IsPermanent(err) {
-			// A reload may fix the configuration: try again, slowly. The
-			// error is only logged, so a copy that is not permanent will do.
-			return retry.After(errors.New(err.Error()), w.o.MaxBackoff)
+		err = fmt.Errorf("open: %w", err)
+		ce, ok := forward.AsConfigError(err)
+		if !ok && forward.IsPermanent(err) {
+			ce = &forward.ConfigError{Err: err}
 		}
+		if ce != nil {
+			w.m.configErrors.Inc()
+			return w.configError(ce, 0)
+		}
+		w.failures.failed(w.log, w.now(), err, 0)
+		w.setState(StateCannotOpen, err.Error())
 		return err
 	})
 	if err != nil {
 		return false
 	}
 	w.opened = true
+	// An open failure is over; a write's failure is over only once a write works.
+	if st, reason := w.State(); st == StateCannotOpen || st == StateConfigError && strings.HasPrefix(reason, "open: ") {
+		w.setState(StateOK, "")
+	}
 	if p, ok := w.o.Sink.(forward.Positioned); ok {
 		if id, ok := p.Position(); ok {
 			if err := w.o.Source.Seek(id); err != nil {
@@ -512,42 +615,12 @@ func (w *Worker) open() bool {
 	return true
 }
 
-// retryPolicy is the worker's backoff for retry.Do.
+// retryPolicy is the worker's backoff for retry.Do. Its waits end when
+// Stop is called: an output that is failing stops without delivering
+// (its events stay in the journal), instead of holding up a reload or a
+// shutdown.
 func (w *Worker) retryPolicy() retry.Policy {
-	return retry.Policy{Min: w.o.MinBackoff, Max: w.o.MaxBackoff, MaxHint: maxRetryAfter,
+	return retry.Policy{Min: w.o.MinBackoff, Max: w.o.MaxBackoff, MaxHint: max(maxRetryAfter, w.o.ConfigRetry),
 		// w.sleep is read only when a wait is due (tests set it after Start).
-		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) }}
-}
-
-// failureLog rate-limits failure logs: the first failure of a run at once,
-// then one summary per logEvery, and a line when writes work again.
-type failureLog struct {
-	since    time.Time // first failure of the current run; zero when healthy
-	last     time.Time // last log line
-	attempts int       // failures since the last log line
-	total    int
-}
-
-func (f *failureLog) failed(log *slog.Logger, now time.Time, err error, events int) {
-	f.attempts++
-	f.total++
-	if f.since.IsZero() {
-		f.since, f.last = now, now
-		log.Warn("output: failed, retrying", "err", err, "events", events)
-		f.attempts = 0
-		return
-	}
-	if now.Sub(f.last) >= logEvery {
-		log.Warn("output: still failing, retrying", "err", err, "events", events,
-			"failures", f.attempts, "failing_for", now.Sub(f.since).Round(time.Second))
-		f.last, f.attempts = now, 0
-	}
-}
-
-func (f *failureLog) recovered(log *slog.Logger, now time.Time) {
-	if f.since.IsZero() {
-		return
-	}
-	log.Info("output: delivering again", "failures", f.total, "after", now.Sub(f.since).Round(time.Millisecond))
-	*f = failureLog{}
+		Sleep: func(_ context.Context, d time.Duration) error { return w.sleep(w.readCtx, d) }}
 }

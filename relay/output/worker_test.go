@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -140,10 +141,13 @@ func seqOf(e *event.Event) int {
 }
 
 type harness struct {
-	t  *testing.T
-	j  *journal.Journal
-	m  *Metrics
-	dl string
+	t     *testing.T
+	j     *journal.Journal
+	m     *Metrics
+	dl    string
+	dlMax int64         // the dead-letter file's max bytes (0: default)
+	nap   time.Duration // how long a recorded delay really waits (0: not at all)
+	logs  *logLines     // every line the worker logged
 }
 
 func newHarness(t *testing.T, cfg journal.Config) *harness {
@@ -176,8 +180,9 @@ func (h *harness) worker(o Options) (*Worker, *[]time.Duration) {
 		h.t.Fatal(err)
 	}
 	o.Name, o.Source, o.Metrics = "out", r, h.m
-	o.DeadLetter = NewDeadLetter(h.dl, 0, "relay1")
-	o.Logger = slog.New(slog.NewTextHandler(testWriter{h.t}, nil))
+	o.DeadLetter = NewDeadLetter(h.dl, h.dlMax, "relay1")
+	h.logs = &logLines{}
+	o.Logger = slog.New(slog.NewTextHandler(testWriter{h.t, h.logs}, nil))
 	w := New(o)
 	var mu sync.Mutex
 	delays := &[]time.Duration{}
@@ -185,6 +190,9 @@ func (h *harness) worker(o Options) (*Worker, *[]time.Duration) {
 		mu.Lock()
 		*delays = append(*delays, d)
 		mu.Unlock()
+		if h.nap > 0 {
+			return retry.Sleep(ctx, h.nap)
+		}
 		return ctx.Err()
 	}
 	w.Start()
@@ -238,9 +246,43 @@ func value(m prometheus.Metric) float64 {
 	return d.Gauge.GetValue()
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct {
+	t    *testing.T
+	logs *logLines
+}
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	if w.logs != nil {
+		w.logs.add(string(p))
+	}
+	return len(p), nil
+}
+
+// logLines collects log lines for tests that count them.
+type logLines struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logLines) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, s)
+}
+
+// count returns how many lines contain s.
+func (l *logLines) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, line := range l.lines {
+		if strings.Contains(line, s) {
+			n++
+		}
+	}
+	return n
+}
 
 func TestDeliversEverythingOnceInOrder(t *testing.T) {
 	h := memoryHarness(t)
@@ -539,8 +581,11 @@ func TestOpenIsRetried(t *testing.T) {
 	if v := value(h.m.Failures.WithLabelValues("out", KindOpen)); v != 2 {
 		t.Fatalf("open failures = %v", v)
 	}
-	if len(*delays) != 2 || (*delays)[1] != 30*time.Second {
-		t.Fatalf("delays %v: a permanent open error waits the longest delay", *delays)
+	if len(*delays) != 2 || (*delays)[1] != DefaultConfigRetry {
+		t.Fatalf("delays %v: a permanent open error is a configuration error, retried every ConfigRetry", *delays)
+	}
+	if v := value(h.m.Failures.WithLabelValues("out", KindConfig)); v != 1 {
+		t.Fatalf("config failures = %v", v)
 	}
 }
 

@@ -1,0 +1,156 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// TableKeys is implemented by a decoded type whose tables are not all
+// visible to reflection (tables decoded later as toml.Primitive, by their
+// type): it returns the valid keys of table (its path, as in
+// toml.Key), ok false when it does not know them.
+type TableKeys interface {
+	TableKeys(table []string) (keys []string, ok bool)
+}
+
+// unknownKeyHint says, for an undecoded key of v, which valid key it may
+// be a misspelling of, and which keys its table takes: `did you mean
+// "protocol"? (valid keys of [listener]: address, name, ...)`; "" when the
+// table's keys are unknown (a free-form table).
+func unknownKeyHint(v any, key toml.Key) string {
+	if len(key) == 0 {
+		return ""
+	}
+	table := []string(key[:len(key)-1])
+	var keys []string
+	ok := false
+	if tk, is := v.(TableKeys); is {
+		keys, ok = tk.TableKeys(table)
+	}
+	if !ok {
+		keys, ok = StructKeysAt(reflect.TypeOf(v), table)
+	}
+	if !ok || len(keys) == 0 {
+		return ""
+	}
+	name := "the top level"
+	if len(table) > 0 {
+		name = "[" + strings.Join(table, ".") + "]"
+	}
+	hint := fmt.Sprintf("valid keys of %s: %s", name, strings.Join(keys, ", "))
+	if best := Closest(key[len(key)-1], keys); best != "" {
+		return fmt.Sprintf("did you mean %q? (%s)", best, hint)
+	}
+	return "(" + hint + ")"
+}
+
+// StructKeysAt returns the toml keys of the struct that table leads to in
+// t (through pointers, slices and embedded structs), sorted; ok is false
+// when the path leads to a map, a toml.Primitive or nothing.
+func StructKeysAt(t reflect.Type, table []string) ([]string, bool) {
+	for _, part := range table {
+		t = deref(t)
+		if t.Kind() != reflect.Struct || t == reflect.TypeOf(toml.Primitive{}) {
+			return nil, false
+		}
+		f, ok := fieldByKey(t, part)
+		if !ok {
+			return nil, false
+		}
+		t = f
+	}
+	t = deref(t)
+	if t.Kind() != reflect.Struct || t == reflect.TypeOf(toml.Primitive{}) {
+		return nil, false
+	}
+	keys := StructKeys(t)
+	return keys, len(keys) > 0
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	return t
+}
+
+// StructKeys lists the toml keys a struct type takes (embedded structs'
+// keys included), sorted.
+func StructKeys(t reflect.Type) []string {
+	t = deref(t)
+	var keys []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		switch {
+		case tag == "-" || !f.IsExported() && !f.Anonymous:
+		case f.Anonymous && tag == "":
+			if deref(f.Type).Kind() == reflect.Struct {
+				keys = append(keys, StructKeys(f.Type)...)
+			}
+		case tag != "":
+			keys = append(keys, tag)
+		default:
+			keys = append(keys, f.Name)
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+func fieldByKey(t reflect.Type, key string) (reflect.Type, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if tag == key || tag == "" && strings.EqualFold(f.Name, key) {
+			return f.Type, true
+		}
+		if f.Anonymous && tag == "" && deref(f.Type).Kind() == reflect.Struct {
+			if ft, ok := fieldByKey(deref(f.Type), key); ok {
+				return ft, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// Closest returns the candidate nearest to s within two edits (or that
+// starts with s or that s starts with), or "".
+func Closest(s string, candidates []string) string {
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		d := editDistance(s, c)
+		if d >= bestDist && len(s) >= 3 && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
+			d = 2
+		}
+		if d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
