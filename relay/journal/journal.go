@@ -131,11 +131,15 @@ type Journal struct {
 	syncFile *os.File   // the active segment, as the syncer sees it
 	toSync   []*os.File // rolled segments awaiting their last fsync and close
 	dirDirty bool
-	synced   uint64 // every ID up to this one is fsynced
-	syncErr  error
-	syncedCh chan struct{} // closed and replaced by every fsync
+	synced   uint64    // every ID up to this one went through an fsync (see unsynced)
+	unsynced []idRange // events whose fsync failed: never acknowledged
+	// The latest failures, nil once the next attempt worked (Blocked).
+	syncFailure  error
+	writeFailure error
+	syncedCh     chan struct{} // closed and replaced by every fsync
 
-	syncMu     sync.Mutex // serializes syncNow
+	syncMu     sync.Mutex           // serializes syncNow
+	fsync      func(*os.File) error // (*os.File).Sync; tests inject failures and delays
 	kick       chan struct{}
 	stop       chan struct{}
 	syncerDone chan struct{}
@@ -178,6 +182,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		syncerDone:  make(chan struct{}),
 	}
 	j.encoders.New = func() any { return new(encoder) }
+	j.fsync = (*os.File).Sync
 	if j.disk {
 		if err := j.openDisk(); err != nil {
 			j.closeFiles()
