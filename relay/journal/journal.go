@@ -65,10 +65,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 
+	"github.com/nomenhq/nomen/internal/statelock"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -115,6 +115,7 @@ type Journal struct {
 	activeSeg  *segment
 	activeSize int64
 	broken     error // a failed write that could not be undone
+	hw         *highWater
 
 	// mu guards what readers look at; it is held briefly.
 	mu        sync.Mutex
@@ -138,6 +139,7 @@ type Journal struct {
 	writeFailure error
 	syncedCh     chan struct{} // closed and replaced by every fsync
 
+	lock       *statelock.Lock      // disk mode: held on Dir until Close
 	syncMu     sync.Mutex           // serializes syncNow
 	fsync      func(*os.File) error // (*os.File).Sync; tests inject failures and delays
 	kick       chan struct{}
@@ -196,101 +198,6 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		close(j.syncerDone)
 	}
 	return j, nil
-}
-
-// openDisk finds the segments, repairs the last one and loads the cursors.
-func (j *Journal) openDisk() error {
-	dir := j.cfg.Dir
-	if err := os.MkdirAll(filepath.Join(dir, cursorSubdir), 0o750); err != nil {
-		return err
-	}
-	segs, err := listSegments(dir)
-	if err != nil {
-		return err
-	}
-	if len(segs) == 0 {
-		s, f, err := createSegment(dir, 1)
-		if err != nil {
-			return err
-		}
-		segs, j.active = []*segment{s}, f
-		j.dirDirty = true
-	} else if err := j.recoverLast(segs[len(segs)-1]); err != nil {
-		return err
-	}
-	for i := 0; i < len(segs)-1; i++ {
-		segs[i].end = segs[i+1].first
-		j.diskBytes += segs[i].size
-	}
-	last := segs[len(segs)-1]
-	j.diskBytes += last.size
-	j.segs, j.syncFile, j.activeSeg, j.activeSize = segs, j.active, last, last.size
-	j.next = last.end
-	j.synced = j.next - 1
-	if err := j.active.Sync(); err != nil { // what a crash left in the page cache is durable from here on
-		return err
-	}
-	return j.loadCursors()
-}
-
-// recoverLast verifies the segment being written when nomen stopped and
-// cuts off a torn or damaged tail.
-func (j *Journal) recoverLast(s *segment) error {
-	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	j.active = f
-	r := scan(f, s, s.size, true)
-	if r.err != nil {
-		j.log.Warn("journal: cutting off a damaged or torn tail (a crash during a write)",
-			"segment", filepath.Base(s.path), "offset", r.valid, "bytes", s.size-r.valid, "reason", r.err)
-		if err := f.Truncate(r.valid); err != nil {
-			return err
-		}
-		if r.valid == 0 {
-			if _, err := f.WriteAt([]byte(segMagic), 0); err != nil {
-				return err
-			}
-			r.valid = segHdrLen
-		}
-	}
-	if _, err := f.Seek(r.valid, io.SeekStart); err != nil {
-		return err
-	}
-	s.size, s.end, s.index, s.built = r.valid, r.end, r.index, true
-	return nil
-}
-
-func (j *Journal) loadCursors() error {
-	dir := filepath.Join(j.cfg.Dir, cursorSubdir)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	oldest, last := j.oldestLocked(), j.next-1
-	for _, e := range ents {
-		name, ok := cursorName(e.Name())
-		if !ok || e.IsDir() {
-			j.log.Warn("journal: ignoring unexpected file among cursors", "file", e.Name())
-			continue
-		}
-		c, ok, err := openCursor(dir, name)
-		if err != nil {
-			return err
-		}
-		switch {
-		case !ok:
-			j.log.Warn("journal: cursor unreadable, the output restarts at the oldest retained event", "output", name)
-			c.committed = oldest - 1
-		case c.committed > last:
-			j.log.Warn("journal: cursor is past the end of the journal (events lost to a power failure?), moving it back",
-				"output", name, "cursor", c.committed, "last", last)
-			c.committed = last
-		}
-		j.cursors[name] = c
-	}
-	return nil
 }
 
 // Append journals events, in order, setting their IDs. It returns once
@@ -375,6 +282,9 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 // write writes the encoded blocks to the active segment, rolling to a new
 // segment when it is full, and publishes them. Called with appendMu held.
 func (j *Journal) write(enc *encoder, events []*event.Event) error {
+	if err := j.hw.reserve(j.next+uint64(len(events)), j.fsync); err != nil {
+		return fmt.Errorf("journal: record the ID high-water mark: %w", err)
+	}
 	id := j.next
 	var run []blockPos
 	for i := 0; i < len(enc.blocks); {
@@ -549,12 +459,15 @@ func (j *Journal) Close() error {
 	defer j.appendMu.Unlock()
 	close(j.stop)
 	<-j.syncerDone
+	var err error
 	if j.disk {
 		j.syncNow()
+		// The exact next ID: a clean restart continues without a gap.
+		err = j.hw.write(j.next, true, j.fsync)
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.closeFiles()
+	return errors.Join(err, j.closeFiles())
 }
 
 func (j *Journal) closeFiles() error {
@@ -570,5 +483,8 @@ func (j *Journal) closeFiles() error {
 			c.f.Close()
 		}
 	}
-	return err
+	if j.hw != nil {
+		j.hw.f.Close()
+	}
+	return errors.Join(err, j.lock.Close())
 }
