@@ -62,12 +62,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"slices"
 	"sync"
+	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/statelock"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,6 +102,7 @@ type Journal struct {
 	cfg         Config
 	disk        bool
 	log         *slog.Logger
+	throttled   *logthrottle.Logger
 	m           *Metrics
 	dropBudget  prometheus.Counter
 	dropCorrupt prometheus.Counter
@@ -114,7 +116,8 @@ type Journal struct {
 	active     *os.File // the file of the segment being written
 	activeSeg  *segment
 	activeSize int64
-	broken     error // a failed write that could not be undone
+	dirtyTail  bool  // a failed write may have left bytes after activeSize
+	segLimit   int64 // segment_size, or less on a small filesystem (disk.go)
 	hw         *highWater
 
 	// mu guards what readers look at; it is held briefly.
@@ -169,6 +172,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		cfg:         cfg,
 		disk:        cfg.Mode == ModeDisk,
 		log:         opts.Logger,
+		throttled:   logthrottle.New(opts.Logger, time.Minute),
 		m:           opts.Metrics,
 		dropBudget:  opts.Metrics.Dropped.WithLabelValues("journal", "disk_budget"),
 		dropCorrupt: opts.Metrics.Dropped.WithLabelValues("journal", "corrupt"),
@@ -246,6 +250,42 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		need = int64(len(enc.out))
 	}
 
+	pw := &pendingWrite{enc: enc, events: events}
+	backoff := writeRetryMin
+	for {
+		if err := j.lockWithRoom(ctx, need, wait); err != nil {
+			return err
+		}
+		if !j.disk {
+			j.publish(events, memBytes, nil)
+			j.appendMu.Unlock()
+			return nil
+		}
+		err := j.write(pw)
+		freed := j.noteWrite(err)
+		j.appendMu.Unlock()
+		if err == nil {
+			return nil
+		}
+		// The disk refused the write (full, most likely): wait, as for a
+		// full budget, until space is freed or it is time to try again.
+		if !wait {
+			return fmt.Errorf("%w: %w", ErrFull, err)
+		}
+		select {
+		case <-freed:
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		backoff = min(2*backoff, writeRetryMax)
+		need = int64(len(enc.out) - enc.blocks[pw.i].off) // what is left to write
+	}
+}
+
+// lockWithRoom takes appendMu once the budget has room for need bytes
+// (waiting as on_full says, if wait).
+func (j *Journal) lockWithRoom(ctx context.Context, need int64, wait bool) error {
 	j.appendMu.Lock()
 	for {
 		room, ch, err := j.makeRoom(need)
@@ -254,13 +294,12 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 			return err
 		}
 		if room {
-			break
-		}
-		if !wait {
-			j.appendMu.Unlock()
-			return ErrFull
+			return nil
 		}
 		j.appendMu.Unlock()
+		if !wait {
+			return ErrFull
+		}
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -268,34 +307,39 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		}
 		j.appendMu.Lock()
 	}
-	defer j.appendMu.Unlock()
-	if !j.disk {
-		j.publish(events, memBytes, nil)
-		return nil
-	}
-	if j.broken != nil {
-		return j.broken
-	}
-	return j.write(enc, events)
 }
 
-// write writes the encoded blocks to the active segment, rolling to a new
-// segment when it is full, and publishes them. Called with appendMu held.
-func (j *Journal) write(enc *encoder, events []*event.Event) error {
-	if err := j.hw.reserve(j.next+uint64(len(events)), j.fsync); err != nil {
+// pendingWrite is an append in progress: its encoded blocks, from block i
+// on, are still to be written for events.
+type pendingWrite struct {
+	enc    *encoder
+	i      int
+	events []*event.Event
+}
+
+// write writes the pending blocks to the active segment, rolling to a new
+// segment when it is full, and publishes them. On an error, what was
+// written before it stays published and pw says what is left; the failed
+// write itself is undone. Called with appendMu held.
+func (j *Journal) write(pw *pendingWrite) error {
+	if err := j.undoFailedWrite(); err != nil {
+		return err
+	}
+	if err := j.hw.reserve(j.next+uint64(len(pw.events)), j.fsync); err != nil {
 		return fmt.Errorf("journal: record the ID high-water mark: %w", err)
 	}
-	id := j.next
+	enc, id := pw.enc, j.next
 	var run []blockPos
-	for i := 0; i < len(enc.blocks); {
+	for pw.i < len(enc.blocks) {
 		// The run of blocks that fits in the active segment (at least one
 		// block when the segment is empty).
 		run = run[:0]
+		i := pw.i
 		start, off := enc.blocks[i].off, j.activeSize
 		k := i
 		for ; k < len(enc.blocks); k++ {
 			size := int64(enc.blockEnd(k) - enc.blocks[k].off)
-			if off+size > int64(j.cfg.SegmentSize) && off > segHdrLen {
+			if off+size > j.segLimit && off > segHdrLen {
 				break
 			}
 			enc.seal(k, id)
@@ -309,28 +353,39 @@ func (j *Journal) write(enc *encoder, events []*event.Event) error {
 			}
 			continue
 		}
-		if _, err := j.active.Write(enc.out[start:enc.blockEnd(k-1)]); err != nil {
-			seg := j.activeSeg.first
-			if terr := j.active.Truncate(j.activeSize); terr != nil {
-				j.broken = fmt.Errorf("journal: segment %d is damaged by a failed write (%v) that could not be undone: %w", seg, err, terr)
-			} else if _, serr := j.active.Seek(j.activeSize, io.SeekStart); serr != nil {
-				j.broken = fmt.Errorf("journal: segment %d: %w", seg, serr)
+		if _, err := j.active.WriteAt(enc.out[start:enc.blockEnd(k-1)], j.activeSize); err != nil {
+			j.dirtyTail = true // undone by undoFailedWrite, now or before the next write
+			if uerr := j.undoFailedWrite(); uerr != nil {
+				err = errors.Join(err, uerr)
 			}
-			return fmt.Errorf("journal: write segment %d: %w", seg, err)
+			return fmt.Errorf("journal: write segment %d: %w", j.activeSeg.first, err)
 		}
 		n := int(id - j.next)
 		var mem int64
-		for _, e := range events[:n] {
+		for _, e := range pw.events[:n] {
 			mem += eventSize(e)
 		}
 		j.activeSize = off
-		j.publish(events[:n], mem, run)
-		events = events[n:]
-		i = k
+		j.publish(pw.events[:n], mem, run)
+		pw.events = pw.events[n:]
+		pw.i = k
 	}
 	if j.cfg.Fsync == FsyncAlways {
 		j.kickSyncer()
 	}
+	return nil
+}
+
+// undoFailedWrite cuts off what a failed write left after the last block
+// published, so that no partial block stays between good ones.
+func (j *Journal) undoFailedWrite() error {
+	if !j.dirtyTail {
+		return nil
+	}
+	if err := j.active.Truncate(j.activeSize); err != nil {
+		return fmt.Errorf("journal: segment %d: cannot undo a failed write: %w", j.activeSeg.first, err)
+	}
+	j.dirtyTail = false
 	return nil
 }
 

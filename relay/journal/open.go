@@ -20,6 +20,10 @@ func (j *Journal) openDisk() error {
 		return err
 	}
 	j.lock = lock
+	j.segLimit = segmentLimit(j.cfg)
+	if j.segLimit < int64(j.cfg.SegmentSize) {
+		j.log.Info("journal: small filesystem, using smaller segments", "dir", dir, "segment_size", j.segLimit)
+	}
 	if err := os.MkdirAll(filepath.Join(dir, cursorSubdir), 0o750); err != nil {
 		return err
 	}

@@ -141,6 +141,7 @@ func (r *Reader) TryNext(maxEvents int) ([]*event.Event, error) {
 			n := len(r.out)
 			r.out = j.tail.copyFrom(r.out, r.pos+1, limit-n)
 			j.mu.Unlock()
+			r.closeFile() // a deleted segment's space is freed only once nobody has it open
 			r.pos += uint64(len(r.out) - n)
 			continue
 		}
