@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -163,5 +164,53 @@ func TestTryAppendDiskFull(t *testing.T) {
 	}
 	if !errors.Is(err, ErrFull) {
 		t.Fatalf("TryAppend on a full disk: %v, want ErrFull", err)
+	}
+}
+
+// TestWriteErrorBlocksAndRetries is TestDiskFullBlocks without a small
+// filesystem: ENOSPC injected at the write seam (after half a batch was
+// written, as a real full disk does) makes Append wait, never drop, and
+// TryAppend fail with ErrFull; once writes work again the append completes
+// and every event reads back once, in order.
+func TestWriteErrorBlocksAndRetries(t *testing.T) {
+	j := openJournal(t, diskConfig(t.TempDir()))
+	r := mustReader(t, j, "out", StartOldest)
+	ctx := guard(t)
+	mustAppend(t, j, testEvents(0, 100))
+	var mu sync.Mutex
+	full := true
+	j.writeAt = func(f *os.File, b []byte, off int64) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if full {
+			n, _ := f.WriteAt(b[:len(b)/2], off)
+			return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+		}
+		return f.WriteAt(b, off)
+	}
+	done := appendInBackground(j, ctx, 100, 100, 100)
+	waitBlocked(t, j, ctx)
+	if err := j.TryAppend(testEvents(1000, 1)); !errors.Is(err, ErrFull) {
+		t.Fatalf("TryAppend while the disk is full: %v, want ErrFull", err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Append returned (%v) while the disk is full", err)
+	default:
+	}
+	mu.Lock()
+	full = false
+	mu.Unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	wantSeqs(t, readAll(t, r, 64), 0, 200)
+	if blocked, _ := j.Blocked(); blocked {
+		t.Fatal("still blocked")
+	}
+	j.Close()
+	segs, _ := filepath.Glob(filepath.Join(j.cfg.Dir, "*.seg"))
+	for _, seg := range segs {
+		blocksOf(t, seg) // fails on a partial block left behind
 	}
 }

@@ -8,11 +8,20 @@
 // # On disk
 //
 // The journal is a directory of segment files, each named by the ID of its
-// first event (00000000000000000001.seg) and closed at segment_size. A
-// segment is a file header and lz4-compressed blocks (see block.go for the
-// layout, each block CRC32C-checked). Event IDs start at 1, increase by one
-// per event and continue across restarts. Readers' cursors are small files
-// under cursors/.
+// first event (00000000000000000001.seg) and closed at segment_size (or at
+// an eighth of the filesystem, when that is smaller). A segment is a file
+// header and lz4-compressed blocks (see block.go for the layout, each block
+// CRC32C-checked). Readers' cursors are small files under cursors/. The
+// directory is locked (internal/statelock, file .lock) while a journal has
+// it open: a second nomen on it fails at once, naming the holder's pid.
+//
+// Event IDs start at 1 and increase by one per event; they are never
+// reused, even after a crash or a damaged disk lost the last events
+// written (those may have been published: NATS deduplicates by ID). The
+// file next-id holds an ID above every ID handed out, reserved a million
+// at a time and fsynced before use (highwater.go); a clean Close records
+// the exact next ID. After a crash the journal continues after the
+// reservation, in a new segment, and readers skip the IDs in between.
 //
 // # Durability
 //
@@ -24,9 +33,19 @@
 // fsync), "interval" every fsync_interval, "never" leaves it to the kernel.
 // Append itself does not wait for fsync; a caller that must acknowledge
 // only what is on disk (the agent listener) calls WaitDurable (or
-// AppendDurable), which waits for the fsync covering its events; concurrent
-// waiters share one fsync. On open, the last segment is verified block by
-// block and a torn tail (a crash in the middle of a write) is cut off.
+// AppendDurable), which asks for an fsync at once (with "interval" too) and
+// waits for it: every batch waiting meanwhile shares that fsync (group
+// commit) while appends go on. A failed fsync is logged, counted
+// (nomen_journal_fsync_errors_total) and retried; the events it covered
+// are never acknowledged as durable, later ones are once fsync works again.
+//
+// On open, the last segment is verified block by block: a torn tail (a
+// crash in the middle of a write) is cut off, and a damaged block followed
+// by good ones is skipped (the good ones are found again by their headers).
+// Events that cannot be read back are counted in
+// nomen_dropped_events_total{stage="journal",reason="corrupt"} once, when
+// a reader reaches them (or at open, for a damaged tail after a clean
+// close), and logged with their ID range.
 //
 // # Reading
 //
@@ -44,12 +63,20 @@
 //
 // A segment is deleted once every cursor has passed it. max_bytes bounds
 // the journal (it may be exceeded by at most one segment, plus the append
-// in progress — one batch — when nothing older can be freed). When an append would exceed it, on_full = "block" makes
-// Append wait for the slowest reader (TryAppend fails with ErrFull at once,
-// for listeners that cannot wait), and "drop_oldest" deletes the oldest
-// segment even if some reader has not read it; the lost events are counted
-// in nomen_dropped_events_total{stage="journal",reason="disk_budget"} and
+// in progress — one batch — when nothing older can be freed). When an
+// append would exceed it, on_full = "block" makes Append wait for the
+// slowest reader (TryAppend fails with ErrFull at once, for listeners that
+// cannot wait), and "drop_oldest" deletes the oldest segment even if some
+// reader has not read it; the lost events are counted in
+// nomen_dropped_events_total{stage="journal",reason="disk_budget"} and
 // logged with their ID range, and readers skip past them.
+//
+// A full disk (ENOSPC, EDQUOT) or another write error is back-pressure
+// too, whatever on_full says: the failed write is undone, Append waits
+// (until readers free space, or for a retry every few seconds; ctx
+// cancels the wait), TryAppend returns ErrFull, and Blocked reports it
+// for /readyz (gauge nomen_journal_blocked). When every reader has read
+// everything, the segment being written is started afresh to free space.
 //
 // # Memory mode
 //
@@ -77,7 +104,7 @@ import (
 // Errors returned by the journal.
 var (
 	// ErrFull is returned by TryAppend when the budget is used up and
-	// on_full = "block".
+	// on_full = "block", or the disk refuses writes (wrapping the cause).
 	ErrFull = errors.New("journal: full")
 	// ErrClosed is returned by every call after Close.
 	ErrClosed = errors.New("journal: closed")
@@ -142,9 +169,11 @@ type Journal struct {
 	writeFailure error
 	syncedCh     chan struct{} // closed and replaced by every fsync
 
-	lock       *statelock.Lock      // disk mode: held on Dir until Close
-	syncMu     sync.Mutex           // serializes syncNow
-	fsync      func(*os.File) error // (*os.File).Sync; tests inject failures and delays
+	lock   *statelock.Lock      // disk mode: held on Dir until Close
+	syncMu sync.Mutex           // serializes syncNow
+	fsync  func(*os.File) error // (*os.File).Sync; tests inject failures and delays
+	// (*os.File).WriteAt for blocks; tests inject failures.
+	writeAt    func(f *os.File, b []byte, off int64) (int, error)
 	kick       chan struct{}
 	stop       chan struct{}
 	syncerDone chan struct{}
@@ -189,6 +218,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 	}
 	j.encoders.New = func() any { return new(encoder) }
 	j.fsync = (*os.File).Sync
+	j.writeAt = (*os.File).WriteAt
 	if j.disk {
 		if err := j.openDisk(); err != nil {
 			j.closeFiles()
@@ -353,7 +383,7 @@ func (j *Journal) write(pw *pendingWrite) error {
 			}
 			continue
 		}
-		if _, err := j.active.WriteAt(enc.out[start:enc.blockEnd(k-1)], j.activeSize); err != nil {
+		if _, err := j.writeAt(j.active, enc.out[start:enc.blockEnd(k-1)], j.activeSize); err != nil {
 			j.dirtyTail = true // undone by undoFailedWrite, now or before the next write
 			if uerr := j.undoFailedWrite(); uerr != nil {
 				err = errors.Join(err, uerr)
