@@ -552,6 +552,7 @@ func (j *Journal) Close() error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.m.Blocked.Set(0) // the metrics outlive this journal
 	return errors.Join(err, j.closeFiles())
 }
 

@@ -117,7 +117,9 @@ func (j *Journal) syncNow() bool {
 			c.dirty = false
 		}
 	}
-	if target == j.synced && len(rolled) == 0 && !dirDirty && len(cursors) == 0 {
+	// After a failure, the retry fsyncs the active segment even with
+	// nothing new: it is how recovery is noticed.
+	if target == j.synced && len(rolled) == 0 && !dirDirty && len(cursors) == 0 && j.syncFailure == nil {
 		j.mu.Unlock()
 		return true
 	}

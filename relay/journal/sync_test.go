@@ -102,6 +102,15 @@ func TestFsyncFailureRecovers(t *testing.T) {
 			if err := j.WaitDurable(ctx, a[9].ID); err == nil || errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("WaitDurable over a failed fsync: %v, want the fsync error", err)
 			}
+			// With nothing new to write, the syncer's retry finds that
+			// fsync works again.
+			for blocked, _ := j.Blocked(); blocked; blocked, _ = j.Blocked() {
+				select {
+				case <-ctx.Done():
+					t.Fatal("still blocked: the failed fsync was not retried")
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
 			b := testEvents(10, 10)
 			mustAppend(t, j, b)
 			if err := j.WaitDurable(ctx, b[9].ID); err != nil {
