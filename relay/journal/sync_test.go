@@ -24,7 +24,7 @@ func intervalConfig(dir string) Config {
 // guard bounds a wait that must end: a hang fails the test instead of
 // stalling it.
 func guard(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
