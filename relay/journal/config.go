@@ -17,14 +17,16 @@ type Config struct {
 	// Dir holds the segment files and cursors/ (default <state_dir>/journal).
 	Dir string `toml:"dir"`
 	// SegmentSize is the size at which a segment file is closed and a new
-	// one started (default 64MiB, or max_bytes/4 when that is smaller).
+	// one started (default 64MiB, or max_bytes/4 when that is smaller; on
+	// a filesystem smaller than 8 segments, an eighth of it).
 	SegmentSize config.ByteSize `toml:"segment_size"`
 	// MaxBytes is the budget: bytes on disk, or the estimated memory the
 	// retained events use in memory mode (default 1GiB).
 	MaxBytes config.ByteSize `toml:"max_bytes"`
 	// Fsync is "always" (fsync as soon as possible after every append,
 	// concurrent appends sharing one fsync), "interval" (default: every
-	// FsyncInterval) or "never" (leave it to the kernel). A kill -9 loses
+	// FsyncInterval, and at once for a caller waiting for durability, such
+	// as an agent's acknowledgement) or "never" (leave it to the kernel). A kill -9 loses
 	// nothing in any mode: Append returns after write(2), and the page
 	// cache survives a process crash. fsync only matters for power loss or
 	// a kernel crash.

@@ -8,11 +8,20 @@
 // # On disk
 //
 // The journal is a directory of segment files, each named by the ID of its
-// first event (00000000000000000001.seg) and closed at segment_size. A
-// segment is a file header and lz4-compressed blocks (see block.go for the
-// layout, each block CRC32C-checked). Event IDs start at 1, increase by one
-// per event and continue across restarts. Readers' cursors are small files
-// under cursors/.
+// first event (00000000000000000001.seg) and closed at segment_size (or at
+// an eighth of the filesystem, when that is smaller). A segment is a file
+// header and lz4-compressed blocks (see block.go for the layout, each block
+// CRC32C-checked). Readers' cursors are small files under cursors/. The
+// directory is locked (internal/statelock, file .lock) while a journal has
+// it open: a second nomen on it fails at once, naming the holder's pid.
+//
+// Event IDs start at 1 and increase by one per event; they are never
+// reused, even after a crash or a damaged disk lost the last events
+// written (those may have been published: NATS deduplicates by ID). The
+// file next-id holds an ID above every ID handed out, reserved a million
+// at a time and fsynced before use (highwater.go); a clean Close records
+// the exact next ID. After a crash the journal continues after the
+// reservation, in a new segment, and readers skip the IDs in between.
 //
 // # Durability
 //
@@ -24,9 +33,19 @@
 // fsync), "interval" every fsync_interval, "never" leaves it to the kernel.
 // Append itself does not wait for fsync; a caller that must acknowledge
 // only what is on disk (the agent listener) calls WaitDurable (or
-// AppendDurable), which waits for the fsync covering its events; concurrent
-// waiters share one fsync. On open, the last segment is verified block by
-// block and a torn tail (a crash in the middle of a write) is cut off.
+// AppendDurable), which asks for an fsync at once (with "interval" too) and
+// waits for it: every batch waiting meanwhile shares that fsync (group
+// commit) while appends go on. A failed fsync is logged, counted
+// (nomen_journal_fsync_errors_total) and retried; the events it covered
+// are never acknowledged as durable, later ones are once fsync works again.
+//
+// On open, the last segment is verified block by block: a torn tail (a
+// crash in the middle of a write) is cut off, and a damaged block followed
+// by good ones is skipped (the good ones are found again by their headers).
+// Events that cannot be read back are counted in
+// nomen_dropped_events_total{stage="journal",reason="corrupt"} once, when
+// a reader reaches them (or at open, for a damaged tail after a clean
+// close), and logged with their ID range.
 //
 // # Reading
 //
@@ -44,12 +63,20 @@
 //
 // A segment is deleted once every cursor has passed it. max_bytes bounds
 // the journal (it may be exceeded by at most one segment, plus the append
-// in progress — one batch — when nothing older can be freed). When an append would exceed it, on_full = "block" makes
-// Append wait for the slowest reader (TryAppend fails with ErrFull at once,
-// for listeners that cannot wait), and "drop_oldest" deletes the oldest
-// segment even if some reader has not read it; the lost events are counted
-// in nomen_dropped_events_total{stage="journal",reason="disk_budget"} and
+// in progress — one batch — when nothing older can be freed). When an
+// append would exceed it, on_full = "block" makes Append wait for the
+// slowest reader (TryAppend fails with ErrFull at once, for listeners that
+// cannot wait), and "drop_oldest" deletes the oldest segment even if some
+// reader has not read it; the lost events are counted in
+// nomen_dropped_events_total{stage="journal",reason="disk_budget"} and
 // logged with their ID range, and readers skip past them.
+//
+// A full disk (ENOSPC, EDQUOT) or another write error is back-pressure
+// too, whatever on_full says: the failed write is undone, Append waits
+// (until readers free space, or for a retry every few seconds; ctx
+// cancels the wait), TryAppend returns ErrFull, and Blocked reports it
+// for /readyz (gauge nomen_journal_blocked). When every reader has read
+// everything, the segment being written is started afresh to free space.
 //
 // # Memory mode
 //
@@ -62,13 +89,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/statelock"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -76,7 +104,7 @@ import (
 // Errors returned by the journal.
 var (
 	// ErrFull is returned by TryAppend when the budget is used up and
-	// on_full = "block".
+	// on_full = "block", or the disk refuses writes (wrapping the cause).
 	ErrFull = errors.New("journal: full")
 	// ErrClosed is returned by every call after Close.
 	ErrClosed = errors.New("journal: closed")
@@ -101,6 +129,7 @@ type Journal struct {
 	cfg         Config
 	disk        bool
 	log         *slog.Logger
+	throttled   *logthrottle.Logger
 	m           *Metrics
 	dropBudget  prometheus.Counter
 	dropCorrupt prometheus.Counter
@@ -114,7 +143,9 @@ type Journal struct {
 	active     *os.File // the file of the segment being written
 	activeSeg  *segment
 	activeSize int64
-	broken     error // a failed write that could not be undone
+	dirtyTail  bool  // a failed write may have left bytes after activeSize
+	segLimit   int64 // segment_size, or less on a small filesystem (disk.go)
+	hw         *highWater
 
 	// mu guards what readers look at; it is held briefly.
 	mu        sync.Mutex
@@ -131,11 +162,18 @@ type Journal struct {
 	syncFile *os.File   // the active segment, as the syncer sees it
 	toSync   []*os.File // rolled segments awaiting their last fsync and close
 	dirDirty bool
-	synced   uint64 // every ID up to this one is fsynced
-	syncErr  error
-	syncedCh chan struct{} // closed and replaced by every fsync
+	synced   uint64    // every ID up to this one went through an fsync (see unsynced)
+	unsynced []idRange // events whose fsync failed: never acknowledged
+	// The latest failures, nil once the next attempt worked (Blocked).
+	syncFailure  error
+	writeFailure error
+	syncedCh     chan struct{} // closed and replaced by every fsync
 
-	syncMu     sync.Mutex // serializes syncNow
+	lock   *statelock.Lock      // disk mode: held on Dir until Close
+	syncMu sync.Mutex           // serializes syncNow
+	fsync  func(*os.File) error // (*os.File).Sync; tests inject failures and delays
+	// (*os.File).WriteAt for blocks; tests inject failures.
+	writeAt    func(f *os.File, b []byte, off int64) (int, error)
 	kick       chan struct{}
 	stop       chan struct{}
 	syncerDone chan struct{}
@@ -163,6 +201,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		cfg:         cfg,
 		disk:        cfg.Mode == ModeDisk,
 		log:         opts.Logger,
+		throttled:   logthrottle.New(opts.Logger, time.Minute),
 		m:           opts.Metrics,
 		dropBudget:  opts.Metrics.Dropped.WithLabelValues("journal", "disk_budget"),
 		dropCorrupt: opts.Metrics.Dropped.WithLabelValues("journal", "corrupt"),
@@ -178,6 +217,8 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		syncerDone:  make(chan struct{}),
 	}
 	j.encoders.New = func() any { return new(encoder) }
+	j.fsync = (*os.File).Sync
+	j.writeAt = (*os.File).WriteAt
 	if j.disk {
 		if err := j.openDisk(); err != nil {
 			j.closeFiles()
@@ -191,101 +232,6 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		close(j.syncerDone)
 	}
 	return j, nil
-}
-
-// openDisk finds the segments, repairs the last one and loads the cursors.
-func (j *Journal) openDisk() error {
-	dir := j.cfg.Dir
-	if err := os.MkdirAll(filepath.Join(dir, cursorSubdir), 0o750); err != nil {
-		return err
-	}
-	segs, err := listSegments(dir)
-	if err != nil {
-		return err
-	}
-	if len(segs) == 0 {
-		s, f, err := createSegment(dir, 1)
-		if err != nil {
-			return err
-		}
-		segs, j.active = []*segment{s}, f
-		j.dirDirty = true
-	} else if err := j.recoverLast(segs[len(segs)-1]); err != nil {
-		return err
-	}
-	for i := 0; i < len(segs)-1; i++ {
-		segs[i].end = segs[i+1].first
-		j.diskBytes += segs[i].size
-	}
-	last := segs[len(segs)-1]
-	j.diskBytes += last.size
-	j.segs, j.syncFile, j.activeSeg, j.activeSize = segs, j.active, last, last.size
-	j.next = last.end
-	j.synced = j.next - 1
-	if err := j.active.Sync(); err != nil { // what a crash left in the page cache is durable from here on
-		return err
-	}
-	return j.loadCursors()
-}
-
-// recoverLast verifies the segment being written when nomen stopped and
-// cuts off a torn or damaged tail.
-func (j *Journal) recoverLast(s *segment) error {
-	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	j.active = f
-	r := scan(f, s, s.size, true)
-	if r.err != nil {
-		j.log.Warn("journal: cutting off a damaged or torn tail (a crash during a write)",
-			"segment", filepath.Base(s.path), "offset", r.valid, "bytes", s.size-r.valid, "reason", r.err)
-		if err := f.Truncate(r.valid); err != nil {
-			return err
-		}
-		if r.valid == 0 {
-			if _, err := f.WriteAt([]byte(segMagic), 0); err != nil {
-				return err
-			}
-			r.valid = segHdrLen
-		}
-	}
-	if _, err := f.Seek(r.valid, io.SeekStart); err != nil {
-		return err
-	}
-	s.size, s.end, s.index, s.built = r.valid, r.end, r.index, true
-	return nil
-}
-
-func (j *Journal) loadCursors() error {
-	dir := filepath.Join(j.cfg.Dir, cursorSubdir)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	oldest, last := j.oldestLocked(), j.next-1
-	for _, e := range ents {
-		name, ok := cursorName(e.Name())
-		if !ok || e.IsDir() {
-			j.log.Warn("journal: ignoring unexpected file among cursors", "file", e.Name())
-			continue
-		}
-		c, ok, err := openCursor(dir, name)
-		if err != nil {
-			return err
-		}
-		switch {
-		case !ok:
-			j.log.Warn("journal: cursor unreadable, the output restarts at the oldest retained event", "output", name)
-			c.committed = oldest - 1
-		case c.committed > last:
-			j.log.Warn("journal: cursor is past the end of the journal (events lost to a power failure?), moving it back",
-				"output", name, "cursor", c.committed, "last", last)
-			c.committed = last
-		}
-		j.cursors[name] = c
-	}
-	return nil
 }
 
 // Append journals events, in order, setting their IDs. It returns once
@@ -334,6 +280,42 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		need = int64(len(enc.out))
 	}
 
+	pw := &pendingWrite{enc: enc, events: events}
+	backoff := writeRetryMin
+	for {
+		if err := j.lockWithRoom(ctx, need, wait); err != nil {
+			return err
+		}
+		if !j.disk {
+			j.publish(events, memBytes, nil)
+			j.appendMu.Unlock()
+			return nil
+		}
+		err := j.write(pw)
+		freed := j.noteWrite(err)
+		j.appendMu.Unlock()
+		if err == nil {
+			return nil
+		}
+		// The disk refused the write (full, most likely): wait, as for a
+		// full budget, until space is freed or it is time to try again.
+		if !wait {
+			return fmt.Errorf("%w: %w", ErrFull, err)
+		}
+		select {
+		case <-freed:
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		backoff = min(2*backoff, writeRetryMax)
+		need = int64(len(enc.out) - enc.blocks[pw.i].off) // what is left to write
+	}
+}
+
+// lockWithRoom takes appendMu once the budget has room for need bytes
+// (waiting as on_full says, if wait).
+func (j *Journal) lockWithRoom(ctx context.Context, need int64, wait bool) error {
 	j.appendMu.Lock()
 	for {
 		room, ch, err := j.makeRoom(need)
@@ -342,13 +324,12 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 			return err
 		}
 		if room {
-			break
-		}
-		if !wait {
-			j.appendMu.Unlock()
-			return ErrFull
+			return nil
 		}
 		j.appendMu.Unlock()
+		if !wait {
+			return ErrFull
+		}
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -356,31 +337,39 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		}
 		j.appendMu.Lock()
 	}
-	defer j.appendMu.Unlock()
-	if !j.disk {
-		j.publish(events, memBytes, nil)
-		return nil
-	}
-	if j.broken != nil {
-		return j.broken
-	}
-	return j.write(enc, events)
 }
 
-// write writes the encoded blocks to the active segment, rolling to a new
-// segment when it is full, and publishes them. Called with appendMu held.
-func (j *Journal) write(enc *encoder, events []*event.Event) error {
-	id := j.next
+// pendingWrite is an append in progress: its encoded blocks, from block i
+// on, are still to be written for events.
+type pendingWrite struct {
+	enc    *encoder
+	i      int
+	events []*event.Event
+}
+
+// write writes the pending blocks to the active segment, rolling to a new
+// segment when it is full, and publishes them. On an error, what was
+// written before it stays published and pw says what is left; the failed
+// write itself is undone. Called with appendMu held.
+func (j *Journal) write(pw *pendingWrite) error {
+	if err := j.undoFailedWrite(); err != nil {
+		return err
+	}
+	if err := j.hw.reserve(j.next+uint64(len(pw.events)), j.fsync); err != nil {
+		return fmt.Errorf("journal: record the ID high-water mark: %w", err)
+	}
+	enc, id := pw.enc, j.next
 	var run []blockPos
-	for i := 0; i < len(enc.blocks); {
+	for pw.i < len(enc.blocks) {
 		// The run of blocks that fits in the active segment (at least one
 		// block when the segment is empty).
 		run = run[:0]
+		i := pw.i
 		start, off := enc.blocks[i].off, j.activeSize
 		k := i
 		for ; k < len(enc.blocks); k++ {
 			size := int64(enc.blockEnd(k) - enc.blocks[k].off)
-			if off+size > int64(j.cfg.SegmentSize) && off > segHdrLen {
+			if off+size > j.segLimit && off > segHdrLen {
 				break
 			}
 			enc.seal(k, id)
@@ -394,28 +383,39 @@ func (j *Journal) write(enc *encoder, events []*event.Event) error {
 			}
 			continue
 		}
-		if _, err := j.active.Write(enc.out[start:enc.blockEnd(k-1)]); err != nil {
-			seg := j.activeSeg.first
-			if terr := j.active.Truncate(j.activeSize); terr != nil {
-				j.broken = fmt.Errorf("journal: segment %d is damaged by a failed write (%v) that could not be undone: %w", seg, err, terr)
-			} else if _, serr := j.active.Seek(j.activeSize, io.SeekStart); serr != nil {
-				j.broken = fmt.Errorf("journal: segment %d: %w", seg, serr)
+		if _, err := j.writeAt(j.active, enc.out[start:enc.blockEnd(k-1)], j.activeSize); err != nil {
+			j.dirtyTail = true // undone by undoFailedWrite, now or before the next write
+			if uerr := j.undoFailedWrite(); uerr != nil {
+				err = errors.Join(err, uerr)
 			}
-			return fmt.Errorf("journal: write segment %d: %w", seg, err)
+			return fmt.Errorf("journal: write segment %d: %w", j.activeSeg.first, err)
 		}
 		n := int(id - j.next)
 		var mem int64
-		for _, e := range events[:n] {
+		for _, e := range pw.events[:n] {
 			mem += eventSize(e)
 		}
 		j.activeSize = off
-		j.publish(events[:n], mem, run)
-		events = events[n:]
-		i = k
+		j.publish(pw.events[:n], mem, run)
+		pw.events = pw.events[n:]
+		pw.i = k
 	}
 	if j.cfg.Fsync == FsyncAlways {
 		j.kickSyncer()
 	}
+	return nil
+}
+
+// undoFailedWrite cuts off what a failed write left after the last block
+// published, so that no partial block stays between good ones.
+func (j *Journal) undoFailedWrite() error {
+	if !j.dirtyTail {
+		return nil
+	}
+	if err := j.active.Truncate(j.activeSize); err != nil {
+		return fmt.Errorf("journal: segment %d: cannot undo a failed write: %w", j.activeSeg.first, err)
+	}
+	j.dirtyTail = false
 	return nil
 }
 
@@ -544,12 +544,16 @@ func (j *Journal) Close() error {
 	defer j.appendMu.Unlock()
 	close(j.stop)
 	<-j.syncerDone
+	var err error
 	if j.disk {
 		j.syncNow()
+		// The exact next ID: a clean restart continues without a gap.
+		err = j.hw.write(j.next, true, j.fsync)
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.closeFiles()
+	j.m.Blocked.Set(0) // the metrics outlive this journal
+	return errors.Join(err, j.closeFiles())
 }
 
 func (j *Journal) closeFiles() error {
@@ -565,5 +569,8 @@ func (j *Journal) closeFiles() error {
 			c.f.Close()
 		}
 	}
-	return err
+	if j.hw != nil {
+		j.hw.f.Close()
+	}
+	return errors.Join(err, j.lock.Close())
 }

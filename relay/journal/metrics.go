@@ -9,6 +9,12 @@ type Metrics struct {
 	Segments prometheus.Gauge   // nomen_journal_segments
 	Appended prometheus.Counter // nomen_journal_appended_events_total
 	Fsyncs   prometheus.Counter // nomen_journal_fsyncs_total
+	// FsyncErrors counts failed fsync rounds (nomen_journal_fsync_errors_total):
+	// the events they covered are never acknowledged as durable.
+	FsyncErrors prometheus.Counter
+	// Blocked is 1 while appends wait because the disk refuses writes
+	// (full, or failing), 0 otherwise (nomen_journal_blocked).
+	Blocked prometheus.Gauge
 
 	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
 	// the journal counts under stage="journal", reason "disk_budget" (on_full
@@ -34,6 +40,12 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		Fsyncs: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_journal_fsyncs_total", Help: "fsync calls made by the journal (group commits).",
 		}),
+		FsyncErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_journal_fsync_errors_total", Help: "fsync rounds that failed; the events they covered are not acknowledged as durable.",
+		}),
+		Blocked: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_journal_blocked", Help: "1 while appends wait because the disk refuses writes (full or failing).",
+		}),
 		Dropped: dropped,
 	}
 	if m.Dropped == nil {
@@ -42,7 +54,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		}, []string{"stage", "reason"})
 	}
 	if reg != nil {
-		reg.MustRegister(m.Bytes, m.Segments, m.Appended, m.Fsyncs)
+		reg.MustRegister(m.Bytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked)
 	}
 	return m
 }

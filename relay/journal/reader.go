@@ -141,6 +141,7 @@ func (r *Reader) TryNext(maxEvents int) ([]*event.Event, error) {
 			n := len(r.out)
 			r.out = j.tail.copyFrom(r.out, r.pos+1, limit-n)
 			j.mu.Unlock()
+			r.closeFile() // a deleted segment's space is freed only once nobody has it open
 			r.pos += uint64(len(r.out) - n)
 			continue
 		}
@@ -197,8 +198,18 @@ func (r *Reader) readDisk(s *segment, end uint64, max int) error {
 // loadBlock returns the decoded block of s holding id. When the block
 // cannot be read it skips what is lost (moving r.pos) and returns nil.
 func (r *Reader) loadBlock(s *segment, id, end uint64) (*decoded, error) {
-	bp, _, ok := findBlock(s.blocks(), id)
-	if !ok {
+	index, clean := s.blocks()
+	bp, i, ok := findBlock(index, id)
+	switch {
+	case ok:
+	case i < len(index): // a hole between good blocks: damage
+		r.lose(s, id, index[i].first, "damaged block(s) before the next good block")
+		return nil, nil
+	case clean: // after the last block: IDs skipped after a crash, never written
+		r.j.log.Debug("journal: skipping IDs that were never written", "output", r.name, "first_id", id, "last_id", end-1)
+		r.pos, r.blk = end-1, nil
+		return nil, nil
+	default:
 		r.lose(s, id, end, "damaged block header: the rest of the segment cannot be located")
 		return nil, nil
 	}

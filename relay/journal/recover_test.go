@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -56,8 +57,10 @@ func corrupt(t *testing.T, path string, off int64) {
 
 // TestTornTailRecovery damages the end of the last segment the ways a
 // crash (or a bad disk) can and checks that opening cuts off exactly the
-// damaged blocks, that everything before them reads back, and that IDs
-// continue without a hole.
+// damaged blocks, recovers the good blocks after a damaged one, reads
+// everything else back, counts what is lost (the journal was closed
+// cleanly, so every ID up to 1000 was handed out) and never hands out an
+// ID again.
 func TestTornTailRecovery(t *testing.T) {
 	const batches, per = 10, 100
 	cases := []struct {
@@ -80,9 +83,12 @@ func TestTornTailRecovery(t *testing.T) {
 		{"flipped-id-in-header", func(t *testing.T, p string, b []blockPos) {
 			corrupt(t, p, b[9].off+9)
 		}, 9},
-		{"damage-in-the-middle", func(t *testing.T, p string, b []blockPos) {
+		{"damaged-body-in-the-middle", func(t *testing.T, p string, b []blockPos) {
 			corrupt(t, p, b[4].off+headerLen+100)
-		}, 4},
+		}, 9},
+		{"damaged-header-in-the-middle", func(t *testing.T, p string, b []blockPos) {
+			corrupt(t, p, b[4].off+1)
+		}, 9},
 		{"zeros-after-the-end", func(t *testing.T, p string, b []blockPos) {
 			f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
 			f.Write(make([]byte, 4096))
@@ -99,6 +105,7 @@ func TestTornTailRecovery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			j := openJournal(t, diskConfig(dir))
+			mustReader(t, j, "out", StartOldest).Close() // its cursor keeps what it has not read
 			for i := 0; i < batches; i++ {
 				mustAppend(t, j, testEvents(i*per, per))
 			}
@@ -111,19 +118,107 @@ func TestTornTailRecovery(t *testing.T) {
 			tc.damage(t, path, blocks)
 
 			j = openJournal(t, diskConfig(dir))
-			want := tc.keep * per
-			if got := j.LastID(); got != uint64(want) {
-				t.Fatalf("LastID after recovery = %d, want %d", got, want)
+			if got := j.LastID(); got != batches*per {
+				t.Fatalf("LastID after recovery = %d, want %d (the highest ID handed out)", got, batches*per)
 			}
-			more := testEvents(want, 5)
+			more := testEvents(batches*per, 5)
 			mustAppend(t, j, more)
-			if more[0].ID != uint64(want+1) {
-				t.Fatalf("next ID %d, want %d", more[0].ID, want+1)
+			if more[0].ID != batches*per+1 {
+				t.Fatalf("next ID %d, want %d: IDs are never reused", more[0].ID, batches*per+1)
 			}
-			j.Close()
-			j = openJournal(t, diskConfig(dir))
-			wantSeqs(t, readAll(t, mustReader(t, j, "out", StartOldest), 64), 0, want+5)
+			middle := strings.Contains(tc.name, "in-the-middle")
+			var want []int
+			for b := 0; b < batches; b++ {
+				if !middle && b < tc.keep || middle && b != 4 {
+					for i := 0; i < per; i++ {
+						want = append(want, b*per+i)
+					}
+				}
+			}
+			want = append(want, batches*per, batches*per+1, batches*per+2, batches*per+3, batches*per+4)
+			got := readAll(t, mustReader(t, j, "out", StartOldest), 64)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("read %d events %v..., want %d", len(got), head(got), len(want))
+			}
+			if lost := j.droppedCount("corrupt"); lost != (batches-tc.keep)*per {
+				t.Fatalf("counted %d events lost to damage, want %d", lost, (batches-tc.keep)*per)
+			}
 		})
+	}
+}
+
+func head(s []int) []int { return s[:min(len(s), 10)] }
+
+// copyJournal copies the segments and the ID high-water mark of an open
+// journal: what a kill -9 (or a power loss once they are fsynced) leaves.
+func copyJournal(t *testing.T, from string) string {
+	t.Helper()
+	to := t.TempDir()
+	ents, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		switch {
+		case e.Name() == ".lock":
+		case e.IsDir():
+			if err := os.CopyFS(filepath.Join(to, e.Name()), os.DirFS(filepath.Join(from, e.Name()))); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			b, err := os.ReadFile(filepath.Join(from, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o640); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return to
+}
+
+// TestCrashNeverReusesIDs: after a crash that tore the tail of the last
+// segment (events appended, maybe published, then lost), new events get
+// IDs above every ID handed out before, a reader skips the IDs that were
+// never written without counting them as damage, and reads on.
+func TestCrashNeverReusesIDs(t *testing.T) {
+	dir := t.TempDir()
+	j := openJournal(t, diskConfig(dir))
+	mustReader(t, j, "out", StartOldest)
+	for i := 0; i < 10; i++ {
+		mustAppend(t, j, testEvents(i*100, 100))
+	}
+	crashed := copyJournal(t, dir) // the journal is still open: no clean close
+	path := filepath.Join(crashed, segName(1))
+	b := blocksOf(t, path)
+	if err := os.Truncate(path, b[7].off+b[7].size/2); err != nil { // blocks 7..9 were not fsynced
+		t.Fatal(err)
+	}
+
+	j2 := openJournal(t, diskConfig(crashed))
+	more := testEvents(2000, 5)
+	mustAppend(t, j2, more)
+	if more[0].ID <= 1000 {
+		t.Fatalf("new event got ID %d, but IDs up to 1000 were handed out before the crash", more[0].ID)
+	}
+	got := readAll(t, mustReader(t, j2, "out", StartOldest), 64)
+	if len(got) != 705 || got[699] != 699 || got[700] != 2000 {
+		t.Fatalf("read %d events %v..., want 0..699 then 2000..2004", len(got), head(got))
+	}
+	if lost := j2.droppedCount("corrupt"); lost != 0 {
+		t.Fatalf("IDs skipped after a crash counted as %d damaged events", lost)
+	}
+	// And again: the new IDs survive a restart and are not reused either.
+	j2.Close()
+	j3 := openJournal(t, diskConfig(crashed))
+	if j3.LastID() != more[4].ID {
+		t.Fatalf("LastID after a clean restart = %d, want %d", j3.LastID(), more[4].ID)
+	}
+	again := testEvents(3000, 1)
+	mustAppend(t, j3, again)
+	if again[0].ID != more[4].ID+1 {
+		t.Fatalf("ID after a clean restart = %d, want %d", again[0].ID, more[4].ID+1)
 	}
 }
 
@@ -146,13 +241,13 @@ func TestDamageInOlderSegment(t *testing.T) {
 		t.Fatalf("want at least 4 segments of 3 blocks, got %d", len(segs))
 	}
 	// A damaged body in segment 0 block 1; a damaged header in segment 1
-	// block 1 (the rest of that segment cannot be located).
+	// block 1 (the blocks after it are found again by their headers).
 	b0 := blocksOf(t, segs[0])
 	corrupt(t, segs[0], b0[1].off+headerLen+50)
 	b1 := blocksOf(t, segs[1])
 	corrupt(t, segs[1], b1[1].off)
 	lostBody := int(b0[1].count)
-	lostRest := int(firstOf(t, segs[2]) - b1[1].first)
+	lostRest := int(b1[1].count)
 
 	j = openJournal(t, cfg)
 	r1 := mustReader(t, j, "a", StartOldest)
@@ -189,6 +284,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	next := int(j.LastID())
+	fmt.Fprintln(out, "start", next) // event n has ID n+1: after a kill the IDs jump
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), 1))
 	for {
 		n := 1 + rng.IntN(300)
@@ -204,7 +300,8 @@ func TestCrashChild(t *testing.T) {
 
 // TestKill9 SIGKILLs a process in the middle of appending, three times
 // over the same journal, and checks after each that every event whose
-// append returned is there exactly once, in order, and that IDs continue.
+// append returned is there exactly once, in order, and that IDs are never
+// reused (they jump past the reservation after a kill).
 func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
@@ -212,7 +309,7 @@ func TestKill9(t *testing.T) {
 	for _, policy := range []string{FsyncNever, FsyncInterval} {
 		t.Run(policy, func(t *testing.T) {
 			dir := t.TempDir()
-			acked, checked := 0, 0
+			acked := 0
 			// The checking reader's cursor exists from the start, so that the
 			// child's retention keeps what it has not checked.
 			j := openJournal(t, diskConfig(dir))
@@ -230,6 +327,14 @@ func TestKill9(t *testing.T) {
 					t.Fatal(err)
 				}
 				sc := bufio.NewScanner(stdout)
+				var start int
+				if !sc.Scan() {
+					t.Fatal("child said nothing")
+				}
+				if _, err := fmt.Sscanf(sc.Text(), "start %d", &start); err != nil || start < acked {
+					t.Fatalf("child: %q after %d was acknowledged", sc.Text(), acked)
+				}
+				acked = start
 				lines := 0
 				killAt := 50 + rand.IntN(150)
 				for sc.Scan() {
@@ -251,17 +356,20 @@ func TestKill9(t *testing.T) {
 				}
 
 				j := openJournal(t, diskConfig(dir))
-				last := int(j.LastID())
-				if last < acked {
-					t.Fatalf("round %d: journal ends at %d, but appends up to %d returned", round, last, acked)
-				}
 				// The checking reader's cursor continues where the previous
-				// round's check stopped (and lets retention work).
+				// round's check stopped (and lets retention work): it reads
+				// this round's events, from the child's start on.
 				seqs := readAll(t, mustReader(t, j, "check", StartOldest), 1000)
-				wantSeqs(t, seqs, checked, last-checked)
+				if len(seqs) < acked-start {
+					t.Fatalf("round %d: %d events journaled, but appends of %d returned", round, len(seqs), acked-start)
+				}
+				wantSeqs(t, seqs, start, len(seqs))
+				acked = start + len(seqs)
+				if last := int(j.LastID()); last < acked {
+					t.Fatalf("round %d: LastID %d is below the last event read, %d", round, last, acked)
+				}
 				j.Close()
-				acked, checked = last, last // the next child continues from here
-				t.Logf("round %d: %d events after kill", round, last)
+				t.Logf("round %d: %d events after kill", round, acked)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,10 @@ type segment struct {
 	mu    sync.Mutex
 	index []blockPos // nil until built; maintained by the appender for the active segment
 	built bool
+	// clean: the index reaches the end of the file, which ends at a block
+	// boundary. IDs between the last block and the next segment were then
+	// never written (skipped after a crash), not lost to damage.
+	clean bool
 	// A reader found events it cannot read back, up to damagedTo: the loss
 	// is counted once, not once per reader.
 	damaged   bool
@@ -86,7 +91,7 @@ func listSegments(dir string) ([]*segment, error) {
 
 // createSegment creates an empty segment file and returns it open for writing.
 func createSegment(dir string, first uint64) (*segment, *os.File, error) {
-	s := &segment{first: first, path: filepath.Join(dir, segName(first)), end: first, built: true}
+	s := &segment{first: first, path: filepath.Join(dir, segName(first)), end: first, built: true, clean: true}
 	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o640)
 	if err != nil {
 		return nil, nil, err
@@ -105,12 +110,22 @@ type scanResult struct {
 	valid int64  // offset after the last good block
 	end   uint64 // ID after the last good block
 	err   error  // why the scan stopped before the end of the file, if it did
+	// skipped are the damaged regions between good blocks (the events in
+	// them are the holes in index).
+	skipped []skippedRegion
+}
+
+// skippedRegion is damage between two good blocks.
+type skippedRegion struct {
+	off, size int64
+	why       error
 }
 
 // scan reads the block headers of a segment from the start; with verify it
 // also reads each body and checks its CRC (used for the last segment on
-// open, where a crash may have left a torn block). It stops at the first
-// block that is damaged, out of sequence or cut short.
+// open, where a crash may have left a torn block). At a block that is
+// damaged, out of sequence or cut short it looks for the next good block
+// (see resync) and goes on from there; it stops where none follows.
 func scan(f *os.File, s *segment, size int64, verify bool) scanResult {
 	r := scanResult{valid: segHdrLen, end: s.first}
 	var magic [segHdrLen]byte
@@ -121,17 +136,18 @@ func scan(f *os.File, s *segment, size int64, verify bool) scanResult {
 	var hdr [headerLen]byte
 	var body []byte
 	for off := segHdrLen; off < size; {
+		var h blockHeader
+		var err error
 		if size-off < headerLen {
-			r.err = fmt.Errorf("%d bytes of a block header at offset %d", size-off, off)
-			return r
+			err = fmt.Errorf("%d bytes of a block header at offset %d", size-off, off)
+		} else if _, err = f.ReadAt(hdr[:], off); err != nil {
+			err = fmt.Errorf("read at offset %d: %w", off, err)
 		}
-		if _, err := f.ReadAt(hdr[:], off); err != nil {
-			r.err = fmt.Errorf("read at offset %d: %w", off, err)
-			return r
+		if err == nil {
+			h, err = parseHeader(hdr[:])
 		}
-		h, err := parseHeader(hdr[:])
-		if err == nil && h.first != r.end {
-			err = fmt.Errorf("block at offset %d starts at event %d, want %d", off, h.first, r.end)
+		if err == nil && h.first < r.end {
+			err = fmt.Errorf("block at offset %d starts at event %d, want %d or later", off, h.first, r.end)
 		}
 		if err == nil && off+h.size() > size {
 			err = fmt.Errorf("block at offset %d is cut short", off)
@@ -146,8 +162,13 @@ func scan(f *os.File, s *segment, size int64, verify bool) scanResult {
 			if errors.Is(err, errCorruptBlock) {
 				err = fmt.Errorf("damaged block at offset %d", off)
 			}
-			r.err = err
-			return r
+			next, nh, found := resync(f, off+1, size, r.end)
+			if !found {
+				r.err = err
+				return r
+			}
+			r.skipped = append(r.skipped, skippedRegion{off: off, size: next - off, why: err})
+			off, h = next, nh
 		}
 		r.index = append(r.index, blockPos{first: h.first, count: h.count, off: off, size: h.size()})
 		off += h.size()
@@ -156,9 +177,46 @@ func scan(f *os.File, s *segment, size int64, verify bool) scanResult {
 	return r
 }
 
+// resync looks for the first good block at or after offset from: its
+// magic, a header that parses, IDs from minFirst on, and a body whose CRC
+// matches (so a magic inside compressed data is not mistaken for one).
+func resync(f *os.File, from, size int64, minFirst uint64) (int64, blockHeader, bool) {
+	const chunk = 1 << 20
+	buf := make([]byte, chunk)
+	var hdr [headerLen]byte
+	var body []byte
+	for pos := from; pos < size; pos += chunk - int64(len(blockMagic)) + 1 {
+		n, _ := f.ReadAt(buf[:min(int64(chunk), size-pos)], pos)
+		for k := 0; ; k++ {
+			i := bytes.Index(buf[k:n], []byte(blockMagic))
+			if i < 0 {
+				break
+			}
+			k += i
+			off := pos + int64(k)
+			if _, err := f.ReadAt(hdr[:], off); err != nil {
+				continue
+			}
+			h, err := parseHeader(hdr[:])
+			if err != nil || h.first < minFirst || off+h.size() > size {
+				continue
+			}
+			body = slices.Grow(body[:0], int(h.bodyLen))[:h.bodyLen]
+			if _, err := f.ReadAt(body, off+headerLen); err == nil && checkBlock(h, hdr[:], body) == nil {
+				return off, h, true
+			}
+		}
+		if int64(n) < chunk {
+			break
+		}
+	}
+	return 0, blockHeader{}, false
+}
+
 // blocks returns the segment's block index, building it from the file's
-// headers the first time (segments written before this process started).
-func (s *segment) blocks() []blockPos {
+// headers the first time (segments written before this process started),
+// and whether it is clean (see segment.clean).
+func (s *segment) blocks() ([]blockPos, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.built {
@@ -169,11 +227,12 @@ func (s *segment) blocks() []blockPos {
 			if st != nil {
 				size = st.Size()
 			}
-			s.index = scan(f, s, size, false).index
+			r := scan(f, s, size, false)
+			s.index, s.clean = r.index, r.err == nil
 			f.Close()
 		}
 	}
-	return s.index
+	return s.index, s.clean
 }
 
 // addBlock records a block the appender wrote to the active segment.

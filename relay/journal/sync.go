@@ -9,26 +9,44 @@ import (
 	"time"
 )
 
+// Retrying a failed fsync: first after syncRetryMin, doubling up to
+// syncRetryMax while it keeps failing.
+const (
+	syncRetryMin = 100 * time.Millisecond
+	syncRetryMax = 5 * time.Second
+	maxUnsynced  = 32 // failed ranges remembered one by one (older ones are merged)
+)
+
+// idRange is the events first..last.
+type idRange struct{ first, last uint64 }
+
 // WaitDurable waits until the event with this ID (and every one before
-// it) is fsynced per the fsync policy: with "always" that is the next
-// group commit, with "interval" the next periodic fsync. With "never", and
+// it) is fsynced. It asks for the fsync at once (with fsync = "interval"
+// too, rather than waiting for the next tick): every batch waiting at that
+// moment shares one fsync, and appends go on meanwhile. With "never", and
 // in memory mode, it returns at once.
+//
+// Events written while an fsync failed are never acknowledged: WaitDurable
+// returns an error for them (the sender keeps them and sends them again),
+// while events written after fsync works again are acknowledged normally.
 func (j *Journal) WaitDurable(ctx context.Context, id uint64) error {
 	if !j.disk || j.cfg.Fsync == FsyncNever {
 		return nil
 	}
 	for {
 		j.mu.Lock()
-		synced, err, closed, ch := j.synced, j.syncErr, j.closed, j.syncedCh
+		synced, closed, ch := j.synced, j.closed, j.syncedCh
+		failed, isFailed := j.unsyncedLocked(id)
 		j.mu.Unlock()
 		switch {
+		case isFailed:
+			return fmt.Errorf("journal: fsync failed for events %d to %d: they may not survive a power loss", failed.first, failed.last)
 		case synced >= id:
 			return nil
-		case err != nil:
-			return err
 		case closed:
 			return ErrClosed
 		}
+		j.kickSyncer()
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -37,8 +55,18 @@ func (j *Journal) WaitDurable(ctx context.Context, id uint64) error {
 	}
 }
 
+// unsyncedLocked returns the failed range holding id, if any.
+func (j *Journal) unsyncedLocked(id uint64) (idRange, bool) {
+	for _, r := range j.unsynced {
+		if r.first <= id && id <= r.last {
+			return r, true
+		}
+	}
+	return idRange{}, false
+}
+
 // syncLoop is the group-commit goroutine: one fsync covers every append
-// made since the previous one.
+// made since the previous one. After a failure it retries on its own.
 func (j *Journal) syncLoop() {
 	defer close(j.syncerDone)
 	var tick <-chan time.Time
@@ -47,64 +75,111 @@ func (j *Journal) syncLoop() {
 		defer t.Stop()
 		tick = t.C
 	}
+	retry := time.NewTimer(0)
+	<-retry.C
+	backoff := syncRetryMin
 	for {
 		select {
 		case <-j.kick:
 		case <-tick:
+		case <-retry.C:
 		case <-j.stop:
 			return
 		}
-		j.syncNow()
+		if j.syncNow() {
+			backoff = syncRetryMin
+			continue
+		}
+		retry.Reset(backoff)
+		backoff = min(2*backoff, syncRetryMax)
 	}
 }
 
 // syncNow fsyncs everything written so far: rolled segments, the active
-// one, the directory and dirty cursors.
-func (j *Journal) syncNow() {
+// one, the directory and dirty cursors. It reports whether every fsync
+// worked.
+//
+// When one fails, the events written since the last good fsync are marked
+// unsynced for good (Linux may have dropped the dirty pages, so a later
+// fsync that works proves nothing about them) and the rest is tried again
+// later: the directory and cursors are still dirty; segment data written
+// after the failure is covered by the next fsync.
+func (j *Journal) syncNow() bool {
 	j.syncMu.Lock()
 	defer j.syncMu.Unlock()
 	j.mu.Lock()
-	target, active, rolled, dirDirty := j.next-1, j.syncFile, j.toSync, j.dirDirty
+	from, target, active, rolled, dirDirty := j.synced+1, j.next-1, j.syncFile, j.toSync, j.dirDirty
 	j.toSync, j.dirDirty = nil, false
-	var cursors []*os.File
+	var cursors []*cursor
 	for _, c := range j.cursors {
 		if c.dirty && c.f != nil {
-			cursors = append(cursors, c.f)
+			cursors = append(cursors, c)
 			c.dirty = false
 		}
 	}
-	if target == j.synced && len(rolled) == 0 && !dirDirty && len(cursors) == 0 {
+	// After a failure, the retry fsyncs the active segment even with
+	// nothing new: it is how recovery is noticed.
+	if target == j.synced && len(rolled) == 0 && !dirDirty && len(cursors) == 0 && j.syncFailure == nil {
 		j.mu.Unlock()
-		return
+		return true
 	}
 	j.mu.Unlock()
 
-	var err error
+	var dataErr, dirErr error
 	for _, f := range rolled {
-		err = errors.Join(err, f.Sync(), f.Close())
+		dataErr = errors.Join(dataErr, j.fsync(f))
+		f.Close()
 	}
 	if active != nil {
-		err = errors.Join(err, active.Sync())
+		dataErr = errors.Join(dataErr, j.fsync(active))
 	}
 	if dirDirty {
-		err = errors.Join(err, syncDir(j.cfg.Dir), syncDir(filepath.Join(j.cfg.Dir, cursorSubdir)))
+		dirErr = errors.Join(syncDir(j.cfg.Dir), syncDir(filepath.Join(j.cfg.Dir, cursorSubdir)))
 	}
-	for _, f := range cursors {
-		if cerr := f.Sync(); cerr != nil && !errors.Is(cerr, os.ErrClosed) {
-			err = errors.Join(err, cerr)
+	var failedCursors []*cursor
+	var cursorErr error
+	for _, c := range cursors {
+		if err := j.fsync(c.f); err != nil && !errors.Is(err, os.ErrClosed) {
+			failedCursors = append(failedCursors, c)
+			cursorErr = errors.Join(cursorErr, err)
 		}
 	}
 	j.m.Fsyncs.Inc()
 
+	err := errors.Join(dataErr, dirErr, cursorErr)
 	j.mu.Lock()
-	if err != nil {
-		j.log.Error("journal: fsync failed: events may not survive a power loss", "err", err)
-		j.syncErr = fmt.Errorf("journal: fsync: %w", err)
-	} else if target > j.synced {
-		j.synced = target
+	defer j.mu.Unlock()
+	if err == nil {
+		j.syncFailure = nil
+	} else {
+		j.m.FsyncErrors.Inc()
+		j.syncFailure = err
+		j.dirDirty = j.dirDirty || dirErr != nil
+		for _, c := range failedCursors {
+			c.dirty = true
+		}
+		if (dataErr != nil || dirErr != nil) && target >= from {
+			j.addUnsyncedLocked(idRange{from, target})
+			j.log.Error("journal: fsync failed: these events may not survive a power loss and are not acknowledged as durable; retrying for later ones",
+				"first_id", from, "last_id", target, "err", err)
+		} else {
+			j.log.Error("journal: fsync failed, retrying", "err", err)
+		}
 	}
+	j.synced = max(j.synced, target)
 	wake(&j.syncedCh)
-	j.mu.Unlock()
+	j.updateBlockedLocked()
+	return err == nil
+}
+
+// addUnsyncedLocked remembers a failed range; when there are too many,
+// the two oldest merge (acknowledging less, never more).
+func (j *Journal) addUnsyncedLocked(r idRange) {
+	j.unsynced = append(j.unsynced, r)
+	if len(j.unsynced) > maxUnsynced {
+		j.unsynced[1].first = j.unsynced[0].first
+		j.unsynced = j.unsynced[1:]
+	}
 }
 
 // kickSyncer asks for an fsync soon; kicks that arrive while one is
@@ -114,4 +189,27 @@ func (j *Journal) kickSyncer() {
 	case j.kick <- struct{}{}:
 	default:
 	}
+}
+
+// Blocked reports whether the journal cannot currently do its job, and
+// why, for /readyz: appends wait because the disk refuses writes (full or
+// failing), or fsync fails (nothing new is acknowledged as durable).
+func (j *Journal) Blocked() (bool, string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	switch {
+	case j.writeFailure != nil:
+		return true, "journal: appends wait: " + j.writeFailure.Error()
+	case j.syncFailure != nil:
+		return true, "journal: fsync failing: " + j.syncFailure.Error()
+	}
+	return false, ""
+}
+
+func (j *Journal) updateBlockedLocked() {
+	v := 0.0
+	if j.writeFailure != nil || j.syncFailure != nil {
+		v = 1
+	}
+	j.m.Blocked.Set(v)
 }
