@@ -159,6 +159,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	r.metrics.ConfigReloadTime.SetToCurrentTime() // the configuration in force was loaded now
 	r.ready.Store(true)
 	return nil
 }

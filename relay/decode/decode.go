@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -61,14 +62,22 @@ type Input struct {
 }
 
 // NewInput prepares an input of frames (syslog listeners, nomen parse).
-// Its received, bytes and truncated series are exported (at 0) from its
-// first reader on: a tcp listener's at its first connection.
-func NewInput(opts Options) *Input { return &Input{opts: opts, frames: true} }
+// Its received, bytes, truncated and parse failure series are exported
+// (at 0) from now on: a tcp listener's at its start, not at its first
+// connection, so an alert on increase() sees the first one.
+func NewInput(opts Options) *Input {
+	in := &Input{opts: opts, frames: true}
+	in.counters()
+	return in
+}
 
 // NewRecordInput prepares an input whose events are built by the input
 // itself (agent records): they are only normalized, never framed or
 // parsed, so only the received and bytes series are exported.
 func NewRecordInput(opts Options) *Input { return &Input{opts: opts} }
+
+// parseFormats are the formats a parse failure is counted under.
+var parseFormats = []string{parse.FormatRFC5424, parse.FormatRFC3164}
 
 func (in *Input) counters() {
 	in.resolve.Do(func() {
@@ -81,6 +90,9 @@ func (in *Input) counters() {
 		if in.frames {
 			in.truncated = m.Truncated.WithLabelValues(in.opts.Input)
 			in.parseFailed = m.ParseFailures.MustCurryWith(prometheus.Labels{"listener": in.opts.Input})
+			for _, f := range parseFormats {
+				in.parseFailed.WithLabelValues(f)
+			}
 		}
 	})
 }

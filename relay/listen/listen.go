@@ -84,6 +84,10 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 		log:     o.Log,
 		warn:    logthrottle.New(o.Log, logthrottle.DefaultEvery),
 	}
+	// The drops a listener counts exist at 0 from the start (not from its
+	// first reader), so that an alert on increase() sees the first one.
+	o.Metrics.Dropped.WithLabelValues("listener", "queue_full")
+	o.Metrics.Dropped.WithLabelValues("listener", "socket_buffer")
 	switch rt.cfg.Protocol {
 	case "udp":
 		return startUDP(ctx, rt)

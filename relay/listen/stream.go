@@ -55,6 +55,11 @@ func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
 	l.ln = ln
+	// Exported at 0 from the start, not at the first connection.
+	rt.metrics.Connections.WithLabelValues(rt.cfg.Name)
+	for _, kind := range []string{"bad_length", "incomplete"} {
+		rt.metrics.FramingErrors.WithLabelValues(rt.cfg.Name, kind)
+	}
 	l.wg.Add(1)
 	go l.accept()
 	return l, nil
