@@ -238,30 +238,51 @@ func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
 	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}}, nil
 }
 
+// Read flushes (idle) when the socket has nothing buffered, and only then
+// sets the idle deadline and waits: the flush may wait for room in the
+// pipeline (journal full) longer than the idle timeout, and that wait is
+// not the sender's silence; what the kernel buffered meanwhile is read.
 func (c *idleConn) Read(p []byte) (int, error) {
-	if c.timeout > 0 && c.drainAt.Load() == 0 {
-		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
-		if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
-			c.Conn.SetReadDeadline(time.Unix(0, at))
-		}
-	}
 	var n int
 	var rerr error
-	err := c.rc.Read(func(fd uintptr) bool {
-		n, rerr = syscall.Read(int(fd), p)
-		if rerr == syscall.EAGAIN {
+	for idled := false; ; idled = true {
+		c.armDeadline()
+		wouldBlock := false
+		err := c.rc.Read(func(fd uintptr) bool {
+			n, rerr = syscall.Read(int(fd), p)
+			if rerr == syscall.EAGAIN {
+				if !idled {
+					wouldBlock = true // flush outside, then wait with a fresh deadline
+					return true
+				}
+				return false
+			}
+			return true
+		})
+		if wouldBlock {
 			c.idle()
-			return false
+			continue
 		}
-		return true
-	})
-	switch {
-	case err != nil:
-		return 0, err
-	case rerr != nil:
-		return 0, rerr
-	case n == 0 && len(p) > 0:
-		return 0, io.EOF
+		switch {
+		case err != nil:
+			return 0, err
+		case rerr != nil:
+			return 0, rerr
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
 	}
-	return n, nil
+}
+
+// armDeadline sets the idle deadline from now, unless the listener is
+// closing (its drain deadline wins).
+func (c *idleConn) armDeadline() {
+	if c.timeout <= 0 || c.drainAt.Load() != 0 {
+		return
+	}
+	c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
+		c.Conn.SetReadDeadline(time.Unix(0, at))
+	}
 }
