@@ -21,9 +21,13 @@ type Config struct {
 	Address  string `toml:"address"`  // host:port, or a socket path for unix
 
 	// Stream listeners (tcp, tls).
-	Framing        string          `toml:"framing"`         // auto (default) | lf | octet
-	MaxConnections int             `toml:"max_connections"` // default 1000
-	IdleTimeout    config.Duration `toml:"idle_timeout"`    // default 10m; 0 keeps idle connections forever
+	Framing        string `toml:"framing"`         // auto (default) | lf | octet
+	MaxConnections int    `toml:"max_connections"` // default 1000
+	// MaxConnectionsPerSource bounds the connections of one sender address
+	// (default 50), so that one host's idle connections cannot take every
+	// slot of max_connections.
+	MaxConnectionsPerSource int             `toml:"max_connections_per_source"`
+	IdleTimeout             config.Duration `toml:"idle_timeout"` // default 10m; 0 keeps idle connections forever
 
 	// All syslog listeners.
 	MaxMessageSize  config.ByteSize `toml:"max_message_size"` // default 64KiB; longer messages are truncated and flagged
@@ -50,9 +54,11 @@ type TLSConfig struct {
 const (
 	DefaultMaxMessageSize = 64 << 10
 	DefaultMaxConnections = 1000
-	DefaultIdleTimeout    = config.Duration(10 * time.Minute)
-	DefaultReadBuffer     = 8 << 20
-	DefaultReaders        = 2
+	// DefaultMaxConnectionsPerSource is max_connections_per_source's default.
+	DefaultMaxConnectionsPerSource = 50
+	DefaultIdleTimeout             = config.Duration(10 * time.Minute)
+	DefaultReadBuffer              = 8 << 20
+	DefaultReaders                 = 2
 )
 
 // SetDefaults fills the keys left unset.
@@ -62,6 +68,9 @@ func (c *Config) SetDefaults() {
 	}
 	if c.MaxConnections == 0 {
 		c.MaxConnections = DefaultMaxConnections
+	}
+	if c.MaxConnectionsPerSource == 0 {
+		c.MaxConnectionsPerSource = DefaultMaxConnectionsPerSource
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
@@ -104,8 +113,8 @@ func (c *Config) Validate() error {
 	if c.MaxMessageSize < 480 || c.MaxMessageSize > 16<<20 {
 		return fmt.Errorf("max_message_size %d: want 480 bytes (RFC 3164's minimum) to 16MiB", c.MaxMessageSize)
 	}
-	if c.MaxConnections < 0 || c.Readers < 0 || c.Readers > 64 {
-		return errors.New("max_connections and readers must be positive (readers at most 64)")
+	if c.MaxConnections < 0 || c.MaxConnectionsPerSource < 0 || c.Readers < 0 || c.Readers > 64 {
+		return errors.New("max_connections, max_connections_per_source and readers must be positive (readers at most 64)")
 	}
 	if _, err := netacl.Parse(c.AllowedNetworks); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,7 @@ type streamListener struct {
 
 	mu      sync.Mutex
 	conns   map[*idleConn]struct{}
+	perPeer map[netip.Addr]int // open connections by sender address
 	closing bool
 	wg      sync.WaitGroup
 }
@@ -41,7 +43,8 @@ const drainGrace = 300 * time.Millisecond
 const handshakeTimeout = 10 * time.Second
 
 func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
-	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, slots: make(chan struct{}, rt.cfg.MaxConnections)}
+	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, perPeer: map[netip.Addr]int{},
+		slots: make(chan struct{}, rt.cfg.MaxConnections)}
 	if rt.cfg.Protocol == "tls" {
 		cfg, err := rt.cfg.TLS.build()
 		if err != nil {
@@ -57,6 +60,12 @@ func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	l.ln = ln
 	// Exported at 0 from the start, not at the first connection.
 	rt.metrics.Connections.WithLabelValues(rt.cfg.Name)
+	for _, reason := range []string{"max_connections", "max_connections_per_source"} {
+		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, reason)
+	}
+	if rt.cfg.Protocol == "tls" {
+		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake")
+	}
 	for _, kind := range []string{"bad_length", "incomplete"} {
 		rt.metrics.FramingErrors.WithLabelValues(rt.cfg.Name, kind)
 	}
@@ -88,6 +97,7 @@ func (l *streamListener) accept() {
 	name := l.rt.cfg.Name
 	notAllowed := l.rt.metrics.Rejected.WithLabelValues(name, "not_allowed")
 	tooMany := l.rt.metrics.Rejected.WithLabelValues(name, "max_connections")
+	tooManyFromPeer := l.rt.metrics.Rejected.WithLabelValues(name, "max_connections_per_source")
 	for {
 		conn, err := l.ln.Accept()
 		if err != nil {
@@ -98,15 +108,27 @@ func (l *streamListener) accept() {
 			time.Sleep(50 * time.Millisecond) // e.g. EMFILE: do not spin
 			continue
 		}
-		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok && !l.rt.acl.Allows(ta.AddrPort().Addr()) {
+		var src netip.Addr
+		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+			src = ta.AddrPort().Addr().Unmap()
+		}
+		if !l.rt.acl.Allows(src) {
 			notAllowed.Inc()
 			l.rt.warn.Warn("connection refused: address not in allowed_networks", "listener", name, "peer", conn.RemoteAddr().String())
+			conn.Close()
+			continue
+		}
+		if !l.takePeerSlot(src) {
+			tooManyFromPeer.Inc()
+			l.rt.warn.Warn("connection refused: max_connections_per_source reached", "listener", name,
+				"peer", src.String(), "limit", l.rt.cfg.MaxConnectionsPerSource)
 			conn.Close()
 			continue
 		}
 		select {
 		case l.slots <- struct{}{}:
 		default:
+			l.releasePeerSlot(src)
 			tooMany.Inc()
 			l.rt.warn.Warn("connection refused: max_connections reached", "listener", name, "limit", l.rt.cfg.MaxConnections)
 			conn.Close()
@@ -116,13 +138,16 @@ func (l *streamListener) accept() {
 		if err != nil {
 			l.rt.warn.Warn("connection setup failed", "listener", name, "err", err)
 			conn.Close()
+			l.releasePeerSlot(src)
 			<-l.slots
 			continue
 		}
+		ic.src = src
 		l.mu.Lock()
 		if l.closing {
 			l.mu.Unlock()
 			conn.Close()
+			l.releasePeerSlot(src)
 			<-l.slots
 			return
 		}
@@ -133,12 +158,33 @@ func (l *streamListener) accept() {
 	}
 }
 
+// takePeerSlot counts a connection of src unless src has
+// max_connections_per_source open already.
+func (l *streamListener) takePeerSlot(src netip.Addr) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.perPeer[src] >= l.rt.cfg.MaxConnectionsPerSource {
+		return false
+	}
+	l.perPeer[src]++
+	return true
+}
+
+func (l *streamListener) releasePeerSlot(src netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.perPeer[src]--; l.perPeer[src] <= 0 {
+		delete(l.perPeer, src)
+	}
+}
+
 func (l *streamListener) serve(conn *idleConn) {
 	defer func() {
 		conn.Close()
 		l.mu.Lock()
 		delete(l.conns, conn)
 		l.mu.Unlock()
+		l.releasePeerSlot(conn.src)
 		<-l.slots
 		l.wg.Done()
 	}()
@@ -215,6 +261,7 @@ func (l *streamListener) countFraming(fr *framing.Reader) {
 type idleConn struct {
 	net.Conn
 	rc      syscall.RawConn
+	src     netip.Addr // the sender's address (per-source limit)
 	timeout time.Duration
 	idle    func()
 	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
