@@ -10,14 +10,16 @@
 // (relay/stage/stagetest) all decode through it, so an event looks the
 // same whichever way it came in.
 //
-// It may import parse, normalize, relay/event and prometheus; it knows
+// It may import parse, normalize, relay/event, internal/logthrottle and prometheus; it knows
 // nothing of sockets, the pipeline or the relay's wiring.
 package decode
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -47,6 +49,9 @@ type Options struct {
 	Rules    Rules
 	// Metrics receive the counts; nil counts nothing.
 	Metrics *Metrics
+	// Log, if set, is told of messages that did not parse, once per
+	// interval (logthrottle.DefaultEvery) with the number held back.
+	Log *slog.Logger
 }
 
 // Input is one input's share of the step: its options and its counters,
@@ -59,6 +64,7 @@ type Input struct {
 
 	received, bytes, truncated prometheus.Counter     // nil: not counted
 	parseFailed                *prometheus.CounterVec // {format}
+	warn                       *logthrottle.Logger    // nil: not logged
 }
 
 // NewInput prepares an input of frames (syslog listeners, nomen parse).
@@ -67,6 +73,9 @@ type Input struct {
 // connection, so an alert on increase() sees the first one.
 func NewInput(opts Options) *Input {
 	in := &Input{opts: opts, frames: true}
+	if opts.Log != nil {
+		in.warn = logthrottle.New(opts.Log, logthrottle.DefaultEvery)
+	}
 	in.counters()
 	return in
 }

@@ -123,6 +123,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 	flush := func() { in.flush(context.Background()) }
 	defer flush()
 	rejected := rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "not_allowed")
+	empty := rt.metrics.FramingErrors.WithLabelValues(rt.cfg.Name, "empty")
 	var peers peerCache
 	local := "unix:" + rt.cfg.Address
 	r, err := newDatagramReader(conn, int(rt.cfg.MaxMessageSize))
@@ -161,6 +162,8 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 			}
 			if data = trimTrailer(data); len(data) > 0 {
 				in.add(data, truncated, peer, now)
+			} else {
+				empty.Inc() // empty, or only LF/CR/NUL: nothing to keep, but not unseen
 			}
 		}
 	}

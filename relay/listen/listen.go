@@ -77,7 +77,7 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 		cfg: o.Config,
 		acl: acl,
 		input: decode.NewInput(decode.Options{
-			Input: o.Config.Name, Location: o.Location, Rules: o.Rules, Metrics: o.Decode,
+			Input: o.Config.Name, Location: o.Location, Rules: o.Rules, Metrics: o.Decode, Log: o.Log,
 		}),
 		sub:     o.Pipeline,
 		metrics: o.Metrics,
@@ -89,6 +89,7 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 	o.Metrics.Dropped.WithLabelValues("listener", "queue_full")
 	o.Metrics.Dropped.WithLabelValues("listener", "socket_buffer")
 	o.Metrics.Rejected.WithLabelValues(o.Config.Name, "not_allowed")
+	o.Metrics.FramingErrors.WithLabelValues(o.Config.Name, "empty")
 	switch rt.cfg.Protocol {
 	case "udp":
 		return startUDP(ctx, rt)

@@ -66,7 +66,7 @@ func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	if rt.cfg.Protocol == "tls" {
 		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake")
 	}
-	for _, kind := range []string{"bad_length", "incomplete"} {
+	for _, kind := range []string{"bad_length", "incomplete", "empty"} {
 		rt.metrics.FramingErrors.WithLabelValues(rt.cfg.Name, kind)
 	}
 	l.wg.Add(1)
@@ -198,7 +198,6 @@ func (l *streamListener) serve(conn *idleConn) {
 	flush := func() { in.flush(ctx) }
 	defer flush()
 
-	conn.idle = flush
 	var r io.Reader = conn
 	if l.tlsCfg != nil {
 		tc := tls.Server(conn, l.tlsCfg)
@@ -207,7 +206,9 @@ func (l *streamListener) serve(conn *idleConn) {
 		cancel()
 		if err != nil {
 			rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake").Inc()
-			rt.log.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+			// One line per interval (with the count held back): plaintext
+			// scanners would otherwise write one each.
+			rt.warn.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
 			return
 		}
 		r = tc
@@ -215,6 +216,8 @@ func (l *streamListener) serve(conn *idleConn) {
 	fr := framing.NewReader(r, int(rt.cfg.MaxMessageSize))
 	mode, _ := framing.ParseMode(rt.cfg.Framing) // validated with the config
 	fr.SetMode(mode)
+	fc := framingCounter{rt: rt, fr: fr}
+	conn.idle = func() { fc.count(); flush() } // counted as it happens, not at the end of a long connection
 	// event.created is when the frame's last bytes were read: frames that
 	// came in one read share the time of that read.
 	var received time.Time
@@ -222,9 +225,9 @@ func (l *streamListener) serve(conn *idleConn) {
 	for {
 		frame, truncated, err := fr.Next()
 		if err != nil {
-			l.countFraming(fr)
+			fc.count()
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
-				rt.log.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+				rt.warn.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
 			} else if errors.Is(err, os.ErrDeadlineExceeded) && !l.isClosing() {
 				rt.log.Debug("idle connection closed", "listener", rt.cfg.Name, "peer", peer, "idle_timeout", rt.cfg.IdleTimeout)
 			}
@@ -243,14 +246,25 @@ func (l *streamListener) isClosing() bool {
 	return l.closing
 }
 
-func (l *streamListener) countFraming(fr *framing.Reader) {
-	st := fr.Stats()
-	if st.BadLength > 0 {
-		l.rt.metrics.FramingErrors.WithLabelValues(l.rt.cfg.Name, "bad_length").Add(float64(st.BadLength))
+// framingCounter adds what a connection's framing reader counted since
+// the last time to nomen_framing_errors_total.
+type framingCounter struct {
+	rt   *listenerRuntime
+	fr   *framing.Reader
+	last framing.Stats
+}
+
+func (f *framingCounter) count() {
+	st := f.fr.Stats()
+	add := func(kind string, now, before uint64) {
+		if now > before {
+			f.rt.metrics.FramingErrors.WithLabelValues(f.rt.cfg.Name, kind).Add(float64(now - before))
+		}
 	}
-	if st.Incomplete > 0 {
-		l.rt.metrics.FramingErrors.WithLabelValues(l.rt.cfg.Name, "incomplete").Add(float64(st.Incomplete))
-	}
+	add("bad_length", st.BadLength, f.last.BadLength)
+	add("incomplete", st.Incomplete, f.last.Incomplete)
+	add("empty", st.Empty, f.last.Empty)
+	f.last = st
 	// Truncation is counted per event by the ingester (nomen_truncated_messages_total).
 }
 

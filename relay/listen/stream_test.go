@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/testpeer"
 )
 
 // TestBlockedReaderKeepsConnection: a reader that waits for room in the
@@ -89,5 +91,87 @@ func TestIdleFloodFromOneSource(t *testing.T) {
 	}
 	if n := strings.Count(tl.log.String(), "max_connections_per_source reached"); n != 1 {
 		t.Errorf("the refusal was logged %d times, want once per interval:\n%s", n, tl.log)
+	}
+}
+
+// TestPlaintextToTLSLoggedOnce: plaintext connections to a TLS listener are
+// each counted (rejected{tls_handshake}) but logged once per interval with
+// the number held back, not once each; a TLS sender still gets through.
+func TestPlaintextToTLSLoggedOnce(t *testing.T) {
+	pki := testpeer.NewPKI(t)
+	s := &sink{}
+	tl := startTest(t, Config{Name: "t", Protocol: "tls", Address: "127.0.0.1:0", MaxConnectionsPerSource: 1000,
+		TLS: &TLSConfig{Cert: pki.ServerCert, Key: pki.ServerKey}}, s)
+	const n = 300
+	for i := 0; i < n; i++ {
+		c, err := net.Dial("tcp", tl.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "<13>1 2024-01-02T03:04:05Z host app - - - plaintext %d\n", i)
+		c.Close()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for tl.rejected("tls_handshake") < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := tl.rejected("tls_handshake"); got != n {
+		t.Errorf("rejected{tls_handshake} = %v, want %d", got, n)
+	}
+	if lines := strings.Count(tl.log.String(), "TLS handshake failed"); lines != 1 {
+		t.Errorf("%d log lines for %d failed handshakes, want 1 per interval:\n%.2000s", lines, n, tl.log)
+	}
+	c, err := tls.Dial("tcp", tl.Addr().String(), &tls.Config{RootCAs: pki.Pool, ServerName: "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(c, "<13>1 2024-01-02T03:04:05Z host app - - - over tls\n")
+	c.Close()
+	if got := s.waitCount(1, 5*time.Second); got != 1 {
+		t.Errorf("the TLS sender's event did not arrive")
+	}
+}
+
+// TestEmptyAndMalformedCounted: NUL floods and empty lines are counted
+// (framing_errors{kind="empty"}) rather than vanishing, and a message that
+// does not parse is counted and logged once per interval.
+func TestEmptyAndMalformedCounted(t *testing.T) {
+	for _, proto := range []string{"tcp", "udp"} {
+		t.Run(proto, func(t *testing.T) {
+			s := &sink{}
+			tl := startTest(t, Config{Name: "t", Protocol: proto, Address: "127.0.0.1:0"}, s)
+			c, err := net.Dial(proto, tl.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			const empties = 50
+			for i := 0; i < empties; i++ {
+				c.Write([]byte("\x00\x00\n")) // a datagram of NULs, or (tcp) three empty frames
+			}
+			const malformed = 20
+			for i := 0; i < malformed; i++ {
+				fmt.Fprintf(c, "<999>broken %d\n", i) // invalid PRI
+			}
+			fmt.Fprintf(c, "<13>1 2024-01-02T03:04:05Z host app - - - last\n")
+			if got := s.waitCount(malformed+1, 5*time.Second); got != malformed+1 {
+				t.Fatalf("%d events, want %d", got, malformed+1)
+			}
+			wantEmpty := float64(empties)
+			if proto == "tcp" {
+				wantEmpty = 3 * empties
+			}
+			empty := tl.metrics.FramingErrors.WithLabelValues("t", "empty")
+			deadline := time.Now().Add(5 * time.Second)
+			for value(empty) < wantEmpty && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := value(empty); got != wantEmpty {
+				t.Errorf("framing_errors{empty} = %v, want %v", got, wantEmpty)
+			}
+			if n := strings.Count(tl.log.String(), "did not parse"); n != 1 {
+				t.Errorf("%d log lines for %d messages that did not parse, want 1:\n%s", n, malformed, tl.log)
+			}
+		})
 	}
 }
