@@ -34,9 +34,10 @@ type Config struct {
 	AllowedNetworks []string        `toml:"allowed_networks"` // CIDRs or addresses; empty allows everyone
 
 	// Datagram listeners (udp, unix).
-	ReadBuffer config.ByteSize `toml:"read_buffer"` // SO_RCVBUF, default 8MiB (the kernel caps it at net.core.rmem_max)
-	Readers    int             `toml:"readers"`     // reader goroutines, default 2
-	SocketMode string          `toml:"socket_mode"` // unix: file mode of the socket, default "0666"
+	ReadBuffer  config.ByteSize `toml:"read_buffer"`  // SO_RCVBUF, default 8MiB (the kernel caps it at net.core.rmem_max)
+	Readers     int             `toml:"readers"`      // reader goroutines, default 2
+	SocketMode  string          `toml:"socket_mode"`  // unix: file mode of the socket, default "0660"
+	SocketGroup string          `toml:"socket_group"` // unix: group of the socket (default: nomen's own)
 
 	TLS *TLSConfig `toml:"tls"`
 }
@@ -85,7 +86,7 @@ func (c *Config) SetDefaults() {
 		c.Framing = "auto"
 	}
 	if c.SocketMode == "" {
-		c.SocketMode = "0666"
+		c.SocketMode = "0660"
 	}
 }
 

@@ -236,7 +236,7 @@ func (l *streamListener) serve(conn *idleConn) {
 		if n := fr.Reads(); n != reads {
 			reads, received = n, time.Now()
 		}
-		in.add(frame, truncated, peer, received)
+		in.add(frame, truncated, peer, received, peerCred{})
 	}
 }
 
