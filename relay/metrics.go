@@ -50,6 +50,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime)
+	for _, result := range []string{"success", "failure"} {
+		m.ConfigReloads.WithLabelValues(result) // exported at 0 from the start
+	}
 	m.Decode = decode.NewMetrics(reg)
 	m.Listen = listen.NewMetrics(reg, m.Dropped)
 	m.Pipeline = pipeline.NewMetrics(reg, m.Dropped)

@@ -83,16 +83,34 @@ func New(cfg *Config, log *slog.Logger, reg *prometheus.Registry) *Relay {
 // Registry returns the relay's metric registry.
 func (r *Relay) Registry() *prometheus.Registry { return r.reg }
 
+// startAbortTimeout bounds the cleanup after a failed or cancelled start:
+// outputs may be retrying their Open, and what the journal holds is sent
+// after the next start anyway, so they are not waited for long.
+const startAbortTimeout = 5 * time.Second
+
 // Start opens the journal, starts the outputs, the pipeline, the listeners
 // and the HTTP API, in that order, so nothing is received that cannot be
-// stored. On error everything started is stopped again.
+// stored. On error everything started is stopped again within
+// startAbortTimeout (the cause is logged first, so it is seen even if the
+// cleanup takes that long). Cancelling ctx abandons the start (SIGTERM
+// while starting); Start then returns ctx's error.
 func (r *Relay) Start(ctx context.Context) (err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cfg := r.cfg
 	defer func() {
+		if err == nil && ctx.Err() != nil {
+			err = ctx.Err()
+		}
 		if err != nil {
-			r.stopLocked(context.Background())
+			if ctx.Err() != nil {
+				r.log.Info("start abandoned; stopping what was started", "err", err)
+			} else {
+				r.log.Error("start failed; stopping what was started", "err", err)
+			}
+			sctx, cancel := context.WithTimeout(context.Background(), min(startAbortTimeout, cfg.ShutdownTimeout.D()))
+			defer cancel()
+			r.stopLocked(sctx)
 		}
 	}()
 	if err := os.MkdirAll(cfg.StateDir, 0o750); err != nil {
@@ -123,6 +141,9 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err := r.recoverState(); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
 		r.metrics.Pipeline, r.log.With("component", "pipeline"))
 	r.pipe.Start()
@@ -132,6 +153,9 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	}
 	r.removeStaleCursors(cfg.Outputs)
 	for _, lc := range cfg.Listeners {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := r.startSyslogListener(ctx, lc); err != nil {
 			return err
 		}
@@ -146,6 +170,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	r.metrics.ConfigReloadTime.SetToCurrentTime() // the configuration in force was loaded now
 	r.ready.Store(true)
 	return nil
 }

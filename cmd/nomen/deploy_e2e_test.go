@@ -63,20 +63,6 @@ var notAtStart = map[string]struct {
 }{
 	"nomen_journal_max_bytes": {false, "relay/journal/metrics.go: a gauge nomen_journal_max_bytes, " +
 		"set to the journal's budget (max_bytes) when it opens; NomenJournalNearBudget and the dashboard divide by it"},
-	"nomen_config_reloads_total": {true, "relay/metrics.go NewMetrics: ConfigReloads.WithLabelValues(\"success\") " +
-		"and (\"failure\") once; NomenConfigReloadFailed misses the first failed reload until then"},
-	"nomen_sequence_loss_reports_total": {true, "relay/sequence/metrics.go newMetrics: loss.WithLabelValues for " +
-		"audit-log-cleared, audit-loss and agent-declared-gap; NomenSourceReportedLoss misses each reason's first report until then"},
-	"nomen_parse_failures_total": {true, "relay/ingest.go newIngester: parseFailed.WithLabelValues for each format " +
-		"(rfc5424, rfc3164) of the listener"},
-	"nomen_framing_errors_total": {true, "relay/listen_stream.go, at listener start: FramingErrors.WithLabelValues(name, " +
-		"\"bad_length\") and (name, \"incomplete\") for tcp and tls listeners"},
-	"nomen_listener_connections": {true, "relay/listen_stream.go, at listener start rather than on the first connection: " +
-		"Connections.WithLabelValues(name) (and Received, ReceivedBytes, Truncated: tcp and tls listeners lack them too)"},
-	"nomen_agent_protocol_errors_total": {true, "relay/agent/metrics.go NewMetrics: ProtocolErrors.WithLabelValues for " +
-		"each reason (not_allowed, max_connections and the wire error codes)"},
-	"nomen_agent_gaps_total": {true, "relay/agent/metrics.go NewMetrics: Gaps.WithLabelValues for each gap reason " +
-		"(cleared, overwritten, unreadable)"},
 }
 
 // TestDeployMetricsExported starts nomen and checks that every metric name

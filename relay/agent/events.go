@@ -52,10 +52,18 @@ func (s *session) recordEvents(bh *wire.BatchHeader, raw []byte, recs []wire.Rec
 		f[3] = event.Field{Key: "winlog.record_id", Val: event.Int(int64(r.Seq))}
 		f[4] = event.Field{Key: "nomen.agent.epoch", Val: epoch}
 		e.Fields = f
+		if s.claimed != "" { // rare: a copy per event is fine
+			e.Fields = append(f, event.Field{Key: FieldClaimedHost, Val: event.String(s.claimed)})
+		}
 		evs[i] = e
 	}
 	return evs, size
 }
+
+// FieldClaimedHost holds the host an agent's HELLO named when its
+// certificate does not allow that name (host.name is then the
+// certificate's).
+const FieldClaimedHost = "nomen.agent.claimed_host"
 
 // Gap alert actions (event.action and rule.name).
 const (
@@ -74,6 +82,9 @@ func (s *session) gapEvent(g *wire.Gap, first uint64, now time.Time) *event.Even
 	e.Input = s.srv.cfg.Name
 	e.Peer = s.peer
 	e.Hostname = s.host
+	if s.claimed != "" {
+		e.SetStr(FieldClaimedHost, s.claimed)
+	}
 	last := "end-of-epoch"
 	if g.Last != wire.EndOfEpoch {
 		last = strconv.FormatUint(g.Last, 10)

@@ -1,6 +1,9 @@
 package agent
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/nomenhq/nomen/relay/wire"
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // Metrics are the agent listener's Prometheus metrics. Several agent
 // listeners (and a reload that rebuilds them) share one set: create it
@@ -45,5 +48,23 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		return m
 	}
 	reg.MustRegister(m.Connections, m.Batches, m.Events, m.Bytes, m.Duplicates, m.ProtocolErrors, m.Gaps, m.Sessions, m.Superseded)
+	// Every reason exists at 0 from the start: an alert on increase()
+	// would miss the first error of a series that appears with it.
+	for _, reason := range protocolErrorReasons() {
+		m.ProtocolErrors.WithLabelValues(reason)
+	}
+	for _, r := range []wire.GapReason{wire.GapCleared, wire.GapOverwritten, wire.GapUnreadable} {
+		m.Gaps.WithLabelValues(r.String())
+	}
 	return m
+}
+
+// protocolErrorReasons are the reasons nomen_agent_protocol_errors_total
+// counts under: the listener's own and every wire error code.
+func protocolErrorReasons() []string {
+	reasons := []string{"not_allowed", "max_connections", "tls", "eof"}
+	for c := wire.CodeMalformed; c <= wire.CodeTimeout; c++ {
+		reasons = append(reasons, c.String())
+	}
+	return reasons
 }

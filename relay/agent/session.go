@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,8 +30,9 @@ type session struct {
 	peer string
 
 	// Set by the handshake, read-only afterwards.
-	agent string
-	host  string
+	agent   string
+	host    string // host.name of its events: one its certificate allows
+	claimed string // the host HELLO named, when the certificate does not allow it
 
 	// Reader-owned.
 	r        *wire.Reader
@@ -143,6 +145,7 @@ func (s *session) handshake() bool {
 	deadline := time.Now().Add(srv.cfg.HandshakeTimeout.D())
 	s.raw.SetDeadline(deadline)
 	certID := ""
+	var certNames []string
 	if srv.tlsCfg != nil {
 		tc := tls.Server(s.raw, srv.tlsCfg)
 		ctx, cancel := context.WithDeadline(srv.ctx, deadline)
@@ -155,6 +158,7 @@ func (s *session) handshake() bool {
 		certs := tc.ConnectionState().PeerCertificates
 		if len(certs) > 0 {
 			certID = certs[0].Subject.CommonName
+			certNames = append([]string{certID}, certs[0].DNSNames...)
 		}
 		s.conn = tc
 	}
@@ -183,6 +187,14 @@ func (s *session) handshake() bool {
 		return false
 	}
 	s.agent, s.host = h.AgentID, h.Host
+	if srv.tlsCfg != nil {
+		s.host, s.claimed = boundHost(h.Host, certNames)
+		if s.claimed != "" {
+			srv.warnings.Log(slog.LevelWarn, "claimed_host:"+s.agent,
+				"agent: HELLO names a host its certificate does not allow; its events carry the certificate's name",
+				"agent", s.agent, "claimed_host", s.claimed, "host", s.host, "peer", s.peer)
+		}
+	}
 
 	// One live session per agent: the newest wins. Wait until the old one
 	// has finished its deliveries, so the resume points below include them.
@@ -486,3 +498,22 @@ func (s *session) write(build func([]byte) []byte) error {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// boundHost returns the host name an agent's events carry: the one HELLO
+// claims if the certificate allows it (its subject CN or a SAN DNS name,
+// or the first label of one, case-insensitively: Windows says "WS01" for
+// ws01.corp.example), else the certificate's CN, with the claim returned
+// to be kept beside it (FieldClaimedHost). A certificate speaks for its
+// own host only.
+func boundHost(claim string, certNames []string) (host, claimed string) {
+	if len(certNames) == 0 {
+		return claim, ""
+	}
+	for _, name := range certNames {
+		first, _, _ := strings.Cut(name, ".")
+		if strings.EqualFold(claim, name) || strings.EqualFold(claim, first) {
+			return claim, ""
+		}
+	}
+	return certNames[0], claim
+}

@@ -36,5 +36,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			return nil, err
 		}
 	}
+	for _, result := range []string{"success", "failure"} {
+		m.snapshots.WithLabelValues(result) // exported at 0 from the start
+	}
 	return m, nil
 }

@@ -10,15 +10,18 @@
 // (relay/stage/stagetest) all decode through it, so an event looks the
 // same whichever way it came in.
 //
-// It may import parse, normalize, relay/event and prometheus; it knows
+// It may import parse, normalize, relay/event, internal/logthrottle and prometheus; it knows
 // nothing of sockets, the pipeline or the relay's wiring.
 package decode
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -46,6 +49,9 @@ type Options struct {
 	Rules    Rules
 	// Metrics receive the counts; nil counts nothing.
 	Metrics *Metrics
+	// Log, if set, is told of messages that did not parse, once per
+	// interval (logthrottle.DefaultEvery) with the number held back.
+	Log *slog.Logger
 }
 
 // Input is one input's share of the step: its options and its counters,
@@ -58,17 +64,29 @@ type Input struct {
 
 	received, bytes, truncated prometheus.Counter     // nil: not counted
 	parseFailed                *prometheus.CounterVec // {format}
+	warn                       *logthrottle.Logger    // nil: not logged
 }
 
 // NewInput prepares an input of frames (syslog listeners, nomen parse).
-// Its received, bytes and truncated series are exported (at 0) from its
-// first reader on: a tcp listener's at its first connection.
-func NewInput(opts Options) *Input { return &Input{opts: opts, frames: true} }
+// Its received, bytes, truncated and parse failure series are exported
+// (at 0) from now on: a tcp listener's at its start, not at its first
+// connection, so an alert on increase() sees the first one.
+func NewInput(opts Options) *Input {
+	in := &Input{opts: opts, frames: true}
+	if opts.Log != nil {
+		in.warn = logthrottle.New(opts.Log, logthrottle.DefaultEvery)
+	}
+	in.counters()
+	return in
+}
 
 // NewRecordInput prepares an input whose events are built by the input
 // itself (agent records): they are only normalized, never framed or
 // parsed, so only the received and bytes series are exported.
 func NewRecordInput(opts Options) *Input { return &Input{opts: opts} }
+
+// parseFormats are the formats a parse failure is counted under.
+var parseFormats = []string{parse.FormatRFC5424, parse.FormatRFC3164}
 
 func (in *Input) counters() {
 	in.resolve.Do(func() {
@@ -81,6 +99,9 @@ func (in *Input) counters() {
 		if in.frames {
 			in.truncated = m.Truncated.WithLabelValues(in.opts.Input)
 			in.parseFailed = m.ParseFailures.MustCurryWith(prometheus.Labels{"listener": in.opts.Input})
+			for _, f := range parseFormats {
+				in.parseFailed.WithLabelValues(f)
+			}
 		}
 	})
 }

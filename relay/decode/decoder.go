@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/nomenhq/nomen/parse"
@@ -76,8 +77,16 @@ func (d *Decoder) Parse(raw []byte, e *event.Event) {
 		d.parser = parse.New(parse.Options{Location: d.in.opts.Location})
 	}
 	d.parser.Parse(raw, e)
-	if d.in.parseFailed != nil && e.Has(parse.FieldParseError) {
+	if !e.Has(parse.FieldParseError) {
+		return
+	}
+	if d.in.parseFailed != nil {
 		d.in.parseFailed.WithLabelValues(e.Format).Inc()
+	}
+	if d.in.warn != nil {
+		why, _ := e.Get(parse.FieldParseError)
+		d.in.warn.Warn("message did not parse; kept raw", "listener", d.in.opts.Input, "peer", e.Peer,
+			"format", e.Format, "error", why.String(), "start", quoteStart(raw))
 	}
 }
 
@@ -121,4 +130,14 @@ func (d *Decoder) countDecoded() {
 		c.Add(float64(d.nDec))
 	}
 	d.nDec = 0
+}
+
+// quoteStart is the start of a message for a log line: at most 64 bytes,
+// quoted (control bytes and invalid UTF-8 escaped).
+func quoteStart(raw []byte) string {
+	const max = 64
+	if len(raw) > max {
+		return strconv.Quote(string(raw[:max])) + "..."
+	}
+	return strconv.Quote(string(raw))
 }

@@ -77,6 +77,7 @@ type Stats struct {
 	Truncated  uint64 // frames longer than the maximum size (returned truncated)
 	BadLength  uint64 // MSG-LENs not trusted: the frame was read LF-terminated
 	Incomplete uint64 // octet-counted frames cut short by the end of the stream
+	Empty      uint64 // LF or NUL with nothing before it: an empty frame, skipped
 }
 
 // Reader reads frames from a stream. It is not safe for concurrent use.
@@ -197,6 +198,9 @@ func (r *Reader) frame() (f []byte, truncated, ok, need bool) {
 	}
 	switch c := data[0]; {
 	case c == '\n' || c == '\r' || c == 0: // stray bytes between frames
+		if c != '\r' {
+			r.stats.Empty++ // a trailer with nothing before it (NUL floods, blank lines)
+		}
 		r.skip(1)
 		return nil, false, false, false
 	case c == ' ':

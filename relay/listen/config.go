@@ -21,18 +21,23 @@ type Config struct {
 	Address  string `toml:"address"`  // host:port, or a socket path for unix
 
 	// Stream listeners (tcp, tls).
-	Framing        string          `toml:"framing"`         // auto (default) | lf | octet
-	MaxConnections int             `toml:"max_connections"` // default 1000
-	IdleTimeout    config.Duration `toml:"idle_timeout"`    // default 10m; 0 keeps idle connections forever
+	Framing        string `toml:"framing"`         // auto (default) | lf | octet
+	MaxConnections int    `toml:"max_connections"` // default 1000
+	// MaxConnectionsPerSource bounds the connections of one sender address
+	// (default 50), so that one host's idle connections cannot take every
+	// slot of max_connections.
+	MaxConnectionsPerSource int             `toml:"max_connections_per_source"`
+	IdleTimeout             config.Duration `toml:"idle_timeout"` // default 10m; 0 keeps idle connections forever
 
 	// All syslog listeners.
 	MaxMessageSize  config.ByteSize `toml:"max_message_size"` // default 64KiB; longer messages are truncated and flagged
 	AllowedNetworks []string        `toml:"allowed_networks"` // CIDRs or addresses; empty allows everyone
 
 	// Datagram listeners (udp, unix).
-	ReadBuffer config.ByteSize `toml:"read_buffer"` // SO_RCVBUF, default 8MiB (the kernel caps it at net.core.rmem_max)
-	Readers    int             `toml:"readers"`     // reader goroutines, default 2
-	SocketMode string          `toml:"socket_mode"` // unix: file mode of the socket, default "0666"
+	ReadBuffer  config.ByteSize `toml:"read_buffer"`  // SO_RCVBUF, default 8MiB (the kernel caps it at net.core.rmem_max)
+	Readers     int             `toml:"readers"`      // reader goroutines, default 2
+	SocketMode  string          `toml:"socket_mode"`  // unix: file mode of the socket, default "0660"
+	SocketGroup string          `toml:"socket_group"` // unix: group of the socket (default: nomen's own)
 
 	TLS *TLSConfig `toml:"tls"`
 }
@@ -50,9 +55,11 @@ type TLSConfig struct {
 const (
 	DefaultMaxMessageSize = 64 << 10
 	DefaultMaxConnections = 1000
-	DefaultIdleTimeout    = config.Duration(10 * time.Minute)
-	DefaultReadBuffer     = 8 << 20
-	DefaultReaders        = 2
+	// DefaultMaxConnectionsPerSource is max_connections_per_source's default.
+	DefaultMaxConnectionsPerSource = 50
+	DefaultIdleTimeout             = config.Duration(10 * time.Minute)
+	DefaultReadBuffer              = 8 << 20
+	DefaultReaders                 = 2
 )
 
 // SetDefaults fills the keys left unset.
@@ -62,6 +69,9 @@ func (c *Config) SetDefaults() {
 	}
 	if c.MaxConnections == 0 {
 		c.MaxConnections = DefaultMaxConnections
+	}
+	if c.MaxConnectionsPerSource == 0 {
+		c.MaxConnectionsPerSource = DefaultMaxConnectionsPerSource
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
@@ -76,7 +86,7 @@ func (c *Config) SetDefaults() {
 		c.Framing = "auto"
 	}
 	if c.SocketMode == "" {
-		c.SocketMode = "0666"
+		c.SocketMode = "0660"
 	}
 }
 
@@ -104,8 +114,8 @@ func (c *Config) Validate() error {
 	if c.MaxMessageSize < 480 || c.MaxMessageSize > 16<<20 {
 		return fmt.Errorf("max_message_size %d: want 480 bytes (RFC 3164's minimum) to 16MiB", c.MaxMessageSize)
 	}
-	if c.MaxConnections < 0 || c.Readers < 0 || c.Readers > 64 {
-		return errors.New("max_connections and readers must be positive (readers at most 64)")
+	if c.MaxConnections < 0 || c.MaxConnectionsPerSource < 0 || c.Readers < 0 || c.Readers > 64 {
+		return errors.New("max_connections, max_connections_per_source and readers must be positive (readers at most 64)")
 	}
 	if _, err := netacl.Parse(c.AllowedNetworks); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -91,8 +92,9 @@ func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
-	if err := os.Chmod(path, os.FileMode(mode)); err != nil {
+	if err := secureSocket(pc, path, os.FileMode(mode), rt.cfg.SocketGroup); err != nil {
 		pc.Close()
+		os.Remove(path)
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
 	l := &datagramListener{pcs: []net.PacketConn{pc}, path: path}
@@ -123,9 +125,11 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 	flush := func() { in.flush(context.Background()) }
 	defer flush()
 	rejected := rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "not_allowed")
+	empty := rt.metrics.FramingErrors.WithLabelValues(rt.cfg.Name, "empty")
 	var peers peerCache
 	local := "unix:" + rt.cfg.Address
-	r, err := newDatagramReader(conn, int(rt.cfg.MaxMessageSize))
+	isUnix := rt.cfg.Protocol == "unix"
+	r, err := newDatagramReader(conn, int(rt.cfg.MaxMessageSize), isUnix)
 	if err != nil {
 		rt.log.Error("listener cannot read", "listener", rt.cfg.Name, "err", err)
 		return
@@ -159,8 +163,14 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 				}
 				peer = peers.get(addr)
 			}
+			var cred peerCred
+			if isUnix {
+				cred = r.sender(i)
+			}
 			if data = trimTrailer(data); len(data) > 0 {
-				in.add(data, truncated, peer, now)
+				in.add(data, truncated, peer, now, cred)
+			} else {
+				empty.Inc() // empty, or only LF/CR/NUL: nothing to keep, but not unseen
 			}
 		}
 	}
@@ -218,4 +228,27 @@ func trimTrailer(b []byte) []byte {
 		break
 	}
 	return b
+}
+
+// secureSocket gives a unix socket its mode and group (who may send: any
+// local sender could otherwise forge, say, sshd's lines) and has the
+// kernel attach each sender's credentials to its datagrams.
+func secureSocket(pc net.PacketConn, path string, mode os.FileMode, group string) error {
+	if group != "" {
+		g, err := user.LookupGroup(group)
+		if err != nil {
+			return fmt.Errorf("socket_group: %w", err)
+		}
+		gid, err := strconv.Atoi(g.Gid)
+		if err != nil {
+			return fmt.Errorf("socket_group %q: gid %q: %w", group, g.Gid, err)
+		}
+		if err := os.Chown(path, -1, gid); err != nil {
+			return err
+		}
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		return err
+	}
+	return passCred(pc.(*net.UnixConn))
 }

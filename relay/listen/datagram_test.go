@@ -22,7 +22,7 @@ func TestKernelDrops(t *testing.T) {
 	if err := conn.SetReadBuffer(4096); err != nil { // the kernel's minimum: a few datagrams
 		t.Fatal(err)
 	}
-	r, err := newDatagramReader(conn, 2048)
+	r, err := newDatagramReader(conn, 2048, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,9 +40,30 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 	}
 }
 
+// Fields that say who sent a datagram to a unix listener, from the kernel
+// (SCM_CREDENTIALS): unlike the message's own process.pid and user, the
+// sender cannot forge them.
+const (
+	FieldPeerPID = "nomen.peer_pid"
+	FieldPeerUID = "nomen.peer_uid"
+	FieldPeerGID = "nomen.peer_gid"
+)
+
+// peerCred is the sender of a unix datagram, if the kernel said (ok).
+type peerCred struct {
+	pid, uid, gid int64
+	ok            bool
+}
+
 // add decodes one frame. raw is copied.
-func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time) {
-	in.batch = append(in.batch, in.dec.Frame(raw, truncated, peer, now))
+func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, cred peerCred) {
+	e := in.dec.Frame(raw, truncated, peer, now)
+	if cred.ok {
+		e.SetInt(FieldPeerPID, cred.pid)
+		e.SetInt(FieldPeerUID, cred.uid)
+		e.SetInt(FieldPeerGID, cred.gid)
+	}
+	in.batch = append(in.batch, e)
 	if len(in.batch) >= maxBatch {
 		in.flush(context.Background())
 	}

@@ -77,13 +77,19 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 		cfg: o.Config,
 		acl: acl,
 		input: decode.NewInput(decode.Options{
-			Input: o.Config.Name, Location: o.Location, Rules: o.Rules, Metrics: o.Decode,
+			Input: o.Config.Name, Location: o.Location, Rules: o.Rules, Metrics: o.Decode, Log: o.Log,
 		}),
 		sub:     o.Pipeline,
 		metrics: o.Metrics,
 		log:     o.Log,
 		warn:    logthrottle.New(o.Log, logthrottle.DefaultEvery),
 	}
+	// The drops a listener counts exist at 0 from the start (not from its
+	// first reader), so that an alert on increase() sees the first one.
+	o.Metrics.Dropped.WithLabelValues("listener", "queue_full")
+	o.Metrics.Dropped.WithLabelValues("listener", "socket_buffer")
+	o.Metrics.Rejected.WithLabelValues(o.Config.Name, "not_allowed")
+	o.Metrics.FramingErrors.WithLabelValues(o.Config.Name, "empty")
 	switch rt.cfg.Protocol {
 	case "udp":
 		return startUDP(ctx, rt)

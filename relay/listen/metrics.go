@@ -26,7 +26,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 			Name: "nomen_listener_rejected_total", Help: "Connections or datagrams refused, by listener and reason.",
 		}, []string{"listener", "reason"}),
 		FramingErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_framing_errors_total", Help: "Stream framing problems (bad octet counts, incomplete frames), by listener and kind.",
+			Name: "nomen_framing_errors_total", Help: "Framing problems (bad octet counts, incomplete frames, empty frames and datagrams), by listener and kind.",
 		}, []string{"listener", "kind"}),
 		Dropped: dropped,
 	}

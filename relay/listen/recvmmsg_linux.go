@@ -17,6 +17,7 @@ type datagramReader struct {
 	iovs  []unix.Iovec
 	bufs  [][]byte
 	names []unix.RawSockaddrAny
+	oobs  [][]byte // SCM_CREDENTIALS of each datagram (unix sockets; nil otherwise)
 }
 
 const recvBatch = 32
@@ -27,7 +28,10 @@ type mmsghdr struct {
 	len uint32
 }
 
-func newDatagramReader(conn rawConner, maxSize int) (*datagramReader, error) {
+// newDatagramReader prepares reads of up to maxSize bytes per datagram;
+// creds also receives each sender's credentials (a unix socket with
+// SO_PASSCRED set).
+func newDatagramReader(conn rawConner, maxSize int, creds bool) (*datagramReader, error) {
 	rc, err := conn.SyscallConn()
 	if err != nil {
 		return nil, err
@@ -48,6 +52,12 @@ func newDatagramReader(conn rawConner, maxSize int) (*datagramReader, error) {
 		h.Iov = &r.iovs[i]
 		h.SetIovlen(1)
 	}
+	if creds {
+		r.oobs = make([][]byte, recvBatch)
+		for i := range r.oobs {
+			r.oobs[i] = make([]byte, unix.CmsgSpace(unix.SizeofUcred))
+		}
+	}
 	return r, nil
 }
 
@@ -62,6 +72,10 @@ func (r *datagramReader) read(idle func()) (int, error) {
 			h.Name = (*byte)(unsafe.Pointer(&r.names[i]))
 			h.Namelen = uint32(unsafe.Sizeof(r.names[i]))
 			h.Flags = 0
+			if r.oobs != nil {
+				h.Control = &r.oobs[i][0]
+				h.SetControllen(len(r.oobs[i]))
+			}
 		}
 		m, _, e := syscall.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), recvBatch, unix.MSG_DONTWAIT, 0, 0)
 		if e == syscall.EAGAIN {
@@ -146,4 +160,39 @@ func reusePort(network, address string, c syscall.RawConn) error {
 		err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
 	})
 	return err
+}
+
+// sender returns the credentials the kernel attached to datagram i of the
+// last read (unix sockets with SO_PASSCRED); ok is false without them.
+func (r *datagramReader) sender(i int) (c peerCred) {
+	if r.oobs == nil {
+		return c
+	}
+	n := int(r.hdrs[i].hdr.Controllen)
+	msgs, err := unix.ParseSocketControlMessage(r.oobs[i][:n])
+	if err != nil {
+		return c
+	}
+	for _, m := range msgs {
+		if uc, err := unix.ParseUnixCredentials(&m); err == nil {
+			return peerCred{pid: int64(uc.Pid), uid: int64(uc.Uid), gid: int64(uc.Gid), ok: true}
+		}
+	}
+	return c
+}
+
+// passCred asks the kernel to attach the sender's credentials to every
+// datagram of a unix socket (SO_PASSCRED).
+func passCred(conn rawConner) error {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_PASSCRED, 1)
+	}); err != nil {
+		return err
+	}
+	return serr
 }

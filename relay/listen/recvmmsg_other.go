@@ -21,7 +21,7 @@ type datagramReader struct {
 
 const recvBatch = 1
 
-func newDatagramReader(conn rawConner, maxSize int) (*datagramReader, error) {
+func newDatagramReader(conn rawConner, maxSize int, creds bool) (*datagramReader, error) {
 	return &datagramReader{pc: conn.(net.PacketConn), buf: make([]byte, maxSize+1)}, nil
 }
 
@@ -55,3 +55,8 @@ func ensureReadBuffer(rawConner, int) int { return 0 }
 
 // reusePort is Linux-only; elsewhere readers > 1 fails to bind the port twice.
 func reusePort(network, address string, c syscall.RawConn) error { return nil }
+
+// sender is not reported outside Linux.
+func (r *datagramReader) sender(int) peerCred { return peerCred{} }
+
+func passCred(rawConner) error { return nil }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,7 @@ type streamListener struct {
 
 	mu      sync.Mutex
 	conns   map[*idleConn]struct{}
+	perPeer map[netip.Addr]int // open connections by sender address
 	closing bool
 	wg      sync.WaitGroup
 }
@@ -41,7 +43,8 @@ const drainGrace = 300 * time.Millisecond
 const handshakeTimeout = 10 * time.Second
 
 func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
-	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, slots: make(chan struct{}, rt.cfg.MaxConnections)}
+	l := &streamListener{rt: rt, conns: map[*idleConn]struct{}{}, perPeer: map[netip.Addr]int{},
+		slots: make(chan struct{}, rt.cfg.MaxConnections)}
 	if rt.cfg.Protocol == "tls" {
 		cfg, err := rt.cfg.TLS.build()
 		if err != nil {
@@ -55,6 +58,17 @@ func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
 	l.ln = ln
+	// Exported at 0 from the start, not at the first connection.
+	rt.metrics.Connections.WithLabelValues(rt.cfg.Name)
+	for _, reason := range []string{"max_connections", "max_connections_per_source"} {
+		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, reason)
+	}
+	if rt.cfg.Protocol == "tls" {
+		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake")
+	}
+	for _, kind := range []string{"bad_length", "incomplete", "empty"} {
+		rt.metrics.FramingErrors.WithLabelValues(rt.cfg.Name, kind)
+	}
 	l.wg.Add(1)
 	go l.accept()
 	return l, nil
@@ -83,6 +97,7 @@ func (l *streamListener) accept() {
 	name := l.rt.cfg.Name
 	notAllowed := l.rt.metrics.Rejected.WithLabelValues(name, "not_allowed")
 	tooMany := l.rt.metrics.Rejected.WithLabelValues(name, "max_connections")
+	tooManyFromPeer := l.rt.metrics.Rejected.WithLabelValues(name, "max_connections_per_source")
 	for {
 		conn, err := l.ln.Accept()
 		if err != nil {
@@ -93,15 +108,27 @@ func (l *streamListener) accept() {
 			time.Sleep(50 * time.Millisecond) // e.g. EMFILE: do not spin
 			continue
 		}
-		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok && !l.rt.acl.Allows(ta.AddrPort().Addr()) {
+		var src netip.Addr
+		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+			src = ta.AddrPort().Addr().Unmap()
+		}
+		if !l.rt.acl.Allows(src) {
 			notAllowed.Inc()
 			l.rt.warn.Warn("connection refused: address not in allowed_networks", "listener", name, "peer", conn.RemoteAddr().String())
+			conn.Close()
+			continue
+		}
+		if !l.takePeerSlot(src) {
+			tooManyFromPeer.Inc()
+			l.rt.warn.Warn("connection refused: max_connections_per_source reached", "listener", name,
+				"peer", src.String(), "limit", l.rt.cfg.MaxConnectionsPerSource)
 			conn.Close()
 			continue
 		}
 		select {
 		case l.slots <- struct{}{}:
 		default:
+			l.releasePeerSlot(src)
 			tooMany.Inc()
 			l.rt.warn.Warn("connection refused: max_connections reached", "listener", name, "limit", l.rt.cfg.MaxConnections)
 			conn.Close()
@@ -111,13 +138,16 @@ func (l *streamListener) accept() {
 		if err != nil {
 			l.rt.warn.Warn("connection setup failed", "listener", name, "err", err)
 			conn.Close()
+			l.releasePeerSlot(src)
 			<-l.slots
 			continue
 		}
+		ic.src = src
 		l.mu.Lock()
 		if l.closing {
 			l.mu.Unlock()
 			conn.Close()
+			l.releasePeerSlot(src)
 			<-l.slots
 			return
 		}
@@ -128,12 +158,33 @@ func (l *streamListener) accept() {
 	}
 }
 
+// takePeerSlot counts a connection of src unless src has
+// max_connections_per_source open already.
+func (l *streamListener) takePeerSlot(src netip.Addr) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.perPeer[src] >= l.rt.cfg.MaxConnectionsPerSource {
+		return false
+	}
+	l.perPeer[src]++
+	return true
+}
+
+func (l *streamListener) releasePeerSlot(src netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.perPeer[src]--; l.perPeer[src] <= 0 {
+		delete(l.perPeer, src)
+	}
+}
+
 func (l *streamListener) serve(conn *idleConn) {
 	defer func() {
 		conn.Close()
 		l.mu.Lock()
 		delete(l.conns, conn)
 		l.mu.Unlock()
+		l.releasePeerSlot(conn.src)
 		<-l.slots
 		l.wg.Done()
 	}()
@@ -147,7 +198,6 @@ func (l *streamListener) serve(conn *idleConn) {
 	flush := func() { in.flush(ctx) }
 	defer flush()
 
-	conn.idle = flush
 	var r io.Reader = conn
 	if l.tlsCfg != nil {
 		tc := tls.Server(conn, l.tlsCfg)
@@ -156,7 +206,9 @@ func (l *streamListener) serve(conn *idleConn) {
 		cancel()
 		if err != nil {
 			rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake").Inc()
-			rt.log.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+			// One line per interval (with the count held back): plaintext
+			// scanners would otherwise write one each.
+			rt.warn.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
 			return
 		}
 		r = tc
@@ -164,6 +216,8 @@ func (l *streamListener) serve(conn *idleConn) {
 	fr := framing.NewReader(r, int(rt.cfg.MaxMessageSize))
 	mode, _ := framing.ParseMode(rt.cfg.Framing) // validated with the config
 	fr.SetMode(mode)
+	fc := framingCounter{rt: rt, fr: fr}
+	conn.idle = func() { fc.count(); flush() } // counted as it happens, not at the end of a long connection
 	// event.created is when the frame's last bytes were read: frames that
 	// came in one read share the time of that read.
 	var received time.Time
@@ -171,9 +225,9 @@ func (l *streamListener) serve(conn *idleConn) {
 	for {
 		frame, truncated, err := fr.Next()
 		if err != nil {
-			l.countFraming(fr)
+			fc.count()
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
-				rt.log.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+				rt.warn.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
 			} else if errors.Is(err, os.ErrDeadlineExceeded) && !l.isClosing() {
 				rt.log.Debug("idle connection closed", "listener", rt.cfg.Name, "peer", peer, "idle_timeout", rt.cfg.IdleTimeout)
 			}
@@ -182,7 +236,7 @@ func (l *streamListener) serve(conn *idleConn) {
 		if n := fr.Reads(); n != reads {
 			reads, received = n, time.Now()
 		}
-		in.add(frame, truncated, peer, received)
+		in.add(frame, truncated, peer, received, peerCred{})
 	}
 }
 
@@ -192,14 +246,25 @@ func (l *streamListener) isClosing() bool {
 	return l.closing
 }
 
-func (l *streamListener) countFraming(fr *framing.Reader) {
-	st := fr.Stats()
-	if st.BadLength > 0 {
-		l.rt.metrics.FramingErrors.WithLabelValues(l.rt.cfg.Name, "bad_length").Add(float64(st.BadLength))
+// framingCounter adds what a connection's framing reader counted since
+// the last time to nomen_framing_errors_total.
+type framingCounter struct {
+	rt   *listenerRuntime
+	fr   *framing.Reader
+	last framing.Stats
+}
+
+func (f *framingCounter) count() {
+	st := f.fr.Stats()
+	add := func(kind string, now, before uint64) {
+		if now > before {
+			f.rt.metrics.FramingErrors.WithLabelValues(f.rt.cfg.Name, kind).Add(float64(now - before))
+		}
 	}
-	if st.Incomplete > 0 {
-		l.rt.metrics.FramingErrors.WithLabelValues(l.rt.cfg.Name, "incomplete").Add(float64(st.Incomplete))
-	}
+	add("bad_length", st.BadLength, f.last.BadLength)
+	add("incomplete", st.Incomplete, f.last.Incomplete)
+	add("empty", st.Empty, f.last.Empty)
+	f.last = st
 	// Truncation is counted per event by the ingester (nomen_truncated_messages_total).
 }
 
@@ -210,6 +275,7 @@ func (l *streamListener) countFraming(fr *framing.Reader) {
 type idleConn struct {
 	net.Conn
 	rc      syscall.RawConn
+	src     netip.Addr // the sender's address (per-source limit)
 	timeout time.Duration
 	idle    func()
 	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
@@ -233,30 +299,51 @@ func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
 	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}}, nil
 }
 
+// Read flushes (idle) when the socket has nothing buffered, and only then
+// sets the idle deadline and waits: the flush may wait for room in the
+// pipeline (journal full) longer than the idle timeout, and that wait is
+// not the sender's silence; what the kernel buffered meanwhile is read.
 func (c *idleConn) Read(p []byte) (int, error) {
-	if c.timeout > 0 && c.drainAt.Load() == 0 {
-		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
-		if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
-			c.Conn.SetReadDeadline(time.Unix(0, at))
-		}
-	}
 	var n int
 	var rerr error
-	err := c.rc.Read(func(fd uintptr) bool {
-		n, rerr = syscall.Read(int(fd), p)
-		if rerr == syscall.EAGAIN {
+	for idled := false; ; idled = true {
+		c.armDeadline()
+		wouldBlock := false
+		err := c.rc.Read(func(fd uintptr) bool {
+			n, rerr = syscall.Read(int(fd), p)
+			if rerr == syscall.EAGAIN {
+				if !idled {
+					wouldBlock = true // flush outside, then wait with a fresh deadline
+					return true
+				}
+				return false
+			}
+			return true
+		})
+		if wouldBlock {
 			c.idle()
-			return false
+			continue
 		}
-		return true
-	})
-	switch {
-	case err != nil:
-		return 0, err
-	case rerr != nil:
-		return 0, rerr
-	case n == 0 && len(p) > 0:
-		return 0, io.EOF
+		switch {
+		case err != nil:
+			return 0, err
+		case rerr != nil:
+			return 0, rerr
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
 	}
-	return n, nil
+}
+
+// armDeadline sets the idle deadline from now, unless the listener is
+// closing (its drain deadline wins).
+func (c *idleConn) armDeadline() {
+	if c.timeout <= 0 || c.drainAt.Load() != 0 {
+		return
+	}
+	c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
+		c.Conn.SetReadDeadline(time.Unix(0, at))
+	}
 }

@@ -30,5 +30,6 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		Dropped: dropped,
 	}
 	reg.MustRegister(m.Batches, m.Queue)
+	m.Dropped.WithLabelValues("journal", "append_failed") // exported at 0 from the start
 	return m
 }

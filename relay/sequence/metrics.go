@@ -71,5 +71,13 @@ func newMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			return nil, err
 		}
 	}
+	// Every labelled series exists at 0 from the start: an alert on
+	// increase() would miss the first report of a series that appears with it.
+	for _, reason := range []string{actionLogCleared, actionAuditLoss, actionAgentGap} {
+		m.loss.WithLabelValues(reason)
+	}
+	for _, result := range []string{"success", "failure"} {
+		m.snapshotOK.WithLabelValues(result)
+	}
 	return m, nil
 }

@@ -14,7 +14,19 @@ type stream struct {
 	Epoch   int64  // agent log epoch
 	Last    int64  // highest number seen
 	Holes   []hole // missing ranges below Last, ascending, not yet confirmed
+	// Past are the epochs the stream left, newest last (at most
+	// maxPastEpochs): a record sent again under one of them is a duplicate.
+	Past []pastEpoch `json:",omitempty"`
 }
+
+// pastEpoch is how far an epoch the stream left went.
+type pastEpoch struct {
+	Epoch, Last int64
+}
+
+// maxPastEpochs bounds the epochs remembered per stream, as the agent
+// listener's cursors do (relay/agent: maxEpochsPerChannel).
+const maxPastEpochs = 8
 
 // hole is a range of numbers not seen yet. It becomes a gap when its
 // deadline passes unfilled.
@@ -34,9 +46,9 @@ const (
 	inOrder   verdict = iota // last+1
 	opened                   // a jump: a hole opened below it
 	filled                   // it filled (part of) a hole
-	duplicate                // at or below last and not in a hole
+	duplicate                // at or below last and not in a hole (also of an epoch left)
 	restarted                // a reset to 1, a new epoch: a new run of numbers
-	stale                    // an older epoch than the stream's: ignored
+	stale                    // an older epoch than the stream's, beyond what was seen of it (or unknown): kept
 )
 
 // restartLow: a number this small arriving after the stream went at least
@@ -60,12 +72,13 @@ type observation struct {
 func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (verdict, []hole) {
 	if o.hasEpoch && o.epoch != s.Epoch {
 		if o.epoch < s.Epoch {
-			return stale, confirm
+			return s.observePast(o), confirm
 		}
 		// A recreated log or reinstalled agent: the agent starts from the
 		// oldest record it has, whatever its number.
 		confirm = append(confirm, s.Holes...)
 		s.Holes = s.Holes[:0]
+		s.leave()
 		s.Epoch, s.Last = o.epoch, o.n
 		return restarted, confirm
 	}
@@ -92,6 +105,50 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 		return restarted, confirm
 	}
 	return duplicate, confirm
+}
+
+// leave remembers how far the current epoch went, before a newer one
+// takes over.
+func (s *stream) leave() {
+	for i, p := range s.Past {
+		if p.Epoch == s.Epoch { // came back to an epoch left before
+			s.Past = append(s.Past[:i], s.Past[i+1:]...)
+			break
+		}
+	}
+	s.Past = append(s.Past, pastEpoch{Epoch: s.Epoch, Last: max(s.Last, s.pastLast(s.Epoch))})
+	if k := len(s.Past) - maxPastEpochs; k > 0 {
+		s.Past = append(s.Past[:0], s.Past[k:]...)
+	}
+}
+
+// pastLast is how far a left epoch went (0: not remembered).
+func (s *stream) pastLast(epoch int64) int64 {
+	for _, p := range s.Past {
+		if p.Epoch == epoch {
+			return p.Last
+		}
+	}
+	return 0
+}
+
+// observePast judges a number of an epoch older than the stream's: at or
+// below what was seen of that epoch it is a resend (its holes were
+// confirmed as gaps when the epoch was left); beyond it, or of an epoch
+// not remembered, it is kept.
+func (s *stream) observePast(o observation) verdict {
+	for i := range s.Past {
+		p := &s.Past[i]
+		if p.Epoch != o.epoch {
+			continue
+		}
+		if o.n <= p.Last {
+			return duplicate
+		}
+		p.Last = o.n
+		return stale
+	}
+	return stale
 }
 
 // bound confirms the oldest holes at once beyond maxHoles.

@@ -1,0 +1,144 @@
+package listen
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/relay/decode"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/pipeline"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// sink is a Submitter that keeps what it is given; block, while open,
+// holds Submit (a full journal).
+type sink struct {
+	mu     sync.Mutex
+	events []*event.Event
+	block  chan struct{} // nil: never blocks
+}
+
+func (s *sink) Submit(ctx context.Context, b *pipeline.Batch) error {
+	s.mu.Lock()
+	block := s.block
+	s.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	s.mu.Lock()
+	s.events = append(s.events, b.Events...)
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *sink) TrySubmit(b *pipeline.Batch) bool { return s.Submit(context.Background(), b) == nil }
+
+func (s *sink) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.events)
+}
+
+func (s *sink) messages() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, e := range s.events {
+		out = append(out, e.Message)
+	}
+	return out
+}
+
+// waitCount waits until the sink holds n events or timeout passes.
+func (s *sink) waitCount(n int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	for s.count() < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return s.count()
+}
+
+// lockedBuffer is a log destination safe for concurrent writers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testListener is one listener started for a test, with its sink, metrics
+// and log.
+type testListener struct {
+	Listener
+	sink    *sink
+	metrics *Metrics
+	log     *lockedBuffer
+}
+
+// startTest starts a listener for cfg (defaults filled in) and closes it
+// when the test ends.
+func startTest(t *testing.T, cfg Config, s *sink) *testListener {
+	t.Helper()
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	norm, err := normalize.New(normalize.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_dropped_events_total"}, []string{"stage", "reason"})
+	reg.MustRegister(dropped)
+	tl := &testListener{sink: s, metrics: NewMetrics(reg, dropped), log: &lockedBuffer{}}
+	l, err := Start(context.Background(), Options{
+		Config:   cfg,
+		Rules:    decode.Fixed(norm),
+		Pipeline: s,
+		Metrics:  tl.metrics,
+		Decode:   decode.NewMetrics(reg),
+		Log:      slog.New(slog.NewTextHandler(tl.log, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl.Listener = l
+	t.Cleanup(func() {
+		l.Close()
+		l.Wait()
+	})
+	return tl
+}
+
+func (tl *testListener) rejected(reason string) float64 {
+	return value(tl.metrics.Rejected.WithLabelValues("t", reason))
+}
+
+// value is a counter's or gauge's value.
+func value(c prometheus.Metric) float64 {
+	var d dto.Metric
+	if err := c.Write(&d); err != nil {
+		panic(err)
+	}
+	return d.GetCounter().GetValue() + d.GetGauge().GetValue()
+}
