@@ -140,9 +140,15 @@ func (r *Relay) publishWorkers() {
 // per line of /readyz's body: "output siem: config_error: http: server
 // answered 401: ...; fix: ...". An output counts while it cannot open, its
 // destination refuses its configuration, or its dead-letter file is full
-// (output.State). Empty: ready. Other parts (the journal) add theirs here.
+// (output.State), and the journal while it cannot write (a full disk, a
+// failing fsync). Empty: ready.
 func (r *Relay) NotReady() []string {
 	var reasons []string
+	if j := r.openJournal.Load(); j != nil {
+		if blocked, why := j.Blocked(); blocked {
+			reasons = append(reasons, "journal: "+why)
+		}
+	}
 	if ws := r.workers.Load(); ws != nil {
 		for _, w := range *ws {
 			if reason := w.NotReady(); reason != "" {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/statelock"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/listen"
@@ -38,6 +39,7 @@ type Relay struct {
 	mu      sync.Mutex // serializes Start, Reload and Stop
 	cfg     *Config
 	journal *journal.Journal
+	lock    *statelock.Lock // state_dir: one nomen per state directory
 	norm    atomic.Pointer[normalize.Normalizer]
 	pipe    *pipeline.Pipeline
 	stages  *stages
@@ -54,6 +56,9 @@ type Relay struct {
 	sinkMetrics   *forward.Metrics
 	// workers are the running outputs' workers, for /readyz (outputs.go).
 	workers atomic.Pointer[[]*output.Worker]
+	// openJournal is the journal while it is open, for /readyz, which
+	// must not take r.mu.
+	openJournal atomic.Pointer[journal.Journal]
 
 	ready   atomic.Bool
 	stopped bool
@@ -116,6 +121,11 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err := os.MkdirAll(cfg.StateDir, 0o750); err != nil {
 		return fmt.Errorf("state_dir: %w", err)
 	}
+	// Before anything is opened: a second nomen on the same state
+	// directory refuses here, naming the holder, and touches nothing.
+	if r.lock, err = statelock.Acquire(cfg.StateDir); err != nil {
+		return err
+	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
 		return fmt.Errorf("normalize: %w", err)
@@ -129,6 +139,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	r.openJournal.Store(r.journal)
 	if r.journalID, err = journalIdentity(cfg); err != nil {
 		return err
 	}
@@ -401,12 +412,18 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 		}
 	}
 	if r.journal != nil {
+		r.openJournal.Store(nil)
 		if err := r.journal.Close(); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if r.api != nil {
 		r.api.close()
+	}
+	if r.lock != nil {
+		if err := r.lock.Close(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
