@@ -136,7 +136,7 @@ func (s *Kafka) Open(ctx context.Context) error {
 	defer cancel()
 	if err := cl.Ping(ctx); err != nil {
 		cl.Close()
-		return fmt.Errorf("kafka: no broker of %s answers: %w", strings.Join(s.cfg.Brokers, ","), err)
+		return fmt.Errorf("kafka: connect to %s: %w", strings.Join(s.cfg.Brokers, ","), err)
 	}
 	s.client = cl
 	return nil

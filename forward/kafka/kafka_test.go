@@ -256,3 +256,27 @@ func bigEvent(t testing.TB, id uint64, n int) *event.Event {
 	c.Original = b.String()
 	return &c
 }
+
+// BenchmarkKafkaProduce: events/s through the sink and franz-go into a
+// kfake broker that validates and drops the records (BlackholeProduce), in
+// batches of 1000 acknowledged before the next (one op is one event). It
+// measures the relay's side (encoding, keys, client); a real broker adds
+// its disk and network.
+func BenchmarkKafkaProduce(b *testing.B) {
+	c := newCluster(b, kfake.NumBrokers(1), kfake.SeedTopics(6, "events"), kfake.BlackholeProduce())
+	s := openKafka(b, Config{Brokers: c.ListenAddrs(), Topic: "events"}, "bench")
+	base := sinktest.SampleEvents(b, 1, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	id := uint64(1)
+	for done := 0; done < b.N; {
+		n := min(len(base), b.N-done)
+		if err := s.Write(context.Background(), sinktest.WithIDs(base[:n], id)); err != nil {
+			b.Fatal(err)
+		}
+		id += uint64(n)
+		done += n
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
