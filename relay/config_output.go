@@ -8,6 +8,7 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/forward/file"
 	"github.com/nomenhq/nomen/forward/http"
+	"github.com/nomenhq/nomen/forward/kafka"
 	"github.com/nomenhq/nomen/forward/nats"
 	"github.com/nomenhq/nomen/forward/postgres"
 	"github.com/nomenhq/nomen/forward/syslog"
@@ -33,6 +34,7 @@ var outputTypes = []outputType{
 	{name: "http", config: func() forward.Config { return new(http.Config) }},
 	{name: "postgres", config: func() forward.Config { return new(postgres.Config) }, batchSize: postgres.DefaultBatchSize},
 	{name: "nats", config: func() forward.Config { return new(nats.Config) }},
+	{name: "kafka", config: func() forward.Config { return new(kafka.Config) }},
 }
 
 // OutputConfig is one [[output]]: the keys every output has, and those of

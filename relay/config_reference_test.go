@@ -13,6 +13,7 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/forward/file"
 	"github.com/nomenhq/nomen/forward/http"
+	"github.com/nomenhq/nomen/forward/kafka"
 	"github.com/nomenhq/nomen/forward/nats"
 	"github.com/nomenhq/nomen/forward/postgres"
 	"github.com/nomenhq/nomen/forward/syslog"
@@ -101,7 +102,9 @@ var referenceSections = []struct {
 	{reflect.TypeFor[http.Config](), refInWhere("output", "type", "http")},
 	{reflect.TypeFor[postgres.Config](), refInWhere("output", "type", "postgres")},
 	{reflect.TypeFor[nats.Config](), refInWhere("output", "type", "nats")},
-	{reflect.TypeFor[forward.TLSConfig](), refInWhere("output", "type", "syslog", "http", "nats")},
+	{reflect.TypeFor[kafka.Config](), refInWhere("output", "type", "kafka")},
+	{reflect.TypeFor[kafka.SASLConfig](), refInWhere("output", "type", "kafka")},
+	{reflect.TypeFor[forward.TLSConfig](), refInWhere("output", "type", "syslog", "http", "nats", "kafka")},
 }
 
 func TestReferenceConfigIsValid(t *testing.T) {

@@ -51,7 +51,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown output key", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\nrotate_sise = \"1MiB\"", 1), `line 13: unknown key "output.rotate_sise"`},
 		{"key of another output type", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\ndsn = \"postgres://x\"", 1), `unknown key "output.dsn"`},
 		{"bad protocol", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "sctp"`, 1), `listener "udp": unknown protocol "sctp"`},
-		{"bad output type", strings.Replace(minimalConfig, `type = "file"`, `type = "kafka"`, 1), `unknown type "kafka"`},
+		{"bad output type", strings.Replace(minimalConfig, `type = "file"`, `type = "amqp"`, 1), `unknown type "amqp"`},
 		{"no listener", "[[output]]\nname=\"a\"\ntype=\"file\"\npath=\"/tmp/x\"\n", "no [[listener]]"},
 		{"tls without cert", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "tls"`, 1), `needs tls = { cert`},
 		{"bad network", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nallowed_networks = [\"10.0.0.0/33\"]", 1), `allowed_networks`},

@@ -126,51 +126,22 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// subjectTemplate is a parsed subject: literal text and field paths.
+// subjectTemplate is a parsed subject (forward.Template) and the wildcard
+// a stream must cover.
 type subjectTemplate struct {
-	parts    []subjectPart
+	forward.Template
 	wildcard string // the subject with every templated token a '*'
 }
 
-type subjectPart struct {
-	literal string
-	field   string // set for a {field}
-}
-
 func parseSubject(s string) (subjectTemplate, error) {
-	var t subjectTemplate
-	rest := s
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		if open < 0 {
-			t.parts = append(t.parts, subjectPart{literal: rest})
-			break
-		}
-		if open > 0 {
-			t.parts = append(t.parts, subjectPart{literal: rest[:open]})
-		}
-		end := strings.IndexByte(rest[open:], '}')
-		if end < 0 {
-			return t, fmt.Errorf("nats: subject %q: unclosed {", s)
-		}
-		field := rest[open+1 : open+end]
-		if field == "" || strings.ContainsAny(field, " {") {
-			return t, fmt.Errorf("nats: subject %q: bad field {%s}", s, field)
-		}
-		t.parts = append(t.parts, subjectPart{field: field})
-		rest = rest[open+end+1:]
+	tp, err := forward.ParseTemplate(s)
+	if err != nil {
+		return subjectTemplate{}, fmt.Errorf("nats: subject %q: %w", s, err)
 	}
+	t := subjectTemplate{Template: tp}
 	// Check the shape with every field a plain token, and build the
 	// wildcard that a stream must cover.
-	var sample strings.Builder
-	for _, p := range t.parts {
-		if p.field != "" {
-			sample.WriteString("\x00")
-		} else {
-			sample.WriteString(p.literal)
-		}
-	}
-	tokens := strings.Split(sample.String(), ".")
+	tokens := strings.Split(tp.Shape("\x00"), ".")
 	for i, tok := range tokens {
 		if strings.Contains(tok, "\x00") {
 			tokens[i] = "*"
@@ -196,39 +167,17 @@ func validToken(s string) bool {
 	return true
 }
 
-// appendSubject renders the subject of e.
+// appendSubject renders the subject of e: each value one token.
 func (t *subjectTemplate) appendSubject(dst []byte, e *event.Event, missing string) []byte {
-	for _, p := range t.parts {
-		if p.field == "" {
-			dst = append(dst, p.literal...)
-			continue
-		}
-		v, ok := e.Get(p.field)
-		var s string
-		switch {
-		case !ok:
-		case v.Type == event.TypeStrings:
-			if len(v.List) > 0 {
-				s = v.List[0]
-			}
-		case v.Type == event.TypeString:
-			s = v.Str
-		default:
-			s = v.String()
-		}
-		if s == "" {
-			dst = append(dst, missing...)
-			continue
-		}
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c <= ' ' || c == '.' || c == '*' || c == '>' || c == 0x7f {
-				c = '_'
-			}
-			dst = append(dst, c)
-		}
+	return t.Append(dst, e, missing, subjectByte)
+}
+
+// subjectByte maps a byte of a field's value to one a token may hold.
+func subjectByte(c byte) byte {
+	if c <= ' ' || c == '.' || c == '*' || c == '>' || c == 0x7f {
+		return '_'
 	}
-	return dst
+	return c
 }
 
 type natsMetrics struct {
