@@ -79,7 +79,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		return vendor.Class{}, vendor.Malformed
 	}
 	eachPair(b, func(k, v string) {
-		if v == "" {
+		if v == "" || untranslated(k, v) {
 			return
 		}
 		if fd, ok := Lookup(k); ok {
@@ -89,6 +89,13 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		emit(k, v, vendor.Extra)
 	})
 	return classify(&f), vendor.Decoded
+}
+
+// untranslated: the Log Exporter writes xlatesrc/xlatedst "0.0.0.0" and
+// xlatesport/xlatedport "0" on a connection without that translation; that
+// is not an address the packet had.
+func untranslated(key, v string) bool {
+	return strings.HasPrefix(key, "xlate") && (v == "0.0.0.0" || v == "::" || v == "0")
 }
 
 // eachPair calls fn for every key:"value" up to the closing ']'; false

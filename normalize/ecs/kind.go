@@ -21,7 +21,7 @@ import (
 //	Host       key = value; related.ip for an address, related.hosts for a name
 //	Transport  network.transport (lower case, a number named) and network.iana_number
 //	MAC        key = upper case, '-' separated (ECS's form)
-//	Time       @timestamp when the header had none; another key gets RFC 3339 UTC text
+//	Time       @timestamp when the header had none (else refused); another key gets RFC 3339 UTC text
 //	Direction  key = lower case
 //	Word, Text, Line, Interface, Extra: key = value as a string
 //
@@ -110,14 +110,17 @@ func setHost(e *event.Event, key, v string) bool {
 	return true
 }
 
-// setTime sets @timestamp (only when the event's own header gave no time)
-// or another date field as RFC 3339 text in UTC.
+// setTime sets @timestamp (only when the event's own header gave no time:
+// false when it did) or another date field as RFC 3339 text in UTC.
 func setTime(e *event.Event, key, v string) bool {
 	t, ok := vendor.ParseTime(v)
 	if !ok {
 		return false
 	}
 	if key == "@timestamp" {
+		if !e.Time.IsZero() && !e.Time.Equal(e.Received) {
+			return false // the header's time stands
+		}
 		SetTimeIfNone(e, t)
 		return true
 	}

@@ -92,7 +92,9 @@ func TestSetKindTimestamp(t *testing.T) {
 	// A header with its own time keeps it.
 	e = event.New(received)
 	e.Time = device
-	SetKind(e, "@timestamp", "1712345678", vendor.Time)
+	if SetKind(e, "@timestamp", "1712345678", vendor.Time) {
+		t.Error("@timestamp over a header time reported as set")
+	}
 	if !e.Time.Equal(device) {
 		t.Errorf("header time replaced: %v", e.Time)
 	}
