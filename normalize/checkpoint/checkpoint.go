@@ -45,8 +45,8 @@ func body(program, msg string) (string, bool) {
 	if program == "CheckPoint" {
 		return msg[1:], true
 	}
-	colon := strings.Index(msg, `:"`)
-	if colon < 2 || colon > 40 {
+	colon := strings.Index(msg[:min(len(msg), 42)], `:"`) // a key is short: look no further
+	if colon < 2 {
 		return "", false
 	}
 	for i := 1; i < colon; i++ {

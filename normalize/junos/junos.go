@@ -46,7 +46,7 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	if t, ok := known(msgID); ok {
 		return t, msg, true
 	}
-	end := strings.IndexAny(msg, ": [")
+	end := strings.IndexAny(msg[:min(len(msg), 34)], ": [") // known tags have at most 32 characters
 	if end <= 0 {
 		return "", "", false
 	}
