@@ -27,6 +27,8 @@
 package gateway
 
 import (
+	"strings"
+
 	"github.com/nomenhq/nomen/normalize/cef"
 	"github.com/nomenhq/nomen/normalize/checkpoint"
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -215,6 +217,9 @@ func decodeCheckPoint(e *event.Event) bool {
 }
 
 // sniffCEF and sniffLEEF find the header after a relay's words (the
-// leaf packages look at most 256 bytes in).
-func sniffCEF(e *event.Event) bool  { return cef.Sniff(e.AppName, e.Message) }
-func sniffLEEF(e *event.Event) bool { return cef.SniffLEEF(e.AppName, e.Message) }
+// leaf packages look at most 256 bytes in). A header has a '|' within
+// that head: most lines have none, and one IndexByte says so.
+func sniffCEF(e *event.Event) bool  { return hasPipe(e.Message) && cef.Sniff(e.AppName, e.Message) }
+func sniffLEEF(e *event.Event) bool { return hasPipe(e.Message) && cef.SniffLEEF(e.AppName, e.Message) }
+
+func hasPipe(m string) bool { return strings.IndexByte(m[:min(len(m), 272)], '|') >= 0 }
