@@ -32,7 +32,7 @@ type Config struct {
 // concurrent use once built.
 type Normalizer struct {
 	exact    map[string][]*ecs.Decoder
-	prefixed []progPrefix // "postfix/*", "%asa-*"
+	prefixed []progPrefix     // "postfix/*", "%asa-*"
 	byMsg    [256][]msgPrefix // by the prefix's first byte: a line is compared with its own few
 	sniffers []*ecs.Decoder
 	rules    *rules.Set
