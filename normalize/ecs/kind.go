@@ -29,8 +29,13 @@ import (
 // a wrong field is worse than none. For Extra, key is the full field name:
 // the caller adds the package's namespace (see Emitter).
 func SetKind(e *event.Event, key, value string, kind vendor.Kind) bool {
-	if !vendor.Valid(kind, value) && kind != vendor.Duration {
-		return false
+	switch kind {
+	case vendor.IP, vendor.Port, vendor.Uint, vendor.Seconds, vendor.Duration, vendor.Host, vendor.Time:
+		// the setter parses the value: that is the check
+	default:
+		if !vendor.Valid(kind, value) {
+			return false
+		}
 	}
 	switch kind {
 	case vendor.IP:

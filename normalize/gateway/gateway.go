@@ -59,12 +59,12 @@ func Decoders() []*ecs.Decoder {
 // around its fields.
 type source struct {
 	decoder   func(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
-	namespace string // of its Extra keys
-	provider  string // event.provider
-	vendor    string // observer.vendor, when the format is one vendor's
-	product   string // observer.product, likewise
-	malformed string // nomen.parse_error of a broken message
-	rule      string // nomen.rule, unless rules names one by a column
+	namespace *keyCache // of its Extra keys
+	provider  string    // event.provider
+	vendor    string    // observer.vendor, when the format is one vendor's
+	product   string    // observer.product, likewise
+	malformed string    // nomen.parse_error of a broken message
+	rule      string    // nomen.rule, unless rules names one by a column
 	// ruleKey is the emitted key (Extra) whose value names the rule through
 	// rules ("type" of FortiGate and PAN-OS); a value not in rules gets rule.
 	ruleKey string
@@ -72,21 +72,21 @@ type source struct {
 }
 
 var (
-	fortigate = &source{decoder: fortinet.Decode, namespace: fortinet.Namespace, provider: "fortigate",
+	fortigate = &source{decoder: fortinet.Decode, namespace: newKeyCache(fortinet.Namespace), provider: "fortigate",
 		vendor: "Fortinet", product: "FortiGate", malformed: "fortinet: malformed FortiGate log",
 		rule: "fortinet.log", ruleKey: "type", rules: map[string]string{
 			"traffic": "fortinet.traffic", "utm": "fortinet.utm", "event": "fortinet.event"}}
-	panos = &source{decoder: paloalto.Decode, namespace: paloalto.Namespace, provider: "pan-os",
+	panos = &source{decoder: paloalto.Decode, namespace: newKeyCache(paloalto.Namespace), provider: "pan-os",
 		vendor: "Palo Alto Networks", product: "PAN-OS", malformed: "paloalto: malformed PAN-OS log",
 		rule: "paloalto.log", ruleKey: "type", rules: map[string]string{
 			"TRAFFIC": "paloalto.traffic", "THREAT": "paloalto.threat", "SYSTEM": "paloalto.system",
 			"CONFIG": "paloalto.config", "GLOBALPROTECT": "paloalto.globalprotect", "USERID": "paloalto.userid",
 			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication"}}
-	cpSource = &source{decoder: checkpoint.Decode, namespace: checkpoint.Namespace, provider: "checkpoint",
+	cpSource = &source{decoder: checkpoint.Decode, namespace: newKeyCache(checkpoint.Namespace), provider: "checkpoint",
 		vendor: "Check Point", malformed: "checkpoint: malformed Log Exporter message", rule: "checkpoint.log"}
-	cefSource = &source{decoder: cef.Decode, namespace: cef.Namespace, provider: "cef",
+	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef",
 		malformed: "cef: malformed CEF header", rule: "cef"}
-	leefSource = &source{decoder: cef.DecodeLEEF, namespace: cef.LEEFNamespace, provider: "leef",
+	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef",
 		malformed: "leef: malformed LEEF header", rule: "leef"}
 )
 
@@ -113,7 +113,7 @@ func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, ven
 					rule = r
 				}
 			}
-			key = s.namespace + key
+			key = s.namespace.full(key)
 		}
 		ecs.SetKind(e, key, value, kind)
 	}
@@ -167,7 +167,7 @@ var junosRules = func() map[string]string {
 	return m
 }()
 
-var junosSource = &source{namespace: junos.Namespace, provider: "junos", vendor: "Juniper", product: "Junos OS",
+var junosSource = &source{namespace: newKeyCache(junos.Namespace), provider: "junos", vendor: "Juniper", product: "Junos OS",
 	malformed: "junos: malformed Junos message", rule: "junos.log"}
 
 // decodeJunos passes the RFC 5424 MSGID and structured data: Junos's
