@@ -3,6 +3,7 @@ package normalize
 import (
 	"github.com/nomenhq/nomen/normalize/apps"
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/gateway"
 	"github.com/nomenhq/nomen/normalize/mail"
 	"github.com/nomenhq/nomen/normalize/network"
 	"github.com/nomenhq/nomen/normalize/unix"
@@ -22,6 +23,7 @@ func builtins() []*ecs.Decoder {
 		apps.Decoders(),    // apps.go: FTP, dovecot, OpenVPN, BIND, dhcpd, MySQL, PostgreSQL, logind, polkit
 		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
 		windows.Decoders(), // windows.go: Windows Security events by every road
+		gateway.Decoders(), // gateway.go: FortiGate, PAN-OS, Junos, Check Point, CEF, LEEF, JSON in syslog
 	} {
 		ds = append(ds, family...)
 	}

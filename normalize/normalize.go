@@ -32,8 +32,8 @@ type Config struct {
 // concurrent use once built.
 type Normalizer struct {
 	exact    map[string][]*ecs.Decoder
-	prefixed []progPrefix // "postfix/*", "%asa-*"
-	byMsg    []msgPrefix
+	prefixed []progPrefix     // "postfix/*", "%asa-*"
+	byMsg    [256][]msgPrefix // by the prefix's first byte: a line is compared with its own few
 	sniffers []*ecs.Decoder
 	rules    *rules.Set
 }
@@ -74,7 +74,10 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 			}
 		}
 		for _, p := range d.Prefixes {
-			n.byMsg = append(n.byMsg, msgPrefix{p, d})
+			if p == "" {
+				panic("normalize: decoder " + d.Name + " has an empty message prefix")
+			}
+			n.byMsg[p[0]] = append(n.byMsg[p[0]], msgPrefix{p, d})
 		}
 		if d.Sniff != nil {
 			n.sniffers = append(n.sniffers, d)
@@ -148,9 +151,11 @@ func (n *Normalizer) normalize(e *event.Event) string {
 			}
 		}
 	}
-	for _, p := range n.byMsg {
-		if strings.HasPrefix(e.Message, p.prefix) && p.d.Decode(e) {
-			return p.d.Name
+	if e.Message != "" {
+		for _, p := range n.byMsg[e.Message[0]] {
+			if strings.HasPrefix(e.Message, p.prefix) && p.d.Decode(e) {
+				return p.d.Name
+			}
 		}
 	}
 	for _, d := range n.sniffers {

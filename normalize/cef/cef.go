@@ -113,7 +113,9 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	emit("cef.version", h[0], vendor.Word)
 	putHeader(emit, "observer.vendor", h[1])
 	putHeader(emit, "observer.product", h[2])
-	putHeader(emit, "observer.version", h[3])
+	if h[3] != h[1] { // Check Point's Log Exporter repeats its vendor name there: not a version
+		putHeader(emit, "observer.version", h[3])
+	}
 	putHeader(emit, "event.code", h[4])
 	putHeader(emit, "cef.name", h[5])
 	if sev := h[6]; vendor.IsDigits(sev) && len(sev) <= 2 && vendor.Atoi(sev) <= 10 {

@@ -51,7 +51,7 @@ func TestCEF(t *testing.T) {
 		// Check Point's own keys through its key map; empty extension values are kept out.
 		{"check point", "", `CEF:0|Check Point|VPN-1 & FireWall-1|Check Point|Log|https|Unknown|act=Drop src=10.0.0.8 dst=192.0.2.50 dpt=443 proto=6 ifname=eth1 inzone=Internal outzone=External rule_name=Block bad sites layer_name=Network duser=`,
 			map[string]string{"cef.version": "0", "observer.vendor": "Check Point", "observer.product": "VPN-1 & FireWall-1",
-				"observer.version": "Check Point", "event.code": "Log", "cef.name": "https", "cef.severity": "Unknown",
+				"event.code": "Log", "cef.name": "https", "cef.severity": "Unknown",
 				"cef.extensions.act": "Drop", "source.ip": "10.0.0.8", "destination.ip": "192.0.2.50", "destination.port": "443",
 				"network.transport": "6", "cef.extensions.ifname": "eth1", "observer.ingress.zone": "Internal",
 				"observer.egress.zone": "External", "rule.name": "Block bad sites", "rule.ruleset": "Network"}, "connection-denied"},

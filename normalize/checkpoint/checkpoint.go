@@ -45,8 +45,8 @@ func body(program, msg string) (string, bool) {
 	if program == "CheckPoint" {
 		return msg[1:], true
 	}
-	colon := strings.Index(msg, `:"`)
-	if colon < 2 || colon > 40 {
+	colon := strings.Index(msg[:min(len(msg), 42)], `:"`) // a key is short: look no further
+	if colon < 2 {
 		return "", false
 	}
 	for i := 1; i < colon; i++ {
@@ -79,7 +79,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		return vendor.Class{}, vendor.Malformed
 	}
 	eachPair(b, func(k, v string) {
-		if v == "" {
+		if v == "" || untranslated(k, v) {
 			return
 		}
 		if fd, ok := Lookup(k); ok {
@@ -89,6 +89,13 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		emit(k, v, vendor.Extra)
 	})
 	return classify(&f), vendor.Decoded
+}
+
+// untranslated: the Log Exporter writes xlatesrc/xlatedst "0.0.0.0" and
+// xlatesport/xlatedport "0" on a connection without that translation; that
+// is not an address the packet had.
+func untranslated(key, v string) bool {
+	return strings.HasPrefix(key, "xlate") && (v == "0.0.0.0" || v == "::" || v == "0")
 }
 
 // eachPair calls fn for every key:"value" up to the closing ']'; false

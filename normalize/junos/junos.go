@@ -46,7 +46,7 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	if t, ok := known(msgID); ok {
 		return t, msg, true
 	}
-	end := strings.IndexAny(msg, ": [")
+	end := strings.IndexAny(msg[:min(len(msg), 34)], ": [") // known tags have at most 32 characters
 	if end <= 0 {
 		return "", "", false
 	}
@@ -110,7 +110,7 @@ func paramOf(ps []event.SDParam, name string) string {
 
 // putParam emits one structured-data parameter.
 func putParam(emit vendor.Emit, tag, name, v string) {
-	if v == "" {
+	if v == "" || untranslated(name, v) {
 		return
 	}
 	f, ok := params[name]
@@ -127,6 +127,13 @@ func putParam(emit vendor.Emit, tag, name, v string) {
 		return
 	}
 	emit(name, v, vendor.Extra)
+}
+
+// untranslated: Junos writes 0.0.0.0 and port 0 in the nat-* parameters
+// of a session (and an IDP attack) without translation; that is not an
+// address the packet had.
+func untranslated(name, v string) bool {
+	return strings.HasPrefix(name, "nat-") && (v == "0.0.0.0" || v == "::" || v == "0")
 }
 
 type field struct {

@@ -43,8 +43,8 @@ func Sniff(program, msg string) bool {
 
 // typeOf checks the first four columns and returns the type.
 func typeOf(msg string) (string, bool) {
-	c0 := strings.IndexByte(msg, ',')
-	if c0 < 0 || c0 > 8 || strings.IndexByte(msg[:c0], ' ') >= 0 {
+	c0 := strings.IndexByte(msg[:min(len(msg), 9)], ',') // the first column is short: look no further
+	if c0 < 0 || strings.IndexByte(msg[:c0], ' ') >= 0 {
 		return "", false
 	}
 	rest := msg[c0+1:]

@@ -39,9 +39,11 @@ var ecsNamespaces = []string{
 // vendorNamespaces are the non-ECS namespaces nomen's decoders and stages
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
-	"apache", "auditd", "cisco", "exchange", "iptables", "login", "nginx",
-	"nomen", "pam", "pfsense", "postfix", "procmail", "sendmail", "shadow",
-	"sshd", "su", "sudo", "winlog",
+	"apache", "auditd", "bind", "cef", "checkpoint", "cisco", "dhcpd", "dovecot",
+	"exchange", "fortinet", "haproxy", "iptables", "json", "juniper", "leef",
+	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
+	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
+	"proftpd", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "winlog",
 }
 
 // eventFields are the ECS event.* fields; event is checked key by key.
@@ -91,7 +93,9 @@ func checkField(key string, ruleFields []string) error {
 
 // checkSyntax refuses keys that cannot be a field name: empty parts,
 // spaces, quotes or other punctuation. Windows event data keeps its
-// element names (winlog.event_data.TargetUserName), so case is free.
+// element names (winlog.event_data.TargetUserName), so case is free; '@'
+// may start a part (@timestamp, and the keys of JSON carried in a message,
+// json.<program>.@timestamp).
 func checkSyntax(key string) error {
 	if key == "" {
 		return fmt.Errorf("empty field name")
@@ -104,7 +108,7 @@ func checkSyntax(key string) error {
 	for i, c := range key {
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.':
-		case c == '@' && i == 0:
+		case c == '@' && (i == 0 || key[i-1] == '.'):
 		default:
 			return fmt.Errorf("field %q: character %q is not allowed in a field name", key, c)
 		}

@@ -1,0 +1,226 @@
+package ecs
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// SetKind sets one value a vendor package handed out (see normalize/vendor)
+// with the setter of its Kind, and reports whether it did. It is the one
+// place where a Kind becomes a typed field:
+//
+//	IP         key = canonical address (unmapped), related.ip
+//	Port       key = integer 0-65535 (a service name is refused)
+//	Uint       key = integer
+//	Seconds    key = integer seconds * 1e9 (event.duration is nanoseconds)
+//	Duration   key = "H:MM:SS" as nanoseconds
+//	User       key = name, related.user
+//	Host       key = value; related.ip for an address, related.hosts for a name
+//	Transport  network.transport (lower case, a number named) and network.iana_number
+//	MAC        key = upper case, '-' separated (ECS's form)
+//	Time       @timestamp when the header had none (else refused); another key gets RFC 3339 UTC text
+//	Direction  key = lower case
+//	Word, Text, Line, Interface, Extra: key = value as a string
+//
+// A value whose shape does not fit its kind (vendor.Valid) sets nothing:
+// a wrong field is worse than none. For Extra, key is the full field name:
+// the caller adds the package's namespace (see Emitter).
+func SetKind(e *event.Event, key, value string, kind vendor.Kind) bool {
+	switch kind {
+	case vendor.IP, vendor.Port, vendor.Uint, vendor.Seconds, vendor.Duration, vendor.Host, vendor.Time:
+		// the setter parses the value: that is the check
+	default:
+		if !vendor.Valid(kind, value) {
+			return false
+		}
+	}
+	switch kind {
+	case vendor.IP:
+		return SetIP(e, key, value)
+	case vendor.Port:
+		return SetPort(e, key, value)
+	case vendor.Uint:
+		return SetUint(e, key, value)
+	case vendor.Seconds:
+		n, ok := ParseUint(value)
+		if !ok || n > maxSeconds {
+			return false
+		}
+		e.SetInt(key, n*int64(time.Second))
+	case vendor.Duration:
+		ns, ok := ParseHMS(value)
+		if !ok {
+			return false
+		}
+		e.SetInt(key, ns)
+	case vendor.User:
+		if n := strings.TrimSpace(value); n == "" || n == "-" {
+			return false
+		}
+		SetUser(e, key, value)
+	case vendor.Host:
+		return setHost(e, key, value)
+	case vendor.Transport:
+		SetTransport(e, value)
+	case vendor.MAC:
+		e.SetStr(key, ecsMAC(value))
+	case vendor.Time:
+		return setTime(e, key, value)
+	case vendor.Direction:
+		e.SetStr(key, Lower(value))
+	default: // Word, Text, Line, Interface, Extra
+		e.SetStr(key, value)
+	}
+	return true
+}
+
+// maxSeconds is the largest number of seconds whose nanoseconds fit an int64.
+const maxSeconds = (1<<63 - 1) / int64(time.Second)
+
+// Emitter returns a vendor.Emit that sets each value on e with SetKind,
+// the keys of kind Extra under namespace ("fortinet.fortigate.").
+func Emitter(e *event.Event, namespace string) vendor.Emit {
+	return func(key, value string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			key = namespace + key
+		}
+		SetKind(e, key, value, kind)
+	}
+}
+
+// SetVendorClass sets the classification a vendor package returned:
+// event.category/type with event.action and event.outcome, or only the
+// outcome (and action) of a message that has no category.
+func SetVendorClass(e *event.Event, c vendor.Class) {
+	if len(c.Category) > 0 {
+		Class{Category: c.Category, Type: c.Type}.Set(e, c.Action, c.Outcome)
+		return
+	}
+	e.SetStr("event.action", c.Action)
+	e.SetStr("event.outcome", c.Outcome)
+}
+
+// setHost sets a value that is an address or a host name.
+func setHost(e *event.Event, key, v string) bool {
+	if SetIP(e, key, v) {
+		return true
+	}
+	if !looksLikeHostname(v) {
+		return false
+	}
+	SetHostname(e, key, v)
+	return true
+}
+
+// setTime sets @timestamp (only when the event's own header gave no time:
+// false when it did) or another date field as RFC 3339 text in UTC.
+func setTime(e *event.Event, key, v string) bool {
+	t, ok := vendor.ParseTime(v)
+	if !ok {
+		return false
+	}
+	if key == "@timestamp" {
+		if !e.Time.IsZero() && !e.Time.Equal(e.Received) {
+			return false // the header's time stands
+		}
+		SetTimeIfNone(e, t)
+		return true
+	}
+	e.SetStr(key, t.UTC().Format(time.RFC3339Nano))
+	return true
+}
+
+// ecsMAC writes a MAC address (checked by vendor.IsMAC) upper case with
+// '-' separators, without allocating when it already is so.
+func ecsMAC(v string) string {
+	canonical := true
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == ':' || 'a' <= c && c <= 'f' {
+			canonical = false
+			break
+		}
+	}
+	if canonical {
+		return v
+	}
+	b := []byte(v)
+	for i, c := range b {
+		switch {
+		case c == ':':
+			b[i] = '-'
+		case 'a' <= c && c <= 'f':
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// ParseHMS parses a duration "H:MM:SS" (hours unbounded, as Cisco writes
+// it) to nanoseconds.
+func ParseHMS(s string) (int64, bool) {
+	h, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return 0, false
+	}
+	m, sec, ok := strings.Cut(rest, ":")
+	hn, ok1 := ParseUint(h)
+	mn, ok2 := ParseUint(m)
+	sn, ok3 := ParseUint(sec)
+	if !ok || !ok1 || !ok2 || !ok3 || len(m) != 2 || len(sec) != 2 || mn > 59 || sn > 59 || hn > 1<<20 {
+		return 0, false
+	}
+	return ((hn*60+mn)*60 + sn) * int64(time.Second), true
+}
+
+// ianaProtocols maps IP protocol names (any case) and numbers to ECS's
+// network.transport name and the IANA number.
+var ianaProtocols = [...]struct{ name, transport, number string }{
+	{"tcp", "tcp", "6"},
+	{"udp", "udp", "17"},
+	{"icmp", "icmp", "1"},
+	{"icmpv6", "ipv6-icmp", "58"},
+	{"ipv6-icmp", "ipv6-icmp", "58"},
+	{"icmp6", "ipv6-icmp", "58"},
+	{"igmp", "igmp", "2"},
+	{"gre", "gre", "47"},
+	{"esp", "esp", "50"},
+	{"ah", "ah", "51"},
+	{"sctp", "sctp", "132"},
+	{"ospf", "ospf", "89"},
+	{"pim", "pim", "103"},
+	{"vrrp", "vrrp", "112"},
+	{"udplite", "udplite", "136"},
+	{"ipv6", "ipv6", "41"},
+	{"eigrp", "eigrp", "88"},
+}
+
+// SetTransport sets network.transport and network.iana_number from an IP
+// protocol name ("TCP", "icmp6") or number ("6"); a number not in the
+// table sets network.iana_number only, a name not in it network.transport
+// only (lower case).
+func SetTransport(e *event.Event, proto string) {
+	if n, ok := ParseUint(proto); ok {
+		if n > 255 {
+			return
+		}
+		for _, p := range ianaProtocols {
+			if p.number == proto {
+				e.SetStr("network.transport", p.transport)
+				break
+			}
+		}
+		e.SetStr("network.iana_number", proto)
+		return
+	}
+	for _, p := range ianaProtocols {
+		if vendor.EqualFold(p.name, proto) {
+			e.SetStr("network.transport", p.transport)
+			e.SetStr("network.iana_number", p.number)
+			return
+		}
+	}
+	e.SetStr("network.transport", Lower(proto))
+}

@@ -1,0 +1,247 @@
+// Package gateway decodes what third-party firewalls and security gateways
+// send over syslog, and the generic envelopes such products use: Fortinet
+// FortiGate, Palo Alto Networks PAN-OS, Juniper Junos, Check Point Log
+// Exporter, ArcSight CEF and QRadar LEEF from any producer, and a JSON
+// object carried in a syslog message (json.go).
+//
+// The vendor formats are read by the leaf packages (normalize/fortinet,
+// paloalto, junos, checkpoint, cef), which hand out values with a Kind;
+// this package dispatches to them, sets each value with ecs.SetKind (Extra
+// keys under the vendor's namespace: fortinet.fortigate.*, paloalto.panos.*,
+// juniper.junos.*, checkpoint.*, cef.extensions.*, leef.*), the class
+// (event.category/type/action/outcome), nomen.rule and event.provider.
+//
+// observer.* is nomen's own identity (the relay that observed the event:
+// observer.hostname, type "relay", product "nomen" — a contract of the
+// JSON output), so a device's identity the vendor formats give as
+// observer.name, serial_number, ip, version, vendor or product goes under
+// the vendor's namespace as device.* (fortinet.fortigate.device.name, ...);
+// the device's interfaces stay observer.ingress/egress.interface.name, as
+// the Cisco decoders set them, and its name is host.name where the format
+// says so.
+//
+// A message that is recognisably a vendor's but broken (a truncated CEF
+// header, a PAN-OS line with too few columns, an unterminated quote) is
+// counted under that decoder and gets nomen.parse_error and no other
+// field: its columns cannot be told apart, so none is guessed.
+//
+// Dispatch (cheap first, see normalize.go): FortiGate by the literal start
+// of its key=value logs; Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
+// sshd) or by the tag of an event-mode line; Check Point by program or a
+// "[key:"" body; CEF and LEEF by program, by their "CEF:"/"LEEF:" start, or
+// after a relay's words; PAN-OS, whose lines carry no tag, by its first
+// columns. Each sniffer looks at a bounded head of the message, so a line
+// no decoder knows costs a few comparisons.
+package gateway
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/cef"
+	"github.com/nomenhq/nomen/normalize/checkpoint"
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/fortinet"
+	"github.com/nomenhq/nomen/normalize/junos"
+	"github.com/nomenhq/nomen/normalize/paloalto"
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Decoders returns the gateway decoders in dispatch order. The JSON
+// decoder is last: a vendor's JSON (Windows records) is its decoder's.
+func Decoders() []*ecs.Decoder {
+	return []*ecs.Decoder{
+		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
+		{Name: "paloalto", Sniff: sniffPANOS, Decode: panos.decode},
+		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_screen", "mgd", "sshd"},
+			Sniff: sniffJunos, Decode: decodeJunos},
+		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Decode: decodeCheckPoint},
+		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Decode: cefSource.decode},
+		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Decode: leefSource.decode},
+		{Name: "json", Prefixes: []string{"{", "@cee:"}, Decode: decodeJSON},
+	}
+}
+
+// source describes one vendor format: how to decode it and what to set
+// around its fields.
+type source struct {
+	decoder   func(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
+	namespace *keyCache // of its Extra keys
+	provider  string    // event.provider
+	vendor    string    // <namespace>device.vendor, when the format is one vendor's
+	product   string    // <namespace>device.product, likewise
+	malformed string    // nomen.parse_error of a broken message
+	rule      string    // nomen.rule, unless rules names one by a column
+	// ruleKey is the emitted key (Extra) whose value names the rule through
+	// rules ("type" of FortiGate and PAN-OS); a value not in rules gets rule.
+	ruleKey string
+	rules   map[string]string
+}
+
+var (
+	fortigate = &source{decoder: fortinet.Decode, namespace: newKeyCache(fortinet.Namespace), provider: "fortigate",
+		vendor: "Fortinet", product: "FortiGate", malformed: "fortinet: malformed FortiGate log",
+		rule: "fortinet.log", ruleKey: "type", rules: map[string]string{
+			"traffic": "fortinet.traffic", "utm": "fortinet.utm", "event": "fortinet.event"}}
+	panos = &source{decoder: paloalto.Decode, namespace: newKeyCache(paloalto.Namespace), provider: "pan-os",
+		vendor: "Palo Alto Networks", product: "PAN-OS", malformed: "paloalto: malformed PAN-OS log",
+		rule: "paloalto.log", ruleKey: "type", rules: map[string]string{
+			"TRAFFIC": "paloalto.traffic", "THREAT": "paloalto.threat", "SYSTEM": "paloalto.system",
+			"CONFIG": "paloalto.config", "GLOBALPROTECT": "paloalto.globalprotect", "USERID": "paloalto.userid",
+			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication"}}
+	cpSource = &source{decoder: checkpoint.Decode, namespace: newKeyCache(checkpoint.Namespace), provider: "checkpoint",
+		vendor: "Check Point", malformed: "checkpoint: malformed Log Exporter message", rule: "checkpoint.log"}
+	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef",
+		malformed: "cef: malformed CEF header", rule: "cef"}
+	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef",
+		malformed: "leef: malformed LEEF header", rule: "leef"}
+)
+
+func (s *source) decode(e *event.Event) bool {
+	st := s.run(e, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
+		return s.decoder(e.AppName, e.Message, emit)
+	})
+	return st != vendor.NotMine
+}
+
+// run calls decode with an emit that sets fields on e, then sets what
+// surrounds them (class, rule, provider, observer; or the parse error of
+// a Malformed message) and returns the status.
+func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, vendor.Status)) vendor.Status {
+	rule, reserved := s.rule, false
+	emit := func(key, value string, kind vendor.Kind) {
+		if !reserved { // not before: a message that is not ours is left as it was
+			ecs.Reserve(e, 32)
+			reserved = true
+		}
+		if kind == vendor.Extra {
+			if key == s.ruleKey {
+				if r, ok := s.rules[value]; ok {
+					rule = r
+				}
+			}
+			key = s.namespace.full(key)
+		} else if dev, ok := deviceKey(key); ok {
+			key = s.namespace.full(dev)
+		}
+		ecs.SetKind(e, key, value, kind)
+	}
+	class, st := decode(emit)
+	switch st {
+	case vendor.NotMine:
+		return st
+	case vendor.Malformed:
+		malformed(e, s.malformed)
+		return st
+	}
+	ecs.SetVendorClass(e, class)
+	ecs.SetRule(e, rule)
+	ecs.SetProvider(e, s.provider)
+	if s.vendor != "" {
+		e.SetStr(s.namespace.full("device.vendor"), s.vendor)
+		e.SetStr(s.namespace.full("device.product"), s.product)
+	}
+	return st
+}
+
+// deviceKey maps an observer.* key that names the device (not its
+// interfaces) to device.* under the vendor namespace: observer is the relay.
+func deviceKey(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, "observer.")
+	if !ok || strings.HasPrefix(rest, "ingress.") || strings.HasPrefix(rest, "egress.") {
+		return "", false
+	}
+	return "device." + rest, true
+}
+
+// malformed marks a message its decoder recognised but could not read. A
+// parse error the parser found first stays.
+func malformed(e *event.Event, reason string) {
+	if !e.Has(parse.FieldParseError) {
+		e.SetStr(parse.FieldParseError, reason)
+	}
+}
+
+// sniffPANOS: PAN-OS lines have no tag; the message starts with the CSV.
+func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }
+
+// sniffJunos: an event-mode Junos line, whose program is the daemon's name
+// ("flowd_octeon_hm"), still starts with its upper-case tag, or carries
+// it as the RFC 5424 MSGID.
+func sniffJunos(e *event.Event) bool {
+	m := e.Message
+	if e.MsgID == "" && (m == "" || m[0] < 'A' || m[0] > 'Z') {
+		return false
+	}
+	return junos.Sniff(e.AppName, e.MsgID, m)
+}
+
+// junosRules: nomen.rule of each Junos message (the tags junos decodes).
+var junosRules = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range []string{"RT_FLOW_SESSION_CREATE", "RT_FLOW_SESSION_CLOSE", "RT_FLOW_SESSION_DENY",
+		"RT_IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
+		"UI_LOGIN_EVENT", "UI_AUTH_EVENT", "UI_LOGOUT_EVENT", "UI_COMMIT", "UI_COMMIT_COMPLETED",
+		"SSHD_LOGIN_FAILED"} {
+		m[t] = "junos." + ecs.Lower(t)
+	}
+	return m
+}()
+
+var junosSource = &source{namespace: newKeyCache(junos.Namespace), provider: "junos", vendor: "Juniper", product: "Junos OS",
+	malformed: "junos: malformed Junos message", rule: "junos.log"}
+
+// decodeJunos passes the RFC 5424 MSGID and structured data: Junos's
+// structured-data form carries the tag as MSGID and the values as
+// SD-PARAMs of a junos@2636 element, which the parser has already read.
+func decodeJunos(e *event.Event) bool {
+	tag := ""
+	st := junosSource.run(e, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
+		return junos.Decode(e.AppName, e.MsgID, e.Message, e.SD, func(key, value string, kind vendor.Kind) {
+			if key == "event.code" {
+				tag = value
+			}
+			emit(key, value, kind)
+		})
+	})
+	if st == vendor.Decoded {
+		if r, ok := junosRules[tag]; ok {
+			ecs.SetRule(e, r)
+		}
+	}
+	return st != vendor.NotMine
+}
+
+// sniffCheckPoint: a Log Exporter body starts with '[' (after the "- " of
+// an empty MSGID that the parser left in the message).
+func sniffCheckPoint(e *event.Event) bool {
+	m := e.Message
+	return len(m) > 3 && (m[0] == '[' || m[0] == '-' && m[2] == '[') && checkpoint.Sniff(e.AppName, m)
+}
+
+// decodeCheckPoint: the Log Exporter writes its body where RFC 5424 has
+// STRUCTURED-DATA, in a form that is not SD ("[action:"Drop"; ...]"), so
+// the parser reports invalid STRUCTURED-DATA and leaves the body as the
+// message. Once the body is read as what it is, that report is withdrawn
+// (a broken body gets the Check Point reason instead).
+func decodeCheckPoint(e *event.Event) bool {
+	st := cpSource.run(e, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
+		return checkpoint.Decode(e.AppName, e.Message, emit)
+	})
+	if st != vendor.NotMine && e.Str(parse.FieldParseError) == "rfc5424: invalid STRUCTURED-DATA" {
+		e.Delete(parse.FieldParseError)
+		if st == vendor.Malformed {
+			e.SetStr(parse.FieldParseError, cpSource.malformed)
+		}
+	}
+	return st != vendor.NotMine
+}
+
+// sniffCEF and sniffLEEF find the header after a relay's words (the
+// leaf packages look at most 256 bytes in). A header has a '|' within
+// that head: most lines have none, and one IndexByte says so.
+func sniffCEF(e *event.Event) bool  { return hasPipe(e.Message) && cef.Sniff(e.AppName, e.Message) }
+func sniffLEEF(e *event.Event) bool { return hasPipe(e.Message) && cef.SniffLEEF(e.AppName, e.Message) }
+
+func hasPipe(m string) bool { return strings.IndexByte(m[:min(len(m), 272)], '|') >= 0 }
