@@ -191,6 +191,7 @@ var ianaProtocols = [...]struct{ name, transport, number string }{
 	{"sctp", "sctp", "132"},
 	{"ospf", "ospf", "89"},
 	{"pim", "pim", "103"},
+	{"carp", "carp", "112"},
 	{"vrrp", "vrrp", "112"},
 	{"udplite", "udplite", "136"},
 	{"ipv6", "ipv6", "41"},
@@ -202,6 +203,9 @@ var ianaProtocols = [...]struct{ name, transport, number string }{
 // table sets network.iana_number only, a name not in it network.transport
 // only (lower case).
 func SetTransport(e *event.Event, proto string) {
+	if proto == "" {
+		return
+	}
 	if n, ok := ParseUint(proto); ok {
 		if n > 255 {
 			return

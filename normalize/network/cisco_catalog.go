@@ -34,7 +34,9 @@ func setCatalogued(e *event.Event, m *ciscocatalog.Msg, body string) bool {
 	return true
 }
 
-// setCiscoValue sets one catalogue value with the setter of its kind.
+// setCiscoValue sets one catalogue value: what is Cisco's own here (the
+// unassigned address, service names for ports, interfaces, NX-OS lines),
+// the rest with ecs.SetKind, the one setter by kind.
 func setCiscoValue(e *event.Event, key, v string, kind ciscocatalog.Kind) {
 	switch kind {
 	case ciscocatalog.IP:
@@ -44,21 +46,6 @@ func setCiscoValue(e *event.Event, key, v string, kind ciscocatalog.Kind) {
 		netIP(e, key, v)
 	case ciscocatalog.Port:
 		setPortOrService(e, key, v)
-	case ciscocatalog.Uint:
-		ecs.SetUint(e, key, v)
-	case ciscocatalog.Duration:
-		if ns, ok := parseHMS(v); ok {
-			e.SetInt(key, ns)
-		}
-	case ciscocatalog.Transport:
-		setTransport(e, v)
-	case ciscocatalog.User:
-		ecs.SetUser(e, key, v)
-	case ciscocatalog.Direction:
-		e.SetStr(key, ecs.Lower(v))
-	case ciscocatalog.Host:
-		e.SetStr(key, v)
-		ecs.AddRelatedIP(e, v)
 	case ciscocatalog.Interface:
 		setInterface(e, key, v)
 	case ciscocatalog.Line:
@@ -69,7 +56,7 @@ func setCiscoValue(e *event.Event, key, v string, kind ciscocatalog.Kind) {
 			netIP(e, "source.ip", host)
 		}
 	default:
-		e.SetStr(key, v)
+		ecs.SetKind(e, key, v, kind)
 	}
 }
 
@@ -81,22 +68,6 @@ func unassigned(key, v string) bool {
 		return false
 	}
 	return !strings.HasPrefix(key, "source.") && !strings.HasPrefix(key, "destination.")
-}
-
-// parseHMS parses an ASA duration "H:MM:SS" (hours unbounded) to nanoseconds.
-func parseHMS(s string) (int64, bool) {
-	h, rest, ok := ecs.CutByte(s, ':')
-	if !ok {
-		return 0, false
-	}
-	m, sec, ok := ecs.CutByte(rest, ':')
-	hn, ok1 := ecs.ParseUint(h)
-	mn, ok2 := ecs.ParseUint(m)
-	sn, ok3 := ecs.ParseUint(sec)
-	if !ok || !ok1 || !ok2 || !ok3 || mn > 59 || sn > 59 || hn > 1<<20 {
-		return 0, false
-	}
-	return ((hn*60+mn)*60 + sn) * 1e9, true
 }
 
 // isASAFamily reports whether fam is a family of the ASA message catalogue.

@@ -91,7 +91,7 @@ func decodeFilterlog(e *event.Event) bool {
 		src, dst = f[15], f[16]
 		rest = f[17:n]
 	}
-	setTransport(e, proto)
+	ecs.SetTransport(e, proto)
 	if protoID != "" {
 		e.SetStr("network.iana_number", protoID)
 	}

@@ -320,7 +320,7 @@ func (p *iptablesPacket) set(e *event.Event) {
 		e.SetStr("destination.mac", ecsMAC(p.mac[0:17]))
 		e.SetStr("source.mac", ecsMAC(p.mac[18:35]))
 	}
-	setTransport(e, p.proto)
+	ecs.SetTransport(e, p.proto)
 	ecs.SetPort(e, "source.port", p.spt)
 	ecs.SetPort(e, "destination.port", p.dpt)
 	ecs.SetUint(e, "iptables.length", p.length)

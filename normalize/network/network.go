@@ -86,58 +86,6 @@ func netBegin(e *event.Event, provider, rule string) {
 	ecs.SetRule(e, rule)
 }
 
-// ianaProtocols maps IP protocol names (as firewalls spell them, any case)
-// to the ECS network.transport name and the IANA number.
-var ianaProtocols = [...]struct{ name, transport, number string }{
-	{"tcp", "tcp", "6"},
-	{"udp", "udp", "17"},
-	{"icmp", "icmp", "1"},
-	{"icmpv6", "ipv6-icmp", "58"},
-	{"ipv6-icmp", "ipv6-icmp", "58"},
-	{"icmp6", "ipv6-icmp", "58"},
-	{"igmp", "igmp", "2"},
-	{"gre", "gre", "47"},
-	{"esp", "esp", "50"},
-	{"ah", "ah", "51"},
-	{"sctp", "sctp", "132"},
-	{"ospf", "ospf", "89"},
-	{"pim", "pim", "103"},
-	{"carp", "carp", "112"},
-	{"vrrp", "vrrp", "112"},
-	{"udplite", "udplite", "136"},
-	{"ipv6", "ipv6", "41"},
-	{"eigrp", "eigrp", "88"},
-}
-
-// setTransport sets network.transport and network.iana_number from a
-// protocol name ("TCP", "udp", "ICMPv6") or an IANA number ("6", "17").
-// Unknown names are kept lower-cased as the transport.
-func setTransport(e *event.Event, proto string) {
-	if proto == "" {
-		return
-	}
-	if n, ok := ecs.ParseUint(proto); ok {
-		for _, p := range ianaProtocols {
-			if p.number == proto {
-				e.SetStr("network.transport", p.transport)
-				break
-			}
-		}
-		if n <= 255 {
-			e.SetStr("network.iana_number", proto)
-		}
-		return
-	}
-	for _, p := range ianaProtocols {
-		if strings.EqualFold(p.name, proto) {
-			e.SetStr("network.transport", p.transport)
-			e.SetStr("network.iana_number", p.number)
-			return
-		}
-	}
-	e.SetStr("network.transport", ecs.Lower(proto))
-}
-
 // setNetworkType sets network.type (ipv4 or ipv6) from an address.
 func setNetworkType(e *event.Event, ip string) {
 	if strings.IndexByte(ip, ':') >= 0 {

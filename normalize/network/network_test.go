@@ -76,19 +76,6 @@ func TestNetworkLeavesOthersAlone(t *testing.T) {
 	}
 }
 
-func TestParseHMS(t *testing.T) {
-	for in, want := range map[string]int64{"0:00:00": 0, "0:01:07": 67e9, "27:03:09": 97389e9} {
-		if got, ok := parseHMS(in); !ok || got != want {
-			t.Errorf("parseHMS(%q) = %d, %v", in, got, ok)
-		}
-	}
-	for _, in := range []string{"", "1:2", "0:60:00", "a:b:c", "1d2h"} {
-		if _, ok := parseHMS(in); ok {
-			t.Errorf("parseHMS(%q) accepted", in)
-		}
-	}
-}
-
 func TestIptablesVerdict(t *testing.T) {
 	for in, want := range map[string]byte{
 		"UFW BLOCK": 'D', "SFW2-INext-DROP-DEFLT": 'D', "FROM_INTERNET_DENY": 'D', "DROPPED": 'D',
@@ -97,19 +84,6 @@ func TestIptablesVerdict(t *testing.T) {
 	} {
 		if got := iptablesVerdictWords(in); got != want {
 			t.Errorf("verdict(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestSetTransport(t *testing.T) {
-	for in, want := range map[string][2]string{
-		"TCP": {"tcp", "6"}, "udp": {"udp", "17"}, "ICMPv6": {"ipv6-icmp", "58"}, "17": {"udp", "17"},
-		"47": {"gre", "47"}, "253": {"", "253"}, "SCTP": {"sctp", "132"}, "xyz": {"xyz", ""},
-	} {
-		e := event.New(normtest.Received)
-		setTransport(e, in)
-		if got := [2]string{normtest.Str(e, "network.transport"), normtest.Str(e, "network.iana_number")}; got != want {
-			t.Errorf("setTransport(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
