@@ -209,8 +209,10 @@
       svg.appendChild(t);
     }
     const area = svgEl("svg", { x: left, y: top, width: w - left, height: h, viewBox: "0 0 " + (w - left) + " " + h, preserveAspectRatio: "none" });
-    polylines(area, received, ceiling, w - left, h, "s0");
-    polylines(area, journaled, ceiling, w - left, h, "s1");
+    // Widest first: where the three agree (one output, nothing lost),
+    // each still shows.
+    polylines(area, received, ceiling, w - left, h, "s0 wide");
+    polylines(area, journaled, ceiling, w - left, h, "s1 medium");
     polylines(area, delivered, ceiling, w - left, h, "s2");
     svg.appendChild(area);
     document.getElementById("plot-overview").replaceChildren(svg);
@@ -278,7 +280,7 @@
       tr.appendChild(plotCell("plot", rateHistory(ev), "s2"));
       tr.appendChild(cell("delivered", count(ev(m)), ev(m)));
       tr.appendChild(cell("lag", count(lag(m)), lag(m)));
-      tr.appendChild(plotCell("lag-plot", valueHistory(lag), "bad"));
+      tr.appendChild(plotCell("lag-plot", valueHistory(lag), "muted"));
       tr.appendChild(cell("failures", count(failures), failures));
       tr.appendChild(cell("deadletter", count(dead), dead));
       return tr;
