@@ -14,6 +14,7 @@ import (
 
 	"github.com/nomenhq/nomen/relay/apiauth"
 	"github.com/nomenhq/nomen/relay/live"
+	"github.com/nomenhq/nomen/relay/status"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -66,6 +67,7 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 		Buffer:         r.cfg.Metrics.SubscriberBuffer,
 		RuleFields:     func() []string { return r.norm.Load().Rules().Fields() },
 	}))
+	mux.Handle("GET /", status.Handler(status.Options{Gatherer: r.reg, Alerts: r.stages.live.RecentAlerts, Log: r.log.With("component", "status")}))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics.listen: %w", err)

@@ -4,7 +4,9 @@
 //
 //   - "token" (the default): a bearer token, read from a file that only
 //     nomen's user may read (created at first start, see
-//     LoadOrCreateToken); requests carry "Authorization: Bearer <token>";
+//     LoadOrCreateToken); requests carry "Authorization: Bearer <token>",
+//     or, from a browser, the cookie that opening /?token=<token> once
+//     sets (cookie.go);
 //   - "tls": a client certificate signed by the configured CA (the
 //     listener serves HTTPS through internal/tlsconf);
 //   - "none": no authentication, for a deliberate setup (a WARN at start
@@ -94,6 +96,7 @@ func (c Config) serverTLS() (*tls.Config, error) {
 type Guard struct {
 	cfg       Config
 	tokenHash [sha256.Size]byte
+	cookie    string // the browser's cookie value (cookie.go)
 	tls       *tls.Config
 	failures  *prometheus.CounterVec
 	warn      *logthrottle.Logger
@@ -127,6 +130,7 @@ func New(cfg Config, reg prometheus.Registerer, log *slog.Logger) (*Guard, error
 			return nil, err
 		}
 		g.tokenHash = sha256.Sum256([]byte(token))
+		g.cookie = cookieValue(token)
 		log.Info("API requires a bearer token", "token_file", cfg.TokenFile, "created", created, "metrics_open", !cfg.ProtectMetrics)
 		if g.tls == nil && !IsLoopback(cfg.Listen) {
 			log.Warn("API token travels in clear text: the API listens on a non-loopback address without tls", "address", cfg.Listen)
@@ -173,6 +177,10 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if g.isLogin(r) {
+			g.login(w, r)
+			return
+		}
 		if reason := g.check(r); reason != "" {
 			g.refuse(w, r, reason)
 			return
@@ -191,12 +199,20 @@ func (g *Guard) check(r *http.Request) string {
 	}
 	auth := r.Header.Get("Authorization")
 	if auth == "" {
+		if c, err := r.Cookie(CookieName); err == nil { // a browser (cookie.go)
+			return g.checkCookie(c.Value)
+		}
 		return "missing"
 	}
 	scheme, token, _ := strings.Cut(auth, " ")
 	if !strings.EqualFold(scheme, "Bearer") {
 		return "invalid"
 	}
+	return g.checkToken(token)
+}
+
+// checkToken returns "invalid" unless token is the API's.
+func (g *Guard) checkToken(token string) string {
 	// Hashing first makes the comparison constant-time in the length too.
 	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 	if subtle.ConstantTimeCompare(got[:], g.tokenHash[:]) != 1 {
@@ -217,7 +233,7 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, reason string) {
 	default:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="nomen", error="invalid_token"`)
 	}
-	http.Error(w, "unauthorized: send Authorization: Bearer <token from the API token_file>", http.StatusUnauthorized)
+	http.Error(w, "unauthorized: send Authorization: Bearer <token from the API token_file> (in a browser: open /?token=<token> once)", http.StatusUnauthorized)
 }
 
 // IsLoopback reports whether a listen address only accepts local

@@ -14,7 +14,9 @@
 // every 15s. Every write is flushed.
 //
 // The pipeline calls Publish after journaling each batch. Publish never
-// blocks and costs one atomic load when nobody subscribes. Each subscriber
+// blocks and, when nobody subscribes, costs one atomic load and a look at
+// each event's event.kind (the hub remembers the last alerts for the status
+// page: RecentAlerts). Each subscriber
 // has a bounded buffer; one that falls behind (its buffer full, usually
 // because it reads too slowly) is dropped: its stream ends (SSE subscribers
 // get a final "event: dropped") and nomen_live_dropped_subscribers_total
@@ -72,6 +74,8 @@ type Options struct {
 type Hub struct {
 	opts Options
 	log  *slog.Logger
+
+	recent recentAlerts // for the status page, whether or not anybody subscribes
 
 	subs   atomic.Pointer[[]*subscriber] // nil when there are none
 	mu     sync.Mutex                    // serialises changes to subs
@@ -147,11 +151,12 @@ func New(opts Options) (*Hub, error) {
 }
 
 // Publish offers journaled events to the subscribers. It never blocks and
-// does no per-event work: each subscriber gets the batch (one copy shared
-// by all) and filters it on its own goroutine; one whose buffer is full is
-// dropped. The events must not be modified afterwards (subscribers read
-// them).
+// does no per-event work beyond noting alerts for RecentAlerts (a look at
+// event.kind): each subscriber gets the batch (one copy shared by all) and
+// filters it on its own goroutine; one whose buffer is full is dropped. The
+// events must not be modified afterwards (subscribers read them).
 func (h *Hub) Publish(evs []*event.Event) {
+	h.recent.add(evs)
 	p := h.subs.Load()
 	if p == nil || len(evs) == 0 {
 		return
