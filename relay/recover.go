@@ -40,7 +40,7 @@ func (r *Relay) recoverState() error {
 	if err != nil {
 		return fmt.Errorf("recovery: %w", err)
 	}
-	defer rd.Close()
+	defer rd.Discard() // it only looked: no cursor may stay behind
 	if err := rd.Seek(from); err != nil {
 		return fmt.Errorf("recovery: %w", err)
 	}

@@ -245,6 +245,26 @@ func TestRemoveStaleCursors(t *testing.T) {
 	}
 }
 
+// TestDiscardLeavesNoCursor: a reader that only looked (start-up
+// recovery) leaves no cursor file, holds no segment and is not reported
+// as a stale output afterwards.
+func TestDiscardLeavesNoCursor(t *testing.T) {
+	cfg := diskConfig(t.TempDir())
+	j := openJournal(t, cfg)
+	mustAppend(t, j, testEvents(0, 100))
+	r := mustReader(t, j, "recovery", StartOldest)
+	readAll(t, r, 100)
+	if err := r.Discard(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Dir, "cursors", "recovery")); !os.IsNotExist(err) {
+		t.Fatalf("cursor file left behind: %v", err)
+	}
+	if removed, err := j.RemoveStaleCursors(nil); err != nil || len(removed) != 0 {
+		t.Fatalf("after Discard, stale cursors %v, %v; want none", removed, err)
+	}
+}
+
 func TestBudgetBlocksUntilReadersFreeSpace(t *testing.T) {
 	cfg := diskConfig(t.TempDir())
 	cfg.SegmentSize, cfg.MaxBytes = 16<<10, 48<<10

@@ -379,6 +379,40 @@ func (r *Reader) Close() error {
 	return nil
 }
 
+// Discard closes the reader and deletes its cursor: for a reader that
+// only looks (start-up recovery), which must neither hold events nor
+// leave a cursor file behind.
+func (r *Reader) Discard() error {
+	if err := r.Close(); err != nil {
+		return err
+	}
+	j := r.j
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.cursors[r.name] != r.c {
+		return nil
+	}
+	err := j.removeCursorLocked(r.name, r.c)
+	if !j.closed {
+		j.retainLocked()
+	}
+	return err
+}
+
+// removeCursorLocked closes and deletes a cursor's file and forgets it.
+func (j *Journal) removeCursorLocked(name string, c *cursor) error {
+	var err error
+	if c.f != nil {
+		c.f.Close()
+		if rerr := os.Remove(c.f.Name()); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = rerr
+		}
+		j.dirDirty = true
+	}
+	delete(j.cursors, name)
+	return err
+}
+
 // RemoveStaleCursors deletes the cursors of readers not named in keep
 // (outputs removed from the configuration), so that they stop holding
 // events, and returns their names. Open readers are never removed.
@@ -391,14 +425,7 @@ func (j *Journal) RemoveStaleCursors(keep []string) ([]string, error) {
 		if c.open || slices.Contains(keep, name) {
 			continue
 		}
-		if c.f != nil {
-			c.f.Close()
-			if rerr := os.Remove(c.f.Name()); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-				err = errors.Join(err, rerr)
-			}
-			j.dirDirty = true
-		}
-		delete(j.cursors, name)
+		err = errors.Join(err, j.removeCursorLocked(name, c))
 		removed = append(removed, name)
 	}
 	slices.Sort(removed)
