@@ -3,6 +3,7 @@ package decode
 import (
 	"time"
 
+	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
@@ -121,4 +122,17 @@ func (d *Decoder) countDecoded() {
 		c.Add(float64(d.nDec))
 	}
 	d.nDec = 0
+}
+
+// NormalizeTrace is Normalize that also returns how the normalizer
+// dispatched e (nomen parse -trace).
+func (d *Decoder) NormalizeTrace(e *event.Event) (string, *normalize.Trace) {
+	tr := &normalize.Trace{}
+	dec := d.in.opts.Rules.Load().Trace(e, tr)
+	if dec != d.lastDec {
+		d.countDecoded()
+		d.lastDec = dec
+	}
+	d.nDec++
+	return dec, tr
 }
