@@ -26,6 +26,9 @@ func Check(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if tests, err = checkEmbedded(cfg, norm, tests); err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d rule tests passed)",
 		path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests), nil
 }
