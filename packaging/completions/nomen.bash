@@ -11,6 +11,7 @@ _nomen() {
         run:-config|run:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         check:-config|check:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         parse:-config|parse:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        parse:-framing|parse:--framing) COMPREPLY=($(compgen -W "auto lf octet" -- "$cur")); return ;;
         tap:-api|tap:--api) COMPREPLY=(); return ;;
         tap:-config|tap:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         tap:-format|tap:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
@@ -27,7 +28,7 @@ _nomen() {
         '') words="run check parse tap top help version -h --help --version" ;;
         run) words="-config -h --help --version" ;;
         check) words="-config -h" ;;
-        parse) words="-config -h" ;;
+        parse) words="-config -correlate -framing -json -trace -h" ;;
         tap) words="-api -config -format -token-file -where -h" ;;
         top) words="-api -config -count -interval -plain -token-file -h" ;;
         help) words="run check parse tap top help version" ;;
