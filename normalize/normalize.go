@@ -96,18 +96,28 @@ const FieldRepeatCount = "nomen.repeat_count"
 
 // Normalize decodes e in place and returns the name of the decoder (or user
 // rule) that recognised it, "" if none did.
-func (n *Normalizer) Normalize(e *event.Event) string {
+func (n *Normalizer) Normalize(e *event.Event) string { return n.dispatch(e, nil) }
+
+// Trace is Normalize that also records, in tr, what was tried and why it
+// matched or not (nomen parse -trace). Normalize passes no trace: the
+// dispatch then only tests a nil pointer at each step.
+func (n *Normalizer) Trace(e *event.Event, tr *Trace) string { return n.dispatch(e, tr) }
+
+func (n *Normalizer) dispatch(e *event.Event, tr *Trace) string {
 	if inner, count, ok := cutRepeated(e.Message); ok {
+		if tr != nil {
+			tr.Repeated = count
+		}
 		msg := e.Message
 		e.Message = inner
-		name := n.normalize(e)
+		name := n.normalize(e, tr)
 		e.Message = msg
 		if name != "" {
 			e.SetInt(FieldRepeatCount, count)
 		}
 		return name
 	}
-	return n.normalize(e)
+	return n.normalize(e, tr)
 }
 
 // cutRepeated recognises "message repeated N times: [ INNER]".
@@ -125,43 +135,51 @@ func cutRepeated(m string) (inner string, count int64, ok bool) {
 	return strings.TrimSpace(r[:len(r)-1]), count, true
 }
 
-func (n *Normalizer) normalize(e *event.Event) string {
+// normalize is the dispatch the package comment describes; tr, when not
+// nil, records each decoder tried (see trace.go).
+func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 	prog := ecs.ProgramKey(e.AppName)
 	if n.rules != nil {
+		if tr != nil {
+			tr.userRules(n.rules, prog, e.Message)
+		}
 		if name := n.rules.Apply(prog, e); name != "" {
 			return name
 		}
 	}
 	if prog != "" {
 		for _, d := range n.exact[prog] {
-			if d.Decode(e) {
+			if tr.tried(d, StepProgram, prog, d.Decode(e)) {
 				return d.Name
 			}
 		}
 		if base := ecs.BaseProgram(prog); base != prog {
 			for _, d := range n.exact[base] {
-				if d.Decode(e) {
+				if tr.tried(d, StepBaseProgram, base, d.Decode(e)) {
 					return d.Name
 				}
 			}
 		}
 		for _, p := range n.prefixed {
-			if strings.HasPrefix(prog, p.prefix) && p.d.Decode(e) {
+			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.prefix+"*", p.d.Decode(e)) {
 				return p.d.Name
 			}
 		}
 	}
 	if e.Message != "" {
 		for _, p := range n.byMsg[e.Message[0]] {
-			if strings.HasPrefix(e.Message, p.prefix) && p.d.Decode(e) {
+			if strings.HasPrefix(e.Message, p.prefix) && tr.tried(p.d, StepMessagePrefix, p.prefix, p.d.Decode(e)) {
 				return p.d.Name
 			}
 		}
 	}
 	for _, d := range n.sniffers {
-		if d.Sniff(e) && d.Decode(e) {
+		if d.Sniff(e) && tr.tried(d, StepSniff, "", d.Decode(e)) {
 			return d.Name
 		}
+	}
+	if tr != nil {
+		tr.none(n, prog)
 	}
 	return ""
 }

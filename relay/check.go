@@ -67,12 +67,16 @@ func Check(path string, o CheckOptions) *CheckReport {
 	if !p.ok() {
 		return report() // rules and online checks need a valid configuration
 	}
+	tests := 0 // embedded tests run: rules', correlation rules', outputs' filters'
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
 		p.errorf(keyLine(data, "rules"), "normalize: %v", err)
 	} else {
 		cfg.checkFields(data, norm.Rules().Fields(), p)
-		if _, err := checkRules(cfg, norm); err != nil {
+		if tests, err = checkRules(cfg, norm); err != nil {
+			p.errorf(0, "%v", err)
+		}
+		if tests, err = checkEmbedded(cfg, norm, tests); err != nil {
 			p.errorf(0, "%v", err)
 		}
 	}
@@ -81,8 +85,8 @@ func Check(path string, o CheckOptions) *CheckReport {
 	}
 	r := report()
 	if r.OK() {
-		r.Summary = fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d rule tests passed)",
-			path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), norm.Rules().Tests())
+		r.Summary = fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d embedded tests passed)",
+			path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests)
 	}
 	return r
 }

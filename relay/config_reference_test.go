@@ -95,8 +95,10 @@ var referenceSections = []struct {
 	{reflect.TypeFor[correlate.PairRule](), refIn("correlate.pair")},
 	{reflect.TypeFor[correlate.FirstSeenRule](), refIn("correlate.first_seen")},
 	{reflect.TypeFor[correlate.ProcessConfig](), refIn("correlate.process")},
+	{reflect.TypeFor[correlate.RuleTest](), refIn("correlate.match.test", "correlate.threshold.test", "correlate.pair.test", "correlate.first_seen.test", "correlate.process.test")},
 
 	{reflect.TypeFor[output.Common](), refIn("output")},
+	{reflect.TypeFor[output.FilterTest](), refIn("output.test")},
 	{reflect.TypeFor[file.Config](), refInWhere("output", "type", "file")},
 	{reflect.TypeFor[syslog.Config](), refInWhere("output", "type", "syslog")},
 	{reflect.TypeFor[http.Config](), refInWhere("output", "type", "http")},

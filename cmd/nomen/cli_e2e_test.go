@@ -40,7 +40,7 @@ expect = { "user.name" = "bob", "source.ip" = "10.0.0.1" }
 	withRules := write("rules.toml", strings.ReplaceAll(loggerConfig, "{{.Dir}}", dir)+
 		"[normalize]\nrules = [\""+filepath.Join(dir, "good-rule*.toml")+"\"]\n")
 	out, err = exec.Command(nomenBin, "check", "-config", withRules).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "1 rule tests passed") {
+	if err != nil || !strings.Contains(string(out), "1 embedded tests passed") {
 		t.Errorf("check with a passing rule test: %v\n%s", err, out)
 	}
 	write("good-rule-bad-test.toml", `[[rule]]

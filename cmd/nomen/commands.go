@@ -82,11 +82,24 @@ func commands() []*cli.Command {
 			Summary: "normalize raw lines from stdin to one ECS JSON event per line",
 			Doc: `Reads syslog lines (wire format or a bare message) on standard input and prints each as the JSON document the outputs would get: the way to develop and debug a rule.
 
-    echo '<38>Nov 22 10:15:02 web1 sshd[392]: Accepted publickey for alice from 10.0.0.5 port 4711 ssh2' | nomen parse`,
-			Values: map[string]string{"config": "FILE"},
+    echo '<38>Nov 22 10:15:02 web1 sshd[392]: Accepted publickey for alice from 10.0.0.5 port 4711 ssh2' | nomen parse
+
+-trace shows, for each frame, every phase of the decode step: the framing; the parser (rfc5424, rfc3164) and each dialect quirk it met (a Cisco sequence number, a missing hostname, a Solaris [ID] block, spaces removed, a prog(module) tag split); normalization (every user rule of the program tried alone, matched or where its pattern stopped matching; the built-in decoders tried by program, prefix or sniffing and their verdict, or why none); the fields each phase set, changed or removed; and the final event. -json prints the same as one JSON object per frame.
+
+-correlate runs sequence tracking and the [correlate] rules of -config over the input in event time (the events' @timestamp is the clock; their receive time is set to it) and prints the findings and gap alerts after the events, or with -trace after the frame that raised them. At the end of the input the clock moves on one hour, so that pending gaps and pair windows close.
+
+    nomen parse -correlate -config /etc/nomen/nomen.toml < /var/log/auth.log
+
+-framing cuts standard input as a TCP listener with that framing would (auto: octet counting or LF per frame) instead of one frame per line.`,
+			Values: map[string]string{"config": "FILE", "framing": "auto lf octet"},
 			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
-				path := fs.String("config", "", "configuration `FILE` (for [normalize] rules and [parse] timezone); default: built-in decoders only")
-				return func() int { return parseCmd(*path, env.Stdin, env.Stdout, env.Stderr) }
+				var o parseOptions
+				fs.StringVar(&o.config, "config", "", "configuration `FILE` (for [normalize] rules and [parse] timezone; with -correlate, [sequence] and [correlate]); default: built-in decoders only")
+				fs.BoolVar(&o.trace, "trace", false, "show each phase of each frame: framing, parse, normalize, the fields each set, the event")
+				fs.BoolVar(&o.json, "json", false, "with -trace: one JSON object per frame instead of text")
+				fs.BoolVar(&o.correlate, "correlate", false, "run sequence tracking and the correlation rules of -config in event time and print their findings and gaps")
+				fs.StringVar(&o.framing, "framing", "", "cut stdin as a TCP listener with this framing `MODE` would (auto, lf, octet); default: one frame per line")
+				return func() int { return parseCmd(o, env.Stdin, env.Stdout, env.Stderr) }
 			},
 		},
 		{

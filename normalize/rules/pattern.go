@@ -336,10 +336,17 @@ const maxCaptures = 32
 type matcher struct {
 	caps [maxCaptures]capture
 	n    int
+	// track makes match record in rest the shortest remainder of the
+	// message it reached (Trials: where a pattern stopped matching).
+	track bool
+	rest  int
 }
 
 // match returns the rule whose pattern matches all of s.
 func (m *matcher) match(n *patNode, s string) *userRule {
+	if m.track && len(s) < m.rest {
+		m.rest = len(s)
+	}
 	if onlySpaces(s) && n.end != nil {
 		return n.end
 	}

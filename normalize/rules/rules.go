@@ -62,6 +62,7 @@ type prefixGroup struct {
 type ruleGroup struct {
 	tree    patNode
 	regexes []*userRule
+	all     []*userRule // every rule of the group, in file order (for Trials)
 }
 
 // userRule is one compiled rule.
@@ -70,6 +71,7 @@ type userRule struct {
 	file     string
 	line     int
 	prefix   string
+	pattern  string // as written (Trials matches it alone)
 	re       *regexp.Regexp
 	fields   []event.Field
 	mapping  map[string]string // capture -> ECS key
@@ -212,7 +214,7 @@ func (rs *Set) addFile(file string, data []byte, names map[string]string) error 
 }
 
 func compileRule(s ruleSpec, file string, line int) (*userRule, error) {
-	r := &userRule{name: s.Name, file: file, line: line, prefix: s.Prefix, mapping: s.Map}
+	r := &userRule{name: s.Name, file: file, line: line, prefix: s.Prefix, pattern: s.Pattern, mapping: s.Map}
 	if s.Name == "" {
 		return nil, errors.New("rule without a name")
 	}
@@ -325,6 +327,9 @@ func (rs *Set) add(r *userRule, s ruleSpec) error {
 	}
 	for _, p := range programs {
 		g := rs.group(ecs.ProgramKey(strings.TrimSpace(p)))
+		if !slices.Contains(g.all, r) {
+			g.all = append(g.all, r)
+		}
 		if r.re != nil {
 			g.regexes = append(g.regexes, r)
 			continue

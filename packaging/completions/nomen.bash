@@ -13,6 +13,7 @@ _nomen() {
         check:-timeout|check:--timeout) COMPREPLY=(); return ;;
         check:-user|check:--user) COMPREPLY=(); return ;;
         parse:-config|parse:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        parse:-framing|parse:--framing) COMPREPLY=($(compgen -W "auto lf octet" -- "$cur")); return ;;
         coverage:-config|coverage:--config) compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         coverage:-top|coverage:--top) COMPREPLY=(); return ;;
         tap:-api|tap:--api) COMPREPLY=(); return ;;
@@ -31,7 +32,7 @@ _nomen() {
         '') words="run check parse coverage tap top help version -h --help --version" ;;
         run) words="-config -h --help --version" ;;
         check) words="-config -online -timeout -user -h" ;;
-        parse) words="-config -h" ;;
+        parse) words="-config -correlate -framing -json -trace -h" ;;
         coverage) words="-config -json -top -h" ;;
         tap) words="-api -config -format -token-file -where -h" ;;
         top) words="-api -config -count -interval -plain -token-file -h" ;;

@@ -52,6 +52,9 @@ type Rule struct {
 	// MaxKeys bounds the rule's state (group keys, tuples); the least
 	// recently used is evicted and counted beyond it. Default 100000.
 	MaxKeys int `toml:"max_keys"`
+	// Test is the rule's embedded tests, run by nomen check (ruletest.go).
+	// They are not part of the definition: changing one keeps the state.
+	Test []RuleTest `toml:"test" json:"-"`
 }
 
 // Every rule kind but pair takes where (required) and where_not (optional:
@@ -123,6 +126,8 @@ type ProcessConfig struct {
 	MaxLifetime config.Duration `toml:"max_lifetime"`
 	// MaxOpen bounds the processes tracked (default 100000).
 	MaxOpen int `toml:"max_open"`
+	// Test is the tracking's embedded tests, run by nomen check.
+	Test []RuleTest `toml:"test" json:"-"`
 }
 
 // Defaults.

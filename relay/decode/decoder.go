@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
@@ -140,4 +141,17 @@ func quoteStart(raw []byte) string {
 		return strconv.Quote(string(raw[:max])) + "..."
 	}
 	return strconv.Quote(string(raw))
+}
+
+// NormalizeTrace is Normalize that also returns how the normalizer
+// dispatched e (nomen parse -trace).
+func (d *Decoder) NormalizeTrace(e *event.Event) (string, *normalize.Trace) {
+	tr := &normalize.Trace{}
+	dec := d.in.opts.Rules.Load().Trace(e, tr)
+	if dec != d.lastDec {
+		d.countDecoded()
+		d.lastDec = dec
+	}
+	d.nDec++
+	return dec, tr
 }

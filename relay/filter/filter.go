@@ -224,3 +224,33 @@ func (g glob) match(s string) bool {
 	}
 	return len(s) >= len(last) && strings.HasSuffix(s, last)
 }
+
+// Mismatches describes each condition e does not satisfy, with the value
+// e has: "source.ip: got \"10.0.0.5\", want 10.0.0.6". Embedded tests
+// (`nomen check`) report them; nil when f matches e.
+func (f Filter) Mismatches(e *event.Event) []string {
+	var out []string
+	for i := range f.conds {
+		c := &f.conds[i]
+		if c.match(e) {
+			continue
+		}
+		v, ok := e.Get(c.key)
+		switch {
+		case c.absent:
+			out = append(out, fmt.Sprintf("%s: got %s, want it absent", c.key, quoteValue(v)))
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: missing, want %s", c.key, strings.Join(c.literal, " or ")))
+		default:
+			out = append(out, fmt.Sprintf("%s: got %s, want %s", c.key, quoteValue(v), strings.Join(c.literal, " or ")))
+		}
+	}
+	return out
+}
+
+func quoteValue(v event.Value) string {
+	if v.Type == event.TypeString {
+		return strconv.Quote(v.Str)
+	}
+	return v.String()
+}

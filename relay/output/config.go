@@ -35,6 +35,23 @@ type Common struct {
 	// before it is rotated to <path>.1 (default 64MiB).
 	DeadLetter         string          `toml:"dead_letter"`
 	DeadLetterMaxBytes config.ByteSize `toml:"dead_letter_max_bytes"`
+	// Test is the embedded tests of where and where_not ([[output.test]]),
+	// run by nomen check (FilterTests).
+	Test []FilterTest `toml:"test"`
+}
+
+// FilterTest is one [[output.test]]: an event, and whether the output's
+// where and where_not let it through.
+//
+//	[[output.test]]
+//	event = { "event.category" = ["authentication"], "event.outcome" = "failure" }
+//	match = true
+//
+// event is a table of fields, or { "@line" = "..." } for a raw line
+// (package relay/testcase).
+type FilterTest struct {
+	Event map[string]any `toml:"event"`
+	Match *bool          `toml:"match"`
 }
 
 // Defaults.

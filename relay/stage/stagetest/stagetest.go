@@ -114,7 +114,7 @@ func Replay(t testing.TB, input string, open Open) []byte {
 		t.Fatal(err)
 	}
 	h.dec = decode.NewInput(decode.Options{Input: "test", Location: time.UTC, Rules: decode.Fixed(norm)}).Decoder()
-	h.stages = open(t, "", h.state, h.now)
+	h.drv.Stages = open(t, "", h.state, h.now)
 	var batch []*event.Event
 	flush := func() {
 		if len(batch) > 0 {
@@ -138,28 +138,25 @@ func Replay(t testing.TB, input string, open Open) []byte {
 		}
 	}
 	flush()
-	for _, s := range h.stages {
-		if err := s.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
+	if err := h.drv.Close(); err != nil {
+		t.Errorf("close: %v", err)
 	}
 	h.report()
 	return h.out.Bytes()
 }
 
 type harness struct {
-	t      testing.TB
-	open   Open
-	stages []Stage
-	state  string
-	clock  time.Time
-	peer   string
-	dec    *decode.Decoder
+	t     testing.TB
+	open  Open
+	drv   stage.Driver // the stages and the simulated journal
+	state string
+	clock time.Time
+	peer  string
+	dec   *decode.Decoder
 
-	journal []*event.Event
-	inputs  map[*event.Event]int // input event -> line number
-	out     bytes.Buffer
-	enc     event.Encoder
+	inputs map[*event.Event]int // input event -> line number
+	out    bytes.Buffer
+	enc    event.Encoder
 }
 
 func (h *harness) now() time.Time { return h.clock }
@@ -254,20 +251,16 @@ func (h *harness) directive(line string) {
 	case "@tick":
 		h.tick()
 	case "@snapshot":
-		for _, s := range h.stages {
-			if err := s.Snapshot(); err != nil {
-				h.t.Fatalf("snapshot: %v", err)
-			}
+		if err := h.drv.Snapshot(); err != nil {
+			h.t.Fatalf("snapshot: %v", err)
 		}
 	case "@restart":
-		for _, s := range h.stages {
-			if err := s.Close(); err != nil {
-				h.t.Fatalf("close: %v", err)
-			}
+		if err := h.drv.Close(); err != nil {
+			h.t.Fatalf("close: %v", err)
 		}
-		h.reopen()
+		h.drv.Reopen(h.open(h.t, "", h.state, h.now))
 	case "@crash":
-		h.reopen()
+		h.drv.Reopen(h.open(h.t, "", h.state, h.now))
 	case "@peer":
 		h.peer = arg
 	default:
@@ -275,56 +268,15 @@ func (h *harness) directive(line string) {
 	}
 }
 
-// reopen starts new stages on the state directory and recovers them from
-// the journal as the relay does at startup.
-func (h *harness) reopen() {
-	h.stages = h.open(h.t, "", h.state, h.now)
-	last := uint64(len(h.journal))
-	for _, s := range h.stages {
-		if from := s.AppliedID(); from < last {
-			s.Recover(h.journal[from:])
-		}
-		s.Applied(last)
-	}
-}
+func (h *harness) run(b []*event.Event) { h.drv.Run(b) }
 
-func (h *harness) run(b []*event.Event) {
-	for _, s := range h.stages {
-		b = s.Process(b)
-	}
-	h.append(b)
-}
-
-// tick does what the relay's pipeline does every second: it collects every
-// stage's Tick output and runs it through the stages like a batch.
-func (h *harness) tick() {
-	var found []*event.Event
-	for _, s := range h.stages {
-		found = append(found, s.Tick(h.clock)...)
-	}
-	if len(found) > 0 {
-		h.run(found)
-	}
-}
-
-func (h *harness) append(b []*event.Event) {
-	if len(b) == 0 {
-		return
-	}
-	for _, e := range b {
-		e.ID = uint64(len(h.journal)) + 1
-		h.journal = append(h.journal, e)
-	}
-	for _, s := range h.stages {
-		s.Applied(uint64(len(h.journal)))
-	}
-}
+func (h *harness) tick() { h.drv.Tick(h.clock) }
 
 // report writes what the stages produced or changed.
 func (h *harness) report() {
 	h.enc.Observer = "relay1"
 	seen := map[*event.Event]bool{}
-	for _, e := range h.journal {
+	for _, e := range h.drv.Journal {
 		seen[e] = true
 		if n, ok := h.inputs[e]; ok {
 			if v, ok := e.Field("nomen.duplicate"); ok && v.Num != 0 {

@@ -1,0 +1,151 @@
+package parse
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Explain describes, for a rule author (`nomen parse -trace`), how Parse
+// read raw into e: the PRI, the format, and each dialect quirk that
+// fired (a Cisco header, a missing hostname, a Solaris [ID] block, spaces
+// removed, a "prog(module)" tag split, a relay's rewrite of a Cisco
+// header). It is computed afterwards, from raw and the parsed event, with
+// the parser's own helpers: Parse itself carries no tracing and costs
+// nothing more for it. The notes are short sentences, in reading order.
+func Explain(raw []byte, e *event.Event) []string {
+	s := strings.TrimRight(string(raw), "\r\n\x00")
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+
+	pri, i, st := parsePri(s)
+	switch st {
+	case priOK:
+		note("PRI <%d>: facility %s, severity %s", pri, event.FacilityName(pri/8), event.SeverityName(pri%8))
+	case priInvalid:
+		note("invalid PRI (not 0-191, or not closed): not a priority")
+	default:
+		note("no PRI")
+	}
+	switch e.Format {
+	case FormatRFC5424:
+		note("format rfc5424 (\"<PRI>VERSION TIMESTAMP\" signature)")
+		notes = append(notes, explain5424(s, e)...)
+	case FormatRFC3164:
+		note("format rfc3164 (lenient BSD syslog)")
+		notes = append(notes, explain3164(s, i, st == priOK, e)...)
+	default:
+		note("format %q (built by the input, not parsed)", e.Format)
+	}
+	notes = append(notes, explainCommon(s, e)...)
+	if v, ok := e.Field(FieldParseError); ok {
+		note("parse error: %s (counted in nomen_parse_failures_total)", v.Str)
+	}
+	return notes
+}
+
+// explain3164 re-reads the RFC 3164 prefix the way parse3164 does.
+func explain3164(s string, i int, hasPri bool, e *event.Event) []string {
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	if j := skipSpaces(s, i); j > i {
+		note("%d leading space(s) after the PRI removed (Cisco ASA sends them)", j-i)
+		i = j
+	}
+	var h header
+	if j, ok := h.ciscoPrefix(s, i); ok {
+		switch {
+		case h.hasSeq && h.host != "":
+			note("Cisco IOS header: sequence number %d and host %q before the timestamp", h.seq, h.host)
+		case h.hasSeq:
+			note("Cisco IOS sequence number prefix %d (event.sequence)", h.seq)
+		case h.host != "":
+			note("Cisco header: host %q before the timestamp (IOS-XE, WLC)", h.host)
+		default:
+			note("Cisco NX-OS header (\": \" before the timestamp)")
+		}
+		i = j
+	}
+	if end, ok := h.stampAt(s, i); ok {
+		note("timestamp %q", strings.TrimSpace(s[i:end]))
+		switch h.unsynced {
+		case '*':
+			note("Cisco \"*\" before the timestamp: clock not authoritative, the receive time is used")
+		case '.':
+			note("Cisco \".\" before the timestamp: clock not synchronised")
+		}
+	} else if !hasPri && !h.cisco {
+		note("no PRI and no timestamp: the whole text is the message")
+		return notes
+	} else {
+		note("no timestamp: the receive time is used")
+	}
+	if h.hasTS && !h.cisco {
+		switch {
+		case e.Hostname != "":
+			note("hostname %q", e.Hostname)
+		default:
+			note("no hostname: the word after the timestamp has the shape of a tag")
+		}
+	}
+	if _, ok := e.Field(FieldSequence); ok && !h.hasSeq {
+		note("Cisco device header behind a relay's header (sequence number read back)")
+	}
+	if e.AppName != "" {
+		note("tag: program %q%s", e.AppName, pidNote(e.ProcID))
+	} else {
+		note("no tag")
+	}
+	if e.MsgID != "" && strings.Contains(s, "[ID "+e.MsgID+" ") {
+		note("Solaris [ID %s ...] block removed from the message: msgid %s", e.MsgID, e.MsgID)
+	}
+	return notes
+}
+
+func explain5424(s string, e *event.Event) []string {
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	if _, i, _ := parsePri(s); i < len(s) && s[i] == '0' {
+		note("VERSION 0 accepted (some senders emit it)")
+	}
+	if len(e.SD) > 0 {
+		ids := make([]string, len(e.SD))
+		for k, el := range e.SD {
+			ids[k] = el.ID
+		}
+		note("structured data: %s", strings.Join(ids, ", "))
+	}
+	if e.AppName != "" {
+		note("APP-NAME %q%s", e.AppName, pidNote(e.ProcID))
+	}
+	if e.AppName != "" && e.MsgID != "" && strings.Contains(s, "[ID "+e.MsgID+" ") {
+		note("Solaris [ID %s ...] block after the APP-NAME: msgid %s", e.MsgID, e.MsgID)
+	}
+	if _, ok := e.Field(FieldSequence); ok && e.SD == nil {
+		note("Cisco device header a relay took for APP-NAME and MSG, read back")
+	}
+	if k := strings.Index(s, e.Message); e.Message != "" && k > 1 && s[k-1] == ' ' && s[k-2] == ' ' {
+		note("spaces before MSG removed (a relay's \"- -  text\")")
+	}
+	return notes
+}
+
+// explainCommon reports what both parsers do.
+func explainCommon(s string, e *event.Event) []string {
+	var notes []string
+	if v, ok := e.Field(FieldAppModule); ok {
+		notes = append(notes, fmt.Sprintf("tag %s(%s) split: program %q, module %q (nomen.app_module)", e.AppName, v.Str, e.AppName, v.Str))
+	}
+	if e.Message == "" && s != "" {
+		notes = append(notes, "empty message")
+	}
+	return notes
+}
+
+func pidNote(pid string) string {
+	if pid == "" {
+		return ""
+	}
+	return ", pid " + pid
+}
