@@ -94,6 +94,7 @@ var referenceSections = []struct {
 	{reflect.TypeFor[correlate.PairRule](), refIn("correlate.pair")},
 	{reflect.TypeFor[correlate.FirstSeenRule](), refIn("correlate.first_seen")},
 	{reflect.TypeFor[correlate.ProcessConfig](), refIn("correlate.process")},
+	{reflect.TypeFor[correlate.PowerShellConfig](), refIn("correlate.powershell")},
 
 	{reflect.TypeFor[output.Common](), refIn("output")},
 	{reflect.TypeFor[file.Config](), refInWhere("output", "type", "file")},
