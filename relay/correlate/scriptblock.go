@@ -33,7 +33,7 @@ import (
 // winlog.channel, host.name, winlog.event_data.{MessageNumber,
 // MessageTotal, ScriptBlockText, ScriptBlockId, Path} (or the Elastic
 // names powershell.sequence, powershell.total, powershell.file.*),
-// winlog.user.identifier, winlog.process.pid.
+// winlog.user.identifier, winlog.user.name/domain, winlog.process.pid.
 type scriptBlocks struct {
 	b          ruleBase // the reassembly; alerts count under incomplete
 	incomplete ruleBase
@@ -83,10 +83,12 @@ type block struct {
 	Total  int    `json:"total"`
 	Path   string `json:"path,omitempty"`
 	UserID string `json:"user_id,omitempty"` // the logging account's SID
-	PID    int64  `json:"pid,omitempty"`     // the PowerShell host process
-	Time   int64  `json:"time"`              // event time of the earliest part
-	Recv   int64  `json:"recv"`              // receive time of the latest part
-	Parts  []part `json:"parts"`             // by number
+	User   string `json:"user,omitempty"`    // and its name, where the road resolved it
+	Domain string `json:"domain,omitempty"`
+	PID    int64  `json:"pid,omitempty"` // the PowerShell host process
+	Time   int64  `json:"time"`          // event time of the earliest part
+	Recv   int64  `json:"recv"`          // receive time of the latest part
+	Parts  []part `json:"parts"`         // by number
 	Bytes  int    `json:"bytes"`
 	// Over counts parts not kept because the block reached max_block_bytes
 	// (Truncated is then set): they count as arrived.
@@ -139,6 +141,7 @@ func (r *scriptBlocks) selectors() []selector {
 // sbFields are the fields of a 4104 the reassembly reads, in one pass.
 type sbFields struct {
 	channel, host, blockID, text, path, userID string
+	user, domain                               string
 	num, total                                 int
 	pid                                        int64
 }
@@ -168,6 +171,10 @@ func (f *sbFields) scan(e *event.Event) {
 			}
 		case "winlog.user.identifier":
 			f.userID = v.Str
+		case "winlog.user.name":
+			f.user = v.Str
+		case "winlog.user.domain":
+			f.domain = v.Str
 		case "winlog.process.pid":
 			if v.Type == event.TypeInt {
 				f.pid = v.Num
@@ -252,6 +259,9 @@ func (r *scriptBlocks) addPart(en *Engine, b *block, i int, f *sbFields, e *even
 	}
 	if b.UserID == "" && f.userID != "" {
 		b.UserID = en.strs.get(f.userID)
+	}
+	if b.User == "" && f.user != "" {
+		b.User, b.Domain = en.strs.get(f.user), en.strs.get(f.domain)
 	}
 	if b.PID == 0 {
 		b.PID = f.pid

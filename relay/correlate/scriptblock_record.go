@@ -110,6 +110,8 @@ func (b *block) fill(e *event.Event) string {
 		e.SetStr("file.name", baseName(b.Path))
 	}
 	e.SetStr("user.id", b.UserID)
+	e.SetStr("user.name", b.User)
+	e.SetStr("user.domain", b.Domain)
 	if b.PID != 0 {
 		e.SetInt("process.pid", b.PID)
 	}
