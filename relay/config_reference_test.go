@@ -96,6 +96,7 @@ var referenceSections = []struct {
 	{reflect.TypeFor[correlate.FirstSeenRule](), refIn("correlate.first_seen")},
 	{reflect.TypeFor[correlate.ProcessConfig](), refIn("correlate.process")},
 	{reflect.TypeFor[correlate.RuleTest](), refIn("correlate.match.test", "correlate.threshold.test", "correlate.pair.test", "correlate.first_seen.test", "correlate.process.test")},
+	{reflect.TypeFor[correlate.PowerShellConfig](), refIn("correlate.powershell")},
 
 	{reflect.TypeFor[output.Common](), refIn("output")},
 	{reflect.TypeFor[output.FilterTest](), refIn("output.test")},

@@ -123,6 +123,15 @@ func setTime(e *event.Event, key, v string) bool {
 		return false
 	}
 	if key == "@timestamp" {
+		// A time that names its instant (epoch, RFC 3339 with an offset)
+		// is the device's own and wins over the syslog header's, which a
+		// relay may have written (rsyslog and syslog-ng stamp a line that
+		// has no header time with their own): every road gives the same
+		// @timestamp. A local time without a zone only fills a gap.
+		if absoluteTime(v) {
+			e.Time = t
+			return true
+		}
 		if !e.Time.IsZero() && !e.Time.Equal(e.Received) {
 			return false // the header's time stands
 		}
@@ -131,6 +140,12 @@ func setTime(e *event.Event, key, v string) bool {
 	}
 	e.SetStr(key, t.UTC().Format(time.RFC3339Nano))
 	return true
+}
+
+// absoluteTime reports whether a vendor time names its instant: an epoch
+// count or an RFC 3339 time (which has an offset or Z).
+func absoluteTime(v string) bool {
+	return vendor.IsDigits(v) || len(v) > 19 && v[10] == 'T'
 }
 
 // ecsMAC writes a MAC address (checked by vendor.IsMAC) upper case with

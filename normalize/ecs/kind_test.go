@@ -89,14 +89,24 @@ func TestSetKindTimestamp(t *testing.T) {
 	if !SetKind(e, "@timestamp", "1712345678", vendor.Time) || !e.Time.Equal(time.Unix(1712345678, 0)) {
 		t.Errorf("no header time: @timestamp = %v", e.Time)
 	}
-	// A header with its own time keeps it.
-	e = event.New(received)
-	e.Time = device
-	if SetKind(e, "@timestamp", "1712345678", vendor.Time) {
-		t.Error("@timestamp over a header time reported as set")
+	// A time that names its instant (epoch, RFC 3339) wins over a header
+	// time, which a relay may have written: every road gives the same.
+	header := device.Add(3 * time.Hour)
+	for _, v := range []string{"1712345678", "2024-04-05T19:34:38Z"} {
+		e = event.New(received)
+		e.Time = header
+		if !SetKind(e, "@timestamp", v, vendor.Time) || !e.Time.Equal(device) {
+			t.Errorf("%s over a header time: @timestamp = %v, want %v", v, e.Time, device)
+		}
 	}
-	if !e.Time.Equal(device) {
-		t.Errorf("header time replaced: %v", e.Time)
+	// A local time without a zone does not: the header's time stands.
+	e = event.New(received)
+	e.Time = header
+	if SetKind(e, "@timestamp", "2024-04-05 19:34:38", vendor.Time) {
+		t.Error("a zoneless time over a header time reported as set")
+	}
+	if !e.Time.Equal(header) {
+		t.Errorf("header time replaced by a zoneless one: %v", e.Time)
 	}
 	if len(e.Fields) != 0 {
 		t.Errorf("@timestamp set a field: %v", e.Fields)

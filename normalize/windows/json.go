@@ -14,7 +14,8 @@ import (
 //   - NXLog im_msvistalog + to_json: one flat object, NXLog's fields
 //     (EventID, Hostname, Channel, SourceName, RecordNumber, EventType,
 //     Keywords, Category, Message, EventTime, ProcessID, ...) and the
-//     EventData names side by side (TargetUserName, IpAddress, ...);
+//     EventData names side by side (TargetUserName, IpAddress, ...; a
+//     name both use is resolved in nxlog.go);
 //     im_mseventlog (Windows 2003) has no EventData, only the Message.
 //   - Winlogbeat: {"@timestamp", "message", "winlog": {"event_id",
 //     "channel", "record_id", "computer_name", "provider_name",
@@ -68,6 +69,9 @@ func (w *winEvent) parseJSON(s string) bool {
 	}
 	if w.code == "" {
 		return false
+	}
+	if mode == jsonNXLog {
+		w.resolveNXLog()
 	}
 	switch mode {
 	case jsonNXLog:
@@ -285,115 +289,6 @@ func (w *winEvent) jsonScalar(mode int, path []string, v string) {
 	default:
 		w.evtxField(path, v)
 	}
-}
-
-// nxlogField maps an NXLog field; unknown top-level names are EventData.
-func (w *winEvent) nxlogField(path []string, v string) {
-	if len(path) == 2 && path[0] == "EventData" {
-		w.add(path[1], v)
-		return
-	}
-	if len(path) != 1 {
-		return
-	}
-	switch path[0] {
-	case "EventID":
-		w.setCode(v)
-	case "Hostname":
-		w.computer = v
-	case "Channel":
-		w.channel = v
-	case "FileName": // im_mseventlog: the log's name
-		if w.channel == "" {
-			w.channel = v
-		}
-	case "SourceName", "ProviderName":
-		if w.provider == "" {
-			w.provider = v
-		}
-	case "RecordNumber":
-		if n, ok := ecs.ParseUint(v); ok {
-			w.recordID, w.hasRecID = n, true
-		}
-	case "EventType":
-		w.setAuditKeyword(v)
-		if w.level == "" {
-			w.level = nxlogLevel(v)
-		}
-	case "Severity":
-		if l := nxlogLevel(v); l != "" {
-			w.level = l
-		}
-	case "Keywords":
-		if n, ok := ecs.ParseUint(strings.TrimPrefix(v, "-")); ok {
-			mask := uint64(n)
-			if strings.HasPrefix(v, "-") {
-				mask = uint64(-n)
-			}
-			w.setKeywordMask(mask)
-		} else if mask, ok := parseHex(v); ok && strings.HasPrefix(v, "0x") {
-			w.setKeywordMask(mask)
-		} else {
-			w.setAuditKeyword(v)
-		}
-	case "Category":
-		w.task = v
-	case "Opcode":
-		w.opcode = v
-	case "Message":
-		w.message = v
-	case "EventTime":
-		w.time, w.exact = nxlogTime(v)
-	case "ProcessID":
-		w.execPID = v
-	case "ThreadID":
-		w.execTID = v
-	case "UserID":
-		w.userSID = v
-	case "AccountName":
-		w.userName = v
-	case "Domain":
-		w.userDom = v
-	case "AccountType":
-		w.userType = v
-	case "EventReceivedTime", "SourceModuleName", "SeverityValue", "Version",
-		"Task", "OpcodeValue", "ProviderGuid", "ActivityID", "RelatedActivityID", "EventTimeWritten",
-		"MessageSourceAddress", "SyslogFacilityValue", "SyslogFacility", "SyslogSeverityValue",
-		"SyslogSeverity", "Qualifiers", "Level", "LevelValue", "ERRORLOG_EVENTID",
-		"ExecutionProcessID", "ExecutionThreadID", "EventData", "CategoryNumber":
-	case "SourceModuleType":
-		w.nxlogClassic = v == "im_mseventlog"
-	default:
-		w.add(path[0], v)
-	}
-}
-
-func nxlogLevel(v string) string {
-	switch v {
-	case "INFO", "AUDIT_SUCCESS", "AUDIT_FAILURE":
-		return "information"
-	case "WARNING":
-		return "warning"
-	case "ERROR":
-		return "error"
-	case "CRITICAL":
-		return "critical"
-	case "DEBUG", "VERBOSE":
-		return "verbose"
-	}
-	return ""
-}
-
-// nxlogTime parses NXLog's EventTime: "2026-07-01 10:15:02" (the agent's
-// local time, read as UTC, not exact) or RFC 3339 (exact).
-func nxlogTime(v string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, true
-	}
-	if t, err := time.Parse(time.DateTime, v); err == nil {
-		return t, false
-	}
-	return time.Time{}, false
 }
 
 // winlogbeatField maps a Winlogbeat field (7.x+ under "winlog", 6.x at the top).

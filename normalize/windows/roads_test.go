@@ -175,23 +175,56 @@ func (s sample) winlogbeat() string {
 }
 
 // nxlogOwn are the names NXLog's im_msvistalog uses itself at the top
-// level: EventData names that collide go under "EventData".
-var nxlogOwn = map[string]bool{"Channel": true, "AccountName": true, "Domain": true, "Version": true,
-	"Category": true, "Severity": true, "Keywords": true, "Message": true, "Hostname": true, "Task": true,
-	"Level": true, "Opcode": true, "EventType": true, "FileName": true, "UserID": true, "AccountType": true, "ProcessID": true, "ThreadID": true}
+// level, with a value NXLog would give them.
+var nxlogOwn = map[string]string{"Channel": "", "AccountName": "SYSTEM", "Domain": "NT AUTHORITY", "Version": "0",
+	"Category": "", "Severity": "INFO", "Keywords": "", "Message": "", "Hostname": "", "Task": "0", "Level": "4",
+	"Opcode": "Info", "EventType": "", "FileName": "", "UserID": "S-1-5-18", "AccountType": "User", "ProcessID": "4",
+	"ThreadID": "1012"}
 
-func (s sample) nxlog() string {
+// NXLog record shapes: how an EventData name that NXLog uses itself is written.
+const (
+	nxlogNested = iota // under "EventData" (the other names at the top)
+	nxlogFlat          // at the top, in place of NXLog's value
+	nxlogDup           // at the top after NXLog's value: the key twice
+)
+
+func (s sample) nxlog(shape int) string {
 	var b strings.Builder
 	typ := "AUDIT_SUCCESS"
 	if !s.audit {
 		typ = "AUDIT_FAILURE"
 	}
-	fmt.Fprintf(&b, `{"EventTime":"%s","Hostname":"WKS-7.corp.example.org","EventType":%q,"EventID":%d,"SourceName":%s,`+
-		`"Channel":%s,"RecordNumber":1042,"Message":%s`, sampleTime, typ, s.ent.ID, jsonStr(s.provider), jsonStr(s.ent.Channel),
-		jsonStr(s.ent.Name))
+	has := map[string]bool{}
+	for _, d := range s.data {
+		has[d[0]] = true
+	}
+	header := [][2]string{{"EventTime", sampleTime}, {"Hostname", "WKS-7.corp.example.org"}, {"EventType", typ},
+		{"EventID", fmt.Sprint(s.ent.ID)}, {"SourceName", s.provider}, {"Channel", s.ent.Channel}, {"RecordNumber", "1042"},
+		{"Message", s.ent.Name}}
+	if shape == nxlogDup {
+		for _, d := range s.data { // NXLog's own value first
+			if v := nxlogOwn[d[0]]; v != "" {
+				header = append(header, [2]string{d[0], v})
+			}
+		}
+	}
+	b.WriteString("{")
+	for i, h := range header {
+		if shape == nxlogFlat && has[h[0]] {
+			continue // the EventData's value took its place
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if h[0] == "EventID" || h[0] == "RecordNumber" {
+			fmt.Fprintf(&b, "%q:%s", h[0], h[1])
+		} else {
+			fmt.Fprintf(&b, "%q:%s", h[0], jsonStr(h[1]))
+		}
+	}
 	var nested []string
 	for _, d := range s.data {
-		if nxlogOwn[d[0]] {
+		if _, own := nxlogOwn[d[0]]; own && shape == nxlogNested {
 			nested = append(nested, jsonStr(d[0])+":"+jsonStr(d[1]))
 			continue
 		}
@@ -306,7 +339,9 @@ func TestRoadsAgreePerID(t *testing.T) {
 			roads := map[string]map[string]any{
 				"xml+rendering": decodeRoad(t, s.xml(true), false),
 				"winlogbeat":    decodeRoad(t, s.winlogbeat(), false),
-				"nxlog":         decodeRoad(t, s.nxlog(), false),
+				"nxlog":         decodeRoad(t, s.nxlog(nxlogNested), false),
+				"nxlog flat":    decodeRoad(t, s.nxlog(nxlogFlat), false),
+				"nxlog dup":     withoutNXLogOwn(decodeRoad(t, s.nxlog(nxlogDup), false)),
 				"evtx":          decodeRoad(t, s.evtx(), false),
 			}
 			name := fmt.Sprintf("%s %d", ch, ent.ID)
@@ -329,6 +364,16 @@ func TestRoadsAgreePerID(t *testing.T) {
 		}
 	}
 	t.Logf("%d rows, %d with field maps", rows, mapped)
+}
+
+// withoutNXLogOwn drops what NXLog's own values of the names EventData
+// shares with it set (the agent's record has no such values).
+func withoutNXLogOwn(m map[string]any) map[string]any {
+	for _, k := range []string{"winlog.user.name", "winlog.user.domain", "winlog.user.type", "winlog.user.identifier",
+		"winlog.process.pid", "winlog.process.thread.id"} {
+		delete(m, k)
+	}
+	return m
 }
 
 // checkMeaning: category, type, action and outcome are the row's.

@@ -119,6 +119,11 @@ type winEvent struct {
 	userData     bool // it came from <UserData> (winlog.user_data.*)
 	n            int
 	data         [winMaxData]winData
+
+	// NXLog's own top-level fields, held until the whole record is read
+	// (nxlog.go): an EventData name may be one of them.
+	nxHeld int
+	nxHold [nxlogMaxHeld]nxlogHeld
 }
 
 // add records one EventData value; names beyond winMaxData are dropped.

@@ -18,14 +18,16 @@ import (
 
 // Config is the [correlate] section of nomen.toml: rules by kind, in
 // [[correlate.match]], [[correlate.threshold]], [[correlate.pair]],
-// [[correlate.first_seen]] tables, and the built-in Windows process
-// tracking in [correlate.process]. See configs/correlate/examples.toml.
+// [[correlate.first_seen]] tables, the built-in Windows process tracking
+// in [correlate.process] and the reassembly of PowerShell script blocks in
+// [correlate.powershell]. See configs/correlate/examples.toml.
 type Config struct {
-	Match     []MatchRule     `toml:"match"`
-	Threshold []ThresholdRule `toml:"threshold"`
-	Pair      []PairRule      `toml:"pair"`
-	FirstSeen []FirstSeenRule `toml:"first_seen"`
-	Process   ProcessConfig   `toml:"process"`
+	Match      []MatchRule      `toml:"match"`
+	Threshold  []ThresholdRule  `toml:"threshold"`
+	Pair       []PairRule       `toml:"pair"`
+	FirstSeen  []FirstSeenRule  `toml:"first_seen"`
+	Process    ProcessConfig    `toml:"process"`
+	PowerShell PowerShellConfig `toml:"powershell"`
 }
 
 // Rule holds the keys every rule kind has.
@@ -130,12 +132,36 @@ type ProcessConfig struct {
 	Test []RuleTest `toml:"test" json:"-"`
 }
 
+// PowerShellConfig tunes the built-in reassembly of PowerShell script
+// blocks logged in parts (event 4104, see scriptblock.go).
+type PowerShellConfig struct {
+	// Enabled (default true).
+	Enabled *bool `toml:"enabled"`
+	// Timeout: a block whose next part has not come this long (receive
+	// time) is given up and reported incomplete (default 60s).
+	Timeout config.Duration `toml:"timeout"`
+	// MaxOpen bounds the blocks being reassembled (default 10000); beyond
+	// it the least recently used is reported incomplete.
+	MaxOpen int `toml:"max_open"`
+	// MaxBlockBytes bounds the text kept of one block (default 4MiB);
+	// beyond it the text is truncated and flagged.
+	MaxBlockBytes config.ByteSize `toml:"max_block_bytes"`
+	// MaxBytes bounds the text of all open blocks (default 64MiB); beyond
+	// it the least recently used blocks are reported incomplete.
+	MaxBytes config.ByteSize `toml:"max_bytes"`
+}
+
 // Defaults.
 const (
 	DefaultMaxKeys     = 100000
 	DefaultMaxLifetime = 24 * time.Hour
 	DefaultMaxOpen     = 100000
-	defaultCategory    = "intrusion_detection"
+
+	DefaultScriptBlockTimeout  = 60 * time.Second
+	DefaultScriptBlockMaxOpen  = 10000
+	DefaultScriptBlockMaxBlock = 4 << 20
+	DefaultScriptBlockMaxBytes = 64 << 20
+	defaultCategory            = "intrusion_detection"
 )
 
 // ecsCategories are the allowed values of event.category (ECS 8.17).
@@ -183,6 +209,9 @@ func compile(c Config) ([]compiledRule, error) {
 		ruleProcess:      "the built-in process tracking",
 		ruleEndMissing:   "the built-in process tracking",
 		ruleStartMissing: "the built-in process tracking",
+
+		ruleScriptBlock:           "the built-in PowerShell script block reassembly",
+		ruleScriptBlockIncomplete: "the built-in PowerShell script block reassembly",
 	}
 	add := func(kind string, i int, r *Rule, def any, check func() error) {
 		where := fmt.Sprintf("correlate.%s[%d]", kind, i)
@@ -278,6 +307,9 @@ func compile(c Config) ([]compiledRule, error) {
 	p := c.Process
 	if p.MaxLifetime < 0 || p.MaxOpen < 0 {
 		errs = append(errs, errors.New("correlate.process: max_lifetime and max_open must not be negative"))
+	}
+	if err := c.PowerShell.check(); err != nil {
+		errs = append(errs, fmt.Errorf("correlate.powershell: %w", err))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -380,4 +412,47 @@ func (p ProcessConfig) settings() (enabled bool, maxLifetime time.Duration, maxO
 		maxOpen = p.MaxOpen
 	}
 	return
+}
+
+// scriptBlockSettings are PowerShellConfig with defaults applied.
+type scriptBlockSettings struct {
+	enabled                 bool
+	timeout                 time.Duration
+	maxOpen                 int
+	maxBlockBytes, maxBytes int
+}
+
+func (p PowerShellConfig) settings() scriptBlockSettings {
+	s := scriptBlockSettings{enabled: true, timeout: DefaultScriptBlockTimeout, maxOpen: DefaultScriptBlockMaxOpen,
+		maxBlockBytes: DefaultScriptBlockMaxBlock, maxBytes: DefaultScriptBlockMaxBytes}
+	if p.Enabled != nil {
+		s.enabled = *p.Enabled
+	}
+	if p.Timeout > 0 {
+		s.timeout = p.Timeout.D()
+	}
+	if p.MaxOpen > 0 {
+		s.maxOpen = p.MaxOpen
+	}
+	if p.MaxBlockBytes > 0 {
+		s.maxBlockBytes = int(min(p.MaxBlockBytes, 1<<30))
+	}
+	if p.MaxBytes > 0 {
+		s.maxBytes = int(min(p.MaxBytes, 1<<40))
+	}
+	return s
+}
+
+func (p PowerShellConfig) check() error {
+	if p.Timeout < 0 || p.MaxOpen < 0 {
+		return errors.New("timeout and max_open must not be negative")
+	}
+	s := p.settings()
+	if s.maxBlockBytes > s.maxBytes {
+		return fmt.Errorf("max_block_bytes (%d) must not exceed max_bytes (%d)", s.maxBlockBytes, s.maxBytes)
+	}
+	if s.maxBlockBytes < 1024 {
+		return fmt.Errorf("max_block_bytes %d is too small (at least 1KiB)", s.maxBlockBytes)
+	}
+	return nil
 }

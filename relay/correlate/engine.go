@@ -1,7 +1,8 @@
 // Package correlate turns related events into findings: rules in TOML
-// (match, threshold, pair, first_seen) and the built-in Windows process
+// (match, threshold, pair, first_seen), the built-in Windows process
 // tracking, which joins process start, token change and end into one
-// lifetime record.
+// lifetime record, and the reassembly of PowerShell script blocks logged
+// in parts (scriptblock.go).
 //
 // # Place in the pipeline
 //
@@ -199,6 +200,15 @@ func (en *Engine) install(cfg Config, old map[string]rule) error {
 			rules = append(rules, newProcessTracker(processHash, maxLifetime, maxOpen, en.m))
 		}
 	}
+	if s := cfg.PowerShell.settings(); s.enabled {
+		// Blocks being reassembled stay when the tuning changes.
+		if r, ok := old[scriptBlockHash].(*scriptBlocks); ok {
+			r.tune(s)
+			rules = append(rules, r)
+		} else {
+			rules = append(rules, newScriptBlocks(s, en.m))
+		}
+	}
 	idx, err := buildIndex(rules)
 	if err != nil {
 		return err
@@ -210,6 +220,9 @@ func (en *Engine) install(cfg Config, old map[string]rule) error {
 		if pt, ok := r.(*processTracker); ok {
 			en.byName[ruleEndMissing] = pt
 			en.byName[ruleStartMissing] = pt
+		}
+		if sb, ok := r.(*scriptBlocks); ok {
+			en.byName[ruleScriptBlockIncomplete] = sb
 		}
 	}
 	return nil
@@ -296,7 +309,7 @@ func (en *Engine) Recover(evs []*event.Event) {
 // own reports whether e is one of the engine's findings.
 func own(e *event.Event) bool {
 	ds := e.Str("event.dataset")
-	return ds == Dataset || ds == DatasetProcess
+	return ds == Dataset || ds == DatasetProcess || ds == DatasetPowerShell
 }
 
 // state copies every rule's state for a snapshot (encoded on another

@@ -9,6 +9,9 @@ type metrics struct {
 	evicted   *prometheus.CounterVec // {rule}
 	keys      *prometheus.GaugeVec   // {rule}
 	snapshots *prometheus.CounterVec // {result}
+
+	scriptBlocks *prometheus.CounterVec // {result}
+	scriptParts  *prometheus.CounterVec // {reason}
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -30,8 +33,16 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:        "State snapshots written, by stage and result.",
 			ConstLabels: prometheus.Labels{"stage": "correlate"},
 		}, []string{"result"}),
+		scriptBlocks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_correlate_script_blocks_total",
+			Help: "PowerShell script blocks logged in parts, by result: complete (reassembled) or incomplete (parts missing).",
+		}, []string{"result"}),
+		scriptParts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_correlate_script_block_parts_dropped_total",
+			Help: "Parts of PowerShell script blocks not added to a block, by reason: duplicate, after_close (the block was closed), max_block_bytes.",
+		}, []string{"reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.findings, m.evicted, m.keys, m.snapshots} {
+	for _, c := range []prometheus.Collector{m.findings, m.evicted, m.keys, m.snapshots, m.scriptBlocks, m.scriptParts} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -40,4 +51,19 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		m.snapshots.WithLabelValues(result) // exported at 0 from the start
 	}
 	return m, nil
+}
+
+// scriptBlock counts a script block closed with result (not while
+// recovering: the run that journaled it counted it).
+func (en *Engine) scriptBlock(result string) {
+	if !en.recovering {
+		en.m.scriptBlocks.WithLabelValues(result).Inc()
+	}
+}
+
+// partDropped counts a script block part not added to its block.
+func (en *Engine) partDropped(reason string) {
+	if !en.recovering {
+		en.m.scriptParts.WithLabelValues(reason).Inc()
+	}
 }

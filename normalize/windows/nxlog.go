@@ -1,0 +1,298 @@
+package windows
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+)
+
+// NXLog im_msvistalog writes one flat record: its own fields (Channel,
+// AccountName, EventType, Version, ProcessID, ...) and the EventData
+// names side by side. An EventData name that is also one of NXLog's
+// (System 7045's AccountName, the service's account; System 104's
+// Channel, the log cleared; Security 4664's FileName; the WFP events'
+// ProcessID) then arrives under NXLog's name: once (one value
+// overwrote the other) or twice (a duplicate key, NXLog's first).
+//
+// So NXLog's own names are held until the record is read, and then
+// resolved against the event's catalog row: when the row maps the name,
+// a single value is the EventData's (the row expects it; the agent's
+// account or thread id is worth less than the service's account), and of
+// two values the first is NXLog's and the last the EventData's. A value
+// nested under "EventData" (as NXLog writes with some configurations)
+// is the EventData's in any case, and the top-level one then NXLog's.
+
+// nxlogHeld is one held value; earlier and later say whether the record
+// has the name before or after it too.
+type nxlogHeld struct {
+	name, value    string
+	earlier, later bool
+}
+
+// nxlogMaxHeld bounds the held values; beyond it a value is read as
+// NXLog's at once (NXLog's records have about 25 of their own).
+const nxlogMaxHeld = 40
+
+// nxlogOwnName reports whether name is one of NXLog's own top-level fields.
+func nxlogOwnName(name string) bool {
+	switch name {
+	case "Hostname", "Channel", "FileName", "SourceName", "ProviderName", "RecordNumber", "EventType", "Severity",
+		"Keywords", "Category", "Opcode", "Message", "EventTime", "ProcessID", "ThreadID", "UserID", "AccountName",
+		"Domain", "AccountType", "EventReceivedTime", "SourceModuleName", "SeverityValue", "Version", "Task",
+		"OpcodeValue", "ProviderGuid", "ActivityID", "RelatedActivityID", "EventTimeWritten", "MessageSourceAddress",
+		"SyslogFacilityValue", "SyslogFacility", "SyslogSeverityValue", "SyslogSeverity", "Qualifiers", "Level",
+		"LevelValue", "ERRORLOG_EVENTID", "ExecutionProcessID", "ExecutionThreadID", "EventData", "CategoryNumber":
+		return true
+	}
+	return false
+}
+
+// nxlogField maps an NXLog field; unknown top-level names are EventData.
+func (w *winEvent) nxlogField(path []string, v string) {
+	if len(path) == 2 && path[0] == "EventData" {
+		w.add(path[1], v)
+		return
+	}
+	if len(path) != 1 {
+		return
+	}
+	switch name := path[0]; {
+	case name == "EventID":
+		w.setCode(v)
+	case name == "SourceModuleType":
+		w.nxlogClassic = v == "im_mseventlog"
+	case !nxlogOwnName(name):
+		w.add(name, v)
+	case w.nxHeld < len(w.nxHold):
+		h := nxlogHeld{name: name, value: v}
+		for i := range w.nxHold[:w.nxHeld] {
+			if p := &w.nxHold[i]; p.name == name {
+				p.later, h.earlier = true, true
+			}
+		}
+		w.nxHold[w.nxHeld] = h
+		w.nxHeld++
+	default:
+		w.nxlogOwn(name, v)
+	}
+}
+
+// resolveNXLog gives each held value to NXLog's reading or to EventData.
+func (w *winEvent) resolveNXLog() {
+	held := w.nxHold[:w.nxHeld]
+	if w.nxlogClassic { // im_mseventlog: no EventData, every name is NXLog's
+		for _, d := range held {
+			w.nxlogOwn(d.name, d.value)
+		}
+		return
+	}
+	// The row is found by NXLog's channel and provider: the first values.
+	channel, single := firstHeld(held, "Channel")
+	w.channel = channel
+	w.provider, _ = firstHeld(held, "SourceName")
+	if w.provider == "" {
+		w.provider, _ = firstHeld(held, "ProviderName")
+	}
+	ent, _ := w.entry()
+	if ent == nil && single {
+		// The only Channel may be the EventData's, which overwrote NXLog's:
+		// a row of this id and provider that expects it says where it came from.
+		if alt := nxlogChannelRow(w.id, w.provider); alt != nil {
+			w.channel, ent = alt.Channel, alt
+		}
+	}
+	w.channel, w.provider = "", ""
+	expects := nxlogExpected[ent]
+	nested := w.n // EventData so far: nested under "EventData", or names that are not NXLog's
+	for _, d := range held {
+		first, last := !d.earlier, d.earlier && !d.later
+		switch {
+		case first && !d.later && slices.Contains(expects, d.name) && !w.hasIn(d.name, nested):
+			w.add(d.name, d.value) // the only value, and the row expects it: the EventData's
+			if d.name == "Channel" {
+				w.channel = ent.Channel
+			}
+		case first:
+			w.nxlogOwn(d.name, d.value)
+		case last && !w.hasIn(d.name, nested):
+			w.add(d.name, d.value)
+		}
+	}
+}
+
+// hasIn reports whether the first n EventData values have name.
+func (w *winEvent) hasIn(name string, n int) bool {
+	for i := 0; i < n; i++ {
+		if w.data[i].name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// firstHeld returns the first value of name, and whether it is the only one.
+func firstHeld(held []nxlogHeld, name string) (string, bool) {
+	for i := range held {
+		if held[i].name == name {
+			return held[i].value, !held[i].later
+		}
+	}
+	return "", false
+}
+
+// entryMaps reports whether the row maps the EventData name.
+func entryMaps(ent *wincatalog.Entry, name string) bool {
+	for i := range ent.Fields {
+		if ent.Fields[i].From == name {
+			return true
+		}
+	}
+	return false
+}
+
+// nxlogExpected lists, for the catalog rows whose decode reads EventData
+// names that NXLog uses itself, those names: the names the row maps, and
+// EventType for a Sysmon registry event (it says whether the path ends in
+// a value).
+var nxlogExpected = func() map[*wincatalog.Entry][]string {
+	out := map[*wincatalog.Entry][]string{}
+	for _, ch := range wincatalog.Channels() {
+		for _, ent := range wincatalog.Entries(ch) {
+			for _, f := range ent.Fields {
+				name := f.From
+				if f.Decode == wincatalog.DecodeRegistryPath {
+					name = "EventType"
+				}
+				if nxlogOwnName(name) && !slices.Contains(out[ent], name) {
+					out[ent] = append(out[ent], name)
+				}
+			}
+		}
+	}
+	return out
+}()
+
+// nxlogChannelRows are the catalog rows that map an EventData "Channel".
+var nxlogChannelRows = func() []*wincatalog.Entry {
+	var out []*wincatalog.Entry
+	for _, ch := range wincatalog.Channels() {
+		for _, ent := range wincatalog.Entries(ch) {
+			if entryMaps(ent, "Channel") {
+				out = append(out, ent)
+			}
+		}
+	}
+	return out
+}()
+
+// nxlogChannelRow returns the row of id that maps an EventData Channel
+// and names provider as its provider (channels.txt's provider column).
+func nxlogChannelRow(id int, provider string) *wincatalog.Entry {
+	for _, ent := range nxlogChannelRows {
+		if ent.ID == id && provider != "" && strings.EqualFold(ent.Subcategory, provider) {
+			return ent
+		}
+	}
+	return nil
+}
+
+// nxlogOwn reads one of NXLog's own fields.
+func (w *winEvent) nxlogOwn(name, v string) {
+	switch name {
+	case "Hostname":
+		w.computer = v
+	case "Channel":
+		w.channel = v
+	case "FileName": // im_mseventlog: the log's name
+		if w.channel == "" {
+			w.channel = v
+		}
+	case "SourceName", "ProviderName":
+		if w.provider == "" {
+			w.provider = v
+		}
+	case "RecordNumber":
+		if n, ok := ecs.ParseUint(v); ok {
+			w.recordID, w.hasRecID = n, true
+		}
+	case "EventType":
+		w.setAuditKeyword(v)
+		if w.level == "" {
+			w.level = nxlogLevel(v)
+		}
+	case "Severity":
+		if l := nxlogLevel(v); l != "" {
+			w.level = l
+		}
+	case "Keywords":
+		w.nxlogKeywords(v)
+	case "Category":
+		w.task = v
+	case "Opcode":
+		w.opcode = v
+	case "Message":
+		w.message = v
+	case "EventTime":
+		w.time, w.exact = nxlogTime(v)
+	case "ProcessID":
+		w.execPID = v
+	case "ThreadID":
+		w.execTID = v
+	case "UserID":
+		w.userSID = v
+	case "AccountName":
+		w.userName = v
+	case "Domain":
+		w.userDom = v
+	case "AccountType":
+		w.userType = v
+	}
+	// The others (EventReceivedTime, SourceModuleName, Version, Task, ...)
+	// are NXLog's and say nothing the event needs.
+}
+
+// nxlogKeywords reads Keywords: a signed decimal mask, a hex mask, or
+// the keyword's name.
+func (w *winEvent) nxlogKeywords(v string) {
+	if n, ok := ecs.ParseUint(strings.TrimPrefix(v, "-")); ok {
+		mask := uint64(n)
+		if strings.HasPrefix(v, "-") {
+			mask = uint64(-n)
+		}
+		w.setKeywordMask(mask)
+	} else if mask, ok := parseHex(v); ok && strings.HasPrefix(v, "0x") {
+		w.setKeywordMask(mask)
+	} else {
+		w.setAuditKeyword(v)
+	}
+}
+func nxlogLevel(v string) string {
+	switch v {
+	case "INFO", "AUDIT_SUCCESS", "AUDIT_FAILURE":
+		return "information"
+	case "WARNING":
+		return "warning"
+	case "ERROR":
+		return "error"
+	case "CRITICAL":
+		return "critical"
+	case "DEBUG", "VERBOSE":
+		return "verbose"
+	}
+	return ""
+}
+
+// nxlogTime parses NXLog's EventTime: "2026-07-01 10:15:02" (the agent's
+// local time, read as UTC, not exact) or RFC 3339 (exact).
+func nxlogTime(v string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.DateTime, v); err == nil {
+		return t, false
+	}
+	return time.Time{}, false
+}
