@@ -176,9 +176,13 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 	e.Pri = event.NoPri
 	e.Time = time.Time{}
 
-	// A trailing LF, CR or NUL is framing, not text.
+	// A trailing LF, CR or NUL is framing, not text; trailing spaces are
+	// noise that differs by road (the kernel ends iptables lines with one,
+	// rsyslog adds one to a line whose STRUCTURED-DATA it could not read,
+	// syslog-ng drops them): no field can lose by their going, and every
+	// road then gives the same message. event.original keeps every byte.
 	end := len(s)
-	for end > 0 && (s[end-1] == '\n' || s[end-1] == '\r' || s[end-1] == 0) {
+	for end > 0 && (s[end-1] == '\n' || s[end-1] == '\r' || s[end-1] == 0 || s[end-1] == ' ') {
 		end--
 	}
 	s = s[:end]

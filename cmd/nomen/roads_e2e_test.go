@@ -337,6 +337,10 @@ func roadCannotCarry(road, line string, direct map[string]any) string {
 		// RSYSLOG_ForwardFormat and RSYSLOG_TraditionalForwardFormat write
 		// %syslogtag:1:32%.
 		return "tag longer than rsyslog's 32 characters"
+	case rsyslog && !bsd && get(direct, "nomen.parse_error") != nil && strings.Contains(line, " - [") && !strings.HasSuffix(line, "]"):
+		// An RFC 5424 line whose STRUCTURED-DATA never closes: rsyslog
+		// rewrites the text it cannot parse (it splits the last value).
+		return "unclosed STRUCTURED-DATA rewritten by rsyslog"
 	case (rsyslog && !bsd || road == "syslogng-syslog") && get(direct, "log.syslog.appname") == nil:
 		// Without a tag, the relay takes the first word of the text for
 		// one, and its RFC 5424 output moves that word into APP-NAME.

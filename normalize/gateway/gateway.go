@@ -77,6 +77,9 @@ type source struct {
 	// rules ("type" of FortiGate and PAN-OS); a value not in rules gets rule.
 	ruleKey string
 	rules   map[string]string
+	// tag is the program name a relay makes of the format's marker
+	// ("CEF" of "CEF:0|..."): see unsplitTag.
+	tag string
 }
 
 var (
@@ -92,13 +95,16 @@ var (
 			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication"}}
 	cpSource = &source{decoder: checkpoint.Decode, namespace: newKeyCache(checkpoint.Namespace), provider: "checkpoint",
 		vendor: "Check Point", malformed: "checkpoint: malformed Log Exporter message", rule: "checkpoint.log"}
-	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef",
+	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef", tag: "CEF",
 		malformed: "cef: malformed CEF header", rule: "cef"}
-	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef",
+	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef", tag: "LEEF",
 		malformed: "leef: malformed LEEF header", rule: "leef"}
 )
 
 func (s *source) decode(e *event.Event) bool {
+	if s.tag != "" {
+		unsplitTag(e, s.tag)
+	}
 	st := s.run(e, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
 		return s.decoder(e.AppName, e.Message, emit)
 	})
@@ -236,6 +242,17 @@ func decodeCheckPoint(e *event.Event) bool {
 		}
 	}
 	return st != vendor.NotMine
+}
+
+// unsplitTag undoes a relay's split of "CEF:0|..." into the tag "CEF" and
+// the message "0|...": rsyslog and syslog-ng take "CEF:" for a program's
+// tag, nomen does not (it is the start of the message), so the direct road
+// and every relay give the same event (message, no program).
+func unsplitTag(e *event.Event, tag string) {
+	if e.AppName == tag && e.ProcID == "" && !strings.HasPrefix(e.Message, tag+":") {
+		e.Message = tag + ":" + e.Message
+		e.AppName = ""
+	}
 }
 
 // sniffCEF and sniffLEEF find the header after a relay's words (the
