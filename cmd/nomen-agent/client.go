@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/wire"
 )
 
@@ -95,12 +96,6 @@ func newAgent(opt Options, state *agentState, sources ...Source) *Agent {
 	return &Agent{opt: opt, sources: sources, state: state, closed: map[streamKey]bool{}}
 }
 
-// errPermanent wraps a relay refusal that retrying will not cure.
-type errPermanent struct{ err error }
-
-func (e errPermanent) Error() string { return e.err.Error() }
-func (e errPermanent) Unwrap() error { return e.err }
-
 // Run runs sessions until ctx ends or, for a finite agent, everything is
 // acknowledged. A finite agent gives up on a permanent refusal (identity,
 // version); a service keeps trying at the longest backoff, so an operator
@@ -119,8 +114,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		var perm errPermanent
-		if errors.As(err, &perm) {
+		if retry.IsPermanent(err) {
 			if a.opt.Finite {
 				return err
 			}
@@ -134,11 +128,8 @@ func (a *Agent) Run(ctx context.Context) error {
 		}
 		// Full jitter between half and all of the delay: agents that lost the
 		// relay together do not come back in lockstep.
-		sleep := delay/2 + rand.N(delay/2+1)
-		select {
-		case <-time.After(sleep):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := retry.Sleep(ctx, delay/2+rand.N(delay/2+1)); err != nil {
+			return err
 		}
 		delay = min(2*delay, a.opt.BackoffMax)
 	}
@@ -170,12 +161,12 @@ func (a *Agent) dial(ctx context.Context) (net.Conn, error) {
 func classifyTLS(err error) error {
 	var verr *tls.CertificateVerificationError
 	if errors.As(err, &verr) {
-		return errPermanent{err}
+		return retry.Permanent(err)
 	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "remote error" {
 		if m := op.Err.Error(); strings.Contains(m, "certificate") || strings.Contains(m, "access denied") {
-			return errPermanent{fmt.Errorf("the relay refused this agent's certificate: %w", err)}
+			return retry.Permanentf("the relay refused this agent's certificate: %w", err)
 		}
 	}
 	return err
@@ -397,7 +388,7 @@ func readInbound(r *wire.Reader) inbound {
 func relayError(ef *wire.ErrorFrame) error {
 	err := fmt.Errorf("relay refused: %w", ef.Err())
 	if !ef.Code.Retryable() {
-		return errPermanent{err}
+		return retry.Permanent(err)
 	}
 	return err
 }
