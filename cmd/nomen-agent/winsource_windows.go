@@ -264,6 +264,10 @@ func (s *winSource) publisher(name string) evtHandle {
 	return h
 }
 
+// maxAccounts bounds the cache: a domain controller sees many accounts,
+// and an unresolvable SID is cached too (so it is asked once).
+const maxAccounts = 4096
+
 // newAccountCache resolves SIDs with LookupAccountSid (accounts.go).
 func newAccountCache() *accountCache { return newAccountCacheWith(lookupAccount, maxAccounts) }
 
