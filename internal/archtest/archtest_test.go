@@ -29,7 +29,7 @@ var rules = []struct {
 	{"relay/systemd", nil},
 	{"relay/filter", []string{"relay/event"}},
 	{"parse", []string{"relay/event", "internal/"}},
-	{"normalize/wincatalog", nil},
+	{"normalize/wincatalog", []string{"normalize/vendor"}},
 	{"normalize/vendor", nil},
 	{"normalize/ciscocatalog", []string{"normalize/vendor"}},
 	{"normalize", []string{"normalize", "parse", "relay/event", "internal/"}},

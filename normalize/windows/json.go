@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // Windows events as JSON:
@@ -271,7 +272,7 @@ func jsonHex4(s string, i int) (rune, bool) {
 	if i+4 > len(s) {
 		return 0, false
 	}
-	n, ok := parseHex(s[i : i+4])
+	n, ok := vendor.ParseHex(s[i : i+4])
 	return rune(n), ok
 }
 
@@ -331,7 +332,7 @@ func (w *winEvent) nxlogField(path []string, v string) {
 				mask = uint64(-n)
 			}
 			w.setKeywordMask(mask)
-		} else if mask, ok := parseHex(v); ok && strings.HasPrefix(v, "0x") {
+		} else if mask, ok := vendor.ParseHex(v); ok && strings.HasPrefix(v, "0x") {
 			w.setKeywordMask(mask)
 		} else {
 			w.setAuditKeyword(v)
@@ -513,7 +514,7 @@ func (w *winEvent) evtxField(path []string, v string) {
 		case "Level":
 			w.setLevelNumber(v)
 		case "Keywords":
-			if mask, ok := parseHex(v); ok {
+			if mask, ok := vendor.ParseHex(v); ok {
 				w.setKeywordMask(mask)
 			}
 		case "TimeCreated":

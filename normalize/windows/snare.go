@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // Snare for Windows (and the agents that copy its format: NXLog's
@@ -128,8 +129,8 @@ func snareMD5(s string) bool {
 	if len(s) != 32 {
 		return false
 	}
-	_, ok := parseHex(s[:16])
-	_, ok2 := parseHex(s[16:])
+	_, ok := vendor.ParseHex(s[:16])
+	_, ok2 := vendor.ParseHex(s[16:])
 	return ok && ok2
 }
 

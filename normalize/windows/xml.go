@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // Rendered Windows event XML (EvtRender EvtRenderEventXml, wevtutil,
@@ -393,7 +394,7 @@ func (w *winEvent) xmlField(field, text string) {
 	case "Level":
 		w.setLevelNumber(text)
 	case "Keywords":
-		if mask, ok := parseHex(strings.TrimSpace(text)); ok {
+		if mask, ok := vendor.ParseHex(strings.TrimSpace(text)); ok {
 			w.setKeywordMask(mask)
 		}
 	case "RenderingMessage":
