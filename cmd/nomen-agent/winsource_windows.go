@@ -96,6 +96,9 @@ func (s *winSource) restart() uint64 {
 	return s.epoch
 }
 
+// Run reads the channel from after (its bookmark) and sends its records to
+// out until ctx ends. Long because it is one loop over the subscription's
+// states (the lost epoch, the end of an epoch, a wait for records).
 func (s *winSource) Run(ctx context.Context, epoch, after uint64, out chan<- Item) error {
 	send := func(it Item) error {
 		select {

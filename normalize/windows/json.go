@@ -95,6 +95,7 @@ func (js *jsonScanner) skipSpace() {
 }
 
 // value reads one value at js.i and reports scalars to w.
+// Long because it is the scanner's one switch over JSON's kinds of value.
 func (js *jsonScanner) value(w *winEvent, mode int) bool {
 	js.skipSpace()
 	if js.i >= len(js.s) {
@@ -398,6 +399,7 @@ func nxlogTime(v string) (time.Time, bool) {
 }
 
 // winlogbeatField maps a Winlogbeat field (7.x+ under "winlog", 6.x at the top).
+// Long because it is the table of Winlogbeat's fields, a case each.
 func (w *winEvent) winlogbeatField(path []string, v string) {
 	if len(path) > 0 && path[0] == "winlog" {
 		path = path[1:]

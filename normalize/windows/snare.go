@@ -36,6 +36,7 @@ func (w *winEvent) parseSnare(m string) bool {
 }
 
 // parseSnareFields reads the fields after "MSWinEventLog".
+// Long because it is one walk over Snare's fields in their order.
 func (w *winEvent) parseSnareFields(rest string) bool {
 	sep := "\t"
 	if strings.IndexByte(rest, '\t') < 0 && strings.Contains(rest, "#011") {
