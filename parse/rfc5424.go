@@ -140,10 +140,7 @@ func (p *Parser) relayedTag(e *event.Event) {
 // relayed line.
 func msgText(msg string) string {
 	msg = msg[skipSpaces(msg, 0):]
-	if strings.HasPrefix(msg, "\xEF\xBB\xBF") {
-		msg = msg[3:]
-	}
-	return msg
+	return strings.TrimPrefix(msg, "\xEF\xBB\xBF")
 }
 
 // structuredData reads SD-ELEMENTs at s[i:] (s[i] == '[') into e.SD and

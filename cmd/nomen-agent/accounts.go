@@ -22,10 +22,6 @@ import (
 // sidAccount is what a SID resolves to.
 type sidAccount struct{ name, domain, typ string }
 
-// maxAccounts bounds the cache: a domain controller sees many accounts,
-// and an unresolvable SID is cached too (so it is asked once).
-const maxAccounts = 4096
-
 // accountCache resolves SIDs through lookup, cached and bounded: when
 // full it starts over (lookups are cheap next to a full cache of stale
 // accounts, and the accounts of a busy host come back at once).

@@ -193,6 +193,8 @@ var nxlogMeta = map[string]bool{
 // nxlogToXML converts an NXLog im_msvistalog JSON record. NXLog flattens
 // EventData into the top level next to its own fields: every field that
 // is not one of NXLog's becomes a <Data Name='...'>, in the record's order.
+// Long because it is the table of NXLog's own fields, then the rest in
+// order.
 func nxlogToXML(obj jsonObject) []byte {
 	get := func(k string) string {
 		v, _ := obj.get(k)

@@ -15,6 +15,8 @@ import (
 	"github.com/nomenhq/nomen/relay/wire"
 )
 
+// replayCmd is "nomen-agent replay". Long because it is its flags, then
+// the files read, then the session, in order.
 func replayCmd(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)

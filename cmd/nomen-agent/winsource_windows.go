@@ -96,6 +96,9 @@ func (s *winSource) restart() uint64 {
 	return s.epoch
 }
 
+// Run reads the channel from after (its bookmark) and sends its records to
+// out until ctx ends. Long because it is one loop over the subscription's
+// states (the lost epoch, the end of an epoch, a wait for records).
 func (s *winSource) Run(ctx context.Context, epoch, after uint64, out chan<- Item) error {
 	send := func(it Item) error {
 		select {
@@ -263,6 +266,10 @@ func (s *winSource) publisher(name string) evtHandle {
 	s.publishers[name] = h
 	return h
 }
+
+// maxAccounts bounds the cache: a domain controller sees many accounts,
+// and an unresolvable SID is cached too (so it is asked once).
+const maxAccounts = 4096
 
 // newAccountCache resolves SIDs with LookupAccountSid (accounts.go).
 func newAccountCache() *accountCache { return newAccountCacheWith(lookupAccount, maxAccounts) }

@@ -50,6 +50,8 @@ SIGTERM, SIGINT
 	}
 }
 
+// commands is the table of nomen's commands (internal/cli): long because
+// it is a table, a row each.
 func commands() []*cli.Command {
 	return []*cli.Command{
 		{

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/internal/cli"
+	"github.com/nomenhq/nomen/internal/retry"
 )
 
 type tapOptions struct {
@@ -78,10 +79,8 @@ func tapCmd(o tapOptions, stdout, stderr io.Writer) int {
 			backoff = tapBackoffMin
 		}
 		fmt.Fprintf(stderr, "nomen tap: %v; reconnecting in %s\n", err, backoff)
-		select {
-		case <-ctx.Done():
+		if retry.Sleep(ctx, backoff) != nil {
 			return 0
-		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, tapBackoffMax)
 	}

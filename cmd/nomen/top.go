@@ -171,6 +171,7 @@ func rate(prev, cur *metricSample, v, before float64, seen bool) string {
 
 // topScreen is the screen's body: tables of listeners, outputs, drops,
 // findings and gaps.
+// Long because it is the screen, table after table, read top to bottom.
 func topScreen(prev, cur *metricSample) []string {
 	var lines []string
 	table := func(title string, cols []string, rows [][]string) {

@@ -120,7 +120,7 @@ func (c Config) Validate() error {
 	}
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("http: url %q: want http://host[:port]/... or https://...", c.URL)
+		return fmt.Errorf("http: url %q: want http://host[:port]/path or https://host[:port]/path", c.URL)
 	}
 	if u.Scheme != "https" && !c.TLS.IsZero() {
 		return fmt.Errorf("http: tls options are set but url %q is not https", c.URL)

@@ -253,6 +253,8 @@ func (b *rowBatch) release() {
 // document: which values go to columns, and which document fields the view
 // can rebuild from them exactly (everything else stays in the document).
 // observer is the output's observer.hostname for events without one.
+// Long because it is one walk over the batch that fills every column in
+// table order; split, each part would walk the events again.
 func (b *rowBatch) prepare(batch []*event.Event, observer string) {
 	b.rows = b.rows[:0]
 	b.params = b.params[:0]

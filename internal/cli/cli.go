@@ -19,6 +19,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/nomenhq/nomen/internal/suggest"
 )
 
 // Program is a command-line program: its commands and what its man page
@@ -208,48 +210,9 @@ func (p *Program) unknownFlag(w io.Writer, c *Command, fs *flag.FlagSet, name st
 // didYouMean returns `; did you mean "<prefix>x"?` for the candidate
 // closest to s, if one is close enough to be a typo, else "".
 func didYouMean(s string, candidates []string, prefix string) string {
-	best, bestDist := "", 1 // a short word one edit away, a longer one two
-	if len(s) > 4 {
-		bestDist = 2
-	}
-	for _, c := range candidates {
-		d := editDistance(s, c)
-		if strings.HasPrefix(c, s) && len(s) >= 2 {
-			d = min(d, 1)
-		}
-		if d <= bestDist && (best == "" || d < editDistance(s, best)) {
-			best, bestDist = c, d
-		}
-	}
+	best := suggest.Closest(s, candidates)
 	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", prefix+best)
-}
-
-// editDistance counts the insertions, deletions, substitutions and swaps
-// of neighbours that turn a into b (optimal string alignment distance: a
-// swapped pair, the commonest typo, is one edit).
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

@@ -7,20 +7,6 @@ import (
 	"testing"
 )
 
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{
-		{"run", "run", 0}, {"rnu", "run", 1}, {"rn", "run", 1}, {"confg", "config", 1},
-		{"tpa", "tap", 1}, {"foo", "top", 2}, {"", "abc", 3},
-	} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
 func testProgram(ran *[]string) *Program {
 	return &Program{
 		Name: "prog", Summary: "a test program", Default: "serve", Version: func() string { return "1.2.3" },

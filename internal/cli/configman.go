@@ -94,6 +94,8 @@ func commentStart(s string) int {
 }
 
 // Render is the man page of the reference file src.
+// Long because it is one pass over the reference file, a state machine of
+// pending prose, items and bare keys.
 func (m ConfigMan) Render(src string) string {
 	var r Roff
 	r.Title(m.Name, m.Section, "File Formats")

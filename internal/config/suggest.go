@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/nomenhq/nomen/internal/suggest"
 )
 
 // TableKeys is implemented by a decoded type whose tables are not all
@@ -42,7 +44,7 @@ func unknownKeyHint(v any, key toml.Key) string {
 		name = "[" + strings.Join(table, ".") + "]"
 	}
 	hint := fmt.Sprintf("valid keys of %s: %s", name, strings.Join(keys, ", "))
-	if best := Closest(key[len(key)-1], keys); best != "" {
+	if best := suggest.Closest(key[len(key)-1], keys); best != "" {
 		return fmt.Sprintf("did you mean %q? (%s)", best, hint)
 	}
 	return "(" + hint + ")"
@@ -116,41 +118,4 @@ func fieldByKey(t reflect.Type, key string) (reflect.Type, bool) {
 		}
 	}
 	return nil, false
-}
-
-// Closest returns the candidate nearest to s within two edits (or that
-// starts with s or that s starts with), or "".
-func Closest(s string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		d := editDistance(s, c)
-		if d >= bestDist && len(s) >= 3 && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
-			d = 2
-		}
-		if d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -53,7 +53,8 @@ func Acquire(dir string) (*Lock, error) {
 	// The pid is for the error message of the next taker only: the lock
 	// itself is the flock, which needs no content.
 	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
-	if err := f.Truncate(0); err == nil {
+	err = f.Truncate(0)
+	if err == nil {
 		_, err = f.WriteAt(pid, 0)
 	}
 	if err != nil {

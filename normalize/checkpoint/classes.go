@@ -6,23 +6,18 @@ import (
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
-func cls(action, outcome string, categories []string, types ...string) vendor.Class {
-	return vendor.Class{Category: categories, Type: types, Action: action, Outcome: outcome}
-}
-
-func cats(c ...string) []string { return c }
-
-// The classes; actions are ciscocatalog's where the meaning is the same.
+// The classes: normalize/vendor's where the meaning is the same as
+// another vendor's.
 var (
-	classAllowed   = cls("connection-allowed", "success", cats("network"), "connection", "allowed")
-	classDenied    = cls("connection-denied", "failure", cats("network"), "connection", "denied")
-	classIDS       = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info")
-	classIDSBlock  = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info", "denied")
-	classMalware   = cls("malware-detected", "", cats("malware"), "info")
-	classMalBlock  = cls("malware-detected", "", cats("malware"), "info", "denied")
-	classLogin     = cls("logged-in", "success", cats("authentication"), "start")
-	classLoginFail = cls("logon-failed", "failure", cats("authentication"), "start")
-	classLogout    = cls("logged-out", "success", cats("session"), "end")
+	classAllowed   = vendor.ConnectionAllowed
+	classDenied    = vendor.ConnectionDenied
+	classIDS       = vendor.IntrusionDetected
+	classIDSBlock  = vendor.IntrusionBlocked
+	classMalware   = vendor.MalwareDetected
+	classMalBlock  = vendor.MalwareBlocked
+	classLogin     = vendor.LoggedIn
+	classLoginFail = vendor.LogonFailed
+	classLogout    = vendor.LoggedOut
 )
 
 // classify: the action (and for threat blades the product), or the

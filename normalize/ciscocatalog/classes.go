@@ -1,5 +1,7 @@
 package ciscocatalog
 
+import "github.com/nomenhq/nomen/normalize/vendor"
+
 // ECS allowed values the catalogue uses.
 const (
 	catAuthentication = "authentication"
@@ -29,12 +31,9 @@ const (
 	failure = "failure"
 )
 
-// cls builds a Class.
-func cls(action, outcome string, categories []string, types ...string) Class {
-	return Class{Category: categories, Type: types, Action: action, Outcome: outcome}
-}
-
-func cats(c ...string) []string { return c }
+// cls and cats build the catalogue's own classes (normalize/vendor's
+// NewClass and Cats, short for the tables).
+var cls, cats = vendor.NewClass, vendor.Cats
 
 // Classes shared by many messages. The actions the normalize decoders
 // emitted before the catalogue existed are kept: connection-denied,
@@ -42,18 +41,18 @@ func cats(c ...string) []string { return c }
 // logon-failed, logged-out, locked-out-user-account, intrusion-detected,
 // threat-detected, configured and the interface-* link states.
 var (
-	classDenied     = cls("connection-denied", failure, cats(catNetwork), typeConnection, typeDenied)
-	classAllowed    = cls("connection-allowed", success, cats(catNetwork), typeConnection, typeAllowed)
-	classBuilt      = cls("connection-built", success, cats(catNetwork), typeConnection, typeStart)
-	classTeardown   = cls("connection-teardown", "", cats(catNetwork), typeConnection, typeEnd)
-	classLogin      = cls("logged-in", success, cats(catAuthentication), typeStart)
-	classLoginFail  = cls("logon-failed", failure, cats(catAuthentication), typeStart)
-	classLogout     = cls("logged-out", success, cats(catSession), typeEnd)
+	classDenied     = vendor.ConnectionDenied
+	classAllowed    = vendor.ConnectionAllowed
+	classBuilt      = vendor.ConnectionBuilt
+	classTeardown   = vendor.ConnectionTeardown
+	classLogin      = vendor.LoggedIn
+	classLoginFail  = vendor.LogonFailed
+	classLogout     = vendor.LoggedOut
 	classLockedOut  = cls("locked-out-user-account", failure, cats(catAuthentication), typeInfo)
-	classIDS        = cls("intrusion-detected", "", cats(catIntrusion, catNetwork), typeInfo)
+	classIDS        = vendor.IntrusionDetected
 	classThreat     = cls("threat-detected", "", cats(catIntrusion, catNetwork), typeInfo)
-	classConfigured = cls("configured", success, cats(catConfiguration), typeChange)
-	classCommand    = cls("command-executed", success, cats(catConfiguration), typeChange)
+	classConfigured = vendor.ConfigChanged
+	classCommand    = vendor.CommandExecuted
 	classSessStart  = cls("session-started", success, cats(catSession), typeStart)
 	classSessEnd    = cls("session-ended", "", cats(catSession), typeEnd)
 )

@@ -1,10 +1,6 @@
 package ciscocatalog
 
-import (
-	"net/netip"
-
-	"github.com/nomenhq/nomen/normalize/vendor"
-)
+import "github.com/nomenhq/nomen/normalize/vendor"
 
 // Kind says what a value is, so that the decoder sets it with the right
 // type: the one definition shared by every vendor package is
@@ -40,47 +36,27 @@ func spacey(k Kind) bool { return k == Text || k == User || k == Interface }
 func valid(k Kind, v string) bool {
 	switch k {
 	case IP:
-		return isIP(v)
+		return vendor.IsIP(v)
 	case Port:
-		if isDigits(v) {
-			return len(v) <= 5 && atoi(v) <= 65535
+		if vendor.IsDigits(v) {
+			return vendor.IsPort(v)
 		}
 		return isServiceName(v)
 	case Uint:
-		return isDigits(v) && len(v) <= 18
+		return vendor.IsUint(v)
 	case Duration:
 		return isHMS(v)
 	case Transport:
-		return isServiceName(v) || isDigits(v) && len(v) <= 3
+		return isServiceName(v) || vendor.IsDigits(v) && len(v) <= 3
 	case User:
 		// "(type 8, code 0)" after an address is ICMP, not a user.
 		return !(len(v) > 5 && v[:5] == "type ")
 	case Direction:
-		return equalFold(v, "inbound") || equalFold(v, "outbound")
+		return vendor.EqualFold(v, "inbound") || vendor.EqualFold(v, "outbound")
 	case Line:
 		return isLine(v)
 	}
 	return true
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
 }
 
 // isServiceName: a letter then letters, digits, '-' and '_' ("https",
@@ -108,24 +84,8 @@ func isHMS(s string) bool {
 	if n < 7 || s[n-3] != ':' || s[n-6] != ':' {
 		return false
 	}
-	return isDigits(s[:n-6]) && isDigits(s[n-5:n-3]) && isDigits(s[n-2:]) &&
+	return vendor.IsDigits(s[:n-6]) && vendor.IsDigits(s[n-5:n-3]) && vendor.IsDigits(s[n-2:]) &&
 		s[n-5] <= '5' && s[n-2] <= '5'
-}
-
-// isIP reports whether s is an IP address. netip allocates the error of a
-// failed parse, so characters are checked first: a name fails for free.
-func isIP(s string) bool {
-	if len(s) < 2 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' || c == '.' || c == ':' || c == '%') {
-			return false
-		}
-	}
-	_, err := netip.ParseAddr(s)
-	return err == nil
 }
 
 // isLine reports whether s names a terminal line.
@@ -141,23 +101,4 @@ func isLine(s string) bool {
 		}
 	}
 	return false
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lower(a[i]) != lower(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }

@@ -1,6 +1,10 @@
 package ciscocatalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
 
 // capture is one matched value: body[start:end] for slot.
 type capture struct {
@@ -54,7 +58,7 @@ func (m *Msg) classOf(mt *matcher) *Class {
 	if m.By != "" {
 		if v, ok := mt.value(m.By); ok {
 			for i := range m.Cases {
-				if equalFold(m.Cases[i].Value, v) {
+				if vendor.EqualFold(m.Cases[i].Value, v) {
 					return &m.Cases[i].Class
 				}
 			}
@@ -298,7 +302,7 @@ func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 		byRole[sl.role] = v
 		switch sl.kind {
 		case Direction:
-			swapped = swap && equalFold(v, "outbound")
+			swapped = swap && vendor.EqualFold(v, "outbound")
 		case Transport:
 			icmp = isICMP(v)
 		}
@@ -339,7 +343,7 @@ func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 }
 
 func isICMP(v string) bool {
-	return equalFold(v, "icmp") || equalFold(v, "icmp6") || equalFold(v, "icmpv6") || v == "1" || v == "58"
+	return vendor.EqualFold(v, "icmp") || vendor.EqualFold(v, "icmp6") || vendor.EqualFold(v, "icmpv6") || v == "1" || v == "58"
 }
 
 // unquote removes one pair of surrounding quotes ('admin', "admin").

@@ -1,8 +1,11 @@
 package ecs
 
 import (
+	"errors"
 	"slices"
 	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // AllowedValues are ECS's allowed values for the categorization fields
@@ -40,4 +43,35 @@ func IsAction(a string) bool {
 		}
 	}
 	return true
+}
+
+// CheckClass reports what is wrong with a vendor package's class: a
+// category, type or outcome outside ECS's allowed values, an action that
+// is not lower-case words joined by single hyphens, a category without a
+// type. The vendor packages' tests run it over every class they can
+// return; an empty class, or one with only an outcome, is right.
+func CheckClass(c vendor.Class) error {
+	if c.Outcome != "" && !Allowed("event.outcome", c.Outcome) {
+		return errors.New("event.outcome " + c.Outcome + " is not an ECS allowed value")
+	}
+	if c.Action == "" && len(c.Category) == 0 && len(c.Type) == 0 {
+		return nil // outcome only, or nothing
+	}
+	if len(c.Category) == 0 || len(c.Type) == 0 {
+		return errors.New("class without category or type")
+	}
+	for _, v := range c.Category {
+		if !Allowed("event.category", v) {
+			return errors.New("event.category " + v + " is not an ECS allowed value")
+		}
+	}
+	for _, v := range c.Type {
+		if !Allowed("event.type", v) {
+			return errors.New("event.type " + v + " is not an ECS allowed value")
+		}
+	}
+	if !IsAction(c.Action) {
+		return errors.New("event.action " + c.Action + " is not lower-case and hyphenated")
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package ecs
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -50,14 +51,4 @@ func CutByte(s string, c byte) (before, after string, found bool) {
 }
 
 // IsDigits reports whether s is a non-empty run of ASCII digits.
-func IsDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func IsDigits(s string) bool { return vendor.IsDigits(s) }

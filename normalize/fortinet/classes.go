@@ -2,38 +2,33 @@ package fortinet
 
 import "github.com/nomenhq/nomen/normalize/vendor"
 
-func cls(action, outcome string, categories []string, types ...string) vendor.Class {
-	return vendor.Class{Category: categories, Type: types, Action: action, Outcome: outcome}
-}
-
-func cats(c ...string) []string { return c }
-
-// The classes; actions are ciscocatalog's where the meaning is the same.
+// The classes: normalize/vendor's where the meaning is the same as
+// another vendor's.
 var (
-	classAllowed  = cls("connection-allowed", "success", cats("network"), "connection", "allowed")
-	classDenied   = cls("connection-denied", "failure", cats("network"), "connection", "denied")
-	classStarted  = cls("connection-built", "success", cats("network"), "connection", "start")
-	classEnded    = cls("connection-teardown", "", cats("network"), "connection", "end")
-	classMalware  = cls("malware-detected", "", cats("malware"), "info")
-	classMalBlock = cls("malware-detected", "", cats("malware"), "info", "denied")
-	classWebAllow = cls("web-request-allowed", "success", cats("web", "network"), "access", "allowed")
-	classWebBlock = cls("web-request-blocked", "failure", cats("web", "network"), "access", "denied")
-	classIDS      = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info")
-	classIDSBlock = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info", "denied")
-	classAppAllow = cls("application-allowed", "success", cats("network"), "connection", "allowed")
-	classAppBlock = cls("application-blocked", "failure", cats("network"), "connection", "denied")
-	classDNSAllow = cls("dns-query-allowed", "success", cats("network"), "protocol", "allowed")
-	classDNSBlock = cls("dns-query-blocked", "failure", cats("network"), "protocol", "denied")
-	classSSLBlock = cls("connection-denied", "failure", cats("network"), "connection", "denied")
-	classLogin    = cls("logged-in", "success", cats("authentication"), "start")
-	classLoginBad = cls("logon-failed", "failure", cats("authentication"), "start")
-	classLogout   = cls("logged-out", "success", cats("session"), "end")
-	classCfgAdd   = cls("configured", "success", cats("configuration"), "creation")
-	classCfgEdit  = cls("configured", "success", cats("configuration"), "change")
-	classCfgDel   = cls("configured", "success", cats("configuration"), "deletion")
-	classTunUp    = cls("tunnel-established", "success", cats("network"), "connection", "start")
-	classTunDown  = cls("tunnel-terminated", "", cats("network"), "connection", "end")
-	classVPNFail  = cls("vpn-negotiation-failed", "failure", cats("network"), "connection", "error")
+	classAllowed  = vendor.ConnectionAllowed
+	classDenied   = vendor.ConnectionDenied
+	classStarted  = vendor.ConnectionBuilt
+	classEnded    = vendor.ConnectionTeardown
+	classMalware  = vendor.MalwareDetected
+	classMalBlock = vendor.MalwareBlocked
+	classWebAllow = vendor.WebRequestAllowed
+	classWebBlock = vendor.WebRequestBlocked
+	classIDS      = vendor.IntrusionDetected
+	classIDSBlock = vendor.IntrusionBlocked
+	classAppAllow = vendor.NewClass("application-allowed", "success", vendor.Cats("network"), "connection", "allowed")
+	classAppBlock = vendor.NewClass("application-blocked", "failure", vendor.Cats("network"), "connection", "denied")
+	classDNSAllow = vendor.NewClass("dns-query-allowed", "success", vendor.Cats("network"), "protocol", "allowed")
+	classDNSBlock = vendor.NewClass("dns-query-blocked", "failure", vendor.Cats("network"), "protocol", "denied")
+	classSSLBlock = vendor.ConnectionDenied
+	classLogin    = vendor.LoggedIn
+	classLoginBad = vendor.LogonFailed
+	classLogout   = vendor.LoggedOut
+	classCfgAdd   = vendor.ConfigAdded
+	classCfgEdit  = vendor.ConfigChanged
+	classCfgDel   = vendor.ConfigDeleted
+	classTunUp    = vendor.TunnelEstablished
+	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
+	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
 )
 
 // classify maps type/subtype/action/status to a class; unknown

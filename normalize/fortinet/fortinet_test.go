@@ -4,6 +4,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
@@ -16,7 +17,7 @@ func decode(t *testing.T, msg string) (map[string]string, vendor.Class, vendor.S
 		}
 		got[k] = v
 	})
-	if err := class.Check(); err != nil {
+	if err := ecs.CheckClass(class); err != nil {
 		t.Errorf("%q: %v", msg, err)
 	}
 	return got, class, st

@@ -6,25 +6,20 @@ import (
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
-func cls(action, outcome string, categories []string, types ...string) vendor.Class {
-	return vendor.Class{Category: categories, Type: types, Action: action, Outcome: outcome}
-}
-
-func cats(c ...string) []string { return c }
-
-// The classes; actions are ciscocatalog's where the meaning is the same.
+// The classes: normalize/vendor's where the meaning is the same as
+// another vendor's.
 var (
-	classBuilt     = cls("connection-built", "success", cats("network"), "connection", "start")
-	classTeardown  = cls("connection-teardown", "", cats("network"), "connection", "end")
-	classDenied    = cls("connection-denied", "failure", cats("network"), "connection", "denied")
-	classIDS       = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info")
-	classIDSBlock  = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info", "denied")
-	classLogin     = cls("logged-in", "success", cats("authentication"), "start")
-	classAuth      = cls("user-authenticated", "success", cats("authentication"), "info")
-	classLoginFail = cls("logon-failed", "failure", cats("authentication"), "start")
-	classLogout    = cls("logged-out", "success", cats("session"), "end")
-	classCommand   = cls("command-executed", "success", cats("configuration"), "change")
-	classCommitted = cls("configured", "success", cats("configuration"), "change")
+	classBuilt     = vendor.ConnectionBuilt
+	classTeardown  = vendor.ConnectionTeardown
+	classDenied    = vendor.ConnectionDenied
+	classIDS       = vendor.IntrusionDetected
+	classIDSBlock  = vendor.IntrusionBlocked
+	classLogin     = vendor.LoggedIn
+	classAuth      = vendor.NewClass("user-authenticated", "success", vendor.Cats("authentication"), "info")
+	classLoginFail = vendor.LogonFailed
+	classLogout    = vendor.LoggedOut
+	classCommand   = vendor.CommandExecuted
+	classCommitted = vendor.ConfigChanged
 )
 
 // classOf: the class of a tag; action is the IDP or screen action.

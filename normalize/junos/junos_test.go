@@ -4,6 +4,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -17,7 +18,7 @@ func decode(t *testing.T, program, msgID, msg string, sd []event.SDElement) (map
 		}
 		got[k] = v
 	})
-	if err := class.Check(); err != nil {
+	if err := ecs.CheckClass(class); err != nil {
 		t.Errorf("%q: %v", msg, err)
 	}
 	return got, class, st

@@ -280,6 +280,7 @@ func postfixLocalRelay(relay string) bool {
 }
 
 // postfixNoQueue decodes lines without a queue id.
+// Long because it is one switch over the lines' first words, a case each.
 func postfixNoQueue(e *event.Event, prog, m string) bool {
 	word, rest := ecs.CutWord(m)
 	switch word {

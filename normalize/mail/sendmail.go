@@ -23,6 +23,8 @@ import (
 //	QID: HOST [IP] did not issue MAIL/EXPN/VRFY/ETRN during connection to MTA
 //	QID: DSN: User unknown
 
+// Long because it is one switch over the line shapes listed above, a case
+// each.
 func decodeSendmail(e *event.Event) bool {
 	m := e.Message
 	prog := ecs.ProgramKey(e.AppName)

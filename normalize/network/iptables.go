@@ -190,6 +190,7 @@ type iptablesPacket struct {
 
 // parse reads "KEY=VALUE FLAG ..." tokens; a "[...]" group (the packet an
 // ICMP error quotes) and "OPT (...)" are skipped.
+// Long because it is one tokenizer loop with a case per key.
 func (p *iptablesPacket) parse(s string) {
 	seenProto := false
 	for len(s) > 0 {

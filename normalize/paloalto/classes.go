@@ -6,32 +6,27 @@ import (
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
-func cls(action, outcome string, categories []string, types ...string) vendor.Class {
-	return vendor.Class{Category: categories, Type: types, Action: action, Outcome: outcome}
-}
-
-func cats(c ...string) []string { return c }
-
-// The classes; actions are ciscocatalog's where the meaning is the same.
+// The classes: normalize/vendor's where the meaning is the same as
+// another vendor's.
 var (
-	classAllowed   = cls("connection-allowed", "success", cats("network"), "connection", "allowed")
-	classDenied    = cls("connection-denied", "failure", cats("network"), "connection", "denied")
-	classStarted   = cls("connection-built", "success", cats("network"), "connection", "start")
-	classEnded     = cls("connection-teardown", "", cats("network"), "connection", "end")
-	classWebAllow  = cls("web-request-allowed", "success", cats("web", "network"), "access", "allowed")
-	classWebBlock  = cls("web-request-blocked", "failure", cats("web", "network"), "access", "denied")
-	classMalware   = cls("malware-detected", "", cats("malware"), "info")
-	classMalBlock  = cls("malware-detected", "", cats("malware"), "info", "denied")
-	classIDS       = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info")
-	classIDSBlock  = cls("intrusion-detected", "", cats("intrusion_detection", "network"), "info", "denied")
-	classLogin     = cls("logged-in", "success", cats("authentication"), "start")
-	classLoginFail = cls("logon-failed", "failure", cats("authentication"), "start")
-	classLogout    = cls("logged-out", "success", cats("session"), "end")
-	classTunUp     = cls("tunnel-established", "success", cats("network"), "connection", "start")
-	classCfgAdd    = cls("configured", "success", cats("configuration"), "creation")
-	classCfgEdit   = cls("configured", "success", cats("configuration"), "change")
-	classCfgDel    = cls("configured", "success", cats("configuration"), "deletion")
-	classCfgFail   = cls("configured", "failure", cats("configuration"), "change")
+	classAllowed   = vendor.ConnectionAllowed
+	classDenied    = vendor.ConnectionDenied
+	classStarted   = vendor.ConnectionBuilt
+	classEnded     = vendor.ConnectionTeardown
+	classWebAllow  = vendor.WebRequestAllowed
+	classWebBlock  = vendor.WebRequestBlocked
+	classMalware   = vendor.MalwareDetected
+	classMalBlock  = vendor.MalwareBlocked
+	classIDS       = vendor.IntrusionDetected
+	classIDSBlock  = vendor.IntrusionBlocked
+	classLogin     = vendor.LoggedIn
+	classLoginFail = vendor.LogonFailed
+	classLogout    = vendor.LoggedOut
+	classTunUp     = vendor.TunnelEstablished
+	classCfgAdd    = vendor.ConfigAdded
+	classCfgEdit   = vendor.ConfigChanged
+	classCfgDel    = vendor.ConfigDeleted
+	classCfgFail   = vendor.NewClass("configured", "failure", vendor.Cats("configuration"), "change")
 )
 
 // classify dispatches on the type (a switch, not a function value, so

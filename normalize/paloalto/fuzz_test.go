@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	ecsfields "github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
@@ -34,7 +35,7 @@ func FuzzDecode(f *testing.F) {
 		if st != vendor.Decoded && n > 0 {
 			t.Fatalf("status %v with %d fields", st, n)
 		}
-		if err := class.Check(); err != nil {
+		if err := ecsfields.CheckClass(class); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	ecsfields "github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
@@ -30,7 +31,7 @@ func decode(t *testing.T, msg string) (map[string]string, vendor.Class, vendor.S
 		}
 		got[k] = v
 	})
-	if err := class.Check(); err != nil {
+	if err := ecsfields.CheckClass(class); err != nil {
 		t.Errorf("%q: %v", msg, err)
 	}
 	return got, class, st

@@ -420,6 +420,7 @@ func (m *matcher) tryCap(c *capEdge, s string, end int, val string) *userRule {
 }
 
 // scanCap reads one field of kind c.kind at the start of s.
+// Long because it is the table of capture kinds, a case each.
 func scanCap(c *capEdge, s string) (end int, val string, ok bool) {
 	switch c.kind {
 	case capUint:

@@ -167,6 +167,8 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 	}
 }
 
+// field sets one key=value of an audit record. Long because it is the
+// table of audit keys, a case each.
 func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	switch val {
 	case "?", "(null)", "(none)", "":

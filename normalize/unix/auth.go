@@ -20,6 +20,7 @@ import (
 //	failed: ttyq4 changing from alice to root  IRIX
 //
 // and PAM lines from su.
+// Long because it is one switch over the implementations above, a case each.
 func decodeSu(e *event.Event) bool {
 	m := e.Message
 	if strings.HasPrefix(m, "pam_") {

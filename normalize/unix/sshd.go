@@ -65,6 +65,7 @@ func decodeSSHD(e *event.Event) bool {
 
 // sshdLine decodes the message without its "error: "/"fatal: " level and
 // its "[preauth]" flag.
+// Long because it is one switch over sshd's first words, a case each.
 func sshdLine(e *event.Event, m string, preauth bool) bool {
 	word, rest := ecs.CutWord(m)
 	switch word {

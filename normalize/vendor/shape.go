@@ -165,3 +165,31 @@ func Lower(c byte) byte {
 	}
 	return c
 }
+
+// ParseHex parses one to sixteen hex digits, optionally "0x"-prefixed,
+// without allocating (strconv allocates the error of a failed parse, and
+// Windows puts hex in many fields that a decoder tries).
+func ParseHex(s string) (uint64, bool) {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	if s == "" || len(s) > 16 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		n = n<<4 | uint64(c)
+	}
+	return n, true
+}

@@ -69,20 +69,15 @@ func TestShapes(t *testing.T) {
 	}
 }
 
-func TestClassCheck(t *testing.T) {
-	good := []Class{{}, {Outcome: "failure"}, {Category: []string{"network"}, Type: []string{"connection", "denied"}, Action: "connection-denied", Outcome: "failure"}}
-	for _, c := range good {
-		if err := c.Check(); err != nil {
-			t.Errorf("%+v: %v", c, err)
+func TestParseHex(t *testing.T) {
+	for s, want := range map[string]uint64{"0x3e7": 0x3e7, "0XC000006A": 0xc000006a, "ff": 255, "ffffffffffffffff": 1<<64 - 1} {
+		if got, ok := ParseHex(s); !ok || got != want {
+			t.Errorf("ParseHex(%q) = %d, %v; want %d", s, got, ok, want)
 		}
 	}
-	bad := []Class{{Outcome: "ok"}, {Category: []string{"firewall"}, Type: []string{"info"}, Action: "x"},
-		{Category: []string{"network"}, Type: []string{"blocked"}, Action: "x"}, {Category: []string{"network"}, Action: "x"},
-		{Category: []string{"network"}, Type: []string{"info"}, Action: "Connection_Denied"},
-		{Category: []string{"network"}, Type: []string{"info"}, Action: "a--b"}}
-	for _, c := range bad {
-		if err := c.Check(); err == nil {
-			t.Errorf("%+v: no error", c)
+	for _, s := range []string{"", "0x", "0x0x1", "12g", "-1", "1_0", "10000000000000000"} {
+		if _, ok := ParseHex(s); ok {
+			t.Errorf("ParseHex(%q) accepted", s)
 		}
 	}
 }

@@ -54,6 +54,8 @@ type haproxyLine struct {
 	reqHeaders, resHeaders, request         string
 }
 
+// decodeHAProxy decodes a traffic line (HTTP or TCP format). Long because it sets
+// the format's fields one after the other, in the line's order.
 func decodeHAProxy(e *event.Event) bool {
 	l, ok := cutHAProxy(e.Message)
 	if !ok {

@@ -1,5 +1,7 @@
 package wincatalog
 
+import "strconv"
+
 // flagName is one bit of a flag word and its name.
 type flagName struct {
 	bit  uint32
@@ -19,24 +21,9 @@ func names(table []flagName, mask uint32) []string {
 	}
 	for rest := mask &^ known; rest != 0; rest &= rest - 1 {
 		bit := rest & -rest
-		out = append(out, "0x"+hex32(bit))
+		out = append(out, "0x"+strconv.FormatUint(uint64(bit), 16))
 	}
 	return out
-}
-
-func hex32(n uint32) string {
-	const digits = "0123456789abcdef"
-	var b [8]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = digits[n&15]
-		n >>= 4
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }
 
 // uacFlags are the account-control bits of the NewUacValue/OldUacValue

@@ -1,5 +1,11 @@
 package wincatalog
 
+import (
+	"math"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
 // Status describes a failure code as Windows prints it in Status,
 // SubStatus or Result Code ("0xC000006A", "0xc000006a", "0x18"): NTSTATUS
 // codes of logons and NTLM validation (4625, 4776; Microsoft's 4625 page)
@@ -17,30 +23,10 @@ func Status(code string) string {
 	return ntStatus[n]
 }
 
-// parseHex32 parses "0x..." (or bare hex digits) of at most 8 digits.
+// parseHex32 parses "0x..." (or bare hex digits) of a 32-bit code.
 func parseHex32(s string) (uint32, bool) {
-	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		s = s[2:]
-	}
-	if s == "" || len(s) > 8 {
-		return 0, false
-	}
-	var n uint32
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		n = n<<4 | uint32(c)
-	}
-	return n, true
+	n, ok := vendor.ParseHex(s)
+	return uint32(n), ok && n <= math.MaxUint32
 }
 
 // ntStatus: the texts are those nomen's Windows decoder already prints

@@ -65,6 +65,8 @@ func targetDone(earlier []wincatalog.Field, done uint64, to string) bool {
 
 // mapField sets one map's target from its EventData value; false when the
 // value is absent or does not decode (the next map of that target may).
+// Long because it is the table of decodings (wincatalog.Decode*), a case
+// each.
 func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
 	switch f.Decode {
 	case wincatalog.DecodeNone:

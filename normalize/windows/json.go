@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // Windows events as JSON:
@@ -98,6 +99,7 @@ func (js *jsonScanner) skipSpace() {
 }
 
 // value reads one value at js.i and reports scalars to w.
+// Long because it is the scanner's one switch over JSON's kinds of value.
 func (js *jsonScanner) value(w *winEvent, mode int) bool {
 	js.skipSpace()
 	if js.i >= len(js.s) {
@@ -275,7 +277,7 @@ func jsonHex4(s string, i int) (rune, bool) {
 	if i+4 > len(s) {
 		return 0, false
 	}
-	n, ok := parseHex(s[i : i+4])
+	n, ok := vendor.ParseHex(s[i : i+4])
 	return rune(n), ok
 }
 
@@ -292,6 +294,7 @@ func (w *winEvent) jsonScalar(mode int, path []string, v string) {
 }
 
 // winlogbeatField maps a Winlogbeat field (7.x+ under "winlog", 6.x at the top).
+// Long because it is the table of Winlogbeat's fields, a case each.
 func (w *winEvent) winlogbeatField(path []string, v string) {
 	if len(path) > 0 && path[0] == "winlog" {
 		path = path[1:]
@@ -408,7 +411,7 @@ func (w *winEvent) evtxField(path []string, v string) {
 		case "Level":
 			w.setLevelNumber(v)
 		case "Keywords":
-			if mask, ok := parseHex(v); ok {
+			if mask, ok := vendor.ParseHex(v); ok {
 				w.setKeywordMask(mask)
 			}
 		case "TimeCreated":

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
 )
 
@@ -263,7 +264,7 @@ func (w *winEvent) nxlogKeywords(v string) {
 			mask = uint64(-n)
 		}
 		w.setKeywordMask(mask)
-	} else if mask, ok := parseHex(v); ok && strings.HasPrefix(v, "0x") {
+	} else if mask, ok := vendor.ParseHex(v); ok && strings.HasPrefix(v, "0x") {
 		w.setKeywordMask(mask)
 	} else {
 		w.setAuditKeyword(v)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // Snare for Windows (and the agents that copy its format: NXLog's
@@ -35,6 +36,7 @@ func (w *winEvent) parseSnare(m string) bool {
 }
 
 // parseSnareFields reads the fields after "MSWinEventLog".
+// Long because it is one walk over Snare's fields in their order.
 func (w *winEvent) parseSnareFields(rest string) bool {
 	sep := "\t"
 	if strings.IndexByte(rest, '\t') < 0 && strings.Contains(rest, "#011") {
@@ -128,8 +130,8 @@ func snareMD5(s string) bool {
 	if len(s) != 32 {
 		return false
 	}
-	_, ok := parseHex(s[:16])
-	_, ok2 := parseHex(s[16:])
+	_, ok := vendor.ParseHex(s[:16])
+	_, ok2 := vendor.ParseHex(s[16:])
 	return ok && ok2
 }
 

@@ -1,9 +1,11 @@
 package windows
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // How Windows prints numbers and ids in EventData, and their one spelling
@@ -17,12 +19,12 @@ func winLogonID(s string) string {
 	}
 	if len(s) > 5 && s[0] == '(' && s[len(s)-1] == ')' {
 		hi, lo, ok := ecs.CutByte(s[1:len(s)-1], ',')
-		h, ok1 := parseHex(strings.TrimSpace(hi))
-		l, ok2 := parseHex(strings.TrimSpace(lo))
+		h, ok1 := vendor.ParseHex(strings.TrimSpace(hi))
+		l, ok2 := vendor.ParseHex(strings.TrimSpace(lo))
 		if !ok || !ok1 || !ok2 || h > 0xffffffff || l > 0xffffffff {
 			return s
 		}
-		return "0x" + formatHex(h<<32|l)
+		return "0x" + strconv.FormatUint(h<<32|l, 16)
 	}
 	return winHexLower(s)
 }
@@ -44,51 +46,10 @@ func winHexLower(s string) string {
 // hex "0x1a2c" (Vista+) or decimal "1536" (2003).
 func winPID(s string) (int64, bool) {
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		n, ok := parseHex(s[2:])
+		n, ok := vendor.ParseHex(s[2:])
 		return int64(n), ok && n <= 1<<62
 	}
 	return ecs.ParseUint(s)
-}
-
-// parseHex parses up to 16 hex digits, optionally "0x"-prefixed.
-func parseHex(s string) (uint64, bool) {
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		s = s[2:]
-	}
-	if s == "" || len(s) > 16 {
-		return 0, false
-	}
-	var n uint64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		n = n<<4 | uint64(c)
-	}
-	return n, true
-}
-
-func formatHex(n uint64) string {
-	const digits = "0123456789abcdef"
-	var b [16]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = digits[n&15]
-		n >>= 4
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }
 
 // winBaseName returns the file name of a Windows path.

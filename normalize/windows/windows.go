@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -187,7 +188,7 @@ func (w *winEvent) setCode(s string) bool {
 	n, ok := ecs.ParseUint(s)
 	if !ok {
 		// "0x1f4": some agents print ids in hex; event.code is decimal.
-		if h, isHex := parseHex(s); isHex && len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && h <= 65535 {
+		if h, isHex := vendor.ParseHex(s); isHex && len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && h <= 65535 {
 			w.code, w.id = strconv.Itoa(int(h)), int(h)
 			return true
 		}

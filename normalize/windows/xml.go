@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
 // Rendered Windows event XML (EvtRender EvtRenderEventXml, wevtutil,
@@ -54,6 +55,7 @@ type xmlScanner struct {
 }
 
 // next reads the next token into t; false at the end or on malformed input.
+// Long because it is the scanner's one switch over the kinds of markup.
 func (x *xmlScanner) next(t *xmlToken) bool {
 	s := x.s
 	for x.i < len(s) {
@@ -251,6 +253,8 @@ func xmlUnescape(s string) string {
 
 // parseXML reads a rendered event into w. It requires <Event> with a
 // <System> that has an EventID.
+// Long because it is one state machine over the token stream (sections,
+// depths, the field being read).
 func (w *winEvent) parseXML(s string) bool {
 	x := xmlScanner{s: s}
 	var t xmlToken
@@ -393,7 +397,7 @@ func (w *winEvent) xmlField(field, text string) {
 	case "Level":
 		w.setLevelNumber(text)
 	case "Keywords":
-		if mask, ok := parseHex(strings.TrimSpace(text)); ok {
+		if mask, ok := vendor.ParseHex(strings.TrimSpace(text)); ok {
 			w.setKeywordMask(mask)
 		}
 	case "RenderingMessage":

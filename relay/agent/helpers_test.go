@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -326,8 +324,3 @@ func (f *fixture) startGoodAgent(cn string) *goodAgent {
 }
 
 func durationCfg(d time.Duration) config.Duration { return config.Duration(d) }
-
-func isClosed(err error) bool {
-	return err != nil && (errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "EOF") ||
-		strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "broken pipe"))
-}

@@ -140,6 +140,8 @@ func (s *session) run() {
 
 // handshake runs TLS, HELLO and WELCOME. It reports whether the session
 // is established (registered as the agent's live session).
+// Long because it is the protocol's steps in order (TLS, identity, HELLO,
+// limits, WELCOME), each with its refusal.
 func (s *session) handshake() bool {
 	srv := s.srv
 	deadline := time.Now().Add(srv.cfg.HandshakeTimeout.D())

@@ -137,6 +137,7 @@ var derivedIndex = func() map[string]int {
 
 // derived returns derived field d of e, with ok=false when e has no such value.
 // observer is the relay's host name (empty outside an encoder).
+// Long because it is the table of derived fields, a case each.
 func (e *Event) derived(d int, observer string) (scalar, bool) {
 	switch d {
 	case dTimestamp:

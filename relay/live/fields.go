@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/nomenhq/nomen/internal/suggest"
 )
 
 // The fields a subscription may filter on. A filter on a field nomen never
@@ -83,12 +85,12 @@ func checkField(key string, ruleFields []string) error {
 		if dotted && knownEvent[rest] {
 			return nil
 		}
-		return fmt.Errorf("unknown field %q: not an ECS event.* field (%s)", key, suggest(rest, eventFields, "event."))
+		return fmt.Errorf("unknown field %q: not an ECS event.* field (%s)", key, typoHint(rest, eventFields, "event."))
 	}
 	if knownNamespaces[ns] || ruleNamespace(ns, ruleFields) {
 		return nil
 	}
-	return fmt.Errorf("unknown field %q: nomen sets no field under %q (%s)", key, ns, suggest(ns, knownList(ruleFields), ""))
+	return fmt.Errorf("unknown field %q: nomen sets no field under %q (%s)", key, ns, typoHint(ns, knownList(ruleFields), ""))
 }
 
 // checkSyntax refuses keys that cannot be a field name: empty parts,
@@ -135,38 +137,12 @@ func knownList(ruleFields []string) []string {
 	return out
 }
 
-// suggest names the closest of candidates to s (within two edits), or
-// says where the list is.
-func suggest(s string, candidates []string, prefix string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
+// typoHint names the closest of candidates to s, or says where the list
+// is.
+func typoHint(s string, candidates []string, prefix string) string {
+	best := suggest.Closest(s, candidates)
 	if best == "" {
 		return "see GET /v1/events in the README for the fields nomen sets"
 	}
 	return "did you mean " + prefix + best + "?"
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

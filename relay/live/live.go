@@ -270,6 +270,8 @@ type handler struct {
 	opts HandlerOptions
 }
 
+// ServeHTTP is GET /v1/events: check the query, subscribe, stream. Long
+// because it is that sequence, read top to bottom.
 func (a *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := a.h
 	if r.Method != http.MethodGet {

@@ -144,17 +144,6 @@ func flatKeys(prefix string, doc map[string]json.RawMessage) []string {
 	return out
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"event", "evnt", 1}, {"categroy", "category", 2}, {"user", "usr", 1}, {"abc", "xyz", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}
-
 // FuzzParseQuery: the /v1/events query parser never panics, an accepted
 // query names only known fields and only the where parameter, and the
 // filter it builds can match an event.

@@ -86,6 +86,9 @@ format = "%[2]s"
 compress = "none"
 batch_size = 2000`
 
+// runScenario runs one benchmark scenario: a nomen with its configuration,
+// the senders, the wait for the output, the numbers. Long because it is a
+// script read top to bottom.
 func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	dir, err := os.MkdirTemp("", "nomen-bench")
 	if err != nil {

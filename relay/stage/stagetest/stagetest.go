@@ -34,7 +34,6 @@ package stagetest
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,13 +42,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/golden"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 )
-
-var update = flag.Bool("update", false, "rewrite expected.jsonl of stage scenario tests")
 
 // Epoch is when every case starts.
 var Epoch = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
@@ -91,10 +89,8 @@ func Run(t *testing.T, dir string, open Open) {
 		return open(t, dir, state, now)
 	})
 	path := filepath.Join(dir, "expected.jsonl")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if golden.Updating() {
+		golden.Write(t, path, got)
 		return
 	}
 	want, err := os.ReadFile(path)
