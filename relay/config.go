@@ -15,6 +15,7 @@ import (
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/listen"
+	"github.com/nomenhq/nomen/relay/natsin"
 	"github.com/nomenhq/nomen/relay/sequence"
 )
 
@@ -45,8 +46,10 @@ type Config struct {
 
 	Listeners []listen.Config `toml:"-"`
 	Agents    []AgentListener `toml:"-"`
-	Outputs   []OutputConfig  `toml:"-"`
-	Correlate CorrelateConfig `toml:"-"`
+	// NATSInputs are the listeners with protocol = "nats" (relay/natsin).
+	NATSInputs []natsin.Config `toml:"-"`
+	Outputs    []OutputConfig  `toml:"-"`
+	Correlate  CorrelateConfig `toml:"-"`
 
 	// Path is the file the config was read from.
 	Path string `toml:"-"`
@@ -151,6 +154,14 @@ func (c *Config) decodeListeners(md *toml.MetaData) error {
 			c.Agents = append(c.Agents, a)
 			continue
 		}
+		if head.Protocol == "nats" {
+			var n natsin.Config
+			if err := md.PrimitiveDecode(p, &n); err != nil {
+				return fmt.Errorf("listener %q: %w", head.Name, err)
+			}
+			c.NATSInputs = append(c.NATSInputs, n)
+			continue
+		}
 		var l listen.Config
 		if err := md.PrimitiveDecode(p, &l); err != nil {
 			return fmt.Errorf("listener %q: %w", head.Name, err)
@@ -192,6 +203,9 @@ func (c *Config) setDefaults() {
 	}
 	for i := range c.Agents {
 		c.Agents[i].setDefaults(c.StateDir)
+	}
+	for i := range c.NATSInputs {
+		c.NATSInputs[i].SetDefaults(c.StateDir)
 	}
 	for i := range c.Outputs {
 		c.Outputs[i].setDefaults(c.StateDir)
@@ -305,7 +319,14 @@ func (c *Config) validateListeners() []error {
 		}
 		checkAddr(a.Name, "agent", a.Address)
 	}
-	if len(c.Listeners)+len(c.Agents) == 0 {
+	for i := range c.NATSInputs {
+		n := &c.NATSInputs[i]
+		checkName("listener", n.Name)
+		if err := n.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("listener %q: %w", n.Name, err))
+		}
+	}
+	if len(c.Listeners)+len(c.Agents)+len(c.NATSInputs) == 0 {
 		errs = append(errs, errors.New("no [[listener]]: nomen would receive nothing"))
 	}
 	return errs

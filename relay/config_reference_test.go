@@ -23,6 +23,7 @@ import (
 	"github.com/nomenhq/nomen/relay/correlate"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/listen"
+	"github.com/nomenhq/nomen/relay/natsin"
 	"github.com/nomenhq/nomen/relay/output"
 	"github.com/nomenhq/nomen/relay/sequence"
 )
@@ -86,6 +87,8 @@ var referenceSections = []struct {
 	{reflect.TypeFor[listen.TLSConfig](), refInWhere("listener", "protocol", "tls")},
 	{reflect.TypeFor[agent.Config](), refInWhere("listener", "protocol", "agent")},
 	{reflect.TypeFor[agent.TLSConfig](), refInWhere("listener", "protocol", "agent")},
+	{reflect.TypeFor[natsin.Config](), refInWhere("listener", "protocol", "nats")},
+	{reflect.TypeFor[natsin.TLSConfig](), refInWhere("listener", "protocol", "nats")},
 
 	{reflect.TypeFor[correlate.Config](), refIn("correlate")},
 	{reflect.TypeFor[correlate.Rule](), refIn("correlate.match", "correlate.threshold", "correlate.pair", "correlate.first_seen")},
@@ -223,6 +226,9 @@ func TestReferenceConfigExamplesAreValid(t *testing.T) {
 	}
 	for _, a := range cfg.Agents {
 		got["listener "+a.Protocol]++
+	}
+	for _, n := range cfg.NATSInputs {
+		got["listener "+n.Protocol]++
 	}
 	for _, o := range cfg.Outputs {
 		got["output "+o.Common.Type]++

@@ -156,6 +156,7 @@ func (r *Relay) NotReady() []string {
 			}
 		}
 	}
+	reasons = append(reasons, r.natsNotReady()...)
 	slices.Sort(reasons)
 	return reasons
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/listen"
+	"github.com/nomenhq/nomen/relay/natsin"
 	"github.com/nomenhq/nomen/relay/output"
 	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,7 +47,12 @@ type Relay struct {
 	outputs map[string]*runningOutput
 	syslog  map[string]*runningListener
 	agents  map[string]*runningAgent
+	natsIn  map[string]*runningNATSInput
 	api     *apiServer
+
+	natsInMetrics *natsin.Metrics // created with the first nats listener
+	// natsInputs are the running nats listeners, for /readyz.
+	natsInputs atomic.Pointer[[]*natsin.Input]
 
 	agentShared *agentShared
 	journalID   string // stable identity of the journal (NATS message ids)
@@ -79,6 +85,7 @@ func New(cfg *Config, log *slog.Logger, reg *prometheus.Registry) *Relay {
 		outputs: map[string]*runningOutput{},
 		syslog:  map[string]*runningListener{},
 		agents:  map[string]*runningAgent{},
+		natsIn:  map[string]*runningNATSInput{},
 
 		outputMetrics: output.NewMetrics(reg),
 		sinkMetrics:   forward.NewMetrics(reg),
@@ -176,6 +183,11 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	for _, nc := range cfg.NATSInputs {
+		if err := r.startNATSInput(nc); err != nil {
+			return err
+		}
+	}
 	if cfg.Metrics.Listen != "" {
 		if r.api, err = startAPI(cfg.Metrics.Listen, r); err != nil {
 			return err
@@ -213,7 +225,7 @@ func (r *Relay) Healthy() bool {
 func (r *Relay) Summary() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return fmt.Sprintf("%d listeners, %d agent listeners, %d outputs", len(r.syslog), len(r.agents), len(r.outputs))
+	return fmt.Sprintf("%d listeners, %d agent listeners, %d outputs", len(r.syslog)+len(r.natsIn), len(r.agents), len(r.outputs))
 }
 
 func (r *Relay) startSyslogListener(ctx context.Context, lc listen.Config) error {
@@ -310,6 +322,9 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	if err := r.reloadAgents(cfg.Agents); err != nil {
 		errs = append(errs, err)
 	}
+	if err := r.reloadNATSInputs(cfg.NATSInputs, timezoneChanged); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -371,6 +386,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	for _, a := range r.agents {
 		a.close(ctx)
 	}
+	natsInputs := r.closeNATSInputs()
 	// A connection may be waiting for room in the pipeline's queue, which
 	// waits for room in the journal (on_full = "block", outputs behind):
 	// that wait must not outlast the deadline. After a share of it, the
@@ -380,6 +396,9 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	go func() {
 		for _, l := range listeners {
 			l.Wait()
+		}
+		for _, in := range natsInputs {
+			in.Wait()
 		}
 		close(listenersDone)
 	}()

@@ -45,6 +45,7 @@ var rules = []struct {
 	{"relay/pipeline", []string{"relay/stage", "relay/event", "internal/"}},
 	{"relay/listen", []string{"relay/decode", "relay/framing", "relay/pipeline", "relay/event", "internal/"}},
 	{"relay/agent", []string{"relay/agent", "relay/wire", "relay/decode", "relay/event", "internal/"}},
+	{"relay/natsin", []string{"relay/decode", "relay/pipeline", "relay/stage/lru", "relay/event", "internal/"}},
 	{"relay/journal", []string{"relay/event", "internal/"}},
 	{"relay/output", []string{"forward", "relay/filter", "relay/testcase", "relay/event", "internal/"}},
 	{"relay/live", []string{"relay/filter", "relay/event", "internal/"}},
