@@ -58,6 +58,8 @@ Flags take one dash (-relay HOST:PORT). -state defaults to %ProgramData%\nomen-a
 					fs.Uint64("epoch", 0, "epoch of every channel (default: the time of the channel's first record, as a FILETIME, so replaying the same file again is recognised by the relay and not stored twice)")
 					fs.String("host", "", "host name announced in HELLO (default: the <Computer> of the first record)")
 					fs.String("channel", "Unknown", "channel of records that name none")
+					fs.Int("rate", 0, "send at most `N` records a second per channel, steadily (default: as fast as the relay takes them)")
+					fs.Duration("duration", 0, "load test: send the files' records round and round for this long, the k-th under record id k, in a new epoch (the current time); with -rate, a steady load")
 				}),
 			},
 		},
