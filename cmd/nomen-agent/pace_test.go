@@ -14,7 +14,7 @@ import (
 // only sends fewer.
 func TestPacerKeepsToItsRate(t *testing.T) {
 	const rate = 2000
-	p := newPacer(rate)
+	p := newPacer(rate, time.Millisecond)
 	defer p.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()

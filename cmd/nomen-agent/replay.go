@@ -70,6 +70,11 @@ func replayCmd(args []string, stderr io.Writer) int {
 		*epoch = filetime(time.Now())
 	}
 	sources, dups := replaySources(recs, *channel, *epoch)
+	held := 0
+	for _, r := range recs {
+		held += len(r.data)
+	}
+	agentRuntime(int64(cf.memoryLimitMiB)<<20, int64(held))
 	if dups > 0 {
 		log.Warn("records with an EventRecordID already seen in their channel are sent once", "skipped", dups)
 	}
@@ -104,7 +109,7 @@ func replayCmd(args []string, stderr io.Writer) int {
 		until = time.Now().Add(*duration)
 	}
 	for i, s := range sources {
-		s.rate, s.until = *rate, until
+		s.rate, s.gather, s.until = *rate, gatherDelay(opt.BatchDelay), until
 		srcs[i] = s
 		state.track(s.channel, s.epoch)
 		log.Info("replaying", "channel", s.channel, "epoch", s.epoch, "records", len(s.recs), "last_record_id", s.last())

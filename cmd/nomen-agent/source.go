@@ -37,9 +37,10 @@ type memSource struct {
 	epoch   uint64
 	recs    []memRecord // sorted by seq, seqs unique
 
-	// rate paces the records (per second); 0: as fast as the relay takes
-	// them.
-	rate int
+	// rate paces the records (per second), released every gather; 0: as
+	// fast as the relay takes them.
+	rate   int
+	gather time.Duration
 	// until, when set, makes a load test: the records are sent round and
 	// round, the k-th under record id k, until then.
 	until time.Time
@@ -59,7 +60,7 @@ func (m *memSource) Run(ctx context.Context, epoch, after uint64, out chan<- Ite
 	}
 	var p *pacer
 	if m.rate > 0 {
-		p = newPacer(m.rate)
+		p = newPacer(m.rate, m.gather)
 		defer p.stop()
 	}
 	send := func(seq uint64, data []byte) error {
