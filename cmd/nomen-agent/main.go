@@ -217,21 +217,17 @@ func newLogger(w io.Writer, verbose bool) *slog.Logger {
 var tuneRuntime = false
 
 // agentRuntime sets the Go runtime for an agent (its defaults suit a
-// server), once the agent is ready to send. An agent should not compete
+// server), before it reads or sends anything. An agent should not compete
 // with the host's work, keeps little in memory (a batch, a few buffers)
 // and allocates next to nothing per record, so:
 //   - one processor: 10,000 records a second take a few percent of one
 //     core, and a single processor saves the wakeups of idle ones;
 //   - a small heap: the garbage collector runs when the heap has grown by
 //     a quarter (GOGC=25), not doubled, which costs little where little
-//     is allocated;
-//   - a soft memory limit of limit bytes above held (what the agent keeps
-//     by design: the records of the files replay sends);
-//   - what starting up left behind (replay's files read and converted) is
-//     returned to the system now, not after minutes.
+//     is allocated.
 //
-// GOMAXPROCS, GOGC and GOMEMLIMIT in the environment win.
-func agentRuntime(limit, held int64) {
+// GOMAXPROCS and GOGC in the environment win.
+func agentRuntime() {
 	if !tuneRuntime {
 		return
 	}
@@ -240,6 +236,17 @@ func agentRuntime(limit, held int64) {
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(25)
+	}
+}
+
+// agentMemory sets a soft memory limit of limit bytes above held (what
+// the agent keeps by design: the records of the files replay sends;
+// GOMEMLIMIT in the environment wins), once the agent is ready to send,
+// and returns what starting up left behind (replay's files read and
+// converted) to the system now, not minutes later.
+func agentMemory(limit, held int64) {
+	if !tuneRuntime {
+		return
 	}
 	if os.Getenv("GOMEMLIMIT") == "" && limit > 0 {
 		debug.SetMemoryLimit(limit + held)

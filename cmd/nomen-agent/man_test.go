@@ -47,7 +47,7 @@ On other systems it replays files of events (Windows event XML, NXLog im_msvista
 
 Flags take one dash (-relay HOST:PORT). -state defaults to %ProgramData%\nomen-agent\state.json for run and install, and to none (positions kept in memory) for replay.
 
-The agent is made to stay small: it sends from fixed buffers (about three times -batch-bytes), allocates next to nothing per event, and runs the Go runtime on one processor with a small heap (GOMAXPROCS=1, GOGC=25, a soft memory limit of -memory-limit MiB); GOMAXPROCS, GOGC and GOMEMLIMIT in the environment override these. A source that has caught up lets new events gather for a quarter of -batch-delay (at most 50 ms) before reading them, to wake less often.`,
+The agent is made to stay small: it sends from fixed buffers (about three times -batch-bytes), allocates next to nothing per event, and runs the Go runtime on one processor with a small heap (GOMAXPROCS=1, GOGC=25, a soft memory limit of -memory-limit MiB); GOMAXPROCS, GOGC and GOMEMLIMIT in the environment override these. A source that has caught up lets new events gather for half of -batch-delay (at most 100 ms) before reading them, to wake less often.`,
 		Version: func() string { return "" },
 		Commands: []*cli.Command{
 			{Name: "run", Summary: "read event log channels and send them (Windows; as a service or in a console)", Flags: sending(runFlags)},

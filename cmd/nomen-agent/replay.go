@@ -57,6 +57,7 @@ func replayCmd(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "nomen-agent replay: -epoch must be below 2^63")
 		return 2
 	}
+	agentRuntime()
 	var recs []fileRecord
 	for _, f := range fs.Args() {
 		r, err := readRecordFile(f)
@@ -74,7 +75,7 @@ func replayCmd(args []string, stderr io.Writer) int {
 	for _, r := range recs {
 		held += len(r.data)
 	}
-	agentRuntime(int64(cf.memoryLimitMiB)<<20, int64(held))
+	agentMemory(int64(cf.memoryLimitMiB)<<20, int64(held))
 	if dups > 0 {
 		log.Warn("records with an EventRecordID already seen in their channel are sent once", "skipped", dups)
 	}

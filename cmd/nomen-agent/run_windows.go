@@ -62,7 +62,7 @@ func runCmd(args []string, stderr io.Writer) int {
 		}
 		return 2
 	}
-	agentRuntime(int64(f.memoryLimitMiB)<<20, 0)
+	agentRuntime()
 	isService, err := svc.IsWindowsService()
 	if err != nil {
 		fmt.Fprintln(stderr, "nomen-agent run:", err)
@@ -88,6 +88,7 @@ func runCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
+		agentMemory(int64(f.memoryLimitMiB)<<20, 0)
 		return a.Run(ctx)
 	}
 	if isService {
