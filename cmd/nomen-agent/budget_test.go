@@ -27,6 +27,7 @@ import (
 //
 //	NOMEN_AGENT_BUDGET=1 go test -run TestAgentBudget -v ./cmd/nomen-agent
 //
+// (AGENT=1 make bench runs it too.)
 // NOMEN_AGENT_BUDGET_RATES (records/s, default "100,10000"),
 // NOMEN_AGENT_BUDGET_RUNS (default 3), NOMEN_AGENT_BUDGET_SECONDS (the
 // window, default 20) and NOMEN_AGENT_BUDGET_ARGS (more replay flags)
