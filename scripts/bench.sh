@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: end-to-end throughput of nomen on this machine, then the Go
 # benchmarks of the hot paths with their allocations per event.
-# N=messages per TCP run (default 1000000); SCENARIOS to pick runs.
+# N=messages per TCP run (default 1000000); SCENARIOS to pick runs; AGENT=1 adds
+# the Windows agent's budget (nomen-agent at 100 and 10,000 records/s, ~3 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== end to end: TCP syslog -> parse -> normalize -> journal -> file or PostgreSQL (nomen process measured)"
@@ -11,3 +12,9 @@ echo "== Go benchmarks of the parse path (ns/op, allocs/op per event)"
 go test -run '^$' -benchmem -bench 'BenchmarkParse(5424|3164|Mixed)$' ./parse | grep -E '^Benchmark'
 go test -run '^$' -benchmem -bench 'BenchmarkParseNormalize$' ./normalize | grep -E '^Benchmark'
 go test -run '^$' -benchmem -bench 'BenchmarkAppendJSON|BenchmarkCodec' ./relay/event | grep -E '^Benchmark'
+if [ -n "${AGENT:-}" ]; then
+  echo
+  echo "== nomen-agent sending a steady 100 and 10,000 records/s to nomen over mutual TLS (agent process: CPU % of one core, RSS)"
+  NOMEN_AGENT_BUDGET=1 go test -count=1 -timeout 20m -run '^TestAgentBudget$' -v ./cmd/nomen-agent | grep -E 'RESULT|load average'
+  go test -run '^$' -benchmem -bench 'BenchmarkSendRecord' ./cmd/nomen-agent | grep -E '^Benchmark'
+fi

@@ -26,6 +26,8 @@ type Options struct {
 
 	// Batching, like Nagle: a batch is sent when it has BatchEvents
 	// records or BatchBytes bytes, or BatchDelay after its first record.
+	// BatchBytes bounds the agent's buffers (the batch, its lz4 block and
+	// its frame: about three times BatchBytes).
 	BatchEvents int
 	BatchBytes  int
 	BatchDelay  time.Duration
@@ -42,12 +44,16 @@ type Options struct {
 	Log *slog.Logger
 }
 
+// defaultBatchBytes: 256 KiB batches take 10,000 records of 1 KiB a
+// second in 40 batches, with buffers of under a MiB.
+const defaultBatchBytes = 256 << 10
+
 func (o *Options) setDefaults() {
 	if o.BatchEvents <= 0 {
 		o.BatchEvents = 1000
 	}
 	if o.BatchBytes <= 0 {
-		o.BatchBytes = 1 << 20
+		o.BatchBytes = defaultBatchBytes
 	}
 	if o.BatchDelay <= 0 {
 		o.BatchDelay = 200 * time.Millisecond

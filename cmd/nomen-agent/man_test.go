@@ -45,7 +45,9 @@ func agentProgram() *cli.Program {
 
 On other systems it replays files of events (Windows event XML, NXLog im_msvistalog JSON, evtx_dump JSON) as an agent would, for tests and migrations.
 
-Flags take one dash (-relay HOST:PORT). -state defaults to %ProgramData%\nomen-agent\state.json for run and install, and to none (positions kept in memory) for replay.`,
+Flags take one dash (-relay HOST:PORT). -state defaults to %ProgramData%\nomen-agent\state.json for run and install, and to none (positions kept in memory) for replay.
+
+The agent is made to stay small: it sends from fixed buffers (about three times -batch-bytes), allocates next to nothing per event, and runs the Go runtime on one processor with a small heap (GOMAXPROCS=1, GOGC=25, a soft memory limit of -memory-limit MiB); GOMAXPROCS, GOGC and GOMEMLIMIT in the environment override these. A source that has caught up lets new events gather for half of -batch-delay (at most 100 ms) before reading them, to wake less often.`,
 		Version: func() string { return "" },
 		Commands: []*cli.Command{
 			{Name: "run", Summary: "read event log channels and send them (Windows; as a service or in a console)", Flags: sending(runFlags)},
@@ -58,6 +60,8 @@ Flags take one dash (-relay HOST:PORT). -state defaults to %ProgramData%\nomen-a
 					fs.Uint64("epoch", 0, "epoch of every channel (default: the time of the channel's first record, as a FILETIME, so replaying the same file again is recognised by the relay and not stored twice)")
 					fs.String("host", "", "host name announced in HELLO (default: the <Computer> of the first record)")
 					fs.String("channel", "Unknown", "channel of records that name none")
+					fs.Int("rate", 0, "send at most `N` records a second per channel, steadily (default: as fast as the relay takes them)")
+					fs.Duration("duration", 0, "load test: send the files' records round and round for this long, the k-th under record id k, in a new epoch (the current time); with -rate, a steady load")
 				}),
 			},
 		},

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+	"time"
 
 	"github.com/nomenhq/nomen/relay/wire"
 )
@@ -26,6 +27,9 @@ func replayCmd(args []string, stderr io.Writer) int {
 		"so replaying the same file again is recognised by the relay and not stored twice)")
 	host := fs.String("host", "", "host name announced in HELLO (default: the <Computer> of the first record)")
 	channel := fs.String("channel", "Unknown", "channel of records that name none")
+	rate := fs.Int("rate", 0, "send at most `N` records a second per channel, steadily (default: as fast as the relay takes them)")
+	duration := fs.Duration("duration", 0, "load test: send the files' records round and round for this long, the k-th\n"+
+		"under record id k, in a new epoch (the current time); with -rate, a steady load")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: nomen-agent replay -relay HOST:PORT -cert C -key K -ca CA [flags] FILE...")
 		fmt.Fprintln(stderr, "Sends the events of Windows event XML files (<Event> elements, bare or in <Events>), NXLog")
@@ -47,10 +51,15 @@ func replayCmd(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "nomen-agent replay:", err)
 		return 2
 	}
+	if *rate < 0 || *duration < 0 {
+		fmt.Fprintln(stderr, "nomen-agent replay: -rate and -duration cannot be negative")
+		return 2
+	}
 	if *epoch > wire.MaxSeq {
 		fmt.Fprintln(stderr, "nomen-agent replay: -epoch must be below 2^63")
 		return 2
 	}
+	agentRuntime()
 	var recs []fileRecord
 	for _, f := range fs.Args() {
 		r, err := readRecordFile(f)
@@ -60,7 +69,15 @@ func replayCmd(args []string, stderr io.Writer) int {
 		}
 		recs = append(recs, r...)
 	}
+	if *duration > 0 && *epoch == 0 {
+		*epoch = filetime(time.Now())
+	}
 	sources, dups := replaySources(recs, *channel, *epoch)
+	held := 0
+	for _, r := range recs {
+		held += len(r.data)
+	}
+	agentMemory(int64(cf.memoryLimitMiB)<<20, int64(held))
 	if dups > 0 {
 		log.Warn("records with an EventRecordID already seen in their channel are sent once", "skipped", dups)
 	}
@@ -90,7 +107,12 @@ func replayCmd(args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srcs := make([]Source, len(sources))
+	until := time.Time{}
+	if *duration > 0 {
+		until = time.Now().Add(*duration)
+	}
 	for i, s := range sources {
+		s.rate, s.gather, s.until = *rate, gatherDelay(opt.BatchDelay), until
 		srcs[i] = s
 		state.track(s.channel, s.epoch)
 		log.Info("replaying", "channel", s.channel, "epoch", s.epoch, "records", len(s.recs), "last_record_id", s.last())
@@ -104,6 +126,10 @@ func replayCmd(args []string, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "nomen-agent replay: %v (sent %d records, %d acknowledged)\n", err, sent, acked)
 		return 1
+	}
+	if *duration > 0 {
+		log.Info("load test complete: the relay holds every record", "sent", sent, "acknowledged", acked)
+		return 0
 	}
 	log.Info("replay complete: the relay holds every record", "records", len(recs)-dups, "sent", sent, "acknowledged", acked)
 	return 0
@@ -165,7 +191,7 @@ func replaySources(recs []fileRecord, defaultChannel string, epoch uint64) ([]*m
 // channel and the record. The same file gets the same epoch again.
 func deriveEpoch(channel string, first []byte) uint64 {
 	if t, ok := wire.RecordTime(string(first)); ok && t.Year() > 1601 {
-		if e := uint64(t.UnixNano()/100 + 116444736000000000); e > 0 && e <= wire.MaxSeq {
+		if e := filetime(t); e > 0 && e <= wire.MaxSeq {
 			return e
 		}
 	}
@@ -179,3 +205,6 @@ func deriveEpoch(channel string, first []byte) uint64 {
 	}
 	return e
 }
+
+// filetime is t as a Windows FILETIME: 100 ns since 1601.
+func filetime(t time.Time) uint64 { return uint64(t.UnixNano()/100 + 116444736000000000) }

@@ -62,6 +62,7 @@ func runCmd(args []string, stderr io.Writer) int {
 		}
 		return 2
 	}
+	agentRuntime()
 	isService, err := svc.IsWindowsService()
 	if err != nil {
 		fmt.Fprintln(stderr, "nomen-agent run:", err)
@@ -87,6 +88,7 @@ func runCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
+		agentMemory(int64(f.memoryLimitMiB)<<20, 0)
 		return a.Run(ctx)
 	}
 	if isService {
@@ -139,6 +141,7 @@ func (f *runFlags) agent(log *slog.Logger) (*Agent, error) {
 		if err != nil {
 			return nil, err
 		}
+		src.gather = gatherDelay(opt.BatchDelay)
 		srcs = append(srcs, src)
 		read = append(read, ch)
 	}

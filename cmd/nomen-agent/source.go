@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/nomenhq/nomen/relay/wire"
 )
@@ -35,6 +36,14 @@ type memSource struct {
 	channel string
 	epoch   uint64
 	recs    []memRecord // sorted by seq, seqs unique
+
+	// rate paces the records (per second), released every gather; 0: as
+	// fast as the relay takes them.
+	rate   int
+	gather time.Duration
+	// until, when set, makes a load test: the records are sent round and
+	// round, the k-th under record id k, until then.
+	until time.Time
 }
 
 type memRecord struct {
@@ -46,15 +55,39 @@ func (m *memSource) Channel() string { return m.channel }
 func (m *memSource) Epoch() uint64   { return m.epoch }
 
 func (m *memSource) Run(ctx context.Context, epoch, after uint64, out chan<- Item) error {
-	if epoch != m.epoch || after == wire.EndOfEpoch {
+	if epoch != m.epoch || after == wire.EndOfEpoch || len(m.recs) == 0 {
+		return nil
+	}
+	var p *pacer
+	if m.rate > 0 {
+		p = newPacer(m.rate, m.gather)
+		defer p.stop()
+	}
+	send := func(seq uint64, data []byte) error {
+		if p != nil {
+			if err := p.wait(ctx); err != nil {
+				return err
+			}
+		}
+		select {
+		case out <- Item{Channel: m.channel, Epoch: m.epoch, Seq: seq, Data: data}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if !m.until.IsZero() {
+		for seq := after + 1; time.Now().Before(m.until); seq++ {
+			if err := send(seq, m.recs[(seq-1)%uint64(len(m.recs))].data); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	i := sort.Search(len(m.recs), func(i int) bool { return m.recs[i].seq > after })
 	for _, r := range m.recs[i:] {
-		select {
-		case out <- Item{Channel: m.channel, Epoch: m.epoch, Seq: r.seq, Data: r.data}:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := send(r.seq, r.data); err != nil {
+			return err
 		}
 	}
 	return nil

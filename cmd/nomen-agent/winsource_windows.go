@@ -36,6 +36,7 @@ type winSource struct {
 	logCreated uint64
 	lostEpoch  *Item // a GAP closing the epoch the log had before it was recreated
 
+	gather     time.Duration        // see gatherDelay
 	publishers map[string]evtHandle // publisher metadata by provider name (0: unavailable)
 	buf16      []uint16
 }
@@ -132,6 +133,9 @@ func (s *winSource) Run(ctx context.Context, epoch, after uint64, out chan<- Ite
 
 	tr := recordTracker{last: after}
 	handles := make([]evtHandle, 64)
+	gather := time.NewTimer(time.Hour)
+	gather.Stop()
+	defer gather.Stop()
 	for {
 		n, err := evtNext(sub, handles, 0)
 		switch {
@@ -151,6 +155,15 @@ func (s *winSource) Run(ctx context.Context, epoch, after uint64, out chan<- Ite
 				ev, _ := windows.WaitForSingleObject(signal, 1000)
 				if ev != waitTimeout {
 					break
+				}
+			}
+			if s.gather > 0 {
+				// Let the records that follow gather, to read them in one go.
+				gather.Reset(s.gather)
+				select {
+				case <-gather.C:
+				case <-ctx.Done():
+					return ctx.Err()
 				}
 			}
 			continue
