@@ -45,19 +45,38 @@ func (r *Relay) startNATSInput(nc natsin.Config) error {
 // listener's events among the journal's last n: what it fetched before a
 // stop or crash and could not acknowledge comes again, and is dropped.
 func (r *Relay) journaledNATSIDs(listener string, n int) []string {
-	last := r.journal.LastID()
-	if last == 0 {
+	last, oldest := r.journal.LastID(), r.journal.OldestID()
+	if last == 0 || n <= 0 {
 		return nil
 	}
+	// Journal ids are not dense: after a crash they continue past a
+	// reservation (relay/journal), so "the last n ids" may hold far fewer
+	// than n events. Look back over a growing span until it holds n of
+	// this listener's ids or reaches the oldest event.
+	for span := uint64(n); ; span *= 16 {
+		from := oldest
+		if last > span && last-span > oldest {
+			from = last - span
+		}
+		ids, ok := r.readNATSIDs(listener, from, last)
+		if !ok || len(ids) >= n || from <= oldest {
+			return ids[max(0, len(ids)-n):]
+		}
+	}
+}
+
+// readNATSIDs returns the ids of listener's events journaled from id from
+// to last, in order.
+func (r *Relay) readNATSIDs(listener string, from, last uint64) ([]string, bool) {
 	rd, err := r.journal.Reader("nomen-nats-ids", journal.StartOldest)
 	if err != nil {
 		r.log.Warn("nats listener: cannot read the journal for the ids it holds", "listener", listener, "err", err)
-		return nil
+		return nil, false
 	}
 	defer rd.Discard() // it only looked: no cursor may stay behind
-	if last > uint64(n) {
-		if err := rd.Seek(last - uint64(n)); err != nil {
-			return nil
+	if from > 1 {
+		if err := rd.Seek(from - 1); err != nil {
+			return nil, false
 		}
 	}
 	var ids []string
@@ -78,7 +97,7 @@ func (r *Relay) journaledNATSIDs(listener string, n int) []string {
 			break
 		}
 	}
-	return ids
+	return ids, true
 }
 
 // publishNATSInputs makes the running nats listeners visible to /readyz.
