@@ -61,8 +61,6 @@ var notAtStart = map[string]struct {
 	declared bool // nomen's Go code declares the name (it appears on first use)
 	change   string
 }{
-	"nomen_journal_max_bytes": {false, "relay/journal/metrics.go: a gauge nomen_journal_max_bytes, " +
-		"set to the journal's budget (max_bytes) when it opens; NomenJournalNearBudget and the dashboard divide by it"},
 }
 
 // TestDeployMetricsExported starts nomen and checks that every metric name

@@ -197,6 +197,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = 32 << 20
 	}
+	opts.Metrics.MaxBytes.Set(float64(cfg.MaxBytes))
 	j := &Journal{
 		cfg:         cfg,
 		disk:        cfg.Mode == ModeDisk,

@@ -6,6 +6,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // outlive a journal that is closed and reopened) and pass them in Options.
 type Metrics struct {
 	Bytes    prometheus.Gauge   // nomen_journal_bytes
+	MaxBytes prometheus.Gauge   // nomen_journal_max_bytes: the budget, for "near budget" alerts
 	Segments prometheus.Gauge   // nomen_journal_segments
 	Appended prometheus.Counter // nomen_journal_appended_events_total
 	Fsyncs   prometheus.Counter // nomen_journal_fsyncs_total
@@ -31,6 +32,9 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		Bytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nomen_journal_bytes", Help: "Size of the journal: bytes on disk (estimated memory in memory mode).",
 		}),
+		MaxBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_journal_max_bytes", Help: "The journal's budget ([journal] max_bytes): bytes on disk, or estimated memory in memory mode.",
+		}),
 		Segments: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nomen_journal_segments", Help: "Segment files in the journal.",
 		}),
@@ -54,7 +58,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		}, []string{"stage", "reason"})
 	}
 	if reg != nil {
-		reg.MustRegister(m.Bytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked)
+		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked)
 	}
 	return m
 }
