@@ -116,10 +116,11 @@ type Options struct {
 	Logger  *slog.Logger // default: discard
 	Metrics *Metrics     // default: unregistered
 	// TailBytes bounds the memory holding recent events for readers that
-	// keep up, in disk mode (default 64 MiB; about 50,000 typical events).
+	// keep up, in disk mode (default 8 MiB; about 6,000 typical events:
+	// three batches of 2,000). A reader further behind reads from disk.
 	TailBytes int64
 	// CacheBytes bounds the decoded blocks kept for readers that are
-	// behind (default 32 MiB).
+	// behind (default 4 MiB).
 	CacheBytes int64
 }
 
@@ -192,10 +193,10 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		opts.Metrics = NewMetrics(nil, nil)
 	}
 	if opts.TailBytes <= 0 {
-		opts.TailBytes = 64 << 20
+		opts.TailBytes = 8 << 20
 	}
 	if opts.CacheBytes <= 0 {
-		opts.CacheBytes = 32 << 20
+		opts.CacheBytes = 4 << 20
 	}
 	j := &Journal{
 		cfg:         cfg,
@@ -206,7 +207,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		dropBudget:  opts.Metrics.Dropped.WithLabelValues("journal", "disk_budget"),
 		dropCorrupt: opts.Metrics.Dropped.WithLabelValues("journal", "corrupt"),
 		tailMax:     opts.TailBytes,
-		cache:       newBlockCache(opts.CacheBytes),
+		cache:       newBlockCache(opts.CacheBytes, opts.Metrics.CacheBytes),
 		next:        1,
 		cursors:     map[string]*cursor{},
 		appended:    make(chan struct{}),
@@ -502,6 +503,7 @@ func (j *Journal) updateGauges() {
 func (j *Journal) updateGaugesLocked() {
 	j.m.Bytes.Set(float64(j.usedLocked()))
 	j.m.Segments.Set(float64(len(j.segs)))
+	j.m.TailBytes.Set(float64(j.tail.bytes))
 }
 
 // LastID returns the ID of the last event appended (0 when none ever was).

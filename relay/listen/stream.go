@@ -278,6 +278,7 @@ type idleConn struct {
 	src     netip.Addr // the sender's address (per-source limit)
 	timeout time.Duration
 	idle    func()
+	flushed bool         // idle was called since the last data: the next Read waits
 	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
 }
 
@@ -299,41 +300,43 @@ func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
 	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}}, nil
 }
 
-// Read flushes (idle) when the socket has nothing buffered, and only then
-// sets the idle deadline and waits: the flush may wait for room in the
-// pipeline (journal full) longer than the idle timeout, and that wait is
-// not the sender's silence; what the kernel buffered meanwhile is read.
+// Read flushes (idle) when the socket has nothing buffered and returns
+// (0, nil) once, so that the framing reader can give back its large buffer
+// before the wait; the next Read sets the idle deadline and waits: the
+// flush may wait for room in the pipeline (journal full) longer than the
+// idle timeout, and that wait is not the sender's silence; what the kernel
+// buffered meanwhile is read.
 func (c *idleConn) Read(p []byte) (int, error) {
 	var n int
 	var rerr error
-	for idled := false; ; idled = true {
-		c.armDeadline()
-		wouldBlock := false
-		err := c.rc.Read(func(fd uintptr) bool {
-			n, rerr = syscall.Read(int(fd), p)
-			if rerr == syscall.EAGAIN {
-				if !idled {
-					wouldBlock = true // flush outside, then wait with a fresh deadline
-					return true
-				}
-				return false
+	c.armDeadline()
+	wouldBlock := false
+	err := c.rc.Read(func(fd uintptr) bool {
+		n, rerr = syscall.Read(int(fd), p)
+		if rerr == syscall.EAGAIN {
+			if !c.flushed {
+				wouldBlock = true // flush outside, then wait with a fresh deadline
+				return true
 			}
-			return true
-		})
-		if wouldBlock {
-			c.idle()
-			continue
+			return false
 		}
-		switch {
-		case err != nil:
-			return 0, err
-		case rerr != nil:
-			return 0, rerr
-		case n == 0 && len(p) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
+		return true
+	})
+	if wouldBlock {
+		c.idle()
+		c.flushed = true
+		return 0, nil
 	}
+	c.flushed = false
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr != nil:
+		return 0, rerr
+	case n == 0 && len(p) > 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
 // armDeadline sets the idle deadline from now, unless the listener is
