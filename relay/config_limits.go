@@ -23,9 +23,10 @@ type LimitsConfig struct {
 	// (default 128MiB). The collector runs more often as the heap nears
 	// it, instead of letting it grow to twice what is live.
 	Memory config.ByteSize `toml:"memory"`
-	// JournalMemoryTail bounds the recent events the journal keeps in
-	// memory for outputs that keep up (default memory/16); an output
-	// further behind reads the journal from disk.
+	// JournalMemoryTail bounds the recent events, not yet delivered by
+	// every output, that the journal keeps in memory for outputs that
+	// keep up (default memory/16); an output further behind reads the
+	// journal from disk.
 	JournalMemoryTail config.ByteSize `toml:"journal_memory_tail"`
 	// JournalBlockCache bounds the decoded blocks kept for outputs that
 	// read from disk (default memory/32).

@@ -50,9 +50,10 @@
 // # Reading
 //
 // Readers that keep up are served the very *event.Event values that were
-// appended, from memory (the hot tail), without decoding anything; readers
-// that are behind read and decode blocks from disk, through a small cache
-// shared by all readers. Events handed out are shared: nobody may modify
+// appended, from memory (the hot tail, Options.TailBytes, holding what
+// some open reader has not committed yet), without decoding anything;
+// readers that are behind read and decode blocks from disk, a few blocks
+// ahead (readahead.go), through a small cache shared by all readers. Events handed out are shared: nobody may modify
 // them, and an appender must not modify events after appending them.
 //
 // A reader created for a name that has no cursor yet starts at the current
@@ -118,6 +119,9 @@ type Options struct {
 	// TailBytes bounds the memory holding recent events for readers that
 	// keep up, in disk mode (default 8 MiB; about 6,000 typical events:
 	// three batches of 2,000). A reader further behind reads from disk.
+	// Events every open reader has committed leave the tail at once
+	// (trimTailLocked): readers that keep up hold only what they have not
+	// delivered.
 	TailBytes int64
 	// CacheBytes bounds the decoded blocks kept for readers that are
 	// behind (default 4 MiB).
