@@ -137,7 +137,8 @@ func (r *Reader) sizeBuffer() {
 	switch {
 	case r.buf == nil || (left == 0 && len(r.buf) == full && r.lastRead < smallBuf):
 		if len(r.buf) == full {
-			bufPool(full).Put(&r.buf)
+			big := r.buf // not &r.buf: the field is about to change
+			bufPool(full).Put(&big)
 		}
 		if r.small == nil {
 			r.small = make([]byte, smallBuf)

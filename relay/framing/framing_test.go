@@ -362,11 +362,12 @@ func (s *scriptedReader) Read(p []byte) (int, error) {
 // TestBufferFollowsTheStream: a stream that sends little at a time is
 // read into the small buffer; a burst takes the full one; a short read
 // with nothing left over (or a (0, nil) read: a connection about to wait)
-// gives it back, so that an idle connection holds only the small buffer.
+// gives it back (to a pool, whence the next burst takes it), so that an
+// idle connection holds only the small buffer.
 func TestBufferFollowsTheStream(t *testing.T) {
 	line := "<13>" + strings.Repeat("x", 195) + "\n"
 	burst := []byte(strings.Repeat(line, 2000))
-	src := &scriptedReader{reads: [][]byte{[]byte(line), burst, []byte(line), nil}}
+	src := &scriptedReader{reads: [][]byte{[]byte(line), burst, []byte(line), nil, burst, nil, []byte(line)}}
 	fr := NewReader(src, DefaultMaxSize)
 	if fr.BufferSize() != 0 {
 		t.Fatalf("buffer of %d bytes before the first read", fr.BufferSize())
@@ -384,7 +385,7 @@ func TestBufferFollowsTheStream(t *testing.T) {
 			sizes = append(sizes, fr.BufferSize())
 		}
 	}
-	want := []int{smallBuf, DefaultMaxSize + chunk, smallBuf}
+	want := []int{smallBuf, DefaultMaxSize + chunk, smallBuf, DefaultMaxSize + chunk, smallBuf}
 	if !reflect.DeepEqual(sizes, want) {
 		t.Errorf("buffer sizes %v, want %v", sizes, want)
 	}
