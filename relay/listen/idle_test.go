@@ -1,33 +1,56 @@
 package listen
 
 import (
+	"context"
 	"net"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/relay/pipeline"
 )
 
+// countingSink counts events and keeps none: what connections hold is
+// measured, not the events (the journal's memory).
+type countingSink struct{ n atomic.Int64 }
+
+func (s *countingSink) Submit(_ context.Context, b *pipeline.Batch) error {
+	s.n.Add(int64(len(b.Events)))
+	return nil
+}
+
+func (s *countingSink) TrySubmit(b *pipeline.Batch) bool {
+	return s.Submit(context.Background(), b) == nil
+}
+
 // TestIdleConnectionsMemory: 1,000 idle TCP connections cost at most
-// 16 KiB each (the goroutine, the connection, the small read buffer;
-// both ends are in this process and counted). A connection that sent a
-// message and went quiet gives its full read buffer back before waiting.
+// 16 KiB each (the goroutine, the connection, the small read buffer; both
+// ends are in this process and counted), also when each sent a message
+// first: a connection gives its full read buffer back before it waits, and
+// its decoding memory after releaseAfter.
 func TestIdleConnectionsMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("opens 1,000 connections")
+		t.Skip("opens 2,000 connections")
 	}
+	old := releaseAfter
+	t.Cleanup(func() { releaseAfter = old }) // after the listener's cleanup
+	const release = 200 * time.Millisecond
+	releaseAfter = release
 	const conns = 1000
-	s := &sink{}
-	tl := startTest(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0",
+	s := &countingSink{}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0",
 		MaxConnections: 2 * conns, MaxConnectionsPerSource: 2 * conns}, s)
 	connected := tl.metrics.Connections.WithLabelValues("t")
-	before := inUse()
 	var open []net.Conn
 	t.Cleanup(func() {
 		for _, c := range open {
 			c.Close()
 		}
 	})
-	dial := func(send bool) {
+	measure := func(what string, send bool) {
+		t.Helper()
+		before := inUse()
 		for range conns {
 			c, err := net.Dial("tcp", tl.Addr().String())
 			if err != nil {
@@ -40,28 +63,26 @@ func TestIdleConnectionsMemory(t *testing.T) {
 				}
 			}
 		}
-	}
-	waitFor := func(n float64, events int) {
+		wantConns, wantEvents := float64(len(open)), int64(0)
+		if send {
+			wantEvents = conns
+		}
 		deadline := time.Now().Add(30 * time.Second)
-		for (value(connected) < n || s.count() < events) && time.Now().Before(deadline) {
+		for (value(connected) < wantConns || s.n.Load() < wantEvents) && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
 		}
-		if value(connected) < n || s.count() < events {
-			t.Fatalf("%v connections, %d events; want %v and %d", value(connected), s.count(), n, events)
+		if value(connected) < wantConns || s.n.Load() < wantEvents {
+			t.Fatalf("%v connections, %d events; want %v and %d", value(connected), s.n.Load(), wantConns, wantEvents)
 		}
-		time.Sleep(100 * time.Millisecond) // every connection back in its wait
+		time.Sleep(release + 300*time.Millisecond) // every connection waiting, its memory released
+		used := inUse() - before
+		t.Logf("%d %s connections: %d KiB each", conns, what, used/conns>>10)
+		if used > conns*16<<10 {
+			t.Errorf("%d %s connections use %d MiB, want at most %d MiB", conns, what, used>>20, conns*16<<10>>20)
+		}
 	}
-	dial(false)
-	waitFor(conns, 0)
-	idle := inUse() - before
-	t.Logf("%d idle connections: %d KiB each", conns, idle/conns>>10)
-	if idle > conns*16<<10 {
-		t.Errorf("%d idle connections use %d MiB, want at most %d MiB", conns, idle>>20, conns*16<<10>>20)
-	}
-	before = inUse()
-	dial(true)
-	waitFor(2*conns, conns)
-	t.Logf("%d connections that sent one message: %d KiB each (with the events the sink keeps)", conns, (inUse()-before)/conns>>10)
+	measure("idle", false)
+	measure("quiet (one message sent)", true)
 }
 
 // inUse is the heap and stack memory in use after a collection.
