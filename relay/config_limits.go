@@ -21,7 +21,9 @@ type LimitsConfig struct {
 	// Memory is the Go runtime's soft memory limit (GOMEMLIMIT), set at
 	// start, unless the environment sets GOMEMLIMIT, which then wins
 	// (default 128MiB). The collector runs more often as the heap nears
-	// it, instead of letting it grow to twice what is live.
+	// it, instead of letting it grow to twice what is live; when the live
+	// heap needs more than half of it, the limit in force rises
+	// (memguard.go).
 	Memory config.ByteSize `toml:"memory"`
 	// JournalMemoryTail bounds the recent events, not yet delivered by
 	// every output, that the journal keeps in memory for outputs that
@@ -72,22 +74,23 @@ func (l *LimitsConfig) validate() error {
 	return nil
 }
 
-// applyMemoryLimit sets the runtime's soft memory limit from [limits]
-// memory, unless $GOMEMLIMIT set it, and returns the limit in force.
-func applyMemoryLimit(l LimitsConfig, log *slog.Logger) int64 {
-	if env := os.Getenv("GOMEMLIMIT"); env != "" {
-		log.Info("GOMEMLIMIT is set in the environment; [limits] memory is not applied", "GOMEMLIMIT", env)
-		return debug.SetMemoryLimit(-1)
-	}
-	debug.SetMemoryLimit(int64(l.Memory))
-	return int64(l.Memory)
-}
-
-// applyLimits sets the memory limit (applyMemoryLimit) and exports every
-// budget in force as nomen_limit{limit}.
-func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) {
-	g.WithLabelValues("memory_bytes").Set(float64(applyMemoryLimit(cfg.Limits, log)))
+// applyLimits sets the runtime's soft memory limit from [limits] memory,
+// unless $GOMEMLIMIT set it, starts the guard that keeps it from costing
+// too much (memguard.go; nil with $GOMEMLIMIT) and exports every budget in
+// force as nomen_limit{limit}.
+func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) *memoryGuard {
+	memory := g.WithLabelValues("memory_bytes")
 	g.WithLabelValues("journal_memory_tail_bytes").Set(float64(cfg.Limits.JournalMemoryTail))
 	g.WithLabelValues("journal_block_cache_bytes").Set(float64(cfg.Limits.JournalBlockCache))
 	g.WithLabelValues("pipeline_queue_events").Set(float64(cfg.Pipeline.QueueEvents))
+	if env := os.Getenv("GOMEMLIMIT"); env != "" {
+		log.Info("GOMEMLIMIT is set in the environment; [limits] memory is not applied", "GOMEMLIMIT", env)
+		memory.Set(float64(debug.SetMemoryLimit(-1)))
+		return nil
+	}
+	debug.SetMemoryLimit(int64(cfg.Limits.Memory))
+	memory.Set(float64(cfg.Limits.Memory))
+	guard := newMemoryGuard(int64(cfg.Limits.Memory), memory, log)
+	guard.start()
+	return guard
 }

@@ -1,9 +1,14 @@
 package relay
 
 import (
+	"bytes"
+	"log/slog"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // TestLimitsDerivedDefaults: the budgets derive from [limits] memory
@@ -97,4 +102,44 @@ func TestEnvironmentMemoryLimitWins(t *testing.T) {
 	if got := seriesOf(t, r.Registry())["nomen_limit{limit=memory_bytes}"]; got != 1<<30 {
 		t.Errorf("nomen_limit{limit=memory_bytes} = %v, want the limit in force", got)
 	}
+}
+
+// TestMemoryGuard: the limit in force is [limits] memory while the live
+// heap fits in half of it, rises to what Go's default collector would
+// allow when it does not (so that the collector does not run constantly),
+// with a warning, and comes back down when the live heap shrinks.
+func TestMemoryGuard(t *testing.T) {
+	if live, nonHeap := runtimeMemory(); live <= 0 || nonHeap <= 0 {
+		t.Errorf("the runtime's figures: live heap %d, outside the heap %d", live, nonHeap)
+	}
+	var log bytes.Buffer
+	gauge := prometheus.NewGauge(prometheus.GaugeOpts{Name: "g"})
+	g := newMemoryGuard(100, gauge, slog.New(slog.NewTextHandler(&log, nil)))
+	var live, nonHeap, set int64
+	g.read = func() (int64, int64) { return live, nonHeap }
+	g.set = func(n int64) int64 { set = n; return 0 }
+	live, nonHeap = 40, 10 // fits: 2*40+10 <= 100
+	g.check()
+	if set != 0 || g.inForce != 100 {
+		t.Fatalf("live heap 40 of 100: limit set to %d (in force %d)", set, g.inForce)
+	}
+	live = 70
+	g.check()
+	if set != 150 || g.inForce != 150 || gaugeValue(gauge) != 150 {
+		t.Fatalf("live heap 70 of 100: limit %d, gauge %v; want 2*70+10 = 150", set, gaugeValue(gauge))
+	}
+	if !strings.Contains(log.String(), "raise [limits] memory") {
+		t.Errorf("no warning logged: %q", log.String())
+	}
+	live = 20
+	g.check()
+	if set != 100 || gaugeValue(gauge) != 100 {
+		t.Fatalf("live heap 20 again: limit %d, gauge %v; want [limits] memory, 100", set, gaugeValue(gauge))
+	}
+}
+
+func gaugeValue(g prometheus.Gauge) float64 {
+	var m dto.Metric
+	g.Write(&m)
+	return m.GetGauge().GetValue()
 }

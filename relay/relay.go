@@ -60,6 +60,8 @@ type Relay struct {
 	// must not take r.mu.
 	openJournal atomic.Pointer[journal.Journal]
 
+	memGuard *memoryGuard // [limits] memory (config_limits.go)
+
 	ready   atomic.Bool
 	stopped bool
 }
@@ -132,7 +134,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	}
 	r.norm.Store(norm)
 
-	applyLimits(cfg, r.log, r.metrics.Limits)
+	r.memGuard = applyLimits(cfg, r.log, r.metrics.Limits)
 	r.journal, err = journal.Open(cfg.Journal, journal.Options{
 		Logger:     r.log.With("component", "journal"),
 		Metrics:    journal.NewMetrics(r.reg, r.metrics.Dropped),
@@ -422,6 +424,9 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	}
 	if r.api != nil {
 		r.api.close()
+	}
+	if r.memGuard != nil {
+		r.memGuard.close()
 	}
 	if r.lock != nil {
 		if err := r.lock.Close(); err != nil {
