@@ -4,10 +4,12 @@ import (
 	"context"
 	"net"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/pipeline"
 )
 
@@ -92,4 +94,45 @@ func inUse() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse + m.StackInuse)
+}
+
+// TestBusyConnectionOutlivesItsWaits: the deadlines of a connection's
+// waits (releaseAfter, the idle timeout) never end it while it is busy: a
+// connection that waited once, then has data buffered for longer than
+// both (a slow pipeline), is read to the end.
+func TestBusyConnectionOutlivesItsWaits(t *testing.T) {
+	old := releaseAfter
+	t.Cleanup(func() { releaseAfter = old })
+	releaseAfter = 50 * time.Millisecond
+	s := &slowSink{delay: 2 * time.Millisecond}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0",
+		IdleTimeout: config.Duration(150 * time.Millisecond)}, s)
+	c, err := net.Dial("tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	line := "<13>1 - host app - - - hello\n"
+	c.Write([]byte(line))
+	time.Sleep(20 * time.Millisecond) // the reader flushes and waits
+	const burst = 100_000             // ~400 batches: ~800 ms at the sink, never a pause
+	go c.Write([]byte(strings.Repeat(line, burst)))
+	deadline := time.Now().Add(20 * time.Second)
+	for s.n.Load() < 1+burst && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := s.n.Load(); got != 1+burst {
+		t.Fatalf("%d of %d messages read: the connection ended while busy", got, 1+burst)
+	}
+}
+
+// slowSink is a countingSink that takes delay per batch.
+type slowSink struct {
+	countingSink
+	delay time.Duration
+}
+
+func (s *slowSink) Submit(ctx context.Context, b *pipeline.Batch) error {
+	time.Sleep(s.delay)
+	return s.countingSink.Submit(ctx, b)
 }

@@ -285,6 +285,7 @@ type idleConn struct {
 	drainAt atomic.Int64  // the listener is closing: reads end at this time (Unix ns)
 
 	flushed      bool      // idle was called since the last data: the next Read waits
+	deadlineSet  bool      // armDeadline set one, which a Read that does not wait must clear
 	waitStart    time.Time // when the current wait began (at the flush)
 	released     bool      // release was called in this wait
 	releaseArmed bool      // the deadline set is release's, not the idle timeout's
@@ -324,6 +325,9 @@ func (c *idleConn) Read(p []byte) (int, error) {
 		var rerr error
 		if c.flushed {
 			c.armDeadline()
+		} else if c.deadlineSet {
+			// A past wait's deadline would fail this read once it expires.
+			c.clearDeadline()
 		}
 		wouldBlock := false
 		err := c.rc.Read(func(fd uintptr) bool {
@@ -379,9 +383,23 @@ func (c *idleConn) armDeadline() {
 	if rel := c.waitStart.Add(c.relAt); !c.released && (at.IsZero() || rel.Before(at)) {
 		at, c.releaseArmed = rel, true
 	}
-	c.Conn.SetReadDeadline(at)           // zero: no deadline
+	c.Conn.SetReadDeadline(at) // zero: no deadline
+	c.deadlineSet = !at.IsZero()
 	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
 		c.releaseArmed = false
+		c.Conn.SetReadDeadline(time.Unix(0, at))
+	}
+}
+
+// clearDeadline removes the deadline armDeadline set, unless the listener
+// is closing (the drain deadline stays).
+func (c *idleConn) clearDeadline() {
+	c.deadlineSet, c.releaseArmed = false, false
+	if c.drainAt.Load() != 0 {
+		return
+	}
+	c.Conn.SetReadDeadline(time.Time{})
+	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
 		c.Conn.SetReadDeadline(time.Unix(0, at))
 	}
 }
