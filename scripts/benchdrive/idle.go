@@ -12,7 +12,7 @@ import (
 // The tcp-idle-N scenario measures what N connections that send nothing
 // cost nomen: its resident memory with them open, less before. Every
 // connection first sends one message (so that it has been read from and
-// decoded for), then goes quiet.
+// decoded for), then goes quiet; RSS is read 7s later.
 
 func idleCount(sc string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimPrefix(sc, "tcp-idle-"))
@@ -36,7 +36,9 @@ func runIdle(pid int, addr string, n int) (result, error) {
 		conns = append(conns, c)
 		c.Write(msg)
 	}
-	time.Sleep(2 * time.Second) // every connection read, flushed and waiting
+	// Every connection read, flushed and waiting, and past the 5s after
+	// which a quiet connection gives back its decoding memory.
+	time.Sleep(7 * time.Second)
 	after := rss(pid)
 	fmt.Fprintf(os.Stderr, "benchdrive: %d idle connections: RSS %.1f -> %.1f MiB\n", n, before, after)
 	return result{rssMiB: after - before, elapsed: 1, check: fmt.Sprintf("ok: RSS +%.1f MiB for %d idle connections (peak %.1f)", after-before, n, peakRSS(pid))}, nil
