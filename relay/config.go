@@ -33,6 +33,7 @@ type Config struct {
 	Log      LogConfig       `toml:"log"`
 	Metrics  MetricsConfig   `toml:"metrics"`
 	Parse    ParseConfig     `toml:"parse"`
+	Limits   LimitsConfig    `toml:"limits"`
 	Pipeline PipelineConfig  `toml:"pipeline"`
 	Journal  journal.Config  `toml:"journal"`
 	Sequence sequence.Config `toml:"sequence"`
@@ -79,15 +80,14 @@ type PipelineConfig struct {
 	// over many small batches; stream readers full ones, which the event
 	// bound keeps from filling memory when the pipeline is the bottleneck.
 	QueueBatches int `toml:"queue_batches"`
-	QueueEvents  int `toml:"queue_events"`
+	// QueueEvents defaults to [limits] memory / 16 / 2KiB (4096 at the
+	// default 128MiB; at least 1024). With sequence tracking and 20 rules
+	// the pipeline is the bottleneck under load and its queue stays full:
+	// 1024 full batches (the batch bound) made nomen 20 % slower in CPU
+	// per message and doubled its memory against 64 (make bench's
+	// tcp-mixed-rules); a deeper queue buys nothing but memory.
+	QueueEvents int `toml:"queue_events"`
 }
-
-// DefaultQueueEvents is pipeline.queue_events unless configured: 64 full
-// batches. With sequence tracking and 20 rules the pipeline is the
-// bottleneck under load; its queue then stays full, and 1024 full batches
-// (the batch bound) made nomen 20 % slower in CPU per message and
-// doubled its memory against 64 (make bench's tcp-mixed-rules).
-const DefaultQueueEvents = 64 * 256
 
 // LoadConfig reads, decodes strictly, defaults and validates a config file.
 func LoadConfig(path string) (*Config, error) {
@@ -193,8 +193,9 @@ func (c *Config) setDefaults() {
 	if c.Pipeline.QueueBatches == 0 {
 		c.Pipeline.QueueBatches = 1024
 	}
+	c.Limits.setDefaults()
 	if c.Pipeline.QueueEvents == 0 {
-		c.Pipeline.QueueEvents = DefaultQueueEvents
+		c.Pipeline.QueueEvents = c.Limits.defaultQueueEvents()
 	}
 	c.Metrics.setDefaults(c.StateDir)
 	c.Journal = c.Journal.WithDefaults(c.StateDir)
@@ -239,6 +240,9 @@ func (c *Config) validate() error {
 	}
 	if c.Pipeline.QueueEvents < 1 || c.Pipeline.QueueEvents > 1<<24 {
 		errs = append(errs, fmt.Errorf("pipeline.queue_events %d: want 1 to 16777216", c.Pipeline.QueueEvents))
+	}
+	if err := c.Limits.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.Journal.Validate(); err != nil {
 		errs = append(errs, err)

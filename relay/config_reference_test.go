@@ -78,6 +78,7 @@ var referenceSections = []struct {
 	{reflect.TypeFor[MetricsConfig](), refIn("metrics")},
 	{reflect.TypeFor[APITLSConfig](), refIn("metrics.tls")},
 	{reflect.TypeFor[ParseConfig](), refIn("parse")},
+	{reflect.TypeFor[LimitsConfig](), refIn("limits")},
 	{reflect.TypeFor[PipelineConfig](), refIn("pipeline")},
 	{reflect.TypeFor[journal.Config](), refIn("journal")},
 	{reflect.TypeFor[normalize.Config](), refIn("normalize")},

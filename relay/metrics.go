@@ -26,6 +26,9 @@ type Metrics struct {
 	Dropped          *prometheus.CounterVec // {stage, reason}
 	ConfigReloads    *prometheus.CounterVec // {result}
 	ConfigReloadTime prometheus.Gauge
+	// Limits are the budgets in force ([limits], pipeline.queue_events),
+	// set at start: nomen_limit{limit}.
+	Limits *prometheus.GaugeVec
 }
 
 // NewRegistry returns a registry with the Go runtime and process collectors.
@@ -49,7 +52,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "nomen_config_last_reload_success_timestamp_seconds", Help: "When the configuration was last loaded successfully.",
 		}),
 	}
-	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime)
+	m.Limits = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "nomen_limit", Help: "Memory budgets in force: memory_bytes (GOMEMLIMIT), journal_memory_tail_bytes, journal_block_cache_bytes, pipeline_queue_events.",
+	}, []string{"limit"})
+	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime, m.Limits)
 	for _, result := range []string{"success", "failure"} {
 		m.ConfigReloads.WithLabelValues(result) // exported at 0 from the start
 	}

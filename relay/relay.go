@@ -66,6 +66,8 @@ type Relay struct {
 	// must not take r.mu.
 	openJournal atomic.Pointer[journal.Journal]
 
+	memGuard *memoryGuard // [limits] memory (config_limits.go)
+
 	ready   atomic.Bool
 	stopped bool
 }
@@ -139,9 +141,12 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	}
 	r.norm.Store(norm)
 
+	r.memGuard = applyLimits(cfg, r.log, r.metrics.Limits)
 	r.journal, err = journal.Open(cfg.Journal, journal.Options{
-		Logger:  r.log.With("component", "journal"),
-		Metrics: journal.NewMetrics(r.reg, r.metrics.Dropped),
+		Logger:     r.log.With("component", "journal"),
+		Metrics:    journal.NewMetrics(r.reg, r.metrics.Dropped),
+		TailBytes:  int64(cfg.Limits.JournalMemoryTail),
+		CacheBytes: int64(cfg.Limits.JournalBlockCache),
 	})
 	if err != nil {
 		return err
@@ -267,7 +272,7 @@ func (r *Relay) ListenerAddr(name string) string {
 // are (re)started, removed ones stopped, unchanged ones keep running;
 // normalization rules and correlation rules are swapped (correlation state
 // of unchanged rules is kept). Settings that need a restart (state_dir,
-// [journal], [metrics], [pipeline]) are reported and left as they were.
+// [journal], [metrics], [pipeline], [limits]) are reported and left as they were.
 // If anything fails the error is returned and the old parts keep running.
 func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	r.mu.Lock()
@@ -277,9 +282,9 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	}
 	old := r.cfg
 	if old.StateDir != cfg.StateDir || !reflect.DeepEqual(old.Journal, cfg.Journal) ||
-		old.Metrics != cfg.Metrics || old.Pipeline != cfg.Pipeline || old.Log != cfg.Log {
-		r.log.Warn("state_dir, [journal], [metrics], [pipeline] and [log] changes take effect after a restart")
-		cfg.StateDir, cfg.Journal, cfg.Metrics, cfg.Pipeline, cfg.Log = old.StateDir, old.Journal, old.Metrics, old.Pipeline, old.Log
+		old.Metrics != cfg.Metrics || old.Pipeline != cfg.Pipeline || old.Log != cfg.Log || old.Limits != cfg.Limits {
+		r.log.Warn("state_dir, [journal], [metrics], [pipeline], [limits] and [log] changes take effect after a restart")
+		cfg.StateDir, cfg.Journal, cfg.Metrics, cfg.Pipeline, cfg.Log, cfg.Limits = old.StateDir, old.Journal, old.Metrics, old.Pipeline, old.Log, old.Limits
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
@@ -438,6 +443,9 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	}
 	if r.api != nil {
 		r.api.close()
+	}
+	if r.memGuard != nil {
+		r.memGuard.close()
 	}
 	if r.lock != nil {
 		if err := r.lock.Close(); err != nil {

@@ -93,9 +93,13 @@ func appendStr(b []byte, s string) []byte {
 // caller must never modify or reuse buf afterwards.
 func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 	s := unsafe.String(unsafe.SliceData(buf), len(buf))
+	// The events of a block live and die together: their slices are
+	// carved from shared allocations (a journal reader behind the tail
+	// decodes every event it delivers).
+	a := new(decodeArena)
 	for len(s) > 0 {
 		into = append(into, Event{})
-		n, err := decode(s, &into[len(into)-1])
+		n, err := decode(s, &into[len(into)-1], a)
 		if err != nil {
 			return into[:len(into)-1], err
 		}
@@ -107,7 +111,65 @@ func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 // DecodeBinary decodes one record from b into e, copying b first (safe for
 // a caller that reuses b). It returns the number of bytes used.
 func DecodeBinary(b []byte, e *Event) (int, error) {
-	return decode(string(b), e)
+	return decode(string(b), e, nil)
+}
+
+// decodeArena hands out the slices of the events of one block; nil makes
+// each its own. Its allocations start small and double (a block may hold
+// one event or thousands), up to arenaMax items.
+type decodeArena struct {
+	fields []Field
+	elems  []SDElement
+	params []SDParam
+	strs   []string
+}
+
+const (
+	arenaMin = 16
+	arenaMax = 1024
+)
+
+// carve returns a window of n items of *pool, capped so that an append
+// moves it, allocating a new pool when *pool has no room.
+func carve[T any](pool *[]T, n int) []T {
+	if n > arenaMax/4 {
+		return make([]T, n)
+	}
+	if cap(*pool)-len(*pool) < n {
+		size := min(max(2*cap(*pool), arenaMin, n), arenaMax)
+		*pool = make([]T, 0, size)
+	}
+	k := len(*pool)
+	*pool = (*pool)[:k+n]
+	return (*pool)[k : k+n : k+n]
+}
+
+func (a *decodeArena) makeFields(n int) []Field {
+	if a == nil {
+		return make([]Field, n)
+	}
+	return carve(&a.fields, n)
+}
+
+func (a *decodeArena) makeElems(n int) []SDElement {
+	if a == nil {
+		return make([]SDElement, n)
+	}
+	return carve(&a.elems, n)
+}
+
+func (a *decodeArena) makeParams(n int) []SDParam {
+	if a == nil {
+		return make([]SDParam, n)
+	}
+	return carve(&a.params, n)
+}
+
+func (a *decodeArena) makeStrings(n int) []string {
+	if a == nil {
+		return make([]string, n)
+	}
+	return carve(&a.strs, n)
 }
 
 type reader struct {
@@ -178,7 +240,7 @@ func (r *reader) count(min int) int {
 	return int(n)
 }
 
-func decode(s string, e *Event) (int, error) {
+func decode(s string, e *Event, a *decodeArena) (int, error) {
 	r := reader{s: s}
 	if r.byte() != codecVersion {
 		return 0, ErrCorrupt
@@ -205,11 +267,11 @@ func decode(s string, e *Event) (int, error) {
 	e.Peer = r.str()
 	e.Format = r.str()
 	if n := r.count(2); n > 0 {
-		e.SD = make([]SDElement, n)
+		e.SD = a.makeElems(n)
 		for i := range e.SD {
 			e.SD[i].ID = r.str()
 			if np := r.count(2); np > 0 {
-				e.SD[i].Params = make([]SDParam, np)
+				e.SD[i].Params = a.makeParams(np)
 				for j := range e.SD[i].Params {
 					e.SD[i].Params[j] = SDParam{Name: r.str(), Value: r.str()}
 				}
@@ -217,7 +279,7 @@ func decode(s string, e *Event) (int, error) {
 		}
 	}
 	if n := r.count(2); n > 0 {
-		e.Fields = make([]Field, n)
+		e.Fields = a.makeFields(n)
 		for i := range e.Fields {
 			f := &e.Fields[i]
 			f.Key = r.str()
@@ -233,7 +295,7 @@ func decode(s string, e *Event) (int, error) {
 				}
 			case TypeStrings:
 				if nl := r.count(1); nl > 0 {
-					f.Val.List = make([]string, nl)
+					f.Val.List = a.makeStrings(nl)
 					for k := range f.Val.List {
 						f.Val.List[k] = r.str()
 					}

@@ -14,8 +14,12 @@
 // length) is read and discarded, never turned into a new message. A
 // MSG-LEN that does not look like one (too many digits, a leading zero, no
 // "<" after it) is not trusted: that frame falls back to LF framing and is
-// counted in Stats.BadLength. Nothing is allocated per frame: one buffer of
-// maxSize + 64 KiB is read into in large chunks and frames are windows on it.
+// counted in Stats.BadLength. Nothing is allocated per frame: frames are
+// windows on the buffer read into. A stream that sends little at a time
+// (and an idle one) is read into a small buffer of 4 KiB; as soon as a
+// read fills it or a frame does not fit in half of it, the full buffer of
+// maxSize + 64 KiB (pooled) is taken and read into in large chunks, until
+// a read returns less than 4 KiB with nothing left over.
 //
 // At the end of the stream (EOF or a read error) the bytes of an unfinished
 // frame are returned as a last frame, as rsyslog does: an LF frame without
@@ -28,6 +32,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"sync"
 )
 
 // DefaultMaxSize is the default maximum message size (64 KiB).
@@ -96,12 +101,17 @@ type Reader struct {
 	badCounted bool // this frame's bad MSG-LEN is counted
 	stats      Stats
 	reads      uint64 // reads that returned data
+
+	small    []byte // the small buffer, once used
+	lastRead int    // bytes the last read returned
+	filled   bool   // the last read filled the room it was given
 }
 
 const (
 	maxLenDigits   = 9        // MSG-LEN up to 999,999,999
 	maxStraySpaces = 8        // spaces skipped before "<" between frames
 	chunk          = 64 << 10 // buffer room beyond maxSize; reads are at least half of it
+	smallBuf       = 4 << 10  // the buffer of a stream that sends little at a time
 )
 
 // NewReader returns a Reader in Auto mode with the given maximum message
@@ -110,11 +120,50 @@ func NewReader(r io.Reader, maxSize int) *Reader {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
 	}
-	return &Reader{
-		r:   r,
-		max: maxSize,
-		buf: make([]byte, maxSize+chunk),
+	return &Reader{r: r, max: maxSize}
+}
+
+// BufferSize returns the size of the buffer in use (0 before the first read).
+func (r *Reader) BufferSize() int { return len(r.buf) }
+
+// sizeBuffer picks the buffer for the next read (see the package comment):
+// the full one when the small one is too small for what comes, the small
+// one again once nothing is left over and the last read was short. An
+// io.Reader that returns (0, nil) just before it waits (the listener's
+// connections do) thus waits with only the small buffer held.
+func (r *Reader) sizeBuffer() {
+	full := r.max + chunk
+	left := r.end - r.start
+	switch {
+	case r.buf == nil || (left == 0 && len(r.buf) == full && r.lastRead < smallBuf):
+		if len(r.buf) == full {
+			big := r.buf // not &r.buf: the field is about to change
+			bufPool(full).Put(&big)
+		}
+		if r.small == nil {
+			r.small = make([]byte, smallBuf)
+		}
+		r.buf, r.start, r.end = r.small, 0, 0
+	case len(r.buf) < full && (r.filled || left > len(r.buf)/2):
+		big := *bufPool(full).Get().(*[]byte)
+		r.end, r.start = copy(big, r.buf[r.start:r.end]), 0
+		r.buf = big
 	}
+}
+
+// bufPools holds the full buffers of connections that have none in use,
+// by size (*sync.Pool of *[]byte).
+var bufPools sync.Map
+
+func bufPool(size int) *sync.Pool {
+	if p, ok := bufPools.Load(size); ok {
+		return p.(*sync.Pool)
+	}
+	p, _ := bufPools.LoadOrStore(size, &sync.Pool{New: func() any {
+		b := make([]byte, size)
+		return &b
+	}})
+	return p.(*sync.Pool)
 }
 
 // SetMode changes the framing mode (before the first Next).
@@ -327,12 +376,15 @@ func (r *Reader) fill() bool {
 	if r.err != nil {
 		return false
 	}
-	if r.start > 0 && (r.start == r.end || len(r.buf)-r.end < chunk/2) {
-		n := copy(r.buf, r.buf[r.start:r.end])
-		r.start, r.end = 0, n
-	}
 	for tries := 0; tries < 100; tries++ {
+		r.sizeBuffer()
+		if r.start > 0 && (r.start == r.end || len(r.buf)-r.end < chunk/2) {
+			n := copy(r.buf, r.buf[r.start:r.end])
+			r.start, r.end = 0, n
+		}
 		n, err := r.r.Read(r.buf[r.end:])
+		r.filled = n == len(r.buf)-r.end
+		r.lastRead = n
 		r.end += n
 		if n > 0 {
 			r.reads++

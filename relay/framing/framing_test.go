@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,7 +47,6 @@ func readAll(t testing.TB, r io.Reader, maxSize int, mode Mode) result {
 	t.Helper()
 	fr := NewReader(r, maxSize)
 	fr.SetMode(mode)
-	bufCap := cap(fr.buf)
 	var res result
 	for n := 0; ; n++ {
 		f, trunc, err := fr.Next()
@@ -63,8 +63,8 @@ func readAll(t testing.TB, r io.Reader, maxSize int, mode Mode) result {
 		res.frames = append(res.frames, string(f))
 		res.trunc = append(res.trunc, trunc)
 	}
-	if cap(fr.buf) != bufCap {
-		t.Fatalf("buffer grew from %d to %d", bufCap, cap(fr.buf))
+	if cap(fr.buf) > maxSize+chunk {
+		t.Fatalf("buffer grew to %d, beyond max %d + %d", cap(fr.buf), maxSize, chunk)
 	}
 	res.stats = fr.Stats()
 	return res
@@ -342,5 +342,51 @@ func TestReads(t *testing.T) {
 		if string(f) != want.frame || r.Reads() != want.reads {
 			t.Errorf("frame %q after %d reads, want %q after %d", f, r.Reads(), want.frame, want.reads)
 		}
+	}
+}
+
+// scriptedReader returns its reads one by one, then io.EOF.
+type scriptedReader struct{ reads [][]byte }
+
+func (s *scriptedReader) Read(p []byte) (int, error) {
+	if len(s.reads) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, s.reads[0])
+	if s.reads[0] = s.reads[0][n:]; len(s.reads[0]) == 0 {
+		s.reads = s.reads[1:]
+	}
+	return n, nil
+}
+
+// TestBufferFollowsTheStream: a stream that sends little at a time is
+// read into the small buffer; a burst takes the full one; a short read
+// with nothing left over (or a (0, nil) read: a connection about to wait)
+// gives it back (to a pool, whence the next burst takes it), so that an
+// idle connection holds only the small buffer.
+func TestBufferFollowsTheStream(t *testing.T) {
+	line := "<13>" + strings.Repeat("x", 195) + "\n"
+	burst := []byte(strings.Repeat(line, 2000))
+	src := &scriptedReader{reads: [][]byte{[]byte(line), burst, []byte(line), nil, burst, nil, []byte(line)}}
+	fr := NewReader(src, DefaultMaxSize)
+	if fr.BufferSize() != 0 {
+		t.Fatalf("buffer of %d bytes before the first read", fr.BufferSize())
+	}
+	var sizes []int
+	for n := 0; ; n++ {
+		f, _, err := fr.Next()
+		if err != nil {
+			break
+		}
+		if string(f)+"\n" != line {
+			t.Fatalf("frame %d: %q", n, f)
+		}
+		if len(sizes) == 0 || sizes[len(sizes)-1] != fr.BufferSize() {
+			sizes = append(sizes, fr.BufferSize())
+		}
+	}
+	want := []int{smallBuf, DefaultMaxSize + chunk, smallBuf, DefaultMaxSize + chunk, smallBuf}
+	if !reflect.DeepEqual(sizes, want) {
+		t.Errorf("buffer sizes %v, want %v", sizes, want)
 	}
 }

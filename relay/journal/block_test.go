@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // sealed encodes events as blocks starting at ID first.
@@ -132,8 +133,11 @@ func FuzzDecodeBlock(f *testing.F) {
 	})
 }
 
+// TestBlockCacheEvictsLeastRecentlyUsed: the cache never holds more than
+// its budget ([limits] journal_block_cache), and its gauge says what it holds.
 func TestBlockCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := newBlockCache(300)
+	gauge := prometheus.NewGauge(prometheus.GaugeOpts{Name: "g"})
+	c := newBlockCache(300, gauge)
 	blk := func(first uint64) *decoded {
 		return &decoded{first: first, events: make([]event.Event, 10), bytes: 100}
 	}
@@ -146,11 +150,11 @@ func TestBlockCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		t.Fatal("wrong block evicted")
 	}
 	c.put(&decoded{first: 41, bytes: 1000}) // larger than the cache: not kept
-	if c.get(41) != nil || c.bytes != 300 {
-		t.Fatalf("bytes %d", c.bytes)
+	if c.get(41) != nil || c.bytes != 300 || metricValue(gauge) != 300 {
+		t.Fatalf("bytes %d, gauge %v", c.bytes, metricValue(gauge))
 	}
 	c.forget(25)
-	if c.get(1) != nil || c.get(21) == nil || c.bytes != 200 {
-		t.Fatalf("forget: bytes %d", c.bytes)
+	if c.get(1) != nil || c.get(21) == nil || c.bytes != 200 || metricValue(gauge) != 200 {
+		t.Fatalf("forget: bytes %d, gauge %v", c.bytes, metricValue(gauge))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // decoded is one block read back from disk. Its events are shared by every
@@ -26,6 +27,7 @@ type blockCache struct {
 	bytes int64
 	byID  map[uint64]*cacheEntry
 	clock uint64
+	gauge prometheus.Gauge // bytes
 }
 
 type cacheEntry struct {
@@ -33,8 +35,9 @@ type cacheEntry struct {
 	used uint64
 }
 
-func newBlockCache(max int64) *blockCache {
-	return &blockCache{max: max, byID: map[uint64]*cacheEntry{}}
+func newBlockCache(max int64, gauge prometheus.Gauge) *blockCache {
+	gauge.Set(0)
+	return &blockCache{max: max, byID: map[uint64]*cacheEntry{}, gauge: gauge}
 }
 
 func (c *blockCache) get(first uint64) *decoded {
@@ -73,6 +76,7 @@ func (c *blockCache) put(d *decoded) {
 	c.clock++
 	c.byID[d.first] = &cacheEntry{blk: d, used: c.clock}
 	c.bytes += d.bytes
+	c.gauge.Set(float64(c.bytes))
 }
 
 // forget drops the blocks of IDs below id (deleted segments).
@@ -85,6 +89,7 @@ func (c *blockCache) forget(id uint64) {
 			c.bytes -= e.blk.bytes
 		}
 	}
+	c.gauge.Set(float64(c.bytes))
 }
 
 // eventsOf returns pointers to the events of d from id on, at most max.

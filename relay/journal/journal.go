@@ -50,9 +50,10 @@
 // # Reading
 //
 // Readers that keep up are served the very *event.Event values that were
-// appended, from memory (the hot tail), without decoding anything; readers
-// that are behind read and decode blocks from disk, through a small cache
-// shared by all readers. Events handed out are shared: nobody may modify
+// appended, from memory (the hot tail, Options.TailBytes, holding what
+// some open reader has not committed yet), without decoding anything;
+// readers that are behind read and decode blocks from disk, a few blocks
+// ahead (readahead.go), through a small cache shared by all readers. Events handed out are shared: nobody may modify
 // them, and an appender must not modify events after appending them.
 //
 // A reader created for a name that has no cursor yet starts at the current
@@ -116,10 +117,14 @@ type Options struct {
 	Logger  *slog.Logger // default: discard
 	Metrics *Metrics     // default: unregistered
 	// TailBytes bounds the memory holding recent events for readers that
-	// keep up, in disk mode (default 64 MiB; about 50,000 typical events).
+	// keep up, in disk mode (default 8 MiB; about 6,000 typical events:
+	// three batches of 2,000). A reader further behind reads from disk.
+	// Events every open reader has committed leave the tail at once
+	// (trimTailLocked): readers that keep up hold only what they have not
+	// delivered.
 	TailBytes int64
 	// CacheBytes bounds the decoded blocks kept for readers that are
-	// behind (default 32 MiB).
+	// behind (default 4 MiB).
 	CacheBytes int64
 }
 
@@ -192,10 +197,10 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		opts.Metrics = NewMetrics(nil, nil)
 	}
 	if opts.TailBytes <= 0 {
-		opts.TailBytes = 64 << 20
+		opts.TailBytes = 8 << 20
 	}
 	if opts.CacheBytes <= 0 {
-		opts.CacheBytes = 32 << 20
+		opts.CacheBytes = 4 << 20
 	}
 	opts.Metrics.MaxBytes.Set(float64(cfg.MaxBytes))
 	j := &Journal{
@@ -207,7 +212,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		dropBudget:  opts.Metrics.Dropped.WithLabelValues("journal", "disk_budget"),
 		dropCorrupt: opts.Metrics.Dropped.WithLabelValues("journal", "corrupt"),
 		tailMax:     opts.TailBytes,
-		cache:       newBlockCache(opts.CacheBytes),
+		cache:       newBlockCache(opts.CacheBytes, opts.Metrics.CacheBytes),
 		next:        1,
 		cursors:     map[string]*cursor{},
 		appended:    make(chan struct{}),
@@ -503,6 +508,7 @@ func (j *Journal) updateGauges() {
 func (j *Journal) updateGaugesLocked() {
 	j.m.Bytes.Set(float64(j.usedLocked()))
 	j.m.Segments.Set(float64(len(j.segs)))
+	j.m.TailBytes.Set(float64(j.tail.bytes))
 }
 
 // LastID returns the ID of the last event appended (0 when none ever was).

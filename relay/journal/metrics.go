@@ -16,6 +16,13 @@ type Metrics struct {
 	// Blocked is 1 while appends wait because the disk refuses writes
 	// (full, or failing), 0 otherwise (nomen_journal_blocked).
 	Blocked prometheus.Gauge
+	// TailBytes is the estimated memory of the events held in the hot
+	// tail (nomen_journal_memory_tail_bytes), bounded by Options.TailBytes
+	// in disk mode and by max_bytes in memory mode.
+	TailBytes prometheus.Gauge
+	// CacheBytes is what the decoded-block cache holds
+	// (nomen_journal_block_cache_bytes), bounded by Options.CacheBytes.
+	CacheBytes prometheus.Gauge
 
 	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
 	// the journal counts under stage="journal", reason "disk_budget" (on_full
@@ -50,6 +57,12 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		Blocked: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nomen_journal_blocked", Help: "1 while appends wait because the disk refuses writes (full or failing).",
 		}),
+		TailBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_journal_memory_tail_bytes", Help: "Estimated memory of the recent events the journal keeps for outputs that keep up ([limits] journal_memory_tail).",
+		}),
+		CacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_journal_block_cache_bytes", Help: "Memory of the decoded journal blocks cached for outputs reading from disk ([limits] journal_block_cache).",
+		}),
 		Dropped: dropped,
 	}
 	if m.Dropped == nil {
@@ -58,7 +71,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		}, []string{"stage", "reason"})
 	}
 	if reg != nil {
-		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked)
+		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes)
 	}
 	return m
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"unsafe"
 
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -35,6 +34,8 @@ type Reader struct {
 	f       *os.File // the segment file being read from disk
 	fseg    *segment
 	scratch []byte
+	ahead   []*pending // blocks of fseg being read ahead, in order (readahead.go)
+	spare   [][]byte   // buffers of read-ahead blocks taken, to reuse
 	closed  bool
 }
 
@@ -227,31 +228,17 @@ func (r *Reader) loadBlock(s *segment, id, end uint64) (*decoded, error) {
 		}
 		r.f, r.fseg = f, s
 	}
-	r.scratch = slices.Grow(r.scratch[:0], int(bp.size))[:bp.size]
-	buf := r.scratch
-	err := readFull(r.f, buf, bp.off)
-	var h blockHeader
-	if err == nil {
-		h, err = parseHeader(buf)
+	d := r.takeAhead(s, bp)
+	if d == nil {
+		var err error
+		d, r.scratch, err = readBlock(r.f, bp, r.scratch)
+		if err != nil {
+			r.dropAhead()
+			r.lose(s, id, bp.first+uint64(bp.count), fmt.Sprintf("block at offset %d: %v", bp.off, err))
+			return nil, nil
+		}
 	}
-	if err == nil && (h.first != bp.first || h.size() != bp.size) {
-		err = errCorruptBlock
-	}
-	if err == nil {
-		err = checkBlock(h, buf[:headerLen], buf[headerLen:])
-	}
-	var evs []event.Event
-	if err == nil {
-		evs, err = decodeBody(h, buf[headerLen:], make([]event.Event, 0, h.count))
-	}
-	if err != nil {
-		r.lose(s, id, bp.first+uint64(bp.count), fmt.Sprintf("block at offset %d: %v", bp.off, err))
-		return nil, nil
-	}
-	d := &decoded{first: h.first, events: evs, bytes: int64(h.rawLen) + int64(len(evs))*int64(unsafe.Sizeof(event.Event{}))}
-	for i := range evs {
-		d.bytes += int64(len(evs[i].Fields)) * int64(unsafe.Sizeof(event.Field{}))
-	}
+	r.startAhead(s, index, i)
 	r.j.cache.put(d)
 	return d, nil
 }
@@ -282,6 +269,7 @@ func (j *Journal) hasSegment(s *segment) bool {
 }
 
 func (r *Reader) closeFile() {
+	r.dropAhead()
 	if r.f != nil {
 		r.f.Close()
 		r.f, r.fseg = nil, nil
@@ -372,7 +360,7 @@ func (r *Reader) Close() error {
 	r.closed = true
 	r.closeFile()
 	clear(r.out)
-	r.blk = nil
+	r.blk, r.spare = nil, nil
 	r.j.mu.Lock()
 	r.c.open = false
 	r.j.mu.Unlock()

@@ -46,6 +46,7 @@ func (j *Journal) retainLocked() {
 			j.removeOldestSegmentLocked()
 			freed = true
 		}
+		j.trimTailLocked()
 	} else {
 		for !j.tail.empty() && j.tail.chunks[0].end() <= min+1 {
 			j.tail.popFront()
@@ -101,6 +102,28 @@ func (j *Journal) freedLocked() {
 }
 
 // minCommittedLocked is the position every cursor has reached.
+// trimTailLocked drops (disk mode) the chunks of the tail that every open
+// reader has committed: nobody will read them from memory again (a reader
+// that seeks back, or opens later, reads the disk). Outputs that keep up
+// thus hold only what they have not delivered yet, however large
+// Options.TailBytes is; it bounds what an output behind may find there.
+func (j *Journal) trimTailLocked() {
+	need := j.next - 1
+	for _, c := range j.cursors {
+		if c.open {
+			need = min(need, c.committed)
+		}
+	}
+	trimmed := false
+	for !j.tail.empty() && j.tail.chunks[0].end() <= need+1 {
+		j.tail.popFront()
+		trimmed = true
+	}
+	if trimmed {
+		j.m.TailBytes.Set(float64(j.tail.bytes))
+	}
+}
+
 func (j *Journal) minCommittedLocked() uint64 {
 	m := j.next - 1
 	for _, c := range j.cursors {

@@ -99,6 +99,14 @@ type testListener struct {
 // when the test ends.
 func startTest(t *testing.T, cfg Config, s *sink) *testListener {
 	t.Helper()
+	tl := startTestWith(t, cfg, s)
+	tl.sink = s
+	return tl
+}
+
+// startTestWith is startTest for any Submitter.
+func startTestWith(t *testing.T, cfg Config, sub Submitter) *testListener {
+	t.Helper()
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -110,11 +118,11 @@ func startTest(t *testing.T, cfg Config, s *sink) *testListener {
 	reg := prometheus.NewRegistry()
 	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_dropped_events_total"}, []string{"stage", "reason"})
 	reg.MustRegister(dropped)
-	tl := &testListener{sink: s, metrics: NewMetrics(reg, dropped), log: &lockedBuffer{}}
+	tl := &testListener{metrics: NewMetrics(reg, dropped), log: &lockedBuffer{}}
 	l, err := Start(context.Background(), Options{
 		Config:   cfg,
 		Rules:    decode.Fixed(norm),
-		Pipeline: s,
+		Pipeline: sub,
 		Metrics:  tl.metrics,
 		Decode:   decode.NewMetrics(reg),
 		Log:      slog.New(slog.NewTextHandler(tl.log, nil)),

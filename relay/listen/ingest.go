@@ -21,7 +21,8 @@ const maxBatch = 256
 // the pipeline in batches. It is used by one goroutine.
 type ingester struct {
 	listener string
-	dec      *decode.Decoder
+	input    *decode.Input
+	dec      *decode.Decoder // nil after release, until the next frame
 	sub      Submitter
 	blocking bool
 	warn     *logthrottle.Logger
@@ -32,7 +33,7 @@ type ingester struct {
 func newIngester(l *listenerRuntime, blocking bool) *ingester {
 	return &ingester{
 		listener: l.cfg.Name,
-		dec:      l.input.Decoder(),
+		input:    l.input,
 		sub:      l.sub,
 		blocking: blocking,
 		warn:     l.warn,
@@ -57,6 +58,10 @@ type peerCred struct {
 
 // add decodes one frame. raw is copied.
 func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, cred peerCred) {
+	if in.dec == nil {
+		in.dec = in.input.Decoder()
+		in.batch = make([]*event.Event, 0, maxBatch)
+	}
 	e := in.dec.Frame(raw, truncated, peer, now)
 	if cred.ok {
 		e.SetInt(FieldPeerPID, cred.pid)
@@ -89,4 +94,12 @@ func (in *ingester) flush(ctx context.Context) {
 		in.warn.Warn("events dropped: pipeline queue full (datagram listener cannot apply backpressure)",
 			"listener", in.listener, "count", len(b.Events))
 	}
+}
+
+// release flushes and drops the decoder and its arenas (a connection gone
+// quiet: ~100 KiB it would otherwise hold until its next message); the
+// next frame makes a new one.
+func (in *ingester) release(ctx context.Context) {
+	in.flush(ctx)
+	in.dec, in.batch = nil, nil
 }

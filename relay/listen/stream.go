@@ -218,6 +218,7 @@ func (l *streamListener) serve(conn *idleConn) {
 	fr.SetMode(mode)
 	fc := framingCounter{rt: rt, fr: fr}
 	conn.idle = func() { fc.count(); flush() } // counted as it happens, not at the end of a long connection
+	conn.release = func() { in.release(ctx) }
 	// event.created is when the frame's last bytes were read: frames that
 	// came in one read share the time of that read.
 	var received time.Time
@@ -271,15 +272,28 @@ func (f *framingCounter) count() {
 // idleConn reads the socket without blocking first: when nothing is
 // buffered it calls idle (the reader flushes its batch, so events never
 // wait for more input) and only then waits, with the idle timeout as
-// deadline.
+// deadline. A wait that lasts releaseAfter calls release (the reader
+// drops what it holds for decoding) and goes on.
 type idleConn struct {
 	net.Conn
 	rc      syscall.RawConn
 	src     netip.Addr // the sender's address (per-source limit)
 	timeout time.Duration
 	idle    func()
-	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
+	release func()
+	relAt   time.Duration // releaseAfter, when the connection was accepted
+	drainAt atomic.Int64  // the listener is closing: reads end at this time (Unix ns)
+
+	flushed      bool      // idle was called since the last data: the next Read waits
+	deadlineSet  bool      // armDeadline set one, which a Read that does not wait must clear
+	waitStart    time.Time // when the current wait began (at the flush)
+	released     bool      // release was called in this wait
+	releaseArmed bool      // the deadline set is release's, not the idle timeout's
 }
+
+// releaseAfter is how long a connection waits for data before it gives
+// back its decoding memory: long enough that a steady trickle keeps it.
+var releaseAfter = 5 * time.Second
 
 // drain makes reads stop at deadline, after what is buffered has been read.
 func (c *idleConn) drain(deadline time.Time) {
@@ -296,23 +310,30 @@ func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}}, nil
+	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}, release: func() {}, relAt: releaseAfter}, nil
 }
 
-// Read flushes (idle) when the socket has nothing buffered, and only then
-// sets the idle deadline and waits: the flush may wait for room in the
-// pipeline (journal full) longer than the idle timeout, and that wait is
-// not the sender's silence; what the kernel buffered meanwhile is read.
+// Read flushes (idle) when the socket has nothing buffered and returns
+// (0, nil) once, so that the framing reader can give back its large buffer
+// before the wait; the next Read waits, with the idle deadline counted
+// from the flush: the flush may wait for room in the pipeline (journal
+// full) longer than the idle timeout, and that wait is not the sender's
+// silence; what the kernel buffered meanwhile is read.
 func (c *idleConn) Read(p []byte) (int, error) {
-	var n int
-	var rerr error
-	for idled := false; ; idled = true {
-		c.armDeadline()
+	for {
+		var n int
+		var rerr error
+		if c.flushed {
+			c.armDeadline()
+		} else if c.deadlineSet {
+			// A past wait's deadline would fail this read once it expires.
+			c.clearDeadline()
+		}
 		wouldBlock := false
 		err := c.rc.Read(func(fd uintptr) bool {
 			n, rerr = syscall.Read(int(fd), p)
 			if rerr == syscall.EAGAIN {
-				if !idled {
+				if !c.flushed {
 					wouldBlock = true // flush outside, then wait with a fresh deadline
 					return true
 				}
@@ -322,8 +343,19 @@ func (c *idleConn) Read(p []byte) (int, error) {
 		})
 		if wouldBlock {
 			c.idle()
+			c.flushed, c.waitStart, c.released = true, time.Now(), false
+			return 0, nil
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) && c.releaseArmed {
+			// release's deadline, not the sender's silence (a drain that
+			// began meanwhile has its own deadline, set by armDeadline).
+			if c.drainAt.Load() == 0 {
+				c.release()
+			}
+			c.released, c.releaseArmed = true, false
 			continue
 		}
+		c.flushed = false
 		switch {
 		case err != nil:
 			return 0, err
@@ -336,13 +368,37 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	}
 }
 
-// armDeadline sets the idle deadline from now, unless the listener is
-// closing (its drain deadline wins).
+// armDeadline sets the deadline of a wait: releaseAfter after the flush
+// (until release was called), then the idle timeout, counted from the
+// flush; unless the listener is closing (its drain deadline wins).
 func (c *idleConn) armDeadline() {
-	if c.timeout <= 0 || c.drainAt.Load() != 0 {
+	if c.drainAt.Load() != 0 {
 		return
 	}
-	c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	var at time.Time
+	if c.timeout > 0 {
+		at = c.waitStart.Add(c.timeout)
+	}
+	c.releaseArmed = false
+	if rel := c.waitStart.Add(c.relAt); !c.released && (at.IsZero() || rel.Before(at)) {
+		at, c.releaseArmed = rel, true
+	}
+	c.Conn.SetReadDeadline(at) // zero: no deadline
+	c.deadlineSet = !at.IsZero()
+	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
+		c.releaseArmed = false
+		c.Conn.SetReadDeadline(time.Unix(0, at))
+	}
+}
+
+// clearDeadline removes the deadline armDeadline set, unless the listener
+// is closing (the drain deadline stays).
+func (c *idleConn) clearDeadline() {
+	c.deadlineSet, c.releaseArmed = false, false
+	if c.drainAt.Load() != 0 {
+		return
+	}
+	c.Conn.SetReadDeadline(time.Time{})
 	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
 		c.Conn.SetReadDeadline(time.Unix(0, at))
 	}

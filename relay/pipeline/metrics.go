@@ -7,6 +7,9 @@ import "github.com/prometheus/client_golang/prometheus"
 type Metrics struct {
 	Batches prometheus.Counter
 	Queue   prometheus.Gauge
+	// QueueEvents is the events in the queued batches
+	// (nomen_pipeline_queue_events), bounded by queue_events.
+	QueueEvents prometheus.Gauge
 	// Dropped is the relay's nomen_dropped_events_total {stage, reason},
 	// which other parts count into too: the pipeline counts
 	// {journal, append_failed}.
@@ -27,9 +30,12 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		Queue: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nomen_pipeline_queue_batches", Help: "Batches waiting for the pipeline.",
 		}),
+		QueueEvents: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nomen_pipeline_queue_events", Help: "Events in the batches waiting for the pipeline (bounded by [pipeline] queue_events).",
+		}),
 		Dropped: dropped,
 	}
-	reg.MustRegister(m.Batches, m.Queue)
+	reg.MustRegister(m.Batches, m.Queue, m.QueueEvents)
 	m.Dropped.WithLabelValues("journal", "append_failed") // exported at 0 from the start
 	return m
 }

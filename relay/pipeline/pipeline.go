@@ -169,6 +169,7 @@ func (p *Pipeline) reserve(n int64) bool {
 			return false
 		}
 		if p.queued.CompareAndSwap(q, q+n) {
+			p.setQueueGauge()
 			return true
 		}
 	}
@@ -178,8 +179,13 @@ func (p *Pipeline) reserve(n int64) bool {
 // all) and wakes a submitter waiting for room.
 func (p *Pipeline) release(n int64) {
 	p.queued.Add(-n)
+	p.setQueueGauge()
 	p.wake()
 }
+
+// setQueueGauge exports the queued events. Concurrent updates may land out
+// of order; the pipeline's tick sets it again every second.
+func (p *Pipeline) setQueueGauge() { p.metrics.QueueEvents.Set(float64(p.queued.Load())) }
 
 func (p *Pipeline) wake() {
 	select {
@@ -228,6 +234,7 @@ func (p *Pipeline) run() {
 			p.handle(p.take(b))
 		case now := <-t.C:
 			p.lastProgress.Store(now.UnixNano())
+			p.setQueueGauge()
 			var found []*event.Event
 			for _, s := range *p.stages.Load() {
 				found = append(found, s.Tick(now)...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 func batchOf(n int) *Batch { return &Batch{Events: make([]*event.Event, n)} }
@@ -42,8 +43,8 @@ func TestPipelineQueueBound(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if q := p.queued.Load(); q != 44+256 {
-		t.Errorf("%d events counted as queued, want 300", q)
+	if q, g := p.queued.Load(), gaugeValue(m.QueueEvents); q != 44+256 || g != 300 {
+		t.Errorf("%d events counted as queued (gauge %v), want 300", q, g)
 	}
 	p.take(<-p.in)
 	p.take(<-p.in)
@@ -52,9 +53,15 @@ func TestPipelineQueueBound(t *testing.T) {
 		t.Error("an empty queue refused a batch larger than the bound")
 	}
 	p.take(<-p.in)
-	if q := p.queued.Load(); q != 0 {
-		t.Errorf("%d events counted as queued after all were taken", q)
+	if q, g := p.queued.Load(), gaugeValue(m.QueueEvents); q != 0 || g != 0 {
+		t.Errorf("%d events counted as queued (gauge %v) after all were taken", q, g)
 	}
+}
+
+func gaugeValue(g prometheus.Gauge) float64 {
+	var m dto.Metric
+	g.Write(&m)
+	return m.GetGauge().GetValue()
 }
 
 // TestPipelineQueueWaitEnds: a stream reader waiting for room gives up

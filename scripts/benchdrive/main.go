@@ -28,7 +28,7 @@ import (
 func main() {
 	bin := flag.String("bin", "bin/nomen", "nomen binary")
 	n := flag.Int("n", 1_000_000, "messages per TCP run")
-	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules, tcp-postgres")
+	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules, tcp-postgres, tcp-idle-N (RSS added by N idle connections)")
 	udpSeconds := flag.Int("udp-seconds", 10, "UDP run length")
 	flag.Parse()
 
@@ -126,6 +126,13 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		format = "raw"
 	case sc == "tcp-oc-json":
 		framing = "oc"
+	case strings.HasPrefix(sc, "tcp-idle-"):
+		conns, ok := idleCount(sc)
+		if !ok {
+			return result{}, fmt.Errorf("bad connection count in %q", sc)
+		}
+		// Listener keys, before the [[output]] table.
+		output = fmt.Sprintf("max_connections = %d\nmax_connections_per_source = %d\n", conns, conns) + fmt.Sprintf(fileOutput, dir, format)
 	case strings.HasPrefix(sc, "udp-"):
 		proto, format = "udp", "raw"
 		if rate, err = strconv.Atoi(strings.TrimPrefix(sc, "udp-")); err != nil {
@@ -159,6 +166,9 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	addr, err := waitListening(stderr)
 	if err != nil {
 		return result{}, err
+	}
+	if conns, ok := idleCount(sc); ok {
+		return runIdle(cmd.Process.Pid, addr, conns)
 	}
 	var msgs [][]byte
 	if framing == "mixed" {

@@ -1,0 +1,96 @@
+package relay
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+
+	"github.com/nomenhq/nomen/internal/config"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// LimitsConfig is the [limits] section: how much memory nomen aims to
+// use, and the budgets of the parts that hold events in memory, which
+// derive from it unless set. Every budget has a gauge (configs/nomen.toml
+// names them); none of them trades away a guarantee: the journal is still
+// written (and fsynced as configured) before any output sees an event, and
+// a budget that is used up makes senders wait or, for datagrams, counts
+// drops, exactly as the pipeline queue always did.
+type LimitsConfig struct {
+	// Memory is the Go runtime's soft memory limit (GOMEMLIMIT), set at
+	// start, unless the environment sets GOMEMLIMIT, which then wins
+	// (default 128MiB). The collector runs more often as the heap nears
+	// it, instead of letting it grow to twice what is live; when the live
+	// heap needs more than half of it, the limit in force rises
+	// (memguard.go).
+	Memory config.ByteSize `toml:"memory"`
+	// JournalMemoryTail bounds the recent events, not yet delivered by
+	// every output, that the journal keeps in memory for outputs that
+	// keep up (default memory/16); an output further behind reads the
+	// journal from disk.
+	JournalMemoryTail config.ByteSize `toml:"journal_memory_tail"`
+	// JournalBlockCache bounds the decoded blocks kept for outputs that
+	// read from disk (default memory/32).
+	JournalBlockCache config.ByteSize `toml:"journal_block_cache"`
+}
+
+// Defaults and bounds of [limits].
+const (
+	DefaultMemoryLimit = 128 << 20
+	minMemoryLimit     = 16 << 20
+	// queueEventCost is what an event waiting in the pipeline queue is
+	// taken to cost (a ~250-byte message, decoded, with its ECS fields),
+	// from which pipeline.queue_events derives: memory/16 of them.
+	queueEventCost = 2 << 10
+	// minQueueEvents keeps a derived queue able to hold a few full batches.
+	minQueueEvents = 1024
+)
+
+func (l *LimitsConfig) setDefaults() {
+	if l.Memory == 0 {
+		l.Memory = DefaultMemoryLimit
+	}
+	if l.JournalMemoryTail == 0 {
+		l.JournalMemoryTail = l.Memory / 16
+	}
+	if l.JournalBlockCache == 0 {
+		l.JournalBlockCache = l.Memory / 32
+	}
+}
+
+// defaultQueueEvents is pipeline.queue_events unless configured.
+func (l *LimitsConfig) defaultQueueEvents() int {
+	return max(int(l.Memory/16/queueEventCost), minQueueEvents)
+}
+
+func (l *LimitsConfig) validate() error {
+	if l.Memory < minMemoryLimit {
+		return fmt.Errorf("limits.memory %d: want at least %d (16MiB)", l.Memory, minMemoryLimit)
+	}
+	if l.JournalMemoryTail < 0 || l.JournalBlockCache < 0 {
+		return fmt.Errorf("limits: journal_memory_tail and journal_block_cache must not be negative")
+	}
+	return nil
+}
+
+// applyLimits sets the runtime's soft memory limit from [limits] memory,
+// unless $GOMEMLIMIT set it, starts the guard that keeps it from costing
+// too much (memguard.go; nil with $GOMEMLIMIT) and exports every budget in
+// force as nomen_limit{limit}.
+func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) *memoryGuard {
+	memory := g.WithLabelValues("memory_bytes")
+	g.WithLabelValues("journal_memory_tail_bytes").Set(float64(cfg.Limits.JournalMemoryTail))
+	g.WithLabelValues("journal_block_cache_bytes").Set(float64(cfg.Limits.JournalBlockCache))
+	g.WithLabelValues("pipeline_queue_events").Set(float64(cfg.Pipeline.QueueEvents))
+	if env := os.Getenv("GOMEMLIMIT"); env != "" {
+		log.Info("GOMEMLIMIT is set in the environment; [limits] memory is not applied", "GOMEMLIMIT", env)
+		memory.Set(float64(debug.SetMemoryLimit(-1)))
+		return nil
+	}
+	debug.SetMemoryLimit(int64(cfg.Limits.Memory))
+	memory.Set(float64(cfg.Limits.Memory))
+	guard := newMemoryGuard(int64(cfg.Limits.Memory), memory, log)
+	guard.start()
+	return guard
+}

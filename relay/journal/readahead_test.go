@@ -1,0 +1,50 @@
+package journal
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestReadAhead: a reader behind the tail finds the next blocks of its
+// segment being read ahead, and reads every event once, in order, also
+// when it moves to the next segment or skips ahead (Seek).
+func TestReadAhead(t *testing.T) {
+	dir := t.TempDir()
+	cfg := diskConfig(dir)
+	cfg.SegmentSize = 64 << 10
+	j := openJournal(t, cfg)
+	mustReader(t, j, "out", StartOldest)
+	mustReader(t, j, "skip", StartOldest)
+	for i := 0; i < 4000; i += 25 {
+		mustAppend(t, j, testEvents(i, 25))
+	}
+	j.Close()
+	if segs, _ := filepath.Glob(filepath.Join(dir, "*.seg")); len(segs) < 3 {
+		t.Fatalf("%d segments, want several", len(segs))
+	}
+	j = openJournalWith(t, cfg, Options{CacheBytes: 1}) // the tail is empty: everything comes from disk
+	r := mustReader(t, j, "out", StartOldest)
+	r2 := mustReader(t, j, "skip", StartOldest) // holds the segments too
+	evs, err := r.TryNext(10)
+	if err != nil || len(evs) != 10 {
+		t.Fatalf("TryNext: %d events, %v", len(evs), err)
+	}
+	if len(r.ahead) == 0 {
+		t.Fatal("nothing is read ahead after the first block")
+	}
+	seqs := []int{}
+	for _, e := range evs {
+		seqs = append(seqs, seqOf(t, e))
+	}
+	seqs = append(seqs, readAll(t, r, 77)...)
+	wantSeqs(t, seqs, 0, 4000)
+
+	// Skipping forward drops what was read ahead for the old position.
+	if _, err := r2.TryNext(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.Seek(2500); err != nil {
+		t.Fatal(err)
+	}
+	wantSeqs(t, readAll(t, r2, 50), 2500, 1500)
+}

@@ -1,0 +1,138 @@
+package listen
+
+import (
+	"context"
+	"net"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/relay/pipeline"
+)
+
+// countingSink counts events and keeps none: what connections hold is
+// measured, not the events (the journal's memory).
+type countingSink struct{ n atomic.Int64 }
+
+func (s *countingSink) Submit(_ context.Context, b *pipeline.Batch) error {
+	s.n.Add(int64(len(b.Events)))
+	return nil
+}
+
+func (s *countingSink) TrySubmit(b *pipeline.Batch) bool {
+	return s.Submit(context.Background(), b) == nil
+}
+
+// TestIdleConnectionsMemory: 1,000 idle TCP connections cost at most
+// 16 KiB each (the goroutine, the connection, the small read buffer; both
+// ends are in this process and counted), also when each sent a message
+// first: a connection gives its full read buffer back before it waits, and
+// its decoding memory after releaseAfter.
+func TestIdleConnectionsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("opens 2,000 connections")
+	}
+	old := releaseAfter
+	t.Cleanup(func() { releaseAfter = old }) // after the listener's cleanup
+	const release = 200 * time.Millisecond
+	releaseAfter = release
+	const conns = 1000
+	s := &countingSink{}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0",
+		MaxConnections: 2 * conns, MaxConnectionsPerSource: 2 * conns}, s)
+	connected := tl.metrics.Connections.WithLabelValues("t")
+	var open []net.Conn
+	t.Cleanup(func() {
+		for _, c := range open {
+			c.Close()
+		}
+	})
+	measure := func(what string, send bool) {
+		t.Helper()
+		before := inUse()
+		for range conns {
+			c, err := net.Dial("tcp", tl.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			open = append(open, c)
+			if send {
+				if _, err := c.Write([]byte("<13>1 - host app - - - hello\n")); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		wantConns, wantEvents := float64(len(open)), int64(0)
+		if send {
+			wantEvents = conns
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for (value(connected) < wantConns || s.n.Load() < wantEvents) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if value(connected) < wantConns || s.n.Load() < wantEvents {
+			t.Fatalf("%v connections, %d events; want %v and %d", value(connected), s.n.Load(), wantConns, wantEvents)
+		}
+		time.Sleep(release + 300*time.Millisecond) // every connection waiting, its memory released
+		used := inUse() - before
+		t.Logf("%d %s connections: %d KiB each", conns, what, used/conns>>10)
+		if used > conns*16<<10 {
+			t.Errorf("%d %s connections use %d MiB, want at most %d MiB", conns, what, used>>20, conns*16<<10>>20)
+		}
+	}
+	measure("idle", false)
+	measure("quiet (one message sent)", true)
+}
+
+// inUse is the heap and stack memory in use after a collection.
+func inUse() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse + m.StackInuse)
+}
+
+// TestBusyConnectionOutlivesItsWaits: the deadlines of a connection's
+// waits (releaseAfter, the idle timeout) never end it while it is busy: a
+// connection that waited once, then has data buffered for longer than
+// both (a slow pipeline), is read to the end.
+func TestBusyConnectionOutlivesItsWaits(t *testing.T) {
+	old := releaseAfter
+	t.Cleanup(func() { releaseAfter = old })
+	releaseAfter = 50 * time.Millisecond
+	s := &slowSink{delay: 2 * time.Millisecond}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0",
+		IdleTimeout: config.Duration(150 * time.Millisecond)}, s)
+	c, err := net.Dial("tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	line := "<13>1 - host app - - - hello\n"
+	c.Write([]byte(line))
+	time.Sleep(20 * time.Millisecond) // the reader flushes and waits
+	const burst = 100_000             // ~400 batches: ~800 ms at the sink, never a pause
+	go c.Write([]byte(strings.Repeat(line, burst)))
+	deadline := time.Now().Add(20 * time.Second)
+	for s.n.Load() < 1+burst && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := s.n.Load(); got != 1+burst {
+		t.Fatalf("%d of %d messages read: the connection ended while busy", got, 1+burst)
+	}
+}
+
+// slowSink is a countingSink that takes delay per batch.
+type slowSink struct {
+	countingSink
+	delay time.Duration
+}
+
+func (s *slowSink) Submit(ctx context.Context, b *pipeline.Batch) error {
+	time.Sleep(s.delay)
+	return s.countingSink.Submit(ctx, b)
+}
