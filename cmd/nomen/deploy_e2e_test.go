@@ -60,8 +60,7 @@ window = "60s"
 var notAtStart = map[string]struct {
 	declared bool // nomen's Go code declares the name (it appears on first use)
 	change   string
-}{
-}
+}{}
 
 // TestDeployMetricsExported starts nomen and checks that every metric name
 // the Grafana dashboard and the Prometheus rules use is one it exports.
