@@ -85,7 +85,7 @@ func compareExpect(e *event.Event, t ruleTest) []string {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		want, err := tomlValue(t.expect[k])
+		want, err := event.ValueOf(t.expect[k])
 		if err != nil {
 			diff = append(diff, fmt.Sprintf("%s: bad expected value: %v", k, err))
 			continue

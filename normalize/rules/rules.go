@@ -6,7 +6,6 @@ package rules
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -268,7 +267,7 @@ func compileRule(s ruleSpec, file string, line int) (*userRule, error) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		v, err := tomlValue(fields[k])
+		v, err := event.ValueOf(fields[k])
 		if err != nil {
 			return nil, fail("fields: %s: %v", k, err)
 		}
@@ -408,34 +407,6 @@ func flattenTOML(m map[string]any) map[string]any {
 	}
 	walk("", m)
 	return out
-}
-
-// tomlValue converts a TOML value to a field value.
-func tomlValue(v any) (event.Value, error) {
-	switch x := v.(type) {
-	case string:
-		return event.String(x), nil
-	case int64:
-		return event.Int(x), nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return event.Value{}, errors.New("not a finite number")
-		}
-		return event.Float(x), nil
-	case bool:
-		return event.Bool(x), nil
-	case []any:
-		items := make([]string, 0, len(x))
-		for _, it := range x {
-			s, ok := it.(string)
-			if !ok {
-				return event.Value{}, fmt.Errorf("lists hold strings, got %T", it)
-			}
-			items = append(items, s)
-		}
-		return event.Value{Type: event.TypeStrings, List: items[:len(items):len(items)]}, nil
-	}
-	return event.Value{}, fmt.Errorf("unsupported value type %T (string, integer, float, boolean or list of strings)", v)
 }
 
 func checkECSValue(key string, v event.Value) error {

@@ -23,7 +23,6 @@ package testcase
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -69,40 +68,13 @@ func fieldsEvent(fields map[string]any, at time.Time) (*event.Event, error) {
 			e.Time, e.Received = t, t
 			continue
 		}
-		val, err := value(v)
+		val, err := event.ValueOf(v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 		e.Set(k, val)
 	}
 	return e, nil
-}
-
-func value(v any) (event.Value, error) {
-	switch x := v.(type) {
-	case string:
-		return event.String(x), nil
-	case int64:
-		return event.Int(x), nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return event.Value{}, fmt.Errorf("not a finite number")
-		}
-		return event.Float(x), nil
-	case bool:
-		return event.Bool(x), nil
-	case []any:
-		items := make([]string, 0, len(x))
-		for _, it := range x {
-			s, ok := it.(string)
-			if !ok {
-				return event.Value{}, fmt.Errorf("lists hold strings, got %T", it)
-			}
-			items = append(items, s)
-		}
-		return event.Strings(items...), nil
-	}
-	return event.Value{}, fmt.Errorf("unsupported value %v (%T): want a string, number, boolean or list of strings", v, v)
 }
 
 // Flatten turns TOML dotted keys written without quotes (event.code = 1,
