@@ -37,9 +37,11 @@ run: build
 # The whole suite: formatting, vet (also for the Windows agent), race-enabled tests.
 # The end-to-end tests in cmd/ build the binaries themselves, which Go's test
 # cache cannot see: they always run afresh.
+# scripts/testsummary runs go test and then lists every skipped test and why
+# (a peer that is absent, a measurement left to make bench).
 test: lint
-	$(GO) test -race -timeout 30m $$($(GO) list ./... | grep -v '/cmd/')
-	$(GO) test -race -timeout 30m -count=1 ./cmd/...
+	$(GO) run ./scripts/testsummary -race -timeout 30m $$($(GO) list ./... | grep -v '/cmd/')
+	$(GO) run ./scripts/testsummary -race -timeout 30m -count=1 ./cmd/...
 
 # Without the slow end-to-end tests.
 test-short:
