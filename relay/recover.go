@@ -72,7 +72,12 @@ func (r *Relay) recoverState() error {
 // state_dir for a disk journal, new at every start for a memory journal
 // (whose IDs start again at 1). Outputs use it to make event ids unique
 // across relays and restarts (NATS JetStream message ids).
-func journalIdentity(cfg *Config) (string, error) {
+//
+// fresh says the journal has never handed out an id (a new journal, or its
+// directory wiped while state_dir stayed): its ids start again at 1, so it
+// gets a new identity, else JetStream would take its events for
+// redeliveries of the old ones and drop them.
+func journalIdentity(cfg *Config, fresh bool) (string, error) {
 	random := func() string {
 		b := make([]byte, 8)
 		rand.Read(b)
@@ -82,7 +87,7 @@ func journalIdentity(cfg *Config) (string, error) {
 		return random(), nil
 	}
 	path := filepath.Join(cfg.StateDir, "journal-id")
-	if b, err := os.ReadFile(path); err == nil {
+	if b, err := os.ReadFile(path); err == nil && !fresh {
 		if id := strings.TrimSpace(string(b)); len(id) == 16 {
 			return id, nil
 		}

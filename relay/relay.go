@@ -152,7 +152,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		return err
 	}
 	r.openJournal.Store(r.journal)
-	if r.journalID, err = journalIdentity(cfg); err != nil {
+	if r.journalID, err = journalIdentity(cfg, r.journal.LastID() == 0); err != nil {
 		return err
 	}
 	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log); err != nil {
