@@ -19,7 +19,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"text/template"
 	"time"
@@ -88,7 +87,7 @@ func (b RsyslogBinary) HasModule(name string) bool {
 type Rsyslog struct {
 	Dir string // work directory: rsyslog.conf, the pid file, internal.log
 	cmd *exec.Cmd
-	out bytes.Buffer
+	out lockedBuffer
 	t   testing.TB
 }
 
@@ -135,45 +134,13 @@ func StartRsyslog(t testing.TB, conf string, vars map[string]any, waitTCP ...str
 		t.Fatalf("rsyslogd -N1 rejects the config: %v\n%s\n%s", err, out, cfg.String())
 	}
 	r.cmd = exec.Command(bin.Path, args...)
-	r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
 	r.cmd.Dir = r.Dir
-	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := r.cmd.Start(); err != nil {
-		t.Skipf("rsyslogd cannot start: %v", err)
-	}
-	t.Cleanup(r.Stop)
-	deadline := time.Now().Add(15 * time.Second)
-	for _, addr := range waitTCP {
-		for {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err == nil {
-				c.Close()
-				break
-			}
-			if time.Now().After(deadline) || r.cmd.ProcessState != nil {
-				t.Fatalf("rsyslogd does not listen on %s: %v\n%s", addr, err, r.out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	startDaemon(t, "rsyslogd", r.cmd, &r.out, waitTCP)
 	return r
 }
 
 // Stop terminates rsyslogd (it flushes its outputs on SIGTERM) and waits.
-func (r *Rsyslog) Stop() {
-	if r.cmd == nil || r.cmd.Process == nil || r.cmd.ProcessState != nil {
-		return
-	}
-	r.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { r.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		r.cmd.Process.Kill()
-		<-done
-	}
-}
+func (r *Rsyslog) Stop() { stopDaemon(r.cmd) }
 
 // Output is rsyslogd's stdout and stderr so far (for failure messages).
 func (r *Rsyslog) Output() string {

@@ -3,16 +3,13 @@ package testpeer
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sync"
-	"syscall"
 	"testing"
 	"text/template"
-	"time"
 )
 
 // SyslogNGBinary is a usable syslog-ng.
@@ -129,45 +126,13 @@ func StartSyslogNG(t testing.TB, conf string, vars map[string]any, waitTCP ...st
 	}
 	s.cmd = exec.Command(bin.Path, append([]string{"-F", "--stderr"}, args...)...)
 	s.cmd.Env = env
-	s.cmd.Stdout, s.cmd.Stderr = &s.out, &s.out
 	s.cmd.Dir = s.Dir
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := s.cmd.Start(); err != nil {
-		t.Skipf("syslog-ng cannot start: %v", err)
-	}
-	t.Cleanup(s.Stop)
-	deadline := time.Now().Add(15 * time.Second)
-	for _, addr := range waitTCP {
-		for {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err == nil {
-				c.Close()
-				break
-			}
-			if time.Now().After(deadline) || s.cmd.ProcessState != nil {
-				t.Fatalf("syslog-ng does not listen on %s: %v\n%s", addr, err, s.out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	startDaemon(t, "syslog-ng", s.cmd, &s.out, waitTCP)
 	return s
 }
 
 // Stop terminates syslog-ng (it flushes its destinations on SIGTERM) and waits.
-func (s *SyslogNG) Stop() {
-	if s.cmd == nil || s.cmd.Process == nil || s.cmd.ProcessState != nil {
-		return
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
-	}
-}
+func (s *SyslogNG) Stop() { stopDaemon(s.cmd) }
 
 // Output is syslog-ng's stdout and stderr so far (for failure messages).
 func (s *SyslogNG) Output() string { return s.out.String() }
