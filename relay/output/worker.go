@@ -335,7 +335,7 @@ func (w *Worker) read(ctx context.Context, draining bool, max int) ([]*event.Eve
 func (w *Worker) take(evs []*event.Event) uint64 {
 	n := 0
 	for _, e := range evs {
-		if (w.o.Where.Empty() || w.o.Where.Match(e)) && (w.o.WhereNot.Empty() || !w.o.WhereNot.Match(e)) {
+		if Passes(w.o.Where, w.o.WhereNot, e) {
 			w.batch = append(w.batch, e)
 		} else {
 			n++
@@ -404,48 +404,6 @@ type nextAttempt struct {
 	reconnect bool
 }
 
-// writeFailed handles a failed Write of batch: it dead-letters what was
-// rejected and returns what must be written again and how. An error means
-// the worker must stop.
-func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, nextAttempt, error) {
-	var be *forward.BatchError
-	if errors.As(err, &be) {
-		again, err := w.partial(batch, be)
-		if err != nil {
-			return nil, nextAttempt{}, err
-		}
-		if len(again) == 0 {
-			w.recovered()
-			return nil, nextAttempt{}, nil
-		}
-		w.m.retryable.Inc()
-		w.failing(be.Items[0].Err, len(again))
-		if d, ok := retryDelayOf(be); ok {
-			return again, nextAttempt{wait: retry.After(be, d)}, nil
-		}
-		return again, nextAttempt{wait: be}, nil
-	}
-	if ce, ok := forward.AsConfigError(err); ok {
-		w.m.configErrors.Inc()
-		return batch, nextAttempt{wait: w.configError(ce, len(batch)), reconnect: true}, nil
-	}
-	if forward.IsPermanent(err) {
-		w.m.rejected.Inc()
-		items := make([]Rejected, len(batch))
-		for i, e := range batch {
-			items[i] = Rejected{e, err}
-		}
-		if err := w.deadLetter(items); err != nil {
-			return nil, nextAttempt{}, err
-		}
-		return nil, nextAttempt{}, nil
-	}
-	w.m.retryable.Inc()
-	w.failing(err, len(batch))
-	_, hinted := forward.RetryDelay(err)
-	return batch, nextAttempt{wait: err, reconnect: !hinted}, nil
-}
-
 // failing logs a retryable failure (rate-limited) and marks the output
 // failing.
 func (w *Worker) failing(err error, events int) {
@@ -487,77 +445,6 @@ func (w *Worker) applyReopen() {
 			w.log.Warn("output: reopen failed", "err", err)
 		}
 	}
-}
-
-// partial handles a *forward.BatchError: the events it does not name were
-// delivered, its permanent items are dead-lettered, its retryable ones
-// are returned to be written again.
-func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event.Event, error) {
-	seen := make(map[int]bool, len(be.Items))
-	var retry []*event.Event
-	var rejected []Rejected
-	for _, it := range be.Items {
-		if it.Index < 0 || it.Index >= len(batch) || seen[it.Index] || it.Err == nil {
-			w.log.Warn("output: sink reported an invalid batch item, ignoring it", "index", it.Index, "batch", len(batch))
-			continue
-		}
-		seen[it.Index] = true
-		if forward.IsPermanent(it.Err) {
-			rejected = append(rejected, Rejected{batch[it.Index], it.Err})
-		} else {
-			retry = append(retry, batch[it.Index])
-		}
-	}
-	w.m.events.Add(float64(len(batch) - len(seen)))
-	if len(rejected) > 0 {
-		w.m.rejected.Inc()
-		if err := w.deadLetter(rejected); err != nil {
-			return nil, err
-		}
-	}
-	return retry, nil
-}
-
-// retryDelayOf returns the Retry-After of the first retryable item that
-// carries one.
-func retryDelayOf(be *forward.BatchError) (time.Duration, bool) {
-	for _, it := range be.Items {
-		if d, ok := forward.RetryDelay(it.Err); ok && !forward.IsPermanent(it.Err) {
-			return d, true
-		}
-	}
-	return 0, false
-}
-
-// deadLetter writes rejected events to the dead-letter file, retrying
-// until it works or the worker is stopped (a full disk, or a full
-// dead-letter file, must not lose them: the output waits, its events in
-// the journal). One line per logEvery says what was dead-lettered.
-func (w *Worker) deadLetter(items []Rejected) error {
-	if w.o.DeadLetter == nil {
-		w.throttle.Error("output: events rejected permanently and no dead-letter file configured: dropped",
-			"count", len(items), "err", items[0].Err)
-		return nil
-	}
-	return retry.Do(w.ctx, w.retryPolicy(), func(int) error {
-		err := w.o.DeadLetter.Write(w.o.Name, w.now(), items)
-		if errors.Is(err, ErrDeadLetterFull) {
-			w.setState(StateDeadLetterFull, err.Error()+": move it away (after reading it) and the output goes on")
-			w.throttle.Error("output: dead-letter file full; the output waits, its events in the journal, until the previous part is moved away",
-				"err", err, "waiting", len(items))
-			return err
-		}
-		if err != nil {
-			w.setState(StateDeadLetterFull, err.Error())
-			w.throttle.Error("output: cannot write the dead-letter file, retrying", "err", err)
-			return err
-		}
-		w.setState(StateOK, "")
-		w.m.deadLettered.Add(float64(len(items)))
-		w.throttle.Warn("output: events rejected permanently, written to the dead-letter file",
-			"count", len(items), "file", w.o.DeadLetter.Path(), "err", items[0].Err)
-		return nil
-	})
 }
 
 // closeSink closes the sink if it is open.
