@@ -201,7 +201,8 @@ type compiledRule struct {
 	def  any
 }
 
-// compile validates every rule.
+// compile validates every rule: the keys all rules share (Rule.compile),
+// each kind's own (check), and names unique across kinds and the built-ins.
 func compile(c Config) ([]compiledRule, error) {
 	var out []compiledRule
 	var errs []error
@@ -235,74 +236,16 @@ func compile(c Config) ([]compiledRule, error) {
 		out = append(out, compiledRule{kind: kind, base: base, hash: hashOf(kind, def), def: def})
 	}
 	for i := range c.Match {
-		r := &c.Match[i]
-		add("match", i, &r.Rule, r, func() error {
-			if err := needWhere("where", r.Where, r.WhereNot); err != nil {
-				return err
-			}
-			if r.NotIn != nil {
-				if r.NotIn.Field == "" {
-					return errors.New("not_in: field is required")
-				}
-				if len(r.NotIn.Values) == 0 {
-					return errors.New("not_in: values must list at least one value")
-				}
-			}
-			return nil
-		})
+		add("match", i, &c.Match[i].Rule, &c.Match[i], c.Match[i].check)
 	}
 	for i := range c.Threshold {
-		r := &c.Threshold[i]
-		add("threshold", i, &r.Rule, r, func() error {
-			if err := needWhere("where", r.Where, r.WhereNot); err != nil {
-				return err
-			}
-			if r.Count < 1 {
-				return fmt.Errorf("count must be at least 1 (got %d)", r.Count)
-			}
-			if r.Count > 100000 {
-				return fmt.Errorf("count %d is too large (at most 100000)", r.Count)
-			}
-			if r.Window <= 0 {
-				return errors.New(`window is required (e.g. "60s")`)
-			}
-			if r.Suppress != nil && *r.Suppress < 0 {
-				return errors.New("suppress must not be negative")
-			}
-			return needFields("group_by", r.GroupBy, true)
-		})
+		add("threshold", i, &c.Threshold[i].Rule, &c.Threshold[i], c.Threshold[i].check)
 	}
 	for i := range c.Pair {
-		r := &c.Pair[i]
-		add("pair", i, &r.Rule, r, func() error {
-			if err := needWhere("first", r.First, nil); err != nil {
-				return err
-			}
-			if err := needWhere("second", r.Second, nil); err != nil {
-				return err
-			}
-			if r.Window <= 0 {
-				return errors.New(`window is required (e.g. "10m")`)
-			}
-			switch r.On {
-			case "", "both", "missing":
-			default:
-				return fmt.Errorf(`on = %q: want "both" (finding when the second event comes) or "missing" (when it does not)`, r.On)
-			}
-			return needFields("group_by", r.GroupBy, false)
-		})
+		add("pair", i, &c.Pair[i].Rule, &c.Pair[i], c.Pair[i].check)
 	}
 	for i := range c.FirstSeen {
-		r := &c.FirstSeen[i]
-		add("first_seen", i, &r.Rule, r, func() error {
-			if err := needWhere("where", r.Where, r.WhereNot); err != nil {
-				return err
-			}
-			if r.Expire < 0 {
-				return errors.New("expire must not be negative")
-			}
-			return needFields("fields", r.Fields, false)
-		})
+		add("first_seen", i, &c.FirstSeen[i].Rule, &c.FirstSeen[i], c.FirstSeen[i].check)
 	}
 	p := c.Process
 	if p.MaxLifetime < 0 || p.MaxOpen < 0 {
@@ -315,6 +258,72 @@ func compile(c Config) ([]compiledRule, error) {
 		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// check validates what is particular to a match rule.
+func (r *MatchRule) check() error {
+	if err := needWhere("where", r.Where, r.WhereNot); err != nil {
+		return err
+	}
+	if r.NotIn != nil {
+		if r.NotIn.Field == "" {
+			return errors.New("not_in: field is required")
+		}
+		if len(r.NotIn.Values) == 0 {
+			return errors.New("not_in: values must list at least one value")
+		}
+	}
+	return nil
+}
+
+// check validates what is particular to a threshold rule.
+func (r *ThresholdRule) check() error {
+	if err := needWhere("where", r.Where, r.WhereNot); err != nil {
+		return err
+	}
+	if r.Count < 1 {
+		return fmt.Errorf("count must be at least 1 (got %d)", r.Count)
+	}
+	if r.Count > 100000 {
+		return fmt.Errorf("count %d is too large (at most 100000)", r.Count)
+	}
+	if r.Window <= 0 {
+		return errors.New(`window is required (e.g. "60s")`)
+	}
+	if r.Suppress != nil && *r.Suppress < 0 {
+		return errors.New("suppress must not be negative")
+	}
+	return needFields("group_by", r.GroupBy, true)
+}
+
+// check validates what is particular to a pair rule.
+func (r *PairRule) check() error {
+	if err := needWhere("first", r.First, nil); err != nil {
+		return err
+	}
+	if err := needWhere("second", r.Second, nil); err != nil {
+		return err
+	}
+	if r.Window <= 0 {
+		return errors.New(`window is required (e.g. "10m")`)
+	}
+	switch r.On {
+	case "", "both", "missing":
+	default:
+		return fmt.Errorf(`on = %q: want "both" (finding when the second event comes) or "missing" (when it does not)`, r.On)
+	}
+	return needFields("group_by", r.GroupBy, false)
+}
+
+// check validates what is particular to a first_seen rule.
+func (r *FirstSeenRule) check() error {
+	if err := needWhere("where", r.Where, r.WhereNot); err != nil {
+		return err
+	}
+	if r.Expire < 0 {
+		return errors.New("expire must not be negative")
+	}
+	return needFields("fields", r.Fields, false)
 }
 
 // compile checks the common keys and fills defaults.
