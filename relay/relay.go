@@ -127,11 +127,27 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 			r.stopLocked(sctx)
 		}
 	}()
+	if err := r.openState(ctx, cfg); err != nil {
+		return err
+	}
+	if err := r.startReceiving(ctx, cfg); err != nil {
+		return err
+	}
+	r.metrics.ConfigReloadTime.SetToCurrentTime() // the configuration in force was loaded now
+	r.ready.Store(true)
+	return nil
+}
+
+// openState is Start's first half: the state directory's lock, then what
+// the state holds (journal, its identity, stages, agent state), recovered
+// to where the last run stopped, before anything can receive.
+func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if err := os.MkdirAll(cfg.StateDir, 0o750); err != nil {
 		return fmt.Errorf("state_dir: %w", err)
 	}
 	// Before anything is opened: a second nomen on the same state
 	// directory refuses here, naming the holder, and touches nothing.
+	var err error
 	if r.lock, err = statelock.Acquire(cfg.StateDir); err != nil {
 		return err
 	}
@@ -167,6 +183,14 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	return nil
+}
+
+// startReceiving is Start's second half: the pipeline, the outputs (so
+// what is journaled can leave), then everything that receives, and the API
+// last.
+func (r *Relay) startReceiving(ctx context.Context, cfg *Config) error {
+	var err error
 	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
 		r.metrics.Pipeline, r.log.With("component", "pipeline"))
 	r.pipe.Start()
@@ -198,8 +222,6 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	r.metrics.ConfigReloadTime.SetToCurrentTime() // the configuration in force was loaded now
-	r.ready.Store(true)
 	return nil
 }
 
