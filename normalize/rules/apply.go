@@ -91,8 +91,11 @@ func (r *userRule) set(e *event.Event, caps []capture) {
 		}
 		switch {
 		case c.kind == capIP || isIPField(key):
-			if !ecs.SetIP(e, key, c.val) {
-				e.SetStr(key, c.val)
+			// An IP field holds an address or nothing (a string there
+			// breaks an index's ip mapping): a name goes to the side's
+			// .domain, anything else is left out.
+			if !ecs.SetIP(e, key, c.val) && strings.HasSuffix(key, ".ip") {
+				ecs.SetAddress(e, strings.TrimSuffix(key, ".ip"), c.val)
 			}
 		case c.kind == capUint || c.kind == capInt || isIntField(key):
 			if n, ok := parseInt(c.val); ok {

@@ -360,3 +360,37 @@ func FuzzRulePattern(f *testing.F) {
 		m2.match(&root, msg[:len(msg)/2])
 	})
 }
+
+// A word or regex capture mapped to an IP field never leaves a non-address
+// there (an index's ip mapping would reject the whole event): a name goes
+// to the side's .domain, anything else is left out.
+func TestRuleIPFieldHoldsOnlyAddresses(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "app.peer"
+program = "myapp"
+regex = '^peer (?P<peer>\S+) via (?P<gw>\S+)$'
+map = { peer = "source.ip", gw = "destination.ip" }
+`)
+	for _, tc := range []struct {
+		msg, ip, domain, dst string
+	}{
+		{"peer 192.0.2.7 via 198.51.100.1", "192.0.2.7", "", "198.51.100.1"},
+		{"peer gw-1.example.net via 198.51.100.1", "", "gw-1.example.net", "198.51.100.1"},
+		{"peer 999.1.1.1 via not/an/address", "", "", ""},
+	} {
+		e := msgEvent("myapp", tc.msg)
+		if got := rs.Apply("myapp", e); got != "app.peer" {
+			t.Fatalf("%q: matched %q", tc.msg, got)
+		}
+		if got := e.Str("source.ip"); got != tc.ip {
+			t.Errorf("%q: source.ip = %q, want %q", tc.msg, got, tc.ip)
+		}
+		if got := e.Str("source.domain"); got != tc.domain {
+			t.Errorf("%q: source.domain = %q, want %q", tc.msg, got, tc.domain)
+		}
+		if got := e.Str("destination.ip"); got != tc.dst {
+			t.Errorf("%q: destination.ip = %q, want %q", tc.msg, got, tc.dst)
+		}
+	}
+}
