@@ -1,5 +1,6 @@
 // Package apps decodes application servers whose logs are a catalog of
-// fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd), dovecot,
+// fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
+// family and wu-ftpd), dovecot,
 // OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind),
 // and HAProxy's own lines (its traffic logs are package web's).
@@ -52,6 +53,7 @@ type catalog struct {
 var catalogs = []*catalog{
 	{name: "vsftpd", programs: []string{"vsftpd"}, cut: cutVsftpd},
 	{name: "proftpd", programs: []string{"proftpd"}},
+	{name: "ftpd", programs: []string{"ftpd", "in.ftpd", "wu-ftpd", "wu.ftpd"}},
 	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
 	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot},
 	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
