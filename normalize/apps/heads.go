@@ -2,6 +2,7 @@ package apps
 
 import (
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
@@ -127,10 +128,15 @@ var bindCategories = map[string]bool{
 var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": true, "error:": true,
 	"critical:": true, "debug:": true}
 
-// cutBind cuts named's optional "CATEGORY: LEVEL: " (print-category,
-// print-severity).
+// cutBind cuts named's optional "DD-Mon-YYYY HH:MM:SS.mmm CATEGORY:
+// LEVEL: " (print-time, print-category, print-severity: a file channel's
+// line, forwarded by a file reader). The time is named's local clock with
+// no zone, so the event keeps the syslog header's or arrival time.
 func cutBind(m string) (string, head, bool) {
 	var h head
+	if w, r := ecs.CutWord(m); isBindDate(w) {
+		_, m = ecs.CutWord(r) // the time of day
+	}
 	if w, r := ecs.CutWord(m); bindCategories[w] {
 		m = r
 	}
@@ -213,4 +219,13 @@ func cutHAProxy(m string) (string, head, bool) {
 	}
 	h.level = strings.ToLower(level)
 	return r[i+3:], h, true
+}
+
+// isBindDate reports whether w is print-time's date, "17-Feb-2018".
+func isBindDate(w string) bool {
+	if len(w) != 11 || w[2] != '-' || w[6] != '-' {
+		return false
+	}
+	_, err := time.Parse("02-Jan-2006", w)
+	return err == nil
 }
