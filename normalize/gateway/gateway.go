@@ -1,6 +1,6 @@
 // Package gateway decodes what third-party firewalls and security gateways
 // send over syslog, and the generic envelopes such products use: Fortinet
-// FortiGate, Palo Alto Networks PAN-OS, Juniper Junos, Check Point Log
+// FortiGate, Palo Alto Networks PAN-OS, Juniper Junos and ScreenOS, Check Point Log
 // Exporter, ArcSight CEF and QRadar LEEF from any producer, and a JSON
 // object carried in a syslog message (json.go).
 //
@@ -26,7 +26,7 @@
 // field: its columns cannot be told apart, so none is guessed.
 //
 // Dispatch (cheap first, see normalize.go): FortiGate by the literal start
-// of its key=value logs; Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
+// of its key=value logs; ScreenOS by its "NetScreen device_id=" start; Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
 // sshd) or by the tag of an event-mode line; Check Point by program or a
 // "[key:"" body; CEF and LEEF by program, by their "CEF:"/"LEEF:" start, or
 // after a relay's words; PAN-OS, whose lines carry no tag, by its first
@@ -43,6 +43,7 @@ import (
 	"github.com/nomenhq/nomen/normalize/fortinet"
 	"github.com/nomenhq/nomen/normalize/junos"
 	"github.com/nomenhq/nomen/normalize/paloalto"
+	"github.com/nomenhq/nomen/normalize/screenos"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -54,6 +55,7 @@ func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Decode: panos.decode},
+		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: screenOSSource.decode},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_screen", "mgd", "sshd"},
 			Sniff: sniffJunos, Decode: decodeJunos},
 		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Decode: decodeCheckPoint},
@@ -95,6 +97,9 @@ var (
 			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication"}}
 	cpSource = &source{decoder: checkpoint.Decode, namespace: newKeyCache(checkpoint.Namespace), provider: "checkpoint",
 		vendor: "Check Point", malformed: "checkpoint: malformed Log Exporter message", rule: "checkpoint.log"}
+	screenOSSource = &source{decoder: screenos.Decode, namespace: newKeyCache(screenos.Namespace), provider: "screenos",
+		vendor: "Juniper", product: "ScreenOS", malformed: "screenos: malformed NetScreen message", rule: "screenos.log",
+		ruleKey: "type", rules: map[string]string{"traffic": "screenos.traffic"}}
 	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef", tag: "CEF",
 		malformed: "cef: malformed CEF header", rule: "cef"}
 	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef", tag: "LEEF",

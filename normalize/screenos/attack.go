@@ -1,0 +1,61 @@
+package screenos
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+// attack reads a screen option's alarm:
+//
+//	SYN flood! From 192.0.2.1:1234 to 198.51.100.2:80, proto TCP (zone Untrust, int ethernet1/2). Occurred 1 times.
+//	Ping of Death! From 192.0.2.1 to 198.51.100.2, proto 1 (zone Untrust, int ethernet3). Occurred 1 times.
+func attack(body string, emit vendor.Emit) (vendor.Class, bool) {
+	name, rest, ok := strings.Cut(body, "! From ")
+	if !ok || name == "" || strings.ContainsAny(name, "=:") {
+		return vendor.Class{}, false
+	}
+	src, rest, ok := strings.Cut(rest, " to ")
+	if !ok {
+		return vendor.Class{}, false
+	}
+	dst, rest, ok := strings.Cut(rest, ", proto ")
+	if !ok {
+		return vendor.Class{}, false
+	}
+	proto, rest, ok := strings.Cut(rest, " (zone ")
+	if !ok {
+		return vendor.Class{}, false
+	}
+	zone, rest, ok := strings.Cut(rest, ", int ")
+	if !ok {
+		return vendor.Class{}, false
+	}
+	ifc, rest, ok := strings.Cut(rest, ").")
+	if !ok {
+		return vendor.Class{}, false
+	}
+	emit("rule.name", name, vendor.Text)
+	hostPort(emit, "source", src)
+	hostPort(emit, "destination", dst)
+	vendor.Put(emit, "network.transport", "proto", proto, vendor.Transport)
+	vendor.Put(emit, "observer.ingress.zone", "zone", zone, vendor.Word)
+	vendor.Put(emit, "observer.ingress.interface.name", "interface", ifc, vendor.Interface)
+	if n, ok := strings.CutPrefix(strings.TrimSpace(rest), "Occurred "); ok {
+		if n, ok = strings.CutSuffix(n, " times."); ok {
+			vendor.Put(emit, "attack.count", "", n, vendor.Extra)
+		}
+	}
+	return vendor.IntrusionDetected, true
+}
+
+// hostPort emits "ADDR" or "ADDR:PORT" (IPv4; an IPv6 address has no port
+// here) of one side.
+func hostPort(emit vendor.Emit, side, s string) {
+	if i := strings.LastIndexByte(s, ':'); i > 0 && strings.IndexByte(s[:i], ':') < 0 {
+		vendor.Put(emit, side+".ip", side+"_ip", s[:i], vendor.IP)
+		vendor.Put(emit, side+".port", side+"_port", s[i+1:], vendor.Port)
+		return
+	}
+	vendor.Put(emit, side+".ip", side+"_ip", s, vendor.IP)
+}
