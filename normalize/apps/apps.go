@@ -3,6 +3,7 @@
 // family and wu-ftpd), dovecot,
 // OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind),
+// cron and crontab,
 // and HAProxy's own lines (its traffic logs are package web's).
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
@@ -64,6 +65,7 @@ var catalogs = []*catalog{
 	{name: "systemd-logind", programs: []string{"systemd-logind"}},
 	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
+	{name: "cron", programs: []string{"cron", "crond", "crontab"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 }

@@ -38,7 +38,7 @@ func TestNoInventedValues(t *testing.T) {
 }
 
 func FuzzCatalogs(f *testing.F) {
-	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
+	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
 		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, c := range catalogs {
