@@ -137,6 +137,11 @@ const actionsDocTail = `
   line per file (/etc/group, /etc/gshadow) and one line stating the fact; only the latter
   is creation/deletion, so counting creations counts accounts (Elastic's system.auth
   pipeline types each line as it comes).
+- **The account acted on is user.target.\*, the actor user.\*.** useradd's "new user:
+  name=apache" puts apache in user.target.name (as ECS's IAM guidance and Windows 4720 have
+  it); user.name is left for who ran the tool, when the line says. Elastic's system.auth
+  pipeline puts the new account in user.name. crontab's "(root) REPLACE (alice)" is
+  user.name root, user.target.name alice.
 - **A pre-authentication connection end is network/connection/end, after login it is
   session/end** (sshd "Connection closed ... [preauth]" versus a logged-in session's end).
 - **Audit records nomen cannot vouch for keep no category.** auditd's generic records
