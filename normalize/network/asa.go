@@ -150,7 +150,9 @@ func decodeASA(e *event.Event) bool {
 		// stands where syslog expects a tag. A relay then adds its own
 		// idea of the sender as HOSTNAME ("relay fw1: %ASA-..."): the
 		// name the firewall gave itself is still the host.
+		// It is not a program: no process.name.
 		e.SetStr("host.name", e.AppName)
+		e.AppName = ""
 	}
 	e.Message = h.text
 	if known {
