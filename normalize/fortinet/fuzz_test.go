@@ -1,11 +1,10 @@
 package fortinet
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/normalize/vendortest"
 )
 
 var seeds = []string{
@@ -18,22 +17,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, msg string) {
-		n := 0
-		class, st := Decode("", msg, func(k, v string, kind vendor.Kind) {
-			n++
-			if v == "" || !strings.Contains(msg, v) {
-				t.Fatalf("%s=%q is not in %q", k, v, msg)
-			}
-			if kind != vendor.Extra && kind != vendor.Text && !vendor.Valid(kind, v) {
-				t.Fatalf("%s=%q is not a %s", k, v, kind)
-			}
-		})
-		if st != vendor.Decoded && n > 0 {
-			t.Fatalf("status %v with %d fields", st, n)
-		}
-		if err := ecs.CheckClass(class); err != nil {
-			t.Fatal(err)
-		}
+		vendortest.Check(t, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
+			return Decode("", msg, emit)
+		}, msg)
 	})
 }
 
