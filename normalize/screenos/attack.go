@@ -11,30 +11,11 @@ import (
 //	SYN flood! From 192.0.2.1:1234 to 198.51.100.2:80, proto TCP (zone Untrust, int ethernet1/2). Occurred 1 times.
 //	Ping of Death! From 192.0.2.1 to 198.51.100.2, proto 1 (zone Untrust, int ethernet3). Occurred 1 times.
 func attack(body string, emit vendor.Emit) (vendor.Class, bool) {
-	name, rest, ok := strings.Cut(body, "! From ")
-	if !ok || name == "" || strings.ContainsAny(name, "=:") {
+	p, ok := cutAll(body, "! From ", " to ", ", proto ", " (zone ", ", int ", ").")
+	if !ok || p[0] == "" || strings.ContainsAny(p[0], "=:") {
 		return vendor.Class{}, false
 	}
-	src, rest, ok := strings.Cut(rest, " to ")
-	if !ok {
-		return vendor.Class{}, false
-	}
-	dst, rest, ok := strings.Cut(rest, ", proto ")
-	if !ok {
-		return vendor.Class{}, false
-	}
-	proto, rest, ok := strings.Cut(rest, " (zone ")
-	if !ok {
-		return vendor.Class{}, false
-	}
-	zone, rest, ok := strings.Cut(rest, ", int ")
-	if !ok {
-		return vendor.Class{}, false
-	}
-	ifc, rest, ok := strings.Cut(rest, ").")
-	if !ok {
-		return vendor.Class{}, false
-	}
+	name, src, dst, proto, zone, ifc, rest := p[0], p[1], p[2], p[3], p[4], p[5], p[6]
 	emit("rule.name", name, vendor.Text)
 	hostPort(emit, "source", src)
 	hostPort(emit, "destination", dst)
@@ -58,4 +39,18 @@ func hostPort(emit vendor.Emit, side, s string) {
 		return
 	}
 	vendor.Put(emit, side+".ip", side+"_ip", s, vendor.IP)
+}
+
+// cutAll splits s at each separator in turn: len(seps)+1 parts, or false
+// when one is missing.
+func cutAll(s string, seps ...string) ([]string, bool) {
+	parts := make([]string, 0, len(seps)+1)
+	for _, sep := range seps {
+		before, after, ok := strings.Cut(s, sep)
+		if !ok {
+			return nil, false
+		}
+		parts, s = append(parts, before), after
+	}
+	return append(parts, s), true
 }
