@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/nomenhq/nomen/relay/agent/agenttest"
 )
 
 // TestAgentBudget measures what a steadily sending agent costs: the built
@@ -54,28 +52,8 @@ func TestAgentBudget(t *testing.T) {
 			t.Fatalf("building %s: %v\n%s", pkg, err, out)
 		}
 	}
-	pki := agenttest.NewPKI(t, dir, "agents")
-	cert, key := pki.Server(t, "relay")
-	port := freePort(t)
-	cfg := fmt.Sprintf(`
-state_dir = %q
-[metrics]
-listen = "127.0.0.1:0"
-[journal]
-fsync = "never"
-[[listener]]
-name = "agents"
-protocol = "agent"
-address = "127.0.0.1:%d"
-tls = { cert = %q, key = %q, client_ca = %q }
-[[output]]
-name = "archive"
-type = "file"
-path = %q
-compress = "none"
-`, filepath.Join(dir, "state"), port, cert, key, pki.CAFile, filepath.Join(dir, "events.jsonl"))
-	cfgPath := filepath.Join(dir, "nomen.toml")
-	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	r := newAgentRelay(t, dir, `compress = "none"`)
+	pki, port, cfgPath := r.pki, r.port, r.cfgPath
 	relay := startDaemon(t, nomen, cfgPath)
 	defer relay.stop()
 	if !relay.waitLog(regexp.MustCompile(`agent listener started`), 20*time.Second) {

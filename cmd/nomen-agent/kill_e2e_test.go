@@ -10,21 +10,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/nomenhq/nomen/relay/agent/agenttest"
 )
 
 // TestKillRelayMidReplay is the end-to-end proof of the delivery contract
 // with the real daemon: an agent replays records over mutual TLS, the
 // relay is killed with SIGKILL mid-stream and started again on the same
 // state, and in the end the output file holds every record exactly once.
-//
-// It needs cmd/nomen to build and to start agent listeners; until it does,
-// the test skips and says why.
 func TestKillRelayMidReplay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow end-to-end test")
@@ -32,37 +27,18 @@ func TestKillRelayMidReplay(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "nomen")
 	if out, err := exec.Command("go", "build", "-o", bin, "../nomen").CombinedOutput(); err != nil {
-		t.Skipf("cmd/nomen does not build yet:\n%s", out)
+		t.Fatalf("building cmd/nomen:\n%s", out)
 	}
-	pki := agenttest.NewPKI(t, dir, "agents")
-	cert, key := pki.Server(t, "relay")
-	port := freePort(t)
-	config := fmt.Sprintf(`
-state_dir = %q
-[metrics]
-listen = "127.0.0.1:0"
-[journal]
-fsync = "never"
-[[listener]]
-name = "agents"
-protocol = "agent"
-address = "127.0.0.1:%d"
-tls = { cert = %q, key = %q, client_ca = %q }
-[[output]]
-name = "archive"
-type = "file"
-path = %q
-`, filepath.Join(dir, "state"), port, cert, key, pki.CAFile, filepath.Join(dir, "events.jsonl"))
-	cfgPath := filepath.Join(dir, "nomen.toml")
-	os.WriteFile(cfgPath, []byte(config), 0o644)
+	r := newAgentRelay(t, dir, "")
+	pki, port, cfgPath := r.pki, r.port, r.cfgPath
 	if out, err := exec.Command(bin, "check", "-config", cfgPath).CombinedOutput(); err != nil {
-		t.Skipf("cmd/nomen does not accept an agent listener yet:\n%s", out)
+		t.Fatalf("nomen check refuses the agent relay's configuration:\n%s", out)
 	}
 
 	relay := startDaemon(t, bin, cfgPath)
 	if !relay.waitLog(regexp.MustCompile(`agent listener started`), 20*time.Second) {
 		relay.kill()
-		t.Skipf("cmd/nomen did not start its agent listener:\n%s", relay.log())
+		t.Fatalf("the relay did not start its agent listener:\n%s", relay.log())
 	}
 
 	const n = 20000 // ~20 MiB: several seconds of replay under the race detector
@@ -190,71 +166,4 @@ func recordIDs(t *testing.T, path string) map[int]int {
 		}
 	}
 	return seen
-}
-
-// daemon is a running nomen process.
-type daemon struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	done chan struct{}
-}
-
-func startDaemon(t *testing.T, bin, cfg string) *daemon {
-	d := &daemon{t: t, cmd: exec.Command(bin, "run", "-config", cfg), done: make(chan struct{})}
-	d.cmd.Stderr = d
-	d.cmd.Stdout = d
-	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		d.cmd.Wait()
-		close(d.done)
-	}()
-	return d
-}
-
-func (d *daemon) Write(p []byte) (int, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.buf.Write(p)
-}
-
-func (d *daemon) log() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.buf.String()
-}
-
-func (d *daemon) waitLog(re *regexp.Regexp, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if re.MatchString(d.log()) {
-			return true
-		}
-		select {
-		case <-d.done:
-			return re.MatchString(d.log())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	return false
-}
-
-func (d *daemon) kill() {
-	d.cmd.Process.Kill() // SIGKILL
-	<-d.done
-}
-
-func (d *daemon) stop() {
-	d.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-d.done:
-	case <-time.After(15 * time.Second):
-		d.kill()
-	}
-	if strings.Contains(d.log(), "panic") {
-		d.t.Errorf("relay log has a panic:\n%s", d.log())
-	}
 }
