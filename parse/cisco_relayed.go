@@ -102,7 +102,10 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 	case app == "" || isDigitsOnly(app) && !relayReadCisco:
 		// rsyslog: "4321 - - -  [HOST: ]STAMP: %..." or "- - - -  STAMP: %...".
 		k, ok := 0, false
-		if host, next, found := hostBeforeStamp(m, 0, true); found {
+		if app != "" {
+			k = skipServiceSeq(m, 0)
+		}
+		if host, next, found := hostBeforeStamp(m, k, true); found {
 			h.host, k = host, next
 		}
 		if end, ok = h.stampAt(m, k); !ok {

@@ -175,6 +175,7 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 	}
 	j = skipSpaces(s, j+1)
 	if seqEnd > i {
+		j = skipServiceSeq(s, j)
 		if host, next, ok := hostBeforeStamp(s, j, false); ok {
 			h.host, j = host, next
 		}
@@ -196,14 +197,40 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 	return j, true
 }
 
+// skipServiceSeq skips the "000051: " that IOS's "service
+// sequence-numbers" writes after the syslog message counter ("<189>54:
+// 000051: Jan  6 10:24:17: %..."), when a device name, a timestamp or a
+// mnemonic follows; the counter stays the event's sequence number.
+func skipServiceSeq(s string, j int) int {
+	k := j
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if k == j || k+1 >= len(s) || s[k] != ':' || s[k+1] != ' ' {
+		return j
+	}
+	next := skipSpaces(s, k+1)
+	var probe header
+	if _, ok := probe.stampAt(s, next); ok {
+		return next
+	}
+	if next < len(s) && s[next] == '%' {
+		return next
+	}
+	if _, _, ok := hostBeforeStamp(s, next, false); ok {
+		return next
+	}
+	return j
+}
+
 // hostBeforeStamp reads "HOST: " and an optional Cisco WLC task ("*spam
 // ApTask4: ") followed by a timestamp at s[i:], and returns the host and
 // the index of the timestamp. colonAfter requires the timestamp to end in
 // ":" (so "<13>backup: Jun 30 ..." from a program stays a tag).
 func hostBeforeStamp(s string, i int, colonAfter bool) (host string, next int, ok bool) {
 	k := tokenEnd(s, i)
-	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) {
-		return "", i, false
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false // digits only: a sequence number (skipServiceSeq), not a name
 	}
 	j := skipSpaces(s, k)
 	var probe header
