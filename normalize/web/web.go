@@ -1,7 +1,7 @@
 // Package web decodes web server and proxy logs: Apache and nginx access
 // and error logs (common and combined log formats, error log lines),
-// Squid's access.log (squid.go) and HAProxy's HTTP and TCP logs
-// (haproxy.go).
+// Squid's access.log (squid.go) and HAProxy's traffic and error logs
+// (haproxy.go, haproxy_clf.go), with a syslog header or as bare lines.
 package web
 
 import (
@@ -39,7 +39,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
 		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
 		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Decode: decodeSquid},
-		{Name: "haproxy", Programs: []string{"haproxy"}, Decode: decodeHAProxy},
+		{Name: "haproxy", Programs: []string{"haproxy"}, Sniff: sniffHAProxy, Decode: decodeHAProxy},
 		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
 	}
 }
