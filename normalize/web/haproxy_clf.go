@@ -80,7 +80,10 @@ func cutHAProxyCLF(m string) (l haproxyLine, ok bool) {
 		// MS are the accept date's milliseconds: TCP's date is the accept
 		// date, HTTP's the request's (a later second, maybe).
 		l.dateMS = ms
-		l.term = strings.TrimSuffix(l.term, "--") // "%ts--": the TCP state has two characters
+		if len(l.term) != 4 || l.term[2:] != "--" { // "%ts--": the TCP state has two characters
+			return l, false
+		}
+		l.term = l.term[:2]
 		l.request, l.status = "", ""
 		return l, true
 	}

@@ -51,8 +51,12 @@ var (
 	classWebAuth   = ecs.NewClass(ecs.Cats(ecs.CatAuthentication, ecs.CatWeb), ecs.TypeStart)
 )
 
-// sniffSquid recognises a bare squid access.log line.
-func sniffSquid(e *event.Event) bool { return squidShape(e.Message) }
+// sniffSquid recognises a bare squid access.log line: native, or an
+// Apache-like line ending in Squid's CODE:HIERARCHY.
+func sniffSquid(e *event.Event) bool {
+	_, _, _, clf := squidCLFResult(e.Message)
+	return squidShape(e.Message) || clf
+}
 
 // sniffWeb recognises a bare access or error line cheaply.
 func sniffWeb(e *event.Event) bool {
