@@ -154,11 +154,14 @@ func (sc *scan) init(s string, pos int, word bool) {
 		sc.first++
 	}
 	sc.wordEnd = len(s)
+	sc.lim = len(s)
+	if !word {
+		return // a text value may hold spaces: no word end to look for ({...} never follows one)
+	}
 	if i := strings.IndexByte(s[sc.first:], ' '); i >= 0 {
 		sc.wordEnd = sc.first + i
 	}
-	sc.lim = len(s)
-	if word && sc.wordEnd < len(s) {
+	if sc.wordEnd < len(s) {
 		// A word-like value may carry spaces around it, not inside: the
 		// first byte of a second word is its last chance to end.
 		sc.lim = sc.wordEnd
