@@ -122,7 +122,11 @@ func (mt *matcher) field(pc, pos int) bool {
 	s := mt.s
 	var sc scan
 	sc.init(s, pos, !spacey(sl.kind))
-	for p := pos; p <= sc.lim; p = mt.nextEnd(in, &sc, p+1) {
+	p := pos
+	if !sl.allowEmpty { // an end at or before the first non-space byte leaves the value empty
+		p = mt.nextEnd(in, &sc, sc.first+1)
+	}
+	for ; p <= sc.lim; p = mt.nextEnd(in, &sc, p+1) {
 		if mt.endsHere(in, p) || in.followAny && p > sc.first && p == sc.wordEnd {
 			start, end := trimSpaces(s, pos, p)
 			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end])) {
