@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,7 +46,7 @@ func BenchmarkParseOnly(b *testing.B) {
 	e.Fields = make([]event.Field, 0, 32)
 	b.ReportAllocs()
 	i := 0
-	cpu0 := cpuTime()
+	cpu0 := normtest.CPUTime()
 	for b.Loop() {
 		e.Fields = e.Fields[:0]
 		e.Received = recv
@@ -70,7 +69,7 @@ func benchParseNormalize(b *testing.B, lines [][]byte) {
 	decoded := 0
 	b.ReportAllocs()
 	i := 0
-	cpu0 := cpuTime()
+	cpu0 := normtest.CPUTime()
 	for b.Loop() {
 		e.Fields = e.Fields[:0]
 		e.Received, e.Input = recv, "bench"
@@ -85,21 +84,12 @@ func benchParseNormalize(b *testing.B, lines [][]byte) {
 	b.ReportMetric(float64(decoded)/float64(i), "decoded/event")
 }
 
-// cpuTime returns the CPU time (user + system) this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU reports CPU ns per event and events per CPU second since cpu0.
 func reportCPU(b *testing.B, cpu0 time.Duration, events int) {
 	if events == 0 {
 		return
 	}
-	used := cpuTime() - cpu0
+	used := normtest.CPUTime() - cpu0
 	b.ReportMetric(float64(used.Nanoseconds())/float64(events), "cpu-ns/event")
 	if used > 0 {
 		b.ReportMetric(float64(events)/used.Seconds(), "events/cpu-s")
@@ -124,7 +114,7 @@ func BenchmarkNormalizeOnly(b *testing.B) {
 	}
 	b.ReportAllocs()
 	i := 0
-	cpu0 := cpuTime()
+	cpu0 := normtest.CPUTime()
 	for b.Loop() {
 		e := &events[i%len(events)]
 		e.Fields = e.Fields[:0]

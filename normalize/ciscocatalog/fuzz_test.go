@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
 )
 
 // fuzzSeeds are bodies of several families (written for this test).
@@ -62,13 +64,13 @@ func BenchmarkMatchASA(b *testing.B) {
 			n := 0
 			emit := func(string, string, Kind) { n++ }
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := normtest.CPUTime()
 			for b.Loop() {
 				if _, ok := m.Match(s.body, emit); !ok {
 					b.Fatal("no match")
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((normtest.CPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -122,13 +122,26 @@ func (mt *matcher) field(pc, pos int) bool {
 	s := mt.s
 	var sc scan
 	sc.init(s, pos, !spacey(sl.kind))
-	for p := pos; p <= sc.lim; p = mt.nextEnd(in, &sc, p+1) {
-		if mt.endsHere(in, p) || in.followAny && p > sc.first && p == sc.wordEnd {
+	p := pos
+	if !sl.allowEmpty { // an end at or before the first non-space byte leaves the value empty
+		p = mt.nextEnd(in, &sc, sc.first+1)
+	}
+	// When a literal comes next, it is the only follow literal: the match
+	// endsHere found is the one run would do again, so run goes on after it.
+	nextIsLit := mt.t.prog[pc+1].op == opLit
+	for ; p <= sc.lim; p = mt.nextEnd(in, &sc, p+1) {
+		n, ends := mt.endsHere(in, p)
+		if ends || in.followAny && p > sc.first && p == sc.wordEnd {
 			start, end := trimSpaces(s, pos, p)
 			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end])) {
 				mt.caps[mt.n] = capture{in.slot, start, end}
 				mt.n++
-				if mt.run(pc+1, p) {
+				if nextIsLit && n >= 0 && !scanEveryByte {
+					mt.steps++ // the literal's step, as run counts it
+					if mt.run(pc+2, p+n) {
+						return true
+					}
+				} else if mt.run(pc+1, p) {
 					return true
 				}
 				mt.n--
@@ -154,11 +167,14 @@ func (sc *scan) init(s string, pos int, word bool) {
 		sc.first++
 	}
 	sc.wordEnd = len(s)
+	sc.lim = len(s)
+	if !word {
+		return // a text value may hold spaces: no word end to look for ({...} never follows one)
+	}
 	if i := strings.IndexByte(s[sc.first:], ' '); i >= 0 {
 		sc.wordEnd = sc.first + i
 	}
-	sc.lim = len(s)
-	if word && sc.wordEnd < len(s) {
+	if sc.wordEnd < len(s) {
 		// A word-like value may carry spaces around it, not inside: the
 		// first byte of a second word is its last chance to end.
 		sc.lim = sc.wordEnd
@@ -201,24 +217,27 @@ func (mt *matcher) nextEnd(in *inst, sc *scan, q int) int {
 	return next
 }
 
-// scanEveryByte makes nextEnd visit every byte (tests compare the two).
+// scanEveryByte makes nextEnd visit every byte and run match the literal
+// after a value again (tests compare the two).
 var scanEveryByte = false
 
-// endsHere reports whether what follows a value could start at p.
-func (mt *matcher) endsHere(in *inst, p int) bool {
+// endsHere reports whether what follows a value could start at p, and
+// how many bytes the follow literal that matched there takes (-1 for the
+// end of the body).
+func (mt *matcher) endsHere(in *inst, p int) (int, bool) {
 	s := mt.s
 	if in.followEnd && mt.atEnd(p) {
-		return true
+		return -1, true
 	}
 	if p < len(s) && !in.starts.has(s[p]) {
-		return false
+		return -1, false
 	}
 	for _, l := range in.follow {
-		if _, ok := litAt(s, p, l); ok {
-			return true
+		if n, ok := litAt(s, p, l); ok {
+			return n, true
 		}
 	}
-	return false
+	return -1, false
 }
 
 // litAt matches literal lit at s[pos:] and returns the bytes consumed. A

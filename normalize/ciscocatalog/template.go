@@ -140,7 +140,9 @@ func compileTemplate(src, prefix string, override map[string]string) (*template,
 		}
 		for _, l := range f.lits {
 			in.addStart(l[0])
-			if b := strings.TrimLeft(l, " "); b != "" { // a leading space may match none
+			// A leading space may match none only where it touches
+			// punctuation (litAt): " (" may start at '(', " for" only at ' '.
+			if b := strings.TrimLeft(l, " "); b != "" && !isAlnum(b[0]) {
 				in.addStart(b[0])
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -70,11 +71,13 @@ func SetUser(e *event.Event, key, name string) {
 // An IPv4-mapped IPv6 address is unmapped; a zone is kept.
 func SetIP(e *event.Event, key, s string) bool {
 	s = strings.TrimSpace(s)
-	addr, ok := parseIP(s)
-	if !ok {
-		return false
+	if !vendor.IsCanonicalIPv4(s) { // the common address needs no parse
+		addr, ok := parseIP(s)
+		if !ok {
+			return false
+		}
+		s = canonicalIP(s, addr)
 	}
-	s = canonicalIP(s, addr)
 	e.SetStr(key, s)
 	e.AddToList("related.ip", s)
 	return true

@@ -129,6 +129,9 @@ func IsMAC(s string) bool {
 // IsIP reports whether s is an IP address. netip allocates the error of a
 // failed parse, so characters are checked first: a name fails for free.
 func IsIP(s string) bool {
+	if IsCanonicalIPv4(s) {
+		return true
+	}
 	if len(s) < 2 || len(s) > 64 {
 		return false
 	}
@@ -140,6 +143,36 @@ func IsIP(s string) bool {
 	}
 	_, err := netip.ParseAddr(s)
 	return err == nil
+}
+
+// IsCanonicalIPv4 reports whether s is an IPv4 address written as netip
+// writes it: four decimal numbers 0..255 without leading zeros, joined by
+// dots. It is the common address, checked without netip's parse; anything
+// else (IPv6, a leading zero) is for netip to judge.
+func IsCanonicalIPv4(s string) bool {
+	if len(s) < 7 || len(s) > 15 {
+		return false
+	}
+	dots, n, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			if digits == 1 && n == 0 { // a leading zero
+				return false
+			}
+			n = n*10 + int(c-'0')
+			digits++
+			if n > 255 {
+				return false
+			}
+		case c == '.' && digits > 0 && dots < 3:
+			dots, n, digits = dots+1, 0, 0
+		default:
+			return false
+		}
+	}
+	return dots == 3 && digits > 0
 }
 
 func isHex(c byte) bool    { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }

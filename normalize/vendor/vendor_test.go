@@ -1,6 +1,8 @@
 package vendor
 
 import (
+	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -78,6 +80,27 @@ func TestParseHex(t *testing.T) {
 	for _, s := range []string{"", "0x", "0x0x1", "12g", "-1", "1_0", "10000000000000000"} {
 		if _, ok := ParseHex(s); ok {
 			t.Errorf("ParseHex(%q) accepted", s)
+		}
+	}
+}
+
+// TestIsCanonicalIPv4 checks the fast path against netip: true exactly
+// for the IPv4 addresses netip writes back unchanged.
+func TestIsCanonicalIPv4(t *testing.T) {
+	cases := []string{"0.0.0.0", "1.2.3.4", "192.0.2.255", "255.255.255.255", "10.0.0.256", "01.2.3.4",
+		"1.2.3.04", "1.2.3", "1.2.3.4.5", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", "::1", "::ffff:1.2.3.4",
+		"1.2.3.4%eth0", "a.b.c.d", "1000.2.3.4", "1.2.3.-4", "", "00.0.0.0"}
+	for a := 0; a < 300; a += 7 {
+		cases = append(cases, strconv.Itoa(a)+".0."+strconv.Itoa(300-a)+".9")
+	}
+	for _, s := range cases {
+		addr, err := netip.ParseAddr(s)
+		want := err == nil && addr.Is4() && addr.String() == s
+		if got := IsCanonicalIPv4(s); got != want {
+			t.Errorf("IsCanonicalIPv4(%q) = %v, netip says %v", s, got, want)
+		}
+		if got := IsIP(s); got != (err == nil) {
+			t.Errorf("IsIP(%q) = %v, netip says %v", s, got, err == nil)
 		}
 	}
 }

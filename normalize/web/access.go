@@ -47,7 +47,7 @@ func decodeAccess(e *event.Event, m string) bool {
 	request, rest := rest[:q], rest[q+1:]
 	status, rest := ecs.CutWord(strings.TrimLeft(rest, " "))
 	bytes, rest := ecs.CutWord(rest)
-	if status != "-" && (len(status) != 3 || !isDigit3(status)) {
+	if status != "-" && status != "0" && (len(status) != 3 || !isDigit3(status)) { // Squid: 0, no reply
 		return false
 	}
 
@@ -68,7 +68,7 @@ func decodeAccess(e *event.Event, m string) bool {
 	ecs.Begin(e, webProvider(e, ""), "web.access")
 	ecs.Reserve(e, 20)
 	outcome := ""
-	if code, ok := ecs.ParseUint(status); ok {
+	if code, ok := ecs.ParseUint(status); ok && code > 0 { // 0, 000: no reply was sent
 		e.SetInt("http.response.status_code", code)
 		outcome = ecs.OutcomeSuccess
 		if code >= 400 {
@@ -173,10 +173,11 @@ func cutQuotedField(s string) (val, rest string, ok bool) {
 }
 
 // webRequest sets http.request.method, url.*, http.version from
-// "METHOD TARGET HTTP/1.1". A "-" or empty request sets nothing.
+// "METHOD TARGET HTTP/1.1". A "-" or empty request sets nothing, nor does
+// Squid's NONE (no request was parsed: "NONE error:invalid-request").
 func webRequest(e *event.Event, req string) {
 	method, rest := ecs.CutWord(req)
-	if method == "" || method == "-" || !isToken(method) {
+	if method == "" || method == "-" || method == "NONE" || !isToken(method) {
 		return
 	}
 	target, proto := rest, ""

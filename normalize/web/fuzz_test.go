@@ -30,6 +30,8 @@ func TestProxyNoInventedAddress(t *testing.T) {
 		{"haproxy", `host.example:51234 [01/Jul/2026:10:00:00.123] fe be/s1 0/0/1/2/3 200 10 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"`},
 		{"haproxy", `192.0.2.1:x [01/Jul/2026:10:00:00.123] fe be/s1 0/0/3 10 -- 1/1/1/1/0 0/0`},
 		{"squid", `1782900000.123 5 - TCP_MISS/200 10 GET http://h/ - HIER_DIRECT/- text/html`},
+		{"haproxy", `host.example - - [01/Jul/2026:10:00:20 +0000] "GET / HTTP/1.1" 200 1 "" "" 5 045 "fe" "be" "s" 0 0 0 0 0 ---- 1 1 1 1 0 0 0 "-" "-"`},
+		{"haproxy", `host.example:42001 [01/Jul/2026:10:00:08.000] https-in/1: SSL handshake failure`},
 	} {
 		for _, d := range Decoders() {
 			if d.Name != tc.name {

@@ -8,15 +8,21 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// HAProxy's traffic logs (program "haproxy"), as its configuration manual
-// describes them (section 8.2):
+// HAProxy's logs (program "haproxy", or bare lines read from a file), as
+// its configuration manual describes them (section 8.2):
 //
-//	HTTP (option httplog):
-//	CLIENT:PORT [ACCEPT_DATE] FRONTEND BACKEND/SERVER TR/Tw/Tc/Tr/Ta STATUS BYTES REQ_COOKIE RES_COOKIE TERM ACT/FE/BE/SRV/RETRIES SRVQ/BEQ [{REQ_HDRS}] [{RES_HDRS}] "METHOD URI HTTP/1.1"
 //	TCP (option tcplog):
 //	CLIENT:PORT [ACCEPT_DATE] FRONTEND BACKEND/SERVER Tw/Tc/Tt BYTES TERM ACT/FE/BE/SRV/RETRIES SRVQ/BEQ
+//	HTTP (option httplog):
+//	CLIENT:PORT [ACCEPT_DATE] FRONTEND BACKEND/SERVER TR/Tw/Tc/Tr/Ta STATUS BYTES REQ_COOKIE RES_COOKIE TERM ACT/FE/BE/SRV/RETRIES SRVQ/BEQ [{REQ_HDRS}] [{RES_HDRS}] "METHOD URI HTTP/1.1"
+//	HTTPS (option httpslog): the HTTP line, then
+//	  FC_ERR/SSL_FC_ERR/SSL_C_ERR/SSL_C_CA_ERR/RESUMED SNI/SSL_VERSION/SSL_CIPHER
+//	errors (a failed TLS handshake, a bad PROXY header):
+//	CLIENT:PORT [ACCEPT_DATE] FRONTEND/BIND: MESSAGE
 //
-// A frontend name ending in "~" is a TLS connection (tls.established).
+// and the CLF variants (option httplog clf, option tcplog clf), in
+// haproxy_clf.go. A frontend name ending in "~" is a TLS connection
+// (tls.established).
 //
 // -> HTTP: network and web / access, http.*, url.*; TCP: network /
 // connection, end, destination.bytes (sent to the client); both:
@@ -27,59 +33,78 @@ import (
 // @timestamp from ACCEPT_DATE (no zone: the receive time's location) when
 // the line has no time of its own. Outcome: failure when the session did
 // not end normally (TERM's first character is not '-') or STATUS >= 400.
-// HAProxy's other lines (proxies started, servers down) are a catalog in
-// normalize/apps.
+// HTTPS: tls.* (version, cipher, SNI, resumed) and haproxy.tls.* error
+// codes. Errors: network / connection, end, failure, event.reason.
+// Fields a custom log-format appends after these are ignored; a custom
+// format of another shape is not decoded (the line is kept raw).
+// HAProxy's other lines (proxies started, servers down, the master
+// process) are a catalog in normalize/apps.
 
 var (
-	classHAProxyHTTP = ecs.NewClass(ecs.Cats(ecs.CatNetwork, ecs.CatWeb), ecs.TypeAccess)
-	classHAProxyTCP  = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
+	classHAProxyHTTP  = ecs.NewClass(ecs.Cats(ecs.CatNetwork, ecs.CatWeb), ecs.TypeAccess)
+	classHAProxyTCP   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
+	classHAProxyError = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
 )
 
-// haproxyTimers names the timers of the HTTP format (Tq in HAProxy < 1.5
-// is TR's place, Tt is Ta's) and of the TCP format.
+// The timers of each format, in the line's order; the last is the total
+// (event.duration). Tq in HAProxy < 1.5 is TR's place, Tt is Ta's.
 var (
-	haproxyHTTPTimers = [...]string{"haproxy.time.request_ms", "haproxy.time.queue_ms",
+	haproxyHTTPTimers = []string{"haproxy.time.request_ms", "haproxy.time.queue_ms",
 		"haproxy.time.connect_ms", "haproxy.time.response_ms", "haproxy.time.total_ms"}
-	haproxyTCPTimers = [...]string{"haproxy.time.queue_ms", "haproxy.time.connect_ms", "haproxy.time.total_ms"}
-	haproxyConns     = [...]string{"haproxy.connections.active", "haproxy.connections.frontend",
+	haproxyTCPTimers    = []string{"haproxy.time.queue_ms", "haproxy.time.connect_ms", "haproxy.time.total_ms"}
+	haproxyTCPCLFTimers = []string{"haproxy.time.handshake_ms", "haproxy.time.queue_ms",
+		"haproxy.time.connect_ms", "haproxy.time.total_ms"}
+	haproxyConns = [...]string{"haproxy.connections.active", "haproxy.connections.frontend",
 		"haproxy.connections.backend", "haproxy.connections.server", "haproxy.connections.retries"}
 )
 
-// haproxyLine is a traffic line cut into its words.
+// Accept dates: "%t"/"%tr" (local, milliseconds) and the CLF formats'
+// "%trg"/"%T" (GMT with its zone; milliseconds in a word of their own).
+const (
+	haproxyDate    = "02/Jan/2006:15:04:05.000"
+	haproxyCLFDate = "02/Jan/2006:15:04:05 -0700"
+)
+
+// haproxyLine is a traffic line cut into its words, whatever the format.
 type haproxyLine struct {
-	client, date, frontend, backend, server string
-	timers                                  []string
-	status, bytes, reqCookie, resCookie     string
-	term, conns, queues                     string
-	reqHeaders, resHeaders, request         string
+	addr, port                string
+	date, dateLayout, dateMS  string
+	frontend, backend, server string
+	http                      bool
+	timers, timerNames        []string
+	status, bytes, uploaded   string
+	reqCookie, resCookie      string
+	term                      string
+	conns                     [5]string
+	queues                    [2]string
+	reqHeaders, resHeaders    string
+	headers                   string // CLF: every captured header, request then response
+	request                   string
+	tlsTail                   string // httpslog's two words after the request
 }
 
-// decodeHAProxy decodes a traffic line (HTTP or TCP format). Long because it sets
-// the format's fields one after the other, in the line's order.
 func decodeHAProxy(e *event.Event) bool {
-	l, ok := cutHAProxy(e.Message)
-	if !ok {
-		return false
+	m := e.Message
+	if l, ok := cutHAProxy(m); ok {
+		setHAProxy(e, &l)
+		return true
 	}
-	// CLIENT:PORT always has a port, also after an IPv6 address written
-	// without brackets ("2001:db8::1:8080"): the port is after the last colon.
-	i := strings.LastIndexByte(l.client, ':')
-	if i < 0 {
-		return false
+	if l, ok := cutHAProxyCLF(m); ok {
+		setHAProxy(e, &l)
+		return true
 	}
-	addr, port := strings.TrimSuffix(strings.TrimPrefix(l.client[:i], "["), "]"), l.client[i+1:]
-	if !ecs.IsIP(addr) || !ecs.IsDigits(port) {
-		return false
-	}
-	http := len(l.timers) == 5
+	return decodeHAProxyError(e, m)
+}
+
+// setHAProxy sets the fields of a traffic line. Long because it sets the
+// format's fields one after the other, in the line's order.
+func setHAProxy(e *event.Event, l *haproxyLine) {
 	ecs.Begin(e, "haproxy", "haproxy.tcp")
-	ecs.Reserve(e, 32)
-	if http {
+	ecs.Reserve(e, 40)
+	if l.http {
 		ecs.SetRule(e, "haproxy.http")
 	}
-	if t, err := time.ParseInLocation("02/Jan/2006:15:04:05.000", l.date, e.Received.Location()); err == nil {
-		ecs.SetTimeIfNone(e, t)
-	}
+	setHAProxyDate(e, l.date, l.dateLayout, l.dateMS)
 	outcome := ecs.OutcomeSuccess
 	if l.term[0] != '-' {
 		outcome = ecs.OutcomeFailure
@@ -88,41 +113,34 @@ func decodeHAProxy(e *event.Event) bool {
 	if hasStatus && status >= 400 {
 		outcome = ecs.OutcomeFailure
 	}
-	if http {
+	if l.http {
 		classHAProxyHTTP.Set(e, "http-request", outcome)
 	} else {
 		classHAProxyTCP.Set(e, "tcp-session", outcome)
 	}
-	ecs.SetAddress(e, "source", addr)
-	ecs.SetPort(e, "source.port", port)
-	if fe, ok := strings.CutSuffix(l.frontend, "~"); ok { // "~": the client connection is TLS
-		l.frontend = fe
-		e.Set("tls.established", event.Bool(true))
-	}
-	e.SetStr("haproxy.frontend_name", l.frontend)
-	e.SetStr("haproxy.backend_name", l.backend)
-	if l.server != "<NOSRV>" {
-		e.SetStr("haproxy.server_name", l.server)
-	}
-	names := haproxyTCPTimers[:]
-	if http {
-		names = haproxyHTTPTimers[:]
-	}
+	ecs.SetAddress(e, "source", l.addr)
+	ecs.SetPort(e, "source.port", l.port)
+	setHAProxyRoute(e, l.frontend, l.backend, l.server)
 	for i, v := range l.timers {
 		if total, ok := strings.CutPrefix(v, "+"); ok { // logasap: a lower bound
-			ecs.SetUint(e, names[i], total)
+			ecs.SetUint(e, l.timerNames[i], total)
 			continue
 		}
-		if ecs.SetUint(e, names[i], v) && i == len(l.timers)-1 {
+		if ecs.SetUint(e, l.timerNames[i], v) && i == len(l.timers)-1 {
 			n, _ := ecs.ParseUint(v)
 			e.SetInt("event.duration", n*int64(time.Millisecond))
 		}
 	}
 	e.SetStr("haproxy.termination_state", l.term)
-	haproxyCounters(e, l)
-	if !http {
+	for i, v := range l.conns {
+		ecs.SetUint(e, haproxyConns[i], strings.TrimPrefix(v, "+")) // "+2" retries: redispatched
+	}
+	ecs.SetUint(e, "haproxy.queue.server", l.queues[0])
+	ecs.SetUint(e, "haproxy.queue.backend", l.queues[1])
+	if !l.http {
 		ecs.SetUint(e, "destination.bytes", strings.TrimPrefix(l.bytes, "+"))
-		return true
+		ecs.SetUint(e, "source.bytes", l.uploaded)
+		return
 	}
 	if hasStatus {
 		e.SetInt("http.response.status_code", status)
@@ -130,40 +148,60 @@ func decodeHAProxy(e *event.Event) bool {
 	ecs.SetUint(e, "http.response.bytes", strings.TrimPrefix(l.bytes, "+"))
 	for _, c := range [...]struct{ key, v string }{{"haproxy.captured_request_cookie", l.reqCookie},
 		{"haproxy.captured_response_cookie", l.resCookie}, {"haproxy.captured_request_headers", l.reqHeaders},
-		{"haproxy.captured_response_headers", l.resHeaders}} {
-		if c.v != "-" {
+		{"haproxy.captured_response_headers", l.resHeaders}, {"haproxy.captured_headers", l.headers}} {
+		if c.v != "-" && c.v != "" {
 			e.SetStr(c.key, c.v)
 		}
 	}
 	if l.request != "<BADREQ>" {
 		webRequest(e, l.request)
 	}
-	return true
-}
-
-// haproxyCounters sets the connection counts and queue lengths.
-func haproxyCounters(e *event.Event, l haproxyLine) {
-	for i, v := range strings.SplitN(l.conns, "/", len(haproxyConns)) {
-		ecs.SetUint(e, haproxyConns[i], strings.TrimPrefix(v, "+")) // "+2" retries: redispatched
-	}
-	if srv, be, ok := strings.Cut(l.queues, "/"); ok {
-		ecs.SetUint(e, "haproxy.queue.server", srv)
-		ecs.SetUint(e, "haproxy.queue.backend", be)
+	if l.tlsTail != "" {
+		setHAProxyTLS(e, l.tlsTail)
 	}
 }
 
-// cutHAProxy cuts a traffic line into its words; ok is false for any other
-// line (the catalog's).
+// setHAProxyDate sets @timestamp from the accept date when the line has
+// no time of its own.
+func setHAProxyDate(e *event.Event, date, layout, ms string) {
+	t, err := time.ParseInLocation(layout, date, e.Received.Location())
+	if err != nil {
+		return
+	}
+	if n, ok := ecs.ParseUint(ms); ok && n < 1000 {
+		t = t.Add(time.Duration(n) * time.Millisecond)
+	}
+	ecs.SetTimeIfNone(e, t)
+}
+
+// setHAProxyRoute sets the frontend ("~": the client connection is TLS),
+// backend and server names.
+func setHAProxyRoute(e *event.Event, frontend, backend, server string) {
+	if fe, ok := strings.CutSuffix(frontend, "~"); ok {
+		frontend = fe
+		e.Set("tls.established", event.Bool(true))
+	}
+	e.SetStr("haproxy.frontend_name", frontend)
+	e.SetStr("haproxy.backend_name", backend)
+	if server != "<NOSRV>" && server != "" {
+		e.SetStr("haproxy.server_name", server)
+	}
+}
+
+// cutHAProxy cuts a line of the default TCP, HTTP or HTTPS format; ok is
+// false for any other line.
 func cutHAProxy(m string) (l haproxyLine, ok bool) {
-	var timers, rest string
-	l.client, rest = ecs.CutWord(m)
-	date, rest := ecs.CutWord(rest)
+	var client, date, route, timers, conns, queues, rest string
+	client, rest = ecs.CutWord(m)
+	if l.addr, l.port, ok = cutHAProxyClient(client); !ok {
+		return l, false
+	}
+	date, rest = ecs.CutWord(rest)
 	if len(date) < 3 || date[0] != '[' || date[len(date)-1] != ']' {
 		return l, false
 	}
-	l.date = date[1 : len(date)-1]
+	l.date, l.dateLayout = date[1:len(date)-1], haproxyDate
 	l.frontend, rest = ecs.CutWord(rest)
-	var route string
 	route, rest = ecs.CutWord(rest)
 	if l.backend, l.server, ok = strings.Cut(route, "/"); !ok {
 		return l, false
@@ -177,23 +215,24 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 	}
 	switch len(l.timers) {
 	case 5:
+		l.http, l.timerNames = true, haproxyHTTPTimers
 		l.status, rest = ecs.CutWord(rest)
 		l.bytes, rest = ecs.CutWord(rest)
 		l.reqCookie, rest = ecs.CutWord(rest)
 		l.resCookie, rest = ecs.CutWord(rest)
 	case 3:
+		l.timerNames = haproxyTCPTimers
 		l.bytes, rest = ecs.CutWord(rest)
 	default:
 		return l, false
 	}
 	l.term, rest = ecs.CutWord(rest)
-	l.conns, rest = ecs.CutWord(rest)
-	l.queues, rest = ecs.CutWord(rest)
-	if (len(l.term) != 2 && len(l.term) != 4) || strings.Count(l.conns, "/") != 4 ||
-		strings.Count(l.queues, "/") != 1 {
+	conns, rest = ecs.CutWord(rest)
+	queues, rest = ecs.CutWord(rest)
+	if !haproxyTerm(l.term) || !cutSlashes(conns, l.conns[:]) || !cutSlashes(queues, l.queues[:]) {
 		return l, false
 	}
-	if len(l.timers) == 3 {
+	if !l.http {
 		return l, rest == ""
 	}
 	// {captured request headers} {captured response headers}: each may
@@ -213,6 +252,62 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 	if len(hdrs) > 1 {
 		l.resHeaders = hdrs[1]
 	}
-	l.request, _, ok = cutQuotedField(rest)
+	l.request, rest, ok = cutQuotedField(rest)
+	l.tlsTail = haproxyTLSTail(rest)
 	return l, ok
+}
+
+// cutHAProxyClient cuts CLIENT:PORT. The port is after the last colon,
+// also after an IPv6 address written without brackets ("2001:db8::1:8080").
+func cutHAProxyClient(client string) (addr, port string, ok bool) {
+	i := strings.LastIndexByte(client, ':')
+	if i < 0 {
+		return "", "", false
+	}
+	addr, port = strings.TrimSuffix(strings.TrimPrefix(client[:i], "["), "]"), client[i+1:]
+	return addr, port, ecs.IsIP(addr) && ecs.IsDigits(port)
+}
+
+// haproxyTerm reports whether s is a termination state: two characters
+// (TCP) or four (HTTP, with the cookie states).
+func haproxyTerm(s string) bool { return len(s) == 2 || len(s) == 4 }
+
+// cutSlashes splits s at '/' into exactly len(into) parts.
+func cutSlashes(s string, into []string) bool {
+	for i := range into {
+		if i == len(into)-1 {
+			into[i] = s
+			return strings.IndexByte(s, '/') < 0
+		}
+		var ok bool
+		if into[i], s, ok = strings.Cut(s, "/"); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeHAProxyError decodes the line HAProxy writes when a connection
+// fails before any traffic (section 8.2.6 "Error log format"):
+//
+//	CLIENT:PORT [ACCEPT_DATE] FRONTEND/BIND: SSL handshake failure
+func decodeHAProxyError(e *event.Event, m string) bool {
+	client, rest := ecs.CutWord(m)
+	addr, port, ok := cutHAProxyClient(client)
+	date, rest := ecs.CutWord(rest)
+	where, reason := ecs.CutWord(rest)
+	fe, bind, ok2 := strings.Cut(strings.TrimSuffix(where, ":"), "/")
+	if !ok || !ok2 || len(date) < 3 || date[0] != '[' || date[len(date)-1] != ']' ||
+		!strings.HasSuffix(where, ":") || fe == "" || reason == "" {
+		return false
+	}
+	ecs.Begin(e, "haproxy", "haproxy.connection_error")
+	setHAProxyDate(e, date[1:len(date)-1], haproxyDate, "")
+	classHAProxyError.Set(e, "proxy-connection-error", ecs.OutcomeFailure)
+	ecs.SetAddress(e, "source", addr)
+	ecs.SetPort(e, "source.port", port)
+	e.SetStr("haproxy.frontend_name", fe)
+	e.SetStr("haproxy.bind_name", bind)
+	e.SetStr("event.reason", reason)
+	return true
 }

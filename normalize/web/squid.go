@@ -8,19 +8,27 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// Squid's access.log in its native format (logformat squid, the default),
-// in a file or sent to syslog (access_log syslog:..., program "squid"):
+// Squid's access.log in its predefined logformats, in a file or sent to
+// syslog (access_log syslog:..., program "squid"):
 //
+//	squid (the default, native):
 //	TIME.MS ELAPSED CLIENT CODE/STATUS BYTES METHOD URL USER HIERARCHY/PEER TYPE
 //	1782880800.123    245 192.0.2.50 TCP_MISS/200 10543 GET http://www.example.com/ - HIER_DIRECT/203.0.113.80 text/html
+//	(%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt)
 //
-// (%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt.) ->
-// network and web / access (denied for TCP_DENIED and the other *_DENIED
-// codes), @timestamp, event.duration (ELAPSED ms), source.*, user.name,
-// http.request.method, http.response.status_code and .bytes (headers
-// included), .mime_type, url.*, destination.* (the server or peer
-// contacted), squid.cache_status and squid.hierarchy_code. Fields a
-// custom logformat appends after TYPE are ignored.
+//	common, combined (Apache's, with Squid's result last):
+//	CLIENT - USER [02/Jan/2006:15:04:05 -0700] "METHOD URL HTTP/1.1" STATUS BYTES["REFERER" "USER_AGENT"] CODE:HIERARCHY
+//
+// -> network and web / access (denied for TCP_DENIED and the other
+// *_DENIED codes), @timestamp, source.*, user.name, http.request.method,
+// http.response.status_code and .bytes (headers included), url.*,
+// squid.cache_status and squid.hierarchy_code; native only:
+// event.duration (ELAPSED ms), http.response.mime_type, destination.*
+// (the server or peer contacted); combined only: http.request.referrer,
+// user_agent.original. Fields a custom logformat appends after the native
+// TYPE are ignored. Any other custom logformat is not decoded: the line
+// keeps its syslog fields and raw text, with no category (or, when it
+// looks like an Apache access line, is decoded as one).
 
 var (
 	classSquidAccess = ecs.NewClass(ecs.Cats(ecs.CatNetwork, ecs.CatWeb), ecs.TypeAccess)
@@ -37,7 +45,9 @@ func squidShape(m string) bool {
 	return i > 0 && i < 40 // TCP_MISS, NONE_NONE, TAG_NONE ... after elapsed and client
 }
 
-func decodeSquid(e *event.Event) bool {
+func decodeSquid(e *event.Event) bool { return decodeSquidNative(e) || decodeSquidCLF(e) }
+
+func decodeSquidNative(e *event.Event) bool {
 	var f [10]string
 	rest := e.Message
 	for i := range f {
@@ -62,18 +72,8 @@ func decodeSquid(e *event.Event) bool {
 	if d, ok := ecs.ParseUint(elapsed); ok {
 		e.SetInt("event.duration", d*int64(time.Millisecond))
 	}
-	class, outcome := classSquidAccess, ""
 	n, _ := ecs.ParseUint(status)
-	switch {
-	case strings.HasSuffix(code, "_DENIED") || strings.Contains(code, "_DENIED_"):
-		class, outcome = classSquidDenied, ecs.OutcomeFailure
-	case n >= 400:
-		outcome = ecs.OutcomeFailure
-	case n > 0:
-		outcome = ecs.OutcomeSuccess
-	}
-	class.Set(e, "http-request", outcome)
-	e.SetStr("squid.cache_status", code)
+	setSquidResult(e, code, n)
 	if n > 0 { // 000: no reply (aborted, or an internal error)
 		e.SetInt("http.response.status_code", n)
 	}
@@ -91,6 +91,73 @@ func decodeSquid(e *event.Event) bool {
 	}
 	if mime != "-" {
 		e.SetStr("http.response.mime_type", mime)
+	}
+	return true
+}
+
+// setSquidResult sets the class and outcome of a result code and status.
+func setSquidResult(e *event.Event, code string, status int64) {
+	class, outcome := classSquidAccess, ""
+	switch {
+	case strings.HasSuffix(code, "_DENIED") || strings.Contains(code, "_DENIED_"):
+		class, outcome = classSquidDenied, ecs.OutcomeFailure
+	case status >= 400:
+		outcome = ecs.OutcomeFailure
+	case status > 0:
+		outcome = ecs.OutcomeSuccess
+	}
+	class.Set(e, "http-request", outcome)
+	e.SetStr("squid.cache_status", code)
+}
+
+// squidCLFResult cuts the "CODE:HIERARCHY" word that ends a line of the
+// common and combined logformats; ok is false for any other line.
+func squidCLFResult(m string) (head, code, hier string, ok bool) {
+	m = strings.TrimRight(m, " ")
+	if m == "" || m[len(m)-1] < 'A' || m[len(m)-1] > 'Z' { // cheap: most lines end otherwise
+		return "", "", "", false
+	}
+	i := strings.LastIndexByte(m, ' ')
+	if i < 0 {
+		return "", "", "", false
+	}
+	code, hier, ok = strings.Cut(m[i+1:], ":")
+	if !ok || !squidCode(code) || !isUpperToken(hier) {
+		return "", "", "", false
+	}
+	return m[:i], code, hier, true
+}
+
+// decodeSquidCLF decodes a line of the common or combined logformat: an
+// Apache access line (decodeAccess) with Squid's result at its end.
+func decodeSquidCLF(e *event.Event) bool {
+	head, code, hier, ok := squidCLFResult(e.Message)
+	if !ok || !decodeAccess(e, head) {
+		return false
+	}
+	ecs.Begin(e, webProvider(e, "squid"), "squid.access")
+	status, _ := e.Get("http.response.status_code")
+	setSquidResult(e, code, status.Num)
+	if v, ok := e.Get("http.response.body.bytes"); ok { // Squid counts the headers too
+		e.Delete("http.response.body.bytes")
+		e.Set("http.response.bytes", v)
+	}
+	if hier != "NONE" && hier != "HIER_NONE" {
+		e.SetStr("squid.hierarchy_code", hier)
+	}
+	return true
+}
+
+// isUpperToken reports whether s is upper-case letters, digits and
+// underscores (HIER_DIRECT, NONE, FIRSTUP_PARENT).
+func isUpperToken(s string) bool {
+	if s == "" || len(s) > 48 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
 	}
 	return true
 }

@@ -1,7 +1,7 @@
 // Package web decodes web server and proxy logs: Apache and nginx access
 // and error logs (common and combined log formats, error log lines),
-// Squid's access.log (squid.go) and HAProxy's HTTP and TCP logs
-// (haproxy.go).
+// Squid's access.log (squid.go) and HAProxy's traffic and error logs
+// (haproxy.go, haproxy_clf.go), with a syslog header or as bare lines.
 package web
 
 import (
@@ -39,7 +39,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
 		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
 		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Decode: decodeSquid},
-		{Name: "haproxy", Programs: []string{"haproxy"}, Decode: decodeHAProxy},
+		{Name: "haproxy", Programs: []string{"haproxy"}, Sniff: sniffHAProxy, Decode: decodeHAProxy},
 		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
 	}
 }
@@ -51,8 +51,12 @@ var (
 	classWebAuth   = ecs.NewClass(ecs.Cats(ecs.CatAuthentication, ecs.CatWeb), ecs.TypeStart)
 )
 
-// sniffSquid recognises a bare squid access.log line.
-func sniffSquid(e *event.Event) bool { return squidShape(e.Message) }
+// sniffSquid recognises a bare squid access.log line: native, or an
+// Apache-like line ending in Squid's CODE:HIERARCHY.
+func sniffSquid(e *event.Event) bool {
+	_, _, _, clf := squidCLFResult(e.Message)
+	return squidShape(e.Message) || clf
+}
 
 // sniffWeb recognises a bare access or error line cheaply.
 func sniffWeb(e *event.Event) bool {
