@@ -49,7 +49,20 @@ func TestASAACL(t *testing.T) {
 			"network.transport": "udp", "source.ip": "10.1.2.44", "source.port": "55000", "source.user.name": `CORP\asmith`,
 			"destination.ip": "2001:db8:9::53", "destination.port": "53", "observer.ingress.interface.name": "inside",
 			"observer.egress.interface.name": "outside", "rule.name": "IN_V6"}},
-		{"106023", `Deny tcp src outside:not-an-ip/1 dst inside:10.1.2.1/2 by access-group "X"`, "", nil},
+		{"106023", `Deny tcp src outside:300.1.2.3/1 dst inside:10.1.2.1/2 by access-group "X"`, "", nil}, // not an address, not a name
+		// The ASA prints names for addresses it has one for ("names", objects).
+		{"106023", `Deny tcp src outside:192.0.2.1/50240 dst inside:www.example.com/23 by access-group "S_IN"`, "connection-denied", map[string]string{
+			"network.transport": "tcp", "observer.ingress.interface.name": "outside", "source.ip": "192.0.2.1", "source.port": "50240",
+			"observer.egress.interface.name": "inside", "destination.domain": "www.example.com", "destination.port": "23", "rule.name": "S_IN"}},
+		// "(FQDN)" in the identity-firewall user's place is the host's name;
+		// a single-dot value could be either and is left out.
+		{"106023", `Deny tcp src outside:192.0.2.2/56444 dst srv:198.51.100.2/51635(files.corp.example) by access-group "g"`, "connection-denied", map[string]string{
+			"network.transport": "tcp", "observer.ingress.interface.name": "outside", "source.ip": "192.0.2.2", "source.port": "56444",
+			"observer.egress.interface.name": "srv", "destination.ip": "198.51.100.2", "destination.port": "51635",
+			"destination.domain": "files.corp.example", "rule.name": "g"}},
+		{"106023", `Deny tcp src outside:192.0.2.2/56444 dst srv:198.51.100.2/51635(files.corp) by access-group "g"`, "connection-denied", map[string]string{
+			"network.transport": "tcp", "observer.ingress.interface.name": "outside", "source.ip": "192.0.2.2", "source.port": "56444",
+			"observer.egress.interface.name": "srv", "destination.ip": "198.51.100.2", "destination.port": "51635", "rule.name": "g"}},
 		{"106023", `Deny tcp src outside:198.51.100.5/1`, "", nil},
 		{"106100", "access-list OUTSIDE_IN denied tcp outside/198.51.100.14(40112) -> inside/10.1.2.3(22) hit-cnt 3 300-second interval [0x1, 0x0]", "connection-denied", map[string]string{
 			"rule.name": "OUTSIDE_IN", "network.transport": "tcp", "observer.ingress.interface.name": "outside", "source.ip": "198.51.100.14",

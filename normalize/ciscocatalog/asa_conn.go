@@ -17,11 +17,11 @@ var (
 var asaConn = []Msg{
 	{ID: "302013", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
 	{ID: "302015", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
-	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Formats: []string{teardownTCPUDP}},
-	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Formats: []string{teardownTCPUDP}},
+	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
+	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
 	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
 		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
-	{ID: "302021", Rule: "cisco_asa.icmp_connection", Class: classTeardown,
+	{ID: "302021", Rule: "cisco_asa.icmp_connection", Class: classTeardown, Guess: true,
 		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
 
 	// Translations: the real address is the source, the mapped one its NAT.

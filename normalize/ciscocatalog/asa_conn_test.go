@@ -23,10 +23,27 @@ func TestASAConnections(t *testing.T) {
 			"network.transport": "TCP", "cisco.asa.connection_id": "4410", "observer.ingress.interface.name": "outside",
 			"source.ip": "198.51.100.14", "source.port": "40112", "observer.egress.interface.name": "dmz", "destination.ip": "10.5.5.80",
 			"destination.port": "443", "event.duration": "1:02:03", "network.bytes": "9000", "event.reason": "TCP Reset-I"}},
+		// A teardown says no direction; the ASA prints the sides as in the
+		// connection's Built message, the responder first for an outbound
+		// one: a server port facing an ephemeral one says which is which.
 		{"302016", "Teardown UDP connection 12 for outside:198.51.100.53/53 to inside:10.1.2.3/40000 duration 0:00:00 bytes 120", "connection-teardown", map[string]string{
-			"network.transport": "UDP", "cisco.asa.connection_id": "12", "observer.ingress.interface.name": "outside",
-			"source.ip": "198.51.100.53", "source.port": "53", "observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3",
+			"network.transport": "UDP", "cisco.asa.connection_id": "12", "observer.ingress.interface.name": "inside",
+			"source.ip": "10.1.2.3", "source.port": "40000", "observer.egress.interface.name": "outside", "destination.ip": "198.51.100.53",
+			"destination.port": "53", "event.duration": "0:00:00", "network.bytes": "120"}},
+		// Nothing says which: the sides stay as printed.
+		{"302016", "Teardown UDP connection 13 for outside:198.51.100.53/5353 to inside:10.1.2.3/40000 duration 0:00:00 bytes 120", "connection-teardown", map[string]string{
+			"network.transport": "UDP", "cisco.asa.connection_id": "13", "observer.ingress.interface.name": "outside",
+			"source.ip": "198.51.100.53", "source.port": "5353", "observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3",
 			"destination.port": "40000", "event.duration": "0:00:00", "network.bytes": "120"}},
+		// A multicast address sends nothing: it is the destination.
+		{"302021", "Teardown ICMP connection for faddr ff02::1/0 gaddr fe80::2/0 laddr fe80::2/0 type 134 code 0", "connection-teardown", map[string]string{
+			"network.transport": "ICMP", "destination.ip": "ff02::1", "source.ip": "fe80::2", "cisco.asa.icmp_id": "0"}},
+		// Names for addresses go to the side's domain.
+		{"302014", "Teardown TCP connection 14 for outside:www.example.com/443 to inside:ws-12.corp.example/50123 duration 0:00:01 bytes 300 TCP FINs", "connection-teardown", map[string]string{
+			"network.transport": "TCP", "cisco.asa.connection_id": "14", "observer.ingress.interface.name": "inside",
+			"source.domain": "ws-12.corp.example", "source.port": "50123", "observer.egress.interface.name": "outside",
+			"destination.domain": "www.example.com", "destination.port": "443", "event.duration": "0:00:01", "network.bytes": "300",
+			"event.reason": "TCP FINs"}},
 		{"302014", "Teardown TCP connection 1 for outside:198.51.100.14/40112 to dmz:10.5.5.80/443 duration 1:99:03 bytes 9", "", nil},
 		{"302020", "Built outbound ICMP connection for faddr 198.51.100.1/3 gaddr 192.0.2.2/0 laddr 10.1.2.3/0", "connection-built", map[string]string{
 			"network.direction": "outbound", "network.transport": "ICMP", "destination.ip": "198.51.100.1", "source.ip": "10.1.2.3",

@@ -35,7 +35,9 @@ var asaThreat = []Msg{
 
 	// Threat detection: the rate name in brackets is the rule.
 	{ID: "733100", Rule: "cisco_asa.threat_detection", Class: classThreat,
-		Formats: []string{`[{rule_name}] drop {drop_rate_id} exceeded.{...}`}},
+		// The object is a statistic's name ("Scanning", "ACL drop") or a
+		// host of host statistics, which may be the attacker or its target.
+		Formats: []string{`[{threat_address:ip}] drop {drop_rate_id} exceeded.{...}`, `[{rule_name}] drop {drop_rate_id} exceeded.{...}`}},
 	{ID: "733101", Rule: "cisco_asa.threat_detection", Class: classThreat,
 		Formats: []string{
 			`{threat_object} {src_ip} is attacking.{...}`,

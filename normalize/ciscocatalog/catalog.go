@@ -55,6 +55,11 @@ type Msg struct {
 	// the responder first, so source and destination (and ingress and
 	// egress interface) trade places.
 	Swap bool
+	// Guess: the message says no direction (a teardown), so the sides
+	// trade places only when the first printed is plainly the responder:
+	// a port below 1024 facing one above, or a multicast address (which
+	// sends nothing). Otherwise they stay as printed.
+	Guess bool
 
 	tmpls []*template
 }

@@ -102,3 +102,24 @@ func isLine(s string) bool {
 	}
 	return false
 }
+
+// isAddressName reports whether v is a host name the ASA printed in place
+// of an address: letters, digits, '-', '_' and '.', at least one letter,
+// not starting or ending with '-' or '.'.
+func isAddressName(v string) bool {
+	if v == "" || len(v) > 253 || v[0] == '-' || v[0] == '.' || v[len(v)-1] == '-' || v[len(v)-1] == '.' {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case isLetter(c):
+			letter = true
+		case '0' <= c && c <= '9', c == '.', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return letter
+}

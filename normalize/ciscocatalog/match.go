@@ -40,7 +40,7 @@ func (m *Msg) Match(body string, emit func(key, value string, kind Kind)) (*Clas
 		if class == nil {
 			continue
 		}
-		mt.emit(m.Swap, emit)
+		mt.emit(m, emit)
 		return class, true
 	}
 	return nil, false
@@ -133,7 +133,7 @@ func (mt *matcher) field(pc, pos int) bool {
 		n, ends := mt.endsHere(in, p)
 		if ends || in.followAny && p > sc.first && p == sc.wordEnd {
 			start, end := trimSpaces(s, pos, p)
-			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end])) {
+			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end]) || sl.nameable && isAddressName(s[start:end])) {
 				mt.caps[mt.n] = capture{in.slot, start, end}
 				mt.n++
 				if nextIsLit && n >= 0 && !scanEveryByte {
@@ -307,10 +307,14 @@ func trimSpaces(s string, start, end int) (int, int) {
 }
 
 // emit hands out the captured values, applying the rules that hold for
-// every message: sides swap for an outbound Swap message; ports of an
+// every message: sides swap for an outbound Swap message (or, for a Guess
+// message, when the first side is plainly the responder); ports of an
 // ICMP packet are not ports; a NAT address equal to the real one is no
-// translation; masked users and "-" are no values.
-func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
+// translation; masked users and "-" are no values; a name printed for an
+// address goes to the side's .domain; an identity-firewall user without
+// a domain but with dots is a host name (the ASA prints "(FQDN)" there
+// too).
+func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 	slots := mt.t.slots
 	swapped, icmp := false, false
 	var byRole [roleDstNATPort + 1]string
@@ -321,10 +325,13 @@ func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 		byRole[sl.role] = v
 		switch sl.kind {
 		case Direction:
-			swapped = swap && vendor.EqualFold(v, "outbound")
+			swapped = m.Swap && vendor.EqualFold(v, "outbound")
 		case Transport:
 			icmp = isICMP(v)
 		}
+	}
+	if m.Guess {
+		swapped = responderFirst(byRole[roleSrcIP], byRole[roleDstIP], byRole[roleSrcPort], byRole[roleDstPort])
 	}
 	srcReal := byRole[roleSrcIP] == byRole[roleSrcNATIP] && byRole[roleSrcPort] == byRole[roleSrcNATPort]
 	dstReal := byRole[roleDstIP] == byRole[roleDstNATIP] && byRole[roleDstPort] == byRole[roleDstNATPort]
@@ -353,12 +360,88 @@ func (mt *matcher) emit(swap bool, emit func(key, value string, kind Kind)) {
 		if icmp && sl.kind == Port {
 			continue
 		}
-		key := sl.key
+		key, kind := sl.key, sl.kind
 		if swapped {
 			key = sl.swapKey
 		}
-		emit(key, v, sl.kind)
+		switch {
+		case kind == IP && !vendor.IsIP(v):
+			if key = domainKey(key); key == "" {
+				continue // a name for a NAT address: ECS has no field for it
+			}
+			kind = Host
+		case kind == User && strings.IndexByte(v, '\\') < 0 && strings.IndexByte(v, '.') > 0 && isAddressName(v):
+			// A dotted value without a domain is the "(FQDN)" the ASA prints
+			// in the identity-firewall user's place; with a single dot it
+			// could be a user ("first.last") as well: then it is left out.
+			if strings.Count(v, ".") < 2 {
+				continue
+			}
+			if key = userDomainKey(key); key == "" {
+				continue
+			}
+			kind = Host
+		}
+		emit(key, v, kind)
 	}
+}
+
+// responderFirst reports whether the first printed side (src) of a
+// message without a direction is plainly the responder.
+func responderFirst(srcIP, dstIP, srcPort, dstPort string) bool {
+	if isMulticast(srcIP) && !isMulticast(dstIP) {
+		return true
+	}
+	sp, ok1 := portNumber(srcPort)
+	dp, ok2 := portNumber(dstPort)
+	return ok1 && ok2 && sp < 1024 && dp >= 1024
+}
+
+func portNumber(v string) (int, bool) {
+	if v == "" || len(v) > 5 || !vendor.IsDigits(v) {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		n = n*10 + int(v[i]-'0')
+	}
+	return n, true
+}
+
+// isMulticast: 224.0.0.0/4 or ff00::/8.
+func isMulticast(ip string) bool {
+	if len(ip) >= 4 && (ip[:2] == "ff" || ip[:2] == "FF") && strings.IndexByte(ip, ':') >= 0 {
+		return true
+	}
+	dot := strings.IndexByte(ip, '.')
+	if dot < 1 || dot > 3 || strings.IndexByte(ip, ':') >= 0 {
+		return false
+	}
+	n, ok := portNumber(ip[:dot])
+	return ok && n >= 224 && n <= 239
+}
+
+// domainKey is the .domain key of an address key's side ("" for a NAT
+// address or a key of no side).
+func domainKey(key string) string {
+	switch key {
+	case "source.ip":
+		return "source.domain"
+	case "destination.ip":
+		return "destination.domain"
+	}
+	return ""
+}
+
+// userDomainKey: the .domain of the side whose user slot held a host name.
+func userDomainKey(key string) string {
+	switch key {
+	case "source.user.name":
+		return "source.domain"
+	case "destination.user.name":
+		return "destination.domain"
+	}
+	return ""
 }
 
 func isICMP(v string) bool {

@@ -68,9 +68,13 @@ func (b *byteSet) has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
 
 // slot is one placeholder of a template.
 type slot struct {
-	name       string
-	key        string // field key
-	swapKey    string // key when the sides swap ("" = key)
+	name    string
+	key     string // field key
+	swapKey string // key when the sides swap ("" = key)
+	// nameable: an address of a side (source, destination, their NAT),
+	// where the ASA prints a name when the configuration gives one
+	// ("names", network objects).
+	nameable   bool
 	kind       Kind
 	emit       bool // false for {_name}
 	allowEmpty bool
@@ -275,6 +279,10 @@ func newSlot(spec, prefix string, override map[string]string) (slot, error) {
 	}
 	s.swapKey = swapSide(s.key)
 	s.role = roles[s.key]
+	switch s.role {
+	case roleSrcIP, roleDstIP, roleSrcNATIP, roleDstNATIP:
+		s.nameable = s.kind == IP
+	}
 	return s, nil
 }
 

@@ -31,7 +31,19 @@ func setCatalogued(e *event.Event, m *ciscocatalog.Msg, body string) bool {
 		e.SetStr("event.outcome", class.Outcome)
 	}
 	ecs.SetRule(e, m.Rule)
+	icmpOverIPv6(e)
 	return true
+}
+
+// icmpOverIPv6: the ASA names ICMPv6 "ICMP" in its connection messages;
+// between IPv6 addresses it is ipv6-icmp (58), not icmp (1).
+func icmpOverIPv6(e *event.Event) {
+	if e.Str("network.transport") != "icmp" {
+		return
+	}
+	if strings.IndexByte(e.Str("source.ip"), ':') >= 0 || strings.IndexByte(e.Str("destination.ip"), ':') >= 0 {
+		ecs.SetKind(e, "network.transport", "icmp6", ciscocatalog.Transport)
+	}
 }
 
 // setCiscoValue sets one catalogue value: what is Cisco's own here (the
