@@ -46,7 +46,7 @@ func TestASAACL(t *testing.T) {
 			"network.transport": "50", "source.ip": "198.51.100.5", "destination.ip": "10.1.2.1",
 			"observer.ingress.interface.name": "outside", "observer.egress.interface.name": "inside", "rule.name": "OUTSIDE_IN"}},
 		{"106023", `Deny udp src inside:10.1.2.44/55000(CORP\asmith) dst outside: 2001:db8:9::53/53 by access-group "IN_V6" [0x0, 0x0]`, "connection-denied", map[string]string{
-			"network.transport": "udp", "source.ip": "10.1.2.44", "source.port": "55000", "source.user.name": `CORP\asmith`,
+			"network.transport": "udp", "source.ip": "10.1.2.44", "source.port": "55000", "source.user.name": "asmith", "source.user.domain": "CORP",
 			"destination.ip": "2001:db8:9::53", "destination.port": "53", "observer.ingress.interface.name": "inside",
 			"observer.egress.interface.name": "outside", "rule.name": "IN_V6"}},
 		{"106023", `Deny tcp src outside:300.1.2.3/1 dst inside:10.1.2.1/2 by access-group "X"`, "", nil}, // not an address, not a name
@@ -74,7 +74,7 @@ func TestASAACL(t *testing.T) {
 			"cisco.asa.hit_count": "1"}},
 		{"106100", "access-list IN permitted icmp inside/10.1.2.3(8) -> outside/198.51.100.1(0) (CORP\\bob) hit-cnt 1 first hit [0x0, 0x0]", "connection-allowed", map[string]string{
 			"rule.name": "IN", "network.transport": "icmp", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3",
-			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "destination.user.name": `CORP\bob`,
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "destination.user.name": "bob", "destination.user.domain": "CORP",
 			"cisco.asa.hit_count": "1"}},
 		{"106100", "access-list IN rejected tcp inside/10.1.2.3(1) -> outside/198.51.100.1(2) hit-cnt 1 first hit", "", nil},
 		{"106103", "access-list VPN_FILTER denied udp for user 'asmith' outside/10.8.0.5 5353 inside/10.1.2.3 53 hit-cnt 1 first hit [0x0, 0x0]", "connection-denied", map[string]string{

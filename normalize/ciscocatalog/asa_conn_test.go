@@ -14,7 +14,7 @@ func TestASAConnections(t *testing.T) {
 			"network.direction": "outbound", "network.transport": "TCP", "cisco.asa.connection_id": "4411",
 			"observer.egress.interface.name": "outside", "destination.ip": "203.0.113.7", "destination.port": "443",
 			"observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "51000",
-			"source.nat.ip": "192.0.2.2", "source.nat.port": "51000", "source.user.name": `CORP\asmith`}},
+			"source.nat.ip": "192.0.2.2", "source.nat.port": "51000", "source.user.name": "asmith", "source.user.domain": "CORP"}},
 		{"302015", "Built inbound UDP connection 9 for db:10.0.0.1/60749 (10.0.0.1/60749) to NP Identity Ifc: 10.0.0.2/161 (10.0.0.2/161)", "connection-built", map[string]string{
 			"network.direction": "inbound", "network.transport": "UDP", "cisco.asa.connection_id": "9",
 			"observer.ingress.interface.name": "db", "source.ip": "10.0.0.1", "source.port": "60749",

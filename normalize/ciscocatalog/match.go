@@ -381,6 +381,14 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 				continue
 			}
 			kind = Host
+		case kind == User && strings.Count(v, "\\") == 1 && strings.HasSuffix(key, ".name"):
+			// An identity-firewall user is "DOMAIN\user": the name as the
+			// other sources give it, the domain beside it.
+			domain, name, _ := strings.Cut(v, "\\")
+			if domain != "" {
+				emit(strings.TrimSuffix(key, "name")+"domain", domain, Word)
+			}
+			v = name
 		}
 		emit(key, v, kind)
 	}
