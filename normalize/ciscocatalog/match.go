@@ -385,6 +385,9 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 			// An identity-firewall user is "DOMAIN\user": the name as the
 			// other sources give it, the domain beside it.
 			domain, name, _ := strings.Cut(v, "\\")
+			if name == "" {
+				continue
+			}
 			if domain != "" {
 				emit(strings.TrimSuffix(key, "name")+"domain", domain, Word)
 			}
