@@ -42,20 +42,40 @@ type asaHeader struct {
 	bare   bool   // no envelope: the id is known from the body's shape alone
 }
 
-// parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or without "%".
+// parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or
+// without "%", and with the message class some versions print between
+// family and severity ("%ASA-session-5-106100", "%FTD-threat-detection-4-733100").
 func parseASATag(tag string) (family string, sev int, id string, ok bool) {
 	fam, rest, found := ecs.CutByte(strings.TrimPrefix(tag, "%"), '-')
-	if !found || !isASAFamily(fam) {
+	if !found || !isASAFamily(fam) || len(rest) < 8 {
 		return "", 0, "", false
 	}
-	if len(rest) < 3 || rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
+	if class := rest[:len(rest)-8]; class != "" && !isMessageClass(class) {
+		return "", 0, "", false
+	}
+	rest = rest[len(rest)-8:] // "6-302013"
+	if rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
 		return "", 0, "", false
 	}
 	id = rest[2:]
-	if len(id) != 6 || !ecs.IsDigits(id) {
+	if !ecs.IsDigits(id) {
 		return "", 0, "", false
 	}
 	return fam, int(rest[0] - '0'), id, true
+}
+
+// isMessageClass reports whether s is "class-" ("session-",
+// "threat-detection-"): lower-case words joined by '-', then '-'.
+func isMessageClass(s string) bool {
+	if len(s) < 3 || s[len(s)-1] != '-' || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s)-1; i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // hasASAFamily reports whether tag starts like an ASA envelope
@@ -107,7 +127,11 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	}
 	tag, rest, ok := ecs.CutByte(m, ':')
 	if !ok || strings.IndexByte(tag, ' ') >= 0 {
-		return false
+		// "%ASA-6-302016 Teardown ..." (no ':' after the id: some
+		// exports and relays drop it).
+		if tag, rest, ok = ecs.CutByte(m, ' '); !ok || len(tag) < 10 || tag[0] != '%' {
+			return false
+		}
 	}
 	fam, sev, id, ok := parseASATag(tag)
 	if !ok {
