@@ -257,7 +257,9 @@ func isToken(s string) bool {
 // webClients decodes the part before IDENT USER: an optional virtual host
 // ("www.example.com:443 "), then the client address, possibly preceded by
 // an X-Forwarded-For list ("10.0.0.2, 10.0.0.1, 127.0.0.1" or quoted). The
-// first address is source.*; every address is in related.ip.
+// first address is source.*; every address is in related.ip. A single word
+// before the client is the virtual host: destination.domain (or .ip) and
+// destination.port.
 func webClients(e *event.Event, s string) {
 	first := true
 	groups := 0
@@ -265,8 +267,9 @@ func webClients(e *event.Event, s string) {
 	for s != "" {
 		s = strings.TrimLeft(s, " ")
 		var group string
+		quoted := strings.HasPrefix(s, "\"")
 		switch {
-		case strings.HasPrefix(s, "\""):
+		case quoted:
 			end := strings.IndexByte(s[1:], '"')
 			if end < 0 {
 				group, s = s[1:], ""
@@ -293,8 +296,10 @@ func webClients(e *event.Event, s string) {
 		}
 		groups++
 		n := strings.Count(group, ",") + 1
-		if groups == 1 && n == 1 && s != "" && !ecs.IsIP(group) {
-			// "vhost[:port] client": the first word is the virtual host.
+		if groups == 1 && n == 1 && s != "" && !quoted {
+			// "vhost[:port] client": a single word before the client (or
+			// its forwarded-for list) is the virtual host, a name or an
+			// address ("1.128.3.4 localhost - - [...]").
 			vhost = group
 			continue
 		}
@@ -316,7 +321,7 @@ func webClients(e *event.Event, s string) {
 		if i := strings.LastIndexByte(vhost, ':'); i > 0 && strings.IndexByte(vhost, ']') < i && !ecs.IsIP(vhost) {
 			host, port = vhost[:i], vhost[i+1:]
 		}
-		ecs.SetHostname(e, "destination.domain", host)
+		ecs.SetAddress(e, "destination", host)
 		if port != "" {
 			ecs.SetPort(e, "destination.port", port)
 		}
