@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -61,9 +62,10 @@ func FuzzEngineSnapshot(f *testing.F) {
 	f.Add([]byte(`{"version":1,"stage":"correlate","applied":3,"state":{"rules":{}}}`))
 	f.Add([]byte(`{"version":1,"stage":"correlate","applied":3,"state":{"rules":null}}`))
 	f.Add([]byte(`{"version":1,"stage":"correlate","applied":3,"state":null}`))
+	dir = f.TempDir()
+	os.MkdirAll(filepath.Join(dir, "correlate"), 0o700)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
-		os.MkdirAll(filepath.Join(dir, "correlate"), 0o700)
+		os.Remove(filepath.Join(dir, "correlate", "state.json.corrupt"))
 		if err := os.WriteFile(filepath.Join(dir, "correlate", "state.json"), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +77,9 @@ func FuzzEngineSnapshot(f *testing.F) {
 		}
 		p.tick(72 * time.Hour) // every window, timeout and lifetime ends
 		p.send(fuzzBatch(p.now, 5)...)
-		if err := p.en.Close(); err != nil {
+		// What Close would save (without its fsyncs, which made an
+		// execution take 0.2 s on a loaded disk).
+		if _, err := json.Marshal(p.en.state()); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -72,9 +72,10 @@ func FuzzSnapshotState(f *testing.F) {
 	f.Add([]byte(`{"streams":[{"Key":"","Kind":99}],"explanations":{"agent:wks01":{"reason":"log cleared","at":"2026-12-06T08:00:00Z","id":3}}}`))
 	f.Add([]byte(`{"streams":null}`))
 	f.Add([]byte(`null`))
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, snap []byte) {
-		dir := t.TempDir()
 		path := writeSnapshot(t, dir, snap)
+		os.Remove(path + ".corrupt")
 		tr, _ := openTracker(t, dir, func() time.Time { return stagetest.Epoch })
 		_, aside := os.Stat(path + ".corrupt")
 		if restored := aside != nil; restored {
