@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -39,7 +40,8 @@ func FuzzExpandEnv(f *testing.F) {
 			doc := "k = " + q + before + "${NOMEN_FUZZ_V}" + after + q + "\nafter = 1\n"
 			out, err := ExpandEnv("fuzz.toml", []byte(doc))
 			if err != nil {
-				if q[0] == '"' || !strings.Contains(err.Error(), "line 1: environment variable NOMEN_FUZZ_V") || !strings.Contains(err.Error(), "double quotes") {
+				line := fmt.Sprintf("line %d: environment variable NOMEN_FUZZ_V", 1+strings.Count(before, "\n"))
+				if q[0] == '"' || !strings.Contains(err.Error(), line) || !strings.Contains(err.Error(), "double quotes") {
 					t.Fatalf("%q in %s...%s refused: %v", v, q, q, err)
 				}
 				continue
