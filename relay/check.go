@@ -86,7 +86,7 @@ func Check(path string, o CheckOptions) *CheckReport {
 	r := report()
 	if r.OK() {
 		r.Summary = fmt.Sprintf("%s: OK (%d listeners, %d agent listeners, %d outputs, %d rules in %d files, %d embedded tests passed)",
-			path, len(cfg.Listeners), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests)
+			path, len(cfg.Listeners)+len(cfg.NATSInputs), len(cfg.Agents), len(cfg.Outputs), norm.Rules().Len(), len(norm.Rules().Files()), tests)
 	}
 	return r
 }

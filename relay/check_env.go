@@ -20,8 +20,8 @@ type configItem struct {
 	v     any
 }
 
-// items lists what check walks: each listener, agent listener and output,
-// [metrics], [journal] and [correlate].
+// items lists what check walks: each listener, agent listener, nats
+// listener and output, [metrics], [journal] and [correlate].
 func (c *Config) items(data []byte) []configItem {
 	var items []configItem
 	seen := map[string]int{} // a name used twice: its second table is on its second line
@@ -41,6 +41,10 @@ func (c *Config) items(data []byte) []configItem {
 	for i := range c.Agents {
 		name := c.Agents[i].Name
 		items = append(items, configItem{fmt.Sprintf("listener %q", name), line("listener", name), &c.Agents[i]})
+	}
+	for i := range c.NATSInputs {
+		name := c.NATSInputs[i].Name
+		items = append(items, configItem{fmt.Sprintf("listener %q", name), line("listener", name), &c.NATSInputs[i]})
 	}
 	for i := range c.Outputs {
 		o := &c.Outputs[i]
@@ -86,7 +90,7 @@ func walkTags(v reflect.Value, fn func(tag string, v reflect.Value)) {
 // pathRoles says what the service does with the file a key names: read
 // it, or write (create) it.
 var pathRoles = map[string]string{
-	"ca": "read", "cert": "read", "key": "read", "client_ca": "read", "creds": "read",
+	"ca": "read", "cert": "read", "key": "read", "client_ca": "read", "creds": "read", "nkey": "read",
 	"path": "write", "dead_letter": "write", "dir": "write-dir",
 }
 

@@ -185,3 +185,40 @@ url = "http://`+down+`/x"
 		t.Errorf("reachable output reported: %v", r.Errors)
 	}
 }
+
+// A nats listener's files are checked like an output's: credentials, nkey
+// seed and TLS files the service user cannot read, and a dead-letter file
+// it cannot create, each with the line of the listener.
+func TestCheckNATSListenerFiles(t *testing.T) {
+	dir := t.TempDir()
+	os.Chmod(filepath.Dir(dir), 0o755) // others may enter (the account below)
+	os.Chmod(dir, 0o755)
+	secret := filepath.Join(dir, "secret")
+	if err := os.Mkdir(secret, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(dir, "edge.creds")
+	os.WriteFile(creds, []byte("-----BEGIN NATS USER JWT-----\n"), 0o600)
+	body := `state_dir = "` + dir + `/state"
+[[listener]]
+name = "central"
+protocol = "nats"
+stream = "NOMEN"
+creds = "` + creds + `"
+dead_letter = "` + secret + `/dl.jsonl"
+
+[[listener]]
+name = "other"
+protocol = "nats"
+stream = "OTHER"
+nkey = "` + secret + `/edge.nk"
+`
+	path := filepath.Join(dir, "nomen.toml")
+	os.WriteFile(path, []byte(body), 0o644)
+	r := checkAs(path, account{name: "svc", uid: 54321, gids: []uint32{54321}})
+	wantProblems(t, r.Errors,
+		path+":3: listener \"central\": creds "+creds+": user svc cannot read",
+		path+":3: listener \"central\": dead_letter "+secret+"/dl.jsonl: user svc cannot enter directory "+secret,
+		path+":10: listener \"other\": nkey "+secret+"/edge.nk: user svc cannot enter directory "+secret,
+	)
+}

@@ -51,12 +51,38 @@ func loadState(path string) (*agentState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
-	var f stateFile
-	if err := json.Unmarshal(data, &f); err != nil {
+	if s.streams, err = decodeState(data); err != nil {
 		return nil, fmt.Errorf("state %s: %w (delete it to start over: the relay's resume points are kept)", path, err)
 	}
-	s.streams = f.Streams
 	return s, nil
+}
+
+// stateVersion is the version of the state file save writes.
+const stateVersion = 1
+
+// decodeState reads a state file. A file that is not what save writes is
+// an error, never a state: another version, a stream without a channel or
+// an epoch, or a channel listed twice (the agent would follow one entry
+// and write both back forever).
+func decodeState(data []byte) ([]streamState, error) {
+	var f stateFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, err
+	}
+	if f.Version != stateVersion {
+		return nil, fmt.Errorf("version %d, want %d", f.Version, stateVersion)
+	}
+	seen := make(map[string]bool, len(f.Streams))
+	for _, st := range f.Streams {
+		if st.Channel == "" || st.Epoch == 0 {
+			return nil, fmt.Errorf("stream %q epoch %d: want a channel and an epoch", st.Channel, st.Epoch)
+		}
+		if seen[st.Channel] {
+			return nil, fmt.Errorf("channel %q listed twice", st.Channel)
+		}
+		seen[st.Channel] = true
+	}
+	return f.Streams, nil
 }
 
 // stream returns the state of channel (zero value if unknown).
@@ -130,7 +156,7 @@ func (s *agentState) save() error {
 		s.mu.Unlock()
 		return nil
 	}
-	data, _ := json.MarshalIndent(stateFile{Version: 1, Streams: s.streams}, "", "  ")
+	data, _ := json.MarshalIndent(stateFile{Version: stateVersion, Streams: s.streams}, "", "  ")
 	s.dirty = false
 	s.saved = time.Now()
 	s.mu.Unlock()

@@ -79,17 +79,23 @@ func (p *posFile) read() (rec posRecord, ok bool, err error) {
 			binary.LittleEndian.Uint32(s[60:]) != crc32.Checksum(s[:60], crc32c) {
 			continue
 		}
-		seq := binary.LittleEndian.Uint64(s[8:])
-		if ok && seq <= best {
-			continue
-		}
-		ok, best = true, seq
-		rec = posRecord{
+		r := posRecord{
 			LastID:  binary.LittleEndian.Uint64(s[16:]),
 			Size:    int64(binary.LittleEndian.Uint64(s[24:])),
 			Inode:   binary.LittleEndian.Uint64(s[32:]),
 			Created: int64(binary.LittleEndian.Uint64(s[40:])),
 		}
+		if r.Size < 0 {
+			continue // no file has that size: not a record write made
+		}
+		// The slots are written alternately with seq+1: the newer one is
+		// one ahead of the other, modulo 2^64 (serial number arithmetic,
+		// so that a wrapped counter still wins).
+		seq := binary.LittleEndian.Uint64(s[8:])
+		if ok && int64(seq-best) <= 0 {
+			continue
+		}
+		ok, best, rec = true, seq, r
 	}
 	if n > 0 && !ok {
 		return rec, false, errPosCorrupt

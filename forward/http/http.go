@@ -308,13 +308,20 @@ func (s *HTTP) Write(ctx context.Context, batch []*event.Event) error {
 		return fmt.Errorf("http: post %s: %w", s.cfg.Kind, err) // network: retryable
 	}
 	s.m.responses.WithLabelValues(strconv.Itoa(status)).Inc()
+	return s.judge(status, hdr, resp, len(batch))
+}
+
+// judge classifies the server's answer to a batch of n events: nil (all
+// delivered), a *forward.BatchError naming failed events, or an error for
+// the whole batch (retryable, permanent or a forward.ConfigError).
+func (s *HTTP) judge(status int, hdr http.Header, body []byte, n int) error {
 	switch s.cfg.Kind {
 	case "splunk_hec":
-		return s.judgeHEC(status, hdr, resp, len(batch))
+		return s.judgeHEC(status, hdr, body, n)
 	case "elasticsearch":
-		return s.judgeBulk(status, hdr, resp, len(batch))
+		return s.judgeBulk(status, hdr, body, n)
 	}
-	return judgeStatus(status, hdr, resp)
+	return judgeStatus(status, hdr, body)
 }
 
 // appendHEC appends one HEC event object.
@@ -519,8 +526,16 @@ func (s *HTTP) judgeBulk(status int, hdr http.Header, body []byte, n int) error 
 	}
 	var be forward.BatchError
 	for i, item := range r.Items {
-		for _, o := range item { // one key: the action ("create")
+		if len(item) != 1 {
+			// One key is the action ("create"); none or several say
+			// nothing certain about the document: send it again.
+			be.Items = append(be.Items, forward.ItemError{Index: i, Err: fmt.Errorf("http: elasticsearch item %d: %d actions in the answer, want 1", i, len(item))})
+			continue
+		}
+		for _, o := range item {
 			switch {
+			case o.Status == 0:
+				be.Items = append(be.Items, forward.ItemError{Index: i, Err: fmt.Errorf("http: elasticsearch item %d: no status in the answer", i)})
 			case o.Status >= 200 && o.Status < 300:
 			case o.Status == http.StatusConflict:
 				s.m.duplicates.Inc() // already there: an earlier attempt got through

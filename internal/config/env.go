@@ -21,10 +21,10 @@ var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
 // cannot change the document's structure: inside "..." or """...""" it is
 // escaped (\" \\ \n \uXXXX); inside '...' or ”'...”', which have no
 // escapes, a value that cannot be written there (a ' or a control
-// character; ”' or a control character other than newline and tab) is
-// an error telling to use double quotes. Outside a string (port =
-// ${PORT}) the value is inserted as it is: it is TOML there, a number or
-// a boolean. Values are not expanded again: a ${ inside a value stays.
+// character; in ”'...”' a ', a leading newline or a control character
+// other than newline and tab) is an error telling to use double quotes.
+// Outside a string (port = ${PORT}) the value is inserted as it is: it is
+// TOML there, a number or a boolean. Values are not expanded again: a ${ inside a value stays.
 func ExpandEnv(name string, data []byte) ([]byte, error) {
 	text := string(data)
 	if !strings.Contains(text, "${") {
@@ -164,7 +164,10 @@ func tomlEscape(st tomlState, v string) (string, error) {
 				return "", fmt.Errorf("its value cannot be written inside a single-quoted TOML string: put ${...} in double quotes")
 			}
 		}
-		if st == tomlMLLiteral && strings.Contains(v, "'''") {
+		// In '''...''' a quote next to the ones around the reference
+		// could close the string early, and TOML drops a newline just
+		// after the opening quotes: neither would arrive unchanged.
+		if st == tomlMLLiteral && (strings.Contains(v, "'") || strings.HasPrefix(v, "\n")) {
 			return "", fmt.Errorf("its value cannot be written inside ''' quotes: put ${...} in double quotes")
 		}
 	}

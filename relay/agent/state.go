@@ -141,20 +141,59 @@ func (s *State) load() error {
 			s.checkpoint = cp.JournalID
 			continue
 		}
-		var cf cursorFile
-		if err := json.Unmarshal(data, &cf); err != nil || cf.Agent == "" {
+		agent, a, err := decodeCursorFile(name, data)
+		if err != nil {
 			// Losing a cursor means the agent resends what it still has: duplicates,
 			// not loss. Keep going, loudly.
 			s.log.Error("agent: state: unreadable cursor file ignored; the agent will resend", "file", name, "err", err)
 			continue
 		}
-		a := &agentState{streams: map[streamKey]*streamState{}}
-		for _, st := range cf.Streams {
-			a.streams[streamKey{st.Channel, st.Epoch}] = &streamState{durable: st.Durable, used: st.Used}
-		}
-		s.agents[cf.Agent] = a
+		s.agents[agent] = a
 	}
 	return nil
+}
+
+// encodeCursorFile is the cursor file of agent id, whose state is a.
+func encodeCursorFile(id string, a *agentState) []byte {
+	cf := cursorFile{Agent: id}
+	for k, st := range a.streams {
+		cf.Streams = append(cf.Streams, cursorStream{Channel: k.channel, Epoch: k.epoch, Durable: st.durable, Used: st.used})
+	}
+	slices.SortFunc(cf.Streams, func(x, y cursorStream) int {
+		if c := strings.Compare(x.Channel, y.Channel); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Epoch, y.Epoch)
+	})
+	data, _ := json.Marshal(cf)
+	return data
+}
+
+// decodeCursorFile reads one agent's cursor file, named name. A file that
+// is not exactly what Flush writes is rejected whole: a cursor too far
+// ahead would drop the agent's records as duplicates, so a damaged file,
+// one whose agent is not the one its name says (it would take another
+// agent's place), or one naming a stream twice is not trusted.
+func decodeCursorFile(name string, data []byte) (string, *agentState, error) {
+	var cf cursorFile
+	if err := json.Unmarshal(data, &cf); err != nil {
+		return "", nil, err
+	}
+	if cf.Agent == "" || cursorFileName(cf.Agent) != name {
+		return "", nil, fmt.Errorf("agent %q is not the one the file name says", cf.Agent)
+	}
+	a := &agentState{streams: make(map[streamKey]*streamState, len(cf.Streams))}
+	for _, st := range cf.Streams {
+		k := streamKey{st.Channel, st.Epoch}
+		if k.channel == "" || k.epoch == 0 || st.Durable == 0 {
+			return "", nil, fmt.Errorf("stream %q epoch %d at %d: not a stream position", st.Channel, st.Epoch, st.Durable)
+		}
+		if a.streams[k] != nil {
+			return "", nil, fmt.Errorf("stream %q epoch %d listed twice", st.Channel, st.Epoch)
+		}
+		a.streams[k] = &streamState{durable: st.Durable, used: st.Used}
+	}
+	return cf.Agent, a, nil
 }
 
 func (s *State) agentLocked(id string) *agentState {
@@ -349,18 +388,7 @@ func (s *State) Flush() error {
 		if !a.dirty {
 			continue
 		}
-		cf := cursorFile{Agent: id}
-		for k, st := range a.streams {
-			cf.Streams = append(cf.Streams, cursorStream{Channel: k.channel, Epoch: k.epoch, Durable: st.durable, Used: st.used})
-		}
-		slices.SortFunc(cf.Streams, func(x, y cursorStream) int {
-			if c := strings.Compare(x.Channel, y.Channel); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.Epoch, y.Epoch)
-		})
-		data, _ := json.Marshal(cf)
-		files[id] = data
+		files[id] = encodeCursorFile(id, a)
 		a.dirty = false
 	}
 	writeCP := cp != s.checkpoint

@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,6 +106,31 @@ type part struct {
 }
 
 func (b *block) arrived() int { return len(b.Parts) + b.Over }
+
+// check reports an open block of a snapshot that apply cannot have left
+// under key: its parts out of order or beyond its total, a block that
+// should have been closed, or a byte count (which max_bytes is kept by)
+// that is not its parts'.
+func (b *block) check(key string) error {
+	if key != string(scriptBlockKey(nil, b.Host, b.ID)) {
+		return fmt.Errorf("script block %q filed under %q", b.ID, key)
+	}
+	if b.Total < 2 || b.Over < 0 || b.arrived() >= b.Total {
+		return fmt.Errorf("script block %q: %d parts and %d over of %d, open", b.ID, len(b.Parts), b.Over, b.Total)
+	}
+	bytes, prev := 0, 0
+	for _, p := range b.Parts {
+		if p.N <= prev || p.N > b.Total {
+			return fmt.Errorf("script block %q: part %d after %d, of %d", b.ID, p.N, prev, b.Total)
+		}
+		prev = p.N
+		bytes += len(p.Text) + partOverhead
+	}
+	if bytes != b.Bytes {
+		return fmt.Errorf("script block %q: %d bytes, its parts hold %d", b.ID, b.Bytes, bytes)
+	}
+	return nil
+}
 
 func newScriptBlocks(s scriptBlockSettings, m *metrics) *scriptBlocks {
 	mk := func(name, id, desc string) ruleBase {
@@ -398,6 +424,11 @@ func (r *scriptBlocks) load(raw json.RawMessage) error {
 	var st scriptBlockState
 	if err := json.Unmarshal(raw, &st); err != nil {
 		return err
+	}
+	for _, kv := range st.Open {
+		if err := kv.V.check(kv.K); err != nil {
+			return err // nothing restored: a wrong block would be joined wrongly
+		}
 	}
 	for _, kv := range st.Open {
 		if _, ok := r.open.Peek(kv.K); ok || r.open.Len() >= r.open.Max() {

@@ -89,12 +89,18 @@ func openCursor(dir, name string) (c *cursor, ok bool, err error) {
 			continue
 		}
 		seq := binary.LittleEndian.Uint32(b[8:])
-		if !ok || seq > c.seq {
+		if !ok || newerSeq(seq, c.seq) {
 			c.committed, c.seq, ok = binary.LittleEndian.Uint64(b), seq, true
 		}
 	}
 	return c, ok, nil
 }
+
+// newerSeq reports whether slot sequence number a was written after b:
+// the two slots are written alternately, each one ahead of the other
+// modulo 2^32 (serial number arithmetic, so that a counter that wrapped
+// around still wins).
+func newerSeq(a, b uint32) bool { return int32(a-b) > 0 }
 
 // write stores id in the older slot. It is called with the new sequence
 // number already chosen, outside Journal.mu.

@@ -40,6 +40,7 @@ type highWater struct {
 	f        *os.File
 	seq      uint32
 	reserved uint64 // IDs below it may be handed out
+	damaged  bool   // the file had bytes but no valid slot
 }
 
 // openHighWater opens (creating) the file in dir and returns the recorded
@@ -59,13 +60,14 @@ func openHighWater(dir string) (h *highWater, next uint64, exact, ok bool, err e
 			continue
 		}
 		seq := binary.LittleEndian.Uint32(b[8:])
-		if !ok || seq > h.seq {
+		if !ok || newerSeq(seq, h.seq) {
 			next, h.seq, exact, ok = binary.LittleEndian.Uint64(b), seq, b[12] == 1, true
 		}
 	}
 	if ok && exact {
 		h.reserved = next
 	}
+	h.damaged = n > 0 && !ok
 	return h, next, exact, ok, nil
 }
 

@@ -31,6 +31,10 @@ func (j *Journal) openDisk() error {
 	if err != nil {
 		return err
 	}
+	if hw.damaged {
+		j.log.Warn("journal: the high-water file is damaged; IDs continue after the last event in the journal",
+			"file", filepath.Join(dir, highWaterName))
+	}
 	j.hw, j.dirDirty = hw, true
 	segs, err := listSegments(dir)
 	if err != nil {

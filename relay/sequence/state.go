@@ -1,6 +1,7 @@
 package sequence
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 )
@@ -31,9 +32,6 @@ func (t *Tracker) restore() error {
 		return err
 	}
 	for _, s := range st.Streams {
-		if s.Key == "" || s.Kind >= numKinds {
-			continue
-		}
 		t.streams.PutBack(s.Key, s)
 	}
 	t.streams.All(func(_ string, s *stream) bool {
@@ -46,5 +44,35 @@ func (t *Tracker) restore() error {
 		t.explain[k] = x
 	}
 	t.m.streams.Set(float64(t.streams.Len()))
+	return nil
+}
+
+// Validate reports a snapshot that the tracker cannot have written (see
+// snapshot.Validator): a stream without a key or of an unknown kind, a
+// key twice, holes that are not disjoint, ascending ranges below the
+// stream's last number (at most maxHoles), or too many past epochs.
+// Restoring such a stream would raise gaps that never were, or miss real
+// ones.
+func (st *state) Validate() error {
+	seen := make(map[string]bool, len(st.Streams))
+	for _, s := range st.Streams {
+		if s.Key == "" || s.Kind >= numKinds {
+			return fmt.Errorf("stream %q: kind %d", s.Key, s.Kind)
+		}
+		if seen[s.Key] {
+			return fmt.Errorf("stream %q listed twice", s.Key)
+		}
+		seen[s.Key] = true
+		if len(s.Holes) > maxHoles || len(s.Past) > maxPastEpochs {
+			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.Key, len(s.Holes), len(s.Past))
+		}
+		prev := int64(0)
+		for _, h := range s.Holes {
+			if h.First <= prev || h.First > h.Last || h.Last >= s.Last {
+				return fmt.Errorf("stream %q: hole %d-%d after %d, last %d", s.Key, h.First, h.Last, prev, s.Last)
+			}
+			prev = h.Last
+		}
+	}
 	return nil
 }

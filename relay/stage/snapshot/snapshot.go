@@ -157,7 +157,20 @@ func (f *File) Load(state any) (applied uint64, ok bool, err error) {
 	if err := json.Unmarshal(env.State, state); err != nil {
 		return 0, false, f.corrupt(err)
 	}
+	if v, ok := state.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return 0, false, f.corrupt(err)
+		}
+	}
 	return env.Applied, true, nil
+}
+
+// Validator is implemented by a stage's state that can tell whether it is
+// whole: Load checks it after decoding, and a state that is not (a file
+// damaged in a way JSON does not notice) is unusable like one that does
+// not decode, never restored in part.
+type Validator interface {
+	Validate() error
 }
 
 func (f *File) corrupt(cause error) error {
