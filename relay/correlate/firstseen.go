@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -56,6 +57,7 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		r.keys.Put(string(key), fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
 	}
 	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
+	f.id(&r.b, string(key), t, findingid.Anchor(e, id))
 	var ev evidence
 	ev.add(e, id, nil) // a finding made now
 	f.evidence(&ev)

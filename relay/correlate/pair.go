@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -35,6 +36,9 @@ type pstate struct {
 	Deadline int64             `json:"deadline"` // receive time + window
 	Ev       evidence          `json:"ev"`
 	Fields   map[string]string `json:"fields,omitempty"` // captured for the message
+	// First is the first event's identity (findingid.Anchor): the
+	// finding's id is made of it, whether the second comes or not.
+	First string `json:"first,omitempty"`
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -77,7 +81,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano()}
+		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id))}
 		st.Ev.add(e, id, en.strs)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
@@ -104,6 +108,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		ev := st.Ev
 		ev.add(e, id, nil) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
+		f.id(&r.b, k, st.At, st.First)
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)
 		f.message(&r.b, defPairMessage, vars{count: ev.Count, window: r.window, key: displayKey(r.groupBy, k)}, e)
@@ -114,6 +119,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
+	f.id(&r.b, key, st.At, st.First)
 	f.evidence(&st.Ev)
 	fields := keyFields(r.groupBy, key)
 	for k, v := range st.Fields {

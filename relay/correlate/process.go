@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -370,6 +371,13 @@ func (p *proc) fill(e *event.Event, start string) {
 	e.SetStr("host.name", p.Host)
 }
 
+// idKey is the group key of p's record and alerts in their ids
+// (findingid): a process is its host, pid and start (and Sysmon's GUID,
+// the anchor, where there is one).
+func (p *proc) idKey() string {
+	return p.Host + "\x00" + strconv.FormatInt(p.PID, 10)
+}
+
 func baseName(path string) string {
 	if i := strings.LastIndexAny(path, `\/`); i >= 0 {
 		return path[i+1:]
@@ -396,6 +404,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 	e.SetStr("event.action", "process-lifetime")
 	e.SetStr("event.module", "nomen")
 	e.SetStr("event.dataset", DatasetProcess)
+	findingid.Set(e, r.b.name, p.idKey(), p.Start, p.GUID)
 	// Both times in one string: one allocation.
 	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
 	n := len(r.buf)
@@ -447,6 +456,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 // endNotSeen raises the alert for a process whose end never came.
 func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, received time.Time) {
 	f := newFinding(&r.endMissing, DatasetProcess, "process-end-missing", at, received)
+	f.id(&r.endMissing, p.idKey(), p.Start, p.GUID)
 	start := formatTime(time.Unix(0, p.Start))
 	p.fill(f.e, start)
 	f.evidence(&p.Evidence)
@@ -478,6 +488,7 @@ func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 		p.PID = v.Num
 	}
 	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
+	f.id(&r.startMiss, p.idKey(), e.Time.UnixNano(), findingid.Anchor(e, id))
 	f.e.Message = string(p.describe(nil)) + " ended but its start was never seen"
 	en.emit(&r.startMiss, f.e)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -85,6 +86,9 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		return
 	}
 	f := newFinding(&r.b, Dataset, "threshold-exceeded", e.Time, e.Received)
+	// Each event completes at most one window per rule: its identity
+	// makes the id unique; the window's first event dates it.
+	f.id(&r.b, string(key), st.Slots[0].T, findingid.Anchor(e, id))
 	ev := st.Ev
 	ev.Count = len(st.Slots)
 	ev.IDs = ev.IDs[:0:0]
