@@ -34,13 +34,13 @@ func TestOf(t *testing.T) {
 // testBucket connects to the JetStream server of this machine
 // ($NOMEN_TEST_NATS, else nats://127.0.0.1:4222) or skips, and creates a
 // lease bucket of its own, deleted at the end.
-func testBucket(t *testing.T, ttl time.Duration) (open func() jetstream.KeyValue) {
+func testBucket(t *testing.T, ttl time.Duration) (open func() (jetstream.KeyValue, *nats.Conn)) {
 	t.Helper()
 	url := os.Getenv("NOMEN_TEST_NATS")
 	if url == "" {
 		url = "nats://127.0.0.1:4222"
 	}
-	connect := func() jetstream.JetStream {
+	connect := func() (jetstream.JetStream, *nats.Conn) {
 		nc, err := nats.Connect(url, nats.Timeout(2*time.Second))
 		if err != nil {
 			t.Skipf("NATS not reachable at %s (set NOMEN_TEST_NATS): %v", url, err)
@@ -50,9 +50,9 @@ func testBucket(t *testing.T, ttl time.Duration) (open func() jetstream.KeyValue
 		if err != nil {
 			t.Fatal(err)
 		}
-		return js
+		return js, nc
 	}
-	js := connect()
+	js, _ := connect()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := js.AccountInfo(ctx); err != nil {
@@ -64,14 +64,15 @@ func testBucket(t *testing.T, ttl time.Duration) (open func() jetstream.KeyValue
 	}
 	t.Cleanup(func() { js.DeleteKeyValue(context.Background(), name) })
 	// Each instance gets its own connection, as separate processes would.
-	return func() jetstream.KeyValue {
+	return func() (jetstream.KeyValue, *nats.Conn) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		kv, err := connect().KeyValue(ctx, name)
+		js, nc := connect()
+		kv, err := js.KeyValue(ctx, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return kv
+		return kv, nc
 	}
 }
 
@@ -83,6 +84,11 @@ const (
 	testMargin = time.Second
 	testRenew  = 400 * time.Millisecond
 )
+
+func kvOf(open func() (jetstream.KeyValue, *nats.Conn)) jetstream.KeyValue {
+	kv, _ := open()
+	return kv
+}
 
 // instance is a Manager with what its callbacks saw.
 type instance struct {
@@ -232,8 +238,8 @@ func TestTakeoverFromAPausedInstance(t *testing.T) {
 			return []*instance{a}
 		}
 	}
-	a = newInstance(t, open(), "a", other(&a), &overlaps)
-	b = newInstance(t, open(), "b", other(&b), &overlaps)
+	a = newInstance(t, kvOf(open), "a", other(&a), &overlaps)
+	b = newInstance(t, kvOf(open), "b", other(&b), &overlaps)
 	a.start(t)
 	b.start(t)
 	watchOverlap(t, both, &overlaps)
@@ -244,7 +250,7 @@ func TestTakeoverFromAPausedInstance(t *testing.T) {
 	})
 
 	b.stop() // paused: no renewal, no release
-	paused := b.Owned()
+	paused, releasedBefore := b.Owned(), len(b.recorded(&b.released))
 	t.Logf("b paused holding %v", paused)
 	waitFor(t, "a to take every partition", func() bool { return len(a.Owned()) == testCount })
 	if got := b.Owned(); len(got) != 0 {
@@ -259,7 +265,7 @@ func TestTakeoverFromAPausedInstance(t *testing.T) {
 			t.Errorf("partition %d of the paused instance was not taken over", p)
 		}
 	}
-	if got := b.recorded(&b.released); len(got) != 0 {
+	if got := b.recorded(&b.released)[releasedBefore:]; len(got) != 0 {
 		t.Errorf("the paused instance released %v: it was to keep its leases until they expired", got)
 	}
 
@@ -281,8 +287,8 @@ func TestReleaseHandsOver(t *testing.T) {
 	var overlaps atomic.Int64
 	var a, b *instance
 	both := func() []*instance { return []*instance{a, b} }
-	a = newInstance(t, open(), "a", func() []*instance { return []*instance{b} }, &overlaps)
-	b = newInstance(t, open(), "b", func() []*instance { return []*instance{a} }, &overlaps)
+	a = newInstance(t, kvOf(open), "a", func() []*instance { return []*instance{b} }, &overlaps)
+	b = newInstance(t, kvOf(open), "b", func() []*instance { return []*instance{a} }, &overlaps)
 	a.start(t)
 	b.start(t)
 	watchOverlap(t, both, &overlaps)
@@ -324,5 +330,39 @@ func TestOptions(t *testing.T) {
 		if _, err := New(o); err == nil {
 			t.Errorf("%s: no error", why)
 		}
+	}
+}
+
+// TestCutOffInstanceStopsBeforeTakeover: an instance that keeps running
+// but can no longer reach the server (its connection closed) cannot renew:
+// it stops owning its partitions at its own deadline, counts them lost,
+// and the other takes them only after that.
+func TestCutOffInstanceStopsBeforeTakeover(t *testing.T) {
+	open := testBucket(t, testTTL)
+	var overlaps atomic.Int64
+	var a, b *instance
+	both := func() []*instance { return []*instance{a, b} }
+	a = newInstance(t, kvOf(open), "a", func() []*instance { return []*instance{b} }, &overlaps)
+	kvB, ncB := open()
+	b = newInstance(t, kvB, "b", func() []*instance { return []*instance{a} }, &overlaps)
+	a.start(t)
+	b.start(t)
+	watchOverlap(t, both, &overlaps)
+	waitFor(t, "the two instances to split the partitions", func() bool {
+		oa, ob := a.Owned(), b.Owned()
+		return len(oa) == testCount/2 && len(ob) == testCount/2 && disjointAndComplete(oa, ob)
+	})
+
+	held, releasedBefore := b.Owned(), len(b.recorded(&b.released))
+	ncB.Close() // b runs on, every write fails
+	waitFor(t, "a to take every partition", func() bool { return len(a.Owned()) == testCount })
+	if got := b.Owned(); len(got) != 0 {
+		t.Fatalf("the cut-off instance still reports owning %v", got)
+	}
+	waitFor(t, "the cut-off instance to count its leases lost", func() bool {
+		return len(b.recorded(&b.lost)) == len(held)
+	})
+	if got := b.recorded(&b.released)[releasedBefore:]; len(got) != 0 {
+		t.Errorf("the cut-off instance released %v: it cannot save state it may no longer own", got)
 	}
 }
