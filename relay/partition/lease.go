@@ -68,6 +68,10 @@ type Manager struct {
 	// deadline[p]: until when (time since base, ns) Owns(p) is true; 0:
 	// not held.
 	deadline []atomic.Int64
+	// lease[p]: a number new at each acquisition of p (LeaseOf), unique
+	// across restarts too (it starts from the clock).
+	lease     []atomic.Uint64
+	nextLease uint64
 
 	mu    sync.Mutex // serialises tick and Release
 	rev   []uint64   // revision of this instance's lease of p, 0: none
@@ -108,7 +112,8 @@ func New(o Options) (*Manager, error) {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &Manager{o: o, valid: o.TTL - o.Margin, base: time.Now(),
-		deadline: make([]atomic.Int64, o.Count), rev: make([]uint64, o.Count), warn: logthrottle.New(o.Log, 0)}, nil
+		deadline: make([]atomic.Int64, o.Count), lease: make([]atomic.Uint64, o.Count), nextLease: uint64(time.Now().UnixNano()),
+		rev: make([]uint64, o.Count), warn: logthrottle.New(o.Log, 0)}, nil
 }
 
 // Bucket creates the lease bucket, or updates it to these settings:
@@ -135,6 +140,21 @@ func (m *Manager) Owns(p int) bool {
 	d := m.deadline[p].Load()
 	return d != 0 && int64(time.Since(m.base)) < d
 }
+
+// LeaseOf reports whether this instance owns p now (Owns) and the number
+// of its lease, new at each acquisition: state kept under another number
+// is from before another instance had p.
+func (m *Manager) LeaseOf(p int) (uint64, bool) {
+	l := m.lease[p].Load()
+	if !m.Owns(p) || m.lease[p].Load() != l { // not ours, or changing hands
+		return 0, false
+	}
+	return l, true
+}
+
+// Lease is LeaseOf the partition of key: a Manager is the stages' Owner
+// (relay/stage.Owner).
+func (m *Manager) Lease(key string) (uint64, bool) { return m.LeaseOf(m.Of(key)) }
 
 // Owned returns the partitions Owns reports true for, ascending.
 func (m *Manager) Owned() []int {
@@ -234,6 +254,8 @@ func (m *Manager) tick(ctx context.Context) {
 		}
 		m.rev[p] = rev
 		m.owned++
+		m.nextLease++
+		m.lease[p].Store(m.nextLease)
 		if m.o.Acquired != nil {
 			m.o.Acquired(p)
 		}

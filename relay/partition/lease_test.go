@@ -12,7 +12,11 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/relay/stage"
 )
+
+// The Manager is what the stages ask (sequence.Options.Owner).
+var _ stage.Owner = (*Manager)(nil)
 
 // Independent vectors (FNV-1a 64 computed outside Go): the partition of a
 // key is a contract between the instances of a tier.
@@ -249,6 +253,10 @@ func TestTakeoverFromAPausedInstance(t *testing.T) {
 		return len(oa) == testCount/2 && len(ob) == testCount/2 && disjointAndComplete(oa, ob)
 	})
 
+	before := map[int]uint64{}
+	for _, p := range b.Owned() {
+		before[p], _ = b.LeaseOf(p)
+	}
 	b.stop() // paused: no renewal, no release
 	paused, releasedBefore := b.Owned(), len(b.recorded(&b.released))
 	t.Logf("b paused holding %v", paused)
@@ -277,6 +285,16 @@ func TestTakeoverFromAPausedInstance(t *testing.T) {
 		oa, ob := a.Owned(), b.Owned()
 		return len(oa) == testCount/2 && len(ob) == testCount/2 && disjointAndComplete(oa, ob)
 	})
+	// What b holds again is under new leases: state it kept from before
+	// is recognisably stale.
+	for _, p := range b.Owned() {
+		if l, ok := b.LeaseOf(p); ok && before[p] != 0 && l == before[p] {
+			t.Errorf("partition %d: the same lease number %d before the pause and after the comeback", p, l)
+		}
+	}
+	if _, ok := b.Lease("any key"); ok != b.Owns(Of("any key", testCount)) {
+		t.Errorf("Lease and Owns disagree")
+	}
 }
 
 // TestReleaseHandsOver: an instance that stops cleanly gives its
