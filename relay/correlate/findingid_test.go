@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/findingid"
 )
 
@@ -25,7 +26,12 @@ where = { "event.action" = "logoff" }
 // returns "rule key -> id" of every finding, in order. streamIDs: the
 // events carry a JetStream message id, as on a tier.
 func idScenario(t *testing.T, offset int, streamIDs bool) []string {
-	p := &pipe{t: t, now: t0}
+	return idScenarioOwned(t, offset, streamIDs, nil)
+}
+
+// idScenarioOwned is idScenario with an engine that keeps only owner's keys.
+func idScenarioOwned(t *testing.T, offset int, streamIDs bool, owner stage.Owner) []string {
+	p := &pipe{t: t, now: t0, owner: owner}
 	for i := range offset {
 		e := event.New(t0)
 		e.ID = uint64(i + 1)

@@ -43,6 +43,10 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !ok {
 		return
 	}
+	// The seen tuples stay true across leases: only ownership matters.
+	if _, mine := en.lease(r.b.name, key); !mine {
+		return
+	}
 	t := r.b.at(e).UnixNano()
 	recv := e.Received.UnixNano()
 	st, seen := r.keys.GetBytes(key)

@@ -39,6 +39,8 @@ type pstate struct {
 	// First is the first event's identity (findingid.Anchor): the
 	// finding's id is made of it, whether the second comes or not.
 	First string `json:"first,omitempty"`
+	// Lease is Options.Owner's lease it was kept under.
+	Lease uint64 `json:"lease,omitempty"`
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -76,12 +78,19 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	if !ok {
 		return
 	}
+	lease, mine := en.lease(r.b.name, key)
+	if !mine {
+		return // another instance's key
+	}
+	if st, waiting := r.keys.PeekBytes(key); waiting && st.Lease != lease {
+		r.keys.Delete(string(key)) // kept under an older lease: stale
+	}
 	t := r.b.at(e).UnixNano()
 	if role == roleFirst {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id))}
+		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id)), Lease: lease}
 		st.Ev.add(e, id, en.strs)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
@@ -141,7 +150,7 @@ func (r *pair) tick(en *Engine, now time.Time) {
 		if !ok || st.Deadline > n {
 			return
 		}
-		if r.missing {
+		if r.missing && en.ours(r.b.name, k, st.Lease) {
 			r.raiseMissing(en, k, st, now)
 		}
 		r.keys.Delete(k)

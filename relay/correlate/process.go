@@ -202,6 +202,9 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !f.windows || f.host == "" {
 		return // the same numbers from something that is not Windows
 	}
+	if !en.ownsHost(r.b.name, f.host) {
+		return // another instance tracks this host
+	}
 	act := procActionOf(f.code)
 	sysmon := strings.EqualFold(f.channel, channelSysmon)
 	if sysmon {
@@ -501,7 +504,9 @@ func (r *processTracker) tick(en *Engine, now time.Time) {
 		if !ok || p.Recv > limit {
 			return
 		}
-		r.endNotSeen(en, p, "max_lifetime", now, now)
+		if en.ownsHost(r.b.name, p.Host) {
+			r.endNotSeen(en, p, "max_lifetime", now, now)
+		}
 		r.open.Delete(k)
 	}
 }
