@@ -168,13 +168,16 @@ func (m *Manager) Owned() []int {
 }
 
 // Run keeps membership and leases, rebalancing every Renew, until ctx is
-// done. It keeps the leases when it returns (as a process that died
-// would): call Release to give them back.
+// done (a round in progress finishes first). It keeps the leases when it
+// returns (as a process that died would): call Release to give them back.
 func (m *Manager) Run(ctx context.Context) {
 	t := time.NewTicker(m.o.Renew)
 	defer t.Stop()
 	for {
-		m.tick(ctx)
+		// Not ctx: a round stopped half-way would leave writes whose
+		// outcome is unknown (a renewal stored but its reply lost), and a
+		// clean stop would then fail to delete those leases.
+		m.tick(context.Background())
 		select {
 		case <-ctx.Done():
 			return
@@ -324,9 +327,15 @@ func (m *Manager) release(ctx context.Context, p int) error {
 		m.o.Released(p)
 	}
 	m.count("released")
-	if err := m.o.KV.Delete(ctx, partKey(p), jetstream.LastRevision(rev)); err != nil {
-		// It expires after TTL anyway.
-		return fmt.Errorf("partition: releasing %d: %w", p, err)
+	err := m.o.KV.Delete(ctx, partKey(p), jetstream.LastRevision(rev))
+	if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+		// A write of ours whose reply was lost, or another owner: either
+		// way not this revision to delete; it expires after TTL.
+		m.o.Log.Info("partition: lease changed since our last write, left to expire", "partition", p)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("partition: releasing %d: %w", p, err) // it expires after TTL anyway
 	}
 	return nil
 }
