@@ -39,6 +39,7 @@ type processTracker struct {
 	shutdown    map[string]int64 // host -> event time of its last clean shutdown
 	fields      event.FieldSlab  // for the lifetime events
 	buf         []byte           // scratch for texts of a lifetime event
+	idKey       []byte           // scratch for the group key of its id
 }
 
 // Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
@@ -374,12 +375,17 @@ func (p *proc) fill(e *event.Event, start string) {
 	e.SetStr("host.name", p.Host)
 }
 
-// idKey is the group key of p's record and alerts in their ids
+// appendIDKey appends the group key of p's record and alerts in their ids
 // (findingid): a process is its host, pid and start (and Sysmon's GUID,
 // the anchor, where there is one).
-func (p *proc) idKey() string {
-	return p.Host + "\x00" + strconv.FormatInt(p.PID, 10)
+func (p *proc) appendIDKey(dst []byte) []byte {
+	dst = append(dst, p.Host...)
+	dst = append(dst, 0)
+	return strconv.AppendInt(dst, p.PID, 10)
 }
+
+// idKey is appendIDKey as a string, for the alerts.
+func (p *proc) idKey() string { return string(p.appendIDKey(nil)) }
 
 func baseName(path string) string {
 	if i := strings.LastIndexAny(path, `\/`); i >= 0 {
@@ -407,13 +413,16 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 	e.SetStr("event.action", "process-lifetime")
 	e.SetStr("event.module", "nomen")
 	e.SetStr("event.dataset", DatasetProcess)
-	findingid.Set(e, r.b.name, p.idKey(), p.Start, p.GUID)
-	// Both times in one string: one allocation.
+	// Both times and the id in one string: one allocation.
 	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
 	n := len(r.buf)
 	r.buf = event.AppendTime(r.buf, at)
-	times := string(r.buf)
-	start, end := times[:n], times[n:]
+	m := len(r.buf)
+	r.idKey = p.appendIDKey(r.idKey[:0])
+	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
+	texts := string(r.buf)
+	start, end := texts[:n], texts[n:m]
+	e.SetStr(findingid.Field, texts[m:])
 	p.fill(e, start)
 	e.SetStr("process.end", end)
 	e.SetStr("event.end", end)

@@ -41,22 +41,31 @@ const StreamIDField = "nomen.nats.id"
 // Of returns the id of a finding of rule, group key, window start (Unix
 // nanoseconds) and anchor.
 func Of(rule, key string, start int64, anchor string) string {
-	h := sha256.New()
-	var n [8]byte
-	for _, part := range []string{rule, key} {
-		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
-		h.Write(n[:])
-		h.Write([]byte(part))
-	}
-	binary.BigEndian.PutUint64(n[:], 8)
-	h.Write(n[:])
-	binary.BigEndian.PutUint64(n[:], uint64(start))
-	h.Write(n[:])
-	binary.BigEndian.PutUint64(n[:], uint64(len(anchor)))
-	h.Write(n[:])
-	h.Write([]byte(anchor))
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+	var out [Len]byte
+	return string(Append(out[:0], rule, key, start, anchor))
+}
+
+// Len is the length of an id.
+const Len = 32
+
+// Append appends the id Of returns to dst, allocating nothing when dst
+// has room: for a caller that builds several strings in one (key may be
+// a string or bytes).
+func Append[K string | []byte](dst []byte, rule string, key K, start int64, anchor string) []byte {
+	// Hashed on the stack when it fits: findings come in bulk when a
+	// process tracker or a sequence tracker wraps up.
+	var stack [256]byte
+	b := stack[:0]
+	b = binary.BigEndian.AppendUint64(b, uint64(len(rule)))
+	b = append(b, rule...)
+	b = binary.BigEndian.AppendUint64(b, uint64(len(key)))
+	b = append(b, key...)
+	b = binary.BigEndian.AppendUint64(b, 8)
+	b = binary.BigEndian.AppendUint64(b, uint64(start))
+	b = binary.BigEndian.AppendUint64(b, uint64(len(anchor)))
+	b = append(b, anchor...)
+	sum := sha256.Sum256(b)
+	return hex.AppendEncode(dst, sum[:Len/2])
 }
 
 // Anchor returns the identity of an event: its JetStream message id
