@@ -159,3 +159,52 @@ func TestTierPartitionedCorrelation(t *testing.T) {
 		t.Errorf("reported twice by a: %v", twice)
 	}
 }
+
+// TestTierPartitionedSequence: a numbered source read by both tier
+// instances is tracked by one: its real hole gives exactly one gap alert,
+// its other numbers none.
+func TestTierPartitionedSequence(t *testing.T) {
+	js := soConnect(t, "nats://127.0.0.1:4222")
+	prefix, stream := soStream(t, js, 1)
+	bucket := fmt.Sprintf("nomen_tier_e2e_%d", rand.Uint32())
+	t.Cleanup(func() { js.DeleteKeyValue(context.Background(), bucket) })
+	a := tierInstance(t, "seq-a", stream, bucket)
+	b := tierInstance(t, "seq-b", stream, bucket)
+	soWait(t, 90*time.Second, "the two instances to share the partitions", func() (bool, string) {
+		na, nb := a.metric("nomen_partitions_owned", ""), b.metric("nomen_partitions_owned", "")
+		return na > 0 && nb > 0 && na+nb == tierPartitions, fmt.Sprintf("a %v, b %v", na, nb)
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for n := 1; n <= 60; n++ {
+		if n >= 20 && n <= 22 {
+			continue // the hole
+		}
+		line := fmt.Sprintf(`<134>1 2026-11-22T10:15:02.%03dZ web9 app 77 - [meta sequenceId="%d"] request %d served`, n, n, n)
+		msg := &nats.Msg{Subject: prefix + ".app", Data: []byte(line), Header: nats.Header{}}
+		msg.Header.Set(jetstream.MsgIDHeader, fmt.Sprintf("web9-%d", n))
+		if _, err := js.PublishMsg(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gaps := func() (all []map[string]any) {
+		for _, n := range []*nomen{a, b} {
+			for _, doc := range readJSONLines(t, filepath.Join(n.dir, "findings.jsonl")) {
+				if getStr(doc, "event.action") == "sequence-gap" {
+					all = append(all, doc)
+				}
+			}
+		}
+		return all
+	}
+	soWait(t, 120*time.Second, "the gap alert", func() (bool, string) {
+		n := len(gaps())
+		return n > 0, fmt.Sprintf("%d gap alerts", n)
+	})
+	time.Sleep(2 * time.Second) // a second alert (the other instance's) would come now
+	got := gaps()
+	if len(got) != 1 || getStr(got[0], "nomen.gap.first_missing") != "20" || getStr(got[0], "nomen.gap.last_missing") != "22" || getStr(got[0], "event.id") == "" {
+		t.Fatalf("want one gap alert for 20-22 with an id, got %v", got)
+	}
+}
