@@ -37,6 +37,7 @@ type Config struct {
 	Pipeline PipelineConfig  `toml:"pipeline"`
 	Journal  journal.Config  `toml:"journal"`
 	Sequence sequence.Config `toml:"sequence"`
+	Tier     TierConfig      `toml:"tier"`
 
 	Normalize normalize.Config `toml:"normalize"`
 
@@ -211,6 +212,7 @@ func (c *Config) setDefaults() {
 	for i := range c.Outputs {
 		c.Outputs[i].setDefaults(c.StateDir)
 	}
+	c.Tier.setDefaults(c.Hostname)
 }
 
 // metricsDefault is applied only when the [metrics] table is absent, so
@@ -254,6 +256,9 @@ func (c *Config) validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateListeners()...)
+	if err := c.validateTier(); err != nil {
+		errs = append(errs, err)
+	}
 	names := map[string]bool{}
 	checkName := func(kind, name string) {
 		if name == "" {

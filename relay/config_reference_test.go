@@ -83,6 +83,7 @@ var referenceSections = []struct {
 	{reflect.TypeFor[journal.Config](), refIn("journal")},
 	{reflect.TypeFor[normalize.Config](), refIn("normalize")},
 	{reflect.TypeFor[sequence.Config](), refIn("sequence")},
+	{reflect.TypeFor[TierConfig](), refIn("tier")},
 
 	{reflect.TypeFor[listen.Config](), refInWhere("listener", "protocol", "udp", "tcp", "tls", "unix")},
 	{reflect.TypeFor[listen.TLSConfig](), refInWhere("listener", "protocol", "tls")},

@@ -44,6 +44,7 @@ type Relay struct {
 	norm    atomic.Pointer[normalize.Normalizer]
 	pipe    *pipeline.Pipeline
 	stages  *stages
+	tier    *tier // nil without [tier]
 	outputs map[string]*runningOutput
 	syslog  map[string]*runningListener
 	agents  map[string]*runningAgent
@@ -171,7 +172,10 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if r.journalID, err = journalIdentity(cfg, r.journal.LastID() == 0); err != nil {
 		return err
 	}
-	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log); err != nil {
+	if r.tier, err = startTier(ctx, cfg, r.reg, r.log); err != nil {
+		return err
+	}
+	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log, r.tier.owner()); err != nil {
 		return err
 	}
 	if err := r.openAgentState(); err != nil {
@@ -304,9 +308,9 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	}
 	old := r.cfg
 	if old.StateDir != cfg.StateDir || !reflect.DeepEqual(old.Journal, cfg.Journal) ||
-		old.Metrics != cfg.Metrics || old.Pipeline != cfg.Pipeline || old.Log != cfg.Log || old.Limits != cfg.Limits {
-		r.log.Warn("state_dir, [journal], [metrics], [pipeline], [limits] and [log] changes take effect after a restart")
-		cfg.StateDir, cfg.Journal, cfg.Metrics, cfg.Pipeline, cfg.Log, cfg.Limits = old.StateDir, old.Journal, old.Metrics, old.Pipeline, old.Log, old.Limits
+		old.Metrics != cfg.Metrics || old.Pipeline != cfg.Pipeline || old.Log != cfg.Log || old.Limits != cfg.Limits || old.Tier != cfg.Tier {
+		r.log.Warn("state_dir, [journal], [metrics], [pipeline], [limits], [log] and [tier] changes take effect after a restart")
+		cfg.StateDir, cfg.Journal, cfg.Metrics, cfg.Pipeline, cfg.Log, cfg.Limits, cfg.Tier = old.StateDir, old.Journal, old.Metrics, old.Pipeline, old.Log, old.Limits, old.Tier
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
@@ -444,6 +448,11 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 		cancel()
 	}
 	<-listenersDone
+	tctx, tcancel := shareOf(ctx, 1, 4)
+	if err := r.tier.stop(tctx); err != nil { // after the pipeline: nothing acts on the partitions now
+		errs = append(errs, err)
+	}
+	tcancel()
 	if err := r.stopOutputs(ctx, r.outputs); err != nil {
 		errs = append(errs, err)
 	}

@@ -21,15 +21,17 @@ type stages struct {
 	live *live.Hub
 }
 
-func newStages(cfg *Config, seqMetrics *sequence.Metrics, reg prometheus.Registerer, log *slog.Logger) (*stages, error) {
+// newStages builds the stages; owner (nil: all) says which keys are
+// this instance's on a tier.
+func newStages(cfg *Config, seqMetrics *sequence.Metrics, reg prometheus.Registerer, log *slog.Logger, owner stage.Owner) (*stages, error) {
 	seq, err := sequence.New(cfg.Sequence, sequence.Options{
-		StateDir: cfg.StateDir, Metrics: seqMetrics, Log: log.With("component", "sequence"),
+		StateDir: cfg.StateDir, Metrics: seqMetrics, Log: log.With("component", "sequence"), Owner: owner,
 	})
 	if err != nil {
 		return nil, err
 	}
 	corr, err := correlate.New(cfg.Correlate, correlate.Options{
-		StateDir: cfg.StateDir, Registerer: reg, Log: log.With("component", "correlate"),
+		StateDir: cfg.StateDir, Registerer: reg, Log: log.With("component", "correlate"), Owner: owner,
 	})
 	if err != nil {
 		seq.Close()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/filter"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -183,6 +184,12 @@ type Options struct {
 	SnapshotEvery time.Duration
 	// Now is the clock for snapshots and evictions (default time.Now).
 	Now func() time.Time
+	// Owner, on a tier sharing the keys among instances, says which are
+	// this engine's: a rule's key is "<rule name>\x00<group key>" (match
+	// rules: the event's identity, findingid.Anchor; process and script
+	// block tracking: the host name, lowercase). Others' events leave no
+	// state and raise nothing here. Nil: every key.
+	Owner stage.Owner
 }
 
 // Validate checks the section without building an engine (nomen check).

@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
 
@@ -73,9 +74,10 @@ type rule interface {
 type Engine struct {
 	*snapshot.Keeper // Applied, Snapshot, Close; Dirty when state changed
 
-	log *slog.Logger
-	m   *metrics
-	now func() time.Time
+	log   *slog.Logger
+	m     *metrics
+	now   func() time.Time
+	owner stage.Owner // nil: every key is ours
 
 	rules  []rule
 	byName map[string]rule
@@ -103,7 +105,7 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("correlate: metrics: %w", err)
 	}
-	en := &Engine{log: opts.Log, m: m, now: opts.Now, strs: newInterner(1 << 16)}
+	en := &Engine{log: opts.Log, m: m, now: opts.Now, owner: opts.Owner, strs: newInterner(1 << 16)}
 	if en.log == nil {
 		en.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -360,6 +362,32 @@ func (en *Engine) emit(b *ruleBase, e *event.Event) {
 	if b.findings != nil && e.Kind() == "alert" {
 		b.findings.Inc()
 	}
+}
+
+// lease asks the Owner whether rule's key is this engine's (Options.Owner);
+// without an Owner every key is, under lease 0.
+func (en *Engine) lease(rule string, key []byte) (uint64, bool) {
+	if en.owner == nil {
+		return 0, true
+	}
+	return en.owner.Lease(rule + "\x00" + string(key))
+}
+
+// ours reports whether state kept under lease for rule's key is still
+// this engine's: owned, and not lost and acquired again since.
+func (en *Engine) ours(rule, key string, lease uint64) bool {
+	l, ok := en.lease(rule, []byte(key))
+	return ok && l == lease
+}
+
+// ownsHost: process and script block tracking keep a host's state on one
+// instance (a boot ends all of a host's processes).
+func (en *Engine) ownsHost(rule, host string) bool {
+	if en.owner == nil {
+		return true
+	}
+	_, ok := en.owner.Lease(rule + "\x00" + strings.ToLower(host))
+	return ok
 }
 
 // evicted counts state dropped because a rule reached max_keys.

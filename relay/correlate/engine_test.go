@@ -11,6 +11,7 @@ import (
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/sequence"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -36,6 +37,7 @@ type pipe struct {
 	dir     string
 	now     time.Time
 	journal []*event.Event
+	owner   stage.Owner // Options.Owner of the engines it opens
 }
 
 func newPipe(t testing.TB, src, dir string) *pipe {
@@ -46,7 +48,7 @@ func newPipe(t testing.TB, src, dir string) *pipe {
 
 func (p *pipe) open(cfg Config) {
 	p.reg = prometheus.NewRegistry()
-	en, err := New(cfg, Options{StateDir: p.dir, Registerer: p.reg, Now: func() time.Time { return p.now }, SnapshotEvery: -1})
+	en, err := New(cfg, Options{StateDir: p.dir, Registerer: p.reg, Now: func() time.Time { return p.now }, SnapshotEvery: -1, Owner: p.owner})
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -164,6 +165,13 @@ func newFinding(b *ruleBase, dataset, action string, at, received time.Time) fin
 	e.SetStr("rule.ruleset", "nomen.correlate")
 	e.SetStr("rule.category", b.kind)
 	return finding{e}
+}
+
+// id sets the finding's deterministic id (event.id, package findingid):
+// the rule's name, the group key, the window's start and the anchor, the
+// identity of the event that made the finding or opened its window.
+func (f finding) id(b *ruleBase, key string, start int64, anchor string) {
+	findingid.Set(f.e, b.name, key, start, anchor)
 }
 
 // evidence sets related.*, host.name (when all events are from one host),

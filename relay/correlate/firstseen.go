@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -42,6 +43,10 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !ok {
 		return
 	}
+	// The seen tuples stay true across leases: only ownership matters.
+	if _, mine := en.lease(r.b.name, key); !mine {
+		return
+	}
 	t := r.b.at(e).UnixNano()
 	recv := e.Received.UnixNano()
 	st, seen := r.keys.GetBytes(key)
@@ -56,6 +61,7 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		r.keys.Put(string(key), fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
 	}
 	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
+	f.id(&r.b, string(key), t, findingid.Anchor(e, id))
 	var ev evidence
 	ev.add(e, id, nil) // a finding made now
 	f.evidence(&ev)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 )
 
 // match raises a finding for every event that matches its filter and
@@ -126,7 +127,13 @@ func (r *match) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if r.notIn != nil && r.notIn.allows(e) {
 		return
 	}
+	if en.owner != nil { // one instance reports each event
+		if _, mine := en.lease(r.b.name, []byte(findingid.Anchor(e, id))); !mine {
+			return
+		}
+	}
 	f := newFinding(&r.b, Dataset, "rule-match", e.Time, e.Received)
+	f.id(&r.b, "", r.b.at(e).UnixNano(), findingid.Anchor(e, id))
 	var ev evidence
 	ev.add(e, id, nil) // a finding made now
 	f.evidence(&ev)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -35,6 +36,11 @@ type pstate struct {
 	Deadline int64             `json:"deadline"` // receive time + window
 	Ev       evidence          `json:"ev"`
 	Fields   map[string]string `json:"fields,omitempty"` // captured for the message
+	// First is the first event's identity (findingid.Anchor): the
+	// finding's id is made of it, whether the second comes or not.
+	First string `json:"first,omitempty"`
+	// Lease is Options.Owner's lease it was kept under.
+	Lease uint64 `json:"lease,omitempty"`
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -72,12 +78,19 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	if !ok {
 		return
 	}
+	lease, mine := en.lease(r.b.name, key)
+	if !mine {
+		return // another instance's key
+	}
+	if st, waiting := r.keys.PeekBytes(key); waiting && st.Lease != lease {
+		r.keys.Delete(string(key)) // kept under an older lease: stale
+	}
 	t := r.b.at(e).UnixNano()
 	if role == roleFirst {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano()}
+		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id)), Lease: lease}
 		st.Ev.add(e, id, en.strs)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
@@ -104,6 +117,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		ev := st.Ev
 		ev.add(e, id, nil) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
+		f.id(&r.b, k, st.At, st.First)
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)
 		f.message(&r.b, defPairMessage, vars{count: ev.Count, window: r.window, key: displayKey(r.groupBy, k)}, e)
@@ -114,6 +128,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
+	f.id(&r.b, key, st.At, st.First)
 	f.evidence(&st.Ev)
 	fields := keyFields(r.groupBy, key)
 	for k, v := range st.Fields {
@@ -135,7 +150,7 @@ func (r *pair) tick(en *Engine, now time.Time) {
 		if !ok || st.Deadline > n {
 			return
 		}
-		if r.missing {
+		if r.missing && en.ours(r.b.name, k, st.Lease) {
 			r.raiseMissing(en, k, st, now)
 		}
 		r.keys.Delete(k)

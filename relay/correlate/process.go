@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -38,6 +39,7 @@ type processTracker struct {
 	shutdown    map[string]int64 // host -> event time of its last clean shutdown
 	fields      event.FieldSlab  // for the lifetime events
 	buf         []byte           // scratch for texts of a lifetime event
+	idKey       []byte           // scratch for the group key of its id
 }
 
 // Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
@@ -200,6 +202,9 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	f.scan(e)
 	if !f.windows || f.host == "" {
 		return // the same numbers from something that is not Windows
+	}
+	if !en.ownsHost(r.b.name, f.host) {
+		return // another instance tracks this host
 	}
 	act := procActionOf(f.code)
 	sysmon := strings.EqualFold(f.channel, channelSysmon)
@@ -370,6 +375,18 @@ func (p *proc) fill(e *event.Event, start string) {
 	e.SetStr("host.name", p.Host)
 }
 
+// appendIDKey appends the group key of p's record and alerts in their ids
+// (findingid): a process is its host, pid and start (and Sysmon's GUID,
+// the anchor, where there is one).
+func (p *proc) appendIDKey(dst []byte) []byte {
+	dst = append(dst, p.Host...)
+	dst = append(dst, 0)
+	return strconv.AppendInt(dst, p.PID, 10)
+}
+
+// idKey is appendIDKey as a string, for the alerts.
+func (p *proc) idKey() string { return string(p.appendIDKey(nil)) }
+
 func baseName(path string) string {
 	if i := strings.LastIndexAny(path, `\/`); i >= 0 {
 		return path[i+1:]
@@ -396,12 +413,16 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 	e.SetStr("event.action", "process-lifetime")
 	e.SetStr("event.module", "nomen")
 	e.SetStr("event.dataset", DatasetProcess)
-	// Both times in one string: one allocation.
+	// Both times and the id in one string: one allocation.
 	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
 	n := len(r.buf)
 	r.buf = event.AppendTime(r.buf, at)
-	times := string(r.buf)
-	start, end := times[:n], times[n:]
+	m := len(r.buf)
+	r.idKey = p.appendIDKey(r.idKey[:0])
+	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
+	texts := string(r.buf)
+	start, end := texts[:n], texts[n:m]
+	e.SetStr(findingid.Field, texts[m:])
 	p.fill(e, start)
 	e.SetStr("process.end", end)
 	e.SetStr("event.end", end)
@@ -447,6 +468,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 // endNotSeen raises the alert for a process whose end never came.
 func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, received time.Time) {
 	f := newFinding(&r.endMissing, DatasetProcess, "process-end-missing", at, received)
+	f.id(&r.endMissing, p.idKey(), p.Start, p.GUID)
 	start := formatTime(time.Unix(0, p.Start))
 	p.fill(f.e, start)
 	f.evidence(&p.Evidence)
@@ -478,6 +500,7 @@ func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 		p.PID = v.Num
 	}
 	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
+	f.id(&r.startMiss, p.idKey(), e.Time.UnixNano(), findingid.Anchor(e, id))
 	f.e.Message = string(p.describe(nil)) + " ended but its start was never seen"
 	en.emit(&r.startMiss, f.e)
 }
@@ -490,7 +513,9 @@ func (r *processTracker) tick(en *Engine, now time.Time) {
 		if !ok || p.Recv > limit {
 			return
 		}
-		r.endNotSeen(en, p, "max_lifetime", now, now)
+		if en.ownsHost(r.b.name, p.Host) {
+			r.endNotSeen(en, p, "max_lifetime", now, now)
+		}
 		r.open.Delete(k)
 	}
 }

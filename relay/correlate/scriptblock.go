@@ -240,7 +240,7 @@ func (f *sbFields) usable() bool {
 func (r *scriptBlocks) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	var f sbFields
 	f.scan(e)
-	if !f.usable() {
+	if !f.usable() || !en.ownsHost(r.b.name, f.host) {
 		return
 	}
 	key := scriptBlockKey(en.key[:0], f.host, f.blockID)
@@ -383,7 +383,9 @@ func (r *scriptBlocks) tick(en *Engine, now time.Time) {
 		if !ok || b.Recv > limit {
 			break
 		}
-		r.incompleteAlert(en, b, "timeout", now)
+		if en.ownsHost(r.b.name, b.Host) {
+			r.incompleteAlert(en, b, "timeout", now)
+		}
 		r.close(k, b, now)
 	}
 	for {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 )
 
 // Fields of the reassembled record and the alert that ECS and Elastic's
@@ -28,6 +29,7 @@ func (r *scriptBlocks) reassembled(en *Engine, b *block, received time.Time) {
 	e.SetStr("event.kind", "event")
 	e.Set("event.category", categoryProcess)
 	e.Set("event.type", typeInfo)
+	findingid.Set(e, r.b.name, b.idKey(), b.Time, "")
 	e.SetStr("event.action", "powershell-script-block-reassembled")
 	e.SetStr("event.module", "nomen")
 	e.SetStr("event.dataset", DatasetPowerShell)
@@ -55,9 +57,14 @@ func (r *scriptBlocks) reassembled(en *Engine, b *block, received time.Time) {
 	en.scriptBlock("complete")
 }
 
+// idKey is the group key of b's record and alert in their ids
+// (findingid): the host and the ScriptBlockId, a GUID.
+func (b *block) idKey() string { return b.Host + "\x00" + b.ID }
+
 // incompleteAlert raises the alert for block b, given up for why.
 func (r *scriptBlocks) incompleteAlert(en *Engine, b *block, why string, now time.Time) {
 	f := newFinding(&r.incomplete, DatasetPowerShell, ruleScriptBlockIncomplete, time.Unix(0, b.Time).UTC(), now)
+	f.id(&r.incomplete, b.idKey(), b.Time, "")
 	b.fill(f.e)
 	f.evidence(b.evidence())
 	missing, n := b.missing()

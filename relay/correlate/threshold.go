@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -28,7 +29,8 @@ type tstate struct {
 	Slots    []slot   `json:"slots,omitempty"` // counted events, in arrival order
 	Ev       evidence `json:"ev"`              // related.* since the window last emptied
 	Suppress int64    `json:"suppress,omitempty"`
-	Last     int64    `json:"last"` // receive time of the last event (expiry)
+	Last     int64    `json:"last"`            // receive time of the last event (expiry)
+	Lease    uint64   `json:"lease,omitempty"` // Options.Owner's lease it was kept under
 }
 
 type slot struct {
@@ -57,9 +59,15 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !ok {
 		return
 	}
+	lease, mine := en.lease(r.b.name, key)
+	if !mine {
+		return // another instance's key
+	}
 	st, ok := r.keys.GetBytes(key)
 	if !ok {
-		st = r.keys.Put(string(key), tstate{}, func(string, *tstate) { en.evicted(&r.b) })
+		st = r.keys.Put(string(key), tstate{Lease: lease}, func(string, *tstate) { en.evicted(&r.b) })
+	} else if st.Lease != lease {
+		*st = tstate{Lease: lease} // counted under an older lease: another instance counted since
 	}
 	st.Last = e.Received.UnixNano()
 	t := r.b.at(e).UnixNano()
@@ -85,6 +93,9 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		return
 	}
 	f := newFinding(&r.b, Dataset, "threshold-exceeded", e.Time, e.Received)
+	// Each event completes at most one window per rule: its identity
+	// makes the id unique; the window's first event dates it.
+	f.id(&r.b, string(key), st.Slots[0].T, findingid.Anchor(e, id))
 	ev := st.Ev
 	ev.Count = len(st.Slots)
 	ev.IDs = ev.IDs[:0:0]

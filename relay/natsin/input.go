@@ -192,7 +192,7 @@ func (in *Input) checkConsumer(ctx context.Context, cons jetstream.Consumer) boo
 // consumer connects if needed and creates or updates the durable consumer.
 func (in *Input) consumer(ctx context.Context) (jetstream.Consumer, error) {
 	if in.nc == nil {
-		nc, err := in.connect()
+		nc, err := in.cfg.Connect("nomen listener "+in.cfg.Name, in.log)
 		if err != nil {
 			in.opts.Metrics.ConsumerErrors.WithLabelValues(in.cfg.Name, "connect").Inc()
 			return nil, err
@@ -228,19 +228,21 @@ func (in *Input) consumer(ctx context.Context) (jetstream.Consumer, error) {
 	return cons, nil
 }
 
-func (in *Input) connect() (*nats.Conn, error) {
-	c := in.cfg
+// Connect connects to the listener's servers with its TLS settings and
+// credentials, reconnecting for ever; name identifies the connection to
+// the server. The partition leases of a tier use it too (relay: [tier]).
+func (c *Config) Connect(name string, log *slog.Logger) (*nats.Conn, error) {
 	opts := []nats.Option{
-		nats.Name("nomen listener " + c.Name),
+		nats.Name(name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(time.Second),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
-				in.log.Warn("nats listener: disconnected", "err", err)
+				log.Warn("nats: disconnected", "connection", name, "err", err)
 			}
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
-			in.log.Info("nats listener: reconnected", "server", nc.ConnectedUrlRedacted())
+			log.Info("nats: reconnected", "connection", name, "server", nc.ConnectedUrlRedacted())
 		}),
 	}
 	if c.TLS != (TLSConfig{}) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 )
 
 // Actions (event.action) of the tracker's alerts and of the relay's alerts
@@ -86,6 +87,11 @@ func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
 		msg = append(msg, why.Reason...)
 	}
 	e.Message = string(msg)
+	// The id (findingid): a hole is its stream, the receive time of the
+	// event that revealed it and its first missing number in its epoch
+	// (what is left of a partly filled hole keeps those, each part its
+	// own first number).
+	findingid.Set(e, "sequence-gap", s.Key, h.Opened.UnixNano(), strconv.FormatInt(s.Epoch, 10)+":"+strconv.FormatInt(h.First, 10))
 	e.SetStr(fieldStream, s.Key)
 	e.SetInt(fieldFirst, h.First)
 	e.SetInt(fieldLast, h.Last)
@@ -121,6 +127,8 @@ func lossAlert(src *event.Event, reason, code string, id uint64) *event.Event {
 			"Windows reported that it stopped recording or dropped audit events.")
 	}
 	e.Message = msg
+	// The id (findingid): the source event's identity makes it.
+	findingid.Set(e, e.Str("rule.name"), host, src.Received.UnixNano(), findingid.Anchor(src, id))
 	e.SetStr("event.code", code)
 	for _, k := range []string{"host.name", "agent.id", "winlog.channel", "winlog.record_id", "user.name", "user.domain", "winlog.logon.id"} {
 		if v, ok := src.Get(k); ok {

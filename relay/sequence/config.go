@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -104,6 +105,11 @@ type Options struct {
 	SnapshotEvery time.Duration
 	// Now is the clock for snapshots' timestamps (default time.Now).
 	Now func() time.Time
+	// Owner, on a tier sharing the streams among instances, says which
+	// streams are this tracker's (by stream key; loss alerts by origin,
+	// "host:<name>" or "agent:<id>"): others are passed through untouched
+	// and leave no state. Nil: every stream.
+	Owner stage.Owner
 }
 
 type kind uint8

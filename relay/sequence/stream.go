@@ -17,6 +17,9 @@ type stream struct {
 	// Past are the epochs the stream left, newest last (at most
 	// maxPastEpochs): a record sent again under one of them is a duplicate.
 	Past []pastEpoch `json:",omitempty"`
+	// Lease is the Owner's lease the stream was kept under (0 without an
+	// Owner).
+	Lease uint64 `json:",omitempty"`
 }
 
 // pastEpoch is how far an epoch the stream left went.

@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
@@ -60,6 +61,7 @@ type Tracker struct {
 	*snapshot.Keeper // Applied, Snapshot, Close; Dirty when state changed
 
 	set     settings
+	owner   stage.Owner // nil: every stream is ours
 	log     *slog.Logger
 	m       *Metrics
 	now     func() time.Time
@@ -105,6 +107,7 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 	}
 	t := &Tracker{
 		set:     set,
+		owner:   opts.Owner,
 		log:     opts.Log,
 		m:       m,
 		now:     opts.Now,
@@ -202,6 +205,14 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 	if len(t.open) > 0 {
 		var due []*stream
 		for s := range t.open {
+			if !t.ours(s) {
+				// Another instance owns it now (or did meanwhile): its
+				// holes are not ours to confirm.
+				s.Holes = nil
+				delete(t.open, s)
+				t.Dirty = true
+				continue
+			}
 			for _, h := range s.Holes {
 				if !h.Deadline.After(now) {
 					due = append(due, s)
@@ -351,7 +362,7 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 	if f.winlog && f.kind != "alert" {
 		if reason := lossReason(f.code); reason != "" {
 			t.explained(f.origin(), explanation{Reason: reason, At: e.Received, ID: id})
-			if !t.recovering {
+			if _, mine := t.lease(f.origin()); mine && !t.recovering {
 				t.out = append(t.out, lossAlert(e, reason, f.code, id))
 			}
 		}
@@ -406,12 +417,41 @@ func peerHost(peer string) string {
 	return peer
 }
 
+// lease asks the Owner about key (every key is ours without one).
+func (t *Tracker) lease(key string) (uint64, bool) {
+	if t.owner == nil {
+		return 0, true
+	}
+	return t.owner.Lease(key)
+}
+
+// ours reports whether s is still this tracker's, under the lease it was
+// kept under.
+func (t *Tracker) ours(s *stream) bool {
+	lease, ok := t.lease(s.Key)
+	return ok && lease == s.Lease
+}
+
 // observe applies one number to the stream named by t.key.
 func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verdict {
+	lease := uint64(0)
+	if t.owner != nil {
+		var mine bool
+		if lease, mine = t.owner.Lease(string(t.key)); !mine {
+			return inOrder // another instance's: passed through, no state
+		}
+	}
 	t.Dirty = true
 	s, ok := t.streams.GetBytes(t.key)
+	if ok && s.Lease != lease {
+		// Kept under an earlier lease: another instance had the stream
+		// in between, what is here is stale. Start again.
+		delete(t.open, s)
+		t.streams.Delete(s.Key)
+		ok = false
+	}
 	if !ok {
-		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: f.host, Last: o.n, Epoch: o.epoch}
+		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: f.host, Last: o.n, Epoch: o.epoch, Lease: lease}
 		if k == kAgent || k == kWinlog {
 			st.Channel = f.channel
 		}
@@ -460,7 +500,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 // evicted is called when a stream is pushed out by max_streams: its open
 // holes are reported now rather than never.
 func (t *Tracker) evicted(_ string, s *stream) {
-	if len(s.Holes) > 0 {
+	if len(s.Holes) > 0 && t.ours(s) {
 		t.gaps(s, s.Holes, t.now())
 	}
 	delete(t.open, s)

@@ -45,6 +45,17 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
+// Owner tells a stage which keys are its own when several instances share
+// them (a correlation tier: relay/partition), so that each key's state and
+// alerts live on exactly one instance. Lease reports whether this instance
+// owns key now and, if so, a number that changes each time it acquires the
+// key's partition again: state kept under an older lease is stale (another
+// instance owned the key in between) and is dropped, not continued. Safe
+// for concurrent use; a nil Owner means every key is the stage's.
+type Owner interface {
+	Lease(key string) (lease uint64, ok bool)
+}
+
 // Stage is a stateful step between normalization and the journal.
 type Stage interface {
 	// Process returns the batch, possibly without some events (dropped
