@@ -42,10 +42,10 @@ var ecsNamespaces = []string{
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
 	"apache", "auditd", "bind", "cef", "checkpoint", "cisco", "dhcpd", "dovecot",
-	"exchange", "fortinet", "haproxy", "iptables", "json", "juniper", "leef",
+	"exchange", "fortinet", "ftpd", "haproxy", "iptables", "json", "juniper", "leef",
 	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
-	"proftpd", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "winlog",
+	"proftpd", "screenos", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "winlog",
 }
 
 // eventFields are the ECS event.* fields; event is checked key by key.
