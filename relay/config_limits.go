@@ -76,8 +76,8 @@ func (l *LimitsConfig) validate() error {
 
 // applyLimits sets the runtime's soft memory limit from [limits] memory,
 // unless $GOMEMLIMIT set it, starts the guard that keeps it from costing
-// too much (memguard.go; nil with $GOMEMLIMIT) and exports every budget in
-// force as nomen_limit{limit}.
+// too much and gives memory back after bursts (memguard.go), and exports
+// every budget in force as nomen_limit{limit}.
 func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) *memoryGuard {
 	memory := g.WithLabelValues("memory_bytes")
 	g.WithLabelValues("journal_memory_tail_bytes").Set(float64(cfg.Limits.JournalMemoryTail))
@@ -86,7 +86,9 @@ func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) *memoryG
 	if env := os.Getenv("GOMEMLIMIT"); env != "" {
 		log.Info("GOMEMLIMIT is set in the environment; [limits] memory is not applied", "GOMEMLIMIT", env)
 		memory.Set(float64(debug.SetMemoryLimit(-1)))
-		return nil
+		guard := newMemoryGuard(0, memory, log)
+		guard.start()
+		return guard
 	}
 	debug.SetMemoryLimit(int64(cfg.Limits.Memory))
 	memory.Set(float64(cfg.Limits.Memory))

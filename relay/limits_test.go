@@ -109,15 +109,16 @@ func TestEnvironmentMemoryLimitWins(t *testing.T) {
 // allow when it does not (so that the collector does not run constantly),
 // with a warning, and comes back down when the live heap shrinks.
 func TestMemoryGuard(t *testing.T) {
-	if live, nonHeap := runtimeMemory(); live <= 0 || nonHeap <= 0 {
-		t.Errorf("the runtime's figures: live heap %d, outside the heap %d", live, nonHeap)
+	if f := runtimeMemory(); f.live <= 0 || f.nonHeap <= 0 || f.held <= f.live || f.allocs <= 0 {
+		t.Errorf("the runtime's figures: %+v", f)
 	}
 	var log bytes.Buffer
 	gauge := prometheus.NewGauge(prometheus.GaugeOpts{Name: "g"})
 	g := newMemoryGuard(100, gauge, slog.New(slog.NewTextHandler(&log, nil)))
 	var live, nonHeap, set int64
-	g.read = func() (int64, int64) { return live, nonHeap }
+	g.read = func() memoryFigures { return memoryFigures{live: live, nonHeap: nonHeap} }
 	g.set = func(n int64) int64 { set = n; return 0 }
+	g.free = func() {}
 	live, nonHeap = 40, 10 // fits: 2*40+10 <= 100
 	g.check()
 	if set != 0 || g.inForce != 100 {
@@ -135,6 +136,60 @@ func TestMemoryGuard(t *testing.T) {
 	g.check()
 	if set != 100 || gaugeValue(gauge) != 100 {
 		t.Fatalf("live heap 20 again: limit %d, gauge %v; want [limits] memory, 100", set, gaugeValue(gauge))
+	}
+}
+
+// TestMemoryGuardReturnsAfterBurst: once a burst is over (the process
+// allocates next to nothing for quietTicks seconds) and the runtime holds
+// returnAtLeast more than after the last return, the guard gives the
+// memory back, once; not while the process is busy, not for less, and
+// with $GOMEMLIMIT in force (no limit to adjust) as well.
+func TestMemoryGuardReturnsAfterBurst(t *testing.T) {
+	gauge := prometheus.NewGauge(prometheus.GaugeOpts{Name: "g"})
+	var f memoryFigures
+	f.held = 30 << 20
+	returns := 0
+	g := newMemoryGuard(0, gauge, slog.New(slog.DiscardHandler))
+	g.read = func() memoryFigures { return f }
+	g.set = func(int64) int64 { t.Fatal("the limit was set with $GOMEMLIMIT in force"); return 0 }
+	g.free = func() { returns++; f.held = 31 << 20 } // what is live stays
+	g.lastAllocs, g.heldAfter = 0, f.held
+	tick := func(allocated, held int64) {
+		t.Helper()
+		f.allocs += allocated
+		if held != 0 {
+			f.held = held
+		}
+		g.check()
+	}
+	tick(50<<20, 70<<20) // the burst
+	tick(40<<20, 0)
+	tick(0, 0) // quiet: one second
+	if returns != 0 {
+		t.Fatalf("%d returns while busy or after one quiet second", returns)
+	}
+	tick(100<<10, 0) // quiet: two seconds
+	if returns != 1 {
+		t.Fatalf("%d returns after the burst, want 1", returns)
+	}
+	for range 10 {
+		tick(0, 0)
+	}
+	if returns != 1 {
+		t.Fatalf("%d returns while nothing happens, want still 1", returns)
+	}
+	tick(5<<20, 36<<20) // a small burst: 5 MiB more held
+	tick(0, 0)
+	tick(0, 0)
+	if returns != 1 {
+		t.Fatalf("%d returns after holding 5 MiB more, want still 1", returns)
+	}
+	tick(20<<20, 60<<20)
+	for range 3 {
+		tick(0, 0)
+	}
+	if returns != 2 {
+		t.Fatalf("%d returns after the second burst, want 2", returns)
 	}
 }
 

@@ -67,7 +67,7 @@ type Relay struct {
 	// must not take r.mu.
 	openJournal atomic.Pointer[journal.Journal]
 
-	memGuard *memoryGuard // [limits] memory (config_limits.go)
+	memGuard *memoryGuard // [limits] memory, memory given back after bursts (memguard.go)
 
 	ready   atomic.Bool
 	stopped bool

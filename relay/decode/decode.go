@@ -65,6 +65,8 @@ type Input struct {
 	received, bytes, truncated prometheus.Counter     // nil: not counted
 	parseFailed                *prometheus.CounterVec // {format}
 	warn                       *logthrottle.Logger    // nil: not logged
+
+	idle sync.Pool // *Decoder given back by readers gone quiet (TakeDecoder)
 }
 
 // NewInput prepares an input of frames (syslog listeners, nomen parse).
@@ -130,3 +132,20 @@ func (in *Input) Decoder() *Decoder {
 	in.counters()
 	return &Decoder{in: in, decoders: map[string]prometheus.Counter{}}
 }
+
+// TakeDecoder lends a decoder to a reader that decodes in bursts (a
+// connection between its quiet spells), for the length of one batch; the
+// reader gives it back with PutDecoder, after Flush, before it waits for
+// more input. A decoder's arenas (~250 KiB once warm) thus serve the
+// readers busy at the moment, not every connection open: a thousand quiet
+// connections hold none. Arenas are only carved forward, so events
+// already handed on keep their bytes whoever decodes next.
+func (in *Input) TakeDecoder() *Decoder {
+	if d, ok := in.idle.Get().(*Decoder); ok {
+		return d
+	}
+	return in.Decoder()
+}
+
+// PutDecoder gives back a decoder from TakeDecoder, flushed.
+func (in *Input) PutDecoder(d *Decoder) { in.idle.Put(d) }

@@ -16,10 +16,14 @@
 // "<" after it) is not trusted: that frame falls back to LF framing and is
 // counted in Stats.BadLength. Nothing is allocated per frame: frames are
 // windows on the buffer read into. A stream that sends little at a time
-// (and an idle one) is read into a small buffer of 4 KiB; as soon as a
-// read fills it or a frame does not fit in half of it, the full buffer of
-// maxSize + 64 KiB (pooled) is taken and read into in large chunks, until
-// a read returns less than 4 KiB with nothing left over.
+// is read into a small buffer of 4 KiB; as soon as a read fills it or a
+// frame does not fit in half of it, the full buffer of maxSize + 64 KiB is
+// taken and read into in large chunks, until a read returns less than
+// 4 KiB with nothing left over. Both are pooled: a reader whose source
+// returned (0, nil) with nothing left over (the listener's connections do,
+// just before they wait) gives its buffer back and calls Read with no room;
+// such a source waits for data then and returns (0, nil), and the next
+// Read gets a buffer again. An idle connection thus holds no buffer.
 //
 // At the end of the stream (EOF or a read error) the bytes of an unfinished
 // frame are returned as a last frame, as rsyslog does: an LF frame without
@@ -102,9 +106,9 @@ type Reader struct {
 	stats      Stats
 	reads      uint64 // reads that returned data
 
-	small    []byte // the small buffer, once used
-	lastRead int    // bytes the last read returned
-	filled   bool   // the last read filled the room it was given
+	lastRead int  // bytes the last read returned
+	filled   bool // the last read filled the room it was given
+	waiting  bool // the last read was given room and returned (0, nil): the source waits next
 }
 
 const (
@@ -127,32 +131,38 @@ func NewReader(r io.Reader, maxSize int) *Reader {
 func (r *Reader) BufferSize() int { return len(r.buf) }
 
 // sizeBuffer picks the buffer for the next read (see the package comment):
-// the full one when the small one is too small for what comes, the small
-// one again once nothing is left over and the last read was short. An
-// io.Reader that returns (0, nil) just before it waits (the listener's
-// connections do) thus waits with only the small buffer held.
+// none when the source is about to wait, the full one when the small one
+// is too small for what comes, the small one again once nothing is left
+// over and the last read was short.
 func (r *Reader) sizeBuffer() {
 	full := r.max + chunk
 	left := r.end - r.start
 	switch {
+	case left == 0 && r.waiting:
+		r.giveBack()
+		r.buf, r.start, r.end = nil, 0, 0
 	case r.buf == nil || (left == 0 && len(r.buf) == full && r.lastRead < smallBuf):
-		if len(r.buf) == full {
-			big := r.buf // not &r.buf: the field is about to change
-			bufPool(full).Put(&big)
-		}
-		if r.small == nil {
-			r.small = make([]byte, smallBuf)
-		}
-		r.buf, r.start, r.end = r.small, 0, 0
+		r.giveBack()
+		r.buf, r.start, r.end = *bufPool(smallBuf).Get().(*[]byte), 0, 0
 	case len(r.buf) < full && (r.filled || left > len(r.buf)/2):
 		big := *bufPool(full).Get().(*[]byte)
 		r.end, r.start = copy(big, r.buf[r.start:r.end]), 0
+		r.giveBack()
 		r.buf = big
 	}
 }
 
-// bufPools holds the full buffers of connections that have none in use,
-// by size (*sync.Pool of *[]byte).
+// giveBack puts the buffer in its pool; the caller replaces r.buf.
+func (r *Reader) giveBack() {
+	if r.buf != nil {
+		buf := r.buf // not &r.buf: the field is about to change
+		bufPool(len(buf)).Put(&buf)
+	}
+}
+
+// bufPools holds the buffers of readers that have none in use, by size
+// (*sync.Pool of *[]byte): the small one and the full one of each
+// maximum message size.
 var bufPools sync.Map
 
 func bufPool(size int) *sync.Pool {
@@ -382,9 +392,11 @@ func (r *Reader) fill() bool {
 			n := copy(r.buf, r.buf[r.start:r.end])
 			r.start, r.end = 0, n
 		}
+		room := len(r.buf) - r.end
 		n, err := r.r.Read(r.buf[r.end:])
-		r.filled = n == len(r.buf)-r.end
+		r.filled = room > 0 && n == room
 		r.lastRead = n
+		r.waiting = n == 0 && err == nil && room > 0
 		r.end += n
 		if n > 0 {
 			r.reads++

@@ -345,10 +345,22 @@ func TestReads(t *testing.T) {
 	}
 }
 
-// scriptedReader returns its reads one by one, then io.EOF.
-type scriptedReader struct{ reads [][]byte }
+// scriptedReader returns its reads one by one (a nil one is a (0, nil)
+// read: a connection about to wait), then io.EOF. A Read given no room
+// waits, as the listener's connections do: it returns (0, nil) and calls
+// onWait, if set.
+type scriptedReader struct {
+	reads  [][]byte
+	onWait func()
+}
 
 func (s *scriptedReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		if s.onWait != nil {
+			s.onWait()
+		}
+		return 0, nil
+	}
 	if len(s.reads) == 0 {
 		return 0, io.EOF
 	}
@@ -361,9 +373,10 @@ func (s *scriptedReader) Read(p []byte) (int, error) {
 
 // TestBufferFollowsTheStream: a stream that sends little at a time is
 // read into the small buffer; a burst takes the full one; a short read
-// with nothing left over (or a (0, nil) read: a connection about to wait)
-// gives it back (to a pool, whence the next burst takes it), so that an
-// idle connection holds only the small buffer.
+// with nothing left over gives it back (to a pool, whence the next burst
+// takes it) for the small one; a (0, nil) read (a connection about to
+// wait) gives back whichever it holds, so that the wait that follows
+// holds no buffer at all.
 func TestBufferFollowsTheStream(t *testing.T) {
 	line := "<13>" + strings.Repeat("x", 195) + "\n"
 	burst := []byte(strings.Repeat(line, 2000))
@@ -372,6 +385,8 @@ func TestBufferFollowsTheStream(t *testing.T) {
 	if fr.BufferSize() != 0 {
 		t.Fatalf("buffer of %d bytes before the first read", fr.BufferSize())
 	}
+	var waits []int // the reader's buffer during each wait
+	src.onWait = func() { waits = append(waits, fr.BufferSize()) }
 	var sizes []int
 	for n := 0; ; n++ {
 		f, _, err := fr.Next()
@@ -388,5 +403,8 @@ func TestBufferFollowsTheStream(t *testing.T) {
 	want := []int{smallBuf, DefaultMaxSize + chunk, smallBuf, DefaultMaxSize + chunk, smallBuf}
 	if !reflect.DeepEqual(sizes, want) {
 		t.Errorf("buffer sizes %v, want %v", sizes, want)
+	}
+	if want := []int{0, 0}; !reflect.DeepEqual(waits, want) {
+		t.Errorf("buffer sizes during the waits %v, want %v (one wait per (0, nil) read, no buffer held)", waits, want)
 	}
 }

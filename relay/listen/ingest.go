@@ -22,12 +22,12 @@ const maxBatch = 256
 type ingester struct {
 	listener string
 	input    *decode.Input
-	dec      *decode.Decoder // nil after release, until the next frame
+	dec      *decode.Decoder // lent by input while a batch is collected (nil between batches)
 	sub      Submitter
 	blocking bool
 	warn     *logthrottle.Logger
 	dropped  prometheus.Counter
-	batch    []*event.Event
+	batch    []*event.Event // nil between batches
 }
 
 func newIngester(l *listenerRuntime, blocking bool) *ingester {
@@ -59,7 +59,7 @@ type peerCred struct {
 // add decodes one frame. raw is copied.
 func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, cred peerCred) {
 	if in.dec == nil {
-		in.dec = in.input.Decoder()
+		in.dec = in.input.TakeDecoder()
 		in.batch = make([]*event.Event, 0, maxBatch)
 	}
 	e := in.dec.Frame(raw, truncated, peer, now)
@@ -74,14 +74,16 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 	}
 }
 
-// flush hands the collected events to the pipeline.
+// flush hands the collected events to the pipeline, and the decoder back
+// to the input: a reader that waits for input holds no decoding memory.
 func (in *ingester) flush(ctx context.Context) {
 	if len(in.batch) == 0 {
 		return
 	}
 	in.dec.Flush()
+	in.input.PutDecoder(in.dec)
 	b := &pipeline.Batch{Events: in.batch}
-	in.batch = make([]*event.Event, 0, maxBatch)
+	in.dec, in.batch = nil, nil
 	if in.blocking {
 		if err := in.sub.Submit(ctx, b); err != nil {
 			in.dropped.Add(float64(len(b.Events)))
@@ -94,12 +96,4 @@ func (in *ingester) flush(ctx context.Context) {
 		in.warn.Warn("events dropped: pipeline queue full (datagram listener cannot apply backpressure)",
 			"listener", in.listener, "count", len(b.Events))
 	}
-}
-
-// release flushes and drops the decoder and its arenas (a connection gone
-// quiet: ~100 KiB it would otherwise hold until its next message); the
-// next frame makes a new one.
-func (in *ingester) release(ctx context.Context) {
-	in.flush(ctx)
-	in.dec, in.batch = nil, nil
 }

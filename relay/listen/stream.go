@@ -178,47 +178,32 @@ func (l *streamListener) releasePeerSlot(src netip.Addr) {
 	}
 }
 
+// serve reads one connection until it ends. What it calls before and
+// after reading (the handshake, the report of the end) are functions of
+// their own, not inlined, and the loop carries little: the frames under a
+// wait stay small, so that the collector can shrink a quiet connection's
+// stack, grown by decoding, back to 4 KiB.
 func (l *streamListener) serve(conn *idleConn) {
-	defer func() {
-		conn.Close()
-		l.mu.Lock()
-		delete(l.conns, conn)
-		l.mu.Unlock()
-		l.releasePeerSlot(conn.src)
-		<-l.slots
-		l.wg.Done()
-	}()
-	rt := l.rt
-	gauge := rt.metrics.Connections.WithLabelValues(rt.cfg.Name)
+	defer l.closed(conn)
+	gauge := l.rt.metrics.Connections.WithLabelValues(l.rt.cfg.Name)
 	gauge.Inc()
 	defer gauge.Dec()
 	peer := conn.RemoteAddr().String()
-	in := newIngester(rt, true)
-	ctx := context.Background()
-	flush := func() { in.flush(ctx) }
-	defer flush()
-
 	var r io.Reader = conn
 	if l.tlsCfg != nil {
-		tc := tls.Server(conn, l.tlsCfg)
-		hctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
-		err := tc.HandshakeContext(hctx)
-		cancel()
-		if err != nil {
-			rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake").Inc()
-			// One line per interval (with the count held back): plaintext
-			// scanners would otherwise write one each.
-			rt.warn.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+		tc := l.handshake(conn, peer)
+		if tc == nil {
 			return
 		}
 		r = tc
 	}
-	fr := framing.NewReader(r, int(rt.cfg.MaxMessageSize))
-	mode, _ := framing.ParseMode(rt.cfg.Framing) // validated with the config
+	in := newIngester(l.rt, true)
+	defer in.flush(context.Background())
+	fr := framing.NewReader(r, int(l.rt.cfg.MaxMessageSize))
+	mode, _ := framing.ParseMode(l.rt.cfg.Framing) // validated with the config
 	fr.SetMode(mode)
-	fc := framingCounter{rt: rt, fr: fr}
-	conn.idle = func() { fc.count(); flush() } // counted as it happens, not at the end of a long connection
-	conn.release = func() { in.release(ctx) }
+	fc := &framingCounter{rt: l.rt, fr: fr}
+	conn.idle = func() { fc.count(); in.flush(context.Background()) } // counted as it happens, not at the end of a long connection
 	// event.created is when the frame's last bytes were read: frames that
 	// came in one read share the time of that read.
 	var received time.Time
@@ -227,17 +212,56 @@ func (l *streamListener) serve(conn *idleConn) {
 		frame, truncated, err := fr.Next()
 		if err != nil {
 			fc.count()
-			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
-				rt.warn.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
-			} else if errors.Is(err, os.ErrDeadlineExceeded) && !l.isClosing() {
-				rt.log.Debug("idle connection closed", "listener", rt.cfg.Name, "peer", peer, "idle_timeout", rt.cfg.IdleTimeout)
-			}
+			l.ended(peer, err)
 			return
 		}
 		if n := fr.Reads(); n != reads {
 			reads, received = n, time.Now()
 		}
 		in.add(frame, truncated, peer, received, peerCred{})
+	}
+}
+
+// closed forgets a connection that ended.
+func (l *streamListener) closed(conn *idleConn) {
+	conn.Close()
+	l.mu.Lock()
+	delete(l.conns, conn)
+	l.mu.Unlock()
+	l.releasePeerSlot(conn.src)
+	<-l.slots
+	l.wg.Done()
+}
+
+// handshake does the TLS handshake of conn; nil if it failed (counted
+// and logged).
+//
+//go:noinline
+func (l *streamListener) handshake(conn net.Conn, peer string) *tls.Conn {
+	tc := tls.Server(conn, l.tlsCfg)
+	hctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	err := tc.HandshakeContext(hctx)
+	cancel()
+	if err != nil {
+		rt := l.rt
+		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, "tls_handshake").Inc()
+		// One line per interval (with the count held back): plaintext
+		// scanners would otherwise write one each.
+		rt.warn.Warn("TLS handshake failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+		return nil
+	}
+	return tc
+}
+
+// ended logs why a connection ended, unless it simply did.
+//
+//go:noinline
+func (l *streamListener) ended(peer string, err error) {
+	rt := l.rt
+	if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
+		rt.warn.Warn("connection read failed", "listener", rt.cfg.Name, "peer", peer, "err", err)
+	} else if errors.Is(err, os.ErrDeadlineExceeded) && !l.isClosing() {
+		rt.log.Debug("idle connection closed", "listener", rt.cfg.Name, "peer", peer, "idle_timeout", rt.cfg.IdleTimeout)
 	}
 }
 
@@ -271,29 +295,27 @@ func (f *framingCounter) count() {
 
 // idleConn reads the socket without blocking first: when nothing is
 // buffered it calls idle (the reader flushes its batch, so events never
-// wait for more input) and only then waits, with the idle timeout as
-// deadline. A wait that lasts releaseAfter calls release (the reader
-// drops what it holds for decoding) and goes on.
+// wait for more input, and gives its decoder back) and returns (0, nil)
+// once, so that the framing reader gives its buffer back too; the next
+// Read, given no room, waits until the socket has data (or its end) and
+// returns (0, nil): a quiet connection waits holding neither buffer nor
+// decoder. The idle deadline of a wait counts from the flush: the flush
+// may wait for room in the pipeline (journal full) longer than the idle
+// timeout, and that wait is not the sender's silence; what the kernel
+// buffered meanwhile is read.
 type idleConn struct {
 	net.Conn
 	rc      syscall.RawConn
 	src     netip.Addr // the sender's address (per-source limit)
 	timeout time.Duration
 	idle    func()
-	release func()
-	relAt   time.Duration // releaseAfter, when the connection was accepted
-	drainAt atomic.Int64  // the listener is closing: reads end at this time (Unix ns)
+	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
 
-	flushed      bool      // idle was called since the last data: the next Read waits
-	deadlineSet  bool      // armDeadline set one, which a Read that does not wait must clear
-	waitStart    time.Time // when the current wait began (at the flush)
-	released     bool      // release was called in this wait
-	releaseArmed bool      // the deadline set is release's, not the idle timeout's
+	flushed     bool      // idle was called since the last data: the next Read waits
+	deadlineSet bool      // armDeadline set one, which a Read that does not wait must clear
+	waitStart   time.Time // when the current wait began (at the flush)
+	peek        [1]byte   // what a wait without a buffer looks at
 }
-
-// releaseAfter is how long a connection waits for data before it gives
-// back its decoding memory: long enough that a steady trickle keeps it.
-var releaseAfter = 5 * time.Second
 
 // drain makes reads stop at deadline, after what is buffered has been read.
 func (c *idleConn) drain(deadline time.Time) {
@@ -310,67 +332,58 @@ func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}, release: func() {}, relAt: releaseAfter}, nil
+	return &idleConn{Conn: c, rc: rc, timeout: timeout, idle: func() {}}, nil
 }
 
-// Read flushes (idle) when the socket has nothing buffered and returns
-// (0, nil) once, so that the framing reader can give back its large buffer
-// before the wait; the next Read waits, with the idle deadline counted
-// from the flush: the flush may wait for room in the pipeline (journal
-// full) longer than the idle timeout, and that wait is not the sender's
-// silence; what the kernel buffered meanwhile is read.
+// Read: see idleConn.
 func (c *idleConn) Read(p []byte) (int, error) {
-	for {
-		var n int
-		var rerr error
-		if c.flushed {
-			c.armDeadline()
-		} else if c.deadlineSet {
-			// A past wait's deadline would fail this read once it expires.
-			c.clearDeadline()
-		}
-		wouldBlock := false
-		err := c.rc.Read(func(fd uintptr) bool {
-			n, rerr = syscall.Read(int(fd), p)
-			if rerr == syscall.EAGAIN {
-				if !c.flushed {
-					wouldBlock = true // flush outside, then wait with a fresh deadline
-					return true
-				}
-				return false
-			}
-			return true
-		})
-		if wouldBlock {
-			c.idle()
-			c.flushed, c.waitStart, c.released = true, time.Now(), false
-			return 0, nil
-		}
-		if errors.Is(err, os.ErrDeadlineExceeded) && c.releaseArmed {
-			// release's deadline, not the sender's silence (a drain that
-			// began meanwhile has its own deadline, set by armDeadline).
-			if c.drainAt.Load() == 0 {
-				c.release()
-			}
-			c.released, c.releaseArmed = true, false
-			continue
-		}
-		c.flushed = false
-		switch {
-		case err != nil:
-			return 0, err
-		case rerr != nil:
-			return 0, rerr
-		case n == 0 && len(p) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
+	if len(p) == 0 && !c.flushed {
+		return 0, nil
 	}
+	if c.flushed {
+		c.armDeadline()
+	} else if c.deadlineSet {
+		// A past wait's deadline would fail this read once it expires.
+		c.clearDeadline()
+	}
+	var n int
+	var rerr error
+	wouldBlock := false
+	err := c.rc.Read(func(fd uintptr) bool {
+		if len(p) == 0 {
+			// Wait for data without a buffer to read it into: look.
+			_, _, rerr = syscall.Recvfrom(int(fd), c.peek[:], syscall.MSG_PEEK)
+		} else {
+			n, rerr = syscall.Read(int(fd), p)
+		}
+		if rerr == syscall.EAGAIN {
+			if !c.flushed {
+				wouldBlock = true // flush outside, then wait with a fresh deadline
+				return true
+			}
+			return false
+		}
+		return true
+	})
+	if wouldBlock {
+		c.idle()
+		c.flushed, c.waitStart = true, time.Now()
+		return 0, nil
+	}
+	c.flushed = false
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr != nil:
+		return 0, rerr
+	case n == 0 && len(p) > 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
-// armDeadline sets the deadline of a wait: releaseAfter after the flush
-// (until release was called), then the idle timeout, counted from the
-// flush; unless the listener is closing (its drain deadline wins).
+// armDeadline sets the deadline of a wait: the idle timeout, counted from
+// the flush; unless the listener is closing (its drain deadline wins).
 func (c *idleConn) armDeadline() {
 	if c.drainAt.Load() != 0 {
 		return
@@ -379,14 +392,9 @@ func (c *idleConn) armDeadline() {
 	if c.timeout > 0 {
 		at = c.waitStart.Add(c.timeout)
 	}
-	c.releaseArmed = false
-	if rel := c.waitStart.Add(c.relAt); !c.released && (at.IsZero() || rel.Before(at)) {
-		at, c.releaseArmed = rel, true
-	}
 	c.Conn.SetReadDeadline(at) // zero: no deadline
 	c.deadlineSet = !at.IsZero()
 	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
-		c.releaseArmed = false
 		c.Conn.SetReadDeadline(time.Unix(0, at))
 	}
 }
@@ -394,7 +402,7 @@ func (c *idleConn) armDeadline() {
 // clearDeadline removes the deadline armDeadline set, unless the listener
 // is closing (the drain deadline stays).
 func (c *idleConn) clearDeadline() {
-	c.deadlineSet, c.releaseArmed = false, false
+	c.deadlineSet = false
 	if c.drainAt.Load() != 0 {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage/stagetest"
@@ -281,5 +282,27 @@ func TestSharedMetrics(t *testing.T) {
 	}
 	if _, err := New(Config{}, Options{Registerer: reg}); err == nil {
 		t.Error("registering the metrics a second time succeeded")
+	}
+}
+
+// TestStreamsKeepNoEventText: a stream copies the strings it keeps of an
+// event (its host name): an event's strings point into its parser's
+// arena, blocks of a few hundred messages, and 200,000 streams that each
+// kept one would keep every block alive (issue #17: state under 200,000
+// keys).
+func TestStreamsKeepNoEventText(t *testing.T) {
+	now := stagetest.Epoch
+	tr, _ := openTracker(t, "", func() time.Time { return now })
+	arena := []byte("web1 web1")
+	first, again := rfc5424(unsafe.String(&arena[0], 4), 1, now), rfc5424(unsafe.String(&arena[5], 4), 2, now)
+	for _, e := range []*event.Event{first, again} {
+		tr.Process([]*event.Event{e})
+		s, ok := tr.streams.Get("rfc5424:web1/app/1")
+		if !ok {
+			t.Fatal("no stream")
+		}
+		if s.Host != "web1" || unsafe.StringData(s.Host) == unsafe.StringData(e.Hostname) {
+			t.Fatalf("stream host %q shares the event's bytes", s.Host)
+		}
 	}
 }

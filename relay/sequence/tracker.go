@@ -451,12 +451,15 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		ok = false
 	}
 	if !ok {
-		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: f.host, Last: o.n, Epoch: o.epoch, Lease: lease}
+		// Copies: an event's strings point into its parser's arena,
+		// blocks of a few hundred messages that a stream must not keep
+		// alive (200,000 streams would keep every block).
+		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: strings.Clone(f.host), Last: o.n, Epoch: o.epoch, Lease: lease}
 		if k == kAgent || k == kWinlog {
-			st.Channel = f.channel
+			st.Channel = strings.Clone(f.channel)
 		}
 		if k == kAgent {
-			st.Agent = f.agentID
+			st.Agent = strings.Clone(f.agentID)
 		}
 		t.streams.Put(st.Key, st, t.evicted)
 		if !t.recovering {
@@ -464,8 +467,8 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		}
 		return inOrder
 	}
-	if f.host != "" {
-		s.Host = f.host
+	if f.host != "" && f.host != s.Host {
+		s.Host = strings.Clone(f.host)
 	}
 	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
 	t.confirm = confirm

@@ -11,8 +11,11 @@ import (
 
 // The tcp-idle-N scenario measures what N connections that send nothing
 // cost nomen: its resident memory with them open, less before. Every
-// connection first sends one message (so that it has been read from and
-// decoded for), then goes quiet; RSS is read 7s later.
+// connection first sends a few messages (so that it has been read from
+// and decoded for), then goes quiet; RSS is read 7s later.
+
+// idleMessages is how many messages each connection sends first.
+const idleMessages = 5
 
 func idleCount(sc string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimPrefix(sc, "tcp-idle-"))
@@ -27,17 +30,21 @@ func runIdle(pid int, addr string, n int) (result, error) {
 			c.Close()
 		}
 	}()
-	msg := corpus(1, "lf")[0]
+	var msgs []byte // what each connection sends before it goes quiet
+	for _, m := range corpus(idleMessages, "lf") {
+		msgs = append(msgs, m...)
+	}
 	for range n {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			return result{}, fmt.Errorf("connection %d: %w", len(conns)+1, err)
 		}
 		conns = append(conns, c)
-		c.Write(msg)
+		c.Write(msgs)
 	}
-	// Every connection read, flushed and waiting, and past the 5s after
-	// which a quiet connection gives back its decoding memory.
+	// Every connection read, flushed and waiting; a collection or two
+	// may have shrunk the goroutines' stacks, as on a relay that has
+	// been up a while.
 	time.Sleep(7 * time.Second)
 	after := rss(pid)
 	fmt.Fprintf(os.Stderr, "benchdrive: %d idle connections: RSS %.1f -> %.1f MiB\n", n, before, after)

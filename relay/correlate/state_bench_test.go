@@ -1,0 +1,175 @@
+package correlate
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/sequence"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// stateKeys is how many distinct keys BenchmarkStateManyKeys feeds: issue
+// #17 bounds the state under 200,000 distinct keys to 64 MiB.
+const stateKeys = 200_000
+
+// BenchmarkStateManyKeys measures the memory the sequence tracker and the
+// correlation rules hold once they have seen stateKeys distinct hosts,
+// users and source addresses: every line of benchLines once per key, with
+// its host names, user names and addresses replaced by the key's, so that
+// every rule grouping by them and every numbered stream holds stateKeys
+// keys. Every bound (max_keys, max_streams, max_open) is raised to
+// stateKeys, so that nothing is evicted. Two rule sets: the shipped
+// examples (configs/correlate/examples.toml, with the built-in process
+// tracking), and the 20 rules of the other benchmarks (those plus
+// benchRulesFile). Run it once: -bench StateManyKeys -benchtime 1x.
+// Reports the live heap the stages add (after collections, MiB-state),
+// the keys they hold (the sum of nomen_correlate_keys and
+// nomen_sequence_streams: several per distinct host/user/address) and
+// the cost of one (B/held-key).
+func BenchmarkStateManyKeys(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		src  func(testing.TB) []byte
+	}{
+		{"shipped", func(b testing.TB) []byte {
+			src, err := readExamples()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return src
+		}},
+		{"20-rules", benchRulesSource},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				p := newBenchPipeline(b, false)
+				before := liveHeap()
+				reg := prometheus.NewRegistry()
+				seq, corr := manyKeysStages(b, reg, tc.src(b))
+				feedManyKeys(p, seq, corr, stateKeys)
+				state := liveHeap() - before
+				runtime.KeepAlive(seq)
+				runtime.KeepAlive(corr)
+				held := heldKeys(b, reg)
+				b.ReportMetric(float64(state)/(1<<20), "MiB-state")
+				b.ReportMetric(held, "held-keys")
+				b.ReportMetric(float64(state)/held, "B/held-key")
+			}
+		})
+	}
+}
+
+// manyKeysStages are the stages configured by src with every bound at
+// stateKeys.
+func manyKeysStages(b testing.TB, reg *prometheus.Registry, src []byte) (*sequence.Tracker, *Engine) {
+	var s struct {
+		Correlate Config          `toml:"correlate"`
+		Sequence  sequence.Config `toml:"sequence"`
+	}
+	if err := config.Decode("bench", src, &s, nil); err != nil {
+		b.Fatal(err)
+	}
+	c := &s.Correlate
+	for i := range c.Match {
+		c.Match[i].MaxKeys = stateKeys
+	}
+	for i := range c.Threshold {
+		c.Threshold[i].MaxKeys = stateKeys
+	}
+	for i := range c.Pair {
+		c.Pair[i].MaxKeys = stateKeys
+	}
+	for i := range c.FirstSeen {
+		c.FirstSeen[i].MaxKeys = stateKeys
+	}
+	c.Process.MaxOpen = stateKeys
+	s.Sequence.MaxStreams = stateKeys
+	seq, err := sequence.New(s.Sequence, sequence.Options{Registerer: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	corr, err := New(s.Correlate, Options{Registerer: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return seq, corr
+}
+
+// manyKeysNames are the names in benchLines that feedManyKeys replaces by
+// a key's: hosts, users, addresses.
+var manyKeysNames = []string{"web1", "app1", "www", "fw1", "WEB1", "alice", "IUSR_WEB1", "10.0.0.5", "10.0.0.7", "198.51.100.23", "192.0.2.77"}
+
+// feedManyKeys runs every line of p's mix once per key through the
+// stages, in batches of 256, the clock moving 1 ms per batch (no window
+// closes), then ticks them once (as the relay does every second).
+func feedManyKeys(p *benchPipeline, seq *sequence.Tracker, corr *Engine, keys int) {
+	now := time.Date(2026, 11, 22, 10, 15, 3, 0, time.UTC)
+	var batch []*event.Event
+	var lastID uint64
+	run := func() {
+		evs := corr.Process(seq.Process(batch))
+		lastID += uint64(len(evs))
+		seq.Applied(lastID)
+		corr.Applied(lastID)
+		batch = batch[:0]
+		now = now.Add(time.Millisecond)
+	}
+	var raw, buf []byte
+	for k := range keys {
+		for i, l := range p.lines {
+			raw = append(raw[:0], l.raw...)
+			for j, name := range manyKeysNames {
+				buf = fmt.Appendf(buf[:0], "k%d", k)
+				if j >= 7 { // an address
+					buf = fmt.Appendf(buf[:0], "10.%d.%d.%d", k>>16&255, k>>8&255, k&255)
+				}
+				raw = bytes.ReplaceAll(raw, []byte(name), buf)
+			}
+			if s := l.stream; s >= 0 {
+				raw = numbered(nil, raw, 1000+int64(i))
+			}
+			e := &event.Event{Received: now, Input: "bench"}
+			p.parser.Parse(raw, e)
+			p.norm.Normalize(e)
+			batch = append(batch, e)
+			if len(batch) == 256 {
+				run()
+			}
+		}
+	}
+	run()
+	corr.Tick(now)
+}
+
+// heldKeys is what the stages say they hold: the sum of
+// nomen_correlate_keys (every rule's keys, open processes) and
+// nomen_sequence_streams.
+func heldKeys(b testing.TB, reg *prometheus.Registry) float64 {
+	mfs, err := reg.Gather()
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0.0
+	for _, mf := range mfs {
+		if name := mf.GetName(); name == "nomen_correlate_keys" || name == "nomen_sequence_streams" {
+			for _, m := range mf.GetMetric() {
+				n += m.GetGauge().GetValue()
+			}
+		}
+	}
+	return n
+}
+
+// liveHeap is the heap's live bytes after collections.
+func liveHeap() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
