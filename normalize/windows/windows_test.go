@@ -290,8 +290,9 @@ func TestJSONUnescape(t *testing.T) {
 		`a\"b\/c\r\n\t`:        "a\"b/c\r\n\t",
 		`\u00e9\ud83d\ude00`:   "é😀",
 	} {
-		got, ok := jsonUnescape(in)
-		if !ok || got != want {
+		b, ok := jsonUnescape([]byte("kept"), in)
+		got := strings.TrimPrefix(string(b), "kept")
+		if !ok || got != want || !strings.HasPrefix(string(b), "kept") {
 			t.Errorf("jsonUnescape(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 		var std string
@@ -300,8 +301,30 @@ func TestJSONUnescape(t *testing.T) {
 		}
 	}
 	for _, in := range []string{`\x`, `\u12`, `abc\`} {
-		if _, ok := jsonUnescape(in); ok {
+		if _, ok := jsonUnescape(nil, in); ok {
 			t.Errorf("jsonUnescape(%q) accepted", in)
+		}
+	}
+}
+
+// TestJSONScannerUnescapedStrings: the strings unescaped into the
+// scanner's one buffer per document stay what they were when later ones
+// are added (they share the buffer).
+func TestJSONScannerUnescapedStrings(t *testing.T) {
+	js := jsonScanner{s: `"C:\\a\\b.exe" "x" "\u00e9t\u00e9" "\"q\"" "C:\\c"`}
+	want := []string{`C:\a\b.exe`, "x", "été", `"q"`, `C:\c`}
+	var got []string
+	for range want {
+		js.skipSpace()
+		v, ok := js.str()
+		if !ok {
+			t.Fatalf("str failed at %d", js.i)
+		}
+		got = append(got, v)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("string %d = %q, want %q", i, got[i], want[i])
 		}
 	}
 }
@@ -345,6 +368,21 @@ func TestWindowsAgentReplayJSON(t *testing.T) {
 			if got := normtest.Str(e, k); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)
 			}
+		}
+	}
+}
+
+// TestJSONHasKey: the road sniffing finds "name" (quoted) and only it.
+func TestJSONHasKey(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`{"EventID":4624}`:                   true,
+		`{"MyEventID":1,"xEventID":2}`:       false,
+		`{"a":"EventIDs","b":{"EventID":1}}`: true,
+		`{}`:                                 false,
+		`EventID"`:                           false,
+	} {
+		if got := jsonHasKey(doc, `EventID"`); got != want {
+			t.Errorf("jsonHasKey(%s) = %v, want %v", doc, got, want)
 		}
 	}
 }
