@@ -386,3 +386,39 @@ func TestJSONHasKey(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownIDKeptWithoutCategory: an id its channel's table lacks keeps
+// its envelope and EventData but gets no category, type or action, not
+// even by channel (docs/windows-events.md says why); in the Security log
+// it keeps the outcome of its audit keyword.
+func TestUnknownIDKeptWithoutCategory(t *testing.T) {
+	const doc = `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>` +
+		`<Provider Name="%s"/><EventID>%s</EventID><Level>4</Level><Keywords>%s</Keywords>` +
+		`<TimeCreated SystemTime="2026-07-01T10:00:00.0000000Z"/><EventRecordID>77</EventRecordID>` +
+		`<Channel>%s</Channel><Computer>WS9</Computer></System>` +
+		`<EventData><Data Name="Current Signature Version">1.2.3.4</Data></EventData></Event>`
+	for _, tc := range []struct{ provider, id, keywords, channel, outcome string }{
+		{"Microsoft-Windows-Windows Defender", "2000", "0x8000000000000000", "Microsoft-Windows-Windows Defender/Operational", ""},
+		{"Application Error", "1000", "0x80000000000000", "Application", ""},
+		{"Microsoft-Windows-Security-Auditing", "4999", "0x8010000000000000", "Security", "failure"},
+	} {
+		e := event.New(normtest.Received)
+		e.Format = "agent"
+		e.Original = strings.NewReplacer("%s", "\x00").Replace(doc)
+		for _, v := range []string{tc.provider, tc.id, tc.keywords, tc.channel} {
+			e.Original = strings.Replace(e.Original, "\x00", v, 1)
+		}
+		if !decodeWindows(e) {
+			t.Fatalf("%s %s: not decoded", tc.channel, tc.id)
+		}
+		for key, want := range map[string]string{
+			"event.code": tc.id, "winlog.channel": tc.channel, "host.name": "WS9",
+			"winlog.event_data.Current Signature Version": "1.2.3.4", "event.outcome": tc.outcome,
+			"event.category": "", "event.type": "", "event.action": "",
+		} {
+			if got := normtest.Str(e, key); got != want {
+				t.Errorf("%s %s: %s = %q, want %q", tc.channel, tc.id, key, got, want)
+			}
+		}
+	}
+}
