@@ -173,8 +173,11 @@ func (w *winEvent) val(name string) string {
 // parser could not separate from them ("(0x0,0x3E7)  Privileges -") is dropped.
 func (w *winEvent) tok(name string) string {
 	v := w.val(name)
-	if i := strings.IndexAny(v, " \t\r\n"); i >= 0 {
-		v = v[:i]
+	for i := 0; i < len(v); i++ { // not strings.IndexAny: it builds a set per call
+		if winSpace(v[i]) {
+			v = v[:i]
+			break
+		}
 	}
 	if v == "-" {
 		return ""

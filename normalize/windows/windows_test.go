@@ -422,3 +422,33 @@ func TestUnknownIDKeptWithoutCategory(t *testing.T) {
 		}
 	}
 }
+
+// TestSnareTimeUsual: the fast reading of Snare's time agrees with
+// time.Parse's wherever it answers, and leaves the rest to it.
+func TestSnareTimeUsual(t *testing.T) {
+	for _, tc := range []struct {
+		date, year string
+		fast       bool
+	}{
+		{"Tue Jun 30 08:01:12 2026", "", true},
+		{"Wed Nov  3 16:28:40", "2021", true},
+		{"Wed Nov 03 16:28:40", "2021", true},
+		{"Sun Feb 29 00:00:00", "2024", true},
+		{"Sun Feb 29 00:00:00", "2026", false}, // no such day
+		{"Fri Sep 17 16:37:25 1985", "", false},
+		{"unM Sep 17 16:37:25 2021", "", false},
+		{"Fri Spe 17 16:37:25 2021", "", false},
+		{"Fri Sep 17 24:00:00 2021", "", false},
+		{"Fri Sep 17 23:59:60 2021", "", false},
+		{"Fri Sep 0  23:59:59 2021", "", false},
+		{"Fri Sep 17 16:37:25", "", false},
+	} {
+		got, ok := snareTimeUsual(tc.date, tc.year)
+		if ok != tc.fast {
+			t.Errorf("snareTimeUsual(%q, %q) ok = %v, want %v", tc.date, tc.year, ok, tc.fast)
+		}
+		if want := snareTimeParse(tc.date, tc.year); ok && !got.Equal(want) {
+			t.Errorf("snareTimeUsual(%q, %q) = %v, time.Parse reads %v", tc.date, tc.year, got, want)
+		}
+	}
+}
