@@ -394,15 +394,20 @@ func winKeywordList(k string) event.Value {
 // for UserData) for every value, as given. Names are unique in Windows'
 // schema; a repeated name keeps its first value.
 func (w *winEvent) setEventData(e *event.Event) {
+	var seen uint64 // a bit per (length, last byte) of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
 		d := w.data[i]
+		bit := uint64(1) << ((uint(len(d.name)) + uint(d.name[len(d.name)-1])) % 64) // add keeps names non-empty
 		dup := false
-		for j := 0; j < i; j++ {
-			if w.data[j].name == d.name {
-				dup = true
-				break
+		if seen&bit != 0 {
+			for j := 0; j < i; j++ {
+				if w.data[j].name == d.name {
+					dup = true
+					break
+				}
 			}
 		}
+		seen |= bit
 		if dup {
 			continue
 		}

@@ -452,3 +452,27 @@ func TestSnareTimeUsual(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedEventDataKeepsFirst: a name given twice (malformed or crafted
+// XML) keeps its first value in winlog.event_data, among names that share
+// length and last letter with it.
+func TestRepeatedEventDataKeepsFirst(t *testing.T) {
+	e := event.New(normtest.Received)
+	e.Format = "agent"
+	e.Original = `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>` +
+		`<Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>4999</EventID><Channel>Security</Channel>` +
+		`<Computer>WS9</Computer></System><EventData><Data Name="AbcX">1</Data><Data Name="DefX">2</Data>` +
+		`<Data Name="AbcX">3</Data><Data Name="Other">4</Data><Data Name="DefX">5</Data></EventData></Event>`
+	if !decodeWindows(e) {
+		t.Fatal("not decoded")
+	}
+	n := 0
+	for _, f := range e.Fields {
+		if strings.HasPrefix(f.Key, "winlog.event_data.") {
+			n++
+		}
+	}
+	if n != 3 || normtest.Str(e, "winlog.event_data.AbcX") != "1" || normtest.Str(e, "winlog.event_data.DefX") != "2" {
+		t.Errorf("event_data: %d fields, AbcX=%q DefX=%q", n, normtest.Str(e, "winlog.event_data.AbcX"), normtest.Str(e, "winlog.event_data.DefX"))
+	}
+}
