@@ -241,33 +241,46 @@ func (js *jsonScanner) str() (string, bool) {
 		js.i = start + q + 1 // no escapes: a substring, no copy
 		return s[start : start+q], true
 	}
-	for j := start; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			js.i = j + 1
-			if js.unescaped == nil {
-				js.unescaped = make([]byte, 0, len(s)-start)
-			}
-			from := len(js.unescaped)
-			b, ok := jsonUnescape(js.unescaped, s[start:j])
-			if !ok {
-				return "", false
-			}
-			js.unescaped = b
-			return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), true
+	// The string ends at the first quote after an even run of backslashes
+	// (an odd one escapes it).
+	end := start + q
+	for {
+		bs := 0
+		for k := end - 1; k >= start && s[k] == '\\'; k-- {
+			bs++
 		}
+		if bs%2 == 0 {
+			break
+		}
+		n := strings.IndexByte(s[end+1:], '"')
+		if n < 0 {
+			return "", false
+		}
+		end += 1 + n
 	}
-	return "", false
+	js.i = end + 1
+	if js.unescaped == nil {
+		js.unescaped = make([]byte, 0, len(s)-start)
+	}
+	from := len(js.unescaped)
+	b, ok := jsonUnescape(js.unescaped, s[start:end])
+	if !ok {
+		return "", false
+	}
+	js.unescaped = b
+	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), true
 }
 
 // jsonUnescape appends s, a JSON string body, to b with its escapes decoded.
 func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			b = append(b, c)
+		if s[i] != '\\' {
+			run := strings.IndexByte(s[i:], '\\') // copy up to the next escape at once
+			if run < 0 {
+				run = len(s) - i
+			}
+			b = append(b, s[i:i+run]...)
+			i += run - 1
 			continue
 		}
 		i++

@@ -476,3 +476,29 @@ func TestRepeatedEventDataKeepsFirst(t *testing.T) {
 		t.Errorf("event_data: %d fields, AbcX=%q DefX=%q", n, normtest.Str(e, "winlog.event_data.AbcX"), normtest.Str(e, "winlog.event_data.DefX"))
 	}
 }
+
+// TestJSONScannerStringEnds: a string ends at the first quote after an
+// even run of backslashes, as encoding/json reads it.
+func TestJSONScannerStringEnds(t *testing.T) {
+	for _, doc := range []string{`"a\\"`, `"b\"c\\\"d"`, `"\\\\"`, `"e\\\\\"f"`, `"\"\""`, `"C:\\x\\"`} {
+		js := jsonScanner{s: doc + ` "next"`}
+		got, ok := js.str()
+		var want string
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !ok || got != want {
+			t.Errorf("str(%s) = %q, %v; want %q", doc, got, ok, want)
+		}
+		js.skipSpace()
+		if next, ok := js.str(); !ok || next != "next" {
+			t.Errorf("after %s: %q, %v", doc, next, ok)
+		}
+	}
+	for _, doc := range []string{`"a\"`, `"b\\\"`} {
+		js := jsonScanner{s: doc}
+		if _, ok := js.str(); ok {
+			t.Errorf("str(%s) accepted an unterminated string", doc)
+		}
+	}
+}
