@@ -69,9 +69,13 @@ func (w *winEvent) nxlogField(path []string, v string) {
 		w.add(name, v)
 	case w.nxHeld < len(w.nxHold):
 		h := nxlogHeld{name: name, value: v}
-		for i := range w.nxHold[:w.nxHeld] {
-			if p := &w.nxHold[i]; p.name == name {
-				p.later, h.earlier = true, true
+		if bit := nameBit(name); w.nxSeen&bit == 0 {
+			w.nxSeen |= bit // a new name: no search
+		} else {
+			for i := range w.nxHold[:w.nxHeld] {
+				if p := &w.nxHold[i]; p.name == name {
+					p.later, h.earlier = true, true
+				}
 			}
 		}
 		w.nxHold[w.nxHeld] = h

@@ -125,6 +125,7 @@ type winEvent struct {
 	// (nxlog.go): an EventData name may be one of them.
 	nxHeld int
 	nxHold [nxlogMaxHeld]nxlogHeld
+	nxSeen uint64 // nameBit of the held names
 }
 
 // add records one EventData value; names beyond winMaxData are dropped.
@@ -394,10 +395,10 @@ func winKeywordList(k string) event.Value {
 // for UserData) for every value, as given. Names are unique in Windows'
 // schema; a repeated name keeps its first value.
 func (w *winEvent) setEventData(e *event.Event) {
-	var seen uint64 // a bit per (length, last byte) of the names so far: most names need no search
+	var seen uint64 // nameBit of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
 		d := w.data[i]
-		bit := uint64(1) << ((uint(len(d.name)) + uint(d.name[len(d.name)-1])) % 64) // add keeps names non-empty
+		bit := nameBit(d.name)
 		dup := false
 		if seen&bit != 0 {
 			for j := 0; j < i; j++ {
@@ -413,6 +414,16 @@ func (w *winEvent) setEventData(e *event.Event) {
 		}
 		e.Fields = append(e.Fields, event.Field{Key: winDataKey(d.name, w.userData), Val: event.String(d.value)})
 	}
+}
+
+// nameBit is one of 64 bits for a name (by its length and last byte): two
+// names with different bits differ, so a set of them says which names
+// cannot have been seen before without comparing them.
+func nameBit(name string) uint64 {
+	if name == "" {
+		return 1
+	}
+	return 1 << ((uint(len(name)) + uint(name[len(name)-1])) % 64)
 }
 
 // winDataKey returns "winlog.event_data."+name, without allocating for the
