@@ -502,3 +502,29 @@ func TestJSONScannerStringEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLDataElement: EventData's usual element is read at once; every
+// other shape is left to the token scanner, with nothing read.
+func TestXMLDataElement(t *testing.T) {
+	for doc, want := range map[string]string{
+		`<Data Name="IpPort">445</Data>`:                     "IpPort=445",
+		`<Data Name="CommandLine">a &gt; b</Data><x/>`:       "CommandLine=a &gt; b",
+		`<Data Name="Empty"></Data>`:                         "Empty=",
+		`<Data Name="">x</Data>`:                             "",
+		`<Data Name="Sid" AccountName="bob">S-1-5-21</Data>`: "",
+		`<Data Name="X"><![CDATA[y]]></Data>`:                "",
+		`<Data Name="X">y</evt:Data>`:                        "",
+		`<Data>y</Data>`:                                     "",
+		`<Data Name="X">y`:                                   "",
+	} {
+		x := xmlScanner{s: doc}
+		name, value, ok := x.dataElement()
+		got := ""
+		if ok {
+			got = name + "=" + value
+		}
+		if got != want || !ok && x.i != 0 {
+			t.Errorf("dataElement(%s) = %q (at %d), want %q", doc, got, x.i, want)
+		}
+	}
+}

@@ -155,6 +155,29 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 	return xmlToken{}, false
 }
 
+// dataElement reads `<Data Name="name">value</Data>`, EventData's usual
+// element, at once (name and value still escaped). False, and nothing
+// read, for any other shape: other attributes, no name, markup inside.
+func (x *xmlScanner) dataElement() (name, value string, ok bool) {
+	const open = `<Data Name="`
+	rest := x.s[x.i:]
+	if !strings.HasPrefix(rest, open) {
+		return "", "", false
+	}
+	q := strings.IndexByte(rest[len(open):], '"')
+	if q <= 0 || len(rest) < len(open)+q+2 || rest[len(open)+q+1] != '>' {
+		return "", "", false
+	}
+	name = rest[len(open) : len(open)+q]
+	saved := x.i
+	x.i += len(open) + q + 2
+	if value, ok = x.textEnd("Data"); !ok {
+		x.i = saved
+		return "", "", false
+	}
+	return name, value, true
+}
+
 // textEnd reads "text</name>" at once, the shape of nearly every element
 // of an event (<Data Name="...">value</Data>, <EventID>4624</EventID>):
 // one search instead of a text and an end token. False, and nothing read,
@@ -306,6 +329,15 @@ func (w *winEvent) parseXML(s string) bool {
 		closed    bool // </Event> seen: a truncated record is not decoded
 	)
 	for {
+		if section == "EventData" && depth == 2 {
+			if name, value, ok := x.dataElement(); ok {
+				if entities {
+					name, value = xmlUnescape(name), xmlUnescape(value)
+				}
+				w.add(name, value)
+				continue
+			}
+		}
 		t, ok := x.next()
 		if !ok {
 			break
