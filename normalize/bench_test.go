@@ -35,6 +35,42 @@ func BenchmarkParseNormalizeVendor(b *testing.B) {
 		}
 		b.Run(vendor, func(b *testing.B) { benchParseNormalize(b, normtest.Corpus(b, vendor)) })
 	}
+	b.Run("windows_agent", benchNormalizeAgent)
+}
+
+// benchNormalizeAgent is the agent's road: no syslog parse, the record's
+// event XML as Original (relay/agent builds these events). The XML is that
+// of the windows_xml corpus, cut from its syslog header.
+func benchNormalizeAgent(b *testing.B) {
+	var docs []string
+	for _, l := range normtest.Corpus(b, "windows_xml") {
+		if i := strings.Index(string(l), "<Event"); i >= 0 {
+			docs = append(docs, string(l[i:]))
+		}
+	}
+	n, err := New(Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	recv := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	var e event.Event
+	e.Fields = make([]event.Field, 0, 32)
+	decoded := 0
+	b.ReportAllocs()
+	i := 0
+	cpu0 := cpuTime()
+	for b.Loop() {
+		e.Fields = e.Fields[:0]
+		e.Received, e.Time, e.Input, e.Format = recv, recv, "bench", "agent"
+		e.Original, e.Message = docs[i%len(docs)], ""
+		if n.Normalize(&e) != "" {
+			decoded++
+		}
+		i++
+	}
+	reportCPU(b, cpu0, i)
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(decoded)/float64(i), "decoded/event")
 }
 
 // BenchmarkParseOnly is the parse share of BenchmarkParseNormalize.

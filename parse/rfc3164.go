@@ -228,7 +228,13 @@ func skipServiceSeq(s string, j int) int {
 // the index of the timestamp. colonAfter requires the timestamp to end in
 // ":" (so "<13>backup: Jun 30 ..." from a program stays a tag).
 func hostBeforeStamp(s string, i int, colonAfter bool) (host string, next int, ok bool) {
-	k := tokenEnd(s, i)
+	// A host name has at most 255 bytes (isHostname): its end is not looked
+	// for further (a header-less JSON record is one long token).
+	lim := min(len(s), i+257)
+	k := lim
+	if n := strings.IndexByte(s[i:lim], ' '); n >= 0 {
+		k = i + n
+	}
 	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
 		return "", i, false // digits only: a sequence number (skipServiceSeq), not a name
 	}

@@ -24,6 +24,7 @@ func Markdown() []byte {
 		fmt.Fprintf(&b, "| %s | %d |\n", ch, len(Entries(ch)))
 	}
 	fmt.Fprintf(&b, "| legacy Security ids (2000/XP/2003) | %d |\n\n", len(LegacyIDs()))
+	b.WriteString(unknownIDs)
 
 	for _, ch := range Channels() {
 		fmt.Fprintf(&b, "## %s\n\n", ch)
@@ -71,6 +72,19 @@ func Markdown() []byte {
 	}
 	return b.Bytes()
 }
+
+// unknownIDs says what an event gets whose id its channel's table lacks,
+// and why no channel gives such events a category of its own.
+const unknownIDs = "An event whose id is not in its channel's table (a channel not listed here, " +
+	"or an id Microsoft added later) is kept whole: `event.code`, the `winlog.*` envelope, `host.name`, " +
+	"its EventData under `winlog.event_data`, and in the Security log `event.outcome` from its audit keyword. " +
+	"It gets no `event.category`, `event.type` or `event.action`, not even one by channel: no channel here " +
+	"holds events of one category only. Windows Defender's log also records scans and signature updates " +
+	"(not `malware`), the firewall's also network profile changes and blocked notifications (not " +
+	"`configuration`), TaskScheduler's task runs and its own state, TerminalServices' listener connections " +
+	"beside sessions, BITS' job creations and cancellations beside transfers, and System a bit of everything. " +
+	"A wrong category is worse than none: a search or rule on `event.category: malware` would count a " +
+	"signature update. An id met in practice gets a row of its own (`channels.txt`).\n\n"
 
 // fieldSpecText shows field tokens in a table cell: groups as is, maps
 // as "Name → field".

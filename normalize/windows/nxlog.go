@@ -69,9 +69,13 @@ func (w *winEvent) nxlogField(path []string, v string) {
 		w.add(name, v)
 	case w.nxHeld < len(w.nxHold):
 		h := nxlogHeld{name: name, value: v}
-		for i := range w.nxHold[:w.nxHeld] {
-			if p := &w.nxHold[i]; p.name == name {
-				p.later, h.earlier = true, true
+		if bit := nameBit(name); w.nxSeen&bit == 0 {
+			w.nxSeen |= bit // a new name: no search
+		} else {
+			for i := range w.nxHold[:w.nxHeld] {
+				if p := &w.nxHold[i]; p.name == name {
+					p.later, h.earlier = true, true
+				}
 			}
 		}
 		w.nxHold[w.nxHeld] = h
@@ -289,8 +293,12 @@ func nxlogLevel(v string) string {
 // nxlogTime parses NXLog's EventTime: "2026-07-01 10:15:02" (the agent's
 // local time, read as UTC, not exact) or RFC 3339 (exact).
 func nxlogTime(v string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, true
+	// RFC 3339 has its 'T' there: NXLog's usual "2006-01-02 15:04:05" is
+	// not tried as one (a failed time.Parse allocates its error).
+	if len(v) > 10 && v[10] == 'T' {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return t, true
+		}
 	}
 	if t, err := time.Parse(time.DateTime, v); err == nil {
 		return t, false

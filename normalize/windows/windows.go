@@ -125,6 +125,7 @@ type winEvent struct {
 	// (nxlog.go): an EventData name may be one of them.
 	nxHeld int
 	nxHold [nxlogMaxHeld]nxlogHeld
+	nxSeen uint64 // nameBit of the held names
 }
 
 // add records one EventData value; names beyond winMaxData are dropped.
@@ -173,8 +174,11 @@ func (w *winEvent) val(name string) string {
 // parser could not separate from them ("(0x0,0x3E7)  Privileges -") is dropped.
 func (w *winEvent) tok(name string) string {
 	v := w.val(name)
-	if i := strings.IndexAny(v, " \t\r\n"); i >= 0 {
-		v = v[:i]
+	for i := 0; i < len(v); i++ { // not strings.IndexAny: it builds a set per call
+		if winSpace(v[i]) {
+			v = v[:i]
+			break
+		}
 	}
 	if v == "-" {
 		return ""
@@ -391,20 +395,35 @@ func winKeywordList(k string) event.Value {
 // for UserData) for every value, as given. Names are unique in Windows'
 // schema; a repeated name keeps its first value.
 func (w *winEvent) setEventData(e *event.Event) {
+	var seen uint64 // nameBit of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
 		d := w.data[i]
+		bit := nameBit(d.name)
 		dup := false
-		for j := 0; j < i; j++ {
-			if w.data[j].name == d.name {
-				dup = true
-				break
+		if seen&bit != 0 {
+			for j := 0; j < i; j++ {
+				if w.data[j].name == d.name {
+					dup = true
+					break
+				}
 			}
 		}
+		seen |= bit
 		if dup {
 			continue
 		}
 		e.Fields = append(e.Fields, event.Field{Key: winDataKey(d.name, w.userData), Val: event.String(d.value)})
 	}
+}
+
+// nameBit is one of 64 bits for a name (by its length and last byte): two
+// names with different bits differ, so a set of them says which names
+// cannot have been seen before without comparing them.
+func nameBit(name string) uint64 {
+	if name == "" {
+		return 1
+	}
+	return 1 << ((uint(len(name)) + uint(name[len(name)-1])) % 64)
 }
 
 // winDataKey returns "winlog.event_data."+name, without allocating for the

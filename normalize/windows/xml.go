@@ -54,9 +54,11 @@ type xmlScanner struct {
 	i int
 }
 
-// next reads the next token into t; false at the end or on malformed input.
+// next reads the next token; false at the end or on malformed input. The
+// token is returned, not written through a pointer: a pointer write pays
+// the garbage collector's write barrier while it marks.
 // Long because it is the scanner's one switch over the kinds of markup.
-func (x *xmlScanner) next(t *xmlToken) bool {
+func (x *xmlScanner) next() (xmlToken, bool) {
 	s := x.s
 	for x.i < len(s) {
 		if s[x.i] != '<' {
@@ -64,9 +66,9 @@ func (x *xmlScanner) next(t *xmlToken) bool {
 			if j < 0 {
 				j = len(s) - x.i
 			}
-			*t = xmlToken{kind: 't', text: s[x.i : x.i+j]}
+			t := xmlToken{kind: 't', text: s[x.i : x.i+j]}
 			x.i += j
-			return true
+			return t, true
 		}
 		rest := s[x.i:]
 		if len(rest) > 1 {
@@ -76,80 +78,127 @@ func (x *xmlScanner) next(t *xmlToken) bool {
 				case strings.HasPrefix(rest, "<!--"):
 					end := strings.Index(rest, "-->")
 					if end < 0 {
-						return false
+						return xmlToken{}, false
 					}
 					x.i += end + 3
 					continue
 				case strings.HasPrefix(rest, "<![CDATA["):
 					end := strings.Index(rest, "]]>")
 					if end < 0 {
-						return false
+						return xmlToken{}, false
 					}
-					*t = xmlToken{kind: 't', text: rest[9:end], cdata: true}
 					x.i += end + 3
-					return true
+					return xmlToken{kind: 't', text: rest[9:end], cdata: true}, true
 				}
 				end := strings.IndexByte(rest, '>')
 				if end < 0 {
-					return false
+					return xmlToken{}, false
 				}
 				x.i += end + 1
 				continue
 			case '?':
 				end := strings.Index(rest, "?>")
 				if end < 0 {
-					return false
+					return xmlToken{}, false
 				}
 				x.i += end + 2
 				continue
 			case '/':
 				end := strings.IndexByte(rest, '>')
 				if end < 0 {
-					return false
+					return xmlToken{}, false
 				}
-				*t = xmlToken{kind: 'e', name: xmlLocal(strings.TrimSpace(rest[2:end]))}
+				name := rest[2:end]
+				if name != "" && (xmlMaybeSpace(name[0]) || xmlMaybeSpace(name[len(name)-1])) {
+					name = strings.TrimSpace(name)
+				}
 				x.i += end + 1
-				return true
+				return xmlToken{kind: 'e', name: xmlLocal(name)}, true
 			}
 		}
 		// Start tag: the name, then attributes up to the '>' that is
 		// outside quoted values.
 		j := 1
-		for j < len(rest) && !winSpace(rest[j]) && rest[j] != '>' && rest[j] != '/' {
+		for j < len(rest) && !xmlNameEnd[rest[j]] {
 			j++
 		}
 		name := rest[1:j]
 		attrStart := j
-		end, q := -1, byte(0)
-		for ; j < len(rest); j++ {
+		end := -1
+		for j < len(rest) {
 			c := rest[j]
-			if q != 0 {
-				if c == q {
-					q = 0
-				}
-				continue
-			}
-			if c == '"' || c == '\'' {
-				q = c
-			} else if c == '>' {
+			if c == '>' {
 				end = j
 				break
 			}
+			if c == '"' || c == '\'' { // a quoted value: jump to its closing quote
+				k := strings.IndexByte(rest[j+1:], c)
+				if k < 0 {
+					break
+				}
+				j += k + 2
+				continue
+			}
+			j++
 		}
 		if end < 0 || name == "" {
-			return false
+			return xmlToken{}, false
 		}
 		attrs := rest[attrStart:end]
 		self := strings.HasSuffix(attrs, "/")
 		if self {
 			attrs = attrs[:len(attrs)-1]
 		}
-		*t = xmlToken{kind: 's', name: xmlLocal(name), attrs: attrs, self: self}
 		x.i += end + 1
-		return true
+		return xmlToken{kind: 's', name: xmlLocal(name), attrs: attrs, self: self}, true
 	}
-	return false
+	return xmlToken{}, false
 }
+
+// dataElement reads `<Data Name="name">value</Data>`, EventData's usual
+// element, at once (name and value still escaped). False, and nothing
+// read, for any other shape: other attributes, no name, markup inside.
+func (x *xmlScanner) dataElement() (name, value string, ok bool) {
+	const open = `<Data Name="`
+	rest := x.s[x.i:]
+	if !strings.HasPrefix(rest, open) {
+		return "", "", false
+	}
+	q := strings.IndexByte(rest[len(open):], '"')
+	if q <= 0 || len(rest) < len(open)+q+2 || rest[len(open)+q+1] != '>' {
+		return "", "", false
+	}
+	name = rest[len(open) : len(open)+q]
+	saved := x.i
+	x.i += len(open) + q + 2
+	if value, ok = x.textEnd("Data"); !ok {
+		x.i = saved
+		return "", "", false
+	}
+	return name, value, true
+}
+
+// textEnd reads "text</name>" at once, the shape of nearly every element
+// of an event (<Data Name="...">value</Data>, <EventID>4624</EventID>):
+// one search instead of a text and an end token. False, and nothing read,
+// for any other shape (markup inside, a prefixed end tag, no end).
+func (x *xmlScanner) textEnd(name string) (string, bool) {
+	rest := x.s[x.i:]
+	k := strings.IndexByte(rest, '<')
+	n := len(name)
+	if k < 0 || len(rest) < k+n+3 || rest[k+1] != '/' || rest[k+2+n] != '>' || rest[k+2:k+2+n] != name {
+		return "", false
+	}
+	x.i += k + n + 3
+	return rest[:k], true
+}
+
+// xmlNameEnd marks the bytes that end an element's name in a start tag.
+var xmlNameEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, '>': true, '/': true}
+
+// xmlMaybeSpace reports whether c may begin or end white space that
+// strings.TrimSpace removes (ASCII space or control, or any non-ASCII).
+func xmlMaybeSpace(c byte) bool { return c <= ' ' || c >= 0x80 }
 
 // xmlLocal strips a namespace prefix ("evt:Event" -> "Event").
 func xmlLocal(name string) string {
@@ -161,6 +210,12 @@ func xmlLocal(name string) string {
 
 // xmlAttr returns the (unescaped) value of attribute name in attrs.
 func xmlAttr(attrs, name string) string {
+	// The usual shape first: ` Name="value"` leading the attributes.
+	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && attrs[1:1+n] == name && attrs[1+n] == '=' && attrs[2+n] == '"' {
+		if end := strings.IndexByte(attrs[n+3:], '"'); end >= 0 {
+			return xmlUnescape(attrs[n+3 : n+3+end])
+		}
+	}
 	for i := 0; i < len(attrs); {
 		j := strings.Index(attrs[i:], name)
 		if j < 0 {
@@ -207,8 +262,12 @@ func xmlUnescape(s string) string {
 	for i < len(s) {
 		c := s[i]
 		if c != '&' {
-			b = append(b, c)
-			i++
+			run := strings.IndexByte(s[i:], '&') // copy up to the next entity at once
+			if run < 0 {
+				run = len(s) - i
+			}
+			b = append(b, s[i:i+run]...)
+			i += run
 			continue
 		}
 		end := strings.IndexByte(s[i:], ';')
@@ -257,7 +316,7 @@ func xmlUnescape(s string) string {
 // depths, the field being read).
 func (w *winEvent) parseXML(s string) bool {
 	x := xmlScanner{s: s}
-	var t xmlToken
+	entities := strings.IndexByte(s, '&') >= 0 // else no text needs unescaping
 	var (
 		depth     int
 		section   string // System, EventData, UserData, RenderingInfo
@@ -269,7 +328,20 @@ func (w *winEvent) parseXML(s string) bool {
 		sawEvent  bool
 		closed    bool // </Event> seen: a truncated record is not decoded
 	)
-	for x.next(&t) {
+	for {
+		if section == "EventData" && depth == 2 {
+			if name, value, ok := x.dataElement(); ok {
+				if entities {
+					name, value = xmlUnescape(name), xmlUnescape(value)
+				}
+				w.add(name, value)
+				continue
+			}
+		}
+		t, ok := x.next()
+		if !ok {
+			break
+		}
 		switch t.kind {
 		case 's':
 			depth++
@@ -339,6 +411,15 @@ func (w *winEvent) parseXML(s string) bool {
 			if t.self {
 				depth--
 				field = ""
+			} else if depth >= 3 {
+				if text, ok := x.textEnd(t.name); ok {
+					// The usual element: its text and end tag read at once.
+					if text != "" {
+						w.xmlText(text, entities, inData, field)
+					}
+					inData, field = false, ""
+					depth--
+				}
 			}
 		case 'e':
 			switch {
@@ -357,15 +438,7 @@ func (w *winEvent) parseXML(s string) bool {
 				closed = true
 			}
 		case 't':
-			text := t.text
-			if !t.cdata {
-				text = xmlUnescape(text)
-			}
-			if inData && w.n > 0 {
-				w.data[w.n-1].value += text // usually one piece: no allocation
-				continue
-			}
-			w.xmlField(field, text)
+			w.xmlText(t.text, entities && !t.cdata, inData, field)
 		}
 	}
 	if !sawEvent || !closed || w.code == "" {
@@ -379,6 +452,23 @@ func (w *winEvent) parseXML(s string) bool {
 		w.parseText(w.message)
 	}
 	return true
+}
+
+// xmlText stores a piece of text: an EventData value's (inData) or a
+// System or RenderingInfo child's (field).
+func (w *winEvent) xmlText(text string, unescape, inData bool, field string) {
+	if unescape {
+		text = xmlUnescape(text)
+	}
+	if inData && w.n > 0 {
+		if d := &w.data[w.n-1]; d.value == "" {
+			d.value = text
+		} else {
+			d.value += text
+		}
+		return
+	}
+	w.xmlField(field, text)
 }
 
 // xmlField stores the text of a System or RenderingInfo child.

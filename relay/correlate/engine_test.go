@@ -663,3 +663,23 @@ func TestReloadFromAnotherGoroutine(t *testing.T) {
 	}
 	<-done
 }
+
+// TestProcessStateFromOldSnapshot: state saved before Sysmon's records were
+// keyed by pid (they were keyed by ProcessGuid) still ends on its events.
+func TestProcessStateFromOldSnapshot(t *testing.T) {
+	p := newPipe(t, "", "")
+	pt := p.en.byName[ruleProcess].(*processTracker)
+	old := `{"open":[
+		{"k":"web1/{7f3c2a10-0000-0000-0001-000000000001}","v":{"host":"WEB1","pid":600,"guid":"{7f3c2a10-0000-0000-0001-000000000001}","start":1,"recv":1,"exe":"C:\\Windows\\System32\\cmd.exe","ev":{}}},
+		{"k":"web1/500","v":{"host":"WEB1","pid":500,"start":1,"recv":1,"exe":"C:\\Windows\\notepad.exe","ev":{}}}]}`
+	if err := pt.load([]byte(old)); err != nil {
+		t.Fatal(err)
+	}
+	end := ev(p.now, "event.code", "5", "winlog.channel", channelSysmon, "host.name", "WEB1",
+		"process.entity_id", "{7f3c2a10-0000-0000-0001-000000000001}", "process.executable", `C:\Windows\System32\cmd.exe`)
+	end.SetInt("process.pid", 600)
+	got := p.send(end, winProc(p.now, "4689", 500, `C:\Windows\notepad.exe`))
+	if len(got) != 2 || got[0].Str("event.action") != "process-lifetime" || got[1].Str("event.action") != "process-lifetime" {
+		t.Errorf("want two lifetime records: %v", encAll(got))
+	}
+}

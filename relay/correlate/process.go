@@ -1,9 +1,8 @@
 package correlate
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -16,9 +15,24 @@ import (
 // processTracker joins Windows process audit events per (host, process
 // id): start (4688, legacy 592), primary token assigned (4696 / 600) and
 // end (4689 / 593) become one process-lifetime event. Sysmon's process
-// create (1) and terminate (5) are joined the same way per (host,
-// ProcessGuid = process.entity_id), so a host with Sysmon gets lifetimes
-// without process auditing (a host with both gets one record from each). It raises alerts for
+// create (1) and terminate (5) are joined the same way (the pid, checked
+// against ProcessGuid = process.entity_id), so a host with Sysmon gets
+// lifetimes without process auditing.
+//
+// A host with both gets one record per process, whatever the order the two
+// logs arrive in. Security's events lead there: unlike Sysmon's, whose
+// configurations commonly filter out process creates and most terminates,
+// they are unfiltered, and their gaps are what the alerts below report.
+// So a Sysmon create joins the open record of the same pid that a 4688
+// started within sameProcessWindow (it adds process.entity_id), and a 4688
+// joins a Sysmon-started record the same way; a Sysmon terminate does not
+// end a record a 4688 started or joined (its 4689 does), and once a host
+// has sent a 4688 (procState.Audited), a Sysmon create that finds no
+// record opens none and a Sysmon terminate that finds none raises no
+// alert: Security records that host's processes. A Sysmon create that
+// arrives before its 4688 on such a host therefore adds no entity_id.
+//
+// It raises alerts for
 // an end whose start was never seen and for a start whose end never came:
 // the process id was reused by a new start, the host booted (4608 / 512,
 // or 6005 in the System log) without a clean shutdown before (4609 / 513,
@@ -37,6 +51,7 @@ type processTracker struct {
 	maxLifetime time.Duration
 	open        *lru.Map[proc]
 	shutdown    map[string]int64 // host -> event time of its last clean shutdown
+	audited     map[string]bool  // hosts (lower case) that sent a process start of the Security log
 	fields      event.FieldSlab  // for the lifetime events
 	buf         []byte           // scratch for texts of a lifetime event
 	idKey       []byte           // scratch for the group key of its id
@@ -55,6 +70,7 @@ type proc struct {
 	Host     string   `json:"host"`
 	PID      int64    `json:"pid"`
 	GUID     string   `json:"guid,omitempty"` // Sysmon's ProcessGuid
+	Sec      bool     `json:"sec,omitempty"`  // a Security start opened or joined it: its Security end ends it
 	Start    int64    `json:"start"`          // event time
 	Recv     int64    `json:"recv"`           // receive time (max_lifetime)
 	Exe      string   `json:"exe,omitempty"`
@@ -69,6 +85,17 @@ type proc struct {
 }
 
 const maxTokens = 16
+
+// sameProcessWindow is how far apart a Sysmon create and a 4688 of one
+// pid on one host may be to be one process: both are written as the
+// process starts, milliseconds apart; a pid is not reused that fast.
+const sameProcessWindow = 2 * time.Second
+
+// sameStart reports whether a start at t (UnixNano) is p's own.
+func (p *proc) sameStart(t int64) bool {
+	d := t - p.Start
+	return -int64(sameProcessWindow) <= d && d <= int64(sameProcessWindow)
+}
 
 // processHash keys the tracker's state in snapshots: its definition is
 // built in, so its state survives any change of its tuning.
@@ -131,6 +158,7 @@ func newProcessTracker(hash string, maxLifetime time.Duration, maxOpen int, m *m
 		maxLifetime: maxLifetime,
 		open:        lru.New[proc](maxOpen),
 		shutdown:    map[string]int64{},
+		audited:     map[string]bool{},
 	}
 }
 
@@ -221,32 +249,17 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		}
 		return
 	}
-	var key []byte
-	switch {
-	case sysmon && f.guid != "":
-		key = procGUIDKey(en.key[:0], f.host, f.guid)
-	case sysmon, !f.hasPID:
+	if !f.hasPID || sysmon && f.guid == "" {
 		return
-	default:
-		key = procKey(en.key[:0], f.host, f.pid)
 	}
+	key := procKey(en.key[:0], f.host, f.pid)
 	en.key = key
-	switch act {
-	case pStart:
-		if old, ok := r.open.PeekBytes(key); ok {
-			r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
-		}
-		// Copies: state must not pin the event's raw message. Hosts, images,
-		// users and logon sessions repeat; command lines mostly do not.
-		in := en.strs
-		p := proc{
-			Host: in.get(f.host), PID: f.pid, GUID: strings.Clone(f.guid), Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
-			Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
-			User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
-		}
-		p.Evidence.add(e, id, en.strs)
-		r.open.Put(string(key), p, r.onEvict(en))
-	case pToken:
+	switch {
+	case act == pStart && sysmon:
+		r.sysmonStart(en, e, id, &f, key)
+	case act == pStart:
+		r.securityStart(en, e, id, &f, key)
+	case act == pToken:
 		p, ok := r.open.PeekBytes(key)
 		if !ok {
 			return
@@ -256,23 +269,109 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			p.Tokens = append(p.Tokens, en.strs.getBytes(r.buf))
 		}
 		p.Evidence.add(e, id, en.strs)
-	case pEnd:
-		p, ok := r.open.PeekBytes(key)
-		if ok && f.exe != "" && p.Exe != "" && !strings.EqualFold(f.exe, p.Exe) {
-			// Another image under the same pid: the first one's end and this
-			// one's start were both missed.
-			r.endNotSeen(en, p, "pid-reused", e.Time, e.Received)
-			r.open.Delete(string(key))
-			ok = false
-		}
-		if !ok {
-			r.startNotSeen(en, e, id)
-			return
-		}
-		p.Evidence.add(e, id, nil) // the record is made now; the state goes
-		r.lifetime(en, p, e, "end", e.Time, e.Received)
-		r.open.Delete(string(key))
+	case act == pEnd:
+		r.end(en, e, id, &f, key, sysmon)
 	}
+}
+
+// end closes the record under key with e, a process end of either log; a
+// Sysmon terminate only adds to a record Security started or joined.
+func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procFields, key []byte, sysmon bool) {
+	p, ok := r.open.PeekBytes(key)
+	if ok && sysmon && p.Sec {
+		p.Evidence.add(e, id, en.strs) // its Security end ends it
+		return
+	}
+	if ok && (f.exe != "" && p.Exe != "" && !strings.EqualFold(f.exe, p.Exe) ||
+		sysmon && p.GUID != "" && !strings.EqualFold(f.guid, p.GUID)) {
+		// Another process under the same pid: the first one's end and this
+		// one's start were both missed.
+		r.endNotSeen(en, p, "pid-reused", e.Time, e.Received)
+		r.open.Delete(string(key))
+		ok = false
+	}
+	if !ok {
+		if !sysmon || !r.audited[string(keyHost(key))] {
+			r.startNotSeen(en, e, id)
+		}
+		return
+	}
+	p.Evidence.add(e, id, nil) // the record is made now; the state goes
+	r.lifetime(en, p, e, "end", e.Time, e.Received)
+	r.open.Delete(string(key))
+}
+
+// securityStart opens a record for a 4688 / 592, or joins the record a
+// Sysmon create of the same process opened.
+func (r *processTracker) securityStart(en *Engine, e *event.Event, id uint64, f *procFields, key []byte) {
+	if h := keyHost(key); !r.audited[string(h)] && len(r.audited) < r.open.Max() {
+		r.audited[en.strs.getBytes(h)] = true
+	}
+	old, ok := r.open.PeekBytes(key)
+	if ok && !old.Sec && old.GUID != "" && old.sameStart(e.Time.UnixNano()) {
+		old.Sec = true
+		old.join(en, e, id, f)
+		return
+	}
+	if ok {
+		r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
+	}
+	r.open.Put(string(key), r.newProc(en, e, id, f, true), r.onEvict(en))
+}
+
+// sysmonStart opens a record for a Sysmon create, or joins the record a
+// 4688 of the same process opened.
+func (r *processTracker) sysmonStart(en *Engine, e *event.Event, id uint64, f *procFields, key []byte) {
+	old, ok := r.open.PeekBytes(key)
+	if ok && old.Sec && old.GUID == "" && old.sameStart(e.Time.UnixNano()) {
+		old.GUID = strings.Clone(f.guid)
+		old.join(en, e, id, f)
+		return
+	}
+	if r.audited[string(keyHost(key))] {
+		return // Security records this host's processes
+	}
+	if ok {
+		r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
+	}
+	r.open.Put(string(key), r.newProc(en, e, id, f, false), r.onEvict(en))
+}
+
+// newProc is the state of a process that starts with e.
+func (r *processTracker) newProc(en *Engine, e *event.Event, id uint64, f *procFields, sec bool) proc {
+	// Copies: state must not pin the event's raw message. Hosts, images,
+	// users and logon sessions repeat; command lines mostly do not.
+	in := en.strs
+	p := proc{
+		Host: in.get(f.host), PID: f.pid, GUID: strings.Clone(f.guid), Sec: sec, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
+		Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
+		User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
+	}
+	p.Evidence.add(e, id, en.strs)
+	return p
+}
+
+// join adds the other log's start event of p's process to p: its
+// evidence, and what p lacks of its fields.
+func (p *proc) join(en *Engine, e *event.Event, id uint64, f *procFields) {
+	in := en.strs
+	fill := func(dst *string, v string) {
+		if *dst == "" && v != "" {
+			*dst = in.get(v)
+		}
+	}
+	fill(&p.Exe, f.exe)
+	fill(&p.PExe, f.pexe)
+	fill(&p.User, f.user)
+	fill(&p.Domain, f.domain)
+	fill(&p.LogonID, f.logon)
+	if p.Cmd == "" {
+		p.Cmd = strings.Clone(f.cmd)
+	}
+	if p.PPID == 0 {
+		p.PPID = f.ppid
+	}
+	p.Evidence.add(e, id, en.strs)
 }
 
 func (r *processTracker) onEvict(en *Engine) func(string, *proc) {
@@ -316,18 +415,9 @@ func procKey(dst []byte, host string, pid int64) []byte {
 	return strconv.AppendInt(dst, pid, 10)
 }
 
-// procGUIDKey keys a Sysmon process: "host/{guid}" (a GUID is never a pid).
-func procGUIDKey(dst []byte, host, guid string) []byte {
-	dst = procKey(dst, host, 0)
-	dst = dst[:len(dst)-1] // the "0"
-	for i := 0; i < len(guid); i++ {
-		c := guid[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
+// keyHost is the host of a procKey, in lower case.
+func keyHost(key []byte) []byte {
+	return key[:bytes.LastIndexByte(key, '/')]
 }
 
 // appendAccount appends the account as Windows writes it: DOMAIN\name,
@@ -518,44 +608,4 @@ func (r *processTracker) tick(en *Engine, now time.Time) {
 		}
 		r.open.Delete(k)
 	}
-}
-
-// retire forgets a process a journaled max_lifetime alert reported.
-func (r *processTracker) retire(f *event.Event) {
-	if f.Str("nomen.process.closed_by") != "max_lifetime" {
-		return
-	}
-	if guid := f.Str("process.entity_id"); guid != "" {
-		r.open.Delete(string(procGUIDKey(nil, f.Str("host.name"), guid)))
-		return
-	}
-	pid, ok := f.Get("process.pid")
-	if !ok {
-		return
-	}
-	r.open.Delete(string(procKey(nil, f.Str("host.name"), pid.Num)))
-}
-
-type procState struct {
-	Open     []keyed[proc]    `json:"open"`
-	Shutdown map[string]int64 `json:"shutdown,omitempty"`
-}
-
-func (r *processTracker) save() any {
-	// Tokens and evidence lists are only appended to: sharing them is safe.
-	return procState{Open: saveLRU(r.open, nil), Shutdown: maps.Clone(r.shutdown)}
-}
-
-func (r *processTracker) load(raw json.RawMessage) error {
-	var st procState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return err
-	}
-	for _, kv := range st.Open {
-		r.open.PutBack(kv.K, kv.V)
-	}
-	for h, t := range st.Shutdown {
-		r.shutdown[h] = t
-	}
-	return nil
 }

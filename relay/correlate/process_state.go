@@ -1,0 +1,56 @@
+package correlate
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// The process tracker's state across restarts (snapshots) and what a
+// journaled alert tells it.
+
+// retire forgets a process a journaled max_lifetime alert reported.
+func (r *processTracker) retire(f *event.Event) {
+	if f.Str("nomen.process.closed_by") != "max_lifetime" {
+		return
+	}
+	pid, ok := f.Get("process.pid")
+	if !ok {
+		return
+	}
+	r.open.Delete(string(procKey(nil, f.Str("host.name"), pid.Num)))
+}
+
+type procState struct {
+	Open     []keyed[proc]    `json:"open"`
+	Shutdown map[string]int64 `json:"shutdown,omitempty"`
+	Audited  []string         `json:"audited,omitempty"`
+}
+
+func (r *processTracker) save() any {
+	// Tokens and evidence lists are only appended to: sharing them is safe.
+	return procState{Open: saveLRU(r.open, nil), Shutdown: maps.Clone(r.shutdown), Audited: slices.Sorted(maps.Keys(r.audited))}
+}
+
+func (r *processTracker) load(raw json.RawMessage) error {
+	var st procState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return err
+	}
+	for _, kv := range st.Open {
+		if kv.V.GUID == "" {
+			kv.V.Sec = true // saved before Sec existed: only Security started pid-keyed records
+		}
+		// Keyed by host and pid (earlier versions keyed Sysmon's by ProcessGuid).
+		r.open.PutBack(string(procKey(nil, kv.V.Host, kv.V.PID)), kv.V)
+	}
+	for _, h := range st.Audited {
+		r.audited[h] = true
+	}
+	for h, t := range st.Shutdown {
+		r.shutdown[h] = t
+	}
+	return nil
+}
