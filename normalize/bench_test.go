@@ -58,7 +58,7 @@ func benchNormalizeAgent(b *testing.B) {
 	decoded := 0
 	b.ReportAllocs()
 	i := 0
-	cpu0 := cpuTime()
+	cpu0 := normtest.CPUTime()
 	for b.Loop() {
 		e.Fields = e.Fields[:0]
 		e.Received, e.Time, e.Input, e.Format = recv, recv, "bench", "agent"
