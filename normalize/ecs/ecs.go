@@ -27,6 +27,8 @@ const (
 	CatHost           = "host"
 	CatConfiguration  = "configuration"
 	CatIntrusion      = "intrusion_detection"
+	CatDriver         = "driver"
+	CatPackage        = "package"
 
 	TypeStart    = "start"
 	TypeEnd      = "end"
@@ -43,6 +45,7 @@ const (
 	TypeAccess   = "access"
 	TypeConn     = "connection"
 	TypeProtocol = "protocol"
+	TypeInstall  = "installation"
 
 	OutcomeSuccess = "success"
 	OutcomeFailure = "failure"

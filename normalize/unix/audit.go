@@ -70,6 +70,9 @@ func decodeAudit(e *event.Event) bool {
 
 	name, code := auditTypeName(typ)
 	ecs.Begin(e, "auditd", auditRule(name))
+	// The syslog tag (kernel, audispd, audisp-syslog) is what carried the
+	// record, not the process it describes: process.* come from the record.
+	e.Flags |= event.TagNotProcess
 	ecs.Reserve(e, 24)
 	e.SetStr("auditd.type", name)
 	e.SetStr("event.code", code)
@@ -107,7 +110,11 @@ type auditRecord struct {
 	perms      string // AVC: "{ read write }" as "read write"
 	objClass   string // AVC: tclass= (SELinux) or class= (AppArmor)
 	permissive string
+	operation  string // AppArmor's operation=
+	op         string
+	auid       string
 	uid        string
+	innerUID   string // uid= inside msg='...': the account a PAM module or sudo speaks of
 	syscall    string
 	arch       string
 	outcome    string
@@ -163,6 +170,10 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 			a.scan(e, val, true)
 			continue
 		}
+		if key == "uid" && inner {
+			a.innerUID = val
+			continue
+		}
 		a.field(e, key, val, quoted)
 	}
 }
@@ -177,7 +188,8 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		}
 	}
 	if !quoted && auditHexKeys[key] {
-		val = auditUnhex(val, key == "proctitle")
+		// Some kernels leave a stray quote after a hex key ("key=6578...74\"").
+		val = auditUnhex(strings.TrimSuffix(val, `"`), key == "proctitle")
 	}
 	switch key {
 	case "pid":
@@ -194,6 +206,7 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		auditID(e, "user.effective.group.id", "user.effective.group.name", val)
 	case "auid":
 		if val != "4294967295" && val != "-1" && val != "unset" {
+			a.auid = val
 			e.SetStr("auditd.auid", val)
 			if _, numeric := ecs.ParseUint(val); !numeric {
 				e.AddToList("related.user", val)
@@ -224,9 +237,14 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		a.arch = auditArchName(val)
 		e.SetStr("auditd.arch", a.arch)
 	case "key":
-		e.SetStr("auditd.key", val)
+		// The kernel joins the keys of several matching rules with \x01.
+		e.SetStr("auditd.key", strings.ReplaceAll(val, "\x01", ","))
 	case "op":
+		a.op = val
 		e.SetStr("auditd.op", val)
+	case "operation":
+		a.operation = val
+		e.SetStr(auditDataKey(key), val)
 	case "terminal":
 		e.SetStr("auditd.terminal", val)
 	case "acct":
@@ -386,14 +404,30 @@ func (a *auditRecord) finish(e *event.Event) {
 	case "USER_LOGIN", "USER_LOGOUT", "USER_AUTH", "USER_ACCT", "USER_START", "USER_END",
 		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH", "ANOM_LOGIN_FAILURES",
 		"ANOM_LOGIN_TIME", "ANOM_LOGIN_SESSIONS", "ANOM_LOGIN_LOCATION", "ANOM_LOGIN_ACCT":
-		// About a login, session or credential: the subject is acct/id;
-		// uid= is the reporting process's (sshd, su, login).
+		// About a login, session or credential: the subject is acct/id
+		// (or the uid= a module names inside msg, pam_tally2's); the
+		// outer uid= is the reporting process's (sshd, su, login).
+		if a.acct == "" && a.id == "" {
+			a.id = a.innerUID
+		}
 		ecs.SetUser(e, "user.name", a.acct)
 		e.SetStr("user.id", a.id)
 		e.SetStr(auditDataKey("uid"), a.uid)
 		a.uid = ""
+	case "LOGIN":
+		// The kernel giving a session its login id: who logs in is the
+		// new auid (the last auid= of "old auid=X new auid=Y" too); uid= is
+		// the process setting it (sshd, login, crond).
+		if _, numeric := ecs.ParseUint(a.auid); numeric {
+			e.SetStr("user.id", a.auid)
+		}
+		e.SetStr(auditDataKey("uid"), a.uid)
+		a.uid = ""
 	default:
 		ecs.SetUser(e, "user.name", a.acct)
+		if a.innerUID != "" {
+			a.uid = a.innerUID // USER_AVC: the client systemd or dbus decided on
+		}
 	}
 	if a.uid != "" {
 		auditID(e, "user.id", "user.name", a.uid)
