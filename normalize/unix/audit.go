@@ -91,7 +91,12 @@ func decodeAudit(e *event.Event) bool {
 	}
 
 	a := auditRecord{typ: name}
-	body, enriched, _ := strings.Cut(m, "\x1d")
+	body, enriched, found := strings.Cut(m, "\x1d")
+	if !found {
+		// rsyslog escapes the control character as "#035" (its default
+		// $EscapeControlCharactersOnReceive).
+		body, enriched, _ = strings.Cut(m, "#035")
+	}
 	if name == "AVC" || name == "USER_AVC" {
 		a.scanAVC(e, body)
 	}
@@ -115,6 +120,8 @@ type auditRecord struct {
 	auid       string
 	uid        string
 	innerUID   string // uid= inside msg='...': the account a PAM module or sudo speaks of
+	uidName    string // ENRICHED UID=: the name of uid=
+	idName     string // ENRICHED ID=: the name of id=
 	syscall    string
 	arch       string
 	outcome    string
@@ -368,7 +375,9 @@ func (a *auditRecord) scanEnriched(e *event.Event, s string) {
 		}
 		switch k {
 		case "UID":
-			ecs.SetUser(e, "user.name", v)
+			a.uidName = v // whose name it is depends on the type: finish
+		case "ID":
+			a.idName = v
 		case "EUID":
 			ecs.SetUser(e, "user.effective.name", v)
 		case "AUID":
@@ -396,6 +405,9 @@ func (a *auditRecord) finish(e *event.Event) {
 	}
 	switch a.typ {
 	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+		if a.acct == "" {
+			a.acct = a.idName
+		}
 		ecs.SetUser(e, "user.target.name", a.acct)
 		e.SetStr("user.target.id", a.id)
 	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK":
@@ -410,6 +422,10 @@ func (a *auditRecord) finish(e *event.Event) {
 		if a.acct == "" && a.id == "" {
 			a.id = a.innerUID
 		}
+		if a.acct == "" {
+			a.acct = a.idName
+		}
+		a.uidName = "" // the reporting process's (root for sshd), not the subject's
 		ecs.SetUser(e, "user.name", a.acct)
 		e.SetStr("user.id", a.id)
 		e.SetStr(auditDataKey("uid"), a.uid)
@@ -422,7 +438,7 @@ func (a *auditRecord) finish(e *event.Event) {
 			e.SetStr("user.id", a.auid)
 		}
 		e.SetStr(auditDataKey("uid"), a.uid)
-		a.uid = ""
+		a.uid, a.uidName = "", ""
 	default:
 		ecs.SetUser(e, "user.name", a.acct)
 		if a.innerUID != "" {
@@ -431,6 +447,9 @@ func (a *auditRecord) finish(e *event.Event) {
 	}
 	if a.uid != "" {
 		auditID(e, "user.id", "user.name", a.uid)
+		if !e.Has("user.name") {
+			ecs.SetUser(e, "user.name", a.uidName)
+		}
 	}
 	c, action, outcome, ok := a.class()
 	if !ok {
