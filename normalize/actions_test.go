@@ -182,6 +182,8 @@ const actionsDocTail = `
   ptrace) ` + "`process`" + `, sockets ` + "`network`" + `; outcome failure for an enforced denial,
   success for "granted" and for a denial logged with permissive=1 (the access happened).
   Auditbeat gives AVC no category; a class nomen does not map (a systemd unit) keeps none.
+  A file decision's file.path is AppArmor's name= or SELinux's path= (SELinux's name= is
+  only the last part of the path and stays in auditd.data.name).
   AppArmor records without class= are classed by their operation (ptrace and signal
   ` + "`process`" + `, open and exec ` + "`file`" + `, connect and bind ` + "`network`" + `); its STATUS records
   loading a profile are ` + "`configuration`/`change`" + `.

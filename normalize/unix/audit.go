@@ -23,7 +23,8 @@ import (
 // Mapping: pid/ppid/exe/comm/cwd -> process.*, uid/euid/gid -> user.id /
 // user.effective.id / group.id (names when the log has names), acct ->
 // user.name (user.target.name for account changes), addr/hostname ->
-// source.*, success=/res= -> event.outcome, the record timestamp ->
+// source.*, PATH's name= and the object of a file access decision (AppArmor
+// name=, SELinux path=) -> file.path, success=/res= -> event.outcome, the record timestamp ->
 // @timestamp when the line has none of its own; auditd.type, .sequence,
 // .auid, .session, .syscall, .key, .op, .terminal and every other key under
 // auditd.data.*. SYSCALL execve is process/start (EXECVE and PROCTITLE,
@@ -120,6 +121,8 @@ type auditRecord struct {
 	auid       string
 	uid        string
 	innerUID   string // uid= inside msg='...': the account a PAM module or sudo speaks of
+	objPath    string // AVC: the full path of the object decided on
+	apparmor   bool   // an AppArmor decision (apparmor= comes first)
 	uidName    string // ENRICHED UID=: the name of uid=
 	idName     string // ENRICHED ID=: the name of id=
 	syscall    string
@@ -283,12 +286,21 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		a.permissive = val
 		e.SetStr(auditDataKey(key), val)
 	case "apparmor":
+		a.apparmor = true
 		a.verdict = val
 		e.SetStr(auditDataKey(key), val)
 	case "name":
 		if a.typ == "PATH" {
 			e.SetStr("file.path", val)
 			return
+		}
+		if (a.apparmor || strings.HasPrefix(a.typ, "APPARMOR_")) && strings.HasPrefix(val, "/") {
+			a.objPath = val // AppArmor names the whole path; SELinux's name= is the last part
+		}
+		e.SetStr(auditDataKey(key), val)
+	case "path":
+		if strings.HasPrefix(val, "/") {
+			a.objPath = val // SELinux AVC's path= of the object
 		}
 		e.SetStr(auditDataKey(key), val)
 	case "argc":
@@ -459,6 +471,9 @@ func (a *auditRecord) finish(e *event.Event) {
 		return
 	}
 	c.Set(e, action, outcome)
+	if a.objPath != "" && c.Category[0] == ecs.CatFile {
+		e.SetStr("file.path", a.objPath) // an access decision about a file
+	}
 }
 
 func auditID(e *event.Event, idKey, nameKey, val string) {
