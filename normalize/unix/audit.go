@@ -23,12 +23,13 @@ import (
 // Mapping: pid/ppid/exe/comm/cwd -> process.*, uid/euid/gid -> user.id /
 // user.effective.id / group.id (names when the log has names), acct ->
 // user.name (user.target.name for account changes), addr/hostname ->
-// source.*, PATH's name= and the object of a file access decision (AppArmor
-// name=, SELinux path=) -> file.path, success=/res= -> event.outcome, the record timestamp ->
-// @timestamp when the line has none of its own; auditd.type, .sequence,
-// .auid, .session, .syscall, .key, .op, .terminal and every other key under
-// auditd.data.*. SYSCALL execve is process/start (EXECVE and PROCTITLE,
-// which carry the arguments of the same exec, are process/info).
+// source.*, PATH's name= and the object of a file access decision
+// (AppArmor name=, SELinux path=) -> file.path, success=/res= ->
+// event.outcome, the record timestamp -> @timestamp when the line has none
+// of its own; auditd.type, .sequence, .auid, .session, .syscall, .key, .op,
+// .terminal and every other key under auditd.data.*. process.* come from
+// the record, never from the syslog tag that carried it. Categories:
+// audit_class.go (record types) and audit_syscall_class.go (SYSCALL by call).
 
 func decodeAudit(e *event.Event) bool {
 	m := e.Message
