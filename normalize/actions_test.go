@@ -156,7 +156,9 @@ const actionsDocTail = `
   numbers are named for x86_64 and aarch64), or ` + "`syscall`" + ` when the number is unknown:
   never a bare number. The auxiliary records of the same event (PATH, CWD, SOCKADDR, EOE)
   carry auditd.* fields and an action but no event.category, as in Auditbeat: one line
-  alone does not say which call they belong to.
+  alone does not say which call they belong to. For the same reason a SOCKADDR's address
+  (decoded into auditd.data.saddr_addr/_port/_path) goes to related.ip, never to source or
+  destination: connect's is the peer, bind's the local end.
 - **Audit logins**: USER_AUTH is ` + "`authentication`/`start`" + ` (the attempt; Auditbeat
   ` + "`info`" + `), USER_LOGOUT ` + "`session`/`end`" + ` (Auditbeat ` + "`authentication`/`end`" + `). The
   kernel's LOGIN record (pam_loginuid giving the session its login id) is

@@ -304,6 +304,11 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 			a.objPath = val // SELinux AVC's path= of the object
 		}
 		e.SetStr(auditDataKey(key), val)
+	case "saddr":
+		if a.typ == "SOCKADDR" {
+			auditSockaddr(e, val)
+		}
+		e.SetStr(auditDataKey(key), val)
 	case "argc":
 		if n, ok := ecs.ParseUint(val); ok && n < 4096 {
 			a.argc = int(n)
