@@ -177,6 +177,27 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 				val, s = s[:end], s[end+1:]
 			}
 		}
+		if !quoted && strings.HasSuffix(val, "{") {
+			// An ENRICHED group whose 0x1d separator was lost on the way
+			// ("saddr=0200...SADDR={ saddr_fam=inet laddr=... }"): its keys
+			// interpret the record's (laddr there is the sockaddr's address,
+			// not the local one), so the group is skipped.
+			if j := strings.IndexByte(s, '}'); j >= 0 {
+				s = s[j+1:]
+			} else {
+				s = ""
+			}
+			i := strings.Index(val, "SADDR=")
+			if i <= 0 {
+				continue
+			}
+			val = val[:i]
+		}
+		if !inner && isEnrichedKey(key) {
+			// ENRICHED names after a lost separator: key="x" UID="root" ...
+			a.enrichedItem(e, key, val)
+			continue
+		}
 		if key == "msg" && quoted {
 			a.scan(e, val, true)
 			continue
@@ -384,31 +405,45 @@ func auditOpEnd(s string) int {
 func (a *auditRecord) scanEnriched(e *event.Event, s string) {
 	for item := range strings.FieldsSeq(s) {
 		k, v, ok := strings.Cut(item, "=")
-		if !ok {
-			continue
+		if ok && isEnrichedKey(k) {
+			a.enrichedItem(e, k, trimQuotes(v))
 		}
-		v = trimQuotes(v)
-		if v == "unset" || v == "?" {
-			continue
+	}
+}
+
+// isEnrichedKey reports whether k is an interpreted ENRICHED key: upper
+// case (UID, AUID, SYSCALL), where the record's own keys are lower case.
+func isEnrichedKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !('A' <= c && c <= 'Z' || c == '_') {
+			return false
 		}
-		switch k {
-		case "UID":
-			a.uidName = v // whose name it is depends on the type: finish
-		case "ID":
-			a.idName = v
-		case "EUID":
-			ecs.SetUser(e, "user.effective.name", v)
-		case "AUID":
-			e.SetStr("auditd.auid_name", v)
-			e.AddToList("related.user", v)
-		case "GID":
-			e.SetStr("group.name", v)
-		case "SYSCALL":
-			a.syscall = v
-		case "ARCH":
-			a.arch = v
-			e.SetStr("auditd.arch", v)
-		}
+	}
+	return len(k) > 1
+}
+
+// enrichedItem takes one interpreted name.
+func (a *auditRecord) enrichedItem(e *event.Event, k, v string) {
+	if v == "unset" || v == "?" || v == "" {
+		return
+	}
+	switch k {
+	case "UID":
+		a.uidName = v // whose name it is depends on the type: finish
+	case "ID":
+		a.idName = v
+	case "EUID":
+		ecs.SetUser(e, "user.effective.name", v)
+	case "AUID":
+		e.SetStr("auditd.auid_name", v)
+		e.AddToList("related.user", v)
+	case "GID":
+		e.SetStr("group.name", v)
+	case "SYSCALL":
+		a.syscall = v
+	case "ARCH":
+		a.arch = v
+		e.SetStr("auditd.arch", v)
 	}
 }
 
