@@ -136,7 +136,9 @@ const actionsDocTail = `
 - **Per-file lines of the account tools are info.** useradd, groupadd and groupdel write one
   line per file (/etc/group, /etc/gshadow) and one line stating the fact; only the latter
   is creation/deletion, so counting creations counts accounts (Elastic's system.auth
-  pipeline types each line as it comes).
+  pipeline types each line as it comes). The same for their audit records (ADD_GROUP
+  "op=adding group to /etc/gshadow" is ` + "`iam`/`group`+`info`" + `; Auditbeat types each one
+  ` + "`creation`" + `).
 - **The account acted on is user.target.\*, the actor user.\*.** useradd's "new user:
   name=apache" puts apache in user.target.name (as ECS's IAM guidance and Windows 4720 have
   it); user.name is left for who ran the tool, when the line says. Elastic's system.auth

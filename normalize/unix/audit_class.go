@@ -138,6 +138,16 @@ func (a *auditRecord) class() (c ecs.Class, action, outcome string, ok bool) {
 			return classAuditConfigDelete, action, outcome, true
 		}
 		return c, action, outcome, false
+	case "ADD_USER", "DEL_USER", "ADD_GROUP", "DEL_GROUP":
+		// Older shadow-utils write one record per file ("op=adding group
+		// to /etc/gshadow") beside the one stating the fact: the per-file
+		// ones are info, so counting creations counts accounts.
+		if strings.Contains(a.op, "/etc/") {
+			if a.typ == "ADD_USER" || a.typ == "DEL_USER" {
+				return ecs.ClassUserInfo, action, outcome, true
+			}
+			return ecs.ClassGroupInfo, action, outcome, true
+		}
 	case "SOFTWARE_UPDATE":
 		// rpm's and dnf's record of a package; op= says which change when
 		// the writer gives it.
