@@ -180,9 +180,6 @@ func (a *auditRecord) syscallClass(outcome string) (ecs.Class, string, string, b
 		action = "syscall"
 	}
 	if c, ok := auditSyscallClasses[a.syscall]; ok {
-		if a.syscall == "execve" || a.syscall == "execveat" {
-			action = a.syscall // as before the table: the call's own name
-		}
 		return c, action, outcome, true
 	}
 	return ecs.ClassProcInfo, action, outcome, true
