@@ -190,7 +190,9 @@ const actionsDocTail = `
   only the last part of the path and stays in auditd.data.name).
   AppArmor records without class= are classed by their operation (ptrace and signal
   ` + "`process`" + `, open and exec ` + "`file`" + `, connect and bind ` + "`network`" + `); its STATUS records
-  loading a profile are ` + "`configuration`/`change`" + `.
+  loading a profile are ` + "`configuration`/`change`" + `. A SECCOMP record (a seccomp filter's
+  decision on a call) is ` + "`process`/`denied`" + ` with outcome failure for kill, trap and errno,
+  ` + "`process`/`allowed`" + ` for log and allow; Auditbeat gives it none.
 - **Audit anomalies**: ANOM_ABEND (a crash) is ` + "`process`/`end`" + ` with outcome failure, as
   Auditbeat has it (its res=1 only says the record is complete); ANOM_PROMISCUOUS is
   ` + "`host`/`change`" + ` (ECS's network category has no change type; Auditbeat gives none);

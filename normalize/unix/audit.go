@@ -117,6 +117,7 @@ type auditRecord struct {
 	perms      string // AVC: "{ read write }" as "read write"
 	objClass   string // AVC: tclass= (SELinux) or class= (AppArmor)
 	permissive string
+	code       string // SECCOMP's code=, the filter's action
 	operation  string // AppArmor's operation=
 	op         string
 	auid       string
@@ -303,6 +304,9 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		e.SetStr("service.name", val)
 	case "tclass", "class":
 		a.objClass = val
+		e.SetStr(auditDataKey(key), val)
+	case "code":
+		a.code = val // SECCOMP: the filter's action
 		e.SetStr(auditDataKey(key), val)
 	case "permissive":
 		a.permissive = val

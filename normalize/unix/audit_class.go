@@ -1,6 +1,7 @@
 package unix
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -148,6 +149,8 @@ func (a *auditRecord) class() (c ecs.Class, action, outcome string, ok bool) {
 			}
 			return ecs.ClassGroupInfo, action, outcome, true
 		}
+	case "SECCOMP":
+		return a.seccompClass(action)
 	case "SOFTWARE_UPDATE":
 		// rpm's and dnf's record of a package; op= says which change when
 		// the writer gives it.
@@ -205,6 +208,25 @@ func (a *auditRecord) scanAVC(e *event.Event, body string) {
 			e.SetStr("auditd.data.seperms", a.perms)
 		}
 	}
+}
+
+// seccompClass categorizes a seccomp filter's decision on a system call by
+// its action, code= (linux/seccomp.h SECCOMP_RET_*, the low 16 bits are
+// data such as an errno): kill, trap and errno refuse the call; log and
+// allow let it run. Other actions (trace, user notification) hand the
+// decision to another process and keep no category.
+func (a *auditRecord) seccompClass(action string) (ecs.Class, string, string, bool) {
+	code, err := strconv.ParseUint(strings.TrimPrefix(a.code, "0x"), 16, 32)
+	if err != nil || !strings.HasPrefix(a.code, "0x") {
+		return ecs.Class{}, action, a.outcome, false
+	}
+	switch code & 0xffff0000 {
+	case 0x00000000, 0x80000000, 0x00030000, 0x00050000: // kill thread, kill process, trap, errno
+		return classAuditProcessDenied, action, ecs.OutcomeFailure, true
+	case 0x7ffc0000, 0x7fff0000: // log, allow
+		return classAuditProcessAllowed, action, ecs.OutcomeSuccess, true
+	}
+	return ecs.Class{}, action, a.outcome, false
 }
 
 // avcClass categorizes an access decision by the class of the object:
