@@ -136,7 +136,9 @@ const actionsDocTail = `
 - **Per-file lines of the account tools are info.** useradd, groupadd and groupdel write one
   line per file (/etc/group, /etc/gshadow) and one line stating the fact; only the latter
   is creation/deletion, so counting creations counts accounts (Elastic's system.auth
-  pipeline types each line as it comes).
+  pipeline types each line as it comes). The same for their audit records (ADD_GROUP
+  "op=adding group to /etc/gshadow" is ` + "`iam`/`group`+`info`" + `; Auditbeat types each one
+  ` + "`creation`" + `).
 - **The account acted on is user.target.\*, the actor user.\*.** useradd's "new user:
   name=apache" puts apache in user.target.name (as ECS's IAM guidance and Windows 4720 have
   it); user.name is left for who ran the tool, when the line says. Elastic's system.auth
@@ -144,17 +146,53 @@ const actionsDocTail = `
   user.name root, user.target.name alice.
 - **A pre-authentication connection end is network/connection/end, after login it is
   session/end** (sshd "Connection closed ... [preauth]" versus a logged-in session's end).
-- **Audit records nomen cannot vouch for keep no category.** auditd's generic records
-  (PATH, CWD, SOCKADDR, ...) carry auditd.* fields and an action but no event.category;
-  Auditbeat's mapping categorizes some of them by the syscall they belong to, which a
-  relay that sees one line at a time cannot know. A SYSCALL record's action is the call's
-  name (` + "`openat`, `connect`" + `; numbers are named for x86_64 and aarch64), or ` + "`syscall`" + `
-  when the number is unknown: never a bare number.
+- **An audit SYSCALL record is categorized by its call; the records around it keep no
+  category.** A SYSCALL line names its call, so nomen categorizes it as Auditbeat's
+  go-libaudit table does: exec ` + "`process`/`start`" + `, connect and accept
+  ` + "`network`/`connection`+`start`" + `, file creation, deletion and permission or owner
+  changes ` + "`file`" + `, module loading ` + "`driver`/`start`" + `, clock and host name
+  ` + "`host`/`change`" + `, setuid and its kin ` + "`process`/`change`" + `;
+  every other call ` + "`process`/`info`" + `. Where they differ: open/openat is ` + "`file`/`access`" + `
+  (Auditbeat ` + "`info`" + `), kill is ` + "`process`/`info`" + ` (a signal does not always end a
+  process; Auditbeat ` + "`end`" + `). The action is the call's name (` + "`openat`, `connect`" + `;
+  numbers are named for x86_64 and aarch64), or ` + "`syscall`" + ` when the number is unknown:
+  never a bare number. The auxiliary records of the same event (PATH, CWD, SOCKADDR, EOE)
+  carry auditd.* fields and an action but no event.category, as in Auditbeat: one line
+  alone does not say which call they belong to. For the same reason a SOCKADDR's address
+  (decoded into auditd.data.saddr_addr/_port/_path) goes to related.ip, never to source or
+  destination: connect's is the peer, bind's the local end.
+- **Audit logins**: USER_AUTH is ` + "`authentication`/`start`" + ` (the attempt; Auditbeat
+  ` + "`info`" + `), USER_LOGOUT ` + "`session`/`end`" + ` (Auditbeat ` + "`authentication`/`end`" + `). The
+  kernel's LOGIN record (pam_loginuid giving the session its login id) is
+  ` + "`authentication`/`info`" + `, a step of a login that has its own USER_LOGIN, and its user.id
+  is the new auid, who logs in; Auditbeat makes it ` + "`authentication`/`start`" + ` (a second
+  login start) with user.id from uid=, the sshd or login process that sets it. The subject of
+  a login record is acct=/id= (or the uid= a PAM module names inside msg, pam_tally2's), the
+  outer uid= is kept as auditd.data.uid; Auditbeat puts the outer uid in user.id.
+- **Audit records about something else than the logging host**: libvirt's and container
+  runtimes' VIRT_* records are ` + "`host`/`info`" + `, never ` + "`start`/`end`" + ` (those are the logging
+  host's own SYSTEM_BOOT/SHUTDOWN); Auditbeat gives VIRT_CONTROL start, end or creation by
+  op (creation is not an ECS type for host). MAC_IPSEC_EVENT SPD-add/SAD-delete are
+  ` + "`configuration`/`creation`/`deletion`" + ` of an IPsec policy or association; its src=/dst=
+  are network prefixes and stay in auditd.data (Auditbeat puts them in source/destination).
+  SOFTWARE_UPDATE is ` + "`package`" + ` with ` + "`installation`, `change`, `deletion`" + ` by op= and
+  ` + "`info`" + ` without it (Auditbeat always ` + "`info`" + `). USER_ROLE_CHANGE (a login's or newrole's
+  SELinux context) is ` + "`process`/`change`" + ` and TTY (keystrokes of an audited terminal)
+  ` + "`process`/`info`" + `; Auditbeat gives them none. DAEMON_START/END (auditd itself) are
+  ` + "`process`/`start`/`end`" + ` where Auditbeat writes ` + "`stop`" + `. process.* always come from the
+  record, never from the syslog tag (kernel, audispd) that carried it.
 - **An access decision (AVC) is categorized by the object's class**: file classes
   ` + "`file`/`denied`" + ` (or ` + "`allowed`" + ` for "granted"), process classes (capability, signal,
   ptrace) ` + "`process`" + `, sockets ` + "`network`" + `; outcome failure for an enforced denial,
   success for "granted" and for a denial logged with permissive=1 (the access happened).
   Auditbeat gives AVC no category; a class nomen does not map (a systemd unit) keeps none.
+  A file decision's file.path is AppArmor's name= or SELinux's path= (SELinux's name= is
+  only the last part of the path and stays in auditd.data.name).
+  AppArmor records without class= are classed by their operation (ptrace and signal
+  ` + "`process`" + `, open and exec ` + "`file`" + `, connect and bind ` + "`network`" + `); its STATUS records
+  loading a profile are ` + "`configuration`/`change`" + `. A SECCOMP record (a seccomp filter's
+  decision on a call) is ` + "`process`/`denied`" + ` with outcome failure for kill, trap and errno,
+  ` + "`process`/`allowed`" + ` for log and allow; Auditbeat gives it none.
 - **Audit anomalies**: ANOM_ABEND (a crash) is ` + "`process`/`end`" + ` with outcome failure, as
   Auditbeat has it (its res=1 only says the record is complete); ANOM_PROMISCUOUS is
   ` + "`host`/`change`" + ` (ECS's network category has no change type; Auditbeat gives none);

@@ -28,6 +28,8 @@ const (
 	CatHost           = "host"
 	CatConfiguration  = "configuration"
 	CatIntrusion      = "intrusion_detection"
+	CatDriver         = "driver"
+	CatPackage        = "package"
 
 	TypeStart    = "start"
 	TypeEnd      = "end"
@@ -44,6 +46,7 @@ const (
 	TypeAccess   = "access"
 	TypeConn     = "connection"
 	TypeProtocol = "protocol"
+	TypeInstall  = "installation"
 
 	OutcomeSuccess = "success"
 	OutcomeFailure = "failure"

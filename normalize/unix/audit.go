@@ -23,11 +23,13 @@ import (
 // Mapping: pid/ppid/exe/comm/cwd -> process.*, uid/euid/gid -> user.id /
 // user.effective.id / group.id (names when the log has names), acct ->
 // user.name (user.target.name for account changes), addr/hostname ->
-// source.*, success=/res= -> event.outcome, the record timestamp ->
-// @timestamp when the line has none of its own; auditd.type, .sequence,
-// .auid, .session, .syscall, .key, .op, .terminal and every other key under
-// auditd.data.*. SYSCALL execve is process/start (EXECVE and PROCTITLE,
-// which carry the arguments of the same exec, are process/info).
+// source.*, PATH's name= and the object of a file access decision
+// (AppArmor name=, SELinux path=) -> file.path, success=/res= ->
+// event.outcome, the record timestamp -> @timestamp when the line has none
+// of its own; auditd.type, .sequence, .auid, .session, .syscall, .key, .op,
+// .terminal and every other key under auditd.data.*. process.* come from
+// the record, never from the syslog tag that carried it. Categories:
+// audit_class.go (record types) and audit_syscall_class.go (SYSCALL by call).
 
 func decodeAudit(e *event.Event) bool {
 	m := e.Message
@@ -70,6 +72,9 @@ func decodeAudit(e *event.Event) bool {
 
 	name, code := auditTypeName(typ)
 	ecs.Begin(e, "auditd", auditRule(name))
+	// The syslog tag (kernel, audispd, audisp-syslog) is what carried the
+	// record, not the process it describes: process.* come from the record.
+	e.Flags |= event.TagNotProcess
 	ecs.Reserve(e, 24)
 	e.SetStr("auditd.type", name)
 	e.SetStr("event.code", code)
@@ -88,7 +93,12 @@ func decodeAudit(e *event.Event) bool {
 	}
 
 	a := auditRecord{typ: name}
-	body, enriched, _ := strings.Cut(m, "\x1d")
+	body, enriched, found := strings.Cut(m, "\x1d")
+	if !found {
+		// rsyslog escapes the control character as "#035" (its default
+		// $EscapeControlCharactersOnReceive).
+		body, enriched, _ = strings.Cut(m, "#035")
+	}
 	if name == "AVC" || name == "USER_AVC" {
 		a.scanAVC(e, body)
 	}
@@ -107,7 +117,16 @@ type auditRecord struct {
 	perms      string // AVC: "{ read write }" as "read write"
 	objClass   string // AVC: tclass= (SELinux) or class= (AppArmor)
 	permissive string
+	code       string // SECCOMP's code=, the filter's action
+	operation  string // AppArmor's operation=
+	op         string
+	auid       string
 	uid        string
+	innerUID   string // uid= inside msg='...': the account a PAM module or sudo speaks of
+	objPath    string // AVC: the full path of the object decided on
+	apparmor   bool   // an AppArmor decision (apparmor= comes first)
+	uidName    string // ENRICHED UID=: the name of uid=
+	idName     string // ENRICHED ID=: the name of id=
 	syscall    string
 	arch       string
 	outcome    string
@@ -159,8 +178,33 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 				val, s = s[:end], s[end+1:]
 			}
 		}
+		if !quoted && strings.HasSuffix(val, "{") {
+			// An ENRICHED group whose 0x1d separator was lost on the way
+			// ("saddr=0200...SADDR={ saddr_fam=inet laddr=... }"): its keys
+			// interpret the record's (laddr there is the sockaddr's address,
+			// not the local one), so the group is skipped.
+			if j := strings.IndexByte(s, '}'); j >= 0 {
+				s = s[j+1:]
+			} else {
+				s = ""
+			}
+			i := strings.Index(val, "SADDR=")
+			if i <= 0 {
+				continue
+			}
+			val = val[:i]
+		}
+		if !inner && isEnrichedKey(key) {
+			// ENRICHED names after a lost separator: key="x" UID="root" ...
+			a.enrichedItem(e, key, val)
+			continue
+		}
 		if key == "msg" && quoted {
 			a.scan(e, val, true)
+			continue
+		}
+		if key == "uid" && inner {
+			a.innerUID = val
 			continue
 		}
 		a.field(e, key, val, quoted)
@@ -177,7 +221,8 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		}
 	}
 	if !quoted && auditHexKeys[key] {
-		val = auditUnhex(val, key == "proctitle")
+		// Some kernels leave a stray quote after a hex key ("key=6578...74\"").
+		val = auditUnhex(strings.TrimSuffix(val, `"`), key == "proctitle")
 	}
 	switch key {
 	case "pid":
@@ -194,6 +239,7 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		auditID(e, "user.effective.group.id", "user.effective.group.name", val)
 	case "auid":
 		if val != "4294967295" && val != "-1" && val != "unset" {
+			a.auid = val
 			e.SetStr("auditd.auid", val)
 			if _, numeric := ecs.ParseUint(val); !numeric {
 				e.AddToList("related.user", val)
@@ -224,9 +270,14 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		a.arch = auditArchName(val)
 		e.SetStr("auditd.arch", a.arch)
 	case "key":
-		e.SetStr("auditd.key", val)
+		// The kernel joins the keys of several matching rules with \x01.
+		e.SetStr("auditd.key", strings.ReplaceAll(val, "\x01", ","))
 	case "op":
+		a.op = val
 		e.SetStr("auditd.op", val)
+	case "operation":
+		a.operation = val
+		e.SetStr(auditDataKey(key), val)
 	case "terminal":
 		e.SetStr("auditd.terminal", val)
 	case "acct":
@@ -254,16 +305,33 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	case "tclass", "class":
 		a.objClass = val
 		e.SetStr(auditDataKey(key), val)
+	case "code":
+		a.code = val // SECCOMP: the filter's action
+		e.SetStr(auditDataKey(key), val)
 	case "permissive":
 		a.permissive = val
 		e.SetStr(auditDataKey(key), val)
 	case "apparmor":
+		a.apparmor = true
 		a.verdict = val
 		e.SetStr(auditDataKey(key), val)
 	case "name":
 		if a.typ == "PATH" {
 			e.SetStr("file.path", val)
 			return
+		}
+		if (a.apparmor || strings.HasPrefix(a.typ, "APPARMOR_")) && strings.HasPrefix(val, "/") {
+			a.objPath = val // AppArmor names the whole path; SELinux's name= is the last part
+		}
+		e.SetStr(auditDataKey(key), val)
+	case "path":
+		if strings.HasPrefix(val, "/") {
+			a.objPath = val // SELinux AVC's path= of the object
+		}
+		e.SetStr(auditDataKey(key), val)
+	case "saddr":
+		if a.typ == "SOCKADDR" {
+			auditSockaddr(e, val)
 		}
 		e.SetStr(auditDataKey(key), val)
 	case "argc":
@@ -341,29 +409,45 @@ func auditOpEnd(s string) int {
 func (a *auditRecord) scanEnriched(e *event.Event, s string) {
 	for item := range strings.FieldsSeq(s) {
 		k, v, ok := strings.Cut(item, "=")
-		if !ok {
-			continue
+		if ok && isEnrichedKey(k) {
+			a.enrichedItem(e, k, trimQuotes(v))
 		}
-		v = trimQuotes(v)
-		if v == "unset" || v == "?" {
-			continue
+	}
+}
+
+// isEnrichedKey reports whether k is an interpreted ENRICHED key: upper
+// case (UID, AUID, SYSCALL), where the record's own keys are lower case.
+func isEnrichedKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !('A' <= c && c <= 'Z' || c == '_') {
+			return false
 		}
-		switch k {
-		case "UID":
-			ecs.SetUser(e, "user.name", v)
-		case "EUID":
-			ecs.SetUser(e, "user.effective.name", v)
-		case "AUID":
-			e.SetStr("auditd.auid_name", v)
-			e.AddToList("related.user", v)
-		case "GID":
-			e.SetStr("group.name", v)
-		case "SYSCALL":
-			a.syscall = v
-		case "ARCH":
-			a.arch = v
-			e.SetStr("auditd.arch", v)
-		}
+	}
+	return len(k) > 1
+}
+
+// enrichedItem takes one interpreted name.
+func (a *auditRecord) enrichedItem(e *event.Event, k, v string) {
+	if v == "unset" || v == "?" || v == "" {
+		return
+	}
+	switch k {
+	case "UID":
+		a.uidName = v // whose name it is depends on the type: finish
+	case "ID":
+		a.idName = v
+	case "EUID":
+		ecs.SetUser(e, "user.effective.name", v)
+	case "AUID":
+		e.SetStr("auditd.auid_name", v)
+		e.AddToList("related.user", v)
+	case "GID":
+		e.SetStr("group.name", v)
+	case "SYSCALL":
+		a.syscall = v
+	case "ARCH":
+		a.arch = v
+		e.SetStr("auditd.arch", v)
 	}
 }
 
@@ -378,6 +462,9 @@ func (a *auditRecord) finish(e *event.Event) {
 	}
 	switch a.typ {
 	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+		if a.acct == "" {
+			a.acct = a.idName
+		}
 		ecs.SetUser(e, "user.target.name", a.acct)
 		e.SetStr("user.target.id", a.id)
 	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK":
@@ -386,17 +473,40 @@ func (a *auditRecord) finish(e *event.Event) {
 	case "USER_LOGIN", "USER_LOGOUT", "USER_AUTH", "USER_ACCT", "USER_START", "USER_END",
 		"CRED_ACQ", "CRED_DISP", "CRED_REFR", "USER_ERR", "GRP_AUTH", "ANOM_LOGIN_FAILURES",
 		"ANOM_LOGIN_TIME", "ANOM_LOGIN_SESSIONS", "ANOM_LOGIN_LOCATION", "ANOM_LOGIN_ACCT":
-		// About a login, session or credential: the subject is acct/id;
-		// uid= is the reporting process's (sshd, su, login).
+		// About a login, session or credential: the subject is acct/id
+		// (or the uid= a module names inside msg, pam_tally2's); the
+		// outer uid= is the reporting process's (sshd, su, login).
+		if a.acct == "" && a.id == "" {
+			a.id = a.innerUID
+		}
+		if a.acct == "" {
+			a.acct = a.idName
+		}
+		a.uidName = "" // the reporting process's (root for sshd), not the subject's
 		ecs.SetUser(e, "user.name", a.acct)
 		e.SetStr("user.id", a.id)
 		e.SetStr(auditDataKey("uid"), a.uid)
 		a.uid = ""
+	case "LOGIN":
+		// The kernel giving a session its login id: who logs in is the
+		// new auid (the last auid= of "old auid=X new auid=Y" too); uid= is
+		// the process setting it (sshd, login, crond).
+		if _, numeric := ecs.ParseUint(a.auid); numeric {
+			e.SetStr("user.id", a.auid)
+		}
+		e.SetStr(auditDataKey("uid"), a.uid)
+		a.uid, a.uidName = "", ""
 	default:
 		ecs.SetUser(e, "user.name", a.acct)
+		if a.innerUID != "" {
+			a.uid = a.innerUID // USER_AVC: the client systemd or dbus decided on
+		}
 	}
 	if a.uid != "" {
 		auditID(e, "user.id", "user.name", a.uid)
+		if !e.Has("user.name") {
+			ecs.SetUser(e, "user.name", a.uidName)
+		}
 	}
 	c, action, outcome, ok := a.class()
 	if !ok {
@@ -406,6 +516,9 @@ func (a *auditRecord) finish(e *event.Event) {
 		return
 	}
 	c.Set(e, action, outcome)
+	if a.objPath != "" && c.Category[0] == ecs.CatFile {
+		e.SetStr("file.path", a.objPath) // an access decision about a file
+	}
 }
 
 func auditID(e *event.Event, idKey, nameKey, val string) {

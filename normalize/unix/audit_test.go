@@ -1,6 +1,11 @@
 package unix
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
 
 // The syscall tables name the calls auditd's own ausyscall names for the
 // same numbers (spot checks across each table, its ends included).
@@ -24,6 +29,20 @@ func TestAuditSyscallName(t *testing.T) {
 	} {
 		if got := auditSyscallName(tc.arch, tc.nr); got != tc.want {
 			t.Errorf("auditSyscallName(%s, %s) = %q, want %q", tc.arch, tc.nr, got, tc.want)
+		}
+	}
+}
+
+// A truncated or garbled saddr= (a record cut by a size limit, a
+// forwarder's mangling) gives no address rather than a wrong one, and
+// never a panic.
+func TestAuditSockaddrTruncated(t *testing.T) {
+	for _, saddr := range []string{"", "0", "02", "0200", "020001BB", "020001BBC00002", "0A000016000000002001",
+		"0100", "010000", "ZZ00", "0200015"} {
+		e := event.New(time.Unix(0, 0))
+		auditSockaddr(e, saddr)
+		if e.Has("auditd.data.saddr_addr") || e.Has("related.ip") || e.Has("auditd.data.saddr_path") {
+			t.Errorf("saddr=%s: got an address from a truncated sockaddr: %v", saddr, e.Fields)
 		}
 	}
 }
