@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ciscocatalog"
+	"github.com/nomenhq/nomen/normalize/ciscoftd"
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -121,7 +122,7 @@ func (h *asaHeader) provider() string {
 	switch h.family {
 	case "PIX":
 		return "cisco-pix"
-	case "FTD":
+	case "FTD", "NGIPS":
 		return "cisco-ftd"
 	case "FWSM":
 		return "cisco-fwsm"
@@ -155,8 +156,11 @@ func decodeASA(e *event.Event) bool {
 		e.AppName = ""
 	}
 	e.Message = h.text
-	if known {
+	switch {
+	case known:
 		setCatalogued(e, m, h.text)
+	case ciscoftd.IsEvent(h.id):
+		setFTDEvent(e, h.id, h.text)
 	}
 	return true
 }

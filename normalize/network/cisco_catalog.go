@@ -73,7 +73,7 @@ func unassigned(key, v string) bool {
 // isASAFamily reports whether fam is a family of the ASA message catalogue.
 func isASAFamily(fam string) bool {
 	switch fam {
-	case "ASA", "PIX", "FTD", "FWSM":
+	case "ASA", "PIX", "FTD", "FWSM", "NGIPS":
 		return true
 	}
 	return false
