@@ -42,7 +42,14 @@ var asaConn = []Msg{
 	{ID: "313001", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`Denied {protocol} type={icmp_type}, code={icmp_code} from {src_ip} on interface {src_if:word}{...}`}},
 	{ID: "313004", Rule: "cisco_asa.icmp", Class: classDenied,
-		Formats: []string{`Denied {protocol} type={icmp_type}, from {src_ip} on interface {src_if} to {dst_ip}:no matching session`}},
+		// The guide prints "from IP ... to IP:no matching session"; devices
+		// print "from laddr IP ... to IP: no matching session".
+		Formats: []string{`Denied {protocol} type={icmp_type}, from {?laddr }{src_ip} on interface {src_if} to {dst_ip}: no matching session`}},
+	// The local-host table: an address the ASA keeps state for.
+	{ID: "609001", Rule: "cisco_asa.local_host", Class: cls("local-host-built", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Built local-host {interface}:{host_ip:ip}`}},
+	{ID: "609002", Rule: "cisco_asa.local_host", Class: cls("local-host-teardown", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Teardown local-host {interface}:{host_ip:ip} duration {duration}`}},
 	{ID: "313005", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`No matching connection for ICMP error message: {protocol} src ` + aclSrc + ` dst ` + aclDst +
 			` (type {icmp_type}, code {icmp_code}) on {_if:interface} interface.{...}`}},

@@ -92,18 +92,42 @@ var iosMsgs = []Msg{
 		Formats: []string{`DHCP_SNOOPING drop message because the chaddr doesn't match source mac, message type: {dhcp_message_type:text}, chaddr: {dhcp_chaddr}, MAC sa: {src_mac}`}},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_ERRDISABLE_WARNING", Rule: "cisco_ios.dhcp_snooping", Class: cls("dhcp-snooping-rate-exceeded", "", cats(catIntrusion, catNetwork), typeInfo),
 		Formats: []string{`DHCP Snooping received {dhcp_packets:uint} DHCP packets on interface {interface:word}`}},
+	{ID: "SNMP-AUTHFAIL", Rule: "cisco_ios.snmp", Class: cls("snmp-authentication-failed", failure, cats(catAuthentication), typeStart),
+		Formats: []string{`Authentication failure for SNMP req{?uest} from host {src_ip}`}},
+	// Logging to a syslog server stopped: one way to blind the SOC.
+	{ID: "SYS-LOGGINGHOST_STARTSTOP", Rule: "cisco_ios.logging", By: "_state", Cases: []Case{
+		{"started", cls("logging-host-started", "", cats(catConfiguration), typeChange)},
+		{"stopped", cls("logging-host-stopped", "", cats(catConfiguration), typeChange)},
+	}, Formats: []string{
+		`Logging to host {log_host:host} port {log_port:uint} {_state}{? - {reason:text}}`,
+		`Logging to host {log_host:host} Port {log_port:uint} {_state}{? - {reason:text}}`,
+		`Logging to host {log_host:host} port {log_port:uint} ({vrf}) {_state}{? - {reason:text}}`,
+		`Logging to host {log_host:host} {_state}{? - {reason:text}}`,
+	}},
+	// NX-OS command accounting: "update:CLIENT@LINE:USER:COMMAND (RESULT)".
+	{ID: "AAA-AAA_ACCOUNTING_MESSAGE", Rule: "cisco_ios.command", Class: classCommand, By: "_result",
+		Cases: []Case{{"FAILURE", cls("command-failed", failure, cats(catConfiguration), typeChange)}},
+		Formats: []string{
+			`{accounting_type}:{line}:{user}:{command:text} ({_result})`,
+			`{accounting_type}:{line}:{user}:{command:text}`,
+		}},
+	{ID: "IP-DUPADDR", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Duplicate address {duplicate_ip:ip} on {interface:word}, sourced by {src_mac}`}},
+	{ID: "SESSION_MGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),
+		Formats: []string{`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{...}`}},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
 }
 
 func init() {
 	registerIOS(iosMsgs)
-	// The access-list log families: IPv4 (SEC, IPACL), IPv6 (IPV6_ACL) and
+	// The access-list log families: IPv4 (SEC, IPACL), IPv6 (IPV6_ACL, and
+	// IPV6 on older IOS releases) and
 	// the IOS-XE forwarding manager (FMANFP), whose body starts with the
 	// slot and process ("F0/0: fman_fp_image: list ...").
 	var acl []Msg
 	for suffix, f := range iosACLFormats {
-		for _, id := range []string{"SEC-IPACCESSLOG", "IPACL-IPACCESSLOG", "IPV6_ACL-ACCESSLOG", "IPV6_ACL-IPV6ACCESSLOG"} {
+		for _, id := range []string{"SEC-IPACCESSLOG", "IPACL-IPACCESSLOG", "IPV6_ACL-ACCESSLOG", "IPV6_ACL-IPV6ACCESSLOG", "IPV6-ACCESSLOG"} {
 			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases, Formats: []string{f}})
 		}
 		for _, id := range []string{"FMANFP-IPACCESSLOG", "FMANFP-IPV6ACCESSLOG"} {

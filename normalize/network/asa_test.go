@@ -27,7 +27,7 @@ func TestASAMalformedEnvelope(t *testing.T) {
 // else; a body without envelope is taken only in its documented shape.
 func TestASAEnvelopeOnly(t *testing.T) {
 	for _, e := range []*event.Event{
-		netEvent("%ASA-3-201008", "Disallowing new connections."),
+		netEvent("%ASA-6-199002", "Startup completed.  Beginning operation."),
 		netEvent("%ASA-4-106023", "Deny tcp somewhere by access-group \"IN\""),
 	} {
 		if !decodeASA(e) {

@@ -1,0 +1,30 @@
+package ciscocatalog
+
+import "testing"
+
+func TestIOSSecurityMnemonics(t *testing.T) {
+	runCases(t, true, []lineCase{
+		{"IPV6-ACCESSLOGP", "list V6-IN permitted tcp 2001:DB8::3(1027) -> 2001:DB8:1000::1(22), 9 packets", "connection-allowed", map[string]string{
+			"rule.name": "V6-IN", "network.transport": "tcp", "source.ip": "2001:DB8::3", "source.port": "1027",
+			"destination.ip": "2001:DB8:1000::1", "destination.port": "22", "network.packets": "9"}},
+		{"SNMP-AUTHFAIL", "Authentication failure for SNMP req from host 10.1.2.99", "snmp-authentication-failed", map[string]string{
+			"source.ip": "10.1.2.99"}},
+		{"SYS-LOGGINGHOST_STARTSTOP", "Logging to host 10.1.2.50 port 514 stopped - CLI initiated", "logging-host-stopped", map[string]string{
+			"cisco.ios.log_host": "10.1.2.50", "cisco.ios.log_port": "514", "event.reason": "CLI initiated"}},
+		{"SYS-LOGGINGHOST_STARTSTOP", "Logging to host 10.1.2.50 started - CLI initiated", "logging-host-started", map[string]string{
+			"cisco.ios.log_host": "10.1.2.50", "event.reason": "CLI initiated"}},
+		{"SYS-LOGGINGHOST_STARTSTOP", "Logging to host 10.1.2.50 port 514 (Mgmt-vrf) started - CLI initiated", "logging-host-started", map[string]string{
+			"cisco.ios.log_host": "10.1.2.50", "cisco.ios.log_port": "514", "cisco.ios.vrf": "Mgmt-vrf", "event.reason": "CLI initiated"}},
+		{"SYS-LOGGINGHOST_STARTSTOP", "Logging to host 10.1.2.50 port 0 CLI Request Triggered", "", nil},
+		{"AAA-AAA_ACCOUNTING_MESSAGE", "update:10.1.2.9@pts/0:admin:configure terminal ; no logging server 10.1.2.50 (SUCCESS)", "command-executed", map[string]string{
+			"cisco.ios.accounting_type": "update", "cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin",
+			"cisco.ios.command": "configure terminal ; no logging server 10.1.2.50"}},
+		{"AAA-AAA_ACCOUNTING_MESSAGE", "update:10.1.2.9@pts/0:admin:feature bash-shell (FAILURE)", "command-failed", map[string]string{
+			"cisco.ios.accounting_type": "update", "cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "feature bash-shell"}},
+		{"AAA-AAA_ACCOUNTING_MESSAGE", "start:10.1.2.9@pts/0:admin:", "", nil},
+		{"IP-DUPADDR", "Duplicate address 10.1.2.1 on Vlan10, sourced by 0011.2233.4455", "duplicate-address", map[string]string{
+			"cisco.ios.duplicate_ip": "10.1.2.1", "cisco.ios.interface": "Vlan10", "cisco.ios.source_mac": "0011.2233.4455"}},
+		{"SESSION_MGR-FAIL", "Authorization failed or unapplied for client (0011.2233.4455) on Interface Gi1/0/7 AuditSessionID 0A01020300000FA1B2C3D4E5", "authorization-denied", map[string]string{
+			"cisco.ios.source_mac": "0011.2233.4455", "cisco.ios.interface": "Gi1/0/7", "cisco.ios.session_id": "0A01020300000FA1B2C3D4E5"}},
+	})
+}
