@@ -123,8 +123,8 @@ var asaAuth = []Msg{
 	// The enable password typed wrong at the console.
 	{ID: "308001", Rule: "cisco_asa.login", Class: classLoginFail,
 		Formats: []string{
-			`console enable password incorrect for {attempts:uint} tries (from {src_ip})`,
-			`console enable password incorrect for {attempts:uint} tries{...}`,
+			`{_console} enable password incorrect for {attempts:uint} tries (from {src_ip})`,
+			`{_console} enable password incorrect for {attempts:uint} tries{...}`,
 		}},
 
 	// Configuration sessions: who wrote, read or erased the configuration

@@ -69,7 +69,10 @@ var asaThreat = []Msg{
 
 	// An ARP reply or request that contradicts the ARP table (spoofing).
 	{ID: "405001", Rule: "cisco_asa.arp", Class: cls("arp-collision", "", cats(catIntrusion, catNetwork), typeInfo),
-		Formats: []string{`Received ARP {arp_operation} collision from {src_ip}/{src_mac} on interface {src_if} with existing ARP entry {existing_ip:ip}/{existing_mac}`}},
+		Formats: []string{
+			`Received ARP {arp_operation} collision from {src_ip}/{src_mac} on interface {src_if} with existing ARP entry {existing_ip:ip}/{existing_mac}`,
+			`Received ARP {arp_operation} collision from {src_ip}/{src_mac} on interface {src_if}`,
+		}},
 
 	// The IPS module (AIP-SSM) verdicts.
 	{ID: "420001", Rule: "cisco_asa.ips", Class: classDenied,

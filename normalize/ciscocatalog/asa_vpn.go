@@ -37,11 +37,15 @@ const ikev2Peer = `Local:{local_ip:ip}:{local_port:port} Remote:{src_ip}:{src_po
 // ikev2PeerName is ikev2Peer with the peer's name.
 const ikev2PeerName = `Local:{local_ip:ip}:{local_port:port} Remote:{remote_host:host}:{src_port} Username:{user} `
 
-// tlsPeer returns the client and server forms of a 725xxx body.
+// tlsPeer returns the client and server forms of a 725xxx body. With a
+// client, the peer connected to the ASA ("client IF:IP/PORT to
+// ASA-IP/PORT"); with a server the guide does not say which side is
+// which, so the peer is kept as cisco.asa.peer_ip.
 func tlsPeer(head string) []string {
 	return []string{
+		head + ` client {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}{...}`,
 		head + ` client {src_if}:{src_ip}/{src_port}{...}`,
-		head + ` server {dst_if}:{dst_ip}/{dst_port}{...}`,
+		head + ` server {_if:interface}:{peer_ip:ip}/{peer_port:port}{...}`,
 	}
 }
 

@@ -9,6 +9,13 @@ func TestASAWebAndSystem(t *testing.T) {
 		{"304001", `jdoe@10.1.2.3(CORP\jdoe) Accessed JAVA URL 198.51.100.80:http://www.example.com/app.jar`, "web-request-allowed", map[string]string{
 			"source.user.name": "jdoe", "source.ip": "10.1.2.3", "destination.ip": "198.51.100.80", "url.original": "http://www.example.com/app.jar"}},
 		{"304001", "somewhere Accessed URL 198.51.100.80:http://x/", "", nil},
+		// Per the guide: no Host header, and a URL split over messages.
+		{"304001", "10.1.2.3 Accessed URL 198.51.100.80:Hostname not present URI: /login.php", "web-request-allowed", map[string]string{
+			"source.ip": "10.1.2.3", "destination.ip": "198.51.100.80", "url.path": "/login.php"}},
+		{"304001", "10.1.2.3 Accessed URL 198.51.100.80: http://www.example.com/a/very/long/pa partial", "web-request-allowed", map[string]string{
+			"source.ip": "10.1.2.3", "destination.ip": "198.51.100.80"}},
+		{"304001", "10.1.2.3 Accessed URL 198.51.100.80: partial th/rest", "web-request-allowed", map[string]string{
+			"source.ip": "10.1.2.3", "destination.ip": "198.51.100.80"}},
 		{"304002", "Access denied URL http://bad.example.net/a.exe SRC 10.1.2.3 DEST 203.0.113.66 on interface inside", "web-request-blocked", map[string]string{
 			"url.original": "http://bad.example.net/a.exe", "source.ip": "10.1.2.3", "destination.ip": "203.0.113.66",
 			"observer.ingress.interface.name": "inside"}},
@@ -56,6 +63,8 @@ func TestASAGapsInExistingFamilies(t *testing.T) {
 			"cisco.asa.attempts": "3", "source.ip": "10.1.2.9"}},
 		{"308001", "console enable password incorrect for 3 tries (from console)", "logon-failed", map[string]string{
 			"cisco.asa.attempts": "3"}},
+		{"308001", "Console enable password incorrect for 2 tries (from 10.1.2.9)", "logon-failed", map[string]string{
+			"cisco.asa.attempts": "2", "source.ip": "10.1.2.9"}},
 		{"111001", "Begin configuration: 10.1.2.9 writing to memory", "configuration-write-started", map[string]string{
 			"source.ip": "10.1.2.9", "cisco.asa.config_target": "memory"}},
 		{"111001", "Begin configuration: console writing to memory", "configuration-write-started", map[string]string{
@@ -89,13 +98,18 @@ func TestASAGapsInExistingFamilies(t *testing.T) {
 			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "4500", "cisco.asa.remote_host": "peer-7.example.net", "source.port": "4500",
 			"user.name": "Unknown", "event.reason": "Maximum number of retransmissions reached"}},
 		{"725001", "Starting SSL handshake with client outside:198.51.100.44/51234 to 192.0.2.1/443 for TLS session", "tls-handshake-started", map[string]string{
-			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.44", "source.port": "51234"}},
-		{"725002", "Device completed SSL handshake with server inside:10.1.2.20/636 for TLSv1.2 session", "tls-handshake-completed", map[string]string{
-			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.20", "destination.port": "636"}},
+			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.44", "source.port": "51234",
+			"destination.ip": "192.0.2.1", "destination.port": "443"}},
+		{"725002", "Device completed SSL handshake with server inside:10.1.2.20/636 to 10.1.2.1/40001 for TLSv1.2 session", "tls-handshake-completed", map[string]string{
+			"cisco.asa.peer_ip": "10.1.2.20", "cisco.asa.peer_port": "636"}},
+		{"725002", "Device completed SSL handshake with client WAN:198.51.100.44/49238 for TLS session.", "tls-handshake-completed", map[string]string{
+			"observer.ingress.interface.name": "WAN", "source.ip": "198.51.100.44", "source.port": "49238"}},
 		{"725006", "Device failed SSL handshake with client outside:198.51.100.44/51235 to 192.0.2.1/443", "tls-handshake-failed", map[string]string{
-			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.44", "source.port": "51235"}},
+			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.44", "source.port": "51235",
+			"destination.ip": "192.0.2.1", "destination.port": "443"}},
 		{"725007", "SSL session with client outside:198.51.100.44/51234 to 192.0.2.1/443 terminated", "tls-session-ended", map[string]string{
-			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.44", "source.port": "51234"}},
+			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.44", "source.port": "51234",
+			"destination.ip": "192.0.2.1", "destination.port": "443"}},
 
 		{"338002", "Dynamic Filter monitored blacklisted TCP traffic from inside:10.1.2.3/56290 (192.0.2.3/56290) to outside:203.0.113.66/80 (203.0.113.66/80), destination 203.0.113.66 resolved from dynamic list: bad.example.net, threat-level: very-high, category: Malware", "botnet-traffic-detected", map[string]string{
 			"cisco.asa.botnet_list_type": "blacklisted", "network.transport": "TCP", "observer.ingress.interface.name": "inside",
@@ -114,6 +128,9 @@ func TestASAGapsInExistingFamilies(t *testing.T) {
 		{"405001", "Received ARP response collision from 10.1.2.1/0011.2233.4455 on interface inside with existing ARP entry 10.1.2.1/00aa.bbcc.ddee", "arp-collision", map[string]string{
 			"cisco.asa.arp_operation": "response", "source.ip": "10.1.2.1", "cisco.asa.source_mac": "0011.2233.4455",
 			"observer.ingress.interface.name": "inside", "cisco.asa.existing_ip": "10.1.2.1", "cisco.asa.existing_mac": "00aa.bbcc.ddee"}},
+		{"405001", "Received ARP request collision from 10.1.2.218/007e.0cfe.b3a4 on interface inside", "arp-collision", map[string]string{
+			"cisco.asa.arp_operation": "request", "source.ip": "10.1.2.218", "cisco.asa.source_mac": "007e.0cfe.b3a4",
+			"observer.ingress.interface.name": "inside"}},
 		{"420002", "IPS requested to drop TCP packet from outside:198.51.100.66/4444 to inside:10.1.2.3/80", "connection-denied", map[string]string{
 			"network.transport": "TCP", "observer.ingress.interface.name": "outside", "source.ip": "198.51.100.66", "source.port": "4444",
 			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "destination.port": "80"}},
