@@ -87,6 +87,12 @@ func TestASAGapsInExistingFamilies(t *testing.T) {
 			"cisco.asa.aaa_type": "authentication", "cisco.asa.aaa_server": "10.1.1.5", "user.name": "asmith", "source.ip": "198.51.100.3"}},
 		{"716039", "Authentication: rejected, group = GP_SSL user = jroe , Session Type: WebVPN", "logon-failed", map[string]string{
 			"cisco.asa.group": "GP_SSL", "user.name": "jroe", "cisco.asa.session_type": "WebVPN"}},
+		{"722051", "Group GP_SSL User jroe IP 198.51.100.44 IPv4 address 10.8.0.13 IPv6 address :: assigned to session", "address-assigned", map[string]string{
+			"cisco.asa.group": "GP_SSL", "user.name": "jroe", "source.ip": "198.51.100.44", "cisco.asa.assigned_ip": "10.8.0.13",
+			"cisco.asa.assigned_ipv6": "::"}},
+		{"722055", "Group <GP_SSL> User <jroe> IP <198.51.100.44> Client type: Cisco AnyConnect VPN Agent for Windows 4.10.05085", "vpn-info", map[string]string{
+			"cisco.asa.group": "GP_SSL", "user.name": "jroe", "source.ip": "198.51.100.44",
+			"cisco.asa.client_type": "Cisco AnyConnect VPN Agent for Windows 4.10.05085"}},
 		{"716058", "Group <GP_SSL> User <jroe> IP <198.51.100.44> AnyConnect session lost connection. Waiting to resume.", "session-lost", map[string]string{
 			"cisco.asa.group": "GP_SSL", "user.name": "jroe", "source.ip": "198.51.100.44"}},
 		{"750002", "Local:192.0.2.1:500 Remote:198.51.100.44:500 Username:Unknown Received a IKE_INIT_SA request", "ike-sa-requested", map[string]string{

@@ -36,6 +36,13 @@ func linkCases(prefix string) []Case {
 	}
 }
 
+// withUnit returns body alone and behind the "Switch 1 R0/0: smd: " or
+// "Chassis 1 R0/0: wncd: " that IOS-XE stacks and wireless controllers
+// put before session-manager messages.
+func withUnit(body string) []string {
+	return []string{body, `{_unit_kind} {_unit} {_fru}: {_process}: ` + body}
+}
+
 var iosMsgs = []Msg{
 	{ID: "SEC-IPACCESSLOGRL", Rule: "cisco_ios.acl", Class: classACLRate,
 		Formats: []string{`access-list logging rate-limited or missed {missed_packets:uint} packet{...}`}},
@@ -75,9 +82,9 @@ var iosMsgs = []Msg{
 	{ID: "RADIUS-RADIUS_DEAD", Rule: "cisco_ios.aaa", Class: cls("aaa-server-failed", failure, cats(catAuthentication), typeError),
 		Formats: []string{`RADIUS server {aaa_server}:{aaa_ports:text} is not responding`}},
 	{ID: "DOT1X-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
-		Formats: []string{`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`}},
+		Formats: withUnit(`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`)},
 	{ID: "MAB-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
-		Formats: []string{`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`}},
+		Formats: withUnit(`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`)},
 	{ID: "LINK-UPDOWN", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("interface"),
 		Formats: []string{`Interface {interface}, changed state to {interface_state:text}`}},
 	{ID: "LINK-CHANGED", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("interface"),
@@ -114,7 +121,7 @@ var iosMsgs = []Msg{
 	{ID: "IP-DUPADDR", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
 		Formats: []string{`Duplicate address {duplicate_ip:ip} on {interface:word}, sourced by {src_mac}`}},
 	{ID: "SESSION_MGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),
-		Formats: []string{`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{...}`}},
+		Formats: withUnit(`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{?. Failure Reason: {reason:text}}`)},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
 }
