@@ -86,8 +86,12 @@ var asaVPN = []Msg{
 	{ID: "722034", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`New {protocol} SVC connection, no existing connection`)},
 	{ID: "722037", Rule: "cisco_asa.svc", Class: classSessEnd, Formats: gup(`SVC closing connection: {reason:text}`)},
 	{ID: "722051", Rule: "cisco_asa.svc", Class: classAddrAssign,
-		Formats: append(gup(`IPv4 Address <{assigned_ip}> IPv6 address <{assigned_ipv6:ip}> assigned to session`),
-			gup(`IPv4 address <{assigned_ip}> IPv6 address <{assigned_ipv6:ip}> assigned to session`)...)},
+		// Releases differ in the case of "Address" and in the brackets.
+		Formats: []string{
+			gupAngle + `IPv4 {_a4} <{assigned_ip}> IPv6 {_a6} <{assigned_ipv6:ip}> assigned to session`,
+			gupPlain + `IPv4 {_a4} {assigned_ip} IPv6 {_a6} {assigned_ipv6:ip} assigned to session`,
+			gupPlain + `IPv4 {_a4} <{assigned_ip}> IPv6 {_a6} <{assigned_ipv6:ip}> assigned to session`,
+		}},
 	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo,
 		Formats: append(gup(`Client Type: {client_type:text}`), gup(`Client type: {client_type:text}`)...)},
 
