@@ -99,6 +99,22 @@ var asaAuth = []Msg{
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`Login permitted from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
 
+	{ID: "111006", Rule: "cisco_asa.login", Class: classLogin,
+		Formats: []string{`Console Login from {user} at console`}},
+
+	// The identity firewall's address-to-user map (746xxx) and the
+	// dynamic access policy records a VPN session got (734001).
+	{ID: "746012", Rule: "cisco_asa.user_identity", By: "_result", Cases: []Case{
+		{"Succeeded", cls("ip-user-mapping-added", success, cats(catSession), typeStart)},
+		{"Failed", cls("ip-user-mapping-added", failure, cats(catSession), typeStart)},
+	}, Formats: []string{`user-identity: Add IP-User mapping {src_ip} - {user} {_result} - {reason:text}`}},
+	{ID: "746013", Rule: "cisco_asa.user_identity", By: "_result", Cases: []Case{
+		{"Succeeded", cls("ip-user-mapping-deleted", success, cats(catSession), typeEnd)},
+		{"Failed", cls("ip-user-mapping-deleted", failure, cats(catSession), typeEnd)},
+	}, Formats: []string{`user-identity: Delete IP-User mapping {src_ip} - {user} {_result} - {reason:text}`}},
+	{ID: "734001", Rule: "cisco_asa.dap", Class: cls("dap-records-selected", "", cats(catSession), typeInfo),
+		Formats: []string{`DAP: User {user}, Addr {src_ip}, Connection {session_type:text}: The following DAP records were selected for this connection: {dap_records:text}`}},
+
 	{ID: "611101", Rule: "cisco_asa.user", Class: classLogin,
 		Formats: []string{`User authentication succeeded: {?IP address: {src_ip}, }Uname: {user}`}},
 	{ID: "611102", Rule: "cisco_asa.user", Class: classLoginFail,

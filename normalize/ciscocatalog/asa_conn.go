@@ -29,6 +29,9 @@ var asaConn = []Msg{
 		Formats: []string{`No translation group found for {protocol} src ` + aclSrc + ` dst ` + aclDst}},
 	{ID: "305006", Rule: "cisco_asa.nat", Class: classXlateFailed,
 		Formats: []string{`{xlate_type:text} translation creation failed for {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
+	{ID: "305013", Rule: "cisco_asa.nat", Class: classDenied,
+		Formats: []string{`Asymmetric NAT rules matched for forward and reverse flows; Connection for {?protocol }{protocol} src ` + aclSrc +
+			` dst ` + aclDst + `{? (type {icmp_type}, code {icmp_code})} denied due to NAT reverse path failure`}},
 	{ID: "305009", Rule: "cisco_asa.nat", Class: classXlateBuilt,
 		Formats: []string{`Built {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}:{src_nat_ip}`}},
 	{ID: "305010", Rule: "cisco_asa.nat", Class: classXlateTeardown,

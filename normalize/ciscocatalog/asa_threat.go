@@ -65,7 +65,10 @@ var asaThreat = []Msg{
 		Formats: []string{`Threat-detection removes host {src_ip} from shun list`}},
 
 	{ID: "401004", Rule: "cisco_asa.shun", Class: cls("connection-denied", failure, cats(catIntrusion, catNetwork), typeDenied),
-		Formats: []string{`Shunned packet: {src_ip} {?==> }{dst_ip} on interface {src_if}`}},
+		// The guide prints "==>", older releases "=".
+		Formats: []string{`Shunned packet: {src_ip} {?==> }{?= }{dst_ip} on interface {src_if}`}},
+	{ID: "322001", Rule: "cisco_asa.spoof", Class: cls("connection-denied", failure, cats(catIntrusion, catNetwork), typeDenied),
+		Formats: []string{`Deny MAC address {src_mac}, possible spoof attempt on interface {src_if}`}},
 
 	// An ARP reply or request that contradicts the ARP table (spoofing).
 	{ID: "405001", Rule: "cisco_asa.arp", Class: cls("arp-collision", "", cats(catIntrusion, catNetwork), typeInfo),

@@ -137,6 +137,23 @@ func TestASAGapsInExistingFamilies(t *testing.T) {
 		{"405001", "Received ARP request collision from 10.1.2.218/007e.0cfe.b3a4 on interface inside", "arp-collision", map[string]string{
 			"cisco.asa.arp_operation": "request", "source.ip": "10.1.2.218", "cisco.asa.source_mac": "007e.0cfe.b3a4",
 			"observer.ingress.interface.name": "inside"}},
+		{"401004", "Shunned packet: 198.51.100.66 = 10.1.2.3 on interface outside", "connection-denied", map[string]string{
+			"source.ip": "198.51.100.66", "destination.ip": "10.1.2.3", "observer.ingress.interface.name": "outside"}},
+		{"322001", "Deny MAC address 0011.2233.4455, possible spoof attempt on interface inside", "connection-denied", map[string]string{
+			"cisco.asa.source_mac": "0011.2233.4455", "observer.ingress.interface.name": "inside"}},
+		{"305013", "Asymmetric NAT rules matched for forward and reverse flows; Connection for tcp src inside:10.1.2.3/51000 dst outside:198.51.100.9/443 denied due to NAT reverse path failure", "connection-denied", map[string]string{
+			"network.transport": "tcp", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "51000",
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.9", "destination.port": "443"}},
+		{"305013", "Asymmetric NAT rules matched for forward and reverse flows; Connection for icmp src outside:198.51.100.9 dst inside:10.1.2.3 (type 8, code 0) denied due to NAT reverse path failure", "connection-denied", map[string]string{
+			"network.transport": "icmp", "observer.ingress.interface.name": "outside", "source.ip": "198.51.100.9",
+			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "cisco.asa.icmp_type": "8", "cisco.asa.icmp_code": "0"}},
+		{"111006", "Console Login from admin at console", "logged-in", map[string]string{"user.name": "admin"}},
+		{"746012", `user-identity: Add IP-User mapping 10.1.2.3 - CORP\jdoe Succeeded - VPN user`, "ip-user-mapping-added", map[string]string{
+			"source.ip": "10.1.2.3", "user.name": `CORP\jdoe`, "event.reason": "VPN user"}},
+		{"746013", `user-identity: Delete IP-User mapping 10.1.2.3 - CORP\jdoe Failed - VPN user`, "ip-user-mapping-deleted", map[string]string{
+			"source.ip": "10.1.2.3", "user.name": `CORP\jdoe`, "event.reason": "VPN user"}},
+		{"734001", "DAP: User jroe, Addr 198.51.100.44, Connection AnyConnect: The following DAP records were selected for this connection: DfltAccessPolicy", "dap-records-selected", map[string]string{
+			"user.name": "jroe", "source.ip": "198.51.100.44", "cisco.asa.session_type": "AnyConnect", "cisco.asa.dap_records": "DfltAccessPolicy"}},
 		{"420002", "IPS requested to drop TCP packet from outside:198.51.100.66/4444 to inside:10.1.2.3/80", "connection-denied", map[string]string{
 			"network.transport": "TCP", "observer.ingress.interface.name": "outside", "source.ip": "198.51.100.66", "source.port": "4444",
 			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "destination.port": "80"}},
