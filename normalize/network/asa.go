@@ -43,16 +43,11 @@ type asaHeader struct {
 	bare   bool   // no envelope: the id is known from the body's shape alone
 }
 
-// parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or
-// without "%", and with the message class some releases print between
-// the family and the severity ("%ASA-session-5-106100").
+// parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or without "%".
 func parseASATag(tag string) (family string, sev int, id string, ok bool) {
 	fam, rest, found := ecs.CutByte(strings.TrimPrefix(tag, "%"), '-')
 	if !found || !isASAFamily(fam) {
 		return "", 0, "", false
-	}
-	if class, after, ok := ecs.CutByte(rest, '-'); ok && isMessageClass(class) {
-		rest = after
 	}
 	if len(rest) < 3 || rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
 		return "", 0, "", false
@@ -62,20 +57,6 @@ func parseASATag(tag string) (family string, sev int, id string, ok bool) {
 		return "", 0, "", false
 	}
 	return fam, int(rest[0] - '0'), id, true
-}
-
-// isMessageClass reports whether s is a message class name ("session",
-// "auth", "vpnc"): lower-case letters.
-func isMessageClass(s string) bool {
-	if s == "" || len(s) > 16 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // hasASAFamily reports whether tag starts like an ASA envelope

@@ -55,29 +55,6 @@ func TestASAEnvelopeOnly(t *testing.T) {
 	}
 }
 
-// TestASAMessageClass: the message class between family and severity
-// ("%ASA-session-5-106100") is part of the envelope, as tag or in the
-// message; an upper-case or numeric word there is not.
-func TestASAMessageClass(t *testing.T) {
-	const body = "access-list IN permitted tcp inside/10.1.2.16(2241) -> outside/198.51.100.89(2000) hit-cnt 1 first hit [0x71a87d94, 0x0]"
-	for _, e := range []*event.Event{netEvent("%ASA-session-5-106100", body), netEvent("", "%ASA-session-5-106100: "+body)} {
-		if !decodeASA(e) {
-			t.Fatalf("%q %q not decoded", e.AppName, e.Message)
-		}
-		if got := normtest.Str(e, "nomen.rule"); got != "cisco_asa.acl" {
-			t.Errorf("nomen.rule %q", got)
-		}
-		if got := normtest.Str(e, "event.severity"); got != "5" {
-			t.Errorf("event.severity %q", got)
-		}
-	}
-	for _, tag := range []string{"%ASA-Session-5-106100", "%ASA-12-5-106100"} {
-		if decodeASA(netEvent(tag, body)) {
-			t.Errorf("%s decoded", tag)
-		}
-	}
-}
-
 // TestASADeviceNameInTag: "fw1: %ASA-..." names the firewall where syslog
 // expects a tag; a relay in front adds its own HOSTNAME, and the host is
 // still the firewall.
