@@ -139,24 +139,25 @@ var asaAuth = []Msg{
 	// The enable password typed wrong at the console.
 	{ID: "308001", Rule: "cisco_asa.login", Class: classLoginFail,
 		Formats: []string{
+			`{_console} enable password incorrect for {attempts:uint} tries (from console)`,
 			`{_console} enable password incorrect for {attempts:uint} tries (from {src_ip})`,
 			`{_console} enable password incorrect for {attempts:uint} tries{...}`,
 		}},
 
 	// Configuration sessions: who wrote, read or erased the configuration
-	// (an address, or "console").
+	// (an address, or "console": no address, so that form comes first).
 	{ID: "111001", Rule: "cisco_asa.config", Class: cls("configuration-write-started", "", cats(catConfiguration), typeChange),
-		Formats: []string{`Begin configuration: {src_ip} writing to {config_target}`, `Begin configuration: {config_source} writing to {config_target}`}},
+		Formats: []string{`Begin configuration: console writing to {config_target}`, `Begin configuration: {src_ip} writing to {config_target}`}},
 	{ID: "111002", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
-		Formats: []string{`Begin configuration: {src_ip} reading from {config_target}`, `Begin configuration: {config_source} reading from {config_target}`}},
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
 	{ID: "111003", Rule: "cisco_asa.config", Class: cls("configuration-erased", success, cats(catConfiguration), typeDeletion),
-		Formats: []string{`{src_ip} Erase configuration`, `{config_source} Erase configuration`}},
+		Formats: []string{`console Erase configuration`, `{src_ip} Erase configuration`}},
 	{ID: "111004", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
-		Formats: []string{`{src_ip} end configuration: {_result}`, `{config_source} end configuration: {_result}`}},
+		Formats: []string{`console end configuration: {_result}`, `{src_ip} end configuration: {_result}`}},
 	{ID: "111005", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
-		Formats: []string{`{src_ip} end configuration: {_result}`, `{config_source} end configuration: {_result}`}},
+		Formats: []string{`console end configuration: {_result}`, `{src_ip} end configuration: {_result}`}},
 	{ID: "111007", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
-		Formats: []string{`Begin configuration: {src_ip} reading from {config_target}`, `Begin configuration: {config_source} reading from {config_target}`}},
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
 
 	// Commands. Devices quote the user ("User 'enable_15' executed ..."):
 	// the quotes are not part of the name.

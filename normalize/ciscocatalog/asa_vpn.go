@@ -34,8 +34,11 @@ func gup(rest string) []string { return []string{gupAngle + rest, gupPlain + res
 // ikev2Peer starts 751xxx messages: "Local:IP:port Remote:IP:port Username:U ".
 const ikev2Peer = `Local:{local_ip:ip}:{local_port:port} Remote:{src_ip}:{src_port} Username:{user} `
 
-// ikev2PeerName is ikev2Peer with the peer's name.
+// ikev2PeerName is ikev2Peer with the peer's name (source.domain, see
+// remoteName).
 const ikev2PeerName = `Local:{local_ip:ip}:{local_port:port} Remote:{remote_host:host}:{src_port} Username:{user} `
+
+var remoteName = map[string]string{"remote_host": "source.domain"}
 
 // tlsPeer returns the client and server forms of a 725xxx body. With a
 // client, the peer connected to the ASA ("client IF:IP/PORT to
@@ -104,9 +107,9 @@ var asaVPN = []Msg{
 
 	// IKEv2 negotiation (750xxx): the remote peer is the source; some
 	// releases print its name instead of its address.
-	{ID: "750002", Rule: "cisco_asa.ikev2", Class: cls("ike-sa-requested", "", cats(catNetwork), typeConnection, typeStart),
+	{ID: "750002", Rule: "cisco_asa.ikev2", Class: cls("ike-sa-requested", "", cats(catNetwork), typeConnection, typeStart), Map: remoteName,
 		Formats: []string{ikev2Peer + `Received a IKE_INIT_SA request`, ikev2PeerName + `Received a IKE_INIT_SA request`}},
-	{ID: "750003", Rule: "cisco_asa.ikev2", Class: classVPNError,
+	{ID: "750003", Rule: "cisco_asa.ikev2", Class: classVPNError, Map: remoteName,
 		Formats: []string{
 			ikev2Peer + `{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`,
 			ikev2PeerName + `{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`,
