@@ -146,7 +146,9 @@ func decodeASA(e *event.Event) bool {
 	e.SetStr("event.code", h.id)
 	e.SetStr("cisco.asa.message_id", h.id)
 	setSeverity(e, h.sev)
-	if e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && h.text != e.Message {
+	// SFIMS is the Firepower sensor's own program ("ftd1 SFIMS: %NGIPS-..."),
+	// not a device name.
+	if e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && e.AppName != "SFIMS" && h.text != e.Message {
 		// "<190>Aug  1 14:01:20 fw1: %ASA-6-...": the firewall's name
 		// stands where syslog expects a tag. A relay then adds its own
 		// idea of the sender as HOSTNAME ("relay fw1: %ASA-..."): the

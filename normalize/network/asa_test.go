@@ -70,6 +70,12 @@ func TestASADeviceNameInTag(t *testing.T) {
 			t.Errorf("hostname %q: host.name %q", relay, got)
 		}
 	}
+	// Firepower's SFIMS is a program, not the sensor's name.
+	sf := netEvent("SFIMS", "%NGIPS-1-430001: SrcIP: 198.51.100.7, DstIP: 10.1.2.3, Protocol: tcp")
+	sf.Hostname = "ftd1"
+	if !decodeASA(sf) || sf.Has("host.name") || sf.AppName != "SFIMS" {
+		t.Errorf("SFIMS: host.name %q, program %q", normtest.Str(sf, "host.name"), sf.AppName)
+	}
 	// A program with a PID is a program, not the firewall's name.
 	e := netEvent("fw-core", line)
 	e.Hostname, e.ProcID = "relay-3", "1234"
