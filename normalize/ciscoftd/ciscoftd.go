@@ -73,7 +73,11 @@ func Decode(id, body string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 				emit(k.extra, v, vendor.Extra)
 				return
 			}
-			if k.ecs == "" || key == "User" && notAUser(v) || key == "FileSHA256" && !isSHA256(v) ||
+			if key == "User" && !notAUser(v) {
+				emitUser(emit, v)
+				return
+			}
+			if k.ecs == "" || key == "User" || key == "FileSHA256" && !isSHA256(v) ||
 				key == "AccessControlRuleName" && id == "430001" { // rule.name is the signature's
 				emit(k.extra, v, vendor.Extra)
 				return
@@ -165,6 +169,23 @@ func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 func isICMP(p string) bool {
 	return vendor.EqualFold(p, "icmp") || vendor.EqualFold(p, "ipv6-icmp") || vendor.EqualFold(p, "icmp6") ||
 		vendor.EqualFold(p, "icmpv6")
+}
+
+// emitUser sets user.name, and user.domain from a "REALM\user" (as the
+// ASA decoder and Windows events give them); a realm with no user is no
+// user.
+func emitUser(emit vendor.Emit, v string) {
+	realm, name, ok := strings.Cut(v, "\\")
+	if !ok {
+		vendor.Put(emit, "user.name", "user", v, vendor.User)
+		return
+	}
+	if name == "" || strings.IndexByte(name, '\\') >= 0 {
+		emit("user", v, vendor.Extra)
+		return
+	}
+	vendor.Put(emit, "user.name", "user", name, vendor.User)
+	vendor.Put(emit, "user.domain", "realm", realm, vendor.Word)
 }
 
 // notAUser: what FTD prints in User when it knows no user.

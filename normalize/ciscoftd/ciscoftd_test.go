@@ -46,12 +46,12 @@ func TestDecode(t *testing.T) {
 			"user": "No Authentication Required", "application_protocol": "HTTP", "client": "Web browser",
 			"intrusion_policy": "Balanced Security and Connectivity", "rule.ruleset": "Corp Policy",
 			"access_control_rule_name": "Allow web", "inline_result": "Blocked", "device_uuid": "0e3c1d5a-1111-2222-3333-444455556666",
-			"instance_id": "3", "first_packet_second": "2024-05-06T07:08:09Z", "event_priority": "High"}},
+			"instance_id": "3", "event.start": "2024-05-06T07:08:09Z", "event_priority": "High"}},
 		{"430002", connectionBody, "connection-denied", []string{"connection", "denied"}, map[string]string{
 			"access_control_rule_action": "Block", "source.ip": "2001:db8::7", "destination.ip": "2001:db8:1::53",
 			"source.port": "51000", "destination.port": "53", "network.transport": "udp",
 			"observer.ingress.interface.name": "inside", "observer.egress.interface.name": "outside", "rule.ruleset": "Corp Policy",
-			"rule.name": "Block bad DNS", "user.name": `CORP\asmith`, "source.packets": "1", "destination.packets": "0",
+			"rule.name": "Block bad DNS", "user.name": "asmith", "user.domain": "CORP", "source.packets": "1", "destination.packets": "0",
 			"source.bytes": "74", "destination.bytes": "0", "nap_policy": "Balanced", "dns.question.name": "bad.example.net",
 			"url.original": "http://bad.example.net/a?b=c:d", "prefilter_policy": "Default Prefilter Policy", "event.duration": "12"}},
 		{"430003", icmpBody, "connection-teardown", []string{"connection", "end"}, map[string]string{
@@ -67,6 +67,11 @@ func TestDecode(t *testing.T) {
 			"url.original":     "http://203.0.113.9/invoice.exe"}},
 		{"430004", "FileAction: Malware Cloud Lookup, FileName: a.pdf, FileSHA256: not-a-hash", "file-detected", []string{"info"}, map[string]string{
 			"file_action": "Malware Cloud Lookup", "file.name": "a.pdf", "file_sha256": "not-a-hash"}},
+		// A realm without a user, and a value with two realms, are no user.
+		{"430003", `AccessControlRuleAction: Allow, SrcIP: 10.1.2.3, User: CORP\`, "connection-teardown", []string{"connection", "end"}, map[string]string{
+			"access_control_rule_action": "Allow", "source.ip": "10.1.2.3", "user": `CORP\`}},
+		{"430003", `AccessControlRuleAction: Allow, SrcIP: 10.1.2.3, User: jdoe`, "connection-teardown", []string{"connection", "end"}, map[string]string{
+			"access_control_rule_action": "Allow", "source.ip": "10.1.2.3", "user.name": "jdoe"}},
 	} {
 		got := map[string]string{}
 		class, st := Decode(c.id, c.body, func(k, v string, _ vendor.Kind) {

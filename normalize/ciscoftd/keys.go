@@ -42,6 +42,7 @@ var ecsKeys = map[string]struct {
 	"InitiatorPackets":      {"source.packets", vendor.Uint},
 	"ResponderPackets":      {"destination.packets", vendor.Uint},
 	"ConnectionDuration":    {"event.duration", vendor.Seconds},
+	"FirstPacketSecond":     {"event.start", vendor.Time},
 	"User":                  {"user.name", vendor.User},
 	"AccessControlRuleName": {"rule.name", vendor.Text},
 	"ACPolicy":              {"rule.ruleset", vendor.Text},
