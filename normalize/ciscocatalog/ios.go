@@ -118,6 +118,19 @@ var iosMsgs = []Msg{
 			`{accounting_type}:{line}:{user}:{command:text} ({_result})`,
 			`{accounting_type}:{line}:{user}:{command:text}`,
 		}},
+	// "enable" failed; IOS spells it "Privilage", some releases print no
+	// user ("failed byvty0").
+	{ID: "SYS-PRIV_AUTH_FAIL", Rule: "cisco_ios.login", Class: classLoginFail,
+		Formats: []string{
+			`Authentication to {_privilege_word} level {privilege} failed by {user} on {line}{? ({src_ip})}`,
+			`Authentication to {_privilege_word} level {privilege} failed by{line}{? ({src_ip})}`,
+		}},
+	// Layer-2 protection: a switch port that received a BPDU, a MAC address
+	// moving between ports (a loop, or spoofing).
+	{ID: "SPANTREE-BLOCK_BPDUGUARD", Rule: "cisco_ios.l2", Class: cls("bpdu-guard-blocked", "", cats(catNetwork), typeDenied),
+		Formats: []string{`Received BPDU on port {interface:word} with BPDU Guard enabled{...}`}},
+	{ID: "SW_MATM-MACFLAP_NOTIF", Rule: "cisco_ios.l2", Class: cls("mac-flapping", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Host {src_mac} in vlan {vlan} is flapping between port {interface:word} and port {other_interface:word}`}},
 	{ID: "IP-DUPADDR", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
 		Formats: []string{`Duplicate address {duplicate_ip:ip} on {interface:word}, sourced by {src_mac}`}},
 	{ID: "SESSION_MGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),

@@ -22,6 +22,17 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 		{"AAA-AAA_ACCOUNTING_MESSAGE", "update:10.1.2.9@pts/0:admin:feature bash-shell (FAILURE)", "command-failed", map[string]string{
 			"cisco.ios.accounting_type": "update", "cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "feature bash-shell"}},
 		{"AAA-AAA_ACCOUNTING_MESSAGE", "start:10.1.2.9@pts/0:admin:", "", nil},
+		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilage level 15 failed by admin on vty0 (10.1.2.21)", "logon-failed", map[string]string{
+			"cisco.ios.privilege": "15", "user.name": "admin", "cisco.ios.line": "vty0", "source.ip": "10.1.2.21"}},
+		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilage level 15 failed byvty0 (10.1.2.21)", "logon-failed", map[string]string{
+			"cisco.ios.privilege": "15", "cisco.ios.line": "vty0", "source.ip": "10.1.2.21"}},
+		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilege level 15 failed by console", "logon-failed", map[string]string{
+			"cisco.ios.privilege": "15", "cisco.ios.line": "console"}},
+		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilege level 15 failed by admin", "", nil},
+		{"SPANTREE-BLOCK_BPDUGUARD", "Received BPDU on port FastEthernet0/24 with BPDU Guard enabled. Disabling port.", "bpdu-guard-blocked", map[string]string{
+			"cisco.ios.interface": "FastEthernet0/24"}},
+		{"SW_MATM-MACFLAP_NOTIF", "Host 0015.5d91.8502 in vlan 1 is flapping between port Gi0/20 and port Po1", "mac-flapping", map[string]string{
+			"cisco.ios.source_mac": "0015.5d91.8502", "cisco.ios.vlan": "1", "cisco.ios.interface": "Gi0/20", "cisco.ios.other_interface": "Po1"}},
 		{"IP-DUPADDR", "Duplicate address 10.1.2.1 on Vlan10, sourced by 0011.2233.4455", "duplicate-address", map[string]string{
 			"cisco.ios.duplicate_ip": "10.1.2.1", "cisco.ios.interface": "Vlan10", "cisco.ios.source_mac": "0011.2233.4455"}},
 		{"SESSION_MGR-FAIL", "Authorization failed or unapplied for client (0011.2233.4455) on Interface Gi1/0/7 AuditSessionID 0A01020300000FA1B2C3D4E5", "authorization-denied", map[string]string{
