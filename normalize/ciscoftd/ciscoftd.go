@@ -64,6 +64,10 @@ func Decode(id, body string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	// An ICMP flow's ports are its type and code (Firepower's "Source
 	// Port / ICMP Type"): not ports.
 	icmp := isICMP(f.protocol)
+	// An intrusion's rule is the signature: rule.name its Message,
+	// rule.ruleset its intrusion policy; the access control rule and
+	// policy that let the traffic reach the engine are kept as Cisco's.
+	intrusion := id == "430001"
 	eachPair(body, func(key, v string) {
 		if v == "" {
 			return
@@ -77,8 +81,8 @@ func Decode(id, body string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 				emitUser(emit, v)
 				return
 			}
-			if k.ecs == "" || key == "User" || key == "FileSHA256" && !isSHA256(v) ||
-				key == "AccessControlRuleName" && id == "430001" { // rule.name is the signature's
+			if k.ecs == "" || key == "User" || key == "FileSHA256" && !isSHA256(v) || key == "HTTPResponse" && !isStatus(v) ||
+				intrusion && (key == "AccessControlRuleName" || key == "ACPolicy") {
 				emit(k.extra, v, vendor.Extra)
 				return
 			}
@@ -149,6 +153,12 @@ func nextPair(s string) int {
 		}
 	}
 	return len(s)
+}
+
+// isStatus reports whether v is an HTTP status code (FTD prints 0 when
+// there was no response).
+func isStatus(v string) bool {
+	return len(v) == 3 && vendor.IsDigits(v) && v[0] >= '1' && v[0] <= '5'
 }
 
 // isSHA256 reports whether v is 64 hexadecimal digits.

@@ -44,7 +44,7 @@ func TestDecode(t *testing.T) {
 			"observer.ingress.zone": "Outside Zone", "observer.egress.zone": "Inside", "priority": "1", "gid": "1", "sid": "2008705",
 			"rule.version": "7", "rule.name": "ET WEB_SERVER Possible SQL Injection, part 2", "rule.category": "Web Application Attack",
 			"user": "No Authentication Required", "application_protocol": "HTTP", "client": "Web browser",
-			"intrusion_policy": "Balanced Security and Connectivity", "rule.ruleset": "Corp Policy",
+			"rule.ruleset": "Balanced Security and Connectivity", "ac_policy": "Corp Policy",
 			"access_control_rule_name": "Allow web", "inline_result": "Blocked", "device_uuid": "0e3c1d5a-1111-2222-3333-444455556666",
 			"instance_id": "3", "event.start": "2024-05-06T07:08:09Z", "event_priority": "High"}},
 		{"430002", connectionBody, "connection-denied", []string{"connection", "denied"}, map[string]string{
@@ -72,6 +72,11 @@ func TestDecode(t *testing.T) {
 			"access_control_rule_action": "Allow", "source.ip": "10.1.2.3", "user": `CORP\`}},
 		{"430003", `AccessControlRuleAction: Allow, SrcIP: 10.1.2.3, User: jdoe`, "connection-teardown", []string{"connection", "end"}, map[string]string{
 			"access_control_rule_action": "Allow", "source.ip": "10.1.2.3", "user.name": "jdoe"}},
+		// No response is no status code.
+		{"430003", `AccessControlRuleAction: Allow, HTTPResponse: 0, URL: http://x.example/`, "connection-teardown", []string{"connection", "end"}, map[string]string{
+			"access_control_rule_action": "Allow", "http_response": "0", "url.original": "http://x.example/"}},
+		{"430003", `AccessControlRuleAction: Allow, HTTPResponse: 404, URL: http://x.example/`, "connection-teardown", []string{"connection", "end"}, map[string]string{
+			"access_control_rule_action": "Allow", "http.response.status_code": "404", "url.original": "http://x.example/"}},
 	} {
 		got := map[string]string{}
 		class, st := Decode(c.id, c.body, func(k, v string, _ vendor.Kind) {

@@ -12,8 +12,10 @@ type key struct {
 }
 
 // ecsKeys are the keys of Cisco's field lists for 430001-430005 with one
-// ECS meaning. Others are kept under cisco.ftd.* (see snake): the rule
-// action, policies, zones' names are kept as Cisco gives them.
+// ECS meaning. Others are kept under cisco.ftd.* (see snake). The rule of
+// a connection is the access control rule (rule.name, rule.ruleset its
+// ACPolicy); of an intrusion, the signature (rule.name its Message,
+// rule.category its Classification, rule.ruleset its IntrusionPolicy).
 //
 // Left out of ECS on purpose: ApplicationProtocol, Client and
 // WebApplication (Cisco's application names, not ECS's lower-case
@@ -46,6 +48,7 @@ var ecsKeys = map[string]struct {
 	"User":                  {"user.name", vendor.User},
 	"AccessControlRuleName": {"rule.name", vendor.Text},
 	"ACPolicy":              {"rule.ruleset", vendor.Text},
+	"IntrusionPolicy":       {"rule.ruleset", vendor.Text}, // 430001 only (see Decode)
 	"Message":               {"rule.name", vendor.Text},
 	"Classification":        {"rule.category", vendor.Text},
 	"Revision":              {"rule.version", vendor.Word},
