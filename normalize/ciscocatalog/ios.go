@@ -112,11 +112,13 @@ var iosMsgs = []Msg{
 		`Logging to host {log_host:host} {_state}{? - {reason:text}}`,
 	}},
 	// NX-OS command accounting: "update:CLIENT@LINE:USER:COMMAND (RESULT)".
+	// The start and stop records of a session ("stop:...:admin:shell
+	// terminated gracefully") hold no command.
 	{ID: "AAA-AAA_ACCOUNTING_MESSAGE", Rule: "cisco_ios.command", Class: classCommand, By: "_result",
 		Cases: []Case{{"FAILURE", cls("command-failed", failure, cats(catConfiguration), typeChange)}},
 		Formats: []string{
-			`{accounting_type}:{line}:{user}:{command:text} ({_result})`,
-			`{accounting_type}:{line}:{user}:{command:text}`,
+			`update:{line}:{user}:{command:text} ({_result})`,
+			`update:{line}:{user}:{command:text}`,
 		}},
 	// "enable" failed; IOS spells it "Privilage", some releases print no
 	// user ("failed byvty0").

@@ -17,11 +17,11 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 			"cisco.ios.log_host": "10.1.2.50", "cisco.ios.log_port": "514", "cisco.ios.vrf": "Mgmt-vrf", "event.reason": "CLI initiated"}},
 		{"SYS-LOGGINGHOST_STARTSTOP", "Logging to host 10.1.2.50 port 0 CLI Request Triggered", "", nil},
 		{"AAA-AAA_ACCOUNTING_MESSAGE", "update:10.1.2.9@pts/0:admin:configure terminal ; no logging server 10.1.2.50 (SUCCESS)", "command-executed", map[string]string{
-			"cisco.ios.accounting_type": "update", "cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin",
-			"cisco.ios.command": "configure terminal ; no logging server 10.1.2.50"}},
+			"cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "configure terminal ; no logging server 10.1.2.50"}},
 		{"AAA-AAA_ACCOUNTING_MESSAGE", "update:10.1.2.9@pts/0:admin:feature bash-shell (FAILURE)", "command-failed", map[string]string{
-			"cisco.ios.accounting_type": "update", "cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "feature bash-shell"}},
+			"cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "feature bash-shell"}},
 		{"AAA-AAA_ACCOUNTING_MESSAGE", "start:10.1.2.9@pts/0:admin:", "", nil},
+		{"AAA-AAA_ACCOUNTING_MESSAGE", "stop:10.1.2.9@pts/0:admin:shell terminated gracefully", "", nil},
 		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilage level 15 failed by admin on vty0 (10.1.2.21)", "logon-failed", map[string]string{
 			"cisco.ios.privilege": "15", "user.name": "admin", "cisco.ios.line": "vty0", "source.ip": "10.1.2.21"}},
 		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilage level 15 failed byvty0 (10.1.2.21)", "logon-failed", map[string]string{
