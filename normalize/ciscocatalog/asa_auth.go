@@ -3,7 +3,8 @@ package ciscocatalog
 // ASA authentication, authorization and management: cut-through proxy
 // (109xxx), AAA (113xxx), management logins (605xxx), user sessions
 // (611xxx), the local user database (502xxx), configuration sessions and
-// commands (111xxx) and the console enable password (308001). A
+// commands (111xxx), the console enable password (308001), the identity
+// firewall's user map (746xxx) and VPN access policies (734001). A
 // logon is authentication/start with outcome success or failure,
 // whatever the ASA calls it.
 
