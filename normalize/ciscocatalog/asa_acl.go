@@ -44,9 +44,15 @@ var asaACL = []Msg{
 		Formats: []string{`Deny {protocol} reverse path check from {src_ip} to {dst_ip} on interface {src_if}`}},
 	{ID: "106022", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Deny {protocol} connection spoof from {src_ip} to {dst_ip} on interface {src_if}`}},
+	// Devices print the ICMP type and code in parentheses (the guide's
+	// form) or bare with a comma before "by access-group".
 	{ID: "106023", Rule: "cisco_asa.deny_acl", Class: classDenied,
-		Formats: []string{`Deny {?protocol }{protocol} src ` + aclSrc + ` dst ` + aclDst +
-			`{? (type {icmp_type}, code {icmp_code})} by access-group "{acl}"{...}`}},
+		Formats: []string{
+			`Deny {?protocol }{protocol} src ` + aclSrc + ` dst ` + aclDst +
+				`{? (type {icmp_type}, code {icmp_code})} by access-group "{acl}"{...}`,
+			`Deny {?protocol }{protocol} src ` + aclSrc + ` dst ` + aclDst +
+				` type {icmp_type}, code {icmp_code}, by access-group "{acl}"{...}`,
+		}},
 	{ID: "106100", Rule: "cisco_asa.acl", By: "_verdict", Cases: verdictCases,
 		Formats: []string{`access-list {acl} {_verdict} {protocol} {src_if}/{src_ip}({src_port}){? ({src_user}{?, {_src_sg:text}})} -> ` +
 			`{dst_if}/{dst_ip}({dst_port}){? ({dst_user}{?, {_dst_sg:text}})} hit-cnt {hit_count}{...}`}},
@@ -68,6 +74,9 @@ var asaACL = []Msg{
 	{ID: "710005", Rule: "cisco_asa.to_the_box", Class: classDenied,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`{protocol} request discarded from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+	{ID: "710004", Rule: "cisco_asa.to_the_box", Class: classDenied,
+		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
+		Formats: []string{`{protocol} connection limit exceeded from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}{...}`}},
 	{ID: "710006", Rule: "cisco_asa.to_the_box", Class: classDenied,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`{protocol} request discarded from {src_ip} to {dst_if}:{dst_ip}`}},

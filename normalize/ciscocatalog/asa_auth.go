@@ -2,7 +2,9 @@ package ciscocatalog
 
 // ASA authentication, authorization and management: cut-through proxy
 // (109xxx), AAA (113xxx), management logins (605xxx), user sessions
-// (611xxx), the local user database (502xxx) and commands (111xxx). A
+// (611xxx), the local user database (502xxx), configuration sessions and
+// commands (111xxx), the console enable password (308001), the identity
+// firewall's user map (746xxx) and VPN access policies (734001). A
 // logon is authentication/start with outcome success or failure,
 // whatever the ASA calls it.
 
@@ -28,6 +30,12 @@ var aaaRejectCases = []Case{
 	{"accounting", cls("accounting-failed", failure, cats(catAuthentication), typeError)},
 }
 
+// configEndCases classify the end of a configuration session.
+var configEndCases = []Case{
+	{"OK", cls("configuration-ended", success, cats(catConfiguration), typeChange)},
+	{"FAILED", cls("configuration-ended", failure, cats(catConfiguration), typeChange)},
+}
+
 // aaaWhere is the "server = IP" or "local database" part of 113xxx.
 const aaaWhere = `{?server = {aaa_server} : }{?local database : }`
 
@@ -50,10 +58,13 @@ var asaAuth = []Msg{
 	{ID: "113004", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
 		Formats: []string{
 			`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`,
-			`AAA user {aaa_type} Successful: server = {aaa_server}, User = {user}`,
+			`AAA user {aaa_type} Successful: server = {aaa_server}, User = {user}{? : user IP = {src_ip}}`,
 		}},
 	{ID: "113005", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaRejectCases,
-		Formats: []string{`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+		Formats: []string{
+			`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`,
+			`AAA user {aaa_type} Rejected : reason = {reason:text} : server = {aaa_server}, User = {user}{? : user IP = {src_ip}}`,
+		}},
 	{ID: "113006", Rule: "cisco_asa.locked_out", Class: classLockedOut,
 		Formats: []string{`User {user} locked out on exceeding {_attempts} successive failed authentication attempts`}},
 	{ID: "113007", Rule: "cisco_asa.locked_out", Class: cls("unlocked-user-account", success, cats(catIAM), typeUser, typeChange),
@@ -89,6 +100,22 @@ var asaAuth = []Msg{
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`Login permitted from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
 
+	{ID: "111006", Rule: "cisco_asa.login", Class: classLogin,
+		Formats: []string{`Console Login from {user} at console`}},
+
+	// The identity firewall's address-to-user map (746xxx) and the
+	// dynamic access policy records a VPN session got (734001).
+	{ID: "746012", Rule: "cisco_asa.user_identity", By: "_result", Cases: []Case{
+		{"Succeeded", cls("ip-user-mapping-added", success, cats(catSession), typeStart)},
+		{"Failed", cls("ip-user-mapping-added", failure, cats(catSession), typeStart)},
+	}, Formats: []string{`user-identity: Add IP-User mapping {src_ip} - {user} {_result} - {reason:text}`}},
+	{ID: "746013", Rule: "cisco_asa.user_identity", By: "_result", Cases: []Case{
+		{"Succeeded", cls("ip-user-mapping-deleted", success, cats(catSession), typeEnd)},
+		{"Failed", cls("ip-user-mapping-deleted", failure, cats(catSession), typeEnd)},
+	}, Formats: []string{`user-identity: Delete IP-User mapping {src_ip} - {user} {_result} - {reason:text}`}},
+	{ID: "734001", Rule: "cisco_asa.dap", Class: cls("dap-records-selected", "", cats(catSession), typeInfo),
+		Formats: []string{`DAP: User {user}, Addr {src_ip}, Connection {session_type:text}: The following DAP records were selected for this connection: {dap_records:text}`}},
+
 	{ID: "611101", Rule: "cisco_asa.user", Class: classLogin,
 		Formats: []string{`User authentication succeeded: {?IP address: {src_ip}, }Uname: {user}`}},
 	{ID: "611102", Rule: "cisco_asa.user", Class: classLoginFail,
@@ -110,13 +137,40 @@ var asaAuth = []Msg{
 	{ID: "502112", Rule: "cisco_asa.iam", Class: cls("group-policy-deleted", success, cats(catIAM), typeGroup, typeDeletion),
 		Formats: []string{`Group policy deleted: name: {group_policy} Type: {group_policy_type}`}},
 
-	// Commands.
+	// The enable password typed wrong at the console.
+	{ID: "308001", Rule: "cisco_asa.login", Class: classLoginFail,
+		Formats: []string{
+			`{_console} enable password incorrect for {attempts:uint} tries (from console)`,
+			`{_console} enable password incorrect for {attempts:uint} tries (from {src_ip})`,
+			`{_console} enable password incorrect for {attempts:uint} tries{...}`,
+		}},
+
+	// Configuration sessions: who wrote, read or erased the configuration
+	// (an address, or "console": no address, so that form comes first).
+	{ID: "111001", Rule: "cisco_asa.config", Class: cls("configuration-write-started", "", cats(catConfiguration), typeChange),
+		Formats: []string{`Begin configuration: console writing to {config_target}`, `Begin configuration: {src_ip} writing to {config_target}`}},
+	{ID: "111002", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
+	{ID: "111003", Rule: "cisco_asa.config", Class: cls("configuration-erased", success, cats(catConfiguration), typeDeletion),
+		Formats: []string{`console Erase configuration`, `{src_ip} Erase configuration`}},
+	{ID: "111004", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
+		Formats: []string{`console end configuration: {_result}`, `{src_ip} end configuration: {_result}`}},
+	{ID: "111005", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
+		Formats: []string{`console end configuration: {_result}`, `{src_ip} end configuration: {_result}`}},
+	{ID: "111007", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
+
+	// Commands. Devices quote the user ("User 'enable_15' executed ..."):
+	// the quotes are not part of the name.
 	{ID: "111008", Rule: "cisco_asa.command", Class: classCommand,
-		Formats: []string{`User {user} executed the '{command}' command`}},
+		Formats: []string{`User '{user}' executed the '{command}' command`, `User {user} executed the '{command}' command`}},
 	{ID: "111009", Rule: "cisco_asa.command", Class: cls("command-executed", success, cats(catConfiguration), typeInfo),
-		Formats: []string{`User {user} executed cmd: {command}`}},
+		Formats: []string{`User '{user}' executed cmd: {command}`, `User {user} executed cmd: {command}`}},
 	{ID: "111010", Rule: "cisco_asa.command", Class: classCommand,
-		Formats: []string{`User {user}, running '{application:text}' from IP {src_ip}, executed '{command}'`}},
+		Formats: []string{
+			`User '{user}', running '{application:text}' from IP {src_ip}, executed '{command}'`,
+			`User {user}, running '{application:text}' from IP {src_ip}, executed '{command}'`,
+		}},
 }
 
 func init() { registerASA(asaAuth) }

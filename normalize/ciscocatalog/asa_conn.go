@@ -29,6 +29,9 @@ var asaConn = []Msg{
 		Formats: []string{`No translation group found for {protocol} src ` + aclSrc + ` dst ` + aclDst}},
 	{ID: "305006", Rule: "cisco_asa.nat", Class: classXlateFailed,
 		Formats: []string{`{xlate_type:text} translation creation failed for {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
+	{ID: "305013", Rule: "cisco_asa.nat", Class: classDenied,
+		Formats: []string{`Asymmetric NAT rules matched for forward and reverse flows; Connection for {?protocol }{protocol} src ` + aclSrc +
+			` dst ` + aclDst + `{? (type {icmp_type}, code {icmp_code})} denied due to NAT reverse path failure`}},
 	{ID: "305009", Rule: "cisco_asa.nat", Class: classXlateBuilt,
 		Formats: []string{`Built {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}:{src_nat_ip}`}},
 	{ID: "305010", Rule: "cisco_asa.nat", Class: classXlateTeardown,
@@ -42,7 +45,14 @@ var asaConn = []Msg{
 	{ID: "313001", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`Denied {protocol} type={icmp_type}, code={icmp_code} from {src_ip} on interface {src_if:word}{...}`}},
 	{ID: "313004", Rule: "cisco_asa.icmp", Class: classDenied,
-		Formats: []string{`Denied {protocol} type={icmp_type}, from {src_ip} on interface {src_if} to {dst_ip}:no matching session`}},
+		// The guide prints "from IP ... to IP:no matching session"; devices
+		// print "from laddr IP ... to IP: no matching session".
+		Formats: []string{`Denied {protocol} type={icmp_type}, from {?laddr }{src_ip} on interface {src_if} to {dst_ip}: no matching session`}},
+	// The local-host table: an address the ASA keeps state for.
+	{ID: "609001", Rule: "cisco_asa.local_host", Class: cls("local-host-built", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Built local-host {interface}:{host_ip:ip}`}},
+	{ID: "609002", Rule: "cisco_asa.local_host", Class: cls("local-host-teardown", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Teardown local-host {interface}:{host_ip:ip} duration {duration}`}},
 	{ID: "313005", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`No matching connection for ICMP error message: {protocol} src ` + aclSrc + ` dst ` + aclDst +
 			` (type {icmp_type}, code {icmp_code}) on {_if:interface} interface.{...}`}},

@@ -1,7 +1,8 @@
 package ciscocatalog
 
 // ASA remote-access and site-to-site VPN: IKE/IPsec (713xxx), clientless
-// SSL VPN (716xxx), AnyConnect/SVC (722xxx), IKEv2 (751xxx) and the
+// SSL VPN (716xxx), AnyConnect/SVC (722xxx), IKEv2 (750xxx, 751xxx), TLS
+// sessions with the ASA (725xxx) and the
 // session records (113019, 113039). The peer or client address is the
 // source; the group (tunnel group or group policy) is cisco.asa.group.
 
@@ -33,6 +34,24 @@ func gup(rest string) []string { return []string{gupAngle + rest, gupPlain + res
 // ikev2Peer starts 751xxx messages: "Local:IP:port Remote:IP:port Username:U ".
 const ikev2Peer = `Local:{local_ip:ip}:{local_port:port} Remote:{src_ip}:{src_port} Username:{user} `
 
+// ikev2PeerName is ikev2Peer with the peer's name (source.domain, see
+// remoteName).
+const ikev2PeerName = `Local:{local_ip:ip}:{local_port:port} Remote:{remote_host:host}:{src_port} Username:{user} `
+
+var remoteName = map[string]string{"remote_host": "source.domain"}
+
+// tlsPeer returns the client and server forms of a 725xxx body. With a
+// client, the peer connected to the ASA ("client IF:IP/PORT to
+// ASA-IP/PORT"); with a server the guide does not say which side is
+// which, so the peer is kept as cisco.asa.peer_ip.
+func tlsPeer(head string) []string {
+	return []string{
+		head + ` client {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}{...}`,
+		head + ` client {src_if}:{src_ip}/{src_port}{...}`,
+		head + ` server {_if:interface}:{peer_ip:ip}/{peer_port:port}{...}`,
+	}
+}
+
 var asaVPN = []Msg{
 	{ID: "713049", Rule: "cisco_asa.ike", Class: classTunnelUp,
 		Formats: []string{ikePeer + `Security negotiation complete for {tunnel_type:text} Group ({_group2:text}) {ike_role}, Inbound SPI = {inbound_spi}, Outbound SPI = {outbound_spi}`}},
@@ -56,7 +75,11 @@ var asaVPN = []Msg{
 	{ID: "716003", Rule: "cisco_asa.webvpn", Class: classWebGranted, Formats: gup(`WebVPN access GRANTED: {url:text}`)},
 	{ID: "716004", Rule: "cisco_asa.webvpn", Class: classWebDenied, Formats: gup(`WebVPN access DENIED to specified location: {url:text}`)},
 	{ID: "716038", Rule: "cisco_asa.webvpn", Class: classLogin, Formats: gup(`Authentication: successful, Session Type: {session_type:text}`)},
-	{ID: "716039", Rule: "cisco_asa.webvpn", Class: classLoginFail, Formats: gup(`Authentication: rejected, Session Type: {session_type:text}`)},
+	{ID: "716039", Rule: "cisco_asa.webvpn", Class: classLoginFail,
+		Formats: append(gup(`Authentication: rejected, Session Type: {session_type:text}`),
+			`Authentication: rejected, group = {group} user = {user} , Session Type: {session_type:text}`)},
+	{ID: "716058", Rule: "cisco_asa.webvpn", Class: cls("session-lost", "", cats(catSession), typeInfo),
+		Formats: gup(`AnyConnect session lost connection. Waiting to resume`)},
 
 	// AnyConnect / SVC.
 	{ID: "722022", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`{protocol} SVC connection established {compression:text}`)},
@@ -66,8 +89,14 @@ var asaVPN = []Msg{
 	{ID: "722034", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`New {protocol} SVC connection, no existing connection`)},
 	{ID: "722037", Rule: "cisco_asa.svc", Class: classSessEnd, Formats: gup(`SVC closing connection: {reason:text}`)},
 	{ID: "722051", Rule: "cisco_asa.svc", Class: classAddrAssign,
-		Formats: gup(`IPv4 Address <{assigned_ip}> IPv6 address <{assigned_ipv6:ip}> assigned to session`)},
-	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo, Formats: gup(`Client Type: {client_type:text}`)},
+		// Releases differ in the case of "Address" and in the brackets.
+		Formats: []string{
+			gupAngle + `IPv4 {_a4} <{assigned_ip}> IPv6 {_a6} <{assigned_ipv6:ip}> assigned to session`,
+			gupPlain + `IPv4 {_a4} {assigned_ip} IPv6 {_a6} {assigned_ipv6:ip} assigned to session`,
+			gupPlain + `IPv4 {_a4} <{assigned_ip}> IPv6 {_a6} <{assigned_ipv6:ip}> assigned to session`,
+		}},
+	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo,
+		Formats: append(gup(`Client Type: {client_type:text}`), gup(`Client type: {client_type:text}`)...)},
 
 	// Session records.
 	{ID: "113019", Rule: "cisco_asa.vpn_session", Class: classSessEnd,
@@ -75,6 +104,28 @@ var asaVPN = []Msg{
 			`Duration: {_duration:text}, Bytes xmt: {bytes_sent:uint}, Bytes rcv: {bytes_received:uint}, Reason: {reason:text}`}},
 	{ID: "113039", Rule: "cisco_asa.vpn_session", Class: classSessStart,
 		Formats: gup(`AnyConnect parent session started`)},
+
+	// IKEv2 negotiation (750xxx): the remote peer is the source; some
+	// releases print its name instead of its address.
+	{ID: "750002", Rule: "cisco_asa.ikev2", Class: cls("ike-sa-requested", "", cats(catNetwork), typeConnection, typeStart), Map: remoteName,
+		Formats: []string{ikev2Peer + `Received a IKE_INIT_SA request`, ikev2PeerName + `Received a IKE_INIT_SA request`}},
+	{ID: "750003", Rule: "cisco_asa.ikev2", Class: classVPNError, Map: remoteName,
+		Formats: []string{
+			ikev2Peer + `{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`,
+			ikev2PeerName + `{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`,
+		}},
+
+	// SSL/TLS sessions with the ASA (725xxx): "with client" names the
+	// peer that connected to the ASA, "with server" the one the ASA
+	// connected to.
+	{ID: "725001", Rule: "cisco_asa.tls", Class: cls("tls-handshake-started", "", cats(catNetwork), typeConnection, typeStart),
+		Formats: tlsPeer(`Starting SSL handshake with`)},
+	{ID: "725002", Rule: "cisco_asa.tls", Class: cls("tls-handshake-completed", success, cats(catNetwork), typeConnection, typeStart),
+		Formats: tlsPeer(`Device completed SSL handshake with`)},
+	{ID: "725006", Rule: "cisco_asa.tls", Class: cls("tls-handshake-failed", failure, cats(catNetwork), typeConnection, typeError),
+		Formats: tlsPeer(`Device failed SSL handshake with`)},
+	{ID: "725007", Rule: "cisco_asa.tls", Class: cls("tls-session-ended", "", cats(catNetwork), typeConnection, typeEnd),
+		Formats: tlsPeer(`SSL session with`)},
 
 	// IKEv2.
 	{ID: "751001", Rule: "cisco_asa.ikev2", Class: classVPNError,

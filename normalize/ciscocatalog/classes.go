@@ -6,6 +6,7 @@ import "github.com/nomenhq/nomen/normalize/vendor"
 const (
 	catAuthentication = "authentication"
 	catConfiguration  = "configuration"
+	catFile           = "file"
 	catHost           = "host"
 	catIAM            = "iam"
 	catIntrusion      = "intrusion_detection"
@@ -55,6 +56,8 @@ var (
 	classCommand    = vendor.CommandExecuted
 	classSessStart  = cls("session-started", success, cats(catSession), typeStart)
 	classSessEnd    = cls("session-ended", "", cats(catSession), typeEnd)
+	classWebAllowed = vendor.WebRequestAllowed
+	classWebBlocked = vendor.WebRequestBlocked
 )
 
 // verdictCases are the permitted/denied words of ACL logs.

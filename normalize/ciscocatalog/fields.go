@@ -43,4 +43,5 @@ var placeholders = map[string]struct {
 	"command":      {".command", Text},
 	"interface":    {".interface", Interface},
 	"line":         {".line", Line},
+	"url":          {"url.original", Text},
 }

@@ -84,7 +84,7 @@ func TestClassesAreECS(t *testing.T) {
 // Every emitted key is an ECS field or under the vendor's namespace.
 func TestKeysAreKnown(t *testing.T) {
 	ecsPrefixes := []string{"source.", "destination.", "observer.ingress.", "observer.egress.", "network.", "user.name",
-		"rule.", "event.duration", "event.reason", "cisco.asa.", "cisco.ios."}
+		"rule.", "event.duration", "event.reason", "url.original", "url.path", "file.path", "cisco.asa.", "cisco.ios."}
 	for _, m := range everyMsg() {
 		for _, tm := range m.tmpls {
 			for _, s := range tm.slots {
@@ -107,8 +107,8 @@ func TestUnknownID(t *testing.T) {
 	if _, ok := ASA("999999"); ok {
 		t.Error("999999 is catalogued")
 	}
-	if _, ok := IOS("SYS", "LOGGINGHOST_STARTSTOP"); ok {
-		t.Error("SYS-LOGGINGHOST_STARTSTOP is catalogued")
+	if _, ok := IOS("SYS", "NO_SUCH_MNEMONIC"); ok {
+		t.Error("SYS-NO_SUCH_MNEMONIC is catalogued")
 	}
 	m, _ := ASA("106023")
 	for _, body := range []string{"", "Deny", "Deny tcp src", "Deny tcp src outside:198.51.100.1/1 dst"} {

@@ -36,6 +36,13 @@ func linkCases(prefix string) []Case {
 	}
 }
 
+// withUnit returns body alone and behind the "Switch 1 R0/0: smd: " or
+// "Chassis 1 R0/0: wncd: " that IOS-XE stacks and wireless controllers
+// put before session-manager messages.
+func withUnit(body string) []string {
+	return []string{body, `{_unit_kind} {_unit} {_fru}: {_process}: ` + body}
+}
+
 var iosMsgs = []Msg{
 	{ID: "SEC-IPACCESSLOGRL", Rule: "cisco_ios.acl", Class: classACLRate,
 		Formats: []string{`access-list logging rate-limited or missed {missed_packets:uint} packet{...}`}},
@@ -75,9 +82,9 @@ var iosMsgs = []Msg{
 	{ID: "RADIUS-RADIUS_DEAD", Rule: "cisco_ios.aaa", Class: cls("aaa-server-failed", failure, cats(catAuthentication), typeError),
 		Formats: []string{`RADIUS server {aaa_server}:{aaa_ports:text} is not responding`}},
 	{ID: "DOT1X-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
-		Formats: []string{`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`}},
+		Formats: withUnit(`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`)},
 	{ID: "MAB-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
-		Formats: []string{`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`}},
+		Formats: withUnit(`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`)},
 	{ID: "LINK-UPDOWN", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("interface"),
 		Formats: []string{`Interface {interface}, changed state to {interface_state:text}`}},
 	{ID: "LINK-CHANGED", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("interface"),
@@ -92,18 +99,57 @@ var iosMsgs = []Msg{
 		Formats: []string{`DHCP_SNOOPING drop message because the chaddr doesn't match source mac, message type: {dhcp_message_type:text}, chaddr: {dhcp_chaddr}, MAC sa: {src_mac}`}},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_ERRDISABLE_WARNING", Rule: "cisco_ios.dhcp_snooping", Class: cls("dhcp-snooping-rate-exceeded", "", cats(catIntrusion, catNetwork), typeInfo),
 		Formats: []string{`DHCP Snooping received {dhcp_packets:uint} DHCP packets on interface {interface:word}`}},
+	{ID: "SNMP-AUTHFAIL", Rule: "cisco_ios.snmp", Class: cls("snmp-authentication-failed", failure, cats(catAuthentication), typeStart),
+		Formats: []string{`Authentication failure for SNMP req{?uest} from host {src_ip}`}},
+	// Logging to a syslog server stopped: one way to blind the SOC.
+	{ID: "SYS-LOGGINGHOST_STARTSTOP", Rule: "cisco_ios.logging", By: "_state", Cases: []Case{
+		{"started", cls("logging-host-started", "", cats(catConfiguration), typeChange)},
+		{"stopped", cls("logging-host-stopped", "", cats(catConfiguration), typeChange)},
+	}, Formats: []string{
+		`Logging to host {log_host:host} port {log_port:uint} {_state}{? - {reason:text}}`,
+		`Logging to host {log_host:host} Port {log_port:uint} {_state}{? - {reason:text}}`,
+		`Logging to host {log_host:host} port {log_port:uint} ({vrf}) {_state}{? - {reason:text}}`,
+		`Logging to host {log_host:host} {_state}{? - {reason:text}}`,
+	}},
+	// NX-OS command accounting: "update:CLIENT@LINE:USER:COMMAND (RESULT)".
+	// The start and stop records of a session ("stop:...:admin:shell
+	// terminated gracefully") hold no command.
+	{ID: "AAA-AAA_ACCOUNTING_MESSAGE", Rule: "cisco_ios.command", Class: classCommand, By: "_result",
+		Cases: []Case{{"FAILURE", cls("command-failed", failure, cats(catConfiguration), typeChange)}},
+		Formats: []string{
+			`update:{line}:{user}:{command:text} ({_result})`,
+			`update:{line}:{user}:{command:text}`,
+		}},
+	// "enable" failed; IOS spells it "Privilage", some releases print no
+	// user ("failed byvty0").
+	{ID: "SYS-PRIV_AUTH_FAIL", Rule: "cisco_ios.login", Class: classLoginFail,
+		Formats: []string{
+			`Authentication to {_privilege_word} level {privilege} failed by {user} on {line}{? ({src_ip})}`,
+			`Authentication to {_privilege_word} level {privilege} failed by{line}{? ({src_ip})}`,
+		}},
+	// Layer-2 protection: a switch port that received a BPDU, a MAC address
+	// moving between ports (a loop, or spoofing).
+	{ID: "SPANTREE-BLOCK_BPDUGUARD", Rule: "cisco_ios.l2", Class: cls("bpdu-guard-blocked", "", cats(catNetwork), typeDenied),
+		Formats: []string{`Received BPDU on port {interface:word} with BPDU Guard enabled{...}`}},
+	{ID: "SW_MATM-MACFLAP_NOTIF", Rule: "cisco_ios.l2", Class: cls("mac-flapping", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Host {src_mac} in vlan {vlan} is flapping between port {interface:word} and port {other_interface:word}`}},
+	{ID: "IP-DUPADDR", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Duplicate address {duplicate_ip:ip} on {interface:word}, sourced by {src_mac}`}},
+	{ID: "SESSION_MGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),
+		Formats: withUnit(`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{?. Failure Reason: {reason:text}}`)},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
 }
 
 func init() {
 	registerIOS(iosMsgs)
-	// The access-list log families: IPv4 (SEC, IPACL), IPv6 (IPV6_ACL) and
+	// The access-list log families: IPv4 (SEC, IPACL), IPv6 (IPV6_ACL, and
+	// IPV6 on older IOS releases) and
 	// the IOS-XE forwarding manager (FMANFP), whose body starts with the
 	// slot and process ("F0/0: fman_fp_image: list ...").
 	var acl []Msg
 	for suffix, f := range iosACLFormats {
-		for _, id := range []string{"SEC-IPACCESSLOG", "IPACL-IPACCESSLOG", "IPV6_ACL-ACCESSLOG", "IPV6_ACL-IPV6ACCESSLOG"} {
+		for _, id := range []string{"SEC-IPACCESSLOG", "IPACL-IPACCESSLOG", "IPV6_ACL-ACCESSLOG", "IPV6_ACL-IPV6ACCESSLOG", "IPV6-ACCESSLOG"} {
 			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases, Formats: []string{f}})
 		}
 		for _, id := range []string{"FMANFP-IPACCESSLOG", "FMANFP-IPV6ACCESSLOG"} {

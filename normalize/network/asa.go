@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ciscocatalog"
+	"github.com/nomenhq/nomen/normalize/ciscoftd"
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -145,7 +146,7 @@ func (h *asaHeader) provider() string {
 	switch h.family {
 	case "PIX":
 		return "cisco-pix"
-	case "FTD":
+	case "FTD", "NGIPS":
 		return "cisco-ftd"
 	case "FWSM":
 		return "cisco-fwsm"
@@ -169,7 +170,9 @@ func decodeASA(e *event.Event) bool {
 	e.SetStr("event.code", h.id)
 	e.SetStr("cisco.asa.message_id", h.id)
 	setSeverity(e, h.sev)
-	if e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && h.text != e.Message {
+	// SFIMS is the Firepower sensor's own program ("ftd1 SFIMS: %NGIPS-..."),
+	// not a device name.
+	if e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && e.AppName != "SFIMS" && h.text != e.Message {
 		// "<190>Aug  1 14:01:20 fw1: %ASA-6-...": the firewall's name
 		// stands where syslog expects a tag. A relay then adds its own
 		// idea of the sender as HOSTNAME ("relay fw1: %ASA-..."): the
@@ -179,8 +182,11 @@ func decodeASA(e *event.Event) bool {
 		e.AppName = ""
 	}
 	e.Message = h.text
-	if known {
+	switch {
+	case known:
 		setCatalogued(e, m, h.text)
+	case ciscoftd.IsEvent(h.id):
+		setFTDEvent(e, h.id, h.text)
 	}
 	return true
 }

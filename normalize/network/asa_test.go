@@ -27,7 +27,7 @@ func TestASAMalformedEnvelope(t *testing.T) {
 // else; a body without envelope is taken only in its documented shape.
 func TestASAEnvelopeOnly(t *testing.T) {
 	for _, e := range []*event.Event{
-		netEvent("%ASA-3-201008", "Disallowing new connections."),
+		netEvent("%ASA-6-199002", "Startup completed.  Beginning operation."),
 		netEvent("%ASA-4-106023", "Deny tcp somewhere by access-group \"IN\""),
 	} {
 		if !decodeASA(e) {
@@ -69,6 +69,12 @@ func TestASADeviceNameInTag(t *testing.T) {
 		if got := normtest.Str(e, "host.name"); got != "fw-edge-3" {
 			t.Errorf("hostname %q: host.name %q", relay, got)
 		}
+	}
+	// Firepower's SFIMS is a program, not the sensor's name.
+	sf := netEvent("SFIMS", "%NGIPS-1-430001: SrcIP: 198.51.100.7, DstIP: 10.1.2.3, Protocol: tcp")
+	sf.Hostname = "ftd1"
+	if !decodeASA(sf) || sf.Has("host.name") || sf.AppName != "SFIMS" {
+		t.Errorf("SFIMS: host.name %q, program %q", normtest.Str(sf, "host.name"), sf.AppName)
 	}
 	// A program with a PID is a program, not the firewall's name.
 	e := netEvent("fw-core", line)

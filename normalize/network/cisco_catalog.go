@@ -60,6 +60,12 @@ func setCiscoValue(e *event.Event, key, v string, kind ciscocatalog.Kind) {
 		setPortOrService(e, key, v)
 	case ciscocatalog.Interface:
 		setInterface(e, key, v)
+	case ciscocatalog.User:
+		// IKEv2 (750xxx, 751xxx) prints "Username:Unknown" before the
+		// peer has named itself: no user.
+		if v != "Unknown" {
+			ecs.SetKind(e, key, v, kind)
+		}
 	case ciscocatalog.Line:
 		e.SetStr(key, v)
 		// NX-OS names the line "10.0.0.1@pts/0": the address is the
@@ -85,7 +91,7 @@ func unassigned(key, v string) bool {
 // isASAFamily reports whether fam is a family of the ASA message catalogue.
 func isASAFamily(fam string) bool {
 	switch fam {
-	case "ASA", "PIX", "FTD", "FWSM":
+	case "ASA", "PIX", "FTD", "FWSM", "NGIPS":
 		return true
 	}
 	return false

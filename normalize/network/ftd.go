@@ -1,0 +1,58 @@
+package network
+
+import (
+	"github.com/nomenhq/nomen/normalize/ciscoftd"
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// FTD security events (430001-430005) carry "Key: Value" bodies that
+// normalize/ciscoftd reads; this sets what it hands out (cisco.ftd.* for
+// the keys without an ECS meaning), the class and nomen.rule, and joins
+// an intrusion's GID, SID and Revision into rule.id ("1:2008705:7", the
+// form Snort and Firepower name a rule by).
+
+// ftdRules: nomen.rule of each security event.
+var ftdRules = map[string]string{
+	"430001": "cisco_ftd.intrusion", "430002": "cisco_ftd.connection", "430003": "cisco_ftd.connection",
+	"430004": "cisco_ftd.file", "430005": "cisco_ftd.malware",
+}
+
+// setFTDEvent decodes body; a body that is not a key list gets
+// nomen.parse_error and no field beyond the envelope's.
+func setFTDEvent(e *event.Event, id, body string) {
+	set := ecs.Emitter(e, ciscoftd.Namespace)
+	var gid, sid, rev string
+	class, st := ciscoftd.Decode(id, body, func(key, value string, kind vendor.Kind) {
+		switch key {
+		case "gid":
+			gid = value
+		case "sid":
+			sid = value
+		case "rule.version":
+			rev = value
+		}
+		set(key, value, kind)
+	})
+	switch st {
+	case vendor.Malformed:
+		if !e.Has(parse.FieldParseError) {
+			e.SetStr(parse.FieldParseError, "cisco_ftd: malformed security event")
+		}
+		return
+	case vendor.NotMine:
+		return
+	}
+	if ip := e.Str("source.ip"); ip != "" {
+		setNetworkType(e, ip)
+	} else {
+		setNetworkType(e, e.Str("destination.ip"))
+	}
+	if ecs.IsDigits(gid) && ecs.IsDigits(sid) && ecs.IsDigits(rev) {
+		e.SetStr("rule.id", gid+":"+sid+":"+rev)
+	}
+	ecs.SetVendorClass(e, class)
+	ecs.SetRule(e, ftdRules[id])
+}
