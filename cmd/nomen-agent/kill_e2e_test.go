@@ -13,7 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // TestKillRelayMidReplay is the end-to-end proof of the delivery contract
