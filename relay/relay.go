@@ -452,6 +452,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	r.logDropped()
 	return errors.Join(errs...)
 }
 

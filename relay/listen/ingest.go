@@ -26,7 +26,8 @@ type ingester struct {
 	sub      Submitter
 	blocking bool
 	warn     *logthrottle.Logger
-	dropped  prometheus.Counter
+	dropped  prometheus.Counter // the pipeline's queue was full (datagrams)
+	stopped  prometheus.Counter // the pipeline stopped before taking them
 	batch    []*event.Event
 }
 
@@ -38,6 +39,7 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 		blocking: blocking,
 		warn:     l.warn,
 		dropped:  l.metrics.Dropped.WithLabelValues("listener", "queue_full"),
+		stopped:  l.metrics.Dropped.WithLabelValues("listener", "stopping"),
 	}
 }
 
@@ -84,8 +86,10 @@ func (in *ingester) flush(ctx context.Context) {
 	in.batch = make([]*event.Event, 0, maxBatch)
 	if in.blocking {
 		if err := in.sub.Submit(ctx, b); err != nil {
-			in.dropped.Add(float64(len(b.Events)))
-			in.warn.Warn("events dropped: relay is stopping", "listener", in.listener, "count", len(b.Events))
+			// Only a stop that ran out of time stops the pipeline before
+			// the listeners have flushed (relay.Stop).
+			in.stopped.Add(float64(len(b.Events)))
+			in.warn.Warn("events dropped: the pipeline stopped before taking them (shutdown_timeout ran short)", "listener", in.listener, "count", len(b.Events))
 		}
 		return
 	}

@@ -88,6 +88,7 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 	// first reader), so that an alert on increase() sees the first one.
 	o.Metrics.Dropped.WithLabelValues("listener", "queue_full")
 	o.Metrics.Dropped.WithLabelValues("listener", "socket_buffer")
+	o.Metrics.Dropped.WithLabelValues("listener", "stopping")
 	o.Metrics.Rejected.WithLabelValues(o.Config.Name, "not_allowed")
 	o.Metrics.FramingErrors.WithLabelValues(o.Config.Name, "empty")
 	switch rt.cfg.Protocol {

@@ -1,0 +1,330 @@
+package main
+
+// What a listener has accepted when nomen stops (SIGTERM) or a reload
+// replaces the listener is delivered, counted in nomen_dropped_events_total,
+// or the sender learns of the loss (TCP: a reset; UDP and unix: the socket
+// refuses) — never lost silently (#13).
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// drainConfig has one listener of the protocol under test; the reload test
+// changes its max_message_size, which replaces it (and its port: 0 binds a
+// new one).
+const drainConfig = `
+state_dir = "{{.Dir}}/state"
+shutdown_timeout = "60s"
+[metrics]
+listen = "127.0.0.1:0"
+[journal]
+fsync = "never"
+[[listener]]
+name = "in"
+protocol = "PROTO"
+address = "ADDRESS"
+max_message_size = "64KiB"
+[[output]]
+name = "archive"
+type = "file"
+path = "{{.Dir}}/events.log"
+format = "raw"
+`
+
+func drainMessage(seq int) []byte {
+	return []byte(fmt.Sprintf("<13>Nov 23 10:00:00 host app[1]: drain seq=%08d end\n", seq))
+}
+
+var reDrainMessage = regexp.MustCompile(`^<13>Nov 23 10:00:00 host app\[1\]: drain seq=(\d{8}) end$`)
+
+// senderResult is what a sender knows: how many messages the kernel took
+// from it (writes that returned without error), and whether it was told
+// that some did not arrive (a reset, a refused datagram).
+type senderResult struct {
+	accepted int
+	learned  error
+}
+
+// sendUntil writes numbered messages at full speed until stop is closed,
+// max are written, or a write fails.
+func sendUntil(conn net.Conn, stop <-chan struct{}, max int) senderResult {
+	var res senderResult
+	for i := 0; i < max; i++ {
+		if i%64 == 0 {
+			select {
+			case <-stop:
+				return res
+			default:
+			}
+		}
+		conn.SetWriteDeadline(time.Now().Add(time.Minute)) // a bound for a broken test, not an assertion
+		if _, err := conn.Write(drainMessage(i)); err != nil {
+			res.learned = err
+			return res
+		}
+		res.accepted++
+	}
+	return res
+}
+
+// sendTCP streams until stopped or reset; then it closes its side and reads
+// until nomen closes: an orderly end (EOF) says nomen read everything, a
+// reset says it did not.
+func sendTCP(addr string, stop <-chan struct{}) senderResult {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return senderResult{learned: err}
+	}
+	defer conn.Close()
+	res := sendUntil(conn, stop, 1<<30)
+	if res.learned != nil {
+		return res
+	}
+	conn.(*net.TCPConn).CloseWrite()
+	conn.SetReadDeadline(time.Now().Add(2 * time.Minute))
+	if _, err := io.Copy(io.Discard, conn); err != nil {
+		res.learned = err
+	}
+	return res
+}
+
+// drainStop sends SIGTERM, waits for the exit and returns what nomen
+// counted as dropped over its whole run (its last log line says).
+func drainStop(t *testing.T, n *nomen) float64 {
+	t.Helper()
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-n.exited:
+	case <-time.After(3 * time.Minute): // a bound for a hung stop, not a timing assertion
+		n.cmd.Process.Kill()
+		t.Fatalf("nomen did not stop:\n%s", n.log)
+	}
+	log := n.log.String()
+	if code := n.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("nomen exited with %d:\n%s", code, log)
+	}
+	if strings.Contains(log, "abandoning undelivered events") {
+		t.Fatalf("the output did not deliver everything within shutdown_timeout:\n%s", log)
+	}
+	return droppedAtStop(t, log)
+}
+
+var reDroppedAtStop = regexp.MustCompile(`msg="events dropped since start.*`)
+
+// droppedAtStop sums the counts of the "events dropped since start" line
+// nomen logs when it stops (none: nothing was dropped).
+func droppedAtStop(t *testing.T, log string) float64 {
+	line := reDroppedAtStop.FindString(log)
+	sum := 0.0
+	for _, kv := range regexp.MustCompile(`(\S+)=(\d+)`).FindAllStringSubmatch(line, -1) {
+		v, _ := strconv.ParseFloat(kv[2], 64)
+		sum += v
+		t.Logf("dropped at stop: %s = %s", kv[1], kv[2])
+	}
+	return sum
+}
+
+// delivered reads the output: how often each sequence number is there, and
+// how many lines are not whole messages (a frame cut by a reset).
+func delivered(t *testing.T, path string) (seqs map[int]int, cut int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seqs = map[int]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		m := reDrainMessage.FindStringSubmatch(sc.Text())
+		if m == nil {
+			cut++
+			t.Logf("not a whole message: %q", sc.Text())
+			continue
+		}
+		k, _ := strconv.Atoi(m[1])
+		seqs[k]++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return seqs, cut
+}
+
+// midStream waits until nomen has journaled some of the stream.
+func midStream(t *testing.T, n *nomen, events float64) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for n.metric("nomen_journal_appended_events_total", "") < events {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %v events journaled after a minute:\n%s", events, n.log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// reloadChanged rewrites the listener's max_message_size and reloads: the
+// listener is replaced.
+func reloadChanged(t *testing.T, n *nomen) {
+	t.Helper()
+	cfg, err := os.ReadFile(n.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(cfg), `max_message_size = "64KiB"`, `max_message_size = "32KiB"`, 1)
+	if err := os.WriteFile(n.config, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pos := n.signal(syscall.SIGHUP)
+	m, _, ok := n.log.waitFor(regexp.MustCompile(`msg="configuration reload(ed| failed)`), pos, time.Minute)
+	if !ok || strings.Contains(m[0], "failed") {
+		t.Fatalf("reload did not succeed:\n%s", n.log)
+	}
+}
+
+func startDrainNomen(t *testing.T, proto, address string) *nomen {
+	cfg := strings.NewReplacer("PROTO", proto, "ADDRESS", address).Replace(drainConfig)
+	return startNomen(t, cfg)
+}
+
+// TestTCPStopAndReloadLoseNothingSilently: a TCP sender streams at full
+// speed; mid-stream nomen is stopped (then started again) or its listener
+// replaced by a reload. Every message the sender's kernel accepted is in
+// the output, in order and once, unless the sender was reset; a reset
+// leaves a prefix of the stream (nothing missing in between).
+func TestTCPStopAndReloadLoseNothingSilently(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test")
+	}
+	for _, trigger := range []string{"sigterm", "reload"} {
+		t.Run(trigger, func(t *testing.T) {
+			n := startDrainNomen(t, "tcp", "127.0.0.1:0")
+			stop := make(chan struct{})
+			done := make(chan senderResult, 1)
+			go func() { done <- sendTCP(n.addr("in"), stop) }()
+			midStream(t, n, 20000)
+
+			var dropped float64
+			if trigger == "sigterm" {
+				dropped += drainStop(t, n)
+				n.start() // the journal's rest (none, after a clean stop) goes out now
+			} else {
+				reloadChanged(t, n)
+			}
+			close(stop)
+			res := <-done
+			dropped += drainStop(t, n)
+
+			seqs, cut := delivered(t, filepath.Join(n.dir, "events.log"))
+			t.Logf("accepted by the kernel %d, delivered %d, dropped (counted) %v, sender told: %v",
+				res.accepted, len(seqs), dropped, res.learned)
+			for k, c := range seqs {
+				if c != 1 {
+					t.Errorf("seq %d delivered %d times", k, c)
+				}
+			}
+			for k := range len(seqs) {
+				if seqs[k] == 0 {
+					t.Fatalf("seq %d missing, but later ones delivered (%d delivered)", k, len(seqs))
+				}
+			}
+			if res.learned == nil && float64(len(seqs))+dropped < float64(res.accepted) {
+				t.Errorf("%d messages accepted by the sender's kernel, %d delivered, %v counted as dropped: %v lost silently (the sender saw no reset)",
+					res.accepted, len(seqs), dropped, float64(res.accepted)-float64(len(seqs))-dropped)
+			}
+			if cut > 1 || (cut == 1 && res.learned == nil) {
+				t.Errorf("%d cut messages in the output (sender told: %v)", cut, res.learned)
+			}
+		})
+	}
+}
+
+// TestDatagramStopAndReloadCountLoss: a datagram sender (UDP, unix) sends
+// at full speed, and nomen is stopped (then started again) or its listener
+// replaced by a reload while its socket still holds a backlog. Every
+// datagram the sender's kernel accepted is delivered or counted in
+// nomen_dropped_events_total: what the socket held at close is read first.
+//
+// UDP: the sender finishes before the stop, so that no datagram goes to a
+// port already closed (the kernel answers that with a refusal nomen never
+// sees). unix: a send succeeds only if the datagram is queued on nomen's
+// socket, so the sender goes on during the stop until it is refused.
+func TestDatagramStopAndReloadCountLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test")
+	}
+	for _, proto := range []string{"udp", "unix"} {
+		for _, trigger := range []string{"sigterm", "reload"} {
+			t.Run(proto+"/"+trigger, func(t *testing.T) {
+				address := "127.0.0.1:0"
+				if proto == "unix" {
+					address = filepath.Join(t.TempDir(), "log.sock")
+				}
+				n := startDrainNomen(t, proto, address)
+				network := map[string]string{"udp": "udp", "unix": "unixgram"}[proto]
+				conn, err := net.Dial(network, n.addr("in"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				stop := make(chan struct{})
+				done := make(chan senderResult, 1)
+				max := 1 << 30
+				if proto == "udp" {
+					max = 200000
+				}
+				go func() { done <- sendUntil(conn, stop, max) }()
+				var res senderResult
+				if proto == "udp" {
+					res = <-done // all sent: nomen still reads its backlog
+				} else {
+					midStream(t, n, 5000)
+				}
+
+				var dropped float64
+				if trigger == "sigterm" {
+					dropped += drainStop(t, n)
+					n.start()
+				} else {
+					reloadChanged(t, n)
+				}
+				if proto != "udp" {
+					close(stop)
+					res = <-done
+				}
+				dropped += drainStop(t, n)
+
+				seqs, cut := delivered(t, filepath.Join(n.dir, "events.log"))
+				t.Logf("accepted by the kernel %d, delivered %d, dropped (counted) %v, sender told: %v",
+					res.accepted, len(seqs), dropped, res.learned)
+				if res.learned != nil && !errors.Is(res.learned, syscall.ECONNREFUSED) && !errors.Is(res.learned, syscall.ENOENT) && !errors.Is(res.learned, syscall.EPIPE) {
+					t.Errorf("send failed: %v", res.learned)
+				}
+				if cut > 0 {
+					t.Errorf("%d lines in the output that are not whole messages", cut)
+				}
+				for k, c := range seqs {
+					if c != 1 || k >= res.accepted {
+						t.Errorf("seq %d delivered %d times (%d accepted)", k, c, res.accepted)
+					}
+				}
+				if got := float64(len(seqs)) + dropped; got != float64(res.accepted) {
+					t.Errorf("%d datagrams accepted by the sender's kernel, but %d delivered + %v counted as dropped = %v: %v lost silently",
+						res.accepted, len(seqs), dropped, got, float64(res.accepted)-got)
+				}
+			})
+		}
+	}
+}
