@@ -311,6 +311,13 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 		if lc, ok := want[name]; ok && reflect.DeepEqual(lc, rl.cfg) && !timezoneChanged {
 			continue
 		}
+		// A replaced or removed listener stops as at SIGTERM: it reads what
+		// its sockets hold, flushes it into the pipeline (still running),
+		// and closes its connections, rather than serving them on under
+		// the old settings: a reload then applies allowed_networks, TLS and
+		// the limits to every connection, and a removed listener really
+		// stops. A TCP sender still writing gets a reset and reconnects
+		// (what it learns is lost: listen's drainGrace).
 		rl.l.Close()
 		rl.l.Wait()
 		delete(r.syslog, name)
@@ -365,10 +372,13 @@ func (r *Relay) Reopen() {
 	}
 }
 
-// Stop drains and stops everything in order: listeners stop reading (what
-// is buffered is read), the pipeline journals what it holds, outputs
-// deliver what they can within the deadline, state is saved, the journal
-// is closed. The deadline is split so that each step gets its share.
+// Stop drains and stops everything in order: listeners stop taking new
+// data and read what their sockets hold (listen.Listener.Close), and hand
+// it to the pipeline, which stops only after them and journals what it
+// holds; outputs deliver what they can within the deadline, state is
+// saved, the journal is closed. The deadline is split so that each step
+// gets its share. What is dropped on the way is counted, and the counts of
+// the whole run are logged last.
 func (r *Relay) Stop(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

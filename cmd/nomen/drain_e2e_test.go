@@ -7,6 +7,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,15 +40,14 @@ max_message_size = "64KiB"
 [[output]]
 name = "archive"
 type = "file"
-path = "{{.Dir}}/events.log"
-format = "raw"
+path = "{{.Dir}}/events.jsonl"
 `
 
 func drainMessage(seq int) []byte {
 	return []byte(fmt.Sprintf("<13>Nov 23 10:00:00 host app[1]: drain seq=%08d end\n", seq))
 }
 
-var reDrainMessage = regexp.MustCompile(`^<13>Nov 23 10:00:00 host app\[1\]: drain seq=(\d{8}) end$`)
+var reDrainMessage = regexp.MustCompile(`^<13>Nov 23 10:00:00 host app\[1\]: drain seq=(\d{8}) end\n?$`)
 
 // senderResult is what a sender knows: how many messages the kernel took
 // from it (writes that returned without error), and whether it was told
@@ -137,7 +137,8 @@ func droppedAtStop(t *testing.T, log string) float64 {
 }
 
 // delivered reads the output: how often each sequence number is there, and
-// how many lines are not whole messages (a frame cut by a reset).
+// how many events are not whole messages (a frame cut by a reset or a
+// stop); those must be flagged nomen.truncated.
 func delivered(t *testing.T, path string) (seqs map[int]int, cut int) {
 	t.Helper()
 	f, err := os.Open(path)
@@ -147,11 +148,22 @@ func delivered(t *testing.T, path string) (seqs map[int]int, cut int) {
 	defer f.Close()
 	seqs = map[int]int{}
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		m := reDrainMessage.FindStringSubmatch(sc.Text())
+		var doc struct {
+			Event struct{ Original string }
+			Nomen struct{ Truncated bool }
+		}
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("%s: %v: %q", path, err, sc.Text())
+		}
+		m := reDrainMessage.FindStringSubmatch(doc.Event.Original)
 		if m == nil {
 			cut++
-			t.Logf("not a whole message: %q", sc.Text())
+			t.Logf("not a whole message: %q (nomen.truncated %v)", doc.Event.Original, doc.Nomen.Truncated)
+			if !doc.Nomen.Truncated {
+				t.Errorf("a cut message is not flagged nomen.truncated: %q", doc.Event.Original)
+			}
 			continue
 		}
 		k, _ := strconv.Atoi(m[1])
@@ -227,7 +239,7 @@ func TestTCPStopAndReloadLoseNothingSilently(t *testing.T) {
 			res := <-done
 			dropped += drainStop(t, n)
 
-			seqs, cut := delivered(t, filepath.Join(n.dir, "events.log"))
+			seqs, cut := delivered(t, filepath.Join(n.dir, "events.jsonl"))
 			t.Logf("accepted by the kernel %d, delivered %d, dropped (counted) %v, sender told: %v",
 				res.accepted, len(seqs), dropped, res.learned)
 			for k, c := range seqs {
@@ -306,7 +318,7 @@ func TestDatagramStopAndReloadCountLoss(t *testing.T) {
 				}
 				dropped += drainStop(t, n)
 
-				seqs, cut := delivered(t, filepath.Join(n.dir, "events.log"))
+				seqs, cut := delivered(t, filepath.Join(n.dir, "events.jsonl"))
 				t.Logf("accepted by the kernel %d, delivered %d, dropped (counted) %v, sender told: %v",
 					res.accepted, len(seqs), dropped, res.learned)
 				if res.learned != nil && !errors.Is(res.learned, syscall.ECONNREFUSED) && !errors.Is(res.learned, syscall.ENOENT) && !errors.Is(res.learned, syscall.EPIPE) {

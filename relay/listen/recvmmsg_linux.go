@@ -241,3 +241,13 @@ func passCred(conn rawConner) error {
 	}
 	return serr
 }
+
+// unreadBytes returns how many bytes the kernel holds for a stream socket
+// that nobody has read (SIOCINQ).
+func unreadBytes(rc syscall.RawConn) int {
+	n := 0
+	rc.Control(func(fd uintptr) {
+		n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	})
+	return n
+}

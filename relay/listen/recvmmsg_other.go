@@ -66,3 +66,6 @@ func reusePort(network, address string, c syscall.RawConn) error { return nil }
 func (r *datagramReader) sender(int) peerCred { return peerCred{} }
 
 func passCred(rawConner) error { return nil }
+
+// unreadBytes is not reported outside Linux.
+func unreadBytes(syscall.RawConn) int { return 0 }

@@ -34,9 +34,16 @@ type streamListener struct {
 	wg      sync.WaitGroup
 }
 
-// drainGrace is how long connections keep reading what is already buffered
-// after the listener is closed (SIGTERM, reload): long enough to empty the
-// socket buffers, short enough for a prompt stop.
+// drainGrace is how long connections keep reading after the listener is
+// closed (SIGTERM, or a reload that replaces or removes it): long enough to
+// read what the kernel holds, short enough for a prompt stop. Then each
+// connection flushes its batch into the pipeline (which stops only after
+// the listeners: relay.Stop) and is closed. A sender that is still
+// writing loses what the kernel had not handed to nomen yet, and learns
+// it: closing a socket with unread data, or receiving data on a closed
+// one, makes the kernel answer with a reset (logged, with the bytes left
+// unread); the frame being read when the stream was cut is kept, flagged
+// nomen.truncated.
 const drainGrace = 300 * time.Millisecond
 
 // handshakeTimeout bounds a TLS handshake so a silent client cannot hold a slot.
@@ -180,6 +187,12 @@ func (l *streamListener) releasePeerSlot(src netip.Addr) {
 
 func (l *streamListener) serve(conn *idleConn) {
 	defer func() {
+		if l.isClosing() {
+			if n := unreadBytes(conn.rc); n > 0 {
+				l.rt.warn.Warn("connection closed while stopping with data unread: the sender gets a reset",
+					"listener", l.rt.cfg.Name, "peer", conn.RemoteAddr().String(), "unread_bytes", n)
+			}
+		}
 		conn.Close()
 		l.mu.Lock()
 		delete(l.conns, conn)
