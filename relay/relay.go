@@ -46,6 +46,10 @@ type Relay struct {
 	stages  *stages
 	outputs map[string]*runningOutput
 	syslog  map[string]*runningListener
+	// retiring are listeners a reload replaced or removed that may still
+	// be handing on what they read (waiting for room in the journal):
+	// Stop waits for them too.
+	retiring []*retiringListener
 	agents  map[string]*runningAgent
 	natsIn  map[string]*runningNATSInput
 	api     *apiServer
@@ -75,6 +79,33 @@ type Relay struct {
 type runningListener struct {
 	cfg listen.Config
 	l   listen.Listener
+}
+
+// retiringListener is a closed listener and whether its readers are done.
+type retiringListener struct {
+	l    listen.Listener
+	done chan struct{}
+}
+
+// retire closes l and lets it finish in the background: its readers may
+// wait for room in the journal for as long as outputs are behind, and a
+// reload must not wait with them (it holds r.mu, which /healthz needs).
+func (r *Relay) retire(l listen.Listener) {
+	l.Close()
+	rl := &retiringListener{l: l, done: make(chan struct{})}
+	go func() {
+		l.Wait()
+		close(rl.done)
+	}()
+	kept := r.retiring[:0]
+	for _, old := range r.retiring {
+		select {
+		case <-old.done:
+		default:
+			kept = append(kept, old)
+		}
+	}
+	r.retiring = append(kept, rl)
 }
 
 // New prepares a relay for cfg; nothing runs until Start.
@@ -317,9 +348,12 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 		// the old settings: a reload then applies allowed_networks, TLS and
 		// the limits to every connection, and a removed listener really
 		// stops. A TCP sender still writing gets a reset and reconnects
-		// (what it learns is lost: listen's drainGrace).
-		rl.l.Close()
-		rl.l.Wait()
+		// (what it learns is lost: listen's drainGrace). The reload does
+		// not wait for it to finish (retire); a new listener on the same
+		// address binds meanwhile (TCP: the old one no longer listens;
+		// UDP: SO_REUSEPORT, the old sockets drop and count what they are
+		// still sent; unix: the old path is removed).
+		r.retire(rl.l)
 		delete(r.syslog, name)
 		r.log.Info("listener stopped", "listener", name)
 	}
@@ -392,11 +426,14 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	r.stopped = true
 	r.ready.Store(false)
 	var errs []error
-	listeners := make([]listen.Listener, 0, len(r.syslog))
+	listeners := make([]listen.Listener, 0, len(r.syslog)+len(r.retiring))
 	for name, rl := range r.syslog {
 		rl.l.Close()
 		listeners = append(listeners, rl.l)
 		defer delete(r.syslog, name)
+	}
+	for _, rl := range r.retiring {
+		listeners = append(listeners, rl.l)
 	}
 	for _, a := range r.agents {
 		a.close(ctx)

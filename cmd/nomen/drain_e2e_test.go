@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -339,4 +341,89 @@ func TestDatagramStopAndReloadCountLoss(t *testing.T) {
 			})
 		}
 	}
+}
+
+// drainBlockedConfig: a journal that fills up, because its only output's
+// receiver does not answer.
+const drainBlockedConfig = `
+state_dir = "{{.Dir}}/state"
+shutdown_timeout = "10s"
+[metrics]
+listen = "127.0.0.1:0"
+[pipeline]
+queue_batches = 1
+[journal]
+fsync = "never"
+max_bytes = "1MiB"
+segment_size = "128KiB"
+on_full = "block"
+[[listener]]
+name = "in"
+protocol = "tcp"
+address = "127.0.0.1:0"
+max_message_size = "64KiB"
+[[output]]
+name = "stuck"
+type = "http"
+kind = "ndjson"
+url = "http://%s/ingest"
+timeout = "10m"
+`
+
+// TestReloadWhileJournalFull: a reload that replaces a TCP listener whose
+// connection waits for room in a full journal completes (it used to wait
+// for that connection, holding the lock /healthz and SIGTERM need), and
+// nomen still stops cleanly.
+func TestReloadWhileJournalFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test")
+	}
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	n := startNomen(t, fmt.Sprintf(drainBlockedConfig, srv.Listener.Addr().String()))
+
+	// Fill the journal until nomen stops reading: the sender's writes block.
+	conn, err := net.Dial("tcp", n.addr("in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	pad := strings.Repeat("x", 400)
+	for i := 0; ; i++ {
+		conn.SetWriteDeadline(time.Now().Add(3 * time.Second))
+		if _, err := fmt.Fprintf(conn, "<13>Nov 23 10:00:00 host app[1]: full seq=%08d %s\n", i, pad); err != nil {
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatal(err)
+			}
+			break // backpressure: the journal is full
+		}
+		if i > 1_000_000 {
+			t.Fatal("nomen never stopped reading: the journal did not fill")
+		}
+	}
+
+	reloadChanged(t, n) // fails if the reload does not complete
+	resp, err := http.Get("http://" + n.api + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-n.exited:
+	case <-time.After(time.Minute): // shutdown_timeout is 10s: a bound for a hung stop
+		n.cmd.Process.Kill()
+		t.Fatalf("nomen did not stop after a reload while its journal was full:\n%s", n.log)
+	}
+	// The journal stayed full: what could not be journaled within
+	// shutdown_timeout is dropped (counted) and the exit code says so.
+	t.Logf("exit code %d", n.cmd.ProcessState.ExitCode())
+	droppedAtStop(t, n.log.String())
 }
