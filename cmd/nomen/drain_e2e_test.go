@@ -59,11 +59,11 @@ type senderResult struct {
 	learned  error
 }
 
-// sendUntil writes numbered messages at full speed until stop is closed,
-// max are written, or a write fails.
-func sendUntil(conn net.Conn, stop <-chan struct{}, max int) senderResult {
+// sendUntil writes messages numbered from first at full speed until stop
+// is closed, max are written, or a write fails.
+func sendUntil(conn net.Conn, stop <-chan struct{}, first, max int) senderResult {
 	var res senderResult
-	for i := 0; i < max; i++ {
+	for i := first; i < first+max; i++ {
 		if i%64 == 0 {
 			select {
 			case <-stop:
@@ -90,7 +90,7 @@ func sendTCP(addr string, stop <-chan struct{}) senderResult {
 		return senderResult{learned: err}
 	}
 	defer conn.Close()
-	res := sendUntil(conn, stop, 1<<30)
+	res := sendUntil(conn, stop, 0, 1<<30)
 	if res.learned != nil {
 		return res
 	}
@@ -280,9 +280,15 @@ func TestDatagramStopAndReloadCountLoss(t *testing.T) {
 		t.Skip("slow end-to-end test")
 	}
 	for _, proto := range []string{"udp", "unix"} {
-		for _, trigger := range []string{"sigterm", "reload"} {
+		for _, trigger := range []string{"sigterm", "reload", "reload-same-port"} {
+			if proto == "unix" && trigger == "reload-same-port" {
+				continue // a unix listener keeps its path in either case
+			}
 			t.Run(proto+"/"+trigger, func(t *testing.T) {
 				address := "127.0.0.1:0"
+				if trigger == "reload-same-port" {
+					address = freeUDPAddr(t)
+				}
 				if proto == "unix" {
 					address = filepath.Join(t.TempDir(), "log.sock")
 				}
@@ -299,7 +305,7 @@ func TestDatagramStopAndReloadCountLoss(t *testing.T) {
 				if proto == "udp" {
 					max = 200000
 				}
-				go func() { done <- sendUntil(conn, stop, max) }()
+				go func() { done <- sendUntil(conn, stop, 0, max) }()
 				var res senderResult
 				if proto == "udp" {
 					res = <-done // all sent: nomen still reads its backlog
@@ -317,6 +323,14 @@ func TestDatagramStopAndReloadCountLoss(t *testing.T) {
 				if proto != "udp" {
 					close(stop)
 					res = <-done
+				}
+				if trigger == "reload-same-port" {
+					// The new sockets share the port with the old ones while
+					// those drain: what goes there meanwhile is delivered or
+					// counted too.
+					more := sendUntil(conn, nil, res.accepted, max)
+					res.accepted += more.accepted
+					res.learned = more.learned
 				}
 				dropped += drainStop(t, n)
 
@@ -426,4 +440,15 @@ func TestReloadWhileJournalFull(t *testing.T) {
 	// shutdown_timeout is dropped (counted) and the exit code says so.
 	t.Logf("exit code %d", n.cmd.ProcessState.ExitCode())
 	droppedAtStop(t, n.log.String())
+}
+
+// freeUDPAddr returns a loopback UDP address nothing is bound to now.
+func freeUDPAddr(t *testing.T) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	return pc.LocalAddr().String()
 }
