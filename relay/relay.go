@@ -50,9 +50,9 @@ type Relay struct {
 	// be handing on what they read (waiting for room in the journal):
 	// Stop waits for them too.
 	retiring []*retiringListener
-	agents  map[string]*runningAgent
-	natsIn  map[string]*runningNATSInput
-	api     *apiServer
+	agents   map[string]*runningAgent
+	natsIn   map[string]*runningNATSInput
+	api      *apiServer
 
 	natsInMetrics *natsin.Metrics // created with the first nats listener
 	// natsInputs are the running nats listeners, for /readyz.
