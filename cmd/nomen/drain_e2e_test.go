@@ -22,6 +22,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/testpeer"
+	"golang.org/x/sys/unix"
 )
 
 // drainConfig has one listener of the protocol under test; the reload test
@@ -82,24 +85,43 @@ func sendUntil(conn net.Conn, stop <-chan struct{}, first, max int) senderResult
 }
 
 // sendTCP streams until stopped or reset; then it closes its side and reads
-// until nomen closes: an orderly end (EOF) says nomen read everything, a
-// reset says it did not.
-func sendTCP(addr string, stop <-chan struct{}) senderResult {
-	conn, err := net.Dial("tcp", addr)
+// until nomen ends its own. It does not watch for nomen's end while it
+// writes (unlike rsyslog). The connection is returned open: once nomen has
+// finished with it, resetOf says whether it was reset.
+func sendTCP(addr string, stop <-chan struct{}) (senderResult, *net.TCPConn) {
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
-		return senderResult{learned: err}
+		return senderResult{learned: err}, nil
 	}
-	defer conn.Close()
+	conn := c.(*net.TCPConn)
 	res := sendUntil(conn, stop, 0, 1<<30)
 	if res.learned != nil {
-		return res
+		return res, conn
 	}
-	conn.(*net.TCPConn).CloseWrite()
+	conn.CloseWrite()
 	conn.SetReadDeadline(time.Now().Add(2 * time.Minute))
 	if _, err := io.Copy(io.Discard, conn); err != nil {
 		res.learned = err
 	}
-	return res
+	return res, conn
+}
+
+// resetOf returns the error a reset left on conn (SO_ERROR), if any: after
+// both sides' ends (FIN), a reset shows nowhere else.
+func resetOf(t *testing.T, conn *net.TCPConn) error {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var soErr int
+	rc.Control(func(fd uintptr) { soErr, err = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if soErr != 0 {
+		return syscall.Errno(soErr)
+	}
+	return nil
 }
 
 // drainStop sends SIGTERM, waits for the exit and returns what nomen
@@ -227,7 +249,12 @@ func TestTCPStopAndReloadLoseNothingSilently(t *testing.T) {
 			n := startDrainNomen(t, "tcp", "127.0.0.1:0")
 			stop := make(chan struct{})
 			done := make(chan senderResult, 1)
-			go func() { done <- sendTCP(n.addr("in"), stop) }()
+			var conn *net.TCPConn
+			go func() {
+				res, c := sendTCP(n.addr("in"), stop)
+				conn = c
+				done <- res
+			}()
 			midStream(t, n, 20000)
 
 			var dropped float64
@@ -240,6 +267,12 @@ func TestTCPStopAndReloadLoseNothingSilently(t *testing.T) {
 			close(stop)
 			res := <-done
 			dropped += drainStop(t, n)
+			if conn != nil {
+				defer conn.Close()
+				if res.learned == nil {
+					res.learned = resetOf(t, conn)
+				}
+			}
 
 			seqs, cut := delivered(t, filepath.Join(n.dir, "events.jsonl"))
 			t.Logf("accepted by the kernel %d, delivered %d, dropped (counted) %v, sender told: %v",
@@ -451,4 +484,86 @@ func freeUDPAddr(t *testing.T) string {
 	}
 	defer pc.Close()
 	return pc.LocalAddr().String()
+}
+
+// TestRsyslogSenderLosesNothingOnReload: rsyslog forwards a stream over
+// TCP; mid-stream a reload replaces nomen's listener (same address). nomen
+// ends its side of the connection first, rsyslog closes its own after what
+// it sent and reconnects to the new listener: every message arrives once.
+// (nomen used to reset the connection, and rsyslog lost what its socket
+// still held.)
+func TestRsyslogSenderLosesNothingOnReload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test")
+	}
+	if _, err := testpeer.FindRsyslog(); err != nil {
+		t.Skipf("rsyslog is not available (scripts/setup-peers.sh): %v", err)
+	}
+	port := testpeer.FreePort(t)
+	n := startDrainNomen(t, "tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	in := testpeer.FreePort(t)
+	conf := `
+module(load="imptcp")
+input(type="imptcp" address="127.0.0.1" port="{{.Vars.in}}" ruleset="fwd")
+ruleset(name="fwd") {
+  action(type="omfwd" target="127.0.0.1" port="{{.Vars.out}}" protocol="tcp" TCP_Framing="traditional"
+         template="RSYSLOG_ForwardFormat" action.resumeRetryCount="-1" action.resumeInterval="1")
+}
+`
+	testpeer.StartRsyslog(t, conf, map[string]any{"in": in, "out": port}, fmt.Sprintf("127.0.0.1:%d", in))
+	feed, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 300000
+	fed := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriter(feed)
+		for i := 0; i < total; i++ {
+			w.Write(drainMessage(i))
+		}
+		err := w.Flush()
+		feed.Close()
+		fed <- err
+	}()
+	midStream(t, n, 5000)
+	reloadChanged(t, n)
+	t.Logf("reloaded with %v of %d journaled", n.metric("nomen_journal_appended_events_total", ""), total)
+	if err := <-fed; err != nil {
+		t.Fatal(err)
+	}
+
+	path := filepath.Join(n.dir, "events.jsonl")
+	reSeq := regexp.MustCompile(`drain seq=(\d{8}) end`)
+	count := func() map[int]int {
+		seqs := map[int]int{}
+		for _, line := range testpeer.WaitLines(t, path, 0, 0) {
+			if m := reSeq.FindStringSubmatch(line); m != nil {
+				k, _ := strconv.Atoi(m[1])
+				seqs[k]++
+			}
+		}
+		return seqs
+	}
+	deadline := time.Now().Add(2 * time.Minute) // a bound for the wait, not an assertion on speed
+	seqs := count()
+	for len(seqs) < total && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		seqs = count()
+	}
+	dropped := drainStop(t, n)
+	seqs = count()
+	missing := 0
+	for k := 0; k < total; k++ {
+		switch seqs[k] {
+		case 0:
+			missing++
+		case 1:
+		default:
+			t.Errorf("seq %d delivered %d times", k, seqs[k])
+		}
+	}
+	if missing > 0 || dropped > 0 {
+		t.Errorf("%d of %d messages relayed by rsyslog missing, %v counted as dropped", missing, total, dropped)
+	}
 }

@@ -28,6 +28,7 @@ type ingester struct {
 	warn     *logthrottle.Logger
 	dropped  prometheus.Counter // the pipeline's queue was full (datagrams)
 	stopped  prometheus.Counter // the pipeline stopped before taking them
+	refused  bool               // Submit failed: the pipeline has stopped
 	batch    []*event.Event
 }
 
@@ -89,6 +90,7 @@ func (in *ingester) flush(ctx context.Context) {
 			// Only a stop that ran out of time stops the pipeline before
 			// the listeners have flushed (relay.Stop).
 			in.stopped.Add(float64(len(b.Events)))
+			in.refused = true
 			in.warn.Warn("events dropped: the pipeline stopped before taking them (shutdown_timeout ran short)", "listener", in.listener, "count", len(b.Events))
 		}
 		return
