@@ -66,3 +66,40 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m.Sequence = sequence.NewMetrics(reg)
 	return m
 }
+
+// logDropped logs what nomen_dropped_events_total counted since start, one
+// attribute per stage/reason, when anything was dropped. Stop calls it last:
+// the drops of a stop itself happen after the last scrape, and the
+// counters end with the process, so this line is their only record.
+func (r *Relay) logDropped() {
+	mfs, err := r.reg.Gather()
+	if err != nil {
+		r.log.Warn("cannot read the drop counters", "err", err)
+		return
+	}
+	var args []any
+	for _, mf := range mfs {
+		if mf.GetName() != "nomen_dropped_events_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			v := m.GetCounter().GetValue()
+			if v == 0 {
+				continue
+			}
+			var stage, reason string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "stage":
+					stage = l.GetValue()
+				case "reason":
+					reason = l.GetValue()
+				}
+			}
+			args = append(args, stage+"/"+reason, int64(v))
+		}
+	}
+	if len(args) > 0 {
+		r.log.Warn("events dropped since start (nomen_dropped_events_total)", args...)
+	}
+}

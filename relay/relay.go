@@ -47,9 +47,13 @@ type Relay struct {
 	tier    *tier // nil without [tier]
 	outputs map[string]*runningOutput
 	syslog  map[string]*runningListener
-	agents  map[string]*runningAgent
-	natsIn  map[string]*runningNATSInput
-	api     *apiServer
+	// retiring are listeners a reload replaced or removed that may still
+	// be handing on what they read (waiting for room in the journal):
+	// Stop waits for them too.
+	retiring []*retiringListener
+	agents   map[string]*runningAgent
+	natsIn   map[string]*runningNATSInput
+	api      *apiServer
 
 	natsInMetrics *natsin.Metrics // created with the first nats listener
 	// natsInputs are the running nats listeners, for /readyz.
@@ -76,6 +80,33 @@ type Relay struct {
 type runningListener struct {
 	cfg listen.Config
 	l   listen.Listener
+}
+
+// retiringListener is a closed listener and whether its readers are done.
+type retiringListener struct {
+	l    listen.Listener
+	done chan struct{}
+}
+
+// retire closes l and lets it finish in the background: its readers may
+// wait for room in the journal for as long as outputs are behind, and a
+// reload must not wait with them (it holds r.mu, which /healthz needs).
+func (r *Relay) retire(l listen.Listener) {
+	l.Close()
+	rl := &retiringListener{l: l, done: make(chan struct{})}
+	go func() {
+		l.Wait()
+		close(rl.done)
+	}()
+	kept := r.retiring[:0]
+	for _, old := range r.retiring {
+		select {
+		case <-old.done:
+		default:
+			kept = append(kept, old)
+		}
+	}
+	r.retiring = append(kept, rl)
 }
 
 // New prepares a relay for cfg; nothing runs until Start.
@@ -337,8 +368,18 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 		if lc, ok := want[name]; ok && reflect.DeepEqual(lc, rl.cfg) && !timezoneChanged {
 			continue
 		}
-		rl.l.Close()
-		rl.l.Wait()
+		// A replaced or removed listener stops as at SIGTERM: it reads what
+		// its sockets hold, flushes it into the pipeline (still running),
+		// and closes its connections, rather than serving them on under
+		// the old settings: a reload then applies allowed_networks, TLS and
+		// the limits to every connection, and a removed listener really
+		// stops. A TCP sender still writing gets a reset and reconnects
+		// (what it learns is lost: listen's drainGrace). The reload does
+		// not wait for it to finish (retire); a new listener on the same
+		// address binds meanwhile (TCP: the old one no longer listens;
+		// UDP: SO_REUSEPORT, the old sockets drop and count what they are
+		// still sent; unix: the old path is removed).
+		r.retire(rl.l)
 		delete(r.syslog, name)
 		r.log.Info("listener stopped", "listener", name)
 	}
@@ -391,10 +432,13 @@ func (r *Relay) Reopen() {
 	}
 }
 
-// Stop drains and stops everything in order: listeners stop reading (what
-// is buffered is read), the pipeline journals what it holds, outputs
-// deliver what they can within the deadline, state is saved, the journal
-// is closed. The deadline is split so that each step gets its share.
+// Stop drains and stops everything in order: listeners stop taking new
+// data and read what their sockets hold (listen.Listener.Close), and hand
+// it to the pipeline, which stops only after them and journals what it
+// holds; outputs deliver what they can within the deadline, state is
+// saved, the journal is closed. The deadline is split so that each step
+// gets its share. What is dropped on the way is counted, and the counts of
+// the whole run are logged last.
 func (r *Relay) Stop(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -408,11 +452,14 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	r.stopped = true
 	r.ready.Store(false)
 	var errs []error
-	listeners := make([]listen.Listener, 0, len(r.syslog))
+	listeners := make([]listen.Listener, 0, len(r.syslog)+len(r.retiring))
 	for name, rl := range r.syslog {
 		rl.l.Close()
 		listeners = append(listeners, rl.l)
 		defer delete(r.syslog, name)
+	}
+	for _, rl := range r.retiring {
+		listeners = append(listeners, rl.l)
 	}
 	for _, a := range r.agents {
 		a.close(ctx)
@@ -483,6 +530,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	r.logDropped()
 	return errors.Join(errs...)
 }
 

@@ -105,6 +105,7 @@ window = "60s"
 		"nomen_agent_protocol_errors_total{reason=identity}",
 		"nomen_dropped_events_total{reason=queue_full,stage=listener}",
 		"nomen_dropped_events_total{reason=socket_buffer,stage=listener}",
+		"nomen_dropped_events_total{reason=stopping,stage=listener}",
 		"nomen_dropped_events_total{reason=append_failed,stage=journal}",
 		"nomen_dropped_events_total{reason=disk_budget,stage=journal}",
 		"nomen_state_snapshots_total{result=success,stage=sequence}",

@@ -23,7 +23,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "nomen_received_bytes_total", Help: "Message bytes received (after framing), by listener.",
 		}, []string{"listener"}),
 		Truncated: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_truncated_messages_total", Help: "Messages longer than the listener's max_message_size, truncated and flagged.",
+			Name: "nomen_truncated_messages_total", Help: "Messages truncated and flagged: longer than the listener's max_message_size, or cut when their connection was reset or stopped.",
 		}, []string{"listener"}),
 		ParseFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_parse_failures_total", Help: "Messages kept raw because they did not parse, by listener and attempted format.",

@@ -29,7 +29,10 @@
 // frame are returned as a last frame, as rsyslog does: an LF frame without
 // its trailer as it is (the sender just did not end the line), an
 // octet-counted frame shorter than its MSG-LEN flagged truncated and counted
-// in Stats.Incomplete. Then Next returns the error (io.EOF at a clean end).
+// in Stats.Incomplete. After a read error other than EOF (a reset, the
+// deadline of a stopping listener) the stream was cut, not ended by the
+// sender: that last LF frame is flagged truncated too (and counted in
+// Stats.Truncated). Then Next returns the error (io.EOF at a clean end).
 package framing
 
 import (
@@ -374,11 +377,14 @@ func (r *Reader) final() (f []byte, truncated, ok bool) {
 	if len(bytes.TrimLeft(f, " ")) == 0 {
 		return nil, false, false
 	}
+	cut := !errors.Is(r.err, io.EOF) // a reset or a deadline, not the sender's end
 	if len(f) > r.max {
-		r.stats.Truncated++
-		return f[:r.max], true, true
+		f, cut = f[:r.max], true
 	}
-	return f, false, true
+	if cut {
+		r.stats.Truncated++
+	}
+	return f, cut, true
 }
 
 // fill reads more data; false when the stream has ended (r.err is set).

@@ -256,13 +256,15 @@ func TestWireCorpus(t *testing.T) {
 	}
 }
 
-// A read error ends the stream like EOF: the partial frame first, then the error.
+// A read error ends the stream like EOF: the partial frame first, then the
+// error; the partial frame was cut (not ended by the sender, as at EOF), so
+// it is flagged truncated.
 func TestReadErrorAfterPartialFrame(t *testing.T) {
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader("<13>one\n<13>tw"), iotest.ErrReader(boom))
 	got := readAll(t, r, 0, Auto)
-	want := "frame <13>one\nframe <13>tw\n" +
-		"stats frames=2 octet=0 truncated=0 bad_length=0 incomplete=0\nend connection reset\n"
+	want := "frame <13>one\ntruncated <13>tw\n" +
+		"stats frames=2 octet=0 truncated=1 bad_length=0 incomplete=0\nend connection reset\n"
 	if got.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -26,10 +27,18 @@ import (
 // sender always lands on the same socket, which keeps its order), and no
 // two goroutines share a socket, so a reader always sees its socket run dry
 // and flushes its batch at once.
+//
+// Stopping (SIGTERM, or a reload that replaces the listener) loses nothing
+// the sockets hold: each reader makes its socket take no more datagrams,
+// reads what is queued without waiting, hands it to the pipeline, counts
+// what the kernel dropped, and only then closes the socket (Linux; see
+// readDatagrams).
 type datagramListener struct {
-	pcs  []net.PacketConn
-	path string // unix socket path to remove on close
-	wg   sync.WaitGroup
+	pcs       []net.PacketConn
+	path      string // unix socket path to remove on close
+	wg        sync.WaitGroup
+	stopping  atomic.Bool
+	closeOnce sync.Once
 }
 
 // rawConner is a socket whose file descriptor the readers use directly
@@ -37,24 +46,36 @@ type datagramListener struct {
 type rawConner interface {
 	SyscallConn() (syscall.RawConn, error)
 	SetReadBuffer(int) error
+	SetReadDeadline(time.Time) error
+	Close() error
 }
 
 func (l *datagramListener) Addr() net.Addr { return l.pcs[0].LocalAddr() }
 
+// Close removes a unix socket's path (no new senders) and wakes the
+// readers, which drain and close their sockets; Wait returns once they
+// have.
 func (l *datagramListener) Close() error {
-	var err error
-	for _, pc := range l.pcs {
-		if e := pc.Close(); e != nil && err == nil {
-			err = e
+	l.closeOnce.Do(func() {
+		l.stopping.Store(true)
+		if l.path != "" {
+			os.Remove(l.path)
 		}
-	}
-	if l.path != "" {
-		os.Remove(l.path)
-	}
-	return err
+		for _, pc := range l.pcs {
+			pc.SetReadDeadline(time.Now()) // a reader waiting for data returns
+		}
+	})
+	return nil
 }
 
 func (l *datagramListener) Wait() { l.wg.Wait() }
+
+// closeUnstarted closes sockets no reader serves yet (a failed start).
+func (l *datagramListener) closeUnstarted() {
+	for _, pc := range l.pcs {
+		pc.Close()
+	}
+}
 
 func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	lc := net.ListenConfig{Control: reusePort}
@@ -63,7 +84,7 @@ func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	for i := 0; i < rt.cfg.Readers; i++ {
 		pc, err := lc.ListenPacket(ctx, "udp", addr)
 		if err != nil {
-			l.Close()
+			l.closeUnstarted()
 			return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 		}
 		addr = pc.LocalAddr().String() // port 0: the others join the port the first got
@@ -114,13 +135,15 @@ func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) {
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		readDatagrams(rt, conn)
+		defer conn.Close()
+		readDatagrams(rt, conn, &l.stopping)
 	}()
 }
 
-// readDatagrams reads until the socket is closed, flushing the batch
-// whenever the socket has nothing more to give.
-func readDatagrams(rt *listenerRuntime, conn rawConner) {
+// readDatagrams reads until the listener is stopping, flushing the batch
+// whenever the socket has nothing more to give; then it drains the socket
+// (see datagramListener).
+func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 	in := newIngester(rt, false)
 	flush := func() { in.flush(context.Background()) }
 	defer flush()
@@ -135,24 +158,9 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 		return
 	}
 	kd := kernelDropCounter{r: r, rt: rt,
-		dropped: rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer")} // exported at 0 from the start
-	for {
-		n, err := r.read(func() {
-			flush()
-			if kd.backlog {
-				kd.poll() // the socket just ran dry after a backlog: count what overflowed
-			}
-		})
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		now := time.Now()
-		kd.saw(n, now)
+		dropped: rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer"), // exported at 0 from the start
+		warning: "datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)"}
+	take := func(n int, now time.Time) {
 		for i := 0; i < n; i++ {
 			data, truncated, addr := r.message(i)
 			peer := local
@@ -174,6 +182,54 @@ func readDatagrams(rt *listenerRuntime, conn rawConner) {
 			}
 		}
 	}
+	for {
+		n, err := r.read(func() {
+			flush()
+			if kd.backlog {
+				kd.poll() // the socket just ran dry after a backlog: count what overflowed
+			}
+		})
+		if err != nil {
+			if stopping.Load() && errors.Is(err, os.ErrDeadlineExceeded) {
+				break // Close woke us
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		now := time.Now()
+		kd.saw(n, now)
+		take(n, now)
+	}
+
+	// Stopping. The socket takes no more datagrams (UDP: the kernel drops
+	// and counts them; unix: senders get EPIPE), so what it holds is finite:
+	// read it all. No sender can be slowed any more, so the pipeline is
+	// waited for (it stops under us, counted, if the stop's deadline runs
+	// short: relay.Stop).
+	kd.poll()
+	if err := r.stopReceiving(isUnix); err != nil {
+		rt.log.Warn("listener cannot stop its socket from receiving; what arrives before it is closed is lost", "listener", rt.cfg.Name, "err", err)
+	}
+	in.blocking = true
+	for {
+		n, err := r.readQueued()
+		if err != nil {
+			rt.log.Warn("datagram read failed while stopping", "listener", rt.cfg.Name, "err", err)
+			break
+		}
+		if n == 0 {
+			break
+		}
+		take(n, time.Now())
+	}
+	flush()
+	kd.dropped = rt.metrics.Dropped.WithLabelValues("listener", "stopping")
+	kd.warning = "datagrams dropped: they arrived while the listener was stopping"
+	kd.poll()
 }
 
 // kernelDropCounter turns the socket's kernel drop count (datagrams that
@@ -186,6 +242,7 @@ type kernelDropCounter struct {
 	r        *datagramReader
 	rt       *listenerRuntime
 	dropped  prometheus.Counter
+	warning  string
 	last     uint32
 	backlog  bool
 	nextPoll time.Time
@@ -210,8 +267,7 @@ func (k *kernelDropCounter) poll() {
 	}
 	if d := drops - k.last; d > 0 { // uint32 arithmetic survives the counter wrapping
 		k.dropped.Add(float64(d))
-		k.rt.warn.Warn("datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)",
-			"listener", k.rt.cfg.Name, "count", d)
+		k.rt.warn.Warn(k.warning, "listener", k.rt.cfg.Name, "count", d)
 	}
 	k.last = drops
 }

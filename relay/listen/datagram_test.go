@@ -4,8 +4,10 @@ package listen
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -56,5 +58,59 @@ func TestKernelDrops(t *testing.T) {
 	}
 	if read+int(drops) != sent {
 		t.Errorf("read %d + dropped %d = %d, want %d", read, drops, read+int(drops), sent)
+	}
+}
+
+// TestCloseReadsWhatTheSocketHolds: datagrams queued on a listener's
+// socket when it is closed (SIGTERM, a reload that replaces it) are read
+// and handed on, not discarded with the socket; what arrives while it
+// stops is refused (unix: the sender gets an error) or counted (udp).
+func TestCloseReadsWhatTheSocketHolds(t *testing.T) {
+	for _, proto := range []string{"udp", "unix"} {
+		t.Run(proto, func(t *testing.T) {
+			addr := "127.0.0.1:0"
+			network := "udp"
+			if proto == "unix" {
+				addr, network = filepath.Join(t.TempDir(), "log.sock"), "unixgram"
+			}
+			s := &sink{block: make(chan struct{})} // the reader stops at its first flush: a backlog builds
+			tl := startTest(t, Config{Name: "t", Protocol: proto, Address: addr, Readers: 1}, s)
+			out, err := net.Dial(network, tl.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			sent := 0
+			send := func() error {
+				out.SetWriteDeadline(time.Now().Add(10 * time.Millisecond)) // unix: a full queue refuses instead of waiting
+				_, err := out.Write([]byte(fmt.Sprintf("<13>Jan  2 03:04:05 host app: n=%d", sent)))
+				if err == nil {
+					sent++
+				}
+				return err
+			}
+			for i := 0; i < 200; i++ {
+				send()
+			}
+			tl.Close()
+			s.mu.Lock()
+			close(s.block) // the pipeline takes batches again
+			s.mu.Unlock()
+			for proto == "unix" && send() == nil { // until the socket refuses
+			}
+			tl.Wait()
+			if proto == "unix" {
+				if err := send(); err == nil {
+					t.Error("a datagram was accepted after Wait returned")
+				}
+			}
+			dropped := 0.0
+			for _, reason := range []string{"queue_full", "socket_buffer", "stopping"} {
+				dropped += value(tl.metrics.Dropped.WithLabelValues("listener", reason))
+			}
+			if got := float64(s.count()) + dropped; got != float64(sent) || sent == 0 {
+				t.Errorf("%d datagrams sent, %d handed on + %v counted as dropped", sent, s.count(), dropped)
+			}
+		})
 	}
 }

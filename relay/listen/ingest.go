@@ -26,8 +26,10 @@ type ingester struct {
 	sub      Submitter
 	blocking bool
 	warn     *logthrottle.Logger
-	dropped  prometheus.Counter
-	batch    []*event.Event // nil between batches
+	dropped  prometheus.Counter // the pipeline's queue was full (datagrams)
+	stopped  prometheus.Counter // the pipeline stopped before taking them
+	refused  bool               // Submit failed: the pipeline has stopped
+	batch    []*event.Event     // nil between batches
 }
 
 func newIngester(l *listenerRuntime, blocking bool) *ingester {
@@ -38,6 +40,7 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 		blocking: blocking,
 		warn:     l.warn,
 		dropped:  l.metrics.Dropped.WithLabelValues("listener", "queue_full"),
+		stopped:  l.metrics.Dropped.WithLabelValues("listener", "stopping"),
 	}
 }
 
@@ -86,8 +89,11 @@ func (in *ingester) flush(ctx context.Context) {
 	in.dec, in.batch = nil, nil
 	if in.blocking {
 		if err := in.sub.Submit(ctx, b); err != nil {
-			in.dropped.Add(float64(len(b.Events)))
-			in.warn.Warn("events dropped: relay is stopping", "listener", in.listener, "count", len(b.Events))
+			// Only a stop that ran out of time stops the pipeline before
+			// the listeners have flushed (relay.Stop).
+			in.stopped.Add(float64(len(b.Events)))
+			in.refused = true
+			in.warn.Warn("events dropped: the pipeline stopped before taking them (shutdown_timeout ran short)", "listener", in.listener, "count", len(b.Events))
 		}
 		return
 	}

@@ -61,8 +61,11 @@ type listenerRuntime struct {
 type Listener interface {
 	// Addr is the bound address (useful with port 0).
 	Addr() net.Addr
-	// Close stops accepting/reading; Wait returns when every reader has
-	// flushed its last batch.
+	// Close stops accepting/reading without losing what the sockets
+	// already hold: stream connections read for drainGrace, datagram
+	// sockets stop taking datagrams and are read to the end (stream.go,
+	// datagram.go). Wait returns when every reader has flushed its last
+	// batch into the pipeline, which must still be running.
 	Close() error
 	Wait()
 }
@@ -88,6 +91,7 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 	// first reader), so that an alert on increase() sees the first one.
 	o.Metrics.Dropped.WithLabelValues("listener", "queue_full")
 	o.Metrics.Dropped.WithLabelValues("listener", "socket_buffer")
+	o.Metrics.Dropped.WithLabelValues("listener", "stopping")
 	o.Metrics.Rejected.WithLabelValues(o.Config.Name, "not_allowed")
 	o.Metrics.FramingErrors.WithLabelValues(o.Config.Name, "empty")
 	switch rt.cfg.Protocol {

@@ -11,7 +11,7 @@ type Metrics struct {
 	FramingErrors *prometheus.CounterVec // {listener, kind}
 	// Dropped is the relay's nomen_dropped_events_total {stage, reason},
 	// which other parts count into too: listeners count {listener,
-	// queue_full} and {listener, socket_buffer}.
+	// queue_full}, {listener, socket_buffer} and {listener, stopping}.
 	Dropped *prometheus.CounterVec
 }
 

@@ -67,22 +67,12 @@ func (r *datagramReader) read(idle func()) (int, error) {
 	var n int
 	var errno syscall.Errno
 	err := r.rc.Read(func(fd uintptr) bool {
-		for i := range r.hdrs {
-			h := &r.hdrs[i].hdr
-			h.Name = (*byte)(unsafe.Pointer(&r.names[i]))
-			h.Namelen = uint32(unsafe.Sizeof(r.names[i]))
-			h.Flags = 0
-			if r.oobs != nil {
-				h.Control = &r.oobs[i][0]
-				h.SetControllen(len(r.oobs[i]))
-			}
-		}
-		m, _, e := syscall.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), recvBatch, unix.MSG_DONTWAIT, 0, 0)
+		m, e := r.recv(fd)
 		if e == syscall.EAGAIN {
 			idle()
 			return false // wait for the socket to become readable
 		}
-		n, errno = int(m), e
+		n, errno = m, e
 		return true
 	})
 	if err != nil {
@@ -92,6 +82,61 @@ func (r *datagramReader) read(idle func()) (int, error) {
 		return 0, errno
 	}
 	return n, nil
+}
+
+// readQueued receives a batch of what the socket holds without waiting
+// (also after a read deadline passed): 0 when it is empty.
+func (r *datagramReader) readQueued() (int, error) {
+	var n int
+	var errno syscall.Errno
+	if err := r.rc.Control(func(fd uintptr) { n, errno = r.recv(fd) }); err != nil {
+		return 0, err
+	}
+	switch errno {
+	case 0:
+		return n, nil
+	case syscall.EAGAIN:
+		return 0, nil
+	}
+	return 0, errno
+}
+
+// recv is one recvmmsg(2) that does not wait.
+func (r *datagramReader) recv(fd uintptr) (int, syscall.Errno) {
+	for i := range r.hdrs {
+		h := &r.hdrs[i].hdr
+		h.Name = (*byte)(unsafe.Pointer(&r.names[i]))
+		h.Namelen = uint32(unsafe.Sizeof(r.names[i]))
+		h.Flags = 0
+		if r.oobs != nil {
+			h.Control = &r.oobs[i][0]
+			h.SetControllen(len(r.oobs[i]))
+		}
+	}
+	m, _, e := syscall.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), recvBatch, unix.MSG_DONTWAIT, 0, 0)
+	return int(m), e
+}
+
+// stopReceiving makes the socket take no more datagrams, so that what it
+// holds can be read to the end before it is closed. A unix socket is shut
+// for reading: senders get EPIPE, as they would from a closed socket. A
+// UDP socket ignores that, so it gets a filter that drops every datagram;
+// the kernel counts those drops like a full buffer's (kernelDrops).
+func (r *datagramReader) stopReceiving(isUnix bool) error {
+	var err error
+	cerr := r.rc.Control(func(fd uintptr) {
+		if isUnix {
+			err = unix.Shutdown(int(fd), unix.SHUT_RD)
+			return
+		}
+		dropAll := unix.SockFilter{Code: unix.BPF_RET | unix.BPF_K, K: 0} // accept 0 bytes: drop
+		err = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER,
+			&unix.SockFprog{Len: 1, Filter: &dropAll})
+	})
+	if cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // message returns datagram i of the last read: its bytes (valid until the
@@ -195,4 +240,14 @@ func passCred(conn rawConner) error {
 		return err
 	}
 	return serr
+}
+
+// unreadBytes returns how many bytes the kernel holds for a stream socket
+// that nobody has read (SIOCINQ).
+func unreadBytes(rc syscall.RawConn) int {
+	n := 0
+	rc.Control(func(fd uintptr) {
+		n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	})
+	return n
 }

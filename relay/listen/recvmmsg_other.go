@@ -44,6 +44,12 @@ func (r *datagramReader) read(idle func()) (int, error) {
 	return 1, nil
 }
 
+// readQueued does not drain outside Linux: what the socket holds when the
+// listener stops is lost there.
+func (r *datagramReader) readQueued() (int, error) { return 0, nil }
+
+func (r *datagramReader) stopReceiving(bool) error { return nil }
+
 func (r *datagramReader) message(int) ([]byte, bool, netip.AddrPort) {
 	return r.buf[:r.n], r.trunc, r.addr
 }
@@ -60,3 +66,6 @@ func reusePort(network, address string, c syscall.RawConn) error { return nil }
 func (r *datagramReader) sender(int) peerCred { return peerCred{} }
 
 func passCred(rawConner) error { return nil }
+
+// unreadBytes is not reported outside Linux.
+func unreadBytes(syscall.RawConn) int { return 0 }

@@ -34,10 +34,28 @@ type streamListener struct {
 	wg      sync.WaitGroup
 }
 
-// drainGrace is how long connections keep reading what is already buffered
-// after the listener is closed (SIGTERM, reload): long enough to empty the
-// socket buffers, short enough for a prompt stop.
-const drainGrace = 300 * time.Millisecond
+// When the listener is closed (SIGTERM, or a reload that replaces or
+// removes it), each connection first ends nomen's side of the stream (a
+// FIN): a sender that watches for it, as rsyslog does, stops writing and
+// closes its side, and the connection reads everything it sent up to that
+// end (its socket buffers: a few MiB at most), losing nothing; the sender
+// reconnects and goes on, or queues while nomen is down. A connection
+// drains until the sender's end, until the sender has been silent for
+// drainGrace, or until it has read drainBytes since the close (a sender
+// that ignores the end and keeps writing would hold the stop forever);
+// then it flushes its batch into the pipeline (which stops only after the
+// listeners: relay.Stop) and is closed. A sender that went on writing
+// loses what the kernel had not handed to nomen yet, and learns it:
+// closing a socket with unread data, or receiving data on a closed one,
+// makes the kernel answer with a reset (logged, with the bytes left
+// unread); the frame being read when the stream was cut is kept, flagged
+// nomen.truncated.
+const (
+	drainGrace = 300 * time.Millisecond
+	// drainBytes is above what a sender's and nomen's socket buffers hold
+	// at Linux's defaults (tcp_wmem 4 MiB, tcp_rmem 6 MiB).
+	drainBytes = 16 << 20
+)
 
 // handshakeTimeout bounds a TLS handshake so a silent client cannot hold a slot.
 const handshakeTimeout = 10 * time.Second
@@ -76,15 +94,15 @@ func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 
 func (l *streamListener) Addr() net.Addr { return l.ln.Addr() }
 
-// Close stops accepting; open connections read what is already buffered
-// for drainGrace, flush, and close.
+// Close stops accepting; open connections drain (see drainGrace), flush,
+// and close.
 func (l *streamListener) Close() error {
 	err := l.ln.Close()
 	l.mu.Lock()
 	l.closing = true
-	deadline := time.Now().Add(drainGrace)
 	for c := range l.conns {
-		c.drain(deadline)
+		c.drain()
+		c.closeWrite()
 	}
 	l.mu.Unlock()
 	return err
@@ -219,11 +237,20 @@ func (l *streamListener) serve(conn *idleConn) {
 			reads, received = n, time.Now()
 		}
 		in.add(frame, truncated, peer, received, peerCred{})
+		if in.refused {
+			return // the pipeline stopped (a stop out of time): what follows could only be dropped
+		}
 	}
 }
 
 // closed forgets a connection that ended.
 func (l *streamListener) closed(conn *idleConn) {
+	if l.isClosing() {
+		if n := unreadBytes(conn.rc); n > 0 {
+			l.rt.warn.Warn("connection closed while stopping with data unread: the sender gets a reset",
+				"listener", l.rt.cfg.Name, "peer", conn.RemoteAddr().String(), "unread_bytes", n)
+		}
+	}
 	conn.Close()
 	l.mu.Lock()
 	delete(l.conns, conn)
@@ -309,7 +336,8 @@ type idleConn struct {
 	src     netip.Addr // the sender's address (per-source limit)
 	timeout time.Duration
 	idle    func()
-	drainAt atomic.Int64 // the listener is closing: reads end at this time (Unix ns)
+	drainAt atomic.Int64 // the listener is closing: when it began (Unix ns); see drainGrace
+	drained int          // bytes read since then
 
 	flushed     bool      // idle was called since the last data: the next Read waits
 	deadlineSet bool      // armDeadline set one, which a Read that does not wait must clear
@@ -317,10 +345,24 @@ type idleConn struct {
 	peek        [1]byte   // what a wait without a buffer looks at
 }
 
-// drain makes reads stop at deadline, after what is buffered has been read.
-func (c *idleConn) drain(deadline time.Time) {
-	c.drainAt.Store(deadline.UnixNano())
-	c.Conn.SetReadDeadline(deadline)
+// drain makes reads end once the sender has been silent for drainGrace, or
+// drainBytes have been read (see drainGrace).
+func (c *idleConn) drain() {
+	now := time.Now()
+	c.drainAt.Store(now.UnixNano())
+	c.Conn.SetReadDeadline(now.Add(drainGrace)) // ends a long wait
+}
+
+// drainDeadline is the deadline of a wait that began at the drain.
+func (c *idleConn) drainDeadline(at int64) time.Time { return time.Unix(0, at).Add(drainGrace) }
+
+// closeWrite sends the sender nomen's end of the stream (a FIN; under TLS
+// without close_notify, which the serve goroutine alone may write), so that
+// it stops writing and ends its side: see drainGrace.
+func (c *idleConn) closeWrite() {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
 }
 
 func newIdleConn(c net.Conn, timeout time.Duration) (*idleConn, error) {
@@ -340,9 +382,16 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	if len(p) == 0 && !c.flushed {
 		return 0, nil
 	}
-	if c.flushed {
+	draining := c.drainAt.Load() != 0
+	switch {
+	case draining:
+		if c.drained >= drainBytes {
+			return 0, os.ErrDeadlineExceeded // read enough (see drainGrace)
+		}
+		c.Conn.SetReadDeadline(time.Now().Add(drainGrace)) // the sender's silence ends the drain
+	case c.flushed:
 		c.armDeadline()
-	} else if c.deadlineSet {
+	case c.deadlineSet:
 		// A past wait's deadline would fail this read once it expires.
 		c.clearDeadline()
 	}
@@ -379,6 +428,9 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	case n == 0 && len(p) > 0:
 		return 0, io.EOF
 	}
+	if draining {
+		c.drained += n
+	}
 	return n, nil
 }
 
@@ -395,7 +447,7 @@ func (c *idleConn) armDeadline() {
 	c.Conn.SetReadDeadline(at) // zero: no deadline
 	c.deadlineSet = !at.IsZero()
 	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
-		c.Conn.SetReadDeadline(time.Unix(0, at))
+		c.Conn.SetReadDeadline(c.drainDeadline(at))
 	}
 }
 
@@ -408,6 +460,6 @@ func (c *idleConn) clearDeadline() {
 	}
 	c.Conn.SetReadDeadline(time.Time{})
 	if at := c.drainAt.Load(); at != 0 { // drain raced with us: its deadline wins
-		c.Conn.SetReadDeadline(time.Unix(0, at))
+		c.Conn.SetReadDeadline(c.drainDeadline(at))
 	}
 }

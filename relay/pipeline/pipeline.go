@@ -69,9 +69,14 @@ type Pipeline struct {
 
 	stopping chan struct{} // closed by Stop: no more submissions
 	stopOnce sync.Once
-	done     chan struct{}
-	ctx      context.Context // canceled when Stop's deadline passes
-	cancel   context.CancelFunc
+	// submitting is read-held by Submit and TrySubmit; the pipeline
+	// goroutine write-locks it once stopping is closed, so that no batch
+	// can be queued after its last look at the queue (a batch accepted
+	// and then never journaled would be lost uncounted).
+	submitting sync.RWMutex
+	done       chan struct{}
+	ctx        context.Context // canceled when Stop's deadline passes
+	cancel     context.CancelFunc
 
 	lastProgress atomic.Int64 // Unix ns of the last batch or idle tick, for the watchdog
 	inAppend     atomic.Bool  // waiting for the journal (possibly for room: backpressure, not a hang)
@@ -111,6 +116,8 @@ func (p *Pipeline) Start() { go p.run() }
 
 // Submit queues b, waiting for room unless ctx ends or the pipeline stops.
 func (p *Pipeline) Submit(ctx context.Context, b *Batch) error {
+	p.submitting.RLock()
+	defer p.submitting.RUnlock()
 	select {
 	case <-p.stopping:
 		return errStopping
@@ -142,6 +149,8 @@ func (p *Pipeline) Submit(ctx context.Context, b *Batch) error {
 
 // TrySubmit queues b if there is room right now.
 func (p *Pipeline) TrySubmit(b *Batch) bool {
+	p.submitting.RLock()
+	defer p.submitting.RUnlock()
 	select {
 	case <-p.stopping:
 		return false
@@ -243,8 +252,10 @@ func (p *Pipeline) run() {
 				p.handle(&Batch{Events: found})
 			}
 		case <-p.stopping:
-			// Senders see stopping before they can queue more; drain what
-			// is already queued, then flush stage findings due now.
+			// Submitters see stopping and leave; once they have, nothing
+			// more can be queued: drain what is.
+			p.submitting.Lock()
+			p.submitting.Unlock() // empty: waiting for the submitters is the point
 			for {
 				select {
 				case b := <-p.in:
