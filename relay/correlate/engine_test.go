@@ -591,18 +591,7 @@ fields = ["user.name", "host.name"]
 // what the background writer encodes is not shared with live state.
 func TestBackgroundSnapshotsRace(t *testing.T) {
 	dir := t.TempDir()
-	cfg := decode(t, bruteforce+`
-[[correlate.pair]]
-name = "p"
-first = { "event.action" = "logon" }
-second = { "event.action" = "logoff" }
-group_by = ["user.name"]
-window = "1h"
-[[correlate.first_seen]]
-name = "fs"
-where = { "event.category" = "authentication" }
-fields = ["source.ip"]
-`)
+	cfg := decode(t, statefulRules)
 	reg := prometheus.NewRegistry()
 	en, err := New(cfg, Options{StateDir: dir, Registerer: reg, SnapshotEvery: time.Nanosecond})
 	if err != nil {

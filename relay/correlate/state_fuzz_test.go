@@ -11,9 +11,9 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// fuzzRules has a rule of every kind that keeps state; process tracking
-// and script block reassembly are on by default.
-const fuzzRules = bruteforce + `
+// statefulRules has a rule of every kind that keeps state; process
+// tracking and script block reassembly are on by default.
+const statefulRules = bruteforce + `
 [[correlate.pair]]
 name = "p"
 first = { "event.action" = "logon" }
@@ -46,7 +46,7 @@ func fuzzBatch(at time.Time, i int) []*event.Event {
 // dropped and logged (see Engine.restore), the engine running on.
 func FuzzEngineSnapshot(f *testing.F) {
 	dir := f.TempDir()
-	p := newPipe(f, fuzzRules, dir)
+	p := newPipe(f, statefulRules, dir)
 	for i := range 7 {
 		p.send(fuzzBatch(p.now, i)...)
 		p.tick(time.Second)
@@ -69,7 +69,7 @@ func FuzzEngineSnapshot(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, "correlate", "state.json"), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		p := newPipe(t, fuzzRules, dir)
+		p := newPipe(t, statefulRules, dir)
 		checkScriptBlocks(t, p.en)
 		for i := range 4 {
 			p.send(fuzzBatch(p.now, i)...)
