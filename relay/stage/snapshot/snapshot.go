@@ -262,23 +262,34 @@ func WriteJSON(w io.Writer, v any) error {
 	return json.NewEncoder(w).Encode(v)
 }
 
-// List is a slice of a state that is written one element at a time: the
-// per-key entries of a stage, of which there can be hundreds of thousands.
+// List is a slice of a state that is written a chunk of listChunk
+// elements at a time: the per-key entries of a stage, of which there can
+// be hundreds of thousands.
 type List[T any] []T
 
-// WriteJSON writes the list as a JSON array, an element a line.
+// listChunk elements are encoded at once: few enough that the encoding is
+// small (~100-200 KiB), enough that encoding/json's cost per call (a few
+// hundred ns) does not count; one call per element made snapshots twice
+// as slow as encoding the state whole.
+const listChunk = 1024
+
+// WriteJSON writes the list as the JSON array json.Marshal would.
 func (l List[T]) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	if _, err := io.WriteString(w, "[\n"); err != nil {
+	if _, err := io.WriteString(w, "["); err != nil {
 		return err
 	}
-	for i := range l {
+	for i := 0; i < len(l); i += listChunk {
+		b, err := json.Marshal([]T(l[i:min(i+listChunk, len(l))]))
+		if err != nil {
+			return err
+		}
+		b = b[1 : len(b)-1] // the elements, without the brackets
 		if i > 0 {
 			if _, err := io.WriteString(w, ","); err != nil {
 				return err
 			}
 		}
-		if err := enc.Encode(&l[i]); err != nil {
+		if _, err := w.Write(b); err != nil {
 			return err
 		}
 	}

@@ -181,11 +181,14 @@ func TestKeeperSpacesLargeSnapshots(t *testing.T) {
 	}
 }
 
-// A List is written an element at a time and loads like the slice
+// A List is written a chunk at a time and loads like the slice
 // json.Marshal would have written.
 func TestSaveList(t *testing.T) {
 	f, _ := Open("stage", t.TempDir())
 	want := []st{{N: 1, Keys: []string{"a", "<b>"}}, {N: 2}, {N: 3, Keys: []string{"c\nd"}}}
+	for i := range 2 * listChunk { // chunks after the first
+		want = append(want, st{N: 4 + i})
+	}
 	if err := f.Save(5, time.Now(), List[st](want)); err != nil {
 		t.Fatal(err)
 	}
