@@ -334,6 +334,32 @@ type savedState struct {
 	Rules map[string]any `json:"rules"`
 }
 
+// WriteJSON writes the snapshot as json.Marshal would, a rule at a time
+// (and a rule's keys one at a time: snapshot.List), so that it is never
+// held encoded in memory whole.
+func (st savedState) WriteJSON(w io.Writer) error {
+	if _, err := io.WriteString(w, `{"rules":{`); err != nil {
+		return err
+	}
+	for i, hash := range slices.Sorted(maps.Keys(st.Rules)) {
+		name, err := json.Marshal(hash)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			name = append([]byte{','}, name...)
+		}
+		if _, err := w.Write(append(name, ':')); err != nil {
+			return err
+		}
+		if err := snapshot.WriteJSON(w, st.Rules[hash]); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "}}")
+	return err
+}
+
 func (en *Engine) restore() error {
 	var st engineState
 	ok, err := en.Load(&st)

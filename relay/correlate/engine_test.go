@@ -577,12 +577,14 @@ fields = ["user.name", "host.name"]
 	})
 	b.Run("write", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			p.en.Dirty = true
 			if err := p.en.Snapshot(); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	})
 }
 

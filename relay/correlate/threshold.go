@@ -8,6 +8,7 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/nomenhq/nomen/relay/stage/lru"
+	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
 
 // threshold counts matching events per group key in a sliding window and
@@ -141,9 +142,10 @@ func (r *threshold) save() any {
 func (r *threshold) load(raw json.RawMessage) error { return loadLRU(r.keys, raw) }
 
 // saveLRU copies the entries, most recently used first; clone (if not
-// nil) deep-copies what a value shares with the live one.
-func saveLRU[V any](m *lru.Map[V], clone func(V) V) []keyed[V] {
-	out := make([]keyed[V], 0, m.Len())
+// nil) deep-copies what a value shares with the live one. The snapshot
+// writes them one at a time (snapshot.List).
+func saveLRU[V any](m *lru.Map[V], clone func(V) V) snapshot.List[keyed[V]] {
+	out := make(snapshot.List[keyed[V]], 0, m.Len())
 	m.All(func(k string, v *V) bool {
 		c := *v
 		if clone != nil {

@@ -30,26 +30,39 @@ func main() {
 	n := flag.Int("n", 1_000_000, "messages per TCP run")
 	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules, tcp-postgres, tcp-idle-N (RSS added by N idle connections)")
 	udpSeconds := flag.Int("udp-seconds", 10, "UDP run length")
+	nRounds := flag.Int("rounds", 1, "run the scenarios this many times in turn and print medians (min..max), with CPU per message relative to the first scenario (rounds.go)")
 	flag.Parse()
 
 	fmt.Printf("%-16s %10s %9s %9s %8s %11s %9s %8s  %s\n", "scenario", "msg/s", "MiB/s in", "CPU s", "CPU %", "CPU µs/msg", "RSS MiB", "loss %", "check")
 	failed := false
-	for _, sc := range strings.Split(*scenarios, ",") {
-		r, err := runScenario(*bin, sc, *n, *udpSeconds)
-		var skip skipped
-		if errors.As(err, &skip) {
-			fmt.Printf("%-16s skipped: %v\n", sc, err)
-			continue
+	names := strings.Split(*scenarios, ",")
+	rs := newRounds(names)
+	for range max(*nRounds, 1) {
+		round := make([]*result, len(names))
+		for i, sc := range names {
+			rs.sampleLoad()
+			r, err := runScenario(*bin, sc, *n, *udpSeconds)
+			var skip skipped
+			if errors.As(err, &skip) {
+				fmt.Printf("%-16s skipped: %v\n", sc, err)
+				continue
+			}
+			if err != nil {
+				fmt.Printf("%-16s error: %v\n", sc, err)
+				failed = true
+				continue
+			}
+			fmt.Printf("%-16s %10.0f %9.1f %9.2f %8.0f %11.2f %9.1f %8.3f  %s\n", sc, r.rate, r.mibps, r.cpu, 100*r.cpu/r.elapsed, 1e6*r.cpu/r.msgs, r.rssMiB, r.lossPct, r.check)
+			if !strings.HasPrefix(r.check, "ok") {
+				failed = true
+				continue
+			}
+			round[i] = &r
 		}
-		if err != nil {
-			fmt.Printf("%-16s error: %v\n", sc, err)
-			failed = true
-			continue
-		}
-		fmt.Printf("%-16s %10.0f %9.1f %9.2f %8.0f %11.2f %9.1f %8.3f  %s\n", sc, r.rate, r.mibps, r.cpu, 100*r.cpu/r.elapsed, 1e6*r.cpu/r.msgs, r.rssMiB, r.lossPct, r.check)
-		if !strings.HasPrefix(r.check, "ok") {
-			failed = true
-		}
+		rs.add(round)
+	}
+	if *nRounds > 1 {
+		rs.print()
 	}
 	if failed {
 		os.Exit(1)

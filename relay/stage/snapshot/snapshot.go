@@ -33,9 +33,11 @@
 package snapshot
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -184,24 +186,34 @@ func (f *File) corrupt(cause error) error {
 // Save writes state, covering the journal up to applied, atomically: a
 // temporary file is written and synced, then renamed over the old one and
 // the directory synced. A crash leaves either the old or the new snapshot.
+//
+// The state is encoded straight into the file (through a buffer), never
+// whole in memory: at a rule's max_keys it is tens of MB, which held
+// encoded at every snapshot raised the heap's peak, and with it the
+// collector's goal and the resident memory, by as much again. A Streamer
+// is written a piece at a time.
 func (f *File) Save(applied uint64, now time.Time, state any) error {
 	if f.path == "" {
 		return nil
 	}
 	// The envelope is written around the state by hand: marshalling the
-	// state as a json.RawMessage would scan it all a second time.
+	// state as a json.RawMessage would encode it whole first.
 	head, err := json.Marshal(envelope{Version: Version, Stage: f.stage, Saved: now.UTC(), Applied: applied})
 	if err != nil {
 		return fmt.Errorf("%s: encode snapshot: %w", f.stage, err)
 	}
-	st, err := json.Marshal(state)
-	if err != nil {
-		return fmt.Errorf("%s: encode snapshot: %w", f.stage, err)
-	}
-	// Written in parts: the state can be tens of MB, not to be copied again.
 	head = append(head[:len(head)-1], `,"state":`...)
 	tmp := f.path + ".tmp"
-	if err := writeSync(tmp, head, st, []byte{'}'}); err != nil {
+	err = writeSync(tmp, func(w io.Writer) error {
+		w.Write(head) // a write error sticks in the buffer: Flush returns it
+		if err := WriteJSON(w, state); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "}")
+		return err
+	})
+	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("%s: write snapshot: %w", f.stage, err)
 	}
 	if err := os.Rename(tmp, f.path); err != nil {
@@ -214,22 +226,75 @@ func (f *File) Save(applied uint64, now time.Time, state any) error {
 	return nil
 }
 
-func writeSync(path string, parts ...[]byte) error {
+// writeSync creates path, has write fill it through a buffer, and syncs it.
+func writeSync(path string, write func(io.Writer) error) error {
 	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	for _, b := range parts {
-		if _, err := fh.Write(b); err != nil {
-			fh.Close()
+	bw := bufio.NewWriterSize(fh, 256<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = fh.Sync()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Streamer is a state, or a part of one, that writes its own JSON a piece
+// at a time (see File.Save); what it writes must decode like the value
+// json.Marshal would have written.
+type Streamer interface {
+	WriteJSON(w io.Writer) error
+}
+
+// WriteJSON writes v's JSON to w: a Streamer writes itself, any other
+// value is encoded whole (as json.Marshal does, followed by a newline).
+func WriteJSON(w io.Writer, v any) error {
+	if s, ok := v.(Streamer); ok {
+		return s.WriteJSON(w)
+	}
+	return json.NewEncoder(w).Encode(v)
+}
+
+// List is a slice of a state that is written a chunk of listChunk
+// elements at a time: the per-key entries of a stage, of which there can
+// be hundreds of thousands.
+type List[T any] []T
+
+// listChunk elements are encoded at once: few enough that the encoding is
+// small (~100-200 KiB), enough that encoding/json's cost per call (a few
+// hundred ns) does not count; one call per element made snapshots twice
+// as slow as encoding the state whole.
+const listChunk = 1024
+
+// WriteJSON writes the list as the JSON array json.Marshal would.
+func (l List[T]) WriteJSON(w io.Writer) error {
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	for i := 0; i < len(l); i += listChunk {
+		b, err := json.Marshal([]T(l[i:min(i+listChunk, len(l))]))
+		if err != nil {
+			return err
+		}
+		b = b[1 : len(b)-1] // the elements, without the brackets
+		if i > 0 {
+			if _, err := io.WriteString(w, ","); err != nil {
+				return err
+			}
+		}
+		if _, err := w.Write(b); err != nil {
 			return err
 		}
 	}
-	if err := fh.Sync(); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
+	_, err := io.WriteString(w, "]")
+	return err
 }
 
 // Schedule says when a periodic snapshot is due.

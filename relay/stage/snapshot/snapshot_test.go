@@ -3,8 +3,10 @@ package snapshot
 import (
 	"errors"
 	"github.com/prometheus/client_golang/prometheus"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +178,57 @@ func TestKeeperSpacesLargeSnapshots(t *testing.T) {
 	// Every 40s (20 x 2s) rather than every second.
 	if saves < 2 || saves > 3 {
 		t.Errorf("%d snapshots in 100s, want 2 or 3 (one per 40s)", saves)
+	}
+}
+
+// A List is written a chunk at a time and loads like the slice
+// json.Marshal would have written.
+func TestSaveList(t *testing.T) {
+	f, _ := Open("stage", t.TempDir())
+	want := []st{{N: 1, Keys: []string{"a", "<b>"}}, {N: 2}, {N: 3, Keys: []string{"c\nd"}}}
+	for i := range 2 * listChunk { // chunks after the first
+		want = append(want, st{N: 4 + i})
+	}
+	if err := f.Save(5, time.Now(), List[st](want)); err != nil {
+		t.Fatal(err)
+	}
+	var got []st
+	applied, ok, err := f.Load(&got)
+	if err != nil || !ok || applied != 5 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("load: %d %v %v %+v", applied, ok, err, got)
+	}
+	if err := f.Save(6, time.Now(), List[st](nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := f.Load(&got); err != nil || !ok || len(got) != 0 {
+		t.Fatalf("empty list: %v %v %+v", ok, err, got)
+	}
+}
+
+// failingState fails after writing part of itself.
+type failingState struct{}
+
+func (failingState) WriteJSON(w io.Writer) error {
+	io.WriteString(w, `{"n":`)
+	return errors.New("encoding failed")
+}
+
+// A state that fails half-written (it is streamed to the file) leaves the
+// last good snapshot and no temporary file.
+func TestSaveFailedKeepsLast(t *testing.T) {
+	f, _ := Open("stage", t.TempDir())
+	if err := f.Save(1, time.Now(), st{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(2, time.Now(), failingState{}); err == nil {
+		t.Fatal("no error from a failing state")
+	}
+	var got st
+	applied, ok, err := f.Load(&got)
+	if err != nil || !ok || applied != 1 || got.N != 1 {
+		t.Fatalf("load: %d %v %v %+v", applied, ok, err, got)
+	}
+	if _, err := os.Stat(f.Path() + ".tmp"); !os.IsNotExist(err) {
+		t.Errorf("temporary file left behind: %v", err)
 	}
 }
