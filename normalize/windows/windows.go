@@ -6,6 +6,7 @@ package windows
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -88,8 +89,17 @@ type winData struct {
 	account     string // the account the agent resolved a SID value to (AccountDomain\AccountName attributes)
 }
 
-// winEvent is what every road extracts from a record.
+// winEvent is what every road extracts from a record. Records are read
+// into pooled winEvents (decodeWindows): winRecord is cleared for every
+// record, winValues is not (only its first n values, or nxHeld held
+// names, belong to the record), which spares clearing ~5 KB per record.
 type winEvent struct {
+	winRecord
+	winValues
+}
+
+// winRecord is a record's envelope and the counts of its values.
+type winRecord struct {
 	road     string
 	id       int    // event id; 0 if not numeric
 	code     string // event id as given
@@ -118,14 +128,26 @@ type winEvent struct {
 	structured   bool // data holds real EventData (XML, NXLog, Winlogbeat)
 	nxlogClassic bool // NXLog im_mseventlog: no EventData, only the message
 	userData     bool // it came from <UserData> (winlog.user_data.*)
-	n            int
-	data         [winMaxData]winData
+	n            int  // data[:n] are the record's values
+	indexed      bool // nameHead and nameNext index data[:n] (index)
+
+	nxHeld int    // nxHold[:nxHeld] are the record's held names
+	nxSeen uint64 // nameBit of the held names
+}
+
+// winValues are the values of a record, reused from record to record.
+type winValues struct {
+	data [winMaxData]winData
+
+	// An index of data by name, built once the record is read (index):
+	// nameHead[nameSlot(name)] is 1 + the first value with that slot,
+	// nameNext[i] 1 + the next one after data[i]; 0 ends a chain.
+	nameHead [64]uint8
+	nameNext [winMaxData]uint8
 
 	// NXLog's own top-level fields, held until the whole record is read
 	// (nxlog.go): an EventData name may be one of them.
-	nxHeld int
 	nxHold [nxlogMaxHeld]nxlogHeld
-	nxSeen uint64 // nameBit of the held names
 }
 
 // add records one EventData value; names beyond winMaxData are dropped.
@@ -134,26 +156,61 @@ func (w *winEvent) add(name, value string) {
 		return
 	}
 	w.data[w.n] = winData{name: name, value: value}
+	if w.indexed { // a value added while mapping: last of its chain
+		w.nameNext[w.n] = 0
+		p := &w.nameHead[nameSlot(name)]
+		for *p != 0 {
+			p = &w.nameNext[*p-1]
+		}
+		*p = uint8(w.n + 1)
+	}
 	w.n++
+}
+
+// index builds the index of the values by name: the mapping looks names
+// up a few dozen times per record; a search of every value each time cost
+// more than reading the record. Names must not change afterwards.
+func (w *winEvent) index() {
+	w.nameHead = [64]uint8{}
+	for i := w.n - 1; i >= 0; i-- {
+		slot := nameSlot(w.data[i].name)
+		w.nameNext[i] = w.nameHead[slot]
+		w.nameHead[slot] = uint8(i + 1)
+	}
+	w.indexed = true
+}
+
+// find returns the index of the first value named name, -1 if none.
+func (w *winEvent) find(name string) int {
+	if !w.indexed {
+		for i := 0; i < w.n; i++ {
+			if w.data[i].name == name {
+				return i
+			}
+		}
+		return -1
+	}
+	for k := w.nameHead[nameSlot(name)]; k != 0; k = w.nameNext[k-1] {
+		if w.data[k-1].name == name {
+			return int(k - 1)
+		}
+	}
+	return -1
 }
 
 // account returns the account the agent resolved the SID in EventData
 // name to ("DOMAIN\name", "" if none).
 func (w *winEvent) account(name string) string {
-	for i := 0; i < w.n; i++ {
-		if w.data[i].name == name {
-			return w.data[i].account
-		}
+	if i := w.find(name); i >= 0 {
+		return w.data[i].account
 	}
 	return ""
 }
 
 // raw returns the EventData value name as given ("" if absent).
 func (w *winEvent) raw(name string) string {
-	for i := 0; i < w.n; i++ {
-		if w.data[i].name == name {
-			return w.data[i].value
-		}
+	if i := w.find(name); i >= 0 {
+		return w.data[i].value
 	}
 	return ""
 }
@@ -251,8 +308,15 @@ func (w *winEvent) setLevelNumber(s string) {
 	}
 }
 
+// winEvents holds the winEvents of records read. A pooled one may keep
+// strings of earlier records in values past n until reused or dropped
+// by the pool at a collection.
+var winEvents = sync.Pool{New: func() any { return new(winEvent) }}
+
 func decodeWindows(e *event.Event) bool {
-	var w winEvent
+	w := winEvents.Get().(*winEvent)
+	defer winEvents.Put(w)
+	w.winRecord = winRecord{}
 	if !w.read(e) {
 		return false
 	}
@@ -372,6 +436,7 @@ func (w *winEvent) apply(e *event.Event) {
 		w.setEventData(e)
 		w.nameLegacyParams()
 	}
+	w.index()
 	w.applyMeaning(e)
 }
 
@@ -419,11 +484,14 @@ func (w *winEvent) setEventData(e *event.Event) {
 // nameBit is one of 64 bits for a name (by its length and last byte): two
 // names with different bits differ, so a set of them says which names
 // cannot have been seen before without comparing them.
-func nameBit(name string) uint64 {
+func nameBit(name string) uint64 { return 1 << nameSlot(name) }
+
+// nameSlot is one of 64 numbers for a name, by its length and last byte.
+func nameSlot(name string) uint {
 	if name == "" {
-		return 1
+		return 0
 	}
-	return 1 << ((uint(len(name)) + uint(name[len(name)-1])) % 64)
+	return (uint(len(name)) + uint(name[len(name)-1])) % 64
 }
 
 // winDataKey returns "winlog.event_data."+name, without allocating for the

@@ -254,7 +254,8 @@ func TestWinPID(t *testing.T) {
 func TestWinTextLabels(t *testing.T) {
 	// The longest label wins, values end at the next label, sections
 	// decide whose account a label describes.
-	w := winEvent{id: 4624}
+	var w winEvent
+	w.id = 4624
 	w.parseText("An account was successfully logged on. Subject: Security ID: S-1-5-18 Account Name: HOST$ " +
 		"Account Domain: NT AUTHORITY Logon ID: 0x3e7 Logon Type: 3 New Logon: Security ID: S-1-5-21-1-2-3-1104 " +
 		"Account Name: jdoe Account Domain: CORP Logon ID: 0x1234 Process Information: Process ID: 0x0 " +
@@ -526,5 +527,34 @@ func TestXMLDataElement(t *testing.T) {
 		if got != want || !ok && x.i != 0 {
 			t.Errorf("dataElement(%s) = %q (at %d), want %q", doc, got, x.i, want)
 		}
+	}
+}
+
+// TestNameIndex: after index, names are found as by a search of every
+// value: the first of a repeated name, names that share a slot, values
+// added later (a legacy failure reason), and none for an absent name.
+func TestNameIndex(t *testing.T) {
+	var w winEvent
+	w.add("Status", "first")
+	w.add("LogonType", "3")
+	w.add("Status", "second")
+	w.add("SubStatus", "0xc000006a")
+	w.add("Workstation", "WS7")
+	if nameSlot("Workstation") != nameSlot("Status") {
+		t.Fatal("the test wants two names that share a slot")
+	}
+	w.index()
+	w.add("FailureReason", "%%2313")
+	w.add("Status", "third")
+	for name, want := range map[string]string{
+		"Status": "first", "LogonType": "3", "SubStatus": "0xc000006a", "Workstation": "WS7",
+		"FailureReason": "%%2313", "Absent": "",
+	} {
+		if got := w.raw(name); got != want {
+			t.Errorf("raw(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if w.find("Absent") != -1 || w.find("FailureReason") != 5 {
+		t.Errorf("find: %d %d", w.find("Absent"), w.find("FailureReason"))
 	}
 }
