@@ -319,8 +319,8 @@ func (w *winEvent) parseXML(s string) bool {
 	entities := strings.IndexByte(s, '&') >= 0 // else no text needs unescaping
 	var (
 		depth     int
-		section   string // System, EventData, UserData, RenderingInfo
-		dataName  string // the <Data Name=...> or UserData field being read
+		section   xmlSection // the child of <Event> being read
+		dataName  string     // the <Data Name=...> or UserData field being read
 		inData    bool
 		field     string // System / RenderingInfo child whose text is being read
 		userDepth int    // depth of the UserData wrapper element
@@ -329,7 +329,7 @@ func (w *winEvent) parseXML(s string) bool {
 		closed    bool // </Event> seen: a truncated record is not decoded
 	)
 	for {
-		if section == "EventData" && depth == 2 {
+		if section == xmlEventData && depth == 2 {
 			if name, value, ok := x.dataElement(); ok {
 				if entities {
 					name, value = xmlUnescape(name), xmlUnescape(value)
@@ -352,11 +352,11 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				sawEvent = true
 			case depth == 2:
-				section = t.name
-				if section == "UserData" {
+				section = xmlSectionOf(t.name)
+				if section == xmlUserData {
 					w.userData = true
 				}
-			case section == "System" && depth == 3:
+			case section == xmlSystem && depth == 3:
 				field = t.name
 				switch t.name {
 				case "Provider":
@@ -378,7 +378,7 @@ func (w *winEvent) parseXML(s string) bool {
 					w.userDom = xmlAttr(t.attrs, "AccountDomain")
 					w.userType = xmlAttr(t.attrs, "AccountType")
 				}
-			case section == "EventData" && depth == 3 && t.name == "Data":
+			case section == xmlEventData && depth == 3 && t.name == "Data":
 				dataName = xmlAttr(t.attrs, "Name")
 				if dataName == "" {
 					unnamed++
@@ -395,9 +395,9 @@ func (w *winEvent) parseXML(s string) bool {
 						w.data[w.n-1].account = joinAccount(xmlAttr(t.attrs, "AccountDomain"), name)
 					}
 				}
-			case section == "UserData" && depth == 3:
+			case section == xmlUserData && depth == 3:
 				userDepth = 3
-			case section == "UserData" && depth == userDepth+1 && userDepth > 0:
+			case section == xmlUserData && depth == userDepth+1 && userDepth > 0:
 				dataName = t.name
 				if t.self {
 					w.add(dataName, "")
@@ -405,7 +405,7 @@ func (w *winEvent) parseXML(s string) bool {
 					inData = true
 					w.add(dataName, "")
 				}
-			case section == "RenderingInfo" && depth >= 3:
+			case section == xmlRenderingInfo && depth >= 3:
 				field = winRenderingField(t.name)
 			}
 			if t.self {
@@ -424,7 +424,7 @@ func (w *winEvent) parseXML(s string) bool {
 		case 'e':
 			switch {
 			case depth == 2:
-				section = ""
+				section = xmlOther
 				userDepth = 0
 			case inData:
 				inData = false
@@ -452,6 +452,32 @@ func (w *winEvent) parseXML(s string) bool {
 		w.parseText(w.message)
 	}
 	return true
+}
+
+// xmlSection is a child of <Event>: a number, as the scanner compares it
+// at every element.
+type xmlSection uint8
+
+const (
+	xmlOther xmlSection = iota
+	xmlSystem
+	xmlEventData
+	xmlUserData
+	xmlRenderingInfo
+)
+
+func xmlSectionOf(name string) xmlSection {
+	switch name {
+	case "System":
+		return xmlSystem
+	case "EventData":
+		return xmlEventData
+	case "UserData":
+		return xmlUserData
+	case "RenderingInfo":
+		return xmlRenderingInfo
+	}
+	return xmlOther
 }
 
 // xmlText stores a piece of text: an EventData value's (inData) or a
