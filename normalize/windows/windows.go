@@ -11,7 +11,6 @@ import (
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
-	"github.com/nomenhq/nomen/normalize/wincatalog"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -492,52 +491,4 @@ func nameSlot(name string) uint {
 		return 0
 	}
 	return (uint(len(name)) + uint(name[len(name)-1])) % 64
-}
-
-// winDataKey returns "winlog.event_data."+name, without allocating for the
-// names Windows' Security schema uses.
-func winDataKey(name string, user bool) string {
-	if user {
-		return "winlog.user_data." + name
-	}
-	if k, ok := winDataKeys[name]; ok {
-		return k
-	}
-	return "winlog.event_data." + name
-}
-
-var winDataKeys = func() map[string]string {
-	m := make(map[string]string, 512)
-	for _, n := range winKnownDataNames {
-		m[n] = "winlog.event_data." + n
-	}
-	for _, ch := range wincatalog.Channels() {
-		for _, ent := range wincatalog.Entries(ch) {
-			for _, f := range ent.Fields {
-				if _, ok := m[f.From]; !ok {
-					m[f.From] = "winlog.event_data." + f.From
-				}
-			}
-		}
-	}
-	return m
-}()
-
-// winKnownDataNames are EventData names the catalog's maps do not name
-// (the catalog's are added to winDataKeys from it).
-var winKnownDataNames = [...]string{
-	"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
-	"TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "TargetLinkedLogonId",
-	"TargetOutboundUserName", "TargetOutboundDomainName", "TargetLogonGuid", "TargetServerName",
-	"TargetInfo", "TargetSid", "TargetProcessId", "TargetProcessName",
-	"LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "Workstation",
-	"LogonGuid", "TransmittedServices", "LmPackageName", "KeyLength", "ProcessId", "ProcessName",
-	"IpAddress", "IpPort", "ImpersonationLevel", "RestrictedAdminMode", "VirtualAccount",
-	"ElevatedToken", "FailureReason", "Status", "SubStatus", "PrivilegeList",
-	"NewProcessId", "NewProcessName", "TokenElevationType", "CommandLine", "ParentProcessName",
-	"MandatoryLabel", "MemberName", "MemberSid", "SamAccountName", "DisplayName",
-	"UserPrincipalName", "HomeDirectory", "HomePath", "ScriptPath", "ProfilePath",
-	"UserWorkstations", "PasswordLastSet", "AccountExpires", "PrimaryGroupId",
-	"AllowedToDelegateTo", "OldUacValue", "NewUacValue", "UserAccountControl",
-	"UserParameters", "SidHistory", "LogonHours", "PackageName", "Dummy", "ComputerAccountChange",
 }

@@ -558,3 +558,45 @@ func TestNameIndex(t *testing.T) {
 		t.Errorf("find: %d %d", w.find("Absent"), w.find("FailureReason"))
 	}
 }
+
+// TestDataKeys: every known EventData name gets its key from the table,
+// which holds it once; other names are built.
+func TestDataKeys(t *testing.T) {
+	if winDataKeys.n < len(winKnownDataNames) {
+		t.Fatalf("%d names in the table, %d known at least", winDataKeys.n, len(winKnownDataNames))
+	}
+	longest, held := 0, 0
+	for h, s := range winDataKeys.slots {
+		if s.name == "" {
+			continue
+		}
+		held++
+		if s.key != "winlog.event_data."+s.name {
+			t.Errorf("%q: key %q", s.name, s.key)
+		}
+		if k, ok := winDataKeys.get(s.name); !ok || k != s.key {
+			t.Errorf("%q not found", s.name)
+		}
+		if probes := (h - int(dataKeyHash(s.name)) + dataKeySlots) % dataKeySlots; probes > longest {
+			longest = probes
+		}
+	}
+	if held != winDataKeys.n {
+		t.Errorf("%d names held, %d counted", held, winDataKeys.n)
+	}
+	t.Logf("%d names, longest probe %d", held, longest)
+	for _, name := range []string{"SubjectUserSid", "TaskName", "ProcessGuid"} {
+		if k := winDataKey(name, false); k != "winlog.event_data."+name {
+			t.Errorf("%q: %q", name, k)
+		}
+	}
+	if _, ok := winDataKeys.get("NoSuchEventDataName"); ok {
+		t.Error("an unknown name found")
+	}
+	if k := winDataKey("NoSuchEventDataName", false); k != "winlog.event_data.NoSuchEventDataName" {
+		t.Errorf("unknown name: %q", k)
+	}
+	if k := winDataKey("Name", true); k != "winlog.user_data.Name" {
+		t.Errorf("user data: %q", k)
+	}
+}
