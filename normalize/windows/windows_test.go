@@ -600,3 +600,26 @@ func TestDataKeys(t *testing.T) {
 		t.Errorf("user data: %q", k)
 	}
 }
+
+// TestXMLSystemShapes: System's text children are read the same whether
+// they take the short road (<Name>text</Name>) or not: with attributes,
+// entities, CDATA, empty.
+func TestXMLSystemShapes(t *testing.T) {
+	const tail = `<Channel>Security</Channel></System><EventData><Data Name="TargetUserName">jdoe</Data></EventData></Event>`
+	for _, c := range []struct{ system, code, computer string }{
+		{`<EventID>4624</EventID><Computer>WKS-1</Computer>`, "4624", "WKS-1"},
+		{`<EventID Qualifiers="16384">7036</EventID><Computer>WKS-1</Computer>`, "7036", "WKS-1"},
+		{`<EventID>4624</EventID><Computer>A&amp;B</Computer>`, "4624", "A&B"},
+		{`<EventID>4624</EventID><Computer></Computer><Level/>`, "4624", ""},
+		{`<EventID>4624</EventID><Computer><![CDATA[WKS-1]]></Computer>`, "4624", "WKS-1"},
+	} {
+		var w winEvent
+		if !w.parseXML(`<Event><System>` + c.system + tail) {
+			t.Errorf("%s: not read", c.system)
+			continue
+		}
+		if w.code != c.code || w.computer != c.computer || w.channel != "Security" || w.raw("TargetUserName") != "jdoe" {
+			t.Errorf("%s: code %q computer %q channel %q user %q", c.system, w.code, w.computer, w.channel, w.raw("TargetUserName"))
+		}
+	}
+}

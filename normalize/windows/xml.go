@@ -178,6 +178,32 @@ func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 	return name, value, true
 }
 
+// systemTextElement reads `<Name>text</Name>` at once for the children of
+// System that are text only (EventID, Level, Keywords, EventRecordID,
+// Channel, Computer...): the name is checked against the list, not
+// scanned byte by byte. False, and nothing read, for any other element or
+// shape (attributes, markup inside).
+func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
+	rest := x.s[x.i:]
+	gt := strings.IndexByte(rest, '>')
+	if gt < 2 || rest[0] != '<' {
+		return "", "", false
+	}
+	name = rest[1:gt]
+	switch name {
+	case "EventID", "Version", "Level", "Task", "Opcode", "Keywords", "EventRecordID", "Channel", "Computer":
+	default:
+		return "", "", false
+	}
+	saved := x.i
+	x.i += gt + 1
+	if text, ok = x.textEnd(name); !ok {
+		x.i = saved
+		return "", "", false
+	}
+	return name, text, true
+}
+
 // textEnd reads "text</name>" at once, the shape of nearly every element
 // of an event (<Data Name="...">value</Data>, <EventID>4624</EventID>):
 // one search instead of a text and an end token. False, and nothing read,
@@ -329,6 +355,14 @@ func (w *winEvent) parseXML(s string) bool {
 		closed    bool // </Event> seen: a truncated record is not decoded
 	)
 	for {
+		if section == xmlSystem && depth == 2 {
+			if name, text, ok := x.systemTextElement(); ok {
+				if text != "" {
+					w.xmlText(text, entities, false, name)
+				}
+				continue
+			}
+		}
 		if section == xmlEventData && depth == 2 {
 			if name, value, ok := x.dataElement(); ok {
 				if entities {
