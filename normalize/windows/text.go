@@ -107,7 +107,7 @@ func winLabelBefore(msg string, colon int) (label string, start int) {
 		if ws == k || ws > 0 && msg[ws-1] == ':' {
 			break // no word, or the previous label's colon
 		}
-		if cand := msg[ws:colon]; winTextLabels[cand] {
+		if cand := msg[ws:colon]; winTextLabels.has(cand) {
 			label, start = cand, ws
 		}
 		// Labels are words joined by single spaces: a wider gap ends the label.
@@ -133,22 +133,23 @@ var winTextSections = map[string]bool{
 }
 
 // winTextLabels are every label and section header winTextName knows
-// (text_names.go): what ends the value before them.
-var winTextLabels = func() map[string]bool {
-	m := map[string]bool{}
+// (text_names.go): what ends the value before them. Looked up for every
+// word before a colon (a table, not a map: see nameTable).
+var winTextLabels = func() *nameTable {
+	t := new(nameTable)
 	for s := range winTextSections {
-		m[s] = true
+		t.put(s, "")
 	}
 	for l := range winTextFixed {
-		m[l] = true
+		t.put(l, "")
 	}
 	for l := range winTextByRole {
-		m[l] = true
+		t.put(l, "")
 	}
 	for l := range winTextSpecial {
-		m[l] = true
+		t.put(l, "")
 	}
-	return m
+	return t
 }()
 
 // Roles of the account labels in a section.

@@ -571,13 +571,13 @@ func TestDataKeys(t *testing.T) {
 			continue
 		}
 		held++
-		if s.key != "winlog.event_data."+s.name {
-			t.Errorf("%q: key %q", s.name, s.key)
+		if s.val != "winlog.event_data."+s.name {
+			t.Errorf("%q: key %q", s.name, s.val)
 		}
-		if k, ok := winDataKeys.get(s.name); !ok || k != s.key {
+		if k, ok := winDataKeys.get(s.name); !ok || k != s.val {
 			t.Errorf("%q not found", s.name)
 		}
-		if probes := (h - int(dataKeyHash(s.name)) + dataKeySlots) % dataKeySlots; probes > longest {
+		if probes := (h - int(nameHash(s.name)) + nameTableSlots) % nameTableSlots; probes > longest {
 			longest = probes
 		}
 	}
@@ -620,6 +620,39 @@ func TestXMLSystemShapes(t *testing.T) {
 		}
 		if w.code != c.code || w.computer != c.computer || w.channel != "Security" || w.raw("TargetUserName") != "jdoe" {
 			t.Errorf("%s: code %q computer %q channel %q user %q", c.system, w.code, w.computer, w.channel, w.raw("TargetUserName"))
+		}
+	}
+}
+
+// TestTextLabels: the label table holds every label and section header
+// the message reader knows, and nothing else.
+func TestTextLabels(t *testing.T) {
+	want := map[string]bool{}
+	for _, m := range []map[string]bool{winTextSections} {
+		for l := range m {
+			want[l] = true
+		}
+	}
+	for l := range winTextFixed {
+		want[l] = true
+	}
+	for l := range winTextByRole {
+		want[l] = true
+	}
+	for l := range winTextSpecial {
+		want[l] = true
+	}
+	for l := range want {
+		if !winTextLabels.has(l) {
+			t.Errorf("label %q missing", l)
+		}
+	}
+	if winTextLabels.n != len(want) {
+		t.Errorf("%d labels held, want %d", winTextLabels.n, len(want))
+	}
+	for _, no := range []string{"Account", "Name", "S-1-5-18 Account Name", "account name"} {
+		if winTextLabels.has(no) {
+			t.Errorf("%q is no label", no)
 		}
 	}
 }

@@ -14,33 +14,34 @@ func winDataKey(name string, user bool) string {
 	return "winlog.event_data." + name
 }
 
-// dataKeyTable holds the keys of the known EventData names. It is looked
-// up once per EventData value of every record: an open-addressed table
-// hashed by a name's length and three of its bytes costs about half of a
-// Go map's lookup (which hashes every byte) for these short names.
-type dataKeyTable struct {
-	slots [dataKeySlots]dataKeySlot
+// nameTable is a set of names with a string each, for the names looked
+// up for every value of every record (EventData keys, message labels): an
+// open-addressed table hashed by a name's length and three of its bytes
+// costs about half of a Go map's lookup (which hashes every byte) for
+// these short names.
+type nameTable struct {
+	slots [nameTableSlots]nameEntry
 	n     int
 }
 
-type dataKeySlot struct{ name, key string }
+type nameEntry struct{ name, val string }
 
-// dataKeySlots is a power of two, over twice the known names.
-const dataKeySlots = 512
+// nameTableSlots is a power of two, over twice the names of any table.
+const nameTableSlots = 512
 
-func dataKeyHash(name string) uint {
+func nameHash(name string) uint {
 	n := uint(len(name))
-	return (n*131 + uint(name[0])*31 + uint(name[n/2])*7 + uint(name[n-1])) & (dataKeySlots - 1)
+	return (n*131 + uint(name[0])*31 + uint(name[n/2])*7 + uint(name[n-1])) & (nameTableSlots - 1)
 }
 
-func (t *dataKeyTable) get(name string) (string, bool) {
+func (t *nameTable) get(name string) (string, bool) {
 	if name == "" {
 		return "", false
 	}
-	for h := dataKeyHash(name); ; h = (h + 1) & (dataKeySlots - 1) {
+	for h := nameHash(name); ; h = (h + 1) & (nameTableSlots - 1) {
 		s := &t.slots[h]
 		if s.name == name {
-			return s.key, true
+			return s.val, true
 		}
 		if s.name == "" {
 			return "", false
@@ -48,32 +49,39 @@ func (t *dataKeyTable) get(name string) (string, bool) {
 	}
 }
 
-// put adds name; the table stays at most half full (a lookup always
-// reaches an empty slot), else it panics at start-up.
-func (t *dataKeyTable) put(name string) {
-	if _, ok := t.get(name); ok || name == "" {
+func (t *nameTable) has(name string) bool {
+	_, ok := t.get(name)
+	return ok
+}
+
+// put adds name with val (a name already held keeps its value); the
+// table stays at most half full (a lookup always reaches an empty slot),
+// else it panics at start-up.
+func (t *nameTable) put(name, val string) {
+	if name == "" || t.has(name) {
 		return
 	}
-	if t.n >= dataKeySlots/2 {
-		panic("windows: more known EventData names than dataKeySlots/2")
+	if t.n >= nameTableSlots/2 {
+		panic("windows: a nameTable holds more than nameTableSlots/2 names")
 	}
-	h := dataKeyHash(name)
+	h := nameHash(name)
 	for t.slots[h].name != "" {
-		h = (h + 1) & (dataKeySlots - 1)
+		h = (h + 1) & (nameTableSlots - 1)
 	}
-	t.slots[h] = dataKeySlot{name, "winlog.event_data." + name}
+	t.slots[h] = nameEntry{name, val}
 	t.n++
 }
 
-var winDataKeys = func() *dataKeyTable {
-	t := new(dataKeyTable)
+// winDataKeys holds "winlog.event_data."+name for the known names.
+var winDataKeys = func() *nameTable {
+	t := new(nameTable)
 	for _, n := range winKnownDataNames {
-		t.put(n)
+		t.put(n, "winlog.event_data."+n)
 	}
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
 			for _, f := range ent.Fields {
-				t.put(f.From)
+				t.put(f.From, "winlog.event_data."+f.From)
 			}
 		}
 	}
