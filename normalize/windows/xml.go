@@ -169,13 +169,13 @@ func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 		return "", "", false
 	}
 	name = rest[len(open) : len(open)+q]
-	saved := x.i
-	x.i += len(open) + q + 2
-	if value, ok = x.textEnd("Data"); !ok {
-		x.i = saved
+	body := rest[len(open)+q+2:]
+	k := strings.IndexByte(body, '<')
+	if k < 0 || !strings.HasPrefix(body[k:], "</Data>") { // a constant: compared without a call, unlike textEnd's
 		return "", "", false
 	}
-	return name, value, true
+	x.i += len(open) + q + 2 + k + len("</Data>")
+	return name, body[:k], true
 }
 
 // systemTextElement reads `<Name>text</Name>` at once for the children of
