@@ -79,6 +79,11 @@ func winSpace(c byte) bool { return winSpaceTab[c] }
 
 var winSpaceTab = [256]bool{' ': true, '\t': true, '\r': true, '\n': true}
 
+// maybeSpace reports whether c may begin or end white space that
+// strings.TrimSpace removes (ASCII space or control, or any non-ASCII):
+// a string that neither begins nor ends with one needs no trimming.
+func maybeSpace(c byte) bool { return c <= ' ' || c >= 0x80 }
+
 // winWordStop marks where a word of a label ends, looking back: white
 // space, or a colon (then the word is the end of the previous label's value).
 var winWordStop = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ':': true}

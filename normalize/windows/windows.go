@@ -217,7 +217,10 @@ func (w *winEvent) raw(name string) string {
 // val returns the EventData value with Windows' empty markers ("-",
 // "%%1793" <value not set>) and surrounding spaces removed.
 func (w *winEvent) val(name string) string {
-	v := strings.TrimSpace(w.raw(name))
+	v := w.raw(name)
+	if v != "" && (maybeSpace(v[0]) || maybeSpace(v[len(v)-1])) { // most values need no trimming
+		v = strings.TrimSpace(v)
+	}
 	switch v {
 	case "-", "%%1793", "N/A", "<value not set>":
 		return ""

@@ -656,3 +656,18 @@ func TestTextLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestVal: values are trimmed of ASCII and Unicode white space at either
+// end, and Windows' empty markers are empty.
+func TestVal(t *testing.T) {
+	var w winEvent
+	for name, c := range map[string]struct{ raw, want string }{
+		"A": {"User32 ", "User32"}, "B": {"\tjdoe", "jdoe"}, "C": {"\u00a0CORP\u00a0", "CORP"},
+		"D": {"S-1-5-18", "S-1-5-18"}, "E": {" - ", ""}, "F": {"%%1793", ""}, "G": {"", ""}, "H": {"a b", "a b"},
+	} {
+		w.add(name, c.raw)
+		if got := w.val(name); got != c.want {
+			t.Errorf("val(%q) = %q, want %q", c.raw, got, c.want)
+		}
+	}
+}

@@ -109,7 +109,7 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 					return xmlToken{}, false
 				}
 				name := rest[2:end]
-				if name != "" && (xmlMaybeSpace(name[0]) || xmlMaybeSpace(name[len(name)-1])) {
+				if name != "" && (maybeSpace(name[0]) || maybeSpace(name[len(name)-1])) {
 					name = strings.TrimSpace(name)
 				}
 				x.i += end + 1
@@ -221,10 +221,6 @@ func (x *xmlScanner) textEnd(name string) (string, bool) {
 
 // xmlNameEnd marks the bytes that end an element's name in a start tag.
 var xmlNameEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, '>': true, '/': true}
-
-// xmlMaybeSpace reports whether c may begin or end white space that
-// strings.TrimSpace removes (ASCII space or control, or any non-ASCII).
-func xmlMaybeSpace(c byte) bool { return c <= ' ' || c >= 0x80 }
 
 // xmlLocal strips a namespace prefix ("evt:Event" -> "Event").
 func xmlLocal(name string) string {
