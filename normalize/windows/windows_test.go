@@ -278,6 +278,8 @@ func TestXMLUnescape(t *testing.T) {
 		"&#13;&#10;&#9;&#x41;":                   "\r\n\tA",
 		"plain":                                  "plain",
 		"bad &bogus; &#xZZ; & end":               "bad &bogus; &#xZZ; & end",
+		"&#X263a;&#0065;&#x0x41;&#;&#x;&#-1;":    "\u263aA&#x0x41;&#;&#x;&#-1;",
+		"&#1114111;&#1114112;&#x110000;&#+5;":    "\U0010ffff&#1114112;&#x110000;&#+5;",
 	} {
 		if got := xmlUnescape(in); got != want {
 			t.Errorf("xmlUnescape(%q) = %q, want %q", in, got, want)
