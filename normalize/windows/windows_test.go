@@ -645,8 +645,17 @@ func TestTextLabels(t *testing.T) {
 		want[l] = true
 	}
 	for l := range want {
-		if !winTextLabels.has(l) {
+		kind, ok := winTextLabels.get(l)
+		if !ok {
 			t.Errorf("label %q missing", l)
+			continue
+		}
+		_, fixed := winTextFixed[l]
+		_, byRole := winTextByRole[l]
+		_, special := winTextSpecial[l]
+		if kind[0]&labelSection != 0 != winTextSections[l] || kind[0]&labelFixed != 0 != fixed ||
+			kind[0]&labelByRole != 0 != byRole || kind[0]&labelSpecial != 0 != special || kind[1:] != winTextFixed[l] {
+			t.Errorf("label %q: entry %q", l, kind)
 		}
 	}
 	if winTextLabels.n != len(want) {
