@@ -52,6 +52,10 @@ type Field struct {
 	From   string
 	To     string
 	Decode Decode
+	// Earlier has bit j set when Fields[j], an earlier map of the same
+	// Entry, has the same To (maps past the 64th have none): a decoder
+	// skips a map whose target an earlier one set without comparing names.
+	Earlier uint64
 }
 
 // Decode names how a raw EventData value becomes the field's value.
@@ -328,6 +332,7 @@ func parseTable(text string, withChannel bool) ([]Entry, error) {
 		if e.Fields, err = expandFields(e.FieldSpec); err != nil {
 			return nil, fmt.Errorf("line %d: %v", n+1, err)
 		}
+		markEarlier(e.Fields)
 		rows = append(rows, e)
 	}
 	return rows, nil
@@ -367,6 +372,17 @@ func expandFields(spec []string) ([]Field, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// markEarlier sets each Field's Earlier bits.
+func markEarlier(fs []Field) {
+	for i := range fs {
+		for j := 0; j < i && j < 64; j++ {
+			if fs[j].To == fs[i].To {
+				fs[i].Earlier |= 1 << j
+			}
+		}
+	}
 }
 
 func parseField(tok string) (Field, error) {

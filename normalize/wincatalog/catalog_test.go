@@ -268,8 +268,36 @@ func TestParseErrors(t *testing.T) {
 	}
 	rows, err := parseTable("# comment\n\n4624 | K | iam | info | x-y | Logon | n | subject, A>b.c:hex\n", false)
 	if err != nil || len(rows) != 1 || rows[0].Outcome != OutcomeKeyword || len(rows[0].Fields) != 5 ||
-		rows[0].Fields[4] != (Field{"A", "b.c", DecodeHex}) {
+		rows[0].Fields[4] != (Field{From: "A", To: "b.c", Decode: DecodeHex}) {
 		t.Errorf("good row: %+v, %v", rows, err)
+	}
+}
+
+// TestEarlier: a map's Earlier bits are the earlier maps of its row with
+// the same target, and only those (a decoder skips a target set by them).
+func TestEarlier(t *testing.T) {
+	rows, err := parseTable("4625 | F | authentication | start | x | Logon | n | "+
+		"FailureReason>event.reason:message, SubStatus>event.reason:status, Status>event.reason:status, TargetUserName>user.name\n", false)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("%+v, %v", rows, err)
+	}
+	if got := []uint64{rows[0].Fields[0].Earlier, rows[0].Fields[1].Earlier, rows[0].Fields[2].Earlier, rows[0].Fields[3].Earlier}; got[0] != 0 || got[1] != 1 || got[2] != 3 || got[3] != 0 {
+		t.Errorf("Earlier = %b", got)
+	}
+	for _, ch := range Channels() {
+		for _, ent := range Entries(ch) {
+			for i, f := range ent.Fields {
+				var want uint64
+				for j := 0; j < i && j < 64; j++ {
+					if ent.Fields[j].To == f.To {
+						want |= 1 << j
+					}
+				}
+				if f.Earlier != want {
+					t.Errorf("%s %d: %s>%s Earlier %b, want %b", ch, ent.ID, f.From, f.To, f.Earlier, want)
+				}
+			}
+		}
 	}
 }
 

@@ -20,7 +20,7 @@ func (w *winEvent) mapFields(e *event.Event, ent *wincatalog.Entry) {
 	nsid := 0
 	for i := range ent.Fields {
 		f := &ent.Fields[i]
-		if i >= 64 || targetDone(ent.Fields[:i], done, f.To) {
+		if i >= 64 || done&f.Earlier != 0 { // an earlier map set this target
 			continue
 		}
 		if f.Decode == wincatalog.DecodeSID {
@@ -47,16 +47,6 @@ type pendingSID struct{ to, sid, account string }
 func pendingHas(ps []pendingSID, to string) bool {
 	for _, p := range ps {
 		if p.to == to {
-			return true
-		}
-	}
-	return false
-}
-
-// targetDone reports whether an earlier map of the row already set to.
-func targetDone(earlier []wincatalog.Field, done uint64, to string) bool {
-	for j := range earlier {
-		if done&(1<<j) != 0 && earlier[j].To == to {
 			return true
 		}
 	}

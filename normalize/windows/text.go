@@ -37,7 +37,7 @@ func (w *winEvent) parseText(msg string) {
 	modern, _ := modernID(w.id)
 	msg = winCutDescription(msg)
 	section := ""
-	prevLabel, prevEnd := "", -1
+	prevLabel, prevKind, prevEnd := "", "", -1
 	for i := 0; i < len(msg); {
 		j := strings.IndexByte(msg[i:], ':')
 		if j < 0 {
@@ -48,27 +48,28 @@ func (w *winEvent) parseText(msg string) {
 		if p+1 < len(msg) && !winSpace(msg[p+1]) {
 			continue // "C:\Windows", "16:42:01", "fe80::1"
 		}
-		label, start := winLabelBefore(msg, p)
+		label, kind, start := winLabelBefore(msg, p)
 		if label == "" {
 			continue
 		}
 		if prevEnd >= 0 {
-			w.textPair(modern, &section, prevLabel, msg[prevEnd:start])
+			w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:start])
 		}
-		prevLabel, prevEnd = label, p+1
+		prevLabel, prevKind, prevEnd = label, kind, p+1
 	}
 	if prevEnd >= 0 {
-		w.textPair(modern, &section, prevLabel, msg[prevEnd:])
+		w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:])
 	}
 }
 
-// textPair records one label's value, or switches section.
-func (w *winEvent) textPair(modern int, section *string, label, value string) {
-	if name := winTextName(modern, *section, label); name != "" {
+// textPair records one label's value, or switches section; kind is the
+// label's entry in winTextLabels.
+func (w *winEvent) textPair(modern int, section *string, label, kind, value string) {
+	if name := winTextName(modern, *section, label, kind); name != "" {
 		w.add(name, strings.TrimSpace(value))
 		return
 	}
-	if winTextSections[label] {
+	if kind[0]&labelSection != 0 {
 		*section = label
 	}
 }
@@ -78,6 +79,11 @@ func (w *winEvent) textPair(modern int, section *string, label, value string) {
 func winSpace(c byte) bool { return winSpaceTab[c] }
 
 var winSpaceTab = [256]bool{' ': true, '\t': true, '\r': true, '\n': true}
+
+// maybeSpace reports whether c may begin or end white space that
+// strings.TrimSpace removes (ASCII space or control, or any non-ASCII):
+// a string that neither begins nor ends with one needs no trimming.
+func maybeSpace(c byte) bool { return c <= ' ' || c >= 0x80 }
 
 // winWordStop marks where a word of a label ends, looking back: white
 // space, or a colon (then the word is the end of the previous label's value).
@@ -95,9 +101,9 @@ func winCutDescription(msg string) string {
 	return msg
 }
 
-// winLabelBefore returns the longest known label that ends at msg[colon]
-// and where it starts.
-func winLabelBefore(msg string, colon int) (label string, start int) {
+// winLabelBefore returns the longest known label that ends at msg[colon],
+// its entry in winTextLabels and where it starts.
+func winLabelBefore(msg string, colon int) (label, kind string, start int) {
 	k := colon
 	for words := 0; words < 6 && k > 0 && colon-k < 48; words++ {
 		ws := k
@@ -107,8 +113,8 @@ func winLabelBefore(msg string, colon int) (label string, start int) {
 		if ws == k || ws > 0 && msg[ws-1] == ':' {
 			break // no word, or the previous label's colon
 		}
-		if cand := msg[ws:colon]; winTextLabels[cand] {
-			label, start = cand, ws
+		if k, ok := winTextLabels.get(msg[ws:colon]); ok {
+			label, kind, start = msg[ws:colon], k, ws
 		}
 		// Labels are words joined by single spaces: a wider gap ends the label.
 		if ws < 2 || msg[ws-1] != ' ' || winSpace(msg[ws-2]) {
@@ -116,7 +122,7 @@ func winLabelBefore(msg string, colon int) (label string, start int) {
 		}
 		k = ws - 1
 	}
-	return label, start
+	return label, kind, start
 }
 
 // winTextSections are the section headers of Vista+ (and a few 2003) messages.
@@ -133,23 +139,38 @@ var winTextSections = map[string]bool{
 }
 
 // winTextLabels are every label and section header winTextName knows
-// (text_names.go): what ends the value before them.
-var winTextLabels = func() map[string]bool {
-	m := map[string]bool{}
+// (text_names.go): what ends the value before them. Looked up for every
+// word before a colon (a table, not a map: see nameTable). A label's
+// entry says which tables have it, so that reading its value looks up
+// no other: a byte of label* bits, then for a fixed label its name.
+var winTextLabels = func() *nameTable {
+	kinds := map[string]byte{}
 	for s := range winTextSections {
-		m[s] = true
+		kinds[s] |= labelSection
 	}
 	for l := range winTextFixed {
-		m[l] = true
+		kinds[l] |= labelFixed
 	}
 	for l := range winTextByRole {
-		m[l] = true
+		kinds[l] |= labelByRole
 	}
 	for l := range winTextSpecial {
-		m[l] = true
+		kinds[l] |= labelSpecial
 	}
-	return m
+	t := new(nameTable)
+	for l, k := range kinds {
+		t.put(l, string([]byte{k})+winTextFixed[l])
+	}
+	return t
 }()
+
+// Which tables have a label (the first byte of its winTextLabels entry).
+const (
+	labelSection = 1 << iota
+	labelFixed
+	labelByRole
+	labelSpecial
+)
 
 // Roles of the account labels in a section.
 const (

@@ -138,19 +138,19 @@ func pick(cond bool, yes, no string) string {
 }
 
 // winTextName returns the EventData name of label in section of an event
-// whose (modern) id is modern, "" if it has none.
-func winTextName(modern int, section, label string) string {
-	if name, ok := winTextFixed[label]; ok {
-		return name
-	}
-	if names, ok := winTextByRole[label]; ok {
+// whose (modern) id is modern, "" if it has none; kind is the label's
+// entry in winTextLabels (which tables have it, a fixed label's name).
+func winTextName(modern int, section, label, kind string) string {
+	switch k := kind[0]; {
+	case k&labelFixed != 0:
+		return kind[1:]
+	case k&labelByRole != 0:
 		if role := winTextRole(modern, section); role > 0 {
-			return names[role-1]
+			return winTextByRole[label][role-1]
 		}
 		return ""
-	}
-	if name := winTextSpecial[label]; name != nil {
-		return name(modern, section)
+	case k&labelSpecial != 0:
+		return winTextSpecial[label](modern, section)
 	}
 	return ""
 }

@@ -254,7 +254,8 @@ func TestWinPID(t *testing.T) {
 func TestWinTextLabels(t *testing.T) {
 	// The longest label wins, values end at the next label, sections
 	// decide whose account a label describes.
-	w := winEvent{id: 4624}
+	var w winEvent
+	w.id = 4624
 	w.parseText("An account was successfully logged on. Subject: Security ID: S-1-5-18 Account Name: HOST$ " +
 		"Account Domain: NT AUTHORITY Logon ID: 0x3e7 Logon Type: 3 New Logon: Security ID: S-1-5-21-1-2-3-1104 " +
 		"Account Name: jdoe Account Domain: CORP Logon ID: 0x1234 Process Information: Process ID: 0x0 " +
@@ -267,19 +268,6 @@ func TestWinTextLabels(t *testing.T) {
 	} {
 		if got := w.raw(name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
-		}
-	}
-}
-
-func TestXMLUnescape(t *testing.T) {
-	for in, want := range map[string]string{
-		"a &lt;b&gt; &amp; &quot;c&quot; &apos;": `a <b> & "c" '`,
-		"&#13;&#10;&#9;&#x41;":                   "\r\n\tA",
-		"plain":                                  "plain",
-		"bad &bogus; &#xZZ; & end":               "bad &bogus; &#xZZ; & end",
-	} {
-		if got := xmlUnescape(in); got != want {
-			t.Errorf("xmlUnescape(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -109,7 +108,7 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 					return xmlToken{}, false
 				}
 				name := rest[2:end]
-				if name != "" && (xmlMaybeSpace(name[0]) || xmlMaybeSpace(name[len(name)-1])) {
+				if name != "" && (maybeSpace(name[0]) || maybeSpace(name[len(name)-1])) {
 					name = strings.TrimSpace(name)
 				}
 				x.i += end + 1
@@ -169,13 +168,39 @@ func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 		return "", "", false
 	}
 	name = rest[len(open) : len(open)+q]
+	body := rest[len(open)+q+2:]
+	k := strings.IndexByte(body, '<')
+	if k < 0 || !strings.HasPrefix(body[k:], "</Data>") { // a constant: compared without a call, unlike textEnd's
+		return "", "", false
+	}
+	x.i += len(open) + q + 2 + k + len("</Data>")
+	return name, body[:k], true
+}
+
+// systemTextElement reads `<Name>text</Name>` at once for the children of
+// System that are text only (EventID, Level, Keywords, EventRecordID,
+// Channel, Computer...): the name is checked against the list, not
+// scanned byte by byte. False, and nothing read, for any other element or
+// shape (attributes, markup inside).
+func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
+	rest := x.s[x.i:]
+	gt := strings.IndexByte(rest, '>')
+	if gt < 2 || rest[0] != '<' {
+		return "", "", false
+	}
+	name = rest[1:gt]
+	switch name {
+	case "EventID", "Version", "Level", "Task", "Opcode", "Keywords", "EventRecordID", "Channel", "Computer":
+	default:
+		return "", "", false
+	}
 	saved := x.i
-	x.i += len(open) + q + 2
-	if value, ok = x.textEnd("Data"); !ok {
+	x.i += gt + 1
+	if text, ok = x.textEnd(name); !ok {
 		x.i = saved
 		return "", "", false
 	}
-	return name, value, true
+	return name, text, true
 }
 
 // textEnd reads "text</name>" at once, the shape of nearly every element
@@ -195,10 +220,6 @@ func (x *xmlScanner) textEnd(name string) (string, bool) {
 
 // xmlNameEnd marks the bytes that end an element's name in a start tag.
 var xmlNameEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, '>': true, '/': true}
-
-// xmlMaybeSpace reports whether c may begin or end white space that
-// strings.TrimSpace removes (ASCII space or control, or any non-ASCII).
-func xmlMaybeSpace(c byte) bool { return c <= ' ' || c >= 0x80 }
 
 // xmlLocal strips a namespace prefix ("evt:Event" -> "Event").
 func xmlLocal(name string) string {
@@ -250,66 +271,6 @@ func xmlAttr(attrs, name string) string {
 	return ""
 }
 
-// xmlUnescape decodes the five XML entities and character references;
-// text without '&' is returned as is.
-func xmlUnescape(s string) string {
-	i := strings.IndexByte(s, '&')
-	if i < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	b = append(b, s[:i]...)
-	for i < len(s) {
-		c := s[i]
-		if c != '&' {
-			run := strings.IndexByte(s[i:], '&') // copy up to the next entity at once
-			if run < 0 {
-				run = len(s) - i
-			}
-			b = append(b, s[i:i+run]...)
-			i += run
-			continue
-		}
-		end := strings.IndexByte(s[i:], ';')
-		if end < 0 || end > 12 {
-			b = append(b, c)
-			i++
-			continue
-		}
-		ent := s[i+1 : i+end]
-		switch ent {
-		case "lt":
-			b = append(b, '<')
-		case "gt":
-			b = append(b, '>')
-		case "amp":
-			b = append(b, '&')
-		case "quot":
-			b = append(b, '"')
-		case "apos":
-			b = append(b, '\'')
-		default:
-			var r uint64
-			var err error
-			switch {
-			case strings.HasPrefix(ent, "#x"), strings.HasPrefix(ent, "#X"):
-				r, err = strconv.ParseUint(ent[2:], 16, 32)
-			case strings.HasPrefix(ent, "#"):
-				r, err = strconv.ParseUint(ent[1:], 10, 32)
-			default:
-				err = strconv.ErrSyntax
-			}
-			if err != nil || r > utf8.MaxRune {
-				b = append(b, s[i:i+end+1]...)
-			} else {
-				b = utf8.AppendRune(b, rune(r))
-			}
-		}
-		i += end + 1
-	}
-	return string(b)
-}
-
 // parseXML reads a rendered event into w. It requires <Event> with a
 // <System> that has an EventID.
 // Long because it is one state machine over the token stream (sections,
@@ -319,8 +280,8 @@ func (w *winEvent) parseXML(s string) bool {
 	entities := strings.IndexByte(s, '&') >= 0 // else no text needs unescaping
 	var (
 		depth     int
-		section   string // System, EventData, UserData, RenderingInfo
-		dataName  string // the <Data Name=...> or UserData field being read
+		section   xmlSection // the child of <Event> being read
+		dataName  string     // the <Data Name=...> or UserData field being read
 		inData    bool
 		field     string // System / RenderingInfo child whose text is being read
 		userDepth int    // depth of the UserData wrapper element
@@ -329,7 +290,15 @@ func (w *winEvent) parseXML(s string) bool {
 		closed    bool // </Event> seen: a truncated record is not decoded
 	)
 	for {
-		if section == "EventData" && depth == 2 {
+		if section == xmlSystem && depth == 2 {
+			if name, text, ok := x.systemTextElement(); ok {
+				if text != "" {
+					w.xmlText(text, entities, false, name)
+				}
+				continue
+			}
+		}
+		if section == xmlEventData && depth == 2 {
 			if name, value, ok := x.dataElement(); ok {
 				if entities {
 					name, value = xmlUnescape(name), xmlUnescape(value)
@@ -352,11 +321,11 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				sawEvent = true
 			case depth == 2:
-				section = t.name
-				if section == "UserData" {
+				section = xmlSectionOf(t.name)
+				if section == xmlUserData {
 					w.userData = true
 				}
-			case section == "System" && depth == 3:
+			case section == xmlSystem && depth == 3:
 				field = t.name
 				switch t.name {
 				case "Provider":
@@ -378,7 +347,7 @@ func (w *winEvent) parseXML(s string) bool {
 					w.userDom = xmlAttr(t.attrs, "AccountDomain")
 					w.userType = xmlAttr(t.attrs, "AccountType")
 				}
-			case section == "EventData" && depth == 3 && t.name == "Data":
+			case section == xmlEventData && depth == 3 && t.name == "Data":
 				dataName = xmlAttr(t.attrs, "Name")
 				if dataName == "" {
 					unnamed++
@@ -395,9 +364,9 @@ func (w *winEvent) parseXML(s string) bool {
 						w.data[w.n-1].account = joinAccount(xmlAttr(t.attrs, "AccountDomain"), name)
 					}
 				}
-			case section == "UserData" && depth == 3:
+			case section == xmlUserData && depth == 3:
 				userDepth = 3
-			case section == "UserData" && depth == userDepth+1 && userDepth > 0:
+			case section == xmlUserData && depth == userDepth+1 && userDepth > 0:
 				dataName = t.name
 				if t.self {
 					w.add(dataName, "")
@@ -405,7 +374,7 @@ func (w *winEvent) parseXML(s string) bool {
 					inData = true
 					w.add(dataName, "")
 				}
-			case section == "RenderingInfo" && depth >= 3:
+			case section == xmlRenderingInfo && depth >= 3:
 				field = winRenderingField(t.name)
 			}
 			if t.self {
@@ -424,7 +393,7 @@ func (w *winEvent) parseXML(s string) bool {
 		case 'e':
 			switch {
 			case depth == 2:
-				section = ""
+				section = xmlOther
 				userDepth = 0
 			case inData:
 				inData = false
@@ -452,6 +421,32 @@ func (w *winEvent) parseXML(s string) bool {
 		w.parseText(w.message)
 	}
 	return true
+}
+
+// xmlSection is a child of <Event>: a number, as the scanner compares it
+// at every element.
+type xmlSection uint8
+
+const (
+	xmlOther xmlSection = iota
+	xmlSystem
+	xmlEventData
+	xmlUserData
+	xmlRenderingInfo
+)
+
+func xmlSectionOf(name string) xmlSection {
+	switch name {
+	case "System":
+		return xmlSystem
+	case "EventData":
+		return xmlEventData
+	case "UserData":
+		return xmlUserData
+	case "RenderingInfo":
+		return xmlRenderingInfo
+	}
+	return xmlOther
 }
 
 // xmlText stores a piece of text: an EventData value's (inData) or a

@@ -1,0 +1,108 @@
+package windows
+
+import "github.com/nomenhq/nomen/normalize/wincatalog"
+
+// winDataKey returns "winlog.event_data."+name, without allocating for the
+// names Windows' schemas and the catalog use.
+func winDataKey(name string, user bool) string {
+	if user {
+		return "winlog.user_data." + name
+	}
+	if k, ok := winDataKeys.get(name); ok {
+		return k
+	}
+	return "winlog.event_data." + name
+}
+
+// nameTable is a set of names with a string each, for the names looked
+// up for every value of every record (EventData keys, message labels): an
+// open-addressed table hashed by a name's length and three of its bytes
+// costs about half of a Go map's lookup (which hashes every byte) for
+// these short names.
+type nameTable struct {
+	slots [nameTableSlots]nameEntry
+	n     int
+}
+
+type nameEntry struct{ name, val string }
+
+// nameTableSlots is a power of two, over twice the names of any table.
+const nameTableSlots = 512
+
+func nameHash(name string) uint {
+	n := uint(len(name))
+	return (n*131 + uint(name[0])*31 + uint(name[n/2])*7 + uint(name[n-1])) & (nameTableSlots - 1)
+}
+
+func (t *nameTable) get(name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	for h := nameHash(name); ; h = (h + 1) & (nameTableSlots - 1) {
+		s := &t.slots[h]
+		if s.name == name {
+			return s.val, true
+		}
+		if s.name == "" {
+			return "", false
+		}
+	}
+}
+
+func (t *nameTable) has(name string) bool {
+	_, ok := t.get(name)
+	return ok
+}
+
+// put adds name with val (a name already held keeps its value); the
+// table stays at most half full (a lookup always reaches an empty slot),
+// else it panics at start-up.
+func (t *nameTable) put(name, val string) {
+	if name == "" || t.has(name) {
+		return
+	}
+	if t.n >= nameTableSlots/2 {
+		panic("windows: a nameTable holds more than nameTableSlots/2 names")
+	}
+	h := nameHash(name)
+	for t.slots[h].name != "" {
+		h = (h + 1) & (nameTableSlots - 1)
+	}
+	t.slots[h] = nameEntry{name, val}
+	t.n++
+}
+
+// winDataKeys holds "winlog.event_data."+name for the known names.
+var winDataKeys = func() *nameTable {
+	t := new(nameTable)
+	for _, n := range winKnownDataNames {
+		t.put(n, "winlog.event_data."+n)
+	}
+	for _, ch := range wincatalog.Channels() {
+		for _, ent := range wincatalog.Entries(ch) {
+			for _, f := range ent.Fields {
+				t.put(f.From, "winlog.event_data."+f.From)
+			}
+		}
+	}
+	return t
+}()
+
+// winKnownDataNames are EventData names the catalog's maps do not name
+// (the catalog's are added to winDataKeys from it).
+var winKnownDataNames = [...]string{
+	"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
+	"TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "TargetLinkedLogonId",
+	"TargetOutboundUserName", "TargetOutboundDomainName", "TargetLogonGuid", "TargetServerName",
+	"TargetInfo", "TargetSid", "TargetProcessId", "TargetProcessName",
+	"LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "Workstation",
+	"LogonGuid", "TransmittedServices", "LmPackageName", "KeyLength", "ProcessId", "ProcessName",
+	"IpAddress", "IpPort", "ImpersonationLevel", "RestrictedAdminMode", "VirtualAccount",
+	"ElevatedToken", "FailureReason", "Status", "SubStatus", "PrivilegeList",
+	"NewProcessId", "NewProcessName", "TokenElevationType", "CommandLine", "ParentProcessName",
+	"MandatoryLabel", "MemberName", "MemberSid", "SamAccountName", "DisplayName",
+	"UserPrincipalName", "HomeDirectory", "HomePath", "ScriptPath", "ProfilePath",
+	"UserWorkstations", "PasswordLastSet", "AccountExpires", "PrimaryGroupId",
+	"AllowedToDelegateTo", "OldUacValue", "NewUacValue", "UserAccountControl",
+	"UserParameters", "SidHistory", "LogonHours", "PackageName", "Dummy", "ComputerAccountChange",
+}

@@ -1,0 +1,85 @@
+package windows
+
+// XML escapes: entities and character references in text and attributes.
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+// xmlUnescape decodes the five XML entities and character references;
+// text without '&' is returned as is.
+func xmlUnescape(s string) string {
+	i := strings.IndexByte(s, '&')
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for i < len(s) {
+		c := s[i]
+		if c != '&' {
+			run := strings.IndexByte(s[i:], '&') // copy up to the next entity at once
+			if run < 0 {
+				run = len(s) - i
+			}
+			b = append(b, s[i:i+run]...)
+			i += run
+			continue
+		}
+		end := strings.IndexByte(s[i:], ';')
+		if end < 0 || end > 12 {
+			b = append(b, c)
+			i++
+			continue
+		}
+		ent := s[i+1 : i+end]
+		switch ent {
+		case "lt":
+			b = append(b, '<')
+		case "gt":
+			b = append(b, '>')
+		case "amp":
+			b = append(b, '&')
+		case "quot":
+			b = append(b, '"')
+		case "apos":
+			b = append(b, '\'')
+		default:
+			if r, ok := xmlCharRef(ent); ok {
+				b = utf8.AppendRune(b, r)
+			} else {
+				b = append(b, s[i:i+end+1]...)
+			}
+		}
+		i += end + 1
+	}
+	return string(b)
+}
+
+// xmlCharRef decodes the body of a character reference: "#10", "#xA".
+// (Rendered messages hold one per line end: &#13;&#10;. Not strconv,
+// whose parse costs several times more.)
+func xmlCharRef(ent string) (rune, bool) {
+	var n uint64
+	var ok bool
+	switch {
+	case len(ent) > 2 && (ent[1] == 'x' || ent[1] == 'X') && ent[0] == '#':
+		hex := ent[2:]
+		if len(hex) > 1 && (hex[1] == 'x' || hex[1] == 'X') {
+			return 0, false // "#x0x41": ParseHex would take the prefix
+		}
+		n, ok = vendor.ParseHex(hex)
+	case len(ent) > 1 && ent[0] == '#':
+		var d int64
+		d, ok = ecs.ParseUint(ent[1:])
+		n = uint64(d)
+	}
+	if !ok || n > utf8.MaxRune {
+		return 0, false
+	}
+	return rune(n), true
+}
