@@ -325,10 +325,23 @@ func readJSONLines(t testing.TB, path string) []map[string]any {
 // waitJSONLines polls path until it holds at least n documents.
 func waitJSONLines(t testing.TB, path string, n int, timeout time.Duration) []map[string]any {
 	t.Helper()
+	return waitJSONLinesWhere(t, path, n, timeout, func(map[string]any) bool { return true })
+}
+
+// waitJSONLinesWhere is waitJSONLines counting only the documents that
+// match (events of the inputs, not the records correlation adds).
+func waitJSONLinesWhere(t testing.TB, path string, n int, timeout time.Duration, match func(map[string]any) bool) []map[string]any {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
 		docs := readJSONLines(t, path)
-		if len(docs) >= n || time.Now().After(deadline) {
+		got := 0
+		for _, d := range docs {
+			if match(d) {
+				got++
+			}
+		}
+		if got >= n || time.Now().After(deadline) {
 			return docs
 		}
 		time.Sleep(50 * time.Millisecond)
