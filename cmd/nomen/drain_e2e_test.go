@@ -553,16 +553,20 @@ ruleset(name="fwd") {
 	}
 	dropped := drainStop(t, n)
 	seqs = count()
-	missing := 0
+	missing, again := 0, 0
 	for k := 0; k < total; k++ {
 		switch seqs[k] {
 		case 0:
 			missing++
 		case 1:
 		default:
-			t.Errorf("seq %d delivered %d times", k, seqs[k])
+			again++
 		}
 	}
+	// rsyslog sends again what it cannot know was received when its
+	// connection ends (at least once): copies are its protocol's, loss
+	// would be nomen's.
+	t.Logf("%d of %d messages delivered more than once (rsyslog's resend after the reconnect)", again, total)
 	if missing > 0 || dropped > 0 {
 		t.Errorf("%d of %d messages relayed by rsyslog missing, %v counted as dropped", missing, total, dropped)
 	}

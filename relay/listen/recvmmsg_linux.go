@@ -120,8 +120,9 @@ func (r *datagramReader) recv(fd uintptr) (int, syscall.Errno) {
 // stopReceiving makes the socket take no more datagrams, so that what it
 // holds can be read to the end before it is closed. A unix socket is shut
 // for reading: senders get EPIPE, as they would from a closed socket. A
-// UDP socket ignores that, so it gets a filter that drops every datagram;
-// the kernel counts those drops like a full buffer's (kernelDrops).
+// UDP socket ignores that, so it gets a filter that drops every datagram
+// (the kernel counts those drops like a full buffer's: kernelDrops) and
+// leaves its SO_REUSEPORT group (leaveGroup).
 func (r *datagramReader) stopReceiving(isUnix bool) error {
 	var err error
 	cerr := r.rc.Control(func(fd uintptr) {
@@ -132,11 +133,34 @@ func (r *datagramReader) stopReceiving(isUnix bool) error {
 		dropAll := unix.SockFilter{Code: unix.BPF_RET | unix.BPF_K, K: 0} // accept 0 bytes: drop
 		err = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER,
 			&unix.SockFprog{Len: 1, Filter: &dropAll})
+		if err == nil {
+			err = leaveGroup(int(fd))
+		}
 	})
 	if cerr != nil {
 		return cerr
 	}
 	return err
+}
+
+// leaveGroup connects a stopping UDP socket to a peer that never sends
+// (the discard port on loopback): the kernel then hands it no other
+// datagram. Those of a new listener on the same port (a reload) go to the
+// new sockets of the SO_REUSEPORT group instead of being dropped here
+// between the last count and the close; with no other socket (a stop)
+// they are refused, as after the close. The drops the filter counted
+// before are still read (kernelDrops).
+func leaveGroup(fd int) error {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return err
+	}
+	switch sa.(type) {
+	case *unix.SockaddrInet6:
+		return unix.Connect(fd, &unix.SockaddrInet6{Port: 9, Addr: [16]byte{15: 1}})
+	default:
+		return unix.Connect(fd, &unix.SockaddrInet4{Port: 9, Addr: [4]byte{127, 0, 0, 1}})
+	}
 }
 
 // message returns datagram i of the last read: its bytes (valid until the
