@@ -97,7 +97,9 @@ func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 	// carved from shared allocations (a journal reader behind the tail
 	// decodes every event it delivers).
 	a := new(decodeArena)
+	total := len(s)
 	for len(s) > 0 {
+		a.done, a.left = total-len(s), len(s)
 		into = append(into, Event{})
 		n, err := decode(s, &into[len(into)-1], a)
 		if err != nil {
@@ -115,61 +117,79 @@ func DecodeBinary(b []byte, e *Event) (int, error) {
 }
 
 // decodeArena hands out the slices of the events of one block; nil makes
-// each its own. Its allocations start small and double (a block may hold
-// one event or thousands), up to arenaMax items.
+// each its own. A pool that runs out is replaced by one sized for the rest
+// of the block at the rate its events used so far (blocks hold events of
+// one kind, mostly): a block of 500 events takes a few allocations per
+// kind of slice, not a dozen doubling ones that leave half of the last
+// unused (a reader behind the memory tail decodes every event it
+// delivers, so this garbage is the collector's work).
 type decodeArena struct {
-	fields []Field
-	elems  []SDElement
-	params []SDParam
-	strs   []string
+	fields pool[Field]
+	elems  pool[SDElement]
+	params pool[SDParam]
+	strs   pool[string]
+	// done and left are the bytes of the block decoded so far and still
+	// to decode, set by DecodeBlock before each event.
+	done, left int
+}
+
+// pool is one kind of slice a decodeArena hands out.
+type pool[T any] struct {
+	free []T
+	used int // items handed out for this block so far
 }
 
 const (
 	arenaMin = 16
-	arenaMax = 1024
+	arenaMax = 4096 // items in one allocation
 )
 
-// carve returns a window of n items of *pool, capped so that an append
-// moves it, allocating a new pool when *pool has no room.
-func carve[T any](pool *[]T, n int) []T {
+// carve returns a window of n items of p, capped so that an append moves
+// it, allocating a new pool when p has no room.
+func carve[T any](p *pool[T], n int, a *decodeArena) []T {
+	p.used += n
 	if n > arenaMax/4 {
 		return make([]T, n)
 	}
-	if cap(*pool)-len(*pool) < n {
-		size := min(max(2*cap(*pool), arenaMin, n), arenaMax)
-		*pool = make([]T, 0, size)
+	if cap(p.free)-len(p.free) < n {
+		rest := 0 // what the rest of the block needs at the rate so far
+		if a.done > 0 {
+			rest = int(int64(p.used-n) * int64(a.left) / int64(a.done))
+		}
+		size := min(max(n+rest+rest/8, arenaMin), arenaMax)
+		p.free = make([]T, 0, size)
 	}
-	k := len(*pool)
-	*pool = (*pool)[:k+n]
-	return (*pool)[k : k+n : k+n]
+	k := len(p.free)
+	p.free = p.free[:k+n]
+	return p.free[k : k+n : k+n]
 }
 
 func (a *decodeArena) makeFields(n int) []Field {
 	if a == nil {
 		return make([]Field, n)
 	}
-	return carve(&a.fields, n)
+	return carve(&a.fields, n, a)
 }
 
 func (a *decodeArena) makeElems(n int) []SDElement {
 	if a == nil {
 		return make([]SDElement, n)
 	}
-	return carve(&a.elems, n)
+	return carve(&a.elems, n, a)
 }
 
 func (a *decodeArena) makeParams(n int) []SDParam {
 	if a == nil {
 		return make([]SDParam, n)
 	}
-	return carve(&a.params, n)
+	return carve(&a.params, n, a)
 }
 
 func (a *decodeArena) makeStrings(n int) []string {
 	if a == nil {
 		return make([]string, n)
 	}
-	return carve(&a.strs, n)
+	return carve(&a.strs, n, a)
 }
 
 type reader struct {

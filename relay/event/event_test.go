@@ -288,3 +288,38 @@ func TestFieldSlabTrim(t *testing.T) {
 		t.Fatalf("trim of an older slice gave away live capacity: e %v f %v", e, f)
 	}
 }
+
+// TestDecodeBlockAllocations: the events of a block take their slices from
+// a few allocations sized for the block, not from pools that double and
+// leave half of the last unused: a journal reader behind the memory tail
+// decodes every event it delivers, and that garbage is the collector's
+// work (issue #17).
+func TestDecodeBlockAllocations(t *testing.T) {
+	e := sample()
+	e.SD = []SDElement{
+		{ID: "meta@32473", Params: []SDParam{{"seq", "1"}, {"zone", "eu-1"}, {"level", "1"}}},
+		{ID: "origin", Params: []SDParam{{"ip", "192.0.2.1"}}},
+	}
+	const events = 500
+	var buf []byte
+	for range events {
+		buf = AppendBinary(buf, e)
+	}
+	into := make([]Event, 0, events)
+	var got []Event
+	allocs := testing.AllocsPerRun(20, func() {
+		var err error
+		if got, err = DecodeBlock(buf, into[:0]); err != nil || len(got) != events {
+			t.Fatalf("decode: %v, %d events", err, len(got))
+		}
+	})
+	// The arena, and per kind of slice (elements, parameters, fields,
+	// list values) the first event's small pool and one sized for the
+	// rest of the block (it was 31 with pools that doubled).
+	if allocs > 9 {
+		t.Errorf("%v allocations to decode a block of %d events, want at most 9", allocs, events)
+	}
+	if len(got[events-1].SD) != 2 || got[events-1].SD[0].Params[2].Value != "1" {
+		t.Errorf("last event's structured data: %+v", got[events-1].SD)
+	}
+}
