@@ -178,6 +178,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log, r.tier.owner()); err != nil {
 		return err
 	}
+	r.stages.gate = r.tier.gate()
 	if err := r.openAgentState(); err != nil {
 		return err
 	}
@@ -198,6 +199,7 @@ func (r *Relay) startReceiving(ctx context.Context, cfg *Config) error {
 	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
 		r.metrics.Pipeline, r.log.With("component", "pipeline"))
 	r.pipe.Start()
+	r.tier.run(r.stages.parted(), func() { r.pipe.TrySubmit(&pipeline.Batch{}) })
 
 	if err := r.startOutputs(cfg.Outputs); err != nil {
 		return err

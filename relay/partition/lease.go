@@ -152,6 +152,11 @@ func (m *Manager) LeaseOf(p int) (uint64, bool) {
 	return l, true
 }
 
+// LeaseNumber is the number of p's latest lease, whether Owns(p) or not:
+// in Acquired (before Owns(p) is true) the lease that state loaded for p
+// is to be kept under.
+func (m *Manager) LeaseNumber(p int) uint64 { return m.lease[p].Load() }
+
 // Lease is LeaseOf the partition of key: a Manager is the stages' Owner
 // (relay/stage.Owner).
 func (m *Manager) Lease(key string) (uint64, bool) { return m.LeaseOf(m.Of(key)) }

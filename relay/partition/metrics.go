@@ -13,6 +13,10 @@ type Metrics struct {
 	// Errors {op}: member, renew, list, create, release: writes or reads
 	// of the bucket that failed (not the lost races, which are normal).
 	Errors *prometheus.CounterVec
+	// States {op, result}: partition states saved to or loaded from the
+	// state store (op save, load; result success, failure, none: nothing
+	// saved for a partition acquired).
+	States *prometheus.CounterVec
 }
 
 // NewMetrics registers the series with reg.
@@ -30,13 +34,22 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "nomen_partition_errors_total",
 			Help: "Failed reads or writes of the partition lease bucket, by operation (member, renew, list, create, release).",
 		}, []string{"op"}),
+		States: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_partition_states_total",
+			Help: "Partition states of the stages saved to or loaded from the tier's state store, by op (save, load) and result (success, failure, none).",
+		}, []string{"op", "result"}),
 	}
-	reg.MustRegister(m.Owned, m.Changes, m.Errors)
+	reg.MustRegister(m.Owned, m.Changes, m.Errors, m.States)
 	for _, c := range []string{"acquired", "released", "lost"} {
 		m.Changes.WithLabelValues(c)
 	}
 	for _, op := range []string{"member", "renew", "list", "create", "release"} {
 		m.Errors.WithLabelValues(op)
 	}
+	for _, r := range []string{"success", "failure"} {
+		m.States.WithLabelValues("save", r)
+		m.States.WithLabelValues("load", r)
+	}
+	m.States.WithLabelValues("load", "none")
 	return m
 }
