@@ -8,6 +8,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/partition"
 	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
@@ -96,12 +97,13 @@ func (t *tier) gate() stage.Stage {
 
 // run starts taking partitions, once the pipeline runs: stages are the
 // ones whose state moves with a partition, wake submits an empty batch to
-// the pipeline (it serves the tier's requests between batches).
-func (t *tier) run(stages []namedParted, wake func()) {
+// the pipeline (it serves the tier's requests between batches), read
+// reads the journal (the events to replay for a partition taken over).
+func (t *tier) run(stages []namedParted, wake func(), read func(after uint64, fn func([]*event.Event)) error) {
 	if t == nil {
 		return
 	}
-	t.states.start(stages, wake)
+	t.states.start(stages, wake, read)
 	go func() {
 		defer close(t.done)
 		t.m.Run(t.ctx)

@@ -1,12 +1,14 @@
 package relay
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/natsin"
 	"github.com/nomenhq/nomen/relay/partition"
 	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/snapshot"
@@ -51,6 +54,16 @@ type partStates struct {
 	reqs   chan *partReq
 	direct atomic.Bool // the pipeline stopped: serve on the caller's goroutine
 
+	// The stream position (relay/natsin.FieldSeq) the stages' state
+	// covers: the highest sequence applied, and marks to find the events
+	// after a sequence in the journal. Written on the pipeline goroutine.
+	covered  atomic.Uint64
+	batchSeq uint64 // highest sequence of the batch in the stages now
+	marks    []seqMark
+	// read hands the journal's events after a journal id to fn, in
+	// chunks, up to its end.
+	read func(after uint64, fn func([]*event.Event)) error
+
 	sched  snapshot.Schedule // periodic saves (pipeline goroutine)
 	rounds chan []partObject // periodic saves to the writer (one waiting at most)
 	done   chan struct{}     // the writer ended
@@ -68,12 +81,22 @@ type namedParted struct {
 	s    stage.Parted
 }
 
-// partObject is one stage's state of one partition, not yet encoded.
+// partObject is one stage's state of one partition, not yet encoded,
+// covering the stream up to sequence seq.
 type partObject struct {
 	stage string
 	p     int
+	seq   uint64
 	state any
 }
+
+// seqMark: once the journal reached id, every event of the stream up to
+// sequence seq was in it (and applied).
+type seqMark struct{ seq, id uint64 }
+
+// maxMarks bounds the marks kept (one per batch that advanced the
+// stream): beyond them a replay reads the journal from its start.
+const maxMarks = 1 << 16
 
 func objectName(stage string, p int) string { return stage + "." + strconv.Itoa(p) }
 
@@ -105,10 +128,56 @@ func newPartStates(store jetstream.ObjectStore, m *partition.Manager, wait time.
 }
 
 // start begins saving; stages are the pipeline's, wake submits an empty
-// batch to it.
-func (ps *partStates) start(stages []namedParted, wake func()) {
-	ps.stages, ps.wake = stages, wake
+// batch to it, read reads its journal.
+func (ps *partStates) start(stages []namedParted, wake func(), read func(after uint64, fn func([]*event.Event)) error) {
+	ps.stages, ps.wake, ps.read = stages, wake, read
 	go ps.writer()
+}
+
+// streamSeq is e's stream sequence (0: not from the stream, e.g. a
+// finding made here).
+func streamSeq(e *event.Event) uint64 {
+	v, ok := e.Get(natsin.FieldSeq)
+	if !ok {
+		return 0
+	}
+	switch v.Type {
+	case event.TypeInt:
+		return uint64(max(v.Num, 0))
+	case event.TypeString:
+		n, _ := strconv.ParseUint(v.Str, 10, 64)
+		return n
+	}
+	return 0
+}
+
+// observe notes the stream sequences of a batch entering the stages.
+func (ps *partStates) observe(b []*event.Event) {
+	for _, e := range b {
+		ps.batchSeq = max(ps.batchSeq, streamSeq(e))
+	}
+}
+
+// appended: the batch is in the journal up to lastID.
+func (ps *partStates) appended(lastID uint64) {
+	if ps.batchSeq <= ps.covered.Load() {
+		return
+	}
+	ps.covered.Store(ps.batchSeq)
+	if len(ps.marks) == maxMarks {
+		ps.marks = append(ps.marks[:0], ps.marks[maxMarks/2:]...)
+	}
+	ps.marks = append(ps.marks, seqMark{ps.batchSeq, lastID})
+}
+
+// replayFrom is the journal id after which the events of sequence above
+// seq are: after the last mark at or below seq (0: from the start).
+func (ps *partStates) replayFrom(seq uint64) uint64 {
+	i, _ := slices.BinarySearchFunc(ps.marks, seq+1, func(m seqMark, s uint64) int { return cmp.Compare(m.seq, s) })
+	if i == 0 {
+		return 0
+	}
+	return ps.marks[i-1].id
 }
 
 // call runs fn on the pipeline's goroutine and waits for it, at most
@@ -170,11 +239,12 @@ func (ps *partStates) collect(want func(p int) bool) []partObject {
 		return p, want(p)
 	}
 	var out []partObject
+	seq := ps.covered.Load()
 	for _, st := range ps.stages {
 		parts := st.s.PartState(part)
 		for p := range ps.m.Count() {
 			if want(p) {
-				out = append(out, partObject{stage: st.name, p: p, state: parts[p]})
+				out = append(out, partObject{stage: st.name, p: p, seq: seq, state: parts[p]})
 			}
 		}
 	}
@@ -212,7 +282,7 @@ func (ps *partStates) writer() {
 // put writes o unless the store holds it already (writeMu held).
 func (ps *partStates) put(o partObject) {
 	name := objectName(o.stage, o.p)
-	b, err := snapshot.Encode(o.stage, 0, time.Now(), o.state)
+	b, err := snapshot.Encode(o.stage, o.seq, time.Now(), o.state)
 	if err == nil {
 		sum := sha256.Sum256(b)
 		if old, ok := ps.written[name]; ok && old == sum {
@@ -232,11 +302,18 @@ func (ps *partStates) put(o partObject) {
 	}
 }
 
-// acquired loads p's saved state into the stages before this instance
-// acts on p (partition.Options.Acquired).
+// acquired loads p's saved state into the stages, and replays the
+// events of p this instance journaled after the sequence that state
+// covers, before it acts on p (partition.Options.Acquired). Findings the
+// replay makes again carry the ids the old owner gave them.
 func (ps *partStates) acquired(p int) {
 	lease := ps.m.LeaseNumber(p)
-	loads := map[string]json.RawMessage{}
+	type load struct {
+		raw json.RawMessage
+		seq uint64
+	}
+	loads := map[string]load{}
+	var newest uint64
 	for _, st := range ps.stages {
 		name := objectName(st.name, p)
 		ps.writeMu.Lock()
@@ -249,35 +326,78 @@ func (ps *partStates) acquired(p int) {
 			ps.met.States.WithLabelValues("load", "none").Inc()
 			continue
 		}
-		var raw json.RawMessage
+		var l load
 		if err == nil {
-			_, err = snapshot.Decode(st.name, b, &raw)
+			l.seq, err = snapshot.Decode(st.name, b, &l.raw)
 		}
 		if err != nil {
 			ps.count("load", err)
 			ps.log.Warn("tier: a partition's saved state is unusable; its keys start afresh", "object", name, "err", err)
 			continue
 		}
-		loads[st.name] = raw
+		loads[st.name] = l
+		newest = max(newest, l.seq)
 	}
 	if len(loads) == 0 {
 		return
 	}
-	err := ps.call(func() {
-		for _, st := range ps.stages {
-			if raw, ok := loads[st.name]; ok {
-				err := st.s.LoadPart(raw, lease)
-				ps.count("load", err)
-				if err != nil {
-					ps.log.Warn("tier: a partition's saved state is unusable; its keys start afresh", "stage", st.name, "partition", p, "err", err)
-				}
-			}
+	// The state is applied up to newest: this instance must have read the
+	// stream that far, else it would count those events again.
+	for deadline := time.Now().Add(ps.wait); ps.covered.Load() < newest; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			ps.log.Warn("tier: this instance is behind the partition's saved state; events up to its position may count twice",
+				"partition", p, "saved_at", newest, "read", ps.covered.Load())
+			break
 		}
+	}
+	in := func(key string) bool { return ps.m.Of(key) == p }
+	err := ps.call(func() {
+		oldest := newest
+		for name, l := range loads {
+			st := ps.stage(name)
+			if err := st.LoadPart(l.raw, lease); err != nil {
+				ps.count("load", err)
+				delete(loads, name)
+				ps.log.Warn("tier: a partition's saved state is unusable; its keys start afresh", "stage", name, "partition", p, "err", err)
+				continue
+			}
+			ps.count("load", nil)
+			oldest = min(oldest, l.seq)
+		}
+		if len(loads) == 0 || ps.read == nil {
+			return
+		}
+		replayed := 0
+		err := ps.read(ps.replayFrom(oldest), func(evs []*event.Event) {
+			for _, st := range ps.stages { // in pipeline order
+				l, ok := loads[st.name]
+				if !ok {
+					continue
+				}
+				after := slices.DeleteFunc(slices.Clone(evs), func(e *event.Event) bool { return streamSeq(e) <= l.seq })
+				st.s.ReplayPart(after, in, lease)
+				replayed += len(after)
+			}
+		})
+		if err != nil {
+			ps.log.Warn("tier: replaying a partition's events from the journal failed", "partition", p, "err", err)
+		}
+		ps.log.Info("tier: partition taken over", "partition", p, "state_at", oldest, "read", ps.covered.Load(), "replayed", replayed)
 	})
 	if err != nil {
 		ps.count("load", err)
 		ps.log.Warn("tier: a partition's state was not loaded; its keys start afresh", "partition", p, "err", err)
 	}
+}
+
+// stage returns the stage named name.
+func (ps *partStates) stage(name string) stage.Parted {
+	for _, st := range ps.stages {
+		if st.name == name {
+			return st.s
+		}
+	}
+	return nil
 }
 
 // released saves p's state for the next owner before its lease is
@@ -326,14 +446,18 @@ func (ps *partStates) count(op string, err error) {
 // state of its own.
 type gate struct{ ps *partStates }
 
-func (g gate) Process(b []*event.Event) []*event.Event { g.ps.serve(); return b }
+func (g gate) Process(b []*event.Event) []*event.Event {
+	g.ps.serve()
+	g.ps.observe(b)
+	return b
+}
 func (g gate) Tick(now time.Time) []*event.Event {
 	g.ps.serve()
 	g.ps.periodic(now)
 	return nil
 }
-func (gate) Applied(uint64)         {}
-func (gate) AppliedID() uint64      { return 0 }
-func (gate) Recover([]*event.Event) {}
-func (gate) Snapshot() error        { return nil }
-func (gate) Close() error           { return nil }
+func (g gate) Applied(lastID uint64) { g.ps.appended(lastID) }
+func (gate) AppliedID() uint64       { return 0 }
+func (gate) Recover([]*event.Event)  {}
+func (gate) Snapshot() error         { return nil }
+func (gate) Close() error            { return nil }

@@ -62,10 +62,11 @@ func savedWindows(t *testing.T, js jetstream.JetStream, bucket string) map[strin
 
 // TestTierStateMovesOnTakeover: three attempts from each of 20 addresses
 // are counted by the instance owning the address's partition, which saves
-// its windows to JetStream; it is SIGKILLed; the other takes its
-// partitions over, loading their windows, and the last two attempts give
-// exactly one finding per address (from scratch, the killed instance's
-// addresses would give none: two attempts of five).
+// its windows to JetStream; it is SIGKILLed; a fourth attempt arrives
+// while nobody owns its partitions; the other instance takes them over,
+// loading their windows and replaying the fourth attempts, and the fifth
+// gives exactly one finding per address (from scratch, the killed
+// instance's addresses would give none).
 func TestTierStateMovesOnTakeover(t *testing.T) {
 	js := soConnect(t, "nats://127.0.0.1:4222")
 	prefix, stream := soStream(t, js, 1)
@@ -92,6 +93,13 @@ func TestTierStateMovesOnTakeover(t *testing.T) {
 
 	killed := time.Now()
 	a.kill()
+	// The 4th attempts arrive while nobody owns a's partitions: b reads
+	// them (and journals them) but counts them only once it has taken
+	// over, by replaying its journal after the saved state's position.
+	tierAttack(t, js, prefix, ips, 3, 4)
+	if n := b.metric("nomen_partitions_owned", ""); n == tierPartitions {
+		t.Fatal("b took a's partitions before the 4th attempts were sent: the replay is not tested")
+	}
 	soWait(t, 120*time.Second, "b to take a's partitions", func() (bool, string) {
 		n := b.metric("nomen_partitions_owned", "")
 		return n == tierPartitions, fmt.Sprintf("b owns %v", n)
@@ -102,7 +110,7 @@ func TestTierStateMovesOnTakeover(t *testing.T) {
 		t.Fatal("b loaded no partition state")
 	}
 
-	tierAttack(t, js, prefix, ips, 3, 5)
+	tierAttack(t, js, prefix, ips, 4, 5)
 	var fb map[string]string
 	soWait(t, 120*time.Second, "a finding per address from b", func() (bool, string) {
 		fb, _ = tierFindings(t, b)

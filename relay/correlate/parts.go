@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
@@ -136,4 +138,18 @@ func loadLRUPart[V any](m *lru.Map[V], raw json.RawMessage, relabel func(*V)) er
 		m.Put(list[i].K, v, nil)
 	}
 	return nil
+}
+
+// ReplayPart implements stage.Parted: evs go through the rules as in
+// Process, with an Owner that is only the partition's keys.
+func (en *Engine) ReplayPart(evs []*event.Event, in func(key string) bool, lease uint64) {
+	en.reloadNow()
+	owner := en.owner
+	en.owner = stage.OnlyKeys{In: in, Number: lease}
+	defer func() { en.owner = owner }()
+	for _, e := range evs {
+		if !own(e) {
+			en.eval(e, e.ID)
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // switchable owns every key under lease while on.
@@ -67,5 +69,44 @@ func TestPartStateMovesAWindow(t *testing.T) {
 	}
 	if err := b.en.LoadPart([]byte("{"), leaseB); err == nil {
 		t.Error("a broken partition state was accepted")
+	}
+}
+
+// TestReplayPartRaisesFindings: events an engine saw while another
+// instance owned their partition, replayed for that partition once it is
+// acquired, count and raise the findings they make (out of the next Tick),
+// for the partition's keys only, with the ids the owner would have given.
+func TestReplayPartRaisesFindings(t *testing.T) {
+	cfg := bruteforce + "[correlate.process]\nenabled = false\n"
+	on := false
+	var lease uint64 = 4
+	b := &pipe{t: t, now: t0, owner: switchable{&on, &lease}}
+	b.open(decode(t, cfg))
+	owner := newPipe(t, cfg, "")
+	var want []string
+	for range 3 {
+		b.now = b.now.Add(time.Second)
+		owner.now = b.now
+		evs := []*event.Event{failure(b.now, "10.0.0.1"), failure(b.now, "10.0.0.2")}
+		if f := b.send(evs...); len(f) != 0 {
+			t.Fatal("a finding from keys not owned")
+		}
+		for _, f := range owner.send(failure(b.now, "10.0.0.1"), failure(b.now, "10.0.0.2")) {
+			if f.Str("source.ip") == "10.0.0.1" {
+				want = append(want, f.Str("event.id"))
+			}
+		}
+	}
+	on = true
+	b.en.ReplayPart(b.journal, func(key string) bool { return strings.HasSuffix(key, "10.0.0.1") }, lease)
+	var got []string
+	for _, f := range b.tick(time.Second) {
+		got = append(got, f.Str("source.ip")+" "+f.Str("event.id"))
+	}
+	if len(want) != 1 || len(got) != 1 || got[0] != "10.0.0.1 "+want[0] {
+		t.Fatalf("replay raised %v, want the finding of 10.0.0.1 with id %v", got, want)
+	}
+	if f := b.send(failure(b.now, "10.0.0.2")); len(f) != 0 {
+		t.Error("the replay counted a key outside the partition")
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
 )
 
 // PartState implements stage.Parted: the streams whose key part maps to
@@ -60,4 +63,22 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 	t.m.streams.Set(float64(t.streams.Len()))
 	t.Dirty = true
 	return nil
+}
+
+// ReplayPart implements stage.Parted: evs are applied as in Process, with
+// an Owner that is only the partition's keys. Alerts this tracker made
+// (gap alerts among the journaled events) are skipped.
+func (t *Tracker) ReplayPart(evs []*event.Event, in func(key string) bool, lease uint64) {
+	t.reloadNow()
+	if !t.set.enabled {
+		return
+	}
+	owner := t.owner
+	t.owner = stage.OnlyKeys{In: in, Number: lease}
+	defer func() { t.owner = owner }()
+	for _, e := range evs {
+		if e.Str("event.dataset") != Dataset {
+			t.apply(e, e.ID)
+		}
+	}
 }

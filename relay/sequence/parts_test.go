@@ -2,8 +2,12 @@ package sequence
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // TestPartStateMovesAStream: a stream tracked by one tracker goes on in
@@ -48,5 +52,32 @@ func TestPartStateMovesAStream(t *testing.T) {
 	}
 	if alerts := a.tickPastGrace(); len(alerts) != 0 {
 		t.Errorf("the old owner confirmed %v", messages(alerts))
+	}
+}
+
+// TestReplayPartTracksAStream: numbers of a stream seen while another
+// instance owned it, replayed once it is acquired, are tracked: a hole
+// among them is confirmed, once; a stream of another partition is not.
+func TestReplayPartTracksAStream(t *testing.T) {
+	r := newOwnerRig(t)
+	var seen []*event.Event
+	for _, n := range []int64{1, 2, 4, 5} {
+		for _, h := range []string{"a", "b"} {
+			r.now = r.now.Add(time.Second)
+			e := rfc5424(h, n, r.now)
+			r.id++
+			e.ID = r.id
+			seen = append(seen, e)
+		}
+	}
+	r.journal(r.tr.Process(slices.Clone(seen))) // owned by no one here yet
+	r.own.set(keyA, 3, true)
+	r.tr.ReplayPart(seen, func(key string) bool { return key == keyA }, 3)
+	alerts := r.tickPastGrace()
+	if len(alerts) != 1 || alerts[0].Str(fieldStream) != keyA || alerts[0].Str(fieldFirst) != "3" {
+		t.Fatalf("want the gap of 3 in %s, got %v", keyA, messages(alerts))
+	}
+	if _, kept := r.tr.streams.Peek(keyB); kept {
+		t.Errorf("the replay tracked %s, outside the partition", keyB)
 	}
 }

@@ -91,4 +91,20 @@ type Parted interface {
 	// entries kept under lease (Owner's lease of the partition), replacing
 	// the stage's entries of the same keys.
 	LoadPart(state []byte, lease uint64) error
+	// ReplayPart applies evs — journaled events, in order, that the stage
+	// saw while another instance owned the partition, after the state it
+	// loaded — to the keys in reports (under lease) and to no other,
+	// raising findings as Process would: they come out of the next
+	// Process or Tick. Events the stage made itself are skipped.
+	ReplayPart(evs []*event.Event, in func(key string) bool, lease uint64)
 }
+
+// OnlyKeys is the Owner of a replay (Parted.ReplayPart): the keys in
+// reports, under Number.
+type OnlyKeys struct {
+	In     func(key string) bool
+	Number uint64
+}
+
+// Lease implements Owner.
+func (o OnlyKeys) Lease(key string) (uint64, bool) { return o.Number, o.In(key) }
