@@ -72,7 +72,7 @@ func newTier(ctx context.Context, nc *nats.Conn, tc TierConfig, reg prometheus.R
 	var ps *partStates
 	m, err := partition.New(partition.Options{KV: kv, Instance: tc.Instance, Count: tc.Partitions, TTL: tc.LeaseTTL.D(),
 		Log: log, Metrics: met,
-		Acquired: func(p int) { ps.acquired(p) }, Released: func(p int) { ps.released(p) }, Lost: func(p int) { ps.lost(p) }})
+		Acquired: func(p int) error { return ps.acquired(p) }, Released: func(p int) { ps.released(p) }, Lost: func(p int) { ps.lost(p) }})
 	if err != nil {
 		return nil, err
 	}

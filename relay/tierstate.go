@@ -64,9 +64,13 @@ type partStates struct {
 	// chunks, up to its end.
 	read func(after uint64, fn func([]*event.Event)) error
 
-	sched  snapshot.Schedule // periodic saves (pipeline goroutine)
-	rounds chan []partObject // periodic saves to the writer (one waiting at most)
-	done   chan struct{}     // the writer ended
+	sched snapshot.Schedule // periodic saves (pipeline goroutine)
+	// saveNow: a partition was acquired; the next tick saves at once, so
+	// that a successor finds a state (and a position to replay from)
+	// even if this instance dies within the period.
+	saveNow atomic.Bool
+	rounds  chan []partObject // periodic saves to the writer (one waiting at most)
+	done    chan struct{}     // the writer ended
 
 	writeMu sync.Mutex          // one writer of the store at a time, in order
 	written map[string][32]byte // what each object holds (writeMu)
@@ -254,7 +258,8 @@ func (ps *partStates) collect(want func(p int) bool) []partObject {
 // periodic queues a save of every owned partition when one is due
 // (pipeline goroutine); a round the writer has not taken yet is replaced.
 func (ps *partStates) periodic(now time.Time) {
-	if len(ps.stages) == 0 || !ps.sched.Due(now) {
+	due := ps.sched.Due(now)
+	if len(ps.stages) == 0 || !(ps.saveNow.Swap(false) || due) {
 		return
 	}
 	objs := ps.collect(ps.m.Owns)
@@ -305,8 +310,12 @@ func (ps *partStates) put(o partObject) {
 // acquired loads p's saved state into the stages, and replays the
 // events of p this instance journaled after the sequence that state
 // covers, before it acts on p (partition.Options.Acquired). Findings the
-// replay makes again carry the ids the old owner gave them.
-func (ps *partStates) acquired(p int) {
+// replay makes again carry the ids the old owner gave them. An error (the
+// store or the pipeline did not answer) gives p back, to be taken again
+// with its state; a state that is there but unusable is dropped instead
+// (p starts afresh), else no one could ever take p.
+func (ps *partStates) acquired(p int) error {
+	defer ps.saveNow.Store(true)
 	lease := ps.m.LeaseNumber(p)
 	type load struct {
 		raw json.RawMessage
@@ -324,13 +333,15 @@ func (ps *partStates) acquired(p int) {
 		cancel()
 		if errors.Is(err, jetstream.ErrObjectNotFound) {
 			ps.met.States.WithLabelValues("load", "none").Inc()
+			ps.log.Info("tier: no saved state for a partition acquired; its keys start afresh", "object", name)
 			continue
 		}
-		var l load
-		if err == nil {
-			l.seq, err = snapshot.Decode(st.name, b, &l.raw)
-		}
 		if err != nil {
+			ps.count("load", err)
+			return fmt.Errorf("loading %s: %w", name, err)
+		}
+		var l load
+		if l.seq, err = snapshot.Decode(st.name, b, &l.raw); err != nil {
 			ps.count("load", err)
 			ps.log.Warn("tier: a partition's saved state is unusable; its keys start afresh", "object", name, "err", err)
 			continue
@@ -339,7 +350,7 @@ func (ps *partStates) acquired(p int) {
 		newest = max(newest, l.seq)
 	}
 	if len(loads) == 0 {
-		return
+		return nil
 	}
 	// The state is applied up to newest: this instance must have read the
 	// stream that far, else it would count those events again.
@@ -386,8 +397,9 @@ func (ps *partStates) acquired(p int) {
 	})
 	if err != nil {
 		ps.count("load", err)
-		ps.log.Warn("tier: a partition's state was not loaded; its keys start afresh", "partition", p, "err", err)
+		return fmt.Errorf("loading the state of partition %d: %w", p, err)
 	}
+	return nil
 }
 
 // stage returns the stage named name.

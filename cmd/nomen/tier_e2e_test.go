@@ -19,9 +19,16 @@ import (
 
 const tierPartitions = 16
 
-// tierInstance starts one instance of the correlation tier: the stream in
-// through its own durable, its findings (only) out to findings.jsonl.
+// tierInstance starts one instance of the correlation tier on the local
+// JetStream server: the stream in through its own durable, its findings
+// (only) out to findings.jsonl.
 func tierInstance(t *testing.T, name, stream, bucket string) *nomen {
+	return tierInstanceOn(t, "nats://127.0.0.1:4222", 1, "3s", name, stream, bucket)
+}
+
+// tierInstanceOn is tierInstance on the servers urls, the lease bucket and
+// the state store with replicas, leases of leaseTTL.
+func tierInstanceOn(t *testing.T, urls string, replicas int, leaseTTL, name, stream, bucket string) *nomen {
 	return startNomen(t, fmt.Sprintf(`
 state_dir = "{{.Dir}}/state"
 hostname = %[1]q
@@ -30,14 +37,15 @@ listen = "127.0.0.1:0"
 [[listener]]
 name = "bus"
 protocol = "nats"
-url = "nats://127.0.0.1:4222"
+url = %[5]q
 stream = %[2]q
 durable = "corr-%[1]s"
 [tier]
 listener = "bus"
 bucket = %[3]q
 partitions = %[4]d
-lease_ttl = "3s"
+lease_ttl = %[7]q
+replicas = %[6]d
 [[correlate.threshold]]
 name = "ssh-bruteforce"
 where = { "event.category" = "authentication", "event.outcome" = "failure" }
@@ -49,7 +57,7 @@ name = "findings"
 type = "file"
 path = "{{.Dir}}/findings.jsonl"
 where = { "event.kind" = "alert" }
-`, name, stream, bucket, tierPartitions))
+`, name, stream, bucket, tierPartitions, urls, replicas, leaseTTL))
 }
 
 // tierBucket names a lease bucket for one test and deletes it, and the
