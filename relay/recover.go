@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nomenhq/nomen/relay/agent"
+	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/pipeline"
 )
@@ -35,37 +36,52 @@ func (r *Relay) recoverState() error {
 	if from >= last {
 		return nil
 	}
-	const name = "nomen-recovery"
-	rd, err := r.journal.Reader(name, journal.StartOldest)
-	if err != nil {
-		return fmt.Errorf("recovery: %w", err)
-	}
-	defer rd.Discard() // it only looked: no cursor may stay behind
-	if err := rd.Seek(from); err != nil {
-		return fmt.Errorf("recovery: %w", err)
-	}
 	n := 0
-	for {
-		evs, err := rd.TryNext(4096)
-		if err != nil {
-			return fmt.Errorf("recovery: %w", err)
-		}
-		if len(evs) == 0 {
-			break
-		}
+	err := r.readJournal("nomen-recovery", from, func(evs []*event.Event) {
 		r.stages.recover(evs)
 		for _, e := range evs {
 			r.agentShared.state.Observe(e)
 		}
 		n += len(evs)
-		if evs[len(evs)-1].ID >= last {
-			break
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("recovery: %w", err)
 	}
 	if n > 0 {
 		r.log.Info("state recovered from the journal", "events", n, "after_id", from)
 	}
 	return nil
+}
+
+// readJournal hands the journal's events after id after to fn, in
+// chunks, up to the end it has now, through a reader named name that
+// leaves no cursor behind.
+func (r *Relay) readJournal(name string, after uint64, fn func([]*event.Event)) error {
+	last := r.journal.LastID()
+	if after >= last {
+		return nil
+	}
+	rd, err := r.journal.Reader(name, journal.StartOldest)
+	if err != nil {
+		return err
+	}
+	defer rd.Discard() // it only looked: no cursor may stay behind
+	if err := rd.Seek(after); err != nil {
+		return err
+	}
+	for {
+		evs, err := rd.TryNext(4096)
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		fn(evs)
+		if evs[len(evs)-1].ID >= last {
+			return nil
+		}
+	}
 }
 
 // journalIdentity is a stable name for this relay's journal: persisted in

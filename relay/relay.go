@@ -23,6 +23,7 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/statelock"
 	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/natsin"
@@ -209,6 +210,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log, r.tier.owner()); err != nil {
 		return err
 	}
+	r.stages.gate = r.tier.gate()
 	if err := r.openAgentState(); err != nil {
 		return err
 	}
@@ -229,6 +231,10 @@ func (r *Relay) startReceiving(ctx context.Context, cfg *Config) error {
 	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
 		r.metrics.Pipeline, r.log.With("component", "pipeline"))
 	r.pipe.Start()
+	r.tier.run(r.stages.parted(), func() { r.pipe.TrySubmit(&pipeline.Batch{}) },
+		func(after uint64, fn func([]*event.Event)) error {
+			return r.readJournal("nomen-tier-replay", after, fn)
+		})
 
 	if err := r.startOutputs(cfg.Outputs); err != nil {
 		return err

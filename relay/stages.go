@@ -16,6 +16,7 @@ import (
 // tracking, then correlation), and the live subscription hub that sees
 // every journaled event.
 type stages struct {
+	gate stage.Stage // a tier's (relay/tierstate.go), nil without [tier]
 	seq  *sequence.Tracker
 	corr *correlate.Engine
 	live *live.Hub
@@ -46,7 +47,17 @@ func newStages(cfg *Config, seqMetrics *sequence.Metrics, reg prometheus.Registe
 	return &stages{seq: seq, corr: corr, live: hub}, nil
 }
 
-func (s *stages) list() []stage.Stage { return []stage.Stage{s.seq, s.corr} }
+func (s *stages) list() []stage.Stage {
+	if s.gate != nil {
+		return []stage.Stage{s.gate, s.seq, s.corr}
+	}
+	return []stage.Stage{s.seq, s.corr}
+}
+
+// parted are the stages whose state moves with a tier's partitions.
+func (s *stages) parted() []namedParted {
+	return []namedParted{{"sequence", s.seq}, {"correlate", s.corr}}
+}
 
 // recoverFrom is the journal ID after which events must be replayed
 // through the stages: their snapshots may be older than the journal

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/partition"
 	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +19,8 @@ import (
 type tier struct {
 	nc     *nats.Conn
 	m      *partition.Manager
+	states *partStates
+	ctx    context.Context // of Run
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -57,19 +61,53 @@ func newTier(ctx context.Context, nc *nats.Conn, tc TierConfig, reg prometheus.R
 	if err != nil {
 		return nil, err
 	}
-	m, err := partition.New(partition.Options{KV: kv, Instance: tc.Instance, Count: tc.Partitions, TTL: tc.LeaseTTL.D(),
-		Log: log, Metrics: partition.NewMetrics(reg)})
+	store, err := stateStore(ctx, js, stateBucket(tc.Bucket), tc.Replicas)
 	if err != nil {
 		return nil, err
 	}
+	met := partition.NewMetrics(reg)
+	// The lease callbacks wait for the pipeline at most a renewal period
+	// (and a second: it serves requests between batches).
+	wait := max(tc.LeaseTTL.D()/5, time.Second)
+	var ps *partStates
+	m, err := partition.New(partition.Options{KV: kv, Instance: tc.Instance, Count: tc.Partitions, TTL: tc.LeaseTTL.D(),
+		Log: log, Metrics: met,
+		Acquired: func(p int) error { return ps.acquired(p) }, Released: func(p int) { ps.released(p) }, Lost: func(p int) { ps.lost(p) }})
+	if err != nil {
+		return nil, err
+	}
+	ps = newPartStates(store, m, wait, met, log)
 	runCtx, cancel := context.WithCancel(context.Background())
-	t := &tier{nc: nc, m: m, cancel: cancel, done: make(chan struct{})}
+	t := &tier{nc: nc, m: m, states: ps, ctx: runCtx, cancel: cancel, done: make(chan struct{})}
+	log.Info("tier: taking part", "bucket", tc.Bucket, "state_store", stateBucket(tc.Bucket), "partitions", tc.Partitions, "lease_ttl", tc.LeaseTTL.D())
+	return t, nil
+}
+
+// stateBucket names the object store of the partitions' states, beside
+// the lease bucket.
+func stateBucket(leases string) string { return leases + "-state" }
+
+// gate is the tier's first pipeline stage (nil without [tier]).
+func (t *tier) gate() stage.Stage {
+	if t == nil {
+		return nil
+	}
+	return gate{t.states}
+}
+
+// run starts taking partitions, once the pipeline runs: stages are the
+// ones whose state moves with a partition, wake submits an empty batch to
+// the pipeline (it serves the tier's requests between batches), read
+// reads the journal (the events to replay for a partition taken over).
+func (t *tier) run(stages []namedParted, wake func(), read func(after uint64, fn func([]*event.Event)) error) {
+	if t == nil {
+		return
+	}
+	t.states.start(stages, wake, read)
 	go func() {
 		defer close(t.done)
-		m.Run(runCtx)
+		t.m.Run(t.ctx)
 	}()
-	log.Info("tier: taking part", "bucket", tc.Bucket, "partitions", tc.Partitions, "lease_ttl", tc.LeaseTTL.D())
-	return t, nil
 }
 
 // owner is what the stages ask (nil without [tier]: every key is ours).
@@ -88,8 +126,11 @@ func (t *tier) stop(ctx context.Context) error {
 		return nil
 	}
 	t.cancel()
-	<-t.done
-	err := t.m.Release(ctx)
+	if t.states.stages != nil { // run was called
+		<-t.done
+	}
+	t.states.stop()
+	err := t.m.Release(ctx) // saves each partition's state (directly: the pipeline stopped)
 	t.nc.Close()
 	return err
 }

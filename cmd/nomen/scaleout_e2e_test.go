@@ -62,13 +62,16 @@ func soConnect(t *testing.T, urls string) jetstream.JetStream {
 }
 
 // soEdge starts an edge: syslog over TCP in, the nats output and a local
-// copy (edge.jsonl) out.
+// copy (edge.jsonl) out. Sequence tracking is the tier's: an edge may see
+// only part of a source's numbers.
 func soEdge(t *testing.T, urls, prefix string) *nomen {
 	return startNomen(t, fmt.Sprintf(`
 state_dir = "{{.Dir}}/state"
 hostname = "edge-1"
 [metrics]
 listen = "127.0.0.1:0"
+[sequence]
+enabled = false
 [[listener]]
 name = "tcp"
 protocol = "tcp"
@@ -113,6 +116,15 @@ func soLine(i int) string {
 
 // soSend sends lines from..to-1 over one TCP connection.
 func soSend(t *testing.T, addr string, from, to int) {
+	lines := make([]string, 0, max(to-from, 0))
+	for i := from; i < to; i++ {
+		lines = append(lines, soLine(i))
+	}
+	soSendLines(t, addr, lines)
+}
+
+// soSendLines sends lines, newline-framed, over one TCP connection.
+func soSendLines(t *testing.T, addr string, lines []string) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Error(err)
@@ -120,8 +132,8 @@ func soSend(t *testing.T, addr string, from, to int) {
 	}
 	defer conn.Close()
 	w := bufio.NewWriterSize(conn, 64<<10)
-	for i := from; i < to; i++ {
-		w.WriteString(soLine(i))
+	for _, l := range lines {
+		w.WriteString(l)
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {

@@ -19,9 +19,16 @@ import (
 
 const tierPartitions = 16
 
-// tierInstance starts one instance of the correlation tier: the stream in
-// through its own durable, its findings (only) out to findings.jsonl.
+// tierInstance starts one instance of the correlation tier on the local
+// JetStream server: the stream in through its own durable, its findings
+// (only) out to findings.jsonl.
 func tierInstance(t *testing.T, name, stream, bucket string) *nomen {
+	return tierInstanceOn(t, "nats://127.0.0.1:4222", 1, "3s", name, stream, bucket)
+}
+
+// tierInstanceOn is tierInstance on the servers urls, the lease bucket and
+// the state store with replicas, leases of leaseTTL.
+func tierInstanceOn(t *testing.T, urls string, replicas int, leaseTTL, name, stream, bucket string) *nomen {
 	return startNomen(t, fmt.Sprintf(`
 state_dir = "{{.Dir}}/state"
 hostname = %[1]q
@@ -30,14 +37,15 @@ listen = "127.0.0.1:0"
 [[listener]]
 name = "bus"
 protocol = "nats"
-url = "nats://127.0.0.1:4222"
+url = %[5]q
 stream = %[2]q
 durable = "corr-%[1]s"
 [tier]
 listener = "bus"
 bucket = %[3]q
 partitions = %[4]d
-lease_ttl = "3s"
+lease_ttl = %[7]q
+replicas = %[6]d
 [[correlate.threshold]]
 name = "ssh-bruteforce"
 where = { "event.category" = "authentication", "event.outcome" = "failure" }
@@ -49,16 +57,28 @@ name = "findings"
 type = "file"
 path = "{{.Dir}}/findings.jsonl"
 where = { "event.kind" = "alert" }
-`, name, stream, bucket, tierPartitions))
+`, name, stream, bucket, tierPartitions, urls, replicas, leaseTTL))
 }
 
-// tierAttack publishes count sshd failures from each address, interleaved
-// (as several edges would spread them), with unique message ids.
-func tierAttack(t *testing.T, js jetstream.JetStream, prefix string, ips []string, count int) {
+// tierBucket names a lease bucket for one test and deletes it, and the
+// state store beside it, when the test ends.
+func tierBucket(t *testing.T, js jetstream.JetStream) string {
+	bucket := fmt.Sprintf("nomen_tier_e2e_%d", rand.Uint32())
+	t.Cleanup(func() {
+		js.DeleteKeyValue(context.Background(), bucket)
+		js.DeleteObjectStore(context.Background(), bucket+"-state")
+	})
+	return bucket
+}
+
+// tierAttack publishes the sshd failures number from to to-1 from each
+// address, interleaved (as several edges would spread them), with unique
+// message ids.
+func tierAttack(t *testing.T, js jetstream.JetStream, prefix string, ips []string, from, to int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	for k := range count {
+	for k := from; k < to; k++ {
 		for _, ip := range ips {
 			line := fmt.Sprintf("<38>Nov 22 10:15:02 web%d sshd[%d]: Failed password for invalid user root from %s port %d ssh2", k%3, 1000+k, ip, 40000+k)
 			msg := &nats.Msg{Subject: prefix + ".auth", Data: []byte(line), Header: nats.Header{}}
@@ -100,8 +120,7 @@ func addresses(prefix string, n int) []string {
 func TestTierPartitionedCorrelation(t *testing.T) {
 	js := soConnect(t, "nats://127.0.0.1:4222")
 	prefix, stream := soStream(t, js, 1)
-	bucket := fmt.Sprintf("nomen_tier_e2e_%d", rand.Uint32())
-	t.Cleanup(func() { js.DeleteKeyValue(context.Background(), bucket) })
+	bucket := tierBucket(t, js)
 
 	a := tierInstance(t, "corr-a", stream, bucket)
 	b := tierInstance(t, "corr-b", stream, bucket)
@@ -111,7 +130,7 @@ func TestTierPartitionedCorrelation(t *testing.T) {
 	})
 
 	first := addresses("198.51.100", 20)
-	tierAttack(t, js, prefix, first, 5)
+	tierAttack(t, js, prefix, first, 0, 5)
 	var fa, fb map[string]string
 	soWait(t, 120*time.Second, "a finding per address", func() (bool, string) {
 		fa, _ = tierFindings(t, a)
@@ -144,7 +163,7 @@ func TestTierPartitionedCorrelation(t *testing.T) {
 	t.Logf("takeover: a owned all %d partitions %s after b was killed (lease_ttl 3s)", tierPartitions, time.Since(killed).Round(100*time.Millisecond))
 
 	second := addresses("203.0.113", 20)
-	tierAttack(t, js, prefix, second, 5)
+	tierAttack(t, js, prefix, second, 0, 5)
 	soWait(t, 120*time.Second, "a finding per new address, all by a", func() (bool, string) {
 		fa, _ = tierFindings(t, a)
 		n := 0
@@ -166,8 +185,7 @@ func TestTierPartitionedCorrelation(t *testing.T) {
 func TestTierPartitionedSequence(t *testing.T) {
 	js := soConnect(t, "nats://127.0.0.1:4222")
 	prefix, stream := soStream(t, js, 1)
-	bucket := fmt.Sprintf("nomen_tier_e2e_%d", rand.Uint32())
-	t.Cleanup(func() { js.DeleteKeyValue(context.Background(), bucket) })
+	bucket := tierBucket(t, js)
 	a := tierInstance(t, "seq-a", stream, bucket)
 	b := tierInstance(t, "seq-b", stream, bucket)
 	soWait(t, 90*time.Second, "the two instances to share the partitions", func() (bool, string) {

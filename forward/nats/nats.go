@@ -27,6 +27,7 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -37,7 +38,9 @@ import (
 // message (so the journal cursor advances only then). Every message
 // carries Nats-Msg-Id = "<journal id>-<event id>", stable across restarts
 // and retries, so JetStream drops the copies a retry sends within the
-// stream's duplicate window.
+// stream's duplicate window; a finding nomen made (event.module "nomen",
+// with a deterministic event.id) carries "nomen-finding-<event.id>"
+// instead, so that the same finding made by two instances is stored once.
 type Config struct {
 	// URL of the server(s), comma-separated (default nats://127.0.0.1:4222).
 	URL string `toml:"url"`
@@ -322,6 +325,21 @@ func (s *NATS) ensureStream(ctx context.Context) error {
 	return nil
 }
 
+// findingID is the message id of an event nomen made itself (a finding,
+// a gap alert: event.module "nomen") that carries a deterministic id:
+// "nomen-finding-<event.id>", the same wherever the finding is made, so
+// that JetStream stores once a finding that two tier instances (or one,
+// replaying after a takeover) published. "" for any other event.
+func findingID(e *event.Event) string {
+	if e.Str("event.module") != "nomen" {
+		return ""
+	}
+	if id := e.Str(findingid.Field); id != "" {
+		return "nomen-finding-" + id
+	}
+	return ""
+}
+
 // msgID is the stable id of an event for JetStream's deduplication.
 func (s *NATS) msgID(dst []byte, id uint64) []byte {
 	dst = append(dst, s.journal...)
@@ -356,7 +374,9 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 		msg := &nats.Msg{Subject: string(s.subj), Data: s.data[offs[i]:offs[i+1]:offs[i+1]]}
 		var opts []jetstream.PublishOpt
 		opts = append(opts, jetstream.WithStallWait(max(time.Until(deadline), time.Millisecond)))
-		if e.ID != 0 {
+		if id := findingID(e); id != "" {
+			opts = append(opts, jetstream.WithMsgID(id))
+		} else if e.ID != 0 {
 			idbuf = s.msgID(idbuf[:0], e.ID)
 			opts = append(opts, jetstream.WithMsgID(string(idbuf)))
 		}

@@ -151,6 +151,31 @@ func TestNATSDeduplicates(t *testing.T) {
 	}
 }
 
+// TestNATSFindingsDeduplicatedByID: the same finding (a deterministic
+// event.id) published by two nomen instances, each from its own journal,
+// is stored once; other events keep their journal-based ids.
+func TestNATSFindingsDeduplicatedByID(t *testing.T) {
+	url, js := testNATS(t)
+	prefix, stream := testStream(t, js)
+	cfg := Config{URL: url, Subject: prefix + ".{event.kind}", CreateStream: true, Stream: stream}
+	finding := func(journalID uint64, id string) *event.Event {
+		return sinktest.BuildEvent(t, journalID, sinktest.Spec{Raw: "<38>Nov 22 10:15:02 tier nomen: 5 events of ssh-bruteforce",
+			Fields: map[string]any{"event.kind": "alert", "event.module": "nomen", "event.id": id}})
+	}
+	a, b := openNATS(t, cfg, "ja"), openNATS(t, cfg, "jb")
+	sinktest.MustWrite(t, a, []*event.Event{finding(7, "0123456789abcdef0123456789abcdef"), finding(8, "fedcba9876543210fedcba9876543210")})
+	sinktest.MustWrite(t, b, append([]*event.Event{finding(3, "0123456789abcdef0123456789abcdef")}, sinktest.SampleEvents(t, 4, 1)...))
+	msgs := consumeAll(t, js, stream)
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, m.Headers().Get("Nats-Msg-Id"))
+	}
+	want := []string{"nomen-finding-0123456789abcdef0123456789abcdef", "nomen-finding-fedcba9876543210fedcba9876543210", "jb-4"}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("stored message ids %v, want %v", ids, want)
+	}
+}
+
 func TestNATSCreateStream(t *testing.T) {
 	url, js := testNATS(t)
 	prefix, stream := testStream(t, js)

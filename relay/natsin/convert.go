@@ -17,6 +17,10 @@ const (
 	// listener drops a message whose id it has journaled (a redelivery),
 	// and finds the ids journaled before a restart by this field.
 	FieldID = "nomen.nats.id"
+	// FieldSeq is the message's stream sequence: the position in the
+	// stream a correlation tier's partition states are saved at, and
+	// replayed from after a takeover (relay/tierstate.go).
+	FieldSeq = "nomen.nats.seq"
 	// FieldEdgeInput is the edge's nomen.input (nomen.input is the tier's
 	// listener).
 	FieldEdgeInput = "nomen.edge.input"

@@ -357,6 +357,7 @@ func (in *Input) handle(ctx context.Context, msgs []jetstream.Msg) {
 			continue
 		}
 		e.SetStr(FieldID, id)
+		e.SetInt(FieldSeq, int64(seq))
 		evs, ids, held = append(evs, e), append(ids, id), append(held, m)
 	}
 	in.conv.dec.Flush()

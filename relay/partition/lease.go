@@ -46,14 +46,17 @@ type Options struct {
 	Margin time.Duration
 
 	// Acquired is called when this instance took partition p, before
-	// Owns(p) is true: the place to load p's state. Released is called
+	// Owns(p) is true: the place to load p's state. If it fails, the
+	// lease is given back at once and p is tried again at the next round
+	// (a partition is not taken without its state). Released is called
 	// when it gives p back on purpose (rebalancing, Release), once Owns(p)
 	// is false and before the lease is deleted: the place to save p's
 	// state for the next owner. Lost is called when its lease lapsed or was
 	// taken: Owns(p) has been false since its deadline, another instance
 	// may own p already, so p's state must be dropped, not saved. All
 	// three run on the goroutine of Run (or Release) and may be nil.
-	Acquired, Released, Lost func(p int)
+	Acquired       func(p int) error
+	Released, Lost func(p int)
 
 	Log     *slog.Logger
 	Metrics *Metrics // nil: not counted
@@ -152,6 +155,11 @@ func (m *Manager) LeaseOf(p int) (uint64, bool) {
 	return l, true
 }
 
+// LeaseNumber is the number of p's latest lease, whether Owns(p) or not:
+// in Acquired (before Owns(p) is true) the lease that state loaded for p
+// is to be kept under.
+func (m *Manager) LeaseNumber(p int) uint64 { return m.lease[p].Load() }
+
 // Lease is LeaseOf the partition of key: a Manager is the stages' Owner
 // (relay/stage.Owner).
 func (m *Manager) Lease(key string) (uint64, bool) { return m.LeaseOf(m.Of(key)) }
@@ -215,6 +223,7 @@ func (m *Manager) since() int64 { return int64(time.Since(m.base)) }
 func (m *Manager) tick(ctx context.Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	start := time.Now()
 	// Writes that hang must not outlast the leases (valid > 2*Renew).
 	ctx, cancel := context.WithTimeout(ctx, m.valid-m.o.Renew)
 	defer cancel()
@@ -247,6 +256,12 @@ func (m *Manager) tick(ctx context.Context) {
 		if m.rev[p] != 0 || taken[partKey(p)] {
 			continue
 		}
+		if time.Since(start) > m.o.Renew {
+			// Taking a partition includes loading its state (Acquired):
+			// the rest waits for the next round rather than delay the
+			// renewals of the leases held.
+			break
+		}
 		sent := m.since()
 		rev, err := m.o.KV.Create(ctx, partKey(p), []byte(m.o.Instance))
 		if err != nil {
@@ -255,13 +270,21 @@ func (m *Manager) tick(ctx context.Context) {
 			}
 			continue
 		}
-		m.rev[p] = rev
-		m.owned++
 		m.nextLease++
 		m.lease[p].Store(m.nextLease)
 		if m.o.Acquired != nil {
-			m.o.Acquired(p)
+			if err := m.o.Acquired(p); err != nil {
+				// Not taken without its state: given back at once (at
+				// the revision just created), tried again next round.
+				m.failed("acquire", err)
+				if err := m.o.KV.Delete(ctx, partKey(p), jetstream.LastRevision(rev)); err != nil {
+					m.failed("release", err) // it expires after TTL
+				}
+				continue
+			}
 		}
+		m.rev[p] = rev
+		m.owned++
 		m.deadline[p].Store(sent + int64(m.valid))
 		m.count("acquired")
 	}

@@ -109,7 +109,7 @@ func newInstance(t *testing.T, kv jetstream.KeyValue, name string, others func()
 	m, err := New(Options{KV: kv, Instance: name, Count: testCount, TTL: testTTL, Renew: testRenew, Margin: testMargin,
 		// The moment that matters: this instance holds p's lease, the
 		// server said so. No other instance may still act on p.
-		Acquired: func(p int) {
+		Acquired: func(p int) error {
 			for _, o := range others() {
 				if o.Owns(p) {
 					overlaps.Add(1)
@@ -117,6 +117,7 @@ func newInstance(t *testing.T, kv jetstream.KeyValue, name string, others func()
 				}
 			}
 			in.record(&in.acquired, p)
+			return nil
 		},
 		Released: func(p int) { in.record(&in.released, p) },
 		Lost:     func(p int) { in.record(&in.lost, p) },

@@ -11,8 +11,14 @@ type Metrics struct {
 	// lost (expired or taken before it could be renewed).
 	Changes *prometheus.CounterVec
 	// Errors {op}: member, renew, list, create, release: writes or reads
-	// of the bucket that failed (not the lost races, which are normal).
+	// of the bucket that failed (not the lost races, which are normal);
+	// acquire: a partition taken whose state could not be loaded (given
+	// back, tried again).
 	Errors *prometheus.CounterVec
+	// States {op, result}: partition states saved to or loaded from the
+	// state store (op save, load; result success, failure, none: nothing
+	// saved for a partition acquired).
+	States *prometheus.CounterVec
 }
 
 // NewMetrics registers the series with reg.
@@ -28,15 +34,24 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"change"}),
 		Errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_partition_errors_total",
-			Help: "Failed reads or writes of the partition lease bucket, by operation (member, renew, list, create, release).",
+			Help: "Failed reads or writes of the partition lease bucket, by operation (member, renew, list, create, release), and partitions given back because their state could not be loaded (acquire).",
 		}, []string{"op"}),
+		States: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_partition_states_total",
+			Help: "Partition states of the stages saved to or loaded from the tier's state store, by op (save, load) and result (success, failure, none).",
+		}, []string{"op", "result"}),
 	}
-	reg.MustRegister(m.Owned, m.Changes, m.Errors)
+	reg.MustRegister(m.Owned, m.Changes, m.Errors, m.States)
 	for _, c := range []string{"acquired", "released", "lost"} {
 		m.Changes.WithLabelValues(c)
 	}
-	for _, op := range []string{"member", "renew", "list", "create", "release"} {
+	for _, op := range []string{"member", "renew", "list", "create", "release", "acquire"} {
 		m.Errors.WithLabelValues(op)
 	}
+	for _, r := range []string{"success", "failure"} {
+		m.States.WithLabelValues("save", r)
+		m.States.WithLabelValues("load", r)
+	}
+	m.States.WithLabelValues("load", "none")
 	return m
 }

@@ -76,3 +76,35 @@ type Stage interface {
 	// Close writes the state and releases the stage.
 	Close() error
 }
+
+// Parted is a stage whose state can move between the instances of a
+// correlation tier one partition at a time (relay/tier.go): the entries
+// of the keys that fall in a partition are saved by the partition's owner
+// and loaded by the next. Both methods run on the pipeline's goroutine.
+type Parted interface {
+	// PartState returns, by partition, copies of the state of the keys
+	// part maps to a partition (ok): the same encoding as the stage's
+	// snapshot, holding only those keys, sharing nothing the stage
+	// modifies later (it is encoded on another goroutine).
+	PartState(part func(key string) (p int, ok bool)) map[int]any
+	// LoadPart adds what PartState saved of one partition (JSON), its
+	// entries kept under lease (Owner's lease of the partition), replacing
+	// the stage's entries of the same keys.
+	LoadPart(state []byte, lease uint64) error
+	// ReplayPart applies evs — journaled events, in order, that the stage
+	// saw while another instance owned the partition, after the state it
+	// loaded — to the keys in reports (under lease) and to no other,
+	// raising findings as Process would: they come out of the next
+	// Process or Tick. Events the stage made itself are skipped.
+	ReplayPart(evs []*event.Event, in func(key string) bool, lease uint64)
+}
+
+// OnlyKeys is the Owner of a replay (Parted.ReplayPart): the keys in
+// reports, under Number.
+type OnlyKeys struct {
+	In     func(key string) bool
+	Number uint64
+}
+
+// Lease implements Owner.
+func (o OnlyKeys) Lease(key string) (uint64, bool) { return o.Number, o.In(key) }

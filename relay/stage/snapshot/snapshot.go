@@ -149,22 +149,48 @@ func (f *File) Load(state any) (applied uint64, ok bool, err error) {
 	if err != nil {
 		return 0, false, fmt.Errorf("%s: read snapshot: %w", f.stage, err)
 	}
+	applied, err = Decode(f.stage, b, state)
+	if err != nil {
+		return 0, false, f.corrupt(err)
+	}
+	return applied, true, nil
+}
+
+// Encode returns a snapshot of stage's state covering position applied,
+// in the envelope a File holds: for snapshots kept elsewhere than in a
+// file (a correlation tier's partitions, in JetStream).
+func Encode(stage string, applied uint64, now time.Time, state any) ([]byte, error) {
+	st, err := json.Marshal(state)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encode snapshot: %w", stage, err)
+	}
+	b, err := json.Marshal(envelope{Version: Version, Stage: stage, Saved: now.UTC(), Applied: applied, State: st})
+	if err != nil {
+		return nil, fmt.Errorf("%s: encode snapshot: %w", stage, err)
+	}
+	return b, nil
+}
+
+// Decode reads a snapshot of stage (as Encode or File.Save wrote it) into
+// state (a pointer for json.Unmarshal, checked if it is a Validator) and
+// returns the position it covers. An error means it is unusable.
+func Decode(stage string, b []byte, state any) (applied uint64, err error) {
 	var env envelope
 	if err := json.Unmarshal(b, &env); err != nil {
-		return 0, false, f.corrupt(err)
+		return 0, err
 	}
-	if env.Version != Version || env.Stage != f.stage {
-		return 0, false, f.corrupt(fmt.Errorf("version %d of stage %q, want version %d of %q", env.Version, env.Stage, Version, f.stage))
+	if env.Version != Version || env.Stage != stage {
+		return 0, fmt.Errorf("version %d of stage %q, want version %d of %q", env.Version, env.Stage, Version, stage)
 	}
 	if err := json.Unmarshal(env.State, state); err != nil {
-		return 0, false, f.corrupt(err)
+		return 0, err
 	}
 	if v, ok := state.(Validator); ok {
 		if err := v.Validate(); err != nil {
-			return 0, false, f.corrupt(err)
+			return 0, err
 		}
 	}
-	return env.Applied, true, nil
+	return env.Applied, nil
 }
 
 // Validator is implemented by a stage's state that can tell whether it is

@@ -1,0 +1,84 @@
+package sequence
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage"
+)
+
+// PartState implements stage.Parted: the streams whose key part maps to
+// a partition, by partition, in the snapshot's encoding. Loss
+// explanations are not carried over (an explanation that arrived before
+// a takeover does not explain a gap the new owner confirms).
+func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
+	byPart := map[int]*state{}
+	t.streams.All(func(k string, s *stream) bool {
+		p, ok := part(k)
+		if !ok {
+			return true
+		}
+		st := byPart[p]
+		if st == nil {
+			st = &state{}
+			byPart[p] = st
+		}
+		c := *s
+		c.Holes = slices.Clone(s.Holes)
+		c.Past = slices.Clone(s.Past)
+		st.Streams = append(st.Streams, c)
+		return true
+	})
+	out := make(map[int]any, len(byPart))
+	for p, st := range byPart {
+		out[p] = st
+	}
+	return out
+}
+
+// LoadPart implements stage.Parted: the streams saved by PartState, kept
+// under lease, replace the tracker's of the same keys; their holes are
+// confirmed by this tracker from now on.
+func (t *Tracker) LoadPart(data []byte, lease uint64) error {
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("sequence: partition state: %w", err)
+	}
+	if err := st.Validate(); err != nil {
+		return fmt.Errorf("sequence: partition state: %w", err)
+	}
+	for i := len(st.Streams) - 1; i >= 0; i-- {
+		s := st.Streams[i]
+		s.Lease = lease
+		if old, ok := t.streams.Peek(s.Key); ok {
+			delete(t.open, old)
+		}
+		kept := t.streams.Put(s.Key, s, t.evicted)
+		if len(kept.Holes) > 0 {
+			t.open[kept] = struct{}{}
+		}
+	}
+	t.m.streams.Set(float64(t.streams.Len()))
+	t.Dirty = true
+	return nil
+}
+
+// ReplayPart implements stage.Parted: evs are applied as in Process, with
+// an Owner that is only the partition's keys. Alerts this tracker made
+// (gap alerts among the journaled events) are skipped.
+func (t *Tracker) ReplayPart(evs []*event.Event, in func(key string) bool, lease uint64) {
+	t.reloadNow()
+	if !t.set.enabled {
+		return
+	}
+	owner := t.owner
+	t.owner = stage.OnlyKeys{In: in, Number: lease}
+	defer func() { t.owner = owner }()
+	for _, e := range evs {
+		if e.Str("event.dataset") != Dataset {
+			t.apply(e, e.ID)
+		}
+	}
+}
