@@ -104,6 +104,30 @@ func tierFindings(t *testing.T, n *nomen) (map[string]string, []string) {
 	return byIP, twice
 }
 
+// waitShared waits until instances a and b own every partition between
+// them, each some.
+func waitShared(t *testing.T, timeout time.Duration, a, b *nomen) {
+	t.Helper()
+	soWait(t, timeout, "the two instances to share the partitions", func() (bool, string) {
+		na, nb := a.metric("nomen_partitions_owned", ""), b.metric("nomen_partitions_owned", "")
+		return na > 0 && nb > 0 && na+nb == tierPartitions, fmt.Sprintf("a %v, b %v", na, nb)
+	})
+}
+
+// tierPair starts two tier instances (names name-a, name-b) on a fresh
+// stream and lease bucket of the local NATS server and waits until they
+// share the partitions.
+func tierPair(t *testing.T, name string) (js jetstream.JetStream, prefix, bucket string, a, b *nomen) {
+	t.Helper()
+	js = soConnect(t, "nats://127.0.0.1:4222")
+	prefix, stream := soStream(t, js, 1)
+	bucket = tierBucket(t, js)
+	a = tierInstance(t, name+"-a", stream, bucket)
+	b = tierInstance(t, name+"-b", stream, bucket)
+	waitShared(t, 90*time.Second, a, b)
+	return js, prefix, bucket, a, b
+}
+
 func addresses(prefix string, n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -118,16 +142,7 @@ func addresses(prefix string, n int) []string {
 // its partitions (the takeover time is printed) and reports brute forces
 // from every address.
 func TestTierPartitionedCorrelation(t *testing.T) {
-	js := soConnect(t, "nats://127.0.0.1:4222")
-	prefix, stream := soStream(t, js, 1)
-	bucket := tierBucket(t, js)
-
-	a := tierInstance(t, "corr-a", stream, bucket)
-	b := tierInstance(t, "corr-b", stream, bucket)
-	soWait(t, 90*time.Second, "the two instances to share the partitions", func() (bool, string) {
-		na, nb := a.metric("nomen_partitions_owned", ""), b.metric("nomen_partitions_owned", "")
-		return na > 0 && nb > 0 && na+nb == tierPartitions, fmt.Sprintf("a %v, b %v", na, nb)
-	})
+	js, prefix, _, a, b := tierPair(t, "corr")
 
 	first := addresses("198.51.100", 20)
 	tierAttack(t, js, prefix, first, 0, 5)
@@ -183,15 +198,7 @@ func TestTierPartitionedCorrelation(t *testing.T) {
 // instances is tracked by one: its real hole gives exactly one gap alert,
 // its other numbers none.
 func TestTierPartitionedSequence(t *testing.T) {
-	js := soConnect(t, "nats://127.0.0.1:4222")
-	prefix, stream := soStream(t, js, 1)
-	bucket := tierBucket(t, js)
-	a := tierInstance(t, "seq-a", stream, bucket)
-	b := tierInstance(t, "seq-b", stream, bucket)
-	soWait(t, 90*time.Second, "the two instances to share the partitions", func() (bool, string) {
-		na, nb := a.metric("nomen_partitions_owned", ""), b.metric("nomen_partitions_owned", "")
-		return na > 0 && nb > 0 && na+nb == tierPartitions, fmt.Sprintf("a %v, b %v", na, nb)
-	})
+	js, prefix, _, a, b := tierPair(t, "seq")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

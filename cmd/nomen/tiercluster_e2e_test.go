@@ -115,10 +115,7 @@ func TestTierClusterEndToEnd(t *testing.T) {
 			t.Logf("b's log:\n%s", b.log)
 		}
 	})
-	soWait(t, 120*time.Second, "the two instances to share the partitions", func() (bool, string) {
-		na, nb := a.metric("nomen_partitions_owned", ""), b.metric("nomen_partitions_owned", "")
-		return na > 0 && nb > 0 && na+nb == tierPartitions, fmt.Sprintf("a %v, b %v", na, nb)
-	})
+	waitShared(t, 120*time.Second, a, b)
 	start := time.Now()
 	sent := 0
 

@@ -68,15 +68,7 @@ func savedWindows(t *testing.T, js jetstream.JetStream, bucket string) map[strin
 // gives exactly one finding per address (from scratch, the killed
 // instance's addresses would give none).
 func TestTierStateMovesOnTakeover(t *testing.T) {
-	js := soConnect(t, "nats://127.0.0.1:4222")
-	prefix, stream := soStream(t, js, 1)
-	bucket := tierBucket(t, js)
-	a := tierInstance(t, "move-a", stream, bucket)
-	b := tierInstance(t, "move-b", stream, bucket)
-	soWait(t, 90*time.Second, "the two instances to share the partitions", func() (bool, string) {
-		na, nb := a.metric("nomen_partitions_owned", ""), b.metric("nomen_partitions_owned", "")
-		return na > 0 && nb > 0 && na+nb == tierPartitions, fmt.Sprintf("a %v, b %v", na, nb)
-	})
+	js, prefix, bucket, a, b := tierPair(t, "move")
 
 	ips := addresses("192.0.2", 20)
 	tierAttack(t, js, prefix, ips, 0, 3)
