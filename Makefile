@@ -56,6 +56,9 @@ lint:
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	$(STATICCHECK) ./...
 	GOOS=windows $(STATICCHECK) ./cmd/nomen-agent/...
+	# The import rules read the module through `go list`, which Go's test
+	# cache cannot see: always afresh.
+	$(GO) test -count=1 ./internal/archtest
 
 # Throughput (msg/s, MB/s, CPU s, peak RSS) of TCP syslog -> journal -> file,
 # plus allocations per event from the Go benchmarks of the hot paths.

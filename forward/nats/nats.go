@@ -27,7 +27,6 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/nomenhq/nomen/relay/stage/findingid"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -334,7 +333,7 @@ func findingID(e *event.Event) string {
 	if e.Str("event.module") != "nomen" {
 		return ""
 	}
-	if id := e.Str(findingid.Field); id != "" {
+	if id := e.Str("event.id"); id != "" { // findingid.Field, the ECS field (a forward package imports no stage)
 		return "nomen-finding-" + id
 	}
 	return ""
