@@ -3,12 +3,11 @@ package natsin
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/appendfile"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -28,8 +27,7 @@ type deadLetter struct {
 	maxBytes int64
 
 	mu   sync.Mutex
-	f    *os.File
-	size int64
+	file *appendfile.File // created on first use
 }
 
 var errDeadLetterFull = errors.New("dead-letter file full")
@@ -63,28 +61,18 @@ func (d *deadLetter) write(listener string, now time.Time, r deadRecord) error {
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.f == nil {
-		if err := os.MkdirAll(filepath.Dir(d.path), 0o750); err != nil {
-			return fmt.Errorf("dead letter: %w", err)
-		}
-		f, err := os.OpenFile(d.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
-		if err != nil {
-			return fmt.Errorf("dead letter: %w", err)
-		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return fmt.Errorf("dead letter: %w", err)
-		}
-		d.f, d.size = f, st.Size()
+	if d.file == nil {
+		d.file = appendfile.New(d.path)
 	}
-	if d.size > 0 && d.size+int64(len(b)) > d.maxBytes {
+	size, err := d.file.Size()
+	if err != nil {
+		return fmt.Errorf("dead letter: %w", err)
+	}
+	if size > 0 && size+int64(len(b)) > d.maxBytes {
 		return fmt.Errorf("%w: %s reached dead_letter_max_bytes (%d); move it away", errDeadLetterFull, d.path, d.maxBytes)
 	}
-	n, err := d.f.Write(b)
-	d.size += int64(n)
-	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", d.path, err)
+	if err := d.file.Write(b); err != nil {
+		return fmt.Errorf("dead letter %w", err)
 	}
 	return nil
 }
@@ -92,10 +80,8 @@ func (d *deadLetter) write(listener string, now time.Time, r deadRecord) error {
 func (d *deadLetter) close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.f == nil {
+	if d.file == nil {
 		return nil
 	}
-	err := d.f.Close()
-	d.f = nil
-	return err
+	return d.file.Close()
 }

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/appendfile"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -29,8 +29,7 @@ type DeadLetter struct {
 
 	mu   sync.Mutex
 	enc  event.Encoder
-	f    *os.File
-	size int64
+	file *appendfile.File
 	buf  []byte
 }
 
@@ -50,7 +49,7 @@ func NewDeadLetter(path string, maxBytes int64, observer string) *DeadLetter {
 	if maxBytes <= 0 {
 		maxBytes = DefaultDeadLetterMaxBytes
 	}
-	return &DeadLetter{path: path, maxBytes: maxBytes, enc: event.Encoder{Observer: observer}}
+	return &DeadLetter{path: path, maxBytes: maxBytes, enc: event.Encoder{Observer: observer}, file: appendfile.New(path)}
 }
 
 // Path returns the file's path.
@@ -74,38 +73,18 @@ func (d *DeadLetter) Write(output string, now time.Time, items []Rejected) error
 		b = append(b, "}\n"...)
 	}
 	d.buf = b
-	if d.f == nil {
-		if err := d.open(); err != nil {
-			return err
-		}
+	size, err := d.file.Size()
+	if err != nil {
+		return fmt.Errorf("dead letter: %w", err)
 	}
-	if d.size > 0 && d.size+int64(len(b)) > d.maxBytes {
+	if size > 0 && size+int64(len(b)) > d.maxBytes {
 		if err := d.rotate(); err != nil {
 			return err
 		}
 	}
-	n, err := d.f.Write(b)
-	d.size += int64(n)
-	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", d.path, err)
+	if err := d.file.Write(b); err != nil {
+		return fmt.Errorf("dead letter %w", err)
 	}
-	return nil
-}
-
-func (d *DeadLetter) open() error {
-	if err := os.MkdirAll(filepath.Dir(d.path), 0o750); err != nil {
-		return fmt.Errorf("dead letter: %w", err)
-	}
-	f, err := os.OpenFile(d.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
-	if err != nil {
-		return fmt.Errorf("dead letter: %w", err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("dead letter: %w", err)
-	}
-	d.f, d.size = f, st.Size()
 	return nil
 }
 
@@ -119,22 +98,16 @@ func (d *DeadLetter) rotate() error {
 	} else if !os.IsNotExist(err) {
 		return fmt.Errorf("dead letter: %w", err)
 	}
-	d.f.Close()
-	d.f = nil
+	d.file.Close()
 	if err := os.Rename(d.path, d.path+".1"); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("dead letter: rotate: %w", err)
 	}
-	return d.open()
+	return nil // the next Write opens a new file
 }
 
 // Close closes the file (a later Write reopens it).
 func (d *DeadLetter) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.f == nil {
-		return nil
-	}
-	err := d.f.Close()
-	d.f = nil
-	return err
+	return d.file.Close()
 }
