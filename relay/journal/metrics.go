@@ -23,6 +23,12 @@ type Metrics struct {
 	// CacheBytes is what the decoded-block cache holds
 	// (nomen_journal_block_cache_bytes), bounded by Options.CacheBytes.
 	CacheBytes prometheus.Gauge
+	// DiskReads counts, per output, the events it read back from disk
+	// because it was behind the memory tail
+	// (nomen_journal_disk_read_events_total{output}): an output that keeps
+	// up reads none; one that reads many is falling behind, and reading
+	// from disk costs CPU that keeping up does not.
+	DiskReads *prometheus.CounterVec
 
 	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
 	// the journal counts under stage="journal", reason "disk_budget" (on_full
@@ -63,6 +69,9 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		CacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nomen_journal_block_cache_bytes", Help: "Memory of the decoded journal blocks cached for outputs reading from disk ([limits] journal_block_cache).",
 		}),
+		DiskReads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_journal_disk_read_events_total", Help: "Events an output read back from disk because it was behind the journal's memory tail.",
+		}, []string{"output"}),
 		Dropped: dropped,
 	}
 	if m.Dropped == nil {
@@ -71,7 +80,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		}, []string{"stage", "reason"})
 	}
 	if reg != nil {
-		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes)
+		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes, m.DiskReads)
 	}
 	return m
 }

@@ -38,6 +38,9 @@ func TestReadAhead(t *testing.T) {
 	}
 	seqs = append(seqs, readAll(t, r, 77)...)
 	wantSeqs(t, seqs, 0, 4000)
+	if got := metricValue(j.m.DiskReads.WithLabelValues("out")); got != 4000 {
+		t.Errorf("nomen_journal_disk_read_events_total{output=out} = %v, want 4000 (all read from disk)", got)
+	}
 
 	// Skipping forward drops what was read ahead for the old position.
 	if _, err := r2.TryNext(1); err != nil {
@@ -47,4 +50,25 @@ func TestReadAhead(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSeqs(t, readAll(t, r2, 50), 2500, 1500)
+}
+
+// TestDiskReadsCounted: an output that keeps up with the tail reads
+// nothing from disk; once it falls further behind than the tail holds,
+// what it reads from disk is counted under its name.
+func TestDiskReadsCounted(t *testing.T) {
+	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
+	r := mustReader(t, j, "out", StartOldest)
+	disk := j.m.DiskReads.WithLabelValues("out")
+	mustAppend(t, j, testEvents(0, 50))
+	wantSeqs(t, readAll(t, r, 100), 0, 50)
+	if got := metricValue(disk); got != 0 {
+		t.Fatalf("a reader that keeps up read %v events from disk", got)
+	}
+	for i := 50; i < 5050; i += 50 { // far more than 64 KiB of tail
+		mustAppend(t, j, testEvents(i, 50))
+	}
+	wantSeqs(t, readAll(t, r, 100), 50, 5000)
+	if got := metricValue(disk); got == 0 || got >= 5000 {
+		t.Fatalf("disk reads %v, want some (the oldest) but not all of 5000", got)
+	}
 }

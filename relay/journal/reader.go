@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Start says where a reader without a cursor begins.
@@ -37,6 +38,8 @@ type Reader struct {
 	ahead   []*pending // blocks of fseg being read ahead, in order (readahead.go)
 	spare   [][]byte   // buffers of read-ahead blocks taken, to reuse
 	closed  bool
+
+	diskReads prometheus.Counter // events read from disk (behind the tail)
 }
 
 // Reader opens the reader called name (an output's name), whose committed
@@ -80,7 +83,7 @@ func (j *Journal) Reader(name string, start Start) (*Reader, error) {
 		return nil, fmt.Errorf("journal: reader %q is already open", name)
 	}
 	c.open = true
-	return &Reader{j: j, name: name, c: c, pos: c.committed}, nil
+	return &Reader{j: j, name: name, c: c, pos: c.committed, diskReads: j.m.DiskReads.WithLabelValues(name)}, nil
 }
 
 // Next returns up to max events (at least one) that follow the last ones
@@ -193,6 +196,7 @@ func (r *Reader) readDisk(s *segment, end uint64, max int) error {
 	n := len(r.out)
 	r.out = r.blk.appendFrom(r.out, id, max-n)
 	r.pos += uint64(len(r.out) - n)
+	r.diskReads.Add(float64(len(r.out) - n))
 	return nil
 }
 
