@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // A cursor file holds two 16-byte slots written alternately with pwrite:
@@ -35,6 +36,9 @@ type cursor struct {
 	f         *os.File // nil in memory mode
 	open      bool     // a Reader holds it
 	dirty     bool     // written since the last fsync
+	// lastCommit is when the reader last committed (pacing: an output
+	// that is delivering may be waited for, briefly; one that is not, not).
+	lastCommit time.Time
 }
 
 // cursorFile maps a reader name to a file name: bytes other than letters,

@@ -162,6 +162,7 @@ type Journal struct {
 	cursors   map[string]*cursor
 	appended  chan struct{} // closed and replaced by every append: wakes readers
 	freed     chan struct{} // closed and replaced when space is freed: wakes appenders
+	committed chan struct{} // closed and replaced by every reader's commit: wakes a paced append (pace.go)
 
 	// Durability (disk mode), guarded by mu.
 	syncFile *os.File   // the active segment, as the syncer sees it
@@ -217,6 +218,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 		cursors:     map[string]*cursor{},
 		appended:    make(chan struct{}),
 		freed:       make(chan struct{}),
+		committed:   make(chan struct{}),
 		syncedCh:    make(chan struct{}),
 		kick:        make(chan struct{}, 1),
 		stop:        make(chan struct{}),
@@ -286,6 +288,9 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		need = int64(len(enc.out))
 	}
 
+	if wait {
+		j.pace(ctx)
+	}
 	pw := &pendingWrite{enc: enc, events: events}
 	backoff := writeRetryMin
 	for {
@@ -544,6 +549,7 @@ func (j *Journal) Close() error {
 	j.closed = true
 	wake(&j.appended)
 	wake(&j.freed)
+	wake(&j.committed)
 	wake(&j.syncedCh)
 	j.mu.Unlock()
 

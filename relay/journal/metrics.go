@@ -29,6 +29,9 @@ type Metrics struct {
 	// up reads none; one that reads many is falling behind, and reading
 	// from disk costs CPU that keeping up does not.
 	DiskReads *prometheus.CounterVec
+	// Paced counts the appends that waited for an output about to fall
+	// behind the memory tail (nomen_journal_paced_appends_total; pace.go).
+	Paced prometheus.Counter
 
 	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
 	// the journal counts under stage="journal", reason "disk_budget" (on_full
@@ -72,6 +75,9 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		DiskReads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_journal_disk_read_events_total", Help: "Events an output read back from disk because it was behind the journal's memory tail.",
 		}, []string{"output"}),
+		Paced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_journal_paced_appends_total", Help: "Appends that waited (at most 10ms) for an output that was delivering but about to fall behind the journal's memory tail.",
+		}),
 		Dropped: dropped,
 	}
 	if m.Dropped == nil {
@@ -80,7 +86,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		}, []string{"stage", "reason"})
 	}
 	if reg != nil {
-		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes, m.DiskReads)
+		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes, m.DiskReads, m.Paced)
 	}
 	return m
 }

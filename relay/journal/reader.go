@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
@@ -303,7 +304,9 @@ func (r *Reader) Commit(id uint64) error {
 	}
 	j.mu.Lock()
 	r.c.committed, r.c.seq, r.c.dirty = id, seq, true
+	r.c.lastCommit = time.Now()
 	j.retainLocked()
+	wake(&j.committed)
 	j.mu.Unlock()
 	if j.disk && j.cfg.Fsync == FsyncAlways {
 		j.kickSyncer()

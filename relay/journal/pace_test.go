@@ -1,0 +1,92 @@
+package journal
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// fillTail appends events from seq n on until the tail holds at least
+// three quarters of TailBytes, and returns the next seq.
+func fillTail(t *testing.T, j *testJournal, n int) int {
+	t.Helper()
+	for j.tail.bytes < j.tailMax/4*3 {
+		mustAppend(t, j, testEvents(n, 10))
+		n += 10
+	}
+	return n
+}
+
+// TestPaceWaitsForDeliveringOutput: with the tail three quarters full of
+// events an output that is delivering has not committed, an append waits
+// for its next commit (and is counted), so that the output keeps reading
+// from memory instead of falling behind to the disk.
+func TestPaceWaitsForDeliveringOutput(t *testing.T) {
+	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
+	r := mustReader(t, j, "out", StartOldest)
+	mustAppend(t, j, testEvents(0, 1))
+	readAll(t, r, 10) // delivering: it committed just now
+	n := fillTail(t, j, 1)
+	if got := metricValue(j.m.Paced); got != 0 {
+		t.Fatalf("paced %v appends while the tail filled up", got)
+	}
+	done := make(chan error, 1)
+	go func() { done <- j.Append(context.Background(), testEvents(n, 10)) }()
+	// The append waits until the output commits (or paceMax passes; a
+	// slow machine may get there first: then it must still be counted).
+	for metricValue(j.m.Paced) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the append did not wait for the output (err %v)", err)
+		default:
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	seqs := readAll(t, r, 1000) // commits what it read: the append goes on
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	wantSeqs(t, append(seqs, readAll(t, r, 1000)...), 1, n+9)
+	if got := metricValue(j.m.DiskReads.WithLabelValues("out")); got != 0 {
+		t.Errorf("the output read %v events from disk", got)
+	}
+}
+
+// TestPaceNeverWaitsForStoppedOutput: an output that has not committed
+// for paceActive is not delivering; appends do not wait for it, however
+// full the tail, and it falls behind to the disk.
+func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
+	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
+	r := mustReader(t, j, "out", StartOldest)
+	mustAppend(t, j, testEvents(0, 1))
+	readAll(t, r, 10)
+	j.mu.Lock()
+	r.c.lastCommit = time.Now().Add(-paceActive) // as if it stopped a while ago
+	j.mu.Unlock()
+	n := fillTail(t, j, 1)
+	for i := 0; i < 100; i++ {
+		mustAppend(t, j, testEvents(n, 10))
+		n += 10
+	}
+	if got := metricValue(j.m.Paced); got != 0 {
+		t.Fatalf("%v appends waited for an output that stopped delivering", got)
+	}
+	wantSeqs(t, readAll(t, r, 1000), 1, n-1)
+	if got := metricValue(j.m.DiskReads.WithLabelValues("out")); got == 0 {
+		t.Error("the output that fell behind read nothing from disk")
+	}
+}
+
+// TestPaceIsBounded: an output that committed recently but does not
+// commit again holds an append for paceMax at most.
+func TestPaceIsBounded(t *testing.T) {
+	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
+	r := mustReader(t, j, "out", StartOldest)
+	mustAppend(t, j, testEvents(0, 1))
+	readAll(t, r, 10)
+	n := fillTail(t, j, 1)
+	mustAppend(t, j, testEvents(n, 10)) // returns: the wait is bounded
+	if got := metricValue(j.m.Paced); got != 1 {
+		t.Fatalf("paced %v appends, want 1", got)
+	}
+}
