@@ -21,7 +21,7 @@ var asaACL = []Msg{
 	{ID: "106007", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Deny {direction} {protocol} from {src_ip}/{src_port} to {dst_ip}/{dst_port} due to DNS {dns_message:text}`}},
 	{ID: "106010", Rule: "cisco_asa.deny", Class: classDenied,
-		Formats: []string{`Deny {direction} {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
+		Formats: []string{`Deny {direction} {?protocol }{protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
 	{ID: "106011", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Deny {direction} (No xlate) {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
 	{ID: "106012", Rule: "cisco_asa.deny", Class: classDenied,
