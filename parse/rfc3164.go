@@ -179,6 +179,10 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		if host, next, ok := hostBeforeStamp(s, j, false); ok {
 			h.host, j = host, next
 		}
+	} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
+		// An empty counter (": HOST: [SEQ: ]STAMP: %..."), as IOS-XE and
+		// NX-OS print when "logging origin-id hostname" is set.
+		h.host, j = host, next
 	}
 	var probe header
 	_, isStamp := probe.stampAt(s, j)
@@ -195,6 +199,27 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		h.seq, h.hasSeq = atoi(s[i:seqEnd])
 	}
 	return j, true
+}
+
+// hostBeforeSeqStamp reads "HOST: " then an optional "SEQ: " and a
+// timestamp ending in ':' at s[i:]; it returns the host and the index of
+// the timestamp.
+func hostBeforeSeqStamp(s string, i int) (host string, next int, ok bool) {
+	if host, next, ok := hostBeforeStamp(s, i, true); ok {
+		return host, next, true
+	}
+	k := tokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false
+	}
+	j := skipSpaces(s, k)
+	if n := skipServiceSeq(s, j); n > j {
+		var probe header
+		if end, ok := probe.stampAt(s, n); ok && s[end-1] == ':' {
+			return s[i : k-1], n, true
+		}
+	}
+	return "", i, false
 }
 
 // skipServiceSeq skips the "000051: " that IOS's "service

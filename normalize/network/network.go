@@ -38,7 +38,7 @@ func Decoders() []*ecs.Decoder {
 		{
 			Name:     "cisco_ios",
 			Programs: []string{"%*"},
-			Prefixes: []string{"%"},
+			Prefixes: []string{"%", "RP/", "LC/"}, // IOS-XR's node id (xrBody)
 			Decode:   decodeIOS,
 		},
 		{
