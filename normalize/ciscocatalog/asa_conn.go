@@ -22,9 +22,9 @@ var asaConn = []Msg{
 	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
 	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
 	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
-		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
 	{ID: "302021", Rule: "cisco_asa.icmp_connection", Class: classTeardown, Guess: true,
-		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
 
 	// Cluster stub flows (302022-302027): the director, backup or
 	// forwarder unit's record of a flow another unit owns. No direction
@@ -93,13 +93,14 @@ var asaConn = []Msg{
 }
 
 const (
-	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}){?({src_user})}` +
-		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port}){?({dst_user})}{...}`
+	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
+		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})` + dstIdentity + `{...}`
 	stubBuilt = `Built {_role} stub {protocol} connection for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
 		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
 	stubTeardown = `Teardown stub {protocol} connection for {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}` +
 		` duration {duration} forwarded bytes {forwarded_bytes:uint}{? {reason:text}}`
-	teardownTCPUDP = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}{?({src_user})} to {dst_if}:{dst_ip}/{dst_port}{?({dst_user})}` +
+	teardownTCPUDP = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}` + srcIdentity +
+		` to {dst_if}:{dst_ip}/{dst_port}` + dstIdentity +
 		` duration {duration}{? bytes {bytes}}{? {reason:text}}`
 )
 

@@ -16,6 +16,9 @@ var (
 	classWebDenied  = cls("access-denied", failure, cats(catWeb), typeAccess)
 	classSVCUp      = cls("svc-connection-established", success, cats(catNetwork), typeConnection, typeStart)
 	classSVCDown    = cls("svc-connection-terminated", "", cats(catNetwork), typeConnection, typeEnd)
+	// A VPN session the ASA refused or ended for its policy or limits.
+	classSessRefused    = cls("session-refused", failure, cats(catSession), typeStart)
+	classVPNPolicyError = cls("vpn-policy-error", failure, cats(catNetwork), typeError)
 )
 
 // ikePeer starts IKE messages: "Group = G, [Username = U, ]IP = A, ".
@@ -167,6 +170,30 @@ var asaVPN = []Msg{
 		}},
 	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo,
 		Formats: append(gup(`Client Type: {client_type:text}`), gup(`Client type: {client_type:text}`)...)},
+
+	// AnyConnect sessions refused or limited by policy (113029-113040).
+	{ID: "113029", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`Session could not be established: {reason:text}`)},
+	{ID: "113030", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`User ACL {acl} from AAA doesn't exist on the device, terminating connection`)},
+	{ID: "113031", Rule: "cisco_asa.vpn_session", Class: classVPNPolicyError,
+		Formats: gup(`AnyConnect vpn-filter {acl} is an IPv6 ACL; ACL not applied`)},
+	{ID: "113032", Rule: "cisco_asa.vpn_session", Class: classVPNPolicyError,
+		Formats: gup(`AnyConnect ipv6-vpn-filter {acl} is an IPv4 ACL; ACL not applied`)},
+	{ID: "113033", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`AnyConnect session not allowed. {reason:text}`)},
+	{ID: "113034", Rule: "cisco_asa.vpn_session", Class: classVPNInfo,
+		Formats: gup(`User ACL {acl} from AAA ignored, AV-PAIR ACL used instead`)},
+	{ID: "113035", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`Session terminated: {reason:text}`)},
+	{ID: "113036", Rule: "cisco_asa.vpn_session", Class: classVPNPolicyError,
+		Formats: gup(`AAA parameter {aaa_parameter} value invalid`)},
+	{ID: "113037", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: []string{`Reboot pending, new sessions disabled. Denied user login`}},
+	{ID: "113038", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`Unable to create AnyConnect parent session`)},
+	{ID: "113040", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: []string{`Terminating the VPN connection attempt from {group}. Reason: This connection is group locked to {locked_group}`}},
 
 	// Session records.
 	{ID: "113019", Rule: "cisco_asa.vpn_session", Class: classSessEnd,
