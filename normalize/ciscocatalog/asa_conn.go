@@ -89,7 +89,7 @@ var asaConn = []Msg{
 	{ID: "313008", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`Denied {protocol} type={icmp_type}, code={icmp_code} from {src_ip} on interface {src_if:word}{...}`}},
 	{ID: "313009", Rule: "cisco_asa.icmp", Class: classDenied,
-		Formats: []string{`Denied invalid ICMP code {icmp_code}, for {src_if}:{src_ip}/{_src_id} ({_src_mapped}) to {dst_if}:{dst_ip}/{_dst_id} ({_dst_mapped}){? {_user:text}}, ICMP id {icmp_id}, ICMP type {icmp_type}`}},
+		Formats: []string{`Denied invalid {protocol} code {icmp_code}, for {src_if}:{src_ip}/{_src_id} ({_src_mapped}) to {dst_if}:{dst_ip}/{_dst_id} ({_dst_mapped}){? {_user:text}}, ICMP id {icmp_id}, ICMP type {icmp_type}`}},
 }
 
 const (

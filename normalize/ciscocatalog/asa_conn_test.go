@@ -74,6 +74,6 @@ func TestASAConnections(t *testing.T) {
 			"observer.ingress.interface.name": "inside"}},
 		{"313009", "Denied invalid ICMP code 9, for inside:10.1.2.3/1 (192.0.2.2/1) to outside:198.51.100.1/0 (198.51.100.1/0), ICMP id 1, ICMP type 8", "connection-denied", map[string]string{
 			"cisco.asa.icmp_code": "9", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3",
-			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "cisco.asa.icmp_id": "1", "cisco.asa.icmp_type": "8"}},
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "cisco.asa.icmp_id": "1", "cisco.asa.icmp_type": "8", "network.transport": "ICMP"}},
 	})
 }

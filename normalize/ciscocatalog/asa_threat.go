@@ -93,7 +93,8 @@ var asaThreat = []Msg{
 	{ID: "434003", Rule: "cisco_asa.sfr", Class: classAllowed,
 		Formats: []string{`SFR card not up and fail-open mode used, passing {protocol} packet ` + sfrFlow + `{...}`}},
 	{ID: "434004", Rule: "cisco_asa.sfr", Class: classAllowed,
-		Formats: []string{`SFR requested ASA to bypass further packet redirection and process {protocol} flow ` + sfrFlow + ` locally`}},
+		// FTD prints "device" for "ASA".
+		Formats: []string{`SFR requested {_box} to bypass further packet redirection and process {protocol} flow ` + sfrFlow + ` locally`}},
 }
 
 // ipsSignature is 400000-400051: "IPS:SIG TITLE from IP to IP on interface IF".
