@@ -197,6 +197,9 @@ func (h *asaHeader) provider() string {
 // catalogued id whose text has the documented shape, its ECS fields. An
 // uncatalogued id keeps the envelope fields only (nomen.rule "cisco_asa").
 func decodeASA(e *event.Event) bool {
+	if setSFIMSLegacy(e) {
+		return true
+	}
 	var h asaHeader
 	if !h.parse(e) {
 		return false
