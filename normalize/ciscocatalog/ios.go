@@ -208,7 +208,7 @@ var iosMsgs = []Msg{
 	{ID: "FW-SESS_AUDIT_TRAIL_START", Rule: "cisco_ios.firewall", Class: classBuilt,
 		Formats: fwTarget(`Start {session_protocol} session: initiator ({src_ip}:{src_port}) -- responder ({dst_ip}:{dst_port})`)},
 	{ID: "FW-SESS_AUDIT_TRAIL", Rule: "cisco_ios.firewall", Class: classTeardown, Map: fwBytes,
-		Formats: fwTarget(`Stop {session_protocol} session: initiator ({src_ip}:{src_port}) sent {src_bytes:uint} bytes -- responder ({dst_ip}:{dst_port}) sent {dst_bytes:uint} bytes{?, from {src_if:word}}`)},
+		Formats: fwTarget(`Stop {session_protocol} session: initiator ({src_ip}:{src_port}) sent {src_bytes:uint} bytes -- responder ({dst_ip}:{dst_port}) sent {dst_bytes:uint} bytes`)},
 	{ID: "FW-DROP_PKT", Rule: "cisco_ios.firewall", Class: classDenied,
 		Formats: []string{
 			`Dropping {protocol} pkt from {src_if:word} {src_ip}:{src_port} => {dst_ip}:{dst_port} (target:class)-({zone_pair}:{class_map}) due to {reason:text} with ip ident {...}`,
@@ -227,9 +227,15 @@ var fwBytes = map[string]string{"src_bytes": "source.bytes", "dst_bytes": "desti
 
 // fwTarget returns body behind the zone-based firewall's
 // "(target:class)-(ZONE-PAIR:CLASS-MAP):" (some releases print a space
-// for the '-') and alone (the classic IOS firewall).
+// for the '-') and alone (the classic IOS firewall), each with the
+// session's interface after it or not.
 func fwTarget(body string) []string {
-	return []string{`(target:class){?-} ({zone_pair}:{class_map}):` + body, body}
+	var out []string
+	// The session's interface follows with or without a comma.
+	for _, tail := range []string{`{?, from {src_if:word}}`, ` from {src_if:word}`} {
+		out = append(out, `(target:class){?-} ({zone_pair}:{class_map}):`+body+tail, body+tail)
+	}
+	return out
 }
 
 func init() {

@@ -30,6 +30,12 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 			"user.name": "ops", "user.effective.name": "root", "process.command_line": "/bin/ls -l", "process.working_directory": "/bootflash"}},
 		// Another program's message: no class.
 		{"DAEMON-SYSTEM_MSG", "error: kex_exchange_identification: banner line contains invalid characters - dcos_sshd[771]", "", nil},
+		{"FW-SESS_AUDIT_TRAIL_START", "(target:class)-(ZP-A:CM-B):Start tcp session: initiator (10.3.0.5:49290) -- responder (10.4.0.9:20000) from Tunnel1", "connection-built", map[string]string{
+			"cisco.ios.zone_pair": "ZP-A", "cisco.ios.class_map": "CM-B", "cisco.ios.session_protocol": "tcp", "source.ip": "10.3.0.5", "source.port": "49290",
+			"destination.ip": "10.4.0.9", "destination.port": "20000", "observer.ingress.interface.name": "Tunnel1"}},
+		{"FW-SESS_AUDIT_TRAIL", "Stop ftp session: initiator (10.3.0.5:40000) sent 10 bytes -- responder (10.4.0.9:21) sent 20 bytes", "connection-teardown", map[string]string{
+			"cisco.ios.session_protocol": "ftp", "source.ip": "10.3.0.5", "source.port": "40000", "source.bytes": "10",
+			"destination.ip": "10.4.0.9", "destination.port": "21", "destination.bytes": "20"}},
 		{"TCP-BADAUTH", "Invalid MD5 digest from 10.9.0.2:179 to 10.9.0.1:33012 (RST) tableid - 0", "tcp-md5-authentication-failed", map[string]string{
 			"source.ip": "10.9.0.2", "source.port": "179", "destination.ip": "10.9.0.1", "destination.port": "33012",
 			"cisco.ios.tcp_flags": "RST", "cisco.ios.table_id": "0"}},
