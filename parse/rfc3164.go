@@ -178,6 +178,8 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		j = skipServiceSeq(s, j)
 		if host, next, ok := hostBeforeStamp(s, j, false); ok {
 			h.host, j = host, next
+		} else if host, next, ok := hostBeforeSeqUptime(s, j); ok {
+			h.host, j = host, next
 		}
 	} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
 		// An empty counter (": HOST: [SEQ: ]STAMP: %..."), as IOS-XE and
@@ -220,6 +222,28 @@ func hostBeforeSeqStamp(s string, i int) (host string, next int, ok bool) {
 		}
 	}
 	return "", i, false
+}
+
+// hostBeforeSeqUptime reads "HOST: SEQ: " before an uptime ("<165>7433:
+// ASR920: 007439: 2y10w: %...", a device without a clock that numbers
+// its messages twice) and returns the host and the index of the uptime.
+func hostBeforeSeqUptime(s string, i int) (host string, next int, ok bool) {
+	k := tokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false
+	}
+	j := skipSpaces(s, k)
+	n := j
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	if n == j || n+1 >= len(s) || s[n] != ':' || s[n+1] != ' ' {
+		return "", i, false
+	}
+	if n = skipSpaces(s, n+1); !isUptime(s, n) {
+		return "", i, false
+	}
+	return s[i : k-1], n, true
 }
 
 // skipServiceSeq skips the "000051: " that IOS's "service

@@ -169,6 +169,9 @@ var iosMsgs = []Msg{
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
 	{ID: "AUTHPRIV-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
 	{ID: "DAEMON-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
+	// An idle exec session closed by its timer.
+	{ID: "SYS-TTY_EXPIRE_TIMER", Rule: "cisco_ios.login", Class: cls("session-timed-out", "", cats(catSession), typeEnd),
+		Formats: []string{`({timer} timer expired, tty {tty} ({src_ip})), user {user}`}},
 	// Catalyst 6500 prints its own logout mnemonic.
 	{ID: "SYS-LOGOUT_C6K", Rule: "cisco_ios.login", Class: classLogout,
 		Formats: []string{`User {user} has exited tty session {line:word}{?({src_ip})}`}},

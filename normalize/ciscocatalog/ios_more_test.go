@@ -36,6 +36,8 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 		{"FW-SESS_AUDIT_TRAIL", "Stop ftp session: initiator (10.3.0.5:40000) sent 10 bytes -- responder (10.4.0.9:21) sent 20 bytes", "connection-teardown", map[string]string{
 			"cisco.ios.session_protocol": "ftp", "source.ip": "10.3.0.5", "source.port": "40000", "source.bytes": "10",
 			"destination.ip": "10.4.0.9", "destination.port": "21", "destination.bytes": "20"}},
+		{"SYS-TTY_EXPIRE_TIMER", "(exec timer expired, tty 2 (10.1.2.30)), user opsuser", "session-timed-out", map[string]string{
+			"cisco.ios.timer": "exec", "cisco.ios.tty": "2", "source.ip": "10.1.2.30", "user.name": "opsuser"}},
 		{"TCP-BADAUTH", "Invalid MD5 digest from 10.9.0.2:179 to 10.9.0.1:33012 (RST) tableid - 0", "tcp-md5-authentication-failed", map[string]string{
 			"source.ip": "10.9.0.2", "source.port": "179", "destination.ip": "10.9.0.1", "destination.port": "33012",
 			"cisco.ios.tcp_flags": "RST", "cisco.ios.table_id": "0"}},
