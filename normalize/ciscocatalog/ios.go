@@ -169,6 +169,16 @@ var iosMsgs = []Msg{
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
 	{ID: "AUTHPRIV-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
 	{ID: "DAEMON-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
+	// NX-OS host mobility: two hosts claim one address (a clash, or spoofing).
+	{ID: "HMM-DUP_HOSTS", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
+		Formats: []string{`{_process} [{_pid}] ({vrf}) [{_family}] Detected a potential duplicate host {duplicate_ip:ip}/{_prefix_len}{...}`}},
+	// NX-OS dropped an ARP packet that names an invalid address.
+	{ID: "ARP-INVAL_IP", Rule: "cisco_ios.arp", Class: cls("arp-invalid-address", "", cats(catNetwork), typeInfo),
+		Formats: []string{`{_process} [{_pid}] Received packet with invalid {arp_field} IP address ({invalid_ip:ip}) from {src_mac} on {interface:word}{...}`}},
+	// A wireless client's EAPOL key with a wrong replay counter: a
+	// retransmission, or a replayed (forged) frame.
+	{ID: "DOT1X-INVALID_REPLAY_CTR", Rule: "cisco_ios.aaa", Class: cls("eapol-replay-counter-invalid", failure, cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{`{_source_file} Invalid replay counter from client {src_mac} - got {_got:text}, expected {_expected:text}`}},
 	// An idle exec session closed by its timer.
 	{ID: "SYS-TTY_EXPIRE_TIMER", Rule: "cisco_ios.login", Class: cls("session-timed-out", "", cats(catSession), typeEnd),
 		Formats: []string{`({timer} timer expired, tty {tty} ({src_ip})), user {user}`}},
