@@ -21,10 +21,11 @@ var asaConn = []Msg{
 	{ID: "302015", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
 	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
 	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
+	// gaddr is laddr's mapped (global) address: the NAT of the local side.
 	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
-		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {dst_nat_ip}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
 	{ID: "302021", Rule: "cisco_asa.icmp_connection", Class: classTeardown, Guess: true,
-		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {dst_nat_ip}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
 
 	// Cluster stub flows (302022-302027): the director, backup or
 	// forwarder unit's record of a flow another unit owns. No direction
