@@ -178,7 +178,13 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		j = skipServiceSeq(s, j)
 		if host, next, ok := hostBeforeStamp(s, j, false); ok {
 			h.host, j = host, next
+		} else if host, next, ok := hostBeforeSeqUptime(s, j); ok {
+			h.host, j = host, next
 		}
+	} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
+		// An empty counter (": HOST: [SEQ: ]STAMP: %..."), as IOS-XE and
+		// NX-OS print when "logging origin-id hostname" is set.
+		h.host, j = host, next
 	}
 	var probe header
 	_, isStamp := probe.stampAt(s, j)
@@ -195,6 +201,49 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		h.seq, h.hasSeq = atoi(s[i:seqEnd])
 	}
 	return j, true
+}
+
+// hostBeforeSeqStamp reads "HOST: " then an optional "SEQ: " and a
+// timestamp ending in ':' at s[i:]; it returns the host and the index of
+// the timestamp.
+func hostBeforeSeqStamp(s string, i int) (host string, next int, ok bool) {
+	if host, next, ok := hostBeforeStamp(s, i, true); ok {
+		return host, next, true
+	}
+	k := tokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false
+	}
+	j := skipSpaces(s, k)
+	if n := skipServiceSeq(s, j); n > j {
+		var probe header
+		if end, ok := probe.stampAt(s, n); ok && s[end-1] == ':' {
+			return s[i : k-1], n, true
+		}
+	}
+	return "", i, false
+}
+
+// hostBeforeSeqUptime reads "HOST: SEQ: " before an uptime ("<165>7433:
+// ASR920: 007439: 2y10w: %...", a device without a clock that numbers
+// its messages twice) and returns the host and the index of the uptime.
+func hostBeforeSeqUptime(s string, i int) (host string, next int, ok bool) {
+	k := tokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false
+	}
+	j := skipSpaces(s, k)
+	n := j
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	if n == j || n+1 >= len(s) || s[n] != ':' || s[n+1] != ' ' {
+		return "", i, false
+	}
+	if n = skipSpaces(s, n+1); !isUptime(s, n) {
+		return "", i, false
+	}
+	return s[i : k-1], n, true
 }
 
 // skipServiceSeq skips the "000051: " that IOS's "service

@@ -5,10 +5,19 @@ package ciscocatalog
 // "ASA Series Syslog Messages" guide; where releases differ, the older
 // and newer shapes are both listed or the newer tail is left to {...}.
 
+// srcIdentity and dstIdentity are what the identity firewall and
+// TrustSec print after an address: "(DOMAIN\user)", "(DOMAIN\user,
+// SGT:name)" or the security group tag alone "(SGT:name)", which is no
+// user (the User kind refuses it).
+const (
+	srcIdentity = `{?({src_user}{?, {_src_sg:text}})}{?({_src_sgt:uint}:{_src_sgt_name})}`
+	dstIdentity = `{?({dst_user}{?, {_dst_sg:text}})}{?({_dst_sgt:uint}:{_dst_sgt_name})}`
+)
+
 // aclSide is "IF:IP[/port][(user)]" as 106023 and its relatives print it.
 const (
-	aclSrc = `{src_if}:{src_ip}{?/{src_port}}{?({src_user}{?, {_src_sg:text}})}`
-	aclDst = `{dst_if}:{dst_ip}{?/{dst_port}}{?({dst_user}{?, {_dst_sg:text}})}`
+	aclSrc = `{src_if}:{src_ip}{?/{src_port}}` + srcIdentity
+	aclDst = `{dst_if}:{dst_ip}{?/{dst_port}}` + dstIdentity
 )
 
 var asaACL = []Msg{
@@ -21,7 +30,7 @@ var asaACL = []Msg{
 	{ID: "106007", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Deny {direction} {protocol} from {src_ip}/{src_port} to {dst_ip}/{dst_port} due to DNS {dns_message:text}`}},
 	{ID: "106010", Rule: "cisco_asa.deny", Class: classDenied,
-		Formats: []string{`Deny {direction} {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
+		Formats: []string{`Deny {direction} {?protocol }{protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
 	{ID: "106011", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Deny {direction} (No xlate) {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
 	{ID: "106012", Rule: "cisco_asa.deny", Class: classDenied,
@@ -56,10 +65,10 @@ var asaACL = []Msg{
 	{ID: "106100", Rule: "cisco_asa.acl", By: "_verdict", Cases: verdictCases,
 		Formats: []string{`access-list {acl} {_verdict} {protocol} {src_if}/{src_ip}({src_port}){? ({src_user}{?, {_src_sg:text}})} -> ` +
 			`{dst_if}/{dst_ip}({dst_port}){? ({dst_user}{?, {_dst_sg:text}})} hit-cnt {hit_count}{...}`}},
-	{ID: "106102", Rule: "cisco_asa.acl", By: "_verdict", Cases: verdictCases,
-		Formats: []string{`access-list {acl} {_verdict} {protocol} for user {user} {src_if}/{src_ip} {src_port} {dst_if}/{dst_ip} {dst_port} hit-cnt {hit_count}{...}`}},
-	{ID: "106103", Rule: "cisco_asa.acl", Class: classDenied,
-		Formats: []string{`access-list {acl} denied {protocol} for user {user} {src_if}/{src_ip} {src_port} {dst_if}/{dst_ip} {dst_port} hit-cnt {hit_count}{...}`}},
+	// The guide prints "IF/IP PORT IF/IP PORT"; devices print 106100's
+	// "IF/IP(PORT) -> IF/IP(PORT)".
+	{ID: "106102", Rule: "cisco_asa.acl", By: "_verdict", Cases: verdictCases, Formats: userACL(`{_verdict}`)},
+	{ID: "106103", Rule: "cisco_asa.acl", Class: classDenied, Formats: userACL(`denied`)},
 
 	// Connections to the ASA itself; the interface named is where they arrived.
 	{ID: "710001", Rule: "cisco_asa.to_the_box", Class: cls("access-requested", "", cats(catNetwork), typeConnection, typeInfo),
@@ -88,6 +97,15 @@ var asaACL = []Msg{
 		Formats: []string{`Invalid transport field for protocol={protocol}, from {src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
 	{ID: "507003", Rule: "cisco_asa.deny", Class: cls("connection-terminated", failure, cats(catNetwork), typeConnection, typeDenied),
 		Formats: []string{`{protocol} flow from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} terminated by inspection engine, reason - {reason:text}`}},
+}
+
+// userACL returns the shapes of a per-user ACL log (106102, 106103).
+func userACL(verdict string) []string {
+	head := `access-list {acl} ` + verdict + ` {protocol} for user {user} `
+	return []string{
+		head + `{src_if}/{src_ip} {src_port} {dst_if}/{dst_ip} {dst_port} hit-cnt {hit_count}{...}`,
+		head + `{src_if}/{src_ip}({src_port}) -> {dst_if}/{dst_ip}({dst_port}) hit-cnt {hit_count}{...}`,
+	}
 }
 
 func init() { registerASA(asaACL) }

@@ -72,7 +72,8 @@ var asaAuth = []Msg{
 	{ID: "113008", Rule: "cisco_asa.aaa", Class: cls("aaa-accepted", success, cats(catAuthentication), typeInfo),
 		Formats: []string{`AAA transaction status ACCEPT : user = {user}`}},
 	{ID: "113009", Rule: "cisco_asa.aaa", Class: classAAAInfo,
-		Formats: []string{`AAA retrieved default group policy ({group}) for user = {user}`}},
+		// Devices print the policy without parentheses and "user USER" too.
+		Formats: []string{`AAA retrieved default group policy ({group}) for user = {user}`, `AAA retrieved default group policy {group} for user {user}`}},
 	{ID: "113012", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
 		Formats: []string{`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`}},
 	{ID: "113013", Rule: "cisco_asa.aaa", Class: classAAAError,
@@ -86,7 +87,10 @@ var asaAuth = []Msg{
 	{ID: "113017", Rule: "cisco_asa.aaa", Class: classLoginFail,
 		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
 	{ID: "113021", Rule: "cisco_asa.aaa", Class: classLoginFail,
-		Formats: []string{`Attempted console login failed user {user} did NOT have appropriate Admin Rights`}},
+		Formats: []string{
+			`Attempted console login failed user {user} did NOT have appropriate Admin Rights`,
+			`Attempted console login failed. User {user} did NOT have appropriate Admin Rights`,
+		}},
 	{ID: "113022", Rule: "cisco_asa.aaa", Class: classAAAServerDown,
 		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as FAILED`}},
 	{ID: "113023", Rule: "cisco_asa.aaa", Class: cls("aaa-server-active", success, cats(catAuthentication), typeInfo),
@@ -95,10 +99,23 @@ var asaAuth = []Msg{
 	// Logins to the ASA's management (ssh, telnet, http, serial).
 	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
-		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
+		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user?}"`}},
 	{ID: "605005", Rule: "cisco_asa.login", Class: classLogin,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`Login permitted from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
+
+	// An SSH session to the ASA ended; releases quote the user, and print
+	// no address when the session had none yet.
+	{ID: "315011", Rule: "cisco_asa.login", Class: classLogout,
+		Formats: []string{
+			`SSH session from {src_ip} on interface {src_if} for user {user} disconnected by SSH server, reason: {reason:text}`,
+			`SSH session from {src_ip} on interface {src_if} for user {user} terminated normally`,
+			`SSH session from on interface {src_if} for user {user} disconnected by SSH server, reason: {reason:text}`,
+			`SSH session from on interface {src_if} for user {user} terminated normally`,
+		}},
+	// A certificate the ASA checked (a VPN client's, a peer's).
+	{ID: "717022", Rule: "cisco_asa.pki", Class: cls("certificate-validated", success, cats(catAuthentication), typeInfo),
+		Formats: []string{`Certificate was successfully validated. serial number: {certificate_serial?}, subject name: {certificate_subject?:text}`}},
 
 	{ID: "111006", Rule: "cisco_asa.login", Class: classLogin,
 		Formats: []string{`Console Login from {user} at console`}},

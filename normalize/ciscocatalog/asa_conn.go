@@ -12,6 +12,8 @@ var (
 	classXlateBuilt    = cls("translation-built", success, cats(catNetwork), typeStart)
 	classXlateTeardown = cls("translation-teardown", "", cats(catNetwork), typeEnd)
 	classXlateFailed   = cls("translation-failed", failure, cats(catNetwork), typeConnection, typeDenied)
+	classStubBuilt     = cls("stub-connection-built", success, cats(catNetwork), typeConnection, typeStart)
+	classStubTeardown  = cls("stub-connection-teardown", "", cats(catNetwork), typeConnection, typeEnd)
 )
 
 var asaConn = []Msg{
@@ -19,10 +21,39 @@ var asaConn = []Msg{
 	{ID: "302015", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
 	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
 	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
+	// gaddr is laddr's mapped (global) address: the NAT of the local side.
 	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
-		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {dst_nat_ip}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
 	{ID: "302021", Rule: "cisco_asa.icmp_connection", Class: classTeardown, Guess: true,
-		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id} gaddr {_gaddr}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+		Formats: []string{`Teardown {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {dst_nat_ip}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
+
+	// Cluster stub flows (302022-302027): the director, backup or
+	// forwarder unit's record of a flow another unit owns. No direction
+	// is printed, so the sides are guessed as for a teardown.
+	{ID: "302022", Rule: "cisco_asa.cluster_stub", Class: classStubBuilt, Guess: true, Formats: []string{stubBuilt}},
+	{ID: "302024", Rule: "cisco_asa.cluster_stub", Class: classStubBuilt, Guess: true, Formats: []string{stubBuilt}},
+	{ID: "302026", Rule: "cisco_asa.cluster_stub", Class: classStubBuilt, Guess: true,
+		Formats: []string{`Built {_role} stub {protocol} connection for {src_if}:{src_ip}/{_src_id} ({src_nat_ip}) to {dst_if}:{dst_ip}/{_dst_id} ({dst_nat_ip})`}},
+	{ID: "302023", Rule: "cisco_asa.cluster_stub", Class: classStubTeardown, Guess: true, Formats: []string{stubTeardown}},
+	{ID: "302025", Rule: "cisco_asa.cluster_stub", Class: classStubTeardown, Guess: true, Formats: []string{stubTeardown}},
+	{ID: "302027", Rule: "cisco_asa.cluster_stub", Class: classStubTeardown, Guess: true, Formats: []string{stubTeardown}},
+
+	// TCP state bypass: the guide names the sides initiator and responder.
+	{ID: "302303", Rule: "cisco_asa.connection_built", Class: classBuilt,
+		Formats: []string{`Built {protocol} state-bypass connection {conn_id} from {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}) to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`}},
+	{ID: "302304", Rule: "cisco_asa.connection_teardown", Class: classTeardown,
+		Formats: []string{`Teardown {protocol} state-bypass connection {conn_id} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} duration {duration}{? bytes {bytes}}{? {reason:text}}`}},
+
+	// Packets the ASA could not forward or judged forged.
+	{ID: "110002", Rule: "cisco_asa.deny", Class: cls("egress-interface-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
+		Formats: []string{`Failed to locate egress interface for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
+	// A second SYN with another initial sequence number: perhaps spoofed.
+	// The guide does not say the packet is dropped.
+	{ID: "419002", Rule: "cisco_asa.tcp", Class: cls("duplicate-tcp-syn", "", cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{
+			`Received duplicate TCP SYN from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} with different initial sequence number`,
+			`Duplicate TCP SYN from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} with different initial sequence number`,
+		}},
 
 	// Translations: the real address is the source, the mapped one its NAT.
 	{ID: "305005", Rule: "cisco_asa.nat", Class: cls("no-translation-group", failure, cats(catNetwork), typeConnection, typeDenied),
@@ -59,13 +90,18 @@ var asaConn = []Msg{
 	{ID: "313008", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`Denied {protocol} type={icmp_type}, code={icmp_code} from {src_ip} on interface {src_if:word}{...}`}},
 	{ID: "313009", Rule: "cisco_asa.icmp", Class: classDenied,
-		Formats: []string{`Denied invalid ICMP code {icmp_code}, for {src_if}:{src_ip}/{_src_id} ({_src_mapped}) to {dst_if}:{dst_ip}/{_dst_id} ({_dst_mapped}){? {_user:text}}, ICMP id {icmp_id}, ICMP type {icmp_type}`}},
+		Formats: []string{`Denied invalid {protocol} code {icmp_code}, for {src_if}:{src_ip}/{_src_id} ({_src_mapped}) to {dst_if}:{dst_ip}/{_dst_id} ({_dst_mapped}){? {_user:text}}, ICMP id {icmp_id}, ICMP type {icmp_type}`}},
 }
 
 const (
-	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}){?({src_user})}` +
-		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port}){?({dst_user})}{...}`
-	teardownTCPUDP = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}{?({src_user})} to {dst_if}:{dst_ip}/{dst_port}{?({dst_user})}` +
+	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
+		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})` + dstIdentity + `{...}`
+	stubBuilt = `Built {_role} stub {protocol} connection for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
+		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
+	stubTeardown = `Teardown stub {protocol} connection for {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}` +
+		` duration {duration} forwarded bytes {forwarded_bytes:uint}{? {reason:text}}`
+	teardownTCPUDP = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}` + srcIdentity +
+		` to {dst_if}:{dst_ip}/{dst_port}` + dstIdentity +
 		` duration {duration}{? bytes {bytes}}{? {reason:text}}`
 )
 

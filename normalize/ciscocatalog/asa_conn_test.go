@@ -47,9 +47,10 @@ func TestASAConnections(t *testing.T) {
 		{"302014", "Teardown TCP connection 1 for outside:198.51.100.14/40112 to dmz:10.5.5.80/443 duration 1:99:03 bytes 9", "", nil},
 		{"302020", "Built outbound ICMP connection for faddr 198.51.100.1/3 gaddr 192.0.2.2/0 laddr 10.1.2.3/0", "connection-built", map[string]string{
 			"network.direction": "outbound", "network.transport": "ICMP", "destination.ip": "198.51.100.1", "source.ip": "10.1.2.3",
-			"cisco.asa.icmp_id": "3"}},
+			"source.nat.ip": "192.0.2.2", "cisco.asa.icmp_id": "3"}},
 		{"302021", "Teardown ICMP connection for faddr 198.51.100.1/3 gaddr 192.0.2.2/0 laddr 10.1.2.3/0 type 8 code 0", "connection-teardown", map[string]string{
-			"network.transport": "ICMP", "source.ip": "198.51.100.1", "destination.ip": "10.1.2.3", "cisco.asa.icmp_id": "3"}},
+			"network.transport": "ICMP", "source.ip": "198.51.100.1", "destination.ip": "10.1.2.3", "destination.nat.ip": "192.0.2.2",
+			"cisco.asa.icmp_id": "3"}},
 		{"305011", "Built dynamic TCP translation from inside:10.1.2.3/51000 to outside:192.0.2.2/41000", "translation-built", map[string]string{
 			"cisco.asa.xlate_type": "dynamic", "network.transport": "TCP", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3",
 			"source.port": "51000", "observer.egress.interface.name": "outside", "source.nat.ip": "192.0.2.2", "source.nat.port": "41000"}},
@@ -74,6 +75,6 @@ func TestASAConnections(t *testing.T) {
 			"observer.ingress.interface.name": "inside"}},
 		{"313009", "Denied invalid ICMP code 9, for inside:10.1.2.3/1 (192.0.2.2/1) to outside:198.51.100.1/0 (198.51.100.1/0), ICMP id 1, ICMP type 8", "connection-denied", map[string]string{
 			"cisco.asa.icmp_code": "9", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3",
-			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "cisco.asa.icmp_id": "1", "cisco.asa.icmp_type": "8"}},
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "cisco.asa.icmp_id": "1", "cisco.asa.icmp_type": "8", "network.transport": "ICMP"}},
 	})
 }

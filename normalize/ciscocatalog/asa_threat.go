@@ -18,8 +18,8 @@ var (
 // greylist 3382xx messages: what the ASA did, the flow, and which side
 // the list matched (the malicious address and the list entry are kept
 // under cisco.asa.*). The guide writes "Dynamic filter"; devices print
-// "Dynamic Filter" too.
-const botnetBody = ` {botnet_list_type} {protocol} traffic from {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
+// "Dynamic Filter" too, and "black listed" as well as "blacklisted".
+const botnetBody = ` {botnet_list_type:text} {protocol} traffic from {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
 	` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port}), {botnet_side} {_malicious_ip} resolved from {botnet_list:text} list:` +
 	` {botnet_entry:text}{?, threat-level: {threat_level}, category: {threat_category:text}}`
 
@@ -93,7 +93,8 @@ var asaThreat = []Msg{
 	{ID: "434003", Rule: "cisco_asa.sfr", Class: classAllowed,
 		Formats: []string{`SFR card not up and fail-open mode used, passing {protocol} packet ` + sfrFlow + `{...}`}},
 	{ID: "434004", Rule: "cisco_asa.sfr", Class: classAllowed,
-		Formats: []string{`SFR requested ASA to bypass further packet redirection and process {protocol} flow ` + sfrFlow + ` locally`}},
+		// FTD prints "device" for "ASA".
+		Formats: []string{`SFR requested {_box} to bypass further packet redirection and process {protocol} flow ` + sfrFlow + ` locally`}},
 }
 
 // ipsSignature is 400000-400051: "IPS:SIG TITLE from IP to IP on interface IF".

@@ -16,6 +16,9 @@ var (
 	classWebDenied  = cls("access-denied", failure, cats(catWeb), typeAccess)
 	classSVCUp      = cls("svc-connection-established", success, cats(catNetwork), typeConnection, typeStart)
 	classSVCDown    = cls("svc-connection-terminated", "", cats(catNetwork), typeConnection, typeEnd)
+	// A VPN session the ASA refused or ended for its policy or limits.
+	classSessRefused    = cls("session-refused", failure, cats(catSession), typeStart)
+	classVPNPolicyError = cls("vpn-policy-error", failure, cats(catNetwork), typeError)
 )
 
 // ikePeer starts IKE messages: "Group = G, [Username = U, ]IP = A, ".
@@ -34,11 +37,33 @@ func gup(rest string) []string { return []string{gupAngle + rest, gupPlain + res
 // ikev2Peer starts 751xxx messages: "Local:IP:port Remote:IP:port Username:U ".
 const ikev2Peer = `Local:{local_ip:ip}:{local_port:port} Remote:{src_ip}:{src_port} Username:{user} `
 
-// ikev2PeerName is ikev2Peer with the peer's name (source.domain, see
-// remoteName).
-const ikev2PeerName = `Local:{local_ip:ip}:{local_port:port} Remote:{remote_host:host}:{src_port} Username:{user} `
-
 var remoteName = map[string]string{"remote_host": "source.domain"}
+
+// ikev2Any returns rest behind each of the four peer forms: either end
+// printed as an address or as a name (750xxx).
+func ikev2Any(rest string) []string {
+	var out []string
+	for _, local := range []string{`Local:{local_ip:ip}:{local_port:port} `, `Local:{local_host:host}:{local_port:port} `} {
+		for _, remote := range []string{`Remote:{src_ip}:{src_port} `, `Remote:{remote_host:host}:{src_port} `} {
+			out = append(out, local+remote+`Username:{user} `+rest)
+		}
+	}
+	return out
+}
+
+// ikeText is a free text behind whichever of "Group = G, ", "Username =
+// U, " and "IP = A, " the ASA knew (713901-713905).
+var ikeText = []string{
+	`{?Group = {group}, }{?Username = {user}, }IP = {src_ip}, {reason:text}`,
+	`Group = {group}, {?Username = {user}, }{reason:text}`,
+	`{reason:text}`,
+}
+
+// ipaa returns body with and without the "Session=0x..., " of newer
+// releases, behind "IPAA: ".
+func ipaa(body string) []string {
+	return []string{`IPAA: Session={_session}, ` + body, `IPAA: ` + body}
+}
 
 // tlsPeer returns the client and server forms of a 725xxx body. With a
 // client, the peer connected to the ASA ("client IF:IP/PORT to
@@ -54,7 +79,12 @@ func tlsPeer(head string) []string {
 
 var asaVPN = []Msg{
 	{ID: "713049", Rule: "cisco_asa.ike", Class: classTunnelUp,
-		Formats: []string{ikePeer + `Security negotiation complete for {tunnel_type:text} Group ({_group2:text}) {ike_role}, Inbound SPI = {inbound_spi}, Outbound SPI = {outbound_spi}`}},
+		// The guide's "for TYPE Group (NAME)"; devices also print "for User
+		// (NAME)" (remote access) and "for peer (ADDRESS)".
+		Formats: []string{
+			ikePeer + `Security negotiation complete for {tunnel_type:text} Group ({_group2:text}) {ike_role}, Inbound SPI = {inbound_spi}, Outbound SPI = {outbound_spi}`,
+			ikePeer + `Security negotiation complete for {tunnel_type} ({_peer_name:text}) {ike_role}, Inbound SPI = {inbound_spi}, Outbound SPI = {outbound_spi}`,
+		}},
 	{ID: "713050", Rule: "cisco_asa.ike", Class: classTunnelDown,
 		Formats: []string{ikePeer + `Connection terminated for peer {_peer:text}. Reason: {reason:text} Remote Proxy {remote_proxy:text}, Local Proxy {local_proxy:text}`}},
 	{ID: "713119", Rule: "cisco_asa.ike", Class: cls("ike-phase1-completed", success, cats(catNetwork), typeInfo),
@@ -67,7 +97,36 @@ var asaVPN = []Msg{
 		Formats: []string{ikePeer + `User Authorization failed: {reason:text}`}},
 	{ID: "713228", Rule: "cisco_asa.ike", Class: classAddrAssign,
 		Formats: []string{ikePeer + `Assigned private IP address {assigned_ip} to remote user`}},
-	{ID: "713902", Rule: "cisco_asa.ike", Class: classVPNError, Formats: []string{ikePeer + `{reason:text}`}},
+	{ID: "713202", Rule: "cisco_asa.ike", Class: classVPNInfo,
+		Formats: []string{ikePeer + `Duplicate first packet detected. Ignoring packet`}},
+	// 713901-713905 carry a free text, behind whichever of the group, user
+	// and peer address the ASA knew: errors (1-3) and information (7, 6).
+	{ID: "713901", Rule: "cisco_asa.ike", Class: classVPNError, Formats: ikeText},
+	{ID: "713902", Rule: "cisco_asa.ike", Class: classVPNError, Formats: ikeText},
+	{ID: "713903", Rule: "cisco_asa.ike", Class: classVPNError, Formats: ikeText},
+	{ID: "713904", Rule: "cisco_asa.ike", Class: classVPNInfo, Formats: ikeText},
+	{ID: "713905", Rule: "cisco_asa.ike", Class: classVPNInfo, Formats: ikeText},
+
+	// IPsec SAs. An SA carries one direction; the guide names its ends
+	// "local_IP and remote_IP", devices print them in the SA's direction:
+	// neither is a source or destination for sure, so both stay Cisco's.
+	{ID: "602303", Rule: "cisco_asa.ipsec", Class: cls("ipsec-sa-created", success, cats(catNetwork), typeConnection, typeStart),
+		Formats: []string{`IPSEC: An {sa_direction} {tunnel_type:text} SA (SPI= {spi}) between {sa_ip_1:ip} and {sa_ip_2:ip} (user= {user}) has been created`}},
+	{ID: "602304", Rule: "cisco_asa.ipsec", Class: cls("ipsec-sa-deleted", "", cats(catNetwork), typeConnection, typeEnd),
+		Formats: []string{`IPSEC: An {sa_direction} {tunnel_type:text} SA (SPI= {spi}) between {sa_ip_1:ip} and {sa_ip_2:ip} (user= {user}) has been deleted`}},
+
+	// Address assignment for VPN clients (IPAA); newer releases start
+	// with the session's handle.
+	{ID: "737003", Rule: "cisco_asa.ipaa", Class: classVPNError,
+		Formats: ipaa(`DHCP configured, no viable servers found for tunnel-group {group:text}`)},
+	{ID: "737006", Rule: "cisco_asa.ipaa", Class: classVPNInfo,
+		Formats: ipaa(`Local pool request succeeded for tunnel-group {group:text}`)},
+	{ID: "737016", Rule: "cisco_asa.ipaa", Class: cls("address-released", success, cats(catSession), typeInfo),
+		Formats: append(ipaa(`Freeing local pool {address_pool} address {assigned_ip}`), ipaa(`Freeing local pool address {assigned_ip}`)...)},
+	{ID: "737026", Rule: "cisco_asa.ipaa", Class: classAddrAssign,
+		Formats: append(ipaa(`Client assigned {assigned_ip} from local pool {address_pool}`), ipaa(`Client assigned {assigned_ip} from local pool`)...)},
+	{ID: "737034", Rule: "cisco_asa.ipaa", Class: classVPNError,
+		Formats: ipaa(`{ip_version} address: {reason:text}`)},
 
 	// Clientless SSL VPN.
 	{ID: "716001", Rule: "cisco_asa.webvpn", Class: classSessStart, Formats: gup(`WebVPN session started`)},
@@ -80,6 +139,19 @@ var asaVPN = []Msg{
 			`Authentication: rejected, group = {group} user = {user} , Session Type: {session_type:text}`)},
 	{ID: "716058", Rule: "cisco_asa.webvpn", Class: cls("session-lost", "", cats(catSession), typeInfo),
 		Formats: gup(`AnyConnect session lost connection. Waiting to resume`)},
+	// The client came back, perhaps from another address (kept as Cisco's).
+	{ID: "716059", Rule: "cisco_asa.webvpn", Class: cls("session-resumed", success, cats(catSession), typeStart),
+		Formats: []string{
+			gupAngle + `AnyConnect session resumed. Connection from <{resumed_ip:ip}>`,
+			gupAngle + `AnyConnect session resumed connection from IP <{resumed_ip:ip}>`,
+			gupPlain + `AnyConnect session resumed. Connection from {resumed_ip:ip}`,
+			gupPlain + `AnyConnect session resumed connection from IP {resumed_ip:ip}`,
+		}},
+	// Clientless sessions of a virtual context or unit ("(device) ...").
+	{ID: "721016", Rule: "cisco_asa.webvpn", Class: classSessStart,
+		Formats: []string{`({_device:text}) WebVPN session for client user {user}, {_ipv:word} {src_ip} has been created`}},
+	{ID: "721018", Rule: "cisco_asa.webvpn", Class: classSessEnd,
+		Formats: []string{`({_device:text}) WebVPN session for client user {user}, {_ipv:word} {src_ip} has been deleted`}},
 
 	// AnyConnect / SVC.
 	{ID: "722022", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`{protocol} SVC connection established {compression:text}`)},
@@ -87,6 +159,7 @@ var asaVPN = []Msg{
 	{ID: "722028", Rule: "cisco_asa.svc", Class: classSVCDown, Formats: gup(`Stale SVC connection closed`)},
 	{ID: "722033", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`First {protocol} SVC connection established for SVC session`)},
 	{ID: "722034", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: gup(`New {protocol} SVC connection, no existing connection`)},
+	{ID: "722032", Rule: "cisco_asa.svc", Class: classSVCUp, Formats: append(gup(`New {protocol} SVC connection replacing old connection`), gup(`New SVC connection replacing old connection`)...)},
 	{ID: "722037", Rule: "cisco_asa.svc", Class: classSessEnd, Formats: gup(`SVC closing connection: {reason:text}`)},
 	{ID: "722051", Rule: "cisco_asa.svc", Class: classAddrAssign,
 		// Releases differ in the case of "Address" and in the brackets.
@@ -98,6 +171,30 @@ var asaVPN = []Msg{
 	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo,
 		Formats: append(gup(`Client Type: {client_type:text}`), gup(`Client type: {client_type:text}`)...)},
 
+	// AnyConnect sessions refused or limited by policy (113029-113040).
+	{ID: "113029", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`Session could not be established: {reason:text}`)},
+	{ID: "113030", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`User ACL {acl} from AAA doesn't exist on the device, terminating connection`)},
+	{ID: "113031", Rule: "cisco_asa.vpn_session", Class: classVPNPolicyError,
+		Formats: gup(`AnyConnect vpn-filter {acl} is an IPv6 ACL; ACL not applied`)},
+	{ID: "113032", Rule: "cisco_asa.vpn_session", Class: classVPNPolicyError,
+		Formats: gup(`AnyConnect ipv6-vpn-filter {acl} is an IPv4 ACL; ACL not applied`)},
+	{ID: "113033", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`AnyConnect session not allowed. {reason:text}`)},
+	{ID: "113034", Rule: "cisco_asa.vpn_session", Class: classVPNInfo,
+		Formats: gup(`User ACL {acl} from AAA ignored, AV-PAIR ACL used instead`)},
+	{ID: "113035", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`Session terminated: {reason:text}`)},
+	{ID: "113036", Rule: "cisco_asa.vpn_session", Class: classVPNPolicyError,
+		Formats: gup(`AAA parameter {aaa_parameter} value invalid`)},
+	{ID: "113037", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: []string{`Reboot pending, new sessions disabled. Denied user login`}},
+	{ID: "113038", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: gup(`Unable to create AnyConnect parent session`)},
+	{ID: "113040", Rule: "cisco_asa.vpn_session", Class: classSessRefused,
+		Formats: []string{`Terminating the VPN connection attempt from {group}. Reason: This connection is group locked to {locked_group}`}},
+
 	// Session records.
 	{ID: "113019", Rule: "cisco_asa.vpn_session", Class: classSessEnd,
 		Formats: []string{`Group = {group}, Username = {user}, IP = {src_ip}, Session disconnected. Session Type: {session_type:text}, ` +
@@ -108,12 +205,9 @@ var asaVPN = []Msg{
 	// IKEv2 negotiation (750xxx): the remote peer is the source; some
 	// releases print its name instead of its address.
 	{ID: "750002", Rule: "cisco_asa.ikev2", Class: cls("ike-sa-requested", "", cats(catNetwork), typeConnection, typeStart), Map: remoteName,
-		Formats: []string{ikev2Peer + `Received a IKE_INIT_SA request`, ikev2PeerName + `Received a IKE_INIT_SA request`}},
+		Formats: ikev2Any(`Received a IKE_INIT_SA request`)},
 	{ID: "750003", Rule: "cisco_asa.ikev2", Class: classVPNError, Map: remoteName,
-		Formats: []string{
-			ikev2Peer + `{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`,
-			ikev2PeerName + `{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`,
-		}},
+		Formats: ikev2Any(`{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`)},
 
 	// SSL/TLS sessions with the ASA (725xxx): "with client" names the
 	// peer that connected to the ASA, "with server" the one the ASA
@@ -124,6 +218,11 @@ var asaVPN = []Msg{
 		Formats: tlsPeer(`Device completed SSL handshake with`)},
 	{ID: "725006", Rule: "cisco_asa.tls", Class: cls("tls-handshake-failed", failure, cats(catNetwork), typeConnection, typeError),
 		Formats: tlsPeer(`Device failed SSL handshake with`)},
+	{ID: "725016", Rule: "cisco_asa.tls", Class: cls("tls-trustpoint-selected", "", cats(catNetwork), typeInfo),
+		Formats: []string{
+			`Device selects trust-point {trustpoint} for client {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}`,
+			`Device selects trust-point {trustpoint} for server {_if:interface}:{peer_ip:ip}/{peer_port:port} to {_local_ip:ip}/{_local_port}`,
+		}},
 	{ID: "725007", Rule: "cisco_asa.tls", Class: cls("tls-session-ended", "", cats(catNetwork), typeConnection, typeEnd),
 		Formats: tlsPeer(`SSL session with`)},
 

@@ -126,7 +126,7 @@ func registerIOS(table []Msg) {
 	for i := range table {
 		m := &table[i]
 		m.compile(iosPrefix)
-		fac, mn, ok := cutFirstDash(m.ID)
+		fac, mn, ok := cutLastDash(m.ID)
 		if !ok {
 			panic("ciscocatalog: IOS id without FACILITY-MNEMONIC: " + m.ID)
 		}
@@ -138,10 +138,10 @@ func registerIOS(table []Msg) {
 	}
 }
 
-// cutFirstDash splits "IPV6_ACL-ACCESSLOGP" at its first '-' (facilities
-// carry no '-' in the catalogue; mnemonics never do).
-func cutFirstDash(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
+// cutLastDash splits "IPV6_ACL-ACCESSLOGP" at its last '-': mnemonics
+// never carry one, IOS-XR facilities do ("ACL-IPV4_ACL-IPACCESSLOGP").
+func cutLastDash(s string) (string, string, bool) {
+	for i := len(s) - 1; i >= 0; i-- {
 		if s[i] == '-' {
 			return s[:i], s[i+1:], i > 0 && i < len(s)-1
 		}

@@ -22,7 +22,7 @@ func runCases(t *testing.T, ios bool, cases []lineCase) {
 		var m *Msg
 		var ok bool
 		if ios {
-			fac, mn, _ := cutFirstDash(c.id)
+			fac, mn, _ := cutLastDash(c.id)
 			m, ok = IOS(fac, mn)
 		} else {
 			m, ok = ASA(c.id)

@@ -11,6 +11,7 @@ const (
 	catIAM            = "iam"
 	catIntrusion      = "intrusion_detection"
 	catNetwork        = "network"
+	catProcess        = "process"
 	catSession        = "session"
 	catWeb            = "web"
 

@@ -23,6 +23,9 @@ var placeholders = map[string]struct {
 	"dst_nat_port": {"destination.nat.port", Port},
 	"dst_user":     {"destination.user.name", User},
 	"protocol":     {"network.transport", Transport},
+	// An IOS access list's protocol: "ip" and "ipv6" there are the ACE's
+	// keyword for any protocol, not a transport (matcher.emit drops them).
+	"acl_protocol": {"network.transport", Transport},
 	"direction":    {"network.direction", Direction},
 	"user":         {"user.name", User},
 	"acl":          {"rule.name", Word},

@@ -84,7 +84,7 @@ func TestClassesAreECS(t *testing.T) {
 // Every emitted key is an ECS field or under the vendor's namespace.
 func TestKeysAreKnown(t *testing.T) {
 	ecsPrefixes := []string{"source.", "destination.", "observer.ingress.", "observer.egress.", "network.", "user.name",
-		"rule.", "event.duration", "event.reason", "url.original", "url.path", "file.path", "cisco.asa.", "cisco.ios."}
+		"rule.", "process.command_line", "process.working_directory", "user.effective.name", "event.duration", "event.reason", "url.original", "url.path", "file.path", "cisco.asa.", "cisco.ios."}
 	for _, m := range everyMsg() {
 		for _, tm := range m.tmpls {
 			for _, s := range tm.slots {

@@ -19,12 +19,34 @@ const (
 )
 
 var iosACLFormats = map[string]string{
-	"P":  iosACLHead + `{protocol} {src_ip}({src_port}){? ({src_if:word}{? {src_mac}})} -> {dst_ip}({dst_port}), {packets} packet{...}`,
-	"DP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip} ({icmp_type}/{icmp_code}), {packets} packet{...}`,
-	"NP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip}, {packets} packet{...}`,
-	"RP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip}, {packets} packet{...}`,
-	"SP": iosACLHead + `{protocol} ` + iosACLSrc + ` -> {dst_ip} ({igmp_type}), {packets} packet{...}`,
+	"P":  iosACLHead + `{acl_protocol} {src_ip}({src_port}){? ({src_if:word}{? {src_mac}})} -> {dst_ip}({dst_port}), {packets} packet{...}`,
+	"DP": iosACLHead + `{acl_protocol} ` + iosACLSrc + ` -> {dst_ip} ({icmp_type}/{icmp_code}), {packets} packet{...}`,
+	"NP": iosACLHead + `{acl_protocol} ` + iosACLSrc + ` -> {dst_ip}, {packets} packet{...}`,
+	"RP": iosACLHead + `{acl_protocol} ` + iosACLSrc + ` -> {dst_ip}, {packets} packet{...}`,
+	// IPv6 access lists print no IGMP type in their SP form.
+	"SP": iosACLHead + `{acl_protocol} ` + iosACLSrc + ` -> {dst_ip}{? ({igmp_type})}, {packets} packet{...}`,
 	"S":  iosACLHead + iosACLSrc + `{?,} {packets} packet{...}`,
+}
+
+// nxosSystemMsg are the shapes of NX-OS's AUTHPRIV/DAEMON SYSTEM_MSG: a
+// Linux program's message with " - PROGRAM[PID]" appended. The _r word
+// of each shape selects its class (nxosSystemCases); the sudo record's is
+// the program name.
+var nxosSystemMsg = []string{
+	`pam_aaa:Authentication {_r} for user {user} from {src_ip} - {_process}`,
+	`Login {_r} for user {user} - {_process}`,
+	`error: PAM: Authentication {_r} for {user} from {src_ip} - {_process}`,
+	`pam_unix({_pam}): authentication {_r}; {_pam_fields:text} user={user} - {_process}`,
+	`{user} : TTY={_tty} ; PWD={pwd:text} ; USER={sudo_user} ; COMMAND={command:text} - {_r}`,
+}
+
+// nxosSudo puts the sudo record's values where the Linux sudo decoder does.
+var nxosSudo = map[string]string{"sudo_user": "user.effective.name", "command": "process.command_line", "pwd": "process.working_directory"}
+
+var nxosSystemCases = []Case{
+	{"failed", classLoginFail},
+	{"failure", classLoginFail},
+	{"sudo", cls("sudo-command", success, cats(catProcess), typeStart)},
 }
 
 // linkCases classify LINK/LINEPROTO state changes.
@@ -113,12 +135,18 @@ var iosMsgs = []Msg{
 	}},
 	// NX-OS command accounting: "update:CLIENT@LINE:USER:COMMAND (RESULT)".
 	// The start and stop records of a session ("stop:...:admin:shell
-	// terminated gracefully") hold no command.
+	// terminated gracefully") hold no command: there the record's word is
+	// the _result that selects the case.
 	{ID: "AAA-AAA_ACCOUNTING_MESSAGE", Rule: "cisco_ios.command", Class: classCommand, By: "_result",
-		Cases: []Case{{"FAILURE", cls("command-failed", failure, cats(catConfiguration), typeChange)}},
+		Cases: []Case{
+			{"FAILURE", cls("command-failed", failure, cats(catConfiguration), typeChange)},
+			{"start", classSessStart},
+			{"stop", classSessEnd},
+		},
 		Formats: []string{
 			`update:{line}:{user}:{command:text} ({_result})`,
 			`update:{line}:{user}:{command:text}`,
+			`{_result}:{line}:{user}:{...}`,
 		}},
 	// "enable" failed; IOS spells it "Privilage", some releases print no
 	// user ("failed byvty0").
@@ -139,6 +167,88 @@ var iosMsgs = []Msg{
 		Formats: withUnit(`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{?. Failure Reason: {reason:text}}`)},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
+	{ID: "AUTHPRIV-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
+	{ID: "DAEMON-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
+	// NX-OS host mobility: two hosts claim one address (a clash, or spoofing).
+	{ID: "HMM-DUP_HOSTS", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
+		Formats: []string{`{_process} [{_pid}] ({vrf}) [{_family}] Detected a potential duplicate host {duplicate_ip:ip}/{_prefix_len}{...}`}},
+	// NX-OS dropped an ARP packet that names an invalid address.
+	{ID: "ARP-INVAL_IP", Rule: "cisco_ios.arp", Class: cls("arp-invalid-address", "", cats(catNetwork), typeInfo),
+		Formats: []string{`{_process} [{_pid}] Received packet with invalid {arp_field} IP address ({invalid_ip:ip}) from {src_mac} on {interface:word}{...}`}},
+	// A wireless client's EAPOL key with a wrong replay counter: a
+	// retransmission, or a replayed (forged) frame.
+	{ID: "DOT1X-INVALID_REPLAY_CTR", Rule: "cisco_ios.aaa", Class: cls("eapol-replay-counter-invalid", failure, cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{`{_source_file} Invalid replay counter from client {src_mac} - got {_got:text}, expected {_expected:text}`}},
+	// An idle exec session closed by its timer.
+	{ID: "SYS-TTY_EXPIRE_TIMER", Rule: "cisco_ios.login", Class: cls("session-timed-out", "", cats(catSession), typeEnd),
+		Formats: []string{`({timer} timer expired, tty {tty} ({src_ip})), user {user}`}},
+	// Catalyst 6500 prints its own logout mnemonic.
+	{ID: "SYS-LOGOUT_C6K", Rule: "cisco_ios.login", Class: classLogout,
+		Formats: []string{`User {user} has exited tty session {line:word}{?({src_ip})}`}},
+	// A TCP segment (BGP, LDP) without or with a wrong MD5 signature:
+	// dropped. Releases print "IP(port)" or "IP:port", and may append
+	// "(RST) tableid - N".
+	{ID: "TCP-BADAUTH", Rule: "cisco_ios.tcp", By: "_md5", Cases: []Case{
+		{"No", classTCPMD5}, {"Invalid", classTCPMD5},
+	}, Formats: []string{
+		`{_md5} MD5 digest from {src_ip}({src_port}) to {dst_ip}({dst_port}){? ({tcp_flags:text})}{? tableid - {table_id}}`,
+		`{_md5} MD5 digest from {src_ip}:{src_port} to {dst_ip}:{dst_port}{? ({tcp_flags:text})}{? tableid - {table_id}}`,
+	}},
+	// NX-OS interface states.
+	{ID: "ETHPORT-IF_UP", Rule: "cisco_ios.link", Class: cls("interface-up", "", cats(catHost, catNetwork), typeInfo),
+		Formats: []string{`Interface {interface:word} is up{? in mode {port_mode}}{...}`}},
+	{ID: "ETHPORT-IF_ADMIN_UP", Rule: "cisco_ios.link", Class: cls("interface-admin-up", "", cats(catHost, catNetwork), typeInfo),
+		Formats: []string{`Interface {interface:word} is admin up`}},
+	{ID: "ETHPORT-IF_DOWN_ADMIN_DOWN", Rule: "cisco_ios.link", Class: cls("interface-admin-down", "", cats(catHost, catNetwork), typeInfo),
+		Formats: []string{`Interface {interface:word} is down (Administratively down)`}},
+	{ID: "ETHPORT-IF_DOWN_LINK_FAILURE", Rule: "cisco_ios.link", Class: cls("interface-down", "", cats(catHost, catNetwork), typeInfo),
+		Formats: []string{`Interface {interface:word} is down ({reason:text})`}},
+	{ID: "ETHPORT-IF_DOWN_ERROR_DISABLED", Rule: "cisco_ios.link", Class: cls("interface-down", "", cats(catHost, catNetwork), typeInfo),
+		Formats: []string{`Interface {interface:word} is down ({reason:text})`}},
+	{ID: "INTERFACE_VLAN-UPDOWN", Rule: "cisco_ios.link", Class: classLinkChange, By: "interface_state", Cases: linkCases("line-protocol"),
+		Formats: []string{`Line Protocol on Interface {interface}, changed state to {interface_state:text}`}},
+	// NX-OS saving its configuration ("copy running-config startup-config").
+	{ID: "SYSMGR-CFGWRITE_STARTED", Rule: "cisco_ios.config", Class: cls("configuration-save-started", "", cats(catConfiguration), typeChange),
+		Formats: []string{`Configuration copy started (PID {_pid})`}},
+	{ID: "SYSMGR-CFGWRITE_DONE", Rule: "cisco_ios.config", Class: cls("configuration-saved", success, cats(catConfiguration), typeChange),
+		Formats: []string{`Configuration copy successful`}},
+	{ID: "SYSMGR-CFGWRITE_FAILED", Rule: "cisco_ios.config", Class: cls("configuration-saved", failure, cats(catConfiguration), typeChange),
+		Formats: []string{`Configuration copy failed{...}`}},
+	// NX-OS MAC moves (a loop, or spoofing), as SW_MATM-MACFLAP_NOTIF.
+	{ID: "L2FM-L2FM_MAC_MOVE2", Rule: "cisco_ios.l2", Class: cls("mac-moved", "", cats(catNetwork), typeInfo),
+		Formats: []string{`Mac {src_mac} in vlan {vlan} has moved from {interface:word} to {other_interface:word}`}},
+	// IOS / IOS-XE zone-based (and classic) firewall: sessions and drops.
+	{ID: "FW-SESS_AUDIT_TRAIL_START", Rule: "cisco_ios.firewall", Class: classBuilt,
+		Formats: fwTarget(`Start {session_protocol} session: initiator ({src_ip}:{src_port}) -- responder ({dst_ip}:{dst_port})`)},
+	{ID: "FW-SESS_AUDIT_TRAIL", Rule: "cisco_ios.firewall", Class: classTeardown, Map: fwBytes,
+		Formats: fwTarget(`Stop {session_protocol} session: initiator ({src_ip}:{src_port}) sent {src_bytes:uint} bytes -- responder ({dst_ip}:{dst_port}) sent {dst_bytes:uint} bytes`)},
+	{ID: "FW-DROP_PKT", Rule: "cisco_ios.firewall", Class: classDenied,
+		Formats: []string{
+			`Dropping {protocol} pkt from {src_if:word} {src_ip}:{src_port} => {dst_ip}:{dst_port} (target:class)-({zone_pair}:{class_map}) due to {reason:text} with ip ident {...}`,
+			`Dropping {protocol} pkt from {src_if:word} {src_ip}:{src_port} => {dst_ip}:{dst_port} (target:class)-({zone_pair}:{class_map}) due to {reason:text}`,
+			// The session form names the inspected protocol ("Unknown-l4",
+			// with ports 0): not a transport, its ports not for sure ports.
+			`Dropping {session_protocol} session {src_ip}:{_src_port} {dst_ip}:{_dst_port} on zone-pair {zone_pair} class {class_map} due to {reason:text} with ip ident {...}`,
+			`Dropping {session_protocol} session {src_ip}:{_src_port} {dst_ip}:{_dst_port} on zone-pair {zone_pair} class {class_map} due to {reason:text}`,
+		}},
+}
+
+var classTCPMD5 = cls("tcp-md5-authentication-failed", failure, cats(catNetwork), typeConnection, typeDenied)
+
+// fwBytes: each side's byte count of a zone-based firewall session.
+var fwBytes = map[string]string{"src_bytes": "source.bytes", "dst_bytes": "destination.bytes"}
+
+// fwTarget returns body behind the zone-based firewall's
+// "(target:class)-(ZONE-PAIR:CLASS-MAP):" (some releases print a space
+// for the '-') and alone (the classic IOS firewall), each with the
+// session's interface after it or not.
+func fwTarget(body string) []string {
+	var out []string
+	// The session's interface follows with or without a comma.
+	for _, tail := range []string{`{?, from {src_if:word}}`, ` from {src_if:word}`} {
+		out = append(out, `(target:class){?-} ({zone_pair}:{class_map}):`+body+tail, body+tail)
+	}
+	return out
 }
 
 func init() {
@@ -158,4 +268,10 @@ func init() {
 		}
 	}
 	registerIOS(acl)
+	// IOS-XR: "access-list ACL deny|permit PROTO SRC(PORT) -> DST(PORT), N packet(s)".
+	registerIOS([]Msg{{ID: "ACL-IPV4_ACL-IPACCESSLOGP", Rule: "cisco_ios.acl", By: "_verdict", Cases: xrVerdictCases,
+		Formats: []string{`access-list {acl} {_verdict} {acl_protocol} {src_ip}({src_port}) -> {dst_ip}({dst_port}), {packets} packet{...}`}}})
 }
+
+// xrVerdictCases are IOS-XR's verbs for verdictCases' words.
+var xrVerdictCases = []Case{{"permit", classAllowed}, {"deny", classDenied}}

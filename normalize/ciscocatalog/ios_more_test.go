@@ -20,8 +20,30 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 			"cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "configure terminal ; no logging server 10.1.2.50"}},
 		{"AAA-AAA_ACCOUNTING_MESSAGE", "update:10.1.2.9@pts/0:admin:feature bash-shell (FAILURE)", "command-failed", map[string]string{
 			"cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin", "cisco.ios.command": "feature bash-shell"}},
-		{"AAA-AAA_ACCOUNTING_MESSAGE", "start:10.1.2.9@pts/0:admin:", "", nil},
-		{"AAA-AAA_ACCOUNTING_MESSAGE", "stop:10.1.2.9@pts/0:admin:shell terminated gracefully", "", nil},
+		{"AAA-AAA_ACCOUNTING_MESSAGE", "start:10.1.2.9@pts/0:admin:", "session-started", map[string]string{
+			"cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin"}},
+		{"AAA-AAA_ACCOUNTING_MESSAGE", "stop:10.1.2.9@pts/0:admin:shell terminated gracefully", "session-ended", map[string]string{
+			"cisco.ios.line": "10.1.2.9@pts/0", "user.name": "admin"}},
+		{"AUTHPRIV-SYSTEM_MSG", "pam_aaa:Authentication failed for user jdoe from 10.1.2.44 - sshd[2211]", "logon-failed", map[string]string{
+			"user.name": "jdoe", "source.ip": "10.1.2.44"}},
+		{"AUTHPRIV-SYSTEM_MSG", "ops : TTY=pts/1 ; PWD=/bootflash ; USER=root ; COMMAND=/bin/ls -l - sudo", "sudo-command", map[string]string{
+			"user.name": "ops", "user.effective.name": "root", "process.command_line": "/bin/ls -l", "process.working_directory": "/bootflash"}},
+		// Another program's message: no class.
+		{"DAEMON-SYSTEM_MSG", "error: kex_exchange_identification: banner line contains invalid characters - dcos_sshd[771]", "", nil},
+		{"FW-SESS_AUDIT_TRAIL_START", "(target:class)-(ZP-A:CM-B):Start tcp session: initiator (10.3.0.5:49290) -- responder (10.4.0.9:20000) from Tunnel1", "connection-built", map[string]string{
+			"cisco.ios.zone_pair": "ZP-A", "cisco.ios.class_map": "CM-B", "cisco.ios.session_protocol": "tcp", "source.ip": "10.3.0.5", "source.port": "49290",
+			"destination.ip": "10.4.0.9", "destination.port": "20000", "observer.ingress.interface.name": "Tunnel1"}},
+		{"FW-SESS_AUDIT_TRAIL", "Stop ftp session: initiator (10.3.0.5:40000) sent 10 bytes -- responder (10.4.0.9:21) sent 20 bytes", "connection-teardown", map[string]string{
+			"cisco.ios.session_protocol": "ftp", "source.ip": "10.3.0.5", "source.port": "40000", "source.bytes": "10",
+			"destination.ip": "10.4.0.9", "destination.port": "21", "destination.bytes": "20"}},
+		{"SYS-TTY_EXPIRE_TIMER", "(exec timer expired, tty 2 (10.1.2.30)), user opsuser", "session-timed-out", map[string]string{
+			"cisco.ios.timer": "exec", "cisco.ios.tty": "2", "source.ip": "10.1.2.30", "user.name": "opsuser"}},
+		{"TCP-BADAUTH", "Invalid MD5 digest from 10.9.0.2:179 to 10.9.0.1:33012 (RST) tableid - 0", "tcp-md5-authentication-failed", map[string]string{
+			"source.ip": "10.9.0.2", "source.port": "179", "destination.ip": "10.9.0.1", "destination.port": "33012",
+			"cisco.ios.tcp_flags": "RST", "cisco.ios.table_id": "0"}},
+		{"ACL-IPV4_ACL-IPACCESSLOGP", "access-list EDGE-IN deny udp 203.0.113.5(5353) -> 192.0.2.9(53), 3 packets", "connection-denied", map[string]string{
+			"rule.name": "EDGE-IN", "network.transport": "udp", "source.ip": "203.0.113.5", "source.port": "5353",
+			"destination.ip": "192.0.2.9", "destination.port": "53", "network.packets": "3"}},
 		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilage level 15 failed by admin on vty0 (10.1.2.21)", "logon-failed", map[string]string{
 			"cisco.ios.privilege": "15", "user.name": "admin", "cisco.ios.line": "vty0", "source.ip": "10.1.2.21"}},
 		{"SYS-PRIV_AUTH_FAIL", "Authentication to Privilage level 15 failed byvty0 (10.1.2.21)", "logon-failed", map[string]string{

@@ -49,8 +49,9 @@ func valid(k Kind, v string) bool {
 	case Transport:
 		return isServiceName(v) || vendor.IsDigits(v) && len(v) <= 3
 	case User:
-		// "(type 8, code 0)" after an address is ICMP, not a user.
-		return !(len(v) > 5 && v[:5] == "type ")
+		// "(type 8, code 0)" after an address is ICMP, not a user; nor is
+		// a TrustSec security group tag ("9999:name").
+		return !(len(v) > 5 && v[:5] == "type ") && !isSGT(v)
 	case Direction:
 		return vendor.EqualFold(v, "inbound") || vendor.EqualFold(v, "outbound")
 	case Line:
@@ -77,6 +78,15 @@ func isServiceName(s string) bool {
 func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 func isAlnum(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' }
+
+// isSGT reports whether v starts like a security group tag: digits, ':'.
+func isSGT(v string) bool {
+	i := 0
+	for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < len(v) && v[i] == ':'
+}
 
 // isHMS reports whether s is "H:MM:SS" with any number of hour digits.
 func isHMS(s string) bool {

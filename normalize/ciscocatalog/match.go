@@ -360,6 +360,9 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 		if icmp && sl.kind == Port {
 			continue
 		}
+		if sl.name == "acl_protocol" && (vendor.EqualFold(v, "ip") || vendor.EqualFold(v, "ipv6")) {
+			continue
+		}
 		key, kind := sl.key, sl.kind
 		if swapped {
 			key = sl.swapKey

@@ -31,8 +31,43 @@ func sniffASABare(e *event.Event) bool {
 		_, ok := ciscocatalog.ASA(m[:6])
 		return ok
 	}
-	return false
+	_, _, ok := cutHostBeforeTag(m)
+	return ok
 }
+
+// cutHostBeforeTag splits "fw-1 %FTD-6-113005: text", the firewall's name
+// without the ':' a syslog tag would have, into the name and the rest
+// from the '%' on. The tag must be well-formed and end in ':'.
+func cutHostBeforeTag(m string) (host, rest string, ok bool) {
+	sp := strings.IndexByte(m, ' ')
+	if sp < 1 || sp > 64 || sp+1 >= len(m) || m[sp+1] != '%' || !isHostToken(m[:sp]) {
+		return "", "", false
+	}
+	tag, _, found := ecs.CutByte(m[sp+1:], ':')
+	if !found || strings.IndexByte(tag, ' ') >= 0 {
+		return "", "", false
+	}
+	if _, _, _, ok := parseASATag(tag); !ok {
+		return "", "", false
+	}
+	return m[:sp], m[sp+1:], true
+}
+
+// isHostToken: letters, digits, '-', '_' and '.', starting with a letter
+// or digit (a device name, not a word of a sentence with punctuation).
+func isHostToken(s string) bool {
+	if s == "" || !isAlnumByte(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isAlnumByte(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnumByte(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' }
 
 // asaHeader is a parsed ASA envelope.
 type asaHeader struct {
@@ -126,6 +161,10 @@ func (h *asaHeader) parse(e *event.Event) bool {
 			return true
 		}
 	}
+	if host, after, ok := cutHostBeforeTag(m); ok {
+		e.SetStr("host.name", host)
+		m = after
+	}
 	tag, rest, ok := ecs.CutByte(m, ':')
 	if !ok || strings.IndexByte(tag, ' ') >= 0 {
 		// "%ASA-6-302016 Teardown ..." (no ':' after the id: some
@@ -158,6 +197,9 @@ func (h *asaHeader) provider() string {
 // catalogued id whose text has the documented shape, its ECS fields. An
 // uncatalogued id keeps the envelope fields only (nomen.rule "cisco_asa").
 func decodeASA(e *event.Event) bool {
+	if setSFIMSLegacy(e) {
+		return true
+	}
 	var h asaHeader
 	if !h.parse(e) {
 		return false

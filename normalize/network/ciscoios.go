@@ -90,17 +90,23 @@ func decodeIOS(e *event.Event) bool {
 		text = e.Message
 	}
 	if !ok {
-		t, rest, found := ecs.CutByte(e.Message, ':')
+		t, rest, found := ecs.CutByte(xrBody(e.Message), ':')
 		if !found {
 			return false
 		}
-		if tag, ok = parseIOSTag(t); !ok {
+		// IOS-XR puts a space before the ':' ("%ACL-IPV4_ACL-6-IPACCESSLOGP : ").
+		if tag, ok = parseIOSTag(strings.TrimSuffix(t, " ")); !ok {
 			return false
 		}
 		text = strings.TrimLeft(rest, " ")
 	}
 	if isASAFamily(tag.facility) {
 		return false // the ASA decoder's (malformed ids end here too: leave them)
+	}
+	if isZoneAbbrev(e.AppName) {
+		// "vss-core AEST: %SEC_LOGIN-...": the device's time zone, read
+		// as a syslog tag; no program.
+		e.AppName = ""
 	}
 	netBegin(e, "cisco-ios", "cisco_ios")
 	if inner, rest, found := findInnerIOSTag(text); found {
@@ -114,6 +120,62 @@ func decodeIOS(e *event.Event) bool {
 	e.Message = text
 	if m, ok := ciscocatalog.IOS(tag.facility, tag.mnemonic); ok {
 		setCatalogued(e, m, text)
+	} else if base, sub, ok := strings.Cut(tag.facility, "-"); ok && isUnitSubfacility(sub) {
+		if m, ok := ciscocatalog.IOS(base, tag.mnemonic); ok {
+			setCatalogued(e, m, text)
+		}
 	}
 	return true
+}
+
+// isZoneAbbrev reports whether tag is a time zone abbreviation ("AEST",
+// "UTC", "CET"): two to five upper-case letters, the form IOS prints
+// after its timestamp.
+func isZoneAbbrev(tag string) bool {
+	if len(tag) < 2 || len(tag) > 5 {
+		return false
+	}
+	for i := 0; i < len(tag); i++ {
+		if tag[i] < 'A' || tag[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isUnitSubfacility reports whether sub names the unit of a Catalyst
+// 6500 VSS or supervisor that printed the message ("SW1", "SW2_SP",
+// "SP", "RP", "DFC3"): "%SEC_LOGIN-SW2-5-LOGIN_SUCCESS" is SEC_LOGIN's
+// LOGIN_SUCCESS. Other sub-facilities (IOS-XR's "ACL-IPV4_ACL") name
+// another message family and are looked up whole only.
+func isUnitSubfacility(sub string) bool {
+	unit, _, _ := strings.Cut(sub, "_")
+	switch {
+	case unit == "SP" || unit == "RP":
+		return true
+	case strings.HasPrefix(unit, "SW"), strings.HasPrefix(unit, "DFC"):
+		n := strings.TrimLeft(unit, "SWDFC")
+		return n != "" && ecs.IsDigits(n)
+	}
+	return false
+}
+
+// xrBody skips the IOS-XR header before a mnemonic
+// ("RP/0/RSP0/CPU0:Jun 15 10:58:38.434 UTC: ipv4_acl_mgr[279]: %ACL-...")
+// and returns m unchanged when it has none. The header is recognised by
+// its node id (RP/, LC/, a rack digit) and a "process[pid]: " right
+// before the '%'.
+func xrBody(m string) string {
+	if !(strings.HasPrefix(m, "RP/") || strings.HasPrefix(m, "LC/") || len(m) > 2 && m[0] >= '0' && m[0] <= '9' && m[1] == '/') {
+		return m
+	}
+	i := strings.Index(m, "]: %")
+	if i < 0 || i > 160 {
+		return m
+	}
+	open := strings.LastIndexByte(m[:i], '[')
+	if open < 0 || !ecs.IsDigits(m[open+1:i]) {
+		return m
+	}
+	return m[i+3:]
 }

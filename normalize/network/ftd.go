@@ -1,6 +1,8 @@
 package network
 
 import (
+	"strings"
+
 	"github.com/nomenhq/nomen/normalize/ciscoftd"
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -55,4 +57,36 @@ func setFTDEvent(e *event.Event, id, body string) {
 	}
 	ecs.SetVendorClass(e, class)
 	ecs.SetRule(e, ftdRules[id])
+}
+
+// setSFIMSLegacy decodes the pre-6.3 Sourcefire format of program SFIMS
+// (normalize/ciscoftd's DecodeLegacy) and reports whether the body had it.
+func setSFIMSLegacy(e *event.Event) bool {
+	if !strings.EqualFold(e.AppName, "SFIMS") || !ciscoftd.IsLegacy(e.Message) {
+		return false
+	}
+	type field struct {
+		key, value string
+		kind       vendor.Kind
+	}
+	var fields []field
+	class, kind, st := ciscoftd.DecodeLegacy(e.Message, func(key, value string, k vendor.Kind) {
+		fields = append(fields, field{key, value, k})
+	})
+	if st != vendor.Decoded {
+		return false // Decode must leave e untouched
+	}
+	netBegin(e, "cisco-ftd", "cisco_ftd")
+	set := ecs.Emitter(e, ciscoftd.Namespace)
+	for _, f := range fields {
+		set(f.key, f.value, f.kind)
+	}
+	if ip := e.Str("source.ip"); ip != "" {
+		setNetworkType(e, ip)
+	} else {
+		setNetworkType(e, e.Str("destination.ip"))
+	}
+	ecs.SetVendorClass(e, class)
+	ecs.SetRule(e, "cisco_ftd."+kind)
+	return true
 }

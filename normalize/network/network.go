@@ -29,7 +29,7 @@ func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{
 			Name:     "cisco_asa",
-			Programs: []string{"%asa-*", "%pix-*", "%ftd-*", "%fwsm-*", "%ngips-*"},
+			Programs: []string{"%asa-*", "%pix-*", "%ftd-*", "%fwsm-*", "%ngips-*", "sfims"},
 			Prefixes: []string{"%ASA-", "%PIX-", "%FTD-", "%FWSM-", "%NGIPS-", "ASA-", "PIX-", "FTD-", "access-list ", "Deny ",
 				"0|", "1|", "2|", "3|", "4|", "5|", "6|", "7|"},
 			Sniff:  sniffASABare,
@@ -38,7 +38,7 @@ func Decoders() []*ecs.Decoder {
 		{
 			Name:     "cisco_ios",
 			Programs: []string{"%*"},
-			Prefixes: []string{"%"},
+			Prefixes: []string{"%", "RP/", "LC/"}, // IOS-XR's node id (xrBody)
 			Decode:   decodeIOS,
 		},
 		{
