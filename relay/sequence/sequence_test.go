@@ -56,7 +56,7 @@ func TestObserve(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &stream{Last: tc.nums[0]}
 			for i, n := range tc.nums[1:] {
-				v, _ := s.observe(observation{n: n, at: at}, time.Second, nil)
+				v, _ := s.observe(observation{n: n, at: at, due: at.Add(time.Second)}, nil)
 				if v != tc.want[i].v || holes(s) != tc.want[i].holes {
 					t.Errorf("after %d: verdict %d holes %q, want %d %q", n, v, holes(s), tc.want[i].v, tc.want[i].holes)
 				}
@@ -82,7 +82,7 @@ func TestTooManyHolesAreConfirmedEarly(t *testing.T) {
 	s := &stream{Last: 0}
 	var confirm []hole
 	for n := int64(2); n <= 2*(maxHoles+5); n += 2 {
-		_, confirm = s.observe(observation{n: n, at: time.Unix(0, 0)}, time.Hour, confirm)
+		_, confirm = s.observe(observation{n: n, at: time.Unix(0, 0), due: time.Unix(0, 0).Add(time.Hour)}, confirm)
 	}
 	if len(s.Holes) != maxHoles || len(confirm) != 5 {
 		t.Fatalf("holes %d confirmed %d", len(s.Holes), len(confirm))
@@ -304,5 +304,50 @@ func TestStreamsKeepNoEventText(t *testing.T) {
 		if s.Host != "web1" || unsafe.StringData(s.Host) == unsafe.StringData(e.Hostname) {
 			t.Fatalf("stream host %q shares the event's bytes", s.Host)
 		}
+	}
+}
+
+// TestBehindItsInputNoFalseGap: a tracker reading events received long
+// ago (a correlation tier behind its stream, numbers spread over edges
+// arriving in separate batches) gives a hole its grace from when it read
+// the event that opened it: the numbers of the next batch fill it, and
+// only the real hole is reported.
+func TestBehindItsInputNoFalseGap(t *testing.T) {
+	received := time.Unix(1000, 0)
+	now := received.Add(time.Minute) // a minute behind
+	tr, _ := openTracker(t, "", func() time.Time { return now })
+	var odd, even []*event.Event
+	for n := int64(1); n <= 30; n++ {
+		if n >= 10 && n <= 12 {
+			continue // the real hole
+		}
+		if n%2 == 1 {
+			odd = append(odd, rfc5424("web9", n, received))
+		} else {
+			even = append(even, rfc5424("web9", n, received))
+		}
+	}
+	var alerts []*event.Event
+	gaps := func(evs []*event.Event) {
+		for _, e := range evs {
+			if a, _ := e.Get("event.action"); a.Str == actionGap {
+				alerts = append(alerts, e)
+			}
+		}
+	}
+	gaps(tr.Process(odd))
+	gaps(tr.Tick(now)) // between the batches
+	now = now.Add(time.Second)
+	gaps(tr.Process(even))
+	now = now.Add(DefaultGrace + time.Second)
+	gaps(tr.Tick(now))
+	if len(alerts) != 1 {
+		t.Fatalf("want one gap alert, got %d: %v", len(alerts), alerts)
+	}
+	if f, _ := alerts[0].Get("nomen.gap.first_missing"); f.Num != 10 {
+		t.Errorf("gap from %v, want 10", f)
+	}
+	if l, _ := alerts[0].Get("nomen.gap.last_missing"); l.Num != 12 {
+		t.Errorf("gap to %v, want 12", l)
 	}
 }

@@ -65,14 +65,20 @@ type observation struct {
 	n        int64
 	epoch    int64
 	hasEpoch bool
-	at       time.Time // receive time
-	id       uint64    // journal ID (predicted or real)
+	at       time.Time // receive time: a hole's Opened (and its finding id)
+	// due is when a hole it opens is confirmed if still unfilled: grace
+	// after it was received or, if later, after it is applied here. A
+	// relay reading a backlog (a tier behind its stream, a journal
+	// replayed) must not confirm a hole before it has read what came with
+	// the event that opened it.
+	due time.Time
+	id  uint64 // journal ID (predicted or real)
 }
 
 // observe applies one number to the stream. Holes that must be confirmed
 // at once (a restart ends the old run; too many holes) are appended to
 // confirm.
-func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (verdict, []hole) {
+func (s *stream) observe(o observation, confirm []hole) (verdict, []hole) {
 	if o.hasEpoch && o.epoch != s.Epoch {
 		if o.epoch < s.Epoch {
 			return s.observePast(o), confirm
@@ -91,7 +97,7 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 			s.Last = n
 			return inOrder, confirm
 		}
-		s.Holes = append(s.Holes, hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.at.Add(grace), After: o.id})
+		s.Holes = append(s.Holes, hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id})
 		s.Last = n
 		return opened, s.bound(confirm)
 	}
@@ -103,7 +109,7 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 		s.Holes = s.Holes[:0]
 		s.Last = n
 		if n > 1 {
-			s.Holes = append(s.Holes, hole{First: 1, Last: n - 1, Opened: o.at, Deadline: o.at.Add(grace), After: o.id})
+			s.Holes = append(s.Holes, hole{First: 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id})
 		}
 		return restarted, confirm
 	}

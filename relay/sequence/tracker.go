@@ -15,7 +15,11 @@
 // Per stream: last+1 is normal; a jump opens a hole, which becomes a gap
 // alert only if it is still (partly) unfilled after the grace period, so
 // UDP reordering raises nothing and a partly filled hole reports only what
-// is still missing (split into ranges). A number at or below the last one
+// is still missing (split into ranges). The grace counts from the event's
+// receive time or, if later, from when the tracker applied it: a tracker
+// behind its input (a correlation tier catching up on its stream, where a
+// source's numbers come from several edges) confirms nothing before it
+// has read what arrived with the event. A number at or below the last one
 // that fills no hole is a duplicate: counted, marked nomen.duplicate=true,
 // and removed from the batch for agent streams (the agent resent it). A
 // reset to 1 (which is also how RFC 5424 wraps after 2147483647), a new
@@ -470,7 +474,12 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	if f.host != "" && f.host != s.Host {
 		s.Host = strings.Clone(f.host)
 	}
-	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
+	o.due = o.at
+	if now := t.now(); now.After(o.due) {
+		o.due = now
+	}
+	o.due = o.due.Add(t.set.grace)
+	v, confirm := s.observe(o, t.confirm[:0])
 	t.confirm = confirm
 	if len(confirm) > 0 {
 		t.gaps(s, confirm, e.Received)
@@ -554,7 +563,7 @@ func (t *Tracker) gaps(s *stream, holes []hole, now time.Time) {
 // grace period around it: the channel's own first, then the host's.
 func (t *Tracker) why(s *stream, h hole) *explanation {
 	near := func(x explanation) bool {
-		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Deadline.Add(t.set.grace))
+		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Opened.Add(2*t.set.grace))
 	}
 	if s.Channel != "" {
 		if x, ok := t.explain[s.Origin+"/"+s.Channel]; ok && near(x) {
