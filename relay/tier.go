@@ -61,7 +61,7 @@ func newTier(ctx context.Context, nc *nats.Conn, tc TierConfig, reg prometheus.R
 	if err != nil {
 		return nil, err
 	}
-	store, err := stateStore(ctx, js, stateBucket(tc.Bucket), tc.Replicas)
+	store, err := openStateStore(ctx, js, stateBucket(tc.Bucket), tc.Replicas)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ import (
 // pipeline has stopped (a clean stop releasing every partition) requests
 // run directly.
 type partStates struct {
-	store  jetstream.ObjectStore
+	store  *stateStore
 	m      *partition.Manager
 	stages []namedParted
 	log    *slog.Logger
@@ -113,19 +113,7 @@ type partReq struct {
 	done      chan struct{}
 }
 
-// stateStore creates (or updates) the tier's object store: file storage,
-// replicas like the lease bucket.
-func stateStore(ctx context.Context, js jetstream.JetStream, bucket string, replicas int) (jetstream.ObjectStore, error) {
-	os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-		Bucket: bucket, Description: "nomen partition states", Storage: jetstream.FileStorage, Replicas: replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("state store %s: %w", bucket, err)
-	}
-	return os, nil
-}
-
-func newPartStates(store jetstream.ObjectStore, m *partition.Manager, wait time.Duration, met *partition.Metrics, log *slog.Logger) *partStates {
+func newPartStates(store *stateStore, m *partition.Manager, wait time.Duration, met *partition.Metrics, log *slog.Logger) *partStates {
 	return &partStates{store: store, m: m, wait: wait, met: met, log: log, wake: func() {},
 		reqs: make(chan *partReq, 64), sched: snapshot.Schedule{Every: partStateEvery},
 		rounds: make(chan []partObject, 1), done: make(chan struct{}), written: map[string][32]byte{}}
@@ -329,7 +317,7 @@ func (ps *partStates) acquired(p int) error {
 		delete(ps.written, name) // another owner may have written it since
 		ps.writeMu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), ps.wait)
-		b, err := ps.store.GetBytes(ctx, name)
+		b, err := ps.store.read(ctx, name)
 		cancel()
 		if errors.Is(err, jetstream.ErrObjectNotFound) {
 			ps.met.States.WithLabelValues("load", "none").Inc()
