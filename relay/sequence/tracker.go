@@ -25,7 +25,11 @@
 // reset to 1 (which is also how RFC 5424 wraps after 2147483647), a new
 // agent epoch, or a number of at most 16 arriving after the stream went at
 // least 16 past it (a restart whose first messages were lost: those are a
-// hole from 1) starts a new run: not a gap. Windows record numbers carry on
+// hole from 1) starts a new run: not a gap. Except a number at most 16
+// below where the run began, received within the grace of its first
+// event: that is the run's beginning arriving late (a source spread over
+// several relays, one's share read before another's), and the run
+// extends down to it. Windows record numbers carry on
 // across reboots, so a boot is not a restart for them; senders whose
 // counters start again at boot (Cisco, rsyslog) come back at 1.
 //
@@ -459,6 +463,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		// blocks of a few hundred messages that a stream must not keep
 		// alive (200,000 streams would keep every block).
 		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: strings.Clone(f.host), Last: o.n, Epoch: o.epoch, Lease: lease}
+		st.begin(o.n, o.at)
 		if k == kAgent || k == kWinlog {
 			st.Channel = strings.Clone(f.channel)
 		}
@@ -479,7 +484,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		o.due = now
 	}
 	o.due = o.due.Add(t.set.grace)
-	v, confirm := s.observe(o, t.confirm[:0])
+	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
 	t.confirm = confirm
 	if len(confirm) > 0 {
 		t.gaps(s, confirm, e.Received)
