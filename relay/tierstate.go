@@ -64,6 +64,8 @@ type partStates struct {
 	// chunks, up to its end.
 	read func(after uint64, fn func([]*event.Event)) error
 
+	waitEnd time.Time // of catchUp's current wait window (lease goroutine)
+
 	sched snapshot.Schedule // periodic saves (pipeline goroutine)
 	// saveNow: a partition was acquired; the next tick saves at once, so
 	// that a successor finds a state (and a position to replay from)
@@ -341,13 +343,11 @@ func (ps *partStates) acquired(p int) error {
 		return nil
 	}
 	// The state is applied up to newest: this instance must have read the
-	// stream that far, else it would count those events again.
-	for deadline := time.Now().Add(ps.wait); ps.covered.Load() < newest; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			ps.log.Warn("tier: this instance is behind the partition's saved state; events up to its position may count twice",
-				"partition", p, "saved_at", newest, "read", ps.covered.Load())
-			break
-		}
+	// stream that far, else it would count those events again. Not taken
+	// before (the next round tries again).
+	if err := ps.catchUp(newest); err != nil {
+		ps.count("load", err)
+		return fmt.Errorf("partition %d: %w", p, err)
 	}
 	in := func(key string) bool { return ps.m.Of(key) == p }
 	err := ps.call(func() {
@@ -386,6 +386,25 @@ func (ps *partStates) acquired(p int) error {
 	if err != nil {
 		ps.count("load", err)
 		return fmt.Errorf("loading the state of partition %d: %w", p, err)
+	}
+	return nil
+}
+
+// catchUp waits until this instance has read the stream up to seq, at
+// most until the current wait window ends. A window is ps.wait long and
+// the next one opens a wait after it closed: the partitions taken in one
+// round (they wait for the same reader) share one wait, so that a reader
+// held up (its NATS node died) costs a wait per round or two, not one per
+// partition (a round ends when a renewal period is spent).
+func (ps *partStates) catchUp(seq uint64) error {
+	if now := time.Now(); now.After(ps.waitEnd.Add(ps.wait)) {
+		ps.waitEnd = now.Add(ps.wait)
+	}
+	for ps.covered.Load() < seq {
+		if time.Now().After(ps.waitEnd) {
+			return fmt.Errorf("this instance has read the stream up to sequence %d, the saved state is at %d", ps.covered.Load(), seq)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return nil
 }
