@@ -57,11 +57,11 @@ func newTier(ctx context.Context, nc *nats.Conn, tc TierConfig, reg prometheus.R
 	if err != nil {
 		return nil, err
 	}
-	kv, err := partition.Bucket(ctx, js, tc.Bucket, tc.LeaseTTL.D(), tc.Replicas)
+	kv, kvStream, err := partition.Bucket(ctx, js, tc.Bucket, tc.LeaseTTL.D(), tc.Replicas)
 	if err != nil {
 		return nil, err
 	}
-	store, err := stateStore(ctx, js, stateBucket(tc.Bucket), tc.Replicas)
+	store, err := openStateStore(ctx, js, stateBucket(tc.Bucket), tc.Replicas)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func newTier(ctx context.Context, nc *nats.Conn, tc TierConfig, reg prometheus.R
 	// (and a second: it serves requests between batches).
 	wait := max(tc.LeaseTTL.D()/5, time.Second)
 	var ps *partStates
-	m, err := partition.New(partition.Options{KV: kv, Instance: tc.Instance, Count: tc.Partitions, TTL: tc.LeaseTTL.D(),
+	m, err := partition.New(partition.Options{KV: kv, Stream: kvStream, Instance: tc.Instance, Count: tc.Partitions, TTL: tc.LeaseTTL.D(),
 		Log: log, Metrics: met,
 		Acquired: func(p int) error { return ps.acquired(p) }, Released: func(p int) { ps.released(p) }, Lost: func(p int) { ps.lost(p) }})
 	if err != nil {

@@ -43,7 +43,7 @@ import (
 // pipeline has stopped (a clean stop releasing every partition) requests
 // run directly.
 type partStates struct {
-	store  jetstream.ObjectStore
+	store  *stateStore
 	m      *partition.Manager
 	stages []namedParted
 	log    *slog.Logger
@@ -63,6 +63,8 @@ type partStates struct {
 	// read hands the journal's events after a journal id to fn, in
 	// chunks, up to its end.
 	read func(after uint64, fn func([]*event.Event)) error
+
+	waitEnd time.Time // of catchUp's current wait window (lease goroutine)
 
 	sched snapshot.Schedule // periodic saves (pipeline goroutine)
 	// saveNow: a partition was acquired; the next tick saves at once, so
@@ -113,19 +115,7 @@ type partReq struct {
 	done      chan struct{}
 }
 
-// stateStore creates (or updates) the tier's object store: file storage,
-// replicas like the lease bucket.
-func stateStore(ctx context.Context, js jetstream.JetStream, bucket string, replicas int) (jetstream.ObjectStore, error) {
-	os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-		Bucket: bucket, Description: "nomen partition states", Storage: jetstream.FileStorage, Replicas: replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("state store %s: %w", bucket, err)
-	}
-	return os, nil
-}
-
-func newPartStates(store jetstream.ObjectStore, m *partition.Manager, wait time.Duration, met *partition.Metrics, log *slog.Logger) *partStates {
+func newPartStates(store *stateStore, m *partition.Manager, wait time.Duration, met *partition.Metrics, log *slog.Logger) *partStates {
 	return &partStates{store: store, m: m, wait: wait, met: met, log: log, wake: func() {},
 		reqs: make(chan *partReq, 64), sched: snapshot.Schedule{Every: partStateEvery},
 		rounds: make(chan []partObject, 1), done: make(chan struct{}), written: map[string][32]byte{}}
@@ -329,7 +319,7 @@ func (ps *partStates) acquired(p int) error {
 		delete(ps.written, name) // another owner may have written it since
 		ps.writeMu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), ps.wait)
-		b, err := ps.store.GetBytes(ctx, name)
+		b, err := ps.store.read(ctx, name)
 		cancel()
 		if errors.Is(err, jetstream.ErrObjectNotFound) {
 			ps.met.States.WithLabelValues("load", "none").Inc()
@@ -353,13 +343,11 @@ func (ps *partStates) acquired(p int) error {
 		return nil
 	}
 	// The state is applied up to newest: this instance must have read the
-	// stream that far, else it would count those events again.
-	for deadline := time.Now().Add(ps.wait); ps.covered.Load() < newest; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			ps.log.Warn("tier: this instance is behind the partition's saved state; events up to its position may count twice",
-				"partition", p, "saved_at", newest, "read", ps.covered.Load())
-			break
-		}
+	// stream that far, else it would count those events again. Not taken
+	// before (the next round tries again).
+	if err := ps.catchUp(newest); err != nil {
+		ps.count("load", err)
+		return fmt.Errorf("partition %d: %w", p, err)
 	}
 	in := func(key string) bool { return ps.m.Of(key) == p }
 	err := ps.call(func() {
@@ -398,6 +386,25 @@ func (ps *partStates) acquired(p int) error {
 	if err != nil {
 		ps.count("load", err)
 		return fmt.Errorf("loading the state of partition %d: %w", p, err)
+	}
+	return nil
+}
+
+// catchUp waits until this instance has read the stream up to seq, at
+// most until the current wait window ends. A window is ps.wait long and
+// the next one opens a wait after it closed: the partitions taken in one
+// round (they wait for the same reader) share one wait, so that a reader
+// held up (its NATS node died) costs a wait per round or two, not one per
+// partition (a round ends when a renewal period is spent).
+func (ps *partStates) catchUp(seq uint64) error {
+	if now := time.Now(); now.After(ps.waitEnd.Add(ps.wait)) {
+		ps.waitEnd = now.Add(ps.wait)
+	}
+	for ps.covered.Load() < seq {
+		if time.Now().After(ps.waitEnd) {
+			return fmt.Errorf("this instance has read the stream up to sequence %d, the saved state is at %d", ps.covered.Load(), seq)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return nil
 }

@@ -41,3 +41,27 @@ func TestReplayFromFindsTheEventsAfterASequence(t *testing.T) {
 		t.Errorf("covered %d, want 6", ps.covered.Load())
 	}
 }
+
+// TestCatchUpWaitsOncePerRound: a partition whose saved state is ahead of
+// what this instance has read is not taken; the partitions taken in the
+// same round share one wait (the same reader is behind for all): after a
+// wait that ran out, the next partition is not waited for even if the
+// reader catches up meanwhile; in the next round it is.
+func TestCatchUpWaitsOncePerRound(t *testing.T) {
+	ps := &partStates{wait: time.Second}
+	ps.covered.Store(10)
+	if err := ps.catchUp(10); err != nil {
+		t.Errorf("read as far as the state: %v", err)
+	}
+	if err := ps.catchUp(11); err == nil {
+		t.Error("taken with a state ahead of what was read")
+	}
+	go func() { time.Sleep(100 * time.Millisecond); ps.covered.Store(12) }()
+	if err := ps.catchUp(12); err == nil {
+		t.Error("waited again in the same round")
+	}
+	ps.waitEnd = time.Time{} // the next round
+	if err := ps.catchUp(12); err != nil {
+		t.Errorf("the reader caught up: %v", err)
+	}
+}

@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -90,16 +89,14 @@ const clusterLeaseTTL = "10s"
 // instances made it), and the surviving instance reads every message.
 // It prints the takeover time and the end-to-end rate.
 //
-// Opt-in (NOMEN_TEST_TIER_CLUSTER=1) until two failures seen on this
-// loaded machine are understood: (1) in 2 of 6 runs, false single-number
-// gaps (every third number, one edge's share) in step 2, before any kill,
-// although the edges' outputs had delivered everything at once; (2) after
-// the NATS leader is killed, the survivor sometimes loads a partition's
-// state from an early save (position 0) or finds none, and 22 of the 40
-// addresses get no finding.
+// It was opt-in while three faults made it flaky (docs/scale-out.md, item
+// 4): false gaps when one edge's share of the numbers came before
+// another's, states read from a replica behind the dead leader, and lease
+// listings and state reads through ephemeral consumers placed on the dead
+// node. Skipped with -short: it takes about a minute.
 func TestTierClusterEndToEnd(t *testing.T) {
-	if os.Getenv("NOMEN_TEST_TIER_CLUSTER") == "" {
-		t.Skip("opt-in while being fixed: NOMEN_TEST_TIER_CLUSTER=1 (see the comment)")
+	if testing.Short() {
+		t.Skip("a 3-node NATS cluster, 3 edges and 2 tier instances: not with -short")
 	}
 	cluster := testpeer.StartNATSCluster(t, 3)
 	urls := cluster.URLs()

@@ -27,8 +27,10 @@ const (
 
 // Options configure a Manager.
 type Options struct {
-	// KV is the lease bucket (see Bucket); its TTL must be TTL.
-	KV jetstream.KeyValue
+	// KV is the lease bucket and Stream the stream under it (see
+	// Bucket); its TTL must be TTL.
+	KV     jetstream.KeyValue
+	Stream jetstream.Stream
 	// Instance names this instance, unique in the tier: letters, digits,
 	// '-' and '_'.
 	Instance string
@@ -76,16 +78,17 @@ type Manager struct {
 	lease     []atomic.Uint64
 	nextLease uint64
 
-	mu    sync.Mutex // serialises tick and Release
-	rev   []uint64   // revision of this instance's lease of p, 0: none
-	owned int        // partitions with rev != 0
-	warn  *logthrottle.Logger
+	mu        sync.Mutex // serialises tick and Release
+	rev       []uint64   // revision of this instance's lease of p, 0: none
+	owned     int        // partitions with rev != 0
+	memberRev uint64     // revision of the last membership write
+	warn      *logthrottle.Logger
 }
 
 // New checks o and returns a Manager holding no lease; Run takes some.
 func New(o Options) (*Manager, error) {
-	if o.KV == nil {
-		return nil, errors.New("partition: Options.KV is required")
+	if o.KV == nil || o.Stream == nil {
+		return nil, errors.New("partition: Options.KV and Options.Stream are required")
 	}
 	if o.Instance == "" || strings.Trim(o.Instance, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
 		return nil, fmt.Errorf("partition: instance name %q: use letters, digits, '-' and '_'", o.Instance)
@@ -120,15 +123,20 @@ func New(o Options) (*Manager, error) {
 }
 
 // Bucket creates the lease bucket, or updates it to these settings:
-// history 1, the given TTL and replicas, file storage.
-func Bucket(ctx context.Context, js jetstream.JetStream, name string, ttl time.Duration, replicas int) (jetstream.KeyValue, error) {
+// history 1, the given TTL and replicas, file storage. It returns the
+// bucket and the stream under it (Options.KV and Options.Stream).
+func Bucket(ctx context.Context, js jetstream.JetStream, name string, ttl time.Duration, replicas int) (jetstream.KeyValue, jetstream.Stream, error) {
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: name, Description: "nomen partition leases", History: 1, TTL: ttl, Replicas: replicas, Storage: jetstream.FileStorage,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("partition: lease bucket %s: %w", name, err)
+		return nil, nil, fmt.Errorf("partition: lease bucket %s: %w", name, err)
 	}
-	return kv, nil
+	s, err := js.Stream(ctx, "KV_"+name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("partition: lease bucket %s: %w", name, err)
+	}
+	return kv, s, nil
 }
 
 // Count is the number of partitions.
@@ -194,7 +202,7 @@ func (m *Manager) Run(ctx context.Context) {
 	}
 }
 
-// Release gives every lease back (Released, then delete) and leaves the
+// Release gives every lease back (Released, then remove) and leaves the
 // membership, so that others take the partitions at once rather than
 // after TTL. Call it once Run has returned.
 func (m *Manager) Release(ctx context.Context) error {
@@ -206,7 +214,7 @@ func (m *Manager) Release(ctx context.Context) error {
 			errs = append(errs, m.release(ctx, p))
 		}
 	}
-	if err := m.o.KV.Delete(ctx, memberKey(m.o.Instance)); err != nil {
+	if err := m.remove(ctx, memberKey(m.o.Instance), m.memberRev); err != nil {
 		errs = append(errs, fmt.Errorf("partition: leaving: %w", err))
 	}
 	return errors.Join(errs...)
@@ -227,21 +235,22 @@ func (m *Manager) tick(ctx context.Context) {
 	// Writes that hang must not outlast the leases (valid > 2*Renew).
 	ctx, cancel := context.WithTimeout(ctx, m.valid-m.o.Renew)
 	defer cancel()
-	if _, err := m.o.KV.Put(ctx, memberKey(m.o.Instance), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
+	if rev, err := m.o.KV.Put(ctx, memberKey(m.o.Instance), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
 		m.failed("member", err)
+	} else {
+		m.memberRev = rev
 	}
 	m.renew(ctx)
-	keys, err := m.o.KV.Keys(ctx)
-	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+	taken, err := m.list(ctx)
+	if err != nil {
 		m.failed("list", err)
 		return
 	}
-	members, taken := 0, make(map[string]bool, len(keys))
-	for _, k := range keys {
+	members := 0
+	for k := range taken {
 		if strings.HasPrefix(k, "m.") {
 			members++
 		}
-		taken[k] = true
 	}
 	share := (m.o.Count + max(members, 1) - 1) / max(members, 1)
 	// The surplus goes from the top, so that instances settle on ranges.
@@ -277,7 +286,7 @@ func (m *Manager) tick(ctx context.Context) {
 				// Not taken without its state: given back at once (at
 				// the revision just created), tried again next round.
 				m.failed("acquire", err)
-				if err := m.o.KV.Delete(ctx, partKey(p), jetstream.LastRevision(rev)); err != nil {
+				if err := m.remove(ctx, partKey(p), rev); err != nil {
 					m.failed("release", err) // it expires after TTL
 				}
 				continue
@@ -332,7 +341,7 @@ func (m *Manager) lose(p int) {
 }
 
 // release gives partition p back: stop acting, let the state be saved,
-// then delete the lease (only if still ours) so another takes it at once.
+// then remove the lease (only if still ours) so another takes it at once.
 func (m *Manager) release(ctx context.Context, p int) error {
 	rev := m.rev[p]
 	stillOurs := m.Owns(p)
@@ -350,18 +359,46 @@ func (m *Manager) release(ctx context.Context, p int) error {
 		m.o.Released(p)
 	}
 	m.count("released")
-	err := m.o.KV.Delete(ctx, partKey(p), jetstream.LastRevision(rev))
-	if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-		// A write of ours whose reply was lost, or another owner: either
-		// way not this revision to delete; it expires after TTL.
-		m.o.Log.Info("partition: lease changed since our last write, left to expire", "partition", p)
-		return nil
-	}
-	if err != nil {
+	if err := m.remove(ctx, partKey(p), rev); err != nil {
 		return fmt.Errorf("partition: releasing %d: %w", p, err) // it expires after TTL anyway
 	}
 	return nil
 }
+
+// list returns the keys of the bucket that hold a value (a lease or a
+// membership the TTL has not expired), from the stream's leader: the
+// subjects that hold a message. Not KV.Keys: it reads through an
+// ephemeral consumer, which nats-server before 2.12 may place on an
+// offline node (nats-io/nats-server#7165), so that while a NATS node is
+// down a share of the listings hang until their timeout, and every round
+// creating a consumer loads the cluster's meta leader. This is one
+// request, answered by the leader.
+func (m *Manager) list(ctx context.Context) (map[string]bool, error) {
+	prefix := m.subject("")
+	info, err := m.o.Stream.Info(ctx, jetstream.WithSubjectFilter(prefix+">"))
+	if err != nil {
+		return nil, err
+	}
+	keys := make(map[string]bool, len(info.State.Subjects))
+	for subject := range info.State.Subjects {
+		keys[strings.TrimPrefix(subject, prefix)] = true
+	}
+	return keys, nil
+}
+
+// remove takes key's value written at revision rev out of the bucket, if
+// it is still the latest, leaving no delete marker (a marker would be
+// listed as a value until it expires): a purge of the key's subject below
+// rev+1, which never touches a later write of another instance.
+func (m *Manager) remove(ctx context.Context, key string, rev uint64) error {
+	if rev == 0 {
+		return nil
+	}
+	return m.o.Stream.Purge(ctx, jetstream.WithPurgeSubject(m.subject(key)), jetstream.WithPurgeSequence(rev+1))
+}
+
+// subject is the stream subject of key.
+func (m *Manager) subject(key string) string { return "$KV." + m.o.KV.Bucket() + "." + key }
 
 func (m *Manager) count(change string) {
 	if m.o.Metrics != nil {

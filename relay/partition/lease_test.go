@@ -2,6 +2,7 @@ package partition
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -38,7 +39,7 @@ func TestOf(t *testing.T) {
 // testBucket connects to the JetStream server of this machine
 // ($NOMEN_TEST_NATS, else nats://127.0.0.1:4222) or skips, and creates a
 // lease bucket of its own, deleted at the end.
-func testBucket(t *testing.T, ttl time.Duration) (open func() (jetstream.KeyValue, *nats.Conn)) {
+func testBucket(t *testing.T, ttl time.Duration) (open func() (leases, *nats.Conn)) {
 	t.Helper()
 	url := os.Getenv("NOMEN_TEST_NATS")
 	if url == "" {
@@ -63,12 +64,12 @@ func testBucket(t *testing.T, ttl time.Duration) (open func() (jetstream.KeyValu
 		t.Skipf("NATS at %s has no JetStream: %v", url, err)
 	}
 	name := fmt.Sprintf("nomen_partition_test_%d", rand.Uint32())
-	if _, err := Bucket(ctx, js, name, ttl, 1); err != nil {
+	if _, _, err := Bucket(ctx, js, name, ttl, 1); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { js.DeleteKeyValue(context.Background(), name) })
 	// Each instance gets its own connection, as separate processes would.
-	return func() (jetstream.KeyValue, *nats.Conn) {
+	return func() (leases, *nats.Conn) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		js, nc := connect()
@@ -76,7 +77,11 @@ func testBucket(t *testing.T, ttl time.Duration) (open func() (jetstream.KeyValu
 		if err != nil {
 			t.Fatal(err)
 		}
-		return kv, nc
+		s, err := js.Stream(ctx, "KV_"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return leases{kv, s}, nc
 	}
 }
 
@@ -89,9 +94,15 @@ const (
 	testRenew  = 400 * time.Millisecond
 )
 
-func kvOf(open func() (jetstream.KeyValue, *nats.Conn)) jetstream.KeyValue {
-	kv, _ := open()
-	return kv
+// leases is a bucket as one instance's connection sees it.
+type leases struct {
+	kv     jetstream.KeyValue
+	stream jetstream.Stream
+}
+
+func kvOf(open func() (leases, *nats.Conn)) leases {
+	l, _ := open()
+	return l
 }
 
 // instance is a Manager with what its callbacks saw.
@@ -104,9 +115,9 @@ type instance struct {
 	acquired, released, lost []int
 }
 
-func newInstance(t *testing.T, kv jetstream.KeyValue, name string, others func() []*instance, overlaps *atomic.Int64) *instance {
+func newInstance(t *testing.T, l leases, name string, others func() []*instance, overlaps *atomic.Int64) *instance {
 	in := &instance{}
-	m, err := New(Options{KV: kv, Instance: name, Count: testCount, TTL: testTTL, Renew: testRenew, Margin: testMargin,
+	m, err := New(Options{KV: l.kv, Stream: l.stream, Instance: name, Count: testCount, TTL: testTTL, Renew: testRenew, Margin: testMargin,
 		// The moment that matters: this instance holds p's lease, the
 		// server said so. No other instance may still act on p.
 		Acquired: func(p int) error {
@@ -328,23 +339,49 @@ func TestReleaseHandsOver(t *testing.T) {
 	if got := a.recorded(&a.released)[before:]; len(got) != len(held) {
 		t.Errorf("Released called for %v, held %v", got, held)
 	}
+	// Taken out of the bucket, not marked deleted: a marker is listed as
+	// a value until it expires, and b would wait for the TTL. What is left
+	// of a's keys is b's new leases.
+	for _, key := range append([]string{memberKey("a")}, partKeys(held)...) {
+		m, err := a.o.Stream.GetLastMsgForSubject(ctx, a.subject(key))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(m.Data) != "b" || m.Header.Get("KV-Operation") != "" {
+			t.Errorf("%s after Release: %q %v, want nothing or b's lease", key, m.Data, m.Header)
+		}
+	}
 	waitFor(t, "b to take every partition", func() bool { return len(b.Owned()) == testCount })
 }
 
-// noKV stands for a bucket where New does not touch it.
-type noKV struct{ jetstream.KeyValue }
+func partKeys(ps []int) (keys []string) {
+	for _, p := range ps {
+		keys = append(keys, partKey(p))
+	}
+	return keys
+}
+
+// noKV and noStream stand for a bucket where New does not touch it.
+type (
+	noKV     struct{ jetstream.KeyValue }
+	noStream struct{ jetstream.Stream }
+)
 
 func TestOptions(t *testing.T) {
-	if _, err := New(Options{KV: noKV{}, Instance: "relay-1_a"}); err != nil {
+	if _, err := New(Options{KV: noKV{}, Stream: noStream{}, Instance: "relay-1_a"}); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
 	for why, o := range map[string]Options{
 		"no bucket":                  {Instance: "a"},
-		"no name":                    {KV: noKV{}},
-		"a dot in the name":          {KV: noKV{}, Instance: "a.b"},
-		"margin = ttl":               {KV: noKV{}, Instance: "a", TTL: time.Second, Margin: time.Second},
-		"renew > half of ttl-margin": {KV: noKV{}, Instance: "a", TTL: 3 * time.Second, Margin: time.Second, Renew: 1500 * time.Millisecond},
-		"negative partitions":        {KV: noKV{}, Instance: "a", Count: -1},
+		"no stream":                  {KV: noKV{}, Instance: "a"},
+		"no name":                    {KV: noKV{}, Stream: noStream{}},
+		"a dot in the name":          {KV: noKV{}, Stream: noStream{}, Instance: "a.b"},
+		"margin = ttl":               {KV: noKV{}, Stream: noStream{}, Instance: "a", TTL: time.Second, Margin: time.Second},
+		"renew > half of ttl-margin": {KV: noKV{}, Stream: noStream{}, Instance: "a", TTL: 3 * time.Second, Margin: time.Second, Renew: 1500 * time.Millisecond},
+		"negative partitions":        {KV: noKV{}, Stream: noStream{}, Instance: "a", Count: -1},
 	} {
 		if _, err := New(o); err == nil {
 			t.Errorf("%s: no error", why)

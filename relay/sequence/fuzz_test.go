@@ -20,7 +20,7 @@ func FuzzObserve(f *testing.F) {
 			n := int64(binary.LittleEndian.Uint16(data))
 			data = data[2:]
 			at = at.Add(time.Millisecond)
-			_, confirm = s.observe(observation{n: n, at: at}, time.Second, confirm[:0])
+			_, confirm = s.observe(observation{n: n, at: at, due: at.Add(time.Second)}, time.Second, confirm[:0])
 			if len(s.Holes) > maxHoles {
 				t.Fatalf("%d holes", len(s.Holes))
 			}

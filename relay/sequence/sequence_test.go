@@ -1,6 +1,7 @@
 package sequence
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestObserve(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &stream{Last: tc.nums[0]}
 			for i, n := range tc.nums[1:] {
-				v, _ := s.observe(observation{n: n, at: at}, time.Second, nil)
+				v, _ := s.observe(observation{n: n, at: at, due: at.Add(time.Second)}, time.Second, nil)
 				if v != tc.want[i].v || holes(s) != tc.want[i].holes {
 					t.Errorf("after %d: verdict %d holes %q, want %d %q", n, v, holes(s), tc.want[i].v, tc.want[i].holes)
 				}
@@ -82,7 +83,7 @@ func TestTooManyHolesAreConfirmedEarly(t *testing.T) {
 	s := &stream{Last: 0}
 	var confirm []hole
 	for n := int64(2); n <= 2*(maxHoles+5); n += 2 {
-		_, confirm = s.observe(observation{n: n, at: time.Unix(0, 0)}, time.Hour, confirm)
+		_, confirm = s.observe(observation{n: n, at: time.Unix(0, 0), due: time.Unix(0, 0).Add(time.Hour)}, time.Hour, confirm)
 	}
 	if len(s.Holes) != maxHoles || len(confirm) != 5 {
 		t.Fatalf("holes %d confirmed %d", len(s.Holes), len(confirm))
@@ -305,4 +306,104 @@ func TestStreamsKeepNoEventText(t *testing.T) {
 			t.Fatalf("stream host %q shares the event's bytes", s.Host)
 		}
 	}
+}
+
+// gapAlerts returns the gap alerts among evs.
+func gapAlerts(evs []*event.Event) (out []*event.Event) {
+	for _, e := range evs {
+		if a, _ := e.Get("event.action"); a.Str == actionGap {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// checkOneGap: alerts are one gap alert, for first..last.
+func checkOneGap(t *testing.T, alerts []*event.Event, first, last int64) {
+	t.Helper()
+	if len(alerts) != 1 {
+		t.Fatalf("want one gap alert, got %d: %v", len(alerts), alerts)
+	}
+	f, _ := alerts[0].Get("nomen.gap.first_missing")
+	l, _ := alerts[0].Get("nomen.gap.last_missing")
+	if f.Num != first || l.Num != last {
+		t.Errorf("gap %v-%v, want %d-%d", f, l, first, last)
+	}
+}
+
+// spreadShares is numbers 1..30 but the hole 10-12, dealt to edges
+// round-robin: each edge's share, in order.
+func spreadShares(edges int, received time.Time) [][]*event.Event {
+	shares := make([][]*event.Event, edges)
+	i := 0
+	for n := int64(1); n <= 30; n++ {
+		if n >= 10 && n <= 12 {
+			continue // the real hole
+		}
+		shares[i%edges] = append(shares[i%edges], rfc5424("web9", n, received))
+		i++
+	}
+	return shares
+}
+
+// TestBehindItsInputNoFalseGap: a tracker reading events received long
+// ago (a correlation tier behind its stream, numbers spread over edges
+// arriving in separate batches) gives a hole its grace from when it read
+// the event that opened it: the numbers of the next batch fill it, and
+// only the real hole is reported.
+func TestBehindItsInputNoFalseGap(t *testing.T) {
+	received := time.Unix(1000, 0)
+	now := received.Add(time.Minute) // a minute behind
+	tr, _ := openTracker(t, "", func() time.Time { return now })
+	shares := spreadShares(2, received)
+	var alerts []*event.Event
+	alerts = append(alerts, gapAlerts(tr.Process(shares[0]))...)
+	alerts = append(alerts, gapAlerts(tr.Tick(now))...) // between the batches
+	now = now.Add(time.Second)
+	alerts = append(alerts, gapAlerts(tr.Process(shares[1]))...)
+	now = now.Add(DefaultGrace + time.Second)
+	alerts = append(alerts, gapAlerts(tr.Tick(now))...)
+	checkOneGap(t, alerts, 10, 12)
+}
+
+// TestSpreadSourceNoFalseGap: a source's numbers spread over three
+// edges, each edge's share arriving whole after the other's (the first
+// share seen starts above 1): the lower numbers that come next are the
+// run's beginning, not a restart, and only the real hole is reported.
+// Every order of the shares.
+func TestSpreadSourceNoFalseGap(t *testing.T) {
+	received := time.Unix(1000, 0)
+	for _, order := range [][]int{{2, 0, 1}, {1, 2, 0}, {2, 1, 0}, {0, 1, 2}} {
+		t.Run(fmt.Sprint(order), func(t *testing.T) {
+			now := received
+			tr, _ := openTracker(t, "", func() time.Time { return now })
+			shares := spreadShares(3, received)
+			var alerts []*event.Event
+			for _, i := range order {
+				alerts = append(alerts, gapAlerts(tr.Process(shares[i]))...)
+				now = now.Add(100 * time.Millisecond)
+				alerts = append(alerts, gapAlerts(tr.Tick(now))...)
+			}
+			now = now.Add(DefaultGrace)
+			alerts = append(alerts, gapAlerts(tr.Tick(now))...)
+			checkOneGap(t, alerts, 10, 12)
+		})
+	}
+}
+
+// TestRestartLongAfterTheRunBeganIsARestart: a low number below where
+// the run began, received after the grace, is still a restart (the old
+// run's holes reported, no hole down to it).
+func TestRestartLongAfterTheRunBeganIsARestart(t *testing.T) {
+	received := time.Unix(1000, 0)
+	now := received
+	tr, _ := openTracker(t, "", func() time.Time { return now })
+	var alerts []*event.Event
+	alerts = append(alerts, gapAlerts(tr.Process([]*event.Event{rfc5424("web9", 3, received), rfc5424("web9", 30, received)}))...)
+	later := received.Add(time.Minute)
+	now = later
+	alerts = append(alerts, gapAlerts(tr.Process([]*event.Event{rfc5424("web9", 1, later), rfc5424("web9", 2, later)}))...)
+	now = now.Add(DefaultGrace + time.Second)
+	alerts = append(alerts, gapAlerts(tr.Tick(now))...)
+	checkOneGap(t, alerts, 4, 29)
 }

@@ -14,6 +14,13 @@ type stream struct {
 	Epoch   int64  // agent log epoch
 	Last    int64  // highest number seen
 	Holes   []hole // missing ranges below Last, ascending, not yet confirmed
+	// First is the lowest number of the current run and Began the receive
+	// time of its first event: a number below First received within the
+	// grace of Began is the run's beginning arriving after later numbers
+	// (a source spread over several relays, each delivering its share at
+	// its own pace), not a restart. Zero in snapshots from before.
+	First int64     `json:",omitempty"`
+	Began time.Time `json:",omitzero"`
 	// Past are the epochs the stream left, newest last (at most
 	// maxPastEpochs): a record sent again under one of them is a duplicate.
 	Past []pastEpoch `json:",omitempty"`
@@ -65,8 +72,14 @@ type observation struct {
 	n        int64
 	epoch    int64
 	hasEpoch bool
-	at       time.Time // receive time
-	id       uint64    // journal ID (predicted or real)
+	at       time.Time // receive time: a hole's Opened (and its finding id)
+	// due is when a hole it opens is confirmed if still unfilled: grace
+	// after it was received or, if later, after it is applied here. A
+	// relay reading a backlog (a tier behind its stream, a journal
+	// replayed) must not confirm a hole before it has read what came with
+	// the event that opened it.
+	due time.Time
+	id  uint64 // journal ID (predicted or real)
 }
 
 // observe applies one number to the stream. Holes that must be confirmed
@@ -83,6 +96,7 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 		s.Holes = s.Holes[:0]
 		s.leave()
 		s.Epoch, s.Last = o.epoch, o.n
+		s.begin(o.n, o.at)
 		return restarted, confirm
 	}
 	n := o.n
@@ -91,24 +105,38 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 			s.Last = n
 			return inOrder, confirm
 		}
-		s.Holes = append(s.Holes, hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.at.Add(grace), After: o.id})
+		s.Holes = append(s.Holes, hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id})
 		s.Last = n
 		return opened, s.bound(confirm)
 	}
 	if s.fill(n) {
 		return filled, s.bound(confirm) // a split may make one more
 	}
+	if n < s.First && s.First-n <= restartLow && o.at.Sub(s.Began) < grace {
+		// The run's beginning, late: it starts lower, with a hole between.
+		v := filled
+		if n+1 < s.First {
+			s.Holes = append([]hole{{First: n + 1, Last: s.First - 1, Opened: o.at, Deadline: o.due, After: o.id}}, s.Holes...)
+			v = opened
+		}
+		s.First = n
+		return v, s.bound(confirm)
+	}
 	if n <= 1 || (n <= restartLow && s.Last-n >= restartLow) {
 		confirm = append(confirm, s.Holes...)
 		s.Holes = s.Holes[:0]
+		s.begin(1, o.at)
 		s.Last = n
 		if n > 1 {
-			s.Holes = append(s.Holes, hole{First: 1, Last: n - 1, Opened: o.at, Deadline: o.at.Add(grace), After: o.id})
+			s.Holes = append(s.Holes, hole{First: 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id})
 		}
 		return restarted, confirm
 	}
 	return duplicate, confirm
 }
+
+// begin notes that a run of numbers begins at first, received at.
+func (s *stream) begin(first int64, at time.Time) { s.First, s.Began = first, at }
 
 // leave remembers how far the current epoch went, before a newer one
 // takes over.

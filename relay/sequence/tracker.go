@@ -15,13 +15,21 @@
 // Per stream: last+1 is normal; a jump opens a hole, which becomes a gap
 // alert only if it is still (partly) unfilled after the grace period, so
 // UDP reordering raises nothing and a partly filled hole reports only what
-// is still missing (split into ranges). A number at or below the last one
+// is still missing (split into ranges). The grace counts from the event's
+// receive time or, if later, from when the tracker applied it: a tracker
+// behind its input (a correlation tier catching up on its stream, where a
+// source's numbers come from several edges) confirms nothing before it
+// has read what arrived with the event. A number at or below the last one
 // that fills no hole is a duplicate: counted, marked nomen.duplicate=true,
 // and removed from the batch for agent streams (the agent resent it). A
 // reset to 1 (which is also how RFC 5424 wraps after 2147483647), a new
 // agent epoch, or a number of at most 16 arriving after the stream went at
 // least 16 past it (a restart whose first messages were lost: those are a
-// hole from 1) starts a new run: not a gap. Windows record numbers carry on
+// hole from 1) starts a new run: not a gap. Except a number at most 16
+// below where the run began, received within the grace of its first
+// event: that is the run's beginning arriving late (a source spread over
+// several relays, one's share read before another's), and the run
+// extends down to it. Windows record numbers carry on
 // across reboots, so a boot is not a restart for them; senders whose
 // counters start again at boot (Cisco, rsyslog) come back at 1.
 //
@@ -455,6 +463,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		// blocks of a few hundred messages that a stream must not keep
 		// alive (200,000 streams would keep every block).
 		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: strings.Clone(f.host), Last: o.n, Epoch: o.epoch, Lease: lease}
+		st.begin(o.n, o.at)
 		if k == kAgent || k == kWinlog {
 			st.Channel = strings.Clone(f.channel)
 		}
@@ -470,6 +479,11 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	if f.host != "" && f.host != s.Host {
 		s.Host = strings.Clone(f.host)
 	}
+	o.due = o.at
+	if now := t.now(); now.After(o.due) {
+		o.due = now
+	}
+	o.due = o.due.Add(t.set.grace)
 	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
 	t.confirm = confirm
 	if len(confirm) > 0 {
@@ -554,7 +568,7 @@ func (t *Tracker) gaps(s *stream, holes []hole, now time.Time) {
 // grace period around it: the channel's own first, then the host's.
 func (t *Tracker) why(s *stream, h hole) *explanation {
 	near := func(x explanation) bool {
-		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Deadline.Add(t.set.grace))
+		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Opened.Add(2*t.set.grace))
 	}
 	if s.Channel != "" {
 		if x, ok := t.explain[s.Origin+"/"+s.Channel]; ok && near(x) {
