@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -38,14 +36,7 @@ address = "127.0.0.1:0"
 	}
 	run := func(doc string, send []string, want map[string]int) {
 		t.Helper()
-		cfg, err := ParseConfigData("t.toml", []byte(doc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), NewRegistry())
-		if err := r.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		r := startRelay(t, doc)
 		if len(send) > 0 {
 			c, err := net.Dial("tcp", r.ListenerAddr("tcp"))
 			if err != nil {
