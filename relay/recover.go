@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nomenhq/nomen/internal/atomicfile"
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/journal"
@@ -134,7 +135,10 @@ func journalIdentity(cfg *Config, fresh bool, log *slog.Logger) (string, error) 
 		}
 	}
 	id := random()
-	if err := writeSynced(path, []byte(id+"\n")); err != nil {
+	if err := atomicfile.WriteFile(path, []byte(id+"\n"), 0o640); err != nil {
+		return "", fmt.Errorf("journal id: %w", err)
+	}
+	if err := atomicfile.SyncDir(cfg.StateDir); err != nil {
 		return "", fmt.Errorf("journal id: %w", err)
 	}
 	return id, nil
@@ -146,35 +150,4 @@ func isJournalID(s string) bool {
 	}
 	_, err := hex.DecodeString(s)
 	return err == nil
-}
-
-// writeSynced replaces path with b atomically and durably (a temporary file
-// synced, renamed over it, the directory synced), so that a crash leaves
-// the old file or the new one, never a damaged one.
-func writeSynced(path string, b []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
