@@ -3,11 +3,15 @@ package relay
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/nomenhq/nomen/internal/atomicfile"
 	"github.com/nomenhq/nomen/relay/agent"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/journal"
@@ -93,7 +97,15 @@ func (r *Relay) readJournal(name string, after uint64, fn func([]*event.Event)) 
 // directory wiped while state_dir stayed): its ids start again at 1, so it
 // gets a new identity, else JetStream would take its events for
 // redeliveries of the old ones and drop them.
-func journalIdentity(cfg *Config, fresh bool) (string, error) {
+//
+// A damaged file (not the 16 hex digits written here) is moved aside to
+// journal-id.corrupt and replaced by a new identity, logged as an error:
+// as with the other damaged state (README, "Damaged state") nomen starts,
+// since refusing would lose what UDP senders send meanwhile, and a new
+// identity costs duplicates downstream (events sent again after the
+// restart get new message ids), which at-least-once allows. A file that
+// cannot be read at all (permissions, a directory) fails the start.
+func journalIdentity(cfg *Config, fresh bool, log *slog.Logger) (string, error) {
 	random := func() string {
 		b := make([]byte, 8)
 		rand.Read(b)
@@ -103,18 +115,39 @@ func journalIdentity(cfg *Config, fresh bool) (string, error) {
 		return random(), nil
 	}
 	path := filepath.Join(cfg.StateDir, "journal-id")
-	if b, err := os.ReadFile(path); err == nil && !fresh {
-		if id := strings.TrimSpace(string(b)); len(id) == 16 {
-			return id, nil
+	if !fresh {
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			if id := strings.TrimSpace(string(b)); isJournalID(id) {
+				return id, nil
+			}
+			aside := path + ".corrupt"
+			if err := os.Rename(path, aside); err != nil {
+				return "", fmt.Errorf("journal id: %s is damaged and cannot be moved aside: %w", path, err)
+			}
+			log.Error("journal id: the file is damaged (not 16 hex digits); moved aside, the journal gets a new identity: "+
+				"events sent again after this start carry new message ids, so NATS JetStream and Kafka consumers may see them twice. "+
+				"To keep the old identity, stop nomen and put its 16 hex digits back into the file",
+				"file", path, "moved_to", aside, "content", fmt.Sprintf("%.40q", b))
+		case !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("journal id: %w", err)
 		}
 	}
 	id := random()
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(id+"\n"), 0o640); err != nil {
+	if err := atomicfile.WriteFile(path, []byte(id+"\n"), 0o640); err != nil {
 		return "", fmt.Errorf("journal id: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.SyncDir(cfg.StateDir); err != nil {
 		return "", fmt.Errorf("journal id: %w", err)
 	}
 	return id, nil
+}
+
+func isJournalID(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }

@@ -201,7 +201,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 		return err
 	}
 	r.openJournal.Store(r.journal)
-	if r.journalID, err = journalIdentity(cfg, r.journal.LastID() == 0); err != nil {
+	if r.journalID, err = journalIdentity(cfg, r.journal.LastID() == 0, r.log); err != nil {
 		return err
 	}
 	if r.tier, err = startTier(ctx, cfg, r.reg, r.log); err != nil {

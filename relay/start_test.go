@@ -16,7 +16,18 @@ import (
 // temporary directory) and stops it when the test ends.
 func startTestRelay(t *testing.T, doc string) *Relay {
 	t.Helper()
-	doc = strings.ReplaceAll(doc, "{{dir}}", t.TempDir())
+	r := startRelay(t, strings.ReplaceAll(doc, "{{dir}}", t.TempDir()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r.Stop(ctx)
+	})
+	return r
+}
+
+// startRelay starts a relay on the configuration doc.
+func startRelay(t *testing.T, doc string) *Relay {
+	t.Helper()
 	cfg, err := ParseConfigData("t.toml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -25,11 +36,6 @@ func startTestRelay(t *testing.T, doc string) *Relay {
 	if err := r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		r.Stop(ctx)
-	})
 	return r
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/cputime"
 )
 
 // TestAgentBudget measures what a steadily sending agent costs: the built
@@ -94,9 +95,11 @@ func measureAgent(t *testing.T, cmd *exec.Cmd, warmup, window time.Duration) age
 	}
 	pid := cmd.Process.Pid
 	time.Sleep(warmup)
-	cpu0, t0 := procCPU(pid), time.Now()
+	cpu0, _ := cputime.Of(pid)
+	t0 := time.Now()
 	time.Sleep(window)
-	cpu1, t1 := procCPU(pid), time.Now()
+	cpu1, _ := cputime.Of(pid)
+	t1 := time.Now()
 	hwm, rss, anon := procMem(pid)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("agent: %v\n%s", err, stderr.String())
@@ -104,24 +107,12 @@ func measureAgent(t *testing.T, cmd *exec.Cmd, warmup, window time.Duration) age
 	if os.Getenv("NOMEN_AGENT_BUDGET_VERBOSE") != "" {
 		t.Logf("agent's log:\n%s", stderr.String())
 	}
-	m := agentFigures{cpuPct: 100 * (cpu1 - cpu0) / t1.Sub(t0).Seconds(), hwmMiB: hwm, rssMiB: rss, anonMiB: anon}
+	m := agentFigures{cpuPct: 100 * (cpu1 - cpu0).Seconds() / t1.Sub(t0).Seconds(), hwmMiB: hwm, rssMiB: rss, anonMiB: anon}
 	if s := regexp.MustCompile(`sent=(\d+)`).FindStringSubmatch(stderr.String()); s != nil {
 		n, _ := strconv.Atoi(s[1])
 		m.rate = float64(n) / (warmup + window + time.Second).Seconds() // the -duration
 	}
 	return m
-}
-
-// procCPU is the user and system CPU seconds of a process.
-func procCPU(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
-	utime, _ := strconv.ParseFloat(f[11], 64)
-	stime, _ := strconv.ParseFloat(f[12], 64)
-	return (utime + stime) / 100 // USER_HZ
 }
 
 // procMem is the peak (VmHWM) and current (VmRSS) resident size of a

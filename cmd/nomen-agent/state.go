@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/atomicfile"
 )
 
 // agentState is the agent's state file: per channel, the epoch and the
@@ -164,21 +166,7 @@ func (s *agentState) save() error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
-	tmp := s.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err == nil {
-		_, err = f.Write(data)
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err == nil {
-		err = os.Rename(tmp, s.path)
-	}
-	if err != nil {
+	if err := atomicfile.WriteFile(s.path, data, 0o600); err != nil {
 		s.mu.Lock()
 		s.dirty = true
 		s.mu.Unlock()

@@ -11,22 +11,6 @@ import (
 	"time"
 )
 
-const crashConfig = `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[journal]
-fsync = "never"
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
-
 // TestKillMidStream: SIGKILL nomen while a TCP sender streams into it, start
 // it again, and check the output file holds every journaled event exactly
 // once: no duplicates, no holes, nothing the journal had is missing.
@@ -34,7 +18,12 @@ func TestKillMidStream(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow end-to-end test")
 	}
-	n := startNomen(t, crashConfig)
+	n := fltStartNomen(t, `
+[[output]]
+name = "archive"
+type = "file"
+path = "{{.Dir}}/events.jsonl"
+`)
 
 	var sent atomic.Int64
 	stop := make(chan struct{})

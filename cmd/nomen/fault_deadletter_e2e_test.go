@@ -117,16 +117,7 @@ func TestFaultDeadLetter(t *testing.T) {
 	srv := httptest.NewServer(bulk)
 	defer srv.Close()
 
-	n := startNomen(t, fmt.Sprintf(`
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[journal]
-fsync = "never"
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
+	n := fltStartNomen(t, fmt.Sprintf(`
 [[output]]
 name = "es"
 type = "http"

@@ -28,6 +28,27 @@ import (
 // Helpers (prefixed flt: the package is shared with other end-to-end tests).
 // ---------------------------------------------------------------------------
 
+// fltStartNomen starts nomen with the setup the fault tests share (state
+// in the test's directory; metrics on a free port, for the lag, failure
+// and drop counters the tests read; a journal that does not fsync: the
+// faults under test are the network's and the process's, not the disk's;
+// and the TCP listener fltSend sends to) followed by outputs, the tests'
+// own [[output]] tables.
+func fltStartNomen(t *testing.T, outputs string) *nomen {
+	t.Helper()
+	return startNomen(t, `
+state_dir = "{{.Dir}}/state"
+[metrics]
+listen = "127.0.0.1:0"
+[journal]
+fsync = "never"
+[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+`+outputs)
+}
+
 func fltSkipShort(t *testing.T) {
 	t.Helper()
 	if testing.Short() {

@@ -32,16 +32,7 @@ func TestFaultDownstreamOutage(t *testing.T) {
 	raddr := fmt.Sprintf("127.0.0.1:%d", rport)
 	rs1 := testpeer.StartRsyslog(t, fltRsyslogConf, map[string]any{"port": rport}, raddr)
 
-	n := startNomen(t, fmt.Sprintf(`
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[journal]
-fsync = "never"
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
+	n := fltStartNomen(t, fmt.Sprintf(`
 [[output]]
 name = "siem"
 type = "syslog"
@@ -153,16 +144,7 @@ func TestFaultKillWhileBehind(t *testing.T) {
 	pgProxy := fltStartProxy(t, "127.0.0.1:5432")
 	natsProxy := fltStartProxy(t, natsAddr)
 
-	n := startNomen(t, fmt.Sprintf(`
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[journal]
-fsync = "never"
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
+	n := fltStartNomen(t, fmt.Sprintf(`
 [[output]]
 name = "archive"
 type = "file"

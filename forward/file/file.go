@@ -170,7 +170,7 @@ type File struct {
 	f       *os.File
 	pos     *posFile
 	rec     posRecord // what the position file says (size: bytes that are complete)
-	known   bool      // rec.LastID is meaningful (a record existed or a batch was written)
+	known   bool      // rec.LastID is meaningful: a batch was written (see open)
 	size    int64     // current size of f
 	buf     []byte
 	flushAt int
@@ -273,7 +273,11 @@ func (s *File) open() error {
 		pos.close()
 		return err
 	}
-	s.f, s.pos, s.rec, s.known, s.size = f, pos, rec, known, size
+	// A record of last ID 0 was written by an open before the first batch
+	// (journal IDs start at 1): it says nothing about the journal, and
+	// resuming from it would replay the whole journal into the file. The
+	// worker's cursor decides then.
+	s.f, s.pos, s.rec, s.known, s.size = f, pos, rec, known && rec.LastID != 0, size
 	if s.buf == nil {
 		s.buf = make([]byte, 0, s.flushAt+s.flushAt/4)
 	}

@@ -25,7 +25,7 @@ import (
 //	  0  magic "NPOS"
 //	  4  version (1), 3 bytes zero
 //	  8  seq      u64  increases with every write; the higher valid slot wins
-//	 16  last ID  u64  journal ID of the last event in the file
+//	 16  last ID  u64  journal ID of the last event in the file (0: none yet)
 //	 24  size     u64  bytes of the data file that are complete
 //	 32  inode    u64  the data file the record describes
 //	 40  created  i64  Unix ns when that file was started (for rotate_age)

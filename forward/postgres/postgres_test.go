@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/forward/sinktest"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/cputime"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -398,7 +398,7 @@ func BenchmarkPostgresCopy(b *testing.B) {
 	serverCPU := func() (time.Duration, bool) {
 		var sum time.Duration
 		for _, pid := range pids {
-			d, ok := procCPU(pid)
+			d, ok := cputime.Of(pid)
 			if !ok {
 				return 0, false
 			}
@@ -407,7 +407,7 @@ func BenchmarkPostgresCopy(b *testing.B) {
 		return sum, true
 	}
 	server0, serverOK := serverCPU()
-	self0 := selfCPU()
+	self0 := cputime.Self()
 	b.ReportAllocs()
 	b.ResetTimer()
 	id := uint64(1)
@@ -430,32 +430,7 @@ func BenchmarkPostgresCopy(b *testing.B) {
 	if server1, ok := serverCPU(); ok && serverOK {
 		b.ReportMetric(float64((server1-server0).Nanoseconds())/1e3/float64(b.N), "server-cpu-µs/event")
 	}
-	b.ReportMetric(float64((selfCPU()-self0).Nanoseconds())/1e3/float64(b.N), "client-cpu-µs/event")
-}
-
-// procCPU is the user+system CPU time of process pid (Linux /proc).
-func procCPU(pid int) (time.Duration, bool) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // after "pid (comm) "
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(utime+stime) * 10 * time.Millisecond, true // USER_HZ = 100 on Linux
-}
-
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Self()-self0).Nanoseconds())/1e3/float64(b.N), "client-cpu-µs/event")
 }
 
 // TestPostgresNamesMatchEventPackage: the view rebuilds facility and

@@ -75,7 +75,7 @@ func SetUser(e *event.Event, key, name string) {
 func SetIP(e *event.Event, key, s string) bool {
 	s = strings.TrimSpace(s)
 	if !vendor.IsCanonicalIPv4(s) { // the common address needs no parse
-		addr, ok := parseIP(s)
+		addr, ok := vendor.ParseIP(s)
 		if !ok {
 			return false
 		}
@@ -121,34 +121,14 @@ func canonicalIP(s string, addr netip.Addr) string {
 
 // AddRelatedIP adds s to related.ip if it is an IP address.
 func AddRelatedIP(e *event.Event, s string) {
-	if addr, ok := parseIP(s); ok {
+	if addr, ok := vendor.ParseIP(s); ok {
 		e.AddToList("related.ip", canonicalIP(s, addr))
 	}
 }
 
-// IsIP reports whether s is an IPv4 or IPv6 address.
-func IsIP(s string) bool {
-	_, ok := parseIP(s)
-	return ok
-}
-
-// parseIP is netip.ParseAddr without its cost on the common non-address
-// (a host name): netip allocates the error it returns.
-func parseIP(s string) (netip.Addr, bool) {
-	if len(s) < 2 || len(s) > 64 {
-		return netip.Addr{}, false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' || c == '.' || c == ':' || c == '%') {
-			if s[:i] == "" || strings.IndexByte(s[:i], '%') < 0 { // a zone may hold any character
-				return netip.Addr{}, false
-			}
-		}
-	}
-	addr, err := netip.ParseAddr(s)
-	return addr, err == nil
-}
+// IsIP reports whether s is an IPv4 or IPv6 address (vendor.IsIP, for
+// the packages that import ecs and not vendor).
+func IsIP(s string) bool { return vendor.IsIP(s) }
 
 // SetAddress sets <side>.ip (and related.ip) when addr is an IP address, else
 // <side>.domain (and related.hosts) when it looks like a host name. side is

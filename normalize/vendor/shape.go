@@ -1,6 +1,9 @@
 package vendor
 
-import "net/netip"
+import (
+	"net/netip"
+	"strings"
+)
 
 // Put emits value under key when it has the shape of kind; a value of the
 // wrong shape goes to the vendor namespace under raw instead (kind Extra),
@@ -126,23 +129,33 @@ func IsMAC(s string) bool {
 	return true
 }
 
-// IsIP reports whether s is an IP address. netip allocates the error of a
-// failed parse, so characters are checked first: a name fails for free.
+// IsIP reports whether s is an IP address, as netip.ParseAddr says (an
+// IPv6 zone may hold any character).
 func IsIP(s string) bool {
 	if IsCanonicalIPv4(s) {
 		return true
 	}
+	_, ok := ParseIP(s)
+	return ok
+}
+
+// ParseIP is netip.ParseAddr without its cost on the common non-address
+// (a host name): netip allocates the error of a failed parse, so the
+// characters are checked first and a name fails for free.
+func ParseIP(s string) (netip.Addr, bool) {
 	if len(s) < 2 || len(s) > 64 {
-		return false
+		return netip.Addr{}, false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(isHex(c) || c == '.' || c == ':' || c == '%') {
-			return false
+		if c := s[i]; !(isHex(c) || c == '.' || c == ':' || c == '%') {
+			if strings.IndexByte(s[:i], '%') < 0 { // a zone may hold any character
+				return netip.Addr{}, false
+			}
+			break
 		}
 	}
-	_, err := netip.ParseAddr(s)
-	return err == nil
+	addr, err := netip.ParseAddr(s)
+	return addr, err == nil
 }
 
 // IsCanonicalIPv4 reports whether s is an IPv4 address written as netip

@@ -3,6 +3,7 @@ package vendor
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -85,11 +86,14 @@ func TestParseHex(t *testing.T) {
 }
 
 // TestIsCanonicalIPv4 checks the fast path against netip: true exactly
-// for the IPv4 addresses netip writes back unchanged.
+// for the IPv4 addresses netip writes back unchanged; and IsIP and ParseIP
+// agree with netip on every case (zones included).
 func TestIsCanonicalIPv4(t *testing.T) {
 	cases := []string{"0.0.0.0", "1.2.3.4", "192.0.2.255", "255.255.255.255", "10.0.0.256", "01.2.3.4",
 		"1.2.3.04", "1.2.3", "1.2.3.4.5", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", "::1", "::ffff:1.2.3.4",
-		"1.2.3.4%eth0", "a.b.c.d", "1000.2.3.4", "1.2.3.-4", "", "00.0.0.0"}
+		"1.2.3.4%eth0", "a.b.c.d", "1000.2.3.4", "1.2.3.-4", "", "00.0.0.0",
+		"fe80::1%eth0", "fe80::1%", "fe80::1%1", "fe80::1%en0 x", "%eth0", "::ffff:1.2.3.4%x", "2001:DB8::A",
+		"host.example.org", "cafe", "::", strings.Repeat("1", 65)}
 	for a := 0; a < 300; a += 7 {
 		cases = append(cases, strconv.Itoa(a)+".0."+strconv.Itoa(300-a)+".9")
 	}
@@ -101,6 +105,9 @@ func TestIsCanonicalIPv4(t *testing.T) {
 		}
 		if got := IsIP(s); got != (err == nil) {
 			t.Errorf("IsIP(%q) = %v, netip says %v", s, got, err == nil)
+		}
+		if got, ok := ParseIP(s); ok != (err == nil) || got != addr {
+			t.Errorf("ParseIP(%q) = %v, %v; netip says %v, %v", s, got, ok, addr, err)
 		}
 	}
 }

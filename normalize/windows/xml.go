@@ -284,6 +284,7 @@ func (w *winEvent) parseXML(s string) bool {
 		dataName  string     // the <Data Name=...> or UserData field being read
 		inData    bool
 		field     string // System / RenderingInfo child whose text is being read
+		fieldText string // its text so far, when comments, CDATA or processing instructions split it
 		userDepth int    // depth of the UserData wrapper element
 		unnamed   int    // <Data> without Name: param1, param2, ...
 		sawEvent  bool
@@ -310,6 +311,10 @@ func (w *winEvent) parseXML(s string) bool {
 		t, ok := x.next()
 		if !ok {
 			break
+		}
+		if t.kind != 't' && fieldText != "" {
+			w.xmlField(field, fieldText) // the field's pieces as one text
+			fieldText = ""
 		}
 		switch t.kind {
 		case 's':
@@ -407,7 +412,13 @@ func (w *winEvent) parseXML(s string) bool {
 				closed = true
 			}
 		case 't':
-			w.xmlText(t.text, entities && !t.cdata, inData, field)
+			if inData || field == "" {
+				w.xmlText(t.text, entities && !t.cdata, inData, field)
+			} else if entities && !t.cdata {
+				fieldText += xmlUnescape(t.text)
+			} else {
+				fieldText += t.text
+			}
 		}
 	}
 	if !sawEvent || !closed || w.code == "" {

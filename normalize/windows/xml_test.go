@@ -19,7 +19,7 @@ func TestXMLUnescape(t *testing.T) {
 
 // TestXMLSystemShapes: System's text children are read the same whether
 // they take the short road (<Name>text</Name>) or not: with attributes,
-// entities, CDATA, empty.
+// entities, CDATA, comments, empty.
 func TestXMLSystemShapes(t *testing.T) {
 	const tail = `<Channel>Security</Channel></System><EventData><Data Name="TargetUserName">jdoe</Data></EventData></Event>`
 	for _, c := range []struct{ system, code, computer string }{
@@ -28,6 +28,11 @@ func TestXMLSystemShapes(t *testing.T) {
 		{`<EventID>4624</EventID><Computer>A&amp;B</Computer>`, "4624", "A&B"},
 		{`<EventID>4624</EventID><Computer></Computer><Level/>`, "4624", ""},
 		{`<EventID>4624</EventID><Computer><![CDATA[WKS-1]]></Computer>`, "4624", "WKS-1"},
+		// A comment, a processing instruction or CDATA inside the text is
+		// not the end of it: the pieces make one value.
+		{`<EventID>46<!-- x -->24</EventID><Computer>WKS<?pi?>-1</Computer>`, "4624", "WKS-1"},
+		{`<EventID>46<![CDATA[24]]></EventID><Computer><!---->WKS-1<!-- x --></Computer>`, "4624", "WKS-1"},
+		{`<EventID Qualifiers="0">70<!-- x -->36</EventID><Computer>A&amp;<!-- x -->&amp;B</Computer>`, "7036", "A&&B"},
 	} {
 		var w winEvent
 		if !w.parseXML(`<Event><System>` + c.system + tail) {

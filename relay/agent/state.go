@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/atomicfile"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
 )
@@ -396,7 +396,7 @@ func (s *State) Flush() error {
 
 	var errs []error
 	for id, data := range files {
-		if err := writeFileAtomic(filepath.Join(s.dir, cursorFileName(id)), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, cursorFileName(id)), data, 0o640); err != nil {
 			errs = append(errs, err)
 			s.mu.Lock()
 			if a := s.agents[id]; a != nil {
@@ -407,7 +407,7 @@ func (s *State) Flush() error {
 	}
 	if len(errs) == 0 && writeCP {
 		data, _ := json.Marshal(checkpointFile{JournalID: cp})
-		if err := writeFileAtomic(filepath.Join(s.dir, checkpointName), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, checkpointName), data, 0o640); err != nil {
 			errs = append(errs, err)
 		} else {
 			s.mu.Lock()
@@ -416,7 +416,7 @@ func (s *State) Flush() error {
 		}
 	}
 	if len(files) > 0 || writeCP {
-		if err := syncDir(s.dir); err != nil {
+		if err := atomicfile.SyncDir(s.dir); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -453,38 +453,4 @@ func cursorFileName(id string) string {
 		}
 	}
 	return b.String() + ".json"
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
-		return err
-	}
-	return nil
 }

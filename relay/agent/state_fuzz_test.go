@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/atomicfile"
 )
 
 // FuzzCursorFile feeds the agent cursor file reader damaged files. It
@@ -66,7 +68,7 @@ func TestCursorFileOfAnotherAgentIgnored(t *testing.T) {
 		"ws01.json": `{"agent":"DC01","streams":[{"channel":"Security","epoch":5,"durable":999999}]}`,
 		"DC02.json": `{"agent":"DC02","streams":[{"channel":"Security","epoch":5,"durable":9},{"channel":"Security","epoch":5,"durable":3}]}`,
 	} {
-		if err := writeFileAtomic(agents+name, []byte(body)); err != nil {
+		if err := atomicfile.WriteFile(agents+name, []byte(body), 0o640); err != nil {
 			t.Fatal(err)
 		}
 	}

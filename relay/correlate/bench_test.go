@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/cputime"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -214,13 +215,13 @@ func BenchmarkPipeline(b *testing.B) {
 			const n = 256
 			now := time.Date(2026, 11, 22, 10, 15, 3, 0, time.UTC)
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := cputime.Self()
 			for b.Loop() {
 				now = now.Add(time.Millisecond)
 				p.batch(n, now)
 			}
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
-			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N*n), "cpu-ns/event")
+			b.ReportMetric(float64(cputime.Self()-cpu)/float64(b.N*n), "cpu-ns/event")
 		})
 	}
 }
@@ -293,7 +294,7 @@ func BenchmarkStages(b *testing.B) {
 	batch := make([]*event.Event, 0, 2*n)
 	b.ReportAllocs()
 	i := 0
-	cpu := cpuTime()
+	cpu := cputime.Self()
 	for b.Loop() {
 		evs := pool[i%len(pool)]
 		if i >= len(pool) {
@@ -308,7 +309,7 @@ func BenchmarkStages(b *testing.B) {
 		p.corr.Applied(p.lastID)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N*n), "cpu-ns/event")
+	b.ReportMetric(float64(cputime.Self()-cpu)/float64(b.N*n), "cpu-ns/event")
 }
 
 var seqMark = []byte("SEQ")
@@ -357,12 +358,12 @@ func interleave(b *testing.B, without, with *benchPipeline) (float64, float64) {
 	turn := 0
 	for b.Loop() {
 		for _, i := range [2]int{turn, 1 - turn} {
-			wall, cpu := time.Now(), cpuTime()
+			wall, cpu := time.Now(), cputime.Self()
 			for range rounds {
 				now = now.Add(time.Millisecond)
 				pipes[i].batch(n, now)
 			}
-			d := cpuTime() - cpu
+			d := cputime.Self() - cpu
 			if d <= 0 {
 				d = time.Since(wall) // no CPU clock on this system
 			}

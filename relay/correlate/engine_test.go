@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/cputime"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/sequence"
 	"github.com/nomenhq/nomen/relay/stage"
@@ -577,14 +578,14 @@ fields = ["user.name", "host.name"]
 	})
 	b.Run("write", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu := cpuTime()
+		cpu := cputime.Self()
 		for b.Loop() {
 			p.en.Dirty = true
 			if err := p.en.Snapshot(); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Self()-cpu)/float64(b.N), "cpu-ns/op")
 	})
 }
 

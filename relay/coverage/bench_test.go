@@ -9,12 +9,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/nomenhq/nomen/internal/cputime"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -59,7 +59,7 @@ func BenchmarkReadGzip(b *testing.B) {
 func benchRead(b *testing.B, data []byte) {
 	c := realCounter(b, Options{Received: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Self()
 	for b.Loop() {
 		if err := c.Read("bench", bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
@@ -100,7 +100,7 @@ func BenchmarkCount(b *testing.B) {
 	}
 	n := 0
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Self()
 	for b.Loop() {
 		x := evs[n%len(evs)]
 		c.count(x.e, x.dec)
@@ -118,21 +118,12 @@ func BenchmarkMask(b *testing.B) {
 	var m Masker
 	n := 0
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Self()
 	for b.Loop() {
 		m.Mask(msgs[n%len(msgs)])
 		n++
 	}
 	reportPerLine(b, cpu0, int64(n))
-}
-
-// cpuTime returns the CPU time (user + system) this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func reportPerLine(b *testing.B, cpu0 time.Duration, lines int64) {
@@ -141,7 +132,7 @@ func reportPerLine(b *testing.B, cpu0 time.Duration, lines int64) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(lines), "ns/line")
 	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
-	used := cpuTime() - cpu0
+	used := cputime.Self() - cpu0
 	b.ReportMetric(float64(used.Nanoseconds())/float64(lines), "cpu-ns/line")
 	if used > 0 {
 		b.ReportMetric(float64(lines)/used.Seconds(), "lines/cpu-s")

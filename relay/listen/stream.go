@@ -342,7 +342,7 @@ type idleConn struct {
 	flushed     bool      // idle was called since the last data: the next Read waits
 	deadlineSet bool      // armDeadline set one, which a Read that does not wait must clear
 	waitStart   time.Time // when the current wait began (at the flush)
-	peek        [1]byte   // what a wait without a buffer looks at
+	sock        sockState // readSocket's own (stream_unix.go, stream_other.go)
 }
 
 // drain makes reads end once the sender has been silent for drainGrace, or
@@ -395,25 +395,7 @@ func (c *idleConn) Read(p []byte) (int, error) {
 		// A past wait's deadline would fail this read once it expires.
 		c.clearDeadline()
 	}
-	var n int
-	var rerr error
-	wouldBlock := false
-	err := c.rc.Read(func(fd uintptr) bool {
-		if len(p) == 0 {
-			// Wait for data without a buffer to read it into: look.
-			_, _, rerr = syscall.Recvfrom(int(fd), c.peek[:], syscall.MSG_PEEK)
-		} else {
-			n, rerr = syscall.Read(int(fd), p)
-		}
-		if rerr == syscall.EAGAIN {
-			if !c.flushed {
-				wouldBlock = true // flush outside, then wait with a fresh deadline
-				return true
-			}
-			return false
-		}
-		return true
-	})
+	n, wouldBlock, err := c.readSocket(p)
 	if wouldBlock {
 		c.idle()
 		c.flushed, c.waitStart = true, time.Now()
@@ -423,8 +405,6 @@ func (c *idleConn) Read(p []byte) (int, error) {
 	switch {
 	case err != nil:
 		return 0, err
-	case rerr != nil:
-		return 0, rerr
 	case n == 0 && len(p) > 0:
 		return 0, io.EOF
 	}

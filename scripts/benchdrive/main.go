@@ -23,6 +23,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/cputime"
 )
 
 func main() {
@@ -388,15 +390,11 @@ func countSeq(path string) (unique, dups int) {
 	return len(seen), dups
 }
 
+// cpuSeconds is the CPU time process pid has used, in seconds (0 when
+// unknown).
 func cpuSeconds(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
-	utime, _ := strconv.ParseFloat(f[11], 64)
-	stime, _ := strconv.ParseFloat(f[12], 64)
-	return (utime + stime) / 100 // USER_HZ
+	d, _ := cputime.Of(pid)
+	return d.Seconds()
 }
 
 func peakRSS(pid int) float64 {

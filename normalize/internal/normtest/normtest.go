@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/cputime"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -184,3 +185,7 @@ func JSONText(v any) string {
 	_ = enc.Encode(v)
 	return strings.TrimSpace(b.String())
 }
+
+// CPUTime returns the CPU time (user + system) this process has used: on
+// a shared machine it says more about the code than the wall clock.
+func CPUTime() time.Duration { return cputime.Self() }

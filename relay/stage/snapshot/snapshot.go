@@ -43,6 +43,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/atomicfile"
 )
 
 // Position is the journal bookkeeping of one stage. It is used by the
@@ -229,47 +231,20 @@ func (f *File) Save(applied uint64, now time.Time, state any) error {
 		return fmt.Errorf("%s: encode snapshot: %w", f.stage, err)
 	}
 	head = append(head[:len(head)-1], `,"state":`...)
-	tmp := f.path + ".tmp"
-	err = writeSync(tmp, func(w io.Writer) error {
+	err = atomicfile.Write(f.path, 0o600, func(fh io.Writer) error {
+		w := bufio.NewWriterSize(fh, 256<<10)
 		w.Write(head) // a write error sticks in the buffer: Flush returns it
 		if err := WriteJSON(w, state); err != nil {
 			return err
 		}
-		_, err := io.WriteString(w, "}")
-		return err
+		io.WriteString(w, "}")
+		return w.Flush()
 	})
 	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("%s: write snapshot: %w", f.stage, err)
 	}
-	if err := os.Rename(tmp, f.path); err != nil {
-		return fmt.Errorf("%s: write snapshot: %w", f.stage, err)
-	}
-	if d, err := os.Open(f.dir); err == nil {
-		_ = d.Sync() // best effort: the rename is what matters
-		d.Close()
-	}
+	_ = atomicfile.SyncDir(f.dir) // best effort: the rename is what matters
 	return nil
-}
-
-// writeSync creates path, has write fill it through a buffer, and syncs it.
-func writeSync(path string, write func(io.Writer) error) error {
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(fh, 256<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = fh.Sync()
-	}
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Streamer is a state, or a part of one, that writes its own JSON a piece

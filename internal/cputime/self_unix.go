@@ -1,16 +1,15 @@
 //go:build unix
 
-package correlate
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time the process used (user + system): benchmarks
-// report it per event too, since wall time means little on a shared,
-// busy machine.
-func cpuTime() time.Duration {
+// Self returns the CPU time this process has used so far (getrusage);
+// 0 where it is not known.
+func Self() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
