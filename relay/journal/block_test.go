@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/pierrec/lz4/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -30,6 +31,9 @@ func TestBlockRoundTrip(t *testing.T) {
 	if len(enc.blocks) < 2 {
 		t.Fatalf("%d blocks, want the append cut into several", len(enc.blocks))
 	}
+	if enc.out[4] != codecS2 {
+		t.Fatalf("codec %d, want S2", enc.out[4])
+	}
 	var out []event.Event
 	for i := range enc.blocks {
 		evs, err := decodeBlock(enc.out[enc.blocks[i].off:enc.blockEnd(i)])
@@ -44,6 +48,48 @@ func TestBlockRoundTrip(t *testing.T) {
 	for i := range in {
 		if out[i].ID != 7+uint64(i) || out[i].Original != in[i].Original || !reflect.DeepEqual(out[i].Fields, in[i].Fields) {
 			t.Fatalf("event %d: %+v", i, out[i])
+		}
+	}
+}
+
+// lz4Block is one block of evs from ID first as nomen wrote them before
+// S2: the same records, compressed with lz4.
+func lz4Block(t testing.TB, first uint64, evs []*event.Event) []byte {
+	t.Helper()
+	var raw []byte
+	for _, e := range evs {
+		raw = event.AppendBinary(raw, e)
+	}
+	body := make([]byte, lz4.CompressBlockBound(len(raw)))
+	n, err := lz4.CompressBlock(raw, body, nil)
+	if err != nil || n == 0 {
+		t.Fatalf("lz4: %d, %v", n, err)
+	}
+	hdr := make([]byte, headerLen)
+	copy(hdr, blockMagic)
+	hdr[4] = codecLZ4
+	binary.LittleEndian.PutUint64(hdr[8:], first)
+	binary.LittleEndian.PutUint32(hdr[16:], uint32(len(evs)))
+	binary.LittleEndian.PutUint32(hdr[20:], uint32(len(raw)))
+	binary.LittleEndian.PutUint32(hdr[24:], uint32(n))
+	binary.LittleEndian.PutUint32(hdr[28:], blockCRC(hdr, body[:n]))
+	return append(hdr, body[:n]...)
+}
+
+// TestBlockReadsLZ4: journals written before S2 hold lz4 blocks; they
+// are read back as they were written.
+func TestBlockReadsLZ4(t *testing.T) {
+	in := testEvents(0, 300)
+	evs, err := decodeBlock(lz4Block(t, 5, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != len(in) {
+		t.Fatalf("decoded %d events, want %d", len(evs), len(in))
+	}
+	for i := range in {
+		if evs[i].ID != 5+uint64(i) || evs[i].Original != in[i].Original || !reflect.DeepEqual(evs[i].Fields, in[i].Fields) {
+			t.Fatalf("event %d: %+v", i, evs[i])
 		}
 	}
 }
@@ -112,6 +158,7 @@ func FuzzDecodeBlock(f *testing.F) {
 	f.Add(sealed(f, 1, testEvents(0, 3)).out, true)
 	enc := sealed(f, 99, testEvents(0, 1))
 	f.Add(enc.out, true)
+	f.Add(lz4Block(f, 1, testEvents(0, 3)), false)
 	f.Fuzz(func(t *testing.T, b []byte, fixCRC bool) {
 		b = bytes.Clone(b)
 		if fixCRC {

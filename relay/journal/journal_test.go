@@ -414,11 +414,15 @@ func TestNextWaitsAndHonoursContext(t *testing.T) {
 	if err != nil || len(evs) != 3 {
 		t.Fatalf("Next: %d events, %v", len(evs), err)
 	}
+	closed := make(chan struct{})
 	go func() {
+		defer close(closed)
 		time.Sleep(10 * time.Millisecond)
 		j.Close()
 	}()
-	if _, err := r.Next(context.Background(), 10); !errors.Is(err, ErrClosed) {
+	_, err = r.Next(context.Background(), 10)
+	<-closed // Next returns once Close has begun; Close then syncs and logs into this test
+	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("Next after Close: %v", err)
 	}
 }
