@@ -39,8 +39,9 @@ type Normalizer struct {
 }
 
 type progPrefix struct {
-	prefix string
-	d      *ecs.Decoder
+	prefix  string
+	pattern string // prefix + "*", as the trace names it (built once, not per event)
+	d       *ecs.Decoder
 }
 
 type msgPrefix struct {
@@ -65,10 +66,8 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 	for _, d := range decoders {
 		for _, p := range d.Programs {
 			switch {
-			case strings.HasSuffix(p, "/*"):
-				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], d})
-			case strings.HasSuffix(p, "*"):
-				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], d})
+			case strings.HasSuffix(p, "*"): // "postfix/*", "%asa-*"
+				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], p, d})
 			default:
 				n.exact[p] = append(n.exact[p], d)
 			}
@@ -161,7 +160,7 @@ func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 			}
 		}
 		for _, p := range n.prefixed {
-			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.prefix+"*", p.d.Decode(e)) {
+			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.pattern, p.d.Decode(e)) {
 				return p.d.Name
 			}
 		}
