@@ -70,6 +70,7 @@ type Counter struct {
 	ev     event.Event // reused for every line
 
 	programs   map[string]*program
+	last       *program // of the previous line: a log's lines come in runs of one program
 	shapes     int // entries in all programs' tables
 	lines      int64
 	normalized int64
@@ -157,7 +158,11 @@ func (c *Counter) program(app string) *program {
 	if app == "" {
 		app = NoProgram
 	}
+	if c.last != nil && c.last.name == app {
+		return c.last
+	}
 	if p := c.programs[app]; p != nil {
+		c.last = p
 		return p
 	}
 	if len(c.programs) >= c.opts.MaxPrograms {
