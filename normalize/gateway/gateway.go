@@ -69,12 +69,12 @@ func Decoders() []*ecs.Decoder {
 // around its fields.
 type source struct {
 	decoder   func(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
-	namespace *keyCache // of its Extra keys
-	provider  string    // event.provider
-	vendor    string    // <namespace>device.vendor, when the format is one vendor's
-	product   string    // <namespace>device.product, likewise
-	malformed string    // nomen.parse_error of a broken message
-	rule      string    // nomen.rule, unless rules names one by a column
+	namespace *ecs.StringCache // the full names of its Extra keys (newKeyCache)
+	provider  string           // event.provider
+	vendor    string           // <namespace>device.vendor, when the format is one vendor's
+	product   string           // <namespace>device.product, likewise
+	malformed string           // nomen.parse_error of a broken message
+	rule      string           // nomen.rule, unless rules names one by a column
 	// ruleKey is the emitted key (Extra) whose value names the rule through
 	// rules ("type" of FortiGate and PAN-OS); a value not in rules gets rule.
 	ruleKey string
@@ -132,9 +132,9 @@ func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, ven
 					rule = r
 				}
 			}
-			key = s.namespace.full(key)
+			key = s.namespace.Get(key)
 		} else if dev, ok := deviceKey(key); ok {
-			key = s.namespace.full(dev)
+			key = s.namespace.Get(dev)
 		}
 		ecs.SetKind(e, key, value, kind)
 	}
@@ -150,8 +150,8 @@ func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, ven
 	ecs.SetRule(e, rule)
 	ecs.SetProvider(e, s.provider)
 	if s.vendor != "" {
-		e.SetStr(s.namespace.full("device.vendor"), s.vendor)
-		e.SetStr(s.namespace.full("device.product"), s.product)
+		e.SetStr(s.namespace.Get("device.vendor"), s.vendor)
+		e.SetStr(s.namespace.Get("device.product"), s.product)
 	}
 	return st
 }
