@@ -32,8 +32,8 @@ type Config struct {
 // concurrent use once built.
 type Normalizer struct {
 	exact    map[string][]*ecs.Decoder
-	prefixed []progPrefix     // "postfix/*", "%asa-*"
-	byMsg    [256][]msgPrefix // by the prefix's first byte: a line is compared with its own few
+	prefixed [256][]progPrefix // "postfix/*", "%asa-*", by the prefix's first byte
+	byMsg    [256][]msgPrefix  // by the prefix's first byte: a line is compared with its own few
 	sniffers []*ecs.Decoder
 	rules    *rules.Set
 }
@@ -66,8 +66,10 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 	for _, d := range decoders {
 		for _, p := range d.Programs {
 			switch {
+			case p == "*":
+				panic("normalize: decoder " + d.Name + " has an empty program prefix")
 			case strings.HasSuffix(p, "*"): // "postfix/*", "%asa-*"
-				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], p, d})
+				n.prefixed[p[0]] = append(n.prefixed[p[0]], progPrefix{p[:len(p)-1], p, d})
 			default:
 				n.exact[p] = append(n.exact[p], d)
 			}
@@ -159,7 +161,7 @@ func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 				}
 			}
 		}
-		for _, p := range n.prefixed {
+		for _, p := range n.prefixed[prog[0]] {
 			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.pattern, p.d.Decode(e)) {
 				return p.d.Name
 			}

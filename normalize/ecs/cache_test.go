@@ -45,3 +45,15 @@ func TestProgramKey(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseProgram(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"su(pam_unix)", "su"}, {"postfix/smtpd", "postfix"}, {"sshd", "sshd"}, {"", ""},
+		{"/usr/sbin/cron", "/usr/sbin/cron"}, {"(x)", "(x)"}, // a name that starts with one is kept whole
+		{"a/b(c)", "a"},
+	} {
+		if got := BaseProgram(c.in); got != c.want {
+			t.Errorf("BaseProgram(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

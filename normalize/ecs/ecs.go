@@ -308,8 +308,13 @@ var programKeys = NewStringCache(Lower)
 
 // BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
 func BaseProgram(p string) string {
-	if i := strings.IndexAny(p, "(/"); i > 0 {
-		return p[:i]
+	for i := 0; i < len(p); i++ { // strings.IndexAny builds a byte set per call
+		if c := p[i]; c == '(' || c == '/' {
+			if i > 0 {
+				return p[:i]
+			}
+			return p
+		}
 	}
 	return p
 }
