@@ -32,15 +32,16 @@ type Config struct {
 // concurrent use once built.
 type Normalizer struct {
 	exact    map[string][]*ecs.Decoder
-	prefixed []progPrefix     // "postfix/*", "%asa-*"
-	byMsg    [256][]msgPrefix // by the prefix's first byte: a line is compared with its own few
+	prefixed [256][]progPrefix // "postfix/*", "%asa-*", by the prefix's first byte
+	byMsg    [256][]msgPrefix  // by the prefix's first byte: a line is compared with its own few
 	sniffers []*ecs.Decoder
 	rules    *rules.Set
 }
 
 type progPrefix struct {
-	prefix string
-	d      *ecs.Decoder
+	prefix  string
+	pattern string // prefix + "*", as the trace names it (built once, not per event)
+	d       *ecs.Decoder
 }
 
 type msgPrefix struct {
@@ -65,10 +66,10 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 	for _, d := range decoders {
 		for _, p := range d.Programs {
 			switch {
-			case strings.HasSuffix(p, "/*"):
-				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], d})
-			case strings.HasSuffix(p, "*"):
-				n.prefixed = append(n.prefixed, progPrefix{p[:len(p)-1], d})
+			case p == "*":
+				panic("normalize: decoder " + d.Name + " has an empty program prefix")
+			case strings.HasSuffix(p, "*"): // "postfix/*", "%asa-*"
+				n.prefixed[p[0]] = append(n.prefixed[p[0]], progPrefix{p[:len(p)-1], p, d})
 			default:
 				n.exact[p] = append(n.exact[p], d)
 			}
@@ -160,8 +161,8 @@ func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 				}
 			}
 		}
-		for _, p := range n.prefixed {
-			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.prefix+"*", p.d.Decode(e)) {
+		for _, p := range n.prefixed[prog[0]] {
+			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.pattern, p.d.Decode(e)) {
 				return p.d.Name
 			}
 		}

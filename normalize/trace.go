@@ -82,7 +82,10 @@ func (n *Normalizer) hasProgram(prog string) bool {
 	if len(n.exact[prog]) > 0 || len(n.exact[ecs.BaseProgram(prog)]) > 0 {
 		return true
 	}
-	for _, p := range n.prefixed {
+	if prog == "" {
+		return false
+	}
+	for _, p := range n.prefixed[prog[0]] {
 		if len(prog) >= len(p.prefix) && prog[:len(p.prefix)] == p.prefix {
 			return true
 		}

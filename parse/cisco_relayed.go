@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"strings"
+
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -37,6 +39,13 @@ import (
 // RFC 3164 HOSTNAME, sets what it holds and returns the index after it
 // (i when there is none).
 func (p *Parser) ciscoAfterRelay(s string, i int, e *event.Event) int {
+	// Cheap exit for the usual "host prog[pid]: text": every shape but
+	// "SEQ: " (a digit first) and NX-OS's ": " needs a "%" mnemonic, so
+	// a line without either is no device header; the full check below
+	// reads timestamps and costs more than the rest of the parse.
+	if i < len(s) && !isDigit(s[i]) && s[i] != ':' && strings.IndexByte(s[i:], '%') < 0 {
+		return i
+	}
 	var h header
 	k, ok := h.ciscoPrefix(s, i)
 	if !ok {

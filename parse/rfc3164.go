@@ -61,15 +61,15 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	// HOST, unless a Cisco header already placed it before the timestamp.
 	if h.hasTS && !h.cisco {
 		j := tokenEnd(s, i)
+		// isHostname refuses every token of a tag's shape (a final ":" or
+		// "]", any "["), so a tag is never taken for the host.
 		if tok := s[i:j]; tok != ":" && isHostname(tok) {
-			if _, _, _, isTag := tagAt(s, i); !isTag {
-				e.Hostname = tok
-				i = skipSpaces(s, j)
-				// A relay's header in front of a Cisco line: "host
-				// 1234: *Mar  1 00:00:42.123: %SYS-5-..." (see
-				// cisco_relayed.go).
-				i = p.ciscoAfterRelay(s, i, e)
-			}
+			e.Hostname = tok
+			i = skipSpaces(s, j)
+			// A relay's header in front of a Cisco line: "host
+			// 1234: *Mar  1 00:00:42.123: %SYS-5-..." (see
+			// cisco_relayed.go).
+			i = p.ciscoAfterRelay(s, i, e)
 		}
 	}
 
@@ -384,7 +384,7 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 			return "", "", i, false
 		}
 		name, pid = body[:lb], body[lb+1:n-1]
-		if strings.ContainsAny(pid, "[]") {
+		if strings.IndexByte(pid, '[') >= 0 || strings.IndexByte(pid, ']') >= 0 {
 			return "", "", i, false
 		}
 	} else {

@@ -368,7 +368,9 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 			key = sl.swapKey
 		}
 		switch {
-		case kind == IP && !vendor.IsIP(v):
+		case kind == IP && sl.nameable && !vendor.IsIP(v):
+			// (field let a value into an IP slot only as an address,
+			// checked by valid, or, in a nameable slot, as a name)
 			if key = domainKey(key); key == "" {
 				continue // a name for a NAT address: ECS has no field for it
 			}

@@ -255,23 +255,46 @@ func SetUint(e *event.Event, key, s string) bool {
 	return ok
 }
 
-// Lower returns s in ASCII lower case, without allocating when it already is.
-func Lower(s string) string { return ProgramKey(s) }
+// Lower returns s in lower case (strings.ToLower), without allocating
+// when s has no ASCII upper-case letter.
+func Lower(s string) string {
+	if !hasUpper(s) {
+		return s
+	}
+	return strings.ToLower(s)
+}
 
-// ProgramKey is the dispatch form of an APP-NAME: lower case ASCII.
-func ProgramKey(app string) string {
-	for i := 0; i < len(app); i++ {
-		if c := app[i]; 'A' <= c && c <= 'Z' {
-			return strings.ToLower(app)
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return true
 		}
 	}
-	return app
+	return false
 }
+
+// ProgramKey is the dispatch form of an APP-NAME: Lower. The lower case
+// of a name with capitals ("%ASA-6-302013", "Microsoft-Windows-Security-
+// Auditing") is cached: it was an allocation per event, and per decoder
+// that asks again.
+func ProgramKey(app string) string {
+	if !hasUpper(app) {
+		return app
+	}
+	return programKeys.Get(app)
+}
+
+var programKeys = NewStringCache(Lower)
 
 // BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
 func BaseProgram(p string) string {
-	if i := strings.IndexAny(p, "(/"); i > 0 {
-		return p[:i]
+	for i := 0; i < len(p); i++ { // strings.IndexAny builds a byte set per call
+		if c := p[i]; c == '(' || c == '/' {
+			if i > 0 {
+				return p[:i]
+			}
+			return p
+		}
 	}
 	return p
 }

@@ -69,12 +69,12 @@ func Decoders() []*ecs.Decoder {
 // around its fields.
 type source struct {
 	decoder   func(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
-	namespace *keyCache // of its Extra keys
-	provider  string    // event.provider
-	vendor    string    // <namespace>device.vendor, when the format is one vendor's
-	product   string    // <namespace>device.product, likewise
-	malformed string    // nomen.parse_error of a broken message
-	rule      string    // nomen.rule, unless rules names one by a column
+	namespace *ecs.StringCache // the full names of its Extra keys (newKeyCache)
+	provider  string           // event.provider
+	vendor    string           // <namespace>device.vendor, when the format is one vendor's
+	product   string           // <namespace>device.product, likewise
+	malformed string           // nomen.parse_error of a broken message
+	rule      string           // nomen.rule, unless rules names one by a column
 	// ruleKey is the emitted key (Extra) whose value names the rule through
 	// rules ("type" of FortiGate and PAN-OS); a value not in rules gets rule.
 	ruleKey string
@@ -120,24 +120,8 @@ func (s *source) decode(e *event.Event) bool {
 // surrounds them (class, rule, provider, observer; or the parse error of
 // a Malformed message) and returns the status.
 func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, vendor.Status)) vendor.Status {
-	rule, reserved := s.rule, false
-	emit := func(key, value string, kind vendor.Kind) {
-		if !reserved { // not before: a message that is not ours is left as it was
-			ecs.Reserve(e, 32)
-			reserved = true
-		}
-		if kind == vendor.Extra {
-			if key == s.ruleKey {
-				if r, ok := s.rules[value]; ok {
-					rule = r
-				}
-			}
-			key = s.namespace.full(key)
-		} else if dev, ok := deviceKey(key); ok {
-			key = s.namespace.full(dev)
-		}
-		ecs.SetKind(e, key, value, kind)
-	}
+	em := emitter{s: s, e: e, rule: s.rule}
+	emit := em.emit // one allocation: a closure over locals took three
 	class, st := decode(emit)
 	switch st {
 	case vendor.NotMine:
@@ -147,13 +131,40 @@ func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, ven
 		return st
 	}
 	ecs.SetVendorClass(e, class)
-	ecs.SetRule(e, rule)
+	ecs.SetRule(e, em.rule)
 	ecs.SetProvider(e, s.provider)
 	if s.vendor != "" {
-		e.SetStr(s.namespace.full("device.vendor"), s.vendor)
-		e.SetStr(s.namespace.full("device.product"), s.product)
+		e.SetStr(s.namespace.Get("device.vendor"), s.vendor)
+		e.SetStr(s.namespace.Get("device.product"), s.product)
 	}
 	return st
+}
+
+// emitter sets a source's values on e (run's emit).
+type emitter struct {
+	s        *source
+	e        *event.Event
+	rule     string // nomen.rule: s.rule, or the one a ruleKey value names
+	reserved bool
+}
+
+func (em *emitter) emit(key, value string, kind vendor.Kind) {
+	s, e := em.s, em.e
+	if !em.reserved { // not before: a message that is not ours is left as it was
+		ecs.Reserve(e, 32)
+		em.reserved = true
+	}
+	if kind == vendor.Extra {
+		if key == s.ruleKey {
+			if r, ok := s.rules[value]; ok {
+				em.rule = r
+			}
+		}
+		key = s.namespace.Get(key)
+	} else if dev, ok := deviceKey(key); ok {
+		key = s.namespace.Get(dev)
+	}
+	ecs.SetKind(e, key, value, kind)
 }
 
 // deviceKey maps an observer.* key that names the device (not its
@@ -163,8 +174,11 @@ func deviceKey(key string) (string, bool) {
 	if !ok || strings.HasPrefix(rest, "ingress.") || strings.HasPrefix(rest, "egress.") {
 		return "", false
 	}
-	return "device." + rest, true
+	return deviceKeys.Get(rest), true
 }
+
+// deviceKeys: "device." + the rest of an observer key, built once.
+var deviceKeys = ecs.NewStringCache(func(rest string) string { return "device." + rest })
 
 // malformed marks a message its decoder recognised but could not read. A
 // parse error the parser found first stays.

@@ -47,7 +47,7 @@ func (g *ruleGroup) apply(e *event.Event) string {
 		return r.name
 	}
 	for _, r := range g.regexes {
-		if r.prefix != "" && !strings.HasPrefix(m, r.prefix) {
+		if r.prefix != "" && !strings.HasPrefix(m, r.prefix) || !strings.Contains(m, r.need) {
 			continue
 		}
 		idx := r.re.FindStringSubmatchIndex(m)

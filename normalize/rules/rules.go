@@ -71,6 +71,7 @@ type userRule struct {
 	prefix   string
 	pattern  string // as written (Trials matches it alone)
 	re       *regexp.Regexp
+	need     string // a literal every match of re contains (requiredLiteral)
 	fields   []event.Field
 	mapping  map[string]string // capture -> ECS key
 	captures map[string]capKind
@@ -233,6 +234,7 @@ func compileRule(s ruleSpec, file string, line int) (*userRule, error) {
 			return nil, fail("regex: %v", err)
 		}
 		r.re = re
+		r.need = requiredLiteral(s.Regex)
 		r.captures = map[string]capKind{}
 		for _, n := range re.SubexpNames() {
 			if n != "" {

@@ -220,7 +220,7 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 			return
 		}
 	}
-	if !quoted && auditHexKeys[key] {
+	if !quoted && isAuditHexKey(key) {
 		// Some kernels leave a stray quote after a hex key ("key=6578...74\"").
 		val = auditUnhex(strings.TrimSuffix(val, `"`), key == "proctitle")
 	}

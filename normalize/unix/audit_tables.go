@@ -8,12 +8,18 @@ import (
 
 // Linux audit vocabulary: hex-encoded fields, record types, architectures and syscall names.
 
-// auditHexKeys are the fields auditd hex-encodes when their value has a
-// space, a quote or a control character (audit_log_untrustedstring).
-var auditHexKeys = map[string]bool{
-	"exe": true, "comm": true, "proctitle": true, "cmd": true, "acct": true, "cwd": true,
-	"name": true, "key": true, "data": true, "ocomm": true, "path": true, "dir": true,
-	"new_group": true, "old_group": true, "grp": true, "new_user": true, "old_user": true,
+// isAuditHexKey reports whether auditd hex-encodes the field key when its
+// value has a space, a quote or a control character
+// (audit_log_untrustedstring). A switch: it is asked for every unquoted
+// field of every record, and a map lookup cost several times as much.
+func isAuditHexKey(key string) bool {
+	switch key {
+	case "exe", "comm", "proctitle", "cmd", "acct", "cwd",
+		"name", "key", "data", "ocomm", "path", "dir",
+		"new_group", "old_group", "grp", "new_user", "old_user":
+		return true
+	}
+	return false
 }
 
 // auditUnhex decodes an upper-case hex string; anything else is returned
@@ -53,27 +59,11 @@ func unhexDigit(c byte) byte {
 	return c - 'A' + 10
 }
 
-// auditDataKey returns "auditd.data."+key, without allocating for common keys.
-func auditDataKey(key string) string {
-	if k, ok := auditDataKeys[key]; ok {
-		return k
-	}
-	return "auditd.data." + key
-}
+// auditDataKey returns "auditd.data."+key, allocated once per key (a
+// record repeats the same few dozen keys; ecs.StringCache bounds them).
+func auditDataKey(key string) string { return auditDataKeys.Get(key) }
 
-var auditDataKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range []string{"a0", "a1", "a2", "a3", "items", "exit", "suid", "fsuid", "sgid", "fsgid",
-		"tty", "subj", "obj", "direction", "cipher", "ksize", "mac", "pfs", "spid", "suid", "grantors",
-		"saddr", "nametype", "inode", "dev", "mode", "ouid", "ogid", "rdev", "cap_fp", "cap_fi", "cap_fe",
-		"cap_fver", "item", "list", "audit_enabled", "old", "auid", "new-disabled", "old-disabled",
-		"exit", "scontext", "tcontext", "tclass", "permissive", "kernel", "ver", "format", "vm", "seuser",
-		"selevel", "default-context", "old-level", "new-level", "old-role", "new-role", "reason", "sig",
-		"proto", "fp", "kind", "watch", "uid", "perm", "filetype", "field", "new"} {
-		m[k] = "auditd.data." + k
-	}
-	return m
-}()
+var auditDataKeys = ecs.NewStringCache(func(key string) string { return "auditd.data." + key })
 
 // auditTypes maps record type names to their numbers (linux/audit.h, libaudit.h).
 var auditTypes = map[string]string{

@@ -26,7 +26,10 @@ import (
 
 // sniffOldPAM catches "prog(pam_unix)" programs no other decoder claims.
 func sniffOldPAM(e *event.Event) bool {
-	return strings.HasPrefix(e.Str(parse.FieldAppModule), "pam_")
+	// Field, not Str: a sniffer runs on every line no earlier decoder
+	// took, and nomen.app_module is only ever set by the parser.
+	v, ok := e.Field(parse.FieldAppModule)
+	return ok && strings.HasPrefix(v.Str, "pam_")
 }
 
 func decodePAM(e *event.Event) bool {

@@ -111,3 +111,17 @@ func TestIsCanonicalIPv4(t *testing.T) {
 		}
 	}
 }
+
+// FuzzIsCanonicalIPv4 holds the fast path to netip's answer on any input.
+func FuzzIsCanonicalIPv4(f *testing.F) {
+	for _, s := range []string{"1.2.3.4", "255.255.255.255", "01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		addr, err := netip.ParseAddr(s)
+		want := err == nil && addr.Is4() && addr.String() == s
+		if got := IsCanonicalIPv4(s); got != want {
+			t.Errorf("IsCanonicalIPv4(%q) = %v, netip says %v", s, got, want)
+		}
+	})
+}

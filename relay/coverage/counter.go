@@ -70,6 +70,8 @@ type Counter struct {
 	ev     event.Event // reused for every line
 
 	programs   map[string]*program
+	last       *program // of the previous line: a log's lines come in runs of one program
+	lastFormat *FormatStat
 	shapes     int // entries in all programs' tables
 	lines      int64
 	normalized int64
@@ -123,10 +125,13 @@ func (c *Counter) Line(raw []byte) {
 // count adds a decoded event: decoder is the name of what recognised it.
 func (c *Counter) count(e *event.Event, decoder string) {
 	c.lines++
-	f := c.formats[e.Format]
-	if f == nil {
-		f = &FormatStat{Format: e.Format}
-		c.formats[f.Format] = f
+	f := c.lastFormat
+	if f == nil || f.Format != e.Format {
+		if f = c.formats[e.Format]; f == nil {
+			f = &FormatStat{Format: e.Format}
+			c.formats[f.Format] = f
+		}
+		c.lastFormat = f
 	}
 	f.Lines++
 	p := c.program(e.AppName)
@@ -157,7 +162,11 @@ func (c *Counter) program(app string) *program {
 	if app == "" {
 		app = NoProgram
 	}
+	if c.last != nil && c.last.name == app {
+		return c.last
+	}
 	if p := c.programs[app]; p != nil {
+		c.last = p
 		return p
 	}
 	if len(c.programs) >= c.opts.MaxPrograms {

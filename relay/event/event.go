@@ -241,7 +241,10 @@ func (e *Event) AddToList(key, s string) {
 		f.Val.List = append(f.Val.List, s)
 		return
 	}
-	e.Fields = append(e.Fields, Field{Key: key, Val: Strings(s)})
+	// Room for a second item: related.ip and related.user mostly get
+	// two (source and destination), and growing a list of one costs
+	// another allocation.
+	e.Fields = append(e.Fields, Field{Key: key, Val: Value{Type: TypeStrings, List: append(make([]string, 0, 2), s)}})
 }
 
 // Delete removes field key if a decoder set it.
