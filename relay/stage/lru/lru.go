@@ -25,14 +25,14 @@ import (
 //     to a value that Get, Put and the others return stays valid until its
 //     key is deleted or evicted; after that its node is reused.
 //   - The keys are bytes in one arena, not a string each, and the index
-//     maps a hash of the key to its node: neither holds a pointer, so with
+//     is a table of node numbers by hash of the key (open addressing,
+//     linear probing, at most half full): neither holds a pointer, so with
 //     a value type without pointers the collector has nothing to mark in
-//     the whole map. Keys of equal hash are chained through their nodes and
-//     compared byte for byte, so a collision costs a comparison, never a
-//     wrong answer.
+//     the whole map. A node keeps its key's hash; keys are compared byte
+//     for byte, so a collision costs a comparison, never a wrong answer.
 type Map[V any] struct {
 	seed       maphash.Seed
-	m          map[uint64]int32 // hash of key -> first node of that hash (the others: node.same)
+	slots      []int32 // the index: node numbers at their hash's place or after, or none; len a power of two
 	chunks     [][]node[V]
 	keys       []byte // the arena: every entry's key, and the dead keys not compacted yet
 	spare      []byte // the previous arena, reused by the next compaction
@@ -42,14 +42,14 @@ type Map[V any] struct {
 	free       int32  // first free node (linked by next), or none
 	head, tail int32  // most and least recently used, or none
 	max        int
-	mask       uint64 // of the hashes: all ones (tests narrow it to make keys collide)
+	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 }
 
 type node[V any] struct {
 	val        V
-	off        int   // key in Map.keys
-	klen       int32 // its length
-	same       int32 // next node whose key has the same hash, or none
+	off        int    // key in Map.keys
+	klen       int32  // its length
+	hash       uint32 // of the key
 	prev, next int32
 }
 
@@ -64,7 +64,7 @@ const (
 
 // New returns a map that holds at most n entries (n < 1 means 1).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), m: make(map[uint64]int32), mask: math.MaxUint64, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -86,35 +86,43 @@ func (c *Map[V]) at(i int32) *node[V] { return &c.chunks[i>>chunkBits][i&(chunkL
 func (c *Map[V]) key(n *node[V]) []byte { return c.keys[n.off : n.off+int(n.klen)] }
 
 // find returns the node of key, or none.
-func (c *Map[V]) find(key string, h uint64) int32 {
-	i, ok := c.m[h]
-	if !ok {
+func (c *Map[V]) find(key string, h uint32) int32 {
+	if len(c.slots) == 0 {
 		return none
 	}
-	for ; i != none; i = c.at(i).same {
-		if string(c.key(c.at(i))) == key {
+	m := len(c.slots) - 1
+	for j := int(h) & m; ; j = (j + 1) & m {
+		i := c.slots[j]
+		if i == none {
+			return none
+		}
+		if n := c.at(i); n.hash == h && string(c.key(n)) == key {
 			return i
 		}
 	}
-	return none
 }
 
 // findBytes is find for a key in a byte slice.
-func (c *Map[V]) findBytes(key []byte, h uint64) int32 {
-	i, ok := c.m[h]
-	if !ok {
+func (c *Map[V]) findBytes(key []byte, h uint32) int32 {
+	if len(c.slots) == 0 {
 		return none
 	}
-	for ; i != none; i = c.at(i).same {
-		if string(c.key(c.at(i))) == string(key) {
+	m := len(c.slots) - 1
+	for j := int(h) & m; ; j = (j + 1) & m {
+		i := c.slots[j]
+		if i == none {
+			return none
+		}
+		if n := c.at(i); n.hash == h && string(c.key(n)) == string(key) {
 			return i
 		}
 	}
-	return none
 }
 
-func (c *Map[V]) hash(key string) uint64      { return maphash.String(c.seed, key) & c.mask }
-func (c *Map[V]) hashBytes(key []byte) uint64 { return maphash.Bytes(c.seed, key) & c.mask }
+func (c *Map[V]) hash(key string) uint32 { return uint32(maphash.String(c.seed, key)) & c.mask }
+func (c *Map[V]) hashBytes(key []byte) uint32 {
+	return uint32(maphash.Bytes(c.seed, key)) & c.mask
+}
 
 // Get returns the value of key and marks it most recently used.
 func (c *Map[V]) Get(key string) (*V, bool) {
@@ -183,7 +191,7 @@ func (c *Map[V]) replace(i int32, v V) *V {
 
 // insert makes room (evicting), then adds a most recently used node for
 // a key of hash h and length klen, which the caller appends to the arena.
-func (c *Map[V]) insert(h uint64, klen int, evicted func(string, *V)) *node[V] {
+func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	for c.n >= c.max && c.tail != none {
 		old := c.tail
 		n := c.at(old)
@@ -264,35 +272,58 @@ func (c *Map[V]) All(fn func(key string, v *V) bool) {
 	}
 }
 
-// link files node i, whose key is in place, under its hash h.
-func (c *Map[V]) link(i int32, h uint64) {
-	n := c.at(i)
-	n.same = none
-	if first, ok := c.m[h]; ok {
-		n.same = first
-	}
-	c.m[h] = i
+// link files node i, whose key is in place, under its hash h; i joins
+// the order list after (a growing index files the nodes of the list).
+func (c *Map[V]) link(i int32, h uint32) {
+	c.at(i).hash = h
 	c.n++
+	if 2*c.n > len(c.slots) {
+		c.grow()
+	}
+	c.place(i)
+}
+
+// place files node i in the index at the first free place from its hash's.
+func (c *Map[V]) place(i int32) {
+	m := len(c.slots) - 1
+	j := int(c.at(i).hash) & m
+	for c.slots[j] != none {
+		j = (j + 1) & m
+	}
+	c.slots[j] = i
+}
+
+// grow doubles the index (at least 8 places) and files the nodes of the
+// order list again.
+func (c *Map[V]) grow() {
+	c.slots = make([]int32, max(8, 2*len(c.slots)))
+	for j := range c.slots {
+		c.slots[j] = none
+	}
+	for i := c.head; i != none; i = c.at(i).next {
+		c.place(i)
+	}
 }
 
 // remove takes node i out of the index, the order and the arena, and
 // frees it.
 func (c *Map[V]) remove(i int32) {
 	n := c.at(i)
-	h := c.hashBytes(c.key(n))
-	if first := c.m[h]; first == i {
-		if n.same == none {
-			delete(c.m, h)
-		} else {
-			c.m[h] = n.same
-		}
-	} else {
-		p := c.at(first)
-		for p.same != i {
-			p = c.at(p.same)
-		}
-		p.same = n.same
+	m := len(c.slots) - 1
+	j := int(n.hash) & m
+	for c.slots[j] != i {
+		j = (j + 1) & m
 	}
+	// Close the gap: move back each following entry whose hash's place
+	// is not between the gap and where it is (linear probing's deletion).
+	for k := (j + 1) & m; c.slots[k] != none; k = (k + 1) & m {
+		home := int(c.at(c.slots[k]).hash) & m
+		if (k > j && (home <= j || home > k)) || (k < j && home <= j && home > k) {
+			c.slots[j] = c.slots[k]
+			j = k
+		}
+	}
+	c.slots[j] = none
 	c.n--
 	c.dead += int(n.klen)
 	c.unlink(i)
@@ -338,6 +369,9 @@ func (c *Map[V]) release(i int32) {
 		c.chunks, c.made, c.free = c.chunks[:1:1], 0, none
 		if cap(c.keys) > minCompact {
 			c.keys = nil
+		}
+		if len(c.slots) > chunkLen {
+			c.slots = nil
 		}
 		c.keys, c.spare, c.dead = c.keys[:0], nil, 0
 	}
