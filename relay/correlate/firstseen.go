@@ -58,7 +58,7 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		}
 		st.First = t
 	} else {
-		r.keys.Put(string(key), fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
+		r.keys.PutBytes(key, fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
 	}
 	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
 	f.id(&r.b, string(key), t, findingid.Anchor(e, id))

@@ -26,12 +26,15 @@ func TestInterner(t *testing.T) {
 	if again := in.single("alice"); &again[0] != &one[0] {
 		t.Error("single lists are not shared")
 	}
-	grown := addUnique(one, in, "bob")
-	if len(one) != 1 || one[0] != "alice" || len(grown) != 2 {
-		t.Errorf("append to a shared list: shared %q, grown %q", one, grown)
+	var ev evidence
+	ev.addUnique(relUser, in, "alice")
+	ev.addUnique(relUser, in, "bob")
+	if len(one) != 1 || one[0] != "alice" || len(ev.list(relUser)) != 2 {
+		t.Errorf("append to a shared list: shared %q, grown %q", one, ev.list(relUser))
 	}
-	if l := addUnique(nil, in, "carol"); len(l) != 1 || cap(l) != 1 {
-		t.Errorf("a new evidence list %q (cap %d), want carol's shared list", l, cap(l))
+	var ev2 evidence
+	if ev2.addUnique(relHosts, in, "carol"); len(ev2.rel) != 1 || cap(ev2.rel) != 1 {
+		t.Errorf("a new evidence list %q (cap %d), want carol's shared list", ev2.rel, cap(ev2.rel))
 	}
 	in.get("dave") // fourth distinct string: starts over
 	if len(in.m) != 1 {

@@ -83,7 +83,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		return // another instance's key
 	}
 	if st, waiting := r.keys.PeekBytes(key); waiting && st.Lease != lease {
-		r.keys.Delete(string(key)) // kept under an older lease: stale
+		r.keys.DeleteBytes(key) // kept under an older lease: stale
 	}
 	t := r.b.at(e).UnixNano()
 	if role == roleFirst {
@@ -100,7 +100,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 				st.Fields[f] = strings.Clone(s)
 			}
 		}
-		r.keys.Put(string(key), st, func(string, *pstate) { en.evicted(&r.b) })
+		r.keys.PutBytes(key, st, func(string, *pstate) { en.evicted(&r.b) })
 		return
 	}
 	st, ok := r.keys.PeekBytes(key)
@@ -163,7 +163,7 @@ func (r *pair) retire(f *event.Event) {
 		return
 	}
 	if key, ok := appendKey(nil, f, r.groupBy); ok {
-		r.keys.Delete(string(key))
+		r.keys.DeleteBytes(key)
 	}
 }
 

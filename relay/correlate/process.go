@@ -287,7 +287,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		// Another process under the same pid: the first one's end and this
 		// one's start were both missed.
 		r.endNotSeen(en, p, "pid-reused", e.Time, e.Received)
-		r.open.Delete(string(key))
+		r.open.DeleteBytes(key)
 		ok = false
 	}
 	if !ok {
@@ -298,7 +298,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 	}
 	p.Evidence.add(e, id, nil) // the record is made now; the state goes
 	r.lifetime(en, p, e, "end", e.Time, e.Received)
-	r.open.Delete(string(key))
+	r.open.DeleteBytes(key)
 }
 
 // securityStart opens a record for a 4688 / 592, or joins the record a
@@ -316,7 +316,7 @@ func (r *processTracker) securityStart(en *Engine, e *event.Event, id uint64, f 
 	if ok {
 		r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
 	}
-	r.open.Put(string(key), r.newProc(en, e, id, f, true), r.onEvict(en))
+	r.open.PutBytes(key, r.newProc(en, e, id, f, true), r.onEvict(en))
 }
 
 // sysmonStart opens a record for a Sysmon create, or joins the record a
@@ -334,7 +334,7 @@ func (r *processTracker) sysmonStart(en *Engine, e *event.Event, id uint64, f *p
 	if ok {
 		r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
 	}
-	r.open.Put(string(key), r.newProc(en, e, id, f, false), r.onEvict(en))
+	r.open.PutBytes(key, r.newProc(en, e, id, f, false), r.onEvict(en))
 }
 
 // newProc is the state of a process that starts with e.

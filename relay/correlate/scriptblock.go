@@ -251,7 +251,7 @@ func (r *scriptBlocks) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	b, ok := r.open.GetBytes(key)
 	if !ok {
-		b = r.open.Put(string(key), block{
+		b = r.open.PutBytes(key, block{
 			Host: en.strs.get(f.host), ID: strings.Clone(f.blockID), Total: f.total,
 			Time: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
 		}, r.onEvict(en, e.Received))

@@ -66,7 +66,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	st, ok := r.keys.GetBytes(key)
 	if !ok {
-		st = r.keys.Put(string(key), tstate{Lease: lease}, func(string, *tstate) { en.evicted(&r.b) })
+		st = r.keys.PutBytes(key, tstate{Lease: lease}, func(string, *tstate) { en.evicted(&r.b) })
 	} else if st.Lease != lease {
 		*st = tstate{Lease: lease} // counted under an older lease: another instance counted since
 	}

@@ -2,8 +2,10 @@ package lru
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -76,10 +78,16 @@ func TestAgainstModel(t *testing.T) {
 		k string
 		v int
 	}
-	for seed := range uint64(20) {
+	for seed := range uint64(30) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		max := 1 + rng.IntN(3*chunkLen)
+		if seed%5 == 1 {
+			max = 1 + rng.IntN(6) // a small index, whose runs of keys wrap around its end
+		}
 		c := New[int](max)
+		if seed%3 == 0 {
+			c.mask = 7 // few hashes: most keys share theirs with others
+		}
 		var model []entry // most recently used first
 		ptrs := map[string]*int{}
 		find := func(k string) int {
@@ -87,10 +95,17 @@ func TestAgainstModel(t *testing.T) {
 		}
 		for op := range 5000 {
 			k := fmt.Sprint(rng.IntN(4 * max))
+			if rng.IntN(2) == 0 {
+				k += strings.Repeat("x", rng.IntN(200)) // long keys: the arena compacts
+			}
 			switch r := rng.IntN(10); {
 			case r < 5: // Put
 				var evicted []string
-				p := c.Put(k, op, func(k string, v *int) { evicted = append(evicted, fmt.Sprint(k, "=", *v)) })
+				put := c.Put
+				if op%2 == 0 {
+					put = func(k string, v int, ev func(string, *int)) *int { return c.PutBytes([]byte(k), v, ev) }
+				}
+				p := put(k, op, func(k string, v *int) { evicted = append(evicted, fmt.Sprint(k, "=", *v)) })
 				var want []string
 				if i := find(k); i >= 0 {
 					model = slices.Delete(model, i, i+1)
@@ -116,7 +131,11 @@ func TestAgainstModel(t *testing.T) {
 					model = slices.Insert(slices.Delete(model, i, i+1), 0, e)
 				}
 			case r < 9: // Delete
-				c.Delete(k)
+				if op%2 == 0 {
+					c.DeleteBytes([]byte(k))
+				} else {
+					c.Delete(k)
+				}
 				if i := find(k); i >= 0 {
 					model = slices.Delete(model, i, i+1)
 				}
@@ -160,11 +179,11 @@ func TestEmptiedMapLetsGo(t *testing.T) {
 	for i := range 10 * chunkLen {
 		c.Delete(fmt.Sprint(i))
 	}
-	if len(c.chunks) != 1 || c.made != 0 {
+	if len(c.chunks) != 1 || c.made != 0 || len(c.keys) != 0 || c.spare != nil {
 		t.Errorf("emptied: %d chunks, %d nodes made", len(c.chunks), c.made)
 	}
 	for _, n := range c.chunks[0] {
-		if n.key != "" || n.val != "" {
+		if n.klen != 0 || n.val != "" {
 			t.Fatal("a freed node still holds its key or value")
 		}
 	}
@@ -204,5 +223,39 @@ func BenchmarkGetBytes(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		c.GetBytes(key)
+	}
+}
+
+// TestArenaCompacts: keys evicted and deleted leave dead bytes in the
+// arena; it is compacted, so that it stays within about twice the keys in
+// use, and every key still finds its value (under colliding hashes too).
+func TestArenaCompacts(t *testing.T) {
+	for _, mask := range []uint32{math.MaxUint32, 3} {
+		c := New[int](50)
+		c.mask = mask
+		key := func(i int) string { return fmt.Sprintf("%06d", i) + strings.Repeat("k", 100) }
+		for i := range 5000 {
+			c.Put(key(i), i, nil)
+			if i%7 == 0 {
+				c.DeleteBytes([]byte(key(i - 3)))
+			}
+			if live := 50 * len(key(0)); len(c.keys) > 2*live+minCompact {
+				t.Fatalf("mask %x, key %d: arena of %d bytes for %d of live keys", mask, i, len(c.keys), live)
+			}
+		}
+		n := 0
+		c.All(func(k string, v *int) bool {
+			n++
+			if k != key(*v) {
+				t.Fatalf("mask %x: %s holds the value of %s", mask, k, key(*v))
+			}
+			if p, ok := c.Peek(k); !ok || p != v {
+				t.Fatalf("mask %x: Peek(%s) = %v, %v", mask, k, p, ok)
+			}
+			return true
+		})
+		if n != 50 || c.Len() != 50 {
+			t.Errorf("mask %x: %d keys, Len %d, want 50", mask, n, c.Len())
+		}
 	}
 }
