@@ -114,6 +114,8 @@ type winEvent struct {
 	userDom  string
 	userType string
 
+	fieldsFrom int // len(e.Fields) before apply: the fields after it are the decoder's
+
 	structured   bool // data holds real EventData (XML, NXLog, Winlogbeat)
 	nxlogClassic bool // NXLog im_mseventlog: no EventData, only the message
 	userData     bool // it came from <UserData> (winlog.user_data.*)
@@ -377,6 +379,7 @@ func (w *winEvent) parseTagged(e *event.Event, m string) bool {
 // the raw EventData, then the meaning of the event id.
 func (w *winEvent) apply(e *event.Event) {
 	e.Flags |= event.TagNotProcess // the tag is a log or agent name, not the process
+	w.fieldsFrom = len(e.Fields)
 	ecs.Reserve(e, 40+w.n)
 	ecs.SetRule(e, w.road)
 	ecs.SetProvider(e, w.provider)
