@@ -84,8 +84,19 @@ const winMaxData = 64
 // winData is one EventData (or UserData) value, raw.
 type winData struct {
 	name, value string
-	account     string // the account the agent resolved a SID value to (AccountDomain\AccountName attributes)
 }
+
+// winAccount is the account the agent resolved a SID value to
+// (AccountDomain\AccountName attributes of data[data]). Held apart from
+// winData: a record has a few, and every byte of winEvent is cleared for
+// every record.
+type winAccount struct {
+	data    int
+	account string
+}
+
+// winMaxAccounts bounds the resolved accounts kept per record (a 4624 has two SIDs).
+const winMaxAccounts = 8
 
 // winEvent is what every road extracts from a record.
 type winEvent struct {
@@ -126,6 +137,9 @@ type winEvent struct {
 	nxSeen uint64 // nameBit of the held names
 
 	data [winMaxData]winData
+
+	accounts  [winMaxAccounts]winAccount
+	nAccounts int
 
 	// An index of data by name, built once the record is read (index):
 	// nameHead[nameSlot(name)] is 1 + the first value with that slot,
@@ -190,9 +204,21 @@ func (w *winEvent) find(name string) int {
 // name to ("DOMAIN\name", "" if none).
 func (w *winEvent) account(name string) string {
 	if i := w.find(name); i >= 0 {
-		return w.data[i].account
+		for _, a := range w.accounts[:w.nAccounts] {
+			if a.data == i {
+				return a.account
+			}
+		}
 	}
 	return ""
+}
+
+// setAccount records the agent's account of the last value read.
+func (w *winEvent) setAccount(account string) {
+	if w.n > 0 && w.nAccounts < len(w.accounts) {
+		w.accounts[w.nAccounts] = winAccount{w.n - 1, account}
+		w.nAccounts++
+	}
 }
 
 // raw returns the EventData value name as given ("" if absent).
@@ -451,7 +477,7 @@ func winKeywordList(k string) event.Value {
 func (w *winEvent) setEventData(e *event.Event) {
 	var seen uint64 // nameBit of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
-		d := w.data[i]
+		d := &w.data[i]
 		bit := nameBit(d.name)
 		dup := false
 		if seen&bit != 0 {

@@ -361,7 +361,7 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				if len(t.attrs) > len(dataName)+10 && w.n > 0 { // the agent's account of a SID value
 					if name := xmlAttr(t.attrs, "AccountName"); name != "" {
-						w.data[w.n-1].account = joinAccount(xmlAttr(t.attrs, "AccountDomain"), name)
+						w.setAccount(joinAccount(xmlAttr(t.attrs, "AccountDomain"), name))
 					}
 				}
 			case section == xmlUserData && depth == 3:
