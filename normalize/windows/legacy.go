@@ -19,6 +19,29 @@ func modernID(id int) (int, bool) {
 // (a 2000/2003 log exported as XML: <Data>1536</Data>...). The names are
 // those of the modern event with the same meaning.
 func winLegacyParams(id int) []string {
+	if id < winLegacyFirst || id >= winLegacyEnd {
+		return nil // a modern id: asked for every record, answered without a map
+	}
+	return winLegacyParamNames[id]
+}
+
+// The legacy Security ids are within [winLegacyFirst, winLegacyEnd).
+const winLegacyFirst, winLegacyEnd = 512, 700
+
+// winLegacyParamNames holds legacyParams' lists, built once: a list
+// literal returned from a function is allocated at every call.
+var winLegacyParamNames = func() map[int][]string {
+	m := map[int][]string{}
+	for id := winLegacyFirst; id < winLegacyEnd; id++ {
+		if names := legacyParams(id); names != nil {
+			m[id] = names
+		}
+	}
+	return m
+}()
+
+// legacyParams is the table of winLegacyParams, by id.
+func legacyParams(id int) []string {
 	switch {
 	case id == 528 || id == 540:
 		return []string{"TargetUserName", "TargetDomainName", "TargetLogonId", "LogonType", "LogonProcessName",
