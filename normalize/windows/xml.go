@@ -203,6 +203,45 @@ func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
 	return name, text, true
 }
 
+// systemEmptyElement reads `<Name attributes/>` at once for the children
+// of System that are attributes only (Provider, TimeCreated, Execution,
+// Security, Correlation). False, and nothing read, for any other element
+// or shape: a '>' inside a quoted value, single quotes.
+func (x *xmlScanner) systemEmptyElement() (name, attrs string, ok bool) {
+	rest := x.s[x.i:]
+	if len(rest) < 10 || rest[0] != '<' {
+		return "", "", false
+	}
+	switch rest[1] {
+	case 'P':
+		name = "Provider"
+	case 'T':
+		name = "TimeCreated"
+	case 'E':
+		name = "Execution"
+	case 'S':
+		name = "Security"
+	case 'C':
+		name = "Correlation"
+	default:
+		return "", "", false
+	}
+	n := 1 + len(name)
+	if len(rest) <= n || rest[1:n] != name || (rest[n] != ' ' && rest[n] != '/') {
+		return "", "", false
+	}
+	gt := strings.IndexByte(rest, '>')
+	if gt < 0 || rest[gt-1] != '/' {
+		return "", "", false
+	}
+	attrs = rest[n : gt-1]
+	if strings.Count(attrs, `"`)%2 != 0 || strings.IndexByte(attrs, '\'') >= 0 {
+		return "", "", false // the '>' may be inside a value: the scanner decides
+	}
+	x.i += gt + 1
+	return name, attrs, true
+}
+
 // textEnd reads "text</name>" at once, the shape of nearly every element
 // of an event (<Data Name="...">value</Data>, <EventID>4624</EventID>):
 // one search instead of a text and an end token. False, and nothing read,
@@ -297,6 +336,15 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				continue
 			}
+			if name, attrs, ok := x.systemEmptyElement(); ok {
+				w.xmlSystemAttrs(name, attrs)
+				continue
+			}
+			if strings.HasPrefix(x.s[x.i:], "</System>") {
+				x.i += len("</System>")
+				section, depth = xmlOther, 1
+				continue
+			}
 		}
 		if section == xmlEventData && depth == 2 {
 			if name, value, ok := x.dataElement(); ok {
@@ -327,26 +375,7 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 			case section == xmlSystem && depth == 3:
 				field = t.name
-				switch t.name {
-				case "Provider":
-					w.provider = xmlAttr(t.attrs, "Name")
-					if w.provider == "" {
-						w.provider = xmlAttr(t.attrs, "EventSourceName")
-					}
-				case "TimeCreated":
-					if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(t.attrs, "SystemTime")); err == nil {
-						w.time, w.exact = ts, true
-					}
-				case "Execution":
-					w.execPID = xmlAttr(t.attrs, "ProcessID")
-					w.execTID = xmlAttr(t.attrs, "ThreadID")
-				case "Security":
-					w.userSID = xmlAttr(t.attrs, "UserID")
-					// The agent's LookupAccountSid of it, as NXLog and Winlogbeat give it.
-					w.userName = xmlAttr(t.attrs, "AccountName")
-					w.userDom = xmlAttr(t.attrs, "AccountDomain")
-					w.userType = xmlAttr(t.attrs, "AccountType")
-				}
+				w.xmlSystemAttrs(t.name, t.attrs)
 			case section == xmlEventData && depth == 3 && t.name == "Data":
 				dataName = xmlAttr(t.attrs, "Name")
 				if dataName == "" {
@@ -421,6 +450,30 @@ func (w *winEvent) parseXML(s string) bool {
 		w.parseText(w.message)
 	}
 	return true
+}
+
+// xmlSystemAttrs reads the attributes of a child of System.
+func (w *winEvent) xmlSystemAttrs(name, attrs string) {
+	switch name {
+	case "Provider":
+		w.provider = xmlAttr(attrs, "Name")
+		if w.provider == "" {
+			w.provider = xmlAttr(attrs, "EventSourceName")
+		}
+	case "TimeCreated":
+		if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(attrs, "SystemTime")); err == nil {
+			w.time, w.exact = ts, true
+		}
+	case "Execution":
+		w.execPID = xmlAttr(attrs, "ProcessID")
+		w.execTID = xmlAttr(attrs, "ThreadID")
+	case "Security":
+		w.userSID = xmlAttr(attrs, "UserID")
+		// The agent's LookupAccountSid of it, as NXLog and Winlogbeat give it.
+		w.userName = xmlAttr(attrs, "AccountName")
+		w.userDom = xmlAttr(attrs, "AccountDomain")
+		w.userType = xmlAttr(attrs, "AccountType")
+	}
 }
 
 // xmlSection is a child of <Event>: a number, as the scanner compares it

@@ -39,3 +39,37 @@ func TestXMLSystemShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLSystemAttributeShapes: System's attribute-only children
+// (Provider, TimeCreated, Execution, Security) are read the same whether
+// they take the short road (<Name attributes/>) or the scanner's: spaces,
+// single quotes, a '>' inside a value, an element with an end tag, a
+// namespace prefix, no attributes.
+func TestXMLSystemAttributeShapes(t *testing.T) {
+	const head = `<Event><System><EventID>4624</EventID>`
+	const tail = `<Channel>Security</Channel></System><EventData><Data Name="TargetUserName">jdoe</Data></EventData></Event>`
+	for _, c := range []struct{ system, provider, pid, sid, time string }{
+		{`<Provider Name="P1" Guid="{x}"/><Execution ProcessID="4" ThreadID="8"/><Security UserID="S-1-5-18"/>`, "P1", "4", "S-1-5-18", ""},
+		{`<Provider Name="P1" /><Execution  ProcessID = "4" /><Security/>`, "P1", "4", "", ""},
+		{`<Provider Name='P1'/><Execution ProcessID='4'/><Security UserID='S-1-5-18'/>`, "P1", "4", "S-1-5-18", ""},
+		{`<Provider Name="a>b"/><Execution ProcessID="4"/>`, "a>b", "4", "", ""},
+		{`<Provider Name="P1"></Provider><Execution ProcessID="4"></Execution><Security UserID="S-1-5-18"></Security>`, "P1", "4", "S-1-5-18", ""},
+		{`<evt:Provider Name="P1"/><Execution ProcessID="4"/>`, "P1", "4", "", ""},
+		{`<Provider EventSourceName="Src"/><TimeCreated SystemTime="2026-06-30T08:01:12.5Z"/>`, "Src", "", "", "2026-06-30T08:01:12.5Z"},
+		{`<Providers Name="no"/><Execution ProcessID="4"/>`, "", "4", "", ""},
+		{`<Provider Name="P&amp;Q"/><SecurityX UserID="S-1-5-18"/>`, "P&Q", "", "", ""},
+	} {
+		var w winEvent
+		if !w.parseXML(head + c.system + tail) {
+			t.Errorf("%s: not read", c.system)
+			continue
+		}
+		var ts string
+		if !w.time.IsZero() {
+			ts = w.time.UTC().Format("2006-01-02T15:04:05.999999999Z")
+		}
+		if w.provider != c.provider || w.execPID != c.pid || w.userSID != c.sid || ts != c.time || w.channel != "Security" || w.raw("TargetUserName") != "jdoe" {
+			t.Errorf("%s: provider %q pid %q sid %q time %q channel %q user %q", c.system, w.provider, w.execPID, w.userSID, ts, w.channel, w.raw("TargetUserName"))
+		}
+	}
+}
