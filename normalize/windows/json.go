@@ -43,6 +43,10 @@ type jsonScanner struct {
 	i     int
 	depth int
 	path  [jsonMaxDepth]string
+	// esc is where the next backslash is (len(s) if none), from i or
+	// before: a string that ends before it has no escapes, which str
+	// then knows without searching it a second time.
+	esc int
 	// unescaped holds the strings that had escapes (Windows paths always
 	// do), one allocation per document rather than one per string: it is
 	// allocated with the length of the rest of the document, which the
@@ -59,6 +63,13 @@ const (
 	jsonEvtx
 )
 
+// newJSONScanner returns a scanner at the start of s.
+func newJSONScanner(s string) jsonScanner {
+	js := jsonScanner{s: s}
+	js.findEscape(0)
+	return js
+}
+
 // parseJSON reads an NXLog or Winlogbeat record.
 func (w *winEvent) parseJSON(s string) bool {
 	mode := -1
@@ -72,7 +83,7 @@ func (w *winEvent) parseJSON(s string) bool {
 	default:
 		return false
 	}
-	js := jsonScanner{s: s}
+	js := newJSONScanner(s)
 	js.skipSpace()
 	if js.i >= len(s) || s[js.i] != '{' || !js.value(w, mode) {
 		return false
@@ -237,9 +248,16 @@ func (js *jsonScanner) str() (string, bool) {
 	if q < 0 {
 		return "", false
 	}
-	if strings.IndexByte(s[start:start+q], '\\') < 0 {
-		js.i = start + q + 1 // no escapes: a substring, no copy
+	if start+q < js.esc { // the usual string: no escapes, a substring, no copy
+		js.i = start + q + 1
 		return s[start : start+q], true
+	}
+	if js.esc < start { // a backslash outside any string (not JSON): look again
+		js.findEscape(start)
+		if start+q < js.esc {
+			js.i = start + q + 1
+			return s[start : start+q], true
+		}
 	}
 	// The string ends at the first quote after an even run of backslashes
 	// (an odd one escapes it).
@@ -259,6 +277,7 @@ func (js *jsonScanner) str() (string, bool) {
 		end += 1 + n
 	}
 	js.i = end + 1
+	js.findEscape(js.i)
 	if js.unescaped == nil {
 		js.unescaped = make([]byte, 0, len(s)-start)
 	}
@@ -269,6 +288,14 @@ func (js *jsonScanner) str() (string, bool) {
 	}
 	js.unescaped = b
 	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), true
+}
+
+// findEscape sets esc to the first backslash from i on.
+func (js *jsonScanner) findEscape(i int) {
+	js.esc = len(js.s)
+	if k := strings.IndexByte(js.s[i:], '\\'); k >= 0 {
+		js.esc = i + k
+	}
 }
 
 // jsonUnescape appends s, a JSON string body, to b with its escapes decoded.
