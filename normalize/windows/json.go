@@ -55,6 +55,8 @@ type jsonScanner struct {
 	// again (appends go past them; were the buffer ever moved, the old
 	// one stays alive under the strings made from it).
 	unescaped []byte
+
+	nx nxlogHold // NXLog's own fields of the record (nxlog.go)
 }
 
 const (
@@ -92,7 +94,7 @@ func (w *winEvent) parseJSON(s string) bool {
 		return false
 	}
 	if mode == jsonNXLog {
-		w.resolveNXLog()
+		w.resolveNXLog(&js.nx)
 	}
 	switch mode {
 	case jsonNXLog:
@@ -215,7 +217,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 	case '"':
 		v, ok := js.str()
 		if ok {
-			w.jsonScalar(mode, js.path[:js.depth], v)
+			w.jsonScalar(js, mode, v)
 		}
 		return ok
 	}
@@ -232,7 +234,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 		return false
 	}
 	if lit != "null" {
-		w.jsonScalar(mode, js.path[:js.depth], lit)
+		w.jsonScalar(js, mode, lit)
 	}
 	return true
 }
@@ -357,11 +359,12 @@ func jsonHex4(s string, i int) (rune, bool) {
 	return rune(n), ok
 }
 
-// jsonScalar maps one scalar of the document to w.
-func (w *winEvent) jsonScalar(mode int, path []string, v string) {
+// jsonScalar maps one scalar of the document (at js's path) to w.
+func (w *winEvent) jsonScalar(js *jsonScanner, mode int, v string) {
+	path := js.path[:js.depth]
 	switch mode {
 	case jsonNXLog:
-		w.nxlogField(path, v)
+		w.nxlogField(&js.nx, path, v)
 	case jsonWinlogbeat:
 		w.winlogbeatField(path, v)
 	default:

@@ -133,9 +133,6 @@ type winEvent struct {
 	n            int  // data[:n] are the record's values
 	indexed      bool // nameHead and nameNext index data[:n] (index)
 
-	nxHeld int    // nxHold[:nxHeld] are the record's held names
-	nxSeen uint64 // nameBit of the held names
-
 	data [winMaxData]winData
 
 	accounts  [winMaxAccounts]winAccount
@@ -146,10 +143,6 @@ type winEvent struct {
 	// nameNext[i] 1 + the next one after data[i]; 0 ends a chain.
 	nameHead [64]uint8
 	nameNext [winMaxData]uint8
-
-	// NXLog's own top-level fields, held until the whole record is read
-	// (nxlog.go): an EventData name may be one of them.
-	nxHold [nxlogMaxHeld]nxlogHeld
 }
 
 // add records one EventData value; names beyond winMaxData are dropped.
