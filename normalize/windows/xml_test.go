@@ -73,3 +73,26 @@ func TestXMLSystemAttributeShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLSectionTags: the sections' tags read the same by the short road
+// (<System>, <EventData>, </EventData>, </Event> as written) or by the
+// scanner (attributes, prefixes, spaces, lines); a record without its
+// </Event> (cut short) is not decoded.
+func TestXMLSectionTags(t *testing.T) {
+	const sys = `<EventID>4624</EventID><Channel>Security</Channel>`
+	const data = `<Data Name="TargetUserName">jdoe</Data>`
+	for doc, decoded := range map[string]bool{
+		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                 true,
+		"<Event>\r\n  <System>\r\n    " + sys + "\r\n  </System>\r\n  <EventData>\r\n    " + data + "\r\n  </EventData>\r\n</Event>\r\n": true,
+		`<evt:Event><evt:System>` + sys + `</evt:System><evt:EventData>` + data + `</evt:EventData></evt:Event>`:                         true,
+		`<Event><System >` + sys + `</System ><EventData Name="x">` + data + `</EventData ></Event >`:                                    true,
+		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData>`:                                                         false,
+		`<Event><System>` + sys + `</System><EventData>` + data:                                                                          false,
+	} {
+		var w winEvent
+		ok := w.parseXML(doc)
+		if ok != decoded || ok && (w.code != "4624" || w.channel != "Security" || w.raw("TargetUserName") != "jdoe") {
+			t.Errorf("%q: decoded %v (want %v), code %q channel %q user %q", doc, ok, decoded, w.code, w.channel, w.raw("TargetUserName"))
+		}
+	}
+}
