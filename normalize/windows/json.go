@@ -170,7 +170,15 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			js.i++
 			js.path[js.depth] = key
 			js.depth++
-			ok = js.value(w, mode)
+			js.skipSpace()
+			if js.i < len(js.s) && js.s[js.i] == '"' { // the usual member: a string, read here without a call
+				var v string
+				if v, ok = js.str(); ok {
+					w.jsonScalar(js, mode, v)
+				}
+			} else {
+				ok = js.value(w, mode)
+			}
 			js.depth--
 			if !ok {
 				return false

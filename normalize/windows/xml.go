@@ -62,6 +62,10 @@ func (w *winEvent) parseXML(s string) bool {
 		if !inData && field == "" {
 			x.skipSpace()
 		}
+		if depth == 0 && x.eventStart() {
+			depth, sawEvent = 1, true
+			continue
+		}
 		if depth == 1 {
 			rest := x.s[x.i:]
 			switch {
@@ -97,12 +101,12 @@ func (w *winEvent) parseXML(s string) bool {
 			}
 		}
 		if section == xmlEventData && depth == 2 {
-			if name, value, ok := x.dataElement(); ok {
+			name, value, ok := x.dataElement()
+			for ; ok; name, value, ok = x.dataElement() { // the Data elements one after another
 				if entities {
 					name, value = xmlUnescape(name), xmlUnescape(value)
 				}
 				w.add(name, value)
-				continue
 			}
 			if strings.HasPrefix(x.s[x.i:], "</EventData>") {
 				x.i += len("</EventData>")

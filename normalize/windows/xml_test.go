@@ -76,18 +76,23 @@ func TestXMLSystemAttributeShapes(t *testing.T) {
 
 // TestXMLSectionTags: the sections' tags read the same by the short road
 // (<System>, <EventData>, </EventData>, </Event> as written) or by the
-// scanner (attributes, prefixes, spaces, lines); a record without its
+// scanner (attributes, quotes, prefixes, spaces, lines); a record without its
 // </Event> (cut short) is not decoded.
 func TestXMLSectionTags(t *testing.T) {
 	const sys = `<EventID>4624</EventID><Channel>Security</Channel>`
 	const data = `<Data Name="TargetUserName">jdoe</Data>`
 	for doc, decoded := range map[string]bool{
-		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                 true,
-		"<Event>\r\n  <System>\r\n    " + sys + "\r\n  </System>\r\n  <EventData>\r\n    " + data + "\r\n  </EventData>\r\n</Event>\r\n": true,
-		`<evt:Event><evt:System>` + sys + `</evt:System><evt:EventData>` + data + `</evt:EventData></evt:Event>`:                         true,
-		`<Event><System >` + sys + `</System ><EventData Name="x">` + data + `</EventData ></Event >`:                                    true,
-		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData>`:                                                         false,
-		`<Event><System>` + sys + `</System><EventData>` + data:                                                                          false,
+		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                               true,
+		"<Event>\r\n  <System>\r\n    " + sys + "\r\n  </System>\r\n  <EventData>\r\n    " + data + "\r\n  </EventData>\r\n</Event>\r\n":               true,
+		`<evt:Event><evt:System>` + sys + `</evt:System><evt:EventData>` + data + `</evt:EventData></evt:Event>`:                                       true,
+		`<Event><System >` + sys + `</System ><EventData Name="x">` + data + `</EventData ></Event >`:                                                  true,
+		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData>`:                                                                       false,
+		`<Event><System>` + sys + `</System><EventData>` + data:                                                                                        false,
+		`<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`: true,
+		`<Event xmlns='x'><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                     true,
+		`<Event a="x>y"><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                       true,
+		`<Events><System>` + sys + `</System><EventData>` + data + `</EventData></Events>`:                                                             false,
+		`<Event/><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                              false,
 	} {
 		var w winEvent
 		ok := w.parseXML(doc)

@@ -204,16 +204,41 @@ func (x *xmlScanner) systemEmptyElement() (name, attrs string, ok bool) {
 	if len(rest) <= n || rest[1:n] != name || (rest[n] != ' ' && rest[n] != '/') {
 		return "", "", false
 	}
-	gt := strings.IndexByte(rest, '>')
+	gt := tagEnd(rest, n)
 	if gt < 0 || rest[gt-1] != '/' {
 		return "", "", false
 	}
-	attrs = rest[n : gt-1]
-	if strings.Count(attrs, `"`)%2 != 0 || strings.IndexByte(attrs, '\'') >= 0 {
-		return "", "", false // the '>' may be inside a value: the scanner decides
+	x.i += gt + 1
+	return name, rest[n : gt-1], true
+}
+
+// eventStart reads the usual `<Event xmlns="...">` at once. False, and
+// nothing read, for any other shape.
+func (x *xmlScanner) eventStart() bool {
+	rest := x.s[x.i:]
+	if len(rest) < 7 || !strings.HasPrefix(rest, "<Event") || (rest[6] != ' ' && rest[6] != '>') {
+		return false
+	}
+	gt := tagEnd(rest, 6)
+	if gt < 0 || rest[gt-1] == '/' {
+		return false
 	}
 	x.i += gt + 1
-	return name, attrs, true
+	return true
+}
+
+// tagEnd returns the index of the '>' ending the start tag in rest whose
+// attributes begin at from, or -1 when a quick look cannot tell: a '>'
+// inside a quoted value, single quotes (the scanner then decides).
+func tagEnd(rest string, from int) int {
+	gt := strings.IndexByte(rest, '>')
+	if gt < from {
+		return -1
+	}
+	if attrs := rest[from:gt]; strings.Count(attrs, `"`)%2 != 0 || strings.IndexByte(attrs, '\'') >= 0 {
+		return -1
+	}
+	return gt
 }
 
 // textEnd reads "text</name>" at once, the shape of nearly every element
