@@ -324,19 +324,11 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 		if i >= len(s) {
 			return nil, false
 		}
+		if c := jsonEscapes[s[i]]; c != 0 { // \r \n \t \\ ...: Windows messages hold one every few words
+			b = append(b, c)
+			continue
+		}
 		switch s[i] {
-		case '"', '\\', '/':
-			b = append(b, s[i])
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
 		case 'u':
 			r, ok := jsonHex4(s, i+1)
 			if !ok {
@@ -358,6 +350,9 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	}
 	return b, true
 }
+
+// jsonEscapes is what a one-letter escape stands for (0: not one).
+var jsonEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 func jsonHex4(s string, i int) (rune, bool) {
 	if i+4 > len(s) {

@@ -278,6 +278,7 @@ func TestJSONUnescape(t *testing.T) {
 		`C:\\Windows\\cmd.exe`: `C:\Windows\cmd.exe`,
 		`a\"b\/c\r\n\t`:        "a\"b/c\r\n\t",
 		`\u00e9\ud83d\ude00`:   "é😀",
+		`\b\f\\\/x\t`:          "\b\f\\/x\t",
 	} {
 		b, ok := jsonUnescape([]byte("kept"), in)
 		got := strings.TrimPrefix(string(b), "kept")
@@ -289,7 +290,7 @@ func TestJSONUnescape(t *testing.T) {
 			t.Errorf("encoding/json reads %q as %q", in, std)
 		}
 	}
-	for _, in := range []string{`\x`, `\u12`, `abc\`} {
+	for _, in := range []string{`\x`, `\u12`, `abc\`, `\a`, `\0`, "\\\x00"} {
 		if _, ok := jsonUnescape(nil, in); ok {
 			t.Errorf("jsonUnescape(%q) accepted", in)
 		}
