@@ -153,23 +153,54 @@ func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 
 // systemTextElement reads `<Name>text</Name>` at once for the children of
 // System that are text only (EventID, Level, Keywords, EventRecordID,
-// Channel, Computer...): the name is checked against the list, not
-// scanned byte by byte. False, and nothing read, for any other element or
-// shape (attributes, markup inside).
+// Channel, Computer...): the tag is compared with the one its first
+// letter allows (constants: a compare of a word or two, no search). False,
+// and nothing read, for any other element or shape (attributes, markup
+// inside).
 func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
 	rest := x.s[x.i:]
-	gt := strings.IndexByte(rest, '>')
-	if gt < 2 || rest[0] != '<' {
+	if len(rest) < 2 || rest[0] != '<' {
 		return "", "", false
 	}
-	name = rest[1:gt]
-	switch name {
-	case "EventID", "Version", "Level", "Task", "Opcode", "Keywords", "EventRecordID", "Channel", "Computer":
-	default:
+	switch rest[1] {
+	case 'E':
+		if strings.HasPrefix(rest, "<EventID>") {
+			name = "EventID"
+		} else if strings.HasPrefix(rest, "<EventRecordID>") {
+			name = "EventRecordID"
+		}
+	case 'V':
+		if strings.HasPrefix(rest, "<Version>") {
+			name = "Version"
+		}
+	case 'L':
+		if strings.HasPrefix(rest, "<Level>") {
+			name = "Level"
+		}
+	case 'T':
+		if strings.HasPrefix(rest, "<Task>") {
+			name = "Task"
+		}
+	case 'O':
+		if strings.HasPrefix(rest, "<Opcode>") {
+			name = "Opcode"
+		}
+	case 'K':
+		if strings.HasPrefix(rest, "<Keywords>") {
+			name = "Keywords"
+		}
+	case 'C':
+		if strings.HasPrefix(rest, "<Channel>") {
+			name = "Channel"
+		} else if strings.HasPrefix(rest, "<Computer>") {
+			name = "Computer"
+		}
+	}
+	if name == "" {
 		return "", "", false
 	}
 	saved := x.i
-	x.i += gt + 1
+	x.i += len(name) + 2
 	if text, ok = x.textEnd(name); !ok {
 		x.i = saved
 		return "", "", false
