@@ -89,17 +89,18 @@ func legacyParams(id int) []string {
 
 // nameLegacyParams renames param1, param2, ... of a legacy event to the
 // names its meaning reads (after winlog.event_data kept them as given).
-func (w *winEvent) nameLegacyParams() {
+// It reports whether it renamed any.
+func (w *winEvent) nameLegacyParams() bool {
 	names := winLegacyParams(w.id)
-	if names == nil {
-		return
-	}
+	renamed := false
 	for i := 0; i < w.n && i < len(names); i++ {
 		if w.data[i].name != winParamName(i+1) {
-			return // named data: nothing to do
+			break // named data: nothing to do
 		}
 		w.data[i].name = names[i]
+		renamed = true
 	}
+	return renamed
 }
 
 // winLegacyReasons are the failure reasons legacy logon failures carry in

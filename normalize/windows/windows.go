@@ -440,11 +440,13 @@ func (w *winEvent) apply(e *event.Event) {
 	if w.message != "" {
 		e.Message = w.message
 	}
+	w.index()
 	if w.structured {
 		w.setEventData(e)
-		w.nameLegacyParams()
+		if w.nameLegacyParams() {
+			w.index() // names changed
+		}
 	}
-	w.index()
 	w.applyMeaning(e)
 }
 
@@ -466,7 +468,7 @@ func winKeywordList(k string) event.Value {
 
 // setEventData writes winlog.event_data.<Name> (winlog.user_data.<Name>
 // for UserData) for every value, as given. Names are unique in Windows'
-// schema; a repeated name keeps its first value.
+// schema; a repeated name keeps its first value. w is indexed.
 func (w *winEvent) setEventData(e *event.Event) {
 	var seen uint64 // nameBit of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
@@ -474,12 +476,7 @@ func (w *winEvent) setEventData(e *event.Event) {
 		bit := nameBit(d.name)
 		dup := false
 		if seen&bit != 0 {
-			for j := 0; j < i; j++ {
-				if w.data[j].name == d.name {
-					dup = true
-					break
-				}
-			}
+			dup = w.find(d.name) != i // the index has the first value of a name
 		}
 		seen |= bit
 		if dup {
