@@ -60,19 +60,25 @@ func Cats(c ...string) []string { return c }
 // ignored. Surrounding spaces are not part of a name: sshd logs a client's
 // " alice" as "Invalid user  alice from ..." on one line and PAM as
 // "user=alice" on the next, and both must name the same user.
-func SetUser(e *event.Event, key, name string) {
+func SetUser(e *event.Event, key, name string) { (*Related)(nil).SetUser(e, key, name) }
+
+// SetUser is the package's SetUser, collecting related.user in r.
+func (r *Related) SetUser(e *event.Event, key, name string) {
 	name = strings.TrimSpace(name)
 	if name == "" || name == "-" {
 		return
 	}
 	e.SetStr(key, name)
-	e.AddToList("related.user", name)
+	r.add(e, relUser, name)
 }
 
 // SetIP sets an IP field (source.ip, destination.ip, client.ip...) and
 // related.ip, but only if s is an IP address: a wrong field is worse than none.
 // An IPv4-mapped IPv6 address is unmapped; a zone is kept.
-func SetIP(e *event.Event, key, s string) bool {
+func SetIP(e *event.Event, key, s string) bool { return (*Related)(nil).SetIP(e, key, s) }
+
+// SetIP is the package's SetIP, collecting related.ip in r.
+func (r *Related) SetIP(e *event.Event, key, s string) bool {
 	s = strings.TrimSpace(s)
 	if !vendor.IsCanonicalIPv4(s) { // the common address needs no parse
 		addr, ok := vendor.ParseIP(s)
@@ -82,7 +88,7 @@ func SetIP(e *event.Event, key, s string) bool {
 		s = canonicalIP(s, addr)
 	}
 	e.SetStr(key, s)
-	e.AddToList("related.ip", s)
+	r.add(e, relIP, s)
 	return true
 }
 
@@ -97,14 +103,17 @@ func SetPort(e *event.Event, key, s string) bool {
 }
 
 // SetHostname adds a host name to related.hosts (and sets key if given).
-func SetHostname(e *event.Event, key, name string) {
+func SetHostname(e *event.Event, key, name string) { (*Related)(nil).SetHostname(e, key, name) }
+
+// SetHostname is the package's SetHostname, collecting related.hosts in r.
+func (r *Related) SetHostname(e *event.Event, key, name string) {
 	if name == "" || name == "-" {
 		return
 	}
 	if key != "" {
 		e.SetStr(key, name)
 	}
-	e.AddToList("related.hosts", name)
+	r.add(e, relHosts, name)
 }
 
 // canonicalIP returns the canonical text of addr (unmapped), reusing s when it
@@ -120,9 +129,12 @@ func canonicalIP(s string, addr netip.Addr) string {
 }
 
 // AddRelatedIP adds s to related.ip if it is an IP address.
-func AddRelatedIP(e *event.Event, s string) {
+func AddRelatedIP(e *event.Event, s string) { (*Related)(nil).AddIP(e, s) }
+
+// AddIP is the package's AddRelatedIP, collecting in r.
+func (r *Related) AddIP(e *event.Event, s string) {
 	if addr, ok := vendor.ParseIP(s); ok {
-		e.AddToList("related.ip", canonicalIP(s, addr))
+		r.add(e, relIP, canonicalIP(s, addr))
 	}
 }
 
@@ -134,7 +146,10 @@ func IsIP(s string) bool { return vendor.IsIP(s) }
 // <side>.domain (and related.hosts) when it looks like a host name. side is
 // "source", "destination", "client" or "server". "-", "?" and "unknown" are
 // ignored.
-func SetAddress(e *event.Event, side, addr string) {
+func SetAddress(e *event.Event, side, addr string) { (*Related)(nil).SetAddress(e, side, addr) }
+
+// SetAddress is the package's SetAddress, collecting related.* in r.
+func (r *Related) SetAddress(e *event.Event, side, addr string) {
 	switch addr {
 	case "", "-", "?", "unknown", "(null)":
 		return
@@ -144,11 +159,11 @@ func SetAddress(e *event.Event, side, addr string) {
 		k = [2]string{side + ".ip", side + ".domain"}
 	}
 	ipKey, domainKey := k[0], k[1]
-	if SetIP(e, ipKey, addr) {
+	if r.SetIP(e, ipKey, addr) {
 		return
 	}
 	if looksLikeHostname(addr) {
-		SetHostname(e, domainKey, addr)
+		r.SetHostname(e, domainKey, addr)
 	}
 }
 

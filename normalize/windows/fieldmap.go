@@ -14,7 +14,9 @@ import (
 // other maps: a role's SID is kept when the role has a name (the name may
 // come later in the row) or names a well-known account (S-1-5-18 ->
 // SYSTEM); a SID alone is kept as the role's id, for the agent to resolve.
+// related.* is collected while mapping and written once, at the end.
 func (w *winEvent) mapFields(e *event.Event, ent *wincatalog.Entry) {
+	var rel ecs.Related
 	var done uint64 // bit i: ent.Fields[i] set its target (rows have fewer than 64 maps)
 	var sids [8]pendingSID
 	nsid := 0
@@ -33,13 +35,14 @@ func (w *winEvent) mapFields(e *event.Event, ent *wincatalog.Entry) {
 			done |= 1 << i
 			continue
 		}
-		if w.mapField(e, f) {
+		if w.mapField(e, &rel, f) {
 			done |= 1 << i
 		}
 	}
 	for _, s := range sids[:nsid] {
-		setSID(e, s.to, s.sid, s.account)
+		setSID(e, &rel, s.to, s.sid, s.account)
 	}
+	rel.Flush(e, w.fieldsFrom)
 }
 
 type pendingSID struct{ to, sid, account string }
@@ -57,7 +60,7 @@ func pendingHas(ps []pendingSID, to string) bool {
 // value is absent or does not decode (the next map of that target may).
 // Long because it is the table of decodings (wincatalog.Decode*), a case
 // each.
-func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
+func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Field) bool {
 	switch f.Decode {
 	case wincatalog.DecodeNone:
 		if isRawEcho(f) {
@@ -67,7 +70,7 @@ func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
 		if strings.HasPrefix(f.To, "winlog.logon.failure.") {
 			v = winHexLower(w.tok(f.From))
 		}
-		return setValue(e, f.To, v)
+		return setValue(e, rel, f.To, v)
 	case wincatalog.DecodeHex, wincatalog.DecodeInt:
 		var n int64
 		var ok bool
@@ -81,7 +84,7 @@ func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
 		}
 		e.SetInt(f.To, n)
 	case wincatalog.DecodeLogonID:
-		return setValue(e, f.To, winLogonID(w.tok(f.From)))
+		return setValue(e, rel, f.To, winLogonID(w.tok(f.From)))
 	case wincatalog.DecodeLogonType:
 		v := w.tok(f.From)
 		if n, ok := ecs.ParseUint(v); ok && n < 64 {
@@ -89,13 +92,13 @@ func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
 				v = name
 			}
 		}
-		return setValue(e, f.To, v)
+		return setValue(e, rel, f.To, v)
 	case wincatalog.DecodeStatus:
 		v := w.tok(f.From)
 		if n, ok := wincatalog.ParseMask(v); !ok || n == 0 {
 			return false // 0x0: no error, no reason
 		}
-		return setValue(e, f.To, wincatalog.Status(v))
+		return setValue(e, rel, f.To, wincatalog.Status(v))
 	case wincatalog.DecodeMessage:
 		v := w.val(f.From)
 		if strings.HasPrefix(v, "%%") {
@@ -103,25 +106,25 @@ func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
 				v = text
 			}
 		}
-		return setValue(e, f.To, v)
+		return setValue(e, rel, f.To, v)
 	case wincatalog.DecodeDirection:
-		return setValue(e, f.To, wincatalog.Message(w.tok(f.From)))
+		return setValue(e, rel, f.To, wincatalog.Message(w.tok(f.From)))
 	case wincatalog.DecodeUAC, wincatalog.DecodeAccessMask:
 		return w.setFlags(e, f)
 	case wincatalog.DecodeAccount:
-		return setAccount(e, f.To, w.val(f.From))
+		return setAccount(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeHashes:
 		return setHashes(e, f.To, w.val(f.From))
 	case wincatalog.DecodeObjectPath:
 		key := wincatalog.ObjectPathField(w.val("ObjectType"))
-		return key != "" && setValue(e, key, w.val(f.From))
+		return key != "" && setValue(e, rel, key, w.val(f.From))
 	case wincatalog.DecodeIP:
-		return ecs.SetIP(e, f.To, strings.TrimPrefix(w.tok(f.From), "::ffff:"))
+		return rel.SetIP(e, f.To, strings.TrimPrefix(w.tok(f.From), "::ffff:"))
 	case wincatalog.DecodePort:
 		v := w.tok(f.From)
 		return v != "0" && ecs.SetPort(e, f.To, v)
 	case wincatalog.DecodeHost:
-		return setHost(e, f.To, w.tok(f.From))
+		return setHost(e, rel, f.To, w.tok(f.From))
 	case wincatalog.DecodeInitiated:
 		switch strings.ToLower(w.tok(f.From)) {
 		case "true":
@@ -132,7 +135,7 @@ func (w *winEvent) mapField(e *event.Event, f *wincatalog.Field) bool {
 			return false
 		}
 	case wincatalog.DecodeDNSResults:
-		return setDNSResults(e, f.To, w.val(f.From))
+		return setDNSResults(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeRegistryPath:
 		return w.setRegistryPath(e, f.To, w.val(f.From))
 	default:
@@ -150,15 +153,15 @@ func isRawEcho(f *wincatalog.Field) bool {
 
 // setValue sets a plain value; user names also go to related.user (a
 // "DOMAIN\name" split), executables and paths also give their file name.
-func setValue(e *event.Event, key, v string) bool {
+func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" {
 		return false
 	}
 	switch key {
 	case "user.name", "user.target.name", "user.effective.name":
-		return setAccount(e, key, v)
+		return setAccount(e, rel, key, v)
 	case "related.user":
-		e.AddToList(key, v)
+		rel.AddUser(e, v)
 		return true
 	}
 	e.SetStr(key, v)
@@ -185,7 +188,7 @@ func fileNameKey(pathKey string) string {
 
 // setAccount sets a user name; "DOMAIN\name" sets the sibling domain too
 // (unless a map already did).
-func setAccount(e *event.Event, key, v string) bool {
+func setAccount(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
 		return false
 	}
@@ -195,7 +198,7 @@ func setAccount(e *event.Event, key, v string) bool {
 		}
 		v = v[i+1:]
 	}
-	ecs.SetUser(e, key, v)
+	rel.SetUser(e, key, v)
 	return v != ""
 }
 
@@ -214,7 +217,7 @@ func domainKey(nameKey string) string {
 // setSID sets a role's id (user.id, user.target.id, group.id...): with the
 // role's name when the event gave none and the SID is a well-known one or
 // the agent resolved it (account, "DOMAIN\name").
-func setSID(e *event.Event, idKey, sid, account string) {
+func setSID(e *event.Event, rel *ecs.Related, idKey, sid, account string) {
 	nameKey := sidNameKey(idKey)
 	if nameKey == "" || e.Has(nameKey) {
 		e.SetStr(idKey, sid)
@@ -224,9 +227,9 @@ func setSID(e *event.Event, idKey, sid, account string) {
 		return // NULL SID: no account
 	}
 	if name := wincatalog.WellKnownSID(sid); name != "" {
-		setValue(e, nameKey, name)
+		setValue(e, rel, nameKey, name)
 	} else if account != "" {
-		setValue(e, nameKey, account)
+		setValue(e, rel, nameKey, account)
 	}
 	e.SetStr(idKey, sid)
 }
@@ -249,7 +252,7 @@ func sidNameKey(idKey string) string {
 
 // setHost sets a host name field, or for "<side>.address" the side's ip
 // or domain ("localhost" says nothing).
-func setHost(e *event.Event, key, v string) bool {
+func setHost(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
 		return false
 	}
@@ -257,10 +260,10 @@ func setHost(e *event.Event, key, v string) bool {
 		if v == "localhost" {
 			return false
 		}
-		ecs.SetAddress(e, side, v)
+		rel.SetAddress(e, side, v)
 		return true
 	}
-	ecs.SetHostname(e, key, v)
+	rel.SetHostname(e, key, v)
 	return true
 }
 

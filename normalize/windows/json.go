@@ -43,6 +43,10 @@ type jsonScanner struct {
 	i     int
 	depth int
 	path  [jsonMaxDepth]string
+	// esc is where the next backslash is (len(s) if none), from i or
+	// before: a string that ends before it has no escapes, which str
+	// then knows without searching it a second time.
+	esc int
 	// unescaped holds the strings that had escapes (Windows paths always
 	// do), one allocation per document rather than one per string: it is
 	// allocated with the length of the rest of the document, which the
@@ -51,6 +55,8 @@ type jsonScanner struct {
 	// again (appends go past them; were the buffer ever moved, the old
 	// one stays alive under the strings made from it).
 	unescaped []byte
+
+	nx nxlogHold // NXLog's own fields of the record (nxlog.go)
 }
 
 const (
@@ -58,6 +64,13 @@ const (
 	jsonWinlogbeat
 	jsonEvtx
 )
+
+// newJSONScanner returns a scanner at the start of s.
+func newJSONScanner(s string) jsonScanner {
+	js := jsonScanner{s: s}
+	js.findEscape(0)
+	return js
+}
 
 // parseJSON reads an NXLog or Winlogbeat record.
 func (w *winEvent) parseJSON(s string) bool {
@@ -72,7 +85,7 @@ func (w *winEvent) parseJSON(s string) bool {
 	default:
 		return false
 	}
-	js := jsonScanner{s: s}
+	js := newJSONScanner(s)
 	js.skipSpace()
 	if js.i >= len(s) || s[js.i] != '{' || !js.value(w, mode) {
 		return false
@@ -81,7 +94,7 @@ func (w *winEvent) parseJSON(s string) bool {
 		return false
 	}
 	if mode == jsonNXLog {
-		w.resolveNXLog()
+		w.resolveNXLog(&js.nx)
 	}
 	switch mode {
 	case jsonNXLog:
@@ -157,7 +170,15 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			js.i++
 			js.path[js.depth] = key
 			js.depth++
-			ok = js.value(w, mode)
+			js.skipSpace()
+			if js.i < len(js.s) && js.s[js.i] == '"' { // the usual member: a string, read here without a call
+				var v string
+				if v, ok = js.str(); ok {
+					w.jsonScalar(js, mode, v)
+				}
+			} else {
+				ok = js.value(w, mode)
+			}
 			js.depth--
 			if !ok {
 				return false
@@ -204,7 +225,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 	case '"':
 		v, ok := js.str()
 		if ok {
-			w.jsonScalar(mode, js.path[:js.depth], v)
+			w.jsonScalar(js, mode, v)
 		}
 		return ok
 	}
@@ -221,7 +242,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 		return false
 	}
 	if lit != "null" {
-		w.jsonScalar(mode, js.path[:js.depth], lit)
+		w.jsonScalar(js, mode, lit)
 	}
 	return true
 }
@@ -237,9 +258,16 @@ func (js *jsonScanner) str() (string, bool) {
 	if q < 0 {
 		return "", false
 	}
-	if strings.IndexByte(s[start:start+q], '\\') < 0 {
-		js.i = start + q + 1 // no escapes: a substring, no copy
+	if start+q < js.esc { // the usual string: no escapes, a substring, no copy
+		js.i = start + q + 1
 		return s[start : start+q], true
+	}
+	if js.esc < start { // a backslash outside any string (not JSON): look again
+		js.findEscape(start)
+		if start+q < js.esc {
+			js.i = start + q + 1
+			return s[start : start+q], true
+		}
 	}
 	// The string ends at the first quote after an even run of backslashes
 	// (an odd one escapes it).
@@ -259,6 +287,7 @@ func (js *jsonScanner) str() (string, bool) {
 		end += 1 + n
 	}
 	js.i = end + 1
+	js.findEscape(js.i)
 	if js.unescaped == nil {
 		js.unescaped = make([]byte, 0, len(s)-start)
 	}
@@ -269,6 +298,14 @@ func (js *jsonScanner) str() (string, bool) {
 	}
 	js.unescaped = b
 	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), true
+}
+
+// findEscape sets esc to the first backslash from i on.
+func (js *jsonScanner) findEscape(i int) {
+	js.esc = len(js.s)
+	if k := strings.IndexByte(js.s[i:], '\\'); k >= 0 {
+		js.esc = i + k
+	}
 }
 
 // jsonUnescape appends s, a JSON string body, to b with its escapes decoded.
@@ -287,19 +324,11 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 		if i >= len(s) {
 			return nil, false
 		}
+		if c := jsonEscapes[s[i]]; c != 0 { // \r \n \t \\ ...: Windows messages hold one every few words
+			b = append(b, c)
+			continue
+		}
 		switch s[i] {
-		case '"', '\\', '/':
-			b = append(b, s[i])
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
 		case 'u':
 			r, ok := jsonHex4(s, i+1)
 			if !ok {
@@ -322,6 +351,9 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	return b, true
 }
 
+// jsonEscapes is what a one-letter escape stands for (0: not one).
+var jsonEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
 func jsonHex4(s string, i int) (rune, bool) {
 	if i+4 > len(s) {
 		return 0, false
@@ -330,11 +362,12 @@ func jsonHex4(s string, i int) (rune, bool) {
 	return rune(n), ok
 }
 
-// jsonScalar maps one scalar of the document to w.
-func (w *winEvent) jsonScalar(mode int, path []string, v string) {
+// jsonScalar maps one scalar of the document (at js's path) to w.
+func (w *winEvent) jsonScalar(js *jsonScanner, mode int, v string) {
+	path := js.path[:js.depth]
 	switch mode {
 	case jsonNXLog:
-		w.nxlogField(path, v)
+		w.nxlogField(&js.nx, path, v)
 	case jsonWinlogbeat:
 		w.winlogbeatField(path, v)
 	default:

@@ -19,6 +19,29 @@ func modernID(id int) (int, bool) {
 // (a 2000/2003 log exported as XML: <Data>1536</Data>...). The names are
 // those of the modern event with the same meaning.
 func winLegacyParams(id int) []string {
+	if id < winLegacyFirst || id >= winLegacyEnd {
+		return nil // a modern id: asked for every record, answered without a map
+	}
+	return winLegacyParamNames[id]
+}
+
+// The legacy Security ids are within [winLegacyFirst, winLegacyEnd).
+const winLegacyFirst, winLegacyEnd = 512, 700
+
+// winLegacyParamNames holds legacyParams' lists, built once: a list
+// literal returned from a function is allocated at every call.
+var winLegacyParamNames = func() map[int][]string {
+	m := map[int][]string{}
+	for id := winLegacyFirst; id < winLegacyEnd; id++ {
+		if names := legacyParams(id); names != nil {
+			m[id] = names
+		}
+	}
+	return m
+}()
+
+// legacyParams is the table of winLegacyParams, by id.
+func legacyParams(id int) []string {
 	switch {
 	case id == 528 || id == 540:
 		return []string{"TargetUserName", "TargetDomainName", "TargetLogonId", "LogonType", "LogonProcessName",
@@ -66,17 +89,18 @@ func winLegacyParams(id int) []string {
 
 // nameLegacyParams renames param1, param2, ... of a legacy event to the
 // names its meaning reads (after winlog.event_data kept them as given).
-func (w *winEvent) nameLegacyParams() {
+// It reports whether it renamed any.
+func (w *winEvent) nameLegacyParams() bool {
 	names := winLegacyParams(w.id)
-	if names == nil {
-		return
-	}
+	renamed := false
 	for i := 0; i < w.n && i < len(names); i++ {
 		if w.data[i].name != winParamName(i+1) {
-			return // named data: nothing to do
+			break // named data: nothing to do
 		}
 		w.data[i].name = names[i]
+		renamed = true
 	}
+	return renamed
 }
 
 // winLegacyReasons are the failure reasons legacy logon failures carry in

@@ -129,3 +129,17 @@ func TestVal(t *testing.T) {
 		}
 	}
 }
+
+// TestLegacyParamsInRange: winLegacyParams answers from a table of the ids
+// in [winLegacyFirst, winLegacyEnd); a list for an id outside it would
+// never be used.
+func TestLegacyParamsInRange(t *testing.T) {
+	for id := range 65536 {
+		if (id < winLegacyFirst || id >= winLegacyEnd) && legacyParams(id) != nil {
+			t.Errorf("legacyParams(%d) has names, outside [%d, %d)", id, winLegacyFirst, winLegacyEnd)
+		}
+		if got, want := winLegacyParams(id), legacyParams(id); len(got) != len(want) {
+			t.Errorf("winLegacyParams(%d) = %v, want %v", id, got, want)
+		}
+	}
+}

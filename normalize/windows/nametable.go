@@ -78,6 +78,9 @@ var winDataKeys = func() *nameTable {
 	for _, n := range winKnownDataNames {
 		t.put(n, "winlog.event_data."+n)
 	}
+	for _, n := range winParamNames { // unnamed <Data> of legacy and classic events
+		t.put(n, "winlog.event_data."+n)
+	}
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
 			for _, f := range ent.Fields {

@@ -33,6 +33,15 @@ type nxlogHeld struct {
 	earlier, later bool
 }
 
+// nxlogHold holds NXLog's own top-level fields until the whole record is
+// read: an EventData name may be one of them. Part of the JSON scanner,
+// not of winEvent: the other roads need not clear it for every record.
+type nxlogHold struct {
+	held [nxlogMaxHeld]nxlogHeld
+	n    int    // held[:n] are the record's
+	seen uint64 // nameBit of the held names
+}
+
 // nxlogMaxHeld bounds the held values; beyond it a value is read as
 // NXLog's at once (NXLog's records have about 25 of their own).
 const nxlogMaxHeld = 40
@@ -52,7 +61,7 @@ func nxlogOwnName(name string) bool {
 }
 
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
-func (w *winEvent) nxlogField(path []string, v string) {
+func (w *winEvent) nxlogField(nx *nxlogHold, path []string, v string) {
 	if len(path) == 2 && path[0] == "EventData" {
 		w.add(path[1], v)
 		return
@@ -67,27 +76,27 @@ func (w *winEvent) nxlogField(path []string, v string) {
 		w.nxlogClassic = v == "im_mseventlog"
 	case !nxlogOwnName(name):
 		w.add(name, v)
-	case w.nxHeld < len(w.nxHold):
+	case nx.n < len(nx.held):
 		h := nxlogHeld{name: name, value: v}
-		if bit := nameBit(name); w.nxSeen&bit == 0 {
-			w.nxSeen |= bit // a new name: no search
+		if bit := nameBit(name); nx.seen&bit == 0 {
+			nx.seen |= bit // a new name: no search
 		} else {
-			for i := range w.nxHold[:w.nxHeld] {
-				if p := &w.nxHold[i]; p.name == name {
+			for i := range nx.held[:nx.n] {
+				if p := &nx.held[i]; p.name == name {
 					p.later, h.earlier = true, true
 				}
 			}
 		}
-		w.nxHold[w.nxHeld] = h
-		w.nxHeld++
+		nx.held[nx.n] = h
+		nx.n++
 	default:
 		w.nxlogOwn(name, v)
 	}
 }
 
 // resolveNXLog gives each held value to NXLog's reading or to EventData.
-func (w *winEvent) resolveNXLog() {
-	held := w.nxHold[:w.nxHeld]
+func (w *winEvent) resolveNXLog(nx *nxlogHold) {
+	held := nx.held[:nx.n]
 	if w.nxlogClassic { // im_mseventlog: no EventData, every name is NXLog's
 		for _, d := range held {
 			w.nxlogOwn(d.name, d.value)

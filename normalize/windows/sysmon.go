@@ -69,7 +69,7 @@ func lowerASCII(s string) string {
 // setDNSResults sets the addresses of a Sysmon QueryResults
 // ("type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"): the CNAMEs
 // and record types it also lists are not addresses.
-func setDNSResults(e *event.Event, key, v string) bool {
+func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 	var ips []string
 	for v != "" {
 		var item string
@@ -77,7 +77,7 @@ func setDNSResults(e *event.Event, key, v string) bool {
 		item = strings.TrimPrefix(strings.TrimSpace(item), "::ffff:")
 		if ecs.IsIP(item) {
 			ips = append(ips, item)
-			ecs.AddRelatedIP(e, item)
+			rel.AddIP(e, item)
 		}
 	}
 	if len(ips) == 0 {

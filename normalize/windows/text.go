@@ -106,8 +106,9 @@ func winCutDescription(msg string) string {
 func winLabelBefore(msg string, colon int) (label, kind string, start int) {
 	k := colon
 	for words := 0; words < 6 && k > 0 && colon-k < 48; words++ {
-		ws := k
-		for ws > 0 && !winWordStop[msg[ws-1]] {
+		word := msg[:k] // searched back from its end: no bounds check per byte
+		ws := len(word)
+		for ws > 0 && !winWordStop[word[ws-1]] {
 			ws--
 		}
 		if ws == k || ws > 0 && msg[ws-1] == ':' {

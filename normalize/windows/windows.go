@@ -84,8 +84,19 @@ const winMaxData = 64
 // winData is one EventData (or UserData) value, raw.
 type winData struct {
 	name, value string
-	account     string // the account the agent resolved a SID value to (AccountDomain\AccountName attributes)
 }
+
+// winAccount is the account the agent resolved a SID value to
+// (AccountDomain\AccountName attributes of data[data]). Held apart from
+// winData: a record has a few, and every byte of winEvent is cleared for
+// every record.
+type winAccount struct {
+	data    int
+	account string
+}
+
+// winMaxAccounts bounds the resolved accounts kept per record (a 4624 has two SIDs).
+const winMaxAccounts = 8
 
 // winEvent is what every road extracts from a record.
 type winEvent struct {
@@ -114,26 +125,24 @@ type winEvent struct {
 	userDom  string
 	userType string
 
+	fieldsFrom int // len(e.Fields) before apply: the fields after it are the decoder's
+
 	structured   bool // data holds real EventData (XML, NXLog, Winlogbeat)
 	nxlogClassic bool // NXLog im_mseventlog: no EventData, only the message
 	userData     bool // it came from <UserData> (winlog.user_data.*)
 	n            int  // data[:n] are the record's values
 	indexed      bool // nameHead and nameNext index data[:n] (index)
 
-	nxHeld int    // nxHold[:nxHeld] are the record's held names
-	nxSeen uint64 // nameBit of the held names
-
 	data [winMaxData]winData
+
+	accounts  [winMaxAccounts]winAccount
+	nAccounts int
 
 	// An index of data by name, built once the record is read (index):
 	// nameHead[nameSlot(name)] is 1 + the first value with that slot,
 	// nameNext[i] 1 + the next one after data[i]; 0 ends a chain.
 	nameHead [64]uint8
 	nameNext [winMaxData]uint8
-
-	// NXLog's own top-level fields, held until the whole record is read
-	// (nxlog.go): an EventData name may be one of them.
-	nxHold [nxlogMaxHeld]nxlogHeld
 }
 
 // add records one EventData value; names beyond winMaxData are dropped.
@@ -188,9 +197,21 @@ func (w *winEvent) find(name string) int {
 // name to ("DOMAIN\name", "" if none).
 func (w *winEvent) account(name string) string {
 	if i := w.find(name); i >= 0 {
-		return w.data[i].account
+		for _, a := range w.accounts[:w.nAccounts] {
+			if a.data == i {
+				return a.account
+			}
+		}
 	}
 	return ""
+}
+
+// setAccount records the agent's account of the last value read.
+func (w *winEvent) setAccount(account string) {
+	if w.n > 0 && w.nAccounts < len(w.accounts) {
+		w.accounts[w.nAccounts] = winAccount{w.n - 1, account}
+		w.nAccounts++
+	}
 }
 
 // raw returns the EventData value name as given ("" if absent).
@@ -377,6 +398,7 @@ func (w *winEvent) parseTagged(e *event.Event, m string) bool {
 // the raw EventData, then the meaning of the event id.
 func (w *winEvent) apply(e *event.Event) {
 	e.Flags |= event.TagNotProcess // the tag is a log or agent name, not the process
+	w.fieldsFrom = len(e.Fields)
 	ecs.Reserve(e, 40+w.n)
 	ecs.SetRule(e, w.road)
 	ecs.SetProvider(e, w.provider)
@@ -418,11 +440,13 @@ func (w *winEvent) apply(e *event.Event) {
 	if w.message != "" {
 		e.Message = w.message
 	}
+	w.index()
 	if w.structured {
 		w.setEventData(e)
-		w.nameLegacyParams()
+		if w.nameLegacyParams() {
+			w.index() // names changed
+		}
 	}
-	w.index()
 	w.applyMeaning(e)
 }
 
@@ -444,20 +468,15 @@ func winKeywordList(k string) event.Value {
 
 // setEventData writes winlog.event_data.<Name> (winlog.user_data.<Name>
 // for UserData) for every value, as given. Names are unique in Windows'
-// schema; a repeated name keeps its first value.
+// schema; a repeated name keeps its first value. w is indexed.
 func (w *winEvent) setEventData(e *event.Event) {
 	var seen uint64 // nameBit of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
-		d := w.data[i]
+		d := &w.data[i]
 		bit := nameBit(d.name)
 		dup := false
 		if seen&bit != 0 {
-			for j := 0; j < i; j++ {
-				if w.data[j].name == d.name {
-					dup = true
-					break
-				}
-			}
+			dup = w.find(d.name) != i // the index has the first value of a name
 		}
 		seen |= bit
 		if dup {

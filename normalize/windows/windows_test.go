@@ -2,6 +2,7 @@ package windows
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -277,6 +278,7 @@ func TestJSONUnescape(t *testing.T) {
 		`C:\\Windows\\cmd.exe`: `C:\Windows\cmd.exe`,
 		`a\"b\/c\r\n\t`:        "a\"b/c\r\n\t",
 		`\u00e9\ud83d\ude00`:   "é😀",
+		`\b\f\\\/x\t`:          "\b\f\\/x\t",
 	} {
 		b, ok := jsonUnescape([]byte("kept"), in)
 		got := strings.TrimPrefix(string(b), "kept")
@@ -288,7 +290,7 @@ func TestJSONUnescape(t *testing.T) {
 			t.Errorf("encoding/json reads %q as %q", in, std)
 		}
 	}
-	for _, in := range []string{`\x`, `\u12`, `abc\`} {
+	for _, in := range []string{`\x`, `\u12`, `abc\`, `\a`, `\0`, "\\\x00"} {
 		if _, ok := jsonUnescape(nil, in); ok {
 			t.Errorf("jsonUnescape(%q) accepted", in)
 		}
@@ -299,7 +301,7 @@ func TestJSONUnescape(t *testing.T) {
 // scanner's one buffer per document stay what they were when later ones
 // are added (they share the buffer).
 func TestJSONScannerUnescapedStrings(t *testing.T) {
-	js := jsonScanner{s: `"C:\\a\\b.exe" "x" "\u00e9t\u00e9" "\"q\"" "C:\\c"`}
+	js := newJSONScanner(`"C:\\a\\b.exe" "x" "\u00e9t\u00e9" "\"q\"" "C:\\c"`)
 	want := []string{`C:\a\b.exe`, "x", "été", `"q"`, `C:\c`}
 	var got []string
 	for range want {
@@ -469,7 +471,7 @@ func TestRepeatedEventDataKeepsFirst(t *testing.T) {
 // even run of backslashes, as encoding/json reads it.
 func TestJSONScannerStringEnds(t *testing.T) {
 	for _, doc := range []string{`"a\\"`, `"b\"c\\\"d"`, `"\\\\"`, `"e\\\\\"f"`, `"\"\""`, `"C:\\x\\"`} {
-		js := jsonScanner{s: doc + ` "next"`}
+		js := newJSONScanner(doc + ` "next"`)
 		got, ok := js.str()
 		var want string
 		if err := json.Unmarshal([]byte(doc), &want); err != nil {
@@ -484,7 +486,7 @@ func TestJSONScannerStringEnds(t *testing.T) {
 		}
 	}
 	for _, doc := range []string{`"a\"`, `"b\\\"`} {
-		js := jsonScanner{s: doc}
+		js := newJSONScanner(doc)
 		if _, ok := js.str(); ok {
 			t.Errorf("str(%s) accepted an unterminated string", doc)
 		}
@@ -513,6 +515,42 @@ func TestXMLDataElement(t *testing.T) {
 		}
 		if got != want || !ok && x.i != 0 {
 			t.Errorf("dataElement(%s) = %q (at %d), want %q", doc, got, x.i, want)
+		}
+	}
+}
+
+// TestJSONScannerEscapesAcrossStrings: strings with and without escapes
+// in any order read as encoding/json reads them (str knows a string has
+// no escapes from where the next backslash of the document is), and a
+// backslash outside any string does not hide a later string's escapes.
+func TestJSONScannerEscapesAcrossStrings(t *testing.T) {
+	pieces := []string{"plain", `C:\Windows\x.exe`, "", `"quoted"`, "tab\there", `\`, "é", "a/b", `\\server\share`}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 2000 {
+		var doc strings.Builder
+		var want []string
+		for range 1 + rng.IntN(8) {
+			p := pieces[rng.IntN(len(pieces))]
+			b, _ := json.Marshal(p)
+			doc.Write(b)
+			doc.WriteByte(' ')
+			want = append(want, p)
+		}
+		js := newJSONScanner(doc.String())
+		for i, w := range want {
+			js.skipSpace()
+			got, ok := js.str()
+			if !ok || got != w {
+				t.Fatalf("round %d, %s: string %d = %q, %v; want %q", round, doc.String(), i, got, ok, w)
+			}
+		}
+	}
+	js := newJSONScanner(`\ "C:\\x" "y"`)
+	js.i = 2
+	for _, w := range []string{`C:\x`, "y"} {
+		js.skipSpace()
+		if got, ok := js.str(); !ok || got != w {
+			t.Errorf("after a stray backslash: %q, %v; want %q", got, ok, w)
 		}
 	}
 }

@@ -29,247 +29,13 @@ import (
 //	  </RenderingInfo>
 //	</Event>
 //
-// The scanner below reads exactly this: elements, attributes, text,
+// The scanner (xmlscan.go) reads exactly this: elements, attributes, text,
 // entities; comments, processing instructions and CDATA are tolerated.
 // It does not validate (a relay keeps what it cannot fully read) and
 // never allocates except to unescape text holding entities. Measured on a
 // 4688 (2 cores, busy machine): encoding/xml.Unmarshal into a small struct
 // takes ~45 µs and 394 allocations only to read it (BenchmarkStdlibXML);
 // the whole decode here ~4 µs and 3 (BenchmarkDecodeWindowsXML).
-
-// xmlToken is one piece of XML.
-type xmlToken struct {
-	kind  byte   // 's' start, 'e' end, 't' text
-	name  string // element name without namespace prefix
-	attrs string // raw attribute text of a start tag
-	self  bool   // <name/>
-	text  string // raw text (entities not decoded); CDATA content
-	cdata bool
-}
-
-// xmlScanner walks a document token by token.
-type xmlScanner struct {
-	s string
-	i int
-}
-
-// next reads the next token; false at the end or on malformed input. The
-// token is returned, not written through a pointer: a pointer write pays
-// the garbage collector's write barrier while it marks.
-// Long because it is the scanner's one switch over the kinds of markup.
-func (x *xmlScanner) next() (xmlToken, bool) {
-	s := x.s
-	for x.i < len(s) {
-		if s[x.i] != '<' {
-			j := strings.IndexByte(s[x.i:], '<')
-			if j < 0 {
-				j = len(s) - x.i
-			}
-			t := xmlToken{kind: 't', text: s[x.i : x.i+j]}
-			x.i += j
-			return t, true
-		}
-		rest := s[x.i:]
-		if len(rest) > 1 {
-			switch rest[1] {
-			case '!':
-				switch {
-				case strings.HasPrefix(rest, "<!--"):
-					end := strings.Index(rest, "-->")
-					if end < 0 {
-						return xmlToken{}, false
-					}
-					x.i += end + 3
-					continue
-				case strings.HasPrefix(rest, "<![CDATA["):
-					end := strings.Index(rest, "]]>")
-					if end < 0 {
-						return xmlToken{}, false
-					}
-					x.i += end + 3
-					return xmlToken{kind: 't', text: rest[9:end], cdata: true}, true
-				}
-				end := strings.IndexByte(rest, '>')
-				if end < 0 {
-					return xmlToken{}, false
-				}
-				x.i += end + 1
-				continue
-			case '?':
-				end := strings.Index(rest, "?>")
-				if end < 0 {
-					return xmlToken{}, false
-				}
-				x.i += end + 2
-				continue
-			case '/':
-				end := strings.IndexByte(rest, '>')
-				if end < 0 {
-					return xmlToken{}, false
-				}
-				name := rest[2:end]
-				if name != "" && (maybeSpace(name[0]) || maybeSpace(name[len(name)-1])) {
-					name = strings.TrimSpace(name)
-				}
-				x.i += end + 1
-				return xmlToken{kind: 'e', name: xmlLocal(name)}, true
-			}
-		}
-		// Start tag: the name, then attributes up to the '>' that is
-		// outside quoted values.
-		j := 1
-		for j < len(rest) && !xmlNameEnd[rest[j]] {
-			j++
-		}
-		name := rest[1:j]
-		attrStart := j
-		end := -1
-		for j < len(rest) {
-			c := rest[j]
-			if c == '>' {
-				end = j
-				break
-			}
-			if c == '"' || c == '\'' { // a quoted value: jump to its closing quote
-				k := strings.IndexByte(rest[j+1:], c)
-				if k < 0 {
-					break
-				}
-				j += k + 2
-				continue
-			}
-			j++
-		}
-		if end < 0 || name == "" {
-			return xmlToken{}, false
-		}
-		attrs := rest[attrStart:end]
-		self := strings.HasSuffix(attrs, "/")
-		if self {
-			attrs = attrs[:len(attrs)-1]
-		}
-		x.i += end + 1
-		return xmlToken{kind: 's', name: xmlLocal(name), attrs: attrs, self: self}, true
-	}
-	return xmlToken{}, false
-}
-
-// dataElement reads `<Data Name="name">value</Data>`, EventData's usual
-// element, at once (name and value still escaped). False, and nothing
-// read, for any other shape: other attributes, no name, markup inside.
-func (x *xmlScanner) dataElement() (name, value string, ok bool) {
-	const open = `<Data Name="`
-	rest := x.s[x.i:]
-	if !strings.HasPrefix(rest, open) {
-		return "", "", false
-	}
-	q := strings.IndexByte(rest[len(open):], '"')
-	if q <= 0 || len(rest) < len(open)+q+2 || rest[len(open)+q+1] != '>' {
-		return "", "", false
-	}
-	name = rest[len(open) : len(open)+q]
-	body := rest[len(open)+q+2:]
-	k := strings.IndexByte(body, '<')
-	if k < 0 || !strings.HasPrefix(body[k:], "</Data>") { // a constant: compared without a call, unlike textEnd's
-		return "", "", false
-	}
-	x.i += len(open) + q + 2 + k + len("</Data>")
-	return name, body[:k], true
-}
-
-// systemTextElement reads `<Name>text</Name>` at once for the children of
-// System that are text only (EventID, Level, Keywords, EventRecordID,
-// Channel, Computer...): the name is checked against the list, not
-// scanned byte by byte. False, and nothing read, for any other element or
-// shape (attributes, markup inside).
-func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
-	rest := x.s[x.i:]
-	gt := strings.IndexByte(rest, '>')
-	if gt < 2 || rest[0] != '<' {
-		return "", "", false
-	}
-	name = rest[1:gt]
-	switch name {
-	case "EventID", "Version", "Level", "Task", "Opcode", "Keywords", "EventRecordID", "Channel", "Computer":
-	default:
-		return "", "", false
-	}
-	saved := x.i
-	x.i += gt + 1
-	if text, ok = x.textEnd(name); !ok {
-		x.i = saved
-		return "", "", false
-	}
-	return name, text, true
-}
-
-// textEnd reads "text</name>" at once, the shape of nearly every element
-// of an event (<Data Name="...">value</Data>, <EventID>4624</EventID>):
-// one search instead of a text and an end token. False, and nothing read,
-// for any other shape (markup inside, a prefixed end tag, no end).
-func (x *xmlScanner) textEnd(name string) (string, bool) {
-	rest := x.s[x.i:]
-	k := strings.IndexByte(rest, '<')
-	n := len(name)
-	if k < 0 || len(rest) < k+n+3 || rest[k+1] != '/' || rest[k+2+n] != '>' || rest[k+2:k+2+n] != name {
-		return "", false
-	}
-	x.i += k + n + 3
-	return rest[:k], true
-}
-
-// xmlNameEnd marks the bytes that end an element's name in a start tag.
-var xmlNameEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, '>': true, '/': true}
-
-// xmlLocal strips a namespace prefix ("evt:Event" -> "Event").
-func xmlLocal(name string) string {
-	if i := strings.IndexByte(name, ':'); i >= 0 {
-		return name[i+1:]
-	}
-	return name
-}
-
-// xmlAttr returns the (unescaped) value of attribute name in attrs.
-func xmlAttr(attrs, name string) string {
-	// The usual shape first: ` Name="value"` leading the attributes.
-	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && attrs[1:1+n] == name && attrs[1+n] == '=' && attrs[2+n] == '"' {
-		if end := strings.IndexByte(attrs[n+3:], '"'); end >= 0 {
-			return xmlUnescape(attrs[n+3 : n+3+end])
-		}
-	}
-	for i := 0; i < len(attrs); {
-		j := strings.Index(attrs[i:], name)
-		if j < 0 {
-			return ""
-		}
-		j += i
-		k := j + len(name)
-		i = k
-		if j > 0 && !winSpace(attrs[j-1]) {
-			continue
-		}
-		for k < len(attrs) && winSpace(attrs[k]) {
-			k++
-		}
-		if k >= len(attrs) || attrs[k] != '=' {
-			continue
-		}
-		k++
-		for k < len(attrs) && winSpace(attrs[k]) {
-			k++
-		}
-		if k >= len(attrs) || (attrs[k] != '"' && attrs[k] != '\'') {
-			return ""
-		}
-		q := attrs[k]
-		end := strings.IndexByte(attrs[k+1:], q)
-		if end < 0 {
-			return ""
-		}
-		return xmlUnescape(attrs[k+1 : k+1+end])
-	}
-	return ""
-}
 
 // parseXML reads a rendered event into w. It requires <Event> with a
 // <System> that has an EventID.
@@ -291,6 +57,33 @@ func (w *winEvent) parseXML(s string) bool {
 		closed    bool // </Event> seen: a truncated record is not decoded
 	)
 	for {
+		// The usual shapes first, read without the token scanner: white
+		// space between elements (which no field keeps), the sections'
+		// tags, System's children, EventData's <Data Name="...">.
+		if !inData && field == "" {
+			x.skipSpace()
+		}
+		if depth == 0 && x.eventStart() {
+			depth, sawEvent = 1, true
+			continue
+		}
+		if depth == 1 {
+			rest := x.s[x.i:]
+			switch {
+			case strings.HasPrefix(rest, "<System>"):
+				x.i += len("<System>")
+				section, depth = xmlSystem, 2
+				continue
+			case strings.HasPrefix(rest, "<EventData>"):
+				x.i += len("<EventData>")
+				section, depth = xmlEventData, 2
+				continue
+			case strings.HasPrefix(rest, "</Event>"):
+				x.i += len("</Event>")
+				depth, closed = 0, true
+				continue
+			}
+		}
 		if section == xmlSystem && depth == 2 {
 			if name, text, ok := x.systemTextElement(); ok {
 				if text != "" {
@@ -298,13 +91,27 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				continue
 			}
+			if name, attrs, ok := x.systemEmptyElement(); ok {
+				w.xmlSystemAttrs(name, attrs)
+				continue
+			}
+			if strings.HasPrefix(x.s[x.i:], "</System>") {
+				x.i += len("</System>")
+				section, depth = xmlOther, 1
+				continue
+			}
 		}
 		if section == xmlEventData && depth == 2 {
-			if name, value, ok := x.dataElement(); ok {
+			name, value, ok := x.dataElement()
+			for ; ok; name, value, ok = x.dataElement() { // the Data elements one after another
 				if entities {
 					name, value = xmlUnescape(name), xmlUnescape(value)
 				}
 				w.add(name, value)
+			}
+			if strings.HasPrefix(x.s[x.i:], "</EventData>") {
+				x.i += len("</EventData>")
+				section, depth = xmlOther, 1
 				continue
 			}
 		}
@@ -332,26 +139,7 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 			case section == xmlSystem && depth == 3:
 				field = t.name
-				switch t.name {
-				case "Provider":
-					w.provider = xmlAttr(t.attrs, "Name")
-					if w.provider == "" {
-						w.provider = xmlAttr(t.attrs, "EventSourceName")
-					}
-				case "TimeCreated":
-					if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(t.attrs, "SystemTime")); err == nil {
-						w.time, w.exact = ts, true
-					}
-				case "Execution":
-					w.execPID = xmlAttr(t.attrs, "ProcessID")
-					w.execTID = xmlAttr(t.attrs, "ThreadID")
-				case "Security":
-					w.userSID = xmlAttr(t.attrs, "UserID")
-					// The agent's LookupAccountSid of it, as NXLog and Winlogbeat give it.
-					w.userName = xmlAttr(t.attrs, "AccountName")
-					w.userDom = xmlAttr(t.attrs, "AccountDomain")
-					w.userType = xmlAttr(t.attrs, "AccountType")
-				}
+				w.xmlSystemAttrs(t.name, t.attrs)
 			case section == xmlEventData && depth == 3 && t.name == "Data":
 				dataName = xmlAttr(t.attrs, "Name")
 				if dataName == "" {
@@ -366,7 +154,7 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				if len(t.attrs) > len(dataName)+10 && w.n > 0 { // the agent's account of a SID value
 					if name := xmlAttr(t.attrs, "AccountName"); name != "" {
-						w.data[w.n-1].account = joinAccount(xmlAttr(t.attrs, "AccountDomain"), name)
+						w.setAccount(joinAccount(xmlAttr(t.attrs, "AccountDomain"), name))
 					}
 				}
 			case section == xmlUserData && depth == 3:
@@ -432,6 +220,30 @@ func (w *winEvent) parseXML(s string) bool {
 		w.parseText(w.message)
 	}
 	return true
+}
+
+// xmlSystemAttrs reads the attributes of a child of System.
+func (w *winEvent) xmlSystemAttrs(name, attrs string) {
+	switch name {
+	case "Provider":
+		w.provider = xmlAttr(attrs, "Name")
+		if w.provider == "" {
+			w.provider = xmlAttr(attrs, "EventSourceName")
+		}
+	case "TimeCreated":
+		if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(attrs, "SystemTime")); err == nil {
+			w.time, w.exact = ts, true
+		}
+	case "Execution":
+		w.execPID = xmlAttr(attrs, "ProcessID")
+		w.execTID = xmlAttr(attrs, "ThreadID")
+	case "Security":
+		w.userSID = xmlAttr(attrs, "UserID")
+		// The agent's LookupAccountSid of it, as NXLog and Winlogbeat give it.
+		w.userName = xmlAttr(attrs, "AccountName")
+		w.userDom = xmlAttr(attrs, "AccountDomain")
+		w.userType = xmlAttr(attrs, "AccountType")
+	}
 }
 
 // xmlSection is a child of <Event>: a number, as the scanner compares it

@@ -44,3 +44,65 @@ func TestXMLSystemShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLSystemAttributeShapes: System's attribute-only children
+// (Provider, TimeCreated, Execution, Security) are read the same whether
+// they take the short road (<Name attributes/>) or the scanner's: spaces,
+// single quotes, a '>' inside a value, an element with an end tag, a
+// namespace prefix, no attributes.
+func TestXMLSystemAttributeShapes(t *testing.T) {
+	const head = `<Event><System><EventID>4624</EventID>`
+	const tail = `<Channel>Security</Channel></System><EventData><Data Name="TargetUserName">jdoe</Data></EventData></Event>`
+	for _, c := range []struct{ system, provider, pid, sid, time string }{
+		{`<Provider Name="P1" Guid="{x}"/><Execution ProcessID="4" ThreadID="8"/><Security UserID="S-1-5-18"/>`, "P1", "4", "S-1-5-18", ""},
+		{`<Provider Name="P1" /><Execution  ProcessID = "4" /><Security/>`, "P1", "4", "", ""},
+		{`<Provider Name='P1'/><Execution ProcessID='4'/><Security UserID='S-1-5-18'/>`, "P1", "4", "S-1-5-18", ""},
+		{`<Provider Name="a>b"/><Execution ProcessID="4"/>`, "a>b", "4", "", ""},
+		{`<Provider Name="P1"></Provider><Execution ProcessID="4"></Execution><Security UserID="S-1-5-18"></Security>`, "P1", "4", "S-1-5-18", ""},
+		{`<evt:Provider Name="P1"/><Execution ProcessID="4"/>`, "P1", "4", "", ""},
+		{`<Provider EventSourceName="Src"/><TimeCreated SystemTime="2026-06-30T08:01:12.5Z"/>`, "Src", "", "", "2026-06-30T08:01:12.5Z"},
+		{`<Providers Name="no"/><Execution ProcessID="4"/>`, "", "4", "", ""},
+		{`<Provider Name="P&amp;Q"/><SecurityX UserID="S-1-5-18"/>`, "P&Q", "", "", ""},
+	} {
+		var w winEvent
+		if !w.parseXML(head + c.system + tail) {
+			t.Errorf("%s: not read", c.system)
+			continue
+		}
+		var ts string
+		if !w.time.IsZero() {
+			ts = w.time.UTC().Format("2006-01-02T15:04:05.999999999Z")
+		}
+		if w.provider != c.provider || w.execPID != c.pid || w.userSID != c.sid || ts != c.time || w.channel != "Security" || w.raw("TargetUserName") != "jdoe" {
+			t.Errorf("%s: provider %q pid %q sid %q time %q channel %q user %q", c.system, w.provider, w.execPID, w.userSID, ts, w.channel, w.raw("TargetUserName"))
+		}
+	}
+}
+
+// TestXMLSectionTags: the sections' tags read the same by the short road
+// (<System>, <EventData>, </EventData>, </Event> as written) or by the
+// scanner (attributes, quotes, prefixes, spaces, lines); a record without its
+// </Event> (cut short) is not decoded.
+func TestXMLSectionTags(t *testing.T) {
+	const sys = `<EventID>4624</EventID><Channel>Security</Channel>`
+	const data = `<Data Name="TargetUserName">jdoe</Data>`
+	for doc, decoded := range map[string]bool{
+		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                               true,
+		"<Event>\r\n  <System>\r\n    " + sys + "\r\n  </System>\r\n  <EventData>\r\n    " + data + "\r\n  </EventData>\r\n</Event>\r\n":               true,
+		`<evt:Event><evt:System>` + sys + `</evt:System><evt:EventData>` + data + `</evt:EventData></evt:Event>`:                                       true,
+		`<Event><System >` + sys + `</System ><EventData Name="x">` + data + `</EventData ></Event >`:                                                  true,
+		`<Event><System>` + sys + `</System><EventData>` + data + `</EventData>`:                                                                       false,
+		`<Event><System>` + sys + `</System><EventData>` + data:                                                                                        false,
+		`<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`: true,
+		`<Event xmlns='x'><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                     true,
+		`<Event a="x>y"><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                       true,
+		`<Events><System>` + sys + `</System><EventData>` + data + `</EventData></Events>`:                                                             false,
+		`<Event/><System>` + sys + `</System><EventData>` + data + `</EventData></Event>`:                                                              false,
+	} {
+		var w winEvent
+		ok := w.parseXML(doc)
+		if ok != decoded || ok && (w.code != "4624" || w.channel != "Security" || w.raw("TargetUserName") != "jdoe") {
+			t.Errorf("%q: decoded %v (want %v), code %q channel %q user %q", doc, ok, decoded, w.code, w.channel, w.raw("TargetUserName"))
+		}
+	}
+}

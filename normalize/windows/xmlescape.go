@@ -5,6 +5,7 @@ package windows
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -37,6 +38,15 @@ func xmlUnescape(s string) string {
 			continue
 		}
 		ent := s[i+1 : i+end]
+		if ent != "" && ent[0] == '#' { // the usual entity: &#13;&#10; ends each line of a rendered message
+			if r, ok := xmlCharRef(ent); ok {
+				b = utf8.AppendRune(b, r)
+			} else {
+				b = append(b, s[i:i+end+1]...)
+			}
+			i += end + 1
+			continue
+		}
 		switch ent {
 		case "lt":
 			b = append(b, '<')
@@ -57,7 +67,7 @@ func xmlUnescape(s string) string {
 		}
 		i += end + 1
 	}
-	return string(b)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again: no copy
 }
 
 // xmlCharRef decodes the body of a character reference: "#10", "#xA".
