@@ -86,24 +86,14 @@ func (c *Map[V]) at(i int32) *node[V] { return &c.chunks[i>>chunkBits][i&(chunkL
 func (c *Map[V]) key(n *node[V]) []byte { return c.keys[n.off : n.off+int(n.klen)] }
 
 // find returns the node of key, or none.
-func (c *Map[V]) find(key string, h uint32) int32 {
-	if len(c.slots) == 0 {
-		return none
-	}
-	m := len(c.slots) - 1
-	for j := int(h) & m; ; j = (j + 1) & m {
-		i := c.slots[j]
-		if i == none {
-			return none
-		}
-		if n := c.at(i); n.hash == h && string(c.key(n)) == key {
-			return i
-		}
-	}
-}
+func (c *Map[V]) find(key string, h uint32) int32 { return findIn(c, key, h) }
 
 // findBytes is find for a key in a byte slice.
-func (c *Map[V]) findBytes(key []byte, h uint32) int32 {
+func (c *Map[V]) findBytes(key []byte, h uint32) int32 { return findIn(c, key, h) }
+
+// findIn is find and findBytes: the two key types get their own code,
+// so comparing a []byte key with string(...) allocates nothing.
+func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 	if len(c.slots) == 0 {
 		return none
 	}
