@@ -18,7 +18,8 @@ import (
 //	Received disconnect from ADDR[ port N]:[ ]CODE: TEXT [preauth]
 //	Disconnecting[ authenticating user U ADDR port N|: ...]: Too many authentication failures[ for U] [preauth]
 //	error: maximum authentication attempts exceeded for [invalid user ]U from ADDR port N ssh2 [preauth]
-//	error: PAM: Authentication failure for [illegal user ]U from HOST
+//	error: PAM: PAM_STRERROR for [illegal user ]U from HOST   (Authentication failure, User not known to ..., ...)
+//	subsystem request for NAME by user U[ failed, subsystem not found]
 //	reverse mapping checking getaddrinfo for HOST [ADDR] failed[ - POSSIBLE BREAK-IN ATTEMPT!]
 //	Address ADDR maps to HOST, but this does not map back to the address[ - POSSIBLE BREAK-IN ATTEMPT!]
 //	Did not receive identification string from ADDR[ port N]
@@ -113,8 +114,15 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 			return sshdTooMany(e, rest)
 		}
 	case "PAM:":
-		if r, ok := strings.CutPrefix(rest, "Authentication failure for "); ok {
-			return sshdPAMFailure(e, r)
+		// auth-pam.c: error("PAM: %s for %s%.100s from %.100s",
+		// pam_strerror(), "illegal user " or "", user, host). No
+		// pam_strerror text holds " for ", so the first one ends it.
+		if reason, r, ok := strings.Cut(rest, " for "); ok {
+			return sshdPAMFailure(e, reason, r)
+		}
+	case "subsystem":
+		if r, ok := strings.CutPrefix(rest, "request for "); ok {
+			return sshdSubsystem(e, r)
 		}
 	case "reverse":
 		return sshdReverseMapping(e, rest)
@@ -491,9 +499,11 @@ func sshdTooMany(e *event.Event, rest string) bool {
 }
 
 // sshdPAMFailure decodes "[illegal user ]U from HOST" of
-// "error: PAM: Authentication failure for U from HOST" (sshd with
-// keyboard-interactive/PAM, notably on FreeBSD and older Linux).
-func sshdPAMFailure(e *event.Event, rest string) bool {
+// "error: PAM: REASON for U from HOST" (sshd with keyboard-interactive/PAM,
+// notably on FreeBSD and older Linux); REASON is PAM's pam_strerror text
+// ("Authentication failure", "User not known to the underlying
+// authentication module").
+func sshdPAMFailure(e *event.Event, reason, rest string) bool {
 	user, addr, _, ok := sshdUserFrom(rest, true)
 	if !ok {
 		return false
@@ -503,6 +513,31 @@ func sshdPAMFailure(e *event.Event, rest string) bool {
 	sshdSetUser(e, user)
 	ecs.SetAddress(e, "source", addr)
 	e.SetStr("sshd.method", "keyboard-interactive/pam")
+	if reason != "Authentication failure" {
+		e.SetStr("sshd.reason", reason)
+	}
+	return true
+}
+
+// sshdSubsystem decodes "NAME by user U[ failed, subsystem not found]" of
+// session.c's "subsystem request for NAME by user U": an authenticated
+// user starts a subsystem (sftp) in the session.
+func sshdSubsystem(e *event.Event, rest string) bool {
+	name, r, ok := strings.Cut(rest, " by user ")
+	if !ok || name == "" {
+		return false
+	}
+	outcome := ecs.OutcomeSuccess
+	if u, failed := strings.CutSuffix(r, " failed, subsystem not found"); failed {
+		r, outcome = u, ecs.OutcomeFailure
+	}
+	if r == "" || strings.ContainsAny(r, " \t") {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.subsystem")
+	ecs.ClassProcStart.Set(e, "ssh-subsystem", outcome)
+	ecs.SetUser(e, "user.name", r)
+	e.SetStr("sshd.subsystem", name)
 	return true
 }
 
