@@ -10,9 +10,21 @@ import (
 
 // Error logs: Apache's "[date] [level] ..." and nginx's "date [level] pid#tid: ...".
 
-// apacheErrorShape: "[Sun Dec 04 04:47:44 2005] [".
+// apacheErrorShape: "[Sun Dec 04 04:47:44 2005] [", or the ISO form of an
+// ErrorLogFormat with %{cu}t: "[2025-07-22 15:45:51.323610 +0200] [".
 func apacheErrorShape(m string) bool {
-	return len(m) > 28 && m[0] == '[' && m[4] == ' ' && m[8] == ' ' && m[11] == ' ' && m[14] == ':'
+	if len(m) <= 28 || m[0] != '[' {
+		return false
+	}
+	return m[4] == ' ' && m[8] == ' ' && m[11] == ' ' && m[14] == ':' ||
+		m[5] == '-' && m[8] == '-' && m[11] == ' ' && m[14] == ':'
+}
+
+// apacheErrorLayouts are the stamps of apacheErrorShape, the zone optional.
+var apacheErrorLayouts = [...]string{
+	"Mon Jan 02 15:04:05 2006",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05",
 }
 
 // nginxErrorShape: "2012/04/09 11:53:29 [".
@@ -33,9 +45,17 @@ func decodeApacheError(e *event.Event, m string) bool {
 	if !ok {
 		return false
 	}
-	module, level, _ := strings.Cut(tag, ":")
+	module, level, withModule := strings.Cut(tag, ":")
 	if level == "" {
 		module, level = "", module
+	}
+	// 2.4 (whose level tag always has the module, "[:error]" when none)
+	// prints "[client ADDR:PORT]" with an IPv6 ADDR unbracketed, so the
+	// last colon is the port's even when the whole still reads as an IPv6
+	// address ("2001:db8::5:4100"); 2.2 prints no port.
+	split := splitHostPortLoose
+	if withModule {
+		split = splitHostPortLast
 	}
 	var pid, tid, client string
 tags:
@@ -50,7 +70,7 @@ tags:
 			client = tag[len("client "):]
 		case strings.HasPrefix(tag, "remote "):
 			// the proxy in front of the client
-			a, _ := splitHostPortLoose(tag[len("remote "):])
+			a, _ := split(tag[len("remote "):])
 			ecs.AddRelatedIP(e, a)
 		default:
 			break tags
@@ -63,15 +83,18 @@ tags:
 	ecs.Begin(e, webProvider(e, "apache"), "apache.error")
 	ecs.Reserve(e, 16)
 	// (Go accepts the fractional seconds of 2.4 after "05" without a layout for them.)
-	if t, err := time.ParseInLocation("Mon Jan 02 15:04:05 2006", stamp, e.Received.Location()); err == nil {
-		ecs.SetTimeIfNone(e, t)
+	for _, layout := range apacheErrorLayouts {
+		if t, err := time.ParseInLocation(layout, stamp, e.Received.Location()); err == nil {
+			ecs.SetTimeIfNone(e, t)
+			break
+		}
 	}
 	e.SetStr("log.level", level)
 	e.SetStr("apache.error.module", module)
 	ecs.SetUint(e, "process.pid", pid)
 	ecs.SetUint(e, "process.thread.id", tid)
 	if client != "" {
-		addr, port := splitHostPortLoose(client)
+		addr, port := split(client)
 		ecs.SetAddress(e, "source", addr)
 		if port != "" {
 			ecs.SetPort(e, "source.port", port)
@@ -134,6 +157,18 @@ func webErrorClass(e *event.Event, level string) {
 	default:
 		classWebInfo.Set(e, "http-server-log", "")
 	}
+}
+
+// splitHostPortLast splits "ADDR:PORT" whose port is always there, at the
+// last colon ("[ADDR]:PORT" too).
+func splitHostPortLast(s string) (host, port string) {
+	if strings.HasPrefix(s, "[") {
+		return splitHostPortLoose(s)
+	}
+	if i := strings.LastIndexByte(s, ':'); i > 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
 }
 
 // splitHostPortLoose splits "1.2.3.4:5678", "[::1]:80" or "::1" (no port).
