@@ -77,6 +77,19 @@ tags:
 		}
 		rest = r
 	}
+	// 2.4's default ErrorLogFormat puts the source file (%F, debug
+	// builds: "mod_authz_core.c(820)") and the APR status (%E:
+	// "(70008)Partial results are valid ...") before the client:
+	// "%F: %E: [client %a] %M". Only after one of those is a later
+	// "[client ...]" the client's, not text of the message.
+	prefix := ""
+	if client == "" && withModule {
+		if i := strings.Index(rest, ": [client "); i > 0 && (rest[0] == '(' || rest[i-1] == ')') {
+			if tag, r, ok := cutBracket(rest[i+2:]); ok {
+				client, prefix, rest = tag[len("client "):], rest[:i+2], r
+			}
+		}
+	}
 	if level == "" {
 		return false
 	}
@@ -104,7 +117,7 @@ tags:
 		e.SetStr("error.code", code)
 		rest = msg
 	}
-	e.SetStr("error.message", rest)
+	e.SetStr("error.message", prefix+rest)
 	// mod_auth_basic: "user alice not found: /path", "user alice: authentication failure for "/path": Password Mismatch"
 	if u, ok := strings.CutPrefix(rest, "user "); ok {
 		if name, path, ok := strings.Cut(u, " not found: "); ok && strings.IndexByte(name, ' ') < 0 {
