@@ -20,9 +20,11 @@ import (
 //	PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
 //	PAM service(sshd) ignoring max retries; 6 > 3
 //
-// and the older form where the module is in the program name:
-// "su(pam_unix)[21416]: session opened for user cyrus by (uid=0)", which
-// the parser splits into the program (su) and nomen.app_module (pam_unix).
+// and the older forms of Linux-PAM before 0.99 where the service is the
+// program: the module in the program name, "su(pam_unix)[21416]: session
+// opened for user cyrus by (uid=0)", which the parser splits into the
+// program (su) and nomen.app_module (pam_unix), or in parentheses first in
+// the message, "sshd[16004]: (pam_unix) authentication failure; ...".
 
 // sniffOldPAM catches "prog(pam_unix)" programs no other decoder claims.
 func sniffOldPAM(e *event.Event) bool {
@@ -51,6 +53,13 @@ func decodePAM(e *event.Event) bool {
 		m = m[end+3:]
 	case strings.HasPrefix(m, "PAM "):
 		return pamSummary(e, m[len("PAM "):])
+	case strings.HasPrefix(m, "(pam_"):
+		end := strings.Index(m, ") ")
+		if end < 0 || strings.IndexByte(m[:end], ' ') >= 0 {
+			return false
+		}
+		module, m = m[1:end], m[end+2:]
+		service = ecs.ProgramKey(e.AppName)
 	default:
 		module = e.Str(parse.FieldAppModule)
 		if !strings.HasPrefix(module, "pam_") {
