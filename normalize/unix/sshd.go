@@ -23,6 +23,8 @@ import (
 //	reverse mapping checking getaddrinfo for HOST [ADDR] failed[ - POSSIBLE BREAK-IN ATTEMPT!]
 //	Address ADDR maps to HOST, but this does not map back to the address[ - POSSIBLE BREAK-IN ATTEMPT!]
 //	Did not receive identification string from ADDR[ port N]
+//	ROOT LOGIN REFUSED FROM ADDR[ port N]                 (OpenSSH 2.x, SSH 1.2)
+//	refused connect from [USER@]HOST[ (ADDR)]             (tcp_wrappers)
 //	Connection from ADDR port N on ADDR port N
 //	User U from ADDR not allowed because ...
 //	Timeout before authentication for ADDR port N
@@ -36,6 +38,9 @@ import (
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
 const actionSSHLogin = "ssh-login"
+
+// classConnDenied: a connection refused before the SSH protocol started.
+var classConnDenied = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeDenied)
 
 func decodeSSHD(e *event.Event) bool {
 	m := e.Message
@@ -126,6 +131,22 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 		}
 	case "reverse":
 		return sshdReverseMapping(e, rest)
+	case "ROOT":
+		// OpenSSH before 3.x and SSH 1.2: PermitRootLogin refused a login.
+		if r, ok := strings.CutPrefix(rest, "LOGIN REFUSED FROM "); ok {
+			ecs.Begin(e, "sshd", "sshd.root_refused")
+			ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
+			ecs.SetUser(e, "user.name", "root")
+			sshdAddrPort(e, r)
+			return true
+		}
+	case "refused":
+		// tcp_wrappers (libwrap) refusing the client before sshd speaks:
+		// "refused connect from CLIENT[ (ADDR)]", CLIENT being
+		// [user@]host; the address in parentheses is the peer's.
+		if r, ok := strings.CutPrefix(rest, "connect from "); ok {
+			return sshdWrapRefused(e, r)
+		}
 	case "Address":
 		return sshdAddressMaps(e, rest)
 	case "Did":
@@ -260,9 +281,13 @@ func sshdAuth(e *event.Event, verb, rest string) bool {
 		return false
 	}
 	// An accepted user is a real account name (no spaces); a failed one is
-	// whatever the client sent, so its address is the last " from ".
-	user, addr, port, ok := sshdUserFrom(rest, verb != "Accepted")
-	if !ok {
+	// whatever the client sent, and may itself hold " from ADDR ...".
+	var user, addr, port string
+	if verb == "Accepted" {
+		if user, addr, port, ok = sshdUserFrom(rest, false); !ok {
+			return false
+		}
+	} else if user, addr, port, ok = sshdAuthPeer(rest); !ok && !strings.Contains(rest, " from ") {
 		return false
 	}
 	ecs.Begin(e, "sshd", "")
@@ -285,50 +310,6 @@ func sshdAuth(e *event.Event, verb, rest string) bool {
 		e.SetStr("sshd.key", rest[i+len("ssh2: "):])
 	}
 	return true
-}
-
-// sshdUserFrom splits "[invalid user ]USER from ADDR[ port N][ ...]".
-// With last set the address is taken after the last " from ", so a user
-// name that contains " from 1.2.3.4" (log injection) cannot forge it.
-func sshdUserFrom(s string, last bool) (user, addr, port string, ok bool) {
-	var i int
-	if last {
-		i = strings.LastIndex(s, " from ")
-	} else {
-		i = strings.Index(s, " from ")
-	}
-	if i < 0 {
-		return "", "", "", false
-	}
-	user, tail := s[:i], s[i+len(" from "):]
-	addr, tail = ecs.CutWord(tail)
-	if p, ok := strings.CutPrefix(tail, "port "); ok {
-		port, _ = ecs.CutWord(p)
-	}
-	return user, addr, port, addr != ""
-}
-
-// sshdSetUser sets user.name, recognising the "invalid user X" and
-// "illegal user X" forms (and the empty user name of "invalid user  from").
-func sshdSetUser(e *event.Event, user string) {
-	for _, p := range [...]string{"invalid user ", "illegal user "} {
-		if u, ok := strings.CutPrefix(user, p); ok {
-			e.Set("sshd.invalid_user", event.Bool(true))
-			user = u
-			break
-		}
-	}
-	ecs.SetUser(e, "user.name", user)
-}
-
-// sshdAddrPort sets source.ip and source.port from "ADDR[ port N][...]".
-func sshdAddrPort(e *event.Event, s string) {
-	addr, rest := ecs.CutWord(s)
-	ecs.SetAddress(e, "source", addr)
-	if p, ok := strings.CutPrefix(rest, "port "); ok {
-		p, _ = ecs.CutWord(p)
-		ecs.SetPort(e, "source.port", p)
-	}
 }
 
 func sshdInvalidUser(e *event.Event, rest string) bool {
@@ -590,7 +571,11 @@ func sshdNotAllowed(e *event.Event, rest string) bool {
 	}
 	user, addr, _, ok := sshdUserFrom(rest[:i], true)
 	if !ok {
-		return false
+		// "User U not allowed because account is locked" (and "... shell
+		// S does not exist") name no peer; U is an existing account.
+		if user = rest[:i]; user == "" || strings.ContainsAny(user, " \t") {
+			return false
+		}
 	}
 	ecs.Begin(e, "sshd", "sshd.user_not_allowed")
 	ecs.ClassAuthInfo.Set(e, "ssh-user-not-allowed", ecs.OutcomeFailure)
