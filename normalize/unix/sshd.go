@@ -17,6 +17,7 @@ import (
 //	Disconnected from [user U |invalid user U |authenticating user U ]ADDR port N [preauth]
 //	Received disconnect from ADDR[ port N]:[ ]CODE: TEXT [preauth]
 //	Disconnecting[ authenticating user U ADDR port N|: ...]: Too many authentication failures[ for U] [preauth]
+//	Disconnecting [authenticating user U |invalid user U |user U ]ADDR port N: REASON [preauth]
 //	error: maximum authentication attempts exceeded for [invalid user ]U from ADDR port N ssh2 [preauth]
 //	error: PAM: PAM_STRERROR for [illegal user ]U from HOST   (Authentication failure, User not known to ..., ...)
 //	subsystem request for NAME by user U[ failed, subsystem not found]
@@ -457,7 +458,7 @@ func sshdReceivedDisconnect(e *event.Event, rest string, preauth bool) bool {
 func sshdDisconnecting(e *event.Event, rest string) bool {
 	i := strings.Index(rest, "Too many authentication failures")
 	if i < 0 {
-		return false
+		return sshdDisconnectingPeer(e, rest)
 	}
 	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
 	ecs.ClassAuthInfo.Set(e, "ssh-too-many-auth-failures", ecs.OutcomeFailure)
@@ -469,6 +470,7 @@ func sshdDisconnecting(e *event.Event, rest string) bool {
 	}
 	return true
 }
+
 
 func sshdTooMany(e *event.Event, rest string) bool {
 	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")

@@ -123,3 +123,41 @@ func sshdWrapRefused(e *event.Event, r string) bool {
 	ecs.SetAddress(e, "source", addr)
 	return true
 }
+
+// sshdDisconnectingPeer decodes packet.c's other "Disconnecting PEER:
+// REASON" lines, PEER being "[authenticating user U |invalid user U |user
+// U ]ADDR port N" ("Change of username or service not allowed", "Packet
+// corrupt"). U and the reason may hold client text, so the peer is the one
+// " ADDR port N: " in the line; with more than one nothing is read.
+func sshdDisconnectingPeer(e *event.Event, rest string) bool {
+	end, n := -1, 0
+	for off := 0; ; {
+		i := strings.Index(rest[off:], " port ")
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		port, tail := ecs.CutWord(rest[i+len(" port "):])
+		port, colon := strings.CutSuffix(port, ":")
+		if !colon || !ecs.IsDigits(port) {
+			continue
+		}
+		if w := strings.LastIndexByte(rest[:i], ' '); !ecs.IsIP(rest[w+1 : i]) {
+			continue
+		}
+		end, n = i+len(" port ")+len(port), n+1
+		e.SetStr("sshd.reason", tail)
+	}
+	if n == 0 {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.disconnecting")
+	ecs.ClassConnEnd.Set(e, "ssh-disconnect", ecs.OutcomeFailure)
+	if n == 1 {
+		sshdPeer(e, rest[:end])
+	} else {
+		e.Delete("sshd.reason")
+	}
+	return true
+}
