@@ -471,7 +471,6 @@ func sshdDisconnecting(e *event.Event, rest string) bool {
 	return true
 }
 
-
 func sshdTooMany(e *event.Event, rest string) bool {
 	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
 	ecs.ClassAuthInfo.Set(e, "ssh-too-many-auth-failures", ecs.OutcomeFailure)
