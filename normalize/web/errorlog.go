@@ -32,13 +32,30 @@ func nginxErrorShape(m string) bool {
 	return len(m) > 22 && m[4] == '/' && m[7] == '/' && m[10] == ' ' && m[13] == ':' && m[19] == ' ' && m[20] == '['
 }
 
-func decodeApacheError(e *event.Event, m string) bool {
-	end := strings.IndexByte(m, ']')
-	if end < 0 {
+// apacheLevelShape: "[error] [client ...", "[authz_core:error] [pid ...":
+// an error line without its stamp, as Apache's ErrorLog syslog sends it.
+func apacheLevelShape(m string) bool {
+	tag, _, ok := cutBracket(m)
+	if !ok {
 		return false
 	}
-	stamp := m[1:end]
-	rest := strings.TrimLeft(m[end+1:], " ")
+	_, level, withModule := strings.Cut(tag, ":")
+	if !withModule {
+		level = tag
+	}
+	switch strings.TrimRight(level, "12345678") {
+	case "emerg", "alert", "crit", "error", "warn", "notice", "info", "debug", "trace":
+		return true
+	}
+	return false
+}
+
+func decodeApacheError(e *event.Event, m string) bool {
+	stamp, rest := "", m
+	if apacheErrorShape(m) {
+		end := strings.IndexByte(m, ']')
+		stamp, rest = m[1:end], strings.TrimLeft(m[end+1:], " ")
+	}
 	// "[module:level]" (2.4) or "[level]" (2.2), then optional
 	// "[pid N:tid M]", "[client ADDR:PORT]", "[remote ADDR:PORT]".
 	tag, rest, ok := cutBracket(rest)
@@ -118,28 +135,97 @@ tags:
 		rest = msg
 	}
 	e.SetStr("error.message", prefix+rest)
-	// mod_auth_basic: "user alice not found: /path", "user alice: authentication failure for "/path": Password Mismatch"
-	if u, ok := strings.CutPrefix(rest, "user "); ok {
-		if name, path, ok := strings.Cut(u, " not found: "); ok && strings.IndexByte(name, ' ') < 0 {
-			return webAuthFailure(e, "apache.auth.failure", name, path, "user not found")
-		}
-		if name, r, ok := strings.Cut(u, ": authentication failure for "); ok && strings.IndexByte(name, ' ') < 0 {
-			path, reason, _ := strings.Cut(trimQuotesPrefix(r), ": ")
-			return webAuthFailure(e, "apache.auth.failure", name, path, reason)
-		}
+	// ap_log_rerror appends the request's ", referer: URL" to the text.
+	if i := strings.LastIndex(rest, ", referer: "); i >= 0 {
+		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
+		rest = rest[:i]
 	}
-	webErrorClass(e, level)
+	if !apacheAccessControl(e, module, rest) {
+		webErrorClass(e, level)
+	}
 	return true
 }
 
-// cutBracket reads "[tag] " at the start of s.
+// apacheAccessControl classifies the sentences of the authentication and
+// authorization modules (mod_auth_basic, mod_auth_digest, mod_authz_*,
+// mod_access_compat); 2.2 has no module tag and prefixes Digest's with
+// "Digest: ". A user name is one word: the sentence follows it.
+func apacheAccessControl(e *event.Event, module, msg string) bool {
+	if d, ok := strings.CutPrefix(msg, "Digest: "); ok {
+		module, msg = "auth_digest", d
+	}
+	if module == "auth_digest" {
+		// "user alice: password mismatch: /path", "user `alice' in realm
+		// `R' not found: /path", "realm mismatch - got `X' but expected `Y'"
+		if u, ok := strings.CutPrefix(msg, "user "); ok {
+			if name, path, ok := strings.Cut(u, ": password mismatch: "); ok && !strings.Contains(name, " ") {
+				return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", name, path, "password mismatch")
+			}
+			if q, ok := strings.CutPrefix(u, "`"); ok {
+				if name, r, ok := strings.Cut(q, "' in realm `"); ok && !strings.Contains(name, " ") {
+					if _, path, ok := strings.Cut(r, "' not found: "); ok {
+						return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", name, path, "user not found")
+					}
+				}
+			}
+		}
+		if strings.HasPrefix(msg, "realm mismatch - ") {
+			return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", "", "", "realm mismatch")
+		}
+		return false
+	}
+	// mod_auth_basic: "user alice not found[: /path]", "user alice:
+	// authentication failure for "/path": Password Mismatch"; mod_authz_core:
+	// "user alice: authorization failure for "/path": "
+	if u, ok := strings.CutPrefix(msg, "user "); ok {
+		if name, path, ok := strings.Cut(u, " not found: "); ok && !strings.Contains(name, " ") {
+			return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", name, path, "user not found")
+		}
+		if name, ok := strings.CutSuffix(u, " not found"); ok && !strings.Contains(name, " ") {
+			return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", name, "", "user not found")
+		}
+		if name, r, ok := strings.Cut(u, ": authentication failure for "); ok && !strings.Contains(name, " ") {
+			path, reason, _ := strings.Cut(trimQuotesPrefix(r), ": ")
+			return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", name, path, reason)
+		}
+		if name, r, ok := strings.Cut(u, ": authorization failure for "); ok && !strings.Contains(name, " ") {
+			path, _, _ := strings.Cut(trimQuotesPrefix(r), ":")
+			return webAccessDenied(e, name, path, "authorization failure")
+		}
+	}
+	if path, ok := strings.CutPrefix(msg, "client used wrong authentication scheme: "); ok {
+		return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", "", path, "wrong authentication scheme")
+	}
+	if path, ok := strings.CutPrefix(msg, "client denied by server configuration: "); ok {
+		return webAccessDenied(e, "", path, "denied by server configuration")
+	}
+	// mod_authz_owner: "Authorization of user alice to access /path failed, reason: ..."
+	if u, ok := strings.CutPrefix(msg, "Authorization of user "); ok {
+		if name, r, ok := strings.Cut(u, " to access "); ok && !strings.Contains(name, " ") {
+			if path, reason, ok := strings.Cut(r, " failed, reason: "); ok {
+				return webAccessDenied(e, name, path, strings.TrimSuffix(reason, "."))
+			}
+		}
+	}
+	return false
+}
+
+// cutBracket reads "[tag] " at the start of s; a tag may hold one bracketed
+// part ("[client [2001:db8::1]:51548]").
 func cutBracket(s string) (tag, rest string, ok bool) {
 	if !strings.HasPrefix(s, "[") {
 		return "", s, false
 	}
-	end := strings.IndexByte(s, ']')
-	if end < 0 {
+	end := strings.IndexByte(s[1:], ']') + 1
+	if end <= 0 {
 		return "", s, false
+	}
+	if open := strings.IndexByte(s[1:end], '['); open >= 0 {
+		next := strings.IndexByte(s[end+1:], ']')
+		if next < 0 {
+			return "", s, false
+		}
+		end += 1 + next
 	}
 	return s[1:end], strings.TrimLeft(s[end+1:], " "), true
 }
@@ -154,9 +240,20 @@ func trimQuotesPrefix(s string) string {
 	return s
 }
 
-func webAuthFailure(e *event.Event, rule, user, path, reason string) bool {
+func webAuthFailure(e *event.Event, rule, action, user, path, reason string) bool {
 	ecs.SetRule(e, rule)
-	classWebAuth.Set(e, "http-basic-auth", ecs.OutcomeFailure)
+	classWebAuth.Set(e, action, ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
+	e.SetStr("url.path", strings.TrimSpace(path))
+	e.SetStr("event.reason", reason)
+	return true
+}
+
+// webAccessDenied: the server refused a request by its access rules
+// (the user, if any, had authenticated).
+func webAccessDenied(e *event.Event, user, path, reason string) bool {
+	ecs.SetRule(e, "apache.access.denied")
+	classWebDenied.Set(e, "http-access-denied", ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	e.SetStr("url.path", strings.TrimSpace(path))
 	e.SetStr("event.reason", reason)
@@ -259,9 +356,9 @@ func decodeNginxError(e *event.Event, m string) bool {
 		if ok {
 			switch {
 			case strings.HasPrefix(r, " was not found in "):
-				return webAuthFailure(e, "nginx.auth.failure", name, "", "user not found")
+				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "user not found")
 			case strings.HasPrefix(r, ": password mismatch"):
-				return webAuthFailure(e, "nginx.auth.failure", name, "", "password mismatch")
+				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
 			}
 		}
 	}
