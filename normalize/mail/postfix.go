@@ -16,6 +16,7 @@ import (
 //	connect from HOST[IP]                                   smtpd
 //	disconnect from HOST[IP] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5
 //	lost connection after CMD from HOST[IP]
+//	improper command pipelining after CMD from HOST[IP][: TEXT]
 //	QID: client=HOST[IP][, sasl_method=PLAIN, sasl_username=alice]
 //	NOQUEUE: reject: RCPT from HOST[IP]: 554 5.7.1 <a@b>: Relay access denied; from=<x> to=<y> proto=ESMTP helo=<h>
 //	QID: milter-reject: END-OF-MESSAGE from HOST[IP]: 5.7.1 Spam; from=<x> to=<y> proto=ESMTP helo=<h>
@@ -325,6 +326,24 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
 		e.SetStr("postfix.after", rest[j+len("after "):i])
 		postfixClient(e, "source", rest[i+len(" from "):])
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case "improper":
+		// improper command pipelining after CMD from HOST[IP][: TEXT]: a
+		// client that talks before the server answered (spam bots); TEXT
+		// is the client's and not read.
+		r, ok := strings.CutPrefix(rest, "command pipelining after ")
+		if !ok {
+			return false
+		}
+		cmd, client, ok := strings.Cut(r, " from ")
+		if !ok {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.smtpd.improper_pipelining")
+		ecs.ClassNetInfo.Set(e, "smtp-improper-pipelining", ecs.OutcomeFailure)
+		e.SetStr("postfix.after", cmd)
+		postfixClient(e, "source", client)
 		e.SetStr("network.protocol", "smtp")
 		return true
 	case "NOQUEUE:":
