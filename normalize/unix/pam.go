@@ -89,6 +89,12 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.ClassAuthStart.Set(e, "pam-auth", ecs.OutcomeFailure)
 		pamKV(e, m[len("authentication failure;"):])
 		return true
+	case strings.HasPrefix(m, "authentication success;"):
+		// pam_sss and pam_ldap log the success with the same key=value tail.
+		ecs.Begin(e, programOf(e), "pam.auth.success")
+		ecs.ClassAuthStart.Set(e, "pam-auth", ecs.OutcomeSuccess)
+		pamKV(e, m[len("authentication success;"):])
+		return true
 	case strings.HasPrefix(m, "session opened for user "):
 		ecs.Begin(e, programOf(e), "pam.session.open")
 		ecs.ClassSessionStart.Set(e, "pam-session-open", ecs.OutcomeSuccess)
