@@ -288,8 +288,13 @@ func ProgramKey(app string) string {
 	return app
 }
 
-// BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
+// BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su";
+// a program logged by its path is its file name ("/USR/SBIN/CRON" of
+// older Debian cron, keyed "/usr/sbin/cron" -> "cron").
 func BaseProgram(p string) string {
+	if strings.HasPrefix(p, "/") {
+		p = p[strings.LastIndexByte(p, '/')+1:]
+	}
 	if i := strings.IndexAny(p, "(/"); i > 0 {
 		return p[:i]
 	}
