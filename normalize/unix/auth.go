@@ -23,7 +23,7 @@ import (
 // Long because it is one switch over the implementations above, a case each.
 func decodeSu(e *event.Event) bool {
 	m := e.Message
-	if strings.HasPrefix(m, "pam_") {
+	if strings.HasPrefix(m, "pam_") && !strings.HasPrefix(m, "pam_authenticate: ") {
 		return decodePAM(e)
 	}
 	var actor, target, tty string
@@ -58,6 +58,13 @@ func decodeSu(e *event.Event) bool {
 		}
 		target = t
 		actor, tty, _ = strings.Cut(r, " on ")
+	case strings.HasPrefix(m, "pam_authenticate: "):
+		// shadow su.c before its "FAILED su for" line: the PAM error,
+		// no user names.
+		ecs.Begin(e, "su", "su.pam_failure")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
+		e.SetStr("su.reason", m[len("pam_authenticate: "):])
+		return true
 	case strings.HasPrefix(m, "'su "):
 		// 'su root' succeeded for alice on /dev/pts/2
 		t, r, ok := strings.Cut(m[len("'su "):], "' ")

@@ -105,6 +105,14 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.ClassSessionEnd.Set(e, "pam-session-close", ecs.OutcomeSuccess)
 		pamSessionUsers(e, m[len("session closed for user "):])
 		return true
+	case strings.HasPrefix(m, "auth could not identify password for ["):
+		// pam_unix got no password to check (sudo -n, no terminal).
+		ecs.Begin(e, programOf(e), "pam.no_password")
+		ecs.ClassAuthInfo.Set(e, "pam-no-password", ecs.OutcomeFailure)
+		if u, ok := strings.CutSuffix(m[len("auth could not identify password for ["):], "]"); ok {
+			ecs.SetUser(e, "user.name", u)
+		}
+		return true
 	case strings.HasPrefix(m, "check pass; user unknown"):
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
 		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
