@@ -190,20 +190,20 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 		}
 		if name, r, ok := strings.Cut(u, ": authorization failure for "); ok && !strings.Contains(name, " ") {
 			path, _, _ := strings.Cut(trimQuotesPrefix(r), ":")
-			return webAccessDenied(e, name, path, "authorization failure")
+			return webAccessDenied(e, "apache.access.denied", "http-access-denied", name, path, "authorization failure")
 		}
 	}
 	if path, ok := strings.CutPrefix(msg, "client used wrong authentication scheme: "); ok {
 		return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", "", path, "wrong authentication scheme")
 	}
 	if path, ok := strings.CutPrefix(msg, "client denied by server configuration: "); ok {
-		return webAccessDenied(e, "", path, "denied by server configuration")
+		return webAccessDenied(e, "apache.access.denied", "http-access-denied", "", path, "denied by server configuration")
 	}
 	// mod_authz_owner: "Authorization of user alice to access /path failed, reason: ..."
 	if u, ok := strings.CutPrefix(msg, "Authorization of user "); ok {
 		if name, r, ok := strings.Cut(u, " to access "); ok && !strings.Contains(name, " ") {
 			if path, reason, ok := strings.Cut(r, " failed, reason: "); ok {
-				return webAccessDenied(e, name, path, strings.TrimSuffix(reason, "."))
+				return webAccessDenied(e, "apache.access.denied", "http-access-denied", name, path, strings.TrimSuffix(reason, "."))
 			}
 		}
 	}
@@ -251,9 +251,9 @@ func webAuthFailure(e *event.Event, rule, action, user, path, reason string) boo
 
 // webAccessDenied: the server refused a request by its access rules
 // (the user, if any, had authenticated).
-func webAccessDenied(e *event.Event, user, path, reason string) bool {
-	ecs.SetRule(e, "apache.access.denied")
-	classWebDenied.Set(e, "http-access-denied", ecs.OutcomeFailure)
+func webAccessDenied(e *event.Event, rule, action, user, path, reason string) bool {
+	ecs.SetRule(e, rule)
+	classWebDenied.Set(e, action, ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	e.SetStr("url.path", strings.TrimSpace(path))
 	e.SetStr("event.reason", reason)
@@ -362,8 +362,27 @@ func decodeNginxError(e *event.Event, m string) bool {
 			}
 		}
 	}
-	webErrorClass(e, level)
+	if !nginxAccessControl(e, msg) {
+		webErrorClass(e, level)
+	}
 	return true
+}
+
+// nginxAccessControl classifies the refusals of ngx_http_access_module,
+// ngx_http_auth_basic_module, ngx_http_limit_req/limit_conn and
+// ngx_http_index_module; the request and client come from the context.
+func nginxAccessControl(e *event.Event, msg string) bool {
+	switch {
+	case msg == "access forbidden by rule":
+		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "forbidden by rule")
+	case strings.HasPrefix(msg, "directory index of ") && strings.HasSuffix(msg, " is forbidden"):
+		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "directory index forbidden")
+	case msg == "no user/password was provided for basic authentication":
+		return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", "", "", "no credentials")
+	case strings.HasPrefix(msg, "limiting requests, excess: "), strings.HasPrefix(msg, "limiting connections by zone "):
+		return webAccessDenied(e, "nginx.rate_limited", "http-rate-limited", "", "", "rate limit")
+	}
+	return false
 }
 
 // nginxContext returns the value of "key: value" in nginx's error context
