@@ -148,7 +148,68 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.SetUser(e, "user.name", u)
 		return true
 	}
-	return false
+	return pamRefusal(e, m)
+}
+
+// pamRefusal decodes the modules' other refusals (Linux-PAM and SSSD
+// sources):
+//
+//	expired password for user U (REASON)              pam_unix account
+//	access denied for user `U' from `FROM'            pam_access
+//	access denied: tty 'T' is not secure !            pam_securetty
+//	Refused user U for service S                      pam_listfile
+//	user U (UID) tally N, deny M                      pam_tally2
+//	received for user U: N (TEXT)                     pam_sss
+//	conversation failed                               pam_unix: no answer to the password prompt
+func pamRefusal(e *event.Event, m string) bool {
+	var rule, action, user, reason string
+	class := ecs.ClassAuthInfo
+	switch {
+	case strings.HasPrefix(m, "expired password for user "):
+		rule, action = "pam.password_expired", "pam-password-expired"
+		user, reason = ecs.CutWord(m[len("expired password for user "):])
+	case strings.HasPrefix(m, "access denied for user `"):
+		rule, action = "pam.access_denied", "pam-access-denied"
+		u, from, ok := strings.Cut(m[len("access denied for user `"):], "' from `")
+		if !ok {
+			return false
+		}
+		user, from = u, strings.TrimSuffix(from, "'")
+		if ecs.IsIP(from) { // else a host name or a tty, told apart by nothing
+			ecs.SetAddress(e, "source", from)
+		}
+	case strings.HasPrefix(m, "access denied: tty "):
+		rule, action, reason = "pam.access_denied", "pam-access-denied", "tty not secure"
+		e.SetStr("pam.tty", trimQuotes(strings.TrimSuffix(strings.TrimSuffix(m[len("access denied: tty "):], " !"), " is not secure")))
+	case strings.HasPrefix(m, "Refused user "):
+		rule, action, reason = "pam.access_denied", "pam-access-denied", "listfile"
+		var ok bool
+		if user, _, ok = strings.Cut(m[len("Refused user "):], " for service "); !ok {
+			return false
+		}
+	case strings.HasPrefix(m, "user ") && strings.Contains(m, ") tally "):
+		rule, action = "pam.account_locked", "pam-account-locked"
+		user, _ = ecs.CutWord(m[len("user "):])
+	case strings.HasPrefix(m, "received for user "):
+		rule, action, class = "pam.auth.failure", "pam-auth", ecs.ClassAuthStart
+		u, r, ok := strings.Cut(m[len("received for user "):], ": ")
+		if !ok {
+			return false
+		}
+		_, text, _ := strings.Cut(r, " (") // "7 (Authentication failure)"
+		user, reason = u, text
+	case m == "conversation failed":
+		rule, action = "pam.conversation_failed", "pam-conversation-failed"
+	default:
+		return false
+	}
+	ecs.Begin(e, programOf(e), rule)
+	class.Set(e, action, ecs.OutcomeFailure)
+	if !strings.ContainsAny(user, " \t") {
+		ecs.SetUser(e, "user.name", user)
+	}
+	e.SetStr("event.reason", strings.Trim(reason, "() "))
+	return true
 }
 
 // pamSummary decodes the text after "PAM ".
