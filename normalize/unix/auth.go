@@ -351,7 +351,11 @@ func decodeSudo(e *event.Event) bool {
 		ecs.SetRule(e, "sudo.denied")
 		ecs.ClassProcStart.Set(e, "sudo-denied", ecs.OutcomeFailure)
 	default:
+		// sudo writes a reason before TTY= only when it did not run the
+		// command ("unknown user: x", "no tty present and no askpass
+		// program specified", "pam_open_session: ..."): a failure.
 		ecs.SetRule(e, "sudo.other")
+		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
 	return true
