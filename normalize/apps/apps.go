@@ -2,7 +2,8 @@
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot,
 // OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
-// authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind),
+// authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
+// gdm, systemd's session scopes),
 // cron and crontab,
 // and HAProxy's own lines (its traffic logs are package web's).
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
@@ -67,6 +68,8 @@ var catalogs = []*catalog{
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
 	{name: "cron", programs: []string{"cron", "crond", "crontab"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
+	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
+	{name: "systemd", programs: []string{"systemd"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 }
 

@@ -71,6 +71,9 @@ var dovecotServices = map[string]bool{
 // line. A process line "imap(alice)" names the user; "auth-worker(42)" a pid.
 func cutDovecot(m string) (string, head, bool) {
 	var h head
+	// Dovecot 1.x logging to syslog repeats its name before the service
+	// ("dovecot[442]: dovecot: auth(default): ...").
+	m = strings.TrimPrefix(m, "dovecot: ")
 	if i := strings.Index(m, ": "); i > 0 && strings.IndexByte(m[:i], ' ') < 0 {
 		proc := m[:i]
 		name, arg := proc, ""

@@ -49,8 +49,10 @@ func TestProgramKey(t *testing.T) {
 func TestBaseProgram(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"su(pam_unix)", "su"}, {"postfix/smtpd", "postfix"}, {"sshd", "sshd"}, {"", ""},
-		{"/usr/sbin/cron", "/usr/sbin/cron"}, {"(x)", "(x)"}, // a name that starts with one is kept whole
+		{"(x)", "(x)"}, // a name that starts with one is kept whole
 		{"a/b(c)", "a"},
+		// a program logged by its path is its file name
+		{"/usr/sbin/cron", "cron"}, {"/usr/sbin/sshd", "sshd"}, {"/usr/libexec/postfix/smtpd", "smtpd"}, {"/", ""},
 	} {
 		if got := BaseProgram(c.in); got != c.want {
 			t.Errorf("BaseProgram(%q) = %q, want %q", c.in, got, c.want)

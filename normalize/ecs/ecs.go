@@ -301,8 +301,13 @@ func ProgramKey(app string) string {
 
 var programKeys = NewStringCache(Lower)
 
-// BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su".
+// BaseProgram strips a "(pam_unix)" or "/smtpd" style suffix: "su(pam_unix)" -> "su";
+// a program logged by its path is its file name ("/USR/SBIN/CRON" of
+// older Debian cron, keyed "/usr/sbin/cron" -> "cron").
 func BaseProgram(p string) string {
+	if strings.HasPrefix(p, "/") {
+		p = p[strings.LastIndexByte(p, '/')+1:]
+	}
 	for i := 0; i < len(p); i++ { // strings.IndexAny builds a byte set per call
 		if c := p[i]; c == '(' || c == '/' {
 			if i > 0 {

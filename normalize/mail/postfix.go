@@ -16,6 +16,7 @@ import (
 //	connect from HOST[IP]                                   smtpd
 //	disconnect from HOST[IP] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5
 //	lost connection after CMD from HOST[IP]
+//	improper command pipelining after CMD from HOST[IP][: TEXT]
 //	QID: client=HOST[IP][, sasl_method=PLAIN, sasl_username=alice]
 //	NOQUEUE: reject: RCPT from HOST[IP]: 554 5.7.1 <a@b>: Relay access denied; from=<x> to=<y> proto=ESMTP helo=<h>
 //	QID: milter-reject: END-OF-MESSAGE from HOST[IP]: 5.7.1 Spam; from=<x> to=<y> proto=ESMTP helo=<h>
@@ -327,11 +328,47 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		postfixClient(e, "source", rest[i+len(" from "):])
 		e.SetStr("network.protocol", "smtp")
 		return true
+	case "improper":
+		// improper command pipelining after CMD from HOST[IP][: TEXT]: a
+		// client that talks before the server answered (spam bots); TEXT
+		// is the client's and not read.
+		r, ok := strings.CutPrefix(rest, "command pipelining after ")
+		if !ok {
+			return false
+		}
+		cmd, client, ok := strings.Cut(r, " from ")
+		if !ok {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.smtpd.improper_pipelining")
+		ecs.ClassNetInfo.Set(e, "smtp-improper-pipelining", ecs.OutcomeFailure)
+		e.SetStr("postfix.after", cmd)
+		postfixClient(e, "source", client)
+		e.SetStr("network.protocol", "smtp")
+		return true
 	case "NOQUEUE:":
 		if strings.HasPrefix(rest, "reject: ") || strings.HasPrefix(rest, "milter-reject: ") {
 			return postfixReject(e, prog, "NOQUEUE", rest)
 		}
 	case "warning:":
+		// warning: hostname NAME does not resolve to address IP[: TEXT]
+		if r, ok := strings.CutPrefix(rest, "hostname "); ok {
+			name, r, _ := strings.Cut(r, " ")
+			addr, ok := strings.CutPrefix(r, "does not resolve to address ")
+			if !ok {
+				return false
+			}
+			addr, _, _ = strings.Cut(addr, ": ")
+			if !ecs.IsIP(addr) {
+				return false
+			}
+			postfixBegin(e, prog, "", "postfix.smtpd.dns_mismatch")
+			ecs.ClassNetInfo.Set(e, "smtp-reverse-dns-mismatch", ecs.OutcomeFailure)
+			ecs.SetAddress(e, "source", addr)
+			ecs.SetHostname(e, "source.domain", name)
+			e.SetStr("network.protocol", "smtp")
+			return true
+		}
 		// warning: HOST[IP]: SASL LOGIN authentication failed: REASON[, sasl_username=U]
 		client, r, ok := strings.Cut(rest, ": ")
 		if !ok {
@@ -366,8 +403,49 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		e.SetStr("postfix.postscreen", strings.ToLower(kind))
 		postfixClient(e, "source", r)
 		return true
+	case "PREGREET", "DNSBL", "BLACKLISTED", "DENYLISTED", "COMMAND", "BARE":
+		return postscreenFailure(e, prog, word, rest)
 	}
 	return false
+}
+
+// postscreenFailure decodes postscreen(8)'s tests a client failed (its
+// text after the client is the client's and not read):
+//
+//	PREGREET N after T from [IP]:PORT: TEXT
+//	DNSBL rank N for [IP]:PORT
+//	BLACKLISTED [IP]:PORT   (DENYLISTED since Postfix 3.6)
+//	COMMAND PIPELINING from [IP]:PORT after CMD: TEXT
+//	BARE NEWLINE from [IP]:PORT after CMD
+func postscreenFailure(e *event.Event, prog, word, rest string) bool {
+	client := ""
+	switch word {
+	case "BLACKLISTED", "DENYLISTED":
+		client = rest
+	case "DNSBL":
+		_, c, ok := strings.Cut(rest, " for ")
+		if !ok {
+			return false
+		}
+		client = c
+	default: // the client follows the first " from "
+		_, c, ok := strings.Cut(rest, " from ")
+		if !ok {
+			return false
+		}
+		client = c
+	}
+	if !strings.HasPrefix(client, "[") {
+		return false
+	}
+	test := map[string]string{"PREGREET": "pregreet", "DNSBL": "dnsbl", "BLACKLISTED": "denylisted",
+		"DENYLISTED": "denylisted", "COMMAND": "pipelining", "BARE": "bare_newline"}[word]
+	postfixBegin(e, prog, "", "postfix.postscreen."+test)
+	ecs.ClassNetInfo.Set(e, "smtp-screen-fail", ecs.OutcomeFailure)
+	e.SetStr("postfix.postscreen", test)
+	postfixClient(e, "source", client)
+	e.SetStr("network.protocol", "smtp")
+	return true
 }
 
 // postfixReject decodes "reject: STAGE from HOST[IP]: CODE DSN TEXT; from=<x> to=<y> proto=P helo=<h>"

@@ -264,8 +264,12 @@ func (n *patNode) insert(seq patAlt, r *userRule) bool {
 			}
 			n = n.space
 		case tokField:
+			// Only a word stops at the next literal; for the other types
+			// the stop is no part of the edge, so that "{a:ip}[, b]" and
+			// "{a:ip}{_:rest}" (the expansions of an optional part) share
+			// one edge and the literal after it is tried before the field.
 			var stop byte
-			if i+1 < len(seq) && seq[i+1].kind == tokLiteral {
+			if t.cap == capWord && i+1 < len(seq) && seq[i+1].kind == tokLiteral {
 				stop = seq[i+1].text[0]
 			}
 			n = n.insertCap(t.cap, t.name, stop)

@@ -122,6 +122,38 @@ pattern = "user {u:word} did {what:rest}"
 	}
 }
 
+// An optional part after a field is tried before a rest field that may
+// follow it: the optional part's literal comes first (dovecot's
+// "rip=A[, lip=B][...]" lost lip to the rest).
+func TestRuleOptionalBeforeRest(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "peers"
+program = "app"
+pattern = "from {src:ip}[ port {port:uint}][, to={dst:ip}][{_:rest}]"
+map = { src = "source.ip", port = "source.port", dst = "destination.ip" }
+`)
+	for msg, want := range map[string][3]string{
+		"from 192.0.2.1, to=192.0.2.2":             {"192.0.2.1", "", "192.0.2.2"},
+		"from 192.0.2.1, to=192.0.2.2, TLS":        {"192.0.2.1", "", "192.0.2.2"},
+		"from 192.0.2.1 port 25, to=192.0.2.2 TLS": {"192.0.2.1", "25", "192.0.2.2"},
+		"from 192.0.2.1 and more":                  {"192.0.2.1", "", ""},
+	} {
+		e := msgEvent("app", msg)
+		if rs.Apply("app", e) != "peers" {
+			t.Fatalf("%q: no match", msg)
+		}
+		port := ""
+		if v, ok := e.Field("source.port"); ok {
+			port = fmt.Sprint(v.Num)
+		}
+		got := [3]string{e.Str("source.ip"), port, e.Str("destination.ip")}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", msg, got, want)
+		}
+	}
+}
+
 func TestRuleDispatch(t *testing.T) {
 	rs := mustRules(t, `
 [[rule]]

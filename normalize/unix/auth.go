@@ -23,7 +23,7 @@ import (
 // Long because it is one switch over the implementations above, a case each.
 func decodeSu(e *event.Event) bool {
 	m := e.Message
-	if strings.HasPrefix(m, "pam_") {
+	if strings.HasPrefix(m, "pam_") && !strings.HasPrefix(m, "pam_authenticate: ") {
 		return decodePAM(e)
 	}
 	var actor, target, tty string
@@ -58,6 +58,13 @@ func decodeSu(e *event.Event) bool {
 		}
 		target = t
 		actor, tty, _ = strings.Cut(r, " on ")
+	case strings.HasPrefix(m, "pam_authenticate: "):
+		// shadow su.c before its "FAILED su for" line: the PAM error,
+		// no user names.
+		ecs.Begin(e, "su", "su.pam_failure")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
+		e.SetStr("su.reason", m[len("pam_authenticate: "):])
+		return true
 	case strings.HasPrefix(m, "'su "):
 		// 'su root' succeeded for alice on /dev/pts/2
 		t, r, ok := strings.Cut(m[len("'su "):], "' ")
@@ -124,14 +131,19 @@ func decodeSu(e *event.Event) bool {
 
 // decodeLogin decodes login(1) (util-linux and shadow-utils):
 //
-//	ROOT LOGIN ON tty2[ FROM host]          (also "ROOT LOGIN  on '/dev/tty1'")
+//	ROOT LOGIN ON tty2[ FROM host]                          util-linux
 //	LOGIN ON tty1 BY alice[ FROM host]
 //	FAILED LOGIN 1 FROM tty1 FOR root, Authentication failure
 //	FAILED LOGIN SESSION FROM host FOR alice, Authentication failure
-//	TOO MANY LOGIN TRIES (5) on '/dev/tty1' FROM 'host' FOR 'alice', Authentication failure
+//	ROOT LOGIN  on '/dev/tty1'[ from 'host']                shadow-utils
+//	'alice' logged in  on '/dev/tty1'[ from 'host']
+//	FAILED LOGIN (1) on '/dev/tty1'[ from 'host'] FOR 'alice', Authentication failure
+//	TOO MANY LOGIN TRIES (5) on '/dev/tty1'[ from 'host'] FOR 'alice'
 //
 // also as "-- root[2421]: ROOT LOGIN ON tty2" (the tag some syslogds make of
-// login's ident), and PAM lines from login.
+// login's ident), and PAM lines from login. A failed user name is what was
+// typed; shadow writes "UNKNOWN" for one that is no account, which is no
+// user.
 func decodeLogin(e *event.Event) bool {
 	m := e.Message
 	if r, ok := strings.CutPrefix(m, "-- "); ok {
@@ -152,8 +164,22 @@ func decodeLogin(e *event.Event) bool {
 		if len(r) < 3 || !strings.EqualFold(r[:3], "on ") {
 			return false
 		}
-		tty, from, _ = strings.Cut(trimQuotes(r[3:]), " FROM ")
-		tty = trimQuotes(tty)
+		if strings.HasPrefix(r, "on '") { // shadow
+			var ok bool
+			if tty, from, r, ok = loginFromHost(" " + r); !ok || r != "" {
+				return false
+			}
+		} else {
+			tty, from, _ = strings.Cut(r[3:], " FROM ")
+		}
+	case strings.HasPrefix(m, "'") && strings.Contains(m, "' logged in "):
+		i := strings.Index(m, "' logged in ")
+		user = m[1:i]
+		var ok bool
+		var r string
+		if tty, from, r, ok = loginFromHost(" " + strings.TrimLeft(m[i+len("' logged in "):], " ")); !ok || r != "" {
+			return false
+		}
 	case strings.HasPrefix(m, "LOGIN ON "):
 		r := m[len("LOGIN ON "):]
 		var ok bool
@@ -162,22 +188,11 @@ func decodeLogin(e *event.Event) bool {
 			return false
 		}
 		user, from, _ = strings.Cut(r, " FROM ")
-	case strings.HasPrefix(m, "FAILED LOGIN "), strings.HasPrefix(m, "TOO MANY LOGIN TRIES"):
+	case strings.HasPrefix(m, "FAILED LOGIN "), strings.HasPrefix(m, "TOO MANY LOGIN TRIES "):
 		success, rule = false, "login.failure"
-		f := strings.Index(m, " FROM ")
-		u := strings.Index(m, " FOR ")
-		if f < 0 || u < f {
+		var ok bool
+		if user, tty, from, ok = loginFailure(e, m); !ok {
 			return false
-		}
-		from = trimQuotes(m[f+len(" FROM ") : u])
-		user = m[u+len(" FOR "):]
-		if i := strings.IndexByte(user, ','); i >= 0 {
-			e.SetStr("login.reason", strings.TrimSpace(user[i+1:]))
-			user = user[:i]
-		}
-		user = trimQuotes(user)
-		if strings.HasPrefix(from, "tty") || strings.HasPrefix(from, "/dev/") {
-			tty, from = from, ""
 		}
 	default:
 		return decodePAM(e)
@@ -188,12 +203,75 @@ func decodeLogin(e *event.Event) bool {
 		outcome = ecs.OutcomeFailure
 	}
 	ecs.ClassAuthStart.Set(e, "login", outcome)
-	ecs.SetUser(e, "user.name", strings.TrimSpace(user))
-	e.SetStr("login.tty", strings.TrimSpace(tty))
+	if user = strings.TrimSpace(user); user != "UNKNOWN" {
+		ecs.SetUser(e, "user.name", user)
+	}
+	e.SetStr("login.tty", strings.TrimSpace(trimQuotes(strings.TrimSpace(tty))))
 	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" {
 		ecs.SetAddress(e, "source", from)
 	}
 	return true
+}
+
+// loginFromHost reads shadow's " on 'TTY'[ from 'HOST']" at the start of s
+// and returns what follows.
+func loginFromHost(s string) (tty, host, rest string, ok bool) {
+	r, ok := strings.CutPrefix(s, " on '")
+	if !ok {
+		return "", "", s, false
+	}
+	if tty, r, ok = strings.Cut(r, "'"); !ok {
+		return "", "", s, false
+	}
+	if h, found := strings.CutPrefix(r, " from '"); found {
+		if host, r, ok = strings.Cut(h, "'"); !ok {
+			return "", "", s, false
+		}
+	}
+	return tty, host, r, true
+}
+
+// loginFailure decodes "FAILED LOGIN N|(N)|SESSION FROMHOST FOR USER[, REASON]"
+// and "TOO MANY LOGIN TRIES (N) FROMHOST FOR USER[, REASON]", FROMHOST being
+// shadow's " on 'TTY'[ from 'HOST']" or util-linux's " FROM HOST|TTY".
+func loginFailure(e *event.Event, m string) (user, tty, from string, ok bool) {
+	r := strings.TrimPrefix(strings.TrimPrefix(m, "FAILED LOGIN "), "TOO MANY LOGIN TRIES ")
+	_, r = ecs.CutWord(r) // the count, or SESSION
+	r = " " + r
+	if strings.HasPrefix(r, " on '") {
+		if tty, from, r, ok = loginFromHost(r); !ok {
+			return "", "", "", false
+		}
+	} else if h, found := strings.CutPrefix(r, " FROM "); found {
+		if from, r, ok = strings.Cut(h, " FOR "); !ok {
+			return "", "", "", false
+		}
+		r = " FOR " + r
+	}
+	u, found := strings.CutPrefix(r, " FOR ")
+	if !found {
+		return "", "", "", false
+	}
+	if q, quoted := strings.CutPrefix(u, "'"); quoted {
+		// The name was typed and may hold "', "; the reason (pam_strerror)
+		// does not, so the last one ends the name.
+		if i := strings.LastIndex(q, "', "); i >= 0 {
+			user = q[:i]
+			e.SetStr("login.reason", strings.TrimSpace(q[i+3:]))
+		} else if user, found = strings.CutSuffix(q, "'"); !found {
+			return "", "", "", false
+		}
+	} else {
+		user = u
+		if i := strings.IndexByte(user, ','); i >= 0 {
+			e.SetStr("login.reason", strings.TrimSpace(user[i+1:]))
+			user = user[:i]
+		}
+	}
+	if strings.HasPrefix(from, "tty") || strings.HasPrefix(from, "/dev/") {
+		tty, from = from, ""
+	}
+	return user, tty, from, true
 }
 
 // decodeSudo decodes sudo's log line "USER : [MESSAGE ; ]TTY=t ; PWD=p ; USER=u ; [GROUP=g ; ]COMMAND=c"
@@ -273,7 +351,11 @@ func decodeSudo(e *event.Event) bool {
 		ecs.SetRule(e, "sudo.denied")
 		ecs.ClassProcStart.Set(e, "sudo-denied", ecs.OutcomeFailure)
 	default:
+		// sudo writes a reason before TTY= only when it did not run the
+		// command ("unknown user: x", "no tty present and no askpass
+		// program specified", "pam_open_session: ..."): a failure.
 		ecs.SetRule(e, "sudo.other")
+		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
 	return true

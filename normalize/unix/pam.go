@@ -20,9 +20,11 @@ import (
 //	PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
 //	PAM service(sshd) ignoring max retries; 6 > 3
 //
-// and the older form where the module is in the program name:
-// "su(pam_unix)[21416]: session opened for user cyrus by (uid=0)", which
-// the parser splits into the program (su) and nomen.app_module (pam_unix).
+// and the older forms of Linux-PAM before 0.99 where the service is the
+// program: the module in the program name, "su(pam_unix)[21416]: session
+// opened for user cyrus by (uid=0)", which the parser splits into the
+// program (su) and nomen.app_module (pam_unix), or in parentheses first in
+// the message, "sshd[16004]: (pam_unix) authentication failure; ...".
 
 // sniffOldPAM catches "prog(pam_unix)" programs no other decoder claims.
 func sniffOldPAM(e *event.Event) bool {
@@ -54,6 +56,13 @@ func decodePAM(e *event.Event) bool {
 		m = m[end+3:]
 	case strings.HasPrefix(m, "PAM "):
 		return pamSummary(e, m[len("PAM "):])
+	case strings.HasPrefix(m, "(pam_"):
+		end := strings.Index(m, ") ")
+		if end < 0 || strings.IndexByte(m[:end], ' ') >= 0 {
+			return false
+		}
+		module, m = m[1:end], m[end+2:]
+		service = ecs.ProgramKey(e.AppName)
 	default:
 		module = e.Str(parse.FieldAppModule)
 		if !strings.HasPrefix(module, "pam_") {
@@ -83,6 +92,12 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.ClassAuthStart.Set(e, "pam-auth", ecs.OutcomeFailure)
 		pamKV(e, m[len("authentication failure;"):])
 		return true
+	case strings.HasPrefix(m, "authentication success;"):
+		// pam_sss and pam_ldap log the success with the same key=value tail.
+		ecs.Begin(e, programOf(e), "pam.auth.success")
+		ecs.ClassAuthStart.Set(e, "pam-auth", ecs.OutcomeSuccess)
+		pamKV(e, m[len("authentication success;"):])
+		return true
 	case strings.HasPrefix(m, "session opened for user "):
 		ecs.Begin(e, programOf(e), "pam.session.open")
 		ecs.ClassSessionStart.Set(e, "pam-session-open", ecs.OutcomeSuccess)
@@ -92,6 +107,14 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.Begin(e, programOf(e), "pam.session.close")
 		ecs.ClassSessionEnd.Set(e, "pam-session-close", ecs.OutcomeSuccess)
 		pamSessionUsers(e, m[len("session closed for user "):])
+		return true
+	case strings.HasPrefix(m, "auth could not identify password for ["):
+		// pam_unix got no password to check (sudo -n, no terminal).
+		ecs.Begin(e, programOf(e), "pam.no_password")
+		ecs.ClassAuthInfo.Set(e, "pam-no-password", ecs.OutcomeFailure)
+		if u, ok := strings.CutSuffix(m[len("auth could not identify password for ["):], "]"); ok {
+			ecs.SetUser(e, "user.name", u)
+		}
 		return true
 	case strings.HasPrefix(m, "check pass; user unknown"):
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
@@ -128,7 +151,68 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.SetUser(e, "user.name", u)
 		return true
 	}
-	return false
+	return pamRefusal(e, m)
+}
+
+// pamRefusal decodes the modules' other refusals (Linux-PAM and SSSD
+// sources):
+//
+//	expired password for user U (REASON)              pam_unix account
+//	access denied for user `U' from `FROM'            pam_access
+//	access denied: tty 'T' is not secure !            pam_securetty
+//	Refused user U for service S                      pam_listfile
+//	user U (UID) tally N, deny M                      pam_tally2
+//	received for user U: N (TEXT)                     pam_sss
+//	conversation failed                               pam_unix: no answer to the password prompt
+func pamRefusal(e *event.Event, m string) bool {
+	var rule, action, user, reason string
+	class := ecs.ClassAuthInfo
+	switch {
+	case strings.HasPrefix(m, "expired password for user "):
+		rule, action = "pam.password_expired", "pam-password-expired"
+		user, reason = ecs.CutWord(m[len("expired password for user "):])
+	case strings.HasPrefix(m, "access denied for user `"):
+		rule, action = "pam.access_denied", "pam-access-denied"
+		u, from, ok := strings.Cut(m[len("access denied for user `"):], "' from `")
+		if !ok {
+			return false
+		}
+		user, from = u, strings.TrimSuffix(from, "'")
+		if ecs.IsIP(from) { // else a host name or a tty, told apart by nothing
+			ecs.SetAddress(e, "source", from)
+		}
+	case strings.HasPrefix(m, "access denied: tty "):
+		rule, action, reason = "pam.access_denied", "pam-access-denied", "tty not secure"
+		e.SetStr("pam.tty", trimQuotes(strings.TrimSuffix(strings.TrimSuffix(m[len("access denied: tty "):], " !"), " is not secure")))
+	case strings.HasPrefix(m, "Refused user "):
+		rule, action, reason = "pam.access_denied", "pam-access-denied", "listfile"
+		var ok bool
+		if user, _, ok = strings.Cut(m[len("Refused user "):], " for service "); !ok {
+			return false
+		}
+	case strings.HasPrefix(m, "user ") && strings.Contains(m, ") tally "):
+		rule, action = "pam.account_locked", "pam-account-locked"
+		user, _ = ecs.CutWord(m[len("user "):])
+	case strings.HasPrefix(m, "received for user "):
+		rule, action, class = "pam.auth.failure", "pam-auth", ecs.ClassAuthStart
+		u, r, ok := strings.Cut(m[len("received for user "):], ": ")
+		if !ok {
+			return false
+		}
+		_, text, _ := strings.Cut(r, " (") // "7 (Authentication failure)"
+		user, reason = u, text
+	case m == "conversation failed":
+		rule, action = "pam.conversation_failed", "pam-conversation-failed"
+	default:
+		return false
+	}
+	ecs.Begin(e, programOf(e), rule)
+	class.Set(e, action, ecs.OutcomeFailure)
+	if !strings.ContainsAny(user, " \t") {
+		ecs.SetUser(e, "user.name", user)
+	}
+	e.SetStr("event.reason", strings.Trim(reason, "() "))
+	return true
 }
 
 // pamSummary decodes the text after "PAM ".

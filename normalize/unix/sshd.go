@@ -17,11 +17,15 @@ import (
 //	Disconnected from [user U |invalid user U |authenticating user U ]ADDR port N [preauth]
 //	Received disconnect from ADDR[ port N]:[ ]CODE: TEXT [preauth]
 //	Disconnecting[ authenticating user U ADDR port N|: ...]: Too many authentication failures[ for U] [preauth]
+//	Disconnecting [authenticating user U |invalid user U |user U ]ADDR port N: REASON [preauth]
 //	error: maximum authentication attempts exceeded for [invalid user ]U from ADDR port N ssh2 [preauth]
-//	error: PAM: Authentication failure for [illegal user ]U from HOST
+//	error: PAM: PAM_STRERROR for [illegal user ]U from HOST   (Authentication failure, User not known to ..., ...)
+//	subsystem request for NAME by user U[ failed, subsystem not found]
 //	reverse mapping checking getaddrinfo for HOST [ADDR] failed[ - POSSIBLE BREAK-IN ATTEMPT!]
 //	Address ADDR maps to HOST, but this does not map back to the address[ - POSSIBLE BREAK-IN ATTEMPT!]
 //	Did not receive identification string from ADDR[ port N]
+//	ROOT LOGIN REFUSED FROM ADDR[ port N]                 (OpenSSH 2.x, SSH 1.2)
+//	refused connect from [USER@]HOST[ (ADDR)]             (tcp_wrappers)
 //	Connection from ADDR port N on ADDR port N
 //	User U from ADDR not allowed because ...
 //	Timeout before authentication for ADDR port N
@@ -35,6 +39,9 @@ import (
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
 const actionSSHLogin = "ssh-login"
+
+// classConnDenied: a connection refused before the SSH protocol started.
+var classConnDenied = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeDenied)
 
 func decodeSSHD(e *event.Event) bool {
 	m := e.Message
@@ -113,11 +120,34 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 			return sshdTooMany(e, rest)
 		}
 	case "PAM:":
-		if r, ok := strings.CutPrefix(rest, "Authentication failure for "); ok {
-			return sshdPAMFailure(e, r)
+		// auth-pam.c: error("PAM: %s for %s%.100s from %.100s",
+		// pam_strerror(), "illegal user " or "", user, host). No
+		// pam_strerror text holds " for ", so the first one ends it.
+		if reason, r, ok := strings.Cut(rest, " for "); ok {
+			return sshdPAMFailure(e, reason, r)
+		}
+	case "subsystem":
+		if r, ok := strings.CutPrefix(rest, "request for "); ok {
+			return sshdSubsystem(e, r)
 		}
 	case "reverse":
 		return sshdReverseMapping(e, rest)
+	case "ROOT":
+		// OpenSSH before 3.x and SSH 1.2: PermitRootLogin refused a login.
+		if r, ok := strings.CutPrefix(rest, "LOGIN REFUSED FROM "); ok {
+			ecs.Begin(e, "sshd", "sshd.root_refused")
+			ecs.ClassAuthStart.Set(e, actionSSHLogin, ecs.OutcomeFailure)
+			ecs.SetUser(e, "user.name", "root")
+			sshdAddrPort(e, r)
+			return true
+		}
+	case "refused":
+		// tcp_wrappers (libwrap) refusing the client before sshd speaks:
+		// "refused connect from CLIENT[ (ADDR)]", CLIENT being
+		// [user@]host; the address in parentheses is the peer's.
+		if r, ok := strings.CutPrefix(rest, "connect from "); ok {
+			return sshdWrapRefused(e, r)
+		}
 	case "Address":
 		return sshdAddressMaps(e, rest)
 	case "Did":
@@ -252,9 +282,13 @@ func sshdAuth(e *event.Event, verb, rest string) bool {
 		return false
 	}
 	// An accepted user is a real account name (no spaces); a failed one is
-	// whatever the client sent, so its address is the last " from ".
-	user, addr, port, ok := sshdUserFrom(rest, verb != "Accepted")
-	if !ok {
+	// whatever the client sent, and may itself hold " from ADDR ...".
+	var user, addr, port string
+	if verb == "Accepted" {
+		if user, addr, port, ok = sshdUserFrom(rest, false); !ok {
+			return false
+		}
+	} else if user, addr, port, ok = sshdAuthPeer(rest); !ok && !strings.Contains(rest, " from ") {
 		return false
 	}
 	ecs.Begin(e, "sshd", "")
@@ -277,50 +311,6 @@ func sshdAuth(e *event.Event, verb, rest string) bool {
 		e.SetStr("sshd.key", rest[i+len("ssh2: "):])
 	}
 	return true
-}
-
-// sshdUserFrom splits "[invalid user ]USER from ADDR[ port N][ ...]".
-// With last set the address is taken after the last " from ", so a user
-// name that contains " from 1.2.3.4" (log injection) cannot forge it.
-func sshdUserFrom(s string, last bool) (user, addr, port string, ok bool) {
-	var i int
-	if last {
-		i = strings.LastIndex(s, " from ")
-	} else {
-		i = strings.Index(s, " from ")
-	}
-	if i < 0 {
-		return "", "", "", false
-	}
-	user, tail := s[:i], s[i+len(" from "):]
-	addr, tail = ecs.CutWord(tail)
-	if p, ok := strings.CutPrefix(tail, "port "); ok {
-		port, _ = ecs.CutWord(p)
-	}
-	return user, addr, port, addr != ""
-}
-
-// sshdSetUser sets user.name, recognising the "invalid user X" and
-// "illegal user X" forms (and the empty user name of "invalid user  from").
-func sshdSetUser(e *event.Event, user string) {
-	for _, p := range [...]string{"invalid user ", "illegal user "} {
-		if u, ok := strings.CutPrefix(user, p); ok {
-			e.Set("sshd.invalid_user", event.Bool(true))
-			user = u
-			break
-		}
-	}
-	ecs.SetUser(e, "user.name", user)
-}
-
-// sshdAddrPort sets source.ip and source.port from "ADDR[ port N][...]".
-func sshdAddrPort(e *event.Event, s string) {
-	addr, rest := ecs.CutWord(s)
-	ecs.SetAddress(e, "source", addr)
-	if p, ok := strings.CutPrefix(rest, "port "); ok {
-		p, _ = ecs.CutWord(p)
-		ecs.SetPort(e, "source.port", p)
-	}
 }
 
 func sshdInvalidUser(e *event.Event, rest string) bool {
@@ -468,7 +458,7 @@ func sshdReceivedDisconnect(e *event.Event, rest string, preauth bool) bool {
 func sshdDisconnecting(e *event.Event, rest string) bool {
 	i := strings.Index(rest, "Too many authentication failures")
 	if i < 0 {
-		return false
+		return sshdDisconnectingPeer(e, rest)
 	}
 	ecs.Begin(e, "sshd", "sshd.auth.too_many_failures")
 	ecs.ClassAuthInfo.Set(e, "ssh-too-many-auth-failures", ecs.OutcomeFailure)
@@ -491,9 +481,11 @@ func sshdTooMany(e *event.Event, rest string) bool {
 }
 
 // sshdPAMFailure decodes "[illegal user ]U from HOST" of
-// "error: PAM: Authentication failure for U from HOST" (sshd with
-// keyboard-interactive/PAM, notably on FreeBSD and older Linux).
-func sshdPAMFailure(e *event.Event, rest string) bool {
+// "error: PAM: REASON for U from HOST" (sshd with keyboard-interactive/PAM,
+// notably on FreeBSD and older Linux); REASON is PAM's pam_strerror text
+// ("Authentication failure", "User not known to the underlying
+// authentication module").
+func sshdPAMFailure(e *event.Event, reason, rest string) bool {
 	user, addr, _, ok := sshdUserFrom(rest, true)
 	if !ok {
 		return false
@@ -503,6 +495,31 @@ func sshdPAMFailure(e *event.Event, rest string) bool {
 	sshdSetUser(e, user)
 	ecs.SetAddress(e, "source", addr)
 	e.SetStr("sshd.method", "keyboard-interactive/pam")
+	if reason != "Authentication failure" {
+		e.SetStr("sshd.reason", reason)
+	}
+	return true
+}
+
+// sshdSubsystem decodes "NAME by user U[ failed, subsystem not found]" of
+// session.c's "subsystem request for NAME by user U": an authenticated
+// user starts a subsystem (sftp) in the session.
+func sshdSubsystem(e *event.Event, rest string) bool {
+	name, r, ok := strings.Cut(rest, " by user ")
+	if !ok || name == "" {
+		return false
+	}
+	outcome := ecs.OutcomeSuccess
+	if u, failed := strings.CutSuffix(r, " failed, subsystem not found"); failed {
+		r, outcome = u, ecs.OutcomeFailure
+	}
+	if r == "" || strings.ContainsAny(r, " \t") {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.subsystem")
+	ecs.ClassProcStart.Set(e, "ssh-subsystem", outcome)
+	ecs.SetUser(e, "user.name", r)
+	e.SetStr("sshd.subsystem", name)
 	return true
 }
 
@@ -555,7 +572,11 @@ func sshdNotAllowed(e *event.Event, rest string) bool {
 	}
 	user, addr, _, ok := sshdUserFrom(rest[:i], true)
 	if !ok {
-		return false
+		// "User U not allowed because account is locked" (and "... shell
+		// S does not exist") name no peer; U is an existing account.
+		if user = rest[:i]; user == "" || strings.ContainsAny(user, " \t") {
+			return false
+		}
 	}
 	ecs.Begin(e, "sshd", "sshd.user_not_allowed")
 	ecs.ClassAuthInfo.Set(e, "ssh-user-not-allowed", ecs.OutcomeFailure)

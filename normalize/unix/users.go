@@ -32,10 +32,17 @@ func decodeShadow(e *event.Event) bool {
 	if what, kv, ok := strings.Cut(m, " - "); ok && strings.Contains(kv, "=") && !strings.ContainsAny(what, "=:'") {
 		return decodePwdutils(e, m)
 	}
+	// Newer shadow-utils (Debian 11 on) end their lines with ", from=TTY" (the
+	// terminal the tool ran on); cut it so that it is part of no name.
+	from := ""
+	if i := strings.LastIndex(m, ", from="); i >= 0 && !strings.ContainsAny(m[i+len(", from="):], " ,'") {
+		m, from = m[:i], m[i+len(", from="):]
+	}
 	prog := programOf(e)
 	word, rest := ecs.CutWord(m)
-	if read, ok := shadowReaders[word]; ok {
-		return read(e, prog, word, rest)
+	if read, ok := shadowReaders[word]; ok && read(e, prog, word, rest) {
+		e.SetStr("shadow.from", from)
+		return true
 	}
 	return false
 }

@@ -51,19 +51,26 @@ func decodeAccess(e *event.Event, m string) bool {
 		return false
 	}
 
-	// Everything before the timestamp: [vhost ]clients ident user.
+	// Everything before the timestamp: [vhost ]clients ident user. The
+	// ident is "-" but for identd users, and the user (as the client sent
+	// it) may hold spaces: with a "-" ident the user is all after it.
 	prefix := strings.TrimRight(m[:ts], " ")
-	userAt := strings.LastIndexByte(prefix, ' ')
-	if userAt < 0 {
-		return false
+	var clients, user string
+	if i := strings.Index(prefix, " - "); i > 0 {
+		clients, user = strings.TrimRight(prefix[:i], " "), strings.TrimLeft(prefix[i+len(" - "):], " ")
+	} else {
+		userAt := strings.LastIndexByte(prefix, ' ')
+		if userAt < 0 {
+			return false
+		}
+		user = prefix[userAt+1:]
+		prefix = strings.TrimRight(prefix[:userAt], " ")
+		identAt := strings.LastIndexByte(prefix, ' ')
+		if identAt < 0 {
+			return false
+		}
+		clients = strings.TrimRight(prefix[:identAt], " ")
 	}
-	user := prefix[userAt+1:]
-	prefix = strings.TrimRight(prefix[:userAt], " ")
-	identAt := strings.LastIndexByte(prefix, ' ')
-	if identAt < 0 {
-		return false
-	}
-	clients := strings.TrimRight(prefix[:identAt], " ")
 
 	ecs.Begin(e, webProvider(e, ""), "web.access")
 	ecs.Reserve(e, 20)

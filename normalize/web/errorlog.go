@@ -10,9 +10,21 @@ import (
 
 // Error logs: Apache's "[date] [level] ..." and nginx's "date [level] pid#tid: ...".
 
-// apacheErrorShape: "[Sun Dec 04 04:47:44 2005] [".
+// apacheErrorShape: "[Sun Dec 04 04:47:44 2005] [", or the ISO form of an
+// ErrorLogFormat with %{cu}t: "[2025-07-22 15:45:51.323610 +0200] [".
 func apacheErrorShape(m string) bool {
-	return len(m) > 28 && m[0] == '[' && m[4] == ' ' && m[8] == ' ' && m[11] == ' ' && m[14] == ':'
+	if len(m) <= 28 || m[0] != '[' {
+		return false
+	}
+	return m[4] == ' ' && m[8] == ' ' && m[11] == ' ' && m[14] == ':' ||
+		m[5] == '-' && m[8] == '-' && m[11] == ' ' && m[14] == ':'
+}
+
+// apacheErrorLayouts are the stamps of apacheErrorShape, the zone optional.
+var apacheErrorLayouts = [...]string{
+	"Mon Jan 02 15:04:05 2006",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05",
 }
 
 // nginxErrorShape: "2012/04/09 11:53:29 [".
@@ -20,22 +32,47 @@ func nginxErrorShape(m string) bool {
 	return len(m) > 22 && m[4] == '/' && m[7] == '/' && m[10] == ' ' && m[13] == ':' && m[19] == ' ' && m[20] == '['
 }
 
-func decodeApacheError(e *event.Event, m string) bool {
-	end := strings.IndexByte(m, ']')
-	if end < 0 {
+// apacheLevelShape: "[error] [client ...", "[authz_core:error] [pid ...":
+// an error line without its stamp, as Apache's ErrorLog syslog sends it.
+func apacheLevelShape(m string) bool {
+	tag, _, ok := cutBracket(m)
+	if !ok {
 		return false
 	}
-	stamp := m[1:end]
-	rest := strings.TrimLeft(m[end+1:], " ")
+	_, level, withModule := strings.Cut(tag, ":")
+	if !withModule {
+		level = tag
+	}
+	switch strings.TrimRight(level, "12345678") {
+	case "emerg", "alert", "crit", "error", "warn", "notice", "info", "debug", "trace":
+		return true
+	}
+	return false
+}
+
+func decodeApacheError(e *event.Event, m string) bool {
+	stamp, rest := "", m
+	if apacheErrorShape(m) {
+		end := strings.IndexByte(m, ']')
+		stamp, rest = m[1:end], strings.TrimLeft(m[end+1:], " ")
+	}
 	// "[module:level]" (2.4) or "[level]" (2.2), then optional
 	// "[pid N:tid M]", "[client ADDR:PORT]", "[remote ADDR:PORT]".
 	tag, rest, ok := cutBracket(rest)
 	if !ok {
 		return false
 	}
-	module, level, _ := strings.Cut(tag, ":")
+	module, level, withModule := strings.Cut(tag, ":")
 	if level == "" {
 		module, level = "", module
+	}
+	// 2.4 (whose level tag always has the module, "[:error]" when none)
+	// prints "[client ADDR:PORT]" with an IPv6 ADDR unbracketed, so the
+	// last colon is the port's even when the whole still reads as an IPv6
+	// address ("2001:db8::5:4100"); 2.2 prints no port.
+	split := splitHostPortLoose
+	if withModule {
+		split = splitHostPortLast
 	}
 	var pid, tid, client string
 tags:
@@ -50,12 +87,25 @@ tags:
 			client = tag[len("client "):]
 		case strings.HasPrefix(tag, "remote "):
 			// the proxy in front of the client
-			a, _ := splitHostPortLoose(tag[len("remote "):])
+			a, _ := split(tag[len("remote "):])
 			ecs.AddRelatedIP(e, a)
 		default:
 			break tags
 		}
 		rest = r
+	}
+	// 2.4's default ErrorLogFormat puts the source file (%F, debug
+	// builds: "mod_authz_core.c(820)") and the APR status (%E:
+	// "(70008)Partial results are valid ...") before the client:
+	// "%F: %E: [client %a] %M". Only after one of those is a later
+	// "[client ...]" the client's, not text of the message.
+	prefix := ""
+	if client == "" && withModule {
+		if i := strings.Index(rest, ": [client "); i > 0 && (rest[0] == '(' || rest[i-1] == ')') {
+			if tag, r, ok := cutBracket(rest[i+2:]); ok {
+				client, prefix, rest = tag[len("client "):], rest[:i+2], r
+			}
+		}
 	}
 	if level == "" {
 		return false
@@ -63,15 +113,18 @@ tags:
 	ecs.Begin(e, webProvider(e, "apache"), "apache.error")
 	ecs.Reserve(e, 16)
 	// (Go accepts the fractional seconds of 2.4 after "05" without a layout for them.)
-	if t, err := time.ParseInLocation("Mon Jan 02 15:04:05 2006", stamp, e.Received.Location()); err == nil {
-		ecs.SetTimeIfNone(e, t)
+	for _, layout := range apacheErrorLayouts {
+		if t, err := time.ParseInLocation(layout, stamp, e.Received.Location()); err == nil {
+			ecs.SetTimeIfNone(e, t)
+			break
+		}
 	}
 	e.SetStr("log.level", level)
 	e.SetStr("apache.error.module", module)
 	ecs.SetUint(e, "process.pid", pid)
 	ecs.SetUint(e, "process.thread.id", tid)
 	if client != "" {
-		addr, port := splitHostPortLoose(client)
+		addr, port := split(client)
 		ecs.SetAddress(e, "source", addr)
 		if port != "" {
 			ecs.SetPort(e, "source.port", port)
@@ -81,29 +134,98 @@ tags:
 		e.SetStr("error.code", code)
 		rest = msg
 	}
-	e.SetStr("error.message", rest)
-	// mod_auth_basic: "user alice not found: /path", "user alice: authentication failure for "/path": Password Mismatch"
-	if u, ok := strings.CutPrefix(rest, "user "); ok {
-		if name, path, ok := strings.Cut(u, " not found: "); ok && strings.IndexByte(name, ' ') < 0 {
-			return webAuthFailure(e, "apache.auth.failure", name, path, "user not found")
-		}
-		if name, r, ok := strings.Cut(u, ": authentication failure for "); ok && strings.IndexByte(name, ' ') < 0 {
-			path, reason, _ := strings.Cut(trimQuotesPrefix(r), ": ")
-			return webAuthFailure(e, "apache.auth.failure", name, path, reason)
-		}
+	e.SetStr("error.message", prefix+rest)
+	// ap_log_rerror appends the request's ", referer: URL" to the text.
+	if i := strings.LastIndex(rest, ", referer: "); i >= 0 {
+		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
+		rest = rest[:i]
 	}
-	webErrorClass(e, level)
+	if !apacheAccessControl(e, module, rest) {
+		webErrorClass(e, level)
+	}
 	return true
 }
 
-// cutBracket reads "[tag] " at the start of s.
+// apacheAccessControl classifies the sentences of the authentication and
+// authorization modules (mod_auth_basic, mod_auth_digest, mod_authz_*,
+// mod_access_compat); 2.2 has no module tag and prefixes Digest's with
+// "Digest: ". A user name is one word: the sentence follows it.
+func apacheAccessControl(e *event.Event, module, msg string) bool {
+	if d, ok := strings.CutPrefix(msg, "Digest: "); ok {
+		module, msg = "auth_digest", d
+	}
+	if module == "auth_digest" {
+		// "user alice: password mismatch: /path", "user `alice' in realm
+		// `R' not found: /path", "realm mismatch - got `X' but expected `Y'"
+		if u, ok := strings.CutPrefix(msg, "user "); ok {
+			if name, path, ok := strings.Cut(u, ": password mismatch: "); ok && !strings.Contains(name, " ") {
+				return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", name, path, "password mismatch")
+			}
+			if q, ok := strings.CutPrefix(u, "`"); ok {
+				if name, r, ok := strings.Cut(q, "' in realm `"); ok && !strings.Contains(name, " ") {
+					if _, path, ok := strings.Cut(r, "' not found: "); ok {
+						return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", name, path, "user not found")
+					}
+				}
+			}
+		}
+		if strings.HasPrefix(msg, "realm mismatch - ") {
+			return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", "", "", "realm mismatch")
+		}
+		return false
+	}
+	// mod_auth_basic: "user alice not found[: /path]", "user alice:
+	// authentication failure for "/path": Password Mismatch"; mod_authz_core:
+	// "user alice: authorization failure for "/path": "
+	if u, ok := strings.CutPrefix(msg, "user "); ok {
+		if name, path, ok := strings.Cut(u, " not found: "); ok && !strings.Contains(name, " ") {
+			return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", name, path, "user not found")
+		}
+		if name, ok := strings.CutSuffix(u, " not found"); ok && !strings.Contains(name, " ") {
+			return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", name, "", "user not found")
+		}
+		if name, r, ok := strings.Cut(u, ": authentication failure for "); ok && !strings.Contains(name, " ") {
+			path, reason, _ := strings.Cut(trimQuotesPrefix(r), ": ")
+			return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", name, path, reason)
+		}
+		if name, r, ok := strings.Cut(u, ": authorization failure for "); ok && !strings.Contains(name, " ") {
+			path, _, _ := strings.Cut(trimQuotesPrefix(r), ":")
+			return webAccessDenied(e, "apache.access.denied", "http-access-denied", name, path, "authorization failure")
+		}
+	}
+	if path, ok := strings.CutPrefix(msg, "client used wrong authentication scheme: "); ok {
+		return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", "", path, "wrong authentication scheme")
+	}
+	if path, ok := strings.CutPrefix(msg, "client denied by server configuration: "); ok {
+		return webAccessDenied(e, "apache.access.denied", "http-access-denied", "", path, "denied by server configuration")
+	}
+	// mod_authz_owner: "Authorization of user alice to access /path failed, reason: ..."
+	if u, ok := strings.CutPrefix(msg, "Authorization of user "); ok {
+		if name, r, ok := strings.Cut(u, " to access "); ok && !strings.Contains(name, " ") {
+			if path, reason, ok := strings.Cut(r, " failed, reason: "); ok {
+				return webAccessDenied(e, "apache.access.denied", "http-access-denied", name, path, strings.TrimSuffix(reason, "."))
+			}
+		}
+	}
+	return false
+}
+
+// cutBracket reads "[tag] " at the start of s; a tag may hold one bracketed
+// part ("[client [2001:db8::1]:51548]").
 func cutBracket(s string) (tag, rest string, ok bool) {
 	if !strings.HasPrefix(s, "[") {
 		return "", s, false
 	}
-	end := strings.IndexByte(s, ']')
-	if end < 0 {
+	end := strings.IndexByte(s[1:], ']') + 1
+	if end <= 0 {
 		return "", s, false
+	}
+	if open := strings.IndexByte(s[1:end], '['); open >= 0 {
+		next := strings.IndexByte(s[end+1:], ']')
+		if next < 0 {
+			return "", s, false
+		}
+		end += 1 + next
 	}
 	return s[1:end], strings.TrimLeft(s[end+1:], " "), true
 }
@@ -118,9 +240,20 @@ func trimQuotesPrefix(s string) string {
 	return s
 }
 
-func webAuthFailure(e *event.Event, rule, user, path, reason string) bool {
+func webAuthFailure(e *event.Event, rule, action, user, path, reason string) bool {
 	ecs.SetRule(e, rule)
-	classWebAuth.Set(e, "http-basic-auth", ecs.OutcomeFailure)
+	classWebAuth.Set(e, action, ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", user)
+	e.SetStr("url.path", strings.TrimSpace(path))
+	e.SetStr("event.reason", reason)
+	return true
+}
+
+// webAccessDenied: the server refused a request by its access rules
+// (the user, if any, had authenticated).
+func webAccessDenied(e *event.Event, rule, action, user, path, reason string) bool {
+	ecs.SetRule(e, rule)
+	classWebDenied.Set(e, action, ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	e.SetStr("url.path", strings.TrimSpace(path))
 	e.SetStr("event.reason", reason)
@@ -134,6 +267,18 @@ func webErrorClass(e *event.Event, level string) {
 	default:
 		classWebInfo.Set(e, "http-server-log", "")
 	}
+}
+
+// splitHostPortLast splits "ADDR:PORT" whose port is always there, at the
+// last colon ("[ADDR]:PORT" too).
+func splitHostPortLast(s string) (host, port string) {
+	if strings.HasPrefix(s, "[") {
+		return splitHostPortLoose(s)
+	}
+	if i := strings.LastIndexByte(s, ':'); i > 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
 }
 
 // splitHostPortLoose splits "1.2.3.4:5678", "[::1]:80" or "::1" (no port).
@@ -211,14 +356,33 @@ func decodeNginxError(e *event.Event, m string) bool {
 		if ok {
 			switch {
 			case strings.HasPrefix(r, " was not found in "):
-				return webAuthFailure(e, "nginx.auth.failure", name, "", "user not found")
+				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "user not found")
 			case strings.HasPrefix(r, ": password mismatch"):
-				return webAuthFailure(e, "nginx.auth.failure", name, "", "password mismatch")
+				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
 			}
 		}
 	}
-	webErrorClass(e, level)
+	if !nginxAccessControl(e, msg) {
+		webErrorClass(e, level)
+	}
 	return true
+}
+
+// nginxAccessControl classifies the refusals of ngx_http_access_module,
+// ngx_http_auth_basic_module, ngx_http_limit_req/limit_conn and
+// ngx_http_index_module; the request and client come from the context.
+func nginxAccessControl(e *event.Event, msg string) bool {
+	switch {
+	case msg == "access forbidden by rule":
+		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "forbidden by rule")
+	case strings.HasPrefix(msg, "directory index of ") && strings.HasSuffix(msg, " is forbidden"):
+		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "directory index forbidden")
+	case msg == "no user/password was provided for basic authentication":
+		return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", "", "", "no credentials")
+	case strings.HasPrefix(msg, "limiting requests, excess: "), strings.HasPrefix(msg, "limiting connections by zone "):
+		return webAccessDenied(e, "nginx.rate_limited", "http-rate-limited", "", "", "rate limit")
+	}
+	return false
 }
 
 // nginxContext returns the value of "key: value" in nginx's error context

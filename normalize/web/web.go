@@ -49,6 +49,7 @@ var (
 	classWebError  = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeError)
 	classWebInfo   = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeInfo)
 	classWebAuth   = ecs.NewClass(ecs.Cats(ecs.CatAuthentication, ecs.CatWeb), ecs.TypeStart)
+	classWebDenied = ecs.NewClass(ecs.Cats(ecs.CatWeb), ecs.TypeAccess, ecs.TypeDenied)
 )
 
 // sniffSquid recognises a bare squid access.log line: native, or an
@@ -70,6 +71,8 @@ func decodeWeb(e *event.Event) bool {
 	case nginxErrorShape(m):
 		return decodeNginxError(e, m)
 	case apacheErrorShape(m):
+		return decodeApacheError(e, m)
+	case e.AppName != "" && apacheLevelShape(m):
 		return decodeApacheError(e, m)
 	}
 	return decodeAccess(e, m)
