@@ -164,6 +164,14 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if host, after, ok := cutHostBeforeTag(m); ok {
 		e.SetStr("host.name", host)
 		m = after
+		if e.AppName == "" {
+			// "fw-1 %FTD-6-113005: text" is "HOST TAG: MSG" without a
+			// timestamp: a relay that adds one (rsyslog) sends the
+			// envelope as the tag, APP-NAME. The same here, so the
+			// event does not depend on the road.
+			tag, _, _ := ecs.CutByte(after, ':')
+			e.AppName = tag
+		}
 	}
 	tag, rest, ok := ecs.CutByte(m, ':')
 	if !ok || strings.IndexByte(tag, ' ') >= 0 {
