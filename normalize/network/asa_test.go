@@ -69,6 +69,11 @@ func TestASADeviceNameInTag(t *testing.T) {
 		if got := normtest.Str(e, "host.name"); got != "fw-edge-3" {
 			t.Errorf("hostname %q: host.name %q", relay, got)
 		}
+		// The envelope stands as the tag, as when the name is before it
+		// (TestASADeviceNameBeforeTag): the same on every road.
+		if e.AppName != "%ASA-6-302015" {
+			t.Errorf("hostname %q: APP-NAME %q", relay, e.AppName)
+		}
 	}
 	// Firepower's SFIMS is a program, not the sensor's name.
 	sf := netEvent("SFIMS", "%NGIPS-1-430001: SrcIP: 198.51.100.7, DstIP: 10.1.2.3, Protocol: tcp")
