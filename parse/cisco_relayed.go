@@ -29,6 +29,14 @@ import (
 //	syslog-ng, 5424:    relay core-rtr1 - - [meta sequenceId="4323"] Jun 30 ...: %SEC-...
 //	                    relay 2026 - - [meta sequenceId=""] Jun 30 ... UTC: %VSHD-...
 //
+// and the same for the longer headers ("SEQ: HOST: SEQ: UPTIME:" of a
+// device without a clock, ": HOST: SEQ: STAMP:" of IOS-XE with
+// origin-id, "SEQ: SEQ: STAMP:" of IOS-XE's service sequence numbers, a
+// WLC's "HOST: *task: STAMP:"): syslog-ng writes the second number as
+// APP-NAME ("5520 - - [meta sequenceId="5512"]"), either relay the
+// device's name ("asr-3 - - [meta sequenceId="8120"] 008126: 3w2d: %..."),
+// rsyslog keeps "HOST: SEQ:" in MSG.
+//
 // Every shape is taken only when a Cisco timestamp ending in ":" (as
 // Cisco's do) is followed by a "%" mnemonic: that is the device's header
 // and nothing else. A "*" before the device's time (not authoritative)
@@ -103,44 +111,58 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 		return false
 	}
 	m := e.Message
-	_, relayReadCisco := e.SDParam("meta", "sequenceId") // syslog-ng's sign
+	sid, relayReadCisco := e.SDParam("meta", "sequenceId") // syslog-ng's sign
 	app := e.AppName
 	var h header
-	var end int
+	k := 0                // where the device's time starts in m
+	year := false         // APP-NAME is the year of an NX-OS stamp
+	numbered := sid != "" // the device numbers its messages: an uptime may stand for the time
 	switch {
 	case app == "" || isDigitsOnly(app) && !relayReadCisco:
-		// rsyslog: "4321 - - -  [HOST: ]STAMP: %..." or "- - - -  STAMP: %...".
-		k, ok := 0, false
+		// rsyslog: "4321 - - -  [HOST: ][SEQ: ]STAMP: %...", "4321 - - -
+		// HOST: SEQ: UPTIME: %..." or "- - - -  [HOST: [SEQ: ]]STAMP: %...".
 		if app != "" {
 			k = skipServiceSeq(m, 0)
+			h.seq, h.hasSeq = atoi(app)
+			numbered = true
 		}
-		if host, next, found := hostBeforeStamp(m, k, true); found {
+		if host, next, found := hostBeforeSeqStamp(m, k); found {
+			h.host, k = host, next
+		} else if host, next, found := hostBeforeSeqUptime(m, k); found && numbered {
 			h.host, k = host, next
 		}
-		if end, ok = h.stampAt(m, k); !ok {
-			return false
-		}
-		if app != "" {
-			h.seq, h.hasSeq = atoi(app)
-		}
-	case relayReadCisco && len(app) == 4 && isDigitsOnly(app):
+	case relayReadCisco && len(app) == 4 && sid == "" && yearAt(app, 0):
 		// syslog-ng: "2026 - - [meta sequenceId=""] Jun 30 12:20:04 UTC: %..."
 		// (the year of an NX-OS stamp taken for APP-NAME).
-		var ok bool
-		if end, ok = h.stampAt(m, 0); !ok || h.st.hasYear || !yearAt(app, 0) {
+		year = true
+	case relayReadCisco && isDigitsOnly(app):
+		// syslog-ng: "5520 - - [meta sequenceId="5512"] Jun 30 ...: %..."
+		// (IOS-XE's service sequence number taken for APP-NAME).
+	case app[0] != '%' && isHostname(app):
+		// "core-rtr1 - - [meta ...] [SEQ: ]STAMP: %..." (syslog-ng) or
+		// "wlc-2 - - - *task: STAMP: %..." (rsyslog): the device's name
+		// taken for APP-NAME.
+		h.host = app
+		k = skipWLCTask(m, skipServiceSeq(m, 0))
+	default:
+		return false
+	}
+	end, stamped := h.stampAt(m, k)
+	switch {
+	case stamped && year:
+		if h.st.hasYear {
 			return false
 		}
 		h.st.year, _ = num(app, 0, 4)
 		h.st.hasYear = true
-	case app[0] != '%' && isHostname(app):
-		// syslog-ng: "core-rtr1 - - [meta ...] STAMP: %..." (the device's name
-		// taken for APP-NAME).
+	case !stamped && numbered && !year:
+		// A device without a clock: its uptime ("3w2d:"), no time, after
+		// the service sequence number if the relay left it there.
 		var ok bool
-		if end, ok = h.stampAt(m, 0); !ok {
+		if end, ok = seqUptimeAt(m, k); !ok {
 			return false
 		}
-		h.host = app
-	default:
+	case !stamped:
 		return false
 	}
 	if m[end-1] != ':' {
@@ -156,10 +178,27 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 	if h.host != "" {
 		e.Hostname = h.host
 	}
-	p.setTime(e, &h)
+	if stamped {
+		p.setTime(e, &h)
+	}
 	e.AppName = ""
 	e.Message = m[end:]
 	return true
+}
+
+// seqUptimeAt reads an uptime at s[i:], or a "SEQ: " then an uptime
+// ("008126: 3w2d:"), and returns the index after it.
+func seqUptimeAt(s string, i int) (int, bool) {
+	n := i
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	if n > i && n+1 < len(s) && s[n] == ':' && s[n+1] == ' ' {
+		if end, ok := uptimeAt(s, skipSpaces(s, n+1)); ok {
+			return end, true
+		}
+	}
+	return uptimeAt(s, i)
 }
 
 func isDigitsOnly(s string) bool {

@@ -167,7 +167,13 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 	}
 	seqEnd := j
 	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
-		if host, next, ok := hostBeforeStamp(s, i, true); ok {
+		// No counter (or a relay dropped it, as syslog-ng does): "HOST:
+		// [*task: ][SEQ: ]STAMP:" or "HOST: SEQ: UPTIME:".
+		host, next, ok := hostBeforeSeqStamp(s, i)
+		if !ok {
+			host, next, ok = hostBeforeSeqUptime(s, i)
+		}
+		if ok {
 			h.cisco, h.host = true, host
 			return next, true
 		}
@@ -290,16 +296,24 @@ func hostBeforeStamp(s string, i int, colonAfter bool) (host string, next int, o
 	j := skipSpaces(s, k)
 	var probe header
 	end, ok := probe.stampAt(s, j)
-	if !ok && j < len(s) && s[j] == '*' {
-		if t := tokenEnd(s, j); t-j > 2 && s[t-1] == ':' && isTagName(s[j+1:t-1]) {
-			j = skipSpaces(s, t)
-			end, ok = probe.stampAt(s, j)
-		}
+	if !ok {
+		j = skipWLCTask(s, j)
+		end, ok = probe.stampAt(s, j)
 	}
 	if !ok || colonAfter && s[end-1] != ':' {
 		return "", i, false
 	}
 	return s[i : k-1], j, true
+}
+
+// skipWLCTask skips a Cisco WLC task ("*spamApTask4: ") at s[j:], if any.
+func skipWLCTask(s string, j int) int {
+	if j < len(s) && s[j] == '*' {
+		if t := tokenEnd(s, j); t-j > 2 && s[t-1] == ':' && isTagName(s[j+1:t-1]) {
+			return skipSpaces(s, t)
+		}
+	}
+	return j
 }
 
 // stampAt reads an optional "*"/"." marker, a timestamp and its suffix at

@@ -319,6 +319,8 @@ var (
 	// rewrites), syslog-ng dropping some of what they hold (roadLoses).
 	ciscoHeader = regexp.MustCompile(`^<\d{1,3}>(\d*: |[\w.-]+: [*.]?[A-Z][a-z]{2} )`)
 	rfc5424Line = regexp.MustCompile(`^<\d{1,3}>\d{1,2} `)
+	// A word rsyslog can take for a HOSTNAME right after the PRI.
+	leadingWord = regexp.MustCompile(`^<\d{1,3}>[[:alnum:]][\w.-]* [^ ]`)
 	// An RFC 3164 "Mmm dd hh:mm:ss" without a year after it.
 	yearlessStamp = regexp.MustCompile(`^<\d{1,3}>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(\.\d+)?:? +(\D|\d{1,3}\D|\d{5})`)
 )
@@ -339,6 +341,15 @@ func roadCannotCarry(road, line string, direct map[string]any) string {
 		// its 5424 template keeps only the program name, its 3164 ones
 		// 32 characters of the tag; the Snare header is cut either way.
 		return "Snare header cut by rsyslog's tag handling"
+	case bsd && get(direct, "host.name") == nil && getStr(direct, "@timestamp") == getStr(direct, "event.created") &&
+		leadingWord.MatchString(line):
+		// A line without a timestamp or a host nomen could read
+		// ("<166>fw-1 said %ASA-..."): rsyslog takes its first word for
+		// the HOSTNAME and writes it after a timestamp of its own, so
+		// what arrives has a header host the line never had ("TS fw-1
+		// said %ASA-..." is a relay's host, then a firewall named
+		// "said"). syslog-ng's network() source reads no host there.
+		return "first word of a line without a timestamp made HOSTNAME by rsyslog"
 	case bsd && len(syslogTag(direct)) > 32:
 		// RSYSLOG_ForwardFormat and RSYSLOG_TraditionalForwardFormat write
 		// %syslogtag:1:32%.

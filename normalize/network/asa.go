@@ -76,6 +76,9 @@ type asaHeader struct {
 	id     string // six digits
 	text   string // the message after "ID: "
 	bare   bool   // no envelope: the id is known from the body's shape alone
+	// tag is the envelope ("%FTD-6-113005") when it started the message
+	// rather than standing as the syslog tag.
+	tag string
 }
 
 // parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or
@@ -177,7 +180,7 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if !ok {
 		return false
 	}
-	h.family, h.sev, h.id, h.text = fam, sev, id, strings.TrimLeft(rest, " ")
+	h.family, h.sev, h.id, h.text, h.tag = fam, sev, id, strings.TrimLeft(rest, " "), tag
 	return true
 }
 
@@ -221,7 +224,12 @@ func decodeASA(e *event.Event) bool {
 		// name the firewall gave itself is still the host.
 		// It is not a program: no process.name.
 		e.SetStr("host.name", e.AppName)
-		e.AppName = ""
+		e.AppName = h.tag
+	} else if e.AppName == "" {
+		// "fw-1 %FTD-6-113005: text" is "HOST TAG: MSG" without a
+		// timestamp, which a relay adding one (rsyslog) sends with the
+		// envelope as the tag.
+		e.AppName = h.tag
 	}
 	e.Message = h.text
 	switch {

@@ -69,6 +69,11 @@ func TestASADeviceNameInTag(t *testing.T) {
 		if got := normtest.Str(e, "host.name"); got != "fw-edge-3" {
 			t.Errorf("hostname %q: host.name %q", relay, got)
 		}
+		// The envelope stands as the tag, as when the name is before it
+		// (TestASADeviceNameBeforeTag): the same on every road.
+		if e.AppName != "%ASA-6-302015" {
+			t.Errorf("hostname %q: APP-NAME %q", relay, e.AppName)
+		}
 	}
 	// Firepower's SFIMS is a program, not the sensor's name.
 	sf := netEvent("SFIMS", "%NGIPS-1-430001: SrcIP: 198.51.100.7, DstIP: 10.1.2.3, Protocol: tcp")
@@ -82,6 +87,36 @@ func TestASADeviceNameInTag(t *testing.T) {
 	decodeASA(e)
 	if e.Has("host.name") {
 		t.Errorf("host.name set from a program tag: %q", normtest.Str(e, "host.name"))
+	}
+}
+
+// TestASADeviceNameBeforeTag: "fw-1 %FTD-6-113005: text" (no timestamp,
+// the name without a ':') is "HOST TAG: MSG". Directly, behind a relay's
+// HOSTNAME (syslog-ng) and as a relay that adds a timestamp sends it
+// (rsyslog: HOSTNAME fw-1, tag %FTD-...) it is the same event: the
+// envelope is APP-NAME and the firewall the host.
+func TestASADeviceNameBeforeTag(t *testing.T) {
+	const tag, text = "%FTD-6-113005", "AAA user authentication Rejected : reason = AAA failure : server = 192.0.2.50 : user = lwong : user IP = 10.60.2.14"
+	direct := netEvent("", "fw-1 "+tag+": "+text)
+	behindRelay := netEvent("", "fw-1 "+tag+": "+text)
+	behindRelay.Hostname = "localhost"
+	asTag := netEvent(tag, text)
+	asTag.Hostname = "fw-1"
+	for name, e := range map[string]*event.Event{"direct": direct, "behind a relay": behindRelay, "as the tag": asTag} {
+		if !decodeASA(e) {
+			t.Fatalf("%s: not decoded", name)
+		}
+		host := normtest.Str(e, "host.name")
+		if host == "" {
+			host = e.Hostname
+		}
+		if e.AppName != tag || host != "fw-1" || e.Message != text {
+			t.Errorf("%s: APP-NAME %q, host %q, message %q", name, e.AppName, host, e.Message)
+		}
+	}
+	// Two words before the envelope are no device name.
+	if e := netEvent("", "fw-1 said "+tag+": "+text); decodeASA(e) || e.AppName != "" {
+		t.Errorf("two words before the envelope: decoded, APP-NAME %q", e.AppName)
 	}
 }
 

@@ -84,13 +84,22 @@ func findInnerIOSTag(text string) (t iosTag, rest string, ok bool) {
 func decodeIOS(e *event.Event) bool {
 	var tag iosTag
 	var text string
-	var ok bool
+	var ok, xrNode bool
 	if strings.HasPrefix(e.AppName, "%") {
 		tag, ok = parseIOSTag(e.AppName)
 		text = e.Message
 	}
 	if !ok {
-		t, rest, found := ecs.CutByte(xrBody(e.Message), ':')
+		body := xrBody(e.Message)
+		if isXRNode(e.AppName) && body == e.Message {
+			// A relay that ends the tag at the node id's ':' (rsyslog:
+			// tag "RP/0/RSP0/CPU0:", message "Jun 15 10:58:38.434 UTC:
+			// ipv4_acl_mgr[279]: %ACL-..."). The node is no program,
+			// as on the direct road where the header is in the message.
+			body = xrAfterProcess(e.Message)
+			xrNode = body != e.Message
+		}
+		t, rest, found := ecs.CutByte(body, ':')
 		if !found {
 			return false
 		}
@@ -103,9 +112,9 @@ func decodeIOS(e *event.Event) bool {
 	if isASAFamily(tag.facility) {
 		return false // the ASA decoder's (malformed ids end here too: leave them)
 	}
-	if isZoneAbbrev(e.AppName) {
+	if xrNode || isZoneAbbrev(e.AppName) {
 		// "vss-core AEST: %SEC_LOGIN-...": the device's time zone, read
-		// as a syslog tag; no program.
+		// as a syslog tag; no program. Nor is an IOS-XR node id.
 		e.AppName = ""
 	}
 	netBegin(e, "cisco-ios", "cisco_ios")
@@ -166,9 +175,21 @@ func isUnitSubfacility(sub string) bool {
 // its node id (RP/, LC/, a rack digit) and a "process[pid]: " right
 // before the '%'.
 func xrBody(m string) string {
-	if !(strings.HasPrefix(m, "RP/") || strings.HasPrefix(m, "LC/") || len(m) > 2 && m[0] >= '0' && m[0] <= '9' && m[1] == '/') {
+	if !isXRNode(m) {
 		return m
 	}
+	return xrAfterProcess(m)
+}
+
+// isXRNode reports whether s starts with an IOS-XR node id ("RP/0/RSP0/CPU0",
+// "LC/0/1/CPU0", "0/RP0/CPU0").
+func isXRNode(s string) bool {
+	return strings.HasPrefix(s, "RP/") || strings.HasPrefix(s, "LC/") || len(s) > 2 && s[0] >= '0' && s[0] <= '9' && s[1] == '/'
+}
+
+// xrAfterProcess returns m from the '%' after the "process[pid]: " that
+// ends an IOS-XR header, or m unchanged when there is none.
+func xrAfterProcess(m string) string {
 	i := strings.Index(m, "]: %")
 	if i < 0 || i > 160 {
 		return m

@@ -37,8 +37,8 @@ func Decoders() []*ecs.Decoder {
 		},
 		{
 			Name:     "cisco_ios",
-			Programs: []string{"%*"},
-			Prefixes: []string{"%", "RP/", "LC/"}, // IOS-XR's node id (xrBody)
+			Programs: []string{"%*", "rp/*", "lc/*"}, // IOS-XR's node id as the tag (rsyslog)
+			Prefixes: []string{"%", "RP/", "LC/"},    // IOS-XR's node id (xrBody)
 			Decode:   decodeIOS,
 		},
 		{

@@ -87,3 +87,28 @@ func TestIptablesVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestIOSXRNodeAsTag: an IOS-XR line is the same event whether its node id
+// starts the message (direct) or a relay made it the tag (rsyslog ends the
+// tag at its ':'); the node is no program on either road.
+func TestIOSXRNodeAsTag(t *testing.T) {
+	const node, header, body = "RP/0/RSP0/CPU0", "Jul 14 11:00:13.002 UTC: ipv4_acl_mgr[277]: ", "%ACL-IPV4_ACL-6-IPACCESSLOGP : access-list MGMT-IN deny tcp 198.51.100.12(51833) -> 192.0.2.1(22), 4 packets"
+	direct := netEvent("", node+":"+header+body)
+	relayed := netEvent(node, header+body)
+	for name, e := range map[string]*event.Event{"direct": direct, "as the tag": relayed} {
+		if !decodeIOS(e) {
+			t.Fatalf("%s: not decoded", name)
+		}
+		if e.AppName != "" || normtest.Str(e, "source.ip") != "198.51.100.12" || normtest.Str(e, "event.action") != "connection-denied" {
+			t.Errorf("%s: APP-NAME %q, %v", name, e.AppName, e.Fields)
+		}
+	}
+	if direct.Message != relayed.Message {
+		t.Errorf("message: direct %q, as the tag %q", direct.Message, relayed.Message)
+	}
+	// A node id tag without the "process[pid]: " header is left alone.
+	e := netEvent(node, "Jul 14 11:00:13.002 UTC: no process here %ACL-IPV4_ACL-6-IPACCESSLOGP : text")
+	if decodeIOS(e) || e.AppName != node {
+		t.Errorf("no XR header: decoded, APP-NAME %q", e.AppName)
+	}
+}
