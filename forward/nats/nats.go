@@ -61,7 +61,11 @@ type Config struct {
 	DuplicateWindow config.Duration `toml:"duplicate_window"`
 	// MaxPending bounds the messages awaiting an acknowledgement (default 1024).
 	MaxPending int `toml:"max_pending"`
-	// AckTimeout bounds waiting for a batch's acknowledgements (default 30s).
+	// AckTimeout bounds waiting for a batch's acknowledgements (default
+	// 30s). Within it, a message without an answer for 2s, or lost to a
+	// reconnect or to a stream electing its leader, is published again
+	// with the same Nats-Msg-Id: the stream's duplicate window must be at
+	// least ack_timeout (Open warns if it is not).
 	AckTimeout config.Duration `toml:"ack_timeout"`
 	// TLS options (implied by a tls:// URL).
 	TLS forward.TLSConfig `toml:"tls"`
