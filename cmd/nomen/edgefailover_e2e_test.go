@@ -31,13 +31,13 @@ func TestEdgeStreamLeaderKilled(t *testing.T) {
 		t.Skip("3-node NATS clusters: not with -short")
 	}
 	for _, onLeader := range []bool{false, true} {
-		name := map[bool]string{false: "edge on a follower", true: "edge on the leader"}[onLeader]
+		name := map[bool]string{false: "edge on a follower", true: "edge with the leader as its only url"}[onLeader]
 		t.Run(name, func(t *testing.T) { edgeLeaderKilled(t, onLeader) })
 	}
 }
 
 func edgeLeaderKilled(t *testing.T, onLeader bool) {
-	const total = 3000
+	const total = 10000
 	cluster := testpeer.StartNATSCluster(t, 3)
 	js := soConnect(t, cluster.URLs())
 	prefix, stream := soStreamWindow(t, js, 3, 0) // 0: JetStream's default window
@@ -68,13 +68,20 @@ func edgeLeaderKilled(t *testing.T, onLeader bool) {
 	}
 	defer sub.Unsubscribe()
 	edge := soEdge(t, strings.Join(edgeURLs, ","), prefix)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the edge's log:\n%s", edge.log)
+		}
+	})
 
-	// A steady flow: 30 lines every 30 ms, about 1,000 events/s.
+	// A steady flow of up to 10,000 events/s (100 lines every 10 ms):
+	// more than the edge publishes here, so that it always has a batch
+	// in flight.
 	sent := make(chan time.Time, 1)
 	go func() {
-		for i := 0; i < total; i += 30 {
-			soSend(t, edge.addr("tcp"), i, min(i+30, total))
-			time.Sleep(30 * time.Millisecond)
+		for i := 0; i < total; i += 100 {
+			soSend(t, edge.addr("tcp"), i, min(i+100, total))
+			time.Sleep(10 * time.Millisecond)
 		}
 		sent <- time.Now()
 	}()
