@@ -491,7 +491,9 @@ func (s *NATS) publish(ctx context.Context, msgs []*nats.Msg, idx []int) (again 
 				s.m.duplicates.Inc()
 			}
 		case err := <-f.Err():
-			if resendable(err) {
+			// A message without an id (not from a journal) is not
+			// sent again here: JetStream could not drop the copy.
+			if resendable(err) && msgs[i].Header.Get(jetstream.MsgIDHeader) != "" {
 				again = append(again, i)
 			} else {
 				failed = append(failed, forward.ItemError{Index: i, Err: fmt.Errorf("nats: publish: %w", err)})
