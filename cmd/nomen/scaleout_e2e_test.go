@@ -24,8 +24,14 @@ import (
 
 // soStream creates a stream of its own on subjects <prefix>.> with the
 // given replicas (retrying while a new cluster elects its leaders) and
-// deletes it at the end.
+// deletes it at the end. Its duplicate window is 10 minutes.
 func soStream(t *testing.T, js jetstream.JetStream, replicas int) (prefix, stream string) {
+	t.Helper()
+	return soStreamWindow(t, js, replicas, 10*time.Minute)
+}
+
+// soStreamWindow is soStream with the given duplicate window.
+func soStreamWindow(t *testing.T, js jetstream.JetStream, replicas int, window time.Duration) (prefix, stream string) {
 	t.Helper()
 	n := rand.Uint32()
 	prefix, stream = fmt.Sprintf("soe2e%d", n), fmt.Sprintf("SO_E2E_%d", n)
@@ -33,7 +39,7 @@ func soStream(t *testing.T, js jetstream.JetStream, replicas int) (prefix, strea
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: stream, Subjects: []string{prefix + ".>"},
-			Replicas: replicas, Storage: jetstream.FileStorage, Duplicates: 10 * time.Minute})
+			Replicas: replicas, Storage: jetstream.FileStorage, Duplicates: window})
 		cancel()
 		if err == nil {
 			break

@@ -26,6 +26,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -60,7 +61,11 @@ type Config struct {
 	DuplicateWindow config.Duration `toml:"duplicate_window"`
 	// MaxPending bounds the messages awaiting an acknowledgement (default 1024).
 	MaxPending int `toml:"max_pending"`
-	// AckTimeout bounds waiting for a batch's acknowledgements (default 30s).
+	// AckTimeout bounds waiting for a batch's acknowledgements (default
+	// 30s). Within it, a message without an answer for 2s, or lost to a
+	// reconnect or to a stream electing its leader, is published again
+	// with the same Nats-Msg-Id: the stream's duplicate window must be at
+	// least ack_timeout (Open warns if it is not).
 	AckTimeout config.Duration `toml:"ack_timeout"`
 	// TLS options (implied by a tls:// URL).
 	TLS forward.TLSConfig `toml:"tls"`
@@ -184,12 +189,15 @@ func subjectByte(c byte) byte {
 
 type natsMetrics struct {
 	duplicates prometheus.Counter
+	resent     prometheus.Counter
 }
 
 func newNATSMetrics(rt forward.Runtime) *natsMetrics {
 	return &natsMetrics{
 		duplicates: rt.Counter("nomen_nats_duplicate_events_total",
 			"Events JetStream acknowledged as duplicates (already stored: a retry after a lost acknowledgement)."),
+		resent: rt.Counter("nomen_nats_resent_events_total",
+			"Events published again within a batch: no acknowledgement within 2s (a stream leader that died), a reconnect, or no stream leader."),
 	}
 }
 
@@ -207,7 +215,7 @@ type NATS struct {
 
 	data    []byte
 	subj    []byte
-	futures []jetstream.PubAckFuture
+	futures []jetstream.PubAckFuture // one round's, in the order of its indexes
 }
 
 // NewSink builds the nats sink of c (forward.Config).
@@ -276,7 +284,10 @@ func (s *NATS) Open(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("nats: connect %s: %w", s.cfg.URL, err)
 		}
-		js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(s.cfg.MaxPending))
+		// Each copy waits at most resendAfter for its acknowledgement
+		// (then Write publishes it again), freeing its max_pending slot.
+		js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(s.cfg.MaxPending),
+			jetstream.WithPublishAsyncTimeout(min(resendAfter, s.cfg.AckTimeout.D())))
 		if err != nil {
 			nc.Close()
 			return fmt.Errorf("nats: %w", err)
@@ -292,6 +303,7 @@ func (s *NATS) ensureStream(ctx context.Context) error {
 	name, err := s.js.StreamNameBySubject(ctx, s.subject.wildcard)
 	if err == nil {
 		s.log.Debug("nats: stream found", "stream", name)
+		s.checkDuplicateWindow(ctx, name)
 		return nil
 	}
 	if !errors.Is(err, jetstream.ErrStreamNotFound) {
@@ -321,7 +333,24 @@ func (s *NATS) ensureStream(ctx context.Context) error {
 		return fmt.Errorf("nats: create stream %s for %s: %w", s.cfg.Stream, s.subject.wildcard, err)
 	}
 	s.log.Info("nats: stream created", "stream", s.cfg.Stream, "subjects", s.subject.wildcard)
+	s.checkDuplicateWindow(ctx, s.cfg.Stream)
 	return nil
+}
+
+// checkDuplicateWindow warns when the stream forgets message ids sooner
+// than Write may publish a message again (ack_timeout after its first
+// copy): a copy stored by a leader that died before answering and sent
+// again after the window would be stored twice.
+func (s *NATS) checkDuplicateWindow(ctx context.Context, name string) {
+	st, err := s.js.Stream(ctx, name)
+	if err != nil {
+		s.log.Debug("nats: stream info", "stream", name, "err", err)
+		return
+	}
+	if w := st.CachedInfo().Config.Duplicates; w < s.cfg.AckTimeout.D() {
+		s.log.Warn("nats: the stream's duplicate window is shorter than ack_timeout: a message published again late in a batch may be stored twice",
+			"stream", name, "duplicate_window", w, "ack_timeout", s.cfg.AckTimeout.D())
+	}
 }
 
 // findingID is the message id of an event nomen made itself (a finding,
@@ -346,8 +375,19 @@ func (s *NATS) msgID(dst []byte, id uint64) []byte {
 	return strconv.AppendUint(dst, id, 10)
 }
 
+// resendAfter is how long one copy of a message waits for its
+// acknowledgement before it is published again (same Nats-Msg-Id), within
+// the batch's ack_timeout. JetStream acknowledges in milliseconds; no
+// answer for seconds means the copy went to a stream leader that died
+// (nothing else tells a client connected to a surviving node), and the
+// copy sent after the election is stored or answered "duplicate". The
+// stream's duplicate window must cover ack_timeout (Open warns).
+const resendAfter = 2 * time.Second
+
 // Write publishes the batch asynchronously (at most max_pending messages
-// unacknowledged) and returns once JetStream acknowledged them all.
+// unacknowledged) and returns once JetStream acknowledged them all. A
+// message not acknowledged within resendAfter, or lost to a reconnect or
+// a stream without a leader, is published again until ack_timeout.
 func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 	if s.js == nil {
 		if err := s.Open(ctx); err != nil {
@@ -364,56 +404,46 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 		s.data = s.enc.AppendJSON(s.data, e)
 	}
 	offs = append(offs, len(s.data))
-	s.futures = s.futures[:0]
-	deadline := time.Now().Add(s.cfg.AckTimeout.D())
+	msgs := make([]*nats.Msg, len(batch))
 	var idbuf []byte
-	var failed []forward.ItemError
 	for i, e := range batch {
 		s.subj = s.subject.appendSubject(s.subj[:0], e, s.cfg.SubjectMissing)
-		msg := &nats.Msg{Subject: string(s.subj), Data: s.data[offs[i]:offs[i+1]:offs[i+1]]}
-		var opts []jetstream.PublishOpt
-		opts = append(opts, jetstream.WithStallWait(max(time.Until(deadline), time.Millisecond)))
+		msgs[i] = &nats.Msg{Subject: string(s.subj), Data: s.data[offs[i]:offs[i+1]:offs[i+1]], Header: nats.Header{}}
 		if id := findingID(e); id != "" {
-			opts = append(opts, jetstream.WithMsgID(id))
+			msgs[i].Header.Set(jetstream.MsgIDHeader, id)
 		} else if e.ID != 0 {
 			idbuf = s.msgID(idbuf[:0], e.ID)
-			opts = append(opts, jetstream.WithMsgID(string(idbuf)))
-		}
-		f, err := s.js.PublishMsgAsync(msg, opts...)
-		if errors.Is(err, nats.ErrMaxPayload) {
-			failed = append(failed, forward.ItemError{Index: i, Err: forward.Permanentf("nats: event of %d bytes exceeds the server's max_payload", len(msg.Data))})
-			s.futures = append(s.futures, nil)
-			continue
-		}
-		if err != nil {
-			s.abandon()
-			return fmt.Errorf("nats: publish: %w", err)
-		}
-		s.futures = append(s.futures, f)
-	}
-	timer := time.NewTimer(time.Until(deadline))
-	defer timer.Stop()
-	be := forward.BatchError{Items: failed}
-	for i, f := range s.futures {
-		if f == nil {
-			continue
-		}
-		select {
-		case ack := <-f.Ok():
-			if ack.Duplicate {
-				s.m.duplicates.Inc()
-			}
-		case err := <-f.Err():
-			be.Items = append(be.Items, forward.ItemError{Index: i, Err: fmt.Errorf("nats: publish: %w", err)})
-		case <-timer.C:
-			s.abandon()
-			return fmt.Errorf("nats: no acknowledgement from JetStream within %v", s.cfg.AckTimeout)
-		case <-ctx.Done():
-			s.abandon()
-			return fmt.Errorf("nats: %w", ctx.Err())
+			msgs[i].Header.Set(jetstream.MsgIDHeader, string(idbuf))
 		}
 	}
-	clear(s.futures)
+	deadline := time.Now().Add(s.cfg.AckTimeout.D())
+	actx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	pending := make([]int, len(batch)) // indexes of the messages not acknowledged yet
+	for i := range pending {
+		pending[i] = i
+	}
+	var be forward.BatchError
+	// The pause between rounds matters only when copies failed at once
+	// (a reconnect, no stream leader): a lost copy already waited resendAfter.
+	err := retry.Do(actx, retry.Policy{Max: resendAfter}, func(round int) error {
+		if round > 0 {
+			s.m.resent.Add(float64(len(pending)))
+		}
+		var failed []forward.ItemError
+		pending, failed = s.publish(actx, msgs, pending)
+		be.Items = append(be.Items, failed...)
+		if len(pending) > 0 {
+			return errNotAcked
+		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		return fmt.Errorf("nats: %w", ctx.Err())
+	}
+	if err != nil {
+		return fmt.Errorf("nats: %d of %d messages without acknowledgement from JetStream within %v", len(pending), len(batch), s.cfg.AckTimeout)
+	}
 	if len(be.Items) == 0 {
 		return nil
 	}
@@ -424,11 +454,77 @@ func (s *NATS) Write(ctx context.Context, batch []*event.Event) error {
 	return &be
 }
 
-// abandon forgets the pending acknowledgements of a failed batch: the
-// batch is retried whole and deduplicated by message id.
-func (s *NATS) abandon() {
-	clear(s.futures)
+var errNotAcked = errors.New("not acknowledged yet")
+
+// publish publishes msgs[i] for each i in idx and waits for their
+// answers: it returns the indexes to publish again (no answer within
+// resendAfter, a reconnect, no stream leader: see resendable) and the
+// items that failed otherwise. It stops early when ctx ends.
+func (s *NATS) publish(ctx context.Context, msgs []*nats.Msg, idx []int) (again []int, failed []forward.ItemError) {
 	s.futures = s.futures[:0]
+	for _, i := range idx {
+		f, err := s.js.PublishMsgAsync(msgs[i], jetstream.WithStallWait(max(ctxLeft(ctx), time.Millisecond)))
+		switch {
+		case errors.Is(err, nats.ErrMaxPayload):
+			failed = append(failed, forward.ItemError{Index: i, Err: forward.Permanentf("nats: event of %d bytes exceeds the server's max_payload", len(msgs[i].Data))})
+		case err != nil:
+			// The connection is closed or the client's window stayed
+			// full until the deadline: try the rest again later.
+			again = append(again, i)
+		}
+		s.futures = append(s.futures, f)
+	}
+	for k, f := range s.futures {
+		i := idx[k]
+		if f == nil {
+			continue
+		}
+		select {
+		case ack := <-f.Ok():
+			if ack.Duplicate && ack.Sequence == 0 {
+				// The first copy is being stored (a resend arrived
+				// while it was replicated): only its own
+				// acknowledgement, or a later duplicate naming its
+				// sequence, says it is stored.
+				again = append(again, i)
+			} else if ack.Duplicate {
+				s.m.duplicates.Inc()
+			}
+		case err := <-f.Err():
+			// A message without an id (not from a journal) is not
+			// sent again here: JetStream could not drop the copy.
+			if resendable(err) && msgs[i].Header.Get(jetstream.MsgIDHeader) != "" {
+				again = append(again, i)
+			} else {
+				failed = append(failed, forward.ItemError{Index: i, Err: fmt.Errorf("nats: publish: %w", err)})
+			}
+		case <-ctx.Done():
+			// The unanswered copies time out in the client (resendAfter).
+			clear(s.futures)
+			again = append(again, idx[k:]...)
+			slices.Sort(again)
+			return slices.Compact(again), failed
+		}
+	}
+	clear(s.futures)
+	slices.Sort(again)
+	return again, failed
+}
+
+// resendable reports whether a copy's error means only that this copy
+// is lost: no answer within resendAfter (a dead stream leader), the
+// connection reconnecting, or no stream leader to answer (an election).
+// The copy is published again with the same message id.
+func resendable(err error) bool {
+	return errors.Is(err, jetstream.ErrAsyncPublishTimeout) || errors.Is(err, nats.ErrDisconnected) ||
+		errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrNoResponders)
+}
+
+func ctxLeft(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return time.Until(d)
+	}
+	return resendAfter
 }
 
 // Close waits briefly for outstanding acknowledgements and disconnects.
