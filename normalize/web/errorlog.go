@@ -241,19 +241,19 @@ func trimQuotesPrefix(s string) string {
 }
 
 func webAuthFailure(e *event.Event, rule, action, user, path, reason string) bool {
-	ecs.SetRule(e, rule)
-	classWebAuth.Set(e, action, ecs.OutcomeFailure)
-	ecs.SetUser(e, "user.name", user)
-	e.SetStr("url.path", strings.TrimSpace(path))
-	e.SetStr("event.reason", reason)
-	return true
+	return webRefused(e, classWebAuth, rule, action, user, path, reason)
 }
 
 // webAccessDenied: the server refused a request by its access rules
 // (the user, if any, had authenticated).
 func webAccessDenied(e *event.Event, rule, action, user, path, reason string) bool {
+	return webRefused(e, classWebDenied, rule, action, user, path, reason)
+}
+
+// webRefused sets what a refused request's error line says.
+func webRefused(e *event.Event, class ecs.Class, rule, action, user, path, reason string) bool {
 	ecs.SetRule(e, rule)
-	classWebDenied.Set(e, action, ecs.OutcomeFailure)
+	class.Set(e, action, ecs.OutcomeFailure)
 	ecs.SetUser(e, "user.name", user)
 	e.SetStr("url.path", strings.TrimSpace(path))
 	e.SetStr("event.reason", reason)
