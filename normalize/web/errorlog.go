@@ -240,6 +240,7 @@ func trimQuotesPrefix(s string) string {
 	return s
 }
 
+// webAuthFailure: the server refused a request's credentials.
 func webAuthFailure(e *event.Event, rule, action, user, path, reason string) bool {
 	return webRefused(e, classWebAuth, rule, action, user, path, reason)
 }
