@@ -253,6 +253,14 @@ func (j *Journal) Append(ctx context.Context, events []*event.Event) error {
 	return j.append(ctx, events, true)
 }
 
+// AppendPaced is Append for the pipeline: it may first wait, briefly, for
+// an output about to fall behind the memory tail (pace.go); closing stop
+// ends the wait (the pipeline's datagram listeners are filling its queue).
+func (j *Journal) AppendPaced(ctx context.Context, events []*event.Event, stop <-chan struct{}) error {
+	j.pace(ctx, stop)
+	return j.append(ctx, events, true)
+}
+
 // TryAppend is Append for callers that cannot wait: with on_full =
 // "block" and no room it returns ErrFull at once.
 func (j *Journal) TryAppend(events []*event.Event) error {
@@ -288,9 +296,6 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		need = int64(len(enc.out))
 	}
 
-	if wait {
-		j.pace(ctx)
-	}
 	pw := &pendingWrite{enc: enc, events: events}
 	backoff := writeRetryMin
 	for {

@@ -18,14 +18,17 @@ import (
 // than the input still falls behind, and then reads from disk: pacing
 // never turns the journal into a throttle for an output that cannot keep
 // up, and an output that stopped delivering is never waited for. What
-// waits is the pipeline; the listeners' queues and sockets absorb it.
+// waits is the pipeline: stream listeners feel it as back-pressure, and
+// the pipeline ends a wait (stop) before its datagram listeners, which
+// cannot be held, would drop (relay/pipeline).
 const (
 	paceMax    = 10 * time.Millisecond
 	paceActive = 250 * time.Millisecond
 )
 
-// pace waits as described above. Called before an append, without locks.
-func (j *Journal) pace(ctx context.Context) {
+// pace waits as described above, or until stop is closed. Called before
+// an append, without locks.
+func (j *Journal) pace(ctx context.Context, stop <-chan struct{}) {
 	if !j.disk {
 		return
 	}
@@ -45,6 +48,8 @@ func (j *Journal) pace(ctx context.Context) {
 		select {
 		case <-ch:
 		case <-timer.C:
+			return
+		case <-stop:
 			return
 		case <-ctx.Done():
 			return

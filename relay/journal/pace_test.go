@@ -31,7 +31,7 @@ func TestPaceWaitsForDeliveringOutput(t *testing.T) {
 		t.Fatalf("paced %v appends while the tail filled up", got)
 	}
 	done := make(chan error, 1)
-	go func() { done <- j.Append(context.Background(), testEvents(n, 10)) }()
+	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
 	// The append waits until the output commits (or paceMax passes; a
 	// slow machine may get there first: then it must still be counted).
 	for metricValue(j.m.Paced) == 0 {
@@ -65,7 +65,9 @@ func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
 	j.mu.Unlock()
 	n := fillTail(t, j, 1)
 	for i := 0; i < 100; i++ {
-		mustAppend(t, j, testEvents(n, 10))
+		if err := j.AppendPaced(context.Background(), testEvents(n, 10), nil); err != nil {
+			t.Fatal(err)
+		}
 		n += 10
 	}
 	if got := metricValue(j.m.Paced); got != 0 {
@@ -78,15 +80,45 @@ func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
 }
 
 // TestPaceIsBounded: an output that committed recently but does not
-// commit again holds an append for paceMax at most.
+// commit again holds an append for paceMax at most; Append (for a
+// pipeline whose inputs are backing up) never waits.
 func TestPaceIsBounded(t *testing.T) {
 	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
 	r := mustReader(t, j, "out", StartOldest)
 	mustAppend(t, j, testEvents(0, 1))
 	readAll(t, r, 10)
 	n := fillTail(t, j, 1)
-	mustAppend(t, j, testEvents(n, 10)) // returns: the wait is bounded
+	if err := j.AppendPaced(context.Background(), testEvents(n, 10), nil); err != nil { // returns: the wait is bounded
+		t.Fatal(err)
+	}
 	if got := metricValue(j.m.Paced); got != 1 {
 		t.Fatalf("paced %v appends, want 1", got)
+	}
+	mustAppend(t, j, testEvents(n+10, 10))
+	if got := metricValue(j.m.Paced); got != 1 {
+		t.Fatalf("Append waited (paced %v appends, want 1)", got)
+	}
+}
+
+// TestPaceEndsOnStop: closing stop (the pipeline's datagram listeners
+// are filling its queue) ends a pacing wait at once.
+func TestPaceEndsOnStop(t *testing.T) {
+	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
+	r := mustReader(t, j, "out", StartOldest)
+	mustAppend(t, j, testEvents(0, 1))
+	readAll(t, r, 10)
+	n := fillTail(t, j, 1)
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), stop) }()
+	for metricValue(j.m.Paced) == 0 {
+		time.Sleep(100 * time.Microsecond)
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := metricValue(j.m.DiskReads.WithLabelValues("out")); got != 0 {
+		t.Fatalf("disk reads %v before the reader read anything", got)
 	}
 }

@@ -36,6 +36,10 @@ type Batch struct {
 // Journal is what the pipeline needs of relay/journal.
 type Journal interface {
 	Append(ctx context.Context, events []*event.Event) error
+	// AppendPaced may first wait, briefly, for an output about to fall
+	// behind the journal's memory tail (relay/journal/pace.go), unless
+	// stop is closed.
+	AppendPaced(ctx context.Context, events []*event.Event, stop <-chan struct{}) error
 	WaitDurable(ctx context.Context, id uint64) error
 	LastID() uint64
 }
@@ -80,7 +84,14 @@ type Pipeline struct {
 
 	lastProgress atomic.Int64 // Unix ns of the last batch or idle tick, for the watchdog
 	inAppend     atomic.Bool  // waiting for the journal (possibly for room: backpressure, not a hang)
-	dropped      *logthrottle.Logger
+	// Pacing (relay/journal/pace.go) holds the pipeline briefly for an
+	// output that keeps up, which stream listeners feel as back-pressure
+	// but datagram listeners, which never wait (TrySubmit), as drops. So
+	// a datagram batch that finds the queue half full ends a pacing wait
+	// (paceStop) and none starts for a second after (pressureAt).
+	paceStop   atomic.Pointer[chan struct{}]
+	pressureAt atomic.Int64 // UnixNano of the last datagram batch that found the queue half full
+	dropped    *logthrottle.Logger
 }
 
 // New creates a pipeline with a queue of queueLen batches and queueEvents
@@ -157,6 +168,9 @@ func (p *Pipeline) TrySubmit(b *Batch) bool {
 	default:
 	}
 	n := int64(len(b.Events))
+	if p.queued.Load()+n > p.maxQ/2 {
+		p.datagramPressure()
+	}
 	if !p.reserve(n) {
 		return false
 	}
@@ -167,6 +181,21 @@ func (p *Pipeline) TrySubmit(b *Batch) bool {
 		p.release(n)
 		return false
 	}
+}
+
+// datagramPressure: a datagram listener found the queue half full; a
+// pacing wait now could make it drop.
+func (p *Pipeline) datagramPressure() {
+	p.pressureAt.Store(time.Now().UnixNano())
+	if stop := p.paceStop.Swap(nil); stop != nil {
+		close(*stop)
+	}
+}
+
+// mayPace reports whether an append may be paced: no datagram listener
+// found the queue half full within the last second.
+func (p *Pipeline) mayPace() bool {
+	return time.Since(time.Unix(0, p.pressureAt.Load())) > time.Second
 }
 
 // reserve counts n more queued events if they fit the bound, or if the
@@ -295,7 +324,14 @@ func (p *Pipeline) handle(b *Batch) {
 	// more is journaled: a later batch that happens to fit must not follow
 	// the dropped one (a hole in a connection's stream).
 	err := p.ctx.Err()
-	if err == nil {
+	switch {
+	case err != nil:
+	case p.mayPace():
+		stop := make(chan struct{})
+		p.paceStop.Store(&stop)
+		err = p.journal.AppendPaced(p.ctx, events, stop)
+		p.paceStop.Store(nil)
+	default:
 		err = p.journal.Append(p.ctx, events)
 	}
 	p.inAppend.Store(false)

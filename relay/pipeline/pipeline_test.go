@@ -93,15 +93,41 @@ func TestPipelineQueueWaitEnds(t *testing.T) {
 	}
 }
 
-// countingJournal counts what is appended.
+// countingJournal counts what is appended, and how: paced or not.
 type countingJournal struct {
 	mu       sync.Mutex
 	appended int
+	paced    int // appends made through AppendPaced
+	plain    int // and through Append
+	stopped  int // paced appends whose wait was ended by stop
 	last     uint64
+	hold     chan struct{} // if set, the first append waits for it to close
+}
+
+func (j *countingJournal) AppendPaced(_ context.Context, events []*event.Event, stop <-chan struct{}) error {
+	if j.hold != nil && stop != nil {
+		select { // a paced append waits until released or stopped
+		case <-j.hold:
+		case <-stop:
+			j.mu.Lock()
+			j.stopped++
+			j.mu.Unlock()
+		}
+		return j.add(events, &j.paced, false)
+	}
+	return j.add(events, &j.paced, true)
 }
 
 func (j *countingJournal) Append(_ context.Context, events []*event.Event) error {
+	return j.add(events, &j.plain, true)
+}
+
+func (j *countingJournal) add(events []*event.Event, calls *int, hold bool) error {
+	if hold && j.hold != nil {
+		<-j.hold
+	}
 	j.mu.Lock()
+	*calls++
 	defer j.mu.Unlock()
 	for _, e := range events {
 		j.last++
@@ -156,6 +182,51 @@ func TestStopJournalsEveryAcceptedBatch(t *testing.T) {
 		if got := j.appended; int64(got) != accepted.Load() {
 			t.Fatalf("round %d: %d events accepted by Submit/TrySubmit, %d journaled", round, accepted.Load(), got)
 		}
+	}
+}
+
+// TestDatagramPressureEndsPacing: a paced append (the journal holding
+// the pipeline for an output that keeps up) is ended when a datagram
+// listener finds the queue half full, and no append is paced for a while
+// after: datagram listeners cannot be held, they would drop. Stream
+// listeners' Submit does not end it (they feel back-pressure).
+func TestDatagramPressureEndsPacing(t *testing.T) {
+	j := &countingJournal{hold: make(chan struct{})}
+	p := New(j, nil, nil, 64, 64, NewMetrics(prometheus.NewRegistry(), nil), slog.New(slog.DiscardHandler))
+	p.Start()
+	one := func() *Batch { return &Batch{Events: []*event.Event{{}}} }
+	if err := p.Submit(context.Background(), one()); err != nil { // paced, held
+		t.Fatal(err)
+	}
+	for p.queued.Load() != 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := 0; i < 40; i++ { // stream batches: the wait goes on
+		if err := p.Submit(context.Background(), one()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j.mu.Lock()
+	stopped := j.stopped
+	j.mu.Unlock()
+	if stopped != 0 {
+		t.Fatal("stream listeners' batches ended the pacing wait")
+	}
+	if !p.TrySubmit(one()) { // a datagram batch finds 40 of 64 queued
+		t.Fatal("TrySubmit refused with room left")
+	}
+	close(j.hold)
+	if err := p.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if j.appended != 42 {
+		t.Fatalf("%d events journaled, want 42", j.appended)
+	}
+	if j.stopped != 1 {
+		t.Fatalf("%d paced waits ended by the datagram batch, want 1", j.stopped)
+	}
+	if j.plain == 0 {
+		t.Fatal("appends after the datagram pressure were still paced")
 	}
 }
 
