@@ -14,13 +14,13 @@ import (
 // output is still reading it from memory (or is behind it by less than a
 // quarter of what it holds, and may catch up), and that output is
 // delivering (it committed within paceActive), an append waits for its
-// commits, at most paceMax. The wait is bounded, so an output slower
-// than the input still falls behind, and then reads from disk: pacing
-// never turns the journal into a throttle for an output that cannot keep
-// up, and an output that stopped delivering is never waited for. What
-// waits is the pipeline: stream listeners feel it as back-pressure, and
-// the pipeline ends a wait (stop) before its datagram listeners, which
-// cannot be held, would drop (relay/pipeline).
+// commits, at most paceMax; an output that stopped delivering is never
+// waited for. The price: while an output that commits often stays in the
+// tail, stream inputs go at its pace (the pipeline waits, and stream
+// listeners feel back-pressure); an output whose commits come further
+// apart than paceMax lets the tail overflow, falls behind and reads from
+// disk as before. The pipeline ends a wait (stop) before its datagram
+// listeners, which cannot be held, would drop (relay/pipeline).
 const (
 	paceMax    = 10 * time.Millisecond
 	paceActive = 250 * time.Millisecond
