@@ -17,16 +17,31 @@ func fillTail(t *testing.T, j *testJournal, n int) int {
 	return n
 }
 
+// openDelivering opens a journal with a 64 KiB tail and an output "out"
+// that has just read and committed its first event: it is delivering.
+func openDelivering(t *testing.T) (*testJournal, *Reader) {
+	t.Helper()
+	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
+	r := mustReader(t, j, "out", StartOldest)
+	mustAppend(t, j, testEvents(0, 1))
+	readAll(t, r, 10)
+	return j, r
+}
+
+// deliveringOutput is openDelivering with the tail then filled to three
+// quarters; n is the next seq.
+func deliveringOutput(t *testing.T) (*testJournal, *Reader, int) {
+	t.Helper()
+	j, r := openDelivering(t)
+	return j, r, fillTail(t, j, 1)
+}
+
 // TestPaceWaitsForDeliveringOutput: with the tail three quarters full of
 // events an output that is delivering has not committed, an append waits
 // for its next commit (and is counted), so that the output keeps reading
 // from memory instead of falling behind to the disk.
 func TestPaceWaitsForDeliveringOutput(t *testing.T) {
-	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
-	r := mustReader(t, j, "out", StartOldest)
-	mustAppend(t, j, testEvents(0, 1))
-	readAll(t, r, 10) // delivering: it committed just now
-	n := fillTail(t, j, 1)
+	j, r, n := deliveringOutput(t)
 	if got := metricValue(j.m.Paced); got != 0 {
 		t.Fatalf("paced %v appends while the tail filled up", got)
 	}
@@ -56,10 +71,7 @@ func TestPaceWaitsForDeliveringOutput(t *testing.T) {
 // for paceActive is not delivering; appends do not wait for it, however
 // full the tail, and it falls behind to the disk.
 func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
-	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
-	r := mustReader(t, j, "out", StartOldest)
-	mustAppend(t, j, testEvents(0, 1))
-	readAll(t, r, 10)
+	j, r := openDelivering(t)
 	j.mu.Lock()
 	r.c.lastCommit = time.Now().Add(-paceActive) // as if it stopped a while ago
 	j.mu.Unlock()
@@ -83,11 +95,7 @@ func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
 // commit again holds an append for paceMax at most; Append (for a
 // pipeline whose inputs are backing up) never waits.
 func TestPaceIsBounded(t *testing.T) {
-	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
-	r := mustReader(t, j, "out", StartOldest)
-	mustAppend(t, j, testEvents(0, 1))
-	readAll(t, r, 10)
-	n := fillTail(t, j, 1)
+	j, _, n := deliveringOutput(t)                                                      // its reader stays open until the test ends
 	if err := j.AppendPaced(context.Background(), testEvents(n, 10), nil); err != nil { // returns: the wait is bounded
 		t.Fatal(err)
 	}
@@ -103,11 +111,7 @@ func TestPaceIsBounded(t *testing.T) {
 // TestPaceEndsOnStop: closing stop (the pipeline's datagram listeners
 // are filling its queue) ends a pacing wait at once.
 func TestPaceEndsOnStop(t *testing.T) {
-	j := openJournalWith(t, diskConfig(t.TempDir()), Options{TailBytes: 64 << 10})
-	r := mustReader(t, j, "out", StartOldest)
-	mustAppend(t, j, testEvents(0, 1))
-	readAll(t, r, 10)
-	n := fillTail(t, j, 1)
+	j, _, n := deliveringOutput(t)
 	stop := make(chan struct{})
 	done := make(chan error, 1)
 	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), stop) }()

@@ -149,21 +149,18 @@ func (c *Map[V]) get(i int32, use bool) (*V, bool) {
 // to evicted (which may be nil; it must not keep the pointer). It returns
 // a pointer to the stored value.
 func (c *Map[V]) Put(key string, v V, evicted func(key string, v *V)) *V {
-	h := c.hash(key)
-	if i := c.find(key, h); i != none {
-		return c.replace(i, v)
-	}
-	n := c.insert(h, len(key), evicted)
-	c.keys = append(c.keys, key...)
-	n.val = v
-	return &n.val
+	return putIn(c, key, c.hash(key), v, evicted)
 }
 
 // PutBytes is Put for a key held in a scratch buffer (the map keeps a
 // copy of it in its arena, not a string of its own).
 func (c *Map[V]) PutBytes(key []byte, v V, evicted func(key string, v *V)) *V {
-	h := c.hashBytes(key)
-	if i := c.findBytes(key, h); i != none {
+	return putIn(c, key, c.hashBytes(key), v, evicted)
+}
+
+// putIn is Put and PutBytes, key hashing to h.
+func putIn[V any, K string | []byte](c *Map[V], key K, h uint32, v V, evicted func(key string, v *V)) *V {
+	if i := findIn(c, key, h); i != none {
 		return c.replace(i, v)
 	}
 	n := c.insert(h, len(key), evicted)
