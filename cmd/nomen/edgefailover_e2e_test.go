@@ -136,6 +136,18 @@ func streamLeader(t *testing.T, js jetstream.JetStream, stream string) string {
 	return st.CachedInfo().Cluster.Leader
 }
 
+// killStreamLeader SIGKILLs the node leading stream and returns its name.
+func killStreamLeader(t *testing.T, js jetstream.JetStream, stream string, cluster *testpeer.NATSCluster) string {
+	t.Helper()
+	leader := streamLeader(t, js, stream)
+	for _, n := range cluster.Nodes {
+		if n.Name == leader {
+			n.Kill()
+		}
+	}
+	return leader
+}
+
 // streamMsgs is the number of messages in stream (-1 while it cannot be
 // asked, e.g. during an election).
 func streamMsgs(js jetstream.JetStream, stream string) int {

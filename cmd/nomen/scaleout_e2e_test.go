@@ -339,17 +339,7 @@ func TestScaleOutClusterNodeKilled(t *testing.T) {
 		n := soLines(tierFile)
 		return n >= total/3, fmt.Sprintf("%d", n)
 	})
-	info, err := js.Stream(context.Background(), stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leader := info.CachedInfo().Cluster.Leader
-	for _, n := range cluster.Nodes {
-		if n.Name == leader {
-			t.Logf("killing %s, the stream's leader", n.Name)
-			n.Kill()
-		}
-	}
+	t.Logf("killed %s, the stream's leader", killStreamLeader(t, js, stream, cluster))
 	soAll(t, tierFile, total, 180*time.Second)
 	took := time.Since(start)
 	t.Logf("3-node cluster, R3 stream, leader killed: %d events in %v = %.0f events/s", total, took.Round(time.Millisecond), total/took.Seconds())

@@ -5,7 +5,6 @@ package main
 // with a tier instance and a NATS node SIGKILLed mid-stream.
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -151,16 +150,7 @@ func TestTierClusterEndToEnd(t *testing.T) {
 	sent += len(lines)
 	killed := time.Now()
 	a.kill()
-	info, err := js.Stream(context.Background(), stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leader := info.CachedInfo().Cluster.Leader
-	for _, n := range cluster.Nodes {
-		if n.Name == leader {
-			n.Kill()
-		}
-	}
+	leader := killStreamLeader(t, js, stream, cluster)
 	t.Logf("SIGKILLed tier instance a and NATS node %s (the stream's leader)", leader)
 	lines = bruteForce(late, 2, 5)
 	spread(t, edges, lines)
