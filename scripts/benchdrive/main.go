@@ -182,6 +182,10 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if pprof != "" {
+		// /debug/pprof/ is authenticated like the rest of the API.
+		fmt.Fprintf(os.Stderr, "benchdrive: pprof at http://%s/debug/pprof/, bearer token in %s\n", pprof, filepath.Join(dir, "state", "api.token"))
+	}
 	if conns, ok := idleCount(sc); ok {
 		return runIdle(cmd.Process.Pid, addr, conns)
 	}
