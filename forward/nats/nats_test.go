@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/forward/sinktest"
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -252,4 +255,77 @@ func BenchmarkNATSPublish(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestNATSDuplicateWithoutSequence: JetStream answers a copy that arrives
+// while the first is still being stored (replicated) with "duplicate" and
+// sequence 0. That says nothing about the first being stored, so the copy
+// is published again until an answer names a sequence; only that one
+// counts as a duplicate. The stream's answers come from a core subscriber
+// on the real server, playing JetStream's part for the output's subjects
+// (a stream on an overlapping subject that no event is sent to makes the
+// output find "its" stream).
+func TestNATSDuplicateWithoutSequence(t *testing.T) {
+	url, js := testNATS(t)
+	prefix, stream := testStream(t, js)
+	if _, err := js.CreateStream(context.Background(), jetstream.StreamConfig{Name: stream, Subjects: []string{prefix + ".*.stored"}}); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	for _, tc := range []struct {
+		name string
+		// answer is JetStream's reply to the n-th copy (from 1) of a message.
+		answer func(n int) string
+		copies int // copies of each message the responder must see
+		ok     bool
+	}{
+		{"stored-on-second-answer", func(n int) string {
+			if n == 1 {
+				return `{"stream":"S","seq":0,"duplicate":true}`
+			}
+			return `{"stream":"S","seq":7,"duplicate":true}`
+		}, 2, true},
+		{"never-stored", func(int) string { return `{"stream":"S","seq":0,"duplicate":true}` }, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sub := prefix + "." + tc.name
+			var copies sync.Map // Nats-Msg-Id -> *atomic.Int32
+			s, err := nc.Subscribe(sub+".*", func(m *nats.Msg) {
+				c, _ := copies.LoadOrStore(m.Header.Get(jetstream.MsgIDHeader), new(atomic.Int32))
+				m.Respond([]byte(tc.answer(int(c.(*atomic.Int32).Add(1)))))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Unsubscribe()
+			nc.Flush()
+			out := openNATS(t, Config{URL: url, Subject: sub + ".{event.kind}", Stream: stream, AckTimeout: config.Duration(5 * time.Second)}, "jd")
+			err = out.Write(context.Background(), sinktest.SampleEvents(t, 1, 3))
+			if tc.ok != (err == nil) {
+				t.Fatalf("Write: %v, want success %v", err, tc.ok)
+			}
+			n := 0
+			copies.Range(func(_, c any) bool {
+				if got := int(c.(*atomic.Int32).Load()); got < tc.copies || (tc.ok && got != tc.copies) {
+					t.Errorf("a message was published %d times, want %d", got, tc.copies)
+				}
+				n++
+				return true
+			})
+			if n != 3 {
+				t.Errorf("%d message ids seen, want 3", n)
+			}
+			want := 0.0
+			if tc.ok {
+				want = 3
+			}
+			if d := sinktest.CounterValue(out.m.duplicates); d != want {
+				t.Errorf("%v duplicates counted, want %v", d, want)
+			}
+		})
+	}
 }
