@@ -25,11 +25,13 @@ import (
 //     shape of a tag ("filterlog[72237]:", "su:", "%ASA-4-106023:",
 //     "sshd[392]") is a tag, not a host: that is how a missing hostname
 //     shows.
-//   - TAG is "name:", "name[pid]:" or "name[pid]" (no colon), where name
+//   - TAG is "name:", "name[pid]:", "name[pid]" (no colon) or "[name]:"
+//     (old BSD syslogds without host and pid), where name
 //     may hold "(", "/", "<", "-", "." ("su(pam_unix)", "postfix/smtpd",
 //     "ansible-<stdin>"); "prog(module)" is split (setAppModule). A bare word without ":" is never taken for a tag
 //     ("10.0.0.99 Use the BFG!" has no tag). A " : " after the host is an
-//     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it.
+//     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it, as it may
+//     follow the "::" of an ASA with empty timestamp and device id.
 //   - Without PRI and without a timestamp the whole text is the message.
 //   - A Solaris "[ID 123456 facility.level]" after the tag becomes MsgID.
 func (p *Parser) parse3164(s string, i int, e *event.Event) {
@@ -74,9 +76,13 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	}
 
 	// TAG
-	if i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ') {
-		// " : " is an empty tag (syslog-ng, squid, ASA through a relay);
+	if i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ' || strings.HasPrefix(s[i:], ":: %")) {
+		// " : " is an empty tag (syslog-ng, squid, ASA through a relay),
+		// "::" an ASA's empty timestamp and device id ("<166>:: %ASA-...");
 		// only a Cisco mnemonic may follow as the real tag.
+		if s[i+1] == ':' {
+			i++
+		}
 		i = skipSpaces(s, i+1)
 		if i < len(s) && s[i] == '%' {
 			i = p.tag(s, i, e)
@@ -391,6 +397,12 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 			return "", "", i, false
 		}
 		body, end = tok[:k+1], i+k+2
+	}
+	if n := len(body); n > 2 && body[0] == '[' && body[n-1] == ']' && tok[len(tok)-1] == ':' {
+		// "[sshd]:", the bracketed program some old BSD syslogds write
+		// when they have neither host nor pid. The colon is required: a
+		// bare "[INFO]" or "[error]" opens a message, not a tag.
+		body = body[1 : n-1]
 	}
 	if n := len(body); n > 0 && body[n-1] == ']' {
 		lb := strings.LastIndexByte(body, '[')
