@@ -192,6 +192,10 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 			h.host, j = host, next
 		} else if host, next, ok := hostBeforeSeqUptime(s, j); ok {
 			h.host, j = host, next
+		} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
+			// "<174>1516: rtr-1: 2939: Jun 26 16:44:58.802 CEST: %...":
+			// the syslog counter, the device, its service sequence number.
+			h.host, j = host, next
 		}
 	} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
 		// An empty counter (": HOST: [SEQ: ]STAMP: %..."), as IOS-XE and
