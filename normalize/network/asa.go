@@ -231,6 +231,11 @@ func decodeASA(e *event.Event) bool {
 		// envelope as the tag.
 		e.AppName = h.tag
 	}
+	if _, _, _, ok := parseASATag(e.AppName); ok && e.AppName[0] != '%' {
+		// "ASA-3-313001:" without its '%' is still the message id, not a
+		// program: no process.name.
+		e.Flags |= event.TagNotProcess
+	}
 	e.Message = h.text
 	switch {
 	case known:
