@@ -51,7 +51,7 @@ type catalog struct {
 	// sniff, if set, recognises the program's lines that carry no syslog
 	// tag (its own log file).
 	sniff func(e *event.Event) bool
-	set  *rules.Set
+	set   *rules.Set
 }
 
 // catalogs lists the programs in dispatch order.
