@@ -405,8 +405,13 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 	if n := len(body); n > 2 && body[0] == '[' && body[n-1] == ']' && tok[len(tok)-1] == ':' {
 		// "[sshd]:", the bracketed program some old BSD syslogds write
 		// when they have neither host nor pid. The colon is required: a
-		// bare "[INFO]" or "[error]" opens a message, not a tag.
+		// bare "[INFO]" or "[error]" opens a message, not a tag; so does
+		// a level word with a colon ("[ERROR]: ..." of an application's
+		// own log file).
 		body = body[1 : n-1]
+		if isLevelWord(body) {
+			return "", "", i, false
+		}
 	}
 	if n := len(body); n > 0 && body[n-1] == ']' {
 		lb := strings.LastIndexByte(body, '[')
@@ -425,6 +430,19 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 	}
 	return name, pid, end, true
 }
+
+// isLevelWord reports whether s is a log level ("error", "WARN", ...).
+func isLevelWord(s string) bool {
+	for _, w := range levelWords {
+		if strings.EqualFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var levelWords = [...]string{"emerg", "emergency", "alert", "crit", "critical", "err", "error", "warn", "warning",
+	"notice", "info", "informational", "debug", "trace", "fatal", "severe"}
 
 // isTagName: a program name of 1-128 bytes without ':', '=', '"', '[',
 // ']', ',' and not starting with '(' (a tag is a name, not a key=value, a
