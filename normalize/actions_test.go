@@ -201,4 +201,14 @@ const actionsDocTail = `
   anomaly was recorded). NETFILTER_CFG is ` + "`configuration`/`change`" + `, CRYPTO_KEY_USER
   ` + "`process`/`info`" + ` (both as Auditbeat); SERVICE_STOP is ` + "`process`/`end`" + ` where Auditbeat
   writes ` + "`stop`" + `, not an ECS value.
+- **Cisco ASA sides are who opened the connection.** A Built message names the foreign side
+  first; nomen swaps the sides of an outbound one (as Elastic's cisco_asa does for TCP and
+  UDP) and also of an outbound ICMP 302020, and keeps an inbound one's foreign address
+  (faddr) as the source, where Elastic makes laddr the source of every 302020. A teardown
+  (302014, 302016, 302021) prints the sides in the Built order without the direction: nomen
+  swaps them only when the first is plainly the responder (a port below 1024 facing one above,
+  or a multicast address); Elastic keeps the printed order. A translation's mapped address
+  (305011/305012) is ` + "`source.nat.*`" + `, not ` + "`destination.*`" + `, and the address a
+  local-host message (609001/609002) names is ` + "`cisco.asa.host_ip`" + `, not ` + "`source.ip`" + `:
+  it is an address the ASA keeps state for, not one side of a flow.
 `

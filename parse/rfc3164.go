@@ -25,11 +25,13 @@ import (
 //     shape of a tag ("filterlog[72237]:", "su:", "%ASA-4-106023:",
 //     "sshd[392]") is a tag, not a host: that is how a missing hostname
 //     shows.
-//   - TAG is "name:", "name[pid]:" or "name[pid]" (no colon), where name
+//   - TAG is "name:", "name[pid]:", "name[pid]" (no colon) or "[name]:"
+//     (old BSD syslogds without host and pid), where name
 //     may hold "(", "/", "<", "-", "." ("su(pam_unix)", "postfix/smtpd",
 //     "ansible-<stdin>"); "prog(module)" is split (setAppModule). A bare word without ":" is never taken for a tag
 //     ("10.0.0.99 Use the BFG!" has no tag). A " : " after the host is an
-//     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it.
+//     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it, as it may
+//     follow the "::" of an ASA with empty timestamp and device id.
 //   - Without PRI and without a timestamp the whole text is the message.
 //   - A Solaris "[ID 123456 facility.level]" after the tag becomes MsgID.
 func (p *Parser) parse3164(s string, i int, e *event.Event) {
@@ -74,9 +76,13 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	}
 
 	// TAG
-	if i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ') {
-		// " : " is an empty tag (syslog-ng, squid, ASA through a relay);
+	if i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ' || strings.HasPrefix(s[i:], ":: %")) {
+		// " : " is an empty tag (syslog-ng, squid, ASA through a relay),
+		// "::" an ASA's empty timestamp and device id ("<166>:: %ASA-...");
 		// only a Cisco mnemonic may follow as the real tag.
+		if s[i+1] == ':' {
+			i++
+		}
 		i = skipSpaces(s, i+1)
 		if i < len(s) && s[i] == '%' {
 			i = p.tag(s, i, e)
@@ -185,6 +191,10 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		if host, next, ok := hostBeforeStamp(s, j, false); ok {
 			h.host, j = host, next
 		} else if host, next, ok := hostBeforeSeqUptime(s, j); ok {
+			h.host, j = host, next
+		} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
+			// "<174>1516: rtr-1: 2939: Jun 26 16:44:58.802 CEST: %...":
+			// the syslog counter, the device, its service sequence number.
 			h.host, j = host, next
 		}
 	} else if host, next, ok := hostBeforeSeqStamp(s, j); ok {
@@ -392,6 +402,17 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 		}
 		body, end = tok[:k+1], i+k+2
 	}
+	if n := len(body); n > 2 && body[0] == '[' && body[n-1] == ']' && tok[len(tok)-1] == ':' {
+		// "[sshd]:", the bracketed program some old BSD syslogds write
+		// when they have neither host nor pid. The colon is required: a
+		// bare "[INFO]" or "[error]" opens a message, not a tag; so does
+		// a level word with a colon ("[ERROR]: ..." of an application's
+		// own log file).
+		body = body[1 : n-1]
+		if isLevelWord(body) {
+			return "", "", i, false
+		}
+	}
 	if n := len(body); n > 0 && body[n-1] == ']' {
 		lb := strings.LastIndexByte(body, '[')
 		if lb <= 0 || lb == n-2 {
@@ -409,6 +430,19 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 	}
 	return name, pid, end, true
 }
+
+// isLevelWord reports whether s is a log level ("error", "WARN", ...).
+func isLevelWord(s string) bool {
+	for _, w := range levelWords {
+		if strings.EqualFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var levelWords = [...]string{"emerg", "emergency", "alert", "crit", "critical", "err", "error", "warn", "warning",
+	"notice", "info", "informational", "debug", "trace", "fatal", "severe"}
 
 // isTagName: a program name of 1-128 bytes without ':', '=', '"', '[',
 // ']', ',' and not starting with '(' (a tag is a name, not a key=value, a

@@ -321,6 +321,8 @@ var (
 	rfc5424Line = regexp.MustCompile(`^<\d{1,3}>\d{1,2} `)
 	// A word rsyslog can take for a HOSTNAME right after the PRI.
 	leadingWord = regexp.MustCompile(`^<\d{1,3}>[[:alnum:]][\w.-]* [^ ]`)
+	// A "[program]:" tag right after an RFC 3164 timestamp.
+	bracketTag = regexp.MustCompile(`^<\d{1,3}>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \[[^] ]+\]: `)
 	// An RFC 3164 "Mmm dd hh:mm:ss" without a year after it.
 	yearlessStamp = regexp.MustCompile(`^<\d{1,3}>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(\.\d+)?:? +(\D|\d{1,3}\D|\d{5})`)
 )
@@ -358,6 +360,11 @@ func roadCannotCarry(road, line string, direct map[string]any) string {
 		// An RFC 5424 line whose STRUCTURED-DATA never closes: rsyslog
 		// rewrites the text it cannot parse (it splits the last value).
 		return "unclosed STRUCTURED-DATA rewritten by rsyslog"
+	case (rsyslog && !bsd || road == "syslogng-syslog") && bracketTag.MatchString(line):
+		// "[sshd]:", a program without host or pid (old BSD syslogds):
+		// both relays read sshd as the PROCID of a tag without a name,
+		// and their RFC 5424 output says so (APP-NAME "-", PROCID "sshd").
+		return "bracketed tag made PROCID by the relay's RFC 5424 output"
 	case (rsyslog && !bsd || road == "syslogng-syslog") && get(direct, "log.syslog.appname") == nil:
 		// Without a tag, the relay takes the first word of the text for
 		// one, and its RFC 5424 output moves that word into APP-NAME.

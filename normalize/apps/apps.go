@@ -48,12 +48,15 @@ type catalog struct {
 	cut func(msg string) (body string, h head, ok bool)
 	// post, if set, finishes a matched event (normalizes a MAC address).
 	post func(e *event.Event)
-	set  *rules.Set
+	// sniff, if set, recognises the program's lines that carry no syslog
+	// tag (its own log file).
+	sniff func(e *event.Event) bool
+	set   *rules.Set
 }
 
 // catalogs lists the programs in dispatch order.
 var catalogs = []*catalog{
-	{name: "vsftpd", programs: []string{"vsftpd"}, cut: cutVsftpd},
+	{name: "vsftpd", programs: []string{"vsftpd"}, cut: cutVsftpd, sniff: sniffVsftpdLog},
 	{name: "proftpd", programs: []string{"proftpd"}},
 	{name: "ftpd", programs: []string{"ftpd", "in.ftpd", "wu-ftpd", "wu.ftpd"}},
 	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
@@ -89,7 +92,7 @@ func init() {
 func Decoders() []*ecs.Decoder {
 	ds := make([]*ecs.Decoder, 0, len(catalogs))
 	for _, c := range catalogs {
-		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Decode: c.decode})
+		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Decode: c.decode})
 	}
 	return ds
 }

@@ -34,6 +34,14 @@ func cutVsftpd(m string) (string, head, bool) {
 	return m, h, true
 }
 
+// sniffVsftpdLog recognises a line of vsftpd's own log file, which has
+// no syslog tag: "Fri Jan 19 12:20:33 2007 [pid 27202] ...".
+func sniffVsftpdLog(e *event.Event) bool {
+	m := e.Message
+	return e.AppName == "" && len(m) > 31 && m[3] == ' ' && m[7] == ' ' && m[13] == ':' && m[24] == ' ' &&
+		strings.HasPrefix(m[25:], "[pid ")
+}
+
 // cutPureFTPd cuts pure-ftpd's "(user@host) [LEVEL] "; user is "?" before login.
 func cutPureFTPd(m string) (string, head, bool) {
 	var h head

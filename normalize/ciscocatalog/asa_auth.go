@@ -62,7 +62,7 @@ var asaAuth = []Msg{
 		}},
 	{ID: "113005", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaRejectCases,
 		Formats: []string{
-			`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`,
+			`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user?}{? : user IP = {src_ip}}`,
 			`AAA user {aaa_type} Rejected : reason = {reason:text} : server = {aaa_server}, User = {user}{? : user IP = {src_ip}}`,
 		}},
 	{ID: "113006", Rule: "cisco_asa.locked_out", Class: classLockedOut,
@@ -81,11 +81,11 @@ var asaAuth = []Msg{
 	{ID: "113014", Rule: "cisco_asa.aaa", Class: classAAAError,
 		Formats: []string{`AAA authentication server not accessible : server = {aaa_server} : user = {user}`}},
 	{ID: "113015", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaRejectCases,
-		Formats: []string{`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+		Formats: []string{`AAA user {aaa_type} Rejected : reason = {reason:text} : ` + aaaWhere + `user = {user?}{? : user IP = {src_ip}}`}},
 	{ID: "113016", Rule: "cisco_asa.aaa", Class: classLoginFail,
-		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user?}{? : user IP = {src_ip}}`}},
 	{ID: "113017", Rule: "cisco_asa.aaa", Class: classLoginFail,
-		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user}{? : user IP = {src_ip}}`}},
+		Formats: []string{`AAA credentials rejected : reason = {reason:text} : ` + aaaWhere + `user = {user?}{? : user IP = {src_ip}}`}},
 	{ID: "113021", Rule: "cisco_asa.aaa", Class: classLoginFail,
 		Formats: []string{
 			`Attempted console login failed user {user} did NOT have appropriate Admin Rights`,

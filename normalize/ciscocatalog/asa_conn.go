@@ -10,10 +10,10 @@ package ciscocatalog
 
 var (
 	classXlateBuilt    = cls("translation-built", success, cats(catNetwork), typeStart)
-	classXlateTeardown = cls("translation-teardown", "", cats(catNetwork), typeEnd)
+	classXlateTeardown = cls("translation-teardown", success, cats(catNetwork), typeEnd)
 	classXlateFailed   = cls("translation-failed", failure, cats(catNetwork), typeConnection, typeDenied)
 	classStubBuilt     = cls("stub-connection-built", success, cats(catNetwork), typeConnection, typeStart)
-	classStubTeardown  = cls("stub-connection-teardown", "", cats(catNetwork), typeConnection, typeEnd)
+	classStubTeardown  = cls("stub-connection-teardown", success, cats(catNetwork), typeConnection, typeEnd)
 )
 
 var asaConn = []Msg{
@@ -37,6 +37,15 @@ var asaConn = []Msg{
 	{ID: "302023", Rule: "cisco_asa.cluster_stub", Class: classStubTeardown, Guess: true, Formats: []string{stubTeardown}},
 	{ID: "302025", Rule: "cisco_asa.cluster_stub", Class: classStubTeardown, Guess: true, Formats: []string{stubTeardown}},
 	{ID: "302027", Rule: "cisco_asa.cluster_stub", Class: classStubTeardown, Guess: true, Formats: []string{stubTeardown}},
+
+	// Flow offload (805001-805003): a flow handed to, or taken back from,
+	// the hardware fast path; the sides as the Built message printed them.
+	{ID: "805001", Rule: "cisco_asa.flow_offload", Class: cls("flow-offloaded", success, cats(catNetwork), typeConnection, typeInfo),
+		Formats: []string{`Offloaded {protocol} Flow for connection {conn_id} from ` + offloadSides}},
+	{ID: "805002", Rule: "cisco_asa.flow_offload", Class: cls("flow-offload-ended", success, cats(catNetwork), typeConnection, typeInfo),
+		Formats: []string{`{protocol} Flow is no longer offloaded for connection {conn_id} from ` + offloadSides}},
+	{ID: "805003", Rule: "cisco_asa.flow_offload", Class: cls("flow-offload-failed", failure, cats(catNetwork), typeConnection, typeInfo),
+		Formats: []string{`{protocol} Flow could not be offloaded for connection {conn_id} from ` + offloadSides + ` ({reason:text})`}},
 
 	// TCP state bypass: the guide names the sides initiator and responder.
 	{ID: "302303", Rule: "cisco_asa.connection_built", Class: classBuilt,
@@ -80,9 +89,9 @@ var asaConn = []Msg{
 		// print "from laddr IP ... to IP: no matching session".
 		Formats: []string{`Denied {protocol} type={icmp_type}, from {?laddr }{src_ip} on interface {src_if} to {dst_ip}: no matching session`}},
 	// The local-host table: an address the ASA keeps state for.
-	{ID: "609001", Rule: "cisco_asa.local_host", Class: cls("local-host-built", "", cats(catNetwork), typeInfo),
+	{ID: "609001", Rule: "cisco_asa.local_host", Class: cls("local-host-built", success, cats(catNetwork), typeInfo),
 		Formats: []string{`Built local-host {interface}:{host_ip:ip}`}},
-	{ID: "609002", Rule: "cisco_asa.local_host", Class: cls("local-host-teardown", "", cats(catNetwork), typeInfo),
+	{ID: "609002", Rule: "cisco_asa.local_host", Class: cls("local-host-teardown", success, cats(catNetwork), typeInfo),
 		Formats: []string{`Teardown local-host {interface}:{host_ip:ip} duration {duration}`}},
 	{ID: "313005", Rule: "cisco_asa.icmp", Class: classDenied,
 		Formats: []string{`No matching connection for ICMP error message: {protocol} src ` + aclSrc + ` dst ` + aclDst +
@@ -94,7 +103,8 @@ var asaConn = []Msg{
 }
 
 const (
-	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
+	offloadSides = `{src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}) to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
+	builtTCPUDP  = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
 		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})` + dstIdentity + `{...}`
 	stubBuilt = `Built {_role} stub {protocol} connection for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
 		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`

@@ -29,10 +29,12 @@ const ikePeer = `{?Group = {group}, }{?Username = {user}, }IP = {src_ip}, `
 var (
 	gupAngle = `Group <{group}> User <{user}> IP <{src_ip}> `
 	gupPlain = `Group {group} User {user} IP {src_ip} `
+	// gupNoUser: the angle form before the user is known ("User IP <...>").
+	gupNoUser = `Group <{group}> User IP <{src_ip}> `
 )
 
-// gup returns both shapes of a 716xxx/722xxx body.
-func gup(rest string) []string { return []string{gupAngle + rest, gupPlain + rest} }
+// gup returns the shapes of a 716xxx/722xxx body.
+func gup(rest string) []string { return []string{gupAngle + rest, gupPlain + rest, gupNoUser + rest} }
 
 // ikev2Peer starts 751xxx messages: "Local:IP:port Remote:IP:port Username:U ".
 const ikev2Peer = `Local:{local_ip:ip}:{local_port:port} Remote:{src_ip}:{src_port} Username:{user} `
@@ -124,7 +126,10 @@ var asaVPN = []Msg{
 	{ID: "737016", Rule: "cisco_asa.ipaa", Class: cls("address-released", success, cats(catSession), typeInfo),
 		Formats: append(ipaa(`Freeing local pool {address_pool} address {assigned_ip}`), ipaa(`Freeing local pool address {assigned_ip}`)...)},
 	{ID: "737026", Rule: "cisco_asa.ipaa", Class: classAddrAssign,
-		Formats: append(ipaa(`Client assigned {assigned_ip} from local pool {address_pool}`), ipaa(`Client assigned {assigned_ip} from local pool`)...)},
+		// Some releases print "Client assigned from local pool X", where X
+		// may be the pool or the address: matched, not handed out.
+		Formats: concat(ipaa(`Client assigned {assigned_ip} from local pool {address_pool}`), ipaa(`Client assigned {assigned_ip} from local pool`),
+			ipaa(`Client assigned from local pool {_pool_or_address}`))},
 	{ID: "737034", Rule: "cisco_asa.ipaa", Class: classVPNError,
 		Formats: ipaa(`{ip_version} address: {reason:text}`)},
 
@@ -144,6 +149,7 @@ var asaVPN = []Msg{
 		Formats: []string{
 			gupAngle + `AnyConnect session resumed. Connection from <{resumed_ip:ip}>`,
 			gupAngle + `AnyConnect session resumed connection from IP <{resumed_ip:ip}>`,
+			gupNoUser + `AnyConnect session resumed connection from IP <{resumed_ip:ip}>`,
 			gupPlain + `AnyConnect session resumed. Connection from {resumed_ip:ip}`,
 			gupPlain + `AnyConnect session resumed connection from IP {resumed_ip:ip}`,
 		}},

@@ -8,12 +8,21 @@ var classFTPFile = []Case{
 	{"Retrieved", cls("file-retrieved", success, cats(catFile, catNetwork), typeAccess)},
 }
 
-// accessed returns the shapes of a 304001 body after its client part:
+// concat joins lists of formats.
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// accessed returns the shapes of a 304001 body with its client and server parts:
 // a request without a Host header gives its URI only, and a URL longer
 // than one message is split into chunks ending or starting with
 // "partial" (a chunk is not a URL: none is handed out).
-func accessed(client string) []string {
-	head := client + `{? ({_idfw_user:text})} Accessed {?JAVA }URL {dst_ip}:`
+func accessed(client, server string) []string {
+	head := client + `{? ({_idfw_user:text})} Accessed {?JAVA }URL ` + server + `:`
 	return []string{
 		head + `Hostname not present URI: {uri:text}`,
 		head + ` partial {_chunk:text}`,
@@ -26,7 +35,10 @@ var asaWeb = []Msg{
 	// "[user@]client Accessed {JAVA URL|URL} server:url"; with the identity
 	// firewall the client's directory name follows in parentheses.
 	{ID: "304001", Rule: "cisco_asa.url", Class: classWebAllowed, Map: map[string]string{"uri": "url.path"},
-		Formats: append(accessed(`{src_ip}`), accessed(`{src_user}@{src_ip}`)...)},
+		// Devices also print a name before the server's address
+		// ("Accessed URL name@10.0.0.1:http://..."); whose name that is
+		// the guide does not say, so it is matched and not handed out.
+		Formats: concat(accessed(`{src_ip}`, `{dst_ip}`), accessed(`{src_user}@{src_ip}`, `{dst_ip}`), accessed(`{src_ip}`, `{_server_user}@{dst_ip}`))},
 	{ID: "304002", Rule: "cisco_asa.url", Class: classWebBlocked,
 		Formats: []string{
 			`Access denied URL {url} SRC {src_ip} DEST {dst_ip} on interface {src_if}`,

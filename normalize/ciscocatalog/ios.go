@@ -28,6 +28,11 @@ var iosACLFormats = map[string]string{
 	"S":  iosACLHead + iosACLSrc + `{?,} {packets} packet{...}`,
 }
 
+// fmanfpMACFirst is the IOS-XE forwarding manager's shape of an ACE that
+// logs input: the source MAC before the source and the input interface
+// after it ("denied tcp 00-00-5E-00-53-01 192.0.2.1(1025) Gi0/0/1-> ...").
+const fmanfpMACFirst = iosACLHead + `{acl_protocol} {src_mac} {src_ip}({src_port}) {src_if:word} -> {dst_ip}({dst_port}), {packets} packet{...}`
+
 // nxosSystemMsg are the shapes of NX-OS's AUTHPRIV/DAEMON SYSTEM_MSG: a
 // Linux program's message with " - PROGRAM[PID]" appended. The _r word
 // of each shape selects its class (nxosSystemCases); the sudo record's is
@@ -263,8 +268,11 @@ func init() {
 			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases, Formats: []string{f}})
 		}
 		for _, id := range []string{"FMANFP-IPACCESSLOG", "FMANFP-IPV6ACCESSLOG"} {
-			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases,
-				Formats: []string{`{_fru}: {_process}: ` + f}})
+			formats := []string{`{_fru}: {_process}: ` + f}
+			if suffix == "P" {
+				formats = append(formats, `{_fru}: {_process}: `+fmanfpMACFirst)
+			}
+			acl = append(acl, Msg{ID: id + suffix, Rule: "cisco_ios.acl", By: "_verdict", Cases: verdictCases, Formats: formats})
 		}
 	}
 	registerIOS(acl)

@@ -50,8 +50,9 @@ func valid(k Kind, v string) bool {
 		return isServiceName(v) || vendor.IsDigits(v) && len(v) <= 3
 	case User:
 		// "(type 8, code 0)" after an address is ICMP, not a user; nor is
-		// a TrustSec security group tag ("9999:name").
-		return !(len(v) > 5 && v[:5] == "type ") && !isSGT(v)
+		// a TrustSec security group tag ("9999:name"), nor the next
+		// " : key = value" of an empty "user = : user IP = ..." (113005).
+		return !(len(v) > 5 && v[:5] == "type ") && !isSGT(v) && v[0] != ':'
 	case Direction:
 		return vendor.EqualFold(v, "inbound") || vendor.EqualFold(v, "outbound")
 	case Line:

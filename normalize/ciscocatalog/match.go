@@ -375,21 +375,21 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 				continue // a name for a NAT address: ECS has no field for it
 			}
 			kind = Host
-		case kind == User && strings.IndexByte(v, '\\') < 0 && strings.IndexByte(v, '.') > 0 && isAddressName(v):
+		case kind == User && userDomainKey(key) != "" && strings.IndexByte(v, '\\') < 0 && strings.IndexByte(v, '.') > 0 && isAddressName(v):
 			// A dotted value without a domain is the "(FQDN)" the ASA prints
-			// in the identity-firewall user's place; with a single dot it
-			// could be a user ("first.last") as well: then it is left out.
+			// in the identity-firewall user's place (a side's user); with a
+			// single dot it could be a user ("first.last") as well: then it
+			// is left out. Elsewhere ("user = first.last") it is a user.
 			if strings.Count(v, ".") < 2 {
 				continue
 			}
-			if key = userDomainKey(key); key == "" {
-				continue
-			}
-			kind = Host
-		case kind == User && strings.Count(v, "\\") == 1 && strings.HasSuffix(key, ".name"):
-			// An identity-firewall user is "DOMAIN\user": the name as the
-			// other sources give it, the domain beside it.
-			domain, name, _ := strings.Cut(v, "\\")
+			key, kind = userDomainKey(key), Host
+		case kind == User && strings.HasSuffix(key, ".name") && isDomainUser(v):
+			// An identity-firewall user is "DOMAIN\user" (FTD escapes the
+			// backslash: "DOMAIN\\user"): the name as the other sources
+			// give it, the domain beside it. A value with more parts
+			// ("LOCAL\group\user") is kept whole.
+			domain, name, _ := cutDomainUser(v)
 			if name == "" {
 				continue
 			}
@@ -400,6 +400,28 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 		}
 		emit(key, v, kind)
 	}
+}
+
+// cutDomainUser splits "DOMAIN\user" or "DOMAIN\\user" at its first
+// separator; ok is false when v has none, or more than one.
+func cutDomainUser(v string) (domain, name string, ok bool) {
+	i := strings.IndexByte(v, '\\')
+	if i < 0 {
+		return "", "", false
+	}
+	j := i + 1
+	if j < len(v) && v[j] == '\\' {
+		j++
+	}
+	if strings.IndexByte(v[j:], '\\') >= 0 {
+		return "", "", false
+	}
+	return v[:i], v[j:], true
+}
+
+func isDomainUser(v string) bool {
+	_, _, ok := cutDomainUser(v)
+	return ok
 }
 
 // responderFirst reports whether the first printed side (src) of a

@@ -182,14 +182,15 @@ func isICMP(p string) bool {
 }
 
 // emitUser sets user.name, and user.domain from a "REALM\user" (as the
-// ASA decoder and Windows events give them); a realm with no user is no
-// user.
+// ASA decoder and Windows events give them; FTD may escape the backslash,
+// "REALM\\user"); a realm with no user is no user.
 func emitUser(emit vendor.Emit, v string) {
 	realm, name, ok := strings.Cut(v, "\\")
 	if !ok {
 		vendor.Put(emit, "user.name", "user", v, vendor.User)
 		return
 	}
+	name = strings.TrimPrefix(name, "\\")
 	if name == "" || strings.IndexByte(name, '\\') >= 0 {
 		emit("user", v, vendor.Extra)
 		return

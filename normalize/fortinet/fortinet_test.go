@@ -51,7 +51,7 @@ func TestTraffic(t *testing.T) {
 func TestClasses(t *testing.T) {
 	cases := []struct{ body, action, outcome string }{
 		{`logid="0000000013" type="traffic" subtype="forward" action="accept" srcip=10.1.2.3 dstip=192.0.2.1`, "connection-allowed", "success"},
-		{`logid="0000000013" type="traffic" subtype="forward" action="close" srcip=10.1.2.3 dstip=192.0.2.1 duration=31 sentbyte=1200 rcvdbyte=88000`, "connection-teardown", ""},
+		{`logid="0000000013" type="traffic" subtype="forward" action="close" srcip=10.1.2.3 dstip=192.0.2.1 duration=31 sentbyte=1200 rcvdbyte=88000`, "connection-teardown", "success"},
 		{`logid="0001000014" type="traffic" subtype="local" action="deny" srcip=203.0.113.5 dstip=192.0.2.1 dstport=22`, "connection-denied", "failure"},
 		{`logid="0211008192" type="utm" subtype="virus" eventtype="infected" level="warning" action="blocked" virus="EICAR_TEST_FILE" filename="eicar.com" url="http://example.test/eicar.com"`, "malware-detected", ""},
 		{`logid="0316013056" type="utm" subtype="webfilter" eventtype="ftgd_blk" action="blocked" hostname="bad.example.test" catdesc="Malicious Websites"`, "web-request-blocked", "failure"},

@@ -24,9 +24,16 @@ import (
 // id) is not an ASA message, wherever it stands.
 
 // sniffASABare recognises the bare "302020: Built ..." form some exports
-// use (six-digit id, no family, no severity): only catalogued ids.
+// use (six-digit id, no family, no severity): only catalogued ids; and an
+// envelope behind a relay's empty tag (": %ASA-6-113005: ...").
 func sniffASABare(e *event.Event) bool {
 	m := e.Message
+	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
+		// ": %ASA-6-113005: ...", behind a relay's empty tag.
+		tag, _, found := ecs.CutByte(m[2:], ':')
+		_, _, _, ok := parseASATag(tag)
+		return found && ok
+	}
 	if len(m) > 8 && m[6] == ':' && m[7] == ' ' && ecs.IsDigits(m[:6]) {
 		_, ok := ciscocatalog.ASA(m[:6])
 		return ok
@@ -164,6 +171,11 @@ func (h *asaHeader) parse(e *event.Event) bool {
 			return true
 		}
 	}
+	// ": %ASA-6-...": an empty tag a relay kept in front of the envelope
+	// (rsyslog forwards "<166>:: %ASA-..." as "host : : %ASA-...").
+	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
+		m = m[2:]
+	}
 	if host, after, ok := cutHostBeforeTag(m); ok {
 		e.SetStr("host.name", host)
 		m = after
@@ -230,6 +242,11 @@ func decodeASA(e *event.Event) bool {
 		// timestamp, which a relay adding one (rsyslog) sends with the
 		// envelope as the tag.
 		e.AppName = h.tag
+	}
+	if _, _, _, ok := parseASATag(e.AppName); ok && e.AppName[0] != '%' {
+		// "ASA-3-313001:" without its '%' is still the message id, not a
+		// program: no process.name.
+		e.Flags |= event.TagNotProcess
 	}
 	e.Message = h.text
 	switch {

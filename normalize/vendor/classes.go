@@ -15,10 +15,13 @@ func Cats(c ...string) []string { return c }
 // those the Cisco decoders emitted first. A vendor package names its own
 // classes only for what is its own.
 var (
-	ConnectionAllowed  = NewClass("connection-allowed", "success", Cats("network"), "connection", "allowed")
-	ConnectionDenied   = NewClass("connection-denied", "failure", Cats("network"), "connection", "denied")
-	ConnectionBuilt    = NewClass("connection-built", "success", Cats("network"), "connection", "start")
-	ConnectionTeardown = NewClass("connection-teardown", "", Cats("network"), "connection", "end")
+	ConnectionAllowed = NewClass("connection-allowed", "success", Cats("network"), "connection", "allowed")
+	ConnectionDenied  = NewClass("connection-denied", "failure", Cats("network"), "connection", "denied")
+	ConnectionBuilt   = NewClass("connection-built", "success", Cats("network"), "connection", "start")
+	// A teardown ends a connection the device allowed: success, whatever
+	// the reason it gives (FINs, a reset, an idle timeout), as Elastic's
+	// firewall integrations say too. A denied one is ConnectionDenied.
+	ConnectionTeardown = NewClass("connection-teardown", "success", Cats("network"), "connection", "end")
 	IntrusionDetected  = NewClass("intrusion-detected", "", Cats("intrusion_detection", "network"), "info")
 	IntrusionBlocked   = NewClass("intrusion-detected", "", Cats("intrusion_detection", "network"), "info", "denied")
 	MalwareDetected    = NewClass("malware-detected", "", Cats("malware"), "info")

@@ -1,6 +1,9 @@
 package event
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Derived fields are computed from the typed part of the event instead of
 // being stored: they cost nothing until a filter or an encoder asks for them.
@@ -218,11 +221,7 @@ func (e *Event) derived(d int, observer string) (scalar, bool) {
 	case dObserverType:
 		return scalar{typ: TypeString, str: "relay"}, true
 	case dProcessName:
-		// A Cisco "%ASA-4-106023:" tag is a message id, not a program.
-		if e.Flags&TagNotProcess != 0 || len(e.AppName) > 0 && e.AppName[0] == '%' {
-			return scalar{}, false
-		}
-		return str(e.AppName)
+		return str(e.processName())
 	case dProcessPID:
 		if e.Flags&TagNotProcess != 0 {
 			return scalar{}, false
@@ -232,6 +231,24 @@ func (e *Event) derived(d int, observer string) (scalar, bool) {
 		}
 	}
 	return scalar{}, false
+}
+
+// processName is the program the syslog tag names: "" for a Cisco
+// "%ASA-4-106023:" tag (a message id, not a program) or a tag that is not a
+// process; the last element of an absolute path ("/usr/sbin/sshd[123]:",
+// a program that logs its argv[0]). The path stays in log.syslog.appname
+// and is not process.executable: it is what the program wrote, not always
+// a file (Debian's cron logs as "/USR/SBIN/CRON"). Other tags with '/'
+// ("postfix/smtpd") are names as they stand.
+func (e *Event) processName() string {
+	name := e.AppName
+	if e.Flags&TagNotProcess != 0 || len(name) > 0 && name[0] == '%' {
+		return ""
+	}
+	if len(name) > 1 && name[0] == '/' && name[len(name)-1] != '/' {
+		return name[strings.LastIndexByte(name, '/')+1:]
+	}
+	return name
 }
 
 func str(s string) (scalar, bool) { return scalar{typ: TypeString, str: s}, s != "" }

@@ -323,3 +323,30 @@ func TestDecodeBlockAllocations(t *testing.T) {
 		t.Errorf("last event's structured data: %+v", got[events-1].SD)
 	}
 }
+
+// A program that logs its argv[0] ("/usr/sbin/sshd[123]:") is process.name
+// "sshd", so rules on the name find it; the path is not taken for
+// process.executable. Other tags are names as they stand, and a Cisco
+// message id or a tag that is not a process gives none.
+func TestProcessNameFromTag(t *testing.T) {
+	for _, c := range []struct {
+		app   string
+		flags Flags
+		name  string
+	}{
+		{"/usr/sbin/sshd", 0, "sshd"},
+		{"/USR/SBIN/CRON", 0, "CRON"},
+		{"sshd", 0, "sshd"},
+		{"postfix/smtpd", 0, "postfix/smtpd"},
+		{"/", 0, "/"},
+		{"/usr/sbin/", 0, "/usr/sbin/"},
+		{"%ASA-4-106023", 0, ""},
+		{"/usr/sbin/sshd", TagNotProcess, ""},
+	} {
+		e := &Event{AppName: c.app, Flags: c.flags}
+		name, _ := e.Get("process.name")
+		if _, ok := e.Get("process.executable"); name.Str != c.name || ok {
+			t.Errorf("%q: process.name %q (executable %v), want %q", c.app, name.Str, ok, c.name)
+		}
+	}
+}
