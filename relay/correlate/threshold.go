@@ -89,7 +89,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		st.Ev = evidence{}
 	}
 	st.Slots = append(st.Slots, slot{T: t, ID: id})
-	st.Ev.add(e, 0, en.strs) // the finding's event IDs come from the slots
+	st.Ev.add(e, 0) // the finding's event IDs come from the slots
 	if len(st.Slots) < r.count {
 		return
 	}
@@ -98,7 +98,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	// makes the id unique; the window's first event dates it.
 	f.id(&r.b, string(key), st.Slots[0].T, findingid.Anchor(e, id))
 	ev := st.Ev
-	ev.Count = len(st.Slots)
+	ev.Count = int32(len(st.Slots))
 	ev.IDs = ev.IDs[:0:0]
 	for _, s := range st.Slots[max(0, len(st.Slots)-maxIDs):] {
 		if s.ID != 0 {
@@ -107,7 +107,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	f.evidence(&ev)
 	copyFields(f.e, e, r.groupBy...)
-	f.message(&r.b, defThresholdMessage, vars{count: ev.Count, window: r.window, key: displayKey(r.groupBy, string(key))}, e)
+	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
 	st.Slots = st.Slots[:0]
 	st.Ev = evidence{}
