@@ -9,6 +9,13 @@ import (
 
 // evidence accumulates what a finding says about its causing events:
 // their IDs, related.* values and hosts. Bounded.
+type evidence struct {
+	IDs []uint64
+	related
+}
+
+// related is an evidence without its IDs: what a threshold window keeps
+// (its events' IDs are in its slots).
 //
 // Windows and waiting pairs by the hundred thousand each hold one, so it
 // is laid out for memory and for the garbage collector: the values of
@@ -21,8 +28,7 @@ import (
 //
 // Count is an int32 next to n (a word less per evidence); add stops it at
 // its maximum rather than wrap.
-type evidence struct {
-	IDs   []uint64
+type related struct {
 	vals  []byte
 	n     [numRelated]uint8
 	Count int32
@@ -40,7 +46,7 @@ const (
 var relatedKeys = [numRelated]string{"related.ip", "related.user", "related.hosts", "related.hash"}
 
 // value returns the value at pos in vals and the position after it.
-func (v *evidence) value(pos int) ([]byte, int) {
+func (v *related) value(pos int) ([]byte, int) {
 	n, k := binary.Uvarint(v.vals[pos:])
 	pos += k
 	end := pos + int(n)
@@ -49,7 +55,7 @@ func (v *evidence) value(pos int) ([]byte, int) {
 
 // lists returns the four lists as new strings (two allocations: one
 // string of every value, one slice of them all).
-func (v *evidence) lists() [numRelated][]string {
+func (v *related) lists() [numRelated][]string {
 	var out [numRelated][]string
 	total := 0
 	for _, n := range v.n {
@@ -74,15 +80,22 @@ func (v *evidence) lists() [numRelated][]string {
 	return out
 }
 
+// add counts e, and its journal ID if not 0, and adds its related.*
+// values and host.
 func (v *evidence) add(e *event.Event, id uint64) {
-	if v.Count < math.MaxInt32 {
-		v.Count++
-	}
 	if id != 0 && len(v.IDs) < maxIDs {
 		if v.IDs == nil {
 			v.IDs = make([]uint64, 0, 4) // a pair, a process: one allocation
 		}
 		v.IDs = append(v.IDs, id)
+	}
+	v.related.add(e)
+}
+
+// add counts e and adds its related.* values and host.
+func (v *related) add(e *event.Event) {
+	if v.Count < math.MaxInt32 {
+		v.Count++
 	}
 	host := -1 // the last host.name field (Event.Str's answer)
 	for i := range e.Fields {
@@ -120,10 +133,10 @@ func (v *evidence) add(e *event.Event, id uint64) {
 // They are copied (an event's strings point into its raw message, which
 // state must not pin).
 //
-// vals is never written where a copy of the evidence (a snapshot's) may
+// vals is never written where a copy (a snapshot's) may
 // see it: a value goes in place only past the end, otherwise into a new
 // slice.
-func (v *evidence) addUnique(c int, vals ...string) {
+func (v *related) addUnique(c int, vals ...string) {
 next:
 	for _, s := range vals {
 		if s == "" || s == "-" || v.n[c] >= maxRelated {

@@ -16,9 +16,13 @@ type evidenceJSON struct {
 	Count int      `json:"count"`
 }
 
-func (v evidence) MarshalJSON() ([]byte, error) {
+func (v evidence) MarshalJSON() ([]byte, error) { return json.Marshal(v.json()) }
+
+func (v related) MarshalJSON() ([]byte, error) { return json.Marshal(evidence{related: v}.json()) }
+
+func (v evidence) json() evidenceJSON {
 	l := v.lists()
-	return json.Marshal(evidenceJSON{IDs: v.IDs, IP: l[relIP], User: l[relUser], Hosts: l[relHosts], Hash: l[relHash], Count: int(v.Count)})
+	return evidenceJSON{IDs: v.IDs, IP: l[relIP], User: l[relUser], Hosts: l[relHosts], Hash: l[relHash], Count: int(v.Count)}
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, each list cut to
@@ -29,9 +33,20 @@ func (v *evidence) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*v = evidence{IDs: j.IDs, Count: int32(min(max(j.Count, 0), math.MaxInt32))}
+	*v = evidence{IDs: j.IDs, related: related{Count: int32(min(max(j.Count, 0), math.MaxInt32))}}
 	for c, list := range [numRelated][]string{j.IP, j.User, j.Hosts, j.Hash} {
 		v.addUnique(c, list...)
 	}
+	return nil
+}
+
+// UnmarshalJSON reads an evidence without its IDs (a threshold window's
+// never had any).
+func (v *related) UnmarshalJSON(b []byte) error {
+	var ev evidence
+	if err := ev.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*v = ev.related
 	return nil
 }

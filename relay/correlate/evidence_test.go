@@ -91,6 +91,15 @@ func TestEvidenceSnapshotForm(t *testing.T) {
 	if string(out) != saved {
 		t.Fatalf("written back as\n%s\nwant\n%s", out, saved)
 	}
+	// A threshold window's evidence has no IDs, in the same form.
+	window := strings.Replace(saved, `"ids":[11,12],`, "", 1)
+	var rel related
+	if err := json.Unmarshal([]byte(window), &rel); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := json.Marshal(rel); err != nil || string(out) != window {
+		t.Fatalf("a window's evidence written back as\n%s (%v)\nwant\n%s", out, err, window)
+	}
 	ev.addUnique(relHosts, "web1", "db1") // web1 is there already
 	if got := ev.lists(); !slices.Equal(got[relHosts], []string{"web1", long, "db1"}) || !slices.Equal(got[relHash], want[relHash]) {
 		t.Fatalf("after adding hosts: %q", got)
