@@ -129,6 +129,10 @@ func (v *related) add(e *event.Event) {
 	}
 }
 
+// firstVals is the capacity of an evidence's first vals: an address, a
+// user and a short host name.
+const firstVals = 32
+
 // addUnique adds to list c the values not in it yet, up to maxRelated.
 // They are copied (an event's strings point into its raw message, which
 // state must not pin).
@@ -154,6 +158,11 @@ next:
 				continue next
 			}
 			pos = after
+		}
+		if v.vals == nil {
+			// Room for the few values most evidences hold: one
+			// allocation, not one per value.
+			v.vals = make([]byte, 0, max(firstVals, binary.MaxVarintLen64+len(s)))
 		}
 		if pos == len(v.vals) {
 			v.vals = binary.AppendUvarint(v.vals, uint64(len(s)))
