@@ -91,6 +91,9 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 			return
 		}
 		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id)), Lease: lease}
+		if id != 0 {
+			st.Ev.IDs = make([]uint64, 0, 1) // the first event's: the second's goes to a copy
+		}
 		st.Ev.add(e, id)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
