@@ -75,7 +75,9 @@ func (v *related) lists() [numRelated][]string {
 			strs = append(strs, all[at:next])
 			pos = next
 		}
-		out[c] = strs[start:len(strs):len(strs)]
+		if n > 0 {
+			out[c] = strs[start:len(strs):len(strs)]
+		}
 	}
 	return out
 }
