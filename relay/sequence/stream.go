@@ -69,18 +69,13 @@ func (s *stream) setNames(names streamNames) {
 // names returns s's names (substrings of its text).
 func (s *stream) names() streamNames {
 	var out streamNames
-	start := uint32(0)
 	for i := range out {
-		end := uint32(len(s.text))
-		if i < len(s.ends) {
-			end = s.ends[i]
-		}
-		out[i] = s.text[start:end]
-		start = end
+		out[i] = s.name(i)
 	}
 	return out
 }
 
+// name returns name i (name*) of s.
 func (s *stream) name(i int) string {
 	start, end := uint32(0), uint32(len(s.text))
 	if i > 0 {
