@@ -1,6 +1,9 @@
 package correlate
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"math"
+)
 
 // evidenceJSON is how snapshots write an evidence: its four related.*
 // lists by name, as they were before they shared one slice.
@@ -13,22 +16,37 @@ type evidenceJSON struct {
 	Count int      `json:"count"`
 }
 
-func (v evidence) MarshalJSON() ([]byte, error) {
-	return json.Marshal(evidenceJSON{IDs: v.IDs, IP: v.list(relIP), User: v.list(relUser), Hosts: v.list(relHosts), Hash: v.list(relHash), Count: v.Count})
+func (v evidence) MarshalJSON() ([]byte, error) { return json.Marshal(v.json()) }
+
+func (v related) MarshalJSON() ([]byte, error) { return json.Marshal(evidence{related: v}.json()) }
+
+func (v evidence) json() evidenceJSON {
+	l := v.lists()
+	return evidenceJSON{IDs: v.IDs, IP: l[relIP], User: l[relUser], Hosts: l[relHosts], Hash: l[relHash], Count: int(v.Count)}
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, each list cut to
-// maxRelated (a snapshot is not trusted to respect the bound).
+// maxRelated (a snapshot is not trusted to respect the bound; nor to list
+// a value once: addUnique keeps the first).
 func (v *evidence) UnmarshalJSON(b []byte) error {
 	var j evidenceJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*v = evidence{IDs: j.IDs, Count: j.Count}
+	*v = evidence{IDs: j.IDs, related: related{Count: int32(min(max(j.Count, 0), math.MaxInt32))}}
 	for c, list := range [numRelated][]string{j.IP, j.User, j.Hosts, j.Hash} {
-		list = list[:min(len(list), maxRelated)]
-		v.rel = append(v.rel, list...)
-		v.n[c] = uint8(len(list))
+		v.addUnique(c, list...)
 	}
+	return nil
+}
+
+// UnmarshalJSON reads an evidence without its IDs (a threshold window's
+// never had any).
+func (v *related) UnmarshalJSON(b []byte) error {
+	var ev evidence
+	if err := ev.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*v = ev.related
 	return nil
 }

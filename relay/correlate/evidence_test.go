@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -16,7 +18,6 @@ import (
 func TestEvidenceLists(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
-		in := newInterner(1 << 10)
 		var ev evidence
 		var model [numRelated][]string
 		type snap struct {
@@ -30,11 +31,7 @@ func TestEvidenceLists(t *testing.T) {
 			if !slices.Contains(model[c], s) && len(model[c]) < maxRelated {
 				model[c] = append(model[c], s)
 			}
-			var use *interner
-			if rng.IntN(2) == 0 {
-				use = in
-			}
-			ev.addUnique(c, use, s)
+			ev.addUnique(c, s)
 			var copied [numRelated][]string
 			for i := range model {
 				copied[i] = slices.Clone(model[i])
@@ -42,13 +39,13 @@ func TestEvidenceLists(t *testing.T) {
 			snaps = append(snaps, snap{ev, copied})
 		}
 		for c := range numRelated {
-			if got := ev.list(c); !slices.Equal(got, model[c]) {
+			if got := ev.lists()[c]; !slices.Equal(got, model[c]) {
 				t.Fatalf("round %d: list %d = %q, want %q", round, c, got, model[c])
 			}
 		}
 		for i, sn := range snaps {
 			for c := range numRelated {
-				if got := sn.ev.list(c); !slices.Equal(got, sn.lists[c]) {
+				if got := sn.ev.lists()[c]; !slices.Equal(got, sn.lists[c]) {
 					t.Fatalf("round %d: copy %d, list %d changed to %q, was %q", round, i, c, got, sn.lists[c])
 				}
 			}
@@ -67,9 +64,44 @@ func TestEvidenceLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		for c := range numRelated {
-			if !slices.Equal(back.list(c), model[c]) {
-				t.Fatalf("round %d: read back list %d = %q, want %q", round, c, back.list(c), model[c])
+			if !slices.Equal(back.lists()[c], model[c]) {
+				t.Fatalf("round %d: read back list %d = %q, want %q", round, c, back.lists()[c], model[c])
 			}
 		}
+	}
+}
+
+// An evidence as snapshots have written it loads, values of any length
+// (a length past 127 takes two bytes), and is written back the same.
+func TestEvidenceSnapshotForm(t *testing.T) {
+	long := strings.Repeat("ab", 150)
+	saved := `{"ids":[11,12],"ip":["10.0.0.5","192.0.2.1"],"user":["alice"],"hosts":["web1","` + long + `"],"hash":["SHA256=00ff"],"count":4}`
+	var ev evidence
+	if err := json.Unmarshal([]byte(saved), &ev); err != nil {
+		t.Fatal(err)
+	}
+	want := [numRelated][]string{{"10.0.0.5", "192.0.2.1"}, {"alice"}, {"web1", long}, {"SHA256=00ff"}}
+	if got := ev.lists(); !reflect.DeepEqual(got, want) || ev.Count != 4 || !slices.Equal(ev.IDs, []uint64{11, 12}) {
+		t.Fatalf("loaded %q, count %d, ids %v", got, ev.Count, ev.IDs)
+	}
+	out, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != saved {
+		t.Fatalf("written back as\n%s\nwant\n%s", out, saved)
+	}
+	// A threshold window's evidence has no IDs, in the same form.
+	window := strings.Replace(saved, `"ids":[11,12],`, "", 1)
+	var rel related
+	if err := json.Unmarshal([]byte(window), &rel); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := json.Marshal(rel); err != nil || string(out) != window {
+		t.Fatalf("a window's evidence written back as\n%s (%v)\nwant\n%s", out, err, window)
+	}
+	ev.addUnique(relHosts, "web1", "db1") // web1 is there already
+	if got := ev.lists(); !slices.Equal(got[relHosts], []string{"web1", long, "db1"}) || !slices.Equal(got[relHash], want[relHash]) {
+		t.Fatalf("after adding hosts: %q", got)
 	}
 }

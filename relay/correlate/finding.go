@@ -58,127 +58,6 @@ func (b *ruleBase) at(e *event.Event) time.Time {
 	return e.Received
 }
 
-// evidence accumulates what a finding says about its causing events:
-// their IDs, related.* values and hosts. Bounded.
-//
-// The related values of the four lists live in one slice (rel, each
-// list's values after the previous list's, n of them each): windows and
-// waiting pairs by the hundred thousand each hold one, and one slice is a
-// third of the memory of four and a quarter of the pointers the collector
-// marks. Snapshots write the four lists as before (evidence_json.go).
-type evidence struct {
-	IDs   []uint64
-	rel   []string
-	n     [numRelated]uint8
-	Count int
-}
-
-// The related.* lists of an evidence, in the order rel holds them.
-const (
-	relIP = iota
-	relUser
-	relHosts
-	relHash
-	numRelated
-)
-
-var relatedKeys = [numRelated]string{"related.ip", "related.user", "related.hosts", "related.hash"}
-
-// list returns the values of list c (shared: not to be written into).
-func (v *evidence) list(c int) []string {
-	start := 0
-	for _, n := range v.n[:c] {
-		start += int(n)
-	}
-	return v.rel[start : start+int(v.n[c])]
-}
-
-func (v *evidence) add(e *event.Event, id uint64, in *interner) {
-	v.Count++
-	if id != 0 && len(v.IDs) < maxIDs {
-		if v.IDs == nil {
-			v.IDs = make([]uint64, 0, 4) // a pair, a process: one allocation
-		}
-		v.IDs = append(v.IDs, id)
-	}
-	host := -1 // the last host.name field (Event.Str's answer)
-	for i := range e.Fields {
-		f := &e.Fields[i]
-		if f.Key == "host.name" {
-			host = i
-			continue
-		}
-		if len(f.Key) < 8 || f.Key[:8] != "related." {
-			continue
-		}
-		switch f.Key {
-		case "related.ip":
-			v.addUnique(relIP, in, f.Val.List...)
-		case "related.user":
-			v.addUnique(relUser, in, f.Val.List...)
-		case "related.hosts":
-			v.addUnique(relHosts, in, f.Val.List...)
-		case "related.hash":
-			v.addUnique(relHash, in, f.Val.List...)
-		}
-	}
-	var h string
-	if host >= 0 {
-		h = e.Fields[host].Val.String()
-	} else if v, ok := e.Derived("host.name"); ok { // from the syslog header
-		h = v.String()
-	}
-	if h != "" {
-		v.addUnique(relHosts, in, h)
-	}
-}
-
-// addUnique adds to list c the values not in it yet, up to maxRelated,
-// copied by in (the event's strings point into its raw message; state
-// must not pin it). in == nil: vals need no copy (owned already, or the
-// evidence is of a finding made now, which lives no longer than the
-// event).
-//
-// rel is never written where a copy of the evidence (a snapshot's, a
-// finding's lists) may see it: a value goes in place only past the end,
-// otherwise into a new slice.
-func (v *evidence) addUnique(c int, in *interner, vals ...string) {
-next:
-	for _, s := range vals {
-		if s == "" || s == "-" || v.n[c] >= maxRelated {
-			continue
-		}
-		list := v.list(c)
-		for _, x := range list {
-			if x == s {
-				continue next
-			}
-		}
-		if in != nil {
-			if len(v.rel) == 0 {
-				v.rel = in.single(s) // shared; the next value copies
-				v.n[c] = 1
-				continue
-			}
-			s = in.get(s)
-		}
-		at := 0
-		for _, n := range v.n[:c+1] {
-			at += int(n)
-		}
-		if at == len(v.rel) && len(v.rel) < cap(v.rel) {
-			v.rel = append(v.rel, s)
-		} else {
-			rel := make([]string, len(v.rel)+1, len(v.rel)+2)
-			copy(rel, v.rel[:at])
-			rel[at] = s
-			copy(rel[at+1:], v.rel[at:])
-			v.rel = rel
-		}
-		v.n[c]++
-	}
-}
-
 // finding builds one alert event.
 type finding struct {
 	e *event.Event
@@ -224,17 +103,16 @@ func (f finding) evidence(v *evidence) {
 	f.e.SetInt(FieldFindingCount, int64(v.Count))
 }
 
-// setEvidence sets what v says on e, except the count. The lists are
-// shared, not copied: every rule lets go of an evidence once it has made a
-// finding of it (a new one starts empty), so nothing appends to them again;
-// Clip makes any later append by a reader copy.
+// setEvidence sets what v says on e, except the count (the lists are
+// new strings: e shares nothing with v).
 func setEvidence(e *event.Event, v *evidence) {
+	lists := v.lists()
 	for c, key := range relatedKeys {
-		if list := v.list(c); len(list) > 0 {
-			e.Set(key, event.Strings(slices.Clip(list)...))
+		if list := lists[c]; len(list) > 0 {
+			e.Set(key, event.Strings(list...))
 		}
 	}
-	if hosts := v.list(relHosts); len(hosts) == 1 && !e.Has("host.name") { // a process record has it already
+	if hosts := lists[relHosts]; len(hosts) == 1 && !e.Has("host.name") { // a process record has it already
 		e.SetStr("host.name", hosts[0])
 	}
 	if len(v.IDs) > 0 {

@@ -8,25 +8,15 @@ import "strings"
 // anew for every process or window costs an allocation and GC work per
 // event for values that repeat all day.
 //
-// It also hands out one-element lists of them (single): an evidence list
-// usually holds one user or host, and sharing that list saves allocating
-// it for every window and process. They have no room to grow, so an append
-// copies: nothing writes into a shared list.
-//
 // It is bounded: past max distinct strings it starts over (the copies it
 // handed out stay valid; they are just no longer shared).
 type interner struct {
-	m   map[string]interned
+	m   map[string]string
 	max int
 }
 
-type interned struct {
-	s   string
-	one []string // []string{s}, capacity 1, made when first asked for
-}
-
 func newInterner(max int) *interner {
-	return &interner{m: make(map[string]interned), max: max}
+	return &interner{m: make(map[string]string), max: max}
 }
 
 // get returns an owned copy of s, shared with earlier calls for equal s.
@@ -35,9 +25,9 @@ func (in *interner) get(s string) string {
 		return ""
 	}
 	if c, ok := in.m[s]; ok {
-		return c.s
+		return c
 	}
-	return in.add(s).s
+	return in.add(s)
 }
 
 // getBytes is get for a string in a byte slice (no allocation when known).
@@ -46,30 +36,16 @@ func (in *interner) getBytes(b []byte) string {
 		return ""
 	}
 	if c, ok := in.m[string(b)]; ok {
-		return c.s
+		return c
 	}
-	return in.add(string(b)).s
+	return in.add(string(b))
 }
 
-// single returns []string{get(s)}, shared: callers must not write into it
-// (its capacity is 1, so append copies).
-func (in *interner) single(s string) []string {
-	c, ok := in.m[s]
-	if !ok {
-		c = in.add(s)
-	}
-	if c.one == nil {
-		c.one = []string{c.s}
-		in.m[c.s] = c
-	}
-	return c.one
-}
-
-func (in *interner) add(s string) interned {
+func (in *interner) add(s string) string {
 	if len(in.m) >= in.max {
 		clear(in.m)
 	}
-	c := interned{s: strings.Clone(s)}
-	in.m[c.s] = c
+	c := strings.Clone(s)
+	in.m[c] = c
 	return c
 }

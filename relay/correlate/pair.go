@@ -91,7 +91,10 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 			return
 		}
 		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id)), Lease: lease}
-		st.Ev.add(e, id, en.strs)
+		if id != 0 {
+			st.Ev.IDs = make([]uint64, 0, 1) // the first event's: the second's goes to a copy
+		}
+		st.Ev.add(e, id)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
 				if st.Fields == nil {
@@ -115,12 +118,12 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		r.raiseMissing(en, k, st, e.Received)
 	case !r.missing && inTime:
 		ev := st.Ev
-		ev.add(e, id, nil) // a finding made now; the state goes
+		ev.add(e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
 		f.id(&r.b, k, st.At, st.First)
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)
-		f.message(&r.b, defPairMessage, vars{count: ev.Count, window: r.window, key: displayKey(r.groupBy, k)}, e)
+		f.message(&r.b, defPairMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, k)}, e)
 		en.emit(&r.b, f.e)
 	}
 	r.keys.Delete(k)
@@ -138,7 +141,7 @@ func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
 	for _, g := range r.groupBy {
 		f.e.SetStr(g, fields[g])
 	}
-	f.message(&r.b, defMissingMessage, vars{count: st.Ev.Count, window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
+	f.message(&r.b, defMissingMessage, vars{count: int(st.Ev.Count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
 	en.emit(&r.b, f.e)
 }
 

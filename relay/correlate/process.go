@@ -268,7 +268,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			r.buf = appendAccount(r.buf[:0], f.effDomain, f.effUser)
 			p.Tokens = append(p.Tokens, en.strs.getBytes(r.buf))
 		}
-		p.Evidence.add(e, id, en.strs)
+		p.Evidence.add(e, id)
 	case act == pEnd:
 		r.end(en, e, id, &f, key, sysmon)
 	}
@@ -279,7 +279,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procFields, key []byte, sysmon bool) {
 	p, ok := r.open.PeekBytes(key)
 	if ok && sysmon && p.Sec {
-		p.Evidence.add(e, id, en.strs) // its Security end ends it
+		p.Evidence.add(e, id) // its Security end ends it
 		return
 	}
 	if ok && (f.exe != "" && p.Exe != "" && !strings.EqualFold(f.exe, p.Exe) ||
@@ -296,7 +296,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		}
 		return
 	}
-	p.Evidence.add(e, id, nil) // the record is made now; the state goes
+	p.Evidence.add(e, id) // the record is made now; the state goes
 	r.lifetime(en, p, e, "end", e.Time, e.Received)
 	r.open.DeleteBytes(key)
 }
@@ -347,7 +347,7 @@ func (r *processTracker) newProc(en *Engine, e *event.Event, id uint64, f *procF
 		Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
 		User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
 	}
-	p.Evidence.add(e, id, en.strs)
+	p.Evidence.add(e, id)
 	return p
 }
 
@@ -371,7 +371,7 @@ func (p *proc) join(en *Engine, e *event.Event, id uint64, f *procFields) {
 	if p.PPID == 0 {
 		p.PPID = f.ppid
 	}
-	p.Evidence.add(e, id, en.strs)
+	p.Evidence.add(e, id)
 }
 
 func (r *processTracker) onEvict(en *Engine) func(string, *proc) {
@@ -581,7 +581,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	f := newFinding(&r.startMiss, DatasetProcess, "process-start-missing", e.Time, e.Received)
 	var ev evidence
-	ev.add(e, id, nil) // a finding made now
+	ev.add(e, id) // a finding made now
 	f.evidence(&ev)
 	copyFields(f.e, e, "process.pid", "process.entity_id", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
 	f.e.SetStr("process.end", formatTime(e.Time))

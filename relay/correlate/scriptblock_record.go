@@ -140,7 +140,7 @@ func (b *block) evidence() *evidence {
 			v.IDs = append(v.IDs, id)
 		}
 	}
-	v.Count = len(b.Parts)
+	v.Count = int32(len(b.Parts))
 	return &v
 }
 

@@ -27,11 +27,11 @@ type threshold struct {
 
 // tstate is one group key's window.
 type tstate struct {
-	Slots    []slot   `json:"slots,omitempty"` // counted events, in arrival order
-	Ev       evidence `json:"ev"`              // related.* since the window last emptied
-	Suppress int64    `json:"suppress,omitempty"`
-	Last     int64    `json:"last"`            // receive time of the last event (expiry)
-	Lease    uint64   `json:"lease,omitempty"` // Options.Owner's lease it was kept under
+	Slots    []slot  `json:"slots,omitempty"` // counted events, in arrival order
+	Ev       related `json:"ev"`              // related.* since the window last emptied
+	Suppress int64   `json:"suppress,omitempty"`
+	Last     int64   `json:"last"`            // receive time of the last event (expiry)
+	Lease    uint64  `json:"lease,omitempty"` // Options.Owner's lease it was kept under
 }
 
 type slot struct {
@@ -86,10 +86,10 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	st.Slots = kept
 	if len(st.Slots) == 0 {
-		st.Ev = evidence{}
+		st.Ev = related{}
 	}
 	st.Slots = append(st.Slots, slot{T: t, ID: id})
-	st.Ev.add(e, 0, en.strs) // the finding's event IDs come from the slots
+	st.Ev.add(e) // the finding's event IDs are in the slots
 	if len(st.Slots) < r.count {
 		return
 	}
@@ -97,9 +97,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	// Each event completes at most one window per rule: its identity
 	// makes the id unique; the window's first event dates it.
 	f.id(&r.b, string(key), st.Slots[0].T, findingid.Anchor(e, id))
-	ev := st.Ev
-	ev.Count = len(st.Slots)
-	ev.IDs = ev.IDs[:0:0]
+	ev := evidence{related: st.Ev}
+	ev.Count = int32(len(st.Slots))
 	for _, s := range st.Slots[max(0, len(st.Slots)-maxIDs):] {
 		if s.ID != 0 {
 			ev.IDs = append(ev.IDs, s.ID)
@@ -107,10 +106,10 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	f.evidence(&ev)
 	copyFields(f.e, e, r.groupBy...)
-	f.message(&r.b, defThresholdMessage, vars{count: ev.Count, window: r.window, key: displayKey(r.groupBy, string(key))}, e)
+	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
 	st.Slots = st.Slots[:0]
-	st.Ev = evidence{}
+	st.Ev = related{}
 	st.Suppress = t + int64(r.suppress)
 }
 

@@ -78,7 +78,7 @@ func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
 		msg = strconv.AppendInt(msg, h.Last, 10)
 	}
 	msg = append(msg, " of "...)
-	msg = append(msg, s.Key...)
+	msg = append(msg, s.key()...)
 	msg = append(msg, " never arrived ("...)
 	msg = strconv.AppendInt(msg, n, 10)
 	msg = append(msg, " missing)"...)
@@ -91,8 +91,8 @@ func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
 	// event that revealed it and its first missing number in its epoch
 	// (what is left of a partly filled hole keeps those, each part its
 	// own first number).
-	findingid.Set(e, "sequence-gap", s.Key, h.Opened.UnixNano(), strconv.FormatInt(s.Epoch, 10)+":"+strconv.FormatInt(h.First, 10))
-	e.SetStr(fieldStream, s.Key)
+	findingid.Set(e, "sequence-gap", s.key(), h.Opened.UnixNano(), strconv.FormatInt(s.Epoch, 10)+":"+strconv.FormatInt(h.First, 10))
+	e.SetStr(fieldStream, s.key())
 	e.SetInt(fieldFirst, h.First)
 	e.SetInt(fieldLast, h.Last)
 	e.SetInt(fieldCount, n)
@@ -102,9 +102,9 @@ func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
 		ids = append(ids, why.ID)
 	}
 	setIDs(e, ids...)
-	e.SetStr("host.name", s.Host)
-	e.AddToList("related.hosts", s.Host)
-	e.SetStr("agent.id", s.Agent)
+	e.SetStr("host.name", s.host())
+	e.AddToList("related.hosts", s.host())
+	e.SetStr("agent.id", s.agent())
 	return e
 }
 

@@ -52,10 +52,10 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 	for i := len(st.Streams) - 1; i >= 0; i-- {
 		s := st.Streams[i]
 		s.Lease = lease
-		if old, ok := t.streams.Peek(s.Key); ok {
+		if old, ok := t.streams.Peek(s.key()); ok {
 			delete(t.open, old)
 		}
-		kept := t.streams.Put(s.Key, s, t.evicted)
+		kept := t.streams.Put(s.key(), s, t.evicted)
 		if len(kept.Holes) > 0 {
 			t.open[kept] = struct{}{}
 		}

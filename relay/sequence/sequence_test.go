@@ -302,8 +302,8 @@ func TestStreamsKeepNoEventText(t *testing.T) {
 		if !ok {
 			t.Fatal("no stream")
 		}
-		if s.Host != "web1" || unsafe.StringData(s.Host) == unsafe.StringData(e.Hostname) {
-			t.Fatalf("stream host %q shares the event's bytes", s.Host)
+		if s.host() != "web1" || unsafe.StringData(s.host()) == unsafe.StringData(e.Hostname) {
+			t.Fatalf("stream host %q shares the event's bytes", s.host())
 		}
 	}
 }

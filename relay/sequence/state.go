@@ -32,7 +32,7 @@ func (t *Tracker) restore() error {
 		return err
 	}
 	for _, s := range st.Streams {
-		t.streams.PutBack(s.Key, s)
+		t.streams.PutBack(s.key(), s)
 	}
 	t.streams.All(func(_ string, s *stream) bool {
 		if len(s.Holes) > 0 {
@@ -56,20 +56,20 @@ func (t *Tracker) restore() error {
 func (st *state) Validate() error {
 	seen := make(map[string]bool, len(st.Streams))
 	for _, s := range st.Streams {
-		if s.Key == "" || s.Kind >= numKinds {
-			return fmt.Errorf("stream %q: kind %d", s.Key, s.Kind)
+		if s.key() == "" || s.Kind >= numKinds {
+			return fmt.Errorf("stream %q: kind %d", s.key(), s.Kind)
 		}
-		if seen[s.Key] {
-			return fmt.Errorf("stream %q listed twice", s.Key)
+		if seen[s.key()] {
+			return fmt.Errorf("stream %q listed twice", s.key())
 		}
-		seen[s.Key] = true
+		seen[s.key()] = true
 		if len(s.Holes) > maxHoles || len(s.Past) > maxPastEpochs {
-			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.Key, len(s.Holes), len(s.Past))
+			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.key(), len(s.Holes), len(s.Past))
 		}
 		prev := int64(0)
 		for _, h := range s.Holes {
 			if h.First <= prev || h.First > h.Last || h.Last >= s.Last {
-				return fmt.Errorf("stream %q: hole %d-%d after %d, last %d", s.Key, h.First, h.Last, prev, s.Last)
+				return fmt.Errorf("stream %q: hole %d-%d after %d, last %d", s.key(), h.First, h.Last, prev, s.Last)
 			}
 			prev = h.Last
 		}

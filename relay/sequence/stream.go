@@ -2,31 +2,102 @@ package sequence
 
 import "time"
 
-// stream is what the tracker remembers about one numbered sequence.
-// Exported fields are the snapshot.
+// stream is what the tracker remembers about one numbered sequence. A
+// relay holds one per numbered source and channel, by the hundred
+// thousand: its names share one string (text), and the receive time that
+// began its run is in nanoseconds, not a time.Time with its location
+// pointer. Snapshots write the fields of streamJSON (stream_json.go).
 type stream struct {
-	Key     string // readable key, also nomen.gap.stream: "rfc5424:web1/app/77"
-	Kind    kind
-	Origin  string // "agent:<id>" or "host:<name>": what explanations apply to
-	Host    string // host.name for alerts
-	Channel string // winlog.channel (agent, winlog kinds): agent-declared gaps name it
-	Agent   string // agent.id for alerts (agent streams)
-	Epoch   int64  // agent log epoch
-	Last    int64  // highest number seen
-	Holes   []hole // missing ranges below Last, ascending, not yet confirmed
-	// First is the lowest number of the current run and Began the receive
-	// time of its first event: a number below First received within the
-	// grace of Began is the run's beginning arriving after later numbers
-	// (a source spread over several relays, each delivering its share at
-	// its own pace), not a restart. Zero in snapshots from before.
-	First int64     `json:",omitempty"`
-	Began time.Time `json:",omitzero"`
+	// text holds the stream's names one after the other: key ("rfc5424:web1/app/77",
+	// also nomen.gap.stream), origin ("agent:<id>" or "host:<name>": what
+	// explanations apply to), host (host.name for alerts), channel
+	// (winlog.channel, agent and winlog kinds: agent-declared gaps name
+	// it) and agent (agent.id for alerts, agent streams); ends says where
+	// each but the last ends.
+	text  string
+	ends  [numNames - 1]uint32
+	Kind  kind
+	Epoch int64  // agent log epoch
+	Last  int64  // highest number seen
+	Holes []hole // missing ranges below Last, ascending, not yet confirmed
+	// First is the lowest number of the current run and began the receive
+	// time (UnixNano) of its first event: a number below First received
+	// within the grace of began is the run's beginning arriving after
+	// later numbers (a source spread over several relays, each delivering
+	// its share at its own pace), not a restart. Zero in snapshots from
+	// before.
+	First int64
+	began int64
 	// Past are the epochs the stream left, newest last (at most
 	// maxPastEpochs): a record sent again under one of them is a duplicate.
-	Past []pastEpoch `json:",omitempty"`
+	Past []pastEpoch
 	// Lease is the Owner's lease the stream was kept under (0 without an
 	// Owner).
-	Lease uint64 `json:",omitempty"`
+	Lease uint64
+}
+
+// The names a stream keeps in its text, in order.
+const (
+	nameKey = iota
+	nameOrigin
+	nameHost
+	nameChannel
+	nameAgent
+	numNames
+)
+
+// streamNames are a stream's names, indexed by name*.
+type streamNames [numNames]string
+
+// setNames stores names in s (one copy of them all: an event's strings
+// point into its parser's arena, which a stream must not keep alive).
+func (s *stream) setNames(names streamNames) {
+	n := 0
+	for _, v := range names {
+		n += len(v)
+	}
+	b := make([]byte, 0, n)
+	for i, v := range names {
+		b = append(b, v...)
+		if i < len(s.ends) {
+			s.ends[i] = uint32(len(b))
+		}
+	}
+	s.text = string(b)
+}
+
+// names returns s's names (substrings of its text).
+func (s *stream) names() streamNames {
+	var out streamNames
+	for i := range out {
+		out[i] = s.name(i)
+	}
+	return out
+}
+
+// name returns name i (name*) of s.
+func (s *stream) name(i int) string {
+	start, end := uint32(0), uint32(len(s.text))
+	if i > 0 {
+		start = s.ends[i-1]
+	}
+	if i < len(s.ends) {
+		end = s.ends[i]
+	}
+	return s.text[start:end]
+}
+
+func (s *stream) key() string     { return s.name(nameKey) }
+func (s *stream) origin() string  { return s.name(nameOrigin) }
+func (s *stream) host() string    { return s.name(nameHost) }
+func (s *stream) channel() string { return s.name(nameChannel) }
+func (s *stream) agent() string   { return s.name(nameAgent) }
+
+// setHost replaces the stream's host name.
+func (s *stream) setHost(host string) {
+	names := s.names()
+	names[nameHost] = host
+	s.setNames(names)
 }
 
 // pastEpoch is how far an epoch the stream left went.
@@ -112,7 +183,7 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 	if s.fill(n) {
 		return filled, s.bound(confirm) // a split may make one more
 	}
-	if n < s.First && s.First-n <= restartLow && o.at.Sub(s.Began) < grace {
+	if n < s.First && s.First-n <= restartLow && s.began != 0 && o.at.UnixNano()-s.began < int64(grace) {
 		// The run's beginning, late: it starts lower, with a hole between.
 		v := filled
 		if n+1 < s.First {
@@ -136,7 +207,7 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 }
 
 // begin notes that a run of numbers begins at first, received at.
-func (s *stream) begin(first int64, at time.Time) { s.First, s.Began = first, at }
+func (s *stream) begin(first int64, at time.Time) { s.First, s.began = first, at.UnixNano() }
 
 // leave remembers how far the current epoch went, before a newer one
 // takes over.

@@ -228,7 +228,7 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 				}
 			}
 		}
-		slices.SortFunc(due, func(a, b *stream) int { return strings.Compare(a.Key, b.Key) })
+		slices.SortFunc(due, func(a, b *stream) int { return strings.Compare(a.key(), b.key()) })
 		if len(due) > 0 {
 			t.Dirty = true
 		}
@@ -436,7 +436,7 @@ func (t *Tracker) lease(key string) (uint64, bool) {
 // ours reports whether s is still this tracker's, under the lease it was
 // kept under.
 func (t *Tracker) ours(s *stream) bool {
-	lease, ok := t.lease(s.Key)
+	lease, ok := t.lease(s.key())
 	return ok && lease == s.Lease
 }
 
@@ -455,29 +455,28 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		// Kept under an earlier lease: another instance had the stream
 		// in between, what is here is stale. Start again.
 		delete(t.open, s)
-		t.streams.Delete(s.Key)
+		t.streams.Delete(s.key())
 		ok = false
 	}
 	if !ok {
-		// Copies: an event's strings point into its parser's arena,
-		// blocks of a few hundred messages that a stream must not keep
-		// alive (200,000 streams would keep every block).
-		st := stream{Key: string(t.key), Kind: k, Origin: f.origin(), Host: strings.Clone(f.host), Last: o.n, Epoch: o.epoch, Lease: lease}
-		st.begin(o.n, o.at)
+		st := stream{Kind: k, Last: o.n, Epoch: o.epoch, Lease: lease}
+		names := streamNames{nameKey: string(t.key), nameOrigin: f.origin(), nameHost: f.host}
 		if k == kAgent || k == kWinlog {
-			st.Channel = strings.Clone(f.channel)
+			names[nameChannel] = f.channel
 		}
 		if k == kAgent {
-			st.Agent = strings.Clone(f.agentID)
+			names[nameAgent] = f.agentID
 		}
-		t.streams.Put(st.Key, st, t.evicted)
+		st.setNames(names) // copies them
+		st.begin(o.n, o.at)
+		t.streams.PutBytes(t.key, st, t.evicted)
 		if !t.recovering {
 			t.m.streams.Set(float64(t.streams.Len()))
 		}
 		return inOrder
 	}
-	if f.host != "" && f.host != s.Host {
-		s.Host = strings.Clone(f.host)
+	if f.host != "" && f.host != s.host() {
+		s.setHost(f.host)
 	}
 	o.due = o.at
 	if now := t.now(); now.After(o.due) {
@@ -528,7 +527,7 @@ func (t *Tracker) evicted(_ string, s *stream) {
 	if now := t.now(); now.Sub(t.evictWarn) > time.Minute {
 		t.evictWarn = now
 		t.log.Warn("sequence: max_streams reached, forgetting the least recently used streams (many senders, or random host names)",
-			"max_streams", t.set.maxStreams, "evicted", s.Key)
+			"max_streams", t.set.maxStreams, "evicted", s.key())
 	}
 }
 
@@ -570,12 +569,12 @@ func (t *Tracker) why(s *stream, h hole) *explanation {
 	near := func(x explanation) bool {
 		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Opened.Add(2*t.set.grace))
 	}
-	if s.Channel != "" {
-		if x, ok := t.explain[s.Origin+"/"+s.Channel]; ok && near(x) {
+	if s.channel() != "" {
+		if x, ok := t.explain[s.origin()+"/"+s.channel()]; ok && near(x) {
 			return &x
 		}
 	}
-	if x, ok := t.explain[s.Origin]; ok && near(x) {
+	if x, ok := t.explain[s.origin()]; ok && near(x) {
 		return &x
 	}
 	return nil

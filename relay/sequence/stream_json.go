@@ -1,0 +1,49 @@
+package sequence
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// streamJSON is how snapshots and partition states write a stream: the
+// fields the stream had before its names shared one string, so that
+// snapshots written before still load, and after can be read by a relay
+// of the version before.
+type streamJSON struct {
+	Key     string
+	Kind    kind
+	Origin  string
+	Host    string
+	Channel string
+	Agent   string
+	Epoch   int64
+	Last    int64
+	Holes   []hole
+	First   int64       `json:",omitempty"`
+	Began   time.Time   `json:",omitzero"`
+	Past    []pastEpoch `json:",omitempty"`
+	Lease   uint64      `json:",omitempty"`
+}
+
+func (s stream) MarshalJSON() ([]byte, error) {
+	names := s.names()
+	j := streamJSON{Key: names[nameKey], Kind: s.Kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
+		Epoch: s.Epoch, Last: s.Last, Holes: s.Holes, First: s.First, Past: s.Past, Lease: s.Lease}
+	if s.began != 0 {
+		j.Began = time.Unix(0, s.began).UTC()
+	}
+	return json.Marshal(j)
+}
+
+func (s *stream) UnmarshalJSON(b []byte) error {
+	var j streamJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = stream{Kind: j.Kind, Epoch: j.Epoch, Last: j.Last, Holes: j.Holes, First: j.First, Past: j.Past, Lease: j.Lease}
+	s.setNames(streamNames{nameKey: j.Key, nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
+	if !j.Began.IsZero() {
+		s.began = j.Began.UnixNano()
+	}
+	return nil
+}
