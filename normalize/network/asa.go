@@ -92,13 +92,15 @@ type asaHeader struct {
 
 // parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or
 // without "%", and with the message class some versions print between
-// family and severity ("%ASA-session-5-106100", "%FTD-threat-detection-4-733100").
+// family and severity ("%ASA-session-5-106100", "%FTD-threat-detection-4-733100"),
+// or an empty class ("%FTD--6-852002": family, severity and id are all
+// there, nothing is guessed).
 func parseASATag(tag string) (family string, sev int, id string, ok bool) {
 	fam, rest, found := ecs.CutByte(strings.TrimPrefix(tag, "%"), '-')
 	if !found || !isASAFamily(fam) || len(rest) < 8 {
 		return "", 0, "", false
 	}
-	if class := rest[:len(rest)-8]; class != "" && !isMessageClass(class) {
+	if class := rest[:len(rest)-8]; class != "" && class != "-" && !isMessageClass(class) {
 		return "", 0, "", false
 	}
 	rest = rest[len(rest)-8:] // "6-302013"

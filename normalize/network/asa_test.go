@@ -10,14 +10,22 @@ import (
 const denyBody = `Deny tcp src outside:203.0.113.5/40000 dst inside:10.0.0.5/22 by access-group "IN" [0x0, 0x0]`
 
 // TestASAMalformedEnvelope: an envelope with an invalid severity or a short
-// id is refused whether it is the tag or starts the message, and its body
-// is not read as an envelope-less one.
+// id, an unknown family (a misspelt one too: reading "FDT" as "FTD" would be
+// a guess) or text glued to the family is refused whether it is the tag or
+// starts the message, and its body is not read as an envelope-less one. An
+// empty message class hides nothing: the envelope is read.
 func TestASAMalformedEnvelope(t *testing.T) {
-	for _, tag := range []string{"%ASA-9-106023", "%ASA-4-10602", "%PIX-x-106023"} {
+	for _, tag := range []string{"%ASA-9-106023", "%ASA-4-10602", "%PIX-x-106023", "%FDT-4-106023", "%FTD<Up>-4-106023", "%ASA---4-106023"} {
 		for _, e := range []*event.Event{netEvent(tag, denyBody), netEvent("", tag+": "+denyBody)} {
 			if decodeASA(e) {
 				t.Errorf("app %q msg %q: decoded as %v", e.AppName, e.Message, e.Fields)
 			}
+		}
+	}
+	for _, e := range []*event.Event{netEvent("%FTD--4-106023", denyBody), netEvent("", "%FTD--4-106023: "+denyBody)} {
+		if !decodeASA(e) || normtest.Str(e, "event.code") != "106023" || normtest.Str(e, "log.level") != "warning" ||
+			normtest.Str(e, "source.ip") != "203.0.113.5" {
+			t.Errorf("empty class, app %q: %v", e.AppName, e.Fields)
 		}
 	}
 }
