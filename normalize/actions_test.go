@@ -120,6 +120,14 @@ categorization (event.category, event.type) takes only ECS's allowed values
 (normalize/ecs/allowed.go, the one copy that user rules are checked against too).
 
 One row per decoder, action, category and type, with the outcomes seen.
+
+A message a decoder recognises but whose text it cannot read gets ` + "`nomen.parse_error`" + ` and
+no value from that text. A Cisco ASA/FTD or IOS message whose text is in none of its id's
+documented shapes (an address that is no address, a port above 65535, a reworded body)
+keeps the category, type, action and outcome of its id when the id alone decides them (a
+106023 is a denied connection, a 302016 a teardown, SEC_LOGIN-LOGIN_FAILED a failed
+logon), and gets none when its words do (113004 is a login, an authorization or an
+accounting record; LINK-UPDOWN up or down); its nomen.rule stays ` + "`cisco_asa` or `cisco_ios`" + `.
 `
 
 const actionsDocTail = `

@@ -14,7 +14,8 @@ import (
 // where every part may be missing:
 //
 //   - SEQ is a Cisco IOS sequence number (event.sequence), or empty as NX-OS
-//     sends it ("<190>: 2017 Mar 06 ..."); a Cisco header carries its host
+//     sends it ("<190>: 2017 Mar 06 ...") and Firepower without the space
+//     ("<166>:Feb 26 11:26:52 UTC: %FTD-..."); a Cisco header carries its host
 //     (if any) before the timestamp, so none is looked for after it.
 //   - TIMESTAMP is one of: "Mmm dd hh:mm:ss[.frac]" (any case, day padded
 //     or not), the same with the year before the time (Cisco ASA), "YYYY
@@ -172,6 +173,16 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		j++
 	}
 	seqEnd := j
+	if seqEnd == i && j+1 < len(s) && s[j] == ':' && s[j+1] != ' ' && s[j+1] != ':' {
+		// ":Feb 26 11:26:52 UTC: %FTD-6-...": an empty counter without
+		// its space, as Firepower sends it; only a timestamp may follow.
+		var probe header
+		if _, ok := probe.stampAt(s, j+1); ok {
+			h.cisco = true
+			return j + 1, true
+		}
+		return i, false
+	}
 	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
 		// No counter (or a relay dropped it, as syslog-ng does): "HOST:
 		// [*task: ][SEQ: ]STAMP:" or "HOST: SEQ: UPTIME:".

@@ -91,6 +91,18 @@ func IOS(facility, mnemonic string) (*Msg, bool) {
 	return m, ok
 }
 
+// IDClass returns the classification the message id gives by itself: the
+// Class of a message every documented body of which is classed the same
+// (no Case picks another by a value of the body), nil otherwise. A
+// decoder may set it on a body that is not in a documented shape, which
+// gives no value.
+func (m *Msg) IDClass() *Class {
+	if m.By != "" || m.Class.Action == "" && len(m.Class.Category) == 0 {
+		return nil
+	}
+	return &m.Class
+}
+
 // ASAIDs returns every catalogued ASA id (unsorted).
 func ASAIDs() []string {
 	ids := make([]string, 0, len(asaByID))

@@ -65,3 +65,40 @@ func show(m map[string]string) string {
 	}
 	return b.String()
 }
+
+// TestIDClass: the id alone classes a message only when no value of its
+// body can pick another class, even one with a default (LINK-UPDOWN's
+// state change when the state is none of its cases).
+func TestIDClass(t *testing.T) {
+	for _, c := range []struct {
+		ios    bool
+		id     string
+		action string // "" for none
+	}{
+		{false, "106023", "connection-denied"},
+		{false, "302016", "connection-teardown"},
+		{false, "113004", ""}, // login, authorization or accounting by its words
+		{false, "106100", ""}, // permitted or denied
+		{true, "SEC_LOGIN-LOGIN_FAILED", "logon-failed"},
+		{true, "LINK-UPDOWN", ""},
+	} {
+		var m *Msg
+		var ok bool
+		if c.ios {
+			fac, mn, _ := cutLastDash(c.id)
+			m, ok = IOS(fac, mn)
+		} else {
+			m, ok = ASA(c.id)
+		}
+		if !ok {
+			t.Fatalf("%s not catalogued", c.id)
+		}
+		got := ""
+		if class := m.IDClass(); class != nil {
+			got = class.Action
+		}
+		if got != c.action {
+			t.Errorf("%s: IDClass action %q, want %q", c.id, got, c.action)
+		}
+	}
+}

@@ -20,8 +20,10 @@ import (
 // "SEVERITY|date|MESSAGEID: text". The envelope alone gives event.code,
 // event.severity, log.level and cisco.asa.message_id for every id; the ids
 // of normalize/ciscocatalog also get ECS fields when their text has the
-// documented shape. A malformed envelope ("%ASA-9-106023", a five-digit
-// id) is not an ASA message, wherever it stands.
+// documented shape. A catalogued id whose text is out of shape gets no
+// value from it, nomen.parse_error, and the class of the id alone when the
+// id has one (setCatalogued). A malformed envelope ("%ASA-9-106023", a
+// five-digit id) is not an ASA message, wherever it stands.
 
 // sniffASABare recognises the bare "302020: Built ..." form some exports
 // use (six-digit id, no family, no severity): only catalogued ids; and an
@@ -90,13 +92,15 @@ type asaHeader struct {
 
 // parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or
 // without "%", and with the message class some versions print between
-// family and severity ("%ASA-session-5-106100", "%FTD-threat-detection-4-733100").
+// family and severity ("%ASA-session-5-106100", "%FTD-threat-detection-4-733100"),
+// or an empty class ("%FTD--6-852002": family, severity and id are all
+// there, nothing is guessed).
 func parseASATag(tag string) (family string, sev int, id string, ok bool) {
 	fam, rest, found := ecs.CutByte(strings.TrimPrefix(tag, "%"), '-')
 	if !found || !isASAFamily(fam) || len(rest) < 8 {
 		return "", 0, "", false
 	}
-	if class := rest[:len(rest)-8]; class != "" && !isMessageClass(class) {
+	if class := rest[:len(rest)-8]; class != "" && class != "-" && !isMessageClass(class) {
 		return "", 0, "", false
 	}
 	rest = rest[len(rest)-8:] // "6-302013"
@@ -209,8 +213,8 @@ func (h *asaHeader) provider() string {
 }
 
 // decodeASA sets the envelope fields of every ASA message and, for a
-// catalogued id whose text has the documented shape, its ECS fields. An
-// uncatalogued id keeps the envelope fields only (nomen.rule "cisco_asa").
+// catalogued id, its ECS fields (setCatalogued). An uncatalogued id keeps
+// the envelope fields only (nomen.rule "cisco_asa").
 func decodeASA(e *event.Event) bool {
 	if setSFIMSLegacy(e) {
 		return true
@@ -251,7 +255,7 @@ func decodeASA(e *event.Event) bool {
 	e.Message = h.text
 	switch {
 	case known:
-		setCatalogued(e, m, h.text)
+		setCatalogued(e, m, h.text, asaOutOfShape)
 	case ciscoftd.IsEvent(h.id):
 		setFTDEvent(e, h.id, h.text)
 	}

@@ -10,47 +10,85 @@ import (
 const denyBody = `Deny tcp src outside:203.0.113.5/40000 dst inside:10.0.0.5/22 by access-group "IN" [0x0, 0x0]`
 
 // TestASAMalformedEnvelope: an envelope with an invalid severity or a short
-// id is refused whether it is the tag or starts the message, and its body
-// is not read as an envelope-less one.
+// id, an unknown family (a misspelt one too: reading "FDT" as "FTD" would be
+// a guess) or text glued to the family is refused whether it is the tag or
+// starts the message, and its body is not read as an envelope-less one. An
+// empty message class hides nothing: the envelope is read.
 func TestASAMalformedEnvelope(t *testing.T) {
-	for _, tag := range []string{"%ASA-9-106023", "%ASA-4-10602", "%PIX-x-106023"} {
+	for _, tag := range []string{"%ASA-9-106023", "%ASA-4-10602", "%PIX-x-106023", "%FDT-4-106023", "%FTD<Up>-4-106023", "%ASA---4-106023"} {
 		for _, e := range []*event.Event{netEvent(tag, denyBody), netEvent("", tag+": "+denyBody)} {
 			if decodeASA(e) {
 				t.Errorf("app %q msg %q: decoded as %v", e.AppName, e.Message, e.Fields)
 			}
 		}
 	}
+	for _, e := range []*event.Event{netEvent("%FTD--4-106023", denyBody), netEvent("", "%FTD--4-106023: "+denyBody)} {
+		if !decodeASA(e) || normtest.Str(e, "event.code") != "106023" || normtest.Str(e, "log.level") != "warning" ||
+			normtest.Str(e, "source.ip") != "203.0.113.5" {
+			t.Errorf("empty class, app %q: %v", e.AppName, e.Fields)
+		}
+	}
 }
 
-// TestASAEnvelopeOnly: an uncatalogued id, and a catalogued one whose text
-// is not in the documented shape, keep the envelope fields and nothing
-// else; a body without envelope is taken only in its documented shape.
+// envelopeKeys are the fields an ASA message gets from its envelope and
+// its id alone, with no value read from the body.
+var envelopeKeys = map[string]bool{
+	"event.code": true, "cisco.asa.message_id": true, "event.severity": true, "log.level": true,
+	"event.provider": true, "nomen.rule": true, "nomen.parse_error": true,
+	"event.category": true, "event.type": true, "event.action": true, "event.outcome": true,
+}
+
+// TestASAEnvelopeOnly: an uncatalogued id keeps the envelope fields only.
+// A catalogued id whose text is in none of its documented shapes gets no
+// value from the text and is marked not understood (nomen.parse_error);
+// it keeps the class of its id when the id alone decides it (a 106023 is
+// a denied connection whatever its text), none when the text does (113004
+// is a login or an accounting record by its words). A body without
+// envelope is taken only in its documented shape.
 func TestASAEnvelopeOnly(t *testing.T) {
-	for _, e := range []*event.Event{
-		netEvent("%ASA-6-199002", "Startup completed.  Beginning operation."),
-		netEvent("%ASA-4-106023", "Deny tcp somewhere by access-group \"IN\""),
+	for _, c := range []struct {
+		tag, body  string
+		action     string // "" for no class at all
+		catalogued bool
+	}{
+		{"%ASA-6-199002", "Startup completed.  Beginning operation.", "", false},
+		{"%ASA-4-106023", "Deny tcp somewhere by access-group \"IN\"", "connection-denied", true},
+		// An address that is no address, a port above 65535.
+		{"%ASA-6-302016", "Teardown UDP connection 7 for outside:198.51.100.9/53 to inside:10.0.0.1234/40000 duration 0:00:01 bytes 80", "connection-teardown", true},
+		{"%ASA-4-419002", "Duplicate TCP SYN from outside:198.51.100.9/4000 to inside:10.0.0.5/99999 with different initial sequence number", "duplicate-tcp-syn", true},
+		{"%FTD-6-113004", "AAA user authentication Successful for jroe", "", true},
 	} {
+		e := netEvent(c.tag, c.body)
 		if !decodeASA(e) {
-			t.Fatalf("%q not decoded", e.Message)
+			t.Fatalf("%q not decoded", c.body)
 		}
-		if got := normtest.Str(e, "nomen.rule"); got != "cisco_asa" {
-			t.Errorf("%q: nomen.rule %q", e.Message, got)
-		}
-		for _, k := range []string{"event.category", "event.action", "source.ip", "rule.name"} {
-			if e.Has(k) {
-				t.Errorf("%q: %s set", e.Message, k)
+		for _, f := range e.Fields {
+			if !envelopeKeys[f.Key] {
+				t.Errorf("%s %q: %s set from the body", c.tag, c.body, f.Key)
 			}
 		}
-		if normtest.Str(e, "event.code") == "" {
-			t.Errorf("%q: no event.code", e.Message)
+		if got := normtest.Str(e, "nomen.rule"); got != "cisco_asa" {
+			t.Errorf("%s: nomen.rule %q", c.tag, got)
+		}
+		if normtest.Str(e, "event.code") != c.tag[len(c.tag)-6:] {
+			t.Errorf("%s: event.code %q", c.tag, normtest.Str(e, "event.code"))
+		}
+		if got := normtest.Str(e, "event.action"); got != c.action {
+			t.Errorf("%s: event.action %q, want %q", c.tag, got, c.action)
+		}
+		if e.Has("event.category") != (c.action != "") || e.Has("event.outcome") && c.action == "" {
+			t.Errorf("%s: category %v, outcome %q with action %q", c.tag, e.Has("event.category"), normtest.Str(e, "event.outcome"), c.action)
+		}
+		if e.Has("nomen.parse_error") != c.catalogued {
+			t.Errorf("%s: nomen.parse_error %q", c.tag, normtest.Str(e, "nomen.parse_error"))
 		}
 	}
 	bare := netEvent("", "Deny tcp somewhere by access-group \"IN\"")
-	if decodeASA(bare) {
+	if decodeASA(bare) || len(bare.Fields) > 0 {
 		t.Errorf("bare body out of shape decoded: %v", bare.Fields)
 	}
 	bare = netEvent("", denyBody)
-	if !decodeASA(bare) || normtest.Str(bare, "nomen.rule") != "cisco_asa.deny_acl" {
+	if !decodeASA(bare) || normtest.Str(bare, "nomen.rule") != "cisco_asa.deny_acl" || bare.Has("nomen.parse_error") {
 		t.Errorf("bare 106023 body: %v", bare.Fields)
 	}
 }

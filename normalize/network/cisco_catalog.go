@@ -5,6 +5,7 @@ import (
 
 	"github.com/nomenhq/nomen/normalize/ciscocatalog"
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -15,24 +16,42 @@ import (
 // and the Kind says which setter types the value.
 
 // setCatalogued matches body against m. On a match it sets the
-// classification, nomen.rule and every value, and reports true; otherwise
-// it sets nothing (the envelope fields stay the only ones).
-func setCatalogued(e *event.Event, m *ciscocatalog.Msg, body string) bool {
+// classification, nomen.rule and every value, and reports true. A body in
+// no documented shape gives no value: it is marked not understood
+// (nomen.parse_error, reason outOfShape) and gets the class of the id
+// alone when the id has one (ciscocatalog's IDClass: a 302016 is a
+// teardown whatever its text, a 113004 may be a login or an accounting
+// record); nomen.rule stays the decoder's.
+func setCatalogued(e *event.Event, m *ciscocatalog.Msg, body, outOfShape string) bool {
 	class, ok := m.Match(body, func(key, value string, kind ciscocatalog.Kind) {
 		setCiscoValue(e, key, value, kind)
 	})
 	if !ok {
+		malformed(e, outOfShape)
+		if c := m.IDClass(); c != nil {
+			ecs.SetVendorClass(e, *c)
+		}
 		return false
 	}
-	if len(class.Category) > 0 {
-		ecs.Class{Category: class.Category, Type: class.Type}.Set(e, class.Action, class.Outcome)
-	} else {
-		e.SetStr("event.action", class.Action)
-		e.SetStr("event.outcome", class.Outcome)
-	}
+	ecs.SetVendorClass(e, *class)
 	ecs.SetRule(e, m.Rule)
 	icmpOverIPv6(e)
 	return true
+}
+
+// Reasons (nomen.parse_error) for a catalogued message whose body is in
+// none of its documented shapes.
+const (
+	asaOutOfShape = "cisco_asa: body not in the documented shape of its message id"
+	iosOutOfShape = "cisco_ios: body not in the documented shape of its mnemonic"
+)
+
+// malformed marks a message the decoder recognised but whose body it could
+// not read. A parse error the parser found first stays.
+func malformed(e *event.Event, reason string) {
+	if !e.Has(parse.FieldParseError) {
+		e.SetStr(parse.FieldParseError, reason)
+	}
 }
 
 // icmpOverIPv6: the ASA names ICMPv6 "ICMP" in its connection messages;

@@ -128,10 +128,10 @@ func decodeIOS(e *event.Event) bool {
 	setSeverity(e, tag.sev)
 	e.Message = text
 	if m, ok := ciscocatalog.IOS(tag.facility, tag.mnemonic); ok {
-		setCatalogued(e, m, text)
+		setCatalogued(e, m, text, iosOutOfShape)
 	} else if base, sub, ok := strings.Cut(tag.facility, "-"); ok && isUnitSubfacility(sub) {
 		if m, ok := ciscocatalog.IOS(base, tag.mnemonic); ok {
-			setCatalogued(e, m, text)
+			setCatalogued(e, m, text, iosOutOfShape)
 		}
 	}
 	return true

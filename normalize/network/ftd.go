@@ -6,7 +6,6 @@ import (
 	"github.com/nomenhq/nomen/normalize/ciscoftd"
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
-	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -40,9 +39,7 @@ func setFTDEvent(e *event.Event, id, body string) {
 	})
 	switch st {
 	case vendor.Malformed:
-		if !e.Has(parse.FieldParseError) {
-			e.SetStr(parse.FieldParseError, "cisco_ftd: malformed security event")
-		}
+		malformed(e, "cisco_ftd: malformed security event")
 		return
 	case vendor.NotMine:
 		return
