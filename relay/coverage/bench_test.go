@@ -32,7 +32,7 @@ func corpus(b *testing.B) []byte {
 }
 
 // BenchmarkCommand is what `nomen coverage FILE` does after start-up (the
-// decoders' tables are built once, in ~0.1 s, outside the loop): a file of
+// decoders' tables are built once, in ~0.05 s, outside the loop): a file of
 // 200,000 lines, the golden inputs over and over with 15% of lines no
 // decoder knows (mixedLog), read, decoded on GOMAXPROCS workers (run with
 // -cpu 1,2,...), counted, and the report written as text and as JSON.
