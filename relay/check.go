@@ -109,6 +109,7 @@ func decodeOnly(name string, data []byte) *Config {
 // LineParser turns raw lines into normalized ECS JSON (`nomen parse`)
 // through the decode step the listeners use.
 type LineParser struct {
+	in  *decode.Input
 	dec *decode.Decoder
 	enc event.Encoder
 }
@@ -134,8 +135,12 @@ func NewLineParser(path string) (*LineParser, error) {
 		return nil, fmt.Errorf("normalize: %w", err)
 	}
 	in := decode.NewInput(decode.Options{Input: "stdin", Location: loc, Rules: decode.Fixed(norm)})
-	return &LineParser{dec: in.Decoder(), enc: event.Encoder{Observer: host}}, nil
+	return &LineParser{in: in, dec: in.Decoder(), enc: event.Encoder{Observer: host}}, nil
 }
+
+// NewDecoder returns another decoder of the same decode step, for another
+// goroutine (`nomen coverage` decodes on every core).
+func (p *LineParser) NewDecoder() *decode.Decoder { return p.in.Decoder() }
 
 // Event parses and normalizes one line.
 func (p *LineParser) Event(line []byte, received time.Time) *event.Event {
@@ -145,12 +150,6 @@ func (p *LineParser) Event(line []byte, received time.Time) *event.Event {
 		e.SetStr("nomen.decoder", name)
 	}
 	return e
-}
-
-// Decode parses and normalizes line into e and returns the name of the
-// decoder or rule that recognised it, "" for none (`nomen coverage`).
-func (p *LineParser) Decode(line []byte, e *event.Event) string {
-	return p.dec.Decode(line, e)
 }
 
 // AppendJSON appends the normalized ECS JSON of line.

@@ -20,7 +20,7 @@ func coverageCmd(path string, asJSON bool, top int, files []string, stdin io.Rea
 		fmt.Fprintln(stderr, "nomen:", err)
 		return 1
 	}
-	c := coverage.New(p, coverage.Options{})
+	c := coverage.New(func() coverage.Decoder { return p.NewDecoder() }, coverage.Options{})
 	if len(files) == 0 {
 		files = []string{"-"}
 	}

@@ -183,3 +183,33 @@ func TestCoverageText(t *testing.T) {
 		t.Errorf("a missing file: exit status %d, want 1", code)
 	}
 }
+
+// TestCoverageSameOnAnyCores: the report, text and JSON, is the same
+// byte for byte whatever the cores nomen coverage decodes on (it counts
+// in input order), on an input of many batches.
+func TestCoverageSameOnAnyCores(t *testing.T) {
+	lines := coverageInput(t)
+	var text strings.Builder
+	for range 4 {
+		text.WriteString(strings.Join(lines, "\n") + "\n")
+	}
+	file := filepath.Join(t.TempDir(), "messages")
+	if err := os.WriteFile(file, []byte(text.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"coverage", "-json", "-top", "0", file}, {"coverage", file}} {
+		var outs []string
+		for _, procs := range []string{"1", "2", "5"} {
+			cmd := exec.Command(nomenBin, args...)
+			cmd.Env = append(os.Environ(), "GOMAXPROCS="+procs)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%v: %v", args, err)
+			}
+			outs = append(outs, string(out))
+		}
+		if outs[0] != outs[1] || outs[0] != outs[2] {
+			t.Errorf("%v: the report depends on GOMAXPROCS", args)
+		}
+	}
+}

@@ -16,6 +16,7 @@
 package coverage
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/nomenhq/nomen/parse"
@@ -24,7 +25,11 @@ import (
 
 // Decoder parses and normalizes one line into e and returns the name of
 // the decoder or rule that recognised it, "" for none:
-// (*relay/decode.Decoder).Decode.
+// (*relay/decode.Decoder).Decode. The strings it sets must stay valid
+// after the next call (the parser carves them from arenas it only carves
+// forward): the counting goroutine reads them after the decoding one has
+// moved on. A Decoder serves one goroutine; Read decodes on
+// Options.Workers goroutines, each with a Decoder of its own.
 type Decoder interface {
 	Decode(raw []byte, e *event.Event) string
 }
@@ -45,6 +50,10 @@ type Options struct {
 	// Received is the receive time every line gets (a timestamp without
 	// a year takes the year closest to it); zero is the time of New.
 	Received time.Time
+	// Workers is the number of goroutines Read decodes lines on (the
+	// counting stays in input order on the caller's, so the report does
+	// not depend on it); zero is GOMAXPROCS.
+	Workers int
 }
 
 // Defaults. A shape entry costs about its shape (at most MaxShapeLen),
@@ -64,10 +73,8 @@ const OtherPrograms = "(other programs)"
 
 // Counter counts lines. It is not safe for concurrent use.
 type Counter struct {
-	opts   Options
-	dec    Decoder
-	masker Masker
-	ev     event.Event // reused for every line
+	opts    Options
+	workers []*worker // workers[0] also decodes Line's lines
 
 	programs   map[string]*program
 	last       *program // of the previous line: a log's lines come in runs of one program
@@ -91,8 +98,9 @@ type program struct {
 	shapes        shapeTable
 }
 
-// New returns a Counter decoding through dec.
-func New(dec Decoder, opts Options) *Counter {
+// New returns a Counter decoding through the Decoders newDecoder makes,
+// one per worker.
+func New(newDecoder func() Decoder, opts Options) *Counter {
 	if opts.MaxShapes <= 0 {
 		opts.MaxShapes = DefaultMaxShapes
 	}
@@ -105,44 +113,84 @@ func New(dec Decoder, opts Options) *Counter {
 	if opts.Received.IsZero() {
 		opts.Received = time.Now()
 	}
-	return &Counter{
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	c := &Counter{
 		opts:     opts,
-		dec:      dec,
-		ev:       event.Event{Fields: make([]event.Field, 0, 64)},
 		programs: map[string]*program{},
 		formats:  map[string]*FormatStat{},
 	}
+	for range opts.Workers {
+		c.workers = append(c.workers, &worker{
+			dec: newDecoder(), received: opts.Received,
+			ev: event.Event{Fields: make([]event.Field, 0, 64)},
+		})
+	}
+	return c
+}
+
+// worker decodes lines on one goroutine, with its own decoder, event and
+// masker.
+type worker struct {
+	dec      Decoder
+	received time.Time
+	ev       event.Event // reused for every line
+	masker   Masker
+}
+
+// decoded is what is counted of a decoded line. Its strings are the
+// decoder's (see Decoder), valid after the next line is decoded.
+type decoded struct {
+	format, app string
+	decoder     string // what recognised the line, "" for none
+	original    string // the line, an example for its shape
+	parseFailed bool
+}
+
+// decode decodes raw and returns what count needs, and the shape of its
+// message when no decoder recognised it (the masker's scratch, valid
+// until the next call).
+func (w *worker) decode(raw []byte) (decoded, []byte) {
+	e := &w.ev // Parse sets the header, Original, Message, SD, Time and Format
+	e.Received, e.Input, e.Flags, e.Fields = w.received, "coverage", 0, e.Fields[:0]
+	d := decoded{decoder: w.dec.Decode(raw, e)}
+	d.format, d.app, d.original = e.Format, e.AppName, e.Original
+	d.parseFailed = e.Has(parse.FieldParseError)
+	if d.decoder != "" {
+		return d, nil
+	}
+	return d, w.masker.Mask(e.Message)
 }
 
 // Line decodes and counts one line (without its line end; raw may be
 // reused once Line returns).
 func (c *Counter) Line(raw []byte) {
-	e := &c.ev // Parse sets the header, Original, Message, SD, Time and Format
-	e.Received, e.Input, e.Flags, e.Fields = c.opts.Received, "coverage", 0, e.Fields[:0]
-	c.count(e, c.dec.Decode(raw, e))
+	d, shape := c.workers[0].decode(raw)
+	c.count(&d, shape)
 }
 
-// count adds a decoded event: decoder is the name of what recognised it.
-func (c *Counter) count(e *event.Event, decoder string) {
+// count adds a decoded line; shape is its shape when unrecognised.
+func (c *Counter) count(d *decoded, shape []byte) {
 	c.lines++
 	f := c.lastFormat
-	if f == nil || f.Format != e.Format {
-		if f = c.formats[e.Format]; f == nil {
-			f = &FormatStat{Format: e.Format}
+	if f == nil || f.Format != d.format {
+		if f = c.formats[d.format]; f == nil {
+			f = &FormatStat{Format: d.format}
 			c.formats[f.Format] = f
 		}
 		c.lastFormat = f
 	}
 	f.Lines++
-	p := c.program(e.AppName)
+	p := c.program(d.app)
 	p.lines++
-	if e.Has(parse.FieldParseError) {
+	if d.parseFailed {
 		f.ParseFailures++
-		p.parseFailures[decoder]++
+		p.parseFailures[d.decoder]++
 	}
-	if decoder != "" {
+	if d.decoder != "" {
 		c.normalized++
-		p.decoders[decoder]++
+		p.decoders[d.decoder]++
 		return
 	}
 	p.unrecognized++
@@ -151,7 +199,7 @@ func (c *Counter) count(e *event.Event, decoder string) {
 		max = len(p.shapes.heap) // full: evict within the program only
 	}
 	before := len(p.shapes.heap)
-	if !p.shapes.add(c.masker.Mask(e.Message), e.Original, max) {
+	if !p.shapes.add(shape, d.original, max) {
 		p.unshaped++
 	}
 	c.shapes += len(p.shapes.heap) - before

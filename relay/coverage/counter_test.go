@@ -25,6 +25,9 @@ func (fakeDecoder) Decode(raw []byte, e *event.Event) string {
 	return parts[1]
 }
 
+// fixed makes every worker decode through d.
+func fixed(d Decoder) func() Decoder { return func() Decoder { return d } }
+
 func feed(c *Counter, lines ...string) {
 	for _, l := range lines {
 		c.Line([]byte(l))
@@ -46,7 +49,7 @@ func findSource(t *testing.T, r *Report, name string) Source {
 // program's unrecognised lines under its main decoder, lines without a
 // program apart), shapes with their counts and first example.
 func TestCounts(t *testing.T) {
-	c := New(fakeDecoder{}, Options{})
+	c := New(fixed(fakeDecoder{}), Options{})
 	feed(c,
 		"sshd|sshd|Accepted password for alice from 10.0.0.1 port 22 ssh2",
 		"sshd|sshd|Accepted password for bob from 10.0.0.2 port 22 ssh2",
@@ -111,7 +114,7 @@ func TestCounts(t *testing.T) {
 func TestTopOrder(t *testing.T) {
 	lines := []string{"p||b x", "p||c x", "p||a x", "p||c x", "p||d x", "p||b x"}
 	for _, rev := range []bool{false, true} {
-		c := New(fakeDecoder{}, Options{})
+		c := New(fixed(fakeDecoder{}), Options{})
 		for i := range lines {
 			if rev {
 				i = len(lines) - 1 - i
@@ -134,7 +137,7 @@ func TestTopOrder(t *testing.T) {
 // TestEviction: a full table keeps the frequent shapes with exact counts,
 // counts the evictions, and the counts still sum to the lines.
 func TestEviction(t *testing.T) {
-	c := New(fakeDecoder{}, Options{MaxShapes: 4})
+	c := New(fixed(fakeDecoder{}), Options{MaxShapes: 4})
 	total := 0
 	for i := 0; i < 200; i++ {
 		feed(c, "p||heavy one", "p||heavy two")
@@ -166,7 +169,7 @@ func TestEviction(t *testing.T) {
 // table counts its lines as unshaped; programs beyond MaxPrograms count
 // together.
 func TestBudgets(t *testing.T) {
-	c := New(fakeDecoder{}, Options{MaxShapes: 10, MaxTotalShapes: 2, MaxPrograms: 2})
+	c := New(fixed(fakeDecoder{}), Options{MaxShapes: 10, MaxTotalShapes: 2, MaxPrograms: 2})
 	feed(c, "a||one", "a||two", "b||three", "b||three", "c||four", "d|x|five")
 	r := c.Report(0)
 	if a := findSource(t, r, "a"); a.DistinctShapes != 2 || a.LinesUnshaped != 0 {

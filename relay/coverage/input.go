@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -16,6 +17,10 @@ import (
 // MaxLineLen bounds a line: the rest of a longer one is not read into
 // memory (it is counted in Report.LongLines).
 const MaxLineLen = 1 << 20
+
+// readBuffer is the size of the read buffer (plain text is read through
+// one, compressed text through one for each side of the decompressor).
+const readBuffer = 256 << 10
 
 // InputStat is what was read from one input.
 type InputStat struct {
@@ -41,7 +46,7 @@ var magics = []struct {
 // it starts with the magic number of gzip (concatenated members too),
 // lz4 (frame format), zstd or bzip2, and the format's name.
 func Decompress(r io.Reader) (io.Reader, string, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, readBuffer)
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, "", err
@@ -74,6 +79,12 @@ func Decompress(r io.Reader) (io.Reader, string, error) {
 
 // Read counts every line of r, decompressed (see Decompress), as the
 // input name. Empty lines are skipped; a line end is LF or CRLF.
+//
+// The lines go in batches through a pipeline: this goroutine's reader
+// splits them, Options.Workers goroutines decode them (parse and
+// normalize, the bulk of the cost, and shape the unrecognised), and this
+// goroutine counts them batch after batch in input order, so the report
+// is the one a single goroutine would make.
 func (c *Counter) Read(name string, r io.Reader) error {
 	text, compression, err := Decompress(r)
 	if err != nil {
@@ -84,9 +95,71 @@ func (c *Counter) Read(name string, r io.Reader) error {
 	}
 	stat := InputStat{Name: name, Compression: compression}
 	defer func() { c.inputs = append(c.inputs, stat) }()
-	br := bufio.NewReaderSize(text, 256<<10)
-	var long []byte // a line longer than br's buffer, gathered
+
+	// Two batches per worker: one decoded while the other waits to be
+	// counted, and one being filled.
+	n := len(c.workers)
+	free := make(chan *batch, 2*n+1)
+	for range cap(free) {
+		free <- &batch{done: make(chan struct{}, 1)}
+	}
+	work := make(chan *batch, cap(free))
+	order := make(chan *batch, cap(free)) // batches in input order
+	var readErr error
+	go func() {
+		readErr = splitLines(text, free, work, order)
+		close(work)
+		close(order)
+	}()
+	var wg sync.WaitGroup
+	for _, w := range c.workers {
+		wg.Go(func() {
+			for b := range work {
+				w.decodeBatch(b)
+				b.done <- struct{}{}
+			}
+		})
+	}
+	for b := range order {
+		<-b.done
+		c.countBatch(b)
+		stat.Lines += int64(len(b.ends))
+		free <- b
+	}
+	wg.Wait()
+	if readErr != nil {
+		return fmt.Errorf("%s: %w", name, readErr)
+	}
+	return nil
+}
+
+// Batch bounds: a batch is decoded in about a millisecond, long enough
+// that handing it over costs nothing next to it.
+const (
+	batchLines = 512
+	batchBytes = 128 << 10
+)
+
+// batch is lines on their way through Read's pipeline.
+type batch struct {
+	text      []byte // the lines, one after the other
+	ends      []int  // line i ends at ends[i], and the next begins there
+	longLines int64  // lines cut at MaxLineLen
+
+	lines     []decoded // line i decoded
+	shapes    []byte    // the shapes of the unrecognised lines
+	shapeEnds []int     // line i's shape ends at shapeEnds[i] (empty when recognised)
+
+	done chan struct{} // a worker has decoded the batch
+}
+
+// splitLines reads text into batches taken from free, handed to the
+// workers (work) and to the counting (order).
+func splitLines(text io.Reader, free <-chan *batch, work, order chan<- *batch) error {
+	br := bufio.NewReaderSize(text, readBuffer) // text itself when plain
+	var long []byte                             // a line longer than br's buffer, gathered
 	truncated := false
+	b := take(free)
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -100,20 +173,60 @@ func (c *Counter) Read(name string, r io.Reader) error {
 		}
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 		if len(line) > 0 {
-			c.Line(line)
-			stat.Lines++
+			b.text = append(b.text, line...)
+			b.ends = append(b.ends, len(b.text))
 		}
 		if truncated {
-			c.longLines++
+			b.longLines++
 		}
 		long, truncated = long[:0], false
-		if err == io.EOF {
-			return nil
-		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			if len(b.ends) > 0 {
+				work <- b
+				order <- b
+			}
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		if len(b.ends) == batchLines || len(b.text) >= batchBytes {
+			work <- b
+			order <- b
+			b = take(free)
 		}
 	}
+}
+
+// take returns an emptied batch from free.
+func take(free <-chan *batch) *batch {
+	b := <-free
+	b.text, b.ends, b.longLines = b.text[:0], b.ends[:0], 0
+	return b
+}
+
+// decodeBatch decodes b's lines.
+func (w *worker) decodeBatch(b *batch) {
+	b.lines, b.shapes, b.shapeEnds = b.lines[:0], b.shapes[:0], b.shapeEnds[:0]
+	start := 0
+	for _, end := range b.ends {
+		d, shape := w.decode(b.text[start:end])
+		b.lines = append(b.lines, d)
+		b.shapes = append(b.shapes, shape...)
+		b.shapeEnds = append(b.shapeEnds, len(b.shapes))
+		start = end
+	}
+}
+
+// countBatch counts b's decoded lines.
+func (c *Counter) countBatch(b *batch) {
+	start := 0
+	for i := range b.lines {
+		end := b.shapeEnds[i]
+		c.count(&b.lines[i], b.shapes[start:end])
+		start = end
+	}
+	c.longLines += b.longLines
 }
 
 // appendCapped appends chunk to line up to MaxLineLen bytes, and reports

@@ -2,10 +2,12 @@ package coverage
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -56,7 +58,7 @@ func TestRead(t *testing.T) {
 		if kind != "" {
 			data = compress(t, kind, plain)
 		}
-		c := New(fakeLines{}, Options{})
+		c := New(fixed(fakeLines{}), Options{})
 		if err := c.Read("in", bytes.NewReader(data)); err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
@@ -80,7 +82,7 @@ func TestRead(t *testing.T) {
 func TestReadCorrupt(t *testing.T) {
 	data := compress(t, "gzip", strings.Repeat("Jul  1 10:00:00 h app: a line\n", 1000))
 	data = data[:len(data)*3/4] // inside the second member
-	c := New(fakeLines{}, Options{})
+	c := New(fixed(fakeLines{}), Options{})
 	if err := c.Read("cut.gz", bytes.NewReader(data)); err == nil {
 		t.Error("a cut gzip stream read without error")
 	}
@@ -91,7 +93,7 @@ func TestReadCorrupt(t *testing.T) {
 func TestLongLine(t *testing.T) {
 	text := strings.Repeat("x", MaxLineLen+1000) + "\nshort line\n" + strings.Repeat("y", MaxLineLen) + "\n"
 	var lens []int
-	c := New(fakeLines{seen: &lens}, Options{})
+	c := New(fixed(fakeLines{seen: &lens}), Options{Workers: 1}) // one goroutine appends to lens
 	if err := c.Read("long", strings.NewReader(text)); err != nil {
 		t.Fatal(err)
 	}
@@ -114,4 +116,46 @@ func (f fakeLines) Decode(raw []byte, e *event.Event) string {
 	e.Original = string(raw)
 	e.Message = e.Original
 	return ""
+}
+
+// TestWorkersSameReport: the report (JSON and text) is the same whether
+// the lines are decoded on one goroutine or several, and the same as
+// counting them one by one with Line: the counting stays in input order.
+func TestWorkersSameReport(t *testing.T) {
+	log := mixedLog(t, 20*batchLines+77) // many batches, the last one short
+	output := func(c *Counter) string {
+		t.Helper()
+		r := c.Report(5)
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteText(&out, r); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	received := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	seq := realCounter(t, Options{Received: received, Workers: 1})
+	for _, l := range bytes.Split(log, []byte("\n")) {
+		if len(l) > 0 {
+			seq.Line(l)
+		}
+	}
+	seq.inputs = []InputStat{{Name: "mixed", Lines: seq.lines}} // what Read records
+	want := output(seq)
+	if !strings.Contains(want, "backupd") || !strings.Contains(want, "sshd") {
+		t.Fatalf("the log lacks its known and unknown lines:\n%s", want)
+	}
+	for _, workers := range []int{1, 2, 5} {
+		c := realCounter(t, Options{Received: received, Workers: workers})
+		if err := c.Read("mixed", bytes.NewReader(log)); err != nil {
+			t.Fatal(err)
+		}
+		if got := output(c); got != want {
+			t.Errorf("%d workers: the report differs from counting line by line", workers)
+		}
+	}
 }

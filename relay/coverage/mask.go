@@ -111,35 +111,75 @@ func (m *Masker) match(msg string, i int) (int, string) {
 	if !isAlnum(c) {
 		return 0, ""
 	}
-	if isHex(c) {
-		if n := uuidLen(msg, i); n > 0 {
-			return n, PhUUID
+	// Most tokens are words ("finished", "port"): what each matcher needs
+	// at the start of its token, read off the runs of hex digits and of
+	// letters and digits at i and the bytes that end them, spares most
+	// words all of them (the matchers still decide).
+	h := hexRun(msg, i)
+	afterHex := byteAt(msg, i+h)
+	a := h + alnumRun(msg, i+h)
+	afterAlnum := byteAt(msg, i+a)
+	if h > 0 {
+		if h == 8 && afterHex == '-' {
+			if n := uuidLen(msg, i); n > 0 {
+				return n, PhUUID
+			}
 		}
-		if n := macLen(msg, i); n > 0 {
-			return n, PhMAC
+		if h == 2 && (afterHex == ':' || afterHex == '-') || h == 4 && afterHex == '.' {
+			if n := macLen(msg, i); n > 0 {
+				return n, PhMAC
+			}
 		}
-		if isDigit(c) {
+		if isDigit(c) && afterHex == '.' { // digits, then '.': only hex letters could follow
 			if n := ipv4Len(msg, i); n > 0 {
 				return n, PhIP
 			}
 		}
-		if n := ipv6Len(msg, i); n > 0 {
-			return n, PhIP
+		if afterHex == ':' || afterHex == '.' {
+			if n := ipv6Len(msg, i); n > 0 {
+				return n, PhIP
+			}
 		}
-		if n := hexLen(msg, i); n > 0 {
-			return n, PhHex
+		if h >= 8 || c == '0' {
+			if n := hexLen(msg, i); n > 0 {
+				return n, PhHex
+			}
 		}
 	}
-	if n := emailLen(msg, i); n > 0 {
-		return n, PhEmail
+	switch afterAlnum { // an e-mail's local part goes on to the '@'
+	case '.', '_', '%', '+', '-', '@':
+		if n := emailLen(msg, i); n > 0 {
+			return n, PhEmail
+		}
 	}
-	if n := idLen(msg, i); n > 0 {
-		return n, PhID
+	if a >= 12 || afterAlnum == '+' || afterAlnum == '/' || afterAlnum == '=' { // an id goes on to 12 bytes
+		if n := idLen(msg, i); n > 0 {
+			return n, PhID
+		}
 	}
-	if n := winPathLen(msg, i); n > 0 {
-		return n, PhPath
+	if afterAlnum == ':' {
+		if n := winPathLen(msg, i); n > 0 {
+			return n, PhPath
+		}
 	}
 	return 0, ""
+}
+
+// byteAt is msg[i], 0 past its end.
+func byteAt(msg string, i int) byte {
+	if i < len(msg) {
+		return msg[i]
+	}
+	return 0
+}
+
+// alnumRun is the number of letters and digits from msg[i].
+func alnumRun(msg string, i int) int {
+	j := i
+	for j < len(msg) && isAlnum(msg[j]) {
+		j++
+	}
+	return j - i
 }
 
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }

@@ -409,6 +409,15 @@ func emailLen(msg string, i int) int {
 // userKeys are the keys whose value is a user name: "user=alice".
 var userKeys = []string{"user", "ruser", "suser", "duser", "username", "logname"}
 
+func isUserKey(word string) bool {
+	for _, k := range userKeys {
+		if equalFold(word, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // notNames are words that follow "user " without being a name ("user
 // authentication failed", "user session opened").
 var notNames = []string{"a", "an", "the", "is", "was", "has", "had", "not", "from", "for", "to", "by",
@@ -423,6 +432,9 @@ func userAt(msg string, i, end int) int {
 		return 0
 	}
 	word, sep := msg[i:end], msg[end]
+	if !(sep == '=' && isUserKey(word) || sep == ' ' && (equalFold(word, "user") || equalFold(word, "for"))) {
+		return 0 // most words: no need to look at the next one
+	}
 	n := nameLen(msg, end+1)
 	if n == 0 {
 		return 0
@@ -430,11 +442,7 @@ func userAt(msg string, i, end int) int {
 	name := msg[end+1 : end+1+n]
 	switch {
 	case sep == '=':
-		for _, k := range userKeys {
-			if equalFold(word, k) {
-				return n
-			}
-		}
+		return n
 	case sep == ' ' && equalFold(word, "user"):
 		for _, w := range notNames {
 			if equalFold(name, w) {

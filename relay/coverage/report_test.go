@@ -17,12 +17,19 @@ import (
 // realCounter counts through the decode step the relay uses.
 func realCounter(t testing.TB, opts Options) *Counter {
 	t.Helper()
+	return counterMaker(t, opts)()
+}
+
+// counterMaker builds the decode step the relay uses once, and returns
+// a maker of Counters through it.
+func counterMaker(t testing.TB, opts Options) func() *Counter {
+	t.Helper()
 	n, err := normalize.New(normalize.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := decode.NewInput(decode.Options{Input: "coverage", Location: time.UTC, Rules: decode.Fixed(n)})
-	return New(in.Decoder(), opts)
+	return func() *Counter { return New(func() Decoder { return in.Decoder() }, opts) }
 }
 
 const sample = `<38>Jul  1 10:15:02 web1 sshd[392]: Failed password for root from 203.0.113.77 port 51122 ssh2
