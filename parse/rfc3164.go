@@ -169,6 +169,9 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
 		// No counter (or a relay dropped it, as syslog-ng does): "HOST:
 		// [*task: ][SEQ: ]STAMP:" or "HOST: SEQ: UPTIME:".
+		if !hostColonAt(s, i) {
+			return i, false // the usual line ("Jun 17 ...", "1,2024/...")
+		}
 		host, next, ok := hostBeforeSeqStamp(s, i)
 		if !ok {
 			host, next, ok = hostBeforeSeqUptime(s, i)
@@ -207,6 +210,21 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		h.seq, h.hasSeq = atoi(s[i:seqEnd])
 	}
 	return j, true
+}
+
+// hostColonAt reports whether the token at s[i:] can be the "HOST:" that
+// hostBeforeStamp, hostBeforeSeqStamp and hostBeforeSeqUptime all start
+// with: at least two bytes ending in ':'. A host name has at most 255
+// bytes (isHostname), so no more than 257 bytes are looked at: a false
+// here is a false there, found without scanning a long first token
+// three times.
+func hostColonAt(s string, i int) bool {
+	lim := min(len(s), i+257)
+	k := lim
+	if n := strings.IndexByte(s[i:lim], ' '); n >= 0 {
+		k = i + n
+	}
+	return k-i >= 2 && s[k-1] == ':'
 }
 
 // hostBeforeSeqStamp reads "HOST: " then an optional "SEQ: " and a
