@@ -186,6 +186,9 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
 		// No counter (or a relay dropped it, as syslog-ng does): "HOST:
 		// [*task: ][SEQ: ]STAMP:" or "HOST: SEQ: UPTIME:".
+		if !hostColonAt(s, i) {
+			return i, false // the usual line ("Jun 17 ...", "1,2024/...")
+		}
 		host, next, ok := hostBeforeSeqStamp(s, i)
 		if !ok {
 			host, next, ok = hostBeforeSeqUptime(s, i)
@@ -228,6 +231,21 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		h.seq, h.hasSeq = atoi(s[i:seqEnd])
 	}
 	return j, true
+}
+
+// hostColonAt reports whether the token at s[i:] can be the "HOST:" that
+// hostBeforeStamp, hostBeforeSeqStamp and hostBeforeSeqUptime all start
+// with: at least two bytes ending in ':'. A host name has at most 255
+// bytes (isHostname), so no more than 257 bytes are looked at: a false
+// here is a false there, found without scanning a long first token
+// three times.
+func hostColonAt(s string, i int) bool {
+	lim := min(len(s), i+257)
+	k := lim
+	if n := strings.IndexByte(s[i:lim], ' '); n >= 0 {
+		k = i + n
+	}
+	return k-i >= 2 && s[k-1] == ':'
 }
 
 // hostBeforeSeqStamp reads "HOST: " then an optional "SEQ: " and a
@@ -463,8 +481,7 @@ func isTagName(name string) bool {
 		return false
 	}
 	for k := 0; k < len(name); k++ {
-		switch name[k] {
-		case ':', '=', '"', '[', ']', ',', '\t':
+		if byteClass[name[k]]&notInTag != 0 {
 			return false
 		}
 	}
@@ -478,19 +495,41 @@ func isHostname(tok string) bool {
 	if tok == "" || len(tok) > 255 || tok[0] == '%' || tok[len(tok)-1] == ':' {
 		return false
 	}
-	alnum := false
+	var seen uint8
 	for k := 0; k < len(tok); k++ {
-		switch c := tok[k]; c {
-		case '=', '[', ']', '"', '(', ')', '{', '}', ',', ';', '<', '>', '|', '\\', '*', '\'', '\t':
+		c := byteClass[tok[k]]
+		if c&notInHost != 0 {
 			return false
-		default:
-			if isDigit(c) || isLetter(c) {
-				alnum = true
-			}
+		}
+		seen |= c
+	}
+	return seen&alnum != 0
+}
+
+// byteClass says, per byte, what isTagName and isHostname ask of it: they
+// run over every byte of a header's first tokens, and one table lookup
+// costs less than a switch over a dozen characters.
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(":=\"[],\t") {
+		t[c] |= notInTag
+	}
+	for _, c := range []byte("=[]\"(){},;<>|\\*'\t") {
+		t[c] |= notInHost
+	}
+	for c := 0; c < 256; c++ {
+		if isDigit(byte(c)) || isLetter(byte(c)) {
+			t[c] |= alnum
 		}
 	}
-	return alnum
-}
+	return t
+}()
+
+// Bits of byteClass.
+const (
+	notInTag  = 1 << iota // ':', '=', '"', '[', ']', ',', TAB
+	notInHost             // message punctuation (isHostname)
+	alnum                 // an ASCII letter or digit
+)
 
 // solaris reads "[ID 801593 mail.info]" at s[skipSpaces(i):]: MsgID gets
 // the id and, without a PRI, Pri the facility.level. It returns the index

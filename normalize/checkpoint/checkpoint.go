@@ -65,8 +65,19 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if !ok {
 		return vendor.Class{}, vendor.NotMine
 	}
+	// The body is read once into a list on the stack (a longer one grows
+	// it on the heap): nothing is emitted before the whole body is known
+	// to close, and a second scan cost more than the list.
 	var f facts
-	if !eachPair(b, func(k, v string) {
+	var buf [maxOnStack]pair
+	list := buf[:0]
+	p := pairs{s: b}
+	for {
+		k, v, more := p.next()
+		if !more {
+			break
+		}
+		list = append(list, pair{k, v})
 		switch k {
 		case "action":
 			f.action = v
@@ -75,19 +86,21 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		case "product":
 			f.product = v
 		}
-	}) {
+	}
+	if p.bad {
 		return vendor.Class{}, vendor.Malformed
 	}
-	eachPair(b, func(k, v string) {
+	for _, kv := range list {
+		k, v := kv.key, kv.value
 		if v == "" || untranslated(k, v) {
-			return
+			continue
 		}
 		if fd, ok := Lookup(k); ok {
 			vendor.Put(emit, fd.Key, k, v, fd.Kind)
-			return
+			continue
 		}
 		emit(k, v, vendor.Extra)
-	})
+	}
 	return classify(&f), vendor.Decoded
 }
 
@@ -98,35 +111,58 @@ func untranslated(key, v string) bool {
 	return strings.HasPrefix(key, "xlate") && (v == "0.0.0.0" || v == "::" || v == "0")
 }
 
-// eachPair calls fn for every key:"value" up to the closing ']'; false
-// when the list does not close or a pair is not key:"value".
-func eachPair(s string, fn func(key, value string)) bool {
-	for {
-		s = strings.TrimLeft(s, " ;")
-		if s == "" {
-			return false
-		}
-		if s[0] == ']' {
-			return true
-		}
-		colon := strings.Index(s, `:"`)
-		if colon <= 0 || strings.ContainsAny(s[:colon], ` ;]"`) {
-			return false
-		}
-		key, v := s[:colon], s[colon+2:]
-		end := -1
-		for i := 0; i < len(v); i++ {
-			if v[i] == '\\' {
-				i++
-			} else if v[i] == '"' {
-				end = i
-				break
-			}
-		}
-		if end < 0 {
-			return false
-		}
-		fn(key, v[:end])
-		s = v[end+1:]
+// maxOnStack is how many pairs Decode lists without allocating (a Log
+// Exporter line has 20-60).
+const maxOnStack = 64
+
+type pair struct{ key, value string }
+
+// pairs reads the key:"value" pairs of a body up to its closing ']'
+// (a backslash escapes the next character inside a value and stays in it).
+type pairs struct {
+	s   string
+	bad bool // the list does not close, or a pair is not key:"value"
+}
+
+// next returns the next pair; false at the closing ']', or when the body
+// is broken (bad).
+func (p *pairs) next() (key, value string, ok bool) {
+	s := p.s
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == ';') {
+		i++
 	}
+	s = s[i:]
+	p.s = ""
+	if s != "" && s[0] == ']' {
+		return "", "", false
+	}
+	// The key runs to the first `:"`; a space, ';', ']' or '"' before it
+	// is no key.
+	colon := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ':' && i+1 < len(s) && s[i+1] == '"' {
+			colon = i
+			break
+		}
+		if c == ' ' || c == ';' || c == ']' || c == '"' {
+			break
+		}
+	}
+	if colon <= 0 {
+		p.bad = true
+		return "", "", false
+	}
+	key, v := s[:colon], s[colon+2:]
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' {
+			i++
+		} else if v[i] == '"' {
+			p.s = v[i+1:]
+			return key, v[:i], true
+		}
+	}
+	p.bad = true
+	return "", "", false
 }

@@ -64,7 +64,7 @@ func SetUser(e *event.Event, key, name string) { (*Related)(nil).SetUser(e, key,
 
 // SetUser is the package's SetUser, collecting related.user in r.
 func (r *Related) SetUser(e *event.Event, key, name string) {
-	name = strings.TrimSpace(name)
+	name = TrimSpace(name)
 	if name == "" || name == "-" {
 		return
 	}
@@ -79,7 +79,7 @@ func SetIP(e *event.Event, key, s string) bool { return (*Related)(nil).SetIP(e,
 
 // SetIP is the package's SetIP, collecting related.ip in r.
 func (r *Related) SetIP(e *event.Event, key, s string) bool {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if !vendor.IsCanonicalIPv4(s) { // the common address needs no parse
 		addr, ok := vendor.ParseIP(s)
 		if !ok {
@@ -94,7 +94,7 @@ func (r *Related) SetIP(e *event.Event, key, s string) bool {
 
 // SetPort sets a port field if s is a number in 0..65535.
 func SetPort(e *event.Event, key, s string) bool {
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 16)
+	n, err := strconv.ParseUint(TrimSpace(s), 10, 16)
 	if err != nil {
 		return false
 	}

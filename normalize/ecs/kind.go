@@ -57,7 +57,7 @@ func SetKind(e *event.Event, key, value string, kind vendor.Kind) bool {
 		}
 		e.SetInt(key, ns)
 	case vendor.User:
-		if n := strings.TrimSpace(value); n == "" || n == "-" {
+		if n := TrimSpace(value); n == "" || n == "-" {
 			return false
 		}
 		SetUser(e, key, value)

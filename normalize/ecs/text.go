@@ -15,6 +15,18 @@ func Begin(e *event.Event, provider, rule string) {
 	SetRule(e, rule)
 }
 
+// TrimSpace is strings.TrimSpace, with its usual case (nothing to trim:
+// the value starts and ends with a printable ASCII byte, 0x21-0x7f, which
+// strings.TrimSpace never trims and which is no part of a multi-byte
+// character) settled inline. The setters trim every address, user and
+// port they are given.
+func TrimSpace(s string) string {
+	if n := len(s); n == 0 || s[0]-0x21 >= 0x5f || s[n-1]-0x21 >= 0x5f {
+		s = strings.TrimSpace(s)
+	}
+	return s
+}
+
 // CutWord returns the first space-delimited word of s and the rest after
 // the spaces that follow it.
 func CutWord(s string) (word, rest string) {

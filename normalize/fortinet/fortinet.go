@@ -49,8 +49,20 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if !Sniff(program, msg) {
 		return vendor.Class{}, vendor.NotMine
 	}
+	// The line is read once into a list on the stack (a longer one grows
+	// it on the heap): the classification needs its facts before any
+	// value is emitted, and a second scan of the line cost more than the
+	// list.
 	var f facts
-	ok := eachPair(msg, func(key, v string) {
+	var buf [maxOnStack]pair
+	list := buf[:0]
+	p := pairs{s: msg}
+	for {
+		key, v, ok := p.next()
+		if !ok {
+			break
+		}
+		list = append(list, pair{key, v})
 		switch key {
 		case "type":
 			f.typ = v
@@ -63,59 +75,71 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		case "logdesc":
 			f.logdesc = v
 		}
-	})
-	if !ok || f.typ == "" {
+	}
+	if p.bad || f.typ == "" {
 		return vendor.Class{}, vendor.Malformed
 	}
-	eachPair(msg, func(key, v string) {
-		if v == "" {
-			return
+	for _, kv := range list {
+		if kv.value == "" {
+			continue
 		}
-		if fd, ok := fields[key]; ok {
-			vendor.Put(emit, fd.Key, key, v, fd.Kind)
-			return
+		if fd, ok := fields[kv.key]; ok {
+			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			continue
 		}
-		emit(key, v, vendor.Extra)
-	})
+		emit(kv.key, kv.value, vendor.Extra)
+	}
 	return classify(&f), vendor.Decoded
 }
 
-// eachPair calls fn for every key=value of s (quotes removed, escapes
-// kept); it returns false, having stopped, at an unterminated quote. A
-// token without '=' is skipped.
-func eachPair(s string, fn func(key, value string)) bool {
-	for len(s) > 0 {
-		if s[0] == ' ' {
-			s = s[1:]
+// maxOnStack is how many pairs Decode lists without allocating (a
+// FortiGate traffic log has 40-60).
+const maxOnStack = 96
+
+type pair struct{ key, value string }
+
+// pairs reads the key=value pairs of a line (quotes removed, escapes
+// kept). A token without '=' is skipped.
+type pairs struct {
+	s   string
+	bad bool // stopped at an unterminated quote
+}
+
+// next returns the next pair; false at the end of the line, or at an
+// unterminated quote (bad).
+func (p *pairs) next() (key, value string, ok bool) {
+	s := p.s
+	for {
+		// The first '=' or ' ': a space first ends a word without '='.
+		i := 0
+		for i < len(s) && s[i] != '=' && s[i] != ' ' {
+			i++
+		}
+		if i == len(s) {
+			p.s = ""
+			return "", "", false // trailing words without '='
+		}
+		if s[i] == ' ' {
+			s = s[i+1:]
 			continue
 		}
-		eq := strings.IndexByte(s, '=')
-		sp := strings.IndexByte(s, ' ')
-		if eq < 0 {
-			return true // trailing words without '='
-		}
-		if sp >= 0 && sp < eq {
-			s = s[sp+1:] // a word without '='
-			continue
-		}
-		key, rest := s[:eq], s[eq+1:]
+		key, rest := s[:i], s[i+1:]
 		if len(rest) > 0 && rest[0] == '"' {
 			end := closingQuote(rest)
 			if end < 0 {
-				return false
+				p.s, p.bad = "", true
+				return "", "", false
 			}
-			fn(key, rest[1:end])
-			s = rest[end+1:]
-			continue
+			p.s = rest[end+1:]
+			return key, rest[1:end], true
 		}
 		end := strings.IndexByte(rest, ' ')
 		if end < 0 {
 			end = len(rest)
 		}
-		fn(key, rest[:end])
-		s = rest[end:]
+		p.s = rest[end:]
+		return key, rest[:end], true
 	}
-	return true
 }
 
 // closingQuote returns the index of the '"' that closes the quoted value

@@ -168,7 +168,7 @@ func setSeverity(e *event.Event, sev int) {
 // netIP sets an address field with related.ip and network.type; s may
 // carry surrounding spaces. It reports whether s was an IP address.
 func netIP(e *event.Event, key, s string) bool {
-	s = strings.TrimSpace(s)
+	s = ecs.TrimSpace(s)
 	if !ecs.SetIP(e, key, s) {
 		return false
 	}

@@ -166,26 +166,32 @@ func IsCanonicalIPv4(s string) bool {
 	if len(s) < 7 || len(s) > 15 {
 		return false
 	}
-	dots, n, digits := 0, 0, 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			if digits == 1 && n == 0 { // a leading zero
-				return false
+	// Octet by octet: a digit, then (unless it is a lone 0) up to two
+	// more, then a dot or the end. Called several times per address on
+	// the hot path (shape checks, setters), so it reads each byte once.
+	for i, dots := 0, 0; ; dots++ {
+		if i == len(s) || s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		n := int(s[i] - '0')
+		i++
+		if n != 0 {
+			for k := 0; k < 2 && i < len(s) && '0' <= s[i] && s[i] <= '9'; k++ {
+				n = n*10 + int(s[i]-'0')
+				i++
 			}
-			n = n*10 + int(c-'0')
-			digits++
 			if n > 255 {
 				return false
 			}
-		case c == '.' && digits > 0 && dots < 3:
-			dots, n, digits = dots+1, 0, 0
-		default:
+		}
+		if i == len(s) {
+			return dots == 3
+		}
+		if s[i] != '.' || dots == 3 {
 			return false
 		}
+		i++
 	}
-	return dots == 3 && digits > 0
 }
 
 func isHex(c byte) bool    { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }
