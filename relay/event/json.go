@@ -169,6 +169,16 @@ func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []by
 
 // appendDerived appends derived field d of e with its key, if e has it.
 func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []byte {
+	if c := derivedConstJSON[d]; c != "" {
+		if enc.Omit != nil && enc.Omit(derivedKeys[d]) {
+			return dst
+		}
+		dst, ok := w.derivedKey(dst, d)
+		if !ok {
+			return dst
+		}
+		return append(dst, c...)
+	}
 	v, ok := e.derived(d, enc.Observer)
 	if !ok || enc.Omit != nil && enc.Omit(derivedKeys[d]) {
 		return dst
@@ -192,6 +202,19 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []
 	}
 	return appendValue(dst, &Value{Type: v.typ, Num: v.num})
 }
+
+// derivedConstJSON holds the JSON of the derived values that are the same
+// for every event (ecs.version, event.kind, observer.product and .type),
+// indexed like derivedKeys: written without a call to derived or a scan
+// for bytes to escape.
+var derivedConstJSON = func() (t [numDerived]string) {
+	var e Event
+	for _, d := range [...]int{dECSVersion, dEventKind, dObserverProduct, dObserverType} {
+		v, _ := e.derived(d, "")
+		t[d] = string(appendJSONString(nil, v.str))
+	}
+	return
+}()
 
 func appendValue(dst []byte, v *Value) []byte {
 	switch v.Type {
