@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -414,7 +415,7 @@ func (s *File) undo(err error) error {
 // embedded line feed as `\n` so a line stays an event.
 func appendRawLine(dst []byte, s string) []byte {
 	for {
-		i := indexLF(s)
+		i := strings.IndexByte(s, '\n') // vectorised: a raw run scans every byte written
 		if i < 0 {
 			break
 		}
@@ -424,15 +425,6 @@ func appendRawLine(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s...)
 	return append(dst, '\n')
-}
-
-func indexLF(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			return i
-		}
-	}
-	return -1
 }
 
 // Reopen closes and reopens the file by name: after logrotate has moved

@@ -11,57 +11,72 @@ import (
 // The journal's record encoding: compact, versioned, decoded without a copy
 // per string (every string of a decoded block points into the block).
 //
-//	byte    version (1)
+//	byte    version (2; records of version 1 are still read)
 //	uvarint flags
 //	varint  time, received (Unix ns; 0 = zero time)
 //	varint  pri
 //	string  original
 //	uvarint message: odd = suffix of original of length x>>1, even = literal of length x>>1 follows
-//	string  hostname, appname, procid, msgid, input, peer, format
-//	uvarint #sd, then per element: string id, uvarint #params, (string name, string value)*
-//	uvarint #fields, then per field: string key, byte type, payload
+//	text    hostname, appname, procid, msgid, input, peer, format
+//	uvarint #sd, then per element: text id, uvarint #params, (text name, text value)*
+//	uvarint #fields, then per field: text key, byte type, payload (strings as text)
 //
-// string = uvarint length + bytes.
+// string = uvarint length + bytes. text = uvarint x: even, a literal of
+// x>>1 bytes follows; odd, the text is original[x>>1:][:n], uvarint n
+// following. The parser's strings are windows of original (host name,
+// SD, most decoder values), and a window costs 2-4 bytes however long it
+// is: fewer bytes for the journal to copy and compress per event. Version
+// 1 wrote every text as a string.
 
-const codecVersion = 1
+const (
+	codecVersion   = 2
+	codecVersionV1 = 1
+	minWindow      = 4 // a shorter text is written as a literal: a window would not be smaller
+)
 
 // ErrCorrupt reports a record that cannot be decoded.
 var ErrCorrupt = errors.New("event: corrupt record")
 
 // AppendBinary appends the journal encoding of e to b.
 func AppendBinary(b []byte, e *Event) []byte {
+	orig := e.Original
+	o := window{uintptr(unsafe.Pointer(unsafe.StringData(orig))), uintptr(len(orig))}
 	b = append(b, codecVersion)
 	b = binary.AppendUvarint(b, uint64(e.Flags))
 	b = binary.AppendVarint(b, unixNano(e.Time))
 	b = binary.AppendVarint(b, unixNano(e.Received))
 	b = binary.AppendVarint(b, int64(e.Pri))
-	b = appendStr(b, e.Original)
-	if m := e.Message; len(m) <= len(e.Original) && e.Original[len(e.Original)-len(m):] == m {
+	b = appendStr(b, orig)
+	if m := e.Message; len(m) <= len(orig) && orig[len(orig)-len(m):] == m {
 		b = binary.AppendUvarint(b, uint64(len(m))<<1|1)
 	} else {
 		b = binary.AppendUvarint(b, uint64(len(m))<<1)
 		b = append(b, m...)
 	}
-	for _, s := range [...]string{e.Hostname, e.AppName, e.ProcID, e.MsgID, e.Input, e.Peer, e.Format} {
-		b = appendStr(b, s)
-	}
+	b = o.appendText(b, e.Hostname)
+	b = o.appendText(b, e.AppName)
+	b = o.appendText(b, e.ProcID)
+	b = o.appendText(b, e.MsgID)
+	b = o.appendText(b, e.Input)
+	b = o.appendText(b, e.Peer)
+	b = o.appendText(b, e.Format)
 	b = binary.AppendUvarint(b, uint64(len(e.SD)))
 	for _, el := range e.SD {
-		b = appendStr(b, el.ID)
+		b = o.appendText(b, el.ID)
 		b = binary.AppendUvarint(b, uint64(len(el.Params)))
 		for _, p := range el.Params {
-			b = appendStr(b, p.Name)
-			b = appendStr(b, p.Value)
+			b = o.appendText(b, p.Name)
+			b = o.appendText(b, p.Value)
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(e.Fields)))
 	for i := range e.Fields {
 		f := &e.Fields[i]
-		b = appendStr(b, f.Key)
+		b = o.appendText(b, f.Key)
 		b = append(b, byte(f.Val.Type))
 		switch f.Val.Type {
 		case TypeString, TypeJSON:
-			b = appendStr(b, f.Val.Str)
+			b = o.appendText(b, f.Val.Str)
 		case TypeInt, TypeBool:
 			b = binary.AppendVarint(b, f.Val.Num)
 		case TypeFloat:
@@ -69,7 +84,7 @@ func AppendBinary(b []byte, e *Event) []byte {
 		case TypeStrings:
 			b = binary.AppendUvarint(b, uint64(len(f.Val.List)))
 			for _, s := range f.Val.List {
-				b = appendStr(b, s)
+				b = o.appendText(b, s)
 			}
 		}
 	}
@@ -86,6 +101,26 @@ func unixNano(t time.Time) int64 {
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// window is the memory of an event's original: its address and length.
+type window struct{ addr, len uintptr }
+
+// appendText appends s as a text: a window of the original when s lies in
+// its memory (it was sliced from it), else a literal. The test is on
+// addresses, not on bytes: nothing is searched.
+func (o window) appendText(b []byte, s string) []byte {
+	off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - o.addr // huge if s lies before
+	if len(s) >= minWindow && off < o.len && uintptr(len(s)) <= o.len-off {
+		return appendWindow(b, off, len(s))
+	}
+	b = binary.AppendUvarint(b, uint64(len(s))<<1)
+	return append(b, s...)
+}
+
+func appendWindow(b []byte, off uintptr, n int) []byte {
+	b = binary.AppendUvarint(b, uint64(off)<<1|1)
+	return binary.AppendUvarint(b, uint64(n))
 }
 
 // DecodeBlock decodes records back to back from buf until it is used up.
@@ -196,6 +231,10 @@ type reader struct {
 	s   string
 	off int
 	err bool
+	// v1 is set for a record of version 1, orig for version 2: what
+	// text reads.
+	v1   bool
+	orig string
 }
 
 func (r *reader) uvarint() uint64 {
@@ -239,6 +278,23 @@ func (r *reader) take(n uint64) string {
 
 func (r *reader) str() string { return r.take(r.uvarint()) }
 
+// text reads a text (a string in a record of version 1).
+func (r *reader) text() string {
+	if r.v1 {
+		return r.str()
+	}
+	x := r.uvarint()
+	if x&1 == 0 {
+		return r.take(x >> 1)
+	}
+	off, n := x>>1, r.uvarint()
+	if r.err || off > uint64(len(r.orig)) || n > uint64(len(r.orig))-off {
+		r.err = true
+		return ""
+	}
+	return r.orig[off : off+n]
+}
+
 func (r *reader) byte() byte {
 	if r.off >= len(r.s) {
 		r.err = true
@@ -262,7 +318,11 @@ func (r *reader) count(min int) int {
 
 func decode(s string, e *Event, a *decodeArena) (int, error) {
 	r := reader{s: s}
-	if r.byte() != codecVersion {
+	switch r.byte() {
+	case codecVersion:
+	case codecVersionV1:
+		r.v1 = true
+	default:
 		return 0, ErrCorrupt
 	}
 	e.Flags = Flags(r.uvarint())
@@ -270,6 +330,7 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 	e.Received = fromUnixNano(r.varint())
 	e.Pri = int16(r.varint())
 	e.Original = r.str()
+	r.orig = e.Original
 	if m := r.uvarint(); m&1 == 1 {
 		n := m >> 1
 		if n > uint64(len(e.Original)) {
@@ -279,21 +340,21 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 	} else {
 		e.Message = r.take(m >> 1)
 	}
-	e.Hostname = r.str()
-	e.AppName = r.str()
-	e.ProcID = r.str()
-	e.MsgID = r.str()
-	e.Input = r.str()
-	e.Peer = r.str()
-	e.Format = r.str()
+	e.Hostname = r.text()
+	e.AppName = r.text()
+	e.ProcID = r.text()
+	e.MsgID = r.text()
+	e.Input = r.text()
+	e.Peer = r.text()
+	e.Format = r.text()
 	if n := r.count(2); n > 0 {
 		e.SD = a.makeElems(n)
 		for i := range e.SD {
-			e.SD[i].ID = r.str()
+			e.SD[i].ID = r.text()
 			if np := r.count(2); np > 0 {
 				e.SD[i].Params = a.makeParams(np)
 				for j := range e.SD[i].Params {
-					e.SD[i].Params[j] = SDParam{Name: r.str(), Value: r.str()}
+					e.SD[i].Params[j] = SDParam{Name: r.text(), Value: r.text()}
 				}
 			}
 		}
@@ -302,11 +363,11 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 		e.Fields = a.makeFields(n)
 		for i := range e.Fields {
 			f := &e.Fields[i]
-			f.Key = r.str()
+			f.Key = r.text()
 			f.Val.Type = Type(r.byte())
 			switch f.Val.Type {
 			case TypeString, TypeJSON:
-				f.Val.Str = r.str()
+				f.Val.Str = r.text()
 			case TypeInt, TypeBool:
 				f.Val.Num = r.varint()
 			case TypeFloat:
@@ -317,7 +378,7 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 				if nl := r.count(1); nl > 0 {
 					f.Val.List = a.makeStrings(nl)
 					for k := range f.Val.List {
-						f.Val.List[k] = r.str()
+						f.Val.List[k] = r.text()
 					}
 				}
 			default:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Encoder writes events as ECS JSON documents. It is not safe for concurrent
@@ -23,6 +24,9 @@ type Encoder struct {
 	order []sortKey // the event's Fields, in key order
 	// The texts of @timestamp and event.created, which rarely change second.
 	timestamp, created timeCache
+	// plainTail is how many bytes at the end of the event.original just
+	// written needed no escaping (0 until it is written).
+	plainTail int
 }
 
 // AppendJSON appends e as one ECS JSON object (no trailing newline).
@@ -36,6 +40,7 @@ func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
 	fs := e.Fields
 	order := sortedFields(enc.order[:0], fs)
 	enc.order = order
+	enc.plainTail = 0
 	w := nestWriter{fields: fs, prev: -1}
 	dst = append(dst, '{')
 	d := 0
@@ -169,6 +174,16 @@ func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []by
 
 // appendDerived appends derived field d of e with its key, if e has it.
 func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []byte {
+	if c := derivedConstJSON[d]; c != "" {
+		if enc.Omit != nil && enc.Omit(derivedKeys[d]) {
+			return dst
+		}
+		dst, ok := w.derivedKey(dst, d)
+		if !ok {
+			return dst
+		}
+		return append(dst, c...)
+	}
 	v, ok := e.derived(d, enc.Observer)
 	if !ok || enc.Omit != nil && enc.Omit(derivedKeys[d]) {
 		return dst
@@ -178,6 +193,15 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []
 	}
 	switch v.typ {
 	case TypeString:
+		switch {
+		case d == dEventOriginal:
+			dst, enc.plainTail = appendOriginal(dst, v.str)
+			return dst
+		case d == dMessage && plainSuffix(v.str, e.Original, enc.plainTail):
+			dst = append(dst, '"')
+			dst = append(dst, v.str...)
+			return append(dst, '"')
+		}
 		return appendJSONString(dst, v.str)
 	case typeSD:
 		return appendSD(dst, e.SD)
@@ -192,6 +216,19 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []
 	}
 	return appendValue(dst, &Value{Type: v.typ, Num: v.num})
 }
+
+// derivedConstJSON holds the JSON of the derived values that are the same
+// for every event (ecs.version, event.kind, observer.product and .type),
+// indexed like derivedKeys: written without a call to derived or a scan
+// for bytes to escape.
+var derivedConstJSON = func() (t [numDerived]string) {
+	var e Event
+	for _, d := range [...]int{dECSVersion, dEventKind, dObserverProduct, dObserverType} {
+		v, _ := e.derived(d, "")
+		t[d] = string(appendJSONString(nil, v.str))
+	}
+	return
+}()
 
 func appendValue(dst []byte, v *Value) []byte {
 	switch v.Type {
@@ -371,10 +408,14 @@ const (
 	hi7 = 0x8080808080808080
 )
 
-// load64 reads s[i:i+8] little-endian (the compiler makes it one load).
+// load64 reads s[i:i+8] little-endian. The compiler makes it one load
+// only after the one bounds check of the slicing: indexing s[i+7] and its
+// neighbours directly costs a check (two instructions) per byte and eight
+// byte loads.
 func load64(s string, i int) uint64 {
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // unsafe8 flags (high bit of each byte) the bytes of x that are not
@@ -425,7 +466,8 @@ func plainLen(s string) int {
 }
 
 func load32(s string, i int) uint64 {
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
+	s = s[i : i+4]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
 }
 
 func appendJSONString(dst []byte, s string) []byte {
@@ -435,13 +477,37 @@ func appendJSONString(dst []byte, s string) []byte {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
-	return appendJSONEscaped(dst, s, i)
+	dst, _ = appendJSONEscaped(dst, s, i)
+	return dst
+}
+
+// appendOriginal is appendJSONString for event.original that also returns
+// the length of the tail of s written as it is (no byte escaped, none from
+// 0x80 up). The message is mostly a suffix of the original: when it lies
+// in that tail, it is written without being scanned again.
+func appendOriginal(dst []byte, s string) ([]byte, int) {
+	i := plainLen(s)
+	dst = append(dst, '"')
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"'), len(s)
+	}
+	dst, from := appendJSONEscaped(dst, s, i)
+	return dst, len(s) - from
+}
+
+// plainSuffix reports whether m is a suffix of orig in memory (sliced from
+// it), within its last plain bytes.
+func plainSuffix(m, orig string, plain int) bool {
+	return len(m) <= plain && len(m) <= len(orig) && len(m) > 0 &&
+		unsafe.StringData(m) == unsafe.StringData(orig[len(orig)-len(m):])
 }
 
 // appendJSONEscaped appends s from s[i] on, s[:i] being plain, and the
-// closing quote.
-func appendJSONEscaped(dst []byte, s string, i int) []byte {
-	start := 0
+// closing quote. It also returns where the plain tail of s starts: past
+// the last byte escaped or from 0x80 up.
+func appendJSONEscaped(dst []byte, s string, i int) ([]byte, int) {
+	start, plain := 0, i
 	for i < len(s) {
 		// Skip 8 plain bytes at a time, the common case for log text.
 		for i+8 <= len(s) {
@@ -475,7 +541,7 @@ func appendJSONEscaped(dst []byte, s string, i int) []byte {
 				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
 			i++
-			start = i
+			start, plain = i, i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -483,18 +549,19 @@ func appendJSONEscaped(dst []byte, s string, i int) []byte {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
 			i++
-			start = i
+			start, plain = i, i
 			continue
 		}
 		if r == '\u2028' || r == '\u2029' {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
 			i += size
-			start = i
+			start, plain = i, i
 			continue
 		}
 		i += size
+		plain = i
 	}
 	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, '"'), plain
 }

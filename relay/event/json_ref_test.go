@@ -351,6 +351,11 @@ func randEvent(r *rand.Rand) *Event {
 			*p = strconv.Itoa(r.IntN(100000))
 		}
 	}
+	if e.Original != "" && r.IntN(2) == 0 {
+		// As parsed: the message is a suffix of the original (written
+		// without a second scan when it lies in the original's plain tail).
+		e.Message = e.Original[r.IntN(len(e.Original)+1):]
+	}
 	ids := []string{"a", "b", "meta@1", `q"`, "\xff"}
 	for range r.IntN(4) {
 		el := SDElement{ID: ids[r.IntN(len(ids))]}
@@ -404,6 +409,23 @@ func TestAppendJSONStringMatchesReference(t *testing.T) {
 		plain := strings.IndexFunc(s, func(c rune) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf })
 		if (n == len(s)) != (plain < 0) || n > len(s) || strings.ContainsFunc(s[:n], func(c rune) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf }) {
 			t.Fatalf("plainLen(%q) = %d", s, n)
+		}
+	}
+}
+
+func TestAppendOriginalPlainTail(t *testing.T) {
+	special := func(c byte) bool { return !jsonSafe[c] }
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		s := randString(r)
+		got, tail := appendOriginal(nil, s)
+		if want := refAppendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("%q: got %s want %s", s, got, want)
+		}
+		// The tail is plain, and the byte before it is not.
+		if tail < 0 || tail > len(s) || strings.IndexFunc(s[len(s)-tail:], func(c rune) bool { return c >= utf8.RuneSelf || special(byte(c)) }) >= 0 ||
+			tail < len(s) && !special(s[len(s)-tail-1]) {
+			t.Fatalf("%q: plain tail %d", s, tail)
 		}
 	}
 }

@@ -1,0 +1,103 @@
+package event
+
+import (
+	"encoding/hex"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// windowed is an event whose header, SD and some field strings are
+// slices of its Original, as the parser and the decoders make them.
+func windowed() *Event {
+	e := New(time.Date(2026, 11, 22, 10, 15, 2, 125e6, time.UTC))
+	e.Time = time.Date(2026, 11, 22, 10, 15, 1, 7e6, time.UTC)
+	e.Original = `<134>1 2026-11-22T10:15:01.007Z host1.example.net billing 4242 ID47 [meta seq="17"] invoice 77 sent`
+	o := e.Original
+	e.Pri = 134
+	e.Hostname, e.AppName, e.ProcID, e.MsgID = o[32:49], o[50:57], o[58:62], o[63:67]
+	e.SD = []SDElement{{ID: o[69:73], Params: []SDParam{{Name: o[74:77], Value: o[79:81]}}}}
+	e.Message = o[len(o)-15:]
+	e.Input, e.Peer, e.Format = "bench", "127.0.0.1:40000", "rfc5424"
+	e.Flags = Truncated
+	e.SetStr("event.action", o[len(o)-4:])
+	e.SetInt("n", -77)
+	e.Set("f", Float(1.5))
+	e.Set("b", Bool(true))
+	e.Set("j", RawJSON(`{"k":1}`))
+	e.SetList("related.hosts", o[32:37], "other")
+	return e
+}
+
+// sameEvent compares events as the journal keeps them (times in the local
+// zone after decoding).
+func sameEvent(t *testing.T, got, want *Event) {
+	t.Helper()
+	g, w := *got, *want
+	if !g.Time.Equal(w.Time) || !g.Received.Equal(w.Received) {
+		t.Errorf("times: got %v %v, want %v %v", g.Time, g.Received, w.Time, w.Received)
+	}
+	g.Time, g.Received = w.Time, w.Received
+	if !reflect.DeepEqual(&g, &w) {
+		t.Errorf("decoded:\n got %+v\nwant %+v", g, w)
+	}
+}
+
+func TestCodecWindowsOfOriginal(t *testing.T) {
+	e := windowed()
+	rec := AppendBinary(nil, e)
+	got, err := DecodeBlock(append([]byte(nil), rec...), nil)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	sameEvent(t, &got[0], e)
+
+	// The same strings as copies are literals: each window saved bytes.
+	c := windowed()
+	c.Hostname, c.AppName = strings.Clone(c.Hostname), strings.Clone(c.AppName)
+	c.SD = []SDElement{{ID: strings.Clone(c.SD[0].ID), Params: c.SD[0].Params}}
+	copied := AppendBinary(nil, c)
+	if saved := len(copied) - len(rec); saved < len("host1.example.net")+len("billing")+len("meta")-3*4 {
+		t.Errorf("windows saved %d bytes (record %d, with copies %d)", saved, len(rec), len(copied))
+	}
+	again, err := DecodeBlock(copied, nil)
+	if err != nil || len(again) != 1 {
+		t.Fatalf("decode copies: %v %d", err, len(again))
+	}
+	sameEvent(t, &again[0], e)
+}
+
+// codecV1Record is windowed() as version 1 wrote it (every string a
+// literal): journals written before version 2 must still be read.
+const codecV1Record = "01018087f8eac29fabea3180d59295cb9fabea318c02633c3133343e3120323032362d31312d32325431303a31353a30312e3030375a20686f7374312e6578616d706c652e6e65742062696c6c696e6720343234322049443437205b6d657461207365713d223137225d20696e766f6963652037372073656e741f11686f7374312e6578616d706c652e6e65740762696c6c696e67043432343204494434370562656e63680f3132372e302e302e313a3430303030077266633534323401046d6574610103736571023137060c6576656e742e616374696f6e000473656e74016e019901016602000000000000f83f01620302016a05077b226b223a317d0d72656c617465642e686f737473040205686f737431056f74686572"
+
+func TestCodecReadsVersion1(t *testing.T) {
+	rec, err := hex.DecodeString(codecV1Record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec[0] != 1 {
+		t.Fatalf("fixture is version %d", rec[0])
+	}
+	got, err := DecodeBlock(rec, nil)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	sameEvent(t, &got[0], windowed())
+}
+
+func TestCodecRejectsBadWindow(t *testing.T) {
+	// Version 2, no flags, zero times, pri 0, original "abcdef", message
+	// literal "", hostname a window at offset 4 of length 5: past the end.
+	rec := []byte{2, 0, 0, 0, 0, 6, 'a', 'b', 'c', 'd', 'e', 'f', 0, 4<<1 | 1, 5}
+	rec = append(rec, make([]byte, 8)...) // the other texts empty, no SD, no fields
+	if _, err := DecodeBlock(rec, nil); err == nil {
+		t.Fatal("a window past the end of original decoded")
+	}
+	rec[14] = 2 // length 2: inside
+	got, err := DecodeBlock(rec, nil)
+	if err != nil || len(got) != 1 || got[0].Hostname != "ef" {
+		t.Fatalf("decode: %v %+v", err, got)
+	}
+}
