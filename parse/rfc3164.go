@@ -240,11 +240,7 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 // here is a false there, found without scanning a long first token
 // three times.
 func hostColonAt(s string, i int) bool {
-	lim := min(len(s), i+257)
-	k := lim
-	if n := strings.IndexByte(s[i:lim], ' '); n >= 0 {
-		k = i + n
-	}
+	k := hostTokenEnd(s, i)
 	return k-i >= 2 && s[k-1] == ':'
 }
 
@@ -255,7 +251,7 @@ func hostBeforeSeqStamp(s string, i int) (host string, next int, ok bool) {
 	if host, next, ok := hostBeforeStamp(s, i, true); ok {
 		return host, next, true
 	}
-	k := tokenEnd(s, i)
+	k := hostTokenEnd(s, i)
 	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
 		return "", i, false
 	}
@@ -273,7 +269,7 @@ func hostBeforeSeqStamp(s string, i int) (host string, next int, ok bool) {
 // ASR920: 007439: 2y10w: %...", a device without a clock that numbers
 // its messages twice) and returns the host and the index of the uptime.
 func hostBeforeSeqUptime(s string, i int) (host string, next int, ok bool) {
-	k := tokenEnd(s, i)
+	k := hostTokenEnd(s, i)
 	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
 		return "", i, false
 	}
@@ -322,13 +318,7 @@ func skipServiceSeq(s string, j int) int {
 // the index of the timestamp. colonAfter requires the timestamp to end in
 // ":" (so "<13>backup: Jun 30 ..." from a program stays a tag).
 func hostBeforeStamp(s string, i int, colonAfter bool) (host string, next int, ok bool) {
-	// A host name has at most 255 bytes (isHostname): its end is not looked
-	// for further (a header-less JSON record is one long token).
-	lim := min(len(s), i+257)
-	k := lim
-	if n := strings.IndexByte(s[i:lim], ' '); n >= 0 {
-		k = i + n
-	}
+	k := hostTokenEnd(s, i)
 	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
 		return "", i, false // digits only: a sequence number (skipServiceSeq), not a name
 	}
@@ -343,6 +333,18 @@ func hostBeforeStamp(s string, i int, colonAfter bool) (host string, next int, o
 		return "", i, false
 	}
 	return s[i : k-1], j, true
+}
+
+// hostTokenEnd returns the end of the token at s[i:] that may be "HOST:".
+// A host name has at most 255 bytes (isHostname): its end is not looked
+// for further (a header-less JSON record is one long token, and the Cisco
+// prefixes are tried at its start several times).
+func hostTokenEnd(s string, i int) int {
+	lim := min(len(s), i+257)
+	if n := strings.IndexByte(s[i:lim], ' '); n >= 0 {
+		return i + n
+	}
+	return lim
 }
 
 // skipWLCTask skips a Cisco WLC task ("*spamApTask4: ") at s[j:], if any.

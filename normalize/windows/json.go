@@ -48,12 +48,14 @@ type jsonScanner struct {
 	// then knows without searching it a second time.
 	esc int
 	// unescaped holds the strings that had escapes (Windows paths always
-	// do), one allocation per document rather than one per string: it is
-	// allocated with the length of the rest of the document, which the
-	// unescaped strings never exceed (an escape is never shorter than
-	// what it decodes to). Bytes a string was made of are never written
-	// again (appends go past them; were the buffer ever moved, the old
-	// one stays alive under the strings made from it).
+	// do). A record has one or two (its message, a path), so each is
+	// allocated with its escaped length, which it never exceeds decoded
+	// (an escape is never shorter than what it decodes to), and a later
+	// one goes into what is left when it fits: allocating the rest of the
+	// document at once, as before, tripled the bytes, which the garbage
+	// collector pays for. Bytes a string was made of are never written
+	// again (appends go past them; a new buffer leaves the old one alive
+	// under the strings made from it).
 	unescaped []byte
 
 	nx nxlogHold // NXLog's own fields of the record (nxlog.go)
@@ -288,8 +290,8 @@ func (js *jsonScanner) str() (string, bool) {
 	}
 	js.i = end + 1
 	js.findEscape(js.i)
-	if js.unescaped == nil {
-		js.unescaped = make([]byte, 0, len(s)-start)
+	if cap(js.unescaped)-len(js.unescaped) < end-start {
+		js.unescaped = make([]byte, 0, end-start)
 	}
 	from := len(js.unescaped)
 	b, ok := jsonUnescape(js.unescaped, s[start:end])

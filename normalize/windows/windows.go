@@ -482,7 +482,7 @@ func (w *winEvent) setEventData(e *event.Event) {
 		if dup {
 			continue
 		}
-		e.Fields = append(e.Fields, event.Field{Key: winDataKey(d.name, w.userData), Val: event.String(d.value)})
+		e.Set(winDataKey(d.name, w.userData), event.String(d.value))
 	}
 }
 

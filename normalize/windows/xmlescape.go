@@ -31,6 +31,11 @@ func xmlUnescape(s string) string {
 			i += run
 			continue
 		}
+		if c, n := xmlWhiteRef(s[i:]); n > 0 { // most of a rendered message's entities
+			b = append(b, c)
+			i += n
+			continue
+		}
 		end := strings.IndexByte(s[i:], ';')
 		if end < 0 || end > 12 {
 			b = append(b, c)
@@ -68,6 +73,21 @@ func xmlUnescape(s string) string {
 		i += end + 1
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again: no copy
+}
+
+// xmlWhiteRef reads "&#9;", "&#10;" or "&#13;" at the start of s (a
+// rendered message's tabs and line ends, one every few words) and returns
+// the byte and the reference's length, 0 if s starts with another.
+func xmlWhiteRef(s string) (byte, int) {
+	switch {
+	case len(s) >= 4 && s[1] == '#' && s[2] == '9' && s[3] == ';':
+		return '\t', 4
+	case len(s) >= 5 && s[1] == '#' && s[2] == '1' && s[4] == ';' && s[3] == '0':
+		return '\n', 5
+	case len(s) >= 5 && s[1] == '#' && s[2] == '1' && s[4] == ';' && s[3] == '3':
+		return '\r', 5
+	}
+	return 0, 0
 }
 
 // xmlCharRef decodes the body of a character reference: "#10", "#xA".
