@@ -108,4 +108,6 @@ var winKnownDataNames = [...]string{
 	"UserWorkstations", "PasswordLastSet", "AccountExpires", "PrimaryGroupId",
 	"AllowedToDelegateTo", "OldUacValue", "NewUacValue", "UserAccountControl",
 	"UserParameters", "SidHistory", "LogonHours", "PackageName", "Dummy", "ComputerAccountChange",
+	// System and PowerShell events.
+	"StartType", "ScriptBlockText", "ScriptBlockId", "MessageNumber", "MessageTotal", "BackupPath",
 }
