@@ -28,6 +28,7 @@ func TestKernelDrops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.release()
 	if d, ok := r.kernelDrops(); !ok || d != 0 {
 		t.Fatalf("fresh socket: kernelDrops() = %d, %v; want 0, true", d, ok)
 	}
@@ -50,7 +51,7 @@ func TestKernelDrops(t *testing.T) {
 	read := 0
 	conn.SetReadDeadline(time.Now().Add(time.Second)) // ends the wait once the socket ran dry
 	for dry := false; !dry; {
-		n, err := r.read(func() { dry = true })
+		n, err := r.read(func(bool) bool { dry = true; return true })
 		if err != nil && !(dry && errors.Is(err, os.ErrDeadlineExceeded)) {
 			t.Fatal(err)
 		}

@@ -77,6 +77,9 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 	}
 }
 
+// pending reports whether events are collected and not yet flushed.
+func (in *ingester) pending() bool { return len(in.batch) > 0 }
+
 // flush hands the collected events to the pipeline, and the decoder back
 // to the input: a reader that waits for input holds no decoding memory.
 func (in *ingester) flush(ctx context.Context) {
