@@ -80,18 +80,15 @@ func (r *datagramReader) release() {
 	r.slab, r.bufs = nil, nil
 }
 
-// read receives a batch. When the socket is empty it calls idle(true):
-// true (idle flushed what was collected) waits for the socket to become
-// readable; false returns 0 at once (idle wants to look again shortly).
-func (r *datagramReader) read(idle func(canLinger bool) bool) (int, error) {
+// read receives a batch; when the socket is empty it calls idle(true)
+// (to flush what was collected, or set a read deadline to) before waiting.
+func (r *datagramReader) read(idle func(canLinger bool)) (int, error) {
 	var n int
 	var errno syscall.Errno
 	err := r.rc.Read(func(fd uintptr) bool {
 		m, e := r.recv(fd)
 		if e == syscall.EAGAIN {
-			if !idle(true) {
-				return true // n == 0
-			}
+			idle(true)
 			return false // wait for the socket to become readable
 		}
 		n, errno = m, e

@@ -29,7 +29,7 @@ func (r *datagramReader) release() {}
 
 // read calls idle(false) (flush: this reader cannot look whether more
 // is queued without waiting for it) before each read after the first.
-func (r *datagramReader) read(idle func(canLinger bool) bool) (int, error) {
+func (r *datagramReader) read(idle func(canLinger bool)) (int, error) {
 	if r.pending {
 		idle(false)
 	}
