@@ -140,9 +140,20 @@ func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) {
 	}()
 }
 
+// datagramLinger is how long a reader holds the batch it collects while
+// its socket is empty before it hands the batch to the pipeline.
+// Datagrams at a steady rate (100,000 a second: one every 10µs) arrive
+// slower than a reader takes them, so nearly every datagram would
+// otherwise be a batch of its own, with its own wake-up of the pipeline,
+// journal append and output commit. A millisecond gathers ~100 at that
+// rate; a lone datagram reaches the pipeline at most this much later.
+// The reader keeps reading meanwhile (a read deadline ends its wait), so
+// the socket's buffer fills no more than without it.
+const datagramLinger = time.Millisecond
+
 // readDatagrams reads until the listener is stopping, flushing the batch
-// whenever the socket has nothing more to give; then it drains the socket
-// (see datagramListener).
+// when the socket is empty and the batch is datagramLinger old; then it
+// drains the socket (see datagramListener).
 func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 	in := newIngester(rt, false)
 	flush := func() { in.flush(context.Background()) }
@@ -157,6 +168,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 		rt.log.Error("listener cannot read", "listener", rt.cfg.Name, "err", err)
 		return
 	}
+	defer r.release() // the events hold copies of what they keep
 	kd := kernelDropCounter{r: r, rt: rt,
 		dropped: rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer"), // exported at 0 from the start
 		warning: "datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)"}
@@ -182,16 +194,48 @@ func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 			}
 		}
 	}
-	for {
-		n, err := r.read(func() {
-			flush()
-			if kd.backlog {
-				kd.poll() // the socket just ran dry after a backlog: count what overflowed
+	// deadline: a read deadline is set to end the wait of a lingering
+	// batch. Close wakes the reader with a deadline too: clearing ours
+	// must not undo Close's, and setting ours only delays it by a linger.
+	deadline := false
+	clearDeadline := func() {
+		conn.SetReadDeadline(time.Time{})
+		deadline = false
+		if stopping.Load() {
+			conn.SetReadDeadline(time.Now())
+		}
+	}
+	handOn := func() { // the socket is empty
+		flush()
+		if kd.backlog {
+			kd.poll() // it just ran dry after a backlog: count what overflowed
+		}
+	}
+	idle := func(canLinger bool) {
+		if canLinger && in.pending() {
+			if end := in.started.Add(datagramLinger); time.Now().Before(end) {
+				if !deadline {
+					conn.SetReadDeadline(end)
+					deadline = true
+				}
+				return // wait for more, or for the deadline
 			}
-		})
+		}
+		handOn()
+		if deadline {
+			clearDeadline()
+		}
+	}
+	for {
+		n, err := r.read(idle)
 		if err != nil {
-			if stopping.Load() && errors.Is(err, os.ErrDeadlineExceeded) {
-				break // Close woke us
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				if stopping.Load() {
+					break // Close woke us
+				}
+				handOn() // the lingering batch's time is up
+				clearDeadline()
+				continue
 			}
 			if errors.Is(err, net.ErrClosed) {
 				return

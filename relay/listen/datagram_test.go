@@ -28,6 +28,7 @@ func TestKernelDrops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.release()
 	if d, ok := r.kernelDrops(); !ok || d != 0 {
 		t.Fatalf("fresh socket: kernelDrops() = %d, %v; want 0, true", d, ok)
 	}
@@ -50,7 +51,7 @@ func TestKernelDrops(t *testing.T) {
 	read := 0
 	conn.SetReadDeadline(time.Now().Add(time.Second)) // ends the wait once the socket ran dry
 	for dry := false; !dry; {
-		n, err := r.read(func() { dry = true })
+		n, err := r.read(func(bool) { dry = true })
 		if err != nil && !(dry && errors.Is(err, os.ErrDeadlineExceeded)) {
 			t.Fatal(err)
 		}
@@ -112,5 +113,27 @@ func TestCloseReadsWhatTheSocketHolds(t *testing.T) {
 				t.Errorf("%d datagrams sent, %d handed on + %v counted as dropped", sent, s.count(), dropped)
 			}
 		})
+	}
+}
+
+// TestLingeringBatchHandedOn: a reader holds what it collected while its
+// socket is empty, for a moment; a datagram with none after it still
+// reaches the pipeline without another to push it, and so does the next.
+func TestLingeringBatchHandedOn(t *testing.T) {
+	s := &sink{}
+	tl := startTest(t, Config{Name: "t", Protocol: "udp", Address: "127.0.0.1:0", Readers: 1}, s)
+	defer func() { tl.Close(); tl.Wait() }()
+	out, err := net.Dial("udp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	for i := 1; i <= 2; i++ {
+		if _, err := fmt.Fprintf(out, "<13>Jan  2 03:04:05 host app: lone %d", i); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.waitCount(i, 10*time.Second); got != i {
+			t.Fatalf("after datagram %d the pipeline has %d events", i, got)
+		}
 	}
 }

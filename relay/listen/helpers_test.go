@@ -97,7 +97,7 @@ type testListener struct {
 
 // startTest starts a listener for cfg (defaults filled in) and closes it
 // when the test ends.
-func startTest(t *testing.T, cfg Config, s *sink) *testListener {
+func startTest(t testing.TB, cfg Config, s *sink) *testListener {
 	t.Helper()
 	tl := startTestWith(t, cfg, s)
 	tl.sink = s
@@ -105,7 +105,7 @@ func startTest(t *testing.T, cfg Config, s *sink) *testListener {
 }
 
 // startTestWith is startTest for any Submitter.
-func startTestWith(t *testing.T, cfg Config, sub Submitter) *testListener {
+func startTestWith(t testing.TB, cfg Config, sub Submitter) *testListener {
 	t.Helper()
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {

@@ -30,6 +30,7 @@ type ingester struct {
 	stopped  prometheus.Counter // the pipeline stopped before taking them
 	refused  bool               // Submit failed: the pipeline has stopped
 	batch    []*event.Event     // nil between batches
+	started  time.Time          // when the batch's first frame was received
 }
 
 func newIngester(l *listenerRuntime, blocking bool) *ingester {
@@ -64,6 +65,7 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 	if in.dec == nil {
 		in.dec = in.input.TakeDecoder()
 		in.batch = make([]*event.Event, 0, maxBatch)
+		in.started = now
 	}
 	e := in.dec.Frame(raw, truncated, peer, now)
 	if cred.ok {
@@ -76,6 +78,9 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 		in.flush(context.Background())
 	}
 }
+
+// pending reports whether events are collected and not yet flushed.
+func (in *ingester) pending() bool { return len(in.batch) > 0 }
 
 // flush hands the collected events to the pipeline, and the decoder back
 // to the input: a reader that waits for input holds no decoding memory.

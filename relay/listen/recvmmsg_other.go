@@ -25,9 +25,13 @@ func newDatagramReader(conn rawConner, maxSize int, creds bool) (*datagramReader
 	return &datagramReader{pc: conn.(net.PacketConn), buf: make([]byte, maxSize+1)}, nil
 }
 
-func (r *datagramReader) read(idle func()) (int, error) {
+func (r *datagramReader) release() {}
+
+// read calls idle(false) (flush: this reader cannot look whether more
+// is queued without waiting for it) before each read after the first.
+func (r *datagramReader) read(idle func(canLinger bool)) (int, error) {
 	if r.pending {
-		idle()
+		idle(false)
 	}
 	n, addr, err := r.pc.ReadFrom(r.buf)
 	if err != nil {
