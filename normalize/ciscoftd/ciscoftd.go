@@ -44,9 +44,20 @@ func Decode(id, body string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	if !IsEvent(id) {
 		return vendor.Class{}, vendor.NotMine
 	}
+	// The body is read once into a list on the stack (a longer one grows
+	// it on the heap): the classification needs its facts before any
+	// value is emitted, and a second scan of the body cost more than the
+	// list.
 	var f facts
-	ok := eachPair(body, func(key, v string) {
-		f.pairs++
+	var buf [maxOnStack]pair
+	list := buf[:0]
+	p := pairs{s: strings.TrimSpace(body)}
+	for {
+		key, v, ok := p.next()
+		if !ok {
+			break
+		}
+		list = append(list, pair{key, v})
 		switch key {
 		case "AccessControlRuleAction":
 			f.ruleAction = v
@@ -57,8 +68,9 @@ func Decode(id, body string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 		case "Protocol":
 			f.protocol = v
 		}
-	})
-	if !ok || f.pairs < 2 {
+	}
+	f.pairs = len(list)
+	if p.bad || f.pairs < 2 {
 		return vendor.Class{}, vendor.Malformed
 	}
 	// An ICMP flow's ports are its type and code (Firepower's "Source
@@ -68,51 +80,79 @@ func Decode(id, body string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	// rule.ruleset its intrusion policy; the access control rule and
 	// policy that let the traffic reach the engine are kept as Cisco's.
 	intrusion := id == "430001"
-	eachPair(body, func(key, v string) {
+	for _, kv := range list {
+		key, v := kv.key, kv.value
 		if v == "" {
-			return
+			continue
 		}
-		if k, ok := keys[key]; ok {
-			if icmp && k.kind == vendor.Port {
-				emit(k.extra, v, vendor.Extra)
-				return
-			}
-			if key == "User" && !notAUser(v) {
-				emitUser(emit, v)
-				return
-			}
-			if k.ecs == "" || key == "User" || key == "FileSHA256" && !isSHA256(v) || key == "HTTPResponse" && !isStatus(v) ||
-				intrusion && (key == "AccessControlRuleName" || key == "ACPolicy") {
-				emit(k.extra, v, vendor.Extra)
-				return
-			}
-			vendor.Put(emit, k.ecs, k.extra, v, k.kind)
-			return
+		k, ok := keys[key]
+		if !ok {
+			emit(snake(key), v, vendor.Extra)
+			continue
 		}
-		emit(snake(key), v, vendor.Extra)
-	})
+		if icmp && k.kind == vendor.Port {
+			emit(k.extra, v, vendor.Extra)
+			continue
+		}
+		if key == "User" && !notAUser(v) {
+			emitUser(emit, v)
+			continue
+		}
+		if k.ecs == "" || key == "User" || key == "FileSHA256" && !isSHA256(v) || key == "HTTPResponse" && !isStatus(v) ||
+			intrusion && (key == "AccessControlRuleName" || key == "ACPolicy") {
+			emit(k.extra, v, vendor.Extra)
+			continue
+		}
+		vendor.Put(emit, k.ecs, k.extra, v, k.kind)
+	}
 	return classify(id, &f), vendor.Decoded
 }
 
-// eachPair calls fn for every "Key: Value" pair of body, values trimmed,
-// and reports whether body is such a list from its start to its end.
-func eachPair(body string, fn func(key, value string)) bool {
-	s := strings.TrimSpace(body)
-	for s != "" {
-		n := keyLen(s)
-		if n == 0 {
-			return false
-		}
-		key := strings.TrimRight(s[:n], " ")
-		s = s[n+1:] // past ':'
-		end := nextPair(s)
-		fn(key, strings.TrimSpace(s[:end]))
-		if end == len(s) {
-			return true
-		}
-		s = strings.TrimLeft(s[end+1:], " ") // past ','
+// maxOnStack is how many pairs Decode lists without allocating (a
+// connection event has 20-50).
+const maxOnStack = 64
+
+type pair struct{ key, value string }
+
+// pairs reads the "Key: Value" pairs of a body (trimmed of spaces),
+// values trimmed. A pair ends at the next ", Key:"; finding that key
+// also finds the next pair's key, which is kept for the next call.
+type pairs struct {
+	s   string // the rest of the body, from a key
+	n   int    // keyLen(s) when already known, else 0
+	bad bool   // stopped where no key was: the body is not such a list
+}
+
+// next returns the next pair; false at the end of the body, or where no
+// key was (bad).
+func (p *pairs) next() (key, value string, ok bool) {
+	s := p.s
+	if s == "" {
+		return "", "", false
 	}
-	return true
+	n := p.n
+	if n == 0 {
+		n = keyLen(s)
+	}
+	if n == 0 {
+		p.s, p.n, p.bad = "", 0, true
+		return "", "", false
+	}
+	key = strings.TrimRight(s[:n], " ")
+	s = s[n+1:] // past ':'
+	end, next, nextKey := nextPair(s)
+	p.s, p.n = next, nextKey
+	return key, strings.TrimSpace(s[:end]), true
+}
+
+// eachPair calls fn for every pair of body (see pairs) and reports
+// whether body is such a list from its start to its end.
+func eachPair(body string, fn func(key, value string)) bool {
+	p := pairs{s: strings.TrimSpace(body)}
+	for key, v, ok := p.next(); ok; key, v, ok = p.next() {
+		fn(key, v)
+	}
+	return !p.bad
 }
 
 // keyLen returns the length of the key at the start of s when a ':'
@@ -137,9 +177,10 @@ func keyLen(s string) int {
 // maxKey bounds a key's length (the longest documented is under 30).
 const maxKey = 40
 
-// nextPair returns the index of the ',' that starts the next pair of s,
-// or len(s).
-func nextPair(s string) int {
+// nextPair finds the ',' that starts the next pair of s: it returns the
+// end of the current value (that ',' or len(s)), the rest of s from the
+// next key ("" at the end) and that key's keyLen.
+func nextPair(s string) (end int, next string, n int) {
 	for i := 0; i < len(s); i++ {
 		if s[i] != ',' {
 			continue
@@ -148,11 +189,11 @@ func nextPair(s string) int {
 		for j < len(s) && s[j] == ' ' {
 			j++
 		}
-		if keyLen(s[j:]) > 0 {
-			return i
+		if n := keyLen(s[j:]); n > 0 {
+			return i, s[j:], n
 		}
 	}
-	return len(s)
+	return len(s), "", 0
 }
 
 // isStatus reports whether v is an HTTP status code (FTD prints 0 when

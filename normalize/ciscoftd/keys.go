@@ -76,11 +76,29 @@ var ecsKeys = map[string]struct {
 	"WebApplication":          {"", vendor.Extra},
 }
 
-// keys is ecsKeys with each key's namespace-relative name.
+// otherKeys are more keys of Cisco's field lists, with no ECS meaning:
+// listed so that their cisco.ftd.* names are made once here, not on every
+// event (snake allocates). A key missing here is kept all the same.
+var otherKeys = []string{
+	"DeviceUUID", "InstanceID", "ConnectionID", "AccessControlRuleReason", "PrefilterPolicy",
+	"IngressVRF", "EgressVRF", "ClientVersion", "URLCategory", "URLReputation", "ReferencedHost",
+	"ICMPType", "ICMPCode", "EventPriority", "NetworkAnalysisPolicy", "DNSRecordType",
+	"DNSResponseType", "DNS_TTL", "FileDirection", "FileType", "FilePolicy", "FileStorageStatus",
+	"FileSandboxStatus", "SperoDisposition", "ThreatScore", "ArchiveSHA256", "ArchiveFileName",
+	"ArchiveDepth", "ArchiveFileStatus",
+}
+
+// keys is ecsKeys and otherKeys with each key's namespace-relative name.
 var keys = func() map[string]key {
-	m := make(map[string]key, len(ecsKeys))
+	m := make(map[string]key, len(ecsKeys)+len(otherKeys))
 	for k, v := range ecsKeys {
 		m[k] = key{ecs: v.ecs, kind: v.kind, extra: snake(k)}
+	}
+	for _, k := range otherKeys {
+		if _, dup := m[k]; dup {
+			panic("ciscoftd: " + k + " is in ecsKeys and otherKeys")
+		}
+		m[k] = key{ecs: "", kind: vendor.Extra, extra: snake(k)}
 	}
 	return m
 }()

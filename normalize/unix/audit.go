@@ -143,13 +143,17 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 		for len(s) > 0 && s[0] == ' ' {
 			s = s[1:]
 		}
-		eq := strings.IndexByte(s, '=')
-		sp := strings.IndexByte(s, ' ')
-		if eq < 0 {
+		// The first '=' or ' ': a space first ends a word without '='
+		// (AVC's "denied { read } for"); neither, the end of the keys.
+		eq := 0
+		for eq < len(s) && s[eq] != '=' && s[eq] != ' ' {
+			eq++
+		}
+		if eq == len(s) {
 			return
 		}
-		if sp >= 0 && sp < eq { // a word without '=' (AVC's "denied { read } for")
-			s = s[sp+1:]
+		if s[eq] == ' ' {
+			s = s[eq+1:]
 			continue
 		}
 		key := s[:eq]
