@@ -54,6 +54,9 @@ func decodeApacheError(e *event.Event, m string) bool {
 	stamp, rest := "", m
 	if apacheErrorShape(m) {
 		end := strings.IndexByte(m, ']')
+		if end < 0 {
+			return false // a stamp's shape with no "]" after it
+		}
 		stamp, rest = m[1:end], strings.TrimLeft(m[end+1:], " ")
 	}
 	// "[module:level]" (2.4) or "[level]" (2.2), then optional
