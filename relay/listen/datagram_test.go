@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -134,6 +135,59 @@ func TestLingeringBatchHandedOn(t *testing.T) {
 		}
 		if got := s.waitCount(i, 10*time.Second); got != i {
 			t.Fatalf("after datagram %d the pipeline has %d events", i, got)
+		}
+	}
+}
+
+// TestCloseDuringLinger: a listener closed while its reader holds a
+// lingering batch, or while datagrams still arrive, stops (Wait returns)
+// and hands on every datagram sent before Close, byte for byte (or counts
+// it as dropped): the events' texts are copies, readable after the reader
+// reused its receive buffers and unmapped them. Datagrams sent while it
+// stops may be refused like after a close, but what is handed on was sent.
+func TestCloseDuringLinger(t *testing.T) {
+	for round := 0; round < 20; round++ {
+		s := &sink{}
+		tl := startTest(t, Config{Name: "t", Protocol: "udp", Address: "127.0.0.1:0", Readers: 1}, s)
+		out, err := net.Dial("udp", tl.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := map[string]bool{}   // all sent
+		before := map[string]bool{} // sent before Close
+		send := func(i int, m map[string]bool) {
+			// Lengths differ, so a later datagram in the same buffer
+			// would show through a text that was not copied.
+			msg := fmt.Sprintf("round %d datagram %d %s.", round, i, strings.Repeat("x", i%97))
+			if _, err := fmt.Fprintf(out, "<13>Jan  2 03:04:05 host app: %s", msg); err == nil {
+				m[msg], sent[msg] = true, true
+			}
+		}
+		i := 0
+		for ; i < round*10; i++ { // round 0: Close with nothing read
+			send(i, before)
+		}
+		done := make(chan struct{})
+		go func() { tl.Close(); close(done) }()
+		during := map[string]bool{}
+		for ; i < round*10+50; i++ { // while it stops
+			send(i, during)
+		}
+		<-done
+		tl.Wait()
+		out.Close()
+		for _, m := range s.messages() {
+			if !sent[m] {
+				t.Fatalf("round %d: handed on %q, which was not sent", round, m)
+			}
+			delete(before, m)
+		}
+		dropped := 0.0
+		for _, reason := range []string{"queue_full", "socket_buffer", "stopping"} {
+			dropped += value(tl.metrics.Dropped.WithLabelValues("listener", reason))
+		}
+		if float64(len(before)) > dropped {
+			t.Errorf("round %d: %d datagrams sent before Close not handed on, %v counted as dropped", round, len(before), dropped)
 		}
 	}
 }
