@@ -101,3 +101,42 @@ func TestCodecRejectsBadWindow(t *testing.T) {
 		t.Fatalf("decode: %v %+v", err, got)
 	}
 }
+
+// TestCodecWindowEdges: strings that share memory with the original only
+// in part, or lie right before or after it in the same buffer (the
+// parser's text arena holds originals back to back), or alias an empty
+// original, decode as they were; only those wholly inside are windows.
+func TestCodecWindowEdges(t *testing.T) {
+	buf := "before|<13>app: the original text|after and more"
+	o := buf[7:34] // "<13>app: the original text"
+	cases := map[string]struct {
+		orig, s string
+		window  bool
+	}{
+		"whole original":       {o, o, true},
+		"inside":               {o, o[4:7], false}, // shorter than minWindow
+		"inside, long enough":  {o, o[9:21], true},
+		"suffix":               {o, o[len(o)-4:], true},
+		"straddles the end":    {o, buf[30:38], false},
+		"straddles the start":  {o, buf[4:12], false},
+		"right after":          {o, buf[34:40], false},
+		"right before":         {o, buf[0:7], false},
+		"empty original":       {o[5:5], buf[0:10], false},
+		"empty string":         {o, o[3:3], false},
+		"original past buffer": {buf[len(buf)-4:], buf[len(buf)-8:], false},
+	}
+	for name, c := range cases {
+		e := &Event{Original: c.orig, Pri: NoPri, Hostname: c.s, Fields: []Field{{Key: "k", Val: String(c.s)}}}
+		rec := AppendBinary(nil, e)
+		got, err := DecodeBlock(rec, nil)
+		if err != nil || len(got) != 1 {
+			t.Errorf("%s: decode: %v", name, err)
+			continue
+		}
+		sameEvent(t, &got[0], e)
+		literal := AppendBinary(nil, &Event{Original: c.orig, Pri: NoPri, Hostname: strings.Clone(c.s), Fields: []Field{{Key: "k", Val: String(strings.Clone(c.s))}}})
+		if window := len(rec) < len(literal); window != c.window {
+			t.Errorf("%s: written as a window %v, want %v (record %d bytes, with copies %d)", name, window, c.window, len(rec), len(literal))
+		}
+	}
+}
