@@ -506,3 +506,27 @@ func TestSortKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMessageSuffixOfOriginal: a message sliced from its original (the
+// fast path that writes it unscanned) is written as the same message
+// copied elsewhere: whatever the bytes (control bytes, '"', '\\', invalid
+// or cut UTF-8, U+2028) and wherever it starts, the whole original
+// included.
+func FuzzMessageSuffixOfOriginal(f *testing.F) {
+	for _, s := range randPieces {
+		f.Add(s, uint(0))
+	}
+	f.Add("<13>app: a\x01b \"quoted\" \xc3\xa9t\xc3\xa9 \xe2\x80\xa8 end", uint(23))
+	f.Add("plain original, plain message", uint(9))
+	f.Fuzz(func(t *testing.T, orig string, from uint) {
+		e := New(time.Date(2026, 12, 6, 16, 0, 0, 0, time.UTC))
+		e.Original = orig
+		e.Message = orig[from%uint(len(orig)+1):]
+		var enc Encoder
+		got := string(enc.AppendJSON(nil, e))
+		e.Message = strings.Clone(e.Message)
+		if want := string(enc.AppendJSON(nil, e)); got != want {
+			t.Fatalf("%q from %d:\n got %s\nwant %s", orig, from, got, want)
+		}
+	})
+}
