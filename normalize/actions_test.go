@@ -128,6 +128,8 @@ keeps the category, type, action and outcome of its id when the id alone decides
 106023 is a denied connection, a 302016 a teardown, SEC_LOGIN-LOGIN_FAILED a failed
 logon), and gets none when its words do (113004 is a login, an authorization or an
 accounting record; LINK-UPDOWN up or down); its nomen.rule stays ` + "`cisco_asa` or `cisco_ios`" + `.
+NX-OS's AUTHPRIV/DAEMON SYSTEM_MSG carries any Linux program's message: a text in none of
+its catalogued shapes is another program's, not marked.
 `
 
 const actionsDocTail = `

@@ -81,7 +81,7 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		// " : " is an empty tag (syslog-ng, squid, ASA through a relay),
 		// "::" an ASA's empty timestamp and device id ("<166>:: %ASA-...");
 		// only a Cisco mnemonic may follow as the real tag.
-		if s[i+1] == ':' {
+		if i+1 < len(s) && s[i+1] == ':' { // a lone ':' ends the line
 			i++
 		}
 		i = skipSpaces(s, i+1)

@@ -60,6 +60,11 @@ type Msg struct {
 	// a port below 1024 facing one above, or a multicast address (which
 	// sends nothing). Otherwise they stay as printed.
 	Guess bool
+	// Open: the id carries the text of any program (NX-OS's SYSTEM_MSG
+	// is a Linux program's message); Formats are the few catalogued. A
+	// body in none of them is another program's message, not one out of
+	// shape.
+	Open bool
 
 	tmpls []*template
 }

@@ -172,8 +172,8 @@ var iosMsgs = []Msg{
 		Formats: withUnit(`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{?. Failure Reason: {reason:text}}`)},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
-	{ID: "AUTHPRIV-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
-	{ID: "DAEMON-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
+	{ID: "AUTHPRIV-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", Open: true, By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
+	{ID: "DAEMON-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", Open: true, By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},
 	// NX-OS host mobility: two hosts claim one address (a clash, or spoofing).
 	{ID: "HMM-DUP_HOSTS", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
 		Formats: []string{`{_process} [{_pid}] ({vrf}) [{_family}] Detected a potential duplicate host {duplicate_ip:ip}/{_prefix_len}{...}`}},

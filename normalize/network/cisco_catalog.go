@@ -21,12 +21,17 @@ import (
 // (nomen.parse_error, reason outOfShape) and gets the class of the id
 // alone when the id has one (ciscocatalog's IDClass: a 302016 is a
 // teardown whatever its text, a 113004 may be a login or an accounting
-// record); nomen.rule stays the decoder's.
+// record); nomen.rule stays the decoder's. A body of an Open id (NX-OS
+// SYSTEM_MSG) in none of its catalogued shapes is another program's
+// message: nothing is set.
 func setCatalogued(e *event.Event, m *ciscocatalog.Msg, body, outOfShape string) bool {
 	class, ok := m.Match(body, func(key, value string, kind ciscocatalog.Kind) {
 		setCiscoValue(e, key, value, kind)
 	})
 	if !ok {
+		if m.Open {
+			return false // another program's message (ciscocatalog.Msg.Open)
+		}
 		malformed(e, outOfShape)
 		if c := m.IDClass(); c != nil {
 			ecs.SetVendorClass(e, *c)

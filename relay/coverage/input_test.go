@@ -3,10 +3,12 @@ package coverage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"sort"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -85,6 +87,31 @@ func TestReadCorrupt(t *testing.T) {
 	c := New(fixed(fakeLines{}), Options{})
 	if err := c.Read("cut.gz", bytes.NewReader(data)); err == nil {
 		t.Error("a cut gzip stream read without error")
+	}
+}
+
+// TestReadErrorMidway: a read error after several batches ends Read
+// with that error (named by the input), once the lines read before it
+// went through the workers and were counted.
+func TestReadErrorMidway(t *testing.T) {
+	boom := errors.New("device gone")
+	const n = 5*batchLines + 3
+	text := strings.Repeat("Jul  1 10:00:00 h app: a line\n", n)
+	c := New(fixed(fakeLines{}), Options{Workers: 3})
+	err := c.Read("disk", io.MultiReader(strings.NewReader(text), iotest.ErrReader(boom)))
+	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "disk: ") {
+		t.Fatalf("error %v, want disk: %v", err, boom)
+	}
+	r := c.Report(0)
+	if r.Lines != n || len(r.Inputs) != 1 || r.Inputs[0].Lines != n {
+		t.Errorf("lines %d, inputs %+v, want %d", r.Lines, r.Inputs, n)
+	}
+	// The counter is usable after the error: the next input is counted.
+	if err := c.Read("next", strings.NewReader("one more\n")); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Report(0); r.Lines != n+1 {
+		t.Errorf("lines after the next input %d, want %d", r.Lines, n+1)
 	}
 }
 
