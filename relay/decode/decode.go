@@ -63,6 +63,7 @@ type Input struct {
 	resolve sync.Once // the counters, at the first Decoder or ReceivedCounters
 
 	received, bytes, truncated prometheus.Counter     // nil: not counted
+	panics                     prometheus.Counter     // nil: not counted
 	parseFailed                *prometheus.CounterVec // {format}
 	warn                       *logthrottle.Logger    // nil: not logged
 
@@ -85,7 +86,13 @@ func NewInput(opts Options) *Input {
 // NewRecordInput prepares an input whose events are built by the input
 // itself (agent records): they are only normalized, never framed or
 // parsed, so only the received and bytes series are exported.
-func NewRecordInput(opts Options) *Input { return &Input{opts: opts} }
+func NewRecordInput(opts Options) *Input {
+	in := &Input{opts: opts}
+	if opts.Log != nil {
+		in.warn = logthrottle.New(opts.Log, logthrottle.DefaultEvery)
+	}
+	return in
+}
 
 // parseFormats are the formats a parse failure is counted under.
 var parseFormats = []string{parse.FormatRFC5424, parse.FormatRFC3164}
@@ -98,6 +105,7 @@ func (in *Input) counters() {
 		}
 		in.received = m.Received.WithLabelValues(in.opts.Input)
 		in.bytes = m.ReceivedBytes.WithLabelValues(in.opts.Input)
+		in.panics = m.Panics.WithLabelValues(in.opts.Input)
 		if in.frames {
 			in.truncated = m.Truncated.WithLabelValues(in.opts.Input)
 			in.parseFailed = m.ParseFailures.MustCurryWith(prometheus.Labels{"listener": in.opts.Input})

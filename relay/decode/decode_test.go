@@ -1,6 +1,9 @@
 package decode
 
 import (
+	"bytes"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +132,67 @@ func value(t *testing.T, c prometheus.Collector) float64 {
 		t.Fatal(err)
 	}
 	return d.GetCounter().GetValue()
+}
+
+// panickingRules stands for a decoder with a bug: normalizing panics.
+type panickingRules struct{}
+
+func (panickingRules) Load() *normalize.Normalizer { panic("index out of range [7] with length 7") }
+
+// TestPanicKeepsMessageRaw: a message whose decoding panics does not stop
+// the relay and is not lost: it is kept raw with nomen.parse_error,
+// counted as unrecognised and in nomen_decode_panics_total, and logged
+// with the stack; the next message decodes as usual. On both paths: a
+// listener's frames and the agent's records (which keep the fields the
+// agent server set).
+func TestPanicKeepsMessageRaw(t *testing.T) {
+	const line = "<38>Nov 22 10:00:00 host1 sshd[123]: Failed password for root from 10.0.0.1 port 22 ssh2"
+	check := func(t *testing.T, e *event.Event, m *Metrics, listener string, logged *bytes.Buffer, fields int) {
+		t.Helper()
+		if e.Original != line || e.Message != line {
+			t.Errorf("original %q message %q, want the line", e.Original, e.Message)
+		}
+		if len(e.Fields) != fields {
+			t.Errorf("fields %v, want nomen.parse_error and the input's own (%d in all)", e.Fields, fields)
+		}
+		if v, _ := e.Get("nomen.parse_error"); v.String() != panicError {
+			t.Errorf("nomen.parse_error %q", v.String())
+		}
+		if got := value(t, m.Panics.WithLabelValues(listener)); got != 1 {
+			t.Errorf("panics counted %v, want 1", got)
+		}
+		if got := value(t, m.Normalized.WithLabelValues("none")); got != 1 {
+			t.Errorf("normalized{none} %v, want 1", got)
+		}
+		if !strings.Contains(logged.String(), "decoding a message panicked") || !strings.Contains(logged.String(), "panickingRules") {
+			t.Errorf("log without the panic and its stack:\n%s", logged.String())
+		}
+	}
+	t.Run("frames", func(t *testing.T) {
+		m := NewMetrics(prometheus.NewRegistry())
+		var logged bytes.Buffer
+		in := NewInput(Options{Input: "udp", Location: time.UTC, Rules: panickingRules{}, Metrics: m,
+			Log: slog.New(slog.NewTextHandler(&logged, nil))})
+		d := in.Decoder()
+		e := d.Frame([]byte(line), false, "10.0.0.9:514", time.Now())
+		d.Flush()
+		check(t, e, m, "udp", &logged, 1)
+		in.opts.Rules = newRules(t) // the next message, without the bug
+		if dec := d.Decode([]byte(line), &event.Event{}); dec != "sshd" {
+			t.Errorf("next message decoded by %q, want sshd", dec)
+		}
+	})
+	t.Run("records", func(t *testing.T) {
+		m := NewMetrics(prometheus.NewRegistry())
+		var logged bytes.Buffer
+		in := NewRecordInput(Options{Input: "agents", Rules: panickingRules{}, Metrics: m,
+			Log: slog.New(slog.NewTextHandler(&logged, nil))})
+		e := &event.Event{Original: line, Message: line}
+		e.SetStr("host.name", "ws01")
+		in.Normalize([]*event.Event{e})
+		check(t, e, m, "agents", &logged, 2)
+		if v, _ := e.Get("host.name"); v.String() != "ws01" {
+			t.Errorf("host.name the agent set: %q", v.String())
+		}
+	})
 }

@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"fmt"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -66,9 +68,13 @@ func (d *Decoder) Frame(raw []byte, truncated bool, peer string, now time.Time) 
 // Decode parses raw into e and normalizes it, returning the name of the
 // decoder or rule that recognised it ("" for none). e's Received, Input
 // and Peer are the caller's.
-func (d *Decoder) Decode(raw []byte, e *event.Event) string {
+//
+// A panic in a parser or decoder (a bug in nomen, found by one message)
+// does not stop the relay: the event is kept raw (see recoverRaw).
+func (d *Decoder) Decode(raw []byte, e *event.Event) (dec string) {
+	defer d.recoverRaw(e, raw, 0, "", &dec)
 	d.Parse(raw, e)
-	return d.Normalize(e)
+	return d.normalize(e)
 }
 
 // Parse only parses raw into e (rule tests normalize with the rule under
@@ -93,7 +99,13 @@ func (d *Decoder) Parse(raw []byte, e *event.Event) {
 
 // Normalize applies the normalizer in force to e and returns the name of
 // the decoder or rule that recognised it ("" for none).
-func (d *Decoder) Normalize(e *event.Event) string {
+// A panic in a decoder keeps e as it came (see recoverRaw).
+func (d *Decoder) Normalize(e *event.Event) (dec string) {
+	defer d.recoverRaw(e, nil, len(e.Fields), e.Message, &dec)
+	return d.normalize(e)
+}
+
+func (d *Decoder) normalize(e *event.Event) string {
 	dec := d.in.opts.Rules.Load().Normalize(e)
 	if dec != d.lastDec {
 		d.countDecoded()
@@ -101,6 +113,44 @@ func (d *Decoder) Normalize(e *event.Event) string {
 	}
 	d.nDec++
 	return dec
+}
+
+// panicError is nomen.parse_error of an event whose decoding panicked.
+const panicError = "nomen could not decode this message (a bug: please report it); kept raw"
+
+// recoverRaw, deferred, turns a panic while decoding e into e kept raw:
+// its first keep fields (those its input set before normalizing) and
+// nomen.parse_error, its original (raw, when the parser had not kept it
+// yet), its message as it came (msg, else the original), counted in
+// nomen_decode_panics_total and as unrecognised, and logged (throttled)
+// with the stack. One message must neither stop the relay nor be lost.
+func (d *Decoder) recoverRaw(e *event.Event, raw []byte, keep int, msg string, dec *string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	e.Fields = e.Fields[:min(keep, len(e.Fields))]
+	if e.Original == "" && len(raw) > 0 {
+		e.Original = string(raw)
+	}
+	e.Message = msg
+	if msg == "" {
+		e.Message = e.Original
+	}
+	e.SetStr(parse.FieldParseError, panicError)
+	*dec = ""
+	if d.lastDec != "" { // counted as unrecognised, as normalize would
+		d.countDecoded()
+		d.lastDec = ""
+	}
+	d.nDec++
+	if d.in.panics != nil {
+		d.in.panics.Inc()
+	}
+	if d.in.warn != nil {
+		d.in.warn.Warn("decoding a message panicked; kept raw", "listener", d.in.opts.Input, "peer", e.Peer,
+			"panic", fmt.Sprint(r), "start", quoteStart([]byte(e.Original)), "stack", string(debug.Stack()))
+	}
 }
 
 // Flush adds what was counted since the last Flush to the metrics.

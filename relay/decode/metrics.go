@@ -11,6 +11,7 @@ type Metrics struct {
 	Truncated     *prometheus.CounterVec // {listener}
 	ParseFailures *prometheus.CounterVec // {listener, format}
 	Normalized    *prometheus.CounterVec // {decoder}
+	Panics        *prometheus.CounterVec // {listener}
 }
 
 // NewMetrics registers the decode step's series with reg.
@@ -31,7 +32,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Normalized: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_normalized_events_total", Help: "Events a decoder or user rule recognised, by decoder (\"none\" for unrecognised).",
 		}, []string{"decoder"}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_decode_panics_total", Help: "Messages whose parsing or normalizing panicked (a bug in nomen: the message is kept raw with nomen.parse_error), by listener.",
+		}, []string{"listener"}),
 	}
-	reg.MustRegister(m.Received, m.ReceivedBytes, m.Truncated, m.ParseFailures, m.Normalized)
+	reg.MustRegister(m.Received, m.ReceivedBytes, m.Truncated, m.ParseFailures, m.Normalized, m.Panics)
 	return m
 }
