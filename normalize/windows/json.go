@@ -131,6 +131,18 @@ func jsonHasKey(s, name string) bool {
 	return false
 }
 
+// peek skips white space and returns the byte there (0 at the end: a
+// caller that wants a particular byte sees neither as it).
+func (js *jsonScanner) peek() byte {
+	for js.i < len(js.s) {
+		if c := js.s[js.i]; c > ' ' || !winSpace(c) {
+			return c
+		}
+		js.i++
+	}
+	return 0
+}
+
 func (js *jsonScanner) skipSpace() {
 	for js.i < len(js.s) && winSpace(js.s[js.i]) {
 		js.i++
@@ -156,20 +168,18 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			return true
 		}
 		for {
-			js.skipSpace()
+			js.peek()
 			key, ok := js.str()
 			if !ok {
 				return false
 			}
-			js.skipSpace()
-			if js.i >= len(js.s) || js.s[js.i] != ':' {
+			if js.peek() != ':' {
 				return false
 			}
 			js.i++
 			js.path[js.depth] = key
 			js.depth++
-			js.skipSpace()
-			if js.i < len(js.s) && js.s[js.i] == '"' { // the usual member: a string, read here without a call
+			if js.peek() == '"' { // the usual member: a string, read here without a call
 				var v string
 				if v, ok = js.str(); ok {
 					w.jsonScalar(js, mode, v)
@@ -181,11 +191,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			if !ok {
 				return false
 			}
-			js.skipSpace()
-			if js.i >= len(js.s) {
-				return false
-			}
-			switch js.s[js.i] {
+			switch js.peek() {
 			case ',':
 				js.i++
 			case '}':
@@ -256,15 +262,18 @@ func (js *jsonScanner) str() (string, bool) {
 	// and would only find the quote.
 	start := js.i + 1
 	end := start
-	for end+8 <= len(s) {
+	for {
+		if end+8 > len(s) { // the document's last bytes
+			for end < len(s) && s[end] != '"' && s[end] != '\\' {
+				end++
+			}
+			break
+		}
 		if m := quoteOrBackslash8(load64(s, end)); m != 0 {
 			end += bits.TrailingZeros64(m) >> 3
 			break
 		}
 		end += 8
-	}
-	for end < len(s) && s[end] != '"' && s[end] != '\\' { // the document's last bytes
-		end++
 	}
 	if end < len(s) && s[end] == '"' { // the usual string: no escapes, a substring, no copy
 		js.i = end + 1
