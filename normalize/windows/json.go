@@ -168,7 +168,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			return true
 		}
 		for {
-			js.peek()
+			js.skipSpace()
 			key, ok := js.str()
 			if !ok {
 				return false
