@@ -1,6 +1,8 @@
 package windows
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -43,10 +45,6 @@ type jsonScanner struct {
 	i     int
 	depth int
 	path  [jsonMaxDepth]string
-	// esc is where the next backslash is (len(s) if none), from i or
-	// before: a string that ends before it has no escapes, which str
-	// then knows without searching it a second time.
-	esc int
 	// unescaped holds the strings that had escapes (Windows paths always
 	// do). A record has one or two (its message, a path), so each is
 	// allocated with its escaped length, which it never exceeds decoded
@@ -69,9 +67,7 @@ const (
 
 // newJSONScanner returns a scanner at the start of s.
 func newJSONScanner(s string) jsonScanner {
-	js := jsonScanner{s: s}
-	js.findEscape(0)
-	return js
+	return jsonScanner{s: s}
 }
 
 // parseJSON reads an NXLog or Winlogbeat record.
@@ -135,6 +131,18 @@ func jsonHasKey(s, name string) bool {
 	return false
 }
 
+// peek skips white space and returns the byte there (0 at the end: a
+// caller that wants a particular byte sees neither as it).
+func (js *jsonScanner) peek() byte {
+	for js.i < len(js.s) {
+		if c := js.s[js.i]; c > ' ' || !winSpace(c) {
+			return c
+		}
+		js.i++
+	}
+	return 0
+}
+
 func (js *jsonScanner) skipSpace() {
 	for js.i < len(js.s) && winSpace(js.s[js.i]) {
 		js.i++
@@ -165,15 +173,13 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			if !ok {
 				return false
 			}
-			js.skipSpace()
-			if js.i >= len(js.s) || js.s[js.i] != ':' {
+			if js.peek() != ':' {
 				return false
 			}
 			js.i++
 			js.path[js.depth] = key
 			js.depth++
-			js.skipSpace()
-			if js.i < len(js.s) && js.s[js.i] == '"' { // the usual member: a string, read here without a call
+			if js.peek() == '"' { // the usual member: a string, read here without a call
 				var v string
 				if v, ok = js.str(); ok {
 					w.jsonScalar(js, mode, v)
@@ -185,11 +191,7 @@ func (js *jsonScanner) value(w *winEvent, mode int) bool {
 			if !ok {
 				return false
 			}
-			js.skipSpace()
-			if js.i >= len(js.s) {
-				return false
-			}
-			switch js.s[js.i] {
+			switch js.peek() {
 			case ',':
 				js.i++
 			case '}':
@@ -255,26 +257,40 @@ func (js *jsonScanner) str() (string, bool) {
 	if js.i >= len(s) || s[js.i] != '"' {
 		return "", false
 	}
+	// Find the first quote or backslash 8 bytes at a time: a call to
+	// strings.IndexByte costs more than the whole of a usual key or value,
+	// and would only find the quote.
 	start := js.i + 1
-	q := strings.IndexByte(s[start:], '"')
-	if q < 0 {
+	end := start
+	for {
+		if end+8 > len(s) { // the document's last bytes
+			for end < len(s) && s[end] != '"' && s[end] != '\\' {
+				end++
+			}
+			break
+		}
+		if m := quoteOrBackslash8(load64(s, end)); m != 0 {
+			end += bits.TrailingZeros64(m) >> 3
+			break
+		}
+		end += 8
+	}
+	if end < len(s) && s[end] == '"' { // the usual string: no escapes, a substring, no copy
+		js.i = end + 1
+		return s[start:end], true
+	}
+	if end == len(s) {
 		return "", false
 	}
-	if start+q < js.esc { // the usual string: no escapes, a substring, no copy
-		js.i = start + q + 1
-		return s[start : start+q], true
-	}
-	if js.esc < start { // a backslash outside any string (not JSON): look again
-		js.findEscape(start)
-		if start+q < js.esc {
-			js.i = start + q + 1
-			return s[start : start+q], true
-		}
-	}
-	// The string ends at the first quote after an even run of backslashes
-	// (an odd one escapes it).
-	end := start + q
+	// Escapes. The string ends at the first quote after an even run of
+	// backslashes (an odd one escapes it): searched with strings.IndexByte,
+	// which skips a long message's escapes 16 bytes at a time.
 	for {
+		n := strings.IndexByte(s[end+1:], '"')
+		if n < 0 {
+			return "", false
+		}
+		end += 1 + n
 		bs := 0
 		for k := end - 1; k >= start && s[k] == '\\'; k-- {
 			bs++
@@ -282,14 +298,8 @@ func (js *jsonScanner) str() (string, bool) {
 		if bs%2 == 0 {
 			break
 		}
-		n := strings.IndexByte(s[end+1:], '"')
-		if n < 0 {
-			return "", false
-		}
-		end += 1 + n
 	}
 	js.i = end + 1
-	js.findEscape(js.i)
 	if cap(js.unescaped)-len(js.unescaped) < end-start {
 		js.unescaped = make([]byte, 0, end-start)
 	}
@@ -302,55 +312,93 @@ func (js *jsonScanner) str() (string, bool) {
 	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), true
 }
 
-// findEscape sets esc to the first backslash from i on.
-func (js *jsonScanner) findEscape(i int) {
-	js.esc = len(js.s)
-	if k := strings.IndexByte(js.s[i:], '\\'); k >= 0 {
-		js.esc = i + k
-	}
+// quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
+// are '"' or '\\'; only the lowest flag is sure to be a true one.
+func quoteOrBackslash8(x uint64) uint64 {
+	return hasByte8(x, '"') | hasByte8(x, '\\')
 }
 
-// jsonUnescape appends s, a JSON string body, to b with its escapes decoded.
+// jsonUnescape appends s, a JSON string body, to b with its escapes
+// decoded. Decoded, s is never longer (an escape is never shorter than
+// what it decodes to), so with that room in b whole words can be copied
+// between escapes: a word is written only where s has 8 bytes left to
+// read, and the output is never ahead of the input.
 func jsonUnescape(b []byte, s string) ([]byte, bool) {
-	for i := 0; i < len(s); i++ {
+	if cap(b)-len(b) < len(s) {
+		b = append(make([]byte, 0, len(b)+len(s)), b...)
+	}
+	out := b[:cap(b)]
+	o := len(b)
+	for i := 0; i < len(s); {
 		if s[i] != '\\' {
-			run := strings.IndexByte(s[i:], '\\') // copy up to the next escape at once
-			if run < 0 {
-				run = len(s) - i
+			// Copy up to the next escape a word at a time, bytes past
+			// the backslash included: the escape writes over them.
+			if i+8 > len(s) {
+				out[o] = s[i]
+				i++
+				o++
+				continue
 			}
-			b = append(b, s[i:i+run]...)
-			i += run - 1
+			x := load64(s, i)
+			binary.LittleEndian.PutUint64(out[o:], x)
+			n := 8
+			if m := hasByte8(x, '\\'); m != 0 {
+				n = bits.TrailingZeros64(m) >> 3
+			}
+			i += n
+			o += n
 			continue
 		}
-		i++
+		i++ // the backslash
 		if i >= len(s) {
 			return nil, false
 		}
 		if c := jsonEscapes[s[i]]; c != 0 { // \r \n \t \\ ...: Windows messages hold one every few words
-			b = append(b, c)
+			out[o] = c
+			o++
+			i++
 			continue
 		}
-		switch s[i] {
-		case 'u':
-			r, ok := jsonHex4(s, i+1)
-			if !ok {
-				return nil, false
-			}
-			i += 4
-			if utf16.IsSurrogate(r) {
-				if r2, ok := jsonHex4(s, i+3); ok && i+2 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
-					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-						r = d
-						i += 6
-					}
-				}
-			}
-			b = utf8.AppendRune(b, r)
-		default:
+		if s[i] != 'u' {
 			return nil, false
 		}
+		r, ok := jsonHex4(s, i+1)
+		if !ok {
+			return nil, false
+		}
+		i += 5
+		if utf16.IsSurrogate(r) {
+			if r2, ok := jsonHex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+					r = d
+					i += 6
+				}
+			}
+		}
+		o += utf8.EncodeRune(out[o:], r)
 	}
-	return b, true
+	return out[:o], true
+}
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// hasByte8 flags (high bit of each byte) the bytes of x equal to c, with
+// the "has zero byte" bit trick. Only the lowest flag is sure to be a
+// true one (a borrow may flag bytes above it), which is all callers use.
+func hasByte8(x uint64, c byte) uint64 {
+	x ^= lo8 * uint64(c)
+	return (x - lo8) &^ x & hi8
+}
+
+// load64 reads s[i:i+8] little-endian: one load after the one bounds
+// check of the slicing.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // jsonEscapes is what a one-letter escape stands for (0: not one).
