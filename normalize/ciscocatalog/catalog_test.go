@@ -19,14 +19,7 @@ type lineCase struct {
 func runCases(t *testing.T, ios bool, cases []lineCase) {
 	t.Helper()
 	for _, c := range cases {
-		var m *Msg
-		var ok bool
-		if ios {
-			fac, mn, _ := cutLastDash(c.id)
-			m, ok = IOS(fac, mn)
-		} else {
-			m, ok = ASA(c.id)
-		}
+		m, ok := lookup(ios, c.id)
 		if !ok {
 			t.Errorf("%s: not catalogued", c.id)
 			continue
@@ -82,14 +75,7 @@ func TestIDClass(t *testing.T) {
 		{true, "SEC_LOGIN-LOGIN_FAILED", "logon-failed"},
 		{true, "LINK-UPDOWN", ""},
 	} {
-		var m *Msg
-		var ok bool
-		if c.ios {
-			fac, mn, _ := cutLastDash(c.id)
-			m, ok = IOS(fac, mn)
-		} else {
-			m, ok = ASA(c.id)
-		}
+		m, ok := lookup(c.ios, c.id)
 		if !ok {
 			t.Fatalf("%s not catalogued", c.id)
 		}
@@ -101,4 +87,13 @@ func TestIDClass(t *testing.T) {
 			t.Errorf("%s: IDClass action %q, want %q", c.id, got, c.action)
 		}
 	}
+}
+
+// lookup finds an IOS "FACILITY-MNEMONIC" or an ASA message id.
+func lookup(ios bool, id string) (*Msg, bool) {
+	if ios {
+		fac, mn, _ := cutLastDash(id)
+		return IOS(fac, mn)
+	}
+	return ASA(id)
 }
