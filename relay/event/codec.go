@@ -112,15 +112,11 @@ type window struct{ addr, len uintptr }
 func (o window) appendText(b []byte, s string) []byte {
 	off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - o.addr // huge if s lies before
 	if len(s) >= minWindow && off < o.len && uintptr(len(s)) <= o.len-off {
-		return appendWindow(b, off, len(s))
+		b = binary.AppendUvarint(b, uint64(off)<<1|1)
+		return binary.AppendUvarint(b, uint64(len(s)))
 	}
 	b = binary.AppendUvarint(b, uint64(len(s))<<1)
 	return append(b, s...)
-}
-
-func appendWindow(b []byte, off uintptr, n int) []byte {
-	b = binary.AppendUvarint(b, uint64(off)<<1|1)
-	return binary.AppendUvarint(b, uint64(n))
 }
 
 // DecodeBlock decodes records back to back from buf until it is used up.

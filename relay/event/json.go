@@ -174,22 +174,23 @@ func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []by
 
 // appendDerived appends derived field d of e with its key, if e has it.
 func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []byte {
-	if c := derivedConstJSON[d]; c != "" {
-		if enc.Omit != nil && enc.Omit(derivedKeys[d]) {
+	c := derivedConstJSON[d]
+	var v scalar
+	if c == "" {
+		var ok bool
+		if v, ok = e.derived(d, enc.Observer); !ok {
 			return dst
 		}
-		dst, ok := w.derivedKey(dst, d)
-		if !ok {
-			return dst
-		}
+	}
+	if enc.Omit != nil && enc.Omit(derivedKeys[d]) {
+		return dst
+	}
+	dst, ok := w.derivedKey(dst, d)
+	if !ok {
+		return dst
+	}
+	if c != "" {
 		return append(dst, c...)
-	}
-	v, ok := e.derived(d, enc.Observer)
-	if !ok || enc.Omit != nil && enc.Omit(derivedKeys[d]) {
-		return dst
-	}
-	if dst, ok = w.derivedKey(dst, d); !ok {
-		return dst
 	}
 	switch v.typ {
 	case TypeString:
