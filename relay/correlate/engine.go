@@ -256,13 +256,9 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	base := en.Next()
 	ticked := en.ticked
 	en.ticked = nil
-	en.guard.Each(len(batch), func(i int) {
-		e := batch[i]
-		if len(ticked) > 0 && slices.Contains(ticked, e) {
-			return // our own finding, passed back through the stages
-		}
-		en.eval(e, base+uint64(i))
-	}, func(i int, _ *panics.Panic) []any { return en.failed(batch[i]) })
+	for i := 0; i < len(batch); {
+		i = en.process(batch, i, base, ticked)
+	}
 	if len(en.out) > 0 {
 		batch = append(batch, en.out...)
 		clear(en.out)
@@ -270,6 +266,27 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	}
 	en.Handed(len(batch))
 	return batch
+}
+
+// process evaluates the rules on batch[i:] until the end or a panic (a
+// bug one event found: the rest of that event's evaluation is skipped, see
+// stage.Guard) and returns where to go on. One deferred recover per call,
+// not per event: every event goes through here.
+func (en *Engine) process(batch []*event.Event, i int, base uint64, ticked []*event.Event) (next int) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			en.guard.Report(p, en.failed(batch[next])...)
+			next++
+		}
+	}()
+	for next = i; next < len(batch); next++ {
+		e := batch[next]
+		if len(ticked) > 0 && slices.Contains(ticked, e) {
+			continue // our own finding, passed back through the stages
+		}
+		en.eval(e, base+uint64(next))
+	}
+	return next
 }
 
 // Tick raises the findings that time decides (pair windows closing with

@@ -178,22 +178,37 @@ func (t *Tracker) Process(batch []*event.Event) []*event.Event {
 	}
 	base := t.Next()
 	w := 0
-	t.guard.Each(len(batch), func(i int) {
-		if e := batch[i]; t.apply(e, base+uint64(w)) {
-			batch[w] = e
-			w++
-		}
-	}, func(i int, _ *panics.Panic) []any {
-		batch[w] = batch[i] // kept: only a duplicate is dropped
-		w++
-		return failed(batch[w-1])
-	})
+	for i := 0; i < len(batch); {
+		i, w = t.process(batch, i, w, base)
+	}
 	clear(batch[w:])
 	out := append(batch[:w], t.out...)
 	clear(t.out)
 	t.out = t.out[:0]
 	t.Handed(len(out))
 	return out
+}
+
+// process tracks batch[i:], compacting the events it keeps from
+// batch[w] on, until the end or a panic (a bug one event found: see
+// stage.Guard), and returns where to go on and how many are kept. The
+// event that panicked is kept as it came. One deferred recover per call,
+// not per event: every event goes through here.
+func (t *Tracker) process(batch []*event.Event, i, w int, base uint64) (next, kept int) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			batch[kept] = batch[next]
+			t.guard.Report(p, failed(batch[next])...)
+			next, kept = next+1, kept+1
+		}
+	}()
+	for next, kept = i, w; next < len(batch); next++ {
+		if e := batch[next]; t.apply(e, base+uint64(kept)) {
+			batch[kept] = e
+			kept++
+		}
+	}
+	return next, kept
 }
 
 // Recover re-applies journaled events (IDs after the snapshot's, in order)
