@@ -26,7 +26,7 @@ type Metrics struct {
 	Filtered *prometheus.CounterVec
 	// Panics counts events whose writing panicked, a bug in nomen
 	// (nomen_output_panics_total{output}): each is written in its safe
-	// form (SafeForm) or, if that panics too, dead-lettered.
+	// form (safeForm) or, if that panics too, dead-lettered.
 	Panics *prometheus.CounterVec
 	// State is 1 for the output's current state and 0 for the others
 	// (nomen_output_state{output,state}; see State).

@@ -65,14 +65,14 @@ func (w *Worker) poisoned(e *event.Event, p *panics.Panic) error {
 	if safe {
 		return w.deadLetter([]Rejected{{e, fmt.Errorf("writing the event panicked: %v", p.Value)}})
 	}
-	return w.deliver([]*event.Event{SafeForm(e, p.Value)})
+	return w.deliver([]*event.Event{safeForm(e, p.Value)})
 }
 
-// SafeForm is the event an output writes in place of e when writing e
+// safeForm is the event an output writes in place of e when writing e
 // panicked: e's time, syslog header, origin and original message, without
 // its decoded fields and structured data (where such a bug most likely
 // is), marked with nomen.encode_error. Its journal ID is e's.
-func SafeForm(e *event.Event, why any) *event.Event {
+func safeForm(e *event.Event, why any) *event.Event {
 	s := &event.Event{
 		ID: e.ID, Time: e.Time, Received: e.Received,
 		Original: e.Original, Message: e.Message,

@@ -42,7 +42,7 @@
 //   - A panic in Sink.Write (a bug in nomen, found by one event: see
 //     poison.go) stops neither the worker nor the relay: the batch is
 //     written again an event at a time, and the event whose writing
-//     panics is written in its safe form (SafeForm: nomen.encode_error
+//     panics is written in its safe form (safeForm: nomen.encode_error
 //     and the event's original) or, if that panics too, dead-lettered;
 //     counted in nomen_output_panics_total and logged with the stack.
 //   - Reopen (SIGHUP) asks a forward.Reopener sink to reopen its files
