@@ -26,7 +26,7 @@ type Guard struct {
 func PanicCounter(stage string) prometheus.Counter {
 	return prometheus.NewCounter(prometheus.CounterOpts{
 		Name:        "nomen_stage_panics_total",
-		Help:        "Events whose processing by a stage panicked (a bug in nomen: the event went on without that stage's processing), by stage.",
+		Help:        "Events whose processing by a stage panicked (a bug in nomen: the event went on without that stage's processing), and panics in a stage's timer work (skipped that time), by stage.",
 		ConstLabels: prometheus.Labels{"stage": stage},
 	})
 }
