@@ -118,6 +118,9 @@ window = "60s"
 		"nomen_state_snapshots_total{result=failure,stage=sequence}",
 		"nomen_state_snapshots_total{result=success,stage=correlate}",
 		"nomen_state_snapshots_total{result=failure,stage=correlate}",
+		"nomen_stage_panics_total{stage=sequence}",
+		"nomen_stage_panics_total{stage=correlate}",
+		"nomen_output_panics_total{output=archive}",
 	}
 	for _, l := range []string{"tcp", "udp"} {
 		want = append(want,

@@ -1,9 +1,11 @@
 package file
 
 import (
+	"cmp"
 	"runtime"
 	"sync"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -21,9 +23,22 @@ const encodeChunk = 256
 const maxEncoders = 4
 
 type jsonChunk struct {
-	evs  []*event.Event
-	buf  []byte
-	done chan struct{}
+	evs   []*event.Event
+	buf   []byte
+	done  chan struct{}
+	panic *panics.Panic // encoding panicked (raised again on the writer's goroutine)
+}
+
+// encode encodes the chunk's events with enc. A panic (a bug one event
+// found) is kept in c.panic, for the writer's goroutine to raise: on an
+// encoder's goroutine it would end the process.
+func (c *jsonChunk) encode(enc *event.Encoder) {
+	defer close(c.done)
+	defer panics.Catch(&c.panic)
+	for _, e := range c.evs {
+		c.buf = enc.AppendJSON(c.buf, e)
+		c.buf = append(c.buf, '\n')
+	}
 }
 
 // parallelJSON encodes batches as JSON lines with several encoders.
@@ -78,6 +93,7 @@ func (p *parallelJSON) encodePart(batch []*event.Event, write func([]byte) error
 		c.evs = batch[i*encodeChunk : min(len(batch), (i+1)*encodeChunk)]
 		c.buf = c.buf[:0]
 		c.done = make(chan struct{})
+		c.panic = nil
 	}
 	// Encoder g takes chunks g, g+k, g+2k...: the chunks the writer needs
 	// first are encoded first.
@@ -88,20 +104,17 @@ func (p *parallelJSON) encodePart(batch []*event.Event, write func([]byte) error
 		go func(enc *event.Encoder) {
 			defer wg.Done()
 			for i := g; i < n; i += k {
-				c := &chunks[i]
-				for _, e := range c.evs {
-					c.buf = enc.AppendJSON(c.buf, e)
-					c.buf = append(c.buf, '\n')
-				}
-				close(c.done)
+				chunks[i].encode(enc)
 			}
 		}(&p.encs[g])
 	}
 	var err error
+	var caught *panics.Panic // the first chunk that panicked: nothing after it is written
 	for i := range chunks {
 		c := &chunks[i]
 		<-c.done
-		if err == nil {
+		caught = cmp.Or(caught, c.panic)
+		if err == nil && caught == nil {
 			err = write(c.buf)
 		}
 	}
@@ -112,5 +125,6 @@ func (p *parallelJSON) encodePart(batch []*event.Event, write func([]byte) error
 			chunks[i].buf = nil // one huge event: do not keep its buffer
 		}
 	}
+	panics.Raise(caught)
 	return err
 }

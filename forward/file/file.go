@@ -31,6 +31,7 @@ import (
 
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -321,6 +322,7 @@ func (s *File) Write(ctx context.Context, batch []*event.Event) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.undoPanic()
 	if s.f == nil {
 		if !s.opened {
 			return errors.New("file: not open")
@@ -392,6 +394,21 @@ func (s *File) writeOut(b []byte) error {
 		return fmt.Errorf("file: write: %w", err)
 	}
 	return nil
+}
+
+// undoPanic, deferred by Write, cuts the file back to the last recorded
+// position when encoding panicked (a bug one event found) after part of
+// the batch was written, and panics again for the worker to recover
+// (relay/output writes the batch an event at a time then).
+func (s *File) undoPanic() {
+	p := panics.Of(recover())
+	if p == nil {
+		return
+	}
+	if s.f != nil {
+		_ = s.undo(p) // a failed cut-back is repaired by the next Open
+	}
+	panic(p)
 }
 
 // undo cuts the file back to the last recorded size after a failed write.

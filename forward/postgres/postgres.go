@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -363,6 +364,9 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 		return nil
 	}
 	errs := make([]error, n)
+	// A lane's panic (a bug one event found) is raised again here, for the
+	// worker to recover: on the lane's goroutine it would end the process.
+	caught := make([]*panics.Panic, n)
 	var wg sync.WaitGroup
 	per := (len(batch) + n - 1) / n
 	for i := 0; i < n; i++ {
@@ -370,10 +374,14 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer panics.Catch(&caught[i])
 			errs[i] = s.writeLane(ctx, s.lanes[i], part)
 		}()
 	}
 	wg.Wait()
+	for _, p := range caught {
+		panics.Raise(p)
+	}
 	return s.laneErrors(errs, per, len(batch))
 }
 

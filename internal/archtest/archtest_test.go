@@ -44,7 +44,10 @@ var rules = []struct {
 	{"normalize/screenos", []string{"normalize/vendor", "relay/event"}},
 	{"normalize/checkpoint", []string{"normalize/vendor", "relay/event"}},
 	{"normalize/ciscoftd", []string{"normalize/vendor", "relay/event"}},
-	// Vendor families: ECS helpers, catalogs, leaf decoders, rules.
+	// Vendor families: ECS helpers, catalogs, leaf decoders, rules;
+	// windows also the record helpers it shares with the agent protocol
+	// (relay/wire, a leaf: XML entity decoding).
+	{"normalize/windows", []string{"normalize/", "parse", "relay/event", "relay/wire"}},
 	{"normalize/", []string{"normalize/", "parse", "relay/event"}},
 	{"normalize", []string{"normalize/", "relay/event"}},
 	{"forward/sinktest", []string{"forward", "parse", "relay/event", "internal/"}}, // builds its events from syslog lines

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/wire"
 )
 
 // Rendered Windows event XML (EvtRender EvtRenderEventXml, wevtutil,
@@ -105,7 +106,7 @@ func (w *winEvent) parseXML(s string) bool {
 			name, value, ok := x.dataElement()
 			for ; ok; name, value, ok = x.dataElement() { // the Data elements one after another
 				if entities {
-					name, value = xmlUnescape(name), xmlUnescape(value)
+					name, value = wire.UnescapeXML(name), wire.UnescapeXML(value)
 				}
 				w.add(name, value)
 			}
@@ -203,7 +204,7 @@ func (w *winEvent) parseXML(s string) bool {
 			if inData || field == "" {
 				w.xmlText(t.text, entities && !t.cdata, inData, field)
 			} else if entities && !t.cdata {
-				fieldText += xmlUnescape(t.text)
+				fieldText += wire.UnescapeXML(t.text)
 			} else {
 				fieldText += t.text
 			}
@@ -276,7 +277,7 @@ func xmlSectionOf(name string) xmlSection {
 // System or RenderingInfo child's (field).
 func (w *winEvent) xmlText(text string, unescape, inData bool, field string) {
 	if unescape {
-		text = xmlUnescape(text)
+		text = wire.UnescapeXML(text)
 	}
 	if inData && w.n > 0 {
 		if d := &w.data[w.n-1]; d.value == "" {

@@ -2,26 +2,6 @@ package windows
 
 import "testing"
 
-func TestXMLUnescape(t *testing.T) {
-	for in, want := range map[string]string{
-		"a &lt;b&gt; &amp; &quot;c&quot; &apos;":  `a <b> & "c" '`,
-		"&#13;&#10;&#9;&#x41;":                    "\r\n\tA",
-		"plain":                                   "plain",
-		"bad &bogus; &#xZZ; & end":                "bad &bogus; &#xZZ; & end",
-		"&#X263a;&#0065;&#x0x41;&#;&#x;&#-1;":     "\u263aA&#x0x41;&#;&#x;&#-1;",
-		"&#1114111;&#1114112;&#x110000;&#+5;":     "\U0010ffff&#1114112;&#x110000;&#+5;",
-		"a&#9;b&#10;c&#13;d&#11;&#19;&#90;&#130;": "a\tb\nc\rd\v\x13Z\u0082", // the short road and its neighbours
-		"&#9":   "&#9",
-		"&#1;":  "\x01",
-		"&#10":  "&#10",
-		"x&#13": "x&#13",
-	} {
-		if got := xmlUnescape(in); got != want {
-			t.Errorf("xmlUnescape(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestXMLSystemShapes: System's text children are read the same whether
 // they take the short road (<Name>text</Name>) or not: with attributes,
 // entities, CDATA, comments, empty.

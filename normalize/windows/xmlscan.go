@@ -1,6 +1,10 @@
 package windows
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/wire"
+)
 
 // The XML scanner parseXML (xml.go) reads a rendered event with: tokens,
 // and the elements of an event's usual shapes read at once.
@@ -303,7 +307,7 @@ func xmlAttr(attrs, name string) string {
 	// The usual shape first: ` Name="value"` leading the attributes.
 	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && attrs[1:1+n] == name && attrs[1+n] == '=' && attrs[2+n] == '"' {
 		if end := strings.IndexByte(attrs[n+3:], '"'); end >= 0 {
-			return xmlUnescape(attrs[n+3 : n+3+end])
+			return wire.UnescapeXML(attrs[n+3 : n+3+end])
 		}
 	}
 	for i := 0; i < len(attrs); {
@@ -335,7 +339,7 @@ func xmlAttr(attrs, name string) string {
 		if end < 0 {
 			return ""
 		}
-		return xmlUnescape(attrs[k+1 : k+1+end])
+		return wire.UnescapeXML(attrs[k+1 : k+1+end])
 	}
 	return ""
 }

@@ -45,6 +45,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/snapshot"
@@ -76,6 +77,7 @@ type Engine struct {
 
 	log   *slog.Logger
 	m     *metrics
+	guard *stage.Guard // a panic on one event skips its correlation
 	now   func() time.Time
 	owner stage.Owner // nil: every key is ours
 
@@ -90,6 +92,7 @@ type Engine struct {
 	ticked     []*event.Event // findings of the last Tick: not fed back to the rules
 	cands      []int          // scratch: candidate entries of one event
 	num        []byte         // scratch: an integer as text
+	applying   int            // the rule being applied to the current event (-1: none yet), for the log of a panic
 	key        []byte         // scratch: group keys
 	strs       *interner      // copies of the strings rule state keeps
 }
@@ -109,6 +112,7 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	if en.log == nil {
 		en.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	en.guard = stage.NewGuard("correlate", m.panics, en.log)
 	if en.now == nil {
 		en.now = time.Now
 	}
@@ -252,11 +256,8 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	base := en.Next()
 	ticked := en.ticked
 	en.ticked = nil
-	for i, e := range batch {
-		if len(ticked) > 0 && slices.Contains(ticked, e) {
-			continue // our own finding, passed back through the stages
-		}
-		en.eval(e, base+uint64(i))
+	for i := 0; i < len(batch); {
+		i = en.process(batch, i, base, ticked)
 	}
 	if len(en.out) > 0 {
 		batch = append(batch, en.out...)
@@ -265,6 +266,27 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	}
 	en.Handed(len(batch))
 	return batch
+}
+
+// process evaluates the rules on batch[i:] until the end or a panic (a
+// bug one event found: the rest of that event's evaluation is skipped, see
+// stage.Guard) and returns where to go on. One deferred recover per call,
+// not per event: every event goes through here.
+func (en *Engine) process(batch []*event.Event, i int, base uint64, ticked []*event.Event) (next int) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			en.guard.Report(p, en.failed(batch[next])...)
+			next++
+		}
+	}()
+	for next = i; next < len(batch); next++ {
+		e := batch[next]
+		if len(ticked) > 0 && slices.Contains(ticked, e) {
+			continue // our own finding, passed back through the stages
+		}
+		en.eval(e, base+uint64(next))
+	}
+	return next
 }
 
 // Tick raises the findings that time decides (pair windows closing with
@@ -276,7 +298,7 @@ func (en *Engine) Tick(now time.Time) []*event.Event {
 	en.reloadNow()
 	for _, r := range en.rules {
 		before := r.size()
-		r.tick(en, now)
+		en.guard.Do(func() { r.tick(en, now) }, "rule", r.base().name)
 		n := r.size()
 		if n != before {
 			en.Dirty = true // expired state: the snapshot should forget it too
@@ -293,7 +315,8 @@ func (en *Engine) Tick(now time.Time) []*event.Event {
 // without raising findings, so that state lost in a crash is rebuilt.
 func (en *Engine) Recover(evs []*event.Event) {
 	en.recovering = true
-	for _, e := range evs {
+	en.guard.Each(len(evs), func(i int) {
+		e := evs[i]
 		if own(e) {
 			if r, ok := en.byName[e.Str("rule.name")]; ok {
 				r.retire(e)
@@ -302,7 +325,10 @@ func (en *Engine) Recover(evs []*event.Event) {
 			en.eval(e, e.ID)
 		}
 		en.Recovered(e.ID)
-	}
+	}, func(i int, _ *panics.Panic) []any {
+		en.Recovered(evs[i].ID)
+		return en.failed(evs[i])
+	})
 	en.recovering = false
 	clear(en.out)
 	en.out = en.out[:0]
@@ -425,6 +451,7 @@ func (en *Engine) evicted(b *ruleBase) {
 
 // eval runs the rules whose dispatch condition e meets.
 func (en *Engine) eval(e *event.Event, id uint64) {
+	en.applying = -1
 	m := en.memo
 	m.reset(e)
 	defer m.release()
@@ -459,10 +486,24 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 		ent := &en.idx.entries[i]
 		if m.all(ent.where) && (len(ent.not) == 0 || !m.all(ent.not)) {
 			en.Dirty = true
+			en.applying = ent.rule
 			en.rules[ent.rule].apply(en, e, id, ent.role)
 		}
 	}
 	en.cands = c
+}
+
+// failed is what the log of a panic while evaluating e says of it: the
+// rule that was being applied, and the event's identity.
+func (en *Engine) failed(e *event.Event) []any {
+	if e == nil {
+		return nil
+	}
+	rule := "" // a panic while finding the rules to apply
+	if en.applying >= 0 && en.applying < len(en.rules) {
+		rule = en.rules[en.applying].base().name
+	}
+	return []any{"rule", rule, "event.code", e.Str("event.code"), "host", e.Str("host.name"), "input", e.Input}
 }
 
 // index dispatches events to the rules that may match them without

@@ -1,6 +1,9 @@
 package correlate
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/nomenhq/nomen/relay/stage"
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // metrics are the engine's series. Findings re-derived by Recover are not
 // counted: the process that raised them did.
@@ -9,6 +12,7 @@ type metrics struct {
 	evicted   *prometheus.CounterVec // {rule}
 	keys      *prometheus.GaugeVec   // {rule}
 	snapshots *prometheus.CounterVec // {result}
+	panics    prometheus.Counter     // nomen_stage_panics_total{stage="correlate"}
 
 	scriptBlocks *prometheus.CounterVec // {result}
 	scriptParts  *prometheus.CounterVec // {reason}
@@ -33,6 +37,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:        "State snapshots written, by stage and result.",
 			ConstLabels: prometheus.Labels{"stage": "correlate"},
 		}, []string{"result"}),
+		panics: stage.PanicCounter("correlate"),
 		scriptBlocks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_correlate_script_blocks_total",
 			Help: "PowerShell script blocks logged in parts, by result: complete (reassembled) or incomplete (parts missing).",
@@ -42,7 +47,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Parts of PowerShell script blocks not added to a block, by reason: duplicate, after_close (the block was closed), max_block_bytes.",
 		}, []string{"reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.findings, m.evicted, m.keys, m.snapshots, m.scriptBlocks, m.scriptParts} {
+	for _, c := range []prometheus.Collector{m.findings, m.evicted, m.keys, m.snapshots, m.panics, m.scriptBlocks, m.scriptParts} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nomenhq/nomen/internal/panics"
 	"slices"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -147,9 +148,9 @@ func (en *Engine) ReplayPart(evs []*event.Event, in func(key string) bool, lease
 	owner := en.owner
 	en.owner = stage.OnlyKeys{In: in, Number: lease}
 	defer func() { en.owner = owner }()
-	for _, e := range evs {
-		if !own(e) {
+	en.guard.Each(len(evs), func(i int) {
+		if e := evs[i]; !own(e) {
 			en.eval(e, e.ID)
 		}
-	}
+	}, func(i int, _ *panics.Panic) []any { return en.failed(evs[i]) })
 }

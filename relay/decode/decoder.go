@@ -1,11 +1,10 @@
 package decode
 
 import (
-	"fmt"
-	"runtime/debug"
-	"strconv"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logging"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -93,7 +92,7 @@ func (d *Decoder) Parse(raw []byte, e *event.Event) {
 	if d.in.warn != nil {
 		why, _ := e.Get(parse.FieldParseError)
 		d.in.warn.Warn("message did not parse; kept raw", "listener", d.in.opts.Input, "peer", e.Peer,
-			"format", e.Format, "error", why.String(), "start", quoteStart(raw))
+			"format", e.Format, "error", why.String(), "start", logging.Start(raw))
 	}
 }
 
@@ -125,8 +124,8 @@ const panicError = "nomen could not decode this message (a bug: please report it
 // nomen_decode_panics_total and as unrecognised, and logged (throttled)
 // with the stack. One message must neither stop the relay nor be lost.
 func (d *Decoder) recoverRaw(e *event.Event, raw []byte, keep int, msg string, dec *string) {
-	r := recover()
-	if r == nil {
+	p := panics.Of(recover())
+	if p == nil {
 		return
 	}
 	e.Fields = e.Fields[:min(keep, len(e.Fields))]
@@ -144,13 +143,8 @@ func (d *Decoder) recoverRaw(e *event.Event, raw []byte, keep int, msg string, d
 		d.lastDec = ""
 	}
 	d.nDec++
-	if d.in.panics != nil {
-		d.in.panics.Inc()
-	}
-	if d.in.warn != nil {
-		d.in.warn.Warn("decoding a message panicked; kept raw", "listener", d.in.opts.Input, "peer", e.Peer,
-			"panic", fmt.Sprint(r), "start", quoteStart([]byte(e.Original)), "stack", string(debug.Stack()))
-	}
+	p.Report(d.in.panics, d.in.warn, "decoding a message panicked; kept raw", "listener", d.in.opts.Input, "peer", e.Peer,
+		"start", logging.Start([]byte(e.Original)))
 }
 
 // Flush adds what was counted since the last Flush to the metrics.
@@ -181,16 +175,6 @@ func (d *Decoder) countDecoded() {
 		c.Add(float64(d.nDec))
 	}
 	d.nDec = 0
-}
-
-// quoteStart is the start of a message for a log line: at most 64 bytes,
-// quoted (control bytes and invalid UTF-8 escaped).
-func quoteStart(raw []byte) string {
-	const max = 64
-	if len(raw) > max {
-		return strconv.Quote(string(raw[:max])) + "..."
-	}
-	return strconv.Quote(string(raw))
 }
 
 // NormalizeTrace is Normalize that also returns how the normalizer

@@ -24,6 +24,10 @@ type Metrics struct {
 	// Filtered counts events an output's where / where_not left out
 	// (nomen_output_filtered_events_total{output}); not a failure.
 	Filtered *prometheus.CounterVec
+	// Panics counts events whose writing panicked, a bug in nomen
+	// (nomen_output_panics_total{output}): each is written in its safe
+	// form (safeForm) or, if that panics too, dead-lettered.
+	Panics *prometheus.CounterVec
 	// State is 1 for the output's current state and 0 for the others
 	// (nomen_output_state{output,state}; see State).
 	State *prometheus.GaugeVec
@@ -55,12 +59,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Filtered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_output_filtered_events_total", Help: "Events an output's where / where_not filters left out, by output.",
 		}, []string{"output"}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_panics_total", Help: "Events whose writing by an output panicked (a bug in nomen: the event is written in its safe form with nomen.encode_error, or dead-lettered), by output.",
+		}, []string{"output"}),
 		State: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "nomen_output_state", Help: "1 for the output's current state (ok, failing, cannot_open, config_error, deadletter_full), 0 for the others.",
 		}, []string{"output", "state"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.State)
+		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.Panics, m.State)
 	}
 	return m
 }
@@ -69,7 +76,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 type series struct {
 	events, filtered, deadLettered  prometheus.Counter
 	openFailed, retryable, rejected prometheus.Counter
-	configErrors                    prometheus.Counter
+	configErrors, panics            prometheus.Counter
 	lag                             prometheus.Gauge
 }
 
@@ -82,6 +89,7 @@ func (m *Metrics) series(name string) series {
 		retryable:    m.Failures.WithLabelValues(name, KindRetryable),
 		rejected:     m.Failures.WithLabelValues(name, KindPermanent),
 		configErrors: m.Failures.WithLabelValues(name, KindConfig),
+		panics:       m.Panics.WithLabelValues(name),
 		lag:          m.Lag.WithLabelValues(name),
 	}
 }

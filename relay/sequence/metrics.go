@@ -1,6 +1,9 @@
 package sequence
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/nomenhq/nomen/relay/stage"
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // Metrics are the tracker's series. Events re-applied by Recover are not
 // counted: the process that first saw them did. A relay creates them once
@@ -14,6 +17,7 @@ type Metrics struct {
 	evicted    prometheus.Counter
 	loss       *prometheus.CounterVec // {reason}
 	snapshotOK *prometheus.CounterVec // {result}
+	panics     prometheus.Counter     // nomen_stage_panics_total{stage="sequence"}
 }
 
 // NewMetrics registers the tracker's series with reg; it panics if they
@@ -65,8 +69,9 @@ func newMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help:        "State snapshots written, by stage and result.",
 			ConstLabels: prometheus.Labels{"stage": "sequence"},
 		}, []string{"result"}),
+		panics: stage.PanicCounter("sequence"),
 	}
-	for _, c := range []prometheus.Collector{m.gaps, m.missing, m.duplicates, m.restarts, m.streams, m.evicted, m.loss, m.snapshotOK} {
+	for _, c := range []prometheus.Collector{m.gaps, m.missing, m.duplicates, m.restarts, m.streams, m.evicted, m.loss, m.snapshotOK, m.panics} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package sequence
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nomenhq/nomen/internal/panics"
 	"slices"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -76,9 +77,9 @@ func (t *Tracker) ReplayPart(evs []*event.Event, in func(key string) bool, lease
 	owner := t.owner
 	t.owner = stage.OnlyKeys{In: in, Number: lease}
 	defer func() { t.owner = owner }()
-	for _, e := range evs {
-		if e.Str("event.dataset") != Dataset {
+	t.guard.Each(len(evs), func(i int) {
+		if e := evs[i]; e.Str("event.dataset") != Dataset {
 			t.apply(e, e.ID)
 		}
-	}
+	}, func(i int, _ *panics.Panic) []any { return failed(evs[i]) })
 }

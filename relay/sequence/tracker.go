@@ -57,6 +57,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/nomenhq/nomen/relay/stage/lru"
@@ -72,6 +73,7 @@ type Tracker struct {
 	owner   stage.Owner // nil: every stream is ours
 	log     *slog.Logger
 	m       *Metrics
+	guard   *stage.Guard // a panic on one event skips its tracking
 	now     func() time.Time
 	streams *lru.Map[stream]
 	open    map[*stream]struct{} // streams with holes
@@ -126,6 +128,7 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 	if t.log == nil {
 		t.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	t.guard = stage.NewGuard("sequence", m.panics, t.log)
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -175,11 +178,8 @@ func (t *Tracker) Process(batch []*event.Event) []*event.Event {
 	}
 	base := t.Next()
 	w := 0
-	for _, e := range batch {
-		if t.apply(e, base+uint64(w)) {
-			batch[w] = e
-			w++
-		}
+	for i := 0; i < len(batch); {
+		i, w = t.process(batch, i, w, base)
 	}
 	clear(batch[w:])
 	out := append(batch[:w], t.out...)
@@ -187,6 +187,28 @@ func (t *Tracker) Process(batch []*event.Event) []*event.Event {
 	t.out = t.out[:0]
 	t.Handed(len(out))
 	return out
+}
+
+// process tracks batch[i:], compacting the events it keeps from
+// batch[w] on, until the end or a panic (a bug one event found: see
+// stage.Guard), and returns where to go on and how many are kept. The
+// event that panicked is kept as it came. One deferred recover per call,
+// not per event: every event goes through here.
+func (t *Tracker) process(batch []*event.Event, i, w int, base uint64) (next, kept int) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			batch[kept] = batch[next]
+			t.guard.Report(p, failed(batch[next])...)
+			next, kept = next+1, kept+1
+		}
+	}()
+	for next, kept = i, w; next < len(batch); next++ {
+		if e := batch[next]; t.apply(e, base+uint64(kept)) {
+			batch[kept] = e
+			kept++
+		}
+	}
+	return next, kept
 }
 
 // Recover re-applies journaled events (IDs after the snapshot's, in order)
@@ -197,10 +219,13 @@ func (t *Tracker) Recover(evs []*event.Event) {
 		return
 	}
 	t.recovering = true
-	for _, e := range evs {
-		t.apply(e, e.ID)
-		t.Recovered(e.ID)
-	}
+	t.guard.Each(len(evs), func(i int) {
+		t.apply(evs[i], evs[i].ID)
+		t.Recovered(evs[i].ID)
+	}, func(i int, _ *panics.Panic) []any {
+		t.Recovered(evs[i].ID)
+		return failed(evs[i])
+	})
 	t.recovering = false
 	clear(t.out)
 	t.out = t.out[:0]
@@ -210,6 +235,16 @@ func (t *Tracker) Recover(evs []*event.Event) {
 // gap alerts, to be journaled like a batch.
 func (t *Tracker) Tick(now time.Time) []*event.Event {
 	t.reloadNow()
+	t.guard.Do(func() { t.tick(now) })
+	// Not counted as handed back: the pipeline passes them through the
+	// stages' Process (which counts them) or appends them to an output.
+	out := t.out
+	t.out = nil
+	return out
+}
+
+// tick confirms the holes due by now and forgets old explanations.
+func (t *Tracker) tick(now time.Time) {
 	if len(t.open) > 0 {
 		var due []*stream
 		for s := range t.open {
@@ -245,11 +280,14 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 			delete(t.explain, origin)
 		}
 	}
-	// Not counted as handed back: the pipeline passes them through the
-	// stages' Process (which counts them) or appends them to an output.
-	out := t.out
-	t.out = nil
-	return out
+}
+
+// failed is what the log of a panic while tracking e says of it.
+func failed(e *event.Event) []any {
+	if e == nil {
+		return nil
+	}
+	return []any{"host", e.Str("host.name"), "event.code", e.Str("event.code"), "input", e.Input}
 }
 
 // fields is what the tracker reads from an event, gathered in one pass.

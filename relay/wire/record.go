@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Records of FormatWindowsXML are rendered Windows events:
@@ -34,13 +33,13 @@ func RecordID(rec string) (uint64, bool) {
 // RecordChannel returns the record's <Channel> (the System one).
 func RecordChannel(rec string) string {
 	s, _ := elementText(rec, "<Channel")
-	return unescapeXML(s)
+	return UnescapeXML(s)
 }
 
 // RecordComputer returns the record's <Computer>.
 func RecordComputer(rec string) string {
 	s, _ := elementText(rec, "<Computer")
-	return unescapeXML(s)
+	return UnescapeXML(s)
 }
 
 // RecordTime returns the record's <TimeCreated SystemTime='...'>.
@@ -68,7 +67,7 @@ func RecordMessage(rec string) string {
 		return ""
 	}
 	s, _ := elementText(rec[i:], "<Message")
-	return unescapeXML(s)
+	return UnescapeXML(s)
 }
 
 // ElementText returns the raw (still escaped) text of the first element
@@ -139,68 +138,4 @@ func attr(b string, name string) (string, bool) {
 		}
 		return rest[1 : 1+end], true
 	}
-}
-
-// unescapeXML resolves the five predefined entities and character
-// references; anything else is kept as it is.
-func unescapeXML(b string) string {
-	if strings.IndexByte(b, '&') < 0 {
-		return b // a substring: no copy
-	}
-	out := make([]byte, 0, len(b))
-	for len(b) > 0 {
-		i := strings.IndexByte(b, '&')
-		if i < 0 {
-			out = append(out, b...)
-			break
-		}
-		out = append(out, b[:i]...)
-		b = b[i:]
-		semi := strings.IndexByte(b, ';')
-		if semi < 0 || semi > 12 {
-			out = append(out, '&')
-			b = b[1:]
-			continue
-		}
-		ent := b[1:semi]
-		switch ent {
-		case "lt":
-			out = append(out, '<')
-		case "gt":
-			out = append(out, '>')
-		case "amp":
-			out = append(out, '&')
-		case "quot":
-			out = append(out, '"')
-		case "apos":
-			out = append(out, '\'')
-		default:
-			r, ok := charRef(ent)
-			if !ok {
-				out = append(out, b[:semi+1]...)
-				b = b[semi+1:]
-				continue
-			}
-			out = utf8.AppendRune(out, r)
-		}
-		b = b[semi+1:]
-	}
-	return string(out)
-}
-
-func charRef(ent string) (rune, bool) {
-	if len(ent) < 2 || ent[0] != '#' {
-		return 0, false
-	}
-	var n uint64
-	var err error
-	if ent[1] == 'x' || ent[1] == 'X' {
-		n, err = strconv.ParseUint(ent[2:], 16, 32)
-	} else {
-		n, err = strconv.ParseUint(ent[1:], 10, 32)
-	}
-	if err != nil || n > utf8.MaxRune {
-		return 0, false
-	}
-	return rune(n), true
 }

@@ -1,0 +1,123 @@
+package output
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// poisonSink stands for a sink whose encoder has a bug: writing a batch
+// that holds an event with the field test.poison panics, and one whose
+// original says "poison-all" panics in any form. It records what it
+// delivered.
+type poisonSink struct {
+	mu        sync.Mutex
+	delivered []*event.Event
+	writes    int
+}
+
+func (s *poisonSink) Open(context.Context) error { return nil }
+func (s *poisonSink) Close() error               { return nil }
+
+func (s *poisonSink) Write(_ context.Context, batch []*event.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	for _, e := range batch {
+		if e.Has("test.poison") || strings.Contains(e.Original, "poison-all") {
+			panic("runtime error: index out of range [5] with length 5")
+		}
+	}
+	s.delivered = append(s.delivered, batch...)
+	return nil
+}
+
+func (s *poisonSink) snapshot() ([]*event.Event, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*event.Event(nil), s.delivered...), s.writes
+}
+
+// TestPanicWritesThePoisonInItsSafeForm: a batch whose writing panics is
+// written again an event at a time; the event that makes the sink panic is
+// written in its safe form (its original, nomen.encode_error); every other
+// event is delivered as it is, in order; the cursor moves past all of
+// them; the panics are counted and logged once per interval; the output
+// goes on writing whole batches.
+func TestPanicWritesThePoisonInItsSafeForm(t *testing.T) {
+	h := memoryHarness(t)
+	sink := &poisonSink{}
+	w, _ := h.worker(Options{Sink: sink, BatchSize: 100})
+	evs := testEvents(0, 10)
+	evs[3].SetStr("test.poison", "yes")
+	evs[7].SetStr("test.poison", "yes")
+	h.append(evs)
+	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) == 10 })
+	got, _ := sink.snapshot()
+	for i, e := range got {
+		safe := i == 3 || i == 7
+		if e.ID != uint64(i+1) || e.Original != evs[i].Original || e.Has(FieldEncodeError) != safe || e.Has("test.poison") {
+			t.Errorf("event %d: id %d, original %q, encode_error %v, poison %v; want id %d, its original, encode_error %v",
+				i, e.ID, e.Original, e.Has(FieldEncodeError), e.Has("test.poison"), i+1, safe)
+		}
+	}
+	if v := got[3].Str(FieldEncodeError); !strings.Contains(v, "index out of range") {
+		t.Errorf("nomen.encode_error = %q, want the panic in it", v)
+	}
+	if v := value(h.m.Panics.WithLabelValues("out")); v != 2 {
+		t.Errorf("nomen_output_panics_total = %v, want 2", v)
+	}
+	if n := h.logs.count("writing an event panicked"); n != 1 {
+		t.Errorf("%d log lines for two panics within an interval, want 1", n)
+	}
+	if n := h.logs.count("poison_test.go"); n != 1 {
+		t.Errorf("the log line has no stack")
+	}
+	_, before := sink.snapshot()
+	h.append(testEvents(10, 5))
+	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) == 15 })
+	if _, after := sink.snapshot(); after != before+1 {
+		t.Errorf("%d writes for a clean batch after the poison, want 1", after-before)
+	}
+	h.stop(w)
+	if c := h.committed(); c != 15 {
+		t.Errorf("committed %d, want 15", c)
+	}
+}
+
+// TestPanicInEveryFormIsDeadLettered: an event whose safe form panics too
+// is dead-lettered, and the output goes on: no write is repeated forever.
+func TestPanicInEveryFormIsDeadLettered(t *testing.T) {
+	h := memoryHarness(t)
+	sink := &poisonSink{}
+	w, _ := h.worker(Options{Sink: sink, BatchSize: 100})
+	evs := testEvents(0, 4)
+	evs[1].Original = "<38>Nov 22 10:15:02 web1 sshd[392]: poison-all"
+	h.append(evs)
+	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) == 3 })
+	h.stop(w)
+	if c := h.committed(); c != 4 {
+		t.Errorf("committed %d, want 4", c)
+	}
+	got, _ := sink.snapshot()
+	if len(got) != 3 || got[0].ID != 1 || got[1].ID != 3 || got[2].ID != 4 {
+		t.Fatalf("delivered %d events, want 1, 3 and 4", len(got))
+	}
+	lines := readDeadLetter(t, h.dl)
+	if len(lines) != 1 || !strings.Contains(lines[0]["error"].(string), "panicked") {
+		t.Fatalf("dead letter %v, want the poison with the panic", lines)
+	}
+	ev := lines[0]["event"].(map[string]any)
+	if ev["event"].(map[string]any)["original"] != evs[1].Original || ev["nomen"].(map[string]any)["encode_error"] == nil {
+		t.Errorf("dead-lettered %v, want the safe form of the poison", ev)
+	}
+	if v := value(h.m.Panics.WithLabelValues("out")); v != 2 {
+		t.Errorf("nomen_output_panics_total = %v, want 2 (the event, then its safe form)", v)
+	}
+	if v := value(h.m.DeadLettered.WithLabelValues("out")); v != 1 {
+		t.Errorf("dead-lettered %v, want 1", v)
+	}
+}
