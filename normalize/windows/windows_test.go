@@ -305,8 +305,8 @@ func TestJSONScannerUnescapedStrings(t *testing.T) {
 	want := []string{`C:\a\b.exe`, "x", "été", `"q"`, `C:\c`}
 	var got []string
 	for range want {
-		js.skipSpace()
-		v, ok := js.str()
+		v, next, ok := js.str(jsonSkipSpace(js.s, js.i))
+		js.i = next
 		if !ok {
 			t.Fatalf("str failed at %d", js.i)
 		}
@@ -472,7 +472,7 @@ func TestRepeatedEventDataKeepsFirst(t *testing.T) {
 func TestJSONScannerStringEnds(t *testing.T) {
 	for _, doc := range []string{`"a\\"`, `"b\"c\\\"d"`, `"\\\\"`, `"e\\\\\"f"`, `"\"\""`, `"C:\\x\\"`} {
 		js := newJSONScanner(doc + ` "next"`)
-		got, ok := js.str()
+		got, next, ok := js.str(0)
 		var want string
 		if err := json.Unmarshal([]byte(doc), &want); err != nil {
 			t.Fatal(err)
@@ -480,14 +480,13 @@ func TestJSONScannerStringEnds(t *testing.T) {
 		if !ok || got != want {
 			t.Errorf("str(%s) = %q, %v; want %q", doc, got, ok, want)
 		}
-		js.skipSpace()
-		if next, ok := js.str(); !ok || next != "next" {
-			t.Errorf("after %s: %q, %v", doc, next, ok)
+		if after, _, ok := js.str(jsonSkipSpace(js.s, next)); !ok || after != "next" {
+			t.Errorf("after %s: %q, %v", doc, after, ok)
 		}
 	}
 	for _, doc := range []string{`"a\"`, `"b\\\"`} {
 		js := newJSONScanner(doc)
-		if _, ok := js.str(); ok {
+		if _, _, ok := js.str(0); ok {
 			t.Errorf("str(%s) accepted an unterminated string", doc)
 		}
 	}
@@ -538,8 +537,8 @@ func TestJSONScannerEscapesAcrossStrings(t *testing.T) {
 		}
 		js := newJSONScanner(doc.String())
 		for i, w := range want {
-			js.skipSpace()
-			got, ok := js.str()
+			got, next, ok := js.str(jsonSkipSpace(js.s, js.i))
+			js.i = next
 			if !ok || got != w {
 				t.Fatalf("round %d, %s: string %d = %q, %v; want %q", round, doc.String(), i, got, ok, w)
 			}
@@ -548,8 +547,9 @@ func TestJSONScannerEscapesAcrossStrings(t *testing.T) {
 	js := newJSONScanner(`\ "C:\\x" "y"`)
 	js.i = 2
 	for _, w := range []string{`C:\x`, "y"} {
-		js.skipSpace()
-		if got, ok := js.str(); !ok || got != w {
+		got, next, ok := js.str(jsonSkipSpace(js.s, js.i))
+		js.i = next
+		if !ok || got != w {
 			t.Errorf("after a stray backslash: %q, %v; want %q", got, ok, w)
 		}
 	}
