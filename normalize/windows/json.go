@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -345,55 +344,71 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	}
 	out := b[:cap(b)]
 	o := len(b)
-	for i := 0; i < len(s); {
-		if s[i] != '\\' {
-			// Copy up to the next escape a word at a time, bytes past
-			// the backslash included: the escape writes over them.
-			if i+8 > len(s) {
-				out[o] = s[i]
-				i++
-				o++
-				continue
-			}
+	i := 0
+	for {
+		// Copy up to the next escape a word at a time, bytes past the
+		// backslash included: the escape writes over them.
+		for i+8 <= len(s) {
 			x := load64(s, i)
 			binary.LittleEndian.PutUint64(out[o:], x)
-			n := 8
 			if m := hasByte8(x, '\\'); m != 0 {
-				n = bits.TrailingZeros64(m) >> 3
+				n := bits.TrailingZeros64(m) >> 3
+				i += n
+				o += n
+				break
 			}
-			i += n
-			o += n
-			continue
+			i += 8
+			o += 8
 		}
-		i++ // the backslash
-		if i >= len(s) {
-			return nil, false
-		}
-		if c := jsonEscapes[s[i]]; c != 0 { // \r \n \t \\ ...: Windows messages hold one every few words
-			out[o] = c
-			o++
+		for i < len(s) && s[i] != '\\' {
+			out[o] = s[i]
 			i++
-			continue
+			o++
 		}
-		if s[i] != 'u' {
-			return nil, false
-		}
-		r, ok := jsonHex4(s, i+1)
-		if !ok {
-			return nil, false
-		}
-		i += 5
-		if utf16.IsSurrogate(r) {
-			if r2, ok := jsonHex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-					r = d
-					i += 6
-				}
+		// The escapes there, one after another: Windows messages hold
+		// runs of them (\r\n\t\t), read here without going round the
+		// copy again.
+		for i < len(s) && s[i] == '\\' {
+			if i+1 == len(s) {
+				return nil, false
+			}
+			if c := jsonEscapes[s[i+1]]; c != 0 {
+				out[o] = c
+				o++
+				i += 2
+				continue
+			}
+			var ok bool
+			if o, i, ok = jsonUnescapeU(out, o, s, i+1); !ok {
+				return nil, false
 			}
 		}
-		o += utf8.EncodeRune(out[o:], r)
+		if i == len(s) {
+			return out[:o], true
+		}
 	}
-	return out[:o], true
+}
+
+// jsonUnescapeU decodes the \u escape whose 'u' is s[i] (a surrogate
+// pair as one rune) into out[o:], and returns where both go on.
+func jsonUnescapeU(out []byte, o int, s string, i int) (int, int, bool) {
+	if s[i] != 'u' {
+		return o, i, false
+	}
+	r, ok := jsonHex4(s, i+1)
+	if !ok {
+		return o, i, false
+	}
+	i += 5
+	if utf16.IsSurrogate(r) {
+		if r2, ok := jsonHex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				r = d
+				i += 6
+			}
+		}
+	}
+	return o + utf8.EncodeRune(out[o:], r), i, true
 }
 
 const (
@@ -449,7 +464,7 @@ func (w *winEvent) winlogbeatField(path []string, v string) {
 	} else if len(path) == 1 {
 		switch path[0] {
 		case "@timestamp":
-			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			if t, ok := winParseTime(v); ok {
 				w.time, w.exact = t, true
 			}
 			return
@@ -563,7 +578,7 @@ func (w *winEvent) evtxField(path []string, v string) {
 				w.setKeywordMask(mask)
 			}
 		case "TimeCreated":
-			if t, err := time.Parse(time.RFC3339Nano, v); err == nil && p[len(p)-1] == "SystemTime" {
+			if t, ok := winParseTime(v); ok && p[len(p)-1] == "SystemTime" {
 				w.time, w.exact = t, true
 			}
 		case "EventRecordID":
