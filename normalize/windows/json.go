@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -484,7 +485,7 @@ func (w *winEvent) winlogbeatField(path []string, v string) {
 	} else if len(path) == 1 {
 		switch path[0] {
 		case "@timestamp":
-			if t, ok := winParseTime(v); ok {
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 				w.time, w.exact = t, true
 			}
 			return
@@ -598,7 +599,7 @@ func (w *winEvent) evtxField(path []string, v string) {
 				w.setKeywordMask(mask)
 			}
 		case "TimeCreated":
-			if t, ok := winParseTime(v); ok && p[len(p)-1] == "SystemTime" {
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil && p[len(p)-1] == "SystemTime" {
 				w.time, w.exact = t, true
 			}
 		case "EventRecordID":

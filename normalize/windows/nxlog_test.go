@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// TestNXLogTimeUsual: NXLog's usual time (winDateTime) is read as time.Parse reads it,
+// TestNXLogTimeUsual: NXLog's usual time is read as time.Parse reads it,
 // and what time.Parse rejects is not read.
 func TestNXLogTimeUsual(t *testing.T) {
 	for _, v := range []string{"2026-07-01 10:15:02", "2024-02-29 23:59:59", "2025-02-29 10:00:00",
@@ -13,7 +13,7 @@ func TestNXLogTimeUsual(t *testing.T) {
 		"2026-07-01 10:60:00", "2026-07-01 10:15:60", "0000-01-01 00:00:00", "2026-07-01T10:15:02",
 		"2026-07-01 10:15:02.5", "2026-7-01 10:15:02", "+026-07-01 10:15:02", "2026-07-00 10:15:02"} {
 		want, err := time.Parse(time.DateTime, v)
-		got, ok := winDateTime(v, ' ', 0)
+		got, ok := nxlogTimeUsual(v)
 		if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
 			t.Errorf("%q: %v, time.Parse %v %v", v, got, want, err)
 		}
@@ -22,30 +22,6 @@ func TestNXLogTimeUsual(t *testing.T) {
 		}
 		if got, _ := nxlogTime(v); err == nil && !got.Equal(want) {
 			t.Errorf("nxlogTime(%q) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-// TestWinTimeUTC: the usual RFC 3339 UTC time is read as time.Parse reads
-// it, and what time.Parse rejects is not read.
-func TestWinTimeUTC(t *testing.T) {
-	for _, v := range []string{"2026-07-01T10:15:02Z", "2026-07-01T10:15:02.1234567Z", "2026-07-01T10:15:02.513Z",
-		"2026-07-01T10:15:02.123456789Z", "2026-07-01T10:15:02.1234567891Z", "2026-07-01T10:15:02.Z",
-		"2026-07-01T10:15:02,5Z", "2024-02-29T23:59:59.9Z", "2025-02-29T10:00:00Z", "2026-07-01T24:00:00Z",
-		"2026-07-01T10:15:60Z", "2026-07-01T10:15:02.12a4Z", "2026-07-01T10:15:02+02:00", "2026-07-01 10:15:02Z",
-		"2026-07-01T10:15:02.0000000Z", "0000-01-01T00:00:00Z", "2026-7-01T10:15:02Z"} {
-		want, err := time.Parse(time.RFC3339Nano, v)
-		got, ok := winTimeUTC(v)
-		if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
-			t.Errorf("%q: %v, time.Parse %v %v", v, got, want, err)
-		}
-		if got, ok := winParseTime(v); ok != (err == nil) || !got.Equal(want) {
-			t.Errorf("winParseTime(%q) = %v %v, time.Parse %v %v", v, got, ok, want, err)
-		}
-	}
-	for _, v := range []string{"2026-07-01T10:15:02Z", "2026-07-01T10:15:02.1234567Z", "2026-07-01T10:15:02.513Z"} {
-		if _, ok := winTimeUTC(v); !ok {
-			t.Errorf("%q: not read", v)
 		}
 	}
 }

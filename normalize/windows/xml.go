@@ -3,6 +3,7 @@ package windows
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -230,7 +231,7 @@ func (w *winEvent) xmlSystemAttrs(name, attrs string) {
 			w.provider = xmlAttr(attrs, "EventSourceName")
 		}
 	case "TimeCreated":
-		if ts, ok := winParseTime(xmlAttr(attrs, "SystemTime")); ok {
+		if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(attrs, "SystemTime")); err == nil {
 			w.time, w.exact = ts, true
 		}
 	case "Execution":
