@@ -154,7 +154,7 @@ func jsonHasKey(s, name string) bool {
 // pointer, every byte read was a load and a store more (~2,000
 // instructions per record).
 func jsonSkipSpace(s string, i int) int {
-	for i < len(s) && winSpace(s[i]) {
+	for i < len(s) && s[i] <= ' ' && winSpace(s[i]) { // a compare first: compact documents have no space
 		i++
 	}
 	return i
@@ -300,26 +300,35 @@ func (js *jsonScanner) str(i int) (string, int, bool) {
 	// and would only find the quote.
 	start := i + 1
 	end := start
-	for {
-		if end+8 > len(s) { // the document's last bytes
-			for end < len(s) && s[end] != '"' && s[end] != '\\' {
-				end++
-			}
-			break
-		}
+	for end+8 <= len(s) {
 		if m := quoteOrBackslash8(load64(s, end)); m != 0 {
 			end += bits.TrailingZeros64(m) >> 3
-			break
+			if s[end] == '"' { // the usual string: no escapes, a substring, no copy
+				return s[start:end], end + 1, true
+			}
+			return js.strEscaped(start, end)
 		}
 		end += 8
 	}
-	if end < len(s) && s[end] == '"' { // the usual string: no escapes, a substring, no copy
-		return s[start:end], end + 1, true
+	for end < len(s) && s[end] != '"' && s[end] != '\\' { // the document's last bytes
+		end++
 	}
 	if end == len(s) {
 		return "", end, false
 	}
-	// Escapes. The string ends at the first quote after an even run of
+	if s[end] == '"' {
+		return s[start:end], end + 1, true
+	}
+	return js.strEscaped(start, end)
+}
+
+// strEscaped reads the rest of the string that begins at start and has
+// its first backslash at bs: apart from str, whose frame stays that of the
+// usual string.
+func (js *jsonScanner) strEscaped(start, bs int) (string, int, bool) {
+	s := js.s
+	end := bs
+	// The string ends at the first quote after an even run of
 	// backslashes (an odd one escapes it): searched with strings.IndexByte,
 	// which skips a long message's escapes 16 bytes at a time.
 	for {
