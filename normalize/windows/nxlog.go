@@ -35,8 +35,9 @@ type nxlogHeld struct {
 }
 
 // nxlogHold holds NXLog's own top-level fields until the whole record is
-// read: an EventData name may be one of them. Part of the JSON scanner,
-// not of winEvent: the other roads need not clear it for every record.
+// read: an EventData name may be one of them. Declared by parseJSON for
+// NXLog's records only, not part of winEvent or of the scanner: the other
+// roads need not clear it for every record.
 type nxlogHold struct {
 	held [nxlogMaxHeld]nxlogHeld
 	n    int    // held[:n] are the record's
