@@ -377,6 +377,30 @@ func TestJSONHasKey(t *testing.T) {
 	}
 }
 
+// TestJSONShape: a Winlogbeat record (it begins with "@timestamp") whose
+// EventData has a name "EventID" is read as Winlogbeat, not taken for
+// NXLog by that name; NXLog's records (they begin with "EventTime") and a
+// document with NXLog's EventID after other keys are read as NXLog.
+func TestJSONShape(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","winlog":{"event_id":"4656","channel":"Security",` +
+			`"computer_name":"WS9","event_data":{"EventID":"7","ObjectName":"x"}}}`: "windows.winlogbeat 4656",
+		`{"EventTime":"2026-07-01 10:15:02","Hostname":"WS9","EventID":4656,"Channel":"Security"}`: "windows.nxlog 4656",
+		`{"Hostname":"WS9","EventID":4656,"Channel":"Security"}`:                                   "windows.nxlog 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","Hostname":"WS9","EventID":4656}`:                "windows.nxlog 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","event":{"code":"4656"}}`:                        "",
+	} {
+		var w winEvent
+		got := ""
+		if w.parseJSON(doc) {
+			got = w.road + " " + w.code
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", doc, got, want)
+		}
+	}
+}
+
 // TestUnknownIDKeptWithoutCategory: an id its channel's table lacks keeps
 // its envelope and EventData but gets no category, type or action, not
 // even by channel (docs/windows-events.md says why); in the Security log
