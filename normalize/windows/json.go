@@ -55,8 +55,6 @@ type jsonScanner struct {
 	// again (appends go past them; a new buffer leaves the old one alive
 	// under the strings made from it).
 	unescaped []byte
-
-	nx nxlogHold // NXLog's own fields of the record (nxlog.go)
 }
 
 const (
@@ -70,36 +68,55 @@ func newJSONScanner(s string) jsonScanner {
 	return jsonScanner{s: s}
 }
 
-// parseJSON reads an NXLog or Winlogbeat record.
+// parseJSON reads an NXLog, Winlogbeat or evtx_dump record.
 func (w *winEvent) parseJSON(s string) bool {
-	mode := -1
+	// The shape is told by its keys: evtx_dump's "Event", NXLog's
+	// "EventID" (near the start of its records), Winlogbeat's "winlog"
+	// (7.x+) or "event_data" (6.x). The first key tells at once for the
+	// usual records, with no search of the document (a search costs
+	// 600-700 instructions of the ~32k a record costs): NXLog writes
+	// "EventTime" first (im_msvistalog and im_mseventlog), Beats write
+	// "@timestamp" first, and such a document is searched for Winlogbeat's
+	// keys before NXLog's "EventID", which it would read to the end in vain.
+	beats := strings.HasPrefix(s, `{"@timestamp":`)
+	var mode int
 	switch {
 	case strings.HasPrefix(s, `{"Event":`) || strings.HasPrefix(s, `{ "Event":`) || strings.HasPrefix(s, "{\n  \"Event\":"):
 		mode = jsonEvtx
-	case jsonHasKey(s, `EventID"`): // near the start of NXLog's records
+	case strings.HasPrefix(s, `{"EventTime":`):
+		mode = jsonNXLog
+	case !beats && jsonHasKey(s, `EventID"`):
 		mode = jsonNXLog
 	case jsonHasKey(s, `winlog"`) || jsonHasKey(s, `event_data"`):
 		mode = jsonWinlogbeat
+	case beats && jsonHasKey(s, `EventID"`):
+		mode = jsonNXLog
 	default:
 		return false
 	}
-	js := newJSONScanner(s)
-	js.skipSpace()
-	if js.i >= len(s) || s[js.i] != '{' || !js.value(w, mode) {
+	js := jsonScanner{s: s, i: jsonSkipSpace(s, 0)}
+	if js.i >= len(s) || s[js.i] != '{' {
 		return false
-	}
-	if w.code == "" {
-		return false
-	}
-	if mode == jsonNXLog {
-		w.resolveNXLog(&js.nx)
 	}
 	switch mode {
 	case jsonNXLog:
+		// NXLog's own fields are held until the record is read: cleared
+		// here, as only this road needs them.
+		var nx nxlogHold
+		if !js.value(w, &nx, mode) || w.code == "" {
+			return false
+		}
+		w.resolveNXLog(&nx)
 		w.road = winRoadNXLog
 	case jsonWinlogbeat:
+		if !js.value(w, nil, mode) || w.code == "" {
+			return false
+		}
 		w.road = winRoadWinlogbeat
 	default:
+		if !js.value(w, nil, mode) || w.code == "" {
+			return false
+		}
 		w.road = winRoadEvtx
 	}
 	if w.nxlogClassic {
@@ -131,164 +148,193 @@ func jsonHasKey(s, name string) bool {
 	return false
 }
 
-// peek skips white space and returns the byte there (0 at the end: a
-// caller that wants a particular byte sees neither as it).
-func (js *jsonScanner) peek() byte {
-	for js.i < len(js.s) {
-		if c := js.s[js.i]; c > ' ' || !winSpace(c) {
-			return c
-		}
-		js.i++
+// jsonSkipSpace returns the index of the first byte at or after i that
+// is not white space. The scanner keeps its position in a local variable
+// in its loops and passes it along: reached through the scanner's
+// pointer, every byte read was a load and a store more (~2,000
+// instructions per record).
+func jsonSkipSpace(s string, i int) int {
+	for i < len(s) && s[i] <= ' ' && winSpace(s[i]) { // a compare first: compact documents have no space
+		i++
 	}
-	return 0
+	return i
 }
 
-func (js *jsonScanner) skipSpace() {
-	for js.i < len(js.s) && winSpace(js.s[js.i]) {
-		js.i++
-	}
-}
-
-// value reads one value at js.i and reports scalars to w.
+// value reads one value at js.i and reports scalars to w; nx holds
+// NXLog's own fields (nxlog.go), nil on the other roads: a parameter, as
+// a pointer kept in the scanner would move what it points to to the heap.
 // Long because it is the scanner's one switch over JSON's kinds of value.
-func (js *jsonScanner) value(w *winEvent, mode int) bool {
-	js.skipSpace()
-	if js.i >= len(js.s) {
+func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
+	s := js.s
+	i := jsonSkipSpace(s, js.i)
+	if i >= len(s) {
 		return false
 	}
-	switch js.s[js.i] {
+	switch s[i] {
 	case '{':
 		if js.depth == jsonMaxDepth {
 			return false
 		}
-		js.i++
-		js.skipSpace()
-		if js.i < len(js.s) && js.s[js.i] == '}' {
-			js.i++
+		i = jsonSkipSpace(s, i+1)
+		if i < len(s) && s[i] == '}' {
+			js.i = i + 1
 			return true
 		}
+		data := js.eventData(mode)
 		for {
-			js.skipSpace()
-			key, ok := js.str()
+			key, next, ok := js.str(jsonSkipSpace(s, i))
 			if !ok {
 				return false
 			}
-			if js.peek() != ':' {
+			if i = jsonSkipSpace(s, next); i >= len(s) || s[i] != ':' {
 				return false
 			}
-			js.i++
+			i = jsonSkipSpace(s, i+1)
 			js.path[js.depth] = key
 			js.depth++
-			if js.peek() == '"' { // the usual member: a string, read here without a call
+			if i < len(s) && s[i] == '"' { // the usual member: a string, read here without a call
 				var v string
-				if v, ok = js.str(); ok {
-					w.jsonScalar(js, mode, v)
+				if v, i, ok = js.str(i); ok {
+					if data {
+						w.add(key, v)
+					} else {
+						w.jsonScalar(js, nx, mode, v)
+					}
 				}
 			} else {
-				ok = js.value(w, mode)
+				js.i = i
+				ok = js.value(w, nx, mode)
+				i = js.i
 			}
 			js.depth--
 			if !ok {
 				return false
 			}
-			switch js.peek() {
+			if i = jsonSkipSpace(s, i); i >= len(s) {
+				return false
+			}
+			switch s[i] {
 			case ',':
-				js.i++
+				i++
 			case '}':
-				js.i++
+				js.i = i + 1
 				return true
 			default:
 				return false
 			}
 		}
 	case '[':
-		js.i++
-		js.skipSpace()
-		if js.i < len(js.s) && js.s[js.i] == ']' {
-			js.i++
+		i = jsonSkipSpace(s, i+1)
+		if i < len(s) && s[i] == ']' {
+			js.i = i + 1
 			return true
 		}
 		for {
-			if !js.value(w, mode) {
+			js.i = i
+			if !js.value(w, nx, mode) {
 				return false
 			}
-			js.skipSpace()
-			if js.i >= len(js.s) {
+			if i = jsonSkipSpace(s, js.i); i >= len(s) {
 				return false
 			}
-			switch js.s[js.i] {
+			switch s[i] {
 			case ',':
-				js.i++
+				i++
 			case ']':
-				js.i++
+				js.i = i + 1
 				return true
 			default:
 				return false
 			}
 		}
 	case '"':
-		v, ok := js.str()
+		v, next, ok := js.str(i)
 		if ok {
-			w.jsonScalar(js, mode, v)
+			js.i = next
+			w.jsonScalar(js, nx, mode, v)
 		}
 		return ok
 	}
-	start := js.i
-	for js.i < len(js.s) {
-		c := js.s[js.i]
+	start := i
+	for i < len(s) {
+		c := s[i]
 		if c == ',' || c == '}' || c == ']' || winSpace(c) {
 			break
 		}
-		js.i++
+		i++
 	}
-	lit := js.s[start:js.i]
+	js.i = i
+	lit := s[start:i]
 	if lit == "" {
 		return false
 	}
 	if lit != "null" {
-		w.jsonScalar(js, mode, lit)
+		w.jsonScalar(js, nx, mode, lit)
 	}
 	return true
 }
 
-// str reads a JSON string at js.i.
-func (js *jsonScanner) str() (string, bool) {
+// eventData reports whether the object being entered (at js's path) is
+// the record's EventData, whose every string member the road's mapper
+// adds as it is: the scanner then adds them itself (a third of a
+// Winlogbeat record's members, ~50 instructions each through the mapper).
+func (js *jsonScanner) eventData(mode int) bool {
+	p := js.path[:js.depth]
+	switch mode {
+	case jsonWinlogbeat:
+		return len(p) == 2 && p[0] == "winlog" && p[1] == "event_data" || len(p) == 1 && p[0] == "event_data"
+	case jsonNXLog:
+		return len(p) == 1 && p[0] == "EventData"
+	}
+	return false
+}
+
+// str reads a JSON string at i and returns the index after it.
+func (js *jsonScanner) str(i int) (string, int, bool) {
 	s := js.s
-	if js.i >= len(s) || s[js.i] != '"' {
-		return "", false
+	if i >= len(s) || s[i] != '"' {
+		return "", i, false
 	}
 	// Find the first quote or backslash 8 bytes at a time: a call to
 	// strings.IndexByte costs more than the whole of a usual key or value,
 	// and would only find the quote.
-	start := js.i + 1
+	start := i + 1
 	end := start
-	for {
-		if end+8 > len(s) { // the document's last bytes
-			for end < len(s) && s[end] != '"' && s[end] != '\\' {
-				end++
-			}
-			break
-		}
+	for end+8 <= len(s) {
 		if m := quoteOrBackslash8(load64(s, end)); m != 0 {
 			end += bits.TrailingZeros64(m) >> 3
-			break
+			if s[end] == '"' { // the usual string: no escapes, a substring, no copy
+				return s[start:end], end + 1, true
+			}
+			return js.strEscaped(start, end)
 		}
 		end += 8
 	}
-	if end < len(s) && s[end] == '"' { // the usual string: no escapes, a substring, no copy
-		js.i = end + 1
-		return s[start:end], true
+	for end < len(s) && s[end] != '"' && s[end] != '\\' { // the document's last bytes
+		end++
 	}
 	if end == len(s) {
-		return "", false
+		return "", end, false
 	}
-	// Escapes. The string ends at the first quote after an even run of
+	if s[end] == '"' {
+		return s[start:end], end + 1, true
+	}
+	return js.strEscaped(start, end)
+}
+
+// strEscaped reads the rest of the string that begins at start and has
+// its first backslash at bs: apart from str, whose frame stays that of the
+// usual string.
+func (js *jsonScanner) strEscaped(start, bs int) (string, int, bool) {
+	s := js.s
+	end := bs
+	// The string ends at the first quote after an even run of
 	// backslashes (an odd one escapes it): searched with strings.IndexByte,
 	// which skips a long message's escapes 16 bytes at a time.
 	for {
 		n := strings.IndexByte(s[end+1:], '"')
 		if n < 0 {
-			return "", false
+			return "", end, false
 		}
 		end += 1 + n
 		bs := 0
@@ -299,17 +345,16 @@ func (js *jsonScanner) str() (string, bool) {
 			break
 		}
 	}
-	js.i = end + 1
 	if cap(js.unescaped)-len(js.unescaped) < end-start {
 		js.unescaped = make([]byte, 0, end-start)
 	}
 	from := len(js.unescaped)
 	b, ok := jsonUnescape(js.unescaped, s[start:end])
 	if !ok {
-		return "", false
+		return "", end + 1, false
 	}
 	js.unescaped = b
-	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), true
+	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), end + 1, true
 }
 
 // quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
@@ -329,55 +374,71 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	}
 	out := b[:cap(b)]
 	o := len(b)
-	for i := 0; i < len(s); {
-		if s[i] != '\\' {
-			// Copy up to the next escape a word at a time, bytes past
-			// the backslash included: the escape writes over them.
-			if i+8 > len(s) {
-				out[o] = s[i]
-				i++
-				o++
-				continue
-			}
+	i := 0
+	for {
+		// Copy up to the next escape a word at a time, bytes past the
+		// backslash included: the escape writes over them.
+		for i+8 <= len(s) {
 			x := load64(s, i)
 			binary.LittleEndian.PutUint64(out[o:], x)
-			n := 8
 			if m := hasByte8(x, '\\'); m != 0 {
-				n = bits.TrailingZeros64(m) >> 3
+				n := bits.TrailingZeros64(m) >> 3
+				i += n
+				o += n
+				break
 			}
-			i += n
-			o += n
-			continue
+			i += 8
+			o += 8
 		}
-		i++ // the backslash
-		if i >= len(s) {
-			return nil, false
-		}
-		if c := jsonEscapes[s[i]]; c != 0 { // \r \n \t \\ ...: Windows messages hold one every few words
-			out[o] = c
-			o++
+		for i < len(s) && s[i] != '\\' {
+			out[o] = s[i]
 			i++
-			continue
+			o++
 		}
-		if s[i] != 'u' {
-			return nil, false
-		}
-		r, ok := jsonHex4(s, i+1)
-		if !ok {
-			return nil, false
-		}
-		i += 5
-		if utf16.IsSurrogate(r) {
-			if r2, ok := jsonHex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-					r = d
-					i += 6
-				}
+		// The escapes there, one after another: Windows messages hold
+		// runs of them (\r\n\t\t), read here without going round the
+		// copy again.
+		for i < len(s) && s[i] == '\\' {
+			if i+1 == len(s) {
+				return nil, false
+			}
+			if c := jsonEscapes[s[i+1]]; c != 0 {
+				out[o] = c
+				o++
+				i += 2
+				continue
+			}
+			var ok bool
+			if o, i, ok = jsonUnescapeU(out, o, s, i+1); !ok {
+				return nil, false
 			}
 		}
-		o += utf8.EncodeRune(out[o:], r)
+		if i == len(s) {
+			return out[:o], true
+		}
 	}
-	return out[:o], true
+}
+
+// jsonUnescapeU decodes the \u escape whose 'u' is s[i] (a surrogate
+// pair as one rune) into out[o:], and returns where both go on.
+func jsonUnescapeU(out []byte, o int, s string, i int) (int, int, bool) {
+	if s[i] != 'u' {
+		return o, i, false
+	}
+	r, ok := jsonHex4(s, i+1)
+	if !ok {
+		return o, i, false
+	}
+	i += 5
+	if utf16.IsSurrogate(r) {
+		if r2, ok := jsonHex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				r = d
+				i += 6
+			}
+		}
+	}
+	return o + utf8.EncodeRune(out[o:], r), i, true
 }
 
 const (
@@ -413,11 +474,11 @@ func jsonHex4(s string, i int) (rune, bool) {
 }
 
 // jsonScalar maps one scalar of the document (at js's path) to w.
-func (w *winEvent) jsonScalar(js *jsonScanner, mode int, v string) {
+func (w *winEvent) jsonScalar(js *jsonScanner, nx *nxlogHold, mode int, v string) {
 	path := js.path[:js.depth]
 	switch mode {
 	case jsonNXLog:
-		w.nxlogField(&js.nx, path, v)
+		w.nxlogField(nx, path, v)
 	case jsonWinlogbeat:
 		w.winlogbeatField(path, v)
 	default:

@@ -30,34 +30,143 @@ import (
 // has the name before or after it too.
 type nxlogHeld struct {
 	name, value    string
+	field          nxlogField // the name's number
 	earlier, later bool
 }
 
 // nxlogHold holds NXLog's own top-level fields until the whole record is
-// read: an EventData name may be one of them. Part of the JSON scanner,
-// not of winEvent: the other roads need not clear it for every record.
+// read: an EventData name may be one of them. Declared by parseJSON for
+// NXLog's records only, not part of winEvent or of the scanner: the other
+// roads need not clear it for every record.
 type nxlogHold struct {
 	held [nxlogMaxHeld]nxlogHeld
 	n    int    // held[:n] are the record's
-	seen uint64 // nameBit of the held names
+	seen uint64 // a bit per nxlogField held: a name seen before is known without comparing names
 }
 
 // nxlogMaxHeld bounds the held values; beyond it a value is read as
 // NXLog's at once (NXLog's records have about 25 of their own).
 const nxlogMaxHeld = 40
 
-// nxlogOwnName reports whether name is one of NXLog's own top-level fields.
-func nxlogOwnName(name string) bool {
+// nxlogField numbers NXLog's own top-level fields (0: not one). The
+// mapping switches on the number (a jump), not on the name again.
+type nxlogField uint8
+
+const (
+	nxNone nxlogField = iota
+	nxHostname
+	nxChannel
+	nxFileName
+	nxSourceName
+	nxProviderName
+	nxRecordNumber
+	nxEventType
+	nxSeverity
+	nxKeywords
+	nxCategory
+	nxOpcode
+	nxMessage
+	nxEventTime
+	nxProcessID
+	nxThreadID
+	nxUserID
+	nxAccountName
+	nxDomain
+	nxAccountType
+	nxOther // the first of the fields that say nothing the event needs (nxlogOwnField numbers them on)
+)
+
+// nxlogOwnField returns the number of NXLog's own top-level field name, 0
+// for any other name.
+func nxlogOwnField(name string) nxlogField {
 	switch name {
-	case "Hostname", "Channel", "FileName", "SourceName", "ProviderName", "RecordNumber", "EventType", "Severity",
-		"Keywords", "Category", "Opcode", "Message", "EventTime", "ProcessID", "ThreadID", "UserID", "AccountName",
-		"Domain", "AccountType", "EventReceivedTime", "SourceModuleName", "SeverityValue", "Version", "Task",
-		"OpcodeValue", "ProviderGuid", "ActivityID", "RelatedActivityID", "EventTimeWritten", "MessageSourceAddress",
-		"SyslogFacilityValue", "SyslogFacility", "SyslogSeverityValue", "SyslogSeverity", "Qualifiers", "Level",
-		"LevelValue", "ERRORLOG_EVENTID", "ExecutionProcessID", "ExecutionThreadID", "EventData", "CategoryNumber":
-		return true
+	case "Hostname":
+		return nxHostname
+	case "Channel":
+		return nxChannel
+	case "FileName":
+		return nxFileName
+	case "SourceName":
+		return nxSourceName
+	case "ProviderName":
+		return nxProviderName
+	case "RecordNumber":
+		return nxRecordNumber
+	case "EventType":
+		return nxEventType
+	case "Severity":
+		return nxSeverity
+	case "Keywords":
+		return nxKeywords
+	case "Category":
+		return nxCategory
+	case "Opcode":
+		return nxOpcode
+	case "Message":
+		return nxMessage
+	case "EventTime":
+		return nxEventTime
+	case "ProcessID":
+		return nxProcessID
+	case "ThreadID":
+		return nxThreadID
+	case "UserID":
+		return nxUserID
+	case "AccountName":
+		return nxAccountName
+	case "Domain":
+		return nxDomain
+	case "AccountType":
+		return nxAccountType
+	// NXLog's, and say nothing the event needs.
+	case "EventReceivedTime":
+		return nxOther
+	case "SourceModuleName":
+		return nxOther + 1
+	case "SeverityValue":
+		return nxOther + 2
+	case "Version":
+		return nxOther + 3
+	case "Task":
+		return nxOther + 4
+	case "OpcodeValue":
+		return nxOther + 5
+	case "ProviderGuid":
+		return nxOther + 6
+	case "ActivityID":
+		return nxOther + 7
+	case "RelatedActivityID":
+		return nxOther + 8
+	case "EventTimeWritten":
+		return nxOther + 9
+	case "MessageSourceAddress":
+		return nxOther + 10
+	case "SyslogFacilityValue":
+		return nxOther + 11
+	case "SyslogFacility":
+		return nxOther + 12
+	case "SyslogSeverityValue":
+		return nxOther + 13
+	case "SyslogSeverity":
+		return nxOther + 14
+	case "Qualifiers":
+		return nxOther + 15
+	case "Level":
+		return nxOther + 16
+	case "LevelValue":
+		return nxOther + 17
+	case "ERRORLOG_EVENTID":
+		return nxOther + 18
+	case "ExecutionProcessID":
+		return nxOther + 19
+	case "ExecutionThreadID":
+		return nxOther + 20
+	case "EventData":
+		return nxOther + 21
+	case "CategoryNumber":
+		return nxOther + 22
 	}
-	return false
+	return nxNone
 }
 
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
@@ -69,20 +178,26 @@ func (w *winEvent) nxlogField(nx *nxlogHold, path []string, v string) {
 	if len(path) != 1 {
 		return
 	}
-	switch name := path[0]; {
-	case name == "EventID":
+	name := path[0]
+	switch name {
+	case "EventID":
 		w.setCode(v)
-	case name == "SourceModuleType":
+		return
+	case "SourceModuleType":
 		w.nxlogClassic = v == "im_mseventlog"
-	case !nxlogOwnName(name):
+		return
+	}
+	f := nxlogOwnField(name)
+	switch {
+	case f == nxNone:
 		w.add(name, v)
 	case nx.n < len(nx.held):
-		h := nxlogHeld{name: name, value: v}
-		if bit := nameBit(name); nx.seen&bit == 0 {
+		h := nxlogHeld{name: name, value: v, field: f}
+		if bit := uint64(1) << f; nx.seen&bit == 0 {
 			nx.seen |= bit // a new name: no search
 		} else {
 			for i := range nx.held[:nx.n] {
-				if p := &nx.held[i]; p.name == name {
+				if p := &nx.held[i]; p.field == f {
 					p.later, h.earlier = true, true
 				}
 			}
@@ -90,7 +205,7 @@ func (w *winEvent) nxlogField(nx *nxlogHold, path []string, v string) {
 		nx.held[nx.n] = h
 		nx.n++
 	default:
-		w.nxlogOwn(name, v)
+		w.nxlogOwn(f, v)
 	}
 }
 
@@ -99,16 +214,16 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 	held := nx.held[:nx.n]
 	if w.nxlogClassic { // im_mseventlog: no EventData, every name is NXLog's
 		for _, d := range held {
-			w.nxlogOwn(d.name, d.value)
+			w.nxlogOwn(d.field, d.value)
 		}
 		return
 	}
 	// The row is found by NXLog's channel and provider: the first values.
-	channel, single := firstHeld(held, "Channel")
+	channel, single := firstHeld(held, nxChannel)
 	w.channel = channel
-	w.provider, _ = firstHeld(held, "SourceName")
+	w.provider, _ = firstHeld(held, nxSourceName)
 	if w.provider == "" {
-		w.provider, _ = firstHeld(held, "ProviderName")
+		w.provider, _ = firstHeld(held, nxProviderName)
 	}
 	ent, _ := w.entry()
 	if ent == nil && single {
@@ -130,7 +245,7 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 				w.channel = ent.Channel
 			}
 		case first:
-			w.nxlogOwn(d.name, d.value)
+			w.nxlogOwn(d.field, d.value)
 		case last && !w.hasIn(d.name, nested):
 			w.add(d.name, d.value)
 		}
@@ -147,10 +262,10 @@ func (w *winEvent) hasIn(name string, n int) bool {
 	return false
 }
 
-// firstHeld returns the first value of name, and whether it is the only one.
-func firstHeld(held []nxlogHeld, name string) (string, bool) {
+// firstHeld returns the first value of field f, and whether it is the only one.
+func firstHeld(held []nxlogHeld, f nxlogField) (string, bool) {
 	for i := range held {
-		if held[i].name == name {
+		if held[i].field == f {
 			return held[i].value, !held[i].later
 		}
 	}
@@ -180,7 +295,7 @@ var nxlogExpected = func() map[*wincatalog.Entry][]string {
 				if f.Decode == wincatalog.DecodeRegistryPath {
 					name = "EventType"
 				}
-				if nxlogOwnName(name) && !slices.Contains(out[ent], name) {
+				if nxlogOwnField(name) != nxNone && !slices.Contains(out[ent], name) {
 					out[ent] = append(out[ent], name)
 				}
 			}
@@ -214,54 +329,54 @@ func nxlogChannelRow(id int, provider string) *wincatalog.Entry {
 }
 
 // nxlogOwn reads one of NXLog's own fields.
-func (w *winEvent) nxlogOwn(name, v string) {
-	switch name {
-	case "Hostname":
+func (w *winEvent) nxlogOwn(f nxlogField, v string) {
+	switch f {
+	case nxHostname:
 		w.computer = v
-	case "Channel":
+	case nxChannel:
 		w.channel = v
-	case "FileName": // im_mseventlog: the log's name
+	case nxFileName: // im_mseventlog: the log's name
 		if w.channel == "" {
 			w.channel = v
 		}
-	case "SourceName", "ProviderName":
+	case nxSourceName, nxProviderName:
 		if w.provider == "" {
 			w.provider = v
 		}
-	case "RecordNumber":
+	case nxRecordNumber:
 		if n, ok := ecs.ParseUint(v); ok {
 			w.recordID, w.hasRecID = n, true
 		}
-	case "EventType":
+	case nxEventType:
 		w.setAuditKeyword(v)
 		if w.level == "" {
 			w.level = nxlogLevel(v)
 		}
-	case "Severity":
+	case nxSeverity:
 		if l := nxlogLevel(v); l != "" {
 			w.level = l
 		}
-	case "Keywords":
+	case nxKeywords:
 		w.nxlogKeywords(v)
-	case "Category":
+	case nxCategory:
 		w.task = v
-	case "Opcode":
+	case nxOpcode:
 		w.opcode = v
-	case "Message":
+	case nxMessage:
 		w.message = v
-	case "EventTime":
+	case nxEventTime:
 		w.time, w.exact = nxlogTime(v)
-	case "ProcessID":
+	case nxProcessID:
 		w.execPID = v
-	case "ThreadID":
+	case nxThreadID:
 		w.execTID = v
-	case "UserID":
+	case nxUserID:
 		w.userSID = v
-	case "AccountName":
+	case nxAccountName:
 		w.userName = v
-	case "Domain":
+	case nxDomain:
 		w.userDom = v
-	case "AccountType":
+	case nxAccountType:
 		w.userType = v
 	}
 	// The others (EventReceivedTime, SourceModuleName, Version, Task, ...)

@@ -305,8 +305,8 @@ func TestJSONScannerUnescapedStrings(t *testing.T) {
 	want := []string{`C:\a\b.exe`, "x", "été", `"q"`, `C:\c`}
 	var got []string
 	for range want {
-		js.skipSpace()
-		v, ok := js.str()
+		v, next, ok := js.str(jsonSkipSpace(js.s, js.i))
+		js.i = next
 		if !ok {
 			t.Fatalf("str failed at %d", js.i)
 		}
@@ -373,6 +373,30 @@ func TestJSONHasKey(t *testing.T) {
 	} {
 		if got := jsonHasKey(doc, `EventID"`); got != want {
 			t.Errorf("jsonHasKey(%s) = %v, want %v", doc, got, want)
+		}
+	}
+}
+
+// TestJSONShape: a Winlogbeat record (it begins with "@timestamp") whose
+// EventData has a name "EventID" is read as Winlogbeat, not taken for
+// NXLog by that name; NXLog's records (they begin with "EventTime") and a
+// document with NXLog's EventID after other keys are read as NXLog.
+func TestJSONShape(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","winlog":{"event_id":"4656","channel":"Security",` +
+			`"computer_name":"WS9","event_data":{"EventID":"7","ObjectName":"x"}}}`: "windows.winlogbeat 4656",
+		`{"EventTime":"2026-07-01 10:15:02","Hostname":"WS9","EventID":4656,"Channel":"Security"}`: "windows.nxlog 4656",
+		`{"Hostname":"WS9","EventID":4656,"Channel":"Security"}`:                                   "windows.nxlog 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","Hostname":"WS9","EventID":4656}`:                "windows.nxlog 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","event":{"code":"4656"}}`:                        "",
+	} {
+		var w winEvent
+		got := ""
+		if w.parseJSON(doc) {
+			got = w.road + " " + w.code
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", doc, got, want)
 		}
 	}
 }
@@ -472,7 +496,7 @@ func TestRepeatedEventDataKeepsFirst(t *testing.T) {
 func TestJSONScannerStringEnds(t *testing.T) {
 	for _, doc := range []string{`"a\\"`, `"b\"c\\\"d"`, `"\\\\"`, `"e\\\\\"f"`, `"\"\""`, `"C:\\x\\"`} {
 		js := newJSONScanner(doc + ` "next"`)
-		got, ok := js.str()
+		got, next, ok := js.str(0)
 		var want string
 		if err := json.Unmarshal([]byte(doc), &want); err != nil {
 			t.Fatal(err)
@@ -480,14 +504,13 @@ func TestJSONScannerStringEnds(t *testing.T) {
 		if !ok || got != want {
 			t.Errorf("str(%s) = %q, %v; want %q", doc, got, ok, want)
 		}
-		js.skipSpace()
-		if next, ok := js.str(); !ok || next != "next" {
-			t.Errorf("after %s: %q, %v", doc, next, ok)
+		if after, _, ok := js.str(jsonSkipSpace(js.s, next)); !ok || after != "next" {
+			t.Errorf("after %s: %q, %v", doc, after, ok)
 		}
 	}
 	for _, doc := range []string{`"a\"`, `"b\\\"`} {
 		js := newJSONScanner(doc)
-		if _, ok := js.str(); ok {
+		if _, _, ok := js.str(0); ok {
 			t.Errorf("str(%s) accepted an unterminated string", doc)
 		}
 	}
@@ -538,8 +561,8 @@ func TestJSONScannerEscapesAcrossStrings(t *testing.T) {
 		}
 		js := newJSONScanner(doc.String())
 		for i, w := range want {
-			js.skipSpace()
-			got, ok := js.str()
+			got, next, ok := js.str(jsonSkipSpace(js.s, js.i))
+			js.i = next
 			if !ok || got != w {
 				t.Fatalf("round %d, %s: string %d = %q, %v; want %q", round, doc.String(), i, got, ok, w)
 			}
@@ -548,8 +571,9 @@ func TestJSONScannerEscapesAcrossStrings(t *testing.T) {
 	js := newJSONScanner(`\ "C:\\x" "y"`)
 	js.i = 2
 	for _, w := range []string{`C:\x`, "y"} {
-		js.skipSpace()
-		if got, ok := js.str(); !ok || got != w {
+		got, next, ok := js.str(jsonSkipSpace(js.s, js.i))
+		js.i = next
+		if !ok || got != w {
 			t.Errorf("after a stray backslash: %q, %v; want %q", got, ok, w)
 		}
 	}
