@@ -21,10 +21,12 @@ type firstSeen struct {
 	keys   *lru.Map[fsState]
 }
 
+// fsState is what a seen tuple needs: when it was last seen, by the
+// rule's time (whether it comes back after expire) and by nomen's (when
+// tick forgets it). Snapshots from before also have "first", unused.
 type fsState struct {
-	First int64 `json:"first"` // rule time first (or again) seen
-	Last  int64 `json:"last"`  // rule time last seen
-	Recv  int64 `json:"recv"`  // receive time last seen (expiry of memory)
+	Last int64 `json:"last"` // rule time last seen
+	Recv int64 `json:"recv"` // receive time last seen (expiry of memory)
 }
 
 var defFirstSeenMessage = mustTemplate("first time seen: {key}")
@@ -56,9 +58,8 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		if !again {
 			return
 		}
-		st.First = t
 	} else {
-		r.keys.PutBytes(key, fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
+		r.keys.PutBytes(key, fsState{Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
 	}
 	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
 	f.id(&r.b, string(key), t, findingid.Anchor(e, id))
