@@ -50,6 +50,7 @@ type Map[V any] struct {
 	head, tail int32  // most and least recently used, or none
 	max        int
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
+	arenaMax   uint64 // bytes: maxArena (tests narrow it)
 }
 
 type node[V any] struct {
@@ -67,12 +68,12 @@ const (
 	// keys cost less than copying it).
 	minCompact = 4096
 	// maxArena: a node's offset into the arena is 32 bits.
-	maxArena = math.MaxUint32
+	maxArena uint64 = math.MaxUint32
 )
 
 // New returns a map that holds at most n entries (n < 1 means 1).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -235,14 +236,14 @@ func (c *Map[V]) evict(evicted func(string, *V)) {
 // arena when more than half of it is dead, or when a quarter is and it
 // is full (rather than grow it); past maxArena (4 GiB of keys) it evicts.
 func (c *Map[V]) room(need int, evicted func(string, *V)) {
-	if need > maxArena {
+	if uint64(need) > c.arenaMax {
 		panic("lru: key longer than 4 GiB")
 	}
 	if c.dead > minCompact && (2*c.dead > len(c.keys) || len(c.keys)+need > cap(c.keys) && 4*c.dead > len(c.keys)) {
 		c.compact()
 	}
-	for len(c.keys)+need > maxArena {
-		for len(c.keys)-c.dead+need > maxArena && c.tail != none {
+	for uint64(len(c.keys))+uint64(need) > c.arenaMax {
+		for uint64(len(c.keys)-c.dead)+uint64(need) > c.arenaMax && c.tail != none {
 			c.evict(evicted)
 		}
 		c.compact()

@@ -260,3 +260,26 @@ func TestArenaCompacts(t *testing.T) {
 		}
 	}
 }
+
+// TestArenaBound: keys past the arena's bound (4 GiB; narrowed here)
+// evict the least recently used ones, counted like any eviction, and the
+// keys kept still find their values.
+func TestArenaBound(t *testing.T) {
+	c := New[int](1000)
+	c.arenaMax = 10 * 11 // ten records of a 10-byte key
+	evicted := 0
+	for i := range 25 {
+		c.Put(fmt.Sprintf("key%07d", i), i, func(string, *int) { evicted++ })
+		if uint64(len(c.keys)) > c.arenaMax {
+			t.Fatalf("key %d: arena of %d bytes", i, len(c.keys))
+		}
+	}
+	if c.Len() != 10 || evicted != 15 {
+		t.Fatalf("Len %d, %d evicted; want 10 and 15", c.Len(), evicted)
+	}
+	for i := 15; i < 25; i++ {
+		if v, ok := c.Get(fmt.Sprintf("key%07d", i)); !ok || *v != i {
+			t.Errorf("key %d: %v, %v", i, v, ok)
+		}
+	}
+}
