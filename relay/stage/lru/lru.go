@@ -134,10 +134,21 @@ func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 		if i == none {
 			return none
 		}
-		if n := c.at(i); n.hash == h && string(c.key(n)) == string(key) {
+		if n := c.at(i); n.hash == h && holds(c, n.off, key) {
 			return i
 		}
 	}
+}
+
+// holds reports whether the record at off is key's: for a key shorter
+// than 128 bytes, its one length byte and its bytes.
+func holds[V any, K string | []byte](c *Map[V], off uint32, key K) bool {
+	if l := len(key); l < 0x80 {
+		r := c.keys[off:]
+		return len(r) > l && int(r[0]) == l && string(r[1:1+l]) == string(key)
+	}
+	start, end := c.span(off)
+	return string(c.keys[start:end]) == string(key)
 }
 
 func (c *Map[V]) hash(key string) uint32 { return uint32(maphash.String(c.seed, key)) & c.mask }
