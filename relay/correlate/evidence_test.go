@@ -105,3 +105,30 @@ func TestEvidenceSnapshotForm(t *testing.T) {
 		t.Fatalf("after adding hosts: %q", got)
 	}
 }
+
+// A waiting pair as snapshots have written it (its first event's ID in
+// its evidence, its identity in "first") loads and is written back the
+// same, whether its identity is made of its journal ID or came from a
+// stream; a finding gets them.
+func TestPairSnapshotForm(t *testing.T) {
+	for _, tc := range []struct{ saved, first string }{
+		{`{"at":5,"deadline":9,"ev":{"ids":[42],"ip":["10.0.0.5"],"count":1},"first":"journal:42","lease":3}`, "journal:42"},
+		{`{"at":5,"deadline":9,"ev":{"ids":[42],"count":1},"fields":{"user.name":"carol"},"first":"js-msg-7"}`, "js-msg-7"},
+		{`{"at":5,"deadline":9,"ev":{"count":1},"first":"journal:0"}`, "journal:0"},
+	} {
+		var st pstate
+		if err := json.Unmarshal([]byte(tc.saved), &st); err != nil {
+			t.Fatal(err)
+		}
+		if st.first() != tc.first {
+			t.Errorf("%s: first = %q, want %q", tc.saved, st.first(), tc.first)
+		}
+		out, err := json.Marshal(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != tc.saved {
+			t.Errorf("written back as\n%s\nwant\n%s", out, tc.saved)
+		}
+	}
+}

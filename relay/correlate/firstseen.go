@@ -13,29 +13,48 @@ import (
 // seen, and again when it comes back after not being seen for expire (if
 // set). The set of tuples survives restarts; beyond max_keys the least
 // recently seen tuple is forgotten (counted), and fires again if it returns.
+//
+// Without expire a tuple needs nothing but its key: such a rule keeps its
+// tuples in seen, a rule with expire in keys (one of the two is nil).
 type firstSeen struct {
 	b      ruleBase
 	sel    selector
 	fields []string
 	expire time.Duration
 	keys   *lru.Map[fsState]
+	seen   *lru.Map[struct{}]
 }
 
+// fsState is what a seen tuple needs with expire: when it was last seen,
+// by the rule's time (whether it comes back after expire) and by nomen's
+// (when tick forgets it). Snapshots from before also have "first",
+// unused.
 type fsState struct {
-	First int64 `json:"first"` // rule time first (or again) seen
-	Last  int64 `json:"last"`  // rule time last seen
-	Recv  int64 `json:"recv"`  // receive time last seen (expiry of memory)
+	Last int64 `json:"last"` // rule time last seen
+	Recv int64 `json:"recv"` // receive time last seen (expiry of memory)
 }
 
 var defFirstSeenMessage = mustTemplate("first time seen: {key}")
 
 func newFirstSeen(b ruleBase, def *FirstSeenRule) *firstSeen {
-	return &firstSeen{b: b, sel: selector{def.Where, def.WhereNot}, fields: def.Fields, expire: def.Expire.D(), keys: lru.New[fsState](b.maxKeys)}
+	r := &firstSeen{b: b, sel: selector{def.Where, def.WhereNot}, fields: def.Fields, expire: def.Expire.D()}
+	if r.expire > 0 {
+		r.keys = lru.New[fsState](b.maxKeys)
+	} else {
+		r.seen = lru.New[struct{}](b.maxKeys)
+	}
+	return r
 }
 
 func (r *firstSeen) base() *ruleBase       { return &r.b }
 func (r *firstSeen) selectors() []selector { return []selector{r.sel} }
-func (r *firstSeen) size() int             { return r.keys.Len() }
+
+func (r *firstSeen) size() int {
+	if r.seen != nil {
+		return r.seen.Len()
+	}
+	return r.keys.Len()
+}
 
 func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	key, ok := appendKey(en.key[:0], e, r.fields)
@@ -48,17 +67,8 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		return
 	}
 	t := r.b.at(e).UnixNano()
-	recv := e.Received.UnixNano()
-	st, seen := r.keys.GetBytes(key)
-	if seen {
-		again := r.expire > 0 && t-st.Last > int64(r.expire)
-		st.Last, st.Recv = t, recv
-		if !again {
-			return
-		}
-		st.First = t
-	} else {
-		r.keys.PutBytes(key, fsState{First: t, Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
+	if !r.remember(en, key, t, e.Received.UnixNano()) {
+		return
 	}
 	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
 	f.id(&r.b, string(key), t, findingid.Anchor(e, id))
@@ -70,9 +80,30 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	en.emit(&r.b, f.e)
 }
 
+// remember notes that key was seen at rule time t, received at recv, and
+// reports whether that is a finding: a new tuple, or one back after
+// expire.
+func (r *firstSeen) remember(en *Engine, key []byte, t, recv int64) bool {
+	if r.seen != nil {
+		if _, seen := r.seen.GetBytes(key); seen {
+			return false
+		}
+		r.seen.PutBytes(key, struct{}{}, func(string, *struct{}) { en.evicted(&r.b) })
+		return true
+	}
+	st, seen := r.keys.GetBytes(key)
+	if !seen {
+		r.keys.PutBytes(key, fsState{Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
+		return true
+	}
+	again := t-st.Last > int64(r.expire)
+	st.Last, st.Recv = t, recv
+	return again
+}
+
 // tick forgets tuples not seen for expire (they would fire again anyway).
 func (r *firstSeen) tick(_ *Engine, now time.Time) {
-	if r.expire <= 0 {
+	if r.keys == nil {
 		return
 	}
 	old := now.UnixNano() - int64(r.expire)
@@ -85,6 +116,20 @@ func (r *firstSeen) tick(_ *Engine, now time.Time) {
 	}
 }
 
-func (r *firstSeen) retire(*event.Event)            {}
-func (r *firstSeen) save() any                      { return saveLRU(r.keys, nil) }
-func (r *firstSeen) load(raw json.RawMessage) error { return loadLRU(r.keys, raw) }
+func (r *firstSeen) retire(*event.Event) {}
+
+// save writes a tuple without expire with an empty value ("v":{}).
+func (r *firstSeen) save() any {
+	if r.seen != nil {
+		return saveLRU(r.seen, nil)
+	}
+	return saveLRU(r.keys, nil)
+}
+
+// load reads either form (a value that is not needed is ignored).
+func (r *firstSeen) load(raw json.RawMessage) error {
+	if r.seen != nil {
+		return loadLRU(r.seen, raw)
+	}
+	return loadLRU(r.keys, raw)
+}

@@ -30,17 +30,39 @@ type pair struct {
 	capture []string
 }
 
-// pstate is a first event waiting for its second.
+// pstate is a first event waiting for its second. Rules keep them by
+// the hundred thousand: the first event's evidence is its related.* and
+// its journal ID, not an evidence with a list of IDs, and its identity
+// (findingid.Anchor, of which the finding's id is made whether the
+// second comes or not) is kept only when it came from a stream, and made
+// of the journal ID otherwise (first). Snapshots write them as pstateJSON.
 type pstate struct {
-	At       int64             `json:"at"`       // rule time of the first event
-	Deadline int64             `json:"deadline"` // receive time + window
-	Ev       evidence          `json:"ev"`
-	Fields   map[string]string `json:"fields,omitempty"` // captured for the message
-	// First is the first event's identity (findingid.Anchor): the
-	// finding's id is made of it, whether the second comes or not.
-	First string `json:"first,omitempty"`
-	// Lease is Options.Owner's lease it was kept under.
-	Lease uint64 `json:"lease,omitempty"`
+	At       int64             // rule time of the first event
+	Deadline int64             // receive time + window
+	ev       related           // the first event's related.* values and count
+	id       uint64            // the first event's journal ID (0: not known)
+	Fields   map[string]string // captured for the message
+	stream   string            // the first event's findingid.StreamAnchor, if any
+	Lease    uint64            // Options.Owner's lease it was kept under
+}
+
+// first returns the first event's identity (findingid.Anchor).
+func (s *pstate) first() string {
+	if s.stream != "" {
+		return s.stream
+	}
+	return findingid.JournalAnchor(s.id)
+}
+
+// evidence returns the first event's evidence (a new IDs list: the
+// second's ID may be added to it).
+func (s *pstate) evidence() evidence {
+	ev := evidence{related: s.ev}
+	if s.id != 0 {
+		ev.IDs = make([]uint64, 1, 2)
+		ev.IDs[0] = s.id
+	}
+	return ev
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -90,11 +112,11 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), First: strings.Clone(findingid.Anchor(e, id)), Lease: lease}
-		if id != 0 {
-			st.Ev.IDs = make([]uint64, 0, 1) // the first event's: the second's goes to a copy
+		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), id: id, Lease: lease}
+		if s, ok := findingid.StreamAnchor(e); ok {
+			st.stream = strings.Clone(s)
 		}
-		st.Ev.add(e, id)
+		st.ev.add(e)
 		for _, f := range r.capture {
 			if s := e.Str(f); s != "" {
 				if st.Fields == nil {
@@ -117,10 +139,10 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		// Too late: the first event went unanswered for its whole window.
 		r.raiseMissing(en, k, st, e.Received)
 	case !r.missing && inTime:
-		ev := st.Ev
+		ev := st.evidence()
 		ev.add(e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
-		f.id(&r.b, k, st.At, st.First)
+		f.id(&r.b, k, st.At, st.first())
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)
 		f.message(&r.b, defPairMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, k)}, e)
@@ -131,8 +153,9 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
-	f.id(&r.b, key, st.At, st.First)
-	f.evidence(&st.Ev)
+	f.id(&r.b, key, st.At, st.first())
+	ev := st.evidence()
+	f.evidence(&ev)
 	fields := keyFields(r.groupBy, key)
 	for k, v := range st.Fields {
 		fields[k] = v
@@ -141,7 +164,7 @@ func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
 	for _, g := range r.groupBy {
 		f.e.SetStr(g, fields[g])
 	}
-	f.message(&r.b, defMissingMessage, vars{count: int(st.Ev.Count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
+	f.message(&r.b, defMissingMessage, vars{count: int(st.ev.Count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
 	en.emit(&r.b, f.e)
 }
 

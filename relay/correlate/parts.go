@@ -94,11 +94,17 @@ func (r *pair) loadPart(raw json.RawMessage, lease uint64) error {
 }
 
 func (r *firstSeen) saveParts(part func(string) (int, bool)) map[int]any {
+	if r.seen != nil {
+		return saveLRUParts(r.seen, part, nil)
+	}
 	return saveLRUParts(r.keys, part, nil)
 }
 
 // first_seen tuples are kept across leases: no lease to set.
 func (r *firstSeen) loadPart(raw json.RawMessage, _ uint64) error {
+	if r.seen != nil {
+		return loadLRUPart(r.seen, raw, func(*struct{}) {})
+	}
 	return loadLRUPart(r.keys, raw, func(*fsState) {})
 }
 

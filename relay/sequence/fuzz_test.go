@@ -21,13 +21,13 @@ func FuzzObserve(f *testing.F) {
 			data = data[2:]
 			at = at.Add(time.Millisecond)
 			_, confirm = s.observe(observation{n: n, at: at, due: at.Add(time.Second)}, time.Second, confirm[:0])
-			if len(s.Holes) > maxHoles {
-				t.Fatalf("%d holes", len(s.Holes))
+			if len(s.holes()) > maxHoles {
+				t.Fatalf("%d holes", len(s.holes()))
 			}
 			prev := int64(0)
-			for _, h := range s.Holes {
+			for _, h := range s.holes() {
 				if h.First > h.Last || h.First <= prev || h.Last >= s.Last {
-					t.Fatalf("bad holes %+v with last %d", s.Holes, s.Last)
+					t.Fatalf("bad holes %+v with last %d", s.holes(), s.Last)
 				}
 				prev = h.Last
 			}

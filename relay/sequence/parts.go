@@ -3,9 +3,8 @@ package sequence
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/nomenhq/nomen/internal/panics"
-	"slices"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
 )
@@ -26,10 +25,7 @@ func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 			st = &state{}
 			byPart[p] = st
 		}
-		c := *s
-		c.Holes = slices.Clone(s.Holes)
-		c.Past = slices.Clone(s.Past)
-		st.Streams = append(st.Streams, c)
+		st.Streams = append(st.Streams, s.clone())
 		return true
 	})
 	out := make(map[int]any, len(byPart))
@@ -57,7 +53,7 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 			delete(t.open, old)
 		}
 		kept := t.streams.Put(s.key(), s, t.evicted)
-		if len(kept.Holes) > 0 {
+		if len(kept.holes()) > 0 {
 			t.open[kept] = struct{}{}
 		}
 	}

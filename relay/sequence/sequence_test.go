@@ -68,7 +68,7 @@ func TestObserve(t *testing.T) {
 
 func holes(s *stream) string {
 	var b strings.Builder
-	for i, h := range s.Holes {
+	for i, h := range s.holes() {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
@@ -85,16 +85,16 @@ func TestTooManyHolesAreConfirmedEarly(t *testing.T) {
 	for n := int64(2); n <= 2*(maxHoles+5); n += 2 {
 		_, confirm = s.observe(observation{n: n, at: time.Unix(0, 0), due: time.Unix(0, 0).Add(time.Hour)}, time.Hour, confirm)
 	}
-	if len(s.Holes) != maxHoles || len(confirm) != 5 {
-		t.Fatalf("holes %d confirmed %d", len(s.Holes), len(confirm))
+	if len(s.holes()) != maxHoles || len(confirm) != 5 {
+		t.Fatalf("holes %d confirmed %d", len(s.holes()), len(confirm))
 	}
-	if confirm[0].First != 1 || s.Holes[0].First != 11 {
-		t.Errorf("oldest confirmed first: %+v / %+v", confirm[0], s.Holes[0])
+	if confirm[0].First != 1 || s.holes()[0].First != 11 {
+		t.Errorf("oldest confirmed first: %+v / %+v", confirm[0], s.holes()[0])
 	}
 }
 
 func TestRetire(t *testing.T) {
-	s := &stream{Holes: []hole{{First: 2, Last: 4}, {First: 6, Last: 20}, {First: 30, Last: 31}}}
+	s := &stream{more: &streamMore{holes: []hole{{First: 2, Last: 4}, {First: 6, Last: 20}, {First: 30, Last: 31}}}}
 	s.retire(8, 10)
 	if got := holes(s); got != "2-4 6-7 11-20 30-31" {
 		t.Errorf("holes = %q", got)

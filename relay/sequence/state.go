@@ -3,7 +3,6 @@ package sequence
 import (
 	"fmt"
 	"maps"
-	"slices"
 )
 
 // state is the snapshot: streams most recently used first.
@@ -17,9 +16,7 @@ type state struct {
 func (t *Tracker) state() *state {
 	st := &state{Streams: make([]stream, 0, t.streams.Len()), Explanations: maps.Clone(t.explain)}
 	t.streams.All(func(_ string, s *stream) bool {
-		c := *s
-		c.Holes = slices.Clone(s.Holes)
-		st.Streams = append(st.Streams, c)
+		st.Streams = append(st.Streams, s.clone())
 		return true
 	})
 	return st
@@ -35,7 +32,7 @@ func (t *Tracker) restore() error {
 		t.streams.PutBack(s.key(), s)
 	}
 	t.streams.All(func(_ string, s *stream) bool {
-		if len(s.Holes) > 0 {
+		if len(s.holes()) > 0 {
 			t.open[s] = struct{}{}
 		}
 		return true
@@ -63,11 +60,11 @@ func (st *state) Validate() error {
 			return fmt.Errorf("stream %q listed twice", s.key())
 		}
 		seen[s.key()] = true
-		if len(s.Holes) > maxHoles || len(s.Past) > maxPastEpochs {
-			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.key(), len(s.Holes), len(s.Past))
+		if len(s.holes()) > maxHoles || len(s.past()) > maxPastEpochs {
+			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.key(), len(s.holes()), len(s.past()))
 		}
 		prev := int64(0)
-		for _, h := range s.Holes {
+		for _, h := range s.holes() {
 			if h.First <= prev || h.First > h.Last || h.Last >= s.Last {
 				return fmt.Errorf("stream %q: hole %d-%d after %d, last %d", s.key(), h.First, h.Last, prev, s.Last)
 			}

@@ -1,12 +1,17 @@
 package sequence
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // stream is what the tracker remembers about one numbered sequence. A
 // relay holds one per numbered source and channel, by the hundred
-// thousand: its names share one string (text), and the receive time that
+// thousand: its names share one string (text), the receive time that
 // began its run is in nanoseconds, not a time.Time with its location
-// pointer. Snapshots write the fields of streamJSON (stream_json.go).
+// pointer, and its holes and past epochs, which most streams never have,
+// are behind one pointer (more). Snapshots write the fields of streamJSON
+// (stream_json.go).
 type stream struct {
 	// text holds the stream's names one after the other: key ("rfc5424:web1/app/77",
 	// also nomen.gap.stream), origin ("agent:<id>" or "host:<name>": what
@@ -17,9 +22,8 @@ type stream struct {
 	text  string
 	ends  [numNames - 1]uint32
 	Kind  kind
-	Epoch int64  // agent log epoch
-	Last  int64  // highest number seen
-	Holes []hole // missing ranges below Last, ascending, not yet confirmed
+	Epoch int64 // agent log epoch
+	Last  int64 // highest number seen
 	// First is the lowest number of the current run and began the receive
 	// time (UnixNano) of its first event: a number below First received
 	// within the grace of began is the run's beginning arriving after
@@ -28,12 +32,77 @@ type stream struct {
 	// before.
 	First int64
 	began int64
-	// Past are the epochs the stream left, newest last (at most
-	// maxPastEpochs): a record sent again under one of them is a duplicate.
-	Past []pastEpoch
 	// Lease is the Owner's lease the stream was kept under (0 without an
 	// Owner).
 	Lease uint64
+	more  *streamMore // nil while the stream has neither holes nor past epochs
+}
+
+// streamMore is what few streams have.
+type streamMore struct {
+	// holes are the missing ranges below Last, ascending, not yet
+	// confirmed.
+	holes []hole
+	// past are the epochs the stream left, newest last (at most
+	// maxPastEpochs): a record sent again under one of them is a duplicate.
+	past []pastEpoch
+}
+
+// holes returns the stream's open holes (see streamMore).
+func (s *stream) holes() []hole {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.holes
+}
+
+// past returns the epochs the stream left (see streamMore).
+func (s *stream) past() []pastEpoch {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.past
+}
+
+// setHoles replaces the stream's holes; a stream left without holes and
+// past epochs lets their memory go.
+func (s *stream) setHoles(h []hole) {
+	if s.more == nil {
+		if len(h) == 0 {
+			return
+		}
+		s.more = &streamMore{}
+	}
+	s.more.holes = h
+	s.tidy()
+}
+
+// setPast replaces the epochs the stream left.
+func (s *stream) setPast(p []pastEpoch) {
+	if s.more == nil {
+		if len(p) == 0 {
+			return
+		}
+		s.more = &streamMore{}
+	}
+	s.more.past = p
+	s.tidy()
+}
+
+func (s *stream) tidy() {
+	if len(s.more.holes) == 0 && len(s.more.past) == 0 {
+		s.more = nil
+	}
+}
+
+// clone returns a copy of s that shares nothing the tracker changes in
+// place (for a snapshot, encoded on another goroutine).
+func (s *stream) clone() stream {
+	c := *s
+	if s.more != nil {
+		c.more = &streamMore{holes: slices.Clone(s.more.holes), past: slices.Clone(s.more.past)}
+	}
+	return c
 }
 
 // The names a stream keeps in its text, in order.
@@ -163,8 +232,8 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 		}
 		// A recreated log or reinstalled agent: the agent starts from the
 		// oldest record it has, whatever its number.
-		confirm = append(confirm, s.Holes...)
-		s.Holes = s.Holes[:0]
+		confirm = append(confirm, s.holes()...)
+		s.setHoles(nil)
 		s.leave()
 		s.Epoch, s.Last = o.epoch, o.n
 		s.begin(o.n, o.at)
@@ -176,7 +245,7 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 			s.Last = n
 			return inOrder, confirm
 		}
-		s.Holes = append(s.Holes, hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id})
+		s.setHoles(append(s.holes(), hole{First: s.Last + 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id}))
 		s.Last = n
 		return opened, s.bound(confirm)
 	}
@@ -187,19 +256,19 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 		// The run's beginning, late: it starts lower, with a hole between.
 		v := filled
 		if n+1 < s.First {
-			s.Holes = append([]hole{{First: n + 1, Last: s.First - 1, Opened: o.at, Deadline: o.due, After: o.id}}, s.Holes...)
+			s.setHoles(append([]hole{{First: n + 1, Last: s.First - 1, Opened: o.at, Deadline: o.due, After: o.id}}, s.holes()...))
 			v = opened
 		}
 		s.First = n
 		return v, s.bound(confirm)
 	}
 	if n <= 1 || (n <= restartLow && s.Last-n >= restartLow) {
-		confirm = append(confirm, s.Holes...)
-		s.Holes = s.Holes[:0]
+		confirm = append(confirm, s.holes()...)
+		s.setHoles(nil)
 		s.begin(1, o.at)
 		s.Last = n
 		if n > 1 {
-			s.Holes = append(s.Holes, hole{First: 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id})
+			s.setHoles([]hole{{First: 1, Last: n - 1, Opened: o.at, Deadline: o.due, After: o.id}})
 		}
 		return restarted, confirm
 	}
@@ -212,21 +281,23 @@ func (s *stream) begin(first int64, at time.Time) { s.First, s.began = first, at
 // leave remembers how far the current epoch went, before a newer one
 // takes over.
 func (s *stream) leave() {
-	for i, p := range s.Past {
+	past := s.past()
+	for i, p := range past {
 		if p.Epoch == s.Epoch { // came back to an epoch left before
-			s.Past = append(s.Past[:i], s.Past[i+1:]...)
+			past = append(past[:i], past[i+1:]...)
 			break
 		}
 	}
-	s.Past = append(s.Past, pastEpoch{Epoch: s.Epoch, Last: max(s.Last, s.pastLast(s.Epoch))})
-	if k := len(s.Past) - maxPastEpochs; k > 0 {
-		s.Past = append(s.Past[:0], s.Past[k:]...)
+	past = append(past, pastEpoch{Epoch: s.Epoch, Last: max(s.Last, s.pastLast(s.Epoch))})
+	if k := len(past) - maxPastEpochs; k > 0 {
+		past = append(past[:0], past[k:]...)
 	}
+	s.setPast(past)
 }
 
 // pastLast is how far a left epoch went (0: not remembered).
 func (s *stream) pastLast(epoch int64) int64 {
-	for _, p := range s.Past {
+	for _, p := range s.past() {
 		if p.Epoch == epoch {
 			return p.Last
 		}
@@ -239,8 +310,9 @@ func (s *stream) pastLast(epoch int64) int64 {
 // confirmed as gaps when the epoch was left); beyond it, or of an epoch
 // not remembered, it is kept.
 func (s *stream) observePast(o observation) verdict {
-	for i := range s.Past {
-		p := &s.Past[i]
+	past := s.past()
+	for i := range past {
+		p := &past[i]
 		if p.Epoch != o.epoch {
 			continue
 		}
@@ -255,23 +327,25 @@ func (s *stream) observePast(o observation) verdict {
 
 // bound confirms the oldest holes at once beyond maxHoles.
 func (s *stream) bound(confirm []hole) []hole {
-	if k := len(s.Holes) - maxHoles; k > 0 {
-		confirm = append(confirm, s.Holes[:k]...)
-		s.Holes = append(s.Holes[:0], s.Holes[k:]...)
+	if holes := s.holes(); len(holes) > maxHoles {
+		k := len(holes) - maxHoles
+		confirm = append(confirm, holes[:k]...)
+		s.setHoles(append(holes[:0], holes[k:]...))
 	}
 	return confirm
 }
 
 // fill removes n from the hole that holds it, shrinking or splitting it.
 func (s *stream) fill(n int64) bool {
-	for i := range s.Holes {
-		h := &s.Holes[i]
+	holes := s.holes()
+	for i := range holes {
+		h := &holes[i]
 		if n < h.First || n > h.Last {
 			continue
 		}
 		switch {
 		case h.First == h.Last:
-			s.Holes = append(s.Holes[:i], s.Holes[i+1:]...)
+			s.setHoles(append(holes[:i], holes[i+1:]...))
 		case n == h.First:
 			h.First++
 		case n == h.Last:
@@ -280,9 +354,10 @@ func (s *stream) fill(n int64) bool {
 			upper := *h
 			upper.First = n + 1
 			h.Last = n - 1
-			s.Holes = append(s.Holes, hole{})
-			copy(s.Holes[i+2:], s.Holes[i+1:])
-			s.Holes[i+1] = upper
+			holes = append(holes, hole{})
+			copy(holes[i+2:], holes[i+1:])
+			holes[i+1] = upper
+			s.setHoles(holes)
 		}
 		return true
 	}
@@ -292,16 +367,17 @@ func (s *stream) fill(n int64) bool {
 // due removes and appends to confirm the holes whose deadline is at or
 // before now.
 func (s *stream) due(now time.Time, confirm []hole) []hole {
-	keep := s.Holes[:0]
-	for _, h := range s.Holes {
+	holes := s.holes()
+	keep := holes[:0]
+	for _, h := range holes {
 		if !h.Deadline.After(now) {
 			confirm = append(confirm, h)
 		} else {
 			keep = append(keep, h)
 		}
 	}
-	clear(s.Holes[len(keep):])
-	s.Holes = keep
+	clear(holes[len(keep):])
+	s.setHoles(keep)
 	return confirm
 }
 
@@ -309,7 +385,7 @@ func (s *stream) due(now time.Time, confirm []hole) []hole {
 // a journaled gap alert says they were already reported.
 func (s *stream) retire(first, last int64) {
 	var out []hole
-	for _, h := range s.Holes {
+	for _, h := range s.holes() {
 		if h.Last < first || h.First > last {
 			out = append(out, h)
 			continue
@@ -325,5 +401,5 @@ func (s *stream) retire(first, last int64) {
 			out = append(out, hi)
 		}
 	}
-	s.Holes = out
+	s.setHoles(out)
 }

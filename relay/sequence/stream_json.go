@@ -28,7 +28,7 @@ type streamJSON struct {
 func (s stream) MarshalJSON() ([]byte, error) {
 	names := s.names()
 	j := streamJSON{Key: names[nameKey], Kind: s.Kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
-		Epoch: s.Epoch, Last: s.Last, Holes: s.Holes, First: s.First, Past: s.Past, Lease: s.Lease}
+		Epoch: s.Epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: s.Lease}
 	if s.began != 0 {
 		j.Began = time.Unix(0, s.began).UTC()
 	}
@@ -40,7 +40,9 @@ func (s *stream) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = stream{Kind: j.Kind, Epoch: j.Epoch, Last: j.Last, Holes: j.Holes, First: j.First, Past: j.Past, Lease: j.Lease}
+	*s = stream{Kind: j.Kind, Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}
+	s.setHoles(j.Holes)
+	s.setPast(j.Past)
 	s.setNames(streamNames{nameKey: j.Key, nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
 	if !j.Began.IsZero() {
 		s.began = j.Began.UnixNano()

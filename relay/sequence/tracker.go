@@ -251,12 +251,12 @@ func (t *Tracker) tick(now time.Time) {
 			if !t.ours(s) {
 				// Another instance owns it now (or did meanwhile): its
 				// holes are not ours to confirm.
-				s.Holes = nil
+				s.setHoles(nil)
 				delete(t.open, s)
 				t.Dirty = true
 				continue
 			}
-			for _, h := range s.Holes {
+			for _, h := range s.holes() {
 				if !h.Deadline.After(now) {
 					due = append(due, s)
 					break
@@ -270,7 +270,7 @@ func (t *Tracker) tick(now time.Time) {
 		for _, s := range due {
 			t.confirm = s.due(now, t.confirm[:0])
 			t.gaps(s, t.confirm, now)
-			if len(s.Holes) == 0 {
+			if len(s.holes()) == 0 {
 				delete(t.open, s)
 			}
 		}
@@ -528,7 +528,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	}
 	switch v {
 	case opened, restarted:
-		if len(s.Holes) > 0 {
+		if len(s.holes()) > 0 {
 			t.open[s] = struct{}{}
 		} else {
 			delete(t.open, s)
@@ -537,7 +537,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 			t.m.restarts.Inc()
 		}
 	case filled:
-		if len(s.Holes) == 0 {
+		if len(s.holes()) == 0 {
 			delete(t.open, s)
 		}
 	case duplicate:
@@ -554,8 +554,8 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 // evicted is called when a stream is pushed out by max_streams: its open
 // holes are reported now rather than never.
 func (t *Tracker) evicted(_ string, s *stream) {
-	if len(s.Holes) > 0 && t.ours(s) {
-		t.gaps(s, s.Holes, t.now())
+	if len(s.holes()) > 0 && t.ours(s) {
+		t.gaps(s, s.holes(), t.now())
 	}
 	delete(t.open, s)
 	if t.recovering {
@@ -628,7 +628,7 @@ func (t *Tracker) retire(e *event.Event) {
 	first, _ := e.Get(fieldFirst)
 	last, _ := e.Get(fieldLast)
 	s.retire(first.Num, last.Num)
-	if len(s.Holes) == 0 {
+	if len(s.holes()) == 0 {
 		delete(t.open, s)
 	}
 }

@@ -73,9 +73,25 @@ func Append[K string | []byte](dst []byte, rule string, key K, start int64, anch
 // however often it is read — else "journal:<journal id>", unique in this
 // nomen's journal (journalID is the ID the stage predicted for it).
 func Anchor(e *event.Event, journalID uint64) string {
-	if v, ok := e.Get(StreamIDField); ok && v.Type == event.TypeString && v.Str != "" {
-		return v.Str
+	if s, ok := StreamAnchor(e); ok {
+		return s
 	}
+	return JournalAnchor(journalID)
+}
+
+// StreamAnchor returns e's Anchor if it came from a stream (a string in
+// e's memory): state that waits with an event's identity keeps only this,
+// the journal ID otherwise, and makes the anchor when it needs it.
+func StreamAnchor(e *event.Event) (string, bool) {
+	if v, ok := e.Get(StreamIDField); ok && v.Type == event.TypeString && v.Str != "" {
+		return v.Str, true
+	}
+	return "", false
+}
+
+// JournalAnchor is the Anchor of an event that did not come from a
+// stream, by its journal ID.
+func JournalAnchor(journalID uint64) string {
 	return "journal:" + strconv.FormatUint(journalID, 10)
 }
 

@@ -8,6 +8,7 @@
 package lru
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 )
@@ -30,25 +31,31 @@ import (
 //     a value type without pointers the collector has nothing to mark in
 //     the whole map. A node keeps its key's hash; keys are compared byte
 //     for byte, so a collision costs a comparison, never a wrong answer.
+//
+// And for memory, since the stages hold keys by the hundred thousand per
+// rule: a node adds 16 bytes to its value (four 32-bit words: the key's
+// place in the arena, its hash, and the order's links), the arena holds
+// each key as its length (uvarint) and bytes, and it is at most about
+// twice the live keys (dead keys are compacted away into a new arena;
+// none is kept in reserve).
 type Map[V any] struct {
 	seed       maphash.Seed
 	slots      []int32 // the index: node numbers at their hash's place or after, or none; len a power of two
 	chunks     [][]node[V]
-	keys       []byte // the arena: every entry's key, and the dead keys not compacted yet
-	spare      []byte // the previous arena, reused by the next compaction
-	dead       int    // bytes of keys that no entry uses
+	keys       []byte // the arena: every entry's key (length and bytes), and the dead keys not compacted yet
+	dead       int    // bytes of the arena that no entry uses
 	n          int    // entries
 	made       int32  // nodes handed out so far, free or not
 	free       int32  // first free node (linked by next), or none
 	head, tail int32  // most and least recently used, or none
 	max        int
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
+	arenaMax   uint64 // bytes: maxArena (tests narrow it)
 }
 
 type node[V any] struct {
 	val        V
-	off        int    // key in Map.keys
-	klen       int32  // its length
+	off        uint32 // its key's record in Map.keys: length (uvarint), bytes
 	hash       uint32 // of the key
 	prev, next int32
 }
@@ -60,11 +67,13 @@ const (
 	// minCompact: an arena smaller than this is not compacted (its dead
 	// keys cost less than copying it).
 	minCompact = 4096
+	// maxArena: a node's offset into the arena is 32 bits.
+	maxArena uint64 = math.MaxUint32
 )
 
 // New returns a map that holds at most n entries (n < 1 means 1).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -83,7 +92,29 @@ func (c *Map[V]) SetMax(n int) {
 func (c *Map[V]) at(i int32) *node[V] { return &c.chunks[i>>chunkBits][i&(chunkLen-1)] }
 
 // key returns the key of node n, in the arena (valid until the next Put).
-func (c *Map[V]) key(n *node[V]) []byte { return c.keys[n.off : n.off+int(n.klen)] }
+func (c *Map[V]) key(n *node[V]) []byte {
+	start, end := c.span(n.off)
+	return c.keys[start:end]
+}
+
+// span returns where the key of the record at off starts and ends.
+func (c *Map[V]) span(off uint32) (int, int) {
+	r := c.keys[off:]
+	if l := r[0]; l < 0x80 { // most keys are shorter than 128 bytes
+		return int(off) + 1, int(off) + 1 + int(l)
+	}
+	l, w := binary.Uvarint(r)
+	return int(off) + w, int(off) + w + int(l)
+}
+
+// record is the size of key's record in the arena.
+func record(klen int) int {
+	n := 1
+	for l := klen; l >= 0x80; l >>= 7 {
+		n++
+	}
+	return n + klen
+}
 
 // find returns the node of key, or none.
 func (c *Map[V]) find(key string, h uint32) int32 { return findIn(c, key, h) }
@@ -103,10 +134,21 @@ func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 		if i == none {
 			return none
 		}
-		if n := c.at(i); n.hash == h && string(c.key(n)) == string(key) {
+		if n := c.at(i); n.hash == h && holds(c, n.off, key) {
 			return i
 		}
 	}
+}
+
+// holds reports whether the record at off is key's: for a key shorter
+// than 128 bytes, its one length byte and its bytes.
+func holds[V any, K string | []byte](c *Map[V], off uint32, key K) bool {
+	if l := len(key); l < 0x80 {
+		r := c.keys[off:]
+		return len(r) > l && int(r[0]) == l && string(r[1:1+l]) == string(key)
+	}
+	start, end := c.span(off)
+	return string(c.keys[start:end]) == string(key)
 }
 
 func (c *Map[V]) hash(key string) uint32 { return uint32(maphash.String(c.seed, key)) & c.mask }
@@ -164,7 +206,7 @@ func putIn[V any, K string | []byte](c *Map[V], key K, h uint32, v V, evicted fu
 		return c.replace(i, v)
 	}
 	n := c.insert(h, len(key), evicted)
-	c.keys = append(c.keys, key...)
+	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(key))), key...)
 	n.val = v
 	return &n.val
 }
@@ -180,22 +222,43 @@ func (c *Map[V]) replace(i int32, v V) *V {
 // a key of hash h and length klen, which the caller appends to the arena.
 func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	for c.n >= c.max && c.tail != none {
-		old := c.tail
-		n := c.at(old)
-		if evicted != nil {
-			evicted(string(c.key(n)), &n.val)
-		}
-		c.remove(old)
+		c.evict(evicted)
 	}
-	if c.dead > minCompact && c.dead > len(c.keys)/2 {
-		c.compact()
-	}
+	c.room(record(klen), evicted)
 	i := c.alloc()
 	n := c.at(i)
-	n.off, n.klen = len(c.keys), int32(klen)
+	n.off = uint32(len(c.keys))
 	c.link(i, h)
 	c.pushFront(i)
 	return n
+}
+
+// evict removes the least recently used entry, passing it to evicted.
+func (c *Map[V]) evict(evicted func(string, *V)) {
+	old := c.tail
+	n := c.at(old)
+	if evicted != nil {
+		evicted(string(c.key(n)), &n.val)
+	}
+	c.remove(old)
+}
+
+// room readies the arena for a record of need bytes: it compacts the
+// arena when more than half of it is dead, or when a quarter is and it
+// is full (rather than grow it); past maxArena (4 GiB of keys) it evicts.
+func (c *Map[V]) room(need int, evicted func(string, *V)) {
+	if uint64(need) > c.arenaMax {
+		panic("lru: key longer than 4 GiB")
+	}
+	if c.dead > minCompact && (2*c.dead > len(c.keys) || len(c.keys)+need > cap(c.keys) && 4*c.dead > len(c.keys)) {
+		c.compact()
+	}
+	for uint64(len(c.keys))+uint64(need) > c.arenaMax {
+		for uint64(len(c.keys)-c.dead)+uint64(need) > c.arenaMax && c.tail != none {
+			c.evict(evicted)
+		}
+		c.compact()
+	}
 }
 
 // PutBack adds key as the least recently used entry (used when restoring
@@ -206,10 +269,11 @@ func (c *Map[V]) PutBack(key string, v V) {
 	if c.find(key, h) != none || c.n >= c.max {
 		return
 	}
+	c.room(record(len(key)), nil)
 	i := c.alloc()
 	n := c.at(i)
-	n.val, n.off, n.klen = v, len(c.keys), int32(len(key))
-	c.keys = append(c.keys, key...)
+	n.val, n.off = v, uint32(len(c.keys))
+	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(key))), key...)
 	c.link(i, h)
 	n.prev, n.next = c.tail, none
 	if c.tail != none {
@@ -252,7 +316,8 @@ func (c *Map[V]) All(fn func(key string, v *V) bool) {
 	for i := c.head; i != none; {
 		n := c.at(i)
 		next := n.next
-		if !fn(keys[n.off:n.off+int(n.klen)], &n.val) {
+		start, end := c.span(n.off)
+		if !fn(keys[start:end], &n.val) {
 			return
 		}
 		i = next
@@ -312,22 +377,26 @@ func (c *Map[V]) remove(i int32) {
 	}
 	c.slots[j] = none
 	c.n--
-	c.dead += int(n.klen)
+	_, end := c.span(n.off)
+	c.dead += end - int(n.off)
 	c.unlink(i)
 	c.release(i)
 }
 
-// compact copies the keys in use into the spare arena, which becomes the
-// arena (the old one the spare: in a steady state nothing is allocated).
+// compact copies the records in use into a new arena with room for a
+// quarter more (the old one is left to the collector: keeping it for the
+// next compaction would double the memory the keys take).
 func (c *Map[V]) compact() {
-	dst := c.spare[:0]
+	live := len(c.keys) - c.dead
+	dst := make([]byte, 0, live+live/4)
 	for i := c.head; i != none; i = c.at(i).next {
 		n := c.at(i)
-		k := c.key(n)
-		n.off = len(dst)
-		dst = append(dst, k...)
+		_, end := c.span(n.off)
+		r := c.keys[n.off:end]
+		n.off = uint32(len(dst))
+		dst = append(dst, r...)
 	}
-	c.spare, c.keys, c.dead = c.keys[:0], dst, 0
+	c.keys, c.dead = dst, 0
 }
 
 // alloc returns a free node, from the free list or a new one.
@@ -360,7 +429,7 @@ func (c *Map[V]) release(i int32) {
 		if len(c.slots) > chunkLen {
 			c.slots = nil
 		}
-		c.keys, c.spare, c.dead = c.keys[:0], nil, 0
+		c.keys, c.dead = c.keys[:0], 0
 	}
 }
 

@@ -179,11 +179,11 @@ func TestEmptiedMapLetsGo(t *testing.T) {
 	for i := range 10 * chunkLen {
 		c.Delete(fmt.Sprint(i))
 	}
-	if len(c.chunks) != 1 || c.made != 0 || len(c.keys) != 0 || c.spare != nil {
+	if len(c.chunks) != 1 || c.made != 0 || len(c.keys) != 0 {
 		t.Errorf("emptied: %d chunks, %d nodes made", len(c.chunks), c.made)
 	}
 	for _, n := range c.chunks[0] {
-		if n.klen != 0 || n.val != "" {
+		if n.off != 0 || n.val != "" {
 			t.Fatal("a freed node still holds its key or value")
 		}
 	}
@@ -228,7 +228,8 @@ func BenchmarkGetBytes(b *testing.B) {
 
 // TestArenaCompacts: keys evicted and deleted leave dead bytes in the
 // arena; it is compacted, so that it stays within about twice the keys in
-// use, and every key still finds its value (under colliding hashes too).
+// use, its capacity too (no arena kept in reserve), and every key still
+// finds its value (under colliding hashes too).
 func TestArenaCompacts(t *testing.T) {
 	for _, mask := range []uint32{math.MaxUint32, 3} {
 		c := New[int](50)
@@ -239,8 +240,8 @@ func TestArenaCompacts(t *testing.T) {
 			if i%7 == 0 {
 				c.DeleteBytes([]byte(key(i - 3)))
 			}
-			if live := 50 * len(key(0)); len(c.keys) > 2*live+minCompact {
-				t.Fatalf("mask %x, key %d: arena of %d bytes for %d of live keys", mask, i, len(c.keys), live)
+			if live := 50 * (1 + len(key(0))); cap(c.keys) > 2*live+minCompact {
+				t.Fatalf("mask %x, key %d: arena of %d bytes (%d used) for %d of live keys", mask, i, cap(c.keys), len(c.keys), live)
 			}
 		}
 		n := 0
@@ -256,6 +257,29 @@ func TestArenaCompacts(t *testing.T) {
 		})
 		if n != 50 || c.Len() != 50 {
 			t.Errorf("mask %x: %d keys, Len %d, want 50", mask, n, c.Len())
+		}
+	}
+}
+
+// TestArenaBound: keys past the arena's bound (4 GiB; narrowed here)
+// evict the least recently used ones, counted like any eviction, and the
+// keys kept still find their values.
+func TestArenaBound(t *testing.T) {
+	c := New[int](1000)
+	c.arenaMax = 10 * 11 // ten records of a 10-byte key
+	evicted := 0
+	for i := range 25 {
+		c.Put(fmt.Sprintf("key%07d", i), i, func(string, *int) { evicted++ })
+		if uint64(len(c.keys)) > c.arenaMax {
+			t.Fatalf("key %d: arena of %d bytes", i, len(c.keys))
+		}
+	}
+	if c.Len() != 10 || evicted != 15 {
+		t.Fatalf("Len %d, %d evicted; want 10 and 15", c.Len(), evicted)
+	}
+	for i := 15; i < 25; i++ {
+		if v, ok := c.Get(fmt.Sprintf("key%07d", i)); !ok || *v != i {
+			t.Errorf("key %d: %v, %v", i, v, ok)
 		}
 	}
 }
