@@ -29,9 +29,9 @@ import (
 // slab would count as live, and the collector lets the heap grow to twice
 // what is live before it collects.
 type datagramReader struct {
-	mu    sync.Mutex // wake against close: the descriptor's number may be reused once closed
-	fd    int        // blocking; -1 once closed
-	woken atomic.Bool
+	mu    sync.Mutex  // wake against close: the descriptor's number may be reused once closed
+	fd    int         // blocking; -1 once closed
+	shut  atomic.Bool // shut for reading: see isShutMark
 	hdrs  []mmsghdr
 	iovs  []unix.Iovec
 	slab  []byte // mapped; unmapped by close
@@ -138,7 +138,7 @@ func (r *datagramReader) wake() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fd >= 0 {
-		r.woken.Store(true)
+		r.shut.Store(true)
 		unix.Shutdown(r.fd, unix.SHUT_RD)
 	}
 }
@@ -155,9 +155,7 @@ func (r *datagramReader) read() (int, error) {
 		default:
 			return 0, errno
 		}
-		// A shut socket that is empty returns at once with one empty
-		// entry and no sender.
-		if n == 1 && r.hdrs[0].len == 0 && r.hdrs[0].hdr.Namelen == 0 && r.woken.Load() {
+		if r.isShutMark(n) {
 			return 0, errStopping
 		}
 		return n, nil
@@ -170,14 +168,24 @@ func (r *datagramReader) readQueued() (int, error) {
 	n, errno := r.recv(unix.MSG_DONTWAIT)
 	switch errno {
 	case 0:
-		if n == 1 && r.hdrs[0].len == 0 && r.hdrs[0].hdr.Namelen == 0 && r.woken.Load() {
-			return 0, nil // shut and empty (see read)
+		if r.isShutMark(n) {
+			return 0, nil
 		}
 		return n, nil
 	case syscall.EAGAIN, syscall.EINTR:
 		return 0, nil
 	}
 	return 0, errno
+}
+
+// isShutMark reports whether a read of n datagrams found the socket shut
+// for reading (wake) and empty: a read that would wait then returns at
+// once with one entry of no bytes and no sender. A sender's empty
+// datagram also has no bytes, but an address (UDP); an unbound unix
+// sender's empty datagram looks the same, and is not counted once the
+// socket is shut.
+func (r *datagramReader) isShutMark(n int) bool {
+	return n == 1 && r.hdrs[0].len == 0 && r.hdrs[0].hdr.Namelen == 0 && r.shut.Load()
 }
 
 // recv is one recvmmsg(2).

@@ -157,3 +157,36 @@ func wakeWaiting(t *testing.T, r *datagramReader, send func() error) {
 		t.Fatalf("readQueued() of the woken, empty socket = %d, %v; want 0, nil", n, err)
 	}
 }
+
+// TestUnixStopReceivingEmpty: a unix socket that stopped receiving hands
+// out what it held, then reads as empty (the stopping reader's drain ends
+// there), not as a run of empty datagrams.
+func TestUnixStopReceivingEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newDatagramReader(conn, 2048, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	out, err := net.Dial("unixgram", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := out.Write([]byte("held")); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.stopReceiving(true); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.readQueued(); n != 1 || err != nil {
+		t.Fatalf("readQueued() = %d, %v; want the held datagram", n, err)
+	}
+	if n, err := r.readQueued(); n != 0 || err != nil {
+		t.Fatalf("readQueued() of the stopped, empty socket = %d, %v; want 0, nil", n, err)
+	}
+}
