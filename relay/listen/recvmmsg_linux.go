@@ -70,6 +70,9 @@ func newDatagramReader(conn rawConner, maxSize int, creds bool) (*datagramReader
 	if err != nil {
 		return nil, err
 	}
+	// Where transparent huge pages are always on, the first datagram
+	// would make a whole 2 MiB page of the slab resident.
+	unix.Madvise(slab, unix.MADV_NOHUGEPAGE)
 	fd, err := takeSocket(conn)
 	if err != nil {
 		unix.Munmap(slab)
