@@ -216,30 +216,45 @@ func readDatagrams(rt *listenerRuntime, r *datagramReader, stopping *atomic.Bool
 			}
 		}
 	}
+	// polling: the last linger's sleep found datagrams in the socket, so
+	// more are likely on their way: sleep a linger again rather than wait
+	// for the next in the kernel. Only this reader's thread can take that
+	// wake-up, and the runtime may have given its P away meanwhile; a
+	// sleep's end is seen by whichever of the process's threads runs.
+	polling := false
 	for !stopping.Load() {
-		n, err := r.read() // waits for a datagram
-		if err != nil {
-			if errors.Is(err, errStopping) {
-				break // Close woke us
+		n := recvBatch // polling: read what the sleep let in
+		if polling {
+			time.Sleep(datagramLinger)
+		} else {
+			var err error
+			if n, err = r.read(); err != nil { // waits for a datagram
+				if errors.Is(err, errStopping) {
+					break // Close woke us
+				}
+				rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
+				time.Sleep(10 * time.Millisecond)
+				continue
 			}
-			rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
-			time.Sleep(10 * time.Millisecond)
-			continue
+			take(n)
+			if n < recvBatch && lingerSleeps && in.pending() {
+				// The socket is empty: let it collect the linger's
+				// datagrams rather than wake for each.
+				time.Sleep(time.Until(in.started.Add(datagramLinger)))
+				n = recvBatch
+			}
 		}
-		take(n)
-		if n < recvBatch && lingerSleeps && in.pending() {
-			// The socket is empty: let it collect the linger's datagrams
-			// rather than wake for each.
-			time.Sleep(time.Until(in.started.Add(datagramLinger)))
-			n = recvBatch
-		}
+		read := 0
 		for n == recvBatch && !stopping.Load() { // read what the socket holds
+			var err error
 			if n, err = r.readQueued(); err != nil {
 				rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
 				break
 			}
 			take(n)
+			read += n
 		}
+		polling = lingerSleeps && read > 0
 		flush() // the socket is empty
 		if kd.backlog {
 			kd.poll() // it just ran dry after a backlog: count what overflowed
