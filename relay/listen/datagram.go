@@ -178,8 +178,9 @@ var errStopping = errors.New("listener stopping")
 
 // readDatagrams reads until the listener is stopping: it waits for a
 // datagram, sleeps out the linger (Linux: lingerSleeps), reads what the
-// socket holds and hands the batch on; then it drains the socket (see
-// datagramListener).
+// socket holds and hands the batch on; while lingers find datagrams it
+// sleeps a linger again instead of waiting; then it drains the socket
+// (see datagramListener).
 func readDatagrams(rt *listenerRuntime, r *datagramReader, stopping *atomic.Bool) {
 	in := newIngester(rt, false)
 	flush := func() { in.flush(context.Background()) }
