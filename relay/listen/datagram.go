@@ -26,22 +26,24 @@ import (
 // one reader goroutine each: the kernel spreads senders over them (one
 // sender always lands on the same socket, which keeps its order), and no
 // two goroutines share a socket, so a reader always sees its socket run dry
-// and flushes its batch at once.
+// and flushes its batch then (after the linger: datagramLinger).
 //
 // Stopping (SIGTERM, or a reload that replaces the listener) loses nothing
-// the sockets hold: each reader makes its socket take no more datagrams,
+// the sockets hold: Close wakes each reader (datagramReader.wake), which
+// makes its socket take no more datagrams,
 // reads what is queued without waiting, hands it to the pipeline, counts
 // what the kernel dropped, and only then closes the socket (Linux; see
 // readDatagrams).
 type datagramListener struct {
-	pcs       []net.PacketConn
+	pcs       []net.PacketConn // for Addr; the readers own the sockets
+	readers   []*datagramReader
 	path      string // unix socket path to remove on close
 	wg        sync.WaitGroup
 	stopping  atomic.Bool
 	closeOnce sync.Once
 }
 
-// rawConner is a socket whose file descriptor the readers use directly
+// rawConner is a socket whose file descriptor the readers take over
 // (recvmmsg on Linux).
 type rawConner interface {
 	SyscallConn() (syscall.RawConn, error)
@@ -61,8 +63,8 @@ func (l *datagramListener) Close() error {
 		if l.path != "" {
 			os.Remove(l.path)
 		}
-		for _, pc := range l.pcs {
-			pc.SetReadDeadline(time.Now()) // a reader waiting for data returns
+		for _, r := range l.readers {
+			r.wake() // a reader waiting for data returns
 		}
 	})
 	return nil
@@ -70,11 +72,14 @@ func (l *datagramListener) Close() error {
 
 func (l *datagramListener) Wait() { l.wg.Wait() }
 
-// closeUnstarted closes sockets no reader serves yet (a failed start).
+// closeUnstarted closes sockets no reader serves yet (a failed start);
+// the readers started stop.
 func (l *datagramListener) closeUnstarted() {
-	for _, pc := range l.pcs {
+	for _, pc := range l.pcs[len(l.readers):] {
 		pc.Close()
 	}
+	l.Close()
+	l.Wait()
 }
 
 func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
@@ -91,7 +96,10 @@ func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 		l.pcs = append(l.pcs, pc)
 	}
 	for _, pc := range l.pcs {
-		l.start(rt, pc.(*net.UDPConn))
+		if err := l.start(rt, pc.(*net.UDPConn)); err != nil {
+			l.closeUnstarted()
+			return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+		}
 	}
 	return l, nil
 }
@@ -119,11 +127,16 @@ func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
 	l := &datagramListener{pcs: []net.PacketConn{pc}, path: path}
-	l.start(rt, pc.(*net.UnixConn)) // one reader: a local socket needs no more
+	if err := l.start(rt, pc.(*net.UnixConn)); err != nil { // one reader: a local socket needs no more
+		l.closeUnstarted()
+		os.Remove(path)
+		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+	}
 	return l, nil
 }
 
-func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) {
+// start hands conn to a new reader goroutine.
+func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) error {
 	size := int(rt.cfg.ReadBuffer)
 	if err := conn.SetReadBuffer(size); err != nil {
 		rt.log.Warn("cannot set the socket receive buffer", "listener", rt.cfg.Name, "want", size, "err", err)
@@ -132,29 +145,43 @@ func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) {
 		rt.log.Warn("socket receive buffer is smaller than asked: raise net.core.rmem_max to avoid drops in bursts",
 			"listener", rt.cfg.Name, "want", size, "got", got)
 	}
+	r, err := newDatagramReader(conn, int(rt.cfg.MaxMessageSize), rt.cfg.Protocol == "unix")
+	if err != nil {
+		return err
+	}
+	l.readers = append(l.readers, r)
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		defer conn.Close()
-		readDatagrams(rt, conn, &l.stopping)
+		defer r.close() // the events hold copies of what they keep
+		readDatagrams(rt, r, &l.stopping)
 	}()
+	return nil
 }
 
-// datagramLinger is how long a reader holds the batch it collects while
-// its socket is empty before it hands the batch to the pipeline.
+// datagramLinger is how long a reader lets datagrams collect in its socket
+// once a batch has begun before it hands the batch to the pipeline.
 // Datagrams at a steady rate (100,000 a second: one every 10µs) arrive
 // slower than a reader takes them, so nearly every datagram would
-// otherwise be a batch of its own, with its own wake-up of the pipeline,
-// journal append and output commit. A millisecond gathers ~100 at that
-// rate; a lone datagram reaches the pipeline at most this much later.
-// The reader keeps reading meanwhile (a read deadline ends its wait), so
-// the socket's buffer fills no more than without it.
+// otherwise be a batch of its own, with its own wake-up of the reader and
+// of the pipeline, its own read, journal append and output commit. A
+// millisecond gathers ~100 at that rate, read in two system calls; a lone
+// datagram reaches the pipeline about this much later (the sleep's
+// granularity adds up to a millisecond more). The socket's buffer holds
+// far more than a linger's datagrams (read_buffer 4 MiB: ~6,500 of 256
+// bytes on loopback).
 const datagramLinger = time.Millisecond
 
-// readDatagrams reads until the listener is stopping, flushing the batch
-// when the socket is empty and the batch is datagramLinger old; then it
-// drains the socket (see datagramListener).
-func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
+// errStopping is what a read returns once the listener's Close woke it
+// (datagramReader.wake).
+var errStopping = errors.New("listener stopping")
+
+// readDatagrams reads until the listener is stopping: it waits for a
+// datagram, sleeps out the linger (Linux: lingerSleeps), reads what the
+// socket holds and hands the batch on; while lingers find datagrams it
+// sleeps a linger again instead of waiting; then it drains the socket
+// (see datagramListener).
+func readDatagrams(rt *listenerRuntime, r *datagramReader, stopping *atomic.Bool) {
 	in := newIngester(rt, false)
 	flush := func() { in.flush(context.Background()) }
 	defer flush()
@@ -163,16 +190,12 @@ func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 	var peers peerCache
 	local := "unix:" + rt.cfg.Address
 	isUnix := rt.cfg.Protocol == "unix"
-	r, err := newDatagramReader(conn, int(rt.cfg.MaxMessageSize), isUnix)
-	if err != nil {
-		rt.log.Error("listener cannot read", "listener", rt.cfg.Name, "err", err)
-		return
-	}
-	defer r.release() // the events hold copies of what they keep
 	kd := kernelDropCounter{r: r, rt: rt,
 		dropped: rt.metrics.Dropped.WithLabelValues("listener", "socket_buffer"), // exported at 0 from the start
 		warning: "datagrams dropped by the kernel: socket receive buffer full (raise read_buffer/net.core.rmem_max or readers)"}
-	take := func(n int, now time.Time) {
+	take := func(n int) {
+		now := time.Now()
+		kd.saw(n, now)
 		for i := 0; i < n; i++ {
 			data, truncated, addr := r.message(i)
 			peer := local
@@ -194,59 +217,49 @@ func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 			}
 		}
 	}
-	// deadline: a read deadline is set to end the wait of a lingering
-	// batch. Close wakes the reader with a deadline too: clearing ours
-	// must not undo Close's, and setting ours only delays it by a linger.
-	deadline := false
-	clearDeadline := func() {
-		conn.SetReadDeadline(time.Time{})
-		deadline = false
-		if stopping.Load() {
-			conn.SetReadDeadline(time.Now())
+	// polling: the last linger's sleep found datagrams in the socket, so
+	// more are likely on their way: sleep a linger again rather than wait
+	// for the next in the kernel. Only this reader's thread can take that
+	// wake-up, and the runtime may have given its P away meanwhile; a
+	// sleep's end is seen by whichever of the process's threads runs.
+	polling := false
+	for !stopping.Load() {
+		n := recvBatch // polling: read what the sleep let in
+		if polling {
+			time.Sleep(datagramLinger)
+		} else {
+			var err error
+			if n, err = r.read(); err != nil { // waits for a datagram
+				if errors.Is(err, errStopping) {
+					break // Close woke us
+				}
+				rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			take(n)
+			if n < recvBatch && lingerSleeps && in.pending() {
+				// The socket is empty: let it collect the linger's
+				// datagrams rather than wake for each.
+				time.Sleep(time.Until(in.started.Add(datagramLinger)))
+				n = recvBatch
+			}
 		}
-	}
-	handOn := func() { // the socket is empty
-		flush()
+		read := 0
+		for n == recvBatch && !stopping.Load() { // read what the socket holds
+			var err error
+			if n, err = r.readQueued(); err != nil {
+				rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
+				break
+			}
+			take(n)
+			read += n
+		}
+		polling = lingerSleeps && read > 0
+		flush() // the socket is empty
 		if kd.backlog {
 			kd.poll() // it just ran dry after a backlog: count what overflowed
 		}
-	}
-	idle := func(canLinger bool) {
-		if canLinger && in.pending() {
-			if end := in.started.Add(datagramLinger); time.Now().Before(end) {
-				if !deadline {
-					conn.SetReadDeadline(end)
-					deadline = true
-				}
-				return // wait for more, or for the deadline
-			}
-		}
-		handOn()
-		if deadline {
-			clearDeadline()
-		}
-	}
-	for {
-		n, err := r.read(idle)
-		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				if stopping.Load() {
-					break // Close woke us
-				}
-				handOn() // the lingering batch's time is up
-				clearDeadline()
-				continue
-			}
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			rt.warn.Warn("datagram read failed", "listener", rt.cfg.Name, "err", err)
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		now := time.Now()
-		kd.saw(n, now)
-		take(n, now)
 	}
 
 	// Stopping. The socket takes no more datagrams (UDP: the kernel drops
@@ -268,7 +281,7 @@ func readDatagrams(rt *listenerRuntime, conn rawConner, stopping *atomic.Bool) {
 		if n == 0 {
 			break
 		}
-		take(n, time.Now())
+		take(n)
 	}
 	flush()
 	kd.dropped = rt.metrics.Dropped.WithLabelValues("listener", "stopping")

@@ -3,41 +3,54 @@
 package listen
 
 import (
+	"errors"
 	"net"
 	"net/netip"
+	"os"
+	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // datagramReader is the portable fallback: one datagram per read, flushed
 // right away.
 type datagramReader struct {
-	pc      net.PacketConn
-	buf     []byte
-	n       int
-	addr    netip.AddrPort
-	trunc   bool
-	pending bool
+	pc    net.PacketConn
+	buf   []byte
+	n     int
+	addr  netip.AddrPort
+	trunc bool
+	woken atomic.Bool
 }
 
 const recvBatch = 1
+
+// lingerSleeps is false: this reader cannot look whether more is queued
+// without waiting for it, so each datagram is handed on at once.
+const lingerSleeps = false
 
 func newDatagramReader(conn rawConner, maxSize int, creds bool) (*datagramReader, error) {
 	return &datagramReader{pc: conn.(net.PacketConn), buf: make([]byte, maxSize+1)}, nil
 }
 
-func (r *datagramReader) release() {}
+func (r *datagramReader) close() { r.pc.Close() }
 
-// read calls idle(false) (flush: this reader cannot look whether more
-// is queued without waiting for it) before each read after the first.
-func (r *datagramReader) read(idle func(canLinger bool)) (int, error) {
-	if r.pending {
-		idle(false)
-	}
+// wake makes a read waiting for a datagram return errStopping.
+func (r *datagramReader) wake() {
+	r.woken.Store(true)
+	r.pc.SetReadDeadline(time.Now())
+}
+
+// read waits for one datagram.
+func (r *datagramReader) read() (int, error) {
 	n, addr, err := r.pc.ReadFrom(r.buf)
 	if err != nil {
+		if r.woken.Load() && errors.Is(err, os.ErrDeadlineExceeded) {
+			return 0, errStopping
+		}
 		return 0, err
 	}
-	r.n, r.trunc, r.pending = n, n > len(r.buf)-1, true
+	r.n, r.trunc = n, n > len(r.buf)-1
 	if r.trunc {
 		r.n = len(r.buf) - 1
 	}
@@ -48,7 +61,7 @@ func (r *datagramReader) read(idle func(canLinger bool)) (int, error) {
 	return 1, nil
 }
 
-// readQueued does not drain outside Linux: what the socket holds when the
+// readQueued does not look outside Linux: what the socket holds when the
 // listener stops is lost there.
 func (r *datagramReader) readQueued() (int, error) { return 0, nil }
 
