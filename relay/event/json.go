@@ -334,10 +334,14 @@ func appendFrac(dst []byte, nsec int64) []byte {
 	return append(dst, 'Z')
 }
 
-// timeCache keeps the text of the last second one time field was in: an
-// encoder sees events in about time order, many in the same second.
+// timeCache keeps the text of the last second one time field was in, and
+// the start of that second's day: an encoder sees events in about time
+// order, many in the same second and most in the same day (sources that
+// log less than once a second change second on every event: then only the
+// clock part of the text is redone, not the date).
 type timeCache struct {
-	sec  int64
+	sec  int64 // the second text holds
+	day  int64 // the first second of its day
 	text [len("2026-11-22T10:15:02.")]byte
 	ok   bool
 }
@@ -346,12 +350,25 @@ type timeCache struct {
 func (c *timeCache) appendTime(dst []byte, unixNano int64) []byte {
 	sec, nsec := splitNano(unixNano)
 	if !c.ok || sec != c.sec {
+		if rem := sec - c.day; c.ok && rem >= 0 && rem < 86400 {
+			t := &c.text
+			h, m, s := rem/3600, rem/60%60, rem%60
+			t[11], t[12] = byte('0'+h/10), byte('0'+h%10)
+			t[14], t[15] = byte('0'+m/10), byte('0'+m%10)
+			t[17], t[18] = byte('0'+s/10), byte('0'+s%10)
+			c.sec = sec
+			return appendFrac(append(dst, c.text[:]...), nsec)
+		}
 		var buf [32]byte
 		b := appendSecond(buf[:0], sec)
 		if len(b) != len(c.text) { // a year not of 4 digits
 			return appendFrac(append(dst, b...), nsec)
 		}
-		c.sec, c.text, c.ok = sec, [len(c.text)]byte(b), true
+		rem := sec % 86400
+		if rem < 0 {
+			rem += 86400
+		}
+		c.sec, c.day, c.text, c.ok = sec, sec-rem, [len(c.text)]byte(b), true
 	}
 	return appendFrac(append(dst, c.text[:]...), nsec)
 }
