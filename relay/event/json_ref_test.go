@@ -542,3 +542,21 @@ func FuzzMessageSuffixOfOriginal(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendInt(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for n := int64(-20001); n <= 20001; n++ {
+		if got, want := appendInt(nil, n), strconv.AppendInt(nil, n, 10); string(got) != string(want) {
+			t.Fatalf("%d: got %s", n, got)
+		}
+	}
+	for range 100000 {
+		n := r.Int64() >> r.IntN(64)
+		if r.IntN(2) == 0 {
+			n = -n
+		}
+		if got, want := appendInt(nil, n), strconv.AppendInt(nil, n, 10); string(got) != string(want) {
+			t.Fatalf("%d: got %s", n, got)
+		}
+	}
+}
