@@ -224,9 +224,15 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 }
 
 // sdNameChar: SD-NAME is PRINTUSASCII except '=', SP, ']' and '"'.
-func sdNameChar(c byte) bool {
-	return c > ' ' && c < 0x7f && c != '=' && c != ']' && c != '"'
-}
+func sdNameChar(c byte) bool { return sdName[c] }
+
+// sdName is sdNameChar's table: one load per byte instead of five tests.
+var sdName = func() (t [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c] = c != '=' && c != ']' && c != '"'
+	}
+	return
+}()
 
 // sdValue reads a PARAM-VALUE starting after its opening quote and returns
 // it unescaped and the index after the closing quote.

@@ -46,17 +46,18 @@ func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
 	d := 0
 	for i := range order {
 		k, key := &order[i], fs[order[i].i].Key
-		for ; d < numDerived && derivedSortKeys[d].less(k, derivedKeys[d], key); d++ {
-			dst = enc.appendDerived(dst, &w, e, d)
+		end := d // the derived keys before key
+		for end < numDerived && derivedSortKeys[end].less(k, derivedKeys[end], key) {
+			end++
 		}
+		dst = enc.appendDerived(dst, &w, e, d, end)
+		d = end
 		if d < numDerived && derivedKeys[d] == key {
 			d++ // overridden by the decoder's field
 		}
 		dst = enc.appendField(dst, &w, e, int(k.i))
 	}
-	for ; d < numDerived; d++ {
-		dst = enc.appendDerived(dst, &w, e, d)
-	}
+	dst = enc.appendDerived(dst, &w, e, d, numDerived)
 	return w.close(dst)
 }
 
@@ -172,55 +173,60 @@ func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []by
 	return appendValue(dst, &f.Val)
 }
 
-// appendDerived appends derived field d of e with its key, if e has it.
-func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, d int) []byte {
-	c := derivedConstJSON[d]
-	var v scalar
-	if c == "" {
-		var ok bool
-		if v, ok = e.derived(d, enc.Observer); !ok {
-			return dst
+// appendDerived appends the derived fields from..to-1 of e that e has,
+// with their keys: one call for a run of keys, as a call per key cost
+// more than most keys' own work.
+func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to int) []byte {
+	for d := from; d < to; d++ {
+		c := derivedConstJSON[d]
+		var v scalar
+		if c == "" {
+			var ok bool
+			if v, ok = e.derived(d, enc.Observer); !ok {
+				continue
+			}
 		}
-	}
-	if enc.Omit != nil && enc.Omit(derivedKeys[d]) {
-		return dst
-	}
-	if p := w.prev; p < d { // none yet, or a derived key (fields' ids are larger)
-		w.prev, w.openLen = d, derivedOpenLen[d]
-		dst = append(dst, derivedTrans[p+1][d]...)
-	} else {
-		var ok bool
-		if dst, ok = w.derivedKeyAfterField(dst, d); !ok {
-			return dst
+		if enc.Omit != nil && enc.Omit(derivedKeys[d]) {
+			continue
 		}
-	}
-	if c != "" {
-		return append(dst, c...)
-	}
-	switch v.typ {
-	case TypeString:
+		if p := w.prev; p < d { // none yet, or a derived key (fields' ids are larger)
+			w.prev, w.openLen = d, derivedOpenLen[d]
+			dst = append(dst, derivedTrans[p+1][d]...)
+		} else {
+			var ok bool
+			if dst, ok = w.derivedKeyAfterField(dst, d); !ok {
+				continue
+			}
+		}
 		switch {
-		case d == dEventOriginal:
-			dst, enc.plainTail = appendOriginal(dst, v.str)
-			return dst
-		case d == dMessage && plainSuffix(v.str, e.Original, enc.plainTail):
+		case c != "":
+			dst = append(dst, c...)
+		case v.typ == TypeString:
+			switch {
+			case d == dEventOriginal:
+				dst, enc.plainTail = appendOriginal(dst, v.str)
+			case d == dMessage && plainSuffix(v.str, e.Original, enc.plainTail):
+				dst = append(dst, '"')
+				dst = append(dst, v.str...)
+				dst = append(dst, '"')
+			default:
+				dst = appendJSONString(dst, v.str)
+			}
+		case v.typ == typeSD:
+			dst = appendSD(dst, e.SD)
+		case v.typ == typeTime:
+			tc := &enc.timestamp
+			if d == dEventCreated {
+				tc = &enc.created
+			}
 			dst = append(dst, '"')
-			dst = append(dst, v.str...)
-			return append(dst, '"')
+			dst = tc.appendTime(dst, v.num)
+			dst = append(dst, '"')
+		default:
+			dst = appendValue(dst, &Value{Type: v.typ, Num: v.num})
 		}
-		return appendJSONString(dst, v.str)
-	case typeSD:
-		return appendSD(dst, e.SD)
-	case typeTime:
-		c := &enc.timestamp
-		if d == dEventCreated {
-			c = &enc.created
-		}
-		dst = append(dst, '"')
-		dst = c.appendTime(dst, v.num)
-		return append(dst, '"')
 	}
-	return appendValue(dst, &Value{Type: v.typ, Num: v.num})
+	return dst
 }
 
 // derivedConstJSON holds the JSON of the derived values that are the same
