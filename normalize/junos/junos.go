@@ -62,12 +62,14 @@ func tagOf(msgID, msg string) (string, string, bool) {
 // builds on every call (this runs for every message a sniffer sends here).
 func tagEnd(s string) int {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ':' || c == ' ' || c == '[' {
+		if tagStop[s[i]] {
 			return i
 		}
 	}
 	return -1
 }
+
+var tagStop = [256]bool{':': true, ' ': true, '[': true}
 
 var tags = map[string]bool{
 	"RT_FLOW_SESSION_CREATE": true, "RT_FLOW_SESSION_CLOSE": true, "RT_FLOW_SESSION_DENY": true,
