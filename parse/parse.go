@@ -80,9 +80,9 @@ type Options struct {
 type Parser struct {
 	loc *time.Location
 
-	// Scratch for STRUCTURED-DATA, copied out into the arenas below.
-	sdElems  []sdElem
-	sdParams []event.SDParam
+	// Scratch for STRUCTURED-DATA's elements (their params go straight
+	// into the arena below).
+	sdElems []sdElem
 
 	// Arenas: messages and their structured data are carved out of large
 	// blocks, so that an event costs the garbage collector no object of
@@ -117,26 +117,45 @@ func (p *Parser) keep(raw []byte) string {
 	return unsafe.String(&p.text[start], len(raw))
 }
 
-// sdSlices returns capped windows of n params and m elements from the
-// arenas (an append by a decoder reallocates instead of clobbering the
-// next event's data).
-func (p *Parser) sdSlices(n, m int) ([]event.SDParam, []event.SDElement) {
-	if n > cap(p.params)-len(p.params) {
-		p.params = make([]event.SDParam, 0, max(paramsBlock, n))
+// addParam appends one param of the message being parsed, whose params
+// are p.params[from:], to the arena and returns where they start now: when
+// the block is full they move to a new one (the messages before keep
+// theirs in the old block).
+func (p *Parser) addParam(from int, prm event.SDParam) int {
+	if len(p.params) == cap(p.params) {
+		n := len(p.params) - from
+		b := make([]event.SDParam, n, max(paramsBlock, 2*n))
+		copy(b, p.params[from:])
+		clear(p.params[from:]) // nobody's now: do not pin the message
+		p.params, from = b, 0
 	}
+	p.params = append(p.params, prm)
+	return from
+}
+
+// dropParams takes back the params of a message whose STRUCTURED-DATA is
+// malformed (it gets no SD) and returns false.
+func (p *Parser) dropParams(from int) bool {
+	clear(p.params[from:])
+	p.params = p.params[:from]
+	return false
+}
+
+// sdElemSlice returns a capped window of m elements from the arena.
+func (p *Parser) sdElemSlice(m int) []event.SDElement {
 	if m > cap(p.elems)-len(p.elems) {
 		p.elems = make([]event.SDElement, 0, max(elemsBlock, m))
 	}
-	ps := p.params[len(p.params) : len(p.params)+n : len(p.params)+n]
-	p.params = p.params[:len(p.params)+n]
 	es := p.elems[len(p.elems) : len(p.elems)+m : len(p.elems)+m]
 	p.elems = p.elems[:len(p.elems)+m]
-	return ps, es
+	return es
 }
 
+// sdElem is one SD-ELEMENT while it is read: its SD-ID is s[id0:id1] of
+// the message, its params the next params of the arena.
 type sdElem struct {
-	id     string
-	params int // number of params, taken in order from sdParams
+	id0, id1 int32
+	params   int
 }
 
 // New returns a Parser.

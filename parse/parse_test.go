@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,6 +166,49 @@ func TestParseAllocations(t *testing.T) {
 			p.Parse(c.msg, &e)
 		}); n != c.want {
 			t.Errorf("%s: %v allocations, want %v", c.msg, n, c.want)
+		}
+	}
+}
+
+// Messages' structured data share arena blocks: a message whose params
+// do not fit the block's rest moves to a new block, and a malformed one
+// gives its params back, without changing what earlier messages hold.
+func TestStructuredDataArena(t *testing.T) {
+	p := New(Options{Location: time.UTC})
+	var events []*event.Event
+	want := map[*event.Event]string{}
+	for n := range 3 * paramsBlock {
+		params := 1 + n%7 // 1..7 params: messages straddle block ends
+		var sd strings.Builder
+		fmt.Fprintf(&sd, "[a@1 n=\"%d\"]", n)
+		sd.WriteString("[b@1")
+		for k := 1; k < params; k++ {
+			fmt.Fprintf(&sd, " p%d=\"%d-%d\"", k, n, k)
+		}
+		sd.WriteString("]")
+		if n%5 == 0 { // malformed: an element that does not end
+			e := &event.Event{}
+			p.Parse([]byte("<13>1 - h a - - [x@1 k=\"v\" j=\"w\"][y@1 z=\"unclosed x"), e)
+			if e.SD != nil {
+				t.Fatalf("malformed SD parsed: %+v", e.SD)
+			}
+		}
+		e := &event.Event{}
+		p.Parse([]byte("<13>1 - h a - - "+sd.String()+" text"), e)
+		events = append(events, e)
+		want[e] = sd.String()
+	}
+	for _, e := range events {
+		var got strings.Builder
+		for _, el := range e.SD {
+			got.WriteString("[" + el.ID)
+			for _, prm := range el.Params {
+				fmt.Fprintf(&got, " %s=\"%s\"", prm.Name, prm.Value)
+			}
+			got.WriteString("]")
+		}
+		if got.String() != want[e] {
+			t.Fatalf("SD %s, want %s", got.String(), want[e])
 		}
 	}
 }

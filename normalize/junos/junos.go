@@ -46,7 +46,7 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	if t, ok := known(msgID); ok {
 		return t, msg, true
 	}
-	end := strings.IndexAny(msg[:min(len(msg), 34)], ": [") // known tags have at most 32 characters
+	end := tagEnd(msg[:min(len(msg), 34)]) // known tags have at most 32 characters
 	if end <= 0 {
 		return "", "", false
 	}
@@ -57,6 +57,19 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	rest := strings.TrimPrefix(msg[end:], ":")
 	return t, strings.TrimLeft(rest, " "), true
 }
+
+// tagEnd is strings.IndexAny(s, ": ["), without the byte set IndexAny
+// builds on every call (this runs for every message a sniffer sends here).
+func tagEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		if tagStop[s[i]] {
+			return i
+		}
+	}
+	return -1
+}
+
+var tagStop = [256]bool{':': true, ' ': true, '[': true}
 
 var tags = map[string]bool{
 	"RT_FLOW_SESSION_CREATE": true, "RT_FLOW_SESSION_CLOSE": true, "RT_FLOW_SESSION_DENY": true,

@@ -2,6 +2,7 @@ package junos
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -129,5 +130,13 @@ func TestNotMineAndMalformed(t *testing.T) {
 	}
 	if !Sniff("mgd", "", "UI_COMMIT_COMPLETED: commit complete") || !Sniff("RT_FLOW", "RT_FLOW_SESSION_CREATE_LS", "") || Sniff("x", "", "hello") {
 		t.Error("Sniff")
+	}
+}
+
+func TestTagEnd(t *testing.T) {
+	for _, s := range []string{"", "RT_FLOW_SESSION_CREATE: x", "UI_COMMIT [x]", "a b", "[", "noend", "x\x00:", "\xff:", "ab:cd ef"} {
+		if got, want := tagEnd(s), strings.IndexAny(s, ": ["); got != want {
+			t.Errorf("tagEnd(%q) = %d, want %d", s, got, want)
+		}
 	}
 }

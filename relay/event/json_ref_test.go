@@ -457,6 +457,18 @@ func TestTimeCache(t *testing.T) {
 			t.Fatalf("%d: appendTime %s", ns, got)
 		}
 	}
+	// Times walking through days, as a source's do (the cache redoes only
+	// the clock within a day): steps of up to two seconds, some back,
+	// across midnights, before and after 1970.
+	for _, start := range []int64{-86400*3 - 5, 86400*20000 - 7, 1714564800 - 3} {
+		ns := start * 1e9
+		for range 300000 {
+			ns += r.Int64N(2e9) - 2e8
+			if got, want := c.appendTime(nil, ns), refAppendTime(nil, ns); string(got) != string(want) {
+				t.Fatalf("%d: got %s want %s", ns, got, want)
+			}
+		}
+	}
 }
 
 // unsafe8's lowest flag must be the first byte that is not jsonSafe, on
@@ -529,4 +541,22 @@ func FuzzMessageSuffixOfOriginal(f *testing.F) {
 			t.Fatalf("%q from %d:\n got %s\nwant %s", orig, from, got, want)
 		}
 	})
+}
+
+func TestAppendInt(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for n := int64(-20001); n <= 20001; n++ {
+		if got, want := appendInt(nil, n), strconv.AppendInt(nil, n, 10); string(got) != string(want) {
+			t.Fatalf("%d: got %s", n, got)
+		}
+	}
+	for range 100000 {
+		n := r.Int64() >> r.IntN(64)
+		if r.IntN(2) == 0 {
+			n = -n
+		}
+		if got, want := appendInt(nil, n), strconv.AppendInt(nil, n, 10); string(got) != string(want) {
+			t.Fatalf("%d: got %s", n, got)
+		}
+	}
 }

@@ -28,15 +28,11 @@ func (w *nestWriter) keyOf(id int) string {
 	return w.fields[id-numDerived].Key
 }
 
-// derivedKey is key for derived key d. Most documents are mostly derived
-// fields, and their keys cost an append or two this way.
-func (w *nestWriter) derivedKey(dst []byte, d int) ([]byte, bool) {
-	if w.prev < d { // none yet, or a derived key (fields' ids are larger)
-		dst = append(dst, derivedTrans[w.prev+1][d]...)
-		w.prev, w.openLen = d, derivedOpenLen[d]
-		return dst, true
-	}
-	// After a decoder's key: close what it needs, then open the rest.
+// derivedKeyAfterField writes the key of derived key d after a decoder's
+// key: it closes what it needs, then opens the rest. (After none or a
+// derived key, appendDerived writes the key itself: derivedTrans holds
+// it, and a call per key would cost more than the work.)
+func (w *nestWriter) derivedKeyAfterField(dst []byte, d int) ([]byte, bool) {
 	key, p := derivedKeys[d], w.keyOf(w.prev)
 	if under(key, p) {
 		return dst, false
