@@ -98,9 +98,12 @@ func inUse() int64 {
 // that waited once, then has data buffered for longer than that (a slow
 // pipeline), is read to the end.
 func TestBusyConnectionOutlivesItsWaits(t *testing.T) {
-	s := &slowSink{delay: 2 * time.Millisecond}
+	// The idle timeout is long enough that the writer below starts within
+	// it on a loaded machine (at 150 ms it once did not: a true idle end),
+	// and the burst keeps the sink busy for several timeouts.
+	s := &slowSink{delay: 8 * time.Millisecond}
 	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0",
-		IdleTimeout: config.Duration(150 * time.Millisecond)}, s)
+		IdleTimeout: config.Duration(time.Second)}, s)
 	c, err := net.Dial("tcp", tl.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +112,7 @@ func TestBusyConnectionOutlivesItsWaits(t *testing.T) {
 	line := "<13>1 - host app - - - hello\n"
 	c.Write([]byte(line))
 	time.Sleep(20 * time.Millisecond) // the reader flushes and waits
-	const burst = 100_000             // ~400 batches: ~800 ms at the sink, never a pause
+	const burst = 100_000             // ~400 batches: ~3 s at the sink, never a pause
 	go c.Write([]byte(strings.Repeat(line, burst)))
 	deadline := time.Now().Add(20 * time.Second)
 	for s.n.Load() < 1+burst && time.Now().Before(deadline) {
