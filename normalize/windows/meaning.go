@@ -27,7 +27,7 @@ func (w *winEvent) entry() (*wincatalog.Entry, int) {
 			return ent, w.id
 		}
 	}
-	if ch == "" || strings.EqualFold(ch, wincatalog.ChannelSecurity) {
+	if ch == "" || ch == wincatalog.ChannelSecurity || strings.EqualFold(ch, wincatalog.ChannelSecurity) { // == first: EqualFold costs ~100 instructions
 		modern, _ := modernID(w.id)
 		ent, _ := wincatalog.Security(modern)
 		return ent, modern

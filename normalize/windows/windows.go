@@ -241,16 +241,37 @@ func (w *winEvent) val(name string) string {
 // parser could not separate from them ("(0x0,0x3E7)  Privileges -") is dropped.
 func (w *winEvent) tok(name string) string {
 	v := w.val(name)
-	for i := 0; i < len(v); i++ { // not strings.IndexAny: it builds a set per call
-		if winSpace(v[i]) {
-			v = v[:i]
-			break
-		}
+	if i := winSpaceIndex(v); i >= 0 {
+		v = v[:i]
 	}
 	if v == "-" {
 		return ""
 	}
 	return v
+}
+
+// winSpaceIndex returns the index of the first winSpace byte of s, -1 if
+// none. Eight bytes at a time: tok scans every SID, logon id and address
+// of a record (a SID is ~45 bytes), and a byte loop was about half of
+// tok's cost. A word with no byte below 0x21 holds no white space; a word
+// that has one is looked at byte by byte.
+func winSpaceIndex(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8] // one bounds check; the compiler makes the eight loads one
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		if (x-ones*0x21)&^x&highs != 0 { // some byte < 0x21 (exact: Bit Twiddling Hacks' hasless)
+			break
+		}
+	}
+	for ; i < len(s); i++ { // not strings.IndexAny: it builds a set per call
+		if winSpace(s[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // setCode sets the event id from its text form.
