@@ -196,6 +196,9 @@ func (w *winEvent) find(name string) int {
 // account returns the account the agent resolved the SID in EventData
 // name to ("DOMAIN\name", "" if none).
 func (w *winEvent) account(name string) string {
+	if w.nAccounts == 0 { // only the agent resolves SIDs
+		return ""
+	}
 	if i := w.find(name); i >= 0 {
 		for _, a := range w.accounts[:w.nAccounts] {
 			if a.data == i {
