@@ -368,7 +368,9 @@ func (w *winEvent) read(e *event.Event) bool {
 			}
 		}()
 	}
-	m = strings.TrimLeft(m, " \t\r\n\ufeff")
+	if m != "" && maybeSpace(m[0]) { // TrimLeft of a cutset with a non-ASCII rune costs ~150 instructions
+		m = strings.TrimLeft(m, " \t\r\n\ufeff")
+	}
 	if m == "" {
 		return false
 	}
