@@ -3,7 +3,6 @@ package windows
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -232,7 +231,7 @@ func (w *winEvent) xmlSystemAttrs(name, attrs string) {
 			w.provider = xmlAttr(attrs, "EventSourceName")
 		}
 	case "TimeCreated":
-		if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(attrs, "SystemTime")); err == nil {
+		if ts, ok := winTime(xmlAttr(attrs, "SystemTime")); ok {
 			w.time, w.exact = ts, true
 		}
 	case "Execution":
