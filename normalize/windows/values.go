@@ -20,8 +20,8 @@ func winLogonID(s string) string {
 	}
 	if len(s) > 5 && s[0] == '(' && s[len(s)-1] == ')' {
 		hi, lo, ok := ecs.CutByte(s[1:len(s)-1], ',')
-		h, ok1 := vendor.ParseHex(strings.TrimSpace(hi))
-		l, ok2 := vendor.ParseHex(strings.TrimSpace(lo))
+		h, ok1 := vendor.ParseHex(ecs.TrimSpace(hi))
+		l, ok2 := vendor.ParseHex(ecs.TrimSpace(lo))
 		if !ok || !ok1 || !ok2 || h > 0xffffffff || l > 0xffffffff {
 			return s
 		}

@@ -279,7 +279,7 @@ func winSpaceIndex(s string) int {
 
 // setCode sets the event id from its text form.
 func (w *winEvent) setCode(s string) bool {
-	s = strings.TrimSpace(s)
+	s = ecs.TrimSpace(s)
 	n, ok := ecs.ParseUint(s)
 	if !ok {
 		// "0x1f4": some agents print ids in hex; event.code is decimal.
@@ -328,7 +328,7 @@ func (w *winEvent) setLevelNumber(s string) {
 	if w.level != "" {
 		return
 	}
-	switch strings.TrimSpace(s) {
+	switch ecs.TrimSpace(s) {
 	case "0", "4":
 		w.level = "information"
 	case "1":
