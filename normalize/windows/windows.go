@@ -496,26 +496,16 @@ func winKeywordList(k string) event.Value {
 // for UserData) for every value, as given. Names are unique in Windows'
 // schema; a repeated name keeps its first value. w is indexed.
 func (w *winEvent) setEventData(e *event.Event) {
-	var seen uint64 // nameBit of the names so far: most names need no search
 	for i := 0; i < w.n; i++ {
 		d := &w.data[i]
-		bit := nameBit(d.name)
-		dup := false
-		if seen&bit != 0 {
-			dup = w.find(d.name) != i // the index has the first value of a name
-		}
-		seen |= bit
-		if dup {
-			continue
+		// A slot's chain lists its values in order: a value at the head
+		// of its slot's chain has no earlier one of its name, and most do.
+		if int(w.nameHead[nameSlot(d.name)]) != i+1 && w.find(d.name) != i {
+			continue // a repeated name keeps its first value
 		}
 		e.Set(winDataKey(d.name, w.userData), event.String(d.value))
 	}
 }
-
-// nameBit is one of 64 bits for a name (by its length and last byte): two
-// names with different bits differ, so a set of them says which names
-// cannot have been seen before without comparing them.
-func nameBit(name string) uint64 { return 1 << nameSlot(name) }
 
 // nameSlot is one of 64 numbers for a name, by its length and last byte.
 func nameSlot(name string) uint {
