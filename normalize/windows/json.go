@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -494,7 +493,7 @@ func (w *winEvent) winlogbeatField(path []string, v string) {
 	} else if len(path) == 1 {
 		switch path[0] {
 		case "@timestamp":
-			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			if t, ok := winTime(v); ok {
 				w.time, w.exact = t, true
 			}
 			return
@@ -608,7 +607,7 @@ func (w *winEvent) evtxField(path []string, v string) {
 				w.setKeywordMask(mask)
 			}
 		case "TimeCreated":
-			if t, err := time.Parse(time.RFC3339Nano, v); err == nil && p[len(p)-1] == "SystemTime" {
+			if t, ok := winTime(v); ok && p[len(p)-1] == "SystemTime" {
 				w.time, w.exact = t, true
 			}
 		case "EventRecordID":

@@ -110,3 +110,13 @@ var winLegacyReasons = map[int]string{
 	529: "%%2313", 530: "%%2311", 531: "%%2310", 532: "%%2305", 533: "%%2312",
 	534: "%%2308", 535: "%%2309", 536: "%%2306", 537: "%%2304", 539: "%%2307",
 }
+
+// winLegacyReason is winLegacyReasons[id], asked for every record:
+// answered without a map for the ids outside 529-539.
+func winLegacyReason(id int) (string, bool) {
+	if id < 529 || id > 539 {
+		return "", false
+	}
+	r, ok := winLegacyReasons[id]
+	return r, ok
+}

@@ -27,7 +27,7 @@ func (w *winEvent) entry() (*wincatalog.Entry, int) {
 			return ent, w.id
 		}
 	}
-	if ch == "" || strings.EqualFold(ch, wincatalog.ChannelSecurity) {
+	if ch == "" || ch == wincatalog.ChannelSecurity || strings.EqualFold(ch, wincatalog.ChannelSecurity) { // == first: EqualFold costs ~100 instructions
 		modern, _ := modernID(w.id)
 		ent, _ := wincatalog.Security(modern)
 		return ent, modern
@@ -50,7 +50,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 		}
 		return // same ids, other logs (Application...) mean other things
 	}
-	if reason, ok := winLegacyReasons[w.id]; ok && w.val("FailureReason") == "" {
+	if reason, ok := winLegacyReason(w.id); ok && w.val("FailureReason") == "" {
 		w.add("FailureReason", reason) // read by the 4625 row's map (winlog.event_data is written already)
 	}
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}

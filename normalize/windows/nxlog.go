@@ -420,7 +420,7 @@ func nxlogTime(v string) (time.Time, bool) {
 	// RFC 3339 has its 'T' there: NXLog's usual "2006-01-02 15:04:05" is
 	// not tried as one (a failed time.Parse allocates its error).
 	if len(v) > 10 && v[10] == 'T' {
-		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		if t, ok := winTime(v); ok {
 			return t, true
 		}
 	}
@@ -437,21 +437,8 @@ func nxlogTime(v string) (time.Time, bool) {
 // walk of the layout cost ~1,200 instructions per NXLog record). Anything
 // else is left to time.Parse: false whenever the result might differ.
 func nxlogTimeUsual(v string) (time.Time, bool) {
-	if len(v) != 19 || v[4] != '-' || v[7] != '-' || v[10] != ' ' || v[13] != ':' || v[16] != ':' {
+	if len(v) != 19 || v[10] != ' ' {
 		return time.Time{}, false
 	}
-	y, ok1 := ecs.ParseUint(v[:4])
-	mo, ok2 := ecs.ParseUint(v[5:7])
-	d, ok3 := ecs.ParseUint(v[8:10])
-	hh, ok4 := ecs.ParseUint(v[11:13])
-	mm, ok5 := ecs.ParseUint(v[14:16])
-	ss, ok6 := ecs.ParseUint(v[17:19])
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59 {
-		return time.Time{}, false
-	}
-	t := time.Date(int(y), time.Month(mo), int(d), int(hh), int(mm), int(ss), 0, time.UTC)
-	if t.Day() != int(d) {
-		return time.Time{}, false // past the month's end
-	}
-	return t, true
+	return dateTimeUTC(v, 0)
 }

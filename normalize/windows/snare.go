@@ -63,22 +63,22 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	}
 	// f[0] criticality, f[1] log name, f[2] counter, f[3] date[, year]
 	k := 4
-	dateS, yearS := strings.TrimSpace(f[3]), ""
-	if ecs.IsDigits(strings.TrimSpace(f[4])) && ecs.IsDigits(strings.TrimSpace(f[5])) && len(strings.TrimSpace(f[4])) <= 4 {
-		yearS = strings.TrimSpace(f[4])
+	dateS, yearS := ecs.TrimSpace(f[3]), ""
+	if ecs.IsDigits(ecs.TrimSpace(f[4])) && ecs.IsDigits(ecs.TrimSpace(f[5])) && len(ecs.TrimSpace(f[4])) <= 4 {
+		yearS = ecs.TrimSpace(f[4])
 		k = 5
 	}
 	if n < k+8 || !w.setCode(f[k]) {
 		return false
 	}
 	w.road = winRoadSnare
-	w.channel = strings.TrimSpace(f[1])
-	if seq, ok := ecs.ParseUint(strings.TrimSpace(f[2])); ok {
+	w.channel = ecs.TrimSpace(f[1])
+	if seq, ok := ecs.ParseUint(ecs.TrimSpace(f[2])); ok {
 		w.sequence, w.hasSeq = seq, true
 	}
 	w.time = snareTime(dateS, yearS)
 	w.provider = f[k+1]
-	if u := strings.TrimSpace(f[k+2]); u != "N/A" && u != "" {
+	if u := ecs.TrimSpace(f[k+2]); u != "N/A" && u != "" {
 		if d, name, ok := ecs.CutByte(u, '\\'); ok {
 			w.userDom, w.userName = d, name
 		} else {
@@ -99,13 +99,13 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	case "Error":
 		w.level = "error"
 	}
-	w.computer = strings.TrimSpace(f[k+5])
+	w.computer = ecs.TrimSpace(f[k+5])
 	w.task = f[k+6]
 
 	// What follows the category: [data,] expanded[, counter][, key=value...]
 	tail := f[k+7 : n]
 	for len(tail) > 1 {
-		last := strings.TrimSpace(tail[len(tail)-1])
+		last := ecs.TrimSpace(tail[len(tail)-1])
 		if strings.IndexByte(last, '=') > 0 && strings.IndexByte(last, ' ') < 0 {
 			tail = tail[:len(tail)-1] // Snare v5 optional "EventSourceId=..."
 			continue
@@ -119,7 +119,7 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 		break
 	}
 	if len(tail) > 0 {
-		w.message = strings.TrimSpace(tail[len(tail)-1])
+		w.message = ecs.TrimSpace(tail[len(tail)-1])
 	}
 	w.parseText(w.message)
 	return true

@@ -37,7 +37,7 @@ func setHashes(e *event.Event, prefix, v string) bool {
 	for v != "" {
 		var item string
 		item, v, _ = strings.Cut(v, ",")
-		algo, hash, ok := strings.Cut(strings.TrimSpace(item), "=")
+		algo, hash, ok := strings.Cut(ecs.TrimSpace(item), "=")
 		if !ok || hash == "" {
 			continue
 		}
@@ -74,7 +74,7 @@ func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 	for v != "" {
 		var item string
 		item, v, _ = strings.Cut(v, ";")
-		item = strings.TrimPrefix(strings.TrimSpace(item), "::ffff:")
+		item = strings.TrimPrefix(ecs.TrimSpace(item), "::ffff:")
 		if ecs.IsIP(item) {
 			ips = append(ips, item)
 			rel.AddIP(e, item)

@@ -3,6 +3,7 @@ package windows
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
 )
 
@@ -66,7 +67,7 @@ func (w *winEvent) parseText(msg string) {
 // label's entry in winTextLabels.
 func (w *winEvent) textPair(modern int, section *string, label, kind, value string) {
 	if name := winTextName(modern, *section, label, kind); name != "" {
-		w.add(name, strings.TrimSpace(value))
+		w.add(name, ecs.TrimSpace(value))
 		return
 	}
 	if kind[0]&labelSection != 0 {
@@ -232,12 +233,12 @@ func (w *winEvent) parseSysmonText(msg string) {
 			continue
 		}
 		if prevEnd >= 0 {
-			w.add(prevLabel, strings.TrimSpace(msg[prevEnd:ws]))
+			w.add(prevLabel, ecs.TrimSpace(msg[prevEnd:ws]))
 		}
 		prevLabel, prevEnd = label, p+1
 	}
 	if prevEnd >= 0 {
-		w.add(prevLabel, strings.TrimSpace(msg[prevEnd:]))
+		w.add(prevLabel, ecs.TrimSpace(msg[prevEnd:]))
 	}
 }
 

@@ -3,6 +3,7 @@ package windows
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -19,8 +20,8 @@ func winLogonID(s string) string {
 	}
 	if len(s) > 5 && s[0] == '(' && s[len(s)-1] == ')' {
 		hi, lo, ok := ecs.CutByte(s[1:len(s)-1], ',')
-		h, ok1 := vendor.ParseHex(strings.TrimSpace(hi))
-		l, ok2 := vendor.ParseHex(strings.TrimSpace(lo))
+		h, ok1 := vendor.ParseHex(ecs.TrimSpace(hi))
+		l, ok2 := vendor.ParseHex(ecs.TrimSpace(lo))
 		if !ok || !ok1 || !ok2 || h > 0xffffffff || l > 0xffffffff {
 			return s
 		}
@@ -58,4 +59,63 @@ func winBaseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// winTime reads an RFC 3339 time (System/TimeCreated's SystemTime,
+// Winlogbeat's @timestamp) as time.Parse(time.RFC3339Nano) does. The
+// usual UTC form, "2026-07-01T10:15:02.1234567Z", is read without
+// time.Parse (~700 instructions a record); any other is left to it.
+func winTime(v string) (time.Time, bool) {
+	if t, ok := rfc3339UTC(v); ok {
+		return t, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	return t, err == nil
+}
+
+// rfc3339UTC reads "2026-07-01T10:15:02Z" with no fraction or one of 1 to
+// 9 digits; false for anything else (an offset, a day past the month's
+// end...), whatever time.Parse would make of it.
+func rfc3339UTC(v string) (time.Time, bool) {
+	if len(v) < 20 || v[10] != 'T' || v[len(v)-1] != 'Z' {
+		return time.Time{}, false
+	}
+	ns := 0
+	if frac := v[19 : len(v)-1]; frac != "" {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		n, ok := ecs.ParseUint(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) { // "5" is 500000000 ns
+			n *= 10
+		}
+		ns = int(n)
+	}
+	return dateTimeUTC(v[:19], ns)
+}
+
+// dateTimeUTC reads "2026-07-01?10:15:02" (any byte between date and
+// time; the caller checked it) as UTC, plus ns nanoseconds; false when a
+// number is out of its range (a day past the month's end included).
+func dateTimeUTC(v string, ns int) (time.Time, bool) {
+	if len(v) != 19 || v[4] != '-' || v[7] != '-' || v[13] != ':' || v[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := ecs.ParseUint(v[:4])
+	mo, ok2 := ecs.ParseUint(v[5:7])
+	d, ok3 := ecs.ParseUint(v[8:10])
+	hh, ok4 := ecs.ParseUint(v[11:13])
+	mm, ok5 := ecs.ParseUint(v[14:16])
+	ss, ok6 := ecs.ParseUint(v[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(int(y), time.Month(mo), int(d), int(hh), int(mm), int(ss), ns, time.UTC)
+	if t.Day() != int(d) {
+		return time.Time{}, false // past the month's end
+	}
+	return t, true
 }

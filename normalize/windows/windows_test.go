@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -576,5 +577,44 @@ func TestJSONScannerEscapesAcrossStrings(t *testing.T) {
 		if !ok || got != w {
 			t.Errorf("after a stray backslash: %q, %v; want %q", got, ok, w)
 		}
+	}
+}
+
+// TestWinSpaceIndex checks the word-at-a-time scan against a byte loop:
+// a space, tab, CR or LF at every position of strings of every length
+// around the word size, among bytes that are near them (0x00-0x21) or
+// not ASCII, must be found first.
+func TestWinSpaceIndex(t *testing.T) {
+	slow := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			if s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n' {
+				return i
+			}
+		}
+		return -1
+	}
+	fillers := []byte{'S', '!', 0x00, 0x1f, 0x0b, 0x80, 0xa0, 0xff}
+	for n := 0; n <= 26; n++ {
+		for _, fill := range fillers {
+			b := bytes.Repeat([]byte{fill}, n)
+			if got, want := winSpaceIndex(string(b)), slow(string(b)); got != want {
+				t.Fatalf("winSpaceIndex(%q) = %d, want %d", b, got, want)
+			}
+			for pos := 0; pos < n; pos++ {
+				for _, sp := range []byte(" \t\r\n") {
+					c := bytes.Clone(b)
+					c[pos] = sp
+					if pos+3 < n {
+						c[pos+3] = ' ' // a later space does not count
+					}
+					if got, want := winSpaceIndex(string(c)), slow(string(c)); got != want || got != pos {
+						t.Fatalf("winSpaceIndex(%q) = %d, want %d", c, got, pos)
+					}
+				}
+			}
+		}
+	}
+	if got := winSpaceIndex("S-1-5-21-3623811015-3361044348-30300820-1013  (0x0,0x3E7)"); got != 44 {
+		t.Errorf("SID then text: %d, want 44", got)
 	}
 }

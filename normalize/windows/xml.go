@@ -3,7 +3,6 @@ package windows
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -232,7 +231,7 @@ func (w *winEvent) xmlSystemAttrs(name, attrs string) {
 			w.provider = xmlAttr(attrs, "EventSourceName")
 		}
 	case "TimeCreated":
-		if ts, err := time.Parse(time.RFC3339Nano, xmlAttr(attrs, "SystemTime")); err == nil {
+		if ts, ok := winTime(xmlAttr(attrs, "SystemTime")); ok {
 			w.time, w.exact = ts, true
 		}
 	case "Execution":
@@ -296,31 +295,31 @@ func (w *winEvent) xmlField(field, text string) {
 	case "EventID":
 		w.setCode(text)
 	case "EventRecordID":
-		if n, ok := ecs.ParseUint(strings.TrimSpace(text)); ok {
+		if n, ok := ecs.ParseUint(ecs.TrimSpace(text)); ok {
 			w.recordID, w.hasRecID = n, true
 		}
 	case "Channel":
-		w.channel = strings.TrimSpace(text)
+		w.channel = ecs.TrimSpace(text)
 	case "Computer":
-		w.computer = strings.TrimSpace(text)
+		w.computer = ecs.TrimSpace(text)
 	case "Level":
 		w.setLevelNumber(text)
 	case "Keywords":
-		if mask, ok := vendor.ParseHex(strings.TrimSpace(text)); ok {
+		if mask, ok := vendor.ParseHex(ecs.TrimSpace(text)); ok {
 			w.setKeywordMask(mask)
 		}
 	case "RenderingMessage":
-		w.message = strings.TrimSpace(w.message + text)
+		w.message = ecs.TrimSpace(w.message + text)
 	case "RenderingLevel":
-		if text = strings.TrimSpace(text); text != "" {
+		if text = ecs.TrimSpace(text); text != "" {
 			w.level = strings.ToLower(text)
 		}
 	case "RenderingTask":
-		w.task = strings.TrimSpace(text)
+		w.task = ecs.TrimSpace(text)
 	case "RenderingOpcode":
-		w.opcode = strings.TrimSpace(text)
+		w.opcode = ecs.TrimSpace(text)
 	case "RenderingKeyword":
-		w.setAuditKeyword(strings.TrimSpace(text))
+		w.setAuditKeyword(ecs.TrimSpace(text))
 	}
 }
 

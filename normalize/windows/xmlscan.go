@@ -3,6 +3,7 @@ package windows
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/wire"
 )
 
@@ -80,7 +81,7 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 				}
 				name := rest[2:end]
 				if name != "" && (maybeSpace(name[0]) || maybeSpace(name[len(name)-1])) {
-					name = strings.TrimSpace(name)
+					name = ecs.TrimSpace(name)
 				}
 				x.i += end + 1
 				return xmlToken{kind: 'e', name: xmlLocal(name)}, true
