@@ -135,18 +135,23 @@ func scalars(v any) ([]string, error) {
 }
 
 // memo evaluates conditions for one event at a time, remembering field
-// lookups and results until reset.
+// lookups and results until reset. A field's value is remembered by
+// pointer (into the event's fields, or to der for a derived value): most
+// events are asked for a few keys, and copying each value whole cost more
+// than the lookups it saved.
 type memo struct {
 	t    *condTable
 	e    *event.Event
 	key  []uint8 // 0 unknown, 1 absent, 2 present
-	val  []event.Value
-	cond []uint8 // 0 unknown, 1 false, 2 true
+	val  []*event.Value
+	der  []event.Value // derived values (event.Derived), by key
+	cond []uint8       // 0 unknown, 1 false, 2 true
 	num  []byte
 }
 
 func (t *condTable) newMemo() *memo {
-	return &memo{t: t, key: make([]uint8, len(t.keys)), val: make([]event.Value, len(t.keys)), cond: make([]uint8, len(t.conds))}
+	return &memo{t: t, key: make([]uint8, len(t.keys)), val: make([]*event.Value, len(t.keys)),
+		der: make([]event.Value, len(t.keys)), cond: make([]uint8, len(t.conds))}
 }
 
 func (m *memo) reset(e *event.Event) {
@@ -155,28 +160,44 @@ func (m *memo) reset(e *event.Event) {
 	clear(m.cond)
 }
 
-// release drops the reference to the event. (Values of its fields stay in
-// val until overwritten: clearing them all per event would cost more than
-// the few strings they keep alive.)
+// release drops the reference to the event. (val keeps pointers into its
+// fields until overwritten: clearing them per event would cost more than
+// the one event's fields they keep alive.)
 func (m *memo) release() { m.e = nil }
 
-func (m *memo) get(k int) (event.Value, bool) {
+// get returns the value of key k (as Event.Get: the last one set, else
+// the derived one), nil if e has none.
+func (m *memo) get(k int) *event.Value {
 	switch m.key[k] {
 	case 1:
-		return event.Value{}, false
+		return nil
 	case 2:
-		return m.val[k], true
+		return m.val[k]
 	}
-	v, ok := m.e.Field(m.t.keys[k])
-	if !ok && m.t.derive[k] {
-		v, ok = m.e.Derived(m.t.keys[k])
+	name := m.t.keys[k]
+	for i := len(m.e.Fields) - 1; i >= 0; i-- {
+		if f := &m.e.Fields[i]; f.Key == name {
+			m.key[k], m.val[k] = 2, &f.Val
+			return &f.Val
+		}
 	}
+	return m.derived(k)
+}
+
+// derived looks key k up among e's derived fields, known to be absent
+// from its fields.
+func (m *memo) derived(k int) *event.Value {
+	m.key[k] = 1
+	if !m.t.derive[k] {
+		return nil
+	}
+	v, ok := m.e.Derived(m.t.keys[k])
 	if !ok {
-		m.key[k] = 1
-		return v, false
+		return nil
 	}
-	m.key[k], m.val[k] = 2, v
-	return v, true
+	m.der[k] = v
+	m.key[k], m.val[k] = 2, &m.der[k]
+	return &m.der[k]
 }
 
 // keySet is keys (of the condition table) that every event is asked for,
@@ -206,15 +227,10 @@ func (m *memo) prefetch(ks *keySet) {
 	ks.idx.Find(m.e, ks.at)
 	for j, k := range ks.ids {
 		if i := ks.at[j]; i >= 0 {
-			m.key[k], m.val[k] = 2, m.e.Fields[i].Val
+			m.key[k], m.val[k] = 2, &m.e.Fields[i].Val
 			continue
 		}
-		m.key[k] = 1
-		if m.t.derive[k] {
-			if v, ok := m.e.Derived(m.t.keys[k]); ok {
-				m.key[k], m.val[k] = 2, v
-			}
-		}
+		m.derived(k)
 	}
 }
 
@@ -236,12 +252,12 @@ func (m *memo) holds(i int) bool {
 		return true
 	}
 	c := &m.t.conds[i]
-	v, ok := m.get(c.key)
+	v := m.get(c.key)
 	var r bool
 	switch {
 	case c.absent:
-		r = !ok
-	case !ok:
+		r = v == nil
+	case v == nil:
 		r = false
 	case c.any:
 		r = true
@@ -255,7 +271,7 @@ func (m *memo) holds(i int) bool {
 	return r
 }
 
-func (m *memo) match(c *condition, v event.Value) bool {
+func (m *memo) match(c *condition, v *event.Value) bool {
 	switch v.Type {
 	case event.TypeString:
 		return c.matchString(v.Str)

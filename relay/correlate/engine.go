@@ -459,8 +459,8 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	c := en.cands[:0]
 	for i := range en.idx.by {
 		d := &en.idx.by[i]
-		v, ok := m.get(d.key)
-		if !ok {
+		v := m.get(d.key)
+		if v == nil {
 			continue
 		}
 		switch v.Type {
