@@ -94,6 +94,28 @@ func TestReaderTruncates(t *testing.T) {
 	}
 }
 
+// unixReaderOn is readerOn for a unix datagram socket (2 KiB datagrams).
+func unixReaderOn(t *testing.T) (*datagramReader, net.Conn) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "log.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newDatagramReader(conn, 2048, false)
+	if err != nil {
+		conn.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(r.close)
+	out, err := net.Dial("unixgram", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { out.Close() })
+	return r, out
+}
+
 // TestReaderWake: wake ends a read that waits on an empty socket (udp
 // and unix), also one that starts after it; what the socket holds is
 // still read first.
@@ -103,21 +125,7 @@ func TestReaderWake(t *testing.T) {
 		wakeWaiting(t, r, func() error { _, err := out.Write([]byte("queued")); return err })
 	})
 	t.Run("unix", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "log.sock")
-		conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := newDatagramReader(conn, 2048, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.close()
-		out, err := net.Dial("unixgram", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer out.Close()
+		r, out := unixReaderOn(t)
 		wakeWaiting(t, r, func() error { _, err := out.Write([]byte("queued")); return err })
 	})
 }
@@ -162,21 +170,7 @@ func wakeWaiting(t *testing.T, r *datagramReader, send func() error) {
 // out what it held, then reads as empty (the stopping reader's drain ends
 // there), not as a run of empty datagrams.
 func TestUnixStopReceivingEmpty(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "log.sock")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newDatagramReader(conn, 2048, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.close()
-	out, err := net.Dial("unixgram", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
+	r, out := unixReaderOn(t)
 	if _, err := out.Write([]byte("held")); err != nil {
 		t.Fatal(err)
 	}
