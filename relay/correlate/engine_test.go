@@ -485,25 +485,10 @@ func TestPredictedIDsResync(t *testing.T) {
 	}
 }
 
+// counter returns the value of metric name for rule.
 func counter(t testing.TB, reg *prometheus.Registry, name, rule string) float64 {
 	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "rule" && l.GetValue() == rule {
-					return metricValue(m)
-				}
-			}
-		}
-	}
-	return 0
+	return labelled(t, reg, name, "rule", rule)
 }
 
 func metricValue(m *dto.Metric) float64 { return m.GetCounter().GetValue() + m.GetGauge().GetValue() }

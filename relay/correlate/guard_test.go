@@ -75,7 +75,7 @@ func TestPanicSkipsCorrelationOfOneEvent(t *testing.T) {
 	if f := out[len(in)]; f.Str("rule.name") != "bf" || f.Str("source.ip") != "10.0.0.1" {
 		t.Errorf("finding %s for %s, want bf for 10.0.0.1", f.Str("rule.name"), f.Str("source.ip"))
 	}
-	if got := gather(t, p.reg, "nomen_stage_panics_total", "correlate"); got != 2 {
+	if got := labelled(t, p.reg, "nomen_stage_panics_total", "stage", "correlate"); got != 2 {
 		t.Errorf("nomen_stage_panics_total{stage=correlate} = %v, want 2", got)
 	}
 	log := logged.String()
@@ -91,28 +91,4 @@ func TestPanicSkipsCorrelationOfOneEvent(t *testing.T) {
 	if got := p.send(failure(p.now, "10.0.0.9"), failure(p.now, "10.0.0.9")); len(got) != 0 {
 		t.Errorf("findings %v, want none", got)
 	}
-}
-
-// gather returns the value of the series of name whose labels include
-// value.
-func gather(t *testing.T, reg *prometheus.Registry, name, value string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.Metric {
-			for _, l := range m.Label {
-				if l.GetValue() == value {
-					return m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	t.Fatalf("no %s{%s}", name, value)
-	return 0
 }
