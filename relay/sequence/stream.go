@@ -67,26 +67,27 @@ func (s *stream) past() []pastEpoch {
 // setHoles replaces the stream's holes; a stream left without holes and
 // past epochs lets their memory go.
 func (s *stream) setHoles(h []hole) {
-	if s.more == nil {
-		if len(h) == 0 {
-			return
-		}
-		s.more = &streamMore{}
+	if m := s.moreFor(len(h)); m != nil {
+		m.holes = h
+		s.tidy()
 	}
-	s.more.holes = h
-	s.tidy()
 }
 
 // setPast replaces the epochs the stream left.
 func (s *stream) setPast(p []pastEpoch) {
-	if s.more == nil {
-		if len(p) == 0 {
-			return
-		}
+	if m := s.moreFor(len(p)); m != nil {
+		m.past = p
+		s.tidy()
+	}
+}
+
+// moreFor returns the stream's holes and past epochs to set n of them in:
+// made when n > 0, nil when the stream has none and n is 0 (nothing to do).
+func (s *stream) moreFor(n int) *streamMore {
+	if s.more == nil && n > 0 {
 		s.more = &streamMore{}
 	}
-	s.more.past = p
-	s.tidy()
+	return s.more
 }
 
 func (s *stream) tidy() {
