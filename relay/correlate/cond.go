@@ -174,12 +174,9 @@ func (m *memo) get(k int) *event.Value {
 	case 2:
 		return m.val[k]
 	}
-	name := m.t.keys[k]
-	for i := len(m.e.Fields) - 1; i >= 0; i-- {
-		if f := &m.e.Fields[i]; f.Key == name {
-			m.key[k], m.val[k] = 2, &f.Val
-			return &f.Val
-		}
+	if v := m.e.FieldRef(m.t.keys[k]); v != nil {
+		m.key[k], m.val[k] = 2, v
+		return v
 	}
 	return m.derived(k)
 }

@@ -151,12 +151,21 @@ func (e *Event) ProcessPID() (int64, bool) {
 
 // Field returns the decoder-set field with this key (not derived ones; see Get).
 func (e *Event) Field(key string) (Value, bool) {
-	for i := len(e.Fields) - 1; i >= 0; i-- {
-		if e.Fields[i].Key == key {
-			return e.Fields[i].Val, true
-		}
+	if v := e.FieldRef(key); v != nil {
+		return *v, true
 	}
 	return Value{}, false
+}
+
+// FieldRef is Field's value in place (nil when key is not set): for a
+// caller that keeps it while e is unchanged, without copying it.
+func (e *Event) FieldRef(key string) *Value {
+	for i := len(e.Fields) - 1; i >= 0; i-- {
+		if e.Fields[i].Key == key {
+			return &e.Fields[i].Val
+		}
+	}
+	return nil
 }
 
 // Has reports whether a decoder set key.
