@@ -36,7 +36,6 @@ func (w *winEvent) parseText(msg string) {
 		return
 	}
 	modern, _ := modernID(w.id)
-	msg = winCutDescription(msg)
 	section := ""
 	prevLabel, prevKind, prevEnd := "", "", -1
 	for i := 0; i < len(msg); {
@@ -59,7 +58,7 @@ func (w *winEvent) parseText(msg string) {
 		prevLabel, prevKind, prevEnd = label, kind, p+1
 	}
 	if prevEnd >= 0 {
-		w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:])
+		w.textPair(modern, &section, prevLabel, prevKind, winCutDescription(msg[prevEnd:]))
 	}
 }
 
@@ -90,17 +89,45 @@ func maybeSpace(c byte) bool { return c <= ' ' || c >= 0x80 }
 // space, or a colon (then the word is the end of the previous label's value).
 var winWordStop = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ':': true}
 
-// winCutDescription drops the explanatory paragraphs Vista+ messages end
-// with ("This event is generated when ..."), whose words would otherwise
-// join the last value.
-func winCutDescription(msg string) string {
-	for _, d := range [...]string{"This event is generated", "Token Elevation Type indicates"} {
-		if i := strings.Index(msg, d); i > 0 && winSpace(msg[i-1]) {
-			msg = msg[:i]
+// winCutDescription returns the last value of a message without the
+// explanatory paragraphs Vista+ messages end with ("This event is
+// generated when ..."), whose words would otherwise join that value. The
+// paragraphs follow the last label, so only the last value is cut: an
+// earlier value that quotes such a sentence (a command line, a share
+// path) keeps it, and so do the labels after it. Within the last value the
+// last opening wins: a value may quote an opening, but the paragraphs
+// follow it, and none of them repeats an opening (their texts in the
+// Security auditing provider's messages; see winTrailerOpenings).
+// Messages rendered on 2000/2003 end with a "For more information, see
+// Help and Support Center at ..." line, cut first.
+func winCutDescription(value string) string {
+	if i := strings.LastIndex(value, winHelpTrailer); i > 0 && winSpace(value[i-1]) {
+		value = value[:i]
+	}
+	cut := -1
+	for _, d := range winTrailerOpenings {
+		if i := strings.LastIndex(value, d); i > cut && i > 0 && winSpace(value[i-1]) {
+			cut = i
 		}
 	}
-	return msg
+	if cut > 0 {
+		value = value[:cut]
+	}
+	return value
 }
+
+// winTrailerOpenings are the first words of the explanatory paragraphs:
+// each message that has them starts them with one of these.
+var winTrailerOpenings = [...]string{
+	"This event is generated",                         // 4616, 4624, 4625, 4627, 4634, 4647, 4648, 4769
+	"This event occurs when",                          // 5379 (Credential Manager read)
+	"Token Elevation Type indicates",                  // 4688
+	"Certificate information is only provided",        // 4768, 4771
+	"Ticket options and encryption types are defined", // 4770
+}
+
+// winHelpTrailer opens the line Event Viewer of 2000/2003 ends a message with.
+const winHelpTrailer = "For more information, see Help and Support Center"
 
 // winLabelBefore returns the longest known label that ends at msg[colon],
 // its entry in winTextLabels and where it starts.
