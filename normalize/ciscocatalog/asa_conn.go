@@ -47,6 +47,15 @@ var asaConn = []Msg{
 	{ID: "805003", Rule: "cisco_asa.flow_offload", Class: cls("flow-offload-failed", failure, cats(catNetwork), typeConnection, typeInfo),
 		Formats: []string{`{protocol} Flow could not be offloaded for connection {conn_id} from ` + offloadSides + ` ({reason:text})`}},
 
+	// Snort's TLS decryption moves a flow between the lightweight proxy
+	// and the full proxy (852001: to the full proxy, 852002: back). The
+	// message says no direction, so the sides are guessed as for a
+	// teardown; the application that asked (Snort) is kept by name.
+	{ID: "852001", Rule: "cisco_asa.flow_proxy", Class: cls("flow-proxy-full", success, cats(catNetwork), typeConnection, typeInfo),
+		Guess: true, Formats: []string{proxySwitch}},
+	{ID: "852002", Rule: "cisco_asa.flow_proxy", Class: cls("flow-proxy-lightweight", success, cats(catNetwork), typeConnection, typeInfo),
+		Guess: true, Formats: []string{proxySwitch}},
+
 	// TCP state bypass: the guide names the sides initiator and responder.
 	{ID: "302303", Rule: "cisco_asa.connection_built", Class: classBuilt,
 		Formats: []string{`Built {protocol} state-bypass connection {conn_id} from {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}) to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`}},
@@ -103,6 +112,7 @@ var asaConn = []Msg{
 }
 
 const (
+	proxySwitch  = `Received {_switch:text} event from application {application} for {protocol} flow {src_ip}/{src_port} to {dst_ip}/{dst_port}`
 	offloadSides = `{src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}) to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
 	builtTCPUDP  = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
 		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})` + dstIdentity + `{...}`

@@ -76,5 +76,14 @@ func TestASAConnections(t *testing.T) {
 		{"313009", "Denied invalid ICMP code 9, for inside:10.1.2.3/1 (192.0.2.2/1) to outside:198.51.100.1/0 (198.51.100.1/0), ICMP id 1, ICMP type 8", "connection-denied", map[string]string{
 			"cisco.asa.icmp_code": "9", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3",
 			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.1", "cisco.asa.icmp_id": "1", "cisco.asa.icmp_type": "8", "network.transport": "ICMP"}},
+		// Snort's proxy switches: no direction printed; a server port
+		// facing an ephemeral one says which side started the flow.
+		{"852001", "Received Lightweight to full proxy event from application Snort for TCP flow 10.20.30.7/51544 to 203.0.113.61/443", "flow-proxy-full", map[string]string{
+			"cisco.asa.application": "Snort", "network.transport": "TCP", "source.ip": "10.20.30.7", "source.port": "51544",
+			"destination.ip": "203.0.113.61", "destination.port": "443"}},
+		{"852002", "Received full proxy to Lightweight event from application Snort for TCP flow 203.0.113.61/443 to 10.20.30.7/51544", "flow-proxy-lightweight", map[string]string{
+			"cisco.asa.application": "Snort", "network.transport": "TCP", "source.ip": "10.20.30.7", "source.port": "51544",
+			"destination.ip": "203.0.113.61", "destination.port": "443"}},
+		{"852002", "Received full proxy to Lightweight event from application Snort for TCP flow 203.0.113.61 to 10.20.30.7", "", nil},
 	})
 }
