@@ -26,8 +26,9 @@ import (
 //     shape of a tag ("filterlog[72237]:", "su:", "%ASA-4-106023:",
 //     "sshd[392]") is a tag, not a host: that is how a missing hostname
 //     shows.
-//   - TAG is "name:", "name[pid]:", "name[pid]" (no colon) or "[name]:"
-//     (old BSD syslogds without host and pid), where name
+//   - TAG is "name:", "name[pid]:", "name[pid]" (no colon), "[name]:"
+//     (old BSD syslogds without host and pid) or, right after the
+//     timestamp, "[name]" (metalog's files; see metalogTag), where name
 //     may hold "(", "/", "<", "-", "." ("su(pam_unix)", "postfix/smtpd",
 //     "ansible-<stdin>"); "prog(module)" is split (setAppModule). A bare word without ":" is never taken for a tag
 //     ("10.0.0.99 Use the BFG!" has no tag). A " : " after the host is an
@@ -88,6 +89,8 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		if i < len(s) && s[i] == '%' {
 			i = p.tag(s, i, e)
 		}
+	} else if j, ok := metalogTag(s, i); ok && h.hasTS && !h.cisco && e.Hostname == "" {
+		e.AppName, i = s[i+1:j-1], j
 	} else {
 		i = p.tag(s, i, e)
 	}
@@ -460,6 +463,32 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 		return "", "", i, false
 	}
 	return name, pid, end, true
+}
+
+// metalogTag reports whether s[i:] starts with metalog's "[prog] " (the
+// daemon writes "Mmm dd hh:mm:ss [prog] message": no host, no pid, no
+// colon) and returns the index after the bracket. Asked only right after
+// a timestamp with no host; the name must look like a program (a letter,
+// then letters, digits, '.', '_', '-', '/') and not be a log level, which
+// "[notice] ..." or "[ERROR] ..." message text would be.
+func metalogTag(s string, i int) (end int, ok bool) {
+	if i >= len(s) || s[i] != '[' {
+		return i, false
+	}
+	j := tokenEnd(s, i)
+	if j-i < 3 || s[j-1] != ']' || j == len(s) {
+		return i, false
+	}
+	name := s[i+1 : j-1]
+	if !isLetter(name[0]) || isLevelWord(name) {
+		return i, false
+	}
+	for k := 1; k < len(name); k++ {
+		if c := name[k]; !isLetter(c) && !isDigit(c) && c != '.' && c != '_' && c != '-' && c != '/' {
+			return i, false
+		}
+	}
+	return j, true
 }
 
 // isLevelWord reports whether s is a log level ("error", "WARN", ...).
