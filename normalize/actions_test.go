@@ -221,4 +221,10 @@ const actionsDocTail = `
   (305011/305012) is ` + "`source.nat.*`" + `, not ` + "`destination.*`" + `, and the address a
   local-host message (609001/609002) names is ` + "`cisco.asa.host_ip`" + `, not ` + "`source.ip`" + `:
   it is an address the ASA keeps state for, not one side of a flow.
+- **Cisco MAC addresses are ` + "`source.mac`" + `**, in ECS's form (` + "`00-1A-2B-3C-4D-5E`" + `) whatever
+  the device printed (` + "`001a.2b3c.4d5e`" + `, ` + "`00:1a:...`" + `): the host that caused an IOS port-security
+  violation, a DHCP snooping or dynamic ARP inspection drop, a MAC flap, a duplicate address,
+  an 802.1X failure, an ACL log line; the ASA's spoofed MAC (322001) and ARP collision
+  (405001). The other MACs of a message (a DHCP chaddr, an ARP target, the ASA's existing
+  ARP entry) stay under ` + "`cisco.ios.*`/`cisco.asa.*`" + `.
 `

@@ -198,17 +198,9 @@ func cutPostgres(m string) (string, head, bool) {
 
 // ecsMAC rewrites client.mac in ECS's form (upper case, hyphens).
 func ecsMAC(e *event.Event) {
-	mac := e.Str("client.mac")
-	if mac == "" {
-		return
+	if mac := e.Str("client.mac"); mac != "" {
+		e.SetStr("client.mac", ecs.MAC(mac))
 	}
-	b := []byte(strings.ToUpper(mac))
-	for i, c := range b {
-		if c == ':' {
-			b[i] = '-'
-		}
-	}
-	e.SetStr("client.mac", string(b))
 }
 
 // cutHAProxy cuts the "[LEVEL] (PID) : " (HAProxy 2.x) or

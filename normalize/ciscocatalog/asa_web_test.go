@@ -132,15 +132,15 @@ func TestASAGapsInExistingFamilies(t *testing.T) {
 			"cisco.asa.botnet_entry": "bad.example.net", "observer.ingress.interface.name": "outside", "source.ip": "198.51.100.53", "source.port": "53",
 			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "destination.port": "40000", "cisco.asa.botnet_list": "dynamic list"}},
 		{"405001", "Received ARP response collision from 10.1.2.1/0011.2233.4455 on interface inside with existing ARP entry 10.1.2.1/00aa.bbcc.ddee", "arp-collision", map[string]string{
-			"cisco.asa.arp_operation": "response", "source.ip": "10.1.2.1", "cisco.asa.source_mac": "0011.2233.4455",
+			"cisco.asa.arp_operation": "response", "source.ip": "10.1.2.1", "source.mac": "0011.2233.4455",
 			"observer.ingress.interface.name": "inside", "cisco.asa.existing_ip": "10.1.2.1", "cisco.asa.existing_mac": "00aa.bbcc.ddee"}},
 		{"405001", "Received ARP request collision from 10.1.2.218/007e.0cfe.b3a4 on interface inside", "arp-collision", map[string]string{
-			"cisco.asa.arp_operation": "request", "source.ip": "10.1.2.218", "cisco.asa.source_mac": "007e.0cfe.b3a4",
+			"cisco.asa.arp_operation": "request", "source.ip": "10.1.2.218", "source.mac": "007e.0cfe.b3a4",
 			"observer.ingress.interface.name": "inside"}},
 		{"401004", "Shunned packet: 198.51.100.66 = 10.1.2.3 on interface outside", "connection-denied", map[string]string{
 			"source.ip": "198.51.100.66", "destination.ip": "10.1.2.3", "observer.ingress.interface.name": "outside"}},
 		{"322001", "Deny MAC address 0011.2233.4455, possible spoof attempt on interface inside", "connection-denied", map[string]string{
-			"cisco.asa.source_mac": "0011.2233.4455", "observer.ingress.interface.name": "inside"}},
+			"source.mac": "0011.2233.4455", "observer.ingress.interface.name": "inside"}},
 		{"305013", "Asymmetric NAT rules matched for forward and reverse flows; Connection for tcp src inside:10.1.2.3/51000 dst outside:198.51.100.9/443 denied due to NAT reverse path failure", "connection-denied", map[string]string{
 			"network.transport": "tcp", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "51000",
 			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.9", "destination.port": "443"}},

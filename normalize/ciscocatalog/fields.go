@@ -15,7 +15,7 @@ var placeholders = map[string]struct {
 	"src_nat_ip":   {"source.nat.ip", IP},
 	"src_nat_port": {"source.nat.port", Port},
 	"src_user":     {"source.user.name", User},
-	"src_mac":      {".source_mac", Word},
+	"src_mac":      {"source.mac", MAC},
 	"dst_ip":       {"destination.ip", IP},
 	"dst_port":     {"destination.port", Port},
 	"dst_if":       {"observer.egress.interface.name", Interface},

@@ -9,6 +9,7 @@ var (
 	classACLRate    = cls("acl-log-rate-limited", "", cats(catNetwork), typeInfo)
 	classPortSec    = cls("port-security-violation", failure, cats(catIntrusion, catNetwork), typeDenied)
 	classDHCPSnoop  = cls("dhcp-snooping-dropped", failure, cats(catIntrusion, catNetwork), typeDenied)
+	classDAIDrop    = cls("arp-inspection-dropped", failure, cats(catIntrusion, catNetwork), typeDenied)
 )
 
 // IOS access-list logs: "list ACL permitted|denied ..." with the source
@@ -31,6 +32,8 @@ var iosACLFormats = map[string]string{
 // fmanfpMACFirst is the IOS-XE forwarding manager's shape of an ACE that
 // logs input: the source MAC before the source and the input interface
 // after it ("denied tcp 00-00-5E-00-53-01 192.0.2.1(1025) Gi0/0/1-> ...").
+const daiDrop = `{arp_packets:uint} Invalid ARPs ({arp_operation}) on {interface:word}, vlan {vlan}.([{src_mac}/{src_ip}/{arp_target_mac}/{arp_target_ip:ip}/{_time:text}])`
+
 const fmanfpMACFirst = iosACLHead + `{acl_protocol} {src_mac} {src_ip}({src_port}) {src_if:word} -> {dst_ip}({dst_port}), {packets} packet{...}`
 
 // nxosSystemMsg are the shapes of NX-OS's AUTHPRIV/DAEMON SYSTEM_MSG: a
@@ -166,6 +169,12 @@ var iosMsgs = []Msg{
 		Formats: []string{`Received BPDU on port {interface:word} with BPDU Guard enabled{...}`}},
 	{ID: "SW_MATM-MACFLAP_NOTIF", Rule: "cisco_ios.l2", Class: cls("mac-flapping", "", cats(catNetwork), typeInfo),
 		Formats: []string{`Host {src_mac} in vlan {vlan} is flapping between port {interface:word} and port {other_interface:word}`}},
+	// Dynamic ARP inspection dropped an ARP packet whose sender binding is
+	// not in the DHCP snooping table (DHCP_SNOOPING_DENY) or an ARP ACL
+	// denied it (ACL_DENY). The bracket is sender MAC/sender IP/target
+	// MAC/target IP/the switch's time: the sender is the packet's source.
+	{ID: "SW_DAI-DHCP_SNOOPING_DENY", Rule: "cisco_ios.arp", Class: classDAIDrop, Formats: []string{daiDrop}},
+	{ID: "SW_DAI-ACL_DENY", Rule: "cisco_ios.arp", Class: classDAIDrop, Formats: []string{daiDrop}},
 	{ID: "IP-DUPADDR", Rule: "cisco_ios.arp", Class: cls("duplicate-address", "", cats(catNetwork), typeInfo),
 		Formats: []string{`Duplicate address {duplicate_ip:ip} on {interface:word}, sourced by {src_mac}`}},
 	{ID: "SESSION_MGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),

@@ -54,17 +54,17 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 		{"SPANTREE-BLOCK_BPDUGUARD", "Received BPDU on port FastEthernet0/24 with BPDU Guard enabled. Disabling port.", "bpdu-guard-blocked", map[string]string{
 			"cisco.ios.interface": "FastEthernet0/24"}},
 		{"SW_MATM-MACFLAP_NOTIF", "Host 0015.5d91.8502 in vlan 1 is flapping between port Gi0/20 and port Po1", "mac-flapping", map[string]string{
-			"cisco.ios.source_mac": "0015.5d91.8502", "cisco.ios.vlan": "1", "cisco.ios.interface": "Gi0/20", "cisco.ios.other_interface": "Po1"}},
+			"source.mac": "0015.5d91.8502", "cisco.ios.vlan": "1", "cisco.ios.interface": "Gi0/20", "cisco.ios.other_interface": "Po1"}},
 		{"IP-DUPADDR", "Duplicate address 10.1.2.1 on Vlan10, sourced by 0011.2233.4455", "duplicate-address", map[string]string{
-			"cisco.ios.duplicate_ip": "10.1.2.1", "cisco.ios.interface": "Vlan10", "cisco.ios.source_mac": "0011.2233.4455"}},
+			"cisco.ios.duplicate_ip": "10.1.2.1", "cisco.ios.interface": "Vlan10", "source.mac": "0011.2233.4455"}},
 		{"SESSION_MGR-FAIL", "Authorization failed or unapplied for client (0011.2233.4455) on Interface Gi1/0/7 AuditSessionID 0A01020300000FA1B2C3D4E5", "authorization-denied", map[string]string{
-			"cisco.ios.source_mac": "0011.2233.4455", "cisco.ios.interface": "Gi1/0/7", "cisco.ios.session_id": "0A01020300000FA1B2C3D4E5"}},
+			"source.mac": "0011.2233.4455", "cisco.ios.interface": "Gi1/0/7", "cisco.ios.session_id": "0A01020300000FA1B2C3D4E5"}},
 		{"SESSION_MGR-FAIL", "Switch 3 R0/0: smd:  Authorization failed or unapplied for client (002a.c102.3eb4) on Interface GigabitEthernet3/0/4 AuditSessionID 0C65633E00032EF22F9CBDFE", "authorization-denied", map[string]string{
-			"cisco.ios.source_mac": "002a.c102.3eb4", "cisco.ios.interface": "GigabitEthernet3/0/4", "cisco.ios.session_id": "0C65633E00032EF22F9CBDFE"}},
+			"source.mac": "002a.c102.3eb4", "cisco.ios.interface": "GigabitEthernet3/0/4", "cisco.ios.session_id": "0C65633E00032EF22F9CBDFE"}},
 		{"SESSION_MGR-FAIL", "Chassis 1 R0/0: wncd: Authorization failed or unapplied for client (d8ec.5e08.0000) on Interface capwap_90000005 AuditSessionID 000000000000000B685E0000. Failure Reason: VLAN Failure. Failed attribute name PROD.", "authorization-denied", map[string]string{
-			"cisco.ios.source_mac": "d8ec.5e08.0000", "cisco.ios.interface": "capwap_90000005", "cisco.ios.session_id": "000000000000000B685E0000",
+			"source.mac": "d8ec.5e08.0000", "cisco.ios.interface": "capwap_90000005", "cisco.ios.session_id": "000000000000000B685E0000",
 			"event.reason": "VLAN Failure. Failed attribute name PROD"}},
 		{"DOT1X-FAIL", "Switch 1 R0/0: sessmgrd: Authentication failed for client (0011.2233.4455) on Interface Gi1/0/3 AuditSessionID 0A0102030000001A2B3C4D5E", "logon-failed", map[string]string{
-			"cisco.ios.source_mac": "0011.2233.4455", "cisco.ios.interface": "Gi1/0/3", "cisco.ios.session_id": "0A0102030000001A2B3C4D5E"}},
+			"source.mac": "0011.2233.4455", "cisco.ios.interface": "Gi1/0/3", "cisco.ios.session_id": "0A0102030000001A2B3C4D5E"}},
 	})
 }

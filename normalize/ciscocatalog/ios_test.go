@@ -6,7 +6,7 @@ func TestIOS(t *testing.T) {
 	runCases(t, true, []lineCase{
 		{"SEC-IPACCESSLOGP", "list EDGE_IN denied tcp 198.51.100.9(51515) (GigabitEthernet0/0 00a1.b2c3.d4e5) -> 10.1.2.3(22), 4 packets", "connection-denied", map[string]string{
 			"rule.name": "EDGE_IN", "network.transport": "tcp", "source.ip": "198.51.100.9", "source.port": "51515",
-			"observer.ingress.interface.name": "GigabitEthernet0/0", "cisco.ios.source_mac": "00a1.b2c3.d4e5",
+			"observer.ingress.interface.name": "GigabitEthernet0/0", "source.mac": "00a1.b2c3.d4e5",
 			"destination.ip": "10.1.2.3", "destination.port": "22", "network.packets": "4"}},
 		{"IPV6_ACL-ACCESSLOGP", "list V6IN/20 permitted udp 2001:DB8:7::9(5353) (Vlan10 ) -> 2001:DB8:1::1(53), 1 packet", "connection-allowed", map[string]string{
 			"rule.name": "V6IN/20", "network.transport": "udp", "source.ip": "2001:DB8:7::9", "source.port": "5353",
@@ -51,10 +51,18 @@ func TestIOS(t *testing.T) {
 			"cisco.ios.interface": "Vlan30", "cisco.ios.interface_state": "up"}},
 		{"LINK-UPDOWN", "Interface Gi0/1, changed state to testing", "interface-state-change", map[string]string{
 			"cisco.ios.interface": "Gi0/1", "cisco.ios.interface_state": "testing"}},
+		{"SW_DAI-DHCP_SNOOPING_DENY", "1 Invalid ARPs (Req) on Gi1/0/12, vlan 20.([00a1.b2c3.d4f0/10.20.0.66/0000.0000.0000/10.20.0.1/09:14:02 UTC Mon Jul 13 2026])", "arp-inspection-dropped", map[string]string{
+			"cisco.ios.arp_packets": "1", "cisco.ios.arp_operation": "Req", "cisco.ios.interface": "Gi1/0/12", "cisco.ios.vlan": "20",
+			"source.mac": "00a1.b2c3.d4f0", "source.ip": "10.20.0.66", "cisco.ios.arp_target_mac": "0000.0000.0000", "cisco.ios.arp_target_ip": "10.20.0.1"}},
+		{"SW_DAI-ACL_DENY", "2 Invalid ARPs (Res) on Gi1/0/13, vlan 20.([00a1.b2c3.d4f1/10.20.0.67/00a1.b2c3.0001/10.20.0.2/09:14:03 UTC Mon Jul 13 2026])", "arp-inspection-dropped", map[string]string{
+			"cisco.ios.arp_packets": "2", "cisco.ios.arp_operation": "Res", "cisco.ios.interface": "Gi1/0/13", "cisco.ios.vlan": "20",
+			"source.mac": "00a1.b2c3.d4f1", "source.ip": "10.20.0.67", "cisco.ios.arp_target_mac": "00a1.b2c3.0001", "cisco.ios.arp_target_ip": "10.20.0.2"}},
+		// A sender that is not a MAC address is not the documented shape.
+		{"SW_DAI-ACL_DENY", "2 Invalid ARPs (Res) on Gi1/0/13, vlan 20.([nothex/10.20.0.67/00a1.b2c3.0001/10.20.0.2/09:14:03 UTC Mon Jul 13 2026])", "", nil},
 		{"PORT_SECURITY-PSECURE_VIOLATION", "Security violation occurred, caused by MAC address 00a1.b2c3.d4e6 on port GigabitEthernet1/0/7.", "port-security-violation", map[string]string{
-			"cisco.ios.source_mac": "00a1.b2c3.d4e6", "cisco.ios.interface": "GigabitEthernet1/0/7"}},
+			"source.mac": "00a1.b2c3.d4e6", "cisco.ios.interface": "GigabitEthernet1/0/7"}},
 		{"DHCP_SNOOPING-DHCP_SNOOPING_UNTRUSTED_PORT", "DHCP_SNOOPING drop message on untrusted port, message type: DHCPOFFER, MAC sa: 00a1.b2c3.d4e7", "dhcp-snooping-dropped", map[string]string{
-			"cisco.ios.dhcp_message_type": "DHCPOFFER", "cisco.ios.source_mac": "00a1.b2c3.d4e7"}},
+			"cisco.ios.dhcp_message_type": "DHCPOFFER", "source.mac": "00a1.b2c3.d4e7"}},
 		{"SYS-RESTART", "System restarted --", "system-restarted", map[string]string{}},
 		{"SEC_LOGIN-LOGIN_SUCCESS", "Login Success at 09:00", "", nil},
 	})

@@ -24,6 +24,7 @@ const (
 	Host      = vendor.Host
 	Line      = vendor.Line
 	Interface = vendor.Interface
+	MAC       = vendor.MAC
 )
 
 // kindByName parses the ":kind" suffix of a placeholder.
@@ -57,6 +58,8 @@ func valid(k Kind, v string) bool {
 		return vendor.EqualFold(v, "inbound") || vendor.EqualFold(v, "outbound")
 	case Line:
 		return isLine(v)
+	case MAC:
+		return vendor.IsMAC(v)
 	}
 	return true
 }

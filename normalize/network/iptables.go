@@ -318,8 +318,8 @@ func (p *iptablesPacket) set(e *event.Event) {
 	netIP(e, "destination.ip", p.dst)
 	if p.mac != "" && len(p.mac) >= 35 {
 		// MAC=destination:source:ethertype, 14 bytes printed as hex pairs.
-		e.SetStr("destination.mac", ecsMAC(p.mac[0:17]))
-		e.SetStr("source.mac", ecsMAC(p.mac[18:35]))
+		e.SetStr("destination.mac", ecs.MAC(p.mac[0:17]))
+		e.SetStr("source.mac", ecs.MAC(p.mac[18:35]))
 	}
 	ecs.SetTransport(e, p.proto)
 	ecs.SetPort(e, "source.port", p.spt)
@@ -348,20 +348,4 @@ func (p *iptablesPacket) set(e *event.Event) {
 	ecs.SetUint(e, "iptables.icmp.seq", p.icmpSeq)
 	e.SetStr("iptables.spi", p.spi)
 	e.SetStr("iptables.mark", p.mark)
-}
-
-// ecsMAC converts "90:10:20:76:8d:20" to ECS form "90-10-20-76-8D-20".
-func ecsMAC(s string) string {
-	var b [17]byte
-	for i := 0; i < len(s) && i < len(b); i++ {
-		c := s[i]
-		switch {
-		case c == ':':
-			c = '-'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 'A'
-		}
-		b[i] = c
-	}
-	return string(b[:len(s)])
 }

@@ -34,8 +34,8 @@ const (
 	Line
 	// Interface: an interface name (may hold spaces: "NP Identity Ifc").
 	Interface
-	// MAC: a MAC address ("00:1a:2b:3c:4d:5e" or with '-'); ECS writes it
-	// upper-case with '-'.
+	// MAC: a MAC address ("00:1a:2b:3c:4d:5e", with '-', or Cisco's
+	// "001a.2b3c.4d5e"); ECS writes it upper-case with '-'.
 	MAC
 	// Time: a timestamp in one of the forms ParseTime reads.
 	Time

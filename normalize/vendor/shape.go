@@ -111,8 +111,21 @@ func IsTransport(s string) bool {
 	return true
 }
 
-// IsMAC: six hex octets separated by ':' or '-'.
+// IsMAC: six hex octets separated by ':' or '-', or Cisco's three groups
+// of four hex digits separated by '.' ("001a.2b3c.4d5e").
 func IsMAC(s string) bool {
+	if len(s) == 14 {
+		for i := 0; i < 14; i++ {
+			if c := s[i]; i%5 == 4 {
+				if c != '.' {
+					return false
+				}
+			} else if !isHex(c) {
+				return false
+			}
+		}
+		return true
+	}
 	if len(s) != 17 {
 		return false
 	}

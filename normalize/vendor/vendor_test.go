@@ -60,7 +60,8 @@ func TestShapes(t *testing.T) {
 	}{
 		{IP, "2001:db8::1", true}, {IP, "10.0.0.256", false}, {Port, "65535", true}, {Port, "65536", false},
 		{Transport, "6", true}, {Transport, "256", false}, {Transport, "ipv6-icmp", true}, {Transport, "tcp/udp", false},
-		{MAC, "00-1A-2b-3c-4d-5e", true}, {MAC, "00:1a:2b:3c:4d", false}, {Word, "two words", false},
+		{MAC, "00-1A-2b-3c-4d-5e", true}, {MAC, "00:1a:2b:3c:4d", false},
+		{MAC, "001a.2b3c.4D5E", true}, {MAC, "001a.2b3c.4d5", false}, {MAC, "001a-2b3c-4d5e", false}, {MAC, "001a.2b3c.4d5g", false}, {Word, "two words", false},
 		{Direction, "Inbound", true}, {Seconds, "12", true}, {Seconds, "1.5", false},
 	} {
 		if got := Valid(c.kind, c.v); got != c.ok {
