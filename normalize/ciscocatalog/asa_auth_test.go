@@ -59,5 +59,9 @@ func TestASAAuthAndVPN(t *testing.T) {
 		{"434002", "SFR requested to drop TCP packet from outside:198.51.100.66/4444 to inside:10.1.2.3/80", "connection-denied", map[string]string{
 			"network.transport": "TCP", "observer.ingress.interface.name": "outside", "source.ip": "198.51.100.66", "source.port": "4444",
 			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "destination.port": "80"}},
+		{"402117", "IPSEC: Received a non-IPSec packet (protocol= ICMP) from 198.51.100.20 to 192.0.2.6.", "ipsec-packet-not-encrypted", map[string]string{
+			"network.transport": "ICMP", "source.ip": "198.51.100.20", "destination.ip": "192.0.2.6"}},
+		{"402117", "IPSEC: Received a non-IPSec packet (protocol=UDP) from 198.51.100.21 to 192.0.2.7", "ipsec-packet-not-encrypted", map[string]string{
+			"network.transport": "UDP", "source.ip": "198.51.100.21", "destination.ip": "192.0.2.7"}},
 	})
 }

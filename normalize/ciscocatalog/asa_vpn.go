@@ -117,6 +117,13 @@ var asaVPN = []Msg{
 	{ID: "602304", Rule: "cisco_asa.ipsec", Class: cls("ipsec-sa-deleted", "", cats(catNetwork), typeConnection, typeEnd),
 		Formats: []string{`IPSEC: An {sa_direction} {tunnel_type:text} SA (SPI= {spi}) between {sa_ip_1:ip} and {sa_ip_2:ip} (user= {user}) has been deleted`}},
 
+	// A packet that matched a crypto map's ACL arrived unencrypted: the
+	// peer sends in clear what should be in the tunnel (a policy mismatch,
+	// or traffic spoofed into it). From and to are the packet's. The
+	// message does not say what became of the packet: no outcome.
+	{ID: "402117", Rule: "cisco_asa.ipsec", Class: cls("ipsec-packet-not-encrypted", "", cats(catNetwork), typeConnection, typeInfo),
+		Formats: []string{`IPSEC: Received a non-IPSec packet (protocol={protocol}) from {src_ip} to {dst_ip}`}},
+
 	// Address assignment for VPN clients (IPAA); newer releases start
 	// with the session's handle.
 	{ID: "737003", Rule: "cisco_asa.ipaa", Class: classVPNError,
