@@ -94,6 +94,9 @@ func explain3164(s string, i int, hasPri bool, e *event.Event) []string {
 	}
 	if e.AppName != "" {
 		note("tag: program %q%s", e.AppName, pidNote(e.ProcID))
+		if e.Hostname == "" && strings.Contains(s, " ["+e.AppName+"] ") {
+			note("metalog's \"[program]\" without host or colon")
+		}
 	} else {
 		note("no tag")
 	}

@@ -23,6 +23,8 @@ func TestExplainQuirks(t *testing.T) {
 		{"<166>   Nov 22 2026 10:15:02: %ASA-6-302013: Built outbound TCP connection", []string{"3 leading space(s)"}, nil},
 		{"<86>Nov 22 10:15:02 web1 sshd(pam_unix)[77]: session opened for user bob", []string{`module "pam_unix"`}, nil},
 		{"<38>1 2026-11-22T10:15:02Z web1 sshd 392 - - Accepted", []string{"format rfc5424", `APP-NAME "sshd", pid 392`}, []string{"rfc3164"}},
+		{"Nov 22 10:15:02 [sshd] Invalid user admin from 192.0.2.1", []string{"no hostname", `program "sshd"`, "metalog"}, nil},
+		{"<38>Nov 22 10:15:02 web1 [sshd] text", nil, []string{"metalog"}},
 		{"hello world", []string{"no PRI", "whole text is the message"}, nil},
 	}
 	p := New(Options{Location: time.UTC})
