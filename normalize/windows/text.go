@@ -101,12 +101,13 @@ var winWordStop = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ':': 
 // Messages rendered on 2000/2003 end with a "For more information, see
 // Help and Support Center at ..." line, cut first.
 func winCutDescription(value string) string {
-	if i := strings.LastIndex(value, winHelpTrailer); i > 0 && winSpace(value[i-1]) {
+	if i := lastOpening(value, winHelpTrailer, 0); i > 0 {
 		value = value[:i]
 	}
-	cut := -1
+	cut := 0
 	for _, d := range winTrailerOpenings {
-		if i := strings.LastIndex(value, d); i > cut && i > 0 && winSpace(value[i-1]) {
+		// Only a later opening than the one found so far matters.
+		if i := lastOpening(value, d, cut); i > cut {
 			cut = i
 		}
 	}
@@ -114,6 +115,24 @@ func winCutDescription(value string) string {
 		value = value[:cut]
 	}
 	return value
+}
+
+// lastOpening returns where the last d in s at or after from that follows
+// white space starts, or -1. It searches forward: strings.Index is
+// vectorised where LastIndex is not, and an opening rarely occurs twice.
+func lastOpening(s, d string, from int) int {
+	last := -1
+	for off := from; off < len(s); {
+		i := strings.Index(s[off:], d)
+		if i < 0 {
+			break
+		}
+		if i += off; i > 0 && winSpace(s[i-1]) {
+			last = i
+		}
+		off = i + len(d)
+	}
+	return last
 }
 
 // winTrailerOpenings are the first words of the explanatory paragraphs:
