@@ -89,7 +89,8 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		if i < len(s) && s[i] == '%' {
 			i = p.tag(s, i, e)
 		}
-	} else if j, ok := metalogTag(s, i); ok && h.hasTS && !h.cisco && e.Hostname == "" {
+	} else if i < len(s) && s[i] == '[' && h.hasTS && !h.cisco && e.Hostname == "" && metalogTag(s, i) > i {
+		j := metalogTag(s, i)
 		e.AppName, i = s[i+1:j-1], j
 	} else {
 		i = p.tag(s, i, e)
@@ -465,30 +466,30 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 	return name, pid, end, true
 }
 
-// metalogTag reports whether s[i:] starts with metalog's "[prog] " (the
+// metalogTag returns the index after metalog's "[prog]" at s[i:] (the
 // daemon writes "Mmm dd hh:mm:ss [prog] message": no host, no pid, no
-// colon) and returns the index after the bracket. Asked only right after
+// colon), or i when there is none. Asked only right after
 // a timestamp with no host; the name must look like a program (a letter,
 // then letters, digits, '.', '_', '-', '/') and not be a log level, which
 // "[notice] ..." or "[ERROR] ..." message text would be.
-func metalogTag(s string, i int) (end int, ok bool) {
+func metalogTag(s string, i int) int {
 	if i >= len(s) || s[i] != '[' {
-		return i, false
+		return i
 	}
 	j := tokenEnd(s, i)
 	if j-i < 3 || s[j-1] != ']' || j == len(s) {
-		return i, false
+		return i
 	}
 	name := s[i+1 : j-1]
 	if !isLetter(name[0]) || isLevelWord(name) {
-		return i, false
+		return i
 	}
 	for k := 1; k < len(name); k++ {
 		if c := name[k]; !isLetter(c) && !isDigit(c) && c != '.' && c != '_' && c != '-' && c != '/' {
-			return i, false
+			return i
 		}
 	}
-	return j, true
+	return j
 }
 
 // isLevelWord reports whether s is a log level ("error", "WARN", ...).
