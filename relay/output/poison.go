@@ -21,7 +21,7 @@ import (
 // writes as it encodes, cuts its file back itself).
 
 // FieldEncodeError marks an event written in its safe form: why.
-const FieldEncodeError = "nomen.encode_error"
+const FieldEncodeError = event.FieldEncodeError
 
 // encodeError is FieldEncodeError's text; the panic's value follows.
 const encodeError = "nomen could not write this event (a bug: please report it), written with its original message only: "
@@ -69,16 +69,7 @@ func (w *Worker) poisoned(e *event.Event, p *panics.Panic) error {
 }
 
 // safeForm is the event an output writes in place of e when writing e
-// panicked: e's time, syslog header, origin and original message, without
-// its decoded fields and structured data (where such a bug most likely
-// is), marked with nomen.encode_error. Its journal ID is e's.
+// panicked: event.SafeForm, marked with why. Its journal ID is e's.
 func safeForm(e *event.Event, why any) *event.Event {
-	s := &event.Event{
-		ID: e.ID, Time: e.Time, Received: e.Received,
-		Original: e.Original, Message: e.Message,
-		Pri: e.Pri, Hostname: e.Hostname, AppName: e.AppName, ProcID: e.ProcID, MsgID: e.MsgID,
-		Input: e.Input, Peer: e.Peer, Format: e.Format, Flags: e.Flags,
-	}
-	s.SetStr(FieldEncodeError, encodeError+fmt.Sprint(why))
-	return s
+	return event.SafeForm(e, encodeError+fmt.Sprint(why))
 }
