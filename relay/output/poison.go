@@ -14,9 +14,10 @@ import (
 // events with it, so the worker finds the event: it writes the batch
 // again an event at a time; the event whose writing panics on its own
 // (the poison) is written in its safe form instead, and if even that
-// panics, dead-lettered. Every event is then written or dead-lettered
-// before the cursor moves past it (at-least-once holds), and the output
-// goes on. The sink is not reopened: a sink encodes before it writes, so
+// panics, dead-lettered (its original message alone if the dead-letter
+// file's encoding panics too: DeadLetter.appendEvent). Every event is
+// then written or dead-lettered before the cursor moves past it
+// (at-least-once holds), and the output goes on. The sink is not reopened: a sink encodes before it writes, so
 // a panic while encoding leaves it as it was (the file sink, which
 // writes as it encodes, cuts its file back itself).
 
@@ -72,4 +73,12 @@ func (w *Worker) poisoned(e *event.Event, p *panics.Panic) error {
 // panicked: event.SafeForm, marked with why. Its journal ID is e's.
 func safeForm(e *event.Event, why any) *event.Event {
 	return event.SafeForm(e, encodeError+fmt.Sprint(why))
+}
+
+// deadLetterPanicked counts and logs a panic while the dead-letter file
+// encoded e (DeadLetter.appendEvent): e's original message alone was
+// dead-lettered.
+func (w *Worker) deadLetterPanicked(p *panics.Panic, e *event.Event) {
+	p.Report(w.m.panics, w.throttle, "output: dead-lettering an event panicked (a bug in nomen); its original message alone is dead-lettered",
+		"id", e.ID, "input", e.Input, "peer", e.Peer, "start", logging.Start(e.Original))
 }
