@@ -93,8 +93,10 @@ type Hub struct {
 	panics      prometheus.Counter // nomen_live_panics_total (poison.go)
 
 	throttled *logthrottle.Logger
-	// appendJSON is (*event.Encoder).AppendJSON; tests inject panics.
+	// appendJSON is (*event.Encoder).AppendJSON and match
+	// filter.Filter.Match; tests inject panics.
 	appendJSON func(*event.Encoder, []byte, *event.Event) []byte
+	match      func(filter.Filter, *event.Event) bool
 }
 
 // DefaultMaxSubscribers and DefaultBuffer are the limits unless configured.
@@ -148,6 +150,7 @@ func New(opts Options) (*Hub, error) {
 			Name: "nomen_live_panics_total", Help: "Events whose matching or encoding for a live subscriber panicked (a bug in nomen: the event is sent in its safe form, its original with nomen.encode_error, or left out if the subscriber's filter or the safe form panicked).",
 		}),
 		appendJSON: (*event.Encoder).AppendJSON,
+		match:      filter.Filter.Match,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -329,7 +332,7 @@ func (a *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := stream{w: w, rc: rc, sse: sse, timeout: h.opts.WriteTimeout, enc: event.Encoder{Observer: h.opts.Observer},
-		appendJSON: h.appendJSON, panics: h.panics, log: h.throttled}
+		appendJSON: h.appendJSON, match: h.match, panics: h.panics, log: h.throttled}
 	var beat <-chan time.Time
 	if sse {
 		t := time.NewTicker(h.opts.Heartbeat)
@@ -383,8 +386,9 @@ type stream struct {
 	enc     event.Encoder
 	buf     []byte
 
-	// appendJSON is Hub.appendJSON; the rest is for a panic (poison.go).
+	// appendJSON and match are Hub's; the rest is for a panic (poison.go).
 	appendJSON func(*event.Encoder, []byte, *event.Event) []byte
+	match      func(filter.Filter, *event.Event) bool
 	panics     prometheus.Counter
 	log        *logthrottle.Logger
 	mark       int  // where the event being encoded starts in buf

@@ -63,7 +63,7 @@ func (st *stream) encodeFrom(b []*event.Event, i int, f filter.Filter, n *int) (
 	for next = i; next < len(b); next++ {
 		e := b[next]
 		st.mark, st.matching = len(st.buf), true
-		if !f.Match(e) {
+		if !st.match(f, e) {
 			continue
 		}
 		st.matching = false

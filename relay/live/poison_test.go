@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/filter"
 )
 
 // TestEncodePanicSendsTheSafeForm: an event whose encoding for a
@@ -75,6 +76,47 @@ func TestEncodePanicSendsTheSafeForm(t *testing.T) {
 	waitFor(t, "three panics counted", func() bool { return gauge(h.panics) == 3 })
 	if log := logged.String(); !strings.Contains(log, "sending its safe form") || !strings.Contains(log, "poison_test.go") {
 		t.Errorf("log without the panic or its stack:\n%s", log)
+	}
+}
+
+// TestFilterPanicLeavesTheEventOut: an event that makes the subscriber's
+// filter panic is left out (whether the subscriber wants it is unknown),
+// counted and logged; the stream goes on with the next.
+func TestFilterPanicLeavesTheEventOut(t *testing.T) {
+	var logged lockedBuffer
+	h, srv := newHub(t, Options{Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	h.match = func(f filter.Filter, e *event.Event) bool {
+		if e.Has("test.poison") {
+			var keys []string
+			_ = keys[len(e.Fields)] // index out of range
+		}
+		return f.Match(e)
+	}
+	resp, _ := subscribe(t, srv, url.Values{"where": {"host.name=web1"}}, false)
+	poison := noise(2)
+	poison.SetStr("test.poison", "yes")
+	h.Publish([]*event.Event{noise(1), poison, noise(3)})
+	r := bufio.NewReader(resp.Body)
+	var ids []string
+	for range 2 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Nomen struct{ ID json.Number } `json:"nomen"`
+		}
+		if err := json.Unmarshal([]byte(line), &doc); err != nil {
+			t.Fatalf("not JSON: %q: %v", line, err)
+		}
+		ids = append(ids, doc.Nomen.ID.String())
+	}
+	if got := strings.Join(ids, ","); got != "1,3" {
+		t.Errorf("ids %s, want 1,3", got)
+	}
+	waitFor(t, "the panic counted", func() bool { return gauge(h.panics) == 1 })
+	if log := logged.String(); !strings.Contains(log, "leaving it out") {
+		t.Errorf("log without the panic:\n%s", log)
 	}
 }
 
