@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/internal/statelock"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/event"
@@ -409,17 +411,33 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 // ReloadFrom reads the configuration at path and applies it (SIGHUP). An
 // invalid file changes nothing.
 func (r *Relay) ReloadFrom(ctx context.Context, path string) error {
-	cfg, err := LoadConfig(path)
-	if err == nil {
-		err = r.Reload(ctx, cfg)
-	}
-	if err != nil {
+	if err := r.reloadFrom(ctx, path); err != nil {
 		r.metrics.ConfigReloads.WithLabelValues("failure").Inc()
 		return err
 	}
 	r.metrics.ConfigReloads.WithLabelValues("success").Inc()
 	r.metrics.ConfigReloadTime.SetToCurrentTime()
 	return nil
+}
+
+// reloadFrom is ReloadFrom with a panic (a bug in nomen that this
+// configuration found) turned into the reload's error, logged with its
+// stack, instead of ending the process: as with any failed reload, what it
+// had not applied yet keeps running as it was (a panic while reading the
+// file changes nothing), and the relay goes on serving.
+func (r *Relay) reloadFrom(ctx context.Context, path string) (err error) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			p.Report(nil, logthrottle.New(r.log, logthrottle.DefaultEvery), "reload panicked (a bug in nomen: please report it); what it had not applied keeps running",
+				"path", path)
+			err = fmt.Errorf("reload panicked (a bug in nomen): %w", p)
+		}
+	}()
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	return r.Reload(ctx, cfg)
 }
 
 // ShutdownTimeout is how long a stop may take before what is left is abandoned.

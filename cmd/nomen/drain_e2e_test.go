@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // What a listener has accepted when nomen stops (SIGTERM) or a reload

@@ -26,7 +26,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
@@ -299,11 +298,7 @@ func (s *File) openData() (*os.File, uint64, int64, error) {
 		f.Close()
 		return nil, 0, 0, fmt.Errorf("file: %w", err)
 	}
-	var ino uint64
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		ino = st.Ino
-	}
-	return f, ino, fi.Size(), nil
+	return f, inode(fi), fi.Size(), nil
 }
 
 // Position reports the journal ID of the last event in the file.

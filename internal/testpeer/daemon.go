@@ -14,7 +14,7 @@ import (
 func startDaemon(t testing.TB, name string, cmd *exec.Cmd, out *lockedBuffer, waitTCP []string) {
 	t.Helper()
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = killedWithUs()
 	if err := cmd.Start(); err != nil {
 		t.Skipf("%s cannot start: %v", name, err)
 	}

@@ -154,9 +154,11 @@ func (en *Engine) reloadNow() {
 	if cfg == nil {
 		return
 	}
-	if err := en.replace(*cfg); err != nil {
-		en.log.Error("correlate: reload failed, keeping the old rules", "err", err)
-	}
+	en.guard.Reload(func() {
+		if err := en.replace(*cfg); err != nil {
+			en.log.Error("correlate: reload failed, keeping the old rules", "err", err)
+		}
+	})
 }
 
 // replace installs cfg, keeping the state of unchanged rules.
@@ -219,18 +221,20 @@ func (en *Engine) install(cfg Config, old map[string]rule) error {
 	if err != nil {
 		return err
 	}
-	en.rules, en.idx, en.memo = rules, idx, idx.conds.newMemo()
-	en.byName = make(map[string]rule, len(rules))
+	byName := make(map[string]rule, len(rules))
 	for _, r := range rules {
-		en.byName[r.base().name] = r
+		byName[r.base().name] = r
 		if pt, ok := r.(*processTracker); ok {
-			en.byName[ruleEndMissing] = pt
-			en.byName[ruleStartMissing] = pt
+			byName[ruleEndMissing] = pt
+			byName[ruleStartMissing] = pt
 		}
 		if sb, ok := r.(*scriptBlocks); ok {
-			en.byName[ruleScriptBlockIncomplete] = sb
+			byName[ruleScriptBlockIncomplete] = sb
 		}
 	}
+	// Nothing is switched before here: a panic above (stage.Guard.Reload)
+	// leaves the old rules running.
+	en.rules, en.idx, en.memo, en.byName = rules, idx, idx.conds.newMemo(), byName
 	return nil
 }
 

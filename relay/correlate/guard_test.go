@@ -92,3 +92,67 @@ func TestPanicSkipsCorrelationOfOneEvent(t *testing.T) {
 		t.Errorf("findings %v, want none", got)
 	}
 }
+
+// reloadPanicky stands for a rule with a bug that a reload finds: armed,
+// its base panics once, when the engine switches to a reloaded
+// configuration (replace reads every running rule's base first).
+type reloadPanicky struct {
+	panicky
+	armed bool
+}
+
+func (r *reloadPanicky) base() *ruleBase {
+	if r.armed {
+		r.armed = false
+		panic("nil map dereference in a rule's reload")
+	}
+	return &r.b
+}
+
+// TestReloadPanicKeepsTheOldRules: a panic while the pipeline goroutine
+// switches to a reloaded [correlate] stops neither the engine nor the
+// batch: the old rules go on (a threshold of 3, not the reload's 2), the
+// panic is counted in nomen_stage_panics_total{stage="correlate"} and
+// logged with its stack; the next reload applies.
+func TestReloadPanicKeepsTheOldRules(t *testing.T) {
+	var logged bytes.Buffer
+	p := &pipe{t: t, now: t0, reg: prometheus.NewRegistry()}
+	en, err := New(decode(t, bruteforce), Options{Registerer: p.reg, Log: slog.New(slog.NewTextHandler(&logged, nil)),
+		Now: func() time.Time { return p.now }, SnapshotEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.en = en
+	buggy := &reloadPanicky{panicky: panicky{b: ruleBase{name: "buggy", hash: "buggy"}}}
+	rules := append([]rule{buggy}, en.rules...)
+	idx, err := buildIndex(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en.rules, en.idx, en.memo = rules, idx, idx.conds.newMemo()
+
+	two := decode(t, strings.Replace(bruteforce, "count = 3", "count = 2", 1))
+	buggy.armed = true
+	if err := en.Reload(two); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.send(failure(p.now, "10.0.0.1"), failure(p.now, "10.0.0.1")); len(got) != 0 {
+		t.Fatalf("findings after two failures: %d, want none (the old threshold of 3)", len(got))
+	}
+	if got := p.send(failure(p.now, "10.0.0.1")); len(got) != 1 {
+		t.Fatalf("findings after three failures: %d, want 1", len(got))
+	}
+	if got := labelled(t, p.reg, "nomen_stage_panics_total", "stage", "correlate"); got != 1 {
+		t.Errorf("nomen_stage_panics_total{stage=correlate} = %v, want 1", got)
+	}
+	if log := logged.String(); !strings.Contains(log, "keeps the old one") || !strings.Contains(log, "guard_test.go") {
+		t.Errorf("log without the reload or the stack:\n%s", log)
+	}
+
+	if err := en.Reload(two); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.send(failure(p.now, "10.0.0.2"), failure(p.now, "10.0.0.2")); len(got) != 1 {
+		t.Errorf("findings after two failures once reloaded: %d, want 1", len(got))
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 
 	"github.com/klauspost/compress/s2"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/pierrec/lz4/v4"
 )
@@ -184,13 +185,22 @@ func (enc *encoder) reset() {
 	enc.raw, enc.out, enc.blocks, enc.n = enc.raw[:0], enc.out[:0], enc.blocks[:0], 0
 }
 
-// encode appends events to the blocks being built.
-func (enc *encoder) encode(events []*event.Event) error {
-	for _, e := range events {
+// encodeFrom appends events[i:] to the blocks being built, writing each
+// record with record (event.AppendBinary), until the end or a panic. It
+// returns where it stopped and the panic, if any: inRecord says whether
+// it was record's on events[next], which left the blocks as they were
+// (enc.raw is assigned only after record returns), or the block
+// compression's, which may not have. It does not finish the last block.
+// One deferred recover per call, not per event (poison.go).
+func (enc *encoder) encodeFrom(events []*event.Event, i int, record func([]byte, *event.Event) []byte) (next int, p *panics.Panic, inRecord bool, err error) {
+	defer func() { p = panics.Of(recover()) }()
+	for next = i; next < len(events); next++ {
 		before := len(enc.raw)
-		enc.raw = event.AppendBinary(enc.raw, e)
+		inRecord = true
+		enc.raw = record(enc.raw, events[next])
+		inRecord = false
 		if len(enc.raw)-before > maxBlockRaw {
-			return fmt.Errorf("%w: %d bytes encoded", ErrTooLarge, len(enc.raw)-before)
+			return next, nil, false, fmt.Errorf("%w: %d bytes encoded", ErrTooLarge, len(enc.raw)-before)
 		}
 		if len(enc.raw) > maxBlockRaw { // this record goes into the next block
 			rec := append([]byte(nil), enc.raw[before:]...)
@@ -203,8 +213,7 @@ func (enc *encoder) encode(events []*event.Event) error {
 			enc.finish()
 		}
 	}
-	enc.finish()
-	return nil
+	return next, nil, false, nil
 }
 
 // finish compresses the block being built into out.

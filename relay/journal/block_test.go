@@ -11,11 +11,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// encode is the journal's encode without a journal.
+func encode(enc *encoder, evs []*event.Event) error {
+	j := &Journal{record: event.AppendBinary, m: NewMetrics(nil, nil)}
+	return j.encode(enc, evs)
+}
+
 // sealed encodes events as blocks starting at ID first.
 func sealed(t testing.TB, first uint64, evs []*event.Event) *encoder {
 	t.Helper()
 	enc := new(encoder)
-	if err := enc.encode(evs); err != nil {
+	if err := encode(enc, evs); err != nil {
 		t.Fatal(err)
 	}
 	for i := range enc.blocks {
@@ -118,7 +124,7 @@ func TestBlockStoredWhenIncompressible(t *testing.T) {
 func TestBlockTooLarge(t *testing.T) {
 	e := testEvent(1)
 	e.Original = string(make([]byte, maxBlockRaw+1))
-	if err := new(encoder).encode([]*event.Event{e}); err == nil {
+	if err := encode(new(encoder), []*event.Event{e}); err == nil {
 		t.Fatal("an event over the block limit was accepted")
 	}
 }

@@ -179,7 +179,9 @@ type Journal struct {
 	syncMu sync.Mutex           // serializes syncNow
 	fsync  func(*os.File) error // (*os.File).Sync; tests inject failures and delays
 	// (*os.File).WriteAt for blocks; tests inject failures.
-	writeAt    func(f *os.File, b []byte, off int64) (int, error)
+	writeAt func(f *os.File, b []byte, off int64) (int, error)
+	// event.AppendBinary for records; tests inject panics (poison.go).
+	record     func([]byte, *event.Event) []byte
 	kick       chan struct{}
 	stop       chan struct{}
 	syncerDone chan struct{}
@@ -227,6 +229,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 	j.encoders.New = func() any { return new(encoder) }
 	j.fsync = (*os.File).Sync
 	j.writeAt = (*os.File).WriteAt
+	j.record = event.AppendBinary
 	if j.disk {
 		if err := j.openDisk(); err != nil {
 			j.closeFiles()
@@ -245,7 +248,9 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 // Append journals events, in order, setting their IDs. It returns once
 // they are written (see the package comment for durability); when the
 // budget is full it waits as on_full says, or until ctx is done. The
-// events must not be modified afterwards: readers share them.
+// events must not be modified afterwards: readers share them. An event
+// whose encoding panics (a bug it found) is replaced in events by its
+// safe form (poison.go).
 //
 // On a write error, a prefix of the events may have been journaled (those
 // have their ID set).
@@ -290,7 +295,7 @@ func (j *Journal) append(ctx context.Context, events []*event.Event, wait bool) 
 		enc = j.encoders.Get().(*encoder)
 		defer j.encoders.Put(enc)
 		enc.reset()
-		if err := enc.encode(events); err != nil {
+		if err := j.encode(enc, events); err != nil {
 			return err
 		}
 		need = int64(len(enc.out))

@@ -32,6 +32,10 @@ type Metrics struct {
 	// Paced counts the appends that waited for an output about to fall
 	// behind the memory tail (nomen_journal_paced_appends_total; pace.go).
 	Paced prometheus.Counter
+	// Panics counts panics while encoding records
+	// (nomen_journal_panics_total; poison.go): a bug that an event found,
+	// journaled in its safe form.
+	Panics prometheus.Counter
 
 	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
 	// the journal counts under stage="journal", reason "disk_budget" (on_full
@@ -78,6 +82,9 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		Paced: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_journal_paced_appends_total", Help: "Appends that waited (at most 10ms) for an output that was delivering but about to fall behind the journal's memory tail.",
 		}),
+		Panics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_journal_panics_total", Help: "Events whose journal encoding panicked (a bug in nomen: the event is journaled in its safe form, its original with nomen.encode_error; if that panics too, the batch's append fails).",
+		}),
 		Dropped: dropped,
 	}
 	if m.Dropped == nil {
@@ -86,7 +93,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 		}, []string{"stage", "reason"})
 	}
 	if reg != nil {
-		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes, m.DiskReads, m.Paced)
+		reg.MustRegister(m.Bytes, m.MaxBytes, m.Segments, m.Appended, m.Fsyncs, m.FsyncErrors, m.Blocked, m.TailBytes, m.CacheBytes, m.DiskReads, m.Paced, m.Panics)
 	}
 	return m
 }

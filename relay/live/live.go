@@ -24,6 +24,10 @@
 // MaxSubscribers subscriptions are open; beyond, requests get 503 and
 // nomen_live_rejected_subscribers_total counts them.
 //
+// An event whose encoding panics (a bug it found) is sent in its safe
+// form, or left out, and counted in nomen_live_panics_total: the stream
+// goes on (poison.go).
+//
 // The hub does no authentication: the API server in front of it does
 // (relay/apiauth).
 package live
@@ -35,12 +39,12 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
 	"github.com/prometheus/client_golang/prometheus"
@@ -86,6 +90,13 @@ type Hub struct {
 	dropped     prometheus.Counter
 	rejected    *prometheus.CounterVec
 	sent        prometheus.Counter
+	panics      prometheus.Counter // nomen_live_panics_total (poison.go)
+
+	throttled *logthrottle.Logger
+	// appendJSON is (*event.Encoder).AppendJSON and match
+	// filter.Filter.Match; tests inject panics.
+	appendJSON func(*event.Encoder, []byte, *event.Event) []byte
+	match      func(filter.Filter, *event.Event) bool
 }
 
 // DefaultMaxSubscribers and DefaultBuffer are the limits unless configured.
@@ -135,14 +146,20 @@ func New(opts Options) (*Hub, error) {
 		sent: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_live_sent_events_total", Help: "Events written to live subscribers.",
 		}),
+		panics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_live_panics_total", Help: "Events whose matching or encoding for a live subscriber panicked (a bug in nomen: the event is sent in its safe form, its original with nomen.encode_error, or left out if the subscriber's filter or the safe form panicked).",
+		}),
+		appendJSON: (*event.Encoder).AppendJSON,
+		match:      filter.Filter.Match,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	h.throttled = logthrottle.New(h.log, logthrottle.DefaultEvery)
 	for _, reason := range []string{"full", "bad_request"} {
 		h.rejected.WithLabelValues(reason) // show 0 before the first
 	}
-	for _, c := range []prometheus.Collector{h.subscribers, h.dropped, h.rejected, h.sent} {
+	for _, c := range []prometheus.Collector{h.subscribers, h.dropped, h.rejected, h.sent, h.panics} {
 		if err := opts.Registerer.Register(c); err != nil {
 			return nil, err
 		}
@@ -314,7 +331,8 @@ func (a *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	st := stream{w: w, rc: rc, sse: sse, timeout: h.opts.WriteTimeout, enc: event.Encoder{Observer: h.opts.Observer}}
+	st := stream{w: w, rc: rc, sse: sse, timeout: h.opts.WriteTimeout, enc: event.Encoder{Observer: h.opts.Observer},
+		appendJSON: h.appendJSON, match: h.match, panics: h.panics, log: h.throttled}
 	var beat <-chan time.Time
 	if sse {
 		t := time.NewTicker(h.opts.Heartbeat)
@@ -367,31 +385,14 @@ type stream struct {
 	timeout time.Duration
 	enc     event.Encoder
 	buf     []byte
-}
 
-// encode appends the events of b that f matches and returns how many.
-func (st *stream) encode(b []*event.Event, f filter.Filter) int {
-	n := 0
-	for _, e := range b {
-		if !f.Match(e) {
-			continue
-		}
-		n++
-		if st.sse {
-			if e.ID != 0 {
-				st.buf = append(st.buf, "id: "...)
-				st.buf = strconv.AppendUint(st.buf, e.ID, 10)
-				st.buf = append(st.buf, '\n')
-			}
-			st.buf = append(st.buf, "data: "...)
-			st.buf = st.enc.AppendJSON(st.buf, e)
-			st.buf = append(st.buf, '\n', '\n')
-		} else {
-			st.buf = st.enc.AppendJSON(st.buf, e)
-			st.buf = append(st.buf, '\n')
-		}
-	}
-	return n
+	// appendJSON and match are Hub's; the rest is for a panic (poison.go).
+	appendJSON func(*event.Encoder, []byte, *event.Event) []byte
+	match      func(filter.Filter, *event.Event) bool
+	panics     prometheus.Counter
+	log        *logthrottle.Logger
+	mark       int  // where the event being encoded starts in buf
+	matching   bool // the filter is matching it
 }
 
 // flush writes the buffer with a deadline, so a client that stopped

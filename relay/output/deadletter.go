@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/appendfile"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -31,6 +32,12 @@ type DeadLetter struct {
 	enc  event.Encoder
 	file *appendfile.File
 	buf  []byte
+
+	// appendJSON is (*event.Encoder).AppendJSON; tests inject panics.
+	appendJSON func(*event.Encoder, []byte, *event.Event) []byte
+	// panicked, if set, is told of a panic while encoding an event (the
+	// worker counts and logs it).
+	panicked func(p *panics.Panic, e *event.Event)
 }
 
 // ErrDeadLetterFull is returned by Write when the file is full and its
@@ -49,7 +56,8 @@ func NewDeadLetter(path string, maxBytes int64, observer string) *DeadLetter {
 	if maxBytes <= 0 {
 		maxBytes = DefaultDeadLetterMaxBytes
 	}
-	return &DeadLetter{path: path, maxBytes: maxBytes, enc: event.Encoder{Observer: observer}, file: appendfile.New(path)}
+	return &DeadLetter{path: path, maxBytes: maxBytes, enc: event.Encoder{Observer: observer}, file: appendfile.New(path),
+		appendJSON: (*event.Encoder).AppendJSON}
 }
 
 // Path returns the file's path.
@@ -69,7 +77,7 @@ func (d *DeadLetter) Write(output string, now time.Time, items []Rejected) error
 		b = append(b, `,"error":`...)
 		b = event.AppendJSONString(b, it.Err.Error())
 		b = append(b, `,"event":`...)
-		b = d.enc.AppendJSON(b, it.Event)
+		b = d.appendEvent(b, it.Event)
 		b = append(b, "}\n"...)
 	}
 	d.buf = b
@@ -86,6 +94,29 @@ func (d *DeadLetter) Write(output string, now time.Time, items []Rejected) error
 		return fmt.Errorf("dead letter %w", err)
 	}
 	return nil
+}
+
+// appendEvent appends e's ECS document. Encoding it may panic: an event
+// is dead-lettered when writing it, and its safe form, panicked, maybe in
+// this very encoder. Then the document is cut, and e's original message
+// alone is written in its place with nomen.encode_error, so that the event
+// is kept and the output goes on; the panic goes to d.panicked. One
+// deferred recover per event dead-lettered, which is rare.
+func (d *DeadLetter) appendEvent(b []byte, e *event.Event) (out []byte) {
+	n := len(b)
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			out = append(b[:n], `{"event":{"original":`...)
+			out = event.AppendJSONString(out, e.Original)
+			out = append(out, `},"nomen":{"encode_error":`...)
+			out = event.AppendJSONString(out, encodeError+fmt.Sprint(p.Value))
+			out = append(out, "}}"...)
+			if d.panicked != nil {
+				d.panicked(p, e)
+			}
+		}
+	}()
+	return d.appendJSON(&d.enc, b, e)
 }
 
 // rotate renames the file to <path>.1 and opens a new one, unless <path>.1

@@ -14,14 +14,15 @@ import (
 // events with it, so the worker finds the event: it writes the batch
 // again an event at a time; the event whose writing panics on its own
 // (the poison) is written in its safe form instead, and if even that
-// panics, dead-lettered. Every event is then written or dead-lettered
-// before the cursor moves past it (at-least-once holds), and the output
-// goes on. The sink is not reopened: a sink encodes before it writes, so
+// panics, dead-lettered (its original message alone if the dead-letter
+// file's encoding panics too: DeadLetter.appendEvent). Every event is
+// then written or dead-lettered before the cursor moves past it
+// (at-least-once holds), and the output goes on. The sink is not reopened: a sink encodes before it writes, so
 // a panic while encoding leaves it as it was (the file sink, which
 // writes as it encodes, cuts its file back itself).
 
 // FieldEncodeError marks an event written in its safe form: why.
-const FieldEncodeError = "nomen.encode_error"
+const FieldEncodeError = event.FieldEncodeError
 
 // encodeError is FieldEncodeError's text; the panic's value follows.
 const encodeError = "nomen could not write this event (a bug: please report it), written with its original message only: "
@@ -69,16 +70,15 @@ func (w *Worker) poisoned(e *event.Event, p *panics.Panic) error {
 }
 
 // safeForm is the event an output writes in place of e when writing e
-// panicked: e's time, syslog header, origin and original message, without
-// its decoded fields and structured data (where such a bug most likely
-// is), marked with nomen.encode_error. Its journal ID is e's.
+// panicked: event.SafeForm, marked with why. Its journal ID is e's.
 func safeForm(e *event.Event, why any) *event.Event {
-	s := &event.Event{
-		ID: e.ID, Time: e.Time, Received: e.Received,
-		Original: e.Original, Message: e.Message,
-		Pri: e.Pri, Hostname: e.Hostname, AppName: e.AppName, ProcID: e.ProcID, MsgID: e.MsgID,
-		Input: e.Input, Peer: e.Peer, Format: e.Format, Flags: e.Flags,
-	}
-	s.SetStr(FieldEncodeError, encodeError+fmt.Sprint(why))
-	return s
+	return event.SafeForm(e, encodeError+fmt.Sprint(why))
+}
+
+// deadLetterPanicked counts and logs a panic while the dead-letter file
+// encoded e (DeadLetter.appendEvent): e's original message alone was
+// dead-lettered.
+func (w *Worker) deadLetterPanicked(p *panics.Panic, e *event.Event) {
+	p.Report(w.m.panics, w.throttle, "output: dead-lettering an event panicked (a bug in nomen); its original message alone is dead-lettered",
+		"id", e.ID, "input", e.Input, "peer", e.Peer, "start", logging.Start(e.Original))
 }

@@ -121,3 +121,45 @@ func TestPanicInEveryFormIsDeadLettered(t *testing.T) {
 		t.Errorf("dead-lettered %v, want 1", v)
 	}
 }
+
+// TestPanicWhileDeadLetteringKeepsTheOriginal: if even the dead-letter
+// file's encoding of the event panics (the bug is in the JSON encoder
+// every form goes through), the event's original message alone is
+// dead-lettered with nomen.encode_error, the panic is counted, and the
+// output goes on.
+func TestPanicWhileDeadLetteringKeepsTheOriginal(t *testing.T) {
+	h := memoryHarness(t)
+	sink := &poisonSink{}
+	w, _ := h.worker(Options{Sink: sink, BatchSize: 100})
+	w.o.DeadLetter.appendJSON = func(enc *event.Encoder, b []byte, e *event.Event) []byte {
+		if strings.Contains(e.Original, "poison-all") {
+			b = append(b, `{"half":`...) // what a panic may leave
+			var fields []event.Field
+			_ = fields[len(e.Fields)] // index out of range
+		}
+		return enc.AppendJSON(b, e)
+	}
+	evs := testEvents(0, 4)
+	evs[1].Original = "<38>Nov 22 10:15:02 web1 sshd[392]: poison-all \"quoted\""
+	h.append(evs)
+	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) == 3 })
+	h.stop(w)
+	if c := h.committed(); c != 4 {
+		t.Errorf("committed %d, want 4", c)
+	}
+	lines := readDeadLetter(t, h.dl)
+	if len(lines) != 1 {
+		t.Fatalf("dead letter %v, want the poison", lines)
+	}
+	ev := lines[0]["event"].(map[string]any)
+	why, _ := ev["nomen"].(map[string]any)["encode_error"].(string)
+	if ev["event"].(map[string]any)["original"] != evs[1].Original || !strings.Contains(why, "index out of range") || len(ev) != 2 {
+		t.Errorf("dead-lettered %v, want the poison's original and the panic only", ev)
+	}
+	if v := value(h.m.Panics.WithLabelValues("out")); v != 3 {
+		t.Errorf("nomen_output_panics_total = %v, want 3 (the event, its safe form, its dead-letter line)", v)
+	}
+	if n := h.logs.count("dead-lettering an event panicked"); n != 1 {
+		t.Errorf("%d log lines for the dead-letter panic, want 1", n)
+	}
+}

@@ -202,6 +202,9 @@ func New(o Options) *Worker {
 		now:   time.Now,
 	}
 	w.throttle = logthrottle.New(w.log, logEvery)
+	if o.DeadLetter != nil {
+		o.DeadLetter.panicked = w.deadLetterPanicked
+	}
 	w.setState(StateOK, "")
 	w.ctx, w.force = context.WithCancel(context.Background())
 	w.readCtx, w.stopReads = context.WithCancel(w.ctx)

@@ -159,10 +159,14 @@ func (t *Tracker) Reload(cfg Config) error {
 	return nil
 }
 
+// reloadNow applies the settings queued by Reload (on the pipeline
+// goroutine; a panic is counted and logged by the guard).
 func (t *Tracker) reloadNow() {
 	if set := t.reload.Swap(nil); set != nil {
-		t.set = *set
-		t.streams.SetMax(set.maxStreams)
+		t.guard.Reload(func() {
+			t.streams.SetMax(set.maxStreams)
+			t.set = *set
+		})
 	}
 }
 

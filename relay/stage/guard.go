@@ -26,7 +26,7 @@ type Guard struct {
 func PanicCounter(stage string) prometheus.Counter {
 	return prometheus.NewCounter(prometheus.CounterOpts{
 		Name:        "nomen_stage_panics_total",
-		Help:        "Events whose processing by a stage panicked (a bug in nomen: the event went on without that stage's processing), and panics in a stage's timer work (skipped that time), by stage.",
+		Help:        "Events whose processing by a stage panicked (a bug in nomen: the event went on without that stage's processing), panics in a stage's timer work (skipped that time), and in its switch to a reloaded configuration (the old one stays), by stage.",
 		ConstLabels: prometheus.Labels{"stage": stage},
 	})
 }
@@ -83,9 +83,22 @@ func (g *Guard) Report(p *panics.Panic, args ...any) {
 // Do calls do once, as Each does for one item (the stages' Tick, a rule
 // at a time).
 func (g *Guard) Do(do func(), args ...any) {
+	g.do(do, "a stage's timer work panicked; it is skipped this time", args)
+}
+
+// Reload calls do, the switch to a configuration queued by the stage's
+// Reload (on the pipeline goroutine, whose panic would stop the relay). A
+// panic is counted and logged as Do's; do must leave the old
+// configuration in place until nothing can fail any more, so that the
+// stage goes on with it.
+func (g *Guard) Reload(do func(), args ...any) {
+	g.do(do, "switching to the reloaded configuration panicked; the stage keeps the old one", args)
+}
+
+func (g *Guard) do(do func(), what string, args []any) {
 	defer func() {
 		if p := panics.Of(recover()); p != nil {
-			p.Report(g.panics, g.log, g.stage+": a stage's timer work panicked; it is skipped this time", append(args, "stage", g.stage)...)
+			p.Report(g.panics, g.log, g.stage+": "+what, append(args, "stage", g.stage)...)
 		}
 	}()
 	do()

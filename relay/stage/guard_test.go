@@ -57,6 +57,23 @@ func TestGuardDo(t *testing.T) {
 	}
 }
 
+// TestGuardReload: a panicking switch to a reloaded configuration is
+// counted and logged with the stage and the stack, and does not reach the
+// caller (the pipeline goroutine).
+func TestGuardReload(t *testing.T) {
+	var logged bytes.Buffer
+	c := PanicCounter("test")
+	g := NewGuard("test", c, slog.New(slog.NewTextHandler(&logged, nil)))
+	g.Reload(func() { panic("bad rule") }, "rules", 3)
+	if count(t, c) != 1 {
+		t.Errorf("counted %v, want 1", count(t, c))
+	}
+	if out := logged.String(); !strings.Contains(out, "keeps the old one") || !strings.Contains(out, "rules=3") ||
+		!strings.Contains(out, "stage=test") || !strings.Contains(out, "panic=\"bad rule\"") {
+		t.Errorf("log line without the reload, its args, the stage or the panic:\n%s", out)
+	}
+}
+
 func count(t *testing.T, c prometheus.Counter) float64 {
 	t.Helper()
 	var m dto.Metric

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Notifier sends state changes to systemd.
@@ -99,11 +97,3 @@ func (n *Notifier) RunWatchdog(ctx context.Context, interval time.Duration, heal
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
-
-func monotonicUsec() int64 {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
-		return 0
-	}
-	return ts.Sec*1e6 + ts.Nsec/1e3
-}

@@ -1,12 +1,16 @@
 package snapshot
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -19,16 +23,17 @@ type Keeper struct {
 	// Dirty is set by the stage whenever its state changes.
 	Dirty bool
 
-	stage    string
-	file     *File
-	writer   *Writer
-	sched    Schedule
-	every    time.Duration // configured period; sched.Every stretches with the state
-	lastSave atomic.Int64  // ns the last background write took
-	now      func() time.Time
-	log      *slog.Logger
-	result   *prometheus.CounterVec // {result}: success | failure
-	state    func() any
+	stage     string
+	file      *File
+	writer    *Writer
+	sched     Schedule
+	every     time.Duration // configured period; sched.Every stretches with the state
+	lastSave  atomic.Int64  // ns the last background write took
+	now       func() time.Time
+	log       *slog.Logger
+	throttled *logthrottle.Logger    // a panic's stack, at most once per interval
+	result    *prometheus.CounterVec // {result}: success | failure
+	state     func() any
 }
 
 // KeeperOptions configure a Keeper.
@@ -71,6 +76,7 @@ func NewKeeper(o KeeperOptions) (*Keeper, error) {
 	if k.log == nil {
 		k.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	k.throttled = logthrottle.New(k.log, logthrottle.DefaultEvery)
 	k.writer = NewWriter(f, k.saved)
 	return k, nil
 }
@@ -103,9 +109,24 @@ func (k *Keeper) Applied(lastID uint64) {
 	// In memory-only mode (no state dir) there is nothing to write: the
 	// state is not copied for nothing every few seconds either.
 	if k.file.Path() != "" && k.Quiet() && k.Dirty && k.sched.Due(k.now()) {
-		k.writer.Save(k.AppliedID(), k.now(), k.state())
-		k.Dirty = false
+		if state, err := k.copyState(); err != nil {
+			k.saved(err, 0) // still dirty: tried again when next due
+		} else {
+			k.writer.Save(k.AppliedID(), k.now(), state)
+			k.Dirty = false
+		}
 	}
+}
+
+// copyState is k.state() with a panic (a bug in the stage's state, on
+// the pipeline goroutine) turned into the snapshot's error.
+func (k *Keeper) copyState() (state any, err error) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			err = fmt.Errorf("%s: copy the state for a snapshot: %w", k.stage, p)
+		}
+	}()
+	return k.state(), nil
 }
 
 // snapshotShare: background snapshots are spaced at least this many times
@@ -117,6 +138,10 @@ func (k *Keeper) saved(err error, took time.Duration) {
 	k.lastSave.Store(int64(took))
 	if err != nil {
 		k.result.WithLabelValues("failure").Inc()
+		if p := (*panics.Panic)(nil); errors.As(err, &p) {
+			p.Report(nil, k.throttled, k.stage+": snapshot panicked (a bug in nomen); the last snapshot stays", "err", err)
+			return
+		}
 		k.log.Error(k.stage+": snapshot failed", "err", err)
 		return
 	}
@@ -133,7 +158,10 @@ func (k *Keeper) Snapshot() error {
 		return nil
 	}
 	start := time.Now()
-	err := k.file.Save(k.AppliedID(), k.now(), k.state())
+	state, err := k.copyState()
+	if err == nil {
+		err = k.file.Save(k.AppliedID(), k.now(), state)
+	}
 	k.saved(err, time.Since(start))
 	if err == nil {
 		k.Dirty = false

@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/atomicfile"
+	"github.com/nomenhq/nomen/internal/panics"
 )
 
 // Position is the journal bookkeeping of one stage. It is used by the
@@ -231,7 +232,17 @@ func (f *File) Save(applied uint64, now time.Time, state any) error {
 		return fmt.Errorf("%s: encode snapshot: %w", f.stage, err)
 	}
 	head = append(head[:len(head)-1], `,"state":`...)
-	err = atomicfile.Write(f.path, 0o600, func(fh io.Writer) error {
+	err = atomicfile.Write(f.path, 0o600, func(fh io.Writer) (err error) {
+		// A panic while encoding the state (a bug in a stage's state) is
+		// this write's error: the temporary file goes, the last snapshot
+		// stays, and the writer's goroutine, which nothing else guards,
+		// does not end the process. The error is the *panics.Panic, stack
+		// and all, for the Keeper's log.
+		defer func() {
+			if p := panics.Of(recover()); p != nil {
+				err = p
+			}
+		}()
 		w := bufio.NewWriterSize(fh, 256<<10)
 		w.Write(head) // a write error sticks in the buffer: Flush returns it
 		if err := WriteJSON(w, state); err != nil {

@@ -1,0 +1,141 @@
+package relay
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/forward"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// panickySink is an output type with a bug that a reload finds: building
+// its sink panics.
+type panickySink struct {
+	Path string `toml:"path"`
+}
+
+func (*panickySink) Validate() error { return nil }
+func (*panickySink) NewSink(forward.Runtime) (forward.Sink, error) {
+	panic("assignment to entry in nil map")
+}
+
+// TestReloadPanicKeepsServing: a reload that panics (adding an output of
+// a type whose sink panics when built) is a failed reload, counted as
+// one, logged with the stack; the relay goes on serving with the
+// configuration it had (the running output still writes what arrives);
+// and the next reload works (no lock is left held).
+func TestReloadPanicKeepsServing(t *testing.T) {
+	outputTypes = append(outputTypes, outputType{name: "panicky", config: func() forward.Config { return new(panickySink) }})
+	t.Cleanup(func() { outputTypes = outputTypes[:len(outputTypes)-1] })
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nomen.toml")
+	conf := func(extra string) string {
+		doc := fmt.Sprintf(`
+state_dir = %q
+[metrics]
+listen = ""
+[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[output]]
+name = "old"
+type = "file"
+path = %q
+`, filepath.Join(dir, "state"), filepath.Join(dir, "old.jsonl"))
+		if err := os.WriteFile(path, []byte(doc+extra), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	var logged lockedBuffer
+	cfg, err := ParseConfigData("t.toml", []byte(conf("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(cfg, slog.New(slog.NewTextHandler(&logged, nil)), NewRegistry())
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r.Stop(ctx)
+	})
+	addr := r.ListenerAddr("tcp")
+	send := func(msg string, lines int) {
+		t.Helper()
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "<13>1 - host app - - - %s\n", msg)
+		c.Close()
+		deadline := time.Now().Add(30 * time.Second)
+		for !linesReached(t, dir, map[string]int{"old": lines}) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q did not reach the output", msg)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	send("one", 1)
+
+	conf("[[output]]\nname = \"bad\"\ntype = \"panicky\"\n")
+	if err := r.ReloadFrom(context.Background(), path); err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Fatalf("reload = %v, want the panic's error", err)
+	}
+	if got := reloads(t, r, "failure"); got != 1 {
+		t.Errorf("nomen_config_reloads_total{result=failure} = %v, want 1", got)
+	}
+	if log := logged.String(); !strings.Contains(log, "reload panicked") || !strings.Contains(log, "reload_test.go") {
+		t.Errorf("log without the panic or its stack:\n%s", log)
+	}
+	send("two", 2) // still serving, with the running output
+
+	conf("")
+	if err := r.ReloadFrom(context.Background(), path); err != nil {
+		t.Fatalf("the reload after: %v", err)
+	}
+	if got := reloads(t, r, "success"); got != 1 {
+		t.Errorf("nomen_config_reloads_total{result=success} = %v, want 1", got)
+	}
+	send("three", 3)
+}
+
+func reloads(t *testing.T, r *Relay, result string) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := r.metrics.ConfigReloads.WithLabelValues(result).Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
+}
+
+// lockedBuffer is a log the relay's goroutines write while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
