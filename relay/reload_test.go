@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -9,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/syncbuf"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -58,7 +57,7 @@ path = %q
 		}
 		return doc
 	}
-	var logged lockedBuffer
+	var logged syncbuf.Buffer
 	cfg, err := ParseConfigData("t.toml", []byte(conf("")))
 	if err != nil {
 		t.Fatal(err)
@@ -120,22 +119,4 @@ func reloads(t *testing.T, r *Relay, result string) float64 {
 		t.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
-}
-
-// lockedBuffer is a log the relay's goroutines write while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

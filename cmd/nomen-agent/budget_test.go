@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/cputime"
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // TestAgentBudget measures what a steadily sending agent costs: the built
@@ -88,7 +89,7 @@ type agentFigures struct{ cpuPct, hwmMiB, rssMiB, anonMiB, rate float64 }
 // window later, and waits for it to finish (with success: the relay
 // acknowledged everything).
 func measureAgent(t *testing.T, cmd *exec.Cmd, warmup, window time.Duration) agentFigures {
-	var stderr lockedBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -10,9 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // TestKillRelayMidReplay is the end-to-end proof of the delivery contract
@@ -44,7 +45,7 @@ func TestKillRelayMidReplay(t *testing.T) {
 	file := synthetic(t, n)
 	ccert, ckey := pki.Client(t, "ws01.corp.example")
 	var code int
-	var stderr lockedBuffer // read on timeout while the replay may still write
+	var stderr syncbuf.Buffer // read on timeout while the replay may still write
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -116,24 +117,6 @@ func fileSize(path string) int64 {
 		return 0
 	}
 	return fi.Size()
-}
-
-// lockedBuffer is a bytes.Buffer safe for one writer and one reader.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // recordIDs counts the agent records in a JSON lines output by

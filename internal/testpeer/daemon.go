@@ -6,12 +6,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // startDaemon starts a peer daemon in the foreground (killed with the test
 // process), stops it when the test ends, and waits until it listens on
 // every address of waitTCP; name is for messages, out collects its output.
-func startDaemon(t testing.TB, name string, cmd *exec.Cmd, out *lockedBuffer, waitTCP []string) {
+func startDaemon(t testing.TB, name string, cmd *exec.Cmd, out *syncbuf.Buffer, waitTCP []string) {
 	t.Helper()
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = killedWithUs()

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // NATSNode is one nats-server of a NATSCluster.
@@ -18,7 +20,7 @@ type NATSNode struct {
 	URL   string // nats://127.0.0.1:<client port>
 	conf  string
 	cmd   *exec.Cmd
-	out   *lockedBuffer
+	out   *syncbuf.Buffer
 	ended chan struct{}
 }
 
@@ -101,7 +103,7 @@ cluster {
 }
 
 func (n *NATSNode) start(t testing.TB, bin string) {
-	n.out = &lockedBuffer{}
+	n.out = &syncbuf.Buffer{}
 	n.cmd = exec.Command(bin, "-c", n.conf)
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	if err := n.cmd.Start(); err != nil {

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"text/template"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // RsyslogBinary is a usable rsyslogd.
@@ -87,7 +89,7 @@ func (b RsyslogBinary) HasModule(name string) bool {
 type Rsyslog struct {
 	Dir string // work directory: rsyslog.conf, the pid file, internal.log
 	cmd *exec.Cmd
-	out lockedBuffer
+	out syncbuf.Buffer
 	t   testing.TB
 }
 

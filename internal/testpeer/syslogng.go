@@ -7,9 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"text/template"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // SyslogNGBinary is a usable syslog-ng.
@@ -67,25 +68,7 @@ func FindSyslogNG() (SyslogNGBinary, error) {
 type SyslogNG struct {
 	Dir string // work directory: syslog-ng.conf, persist file, pid, control socket
 	cmd *exec.Cmd
-	out lockedBuffer
-}
-
-// lockedBuffer collects a daemon's output while the test may read it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	out syncbuf.Buffer
 }
 
 // StartSyslogNG starts syslog-ng in the foreground with the config rendered

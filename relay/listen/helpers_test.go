@@ -1,13 +1,13 @@
 package listen
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/syncbuf"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
@@ -68,31 +68,13 @@ func (s *sink) waitCount(n int, timeout time.Duration) int {
 	return s.count()
 }
 
-// lockedBuffer is a log destination safe for concurrent writers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testListener is one listener started for a test, with its sink, metrics
 // and log.
 type testListener struct {
 	Listener
 	sink    *sink
 	metrics *Metrics
-	log     *lockedBuffer
+	log     *syncbuf.Buffer
 }
 
 // startTest starts a listener for cfg (defaults filled in) and closes it
@@ -118,7 +100,7 @@ func startTestWith(t testing.TB, cfg Config, sub Submitter) *testListener {
 	reg := prometheus.NewRegistry()
 	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_dropped_events_total"}, []string{"stage", "reason"})
 	reg.MustRegister(dropped)
-	tl := &testListener{metrics: NewMetrics(reg, dropped), log: &lockedBuffer{}}
+	tl := &testListener{metrics: NewMetrics(reg, dropped), log: &syncbuf.Buffer{}}
 	l, err := Start(context.Background(), Options{
 		Config:   cfg,
 		Rules:    decode.Fixed(norm),

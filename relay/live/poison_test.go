@@ -2,14 +2,13 @@ package live
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/nomenhq/nomen/internal/syncbuf"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
 )
@@ -20,7 +19,7 @@ import (
 // next events, whole frames only; every panic is counted and logged with
 // the stack.
 func TestEncodePanicSendsTheSafeForm(t *testing.T) {
-	var logged lockedBuffer
+	var logged syncbuf.Buffer
 	h, srv := newHub(t, Options{Log: slog.New(slog.NewTextHandler(&logged, nil))})
 	h.appendJSON = func(enc *event.Encoder, b []byte, e *event.Event) []byte {
 		if e.Has("test.poison") || (e.Has(event.FieldEncodeError) && strings.Contains(e.Original, "always")) {
@@ -83,7 +82,7 @@ func TestEncodePanicSendsTheSafeForm(t *testing.T) {
 // filter panic is left out (whether the subscriber wants it is unknown),
 // counted and logged; the stream goes on with the next.
 func TestFilterPanicLeavesTheEventOut(t *testing.T) {
-	var logged lockedBuffer
+	var logged syncbuf.Buffer
 	h, srv := newHub(t, Options{Log: slog.New(slog.NewTextHandler(&logged, nil))})
 	h.match = func(f filter.Filter, e *event.Event) bool {
 		if e.Has("test.poison") {
@@ -118,22 +117,4 @@ func TestFilterPanicLeavesTheEventOut(t *testing.T) {
 	if log := logged.String(); !strings.Contains(log, "leaving it out") {
 		t.Errorf("log without the panic:\n%s", log)
 	}
-}
-
-// lockedBuffer is a log the hub's goroutines write while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -1,14 +1,14 @@
 package snapshot
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -52,7 +52,7 @@ func TestSavePanicKeepsLast(t *testing.T) {
 func TestKeeperPanicCountsAFailure(t *testing.T) {
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	result := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x"}, []string{"result"})
-	var logged lockedBuffer
+	var logged syncbuf.Buffer
 	var state any = st{N: 1}
 	copyPanics := false
 	k, err := NewKeeper(KeeperOptions{Stage: "stage", StateDir: t.TempDir(), Every: time.Second,
@@ -105,22 +105,4 @@ func count(t *testing.T, c *prometheus.CounterVec, result string) float64 {
 		t.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
-}
-
-// lockedBuffer is a log the writer's goroutine writes while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
