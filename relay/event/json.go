@@ -225,6 +225,8 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		case typeNumString:
 			dst = appendInt(dst, v.num)
 			dst = append(dst, '"')
+		case TypeInt: // the syslog codes and process.pid: without appendValue's switch
+			dst = appendInt(dst, v.num)
 		default:
 			dst = appendValue(dst, &Value{Type: v.typ, Num: v.num})
 		}
