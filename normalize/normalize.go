@@ -31,11 +31,15 @@ type Config struct {
 // Normalizer applies user rules and built-in decoders. It is safe for
 // concurrent use once built.
 type Normalizer struct {
-	exact    map[string][]*ecs.Decoder
-	prefixed [256][]progPrefix // "postfix/*", "%asa-*", by the prefix's first byte
-	byMsg    [256][]msgPrefix  // by the prefix's first byte: a line is compared with its own few
-	sniffers []*ecs.Decoder
-	rules    *rules.Set
+	exact map[string][]*ecs.Decoder
+	// exactShape has bit min(len(p), 63) of entry p[0] set for each
+	// program p of exact: most programs no decoder names ("app1") are
+	// told from it without hashing them (see exactFor).
+	exactShape [256]uint64
+	prefixed   [256][]progPrefix // "postfix/*", "%asa-*", by the prefix's first byte
+	byMsg      [256][]msgPrefix  // by the prefix's first byte: a line is compared with its own few
+	sniffers   []*ecs.Decoder
+	rules      *rules.Set
 }
 
 type progPrefix struct {
@@ -68,10 +72,13 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 			switch {
 			case p == "*":
 				panic("normalize: decoder " + d.Name + " has an empty program prefix")
+			case p == "":
+				panic("normalize: decoder " + d.Name + " has an empty program")
 			case strings.HasSuffix(p, "*"): // "postfix/*", "%asa-*"
 				n.prefixed[p[0]] = append(n.prefixed[p[0]], progPrefix{p[:len(p)-1], p, d})
 			default:
 				n.exact[p] = append(n.exact[p], d)
+				n.exactShape[p[0]] |= shapeBit(p)
 			}
 		}
 		for _, p := range d.Prefixes {
@@ -86,6 +93,16 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 	}
 	return n
 }
+
+// exactFor returns the decoders of program key prog (n.exact[prog]).
+func (n *Normalizer) exactFor(prog string) []*ecs.Decoder {
+	if prog == "" || n.exactShape[prog[0]]&shapeBit(prog) == 0 {
+		return nil
+	}
+	return n.exact[prog]
+}
+
+func shapeBit(p string) uint64 { return 1 << min(len(p), 63) }
 
 // Rules returns the user rule set (for `nomen check` to run rule tests).
 func (n *Normalizer) Rules() *rules.Set { return n.rules }
@@ -149,13 +166,13 @@ func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 		}
 	}
 	if prog != "" {
-		for _, d := range n.exact[prog] {
+		for _, d := range n.exactFor(prog) {
 			if tr.tried(d, StepProgram, prog, d.Decode(e)) {
 				return d.Name
 			}
 		}
 		if base := ecs.BaseProgram(prog); base != prog {
-			for _, d := range n.exact[base] {
+			for _, d := range n.exactFor(base) {
 				if tr.tried(d, StepBaseProgram, base, d.Decode(e)) {
 					return d.Name
 				}

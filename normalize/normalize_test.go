@@ -3,8 +3,10 @@ package normalize
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -38,5 +40,21 @@ map = { u = "user.name" }
 	e = msgEvent("sshd", "Failed password for invalid user x from 192.0.2.1 port 22 ssh2")
 	if got := n.Normalize(e); got != "sshd" {
 		t.Errorf("built-in fallback: got %q", got)
+	}
+}
+
+// TestExactFor: the shape filter in front of the program map lets every
+// program a decoder names through (long ones included), and the map
+// decides the rest.
+func TestExactFor(t *testing.T) {
+	n := newNormalizer(builtins())
+	for prog, ds := range n.exact {
+		if got := n.exactFor(prog); len(got) != len(ds) || got[0] != ds[0] {
+			t.Errorf("exactFor(%q): %d decoders, want %d", prog, len(got), len(ds))
+		}
+	}
+	long := newNormalizer([]*ecs.Decoder{{Name: "long", Programs: []string{strings.Repeat("x", 70)}}})
+	if len(long.exactFor(strings.Repeat("x", 70))) != 1 || long.exactFor(strings.Repeat("x", 69)) != nil || long.exactFor("x") != nil || long.exactFor("") != nil {
+		t.Error("exactFor with a program of 70 bytes")
 	}
 }

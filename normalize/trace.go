@@ -79,7 +79,7 @@ func (tr *Trace) none(n *Normalizer, prog string) {
 }
 
 func (n *Normalizer) hasProgram(prog string) bool {
-	if len(n.exact[prog]) > 0 || len(n.exact[ecs.BaseProgram(prog)]) > 0 {
+	if len(n.exactFor(prog)) > 0 || len(n.exactFor(ecs.BaseProgram(prog))) > 0 {
 		return true
 	}
 	if prog == "" {

@@ -58,18 +58,40 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	return t, strings.TrimLeft(rest, " "), true
 }
 
-// tagEnd is strings.IndexAny(s, ": ["), without the byte set IndexAny
-// builds on every call (this runs for every message a sniffer sends here).
+// tagEnd returns where a tag at the start of s ends: the index of the
+// first of ": [", or -1 when there is none or a byte before it cannot be
+// in a tag (known tags are upper-case letters and '_'; digits are let
+// through). Most messages a sniffer sends here fail at their first byte,
+// before a look-up in tags (this runs for every message).
 func tagEnd(s string) int {
 	for i := 0; i < len(s); i++ {
-		if tagStop[s[i]] {
+		switch tagByte[s[i]] {
+		case tagStop:
 			return i
+		case tagOther:
+			return -1
 		}
 	}
 	return -1
 }
 
-var tagStop = [256]bool{':': true, ' ': true, '[': true}
+const (
+	tagOther = iota
+	tagChar
+	tagStop
+)
+
+var tagByte = func() (t [256]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = tagChar
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = tagChar
+	}
+	t['_'] = tagChar
+	t[':'], t[' '], t['['] = tagStop, tagStop, tagStop
+	return
+}()
 
 var tags = map[string]bool{
 	"RT_FLOW_SESSION_CREATE": true, "RT_FLOW_SESSION_CLOSE": true, "RT_FLOW_SESSION_DENY": true,

@@ -134,8 +134,17 @@ func TestNotMineAndMalformed(t *testing.T) {
 }
 
 func TestTagEnd(t *testing.T) {
-	for _, s := range []string{"", "RT_FLOW_SESSION_CREATE: x", "UI_COMMIT [x]", "a b", "[", "noend", "x\x00:", "\xff:", "ab:cd ef"} {
-		if got, want := tagEnd(s), strings.IndexAny(s, ": ["); got != want {
+	for tag := range tags { // tagEnd lets every known tag through
+		if got := tagEnd(tag + "_LS: x"); got != len(tag)+3 {
+			t.Errorf("tagEnd(%q) = %d", tag+"_LS: x", got)
+		}
+	}
+	for _, s := range []string{"", "RT_FLOW_SESSION_CREATE: x", "UI_COMMIT [x]", "UI_COMMIT_LS:", "RT_9 x", "a b", "[", "noend", "NOEND", "x\x00:", "\xff:", "ab:cd ef", "AB:cd ef", "AB-C: x"} {
+		want := strings.IndexAny(s, ": [")
+		if want > 0 && strings.Trim(s[:want], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+			want = -1 // not a tag's bytes before the stop
+		}
+		if got := tagEnd(s); got != want {
 			t.Errorf("tagEnd(%q) = %d, want %d", s, got, want)
 		}
 	}

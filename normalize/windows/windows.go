@@ -63,8 +63,16 @@ func sniffWindows(e *event.Event) bool {
 	if len(m) > 256 {
 		m = m[:256]
 	}
-	return strings.Contains(m, "MSWinEventLog") ||
-		strings.HasPrefix(strings.TrimLeft(m, " \t\r\n"), "<Event")
+	if strings.Contains(m, "MSWinEventLog") {
+		return true
+	}
+	// strings.TrimLeft(m, " \t\r\n") builds its byte set on every call,
+	// for every message that reaches the sniffers.
+	i := 0
+	for i < len(m) && (m[i] == ' ' || m[i] == '\t' || m[i] == '\r' || m[i] == '\n') {
+		i++
+	}
+	return strings.HasPrefix(m[i:], "<Event")
 }
 
 // Roads, recorded in nomen.rule as "windows.<road>".

@@ -175,12 +175,13 @@ func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []by
 
 // appendDerived appends the derived fields from..to-1 of e that e has,
 // with their keys: one call for a run of keys, as a call per key cost
-// more than most keys' own work.
+// more than most keys' own work. The key's text ends in derivedLead[d]
+// (nest.go): a constant value whole, a string's opening quote.
 func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to int) []byte {
 	for d := from; d < to; d++ {
-		c := derivedConstJSON[d]
 		var v scalar
-		if c == "" {
+		constant := derivedConst[d]
+		if !constant {
 			var ok bool
 			if v, ok = e.derived(d, enc.Observer); !ok {
 				continue
@@ -198,30 +199,34 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 				continue
 			}
 		}
-		switch {
-		case c != "":
-			dst = append(dst, c...)
-		case v.typ == TypeString:
+		if constant {
+			continue // written with its key
+		}
+		switch v.typ {
+		case TypeString:
 			switch {
 			case d == dEventOriginal:
 				dst, enc.plainTail = appendOriginal(dst, v.str)
 			case d == dMessage && plainSuffix(v.str, e.Original, enc.plainTail):
-				dst = append(dst, '"')
 				dst = append(dst, v.str...)
 				dst = append(dst, '"')
 			default:
-				dst = appendJSONString(dst, v.str)
+				dst = appendQuoted(dst, v.str)
 			}
-		case v.typ == typeSD:
+		case typeSD:
 			dst = appendSD(dst, e.SD)
-		case v.typ == typeTime:
+		case typeTime:
 			tc := &enc.timestamp
 			if d == dEventCreated {
 				tc = &enc.created
 			}
-			dst = append(dst, '"')
 			dst = tc.appendTime(dst, v.num)
 			dst = append(dst, '"')
+		case typeNumString:
+			dst = appendInt(dst, v.num)
+			dst = append(dst, '"')
+		case TypeInt: // the syslog codes and process.pid: without appendValue's switch
+			dst = appendInt(dst, v.num)
 		default:
 			dst = appendValue(dst, &Value{Type: v.typ, Num: v.num})
 		}
@@ -229,15 +234,34 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 	return dst
 }
 
-// derivedConstJSON holds the JSON of the derived values that are the same
-// for every event (ecs.version, event.kind, observer.product and .type),
-// indexed like derivedKeys: written without a call to derived or a scan
+// derivedConst tells the derived values that are the same for every event
+// (ecs.version, event.kind, observer.product and .type): derivedLead holds
+// their JSON, written with the key, without a call to derived or a scan
 // for bytes to escape.
-var derivedConstJSON = func() (t [numDerived]string) {
-	var e Event
-	for _, d := range [...]int{dECSVersion, dEventKind, dObserverProduct, dObserverType} {
-		v, _ := e.derived(d, "")
-		t[d] = string(appendJSONString(nil, v.str))
+var derivedConst = [numDerived]bool{dECSVersion: true, dEventKind: true, dObserverProduct: true, dObserverType: true}
+
+// derivedLead is what derived key d's text ends in (after its ':'): a
+// constant's JSON; the opening quote of a value written as a JSON string
+// (strings, times, nomen.id); nothing for the others (numbers, bools,
+// structured data). Worked out from derived itself, on an event that has
+// every field, so that it cannot disagree with the types derived returns.
+var derivedLead = func() (t [numDerived]string) {
+	sec := time.Unix(1, 0)
+	e := Event{ID: 1, Time: sec, Received: sec, Pri: 0, Original: "o", Hostname: "h",
+		AppName: "a", ProcID: "1", MsgID: "m", Message: "m", Format: "f", Input: "i", Peer: "p", Flags: Truncated}
+	for d := range numDerived {
+		if d == dSyslogSD {
+			continue // an object (typeSD), and the event has no structured data
+		}
+		v, ok := e.derived(d, "o")
+		switch {
+		case !ok:
+			panic("event: the sample event lacks derived key " + derivedKeys[d])
+		case derivedConst[d]:
+			t[d] = string(appendJSONString(nil, v.str))
+		case v.typ == TypeString || v.typ == typeTime || v.typ == typeNumString:
+			t[d] = `"`
+		}
 	}
 	return
 }()
@@ -347,21 +371,33 @@ func appendSecond(dst []byte, sec int64) []byte {
 
 // appendFrac appends the fraction nsec, in 3, 6 or 9 digits, and the 'Z'.
 func appendFrac(dst []byte, nsec int64) []byte {
-	digits, n := 3, nsec/1e6
-	if nsec%1e6 != 0 {
-		digits, n = 6, nsec/1e3
-		if nsec%1e3 != 0 {
-			digits, n = 9, nsec
+	ms := nsec / 1e6
+	dst = append3(dst, ms)
+	if rest := nsec - ms*1e6; rest != 0 {
+		us := rest / 1e3
+		dst = append3(dst, us)
+		if ns := rest - us*1e3; ns != 0 {
+			dst = append3(dst, ns)
 		}
 	}
-	var frac [9]byte
-	for i := digits - 1; i >= 0; i-- {
-		frac[i] = byte('0' + n%10)
-		n /= 10
-	}
-	dst = append(dst, frac[:digits]...)
 	return append(dst, 'Z')
 }
+
+// append3 appends n (0..999) in 3 digits: from a table, as a division per
+// digit cost ~15 instructions, twice a time field and twice a document.
+func append3(dst []byte, n int64) []byte {
+	t := digits3[n*3:][:3]
+	return append(dst, t[0], t[1], t[2])
+}
+
+// digits3 holds "000" to "999", back to back.
+var digits3 = func() string {
+	b := make([]byte, 0, 3000)
+	for n := range 1000 {
+		b = append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return string(b)
+}()
 
 // timeCache keeps the text of the last second one time field was in, and
 // the start of that second's day: an encoder sees events in about time
@@ -518,8 +554,12 @@ func load32(s string, i int) uint64 {
 }
 
 func appendJSONString(dst []byte, s string) []byte {
+	return appendQuoted(append(dst, '"'), s)
+}
+
+// appendQuoted is appendJSONString after the opening quote.
+func appendQuoted(dst []byte, s string) []byte {
 	i := plainLen(s)
-	dst = append(dst, '"')
 	if i == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"')
@@ -528,13 +568,12 @@ func appendJSONString(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendOriginal is appendJSONString for event.original that also returns
+// appendOriginal is appendQuoted for event.original that also returns
 // the length of the tail of s written as it is (no byte escaped, none from
 // 0x80 up). The message is mostly a suffix of the original: when it lies
 // in that tail, it is written without being scanned again.
 func appendOriginal(dst []byte, s string) ([]byte, int) {
 	i := plainLen(s)
-	dst = append(dst, '"')
 	if i == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"'), len(s)

@@ -162,7 +162,8 @@ func (w *nestWriter) closeSlow(dst []byte) []byte {
 // derived key d adds after derived key p (p = -1: as the document's first
 // key), derivedClose[p+1] what closes the document after p, derivedOpen[d][n]
 // what d adds after a decoder's key with the first n objects of d's path
-// open, and derivedOpenLen[d] the length of the path open after d.
+// open, and derivedOpenLen[d] the length of the path open after d. The
+// texts of d end in derivedLead[d] (json.go).
 var (
 	derivedTrans   [numDerived + 1][numDerived]string
 	derivedClose   [numDerived + 1]string
@@ -184,7 +185,7 @@ func init() {
 			if !ok {
 				panic("event: derived key " + derivedKeys[d] + " collides with " + derivedKeys[p])
 			}
-			derivedTrans[p+1][d] = string(b)
+			derivedTrans[p+1][d] = string(b) + derivedLead[d]
 		}
 		derivedClose[p+1] = string(start.closeSlow(nil))
 	}
@@ -199,6 +200,7 @@ func init() {
 				b = append(append(append(b, '"'), s...), `":{`...)
 			}
 			b = append(append(append(b, '"'), segs[len(segs)-1]...), `":`...)
+			b = append(b, derivedLead[d]...)
 			derivedOpen[d] = append(derivedOpen[d], string(b))
 		}
 	}
