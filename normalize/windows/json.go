@@ -240,7 +240,9 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 		}
 		var key string
 		var ok bool
-		if key, i, ok = js.str(i); !ok {
+		if end := jsonWordEnd(s, i+1); i < len(s) && s[i] == '"' && end < len(s) && s[end] == '"' {
+			key, i = s[i+1:end], end+1 // the usual key, read without a call
+		} else if key, i, ok = js.str(i); !ok {
 			return false
 		}
 		if i >= len(s) || s[i] != ':' {
@@ -257,7 +259,9 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 		switch s[i] {
 		case '"': // the usual member: a string
 			var v string
-			if v, i, ok = js.str(i); !ok {
+			if end := jsonWordEnd(s, i+1); end < len(s) && s[end] == '"' {
+				v, i = s[i+1:end], end+1 // without escapes, read without a call
+			} else if v, i, ok = js.str(i); !ok {
 				return false
 			}
 			if data {
@@ -346,29 +350,33 @@ func (js *jsonScanner) str(i int) (string, int, bool) {
 	if i >= len(s) || s[i] != '"' {
 		return "", i, false
 	}
-	// Find the first quote or backslash 8 bytes at a time: a call to
-	// strings.IndexByte costs more than the whole of a usual key or value,
-	// and would only find the quote.
-	end := i + 1
-	for ; end+8 <= len(s); end += 8 {
-		if m := quoteOrBackslash8(word(s, end)); m != 0 {
-			end += bits.TrailingZeros64(m) >> 3
-			if s[end] == '"' { // the usual string: no escapes, a substring, no copy
-				return s[i+1 : end], end + 1, true
-			}
-			return js.strEscaped(i+1, end)
-		}
-	}
+	end := jsonWordEnd(s, i+1)
 	for end < len(s) && s[end] != '"' && s[end] != '\\' { // the document's last bytes
 		end++
 	}
 	if end == len(s) {
 		return "", end, false
 	}
-	if s[end] == '"' {
+	if s[end] == '"' { // the usual string: no escapes, a substring, no copy
 		return s[i+1 : end], end + 1, true
 	}
 	return js.strEscaped(i+1, end)
+}
+
+// jsonWordEnd returns the index of the first quote or backslash at or
+// after i, found 8 bytes at a time (a call to strings.IndexByte costs
+// more than the whole of a usual key or value, and would only find the
+// quote); or, when none is in the words before the document's last 7
+// bytes or fewer, the index of the first of those, for the caller to
+// read: if it is a quote, it is the first. Small enough to be inlined:
+// members reads the usual key and value with it, without a call.
+func jsonWordEnd(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := quoteOrBackslash8(word(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
 }
 
 // strEscaped reads the rest of the string that begins at start and has
