@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
@@ -174,54 +173,12 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 		if js.depth == jsonMaxDepth {
 			return false
 		}
-		i = jsonSkipSpace(s, i+1)
-		if i < len(s) && s[i] == '}' {
+		if i = jsonSkipSpace(s, i+1); i < len(s) && s[i] == '}' {
 			js.i = i + 1
 			return true
 		}
-		data := js.eventData(mode)
-		for {
-			key, next, ok := js.str(jsonSkipSpace(s, i))
-			if !ok {
-				return false
-			}
-			if i = jsonSkipSpace(s, next); i >= len(s) || s[i] != ':' {
-				return false
-			}
-			i = jsonSkipSpace(s, i+1)
-			js.path[js.depth] = key
-			js.depth++
-			if i < len(s) && s[i] == '"' { // the usual member: a string, read here without a call
-				var v string
-				if v, i, ok = js.str(i); ok {
-					if data {
-						w.add(key, v)
-					} else {
-						w.jsonScalar(js, nx, mode, v)
-					}
-				}
-			} else {
-				js.i = i
-				ok = js.value(w, nx, mode)
-				i = js.i
-			}
-			js.depth--
-			if !ok {
-				return false
-			}
-			if i = jsonSkipSpace(s, i); i >= len(s) {
-				return false
-			}
-			switch s[i] {
-			case ',':
-				i++
-			case '}':
-				js.i = i + 1
-				return true
-			default:
-				return false
-			}
-		}
+		ok := js.members(w, nx, mode, i)
+		return ok
 	case '[':
 		i = jsonSkipSpace(s, i+1)
 		if i < len(s) && s[i] == ']' {
@@ -250,10 +207,108 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 		v, next, ok := js.str(i)
 		if ok {
 			js.i = next
-			w.jsonScalar(js, nx, mode, v)
+			js.element(w, nx, mode, v)
 		}
 		return ok
 	}
+	lit, next := jsonLiteral(s, i)
+	js.i = next
+	if lit == "" {
+		return false
+	}
+	if lit != "null" {
+		js.element(w, nx, mode, lit)
+	}
+	return true
+}
+
+// members reads the members of the object whose first key's quote (or
+// white space before it) is at i, up to its closing brace. Only the keys
+// of objects and arrays go on the path: a scalar member is handed to the
+// mapper with its key (most members are; a store of the key was a store
+// through a pointer, with the write barrier's check, and while the
+// garbage collector marks, the barrier itself). Compact documents have
+// no white space, so each expected byte is tested before any is skipped.
+// Long because it is the member loop, the scanner's hot path.
+func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool {
+	s := js.s
+	data := js.eventData(mode)
+	parents := js.path[:js.depth]
+	for {
+		if i >= len(s) || s[i] != '"' {
+			i = jsonSkipSpace(s, i)
+		}
+		var key string
+		var ok bool
+		if end := jsonWordEnd(s, i+1); i < len(s) && s[i] == '"' && end < len(s) && s[end] == '"' {
+			key, i = s[i+1:end], end+1 // the usual key, read without a call
+		} else if key, i, ok = js.str(i); !ok {
+			return false
+		}
+		if i >= len(s) || s[i] != ':' {
+			if i = jsonSkipSpace(s, i); i >= len(s) || s[i] != ':' {
+				return false
+			}
+		}
+		if i++; i < len(s) && s[i] <= ' ' {
+			i = jsonSkipSpace(s, i)
+		}
+		if i >= len(s) {
+			return false
+		}
+		switch s[i] {
+		case '"': // the usual member: a string
+			var v string
+			if end := jsonWordEnd(s, i+1); end < len(s) && s[end] == '"' {
+				v, i = s[i+1:end], end+1 // without escapes, read without a call
+			} else if v, i, ok = js.str(i); !ok {
+				return false
+			}
+			if data {
+				w.add(key, v)
+			} else {
+				w.jsonMember(nx, mode, parents, key, v)
+			}
+		case '{', '[':
+			js.path[js.depth] = key
+			js.depth++
+			js.i = i
+			ok = js.value(w, nx, mode)
+			js.depth--
+			if !ok {
+				return false
+			}
+			i = js.i
+		default:
+			var lit string
+			if lit, i = jsonLiteral(s, i); lit == "" {
+				return false
+			}
+			if lit != "null" {
+				w.jsonMember(nx, mode, parents, key, lit)
+			}
+		}
+		if i < len(s) && s[i] <= ' ' {
+			i = jsonSkipSpace(s, i)
+		}
+		if i >= len(s) {
+			return false
+		}
+		switch s[i] {
+		case ',':
+			i++
+		case '}':
+			js.i = i + 1
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// jsonLiteral returns the number, true, false or null at i (up to the
+// next delimiter or white space) and the index after it.
+func jsonLiteral(s string, i int) (string, int) {
 	start := i
 	for i < len(s) {
 		c := s[i]
@@ -262,15 +317,16 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 		}
 		i++
 	}
-	js.i = i
-	lit := s[start:i]
-	if lit == "" {
-		return false
+	return s[start:i], i
+}
+
+// element maps a scalar that is not an object's member: an array's
+// element, whose key is the array's (the path's last); the document
+// itself, a scalar, maps to nothing.
+func (js *jsonScanner) element(w *winEvent, nx *nxlogHold, mode int, v string) {
+	if js.depth > 0 {
+		w.jsonMember(nx, mode, js.path[:js.depth-1], js.path[js.depth-1], v)
 	}
-	if lit != "null" {
-		w.jsonScalar(js, nx, mode, lit)
-	}
-	return true
 }
 
 // eventData reports whether the object being entered (at js's path) is
@@ -294,31 +350,33 @@ func (js *jsonScanner) str(i int) (string, int, bool) {
 	if i >= len(s) || s[i] != '"' {
 		return "", i, false
 	}
-	// Find the first quote or backslash 8 bytes at a time: a call to
-	// strings.IndexByte costs more than the whole of a usual key or value,
-	// and would only find the quote.
-	start := i + 1
-	end := start
-	for end+8 <= len(s) {
-		if m := quoteOrBackslash8(load64(s, end)); m != 0 {
-			end += bits.TrailingZeros64(m) >> 3
-			if s[end] == '"' { // the usual string: no escapes, a substring, no copy
-				return s[start:end], end + 1, true
-			}
-			return js.strEscaped(start, end)
-		}
-		end += 8
-	}
+	end := jsonWordEnd(s, i+1)
 	for end < len(s) && s[end] != '"' && s[end] != '\\' { // the document's last bytes
 		end++
 	}
 	if end == len(s) {
 		return "", end, false
 	}
-	if s[end] == '"' {
-		return s[start:end], end + 1, true
+	if s[end] == '"' { // the usual string: no escapes, a substring, no copy
+		return s[i+1 : end], end + 1, true
 	}
-	return js.strEscaped(start, end)
+	return js.strEscaped(i+1, end)
+}
+
+// jsonWordEnd returns the index of the first quote or backslash at or
+// after i, found 8 bytes at a time (a call to strings.IndexByte costs
+// more than the whole of a usual key or value, and would only find the
+// quote); or, when none is in the words before the document's last 7
+// bytes or fewer, the index of the first of those, for the caller to
+// read: if it is a quote, it is the first. Small enough to be inlined:
+// members reads the usual key and value with it, without a call.
+func jsonWordEnd(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := quoteOrBackslash8(word(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
 }
 
 // strEscaped reads the rest of the string that begins at start and has
@@ -359,7 +417,8 @@ func (js *jsonScanner) strEscaped(start, bs int) (string, int, bool) {
 // quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
 // are '"' or '\\'; only the lowest flag is sure to be a true one.
 func quoteOrBackslash8(x uint64) uint64 {
-	return hasByte8(x, '"') | hasByte8(x, '\\')
+	q, b := x^(lo8*'"'), x^(lo8*'\\')
+	return ((q-lo8)&^q | (b-lo8)&^b) & hi8 // hasByte8 twice, one mask
 }
 
 // jsonUnescape appends s, a JSON string body, to b with its escapes
@@ -376,10 +435,12 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	i := 0
 	for {
 		// Copy up to the next escape a word at a time, bytes past the
-		// backslash included: the escape writes over them.
+		// backslash included: the escape writes over them. The word is
+		// stored at its address, without a bounds check: o-len(b) <= i
+		// and i+8 <= len(s) <= cap(b)-len(b), so o+8 <= cap(b).
 		for i+8 <= len(s) {
-			x := load64(s, i)
-			binary.LittleEndian.PutUint64(out[o:], x)
+			x := word(s, i)
+			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(out)), o))[:], x)
 			if m := hasByte8(x, '\\'); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				i += n
@@ -453,12 +514,13 @@ func hasByte8(x uint64, c byte) uint64 {
 	return (x - lo8) &^ x & hi8
 }
 
-// load64 reads s[i:i+8] little-endian: one load after the one bounds
-// check of the slicing.
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// word reads s[i:i+8] little-endian; the caller has tested i+8 <=
+// len(s). The 8 bytes are read as an array at their address, so that
+// the compiler checks no bounds (its check cost a quarter of the scan
+// of a word): a string's bytes are never written, and the read is byte
+// by byte in meaning (the same value on every architecture).
+func word(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
 }
 
 // jsonEscapes is what a one-letter escape stands for (0: not one).
@@ -470,177 +532,4 @@ func jsonHex4(s string, i int) (rune, bool) {
 	}
 	n, ok := vendor.ParseHex(s[i : i+4])
 	return rune(n), ok
-}
-
-// jsonScalar maps one scalar of the document (at js's path) to w.
-func (w *winEvent) jsonScalar(js *jsonScanner, nx *nxlogHold, mode int, v string) {
-	path := js.path[:js.depth]
-	switch mode {
-	case jsonNXLog:
-		w.nxlogField(nx, path, v)
-	case jsonWinlogbeat:
-		w.winlogbeatField(path, v)
-	default:
-		w.evtxField(path, v)
-	}
-}
-
-// winlogbeatField maps a Winlogbeat field (7.x+ under "winlog", 6.x at the top).
-// Long because it is the table of Winlogbeat's fields, a case each.
-func (w *winEvent) winlogbeatField(path []string, v string) {
-	if len(path) > 0 && path[0] == "winlog" {
-		path = path[1:]
-	} else if len(path) == 1 {
-		switch path[0] {
-		case "@timestamp":
-			if t, ok := winTime(v); ok {
-				w.time, w.exact = t, true
-			}
-			return
-		case "message":
-			w.message = v
-			return
-		case "log_name":
-			w.channel = v
-			return
-		case "level":
-			if w.level == "" {
-				w.level = strings.ToLower(v)
-			}
-			return
-		case "record_number":
-			path = []string{"record_id"}
-		case "source_name":
-			path = []string{"provider_name"}
-		case "event_id", "computer_name", "keywords", "task", "opcode":
-		default:
-			return
-		}
-	} else if len(path) == 2 {
-		switch {
-		case path[0] == "event" && path[1] == "code" && w.code == "":
-			w.setCode(v)
-		case path[0] == "event" && path[1] == "outcome" && w.audit == "":
-			w.setAuditKeyword(v)
-		case path[0] == "log" && path[1] == "level":
-			w.level = v
-		case path[0] == "host" && path[1] == "name" && w.computer == "":
-			w.computer = v
-		case path[0] == "event_data":
-			w.add(path[1], v)
-		}
-		return
-	}
-	switch len(path) {
-	case 1:
-		switch path[0] {
-		case "event_id":
-			w.setCode(v)
-		case "channel":
-			w.channel = v
-		case "record_id":
-			if n, ok := ecs.ParseUint(v); ok {
-				w.recordID, w.hasRecID = n, true
-			}
-		case "computer_name":
-			w.computer = v
-		case "provider_name":
-			w.provider = v
-		case "task":
-			w.task = v
-		case "opcode":
-			w.opcode = v
-		case "keywords":
-			w.setAuditKeyword(v)
-		}
-	case 2:
-		switch path[0] {
-		case "event_data":
-			w.add(path[1], v)
-		case "user_data":
-			w.userData = true
-			w.add(path[1], v)
-		case "process":
-			if path[1] == "pid" {
-				w.execPID = v
-			}
-		case "user":
-			switch path[1] {
-			case "identifier":
-				w.userSID = v
-			case "name":
-				w.userName = v
-			case "domain":
-				w.userDom = v
-			case "type":
-				w.userType = v
-			}
-		}
-	case 3:
-		if path[0] == "process" && path[1] == "thread" && path[2] == "id" {
-			w.execTID = v
-		}
-	}
-}
-
-// evtxField maps the evtx_dump rendering of the event XML.
-func (w *winEvent) evtxField(path []string, v string) {
-	if len(path) < 3 || path[0] != "Event" {
-		return
-	}
-	switch path[1] {
-	case "System":
-		p := path[2:]
-		switch p[0] {
-		case "EventID":
-			if len(p) == 1 || p[1] == "#text" {
-				w.setCode(v)
-			}
-		case "Provider":
-			if len(p) == 3 && p[2] == "Name" {
-				w.provider = v
-			}
-		case "Level":
-			w.setLevelNumber(v)
-		case "Keywords":
-			if mask, ok := vendor.ParseHex(v); ok {
-				w.setKeywordMask(mask)
-			}
-		case "TimeCreated":
-			if t, ok := winTime(v); ok && p[len(p)-1] == "SystemTime" {
-				w.time, w.exact = t, true
-			}
-		case "EventRecordID":
-			if n, ok := ecs.ParseUint(v); ok {
-				w.recordID, w.hasRecID = n, true
-			}
-		case "Execution":
-			switch p[len(p)-1] {
-			case "ProcessID":
-				w.execPID = v
-			case "ThreadID":
-				w.execTID = v
-			}
-		case "Channel":
-			w.channel = v
-		case "Computer":
-			w.computer = v
-		case "Security":
-			if p[len(p)-1] == "UserID" {
-				w.userSID = v
-			}
-		}
-	case "EventData":
-		switch {
-		case len(path) == 3 && path[2] != "#attributes":
-			w.add(path[2], v)
-		case len(path) == 4 && path[2] == "Data" && path[3] == "#text":
-			w.add(winParamName(w.n+1), v) // unnamed <Data>, an array
-		}
-	case "UserData":
-		if len(path) == 4 && path[3] != "#attributes" {
-			w.userData = true
-			w.add(path[3], v)
-		}
-	}
 }

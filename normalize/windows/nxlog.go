@@ -170,15 +170,14 @@ func nxlogOwnField(name string) nxlogField {
 }
 
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
-func (w *winEvent) nxlogField(nx *nxlogHold, path []string, v string) {
-	if len(path) == 2 && path[0] == "EventData" {
-		w.add(path[1], v)
+func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
+	if len(parents) == 1 && parents[0] == "EventData" {
+		w.add(name, v)
 		return
 	}
-	if len(path) != 1 {
+	if len(parents) != 0 {
 		return
 	}
-	name := path[0]
 	switch name {
 	case "EventID":
 		w.setCode(v)
