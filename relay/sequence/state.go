@@ -53,8 +53,8 @@ func (t *Tracker) restore() error {
 func (st *state) Validate() error {
 	seen := make(map[string]bool, len(st.Streams))
 	for _, s := range st.Streams {
-		if s.key() == "" || s.Kind >= numKinds {
-			return fmt.Errorf("stream %q: kind %d", s.key(), s.Kind)
+		if s.key() == "" || s.kind() >= numKinds {
+			return fmt.Errorf("stream %q: kind %d", s.key(), s.kind())
 		}
 		if seen[s.key()] {
 			return fmt.Errorf("stream %q listed twice", s.key())

@@ -1,27 +1,26 @@
 package sequence
 
 import (
+	"encoding/binary"
 	"slices"
 	"time"
 )
 
 // stream is what the tracker remembers about one numbered sequence. A
 // relay holds one per numbered source and channel, by the hundred
-// thousand: its names share one string (text), the receive time that
-// began its run is in nanoseconds, not a time.Time with its location
+// thousand: its kind and names share one string (text), the receive time
+// that began its run is in nanoseconds, not a time.Time with its location
 // pointer, and its holes and past epochs, which most streams never have,
 // are behind one pointer (more). Snapshots write the fields of streamJSON
 // (stream_json.go).
 type stream struct {
-	// text holds the stream's names one after the other: key ("rfc5424:web1/app/77",
-	// also nomen.gap.stream), origin ("agent:<id>" or "host:<name>": what
-	// explanations apply to), host (host.name for alerts), channel
-	// (winlog.channel, agent and winlog kinds: agent-declared gaps name
-	// it) and agent (agent.id for alerts, agent streams); ends says where
-	// each but the last ends.
+	// text holds the stream's kind (a byte) and its names (see setNames):
+	// host (host.name for alerts), origin ("agent:<id>" or "host:<name>":
+	// what explanations apply to), key ("rfc5424:web1/app/77", also
+	// nomen.gap.stream), channel (winlog.channel, agent and winlog kinds:
+	// agent-declared gaps name it) and agent (agent.id for alerts, agent
+	// streams).
 	text  string
-	ends  [numNames - 1]uint32
-	Kind  kind
 	Epoch int64 // agent log epoch
 	Last  int64 // highest number seen
 	// First is the lowest number of the current run and began the receive
@@ -106,11 +105,12 @@ func (s *stream) clone() stream {
 	return c
 }
 
-// The names a stream keeps in its text, in order.
+// The names a stream keeps in its text, in order (the host first: it is
+// the one read for every event).
 const (
-	nameKey = iota
+	nameHost = iota
 	nameOrigin
-	nameHost
+	nameKey
 	nameChannel
 	nameAgent
 	numNames
@@ -119,24 +119,48 @@ const (
 // streamNames are a stream's names, indexed by name*.
 type streamNames [numNames]string
 
-// setNames stores names in s (one copy of them all: an event's strings
-// point into its parser's arena, which a stream must not keep alive).
-func (s *stream) setNames(names streamNames) {
-	n := 0
+// hostOrigin is the origin of a stream of a host ("host:<name>"); text
+// leaves it out when it is its host's.
+const hostOrigin = "host:"
+
+// setNames stores k and names in s, in one new string (an event's strings
+// point into its parser's arena, which a stream must not keep alive): the
+// kind's byte, then each name as its length (uvarint) and bytes, in
+// name* order. The origin's length is written plus one, and 0 when it is
+// hostOrigin and the host, left out (most streams: their text is then
+// little more than their key and host).
+func (s *stream) setNames(k kind, names streamNames) {
+	n := 1
 	for _, v := range names {
-		n += len(v)
+		n += binary.MaxVarintLen64 + len(v)
 	}
 	b := make([]byte, 0, n)
+	b = append(b, byte(k))
 	for i, v := range names {
-		b = append(b, v...)
-		if i < len(s.ends) {
-			s.ends[i] = uint32(len(b))
+		switch {
+		case i != nameOrigin:
+			b = binary.AppendUvarint(b, uint64(len(v)))
+		case len(v) == len(hostOrigin)+len(names[nameHost]) && v[:len(hostOrigin)] == hostOrigin && v[len(hostOrigin):] == names[nameHost]:
+			b = append(b, 0)
+			continue
+		default:
+			b = binary.AppendUvarint(b, uint64(len(v))+1)
 		}
+		b = append(b, v...)
 	}
 	s.text = string(b)
 }
 
-// names returns s's names (substrings of its text).
+// kind returns the stream's kind.
+func (s *stream) kind() kind {
+	if s.text == "" {
+		return 0
+	}
+	return kind(s.text[0])
+}
+
+// names returns s's names (substrings of its text; the origin of a host
+// a new string).
 func (s *stream) names() streamNames {
 	var out streamNames
 	for i := range out {
@@ -147,14 +171,42 @@ func (s *stream) names() streamNames {
 
 // name returns name i (name*) of s.
 func (s *stream) name(i int) string {
-	start, end := uint32(0), uint32(len(s.text))
-	if i > 0 {
-		start = s.ends[i-1]
+	if s.text == "" {
+		return ""
 	}
-	if i < len(s.ends) {
-		end = s.ends[i]
+	t := s.text[1:]
+	for j := 0; ; j++ {
+		l, w := uvarint(t)
+		if j == nameOrigin {
+			if l == 0 {
+				if i == j {
+					return hostOrigin + s.host()
+				}
+				t = t[w:]
+				continue
+			}
+			l--
+		}
+		if i == j {
+			return t[w : w+int(l)]
+		}
+		t = t[w+int(l):]
 	}
-	return s.text[start:end]
+}
+
+// uvarint decodes a length at the start of t (most are one byte).
+func uvarint(t string) (uint64, int) {
+	if t[0] < 0x80 {
+		return uint64(t[0]), 1
+	}
+	var l uint64
+	for i := 0; ; i++ {
+		c := t[i]
+		l |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return l, i + 1
+		}
+	}
 }
 
 func (s *stream) key() string     { return s.name(nameKey) }
@@ -167,7 +219,7 @@ func (s *stream) agent() string   { return s.name(nameAgent) }
 func (s *stream) setHost(host string) {
 	names := s.names()
 	names[nameHost] = host
-	s.setNames(names)
+	s.setNames(s.kind(), names)
 }
 
 // pastEpoch is how far an epoch the stream left went.

@@ -27,7 +27,7 @@ type streamJSON struct {
 
 func (s stream) MarshalJSON() ([]byte, error) {
 	names := s.names()
-	j := streamJSON{Key: names[nameKey], Kind: s.Kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
+	j := streamJSON{Key: names[nameKey], Kind: s.kind(), Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
 		Epoch: s.Epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: s.Lease}
 	if s.began != 0 {
 		j.Began = time.Unix(0, s.began).UTC()
@@ -40,10 +40,10 @@ func (s *stream) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = stream{Kind: j.Kind, Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}
+	*s = stream{Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}
 	s.setHoles(j.Holes)
 	s.setPast(j.Past)
-	s.setNames(streamNames{nameKey: j.Key, nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
+	s.setNames(j.Kind, streamNames{nameKey: j.Key, nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
 	if !j.Began.IsZero() {
 		s.began = j.Began.UnixNano()
 	}

@@ -497,7 +497,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		ok = false
 	}
 	if !ok {
-		st := stream{Kind: k, Last: o.n, Epoch: o.epoch, Lease: lease}
+		st := stream{Last: o.n, Epoch: o.epoch, Lease: lease}
 		names := streamNames{nameKey: string(t.key), nameOrigin: f.origin(), nameHost: f.host}
 		if k == kAgent || k == kWinlog {
 			names[nameChannel] = f.channel
@@ -505,7 +505,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		if k == kAgent {
 			names[nameAgent] = f.agentID
 		}
-		st.setNames(names) // copies them
+		st.setNames(k, names) // copies them
 		st.begin(o.n, o.at)
 		t.streams.PutBytes(t.key, st, t.evicted)
 		if !t.recovering {
