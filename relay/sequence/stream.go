@@ -16,10 +16,12 @@ import (
 type stream struct {
 	// text holds the stream's kind (a byte) and its names (see setNames):
 	// host (host.name for alerts), origin ("agent:<id>" or "host:<name>":
-	// what explanations apply to), key ("rfc5424:web1/app/77", also
-	// nomen.gap.stream), channel (winlog.channel, agent and winlog kinds:
-	// agent-declared gaps name it) and agent (agent.id for alerts, agent
-	// streams).
+	// what explanations apply to), channel (winlog.channel, agent and
+	// winlog kinds: agent-declared gaps name it) and agent (agent.id for
+	// alerts, agent streams). Not its key ("rfc5424:web1/app/77", also
+	// nomen.gap.stream): the tracker's map holds that, and gives it to
+	// whoever needs it along with the stream (Tracker.open keeps the keys
+	// of the streams with holes).
 	text  string
 	Epoch int64 // agent log epoch
 	Last  int64 // highest number seen
@@ -110,7 +112,6 @@ func (s *stream) clone() stream {
 const (
 	nameHost = iota
 	nameOrigin
-	nameKey
 	nameChannel
 	nameAgent
 	numNames
@@ -128,7 +129,7 @@ const hostOrigin = "host:"
 // kind's byte, then each name as its length (uvarint) and bytes, in
 // name* order. The origin's length is written plus one, and 0 when it is
 // hostOrigin and the host, left out (most streams: their text is then
-// little more than their key and host).
+// little more than their host).
 func (s *stream) setNames(k kind, names streamNames) {
 	n := 1
 	for _, v := range names {
@@ -209,7 +210,6 @@ func uvarint(t string) (uint64, int) {
 	}
 }
 
-func (s *stream) key() string     { return s.name(nameKey) }
 func (s *stream) origin() string  { return s.name(nameOrigin) }
 func (s *stream) host() string    { return s.name(nameHost) }
 func (s *stream) channel() string { return s.name(nameChannel) }

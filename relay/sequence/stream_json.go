@@ -25,9 +25,16 @@ type streamJSON struct {
 	Lease   uint64      `json:",omitempty"`
 }
 
-func (s stream) MarshalJSON() ([]byte, error) {
+// savedStream is a stream with its key (which the stream itself does not
+// keep), as snapshots and partition states hold it.
+type savedStream struct {
+	key string
+	stream
+}
+
+func (s savedStream) MarshalJSON() ([]byte, error) {
 	names := s.names()
-	j := streamJSON{Key: names[nameKey], Kind: s.kind(), Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
+	j := streamJSON{Key: s.key, Kind: s.kind(), Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
 		Epoch: s.Epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: s.Lease}
 	if s.began != 0 {
 		j.Began = time.Unix(0, s.began).UTC()
@@ -35,15 +42,15 @@ func (s stream) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-func (s *stream) UnmarshalJSON(b []byte) error {
+func (s *savedStream) UnmarshalJSON(b []byte) error {
 	var j streamJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = stream{Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}
+	*s = savedStream{key: j.Key, stream: stream{Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}}
 	s.setHoles(j.Holes)
 	s.setPast(j.Past)
-	s.setNames(j.Kind, streamNames{nameKey: j.Key, nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
+	s.setNames(j.Kind, streamNames{nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
 	if !j.Began.IsZero() {
 		s.began = j.Began.UnixNano()
 	}
