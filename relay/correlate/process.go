@@ -51,16 +51,10 @@ type processTracker struct {
 	maxLifetime time.Duration
 	open        *lru.Map[proc]
 	shutdown    map[string]int64 // host -> event time of its last clean shutdown
+	audited     map[string]bool  // hosts (lower case) that sent a process start of the Security log
 	fields      event.FieldSlab  // for the lifetime events
 	buf         []byte           // scratch for texts of a lifetime event
 	idKey       []byte           // scratch for the group key of its id
-
-	// audited: the hosts (lower case) that sent a process start of the
-	// Security log, at most max_open of them (none forgotten). A set of
-	// keys in one arena (an lru.Map of nothing, never full: only Peek
-	// and Put), not a map of strings: a relay sees hosts by the hundred
-	// thousand, and the set holds nothing for the collector to scan.
-	audited *lru.Map[struct{}]
 }
 
 // Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
@@ -164,7 +158,7 @@ func newProcessTracker(hash string, maxLifetime time.Duration, maxOpen int, m *m
 		maxLifetime: maxLifetime,
 		open:        lru.New[proc](maxOpen),
 		shutdown:    map[string]int64{},
-		audited:     lru.New[struct{}](maxOpen),
+		audited:     map[string]bool{},
 	}
 }
 
@@ -297,7 +291,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		ok = false
 	}
 	if !ok {
-		if !sysmon || !r.isAudited(keyHost(key)) {
+		if !sysmon || !r.audited[string(keyHost(key))] {
 			r.startNotSeen(en, e, id)
 		}
 		return
@@ -310,8 +304,8 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 // securityStart opens a record for a 4688 / 592, or joins the record a
 // Sysmon create of the same process opened.
 func (r *processTracker) securityStart(en *Engine, e *event.Event, id uint64, f *procFields, key []byte) {
-	if h := keyHost(key); !r.isAudited(h) && r.audited.Len() < r.audited.Max() {
-		r.audited.PutBytes(h, struct{}{}, nil)
+	if h := keyHost(key); !r.audited[string(h)] && len(r.audited) < r.open.Max() {
+		r.audited[en.strs.getBytes(h)] = true
 	}
 	old, ok := r.open.PeekBytes(key)
 	if ok && !old.Sec && old.GUID != "" && old.sameStart(e.Time.UnixNano()) {
@@ -334,7 +328,7 @@ func (r *processTracker) sysmonStart(en *Engine, e *event.Event, id uint64, f *p
 		old.join(en, e, id, f)
 		return
 	}
-	if r.isAudited(keyHost(key)) {
+	if r.audited[string(keyHost(key))] {
 		return // Security records this host's processes
 	}
 	if ok {
@@ -407,13 +401,6 @@ func (r *processTracker) boot(en *Engine, host string, e *event.Event) {
 		}
 		r.open.Delete(keys[i])
 	}
-}
-
-// isAudited reports whether host (lower case) sent a process start of the
-// Security log.
-func (r *processTracker) isAudited(host []byte) bool {
-	_, ok := r.audited.PeekBytes(host)
-	return ok
 }
 
 func procKey(dst []byte, host string, pid int64) []byte {

@@ -31,7 +31,7 @@ type procState struct {
 
 func (r *processTracker) save() any {
 	// Tokens and evidence lists are only appended to: sharing them is safe.
-	return procState{Open: saveLRU(r.open, nil), Shutdown: maps.Clone(r.shutdown), Audited: r.auditedHosts()}
+	return procState{Open: saveLRU(r.open, nil), Shutdown: maps.Clone(r.shutdown), Audited: slices.Sorted(maps.Keys(r.audited))}
 }
 
 func (r *processTracker) load(raw json.RawMessage) error {
@@ -47,23 +47,10 @@ func (r *processTracker) load(raw json.RawMessage) error {
 		r.open.PutBack(string(procKey(nil, kv.V.Host, kv.V.PID)), kv.V)
 	}
 	for _, h := range st.Audited {
-		if r.audited.Len() < r.audited.Max() {
-			r.audited.Put(h, struct{}{}, nil)
-		}
+		r.audited[h] = true
 	}
 	for h, t := range st.Shutdown {
 		r.shutdown[h] = t
 	}
 	return nil
-}
-
-// auditedHosts lists the audited hosts, sorted (as snapshots have them).
-func (r *processTracker) auditedHosts() []string {
-	hosts := make([]string, 0, r.audited.Len())
-	r.audited.All(func(h string, _ *struct{}) bool {
-		hosts = append(hosts, h) // substrings of one copy of the set: the snapshot's
-		return true
-	})
-	slices.Sort(hosts)
-	return hosts
 }
