@@ -91,7 +91,7 @@ func gapAlert(key string, s *stream, h hole, why *explanation, now time.Time) *e
 	// event that revealed it and its first missing number in its epoch
 	// (what is left of a partly filled hole keeps those, each part its
 	// own first number).
-	findingid.Set(e, "sequence-gap", key, h.Opened.UnixNano(), strconv.FormatInt(s.Epoch, 10)+":"+strconv.FormatInt(h.First, 10))
+	findingid.Set(e, "sequence-gap", key, h.Opened.UnixNano(), strconv.FormatInt(s.epoch(), 10)+":"+strconv.FormatInt(h.First, 10))
 	e.SetStr(fieldStream, key)
 	e.SetInt(fieldFirst, h.First)
 	e.SetInt(fieldLast, h.Last)

@@ -48,7 +48,7 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 	}
 	for i := len(st.Streams) - 1; i >= 0; i-- {
 		s := st.Streams[i]
-		s.Lease = lease
+		s.setLease(lease)
 		if old, ok := t.streams.Peek(s.key); ok {
 			delete(t.open, old)
 		}

@@ -14,17 +14,17 @@ import (
 // are behind one pointer (more). Snapshots write the fields of streamJSON
 // (stream_json.go).
 type stream struct {
-	// text holds the stream's kind (a byte) and its names (see setNames):
-	// host (host.name for alerts), origin ("agent:<id>" or "host:<name>":
+	// text holds the stream's kind, lease (the Owner's lease the stream
+	// was kept under, 0 without an Owner) and epoch (agent log epoch),
+	// which seldom change, and its names (see setText): host (host.name for alerts), origin ("agent:<id>" or "host:<name>":
 	// what explanations apply to), channel (winlog.channel, agent and
 	// winlog kinds: agent-declared gaps name it) and agent (agent.id for
 	// alerts, agent streams). Not its key ("rfc5424:web1/app/77", also
 	// nomen.gap.stream): the tracker's map holds that, and gives it to
 	// whoever needs it along with the stream (Tracker.open keeps the keys
 	// of the streams with holes).
-	text  string
-	Epoch int64 // agent log epoch
-	Last  int64 // highest number seen
+	text string
+	Last int64 // highest number seen
 	// First is the lowest number of the current run and began the receive
 	// time (UnixNano) of its first event: a number below First received
 	// within the grace of began is the run's beginning arriving after
@@ -33,9 +33,6 @@ type stream struct {
 	// before.
 	First int64
 	began int64
-	// Lease is the Owner's lease the stream was kept under (0 without an
-	// Owner).
-	Lease uint64
 	more  *streamMore // nil while the stream has neither holes nor past epochs
 }
 
@@ -124,19 +121,28 @@ type streamNames [numNames]string
 // leaves it out when it is its host's.
 const hostOrigin = "host:"
 
-// setNames stores k and names in s, in one new string (an event's strings
+// head is what a stream's text holds before its names.
+type head struct {
+	kind  kind
+	lease uint64
+	epoch int64
+}
+
+// setText stores h and names in s, in one new string (an event's strings
 // point into its parser's arena, which a stream must not keep alive): the
-// kind's byte, then each name as its length (uvarint) and bytes, in
-// name* order. The origin's length is written plus one, and 0 when it is
-// hostOrigin and the host, left out (most streams: their text is then
-// little more than their host).
-func (s *stream) setNames(k kind, names streamNames) {
-	n := 1
+// kind's byte, the lease (uvarint), the epoch (varint), then each name as
+// its length (uvarint) and bytes, in name* order. The origin's length is
+// written plus one, and 0 when it is hostOrigin and the host, left out
+// (most streams: their text is then little more than their host).
+func (s *stream) setText(h head, names streamNames) {
+	n := 1 + 2*binary.MaxVarintLen64
 	for _, v := range names {
 		n += binary.MaxVarintLen64 + len(v)
 	}
 	b := make([]byte, 0, n)
-	b = append(b, byte(k))
+	b = append(b, byte(h.kind))
+	b = binary.AppendUvarint(b, h.lease)
+	b = binary.AppendVarint(b, h.epoch)
 	for i, v := range names {
 		switch {
 		case i != nameOrigin:
@@ -152,12 +158,54 @@ func (s *stream) setNames(k kind, names streamNames) {
 	s.text = string(b)
 }
 
-// kind returns the stream's kind.
-func (s *stream) kind() kind {
+// head returns what s's text holds before the names, and the names.
+func (s *stream) head() (head, string) {
 	if s.text == "" {
-		return 0
+		return head{}, ""
 	}
-	return kind(s.text[0])
+	t := s.text[1:]
+	lease, w := uvarint(t)
+	t = t[w:]
+	ze, w := uvarint(t)
+	epoch := int64(ze >> 1) // zigzag, as binary.AppendVarint writes it
+	if ze&1 != 0 {
+		epoch = ^epoch
+	}
+	return head{kind: kind(s.text[0]), lease: lease, epoch: epoch}, t[w:]
+}
+
+func (s *stream) kind() kind {
+	h, _ := s.head()
+	return h.kind
+}
+
+// lease returns the Owner's lease s was kept under (read for every event:
+// most are one byte, and read as such).
+func (s *stream) lease() uint64 {
+	if len(s.text) > 1 && s.text[1] < 0x80 {
+		return uint64(s.text[1])
+	}
+	h, _ := s.head()
+	return h.lease
+}
+
+func (s *stream) epoch() int64 {
+	h, _ := s.head()
+	return h.epoch
+}
+
+// setLease, setEpoch and setHost change what they name (a new text).
+func (s *stream) setLease(l uint64) {
+	h, _ := s.head()
+	h.lease = l
+	s.setText(h, s.names())
+}
+
+func (s *stream) setEpoch(e int64) {
+	if h, _ := s.head(); h.epoch != e {
+		h.epoch = e
+		s.setText(h, s.names())
+	}
 }
 
 // names returns s's names (substrings of its text; the origin of a host
@@ -172,10 +220,10 @@ func (s *stream) names() streamNames {
 
 // name returns name i (name*) of s.
 func (s *stream) name(i int) string {
-	if s.text == "" {
+	_, t := s.head()
+	if t == "" {
 		return ""
 	}
-	t := s.text[1:]
 	for j := 0; ; j++ {
 		l, w := uvarint(t)
 		if j == nameOrigin {
@@ -215,11 +263,11 @@ func (s *stream) host() string    { return s.name(nameHost) }
 func (s *stream) channel() string { return s.name(nameChannel) }
 func (s *stream) agent() string   { return s.name(nameAgent) }
 
-// setHost replaces the stream's host name.
 func (s *stream) setHost(host string) {
+	h, _ := s.head()
 	names := s.names()
 	names[nameHost] = host
-	s.setNames(s.kind(), names)
+	s.setText(h, names)
 }
 
 // pastEpoch is how far an epoch the stream left went.
@@ -279,8 +327,8 @@ type observation struct {
 // at once (a restart ends the old run; too many holes) are appended to
 // confirm.
 func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (verdict, []hole) {
-	if o.hasEpoch && o.epoch != s.Epoch {
-		if o.epoch < s.Epoch {
+	if o.hasEpoch && o.epoch != s.epoch() {
+		if o.epoch < s.epoch() {
 			return s.observePast(o), confirm
 		}
 		// A recreated log or reinstalled agent: the agent starts from the
@@ -288,7 +336,8 @@ func (s *stream) observe(o observation, grace time.Duration, confirm []hole) (ve
 		confirm = append(confirm, s.holes()...)
 		s.setHoles(nil)
 		s.leave()
-		s.Epoch, s.Last = o.epoch, o.n
+		s.setEpoch(o.epoch)
+		s.Last = o.n
 		s.begin(o.n, o.at)
 		return restarted, confirm
 	}
@@ -336,12 +385,12 @@ func (s *stream) begin(first int64, at time.Time) { s.First, s.began = first, at
 func (s *stream) leave() {
 	past := s.past()
 	for i, p := range past {
-		if p.Epoch == s.Epoch { // came back to an epoch left before
+		if p.Epoch == s.epoch() { // came back to an epoch left before
 			past = append(past[:i], past[i+1:]...)
 			break
 		}
 	}
-	past = append(past, pastEpoch{Epoch: s.Epoch, Last: max(s.Last, s.pastLast(s.Epoch))})
+	past = append(past, pastEpoch{Epoch: s.epoch(), Last: max(s.Last, s.pastLast(s.epoch()))})
 	if k := len(past) - maxPastEpochs; k > 0 {
 		past = append(past[:0], past[k:]...)
 	}

@@ -33,9 +33,10 @@ type savedStream struct {
 }
 
 func (s savedStream) MarshalJSON() ([]byte, error) {
+	h, _ := s.head()
 	names := s.names()
-	j := streamJSON{Key: s.key, Kind: s.kind(), Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
-		Epoch: s.Epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: s.Lease}
+	j := streamJSON{Key: s.key, Kind: h.kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
+		Epoch: h.epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: h.lease}
 	if s.began != 0 {
 		j.Began = time.Unix(0, s.began).UTC()
 	}
@@ -47,10 +48,10 @@ func (s *savedStream) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = savedStream{key: j.Key, stream: stream{Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}}
+	*s = savedStream{key: j.Key, stream: stream{Last: j.Last, First: j.First}}
 	s.setHoles(j.Holes)
 	s.setPast(j.Past)
-	s.setNames(j.Kind, streamNames{nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
+	s.setText(head{kind: j.Kind, lease: j.Lease, epoch: j.Epoch}, streamNames{nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
 	if !j.Began.IsZero() {
 		s.began = j.Began.UnixNano()
 	}

@@ -24,7 +24,7 @@ func TestStreamJSONKeepsTheFormat(t *testing.T) {
 	if want := time.Date(2026, 11, 22, 10, 15, 1, 500_000_000, time.UTC).UnixNano(); s.began != want || s.First != 90 {
 		t.Fatalf("run began %d at %d, want %d at 90", s.began, s.First, want)
 	}
-	if s.Epoch != 3 || s.Last != 120 || s.Lease != 9 || len(s.holes()) != 1 || s.holes()[0].After != 77 || len(s.past()) != 1 || s.past()[0].Last != 4000 {
+	if s.epoch() != 3 || s.Last != 120 || s.lease() != 9 || len(s.holes()) != 1 || s.holes()[0].After != 77 || len(s.past()) != 1 || s.past()[0].Last != 4000 {
 		t.Fatalf("stream %+v", s)
 	}
 	out, err := json.Marshal(s)

@@ -479,7 +479,7 @@ func (t *Tracker) lease(key string) (uint64, bool) {
 // kept under.
 func (t *Tracker) ours(key string, s *stream) bool {
 	lease, ok := t.lease(key)
-	return ok && lease == s.Lease
+	return ok && lease == s.lease()
 }
 
 // observe applies one number to the stream named by t.key.
@@ -493,7 +493,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	}
 	t.Dirty = true
 	s, ok := t.streams.GetBytes(t.key)
-	if ok && s.Lease != lease {
+	if ok && s.lease() != lease {
 		// Kept under an earlier lease: another instance had the stream
 		// in between, what is here is stale. Start again.
 		delete(t.open, s)
@@ -501,7 +501,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		ok = false
 	}
 	if !ok {
-		st := stream{Last: o.n, Epoch: o.epoch, Lease: lease}
+		st := stream{Last: o.n}
 		names := streamNames{nameOrigin: f.origin(), nameHost: f.host}
 		if k == kAgent || k == kWinlog {
 			names[nameChannel] = f.channel
@@ -509,7 +509,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		if k == kAgent {
 			names[nameAgent] = f.agentID
 		}
-		st.setNames(k, names) // copies them
+		st.setText(head{kind: k, lease: lease, epoch: o.epoch}, names) // copies them
 		st.begin(o.n, o.at)
 		t.streams.PutBytes(t.key, st, t.evicted)
 		if !t.recovering {
