@@ -182,9 +182,13 @@ func (s *stream) kind() kind {
 // lease returns the Owner's lease s was kept under (read for every event:
 // most are one byte, and read as such).
 func (s *stream) lease() uint64 {
-	if len(s.text) > 1 && s.text[1] < 0x80 {
-		return uint64(s.text[1])
+	if t := s.text; len(t) > 1 && t[1] < 0x80 {
+		return uint64(t[1])
 	}
+	return s.longLease()
+}
+
+func (s *stream) longLease() uint64 {
 	h, _ := s.head()
 	return h.lease
 }
@@ -258,8 +262,18 @@ func uvarint(t string) (uint64, int) {
 	}
 }
 
-func (s *stream) origin() string  { return s.name(nameOrigin) }
-func (s *stream) host() string    { return s.name(nameHost) }
+func (s *stream) origin() string { return s.name(nameOrigin) }
+
+// host is name(nameHost), read for every event: where the lease, the
+// epoch and the host's length are a byte each (most streams), it is
+// read in place.
+func (s *stream) host() string {
+	if t := s.text; len(t) > 3 && t[1]|t[2]|t[3] < 0x80 {
+		return t[4 : 4+t[3]]
+	}
+	return s.name(nameHost)
+}
+
 func (s *stream) channel() string { return s.name(nameChannel) }
 func (s *stream) agent() string   { return s.name(nameAgent) }
 
