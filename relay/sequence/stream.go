@@ -130,8 +130,9 @@ type head struct {
 
 // setText stores h and names in s, in one new string (an event's strings
 // point into its parser's arena, which a stream must not keep alive): the
-// kind's byte, the lease (uvarint), the epoch (varint), then each name as
-// its length (uvarint) and bytes, in name* order. The origin's length is
+// kind's byte; the host, the lease (uvarint) and the epoch (varint),
+// which every event reads (hot); then the other names. Each name is its
+// length (uvarint) and bytes, in name* order. The origin's length is
 // written plus one, and 0 when it is hostOrigin and the host, left out
 // (most streams: their text is then little more than their host).
 func (s *stream) setText(h head, names streamNames) {
@@ -141,8 +142,6 @@ func (s *stream) setText(h head, names streamNames) {
 	}
 	b := make([]byte, 0, n)
 	b = append(b, byte(h.kind))
-	b = binary.AppendUvarint(b, h.lease)
-	b = binary.AppendVarint(b, h.epoch)
 	for i, v := range names {
 		switch {
 		case i != nameOrigin:
@@ -154,59 +153,65 @@ func (s *stream) setText(h head, names streamNames) {
 			b = binary.AppendUvarint(b, uint64(len(v))+1)
 		}
 		b = append(b, v...)
+		if i == nameHost {
+			b = binary.AppendUvarint(b, h.lease)
+			b = binary.AppendVarint(b, h.epoch)
+		}
 	}
 	s.text = string(b)
 }
 
-// head returns what s's text holds before the names, and the names.
-func (s *stream) head() (head, string) {
-	if s.text == "" {
-		return head{}, ""
+// parse returns what s's text holds: its head, its host, and its other
+// names (as setText wrote them).
+func (s *stream) parse() (head, string, string) {
+	t := s.text
+	if t == "" {
+		return head{}, "", ""
 	}
-	t := s.text[1:]
-	lease, w := uvarint(t)
+	h := head{kind: kind(t[0])}
+	l, w := uvarint(t[1:])
+	host := t[1+w : 1+w+int(l)]
+	t = t[1+w+int(l):]
+	h.lease, w = uvarint(t)
 	t = t[w:]
 	ze, w := uvarint(t)
-	epoch := int64(ze >> 1) // zigzag, as binary.AppendVarint writes it
+	h.epoch = int64(ze >> 1) // zigzag, as binary.AppendVarint writes it
 	if ze&1 != 0 {
-		epoch = ^epoch
+		h.epoch = ^h.epoch
 	}
-	return head{kind: kind(s.text[0]), lease: lease, epoch: epoch}, t[w:]
+	return h, host, t[w:]
 }
 
-func (s *stream) kind() kind {
-	h, _ := s.head()
-	return h.kind
+func (s *stream) head() head {
+	h, _, _ := s.parse()
+	return h
 }
 
-// lease returns the Owner's lease s was kept under (read for every event:
-// most are one byte, and read as such).
-func (s *stream) lease() uint64 {
-	if t := s.text; len(t) > 1 && t[1] < 0x80 {
-		return uint64(t[1])
+func (s *stream) kind() kind    { return s.head().kind }
+func (s *stream) lease() uint64 { return s.head().lease }
+func (s *stream) epoch() int64  { return s.head().epoch }
+
+// hot returns the lease and the host, which every event reads: where the
+// host's length and the lease are a byte each (most streams), in place.
+func (s *stream) hot() (uint64, string) {
+	if t := s.text; len(t) > 2 {
+		if n := int(t[1]); n < 0x80 && len(t) > 2+n && t[2+n] < 0x80 {
+			return uint64(t[2+n]), t[2 : 2+n]
+		}
 	}
-	return s.longLease()
-}
-
-func (s *stream) longLease() uint64 {
-	h, _ := s.head()
-	return h.lease
-}
-
-func (s *stream) epoch() int64 {
-	h, _ := s.head()
-	return h.epoch
+	h, host, _ := s.parse()
+	return h.lease, host
 }
 
 // setLease, setEpoch and setHost change what they name (a new text).
 func (s *stream) setLease(l uint64) {
-	h, _ := s.head()
+	h := s.head()
 	h.lease = l
 	s.setText(h, s.names())
 }
 
 func (s *stream) setEpoch(e int64) {
-	if h, _ := s.head(); h.epoch != e {
+	if h := s.head(); h.epoch != e {
 		h.epoch = e
 		s.setText(h, s.names())
 	}
@@ -224,16 +229,16 @@ func (s *stream) names() streamNames {
 
 // name returns name i (name*) of s.
 func (s *stream) name(i int) string {
-	_, t := s.head()
-	if t == "" {
-		return ""
+	_, host, t := s.parse()
+	if i == nameHost || s.text == "" {
+		return host
 	}
-	for j := 0; ; j++ {
+	for j := nameHost + 1; ; j++ {
 		l, w := uvarint(t)
 		if j == nameOrigin {
 			if l == 0 {
 				if i == j {
-					return hostOrigin + s.host()
+					return hostOrigin + host
 				}
 				t = t[w:]
 				continue
@@ -262,23 +267,13 @@ func uvarint(t string) (uint64, int) {
 	}
 }
 
-func (s *stream) origin() string { return s.name(nameOrigin) }
-
-// host is name(nameHost), read for every event: where the lease, the
-// epoch and the host's length are a byte each (most streams), it is
-// read in place.
-func (s *stream) host() string {
-	if t := s.text; len(t) > 3 && t[1]|t[2]|t[3] < 0x80 {
-		return t[4 : 4+t[3]]
-	}
-	return s.name(nameHost)
-}
-
+func (s *stream) origin() string  { return s.name(nameOrigin) }
+func (s *stream) host() string    { return s.name(nameHost) }
 func (s *stream) channel() string { return s.name(nameChannel) }
 func (s *stream) agent() string   { return s.name(nameAgent) }
 
 func (s *stream) setHost(host string) {
-	h, _ := s.head()
+	h := s.head()
 	names := s.names()
 	names[nameHost] = host
 	s.setText(h, names)

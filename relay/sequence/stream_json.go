@@ -33,7 +33,7 @@ type savedStream struct {
 }
 
 func (s savedStream) MarshalJSON() ([]byte, error) {
-	h, _ := s.head()
+	h := s.head()
 	names := s.names()
 	j := streamJSON{Key: s.key, Kind: h.kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
 		Epoch: h.epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: h.lease}

@@ -17,8 +17,11 @@ func FuzzStreamNames(f *testing.F) {
 		var s stream
 		check := func(when string) {
 			t.Helper()
-			if h, _ := s.head(); h != wantHead || s.kind() != wantHead.kind || s.lease() != lease || s.epoch() != epoch {
+			if h := s.head(); h != wantHead || s.kind() != wantHead.kind || s.lease() != lease || s.epoch() != epoch {
 				t.Fatalf("%s: head %+v (kind %d lease %d epoch %d), want %+v", when, h, s.kind(), s.lease(), s.epoch(), wantHead)
+			}
+			if l, h := s.hot(); l != lease || h != want[nameHost] {
+				t.Fatalf("%s: hot lease %d host %q, want %d %q", when, l, h, lease, want[nameHost])
 			}
 			if s.names() != want || s.host() != want[nameHost] || s.origin() != want[nameOrigin] || s.channel() != channel || s.agent() != agent {
 				t.Fatalf("%s: names %q, want %q", when, s.names(), want)

@@ -493,7 +493,12 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	}
 	t.Dirty = true
 	s, ok := t.streams.GetBytes(t.key)
-	if ok && s.lease() != lease {
+	var had uint64 // the stream's lease and host
+	var host string
+	if ok {
+		had, host = s.hot()
+	}
+	if ok && had != lease {
 		// Kept under an earlier lease: another instance had the stream
 		// in between, what is here is stale. Start again.
 		delete(t.open, s)
@@ -517,7 +522,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		}
 		return inOrder
 	}
-	if f.host != "" && f.host != s.host() {
+	if f.host != "" && f.host != host {
 		s.setHost(f.host)
 	}
 	o.due = o.at
