@@ -191,16 +191,26 @@ func (s *stream) kind() kind    { return s.head().kind }
 func (s *stream) lease() uint64 { return s.head().lease }
 func (s *stream) epoch() int64  { return s.head().epoch }
 
-// hot returns the lease and the host, which every event reads: where the
-// host's length and the lease are a byte each (most streams), in place.
+// hot returns the lease and the host, which every event reads (see
+// hotInPlace).
 func (s *stream) hot() (uint64, string) {
-	if t := s.text; len(t) > 2 {
-		if n := int(t[1]); n < 0x80 && len(t) > 2+n && t[2+n] < 0x80 {
-			return uint64(t[2+n]), t[2 : 2+n]
-		}
+	if lease, host, ok := s.hotInPlace(); ok {
+		return lease, host
 	}
 	h, host, _ := s.parse()
 	return h.lease, host
+}
+
+// hotInPlace is hot where the host's length and the lease are a byte each
+// (most streams: it reads them in place), and false elsewhere. Small
+// enough to be inlined: observe calls hot only when it says false.
+func (s *stream) hotInPlace() (uint64, string, bool) {
+	if t := s.text; len(t) > 2 && t[1] < 0x80 {
+		if i := 2 + int(t[1]); i < len(t) && t[i] < 0x80 {
+			return uint64(t[i]), t[2:i], true
+		}
+	}
+	return 0, "", false
 }
 
 // setLease, setEpoch and setHost change what they name (a new text).

@@ -23,6 +23,9 @@ func FuzzStreamNames(f *testing.F) {
 			if l, h := s.hot(); l != lease || h != want[nameHost] {
 				t.Fatalf("%s: hot lease %d host %q, want %d %q", when, l, h, lease, want[nameHost])
 			}
+			if l, h, ok := s.hotInPlace(); ok && (l != lease || h != want[nameHost]) {
+				t.Fatalf("%s: hotInPlace lease %d host %q, want %d %q", when, l, h, lease, want[nameHost])
+			}
 			if s.names() != want || s.host() != want[nameHost] || s.origin() != want[nameOrigin] || s.channel() != channel || s.agent() != agent {
 				t.Fatalf("%s: names %q, want %q", when, s.names(), want)
 			}

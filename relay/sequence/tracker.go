@@ -496,7 +496,10 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	var had uint64 // the stream's lease and host
 	var host string
 	if ok {
-		had, host = s.hot()
+		var inPlace bool
+		if had, host, inPlace = s.hotInPlace(); !inPlace {
+			had, host = s.hot()
+		}
 	}
 	if ok && had != lease {
 		// Kept under an earlier lease: another instance had the stream
