@@ -8,7 +8,8 @@ import (
 
 // stream is what the tracker remembers about one numbered sequence. A
 // relay holds one per numbered source and channel, by the hundred
-// thousand: its kind and names share one string (text), the receive time
+// thousand: its kind, lease, epoch and names share one string (text),
+// it does not keep its key (the tracker's map does), the receive time
 // that began its run is in nanoseconds, not a time.Time with its location
 // pointer, and its holes and past epochs, which most streams never have,
 // are behind one pointer (more). Snapshots write the fields of streamJSON
@@ -16,10 +17,11 @@ import (
 type stream struct {
 	// text holds the stream's kind, lease (the Owner's lease the stream
 	// was kept under, 0 without an Owner) and epoch (agent log epoch),
-	// which seldom change, and its names (see setText): host (host.name for alerts), origin ("agent:<id>" or "host:<name>":
-	// what explanations apply to), channel (winlog.channel, agent and
-	// winlog kinds: agent-declared gaps name it) and agent (agent.id for
-	// alerts, agent streams). Not its key ("rfc5424:web1/app/77", also
+	// which seldom change, and its names (see setText): host (host.name
+	// for alerts), origin ("agent:<id>" or "host:<name>": what
+	// explanations apply to), channel (winlog.channel, agent and winlog
+	// kinds: agent-declared gaps name it) and agent (agent.id for alerts,
+	// agent streams). Not its key ("rfc5424:web1/app/77", also
 	// nomen.gap.stream): the tracker's map holds that, and gives it to
 	// whoever needs it along with the stream (Tracker.open keeps the keys
 	// of the streams with holes).
@@ -121,7 +123,7 @@ type streamNames [numNames]string
 // leaves it out when it is its host's.
 const hostOrigin = "host:"
 
-// head is what a stream's text holds before its names.
+// head is what a stream's text holds besides its names.
 type head struct {
 	kind  kind
 	lease uint64
