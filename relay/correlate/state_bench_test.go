@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,20 +18,28 @@ import (
 // #17 bounds the state under 200,000 distinct keys to 64 MiB.
 const stateKeys = 200_000
 
+// stateStreams is how many numbered streams the stateKeys keys make: one
+// per numbered stream of benchStreams each.
+var stateStreams = stateKeys * (slices.Max(benchStreams) + 1)
+
 // BenchmarkStateManyKeys measures the memory the sequence tracker and the
 // correlation rules hold once they have seen stateKeys distinct hosts,
 // users and source addresses: every line of benchLines once per key, with
 // its host names, user names and addresses replaced by the key's, so that
-// every rule grouping by them and every numbered stream holds stateKeys
-// keys. Every bound (max_keys, max_streams, max_open) is raised to
-// stateKeys, so that nothing is evicted. Two rule sets: the shipped
-// examples (configs/correlate/examples.toml, with the built-in process
-// tracking), and the 20 rules of the other benchmarks (those plus
+// every rule grouping by them holds stateKeys keys and the numbered
+// streams stateStreams. The bounds are raised so that nothing is evicted:
+// max_keys and max_open to stateKeys, max_streams to stateStreams (each
+// key has a stream per numbered line of the mix). Two rule sets: the
+// shipped examples (configs/correlate/examples.toml, with the built-in
+// process tracking), and the 20 rules of the other benchmarks (those plus
 // benchRulesFile). Run it once: -bench StateManyKeys -benchtime 1x.
 // Reports the live heap the stages add (after collections, MiB-state),
-// the keys they hold (the sum of nomen_correlate_keys and
-// nomen_sequence_streams: several per distinct host/user/address) and
-// the cost of one (B/held-key).
+// the distinct keys fed (fed-keys), the keys the stages hold (the sum of
+// nomen_correlate_keys and nomen_sequence_streams: several per distinct
+// host/user/address), the cost of one (B/held-key), and what they evicted
+// (the sum of nomen_correlate_evicted_total and
+// nomen_sequence_streams_evicted_total; it fails if that is not 0: the
+// state measured would not be all that was fed).
 func BenchmarkStateManyKeys(b *testing.B) {
 	for _, tc := range []struct {
 		name string
@@ -55,17 +64,23 @@ func BenchmarkStateManyKeys(b *testing.B) {
 				state := liveHeap() - before
 				runtime.KeepAlive(seq)
 				runtime.KeepAlive(corr)
-				held := heldKeys(b, reg)
+				held := sumMetrics(b, reg, "nomen_correlate_keys", "nomen_sequence_streams")
+				evicted := sumMetrics(b, reg, "nomen_correlate_evicted_total", "nomen_sequence_streams_evicted_total")
 				b.ReportMetric(float64(state)/(1<<20), "MiB-state")
+				b.ReportMetric(stateKeys, "fed-keys")
 				b.ReportMetric(held, "held-keys")
 				b.ReportMetric(float64(state)/held, "B/held-key")
+				b.ReportMetric(evicted, "evicted")
+				if evicted != 0 {
+					b.Errorf("%v keys or streams evicted: the state measured is not all that was fed", evicted)
+				}
 			}
 		})
 	}
 }
 
 // manyKeysStages are the stages configured by src with every bound at
-// stateKeys.
+// stateKeys (max_streams at stateStreams).
 func manyKeysStages(b testing.TB, reg *prometheus.Registry, src []byte) (*sequence.Tracker, *Engine) {
 	var s struct {
 		Correlate Config          `toml:"correlate"`
@@ -88,7 +103,7 @@ func manyKeysStages(b testing.TB, reg *prometheus.Registry, src []byte) (*sequen
 		c.FirstSeen[i].MaxKeys = stateKeys
 	}
 	c.Process.MaxOpen = stateKeys
-	s.Sequence.MaxStreams = stateKeys
+	s.Sequence.MaxStreams = stateStreams
 	seq, err := sequence.New(s.Sequence, sequence.Options{Registerer: reg})
 	if err != nil {
 		b.Fatal(err)
@@ -146,19 +161,19 @@ func feedManyKeys(p *benchPipeline, seq *sequence.Tracker, corr *Engine, keys in
 	corr.Tick(now)
 }
 
-// heldKeys is what the stages say they hold: the sum of
-// nomen_correlate_keys (every rule's keys, open processes) and
-// nomen_sequence_streams.
-func heldKeys(b testing.TB, reg *prometheus.Registry) float64 {
+// sumMetrics is the sum of every series of the named gauges and counters
+// in reg (e.g. nomen_correlate_keys, every rule's keys and the open
+// processes, and nomen_sequence_streams: what the stages hold).
+func sumMetrics(b testing.TB, reg *prometheus.Registry, names ...string) float64 {
 	mfs, err := reg.Gather()
 	if err != nil {
 		b.Fatal(err)
 	}
 	n := 0.0
 	for _, mf := range mfs {
-		if name := mf.GetName(); name == "nomen_correlate_keys" || name == "nomen_sequence_streams" {
+		if slices.Contains(names, mf.GetName()) {
 			for _, m := range mf.GetMetric() {
-				n += m.GetGauge().GetValue()
+				n += m.GetGauge().GetValue() + m.GetCounter().GetValue()
 			}
 		}
 	}

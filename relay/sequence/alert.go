@@ -63,7 +63,7 @@ func setIDs(e *event.Event, ids ...uint64) {
 }
 
 // gapAlert reports a confirmed hole of s.
-func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
+func gapAlert(key string, s *stream, h hole, why *explanation, now time.Time) *event.Event {
 	e := newAlert(now, now, actionGap, "nomen.sequence.gap", "sequence-gap",
 		"Numbered events of a source never arrived: deleted, suppressed or lost on the way.")
 	n := h.count()
@@ -78,7 +78,7 @@ func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
 		msg = strconv.AppendInt(msg, h.Last, 10)
 	}
 	msg = append(msg, " of "...)
-	msg = append(msg, s.key()...)
+	msg = append(msg, key...)
 	msg = append(msg, " never arrived ("...)
 	msg = strconv.AppendInt(msg, n, 10)
 	msg = append(msg, " missing)"...)
@@ -91,8 +91,8 @@ func gapAlert(s *stream, h hole, why *explanation, now time.Time) *event.Event {
 	// event that revealed it and its first missing number in its epoch
 	// (what is left of a partly filled hole keeps those, each part its
 	// own first number).
-	findingid.Set(e, "sequence-gap", s.key(), h.Opened.UnixNano(), strconv.FormatInt(s.Epoch, 10)+":"+strconv.FormatInt(h.First, 10))
-	e.SetStr(fieldStream, s.key())
+	findingid.Set(e, "sequence-gap", key, h.Opened.UnixNano(), strconv.FormatInt(s.epoch(), 10)+":"+strconv.FormatInt(h.First, 10))
+	e.SetStr(fieldStream, key)
 	e.SetInt(fieldFirst, h.First)
 	e.SetInt(fieldLast, h.Last)
 	e.SetInt(fieldCount, n)

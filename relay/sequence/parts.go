@@ -25,7 +25,7 @@ func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 			st = &state{}
 			byPart[p] = st
 		}
-		st.Streams = append(st.Streams, s.clone())
+		st.Streams = append(st.Streams, savedStream{k, s.clone()})
 		return true
 	})
 	out := make(map[int]any, len(byPart))
@@ -48,13 +48,13 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 	}
 	for i := len(st.Streams) - 1; i >= 0; i-- {
 		s := st.Streams[i]
-		s.Lease = lease
-		if old, ok := t.streams.Peek(s.key()); ok {
+		s.setLease(lease)
+		if old, ok := t.streams.Peek(s.key); ok {
 			delete(t.open, old)
 		}
-		kept := t.streams.Put(s.key(), s, t.evicted)
+		kept := t.streams.Put(s.key, s.stream, t.evicted)
 		if len(kept.holes()) > 0 {
-			t.open[kept] = struct{}{}
+			t.open[kept] = s.key
 		}
 	}
 	t.m.streams.Set(float64(t.streams.Len()))

@@ -3,20 +3,21 @@ package sequence
 import (
 	"fmt"
 	"maps"
+	"strings"
 )
 
 // state is the snapshot: streams most recently used first.
 type state struct {
-	Streams      []stream               `json:"streams"`
+	Streams      []savedStream          `json:"streams"`
 	Explanations map[string]explanation `json:"explanations,omitempty"`
 }
 
 // state copies what the snapshot holds (it is encoded on another
 // goroutine while the tracker goes on changing its own).
 func (t *Tracker) state() *state {
-	st := &state{Streams: make([]stream, 0, t.streams.Len()), Explanations: maps.Clone(t.explain)}
-	t.streams.All(func(_ string, s *stream) bool {
-		st.Streams = append(st.Streams, s.clone())
+	st := &state{Streams: make([]savedStream, 0, t.streams.Len()), Explanations: maps.Clone(t.explain)}
+	t.streams.All(func(k string, s *stream) bool {
+		st.Streams = append(st.Streams, savedStream{k, s.clone()})
 		return true
 	})
 	return st
@@ -29,11 +30,11 @@ func (t *Tracker) restore() error {
 		return err
 	}
 	for _, s := range st.Streams {
-		t.streams.PutBack(s.key(), s)
+		t.streams.PutBack(s.key, s.stream)
 	}
-	t.streams.All(func(_ string, s *stream) bool {
+	t.streams.All(func(k string, s *stream) bool {
 		if len(s.holes()) > 0 {
-			t.open[s] = struct{}{}
+			t.open[s] = strings.Clone(k) // not a piece of All's copy of every key
 		}
 		return true
 	})
@@ -53,20 +54,20 @@ func (t *Tracker) restore() error {
 func (st *state) Validate() error {
 	seen := make(map[string]bool, len(st.Streams))
 	for _, s := range st.Streams {
-		if s.key() == "" || s.Kind >= numKinds {
-			return fmt.Errorf("stream %q: kind %d", s.key(), s.Kind)
+		if s.key == "" || s.kind() >= numKinds {
+			return fmt.Errorf("stream %q: kind %d", s.key, s.kind())
 		}
-		if seen[s.key()] {
-			return fmt.Errorf("stream %q listed twice", s.key())
+		if seen[s.key] {
+			return fmt.Errorf("stream %q listed twice", s.key)
 		}
-		seen[s.key()] = true
+		seen[s.key] = true
 		if len(s.holes()) > maxHoles || len(s.past()) > maxPastEpochs {
-			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.key(), len(s.holes()), len(s.past()))
+			return fmt.Errorf("stream %q: %d holes, %d past epochs", s.key, len(s.holes()), len(s.past()))
 		}
 		prev := int64(0)
 		for _, h := range s.holes() {
 			if h.First <= prev || h.First > h.Last || h.Last >= s.Last {
-				return fmt.Errorf("stream %q: hole %d-%d after %d, last %d", s.key(), h.First, h.Last, prev, s.Last)
+				return fmt.Errorf("stream %q: hole %d-%d after %d, last %d", s.key, h.First, h.Last, prev, s.Last)
 			}
 			prev = h.Last
 		}

@@ -79,8 +79,16 @@ func FuzzSnapshotState(f *testing.F) {
 		tr, _ := openTracker(t, dir, func() time.Time { return stagetest.Epoch })
 		_, aside := os.Stat(path + ".corrupt")
 		if restored := aside != nil; restored {
-			var live []stream
-			tr.streams.All(func(_ string, s *stream) bool { live = append(live, *s); return true })
+			var live []savedStream
+			tr.streams.All(func(k string, s *stream) bool {
+				live = append(live, savedStream{k, *s})
+				// The tracker names a stream with holes by the key it
+				// keeps for it: its own.
+				if key, open := tr.open[s]; open != (len(s.holes()) > 0) || open && key != k {
+					t.Fatalf("stream %q with %d holes listed open as %q (%v)", k, len(s.holes()), key, open)
+				}
+				return true
+			})
 			st := &state{Streams: live}
 			if err := st.Validate(); err != nil {
 				t.Fatalf("restored a stream the tracker cannot have: %v", err)

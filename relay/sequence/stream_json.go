@@ -25,25 +25,33 @@ type streamJSON struct {
 	Lease   uint64      `json:",omitempty"`
 }
 
-func (s stream) MarshalJSON() ([]byte, error) {
+// savedStream is a stream with its key (which the stream itself does not
+// keep), as snapshots and partition states hold it.
+type savedStream struct {
+	key string
+	stream
+}
+
+func (s savedStream) MarshalJSON() ([]byte, error) {
+	h := s.head()
 	names := s.names()
-	j := streamJSON{Key: names[nameKey], Kind: s.Kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
-		Epoch: s.Epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: s.Lease}
+	j := streamJSON{Key: s.key, Kind: h.kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
+		Epoch: h.epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: h.lease}
 	if s.began != 0 {
 		j.Began = time.Unix(0, s.began).UTC()
 	}
 	return json.Marshal(j)
 }
 
-func (s *stream) UnmarshalJSON(b []byte) error {
+func (s *savedStream) UnmarshalJSON(b []byte) error {
 	var j streamJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = stream{Kind: j.Kind, Epoch: j.Epoch, Last: j.Last, First: j.First, Lease: j.Lease}
+	*s = savedStream{key: j.Key, stream: stream{Last: j.Last, First: j.First}}
 	s.setHoles(j.Holes)
 	s.setPast(j.Past)
-	s.setNames(streamNames{nameKey: j.Key, nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
+	s.setText(head{kind: j.Kind, lease: j.Lease, epoch: j.Epoch}, streamNames{nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
 	if !j.Began.IsZero() {
 		s.began = j.Began.UnixNano()
 	}

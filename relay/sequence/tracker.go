@@ -76,7 +76,7 @@ type Tracker struct {
 	guard   *stage.Guard // a panic on one event skips its tracking
 	now     func() time.Time
 	streams *lru.Map[stream]
-	open    map[*stream]struct{} // streams with holes
+	open    map[*stream]string // streams with holes, and their keys
 	explain map[string]explanation
 
 	reload     atomic.Pointer[settings] // queued by Reload
@@ -122,7 +122,7 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 		m:       m,
 		now:     opts.Now,
 		streams: lru.New[stream](set.maxStreams),
-		open:    map[*stream]struct{}{},
+		open:    map[*stream]string{},
 		explain: map[string]explanation{},
 	}
 	if t.log == nil {
@@ -250,9 +250,13 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 // tick confirms the holes due by now and forgets old explanations.
 func (t *Tracker) tick(now time.Time) {
 	if len(t.open) > 0 {
-		var due []*stream
-		for s := range t.open {
-			if !t.ours(s) {
+		type dueStream struct {
+			key string
+			s   *stream
+		}
+		var due []dueStream
+		for s, key := range t.open {
+			if !t.ours(key, s) {
 				// Another instance owns it now (or did meanwhile): its
 				// holes are not ours to confirm.
 				s.setHoles(nil)
@@ -262,20 +266,20 @@ func (t *Tracker) tick(now time.Time) {
 			}
 			for _, h := range s.holes() {
 				if !h.Deadline.After(now) {
-					due = append(due, s)
+					due = append(due, dueStream{key, s})
 					break
 				}
 			}
 		}
-		slices.SortFunc(due, func(a, b *stream) int { return strings.Compare(a.key(), b.key()) })
+		slices.SortFunc(due, func(a, b dueStream) int { return strings.Compare(a.key, b.key) })
 		if len(due) > 0 {
 			t.Dirty = true
 		}
-		for _, s := range due {
-			t.confirm = s.due(now, t.confirm[:0])
-			t.gaps(s, t.confirm, now)
-			if len(s.holes()) == 0 {
-				delete(t.open, s)
+		for _, d := range due {
+			t.confirm = d.s.due(now, t.confirm[:0])
+			t.gaps(d.key, d.s, t.confirm, now)
+			if len(d.s.holes()) == 0 {
+				delete(t.open, d.s)
 			}
 		}
 	}
@@ -477,9 +481,9 @@ func (t *Tracker) lease(key string) (uint64, bool) {
 
 // ours reports whether s is still this tracker's, under the lease it was
 // kept under.
-func (t *Tracker) ours(s *stream) bool {
-	lease, ok := t.lease(s.key())
-	return ok && lease == s.Lease
+func (t *Tracker) ours(key string, s *stream) bool {
+	lease, ok := t.lease(key)
+	return ok && lease == s.lease()
 }
 
 // observe applies one number to the stream named by t.key.
@@ -493,23 +497,31 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	}
 	t.Dirty = true
 	s, ok := t.streams.GetBytes(t.key)
-	if ok && s.Lease != lease {
+	var had uint64 // the stream's lease and host
+	var host string
+	if ok {
+		var inPlace bool
+		if had, host, inPlace = s.hotInPlace(); !inPlace {
+			had, host = s.hot()
+		}
+	}
+	if ok && had != lease {
 		// Kept under an earlier lease: another instance had the stream
 		// in between, what is here is stale. Start again.
 		delete(t.open, s)
-		t.streams.Delete(s.key())
+		t.streams.DeleteBytes(t.key)
 		ok = false
 	}
 	if !ok {
-		st := stream{Kind: k, Last: o.n, Epoch: o.epoch, Lease: lease}
-		names := streamNames{nameKey: string(t.key), nameOrigin: f.origin(), nameHost: f.host}
+		st := stream{Last: o.n}
+		names := streamNames{nameOrigin: f.origin(), nameHost: f.host}
 		if k == kAgent || k == kWinlog {
 			names[nameChannel] = f.channel
 		}
 		if k == kAgent {
 			names[nameAgent] = f.agentID
 		}
-		st.setNames(names) // copies them
+		st.setText(head{kind: k, lease: lease, epoch: o.epoch}, names) // copies them
 		st.begin(o.n, o.at)
 		t.streams.PutBytes(t.key, st, t.evicted)
 		if !t.recovering {
@@ -517,7 +529,7 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		}
 		return inOrder
 	}
-	if f.host != "" && f.host != s.host() {
+	if f.host != "" && f.host != host {
 		s.setHost(f.host)
 	}
 	o.due = o.at
@@ -528,13 +540,13 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
 	t.confirm = confirm
 	if len(confirm) > 0 {
-		t.gaps(s, confirm, e.Received)
+		t.gaps(string(t.key), s, confirm, e.Received)
 	}
 	switch v {
 	case opened, restarted:
-		if len(s.holes()) > 0 {
-			t.open[s] = struct{}{}
-		} else {
+		if _, known := t.open[s]; !known && len(s.holes()) > 0 {
+			t.open[s] = string(t.key)
+		} else if len(s.holes()) == 0 {
 			delete(t.open, s)
 		}
 		if v == restarted && !t.recovering {
@@ -557,9 +569,9 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 
 // evicted is called when a stream is pushed out by max_streams: its open
 // holes are reported now rather than never.
-func (t *Tracker) evicted(_ string, s *stream) {
-	if len(s.holes()) > 0 && t.ours(s) {
-		t.gaps(s, s.holes(), t.now())
+func (t *Tracker) evicted(key string, s *stream) {
+	if len(s.holes()) > 0 && t.ours(key, s) {
+		t.gaps(key, s, s.holes(), t.now())
 	}
 	delete(t.open, s)
 	if t.recovering {
@@ -569,7 +581,7 @@ func (t *Tracker) evicted(_ string, s *stream) {
 	if now := t.now(); now.Sub(t.evictWarn) > time.Minute {
 		t.evictWarn = now
 		t.log.Warn("sequence: max_streams reached, forgetting the least recently used streams (many senders, or random host names)",
-			"max_streams", t.set.maxStreams, "evicted", s.key())
+			"max_streams", t.set.maxStreams, "evicted", key)
 	}
 }
 
@@ -587,10 +599,10 @@ func (t *Tracker) explained(key string, x explanation) {
 	}
 }
 
-// gaps emits alerts for confirmed holes of s. A hole the agent itself
+// gaps emits alerts for confirmed holes of s, of key. A hole the agent itself
 // declared in full is counted but not alerted again: the relay's alert
 // for the declared gap already reports it.
-func (t *Tracker) gaps(s *stream, holes []hole, now time.Time) {
+func (t *Tracker) gaps(key string, s *stream, holes []hole, now time.Time) {
 	if t.recovering {
 		return
 	}
@@ -601,7 +613,7 @@ func (t *Tracker) gaps(s *stream, holes []hole, now time.Time) {
 		if why != nil && why.First > 0 && why.First <= h.First && h.Last <= why.Last {
 			continue
 		}
-		t.out = append(t.out, gapAlert(s, h, why, now))
+		t.out = append(t.out, gapAlert(key, s, h, why, now))
 	}
 }
 
