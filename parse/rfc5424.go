@@ -145,14 +145,13 @@ func msgText(msg string) string {
 
 // structuredData reads SD-ELEMENTs at s[i:] (s[i] == '[') into e.SD and
 // returns the index after the last "]". On malformed input it returns
-// false (and the index where it stopped) and leaves e.SD nil.
+// false (and the index where it stopped) and leaves e.SD empty.
 func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
-	// Params go straight into the arena (no scratch to copy from and
-	// clear: on a busy relay those two were ~5 % of the CPU, most of it
-	// the collector's write barriers); the elements are counted in a
-	// scratch of offsets, which holds no pointer.
-	p.sdElems = p.sdElems[:0]
-	from := len(p.params) // this message's params are p.params[from:]
+	// The SD's names and values are spans of s (Original), in the
+	// builder's block shared by many events: nothing to scan for the
+	// collector but one pointer.
+	sd := &p.sd
+	sd.Start(s)
 	for i < len(s) && s[i] == '[' {
 		i++
 		j := i
@@ -160,20 +159,23 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			j++
 		}
 		if j == i || j >= len(s) {
-			return j, p.dropParams(from)
+			sd.Drop()
+			return j, false
 		}
-		el := sdElem{id0: int32(i), id1: int32(j)}
+		sd.Element(s[i:j])
 		i = j
 		for {
 			if i >= len(s) {
-				return i, p.dropParams(from)
+				sd.Drop()
+				return i, false
 			}
 			if s[i] == ']' {
 				i++
 				break
 			}
 			if s[i] != ' ' {
-				return i, p.dropParams(from)
+				sd.Drop()
+				return i, false
 			}
 			i = skipSpaces(s, i)
 			if i < len(s) && s[i] == ']' {
@@ -186,30 +188,21 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 				j++
 			}
 			if j == i || j+1 >= len(s) || s[j] != '=' || s[j+1] != '"' {
-				return j, p.dropParams(from)
+				sd.Drop()
+				return j, false
 			}
 			name := s[i:j]
 			i = j + 2
 			val, end, ok := sdValue(s, i)
 			if !ok {
-				return end, p.dropParams(from)
+				sd.Drop()
+				return end, false
 			}
-			from = p.addParam(from, event.SDParam{Name: name, Value: val})
-			el.params++
+			sd.Param(name, val)
 			i = end
 		}
-		p.sdElems = append(p.sdElems, el)
 	}
-	// Each element's Params is a capped window of the arena so an append
-	// by a decoder cannot clobber the next.
-	params := p.params[from:]
-	sd := p.sdElemSlice(len(p.sdElems))
-	k := 0
-	for n, el := range p.sdElems {
-		sd[n] = event.SDElement{ID: s[el.id0:el.id1], Params: params[k : k+el.params : k+el.params]}
-		k += el.params
-	}
-	e.SD = sd
+	e.SD = sd.Finish()
 	if v, ok := e.SDParam("meta", "sequenceId"); ok {
 		if n, ok := atoi(v); ok && n >= 1 && n <= 2147483647 {
 			e.SetInt(FieldSequence, n)
