@@ -152,6 +152,10 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 	// collector but one pointer.
 	sd := &p.sd
 	sd.Start(s)
+	// The two params the parser reads, noted as they go by (the first of
+	// each, as e.SDParam finds it) rather than looked up after.
+	var seq, synced string
+	var haveSeq, haveSynced bool
 	for i < len(s) && s[i] == '[' {
 		i++
 		j := i
@@ -162,7 +166,9 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			sd.Drop()
 			return j, false
 		}
-		sd.Element(s[i:j])
+		sd.ElementAt(i, j)
+		id := s[i:j]
+		meta, timeQuality := id == "meta", id == "timeQuality"
 		i = j
 		for {
 			if i >= len(s) {
@@ -191,26 +197,36 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 				sd.Drop()
 				return j, false
 			}
-			name := s[i:j]
+			name0, name1 := i, j
 			i = j + 2
 			val, end, ok := sdValue(s, i)
-			if !ok {
+			switch {
+			case !ok:
 				sd.Drop()
 				return end, false
+			case len(val) == end-1-i: // s[i:end-1], as written
+				sd.ParamAt(name0, name1, i, end-1)
+			default: // unescaped: a copy
+				sd.Param(s[name0:name1], val)
 			}
-			sd.Param(name, val)
+			switch {
+			case meta && !haveSeq && s[name0:name1] == "sequenceId":
+				seq, haveSeq = val, true
+			case timeQuality && !haveSynced && s[name0:name1] == "isSynced":
+				synced, haveSynced = val, true
+			}
 			i = end
 		}
 	}
 	e.SD = sd.Finish()
-	if v, ok := e.SDParam("meta", "sequenceId"); ok {
-		if n, ok := atoi(v); ok && n >= 1 && n <= 2147483647 {
+	if haveSeq {
+		if n, ok := atoi(seq); ok && n >= 1 && n <= 2147483647 {
 			e.SetInt(FieldSequence, n)
 		}
 	}
 	// RFC 5424 7.1.2: the sender's clock is not synchronised (syslog-ng
 	// writes it for a Cisco "*" stamp).
-	if v, ok := e.SDParam("timeQuality", "isSynced"); ok && v == "0" {
+	if haveSynced && synced == "0" {
 		e.Set(FieldClockUnsynced, event.Bool(true))
 	}
 	return i, true

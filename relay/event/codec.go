@@ -158,6 +158,7 @@ type decodeArena struct {
 	fields pool[Field]
 	strs   pool[string]
 	sd     SDBuilder // the SDs' spans: their strings lie in the block
+	sdUsed int       // spans the block's SDs took so far
 	// done and left are the bytes of the block decoded so far and still
 	// to decode, set by DecodeBlock before each event.
 	done, left int
@@ -209,7 +210,7 @@ func (a *decodeArena) sdBuilder() *SDBuilder {
 	}
 	rest := 0
 	if a.done > 0 {
-		rest = int(int64(a.sd.added) * int64(a.left) / int64(a.done))
+		rest = int(int64(a.sdUsed) * int64(a.left) / int64(a.done))
 	}
 	a.sd.reserve(arenaMin, min(max(arenaMin+rest+rest/8, arenaMin), arenaMax))
 	return &a.sd
@@ -353,6 +354,9 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 			}
 		}
 		e.SD = sd.Finish()
+		if a != nil {
+			a.sdUsed += len(e.SD.items)
+		}
 	}
 	if n := r.count(2); n > 0 {
 		e.Fields = a.makeFields(n)

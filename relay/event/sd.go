@@ -69,22 +69,24 @@ func (sd SD) element(i int) SDElement {
 
 // Param returns the value of param name in the first element id that has it.
 func (sd SD) Param(id, name string) (string, bool) {
-	for el := range sd.Elements() {
-		if el.ID != id {
-			continue
-		}
-		for p := range el.Params() {
-			if p.Name == name {
-				return p.Value, true
+	// A loop of its own, not Elements: the parser asks twice a message.
+	for i := 0; i < len(sd.items); {
+		n := int(sd.items[i].b.n)
+		if it := sd.items[i].a; int(it.n) == len(id) && sd.str(it) == id {
+			for _, p := range sd.items[i+1 : i+1+n] {
+				if int(p.a.n) == len(name) && sd.str(p.a) == name {
+					return sd.str(p.b), true
+				}
 			}
 		}
+		i += 1 + n
 	}
 	return "", false
 }
 
-// Text is the string every ID, name and value of sd lies in (the event's
-// Original when the parser built it without unescaping a value); Size is
-// the memory of its spans. Together they are what sd holds (journal's
+// Text is the string every ID, name and value of sd lies in (a part of
+// the event's Original when the parser built it without unescaping a
+// value); Size is the memory of its spans. Together they are what sd holds (journal's
 // memory accounting).
 func (sd SD) Text() string { return sd.text }
 
@@ -158,20 +160,21 @@ func (el SDElement) Params() iter.Seq[SDParam] {
 // ready to use.
 type SDBuilder struct {
 	base  string   // Start's text: a string added that lies in it is a span of it
+	end   int      // the end of the last span of base
 	extra []byte   // the strings added that do not: they follow base in the SD's text
 	block []sdItem // block[from:] is the SD being built
 	from  int
 	elem  int // block index of the element being built
-	added int // spans added in all (the journal's decoder sizes blocks by it)
 }
 
 // sdBlock is how many spans one block holds (16 KiB): a few hundred events'.
 const sdBlock = 1024
 
 // Start begins an SD whose strings mostly lie in base (the parser's
-// message, a journal block): those cost no copy. Other strings are copied.
+// message from the STRUCTURED-DATA on, a journal record and what follows
+// it): those cost no copy. Other strings are copied.
 func (b *SDBuilder) Start(base string) {
-	b.base, b.extra, b.from, b.elem = base, b.extra[:0], len(b.block), -1
+	b.base, b.end, b.extra, b.from, b.elem = base, 0, b.extra[:0], len(b.block), -1
 }
 
 // Element begins an element with SD-ID id.
@@ -189,66 +192,42 @@ func (b *SDBuilder) Param(name, value string) {
 	b.block[b.elem].b.n++
 }
 
+// ElementAt and ParamAt are Element and Param for strings of base given
+// by their offsets (the parser's way: no address to compare).
+func (b *SDBuilder) ElementAt(i, j int) {
+	b.elem = len(b.block)
+	b.add(sdItem{a: span{uint32(i), uint32(j - i)}})
+	b.end = max(b.end, j)
+}
+
+// ParamAt: see ElementAt.
+func (b *SDBuilder) ParamAt(name0, name1, value0, value1 int) {
+	b.add(sdItem{a: span{uint32(name0), uint32(name1 - name0)}, b: span{uint32(value0), uint32(value1 - value0)}})
+	b.block[b.elem].b.n++
+	b.end = max(b.end, value1) // a value follows its name
+}
+
 // Drop forgets the SD begun by Start.
 func (b *SDBuilder) Drop() {
 	b.block = b.block[:b.from]
-	b.base, b.elem = "", -1
+	b.base, b.end, b.elem = "", 0, -1
 }
 
 // Finish returns the SD begun by Start.
 func (b *SDBuilder) Finish() SD {
 	items := b.block[b.from:len(b.block):len(b.block)]
-	text := trimText(b.base, b.extra, items)
-	b.from, b.base, b.elem = len(b.block), "", -1
+	// The text ends where its last string in base does: an SD's text is
+	// then (about) the STRUCTURED-DATA of its message, not the rest of a
+	// whole journal block, for whoever measures the memory it holds.
+	text := b.base[:b.end]
+	if len(b.extra) > 0 {
+		text = b.base + string(b.extra) // rare: unescaped values, strings from elsewhere
+	}
+	b.from, b.base, b.end, b.elem = len(b.block), "", 0, -1
 	if len(items) == 0 {
 		return SD{}
 	}
 	return SD{text: text, items: items}
-}
-
-// trimText returns the SD's text: the part of base that items' spans
-// cover, followed by extra (rare: unescaped values, strings from
-// elsewhere), and makes the spans spans of it. An SD's text is then the
-// STRUCTURED-DATA of its message, not the message (nor a whole journal
-// block), for whoever measures the memory it holds.
-func trimText(base string, extra []byte, items []sdItem) string {
-	n := uint32(len(base))
-	lo, hi := n, uint32(0)
-	eachSpan(items, func(s *span) {
-		if s.off < n {
-			lo, hi = min(lo, s.off), max(hi, s.off+s.n)
-		}
-	})
-	lo = min(lo, hi)
-	eachSpan(items, func(s *span) {
-		if s.off < n {
-			s.off -= lo
-		} else {
-			s.off -= n - (hi - lo) // extra follows base[lo:hi]
-		}
-	})
-	if len(extra) == 0 {
-		return base[lo:hi]
-	}
-	return base[lo:hi] + string(extra)
-}
-
-// eachSpan calls fn for every span of text in items but empty ones.
-func eachSpan(items []sdItem, fn func(*span)) {
-	visit := func(s *span) {
-		if s.n > 0 {
-			fn(s)
-		}
-	}
-	for i := 0; i < len(items); {
-		n := int(items[i].b.n) // an element's item: its SD-ID and a count
-		visit(&items[i].a)
-		for k := i + 1; k <= i+n; k++ {
-			visit(&items[k].a)
-			visit(&items[k].b)
-		}
-		i += 1 + n
-	}
 }
 
 // span returns s's span in the SD's text: its place in base when it lies
@@ -256,6 +235,7 @@ func eachSpan(items []sdItem, fn func(*span)) {
 func (b *SDBuilder) span(s string) span {
 	off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(b.base)))
 	if len(s) > 0 && off < uintptr(len(b.base)) && uintptr(len(s)) <= uintptr(len(b.base))-off {
+		b.end = max(b.end, int(off)+len(s))
 		return span{uint32(off), uint32(len(s))}
 	}
 	if len(s) == 0 {
@@ -270,20 +250,27 @@ func (b *SDBuilder) span(s string) span {
 // the block is full (the SDs before keep theirs).
 func (b *SDBuilder) add(it sdItem) {
 	if len(b.block) == cap(b.block) {
-		n := len(b.block) - b.from
-		size := sdBlock
-		if cap(b.block) == 0 {
-			size = 16 // a builder for one SD (a test, one record) stays small
-		}
-		nb := make([]sdItem, n, max(size, 2*n+1))
-		copy(nb, b.block[b.from:])
-		if b.elem >= 0 {
-			b.elem -= b.from
-		}
-		b.block, b.from = nb, 0
+		b.grow()
 	}
 	b.block = append(b.block, it)
-	b.added++
+}
+
+// grow moves the SD being built to a new block. Not inlined: it is rare,
+// and add, ElementAt and ParamAt inline without it.
+//
+//go:noinline
+func (b *SDBuilder) grow() {
+	n := len(b.block) - b.from
+	size := sdBlock
+	if cap(b.block) == 0 {
+		size = 16 // a builder for one SD (a test, one record) stays small
+	}
+	nb := make([]sdItem, n, max(size, 2*n+1))
+	copy(nb, b.block[b.from:])
+	if b.elem >= 0 {
+		b.elem -= b.from
+	}
+	b.block, b.from = nb, 0
 }
 
 // reserve gives the builder a new block of n spans if it has room for
