@@ -286,50 +286,53 @@ func (b *SDBuilder) reserve(room, n int) {
 // repeat keys (Elasticsearch rejects them), so repeated elements are merged
 // and a repeated param becomes an array of its values, in order.
 func appendSD(b []byte, sd SD) []byte {
-	var buf [8]SDElement
-	els := sd.elements(buf[:0])
-	if sdRepeats(els) {
-		return appendSDMerged(b, els)
-	}
-	// Nothing to merge, the usual case: the elements as they are.
+	// The elements as they are, read straight from the spans, unless an
+	// ID or a name repeats (rare): then start over and merge.
+	start := len(b)
 	b = append(b, '{')
-	for i, el := range els {
+	for i := 0; i < len(sd.items); {
+		id := sd.items[i].a
+		for j := 0; j < i; j += 1 + int(sd.items[j].b.n) {
+			if sd.same(sd.items[j].a, id) {
+				return appendSDRepeats(b[:start], sd)
+			}
+		}
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, el.ID)
+		n := int(sd.items[i].b.n)
+		b = appendJSONString(b, sd.str(id))
 		b = append(b, ':', '{')
-		for k := range el.params {
+		params := sd.items[i+1 : i+1+n]
+		for k, p := range params {
+			for _, q := range params[:k] {
+				if sd.same(q.a, p.a) {
+					return appendSDRepeats(b[:start], sd)
+				}
+			}
 			if k > 0 {
 				b = append(b, ',')
 			}
-			p := el.Param(k)
-			b = appendJSONString(b, p.Name)
+			b = appendJSONString(b, sd.str(p.a))
 			b = append(b, ':')
-			b = appendJSONString(b, p.Value)
+			b = appendJSONString(b, sd.str(p.b))
 		}
 		b = append(b, '}')
+		i += 1 + n
 	}
 	return append(b, '}')
 }
 
-// sdRepeats reports whether an SD-ID repeats, or a PARAM-NAME in an element.
-func sdRepeats(sd []SDElement) bool {
-	for i, el := range sd {
-		if seenID(sd[:i], el.ID) {
-			return true
-		}
-		for k := range el.params {
-			name := el.Param(k).Name
-			for q := range k {
-				if el.Param(q).Name == name {
-					return true
-				}
-			}
-		}
-	}
-	return false
+// appendSDRepeats is appendSD for structured data whose IDs or names
+// repeat, by elements (a function of its own, so the common case does not
+// set up their buffer).
+func appendSDRepeats(b []byte, sd SD) []byte {
+	var buf [8]SDElement
+	return appendSDMerged(b, sd.elements(buf[:0]))
 }
+
+// same reports whether spans x and y hold the same string.
+func (sd SD) same(x, y span) bool { return x.n == y.n && sd.str(x) == sd.str(y) }
 
 // appendSDMerged is appendSD for structured data with repeats.
 func appendSDMerged(b []byte, sd []SDElement) []byte {
