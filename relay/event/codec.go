@@ -60,14 +60,19 @@ func AppendBinary(b []byte, e *Event) []byte {
 	b = o.appendText(b, e.Input)
 	b = o.appendText(b, e.Peer)
 	b = o.appendText(b, e.Format)
-	b = binary.AppendUvarint(b, uint64(e.SD.Len()))
-	for el := range e.SD.Elements() {
-		b = o.appendText(b, el.ID)
-		b = binary.AppendUvarint(b, uint64(el.Len()))
-		for p := range el.Params() {
-			b = o.appendText(b, p.Name)
-			b = o.appendText(b, p.Value)
+	// SD straight from its spans (its iterators cost ~350 instructions
+	// an event here).
+	sd := &e.SD
+	b = binary.AppendUvarint(b, uint64(sd.Len()))
+	for i := 0; i < len(sd.items); {
+		n := int(sd.items[i].b.n)
+		b = o.appendText(b, sd.str(sd.items[i].a))
+		b = binary.AppendUvarint(b, uint64(n))
+		for _, p := range sd.items[i+1 : i+1+n] {
+			b = o.appendText(b, sd.str(p.a))
+			b = o.appendText(b, sd.str(p.b))
 		}
+		i += 1 + n
 	}
 	b = binary.AppendUvarint(b, uint64(len(e.Fields)))
 	for i := range e.Fields {
