@@ -10,12 +10,13 @@ import (
 // The zero value has no elements. An SD is not changed once built (see
 // SDBuilder); copies share its memory.
 //
-// It is stored flat: every ID, name and value is a span of one text (the
-// event's Original, as the parser builds it), and the spans lie in one
-// slice without pointers. The collector thus has two pointers to follow
-// per event instead of two per element and per param, and an SD costs 16
-// bytes an element or param that it never scans (nested slices of strings
-// cost 40 and 32 bytes it scanned: a quarter of what an event allocated).
+// It is stored flat: every ID, name and value is a span of one text (a
+// part of the event's Original, as the parser builds it), and the spans
+// lie in one slice without pointers. The collector thus has two pointers
+// to follow per event instead of two per element and per param, and an
+// SD costs 16 bytes an element or param that it never scans (nested
+// slices of strings cost 40 and 32 bytes it scanned: a quarter of what
+// an event allocated).
 type SD struct {
 	text  string
 	items []sdItem // each element: its item, then one item per param
@@ -171,8 +172,8 @@ type SDBuilder struct {
 const sdBlock = 1024
 
 // Start begins an SD whose strings mostly lie in base (the parser's
-// message from the STRUCTURED-DATA on, a journal record and what follows
-// it): those cost no copy. Other strings are copied.
+// message, a journal record and what follows it): those cost no copy.
+// Other strings are copied, after base (all of it, then: keep that rare).
 func (b *SDBuilder) Start(base string) {
 	b.base, b.end, b.extra, b.from, b.elem = base, 0, b.extra[:0], len(b.block), -1
 }
@@ -216,9 +217,9 @@ func (b *SDBuilder) Drop() {
 // Finish returns the SD begun by Start.
 func (b *SDBuilder) Finish() SD {
 	items := b.block[b.from:len(b.block):len(b.block)]
-	// The text ends where its last string in base does: an SD's text is
-	// then (about) the STRUCTURED-DATA of its message, not the rest of a
-	// whole journal block, for whoever measures the memory it holds.
+	// The text ends where its last string in base does: an SD's text
+	// ends with the STRUCTURED-DATA of its message, not with the rest of
+	// a whole journal block, for whoever measures the memory it holds.
 	text := b.base[:b.end]
 	if len(b.extra) > 0 {
 		text = b.base + string(b.extra) // rare: unescaped values, strings from elsewhere
