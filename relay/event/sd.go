@@ -29,7 +29,9 @@ type sdItem struct{ a, b span }
 // span is text[off:off+n] of an SD.
 type span struct{ off, n uint32 }
 
-func (sd SD) str(s span) string { return sd.text[s.off : s.off+s.n] }
+func (sd SD) str(s span) string { return s.of(sd.text) }
+
+func (s span) of(text string) string { return text[s.off : s.off+s.n] }
 
 // Len returns the number of elements.
 func (sd SD) Len() int {
@@ -289,34 +291,36 @@ func (b *SDBuilder) reserve(room, n int) {
 func appendSD(b []byte, sd SD) []byte {
 	// The elements as they are, read straight from the spans, unless an
 	// ID or a name repeats (rare): then start over and merge.
+	text, items := sd.text, sd.items
 	start := len(b)
 	b = append(b, '{')
-	for i := 0; i < len(sd.items); {
-		id := sd.items[i].a
-		for j := 0; j < i; j += 1 + int(sd.items[j].b.n) {
-			if sd.same(sd.items[j].a, id) {
+	for i := 0; i < len(items); {
+		id := items[i].a.of(text)
+		for j := 0; j < i; j += 1 + int(items[j].b.n) {
+			if items[j].a.of(text) == id {
 				return appendSDRepeats(b[:start], sd)
 			}
 		}
 		if i > 0 {
 			b = append(b, ',')
 		}
-		n := int(sd.items[i].b.n)
-		b = appendJSONString(b, sd.str(id))
+		n := int(items[i].b.n)
+		b = appendJSONString(b, id)
 		b = append(b, ':', '{')
-		params := sd.items[i+1 : i+1+n]
+		params := items[i+1 : i+1+n]
 		for k, p := range params {
+			name := p.a.of(text)
 			for _, q := range params[:k] {
-				if sd.same(q.a, p.a) {
+				if q.a.of(text) == name {
 					return appendSDRepeats(b[:start], sd)
 				}
 			}
 			if k > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, sd.str(p.a))
+			b = appendJSONString(b, name)
 			b = append(b, ':')
-			b = appendJSONString(b, sd.str(p.b))
+			b = appendJSONString(b, p.b.of(text))
 		}
 		b = append(b, '}')
 		i += 1 + n
@@ -331,9 +335,6 @@ func appendSDRepeats(b []byte, sd SD) []byte {
 	var buf [8]SDElement
 	return appendSDMerged(b, sd.elements(buf[:0]))
 }
-
-// same reports whether spans x and y hold the same string.
-func (sd SD) same(x, y span) bool { return x.n == y.n && sd.str(x) == sd.str(y) }
 
 // appendSDMerged is appendSD for structured data with repeats.
 func appendSDMerged(b []byte, sd []SDElement) []byte {
