@@ -112,10 +112,10 @@ func explain5424(s string, e *event.Event) []string {
 	if _, i, _ := parsePri(s); i < len(s) && s[i] == '0' {
 		note("VERSION 0 accepted (some senders emit it)")
 	}
-	if len(e.SD) > 0 {
-		ids := make([]string, len(e.SD))
-		for k, el := range e.SD {
-			ids[k] = el.ID
+	if e.SD.Len() > 0 {
+		var ids []string
+		for el := range e.SD.Elements() {
+			ids = append(ids, el.ID)
 		}
 		note("structured data: %s", strings.Join(ids, ", "))
 	}
@@ -125,7 +125,7 @@ func explain5424(s string, e *event.Event) []string {
 	if e.AppName != "" && e.MsgID != "" && strings.Contains(s, "[ID "+e.MsgID+" ") {
 		note("Solaris [ID %s ...] block after the APP-NAME: msgid %s", e.MsgID, e.MsgID)
 	}
-	if _, ok := e.Field(FieldSequence); ok && e.SD == nil {
+	if _, ok := e.Field(FieldSequence); ok && e.SD.Len() == 0 {
 		note("Cisco device header a relay took for APP-NAME and MSG, read back")
 	}
 	if k := strings.Index(s, e.Message); e.Message != "" && k > 1 && s[k-1] == ' ' && s[k-2] == ' ' {

@@ -95,11 +95,11 @@ func agree5424(t testing.TB, raw []byte) {
 		fail("MSG", e.Message, wantMsg)
 	}
 	got := map[string]map[string]string{}
-	for _, el := range e.SD {
+	for el := range e.SD.Elements() {
 		if got[el.ID] == nil {
 			got[el.ID] = map[string]string{}
 		}
-		for _, p := range el.Params {
+		for p := range el.Params() {
 			got[el.ID][p.Name] = p.Value // repeated names: the last, as go-syslog
 		}
 	}

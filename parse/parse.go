@@ -25,11 +25,13 @@
 //
 // # Zero copy
 //
-// Original is one string copy of the frame; Message, Hostname, AppName,
-// ProcID, MsgID and SD names and values are substrings of it (an SD value
-// with backslash escapes is the exception). A plain RFC 3164 or RFC 5424
-// message costs one allocation; STRUCTURED-DATA adds two, a field such as
-// event.sequence adds one unless e.Fields already has room.
+// Original is one string copy of the frame, carved from the parser's text
+// arena; Message, Hostname, AppName, ProcID and MsgID are substrings of
+// it, and SD's names and values spans of it (event.SD; an SD with a
+// backslash-escaped value holds a copy of its text and the unescaped
+// values). SD's spans are carved from a block shared by many messages, so
+// a typical message costs no allocation of its own (TestParseAllocations);
+// a field such as event.sequence costs one unless e.Fields has room.
 //
 // # Fields set here
 //
@@ -80,26 +82,17 @@ type Options struct {
 type Parser struct {
 	loc *time.Location
 
-	// Scratch for STRUCTURED-DATA's elements (their params go straight
-	// into the arena below).
-	sdElems []sdElem
-
 	// Arenas: messages and their structured data are carved out of large
 	// blocks, so that an event costs the garbage collector no object of
 	// its own. A block lives as long as any event pointing into it: state
 	// that outlives events (correlation keys, caches) must strings.Clone
 	// what it keeps, as it must anyway to avoid pinning whole messages.
-	text   []byte
-	params []event.SDParam
-	elems  []event.SDElement
+	text []byte
+	sd   event.SDBuilder
 }
 
-// Arena block sizes: a few hundred typical messages per block.
-const (
-	textBlock   = 64 << 10
-	paramsBlock = 512
-	elemsBlock  = 256
-)
+// textBlock is the text arena's block size: a few hundred typical messages.
+const textBlock = 64 << 10
 
 // keep returns a string copy of raw carved from the text arena.
 func (p *Parser) keep(raw []byte) string {
@@ -115,47 +108,6 @@ func (p *Parser) keep(raw []byte) string {
 	start := len(p.text)
 	p.text = append(p.text, raw...)
 	return unsafe.String(&p.text[start], len(raw))
-}
-
-// addParam appends one param of the message being parsed, whose params
-// are p.params[from:], to the arena and returns where they start now: when
-// the block is full they move to a new one (the messages before keep
-// theirs in the old block).
-func (p *Parser) addParam(from int, prm event.SDParam) int {
-	if len(p.params) == cap(p.params) {
-		n := len(p.params) - from
-		b := make([]event.SDParam, n, max(paramsBlock, 2*n))
-		copy(b, p.params[from:])
-		clear(p.params[from:]) // nobody's now: do not pin the message
-		p.params, from = b, 0
-	}
-	p.params = append(p.params, prm)
-	return from
-}
-
-// dropParams takes back the params of a message whose STRUCTURED-DATA is
-// malformed (it gets no SD) and returns false.
-func (p *Parser) dropParams(from int) bool {
-	clear(p.params[from:])
-	p.params = p.params[:from]
-	return false
-}
-
-// sdElemSlice returns a capped window of m elements from the arena.
-func (p *Parser) sdElemSlice(m int) []event.SDElement {
-	if m > cap(p.elems)-len(p.elems) {
-		p.elems = make([]event.SDElement, 0, max(elemsBlock, m))
-	}
-	es := p.elems[len(p.elems) : len(p.elems)+m : len(p.elems)+m]
-	p.elems = p.elems[:len(p.elems)+m]
-	return es
-}
-
-// sdElem is one SD-ELEMENT while it is read: its SD-ID is s[id0:id1] of
-// the message, its params the next params of the arena.
-type sdElem struct {
-	id0, id1 int32
-	params   int
 }
 
 // New returns a Parser.
@@ -191,7 +143,7 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 	s := p.keep(raw)
 	e.Original = s
 	e.Message, e.Hostname, e.AppName, e.ProcID, e.MsgID = "", "", "", "", ""
-	e.SD = nil
+	e.SD = event.SD{}
 	e.Pri = event.NoPri
 	e.Time = time.Time{}
 

@@ -131,7 +131,7 @@ func checkInvariants(t testing.TB, in string, e *event.Event) {
 			t.Fatalf("%s %q is not part of the input %q", name, s, in)
 		}
 	}
-	for _, el := range e.SD {
+	for el := range e.SD.Elements() {
 		if !strings.Contains(in, el.ID) {
 			t.Fatalf("SD-ID %q not in input", el.ID)
 		}
@@ -177,7 +177,7 @@ func TestStructuredDataArena(t *testing.T) {
 	p := New(Options{Location: time.UTC})
 	var events []*event.Event
 	want := map[*event.Event]string{}
-	for n := range 3 * paramsBlock {
+	for n := range 1000 { // many blocks of the SD builder
 		params := 1 + n%7 // 1..7 params: messages straddle block ends
 		var sd strings.Builder
 		fmt.Fprintf(&sd, "[a@1 n=\"%d\"]", n)
@@ -189,7 +189,7 @@ func TestStructuredDataArena(t *testing.T) {
 		if n%5 == 0 { // malformed: an element that does not end
 			e := &event.Event{}
 			p.Parse([]byte("<13>1 - h a - - [x@1 k=\"v\" j=\"w\"][y@1 z=\"unclosed x"), e)
-			if e.SD != nil {
+			if e.SD.Len() != 0 {
 				t.Fatalf("malformed SD parsed: %+v", e.SD)
 			}
 		}
@@ -200,9 +200,9 @@ func TestStructuredDataArena(t *testing.T) {
 	}
 	for _, e := range events {
 		var got strings.Builder
-		for _, el := range e.SD {
+		for el := range e.SD.Elements() {
 			got.WriteString("[" + el.ID)
-			for _, prm := range el.Params {
+			for prm := range el.Params() {
 				fmt.Fprintf(&got, " %s=\"%s\"", prm.Name, prm.Value)
 			}
 			got.WriteString("]")

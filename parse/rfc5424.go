@@ -145,14 +145,17 @@ func msgText(msg string) string {
 
 // structuredData reads SD-ELEMENTs at s[i:] (s[i] == '[') into e.SD and
 // returns the index after the last "]". On malformed input it returns
-// false (and the index where it stopped) and leaves e.SD nil.
+// false (and the index where it stopped) and leaves e.SD empty.
 func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
-	// Params go straight into the arena (no scratch to copy from and
-	// clear: on a busy relay those two were ~5 % of the CPU, most of it
-	// the collector's write barriers); the elements are counted in a
-	// scratch of offsets, which holds no pointer.
-	p.sdElems = p.sdElems[:0]
-	from := len(p.params) // this message's params are p.params[from:]
+	// The SD's names and values are spans of s (Original), in the
+	// builder's block shared by many events: nothing to scan for the
+	// collector but one pointer.
+	sd := &p.sd
+	sd.Start(s)
+	// The two params the parser reads, noted as they go by (the first of
+	// each, as e.SDParam finds it) rather than looked up after.
+	var seq, synced string
+	var haveSeq, haveSynced bool
 	for i < len(s) && s[i] == '[' {
 		i++
 		j := i
@@ -160,20 +163,25 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			j++
 		}
 		if j == i || j >= len(s) {
-			return j, p.dropParams(from)
+			sd.Drop()
+			return j, false
 		}
-		el := sdElem{id0: int32(i), id1: int32(j)}
+		sd.ElementAt(i, j)
+		id := s[i:j]
+		meta, timeQuality := id == "meta", id == "timeQuality"
 		i = j
 		for {
 			if i >= len(s) {
-				return i, p.dropParams(from)
+				sd.Drop()
+				return i, false
 			}
 			if s[i] == ']' {
 				i++
 				break
 			}
 			if s[i] != ' ' {
-				return i, p.dropParams(from)
+				sd.Drop()
+				return i, false
 			}
 			i = skipSpaces(s, i)
 			if i < len(s) && s[i] == ']' {
@@ -186,38 +194,39 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 				j++
 			}
 			if j == i || j+1 >= len(s) || s[j] != '=' || s[j+1] != '"' {
-				return j, p.dropParams(from)
+				sd.Drop()
+				return j, false
 			}
-			name := s[i:j]
+			name0, name1 := i, j
 			i = j + 2
 			val, end, ok := sdValue(s, i)
-			if !ok {
-				return end, p.dropParams(from)
+			switch {
+			case !ok:
+				sd.Drop()
+				return end, false
+			case len(val) == end-1-i: // s[i:end-1], as written
+				sd.ParamAt(name0, name1, i, end-1)
+			default: // unescaped: a copy
+				sd.Param(s[name0:name1], val)
 			}
-			from = p.addParam(from, event.SDParam{Name: name, Value: val})
-			el.params++
+			switch {
+			case meta && !haveSeq && s[name0:name1] == "sequenceId":
+				seq, haveSeq = val, true
+			case timeQuality && !haveSynced && s[name0:name1] == "isSynced":
+				synced, haveSynced = val, true
+			}
 			i = end
 		}
-		p.sdElems = append(p.sdElems, el)
 	}
-	// Each element's Params is a capped window of the arena so an append
-	// by a decoder cannot clobber the next.
-	params := p.params[from:]
-	sd := p.sdElemSlice(len(p.sdElems))
-	k := 0
-	for n, el := range p.sdElems {
-		sd[n] = event.SDElement{ID: s[el.id0:el.id1], Params: params[k : k+el.params : k+el.params]}
-		k += el.params
-	}
-	e.SD = sd
-	if v, ok := e.SDParam("meta", "sequenceId"); ok {
-		if n, ok := atoi(v); ok && n >= 1 && n <= 2147483647 {
+	e.SD = sd.Finish()
+	if haveSeq {
+		if n, ok := atoi(seq); ok && n >= 1 && n <= 2147483647 {
 			e.SetInt(FieldSequence, n)
 		}
 	}
 	// RFC 5424 7.1.2: the sender's clock is not synchronised (syslog-ng
 	// writes it for a Cisco "*" stamp).
-	if v, ok := e.SDParam("timeQuality", "isSynced"); ok && v == "0" {
+	if haveSynced && synced == "0" {
 		e.Set(FieldClockUnsynced, event.Bool(true))
 	}
 	return i, true

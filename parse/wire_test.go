@@ -133,9 +133,9 @@ func wireRecord(v vector, e *event.Event) wireResult {
 	if !e.Time.Equal(e.Received) {
 		r.Time = e.Time.UTC().Format(time.RFC3339Nano)
 	}
-	for _, el := range e.SD {
+	for el := range e.SD.Elements() {
 		j := sdJSON{ID: el.ID}
-		for _, p := range el.Params {
+		for p := range el.Params() {
 			j.Params = append(j.Params, [2]string{p.Name, p.Value})
 		}
 		r.SD = append(r.SD, j)

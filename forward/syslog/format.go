@@ -124,17 +124,17 @@ func (f *syslogFormatter) appendSD(dst []byte, e *event.Event) []byte {
 	}
 	fields := f.fields[:n]
 	dst = append(dst, ' ')
-	if len(e.SD) == 0 && len(fields) == 0 {
+	if e.SD.Len() == 0 && len(fields) == 0 {
 		clear(f.fields)
 		return append(dst, '-')
 	}
-	for _, el := range e.SD {
+	for el := range e.SD.Elements() {
 		if el.ID == nomenSDID {
 			continue // ours from an upstream nomen: replaced by this one's
 		}
 		dst = append(dst, '[')
 		dst = append(dst, el.ID...)
-		for _, p := range el.Params {
+		for p := range el.Params() {
 			dst = appendSDParam(dst, p.Name, event.String(p.Value))
 		}
 		dst = append(dst, ']')

@@ -219,8 +219,8 @@ func checkReceived(t *testing.T, format string, e *event.Event, line string) {
 		if err := json.Unmarshal([]byte(parts[6]), &sd); err != nil {
 			t.Fatalf("rfc5424: rsyslog's SD %q: %v", parts[6], err)
 		}
-		for _, el := range e.SD {
-			for _, p := range el.Params {
+		for el := range e.SD.Elements() {
+			for p := range el.Params() {
 				if sd[el.ID][p.Name] != p.Value {
 					t.Errorf("rfc5424: original SD %s %s = %q, rsyslog parsed %q", el.ID, p.Name, p.Value, sd[el.ID][p.Name])
 				}

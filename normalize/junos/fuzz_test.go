@@ -5,6 +5,7 @@ import (
 
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/normalize/vendortest"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 var seeds = []string{
@@ -21,7 +22,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add("UI_AUTH_EVENT", "Authenticated user 'admin' assigned to class 'x'")
 	f.Fuzz(func(t *testing.T, msgID, msg string) {
 		vendortest.Check(t, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
-			return Decode("", msgID, msg, nil, emit)
+			return Decode("", msgID, msg, event.SD{}, emit)
 		}, msg, msgID)
 	})
 }
@@ -33,7 +34,7 @@ func BenchmarkDecode(b *testing.B) {
 			emit := func(string, string, vendor.Kind) { n++ }
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, st := Decode("", "", s, nil, emit); st != vendor.Decoded {
+				if _, st := Decode("", "", s, event.SD{}, emit); st != vendor.Decoded {
 					b.Fatal(st)
 				}
 			}

@@ -114,18 +114,18 @@ func known(t string) (string, bool) {
 // Decode decodes a Junos message: program and msgID from the syslog header
 // (msgID empty for BSD syslog), msg the message text, sd the parsed
 // structured data.
-func Decode(program, msgID, msg string, sd []event.SDElement, emit vendor.Emit) (vendor.Class, vendor.Status) {
+func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	tag, text, ok := tagOf(msgID, msg)
 	if !ok {
 		return vendor.Class{}, vendor.NotMine
 	}
-	for i := range sd {
-		if strings.HasPrefix(sd[i].ID, "junos@2636.") {
+	for el := range sd.Elements() {
+		if strings.HasPrefix(el.ID, "junos@2636.") {
 			emit("event.code", tag, vendor.Word)
-			for _, p := range sd[i].Params {
+			for p := range el.Params() {
 				putParam(emit, tag, p.Name, p.Value)
 			}
-			return classOf(tag, paramOf(sd[i].Params, "action")), vendor.Decoded
+			return classOf(tag, paramOf(el, "action")), vendor.Decoded
 		}
 	}
 	if strings.HasPrefix(text, "[junos@2636.") {
@@ -134,8 +134,8 @@ func Decode(program, msgID, msg string, sd []event.SDElement, emit vendor.Emit) 
 	return decodeText(tag, text, emit)
 }
 
-func paramOf(ps []event.SDParam, name string) string {
-	for _, p := range ps {
+func paramOf(el event.SDElement, name string) string {
+	for p := range el.Params() {
 		if p.Name == name {
 			return p.Value
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-func decode(t *testing.T, program, msgID, msg string, sd []event.SDElement) (map[string]string, vendor.Class, vendor.Status) {
+func decode(t *testing.T, program, msgID, msg string, sd event.SD) (map[string]string, vendor.Class, vendor.Status) {
 	t.Helper()
 	got := map[string]string{}
 	class, st := Decode(program, msgID, msg, sd, func(k, v string, kind vendor.Kind) {
@@ -74,7 +74,7 @@ func TestFlowText(t *testing.T) {
 			map[string]string{"event.code": "SSHD_LOGIN_FAILED", "user.name": "root", "source.ip": "203.0.113.9"}},
 	}
 	for _, c := range cases {
-		got, class, st := decode(t, "", "", c.msg, nil)
+		got, class, st := decode(t, "", "", c.msg, event.SD{})
 		if st != vendor.Decoded || class.Action != c.action || !maps.Equal(got, c.want) {
 			t.Errorf("%s\n%v %q\n got %v\nwant %v", c.msg, st, class.Action, got, c.want)
 		}
@@ -86,26 +86,26 @@ func TestStructured(t *testing.T) {
 		"destination.ip": "192.0.2.10", "destination.port": "22", "juniper.junos.service-name": "junos-ssh", "network.transport": "6",
 		"rule.name": "default-deny", "observer.ingress.zone": "untrust", "observer.egress.zone": "trust",
 		"observer.ingress.interface.name": "ge-0/0/0.0"}
-	sd := []event.SDElement{{ID: "junos@2636.1.1.1.2.26", Params: []event.SDParam{
-		{Name: "source-address", Value: "203.0.113.9"}, {Name: "source-port", Value: "40000"},
-		{Name: "destination-address", Value: "192.0.2.10"}, {Name: "destination-port", Value: "22"},
-		{Name: "service-name", Value: "junos-ssh"}, {Name: "protocol-id", Value: "6"}, {Name: "icmp-type", Value: ""},
-		{Name: "policy-name", Value: "default-deny"}, {Name: "source-zone-name", Value: "untrust"},
-		{Name: "destination-zone-name", Value: "trust"}, {Name: "username", Value: "N/A"},
-		{Name: "packet-incoming-interface", Value: "ge-0/0/0.0"}}}}
+	sd := event.MakeSD([]string{"junos@2636.1.1.1.2.26",
+		"source-address", "203.0.113.9", "source-port", "40000",
+		"destination-address", "192.0.2.10", "destination-port", "22",
+		"service-name", "junos-ssh", "protocol-id", "6", "icmp-type", "",
+		"policy-name", "default-deny", "source-zone-name", "untrust",
+		"destination-zone-name", "trust", "username", "N/A",
+		"packet-incoming-interface", "ge-0/0/0.0"})
 	got, class, st := decode(t, "RT_FLOW", "RT_FLOW_SESSION_DENY", "session denied 203.0.113.9/40000->192.0.2.10/22 junos-ssh 6(0) default-deny untrust trust", sd)
 	if st != vendor.Decoded || class.Action != "connection-denied" || !maps.Equal(got, want) {
 		t.Errorf("%v %+v\n got %v\nwant %v", st, class, got, want)
 	}
 	// The same element left in the text of a BSD message.
 	text := `RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.26 source-address="203.0.113.9" source-port="40000" destination-address="192.0.2.10" destination-port="22" service-name="junos-ssh" protocol-id="6" icmp-type="" policy-name="default-deny" source-zone-name="untrust" destination-zone-name="trust" username="N/A" packet-incoming-interface="ge-0/0/0.0"] session denied`
-	got, class, st = decode(t, "RT_FLOW", "", text, nil)
+	got, class, st = decode(t, "RT_FLOW", "", text, event.SD{})
 	if st != vendor.Decoded || class.Action != "connection-denied" || !maps.Equal(got, want) {
 		t.Errorf("%v %+v\n got %v\nwant %v", st, class, got, want)
 	}
 	// IDP: the rule name is rule-name; policy-name is the IDP policy.
-	got, class, _ = decode(t, "RT_IDP", "RT_IDP_ATTACK_LOG_EVENT", "", []event.SDElement{{ID: "junos@2636.1.1.1.2.135", Params: []event.SDParam{
-		{Name: "rule-name", Value: "3"}, {Name: "policy-name", Value: "Recommended"}, {Name: "action", Value: "DROP"}}}})
+	got, class, _ = decode(t, "RT_IDP", "RT_IDP_ATTACK_LOG_EVENT", "", event.MakeSD([]string{"junos@2636.1.1.1.2.135",
+		"rule-name", "3", "policy-name", "Recommended", "action", "DROP"}))
 	if got["rule.name"] != "3" || got["juniper.junos.policy-name"] != "Recommended" || len(class.Type) != 2 {
 		t.Errorf("%v %+v", got, class)
 	}
@@ -113,7 +113,7 @@ func TestStructured(t *testing.T) {
 
 func TestNotMineAndMalformed(t *testing.T) {
 	for _, msg := range []string{"", "session created", "RT_FLOW_SESSION_EXTRA: x", "sshd: Accepted password for bob"} {
-		if got, _, st := decode(t, "", "", msg, nil); st != vendor.NotMine || len(got) > 0 {
+		if got, _, st := decode(t, "", "", msg, event.SD{}); st != vendor.NotMine || len(got) > 0 {
 			t.Errorf("%q: %v %v", msg, st, got)
 		}
 	}
@@ -124,7 +124,7 @@ func TestNotMineAndMalformed(t *testing.T) {
 		"UI_LOGIN_EVENT: login by someone",
 		`RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.26 source-address="203.0.113.9`,
 	} {
-		if got, _, st := decode(t, "", "", msg, nil); st != vendor.Malformed || len(got) > 0 {
+		if got, _, st := decode(t, "", "", msg, event.SD{}); st != vendor.Malformed || len(got) > 0 {
 			t.Errorf("%q: %v %v", msg, st, got)
 		}
 	}

@@ -42,7 +42,7 @@ type Event struct {
 	AppName  string
 	ProcID   string
 	MsgID    string
-	SD       []SDElement
+	SD       SD
 
 	// Where the event came from: nomen.input (listener name), nomen.peer
 	// (remote address), nomen.format (rfc5424, rfc3164, agent, ...).
@@ -73,18 +73,6 @@ const (
 	TagNotProcess
 )
 
-// SDElement is one RFC 5424 STRUCTURED-DATA element.
-type SDElement struct {
-	ID     string
-	Params []SDParam
-}
-
-// SDParam is one PARAM-NAME="PARAM-VALUE" pair (value unescaped).
-type SDParam struct {
-	Name  string
-	Value string
-}
-
 // New returns an event received now, with no PRI.
 func New(received time.Time) *Event {
 	return &Event{Pri: NoPri, Received: received, Time: received}
@@ -107,19 +95,7 @@ func (e *Event) Severity() int {
 }
 
 // SDParam returns the value of param name in element id.
-func (e *Event) SDParam(id, name string) (string, bool) {
-	for i := range e.SD {
-		if e.SD[i].ID != id {
-			continue
-		}
-		for _, p := range e.SD[i].Params {
-			if p.Name == name {
-				return p.Value, true
-			}
-		}
-	}
-	return "", false
-}
+func (e *Event) SDParam(id, name string) (string, bool) { return e.SD.Param(id, name) }
 
 // Kind returns event.kind ("event" unless a decoder or rule set it).
 func (e *Event) Kind() string {

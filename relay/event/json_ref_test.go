@@ -208,7 +208,7 @@ func refAppendTime(dst []byte, unixNano int64) []byte {
 }
 
 // refAppendSD merges every time, as appendSD did.
-func refAppendSD(b []byte, sd []SDElement) []byte { return appendSDMerged(b, sd) }
+func refAppendSD(b []byte, sd SD) []byte { return appendSDMerged(b, sd.elements(nil)) }
 
 // refAppendJSONString escapes a byte at a time, without the 8-byte scans.
 func refAppendJSONString(dst []byte, s string) []byte {
@@ -357,13 +357,15 @@ func randEvent(r *rand.Rand) *Event {
 		e.Message = e.Original[r.IntN(len(e.Original)+1):]
 	}
 	ids := []string{"a", "b", "meta@1", `q"`, "\xff"}
+	var sd SDBuilder
+	sd.Start("")
 	for range r.IntN(4) {
-		el := SDElement{ID: ids[r.IntN(len(ids))]}
+		sd.Element(ids[r.IntN(len(ids))])
 		for range r.IntN(4) {
-			el.Params = append(el.Params, SDParam{Name: ids[r.IntN(len(ids))], Value: randString(r)})
+			sd.Param(ids[r.IntN(len(ids))], randString(r))
 		}
-		e.SD = append(e.SD, el)
 	}
+	e.SD = sd.Finish()
 	n := r.IntN(12)
 	if r.IntN(50) == 0 {
 		n = 60 + r.IntN(40) // beyond the insertion sort

@@ -138,21 +138,24 @@ func sameValue(a, b Value) bool {
 // decodeSD reads the Encoder's structured data object back: {"id":
 // {"param":"value" or ["value",...]}}. ok is false for any other shape, or
 // one the Encoder would write differently (then it stays a field).
-func decodeSD(js string) ([]SDElement, bool) {
+func decodeSD(js string) (SD, bool) {
 	d := jsonDecoder{data: []byte(js)}
 	if err := d.object([]byte{'.'}, 0); err != nil {
-		return nil, false
+		return SD{}, false
 	}
-	var sd []SDElement
+	var b SDBuilder
+	b.Start("")
+	lastID, started := "", false
 	for _, l := range d.leaves {
 		// Leaves are ".id.param"; a '.' in either would have kept the
 		// object whole (a TypeJSON leaf): not a shape this reads.
 		if l.key == "" || l.key[0] != '.' {
-			return nil, false
+			return SD{}, false
 		}
 		key := l.key[1:]
 		if l.val.Type == TypeJSON && l.val.Str == "{}" { // an element without params
-			sd = append(sd, SDElement{ID: key})
+			b.Element(key)
+			lastID, started = key, true
 			continue
 		}
 		dot := -1
@@ -163,7 +166,7 @@ func decodeSD(js string) ([]SDElement, bool) {
 			}
 		}
 		if dot < 0 {
-			return nil, false
+			return SD{}, false
 		}
 		id, name := key[:dot], key[dot+1:]
 		var values []string
@@ -173,18 +176,19 @@ func decodeSD(js string) ([]SDElement, bool) {
 		case TypeStrings:
 			values = l.val.List
 		default:
-			return nil, false
+			return SD{}, false
 		}
-		if len(sd) == 0 || sd[len(sd)-1].ID != id {
-			sd = append(sd, SDElement{ID: id})
+		if !started || lastID != id {
+			b.Element(id)
+			lastID, started = id, true
 		}
-		el := &sd[len(sd)-1]
 		for _, v := range values {
-			el.Params = append(el.Params, SDParam{Name: name, Value: v})
+			b.Param(name, v)
 		}
 	}
-	if len(sd) == 0 || string(appendSD(nil, sd)) != js {
-		return nil, false
+	sd := b.Finish()
+	if sd.Len() == 0 || string(appendSD(nil, sd)) != js {
+		return SD{}, false
 	}
 	return sd, true
 }

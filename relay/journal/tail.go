@@ -80,11 +80,9 @@ func eventSize(e *event.Event) int64 {
 	if !sameMemory(e.Message, e.Original) {
 		n += len(e.Message)
 	}
-	for i := range e.SD {
-		n += int(unsafe.Sizeof(e.SD[i])) + len(e.SD[i].ID)
-		for _, p := range e.SD[i].Params {
-			n += int(unsafe.Sizeof(p)) + len(p.Name) + len(p.Value)
-		}
+	n += e.SD.Size()
+	if !sameMemory(e.SD.Text(), e.Original) {
+		n += len(e.SD.Text())
 	}
 	for i := range e.Fields {
 		f := &e.Fields[i]

@@ -1,0 +1,53 @@
+package decode
+
+import (
+	"fmt"
+	"runtime/metrics"
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// BenchmarkFrameLive is the relay's work per message that the garbage
+// collector sees (issue #17): decode the throughput benchmark's kind of
+// line (RFC 5424, two SD elements), write its journal record and its ECS
+// JSON, and keep the last liveEvents events alive as the journal's memory
+// tail does, so that collections mark a heap like the relay's. It reports
+// the collector's CPU per message (gc-ns/op) beside B/op; for instruction
+// counts run it under callgrind at two -test.benchtime Nx and subtract.
+func BenchmarkFrameLive(b *testing.B) {
+	const liveEvents = 12000 // ~8 MiB as the tail estimates these events
+	lines := make([][]byte, 256)
+	for i := range lines {
+		lines[i] = fmt.Appendf(nil, `<%d>1 2024-05-01T12:%02d:%02d.%06dZ host%03d.example.net app%d %d ID%d [meta@32473 seq="%d" zone="eu-%d"][origin ip="192.0.2.%d"] seq=%010d the quick brown fox jumps over the lazy dog, %d times`,
+			(16+i%8)*8+i%8, i/60%60, i%60, i*7919%1000000, i%200, i%12, 1000+i%977, i%100, i, i%4, i%250+1, i, i)
+	}
+	n, err := normalize.New(normalize.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := NewInput(Options{Input: "bench", Location: time.UTC, Rules: Fixed(n)}).Decoder()
+	live := make([]*event.Event, liveEvents)
+	var enc event.Encoder
+	var rec, js []byte
+	now := time.Now()
+	for i := range live { // a full tail before measuring
+		live[i] = d.Frame(lines[i%len(lines)], false, "127.0.0.1:40000", now)
+	}
+	gc := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(gc)
+	gc0 := gc[0].Value.Float64()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e := d.Frame(lines[i%len(lines)], false, "127.0.0.1:40000", now)
+		live[i%liveEvents] = e
+		rec = event.AppendBinary(rec[:0], e)
+		js = enc.AppendJSON(js[:0], e)
+		i++
+	}
+	metrics.Read(gc)
+	b.ReportMetric((gc[0].Value.Float64()-gc0)*1e9/float64(b.N), "gc-ns/op")
+}
