@@ -46,14 +46,7 @@ func withPanicky(t *testing.T, en *Engine) {
 // the panic is counted in nomen_stage_panics_total{stage="correlate"} and
 // logged once per interval with the rule and the stack.
 func TestPanicSkipsCorrelationOfOneEvent(t *testing.T) {
-	var logged bytes.Buffer
-	p := &pipe{t: t, now: t0, reg: prometheus.NewRegistry()}
-	en, err := New(decode(t, bruteforce), Options{Registerer: p.reg, Log: slog.New(slog.NewTextHandler(&logged, nil)),
-		Now: func() time.Time { return p.now }, SnapshotEvery: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.en = en
+	p, logged := loggedBruteforce(t)
 	withPanicky(t, p.en)
 
 	poison := func() *event.Event {
@@ -115,14 +108,8 @@ func (r *reloadPanicky) base() *ruleBase {
 // panic is counted in nomen_stage_panics_total{stage="correlate"} and
 // logged with its stack; the next reload applies.
 func TestReloadPanicKeepsTheOldRules(t *testing.T) {
-	var logged bytes.Buffer
-	p := &pipe{t: t, now: t0, reg: prometheus.NewRegistry()}
-	en, err := New(decode(t, bruteforce), Options{Registerer: p.reg, Log: slog.New(slog.NewTextHandler(&logged, nil)),
-		Now: func() time.Time { return p.now }, SnapshotEvery: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.en = en
+	p, logged := loggedBruteforce(t)
+	en := p.en
 	buggy := &reloadPanicky{panicky: panicky{b: ruleBase{name: "buggy", hash: "buggy"}}}
 	rules := append([]rule{buggy}, en.rules...)
 	idx, err := buildIndex(rules)
@@ -155,4 +142,18 @@ func TestReloadPanicKeepsTheOldRules(t *testing.T) {
 	if got := p.send(failure(p.now, "10.0.0.2"), failure(p.now, "10.0.0.2")); len(got) != 1 {
 		t.Errorf("findings after two failures once reloaded: %d, want 1", len(got))
 	}
+}
+
+// loggedBruteforce is a pipe through the bruteforce rule whose engine logs
+// into the returned buffer, for tests that read what a panic logged.
+func loggedBruteforce(t *testing.T) (*pipe, *bytes.Buffer) {
+	var logged bytes.Buffer
+	p := &pipe{t: t, now: t0, reg: prometheus.NewRegistry()}
+	en, err := New(decode(t, bruteforce), Options{Registerer: p.reg, Log: slog.New(slog.NewTextHandler(&logged, nil)),
+		Now: func() time.Time { return p.now }, SnapshotEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.en = en
+	return p, &logged
 }

@@ -113,18 +113,7 @@ func TestSSE(t *testing.T) {
 		t.Fatalf("content type %q", ct)
 	}
 	h.Publish([]*event.Event{noise(1), authEvent(7, "10.0.0.5", "failure"), authEvent(8, "192.0.2.1", "failure")})
-	r := bufio.NewReader(resp.Body)
-	var frame []string
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatal(err)
-		}
-		if line == "\n" {
-			break
-		}
-		frame = append(frame, strings.TrimSuffix(line, "\n"))
-	}
+	frame := readFrame(t, bufio.NewReader(resp.Body))
 	if len(frame) != 2 || frame[0] != "id: 7" || !strings.HasPrefix(frame[1], "data: {") || !strings.Contains(frame[1], `"ip":"10.0.0.5"`) {
 		t.Errorf("frame = %q", frame)
 	}
@@ -299,3 +288,20 @@ func BenchmarkPublishOneFilteredSubscriber(b *testing.B) {
 }
 
 func parseWhere(terms ...string) (filter.Filter, error) { return filter.Parse(terms) }
+
+// readFrame reads one server-sent event: its lines up to the blank line
+// that ends it, without their newlines.
+func readFrame(t *testing.T, r *bufio.Reader) []string {
+	t.Helper()
+	var frame []string
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line == "\n" {
+			return frame
+		}
+		frame = append(frame, strings.TrimSuffix(line, "\n"))
+	}
+}

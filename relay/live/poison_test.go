@@ -43,17 +43,7 @@ func TestEncodePanicSendsTheSafeForm(t *testing.T) {
 	var ids []string
 	var docs []map[string]any
 	for len(ids) < 4 {
-		var frame []string
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				t.Fatal(err)
-			}
-			if line == "\n" {
-				break
-			}
-			frame = append(frame, strings.TrimSuffix(line, "\n"))
-		}
+		frame := readFrame(t, r)
 		if len(frame) != 2 || !strings.HasPrefix(frame[0], "id: ") || !strings.HasPrefix(frame[1], "data: ") {
 			t.Fatalf("frame %q", frame)
 		}
