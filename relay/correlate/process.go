@@ -55,6 +55,7 @@ type processTracker struct {
 	fields      event.FieldSlab  // for the lifetime events
 	buf         []byte           // scratch for texts of a lifetime event
 	idKey       []byte           // scratch for the group key of its id
+	keys        []int            // procKeyNames' keys (useKeys)
 }
 
 // Names of the tracker's alerts (rule.name, nomen_findings_total{rule});
@@ -171,7 +172,7 @@ func (r *processTracker) selectors() []selector {
 		{where: map[string]any{"event.code": []any{"1", "5"}, "winlog.channel": channelSysmon}}}
 }
 
-// procFields are the fields the tracker reads, gathered in one pass.
+// procFields are the fields the tracker reads.
 type procFields struct {
 	windows                                 bool
 	code, host, exe, cmd, pexe              string
@@ -181,53 +182,70 @@ type procFields struct {
 	hasPID                                  bool
 }
 
-func (f *procFields) scan(e *event.Event) {
-	for i := range e.Fields {
-		fl := &e.Fields[i]
-		v := &fl.Val
-		switch fl.Key {
-		case "winlog.event_id":
-			f.windows = true
-		case "winlog.channel":
-			f.windows, f.channel = true, v.Str
-		case "process.entity_id":
-			f.guid = v.Str
-		case "event.code":
-			f.code = v.String()
-		case "host.name":
-			f.host = v.Str
-		case "process.pid":
-			f.pid, f.hasPID = v.Num, v.Type == event.TypeInt
-		case "process.executable":
-			f.exe = v.Str
-		case "process.command_line":
-			f.cmd = v.Str
-		case "process.parent.pid":
-			if v.Type == event.TypeInt {
-				f.ppid = v.Num
-			}
-		case "process.parent.executable":
-			f.pexe = v.Str
-		case "user.name":
-			f.user = v.Str
-		case "user.domain":
-			f.domain = v.Str
-		case "winlog.logon.id":
-			f.logon = v.Str
-		case "user.effective.name":
-			f.effUser = v.Str
-		case "user.effective.domain":
-			f.effDomain = v.Str
+// The keys procFields are read from, by their index in procKeys.ids.
+const (
+	pkEventID = iota
+	pkChannel
+	pkGUID
+	pkCode
+	pkHost
+	pkPID
+	pkExe
+	pkCmd
+	pkPPID
+	pkPExe
+	pkUser
+	pkDomain
+	pkLogon
+	pkEffUser
+	pkEffDomain
+	numProcKeys
+)
+
+var procKeyNames = [numProcKeys]string{
+	pkEventID: "winlog.event_id", pkChannel: "winlog.channel", pkGUID: "process.entity_id", pkCode: "event.code",
+	pkHost: "host.name", pkPID: "process.pid", pkExe: "process.executable", pkCmd: "process.command_line",
+	pkPPID: "process.parent.pid", pkPExe: "process.parent.executable", pkUser: "user.name", pkDomain: "user.domain",
+	pkLogon: "winlog.logon.id", pkEffUser: "user.effective.name", pkEffDomain: "user.effective.domain",
+}
+
+func (r *processTracker) useKeys(t *condTable) { r.keys = t.keyIDs(procKeyNames[:]...) }
+
+// read gathers f from the fields of the memo's event (never derived
+// values: the tracker reads what the Windows decoder set).
+func (f *procFields) read(m *memo, keys []int) {
+	str := func(k int) string {
+		if v := m.field(keys[k]); v != nil {
+			return v.Str
 		}
+		return ""
 	}
+	f.windows = m.field(keys[pkEventID]) != nil
+	if v := m.field(keys[pkChannel]); v != nil {
+		f.windows, f.channel = true, v.Str
+	}
+	f.guid = str(pkGUID)
+	if v := m.field(keys[pkCode]); v != nil {
+		f.code = v.String()
+	}
+	f.host = str(pkHost)
+	if v := m.field(keys[pkPID]); v != nil {
+		f.pid, f.hasPID = v.Num, v.Type == event.TypeInt
+	}
+	f.exe, f.cmd = str(pkExe), str(pkCmd)
+	if v := m.field(keys[pkPPID]); v != nil && v.Type == event.TypeInt {
+		f.ppid = v.Num
+	}
+	f.pexe, f.user, f.domain, f.logon = str(pkPExe), str(pkUser), str(pkDomain), str(pkLogon)
+	f.effUser, f.effDomain = str(pkEffUser), str(pkEffDomain)
 	if f.host == "" {
-		f.host = e.Hostname
+		f.host = m.e.Hostname
 	}
 }
 
 func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	var f procFields
-	f.scan(e)
+	f.read(en.memo, r.keys)
 	if !f.windows || f.host == "" {
 		return // the same numbers from something that is not Windows
 	}
