@@ -100,8 +100,9 @@ func (v *related) add(e *event.Event) {
 		v.Count++
 	}
 	host := -1 // the last host.name field (Event.Str's answer)
-	for i := range e.Fields {
-		f := &e.Fields[i]
+	fields := e.Fields // not loaded again from e after each write to v
+	for i := range fields {
+		f := &fields[i]
 		if f.Key == "host.name" {
 			host = i
 			continue
