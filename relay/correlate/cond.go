@@ -157,15 +157,16 @@ func scalars(v any) ([]string, error) {
 // the index's size, and derived values (event.Derived), are looked up
 // when first asked for and remembered.
 type memo struct {
-	t    *condTable
-	e    *event.Event
-	idx  *event.KeyIndex // t.keys[:len(at)]
-	at   []int32         // idx.Find's answer for e: the index of the key's field, -1: none
-	key  []uint8         // keys not answered by at: 0 unknown, 1 absent, 2 present
-	val  []*event.Value  // their values when present
-	der  []event.Value   // derived values (event.Derived), by key
-	cond []uint8         // 0 unknown, 1 false, 2 true
-	num  []byte
+	t      *condTable
+	e      *event.Event
+	fields []event.Field   // e.Fields when reset (rules add no fields to the events they read)
+	idx    *event.KeyIndex // t.keys[:indexed]
+	at     []int32         // per key: the index in fields of its last value (idx.Find); -1: none, or not indexed
+	key    []uint8         // keys not answered by at: 0 unknown, 1 absent, 2 present
+	val    []*event.Value  // their values when present
+	der    []event.Value   // derived values (event.Derived), by key
+	cond   []uint8         // 0 unknown, 1 false, 2 true
+	num    []byte
 }
 
 // newMemo returns a memo for the table as it is now (keys added later
@@ -174,14 +175,18 @@ func (t *condTable) newMemo() *memo { return t.newMemoIndexing(min(len(t.keys), 
 
 // newMemoIndexing returns a memo whose index holds the first n keys.
 func (t *condTable) newMemoIndexing(n int) *memo {
-	return &memo{t: t, idx: event.NewKeyIndex(t.keys[:n]...), at: make([]int32, n),
+	m := &memo{t: t, idx: event.NewKeyIndex(t.keys[:n]...), at: make([]int32, len(t.keys)),
 		key: make([]uint8, len(t.keys)), val: make([]*event.Value, len(t.keys)),
 		der: make([]event.Value, len(t.keys)), cond: make([]uint8, len(t.conds))}
+	for k := n; k < len(m.at); k++ {
+		m.at[k] = -1 // looked up when asked for (lookup)
+	}
+	return m
 }
 
 func (m *memo) reset(e *event.Event) {
-	m.e = e
-	m.idx.Find(e, m.at)
+	m.e, m.fields = e, e.Fields
+	m.idx.Find(e, m.at[:m.idx.Len()])
 	clear(m.key)
 	clear(m.cond)
 }
@@ -189,18 +194,13 @@ func (m *memo) reset(e *event.Event) {
 // release drops the reference to the event. (val keeps pointers into its
 // fields until overwritten: clearing them per event would cost more than
 // the one event's fields they keep alive.)
-func (m *memo) release() { m.e = nil }
+func (m *memo) release() { m.e, m.fields = nil, nil }
 
 // get returns the value of key k (as Event.Get: the last one set, else
-// the derived one), nil if e has none.
+// the derived one), nil if e has none. Small enough to be inlined.
 func (m *memo) get(k int) *event.Value {
-	if k < len(m.at) {
-		if i := m.at[k]; i >= 0 {
-			return &m.e.Fields[i].Val
-		}
-		if !m.t.derive[k] {
-			return nil
-		}
+	if i := m.at[k]; i >= 0 {
+		return &m.fields[i].Val
 	}
 	return m.lookup(k)
 }
@@ -208,18 +208,23 @@ func (m *memo) get(k int) *event.Value {
 // field returns the value of key k among e's fields only (Event.Field:
 // never a derived value), nil if e has none.
 func (m *memo) field(k int) *event.Value {
-	if k < len(m.at) {
-		if i := m.at[k]; i >= 0 {
-			return &m.e.Fields[i].Val
-		}
+	if i := m.at[k]; i >= 0 {
+		return &m.fields[i].Val
+	}
+	if k < m.idx.Len() {
 		return nil
 	}
 	return m.e.FieldRef(m.t.keys[k])
 }
 
-// lookup is get for a key not in the index, or one that is not among e's
-// fields and may have a derived value: looked up once per event.
+// lookup is get for a key that is not among e's indexed fields: one past
+// the index, or one absent from e's fields that may have a derived value
+// (both looked up once per event).
 func (m *memo) lookup(k int) *event.Value {
+	indexed := k < m.idx.Len()
+	if indexed && !m.t.derive[k] {
+		return nil
+	}
 	switch m.key[k] {
 	case 1:
 		return nil
@@ -227,7 +232,7 @@ func (m *memo) lookup(k int) *event.Value {
 		return m.val[k]
 	}
 	m.key[k] = 1
-	if k >= len(m.at) {
+	if !indexed {
 		if v := m.e.FieldRef(m.t.keys[k]); v != nil {
 			m.key[k], m.val[k] = 2, v
 			return v
