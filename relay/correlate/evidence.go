@@ -99,7 +99,7 @@ func (v *related) add(e *event.Event) {
 	if v.Count < math.MaxInt32 {
 		v.Count++
 	}
-	host := -1 // the last host.name field (Event.Str's answer)
+	host := -1         // the last host.name field (Event.Str's answer)
 	fields := e.Fields // not loaded again from e after each write to v
 	for i := range fields {
 		f := &fields[i]
