@@ -178,8 +178,8 @@ type procFields struct {
 	code, host, exe, cmd, pexe              string
 	channel, guid                           string
 	user, domain, logon, effUser, effDomain string
-	pid, ppid                               int64
-	hasPID                                  bool
+	pid, ppid, exit                         int64
+	hasPID, hasExit                         bool
 }
 
 // The keys procFields are read from, by their index in procKeys.ids.
@@ -199,6 +199,7 @@ const (
 	pkLogon
 	pkEffUser
 	pkEffDomain
+	pkExit
 	numProcKeys
 )
 
@@ -207,6 +208,7 @@ var procKeyNames = [numProcKeys]string{
 	pkHost: "host.name", pkPID: "process.pid", pkExe: "process.executable", pkCmd: "process.command_line",
 	pkPPID: "process.parent.pid", pkPExe: "process.parent.executable", pkUser: "user.name", pkDomain: "user.domain",
 	pkLogon: "winlog.logon.id", pkEffUser: "user.effective.name", pkEffDomain: "user.effective.domain",
+	pkExit: "process.exit_code",
 }
 
 func (r *processTracker) useKeys(t *condTable) { r.keys = t.keyIDs(procKeyNames[:]...) }
@@ -238,6 +240,9 @@ func (f *procFields) read(m *memo, keys []int) {
 	}
 	f.pexe, f.user, f.domain, f.logon = str(pkPExe), str(pkUser), str(pkDomain), str(pkLogon)
 	f.effUser, f.effDomain = str(pkEffUser), str(pkEffDomain)
+	if v := m.field(keys[pkExit]); v != nil && v.Type == event.TypeInt {
+		f.exit, f.hasExit = v.Num, true
+	}
 	if f.host == "" {
 		f.host = m.e.Hostname
 	}
@@ -315,7 +320,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		return
 	}
 	p.Evidence.add(e, id) // the record is made now; the state goes
-	r.lifetime(en, p, e, "end", e.Time, e.Received)
+	r.lifetime(en, p, f, "end", e.Time, e.Received)
 	r.open.DeleteBytes(key)
 }
 
@@ -509,9 +514,9 @@ func formatTime(t time.Time) string {
 	return string(event.AppendTime(b[:0], t))
 }
 
-// lifetime emits the process-lifetime record of p, which ended at end
-// (the end event, or nil when a shutdown ended it).
-func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reason string, at, received time.Time) {
+// lifetime emits the process-lifetime record of p, which ended at at:
+// by the end event whose fields are end, or (end nil) by a shutdown.
+func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason string, at, received time.Time) {
 	e := event.New(received)
 	e.Time = at
 	e.Fields = r.fields.Make(32)
@@ -529,24 +534,24 @@ func (r *processTracker) lifetime(en *Engine, p *proc, endEv *event.Event, reaso
 	r.idKey = p.appendIDKey(r.idKey[:0])
 	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
 	texts := string(r.buf)
-	start, end := texts[:n], texts[n:m]
+	start, ended := texts[:n], texts[n:m]
 	e.SetStr(findingid.Field, texts[m:])
 	p.fill(e, start)
-	e.SetStr("process.end", end)
-	e.SetStr("event.end", end)
+	e.SetStr("process.end", ended)
+	e.SetStr("event.end", ended)
 	var took time.Duration
 	if d := at.UnixNano() - p.Start; d >= 0 {
 		took = time.Duration(d)
 		e.SetInt("event.duration", d)
 	}
 	e.SetStr("nomen.process.end_reason", reason)
-	if endEv != nil {
-		if u := endEv.Str("user.name"); u != "" {
-			r.buf = appendAccount(r.buf[:0], endEv.Str("user.domain"), u)
+	if end != nil {
+		if end.user != "" {
+			r.buf = appendAccount(r.buf[:0], end.domain, end.user)
 			e.SetStr("nomen.process.end_user", en.strs.getBytes(r.buf))
 		}
-		if v, ok := endEv.Field("process.exit_code"); ok && v.Type == event.TypeInt {
-			e.Set("process.exit_code", v)
+		if end.hasExit {
+			e.SetInt("process.exit_code", end.exit)
 		}
 	}
 	setEvidence(e, &p.Evidence)
