@@ -2,17 +2,17 @@ package event
 
 // KeyIndex finds a fixed set of keys in an event's fields with one pass
 // over them, for code that asks every event for the same keys (a sink
-// mapping fields to columns, the correlation stage's memo, the sequence
-// tracker): a Field call per key would scan the fields once per key.
+// mapping fields to columns, the correlation stage's memo): a Field call
+// per key would scan the fields once per key.
 //
-// Each field costs a hash of its key's fingerprint and one table load,
-// whatever the number of keys: the fingerprint is the key's length and
-// its first and last 8 bytes (or the 4 + 4 or 3 bytes that make all of a
-// shorter key), which is the whole key up to 16 bytes, so that most keys
-// are told apart without comparing strings. The table (slots) is a
-// power-of-two array indexed by the hash's top bits; names whose hashes
-// collide are chained (next), and the multiplier is chosen, when the
-// index is made, to leave as few collisions as it can.
+// Each field costs a hash of its key's length and last 8 bytes and one
+// table load, whatever the number of keys. A name found there is
+// compared by its fingerprint (length, first and last 8 bytes, or all of
+// a key shorter than 8), which is the whole key up to 16 bytes, so that
+// most keys are told apart without comparing strings. The table (slots)
+// is indexed by the hash's top bits; names whose hashes collide are
+// chained (next), and the multiplier is chosen, when the index is made,
+// to leave as few collisions as it can.
 type KeyIndex struct {
 	names []string
 	fps   []fingerprint // fingerprint of names[i]
@@ -21,8 +21,9 @@ type KeyIndex struct {
 	slots [1 << slotBits]uint8 // 1 + the first name of the slot, 0: none
 }
 
-// slotBits: 1024 slots, 16 per name at most, so that a multiplier without
-// collisions is found in a few tries; a byte each (1 KiB, in cache).
+// slotBits: 1024 slots, at least 16 per name, so that a multiplier
+// without collisions is found in a few tries; a byte each (1 KiB, in
+// cache).
 const slotBits = 10
 
 // MaxKeyIndex is how many keys a KeyIndex holds.
