@@ -64,14 +64,7 @@ func (t *condTable) compile(where map[string]any) ([]int, error) {
 			out = append(out, i)
 			continue
 		}
-		ki, ok := t.keyIx[k]
-		if !ok {
-			ki = len(t.keys)
-			t.keys = append(t.keys, k)
-			t.derive = append(t.derive, event.Derivable(k))
-			t.keyIx[k] = ki
-		}
-		c := condition{key: ki}
+		c := condition{key: t.keyID(k)}
 		switch {
 		case len(vals) == 1 && vals[0] == "!":
 			c.absent = true
@@ -97,6 +90,27 @@ func (t *condTable) compile(where map[string]any) ([]int, error) {
 		t.conds = append(t.conds, c)
 	}
 	return out, nil
+}
+
+// keyID returns the index of key k in keys, adding it if it is new.
+func (t *condTable) keyID(k string) int {
+	ki, ok := t.keyIx[k]
+	if !ok {
+		ki = len(t.keys)
+		t.keys = append(t.keys, k)
+		t.derive = append(t.derive, event.Derivable(k))
+		t.keyIx[k] = ki
+	}
+	return ki
+}
+
+// keyIDs returns the indices of keys ks (keyID).
+func (t *condTable) keyIDs(ks ...string) []int {
+	ids := make([]int, len(ks))
+	for i, k := range ks {
+		ids[i] = t.keyID(k)
+	}
+	return ids
 }
 
 // scalars renders a TOML value (scalar or list) as relay/filter does.
@@ -135,27 +149,44 @@ func scalars(v any) ([]string, error) {
 }
 
 // memo evaluates conditions for one event at a time, remembering field
-// lookups and results until reset. A field's value is remembered by
-// pointer (into the event's fields, or to der for a derived value): most
-// events are asked for a few keys, and copying each value whole cost more
-// than the lookups it saved.
+// lookups and results until reset. Every key of the table (the
+// conditions', the rules' group keys and fields: keyID) is found in one
+// pass over the event's fields (event.KeyIndex) when the memo is reset,
+// so that each is found once per event, however many rules ask for it;
+// the value of a key is then a pointer into the event's fields. Keys past
+// the index's size, and derived values (event.Derived), are looked up
+// when first asked for and remembered.
 type memo struct {
-	t    *condTable
-	e    *event.Event
-	key  []uint8 // 0 unknown, 1 absent, 2 present
-	val  []*event.Value
-	der  []event.Value // derived values (event.Derived), by key
-	cond []uint8       // 0 unknown, 1 false, 2 true
-	num  []byte
+	t      *condTable
+	e      *event.Event
+	fields []event.Field   // e.Fields when reset (rules add no fields to the events they read)
+	idx    *event.KeyIndex // t.keys[:indexed]
+	at     []int32         // per key: the index in fields of its last value (idx.Find); -1: none, or not indexed
+	key    []uint8         // keys not answered by at: 0 unknown, 1 absent, 2 present
+	val    []*event.Value  // their values when present
+	der    []event.Value   // derived values (event.Derived), by key
+	cond   []uint8         // 0 unknown, 1 false, 2 true
+	num    []byte
 }
 
-func (t *condTable) newMemo() *memo {
-	return &memo{t: t, key: make([]uint8, len(t.keys)), val: make([]*event.Value, len(t.keys)),
+// newMemo returns a memo for the table as it is now (keys added later
+// are not in its index).
+func (t *condTable) newMemo() *memo { return t.newMemoIndexing(min(len(t.keys), event.MaxKeyIndex)) }
+
+// newMemoIndexing returns a memo whose index holds the first n keys.
+func (t *condTable) newMemoIndexing(n int) *memo {
+	m := &memo{t: t, idx: event.NewKeyIndex(t.keys[:n]...), at: make([]int32, len(t.keys)),
+		key: make([]uint8, len(t.keys)), val: make([]*event.Value, len(t.keys)),
 		der: make([]event.Value, len(t.keys)), cond: make([]uint8, len(t.conds))}
+	for k := n; k < len(m.at); k++ {
+		m.at[k] = -1 // looked up when asked for (lookup)
+	}
+	return m
 }
 
 func (m *memo) reset(e *event.Event) {
-	m.e = e
+	m.e, m.fields = e, e.Fields
+	m.idx.Find(e, m.at[:m.idx.Len()])
 	clear(m.key)
 	clear(m.cond)
 }
@@ -163,28 +194,50 @@ func (m *memo) reset(e *event.Event) {
 // release drops the reference to the event. (val keeps pointers into its
 // fields until overwritten: clearing them per event would cost more than
 // the one event's fields they keep alive.)
-func (m *memo) release() { m.e = nil }
+func (m *memo) release() { m.e, m.fields = nil, nil }
 
 // get returns the value of key k (as Event.Get: the last one set, else
-// the derived one), nil if e has none.
+// the derived one), nil if e has none. Small enough to be inlined.
 func (m *memo) get(k int) *event.Value {
+	if i := m.at[k]; i >= 0 {
+		return &m.fields[i].Val
+	}
+	return m.lookup(k)
+}
+
+// field returns the value of key k among e's fields only (Event.Field:
+// never a derived value), nil if e has none.
+func (m *memo) field(k int) *event.Value {
+	if i := m.at[k]; i >= 0 {
+		return &m.fields[i].Val
+	}
+	if k < m.idx.Len() {
+		return nil
+	}
+	return m.e.FieldRef(m.t.keys[k])
+}
+
+// lookup is get for a key that is not among e's indexed fields: one past
+// the index, or one absent from e's fields that may have a derived value
+// (both looked up once per event).
+func (m *memo) lookup(k int) *event.Value {
+	indexed := k < m.idx.Len()
+	if indexed && !m.t.derive[k] {
+		return nil
+	}
 	switch m.key[k] {
 	case 1:
 		return nil
 	case 2:
 		return m.val[k]
 	}
-	if v := m.e.FieldRef(m.t.keys[k]); v != nil {
-		m.key[k], m.val[k] = 2, v
-		return v
-	}
-	return m.derived(k)
-}
-
-// derived looks key k up among e's derived fields, known to be absent
-// from its fields.
-func (m *memo) derived(k int) *event.Value {
 	m.key[k] = 1
+	if !indexed {
+		if v := m.e.FieldRef(m.t.keys[k]); v != nil {
+			m.key[k], m.val[k] = 2, v
+			return v
+		}
+	}
 	if !m.t.derive[k] {
 		return nil
 	}
@@ -195,40 +248,6 @@ func (m *memo) derived(k int) *event.Value {
 	m.der[k] = v
 	m.key[k], m.val[k] = 2, &m.der[k]
 	return &m.der[k]
-}
-
-// keySet is keys (of the condition table) that every event is asked for,
-// looked up together by prefetch.
-type keySet struct {
-	ids []int // in condTable.keys
-	idx *event.KeyIndex
-	at  []int32 // scratch for idx.Find
-}
-
-// maxKeySet: further keys are looked up one by one, when asked for.
-const maxKeySet = event.MaxKeyIndex
-
-func newKeySet(t *condTable, ids []int) keySet {
-	ks := keySet{ids: ids[:min(len(ids), maxKeySet)]}
-	names := make([]string, len(ks.ids))
-	for j, k := range ks.ids {
-		names[j] = t.keys[k]
-	}
-	ks.idx, ks.at = event.NewKeyIndex(names...), make([]int32, len(names))
-	return ks
-}
-
-// prefetch looks the keys of ks up in one pass over the event's fields
-// (the last value set wins, as in Event.Field) rather than one pass each.
-func (m *memo) prefetch(ks *keySet) {
-	ks.idx.Find(m.e, ks.at)
-	for j, k := range ks.ids {
-		if i := ks.at[j]; i >= 0 {
-			m.key[k], m.val[k] = 2, &m.e.Fields[i].Val
-			continue
-		}
-		m.derived(k)
-	}
 }
 
 // all reports whether every condition in ids holds.

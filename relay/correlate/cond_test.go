@@ -46,7 +46,9 @@ func TestCondTableMatchesFilter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := tab.newMemo()
+		// The engine finds the first MaxKeyIndex keys in one pass, the
+		// others when asked for: any number of them.
+		m := tab.newMemoIndexing(rng.IntN(len(tab.keys) + 1))
 		for range 20 {
 			e := event.New(t0)
 			if rng.IntN(2) == 0 {
@@ -71,16 +73,6 @@ func TestCondTableMatchesFilter(t *testing.T) {
 				e.SetStr(keys[rng.IntN(len(keys))], strs[rng.IntN(len(strs))])
 			}
 			m.reset(e)
-			if rng.IntN(2) == 0 { // as the engine does for its dispatch keys
-				var some []int
-				for k := range tab.keys {
-					if rng.IntN(2) == 0 {
-						some = append(some, k)
-					}
-				}
-				ks := newKeySet(tab, some)
-				m.prefetch(&ks)
-			}
 			got, want := m.all(ids), f.Match(e)
 			m.release()
 			if got != want {
@@ -137,35 +129,35 @@ func FuzzTemplate(f *testing.F) {
 	})
 }
 
-// TestKeySetBeyondMax: keys past maxKeySet are not prefetched but still
-// found when asked for.
-func TestKeySetBeyondMax(t *testing.T) {
+// TestKeysBeyondIndex: keys past the memo's index (event.MaxKeyIndex)
+// are still found when asked for.
+func TestKeysBeyondIndex(t *testing.T) {
 	tab := newCondTable()
 	where := map[string]any{}
-	for i := range maxKeySet + 4 {
+	for i := range event.MaxKeyIndex + 4 {
 		where[fmt.Sprintf("k%02d", i)] = "v"
 	}
 	ids, err := tab.compile(where)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []int
-	for k := range tab.keys {
-		all = append(all, k)
-	}
-	ks := newKeySet(tab, all)
-	if len(ks.ids) != maxKeySet {
-		t.Fatalf("%d keys in the set, want %d", len(ks.ids), maxKeySet)
+	m := tab.newMemo()
+	if m.idx.Len() != event.MaxKeyIndex {
+		t.Fatalf("%d keys in the index, want %d", m.idx.Len(), event.MaxKeyIndex)
 	}
 	e := event.New(t0)
 	for k := range where {
 		e.SetStr(k, "v")
 	}
-	m := tab.newMemo()
 	m.reset(e)
-	m.prefetch(&ks)
 	if !m.all(ids) {
 		t.Error("an event with every key does not match")
+	}
+	m.release()
+	e.Delete(tab.keys[len(tab.keys)-1])
+	m.reset(e)
+	if m.all(ids) {
+		t.Error("an event without the last key matches")
 	}
 	m.release()
 }

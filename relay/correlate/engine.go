@@ -458,8 +458,6 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	en.applying = -1
 	m := en.memo
 	m.reset(e)
-	defer m.release()
-	m.prefetch(&en.idx.keys)
 	c := en.cands[:0]
 	for i := range en.idx.by {
 		d := &en.idx.by[i]
@@ -495,6 +493,9 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 		}
 	}
 	en.cands = c
+	// Not deferred (a defer costs more than the rest of a plain event's
+	// bookkeeping): after a panic the memo keeps the event until the next.
+	m.release()
 }
 
 // failed is what the log of a panic while evaluating e says of it: the
@@ -514,13 +515,21 @@ func (en *Engine) failed(e *event.Event) []any {
 // evaluating every condition: each where table is filed under one of its
 // exact conditions (field = literal values), chosen so that few distinct
 // fields are looked up per event; tables without one are always checked.
-// Conditions live in one condTable shared by all rules.
+// Conditions live in one condTable shared by all rules, as do the keys
+// rules read (group keys, fields: keyUser).
 type index struct {
 	conds   *condTable
 	entries []entry
 	by      []dispatch
-	keys    keySet // the dispatch keys (by[i].key): looked up for every event
 	always  []int
+}
+
+// keyUser is a rule that reads fields of the events it applies to other
+// than its conditions' (group keys, fields it copies): it takes their
+// indices in the condition table and asks the engine's memo for them, so
+// that each field is found once per event (memo).
+type keyUser interface {
+	useKeys(t *condTable)
 }
 
 // entry is one where table of a rule: its conditions (all must hold) and
@@ -623,17 +632,19 @@ func buildIndex(rules []rule) (index, error) {
 			idx.by[ti].table[v] = append(idx.by[ti].table[v], p.entry)
 		}
 	}
-	var keys []int
+	for _, r := range rules {
+		if u, ok := r.(keyUser); ok {
+			u.useKeys(idx.conds)
+		}
+	}
 	for i := range idx.by {
 		d := &idx.by[i]
-		keys = append(keys, d.key)
 		if len(d.table) <= maxFew {
 			for _, v := range slices.Sorted(maps.Keys(d.table)) {
 				d.few = append(d.few, dispatchValue{v, d.table[v]})
 			}
 		}
 	}
-	idx.keys = newKeySet(idx.conds, keys)
 	return idx, nil
 }
 

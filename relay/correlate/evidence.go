@@ -99,9 +99,10 @@ func (v *related) add(e *event.Event) {
 	if v.Count < math.MaxInt32 {
 		v.Count++
 	}
-	host := -1 // the last host.name field (Event.Str's answer)
-	for i := range e.Fields {
-		f := &e.Fields[i]
+	host := -1         // the last host.name field (Event.Str's answer)
+	fields := e.Fields // not loaded again from e after each write to v
+	for i := range fields {
+		f := &fields[i]
 		if f.Key == "host.name" {
 			host = i
 			continue

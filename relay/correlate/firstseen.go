@@ -20,6 +20,7 @@ type firstSeen struct {
 	b      ruleBase
 	sel    selector
 	fields []string
+	ids    []int // fields' keys (useKeys)
 	expire time.Duration
 	keys   *lru.Map[fsState]
 	seen   *lru.Map[struct{}]
@@ -48,6 +49,7 @@ func newFirstSeen(b ruleBase, def *FirstSeenRule) *firstSeen {
 
 func (r *firstSeen) base() *ruleBase       { return &r.b }
 func (r *firstSeen) selectors() []selector { return []selector{r.sel} }
+func (r *firstSeen) useKeys(t *condTable)  { r.ids = t.keyIDs(r.fields...) }
 
 func (r *firstSeen) size() int {
 	if r.seen != nil {
@@ -57,7 +59,7 @@ func (r *firstSeen) size() int {
 }
 
 func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
-	key, ok := appendKey(en.key[:0], e, r.fields)
+	key, ok := en.memo.appendKey(en.key[:0], r.ids)
 	en.key = key
 	if !ok {
 		return

@@ -11,8 +11,28 @@ import (
 // normalized field values.
 const keySep = '\x00'
 
-// appendKey appends the values of fields of e, separated by keySep. It
-// reports false if e lacks one of them: such an event belongs to no group.
+// appendKey appends the values of keys (indices in the condition table)
+// of the memo's event, separated by keySep. It reports false if the
+// event lacks one of them: such an event belongs to no group.
+func (m *memo) appendKey(dst []byte, keys []int) ([]byte, bool) {
+	for i, k := range keys {
+		v := m.get(k)
+		if v == nil {
+			return dst, false
+		}
+		if i > 0 {
+			dst = append(dst, keySep)
+		}
+		var ok bool
+		if dst, ok = appendKeyValue(dst, v); !ok {
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+// appendKey is memo.appendKey for an event without a memo (a journaled
+// finding) and keys by name.
 func appendKey(dst []byte, e *event.Event, fields []string) ([]byte, bool) {
 	for i, f := range fields {
 		v, ok := e.Get(f)
@@ -22,19 +42,26 @@ func appendKey(dst []byte, e *event.Event, fields []string) ([]byte, bool) {
 		if i > 0 {
 			dst = append(dst, keySep)
 		}
-		switch v.Type {
-		case event.TypeString:
-			if v.Str == "" || v.Str == "-" {
-				return dst, false
-			}
-			dst = append(dst, v.Str...)
-		case event.TypeInt:
-			dst = strconv.AppendInt(dst, v.Num, 10)
-		default:
-			dst = append(dst, v.String()...)
+		if dst, ok = appendKeyValue(dst, &v); !ok {
+			return dst, false
 		}
 	}
 	return dst, true
+}
+
+// appendKeyValue appends v as a group key holds it; false if it is empty
+// or "-" (no value).
+func appendKeyValue(dst []byte, v *event.Value) ([]byte, bool) {
+	switch v.Type {
+	case event.TypeString:
+		if v.Str == "" || v.Str == "-" {
+			return dst, false
+		}
+		return append(dst, v.Str...), true
+	case event.TypeInt:
+		return strconv.AppendInt(dst, v.Num, 10), true
+	}
+	return append(dst, v.String()...), true
 }
 
 // displayKey renders an internal key as "field=value field=value".

@@ -20,6 +20,7 @@ type match struct {
 
 type allowList struct {
 	field string
+	key   int           // field's (useKeys)
 	globs []filter.Glob // case-sensitive
 	fold  []foldGlob    // otherwise
 }
@@ -42,10 +43,11 @@ func newMatch(b ruleBase, def *MatchRule) *match {
 	return r
 }
 
-// allows reports whether e's field is in the allow-list.
-func (a *allowList) allows(e *event.Event) bool {
-	v, ok := e.Get(a.field)
-	if !ok {
+// allows reports whether the field of the memo's event is in the
+// allow-list.
+func (a *allowList) allows(m *memo) bool {
+	v := m.get(a.key)
+	if v == nil {
 		return false
 	}
 	return v.Each(a.allowsString)
@@ -123,8 +125,14 @@ func indexFoldASCII(s, sub string) int {
 func (r *match) base() *ruleBase       { return &r.b }
 func (r *match) selectors() []selector { return []selector{r.sel} }
 
+func (r *match) useKeys(t *condTable) {
+	if r.notIn != nil {
+		r.notIn.key = t.keyID(r.notIn.field)
+	}
+}
+
 func (r *match) apply(en *Engine, e *event.Event, id uint64, _ int) {
-	if r.notIn != nil && r.notIn.allows(e) {
+	if r.notIn != nil && r.notIn.allows(en.memo) {
 		return
 	}
 	if en.owner != nil { // one instance reports each event

@@ -22,6 +22,7 @@ type pair struct {
 	first   map[string]any
 	second  map[string]any
 	groupBy []string
+	groupID []int // groupBy's keys (useKeys)
 	window  time.Duration
 	missing bool
 	keys    *lru.Map[pstate]
@@ -94,8 +95,10 @@ func (r *pair) selectors() []selector {
 }
 func (r *pair) size() int { return r.keys.Len() }
 
+func (r *pair) useKeys(t *condTable) { r.groupID = t.keyIDs(r.groupBy...) }
+
 func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
-	key, ok := appendKey(en.key[:0], e, r.groupBy)
+	key, ok := en.memo.appendKey(en.key[:0], r.groupID)
 	en.key = key
 	if !ok {
 		return

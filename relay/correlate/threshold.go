@@ -19,6 +19,7 @@ type threshold struct {
 	b        ruleBase
 	sel      selector
 	groupBy  []string
+	groupIDs []int // groupBy's keys (useKeys)
 	count    int
 	window   time.Duration
 	suppress time.Duration
@@ -53,9 +54,10 @@ func newThreshold(b ruleBase, def *ThresholdRule) *threshold {
 func (r *threshold) base() *ruleBase       { return &r.b }
 func (r *threshold) selectors() []selector { return []selector{r.sel} }
 func (r *threshold) size() int             { return r.keys.Len() }
+func (r *threshold) useKeys(t *condTable)  { r.groupIDs = t.keyIDs(r.groupBy...) }
 
 func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
-	key, ok := appendKey(en.key[:0], e, r.groupBy)
+	key, ok := en.memo.appendKey(en.key[:0], r.groupIDs)
 	en.key = key
 	if !ok {
 		return

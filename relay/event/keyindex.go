@@ -1,41 +1,117 @@
 package event
 
-import "math/bits"
-
 // KeyIndex finds a fixed set of keys in an event's fields with one pass
 // over them, for code that asks every event for the same keys (a sink
-// mapping fields to columns, the correlation stage's dispatch): a Field
-// call per key would scan the fields once per key. byLen[n] has bit i set
-// when names[i] is n bytes long, so most fields cost one table load; a
-// field whose length matches is compared by its last 8 bytes first
-// (tails), which tells most keys of one length apart ("event.code",
-// "event.kind") without a call to compare the whole strings.
+// mapping fields to columns, the correlation stage's memo): a Field call
+// per key would scan the fields once per key.
+//
+// Each field costs a hash of its key's length and last 8 bytes and one
+// table load, whatever the number of keys. A name found there is
+// compared by its fingerprint (length, first and last 8 bytes, or all of
+// a key shorter than 8), which is the whole key up to 16 bytes, so that
+// most keys are told apart without comparing strings. The table (slots)
+// is indexed by the hash's top bits; names whose hashes collide are
+// chained (next), and the multiplier is chosen, when the index is made,
+// to leave as few collisions as it can.
 type KeyIndex struct {
 	names []string
-	tails []uint64 // tail(names[i])
-	byLen [64]uint64
-	long  uint64 // names of 64 bytes or more
+	fps   []fingerprint // fingerprint of names[i]
+	next  []uint8       // next[i]: 1 + the next name in names[i]'s slot, 0: none
+	mul   uint64
+	slots [1 << slotBits]uint8 // 1 + the first name of the slot, 0: none
 }
+
+// slotBits: 1024 slots, at least 16 per name, so that a multiplier
+// without collisions is found in a few tries; a byte each (1 KiB, in
+// cache).
+const slotBits = 10
 
 // MaxKeyIndex is how many keys a KeyIndex holds.
 const MaxKeyIndex = 64
+
+type fingerprint struct {
+	n    int
+	a, b uint64
+}
+
+// fingerprintOf is s's fingerprint: a is its last 8 bytes and b its
+// first 8 (keys of at least 8 bytes), or a all of it (shorter). Keys of
+// up to 16 bytes with equal fingerprints are equal. Find computes the
+// same inline (its loop makes no call, which would have it keep its
+// variables on the stack); TestKeyIndexAgrees checks that they agree.
+func fingerprintOf(s string) fingerprint {
+	if n := len(s); n >= 8 {
+		return fingerprint{n, le64(s[n-8:]), le64(s)}
+	}
+	return fingerprint{len(s), short(s), 0}
+}
+
+// short is s, of less than 8 bytes, as a number.
+func short(s string) uint64 {
+	var a uint64
+	for i := 0; i < len(s); i++ {
+		a = a<<8 | uint64(s[i])
+	}
+	return a
+}
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// slot is the table index of a fingerprint of length n and last bytes a
+// under multiplier mul (its first bytes are only compared: computing them
+// for every field costs more than the rare collision they would avoid).
+func slot(n int, a, mul uint64) uint64 {
+	return ((a ^ uint64(n)) * mul) >> (64 - slotBits)
+}
 
 // NewKeyIndex returns the index of names (at most MaxKeyIndex of them).
 func NewKeyIndex(names ...string) *KeyIndex {
 	if len(names) > MaxKeyIndex {
 		panic("event: more than MaxKeyIndex keys in a KeyIndex")
 	}
-	x := &KeyIndex{names: names, tails: make([]uint64, len(names))}
+	x := &KeyIndex{names: names, fps: make([]fingerprint, len(names)), next: make([]uint8, len(names))}
 	for i, name := range names {
-		x.tails[i] = tail(name)
-		if len(name) < len(x.byLen) {
-			x.byLen[len(name)] |= 1 << i
-		} else {
-			x.long |= 1 << i
+		x.fps[i] = fingerprintOf(name)
+	}
+	// Multipliers from a fixed sequence (odd, well mixed): the first
+	// without collisions, else the one with fewest.
+	best, fewest := uint64(0), len(names)+1
+	m := uint64(0x9e3779b97f4a7c15)
+	for try := 0; try < 256 && fewest > 0; try++ {
+		m = m*0xbf58476d1ce4e5b9 + 0x94d049bb133111eb | 1
+		var used [1 << slotBits]bool
+		n := 0
+		for _, f := range x.fps {
+			s := slot(f.n, f.a, m)
+			if used[s] {
+				n++
+			}
+			used[s] = true
 		}
+		if n < fewest {
+			best, fewest = m, n
+		}
+	}
+	x.mul = best
+	for i := len(names) - 1; i >= 0; i-- { // chains in names order
+		s := slot(x.fps[i].n, x.fps[i].a, x.mul)
+		x.next[i] = x.slots[s]
+		x.slots[s] = uint8(i + 1)
 	}
 	return x
 }
+
+// none is Find's answer before it looks: no field for any key.
+var none = func() (a [MaxKeyIndex]int32) {
+	for i := range a {
+		a[i] = -1
+	}
+	return a
+}()
 
 // Len returns how many keys x holds.
 func (x *KeyIndex) Len() int { return len(x.names) }
@@ -44,44 +120,32 @@ func (x *KeyIndex) Len() int { return len(x.names) }
 // would return (the last one set), or -1 if there is none. at must have
 // Len entries.
 func (x *KeyIndex) Find(e *Event, at []int32) {
-	for i := range at {
-		at[i] = -1
-	}
-	for i := range e.Fields {
-		k := e.Fields[i].Key
-		set := x.long
-		if len(k) < len(x.byLen) {
-			set = x.byLen[len(k)]
+	copy(at, none[:])
+	fields := e.Fields // not read again after each write to at
+	for i := range fields {
+		k := fields[i].Key
+		n := len(k)
+		var a uint64 // fingerprintOf(k).a
+		if n >= 8 {
+			a = le64(k[n-8:])
+		} else {
+			a = short(k)
 		}
-		if set == 0 {
-			continue
-		}
-		t := tail(k)
-		for set != 0 {
-			j := bits.TrailingZeros64(set)
-			set &= set - 1
-			if t == x.tails[j] && k == x.names[j] {
-				at[j] = int32(i)
+		for j := int(x.slots[slot(n, a, x.mul)]); j != 0; j = int(x.next[j-1]) {
+			if fp := &x.fps[j-1]; fp.a != a || fp.n != n || n >= 8 && fp.b != le64(k) {
+				continue
 			}
+			if n > 16 { // compare the bytes between the first and last 8
+				name := x.names[j-1]
+				off := 8
+				for off < n-8 && le64(k[off:]) == le64(name[off:]) {
+					off += 8
+				}
+				if off < n-8 {
+					continue
+				}
+			}
+			at[j-1] = int32(i) // no break: names may repeat
 		}
 	}
-}
-
-// tail is the last 8 bytes of s (all of it if shorter) as a number: equal
-// strings have equal tails.
-func tail(s string) uint64 {
-	if n := len(s); n >= 8 {
-		s = s[n-8:]
-		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	}
-	return shortTail(s)
-}
-
-func shortTail(s string) uint64 {
-	var t uint64
-	for i := 0; i < len(s); i++ {
-		t = t<<8 | uint64(s[i])
-	}
-	return t
 }

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,53 @@ func TestKeyIndex(t *testing.T) {
 		}
 		if at[i] != want {
 			t.Errorf("%s: field %d, want %d", name[:min(len(name), 12)], at[i], want)
+		}
+	}
+}
+
+// TestKeyIndexAgrees: Find agrees with a scan for sets of up to
+// MaxKeyIndex keys of every length, among them keys that differ only
+// between their first and last 8 bytes (equal fingerprints, told apart by
+// comparing them whole), repeated keys, and fields that are not in the set.
+func TestKeyIndexAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		n := 1 + r.IntN(40)
+		if r.IntN(3) == 0 { // same first and last 8 bytes as others of its length
+			return "process." + strings.Repeat(string(rune('a'+r.IntN(3))), max(0, n-16)) + "ecutable"
+		}
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "ab.c"[r.IntN(4)]
+		}
+		return string(b)
+	}
+	for round := range 300 {
+		names := make([]string, 1+r.IntN(MaxKeyIndex))
+		for i := range names {
+			names[i] = word()
+		}
+		x := NewKeyIndex(names...)
+		e := New(time.Time{})
+		for range r.IntN(40) {
+			k := word()
+			if r.IntN(2) == 0 {
+				k = names[r.IntN(len(names))]
+			}
+			e.Fields = append(e.Fields, Field{Key: k})
+		}
+		at := make([]int32, x.Len())
+		x.Find(e, at)
+		for i, name := range names {
+			want := int32(-1)
+			for j := range e.Fields {
+				if e.Fields[j].Key == name {
+					want = int32(j)
+				}
+			}
+			if at[i] != want {
+				t.Fatalf("round %d: %q: field %d, want %d", round, name, at[i], want)
+			}
 		}
 	}
 }

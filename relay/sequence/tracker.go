@@ -307,9 +307,11 @@ type fields struct {
 
 func (f *fields) scan(e *event.Event) {
 	// Switch on the length first: most keys have none of these lengths or
-	// differ at once, and equal-length comparisons are cheap.
-	for i := range e.Fields {
-		fl := &e.Fields[i]
+	// differ at once, and equal-length comparisons are cheap. (fields: the
+	// slice is not loaded again from e after each write to f.)
+	fields := e.Fields
+	for i := range fields {
+		fl := &fields[i]
 		k := fl.Key
 		switch len(k) {
 		case 8:
