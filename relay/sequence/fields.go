@@ -1,0 +1,121 @@
+package sequence
+
+// What the tracker reads from an event (one pass over its fields), and the
+// small readings made from it: the number in a value, the reason a code
+// explains a gap, the source an explanation applies to.
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// fields is what the tracker reads from an event, gathered in one pass.
+type fields struct {
+	agentID, channel, host, code, action, kind, dataset string
+	record, seq, epoch                                  int64
+	hasRecord, hasSeq, hasEpoch, winlog                 bool
+}
+
+func (f *fields) scan(e *event.Event) {
+	// Switch on the length first: most keys have none of these lengths or
+	// differ at once, and equal-length comparisons are cheap. (fields: the
+	// slice is not loaded again from e after each write to f.)
+	fields := e.Fields
+	for i := range fields {
+		fl := &fields[i]
+		k := fl.Key
+		switch len(k) {
+		case 8:
+			if k == "agent.id" {
+				f.agentID = fl.Val.Str
+			}
+		case 9:
+			if k == "host.name" {
+				f.host = fl.Val.Str
+			}
+		case 10:
+			switch k {
+			case "event.code":
+				f.code = fl.Val.String()
+			case "event.kind":
+				f.kind = fl.Val.Str
+			}
+		case 12:
+			if k == "event.action" {
+				f.action = fl.Val.Str
+			}
+		case 13:
+			if k == "event.dataset" {
+				f.dataset = fl.Val.Str
+			}
+		case 14:
+			switch k {
+			case "winlog.channel":
+				f.channel = fl.Val.Str
+				f.winlog = true
+			case "event.sequence":
+				f.seq, f.hasSeq = number(fl.Val)
+			}
+		case 15:
+			if k == "winlog.event_id" {
+				f.winlog = true
+			}
+		case 16:
+			if k == "winlog.record_id" {
+				f.record, f.hasRecord = number(fl.Val)
+			}
+		case 17:
+			if k == "nomen.agent.epoch" {
+				f.epoch, f.hasEpoch = number(fl.Val)
+			}
+		}
+	}
+	if f.host == "" {
+		f.host = e.Hostname
+	}
+}
+
+func number(v event.Value) (int64, bool) {
+	switch v.Type {
+	case event.TypeInt:
+		return v.Num, true
+	case event.TypeString:
+		n, err := strconv.ParseInt(v.Str, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// Event codes that explain a gap.
+func lossReason(code string) string {
+	switch code {
+	case "1102", "517":
+		return actionLogCleared
+	case "1100", "1101", "1104", "4612", "516":
+		return actionAuditLoss
+	}
+	return ""
+}
+
+// origin names the source an explanation applies to.
+func (f *fields) origin() string {
+	if f.agentID != "" {
+		return "agent:" + f.agentID
+	}
+	return "host:" + f.host
+}
+
+// peerHost returns the address part of "addr:port" / "[v6]:port".
+func peerHost(peer string) string {
+	if strings.HasPrefix(peer, "[") {
+		if i := strings.IndexByte(peer, ']'); i > 0 {
+			return peer[1:i]
+		}
+	}
+	if i := strings.LastIndexByte(peer, ':'); i >= 0 && strings.IndexByte(peer[:i], ':') < 0 {
+		return peer[:i]
+	}
+	return peer
+}
