@@ -1,8 +1,6 @@
 package kafka
 
 import (
-	"strings"
-
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -44,7 +42,7 @@ func appendKey(dst []byte, e *event.Event) []byte {
 		host = e.Hostname
 	}
 	if host == "" {
-		host = peerHost(e.Peer)
+		host = event.PeerHost(e.Peer)
 	}
 	if host == "" {
 		return nil
@@ -88,17 +86,4 @@ func fieldStr(e *event.Event, key string) string {
 		return ""
 	}
 	return v.Str
-}
-
-// peerHost returns the address part of "addr:port" / "[v6]:port".
-func peerHost(peer string) string {
-	if strings.HasPrefix(peer, "[") {
-		if i := strings.IndexByte(peer, ']'); i > 0 {
-			return peer[1:i]
-		}
-	}
-	if i := strings.LastIndexByte(peer, ':'); i >= 0 && strings.IndexByte(peer[:i], ':') < 0 {
-		return peer[:i]
-	}
-	return peer
 }

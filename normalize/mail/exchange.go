@@ -94,7 +94,7 @@ func isDigit4(s string) bool {
 func (x *exchangeDecoder) key(e *event.Event) exchangeKey {
 	host := e.Hostname
 	if host == "" {
-		host = peerHost(e.Peer)
+		host = event.PeerHost(e.Peer)
 	}
 	return exchangeKey{e.Input, host}
 }
@@ -180,19 +180,6 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	ecs.Begin(e, "exchange", "exchange.header")
 	e.SetInt("exchange.fields", int64(len(names)))
 	return true
-}
-
-// peerHost strips the port from "1.2.3.4:514" or "[::1]:514".
-func peerHost(peer string) string {
-	i := strings.LastIndexByte(peer, ':')
-	if i < 0 || strings.IndexByte(peer[i+1:], ']') >= 0 {
-		return peer
-	}
-	h := peer[:i]
-	if len(h) >= 2 && h[0] == '[' && h[len(h)-1] == ']' {
-		return h[1 : len(h)-1]
-	}
-	return h
 }
 
 // splitDelimited splits a CSV (sep ',', "..." quoting with "" escapes) or

@@ -9,6 +9,7 @@ package event
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -76,6 +77,21 @@ const (
 // New returns an event received now, with no PRI.
 func New(received time.Time) *Event {
 	return &Event{Pri: NoPri, Received: received, Time: received}
+}
+
+// PeerHost returns the address part of a peer ("addr:port", "[v6]:port"):
+// the sender's host when a message names none. A bare IPv6 address (more
+// than one colon, no brackets) and a peer without a port come back whole.
+func PeerHost(peer string) string {
+	if strings.HasPrefix(peer, "[") {
+		if i := strings.IndexByte(peer, ']'); i > 0 {
+			return peer[1:i]
+		}
+	}
+	if i := strings.LastIndexByte(peer, ':'); i >= 0 && strings.IndexByte(peer[:i], ':') < 0 {
+		return peer[:i]
+	}
+	return peer
 }
 
 // Facility returns the syslog facility code, or -1 without PRI.

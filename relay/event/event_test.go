@@ -368,3 +368,21 @@ func TestProcessNameFromTag(t *testing.T) {
 		}
 	}
 }
+
+// PeerHost is the sender's host where a message names none (sequence
+// streams, Exchange logs, Kafka keys): the port goes, an address stays.
+func TestPeerHost(t *testing.T) {
+	for peer, want := range map[string]string{
+		"192.0.2.7:514":     "192.0.2.7",
+		"[2001:db8::1]:514": "2001:db8::1",
+		"[::1]":             "::1",
+		"2001:db8::1":       "2001:db8::1", // bare IPv6: no port to cut
+		"192.0.2.7":         "192.0.2.7",
+		"":                  "",
+		"var/log.sock":      "var/log.sock",
+	} {
+		if got := PeerHost(peer); got != want {
+			t.Errorf("PeerHost(%q) = %q, want %q", peer, got, want)
+		}
+	}
+}

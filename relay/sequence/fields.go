@@ -6,7 +6,6 @@ package sequence
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -105,17 +104,4 @@ func (f *fields) origin() string {
 		return "agent:" + f.agentID
 	}
 	return "host:" + f.host
-}
-
-// peerHost returns the address part of "addr:port" / "[v6]:port".
-func peerHost(peer string) string {
-	if strings.HasPrefix(peer, "[") {
-		if i := strings.IndexByte(peer, ']'); i > 0 {
-			return peer[1:i]
-		}
-	}
-	if i := strings.LastIndexByte(peer, ':'); i >= 0 && strings.IndexByte(peer[:i], ':') < 0 {
-		return peer[:i]
-	}
-	return peer
 }

@@ -310,7 +310,7 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 		return true
 	}
 	if f.host == "" {
-		f.host = peerHost(e.Peer) // no host in the message (Cisco IOS): the sender's address
+		f.host = event.PeerHost(e.Peer) // no host in the message (Cisco IOS): the sender's address
 	}
 	if f.kind == "alert" && (f.action == actionAgentGap || f.action == actionLogCleared) {
 		// The relay's alert for an agent-declared loss of one channel.
