@@ -41,7 +41,7 @@ type fingerprint struct {
 // variables on the stack); TestKeyIndexAgrees checks that they agree.
 func fingerprintOf(s string) fingerprint {
 	if n := len(s); n >= 8 {
-		return fingerprint{n, le64(s[n-8:]), le64(s)}
+		return fingerprint{n, load64(s, n-8), load64(s, 0)}
 	}
 	return fingerprint{len(s), short(s), 0}
 }
@@ -53,12 +53,6 @@ func short(s string) uint64 {
 		a = a<<8 | uint64(s[i])
 	}
 	return a
-}
-
-func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // slot is the table index of a fingerprint of length n and last bytes a
@@ -127,18 +121,18 @@ func (x *KeyIndex) Find(e *Event, at []int32) {
 		n := len(k)
 		var a uint64 // fingerprintOf(k).a
 		if n >= 8 {
-			a = le64(k[n-8:])
+			a = load64(k, n-8)
 		} else {
 			a = short(k)
 		}
 		for j := int(x.slots[slot(n, a, x.mul)]); j != 0; j = int(x.next[j-1]) {
-			if fp := &x.fps[j-1]; fp.a != a || fp.n != n || n >= 8 && fp.b != le64(k) {
+			if fp := &x.fps[j-1]; fp.a != a || fp.n != n || n >= 8 && fp.b != load64(k, 0) {
 				continue
 			}
 			if n > 16 { // compare the bytes between the first and last 8
 				name := x.names[j-1]
 				off := 8
-				for off < n-8 && le64(k[off:]) == le64(name[off:]) {
+				for off < n-8 && load64(k, off) == load64(name, off) {
 					off += 8
 				}
 				if off < n-8 {

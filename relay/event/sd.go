@@ -72,7 +72,7 @@ func (sd SD) element(i int) SDElement {
 
 // Param returns the value of param name in the first element id that has it.
 func (sd SD) Param(id, name string) (string, bool) {
-	// A loop of its own, not Elements: the parser asks twice a message.
+	// A loop of its own, not Elements: a lookup needs no SDElement views.
 	for i := 0; i < len(sd.items); {
 		n := int(sd.items[i].b.n)
 		if it := sd.items[i].a; int(it.n) == len(id) && sd.str(it) == id {
