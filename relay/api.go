@@ -67,7 +67,9 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 		Buffer:         r.cfg.Metrics.SubscriberBuffer,
 		RuleFields:     func() []string { return r.norm.Load().Rules().Fields() },
 	}))
-	mux.Handle("GET /", status.Handler(status.Options{Gatherer: r.reg, Alerts: r.stages.live.RecentAlerts, Log: r.log.With("component", "status")}))
+	mux.Handle("GET /", status.Handler(status.Options{
+		Gatherer: r.reg, Alerts: r.stages.live.RecentAlerts, Log: r.log.With("component", "status"), Panics: r.metrics.StatusPanics,
+	}))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics.listen: %w", err)

@@ -26,6 +26,9 @@ type Metrics struct {
 	Dropped          *prometheus.CounterVec // {stage, reason}
 	ConfigReloads    *prometheus.CounterVec // {result}
 	ConfigReloadTime prometheus.Gauge
+	// StatusPanics counts the status page's requests that panicked
+	// (relay/status; nomen_status_panics_total).
+	StatusPanics prometheus.Counter
 	// Limits are the budgets in force ([limits], pipeline.queue_events),
 	// set at start: nomen_limit{limit}.
 	Limits *prometheus.GaugeVec
@@ -51,11 +54,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		ConfigReloadTime: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nomen_config_last_reload_success_timestamp_seconds", Help: "When the configuration was last loaded successfully.",
 		}),
+		StatusPanics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nomen_status_panics_total", Help: "Requests to the status page (/, /v1/status) whose serving panicked (a bug in nomen: the request got no answer; the page and the relay go on).",
+		}),
 	}
 	m.Limits = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "nomen_limit", Help: "Memory budgets in force: memory_bytes (GOMEMLIMIT), journal_memory_tail_bytes, journal_block_cache_bytes, pipeline_queue_events.",
 	}, []string{"limit"})
-	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime, m.Limits)
+	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime, m.StatusPanics, m.Limits)
 	for _, result := range []string{"success", "failure"} {
 		m.ConfigReloads.WithLabelValues(result) // exported at 0 from the start
 	}

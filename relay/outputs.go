@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/nomenhq/nomen/relay/output"
 )
@@ -16,6 +18,8 @@ import (
 type runningOutput struct {
 	cfg OutputConfig
 	w   *output.Worker
+	// stop is w.Stop; tests make it panic.
+	stop func(context.Context) error
 }
 
 // newSink builds the sink of one output from its typed config and what
@@ -57,7 +61,7 @@ func (r *Relay) startOutput(o OutputConfig) error {
 		Logger:        r.log.With("component", "output"), // the worker adds "output"
 	})
 	w.Start()
-	r.outputs[o.Common.Name] = &runningOutput{cfg: o, w: w}
+	r.outputs[o.Common.Name] = &runningOutput{cfg: o, w: w, stop: w.Stop}
 	r.publishWorkers()
 	r.log.Info("output started", "output", o.Common.Name, "type", o.Common.Type)
 	return nil
@@ -102,27 +106,66 @@ func (r *Relay) reloadOutputs(outs []OutputConfig) error {
 }
 
 // stopOutputs stops workers in parallel, each draining within ctx.
+//
+// A stop that panics (a bug in nomen) is that output's failed stop, as
+// one out of time is, counted in nomen_output_stop_panics_total{output}
+// and logged with its stack, instead of ending the process from a
+// goroutine nothing could recover it on. What the output had not
+// delivered stays in the journal after its cursor. If the panic left its
+// worker running, the output is kept as it was (still delivering, seen by
+// /readyz), for the next reload or the shutdown to stop; else it is
+// forgotten like the others.
 func (r *Relay) stopOutputs(ctx context.Context, outs map[string]*runningOutput) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
+	kept := map[string]bool{}
+	panicLog := logthrottle.New(r.log, logthrottle.DefaultEvery)
 	for name, ro := range outs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := ro.w.Stop(ctx); err != nil {
+			running, err := r.stopOutput(ctx, name, ro, panicLog)
+			if err != nil {
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("output %q: %w", name, err))
+				kept[name] = running
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
 	for name := range outs {
-		delete(r.outputs, name)
+		if !kept[name] {
+			delete(r.outputs, name)
+		}
 	}
 	r.publishWorkers()
 	return errors.Join(errs...)
+}
+
+// stopOutput is ro.stop with a panic turned into its error; running says
+// the panic left the worker running (stopOutputs).
+func (r *Relay) stopOutput(ctx context.Context, name string, ro *runningOutput, panicLog *logthrottle.Logger) (running bool, err error) {
+	defer func() {
+		p := panics.Of(recover())
+		if p == nil {
+			return
+		}
+		select {
+		case <-ro.w.Done():
+			p.Report(r.outputMetrics.StopPanics.WithLabelValues(name), panicLog,
+				"stopping an output panicked (a bug in nomen: please report it); it stopped, what it had not delivered stays in the journal",
+				"output", name)
+		default:
+			running = true
+			p.Report(r.outputMetrics.StopPanics.WithLabelValues(name), panicLog,
+				"stopping an output panicked (a bug in nomen: please report it); it runs on as it was, until the next reload or the shutdown stops it",
+				"output", name)
+		}
+		err = fmt.Errorf("stop panicked (a bug in nomen): %w", p)
+	}()
+	return false, ro.stop(ctx)
 }
 
 // publishWorkers makes the running workers visible to NotReady (which

@@ -120,3 +120,104 @@ func reloads(t *testing.T, r *Relay, result string) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// TestOutputStopPanic: a panic while a reload stops a changed output
+// (injected through runningOutput.stop) is that output's failed stop,
+// counted and logged with its stack, not the end of the process. If the
+// panic left the worker running, the output runs on as it was and still
+// delivers; once a stop panics after the worker stopped, its
+// replacement starts and goes on from its cursor.
+func TestOutputStopPanic(t *testing.T) {
+	dir := t.TempDir()
+	conf := func(file string) *Config {
+		t.Helper()
+		cfg, err := ParseConfigData("t.toml", []byte(fmt.Sprintf(`
+state_dir = %q
+[metrics]
+listen = ""
+[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[output]]
+name = "out"
+type = "file"
+path = %q
+`, filepath.Join(dir, "state"), filepath.Join(dir, file+".jsonl"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	var logged syncbuf.Buffer
+	r := New(conf("a"), slog.New(slog.NewTextHandler(&logged, nil)), NewRegistry())
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r.Stop(ctx)
+	})
+	addr := r.ListenerAddr("tcp")
+	send := func(msg string, want map[string]int) {
+		t.Helper()
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "<13>1 - host app - - - %s\n", msg)
+		c.Close()
+		deadline := time.Now().Add(30 * time.Second)
+		for !linesReached(t, dir, want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q did not reach %v", msg, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	stopPanics := func() float64 {
+		t.Helper()
+		var m dto.Metric
+		if err := r.outputMetrics.StopPanics.WithLabelValues("out").Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.GetCounter().GetValue()
+	}
+	send("one", map[string]int{"a": 1})
+
+	old := r.outputs["out"]
+	old.stop = func(context.Context) error { panic("before the worker stopped") }
+	if err := r.Reload(context.Background(), conf("b")); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	if got := stopPanics(); got != 1 {
+		t.Errorf("nomen_output_stop_panics_total{output=out} = %v, want 1", got)
+	}
+	if log := logged.String(); !strings.Contains(log, "stopping an output panicked") || !strings.Contains(log, "before the worker stopped") ||
+		!strings.Contains(log, "reload_test.go") || !strings.Contains(log, "runs on as it was") {
+		t.Errorf("log without the panic, its stack or what became of the output:\n%s", log)
+	}
+	if r.outputs["out"] != old {
+		t.Fatal("the output whose worker still runs was forgotten")
+	}
+	send("two", map[string]int{"a": 2}) // the old output still delivers
+
+	old.stop = func(ctx context.Context) error {
+		old.w.Stop(ctx)
+		panic("after the worker stopped")
+	}
+	if err := r.Reload(context.Background(), conf("b")); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	if got := stopPanics(); got != 2 {
+		t.Errorf("nomen_output_stop_panics_total{output=out} = %v, want 2", got)
+	}
+	if r.outputs["out"] == old {
+		t.Fatal("the stopped output was not replaced")
+	}
+	send("three", map[string]int{"b": 1}) // the new output, from the cursor
+	if linesReached(t, dir, map[string]int{"a": 3}) || linesReached(t, dir, map[string]int{"b": 2}) {
+		t.Error("an event was delivered twice")
+	}
+}

@@ -28,6 +28,10 @@ type Metrics struct {
 	// (nomen_output_panics_total{output}): each is written in its safe
 	// form (safeForm) or, if that panics too, dead-lettered.
 	Panics *prometheus.CounterVec
+	// StopPanics counts stops of an output that panicked, a bug in nomen
+	// (nomen_output_stop_panics_total{output}); relay's stopOutputs
+	// recovers them, on the goroutine it stops the worker on.
+	StopPanics *prometheus.CounterVec
 	// State is 1 for the output's current state and 0 for the others
 	// (nomen_output_state{output,state}; see State).
 	State *prometheus.GaugeVec
@@ -62,12 +66,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_output_panics_total", Help: "Events whose writing by an output panicked (a bug in nomen: the event is written in its safe form with nomen.encode_error, or dead-lettered), by output.",
 		}, []string{"output"}),
+		StopPanics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_stop_panics_total", Help: "Stops of an output (by a reload or at shutdown) that panicked (a bug in nomen: the stop failed, what the output had not delivered stays in the journal), by output.",
+		}, []string{"output"}),
 		State: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "nomen_output_state", Help: "1 for the output's current state (ok, failing, cannot_open, config_error, deadletter_full), 0 for the others.",
 		}, []string{"output", "state"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.Panics, m.State)
+		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.Panics, m.StopPanics, m.State)
 	}
 	return m
 }
@@ -81,6 +88,7 @@ type series struct {
 }
 
 func (m *Metrics) series(name string) series {
+	m.StopPanics.WithLabelValues(name) // exported at 0 from the start; relay counts in it, not the worker
 	return series{
 		events:       m.Events.WithLabelValues(name),
 		filtered:     m.Filtered.WithLabelValues(name),

@@ -20,6 +20,12 @@
 // origin), and the script writes every string from events with
 // textContent: a syslog message cannot inject markup. Authentication is
 // the API's (relay/apiauth), in front of this handler.
+//
+// A panic while serving a request (a bug in nomen, say in reading the
+// registry or the alerts) ends that request as net/http would, without an
+// answer, but is counted (Options.Panics: nomen_status_panics_total) and
+// logged at error level with its stack: net/http alone would log it only
+// at the API's debug level (relay's apiServer), so it would pass unseen.
 package status
 
 import (
@@ -29,6 +35,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -42,8 +50,11 @@ type Options struct {
 	Gatherer prometheus.Gatherer
 	// Alerts returns the latest journaled alerts, newest first (nil: none).
 	Alerts func() []*event.Event
-	// Log receives errors reading the registry (nil: discarded).
+	// Log receives errors reading the registry and the requests that
+	// panicked (nil: discarded).
 	Log *slog.Logger
+	// Panics counts the requests that panicked (nil: not counted).
+	Panics prometheus.Counter
 }
 
 // contentSecurityPolicy allows the page's own script, style sheet and
@@ -72,7 +83,27 @@ func Handler(opts Options) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(snap)
 	})
-	return secureHeaders(mux)
+	return recoverPanics(secureHeaders(mux), opts.Panics, logthrottle.New(opts.Log, logthrottle.DefaultEvery))
+}
+
+// recoverPanics counts and logs a panic of next, then lets net/http end
+// the request as it would have (http.ErrAbortHandler, which it does not
+// log again).
+func recoverPanics(next http.Handler, c prometheus.Counter, log *logthrottle.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v != http.ErrAbortHandler {
+				panics.Of(v).Report(c, log, "status: serving a request panicked (a bug in nomen: please report it); it got no answer",
+					"path", r.URL.Path)
+			}
+			panic(http.ErrAbortHandler)
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // secureHeaders sets the headers every response of the page carries.

@@ -3,17 +3,22 @@ package status
 import (
 	"encoding/json"
 	"io"
+	"log"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/syncbuf"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // testRegistry has a few of nomen's families, one Go runtime family the
@@ -191,4 +196,51 @@ func TestPageIsSelfContained(t *testing.T) {
 			t.Errorf("status.js uses %s: write strings with textContent", sink)
 		}
 	}
+}
+
+// TestHandlerPanicCounted: a request whose serving panics (here the
+// alerts it reads) gets no answer, as net/http alone would give it, but
+// the panic is counted and logged with its stack; the page goes on.
+func TestHandlerPanicCounted(t *testing.T) {
+	var logged syncbuf.Buffer
+	panicked := prometheus.NewCounter(prometheus.CounterOpts{Name: "nomen_status_panics_total"})
+	var fail atomic.Bool
+	fail.Store(true)
+	alerts := func() []*event.Event {
+		if fail.Load() {
+			panic("reading the alerts")
+		}
+		return testAlerts()
+	}
+	srv := httptest.NewServer(Handler(Options{Gatherer: testRegistry(t), Alerts: alerts, Panics: panicked,
+		Log: slog.New(slog.NewTextHandler(&logged, nil))}))
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if resp, err := http.Get(srv.URL + "/v1/status"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a panicking request was answered: %s", resp.Status)
+	}
+	if got := counted(t, panicked); got != 1 {
+		t.Errorf("counted %v panics, want 1", got)
+	}
+	if out := logged.String(); !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "reading the alerts") ||
+		!strings.Contains(out, "status_test.go") || !strings.Contains(out, "path=/v1/status") {
+		t.Errorf("want the panic logged at error level with the path and the stack:\n%s", out)
+	}
+	fail.Store(false)
+	if resp, _ := get(t, srv, "/v1/status"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after the panic: %d", resp.StatusCode)
+	}
+	if got := counted(t, panicked); got != 1 {
+		t.Errorf("counted %v panics, want still 1", got)
+	}
+}
+
+func counted(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
 }
