@@ -1,10 +1,10 @@
 // Package forward is what nomen's sinks share: the Sink interface, the
 // errors that tell the worker what to do (Permanent, RetryAfter,
 // BatchError), the Config every output type's keys implement, the Runtime
-// a sink gets from the relay (logger, metrics, hostname, journal id), and
-// the client TLSConfig. The sinks are its subpackages: file, syslog, http
-// (Splunk HEC, Elasticsearch bulk, NDJSON), postgres and nats; sinktest
-// holds their shared tests.
+// a sink gets from the relay (logger, metrics, hostname, journal id, state
+// directory), and the client TLSConfig. The sinks are its subpackages:
+// file, syslog, http (Splunk HEC, Elasticsearch bulk, NDJSON), postgres,
+// nats and kafka; sinktest holds their shared tests.
 //
 // A sink only knows how to open, write a batch and close. Batching, retry
 // with backoff, dead-lettering, cursors and metrics are the job of the one

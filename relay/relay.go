@@ -2,8 +2,8 @@
 // configuration (nomen.toml), creates the metrics once (NewMetrics), and
 // starts, reloads and stops the parts in order: journal, stages
 // (sequence, correlate, live), pipeline (relay/pipeline), outputs,
-// listeners (relay/listen for syslog, relay/agent for agents; both decode
-// through relay/decode) and the HTTP API.
+// listeners (relay/listen for syslog, relay/agent for agents, relay/natsin
+// for JetStream; all decode through relay/decode) and the HTTP API.
 //
 // It may import every relay/* package; none of them imports it (cmd/nomen
 // does).

@@ -22,7 +22,7 @@ func program() *cli.Program {
 		Name:    "nomen",
 		Section: "8",
 		Summary: "syslog relay that normalizes, correlates and forwards events",
-		Doc: `nomen receives syslog (RFC 5424, RFC 3164 and vendor dialects over UDP, TCP, TLS and a local socket) and Windows events from nomen-agent(8), turns them into Elastic Common Schema (ECS) fields, tracks sequence gaps, correlates events into findings, and forwards them through a durable journal to files, syslog, HTTP (Splunk, Elasticsearch), PostgreSQL and NATS.
+		Doc: `nomen receives syslog (RFC 5424, RFC 3164 and vendor dialects over UDP, TCP, TLS and a local socket) and Windows events from nomen-agent(8), turns them into Elastic Common Schema (ECS) fields, tracks sequence gaps, correlates events into findings, and forwards them through a durable journal to files, syslog, HTTP (Splunk, Elasticsearch), PostgreSQL, NATS and Kafka.
 
 Its configuration is nomen.toml(5). Flags take one dash (-config FILE); two work as well.`,
 		Default:  "run",

@@ -1,5 +1,9 @@
-// Package config holds the small value types every configuration section
-// shares (durations, byte sizes). It is a leaf: any package may import it.
+// Package config is how nomen decodes its TOML (nomen.toml, rule files):
+// strict decoding (an unknown key is an error naming it, its line and the
+// key it is closest to: strict.go, suggest.go), ${NAME} replaced from the
+// environment (env.go), and the small value types every section shares
+// (durations, byte sizes). Any package may import it; it imports only
+// internal/suggest.
 package config
 
 import (
