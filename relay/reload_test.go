@@ -2,14 +2,10 @@ package relay
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/syncbuf"
@@ -38,54 +34,18 @@ func TestReloadPanicKeepsServing(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "nomen.toml")
-	conf := func(extra string) string {
-		doc := fmt.Sprintf(`
-state_dir = %q
-[metrics]
-listen = ""
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
-[[output]]
-name = "old"
-type = "file"
-path = %q
-`, filepath.Join(dir, "state"), filepath.Join(dir, "old.jsonl"))
-		if err := os.WriteFile(path, []byte(doc+extra), 0o600); err != nil {
+	conf := func(extra string) {
+		if err := os.WriteFile(path, []byte(tcpToFiles(dir, "old")+extra), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return doc
 	}
 	var logged syncbuf.Buffer
-	cfg, err := ParseConfigData("t.toml", []byte(conf("")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := New(cfg, slog.New(slog.NewTextHandler(&logged, nil)), NewRegistry())
-	if err := r.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		r.Stop(ctx)
-	})
-	addr := r.ListenerAddr("tcp")
+	r := stopAtEnd(t, startRelay(t, tcpToFiles(dir, "old"), &logged))
 	send := func(msg string, lines int) {
 		t.Helper()
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(c, "<13>1 - host app - - - %s\n", msg)
-		c.Close()
-		deadline := time.Now().Add(30 * time.Second)
-		for !linesReached(t, dir, map[string]int{"old": lines}) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%q did not reach the output", msg)
-			}
-			time.Sleep(20 * time.Millisecond)
+		sendLines(t, r, msg)
+		if !waitLines(t, dir, map[string]int{"old": lines}) {
+			t.Fatalf("%q did not reach the output", msg)
 		}
 	}
 	send("one", 1)
@@ -129,51 +89,17 @@ func reloads(t *testing.T, r *Relay, result string) float64 {
 // replacement starts and goes on from its cursor.
 func TestOutputStopPanic(t *testing.T) {
 	dir := t.TempDir()
-	conf := func(file string) *Config {
-		t.Helper()
-		cfg, err := ParseConfigData("t.toml", []byte(fmt.Sprintf(`
-state_dir = %q
-[metrics]
-listen = ""
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
-[[output]]
-name = "out"
-type = "file"
-path = %q
-`, filepath.Join(dir, "state"), filepath.Join(dir, file+".jsonl"))))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
 	var logged syncbuf.Buffer
-	r := New(conf("a"), slog.New(slog.NewTextHandler(&logged, nil)), NewRegistry())
-	if err := r.Start(context.Background()); err != nil {
+	r := stopAtEnd(t, startRelay(t, tcpToFiles(dir, "out"), &logged))
+	changed, err := ParseConfigData("t.toml", []byte(tcpToFiles(dir, "out")+"batch_size = 7\n"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		r.Stop(ctx)
-	})
-	addr := r.ListenerAddr("tcp")
-	send := func(msg string, want map[string]int) {
+	send := func(msg string, lines int) {
 		t.Helper()
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(c, "<13>1 - host app - - - %s\n", msg)
-		c.Close()
-		deadline := time.Now().Add(30 * time.Second)
-		for !linesReached(t, dir, want) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%q did not reach %v", msg, want)
-			}
-			time.Sleep(20 * time.Millisecond)
+		sendLines(t, r, msg)
+		if !waitLines(t, dir, map[string]int{"out": lines}) {
+			t.Fatalf("%q did not reach the output", msg)
 		}
 	}
 	stopPanics := func() float64 {
@@ -184,11 +110,11 @@ path = %q
 		}
 		return m.GetCounter().GetValue()
 	}
-	send("one", map[string]int{"a": 1})
+	send("one", 1)
 
 	old := r.outputs["out"]
 	old.stop = func(context.Context) error { panic("before the worker stopped") }
-	if err := r.Reload(context.Background(), conf("b")); err != nil {
+	if err := r.Reload(context.Background(), changed); err != nil {
 		t.Fatalf("reload: %v", err)
 	}
 	if got := stopPanics(); got != 1 {
@@ -201,23 +127,23 @@ path = %q
 	if r.outputs["out"] != old {
 		t.Fatal("the output whose worker still runs was forgotten")
 	}
-	send("two", map[string]int{"a": 2}) // the old output still delivers
+	send("two", 2) // the old output still delivers
 
 	old.stop = func(ctx context.Context) error {
 		old.w.Stop(ctx)
 		panic("after the worker stopped")
 	}
-	if err := r.Reload(context.Background(), conf("b")); err != nil {
+	if err := r.Reload(context.Background(), changed); err != nil {
 		t.Fatalf("reload: %v", err)
 	}
 	if got := stopPanics(); got != 2 {
 		t.Errorf("nomen_output_stop_panics_total{output=out} = %v, want 2", got)
 	}
-	if r.outputs["out"] == old {
-		t.Fatal("the stopped output was not replaced")
+	if r.outputs["out"] == old || r.outputs["out"].cfg.Common.BatchSize != 7 {
+		t.Fatal("the stopped output was not replaced by the changed one")
 	}
-	send("three", map[string]int{"b": 1}) // the new output, from the cursor
-	if linesReached(t, dir, map[string]int{"a": 3}) || linesReached(t, dir, map[string]int{"b": 2}) {
+	send("three", 3) // the new output, from the cursor
+	if linesReached(t, dir, map[string]int{"out": 4}) {
 		t.Error("an event was delivered twice")
 	}
 }

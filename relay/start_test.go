@@ -16,26 +16,30 @@ import (
 // temporary directory) and stops it when the test ends.
 func startTestRelay(t *testing.T, doc string) *Relay {
 	t.Helper()
-	r := startRelay(t, strings.ReplaceAll(doc, "{{dir}}", t.TempDir()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		r.Stop(ctx)
-	})
-	return r
+	return stopAtEnd(t, startRelay(t, strings.ReplaceAll(doc, "{{dir}}", t.TempDir()), io.Discard))
 }
 
-// startRelay starts a relay on the configuration doc.
-func startRelay(t *testing.T, doc string) *Relay {
+// startRelay starts a relay on the configuration doc that logs to log.
+func startRelay(t *testing.T, doc string, log io.Writer) *Relay {
 	t.Helper()
 	cfg, err := ParseConfigData("t.toml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), NewRegistry())
+	r := New(cfg, slog.New(slog.NewTextHandler(log, nil)), NewRegistry())
 	if err := r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// stopAtEnd stops r when the test ends.
+func stopAtEnd(t *testing.T, r *Relay) *Relay {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r.Stop(ctx)
+	})
 	return r
 }
 
