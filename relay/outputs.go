@@ -152,17 +152,15 @@ func (r *Relay) stopOutput(ctx context.Context, name string, ro *runningOutput, 
 		if p == nil {
 			return
 		}
+		what := "it stopped, what it had not delivered stays in the journal"
 		select {
 		case <-ro.w.Done():
-			p.Report(r.outputMetrics.StopPanics.WithLabelValues(name), panicLog,
-				"stopping an output panicked (a bug in nomen: please report it); it stopped, what it had not delivered stays in the journal",
-				"output", name)
 		default:
 			running = true
-			p.Report(r.outputMetrics.StopPanics.WithLabelValues(name), panicLog,
-				"stopping an output panicked (a bug in nomen: please report it); it runs on as it was, until the next reload or the shutdown stops it",
-				"output", name)
+			what = "it runs on as it was, until the next reload or the shutdown stops it"
 		}
+		p.Report(r.outputMetrics.StopPanics.WithLabelValues(name), panicLog,
+			"stopping an output panicked (a bug in nomen: please report it); "+what, "output", name)
 		err = fmt.Errorf("stop panicked (a bug in nomen): %w", p)
 	}()
 	return false, ro.stop(ctx)
