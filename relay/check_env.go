@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nomenhq/nomen/relay/listen"
 	"github.com/nomenhq/nomen/relay/live"
 )
 
@@ -195,9 +196,13 @@ func (c *Config) checkFields(data []byte, ruleFields []string, p *problems) {
 
 // checkAddresses reports listener and output addresses whose port is not
 // a number from 0 (listeners: any free port) to 65535, or that are not
-// host:port at all (unix socket listeners excepted).
+// host:port at all (unix socket listeners excepted: their address is a
+// path, relative ones included).
 func (c *Config) checkAddresses(data []byte, p *problems) {
 	for _, it := range c.items(data) {
+		if l, ok := it.v.(*listen.Config); ok && l.Protocol == "unix" {
+			continue
+		}
 		walkTags(reflect.ValueOf(it.v), func(tag string, v reflect.Value) {
 			if tag != "address" && tag != "listen" || v.Kind() != reflect.String || v.String() == "" {
 				return

@@ -92,3 +92,13 @@ url = "http://`+down+`/x"
 		t.Errorf("reachable output reported: %v", r.Errors)
 	}
 }
+
+// The configuration `make run` starts with passes check as the README
+// teaches it: its local listener's relative socket path is a path, not a
+// host:port.
+func TestCheckDevConfig(t *testing.T) {
+	r := Check("../configs/dev.toml", CheckOptions{})
+	if !r.OK() {
+		t.Errorf("configs/dev.toml: %s", strings.Join(r.Errors, "\n"))
+	}
+}
