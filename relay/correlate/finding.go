@@ -107,16 +107,30 @@ func (f finding) evidence(v *evidence) {
 // new strings: e shares nothing with v).
 func setEvidence(e *event.Event, v *evidence) {
 	lists := v.lists()
-	for c, key := range relatedKeys {
-		if list := lists[c]; len(list) > 0 {
-			e.Set(key, event.Strings(list...))
-		}
-	}
-	if hosts := lists[relHosts]; len(hosts) == 1 && !e.Has("host.name") { // a process record has it already
+	setRelated(e, &lists)
+	if hosts := lists[relHosts]; len(hosts) == 1 && !e.Has("host.name") {
 		e.SetStr("host.name", hosts[0])
 	}
-	if len(v.IDs) > 0 {
-		e.Set(FieldFindingEvents, event.Strings(idStrings(v.IDs)...))
+	setFindingEvents(e, v.IDs)
+}
+
+// setRelated sets the related.* lists that are not empty, in key order.
+func setRelated(e *event.Event, lists *[numRelated][]string) {
+	for _, c := range relatedInKeyOrder {
+		if list := lists[c]; len(list) > 0 {
+			e.Set(relatedKeys[c], event.Strings(list...))
+		}
+	}
+}
+
+// relatedInKeyOrder are the related.* lists by their keys' order: the JSON
+// encoder sorts an event's fields, and fields set in order sort cheapest.
+var relatedInKeyOrder = [numRelated]int{relHash, relHosts, relIP, relUser}
+
+// setFindingEvents sets nomen.finding.events to ids, if there are any.
+func setFindingEvents(e *event.Event, ids []uint64) {
+	if len(ids) > 0 {
+		e.Set(FieldFindingEvents, event.Strings(idStrings(ids)...))
 	}
 }
 

@@ -35,17 +35,44 @@ func (p *proc) describe(b []byte) []byte {
 }
 
 // fill sets the process fields of a record about p (a new event: each key
-// once); start is p.Start as text (formatTime).
-func (p *proc) fill(e *event.Event, start string) {
-	// In key order (see lifetime).
+// once); start is p.Start as text (formatTime). end adds a lifetime
+// record's own fields (nil: an alert about p).
+//
+// The fields are set in key order (an alert's event.* and rule.* come
+// before them, out of order: alerts are few): the JSON encoder sorts an
+// event's fields, and a record whose fields come in order is the cheapest
+// to sort (records are one event in ten where processes are audited).
+func (p *proc) fill(e *event.Event, start string, end *procEnd) {
 	e.SetStr("event.start", start)
-	e.SetStr("host.name", p.Host)
+	if end != nil {
+		e.Set("event.type", typeInfo)
+	}
+	var lists [numRelated][]string
+	if end != nil {
+		lists = p.Evidence.lists()
+	}
+	host := p.Host
+	if hosts := lists[relHosts]; host == "" && len(hosts) == 1 {
+		host = hosts[0] // as setEvidence does
+	}
+	e.SetStr("host.name", host)
+	if end != nil {
+		setFindingEvents(e, p.Evidence.IDs)
+		e.SetStr("nomen.process.end_reason", end.reason)
+		e.SetStr("nomen.process.end_user", end.user)
+	}
 	if len(p.Tokens) > 0 {
 		e.Set("nomen.process.token_changes", event.Strings(p.Tokens...))
 	}
 	e.SetStr("process.command_line", p.Cmd)
+	if end != nil {
+		e.SetStr("process.end", end.at)
+	}
 	e.SetStr("process.entity_id", p.GUID)
 	e.SetStr("process.executable", p.Exe)
+	if end != nil && end.hasExit {
+		e.SetInt("process.exit_code", end.exit)
+	}
 	e.SetStr("process.name", baseName(p.Exe))
 	e.SetStr("process.parent.executable", p.PExe)
 	e.SetStr("process.parent.name", baseName(p.PExe))
@@ -54,9 +81,19 @@ func (p *proc) fill(e *event.Event, start string) {
 	}
 	e.SetInt("process.pid", p.PID)
 	e.SetStr("process.start", start)
+	setRelated(e, &lists)
 	e.SetStr("user.domain", p.Domain)
 	e.SetStr("user.name", p.User)
 	e.SetStr("winlog.logon.id", p.LogonID)
+}
+
+// procEnd is what a lifetime record says beyond fill's process fields.
+type procEnd struct {
+	at      string // process.end (and event.end)
+	reason  string // nomen.process.end_reason
+	user    string // nomen.process.end_user: who ended it
+	exit    int64  // process.exit_code, if hasExit
+	hasExit bool
 }
 
 // appendIDKey appends the group key of p's record and alerts in their ids
@@ -100,10 +137,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
 	texts := string(r.buf)
 	start, ended := texts[:n], texts[n:m]
-	// The fields are set in key order where that costs nothing (here and
-	// in fill): the JSON encoder sorts an event's fields, and a record
-	// whose fields come in order is the cheapest to sort (records are one
-	// event in ten where processes are audited).
+	// In key order (see fill): event.start and event.type come from fill.
 	e.SetStr("event.action", "process-lifetime")
 	e.Set("event.category", categoryProcess)
 	e.SetStr("event.dataset", DatasetProcess)
@@ -116,18 +150,15 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	e.SetStr(findingid.Field, texts[m:])
 	e.SetStr("event.kind", "event")
 	e.SetStr("event.module", "nomen")
-	e.Set("event.type", typeInfo)
-	p.fill(e, start)
-	e.SetStr("nomen.process.end_reason", reason)
-	if end != nil && end.user != "" {
-		r.buf = appendAccount(r.buf[:0], end.domain, end.user)
-		e.SetStr("nomen.process.end_user", en.strs.getBytes(r.buf))
+	pe := procEnd{at: ended, reason: reason}
+	if end != nil {
+		if end.user != "" {
+			r.buf = appendAccount(r.buf[:0], end.domain, end.user)
+			pe.user = en.strs.getBytes(r.buf)
+		}
+		pe.exit, pe.hasExit = end.exit, end.hasExit
 	}
-	e.SetStr("process.end", ended)
-	if end != nil && end.hasExit {
-		e.SetInt("process.exit_code", end.exit)
-	}
-	setEvidence(e, &p.Evidence)
+	p.fill(e, start, &pe)
 	msg := p.describe(r.buf[:0])
 	msg = append(msg, " ran for "...)
 	msg = append(msg, fmtDuration(took.Round(time.Millisecond))...)
@@ -156,7 +187,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 	f := newFinding(&r.endMissing, DatasetProcess, "process-end-missing", at, received)
 	f.id(&r.endMissing, p.idKey(), p.Start, p.GUID)
 	start := formatTime(time.Unix(0, p.Start))
-	p.fill(f.e, start)
+	p.fill(f.e, start, nil)
 	f.evidence(&p.Evidence)
 	f.e.SetStr("nomen.process.closed_by", why)
 	f.e.SetStr(FieldFindingKey, fmt.Sprintf("host.name=%s process.pid=%d", p.Host, p.PID))
