@@ -143,6 +143,7 @@ var winTrailerOpenings = [...]string{
 	"Token Elevation Type indicates",                  // 4688
 	"Certificate information is only provided",        // 4768, 4771
 	"Ticket options and encryption types are defined", // 4770
+	"Ticket options and failure codes are defined",    // 4772, 4773
 }
 
 // winHelpTrailer opens the line Event Viewer of 2000/2003 ends a message with.
@@ -184,6 +185,8 @@ var winTextSections = map[string]bool{
 	"New Token Information": true, "Logged on user": true, "User whose credentials were used": true,
 	"Assigning Process Information": true, "New Process Information": true,
 	"Application Information": true, "Filter Information": true,
+	"Account Information": true, "Service Information": true, "Certificate Information": true,
+	"Domain Controller Information": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
@@ -241,12 +244,20 @@ func winTextRole(modern int, section string) int {
 		return winRoleTarget
 	case "New Account", "Target Account", "Account That Was Locked Out", "Group":
 		return winRoleAccount
+	case "Account Information":
+		// The Kerberos events' account: TargetUserName, TargetSid (4771).
+		if winKerberos(modern) {
+			return winRoleAccount
+		}
 	case "Member":
 		return winRoleMember
 	case "":
 		// Legacy messages have no sections.
 		switch modern {
 		case 4624, 4625, 4634, 4647, 4776:
+			return winRoleTarget
+		}
+		if winKerberos(modern) { // 672-677: "User Name" is the ticket's account
 			return winRoleTarget
 		}
 		return winRoleSubject

@@ -122,6 +122,78 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	"Additional Information": func(_ int, section string) string {
 		return pick(section == "Target Server", "TargetInfo", "")
 	},
+
+	// The Kerberos ticket events' labels (4768-4773 and their legacy
+	// 672-677 texts, as msaudite.dll and the Security auditing provider
+	// write them; the Server 2025 update's additions to 4768/4769 too). They
+	// mean their name in those events only: elsewhere a label of the same
+	// words (4697's "Service Name", NPS's "Client Name") is followed by
+	// labels this table does not know, which would join its value; there
+	// they only end the value before them.
+	"Supplied Realm Name":               kerberosLabel("TargetDomainName"),
+	"User ID":                           kerberosLabel("TargetSid"),
+	"User Domain":                       kerberosLabel("TargetDomainName"),
+	"Service Name":                      kerberosLabel("ServiceName"),
+	"Service ID":                        kerberosLabel("ServiceSid"),
+	"Client Port":                       kerberosLabel("IpPort"),
+	"Ticket Options":                    kerberosLabel("TicketOptions"),
+	"Result Code":                       kerberosLabel("Status"),
+	"Failure Code":                      kerberosLabel("Status"),
+	"Ticket Encryption Type":            kerberosLabel("TicketEncryptionType"),
+	"Pre-Authentication Type":           kerberosLabel("PreAuthType"),
+	"Certificate Issuer Name":           kerberosLabel("CertIssuerName"),
+	"Certificate Serial Number":         kerberosLabel("CertSerialNumber"),
+	"Certificate Thumbprint":            kerberosLabel("CertThumbprint"),
+	"Advertized Etypes":                 kerberosLabel("ClientAdvertizedEncryptionTypes"),
+	"Session Encryption Type":           kerberosLabel("SessionKeyEncryptionType"),
+	"Pre-Authentication EncryptionType": kerberosLabel("PreAuthEncryptionType"),
+	"Response ticket hash":              kerberosLabel("ResponseTicket"),
+	"MSDS-SupportedEncryptionTypes": func(modern int, section string) string {
+		return kerberosBySection(modern, section, "SupportedEncryptionTypes")
+	},
+	"Available Keys": func(modern int, section string) string {
+		return kerberosBySection(modern, section, "AvailableKeys")
+	},
+	// The Kerberos events' client; 4778/4779 (session reconnected,
+	// disconnected) name theirs ClientName and ClientAddress.
+	"Client Address": func(modern int, _ string) string {
+		switch {
+		case winKerberos(modern):
+			return "IpAddress"
+		case modern == 4778 || modern == 4779:
+			return "ClientAddress"
+		}
+		return ""
+	},
+	"Client Name": func(modern int, _ string) string {
+		return pick(modern == 4778 || modern == 4779, "ClientName", "")
+	},
+}
+
+// winKerberos reports whether modern is a Kerberos ticket event (4768-4773).
+func winKerberos(modern int) bool { return modern >= 4768 && modern <= 4773 }
+
+// kerberosLabel is a label that means name in the Kerberos ticket events.
+func kerberosLabel(name string) func(int, string) string {
+	return func(modern int, _ string) string { return pick(winKerberos(modern), name, "") }
+}
+
+// kerberosBySection names the Server 2025 encryption-type labels, which
+// each of the account, service and domain controller sections repeats:
+// AccountAvailableKeys, ServiceAvailableKeys, DCAvailableKeys.
+func kerberosBySection(modern int, section, suffix string) string {
+	if !winKerberos(modern) {
+		return ""
+	}
+	switch section {
+	case "Account Information":
+		return "Account" + suffix
+	case "Service Information":
+		return "Service" + suffix
+	case "Domain Controller Information":
+		return "DC" + suffix
+	}
+	return ""
 }
 
 // winTextPackage names the authentication package: 4776 (credential
