@@ -42,7 +42,7 @@ var ecsNamespaces = []string{
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
 	"apache", "auditd", "bind", "cef", "checkpoint", "cisco", "dhcpd", "dovecot",
-	"exchange", "fortinet", "ftpd", "haproxy", "iptables", "json", "juniper", "leef",
+	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "leef",
 	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
 	"proftpd", "screenos", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "winlog",
