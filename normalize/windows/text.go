@@ -66,6 +66,9 @@ func (w *winEvent) parseText(msg string) {
 // label's entry in winTextLabels.
 func (w *winEvent) textPair(modern int, section *string, label, kind, value string) {
 	if name := winTextName(modern, *section, label, kind); name != "" {
+		if name == "Direction" {
+			value = winRenderedDirection(value)
+		}
 		w.add(name, ecs.TrimSpace(value))
 		return
 	}

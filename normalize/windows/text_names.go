@@ -1,5 +1,7 @@
 package windows
 
+import "github.com/nomenhq/nomen/normalize/ecs"
+
 // Which EventData name a label of a rendered message ("Account Name:",
 // "Process ID:") stands for. Most labels always mean one name; the account
 // labels mean the subject's, the target's, the account's or the member's
@@ -41,7 +43,7 @@ var winTextFixed = map[string]string{
 	"Package Name (NTLM only)": "LmPackageName",
 	"Key Length":               "KeyLength",
 	"Source Network Address":   "IpAddress", "Network Address": "IpAddress",
-	"Source Port": "IpPort", "Port": "IpPort",
+	"Port":                   "IpPort",
 	"Linked Logon ID":        "TargetLinkedLogonId",
 	"Network Account Name":   "TargetOutboundUserName",
 	"Network Account Domain": "TargetOutboundDomainName",
@@ -168,6 +170,50 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	"Client Name": func(modern int, _ string) string {
 		return pick(modern == 4778 || modern == 4779, "ClientName", "")
 	},
+
+	// The Windows Filtering Platform's connection, bind and packet events
+	// (5152-5159) name the two ends Source and Destination; a logon's
+	// and a share access's "Source Address" and "Source Port" are its client.
+	"Source Port": func(modern int, _ string) string { return pick(winWFP(modern), "SourcePort", "IpPort") },
+	"Source Address": func(modern int, _ string) string {
+		switch {
+		case winWFP(modern):
+			return "SourceAddress"
+		case modern >= 5140 && modern <= 5145:
+			return "IpAddress"
+		}
+		return ""
+	},
+	"Application Name":    wfpLabel("Application"),
+	"Direction":           wfpLabel("Direction"),
+	"Destination Address": wfpLabel("DestAddress"),
+	"Destination Port":    wfpLabel("DestPort"),
+	"Protocol":            wfpLabel("Protocol"),
+	"Filter Run-Time ID":  wfpLabel("FilterRTID"),
+	"Layer Name":          wfpLabel("LayerName"),
+	"Layer Run-Time ID":   wfpLabel("LayerRTID"),
+}
+
+// winWFP reports whether modern is a Filtering Platform connection, bind
+// or packet event (5152-5159).
+func winWFP(modern int) bool { return modern >= 5152 && modern <= 5159 }
+
+// wfpLabel is a label that means name in the Filtering Platform events.
+func wfpLabel(name string) func(int, string) string {
+	return func(modern int, _ string) string { return pick(winWFP(modern), name, "") }
+}
+
+// winRenderedDirection turns the direction a rendered message shows
+// ("Inbound", "Outbound": Event Viewer's text of %%14592, %%14593) back
+// into its message id, which the field maps decode.
+func winRenderedDirection(v string) string {
+	switch ecs.TrimSpace(v) {
+	case "Inbound":
+		return "%%14592"
+	case "Outbound":
+		return "%%14593"
+	}
+	return v
 }
 
 // winKerberos reports whether modern is a Kerberos ticket event (4768-4773).

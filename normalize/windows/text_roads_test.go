@@ -8,22 +8,22 @@ import (
 	"github.com/nomenhq/nomen/normalize/wincatalog"
 )
 
-// The Kerberos ticket events (4768-4773) by the text roads give the
-// fields the XML road gives. Each message is laid out here as Microsoft
+// The Kerberos ticket events (4768-4773) and the Filtering Platform's
+// (5152-5159) by the text roads give the fields the XML road gives. Each message is laid out here as Microsoft
 // documents it (the Security auditing provider's message text: sections,
 // their "Label: value" lines, the closing paragraphs; msaudite.dll's for
 // the legacy 672-677), filled with this test's own values, and written the
 // way Snare flattens it (tabs and line breaks as spaces) and the way NXLog
 // keeps it (CR LF, tabs).
 
-// krbLine is one line of a message: a section header (name "") or a
+// textLine is one line of a message: a section header (name "") or a
 // label and the EventData name whose value it shows.
-type krbLine struct{ label, name string }
+type textLine struct{ label, name string }
 
-func krbSection(s string) krbLine { return krbLine{label: s} }
+func textSection(s string) textLine { return textLine{label: s} }
 
-// krbValues are the EventData values of the samples.
-var krbValues = map[string]string{
+// textValues are the EventData values of the samples.
+var textValues = map[string]string{
 	"TargetUserName": "jdoe", "TargetDomainName": "CORP.EXAMPLE.ORG",
 	"TargetSid":   "S-1-5-21-1111111111-2222222222-3333333333-1104",
 	"ServiceName": "krbtgt", "ServiceSid": "S-1-5-21-1111111111-2222222222-3333333333-502",
@@ -35,18 +35,21 @@ var krbValues = map[string]string{
 	"ServiceAvailableKeys":            "AES-SHA1, RC4", "DCSupportedEncryptionTypes": "0x1F (DES, RC4, AES128-SHA96, AES256-SHA96)",
 	"DCAvailableKeys": "AES-SHA1, RC4", "ClientAdvertizedEncryptionTypes": "AES256-CTS-HMAC-SHA1-96\r\n\t\tRC4-HMAC-NT",
 	"SessionKeyEncryptionType": "0x12", "PreAuthEncryptionType": "0x12", "ResponseTicket": "n/a",
+	"ProcessID": "948", "Application": `\device\harddiskvolume2\program files\contoso\agent.exe`,
+	"Direction": "%%14593", "SourceAddress": "10.15.5.20", "SourcePort": "57912", "DestAddress": "192.0.2.110",
+	"DestPort": "443", "Protocol": "6", "FilterRTID": "89041", "LayerName": "%%14611", "LayerRTID": "48",
 }
 
 var (
-	krbAccountAS   = []krbLine{krbSection("Account Information"), {"Account Name", "TargetUserName"}, {"Supplied Realm Name", "TargetDomainName"}}
-	krbNetwork     = []krbLine{krbSection("Network Information"), {"Client Address", "IpAddress"}, {"Client Port", "IpPort"}}
-	krbService     = []krbLine{krbSection("Service Information"), {"Service Name", "ServiceName"}, {"Service ID", "ServiceSid"}}
-	krbCertificate = []krbLine{krbSection("Certificate Information"), {"Certificate Issuer Name", "CertIssuerName"},
+	krbAccountAS   = []textLine{textSection("Account Information"), {"Account Name", "TargetUserName"}, {"Supplied Realm Name", "TargetDomainName"}}
+	krbNetwork     = []textLine{textSection("Network Information"), {"Client Address", "IpAddress"}, {"Client Port", "IpPort"}}
+	krbService     = []textLine{textSection("Service Information"), {"Service Name", "ServiceName"}, {"Service ID", "ServiceSid"}}
+	krbCertificate = []textLine{textSection("Certificate Information"), {"Certificate Issuer Name", "CertIssuerName"},
 		{"Certificate Serial Number", "CertSerialNumber"}, {"Certificate Thumbprint", "CertThumbprint"}}
 )
 
-func krbLayout(parts ...[]krbLine) []krbLine {
-	var l []krbLine
+func krbLayout(parts ...[]textLine) []textLine {
+	var l []textLine
 	for _, p := range parts {
 		l = append(l, p...)
 	}
@@ -57,77 +60,77 @@ var krbCases = []struct {
 	id     int
 	status string // Status, the result or failure code
 	title  string
-	lines  []krbLine
+	lines  []textLine
 	close  string
 }{{
 	id: 4768, status: "0x0", title: "A Kerberos authentication ticket (TGT) was requested.",
-	lines: krbLayout(krbAccountAS, []krbLine{{"User ID", "TargetSid"}}, krbService, krbNetwork,
-		[]krbLine{krbSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Result Code", "Status"},
+	lines: krbLayout(krbAccountAS, []textLine{{"User ID", "TargetSid"}}, krbService, krbNetwork,
+		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Result Code", "Status"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}, {"Pre-Authentication Type", "PreAuthType"}}, krbCertificate),
 	close: "Certificate information is only provided if a certificate was used for pre-authentication.\r\n\r\n" +
 		"Pre-authentication types, ticket options, encryption types and result codes are defined in RFC 4120.",
 }, {
 	// The Server 2025 update's 4768: encryption types of each party.
 	id: 4768, status: "0x0", title: "A Kerberos authentication ticket (TGT) was requested.",
-	lines: krbLayout(krbAccountAS, []krbLine{{"User ID", "TargetSid"},
+	lines: krbLayout(krbAccountAS, []textLine{{"User ID", "TargetSid"},
 		{"MSDS-SupportedEncryptionTypes", "AccountSupportedEncryptionTypes"}, {"Available Keys", "AccountAvailableKeys"}},
-		krbService, []krbLine{{"MSDS-SupportedEncryptionTypes", "ServiceSupportedEncryptionTypes"}, {"Available Keys", "ServiceAvailableKeys"},
-			krbSection("Domain Controller Information"), {"MSDS-SupportedEncryptionTypes", "DCSupportedEncryptionTypes"},
+		krbService, []textLine{{"MSDS-SupportedEncryptionTypes", "ServiceSupportedEncryptionTypes"}, {"Available Keys", "ServiceAvailableKeys"},
+			textSection("Domain Controller Information"), {"MSDS-SupportedEncryptionTypes", "DCSupportedEncryptionTypes"},
 			{"Available Keys", "DCAvailableKeys"}},
-		krbNetwork, []krbLine{{"Advertized Etypes", "ClientAdvertizedEncryptionTypes"},
-			krbSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Result Code", "Status"},
+		krbNetwork, []textLine{{"Advertized Etypes", "ClientAdvertizedEncryptionTypes"},
+			textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Result Code", "Status"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}, {"Session Encryption Type", "SessionKeyEncryptionType"},
 			{"Pre-Authentication Type", "PreAuthType"}, {"Pre-Authentication EncryptionType", "PreAuthEncryptionType"}},
-		krbCertificate, []krbLine{{"Response ticket hash", "ResponseTicket"}}),
+		krbCertificate, []textLine{{"Response ticket hash", "ResponseTicket"}}),
 	close: "Certificate information is only provided if a certificate was used for pre-authentication.\r\n\r\n" +
 		"Pre-authentication types, ticket options, encryption types and result codes are defined in RFC 4120.",
 }, {
 	id: 4769, status: "0x0", title: "A Kerberos service ticket was requested.",
-	lines: krbLayout([]krbLine{krbSection("Account Information"), {"Account Name", "TargetUserName"},
+	lines: krbLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
 		{"Account Domain", "TargetDomainName"}, {"Logon GUID", "LogonGuid"}}, krbService, krbNetwork,
-		[]krbLine{krbSection("Additional Information"), {"Ticket Options", "TicketOptions"},
+		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}, {"Failure Code", "Status"}, {"Transited Services", "TransmittedServices"}}),
 	close: "This event is generated every time access is requested to a resource such as a computer or a Windows service.  " +
 		"The service name indicates the resource to which access was requested.\r\n\r\n" +
 		"Ticket options, encryption types, and failure codes are defined in RFC 4120.",
 }, {
 	id: 4770, status: "", title: "A Kerberos service ticket was renewed.",
-	lines: krbLayout([]krbLine{krbSection("Account Information"), {"Account Name", "TargetUserName"},
+	lines: krbLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
 		{"Account Domain", "TargetDomainName"}}, krbService, krbNetwork,
-		[]krbLine{krbSection("Additional Information"), {"Ticket Options", "TicketOptions"},
+		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}}),
 	close: "Ticket options and encryption types are defined in RFC 4120.",
 }, {
 	id: 4771, status: "0x18", title: "Kerberos pre-authentication failed.",
-	lines: krbLayout([]krbLine{krbSection("Account Information"), {"Security ID", "TargetSid"}, {"Account Name", "TargetUserName"},
-		krbSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
-		[]krbLine{krbSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"},
+	lines: krbLayout([]textLine{textSection("Account Information"), {"Security ID", "TargetSid"}, {"Account Name", "TargetUserName"},
+		textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
+		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"},
 			{"Pre-Authentication Type", "PreAuthType"}}, krbCertificate),
 	close: "Certificate information is only provided if a certificate was used for pre-authentication.\r\n\r\n" +
 		"Pre-authentication types, ticket options and failure codes are defined in RFC 4120.",
 }, {
 	id: 4772, status: "0x6", title: "A Kerberos authentication ticket request failed.",
-	lines: krbLayout(krbAccountAS, []krbLine{krbSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
-		[]krbLine{krbSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}}),
+	lines: krbLayout(krbAccountAS, []textLine{textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
+		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}}),
 	close: "Ticket options and failure codes are defined in RFC 4120.",
 }, {
 	id: 4773, status: "0x1B", title: "A Kerberos service ticket request failed.",
-	lines: krbLayout([]krbLine{krbSection("Account Information"), {"Account Name", "TargetUserName"},
-		{"Account Domain", "TargetDomainName"}, krbSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
-		[]krbLine{krbSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}}),
+	lines: krbLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
+		{"Account Domain", "TargetDomainName"}, textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
+		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}}),
 	close: "Ticket options and failure codes are defined in RFC 4120.",
 }}
 
-func krbValue(name, status string) string {
+func textValue(name, status string) string {
 	if name == "Status" {
 		return status
 	}
-	return krbValues[name]
+	return textValues[name]
 }
 
-// krbMessage renders a case's message with its line breaks (NXLog's
+// textMessage renders a case's message with its line breaks (NXLog's
 // classic road keeps them); Snare's is this with each CR, LF and tab a space.
-func krbMessage(title string, lines []krbLine, close, status string) string {
+func textMessage(title string, lines []textLine, close, status string) string {
 	var b strings.Builder
 	b.WriteString(title)
 	for _, l := range lines {
@@ -135,37 +138,37 @@ func krbMessage(title string, lines []krbLine, close, status string) string {
 			fmt.Fprintf(&b, "\r\n\r\n%s:", l.label)
 			continue
 		}
-		fmt.Fprintf(&b, "\r\n\t%s:\t\t%s", l.label, krbValue(l.name, status))
+		fmt.Fprintf(&b, "\r\n\t%s:\t\t%s", l.label, textValue(l.name, status))
 	}
 	return b.String() + "\r\n\r\n" + close
 }
 
-func krbXML(id int, lines []krbLine, status string) string {
+func textXML(id int, lines []textLine, status string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>`+
 		`<Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>%d</EventID><Level>0</Level>`+
 		`<Keywords>%s</Keywords><TimeCreated SystemTime="%s"/><EventRecordID>1042</EventRecordID>`+
 		`<Channel>Security</Channel><Computer>WKS-7.corp.example.org</Computer></System><EventData>`,
-		id, krbKeywords(status), sampleTime)
+		id, textKeywords(status), sampleTime)
 	for _, l := range lines {
 		if l.name != "" {
-			fmt.Fprintf(&b, `<Data Name="%s">%s</Data>`, l.name, xmlEsc(krbValue(l.name, status)))
+			fmt.Fprintf(&b, `<Data Name="%s">%s</Data>`, l.name, xmlEsc(textValue(l.name, status)))
 		}
 	}
 	b.WriteString("</EventData></Event>")
 	return b.String()
 }
 
-func krbKeywords(status string) string {
+func textKeywords(status string) string {
 	if status == "" || status == "0x0" {
 		return "0x8020000000000000"
 	}
 	return "0x8010000000000000"
 }
 
-func krbSnare(id int, msg, status string) string {
+func textSnare(id int, msg, status string) string {
 	typ := "Success Audit"
-	if krbKeywords(status) != "0x8020000000000000" {
+	if textKeywords(status) != "0x8020000000000000" {
 		typ = "Failure Audit"
 	}
 	msg = strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(msg)
@@ -184,20 +187,20 @@ func TestKerberosTextRoads(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: not in the catalog", name)
 		}
-		want := decodeRoad(t, krbXML(c.id, c.lines, c.status), false)
+		want := decodeRoad(t, textXML(c.id, c.lines, c.status), false)
 		shown := map[string]bool{}
 		for _, l := range c.lines {
 			shown[l.name] = true
 		}
 		for _, f := range ent.Fields {
-			if shown[f.From] && !strings.HasPrefix(f.To, "winlog.") && krbValue(f.From, c.status) != "0x0" && want[f.To] == nil {
+			if shown[f.From] && !strings.HasPrefix(f.To, "winlog.") && textValue(f.From, c.status) != "0x0" && want[f.To] == nil {
 				t.Errorf("%s: XML road lacks %s (from %s)", name, f.To, f.From)
 			}
 		}
-		msg := krbMessage(c.title, c.lines, c.close, c.status)
-		compareEvents(t, name+" snare", want, decodeRoad(t, krbSnare(c.id, msg, c.status), false), true)
+		msg := textMessage(c.title, c.lines, c.close, c.status)
+		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, msg, c.status), false), true)
 		nx := fmt.Sprintf("<14>Jun 30 08:00:00 WKS-7.corp.example.org Microsoft-Windows-Security-Auditing: %d: %s %s", c.id,
-			map[bool]string{true: "AUDIT_SUCCESS", false: "AUDIT_FAILURE"}[krbKeywords(c.status) == "0x8020000000000000"], msg)
+			map[bool]string{true: "AUDIT_SUCCESS", false: "AUDIT_FAILURE"}[textKeywords(c.status) == "0x8020000000000000"], msg)
 		compareEvents(t, name+" text", want, decodeRoad(t, nx, false), true)
 	}
 }
@@ -208,40 +211,40 @@ func TestKerberosLegacyText(t *testing.T) {
 	for _, c := range []struct {
 		legacy, modern int
 		status, text   string
-		lines          []krbLine
+		lines          []textLine
 	}{
-		{672, 4768, "0x0", "Authentication Ticket Request:", []krbLine{{"User Name", "TargetUserName"},
+		{672, 4768, "0x0", "Authentication Ticket Request:", []textLine{{"User Name", "TargetUserName"},
 			{"Supplied Realm Name", "TargetDomainName"}, {"User ID", "TargetSid"}, {"Service Name", "ServiceName"},
 			{"Service ID", "ServiceSid"}, {"Ticket Options", "TicketOptions"}, {"Result Code", "Status"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}, {"Pre-Authentication Type", "PreAuthType"},
 			{"Client Address", "IpAddress"}, {"Certificate Issuer Name", "CertIssuerName"},
 			{"Certificate Serial Number", "CertSerialNumber"}, {"Certificate Thumbprint", "CertThumbprint"}}},
-		{673, 4769, "0x0", "Service Ticket Request:", []krbLine{{"User Name", "TargetUserName"},
+		{673, 4769, "0x0", "Service Ticket Request:", []textLine{{"User Name", "TargetUserName"},
 			{"User Domain", "TargetDomainName"}, {"Service Name", "ServiceName"}, {"Service ID", "ServiceSid"},
 			{"Ticket Options", "TicketOptions"}, {"Ticket Encryption Type", "TicketEncryptionType"},
 			{"Client Address", "IpAddress"}, {"Failure Code", "Status"}, {"Logon GUID", "LogonGuid"},
 			{"Transited Services", "TransmittedServices"}}},
-		{674, 4770, "", "Service Ticket Renewed:", []krbLine{{"User Name", "TargetUserName"},
+		{674, 4770, "", "Service Ticket Renewed:", []textLine{{"User Name", "TargetUserName"},
 			{"User Domain", "TargetDomainName"}, {"Service Name", "ServiceName"}, {"Service ID", "ServiceSid"},
 			{"Ticket Options", "TicketOptions"}, {"Ticket Encryption Type", "TicketEncryptionType"},
 			{"Client Address", "IpAddress"}}},
-		{675, 4771, "0x18", "Pre-authentication failed:", []krbLine{{"User Name", "TargetUserName"},
+		{675, 4771, "0x18", "Pre-authentication failed:", []textLine{{"User Name", "TargetUserName"},
 			{"User ID", "TargetSid"}, {"Service Name", "ServiceName"}, {"Pre-Authentication Type", "PreAuthType"},
 			{"Failure Code", "Status"}, {"Client Address", "IpAddress"}}},
-		{676, 4772, "0x6", "Authentication Ticket Request Failed:", []krbLine{{"User Name", "TargetUserName"},
+		{676, 4772, "0x6", "Authentication Ticket Request Failed:", []textLine{{"User Name", "TargetUserName"},
 			{"Supplied Realm Name", "TargetDomainName"}, {"Service Name", "ServiceName"},
 			{"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}, {"Client Address", "IpAddress"}}},
-		{677, 4773, "0x1B", "Service Ticket Request Failed:", []krbLine{{"User Name", "TargetUserName"},
+		{677, 4773, "0x1B", "Service Ticket Request Failed:", []textLine{{"User Name", "TargetUserName"},
 			{"User Domain", "TargetDomainName"}, {"Service Name", "ServiceName"},
 			{"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}, {"Client Address", "IpAddress"}}},
 	} {
-		want := decodeRoad(t, krbXML(c.modern, c.lines, c.status), false)
+		want := decodeRoad(t, textXML(c.modern, c.lines, c.status), false)
 		var b strings.Builder
 		b.WriteString(c.text)
 		for _, l := range c.lines {
-			fmt.Fprintf(&b, "   %s: %s", l.label, krbValue(l.name, c.status))
+			fmt.Fprintf(&b, "   %s: %s", l.label, textValue(l.name, c.status))
 		}
-		kw := map[bool]string{true: "AUDIT_SUCCESS", false: "AUDIT_FAILURE"}[krbKeywords(c.status) == "0x8020000000000000"]
+		kw := map[bool]string{true: "AUDIT_SUCCESS", false: "AUDIT_FAILURE"}[textKeywords(c.status) == "0x8020000000000000"]
 		got := decodeRoad(t, fmt.Sprintf("<13>Jun 30 09:48:41 WKS-7.corp.example.org Security: %d: %s %s", c.legacy, kw, b.String()), false)
 		for _, k := range []string{"event.code", "event.provider"} { // 672 from the 2003 source "Security"
 			delete(want, k)
@@ -251,5 +254,42 @@ func TestKerberosLegacyText(t *testing.T) {
 		if got["user.name"] != "jdoe" || got["service.name"] != "krbtgt" || got["source.ip"] != "198.51.100.23" {
 			t.Errorf("%d: user %v, service %v, source %v", c.legacy, got["user.name"], got["service.name"], got["source.ip"])
 		}
+	}
+}
+
+// TestWFPTextRoads: the Filtering Platform's events by Snare (whose
+// messages show the direction as Event Viewer renders it, "Outbound") give
+// the fields of their XML.
+func TestWFPTextRoads(t *testing.T) {
+	network := []textLine{textSection("Application Information"), {"Process ID", "ProcessID"},
+		{"Application Name", "Application"}, textSection("Network Information"), {"Direction", "Direction"},
+		{"Source Address", "SourceAddress"}, {"Source Port", "SourcePort"}, {"Destination Address", "DestAddress"},
+		{"Destination Port", "DestPort"}, {"Protocol", "Protocol"}, textSection("Filter Information"),
+		{"Filter Run-Time ID", "FilterRTID"}, {"Layer Name", "LayerName"}, {"Layer Run-Time ID", "LayerRTID"}}
+	bind := []textLine{textSection("Application Information"), {"Process ID", "ProcessID"},
+		{"Application Name", "Application"}, textSection("Network Information"),
+		{"Source Address", "SourceAddress"}, {"Source Port", "SourcePort"}, {"Protocol", "Protocol"},
+		textSection("Filter Information"), {"Filter Run-Time ID", "FilterRTID"}, {"Layer Name", "LayerName"},
+		{"Layer Run-Time ID", "LayerRTID"}}
+	for _, c := range []struct {
+		id     int
+		status string // "0x1": a failure (Audit Failure), as textKeywords reads it
+		title  string
+		lines  []textLine
+	}{
+		{5156, "", "The Windows Filtering Platform has permitted a connection.", network},
+		{5157, "0x1", "The Windows Filtering Platform has blocked a connection.", network},
+		{5152, "0x1", "The Windows Filtering Platform has blocked a packet.", network},
+		{5158, "", "The Windows Filtering Platform has permitted a bind to a local port.", bind},
+	} {
+		name := fmt.Sprint(c.id)
+		want := decodeRoad(t, textXML(c.id, c.lines, c.status), false)
+		for _, k := range []string{"process.pid", "source.ip", "source.port", "rule.id"} {
+			if want[k] == nil {
+				t.Errorf("%s: XML road lacks %s", name, k)
+			}
+		}
+		msg := strings.ReplaceAll(textMessage(c.title, c.lines, "", c.status), "%%14593", "Outbound")
+		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, msg, c.status), false), true)
 	}
 }
