@@ -132,10 +132,12 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	// words (4697's "Service Name", NPS's "Client Name") is followed by
 	// labels this table does not know, which would join its value; there
 	// they only end the value before them.
-	"Supplied Realm Name":               kerberosLabel("TargetDomainName"),
-	"User ID":                           kerberosLabel("TargetSid"),
-	"User Domain":                       kerberosLabel("TargetDomainName"),
-	"Service Name":                      kerberosLabel("ServiceName"),
+	"Supplied Realm Name": kerberosLabel("TargetDomainName"),
+	"User ID":             kerberosLabel("TargetSid"),
+	"User Domain":         kerberosLabel("TargetDomainName"),
+	"Service Name": func(modern int, _ string) string {
+		return pick(winKerberos(modern) || winServiceInstalled(modern), "ServiceName", "")
+	},
 	"Service ID":                        kerberosLabel("ServiceSid"),
 	"Client Port":                       kerberosLabel("IpPort"),
 	"Ticket Options":                    kerberosLabel("TicketOptions"),
@@ -171,6 +173,21 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 		return pick(modern == 4778 || modern == 4779, "ClientName", "")
 	},
 
+	// A service installed: 4697 (Security) and 7045 (the Service Control
+	// Manager's, in System), whose EventData names differ.
+	"Service File Name": func(modern int, _ string) string {
+		return pick(modern == 7045, "ImagePath", pick(modern == 4697, "ServiceFileName", ""))
+	},
+	"Service Type": func(modern int, _ string) string {
+		return pick(winServiceInstalled(modern), "ServiceType", "")
+	},
+	"Service Start Type": func(modern int, _ string) string {
+		return pick(modern == 7045, "StartType", pick(modern == 4697, "ServiceStartType", ""))
+	},
+	"Service Account": func(modern int, _ string) string {
+		return pick(modern == 7045, "AccountName", pick(modern == 4697, "ServiceAccount", ""))
+	},
+
 	// The Windows Filtering Platform's connection, bind and packet events
 	// (5152-5159) name the two ends Source and Destination; a logon's
 	// and a share access's "Source Address" and "Source Port" are its client.
@@ -193,6 +210,10 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	"Layer Name":          wfpLabel("LayerName"),
 	"Layer Run-Time ID":   wfpLabel("LayerRTID"),
 }
+
+// winServiceInstalled reports whether modern is "A service was installed
+// in the system" (4697, or the Service Control Manager's 7045).
+func winServiceInstalled(modern int) bool { return modern == 4697 || modern == 7045 }
 
 // winWFP reports whether modern is a Filtering Platform connection, bind
 // or packet event (5152-5159).

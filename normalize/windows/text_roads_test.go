@@ -38,6 +38,10 @@ var textValues = map[string]string{
 	"ProcessID": "948", "Application": `\device\harddiskvolume2\program files\contoso\agent.exe`,
 	"Direction": "%%14593", "SourceAddress": "10.15.5.20", "SourcePort": "57912", "DestAddress": "192.0.2.110",
 	"DestPort": "443", "Protocol": "6", "FilterRTID": "89041", "LayerName": "%%14611", "LayerRTID": "48",
+	"SubjectUserSid": "S-1-5-21-1111111111-2222222222-3333333333-1104", "SubjectUserName": "jdoe",
+	"SubjectDomainName": "CORP", "SubjectLogonId": "0x3e7", "ServiceFileName": `C:\Program Files\Contoso\svc.exe -k run`,
+	"ImagePath": `C:\Program Files\Contoso\svc.exe -k run`, "ServiceType": "user mode service",
+	"ServiceStartType": "auto start", "StartType": "auto start", "ServiceAccount": "LocalSystem", "AccountName": "LocalSystem",
 }
 
 var (
@@ -291,5 +295,38 @@ func TestWFPTextRoads(t *testing.T) {
 		}
 		msg := strings.ReplaceAll(textMessage(c.title, c.lines, "", c.status), "%%14593", "Outbound")
 		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, msg, c.status), false), true)
+	}
+}
+
+// TestServiceInstalledTextRoads: "A service was installed in the system"
+// by Snare, as Security's 4697 and as the Service Control Manager's 7045
+// (whose EventData names differ), gives the fields of its XML.
+func TestServiceInstalledTextRoads(t *testing.T) {
+	for _, c := range []struct {
+		id    int
+		lines []textLine
+	}{
+		{4697, []textLine{textSection("Subject"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+			{"Account Domain", "SubjectDomainName"}, {"Logon ID", "SubjectLogonId"}, textSection("Service Information"),
+			{"Service Name", "ServiceName"}, {"Service File Name", "ServiceFileName"}, {"Service Type", "ServiceType"},
+			{"Service Start Type", "ServiceStartType"}, {"Service Account", "ServiceAccount"}}},
+		{7045, []textLine{{"Service Name", "ServiceName"}, {"Service File Name", "ImagePath"}, {"Service Type", "ServiceType"},
+			{"Service Start Type", "StartType"}, {"Service Account", "AccountName"}}},
+	} {
+		name := fmt.Sprint(c.id)
+		xml := textXML(c.id, c.lines, "")
+		msg := textMessage("A service was installed in the system.", c.lines, "", "")
+		snare := textSnare(c.id, msg, "")
+		if c.id == 7045 {
+			xml = strings.Replace(strings.Replace(xml, "Microsoft-Windows-Security-Auditing", "Service Control Manager", 1),
+				"<Channel>Security</Channel>", "<Channel>System</Channel>", 1)
+			snare = strings.Replace(strings.Replace(snare, "\tSecurity\t", "\tSystem\t", 1),
+				"Microsoft-Windows-Security-Auditing", "Service Control Manager", 1)
+		}
+		want := decodeRoad(t, xml, false)
+		if want["service.name"] == nil || want["service.type"] == nil {
+			t.Errorf("%s: XML road lacks service.name or service.type: %v", name, want)
+		}
+		compareEvents(t, name+" snare", want, decodeRoad(t, snare, false), true)
 	}
 }
