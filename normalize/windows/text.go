@@ -190,6 +190,8 @@ var winTextSections = map[string]bool{
 	"Application Information": true, "Filter Information": true,
 	"Account Information": true, "Service Information": true, "Certificate Information": true,
 	"Domain Controller Information": true,
+	"Object": true, "Access Request Information": true, "Change Information": true, "Process": true,
+	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
 }
 
 // winTextLabels are every label and section header winTextName knows

@@ -73,6 +73,14 @@ var winTextFixed = map[string]string{
 	"User Parameters":      "UserParameters",
 	"SID History":          "SidHistory", "Sid History": "SidHistory",
 	"Logon Hours": "LogonHours",
+	// Object access (4656-4663, 4670, 4674, 4691) and registry (4657).
+	"Object Server": "ObjectServer", "Object Type": "ObjectType", "Object Name": "ObjectName",
+	"Handle ID": "HandleId", "Object Handle": "HandleId", "Transaction ID": "TransactionId",
+	"Accesses": "AccessList", "Access Mask": "AccessMask", "Desired Access": "AccessMask",
+	"Privileges Used for Access Check": "PrivilegeList", "Restricted SID Count": "RestrictedSidCount",
+	"Properties": "Properties", "Object Value Name": "ObjectValueName", "Operation Type": "OperationType",
+	"Old Value Type": "OldValueType", "Old Value": "OldValue", "New Value Type": "NewValueType", "New Value": "NewValue",
+	"Original Security Descriptor": "OldSd", "New Security Descriptor": "NewSd",
 }
 
 // winTextByRole are the account labels: their name for the subject, the

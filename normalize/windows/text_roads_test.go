@@ -42,6 +42,11 @@ var textValues = map[string]string{
 	"SubjectDomainName": "CORP", "SubjectLogonId": "0x3e7", "ServiceFileName": `C:\Program Files\Contoso\svc.exe -k run`,
 	"ImagePath": `C:\Program Files\Contoso\svc.exe -k run`, "ServiceType": "user mode service",
 	"ServiceStartType": "auto start", "StartType": "auto start", "ServiceAccount": "LocalSystem", "AccountName": "LocalSystem",
+	"ObjectServer": "Security", "ObjectType": "File", "ObjectName": `C:\Finance\q3 report.xlsx`, "HandleId": "0x1f4",
+	"TransactionId": "{00000000-0000-0000-0000-000000000000}", "AccessList": "%%4416", "AccessMask": "0x1",
+	"PrivilegeList": "-", "RestrictedSidCount": "0", "ProcessId": "0x1c8", "ProcessName": `C:\Windows\explorer.exe`,
+	"ObjectValueName": "Updater", "OperationType": "%%1905", "OldValueType": "%%1873", "OldValue": `C:\old.exe`,
+	"NewValueType": "%%1873", "NewValue": `C:\Users\Public\new agent.exe /quiet`,
 }
 
 var (
@@ -52,7 +57,7 @@ var (
 		{"Certificate Serial Number", "CertSerialNumber"}, {"Certificate Thumbprint", "CertThumbprint"}}
 )
 
-func krbLayout(parts ...[]textLine) []textLine {
+func textLayout(parts ...[]textLine) []textLine {
 	var l []textLine
 	for _, p := range parts {
 		l = append(l, p...)
@@ -68,7 +73,7 @@ var krbCases = []struct {
 	close  string
 }{{
 	id: 4768, status: "0x0", title: "A Kerberos authentication ticket (TGT) was requested.",
-	lines: krbLayout(krbAccountAS, []textLine{{"User ID", "TargetSid"}}, krbService, krbNetwork,
+	lines: textLayout(krbAccountAS, []textLine{{"User ID", "TargetSid"}}, krbService, krbNetwork,
 		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Result Code", "Status"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}, {"Pre-Authentication Type", "PreAuthType"}}, krbCertificate),
 	close: "Certificate information is only provided if a certificate was used for pre-authentication.\r\n\r\n" +
@@ -76,7 +81,7 @@ var krbCases = []struct {
 }, {
 	// The Server 2025 update's 4768: encryption types of each party.
 	id: 4768, status: "0x0", title: "A Kerberos authentication ticket (TGT) was requested.",
-	lines: krbLayout(krbAccountAS, []textLine{{"User ID", "TargetSid"},
+	lines: textLayout(krbAccountAS, []textLine{{"User ID", "TargetSid"},
 		{"MSDS-SupportedEncryptionTypes", "AccountSupportedEncryptionTypes"}, {"Available Keys", "AccountAvailableKeys"}},
 		krbService, []textLine{{"MSDS-SupportedEncryptionTypes", "ServiceSupportedEncryptionTypes"}, {"Available Keys", "ServiceAvailableKeys"},
 			textSection("Domain Controller Information"), {"MSDS-SupportedEncryptionTypes", "DCSupportedEncryptionTypes"},
@@ -90,7 +95,7 @@ var krbCases = []struct {
 		"Pre-authentication types, ticket options, encryption types and result codes are defined in RFC 4120.",
 }, {
 	id: 4769, status: "0x0", title: "A Kerberos service ticket was requested.",
-	lines: krbLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
+	lines: textLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
 		{"Account Domain", "TargetDomainName"}, {"Logon GUID", "LogonGuid"}}, krbService, krbNetwork,
 		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}, {"Failure Code", "Status"}, {"Transited Services", "TransmittedServices"}}),
@@ -99,14 +104,14 @@ var krbCases = []struct {
 		"Ticket options, encryption types, and failure codes are defined in RFC 4120.",
 }, {
 	id: 4770, status: "", title: "A Kerberos service ticket was renewed.",
-	lines: krbLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
+	lines: textLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
 		{"Account Domain", "TargetDomainName"}}, krbService, krbNetwork,
 		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"},
 			{"Ticket Encryption Type", "TicketEncryptionType"}}),
 	close: "Ticket options and encryption types are defined in RFC 4120.",
 }, {
 	id: 4771, status: "0x18", title: "Kerberos pre-authentication failed.",
-	lines: krbLayout([]textLine{textSection("Account Information"), {"Security ID", "TargetSid"}, {"Account Name", "TargetUserName"},
+	lines: textLayout([]textLine{textSection("Account Information"), {"Security ID", "TargetSid"}, {"Account Name", "TargetUserName"},
 		textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
 		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"},
 			{"Pre-Authentication Type", "PreAuthType"}}, krbCertificate),
@@ -114,12 +119,12 @@ var krbCases = []struct {
 		"Pre-authentication types, ticket options and failure codes are defined in RFC 4120.",
 }, {
 	id: 4772, status: "0x6", title: "A Kerberos authentication ticket request failed.",
-	lines: krbLayout(krbAccountAS, []textLine{textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
+	lines: textLayout(krbAccountAS, []textLine{textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
 		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}}),
 	close: "Ticket options and failure codes are defined in RFC 4120.",
 }, {
 	id: 4773, status: "0x1B", title: "A Kerberos service ticket request failed.",
-	lines: krbLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
+	lines: textLayout([]textLine{textSection("Account Information"), {"Account Name", "TargetUserName"},
 		{"Account Domain", "TargetDomainName"}, textSection("Service Information"), {"Service Name", "ServiceName"}}, krbNetwork,
 		[]textLine{textSection("Additional Information"), {"Ticket Options", "TicketOptions"}, {"Failure Code", "Status"}}),
 	close: "Ticket options and failure codes are defined in RFC 4120.",
@@ -328,5 +333,47 @@ func TestServiceInstalledTextRoads(t *testing.T) {
 			t.Errorf("%s: XML road lacks service.name or service.type: %v", name, want)
 		}
 		compareEvents(t, name+" snare", want, decodeRoad(t, snare, false), true)
+	}
+}
+
+// TestObjectAccessTextRoads: file and registry auditing (4656, 4663, 4657)
+// by Snare gives the fields of its XML: no value runs on into the
+// "Access Request Information" or "Change Information" that follow it.
+func TestObjectAccessTextRoads(t *testing.T) {
+	subject := []textLine{textSection("Subject"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+		{"Account Domain", "SubjectDomainName"}, {"Logon ID", "SubjectLogonId"}}
+	process := []textLine{textSection("Process Information"), {"Process ID", "ProcessId"}, {"Process Name", "ProcessName"}}
+	object := []textLine{textSection("Object"), {"Object Server", "ObjectServer"}, {"Object Type", "ObjectType"},
+		{"Object Name", "ObjectName"}, {"Handle ID", "HandleId"}}
+	for _, c := range []struct {
+		id    int
+		title string
+		lines []textLine
+		want  []string
+	}{
+		{4663, "An attempt was made to access an object.", textLayout(subject, object, process,
+			[]textLine{textSection("Access Request Information"), {"Accesses", "AccessList"}, {"Access Mask", "AccessMask"}}),
+			[]string{"file.path", "process.executable", "process.pid"}},
+		{4656, "A handle to an object was requested.", textLayout(subject, object, process,
+			[]textLine{textSection("Access Request Information"), {"Transaction ID", "TransactionId"}, {"Accesses", "AccessList"},
+				{"Access Mask", "AccessMask"}, {"Privileges Used for Access Check", "PrivilegeList"},
+				{"Restricted SID Count", "RestrictedSidCount"}}),
+			[]string{"file.path", "process.executable"}},
+		{4657, "A registry value was modified.", textLayout(subject,
+			[]textLine{textSection("Object"), {"Object Name", "ObjectName"}, {"Object Value Name", "ObjectValueName"},
+				{"Handle ID", "HandleId"}, {"Operation Type", "OperationType"}}, process,
+			[]textLine{textSection("Change Information"), {"Old Value Type", "OldValueType"}, {"Old Value", "OldValue"},
+				{"New Value Type", "NewValueType"}, {"New Value", "NewValue"}}),
+			[]string{"registry.path", "registry.value", "registry.data.strings", "process.executable"}},
+	} {
+		name := fmt.Sprint(c.id)
+		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
+		for _, k := range c.want {
+			if want[k] == nil {
+				t.Errorf("%s: XML road lacks %s", name, k)
+			}
+		}
+		msg := textMessage(c.title, c.lines, "", "")
+		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, msg, ""), false), true)
 	}
 }
