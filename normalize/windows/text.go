@@ -190,8 +190,9 @@ var winTextSections = map[string]bool{
 	"Application Information": true, "Filter Information": true,
 	"Account Information": true, "Service Information": true, "Certificate Information": true,
 	"Domain Controller Information": true,
-	"Object": true, "Access Request Information": true, "Change Information": true, "Process": true,
+	"Object":                        true, "Access Request Information": true, "Change Information": true, "Process": true,
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
+	"Share Information": true,
 }
 
 // winTextLabels are every label and section header winTextName knows

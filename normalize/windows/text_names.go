@@ -81,6 +81,9 @@ var winTextFixed = map[string]string{
 	"Properties": "Properties", "Object Value Name": "ObjectValueName", "Operation Type": "OperationType",
 	"Old Value Type": "OldValueType", "Old Value": "OldValue", "New Value Type": "NewValueType", "New Value": "NewValue",
 	"Original Security Descriptor": "OldSd", "New Security Descriptor": "NewSd",
+	// Network shares (5140-5145).
+	"Share Name": "ShareName", "Share Path": "ShareLocalPath", "Relative Target Name": "RelativeTargetName",
+	"Access Check Results": "AccessReason",
 }
 
 // winTextByRole are the account labels: their name for the subject, the

@@ -47,6 +47,8 @@ var textValues = map[string]string{
 	"PrivilegeList": "-", "RestrictedSidCount": "0", "ProcessId": "0x1c8", "ProcessName": `C:\Windows\explorer.exe`,
 	"ObjectValueName": "Updater", "OperationType": "%%1905", "OldValueType": "%%1873", "OldValue": `C:\old.exe`,
 	"NewValueType": "%%1873", "NewValue": `C:\Users\Public\new agent.exe /quiet`,
+	"ShareName": `\\*\Projects`, "ShareLocalPath": `\??\D:\Projects`, "RelativeTargetName": `plans\2026 budget.xlsx`,
+	"AccessReason": "-",
 }
 
 var (
@@ -365,6 +367,13 @@ func TestObjectAccessTextRoads(t *testing.T) {
 			[]textLine{textSection("Change Information"), {"Old Value Type", "OldValueType"}, {"Old Value", "OldValue"},
 				{"New Value Type", "NewValueType"}, {"New Value", "NewValue"}}),
 			[]string{"registry.path", "registry.value", "registry.data.strings", "process.executable"}},
+		{5145, "A network share object was checked to see whether client can be granted desired access.", textLayout(subject,
+			[]textLine{textSection("Network Information"), {"Object Type", "ObjectType"}, {"Source Address", "IpAddress"},
+				{"Source Port", "IpPort"}, textSection("Share Information"), {"Share Name", "ShareName"},
+				{"Share Path", "ShareLocalPath"}, {"Relative Target Name", "RelativeTargetName"},
+				textSection("Access Request Information"), {"Access Mask", "AccessMask"}, {"Accesses", "AccessList"},
+				{"Access Check Results", "AccessReason"}}),
+			[]string{"file.path", "source.ip", "source.port"}},
 	} {
 		name := fmt.Sprint(c.id)
 		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
