@@ -271,10 +271,18 @@ func (r *iisRecord) emit(e *event.Event) bool {
 	if t, err := time.Parse("2006-01-02 15:04:05", r.date+" "+r.clock); err == nil {
 		ecs.SetTimeIfNone(e, t)
 	}
-	ecs.SetIP(e, "source.ip", r.cip)
-	ecs.SetIP(e, "destination.ip", r.sip)
-	if r.sport != "0" {
-		ecs.SetPort(e, "destination.port", r.sport)
+	if smtp && strings.HasPrefix(r.user, "OutboundConnection") {
+		// The SMTP service's own session to another server: c-ip is
+		// that server, cs-username says whether the line is a command
+		// sent (OutboundConnectionCommand) or the reply.
+		ecs.SetIP(e, "source.ip", r.sip)
+		ecs.SetIP(e, "destination.ip", r.cip)
+	} else {
+		ecs.SetIP(e, "source.ip", r.cip)
+		ecs.SetIP(e, "destination.ip", r.sip)
+		if r.sport != "0" {
+			ecs.SetPort(e, "destination.port", r.sport)
+		}
 	}
 	e.SetStr("iis.site_name", r.site)
 	e.SetStr("iis.computer_name", r.computer)
