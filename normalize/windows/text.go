@@ -192,7 +192,7 @@ var winTextSections = map[string]bool{
 	"Domain Controller Information": true,
 	"Object":                        true, "Access Request Information": true, "Change Information": true, "Process": true,
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
-	"Share Information": true,
+	"Share Information": true, "Session": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
@@ -235,14 +235,18 @@ const (
 	winRoleTarget             // TargetUserName, TargetUserSid, TargetLogonId
 	winRoleAccount            // TargetUserName, TargetSid (account management)
 	winRoleMember             // MemberName, MemberSid
+	winRoleSession            // AccountName, AccountDomain, LogonID (4778, 4779)
 )
 
 // winTextRole returns whose account the labels of section describe.
 func winTextRole(modern int, section string) int {
 	switch section {
 	case "Subject", "Creator Subject", "Logged on user", "Assigning Process Information":
-		if modern == 4634 || modern == 4647 {
+		switch modern {
+		case 4634, 4647:
 			return winRoleTarget
+		case 4778, 4779: // their XML names the session's account so
+			return winRoleSession
 		}
 		return winRoleSubject
 	case "Target Subject", "New Logon", "Account For Which Logon Failed", "Account Whose Credentials Were Used",

@@ -84,21 +84,23 @@ var winTextFixed = map[string]string{
 	// Network shares (5140-5145).
 	"Share Name": "ShareName", "Share Path": "ShareLocalPath", "Relative Target Name": "RelativeTargetName",
 	"Access Check Results": "AccessReason",
+	"Session Name":         "SessionName", // 4778, 4779
 }
 
 // winTextByRole are the account labels: their name for the subject, the
-// target, the account managed and the group member (winRole* - 1); ""
-// where the label means nothing for that role.
-var winTextByRole = map[string][4]string{
-	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid"},
-	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName"},
-	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName"},
-	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName"},
-	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", ""},
+// target, the account managed, the group member and the account of a
+// window station session (winRole* - 1); "" where the label means nothing
+// for that role.
+var winTextByRole = map[string][5]string{
+	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid", ""},
+	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", "AccountName"},
+	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", ""},
+	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName", ""},
+	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "AccountDomain"},
+	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
+	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
+	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
+	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", "", "LogonID"},
 }
 
 // winTextSpecial are the labels whose name depends on the event id or the

@@ -48,7 +48,8 @@ var textValues = map[string]string{
 	"ObjectValueName": "Updater", "OperationType": "%%1905", "OldValueType": "%%1873", "OldValue": `C:\old.exe`,
 	"NewValueType": "%%1873", "NewValue": `C:\Users\Public\new agent.exe /quiet`,
 	"ShareName": `\\*\Projects`, "ShareLocalPath": `\??\D:\Projects`, "RelativeTargetName": `plans\2026 budget.xlsx`,
-	"AccessReason": "-",
+	"AccessReason": "-", "AccountDomain": "CORP", "LogonID": "0x1a2b3c", "SessionName": "RDP-Tcp#7",
+	"ClientName": "LAPTOP-31", "ClientAddress": "198.51.100.40",
 }
 
 var (
@@ -384,5 +385,24 @@ func TestObjectAccessTextRoads(t *testing.T) {
 		}
 		msg := textMessage(c.title, c.lines, "", "")
 		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, msg, ""), false), true)
+	}
+}
+
+// TestSessionTextRoads: a window station session reconnected or
+// disconnected (4778, 4779) by Snare gives its XML's account and client.
+func TestSessionTextRoads(t *testing.T) {
+	lines := []textLine{textSection("Subject"), {"Account Name", "AccountName"}, {"Account Domain", "AccountDomain"},
+		{"Logon ID", "LogonID"}, textSection("Session"), {"Session Name", "SessionName"},
+		textSection("Additional Information"), {"Client Name", "ClientName"}, {"Client Address", "ClientAddress"}}
+	for id, title := range map[int]string{4778: "A session was reconnected to a Window Station.",
+		4779: "A session was disconnected from a Window Station."} {
+		want := decodeRoad(t, textXML(id, lines, ""), false)
+		for _, k := range []string{"user.name", "user.domain", "source.ip", "source.domain"} {
+			if want[k] == nil {
+				t.Errorf("%d: XML road lacks %s", id, k)
+			}
+		}
+		close := "This event is generated when a user reconnects to an existing Terminal Services session."
+		compareEvents(t, fmt.Sprint(id)+" snare", want, decodeRoad(t, textSnare(id, textMessage(title, lines, close, ""), ""), false), true)
 	}
 }
