@@ -74,6 +74,7 @@ var catalogs = []*catalog{
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
+	{name: "dropbear", programs: []string{"dropbear"}},
 }
 
 func init() {
