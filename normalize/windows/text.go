@@ -193,6 +193,7 @@ var winTextSections = map[string]bool{
 	"Object":                        true, "Access Request Information": true, "Change Information": true, "Process": true,
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
 	"Share Information": true, "Session": true,
+	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
@@ -252,7 +253,8 @@ func winTextRole(modern int, section string) int {
 	case "Target Subject", "New Logon", "Account For Which Logon Failed", "Account Whose Credentials Were Used",
 		"New Token Information", "User whose credentials were used", "New Process Information":
 		return winRoleTarget
-	case "New Account", "Target Account", "Account That Was Locked Out", "Group":
+	case "New Account", "Target Account", "Account That Was Locked Out", "Group",
+		"New Computer Account", "Computer Account That Was Changed", "Target Computer":
 		return winRoleAccount
 	case "Account Information":
 		// The Kerberos events' account: TargetUserName, TargetSid (4771).

@@ -85,6 +85,8 @@ var winTextFixed = map[string]string{
 	"Share Name": "ShareName", "Share Path": "ShareLocalPath", "Relative Target Name": "RelativeTargetName",
 	"Access Check Results": "AccessReason",
 	"Session Name":         "SessionName", // 4778, 4779
+	// Computer accounts (4741, 4742).
+	"DNS Host Name": "DnsHostName", "Service Principal Names": "ServicePrincipalNames",
 }
 
 // winTextByRole are the account labels: their name for the subject, the

@@ -50,6 +50,9 @@ var textValues = map[string]string{
 	"ShareName": `\\*\Projects`, "ShareLocalPath": `\??\D:\Projects`, "RelativeTargetName": `plans\2026 budget.xlsx`,
 	"AccessReason": "-", "AccountDomain": "CORP", "LogonID": "0x1a2b3c", "SessionName": "RDP-Tcp#7",
 	"ClientName": "LAPTOP-31", "ClientAddress": "198.51.100.40",
+	"TargetUserSid": "S-1-5-21-1111111111-2222222222-3333333333-3101", "DnsHostName": "wks-9.corp.example.org",
+	"ServicePrincipalNames": "HOST/wks-9.corp.example.org HOST/WKS-9", "SamAccountName": "WKS-9$",
+	"NewUacValue": "0x80", "OldUacValue": "0x0",
 }
 
 var (
@@ -404,5 +407,39 @@ func TestSessionTextRoads(t *testing.T) {
 		}
 		close := "This event is generated when a user reconnects to an existing Terminal Services session."
 		compareEvents(t, fmt.Sprint(id)+" snare", want, decodeRoad(t, textSnare(id, textMessage(title, lines, close, ""), ""), false), true)
+	}
+}
+
+// TestComputerAccountTextRoads: a computer account created, changed or
+// deleted (4741-4743) by Snare gives its XML's account and target.
+func TestComputerAccountTextRoads(t *testing.T) {
+	subject := []textLine{textSection("Subject"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+		{"Account Domain", "SubjectDomainName"}, {"Logon ID", "SubjectLogonId"}}
+	target := func(section string) []textLine {
+		return []textLine{textSection(section), {"Security ID", "TargetSid"}, {"Account Name", "TargetUserName"},
+			{"Account Domain", "TargetDomainName"}}
+	}
+	attrs := func(section string) []textLine {
+		return []textLine{textSection(section), {"SAM Account Name", "SamAccountName"}, {"Old UAC Value", "OldUacValue"},
+			{"New UAC Value", "NewUacValue"}, {"DNS Host Name", "DnsHostName"},
+			{"Service Principal Names", "ServicePrincipalNames"}, textSection("Additional Information"),
+			{"Privileges", "PrivilegeList"}}
+	}
+	for _, c := range []struct {
+		id    int
+		title string
+		lines []textLine
+	}{
+		{4741, "A computer account was created.", textLayout(subject, target("New Computer Account"), attrs("Attributes"))},
+		{4742, "A computer account was changed.", textLayout(subject, target("Computer Account That Was Changed"),
+			attrs("Changed Attributes"))},
+		{4743, "A computer account was deleted.", textLayout(subject, target("Target Computer"))},
+	} {
+		name := fmt.Sprint(c.id)
+		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
+		if want["user.target.name"] == nil {
+			t.Errorf("%s: XML road lacks user.target.name", name)
+		}
+		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, textMessage(c.title, c.lines, "", ""), ""), false), true)
 	}
 }
