@@ -52,7 +52,7 @@ var textValues = map[string]string{
 	"ClientName": "LAPTOP-31", "ClientAddress": "198.51.100.40",
 	"TargetUserSid": "S-1-5-21-1111111111-2222222222-3333333333-3101", "DnsHostName": "wks-9.corp.example.org",
 	"ServicePrincipalNames": "HOST/wks-9.corp.example.org HOST/WKS-9", "SamAccountName": "WKS-9$",
-	"NewUacValue": "0x80", "OldUacValue": "0x0",
+	"NewUacValue": "0x80", "OldUacValue": "0x0", "SidHistory": "-",
 }
 
 var (
@@ -439,6 +439,36 @@ func TestComputerAccountTextRoads(t *testing.T) {
 		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
 		if want["user.target.name"] == nil {
 			t.Errorf("%s: XML road lacks user.target.name", name)
+		}
+		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, textMessage(c.title, c.lines, "", ""), ""), false), true)
+	}
+}
+
+// TestGroupTextRoads: a security group created or deleted (4727, 4730,
+// 4731) by Snare gives its XML's group.
+func TestGroupTextRoads(t *testing.T) {
+	subject := []textLine{textSection("Subject"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+		{"Account Domain", "SubjectDomainName"}, {"Logon ID", "SubjectLogonId"}}
+	group := func(section string) []textLine {
+		return []textLine{textSection(section), {"Security ID", "TargetSid"}, {"Group Name", "TargetUserName"},
+			{"Group Domain", "TargetDomainName"}}
+	}
+	attrs := []textLine{textSection("Attributes"), {"SAM Account Name", "SamAccountName"}, {"SID History", "SidHistory"},
+		textSection("Additional Information"), {"Privileges", "PrivilegeList"}}
+	for _, c := range []struct {
+		id    int
+		title string
+		lines []textLine
+	}{
+		{4727, "A security-enabled global group was created.", textLayout(subject, group("New Group"), attrs)},
+		{4731, "A security-enabled local group was created.", textLayout(subject, group("New Group"), attrs)},
+		{4730, "A security-enabled global group was deleted.", textLayout(subject, group("Deleted Group"),
+			[]textLine{textSection("Additional Information"), {"Privileges", "PrivilegeList"}})},
+	} {
+		name := fmt.Sprint(c.id)
+		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
+		if want["group.name"] == nil {
+			t.Errorf("%s: XML road lacks group.name", name)
 		}
 		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, textMessage(c.title, c.lines, "", ""), ""), false), true)
 	}
