@@ -140,6 +140,9 @@ func explainCommon(s string, e *event.Event) []string {
 	if v, ok := e.Field(FieldAppModule); ok {
 		notes = append(notes, fmt.Sprintf("tag %s(%s) split: program %q, module %q (nomen.app_module)", e.AppName, v.Str, e.AppName, v.Str))
 	}
+	if v, ok := e.Field(FieldSyslogHostname); ok {
+		notes = append(notes, fmt.Sprintf("syslog-ng hostname chain %q: host %q, where it was logged (log.syslog.hostname keeps the chain)", v.Str, e.Hostname))
+	}
 	if e.Message == "" && s != "" {
 		notes = append(notes, "empty message")
 	}

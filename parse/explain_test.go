@@ -16,7 +16,8 @@ func TestExplainQuirks(t *testing.T) {
 		want, not []string
 	}{
 		{"<38>Nov 22 10:15:02 web1 sshd[392]: Accepted publickey for alice", []string{"PRI <38>", "format rfc3164", `hostname "web1"`, `program "sshd", pid 392`},
-			[]string{"Cisco", "Solaris", "no hostname", "leading space", "split"}},
+			[]string{"Cisco", "Solaris", "no hostname", "leading space", "split", "syslog-ng"}},
+		{"<38>Nov 22 10:15:02 s_all@web1/relay1 sshd[392]: Accepted", []string{`syslog-ng hostname chain "s_all@web1/relay1": host "web1"`}, nil},
 		{"<189>530470: *Mar  1 00:00:42.123: %SYS-5-CONFIG_I: Configured from console", []string{"Cisco IOS sequence number prefix 530470", `"*" before the timestamp`}, nil},
 		{"<13>Nov 22 10:15:02 su: FAILED SU (to root) bob on pts/0", []string{"no hostname"}, []string{"Cisco"}},
 		{"<38>Nov 22 10:15:02 sol1 sshd[12]: [ID 800047 auth.info] Accepted publickey for bob", []string{"Solaris [ID 800047"}, nil},

@@ -44,6 +44,9 @@
 //   - nomen.app_module (string): the module of a "prog(module)" tag or
 //     APP-NAME ("sshd(pam_unix)[123]:" is AppName "sshd", module
 //     "pam_unix"): see setAppModule.
+//   - log.syslog.hostname (string): a syslog-ng hostname chain as sent
+//     ("s_all@web1", "web1/relay1"); Hostname, and so host.name, is its
+//     originating host ("web1"): see unchainHost.
 //
 // The Solaris "[ID 801593 mail.info]" block after the tag becomes MsgID
 // ("801593", the message type, which is what log.syslog.msgid means) and,
@@ -173,6 +176,9 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 		p.parse3164(s, i, e)
 	default:
 		p.parse3164(s, 0, e)
+	}
+	if e.Hostname != "" {
+		unchainHost(e)
 	}
 	if e.Time.IsZero() {
 		e.Time = e.Received

@@ -74,6 +74,8 @@ var catalogs = []*catalog{
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
+	{name: "dropbear", programs: []string{"dropbear"}},
+	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban},
 }
 
 func init() {

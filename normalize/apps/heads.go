@@ -232,3 +232,31 @@ func isBindDate(w string) bool {
 	_, err := time.Parse("02-Jan-2006", w)
 	return err == nil
 }
+
+// cutFail2ban cuts fail2ban's head: the level ("NOTICE  [sshd] Ban ..."),
+// after its logger name and pid when the syslog tag did not hold them
+// (fail2ban pads the name: "fail2ban.actions        [812]: NOTICE ...").
+func cutFail2ban(m string) (string, head, bool) {
+	var h head
+	if strings.HasPrefix(m, "fail2ban.") {
+		name, rest := ecs.CutWord(m)
+		pid, rest, ok := strings.Cut(strings.TrimLeft(rest, " "), "]: ")
+		if !ok || !strings.HasPrefix(pid, "[") || !ecs.IsDigits(pid[1:]) || strings.IndexByte(name, '[') >= 0 {
+			return m, h, false
+		}
+		h.pid, m = pid[1:], rest
+	}
+	level, rest := ecs.CutWord(m)
+	switch level {
+	case "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL":
+		h.level = strings.ToLower(level)
+		return strings.TrimLeft(rest, " "), h, true
+	}
+	return m, h, false
+}
+
+// sniffFail2ban recognises fail2ban's line whose padded logger name the
+// syslog parser could not take for a tag.
+func sniffFail2ban(e *event.Event) bool {
+	return strings.HasPrefix(e.Message, "fail2ban.") && strings.Contains(e.Message, "]: ")
+}

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -28,16 +27,12 @@ import (
 // nomen did) is read with the documented default columns of its version,
 // recognised by the number of fields.
 
-// exchangeMaxSources bounds the header map; past it an arbitrary entry is
-// forgotten (its source falls back to the default columns).
+// exchangeMaxSources bounds the header memory (ecs.Layouts).
 const exchangeMaxSources = 4096
 
 type exchangeDecoder struct {
-	mu      sync.RWMutex
-	layouts map[exchangeKey]*exchangeLayout
+	layouts *ecs.Layouts[*exchangeLayout]
 }
-
-type exchangeKey struct{ input, host string }
 
 // exchangeLayout is the column order of one header.
 type exchangeLayout struct {
@@ -46,7 +41,7 @@ type exchangeLayout struct {
 }
 
 func newExchangeDecoder() *exchangeDecoder {
-	return &exchangeDecoder{layouts: map[exchangeKey]*exchangeLayout{}}
+	return &exchangeDecoder{layouts: ecs.NewLayouts[*exchangeLayout](exchangeMaxSources)}
 }
 
 // sniffExchange recognises a tracking data line: it starts with a date
@@ -91,14 +86,6 @@ func isDigit4(s string) bool {
 	return true
 }
 
-func (x *exchangeDecoder) key(e *event.Event) exchangeKey {
-	host := e.Hostname
-	if host == "" {
-		host = event.PeerHost(e.Peer)
-	}
-	return exchangeKey{e.Input, host}
-}
-
 func (x *exchangeDecoder) decode(e *event.Event) bool {
 	m := e.Message
 	if strings.HasPrefix(m, "#") {
@@ -107,9 +94,7 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 	if !sniffExchange(e) {
 		return false
 	}
-	x.mu.RLock()
-	layout := x.layouts[x.key(e)]
-	x.mu.RUnlock()
+	layout, _ := x.layouts.Get(e)
 
 	var buf [48]string
 	tab := m[10] != 'T'
@@ -166,17 +151,7 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	for i, n := range names {
 		layout.cols[i] = exColumnByName[strings.ToLower(strings.TrimSpace(n))]
 	}
-	k := x.key(e)
-	k = exchangeKey{strings.Clone(k.input), strings.Clone(k.host)} // do not pin the event
-	x.mu.Lock()
-	if _, known := x.layouts[k]; !known && len(x.layouts) >= exchangeMaxSources {
-		for old := range x.layouts {
-			delete(x.layouts, old)
-			break
-		}
-	}
-	x.layouts[k] = layout
-	x.mu.Unlock()
+	x.layouts.Put(e, layout)
 	ecs.Begin(e, "exchange", "exchange.header")
 	e.SetInt("exchange.fields", int64(len(names)))
 	return true

@@ -71,10 +71,7 @@ func TestExchangeHeaderBoundedAndConcurrent(t *testing.T) {
 	for i := 0; i < 2*exchangeMaxSources; i++ {
 		x.decode(exchangeEvent(fmt.Sprintf("more-%d", i), "#Fields: date-time,event-id"))
 	}
-	x.mu.RLock()
-	n := len(x.layouts)
-	x.mu.RUnlock()
-	if n > exchangeMaxSources {
+	if n := x.layouts.Len(); n > exchangeMaxSources {
 		t.Errorf("%d remembered headers, limit %d", n, exchangeMaxSources)
 	}
 }

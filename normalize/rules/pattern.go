@@ -469,11 +469,13 @@ func scanCap(c *capEdge, s string) (end int, val string, ok bool) {
 		if ecs.IsIP(val) {
 			return end, val, true
 		}
-		// IPv4 with a port, or a trailing '.' or ':' of the text.
+		// An address with a port ("10.0.0.1:80"; "2001:db8::7:51022",
+		// whose port is no hex group: dropbear's unbracketed form), or a
+		// trailing '.' or ':' of the text.
 		for end > 0 && (s[end-1] == '.' || s[end-1] == ':') {
 			end--
 		}
-		if i := strings.LastIndexByte(s[:end], ':'); i > 0 && strings.IndexByte(s[:i], '.') >= 0 {
+		if i := strings.LastIndexByte(s[:end], ':'); i > 0 {
 			if ecs.IsIP(s[:i]) {
 				return i, s[:i], true
 			}

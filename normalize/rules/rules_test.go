@@ -49,6 +49,9 @@ map = { user = "user.name", src = "source.ip", port = "source.port", n = "app.tr
 				"event.category": "authentication", "nomen.rule": "app.login"}},
 		{`login   failed user=eve, from 2001:db8::1:8080 tries=-3 msg="" host h x`,
 			map[string]string{"user.name": "eve", "source.ip": "2001:db8::1", "source.port": "8080", "app.tries": "-3", "event.reason": ""}},
+		// A port of five digits is no hex group: the address ends at the last ':'.
+		{`login failed user=eve, from 2001:db8::7:51022 msg="" host h x`,
+			map[string]string{"source.ip": "2001:db8::7", "source.port": "51022"}},
 	} {
 		e := msgEvent("myapp", tc.msg)
 		if got := rs.Apply("myapp", e); got != "app.login" {

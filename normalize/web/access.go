@@ -45,6 +45,9 @@ func decodeAccess(e *event.Event, m string) bool {
 		return false
 	}
 	request, rest := rest[:q], rest[q+1:]
+	if strings.HasSuffix(request, " SMTP") {
+		return false // IIS's SMTP service logs its commands in this format too: no HTTP request
+	}
 	status, rest := ecs.CutWord(strings.TrimLeft(rest, " "))
 	bytes, rest := ecs.CutWord(rest)
 	if status != "-" && status != "0" && (len(status) != 3 || !isDigit3(status)) { // Squid: 0, no reply

@@ -13,7 +13,7 @@ import (
 //
 //	go test ./normalize/web -run '^$' -fuzz FuzzWebDecoders -fuzztime 60s
 func FuzzWebDecoders(f *testing.F) {
-	normtest.Seeds(f, "apache", "nginx", "squid", "haproxy")
+	normtest.Seeds(f, "apache", "nginx", "squid", "haproxy", "iis")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, d := range Decoders() {
 			normtest.FuzzDecode(t, d.Name, d.Decode, "", msg)

@@ -1,7 +1,8 @@
 // Package web decodes web server and proxy logs: Apache and nginx access
 // and error logs (common and combined log formats, error log lines),
 // Squid's access.log (squid.go) and HAProxy's traffic and error logs
-// (haproxy.go, haproxy_clf.go), with a syslog header or as bare lines.
+// (haproxy.go, haproxy_clf.go) and IIS's W3C extended logs (iis.go), with
+// a syslog header or as bare lines.
 package web
 
 import (
@@ -41,6 +42,8 @@ func Decoders() []*ecs.Decoder {
 		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Decode: decodeSquid},
 		{Name: "haproxy", Programs: []string{"haproxy"}, Sniff: sniffHAProxy, Decode: decodeHAProxy},
 		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
+		{Name: "iis", Prefixes: []string{"#Software: Microsoft Internet Information Services", "#Fields: date time "},
+			Sniff: sniffIIS, Decode: newIISDecoder().decode}, // per normalizer: it remembers #Fields: headers
 	}
 }
 

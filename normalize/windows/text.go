@@ -66,6 +66,9 @@ func (w *winEvent) parseText(msg string) {
 // label's entry in winTextLabels.
 func (w *winEvent) textPair(modern int, section *string, label, kind, value string) {
 	if name := winTextName(modern, *section, label, kind); name != "" {
+		if name == "Direction" {
+			value = winRenderedDirection(value)
+		}
 		w.add(name, ecs.TrimSpace(value))
 		return
 	}
@@ -143,6 +146,7 @@ var winTrailerOpenings = [...]string{
 	"Token Elevation Type indicates",                  // 4688
 	"Certificate information is only provided",        // 4768, 4771
 	"Ticket options and encryption types are defined", // 4770
+	"Ticket options and failure codes are defined",    // 4772, 4773
 }
 
 // winHelpTrailer opens the line Event Viewer of 2000/2003 ends a message with.
@@ -184,6 +188,12 @@ var winTextSections = map[string]bool{
 	"New Token Information": true, "Logged on user": true, "User whose credentials were used": true,
 	"Assigning Process Information": true, "New Process Information": true,
 	"Application Information": true, "Filter Information": true,
+	"Account Information": true, "Service Information": true, "Certificate Information": true,
+	"Domain Controller Information": true,
+	"Object":                        true, "Access Request Information": true, "Change Information": true, "Process": true,
+	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
+	"Share Information": true, "Session": true,
+	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
@@ -226,27 +236,40 @@ const (
 	winRoleTarget             // TargetUserName, TargetUserSid, TargetLogonId
 	winRoleAccount            // TargetUserName, TargetSid (account management)
 	winRoleMember             // MemberName, MemberSid
+	winRoleSession            // AccountName, AccountDomain, LogonID (4778, 4779)
 )
 
 // winTextRole returns whose account the labels of section describe.
 func winTextRole(modern int, section string) int {
 	switch section {
 	case "Subject", "Creator Subject", "Logged on user", "Assigning Process Information":
-		if modern == 4634 || modern == 4647 {
+		switch modern {
+		case 4634, 4647:
 			return winRoleTarget
+		case 4778, 4779: // their XML names the session's account so
+			return winRoleSession
 		}
 		return winRoleSubject
 	case "Target Subject", "New Logon", "Account For Which Logon Failed", "Account Whose Credentials Were Used",
 		"New Token Information", "User whose credentials were used", "New Process Information":
 		return winRoleTarget
-	case "New Account", "Target Account", "Account That Was Locked Out", "Group":
+	case "New Account", "Target Account", "Account That Was Locked Out", "Group",
+		"New Computer Account", "Computer Account That Was Changed", "Target Computer":
 		return winRoleAccount
+	case "Account Information":
+		// The Kerberos events' account: TargetUserName, TargetSid (4771).
+		if winKerberos(modern) {
+			return winRoleAccount
+		}
 	case "Member":
 		return winRoleMember
 	case "":
 		// Legacy messages have no sections.
 		switch modern {
 		case 4624, 4625, 4634, 4647, 4776:
+			return winRoleTarget
+		}
+		if winKerberos(modern) { // 672-677: "User Name" is the ticket's account
 			return winRoleTarget
 		}
 		return winRoleSubject

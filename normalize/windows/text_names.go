@@ -1,5 +1,7 @@
 package windows
 
+import "github.com/nomenhq/nomen/normalize/ecs"
+
 // Which EventData name a label of a rendered message ("Account Name:",
 // "Process ID:") stands for. Most labels always mean one name; the account
 // labels mean the subject's, the target's, the account's or the member's
@@ -41,7 +43,7 @@ var winTextFixed = map[string]string{
 	"Package Name (NTLM only)": "LmPackageName",
 	"Key Length":               "KeyLength",
 	"Source Network Address":   "IpAddress", "Network Address": "IpAddress",
-	"Source Port": "IpPort", "Port": "IpPort",
+	"Port":                   "IpPort",
 	"Linked Logon ID":        "TargetLinkedLogonId",
 	"Network Account Name":   "TargetOutboundUserName",
 	"Network Account Domain": "TargetOutboundDomainName",
@@ -71,21 +73,36 @@ var winTextFixed = map[string]string{
 	"User Parameters":      "UserParameters",
 	"SID History":          "SidHistory", "Sid History": "SidHistory",
 	"Logon Hours": "LogonHours",
+	// Object access (4656-4663, 4670, 4674, 4691) and registry (4657).
+	"Object Server": "ObjectServer", "Object Type": "ObjectType", "Object Name": "ObjectName",
+	"Handle ID": "HandleId", "Object Handle": "HandleId", "Transaction ID": "TransactionId",
+	"Accesses": "AccessList", "Access Mask": "AccessMask", "Desired Access": "AccessMask",
+	"Privileges Used for Access Check": "PrivilegeList", "Restricted SID Count": "RestrictedSidCount",
+	"Properties": "Properties", "Object Value Name": "ObjectValueName", "Operation Type": "OperationType",
+	"Old Value Type": "OldValueType", "Old Value": "OldValue", "New Value Type": "NewValueType", "New Value": "NewValue",
+	"Original Security Descriptor": "OldSd", "New Security Descriptor": "NewSd",
+	// Network shares (5140-5145).
+	"Share Name": "ShareName", "Share Path": "ShareLocalPath", "Relative Target Name": "RelativeTargetName",
+	"Access Check Results": "AccessReason",
+	"Session Name":         "SessionName", // 4778, 4779
+	// Computer accounts (4741, 4742).
+	"DNS Host Name": "DnsHostName", "Service Principal Names": "ServicePrincipalNames",
 }
 
 // winTextByRole are the account labels: their name for the subject, the
-// target, the account managed and the group member (winRole* - 1); ""
-// where the label means nothing for that role.
-var winTextByRole = map[string][4]string{
-	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid"},
-	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName"},
-	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName"},
-	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName"},
-	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", ""},
-	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", ""},
+// target, the account managed, the group member and the account of a
+// window station session (winRole* - 1); "" where the label means nothing
+// for that role.
+var winTextByRole = map[string][5]string{
+	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid", ""},
+	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", "AccountName"},
+	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", ""},
+	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName", ""},
+	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "AccountDomain"},
+	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
+	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
+	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
+	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", "", "LogonID"},
 }
 
 // winTextSpecial are the labels whose name depends on the event id or the
@@ -122,6 +139,143 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	"Additional Information": func(_ int, section string) string {
 		return pick(section == "Target Server", "TargetInfo", "")
 	},
+
+	// The Kerberos ticket events' labels (4768-4773 and their legacy
+	// 672-677 texts, as msaudite.dll and the Security auditing provider
+	// write them; the Server 2025 update's additions to 4768/4769 too). They
+	// mean their name in those events only: elsewhere a label of the same
+	// words (4697's "Service Name", NPS's "Client Name") is followed by
+	// labels this table does not know, which would join its value; there
+	// they only end the value before them.
+	"Supplied Realm Name": kerberosLabel("TargetDomainName"),
+	"User ID":             kerberosLabel("TargetSid"),
+	"User Domain":         kerberosLabel("TargetDomainName"),
+	"Service Name": func(modern int, _ string) string {
+		return pick(winKerberos(modern) || winServiceInstalled(modern), "ServiceName", "")
+	},
+	"Service ID":                        kerberosLabel("ServiceSid"),
+	"Client Port":                       kerberosLabel("IpPort"),
+	"Ticket Options":                    kerberosLabel("TicketOptions"),
+	"Result Code":                       kerberosLabel("Status"),
+	"Failure Code":                      kerberosLabel("Status"),
+	"Ticket Encryption Type":            kerberosLabel("TicketEncryptionType"),
+	"Pre-Authentication Type":           kerberosLabel("PreAuthType"),
+	"Certificate Issuer Name":           kerberosLabel("CertIssuerName"),
+	"Certificate Serial Number":         kerberosLabel("CertSerialNumber"),
+	"Certificate Thumbprint":            kerberosLabel("CertThumbprint"),
+	"Advertized Etypes":                 kerberosLabel("ClientAdvertizedEncryptionTypes"),
+	"Session Encryption Type":           kerberosLabel("SessionKeyEncryptionType"),
+	"Pre-Authentication EncryptionType": kerberosLabel("PreAuthEncryptionType"),
+	"Response ticket hash":              kerberosLabel("ResponseTicket"),
+	"MSDS-SupportedEncryptionTypes": func(modern int, section string) string {
+		return kerberosBySection(modern, section, "SupportedEncryptionTypes")
+	},
+	"Available Keys": func(modern int, section string) string {
+		return kerberosBySection(modern, section, "AvailableKeys")
+	},
+	// The Kerberos events' client; 4778/4779 (session reconnected,
+	// disconnected) name theirs ClientName and ClientAddress.
+	"Client Address": func(modern int, _ string) string {
+		switch {
+		case winKerberos(modern):
+			return "IpAddress"
+		case modern == 4778 || modern == 4779:
+			return "ClientAddress"
+		}
+		return ""
+	},
+	"Client Name": func(modern int, _ string) string {
+		return pick(modern == 4778 || modern == 4779, "ClientName", "")
+	},
+
+	// A service installed: 4697 (Security) and 7045 (the Service Control
+	// Manager's, in System), whose EventData names differ.
+	"Service File Name": func(modern int, _ string) string {
+		return pick(modern == 7045, "ImagePath", pick(modern == 4697, "ServiceFileName", ""))
+	},
+	"Service Type": func(modern int, _ string) string {
+		return pick(winServiceInstalled(modern), "ServiceType", "")
+	},
+	"Service Start Type": func(modern int, _ string) string {
+		return pick(modern == 7045, "StartType", pick(modern == 4697, "ServiceStartType", ""))
+	},
+	"Service Account": func(modern int, _ string) string {
+		return pick(modern == 7045, "AccountName", pick(modern == 4697, "ServiceAccount", ""))
+	},
+
+	// The Windows Filtering Platform's connection, bind and packet events
+	// (5152-5159) name the two ends Source and Destination; a logon's
+	// and a share access's "Source Address" and "Source Port" are its client.
+	"Source Port": func(modern int, _ string) string { return pick(winWFP(modern), "SourcePort", "IpPort") },
+	"Source Address": func(modern int, _ string) string {
+		switch {
+		case winWFP(modern):
+			return "SourceAddress"
+		case modern >= 5140 && modern <= 5145:
+			return "IpAddress"
+		}
+		return ""
+	},
+	"Application Name":    wfpLabel("Application"),
+	"Direction":           wfpLabel("Direction"),
+	"Destination Address": wfpLabel("DestAddress"),
+	"Destination Port":    wfpLabel("DestPort"),
+	"Protocol":            wfpLabel("Protocol"),
+	"Filter Run-Time ID":  wfpLabel("FilterRTID"),
+	"Layer Name":          wfpLabel("LayerName"),
+	"Layer Run-Time ID":   wfpLabel("LayerRTID"),
+}
+
+// winServiceInstalled reports whether modern is "A service was installed
+// in the system" (4697, or the Service Control Manager's 7045).
+func winServiceInstalled(modern int) bool { return modern == 4697 || modern == 7045 }
+
+// winWFP reports whether modern is a Filtering Platform connection, bind
+// or packet event (5152-5159).
+func winWFP(modern int) bool { return modern >= 5152 && modern <= 5159 }
+
+// wfpLabel is a label that means name in the Filtering Platform events.
+func wfpLabel(name string) func(int, string) string {
+	return func(modern int, _ string) string { return pick(winWFP(modern), name, "") }
+}
+
+// winRenderedDirection turns the direction a rendered message shows
+// ("Inbound", "Outbound": Event Viewer's text of %%14592, %%14593) back
+// into its message id, which the field maps decode.
+func winRenderedDirection(v string) string {
+	switch ecs.TrimSpace(v) {
+	case "Inbound":
+		return "%%14592"
+	case "Outbound":
+		return "%%14593"
+	}
+	return v
+}
+
+// winKerberos reports whether modern is a Kerberos ticket event (4768-4773).
+func winKerberos(modern int) bool { return modern >= 4768 && modern <= 4773 }
+
+// kerberosLabel is a label that means name in the Kerberos ticket events.
+func kerberosLabel(name string) func(int, string) string {
+	return func(modern int, _ string) string { return pick(winKerberos(modern), name, "") }
+}
+
+// kerberosBySection names the Server 2025 encryption-type labels, which
+// each of the account, service and domain controller sections repeats:
+// AccountAvailableKeys, ServiceAvailableKeys, DCAvailableKeys.
+func kerberosBySection(modern int, section, suffix string) string {
+	if !winKerberos(modern) {
+		return ""
+	}
+	switch section {
+	case "Account Information":
+		return "Account" + suffix
+	case "Service Information":
+		return "Service" + suffix
+	case "Domain Controller Information":
+		return "DC" + suffix
+	}
+	return ""
 }
 
 // winTextPackage names the authentication package: 4776 (credential
