@@ -227,12 +227,45 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 			dst = appendInt(dst, v.num)
 			dst = append(dst, '"')
 		case TypeInt: // the syslog codes and process.pid: without appendValue's switch
+			if t := codeAndName[d]; (d == dSyslogFacilityCode || d == dSyslogSeverityCode) &&
+				d+1 < to && enc.Omit == nil && uint64(v.num) < uint64(len(t)) {
+				// The code and its name, which follows it: one text.
+				dst = append(dst, t[v.num]...)
+				d++
+				w.prev, w.openLen = d, derivedOpenLen[d]
+				continue
+			}
 			dst = appendInt(dst, v.num)
 		default:
 			dst = appendValue(dst, &Value{Type: v.typ, Num: v.num})
 		}
 	}
 	return dst
+}
+
+// codeAndName holds, by code, the JSON of a syslog facility's or
+// severity's code and the name after it ("16,\"name\":\"local0\""),
+// the pair written as one text: the name is a function of the code.
+// Indexed by the code's derived key; made from derivedTrans, after it
+// (nest.go's init).
+var codeAndName [numDerived][]string
+
+func initCodeAndName() {
+	t := &codeAndName
+	if dSyslogFacilityName != dSyslogFacilityCode+1 || dSyslogSeverityName != dSyslogSeverityCode+1 {
+		panic("event: a syslog code's name does not follow it")
+	}
+	for _, c := range []struct {
+		d     int
+		names []string
+	}{{dSyslogFacilityCode, facilityNames[:]}, {dSyslogSeverityCode, severityNames[:]}} {
+		for n, name := range c.names {
+			b := appendInt(nil, int64(n))
+			b = append(b, derivedTrans[c.d+1][c.d+1]...)
+			b = appendQuoted(b, name)
+			t[c.d] = append(t[c.d], string(b))
+		}
+	}
 }
 
 // derivedConst tells the derived values that are the same for every event
