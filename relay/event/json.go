@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
@@ -226,12 +227,45 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 			dst = appendInt(dst, v.num)
 			dst = append(dst, '"')
 		case TypeInt: // the syslog codes and process.pid: without appendValue's switch
+			if t := codeAndName[d]; (d == dSyslogFacilityCode || d == dSyslogSeverityCode) &&
+				d+1 < to && enc.Omit == nil && uint64(v.num) < uint64(len(t)) {
+				// The code and its name, which follows it: one text.
+				dst = append(dst, t[v.num]...)
+				d++
+				w.prev, w.openLen = d, derivedOpenLen[d]
+				continue
+			}
 			dst = appendInt(dst, v.num)
 		default:
 			dst = appendValue(dst, &Value{Type: v.typ, Num: v.num})
 		}
 	}
 	return dst
+}
+
+// codeAndName holds, by code, the JSON of a syslog facility's or
+// severity's code and the name after it ("16,\"name\":\"local0\""),
+// the pair written as one text: the name is a function of the code.
+// Indexed by the code's derived key; made from derivedTrans, after it
+// (nest.go's init).
+var codeAndName [numDerived][]string
+
+func initCodeAndName() {
+	t := &codeAndName
+	if dSyslogFacilityName != dSyslogFacilityCode+1 || dSyslogSeverityName != dSyslogSeverityCode+1 {
+		panic("event: a syslog code's name does not follow it")
+	}
+	for _, c := range []struct {
+		d     int
+		names []string
+	}{{dSyslogFacilityCode, facilityNames[:]}, {dSyslogSeverityCode, severityNames[:]}} {
+		for n, name := range c.names {
+			b := appendInt(nil, int64(n))
+			b = append(b, derivedTrans[c.d+1][c.d+1]...)
+			b = appendQuoted(b, name)
+			t[c.d] = append(t[c.d], string(b))
+		}
+	}
 }
 
 // derivedConst tells the derived values that are the same for every event
@@ -403,6 +437,46 @@ func plainLen(s string) int {
 	return len(s)
 }
 
+// maxShortPlain is the longest string copyPlain takes: most of a
+// document's values (names, codes, addresses) are shorter, and longer ones
+// go faster through plainLen and one memmove.
+const maxShortPlain = 32
+
+// copyPlain copies s, at most maxShortPlain bytes, to d (len(d) > len(s))
+// and reports whether s is all jsonSafe bytes: the check and the copy in
+// one pass over 8-byte words, without the calls of plainLen and memmove
+// that cost several times the work for a short value. When s is not plain
+// d holds garbage, which the caller's escaping path overwrites.
+func copyPlain(d []byte, s string) bool {
+	switch {
+	case len(s) >= 8:
+		// Words from the start, then the last 8 bytes, overlapping.
+		// unsafe8 flags nothing in a word without a true flag, so the
+		// flags' OR is zero exactly when every byte is plain.
+		var m uint64
+		for i := 0; i < len(s)-8; i += 8 {
+			x := load64(s, i)
+			m |= unsafe8(x)
+			binary.LittleEndian.PutUint64(d[i:], x)
+		}
+		x := load64(s, len(s)-8)
+		binary.LittleEndian.PutUint64(d[len(s)-8:], x)
+		return m|unsafe8(x) == 0
+	case len(s) >= 4:
+		x := load32(s, 0) | load32(s, len(s)-4)<<32
+		binary.LittleEndian.PutUint32(d, uint32(x))
+		binary.LittleEndian.PutUint32(d[len(s)-4:], uint32(x>>32))
+		return unsafe8(x) == 0
+	}
+	for i := 0; i < len(s); i++ {
+		if !jsonSafe[s[i]] {
+			return false
+		}
+		d[i] = s[i]
+	}
+	return true
+}
+
 func load32(s string, i int) uint64 {
 	s = s[i : i+4]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
@@ -414,6 +488,12 @@ func appendJSONString(dst []byte, s string) []byte {
 
 // appendQuoted is appendJSONString after the opening quote.
 func appendQuoted(dst []byte, s string) []byte {
+	if n := len(dst); len(s) <= maxShortPlain && cap(dst)-n > len(s) {
+		if d := dst[n : n+len(s)+1]; copyPlain(d, s) {
+			d[len(s)] = '"'
+			return dst[:n+len(s)+1]
+		}
+	}
 	i := plainLen(s)
 	if i == len(s) {
 		dst = append(dst, s...)

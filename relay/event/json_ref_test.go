@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"math/bits"
@@ -407,6 +408,12 @@ func TestAppendJSONStringMatchesReference(t *testing.T) {
 		if got, want := appendJSONString(nil, s), refAppendJSONString(nil, s); string(got) != string(want) {
 			t.Fatalf("%q: got %s want %s", s, got, want)
 		}
+		// Into spare capacity, as a document's values mostly go (the
+		// short strings' word copies), over bytes left by an earlier use.
+		spare := bytes.Repeat([]byte{'x'}, 4+len(s)+r.IntN(8))[:4]
+		if got, want := appendJSONString(spare, s), refAppendJSONString([]byte("xxxx"), s); string(got) != string(want) {
+			t.Fatalf("%q with spare capacity: got %s want %s", s, got, want)
+		}
 		n := plainLen(s)
 		plain := strings.IndexFunc(s, func(c rune) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf })
 		if (n == len(s)) != (plain < 0) || n > len(s) || strings.ContainsFunc(s[:n], func(c rune) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf }) {
@@ -440,6 +447,12 @@ func FuzzAppendJSONString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := appendJSONString(nil, s), refAppendJSONString(nil, s); string(got) != string(want) {
 			t.Fatalf("%q: got %s want %s", s, got, want)
+		}
+		// Into spare capacity, as a document's values mostly go (the
+		// short strings' word copies), over bytes left by an earlier use.
+		spare := bytes.Repeat([]byte{'x'}, 4+len(s)+1)[:4]
+		if got, want := appendJSONString(spare, s), refAppendJSONString([]byte("xxxx"), s); string(got) != string(want) {
+			t.Fatalf("%q with spare capacity: got %s want %s", s, got, want)
 		}
 	})
 }

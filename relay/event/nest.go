@@ -204,4 +204,5 @@ func init() {
 			derivedOpen[d] = append(derivedOpen[d], string(b))
 		}
 	}
+	initCodeAndName()
 }
