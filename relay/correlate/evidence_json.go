@@ -3,8 +3,6 @@ package correlate
 import (
 	"encoding/json"
 	"math"
-
-	"github.com/nomenhq/nomen/relay/stage/findingid"
 )
 
 // evidenceJSON is how snapshots write an evidence: its four related.*
@@ -53,9 +51,9 @@ func (v *related) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// pstateJSON is how snapshots write a waiting pair: its evidence with the
-// first event's ID, and its identity (findingid.Anchor), as before pstate
-// kept them in less room.
+// pstateJSON is how snapshots write a waiting pair (pair.saved): its
+// evidence with the first event's ID, and its identity
+// (findingid.Anchor), as before pstate kept them in less room.
 type pstateJSON struct {
 	At       int64             `json:"at"`
 	Deadline int64             `json:"deadline"`
@@ -63,25 +61,4 @@ type pstateJSON struct {
 	Fields   map[string]string `json:"fields,omitempty"`
 	First    string            `json:"first,omitempty"`
 	Lease    uint64            `json:"lease,omitempty"`
-}
-
-func (s pstate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(pstateJSON{At: s.At, Deadline: s.Deadline, Ev: s.evidence(), Fields: s.Fields, First: s.first(), Lease: s.Lease})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes (a waiting pair has at most
-// its first event's ID).
-func (s *pstate) UnmarshalJSON(b []byte) error {
-	var j pstateJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*s = pstate{At: j.At, Deadline: j.Deadline, ev: j.Ev.related, Fields: j.Fields, Lease: j.Lease}
-	if len(j.Ev.IDs) > 0 {
-		s.id = j.Ev.IDs[0]
-	}
-	if j.First != findingid.JournalAnchor(s.id) {
-		s.stream = j.First
-	}
-	return nil
 }

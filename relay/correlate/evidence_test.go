@@ -116,14 +116,16 @@ func TestPairSnapshotForm(t *testing.T) {
 		{`{"at":5,"deadline":9,"ev":{"ids":[42],"count":1},"fields":{"user.name":"carol"},"first":"js-msg-7"}`, "js-msg-7"},
 		{`{"at":5,"deadline":9,"ev":{"count":1},"first":"journal:0"}`, "journal:0"},
 	} {
-		var st pstate
-		if err := json.Unmarshal([]byte(tc.saved), &st); err != nil {
+		var j pstateJSON
+		if err := json.Unmarshal([]byte(tc.saved), &j); err != nil {
 			t.Fatal(err)
 		}
-		if st.first() != tc.first {
-			t.Errorf("%s: first = %q, want %q", tc.saved, st.first(), tc.first)
+		r := &pair{capture: []string{"user.name"}}
+		st, x := r.restored(j)
+		if got := st.first(firstOf(x, len(r.capture))); got != tc.first {
+			t.Errorf("%s: first = %q, want %q", tc.saved, got, tc.first)
 		}
-		out, err := json.Marshal(st)
+		out, err := json.Marshal(r.saved(&st, x))
 		if err != nil {
 			t.Fatal(err)
 		}

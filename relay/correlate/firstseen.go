@@ -123,15 +123,15 @@ func (r *firstSeen) retire(*event.Event) {}
 // save writes a tuple without expire with an empty value ("v":{}).
 func (r *firstSeen) save() any {
 	if r.seen != nil {
-		return saveLRU(r.seen, nil)
+		return saveLRU(r.seen, plain)
 	}
-	return saveLRU(r.keys, nil)
+	return saveLRU(r.keys, plain)
 }
 
 // load reads either form (a value that is not needed is ignored).
 func (r *firstSeen) load(raw json.RawMessage) error {
 	if r.seen != nil {
-		return loadLRU(r.seen, raw)
+		return loadLRU(r.seen, raw, asSaved)
 	}
-	return loadLRU(r.keys, raw)
+	return loadLRU(r.keys, raw, asSaved)
 }

@@ -1,9 +1,9 @@
 package correlate
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -29,6 +29,7 @@ type pair struct {
 	// capture: fields of the first event the message refers to, kept
 	// for the finding raised when the window closes (no event then).
 	capture []string
+	extra   []byte // scratch: a waiting pair's extra bytes (pstate)
 }
 
 // pstate is a first event waiting for its second. Rules keep them by
@@ -36,34 +37,107 @@ type pair struct {
 // its journal ID, not an evidence with a list of IDs, and its identity
 // (findingid.Anchor, of which the finding's id is made whether the
 // second comes or not) is kept only when it came from a stream, and made
-// of the journal ID otherwise (first). Snapshots write them as pstateJSON.
+// of the journal ID otherwise (first). What has a length is not in a
+// string or slice of its own but in the entry's extra bytes in the map
+// (lru.Map.Extra), each a uvarint length and bytes: the stream anchor
+// (empty: none), the captured fields in capture's order (empty: the
+// event had none), then the related.* values (related.vals). Snapshots
+// write them as pstateJSON.
 type pstate struct {
-	At       int64             // rule time of the first event
-	Deadline int64             // receive time + window
-	ev       related           // the first event's related.* values and count
-	id       uint64            // the first event's journal ID (0: not known)
-	Fields   map[string]string // captured for the message
-	stream   string            // the first event's findingid.StreamAnchor, if any
-	Lease    uint64            // Options.Owner's lease it was kept under
+	At       int64  // rule time of the first event
+	Deadline int64  // receive time + window
+	id       uint64 // the first event's journal ID (0: not known)
+	Lease    uint64 // Options.Owner's lease it was kept under
+	count    int32  // the first event's related.Count
+	n        [numRelated]uint8
+}
+
+// pfirst is what a waiting pair's extra bytes hold.
+type pfirst struct {
+	stream []byte // the first event's findingid.StreamAnchor, if any
+	fields []byte // captured for the message (nextValue reads them)
+	vals   []byte // its related.* values
+}
+
+// firstOf reads extra bytes x of a pair capturing nfields fields.
+func firstOf(x []byte, nfields int) pfirst {
+	var p pfirst
+	p.stream, x = nextValue(x)
+	rest := x
+	for range nfields {
+		_, rest = nextValue(rest)
+	}
+	p.fields, p.vals = x[:len(x)-len(rest)], rest
+	return p
+}
+
+// nextValue returns the first of x's values (a uvarint length and bytes) and
+// the rest.
+func nextValue(x []byte) ([]byte, []byte) {
+	l, w := binary.Uvarint(x)
+	return x[w : w+int(l)], x[w+int(l):]
+}
+
+func appendValue(x []byte, s string) []byte {
+	return append(binary.AppendUvarint(x, uint64(len(s))), s...)
 }
 
 // first returns the first event's identity (findingid.Anchor).
-func (s *pstate) first() string {
-	if s.stream != "" {
-		return s.stream
+func (s *pstate) first(p pfirst) string {
+	if len(p.stream) > 0 {
+		return string(p.stream)
 	}
 	return findingid.JournalAnchor(s.id)
 }
 
 // evidence returns the first event's evidence (a new IDs list: the
-// second's ID may be added to it).
-func (s *pstate) evidence() evidence {
-	ev := evidence{related: s.ev}
+// second's ID may be added to it; its values are in the map's arena:
+// adding to them copies them).
+func (s *pstate) evidence(p pfirst) evidence {
+	ev := evidence{related: related{vals: p.vals[:len(p.vals):len(p.vals)], n: s.n, Count: s.count}}
 	if s.id != 0 {
 		ev.IDs = make([]uint64, 1, 2)
 		ev.IDs[0] = s.id
 	}
 	return ev
+}
+
+// saved returns a waiting pair as snapshots write it.
+func (r *pair) saved(s *pstate, x []byte) pstateJSON {
+	p := firstOf(x, len(r.capture))
+	ev := s.evidence(p)
+	ev.vals = slices.Clone(ev.vals)
+	j := pstateJSON{At: s.At, Deadline: s.Deadline, Ev: ev, First: s.first(p), Lease: s.Lease}
+	fields := p.fields
+	for _, name := range r.capture {
+		var v []byte
+		if v, fields = nextValue(fields); len(v) > 0 {
+			if j.Fields == nil {
+				j.Fields = make(map[string]string, len(r.capture))
+			}
+			j.Fields[name] = string(v)
+		}
+	}
+	return j
+}
+
+// restored is saved's reverse (a waiting pair has at most its first
+// event's ID; fields the rule does not capture are not kept).
+func (r *pair) restored(j pstateJSON) (pstate, []byte) {
+	s := pstate{At: j.At, Deadline: j.Deadline, Lease: j.Lease, count: j.Ev.Count, n: j.Ev.n}
+	if len(j.Ev.IDs) > 0 {
+		s.id = j.Ev.IDs[0]
+	}
+	var x []byte
+	if j.First != findingid.JournalAnchor(s.id) {
+		x = appendValue(x, j.First)
+	} else {
+		x = appendValue(x, "")
+	}
+	for _, name := range r.capture {
+		x = appendValue(x, j.Fields[name])
+	}
+	return s, append(x, j.Ev.vals...)
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -115,20 +189,20 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		st := pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), id: id, Lease: lease}
-		if s, ok := findingid.StreamAnchor(e); ok {
-			st.stream = strings.Clone(s)
-		}
-		st.ev.add(e)
+		x := r.extra[:0]
+		s, _ := findingid.StreamAnchor(e)
+		x = appendValue(x, s)
 		for _, f := range r.capture {
-			if s := e.Str(f); s != "" {
-				if st.Fields == nil {
-					st.Fields = make(map[string]string, len(r.capture))
-				}
-				st.Fields[f] = strings.Clone(s)
-			}
+			x = appendValue(x, e.Str(f))
 		}
-		r.keys.PutBytes(key, st, func(string, *pstate) { en.evicted(&r.b) })
+		rel := related{vals: x[len(x):]} // the values follow in x
+		rel.add(e)
+		x = append(x, rel.vals...) // (copies only if add moved them)
+		evicted := func(string, *pstate) { en.evicted(&r.b) }
+		st := r.keys.PutBytes(key, pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), id: id, Lease: lease,
+			count: rel.Count, n: rel.n}, evicted)
+		r.keys.SetExtra(st, x, evicted)
+		r.extra = x[:0]
 		return
 	}
 	st, ok := r.keys.PeekBytes(key)
@@ -136,16 +210,17 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		return
 	}
 	k := string(key)
+	p := firstOf(r.keys.Extra(st), len(r.capture))
 	inTime := t-st.At <= int64(r.window)
 	switch {
 	case r.missing && !inTime:
 		// Too late: the first event went unanswered for its whole window.
-		r.raiseMissing(en, k, st, e.Received)
+		r.raiseMissing(en, k, st, p, e.Received)
 	case !r.missing && inTime:
-		ev := st.evidence()
+		ev := st.evidence(p)
 		ev.add(e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
-		f.id(&r.b, k, st.At, st.first())
+		f.id(&r.b, k, st.At, st.first(p))
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)
 		f.message(&r.b, defPairMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, k)}, e)
@@ -154,20 +229,24 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	r.keys.Delete(k)
 }
 
-func (r *pair) raiseMissing(en *Engine, key string, st *pstate, now time.Time) {
+func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
-	f.id(&r.b, key, st.At, st.first())
-	ev := st.evidence()
+	f.id(&r.b, key, st.At, st.first(p))
+	ev := st.evidence(p)
 	f.evidence(&ev)
 	fields := keyFields(r.groupBy, key)
-	for k, v := range st.Fields {
-		fields[k] = v
-		f.e.SetStr(k, v)
+	for _, name := range r.capture {
+		var v []byte
+		if v, p.fields = nextValue(p.fields); len(v) > 0 {
+			s := string(v)
+			fields[name] = s
+			f.e.SetStr(name, s)
+		}
 	}
 	for _, g := range r.groupBy {
 		f.e.SetStr(g, fields[g])
 	}
-	f.message(&r.b, defMissingMessage, vars{count: int(st.ev.Count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
+	f.message(&r.b, defMissingMessage, vars{count: int(st.count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
 	en.emit(&r.b, f.e)
 }
 
@@ -180,7 +259,7 @@ func (r *pair) tick(en *Engine, now time.Time) {
 			return
 		}
 		if r.missing && en.ours(r.b.name, k, st.Lease) {
-			r.raiseMissing(en, k, st, now)
+			r.raiseMissing(en, k, st, firstOf(r.keys.Extra(st), len(r.capture)), now)
 		}
 		r.keys.Delete(k)
 	}
@@ -197,5 +276,5 @@ func (r *pair) retire(f *event.Event) {
 }
 
 // save copies the waiting pairs (nothing in them changes in place).
-func (r *pair) save() any                      { return saveLRU(r.keys, nil) }
-func (r *pair) load(raw json.RawMessage) error { return loadLRU(r.keys, raw) }
+func (r *pair) save() any                      { return saveLRU(r.keys, r.saved) }
+func (r *pair) load(raw json.RawMessage) error { return loadLRU(r.keys, raw, r.restored) }

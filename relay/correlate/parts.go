@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/nomenhq/nomen/internal/panics"
-	"slices"
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
@@ -78,50 +77,46 @@ func (en *Engine) LoadPart(state []byte, lease uint64) error {
 }
 
 func (r *threshold) saveParts(part func(string) (int, bool)) map[int]any {
-	return saveLRUParts(r.keys, part, func(s tstate) tstate { s.Slots = slices.Clone(s.Slots); return s })
+	return saveLRUParts(r.keys, part, (*tstate).saved)
 }
 
 func (r *threshold) loadPart(raw json.RawMessage, lease uint64) error {
-	return loadLRUPart(r.keys, raw, func(s *tstate) { s.Lease = lease })
+	return loadLRUPart(r.keys, raw, tstateJSON.restored, func(s *tstate) { s.Lease = lease })
 }
 
 func (r *pair) saveParts(part func(string) (int, bool)) map[int]any {
-	return saveLRUParts(r.keys, part, nil)
+	return saveLRUParts(r.keys, part, r.saved)
 }
 
 func (r *pair) loadPart(raw json.RawMessage, lease uint64) error {
-	return loadLRUPart(r.keys, raw, func(s *pstate) { s.Lease = lease })
+	return loadLRUPart(r.keys, raw, r.restored, func(s *pstate) { s.Lease = lease })
 }
 
 func (r *firstSeen) saveParts(part func(string) (int, bool)) map[int]any {
 	if r.seen != nil {
-		return saveLRUParts(r.seen, part, nil)
+		return saveLRUParts(r.seen, part, plain)
 	}
-	return saveLRUParts(r.keys, part, nil)
+	return saveLRUParts(r.keys, part, plain)
 }
 
 // first_seen tuples are kept across leases: no lease to set.
 func (r *firstSeen) loadPart(raw json.RawMessage, _ uint64) error {
 	if r.seen != nil {
-		return loadLRUPart(r.seen, raw, func(*struct{}) {})
+		return loadLRUPart(r.seen, raw, asSaved, func(*struct{}) {})
 	}
-	return loadLRUPart(r.keys, raw, func(*fsState) {})
+	return loadLRUPart(r.keys, raw, asSaved, func(*fsState) {})
 }
 
 // saveLRUParts is saveLRU of the keys part maps to a partition, split by
 // partition, most recently used first in each.
-func saveLRUParts[V any](m *lru.Map[V], part func(string) (int, bool), clone func(V) V) map[int]any {
-	lists := map[int][]keyed[V]{}
+func saveLRUParts[V, S any](m *lru.Map[V], part func(string) (int, bool), saved func(*V, []byte) S) map[int]any {
+	lists := map[int][]keyed[S]{}
 	m.All(func(k string, v *V) bool {
 		p, ok := part(k)
 		if !ok {
 			return true
 		}
-		c := *v
-		if clone != nil {
-			c = clone(c)
-		}
-		lists[p] = append(lists[p], keyed[V]{k, c})
+		lists[p] = append(lists[p], keyed[S]{k, saved(v, m.Extra(v))})
 		return true
 	})
 	out := make(map[int]any, len(lists))
@@ -131,18 +126,20 @@ func saveLRUParts[V any](m *lru.Map[V], part func(string) (int, bool), clone fun
 	return out
 }
 
-// loadLRUPart puts the saved entries (most recently used first) after
-// relabel, replacing entries of the same keys; the loaded ones become the
-// most recently used.
-func loadLRUPart[V any](m *lru.Map[V], raw json.RawMessage, relabel func(*V)) error {
-	var list []keyed[V]
+// loadLRUPart puts the saved entries (most recently used first; restored
+// as by loadLRU) after relabel, replacing entries of the same keys; the
+// loaded ones become the most recently used.
+func loadLRUPart[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, []byte), relabel func(*V)) error {
+	var list []keyed[S]
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return err
 	}
 	for i := len(list) - 1; i >= 0; i-- {
-		v := list[i].V
+		v, x := restored(list[i].V)
 		relabel(&v)
-		m.Put(list[i].K, v, nil)
+		if p := m.Put(list[i].K, v, nil); len(x) > 0 {
+			m.SetExtra(p, x, nil)
+		}
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ type procState struct {
 
 func (r *processTracker) save() any {
 	// Tokens and evidence lists are only appended to: sharing them is safe.
-	return procState{Open: saveLRU(r.open, nil), Shutdown: maps.Clone(r.shutdown), Audited: slices.Sorted(maps.Keys(r.audited))}
+	return procState{Open: saveLRU(r.open, plain), Shutdown: maps.Clone(r.shutdown), Audited: slices.Sorted(maps.Keys(r.audited))}
 }
 
 func (r *processTracker) load(raw json.RawMessage) error {

@@ -417,8 +417,8 @@ type scriptBlockState struct {
 func (r *scriptBlocks) save() any {
 	// Parts is changed in place (inserts); evidence lists are only appended to.
 	return scriptBlockState{
-		Open:   saveLRU(r.open, func(b block) block { b.Parts = slices.Clone(b.Parts); return b }),
-		Closed: saveLRU(r.closed, nil),
+		Open:   saveLRU(r.open, func(b *block, _ []byte) block { c := *b; c.Parts = slices.Clone(b.Parts); return c }),
+		Closed: saveLRU(r.closed, plain),
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/sequence"
+	"github.com/nomenhq/nomen/relay/stage/lru"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -39,7 +40,10 @@ var stateStreams = stateKeys * (slices.Max(benchStreams) + 1)
 // host/user/address), the cost of one (B/held-key), and what they evicted
 // (the sum of nomen_correlate_evicted_total and
 // nomen_sequence_streams_evicted_total; it fails if that is not 0: the
-// state measured would not be all that was fed).
+// state measured would not be all that was fed). Then it lets go of the
+// state one kind at a time and reports what each held key of a kind cost
+// (B/window, B/pair, B/tuple of first_seen, B/stream; their sum is most
+// of MiB-state): where the memory goes.
 func BenchmarkStateManyKeys(b *testing.B) {
 	for _, tc := range []struct {
 		name string
@@ -62,9 +66,8 @@ func BenchmarkStateManyKeys(b *testing.B) {
 				seq, corr := manyKeysStages(b, reg, tc.src(b))
 				feedManyKeys(p, seq, corr, stateKeys)
 				state := liveHeap() - before
-				runtime.KeepAlive(seq)
-				runtime.KeepAlive(corr)
 				held := sumMetrics(b, reg, "nomen_correlate_keys", "nomen_sequence_streams")
+				streams := sumMetrics(b, reg, "nomen_sequence_streams")
 				evicted := sumMetrics(b, reg, "nomen_correlate_evicted_total", "nomen_sequence_streams_evicted_total")
 				b.ReportMetric(float64(state)/(1<<20), "MiB-state")
 				b.ReportMetric(stateKeys, "fed-keys")
@@ -74,6 +77,14 @@ func BenchmarkStateManyKeys(b *testing.B) {
 				if evicted != 0 {
 					b.Errorf("%v keys or streams evicted: the state measured is not all that was fed", evicted)
 				}
+				for _, k := range releaseRules(corr) {
+					b.ReportMetric(float64(k.bytes)/float64(k.keys), "B/"+k.unit)
+				}
+				h := liveHeap()
+				runtime.KeepAlive(seq)
+				seq = nil
+				b.ReportMetric(float64(h-liveHeap())/streams, "B/stream")
+				runtime.KeepAlive(corr)
 			}
 		})
 	}
@@ -113,6 +124,42 @@ func manyKeysStages(b testing.TB, reg *prometheus.Registry, src []byte) (*sequen
 		b.Fatal(err)
 	}
 	return seq, corr
+}
+
+// heldKind is what the rules of one kind held: bytes, keys.
+type heldKind struct {
+	unit        string
+	bytes, keys int64
+}
+
+// releaseRules lets go of the state of en's threshold, pair and
+// first_seen rules, one rule at a time (each map replaced by an empty
+// one), and returns what each kind held: the live heap that went, and
+// the keys.
+func releaseRules(en *Engine) []heldKind {
+	kinds := []heldKind{{unit: "window"}, {unit: "pair"}, {unit: "tuple"}}
+	for _, r := range en.rules {
+		h, n := liveHeap(), int64(r.size())
+		var k *heldKind
+		switch r := r.(type) {
+		case *threshold:
+			k, r.keys = &kinds[0], lru.New[tstate](1)
+		case *pair:
+			k, r.keys = &kinds[1], lru.New[pstate](1)
+		case *firstSeen:
+			k = &kinds[2]
+			if r.seen != nil {
+				r.seen = lru.New[struct{}](1)
+			} else {
+				r.keys = lru.New[fsState](1)
+			}
+		default:
+			continue
+		}
+		k.bytes += h - liveHeap()
+		k.keys += n
+	}
+	return slices.DeleteFunc(kinds, func(k heldKind) bool { return k.keys == 0 })
 }
 
 // manyKeysNames are the names in benchLines that feedManyKeys replaces by

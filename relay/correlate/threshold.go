@@ -1,8 +1,8 @@
 package correlate
 
 import (
+	"encoding/binary"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -24,15 +24,70 @@ type threshold struct {
 	window   time.Duration
 	suppress time.Duration
 	keys     *lru.Map[tstate]
+	// scratch: a window's slots and related.* values while apply
+	// changes them
+	slots, vals []byte
 }
 
-// tstate is one group key's window.
+// tstate is one group key's window. Rules keep them by the hundred
+// thousand, so its slots and its related.* values are not slices of
+// their own but the entry's extra bytes in the map (lru.Map.Extra):
+// slots of slotLen bytes (time and journal ID, little-endian), in
+// arrival order, then the values (related.vals). The value itself holds
+// no pointer. Snapshots write it as tstateJSON.
 type tstate struct {
+	Suppress int64
+	Last     int64  // receive time of the last event (expiry)
+	Lease    uint64 // Options.Owner's lease it was kept under
+	slots    int32  // counted events
+	count    int32  // related.Count since the window last emptied
+	n        [numRelated]uint8
+}
+
+// slotLen is the size of a slot in a window's extra bytes.
+const slotLen = 16
+
+// tstateJSON is how snapshots write a window, as when its slots and
+// values were slices of its own.
+type tstateJSON struct {
 	Slots    []slot  `json:"slots,omitempty"` // counted events, in arrival order
 	Ev       related `json:"ev"`              // related.* since the window last emptied
 	Suppress int64   `json:"suppress,omitempty"`
-	Last     int64   `json:"last"`            // receive time of the last event (expiry)
-	Lease    uint64  `json:"lease,omitempty"` // Options.Owner's lease it was kept under
+	Last     int64   `json:"last"`
+	Lease    uint64  `json:"lease,omitempty"`
+}
+
+// saved returns the window of st, whose extra bytes are x, as snapshots
+// write it (sharing nothing with the map).
+func (st *tstate) saved(x []byte) tstateJSON {
+	j := tstateJSON{Suppress: st.Suppress, Last: st.Last, Lease: st.Lease}
+	if st.slots > 0 {
+		j.Slots = make([]slot, st.slots)
+		for i := range j.Slots {
+			j.Slots[i] = slotAt(x, i)
+		}
+	}
+	j.Ev = related{vals: append([]byte(nil), x[slotLen*int(st.slots):]...), n: st.n, Count: st.count}
+	return j
+}
+
+// restored is saved's reverse: the window and its extra bytes.
+func (j tstateJSON) restored() (tstate, []byte) {
+	st := tstate{Suppress: j.Suppress, Last: j.Last, Lease: j.Lease, slots: int32(len(j.Slots)), count: j.Ev.Count, n: j.Ev.n}
+	x := make([]byte, 0, slotLen*len(j.Slots)+len(j.Ev.vals))
+	for _, s := range j.Slots {
+		x = appendSlot(x, s)
+	}
+	return st, append(x, j.Ev.vals...)
+}
+
+func slotAt(x []byte, i int) slot {
+	b := x[slotLen*i : slotLen*(i+1)]
+	return slot{T: int64(binary.LittleEndian.Uint64(b)), ID: binary.LittleEndian.Uint64(b[8:])}
+}
+
+func appendSlot(x []byte, s slot) []byte {
+	return binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(x, uint64(s.T)), s.ID)
 }
 
 type slot struct {
@@ -66,11 +121,12 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !mine {
 		return // another instance's key
 	}
+	evicted := func(string, *tstate) { en.evicted(&r.b) }
 	st, ok := r.keys.GetBytes(key)
 	if !ok {
-		st = r.keys.PutBytes(key, tstate{Lease: lease}, func(string, *tstate) { en.evicted(&r.b) })
+		st = r.keys.PutBytes(key, tstate{Lease: lease}, evicted)
 	} else if st.Lease != lease {
-		*st = tstate{Lease: lease} // counted under an older lease: another instance counted since
+		r.keys.PutBytes(key, tstate{Lease: lease}, evicted) // counted under an older lease: another instance counted since
 	}
 	st.Last = e.Received.UnixNano()
 	t := r.b.at(e).UnixNano()
@@ -79,30 +135,34 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	// Slide: forget what left the window (arrival order need not be time
 	// order when the rule uses event time).
+	x := r.keys.Extra(st)
 	cut := t - int64(r.window)
-	kept := st.Slots[:0]
-	for _, s := range st.Slots {
-		if s.T >= cut {
-			kept = append(kept, s)
+	slots := r.slots[:0]
+	for i := range int(st.slots) {
+		if slotAt(x, i).T >= cut {
+			slots = append(slots, x[slotLen*i:slotLen*(i+1)]...)
 		}
 	}
-	st.Slots = kept
-	if len(st.Slots) == 0 {
-		st.Ev = related{}
+	ev := evidence{related: related{vals: append(r.vals[:0], x[slotLen*int(st.slots):]...), n: st.n, Count: st.count}}
+	if len(slots) == 0 {
+		ev.related = related{vals: ev.vals[:0]}
 	}
-	st.Slots = append(st.Slots, slot{T: t, ID: id})
-	st.Ev.add(e) // the finding's event IDs are in the slots
-	if len(st.Slots) < r.count {
+	slots = appendSlot(slots, slot{T: t, ID: id})
+	ev.related.add(e) // the finding's event IDs are in the slots
+	r.slots, r.vals = slots, ev.vals[:0]
+	n := len(slots) / slotLen
+	if n < r.count {
+		st.slots, st.count, st.n = int32(n), ev.Count, ev.n
+		r.keys.SetExtra(st, append(slots, ev.vals...), evicted)
 		return
 	}
 	f := newFinding(&r.b, Dataset, "threshold-exceeded", e.Time, e.Received)
 	// Each event completes at most one window per rule: its identity
 	// makes the id unique; the window's first event dates it.
-	f.id(&r.b, string(key), st.Slots[0].T, findingid.Anchor(e, id))
-	ev := evidence{related: st.Ev}
-	ev.Count = int32(len(st.Slots))
-	for _, s := range st.Slots[max(0, len(st.Slots)-maxIDs):] {
-		if s.ID != 0 {
+	f.id(&r.b, string(key), slotAt(slots, 0).T, findingid.Anchor(e, id))
+	ev.Count = int32(n)
+	for i := max(0, n-maxIDs); i < n; i++ {
+		if s := slotAt(slots, i); s.ID != 0 {
 			ev.IDs = append(ev.IDs, s.ID)
 		}
 	}
@@ -110,8 +170,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	copyFields(f.e, e, r.groupBy...)
 	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
-	st.Slots = st.Slots[:0]
-	st.Ev = related{}
+	st.slots, st.count, st.n = 0, 0, [numRelated]uint8{}
+	r.keys.SetExtra(st, nil, evicted)
 	st.Suppress = t + int64(r.suppress)
 }
 
@@ -134,37 +194,43 @@ type keyed[V any] struct {
 	V V      `json:"v"`
 }
 
-// save copies the windows; Slots is rewritten in place, so it is cloned.
-// (Evidence lists are only appended to or replaced: sharing them is safe.)
-func (r *threshold) save() any {
-	return saveLRU(r.keys, func(s tstate) tstate { s.Slots = slices.Clone(s.Slots); return s })
-}
+func (r *threshold) save() any { return saveLRU(r.keys, (*tstate).saved) }
 
-func (r *threshold) load(raw json.RawMessage) error { return loadLRU(r.keys, raw) }
+func (r *threshold) load(raw json.RawMessage) error { return loadLRU(r.keys, raw, tstateJSON.restored) }
 
-// saveLRU copies the entries, most recently used first; clone (if not
-// nil) deep-copies what a value shares with the live one. The snapshot
-// writes them one at a time (snapshot.List).
-func saveLRU[V any](m *lru.Map[V], clone func(V) V) snapshot.List[keyed[V]] {
-	out := make(snapshot.List[keyed[V]], 0, m.Len())
+// saveLRU copies the entries, most recently used first, in their saved
+// form: saved makes it of a value and its extra bytes (lru.Map.Extra),
+// sharing nothing the rule changes in place (plain: the value as it is).
+// The snapshot writes them one at a time (snapshot.List).
+func saveLRU[V, S any](m *lru.Map[V], saved func(v *V, extra []byte) S) snapshot.List[keyed[S]] {
+	out := make(snapshot.List[keyed[S]], 0, m.Len())
 	m.All(func(k string, v *V) bool {
-		c := *v
-		if clone != nil {
-			c = clone(c)
-		}
-		out = append(out, keyed[V]{k, c})
+		out = append(out, keyed[S]{k, saved(v, m.Extra(v))})
 		return true
 	})
 	return out
 }
 
-func loadLRU[V any](m *lru.Map[V], raw json.RawMessage) error {
-	var list []keyed[V]
+// loadLRU restores what saveLRU wrote: restored makes a value and its
+// extra bytes of a saved form (asSaved: the value as saved, no extra
+// bytes).
+func loadLRU[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, []byte)) error {
+	var list []keyed[S]
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return err
 	}
 	for _, kv := range list {
-		m.PutBack(kv.K, kv.V)
+		v, x := restored(kv.V)
+		if p := m.PutBack(kv.K, v); p != nil && len(x) > 0 {
+			m.SetExtra(p, x, nil)
+		}
 	}
 	return nil
 }
+
+// plain is the saved form of a value without extra bytes that shares
+// nothing the rule changes in place: the value itself.
+func plain[V any](v *V, _ []byte) V { return *v }
+
+// asSaved is plain's reverse.
+func asSaved[V any](v V) (V, []byte) { return v, nil }

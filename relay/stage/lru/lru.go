@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math"
+	"unsafe"
 )
 
 // Map is a string-keyed map bounded to Max entries. The zero value is not
@@ -38,6 +39,15 @@ import (
 // each key as its length (uvarint) and bytes, and it is at most about
 // twice the live keys (dead keys are compacted away into a new arena;
 // none is kept in reserve).
+//
+// An entry may also keep extra bytes (Extra, SetExtra) in its record
+// after its key: what a value would otherwise hold in slices and strings
+// of its own (a window's slots, its related.* values). A slice header is
+// 24 bytes, a string's 16, each a heap object rounded up to its size
+// class and a pointer for the collector; extra bytes cost their length
+// (a uvarint) and themselves, and the value type can stay pointer-free.
+// Changing them writes the record anew at the arena's end (the old one
+// is dead, compacted away like a deleted key's).
 type Map[V any] struct {
 	seed       maphash.Seed
 	slots      []int32 // the index: node numbers at their hash's place or after, or none; len a power of two
@@ -54,8 +64,8 @@ type Map[V any] struct {
 }
 
 type node[V any] struct {
-	val        V
-	off        uint32 // its key's record in Map.keys: length (uvarint), bytes
+	val        V      // first: Extra finds the node from a pointer to its value
+	off        uint32 // its record in Map.keys: key length (uvarint), key, extra length (uvarint), extra
 	hash       uint32 // of the key
 	prev, next int32
 }
@@ -107,13 +117,40 @@ func (c *Map[V]) span(off uint32) (int, int) {
 	return int(off) + w, int(off) + w + int(l)
 }
 
-// record is the size of key's record in the arena.
-func record(klen int) int {
+// extraSpan returns where the extra bytes of the record whose key ends
+// at keyEnd start and end.
+func (c *Map[V]) extraSpan(keyEnd int) (int, int) {
+	if l := c.keys[keyEnd]; l < 0x80 {
+		return keyEnd + 1, keyEnd + 1 + int(l)
+	}
+	l, w := binary.Uvarint(c.keys[keyEnd:])
+	return keyEnd + w, keyEnd + w + int(l)
+}
+
+// recordEnd returns where the record at off ends.
+func (c *Map[V]) recordEnd(off uint32) int {
+	_, kend := c.span(off)
+	_, end := c.extraSpan(kend)
+	return end
+}
+
+// record is the size in the arena of a record of a key of klen bytes
+// and xlen extra bytes.
+func record(klen, xlen int) int {
+	return uvarintLen(klen) + klen + uvarintLen(xlen) + xlen
+}
+
+func uvarintLen(l int) int {
 	n := 1
-	for l := klen; l >= 0x80; l >>= 7 {
+	for ; l >= 0x80; l >>= 7 {
 		n++
 	}
-	return n + klen
+	return n
+}
+
+// appendRecord appends a record of key and no extra bytes to the arena.
+func appendRecord[V any, K string | []byte](c *Map[V], key K) {
+	c.keys = append(append(binary.AppendUvarint(c.keys, uint64(len(key))), key...), 0)
 }
 
 // find returns the node of key, or none.
@@ -186,7 +223,8 @@ func (c *Map[V]) get(i int32, use bool) (*V, bool) {
 	return &c.at(i).val, true
 }
 
-// Put adds key (most recently used) with value v, or replaces its value.
+// Put adds key (most recently used) with value v, or replaces its value
+// (and drops its extra bytes).
 // If the map was full, the least recently used entry is removed and passed
 // to evicted (which may be nil; it must not keep the pointer). It returns
 // a pointer to the stored value.
@@ -203,18 +241,23 @@ func (c *Map[V]) PutBytes(key []byte, v V, evicted func(key string, v *V)) *V {
 // putIn is Put and PutBytes, key hashing to h.
 func putIn[V any, K string | []byte](c *Map[V], key K, h uint32, v V, evicted func(key string, v *V)) *V {
 	if i := findIn(c, key, h); i != none {
-		return c.replace(i, v)
+		return c.replace(i, v, evicted)
 	}
 	n := c.insert(h, len(key), evicted)
-	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(key))), key...)
+	appendRecord(c, key)
 	n.val = v
 	return &n.val
 }
 
-func (c *Map[V]) replace(i int32, v V) *V {
+// replace gives node i value v and no extra bytes, and marks it most
+// recently used.
+func (c *Map[V]) replace(i int32, v V, evicted func(string, *V)) *V {
 	n := c.at(i)
 	n.val = v
 	c.toFront(i)
+	if len(c.Extra(&n.val)) > 0 {
+		c.SetExtra(&n.val, nil, evicted)
+	}
 	return &n.val
 }
 
@@ -224,7 +267,7 @@ func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	for c.n >= c.max && c.tail != none {
 		c.evict(evicted)
 	}
-	c.room(record(klen), evicted)
+	c.room(record(klen, 0), evicted)
 	i := c.alloc()
 	n := c.at(i)
 	n.off = uint32(len(c.keys))
@@ -262,18 +305,18 @@ func (c *Map[V]) room(need int, evicted func(string, *V)) {
 }
 
 // PutBack adds key as the least recently used entry (used when restoring
-// a snapshot written newest first). It does nothing if key exists or the
-// map is full.
-func (c *Map[V]) PutBack(key string, v V) {
+// a snapshot written newest first) and returns a pointer to its value. It
+// does nothing and returns nil if key exists or the map is full.
+func (c *Map[V]) PutBack(key string, v V) *V {
 	h := c.hash(key)
 	if c.find(key, h) != none || c.n >= c.max {
-		return
+		return nil
 	}
-	c.room(record(len(key)), nil)
+	c.room(record(len(key), 0), nil)
 	i := c.alloc()
 	n := c.at(i)
 	n.val, n.off = v, uint32(len(c.keys))
-	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(key))), key...)
+	appendRecord(c, key)
 	c.link(i, h)
 	n.prev, n.next = c.tail, none
 	if c.tail != none {
@@ -282,6 +325,61 @@ func (c *Map[V]) PutBack(key string, v V) {
 		c.head = i
 	}
 	c.tail = i
+	return &n.val
+}
+
+// nodeOf returns the node of the value at v (a pointer this map
+// returned, of an entry still in it): the value is the node's first field.
+func nodeOf[V any](v *V) *node[V] { return (*node[V])(unsafe.Pointer(v)) }
+
+// Extra returns the extra bytes of the entry whose value is at v (a
+// pointer this map returned, of an entry still in it; none until
+// SetExtra). They are in the arena: valid, and not to be written, until
+// the map next changes.
+func (c *Map[V]) Extra(v *V) []byte {
+	_, kend := c.span(nodeOf(v).off)
+	start, end := c.extraSpan(kend)
+	return c.keys[start:end:end]
+}
+
+// SetExtra replaces the extra bytes of the entry whose value is at v with
+// a copy of b (which may be what Extra returned), without changing its
+// place in the order. Making room may evict other entries (passed to
+// evicted, as by Put), never this one.
+func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
+	n := nodeOf(v)
+	kstart, kend := c.span(n.off)
+	xstart, xend := c.extraSpan(kend)
+	if xend-xstart == len(b) {
+		copy(c.keys[xstart:xend], b)
+		return
+	}
+	if end := xstart + len(b); xend == len(c.keys) && end <= cap(c.keys) && uint64(end) <= c.arenaMax &&
+		uvarintLen(len(b)) == xstart-kend {
+		// The last record, with room after it (an entry changed again
+		// before another is): in place. b may be its old bytes: copy
+		// moves them before the length is written.
+		c.keys = c.keys[:end]
+		copy(c.keys[xstart:], b)
+		binary.PutUvarint(c.keys[kend:], uint64(len(b)))
+		return
+	}
+	old := xend - int(n.off)
+	need := record(kend-kstart, len(b))
+	if uint64(old)+uint64(need) > c.arenaMax {
+		panic("lru: key and extra bytes longer than 4 GiB")
+	}
+	if uint64(len(c.keys))+uint64(need) > c.arenaMax {
+		// room evicts the least recently used: not this one.
+		c.toFront(c.findBytes(c.keys[kstart:kend], n.hash))
+	}
+	c.room(need, evicted)
+	kstart, kend = c.span(n.off) // room may have compacted the arena
+	off := len(c.keys)
+	c.keys = append(binary.AppendUvarint(c.keys, uint64(kend-kstart)), c.keys[kstart:kend]...)
+	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(b))), b...)
+	n.off = uint32(off)
+	c.dead += old
 }
 
 // Delete removes key.
@@ -377,8 +475,7 @@ func (c *Map[V]) remove(i int32) {
 	}
 	c.slots[j] = none
 	c.n--
-	_, end := c.span(n.off)
-	c.dead += end - int(n.off)
+	c.dead += c.recordEnd(n.off) - int(n.off)
 	c.unlink(i)
 	c.release(i)
 }
@@ -391,8 +488,7 @@ func (c *Map[V]) compact() {
 	dst := make([]byte, 0, live+live/4)
 	for i := c.head; i != none; i = c.at(i).next {
 		n := c.at(i)
-		_, end := c.span(n.off)
-		r := c.keys[n.off:end]
+		r := c.keys[n.off:c.recordEnd(n.off)]
 		n.off = uint32(len(dst))
 		dst = append(dst, r...)
 	}
