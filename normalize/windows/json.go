@@ -54,7 +54,7 @@ type jsonScanner struct {
 	// under the strings made from it).
 	unescaped []byte
 	// beatsObject: an object under the top-level key "winlog" or
-	// "event_data", read without escapes, was entered (eventData): the
+	// "event_data", read without escapes, was entered (noteBeatsObject): the
 	// document holds the key parseJSON's search for Winlogbeat's shape
 	// finds.
 	beatsObject bool
@@ -198,6 +198,9 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 			js.i = i + 1
 			return true
 		}
+		if js.depth == 1 && mode == jsonWinlogbeat {
+			js.noteBeatsObject()
+		}
 		ok := js.members(w, nx, mode, i)
 		return ok
 	case '[':
@@ -327,6 +330,16 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 	}
 }
 
+// noteBeatsObject notes an object entered under the top-level key
+// "winlog" or "event_data" as written (parseJSON's fast road for Beats
+// documents). Apart from eventData, which stays small enough to be
+// inlined into members.
+func (js *jsonScanner) noteBeatsObject() {
+	if k := js.path[0]; (k == "winlog" || k == "event_data") && js.inDocument(k) {
+		js.beatsObject = true
+	}
+}
+
 // inDocument reports whether v is bytes of the document (a string read
 // without escapes), not of the unescaped ones.
 func (js *jsonScanner) inDocument(v string) bool {
@@ -365,9 +378,6 @@ func (js *jsonScanner) eventData(mode int) bool {
 	p := js.path[:js.depth]
 	switch mode {
 	case jsonWinlogbeat:
-		if len(p) == 1 && (p[0] == "winlog" || p[0] == "event_data") && js.inDocument(p[0]) {
-			js.beatsObject = true
-		}
 		return len(p) == 2 && p[0] == "winlog" && p[1] == "event_data" || len(p) == 1 && p[0] == "event_data"
 	case jsonNXLog:
 		return len(p) == 1 && p[0] == "EventData"
