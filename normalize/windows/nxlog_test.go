@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -45,5 +46,33 @@ func TestWinTime(t *testing.T) {
 	}
 	if _, ok := rfc3339UTC("2026-07-01T10:15:02.1234567Z"); !ok {
 		t.Error("the usual form is left to time.Parse")
+	}
+}
+
+// TestDateTimeUTC: every day of years around the calendar's edges (year
+// 0, the leap rules' centuries, the epoch, 9999), and days past the
+// months' ends, read as time.Parse reads them, location included.
+func TestDateTimeUTC(t *testing.T) {
+	for _, y := range []int{0, 1, 3, 4, 100, 399, 400, 1600, 1700, 1899, 1900, 1969, 1970, 1971, 2000, 2024, 2026, 2100, 9999} {
+		for mo := 1; mo <= 12; mo++ {
+			for d := 0; d <= 32; d++ {
+				for _, hms := range []string{"00:00:00", "10:15:02", "23:59:59", "24:00:00", "12:60:00", "12:00:60"} {
+					v := fmt.Sprintf("%04d-%02d-%02dT%s", y, mo, d, hms)
+					want, err := time.Parse("2006-01-02T15:04:05", v)
+					got, ok := dateTimeUTC(v, 0)
+					if ok != (err == nil) || got != want {
+						t.Fatalf("dateTimeUTC(%q) = %v %v, time.Parse %v %v", v, got, ok, want, err)
+					}
+				}
+			}
+		}
+	}
+	for _, v := range []string{"2026-07-0110:15:02", "2026-0a-01T10:15:02", "20x6-07-01T10:15:02", "2026-07-01T1:15:02 ", "/026-07-01T10:15:02"} {
+		if got, ok := dateTimeUTC(v, 0); ok {
+			t.Errorf("dateTimeUTC(%q) = %v, want false", v, got)
+		}
+	}
+	if got, ok := dateTimeUTC("2026-07-01T10:15:02", 123456789); !ok || got != time.Date(2026, 7, 1, 10, 15, 2, 123456789, time.UTC) {
+		t.Errorf("nanoseconds: %v %v", got, ok)
 	}
 }

@@ -381,15 +381,22 @@ func TestJSONHasKey(t *testing.T) {
 // TestJSONShape: a Winlogbeat record (it begins with "@timestamp") whose
 // EventData has a name "EventID" is read as Winlogbeat, not taken for
 // NXLog by that name; NXLog's records (they begin with "EventTime") and a
-// document with NXLog's EventID after other keys are read as NXLog.
+// document with NXLog's EventID after other keys are read as NXLog. A
+// Beats document is read as Winlogbeat's at once only when it has the
+// key "winlog" or "event_data" as written (not spelled with escapes);
+// else its shape is told as for any document.
 func TestJSONShape(t *testing.T) {
 	for doc, want := range map[string]string{
 		`{"@timestamp":"2026-07-01T10:15:02.000Z","winlog":{"event_id":"4656","channel":"Security",` +
 			`"computer_name":"WS9","event_data":{"EventID":"7","ObjectName":"x"}}}`: "windows.winlogbeat 4656",
-		`{"EventTime":"2026-07-01 10:15:02","Hostname":"WS9","EventID":4656,"Channel":"Security"}`: "windows.nxlog 4656",
-		`{"Hostname":"WS9","EventID":4656,"Channel":"Security"}`:                                   "windows.nxlog 4656",
-		`{"@timestamp":"2026-07-01T10:15:02.000Z","Hostname":"WS9","EventID":4656}`:                "windows.nxlog 4656",
-		`{"@timestamp":"2026-07-01T10:15:02.000Z","event":{"code":"4656"}}`:                        "",
+		`{"EventTime":"2026-07-01 10:15:02","Hostname":"WS9","EventID":4656,"Channel":"Security"}`:  "windows.nxlog 4656",
+		`{"Hostname":"WS9","EventID":4656,"Channel":"Security"}`:                                    "windows.nxlog 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","Hostname":"WS9","EventID":4656}`:                 "windows.nxlog 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","event":{"code":"4656"}}`:                         "",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","event_id":4656,"event_data":{"ObjectName":"x"}}`: "windows.winlogbeat 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","winl\u006fg":{"event_id":"4656"}}`:               "",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","event_id":4656,"tags":["winlog"]}`:               "windows.winlogbeat 4656",
+		`{"@timestamp":"2026-07-01T10:15:02.000Z","event":{"code":"4656"},"EventID":4657}`:          "windows.nxlog 4657",
 	} {
 		var w winEvent
 		got := ""
