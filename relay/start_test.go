@@ -126,6 +126,7 @@ window = "60s"
 		"nomen_stage_panics_total{stage=correlate}",
 		"nomen_output_panics_total{output=archive}",
 		"nomen_output_stop_panics_total{output=archive}",
+		"nomen_output_worker_panics_total{output=archive}",
 	}
 	for _, l := range []string{"tcp", "udp"} {
 		want = append(want,
