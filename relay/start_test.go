@@ -127,6 +127,10 @@ window = "60s"
 		"nomen_output_panics_total{output=archive}",
 		"nomen_output_stop_panics_total{output=archive}",
 		"nomen_output_worker_panics_total{output=archive}",
+		"nomen_background_panics_total{task=memory_guard}",
+		"nomen_background_panics_total{task=agent_accept}",
+		"nomen_background_panics_total{task=api_serve}",
+		"nomen_background_panics_total{task=tier_leases}",
 	}
 	for _, l := range []string{"tcp", "udp"} {
 		want = append(want,
