@@ -149,6 +149,7 @@ window = "60s"
 		"nomen_framing_errors_total{kind=bad_length,listener=tcp}",
 		"nomen_framing_errors_total{kind=incomplete,listener=tcp}",
 		"nomen_listener_rejected_total{listener=tcp,reason=max_connections}",
+		"nomen_listener_panics_total{listener=tcp}",
 	)
 	for _, s := range want {
 		v, ok := got[s]

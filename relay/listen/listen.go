@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/logthrottle"
@@ -55,6 +56,9 @@ type listenerRuntime struct {
 	metrics *Metrics
 	log     *slog.Logger
 	warn    *logthrottle.Logger // shared by the listener's readers: repeated warnings are rate-limited
+	// onFrame, if set, sees each frame a stream connection reads (tests
+	// make it panic); read once per connection.
+	onFrame atomic.Pointer[func([]byte)]
 }
 
 // Listener is a running udp, tcp, tls or unix listener.
