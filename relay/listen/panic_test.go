@@ -11,6 +11,18 @@ import (
 	"time"
 )
 
+// panicOn makes a listener's readers panic with v on a frame or datagram
+// that says "poison".
+func panicOn(v string) func(*Options) {
+	return func(o *Options) {
+		o.onFrame = func(frame []byte) {
+			if bytes.Contains(frame, []byte("poison")) {
+				panic(v)
+			}
+		}
+	}
+}
+
 // TestStreamReadPanicEndsTheConnection: a panic while reading a stream
 // connection (a bug in nomen that some bytes found; injected where a
 // frame is read) ends that connection, not the relay: the frames read
@@ -18,13 +30,7 @@ import (
 // stack, and the listener goes on serving new connections.
 func TestStreamReadPanicEndsTheConnection(t *testing.T) {
 	s := &sink{}
-	tl := startTest(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, s)
-	hook := func(frame []byte) {
-		if bytes.Contains(frame, []byte("poison")) {
-			panic("framing: slice bounds out of range")
-		}
-	}
-	tl.Listener.(*streamListener).rt.onFrame.Store(&hook)
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, s, panicOn("framing: slice bounds out of range"))
 	line := func(msg string) string { return "<13>1 2024-01-02T03:04:05Z host app - - - " + msg + "\n" }
 
 	c, err := net.Dial("tcp", tl.Addr().String())
@@ -58,5 +64,42 @@ func TestStreamReadPanicEndsTheConnection(t *testing.T) {
 	}
 	if got := s.messages(); !slices.Equal(got, []string{"first", "second", "after"}) {
 		t.Errorf("messages %q, want first, second, after", got)
+	}
+}
+
+// TestDatagramReadPanicReadsAgain: a panic while reading datagrams (a bug
+// in nomen outside decoding; injected where a datagram is taken) ends
+// that read, not the relay: counted and logged with its stack, and the
+// socket is read again.
+func TestDatagramReadPanicReadsAgain(t *testing.T) {
+	s := &sink{}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "udp", Address: "127.0.0.1:0"}, s, panicOn("recvmmsg: index out of range"))
+	c, err := net.Dial("udp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	send := func(msg string) { fmt.Fprint(c, "<13>1 2024-01-02T03:04:05Z host app - - - "+msg) }
+	send("first")
+	if got := s.waitCount(1, 10*time.Second); got != 1 {
+		t.Fatalf("%d events, want 1", got)
+	}
+	send("poison")
+	panicked := tl.metrics.Panics.WithLabelValues("t")
+	for deadline := time.Now().Add(10 * time.Second); value(panicked) == 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	if v := value(panicked); v != 1 {
+		t.Fatalf("nomen_listener_panics_total{listener=t} = %v, want 1", v)
+	}
+	if out := tl.log.String(); !strings.Contains(out, "reading datagrams panicked") || !strings.Contains(out, "panic_test.go") {
+		t.Errorf("want the panic logged with its stack:\n%s", out)
+	}
+	send("after")
+	if got := s.waitCount(2, 10*time.Second); got != 2 {
+		t.Fatalf("%d events, want the one sent after the panic too", got)
+	}
+	if got := s.messages(); !slices.Equal(got, []string{"first", "after"}) {
+		t.Errorf("messages %q, want first, after", got)
 	}
 }

@@ -229,7 +229,6 @@ func (l *streamListener) serve(conn *idleConn) {
 	// came in one read share the time of that read.
 	var received time.Time
 	reads := uint64(0)
-	onFrame := l.rt.onFrame.Load()
 	for {
 		frame, truncated, err := fr.Next()
 		if err != nil {
@@ -237,8 +236,8 @@ func (l *streamListener) serve(conn *idleConn) {
 			l.ended(peer, err)
 			return
 		}
-		if onFrame != nil {
-			(*onFrame)(frame)
+		if l.rt.onFrame != nil {
+			l.rt.onFrame(frame)
 		}
 		if n := fr.Reads(); n != reads {
 			reads, received = n, time.Now()
@@ -255,15 +254,10 @@ func (l *streamListener) serve(conn *idleConn) {
 // instead of the process: the frames read before are handed on (serve's
 // deferred flush), the connection is closed, and what it had not read is
 // lost to its sender, which gets a reset (syslog over TCP has no
-// acknowledgements to send it again by). Counted and logged with the
-// stack. Decoding a message has its own guard (relay/decode), which
-// keeps the message.
+// acknowledgements to send it again by). Decoding a message has its own
+// guard (relay/decode), which keeps the message.
 func (l *streamListener) survive(peer string) {
-	if p := panics.Of(recover()); p != nil {
-		p.Report(l.rt.metrics.Panics.WithLabelValues(l.rt.cfg.Name), l.rt.warn,
-			"reading a connection panicked (a bug in nomen: please report it); the connection is closed, what it had not read yet is lost",
-			"listener", l.rt.cfg.Name, "peer", peer)
-	}
+	l.rt.survive(panics.Of(recover()), "reading a connection panicked (a bug in nomen: please report it); the connection is closed, what it had not read yet is lost", "peer", peer)
 }
 
 // closed forgets a connection that ended.
