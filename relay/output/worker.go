@@ -311,8 +311,7 @@ func (w *Worker) deliverAll() {
 }
 
 // reportLag keeps the lag gauge fresh while a write is slow or the worker
-// waits to retry.
-// A panic reading the lag ends it (counted and logged, guard.go): the
+// waits to retry. A panic reading the lag ends it (counted and logged, guard.go): the
 // gauge is then set after each commit only.
 func (w *Worker) reportLag() {
 	w.guarded("reporting its lag", func() error {
