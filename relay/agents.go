@@ -19,6 +19,8 @@ type runningAgent struct {
 	srv  *agent.Server
 	ln   net.Listener
 	done chan struct{}
+	// cancel ends the wait to accept again after a panic (background.go).
+	cancel context.CancelFunc
 }
 
 func (a *runningAgent) addr() string { return a.ln.Addr().String() }
@@ -27,6 +29,7 @@ func (a *runningAgent) addr() string { return a.ln.Addr().String() }
 // and says BYE.
 func (a *runningAgent) close(ctx context.Context) {
 	a.srv.Shutdown(ctx)
+	a.cancel()
 	<-a.done
 }
 
@@ -58,12 +61,18 @@ func (r *Relay) startAgentListener(a AgentListener) error {
 	if err != nil {
 		return fmt.Errorf("listener %q: %w", a.Name, err)
 	}
-	ra := &runningAgent{cfg: a, srv: srv, ln: ln, done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	ra := &runningAgent{cfg: a, srv: srv, ln: ln, done: make(chan struct{}), cancel: cancel}
+	accept := r.metrics.taskGuard(taskAgentAccept, r.log.With("listener", a.Name))
 	go func() {
 		defer close(ra.done)
-		if err := srv.Serve(ln); err != nil {
-			r.log.Error("agent listener failed", "listener", a.Name, "err", err)
-		}
+		// A panic in the accept loop: accept again after the backoff
+		// (Serve keeps ln open; the sessions run on their own).
+		accept.keepRunning(ctx, func() {
+			if err := srv.Serve(ln); err != nil {
+				r.log.Error("agent listener failed", "listener", a.Name, "err", err)
+			}
+		})
 	}()
 	r.agents[a.Name] = ra
 	r.log.Info("agent listener started", "listener", a.Name, "address", ln.Addr().String())

@@ -84,9 +84,16 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 		// would otherwise be printed, unthrottled, by net/http.
 		ErrorLog: slog.NewLogLogger(r.log.Handler(), slog.LevelDebug),
 	}}
+	serve := r.metrics.taskGuard(taskAPIServe, r.log)
 	go func() {
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			r.log.Error("metrics listener failed", "err", err)
+		// A panic in Serve (not in a handler: net/http recovers those)
+		// ends the API as a failed Serve does: net/http closed ln.
+		if p := serve.run(func() {
+			if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				r.log.Error("metrics listener failed", "err", err)
+			}
+		}); p != nil {
+			r.log.Error("metrics listener failed: its accept loop panicked; the relay goes on without /metrics and the API until a restart", "err", p)
 		}
 	}()
 	r.log.Info("metrics and API listening", "address", ln.Addr().String(), "https", guard.TLSConfig() != nil, "auth", r.cfg.Metrics.Auth)

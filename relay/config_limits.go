@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 
 	"github.com/nomenhq/nomen/internal/config"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // LimitsConfig is the [limits] section: how much memory nomen aims to
@@ -78,7 +77,9 @@ func (l *LimitsConfig) validate() error {
 // unless $GOMEMLIMIT set it, starts the guard that keeps it from costing
 // too much and gives memory back after bursts (memguard.go), and exports
 // every budget in force as nomen_limit{limit}.
-func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) *memoryGuard {
+func applyLimits(cfg *Config, log *slog.Logger, m *Metrics) *memoryGuard {
+	g := m.Limits
+	panics := m.taskGuard(taskMemoryGuard, log)
 	memory := g.WithLabelValues("memory_bytes")
 	g.WithLabelValues("journal_memory_tail_bytes").Set(float64(cfg.Limits.JournalMemoryTail))
 	g.WithLabelValues("journal_block_cache_bytes").Set(float64(cfg.Limits.JournalBlockCache))
@@ -86,13 +87,13 @@ func applyLimits(cfg *Config, log *slog.Logger, g *prometheus.GaugeVec) *memoryG
 	if env := os.Getenv("GOMEMLIMIT"); env != "" {
 		log.Info("GOMEMLIMIT is set in the environment; [limits] memory is not applied", "GOMEMLIMIT", env)
 		memory.Set(float64(debug.SetMemoryLimit(-1)))
-		guard := newMemoryGuard(0, memory, log)
+		guard := newMemoryGuard(0, memory, log, panics)
 		guard.start()
 		return guard
 	}
 	debug.SetMemoryLimit(int64(cfg.Limits.Memory))
 	memory.Set(float64(cfg.Limits.Memory))
-	guard := newMemoryGuard(int64(cfg.Limits.Memory), memory, log)
+	guard := newMemoryGuard(int64(cfg.Limits.Memory), memory, log, panics)
 	guard.start()
 	return guard
 }

@@ -114,7 +114,7 @@ func TestMemoryGuard(t *testing.T) {
 	}
 	var log bytes.Buffer
 	gauge := prometheus.NewGauge(prometheus.GaugeOpts{Name: "g"})
-	g := newMemoryGuard(100, gauge, slog.New(slog.NewTextHandler(&log, nil)))
+	g := newMemoryGuard(100, gauge, slog.New(slog.NewTextHandler(&log, nil)), nil)
 	var live, nonHeap, set int64
 	g.read = func() memoryFigures { return memoryFigures{live: live, nonHeap: nonHeap} }
 	g.set = func(n int64) int64 { set = n; return 0 }
@@ -149,7 +149,7 @@ func TestMemoryGuardReturnsAfterBurst(t *testing.T) {
 	var f memoryFigures
 	f.held = 30 << 20
 	returns := 0
-	g := newMemoryGuard(0, gauge, slog.New(slog.DiscardHandler))
+	g := newMemoryGuard(0, gauge, slog.New(slog.DiscardHandler), nil)
 	g.read = func() memoryFigures { return f }
 	g.set = func(int64) int64 { t.Fatal("the limit was set with $GOMEMLIMIT in force"); return 0 }
 	g.free = func() { returns++; f.held = 31 << 20 } // what is live stays

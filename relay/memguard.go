@@ -53,6 +53,8 @@ type memoryGuard struct {
 	heldAfter  int64 // held after the last return (or at start)
 	stop       chan struct{}
 	done       sync.WaitGroup
+	// panics guards each check: one that panics is skipped (background.go).
+	panics *taskGuard
 }
 
 // memoryFigures are what the guard reads from the runtime.
@@ -74,11 +76,11 @@ const (
 )
 
 // newMemoryGuard makes a guard; configured is [limits] memory, 0 when
-// $GOMEMLIMIT is in force.
-func newMemoryGuard(configured int64, gauge prometheus.Gauge, log *slog.Logger) *memoryGuard {
+// $GOMEMLIMIT is in force; panics counts and logs a check that panicked.
+func newMemoryGuard(configured int64, gauge prometheus.Gauge, log *slog.Logger, panics *taskGuard) *memoryGuard {
 	g := &memoryGuard{configured: configured, inForce: configured, gauge: gauge,
 		warn: logthrottle.New(log, 10*time.Minute), read: runtimeMemory, set: debug.SetMemoryLimit,
-		free: debug.FreeOSMemory, stop: make(chan struct{})}
+		free: debug.FreeOSMemory, stop: make(chan struct{}), panics: panics}
 	f := g.read()
 	g.lastAllocs, g.heldAfter = f.allocs, f.held
 	return g
@@ -94,7 +96,7 @@ func (g *memoryGuard) start() {
 		for {
 			select {
 			case <-t.C:
-				g.check()
+				g.tick()
 			case <-g.stop:
 				return
 			}
@@ -106,6 +108,10 @@ func (g *memoryGuard) close() {
 	close(g.stop)
 	g.done.Wait()
 }
+
+// tick is one check; a check that panics is skipped (counted and
+// logged): the next comes a second later.
+func (g *memoryGuard) tick() { g.panics.run(g.check) }
 
 // check does both jobs with the latest figures.
 func (g *memoryGuard) check() {

@@ -29,6 +29,9 @@ type Metrics struct {
 	// StatusPanics counts the status page's requests that panicked
 	// (relay/status; nomen_status_panics_total).
 	StatusPanics prometheus.Counter
+	// BackgroundPanics counts the panics of the relay's own background
+	// tasks (background.go; nomen_background_panics_total{task}).
+	BackgroundPanics *prometheus.CounterVec
 	// Limits are the budgets in force ([limits], pipeline.queue_events),
 	// set at start: nomen_limit{limit}.
 	Limits *prometheus.GaugeVec
@@ -65,6 +68,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, result := range []string{"success", "failure"} {
 		m.ConfigReloads.WithLabelValues(result) // exported at 0 from the start
 	}
+	m.BackgroundPanics = newBackgroundPanics(reg)
 	m.Decode = decode.NewMetrics(reg)
 	m.Listen = listen.NewMetrics(reg, m.Dropped)
 	m.Pipeline = pipeline.NewMetrics(reg, m.Dropped)

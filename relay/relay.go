@@ -97,6 +97,9 @@ type retiringListener struct {
 func (r *Relay) retire(l listen.Listener) {
 	l.Close()
 	rl := &retiringListener{l: l, done: make(chan struct{})}
+	// Not guarded (background.go): it only waits on the listener's
+	// WaitGroup, where nothing of nomen's runs; a panic there would be
+	// the runtime's own invariant broken, with nothing to go on from.
 	go func() {
 		l.Wait()
 		close(rl.done)
@@ -192,7 +195,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	}
 	r.norm.Store(norm)
 
-	r.memGuard = applyLimits(cfg, r.log, r.metrics.Limits)
+	r.memGuard = applyLimits(cfg, r.log, r.metrics)
 	r.journal, err = journal.Open(cfg.Journal, journal.Options{
 		Logger:     r.log.With("component", "journal"),
 		Metrics:    journal.NewMetrics(r.reg, r.metrics.Dropped),
@@ -206,7 +209,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if r.journalID, err = journalIdentity(cfg, r.journal.LastID() == 0, r.log); err != nil {
 		return err
 	}
-	if r.tier, err = startTier(ctx, cfg, r.reg, r.log); err != nil {
+	if r.tier, err = startTier(ctx, cfg, r.reg, r.log, r.metrics.taskGuard(taskTierLeases, r.log.With("component", "tier"))); err != nil {
 		return err
 	}
 	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log, r.tier.owner()); err != nil {
@@ -495,6 +498,7 @@ func (r *Relay) stopLocked(ctx context.Context) error {
 	// pipeline is stopped under them, which releases them (what they hold
 	// is counted as dropped).
 	listenersDone := make(chan struct{})
+	// Not guarded, as in retire: it only waits (a WaitGroup, a channel).
 	go func() {
 		for _, l := range listeners {
 			l.Wait()

@@ -126,6 +126,13 @@ window = "60s"
 		"nomen_stage_panics_total{stage=correlate}",
 		"nomen_output_panics_total{output=archive}",
 		"nomen_output_stop_panics_total{output=archive}",
+		"nomen_output_worker_panics_total{output=archive}",
+		"nomen_background_panics_total{task=memory_guard}",
+		"nomen_agent_panics_total{step=read}",
+		"nomen_agent_panics_total{step=deliver}",
+		"nomen_background_panics_total{task=agent_accept}",
+		"nomen_background_panics_total{task=api_serve}",
+		"nomen_background_panics_total{task=tier_leases}",
 	}
 	for _, l := range []string{"tcp", "udp"} {
 		want = append(want,
@@ -142,6 +149,7 @@ window = "60s"
 		"nomen_framing_errors_total{kind=bad_length,listener=tcp}",
 		"nomen_framing_errors_total{kind=incomplete,listener=tcp}",
 		"nomen_listener_rejected_total{listener=tcp,reason=max_connections}",
+		"nomen_listener_panics_total{listener=tcp}",
 	)
 	for _, s := range want {
 		v, ok := got[s]

@@ -23,12 +23,14 @@ type tier struct {
 	ctx    context.Context // of Run
 	cancel context.CancelFunc
 	done   chan struct{}
+	// panics guards the lease keeper (run; background.go).
+	panics *taskGuard
 }
 
 // startTier connects with the named nats listener's settings, creates the
 // lease bucket if needed and starts taking partitions. nil if [tier] is
 // off.
-func startTier(ctx context.Context, cfg *Config, reg prometheus.Registerer, log *slog.Logger) (*tier, error) {
+func startTier(ctx context.Context, cfg *Config, reg prometheus.Registerer, log *slog.Logger, panics *taskGuard) (*tier, error) {
 	tc := cfg.Tier
 	if !tc.enabled() {
 		return nil, nil
@@ -47,6 +49,7 @@ func startTier(ctx context.Context, cfg *Config, reg prometheus.Registerer, log 
 			nc.Close()
 			return nil, fmt.Errorf("tier: %w", err)
 		}
+		t.panics = panics
 		return t, nil
 	}
 	return nil, fmt.Errorf("tier: no nats listener %q", tc.Listener)
@@ -106,7 +109,10 @@ func (t *tier) run(stages []namedParted, wake func(), read func(after uint64, fn
 	t.states.start(stages, wake, read)
 	go func() {
 		defer close(t.done)
-		t.m.Run(t.ctx)
+		// A panic in a round of the lease keeper: it starts over after
+		// the backoff (background.go); leases it could not renew meanwhile
+		// lapse locally first, so no partition has two owners.
+		t.panics.keepRunning(t.ctx, func() { t.m.Run(t.ctx) })
 	}()
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"sync"
@@ -27,7 +28,8 @@ type fixture struct {
 	addr string
 	rec  *agenttest.Recorder
 	reg  *prometheus.Registry
-	m    *Metrics // one set for every server the fixture starts
+	m    *Metrics     // one set for every server the fixture starts
+	log  *slog.Logger // the next start's server logs here (nil: discarded)
 }
 
 func newFixture(t testing.TB, mod func(*Config)) *fixture {
@@ -53,7 +55,7 @@ func newFixture(t testing.TB, mod func(*Config)) *fixture {
 // start starts (or restarts) the server on a new port.
 func (f *fixture) start() {
 	f.t.Helper()
-	srv, err := NewServer(f.cfg, f.rec.Deliver, nil, nil, WithMetrics(f.m))
+	srv, err := NewServer(f.cfg, f.rec.Deliver, f.log, nil, WithMetrics(f.m))
 	if err != nil {
 		f.t.Fatal(err)
 	}

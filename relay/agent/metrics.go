@@ -18,7 +18,18 @@ type Metrics struct {
 	Gaps           *prometheus.CounterVec // {reason}: cleared, overwritten, unreadable
 	Sessions       prometheus.Counter
 	Superseded     prometheus.Counter
+	// Panics counts sessions a panic ended, a bug in nomen
+	// (nomen_agent_panics_total{step}), by step: "read" (reading or
+	// checking the agent's frames: the session ends as for a malformed
+	// one), "deliver" (delivering a batch: a failed delivery).
+	Panics *prometheus.CounterVec
 }
+
+// The steps of nomen_agent_panics_total.
+const (
+	PanicRead    = "read"
+	PanicDeliver = "deliver"
+)
 
 // NewMetrics creates the metrics and registers them with reg (nil: not
 // registered). It panics if they are registered already.
@@ -43,15 +54,21 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "nomen_agent_sessions_total", Help: "Agent sessions accepted (HELLO verified, WELCOME sent)."}),
 		Superseded: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_agent_superseded_sessions_total", Help: "Sessions closed because a newer session of the same agent arrived."}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_agent_panics_total", Help: "Agent sessions a panic ended (a bug in nomen: the connection is closed and the agent sends again what was not acknowledged), by step: read (the agent's frames), deliver (normalization, the pipeline)."},
+			[]string{"step"}),
 	}
 	if reg == nil {
 		return m
 	}
-	reg.MustRegister(m.Connections, m.Batches, m.Events, m.Bytes, m.Duplicates, m.ProtocolErrors, m.Gaps, m.Sessions, m.Superseded)
+	reg.MustRegister(m.Connections, m.Batches, m.Events, m.Bytes, m.Duplicates, m.ProtocolErrors, m.Gaps, m.Sessions, m.Superseded, m.Panics)
 	// Every reason exists at 0 from the start: an alert on increase()
 	// would miss the first error of a series that appears with it.
 	for _, reason := range protocolErrorReasons() {
 		m.ProtocolErrors.WithLabelValues(reason)
+	}
+	for _, step := range []string{PanicRead, PanicDeliver} {
+		m.Panics.WithLabelValues(step)
 	}
 	for _, r := range []wire.GapReason{wire.GapCleared, wire.GapOverwritten, wire.GapUnreadable} {
 		m.Gaps.WithLabelValues(r.String())

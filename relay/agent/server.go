@@ -91,6 +91,10 @@ type Server struct {
 	recvEvents prometheus.Counter
 	recvBytes  prometheus.Counter
 	warnings   *logthrottle.Logger // per reason: one bad agent must not flood the log
+	panicLog   *logthrottle.Logger // panics survived (internal/panics), with their stacks
+	// onFrame, if set, sees each frame a session reads after HELLO;
+	// tests make it panic.
+	onFrame func(wire.Frame)
 
 	// ctx is passed to Deliver; it is cancelled only when Shutdown's
 	// deadline passes.
@@ -132,6 +136,7 @@ func NewServer(cfg Config, deliver Deliver, log *slog.Logger, reg prometheus.Reg
 		sessions:  map[*session]struct{}{},
 	}
 	s.warnings = logthrottle.New(s.log, logthrottle.DefaultEvery)
+	s.panicLog = logthrottle.New(s.log, logthrottle.DefaultEvery)
 	s.nets, _ = netacl.Parse(cfg.AllowedNetworks)
 	if !cfg.PlaintextForTesting {
 		var err error

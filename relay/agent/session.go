@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/wire"
 )
@@ -114,7 +115,7 @@ func (s *session) run() {
 		}
 	}()
 	defer s.close()
-	if !s.handshake() {
+	if !s.readGuarded(s.handshake) {
 		return
 	}
 	defer s.srv.state.release(s.agent, s)
@@ -122,7 +123,7 @@ func (s *session) run() {
 	go s.deliverLoop()
 	stopKeepalive := make(chan struct{})
 	go s.keepalive(stopKeepalive)
-	s.readLoop()
+	s.readGuarded(func() bool { s.readLoop(); return true })
 	close(s.work)
 	<-s.delivered
 	close(stopKeepalive)
@@ -236,6 +237,9 @@ func (s *session) readLoop() {
 		if err != nil {
 			s.readFailed(err, "")
 			return
+		}
+		if s.srv.onFrame != nil {
+			s.srv.onFrame(fr)
 		}
 		switch fr.Type {
 		case wire.TypeBatch:
@@ -420,7 +424,7 @@ func (s *session) deliverLoop() {
 		if len(w.evs) > 0 {
 			tok := srv.state.begin()
 			s.busy.Store(true)
-			err := srv.deliver(srv.ctx, w.evs)
+			err := s.deliverGuarded(w.evs)
 			s.busy.Store(false)
 			if err != nil {
 				srv.state.finish(tok, s.agent, w.key, 0, nil)
@@ -454,6 +458,40 @@ func (s *session) deliverLoop() {
 			return ack.AppendFrame(b)
 		})
 	}
+}
+
+// readGuarded runs read (the handshake, the read loop: the agent's
+// frames, from the network); a panic there (a bug in nomen that some
+// frame found) ends the session as a malformed frame would, instead of
+// the process: counted, logged with its stack, false. What was read
+// before is still delivered; what was not acknowledged the agent sends
+// again.
+func (s *session) readGuarded(read func() bool) (ok bool) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			p.Report(s.srv.m.Panics.WithLabelValues(PanicRead), s.srv.panicLog, "agent: reading the agent's frames panicked (a bug in nomen: please report it); the session is closed",
+				"agent", s.agent, "peer", s.peer)
+			s.close()
+			ok = false
+		}
+	}()
+	return read()
+}
+
+// deliverGuarded is srv.deliver with a panic (a bug in nomen, in
+// normalization or the pipeline) turned into its error: a failed
+// delivery, so the batch is not acknowledged and the agent sends it again
+// after reconnecting, instead of the panic ending the process. Counted
+// and logged with its stack.
+func (s *session) deliverGuarded(evs []*event.Event) (err error) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			p.Report(s.srv.m.Panics.WithLabelValues(PanicDeliver), s.srv.panicLog, "agent: delivering a batch panicked (a bug in nomen: please report it); the agent will send it again",
+				"agent", s.agent, "peer", s.peer, "events", len(evs))
+			err = p
+		}
+	}()
+	return s.srv.deliver(s.srv.ctx, evs)
 }
 
 // keepalive repeats the last ACK (or PINGs) every ack_keepalive while a

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -154,9 +155,28 @@ func (l *datagramListener) start(rt *listenerRuntime, conn rawConner) error {
 	go func() {
 		defer l.wg.Done()
 		defer r.close() // the events hold copies of what they keep
-		readDatagrams(rt, r, &l.stopping)
+		for !readDatagramsGuarded(rt, r, &l.stopping) {
+			time.Sleep(10 * time.Millisecond) // as after a failed read: a panic that repeats must not spin
+		}
 	}()
 	return nil
+}
+
+// readDatagramsGuarded is readDatagrams; a panic there (a bug in nomen
+// that some datagram found, outside decoding, which has its own guard)
+// ends it instead of the process: what it had taken is handed on
+// (readDatagrams' deferred flush), the rest of that read's datagrams are
+// lost (datagrams are best effort), the panic is counted and logged with
+// its stack, and false says to read again.
+func readDatagramsGuarded(rt *listenerRuntime, r *datagramReader, stopping *atomic.Bool) (ok bool) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			rt.survive(p, "reading datagrams panicked (a bug in nomen: please report it); the rest of that read is lost, the socket is read again")
+			ok = false
+		}
+	}()
+	readDatagrams(rt, r, stopping)
+	return true
 }
 
 // datagramLinger is how long a reader lets datagrams collect in its socket
@@ -209,6 +229,9 @@ func readDatagrams(rt *listenerRuntime, r *datagramReader, stopping *atomic.Bool
 			var cred peerCred
 			if isUnix {
 				cred = r.sender(i)
+			}
+			if rt.onFrame != nil {
+				rt.onFrame(data)
 			}
 			if data = trimTrailer(data); len(data) > 0 {
 				in.add(data, truncated, peer, now, cred)

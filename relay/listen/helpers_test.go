@@ -87,7 +87,7 @@ func startTest(t testing.TB, cfg Config, s *sink) *testListener {
 }
 
 // startTestWith is startTest for any Submitter.
-func startTestWith(t testing.TB, cfg Config, sub Submitter) *testListener {
+func startTestWith(t testing.TB, cfg Config, sub Submitter, mods ...func(*Options)) *testListener {
 	t.Helper()
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -101,14 +101,18 @@ func startTestWith(t testing.TB, cfg Config, sub Submitter) *testListener {
 	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_dropped_events_total"}, []string{"stage", "reason"})
 	reg.MustRegister(dropped)
 	tl := &testListener{metrics: NewMetrics(reg, dropped), log: &syncbuf.Buffer{}}
-	l, err := Start(context.Background(), Options{
+	o := Options{
 		Config:   cfg,
 		Rules:    decode.Fixed(norm),
 		Pipeline: sub,
 		Metrics:  tl.metrics,
 		Decode:   decode.NewMetrics(reg),
 		Log:      slog.New(slog.NewTextHandler(tl.log, nil)),
-	})
+	}
+	for _, mod := range mods {
+		mod(&o)
+	}
+	l, err := Start(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/netacl"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/pipeline"
 )
@@ -36,6 +37,10 @@ type Options struct {
 	Metrics  *Metrics
 	Decode   *decode.Metrics
 	Log      *slog.Logger
+
+	// onFrame, if set, sees each frame or datagram a reader takes; tests
+	// make it panic.
+	onFrame func([]byte)
 }
 
 // Submitter is the pipeline's entrance.
@@ -55,6 +60,16 @@ type listenerRuntime struct {
 	metrics *Metrics
 	log     *slog.Logger
 	warn    *logthrottle.Logger // shared by the listener's readers: repeated warnings are rate-limited
+	onFrame func([]byte)        // Options.onFrame
+}
+
+// survive counts and logs p (nil: none), a panic that ended one of the
+// listener's readers (a connection, a datagram socket's reader), with
+// msg and args: nomen_listener_panics_total{listener}.
+func (rt *listenerRuntime) survive(p *panics.Panic, msg string, args ...any) {
+	if p != nil {
+		p.Report(rt.metrics.Panics.WithLabelValues(rt.cfg.Name), rt.warn, msg, append([]any{"listener", rt.cfg.Name}, args...)...)
+	}
 }
 
 // Listener is a running udp, tcp, tls or unix listener.
@@ -86,6 +101,7 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 		metrics: o.Metrics,
 		log:     o.Log,
 		warn:    logthrottle.New(o.Log, logthrottle.DefaultEvery),
+		onFrame: o.onFrame,
 	}
 	// The drops a listener counts exist at 0 from the start (not from its
 	// first reader), so that an alert on increase() sees the first one.

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/framing"
 )
 
@@ -78,6 +79,7 @@ func startStream(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	l.ln = ln
 	// Exported at 0 from the start, not at the first connection.
 	rt.metrics.Connections.WithLabelValues(rt.cfg.Name)
+	rt.metrics.Panics.WithLabelValues(rt.cfg.Name)
 	for _, reason := range []string{"max_connections", "max_connections_per_source"} {
 		rt.metrics.Rejected.WithLabelValues(rt.cfg.Name, reason)
 	}
@@ -203,10 +205,11 @@ func (l *streamListener) releasePeerSlot(src netip.Addr) {
 // stack, grown by decoding, back to 4 KiB.
 func (l *streamListener) serve(conn *idleConn) {
 	defer l.closed(conn)
+	peer := conn.RemoteAddr().String()
+	defer l.survive(peer)
 	gauge := l.rt.metrics.Connections.WithLabelValues(l.rt.cfg.Name)
 	gauge.Inc()
 	defer gauge.Dec()
-	peer := conn.RemoteAddr().String()
 	var r io.Reader = conn
 	if l.tlsCfg != nil {
 		tc := l.handshake(conn, peer)
@@ -233,6 +236,9 @@ func (l *streamListener) serve(conn *idleConn) {
 			l.ended(peer, err)
 			return
 		}
+		if l.rt.onFrame != nil {
+			l.rt.onFrame(frame)
+		}
 		if n := fr.Reads(); n != reads {
 			reads, received = n, time.Now()
 		}
@@ -241,6 +247,17 @@ func (l *streamListener) serve(conn *idleConn) {
 			return // the pipeline stopped (a stop out of time): what follows could only be dropped
 		}
 	}
+}
+
+// survive, deferred by serve, ends a connection whose reading panicked
+// (a bug in nomen that some bytes found: in framing, TLS, the ingester)
+// instead of the process: the frames read before are handed on (serve's
+// deferred flush), the connection is closed, and what it had not read is
+// lost to its sender, which gets a reset (syslog over TCP has no
+// acknowledgements to send it again by). Decoding a message has its own
+// guard (relay/decode), which keeps the message.
+func (l *streamListener) survive(peer string) {
+	l.rt.survive(panics.Of(recover()), "reading a connection panicked (a bug in nomen: please report it); the connection is closed, what it had not read yet is lost", "peer", peer)
 }
 
 // closed forgets a connection that ended.

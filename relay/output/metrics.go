@@ -28,6 +28,11 @@ type Metrics struct {
 	// (nomen_output_panics_total{output}): each is written in its safe
 	// form (safeForm) or, if that panics too, dead-lettered.
 	Panics *prometheus.CounterVec
+	// WorkerPanics counts panics of an output's worker outside writing
+	// events (nomen_output_worker_panics_total{output}): opening or
+	// closing its sink, delivering, closing its journal reader or
+	// dead-letter file (guard.go says what each means).
+	WorkerPanics *prometheus.CounterVec
 	// StopPanics counts stops of an output that panicked, a bug in nomen
 	// (nomen_output_stop_panics_total{output}); relay's stopOutputs
 	// recovers them, on the goroutine it stops the worker on.
@@ -66,6 +71,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_output_panics_total", Help: "Events whose writing by an output panicked (a bug in nomen: the event is written in its safe form with nomen.encode_error, or dead-lettered), by output.",
 		}, []string{"output"}),
+		WorkerPanics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nomen_output_worker_panics_total", Help: "Panics of an output's worker outside writing events: opening or closing its sink, delivering (it starts over from its committed position), closing its journal reader or dead-letter file (a bug in nomen: the output goes on, its undelivered events stay in the journal), by output.",
+		}, []string{"output"}),
 		StopPanics: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_output_stop_panics_total", Help: "Stops of an output (by a reload or at shutdown) that panicked (a bug in nomen: the stop failed, what the output had not delivered stays in the journal), by output.",
 		}, []string{"output"}),
@@ -74,7 +82,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"output", "state"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.Panics, m.StopPanics, m.State)
+		reg.MustRegister(m.Events, m.Failures, m.Lag, m.DeadLettered, m.Filtered, m.Panics, m.WorkerPanics, m.StopPanics, m.State)
 	}
 	return m
 }
@@ -84,6 +92,7 @@ type series struct {
 	events, filtered, deadLettered  prometheus.Counter
 	openFailed, retryable, rejected prometheus.Counter
 	configErrors, panics            prometheus.Counter
+	workerPanics                    prometheus.Counter
 	lag                             prometheus.Gauge
 }
 
@@ -98,6 +107,7 @@ func (m *Metrics) series(name string) series {
 		rejected:     m.Failures.WithLabelValues(name, KindPermanent),
 		configErrors: m.Failures.WithLabelValues(name, KindConfig),
 		panics:       m.Panics.WithLabelValues(name),
+		workerPanics: m.WorkerPanics.WithLabelValues(name),
 		lag:          m.Lag.WithLabelValues(name),
 	}
 }

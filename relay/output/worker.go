@@ -45,6 +45,12 @@
 //     panics is written in its safe form (safeForm: nomen.encode_error
 //     and the event's original) or, if that panics too, dead-lettered;
 //     counted in nomen_output_panics_total and logged with the stack.
+//   - A panic elsewhere on the worker's goroutines (opening or closing the
+//     sink, reading the journal, committing; guard.go) is counted in
+//     nomen_output_worker_panics_total and logged with the stack: an
+//     Open that panics is a failed open, a Close a failed close, and
+//     anywhere else the worker starts over from its committed position
+//     after the backoff. Nothing is committed that was not written.
 //   - Reopen (SIGHUP) asks a forward.Reopener sink to reopen its files
 //     before the next write.
 //   - Stop drains: it writes what the journal already holds, then closes
@@ -92,6 +98,8 @@ type Source interface {
 	Commit(id uint64) error
 	// Seek repositions after id (and commits id).
 	Seek(id uint64) error
+	// Committed is the last ID committed.
+	Committed() uint64
 	// Lag is the number of events not committed yet; it is called from
 	// another goroutine too.
 	Lag() uint64
@@ -249,12 +257,32 @@ func (w *Worker) Stop(ctx context.Context) error {
 
 func (w *Worker) run() {
 	defer close(w.done)
-	defer w.o.Source.Close()
+	defer w.guarded("closing its journal reader", w.o.Source.Close)
 	if w.o.DeadLetter != nil {
-		defer w.o.DeadLetter.Close()
+		defer w.guarded("closing its dead-letter file", w.o.DeadLetter.Close)
 	}
 	go w.reportLag()
 	defer w.closeSink()
+	// A panic while delivering (guard.go) resumes, after the backoff,
+	// from the committed position: the events in hand were not committed.
+	retry.Do(w.ctx, w.retryPolicy(), func(n int) error {
+		return w.guarded("delivering", func() error {
+			if n > 0 {
+				w.closeSink()
+				if err := w.o.Source.Seek(w.o.Source.Committed()); err != nil {
+					w.log.Error("output: cannot go back to the committed position after a panic, stopping", "err", err)
+					return nil
+				}
+			}
+			w.deliverAll()
+			return nil
+		})
+	})
+}
+
+// deliverAll opens the sink and delivers what the journal holds until
+// the worker stops (or the journal fails).
+func (w *Worker) deliverAll() {
 	if !w.open() {
 		return
 	}
@@ -283,18 +311,21 @@ func (w *Worker) run() {
 }
 
 // reportLag keeps the lag gauge fresh while a write is slow or the worker
-// waits to retry.
+// waits to retry. A panic reading the lag ends it (counted and logged, guard.go): the
+// gauge is then set after each commit only.
 func (w *Worker) reportLag() {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			w.m.lag.Set(float64(w.o.Source.Lag()))
-		case <-w.done:
-			return
+	w.guarded("reporting its lag", func() error {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				w.m.lag.Set(float64(w.o.Source.Lag()))
+			case <-w.done:
+				return nil
+			}
 		}
-	}
+	})
 }
 
 // collect fills w.batch with the next events that pass the filters and
@@ -458,7 +489,7 @@ func (w *Worker) applyReopen() {
 		return
 	}
 	if r, ok := w.o.Sink.(forward.Reopener); ok {
-		if err := r.Reopen(); err != nil {
+		if err := w.guarded("reopening the sink's files", r.Reopen); err != nil && !isPanic(err) {
 			w.log.Warn("output: reopen failed", "err", err)
 		}
 	}
@@ -470,7 +501,7 @@ func (w *Worker) closeSink() {
 		return
 	}
 	w.opened = false
-	if err := w.o.Sink.Close(); err != nil {
+	if err := w.guarded("closing the sink", w.o.Sink.Close); err != nil && !isPanic(err) {
 		w.log.Warn("output: close", "err", err)
 	}
 }
@@ -481,7 +512,7 @@ func (w *Worker) closeSink() {
 func (w *Worker) open() bool {
 	w.repositioned = false
 	err := retry.Do(w.ctx, w.retryPolicy(), func(int) error {
-		err := w.o.Sink.Open(w.ctx)
+		err := w.guarded("opening the sink", func() error { return w.o.Sink.Open(w.ctx) })
 		if err == nil || w.ctx.Err() != nil {
 			return err
 		}

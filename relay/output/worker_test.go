@@ -148,6 +148,8 @@ type harness struct {
 	dlMax int64         // the dead-letter file's max bytes (0: default)
 	nap   time.Duration // how long a recorded delay really waits (0: not at all)
 	logs  *logLines     // every line the worker logged
+	// source, if set, wraps the worker's journal reader (tests inject panics).
+	source func(*journal.Reader) Source
 }
 
 func newHarness(t *testing.T, cfg journal.Config) *harness {
@@ -180,6 +182,9 @@ func (h *harness) worker(o Options) (*Worker, *[]time.Duration) {
 		h.t.Fatal(err)
 	}
 	o.Name, o.Source, o.Metrics = "out", r, h.m
+	if h.source != nil {
+		o.Source = h.source(r)
+	}
 	o.DeadLetter = NewDeadLetter(h.dl, h.dlMax, "relay1")
 	h.logs = &logLines{}
 	o.Logger = slog.New(slog.NewTextHandler(testWriter{h.t, h.logs}, nil))
