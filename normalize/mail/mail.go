@@ -37,8 +37,8 @@ func Decoders() []*ecs.Decoder {
 		{Name: "postfix", Programs: []string{"postfix*"}, Decode: decodePostfix},
 		{Name: "sendmail", Programs: []string{"sendmail", "sm-*"}, Decode: decodeSendmail},
 		{Name: "procmail", Programs: []string{"procmail"}, Prefixes: []string{"procmail: "},
-			Sniff: sniffProcmail, Decode: decodeProcmail},
-		{Name: "exchange", Prefixes: []string{"#"}, Sniff: sniffExchange, Decode: exchange.decode},
+			Sniff: sniffProcmail, Gate: gateProcmail, Decode: decodeProcmail},
+		{Name: "exchange", Prefixes: []string{"#"}, Sniff: sniffExchange, Gate: gateExchange, Decode: exchange.decode},
 	}
 }
 
