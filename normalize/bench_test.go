@@ -38,6 +38,42 @@ func BenchmarkParseNormalizeVendor(b *testing.B) {
 	b.Run("windows_agent", benchNormalizeAgent)
 }
 
+// benchLines are single lines, one per road through parse and dispatch,
+// each with the decoder that must recognise it ("" for none): the
+// ordinary lines no decoder knows go through every sniffer; the RFC 5424
+// one has the shape (250 bytes) of what the throughput benchmark sends.
+var benchLines = []struct{ name, line, decoder string }{
+	{"rfc5424_unknown", `<134>1 2024-05-01T12:00:07.055433Z host007.example.net app7 1007 ID7 [meta@32473 seq="7" zone="eu-3"][origin ip="192.0.2.8"] seq=0000000007 Nightly batch Seven of the Billing service closed its ledger and Archived the old Invoices while the Queue dra`, ""},
+	{"rfc3164_unknown", `<13>Jul  1 11:59:58 app7 frobnicator[812]: rotated 3 widgets in 0.2s, flushed the Cache of db-2 and Told the Scheduler that queue seven is empty`, ""},
+	{"sshd", `<38>Jul  1 12:00:01 bastion sshd[4242]: Failed password for invalid user admin from 198.51.100.23 port 52214 ssh2`, "sshd"},
+	{"cisco_asa", `<166>Jul 01 2026 12:00:02 fw-edge-1 : %ASA-6-302013: Built outbound TCP connection 1234567 for outside:203.0.113.80/443 (203.0.113.80/443) to inside:10.20.30.55/49830 (198.51.100.7/49830)`, "cisco_asa"},
+	{"fortinet", `<189>date=2026-07-01 time=12:00:03 devname="FGT-A" devid="FG100F0000000001" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.1.2.3 srcport=51000 dstip=198.51.100.20 dstport=443 proto=6 action="accept"`, "fortinet"},
+	{"cef", `<134>Jul  1 12:00:04 fw-edge-02 CEF:0|Example Networks|EdgeWall|9.1|100|traffic denied|5|src=10.0.0.5 dst=198.51.100.9 spt=51515 dpt=443 proto=TCP act=deny`, "cef"},
+	{"iptables", `<4>Jul  1 12:00:05 gw kernel: [12345.678901] DROP IN=eth0 OUT= MAC= SRC=198.51.100.4 DST=192.0.2.1 LEN=60 TTL=51 PROTO=TCP SPT=51000 DPT=22 SYN`, "iptables"},
+	{"paloalto", `<14>Jul  1 12:00:06 PA-1 1,2026/07/01 12:00:06,0123456789,TRAFFIC,end,2561,2026/07/01 12:00:05,10.1.2.3,198.51.100.20,203.0.113.9,198.51.100.20,allow-web`, "paloalto"},
+}
+
+// BenchmarkParseNormalizeLine is BenchmarkParseNormalize on one line at a
+// time (benchLines): instructions per message of each road under
+// callgrind (run at two -test.benchtime Nx and subtract).
+func BenchmarkParseNormalizeLine(b *testing.B) {
+	n, err := New(Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	for _, l := range benchLines {
+		var e event.Event
+		e.Fields = make([]event.Field, 0, 32)
+		e.Received, e.Input = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC), "bench"
+		p.Parse([]byte(l.line), &e)
+		if got := n.Normalize(&e); got != l.decoder {
+			b.Fatalf("%s: decoded by %q, want %q", l.name, got, l.decoder)
+		}
+		b.Run(l.name, func(b *testing.B) { benchParseNormalize(b, [][]byte{[]byte(l.line)}) })
+	}
+}
+
 // benchNormalizeAgent is the agent's road: no syslog parse, the record's
 // event XML as Original (relay/agent builds these events). The XML is that
 // of the windows_xml corpus, cut from its syslog header.

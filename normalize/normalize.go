@@ -8,7 +8,8 @@
 //  2. built-in decoders registered for the event's program name;
 //  3. built-in decoders registered for a literal prefix of the message;
 //  4. built-in sniffers (content checks for events whose program name says
-//     nothing: bare Apache lines, Windows records in JSON or XML, ...).
+//     nothing: bare Apache lines, Windows records in JSON or XML, ...),
+//     each asked only if the event passes its gate (sniff.go).
 //
 // An event no decoder recognises keeps its syslog fields and raw text and
 // gets no invented category.
@@ -38,7 +39,7 @@ type Normalizer struct {
 	exactShape [256]uint64
 	prefixed   [256][]progPrefix // "postfix/*", "%asa-*", by the prefix's first byte
 	byMsg      [256][]msgPrefix  // by the prefix's first byte: a line is compared with its own few
-	sniffers   []*ecs.Decoder
+	sniffers   sniffIndex
 	rules      *rules.Set
 }
 
@@ -88,7 +89,7 @@ func newNormalizer(decoders []*ecs.Decoder) *Normalizer {
 			n.byMsg[p[0]] = append(n.byMsg[p[0]], msgPrefix{p, d})
 		}
 		if d.Sniff != nil {
-			n.sniffers = append(n.sniffers, d)
+			n.sniffers.add(d)
 		}
 	}
 	return n
@@ -191,10 +192,8 @@ func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 			}
 		}
 	}
-	for _, d := range n.sniffers {
-		if d.Sniff(e) && tr.tried(d, StepSniff, "", d.Decode(e)) {
-			return d.Name
-		}
+	if name := n.sniff(e, tr); name != "" {
+		return name
 	}
 	if tr != nil {
 		tr.none(n, prog)

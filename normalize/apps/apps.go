@@ -51,12 +51,13 @@ type catalog struct {
 	// sniff, if set, recognises the program's lines that carry no syslog
 	// tag (its own log file).
 	sniff func(e *event.Event) bool
+	gate  ecs.SniffGate // sniff's gate
 	set   *rules.Set
 }
 
 // catalogs lists the programs in dispatch order.
 var catalogs = []*catalog{
-	{name: "vsftpd", programs: []string{"vsftpd"}, cut: cutVsftpd, sniff: sniffVsftpdLog},
+	{name: "vsftpd", programs: []string{"vsftpd"}, cut: cutVsftpd, sniff: sniffVsftpdLog, gate: gateVsftpdLog},
 	{name: "proftpd", programs: []string{"proftpd"}},
 	{name: "ftpd", programs: []string{"ftpd", "in.ftpd", "wu-ftpd", "wu.ftpd"}},
 	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
@@ -94,7 +95,7 @@ func init() {
 func Decoders() []*ecs.Decoder {
 	ds := make([]*ecs.Decoder, 0, len(catalogs))
 	for _, c := range catalogs {
-		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Decode: c.decode})
+		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Gate: c.gate, Decode: c.decode})
 	}
 	return ds
 }

@@ -34,6 +34,9 @@ func cutVsftpd(m string) (string, head, bool) {
 	return m, h, true
 }
 
+// gateVsftpdLog: sniffVsftpdLog's lines hold "[pid ".
+var gateVsftpdLog = ecs.SniffGate{Marker: '['}
+
 // sniffVsftpdLog recognises a line of vsftpd's own log file, which has
 // no syslog tag: "Fri Jan 19 12:20:33 2007 [pid 27202] ...".
 func sniffVsftpdLog(e *event.Event) bool {

@@ -54,13 +54,13 @@ import (
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
-		{Name: "paloalto", Sniff: sniffPANOS, Decode: panos.decode},
+		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
 		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: screenOSSource.decode},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_screen", "mgd", "sshd"},
-			Sniff: sniffJunos, Decode: decodeJunos},
-		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Decode: decodeCheckPoint},
-		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Decode: cefSource.decode},
-		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Decode: leefSource.decode},
+			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
+		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
+		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Gate: gatePipe, Decode: cefSource.decode},
+		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Gate: gatePipe, Decode: leefSource.decode},
 		{Name: "json", Prefixes: []string{"{", "@cee:"}, Decode: decodeJSON},
 	}
 }
@@ -188,8 +188,14 @@ func malformed(e *event.Event, reason string) {
 	}
 }
 
+// gatePANOS: the CSV's first column ends within 9 bytes (paloalto.Sniff).
+var gatePANOS = ecs.SniffGate{Marker: ',', Window: 9}
+
 // sniffPANOS: PAN-OS lines have no tag; the message starts with the CSV.
 func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }
+
+// gateJunos: the tag is upper-case, at the start or as the MSGID.
+var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", Also: func(e *event.Event) bool { return e.MsgID != "" }}
 
 // sniffJunos: an event-mode Junos line, whose program is the daemon's name
 // ("flowd_octeon_hm"), still starts with its upper-case tag, or carries
@@ -240,6 +246,8 @@ func decodeJunos(e *event.Event) bool {
 
 // sniffCheckPoint: a Log Exporter body starts with '[' (after the "- " of
 // an empty MSGID that the parser left in the message).
+var gateCheckPoint = ecs.SniffGate{First: "[-"}
+
 func sniffCheckPoint(e *event.Event) bool {
 	m := e.Message
 	return len(m) > 3 && (m[0] == '[' || m[0] == '-' && m[2] == '[') && checkpoint.Sniff(e.AppName, m)
@@ -276,8 +284,14 @@ func unsplitTag(e *event.Event, tag string) {
 
 // sniffCEF and sniffLEEF find the header after a relay's words (the
 // leaf packages look at most 256 bytes in). A header has a '|' within
-// that head: most lines have none, and one IndexByte says so.
+// that head: most lines have none, and their gate (gatePipe) says so
+// with one search for both.
 func sniffCEF(e *event.Event) bool  { return hasPipe(e.Message) && cef.Sniff(e.AppName, e.Message) }
 func sniffLEEF(e *event.Event) bool { return hasPipe(e.Message) && cef.SniffLEEF(e.AppName, e.Message) }
 
-func hasPipe(m string) bool { return strings.IndexByte(m[:min(len(m), 272)], '|') >= 0 }
+// pipeWindow is the head in which CEF and LEEF headers have their '|'.
+const pipeWindow = 272
+
+var gatePipe = ecs.SniffGate{Marker: '|', Window: pipeWindow}
+
+func hasPipe(m string) bool { return strings.IndexByte(m[:min(len(m), pipeWindow)], '|') >= 0 }

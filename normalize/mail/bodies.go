@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -15,6 +16,9 @@ import (
 // "nrcpt=N (queue active)", its cleanup's "message-id="; sendmail's
 // "xdelay=", "mailer=", "stat=", its "class=" and "nrcpts="), so that a
 // line of another program that merely starts with an id never is.
+
+// gateBody: the body sniffers take only a line that names no program.
+var gateBody = ecs.SniffGate{Also: func(e *event.Event) bool { return e.AppName == "" }}
 
 // sniffPostfixBody recognises a program-less postfix line.
 func sniffPostfixBody(e *event.Event) bool {

@@ -44,6 +44,9 @@ func newExchangeDecoder() *exchangeDecoder {
 	return &exchangeDecoder{layouts: ecs.NewLayouts[*exchangeLayout](exchangeMaxSources)}
 }
 
+// gateExchange: sniffExchange's lines start with the year's digits.
+var gateExchange = ecs.SniffGate{First: "0123456789"}
+
 // sniffExchange recognises a tracking data line: it starts with a date
 // followed by 'T' (2007+) or a TAB (2003).
 func sniffExchange(e *event.Event) bool {

@@ -34,11 +34,11 @@ import (
 func Decoders() []*ecs.Decoder {
 	exchange := newExchangeDecoder() // per normalizer: it remembers #Fields: headers
 	return []*ecs.Decoder{
-		{Name: "postfix", Programs: []string{"postfix*"}, Sniff: sniffPostfixBody, Decode: decodePostfix},
-		{Name: "sendmail", Programs: []string{"sendmail", "sm-*"}, Sniff: sniffSendmailBody, Decode: decodeSendmail},
+		{Name: "postfix", Programs: []string{"postfix*"}, Sniff: sniffPostfixBody, Gate: gateBody, Decode: decodePostfix},
+		{Name: "sendmail", Programs: []string{"sendmail", "sm-*"}, Sniff: sniffSendmailBody, Gate: gateBody, Decode: decodeSendmail},
 		{Name: "procmail", Programs: []string{"procmail"}, Prefixes: []string{"procmail: "},
-			Sniff: sniffProcmail, Decode: decodeProcmail},
-		{Name: "exchange", Prefixes: []string{"#"}, Sniff: sniffExchange, Decode: exchange.decode},
+			Sniff: sniffProcmail, Gate: gateProcmail, Decode: decodeProcmail},
+		{Name: "exchange", Prefixes: []string{"#"}, Sniff: sniffExchange, Gate: gateExchange, Decode: exchange.decode},
 	}
 }
 

@@ -248,6 +248,9 @@ func sendmailReply(e *event.Event, s string) {
 //	  Folder: /var/mail/bob						   4211
 //	procmail: Couldn't create "/var/mail/bob"
 
+// gateProcmail: sniffProcmail's three prefixes start with 'F' or 'S'.
+var gateProcmail = ecs.SniffGate{First: "FS"}
+
 func sniffProcmail(e *event.Event) bool {
 	if e.AppName != "" {
 		return false

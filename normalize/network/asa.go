@@ -25,6 +25,11 @@ import (
 // id has one (setCatalogued). A malformed envelope ("%ASA-9-106023", a
 // five-digit id) is not an ASA message, wherever it stands.
 
+// gateASABare: ": %" and the six digits start the message; a host before
+// the tag (cutHostBeforeTag) ends at a space within 64 bytes, followed by
+// the '%'.
+var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 66}
+
 // sniffASABare recognises the bare "302020: Built ..." form some exports
 // use (six-digit id, no family, no severity): only catalogued ids; and an
 // envelope behind a relay's empty tag (": %ASA-6-113005: ...").

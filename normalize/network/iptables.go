@@ -28,6 +28,9 @@ import (
 // A prefix that syslog mistook for the tag ("DENY: IN=...") is taken back
 // from the APP-NAME.
 
+// gateIptables: sniffIptables's lines hold "IN=".
+var gateIptables = ecs.SniffGate{Marker: '='}
+
 // sniffIptables recognises netfilter lines whose program is not "kernel".
 func sniffIptables(e *event.Event) bool {
 	return strings.Contains(e.Message, "IN=") && strings.Contains(e.Message, " SRC=")

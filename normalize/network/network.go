@@ -33,6 +33,7 @@ func Decoders() []*ecs.Decoder {
 			Prefixes: []string{"%ASA-", "%PIX-", "%FTD-", "%FWSM-", "%NGIPS-", "ASA-", "PIX-", "FTD-", "access-list ", "Deny ",
 				"0|", "1|", "2|", "3|", "4|", "5|", "6|", "7|"},
 			Sniff:  sniffASABare,
+			Gate:   gateASABare,
 			Decode: decodeASA,
 		},
 		{
@@ -46,6 +47,7 @@ func Decoders() []*ecs.Decoder {
 			Programs: []string{"kernel"},
 			Prefixes: []string{"IN="},
 			Sniff:    sniffIptables,
+			Gate:     gateIptables,
 			Decode:   decodeIptables,
 		},
 		{

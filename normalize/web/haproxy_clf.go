@@ -185,6 +185,9 @@ func setHAProxyTLS(e *event.Event, tail string) {
 	}
 }
 
+// gateHAProxy: sniffHAProxy's lines start with the client's address.
+var gateHAProxy = ecs.SniffGate{First: "0123456789abcdefABCDEF"}
+
 // sniffHAProxy recognises a bare HAProxy line (read from a file, or sent
 // without a syslog header) cheaply: CLIENT:PORT then " [" and an accept
 // date "01/Jul/2026:10:00:00.123]" within the first 64 bytes, or a CLF

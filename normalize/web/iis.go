@@ -62,6 +62,11 @@ func iisLineStart(m string) bool {
 	return true
 }
 
+// gateIIS: sniffIIS takes a header ('#') or a data line (its date first),
+// or a line without PRI whose date and time the parser read as its
+// timestamp (iisLine looks at the original then).
+var gateIIS = ecs.SniffGate{First: "#0123456789", Also: func(e *event.Event) bool { return e.Pri == event.NoPri }}
+
 // sniffIIS recognises an IIS header or data line cheaply.
 func sniffIIS(e *event.Event) bool {
 	m := e.Message

@@ -110,6 +110,17 @@ func setSquidResult(e *event.Event, code string, status int64) {
 	e.SetStr("squid.cache_status", code)
 }
 
+// gateSquid: a native line starts with its Unix time's digits, a CLF one
+// ends in an upper-case hierarchy code, spaces aside (squidCLFResult).
+var gateSquid = ecs.SniffGate{First: "0123456789", Also: func(e *event.Event) bool {
+	m := e.Message
+	i := len(m)
+	for i > 0 && m[i-1] == ' ' {
+		i--
+	}
+	return i > 0 && 'A' <= m[i-1] && m[i-1] <= 'Z'
+}}
+
 // squidCLFResult cuts the "CODE:HIERARCHY" word that ends a line of the
 // common and combined logformats; ok is false for any other line.
 func squidCLFResult(m string) (head, code, hier string, ok bool) {

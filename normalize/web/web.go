@@ -39,11 +39,11 @@ func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "apache", Programs: []string{"apache*", "httpd*"}, Decode: decodeWeb},
 		{Name: "nginx", Programs: []string{"nginx*"}, Decode: decodeWeb},
-		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Decode: decodeSquid},
-		{Name: "haproxy", Programs: []string{"haproxy"}, Sniff: sniffHAProxy, Decode: decodeHAProxy},
-		{Name: "web", Sniff: sniffWeb, Decode: decodeWeb},
+		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Gate: gateSquid, Decode: decodeSquid},
+		{Name: "haproxy", Programs: []string{"haproxy"}, Sniff: sniffHAProxy, Gate: gateHAProxy, Decode: decodeHAProxy},
+		{Name: "web", Sniff: sniffWeb, Gate: gateWeb, Decode: decodeWeb},
 		{Name: "iis", Prefixes: []string{"#Software: Microsoft Internet Information Services", "#Fields: date time "},
-			Sniff: sniffIIS, Decode: newIISDecoder().decode}, // per normalizer: it remembers #Fields: headers
+			Sniff: sniffIIS, Gate: gateIIS, Decode: newIISDecoder().decode}, // per normalizer: it remembers #Fields: headers
 	}
 }
 
@@ -61,6 +61,10 @@ func sniffSquid(e *event.Event) bool {
 	_, _, _, clf := squidCLFResult(e.Message)
 	return squidShape(e.Message) || clf
 }
+
+// gateWeb: each of sniffWeb's shapes has a '[' (nginx's level, Apache's
+// error stamp, the access line's time).
+var gateWeb = ecs.SniffGate{Marker: '['}
 
 // sniffWeb recognises a bare access or error line cheaply.
 func sniffWeb(e *event.Event) bool {

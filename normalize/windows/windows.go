@@ -49,9 +49,15 @@ func Decoders() []*ecs.Decoder {
 			"security", "microsoft-windows-eventlog", "eventlog"},
 		Prefixes: []string{"MSWinEventLog", "<Event", "<?xml", "{"},
 		Sniff:    sniffWindows,
+		Gate:     gateWindows,
 		Decode:   decodeWindows,
 	}}
 }
+
+// gateWindows: sniffWindows takes an agent record, "MSWinEventLog" in the
+// first 256 bytes (so a 'W' there), or "<Event" after leading white space.
+var gateWindows = ecs.SniffGate{First: " \t\r\n<", Marker: 'W', Window: 256,
+	Also: func(e *event.Event) bool { return e.Format == "agent" }}
 
 // sniffWindows catches what the cheap dispatch misses: agent records and
 // Snare lines with their own "HOST<tab>" in front or leading spaces.

@@ -18,8 +18,11 @@ func message250() []byte {
 	return m[:250]
 }
 
-// stream repeats frames to about 4 MiB.
-func stream(octet bool) []byte {
+// stream repeats frames to about 4 MiB, octet-counted or LF-terminated.
+func stream(octet bool) []byte { return streamEnded(octet, '\n') }
+
+// streamEnded is stream with frames ended by trailer (when not octet).
+func streamEnded(octet bool, trailer byte) []byte {
 	m := message250()
 	var b bytes.Buffer
 	for b.Len() < 4<<20 {
@@ -28,7 +31,7 @@ func stream(octet bool) []byte {
 			b.Write(m)
 		} else {
 			b.Write(m)
-			b.WriteByte('\n')
+			b.WriteByte(trailer)
 		}
 	}
 	return b.Bytes()
@@ -50,8 +53,8 @@ func (r *loopReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func benchFraming(b *testing.B, octet bool) {
-	fr := NewReader(&loopReader{data: stream(octet)}, DefaultMaxSize)
+func benchFraming(b *testing.B, octet bool, trailer byte) {
+	fr := NewReader(&loopReader{data: streamEnded(octet, trailer)}, DefaultMaxSize)
 	b.SetBytes(250)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -65,10 +68,13 @@ func benchFraming(b *testing.B, octet bool) {
 }
 
 // BenchmarkFramingLF: 250-byte LF-terminated messages (MB/s counts message bytes).
-func BenchmarkFramingLF(b *testing.B) { benchFraming(b, false) }
+func BenchmarkFramingLF(b *testing.B) { benchFraming(b, false, '\n') }
+
+// BenchmarkFramingNUL: 250-byte NUL-terminated messages (no LF in the stream).
+func BenchmarkFramingNUL(b *testing.B) { benchFraming(b, false, 0) }
 
 // BenchmarkFramingOctet: 250-byte octet-counted messages.
-func BenchmarkFramingOctet(b *testing.B) { benchFraming(b, true) }
+func BenchmarkFramingOctet(b *testing.B) { benchFraming(b, true, 0) }
 
 // TestLongStreamRandomReads frames a 1 MiB stream of mixed framings and
 // sizes (some over the maximum) read in random chunk sizes, so buffer

@@ -94,14 +94,18 @@ type Stats struct {
 
 // Reader reads frames from a stream. It is not safe for concurrent use.
 type Reader struct {
-	r       io.Reader
-	mode    Mode
-	max     int
-	buf     []byte
-	start   int   // first unconsumed byte
-	end     int   // end of valid data
-	scanned int   // bytes after start already searched for a trailer
-	err     error // sticky read error (io.EOF at the end)
+	r     io.Reader
+	mode  Mode
+	max   int
+	buf   []byte
+	start int   // first unconsumed byte
+	end   int   // end of valid data
+	err   error // sticky read error (io.EOF at the end)
+
+	// Where the searches for the two trailers stopped (see trailerAt):
+	// at the first LF (NUL) from the frame that searched on, or at the
+	// end of the data then, with none before.
+	lfAt, nulAt int
 
 	discard    bool // drop bytes up to the next trailer (after an LF truncation)
 	discardN   int  // drop this many bytes (after an octet truncation)
@@ -143,16 +147,28 @@ func (r *Reader) sizeBuffer() {
 	switch {
 	case left == 0 && r.waiting:
 		r.giveBack()
-		r.buf, r.start, r.end = nil, 0, 0
+		r.buf = nil
+		r.moved()
 	case r.buf == nil || (left == 0 && len(r.buf) == full && r.lastRead < smallBuf):
 		r.giveBack()
-		r.buf, r.start, r.end = *bufPool(smallBuf).Get().(*[]byte), 0, 0
+		r.buf = *bufPool(smallBuf).Get().(*[]byte)
+		r.moved()
 	case len(r.buf) < full && (r.filled || left > len(r.buf)/2):
 		big := *bufPool(full).Get().(*[]byte)
-		r.end, r.start = copy(big, r.buf[r.start:r.end]), 0
+		copy(big, r.buf[r.start:r.end])
 		r.giveBack()
 		r.buf = big
+		r.moved()
 	}
+}
+
+// moved sets start and end after the unconsumed data was moved to the
+// start of the buffer (or dropped, when there was none), and where the
+// trailer searches stopped with it.
+func (r *Reader) moved() {
+	r.lfAt = max(r.lfAt-r.start, 0)
+	r.nulAt = max(r.nulAt-r.start, 0)
+	r.start, r.end = 0, r.end-r.start
 }
 
 // giveBack puts the buffer in its pool; the caller replaces r.buf.
@@ -239,9 +255,8 @@ func (r *Reader) skipDiscarded() bool {
 		r.discardN -= n
 		return r.discardN == 0
 	}
-	data := r.buf[r.start:r.end]
-	if i := indexTrailer(data); i >= 0 {
-		r.start += i + 1
+	if i := r.trailerAt(); i >= 0 {
+		r.start = i + 1
 		r.discard = false
 		return true
 	}
@@ -308,15 +323,14 @@ func (r *Reader) countBad() {
 
 func (r *Reader) skip(n int) {
 	r.start += n
-	r.scanned = 0
 	r.badCounted = false
 }
 
 // lfFrame cuts a frame ending at LF or NUL.
 func (r *Reader) lfFrame() (f []byte, truncated, ok, need bool) {
 	data := r.buf[r.start:r.end]
-	if i := indexTrailer(data[r.scanned:]); i >= 0 {
-		i += r.scanned
+	if i := r.trailerAt(); i >= 0 {
+		i -= r.start
 		f = data[:i]
 		if i > 0 && data[i-1] == '\r' && data[i] == '\n' {
 			f = data[:i-1]
@@ -327,7 +341,6 @@ func (r *Reader) lfFrame() (f []byte, truncated, ok, need bool) {
 		}
 		return f, false, true, false
 	}
-	r.scanned = len(data)
 	// Longer than the maximum even after dropping a CR before the LF: cut.
 	if len(data) >= r.max+2 {
 		f = data[:r.max]
@@ -395,8 +408,8 @@ func (r *Reader) fill() bool {
 	for tries := 0; tries < 100; tries++ {
 		r.sizeBuffer()
 		if r.start > 0 && (r.start == r.end || len(r.buf)-r.end < chunk/2) {
-			n := copy(r.buf, r.buf[r.start:r.end])
-			r.start, r.end = 0, n
+			copy(r.buf, r.buf[r.start:r.end])
+			r.moved()
 		}
 		room := len(r.buf) - r.end
 		n, err := r.r.Read(r.buf[r.end:])
@@ -462,15 +475,47 @@ func octetHeader(data []byte, lax bool) (n, hdr int, st hdrStatus) {
 	return n, k + 1, hdrOK
 }
 
-func indexTrailer(b []byte) int {
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 {
-		return bytes.IndexByte(b, 0)
+// trailerAt returns the index in buf of the first LF or NUL after start,
+// -1 if there is none yet.
+//
+// Each trailer is searched for on its own, from where its last search
+// stopped (lfAt, nulAt): every byte is searched once for each, however
+// many frames and reads a search spans. An LF stream has no NUL: once a
+// read's data has been searched for one, its frames need no search but
+// the one for their LF (before: a second IndexByte per frame, for a NUL
+// before the LF). A NUL-terminated stream has no LF: each of its frames
+// searched the rest of the buffer for one (7,500 instructions per
+// 250-byte frame, BenchmarkFramingNUL). Two vectorised IndexByte, each
+// over the bytes once, cost less than one pass in Go that looks for both
+// (for a 250-byte frame, 210 instructions against 1,000 for eight bytes
+// at a time).
+func (r *Reader) trailerAt() int {
+	end := r.end
+	lf := max(r.lfAt, r.start)
+	if lf < end && r.buf[lf] != '\n' {
+		if i := bytes.IndexByte(r.buf[lf:end], '\n'); i >= 0 {
+			lf += i
+		} else {
+			lf = end
+		}
+		r.lfAt = lf
 	}
-	if j := bytes.IndexByte(b[:i], 0); j >= 0 {
-		return j
+	nul := max(r.nulAt, r.start)
+	if nul < lf && r.buf[nul] != 0 { // the NUL before the LF, if any
+		if i := bytes.IndexByte(r.buf[nul:end], 0); i >= 0 {
+			nul += i
+		} else {
+			nul = end
+		}
+		r.nulAt = nul
 	}
-	return i
+	switch {
+	case nul < lf:
+		return nul
+	case lf < end:
+		return lf
+	}
+	return -1
 }
 
 func trimLF(b []byte) []byte {
