@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -232,11 +233,14 @@ func appendToken(seq patAlt, t patToken) patAlt {
 
 // ---- the prefix tree ----
 
+// patNode keeps its edges by value: the tree lives as long as the rules,
+// and every object in it is one more for the collector to mark at every
+// cycle.
 type patNode struct {
-	lits  []*litEdge // radix edges; no two share a first byte
-	space *patNode   // one or more spaces/tabs
-	caps  []*capEdge // sorted by kind (narrowest first)
-	end   *userRule  // the rule whose pattern ends here
+	lits  []litEdge // radix edges; no two share a first byte
+	space *patNode  // one or more spaces/tabs
+	caps  []capEdge // sorted by kind (narrowest first)
+	end   *userRule // the rule whose pattern ends here
 }
 
 type litEdge struct {
@@ -285,15 +289,15 @@ func (n *patNode) insert(seq patAlt, r *userRule) bool {
 func (n *patNode) insertLiteral(s string) *patNode {
 	for s != "" {
 		var e *litEdge
-		for _, x := range n.lits {
-			if x.text[0] == s[0] {
-				e = x
+		for i := range n.lits {
+			if n.lits[i].text[0] == s[0] {
+				e = &n.lits[i]
 				break
 			}
 		}
 		if e == nil {
 			child := &patNode{}
-			n.lits = append(n.lits, &litEdge{text: s, next: child})
+			n.lits = append(n.lits, litEdge{text: s, next: child})
 			return child
 		}
 		c := 0
@@ -301,7 +305,7 @@ func (n *patNode) insertLiteral(s string) *patNode {
 			c++
 		}
 		if c < len(e.text) { // split the edge
-			mid := &patNode{lits: []*litEdge{{text: e.text[c:], next: e.next}}}
+			mid := &patNode{lits: []litEdge{{text: e.text[c:], next: e.next}}}
 			e.text, e.next = e.text[:c], mid
 		}
 		n, s = e.next, s[c:]
@@ -310,19 +314,17 @@ func (n *patNode) insertLiteral(s string) *patNode {
 }
 
 func (n *patNode) insertCap(k capKind, name string, stop byte) *patNode {
-	for _, c := range n.caps {
-		if c.kind == k && c.name == name && c.stop == stop {
+	for i := range n.caps {
+		if c := &n.caps[i]; c.kind == k && c.name == name && c.stop == stop {
 			return c.next
 		}
 	}
-	c := &capEdge{kind: k, name: name, stop: stop, next: &patNode{}}
+	c := capEdge{kind: k, name: name, stop: stop, next: &patNode{}}
 	i := len(n.caps)
 	for i > 0 && n.caps[i-1].kind > k {
 		i--
 	}
-	n.caps = append(n.caps, nil)
-	copy(n.caps[i+1:], n.caps[i:])
-	n.caps[i] = c
+	n.caps = slices.Insert(n.caps, i, c)
 	return c.next
 }
 
@@ -357,8 +359,8 @@ func (m *matcher) match(n *patNode, s string) *userRule {
 	if s == "" {
 		return nil
 	}
-	for _, e := range n.lits {
-		if e.text[0] == s[0] {
+	for i := range n.lits {
+		if e := &n.lits[i]; e.text[0] == s[0] {
 			if strings.HasPrefix(s, e.text) {
 				if r := m.match(e.next, s[len(e.text):]); r != nil {
 					return r
@@ -376,8 +378,8 @@ func (m *matcher) match(n *patNode, s string) *userRule {
 			return r
 		}
 	}
-	for _, c := range n.caps {
-		if r := m.matchCap(c, s); r != nil {
+	for i := range n.caps {
+		if r := m.matchCap(&n.caps[i], s); r != nil {
 			return r
 		}
 	}
