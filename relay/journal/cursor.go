@@ -36,9 +36,14 @@ type cursor struct {
 	f         *os.File // nil in memory mode
 	open      bool     // a Reader holds it
 	dirty     bool     // written since the last fsync
-	// lastCommit is when the reader last committed (pacing: an output
-	// that is delivering may be waited for, briefly; one that is not, not).
+	// lastCommit is when the reader last committed, or opened (pacing:
+	// an output that is delivering may be waited for, briefly; one that
+	// is not, not).
 	lastCommit time.Time
+	// read is the last ID the reader has taken (pacing: what it has read
+	// but not committed yet may leave the tail without costing it a disk
+	// read). Set when Next takes the lock; at least committed.
+	read uint64
 }
 
 // cursorFile maps a reader name to a file name: bytes other than letters,

@@ -80,7 +80,7 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 			Name: "nomen_journal_disk_read_events_total", Help: "Events an output read back from disk because it was behind the journal's memory tail.",
 		}, []string{"output"}),
 		Paced: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "nomen_journal_paced_appends_total", Help: "Appends that waited (at most 10ms) for an output that was delivering but about to fall behind the journal's memory tail.",
+			Name: "nomen_journal_paced_appends_total", Help: "Appends that waited for the commit of an output about to fall behind the journal's memory tail (until 100ms after its last commit at most).",
 		}),
 		Panics: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_journal_panics_total", Help: "Events whose journal encoding panicked (a bug in nomen: the event is journaled in its safe form, its original with nomen.encode_error; if that panics too, the batch's append fails).",

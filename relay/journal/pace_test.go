@@ -29,11 +29,16 @@ func openDelivering(t *testing.T) (*testJournal, *Reader) {
 }
 
 // deliveringOutput is openDelivering with the tail then filled to three
-// quarters; n is the next seq.
+// quarters, the output's last commit dated now (filling took a while on
+// a busy machine); n is the next seq.
 func deliveringOutput(t *testing.T) (*testJournal, *Reader, int) {
 	t.Helper()
 	j, r := openDelivering(t)
-	return j, r, fillTail(t, j, 1)
+	n := fillTail(t, j, 1)
+	j.mu.Lock()
+	r.c.lastCommit = time.Now()
+	j.mu.Unlock()
+	return j, r, n
 }
 
 // TestPaceWaitsForDeliveringOutput: with the tail three quarters full of
@@ -47,8 +52,9 @@ func TestPaceWaitsForDeliveringOutput(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
-	// The append waits until the output commits (or paceMax passes; a
-	// slow machine may get there first: then it must still be counted).
+	// The append waits until the output commits (or paceMax after its
+	// last commit passes; a slow machine may get there first: then it
+	// must still be counted).
 	for metricValue(j.m.Paced) == 0 {
 		select {
 		case err := <-done:
@@ -67,13 +73,65 @@ func TestPaceWaitsForDeliveringOutput(t *testing.T) {
 	}
 }
 
+// TestPaceJudgesByWhatTheOutputRead: the batch an output has read and is
+// still writing may leave the tail (appends that were not paced pushed
+// it out); the output still reads from memory, so appends go on waiting
+// for it, and it reads nothing from disk.
+func TestPaceJudgesByWhatTheOutputRead(t *testing.T) {
+	j, r, n := deliveringOutput(t)
+	batch, err := r.TryNext(1 << 20) // the whole tail: the batch being written
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := batch[len(batch)-1].ID
+	// Appends that were not paced push the start of the batch, which
+	// the output has not committed yet, out of the tail, but not its end.
+	for {
+		j.mu.Lock()
+		held := j.next - j.tail.first()
+		gone := j.tail.first() > r.c.committed+1+held/4
+		j.mu.Unlock()
+		if gone {
+			break
+		}
+		mustAppend(t, j, testEvents(n, 10))
+		n += 10
+	}
+	j.mu.Lock()
+	if j.tail.first() > last+1 {
+		t.Fatalf("the tail starts at %d, past the batch read up to %d", j.tail.first(), last)
+	}
+	r.c.lastCommit = time.Now()
+	j.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
+	for metricValue(j.m.Paced) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the append did not wait for an output reading from memory (err %v)", err)
+		default:
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	if err := r.Commit(last); err != nil { // the batch is written
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	wantSeqs(t, readAll(t, r, 1<<20), int(last), n+10-int(last))
+	if got := metricValue(j.m.DiskReads.WithLabelValues("out")); got != 0 {
+		t.Errorf("the output read %v events from disk", got)
+	}
+}
+
 // TestPaceNeverWaitsForStoppedOutput: an output that has not committed
-// for paceActive is not delivering; appends do not wait for it, however
-// full the tail, and it falls behind to the disk.
+// for paceMax holds no append, however full the tail, and it falls
+// behind to the disk.
 func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
 	j, r := openDelivering(t)
 	j.mu.Lock()
-	r.c.lastCommit = time.Now().Add(-paceActive) // as if it stopped a while ago
+	r.c.lastCommit = time.Now().Add(-paceMax) // as if it stopped a while ago
 	j.mu.Unlock()
 	n := fillTail(t, j, 1)
 	for i := 0; i < 100; i++ {
@@ -92,8 +150,9 @@ func TestPaceNeverWaitsForStoppedOutput(t *testing.T) {
 }
 
 // TestPaceIsBounded: an output that committed recently but does not
-// commit again holds an append for paceMax at most; Append (for a
-// pipeline whose inputs are backing up) never waits.
+// commit again holds appends until paceMax after its last commit, then
+// no more; Append (for a pipeline whose inputs are backing up) never
+// waits.
 func TestPaceIsBounded(t *testing.T) {
 	j, _, n := deliveringOutput(t)                                                      // its reader stays open until the test ends
 	if err := j.AppendPaced(context.Background(), testEvents(n, 10), nil); err != nil { // returns: the wait is bounded
@@ -102,7 +161,15 @@ func TestPaceIsBounded(t *testing.T) {
 	if got := metricValue(j.m.Paced); got != 1 {
 		t.Fatalf("paced %v appends, want 1", got)
 	}
-	mustAppend(t, j, testEvents(n+10, 10))
+	// paceMax has passed since the output's last commit: it stopped
+	// delivering, and holds no further append.
+	if err := j.AppendPaced(context.Background(), testEvents(n+10, 10), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := metricValue(j.m.Paced); got != 1 {
+		t.Fatalf("an output that stopped delivering held %v appends, want 1", got)
+	}
+	mustAppend(t, j, testEvents(n+20, 10))
 	if got := metricValue(j.m.Paced); got != 1 {
 		t.Fatalf("Append waited (paced %v appends, want 1)", got)
 	}

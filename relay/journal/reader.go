@@ -83,7 +83,7 @@ func (j *Journal) Reader(name string, start Start) (*Reader, error) {
 	case c.open:
 		return nil, fmt.Errorf("journal: reader %q is already open", name)
 	}
-	c.open = true
+	c.open, c.lastCommit, c.read = true, time.Now(), c.committed // a new output is paced for from its start
 	return &Reader{j: j, name: name, c: c, pos: c.committed, diskReads: j.m.DiskReads.WithLabelValues(name)}, nil
 }
 
@@ -130,6 +130,7 @@ func (r *Reader) TryNext(maxEvents int) ([]*event.Event, error) {
 			j.mu.Unlock()
 			return nil, ErrClosed
 		}
+		r.c.read = r.pos
 		if r.pos >= j.next-1 {
 			j.mu.Unlock()
 			break
@@ -145,6 +146,7 @@ func (r *Reader) TryNext(maxEvents int) ([]*event.Event, error) {
 		if !j.tail.empty() && r.pos+1 >= j.tail.first() {
 			n := len(r.out)
 			r.out = j.tail.copyFrom(r.out, r.pos+1, limit-n)
+			r.c.read = r.pos + uint64(len(r.out)-n)
 			j.mu.Unlock()
 			r.closeFile() // a deleted segment's space is freed only once nobody has it open
 			r.pos += uint64(len(r.out) - n)
@@ -304,6 +306,7 @@ func (r *Reader) Commit(id uint64) error {
 	}
 	j.mu.Lock()
 	r.c.committed, r.c.seq, r.c.dirty = id, seq, true
+	r.c.read = max(r.c.read, id)
 	r.c.lastCommit = time.Now()
 	j.retainLocked()
 	wake(&j.committed)
