@@ -22,7 +22,12 @@ const FieldSyslogHostname = "log.syslog.hostname"
 // "@" of a local source, is where the message was logged. Neither "@" nor
 // "/" occurs in a host name or an address, so a HOSTNAME with either is
 // read as a chain when every part of it is a name: other shapes ("a//b",
-// "@web1", "web1/") are left as sent.
+// "@web1", "web1/") are left as sent. An "@" is read as a source's only
+// after a name in syslog-ng's convention for sources, "s_" first (s_all,
+// s_src, s_local, s_sys: the shipped configurations'): a device that puts
+// an "@" in its own name ("Hostn@me2") keeps it, since reading half of
+// it as the host would be a wrong field, and a chain from a source named
+// otherwise is left as sent (log.syslog.hostname is not set then either).
 func unchainHost(e *event.Event) {
 	h := e.Hostname
 	if strings.IndexByte(h, '/') < 0 && strings.IndexByte(h, '@') < 0 {
@@ -31,7 +36,7 @@ func unchainHost(e *event.Event) {
 	first, hops, _ := strings.Cut(h, "/")
 	origin := first
 	if group, host, ok := strings.Cut(first, "@"); ok {
-		if !isChainName(group) {
+		if !strings.HasPrefix(group, "s_") || !isChainName(group) {
 			return
 		}
 		origin = host
