@@ -28,7 +28,7 @@ func TestKafkaProduceAndConsume(t *testing.T) {
 	c := newCluster(t, kfake.NumBrokers(3), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(4))
 	s := openKafka(t, Config{Brokers: c.ListenAddrs(), Topic: "t.{event.category}.{host.name}", AutoCreateTopics: true}, "j1")
 	evs := append(sinktest.SampleEvents(t, 1, 3), sinktest.TrickyEvent(t, 4))
-	odd := sinktest.BuildEvent(t, 5, sinktest.Spec{Raw: "<13>Nov 22 10:15:10 a.b/c app: no category", Fields: map[string]any{"event.category": []any{}}})
+	odd := sinktest.BuildEvent(t, 5, sinktest.Spec{Raw: "<13>Nov 22 10:15:10 a.b+c app: no category", Fields: map[string]any{"event.category": []any{}}})
 	evs = append(evs, odd)
 	wantTopic := []string{"t.authentication.web1", "t.process.db2", "t.network.unknown", "t.authentication.gw1", "t.unknown.a.b_c"}
 	for i, more := range sinktest.SampleEvents(t, 6, 45) { // more of each source, to check the order
