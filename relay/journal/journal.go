@@ -117,8 +117,11 @@ type Options struct {
 	Logger  *slog.Logger // default: discard
 	Metrics *Metrics     // default: unregistered
 	// TailBytes bounds the memory holding recent events for readers that
-	// keep up, in disk mode (default 8 MiB; about 6,000 typical events:
-	// three batches of 2,000). A reader further behind reads from disk.
+	// keep up, in disk mode (default 8 MiB: about 6,000 plain syslog
+	// events, three batches of 2,000, but only ~3,700 normalized events
+	// carrying the rules' fields, ~2.2 KB each by the tail's estimate:
+	// less than two batches, which is why pacing (pace.go) judges an
+	// output by what it has read). A reader further behind reads from disk.
 	// Events every open reader has committed leave the tail at once
 	// (trimTailLocked): readers that keep up hold only what they have not
 	// delivered.
