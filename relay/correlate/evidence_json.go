@@ -25,19 +25,29 @@ func (v evidence) json() evidenceJSON {
 	return evidenceJSON{IDs: v.IDs, IP: l[relIP], User: l[relUser], Hosts: l[relHosts], Hash: l[relHash], Count: int(v.Count)}
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, each list cut to
-// maxRelated (a snapshot is not trusted to respect the bound; nor to list
-// a value once: addUnique keeps the first).
+// UnmarshalJSON reads what MarshalJSON writes (see evidenceJSON.evidence).
 func (v *evidence) UnmarshalJSON(b []byte) error {
 	var j evidenceJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*v = evidence{IDs: j.IDs, related: related{Count: int32(min(max(j.Count, 0), math.MaxInt32))}}
+	*v = j.evidence()
+	return nil
+}
+
+// evidence is json's reverse, each list cut to maxRelated (a snapshot is
+// not trusted to respect the bound; nor to list a value once: addUnique
+// keeps the first). The saved forms of windows and pairs (tstateJSON,
+// pstateJSON: most of a snapshot's keys) hold an evidenceJSON rather than
+// an evidence, so that encoding/json writes it without a Marshaler, whose
+// output it would check and compact again (about half of a snapshot's
+// encoding CPU).
+func (j evidenceJSON) evidence() evidence {
+	v := evidence{IDs: j.IDs, related: related{Count: int32(min(max(j.Count, 0), math.MaxInt32))}}
 	for c, list := range [numRelated][]string{j.IP, j.User, j.Hosts, j.Hash} {
 		v.addUnique(c, list...)
 	}
-	return nil
+	return v
 }
 
 // UnmarshalJSON reads an evidence without its IDs (a threshold window's
@@ -57,7 +67,7 @@ func (v *related) UnmarshalJSON(b []byte) error {
 type pstateJSON struct {
 	At       int64             `json:"at"`
 	Deadline int64             `json:"deadline"`
-	Ev       evidence          `json:"ev"`
+	Ev       evidenceJSON      `json:"ev"`
 	Fields   map[string]string `json:"fields,omitempty"`
 	First    string            `json:"first,omitempty"`
 	Lease    uint64            `json:"lease,omitempty"`

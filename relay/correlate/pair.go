@@ -105,9 +105,7 @@ func (s *pstate) evidence(p pfirst) evidence {
 // saved returns a waiting pair as snapshots write it.
 func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 	p := firstOf(x, len(r.capture))
-	ev := s.evidence(p)
-	ev.vals = slices.Clone(ev.vals)
-	j := pstateJSON{At: s.At, Deadline: s.Deadline, Ev: ev, First: s.first(p), Lease: s.Lease}
+	j := pstateJSON{At: s.At, Deadline: s.Deadline, Ev: s.evidence(p).json(), First: s.first(p), Lease: s.Lease}
 	fields := p.fields
 	for _, name := range r.capture {
 		var v []byte
@@ -124,9 +122,10 @@ func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 // restored is saved's reverse (a waiting pair has at most its first
 // event's ID; fields the rule does not capture are not kept).
 func (r *pair) restored(j pstateJSON) (pstate, []byte) {
-	s := pstate{At: j.At, Deadline: j.Deadline, Lease: j.Lease, count: j.Ev.Count, n: j.Ev.n}
-	if len(j.Ev.IDs) > 0 {
-		s.id = j.Ev.IDs[0]
+	ev := j.Ev.evidence()
+	s := pstate{At: j.At, Deadline: j.Deadline, Lease: j.Lease, count: ev.Count, n: ev.n}
+	if len(ev.IDs) > 0 {
+		s.id = ev.IDs[0]
 	}
 	var x []byte
 	if j.First != findingid.JournalAnchor(s.id) {
@@ -137,7 +136,7 @@ func (r *pair) restored(j pstateJSON) (pstate, []byte) {
 	for _, name := range r.capture {
 		x = appendValue(x, j.Fields[name])
 	}
-	return s, append(x, j.Ev.vals...)
+	return s, append(x, ev.vals...)
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching

@@ -50,11 +50,11 @@ const slotLen = 16
 // tstateJSON is how snapshots write a window, as when its slots and
 // values were slices of its own.
 type tstateJSON struct {
-	Slots    []slot  `json:"slots,omitempty"` // counted events, in arrival order
-	Ev       related `json:"ev"`              // related.* since the window last emptied
-	Suppress int64   `json:"suppress,omitempty"`
-	Last     int64   `json:"last"`
-	Lease    uint64  `json:"lease,omitempty"`
+	Slots    []slot       `json:"slots,omitempty"` // counted events, in arrival order
+	Ev       evidenceJSON `json:"ev"`              // related.* since the window last emptied
+	Suppress int64        `json:"suppress,omitempty"`
+	Last     int64        `json:"last"`
+	Lease    uint64       `json:"lease,omitempty"`
 }
 
 // saved returns the window of st, whose extra bytes are x, as snapshots
@@ -67,18 +67,19 @@ func (st *tstate) saved(x []byte) tstateJSON {
 			j.Slots[i] = slotAt(x, i)
 		}
 	}
-	j.Ev = related{vals: append([]byte(nil), x[slotLen*int(st.slots):]...), n: st.n, Count: st.count}
+	j.Ev = evidence{related: related{vals: x[slotLen*int(st.slots):], n: st.n, Count: st.count}}.json()
 	return j
 }
 
 // restored is saved's reverse: the window and its extra bytes.
 func (j tstateJSON) restored() (tstate, []byte) {
-	st := tstate{Suppress: j.Suppress, Last: j.Last, Lease: j.Lease, slots: int32(len(j.Slots)), count: j.Ev.Count, n: j.Ev.n}
-	x := make([]byte, 0, slotLen*len(j.Slots)+len(j.Ev.vals))
+	ev := j.Ev.evidence().related // a window's evidence has no IDs
+	st := tstate{Suppress: j.Suppress, Last: j.Last, Lease: j.Lease, slots: int32(len(j.Slots)), count: ev.Count, n: ev.n}
+	x := make([]byte, 0, slotLen*len(j.Slots)+len(ev.vals))
 	for _, s := range j.Slots {
 		x = appendSlot(x, s)
 	}
-	return st, append(x, j.Ev.vals...)
+	return st, append(x, ev.vals...)
 }
 
 func slotAt(x []byte, i int) slot {
