@@ -30,23 +30,8 @@ func TestDeliverPanicIsAFailedDelivery(t *testing.T) {
 	c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
 	c.mustSend(batch(1, 1, 5))
 	c.expectError(wire.CodeUnavailable)
-	if v := f.metric(f.m.Panics.WithLabelValues(PanicDeliver)); v != 1 {
-		t.Errorf("nomen_agent_panics_total{step=deliver} = %v, want 1", v)
-	}
-	if out := logged.String(); !strings.Contains(out, "delivering a batch panicked") || !strings.Contains(out, "panic_test.go") {
-		t.Errorf("want the panic logged with its stack:\n%s", out)
-	}
-
-	c = f.dial(f.pki, "ws01")
-	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
-	if w.Streams[0].Seq != 0 {
-		t.Fatalf("resume %d after a delivery that panicked, want 0", w.Streams[0].Seq)
-	}
-	c.mustSend(batch(1, 1, 5))
-	c.waitAck("Security", 1, 5)
-	if f.rec.Count() != 5 {
-		t.Fatalf("%d events delivered, want the 5 sent again", f.rec.Count())
-	}
+	wantPanic(t, f, PanicDeliver, &logged, "delivering a batch panicked")
+	wantSentAgain(t, f)
 }
 
 // TestReadPanicEndsTheSession: a panic while reading an agent's frames
@@ -70,14 +55,28 @@ func TestReadPanicEndsTheSession(t *testing.T) {
 	if _, err := c.next(); err == nil {
 		t.Fatal("the session goes on after the panic")
 	}
-	if v := f.metric(f.m.Panics.WithLabelValues(PanicRead)); v != 1 {
-		t.Errorf("nomen_agent_panics_total{step=read} = %v, want 1", v)
+	wantPanic(t, f, PanicRead, &logged, "reading the agent's frames panicked")
+	wantSentAgain(t, f)
+}
+
+// wantPanic checks that one panic of step was counted and logged, with
+// msg and the stack (this file is on it).
+func wantPanic(t *testing.T, f *fixture, step string, logged *syncbuf.Buffer, msg string) {
+	t.Helper()
+	if v := f.metric(f.m.Panics.WithLabelValues(step)); v != 1 {
+		t.Errorf("nomen_agent_panics_total{step=%s} = %v, want 1", step, v)
 	}
-	if out := logged.String(); !strings.Contains(out, "reading the agent's frames panicked") || !strings.Contains(out, "panic_test.go") {
+	if out := logged.String(); !strings.Contains(out, msg) || !strings.Contains(out, "panic_test.go") {
 		t.Errorf("want the panic logged with its stack:\n%s", out)
 	}
+}
 
-	c = f.dial(f.pki, "ws01")
+// wantSentAgain: the agent's next session resumes before the batch the
+// panic interrupted (nothing was acknowledged), sends it again, and all
+// of it is delivered.
+func wantSentAgain(t *testing.T, f *fixture) {
+	t.Helper()
+	c := f.dial(f.pki, "ws01")
 	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
 	if w.Streams[0].Seq != 0 {
 		t.Fatalf("resume %d after the panic, want 0", w.Streams[0].Seq)
