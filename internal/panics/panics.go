@@ -12,6 +12,7 @@ package panics
 
 import (
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 
 	"github.com/nomenhq/nomen/internal/logthrottle"
@@ -66,4 +67,22 @@ func (p *Panic) Report(c Counter, l *logthrottle.Logger, msg string, args ...any
 	if l != nil {
 		l.Error(msg, append(args, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))...)
 	}
+}
+
+// Fatal, deferred on a goroutine whose panic nomen cannot survive (its
+// state is unknown after it, and going on could hang the relay or lose
+// data silently: the journal's fsync loop), makes the process fail loudly
+// and clearly instead: the panic is logged at error level through log
+// with msg, args and its stack, then raised again, which ends the process
+// (exit status 2, the runtime's trace on stderr) for the service manager
+// to restart it. A goroutine that did not panic passes through.
+func Fatal(log *slog.Logger, msg string, args ...any) {
+	p := Of(recover())
+	if p == nil {
+		return
+	}
+	if log != nil {
+		log.Error(msg, append(args, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))...)
+	}
+	panic(fmt.Sprintf("%s: %v", msg, p.Value))
 }

@@ -2,6 +2,9 @@ package panics
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"os/exec"
 	"log/slog"
 	"strings"
 	"testing"
@@ -65,4 +68,62 @@ func TestReportCountsAndLogsThrottled(t *testing.T) {
 		t.Errorf("want one line with the panic, the args and the stack:\n%s", out)
 	}
 	Of("x").Report(nil, nil, "nothing to count or log") // allowed
+}
+
+// fatalChild is the process TestFatalEndsTheProcessLoudly starts: a
+// goroutine guarded by Fatal panics.
+func fatalChild() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer Fatal(log, "the loop panicked; stopping", "loop", "test")
+		loopThatPanics()
+	}()
+	<-done
+	os.Exit(0) // not reached: Fatal ends the process
+}
+
+func loopThatPanics() { panic("state unknown") }
+
+// TestFatalEndsTheProcessLoudly: a panic under Fatal ends the process
+// with a failure status, after logging it with its stack, and the
+// runtime's trace names where it happened; it does not go on silently.
+func TestFatalEndsTheProcessLoudly(t *testing.T) {
+	if os.Getenv("NOMEN_PANICS_FATAL_CHILD") == "1" {
+		fatalChild()
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFatalEndsTheProcessLoudly$")
+	cmd.Env = append(os.Environ(), "NOMEN_PANICS_FATAL_CHILD=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("child ended with %v, want a failure status; stderr:\n%s", err, stderr.String())
+	}
+	out := stderr.String()
+	for _, want := range []string{
+		`level=ERROR msg="the loop panicked; stopping" loop=test panic="state unknown" stack=`, // the log line
+		"panics.loopThatPanics", // the stack, in the log and the runtime's trace
+		"panic: the loop panicked; stopping: state unknown",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestFatalPassesWithoutAPanic: a goroutine that ends normally is not
+// affected.
+func TestFatalPassesWithoutAPanic(t *testing.T) {
+	ran := false
+	func() {
+		defer Fatal(nil, "not logged")
+		ran = true
+	}()
+	if !ran {
+		t.Fatal("not run")
+	}
 }

@@ -181,6 +181,9 @@ type Journal struct {
 	lock   *statelock.Lock      // disk mode: held on Dir until Close
 	syncMu sync.Mutex           // serializes syncNow
 	fsync  func(*os.File) error // (*os.File).Sync; tests inject failures and delays
+	// readAheadBlock is readBlock, on the read-ahead goroutines; tests
+	// inject a panic.
+	readAheadBlock func(*os.File, blockPos, []byte) (*decoded, []byte, error)
 	// (*os.File).WriteAt for blocks; tests inject failures.
 	writeAt func(f *os.File, b []byte, off int64) (int, error)
 	// event.AppendBinary for records; tests inject panics (poison.go).
@@ -231,6 +234,7 @@ func Open(cfg Config, opts Options) (*Journal, error) {
 	}
 	j.encoders.New = func() any { return new(encoder) }
 	j.fsync = (*os.File).Sync
+	j.readAheadBlock = readBlock
 	j.writeAt = (*os.File).WriteAt
 	j.record = event.AppendBinary
 	if j.disk {

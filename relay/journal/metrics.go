@@ -36,6 +36,11 @@ type Metrics struct {
 	// (nomen_journal_panics_total; poison.go): a bug that an event found,
 	// journaled in its safe form.
 	Panics prometheus.Counter
+	// ReadAheadPanics counts the panics of the read-ahead goroutines
+	// (readahead.go). It is the relay's
+	// nomen_background_panics_total{task="journal_read_ahead"}, which the
+	// journal does not register: the caller sets it (nil: not counted).
+	ReadAheadPanics prometheus.Counter
 
 	// Dropped is the process-wide nomen_dropped_events_total{stage,reason};
 	// the journal counts under stage="journal", reason "disk_budget" (on_full

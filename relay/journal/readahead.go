@@ -4,6 +4,7 @@ import (
 	"os"
 	"unsafe"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -105,15 +106,29 @@ func (r *Reader) startAhead(s *segment, index []blockPos, i int) {
 			p.buf, r.spare = r.spare[n-1], r.spare[:n-1]
 		}
 		r.ahead = append(r.ahead, p)
-		go func(f *os.File) {
-			defer close(p.done)
-			blk, buf, err := readBlock(f, p.bp, p.buf)
-			if err == nil {
-				p.blk = blk
-			}
-			p.buf = buf
-		}(r.f)
+		go r.readAhead(p, r.f)
 	}
+}
+
+// readAhead reads p from f on its own goroutine. A panic there (a bug in
+// nomen that the block found) is survived as any other failure of a
+// read-ahead is: the block is dropped and the reader reads it itself, on
+// the path that handles damage (where the same bug is its output's to
+// survive: relay/output's worker guard). It is counted
+// (Metrics.ReadAheadPanics) and logged with its stack.
+func (r *Reader) readAhead(p *pending, f *os.File) {
+	defer close(p.done)
+	defer func() {
+		if pn := panics.Of(recover()); pn != nil {
+			pn.Report(r.j.m.ReadAheadPanics, r.j.throttled, "journal: reading a block ahead panicked (a bug in nomen: please report it); the reader reads it itself",
+				"reader", r.name, "first_id", p.bp.first)
+		}
+	}()
+	blk, buf, err := r.j.readAheadBlock(f, p.bp, p.buf)
+	if err == nil {
+		p.blk = blk
+	}
+	p.buf = buf
 }
 
 // dropAhead forgets the blocks being read ahead (their goroutines finish

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/panics"
 )
 
 // Retrying a failed fsync: first after syncRetryMin, doubling up to
@@ -67,8 +69,19 @@ func (j *Journal) unsyncedLocked(id uint64) (idRange, bool) {
 
 // syncLoop is the group-commit goroutine: one fsync covers every append
 // made since the previous one. After a failure it retries on its own.
+//
+// A panic here (a bug in nomen) is not survived: syncNow had taken the
+// files and cursors to fsync out of the journal, and may hold its lock,
+// so going on could acknowledge events as durable that were never
+// fsynced, or hang every append and every agent waiting for an
+// acknowledgement. The process fails instead, loudly (panics.Fatal: the
+// panic is logged with its stack, then ends nomen), and its service
+// manager restarts it; what was appended is in the page cache and the
+// journal's recovery finds it, what was not acknowledged agents send
+// again.
 func (j *Journal) syncLoop() {
 	defer close(j.syncerDone)
+	defer panics.Fatal(j.log, "journal: the fsync goroutine panicked (a bug in nomen: please report it); nomen stops, since it can no longer make events durable, and a restart recovers the journal")
 	var tick <-chan time.Time
 	if j.cfg.Fsync == FsyncInterval {
 		t := time.NewTicker(j.cfg.FsyncInterval.D())
