@@ -7,6 +7,7 @@ import (
 	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/internal/retry"
+	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -32,14 +33,27 @@ const (
 	// local deadlines pass (relay/partition): this instance stops acting
 	// on partitions it could not renew, so there are never two owners.
 	taskTierLeases = "tier_leases"
+	// taskTierState is the tier's writer of partition states
+	// (tierstate.go): a state whose saving panicked is not saved that
+	// round (counted as a failed save too); the next round saves it.
+	taskTierState = "tier_state"
+	// taskJournalReadAhead is the journal's read-ahead (relay/journal):
+	// the block is dropped and its reader reads it itself.
+	taskJournalReadAhead = "journal_read_ahead"
+	// taskAPIRequest is a request to the API or /metrics (api.go): it is
+	// answered 500 if nothing was written yet, else cut short.
+	taskAPIRequest = "api_request"
 )
 
-// backgroundTasks are the tasks, exported at 0 from the start.
-var backgroundTasks = []string{taskMemoryGuard, taskAgentAccept, taskAPIServe, taskTierLeases}
+// backgroundTasks are the tasks, exported at 0 from the start; the
+// pipeline's are its own (relay/pipeline: the batch, waiting for its
+// fsync).
+var backgroundTasks = []string{taskMemoryGuard, taskAgentAccept, taskAPIServe, taskTierLeases, taskTierState,
+	taskJournalReadAhead, taskAPIRequest, pipeline.TaskPipeline, pipeline.TaskWaitDurable}
 
 func newBackgroundPanics(reg prometheus.Registerer) *prometheus.CounterVec {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "nomen_background_panics_total", Help: "Panics of the relay's own background tasks, outside the flow of events (a bug in nomen: the task goes on or starts over; no event is lost), by task (memory_guard, agent_accept, api_serve, tier_leases).",
+		Name: "nomen_background_panics_total", Help: "Panics of the relay's own tasks outside listeners, agent sessions and outputs (a bug in nomen: the task goes on or starts over), by task: memory_guard, agent_accept, api_serve, api_request (answered 500), tier_leases, tier_state, journal_read_ahead (no event is lost), pipeline (events not journaled are counted in nomen_dropped_events_total{stage=\"pipeline\",reason=\"panic\"}; an agent's are sent again), wait_durable (the batch is not acknowledged; the agent sends it again).",
 	}, []string{"task"})
 	reg.MustRegister(c)
 	for _, t := range backgroundTasks {

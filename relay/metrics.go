@@ -72,6 +72,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m.Decode = decode.NewMetrics(reg)
 	m.Listen = listen.NewMetrics(reg, m.Dropped)
 	m.Pipeline = pipeline.NewMetrics(reg, m.Dropped)
+	m.Pipeline.Panics = m.BackgroundPanics
 	m.Agent = agent.NewMetrics(reg)
 	m.Sequence = sequence.NewMetrics(reg)
 	return m

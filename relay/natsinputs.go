@@ -31,6 +31,7 @@ func (r *Relay) startNATSInput(nc natsin.Config) error {
 		Decode:    r.metrics.Decode,
 		Log:       r.log.With("component", "listener"),
 		Journaled: r.journaledNATSIDs(nc.Name, nc.DedupeIDs),
+		Panics:    r.metrics.Listen.Panics,
 	})
 	if err != nil {
 		return err

@@ -196,9 +196,11 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	r.norm.Store(norm)
 
 	r.memGuard = applyLimits(cfg, r.log, r.metrics)
+	jm := journal.NewMetrics(r.reg, r.metrics.Dropped)
+	jm.ReadAheadPanics = r.metrics.BackgroundPanics.WithLabelValues(taskJournalReadAhead)
 	r.journal, err = journal.Open(cfg.Journal, journal.Options{
 		Logger:     r.log.With("component", "journal"),
-		Metrics:    journal.NewMetrics(r.reg, r.metrics.Dropped),
+		Metrics:    jm,
 		TailBytes:  int64(cfg.Limits.JournalMemoryTail),
 		CacheBytes: int64(cfg.Limits.JournalBlockCache),
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/pipeline"
@@ -51,6 +52,14 @@ type Options struct {
 	// the journal (its tail): what was fetched but not acknowledged when
 	// nomen stopped comes again and is dropped.
 	Journaled []string
+	// Panics is listen's nomen_listener_panics_total{listener} (default:
+	// a private unregistered one).
+	Panics *prometheus.CounterVec
+
+	// Test hooks: convert replaces the conversion of a message, onFetch
+	// runs before each fetch.
+	convert func(data []byte, subject string, now time.Time) (*event.Event, error)
+	onFetch func()
 }
 
 // Input is a running nats listener.
@@ -66,6 +75,8 @@ type Input struct {
 	journaled, duplicates prometheus.Counter
 	deadLettered          prometheus.Counter
 	pending               prometheus.Gauge
+	panics                prometheus.Counter // nomen_listener_panics_total{listener}
+	panicLog              *logthrottle.Logger
 
 	slots    chan struct{} // a token per message fetched and not settled: max_ack_pending
 	inflight sync.WaitGroup
@@ -90,9 +101,17 @@ func Start(o Options) (*Input, error) {
 		done:  make(chan struct{}),
 	}
 	in.warn = logthrottle.New(in.log, logthrottle.DefaultEvery)
+	in.panicLog = logthrottle.New(in.log, logthrottle.DefaultEvery)
+	if o.Panics == nil {
+		o.Panics = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_listener_panics_total"}, []string{"listener"})
+	}
+	in.panics = o.Panics.WithLabelValues(cfg.Name)
 	frames := decode.NewInput(decode.Options{Input: cfg.Name, Location: o.Location, Rules: o.Rules, Metrics: o.Decode, Log: o.Log})
 	in.conv = converter{listener: cfg.Name, format: cfg.Format, maxSize: int(cfg.MaxMessageSize), dec: frames.Decoder()}
 	in.conv.received, in.conv.receivedBytes = frames.ReceivedCounters()
+	if o.convert == nil {
+		in.opts.convert = in.conv.convert
+	}
 	o.Metrics.init(cfg.Name)
 	in.journaled = o.Metrics.Messages.WithLabelValues(cfg.Name, "journaled")
 	in.duplicates = o.Metrics.Messages.WithLabelValues(cfg.Name, "duplicate")
@@ -137,38 +156,71 @@ func (in *Input) run(ctx context.Context) {
 		}
 		in.dead.close()
 	}()
-	backoff := newBackoff()
-	var cons jetstream.Consumer
-	lastCheck := time.Now()
+	l := &loop{backoff: newBackoff(), lastCheck: time.Now()}
 	for ctx.Err() == nil {
-		if cons == nil {
-			var err error
-			if cons, err = in.consumer(ctx); err != nil {
-				in.setNotReady(err.Error())
-				in.warn.Warn("nats listener: cannot consume; retrying", "err", err)
-				backoff.wait(ctx)
-				continue
-			}
-			in.setNotReady("")
-			backoff.reset()
-		}
-		n, err := in.fetch(ctx, cons)
-		switch {
-		case err != nil:
-			in.opts.Metrics.ConsumerErrors.WithLabelValues(in.cfg.Name, "fetch").Inc()
-			in.warn.Warn("nats listener: fetch failed", "err", err)
-		case n > 0 && time.Since(lastCheck) < consumerCheckEvery:
-			continue
-		}
-		// Idle, or a fetch failed: is the consumer still there? (A
-		// deleted consumer does not answer pulls; they only time out.)
-		lastCheck = time.Now()
-		if gone := in.checkConsumer(ctx, cons); gone {
-			cons = nil
-		} else if err != nil {
-			backoff.wait(ctx)
+		// A panic here (a bug in nomen, or in the nats client: connecting,
+		// fetching, checking the consumer) would end the process: it ends
+		// this round instead, counted and logged with its stack, and the
+		// listener creates its consumer again after the backoff. The
+		// messages themselves are guarded where they are handled (handle):
+		// none is left claimed, so what a round fetched and did not hand
+		// on comes again from the server after ack_wait.
+		if p := in.guard("nats listener: consuming panicked (a bug in nomen: please report it); creating the consumer again", func() { in.round(ctx, l) }); p != nil {
+			l.cons = nil
+			l.backoff.wait(ctx)
 		}
 	}
+}
+
+// loop is the state of run's rounds.
+type loop struct {
+	backoff   *backoff
+	cons      jetstream.Consumer
+	lastCheck time.Time
+}
+
+// round connects if needed, fetches once and checks the consumer when
+// idle or failing.
+func (in *Input) round(ctx context.Context, l *loop) {
+	if l.cons == nil {
+		var err error
+		if l.cons, err = in.consumer(ctx); err != nil {
+			in.setNotReady(err.Error())
+			in.warn.Warn("nats listener: cannot consume; retrying", "err", err)
+			l.backoff.wait(ctx)
+			return
+		}
+		in.setNotReady("")
+		l.backoff.reset()
+	}
+	n, err := in.fetch(ctx, l.cons)
+	switch {
+	case err != nil:
+		in.opts.Metrics.ConsumerErrors.WithLabelValues(in.cfg.Name, "fetch").Inc()
+		in.warn.Warn("nats listener: fetch failed", "err", err)
+	case n > 0 && time.Since(l.lastCheck) < consumerCheckEvery:
+		return
+	}
+	// Idle, or a fetch failed: is the consumer still there? (A
+	// deleted consumer does not answer pulls; they only time out.)
+	l.lastCheck = time.Now()
+	if gone := in.checkConsumer(ctx, l.cons); gone {
+		l.cons = nil
+	} else if err != nil {
+		l.backoff.wait(ctx)
+	}
+}
+
+// guard runs f; a panic in it is counted in nomen_listener_panics_total
+// {listener}, logged with msg and its stack, and returned.
+func (in *Input) guard(msg string, f func(), args ...any) (p *panics.Panic) {
+	defer func() {
+		if p = panics.Of(recover()); p != nil {
+			p.Report(in.panics, in.panicLog, msg, args...)
+		}
+	}()
+	f()
+	return nil
 }
 
 // consumerCheckEvery is how often a busy listener checks its consumer.
@@ -277,6 +329,9 @@ func (c *Config) Connect(name string, log *slog.Logger) (*nats.Conn, error) {
 // waiting for the journal: it waits for one to settle) and hands their
 // events to the pipeline. It returns the number of messages.
 func (in *Input) fetch(ctx context.Context, cons jetstream.Consumer) (int, error) {
+	if in.opts.onFetch != nil {
+		in.opts.onFetch()
+	}
 	want := in.acquire(ctx, in.cfg.FetchBatch)
 	if want == 0 {
 		return 0, nil
@@ -350,7 +405,17 @@ func (in *Input) handle(ctx context.Context, msgs []jetstream.Msg) {
 			in.release(1)
 			continue
 		}
-		e, err := in.conv.convert(m.Data(), m.Subject(), now)
+		// A message whose conversion panics (a bug in nomen that it
+		// found, outside decoding, which keeps such a message raw) is
+		// malformed to nomen: it is dead-lettered, with the panic as its
+		// reason, rather than given back to come again and panic again.
+		var e *event.Event
+		var err error
+		if p := in.guard("nats listener: converting a message panicked (a bug in nomen: please report it); it is dead-lettered", func() {
+			e, err = in.opts.convert(m.Data(), m.Subject(), now)
+		}, "stream_sequence", seq); p != nil {
+			err = fmt.Errorf("converting it panicked (a bug in nomen): %w", p)
+		}
 		if err != nil {
 			in.deadLetterMsg(m, deadRecord{stream: stream, subject: m.Subject(), msgID: id, seq: seq, reason: err, data: m.Data()}, now)
 			in.release(1)
@@ -369,7 +434,16 @@ func (in *Input) handle(ctx context.Context, msgs []jetstream.Msg) {
 		defer in.inflight.Done()
 		in.settle(held, ids, err)
 	}}
-	if err := in.opts.Pipeline.Submit(ctx, b); err != nil {
+	// A Submit that panics has not queued the batch (the pipeline queues
+	// it last): its messages are given back, as when Submit fails, so
+	// that none stays claimed and never journaled.
+	var err error
+	if p := in.guard("nats listener: handing a batch to the pipeline panicked (a bug in nomen: please report it); its messages are given back", func() {
+		err = in.opts.Pipeline.Submit(ctx, b)
+	}, "messages", len(held)); p != nil {
+		err = fmt.Errorf("submitting it panicked (a bug in nomen): %w", p)
+	}
+	if err != nil {
 		in.inflight.Done()
 		in.settle(held, ids, err)
 	}

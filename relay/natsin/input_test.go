@@ -84,6 +84,12 @@ func (p *fakePipeline) got() []*event.Event {
 
 func startInput(t *testing.T, cfg Config, p Submitter, journaled ...string) (*Input, *Metrics) {
 	t.Helper()
+	return startInputWith(t, cfg, p, func(o *Options) { o.Journaled = journaled })
+}
+
+// startInputWith is startInput with options set by opt.
+func startInputWith(t *testing.T, cfg Config, p Submitter, opt func(*Options)) (*Input, *Metrics) {
+	t.Helper()
 	cfg.Protocol = "nats"
 	cfg.SetDefaults(t.TempDir())
 	if err := cfg.Validate(); err != nil {
@@ -95,8 +101,10 @@ func startInput(t *testing.T, cfg Config, p Submitter, journaled ...string) (*In
 	}
 	reg := prometheus.NewRegistry()
 	m := NewMetrics(reg)
-	in, err := Start(Options{Config: cfg, Rules: decode.Fixed(norm), Pipeline: p, Metrics: m,
-		Decode: decode.NewMetrics(reg), Log: slog.New(slog.DiscardHandler), Journaled: journaled})
+	o := Options{Config: cfg, Rules: decode.Fixed(norm), Pipeline: p, Metrics: m,
+		Decode: decode.NewMetrics(reg), Log: slog.New(slog.DiscardHandler)}
+	opt(&o)
+	in, err := Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,21 @@ type Metrics struct {
 	// which other parts count into too: the pipeline counts
 	// {journal, append_failed}.
 	Dropped *prometheus.CounterVec
+	// Panics is the relay's nomen_background_panics_total{task}, which
+	// the relay registers and sets (default: a private unregistered one):
+	// the pipeline counts TaskPipeline and TaskWaitDurable.
+	Panics *prometheus.CounterVec
 }
+
+// The pipeline's tasks of nomen_background_panics_total.
+const (
+	// TaskPipeline is the pipeline's goroutine, outside the stages' own
+	// guards (Pipeline.handle).
+	TaskPipeline = "pipeline"
+	// TaskWaitDurable is waiting for a Durable batch's fsync and
+	// acknowledging it (Pipeline.waitDurable).
+	TaskWaitDurable = "wait_durable"
+)
 
 // NewMetrics registers the pipeline's own series with reg; dropped is the
 // shared counter, registered by its owner (nil: a private unregistered
@@ -34,8 +48,11 @@ func NewMetrics(reg prometheus.Registerer, dropped *prometheus.CounterVec) *Metr
 			Name: "nomen_pipeline_queue_events", Help: "Events in the batches waiting for the pipeline (bounded by [pipeline] queue_events).",
 		}),
 		Dropped: dropped,
+		Panics:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_background_panics_total"}, []string{"task"}),
 	}
 	reg.MustRegister(m.Batches, m.Queue, m.QueueEvents)
-	m.Dropped.WithLabelValues("journal", "append_failed") // exported at 0 from the start
+	// Exported at 0 from the start.
+	m.Dropped.WithLabelValues("journal", "append_failed")
+	m.Dropped.WithLabelValues("pipeline", "panic")
 	return m
 }

@@ -10,16 +10,20 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/logthrottle"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Batch is a run of events from one source, in order, handed to the pipeline.
@@ -92,6 +96,10 @@ type Pipeline struct {
 	paceStop   atomic.Pointer[chan struct{}]
 	pressureAt atomic.Int64 // UnixNano of the last datagram batch that found the queue half full
 	dropped    *logthrottle.Logger
+	// panics and waitPanics are the pipeline's series of
+	// nomen_background_panics_total (Metrics.Panics).
+	panics, waitPanics prometheus.Counter
+	panicLog           *logthrottle.Logger
 }
 
 // New creates a pipeline with a queue of queueLen batches and queueEvents
@@ -112,7 +120,9 @@ func New(j Journal, stages []stage.Stage, pub Publisher, queueLen, queueEvents i
 		ctx:      ctx,
 		cancel:   cancel,
 		dropped:  logthrottle.New(log, logthrottle.DefaultEvery),
+		panicLog: logthrottle.New(cmp.Or(log, slog.New(slog.DiscardHandler)), logthrottle.DefaultEvery),
 	}
+	p.panics, p.waitPanics = m.Panics.WithLabelValues(TaskPipeline), m.Panics.WithLabelValues(TaskWaitDurable)
 	p.SetStages(stages)
 	p.lastProgress.Store(time.Now().UnixNano())
 	return p
@@ -274,9 +284,13 @@ func (p *Pipeline) run() {
 			p.lastProgress.Store(now.UnixNano())
 			p.setQueueGauge()
 			var found []*event.Event
-			for _, s := range *p.stages.Load() {
-				found = append(found, s.Tick(now)...)
-			}
+			// The stages guard their own timer work (stage.Guard.Do);
+			// a panic around it skips this tick.
+			p.guard(p.panics, "the pipeline's timer work panicked (a bug in nomen: please report it); this tick is skipped", func() {
+				for _, s := range *p.stages.Load() {
+					found = append(found, s.Tick(now)...)
+				}
+			})
 			if len(found) > 0 {
 				p.handle(&Batch{Events: found})
 			}
@@ -307,13 +321,77 @@ func Applied(stages []stage.Stage, lastID uint64) {
 	}
 }
 
+// handle runs b through the stages and into the journal. A panic there
+// (a bug in nomen outside the stages' own guards: in the journal, the
+// live publisher, a Done callback) would end the pipeline's goroutine and
+// with it the relay, every listener waiting for it: it is survived
+// instead, counted in nomen_background_panics_total{task="pipeline"} and
+// logged with its stack, and the pipeline goes on with the next batch
+// (afterPanic says what becomes of this one).
 func (p *Pipeline) handle(b *Batch) {
+	var h handling
+	if pn := p.guard(p.panics, "the pipeline panicked on a batch (a bug in nomen: please report it); it goes on with the next", func() { p.process(b, &h) },
+		"events", len(b.Events)); pn != nil {
+		p.afterPanic(b, &h, pn)
+	}
+}
+
+// handling is how far process got with a batch.
+type handling struct {
+	appended bool   // the journal holds the events
+	last     uint64 // the ID of the last, once appended
+	done     bool   // b.Done was called
+}
+
+// afterPanic ends a batch whose handling panicked. Events the journal did
+// not take are lost (they may be in it or not: a panic inside the
+// journal's append leaves that unknown, and appending them again could
+// journal them twice), counted in
+// nomen_dropped_events_total{stage="pipeline",reason="panic"}; a Durable
+// batch's Done is told so, and the agent sends it again. Done is not
+// called twice: a panic inside it leaves it called.
+func (p *Pipeline) afterPanic(b *Batch, h *handling, pn *panics.Panic) {
+	p.inAppend.Store(false)
+	p.paceStop.Store(nil)
+	p.lastProgress.Store(time.Now().UnixNano())
+	if !h.appended {
+		p.metrics.Dropped.WithLabelValues("pipeline", "panic").Add(float64(len(b.Events)))
+		// The stages may have predicted IDs the journal did not give.
+		p.guard(p.panics, "the pipeline panicked telling the stages where the journal is", func() { Applied(*p.stages.Load(), p.journal.LastID()) })
+	}
+	switch {
+	case h.done || b.Done == nil:
+	case h.appended && b.Durable:
+		go p.waitDurable(b, h.last) // journaled: acknowledged as usual
+	default:
+		var err error // journaled: only what came after (publishing) failed
+		if !h.appended {
+			err = fmt.Errorf("pipeline: handling the batch panicked (a bug in nomen): %w", pn)
+		}
+		p.guard(p.panics, "the pipeline panicked telling a reader how its batch went", func() { b.Done(err) })
+	}
+}
+
+// guard runs f; a panic in it is counted in c, logged with its stack and
+// returned.
+func (p *Pipeline) guard(c prometheus.Counter, msg string, f func(), args ...any) (pn *panics.Panic) {
+	defer func() {
+		if pn = panics.Of(recover()); pn != nil {
+			pn.Report(c, p.panicLog, msg, args...)
+		}
+	}()
+	f()
+	return nil
+}
+
+func (p *Pipeline) process(b *Batch, h *handling) {
 	events := b.Events
 	stages := *p.stages.Load()
 	for _, s := range stages {
 		events = s.Process(events)
 	}
 	if len(events) == 0 {
+		h.appended, h.done = true, true
 		if b.Done != nil {
 			b.Done(nil)
 		}
@@ -342,22 +420,41 @@ func (p *Pipeline) handle(b *Batch) {
 		Applied(stages, p.journal.LastID())
 		p.metrics.Dropped.WithLabelValues("journal", "append_failed").Add(float64(len(events)))
 		p.dropped.Warn("events not journaled", "count", len(events), "err", err)
+		h.appended, h.done = true, true // counted as dropped already
 		if b.Done != nil {
 			b.Done(err)
 		}
 		return
 	}
-	p.metrics.Batches.Inc()
 	last := events[len(events)-1].ID
+	h.appended, h.last = true, last
+	p.metrics.Batches.Inc()
 	Applied(stages, last)
 	if p.pub != nil {
 		p.pub.Publish(events)
 	}
 	if b.Done != nil {
+		h.done = true
 		if !b.Durable {
 			b.Done(nil)
 		} else {
-			go func() { b.Done(p.journal.WaitDurable(p.ctx, last)) }()
+			go p.waitDurable(b, last)
 		}
 	}
+}
+
+// waitDurable tells b.Done once the journal holds b durably, up to last.
+// A panic there (a bug in nomen) is counted in
+// nomen_background_panics_total{task="wait_durable"} and logged with its
+// stack: one in the wait is Done's error (the batch is not acknowledged
+// and the agent sends it again: it may be journaled twice, never lost),
+// one in Done ends it.
+func (p *Pipeline) waitDurable(b *Batch, last uint64) {
+	var err error
+	if pn := p.guard(p.waitPanics, "waiting for the journal's fsync panicked (a bug in nomen: please report it); the batch is not acknowledged", func() {
+		err = p.journal.WaitDurable(p.ctx, last)
+	}, "last_id", last); pn != nil {
+		err = fmt.Errorf("pipeline: waiting for the fsync panicked (a bug in nomen): %w", pn)
+	}
+	p.guard(p.waitPanics, "acknowledging a durable batch panicked (a bug in nomen: please report it)", func() { b.Done(err) }, "last_id", last)
 }
