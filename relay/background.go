@@ -22,7 +22,8 @@ const (
 	// that panics is skipped, the next one comes a second later.
 	taskMemoryGuard = "memory_guard"
 	// taskAgentAccept is an agent listener's accept loop (agents.go): it
-	// accepts again after the backoff; its connections are not its own.
+	// accepts again after the backoff; the connection it was admitting is
+	// closed (agent.Server.admit), its sessions are not its own.
 	taskAgentAccept = "agent_accept"
 	// taskAPIServe is the metrics and API listener's accept loop
 	// (api.go): net/http closed its listener, so the API is gone until

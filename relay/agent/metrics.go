@@ -21,7 +21,8 @@ type Metrics struct {
 	// Panics counts sessions a panic ended, a bug in nomen
 	// (nomen_agent_panics_total{step}), by step: "read" (reading or
 	// checking the agent's frames: the session ends as for a malformed
-	// one), "deliver" (delivering a batch: a failed delivery).
+	// one), "deliver" (delivering a batch: a failed delivery), "session"
+	// (acknowledging, keepalives: the session ends).
 	Panics *prometheus.CounterVec
 }
 
@@ -29,6 +30,9 @@ type Metrics struct {
 const (
 	PanicRead    = "read"
 	PanicDeliver = "deliver"
+	// PanicSession is the rest of a session: acknowledging what was
+	// delivered, the keepalives.
+	PanicSession = "session"
 )
 
 // NewMetrics creates the metrics and registers them with reg (nil: not
@@ -55,7 +59,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Superseded: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nomen_agent_superseded_sessions_total", Help: "Sessions closed because a newer session of the same agent arrived."}),
 		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nomen_agent_panics_total", Help: "Agent sessions a panic ended (a bug in nomen: the connection is closed and the agent sends again what was not acknowledged), by step: read (the agent's frames), deliver (normalization, the pipeline)."},
+			Name: "nomen_agent_panics_total", Help: "Agent sessions a panic ended (a bug in nomen: the connection is closed and the agent sends again what was not acknowledged), by step: read (the agent's frames), deliver (normalization, the pipeline), session (acknowledging, keepalives)."},
 			[]string{"step"}),
 	}
 	if reg == nil {
@@ -67,7 +71,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, reason := range protocolErrorReasons() {
 		m.ProtocolErrors.WithLabelValues(reason)
 	}
-	for _, step := range []string{PanicRead, PanicDeliver} {
+	for _, step := range []string{PanicRead, PanicDeliver, PanicSession} {
 		m.Panics.WithLabelValues(step)
 	}
 	for _, r := range []wire.GapReason{wire.GapCleared, wire.GapOverwritten, wire.GapUnreadable} {

@@ -1,10 +1,14 @@
 package agent
 
 import (
+	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/nomenhq/nomen/internal/syncbuf"
 	"github.com/nomenhq/nomen/relay/wire"
@@ -85,5 +89,104 @@ func wantSentAgain(t *testing.T, f *fixture) {
 	c.waitAck("Security", 1, 5)
 	if f.rec.Count() != 5 {
 		t.Fatalf("%d events delivered, want the 5 sent again", f.rec.Count())
+	}
+}
+
+// TestAckPanicEndsTheSession: a panic after a batch was delivered, while
+// acknowledging it (a bug in nomen), ends that session, not the relay:
+// counted (step session) and logged with its stack. The batch is durable,
+// so the agent's next session resumes after it and goes on.
+func TestAckPanicEndsTheSession(t *testing.T) {
+	f := newFixture(t, nil)
+	var logged syncbuf.Buffer
+	f.log = slog.New(slog.NewTextHandler(&logged, nil))
+	f.start()
+	var acks atomic.Int32
+	f.srv.onAck = func(*wire.Ack) {
+		if acks.Add(1) == 1 {
+			panic("agent: nil stream state")
+		}
+	}
+	c := f.dial(f.pki, "ws01")
+	c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
+	c.mustSend(batch(1, 1, 5))
+	if _, err := c.next(); err == nil {
+		t.Fatal("the session goes on after the panic")
+	}
+	wantPanic(t, f, PanicSession, &logged, "acknowledging a batch panicked")
+	c = f.dial(f.pki, "ws01")
+	if w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1}); w.Streams[0].Seq != 5 {
+		t.Fatalf("resume at %d, want 5: the batch was made durable", w.Streams[0].Seq)
+	}
+	c.mustSend(batch(1, 6, 10))
+	c.waitAck("Security", 1, 10)
+	if f.rec.Count() != 10 {
+		t.Fatalf("%d events delivered, want 10", f.rec.Count())
+	}
+}
+
+// TestKeepalivePanicEndsTheSession: a panic in a session's keepalive
+// ends that session (its agent reconnects), counted and logged with its
+// stack; the next session is served.
+func TestKeepalivePanicEndsTheSession(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.AckKeepalive = durationCfg(100 * time.Millisecond) })
+	var logged syncbuf.Buffer
+	f.log = slog.New(slog.NewTextHandler(&logged, nil))
+	f.start()
+	var ticks atomic.Int32
+	f.srv.onKeepalive = func() {
+		if ticks.Add(1) == 1 {
+			panic("agent: keepalive on a closed stream")
+		}
+	}
+	f.rec.SetDelay(500 * time.Millisecond)
+	c := f.dial(f.pki, "ws01")
+	c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
+	c.mustSend(batch(1, 1, 5))
+	for {
+		if _, err := c.next(); err != nil {
+			break // the session ended
+		}
+	}
+	wantPanic(t, f, PanicSession, &logged, "a keepalive panicked")
+	f.rec.SetDelay(0)
+	c = f.dial(f.pki, "ws01")
+	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
+	c.mustSend(batch(1, w.Streams[0].Seq+1, 10))
+	c.waitAck("Security", 1, 10)
+}
+
+// TestAdmitPanicClosesTheConn: a panic while admitting a connection
+// (a bug in nomen) goes on to Serve's caller (the relay counts it and
+// serves again: relay's agent_accept task), and closes the connection
+// rather than leaking it.
+func TestAdmitPanicClosesTheConn(t *testing.T) {
+	f := newFixture(t, nil)
+	srv, err := NewServer(f.cfg, f.rec.Deliver, slog.New(slog.DiscardHandler), nil, WithMetrics(NewMetrics(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.onAdmit = func(net.Conn) { panic("agent: nil allowed networks") }
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	served := make(chan any, 1)
+	go func() {
+		defer func() { served <- recover() }()
+		srv.Serve(ln)
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if p := <-served; p == nil {
+		t.Fatal("Serve returned without the panic")
+	}
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
+	if _, err := conn.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Fatalf("read %v, want EOF: the connection is closed", err)
 	}
 }

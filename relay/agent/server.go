@@ -95,6 +95,12 @@ type Server struct {
 	// onFrame, if set, sees each frame a session reads after HELLO;
 	// tests make it panic.
 	onFrame func(wire.Frame)
+	// onAck, if set, sees each ACK the deliverer sends, onKeepalive each
+	// keepalive tick; tests make them panic.
+	onAck       func(*wire.Ack)
+	onKeepalive func()
+	// onAdmit, if set, sees each connection accepted; tests make it panic.
+	onAdmit func(net.Conn)
 
 	// ctx is passed to Deliver; it is cancelled only when Shutdown's
 	// deadline passes.
@@ -205,26 +211,42 @@ func (s *Server) Serve(ln net.Listener) error {
 			return fmt.Errorf("agent: listener %q: accept: %w", s.cfg.Name, err)
 		}
 		delay = 0
-		if !s.nets.AllowsNet(conn.RemoteAddr()) {
-			s.protocolError("not_allowed", conn.RemoteAddr().String(), "", "connection from a network not in allowed_networks")
-			conn.Close()
-			continue
-		}
-		s.mu.Lock()
-		if s.draining || s.conns >= s.cfg.MaxConnections {
-			draining := s.draining
-			s.mu.Unlock()
-			if !draining {
-				s.protocolError("max_connections", conn.RemoteAddr().String(), "", "max_connections reached")
-			}
-			conn.Close()
-			continue
-		}
-		s.conns++
-		s.wg.Add(1)
-		s.mu.Unlock()
-		go s.handle(conn)
+		s.admit(conn)
 	}
+}
+
+// admit starts conn's session, or refuses it. A panic here (a bug in
+// nomen) closes conn, so that it does not leak, and goes on to Serve's
+// caller, which counts it and serves again (relay: the agent_accept
+// task).
+func (s *Server) admit(conn net.Conn) {
+	started := false
+	defer func() {
+		if !started {
+			conn.Close() // refused, or a panic
+		}
+	}()
+	if s.onAdmit != nil {
+		s.onAdmit(conn)
+	}
+	if !s.nets.AllowsNet(conn.RemoteAddr()) {
+		s.protocolError("not_allowed", conn.RemoteAddr().String(), "", "connection from a network not in allowed_networks")
+		return
+	}
+	s.mu.Lock()
+	if s.draining || s.conns >= s.cfg.MaxConnections {
+		draining := s.draining
+		s.mu.Unlock()
+		if !draining {
+			s.protocolError("max_connections", conn.RemoteAddr().String(), "", "max_connections reached")
+		}
+		return
+	}
+	s.conns++
+	s.wg.Add(1)
+	s.mu.Unlock()
+	started = true
+	go s.handle(conn)
 }
 
 // handle runs one connection to its end.

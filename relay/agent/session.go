@@ -415,49 +415,85 @@ var errClosing = errors.New("session closing")
 
 func (s *session) deliverLoop() {
 	defer close(s.delivered)
-	srv := s.srv
 	failed := false
 	for w := range s.work {
 		if failed {
 			continue // the agent resends all of it after reconnecting
 		}
-		if len(w.evs) > 0 {
-			tok := srv.state.begin()
-			s.busy.Store(true)
-			err := s.deliverGuarded(w.evs)
-			s.busy.Store(false)
-			if err != nil {
-				srv.state.finish(tok, s.agent, w.key, 0, nil)
-				failed = true
-				srv.warnings.Log(slog.LevelError, "deliver", "agent: cannot make a batch durable; the agent will send it again",
-					"agent", s.agent, "channel", w.key.channel, "err", err)
-				s.sendError(wire.CodeUnavailable, "the relay could not store the batch; retry later")
-				s.close()
-				continue
-			}
-			srv.state.finish(tok, s.agent, w.key, w.seq, w.evs)
-			if w.batch {
-				srv.m.Batches.Inc()
-				srv.m.Events.Add(float64(w.records))
-				srv.m.Bytes.Add(float64(w.bytes))
-				if srv.recvEvents != nil {
-					srv.recvEvents.Add(float64(w.records))
-				}
-				if srv.recvBytes != nil {
-					srv.recvBytes.Add(float64(w.bytes))
-				}
-			}
-		}
-		pos := srv.state.durable(s.agent, w.key)
-		if pos == 0 {
-			continue
-		}
-		ack := &wire.Ack{Channel: w.key.channel, Epoch: w.key.epoch, Seq: pos}
-		s.write(func(b []byte) []byte {
-			s.lastAck = ack
-			return ack.AppendFrame(b)
-		})
+		failed = !s.deliverOne(w)
 	}
+}
+
+// deliverOne delivers w and acknowledges it; false ends the session.
+//
+// A panic outside the delivery itself (deliverGuarded), in the
+// bookkeeping or the ACK (a bug in nomen), ends the session as a failed
+// delivery does, instead of the process: counted (step "session") and
+// logged with its stack. The delivery's token is given back, so that the
+// agents' cursors are saved on; the agent sends again what was not
+// acknowledged.
+func (s *session) deliverOne(w work) (ok bool) {
+	srv := s.srv
+	var tok uint64
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			s.busy.Store(false)
+			if tok != 0 {
+				srv.state.finish(tok, s.agent, w.key, 0, nil) // (finish again is harmless)
+			}
+			s.sessionPanicked(p, "acknowledging a batch")
+			ok = false
+		}
+	}()
+	if len(w.evs) > 0 {
+		tok = srv.state.begin()
+		s.busy.Store(true)
+		err := s.deliverGuarded(w.evs)
+		s.busy.Store(false)
+		if err != nil {
+			srv.state.finish(tok, s.agent, w.key, 0, nil)
+			srv.warnings.Log(slog.LevelError, "deliver", "agent: cannot make a batch durable; the agent will send it again",
+				"agent", s.agent, "channel", w.key.channel, "err", err)
+			s.sendError(wire.CodeUnavailable, "the relay could not store the batch; retry later")
+			s.close()
+			return false
+		}
+		srv.state.finish(tok, s.agent, w.key, w.seq, w.evs)
+		tok = 0
+		if w.batch {
+			srv.m.Batches.Inc()
+			srv.m.Events.Add(float64(w.records))
+			srv.m.Bytes.Add(float64(w.bytes))
+			if srv.recvEvents != nil {
+				srv.recvEvents.Add(float64(w.records))
+			}
+			if srv.recvBytes != nil {
+				srv.recvBytes.Add(float64(w.bytes))
+			}
+		}
+	}
+	pos := srv.state.durable(s.agent, w.key)
+	if pos == 0 {
+		return true
+	}
+	ack := &wire.Ack{Channel: w.key.channel, Epoch: w.key.epoch, Seq: pos}
+	if srv.onAck != nil {
+		srv.onAck(ack)
+	}
+	s.write(func(b []byte) []byte {
+		s.lastAck = ack
+		return ack.AppendFrame(b)
+	})
+	return true
+}
+
+// sessionPanicked reports a panic of the session outside reading and
+// delivering (step "session") and ends the session: the agent reconnects
+// and sends again what was not acknowledged.
+func (s *session) sessionPanicked(p *panics.Panic, during string) {
+	p.Report(s.srv.m.Panics.WithLabelValues(PanicSession), s.srv.panicLog, "agent: "+during+" panicked (a bug in nomen: please report it); the session is closed, the agent will send again what was not acknowledged",
+		"agent", s.agent, "peer", s.peer)
+	s.close()
 }
 
 // readGuarded runs read (the handshake, the read loop: the agent's
@@ -497,9 +533,17 @@ func (s *session) deliverGuarded(evs []*event.Event) (err error) {
 // keepalive repeats the last ACK (or PINGs) every ack_keepalive while a
 // delivery is in progress, so the agent's read timeout does not fire
 // while the journal is slow.
+//
+// A panic here (a bug in nomen) ends the session (sessionPanicked): the
+// agent would otherwise time out waiting for keepalives anyway.
 func (s *session) keepalive(stop chan struct{}) {
 	t := time.NewTicker(s.srv.cfg.AckKeepalive.D())
 	defer t.Stop()
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			s.sessionPanicked(p, "a keepalive")
+		}
+	}()
 	for {
 		select {
 		case <-stop:
@@ -509,6 +553,9 @@ func (s *session) keepalive(stop chan struct{}) {
 		case <-t.C:
 			if !s.busy.Load() && len(s.work) == 0 {
 				continue
+			}
+			if s.srv.onKeepalive != nil {
+				s.srv.onKeepalive()
 			}
 			s.write(func(b []byte) []byte {
 				if s.lastAck != nil {
