@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/internal/syncbuf"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -105,4 +107,28 @@ func count(t *testing.T, c *prometheus.CounterVec, result string) float64 {
 		t.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
+}
+
+// TestWriterPanicIsAFailedWrite: a panic in the writer's goroutine
+// outside the encoding is that write's error, carrying the panic and its
+// stack (the Keeper counts and logs it: TestKeeperPanicCountsAFailure);
+// the writer is not left busy (Wait returns) and the next write works.
+func TestWriterPanicIsAFailedWrite(t *testing.T) {
+	f, _ := Open("stage", t.TempDir())
+	var results []error
+	w := NewWriter(f, func(err error, _ time.Duration) { results = append(results, err) })
+	w.save = func(uint64, time.Time, any) error { panic("atomicfile: nil file") }
+	w.Save(1, time.Now(), st{N: 1})
+	w.Wait()
+	var p *panics.Panic
+	if len(results) != 1 || !errors.As(results[0], &p) || !strings.Contains(string(p.Stack), "panic_test.go") {
+		t.Fatalf("reported %v, want the panic with its stack", results)
+	}
+	w.save = f.Save
+	w.Save(2, time.Now(), st{N: 2})
+	w.Wait()
+	var got st
+	if applied, ok, err := f.Load(&got); err != nil || !ok || applied != 2 || got.N != 2 {
+		t.Fatalf("load after the panic: %d %v %v %+v", applied, ok, err, got)
+	}
 }

@@ -338,7 +338,8 @@ func (s *Schedule) Due(now time.Time) bool {
 // running replaces any snapshot still waiting (the newest wins).
 type Writer struct {
 	f      *File
-	report func(err error, took time.Duration) // called after each write (from the writer's goroutine)
+	report func(err error, took time.Duration)                  // called after each write (from the writer's goroutine)
+	save   func(applied uint64, now time.Time, state any) error // f.Save; tests make it panic
 
 	mu      sync.Mutex
 	idle    sync.Cond
@@ -355,7 +356,7 @@ type job struct {
 // NewWriter returns a writer for f; report, if not nil, is told the result
 // of every write and how long it took.
 func NewWriter(f *File, report func(err error, took time.Duration)) *Writer {
-	w := &Writer{f: f, report: report}
+	w := &Writer{f: f, report: report, save: f.Save}
 	w.idle.L = &w.mu
 	return w
 }
@@ -384,11 +385,25 @@ func (w *Writer) run() {
 		}
 		w.mu.Unlock()
 		start := time.Now()
-		err := w.f.Save(j.applied, j.now, j.state)
+		err := w.write(j)
 		if w.report != nil {
 			w.report(err, time.Since(start))
 		}
 	}
+}
+
+// write saves j. A panic there (a bug in nomen outside the encoding,
+// which Save guards itself) is the write's error, with its stack, for
+// report to count and log (Keeper.saved): the last snapshot stays, the
+// next one is written, and the writer is not left busy for ever (Wait,
+// at shutdown, would hang) nor the process ended.
+func (w *Writer) write(j *job) (err error) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			err = fmt.Errorf("%s: write snapshot: %w", w.f.stage, p)
+		}
+	}()
+	return w.save(j.applied, j.now, j.state)
 }
 
 // Wait returns once every queued snapshot is written.
