@@ -211,7 +211,8 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if r.journalID, err = journalIdentity(cfg, r.journal.LastID() == 0, r.log); err != nil {
 		return err
 	}
-	if r.tier, err = startTier(ctx, cfg, r.reg, r.log, r.metrics.taskGuard(taskTierLeases, r.log.With("component", "tier"))); err != nil {
+	tierLog := r.log.With("component", "tier")
+	if r.tier, err = startTier(ctx, cfg, r.reg, r.log, r.metrics.taskGuard(taskTierLeases, tierLog), r.metrics.taskGuard(taskTierState, tierLog)); err != nil {
 		return err
 	}
 	if r.stages, err = newStages(cfg, r.metrics.Sequence, r.reg, r.log, r.tier.owner()); err != nil {

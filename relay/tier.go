@@ -30,7 +30,10 @@ type tier struct {
 // startTier connects with the named nats listener's settings, creates the
 // lease bucket if needed and starts taking partitions. nil if [tier] is
 // off.
-func startTier(ctx context.Context, cfg *Config, reg prometheus.Registerer, log *slog.Logger, panics *taskGuard) (*tier, error) {
+//
+// leases guards the lease keeper (task tier_leases), states the writer of
+// the partitions' states (tier_state).
+func startTier(ctx context.Context, cfg *Config, reg prometheus.Registerer, log *slog.Logger, leases, states *taskGuard) (*tier, error) {
 	tc := cfg.Tier
 	if !tc.enabled() {
 		return nil, nil
@@ -49,7 +52,7 @@ func startTier(ctx context.Context, cfg *Config, reg prometheus.Registerer, log 
 			nc.Close()
 			return nil, fmt.Errorf("tier: %w", err)
 		}
-		t.panics = panics
+		t.panics, t.states.panics = leases, states
 		return t, nil
 	}
 	return nil, fmt.Errorf("tier: no nats listener %q", tc.Listener)

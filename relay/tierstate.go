@@ -75,6 +75,7 @@ type partStates struct {
 	done    chan struct{}     // the writer ended
 
 	writeMu sync.Mutex          // one writer of the store at a time, in order
+	panics  *taskGuard          // a save that panicked (putSafe)
 	written map[string][32]byte // what each object holds (writeMu)
 }
 
@@ -264,13 +265,29 @@ func (ps *partStates) periodic(now time.Time) {
 func (ps *partStates) writer() {
 	defer close(ps.done)
 	for objs := range ps.rounds {
-		ps.writeMu.Lock()
-		for _, o := range objs {
-			if ps.m.Owns(o.p) { // not a partition given back or lost since
-				ps.put(o)
-			}
+		ps.writeRound(objs)
+	}
+}
+
+func (ps *partStates) writeRound(objs []partObject) {
+	ps.writeMu.Lock()
+	defer ps.writeMu.Unlock()
+	for _, o := range objs {
+		if ps.m.Owns(o.p) { // not a partition given back or lost since
+			ps.putSafe(o)
 		}
-		ps.writeMu.Unlock()
+	}
+}
+
+// putSafe is put with a panic (a bug in nomen: in a stage's state, its
+// encoding, the store's client) survived: o is not saved this time, which
+// is counted as a failed save and, with its stack, in
+// nomen_background_panics_total{task="tier_state"}; the next round saves
+// it again (the state it covers is still the stages'), and the writer
+// goes on with the other partitions, its lock given back.
+func (ps *partStates) putSafe(o partObject) {
+	if p := ps.panics.run(func() { ps.put(o) }); p != nil {
+		ps.count("save", p)
 	}
 }
 
@@ -432,7 +449,7 @@ func (ps *partStates) released(p int) {
 	ps.writeMu.Lock()
 	defer ps.writeMu.Unlock()
 	for _, o := range objs {
-		ps.put(o)
+		ps.putSafe(o)
 	}
 }
 

@@ -1,11 +1,16 @@
 package relay
 
 import (
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/syncbuf"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/natsin"
+	"github.com/nomenhq/nomen/relay/partition"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestReplayFromFindsTheEventsAfterASequence: batches of the stream
@@ -63,5 +68,41 @@ func TestCatchUpWaitsOncePerRound(t *testing.T) {
 	ps.waitEnd = time.Time{} // the next round
 	if err := ps.catchUp(12); err != nil {
 		t.Errorf("the reader caught up: %v", err)
+	}
+}
+
+// panickyPartState stands for a stage's partition state with a bug:
+// encoding it panics.
+type panickyPartState struct{}
+
+func (panickyPartState) MarshalJSON() ([]byte, error) {
+	var windows map[string][]int
+	windows["k"][2]++ // a nil map
+	return nil, nil
+}
+
+// TestTierStateSavePanicIsSurvived: a partition state whose saving
+// panics is not saved that time, counted as a failed save and in
+// nomen_background_panics_total{task=tier_state}, and logged with its
+// stack; the writer goes on (the next round saves it again).
+func TestTierStateSavePanicIsSurvived(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	var log syncbuf.Buffer
+	logger := slog.New(slog.NewTextHandler(&log, nil))
+	ps := &partStates{met: partition.NewMetrics(reg), log: logger, panics: m.taskGuard(taskTierState, logger), written: map[string][32]byte{}}
+	ps.putSafe(partObject{stage: "correlate", p: 3, seq: 7, state: panickyPartState{}})
+	series := seriesOf(t, reg)
+	if got := series["nomen_background_panics_total{task=tier_state}"]; got != 1 {
+		t.Errorf("nomen_background_panics_total{task=tier_state} = %v, want 1", got)
+	}
+	if got := series["nomen_partition_states_total{op=save,result=failure}"]; got != 1 {
+		t.Errorf("nomen_partition_states_total{op=save,result=failure} = %v, want 1", got)
+	}
+	if out := log.String(); !strings.Contains(out, "task=tier_state") || !strings.Contains(out, "tierstate_test.go") {
+		t.Errorf("want the panic logged with its task and stack:\n%s", out)
+	}
+	if _, ok := ps.written["correlate.3"]; ok {
+		t.Error("the state that panicked is remembered as written: the next round would not save it")
 	}
 }
