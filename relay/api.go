@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/apiauth"
 	"github.com/nomenhq/nomen/relay/live"
 	"github.com/nomenhq/nomen/relay/status"
@@ -78,7 +79,7 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 		ln = tls.NewListener(ln, tc)
 	}
 	s := &apiServer{ln: ln, srv: &http.Server{
-		Handler:           guard.Wrap(mux),
+		Handler:           recoverRequests(guard.Wrap(mux), r.metrics.taskGuard(taskAPIRequest, r.log.With("component", "api"))),
 		ReadHeaderTimeout: 10 * time.Second,
 		// TLS handshake failures (a client without the right certificate)
 		// would otherwise be printed, unthrottled, by net/http.
@@ -108,3 +109,59 @@ func (s *apiServer) close() {
 	defer cancel()
 	s.srv.Shutdown(ctx)
 }
+
+// recoverRequests answers a request whose handler panicked (a bug in
+// nomen) 500 Internal Server Error, or, if the answer was begun, cuts it
+// short (http.ErrAbortHandler), and counts and logs the panic with its
+// stack (task api_request). net/http would recover it too, but only cut
+// the connection, count nothing, and log it unthrottled through the
+// server's ErrorLog, which nomen keeps at debug level. A handler's own
+// http.ErrAbortHandler passes (the status page's, counted in
+// nomen_status_panics_total).
+func recoverRequests(next http.Handler, g *taskGuard) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &answerWriter{ResponseWriter: w}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			panics.Of(v).Report(g.count, g.log, "api: serving a request panicked (a bug in nomen: please report it); it is answered 500 or cut short",
+				"method", r.Method, "path", r.URL.Path, "answered", rw.begun)
+			if rw.begun {
+				panic(http.ErrAbortHandler)
+			}
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+		}()
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// answerWriter notes whether the answer was begun. Unwrap lets
+// http.ResponseController (the live API's flushes, deadlines) reach the
+// connection.
+type answerWriter struct {
+	http.ResponseWriter
+	begun bool
+}
+
+func (w *answerWriter) WriteHeader(code int) {
+	w.begun = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *answerWriter) Write(b []byte) (int, error) {
+	w.begun = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush is for handlers that look for an http.Flusher.
+func (w *answerWriter) Flush() {
+	w.begun = true
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+func (w *answerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
