@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/nomenhq/nomen/internal/logthrottle"
 	"github.com/nomenhq/nomen/internal/panics"
@@ -88,9 +89,10 @@ func (g *taskGuard) run(f func()) (p *panics.Panic) {
 
 // keepRunning runs loop until it returns without panicking: after a
 // panic it runs it again after the backoff (internal/retry's, 100ms
-// doubling to 30s), unless ctx ends first.
+// doubling to 30s; from 100ms again after a run of a minute or more),
+// unless ctx ends first.
 func (g *taskGuard) keepRunning(ctx context.Context, loop func()) {
-	retry.Do(ctx, retry.Policy{}, func(int) error {
+	retry.Do(ctx, retry.Policy{Healthy: time.Minute}, func(int) error {
 		if p := g.run(loop); p != nil {
 			return p
 		}

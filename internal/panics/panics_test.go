@@ -3,9 +3,9 @@ package panics
 import (
 	"bytes"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"

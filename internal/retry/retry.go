@@ -7,7 +7,8 @@
 //   - After(err, d): the other side asked for a pause (an HTTP
 //     Retry-After): Do waits d (capped at Policy.MaxHint) and tries again;
 //   - anything else: Do waits min(Max, Min·2^attempt) at most, with full
-//     jitter, and tries again.
+//     jitter, and tries again (attempt counted from the last one that ran
+//     Policy.Healthy, if set).
 //
 // Do gives up only when its context ends.
 package retry
@@ -31,6 +32,14 @@ type Policy struct {
 	// Sleep waits d or until ctx ends (default: a timer); tests replace it
 	// to record the delays instead of waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Healthy, if set, is how long an attempt must run before failing for
+	// the backoff to start again from Min: an operation that runs for
+	// long between failures (a worker's loop, restarted after a panic)
+	// is not held at Max for ever by failures spread over days. 0: the
+	// backoff only grows.
+	Healthy time.Duration
+	// Now tells the time for Healthy (default time.Now); tests replace it.
+	Now func() time.Time
 }
 
 // Defaults of Policy.
@@ -46,7 +55,9 @@ const (
 // attempt should itself stop early when ctx ends.
 func Do(ctx context.Context, p Policy, attempt func(n int) error) error {
 	p = p.withDefaults()
-	for n := 0; ; n++ {
+	k := 0 // the failures the backoff counts: since an attempt ran Healthy
+	for n := 0; ; n, k = n+1, k+1 {
+		start := p.Now()
 		err := attempt(n)
 		if err == nil || IsPermanent(err) {
 			return err
@@ -54,7 +65,10 @@ func Do(ctx context.Context, p Policy, attempt func(n int) error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := p.Sleep(ctx, p.Delay(n, err)); err != nil {
+		if p.Healthy > 0 && p.Now().Sub(start) >= p.Healthy {
+			k = 0
+		}
+		if err := p.Sleep(ctx, p.Delay(k, err)); err != nil {
 			return err
 		}
 	}
@@ -82,6 +96,9 @@ func (p Policy) withDefaults() Policy {
 	}
 	if p.Sleep == nil {
 		p.Sleep = Sleep
+	}
+	if p.Now == nil {
+		p.Now = time.Now
 	}
 	return p
 }

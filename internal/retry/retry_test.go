@@ -123,3 +123,33 @@ func TestClassification(t *testing.T) {
 		t.Error("a plain error has no hint")
 	}
 }
+
+// TestDoBackoffStartsOverAfterAHealthyRun: failures in a row make the
+// backoff grow to Max; an attempt that ran Healthy before failing starts
+// it again from Min, as for a first failure. Without Healthy it keeps
+// growing. (Min of 1ns and Max of an hour: a backoff that did not start
+// over would wait 1ns or less with a chance of one in 3.6e12.)
+func TestDoBackoffStartsOverAfterAHealthyRun(t *testing.T) {
+	for _, healthy := range []time.Duration{time.Minute, 0} {
+		now := time.Unix(0, 0)
+		p, delays := recorder(Policy{Min: time.Nanosecond, Max: time.Hour, Healthy: healthy, Now: func() time.Time { return now }})
+		n := 0
+		Do(context.Background(), p, func(int) error {
+			n++
+			switch {
+			case n == 60:
+				now = now.Add(2 * time.Minute) // a long healthy run, then a failure
+			case n > 60:
+				return nil
+			}
+			return errors.New("panicked")
+		})
+		last := (*delays)[len(*delays)-1]
+		if healthy > 0 && last > time.Nanosecond {
+			t.Errorf("waited %v after a healthy run, want at most Min (1ns)", last)
+		}
+		if healthy == 0 && last <= time.Nanosecond {
+			t.Errorf("waited %v without Healthy: the backoff started over", last)
+		}
+	}
+}

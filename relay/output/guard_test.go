@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/journal"
@@ -159,5 +160,51 @@ func TestPanicWhileDeliveringStartsOverFromTheCommitted(t *testing.T) {
 	}
 	if c := h.committed(); c != 10 {
 		t.Errorf("committed %d, want 10", c)
+	}
+}
+
+// clockedReader panics on its first `panics` commits; before the last of
+// them it moves the worker's clock on by two minutes, as if the worker
+// had delivered for that long since the panic before.
+type clockedReader struct {
+	*journal.Reader
+	commits, panics int
+	now             *time.Time
+}
+
+func (r *clockedReader) Commit(id uint64) error {
+	r.commits++
+	if r.commits == r.panics {
+		*r.now = r.now.Add(2 * time.Minute)
+	}
+	if r.commits <= r.panics {
+		panic("commit: index out of range")
+	}
+	return r.Reader.Commit(id)
+}
+
+// TestWorkerBackoffStartsOverAfterAHealthyRun: panics in a row make the
+// worker's restart backoff grow towards MaxBackoff; a panic after the
+// worker ran healthily for longer than healthyRun waits MinBackoff at
+// most again, instead of MaxBackoff for ever. (MinBackoff 1ns, MaxBackoff
+// an hour: a backoff that did not start over would wait 1ns or less with
+// a chance of one in 3.6e12.)
+func TestWorkerBackoffStartsOverAfterAHealthyRun(t *testing.T) {
+	h := memoryHarness(t)
+	now := time.Unix(0, 0)
+	h.source = func(r *journal.Reader) Source { return &clockedReader{Reader: r, panics: 40, now: &now} }
+	sink := &fakeSink{}
+	h.append(testEvents(0, 1))
+	w, delays := h.worker(Options{Sink: sink, MinBackoff: time.Nanosecond, MaxBackoff: time.Hour, now: func() time.Time { return now }})
+	waitFor(t, "delivery", func() bool { return w.o.Source.Committed() == 1 })
+	h.stop(w)
+	if len(*delays) != 40 {
+		t.Fatalf("%d waits, want one per panic (40)", len(*delays))
+	}
+	if last := (*delays)[39]; last > time.Nanosecond {
+		t.Errorf("waited %v after a healthy run, want MinBackoff (1ns) at most", last)
+	}
+	if v := value(h.m.WorkerPanics.WithLabelValues("out")); v != 40 {
+		t.Errorf("nomen_output_worker_panics_total = %v, want 40", v)
 	}
 }

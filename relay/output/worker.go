@@ -128,10 +128,15 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 	// ConfigRetry is the wait after a configuration error (default 1m).
 	ConfigRetry time.Duration
+
+	now func() time.Time // the worker's clock (default time.Now); tests set it
 }
 
 // Retry tuning.
 const (
+	// healthyRun is how long the worker's loop must have run before a
+	// panic for the backoff to start again from MinBackoff (run).
+	healthyRun        = time.Minute
 	defaultMinBackoff = retry.DefaultMin
 	defaultMaxBackoff = retry.DefaultMax
 	maxRetryAfter     = retry.DefaultMaxHint
@@ -209,6 +214,9 @@ func New(o Options) *Worker {
 		sleep: retry.Sleep,
 		now:   time.Now,
 	}
+	if o.now != nil {
+		w.now = o.now
+	}
 	w.throttle = logthrottle.New(w.log, logEvery)
 	if o.DeadLetter != nil {
 		o.DeadLetter.panicked = w.deadLetterPanicked
@@ -265,7 +273,12 @@ func (w *Worker) run() {
 	defer w.closeSink()
 	// A panic while delivering (guard.go) resumes, after the backoff,
 	// from the committed position: the events in hand were not committed.
-	retry.Do(w.ctx, w.retryPolicy(), func(n int) error {
+	// The backoff starts over once the worker ran healthyRun: else every
+	// panic after the ninth, however rare, would stop the output for up
+	// to MaxBackoff.
+	p := w.retryPolicy()
+	p.Healthy, p.Now = healthyRun, w.now
+	retry.Do(w.ctx, p, func(n int) error {
 		return w.guarded("delivering", func() error {
 			if n > 0 {
 				w.closeSink()
