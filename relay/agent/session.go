@@ -487,49 +487,6 @@ func (s *session) deliverOne(w work) (ok bool) {
 	return true
 }
 
-// sessionPanicked reports a panic of the session outside reading and
-// delivering (step "session") and ends the session: the agent reconnects
-// and sends again what was not acknowledged.
-func (s *session) sessionPanicked(p *panics.Panic, during string) {
-	p.Report(s.srv.m.Panics.WithLabelValues(PanicSession), s.srv.panicLog, "agent: "+during+" panicked (a bug in nomen: please report it); the session is closed, the agent will send again what was not acknowledged",
-		"agent", s.agent, "peer", s.peer)
-	s.close()
-}
-
-// readGuarded runs read (the handshake, the read loop: the agent's
-// frames, from the network); a panic there (a bug in nomen that some
-// frame found) ends the session as a malformed frame would, instead of
-// the process: counted, logged with its stack, false. What was read
-// before is still delivered; what was not acknowledged the agent sends
-// again.
-func (s *session) readGuarded(read func() bool) (ok bool) {
-	defer func() {
-		if p := panics.Of(recover()); p != nil {
-			p.Report(s.srv.m.Panics.WithLabelValues(PanicRead), s.srv.panicLog, "agent: reading the agent's frames panicked (a bug in nomen: please report it); the session is closed",
-				"agent", s.agent, "peer", s.peer)
-			s.close()
-			ok = false
-		}
-	}()
-	return read()
-}
-
-// deliverGuarded is srv.deliver with a panic (a bug in nomen, in
-// normalization or the pipeline) turned into its error: a failed
-// delivery, so the batch is not acknowledged and the agent sends it again
-// after reconnecting, instead of the panic ending the process. Counted
-// and logged with its stack.
-func (s *session) deliverGuarded(evs []*event.Event) (err error) {
-	defer func() {
-		if p := panics.Of(recover()); p != nil {
-			p.Report(s.srv.m.Panics.WithLabelValues(PanicDeliver), s.srv.panicLog, "agent: delivering a batch panicked (a bug in nomen: please report it); the agent will send it again",
-				"agent", s.agent, "peer", s.peer, "events", len(evs))
-			err = p
-		}
-	}()
-	return s.srv.deliver(s.srv.ctx, evs)
-}
-
 // keepalive repeats the last ACK (or PINGs) every ack_keepalive while a
 // delivery is in progress, so the agent's read timeout does not fire
 // while the journal is slow.
