@@ -133,6 +133,13 @@ window = "60s"
 		"nomen_background_panics_total{task=agent_accept}",
 		"nomen_background_panics_total{task=api_serve}",
 		"nomen_background_panics_total{task=tier_leases}",
+		"nomen_background_panics_total{task=tier_state}",
+		"nomen_background_panics_total{task=journal_read_ahead}",
+		"nomen_background_panics_total{task=api_request}",
+		"nomen_background_panics_total{task=pipeline}",
+		"nomen_background_panics_total{task=wait_durable}",
+		"nomen_agent_panics_total{step=session}",
+		"nomen_dropped_events_total{reason=panic,stage=pipeline}",
 	}
 	for _, l := range []string{"tcp", "udp"} {
 		want = append(want,
