@@ -10,7 +10,8 @@ import (
 // its stack (internal/panics), and the agent sends again what was not
 // acknowledged. Reading is guarded by readGuarded, delivering by
 // deliverGuarded, acknowledging (deliverOne) and the keepalives report
-// through sessionPanicked.
+// through sessionPanicked; what is left (the end of session.run: the BYE
+// and the deferred release of the agent's state) through runGuarded.
 
 // sessionPanicked reports a panic of the session outside reading and
 // delivering (step "session") and ends the session: the agent reconnects
@@ -53,4 +54,20 @@ func (s *session) deliverGuarded(evs []*event.Event) (err error) {
 		}
 	}()
 	return s.srv.deliver(s.srv.ctx, evs)
+}
+
+// runGuarded runs the session; a panic that none of the guards above
+// caught (the end of run: its BYE, the deferred release of the agent's
+// state) is counted under step "session" and logged with its stack, and
+// ends only this session: Server.handle still forgets it, so Shutdown
+// does not wait for it.
+func (s *Server) runGuarded(sess *session) {
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			p.Report(s.m.Panics.WithLabelValues(PanicSession), s.panicLog, "agent: ending a session panicked (a bug in nomen: please report it); the session is closed",
+				"agent", sess.agent, "peer", sess.peer)
+			sess.close()
+		}
+	}()
+	sess.run()
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/syncbuf"
 	"github.com/nomenhq/nomen/relay/agent/agenttest"
 	"github.com/nomenhq/nomen/relay/wire"
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,6 +67,15 @@ func (f *fixture) start() {
 	f.srv, f.addr = srv, ln.Addr().String()
 	go srv.Serve(ln)
 	f.t.Cleanup(func() { f.stop() })
+}
+
+// startLogging restarts the server logging into the buffer it returns
+// (the panic tests read the logged stacks).
+func (f *fixture) startLogging() *syncbuf.Buffer {
+	logged := new(syncbuf.Buffer)
+	f.log = slog.New(slog.NewTextHandler(logged, nil))
+	f.start()
+	return logged
 }
 
 func (f *fixture) stop() {
@@ -326,3 +336,20 @@ func (f *fixture) startGoodAgent(cn string) *goodAgent {
 }
 
 func durationCfg(d time.Duration) config.Duration { return config.Duration(d) }
+
+// wantSentAgain: the agent's next session resumes before the batch a
+// panic or a failed delivery interrupted (nothing was acknowledged),
+// sends it again, and all of it is delivered.
+func wantSentAgain(t *testing.T, f *fixture) {
+	t.Helper()
+	c := f.dial(f.pki, "ws01")
+	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
+	if w.Streams[0].Seq != 0 {
+		t.Fatalf("resume %d after the panic, want 0", w.Streams[0].Seq)
+	}
+	c.mustSend(batch(1, 1, 5))
+	c.waitAck("Security", 1, 5)
+	if f.rec.Count() != 5 {
+		t.Fatalf("%d events delivered, want the 5 sent again", f.rec.Count())
+	}
+}

@@ -31,7 +31,7 @@ const (
 	PanicRead    = "read"
 	PanicDeliver = "deliver"
 	// PanicSession is the rest of a session: acknowledging what was
-	// delivered, the keepalives.
+	// delivered, the keepalives, its end (BYE, releasing its state).
 	PanicSession = "session"
 )
 

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -21,9 +22,7 @@ import (
 // by the same server.
 func TestDeliverPanicIsAFailedDelivery(t *testing.T) {
 	f := newFixture(t, nil)
-	var logged syncbuf.Buffer
-	f.log = slog.New(slog.NewTextHandler(&logged, nil))
-	f.start() // a server that logs
+	logged := f.startLogging()
 	f.rec.SetFail(func(call int) error {
 		if call == 1 {
 			panic("normalize: index out of range [3] with length 3")
@@ -34,7 +33,7 @@ func TestDeliverPanicIsAFailedDelivery(t *testing.T) {
 	c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
 	c.mustSend(batch(1, 1, 5))
 	c.expectError(wire.CodeUnavailable)
-	wantPanic(t, f, PanicDeliver, &logged, "delivering a batch panicked")
+	wantPanic(t, f, PanicDeliver, logged, "delivering a batch panicked")
 	wantSentAgain(t, f)
 }
 
@@ -44,9 +43,7 @@ func TestDeliverPanicIsAFailedDelivery(t *testing.T) {
 // and the agent's next session delivers it.
 func TestReadPanicEndsTheSession(t *testing.T) {
 	f := newFixture(t, nil)
-	var logged syncbuf.Buffer
-	f.log = slog.New(slog.NewTextHandler(&logged, nil))
-	f.start()
+	logged := f.startLogging()
 	var frames atomic.Int32
 	f.srv.onFrame = func(wire.Frame) {
 		if frames.Add(1) == 1 {
@@ -59,7 +56,7 @@ func TestReadPanicEndsTheSession(t *testing.T) {
 	if _, err := c.next(); err == nil {
 		t.Fatal("the session goes on after the panic")
 	}
-	wantPanic(t, f, PanicRead, &logged, "reading the agent's frames panicked")
+	wantPanic(t, f, PanicRead, logged, "reading the agent's frames panicked")
 	wantSentAgain(t, f)
 }
 
@@ -75,32 +72,13 @@ func wantPanic(t *testing.T, f *fixture, step string, logged *syncbuf.Buffer, ms
 	}
 }
 
-// wantSentAgain: the agent's next session resumes before the batch the
-// panic interrupted (nothing was acknowledged), sends it again, and all
-// of it is delivered.
-func wantSentAgain(t *testing.T, f *fixture) {
-	t.Helper()
-	c := f.dial(f.pki, "ws01")
-	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
-	if w.Streams[0].Seq != 0 {
-		t.Fatalf("resume %d after the panic, want 0", w.Streams[0].Seq)
-	}
-	c.mustSend(batch(1, 1, 5))
-	c.waitAck("Security", 1, 5)
-	if f.rec.Count() != 5 {
-		t.Fatalf("%d events delivered, want the 5 sent again", f.rec.Count())
-	}
-}
-
 // TestAckPanicEndsTheSession: a panic after a batch was delivered, while
 // acknowledging it (a bug in nomen), ends that session, not the relay:
 // counted (step session) and logged with its stack. The batch is durable,
 // so the agent's next session resumes after it and goes on.
 func TestAckPanicEndsTheSession(t *testing.T) {
 	f := newFixture(t, nil)
-	var logged syncbuf.Buffer
-	f.log = slog.New(slog.NewTextHandler(&logged, nil))
-	f.start()
+	logged := f.startLogging()
 	var acks atomic.Int32
 	f.srv.onAck = func(*wire.Ack) {
 		if acks.Add(1) == 1 {
@@ -113,7 +91,7 @@ func TestAckPanicEndsTheSession(t *testing.T) {
 	if _, err := c.next(); err == nil {
 		t.Fatal("the session goes on after the panic")
 	}
-	wantPanic(t, f, PanicSession, &logged, "acknowledging a batch panicked")
+	wantPanic(t, f, PanicSession, logged, "acknowledging a batch panicked")
 	c = f.dial(f.pki, "ws01")
 	if w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1}); w.Streams[0].Seq != 5 {
 		t.Fatalf("resume at %d, want 5: the batch was made durable", w.Streams[0].Seq)
@@ -130,9 +108,7 @@ func TestAckPanicEndsTheSession(t *testing.T) {
 // stack; the next session is served.
 func TestKeepalivePanicEndsTheSession(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.AckKeepalive = durationCfg(100 * time.Millisecond) })
-	var logged syncbuf.Buffer
-	f.log = slog.New(slog.NewTextHandler(&logged, nil))
-	f.start()
+	logged := f.startLogging()
 	var ticks atomic.Int32
 	f.srv.onKeepalive = func() {
 		if ticks.Add(1) == 1 {
@@ -148,7 +124,7 @@ func TestKeepalivePanicEndsTheSession(t *testing.T) {
 			break // the session ended
 		}
 	}
-	wantPanic(t, f, PanicSession, &logged, "a keepalive panicked")
+	wantPanic(t, f, PanicSession, logged, "a keepalive panicked")
 	f.rec.SetDelay(0)
 	c = f.dial(f.pki, "ws01")
 	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
@@ -189,4 +165,45 @@ func TestAdmitPanicClosesTheConn(t *testing.T) {
 	if _, err := conn.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 		t.Fatalf("read %v, want EOF: the connection is closed", err)
 	}
+}
+
+// TestSessionEndPanicIsSurvived: a panic at the end of a session (its
+// BYE, the deferred release of the agent's state), past the session's
+// own guards, ends that session, not the relay: counted (step session)
+// and logged with its stack; the agent's state is released (its next
+// session is served and resumes after what was acknowledged) and
+// Shutdown does not wait for the session that panicked.
+func TestSessionEndPanicIsSurvived(t *testing.T) {
+	f := newFixture(t, nil)
+	logged := f.startLogging()
+	var ends atomic.Int32
+	f.srv.onEnd = func() {
+		if ends.Add(1) == 1 {
+			panic("agent: nil stream at the end of a session")
+		}
+	}
+	c := f.dial(f.pki, "ws01")
+	c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
+	c.mustSend(batch(1, 1, 5))
+	c.waitAck("Security", 1, 5)
+	c.mustSend((&wire.Bye{}).AppendFrame(nil))
+	for {
+		if _, err := c.next(); err != nil {
+			break // the session ended
+		}
+	}
+	c = f.dial(f.pki, "ws01")
+	if w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1}); w.Streams[0].Seq != 5 {
+		t.Fatalf("resume at %d, want 5", w.Streams[0].Seq)
+	}
+	c.mustSend(batch(1, 6, 10))
+	c.waitAck("Security", 1, 10)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := f.srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown after the panic: %v", err)
+	}
+	// After Shutdown: the report follows the session's own deferred
+	// closing, which the agent saw.
+	wantPanic(t, f, PanicSession, logged, "ending a session panicked")
 }

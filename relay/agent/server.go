@@ -101,6 +101,9 @@ type Server struct {
 	onKeepalive func()
 	// onAdmit, if set, sees each connection accepted; tests make it panic.
 	onAdmit func(net.Conn)
+	// onEnd, if set, runs as a session ends, before its BYE and the
+	// deferred release of its state; tests make it panic.
+	onEnd func()
 
 	// ctx is passed to Deliver; it is cancelled only when Shutdown's
 	// deadline passes.
@@ -266,7 +269,7 @@ func (s *Server) handle(raw net.Conn) {
 	}
 	s.sessions[sess] = struct{}{}
 	s.mu.Unlock()
-	sess.run()
+	s.runGuarded(sess)
 	s.mu.Lock()
 	delete(s.sessions, sess)
 	s.mu.Unlock()

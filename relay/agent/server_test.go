@@ -367,17 +367,7 @@ func TestDeliverFailureNotAcked(t *testing.T) {
 	c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
 	c.mustSend(batch(1, 1, 5))
 	c.expectError(wire.CodeUnavailable)
-
-	c = f.dial(f.pki, "ws01")
-	w := c.hello("ws01", wire.StreamPos{Channel: "Security", Epoch: 1})
-	if w.Streams[0].Seq != 0 {
-		t.Fatalf("resume %d after a failed delivery", w.Streams[0].Seq)
-	}
-	c.mustSend(batch(1, 1, 5))
-	c.waitAck("Security", 1, 5)
-	if f.rec.Count() != 5 {
-		t.Fatalf("%d events", f.rec.Count())
-	}
+	wantSentAgain(t, f)
 }
 
 func TestShutdownDrains(t *testing.T) {

@@ -127,6 +127,9 @@ func (s *session) run() {
 	close(s.work)
 	<-s.delivered
 	close(stopKeepalive)
+	if s.srv.onEnd != nil {
+		s.srv.onEnd()
+	}
 
 	select {
 	case <-s.closing:
