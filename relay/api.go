@@ -35,6 +35,9 @@ func startAPI(addr string, r *Relay) (*apiServer, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{Registry: r.reg, EnableOpenMetrics: true}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if r.onHealthz != nil {
+			r.onHealthz()
+		}
 		if !r.Healthy() {
 			http.Error(w, "pipeline stalled", http.StatusServiceUnavailable)
 			return

@@ -1,14 +1,19 @@
 package relay
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/nomenhq/nomen/internal/syncbuf"
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/pipeline"
+	"github.com/nomenhq/nomen/relay/stage"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -60,4 +65,96 @@ func TestAPIRequestPanic(t *testing.T) {
 	if out := log.String(); !strings.Contains(out, "path=/early") || !strings.Contains(out, "api_test.go") {
 		t.Errorf("want the panic logged with its path and stack:\n%s", out)
 	}
+}
+
+// panicRelayConfig is a relay with its API on a free port.
+const panicRelayConfig = `
+state_dir = "{{dir}}/state"
+[metrics]
+listen = "127.0.0.1:0"
+[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[output]]
+name = "archive"
+type = "file"
+path = "{{dir}}/events.jsonl"
+`
+
+// TestAPIRequestPanicThroughTheRelay: the relay's own API server (its
+// route wiring, auth guard and panic guard, as started by Start) answers
+// a request whose handler panics 500, counts it in the relay's registry
+// (nomen_background_panics_total{task=api_request}) and logs it with its
+// stack, and goes on serving.
+func TestAPIRequestPanicThroughTheRelay(t *testing.T) {
+	cfg, err := ParseConfigData("t.toml", []byte(strings.ReplaceAll(panicRelayConfig, "{{dir}}", t.TempDir())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log syncbuf.Buffer
+	r := New(cfg, slog.New(slog.NewTextHandler(&log, nil)), NewRegistry())
+	var calls atomic.Int32
+	r.onHealthz = func() {
+		if calls.Add(1) == 1 {
+			panic("api: nil pipeline")
+		}
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	stopAtEnd(t, r)
+	get := func() int {
+		resp, err := http.Get("http://" + r.api.Addr() + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(); code != http.StatusInternalServerError {
+		t.Errorf("/healthz whose handler panicked: %d, want 500", code)
+	}
+	if code := get(); code != http.StatusOK {
+		t.Errorf("/healthz after the panic: %d, want 200", code)
+	}
+	if got := seriesOf(t, r.Registry())["nomen_background_panics_total{task=api_request}"]; got != 1 {
+		t.Errorf("nomen_background_panics_total{task=api_request} = %v, want 1", got)
+	}
+	if out := log.String(); !strings.Contains(out, "api: serving a request panicked") || !strings.Contains(out, "path=/healthz") ||
+		!strings.Contains(out, "api_test.go") {
+		t.Errorf("want the panic logged with its path and stack:\n%s", out)
+	}
+}
+
+// TestPipelinePanicsAreTheRelays: the pipeline's panics are counted in
+// the relay's registry (nomen_background_panics_total{task=pipeline}),
+// with the events lost in nomen_dropped_events_total{stage=pipeline,
+// reason=panic}, and the batch's reader is told it failed.
+func TestPipelinePanicsAreTheRelays(t *testing.T) {
+	r := startTestRelay(t, panicRelayConfig)
+	stages := r.stages.list()
+	r.pipe.SetStages(append([]stage.Stage{panickyStage{stages[0]}}, stages[1:]...))
+	done := make(chan error, 1)
+	b := &pipeline.Batch{Events: []*event.Event{{}, {}}, Done: func(err error) { done <- err }}
+	if err := r.pipe.Submit(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the batch whose handling panicked is reported done without an error")
+	}
+	series := seriesOf(t, r.Registry())
+	if got := series["nomen_background_panics_total{task=pipeline}"]; got != 1 {
+		t.Errorf("nomen_background_panics_total{task=pipeline} = %v, want 1", got)
+	}
+	if got := series["nomen_dropped_events_total{reason=panic,stage=pipeline}"]; got != 2 {
+		t.Errorf("nomen_dropped_events_total{stage=pipeline,reason=panic} = %v, want 2", got)
+	}
+}
+
+// panickyStage is a stage whose Process panics.
+type panickyStage struct{ stage.Stage }
+
+func (panickyStage) Process([]*event.Event) []*event.Event {
+	panic("stage: index out of range [1] with length 1")
 }

@@ -75,6 +75,9 @@ type Relay struct {
 	openJournal atomic.Pointer[journal.Journal]
 
 	memGuard *memoryGuard // [limits] memory, memory given back after bursts (memguard.go)
+	// onHealthz, if set before Start, runs first in every /healthz
+	// request; tests make it panic (the API's panic guard, api.go).
+	onHealthz func()
 
 	ready   atomic.Bool
 	stopped bool
