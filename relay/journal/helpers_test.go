@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -72,6 +73,24 @@ func diskConfig(dir string) Config {
 type testJournal struct {
 	*Journal
 	dropped *prometheus.CounterVec
+}
+
+// writeSegments journals n events (in batches of 25) in dir, in
+// segments of segSize, held for readers (from the oldest event), and
+// closes the journal: what the tests of reading from disk start from.
+func writeSegments(t testing.TB, dir string, segSize config.ByteSize, n int, readers ...string) Config {
+	t.Helper()
+	cfg := diskConfig(dir)
+	cfg.SegmentSize = segSize
+	j := openJournal(t, cfg)
+	for _, name := range readers {
+		mustReader(t, j, name, StartOldest)
+	}
+	for i := 0; i < n; i += 25 {
+		mustAppend(t, j, testEvents(i, 25))
+	}
+	j.Close()
+	return cfg
 }
 
 func openJournal(t testing.TB, cfg Config) *testJournal {

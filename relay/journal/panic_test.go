@@ -20,15 +20,7 @@ import (
 // the reader reads that block itself: every event is read, once, in
 // order.
 func TestReadAheadPanicIsSurvived(t *testing.T) {
-	dir := t.TempDir()
-	cfg := diskConfig(dir)
-	cfg.SegmentSize = 64 << 10
-	j := openJournal(t, cfg)
-	mustReader(t, j, "out", StartOldest)
-	for i := 0; i < 2000; i += 25 {
-		mustAppend(t, j, testEvents(i, 25))
-	}
-	j.Close()
+	cfg := writeSegments(t, t.TempDir(), 64<<10, 2000, "out")
 
 	var logged syncbuf.Buffer
 	m := NewMetrics(prometheus.NewRegistry(), nil)

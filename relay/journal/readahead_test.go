@@ -10,19 +10,11 @@ import (
 // when it moves to the next segment or skips ahead (Seek).
 func TestReadAhead(t *testing.T) {
 	dir := t.TempDir()
-	cfg := diskConfig(dir)
-	cfg.SegmentSize = 64 << 10
-	j := openJournal(t, cfg)
-	mustReader(t, j, "out", StartOldest)
-	mustReader(t, j, "skip", StartOldest)
-	for i := 0; i < 4000; i += 25 {
-		mustAppend(t, j, testEvents(i, 25))
-	}
-	j.Close()
+	cfg := writeSegments(t, dir, 64<<10, 4000, "out", "skip")
 	if segs, _ := filepath.Glob(filepath.Join(dir, "*.seg")); len(segs) < 3 {
 		t.Fatalf("%d segments, want several", len(segs))
 	}
-	j = openJournalWith(t, cfg, Options{CacheBytes: 1}) // the tail is empty: everything comes from disk
+	j := openJournalWith(t, cfg, Options{CacheBytes: 1}) // the tail is empty: everything comes from disk
 	r := mustReader(t, j, "out", StartOldest)
 	r2 := mustReader(t, j, "skip", StartOldest) // holds the segments too
 	evs, err := r.TryNext(10)

@@ -227,15 +227,7 @@ func TestCrashNeverReusesIDs(t *testing.T) {
 // and logged, and the rest is read.
 func TestDamageInOlderSegment(t *testing.T) {
 	dir := t.TempDir()
-	cfg := diskConfig(dir)
-	cfg.SegmentSize = 16 << 10
-	j := openJournal(t, cfg)
-	mustReader(t, j, "a", StartOldest)
-	mustReader(t, j, "b", StartOldest)
-	for i := 0; i < 3000; i += 25 {
-		mustAppend(t, j, testEvents(i, 25))
-	}
-	j.Close()
+	cfg := writeSegments(t, dir, 16<<10, 3000, "a", "b")
 	segs, _ := filepath.Glob(filepath.Join(dir, "*.seg"))
 	if len(segs) < 4 || len(blocksOf(t, segs[0])) < 3 || len(blocksOf(t, segs[1])) < 3 {
 		t.Fatalf("want at least 4 segments of 3 blocks, got %d", len(segs))
@@ -249,7 +241,7 @@ func TestDamageInOlderSegment(t *testing.T) {
 	lostBody := int(b0[1].count)
 	lostRest := int(b1[1].count)
 
-	j = openJournal(t, cfg)
+	j := openJournal(t, cfg)
 	r1 := mustReader(t, j, "a", StartOldest)
 	r2 := mustReader(t, j, "b", StartOldest)
 	got1, got2 := readAll(t, r1, 100), readAll(t, r2, 33)
