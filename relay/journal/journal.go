@@ -10,8 +10,8 @@
 // The journal is a directory of segment files, each named by the ID of its
 // first event (00000000000000000001.seg) and closed at segment_size (or at
 // an eighth of the filesystem, when that is smaller). A segment is a file
-// header and lz4-compressed blocks (see block.go for the layout, each block
-// CRC32C-checked). Readers' cursors are small files under cursors/. The
+// header and S2-compressed blocks (lz4 in older segments; see block.go for
+// the layout, each block CRC32C-checked). Readers' cursors are small files under cursors/. The
 // directory is locked (internal/statelock, file .lock) while a journal has
 // it open: a second nomen on it fails at once, naming the holder's pid.
 //
