@@ -35,11 +35,7 @@ timezone = "UTC"
 name = "udp"
 protocol = "udp"
 address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
+` + archiveOutput
 }
 
 // apiGet does one request and returns the status, a header and the body.

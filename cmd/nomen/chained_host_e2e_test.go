@@ -10,13 +10,7 @@ import (
 )
 
 // chainConfig: the direct road and both syslog-ng roads, each a listener.
-const chainConfig = `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[parse]
-timezone = "UTC"
-[sequence]
+const chainConfig = headConfig + `[sequence]
 enabled = false
 [[listener]]
 name = "direct"
@@ -30,11 +24,7 @@ address = "127.0.0.1:0"
 name = "syslogng-syslog"
 protocol = "tcp"
 address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
+` + archiveOutput
 
 // A syslog-ng relay with its documented chain: keep-hostname(no) and
 // chain-hostnames(yes) make HOST "<the message's host>/<the sender>".

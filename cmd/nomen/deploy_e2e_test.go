@@ -38,11 +38,7 @@ name = "agents"
 protocol = "agent"
 address = "127.0.0.1:0"
 plaintext_for_testing = true
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-[[correlate.threshold]]
+` + archiveOutput + `[[correlate.threshold]]
 name = "auth-bruteforce"
 where = { "event.category" = "authentication", "event.outcome" = "failure" }
 group_by = ["source.ip"]

@@ -44,11 +44,7 @@ name = "in"
 protocol = "PROTO"
 address = "ADDRESS"
 max_message_size = "64KiB"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
+` + archiveOutput
 
 func drainMessage(seq int) []byte {
 	return []byte(fmt.Sprintf("<13>Nov 23 10:00:00 host app[1]: drain seq=%08d end\n", seq))

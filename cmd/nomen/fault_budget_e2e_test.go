@@ -37,11 +37,7 @@ on_full = %q
 name = "tcp"
 protocol = "tcp"
 address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-[[output]]
+` + archiveOutput + `[[output]]
 name = "stuck"
 type = "http"
 kind = "ndjson"

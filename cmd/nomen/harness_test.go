@@ -406,3 +406,22 @@ func sendUDP(t *testing.T, addr, line string) {
 		t.Fatal(err)
 	}
 }
+
+// The pieces most test configs share ({{.Dir}} is the test's directory).
+const (
+	// headConfig: the state under the test's directory, the API on a free
+	// port, times without a zone read as UTC.
+	headConfig = `
+state_dir = "{{.Dir}}/state"
+[metrics]
+listen = "127.0.0.1:0"
+[parse]
+timezone = "UTC"
+`
+	// archiveOutput: the file output the tests read (events.jsonl).
+	archiveOutput = `[[output]]
+name = "archive"
+type = "file"
+path = "{{.Dir}}/events.jsonl"
+`
+)

@@ -58,11 +58,7 @@ name = "agents"
 protocol = "agent"
 address = "127.0.0.1:0"
 plaintext_for_testing = true
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
+` + archiveOutput
 
 // hostileInputs are payloads every syslog listener is fed.
 func hostileInputs() [][]byte {

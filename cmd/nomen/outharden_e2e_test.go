@@ -19,13 +19,7 @@ import (
 // outputConfig is a relay with one UDP listener and an ndjson http output
 // to url.
 func outputConfig(url string) string {
-	return `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[parse]
-timezone = "UTC"
-[[listener]]
+	return headConfig + `[[listener]]
 name = "udp"
 protocol = "udp"
 address = "127.0.0.1:0"

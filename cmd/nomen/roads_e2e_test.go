@@ -19,13 +19,7 @@ import (
 // an event came by. Sequence tracking is off: every numbered stream comes
 // in once per road, which it rightly marks nomen.duplicate on all but the
 // first road to deliver.
-const roadsConfig = `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[parse]
-timezone = "UTC"
-[sequence]
+const roadsConfig = headConfig + `[sequence]
 enabled = false
 [[listener]]
 name = "direct"
@@ -55,11 +49,7 @@ address = "127.0.0.1:0"
 name = "syslogng-syslog"
 protocol = "tcp"
 address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
+` + archiveOutput
 
 // The relays' configs. rsyslog escapes control characters (a TAB becomes
 // "#011") and cuts APP-NAME at "/" ("postfix/smtp" -> "postfix") unless

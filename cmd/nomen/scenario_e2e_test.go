@@ -24,21 +24,11 @@ const scnWait = 20 * time.Second
 // scnBase is nomen with one TCP listener and a file output; extra is
 // appended (a [sequence] section, rules, more listeners).
 func scnBase(extra string) string {
-	return `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[parse]
-timezone = "UTC"
-[[listener]]
+	return headConfig + `[[listener]]
 name = "tcp"
 protocol = "tcp"
 address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-` + extra
+` + archiveOutput + extra
 }
 
 // scnExamples returns the shipped example rules (configs/correlate), the

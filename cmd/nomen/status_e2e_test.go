@@ -23,13 +23,7 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-const statusConfig = `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[parse]
-timezone = "UTC"
-[[listener]]
+const statusConfig = headConfig + `[[listener]]
 name = "udp"
 protocol = "udp"
 address = "127.0.0.1:0"
@@ -37,11 +31,7 @@ address = "127.0.0.1:0"
 name = "tcp"
 protocol = "tcp"
 address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-[sequence]
+` + archiveOutput + `[sequence]
 grace = "1s"
 [[correlate.threshold]]
 name = "ssh-bruteforce"

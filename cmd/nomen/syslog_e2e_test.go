@@ -7,13 +7,7 @@ import (
 	"time"
 )
 
-const loggerConfig = `
-state_dir = "{{.Dir}}/state"
-[metrics]
-listen = "127.0.0.1:0"
-[parse]
-timezone = "UTC"
-[[listener]]
+const loggerConfig = headConfig + `[[listener]]
 name = "udp"
 protocol = "udp"
 address = "127.0.0.1:0"
@@ -25,11 +19,7 @@ address = "127.0.0.1:0"
 name = "local"
 protocol = "unix"
 address = "{{.Dir}}/log.sock"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{.Dir}}/events.jsonl"
-`
+` + archiveOutput
 
 // TestLoggerEndToEnd sends with util-linux logger over every transport and
 // framing it has, and checks each message arrives once with its fields.
