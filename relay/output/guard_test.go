@@ -62,9 +62,7 @@ func TestPanickingOpenIsAFailedOpen(t *testing.T) {
 	if h.logs.count("opening the sink panicked") != 1 || h.logs.count("guard_test.go") != 1 {
 		t.Errorf("want one (throttled) log line with the panic's stack")
 	}
-	if c := h.committed(); c != 10 {
-		t.Errorf("committed %d, want 10", c)
-	}
+	h.wantCommitted(10)
 }
 
 // TestPanickingCloseIsAFailedClose: a Close that panics, when the worker
@@ -94,9 +92,7 @@ func TestPanickingCloseIsAFailedClose(t *testing.T) {
 	if h.logs.count("closing the sink panicked") != 1 {
 		t.Errorf("no log line for the panicked close")
 	}
-	if c := h.committed(); c != 10 {
-		t.Errorf("committed %d, want 10", c)
-	}
+	h.wantCommitted(10)
 }
 
 // brittleReader is the worker's journal reader, whose Commit panics on
@@ -158,9 +154,7 @@ func TestPanicWhileDeliveringStartsOverFromTheCommitted(t *testing.T) {
 	if h.logs.count("delivering panicked") != 1 || h.logs.count("closing its journal reader panicked") != 1 {
 		t.Errorf("want a log line for each panic")
 	}
-	if c := h.committed(); c != 10 {
-		t.Errorf("committed %d, want 10", c)
-	}
+	h.wantCommitted(10)
 }
 
 // clockedReader panics on its first `panics` commits; before the last of

@@ -287,3 +287,23 @@ func (l *logLines) count(s string) int {
 	}
 	return n
 }
+
+// committed is the worker's committed position in the journal.
+func (h *harness) committed() uint64 {
+	h.t.Helper()
+	r, err := h.j.Reader("out", journal.StartOldest)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer r.Close()
+	return r.Committed()
+}
+
+// wantCommitted checks that the worker committed up to n: everything it
+// was given, in the tests that call it.
+func (h *harness) wantCommitted(n uint64) {
+	h.t.Helper()
+	if c := h.committed(); c != n {
+		h.t.Errorf("committed %d, want %d", c, n)
+	}
+}

@@ -83,9 +83,7 @@ func TestPanicWritesThePoisonInItsSafeForm(t *testing.T) {
 		t.Errorf("%d writes for a clean batch after the poison, want 1", after-before)
 	}
 	h.stop(w)
-	if c := h.committed(); c != 15 {
-		t.Errorf("committed %d, want 15", c)
-	}
+	h.wantCommitted(15)
 }
 
 // TestPanicInEveryFormIsDeadLettered: an event whose safe form panics too
@@ -99,9 +97,7 @@ func TestPanicInEveryFormIsDeadLettered(t *testing.T) {
 	h.append(evs)
 	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) == 3 })
 	h.stop(w)
-	if c := h.committed(); c != 4 {
-		t.Errorf("committed %d, want 4", c)
-	}
+	h.wantCommitted(4)
 	got, _ := sink.snapshot()
 	if len(got) != 3 || got[0].ID != 1 || got[1].ID != 3 || got[2].ID != 4 {
 		t.Fatalf("delivered %d events, want 1, 3 and 4", len(got))
@@ -144,9 +140,7 @@ func TestPanicWhileDeadLetteringKeepsTheOriginal(t *testing.T) {
 	h.append(evs)
 	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) == 3 })
 	h.stop(w)
-	if c := h.committed(); c != 4 {
-		t.Errorf("committed %d, want 4", c)
-	}
+	h.wantCommitted(4)
 	lines := readDeadLetter(t, h.dl)
 	if len(lines) != 1 {
 		t.Fatalf("dead letter %v, want the poison", lines)

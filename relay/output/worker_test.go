@@ -39,9 +39,7 @@ func TestDeliversEverythingOnceInOrder(t *testing.T) {
 	if v := value(h.m.Events.WithLabelValues("out")); v != 3000 {
 		t.Fatalf("nomen_output_events_total = %v", v)
 	}
-	if c := h.committed(); c != 3000 {
-		t.Fatalf("committed %d, want 3000", c)
-	}
+	h.wantCommitted(3000)
 }
 
 func TestWritesPartialBatchAtOnceWithoutFlushInterval(t *testing.T) {
@@ -244,16 +242,6 @@ func TestFiltersAdvanceTheCursor(t *testing.T) {
 
 // committed returns the cursor's position once the worker has stopped
 // (and closed its reader).
-func (h *harness) committed() uint64 {
-	h.t.Helper()
-	r, err := h.j.Reader("out", journal.StartOldest)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer r.Close()
-	return r.Committed()
-}
-
 func TestPositionedSinkResumesAtItsOwnPosition(t *testing.T) {
 	h := memoryHarness(t)
 	h.append(testEvents(0, 100))
