@@ -72,15 +72,7 @@ const panicRelayConfig = `
 state_dir = "{{dir}}/state"
 [metrics]
 listen = "127.0.0.1:0"
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{dir}}/events.jsonl"
-`
+` + tcpToFileConfig
 
 // TestAPIRequestPanicThroughTheRelay: the relay's own API server (its
 // route wiring, auth guard and panic guard, as started by Start) answers

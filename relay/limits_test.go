@@ -55,15 +55,7 @@ state_dir = "{{dir}}/state"
 listen = ""
 [limits]
 memory = "300MiB"
-[[listener]]
-name = "tcp"
-protocol = "tcp"
-address = "127.0.0.1:0"
-[[output]]
-name = "archive"
-type = "file"
-path = "{{dir}}/events.jsonl"
-`
+` + tcpToFileConfig
 
 // TestStartSetsMemoryLimit: Start sets the runtime's soft memory limit
 // (GOMEMLIMIT) from [limits] memory and exports every budget.

@@ -33,6 +33,18 @@ func startRelay(t *testing.T, doc string, log io.Writer) *Relay {
 	return r
 }
 
+// tcpToFileConfig ends the smallest configuration a relay starts with:
+// a tcp listener and a file output ({{dir}}/events.jsonl).
+const tcpToFileConfig = `[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+[[output]]
+name = "archive"
+type = "file"
+path = "{{dir}}/events.jsonl"
+`
+
 // stopAtEnd stops r when the test ends.
 func stopAtEnd(t *testing.T, r *Relay) *Relay {
 	t.Cleanup(func() {
