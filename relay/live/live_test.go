@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/internal/testwait"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
 	"github.com/prometheus/client_golang/prometheus"
@@ -153,13 +154,7 @@ func gauge(m prometheus.Metric) float64 {
 // generous deadline rather than asserting any speed.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.For(t, what, 10*time.Second, cond)
 }
 
 // TestSlowSubscriberIsDropped: a client that stops reading fills its

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/internal/testwait"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/decode"
 	"github.com/nomenhq/nomen/relay/event"
@@ -114,13 +115,7 @@ func startInputWith(t *testing.T, cfg Config, p Submitter, opt func(*Options)) (
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.For(t, what, 15*time.Second, cond)
 }
 
 // ackPending is the consumer's count of delivered, unacknowledged messages

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/retry"
+	"github.com/nomenhq/nomen/internal/testwait"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/journal"
 	"github.com/prometheus/client_golang/prometheus"
@@ -216,13 +217,7 @@ func (h *harness) stop(w *Worker) {
 // waitFor polls cond; the timeout only guards against a hang.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testwait.For(t, what, 20*time.Second, cond)
 }
 
 func delivered(s *fakeSink, n int) func() bool {

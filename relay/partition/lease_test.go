@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nomenhq/nomen/internal/testwait"
 	"github.com/nomenhq/nomen/relay/stage"
 )
 
@@ -178,13 +179,7 @@ func (in *instance) stop() {
 // loaded machine is slow; the test asserts order, not speed).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.For(t, what, 90*time.Second, cond)
 }
 
 // watchOverlap checks, until the test ends, that no partition is ever
