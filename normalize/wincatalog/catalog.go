@@ -82,6 +82,8 @@ const (
 	DecodeInitiated           // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
 	DecodeDNSResults          // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses
 	DecodeRegistryPath        // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
+	DecodeServiceType         // "0x10" -> "Win32 Own Process" (Microsoft's 4697 page); a name kept as it is
+	DecodeRegistryData        // Sysmon Details "DWORD (0x00000001)" -> <To>.strings ["1"] and <To>.type
 )
 
 var decodeNames = [...]string{
@@ -90,7 +92,7 @@ var decodeNames = [...]string{
 	DecodeAccessMask: "access-mask", DecodeDirection: "direction", DecodeAccount: "account",
 	DecodeHashes: "hashes", DecodeObjectPath: "object-path", DecodeIP: "ip", DecodePort: "port",
 	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
-	DecodeRegistryPath: "registry-path",
+	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

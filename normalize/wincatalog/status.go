@@ -65,6 +65,43 @@ var ntStatus = map[uint32]string{
 	0xc000005f: "No such logon session.",
 }
 
+// LogonFailureText is the description Microsoft's 4625 page gives a
+// Status or SubStatus code of a failed logon (and 4776's Status), the
+// wording Winlogbeat's security module puts in winlog.logon.failure.status
+// and .sub_status; "" for a code the page does not list and for 0x0 (no
+// failure). It does not allocate.
+func LogonFailureText(code string) string {
+	n, ok := parseHex32(code)
+	if !ok {
+		return ""
+	}
+	return logonFailureTexts[n]
+}
+
+var logonFailureTexts = map[uint32]string{
+	0xc000005e: "There are currently no logon servers available to service the logon request.",
+	0xc0000064: "User logon with misspelled or bad user account",
+	0xc000006a: "User logon with misspelled or bad password",
+	0xc000006d: "This is either due to a bad username or authentication information",
+	0xc000006e: "Unknown user name or bad password.",
+	0xc000006f: "User logon outside authorized hours",
+	0xc0000070: "User logon from unauthorized workstation",
+	0xc0000071: "User logon with expired password",
+	0xc0000072: "User logon to account disabled by administrator",
+	0xc00000dc: "Indicates the Sam Server was in the wrong state to perform the desired operation.",
+	0xc0000133: "Clocks between DC and other computer too far out of sync",
+	0xc000015b: "The user has not been granted the requested logon type (aka logon right) at this machine",
+	0xc000018c: "The logon request failed because the trust relationship between the primary domain and the trusted domain failed.",
+	0xc0000192: "An attempt was made to logon, but the Netlogon service was not started.",
+	0xc0000193: "User logon with expired account",
+	0xc0000224: "User is required to change password at next logon",
+	0xc0000225: "Evidently a bug in Windows and not a risk",
+	0xc0000234: "User logon with account locked",
+	0xc00002ee: "Failure Reason: An Error occurred during Logon",
+	0xc0000413: "Logon Failure: The machine you are logging onto is protected by an authentication firewall. The specified account is not allowed to authenticate to the machine.",
+	0xc0000371: "The local account store does not contain secret material for the specified account",
+}
+
 // kerberosResults: RFC 4120 section 7.5.9 error codes, by value.
 var kerberosResults = [0x100]string{
 	0x00: "No error (KDC_ERR_NONE).",
@@ -157,7 +194,7 @@ func LogonType(n int) string {
 // leaves unexpanded in EventData: logon failure reasons (4625's
 // FailureReason) and WFP directions (5152-5159's Direction).
 var messages = map[string]string{
-	"%%2304":  "An error occurred during logon.",
+	"%%2304":  "An Error occured during Logon.", // msobjs.dll's spelling, as Windows renders it
 	"%%2305":  "The specified user account has expired.",
 	"%%2306":  "The NetLogon component is not active.",
 	"%%2307":  "Account locked out.",

@@ -62,7 +62,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 		}
 	}
 	if modern == 4776 && ent.Channel == wincatalog.ChannelSecurity {
-		if status := winHexLower(w.tok("Status")); status != "" && status != "0x0" {
+		if status := logonFailure(w.tok("Status")); status != "" {
 			e.SetStr("winlog.logon.failure.status", status)
 		}
 	}

@@ -71,6 +71,10 @@ func sampleValue(f wincatalog.Field) string {
 		return "type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"
 	case wincatalog.DecodeRegistryPath:
 		return `HKLM\SOFTWARE\Contoso\Run\updater`
+	case wincatalog.DecodeServiceType:
+		return "0x10"
+	case wincatalog.DecodeRegistryData:
+		return "DWORD (0x0000002a)"
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):
@@ -318,6 +322,8 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, strings.TrimSuffix(f.To, ".address")+".domain")
 		case f.Decode == wincatalog.DecodeRegistryPath:
 			keys = append(keys, f.To, "registry.hive", "registry.key", "registry.value")
+		case f.Decode == wincatalog.DecodeRegistryData:
+			keys = append(keys, f.To+".strings", f.To+".type")
 		default:
 			keys = append(keys, f.To)
 		}

@@ -1,0 +1,169 @@
+package windows
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// The fields Winlogbeat's security and sysmon modules give these events
+// (their documented mappings; the samples are written here), which users
+// moving from Winlogbeat search on.
+
+func wlbRecord(id, channel, provider, data string) string {
+	return `{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"` + id + `","channel":"` + channel +
+		`","provider_name":"` + provider + `","computer_name":"DC-2.corp.example.org","record_id":7,` +
+		`"keywords":["Audit Success"],"event_data":{` + data + `}}}`
+}
+
+func secRecord(id, data string) string {
+	return wlbRecord(id, "Security", "Microsoft-Windows-Security-Auditing", data)
+}
+
+func sysmonRecord(id, data string) string {
+	return wlbRecord(id, "Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", data)
+}
+
+func TestWinlogbeatFields(t *testing.T) {
+	for _, c := range []struct {
+		name, line string
+		want       map[string]any
+	}{{
+		"4625 failure status and sub-status described",
+		secRecord("4625", `"TargetUserName":"eve","TargetDomainName":"CORP","Status":"0xc000006d",`+
+			`"SubStatus":"0xc0000064","FailureReason":"%%2313","LogonType":"3","IpAddress":"192.0.2.9","IpPort":"51234"`),
+		map[string]any{
+			"winlog.logon.failure.status":     "This is either due to a bad username or authentication information",
+			"winlog.logon.failure.sub_status": "User logon with misspelled or bad user account",
+			"winlog.logon.failure.reason":     "Unknown user name or bad password.",
+			"event.action":                    "logon-failed", "winlog.logon.type": "Network",
+		},
+	}, {
+		"4776 failed validation described",
+		secRecord("4776", `"PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"eve","Workstation":"WKS-3","Status":"0xc0000234"`),
+		map[string]any{"winlog.logon.failure.status": "User logon with account locked", "event.outcome": "failure"},
+	}, {
+		"4634 is an authentication end",
+		secRecord("4634", `"TargetUserSid":"S-1-5-21-1-2-3-1104","TargetUserName":"jdoe","TargetDomainName":"CORP","TargetLogonId":"0x8a5f21c","LogonType":"10"`),
+		map[string]any{"event.category": []any{"authentication"}, "event.type": []any{"end"}, "event.action": "logged-out",
+			"winlog.logon.id": "0x8a5f21c", "user.name": "jdoe"},
+	}, {
+		"4697 service type named",
+		secRecord("4697", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"ServiceName":"contososvc","ServiceFileName":"C:\\svc.exe","ServiceType":"0x10","ServiceStartType":"2","ServiceAccount":"LocalSystem"`),
+		map[string]any{"service.name": "contososvc", "service.type": "Win32 Own Process", "event.action": "service-installed",
+			"event.category": []any{"iam", "configuration"}, "event.type": []any{"admin", "change"}},
+	}, {
+		"4732 member from its directory name, and the group as the target's",
+		secRecord("4732", `"MemberName":"CN=Bob Smith,OU=Staff,DC=corp,DC=example","MemberSid":"S-1-5-21-1-2-3-1107",`+
+			`"TargetUserName":"Administrators","TargetDomainName":"Builtin","TargetSid":"S-1-5-32-544",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"user.target.name": "Bob Smith", "group.name": "Administrators", "user.target.group.name": "Administrators",
+			"user.target.group.id": "S-1-5-32-544", "user.target.group.domain": "Builtin", "user.name": "admin"},
+	}, {
+		"4742 computer object",
+		secRecord("4742", `"TargetUserName":"WKS-9$","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-3101",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.computerObject.name": "WKS-9$", "winlog.computerObject.domain": "CORP",
+			"winlog.computerObject.id": "S-1-5-21-1-2-3-3101", "event.action": "changed-computer-account",
+			"event.type": []any{"change", "admin"}},
+	}, {
+		"Sysmon 1 imphash is the PE's, a zero hash none",
+		sysmonRecord("1", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"Hashes":"MD5=0123456789ABCDEF0123456789ABCDEF,IMPHASH=00000000000000000000000000000000"`),
+		map[string]any{"process.hash.md5": "0123456789abcdef0123456789abcdef", "process.pe.imphash": nil, "process.hash.imphash": nil},
+	}, {
+		"Sysmon 7 loaded image as file.*",
+		sysmonRecord("7", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"ImageLoaded":"C:\\Windows\\System32\\wininet.dll","Hashes":"SHA256=AB01,IMPHASH=CD02","Signature":"Microsoft Windows",`+
+			`"SignatureStatus":"Valid","OriginalFileName":"wininet.dll"`),
+		map[string]any{"file.path": `C:\Windows\System32\wininet.dll`, "file.name": "wininet.dll", "file.hash.sha256": "ab01",
+			"file.pe.imphash": "cd02", "file.code_signature.subject_name": "Microsoft Windows",
+			"file.code_signature.status": "Valid", "file.pe.original_file_name": "wininet.dll", "dll.path": `C:\Windows\System32\wininet.dll`},
+	}, {
+		"Sysmon 10 source process GUID and thread",
+		sysmonRecord("10", `"SourceProcessGUID":"{a1b2c3d4-0001-0000-0000-000000000001}","SourceProcessId":"4412","SourceThreadId":"1212",`+
+			`"SourceImage":"C:\\Tools\\x.exe","TargetProcessGUID":"{a1b2c3d4-0002-0000-0000-000000000002}","TargetProcessId":"712",`+
+			`"TargetImage":"C:\\Windows\\System32\\lsass.exe","GrantedAccess":"0x1010"`),
+		map[string]any{"process.entity_id": "{a1b2c3d4-0001-0000-0000-000000000001}", "process.thread.id": "1212", "process.pid": "4412"},
+	}, {
+		"Sysmon 13 DWORD data",
+		sysmonRecord("13", `"EventType":"SetValue","ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412",`+
+			`"Image":"C:\\Windows\\regedit.exe","TargetObject":"HKLM\\SOFTWARE\\Contoso\\Enabled","Details":"DWORD (0x0000002a)"`),
+		map[string]any{"registry.data.strings": []any{"42"}, "registry.data.type": "REG_DWORD", "registry.value": "Enabled",
+			"event.category": []any{"configuration", "registry"}},
+	}, {
+		"Sysmon 3 port name and types",
+		sysmonRecord("3", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"Protocol":"tcp","Initiated":"true","SourceIp":"10.1.2.3","SourcePort":"50123","DestinationIp":"192.0.2.80",`+
+			`"DestinationPort":"443","DestinationPortName":"https"`),
+		map[string]any{"network.protocol": "https", "network.direction": "egress",
+			"event.type": []any{"start", "connection", "protocol"}},
+	}} {
+		got := decodeRoad(t, c.line, false)
+		for k, v := range c.want {
+			if v == nil {
+				if _, ok := got[k]; ok {
+					t.Errorf("%s: %s = %v, want none", c.name, k, got[k])
+				}
+				continue
+			}
+			if !reflect.DeepEqual(got[k], v) && fmt.Sprint(got[k]) != fmt.Sprint(v) { // numbers: json.Number
+
+				t.Errorf("%s: %s = %#v, want %#v", c.name, k, got[k], v)
+			}
+		}
+	}
+}
+
+// TestRegistryData: the Details forms Sysmon writes.
+func TestRegistryData(t *testing.T) {
+	for _, c := range []struct{ in, strings, typ string }{
+		{"DWORD (0x00000001)", "1", "REG_DWORD"},
+		{"QWORD (0x00000001-0x00000002)", "4294967298", "REG_QWORD"},
+		{"Binary Data", "Binary Data", "REG_BINARY"},
+		{`C:\Tools\agent.exe /quiet`, `C:\Tools\agent.exe /quiet`, "REG_SZ"},
+		{"DWORD (0xzz)", "DWORD (0xzz)", "REG_SZ"},
+	} {
+		got := decodeRoad(t, sysmonRecord("13", `"EventType":"SetValue","TargetObject":"HKLM\\SOFTWARE\\k\\v","Details":"`+
+			jsonEscape(c.in)+`"`), false)
+		if s, _ := got["registry.data.strings"].([]any); len(s) != 1 || s[0] != c.strings || got["registry.data.type"] != c.typ {
+			t.Errorf("%q: strings %v type %v, want %q %q", c.in, got["registry.data.strings"], got["registry.data.type"], c.strings, c.typ)
+		}
+	}
+}
+
+func jsonEscape(s string) string {
+	b := []byte{}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' || s[i] == '"' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// TestTextTaskAndTicketHeading: on the text roads, 4698's task name is
+// read from its label, and 4768's colonless "Ticket information" heading
+// joins no value.
+func TestTextTaskAndTicketHeading(t *testing.T) {
+	task := textSnare(4698, "A scheduled task was created.    Subject:   Security ID:  S-1-5-21-1-2-3-1104   Account Name:  jdoe"+
+		"   Account Domain:  CORP   Logon ID:  0x3e7    Task Information:   Task Name:   \\Contoso\\Nightly Sync"+
+		"   Task Content:   <?xml version=\"1.0\"?> <Task version=\"1.2\"></Task>", "")
+	got := decodeRoad(t, task, false)
+	if got["winlog.event_data.TaskName"] != `\Contoso\Nightly Sync` || got["user.name"] != "jdoe" {
+		t.Errorf("4698: TaskName %v, user.name %v", got["winlog.event_data.TaskName"], got["user.name"])
+	}
+	w := &winEvent{id: 4768, channel: "Security"}
+	w.parseText("A Kerberos authentication ticket (TGT) was requested.    Account Information:   Account Name:  jdoe" +
+		"    Certificate Information:   Certificate Issuer Name:     Certificate Serial Number:    Certificate Thumbprint:" +
+		"      Ticket information   Response ticket hash:  n/a    Certificate information is only provided if a certificate was used.")
+	w.index()
+	if v := w.val("CertThumbprint"); v != "" {
+		t.Errorf("4768: CertThumbprint = %q, want empty", v)
+	}
+	if v := w.val("ResponseTicket"); v != "n/a" {
+		t.Errorf("4768: ResponseTicket = %q, want n/a", v)
+	}
+}
