@@ -210,12 +210,16 @@ func fileNameKey(pathKey string) string {
 // setAccount sets a user name; "DOMAIN\name" sets the sibling domain too
 // (unless a map already did). A directory name (a group member's
 // MemberName, "CN=Bob Smith,OU=Staff,DC=corp,DC=example") gives its
-// common name, as Winlogbeat's security module does.
+// common name and a Kerberos principal ("jdoe@CORP.EXAMPLE.ORG") its
+// user, as Winlogbeat's security module does.
 func setAccount(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
 		return false
 	}
 	v = dnCommonName(v)
+	if at := strings.IndexByte(v, '@'); at > 0 && strings.IndexByte(v, '\\') < 0 {
+		v = v[:at] // "jdoe@CORP.EXAMPLE.ORG" (4769's): no account name has an @, a UPN's realm is no user name
+	}
 	if i := strings.IndexByte(v, '\\'); i > 0 {
 		if dk := domainKey(key); dk != "" && !e.Has(dk) {
 			e.SetStr(dk, v[:i])

@@ -48,6 +48,12 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.category": []any{"authentication"}, "event.type": []any{"end"}, "event.action": "logged-out",
 			"winlog.logon.id": "0x8a5f21c", "user.name": "jdoe"},
 	}, {
+		"4769 principal's user",
+		secRecord("4769", `"TargetUserName":"jdoe@CORP.EXAMPLE.ORG","TargetDomainName":"CORP.EXAMPLE.ORG","ServiceName":"WKS-9$",`+
+			`"IpAddress":"::ffff:192.0.2.9","IpPort":"50811","Status":"0x0","TicketOptions":"0x40810000","TicketEncryptionType":"0x12"`),
+		map[string]any{"user.name": "jdoe", "user.domain": "CORP.EXAMPLE.ORG", "source.ip": "192.0.2.9", "service.name": "WKS-9$",
+			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested"},
+	}, {
 		"4697 service type named",
 		secRecord("4697", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
 			`"ServiceName":"contososvc","ServiceFileName":"C:\\svc.exe","ServiceType":"0x10","ServiceStartType":"2","ServiceAccount":"LocalSystem"`),
