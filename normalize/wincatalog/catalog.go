@@ -84,6 +84,10 @@ const (
 	DecodeRegistryPath        // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
 	DecodeServiceType         // "0x10" -> "Win32 Own Process" (Microsoft's 4697 page); a name kept as it is
 	DecodeRegistryData        // Sysmon Details "DWORD (0x00000001)" -> <To>.strings ["1"] and <To>.type
+	DecodeArgv                // command line -> <To> (args, as Windows' CommandLineToArgvW splits them) and <To>_count
+	DecodeArgvQuoted          // command line -> <To>, split at white space outside quotes, quotes kept (Winlogbeat's 4688 split)
+	DecodeContextInfo         // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
+	DecodeIPv6Flag            // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
 )
 
 var decodeNames = [...]string{
@@ -93,6 +97,7 @@ var decodeNames = [...]string{
 	DecodeHashes: "hashes", DecodeObjectPath: "object-path", DecodeIP: "ip", DecodePort: "port",
 	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
 	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
+	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

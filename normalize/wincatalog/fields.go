@@ -52,6 +52,7 @@ var fieldGroups = map[string]fieldGroup{
 	"process": {"the process that did it", []string{"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"newprocess": {"a new process, its parent and the account it runs as", []string{
 		"NewProcessId>process.pid:hex", "NewProcessName>process.executable", "CommandLine>process.command_line",
+		"CommandLine>process.args:argv-quoted",
 		"ProcessId>process.parent.pid:hex", "ParentProcessName>process.parent.executable",
 		"TargetUserSid>user.effective.id:sid", "TargetUserName>user.effective.name",
 		"TargetDomainName>user.effective.domain"}},
@@ -95,7 +96,8 @@ var fieldGroups = map[string]fieldGroup{
 		"ProcessGuid>process.entity_id", "ProcessId>process.pid:int", "Image>process.executable",
 		"User>user.name:account", "RuleName>rule.name"}},
 	"sysnewproc": {"a Sysmon process creation", []string{
-		"CommandLine>process.command_line", "CurrentDirectory>process.working_directory",
+		"CommandLine>process.command_line", "CommandLine>process.args:argv", "ParentCommandLine>process.parent.args:argv",
+		"CurrentDirectory>process.working_directory",
 		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id",
 		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable",
 		"ParentCommandLine>process.parent.command_line", "LogonId>winlog.logon.id:logon-id",
@@ -106,7 +108,7 @@ var fieldGroups = map[string]fieldGroup{
 		"SourcePort>source.port:port", "DestinationIp>destination.ip:ip",
 		"DestinationHostname>destination.domain:host", "DestinationPort>destination.port:port",
 		"Initiated>network.direction:initiated", "DestinationPortName>network.protocol",
-		"SourcePortName>network.protocol"}},
+		"SourcePortName>network.protocol", "SourceIsIpv6>network.type:ipv6-flag"}},
 	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes"}},
 	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path:registry-path",
 		"Details>registry.data:registry-data"}},

@@ -146,6 +146,19 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setValue(e, rel, f.To, v)
 	case wincatalog.DecodeRegistryData:
 		return setRegistryData(e, f.To, w.val(f.From))
+	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
+		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
+	case wincatalog.DecodeContextInfo:
+		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeIPv6Flag:
+		switch strings.ToLower(w.tok(f.From)) {
+		case "true":
+			e.SetStr(f.To, "ipv6")
+		case "false":
+			e.SetStr(f.To, "ipv4")
+		default:
+			return false
+		}
 	default:
 		return false
 	}
@@ -188,6 +201,9 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 	e.SetStr(key, v)
 	if nameKey := fileNameKey(key); nameKey != "" {
 		e.SetStr(nameKey, winBaseName(v))
+	}
+	if key == "file.path" {
+		setFileParts(e, v)
 	}
 	return true
 }

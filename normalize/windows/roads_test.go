@@ -75,6 +75,12 @@ func sampleValue(f wincatalog.Field) string {
 		return "0x10"
 	case wincatalog.DecodeRegistryData:
 		return "DWORD (0x0000002a)"
+	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
+		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeContextInfo:
+		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
+	case wincatalog.DecodeIPv6Flag:
+		return "false"
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):
@@ -324,6 +330,10 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To, "registry.hive", "registry.key", "registry.value")
 		case f.Decode == wincatalog.DecodeRegistryData:
 			keys = append(keys, f.To+".strings", f.To+".type")
+		case f.Decode == wincatalog.DecodeArgv:
+			keys = append(keys, f.To, f.To+"_count")
+		case f.Decode == wincatalog.DecodeContextInfo:
+			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:
 			keys = append(keys, f.To)
 		}
