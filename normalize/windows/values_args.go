@@ -37,7 +37,7 @@ func setArgs(e *event.Event, key, cmd string, quoted bool) bool {
 }
 
 func splitQuoted(cmd string) []string {
-	var args []string
+	args := make([]string, 0, 8) // one allocation for most command lines
 	start, inQuote := -1, false
 	for i := 0; i < len(cmd) && len(args) < maxArgs; i++ {
 		c := cmd[i]
