@@ -85,13 +85,20 @@ func lowerASCII(s string) string {
 
 // setDNSResults sets the addresses of a Sysmon QueryResults
 // ("type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"): the CNAMEs
-// and record types it also lists are not addresses.
+// and record types it also lists are not addresses; the names a record
+// points to ("cdn.example.net") are related hosts.
 func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 	var ips []string
 	for v != "" {
 		var item string
 		item, v, _ = strings.Cut(v, ";")
 		item = strings.TrimPrefix(ecs.TrimSpace(item), "::ffff:")
+		if rest, ok := strings.CutPrefix(item, "type:"); ok {
+			if f := strings.Fields(rest); len(f) == 2 {
+				rel.SetHostname(e, "", f[1])
+			}
+			continue
+		}
 		if ecs.IsIP(item) {
 			ips = append(ips, item)
 			rel.AddIP(e, item)

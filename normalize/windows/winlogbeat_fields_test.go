@@ -54,6 +54,25 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"user.name": "jdoe", "user.domain": "CORP.EXAMPLE.ORG", "source.ip": "192.0.2.9", "service.name": "WKS-9$",
 			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested"},
 	}, {
+		"4781 old name is the target's, the new one its change",
+		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"user.target.name": "tmpuser", "user.changes.name": "jsmith", "user.name": "admin",
+			"related.user": []any{"admin", "tmpuser", "jsmith"}},
+	}, {
+		"4964 the new logon's account",
+		secRecord("4964", `"LogonGuid":"{00000000-0000-0000-0000-000000000000}","TargetUserName":"svc-backup","TargetDomainName":"CORP",`+
+			`"TargetUserSid":"S-1-5-21-1-2-3-1300","TargetLogonId":"0x5a1b2c","SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$",`+
+			`"SubjectDomainName":"CORP","SubjectLogonId":"0x3e7","SidList":"%{S-1-5-21-1-2-3-512}"`),
+		map[string]any{"user.name": "svc-backup", "user.id": "S-1-5-21-1-2-3-1300", "winlog.logon.id": "0x5a1b2c",
+			"event.action": "logged-in-special"},
+	}, {
+		"Sysmon 22 names in related.hosts",
+		sysmonRecord("22", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","QueryName":"www.example.com",`+
+			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
+		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
+			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"}},
+	}, {
 		"4697 service type named",
 		secRecord("4697", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
 			`"ServiceName":"contososvc","ServiceFileName":"C:\\svc.exe","ServiceType":"0x10","ServiceStartType":"2","ServiceAccount":"LocalSystem"`),
