@@ -88,6 +88,7 @@ const (
 	DecodeArgvQuoted          // command line -> <To>, split at white space outside quotes, quotes kept (Winlogbeat's 4688 split)
 	DecodeContextInfo         // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
 	DecodeIPv6Flag            // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
+	DecodeVerbatim            // the value exactly as given, white space kept (a script block part's text)
 )
 
 var decodeNames = [...]string{
@@ -98,6 +99,7 @@ var decodeNames = [...]string{
 	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
 	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
 	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
+	DecodeVerbatim: "verbatim",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

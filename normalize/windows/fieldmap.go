@@ -150,6 +150,12 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
 	case wincatalog.DecodeContextInfo:
 		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeVerbatim:
+		v := w.raw(f.From)
+		if v == "" {
+			return false
+		}
+		e.SetStr(f.To, v) // shares the EventData value's bytes
 	case wincatalog.DecodeIPv6Flag:
 		switch strings.ToLower(w.tok(f.From)) {
 		case "true":

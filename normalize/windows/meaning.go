@@ -56,6 +56,9 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}
 	cls.Set(e, ent.Action, w.outcome(ent, modern))
 	w.mapFields(e, ent)
+	if ent.Channel == wincatalog.ChannelPowerShell && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
+		e.SetStr("user.id", w.userSID) // PowerShell logs as the user who runs it (Winlogbeat's user.id too)
+	}
 	if modern == 4625 && ent.Channel == wincatalog.ChannelSecurity {
 		if v, ok := e.Field("event.reason"); ok {
 			e.Set("winlog.logon.failure.reason", v)

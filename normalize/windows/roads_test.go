@@ -81,6 +81,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
 		return "false"
+	case wincatalog.DecodeVerbatim:
+		return "Get-Date |\r\n    "
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):

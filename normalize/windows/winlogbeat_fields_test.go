@@ -3,6 +3,7 @@ package windows
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -241,6 +242,15 @@ func TestWinlogbeatProcessFields(t *testing.T) {
 			"powershell.runspace_id": "9a8b7c6d-1111-2222-3333-444455556666", "powershell.pipeline_id": "7",
 			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.id": "Microsoft.PowerShell",
 			"event.sequence": "15", "user.name": "bob", "user.domain": "CORP", "file.path": "<nil>"},
+	}, {
+		"4104 text verbatim: a part may end in white space",
+		psRecord("4104", `"MessageNumber":"1","MessageTotal":"2","ScriptBlockText":"param($a)\r\n    ","ScriptBlockId":"1"`),
+		map[string]string{"powershell.file.script_block_text": "param($a)\r\n    "},
+	}, {
+		"4104 user is the record's",
+		strings.Replace(psRecord("4104", `"MessageNumber":"1","MessageTotal":"1","ScriptBlockText":"whoami","ScriptBlockId":"1"`),
+			`"record_id":7,`, `"record_id":7,"user":{"identifier":"S-1-5-21-1-2-3-1107"},`, 1),
+		map[string]string{"user.id": "S-1-5-21-1-2-3-1107"},
 	}} {
 		got := decodeRoad(t, c.line, false)
 		for k, v := range c.want {
