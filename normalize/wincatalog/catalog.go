@@ -89,6 +89,7 @@ const (
 	DecodeContextInfo         // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
 	DecodeIPv6Flag            // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
 	DecodeVerbatim            // the value exactly as given, white space kept (a script block part's text)
+	DecodeDNSQuery            // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
 )
 
 var decodeNames = [...]string{
@@ -99,7 +100,7 @@ var decodeNames = [...]string{
 	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
 	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
 	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
-	DecodeVerbatim: "verbatim",
+	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -156,6 +156,11 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 			return false
 		}
 		e.SetStr(f.To, v) // shares the EventData value's bytes
+	case wincatalog.DecodeDNSQuery:
+		if !setHost(e, rel, f.To, w.tok(f.From)) {
+			return false
+		}
+		e.SetStr("network.protocol", "dns") // a query's protocol, whatever its port
 	case wincatalog.DecodeIPv6Flag:
 		switch strings.ToLower(w.tok(f.From)) {
 		case "true":

@@ -72,7 +72,8 @@ func TestWinlogbeatFields(t *testing.T) {
 		sysmonRecord("22", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","QueryName":"www.example.com",`+
 			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
 		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
-			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"}},
+			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"},
+			"network.protocol": "dns"},
 	}, {
 		"4697 service type named",
 		secRecord("4697", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
