@@ -90,6 +90,8 @@ const (
 	DecodeIPv6Flag            // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
 	DecodeVerbatim            // the value exactly as given, white space kept (a script block part's text)
 	DecodeDNSQuery            // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
+	DecodeDNSStatus           // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
+	DecodeBool                // "true"/"false" (any case) -> a boolean
 )
 
 var decodeNames = [...]string{
@@ -100,7 +102,7 @@ var decodeNames = [...]string{
 	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
 	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
 	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
-	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query",
+	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query", DecodeDNSStatus: "dns-status", DecodeBool: "bool",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -109,7 +109,8 @@ var fieldGroups = map[string]fieldGroup{
 		"DestinationHostname>destination.domain:host", "DestinationPort>destination.port:port",
 		"Initiated>network.direction:initiated", "DestinationPortName>network.protocol",
 		"SourcePortName>network.protocol", "SourceIsIpv6>network.type:ipv6-flag"}},
-	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes"}},
+	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes",
+		"IsExecutable>sysmon.file.is_executable:bool", "Archived>sysmon.file.archived:bool"}},
 	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path:registry-path",
 		"Details>registry.data:registry-data"}},
 	"sysimage": {"a Sysmon loaded image (as dll.* and, as Winlogbeat gives it, file.*)", []string{

@@ -161,6 +161,21 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 			return false
 		}
 		e.SetStr("network.protocol", "dns") // a query's protocol, whatever its port
+	case wincatalog.DecodeDNSStatus:
+		v := w.tok(f.From)
+		if name := wincatalog.DNSStatus(v); name != "" {
+			v = name
+		}
+		return setValue(e, rel, f.To, v)
+	case wincatalog.DecodeBool:
+		switch strings.ToLower(w.tok(f.From)) {
+		case "true":
+			e.Set(f.To, event.Bool(true))
+		case "false":
+			e.Set(f.To, event.Bool(false))
+		default:
+			return false
+		}
 	case wincatalog.DecodeIPv6Flag:
 		switch strings.ToLower(w.tok(f.From)) {
 		case "true":

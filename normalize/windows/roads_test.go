@@ -81,6 +81,10 @@ func sampleValue(f wincatalog.Field) string {
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
 		return "false"
+	case wincatalog.DecodeDNSStatus:
+		return "9003"
+	case wincatalog.DecodeBool:
+		return "true"
 	case wincatalog.DecodeDNSQuery:
 		return "www.example.com"
 	case wincatalog.DecodeVerbatim:

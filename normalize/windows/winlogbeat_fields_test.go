@@ -73,7 +73,12 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
 		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
 			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"},
-			"network.protocol": "dns"},
+			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS"},
+	}, {
+		"Sysmon 23 archived, not executable",
+		sysmonRecord("23", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\notes.txt",`+
+			`"IsExecutable":"false","Archived":"true"`),
+		map[string]any{"sysmon.file.archived": true, "sysmon.file.is_executable": false, "file.extension": "txt"},
 	}, {
 		"4697 service type named",
 		secRecord("4697", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
