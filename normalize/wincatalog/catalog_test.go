@@ -141,6 +141,8 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4799, "user-member-enumerated", OutcomeSuccess, "iam", "group,info"},
 		{4907, "audit-setting-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
 		{5024, "windows-firewall-service-started", OutcomeSuccess, "process", "start"},
+		{5140, "network-share-object-accessed", OutcomeKeyword, "network,file", "info,access"}, // Elastic's system integration
+		{5145, "network-share-object-access-checked", OutcomeKeyword, "network,file", "info,access"},
 	} {
 		e, ok := Security(c.id)
 		if !ok {
