@@ -92,6 +92,7 @@ const (
 	DecodeDNSQuery            // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
 	DecodeDNSStatus           // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
 	DecodeBool                // "true"/"false" (any case) -> a boolean
+	DecodeDefenderPath        // Defender's "file:_C:\x.exe; process:_pid:..." -> the first resource's path, "file:_" cut
 )
 
 var decodeNames = [...]string{
@@ -103,6 +104,7 @@ var decodeNames = [...]string{
 	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
 	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
 	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query", DecodeDNSStatus: "dns-status", DecodeBool: "bool",
+	DecodeDefenderPath: "defender-path",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

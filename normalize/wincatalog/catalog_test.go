@@ -220,7 +220,7 @@ func TestLookup(t *testing.T) {
 		{"System", 7045, "installed-service"},
 		{"Service Control Manager", 7036, "changed-service-state"},
 		{ChannelPowerShell, 4104, "created-powershell-script-block"},
-		{ChannelDefender, 1116, "detected-malware"},
+		{ChannelDefender, 1116, "malware-detected"},
 		{ChannelTaskSched, 106, "registered-scheduled-task"},
 		{ChannelWMI, 5861, "bound-wmi-permanent-consumer"},
 		{ChannelFirewall, 2004, "added-firewall-rule"},
@@ -251,7 +251,7 @@ func TestLookup(t *testing.T) {
 
 // TestFields: every map names an EventData name and a field path.
 func TestFields(t *testing.T) {
-	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 ]*)?$`)
+	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 _]*)?$`)
 	for _, e := range allEntries() {
 		for _, f := range e.Fields {
 			// winlog.computerObject is Winlogbeat's name (4741-4743), camel case

@@ -176,6 +176,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		default:
 			return false
 		}
+	case wincatalog.DecodeDefenderPath:
+		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
 	case wincatalog.DecodeIPv6Flag:
 		switch strings.ToLower(w.tok(f.From)) {
 		case "true":

@@ -81,6 +81,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
 		return "false"
+	case wincatalog.DecodeDefenderPath:
+		return `file:_C:\Users\alice\Downloads\invoice.js`
 	case wincatalog.DecodeDNSStatus:
 		return "9003"
 	case wincatalog.DecodeBool:
@@ -338,6 +340,8 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To, "registry.hive", "registry.key", "registry.value")
 		case f.Decode == wincatalog.DecodeRegistryData:
 			keys = append(keys, f.To+".strings", f.To+".type")
+		case f.Decode == wincatalog.DecodeDefenderPath:
+			keys = append(keys, f.To, "file.name")
 		case f.Decode == wincatalog.DecodeDNSQuery:
 			keys = append(keys, f.To, "network.protocol")
 		case f.Decode == wincatalog.DecodeArgv:

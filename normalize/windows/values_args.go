@@ -161,3 +161,19 @@ func setFileParts(e *event.Event, p string) {
 		e.SetStr("file.extension", p[i+2+j:])
 	}
 }
+
+// defenderPath is the path of the first resource of a Defender detection's
+// Path ("file:_C:\\Users\\bob\\eicar.com", "containerfile:_C:\\a.zip;
+// file:_C:\\a.zip->x.exe"): the resource type ("file:_") is no part of it.
+// A resource of no file ("regkey:_HKLM\\...", "process:_pid:4412") gives "".
+func defenderPath(v string) string {
+	first, _, _ := strings.Cut(v, ";")
+	typ, path, ok := strings.Cut(ecs.TrimSpace(first), ":_")
+	if !ok {
+		return first
+	}
+	if typ != "file" && typ != "containerfile" {
+		return ""
+	}
+	return path
+}

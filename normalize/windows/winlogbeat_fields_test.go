@@ -249,6 +249,19 @@ func TestWinlogbeatProcessFields(t *testing.T) {
 			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.id": "Microsoft.PowerShell",
 			"event.sequence": "15", "user.name": "bob", "user.domain": "CORP", "file.path": "<nil>"},
 	}, {
+		"Defender 1116 by Winlogbeat (underscored names)",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Virus:DOS/EICAR_Test_File","Path":"file:_C:\\Users\\bob\\eicar.com; process:_pid:4412",`+
+				`"Detection_User":"CORP\\bob","Process_Name":"C:\\Windows\\explorer.exe","FWLink":"https://go.microsoft.com/fwlink/?linkid=37020"`),
+		map[string]string{"threat.software.name": "Virus:DOS/EICAR_Test_File", "file.path": `C:\Users\bob\eicar.com`,
+			"file.name": "eicar.com", "user.name": "bob", "user.domain": "CORP", "process.executable": `C:\Windows\explorer.exe`,
+			"event.action": "malware-detected", "event.category": "[malware]", "event.reference": "https://go.microsoft.com/fwlink/?linkid=37020"},
+	}, {
+		"Defender 1116 by XML names, a registry resource is no file",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat Name":"PUA:Win32/Presenoker","Path":"regkey:_HKLM\\SOFTWARE\\Run\\x"`),
+		map[string]string{"threat.software.name": "PUA:Win32/Presenoker", "file.path": "<nil>"},
+	}, {
 		"4104 text verbatim: a part may end in white space",
 		psRecord("4104", `"MessageNumber":"1","MessageTotal":"2","ScriptBlockText":"param($a)\r\n    ","ScriptBlockId":"1"`),
 		map[string]string{"powershell.file.script_block_text": "param($a)\r\n    "},
