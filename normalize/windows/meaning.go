@@ -44,6 +44,7 @@ func (w *winEvent) isSecurity() bool {
 // applyMeaning classifies the event and sets the ECS fields its id carries.
 func (w *winEvent) applyMeaning(e *event.Event) {
 	ent, modern := w.entry()
+	e.SetStr("event.module", w.module(ent))
 	if ent == nil {
 		if w.isSecurity() {
 			e.SetStr("event.outcome", w.audit)
@@ -69,6 +70,26 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 			e.SetStr("winlog.logon.failure.status", status)
 		}
 	}
+}
+
+// module is event.module: the name of Winlogbeat's module for the log
+// (security, sysmon, powershell), so that searches written for its events
+// find these; "" for other logs. A record that names no log is of the
+// log its row is of (a Sysmon record by its provider), else Security's.
+func (w *winEvent) module(ent *wincatalog.Entry) string {
+	ch := w.channel
+	if ch == "" && ent != nil {
+		ch = ent.Channel
+	}
+	switch {
+	case ch == "" || strings.EqualFold(ch, wincatalog.ChannelSecurity):
+		return "security"
+	case strings.EqualFold(ch, wincatalog.ChannelSysmon):
+		return "sysmon"
+	case strings.EqualFold(ch, wincatalog.ChannelPowerShell):
+		return "powershell"
+	}
+	return ""
 }
 
 // outcome is event.outcome: the row's fixed one, else the audit keyword's

@@ -37,7 +37,7 @@ func TestWinlogbeatFields(t *testing.T) {
 			"winlog.logon.failure.status":     "This is either due to a bad username or authentication information",
 			"winlog.logon.failure.sub_status": "User logon with misspelled or bad user account",
 			"winlog.logon.failure.reason":     "Unknown user name or bad password.",
-			"event.action":                    "logon-failed", "winlog.logon.type": "Network",
+			"event.action":                    "logon-failed", "winlog.logon.type": "Network", "event.module": "security",
 		},
 	}, {
 		"4776 failed validation described",
@@ -265,6 +265,10 @@ func TestWinlogbeatProcessFields(t *testing.T) {
 		"4104 text verbatim: a part may end in white space",
 		psRecord("4104", `"MessageNumber":"1","MessageTotal":"2","ScriptBlockText":"param($a)\r\n    ","ScriptBlockId":"1"`),
 		map[string]string{"powershell.file.script_block_text": "param($a)\r\n    "},
+	}, {
+		"event.module by log",
+		sysmonRecord("5", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe"`),
+		map[string]string{"event.module": "sysmon"},
 	}, {
 		"4104 user is the record's",
 		strings.Replace(psRecord("4104", `"MessageNumber":"1","MessageTotal":"1","ScriptBlockText":"whoami","ScriptBlockId":"1"`),
