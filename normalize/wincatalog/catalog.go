@@ -82,6 +82,17 @@ const (
 	DecodeInitiated           // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
 	DecodeDNSResults          // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses
 	DecodeRegistryPath        // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
+	DecodeServiceType         // "0x10" -> "Win32 Own Process" (Microsoft's 4697 page); a name kept as it is
+	DecodeRegistryData        // Sysmon Details "DWORD (0x00000001)" -> <To>.strings ["1"] and <To>.type
+	DecodeArgv                // command line -> <To> (args, as Windows' CommandLineToArgvW splits them) and <To>_count
+	DecodeArgvQuoted          // command line -> <To>, split at white space outside quotes, quotes kept (Winlogbeat's 4688 split)
+	DecodeContextInfo         // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
+	DecodeIPv6Flag            // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
+	DecodeVerbatim            // the value exactly as given, white space kept (a script block part's text)
+	DecodeDNSQuery            // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
+	DecodeDNSStatus           // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
+	DecodeBool                // "true"/"false" (any case) -> a boolean
+	DecodeDefenderPath        // Defender's "file:_C:\x.exe; process:_pid:..." -> the first resource's path, "file:_" cut
 )
 
 var decodeNames = [...]string{
@@ -90,7 +101,10 @@ var decodeNames = [...]string{
 	DecodeAccessMask: "access-mask", DecodeDirection: "direction", DecodeAccount: "account",
 	DecodeHashes: "hashes", DecodeObjectPath: "object-path", DecodeIP: "ip", DecodePort: "port",
 	DecodeHost: "host", DecodeInitiated: "initiated", DecodeDNSResults: "dns-results",
-	DecodeRegistryPath: "registry-path",
+	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
+	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
+	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query", DecodeDNSStatus: "dns-status", DecodeBool: "bool",
+	DecodeDefenderPath: "defender-path",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

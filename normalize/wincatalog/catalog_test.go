@@ -89,37 +89,60 @@ func TestActions(t *testing.T) {
 	}
 }
 
-// TestExistingMeaningsUnchanged: the 21 ids the Windows decoder already
-// classifies keep their action, outcome and ECS classification, so wiring
-// the catalog in changes no output.
-func TestExistingMeaningsUnchanged(t *testing.T) {
+// TestWinlogbeatMeanings: where Winlogbeat's security module classifies
+// a Security id, the row gives the same event.category, event.type and
+// event.action (its documented table, spelling included), so searches,
+// dashboards and detection rules written against Winlogbeat's events
+// match nomen's; the outcome stays the row's.
+func TestWinlogbeatMeanings(t *testing.T) {
 	for _, c := range []struct {
 		id                 int
 		action             string
 		outcome            Outcome
 		category, evtTypes string
 	}{
+		{1100, "logging-service-shutdown", OutcomeSuccess, "process", "end"},
+		{1102, "audit-log-cleared", OutcomeSuccess, "iam", "admin,change"},
+		{1105, "auditlog-archieved", OutcomeSuccess, "iam", "admin"},
+		{4616, "system-time-changed", OutcomeSuccess, "configuration", "change"},
 		{4624, "logged-in", OutcomeSuccess, "authentication", "start"},
 		{4625, "logon-failed", OutcomeFailure, "authentication", "start"},
-		{4634, "logged-out", OutcomeSuccess, "session", "end"},
-		{4647, "logged-out", OutcomeSuccess, "session", "end"},
+		{4634, "logged-out", OutcomeSuccess, "authentication", "end"},
+		{4647, "logged-out", OutcomeSuccess, "authentication", "end"},
 		{4648, "logged-in-explicit", OutcomeKeyword, "authentication", "start"},
+		{4657, "registry-value-modified", OutcomeSuccess, "registry,configuration", "change"},
+		{4670, "permissions-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
 		{4672, "logged-in-special", OutcomeSuccess, "iam", "admin"},
+		{4673, "privileged-service-called", OutcomeKeyword, "iam", "admin"},
 		{4688, "created-process", OutcomeSuccess, "process", "start"},
 		{4689, "exited-process", OutcomeSuccess, "process", "end"},
-		{4696, "assigned-primary-token", OutcomeSuccess, "process", "change"},
+		{4696, "assigned-primary-token", OutcomeSuccess, "process", "change"}, // not in Winlogbeat's table
+		{4697, "service-installed", OutcomeSuccess, "iam,configuration", "admin,change"},
+		{4698, "scheduled-task-created", OutcomeSuccess, "iam,configuration", "creation,admin"},
+		{4719, "changed-audit-config", OutcomeSuccess, "iam,configuration", "admin,change"},
 		{4720, "added-user-account", OutcomeKeyword, "iam", "user,creation"},
 		{4722, "enabled-user-account", OutcomeKeyword, "iam", "user,change"},
 		{4723, "changed-password", OutcomeKeyword, "iam", "user,change"},
 		{4724, "reset-password", OutcomeKeyword, "iam", "user,change"},
-		{4725, "disabled-user-account", OutcomeKeyword, "iam", "user,change"},
+		{4725, "disabled-user-account", OutcomeKeyword, "iam", "user,deletion"},
 		{4726, "deleted-user-account", OutcomeKeyword, "iam", "user,deletion"},
 		{4728, "added-member-to-group", OutcomeKeyword, "iam", "group,change"},
 		{4732, "added-member-to-group", OutcomeKeyword, "iam", "group,change"},
 		{4738, "modified-user-account", OutcomeKeyword, "iam", "user,change"},
 		{4740, "locked-out-user-account", OutcomeKeyword, "iam", "user,change"},
+		{4741, "added-computer-account", OutcomeSuccess, "iam", "creation,admin"},
+		{4746, "added-member-to-distribution-group", OutcomeSuccess, "iam", "group,change"},
+		{4764, "type-changed-group-account", OutcomeSuccess, "iam", "group,change"},
+		{4768, "kerberos-authentication-ticket-requested", OutcomeKeyword, "authentication", "start"},
 		{4776, "credential-validated", OutcomeKeyword, "authentication", "start"},
-		{1102, "audit-log-cleared", OutcomeSuccess, "configuration", "deletion"},
+		{4778, "session-reconnected", OutcomeSuccess, "authentication,session", "start"},
+		{4779, "session-disconnected", OutcomeSuccess, "authentication,session", "end"},
+		{4798, "group-membership-enumerated", OutcomeSuccess, "iam", "user,info"},
+		{4799, "user-member-enumerated", OutcomeSuccess, "iam", "group,info"},
+		{4907, "audit-setting-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
+		{5024, "windows-firewall-service-started", OutcomeSuccess, "process", "start"},
+		{5140, "network-share-object-accessed", OutcomeKeyword, "network,file", "info,access"}, // Elastic's system integration
+		{5145, "network-share-object-access-checked", OutcomeKeyword, "network,file", "info,access"},
 	} {
 		e, ok := Security(c.id)
 		if !ok {
@@ -197,7 +220,7 @@ func TestLookup(t *testing.T) {
 		{"System", 7045, "installed-service"},
 		{"Service Control Manager", 7036, "changed-service-state"},
 		{ChannelPowerShell, 4104, "created-powershell-script-block"},
-		{ChannelDefender, 1116, "detected-malware"},
+		{ChannelDefender, 1116, "malware-detected"},
 		{ChannelTaskSched, 106, "registered-scheduled-task"},
 		{ChannelWMI, 5861, "bound-wmi-permanent-consumer"},
 		{ChannelFirewall, 2004, "added-firewall-rule"},
@@ -228,14 +251,15 @@ func TestLookup(t *testing.T) {
 
 // TestFields: every map names an EventData name and a field path.
 func TestFields(t *testing.T) {
-	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 ]*)?$`)
+	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 _]*)?$`)
 	for _, e := range allEntries() {
 		for _, f := range e.Fields {
-			if f.From == "" || !path.MatchString(f.To) {
+			// winlog.computerObject is Winlogbeat's name (4741-4743), camel case
+			if f.From == "" || !path.MatchString(f.To) && !strings.HasPrefix(f.To, "winlog.computerObject.") {
 				t.Errorf("%s %d: field %q -> %q", e.Channel, e.ID, f.From, f.To)
 			}
 			if strings.HasPrefix(f.To, "winlog.") && !strings.HasPrefix(f.To, "winlog.event_data.") &&
-				!strings.HasPrefix(f.To, "winlog.logon.") {
+				!strings.HasPrefix(f.To, "winlog.logon.") && !strings.HasPrefix(f.To, "winlog.computerObject.") {
 				t.Errorf("%s %d: %s is not a winlog field nomen sets", e.Channel, e.ID, f.To)
 			}
 		}

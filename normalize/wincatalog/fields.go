@@ -24,7 +24,9 @@ var fieldGroups = map[string]fieldGroup{
 	"group": {"the group acted on", []string{
 		"TargetSid>group.id:sid", "TargetUserName>group.name", "TargetDomainName>group.domain"}},
 	"member": {"the member added or removed", []string{
-		"MemberSid>user.target.id:sid", "MemberName>user.target.name"}},
+		"MemberSid>user.target.id:sid", "MemberName>user.target.name",
+		"TargetSid>user.target.group.id:sid", "TargetUserName>user.target.group.name",
+		"TargetDomainName>user.target.group.domain"}},
 	"logon": {"a logon: the account logged on is the user; the Subject (who asked) is only related", []string{
 		"TargetUserSid>user.id:sid", "TargetUserName>user.name", "TargetDomainName>user.domain",
 		"TargetLogonId>winlog.logon.id:logon-id", "LogonType>winlog.logon.type:logon-type",
@@ -50,6 +52,7 @@ var fieldGroups = map[string]fieldGroup{
 	"process": {"the process that did it", []string{"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"newprocess": {"a new process, its parent and the account it runs as", []string{
 		"NewProcessId>process.pid:hex", "NewProcessName>process.executable", "CommandLine>process.command_line",
+		"CommandLine>process.args:argv-quoted",
 		"ProcessId>process.parent.pid:hex", "ParentProcessName>process.parent.executable",
 		"TargetUserSid>user.effective.id:sid", "TargetUserName>user.effective.name",
 		"TargetDomainName>user.effective.domain"}},
@@ -72,7 +75,8 @@ var fieldGroups = map[string]fieldGroup{
 		"ObjectName>registry.path", "ObjectValueName>registry.value", "NewValue>registry.data.strings",
 		"NewValueType>registry.data.type", "ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"service": {"an installed service", []string{
-		"ServiceName>service.name", "ServiceType>service.type", "ServiceFileName>winlog.event_data.ServiceFileName"}},
+		"ServiceName>service.name", "ServiceType>service.type:service-type",
+		"ServiceFileName>winlog.event_data.ServiceFileName"}},
 	"share": {"a network share and its client", []string{
 		"ShareName>winlog.event_data.ShareName", "RelativeTargetName>file.path", "IpAddress>source.ip:ip",
 		"IpPort>source.port:port"}},
@@ -92,7 +96,8 @@ var fieldGroups = map[string]fieldGroup{
 		"ProcessGuid>process.entity_id", "ProcessId>process.pid:int", "Image>process.executable",
 		"User>user.name:account", "RuleName>rule.name"}},
 	"sysnewproc": {"a Sysmon process creation", []string{
-		"CommandLine>process.command_line", "CurrentDirectory>process.working_directory",
+		"CommandLine>process.command_line", "CommandLine>process.args:argv", "ParentCommandLine>process.parent.args:argv",
+		"CurrentDirectory>process.working_directory",
 		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id",
 		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable",
 		"ParentCommandLine>process.parent.command_line", "LogonId>winlog.logon.id:logon-id",
@@ -102,14 +107,21 @@ var fieldGroups = map[string]fieldGroup{
 		"Protocol>network.transport", "SourceIp>source.ip:ip", "SourceHostname>source.domain:host",
 		"SourcePort>source.port:port", "DestinationIp>destination.ip:ip",
 		"DestinationHostname>destination.domain:host", "DestinationPort>destination.port:port",
-		"Initiated>network.direction:initiated"}},
-	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes"}},
+		"Initiated>network.direction:initiated", "DestinationPortName>network.protocol",
+		"SourcePortName>network.protocol", "SourceIsIpv6>network.type:ipv6-flag"}},
+	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes",
+		"IsExecutable>sysmon.file.is_executable:bool", "Archived>sysmon.file.archived:bool"}},
 	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path:registry-path",
-		"Details>registry.data.strings"}},
-	"sysimage": {"a Sysmon loaded image", []string{
-		"ImageLoaded>dll.path", "Hashes>dll.hash:hashes", "Signature>dll.code_signature.subject_name"}},
+		"Details>registry.data:registry-data"}},
+	"sysimage": {"a Sysmon loaded image (as dll.* and, as Winlogbeat gives it, file.*)", []string{
+		"ImageLoaded>dll.path", "Hashes>dll.hash:hashes", "Signature>dll.code_signature.subject_name",
+		"ImageLoaded>file.path", "Hashes>file.hash:hashes", "Signature>file.code_signature.subject_name",
+		"SignatureStatus>file.code_signature.status", "OriginalFileName>file.pe.original_file_name",
+		"Company>file.pe.company", "Description>file.pe.description", "FileVersion>file.pe.file_version",
+		"Product>file.pe.product"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{
-		"SourceProcessGuid>process.entity_id", "SourceProcessId>process.pid:int", "SourceImage>process.executable",
+		"SourceProcessGuid>process.entity_id", "SourceProcessGUID>process.entity_id", "SourceProcessId>process.pid:int",
+		"SourceThreadId>process.thread.id:int", "SourceImage>process.executable",
 		"SourceUser>user.name:account", "RuleName>rule.name"}},
 	"syswmi": {"a Sysmon WMI event", []string{"User>user.name:account", "RuleName>rule.name"}},
 }

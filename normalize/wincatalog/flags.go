@@ -109,3 +109,20 @@ func AccessMask(mask uint32) []string { return names(fileAccess, mask) }
 
 // RegistryAccessMask names the rights in a registry key access mask.
 func RegistryAccessMask(mask uint32) []string { return names(registryAccess, mask) }
+
+// serviceTypes names the ServiceType codes of 4697 (Microsoft's 4697
+// page), as Winlogbeat's security module gives them in service.type.
+var serviceTypes = map[uint32]string{
+	0x1: "Kernel Driver", 0x2: "File System Driver", 0x8: "Recognizer Driver",
+	0x10: "Win32 Own Process", 0x20: "Win32 Share Process",
+	0x110: "Interactive Own Process", 0x120: "Interactive Share Process",
+}
+
+// ServiceType names a service type code ("0x10"), "" if unknown.
+func ServiceType(code string) string {
+	n, ok := parseHex32(code)
+	if !ok {
+		return ""
+	}
+	return serviceTypes[n]
+}

@@ -2,6 +2,7 @@ package wincatalog
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
@@ -63,6 +64,43 @@ var ntStatus = map[uint32]string{
 	0xc0000199: "A workstation trust account cannot log on interactively (NOLOGON_WORKSTATION_TRUST_ACCOUNT).",
 	0xc000019a: "A server trust account cannot log on interactively (NOLOGON_SERVER_TRUST_ACCOUNT).",
 	0xc000005f: "No such logon session.",
+}
+
+// LogonFailureText is the description Microsoft's 4625 page gives a
+// Status or SubStatus code of a failed logon (and 4776's Status), the
+// wording Winlogbeat's security module puts in winlog.logon.failure.status
+// and .sub_status; "" for a code the page does not list and for 0x0 (no
+// failure). It does not allocate.
+func LogonFailureText(code string) string {
+	n, ok := parseHex32(code)
+	if !ok {
+		return ""
+	}
+	return logonFailureTexts[n]
+}
+
+var logonFailureTexts = map[uint32]string{
+	0xc000005e: "There are currently no logon servers available to service the logon request.",
+	0xc0000064: "User logon with misspelled or bad user account",
+	0xc000006a: "User logon with misspelled or bad password",
+	0xc000006d: "This is either due to a bad username or authentication information",
+	0xc000006e: "Unknown user name or bad password.",
+	0xc000006f: "User logon outside authorized hours",
+	0xc0000070: "User logon from unauthorized workstation",
+	0xc0000071: "User logon with expired password",
+	0xc0000072: "User logon to account disabled by administrator",
+	0xc00000dc: "Indicates the Sam Server was in the wrong state to perform the desired operation.",
+	0xc0000133: "Clocks between DC and other computer too far out of sync",
+	0xc000015b: "The user has not been granted the requested logon type (aka logon right) at this machine",
+	0xc000018c: "The logon request failed because the trust relationship between the primary domain and the trusted domain failed.",
+	0xc0000192: "An attempt was made to logon, but the Netlogon service was not started.",
+	0xc0000193: "User logon with expired account",
+	0xc0000224: "User is required to change password at next logon",
+	0xc0000225: "Evidently a bug in Windows and not a risk",
+	0xc0000234: "User logon with account locked",
+	0xc00002ee: "Failure Reason: An Error occurred during Logon",
+	0xc0000413: "Logon Failure: The machine you are logging onto is protected by an authentication firewall. The specified account is not allowed to authenticate to the machine.",
+	0xc0000371: "The local account store does not contain secret material for the specified account",
 }
 
 // kerberosResults: RFC 4120 section 7.5.9 error codes, by value.
@@ -157,7 +195,7 @@ func LogonType(n int) string {
 // leaves unexpanded in EventData: logon failure reasons (4625's
 // FailureReason) and WFP directions (5152-5159's Direction).
 var messages = map[string]string{
-	"%%2304":  "An error occurred during logon.",
+	"%%2304":  "An Error occured during Logon.", // msobjs.dll's spelling, as Windows renders it
 	"%%2305":  "The specified user account has expired.",
 	"%%2306":  "The NetLogon component is not active.",
 	"%%2307":  "Account locked out.",
@@ -175,3 +213,34 @@ var messages = map[string]string{
 
 // Message resolves a "%%NNNN" parameter message, "" if unknown.
 func Message(s string) string { return messages[s] }
+
+// dnsStatus names the Win32 and DNS API result codes of Sysmon 22's
+// QueryStatus (winerror.h's names): the ones a client's query gets.
+var dnsStatus = map[uint32]string{
+	0: "SUCCESS", 5: "ERROR_ACCESS_DENIED", 8: "ERROR_NOT_ENOUGH_MEMORY", 13: "ERROR_INVALID_DATA",
+	14: "ERROR_OUTOFMEMORY", 123: "ERROR_INVALID_NAME", 1214: "ERROR_INVALID_NETNAME", 1223: "ERROR_CANCELLED",
+	1460: "ERROR_TIMEOUT", 4312: "ERROR_OBJECT_NOT_FOUND",
+	9001: "DNS_ERROR_RCODE_FORMAT_ERROR", 9002: "DNS_ERROR_RCODE_SERVER_FAILURE", 9003: "DNS_ERROR_RCODE_NAME_ERROR",
+	9004: "DNS_ERROR_RCODE_NOT_IMPLEMENTED", 9005: "DNS_ERROR_RCODE_REFUSED", 9006: "DNS_ERROR_RCODE_YXDOMAIN",
+	9007: "DNS_ERROR_RCODE_YXRRSET", 9008: "DNS_ERROR_RCODE_NXRRSET", 9009: "DNS_ERROR_RCODE_NOTAUTH",
+	9010: "DNS_ERROR_RCODE_NOTZONE", 9016: "DNS_ERROR_RCODE_BADSIG", 9017: "DNS_ERROR_RCODE_BADKEY",
+	9018: "DNS_ERROR_RCODE_BADTIME", 9501: "DNS_INFO_NO_RECORDS", 9502: "DNS_ERROR_BAD_PACKET",
+	9503: "DNS_ERROR_NO_PACKET", 9504: "DNS_ERROR_RCODE", 9505: "DNS_ERROR_UNSECURE_PACKET",
+	9506: "DNS_REQUEST_PENDING", 9551: "DNS_ERROR_INVALID_TYPE", 9552: "DNS_ERROR_INVALID_IP_ADDRESS",
+	9553: "DNS_ERROR_INVALID_PROPERTY", 9554: "DNS_ERROR_TRY_AGAIN_LATER", 9555: "DNS_ERROR_NOT_UNIQUE",
+	9556: "DNS_ERROR_NON_RFC_NAME", 9557: "DNS_STATUS_FQDN", 9558: "DNS_STATUS_DOTTED_NAME",
+	9559: "DNS_STATUS_SINGLE_PART_NAME", 9560: "DNS_ERROR_INVALID_NAME_CHAR", 9561: "DNS_ERROR_NUMERIC_NAME",
+	9701: "DNS_ERROR_RECORD_DOES_NOT_EXIST", 9702: "DNS_ERROR_RECORD_FORMAT", 9714: "DNS_ERROR_NAME_DOES_NOT_EXIST",
+	9851: "DNS_ERROR_NO_TCPIP", 9852: "DNS_ERROR_NO_DNS_SERVERS",
+	10054: "WSAECONNRESET", 10055: "WSAENOBUFS", 10060: "WSAETIMEDOUT",
+}
+
+// DNSStatus names a Sysmon DNS query status ("9003" ->
+// DNS_ERROR_RCODE_NAME_ERROR), "" if unknown. It does not allocate.
+func DNSStatus(code string) string {
+	n, err := strconv.ParseUint(code, 10, 32)
+	if err != nil {
+		return ""
+	}
+	return dnsStatus[uint32(n)]
+}

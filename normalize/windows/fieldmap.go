@@ -63,12 +63,12 @@ func pendingHas(ps []pendingSID, to string) bool {
 func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Field) bool {
 	switch f.Decode {
 	case wincatalog.DecodeNone:
-		if isRawEcho(f) {
+		if isRawEcho(f) && w.structured {
 			return false // it stays in winlog.event_data as it came
-		}
+		} // a text road writes no winlog.event_data: the map sets the name's value
 		v := w.val(f.From)
 		if strings.HasPrefix(f.To, "winlog.logon.failure.") {
-			v = winHexLower(w.tok(f.From))
+			v = logonFailure(w.tok(f.From))
 		}
 		return setValue(e, rel, f.To, v)
 	case wincatalog.DecodeHex, wincatalog.DecodeInt:
@@ -138,10 +138,72 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setDNSResults(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeRegistryPath:
 		return w.setRegistryPath(e, f.To, w.val(f.From))
+	case wincatalog.DecodeServiceType:
+		v := w.val(f.From)
+		if strings.HasPrefix(v, "0x") {
+			v = wincatalog.ServiceType(v) // an unknown code says nothing
+		}
+		return setValue(e, rel, f.To, v)
+	case wincatalog.DecodeRegistryData:
+		return setRegistryData(e, f.To, w.val(f.From))
+	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
+		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
+	case wincatalog.DecodeContextInfo:
+		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeVerbatim:
+		v := w.raw(f.From)
+		if v == "" {
+			return false
+		}
+		e.SetStr(f.To, v) // shares the EventData value's bytes
+	case wincatalog.DecodeDNSQuery:
+		if !setHost(e, rel, f.To, w.tok(f.From)) {
+			return false
+		}
+		e.SetStr("network.protocol", "dns") // a query's protocol, whatever its port
+	case wincatalog.DecodeDNSStatus:
+		v := w.tok(f.From)
+		if name := wincatalog.DNSStatus(v); name != "" {
+			v = name
+		}
+		return setValue(e, rel, f.To, v)
+	case wincatalog.DecodeBool:
+		switch strings.ToLower(w.tok(f.From)) {
+		case "true":
+			e.Set(f.To, event.Bool(true))
+		case "false":
+			e.Set(f.To, event.Bool(false))
+		default:
+			return false
+		}
+	case wincatalog.DecodeDefenderPath:
+		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
+	case wincatalog.DecodeIPv6Flag:
+		switch strings.ToLower(w.tok(f.From)) {
+		case "true":
+			e.SetStr(f.To, "ipv6")
+		case "false":
+			e.SetStr(f.To, "ipv4")
+		default:
+			return false
+		}
 	default:
 		return false
 	}
 	return true
+}
+
+// logonFailure is winlog.logon.failure.status or .sub_status: the code's
+// description (Microsoft's 4625 page, as Winlogbeat gives it), else the
+// code in lower case; "" for no code or 0x0.
+func logonFailure(code string) string {
+	if text := wincatalog.LogonFailureText(code); text != "" {
+		return text
+	}
+	if v := winHexLower(code); v != "0x0" {
+		return v
+	}
+	return ""
 }
 
 // isRawEcho reports whether f maps a name to winlog.event_data.<same name>:
@@ -168,6 +230,9 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if nameKey := fileNameKey(key); nameKey != "" {
 		e.SetStr(nameKey, winBaseName(v))
 	}
+	if key == "file.path" {
+		setFileParts(e, v)
+	}
 	return true
 }
 
@@ -187,10 +252,17 @@ func fileNameKey(pathKey string) string {
 }
 
 // setAccount sets a user name; "DOMAIN\name" sets the sibling domain too
-// (unless a map already did).
+// (unless a map already did). A directory name (a group member's
+// MemberName, "CN=Bob Smith,OU=Staff,DC=corp,DC=example") gives its
+// common name and a Kerberos principal ("jdoe@CORP.EXAMPLE.ORG") its
+// user, as Winlogbeat's security module does.
 func setAccount(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
 		return false
+	}
+	v = dnCommonName(v)
+	if at := strings.IndexByte(v, '@'); at > 0 && strings.IndexByte(v, '\\') < 0 {
+		v = v[:at] // "jdoe@CORP.EXAMPLE.ORG" (4769's): no account name has an @, a UPN's realm is no user name
 	}
 	if i := strings.IndexByte(v, '\\'); i > 0 {
 		if dk := domainKey(key); dk != "" && !e.Has(dk) {
@@ -200,6 +272,28 @@ func setAccount(e *event.Event, rel *ecs.Related, key, v string) bool {
 	}
 	rel.SetUser(e, key, v)
 	return v != ""
+}
+
+// dnCommonName is the CN of an LDAP distinguished name ("CN=Bob
+// Smith,OU=..." -> "Bob Smith", "\," unescaped), else v.
+func dnCommonName(v string) string {
+	if len(v) < 4 || !strings.EqualFold(v[:3], "CN=") {
+		return v
+	}
+	cn, esc := v[3:], false
+	for i := 0; i < len(cn); i++ {
+		switch cn[i] {
+		case '\\':
+			esc = true
+			i++
+		case ',':
+			cn = cn[:i]
+		}
+	}
+	if esc {
+		cn = strings.ReplaceAll(cn, `\,`, ",")
+	}
+	return cn
 }
 
 func domainKey(nameKey string) string {

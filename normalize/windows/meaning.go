@@ -44,6 +44,7 @@ func (w *winEvent) isSecurity() bool {
 // applyMeaning classifies the event and sets the ECS fields its id carries.
 func (w *winEvent) applyMeaning(e *event.Event) {
 	ent, modern := w.entry()
+	e.SetStr("event.module", w.module(ent))
 	if ent == nil {
 		if w.isSecurity() {
 			e.SetStr("event.outcome", w.audit)
@@ -56,16 +57,39 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}
 	cls.Set(e, ent.Action, w.outcome(ent, modern))
 	w.mapFields(e, ent)
+	if ent.Channel == wincatalog.ChannelPowerShell && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
+		e.SetStr("user.id", w.userSID) // PowerShell logs as the user who runs it (Winlogbeat's user.id too)
+	}
 	if modern == 4625 && ent.Channel == wincatalog.ChannelSecurity {
 		if v, ok := e.Field("event.reason"); ok {
 			e.Set("winlog.logon.failure.reason", v)
 		}
 	}
 	if modern == 4776 && ent.Channel == wincatalog.ChannelSecurity {
-		if status := winHexLower(w.tok("Status")); status != "" && status != "0x0" {
+		if status := logonFailure(w.tok("Status")); status != "" {
 			e.SetStr("winlog.logon.failure.status", status)
 		}
 	}
+}
+
+// module is event.module: the name of Winlogbeat's module for the log
+// (security, sysmon, powershell), so that searches written for its events
+// find these; "" for other logs. A record that names no log is of the
+// log its row is of (a Sysmon record by its provider), else Security's.
+func (w *winEvent) module(ent *wincatalog.Entry) string {
+	ch := w.channel
+	if ch == "" && ent != nil {
+		ch = ent.Channel
+	}
+	switch {
+	case ch == "" || strings.EqualFold(ch, wincatalog.ChannelSecurity):
+		return "security"
+	case strings.EqualFold(ch, wincatalog.ChannelSysmon):
+		return "sysmon"
+	case strings.EqualFold(ch, wincatalog.ChannelPowerShell):
+		return "powershell"
+	}
+	return ""
 }
 
 // outcome is event.outcome: the row's fixed one, else the audit keyword's

@@ -71,6 +71,26 @@ func sampleValue(f wincatalog.Field) string {
 		return "type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"
 	case wincatalog.DecodeRegistryPath:
 		return `HKLM\SOFTWARE\Contoso\Run\updater`
+	case wincatalog.DecodeServiceType:
+		return "0x10"
+	case wincatalog.DecodeRegistryData:
+		return "DWORD (0x0000002a)"
+	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
+		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeContextInfo:
+		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
+	case wincatalog.DecodeIPv6Flag:
+		return "false"
+	case wincatalog.DecodeDefenderPath:
+		return `file:_C:\Users\alice\Downloads\invoice.js`
+	case wincatalog.DecodeDNSStatus:
+		return "9003"
+	case wincatalog.DecodeBool:
+		return "true"
+	case wincatalog.DecodeDNSQuery:
+		return "www.example.com"
+	case wincatalog.DecodeVerbatim:
+		return "Get-Date |\r\n    "
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):
@@ -318,6 +338,16 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, strings.TrimSuffix(f.To, ".address")+".domain")
 		case f.Decode == wincatalog.DecodeRegistryPath:
 			keys = append(keys, f.To, "registry.hive", "registry.key", "registry.value")
+		case f.Decode == wincatalog.DecodeRegistryData:
+			keys = append(keys, f.To+".strings", f.To+".type")
+		case f.Decode == wincatalog.DecodeDefenderPath:
+			keys = append(keys, f.To, "file.name")
+		case f.Decode == wincatalog.DecodeDNSQuery:
+			keys = append(keys, f.To, "network.protocol")
+		case f.Decode == wincatalog.DecodeArgv:
+			keys = append(keys, f.To, f.To+"_count")
+		case f.Decode == wincatalog.DecodeContextInfo:
+			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:
 			keys = append(keys, f.To)
 		}

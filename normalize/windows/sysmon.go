@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -22,15 +23,31 @@ var hashKeys = func() map[string][len(hashAlgos)]string {
 	for _, p := range []string{"process.hash", "file.hash", "dll.hash"} {
 		var ks [len(hashAlgos)]string
 		for i, a := range hashAlgos {
-			ks[i] = p + "." + a.ecs
+			ks[i] = hashKey(p, a.ecs)
 		}
 		m[p] = ks
 	}
 	return m
 }()
 
-// setHashes sets <prefix>.md5, .sha1, .sha256, .imphash from a Sysmon
-// Hashes value, lower-case.
+// hashKey is where a hash goes: <prefix>.md5 ...; the import hash is the
+// PE header's (process.pe.imphash, file.pe.imphash: ECS, and Winlogbeat's
+// sysmon module), not a hash of the file.
+func hashKey(prefix, algo string) string {
+	if algo == "imphash" {
+		return strings.TrimSuffix(prefix, ".hash") + ".pe.imphash"
+	}
+	return prefix + "." + algo
+}
+
+// zeroHash reports whether a hash is all zeros: Sysmon's placeholder for
+// one it did not compute (an IMPHASH of a file that is no PE image).
+func zeroHash(h string) bool {
+	return strings.Trim(h, "0") == ""
+}
+
+// setHashes sets <prefix>.md5, .sha1, .sha256 and the PE's imphash from a
+// Sysmon Hashes value, lower-case; all-zero placeholders are no hash.
 func setHashes(e *event.Event, prefix, v string) bool {
 	keys, known := hashKeys[prefix]
 	set := false
@@ -38,14 +55,14 @@ func setHashes(e *event.Event, prefix, v string) bool {
 		var item string
 		item, v, _ = strings.Cut(v, ",")
 		algo, hash, ok := strings.Cut(ecs.TrimSpace(item), "=")
-		if !ok || hash == "" {
+		if !ok || zeroHash(hash) {
 			continue
 		}
 		for i, a := range hashAlgos {
 			if !strings.EqualFold(algo, a.sysmon) {
 				continue
 			}
-			key := prefix + "." + a.ecs
+			key := hashKey(prefix, a.ecs)
 			if known {
 				key = keys[i]
 			}
@@ -68,13 +85,20 @@ func lowerASCII(s string) string {
 
 // setDNSResults sets the addresses of a Sysmon QueryResults
 // ("type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"): the CNAMEs
-// and record types it also lists are not addresses.
+// and record types it also lists are not addresses; the names a record
+// points to ("cdn.example.net") are related hosts.
 func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 	var ips []string
 	for v != "" {
 		var item string
 		item, v, _ = strings.Cut(v, ";")
 		item = strings.TrimPrefix(ecs.TrimSpace(item), "::ffff:")
+		if rest, ok := strings.CutPrefix(item, "type:"); ok {
+			if f := strings.Fields(rest); len(f) == 2 {
+				rel.SetHostname(e, "", f[1])
+			}
+			continue
+		}
 		if ecs.IsIP(item) {
 			ips = append(ips, item)
 			rel.AddIP(e, item)
@@ -107,5 +131,35 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 		}
 	}
 	e.SetStr("registry.key", rest)
+	return true
+}
+
+// setRegistryData sets <key>.strings and <key>.type from a Sysmon registry
+// Details value: "DWORD (0x00000001)" is the number 1 of type REG_DWORD,
+// "QWORD (0x00000000-0x00000002)" (high-low) a REG_QWORD, "Binary Data"
+// a REG_BINARY, anything else a string (REG_SZ), as Winlogbeat's sysmon
+// module reads them.
+func setRegistryData(e *event.Event, key, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	typ, data := "REG_SZ", v
+	switch {
+	case strings.HasPrefix(v, "DWORD (0x") && strings.HasSuffix(v, ")"):
+		if n, err := strconv.ParseUint(v[9:len(v)-1], 16, 32); err == nil {
+			typ, data = "REG_DWORD", strconv.FormatUint(n, 10)
+		}
+	case strings.HasPrefix(v, "QWORD (0x") && strings.HasSuffix(v, ")"):
+		hi, lo, ok := strings.Cut(v[9:len(v)-1], "-0x")
+		h, err1 := strconv.ParseUint(hi, 16, 32)
+		l, err2 := strconv.ParseUint(lo, 16, 32)
+		if ok && err1 == nil && err2 == nil {
+			typ, data = "REG_QWORD", strconv.FormatUint(h<<32|l, 10)
+		}
+	case v == "Binary Data":
+		typ = "REG_BINARY"
+	}
+	e.Set(key+".strings", event.Strings(data))
+	e.SetStr(key+".type", typ)
 	return true
 }

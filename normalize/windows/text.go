@@ -69,12 +69,27 @@ func (w *winEvent) textPair(modern int, section *string, label, kind, value stri
 		if name == "Direction" {
 			value = winRenderedDirection(value)
 		}
-		w.add(name, ecs.TrimSpace(value))
+		w.add(name, winCutHeading(ecs.TrimSpace(value)))
 		return
 	}
 	if kind[0]&labelSection != 0 {
 		*section = label
 	}
+}
+
+// winColonlessHeadings are section headings written without a colon
+// (4768's "Ticket information" since the Server 2025 update): found by no
+// label, they would join the value before them.
+var winColonlessHeadings = [...]string{"Ticket information"}
+
+// winCutHeading removes a colonless heading from the end of a value.
+func winCutHeading(value string) string {
+	for _, h := range winColonlessHeadings {
+		if v, ok := strings.CutSuffix(value, h); ok && (v == "" || winSpace(v[len(v)-1])) {
+			return ecs.TrimSpace(v)
+		}
+	}
+	return value
 }
 
 // winSpace reports whether c is white space (space, tab, CR, LF). A

@@ -55,7 +55,8 @@ var winTextFixed = map[string]string{
 	"Target Server Name": "TargetServerName",
 	"Target Server Info": "TargetInfo",
 	"Privileges":         "PrivilegeList",
-	"SAM Account Name":   "SamAccountName", "Sam Account Name": "SamAccountName",
+	"Task Name":          "TaskName", "Task Content": "TaskContent", "Task New Content": "TaskContentNew", // 4698-4702
+	"SAM Account Name": "SamAccountName", "Sam Account Name": "SamAccountName",
 	"Display Name":           "DisplayName",
 	"User Principal Name":    "UserPrincipalName",
 	"Home Directory":         "HomeDirectory",

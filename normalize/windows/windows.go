@@ -38,7 +38,9 @@ import (
 // "592"); winlog.channel, winlog.record_id (int), winlog.computer_name,
 // winlog.provider_name, host.name (the computer as given), event.provider;
 // winlog.event_data.<Name> holds the raw EventData strings when the road
-// carries them; event.sequence is Snare's counter. Legacy ids (2000/2003)
+// carries them (a text road: the names read from the message that the
+// catalog keeps there, such as 4698's TaskName); event.sequence is
+// Snare's counter, or PowerShell 4103's Sequence Number. Legacy ids (2000/2003)
 // mean what their modern id (legacy + 4096) means; see meaning.go.
 
 // Decoders returns the Windows decoder.

@@ -1,0 +1,179 @@
+package windows
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Values that give several ECS fields: command lines split into
+// arguments, PowerShell's ContextInfo, a path's directory and extension.
+
+// maxArgs bounds the arguments kept of one command line.
+const maxArgs = 256
+
+// setArgs sets <key> to the arguments of a command line and, for the
+// Windows split, <key>_count. The Windows split is CommandLineToArgvW's
+// (quotes group and are removed, 2n backslashes before a quote are n, ""
+// inside quotes is a quote: the rules of Sysmon's and PowerShell's
+// process.args in Winlogbeat); quoted keeps the quotes and splits only at
+// white space outside them (how Winlogbeat splits 4688's CommandLine).
+func setArgs(e *event.Event, key, cmd string, quoted bool) bool {
+	var args []string
+	if quoted {
+		args = splitQuoted(cmd)
+	} else {
+		args = commandLineToArgv(cmd)
+	}
+	if len(args) == 0 {
+		return false
+	}
+	e.Set(key, event.Strings(args...))
+	if !quoted {
+		e.SetInt(key+"_count", int64(len(args)))
+	}
+	return true
+}
+
+func splitQuoted(cmd string) []string {
+	args := make([]string, 0, 8) // one allocation for most command lines
+	start, inQuote := -1, false
+	for i := 0; i < len(cmd) && len(args) < maxArgs; i++ {
+		c := cmd[i]
+		if c == '"' {
+			inQuote = !inQuote
+		}
+		if (c == ' ' || c == '\t') && !inQuote {
+			if start >= 0 {
+				args = append(args, cmd[start:i])
+				start = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 && len(args) < maxArgs {
+		args = append(args, cmd[start:])
+	}
+	return args
+}
+
+func commandLineToArgv(cmd string) []string {
+	var args []string
+	var b strings.Builder
+	for len(cmd) > 0 && len(args) < maxArgs {
+		if cmd[0] == ' ' || cmd[0] == '\t' {
+			cmd = cmd[1:]
+			continue
+		}
+		b.Reset()
+		inQuote, slashes := false, 0
+		for ; len(cmd) > 0; cmd = cmd[1:] {
+			c := cmd[0]
+			if (c == ' ' || c == '\t') && !inQuote {
+				break
+			}
+			switch c {
+			case '\\':
+				slashes++
+				continue
+			case '"':
+				b.WriteString(strings.Repeat(`\`, slashes/2))
+				if slashes%2 == 0 {
+					if inQuote && len(cmd) > 1 && cmd[1] == '"' {
+						b.WriteByte('"') // "" inside quotes: a quote (the pre-2008 rule)
+						cmd = cmd[1:]
+					}
+					inQuote = !inQuote
+				} else {
+					b.WriteByte('"')
+				}
+				slashes = 0
+				continue
+			}
+			b.WriteString(strings.Repeat(`\`, slashes))
+			slashes = 0
+			b.WriteByte(c)
+		}
+		b.WriteString(strings.Repeat(`\`, slashes))
+		args = append(args, b.String())
+	}
+	return args
+}
+
+// contextInfoFields maps PowerShell 4103's ContextInfo keys (spaces
+// removed) to ECS fields, as Winlogbeat's powershell module does.
+var contextInfoFields = map[string]string{
+	"HostID": "process.entity_id", "HostApplication": "process.command_line", "HostName": "process.title",
+	"User": "user.name", "ShellID": "powershell.id", "EngineVersion": "powershell.engine.version",
+	"PipelineID": "powershell.pipeline_id", "RunspaceID": "powershell.runspace_id",
+	"HostVersion": "powershell.process.executable_version", "CommandName": "powershell.command.name",
+	"CommandType": "powershell.command.type", "CommandPath": "powershell.command.path",
+	"ScriptName": "file.path",
+}
+
+// setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
+// Number is event.sequence, and the host application's arguments are
+// process.args.
+func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
+	set := false
+	for v != "" {
+		var line string
+		line, v, _ = strings.Cut(v, "\n")
+		k, val, ok := strings.Cut(line, "=")
+		val = ecs.TrimSpace(val)
+		if !ok || val == "" {
+			continue
+		}
+		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
+		if key == "SequenceNumber" {
+			if n, ok := ecs.ParseUint(val); ok {
+				e.SetInt("event.sequence", n)
+				set = true
+			}
+			continue
+		}
+		to, known := contextInfoFields[key]
+		if !known || e.Has(to) {
+			continue
+		}
+		if setValue(e, rel, to, val) {
+			set = true
+		}
+		if to == "process.command_line" {
+			setArgs(e, "process.args", val, false)
+		}
+	}
+	return set
+}
+
+// setFileParts sets file.directory and file.extension of a Windows path.
+func setFileParts(e *event.Event, p string) {
+	i := strings.LastIndexByte(p, '\\')
+	if i <= 0 {
+		return
+	}
+	e.SetStr("file.directory", p[:i])
+	if j := strings.LastIndexByte(p[i+1:], '.'); j >= 0 && j < len(p[i+1:])-1 {
+		e.SetStr("file.extension", p[i+2+j:])
+	}
+}
+
+// defenderPath is the path of the first resource of a Defender detection's
+// Path ("file:_C:\\Users\\bob\\eicar.com", "containerfile:_C:\\a.zip;
+// file:_C:\\a.zip->x.exe"): the resource type ("file:_") is no part of it.
+// A resource of no file ("regkey:_HKLM\\...", "process:_pid:4412") gives "".
+func defenderPath(v string) string {
+	first, _, _ := strings.Cut(v, ";")
+	typ, path, ok := strings.Cut(ecs.TrimSpace(first), ":_")
+	if !ok {
+		return first
+	}
+	if typ != "file" && typ != "containerfile" {
+		return ""
+	}
+	return path
+}

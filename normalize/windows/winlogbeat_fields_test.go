@@ -1,0 +1,285 @@
+package windows
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The fields Winlogbeat's security and sysmon modules give these events
+// (their documented mappings; the samples are written here), which users
+// moving from Winlogbeat search on.
+
+func wlbRecord(id, channel, provider, data string) string {
+	return `{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"` + id + `","channel":"` + channel +
+		`","provider_name":"` + provider + `","computer_name":"DC-2.corp.example.org","record_id":7,` +
+		`"keywords":["Audit Success"],"event_data":{` + data + `}}}`
+}
+
+func secRecord(id, data string) string {
+	return wlbRecord(id, "Security", "Microsoft-Windows-Security-Auditing", data)
+}
+
+func sysmonRecord(id, data string) string {
+	return wlbRecord(id, "Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", data)
+}
+
+func TestWinlogbeatFields(t *testing.T) {
+	for _, c := range []struct {
+		name, line string
+		want       map[string]any
+	}{{
+		"4625 failure status and sub-status described",
+		secRecord("4625", `"TargetUserName":"eve","TargetDomainName":"CORP","Status":"0xc000006d",`+
+			`"SubStatus":"0xc0000064","FailureReason":"%%2313","LogonType":"3","IpAddress":"192.0.2.9","IpPort":"51234"`),
+		map[string]any{
+			"winlog.logon.failure.status":     "This is either due to a bad username or authentication information",
+			"winlog.logon.failure.sub_status": "User logon with misspelled or bad user account",
+			"winlog.logon.failure.reason":     "Unknown user name or bad password.",
+			"event.action":                    "logon-failed", "winlog.logon.type": "Network", "event.module": "security",
+		},
+	}, {
+		"4776 failed validation described",
+		secRecord("4776", `"PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"eve","Workstation":"WKS-3","Status":"0xc0000234"`),
+		map[string]any{"winlog.logon.failure.status": "User logon with account locked", "event.outcome": "failure"},
+	}, {
+		"4634 is an authentication end",
+		secRecord("4634", `"TargetUserSid":"S-1-5-21-1-2-3-1104","TargetUserName":"jdoe","TargetDomainName":"CORP","TargetLogonId":"0x8a5f21c","LogonType":"10"`),
+		map[string]any{"event.category": []any{"authentication"}, "event.type": []any{"end"}, "event.action": "logged-out",
+			"winlog.logon.id": "0x8a5f21c", "user.name": "jdoe"},
+	}, {
+		"4769 principal's user",
+		secRecord("4769", `"TargetUserName":"jdoe@CORP.EXAMPLE.ORG","TargetDomainName":"CORP.EXAMPLE.ORG","ServiceName":"WKS-9$",`+
+			`"IpAddress":"::ffff:192.0.2.9","IpPort":"50811","Status":"0x0","TicketOptions":"0x40810000","TicketEncryptionType":"0x12"`),
+		map[string]any{"user.name": "jdoe", "user.domain": "CORP.EXAMPLE.ORG", "source.ip": "192.0.2.9", "service.name": "WKS-9$",
+			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested"},
+	}, {
+		"4781 old name is the target's, the new one its change",
+		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"user.target.name": "tmpuser", "user.changes.name": "jsmith", "user.name": "admin",
+			"related.user": []any{"admin", "tmpuser", "jsmith"}},
+	}, {
+		"4964 the new logon's account",
+		secRecord("4964", `"LogonGuid":"{00000000-0000-0000-0000-000000000000}","TargetUserName":"svc-backup","TargetDomainName":"CORP",`+
+			`"TargetUserSid":"S-1-5-21-1-2-3-1300","TargetLogonId":"0x5a1b2c","SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$",`+
+			`"SubjectDomainName":"CORP","SubjectLogonId":"0x3e7","SidList":"%{S-1-5-21-1-2-3-512}"`),
+		map[string]any{"user.name": "svc-backup", "user.id": "S-1-5-21-1-2-3-1300", "winlog.logon.id": "0x5a1b2c",
+			"event.action": "logged-in-special"},
+	}, {
+		"Sysmon 22 names in related.hosts",
+		sysmonRecord("22", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","QueryName":"www.example.com",`+
+			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
+		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
+			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"},
+			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS"},
+	}, {
+		"Sysmon 23 archived, not executable",
+		sysmonRecord("23", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\notes.txt",`+
+			`"IsExecutable":"false","Archived":"true"`),
+		map[string]any{"sysmon.file.archived": true, "sysmon.file.is_executable": false, "file.extension": "txt"},
+	}, {
+		"4697 service type named",
+		secRecord("4697", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"ServiceName":"contososvc","ServiceFileName":"C:\\svc.exe","ServiceType":"0x10","ServiceStartType":"2","ServiceAccount":"LocalSystem"`),
+		map[string]any{"service.name": "contososvc", "service.type": "Win32 Own Process", "event.action": "service-installed",
+			"event.category": []any{"iam", "configuration"}, "event.type": []any{"admin", "change"}},
+	}, {
+		"4732 member from its directory name, and the group as the target's",
+		secRecord("4732", `"MemberName":"CN=Bob Smith,OU=Staff,DC=corp,DC=example","MemberSid":"S-1-5-21-1-2-3-1107",`+
+			`"TargetUserName":"Administrators","TargetDomainName":"Builtin","TargetSid":"S-1-5-32-544",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"user.target.name": "Bob Smith", "group.name": "Administrators", "user.target.group.name": "Administrators",
+			"user.target.group.id": "S-1-5-32-544", "user.target.group.domain": "Builtin", "user.name": "admin"},
+	}, {
+		"4742 computer object",
+		secRecord("4742", `"TargetUserName":"WKS-9$","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-3101",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.computerObject.name": "WKS-9$", "winlog.computerObject.domain": "CORP",
+			"winlog.computerObject.id": "S-1-5-21-1-2-3-3101", "event.action": "changed-computer-account",
+			"event.type": []any{"change", "admin"}},
+	}, {
+		"Sysmon 1 imphash is the PE's, a zero hash none",
+		sysmonRecord("1", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"Hashes":"MD5=0123456789ABCDEF0123456789ABCDEF,IMPHASH=00000000000000000000000000000000"`),
+		map[string]any{"process.hash.md5": "0123456789abcdef0123456789abcdef", "process.pe.imphash": nil, "process.hash.imphash": nil},
+	}, {
+		"Sysmon 7 loaded image as file.*",
+		sysmonRecord("7", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"ImageLoaded":"C:\\Windows\\System32\\wininet.dll","Hashes":"SHA256=AB01,IMPHASH=CD02","Signature":"Microsoft Windows",`+
+			`"SignatureStatus":"Valid","OriginalFileName":"wininet.dll"`),
+		map[string]any{"file.path": `C:\Windows\System32\wininet.dll`, "file.name": "wininet.dll", "file.hash.sha256": "ab01",
+			"file.pe.imphash": "cd02", "file.code_signature.subject_name": "Microsoft Windows",
+			"file.code_signature.status": "Valid", "file.pe.original_file_name": "wininet.dll", "dll.path": `C:\Windows\System32\wininet.dll`},
+	}, {
+		"Sysmon 10 source process GUID and thread",
+		sysmonRecord("10", `"SourceProcessGUID":"{a1b2c3d4-0001-0000-0000-000000000001}","SourceProcessId":"4412","SourceThreadId":"1212",`+
+			`"SourceImage":"C:\\Tools\\x.exe","TargetProcessGUID":"{a1b2c3d4-0002-0000-0000-000000000002}","TargetProcessId":"712",`+
+			`"TargetImage":"C:\\Windows\\System32\\lsass.exe","GrantedAccess":"0x1010"`),
+		map[string]any{"process.entity_id": "{a1b2c3d4-0001-0000-0000-000000000001}", "process.thread.id": "1212", "process.pid": "4412"},
+	}, {
+		"Sysmon 13 DWORD data",
+		sysmonRecord("13", `"EventType":"SetValue","ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412",`+
+			`"Image":"C:\\Windows\\regedit.exe","TargetObject":"HKLM\\SOFTWARE\\Contoso\\Enabled","Details":"DWORD (0x0000002a)"`),
+		map[string]any{"registry.data.strings": []any{"42"}, "registry.data.type": "REG_DWORD", "registry.value": "Enabled",
+			"event.category": []any{"configuration", "registry"}},
+	}, {
+		"Sysmon 3 port name and types",
+		sysmonRecord("3", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"Protocol":"tcp","Initiated":"true","SourceIp":"10.1.2.3","SourcePort":"50123","DestinationIp":"192.0.2.80",`+
+			`"DestinationPort":"443","DestinationPortName":"https"`),
+		map[string]any{"network.protocol": "https", "network.direction": "egress",
+			"event.type": []any{"start", "connection", "protocol"}},
+	}} {
+		got := decodeRoad(t, c.line, false)
+		for k, v := range c.want {
+			if v == nil {
+				if _, ok := got[k]; ok {
+					t.Errorf("%s: %s = %v, want none", c.name, k, got[k])
+				}
+				continue
+			}
+			if !reflect.DeepEqual(got[k], v) && fmt.Sprint(got[k]) != fmt.Sprint(v) { // numbers: json.Number
+
+				t.Errorf("%s: %s = %#v, want %#v", c.name, k, got[k], v)
+			}
+		}
+	}
+}
+
+// TestRegistryData: the Details forms Sysmon writes.
+func TestRegistryData(t *testing.T) {
+	for _, c := range []struct{ in, strings, typ string }{
+		{"DWORD (0x00000001)", "1", "REG_DWORD"},
+		{"QWORD (0x00000001-0x00000002)", "4294967298", "REG_QWORD"},
+		{"Binary Data", "Binary Data", "REG_BINARY"},
+		{`C:\Tools\agent.exe /quiet`, `C:\Tools\agent.exe /quiet`, "REG_SZ"},
+		{"DWORD (0xzz)", "DWORD (0xzz)", "REG_SZ"},
+	} {
+		got := decodeRoad(t, sysmonRecord("13", `"EventType":"SetValue","TargetObject":"HKLM\\SOFTWARE\\k\\v","Details":"`+
+			jsonEscape(c.in)+`"`), false)
+		if s, _ := got["registry.data.strings"].([]any); len(s) != 1 || s[0] != c.strings || got["registry.data.type"] != c.typ {
+			t.Errorf("%q: strings %v type %v, want %q %q", c.in, got["registry.data.strings"], got["registry.data.type"], c.strings, c.typ)
+		}
+	}
+}
+
+func jsonEscape(s string) string {
+	b := []byte{}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' || s[i] == '"' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// TestTextTaskAndTicketHeading: on the text roads, 4698's task name is
+// read from its label, and 4768's colonless "Ticket information" heading
+// joins no value.
+func TestTextTaskAndTicketHeading(t *testing.T) {
+	task := textSnare(4698, "A scheduled task was created.    Subject:   Security ID:  S-1-5-21-1-2-3-1104   Account Name:  jdoe"+
+		"   Account Domain:  CORP   Logon ID:  0x3e7    Task Information:   Task Name:   \\Contoso\\Nightly Sync"+
+		"   Task Content:   <?xml version=\"1.0\"?> <Task version=\"1.2\"></Task>", "")
+	got := decodeRoad(t, task, false)
+	if got["winlog.event_data.TaskName"] != `\Contoso\Nightly Sync` || got["user.name"] != "jdoe" {
+		t.Errorf("4698: TaskName %v, user.name %v", got["winlog.event_data.TaskName"], got["user.name"])
+	}
+	w := &winEvent{id: 4768, channel: "Security"}
+	w.parseText("A Kerberos authentication ticket (TGT) was requested.    Account Information:   Account Name:  jdoe" +
+		"    Certificate Information:   Certificate Issuer Name:     Certificate Serial Number:    Certificate Thumbprint:" +
+		"      Ticket information   Response ticket hash:  n/a    Certificate information is only provided if a certificate was used.")
+	w.index()
+	if v := w.val("CertThumbprint"); v != "" {
+		t.Errorf("4768: CertThumbprint = %q, want empty", v)
+	}
+	if v := w.val("ResponseTicket"); v != "n/a" {
+		t.Errorf("4768: ResponseTicket = %q, want n/a", v)
+	}
+}
+
+func psRecord(id, data string) string {
+	return wlbRecord(id, "Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-PowerShell", data)
+}
+
+// TestWinlogbeatProcessFields: arguments, PowerShell's fields, Sysmon's
+// network type and a file path's parts, as Winlogbeat's modules give them.
+func TestWinlogbeatProcessFields(t *testing.T) {
+	for _, c := range []struct {
+		name, line string
+		want       map[string]string // fmt.Sprint of the flattened value
+	}{{
+		"4688 arguments keep their quotes",
+		secRecord("4688", `"NewProcessId":"0x1a2c","NewProcessName":"C:\\Tools\\a b.exe","ProcessId":"0x2c8",`+
+			`"CommandLine":"\"C:\\Tools\\a b.exe\"  -x  \"two words\"","SubjectUserName":"jdoe","SubjectDomainName":"CORP"`),
+		map[string]string{"process.args": `["C:\Tools\a b.exe" -x "two words"]`, "process.pid": "6700", "process.args_count": "<nil>"},
+	}, {
+		"Sysmon 1 arguments as Windows splits them",
+		sysmonRecord("1", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\a b.exe",`+
+			`"CommandLine":"\"C:\\Tools\\a b.exe\" -m \"say \\\"hi\\\"\" C:\\dir\\\\","ParentCommandLine":"C:\\Windows\\Explorer.EXE"`),
+		map[string]string{"process.args": `[C:\Tools\a b.exe -m say "hi" C:\dir\\]`, "process.args_count": "4",
+			"process.parent.args": `[C:\Windows\Explorer.EXE]`, "process.parent.args_count": "1"},
+	}, {
+		"Sysmon 3 network type",
+		sysmonRecord("3", `"ProcessId":"4412","SourceIsIpv6":"true","SourceIp":"2001:db8::7","DestinationIp":"2001:db8::8"`),
+		map[string]string{"network.type": "ipv6"},
+	}, {
+		"Sysmon 11 file path parts",
+		sysmonRecord("11", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\AppData\\drop.v2.ps1"`),
+		map[string]string{"file.directory": `C:\Users\bob\AppData`, "file.extension": "ps1", "file.name": "drop.v2.ps1"},
+	}, {
+		"4104 script block",
+		psRecord("4104", `"MessageNumber":"2","MessageTotal":"3","ScriptBlockText":"Get-Date","ScriptBlockId":"0a1b2c3d-1111-2222-3333-444455556666",`+
+			`"Path":"C:\\Scripts\\daily.ps1"`),
+		map[string]string{"powershell.file.script_block_text": "Get-Date", "powershell.file.script_block_id": "0a1b2c3d-1111-2222-3333-444455556666",
+			"powershell.sequence": "2", "powershell.total": "3", "file.path": `C:\Scripts\daily.ps1`, "file.directory": `C:\Scripts`},
+	}, {
+		"4103 context",
+		psRecord("4103", `"ContextInfo":"        Severity = Informational\r\n        Host Name = ConsoleHost\r\n        Host Version = 5.1.19041.1\r\n`+
+			`        Host ID = 5b2f1c3e-1111-2222-3333-444455556666\r\n        Host Application = powershell.exe -nop -c Get-Date\r\n`+
+			`        Engine Version = 5.1.19041.1\r\n        Runspace ID = 9a8b7c6d-1111-2222-3333-444455556666\r\n        Pipeline ID = 7\r\n`+
+			`        Command Name = Get-Date\r\n        Command Type = Cmdlet\r\n        Script Name = \r\n        Sequence Number = 15\r\n`+
+			`        User = CORP\\bob\r\n        Connected User = \r\n        Shell ID = Microsoft.PowerShell\r\n"`),
+		map[string]string{"process.title": "ConsoleHost", "process.command_line": "powershell.exe -nop -c Get-Date",
+			"process.args": "[powershell.exe -nop -c Get-Date]", "process.entity_id": "5b2f1c3e-1111-2222-3333-444455556666",
+			"powershell.engine.version": "5.1.19041.1", "powershell.process.executable_version": "5.1.19041.1",
+			"powershell.runspace_id": "9a8b7c6d-1111-2222-3333-444455556666", "powershell.pipeline_id": "7",
+			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.id": "Microsoft.PowerShell",
+			"event.sequence": "15", "user.name": "bob", "user.domain": "CORP", "file.path": "<nil>"},
+	}, {
+		"Defender 1116 by Winlogbeat (underscored names)",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Virus:DOS/EICAR_Test_File","Path":"file:_C:\\Users\\bob\\eicar.com; process:_pid:4412",`+
+				`"Detection_User":"CORP\\bob","Process_Name":"C:\\Windows\\explorer.exe","FWLink":"https://go.microsoft.com/fwlink/?linkid=37020"`),
+		map[string]string{"threat.software.name": "Virus:DOS/EICAR_Test_File", "file.path": `C:\Users\bob\eicar.com`,
+			"file.name": "eicar.com", "user.name": "bob", "user.domain": "CORP", "process.executable": `C:\Windows\explorer.exe`,
+			"event.action": "malware-detected", "event.category": "[malware]", "event.reference": "https://go.microsoft.com/fwlink/?linkid=37020"},
+	}, {
+		"Defender 1116 by XML names, a registry resource is no file",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat Name":"PUA:Win32/Presenoker","Path":"regkey:_HKLM\\SOFTWARE\\Run\\x"`),
+		map[string]string{"threat.software.name": "PUA:Win32/Presenoker", "file.path": "<nil>"},
+	}, {
+		"4104 text verbatim: a part may end in white space",
+		psRecord("4104", `"MessageNumber":"1","MessageTotal":"2","ScriptBlockText":"param($a)\r\n    ","ScriptBlockId":"1"`),
+		map[string]string{"powershell.file.script_block_text": "param($a)\r\n    "},
+	}, {
+		"event.module by log",
+		sysmonRecord("5", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe"`),
+		map[string]string{"event.module": "sysmon"},
+	}, {
+		"4104 user is the record's",
+		strings.Replace(psRecord("4104", `"MessageNumber":"1","MessageTotal":"1","ScriptBlockText":"whoami","ScriptBlockId":"1"`),
+			`"record_id":7,`, `"record_id":7,"user":{"identifier":"S-1-5-21-1-2-3-1107"},`, 1),
+		map[string]string{"user.id": "S-1-5-21-1-2-3-1107"},
+	}} {
+		got := decodeRoad(t, c.line, false)
+		for k, v := range c.want {
+			if s := fmt.Sprint(got[k]); s != v {
+				t.Errorf("%s: %s = %s, want %s", c.name, k, s, v)
+			}
+		}
+	}
+}
