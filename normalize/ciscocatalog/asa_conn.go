@@ -72,6 +72,17 @@ var asaConn = []Msg{
 			`Received duplicate TCP SYN from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} with different initial sequence number`,
 			`Duplicate TCP SYN from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} with different initial sequence number`,
 		}},
+	// TCP normalization dropped a packet: its payload is larger than the
+	// MSS the peer announced, or another check failed ("reason: MSS
+	// exceeded, MSS 1380, data 1460").
+	{ID: "419001", Rule: "cisco_asa.tcp", Class: classDenied,
+		Formats: []string{`Dropping TCP packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}, reason: {reason:text}`}},
+	// DNS inspection dropped a request or reply whose length breaks the
+	// protocol's or the configured limit ("label length 67 bytes exceeds
+	// protocol limit of 63 bytes", "packet length of 1532 bytes exceeds
+	// configured limit of 512 bytes").
+	{ID: "410001", Rule: "cisco_asa.dns", Class: classDenied,
+		Formats: []string{`Dropped UDP DNS {_dns_message} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}; {reason:text}`}},
 
 	// Translations: the real address is the source, the mapped one its NAT.
 	{ID: "305005", Rule: "cisco_asa.nat", Class: cls("no-translation-group", failure, cats(catNetwork), typeConnection, typeDenied),
