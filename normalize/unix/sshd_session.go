@@ -100,7 +100,7 @@ func sshdSessionStart(e *event.Event, r string) bool {
 	typ, tty := head[:j], ""
 	// "shell on pts/0", "forced-command (config) 'a on b' on pts/1": the
 	// tty is a word after the last " on ", outside the quotes.
-	if k := strings.LastIndex(typ, " on "); k > 0 && strings.IndexAny(typ[k+4:], " '") < 0 {
+	if k := strings.LastIndex(typ, " on "); k > 0 && !strings.ContainsAny(typ[k+4:], " '") {
 		typ, tty = typ[:k], typ[k+4:]
 	}
 	ecs.Begin(e, "sshd", "sshd.session.start")
