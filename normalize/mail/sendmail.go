@@ -102,7 +102,7 @@ func decodeSendmail(e *event.Event) bool {
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
 		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
-		e.SetStr("tls.version", postfixComma(rest, "version"))
+		ecs.SetTLSVersion(e, postfixComma(rest, "version"))
 		e.SetStr("tls.cipher", postfixComma(rest, "cipher"))
 		e.SetStr("sendmail.verify", postfixComma(rest, "verify"))
 		return true
