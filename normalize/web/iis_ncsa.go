@@ -20,9 +20,10 @@ import (
 // carries no server address, site or duration. Only "SMTP" requests are
 // read here: an NCSA line of HTTP is Apache's common log format.
 
-// iisNCSASMTP reports, cheaply, whether m may be such a line.
+// iisNCSASMTP reports, cheaply, whether m may be such a line: an IPv4
+// or IPv6 address of digits first (gateIIS's First), an SMTP request.
 func iisNCSASMTP(m string) bool {
-	return strings.Contains(m, " SMTP\" ")
+	return m != "" && '0' <= m[0] && m[0] <= '9' && strings.Contains(m, " SMTP\" ")
 }
 
 // decodeNCSASMTP decodes an NCSA-format SMTP protocol line.
