@@ -212,7 +212,7 @@ func sniffJunos(e *event.Event) bool {
 var junosRules = func() map[string]string {
 	m := map[string]string{}
 	for _, t := range []string{"RT_FLOW_SESSION_CREATE", "RT_FLOW_SESSION_CLOSE", "RT_FLOW_SESSION_DENY",
-		"RT_IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
+		"IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
 		"UI_LOGIN_EVENT", "UI_AUTH_EVENT", "UI_LOGOUT_EVENT", "UI_COMMIT", "UI_COMMIT_COMPLETED",
 		"SSHD_LOGIN_FAILED"} {
 		m[t] = "junos." + ecs.Lower(t)
