@@ -48,6 +48,10 @@ func classOf(tag, action string) vendor.Class {
 		return classCommitted
 	case "SSHD_LOGIN_FAILED":
 		return classLoginFail
+	case "WEBFILTER_URL_BLOCKED":
+		return vendor.WebRequestBlocked
+	case "WEBFILTER_URL_PERMITTED":
+		return vendor.WebRequestAllowed
 	}
 	return vendor.Class{}
 }

@@ -17,7 +17,8 @@
 // IDP_ATTACK_LOG_EVENT (RT_IDP's; also read as RT_IDP_ATTACK_LOG_EVENT),
 // RT_SCREEN_TCP/UDP/ICMP/IP, UI_LOGIN_EVENT,
 // UI_AUTH_EVENT, UI_LOGOUT_EVENT, UI_COMMIT, UI_COMMIT_COMPLETED,
-// SSHD_LOGIN_FAILED. Unmapped parameters are kept under juniper.junos.<name>.
+// SSHD_LOGIN_FAILED, WEBFILTER_URL_BLOCKED and WEBFILTER_URL_PERMITTED
+// (RT_UTM's web filter). Unmapped parameters are kept under juniper.junos.<name>.
 //
 // Recognition (Sniff): the tag — the RFC 5424 MSGID, or the first word of
 // the message ending in ':' — is one of those messages; programs are
@@ -99,6 +100,7 @@ var tags = map[string]bool{
 	"IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
 	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
 	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
+	"WEBFILTER_URL_BLOCKED": true, "WEBFILTER_URL_PERMITTED": true,
 }
 
 func known(t string) (string, bool) {
@@ -161,6 +163,15 @@ func putParam(emit vendor.Emit, tag, name, v string) {
 			ok = false // the IDP policy, not the rule
 		case "rule-name":
 			f, ok = field{"rule.name", vendor.Text}, true
+		}
+	}
+	if tag == "WEBFILTER_URL_BLOCKED" || tag == "WEBFILTER_URL_PERMITTED" {
+		// The web filter's url is the requested host, obj its path.
+		switch name {
+		case "url":
+			f, ok = field{"url.domain", vendor.Host}, true
+		case "obj":
+			f, ok = field{"url.path", vendor.Text}, strings.HasPrefix(v, "/")
 		}
 	}
 	if ok {

@@ -77,6 +77,16 @@ func TestFlowText(t *testing.T) {
 		{"UI_COMMIT_COMPLETED: commit complete", "configured", map[string]string{"event.code": "UI_COMMIT_COMPLETED"}},
 		{"SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.9'", "logon-failed",
 			map[string]string{"event.code": "SSHD_LOGIN_FAILED", "user.name": "root", "source.ip": "203.0.113.9"}},
+		{`WEBFILTER_URL_BLOCKED: WebFilter: ACTION="URL Blocked" 10.1.2.50(50227)->198.51.100.155(80) CATEGORY="Enhanced_Malware" REASON="BY_PRE_DEFINED" PROFILE="wf-strict" URL=bad.example.net OBJ=/get/payload.exe USERNAME=jdoe ROLES=Staff`,
+			"web-request-blocked", map[string]string{"event.code": "WEBFILTER_URL_BLOCKED", "source.ip": "10.1.2.50", "source.port": "50227",
+				"destination.ip": "198.51.100.155", "destination.port": "80", "juniper.junos.category": "Enhanced_Malware", "event.reason": "BY_PRE_DEFINED",
+				"juniper.junos.profile": "wf-strict", "url.domain": "bad.example.net", "url.path": "/get/payload.exe", "user.name": "jdoe", "juniper.junos.roles": "Staff"}},
+		// Older releases: "username U roles R"; N/A is no value.
+		{`WEBFILTER_URL_PERMITTED: WebFilter: ACTION="URL Permitted" 10.1.2.51(56660)->198.51.100.184(443) CATEGORY="Enhanced_Search_Engines_and_Portals" REASON="BY_PRE_DEFINED" PROFILE="wf-default" URL=search.example.org OBJ=/ username N/A roles N/A`,
+			"web-request-allowed", map[string]string{"event.code": "WEBFILTER_URL_PERMITTED", "source.ip": "10.1.2.51", "source.port": "56660",
+				"destination.ip": "198.51.100.184", "destination.port": "443", "juniper.junos.category": "Enhanced_Search_Engines_and_Portals",
+				"event.reason": "BY_PRE_DEFINED", "juniper.junos.profile": "wf-default", "url.domain": "search.example.org", "url.path": "/",
+				"juniper.junos.roles": "N/A"}},
 	}
 	for _, c := range cases {
 		got, class, st := decode(t, "", "", c.msg, event.SD{})
