@@ -68,16 +68,11 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		// isHostname refuses every token of a tag's shape (a final ":" or
 		// "]", any "["), so a tag is never taken for the host.
 		if tok := s[i:j]; tok != ":" && isHostname(tok) {
-			k := skipSpaces(s, j)
-			if pid, end, ok := paddedPID(s, k); ok && k > j+1 && isTagName(tok) {
-				// "NAME      [PID]: ": a program name padded to a
-				// column (fail2ban's log file), no host.
-				e.AppName, e.ProcID = tok, pid
-				e.Message = s[skipSpaces(s, end):]
+			if paddedTag(s, j, tok, e) { // "NAME      [PID]: " (padded_tag.go)
 				return
 			}
 			e.Hostname = tok
-			i = k
+			i = skipSpaces(s, j)
 			// A relay's header in front of a Cisco line: "host
 			// 1234: *Mar  1 00:00:42.123: %SYS-5-..." (see
 			// cisco_relayed.go).
@@ -107,22 +102,6 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		i = solaris(s, i, e)
 	}
 	e.Message = s[skipSpaces(s, i):]
-}
-
-// paddedPID returns the PID of a "[PID]:" at s[i:] that ends the header
-// (a space or the end follows) and the index after it.
-func paddedPID(s string, i int) (pid string, end int, ok bool) {
-	if i >= len(s) || s[i] != '[' {
-		return "", i, false
-	}
-	j := i + 1
-	for j < len(s) && isDigit(s[j]) {
-		j++
-	}
-	if j == i+1 || j-i > 11 || !strings.HasPrefix(s[j:], "]:") || j+2 < len(s) && s[j+2] != ' ' {
-		return "", i, false
-	}
-	return s[i+1 : j], j + 2, true
 }
 
 // tag sets AppName and ProcID from a tag at s[i:] and returns the index
