@@ -135,9 +135,12 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	if !ok {
 		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") ||
 			strings.HasPrefix(m, "# Message Tracking Log") || strings.HasPrefix(m, "# Exchange System Attendant") {
-			// A new header: the source's lines are Exchange's, their
-			// columns unknown until its "#Fields:" line (the defaults).
-			x.layouts.Put(e, &exchangeLayout{})
+			// The source's lines are Exchange's; their columns, unknown
+			// until its "#Fields:" line, are the defaults. A header
+			// line that comes late keeps the columns already known.
+			if _, known := x.layouts.Get(e); !known {
+				x.layouts.Put(e, &exchangeLayout{})
+			}
 			ecs.Begin(e, "exchange", "exchange.header")
 			return true
 		}

@@ -142,9 +142,12 @@ func (d *iisDecoder) decode(e *event.Event) bool {
 // version and date lines.
 func (d *iisDecoder) header(e *event.Event, m string) bool {
 	if strings.HasPrefix(m, "#Software: Microsoft Internet Information Services") {
-		// A new header: the source's lines are IIS's, their columns
-		// unknown until its "#Fields:" line (nil: the defaults).
-		d.layouts.Put(e, nil)
+		// The source's lines are IIS's; their columns, unknown until
+		// its "#Fields:" line, are the defaults (nil). A header line
+		// that comes late keeps the columns already known.
+		if _, known := d.layouts.Get(e); !known {
+			d.layouts.Put(e, nil)
+		}
 		ecs.Begin(e, "iis", "iis.header")
 		return true
 	}
