@@ -63,5 +63,11 @@ func TestASAAuthAndVPN(t *testing.T) {
 			"network.transport": "ICMP", "source.ip": "198.51.100.20", "destination.ip": "192.0.2.6"}},
 		{"402117", "IPSEC: Received a non-IPSec packet (protocol=UDP) from 198.51.100.21 to 192.0.2.7", "ipsec-packet-not-encrypted", map[string]string{
 			"network.transport": "UDP", "source.ip": "198.51.100.21", "destination.ip": "192.0.2.7"}},
+		{"402119", "IPSEC: Received an ESP packet (SPI= 0x1B2C3D4E, sequence number= 0x2F1) from 203.0.113.5 (user= 203.0.113.5) to 192.0.2.1 that failed anti-replay checking.", "ipsec-packet-dropped", map[string]string{
+			"network.transport": "ESP", "cisco.asa.spi": "0x1B2C3D4E", "cisco.asa.ipsec_seq": "0x2F1", "source.ip": "203.0.113.5",
+			"cisco.asa.tunnel_user": "203.0.113.5", "destination.ip": "192.0.2.1"}},
+		{"402120", "IPSEC: Received an AH packet (SPI= 0x00A1B2C3, sequence number= 0x10) from 198.51.100.40 (user= jdoe) to 192.0.2.1 that failed authentication.", "ipsec-packet-dropped", map[string]string{
+			"network.transport": "AH", "cisco.asa.spi": "0x00A1B2C3", "cisco.asa.ipsec_seq": "0x10", "source.ip": "198.51.100.40",
+			"cisco.asa.tunnel_user": "jdoe", "destination.ip": "192.0.2.1"}},
 	})
 }
