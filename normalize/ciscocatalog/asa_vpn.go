@@ -231,6 +231,12 @@ var asaVPN = []Msg{
 		Formats: ikev2Any(`Received a IKE_INIT_SA request`)},
 	{ID: "750003", Rule: "cisco_asa.ikev2", Class: classVPNError, Map: remoteName,
 		Formats: ikev2Any(`{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`)},
+	// The IKEv2 SA with the peer came up or went down, with why
+	// ("New Connection Established", "Deleted by the peer").
+	{ID: "750006", Rule: "cisco_asa.ikev2", Class: classTunnelUp, Map: remoteName,
+		Formats: ikev2Any(`IKEv2 SA UP. Reason: {reason:text}`)},
+	{ID: "750007", Rule: "cisco_asa.ikev2", Class: classTunnelDown, Map: remoteName,
+		Formats: ikev2Any(`IKEv2 SA DOWN. Reason: {reason:text}`)},
 
 	// SSL/TLS sessions with the ASA (725xxx): "with client" names the
 	// peer that connected to the ASA, "with server" the one the ASA
