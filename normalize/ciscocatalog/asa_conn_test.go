@@ -4,6 +4,9 @@ import "testing"
 
 func TestASAConnections(t *testing.T) {
 	runCases(t, false, []lineCase{
+		{"110003", "Routing failed to locate next-hop for UDP from inside:10.1.2.3/53012 to outside:198.51.100.53/53", "next-hop-not-found", map[string]string{
+			"network.transport": "UDP", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "53012",
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.53", "destination.port": "53"}},
 		{"419001", "Dropping TCP packet from outside:203.0.113.40/443 to inside:10.1.2.3/51544, reason: MSS exceeded, MSS 1380, data 1460", "connection-denied", map[string]string{
 			"observer.ingress.interface.name": "outside", "source.ip": "203.0.113.40", "source.port": "443",
 			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "destination.port": "51544",

@@ -8,12 +8,16 @@ import (
 )
 
 // Postfix's TLS and outbound connection lines (smtpd, smtp, lmtp, tlsproxy;
-// TLS_README's "Server-side/Client-side TLS activity logging"):
+// TLS_README's "Server-side/Client-side TLS activity logging") and the
+// master daemon's life:
 //
 //	TRUST TLS connection established from HOST[IP]: PROTO with cipher CIPHER (N/M bits)[ key-exchange ...]
 //	TRUST TLS connection established to HOST[IP]:PORT: PROTO with cipher CIPHER (N/M bits)[ ...]
 //	SSL_accept error from HOST[IP]: REASON
 //	connect to HOST[IP]:PORT: REASON                        (the SMTP client could not connect)
+//	daemon started -- version V, configuration DIR          (master: process/start)
+//	reload -- version V, configuration DIR                  (master: process/change)
+//	terminating on signal N                                 (master: process/end)
 //
 // TRUST is Anonymous, Untrusted, Trusted or Verified (how the peer's
 // certificate checked out).
@@ -39,6 +43,8 @@ func postfixTLS(e *event.Event, prog, m string) bool {
 		e.SetStr("event.reason", reason)
 		e.SetStr("network.protocol", "smtp")
 		return true
+	case "daemon", "reload", "terminating":
+		return postfixMaster(e, prog, m)
 	case "connect":
 		r, ok := strings.CutPrefix(rest, "to ")
 		if !ok {
@@ -94,3 +100,44 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 	e.SetStr("network.protocol", "smtp")
 	return true
 }
+
+// postfixMaster decodes the master daemon's start, reload and stop.
+func postfixMaster(e *event.Event, prog, m string) bool {
+	var rule, action string
+	var class ecs.Class
+	version := ""
+	switch {
+	case strings.HasPrefix(m, "daemon started -- version "):
+		rule, action, class = "postfix.master.start", "postfix-start", ecs.ClassProcStart
+		version = m[len("daemon started -- version "):]
+	case strings.HasPrefix(m, "reload -- version "):
+		rule, action, class = "postfix.master.reload", "postfix-reload", classProcChange
+		version = m[len("reload -- version "):]
+	case strings.HasPrefix(m, "terminating on signal "):
+		if !ecs.IsDigits(m[len("terminating on signal "):]) {
+			return false
+		}
+		rule, action, class = "postfix.master.stop", "postfix-stop", ecs.ClassProcEnd
+	default:
+		return false
+	}
+	if version != "" {
+		v, dir, ok := strings.Cut(version, ", configuration ")
+		if !ok || v == "" || strings.IndexByte(v, ' ') >= 0 {
+			return false
+		}
+		postfixBegin(e, prog, "", rule)
+		e.SetStr("service.version", v)
+		e.SetStr("postfix.config_directory", dir)
+	} else {
+		postfixBegin(e, prog, "", rule)
+	}
+	outcome := ecs.OutcomeSuccess
+	if version == "" {
+		outcome = "" // stopped by a signal: asked to, or killed
+	}
+	class.Set(e, action, outcome)
+	return true
+}
+
+var classProcChange = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeChange)
