@@ -9,7 +9,7 @@ import (
 
 // Postfix's TLS and outbound connection lines (smtpd, smtp, lmtp, tlsproxy;
 // TLS_README's "Server-side/Client-side TLS activity logging") and the
-// master daemon's life:
+// master daemon's life (postfix_master.go):
 //
 //	TRUST TLS connection established from HOST[IP]: PROTO with cipher CIPHER (N/M bits)[ key-exchange ...]
 //	TRUST TLS connection established to HOST[IP]:PORT: PROTO with cipher CIPHER (N/M bits)[ ...]
@@ -100,44 +100,3 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 	e.SetStr("network.protocol", "smtp")
 	return true
 }
-
-// postfixMaster decodes the master daemon's start, reload and stop.
-func postfixMaster(e *event.Event, prog, m string) bool {
-	var rule, action string
-	var class ecs.Class
-	version := ""
-	switch {
-	case strings.HasPrefix(m, "daemon started -- version "):
-		rule, action, class = "postfix.master.start", "postfix-start", ecs.ClassProcStart
-		version = m[len("daemon started -- version "):]
-	case strings.HasPrefix(m, "reload -- version "):
-		rule, action, class = "postfix.master.reload", "postfix-reload", classProcChange
-		version = m[len("reload -- version "):]
-	case strings.HasPrefix(m, "terminating on signal "):
-		if !ecs.IsDigits(m[len("terminating on signal "):]) {
-			return false
-		}
-		rule, action, class = "postfix.master.stop", "postfix-stop", ecs.ClassProcEnd
-	default:
-		return false
-	}
-	if version != "" {
-		v, dir, ok := strings.Cut(version, ", configuration ")
-		if !ok || v == "" || strings.IndexByte(v, ' ') >= 0 {
-			return false
-		}
-		postfixBegin(e, prog, "", rule)
-		e.SetStr("service.version", v)
-		e.SetStr("postfix.config_directory", dir)
-	} else {
-		postfixBegin(e, prog, "", rule)
-	}
-	outcome := ecs.OutcomeSuccess
-	if version == "" {
-		outcome = "" // stopped by a signal: asked to, or killed
-	}
-	class.Set(e, action, outcome)
-	return true
-}
-
-var classProcChange = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeChange)
