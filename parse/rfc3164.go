@@ -68,6 +68,9 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		// isHostname refuses every token of a tag's shape (a final ":" or
 		// "]", any "["), so a tag is never taken for the host.
 		if tok := s[i:j]; tok != ":" && isHostname(tok) {
+			if paddedTag(s, j, tok, e) { // "NAME      [PID]: " (padded_tag.go)
+				return
+			}
 			e.Hostname = tok
 			i = skipSpaces(s, j)
 			// A relay's header in front of a Cisco line: "host
@@ -444,7 +447,7 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 		// a level word with a colon ("[ERROR]: ..." of an application's
 		// own log file).
 		body = body[1 : n-1]
-		if isLevelWord(body) {
+		if isLevelWord(body) || isDigitsOnly(body) { // "[812]:" is a pid without its program
 			return "", "", i, false
 		}
 	}

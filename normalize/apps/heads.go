@@ -258,6 +258,9 @@ func cutFail2ban(m string) (string, head, bool) {
 	return m, h, false
 }
 
+// gateFail2ban: sniffFail2ban's lines start with "fail2ban.".
+var gateFail2ban = ecs.SniffGate{First: "f"}
+
 // sniffFail2ban recognises fail2ban's line whose padded logger name the
 // syslog parser could not take for a tag.
 func sniffFail2ban(e *event.Event) bool {

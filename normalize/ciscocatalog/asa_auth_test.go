@@ -63,5 +63,17 @@ func TestASAAuthAndVPN(t *testing.T) {
 			"network.transport": "ICMP", "source.ip": "198.51.100.20", "destination.ip": "192.0.2.6"}},
 		{"402117", "IPSEC: Received a non-IPSec packet (protocol=UDP) from 198.51.100.21 to 192.0.2.7", "ipsec-packet-not-encrypted", map[string]string{
 			"network.transport": "UDP", "source.ip": "198.51.100.21", "destination.ip": "192.0.2.7"}},
+		{"750006", "Local:192.0.2.1:500 Remote:203.0.113.9:500 Username:203.0.113.9 IKEv2 SA UP. Reason: New Connection Established", "tunnel-established", map[string]string{
+			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "500", "source.ip": "203.0.113.9", "source.port": "500",
+			"user.name": "203.0.113.9", "event.reason": "New Connection Established"}},
+		{"750007", "Local:192.0.2.1:4500 Remote:vpn.partner.example:4500 Username:Unknown IKEv2 SA DOWN. Reason: Deleted by the peer", "tunnel-terminated", map[string]string{
+			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "4500", "source.domain": "vpn.partner.example", "source.port": "4500",
+			"user.name": "Unknown", "event.reason": "Deleted by the peer"}},
+		{"402119", "IPSEC: Received an ESP packet (SPI= 0x1B2C3D4E, sequence number= 0x2F1) from 203.0.113.5 (user= 203.0.113.5) to 192.0.2.1 that failed anti-replay checking.", "ipsec-packet-dropped", map[string]string{
+			"network.transport": "ESP", "cisco.asa.spi": "0x1B2C3D4E", "cisco.asa.ipsec_seq": "0x2F1", "source.ip": "203.0.113.5",
+			"cisco.asa.tunnel_user": "203.0.113.5", "destination.ip": "192.0.2.1"}},
+		{"402120", "IPSEC: Received an AH packet (SPI= 0x00A1B2C3, sequence number= 0x10) from 198.51.100.40 (user= jdoe) to 192.0.2.1 that failed authentication.", "ipsec-packet-dropped", map[string]string{
+			"network.transport": "AH", "cisco.asa.spi": "0x00A1B2C3", "cisco.asa.ipsec_seq": "0x10", "source.ip": "198.51.100.40",
+			"cisco.asa.tunnel_user": "jdoe", "destination.ip": "192.0.2.1"}},
 	})
 }

@@ -65,6 +65,10 @@ var asaConn = []Msg{
 	// Packets the ASA could not forward or judged forged.
 	{ID: "110002", Rule: "cisco_asa.deny", Class: cls("egress-interface-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
 		Formats: []string{`Failed to locate egress interface for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
+	// The egress interface was found but no route to the next hop: the
+	// packet is dropped.
+	{ID: "110003", Rule: "cisco_asa.deny", Class: cls("next-hop-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
+		Formats: []string{`Routing failed to locate next-hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
 	// A second SYN with another initial sequence number: perhaps spoofed.
 	// The guide does not say the packet is dropped.
 	{ID: "419002", Rule: "cisco_asa.tcp", Class: cls("duplicate-tcp-syn", "", cats(catIntrusion, catNetwork), typeInfo),
@@ -72,6 +76,17 @@ var asaConn = []Msg{
 			`Received duplicate TCP SYN from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} with different initial sequence number`,
 			`Duplicate TCP SYN from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} with different initial sequence number`,
 		}},
+	// TCP normalization dropped a packet: its payload is larger than the
+	// MSS the peer announced, or another check failed ("reason: MSS
+	// exceeded, MSS 1380, data 1460").
+	{ID: "419001", Rule: "cisco_asa.tcp", Class: classDenied,
+		Formats: []string{`Dropping TCP packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}, reason: {reason:text}`}},
+	// DNS inspection dropped a request or reply whose length breaks the
+	// protocol's or the configured limit ("label length 67 bytes exceeds
+	// protocol limit of 63 bytes", "packet length of 1532 bytes exceeds
+	// configured limit of 512 bytes").
+	{ID: "410001", Rule: "cisco_asa.dns", Class: classDenied,
+		Formats: []string{`Dropped UDP DNS {_dns_message} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}; {reason:text}`}},
 
 	// Translations: the real address is the source, the mapped one its NAT.
 	{ID: "305005", Rule: "cisco_asa.nat", Class: cls("no-translation-group", failure, cats(catNetwork), typeConnection, typeDenied),

@@ -4,6 +4,21 @@ import "testing"
 
 func TestASAConnections(t *testing.T) {
 	runCases(t, false, []lineCase{
+		{"110003", "Routing failed to locate next-hop for UDP from inside:10.1.2.3/53012 to outside:198.51.100.53/53", "next-hop-not-found", map[string]string{
+			"network.transport": "UDP", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "53012",
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.53", "destination.port": "53"}},
+		{"419001", "Dropping TCP packet from outside:203.0.113.40/443 to inside:10.1.2.3/51544, reason: MSS exceeded, MSS 1380, data 1460", "connection-denied", map[string]string{
+			"observer.ingress.interface.name": "outside", "source.ip": "203.0.113.40", "source.port": "443",
+			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.3", "destination.port": "51544",
+			"event.reason": "MSS exceeded, MSS 1380, data 1460"}},
+		{"410001", "Dropped UDP DNS reply from outside:198.51.100.53/53 to inside:10.1.2.9/40212; packet length of 1532 bytes exceeds configured limit of 512 bytes", "connection-denied", map[string]string{
+			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.53", "source.port": "53",
+			"observer.egress.interface.name": "inside", "destination.ip": "10.1.2.9", "destination.port": "40212",
+			"event.reason": "packet length of 1532 bytes exceeds configured limit of 512 bytes"}},
+		{"410001", "Dropped UDP DNS request from inside:10.1.2.9/40213 to outside:198.51.100.53/53; label length 67 bytes exceeds protocol limit of 63 bytes", "connection-denied", map[string]string{
+			"observer.ingress.interface.name": "inside", "source.ip": "10.1.2.9", "source.port": "40213",
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.53", "destination.port": "53",
+			"event.reason": "label length 67 bytes exceeds protocol limit of 63 bytes"}},
 		{"302013", "Built inbound TCP connection 4410 for outside:198.51.100.14/40112 (198.51.100.14/40112) to dmz:10.5.5.80/443 (192.0.2.80/443)", "connection-built", map[string]string{
 			"network.direction": "inbound", "network.transport": "TCP", "cisco.asa.connection_id": "4410",
 			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.14", "source.port": "40112",

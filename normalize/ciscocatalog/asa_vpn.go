@@ -7,15 +7,16 @@ package ciscocatalog
 // source; the group (tunnel group or group policy) is cisco.asa.group.
 
 var (
-	classTunnelUp   = cls("tunnel-established", success, cats(catNetwork), typeConnection, typeStart)
-	classTunnelDown = cls("tunnel-terminated", "", cats(catNetwork), typeConnection, typeEnd)
-	classVPNError   = cls("vpn-negotiation-failed", failure, cats(catNetwork), typeError)
-	classVPNInfo    = cls("vpn-info", "", cats(catNetwork), typeInfo)
-	classAddrAssign = cls("address-assigned", success, cats(catSession), typeInfo)
-	classWebGranted = cls("access-granted", success, cats(catWeb), typeAccess)
-	classWebDenied  = cls("access-denied", failure, cats(catWeb), typeAccess)
-	classSVCUp      = cls("svc-connection-established", success, cats(catNetwork), typeConnection, typeStart)
-	classSVCDown    = cls("svc-connection-terminated", "", cats(catNetwork), typeConnection, typeEnd)
+	classTunnelUp     = cls("tunnel-established", success, cats(catNetwork), typeConnection, typeStart)
+	classTunnelDown   = cls("tunnel-terminated", "", cats(catNetwork), typeConnection, typeEnd)
+	classVPNError     = cls("vpn-negotiation-failed", failure, cats(catNetwork), typeError)
+	classVPNInfo      = cls("vpn-info", "", cats(catNetwork), typeInfo)
+	classIPsecDropped = cls("ipsec-packet-dropped", failure, cats(catNetwork), typeConnection, typeDenied)
+	classAddrAssign   = cls("address-assigned", success, cats(catSession), typeInfo)
+	classWebGranted   = cls("access-granted", success, cats(catWeb), typeAccess)
+	classWebDenied    = cls("access-denied", failure, cats(catWeb), typeAccess)
+	classSVCUp        = cls("svc-connection-established", success, cats(catNetwork), typeConnection, typeStart)
+	classSVCDown      = cls("svc-connection-terminated", "", cats(catNetwork), typeConnection, typeEnd)
 	// A VPN session the ASA refused or ended for its policy or limits.
 	classSessRefused    = cls("session-refused", failure, cats(catSession), typeStart)
 	classVPNPolicyError = cls("vpn-policy-error", failure, cats(catNetwork), typeError)
@@ -123,6 +124,15 @@ var asaVPN = []Msg{
 	// message does not say what became of the packet: no outcome.
 	{ID: "402117", Rule: "cisco_asa.ipsec", Class: cls("ipsec-packet-not-encrypted", "", cats(catNetwork), typeConnection, typeInfo),
 		Formats: []string{`IPSEC: Received a non-IPSec packet (protocol={protocol}) from {src_ip} to {dst_ip}`}},
+	// An ESP or AH packet of a tunnel dropped: its sequence number was
+	// outside the anti-replay window (402119: reordered on the way, or
+	// replayed) or its integrity check failed (402120: corrupted or
+	// forged). The user is the tunnel's: a peer address for a
+	// LAN-to-LAN tunnel, so it is kept apart from user.name.
+	{ID: "402119", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
+		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={tunnel_user:text}) to {dst_ip} that failed anti-replay checking{...}`}},
+	{ID: "402120", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
+		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={tunnel_user:text}) to {dst_ip} that failed authentication{...}`}},
 
 	// Address assignment for VPN clients (IPAA); newer releases start
 	// with the session's handle.
@@ -221,6 +231,12 @@ var asaVPN = []Msg{
 		Formats: ikev2Any(`Received a IKE_INIT_SA request`)},
 	{ID: "750003", Rule: "cisco_asa.ikev2", Class: classVPNError, Map: remoteName,
 		Formats: ikev2Any(`{?IKEv2 }Negotiation aborted due to ERROR: {reason:text}`)},
+	// The IKEv2 SA with the peer came up or went down, with why
+	// ("New Connection Established", "Deleted by the peer").
+	{ID: "750006", Rule: "cisco_asa.ikev2", Class: classTunnelUp, Map: remoteName,
+		Formats: ikev2Any(`IKEv2 SA UP. Reason: {reason:text}`)},
+	{ID: "750007", Rule: "cisco_asa.ikev2", Class: classTunnelDown, Map: remoteName,
+		Formats: ikev2Any(`IKEv2 SA DOWN. Reason: {reason:text}`)},
 
 	// SSL/TLS sessions with the ASA (725xxx): "with client" names the
 	// peer that connected to the ASA, "with server" the one the ASA

@@ -318,3 +318,21 @@ func BaseProgram(p string) string {
 	}
 	return p
 }
+
+// SetTLSVersion sets tls.version_protocol and tls.version from an
+// OpenSSL protocol name ("TLSv1.3" -> tls, 1.3; "SSLv3" -> ssl, 3): ECS
+// keeps the protocol and the number apart. Another name sets nothing.
+func SetTLSVersion(e *event.Event, name string) {
+	var proto, v string
+	switch {
+	case strings.HasPrefix(name, "TLSv"):
+		proto, v = "tls", name[len("TLSv"):]
+	case strings.HasPrefix(name, "SSLv"):
+		proto, v = "ssl", name[len("SSLv"):]
+	}
+	if v == "" {
+		return
+	}
+	e.SetStr("tls.version_protocol", proto)
+	e.SetStr("tls.version", v)
+}

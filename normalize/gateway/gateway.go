@@ -56,7 +56,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
 		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: screenOSSource.decode},
-		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_screen", "mgd", "sshd"},
+		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_ids", "rt_screen", "rt_utm", "mgd", "sshd"},
 			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
 		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
 		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Gate: gatePipe, Decode: cefSource.decode},
@@ -212,9 +212,9 @@ func sniffJunos(e *event.Event) bool {
 var junosRules = func() map[string]string {
 	m := map[string]string{}
 	for _, t := range []string{"RT_FLOW_SESSION_CREATE", "RT_FLOW_SESSION_CLOSE", "RT_FLOW_SESSION_DENY",
-		"RT_IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
+		"IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
 		"UI_LOGIN_EVENT", "UI_AUTH_EVENT", "UI_LOGOUT_EVENT", "UI_COMMIT", "UI_COMMIT_COMPLETED",
-		"SSHD_LOGIN_FAILED"} {
+		"SSHD_LOGIN_FAILED", "WEBFILTER_URL_BLOCKED", "WEBFILTER_URL_PERMITTED"} {
 		m[t] = "junos." + ecs.Lower(t)
 	}
 	return m

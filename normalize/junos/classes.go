@@ -31,7 +31,7 @@ func classOf(tag, action string) vendor.Class {
 		return classTeardown
 	case "RT_FLOW_SESSION_DENY":
 		return classDenied
-	case "RT_IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP":
+	case "IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP":
 		if stops(action) {
 			return classIDSBlock
 		}
@@ -48,6 +48,10 @@ func classOf(tag, action string) vendor.Class {
 		return classCommitted
 	case "SSHD_LOGIN_FAILED":
 		return classLoginFail
+	case "WEBFILTER_URL_BLOCKED":
+		return vendor.WebRequestBlocked
+	case "WEBFILTER_URL_PERMITTED":
+		return vendor.WebRequestAllowed
 	}
 	return vendor.Class{}
 }

@@ -14,9 +14,11 @@
 //
 // Messages: RT_FLOW_SESSION_CREATE, RT_FLOW_SESSION_CLOSE,
 // RT_FLOW_SESSION_DENY (and their _LS logical-system forms),
-// RT_IDP_ATTACK_LOG_EVENT, RT_SCREEN_TCP/UDP/ICMP/IP, UI_LOGIN_EVENT,
+// IDP_ATTACK_LOG_EVENT (RT_IDP's; also read as RT_IDP_ATTACK_LOG_EVENT),
+// RT_SCREEN_TCP/UDP/ICMP/IP, UI_LOGIN_EVENT,
 // UI_AUTH_EVENT, UI_LOGOUT_EVENT, UI_COMMIT, UI_COMMIT_COMPLETED,
-// SSHD_LOGIN_FAILED. Unmapped parameters are kept under juniper.junos.<name>.
+// SSHD_LOGIN_FAILED, WEBFILTER_URL_BLOCKED and WEBFILTER_URL_PERMITTED
+// (RT_UTM's web filter). Unmapped parameters are kept under juniper.junos.<name>.
 //
 // Recognition (Sniff): the tag — the RFC 5424 MSGID, or the first word of
 // the message ending in ':' — is one of those messages; programs are
@@ -95,9 +97,10 @@ var tagByte = func() (t [256]uint8) {
 
 var tags = map[string]bool{
 	"RT_FLOW_SESSION_CREATE": true, "RT_FLOW_SESSION_CLOSE": true, "RT_FLOW_SESSION_DENY": true,
-	"RT_IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
+	"IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
 	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
 	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
+	"WEBFILTER_URL_BLOCKED": true, "WEBFILTER_URL_PERMITTED": true,
 }
 
 func known(t string) (string, bool) {
@@ -105,6 +108,11 @@ func known(t string) (string, bool) {
 		return "", false
 	}
 	t = strings.TrimSuffix(t, "_LS")
+	if t == "RT_IDP_ATTACK_LOG_EVENT" {
+		// The process (RT_IDP) joined to the tag, as some
+		// integrations spell it; the devices send the tag alone.
+		t = "IDP_ATTACK_LOG_EVENT"
+	}
 	if tags[t] {
 		return t, true
 	}
@@ -149,12 +157,21 @@ func putParam(emit vendor.Emit, tag, name, v string) {
 		return
 	}
 	f, ok := params[name]
-	if tag == "RT_IDP_ATTACK_LOG_EVENT" {
+	if tag == "IDP_ATTACK_LOG_EVENT" {
 		switch name {
 		case "policy-name":
 			ok = false // the IDP policy, not the rule
 		case "rule-name":
 			f, ok = field{"rule.name", vendor.Text}, true
+		}
+	}
+	if tag == "WEBFILTER_URL_BLOCKED" || tag == "WEBFILTER_URL_PERMITTED" {
+		// The web filter's url is the requested host, obj its path.
+		switch name {
+		case "url":
+			f, ok = field{"url.domain", vendor.Host}, true
+		case "obj":
+			f, ok = field{"url.path", vendor.Text}, strings.HasPrefix(v, "/")
 		}
 	}
 	if ok {

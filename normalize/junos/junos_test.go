@@ -58,9 +58,14 @@ func TestFlowText(t *testing.T) {
 				"destination.ip": "192.0.2.10", "observer.ingress.zone": "untrust", "observer.ingress.interface.name": "ge-0/0/0.0",
 				"juniper.junos.action": "alarm-without-drop"}},
 		{"RT_IDP_ATTACK_LOG_EVENT: IDP: at 1712345678, SIGNATURE Attack log <198.51.100.66/40000->10.1.2.9/80> for TCP protocol and service SERVICE_IDP application HTTP by rule 3 of rulebase IPS in policy Recommended. attack: id=4242, repeat=0, action=DROP, threat-severity=HIGH, name=HTTP:SQL:INJ-EXAMPLE, NAT <0.0.0.0:0->0.0.0.0:0>, time-elapsed=0",
-			"intrusion-detected", map[string]string{"event.code": "RT_IDP_ATTACK_LOG_EVENT", "source.ip": "198.51.100.66", "source.port": "40000",
+			"intrusion-detected", map[string]string{"event.code": "IDP_ATTACK_LOG_EVENT", "source.ip": "198.51.100.66", "source.port": "40000",
 				"destination.ip": "10.1.2.9", "destination.port": "80", "network.transport": "TCP", "rule.name": "3", "juniper.junos.rulebase-name": "IPS",
 				"juniper.junos.action": "DROP", "juniper.junos.threat-severity": "HIGH", "juniper.junos.attack-name": "HTTP:SQL:INJ-EXAMPLE"}},
+		// The tag as the devices send it (program RT_IDP).
+		{"IDP_ATTACK_LOG_EVENT: IDP: at 1712345679, ANOMALY Attack log <198.51.100.67/40001->10.1.2.9/80> for TCP protocol and service HTTP application NONE by rule 2 of rulebase IPS in policy Recommended. attack: repeat=0, action=NONE, threat-severity=INFO, name=HTTP:INVALID:MSNG-HTTP-VER, NAT <0.0.0.0:0->0.0.0.0:0>, time-elapsed=0",
+			"intrusion-detected", map[string]string{"event.code": "IDP_ATTACK_LOG_EVENT", "source.ip": "198.51.100.67", "source.port": "40001",
+				"destination.ip": "10.1.2.9", "destination.port": "80", "network.transport": "TCP", "rule.name": "2", "juniper.junos.rulebase-name": "IPS",
+				"juniper.junos.action": "NONE", "juniper.junos.threat-severity": "INFO", "juniper.junos.attack-name": "HTTP:INVALID:MSNG-HTTP-VER"}},
 		{"UI_LOGIN_EVENT: User 'admin' login, class 'j-super-user' [65123], ssh-connection '10.0.0.5 51234 10.0.0.1 22', client-mode 'cli'",
 			"logged-in", map[string]string{"event.code": "UI_LOGIN_EVENT", "user.name": "admin", "juniper.junos.class-name": "j-super-user",
 				"source.ip": "10.0.0.5", "juniper.junos.client-mode": "cli"}},
@@ -72,6 +77,16 @@ func TestFlowText(t *testing.T) {
 		{"UI_COMMIT_COMPLETED: commit complete", "configured", map[string]string{"event.code": "UI_COMMIT_COMPLETED"}},
 		{"SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.9'", "logon-failed",
 			map[string]string{"event.code": "SSHD_LOGIN_FAILED", "user.name": "root", "source.ip": "203.0.113.9"}},
+		{`WEBFILTER_URL_BLOCKED: WebFilter: ACTION="URL Blocked" 10.1.2.50(50227)->198.51.100.155(80) CATEGORY="Enhanced_Malware" REASON="BY_PRE_DEFINED" PROFILE="wf-strict" URL=bad.example.net OBJ=/get/payload.exe USERNAME=jdoe ROLES=Staff`,
+			"web-request-blocked", map[string]string{"event.code": "WEBFILTER_URL_BLOCKED", "source.ip": "10.1.2.50", "source.port": "50227",
+				"destination.ip": "198.51.100.155", "destination.port": "80", "juniper.junos.category": "Enhanced_Malware", "event.reason": "BY_PRE_DEFINED",
+				"juniper.junos.profile": "wf-strict", "url.domain": "bad.example.net", "url.path": "/get/payload.exe", "user.name": "jdoe", "juniper.junos.roles": "Staff"}},
+		// Older releases: "username U roles R"; N/A is no value.
+		{`WEBFILTER_URL_PERMITTED: WebFilter: ACTION="URL Permitted" 10.1.2.51(56660)->198.51.100.184(443) CATEGORY="Enhanced_Search_Engines_and_Portals" REASON="BY_PRE_DEFINED" PROFILE="wf-default" URL=search.example.org OBJ=/ username N/A roles N/A`,
+			"web-request-allowed", map[string]string{"event.code": "WEBFILTER_URL_PERMITTED", "source.ip": "10.1.2.51", "source.port": "56660",
+				"destination.ip": "198.51.100.184", "destination.port": "443", "juniper.junos.category": "Enhanced_Search_Engines_and_Portals",
+				"event.reason": "BY_PRE_DEFINED", "juniper.junos.profile": "wf-default", "url.domain": "search.example.org", "url.path": "/",
+				"juniper.junos.roles": "N/A"}},
 	}
 	for _, c := range cases {
 		got, class, st := decode(t, "", "", c.msg, event.SD{})
@@ -104,10 +119,13 @@ func TestStructured(t *testing.T) {
 		t.Errorf("%v %+v\n got %v\nwant %v", st, class, got, want)
 	}
 	// IDP: the rule name is rule-name; policy-name is the IDP policy.
-	got, class, _ = decode(t, "RT_IDP", "RT_IDP_ATTACK_LOG_EVENT", "", event.MakeSD([]string{"junos@2636.1.1.1.2.135",
-		"rule-name", "3", "policy-name", "Recommended", "action", "DROP"}))
-	if got["rule.name"] != "3" || got["juniper.junos.policy-name"] != "Recommended" || len(class.Type) != 2 {
-		t.Errorf("%v %+v", got, class)
+	for _, tag := range []string{"IDP_ATTACK_LOG_EVENT", "IDP_ATTACK_LOG_EVENT_LS", "RT_IDP_ATTACK_LOG_EVENT"} {
+		got, class, _ = decode(t, "RT_IDP", tag, "", event.MakeSD([]string{"junos@2636.1.1.1.2.135",
+			"rule-name", "3", "policy-name", "Recommended", "action", "DROP"}))
+		if got["rule.name"] != "3" || got["juniper.junos.policy-name"] != "Recommended" || len(class.Type) != 2 ||
+			got["event.code"] != "IDP_ATTACK_LOG_EVENT" {
+			t.Errorf("%s: %v %+v", tag, got, class)
+		}
 	}
 }
 

@@ -19,10 +19,12 @@ func decodeText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Status
 		ok = p.flow(text, "session closed ", true)
 	case "RT_FLOW_SESSION_DENY":
 		ok = p.deny(text)
-	case "RT_IDP_ATTACK_LOG_EVENT":
+	case "IDP_ATTACK_LOG_EVENT":
 		ok = p.idp(text)
 	case "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP":
 		ok = p.screen(text, tag == "RT_SCREEN_TCP" || tag == "RT_SCREEN_UDP")
+	case "WEBFILTER_URL_BLOCKED", "WEBFILTER_URL_PERMITTED":
+		ok = p.webfilter(text)
 	default:
 		ok = p.ui(tag, text)
 	}

@@ -14,7 +14,8 @@ import (
 // and only when the line names no program: the keys and their order are
 // the MTA's own (postfix's "delays=a/b/c/d" and "status=", its qmgr's
 // "nrcpt=N (queue active)", its cleanup's "message-id="; sendmail's
-// "xdelay=", "mailer=", "stat=", its "class=" and "nrcpts="), so that a
+// "xdelay=", "mailer=", "stat=", its "class=" and "nrcpts=", its
+// "SYSERR(user): " and "savemail panic" errors), so that a
 // line of another program that merely starts with an id never is.
 
 // gateBody: the body sniffers take only a line that names no program.
@@ -56,7 +57,14 @@ func sniffSendmailBody(e *event.Event) bool {
 		return false
 	}
 	qid, rest := postfixQueueID(e.Message)
-	if qid == "" || qid == "NOQUEUE" {
+	if qid == "" {
+		return false
+	}
+	// syserr() and savemail() write these words, no other program.
+	if strings.HasPrefix(rest, "SYSERR(") || strings.HasPrefix(rest, "SYSERR: ") || isSavemailPanic(rest) {
+		return true
+	}
+	if qid == "NOQUEUE" {
 		return false
 	}
 	return strings.HasPrefix(rest, "to=") && hasKeys(rest, ", xdelay=", ", mailer=", ", stat=") ||

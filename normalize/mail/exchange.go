@@ -106,7 +106,7 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 		sep = '\t'
 	}
 	fields := splitDelimited(m, sep, buf[:0])
-	if layout == nil || layout.tab != tab {
+	if layout == nil || layout.tab != tab || layout.cols == nil {
 		layout = exchangeDefault(tab, len(fields))
 	}
 	var v exValues
@@ -135,10 +135,16 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	if !ok {
 		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") ||
 			strings.HasPrefix(m, "# Message Tracking Log") || strings.HasPrefix(m, "# Exchange System Attendant") {
+			// The source's lines are Exchange's; their columns, unknown
+			// until its "#Fields:" line, are the defaults. A header
+			// line that comes late keeps the columns already known.
+			if _, known := x.layouts.Get(e); !known {
+				x.layouts.Put(e, &exchangeLayout{})
+			}
 			ecs.Begin(e, "exchange", "exchange.header")
 			return true
 		}
-		return false
+		return x.versionOrDate(e, m)
 	}
 	if !strings.Contains(strings.ToLower(fields), "event-id") {
 		return false // an IIS or SMTP protocol log header, not message tracking
@@ -158,6 +164,48 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	ecs.Begin(e, "exchange", "exchange.header")
 	e.SetInt("exchange.fields", int64(len(names)))
 	return true
+}
+
+// versionOrDate recognises the "#Version:" (Exchange's build,
+// "15.00.1104.000", set as service.version) and "#Date:" (ISO 8601 in UTC,
+// "2017-05-22T17:33:35.632Z") lines of a tracking log's header, from a
+// source whose last header was Exchange's: every W3C-style log writes
+// such lines (IIS's are "#Version: 1.0" and "#Date: 2006-10-09 05:00:15").
+func (x *exchangeDecoder) versionOrDate(e *event.Event, m string) bool {
+	version, isVersion := strings.CutPrefix(m, "#Version: ")
+	date, isDate := strings.CutPrefix(m, "#Date: ")
+	switch {
+	case isVersion && isExchangeBuild(version):
+	case isDate && len(date) >= 20 && date[10] == 'T' && date[len(date)-1] == 'Z' && isDate10(date):
+	default:
+		return false
+	}
+	if _, known := x.layouts.Get(e); !known {
+		return false
+	}
+	ecs.Begin(e, "exchange", "exchange.header")
+	if isVersion {
+		e.SetStr("service.version", version)
+	}
+	return true
+}
+
+// isExchangeBuild reports whether v is a build number of four dotted
+// numbers ("15.00.1104.000", "08.03.0083.006").
+func isExchangeBuild(v string) bool {
+	parts := strings.Split(v, ".")
+	for _, p := range parts {
+		if p == "" || len(p) > 5 || !ecs.IsDigits(p) {
+			return false
+		}
+	}
+	return len(parts) == 4
+}
+
+// isDate10 reports whether s starts "YYYY-MM-DD".
+func isDate10(s string) bool {
+	return len(s) >= 10 && isDigit4(s) && s[4] == '-' && s[7] == '-' &&
+		ecs.IsDigits(s[5:7]) && ecs.IsDigits(s[8:10])
 }
 
 // splitDelimited splits a CSV (sep ',', "..." quoting with "" escapes) or

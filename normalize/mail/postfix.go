@@ -35,7 +35,7 @@ func decodePostfix(e *event.Event) bool {
 	prog := ecs.ProgramKey(e.AppName)
 	qid, rest := postfixQueueID(m)
 	if qid == "" {
-		return postfixNoQueue(e, prog, m)
+		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixDiagnostic(e, prog, m)
 	}
 	switch {
 	case strings.HasPrefix(rest, "to="):
@@ -105,6 +105,31 @@ func decodePostfix(e *event.Event) bool {
 		return true
 	}
 	return false
+}
+
+// postfixDiagnostic recognises the diagnostics of msg(3), which every
+// Postfix program and script writes as "LEVEL: TEXT" with LEVEL warning,
+// error, fatal (the program exits) or panic (it aborts) — one that no
+// case above decodes: "fatal: the Postfix mail system is already
+// running", "warning: database /etc/postfix/virtual.db is older than
+// source file". Only log.level is set, and error.message for error,
+// fatal and panic: the text is free-form, its parts are not read.
+func postfixDiagnostic(e *event.Event, prog, m string) bool {
+	level, text, ok := strings.Cut(m, ": ")
+	if !ok || strings.TrimSpace(text) == "" {
+		return false
+	}
+	switch level {
+	case "warning", "error", "fatal", "panic":
+	default:
+		return false
+	}
+	postfixBegin(e, prog, "", "postfix.diagnostic")
+	e.SetStr("log.level", level)
+	if level != "warning" {
+		e.SetStr("error.message", text)
+	}
+	return true
 }
 
 // postfixQueueID splits "QID: rest"; QID is 5+ alphanumerics (short hex or

@@ -102,7 +102,7 @@ func decodeSendmail(e *event.Event) bool {
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
 		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
 		sendmailRelay(e, "source", postfixComma(rest, "relay"))
-		e.SetStr("tls.version", postfixComma(rest, "version"))
+		ecs.SetTLSVersion(e, postfixComma(rest, "version"))
 		e.SetStr("tls.cipher", postfixComma(rest, "cipher"))
 		e.SetStr("sendmail.verify", postfixComma(rest, "verify"))
 		return true
@@ -126,6 +126,14 @@ func decodeSendmail(e *event.Event) bool {
 		sendmailRelay(e, "source", relay)
 		e.SetStr("event.reason", "did not issue "+r)
 		return true
+	case strings.HasPrefix(rest, "SYSERR"):
+		return sendmailSyserr(e, prog, qid, rest)
+	case isSavemailPanic(rest):
+		// savemail(): a message neither delivered nor returned nor
+		// saved in dead.letter is lost ("Losing ./qfQID: savemail panic").
+		sendmailBegin(e, prog, qid, "sendmail.savemail_panic")
+		e.SetStr("error.message", rest)
+		return true
 	case strings.HasPrefix(rest, "lost input channel from "):
 		r := rest[len("lost input channel from "):]
 		relay, after, _ := strings.Cut(r, " to ")
@@ -136,6 +144,34 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	}
 	return false
+}
+
+// sendmailSyserr decodes syserr()'s "SYSERR(USER): TEXT" (USER the real
+// user sendmail runs for; "SYSERR: TEXT" when it has none): an error of
+// the MTA itself, such as "can not write to queue directory ...".
+func sendmailSyserr(e *event.Event, prog, qid, rest string) bool {
+	r := rest[len("SYSERR"):]
+	user := ""
+	if strings.HasPrefix(r, "(") {
+		u, after, ok := strings.Cut(r[1:], ")")
+		if !ok || u == "" || strings.IndexByte(u, ' ') >= 0 {
+			return false
+		}
+		user, r = u, after
+	}
+	text, ok := strings.CutPrefix(r, ": ")
+	if !ok || strings.TrimSpace(text) == "" {
+		return false
+	}
+	sendmailBegin(e, prog, qid, "sendmail.syserr")
+	e.SetStr("error.message", text)
+	ecs.SetUser(e, "process.real_user.name", user)
+	return true
+}
+
+// isSavemailPanic reports whether rest is savemail()'s "Losing FILE: savemail panic".
+func isSavemailPanic(rest string) bool {
+	return strings.HasPrefix(rest, "Losing ") && strings.HasSuffix(rest, ": savemail panic")
 }
 
 func sendmailBegin(e *event.Event, prog, qid, rule string) {

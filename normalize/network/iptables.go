@@ -28,12 +28,24 @@ import (
 // A prefix that syslog mistook for the tag ("DENY: IN=...") is taken back
 // from the APP-NAME.
 
-// gateIptables: sniffIptables's lines hold "IN=".
-var gateIptables = ecs.SniffGate{Marker: '='}
+// iptablesWindow bounds where a sniffed line's "IN=" may start: after the
+// kernel's uptime ("[12345678.123456] ") and a log prefix (at most 127
+// bytes with nftables, 29 with iptables), with room for a relay's word.
+// A key=value line of another program whose first "IN=" comes later is
+// not asked about.
+const iptablesWindow = 256
+
+// gateIptables: sniffIptables's lines hold "IN=" in their first
+// iptablesWindow bytes, its '=' included.
+var gateIptables = ecs.SniffGate{Marker: '=', Window: iptablesWindow}
 
 // sniffIptables recognises netfilter lines whose program is not "kernel".
 func sniffIptables(e *event.Event) bool {
-	return strings.Contains(e.Message, "IN=") && strings.Contains(e.Message, " SRC=")
+	m := e.Message
+	if len(m) > iptablesWindow {
+		m = m[:iptablesWindow]
+	}
+	return iptablesStart(m) >= 0 && strings.Contains(e.Message, " SRC=")
 }
 
 // iptablesPrograms are tags that are a logger, not a log prefix.

@@ -112,3 +112,45 @@ func TestIOSXRNodeAsTag(t *testing.T) {
 		t.Errorf("no XR header: decoded, APP-NAME %q", e.AppName)
 	}
 }
+
+// TestIptablesSniffWindow: a netfilter line is sniffed with a prefix of
+// up to nftables' 127 bytes after the kernel's uptime; a key=value line of
+// another program whose "IN=" comes later is not, so the gate's '=' need
+// only be looked for in the first iptablesWindow bytes.
+func TestIptablesSniffWindow(t *testing.T) {
+	packet := "IN=eth0 OUT= MAC=00:16:3e:aa:bb:cc:00:16:3e:dd:ee:ff:08:00 SRC=203.0.113.9 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0"
+	prefix127 := ""
+	for len(prefix127) < 127 {
+		prefix127 += "x"
+	}
+	for _, c := range []struct {
+		msg  string
+		want bool
+	}{
+		{packet, true},
+		{"[12345678.123456] " + prefix127 + " " + packet, true},
+		{"[UFW BLOCK] " + packet, true},
+		{"app=billing " + string(make([]byte, 300)) + " IN=eth0 SRC=203.0.113.9", false},
+		{"user=alice action=login result=ok", false},
+	} {
+		if got := sniffIptables(netEvent("", c.msg)); got != c.want {
+			t.Errorf("sniff(%.40q...) = %v, want %v", c.msg, got, c.want)
+		}
+		if c.want && !gateAdmitsMarker(c.msg) {
+			t.Errorf("gate refuses %.40q...", c.msg)
+		}
+	}
+}
+
+// gateAdmitsMarker is gateIptables read plainly: its marker in its window.
+func gateAdmitsMarker(m string) bool {
+	if len(m) > gateIptables.Window {
+		m = m[:gateIptables.Window]
+	}
+	for i := 0; i < len(m); i++ {
+		if m[i] == gateIptables.Marker {
+			return true
+		}
+	}
+	return false
+}

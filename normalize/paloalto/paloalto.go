@@ -94,7 +94,28 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	for i := range layout.cols {
 		put(emit, &layout.cols[i], cols[:min(n, maxCols)])
 	}
+	if typ == "THREAT" {
+		threatObject(emit, cols[:min(n, maxCols)])
+	}
 	return classify(typ, cols[:min(n, maxCols)]), vendor.Decoded
+}
+
+// threatObject sets what a Threat log's "URL/Filename" column (31, kept
+// as misc) names, by subtype: the requested URL of a url log
+// (url.original: as the firewall saw it, often without a scheme), the
+// file of a file, virus or WildFire log (file.name). Other subtypes put
+// either there; they stay under misc only.
+func threatObject(emit vendor.Emit, cols []string) {
+	v := col(cols, 31)
+	if v == "" || vendor.Placeholder(v) {
+		return
+	}
+	switch col(cols, 4) {
+	case "url":
+		vendor.Put(emit, "url.original", "misc", v, vendor.Word)
+	case "file", "virus", "wildfire", "wildfire-virus":
+		vendor.Put(emit, "file.name", "misc", v, vendor.Text)
+	}
 }
 
 func put(emit vendor.Emit, c *column, cols []string) {

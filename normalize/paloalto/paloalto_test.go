@@ -120,6 +120,29 @@ func TestQuotedAndPositions(t *testing.T) {
 	}
 }
 
+// TestThreatObject: the URL/Filename column names the URL of a url log
+// and the file of a file, virus or WildFire log; of other subtypes it
+// stays under misc.
+func TestThreatObject(t *testing.T) {
+	for _, c := range []struct {
+		sub, misc, key, want string
+	}{
+		{"url", `"shop.example.test/cart?id=7"`, "url.original", "shop.example.test/cart?id=7"},
+		{"virus", "invoice.pdf.exe", "file.name", "invoice.pdf.exe"},
+		{"wildfire", `"quarterly report.xlsm"`, "file.name", "quarterly report.xlsm"},
+		{"file", "setup.msi", "file.name", "setup.msi"},
+		{"vulnerability", "index.php", "", ""},
+		{"url", "", "", ""},
+	} {
+		got, _, _ := decode(t, line("THREAT", c.sub, 70, map[int]string{31: c.misc}))
+		for _, k := range []string{"url.original", "file.name"} {
+			if want := map[bool]string{true: c.want}[k == c.key]; got[k] != want {
+				t.Errorf("%s %q: %s = %q, want %q", c.sub, c.misc, k, got[k], want)
+			}
+		}
+	}
+}
+
 func TestNotMineAndMalformed(t *testing.T) {
 	for _, msg := range []string{"", "hello, world", "1,yesterday,0132,TRAFFIC,end", "date=2024-04-05 time=19:34:38 logid=1",
 		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37"} {

@@ -283,7 +283,7 @@ func decodeSudo(e *event.Event) bool {
 	user, rest, ok := strings.Cut(m, " : ")
 	user = strings.TrimSpace(user)
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
-		return decodePAM(e)
+		return sudoExecFailed(e, m) || decodePAM(e)
 	}
 	if strings.HasPrefix(rest, "(command continued) ") {
 		ecs.Begin(e, "sudo", "sudo.command_continued")
@@ -358,6 +358,22 @@ func decodeSudo(e *event.Event) bool {
 		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
+	return true
+}
+
+// sudoExecFailed decodes "unable to execute PATH: ERROR", sudo's error
+// when the exec of a program fails (the command, or the mailer it runs
+// to send an alert): process/start failure.
+func sudoExecFailed(e *event.Event, m string) bool {
+	r, ok := strings.CutPrefix(m, "unable to execute ")
+	i := strings.LastIndex(r, ": ")
+	if !ok || i <= 0 || !strings.HasPrefix(r, "/") || strings.TrimSpace(r[i+2:]) == "" {
+		return false
+	}
+	ecs.Begin(e, "sudo", "sudo.exec_failed")
+	ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
+	e.SetStr("process.executable", r[:i])
+	e.SetStr("error.message", r[i+2:])
 	return true
 }
 

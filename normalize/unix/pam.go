@@ -26,6 +26,11 @@ import (
 // program (su) and nomen.app_module (pam_unix), or in parentheses first in
 // the message, "sshd[16004]: (pam_unix) authentication failure; ...".
 
+// gateOldPAM: the parser sets nomen.app_module on a line whose tag was
+// "prog(module)" only; a line without a field of its own (most lines the
+// sniffers see) is refused without looking further.
+var gateOldPAM = ecs.SniffGate{Also: func(e *event.Event) bool { return len(e.Fields) != 0 && sniffOldPAM(e) }}
+
 // sniffOldPAM catches "prog(pam_unix)" programs no other decoder claims.
 func sniffOldPAM(e *event.Event) bool {
 	// Field, not Str: a sniffer runs on every line no earlier decoder

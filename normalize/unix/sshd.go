@@ -36,6 +36,8 @@ import (
 //	Bad protocol version identification 'TEXT' from ADDR port N
 //	fatal: ANYTHING [preauth]                             (any other fatal error ends the connection)
 //
+// and the session and connection-limit messages of sshd_session.go.
+//
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
 const actionSSHLogin = "ssh-login"
@@ -56,7 +58,7 @@ func decodeSSHD(e *event.Event) bool {
 	if !preauth {
 		m, _ = trimFlag(m, "[net]")
 	}
-	if sshdLine(e, m, preauth) {
+	if sshdLine(e, m, preauth) || sshdSession(e, m) {
 		return true
 	}
 	if level == "fatal" && preauth {

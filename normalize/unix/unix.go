@@ -27,7 +27,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "su", Programs: []string{"su"}, Decode: decodeSu},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
 		{Name: "shadow", Programs: shadowPrograms, Decode: decodeShadow},
-		{Name: "pam", Prefixes: []string{"pam_", "PAM ", "(pam_"}, Sniff: sniffOldPAM, Decode: decodePAM},
+		{Name: "pam", Prefixes: []string{"pam_", "PAM ", "(pam_"}, Sniff: sniffOldPAM, Gate: gateOldPAM, Decode: decodePAM},
 		{Name: "auditd", Programs: []string{"audispd", "audisp-syslog", "auditd", "audit", "kernel"},
 			Prefixes: []string{"type=", "node=", "audit: "}, Decode: decodeAudit},
 	}

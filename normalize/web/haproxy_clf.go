@@ -171,14 +171,7 @@ func setHAProxyTLS(e *event.Event, tail string) {
 	}
 	if v := conn[1]; v != "-" && v != "" {
 		e.Set("tls.established", event.Bool(true))
-		switch {
-		case strings.HasPrefix(v, "TLSv"):
-			e.SetStr("tls.version_protocol", "tls")
-			e.SetStr("tls.version", v[4:])
-		case strings.HasPrefix(v, "SSLv"):
-			e.SetStr("tls.version_protocol", "ssl")
-			e.SetStr("tls.version", v[4:])
-		}
+		ecs.SetTLSVersion(e, v)
 	}
 	if conn[2] != "-" && conn[2] != "" {
 		e.SetStr("tls.cipher", conn[2])

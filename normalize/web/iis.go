@@ -28,8 +28,11 @@ import (
 // user_agent.original, event.duration from time-taken); the SMTP service's
 // protocol log (cs-version SMTP: one line per command) -> email/info,
 // action smtp-command, with the MAIL FROM and RCPT TO addresses. Other
-// services' lines (FTP) and the "#Version:" and "#Date:" lines, which
-// every W3C log writes, are left unrecognised.
+// services' lines (FTP) are left unrecognised. Every W3C log writes
+// "#Version: 1.0" and "#Date: ..." lines (CloudFront, Windows Firewall,
+// Exchange too), so they are IIS header lines only after an IIS
+// "#Software:" or "#Fields:" line from the same source (a source nomen
+// has not heard a header from leaves them unrecognised).
 
 const iisMaxSources = 4096
 
@@ -71,7 +74,7 @@ var gateIIS = ecs.SniffGate{First: "#0123456789", Also: func(e *event.Event) boo
 func sniffIIS(e *event.Event) bool {
 	m := e.Message
 	return strings.HasPrefix(m, "#Software: Microsoft Internet Information Services") ||
-		strings.HasPrefix(m, "#Fields: date time ") || iisLine(e) != ""
+		strings.HasPrefix(m, "#Fields: date time ") || iisLine(e) != "" || iisNCSASMTP(m)
 }
 
 // iisLine returns the data line of e, or "". A bare line's
@@ -94,7 +97,7 @@ func (d *iisDecoder) decode(e *event.Event) bool {
 	}
 	m := iisLine(e)
 	if m == "" {
-		return false
+		return iisNCSASMTP(e.Message) && decodeNCSASMTP(e)
 	}
 	var buf [40]string
 	vals := appendFields(buf[:0], m)
@@ -135,11 +138,24 @@ func (d *iisDecoder) decode(e *event.Event) bool {
 	return true
 }
 
-// header remembers an IIS "#Fields:" line and recognises the software line.
+// header remembers an IIS "#Fields:" line and recognises the software,
+// version and date lines.
 func (d *iisDecoder) header(e *event.Event, m string) bool {
 	if strings.HasPrefix(m, "#Software: Microsoft Internet Information Services") {
+		// The source's lines are IIS's; their columns, unknown until
+		// its "#Fields:" line, are the defaults (nil). A header line
+		// that comes late keeps the columns already known.
+		if _, known := d.layouts.Get(e); !known {
+			d.layouts.Put(e, nil)
+		}
 		ecs.Begin(e, "iis", "iis.header")
 		return true
+	}
+	if v, ok := strings.CutPrefix(m, "#Version: "); ok {
+		return d.versionOrDate(e, isW3CVersion(v))
+	}
+	if v, ok := strings.CutPrefix(m, "#Date: "); ok {
+		return d.versionOrDate(e, len(v) == 19 && iisLineStart(v+" -"))
 	}
 	f, ok := strings.CutPrefix(m, "#Fields: ")
 	if !ok || !strings.HasPrefix(f, "date time ") || strings.IndexByte(f, ',') >= 0 {
@@ -159,6 +175,26 @@ func (d *iisDecoder) header(e *event.Event, m string) bool {
 	ecs.Begin(e, "iis", "iis.header")
 	e.SetInt("iis.fields", int64(len(cols)))
 	return true
+}
+
+// versionOrDate recognises a "#Version:" or "#Date:" line of the shape
+// IIS writes (ok) from a source whose last header was IIS's.
+func (d *iisDecoder) versionOrDate(e *event.Event, ok bool) bool {
+	if !ok {
+		return false
+	}
+	if _, known := d.layouts.Get(e); !known {
+		return false
+	}
+	ecs.Begin(e, "iis", "iis.header")
+	return true
+}
+
+// isW3CVersion reports whether v is the W3C extended format's version,
+// "1.0" (Exchange writes its own build there: "15.00.1104.000").
+func isW3CVersion(v string) bool {
+	major, minor, ok := strings.Cut(v, ".")
+	return ok && len(major) == 1 && ecs.IsDigits(major) && len(minor) == 1 && ecs.IsDigits(minor)
 }
 
 // iisColumns are the W3C fields IIS writes.
@@ -268,7 +304,9 @@ func (r *iisRecord) set(col, v string) {
 func (r *iisRecord) emit(e *event.Event) bool {
 	smtp := strings.EqualFold(r.version, "SMTP")
 	http := strings.HasPrefix(r.version, "HTTP/") || r.version == "" && strings.HasPrefix(r.stem, "/") && isToken(r.method)
-	if !smtp && !http || r.method == "" {
+	// The reply the SMTP service got on its own session has no command.
+	reply := smtp && r.method == "" && r.user == "OutboundConnectionResponse"
+	if !smtp && !http || r.method == "" && !reply {
 		return false
 	}
 	ecs.Begin(e, "iis", "iis.access")
@@ -324,12 +362,25 @@ func (r *iisRecord) emit(e *event.Event) bool {
 
 // iisSMTP reads a line of the SMTP service's protocol log: cs-method is
 // the command, cs-uri-query its argument ("+FROM:+<a@b>"), sc-status the
-// reply code.
+// reply code (0 on the lines of the service's own outbound session).
 func iisSMTP(e *event.Event, r *iisRecord) {
-	classEmailCommand.Set(e, "smtp-command", "")
 	e.SetStr("network.protocol", "smtp")
+	if r.method == "" {
+		// OutboundConnectionResponse: the other server's reply, its
+		// text in cs-uri-query ("250+2.1.0+Sender+OK"); sc-status is 0.
+		classEmailCommand.Set(e, "smtp-reply", "")
+		text := strings.ReplaceAll(r.query, "+", " ")
+		e.SetStr("iis.smtp.reply", text)
+		if len(text) >= 3 && ecs.IsDigits(text[:3]) && (len(text) == 3 || text[3] == ' ' || text[3] == '-') {
+			ecs.SetUint(e, "iis.smtp.reply_code", text[:3])
+		}
+		return
+	}
+	classEmailCommand.Set(e, "smtp-command", "")
 	e.SetStr("iis.smtp.command", r.method)
-	ecs.SetUint(e, "iis.smtp.reply_code", r.status)
+	if r.status != "0" { // an OutboundConnectionCommand line's: no reply yet
+		ecs.SetUint(e, "iis.smtp.reply_code", r.status)
+	}
 	switch strings.ToUpper(r.method) {
 	case "MAIL":
 		iisSMTPAddress(e, "email.from.address", r.query, "FROM:")

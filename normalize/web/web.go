@@ -42,7 +42,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "squid", Programs: []string{"squid"}, Sniff: sniffSquid, Gate: gateSquid, Decode: decodeSquid},
 		{Name: "haproxy", Programs: []string{"haproxy"}, Sniff: sniffHAProxy, Gate: gateHAProxy, Decode: decodeHAProxy},
 		{Name: "web", Sniff: sniffWeb, Gate: gateWeb, Decode: decodeWeb},
-		{Name: "iis", Prefixes: []string{"#Software: Microsoft Internet Information Services", "#Fields: date time "},
+		{Name: "iis", Prefixes: []string{"#Software: Microsoft Internet Information Services", "#Fields: date time ", "#Version: ", "#Date: "},
 			Sniff: sniffIIS, Gate: gateIIS, Decode: newIISDecoder().decode}, // per normalizer: it remembers #Fields: headers
 	}
 }

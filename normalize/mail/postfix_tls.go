@@ -1,0 +1,102 @@
+package mail
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Postfix's TLS and outbound connection lines (smtpd, smtp, lmtp, tlsproxy;
+// TLS_README's "Server-side/Client-side TLS activity logging") and the
+// master daemon's life (postfix_master.go):
+//
+//	TRUST TLS connection established from HOST[IP]: PROTO with cipher CIPHER (N/M bits)[ key-exchange ...]
+//	TRUST TLS connection established to HOST[IP]:PORT: PROTO with cipher CIPHER (N/M bits)[ ...]
+//	SSL_accept error from HOST[IP]: REASON
+//	connect to HOST[IP]:PORT: REASON                        (the SMTP client could not connect)
+//	daemon started -- version V, configuration DIR          (master: process/start)
+//	reload -- version V, configuration DIR                  (master: process/change)
+//	terminating on signal N                                 (master: process/end)
+//
+// TRUST is Anonymous, Untrusted, Trusted or Verified (how the peer's
+// certificate checked out).
+
+// postfixTLS decodes the lines above; false for any other.
+func postfixTLS(e *event.Event, prog, m string) bool {
+	trust, rest := ecs.CutWord(m)
+	switch trust {
+	case "Anonymous", "Untrusted", "Trusted", "Verified":
+		return postfixTLSEstablished(e, prog, strings.ToLower(trust), rest)
+	case "SSL_accept":
+		r, ok := strings.CutPrefix(rest, "error from ")
+		if !ok {
+			return false
+		}
+		client, reason, ok := strings.Cut(r, ": ")
+		if !ok || !postfixBracketed(client) {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.tls.failure")
+		ecs.ClassNetInfo.Set(e, "tls-handshake", ecs.OutcomeFailure)
+		postfixClient(e, "source", client)
+		e.SetStr("event.reason", reason)
+		e.SetStr("network.protocol", "smtp")
+		return true
+	case "daemon", "reload", "terminating":
+		return postfixMaster(e, prog, m)
+	case "connect":
+		r, ok := strings.CutPrefix(rest, "to ")
+		if !ok {
+			return false
+		}
+		server, reason, ok := strings.Cut(r, ": ")
+		if !ok || !postfixBracketed(server) {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.smtp.connect_failed")
+		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
+		postfixClient(e, "destination", server)
+		e.SetStr("event.reason", reason)
+		e.SetStr("network.protocol", "smtp")
+		return true
+	}
+	return false
+}
+
+// postfixTLSEstablished decodes "TLS connection established from|to
+// HOST[IP][:PORT]: PROTO with cipher CIPHER (N/M bits)...".
+func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
+	r, ok := strings.CutPrefix(rest, "TLS connection established ")
+	if !ok {
+		return false
+	}
+	dir, r := ecs.CutWord(r)
+	side := "source"
+	switch dir {
+	case "from":
+	case "to":
+		side = "destination"
+	default:
+		return false
+	}
+	peer, r, ok := strings.Cut(r, ": ")
+	if !ok || !postfixBracketed(peer) {
+		return false
+	}
+	proto, r := ecs.CutWord(r)
+	cipher, ok := strings.CutPrefix(r, "with cipher ")
+	if !ok {
+		return false
+	}
+	cipher, _ = ecs.CutWord(cipher)
+	postfixBegin(e, prog, "", "postfix.tls.established")
+	ecs.ClassNetInfo.Set(e, "tls-handshake", ecs.OutcomeSuccess)
+	postfixClient(e, side, peer)
+	e.Set("tls.established", event.Bool(true))
+	ecs.SetTLSVersion(e, proto)
+	e.SetStr("tls.cipher", cipher)
+	e.SetStr("postfix.tls_trust", trust)
+	e.SetStr("network.protocol", "smtp")
+	return true
+}
