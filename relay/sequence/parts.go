@@ -15,7 +15,7 @@ import (
 // a takeover does not explain a gap the new owner confirms).
 func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 	byPart := map[int]*state{}
-	t.streams.All(func(k string, s *stream) bool {
+	t.streams.All(func(k string, c *cell) bool {
 		p, ok := part(k)
 		if !ok {
 			return true
@@ -25,7 +25,7 @@ func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 			st = &state{}
 			byPart[p] = st
 		}
-		st.Streams = append(st.Streams, savedStream{k, s.clone()})
+		st.Streams = append(st.Streams, t.saved(k, c))
 		return true
 	})
 	out := make(map[int]any, len(byPart))
@@ -50,11 +50,12 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 		s := st.Streams[i]
 		s.setLease(lease)
 		if old, ok := t.streams.Peek(s.key); ok {
-			delete(t.open, old)
+			t.forget(old)
 		}
-		kept := t.streams.Put(s.key, s.stream, t.evicted)
-		if len(kept.holes()) > 0 {
-			t.open[kept] = s.key
+		c := t.streams.Put(s.key, cell{}, t.evicted)
+		t.put(c, []byte(s.key), &s.stream, &s.names)
+		if len(s.holes()) > 0 {
+			t.open[c] = s.key
 		}
 	}
 	t.m.streams.Set(float64(t.streams.Len()))

@@ -16,8 +16,8 @@ type state struct {
 // goroutine while the tracker goes on changing its own).
 func (t *Tracker) state() *state {
 	st := &state{Streams: make([]savedStream, 0, t.streams.Len()), Explanations: maps.Clone(t.explain)}
-	t.streams.All(func(k string, s *stream) bool {
-		st.Streams = append(st.Streams, savedStream{k, s.clone()})
+	t.streams.All(func(k string, c *cell) bool {
+		st.Streams = append(st.Streams, t.saved(k, c))
 		return true
 	})
 	return st
@@ -30,11 +30,13 @@ func (t *Tracker) restore() error {
 		return err
 	}
 	for _, s := range st.Streams {
-		t.streams.PutBack(s.key, s.stream)
+		if c := t.streams.PutBack(s.key, cell{}); c != nil {
+			t.put(c, []byte(s.key), &s.stream, &s.names)
+		}
 	}
-	t.streams.All(func(k string, s *stream) bool {
-		if len(s.holes()) > 0 {
-			t.open[s] = strings.Clone(k) // not a piece of All's copy of every key
+	t.streams.All(func(k string, c *cell) bool {
+		if s := t.load(c); len(s.holes()) > 0 {
+			t.open[c] = strings.Clone(k) // not a piece of All's copy of every key
 		}
 		return true
 	})

@@ -1,0 +1,341 @@
+package sequence
+
+import (
+	"encoding/binary"
+	"strings"
+)
+
+// cell is what the tracker's map holds for a stream: a relay holds one
+// per numbered source and channel, by the hundred thousand (issue #17:
+// state under 200,000 keys), so it holds only what every event reads in
+// place, and the map's node around it (lru) is 28 bytes. The rest is in
+// the entry's extra bytes (lru.Map.Extra), in the map's pointer-free
+// arena after the key: varints of what most streams do not have (a
+// lease, an epoch, holes), of where the run began (First, began), and
+// the names the key does not already say. Most streams' names are all in
+// their key ("rfc5424:web1/app/77": the host is web1, the origin
+// host:web1) and cost nothing.
+//
+// Tracker.load reads a cell into a stream, the form the stream's logic
+// works on; Tracker.put writes it back. An event in order, of the lease,
+// epoch and host the stream had, changes only last (Tracker.observe).
+type cell struct {
+	// last is the stream's Last, little-endian: bytes, not an int64, so
+	// that the cell's alignment is 4 and the map's node is not padded to
+	// 32 bytes.
+	last  [8]byte
+	kind  kind
+	span  uint8 // the length of the key's part after the kind's prefix that is a name (wayFirst), 0: none
+	ways  uint8 // how each name is found: two bits each (way* at 2*name*)
+	flags uint8 // which numbers the extra bytes hold (has*)
+}
+
+func (c *cell) Last() int64      { return int64(binary.LittleEndian.Uint64(c.last[:])) }
+func (c *cell) setLast(n int64)  { binary.LittleEndian.PutUint64(c.last[:], uint64(n)) }
+func (c *cell) way(name int) int { return int(c.ways>>(2*name)) & 3 }
+
+// How a name is found (cell.ways). The origin has ways of its own
+// (origin*).
+const (
+	wayEmpty = iota // ""
+	wayFirst        // the key's first part: key[prefix : prefix+span]
+	wayRest         // what follows it and one separator: key[prefix+span+1:]
+	wayApart        // in the extra bytes
+)
+
+// The origin's ways: most origins are their host's or agent's.
+const (
+	originEmpty = iota
+	originHost  // hostOrigin + host
+	originAgent // "agent:" + agent
+	originApart
+)
+
+const agentOrigin = "agent:"
+
+// What the extra bytes hold (cell.flags), in this order, then the names
+// apart (each a uvarint length and bytes, in name* order).
+const (
+	hasLease = 1 << iota // uvarint
+	hasEpoch             // varint
+	hasMore              // uvarint: 1 + the index of the stream's holes and past epochs in Tracker.more
+	hasFirst             // varint
+	hasBegan             // varint: UnixNano - Tracker.base
+)
+
+// numbers are the numbers of a cell's extra bytes.
+type numbers struct {
+	lease uint64
+	epoch int64
+	more  uint32 // 0: none
+	first int64
+	began int64  // relative to Tracker.base
+	apart []byte // the names apart
+}
+
+// readNumbers reads x, the extra bytes of a cell with flags f.
+func readNumbers(x []byte, f uint8) numbers {
+	var n numbers
+	i := 0
+	if f&hasLease != 0 {
+		v, w := binary.Uvarint(x[i:])
+		n.lease, i = v, i+w
+	}
+	if f&hasEpoch != 0 {
+		v, w := binary.Varint(x[i:])
+		n.epoch, i = v, i+w
+	}
+	if f&hasMore != 0 {
+		v, w := binary.Uvarint(x[i:])
+		n.more, i = uint32(v), i+w
+	}
+	if f&hasFirst != 0 {
+		v, w := binary.Varint(x[i:])
+		n.first, i = v, i+w
+	}
+	if f&hasBegan != 0 {
+		v, w := binary.Varint(x[i:])
+		n.began, i = v, i+w
+	}
+	n.apart = x[i:]
+	return n
+}
+
+// appendNumbers appends n's numbers (without apart) to b and returns the
+// flags that say which.
+func appendNumbers(b []byte, n *numbers, began bool) ([]byte, uint8) {
+	var f uint8
+	if n.lease != 0 {
+		b, f = binary.AppendUvarint(b, n.lease), f|hasLease
+	}
+	if n.epoch != 0 {
+		b, f = binary.AppendVarint(b, n.epoch), f|hasEpoch
+	}
+	if n.more != 0 {
+		b, f = binary.AppendUvarint(b, uint64(n.more)), f|hasMore
+	}
+	if n.first != 0 {
+		b, f = binary.AppendVarint(b, n.first), f|hasFirst
+	}
+	if began {
+		b, f = binary.AppendVarint(b, n.began), f|hasBegan
+	}
+	return b, f
+}
+
+// prefixLen is the length of the prefix of the keys of kind k
+// ("rfc5424:"), or -1 if key does not start with it.
+func prefixLen[K string | []byte](key K, k kind) int {
+	if k >= numKinds {
+		return -1
+	}
+	p := allKinds[k]
+	if len(key) <= len(p) || string(key[:len(p)]) != p || key[len(p)] != ':' {
+		return -1
+	}
+	return len(p) + 1
+}
+
+// part returns the part of key that way w (wayFirst or wayRest) of cell c
+// says.
+func part[K string | []byte](key K, c *cell, w int) K {
+	p := len(allKinds[c.kind]) + 1
+	if w == wayRest {
+		return key[p+int(c.span)+1:]
+	}
+	return key[p : p+int(c.span)]
+}
+
+// hostOf returns the host of the cell c of key when the key says it
+// (most streams), and false when it is apart.
+func hostOf[K string | []byte](key K, c *cell) (K, bool) {
+	switch w := c.way(nameHost); w {
+	case wayEmpty:
+		return key[:0], true
+	case wayFirst, wayRest:
+		return part(key, c, w), true
+	}
+	return key[:0], false
+}
+
+// appendNames appends the names of a stream of key and kind k to b: those
+// the key does not say. It returns the cell's span and ways.
+func appendNames[K string | []byte](b []byte, key K, k kind, names *streamNames) ([]byte, uint8, uint8) {
+	var span int
+	var first, rest K
+	if p := prefixLen(key, k); p >= 0 {
+		for _, v := range []string{names[nameHost], names[nameAgent]} {
+			if v != "" && len(v) <= 255 && len(key)-p >= len(v) && string(key[p:p+len(v)]) == v {
+				span, first = len(v), key[p:p+len(v)]
+				break
+			}
+		}
+		if p+span+1 < len(key) {
+			rest = key[p+span+1:]
+		}
+	}
+	var ways uint8
+	for i, v := range names {
+		w := wayApart
+		switch {
+		case i == nameOrigin:
+			switch {
+			case v == "":
+				w = originEmpty
+			case len(v) == len(hostOrigin)+len(names[nameHost]) && strings.HasPrefix(v, hostOrigin) && v[len(hostOrigin):] == names[nameHost]:
+				w = originHost
+			case len(v) == len(agentOrigin)+len(names[nameAgent]) && strings.HasPrefix(v, agentOrigin) && v[len(agentOrigin):] == names[nameAgent]:
+				w = originAgent
+			}
+		case v == "":
+			w = wayEmpty
+		case span > 0 && v == string(first):
+			w = wayFirst
+		case len(rest) > 0 && v == string(rest):
+			w = wayRest
+		}
+		if w == wayApart {
+			b = append(binary.AppendUvarint(b, uint64(len(v))), v...)
+		}
+		ways |= uint8(w) << (2 * i)
+	}
+	return b, uint8(span), ways
+}
+
+// readNames returns the names of a cell c of key whose names apart are
+// apart (copied: the extra bytes are the map's).
+func readNames(key string, c *cell, apart []byte) streamNames {
+	var out streamNames
+	for i := range out {
+		switch w := c.way(i); {
+		case w == wayApart:
+			l, n := binary.Uvarint(apart)
+			out[i] = string(apart[n : n+int(l)])
+			apart = apart[n+int(l):]
+		case i == nameOrigin:
+			// Below: it may be its agent's, a later name.
+		case w == wayFirst, w == wayRest:
+			out[i] = part(key, c, w)
+		}
+	}
+	switch c.way(nameOrigin) {
+	case originHost:
+		out[nameOrigin] = hostOrigin + out[nameHost]
+	case originAgent:
+		out[nameOrigin] = agentOrigin + out[nameAgent]
+	}
+	return out
+}
+
+// apartHost returns the host among a cell's names apart (the first:
+// wayApart).
+func apartHost(apart []byte) []byte {
+	l, n := binary.Uvarint(apart)
+	return apart[n : n+int(l)]
+}
+
+// cells is what the tracker keeps beside its map of cells: the holes and
+// past epochs of the few streams that have them, and the time the began
+// of every cell is relative to.
+type cells struct {
+	more []*streamMore // by cell index (hasMore) - 1; nil: free
+	free []uint32      // free indexes into more
+	// base is the first began the tracker stored: a cell's began is
+	// relative to it (a few bytes, against nine for a UnixNano).
+	base    int64
+	scratch []byte
+}
+
+// load returns the stream in c.
+func (t *Tracker) load(c *cell) stream {
+	n := readNumbers(t.streams.Extra(c), c.flags)
+	s := stream{h: head{kind: c.kind, lease: n.lease, epoch: n.epoch}, Last: c.Last(), First: n.first}
+	if c.flags&hasBegan != 0 {
+		s.began = t.cells.base + n.began
+	}
+	if n.more != 0 {
+		s.more = t.cells.more[n.more-1]
+	}
+	return s
+}
+
+// put stores s in c, of key, with names if not nil (a new stream, a new
+// host), else with the names c has.
+func (t *Tracker) put(c *cell, key []byte, s *stream, names *streamNames) {
+	x := t.streams.Extra(c)
+	old := readNumbers(x, c.flags)
+	n := numbers{lease: s.h.lease, epoch: s.h.epoch, first: s.First, more: old.more}
+	cs := &t.cells
+	switch {
+	case s.more != nil && n.more == 0:
+		if k := len(cs.free); k > 0 {
+			n.more, cs.free = cs.free[k-1], cs.free[:k-1]
+		} else {
+			cs.more = append(cs.more, nil)
+			n.more = uint32(len(cs.more))
+		}
+		cs.more[n.more-1] = s.more
+	case s.more != nil:
+		cs.more[n.more-1] = s.more
+	case n.more != 0:
+		cs.more[n.more-1] = nil
+		cs.free = append(cs.free, n.more)
+		n.more = 0
+	}
+	if s.began != 0 && cs.base == 0 {
+		cs.base = s.began
+	}
+	n.began = s.began - cs.base
+	b, flags := appendNumbers(cs.scratch[:0], &n, s.began != 0)
+	if names != nil {
+		b, c.span, c.ways = appendNames(b, key, s.h.kind, names)
+	} else {
+		b = append(b, old.apart...)
+	}
+	c.setLast(s.Last)
+	c.kind, c.flags = s.h.kind, flags
+	if string(b) != string(x) {
+		t.streams.SetExtra(c, b, t.evicted)
+	}
+	cs.scratch = b
+}
+
+// forget lets go of what the tracker keeps of c beside the map, before
+// the map lets go of c.
+func (t *Tracker) forget(c *cell) {
+	delete(t.open, c)
+	if c.flags&hasMore != 0 {
+		n := readNumbers(t.streams.Extra(c), c.flags)
+		t.cells.more[n.more-1] = nil
+		t.cells.free = append(t.cells.free, n.more)
+	}
+}
+
+// hot returns the lease and epoch of c (of key t.key), and whether host
+// is its host (or empty), which every event reads: in the cell alone for
+// most streams.
+func (t *Tracker) hot(c *cell, host string) (uint64, int64, bool) {
+	if c.flags&(hasLease|hasEpoch) == 0 {
+		if h, ok := hostOf(t.key, c); ok {
+			return 0, 0, host == "" || string(h) == host
+		}
+	}
+	n := readNumbers(t.streams.Extra(c), c.flags)
+	h, ok := hostOf(t.key, c)
+	if !ok {
+		h = apartHost(n.apart)
+	}
+	return n.lease, n.epoch, host == "" || string(h) == host
+}
+
+// names returns the names of c, of key.
+func (t *Tracker) names(key string, c *cell) streamNames {
+	return readNames(key, c, readNumbers(t.streams.Extra(c), c.flags).apart)
+}
+
+// saved returns c, of key, as snapshots write it (sharing nothing the
+// tracker changes in place: it is encoded on another goroutine).
+func (t *Tracker) saved(key string, c *cell) savedStream {
+	s := t.load(c)
+	return savedStream{key: key, stream: s.clone(), names: t.names(key, c)}
+}
