@@ -14,7 +14,8 @@ import (
 // lease, an epoch, holes), of where the run began (First, began), and
 // the names the key does not already say. Most streams' names are all in
 // their key ("rfc5424:web1/app/77": the host is web1, the origin
-// host:web1) and cost nothing.
+// host:web1) and cost nothing. The map's keys are not quite the streams'
+// (mapKey).
 //
 // Tracker.load reads a cell into a stream, the form the stream's logic
 // works on; Tracker.put writes it back. An event in order, of the lease,
@@ -25,7 +26,7 @@ type cell struct {
 	// 32 bytes.
 	last  [8]byte
 	kind  kind
-	span  uint8 // the length of the key's part after the kind's prefix that is a name (wayFirst), 0: none
+	span  uint8 // the length of the map key's part after the kind's byte that is a name (wayFirst), 0: none
 	ways  uint8 // how each name is found: two bits each (way* at 2*name*)
 	flags uint8 // which numbers the extra bytes hold (has*)
 }
@@ -38,8 +39,8 @@ func (c *cell) way(name int) int { return int(c.ways>>(2*name)) & 3 }
 // (origin*).
 const (
 	wayEmpty = iota // ""
-	wayFirst        // the key's first part: key[prefix : prefix+span]
-	wayRest         // what follows it and one separator: key[prefix+span+1:]
+	wayFirst        // the map key's first part: mk[1 : 1+span]
+	wayRest         // what follows it and one separator: mk[1+span+1:]
 	wayApart        // in the extra bytes
 )
 
@@ -123,55 +124,74 @@ func appendNumbers(b []byte, n *numbers, began bool) ([]byte, uint8) {
 	return b, f
 }
 
-// prefixLen is the length of the prefix of the keys of kind k
-// ("rfc5424:"), or -1 if key does not start with it.
-func prefixLen[K string | []byte](key K, k kind) int {
-	if k >= numKinds {
-		return -1
+// The map's key of a stream is its key with its kind's prefix
+// ("rfc5424:", nomen.gap.stream's) as one byte, the kind's: a few bytes
+// less for each of hundreds of thousands, and the names (cell.ways) are
+// found after it. A key of no kind (a snapshot's: Validate does not
+// look) is kept whole after foreignKey.
+const foreignKey = 0xff
+
+// appendMapKey appends the map's key of key to b.
+func appendMapKey(b []byte, key string) []byte {
+	for k, p := range allKinds {
+		if len(key) > len(p) && key[len(p)] == ':' && key[:len(p)] == p {
+			return append(append(b, byte(k)), key[len(p)+1:]...)
+		}
 	}
-	p := allKinds[k]
-	if len(key) <= len(p) || string(key[:len(p)]) != p || key[len(p)] != ':' {
-		return -1
-	}
-	return len(p) + 1
+	return append(append(b, foreignKey), key...)
 }
 
-// part returns the part of key that way w (wayFirst or wayRest) of cell c
-// says.
-func part[K string | []byte](key K, c *cell, w int) K {
-	p := len(allKinds[c.kind]) + 1
+func mapKey(key string) string { return string(appendMapKey(nil, key)) }
+
+// publicKey returns the key of map key mk.
+func publicKey[K string | []byte](mk K) string {
+	if k := mk[0]; k < byte(numKinds) {
+		return allKinds[k] + ":" + string(mk[1:])
+	}
+	return string(mk[1:])
+}
+
+// keyOf reports whether map key mk is of kind k (the names after its
+// kind's byte can be in it).
+func keyOf[K string | []byte](mk K, k kind) bool {
+	return k < numKinds && len(mk) > 0 && mk[0] == byte(k)
+}
+
+// part returns the part of map key mk that way w (wayFirst or wayRest)
+// of cell c says.
+func part[K string | []byte](mk K, c *cell, w int) K {
 	if w == wayRest {
-		return key[p+int(c.span)+1:]
+		return mk[1+int(c.span)+1:]
 	}
-	return key[p : p+int(c.span)]
+	return mk[1 : 1+int(c.span)]
 }
 
-// hostOf returns the host of the cell c of key when the key says it
-// (most streams), and false when it is apart.
-func hostOf[K string | []byte](key K, c *cell) (K, bool) {
+// hostOf returns the host of the cell c of map key mk when the key says
+// it (most streams), and false when it is apart.
+func hostOf[K string | []byte](mk K, c *cell) (K, bool) {
 	switch w := c.way(nameHost); w {
 	case wayEmpty:
-		return key[:0], true
+		return mk[:0], true
 	case wayFirst, wayRest:
-		return part(key, c, w), true
+		return part(mk, c, w), true
 	}
-	return key[:0], false
+	return mk[:0], false
 }
 
-// appendNames appends the names of a stream of key and kind k to b: those
-// the key does not say. It returns the cell's span and ways.
-func appendNames[K string | []byte](b []byte, key K, k kind, names *streamNames) ([]byte, uint8, uint8) {
+// appendNames appends the names of a stream of map key mk and kind k to
+// b: those the key does not say. It returns the cell's span and ways.
+func appendNames[K string | []byte](b []byte, mk K, k kind, names *streamNames) ([]byte, uint8, uint8) {
 	var span int
 	var first, rest K
-	if p := prefixLen(key, k); p >= 0 {
+	if keyOf(mk, k) {
 		for _, v := range []string{names[nameHost], names[nameAgent]} {
-			if v != "" && len(v) <= 255 && len(key)-p >= len(v) && string(key[p:p+len(v)]) == v {
-				span, first = len(v), key[p:p+len(v)]
+			if v != "" && len(v) <= 255 && len(mk)-1 >= len(v) && string(mk[1:1+len(v)]) == v {
+				span, first = len(v), mk[1:1+len(v)]
 				break
 			}
 		}
-		if p+span+1 < len(key) {
-			rest = key[p+span+1:]
+		if 1+span+1 < len(mk) {
+			rest = mk[1+span+1:]
 		}
 	}
 	var ways uint8
@@ -202,9 +222,9 @@ func appendNames[K string | []byte](b []byte, key K, k kind, names *streamNames)
 	return b, uint8(span), ways
 }
 
-// readNames returns the names of a cell c of key whose names apart are
-// apart (copied: the extra bytes are the map's).
-func readNames(key string, c *cell, apart []byte) streamNames {
+// readNames returns the names of a cell c of map key mk whose names apart
+// are apart (copied: the extra bytes are the map's).
+func readNames(mk string, c *cell, apart []byte) streamNames {
 	var out streamNames
 	for i := range out {
 		switch w := c.way(i); {
@@ -215,7 +235,7 @@ func readNames(key string, c *cell, apart []byte) streamNames {
 		case i == nameOrigin:
 			// Below: it may be its agent's, a later name.
 		case w == wayFirst, w == wayRest:
-			out[i] = part(key, c, w)
+			out[i] = part(mk, c, w)
 		}
 	}
 	switch c.way(nameOrigin) {
@@ -259,9 +279,9 @@ func (t *Tracker) load(c *cell) stream {
 	return s
 }
 
-// put stores s in c, of key, with names if not nil (a new stream, a new
-// host), else with the names c has.
-func (t *Tracker) put(c *cell, key []byte, s *stream, names *streamNames) {
+// put stores s in c, of map key mk, with names if not nil (a new stream,
+// a new host), else with the names c has (mk unused).
+func (t *Tracker) put(c *cell, mk []byte, s *stream, names *streamNames) {
 	x := t.streams.Extra(c)
 	old := readNumbers(x, c.flags)
 	n := numbers{lease: s.h.lease, epoch: s.h.epoch, first: s.First, more: old.more}
@@ -288,7 +308,7 @@ func (t *Tracker) put(c *cell, key []byte, s *stream, names *streamNames) {
 	n.began = s.began - cs.base
 	b, flags := appendNumbers(cs.scratch[:0], &n, s.began != 0)
 	if names != nil {
-		b, c.span, c.ways = appendNames(b, key, s.h.kind, names)
+		b, c.span, c.ways = appendNames(b, mk, s.h.kind, names)
 	} else {
 		b = append(b, old.apart...)
 	}
@@ -311,7 +331,7 @@ func (t *Tracker) forget(c *cell) {
 	}
 }
 
-// hot returns the lease and epoch of c (of key t.key), and whether host
+// hot returns the lease and epoch of c (of map key t.key), and whether host
 // is its host (or empty), which every event reads: in the cell alone for
 // most streams.
 func (t *Tracker) hot(c *cell, host string) (uint64, int64, bool) {
@@ -328,14 +348,14 @@ func (t *Tracker) hot(c *cell, host string) (uint64, int64, bool) {
 	return n.lease, n.epoch, host == "" || string(h) == host
 }
 
-// names returns the names of c, of key.
-func (t *Tracker) names(key string, c *cell) streamNames {
-	return readNames(key, c, readNumbers(t.streams.Extra(c), c.flags).apart)
+// names returns the names of c, of map key mk.
+func (t *Tracker) names(mk string, c *cell) streamNames {
+	return readNames(mk, c, readNumbers(t.streams.Extra(c), c.flags).apart)
 }
 
-// saved returns c, of key, as snapshots write it (sharing nothing the
-// tracker changes in place: it is encoded on another goroutine).
-func (t *Tracker) saved(key string, c *cell) savedStream {
+// saved returns c, of map key mk, as snapshots write it (sharing nothing
+// the tracker changes in place: it is encoded on another goroutine).
+func (t *Tracker) saved(mk string, c *cell) savedStream {
 	s := t.load(c)
-	return savedStream{key: key, stream: s.clone(), names: t.names(key, c)}
+	return savedStream{key: publicKey(mk), stream: s.clone(), names: t.names(mk, c)}
 }

@@ -24,6 +24,7 @@ func FuzzCell(f *testing.F) {
 		if key == "" {
 			return
 		}
+		mk := mapKey(key)
 		tr, _ := openTracker(t, "", func() time.Time { return stagetest.Epoch })
 		want := stream{h: head{kind: kind(k), lease: lease, epoch: epoch}, Last: last, First: first, began: began}
 		if withHoles {
@@ -32,17 +33,20 @@ func FuzzCell(f *testing.F) {
 		names := streamNames{nameHost: host, nameOrigin: origin, nameChannel: channel, nameAgent: agent}
 		// Another stream first, so that began is not the tracker's base.
 		other := stream{began: stagetest.Epoch.UnixNano()}
-		tr.put(tr.streams.Put("other", cell{}, nil), []byte("other"), &other, &streamNames{})
-		c := tr.streams.Put(key, cell{}, nil)
-		tr.key = []byte(key)
+		tr.put(tr.streams.Put(mapKey("other"), cell{}, nil), []byte(mapKey("other")), &other, &streamNames{})
+		c := tr.streams.Put(mk, cell{}, nil)
+		tr.key = []byte(mk)
 		check := func(when string) {
 			t.Helper()
 			got := tr.load(c)
 			if got.h != want.h || got.Last != want.Last || got.First != want.First || got.began != want.began || got.more != want.more {
 				t.Fatalf("%s: stream %+v, want %+v", when, got, want)
 			}
-			if got := tr.names(key, c); got != names {
+			if got := tr.names(mk, c); got != names {
 				t.Fatalf("%s: names %q, want %q", when, got, names)
+			}
+			if got := tr.saved(mk, c).key; got != key {
+				t.Fatalf("%s: saved as %q, want %q", when, got, key)
 			}
 			l, e, same := tr.hot(c, names[nameHost])
 			if l != lease || e != want.h.epoch || !same {
@@ -52,10 +56,10 @@ func FuzzCell(f *testing.F) {
 				t.Fatalf("%s: hot says host %q is %q", when, names[nameHost]+"x", names[nameHost])
 			}
 		}
-		tr.put(c, []byte(key), &want, &names)
+		tr.put(c, []byte(mk), &want, &names)
 		check("stored")
 		names[nameHost] = newHost
-		tr.put(c, []byte(key), &want, &names)
+		tr.put(c, []byte(mk), &want, &names)
 		check("after a new host")
 		lease, want.h.epoch, want.First = lease^1, epoch+1, first-1
 		want.h.lease = lease
@@ -83,7 +87,7 @@ func TestCellNamesInKey(t *testing.T) {
 		{"cisco:10.0.0.1", kCisco, streamNames{nameHost: "10.0.0.1", nameOrigin: "host:10.0.0.1"}},
 		{"agent:a1/Security", kAgent, streamNames{nameOrigin: "agent:a1", nameChannel: "Security", nameAgent: "a1"}},
 	} {
-		if b, _, _ := appendNames(nil, tc.key, tc.k, &tc.names); len(b) != 0 {
+		if b, _, _ := appendNames(nil, mapKey(tc.key), tc.k, &tc.names); len(b) != 0 {
 			t.Errorf("%s: names apart %q, want none", tc.key, b)
 		}
 	}

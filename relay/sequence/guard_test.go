@@ -21,7 +21,7 @@ func TestPanicKeepsEventAndGoesOn(t *testing.T) {
 	if got := value(tr.m.panics); got != 1 {
 		t.Errorf("panics counted %v, want 1", got)
 	}
-	c, ok := tr.streams.Get("rfc5424:a/app/1")
+	c, ok := tr.streams.Get(mapKey("rfc5424:a/app/1"))
 	if !ok {
 		t.Fatal("stream a not tracked after the panic")
 	}

@@ -16,7 +16,7 @@ import (
 func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 	byPart := map[int]*state{}
 	t.streams.All(func(k string, c *cell) bool {
-		p, ok := part(k)
+		p, ok := part(publicKey(k))
 		if !ok {
 			return true
 		}
@@ -49,13 +49,14 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 	for i := len(st.Streams) - 1; i >= 0; i-- {
 		s := st.Streams[i]
 		s.setLease(lease)
-		if old, ok := t.streams.Peek(s.key); ok {
+		mk := mapKey(s.key)
+		if old, ok := t.streams.Peek(mk); ok {
 			t.forget(old)
 		}
-		c := t.streams.Put(s.key, cell{}, t.evicted)
-		t.put(c, []byte(s.key), &s.stream, &s.names)
+		c := t.streams.Put(mk, cell{}, t.evicted)
+		t.put(c, []byte(mk), &s.stream, &s.names)
 		if len(s.holes()) > 0 {
-			t.open[c] = s.key
+			t.open[c] = mk
 		}
 	}
 	t.m.streams.Set(float64(t.streams.Len()))

@@ -298,7 +298,7 @@ func TestStreamsKeepNoEventText(t *testing.T) {
 	first, again := rfc5424(unsafe.String(&arena[0], 4), 1, now), rfc5424(unsafe.String(&arena[5], 4), 2, now)
 	for _, e := range []*event.Event{first, again} {
 		tr.Process([]*event.Event{e})
-		c, ok := tr.streams.Get("rfc5424:web1/app/1")
+		c, ok := tr.streams.Get(mapKey("rfc5424:web1/app/1"))
 		if !ok {
 			t.Fatal("no stream")
 		}

@@ -30,8 +30,9 @@ func (t *Tracker) restore() error {
 		return err
 	}
 	for _, s := range st.Streams {
-		if c := t.streams.PutBack(s.key, cell{}); c != nil {
-			t.put(c, []byte(s.key), &s.stream, &s.names)
+		mk := appendMapKey(nil, s.key)
+		if c := t.streams.PutBack(string(mk), cell{}); c != nil {
+			t.put(c, mk, &s.stream, &s.names)
 		}
 	}
 	t.streams.All(func(k string, c *cell) bool {

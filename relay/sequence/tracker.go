@@ -76,7 +76,7 @@ type Tracker struct {
 	now     func() time.Time
 	streams *lru.Map[cell]
 	cells   cells            // what the tracker keeps beside streams
-	open    map[*cell]string // streams with holes, and their keys
+	open    map[*cell]string // streams with holes, and their map keys
 	explain map[string]explanation
 
 	reload     atomic.Pointer[settings] // queued by Reload
@@ -251,8 +251,8 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 func (t *Tracker) tick(now time.Time) {
 	if len(t.open) > 0 {
 		type dueStream struct {
-			key string
-			c   *cell
+			key, mk string // the stream's key, and the map's
+			c       *cell
 		}
 		var due []dueStream
 		for c, key := range t.open {
@@ -268,7 +268,7 @@ func (t *Tracker) tick(now time.Time) {
 			}
 			for _, h := range s.holes() {
 				if !h.Deadline.After(now) {
-					due = append(due, dueStream{key, c})
+					due = append(due, dueStream{publicKey(key), key, c})
 					break
 				}
 			}
@@ -281,7 +281,7 @@ func (t *Tracker) tick(now time.Time) {
 			s := t.load(d.c)
 			t.confirm = s.due(now, t.confirm[:0])
 			t.put(d.c, nil, &s, nil)
-			t.gaps(d.key, d.c, &s, t.confirm, now)
+			t.gaps(d.mk, d.c, &s, t.confirm, now)
 			if len(s.holes()) == 0 {
 				delete(t.open, d.c)
 			}
@@ -341,11 +341,11 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 	}
 	keep := true
 	if f.hasRecord && t.set.kinds[kAgent] && e.Format == "agent" && f.agentID != "" {
-		t.key = append(append(append(append(t.key[:0], "agent:"...), f.agentID...), '/'), f.channel...)
+		t.key = append(append(append(append(t.key[:0], byte(kAgent)), f.agentID...), '/'), f.channel...)
 		v := t.observe(kAgent, &f, e, observation{n: f.record, epoch: f.epoch, hasEpoch: f.hasEpoch, at: e.Received, id: id})
 		keep = v != duplicate
 	} else if f.hasRecord && t.set.kinds[kWinlog] && f.channel != "" && f.host != "" {
-		t.key = append(append(append(append(t.key[:0], "winlog:"...), f.host...), '/'), f.channel...)
+		t.key = append(append(append(append(t.key[:0], byte(kWinlog)), f.host...), '/'), f.channel...)
 		t.observe(kWinlog, &f, e, observation{n: f.record, at: e.Received, id: id})
 	}
 	if f.hasSeq && f.host != "" {
@@ -357,8 +357,7 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 			k = kSnare
 		}
 		if t.set.kinds[k] {
-			t.key = append(append(t.key[:0], allKinds[k]...), ':')
-			t.key = append(t.key, f.host...)
+			t.key = append(append(t.key[:0], byte(k)), f.host...)
 			if k == kRFC5424 {
 				t.key = append(append(append(append(t.key, '/'), e.AppName...), '/'), e.ProcID...)
 			}
@@ -376,19 +375,23 @@ func (t *Tracker) lease(key string) (uint64, bool) {
 	return t.owner.Lease(key)
 }
 
-// ours reports whether the stream of key, kept under lease, is still
-// this tracker's.
-func (t *Tracker) ours(key string, lease uint64) bool {
-	l, ok := t.lease(key)
+// ours reports whether the stream of map key mk, kept under lease, is
+// still this tracker's.
+func (t *Tracker) ours(mk string, lease uint64) bool {
+	if t.owner == nil {
+		return lease == 0
+	}
+	l, ok := t.lease(publicKey(mk))
 	return ok && l == lease
 }
 
-// observe applies one number to the stream named by t.key.
+// observe applies one number to the stream named by t.key (a map key,
+// see mapKey).
 func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verdict {
 	lease := uint64(0)
 	if t.owner != nil {
 		var mine bool
-		if lease, mine = t.owner.Lease(string(t.key)); !mine {
+		if lease, mine = t.owner.Lease(publicKey(t.key)); !mine {
 			return inOrder // another instance's: passed through, no state
 		}
 	}
@@ -485,7 +488,7 @@ func (t *Tracker) evicted(key string, c *cell) {
 	if now := t.now(); now.Sub(t.evictWarn) > time.Minute {
 		t.evictWarn = now
 		t.log.Warn("sequence: max_streams reached, forgetting the least recently used streams (many senders, or random host names)",
-			"max_streams", t.set.maxStreams, "evicted", key)
+			"max_streams", t.set.maxStreams, "evicted", publicKey(key))
 	}
 }
 
@@ -503,14 +506,14 @@ func (t *Tracker) explained(key string, x explanation) {
 	}
 }
 
-// gaps emits alerts for confirmed holes of s (in c), of key. A hole the
-// agent itself declared in full is counted but not alerted again: the
-// relay's alert for the declared gap already reports it.
-func (t *Tracker) gaps(key string, c *cell, s *stream, holes []hole, now time.Time) {
+// gaps emits alerts for confirmed holes of s (in c), of map key mk. A
+// hole the agent itself declared in full is counted but not alerted
+// again: the relay's alert for the declared gap already reports it.
+func (t *Tracker) gaps(mk string, c *cell, s *stream, holes []hole, now time.Time) {
 	if t.recovering || len(holes) == 0 {
 		return
 	}
-	names := t.names(key, c)
+	names, key := t.names(mk, c), publicKey(mk)
 	for _, h := range holes {
 		t.m.gaps.Inc()
 		t.m.missing.Add(float64(h.count()))
@@ -543,8 +546,7 @@ func (t *Tracker) why(names *streamNames, h hole) *explanation {
 
 // retire handles a journaled gap alert during recovery.
 func (t *Tracker) retire(e *event.Event) {
-	key := e.Str(fieldStream)
-	c, ok := t.streams.Peek(key)
+	c, ok := t.streams.Peek(mapKey(e.Str(fieldStream)))
 	if !ok {
 		return
 	}
