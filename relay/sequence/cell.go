@@ -151,6 +151,14 @@ func publicKey[K string | []byte](mk K) string {
 	return string(mk[1:])
 }
 
+// appendPublicKey appends the key of map key mk to b.
+func appendPublicKey(b []byte, mk string) []byte {
+	if k := mk[0]; k < byte(numKinds) {
+		b = append(append(b, allKinds[k]...), ':')
+	}
+	return append(b, mk[1:]...)
+}
+
 // keyOf reports whether map key mk is of kind k (the names after its
 // kind's byte can be in it).
 func keyOf[K string | []byte](mk K, k kind) bool {
@@ -223,9 +231,10 @@ func appendNames[K string | []byte](b []byte, mk K, k kind, names *streamNames) 
 }
 
 // readNames returns the names of a cell c of map key mk whose names apart
-// are apart (copied: the extra bytes are the map's).
-func readNames(mk string, c *cell, apart []byte) streamNames {
-	var out streamNames
+// are apart (copied: the extra bytes are the map's). An origin that is
+// its host's or agent's is left to the caller, as origin says (origin*):
+// resolve makes it.
+func readNames(mk string, c *cell, apart []byte) (out streamNames, origin int) {
 	for i := range out {
 		switch w := c.way(i); {
 		case w == wayApart:
@@ -233,18 +242,21 @@ func readNames(mk string, c *cell, apart []byte) streamNames {
 			out[i] = string(apart[n : n+int(l)])
 			apart = apart[n+int(l):]
 		case i == nameOrigin:
-			// Below: it may be its agent's, a later name.
 		case w == wayFirst, w == wayRest:
 			out[i] = part(mk, c, w)
 		}
 	}
-	switch c.way(nameOrigin) {
+	return out, c.way(nameOrigin)
+}
+
+// resolve sets the origin of names that origin (origin*) says.
+func resolve(names *streamNames, origin int) {
+	switch origin {
 	case originHost:
-		out[nameOrigin] = hostOrigin + out[nameHost]
+		names[nameOrigin] = hostOrigin + names[nameHost]
 	case originAgent:
-		out[nameOrigin] = agentOrigin + out[nameAgent]
+		names[nameOrigin] = agentOrigin + names[nameAgent]
 	}
-	return out
 }
 
 // apartHost returns the host among a cell's names apart (the first:
@@ -350,12 +362,16 @@ func (t *Tracker) hot(c *cell, host string) (uint64, int64, bool) {
 
 // names returns the names of c, of map key mk.
 func (t *Tracker) names(mk string, c *cell) streamNames {
-	return readNames(mk, c, readNumbers(t.streams.Extra(c), c.flags).apart)
+	names, origin := readNames(mk, c, readNumbers(t.streams.Extra(c), c.flags).apart)
+	resolve(&names, origin)
+	return names
 }
 
-// saved returns c, of map key mk, as snapshots write it (sharing nothing
-// the tracker changes in place: it is encoded on another goroutine).
-func (t *Tracker) saved(mk string, c *cell) savedStream {
+// saved returns c, of key and map key mk, as snapshots write it (sharing
+// nothing the tracker changes in place: it is encoded on another
+// goroutine, which makes the origin, most streams' a new string).
+func (t *Tracker) saved(key, mk string, c *cell) savedStream {
 	s := t.load(c)
-	return savedStream{key: publicKey(mk), stream: s.clone(), names: t.names(mk, c)}
+	names, origin := readNames(mk, c, readNumbers(t.streams.Extra(c), c.flags).apart)
+	return savedStream{key: key, stream: s.clone(), names: names, origin: uint8(origin)}
 }

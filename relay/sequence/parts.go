@@ -16,7 +16,8 @@ import (
 func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 	byPart := map[int]*state{}
 	t.streams.All(func(k string, c *cell) bool {
-		p, ok := part(publicKey(k))
+		key := publicKey(k)
+		p, ok := part(key)
 		if !ok {
 			return true
 		}
@@ -25,7 +26,7 @@ func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 			st = &state{}
 			byPart[p] = st
 		}
-		st.Streams = append(st.Streams, t.saved(k, c))
+		st.Streams = append(st.Streams, t.saved(key, k, c))
 		return true
 	})
 	out := make(map[int]any, len(byPart))

@@ -302,10 +302,8 @@ func TestStreamsKeepNoEventText(t *testing.T) {
 		if !ok {
 			t.Fatal("no stream")
 		}
-		for _, s := range tr.state().Streams {
-			if host := s.names[nameHost]; host != "web1" || unsafe.StringData(host) == unsafe.StringData(e.Hostname) {
-				t.Fatalf("stream host %q shares the event's bytes", host)
-			}
+		if host := tr.names(mapKey("rfc5424:web1/app/1"), c)[nameHost]; host != "web1" || unsafe.StringData(host) == unsafe.StringData(e.Hostname) {
+			t.Fatalf("stream host %q shares the event's bytes", host)
 		}
 		if len(tr.streams.Extra(c)) > 8 {
 			t.Fatalf("stream keeps %q beside its key", tr.streams.Extra(c))

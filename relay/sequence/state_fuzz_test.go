@@ -82,7 +82,7 @@ func FuzzSnapshotState(f *testing.F) {
 		if restored := aside != nil; restored {
 			var live []savedStream
 			tr.streams.All(func(k string, c *cell) bool {
-				s := tr.saved(k, c)
+				s := tr.saved(publicKey(k), k, c)
 				live = append(live, s)
 				// The tracker names a stream with holes by the key it
 				// keeps for it: its own.

@@ -30,11 +30,13 @@ type streamJSON struct {
 type savedStream struct {
 	key string
 	stream
-	names streamNames
+	names  streamNames
+	origin uint8 // the origin's way (origin*) when names has none yet (Tracker.saved)
 }
 
 func (s savedStream) MarshalJSON() ([]byte, error) {
 	h, names := s.h, s.names
+	resolve(&names, int(s.origin))
 	j := streamJSON{Key: s.key, Kind: h.kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
 		Epoch: h.epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: h.lease}
 	if s.began != 0 {
