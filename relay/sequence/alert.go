@@ -62,8 +62,8 @@ func setIDs(e *event.Event, ids ...uint64) {
 	}
 }
 
-// gapAlert reports a confirmed hole of s.
-func gapAlert(key string, s *stream, h hole, why *explanation, now time.Time) *event.Event {
+// gapAlert reports a confirmed hole of a stream of key, epoch and names.
+func gapAlert(key string, epoch int64, names *streamNames, h hole, why *explanation, now time.Time) *event.Event {
 	e := newAlert(now, now, actionGap, "nomen.sequence.gap", "sequence-gap",
 		"Numbered events of a source never arrived: deleted, suppressed or lost on the way.")
 	n := h.count()
@@ -91,7 +91,7 @@ func gapAlert(key string, s *stream, h hole, why *explanation, now time.Time) *e
 	// event that revealed it and its first missing number in its epoch
 	// (what is left of a partly filled hole keeps those, each part its
 	// own first number).
-	findingid.Set(e, "sequence-gap", key, h.Opened.UnixNano(), strconv.FormatInt(s.epoch(), 10)+":"+strconv.FormatInt(h.First, 10))
+	findingid.Set(e, "sequence-gap", key, h.Opened.UnixNano(), strconv.FormatInt(epoch, 10)+":"+strconv.FormatInt(h.First, 10))
 	e.SetStr(fieldStream, key)
 	e.SetInt(fieldFirst, h.First)
 	e.SetInt(fieldLast, h.Last)
@@ -102,9 +102,9 @@ func gapAlert(key string, s *stream, h hole, why *explanation, now time.Time) *e
 		ids = append(ids, why.ID)
 	}
 	setIDs(e, ids...)
-	e.SetStr("host.name", s.host())
-	e.AddToList("related.hosts", s.host())
-	e.SetStr("agent.id", s.agent())
+	e.SetStr("host.name", names[nameHost])
+	e.AddToList("related.hosts", names[nameHost])
+	e.SetStr("agent.id", names[nameAgent])
 	return e
 }
 

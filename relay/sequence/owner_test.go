@@ -98,7 +98,7 @@ func TestOwnerKeepsOnlyOwnedStreams(t *testing.T) {
 	if len(alerts) != 1 || alerts[0].Str(fieldStream) != keyA {
 		t.Fatalf("want one gap, of %s: %v", keyA, messages(alerts))
 	}
-	if _, kept := r.tr.streams.Peek(keyB); kept {
+	if _, kept := r.tr.streams.Peek(mapKey(keyB)); kept {
 		t.Errorf("state kept for %s, a stream this instance does not own", keyB)
 	}
 }

@@ -15,8 +15,9 @@ import (
 // a takeover does not explain a gap the new owner confirms).
 func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 	byPart := map[int]*state{}
-	t.streams.All(func(k string, s *stream) bool {
-		p, ok := part(k)
+	t.streams.All(func(k string, c *cell) bool {
+		key := publicKey(k)
+		p, ok := part(key)
 		if !ok {
 			return true
 		}
@@ -25,7 +26,7 @@ func (t *Tracker) PartState(part func(key string) (int, bool)) map[int]any {
 			st = &state{}
 			byPart[p] = st
 		}
-		st.Streams = append(st.Streams, savedStream{k, s.clone()})
+		st.Streams = append(st.Streams, t.saved(key, k, c))
 		return true
 	})
 	out := make(map[int]any, len(byPart))
@@ -49,12 +50,14 @@ func (t *Tracker) LoadPart(data []byte, lease uint64) error {
 	for i := len(st.Streams) - 1; i >= 0; i-- {
 		s := st.Streams[i]
 		s.setLease(lease)
-		if old, ok := t.streams.Peek(s.key); ok {
-			delete(t.open, old)
+		mk := mapKey(s.key)
+		if old, ok := t.streams.Peek(mk); ok {
+			t.forget(old)
 		}
-		kept := t.streams.Put(s.key, s.stream, t.evicted)
-		if len(kept.holes()) > 0 {
-			t.open[kept] = s.key
+		c := t.streams.Put(mk, cell{}, t.evicted)
+		t.put(c, []byte(mk), &s.stream, &s.names)
+		if len(s.holes()) > 0 {
+			t.open[c] = mk
 		}
 	}
 	t.m.streams.Set(float64(t.streams.Len()))

@@ -47,7 +47,7 @@ func TestPartStateMovesAStream(t *testing.T) {
 	if len(alerts) != 1 || alerts[0].Str(fieldFirst) != "3" {
 		t.Fatalf("want the moved stream's open hole (3) confirmed once, got %v", messages(alerts))
 	}
-	if _, kept := b.tr.streams.Peek(keyB); kept {
+	if _, kept := b.tr.streams.Peek(mapKey(keyB)); kept {
 		t.Errorf("%s came with partition 0", keyB)
 	}
 	if alerts := a.tickPastGrace(); len(alerts) != 0 {
@@ -77,7 +77,7 @@ func TestReplayPartTracksAStream(t *testing.T) {
 	if len(alerts) != 1 || alerts[0].Str(fieldStream) != keyA || alerts[0].Str(fieldFirst) != "3" {
 		t.Fatalf("want the gap of 3 in %s, got %v", keyA, messages(alerts))
 	}
-	if _, kept := r.tr.streams.Peek(keyB); kept {
+	if _, kept := r.tr.streams.Peek(mapKey(keyB)); kept {
 		t.Errorf("the replay tracked %s, outside the partition", keyB)
 	}
 }

@@ -298,12 +298,15 @@ func TestStreamsKeepNoEventText(t *testing.T) {
 	first, again := rfc5424(unsafe.String(&arena[0], 4), 1, now), rfc5424(unsafe.String(&arena[5], 4), 2, now)
 	for _, e := range []*event.Event{first, again} {
 		tr.Process([]*event.Event{e})
-		s, ok := tr.streams.Get("rfc5424:web1/app/1")
+		c, ok := tr.streams.Get(mapKey("rfc5424:web1/app/1"))
 		if !ok {
 			t.Fatal("no stream")
 		}
-		if s.host() != "web1" || unsafe.StringData(s.host()) == unsafe.StringData(e.Hostname) {
-			t.Fatalf("stream host %q shares the event's bytes", s.host())
+		if host := tr.names(mapKey("rfc5424:web1/app/1"), c)[nameHost]; host != "web1" || unsafe.StringData(host) == unsafe.StringData(e.Hostname) {
+			t.Fatalf("stream host %q shares the event's bytes", host)
+		}
+		if len(tr.streams.Extra(c)) > 8 {
+			t.Fatalf("stream keeps %q beside its key", tr.streams.Extra(c))
 		}
 	}
 }

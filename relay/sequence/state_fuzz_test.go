@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -80,11 +81,12 @@ func FuzzSnapshotState(f *testing.F) {
 		_, aside := os.Stat(path + ".corrupt")
 		if restored := aside != nil; restored {
 			var live []savedStream
-			tr.streams.All(func(k string, s *stream) bool {
-				live = append(live, savedStream{k, *s})
+			tr.streams.All(func(k string, c *cell) bool {
+				s := tr.saved(publicKey(k), k, c)
+				live = append(live, s)
 				// The tracker names a stream with holes by the key it
 				// keeps for it: its own.
-				if key, open := tr.open[s]; open != (len(s.holes()) > 0) || open && key != k {
+				if key, open := tr.open[c]; open != (len(s.holes()) > 0) || open && key != k {
 					t.Fatalf("stream %q with %d holes listed open as %q (%v)", k, len(s.holes()), key, open)
 				}
 				return true
@@ -140,5 +142,41 @@ func TestSnapshotRestored(t *testing.T) {
 	}
 	if n, open := tr.streams.Len(), len(tr.open); n != 2 || open != 2 {
 		t.Errorf("%d streams, %d with holes restored; want 2 (the agent channel in its new epoch, web1/app), both with holes", n, open)
+	}
+}
+
+// TestSnapshotOfTextStreamsRestored: a snapshot written by the build whose
+// streams kept their names in a string of their own
+// (testdata/state-text-streams.json: agent epochs and a renamed agent
+// host, holes, a Windows channel with a slash, origins that are not
+// their host's) loads into the streams as the tracker keeps them now,
+// which write it back the same.
+func TestSnapshotOfTextStreamsRestored(t *testing.T) {
+	old, err := os.ReadFile("testdata/state-text-streams.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := writeSnapshot(t, dir, old)
+	tr, _ := openTracker(t, dir, func() time.Time { return stagetest.Epoch })
+	if _, err := os.Stat(path + ".corrupt"); err == nil {
+		t.Fatal("the snapshot was moved aside")
+	}
+	if n, open := tr.streams.Len(), len(tr.open); n != 8 || open != 4 {
+		t.Fatalf("%d streams, %d with holes restored; want 8, 4", n, open)
+	}
+	saved, err := json.Marshal(tr.state())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if err := json.Unmarshal(saved, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(old, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("written back as\n%s\nwant\n%s", saved, old)
 	}
 }

@@ -1,31 +1,21 @@
 package sequence
 
 import (
-	"encoding/binary"
 	"slices"
 	"time"
 )
 
-// stream is what the tracker remembers about one numbered sequence. A
-// relay holds one per numbered source and channel, by the hundred
-// thousand: its kind, lease, epoch and names share one string (text),
-// it does not keep its key (the tracker's map does), the receive time
-// that began its run is in nanoseconds, not a time.Time with its location
-// pointer, and its holes and past epochs, which most streams never have,
-// are behind one pointer (more). Snapshots write the fields of streamJSON
-// (stream_json.go).
+// stream is what the tracker remembers about one numbered sequence, in
+// the form its logic works on (observe and the others below). The
+// tracker's map holds it smaller (cell, see Tracker.load and put),
+// without its key (the map's) and its names (see streamNames), which
+// the tracker reads from the map when it needs them. Snapshots write the
+// fields of streamJSON (stream_json.go).
 type stream struct {
-	// text holds the stream's kind, lease (the Owner's lease the stream
-	// was kept under, 0 without an Owner) and epoch (agent log epoch),
-	// which seldom change, and its names (see setText): host (host.name
-	// for alerts), origin ("agent:<id>" or "host:<name>": what
-	// explanations apply to), channel (winlog.channel, agent and winlog
-	// kinds: agent-declared gaps name it) and agent (agent.id for alerts,
-	// agent streams). Not its key ("rfc5424:web1/app/77", also
-	// nomen.gap.stream): the tracker's map holds that, and gives it to
-	// whoever needs it along with the stream (Tracker.open keeps the keys
-	// of the streams with holes).
-	text string
+	// h holds the stream's kind, lease (the Owner's lease the stream was
+	// kept under, 0 without an Owner) and epoch (agent log epoch), which
+	// seldom change.
+	h    head
 	Last int64 // highest number seen
 	// First is the lowest number of the current run and began the receive
 	// time (UnixNano) of its first event: a number below First received
@@ -106,190 +96,36 @@ func (s *stream) clone() stream {
 	return c
 }
 
-// The names a stream keeps in its text, in order (the host first: it is
-// the one read for every event).
+// A stream's names (streamNames), in order.
 const (
-	nameHost = iota
-	nameOrigin
-	nameChannel
-	nameAgent
+	nameHost    = iota // host.name for alerts
+	nameOrigin         // "agent:<id>" or "host:<name>": what explanations apply to
+	nameChannel        // winlog.channel (agent and winlog kinds): agent-declared gaps name it
+	nameAgent          // agent.id for alerts (agent streams)
 	numNames
 )
 
-// streamNames are a stream's names, indexed by name*.
+// streamNames are a stream's names, indexed by name*. Not its key
+// ("rfc5424:web1/app/77", also nomen.gap.stream): the tracker's map holds
+// that, and most of the names are in it (cell).
 type streamNames [numNames]string
 
-// hostOrigin is the origin of a stream of a host ("host:<name>"); text
-// leaves it out when it is its host's.
+// hostOrigin is the origin of a stream of a host ("host:<name>").
 const hostOrigin = "host:"
 
-// head is what a stream's text holds besides its names.
+// head is a stream's kind, lease and epoch.
 type head struct {
 	kind  kind
 	lease uint64
 	epoch int64
 }
 
-// setText stores h and names in s, in one new string (an event's strings
-// point into its parser's arena, which a stream must not keep alive): the
-// kind's byte; the host, the lease (uvarint) and the epoch (varint),
-// which every event reads (hot); then the other names. Each name is its
-// length (uvarint) and bytes, in name* order. The origin's length is
-// written plus one, and 0 when it is hostOrigin and the host, left out
-// (most streams: their text is then little more than their host).
-func (s *stream) setText(h head, names streamNames) {
-	n := 1 + 2*binary.MaxVarintLen64
-	for _, v := range names {
-		n += binary.MaxVarintLen64 + len(v)
-	}
-	b := make([]byte, 0, n)
-	b = append(b, byte(h.kind))
-	for i, v := range names {
-		switch {
-		case i != nameOrigin:
-			b = binary.AppendUvarint(b, uint64(len(v)))
-		case len(v) == len(hostOrigin)+len(names[nameHost]) && v[:len(hostOrigin)] == hostOrigin && v[len(hostOrigin):] == names[nameHost]:
-			b = append(b, 0)
-			continue
-		default:
-			b = binary.AppendUvarint(b, uint64(len(v))+1)
-		}
-		b = append(b, v...)
-		if i == nameHost {
-			b = binary.AppendUvarint(b, h.lease)
-			b = binary.AppendVarint(b, h.epoch)
-		}
-	}
-	s.text = string(b)
-}
+func (s *stream) kind() kind    { return s.h.kind }
+func (s *stream) lease() uint64 { return s.h.lease }
+func (s *stream) epoch() int64  { return s.h.epoch }
 
-// parse returns what s's text holds: its head, its host, and its other
-// names (as setText wrote them).
-func (s *stream) parse() (head, string, string) {
-	t := s.text
-	if t == "" {
-		return head{}, "", ""
-	}
-	h := head{kind: kind(t[0])}
-	l, w := uvarint(t[1:])
-	host := t[1+w : 1+w+int(l)]
-	t = t[1+w+int(l):]
-	h.lease, w = uvarint(t)
-	t = t[w:]
-	ze, w := uvarint(t)
-	h.epoch = int64(ze >> 1) // zigzag, as binary.AppendVarint writes it
-	if ze&1 != 0 {
-		h.epoch = ^h.epoch
-	}
-	return h, host, t[w:]
-}
-
-func (s *stream) head() head {
-	h, _, _ := s.parse()
-	return h
-}
-
-func (s *stream) kind() kind    { return s.head().kind }
-func (s *stream) lease() uint64 { return s.head().lease }
-func (s *stream) epoch() int64  { return s.head().epoch }
-
-// hot returns the lease and the host, which every event reads (see
-// hotInPlace).
-func (s *stream) hot() (uint64, string) {
-	if lease, host, ok := s.hotInPlace(); ok {
-		return lease, host
-	}
-	h, host, _ := s.parse()
-	return h.lease, host
-}
-
-// hotInPlace is hot where the host's length and the lease are a byte each
-// (most streams: it reads them in place), and false elsewhere. Small
-// enough to be inlined: observe calls hot only when it says false.
-func (s *stream) hotInPlace() (uint64, string, bool) {
-	if t := s.text; len(t) > 2 && t[1] < 0x80 {
-		if i := 2 + int(t[1]); i < len(t) && t[i] < 0x80 {
-			return uint64(t[i]), t[2:i], true
-		}
-	}
-	return 0, "", false
-}
-
-// setLease, setEpoch and setHost change what they name (a new text).
-func (s *stream) setLease(l uint64) {
-	h := s.head()
-	h.lease = l
-	s.setText(h, s.names())
-}
-
-func (s *stream) setEpoch(e int64) {
-	if h := s.head(); h.epoch != e {
-		h.epoch = e
-		s.setText(h, s.names())
-	}
-}
-
-// names returns s's names (substrings of its text; the origin of a host
-// a new string).
-func (s *stream) names() streamNames {
-	var out streamNames
-	for i := range out {
-		out[i] = s.name(i)
-	}
-	return out
-}
-
-// name returns name i (name*) of s.
-func (s *stream) name(i int) string {
-	_, host, t := s.parse()
-	if i == nameHost || s.text == "" {
-		return host
-	}
-	for j := nameHost + 1; ; j++ {
-		l, w := uvarint(t)
-		if j == nameOrigin {
-			if l == 0 {
-				if i == j {
-					return hostOrigin + host
-				}
-				t = t[w:]
-				continue
-			}
-			l--
-		}
-		if i == j {
-			return t[w : w+int(l)]
-		}
-		t = t[w+int(l):]
-	}
-}
-
-// uvarint decodes a length at the start of t (most are one byte).
-func uvarint(t string) (uint64, int) {
-	if t[0] < 0x80 {
-		return uint64(t[0]), 1
-	}
-	var l uint64
-	for i := 0; ; i++ {
-		c := t[i]
-		l |= uint64(c&0x7f) << (7 * i)
-		if c < 0x80 {
-			return l, i + 1
-		}
-	}
-}
-
-func (s *stream) origin() string  { return s.name(nameOrigin) }
-func (s *stream) host() string    { return s.name(nameHost) }
-func (s *stream) channel() string { return s.name(nameChannel) }
-func (s *stream) agent() string   { return s.name(nameAgent) }
-
-func (s *stream) setHost(host string) {
-	h := s.head()
-	names := s.names()
-	names[nameHost] = host
-	s.setText(h, names)
-}
+func (s *stream) setLease(l uint64) { s.h.lease = l }
+func (s *stream) setEpoch(e int64)  { s.h.epoch = e }
 
 // pastEpoch is how far an epoch the stream left went.
 type pastEpoch struct {

@@ -25,16 +25,18 @@ type streamJSON struct {
 	Lease   uint64      `json:",omitempty"`
 }
 
-// savedStream is a stream with its key (which the stream itself does not
-// keep), as snapshots and partition states hold it.
+// savedStream is a stream with its key and names (which the stream itself
+// does not keep), as snapshots and partition states hold it.
 type savedStream struct {
 	key string
 	stream
+	names  streamNames
+	origin uint8 // the origin's way (origin*) when names has none yet (Tracker.saved)
 }
 
 func (s savedStream) MarshalJSON() ([]byte, error) {
-	h := s.head()
-	names := s.names()
+	h, names := s.h, s.names
+	resolve(&names, int(s.origin))
 	j := streamJSON{Key: s.key, Kind: h.kind, Origin: names[nameOrigin], Host: names[nameHost], Channel: names[nameChannel], Agent: names[nameAgent],
 		Epoch: h.epoch, Last: s.Last, Holes: s.holes(), First: s.First, Past: s.past(), Lease: h.lease}
 	if s.began != 0 {
@@ -48,10 +50,10 @@ func (s *savedStream) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = savedStream{key: j.Key, stream: stream{Last: j.Last, First: j.First}}
+	*s = savedStream{key: j.Key, stream: stream{h: head{kind: j.Kind, lease: j.Lease, epoch: j.Epoch}, Last: j.Last, First: j.First},
+		names: streamNames{nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent}}
 	s.setHoles(j.Holes)
 	s.setPast(j.Past)
-	s.setText(head{kind: j.Kind, lease: j.Lease, epoch: j.Epoch}, streamNames{nameOrigin: j.Origin, nameHost: j.Host, nameChannel: j.Channel, nameAgent: j.Agent})
 	if !j.Began.IsZero() {
 		s.began = j.Began.UnixNano()
 	}

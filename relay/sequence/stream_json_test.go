@@ -18,8 +18,8 @@ func TestStreamJSONKeepsTheFormat(t *testing.T) {
 	if err := json.Unmarshal([]byte(savedStreamJSON), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.key != "agent:a-7/Security" || s.origin() != "agent:a-7" || s.host() != "dc1" || s.channel() != "Security" || s.agent() != "a-7" {
-		t.Fatalf("names %q", s.names())
+	if want := (streamNames{nameOrigin: "agent:a-7", nameHost: "dc1", nameChannel: "Security", nameAgent: "a-7"}); s.key != "agent:a-7/Security" || s.names != want {
+		t.Fatalf("names %q", s.names)
 	}
 	if want := time.Date(2026, 11, 22, 10, 15, 1, 500_000_000, time.UTC).UnixNano(); s.began != want || s.First != 90 {
 		t.Fatalf("run began %d at %d, want %d at 90", s.began, s.First, want)
@@ -49,7 +49,7 @@ func TestStreamJSONWithoutBegan(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"Key":"rfc5424:web1/app/1","Kind":1,"Origin":"host:web1","Host":"web1","Channel":"","Agent":"","Epoch":0,"Last":5,"Holes":null,"First":4}`), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.began != 0 || s.First != 4 || s.host() != "web1" || s.channel() != "" {
+	if s.began != 0 || s.First != 4 || s.names[nameHost] != "web1" || s.names[nameChannel] != "" {
 		t.Fatalf("stream %+v", s)
 	}
 	// A number just below the run's first, of a run begun at an unknown

@@ -74,8 +74,9 @@ type Tracker struct {
 	m       *Metrics
 	guard   *stage.Guard // a panic on one event skips its tracking
 	now     func() time.Time
-	streams *lru.Map[stream]
-	open    map[*stream]string // streams with holes, and their keys
+	streams *lru.Map[cell]
+	cells   cells            // what the tracker keeps beside streams
+	open    map[*cell]string // streams with holes, and their map keys
 	explain map[string]explanation
 
 	reload     atomic.Pointer[settings] // queued by Reload
@@ -120,8 +121,8 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 		log:     opts.Log,
 		m:       m,
 		now:     opts.Now,
-		streams: lru.New[stream](set.maxStreams),
-		open:    map[*stream]string{},
+		streams: lru.New[cell](set.maxStreams),
+		open:    map[*cell]string{},
 		explain: map[string]explanation{},
 	}
 	if t.log == nil {
@@ -250,22 +251,24 @@ func (t *Tracker) Tick(now time.Time) []*event.Event {
 func (t *Tracker) tick(now time.Time) {
 	if len(t.open) > 0 {
 		type dueStream struct {
-			key string
-			s   *stream
+			key, mk string // the stream's key, and the map's
+			c       *cell
 		}
 		var due []dueStream
-		for s, key := range t.open {
-			if !t.ours(key, s) {
+		for c, key := range t.open {
+			s := t.load(c)
+			if !t.ours(key, s.lease()) {
 				// Another instance owns it now (or did meanwhile): its
 				// holes are not ours to confirm.
 				s.setHoles(nil)
-				delete(t.open, s)
+				t.put(c, nil, &s, nil)
+				delete(t.open, c)
 				t.Dirty = true
 				continue
 			}
 			for _, h := range s.holes() {
 				if !h.Deadline.After(now) {
-					due = append(due, dueStream{key, s})
+					due = append(due, dueStream{publicKey(key), key, c})
 					break
 				}
 			}
@@ -275,10 +278,12 @@ func (t *Tracker) tick(now time.Time) {
 			t.Dirty = true
 		}
 		for _, d := range due {
-			t.confirm = d.s.due(now, t.confirm[:0])
-			t.gaps(d.key, d.s, t.confirm, now)
-			if len(d.s.holes()) == 0 {
-				delete(t.open, d.s)
+			s := t.load(d.c)
+			t.confirm = s.due(now, t.confirm[:0])
+			t.put(d.c, nil, &s, nil)
+			t.gaps(d.mk, d.c, &s, t.confirm, now)
+			if len(s.holes()) == 0 {
+				delete(t.open, d.c)
 			}
 		}
 	}
@@ -336,11 +341,11 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 	}
 	keep := true
 	if f.hasRecord && t.set.kinds[kAgent] && e.Format == "agent" && f.agentID != "" {
-		t.key = append(append(append(append(t.key[:0], "agent:"...), f.agentID...), '/'), f.channel...)
+		t.key = append(append(append(append(t.key[:0], byte(kAgent)), f.agentID...), '/'), f.channel...)
 		v := t.observe(kAgent, &f, e, observation{n: f.record, epoch: f.epoch, hasEpoch: f.hasEpoch, at: e.Received, id: id})
 		keep = v != duplicate
 	} else if f.hasRecord && t.set.kinds[kWinlog] && f.channel != "" && f.host != "" {
-		t.key = append(append(append(append(t.key[:0], "winlog:"...), f.host...), '/'), f.channel...)
+		t.key = append(append(append(append(t.key[:0], byte(kWinlog)), f.host...), '/'), f.channel...)
 		t.observe(kWinlog, &f, e, observation{n: f.record, at: e.Received, id: id})
 	}
 	if f.hasSeq && f.host != "" {
@@ -352,8 +357,7 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 			k = kSnare
 		}
 		if t.set.kinds[k] {
-			t.key = append(append(t.key[:0], allKinds[k]...), ':')
-			t.key = append(t.key, f.host...)
+			t.key = append(append(t.key[:0], byte(k)), f.host...)
 			if k == kRFC5424 {
 				t.key = append(append(append(append(t.key, '/'), e.AppName...), '/'), e.ProcID...)
 			}
@@ -371,41 +375,48 @@ func (t *Tracker) lease(key string) (uint64, bool) {
 	return t.owner.Lease(key)
 }
 
-// ours reports whether s is still this tracker's, under the lease it was
-// kept under.
-func (t *Tracker) ours(key string, s *stream) bool {
-	lease, ok := t.lease(key)
-	return ok && lease == s.lease()
+// ours reports whether the stream of map key mk, kept under lease, is
+// still this tracker's.
+func (t *Tracker) ours(mk string, lease uint64) bool {
+	if t.owner == nil {
+		return lease == 0
+	}
+	l, ok := t.lease(publicKey(mk))
+	return ok && l == lease
 }
 
-// observe applies one number to the stream named by t.key.
+// observe applies one number to the stream named by t.key (a map key,
+// see mapKey).
 func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verdict {
 	lease := uint64(0)
 	if t.owner != nil {
 		var mine bool
-		if lease, mine = t.owner.Lease(string(t.key)); !mine {
+		if lease, mine = t.owner.Lease(publicKey(t.key)); !mine {
 			return inOrder // another instance's: passed through, no state
 		}
 	}
 	t.Dirty = true
-	s, ok := t.streams.GetBytes(t.key)
-	var had uint64 // the stream's lease and host
-	var host string
+	c, ok := t.streams.GetBytes(t.key)
+	sameHost := true
 	if ok {
-		var inPlace bool
-		if had, host, inPlace = s.hotInPlace(); !inPlace {
-			had, host = s.hot()
+		had, epoch, same := t.hot(c, f.host)
+		switch {
+		case had != lease:
+			// Kept under an earlier lease: another instance had the
+			// stream in between, what is here is stale. Start again.
+			t.forget(c)
+			t.streams.DeleteBytes(t.key)
+			ok = false
+		case same && (!o.hasEpoch || o.epoch == epoch):
+			if last := c.Last(); o.n > last && o.n == last+1 {
+				c.setLast(o.n) // in order: all that changes (stream.observe's first case)
+				return inOrder
+			}
 		}
-	}
-	if ok && had != lease {
-		// Kept under an earlier lease: another instance had the stream
-		// in between, what is here is stale. Start again.
-		delete(t.open, s)
-		t.streams.DeleteBytes(t.key)
-		ok = false
+		sameHost = same
 	}
 	if !ok {
-		st := stream{Last: o.n}
+		st := stream{h: head{kind: k, lease: lease, epoch: o.epoch}, Last: o.n}
 		names := streamNames{nameOrigin: f.origin(), nameHost: f.host}
 		if k == kAgent || k == kWinlog {
 			names[nameChannel] = f.channel
@@ -413,16 +424,19 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 		if k == kAgent {
 			names[nameAgent] = f.agentID
 		}
-		st.setText(head{kind: k, lease: lease, epoch: o.epoch}, names) // copies them
 		st.begin(o.n, o.at)
-		t.streams.PutBytes(t.key, st, t.evicted)
+		t.put(t.streams.PutBytes(t.key, cell{}, t.evicted), t.key, &st, &names) // copies the names
 		if !t.recovering {
 			t.m.streams.Set(float64(t.streams.Len()))
 		}
 		return inOrder
 	}
-	if f.host != "" && f.host != host {
-		s.setHost(f.host)
+	s := t.load(c)
+	var names *streamNames
+	if !sameHost {
+		n := t.names(string(t.key), c)
+		n[nameHost] = f.host
+		names = &n
 	}
 	o.due = o.at
 	if now := t.now(); now.After(o.due) {
@@ -430,23 +444,24 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 	}
 	o.due = o.due.Add(t.set.grace)
 	v, confirm := s.observe(o, t.set.grace, t.confirm[:0])
+	t.put(c, t.key, &s, names)
 	t.confirm = confirm
 	if len(confirm) > 0 {
-		t.gaps(string(t.key), s, confirm, e.Received)
+		t.gaps(string(t.key), c, &s, confirm, e.Received)
 	}
 	switch v {
 	case opened, restarted:
-		if _, known := t.open[s]; !known && len(s.holes()) > 0 {
-			t.open[s] = string(t.key)
+		if _, known := t.open[c]; !known && len(s.holes()) > 0 {
+			t.open[c] = string(t.key)
 		} else if len(s.holes()) == 0 {
-			delete(t.open, s)
+			delete(t.open, c)
 		}
 		if v == restarted && !t.recovering {
 			t.m.restarts.Inc()
 		}
 	case filled:
 		if len(s.holes()) == 0 {
-			delete(t.open, s)
+			delete(t.open, c)
 		}
 	case duplicate:
 		if !t.recovering {
@@ -461,11 +476,11 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 
 // evicted is called when a stream is pushed out by max_streams: its open
 // holes are reported now rather than never.
-func (t *Tracker) evicted(key string, s *stream) {
-	if len(s.holes()) > 0 && t.ours(key, s) {
-		t.gaps(key, s, s.holes(), t.now())
+func (t *Tracker) evicted(key string, c *cell) {
+	if s := t.load(c); len(s.holes()) > 0 && t.ours(key, s.lease()) {
+		t.gaps(key, c, &s, s.holes(), t.now())
 	}
-	delete(t.open, s)
+	t.forget(c)
 	if t.recovering {
 		return
 	}
@@ -473,7 +488,7 @@ func (t *Tracker) evicted(key string, s *stream) {
 	if now := t.now(); now.Sub(t.evictWarn) > time.Minute {
 		t.evictWarn = now
 		t.log.Warn("sequence: max_streams reached, forgetting the least recently used streams (many senders, or random host names)",
-			"max_streams", t.set.maxStreams, "evicted", key)
+			"max_streams", t.set.maxStreams, "evicted", publicKey(key))
 	}
 }
 
@@ -491,36 +506,39 @@ func (t *Tracker) explained(key string, x explanation) {
 	}
 }
 
-// gaps emits alerts for confirmed holes of s, of key. A hole the agent itself
-// declared in full is counted but not alerted again: the relay's alert
-// for the declared gap already reports it.
-func (t *Tracker) gaps(key string, s *stream, holes []hole, now time.Time) {
-	if t.recovering {
+// gaps emits alerts for confirmed holes of s (in c), of map key mk. A
+// hole the agent itself declared in full is counted but not alerted
+// again: the relay's alert for the declared gap already reports it.
+func (t *Tracker) gaps(mk string, c *cell, s *stream, holes []hole, now time.Time) {
+	if t.recovering || len(holes) == 0 {
 		return
 	}
+	names, key := t.names(mk, c), publicKey(mk)
 	for _, h := range holes {
 		t.m.gaps.Inc()
 		t.m.missing.Add(float64(h.count()))
-		why := t.why(s, h)
+		why := t.why(&names, h)
 		if why != nil && why.First > 0 && why.First <= h.First && h.Last <= why.Last {
 			continue
 		}
-		t.out = append(t.out, gapAlert(key, s, h, why, now))
+		t.out = append(t.out, gapAlert(key, s.epoch(), &names, h, why, now))
 	}
 }
 
-// why returns the report that explains hole h of s, if one came in the
-// grace period around it: the channel's own first, then the host's.
-func (t *Tracker) why(s *stream, h hole) *explanation {
+// why returns the report that explains hole h of a stream of names, if
+// one came in the grace period around it: the channel's own first, then
+// the host's.
+func (t *Tracker) why(names *streamNames, h hole) *explanation {
 	near := func(x explanation) bool {
 		return !x.At.Before(h.Opened.Add(-t.set.grace)) && !x.At.After(h.Opened.Add(2*t.set.grace))
 	}
-	if s.channel() != "" {
-		if x, ok := t.explain[s.origin()+"/"+s.channel()]; ok && near(x) {
+	origin, channel := names[nameOrigin], names[nameChannel]
+	if channel != "" {
+		if x, ok := t.explain[origin+"/"+channel]; ok && near(x) {
 			return &x
 		}
 	}
-	if x, ok := t.explain[s.origin()]; ok && near(x) {
+	if x, ok := t.explain[origin]; ok && near(x) {
 		return &x
 	}
 	return nil
@@ -528,15 +546,16 @@ func (t *Tracker) why(s *stream, h hole) *explanation {
 
 // retire handles a journaled gap alert during recovery.
 func (t *Tracker) retire(e *event.Event) {
-	key := e.Str(fieldStream)
-	s, ok := t.streams.Peek(key)
+	c, ok := t.streams.Peek(mapKey(e.Str(fieldStream)))
 	if !ok {
 		return
 	}
 	first, _ := e.Get(fieldFirst)
 	last, _ := e.Get(fieldLast)
+	s := t.load(c)
 	s.retire(first.Num, last.Num)
+	t.put(c, nil, &s, nil)
 	if len(s.holes()) == 0 {
-		delete(t.open, s)
+		delete(t.open, c)
 	}
 }
