@@ -250,29 +250,22 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 // mapper with its key (most members are; a store of the key was a store
 // through a pointer, with the write barrier's check, and while the
 // garbage collector marks, the barrier itself). Compact documents have
-// no white space, so each expected byte is tested before any is skipped.
+// no white space and keys without escapes: `"key":` is read at once, and
+// anything else by memberKey.
 // Long because it is the member loop, the scanner's hot path.
 func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool {
 	s := js.s
 	data := js.eventData(mode)
 	parents := js.path[:js.depth]
 	for {
-		if i >= len(s) || s[i] != '"' {
-			i = jsonSkipSpace(s, i)
-		}
 		var key string
 		var ok bool
-		if end := jsonWordEnd(s, i+1); i < len(s) && s[i] == '"' && end < len(s) && s[end] == '"' {
-			key, i = s[i+1:end], end+1 // the usual key, read without a call
-		} else if key, i, ok = js.str(i); !ok {
+		if end := jsonWordEnd(s, i+1); i < len(s) && s[i] == '"' && end+1 < len(s) && s[end] == '"' && s[end+1] == ':' {
+			key, i = s[i+1:end], end+2 // the usual key, read without a call
+		} else if key, i, ok = js.memberKey(i); !ok {
 			return false
 		}
-		if i >= len(s) || s[i] != ':' {
-			if i = jsonSkipSpace(s, i); i >= len(s) || s[i] != ':' {
-				return false
-			}
-		}
-		if i++; i < len(s) && s[i] <= ' ' {
+		if i < len(s) && s[i] <= ' ' {
 			i = jsonSkipSpace(s, i)
 		}
 		if i >= len(s) {
@@ -310,10 +303,11 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 				w.jsonMember(nx, mode, parents, key, lit)
 			}
 		}
-		if i < len(s) && s[i] <= ' ' {
-			i = jsonSkipSpace(s, i)
+		if i < len(s) && s[i] == ',' { // the usual end of a member
+			i++
+			continue
 		}
-		if i >= len(s) {
+		if i = jsonSkipSpace(s, i); i >= len(s) {
 			return false
 		}
 		switch s[i] {
@@ -326,6 +320,20 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 			return false
 		}
 	}
+}
+
+// memberKey reads a member's key at i (after white space, and with
+// escapes) and its colon, and returns the index after the colon.
+func (js *jsonScanner) memberKey(i int) (string, int, bool) {
+	s := js.s
+	key, i, ok := js.str(jsonSkipSpace(s, i))
+	if !ok {
+		return "", i, false
+	}
+	if i = jsonSkipSpace(s, i); i >= len(s) || s[i] != ':' {
+		return "", i, false
+	}
+	return key, i + 1, true
 }
 
 // noteBeatsObject notes an object entered under the top-level key
