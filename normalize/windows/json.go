@@ -279,10 +279,17 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 			} else if v, i, ok = js.str(i); !ok {
 				return false
 			}
-			if data {
+			// jsonMember's switch, here: the usual member reaches its
+			// road's mapper in one call, not two (~20 instructions each).
+			switch {
+			case data:
 				w.add(key, v)
-			} else {
-				w.jsonMember(nx, mode, parents, key, v)
+			case mode == jsonWinlogbeat:
+				w.winlogbeatField(parents, key, v)
+			case mode == jsonNXLog:
+				w.nxlogField(nx, parents, key, v)
+			default:
+				w.evtxField(parents, key, v)
 			}
 		case '{', '[':
 			js.path[js.depth] = key
