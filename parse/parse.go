@@ -67,8 +67,8 @@
 package parse
 
 import (
+	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -90,7 +90,10 @@ type Parser struct {
 	// its own. A block lives as long as any event pointing into it: state
 	// that outlives events (correlation keys, caches) must strings.Clone
 	// what it keeps, as it must anyway to avoid pinning whole messages.
-	text []byte
+	// The text block is a strings.Builder's: Grow allocates it without
+	// clearing it (make cleared 64 KiB that the copies then overwrote),
+	// and what was written to a Builder is never written again.
+	text strings.Builder
 	sd   event.SDBuilder
 }
 
@@ -105,12 +108,13 @@ func (p *Parser) keep(raw []byte) string {
 	if len(raw) > textBlock/8 {
 		return string(raw) // large messages get their own allocation
 	}
-	if len(raw) > cap(p.text)-len(p.text) {
-		p.text = make([]byte, 0, textBlock)
+	if len(raw) > p.text.Cap()-p.text.Len() {
+		p.text = strings.Builder{}
+		p.text.Grow(textBlock)
 	}
-	start := len(p.text)
-	p.text = append(p.text, raw...)
-	return unsafe.String(&p.text[start], len(raw))
+	start := p.text.Len()
+	p.text.Write(raw)
+	return p.text.String()[start:]
 }
 
 // New returns a Parser.

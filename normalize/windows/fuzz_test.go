@@ -1,8 +1,11 @@
 package windows
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/relay/event"
@@ -36,6 +39,48 @@ func FuzzWinTime(f *testing.F) {
 		}
 		if got, ok := winTime(v); ok != (err == nil) || !got.Equal(want) {
 			t.Fatalf("winTime(%q) = %v %v, time.Parse %v %v", v, got, ok, want, err)
+		}
+	})
+}
+
+// FuzzJSONUnescape: jsonUnescape reads every string body encoding/json
+// reads (valid UTF-8, no raw control bytes) as it reads it, and appends
+// it after what b held. Long seeds: the word-at-a-time copy and the runs
+// of escapes read from a word are used only 8 bytes from the end.
+func FuzzJSONUnescape(f *testing.F) {
+	for _, s := range []string{
+		`An account was successfully logged on.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-5-18\r\n\tAccount Name:\t\tWKS$`,
+		`C:\\Windows\\System32\\svchost.exe -k netsvcs -p -s Schedule`,
+		`\"quoted\" \\\\server\\share\\\"x\" \u00e9\ud83d\ude00 tail\t`,
+		`abcdefg\`, `abcdefg\u00e9`, `abcdefgh\ud83d\ude00ij`, `\t\t\t\t\t\t\t\t\t\t`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, ok := jsonUnescape([]byte("kept"), in)
+		if ok && !strings.HasPrefix(string(got), "kept") {
+			t.Fatalf("jsonUnescape(%q) lost what b held: %q", in, got)
+		}
+		if !utf8.ValidString(in) || strings.ContainsFunc(in, func(r rune) bool { return r < 0x20 }) {
+			return // encoding/json replaces or refuses these; jsonUnescape keeps them
+		}
+		for i := 0; i < len(in); i++ {
+			switch in[i] {
+			case '\\':
+				i++
+			case '"':
+				return // not a string body: the scanner ends the string there
+			}
+		}
+		var std string
+		err := json.Unmarshal([]byte(`"`+in+`"`), &std)
+		switch {
+		case err != nil && ok:
+			t.Fatalf("jsonUnescape(%q) accepted what encoding/json refuses (%v)", in, err)
+		case err == nil && !ok:
+			t.Fatalf("jsonUnescape(%q) refused, encoding/json reads %q", in, std)
+		case err == nil && string(got[len("kept"):]) != std:
+			t.Fatalf("jsonUnescape(%q) = %q, encoding/json %q", in, got[len("kept"):], std)
 		}
 	})
 }

@@ -12,7 +12,8 @@ import (
 
 // jsonMember maps one scalar of the document to w: key is its member's
 // key (the array's, for an array's element), parents the keys of the
-// objects and arrays around it.
+// objects and arrays around it. An object's string members, the usual
+// ones, the scanner maps itself (members), with this switch.
 func (w *winEvent) jsonMember(nx *nxlogHold, mode int, parents []string, key, v string) {
 	switch mode {
 	case jsonNXLog:

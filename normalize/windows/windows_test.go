@@ -291,7 +291,7 @@ func TestJSONUnescape(t *testing.T) {
 			t.Errorf("encoding/json reads %q as %q", in, std)
 		}
 	}
-	for _, in := range []string{`\x`, `\u12`, `abc\`, `\a`, `\0`, "\\\x00"} {
+	for _, in := range []string{`\x`, `\u12`, `abc\`, `\a`, `\0`, "\\\x00", `\u0x41`, `\ud800\u0X00`} {
 		if _, ok := jsonUnescape(nil, in); ok {
 			t.Errorf("jsonUnescape(%q) accepted", in)
 		}
