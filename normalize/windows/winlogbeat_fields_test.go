@@ -158,14 +158,15 @@ func TestRegistryData(t *testing.T) {
 		{"DWORD (0xzz)", "DWORD (0xzz)", "REG_SZ"},
 	} {
 		got := decodeRoad(t, sysmonRecord("13", `"EventType":"SetValue","TargetObject":"HKLM\\SOFTWARE\\k\\v","Details":"`+
-			jsonEscape(c.in)+`"`), false)
+			jsonTestEscape(c.in)+`"`), false)
 		if s, _ := got["registry.data.strings"].([]any); len(s) != 1 || s[0] != c.strings || got["registry.data.type"] != c.typ {
 			t.Errorf("%q: strings %v type %v, want %q %q", c.in, got["registry.data.strings"], got["registry.data.type"], c.strings, c.typ)
 		}
 	}
 }
 
-func jsonEscape(s string) string {
+// jsonTestEscape escapes backslashes and quotes for a JSON string's body.
+func jsonTestEscape(s string) string {
 	b := []byte{}
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\\' || s[i] == '"' {
