@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/nomenhq/nomen/relay/stage/lru"
 	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
 
@@ -117,4 +120,76 @@ func randomFields(r *rand.Rand) map[string]string {
 		m[randomKey(r)] = randomKey(r)
 	}
 	return m
+}
+
+// What the maps of threshold and pair rules copy for a snapshot
+// (saveCopies) is written as their saved forms were (saveLRU): random
+// states loaded into the maps, written both ways.
+func TestCopiesWriteAsSavedForms(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 29))
+	for range 50 {
+		n := 1 + r.IntN(200)
+		// What messages refer to, out of order; or more fields than
+		// appendWaiting sorts on its stack.
+		capture := []string{"user.name", "source.ip", "host.name"}
+		if r.IntN(4) == 0 {
+			capture = strings.Fields("k j i h g f e d c b a")
+		}
+		th := make([]keyed[tstateJSON], n)
+		pa := make([]keyed[pstateJSON], n)
+		for i := range n {
+			k := randomKey(r) + strconv.Itoa(i) // distinct
+			th[i] = keyed[tstateJSON]{k, tstateJSON{Slots: randomSlots(r), Ev: randomEvidence(r), Suppress: randomInt(r), Last: randomInt(r), Lease: uint64(randomInt(r))}}
+			th[i].V.Ev.IDs = nil // a window's evidence has none
+			first := randomKey(r)
+			if r.IntN(2) == 0 {
+				first = "journal:" + strconv.FormatUint(uint64(r.Int64()), 10)
+			}
+			pa[i] = keyed[pstateJSON]{k, pstateJSON{At: randomInt(r), Deadline: randomInt(r), Ev: randomEvidence(r),
+				Fields: map[string]string{}, First: first, Lease: uint64(randomInt(r))}}
+			for _, f := range capture {
+				pa[i].V.Fields[f] = randomKey(r)
+			}
+			if len(pa[i].V.Ev.IDs) > 1 {
+				pa[i].V.Ev.IDs = pa[i].V.Ev.IDs[:1] // a waiting pair has its first event's
+			}
+		}
+		keys := lru.New[tstate](n)
+		p := &pair{keys: lru.New[pstate](n), capture: capture}
+		for _, c := range []struct {
+			list   any
+			load   func(json.RawMessage) error
+			copies func() snapshot.Streamer
+			saved  func() any
+		}{
+			{th, func(raw json.RawMessage) error { return loadLRU(keys, raw, tstateJSON.restored) },
+				func() snapshot.Streamer { return saveCopies(keys, appendWindow) },
+				func() any { return saveLRU(keys, (*tstate).saved) }},
+			{pa, func(raw json.RawMessage) error { return loadLRU(p.keys, raw, p.restored) },
+				func() snapshot.Streamer { return saveCopies(p.keys, p.appendWaiting) },
+				func() any { return saveLRU(p.keys, p.saved) }},
+		} {
+			raw, err := json.Marshal(c.list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.load(raw); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := c.copies().WriteJSON(&got); err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(c.saved())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Fatalf("%T: copies written as\n%.300s\nsaved forms\n%.300s", c.list, got.Bytes(), want)
+			}
+			if marshalled, err := json.Marshal(c.copies()); err != nil || !bytes.Equal(marshalled, want) {
+				t.Fatalf("%T: copies marshalled as\n%.300s (%v)\nsaved forms\n%.300s", c.list, marshalled, err, want)
+			}
+		}
+	}
 }

@@ -59,7 +59,7 @@ func appends[T any](l []T) bool {
 // escapes it: `"` and `\`, control characters (\b \f \n \r \t by name,
 // the others as \u00XX), <, > and & (\u003c, \u003e, \u0026), U+2028 and
 // U+2029, and each byte of invalid UTF-8 as \ufffd.
-func AppendString(b []byte, s string) []byte {
+func AppendString[S string | []byte](b []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
@@ -91,7 +91,8 @@ func AppendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// A rune's bytes as a string: on the stack, for []byte too.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
