@@ -116,10 +116,10 @@ func (s *fsState) AppendJSON(b []byte) ([]byte, bool) {
 // rule's map (saveCopies): its value, pointer-free, and its extra bytes,
 // a substring of one copy of the map's arena; write appends its saved
 // form's JSON of them. The pipeline goroutine, which a snapshot stalls,
-// thus makes one allocation per rule instead of a saved form's slices
-// and strings for each of 100,000 keys, and neither it nor the writer
-// makes garbage by the key (whose collections would mark the rules'
-// state again).
+// thus makes two allocations per rule (the arena's copy, the list)
+// instead of a saved form's slices and strings for each of 100,000 keys,
+// and neither it nor the writer makes garbage by the key (whose
+// collections would mark the rules' state again).
 type copied[V any] struct {
 	v     V
 	x     string
