@@ -3,6 +3,13 @@ package correlate
 import (
 	"encoding/json"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/nomenhq/nomen/relay/stage/lru"
+	"github.com/nomenhq/nomen/relay/stage/snapshot"
 )
 
 // evidenceJSON is how snapshots write an evidence: its four related.*
@@ -71,4 +78,193 @@ type pstateJSON struct {
 	Fields   map[string]string `json:"fields,omitempty"`
 	First    string            `json:"first,omitempty"`
 	Lease    uint64            `json:"lease,omitempty"`
+}
+
+// The keys of threshold, pair and first_seen rules (most of a snapshot)
+// append their own JSON (snapshot.Appender): the bytes encoding/json
+// writes of their saved forms (tstateJSON, pstateJSON, fsState), field
+// for field, which TestSavedFormsAppendAsMarshal and
+// TestCopiesWriteAsSavedForms check on random states.
+
+// AppendJSON appends kv's JSON, if its value can (snapshot.Appender).
+func (kv *keyed[V]) AppendJSON(b []byte) ([]byte, bool) {
+	start := len(b)
+	b = snapshot.AppendString(append(b, `{"k":`...), kv.K)
+	b = append(b, `,"v":`...)
+	ok := true
+	switch v := any(&kv.V).(type) {
+	case snapshot.Appender:
+		b, ok = v.AppendJSON(b)
+	case *struct{}: // a first_seen rule without expire
+		b = append(b, "{}"...)
+	default:
+		ok = false
+	}
+	if !ok {
+		return b[:start], false
+	}
+	return append(b, '}'), true
+}
+
+func (s *fsState) AppendJSON(b []byte) ([]byte, bool) {
+	b = strconv.AppendInt(append(b, `{"last":`...), s.Last, 10)
+	b = strconv.AppendInt(append(b, `,"recv":`...), s.Recv, 10)
+	return append(b, '}'), true
+}
+
+// copied is an entry with extra bytes as a snapshot copies it from a
+// rule's map (saveCopies): its value, pointer-free, and its extra bytes,
+// a substring of one copy of the map's arena; write appends its saved
+// form's JSON of them. The pipeline goroutine, which a snapshot stalls,
+// thus makes two allocations per rule (the arena's copy, the list)
+// instead of a saved form's slices and strings for each of 100,000 keys,
+// and neither it nor the writer makes garbage by the key (whose
+// collections would mark the rules' state again).
+type copied[V any] struct {
+	v     V
+	x     string
+	write func(b []byte, v *V, extra []byte) []byte
+}
+
+// saveCopies is saveLRU for values with extra bytes, written by write.
+func saveCopies[V any](m *lru.Map[V], write func(b []byte, v *V, extra []byte) []byte) snapshot.List[keyed[copied[V]]] {
+	out := make(snapshot.List[keyed[copied[V]]], 0, m.Len())
+	m.AllExtra(func(k string, v *V, x string) bool {
+		out = append(out, keyed[copied[V]]{k, copied[V]{*v, x, write}})
+		return true
+	})
+	return out
+}
+
+func (c *copied[V]) AppendJSON(b []byte) ([]byte, bool) {
+	return c.write(b, &c.v, unsafe.Slice(unsafe.StringData(c.x), len(c.x))), true // only read
+}
+
+// MarshalJSON is AppendJSON, for encoders other than snapshot's.
+func (c copied[V]) MarshalJSON() ([]byte, error) {
+	b, _ := c.AppendJSON(nil)
+	return b, nil
+}
+
+// appendWindow appends the JSON of window st with extra bytes x: its
+// tstateJSON (tstate.saved).
+func appendWindow(b []byte, st *tstate, x []byte) []byte {
+	b = append(b, '{')
+	if st.slots > 0 {
+		b = append(b, `"slots":[`...)
+		for i := range int(st.slots) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			s := slotAt(x, i)
+			b = strconv.AppendInt(append(b, `{"t":`...), s.T, 10)
+			b = append(appendUint(b, `,"id":`, s.ID), '}')
+		}
+		b = append(b, "],"...)
+	}
+	rel := related{vals: x[slotLen*int(st.slots):], n: st.n, Count: st.count}
+	b = appendEvidence(append(b, `"ev":`...), 0, &rel)
+	b = appendInt(b, `,"suppress":`, st.Suppress)
+	b = strconv.AppendInt(append(b, `,"last":`...), st.Last, 10)
+	b = appendUint(b, `,"lease":`, st.Lease)
+	return append(b, '}')
+}
+
+// appendWaiting appends the JSON of waiting pair s with extra bytes x: its
+// pstateJSON (pair.saved).
+func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
+	start := len(b)
+	p := firstOf(x, len(r.capture))
+	b = strconv.AppendInt(append(b, `{"at":`...), s.At, 10)
+	b = strconv.AppendInt(append(b, `,"deadline":`...), s.Deadline, 10)
+	rel := related{vals: p.vals, n: s.n, Count: s.count}
+	b = appendEvidence(append(b, `,"ev":`...), s.id, &rel)
+	// The captured fields that have a value, by name (a map's order).
+	type field struct {
+		name string
+		v    []byte
+	}
+	var fields [8]field // what a message refers to: a few
+	n := 0
+	rest := p.fields
+	for _, name := range r.capture {
+		var v []byte
+		if v, rest = nextValue(rest); len(v) == 0 {
+			continue
+		}
+		if n == len(fields) {
+			j, _ := json.Marshal(r.saved(s, x)) // cannot fail: strings and numbers
+			return append(b[:start], j...)
+		}
+		fields[n] = field{name, v}
+		n++
+	}
+	if n > 0 {
+		slices.SortFunc(fields[:n], func(a, b field) int { return strings.Compare(a.name, b.name) })
+		b = append(b, `,"fields":{`...)
+		for i, f := range fields[:n] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = snapshot.AppendString(b, f.name)
+			b = snapshot.AppendString(append(b, ':'), f.v)
+		}
+		b = append(b, '}')
+	}
+	if len(p.stream) > 0 {
+		b = snapshot.AppendString(append(b, `,"first":`...), p.stream)
+	} else {
+		b = strconv.AppendUint(append(b, `,"first":"journal:`...), s.id, 10)
+		b = append(b, '"')
+	}
+	b = appendUint(b, `,"lease":`, s.Lease)
+	return append(b, '}')
+}
+
+// appendEvidence appends the JSON of an evidence with at most one ID (0:
+// none) and the related.* values rel: its evidenceJSON.
+func appendEvidence(b []byte, id uint64, rel *related) []byte {
+	b = append(b, '{')
+	if id != 0 {
+		b = strconv.AppendUint(append(b, `"ids":[`...), id, 10)
+		b = append(b, "],"...)
+	}
+	pos := 0
+	for c, n := range rel.n {
+		if n == 0 {
+			continue
+		}
+		b = append(append(b, '"'), relatedNames[c]...)
+		b = append(b, `":[`...)
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var v []byte
+			v, pos = rel.value(pos)
+			b = snapshot.AppendString(b, v)
+		}
+		b = append(b, "],"...)
+	}
+	b = strconv.AppendInt(append(b, `"count":`...), int64(rel.Count), 10)
+	return append(b, '}')
+}
+
+// relatedNames are the related.* lists' names in evidenceJSON.
+var relatedNames = [numRelated]string{relIP: "ip", relUser: "user", relHosts: "hosts", relHash: "hash"}
+
+// appendInt appends name and n unless n is 0 (omitempty); appendUint
+// likewise.
+func appendInt(b []byte, name string, n int64) []byte {
+	if n == 0 {
+		return b
+	}
+	return strconv.AppendInt(append(b, name...), n, 10)
+}
+
+func appendUint(b []byte, name string, n uint64) []byte {
+	if n == 0 {
+		return b
+	}
+	return strconv.AppendUint(append(b, name...), n, 10)
 }

@@ -275,5 +275,5 @@ func (r *pair) retire(f *event.Event) {
 }
 
 // save copies the waiting pairs (nothing in them changes in place).
-func (r *pair) save() any                      { return saveLRU(r.keys, r.saved) }
+func (r *pair) save() any                      { return saveCopies(r.keys, r.appendWaiting) }
 func (r *pair) load(raw json.RawMessage) error { return loadLRU(r.keys, raw, r.restored) }

@@ -195,7 +195,7 @@ type keyed[V any] struct {
 	V V      `json:"v"`
 }
 
-func (r *threshold) save() any { return saveLRU(r.keys, (*tstate).saved) }
+func (r *threshold) save() any { return saveCopies(r.keys, appendWindow) }
 
 func (r *threshold) load(raw json.RawMessage) error { return loadLRU(r.keys, raw, tstateJSON.restored) }
 

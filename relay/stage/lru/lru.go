@@ -410,12 +410,21 @@ func (c *Map[V]) Oldest() (string, *V, bool) {
 // keys it is given are substrings of one copy of the arena: keeping some
 // of them keeps that copy.
 func (c *Map[V]) All(fn func(key string, v *V) bool) {
+	c.AllExtra(func(key string, v *V, _ string) bool { return fn(key, v) })
+}
+
+// AllExtra is All with each entry's extra bytes (Extra), a substring of
+// the same copy of the arena as its key: a snapshot keeps the keys and
+// extra bytes of every entry with one allocation, which the map may go
+// on changing.
+func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 	keys := string(c.keys) // one copy, not a string per key
 	for i := c.head; i != none; {
 		n := c.at(i)
 		next := n.next
 		start, end := c.span(n.off)
-		if !fn(keys[start:end], &n.val) {
+		xstart, xend := c.extraSpan(end)
+		if !fn(keys[start:end], &n.val, keys[xstart:xend]) {
 			return
 		}
 		i = next

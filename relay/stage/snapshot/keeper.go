@@ -29,6 +29,7 @@ type Keeper struct {
 	sched     Schedule
 	every     time.Duration // configured period; sched.Every stretches with the state
 	lastSave  atomic.Int64  // ns the last background write took
+	lastCopy  time.Duration // the last copy of the state (the pipeline goroutine's share)
 	now       func() time.Time
 	log       *slog.Logger
 	throttled *logthrottle.Logger    // a panic's stack, at most once per interval
@@ -100,16 +101,19 @@ func (k *Keeper) Applied(lastID uint64) {
 		k.log.Warn(k.stage+": the journal holds fewer events than the stage handed back (a failed append?): event IDs in the findings of that batch may be off",
 			"last_id", lastID)
 	}
-	// A large state takes long to encode and write: snapshots then come
-	// less often, so that they cost at most 1/snapshotShare of a core (a
-	// restart replays more of the journal instead).
+	// A large state takes long to copy, encode and write: snapshots then
+	// come less often, so that they cost at most 1/snapshotShare of a core
+	// (a restart replays more of the journal instead).
 	if k.every > 0 {
-		k.sched.Every = max(k.every, snapshotShare*time.Duration(k.lastSave.Load()))
+		k.sched.Every = max(k.every, snapshotShare*(time.Duration(k.lastSave.Load())+k.lastCopy))
 	}
 	// In memory-only mode (no state dir) there is nothing to write: the
 	// state is not copied for nothing every few seconds either.
 	if k.file.Path() != "" && k.Quiet() && k.Dirty && k.sched.Due(k.now()) {
-		if state, err := k.copyState(); err != nil {
+		start := time.Now()
+		state, err := k.copyState()
+		k.lastCopy = time.Since(start)
+		if err != nil {
 			k.saved(err, 0) // still dirty: tried again when next due
 		} else {
 			k.writer.Save(k.AppliedID(), k.now(), state)

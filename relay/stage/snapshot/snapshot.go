@@ -286,7 +286,11 @@ type List[T any] []T
 const listChunk = 1024
 
 // WriteJSON writes the list as the JSON array json.Marshal would.
+// Elements that are Appenders (that can) write themselves.
 func (l List[T]) WriteJSON(w io.Writer) error {
+	if appends(l) {
+		return writeAppended(w, l)
+	}
 	if _, err := io.WriteString(w, "["); err != nil {
 		return err
 	}

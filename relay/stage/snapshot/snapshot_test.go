@@ -181,6 +181,33 @@ func TestKeeperSpacesLargeSnapshots(t *testing.T) {
 	}
 }
 
+// TestKeeperCountsTheCopy: the copy of the state, which the stage's
+// goroutine makes, counts in the spacing as the write does.
+func TestKeeperCountsTheCopy(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	k, err := NewKeeper(KeeperOptions{Stage: "stage", StateDir: t.TempDir(), Every: time.Second,
+		Now: func() time.Time { return now }, Result: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x"}, []string{"result"}),
+		State: func() any { time.Sleep(200 * time.Millisecond); return st{N: 1} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saves := 0
+	for i := range 20 { // 20 s of batches, one per second
+		now = now.Add(time.Second)
+		k.Handed(1)
+		k.Dirty = true
+		k.Applied(uint64(i + 1))
+		k.writer.Wait()
+		if !k.Dirty {
+			saves++
+		}
+	}
+	// A copy takes at least 200ms: at least 4s (20 x 200ms) apart.
+	if saves < 1 || saves > 6 {
+		t.Errorf("%d snapshots in 20s, want 1 to 6 (at most one per 4s)", saves)
+	}
+}
+
 // A List is written a chunk at a time and loads like the slice
 // json.Marshal would have written.
 func TestSaveList(t *testing.T) {
