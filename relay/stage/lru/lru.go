@@ -178,15 +178,35 @@ func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 	if len(c.slots) == 0 {
 		return none
 	}
-	m := len(c.slots) - 1
+	slots, dist := c.slots, c.dist
+	m := len(slots) - 1
 	for j, d := int(h)&m, 1; ; j, d = (j+1)&m, d+1 {
+		sd := int(dist[j])
+		if sd == d { // (a saturated byte equal to d: compared all the same)
+			if n := c.at(slots[j]); n.hash == h && holds(c, n.off, key) {
+				return slots[j]
+			}
+		} else if sd < d {
+			if sd != int(c.distCap) {
+				return none
+			}
+			return findFar(c, key, h, j, d) // saturated: maybe as far as d
+		}
+	}
+}
+
+// findFar is findIn from place j at probe distance d on, where the
+// distance bytes saturate: the distances are worked out.
+func findFar[V any, K string | []byte](c *Map[V], key K, h uint32, j, d int) int32 {
+	m := len(c.slots) - 1
+	for ; ; j, d = (j+1)&m, d+1 {
 		sd := c.distAt(j)
 		if sd < d {
 			return none
 		}
 		if sd == d {
-			if i := c.slots[j]; c.at(i).hash == h && holds(c, c.at(i).off, key) {
-				return i
+			if n := c.at(c.slots[j]); n.hash == h && holds(c, n.off, key) {
+				return c.slots[j]
 			}
 		}
 	}
@@ -202,9 +222,6 @@ func (c *Map[V]) distAt(j int) int {
 	m := len(c.slots) - 1
 	return 1 + (j-int(c.at(c.slots[j]).hash))&m
 }
-
-// setDist files distance (plus one) d for place j, saturated.
-func (c *Map[V]) setDist(j, d int) { c.dist[j] = uint8(min(d, int(c.distCap))) }
 
 // holds reports whether the record at off is key's: for a key shorter
 // than 128 bytes, its one length byte and its bytes.
@@ -466,17 +483,20 @@ func (c *Map[V]) link(i int32, h uint32) {
 // the first free place or the place of an entry nearer its own (which
 // moves on in its stead: Robin Hood).
 func (c *Map[V]) place(i int32) {
-	m := len(c.slots) - 1
+	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
+	m := len(slots) - 1
 	for j, d := int(c.at(i).hash)&m, 1; ; j, d = (j+1)&m, d+1 {
-		sd := c.distAt(j)
+		sd := int(dist[j])
 		if sd == 0 {
-			c.slots[j] = i
-			c.setDist(j, d)
+			slots[j], dist[j] = i, uint8(min(d, dcap))
 			return
 		}
+		if sd >= dcap {
+			sd = c.distAt(j)
+		}
 		if sd < d {
-			c.slots[j], i = i, c.slots[j]
-			c.setDist(j, d)
+			slots[j], i = i, slots[j]
+			dist[j] = uint8(min(d, dcap))
 			d = sd
 		}
 	}
@@ -496,22 +516,25 @@ func (c *Map[V]) grow() {
 // frees it.
 func (c *Map[V]) remove(i int32) {
 	n := c.at(i)
-	m := len(c.slots) - 1
+	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
+	m := len(slots) - 1
 	j := int(n.hash) & m
-	for c.slots[j] != i || c.dist[j] == 0 {
+	for slots[j] != i || dist[j] == 0 {
 		j = (j + 1) & m
 	}
 	// Close the gap: move back each following entry not at its own place
 	// (Robin Hood's deletion).
 	for k := (j + 1) & m; ; j, k = k, (k+1)&m {
-		d := c.distAt(k)
+		d := int(dist[k])
 		if d <= 1 {
 			break
 		}
-		c.slots[j] = c.slots[k]
-		c.setDist(j, d-1)
+		if d >= dcap {
+			d = c.distAt(k)
+		}
+		slots[j], dist[j] = slots[k], uint8(min(d-1, dcap))
 	}
-	c.dist[j] = 0
+	dist[j] = 0
 	c.n--
 	c.dead += c.recordEnd(n.off) - int(n.off)
 	c.unlink(i)
