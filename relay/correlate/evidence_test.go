@@ -134,3 +134,29 @@ func TestPairSnapshotForm(t *testing.T) {
 		}
 	}
 }
+
+// A threshold window as snapshots have written it (its slots, then its
+// related.* values) loads and is written back the same: where its values
+// end and its slots begin is found again, with values in several lists,
+// long ones, none, and no slots.
+func TestWindowSnapshotForm(t *testing.T) {
+	long := strings.Repeat("h", 200) // a length of two bytes
+	for _, saved := range []string{
+		`{"slots":[{"t":5,"id":42},{"t":7}],"ev":{"ip":["10.0.0.5","10.0.0.6"],"user":["carol"],"hosts":["` + long + `"],"hash":["ab"],"count":3},"suppress":1,"last":9,"lease":3}`,
+		`{"slots":[{"t":5,"id":42}],"ev":{"count":1},"last":9}`,
+		`{"ev":{"user":["dave"],"count":0},"suppress":20,"last":9}`,
+	} {
+		var j tstateJSON
+		if err := json.Unmarshal([]byte(saved), &j); err != nil {
+			t.Fatal(err)
+		}
+		st, x := j.restored()
+		out, err := json.Marshal(st.saved(x))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != saved {
+			t.Errorf("written back as\n%s\nwant\n%s", out, saved)
+		}
+	}
+}

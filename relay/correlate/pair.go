@@ -39,14 +39,15 @@ type pair struct {
 // second comes or not) is kept only when it came from a stream, and made
 // of the journal ID otherwise (first). What has a length is not in a
 // string or slice of its own but in the entry's extra bytes in the map
-// (lru.Map.Extra), each a uvarint length and bytes: the stream anchor
-// (empty: none), the captured fields in capture's order (empty: the
-// event had none), then the related.* values (related.vals). Snapshots
-// write them as pstateJSON.
+// (lru.Map.Extra): the first event's journal ID (a uvarint: 0, not
+// known; in the value it would make it 40 bytes, not 32, and its node in
+// the map 56, not 48), then each a uvarint length and bytes: the stream
+// anchor (empty: none), the captured fields in capture's order (empty:
+// the event had none), then the related.* values (related.vals).
+// Snapshots write them as pstateJSON.
 type pstate struct {
 	At       int64  // rule time of the first event
 	Deadline int64  // receive time + window
-	id       uint64 // the first event's journal ID (0: not known)
 	Lease    uint64 // Options.Owner's lease it was kept under
 	count    int32  // the first event's related.Count
 	n        [numRelated]uint8
@@ -54,6 +55,7 @@ type pstate struct {
 
 // pfirst is what a waiting pair's extra bytes hold.
 type pfirst struct {
+	id     uint64 // the first event's journal ID (0: not known)
 	stream []byte // the first event's findingid.StreamAnchor, if any
 	fields []byte // captured for the message (nextValue reads them)
 	vals   []byte // its related.* values
@@ -62,6 +64,8 @@ type pfirst struct {
 // firstOf reads extra bytes x of a pair capturing nfields fields.
 func firstOf(x []byte, nfields int) pfirst {
 	var p pfirst
+	id, w := binary.Uvarint(x)
+	p.id, x = id, x[w:]
 	p.stream, x = nextValue(x)
 	rest := x
 	for range nfields {
@@ -87,7 +91,7 @@ func (s *pstate) first(p pfirst) string {
 	if len(p.stream) > 0 {
 		return string(p.stream)
 	}
-	return findingid.JournalAnchor(s.id)
+	return findingid.JournalAnchor(p.id)
 }
 
 // evidence returns the first event's evidence (a new IDs list: the
@@ -95,9 +99,9 @@ func (s *pstate) first(p pfirst) string {
 // adding to them copies them).
 func (s *pstate) evidence(p pfirst) evidence {
 	ev := evidence{related: related{vals: p.vals[:len(p.vals):len(p.vals)], n: s.n, Count: s.count}}
-	if s.id != 0 {
+	if p.id != 0 {
 		ev.IDs = make([]uint64, 1, 2)
-		ev.IDs[0] = s.id
+		ev.IDs[0] = p.id
 	}
 	return ev
 }
@@ -124,11 +128,12 @@ func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 func (r *pair) restored(j pstateJSON) (pstate, []byte) {
 	ev := j.Ev.evidence()
 	s := pstate{At: j.At, Deadline: j.Deadline, Lease: j.Lease, count: ev.Count, n: ev.n}
+	var id uint64
 	if len(ev.IDs) > 0 {
-		s.id = ev.IDs[0]
+		id = ev.IDs[0]
 	}
-	var x []byte
-	if j.First != findingid.JournalAnchor(s.id) {
+	x := binary.AppendUvarint(nil, id)
+	if j.First != findingid.JournalAnchor(id) {
 		x = appendValue(x, j.First)
 	} else {
 		x = appendValue(x, "")
@@ -188,7 +193,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		x := r.extra[:0]
+		x := binary.AppendUvarint(r.extra[:0], id)
 		s, _ := findingid.StreamAnchor(e)
 		x = appendValue(x, s)
 		for _, f := range r.capture {
@@ -198,7 +203,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		rel.add(e)
 		x = append(x, rel.vals...) // (copies only if add moved them)
 		evicted := func(string, *pstate) { en.evicted(&r.b) }
-		st := r.keys.PutBytes(key, pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), id: id, Lease: lease,
+		st := r.keys.PutBytes(key, pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), Lease: lease,
 			count: rel.Count, n: rel.n}, evicted)
 		r.keys.SetExtra(st, x, evicted)
 		r.extra = x[:0]

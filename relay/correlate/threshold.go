@@ -30,18 +30,32 @@ type threshold struct {
 }
 
 // tstate is one group key's window. Rules keep them by the hundred
-// thousand, so its slots and its related.* values are not slices of
-// their own but the entry's extra bytes in the map (lru.Map.Extra):
-// slots of slotLen bytes (time and journal ID, little-endian), in
-// arrival order, then the values (related.vals). The value itself holds
-// no pointer. Snapshots write it as tstateJSON.
+// thousand, so its related.* values and its slots are not slices of
+// their own but the entry's extra bytes in the map (lru.Map.Extra): the
+// values (related.vals, n of each list), then slots of slotLen bytes
+// (time and journal ID, little-endian), in arrival order. How many slots
+// there are is what follows the values (split): a count in the value
+// would make it 40 bytes, not 32, and its node in the map 56, not 48.
+// The value itself holds no pointer. Snapshots write it as tstateJSON.
 type tstate struct {
 	Suppress int64
 	Last     int64  // receive time of the last event (expiry)
 	Lease    uint64 // Options.Owner's lease it was kept under
-	slots    int32  // counted events
 	count    int32  // related.Count since the window last emptied
 	n        [numRelated]uint8
+}
+
+// split returns the related.* values and the slots of the window whose
+// extra bytes are x.
+func (st *tstate) split(x []byte) (vals, slots []byte) {
+	v := related{vals: x}
+	pos := 0
+	for _, n := range st.n {
+		for range n {
+			_, pos = v.value(pos)
+		}
+	}
+	return x[:pos:pos], x[pos:]
 }
 
 // slotLen is the size of a slot in a window's extra bytes.
@@ -61,25 +75,26 @@ type tstateJSON struct {
 // write it (sharing nothing with the map).
 func (st *tstate) saved(x []byte) tstateJSON {
 	j := tstateJSON{Suppress: st.Suppress, Last: st.Last, Lease: st.Lease}
-	if st.slots > 0 {
-		j.Slots = make([]slot, st.slots)
+	vals, slots := st.split(x)
+	if len(slots) > 0 {
+		j.Slots = make([]slot, len(slots)/slotLen)
 		for i := range j.Slots {
-			j.Slots[i] = slotAt(x, i)
+			j.Slots[i] = slotAt(slots, i)
 		}
 	}
-	j.Ev = evidence{related: related{vals: x[slotLen*int(st.slots):], n: st.n, Count: st.count}}.json()
+	j.Ev = evidence{related: related{vals: vals, n: st.n, Count: st.count}}.json()
 	return j
 }
 
 // restored is saved's reverse: the window and its extra bytes.
 func (j tstateJSON) restored() (tstate, []byte) {
 	ev := j.Ev.evidence().related // a window's evidence has no IDs
-	st := tstate{Suppress: j.Suppress, Last: j.Last, Lease: j.Lease, slots: int32(len(j.Slots)), count: ev.Count, n: ev.n}
-	x := make([]byte, 0, slotLen*len(j.Slots)+len(ev.vals))
+	st := tstate{Suppress: j.Suppress, Last: j.Last, Lease: j.Lease, count: ev.Count, n: ev.n}
+	x := append(make([]byte, 0, len(ev.vals)+slotLen*len(j.Slots)), ev.vals...)
 	for _, s := range j.Slots {
 		x = appendSlot(x, s)
 	}
-	return st, append(x, ev.vals...)
+	return st, x
 }
 
 func slotAt(x []byte, i int) slot {
@@ -136,15 +151,15 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	// Slide: forget what left the window (arrival order need not be time
 	// order when the rule uses event time).
-	x := r.keys.Extra(st)
+	vals, old := st.split(r.keys.Extra(st))
 	cut := t - int64(r.window)
 	slots := r.slots[:0]
-	for i := range int(st.slots) {
-		if slotAt(x, i).T >= cut {
-			slots = append(slots, x[slotLen*i:slotLen*(i+1)]...)
+	for i := range len(old) / slotLen {
+		if slotAt(old, i).T >= cut {
+			slots = append(slots, old[slotLen*i:slotLen*(i+1)]...)
 		}
 	}
-	ev := evidence{related: related{vals: append(r.vals[:0], x[slotLen*int(st.slots):]...), n: st.n, Count: st.count}}
+	ev := evidence{related: related{vals: append(r.vals[:0], vals...), n: st.n, Count: st.count}}
 	if len(slots) == 0 {
 		ev.related = related{vals: ev.vals[:0]}
 	}
@@ -153,8 +168,10 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	r.slots, r.vals = slots, ev.vals[:0]
 	n := len(slots) / slotLen
 	if n < r.count {
-		st.slots, st.count, st.n = int32(n), ev.Count, ev.n
-		r.keys.SetExtra(st, append(slots, ev.vals...), evicted)
+		st.count, st.n = ev.Count, ev.n
+		x := append(ev.vals, slots...)
+		r.vals = x[:0]
+		r.keys.SetExtra(st, x, evicted)
 		return
 	}
 	f := newFinding(&r.b, Dataset, "threshold-exceeded", e.Time, e.Received)
@@ -171,7 +188,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	copyFields(f.e, e, r.groupBy...)
 	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
-	st.slots, st.count, st.n = 0, 0, [numRelated]uint8{}
+	st.count, st.n = 0, [numRelated]uint8{}
 	r.keys.SetExtra(st, nil, evicted)
 	st.Suppress = t + int64(r.suppress)
 }

@@ -28,14 +28,20 @@ import (
 //     key is deleted or evicted; after that its node is reused.
 //   - The keys are bytes in one arena, not a string each, and the index
 //     is a table of node numbers by hash of the key (open addressing,
-//     linear probing, at most half full): neither holds a pointer, so with
-//     a value type without pointers the collector has nothing to mark in
-//     the whole map. A node keeps its key's hash; keys are compared byte
-//     for byte, so a collision costs a comparison, never a wrong answer.
+//     Robin Hood: an entry's probe distance in a byte beside it): neither
+//     holds a pointer, so with a value type without pointers the
+//     collector has nothing to mark in the whole map. A node keeps its
+//     key's hash; keys are compared byte for byte, so a collision costs a
+//     comparison, never a wrong answer.
 //
 // And for memory, since the stages hold keys by the hundred thousand per
 // rule: a node adds 16 bytes to its value (four 32-bit words: the key's
-// place in the arena, its hash, and the order's links), the arena holds
+// place in the arena, its hash, and the order's links), the index 5
+// bytes a place and up to 7/8 of its places are used (Robin Hood keeps
+// the searches short that full: a key is compared only with the entries
+// of its own place, and a search ends at the first entry nearer its own
+// place than the key would be; at most half full, as with linear probing,
+// the index cost twice as many places of 4 bytes), the arena holds
 // each key as its length (uvarint) and bytes, and it is at most about
 // twice the live keys (dead keys are compacted away into a new arena;
 // none is kept in reserve).
@@ -50,7 +56,8 @@ import (
 // is dead, compacted away like a deleted key's).
 type Map[V any] struct {
 	seed       maphash.Seed
-	slots      []int32 // the index: node numbers at their hash's place or after, or none; len a power of two
+	slots      []int32 // the index: node numbers at their hash's place or after (Robin Hood); len a power of two
+	dist       []uint8 // the index: probe distance plus one of each place's node (0: none), saturated at distCap
 	chunks     [][]node[V]
 	keys       []byte // the arena: every entry's key (length and bytes), and the dead keys not compacted yet
 	dead       int    // bytes of the arena that no entry uses
@@ -61,6 +68,7 @@ type Map[V any] struct {
 	max        int
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 	arenaMax   uint64 // bytes: maxArena (tests narrow it)
+	distCap    uint8  // math.MaxUint8 (tests narrow it)
 }
 
 type node[V any] struct {
@@ -83,7 +91,7 @@ const (
 
 // New returns a map that holds at most n entries (n < 1 means 1).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: math.MaxUint8, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -161,20 +169,58 @@ func (c *Map[V]) findBytes(key []byte, h uint32) int32 { return findIn(c, key, h
 
 // findIn is find and findBytes: the two key types get their own code,
 // so comparing a []byte key with string(...) allocates nothing.
+//
+// The index is a Robin Hood table: a key at probe distance d from its
+// hash's place is met only where the entry has the same distance (the
+// same place), and the search stops at an entry closer to its own place
+// than the key would be (it would have displaced it).
 func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 	if len(c.slots) == 0 {
 		return none
 	}
-	m := len(c.slots) - 1
-	for j := int(h) & m; ; j = (j + 1) & m {
-		i := c.slots[j]
-		if i == none {
-			return none
-		}
-		if n := c.at(i); n.hash == h && holds(c, n.off, key) {
-			return i
+	slots, dist := c.slots, c.dist
+	m := len(slots) - 1
+	for j, d := int(h)&m, 1; ; j, d = (j+1)&m, d+1 {
+		sd := int(dist[j])
+		if sd == d { // (a saturated byte equal to d: compared all the same)
+			if n := c.at(slots[j]); n.hash == h && holds(c, n.off, key) {
+				return slots[j]
+			}
+		} else if sd < d {
+			if sd != int(c.distCap) {
+				return none
+			}
+			return findFar(c, key, h, j, d) // saturated: maybe as far as d
 		}
 	}
+}
+
+// findFar is findIn from place j at probe distance d on, where the
+// distance bytes saturate: the distances are worked out.
+func findFar[V any, K string | []byte](c *Map[V], key K, h uint32, j, d int) int32 {
+	m := len(c.slots) - 1
+	for ; ; j, d = (j+1)&m, d+1 {
+		sd := c.distAt(j)
+		if sd < d {
+			return none
+		}
+		if sd == d {
+			if n := c.at(c.slots[j]); n.hash == h && holds(c, n.off, key) {
+				return c.slots[j]
+			}
+		}
+	}
+}
+
+// distAt returns the probe distance plus one of the entry at place j of
+// the index, 0 if there is none. The byte that keeps it saturates at
+// distCap: past that, it is worked out from the entry's hash.
+func (c *Map[V]) distAt(j int) int {
+	if b := c.dist[j]; b < c.distCap {
+		return int(b)
+	}
+	m := len(c.slots) - 1
+	return 1 + (j-int(c.at(c.slots[j]).hash))&m
 }
 
 // holds reports whether the record at off is key's: for a key shorter
@@ -436,29 +482,40 @@ func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 func (c *Map[V]) link(i int32, h uint32) {
 	c.at(i).hash = h
 	c.n++
-	if 2*c.n > len(c.slots) {
+	if 8*c.n > 7*len(c.slots) {
 		c.grow()
 	}
 	c.place(i)
 }
 
-// place files node i in the index at the first free place from its hash's.
+// place files node i in the index: from its hash's place on, it takes
+// the first free place or the place of an entry nearer its own (which
+// moves on in its stead: Robin Hood).
 func (c *Map[V]) place(i int32) {
-	m := len(c.slots) - 1
-	j := int(c.at(i).hash) & m
-	for c.slots[j] != none {
-		j = (j + 1) & m
+	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
+	m := len(slots) - 1
+	for j, d := int(c.at(i).hash)&m, 1; ; j, d = (j+1)&m, d+1 {
+		sd := int(dist[j])
+		if sd == 0 {
+			slots[j], dist[j] = i, uint8(min(d, dcap))
+			return
+		}
+		if sd >= dcap {
+			sd = c.distAt(j)
+		}
+		if sd < d {
+			slots[j], i = i, slots[j]
+			dist[j] = uint8(min(d, dcap))
+			d = sd
+		}
 	}
-	c.slots[j] = i
 }
 
 // grow doubles the index (at least 8 places) and files the nodes of the
 // order list again.
 func (c *Map[V]) grow() {
-	c.slots = make([]int32, max(8, 2*len(c.slots)))
-	for j := range c.slots {
-		c.slots[j] = none
-	}
+	l := max(8, 2*len(c.slots))
+	c.slots, c.dist = make([]int32, l), make([]uint8, l)
 	for i := c.head; i != none; i = c.at(i).next {
 		c.place(i)
 	}
@@ -468,21 +525,25 @@ func (c *Map[V]) grow() {
 // frees it.
 func (c *Map[V]) remove(i int32) {
 	n := c.at(i)
-	m := len(c.slots) - 1
+	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
+	m := len(slots) - 1
 	j := int(n.hash) & m
-	for c.slots[j] != i {
+	for slots[j] != i || dist[j] == 0 {
 		j = (j + 1) & m
 	}
-	// Close the gap: move back each following entry whose hash's place
-	// is not between the gap and where it is (linear probing's deletion).
-	for k := (j + 1) & m; c.slots[k] != none; k = (k + 1) & m {
-		home := int(c.at(c.slots[k]).hash) & m
-		if (k > j && (home <= j || home > k)) || (k < j && home <= j && home > k) {
-			c.slots[j] = c.slots[k]
-			j = k
+	// Close the gap: move back each following entry not at its own place
+	// (Robin Hood's deletion).
+	for k := (j + 1) & m; ; j, k = k, (k+1)&m {
+		d := int(dist[k])
+		if d <= 1 {
+			break
 		}
+		if d >= dcap {
+			d = c.distAt(k)
+		}
+		slots[j], dist[j] = slots[k], uint8(min(d-1, dcap))
 	}
-	c.slots[j] = none
+	dist[j] = 0
 	c.n--
 	c.dead += c.recordEnd(n.off) - int(n.off)
 	c.unlink(i)
@@ -532,7 +593,7 @@ func (c *Map[V]) release(i int32) {
 			c.keys = nil
 		}
 		if len(c.slots) > chunkLen {
-			c.slots = nil
+			c.slots, c.dist = nil, nil
 		}
 		c.keys, c.dead = c.keys[:0], 0
 	}

@@ -88,6 +88,9 @@ func TestAgainstModel(t *testing.T) {
 		if seed%3 == 0 {
 			c.mask = 7 // few hashes: most keys share theirs with others
 		}
+		if seed%2 == 0 {
+			c.distCap = 3 // probe distances past 2 are worked out from hashes
+		}
 		var model []entry // most recently used first
 		ptrs := map[string]*int{}
 		find := func(k string) int {
@@ -234,6 +237,9 @@ func TestArenaCompacts(t *testing.T) {
 	for _, mask := range []uint32{math.MaxUint32, 3} {
 		c := New[int](50)
 		c.mask = mask
+		if mask == 3 {
+			c.distCap = 5
+		}
 		key := func(i int) string { return fmt.Sprintf("%06d", i) + strings.Repeat("k", 100) }
 		for i := range 5000 {
 			c.Put(key(i), i, nil)
