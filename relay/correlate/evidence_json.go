@@ -150,19 +150,20 @@ func (c copied[V]) MarshalJSON() ([]byte, error) {
 // tstateJSON (tstate.saved).
 func appendWindow(b []byte, st *tstate, x []byte) []byte {
 	b = append(b, '{')
-	if st.slots > 0 {
+	vals, slots := st.split(x)
+	if n := len(slots) / slotLen; n > 0 {
 		b = append(b, `"slots":[`...)
-		for i := range int(st.slots) {
+		for i := range n {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			s := slotAt(x, i)
+			s := slotAt(slots, i)
 			b = strconv.AppendInt(append(b, `{"t":`...), s.T, 10)
 			b = append(appendUint(b, `,"id":`, s.ID), '}')
 		}
 		b = append(b, "],"...)
 	}
-	rel := related{vals: x[slotLen*int(st.slots):], n: st.n, Count: st.count}
+	rel := related{vals: vals, n: st.n, Count: st.count}
 	b = appendEvidence(append(b, `"ev":`...), 0, &rel)
 	b = appendInt(b, `,"suppress":`, st.Suppress)
 	b = strconv.AppendInt(append(b, `,"last":`...), st.Last, 10)
@@ -178,7 +179,7 @@ func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
 	b = strconv.AppendInt(append(b, `{"at":`...), s.At, 10)
 	b = strconv.AppendInt(append(b, `,"deadline":`...), s.Deadline, 10)
 	rel := related{vals: p.vals, n: s.n, Count: s.count}
-	b = appendEvidence(append(b, `,"ev":`...), s.id, &rel)
+	b = appendEvidence(append(b, `,"ev":`...), p.id, &rel)
 	// The captured fields that have a value, by name (a map's order).
 	type field struct {
 		name string
@@ -214,7 +215,7 @@ func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
 	if len(p.stream) > 0 {
 		b = snapshot.AppendString(append(b, `,"first":`...), p.stream)
 	} else {
-		b = strconv.AppendUint(append(b, `,"first":"journal:`...), s.id, 10)
+		b = strconv.AppendUint(append(b, `,"first":"journal:`...), p.id, 10)
 		b = append(b, '"')
 	}
 	b = appendUint(b, `,"lease":`, s.Lease)
