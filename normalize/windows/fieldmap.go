@@ -176,6 +176,18 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		default:
 			return false
 		}
+	case wincatalog.DecodeTicketOptions:
+		names := wincatalog.TicketOptions(w.tok(f.From))
+		if len(names) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(names...))
+	case wincatalog.DecodeKerberosEncType:
+		v := wincatalog.KerberosEncType(w.tok(f.From))
+		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeKerberosStatus:
+		v := wincatalog.KerberosStatusName(w.tok(f.From))
+		return v != "" && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
 	case wincatalog.DecodeIPv6Flag:

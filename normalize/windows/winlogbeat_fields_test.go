@@ -53,7 +53,23 @@ func TestWinlogbeatFields(t *testing.T) {
 		secRecord("4769", `"TargetUserName":"jdoe@CORP.EXAMPLE.ORG","TargetDomainName":"CORP.EXAMPLE.ORG","ServiceName":"WKS-9$",`+
 			`"IpAddress":"::ffff:192.0.2.9","IpPort":"50811","Status":"0x0","TicketOptions":"0x40810000","TicketEncryptionType":"0x12"`),
 		map[string]any{"user.name": "jdoe", "user.domain": "CORP.EXAMPLE.ORG", "source.ip": "192.0.2.9", "service.name": "WKS-9$",
-			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested"},
+			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested",
+			"winlog.event_data.TicketOptionsDescription":        []any{"Name-canonicalize", "Renewable", "Forwardable"},
+			"winlog.event_data.TicketEncryptionTypeDescription": "AES256-CTS-HMAC-SHA1-96",
+			"winlog.event_data.StatusDescription":               "KDC_ERR_NONE"},
+	}, {
+		"4771 failed pre-authentication described",
+		secRecord("4771", `"TargetUserName":"eve","TargetSid":"S-1-5-21-1-2-3-1107","ServiceName":"krbtgt/CORP.EXAMPLE.ORG",`+
+			`"TicketOptions":"0x40800010","Status":"0x18","PreAuthType":"2","IpAddress":"::ffff:192.0.2.9","IpPort":"50812"`),
+		map[string]any{"winlog.event_data.StatusDescription": "KDC_ERR_PREAUTH_FAILED",
+			"winlog.event_data.TicketOptionsDescription": []any{"Renewable-ok", "Renewable", "Forwardable"},
+			"event.outcome": "failure", "user.name": "eve"},
+	}, {
+		"4768 failed request: no ticket, encryption type FAIL",
+		secRecord("4768", `"TargetUserName":"ghost","TargetDomainName":"CORP","ServiceName":"krbtgt/CORP","TicketOptions":"0x40810010",`+
+			`"Status":"0x6","TicketEncryptionType":"0xFFFFFFFF","PreAuthType":"-","IpAddress":"::ffff:192.0.2.9","IpPort":"50813"`),
+		map[string]any{"winlog.event_data.StatusDescription": "KDC_ERR_C_PRINCIPAL_UNKNOWN",
+			"winlog.event_data.TicketEncryptionTypeDescription": "FAIL"},
 	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
