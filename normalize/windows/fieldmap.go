@@ -114,7 +114,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeAccount:
 		return setAccount(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeHashes:
-		return setHashes(e, f.To, w.val(f.From))
+		return setHashes(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeObjectPath:
 		key := wincatalog.ObjectPathField(w.val("ObjectType"))
 		return key != "" && setValue(e, rel, key, w.val(f.From))

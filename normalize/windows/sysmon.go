@@ -47,8 +47,10 @@ func zeroHash(h string) bool {
 }
 
 // setHashes sets <prefix>.md5, .sha1, .sha256 and the PE's imphash from a
-// Sysmon Hashes value, lower-case; all-zero placeholders are no hash.
-func setHashes(e *event.Event, prefix, v string) bool {
+// Sysmon Hashes value, lower-case, each also in related.hash (as
+// Winlogbeat's sysmon module lists them); all-zero placeholders are no
+// hash.
+func setHashes(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	keys, known := hashKeys[prefix]
 	set := false
 	for v != "" {
@@ -66,7 +68,9 @@ func setHashes(e *event.Event, prefix, v string) bool {
 			if known {
 				key = keys[i]
 			}
-			e.SetStr(key, lowerASCII(hash))
+			hash = lowerASCII(hash)
+			e.SetStr(key, hash)
+			rel.AddHash(e, hash)
 			set = true
 		}
 	}

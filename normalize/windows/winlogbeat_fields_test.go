@@ -119,14 +119,15 @@ func TestWinlogbeatFields(t *testing.T) {
 		"Sysmon 1 imphash is the PE's, a zero hash none",
 		sysmonRecord("1", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
 			`"Hashes":"MD5=0123456789ABCDEF0123456789ABCDEF,IMPHASH=00000000000000000000000000000000"`),
-		map[string]any{"process.hash.md5": "0123456789abcdef0123456789abcdef", "process.pe.imphash": nil, "process.hash.imphash": nil},
+		map[string]any{"process.hash.md5": "0123456789abcdef0123456789abcdef", "process.pe.imphash": nil, "process.hash.imphash": nil,
+			"related.hash": []any{"0123456789abcdef0123456789abcdef"}},
 	}, {
 		"Sysmon 7 loaded image as file.*",
 		sysmonRecord("7", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
 			`"ImageLoaded":"C:\\Windows\\System32\\wininet.dll","Hashes":"SHA256=AB01,IMPHASH=CD02","Signature":"Microsoft Windows",`+
 			`"SignatureStatus":"Valid","OriginalFileName":"wininet.dll"`),
 		map[string]any{"file.path": `C:\Windows\System32\wininet.dll`, "file.name": "wininet.dll", "file.hash.sha256": "ab01",
-			"file.pe.imphash": "cd02", "file.code_signature.subject_name": "Microsoft Windows",
+			"file.pe.imphash": "cd02", "related.hash": []any{"ab01", "cd02"}, "file.code_signature.subject_name": "Microsoft Windows",
 			"file.code_signature.status": "Valid", "file.pe.original_file_name": "wininet.dll", "dll.path": `C:\Windows\System32\wininet.dll`},
 	}, {
 		"Sysmon 10 source process GUID and thread",
