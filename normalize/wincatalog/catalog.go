@@ -80,7 +80,7 @@ const (
 	DecodePort                   // kept only when a port number other than 0
 	DecodeHost                   // host or domain name; "-" and empty skipped
 	DecodeInitiated              // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
-	DecodeDNSResults             // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses
+	DecodeDNSResults             // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses, all answers in dns.answers
 	DecodeRegistryPath           // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
 	DecodeServiceType            // "0x10" -> "Win32 Own Process" (Microsoft's 4697 page); a name kept as it is
 	DecodeRegistryData           // Sysmon Details "DWORD (0x00000001)" -> <To>.strings ["1"] and <To>.type

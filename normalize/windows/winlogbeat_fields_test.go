@@ -89,7 +89,15 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
 		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
 			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"},
-			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS"},
+			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS",
+			"dns.answers": []any{map[string]any{"data": "edge.example.net", "type": "CNAME"},
+				map[string]any{"data": "192.0.2.7", "type": "A"}}},
+	}, {
+		"Sysmon 22 IPv6 answer, unknown record type",
+		sysmonRecord("22", `"ProcessId":"4412","QueryName":"v6.example.com","QueryStatus":"0",`+
+			`"QueryResults":"type:  4242 odd.example.net;2001:db8::7;","Image":"C:\\Tools\\x.exe"`),
+		map[string]any{"dns.resolved_ip": []any{"2001:db8::7"},
+			"dns.answers": []any{map[string]any{"data": "odd.example.net"}, map[string]any{"data": "2001:db8::7", "type": "AAAA"}}},
 	}, {
 		"Sysmon 23 archived, not executable",
 		sysmonRecord("23", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\notes.txt",`+
