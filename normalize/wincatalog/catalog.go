@@ -135,6 +135,9 @@ const (
 	ChannelRDPConnMgr   = "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"
 	ChannelRDPLocalSess = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"
 	ChannelBITS         = "Microsoft-Windows-Bits-Client/Operational"
+	// ChannelPowerShellClassic is the classic log of Windows PowerShell
+	// (engine and provider lifecycle, pipeline execution details).
+	ChannelPowerShellClassic = "Windows PowerShell"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -160,6 +163,7 @@ var channels = []channelInfo{
 	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}},
 	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
 	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
+	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).

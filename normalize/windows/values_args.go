@@ -105,7 +105,8 @@ func commandLineToArgv(cmd string) []string {
 }
 
 // contextInfoFields maps PowerShell 4103's ContextInfo keys (spaces
-// removed) to ECS fields, as Winlogbeat's powershell module does.
+// removed) and the classic log's detail keys (400, 403, 600, 800:
+// HostId, UserId...) to ECS fields, as Winlogbeat's powershell module does.
 var contextInfoFields = map[string]string{
 	"HostID": "process.entity_id", "HostApplication": "process.command_line", "HostName": "process.title",
 	"User": "user.name", "ShellID": "powershell.id", "EngineVersion": "powershell.engine.version",
@@ -113,6 +114,17 @@ var contextInfoFields = map[string]string{
 	"HostVersion": "powershell.process.executable_version", "CommandName": "powershell.command.name",
 	"CommandType": "powershell.command.type", "CommandPath": "powershell.command.path",
 	"ScriptName": "file.path",
+	// the classic log's spellings and keys
+	"HostId": "process.entity_id", "PipelineId": "powershell.pipeline_id", "RunspaceId": "powershell.runspace_id",
+	"UserId": "user.name", "CommandLine": "powershell.command.value",
+	"NewEngineState": "powershell.engine.new_state", "PreviousEngineState": "powershell.engine.previous_state",
+	"NewProviderState": "powershell.provider.new_state", "ProviderName": "powershell.provider.name",
+}
+
+// contextInfoInts are the keys whose values are numbers: 800's place of
+// a part among the parts of its details.
+var contextInfoInts = map[string]string{
+	"SequenceNumber": "event.sequence", "DetailSequence": "powershell.sequence", "DetailTotal": "powershell.total",
 }
 
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
@@ -129,9 +141,9 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 			continue
 		}
 		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
-		if key == "SequenceNumber" {
+		if to, ok := contextInfoInts[key]; ok {
 			if n, ok := ecs.ParseUint(val); ok {
-				e.SetInt("event.sequence", n)
+				e.SetInt(to, n)
 				set = true
 			}
 			continue

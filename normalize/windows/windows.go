@@ -485,7 +485,7 @@ func (w *winEvent) apply(e *event.Event) {
 	w.index()
 	if w.structured {
 		w.setEventData(e)
-		if w.nameLegacyParams() {
+		if w.isSecurity() && w.nameLegacyParams() { // other logs' ids (Windows PowerShell's 600) are no legacy Security ids
 			w.index() // names changed
 		}
 	}

@@ -99,6 +99,38 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"dns.resolved_ip": []any{"2001:db8::7"},
 			"dns.answers": []any{map[string]any{"data": "odd.example.net"}, map[string]any{"data": "2001:db8::7", "type": "AAAA"}}},
 	}, {
+		"classic PowerShell 400: the engine started, its details",
+		wlbRecord("400", "Windows PowerShell", "PowerShell", `"param1":"Available","param2":"None",`+
+			`"param3":"\tNewEngineState=Available\r\n\tPreviousEngineState=None\r\n\r\n\tSequenceNumber=13\r\n\r\n`+
+			`\tHostName=ConsoleHost\r\n\tHostVersion=5.1.19041.1\r\n\tHostId=5d8e1c2a-0000-4000-8000-00000000000a\r\n`+
+			`\tHostApplication=powershell.exe -NoProfile -File C:\\ops\\sync.ps1\r\n\tEngineVersion=5.1.19041.1\r\n`+
+			`\tRunspaceId=9a0b1c2d-0000-4000-8000-00000000000b\r\n\tPipelineId=\r\n\tCommandName=\r\n\tCommandType=\r\n`+
+			`\tScriptName=\r\n\tCommandPath=\r\n\tCommandLine="`),
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"start"}, "event.module": "powershell",
+			"powershell.engine.new_state": "Available", "powershell.engine.previous_state": "None", "event.sequence": "13",
+			"process.title": "ConsoleHost", "process.entity_id": "5d8e1c2a-0000-4000-8000-00000000000a",
+			"process.command_line":                  `powershell.exe -NoProfile -File C:\ops\sync.ps1`,
+			"process.args":                          []any{"powershell.exe", "-NoProfile", "-File", `C:\ops\sync.ps1`},
+			"powershell.engine.version":             "5.1.19041.1",
+			"powershell.process.executable_version": "5.1.19041.1",
+			"powershell.runspace_id":                "9a0b1c2d-0000-4000-8000-00000000000b",
+			"powershell.pipeline_id":                nil, "powershell.command.name": nil},
+	}, {
+		"classic PowerShell 600: a provider started",
+		wlbRecord("600", "Windows PowerShell", "PowerShell", `"param1":"Registry","param2":"Started",`+
+			`"param3":"\tProviderName=Registry\r\n\tNewProviderState=Started\r\n\r\n\tSequenceNumber=1\r\n\r\n\tHostName=ConsoleHost"`),
+		map[string]any{"powershell.provider.name": "Registry", "powershell.provider.new_state": "Started",
+			"event.type": []any{"info"}, "event.sequence": "1"},
+	}, {
+		"classic PowerShell 800: pipeline details, the user",
+		wlbRecord("800", "Windows PowerShell", "PowerShell", `"param1":"Get-Date",`+
+			`"param2":"\tDetailSequence=1\r\n\tDetailTotal=1\r\n\r\n\tSequenceNumber=42\r\n\r\n\tUserId=CORP\\bob\r\n`+
+			`\tHostName=ConsoleHost\r\n\tPipelineId=3\r\n\tCommandName=Get-Date\r\n\tCommandType=Cmdlet\r\n\tCommandLine=Get-Date ",`+
+			`"param3":"CommandInvocation(Get-Date): \"Get-Date\""`),
+		map[string]any{"user.name": "bob", "user.domain": "CORP", "related.user": []any{"bob"},
+			"powershell.sequence": "1", "powershell.total": "1", "event.sequence": "42", "powershell.pipeline_id": "3",
+			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.command.value": "Get-Date"},
+	}, {
 		"Sysmon 23 archived, not executable",
 		sysmonRecord("23", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\notes.txt",`+
 			`"IsExecutable":"false","Archived":"true"`),
