@@ -116,6 +116,12 @@ func TestWinlogbeatFields(t *testing.T) {
 			"powershell.runspace_id":                "9a0b1c2d-0000-4000-8000-00000000000b",
 			"powershell.pipeline_id":                nil, "powershell.command.name": nil},
 	}, {
+		"PowerShell 4105/4106: a script block's start and end",
+		psRecord("4106", `"ScriptBlockId":"1c2d3e4f-0000-4000-8000-00000000000c","RunspaceId":"9a0b1c2d-0000-4000-8000-00000000000b"`),
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"end"}, "event.module": "powershell",
+			"powershell.file.script_block_id": "1c2d3e4f-0000-4000-8000-00000000000c",
+			"powershell.runspace_id":          "9a0b1c2d-0000-4000-8000-00000000000b"},
+	}, {
 		"classic PowerShell 600: a provider started",
 		wlbRecord("600", "Windows PowerShell", "PowerShell", `"param1":"Registry","param2":"Started",`+
 			`"param3":"\tProviderName=Registry\r\n\tNewProviderState=Started\r\n\r\n\tSequenceNumber=1\r\n\r\n\tHostName=ConsoleHost"`),
