@@ -188,6 +188,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeKerberosStatus:
 		v := wincatalog.KerberosStatusName(w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeInvocationDetails:
+		return setInvocationDetails(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
 	case wincatalog.DecodeIPv6Flag:

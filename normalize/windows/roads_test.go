@@ -95,6 +95,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "0x12"
 	case wincatalog.DecodeKerberosStatus:
 		return "0x18"
+	case wincatalog.DecodeInvocationDetails:
+		return "CommandInvocation(Get-Date): \"Get-Date\"\r\nParameterBinding(Out-Default): name=\"InputObject\"; value=\"x\""
 	case wincatalog.DecodeVerbatim:
 		return "Get-Date |\r\n    "
 	}

@@ -189,3 +189,67 @@ func defenderPath(v string) string {
 	}
 	return path
 }
+
+// setInvocationDetails sets key (powershell.command.invocation_details)
+// from PowerShell's invocation detail lines (4103's Payload, 800's third
+// part), as Winlogbeat's powershell module reads them: each line
+// "Type(Command): value" is {type, related_command, value}; a
+// ParameterBinding's value "name=\"Path\"; value=\"C:\\x\"" gives its name
+// and value; a line of another shape is {value} as given. Empty lines
+// are none.
+func setInvocationDetails(e *event.Event, key, v string) bool {
+	var list []byte
+	for v != "" {
+		var line string
+		line, v, _ = strings.Cut(v, "\n")
+		line = ecs.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if len(list) == 0 {
+			list = append(list, '[')
+		} else {
+			list = append(list, ',')
+		}
+		typ, rest, ok1 := strings.Cut(line, "(")
+		cmd, val, ok2 := strings.Cut(rest, "):")
+		if !ok1 || !ok2 || typ == "" || cmd == "" {
+			list = appendJSONMember(append(list, '{'), "value", line, false)
+			list = append(list, '}')
+			continue
+		}
+		val = ecs.TrimSpace(val)
+		list = appendJSONMember(append(list, '{'), "type", typ, false)
+		list = appendJSONMember(list, "related_command", cmd, true)
+		if typ == "ParameterBinding" {
+			if _, nv, ok := strings.Cut(val, "name="); ok {
+				if name, value, ok := strings.Cut(nv, ";"); ok {
+					if value, ok = strings.CutPrefix(ecs.TrimSpace(value), "value="); ok {
+						list = appendJSONMember(list, "name", name, true)
+						val = value
+					}
+				}
+			}
+		}
+		if val != "" {
+			list = appendJSONMember(list, "value", val, true)
+		}
+		list = append(list, '}')
+	}
+	if len(list) == 0 {
+		return false
+	}
+	e.Set(key, event.RawJSON(string(append(list, ']'))))
+	return true
+}
+
+// appendJSONMember appends "name":"value" to a JSON object being built,
+// after a comma when it is not the first member.
+func appendJSONMember(dst []byte, name, value string, comma bool) []byte {
+	if comma {
+		dst = append(dst, ',')
+	}
+	dst = event.AppendJSONString(dst, name)
+	dst = append(dst, ':')
+	return event.AppendJSONString(dst, value)
+}

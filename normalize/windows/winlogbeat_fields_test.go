@@ -135,7 +135,17 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"param3":"CommandInvocation(Get-Date): \"Get-Date\""`),
 		map[string]any{"user.name": "bob", "user.domain": "CORP", "related.user": []any{"bob"},
 			"powershell.sequence": "1", "powershell.total": "1", "event.sequence": "42", "powershell.pipeline_id": "3",
-			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.command.value": "Get-Date"},
+			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.command.value": "Get-Date",
+			"powershell.command.invocation_details": []any{map[string]any{"type": "CommandInvocation",
+				"related_command": "Get-Date", "value": `"Get-Date"`}}},
+	}, {
+		"4103 invocation details: a binding's name and value, a line of no known shape kept",
+		psRecord("4103", `"ContextInfo":"        Host Name = ConsoleHost\r\n","Payload":"CommandInvocation(Set-Content): \"Set-Content\"\r\n`+
+			`ParameterBinding(Set-Content): name=\"Path\"; value=\"C:\\ops\\a;b.txt\"\r\nsomething else\r\n"`),
+		map[string]any{"powershell.command.invocation_details": []any{
+			map[string]any{"type": "CommandInvocation", "related_command": "Set-Content", "value": `"Set-Content"`},
+			map[string]any{"type": "ParameterBinding", "related_command": "Set-Content", "name": `"Path"`, "value": `"C:\ops\a;b.txt"`},
+			map[string]any{"value": "something else"}}},
 	}, {
 		"Sysmon 23 archived, not executable",
 		sysmonRecord("23", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\notes.txt",`+
