@@ -485,7 +485,7 @@ func (w *winEvent) apply(e *event.Event) {
 	w.index()
 	if w.structured {
 		w.setEventData(e)
-		if w.isSecurity() && w.nameLegacyParams() { // other logs' ids (Windows PowerShell's 600) are no legacy Security ids
+		if w.nameLegacyParams() {
 			w.index() // names changed
 		}
 	}
