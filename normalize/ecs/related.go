@@ -2,8 +2,8 @@ package ecs
 
 import "github.com/nomenhq/nomen/relay/event"
 
-// Related collects an event's related.user, related.ip and related.hosts
-// values while a decoder sets many fields, and writes each list once
+// Related collects an event's related.user, related.ip, related.hosts
+// and related.hash values while a decoder sets many fields, and writes each list once
 // (Flush). event.AddToList searches the event's fields for the list at
 // every value: on a Windows record (~70 fields, several users and
 // addresses) that search cost more than the rest of the mapping of those
@@ -28,10 +28,11 @@ const (
 	relUser = iota
 	relIP
 	relHosts
+	relHash
 	relKinds
 )
 
-var relatedKeys = [relKinds]string{"related.user", "related.ip", "related.hosts"}
+var relatedKeys = [relKinds]string{"related.user", "related.ip", "related.hosts", "related.hash"}
 
 // add adds s to the list of kind k (AddToList's rules: "" and "-" are not
 // values). Small enough to inline: the nil receiver's way costs the other
@@ -72,6 +73,9 @@ func (r *Related) spill(e *event.Event) {
 
 // AddUser adds s to related.user.
 func (r *Related) AddUser(e *event.Event, s string) { r.add(e, relUser, s) }
+
+// AddHash adds s to related.hash.
+func (r *Related) AddHash(e *event.Event, s string) { r.add(e, relHash, s) }
 
 // Flush writes the held values to e and empties r. from is len(e.Fields)
 // when r began collecting: a list among the fields before it (set by

@@ -62,37 +62,41 @@ type Field struct {
 type Decode uint8
 
 const (
-	DecodeNone         Decode = iota
-	DecodeHex                 // "0x1a2c" (or a 2003 decimal) -> integer: pids, exit codes
-	DecodeInt                 // decimal integer (WFP and Sysmon pids)
-	DecodeSID                 // kept only when it is an "S-1-..." SID
-	DecodeLogonID             // lower-case hex "0x3e7"; 2003's "(0x0,0x3E7)" joined
-	DecodeLogonType           // number -> LogonType name
-	DecodeStatus              // NTSTATUS or Kerberos result code -> Status text
-	DecodeMessage             // "%%2313" parameter message -> its text (logon failure reasons)
-	DecodeUAC                 // hex account-control value -> UACFlags names
-	DecodeAccessMask          // hex access mask -> AccessMask names
-	DecodeDirection           // "%%14592"/"%%14593" -> "inbound"/"outbound"
-	DecodeAccount             // "DOMAIN\name" -> name (the domain goes to the sibling .domain field)
-	DecodeHashes              // Sysmon "SHA256=...,MD5=..." -> <To>.sha256, <To>.md5 ...
-	DecodeObjectPath          // file.path for ObjectType File, registry.path for Key, else kept in winlog.event_data
-	DecodeIP                  // kept only when an IP address ("::ffff:" unmapped)
-	DecodePort                // kept only when a port number other than 0
-	DecodeHost                // host or domain name; "-" and empty skipped
-	DecodeInitiated           // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
-	DecodeDNSResults          // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses
-	DecodeRegistryPath        // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
-	DecodeServiceType         // "0x10" -> "Win32 Own Process" (Microsoft's 4697 page); a name kept as it is
-	DecodeRegistryData        // Sysmon Details "DWORD (0x00000001)" -> <To>.strings ["1"] and <To>.type
-	DecodeArgv                // command line -> <To> (args, as Windows' CommandLineToArgvW splits them) and <To>_count
-	DecodeArgvQuoted          // command line -> <To>, split at white space outside quotes, quotes kept (Winlogbeat's 4688 split)
-	DecodeContextInfo         // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
-	DecodeIPv6Flag            // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
-	DecodeVerbatim            // the value exactly as given, white space kept (a script block part's text)
-	DecodeDNSQuery            // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
-	DecodeDNSStatus           // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
-	DecodeBool                // "true"/"false" (any case) -> a boolean
-	DecodeDefenderPath        // Defender's "file:_C:\x.exe; process:_pid:..." -> the first resource's path, "file:_" cut
+	DecodeNone              Decode = iota
+	DecodeHex                      // "0x1a2c" (or a 2003 decimal) -> integer: pids, exit codes
+	DecodeInt                      // decimal integer (WFP and Sysmon pids)
+	DecodeSID                      // kept only when it is an "S-1-..." SID
+	DecodeLogonID                  // lower-case hex "0x3e7"; 2003's "(0x0,0x3E7)" joined
+	DecodeLogonType                // number -> LogonType name
+	DecodeStatus                   // NTSTATUS or Kerberos result code -> Status text
+	DecodeMessage                  // "%%2313" parameter message -> its text (logon failure reasons)
+	DecodeUAC                      // hex account-control value -> UACFlags names
+	DecodeAccessMask               // hex access mask -> AccessMask names
+	DecodeDirection                // "%%14592"/"%%14593" -> "inbound"/"outbound"
+	DecodeAccount                  // "DOMAIN\name" -> name (the domain goes to the sibling .domain field)
+	DecodeHashes                   // Sysmon "SHA256=...,MD5=..." -> <To>.sha256, <To>.md5 ...
+	DecodeObjectPath               // file.path for ObjectType File, registry.path for Key, else kept in winlog.event_data
+	DecodeIP                       // kept only when an IP address ("::ffff:" unmapped)
+	DecodePort                     // kept only when a port number other than 0
+	DecodeHost                     // host or domain name; "-" and empty skipped
+	DecodeInitiated                // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
+	DecodeDNSResults               // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses, all answers in dns.answers
+	DecodeRegistryPath             // "HKLM\Software\k\v" -> <To> and registry.hive/key/value (value for value events)
+	DecodeServiceType              // "0x10" -> "Win32 Own Process" (Microsoft's 4697 page); a name kept as it is
+	DecodeRegistryData             // Sysmon Details "DWORD (0x00000001)" -> <To>.strings ["1"] and <To>.type
+	DecodeArgv                     // command line -> <To> (args, as Windows' CommandLineToArgvW splits them) and <To>_count
+	DecodeArgvQuoted               // command line -> <To>, split at white space outside quotes, quotes kept (Winlogbeat's 4688 split)
+	DecodeContextInfo              // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
+	DecodeIPv6Flag                 // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
+	DecodeVerbatim                 // the value exactly as given, white space kept (a script block part's text)
+	DecodeDNSQuery                 // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
+	DecodeDNSStatus                // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
+	DecodeBool                     // "true"/"false" (any case) -> a boolean
+	DecodeDefenderPath             // Defender's "file:_C:\x.exe; process:_pid:..." -> the first resource's path, "file:_" cut
+	DecodeTicketOptions            // Kerberos TicketOptions "0x40810000" -> the option names (TicketOptions)
+	DecodeKerberosEncType          // Kerberos TicketEncryptionType "0x12" -> "AES256-CTS-HMAC-SHA1-96"
+	DecodeKerberosStatus           // Kerberos result code "0x18" -> "KDC_ERR_PREAUTH_FAILED"
+	DecodeInvocationDetails        // PowerShell's "CommandInvocation(Get-Date): ..." lines -> {type, related_command, name, value} objects
 )
 
 var decodeNames = [...]string{
@@ -104,7 +108,8 @@ var decodeNames = [...]string{
 	DecodeRegistryPath: "registry-path", DecodeServiceType: "service-type", DecodeRegistryData: "registry-data",
 	DecodeArgv: "argv", DecodeArgvQuoted: "argv-quoted", DecodeContextInfo: "context-info", DecodeIPv6Flag: "ipv6-flag",
 	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query", DecodeDNSStatus: "dns-status", DecodeBool: "bool",
-	DecodeDefenderPath: "defender-path",
+	DecodeDefenderPath: "defender-path", DecodeTicketOptions: "ticket-options", DecodeKerberosEncType: "krb-etype",
+	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
 }
 
 func (d Decode) String() string { return decodeNames[d] }
@@ -131,6 +136,9 @@ const (
 	ChannelRDPConnMgr   = "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"
 	ChannelRDPLocalSess = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"
 	ChannelBITS         = "Microsoft-Windows-Bits-Client/Operational"
+	// ChannelPowerShellClassic is the classic log of Windows PowerShell
+	// (engine and provider lifecycle, pipeline execution details).
+	ChannelPowerShellClassic = "Windows PowerShell"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -156,6 +164,7 @@ var channels = []channelInfo{
 	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}},
 	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
 	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
+	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).

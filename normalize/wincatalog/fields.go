@@ -63,7 +63,10 @@ var fieldGroups = map[string]fieldGroup{
 	"kerberos": {"a Kerberos ticket request", []string{
 		"TargetUserName>user.name", "TargetDomainName>user.domain", "TargetSid>user.id:sid",
 		"ServiceName>service.name", "ServiceSid>service.id:sid", "IpAddress>source.ip:ip", "IpPort>source.port:port",
-		"Status>event.reason:status", "TicketEncryptionType>winlog.event_data.TicketEncryptionType",
+		"Status>winlog.event_data.StatusDescription:krb-status", "Status>event.reason:status",
+		"TicketEncryptionType>winlog.event_data.TicketEncryptionTypeDescription:krb-etype",
+		"TicketEncryptionType>winlog.event_data.TicketEncryptionType",
+		"TicketOptions>winlog.event_data.TicketOptionsDescription:ticket-options",
 		"TicketOptions>winlog.event_data.TicketOptions", "PreAuthType>winlog.event_data.PreAuthType"}},
 	"ntlm": {"an NTLM credential validation", []string{
 		"TargetUserName>user.name", "Workstation>source.domain:host", "Status>event.reason:status",

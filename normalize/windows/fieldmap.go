@@ -114,7 +114,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeAccount:
 		return setAccount(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeHashes:
-		return setHashes(e, f.To, w.val(f.From))
+		return setHashes(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeObjectPath:
 		key := wincatalog.ObjectPathField(w.val("ObjectType"))
 		return key != "" && setValue(e, rel, key, w.val(f.From))
@@ -176,6 +176,20 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		default:
 			return false
 		}
+	case wincatalog.DecodeTicketOptions:
+		names := wincatalog.TicketOptions(w.tok(f.From))
+		if len(names) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(names...))
+	case wincatalog.DecodeKerberosEncType:
+		v := wincatalog.KerberosEncType(w.tok(f.From))
+		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeKerberosStatus:
+		v := wincatalog.KerberosStatusName(w.tok(f.From))
+		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeInvocationDetails:
+		return setInvocationDetails(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
 	case wincatalog.DecodeIPv6Flag:

@@ -73,7 +73,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 }
 
 // module is event.module: the name of Winlogbeat's module for the log
-// (security, sysmon, powershell), so that searches written for its events
+// (security, sysmon, powershell: both PowerShell logs), so that searches written for its events
 // find these; "" for other logs. A record that names no log is of the
 // log its row is of (a Sysmon record by its provider), else Security's.
 func (w *winEvent) module(ent *wincatalog.Entry) string {
@@ -86,7 +86,7 @@ func (w *winEvent) module(ent *wincatalog.Entry) string {
 		return "security"
 	case strings.EqualFold(ch, wincatalog.ChannelSysmon):
 		return "sysmon"
-	case strings.EqualFold(ch, wincatalog.ChannelPowerShell):
+	case strings.EqualFold(ch, wincatalog.ChannelPowerShell) || strings.EqualFold(ch, wincatalog.ChannelPowerShellClassic):
 		return "powershell"
 	}
 	return ""

@@ -89,6 +89,14 @@ func sampleValue(f wincatalog.Field) string {
 		return "true"
 	case wincatalog.DecodeDNSQuery:
 		return "www.example.com"
+	case wincatalog.DecodeTicketOptions:
+		return "0x40810000"
+	case wincatalog.DecodeKerberosEncType:
+		return "0x12"
+	case wincatalog.DecodeKerberosStatus:
+		return "0x18"
+	case wincatalog.DecodeInvocationDetails:
+		return "CommandInvocation(Get-Date): \"Get-Date\"\r\nParameterBinding(Out-Default): name=\"InputObject\"; value=\"x\""
 	case wincatalog.DecodeVerbatim:
 		return "Get-Date |\r\n    "
 	}

@@ -47,8 +47,10 @@ func zeroHash(h string) bool {
 }
 
 // setHashes sets <prefix>.md5, .sha1, .sha256 and the PE's imphash from a
-// Sysmon Hashes value, lower-case; all-zero placeholders are no hash.
-func setHashes(e *event.Event, prefix, v string) bool {
+// Sysmon Hashes value, lower-case, each also in related.hash (as
+// Winlogbeat's sysmon module lists them); all-zero placeholders are no
+// hash.
+func setHashes(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	keys, known := hashKeys[prefix]
 	set := false
 	for v != "" {
@@ -66,7 +68,9 @@ func setHashes(e *event.Event, prefix, v string) bool {
 			if known {
 				key = keys[i]
 			}
-			e.SetStr(key, lowerASCII(hash))
+			hash = lowerASCII(hash)
+			e.SetStr(key, hash)
+			rel.AddHash(e, hash)
 			set = true
 		}
 	}
@@ -84,11 +88,14 @@ func lowerASCII(s string) string {
 }
 
 // setDNSResults sets the addresses of a Sysmon QueryResults
-// ("type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;"): the CNAMEs
-// and record types it also lists are not addresses; the names a record
-// points to ("cdn.example.net") are related hosts.
+// ("type:  5 cdn.example.net;::ffff:192.0.2.44;192.0.2.45;") in key
+// (dns.resolved_ip) and every answer in dns.answers ({"data", "type"}
+// objects, as Winlogbeat's sysmon module gives them: a "type: N name"
+// record by its DNS type's name, an address as an A or AAAA record);
+// the names a record points to ("cdn.example.net") are related hosts.
 func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 	var ips []string
+	var answers []byte
 	for v != "" {
 		var item string
 		item, v, _ = strings.Cut(v, ";")
@@ -96,13 +103,22 @@ func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 		if rest, ok := strings.CutPrefix(item, "type:"); ok {
 			if f := strings.Fields(rest); len(f) == 2 {
 				rel.SetHostname(e, "", f[1])
+				answers = appendDNSAnswer(answers, f[1], dnsTypeName(f[0]))
 			}
 			continue
 		}
 		if ecs.IsIP(item) {
 			ips = append(ips, item)
 			rel.AddIP(e, item)
+			typ := "A"
+			if strings.IndexByte(item, ':') >= 0 {
+				typ = "AAAA"
+			}
+			answers = appendDNSAnswer(answers, item, typ)
 		}
+	}
+	if len(answers) > 0 {
+		e.Set("dns.answers", event.RawJSON(string(append(answers, ']'))))
 	}
 	if len(ips) == 0 {
 		return false
@@ -110,6 +126,40 @@ func setDNSResults(e *event.Event, rel *ecs.Related, key, v string) bool {
 	e.Set(key, event.Strings(ips...))
 	return true
 }
+
+// appendDNSAnswer appends {"data":..,"type":..} to a JSON list being
+// built (its "[" the first time); a type without a name is left out.
+func appendDNSAnswer(list []byte, data, typ string) []byte {
+	if len(list) == 0 {
+		list = append(list, '[')
+	} else {
+		list = append(list, ',')
+	}
+	list = append(list, `{"data":`...)
+	list = event.AppendJSONString(list, data)
+	if typ != "" {
+		list = append(list, `,"type":`...)
+		list = event.AppendJSONString(list, typ)
+	}
+	return append(list, '}')
+}
+
+// dnsTypes names the DNS record types by number (Microsoft's DNS
+// constants, DNS_TYPE_*, the IANA registry's names).
+var dnsTypes = map[string]string{
+	"1": "A", "2": "NS", "3": "MD", "4": "MF", "5": "CNAME", "6": "SOA", "7": "MB", "8": "MG", "9": "MR",
+	"10": "NULL", "11": "WKS", "12": "PTR", "13": "HINFO", "14": "MINFO", "15": "MX", "16": "TXT", "17": "RP",
+	"18": "AFSDB", "19": "X25", "20": "ISDN", "21": "RT", "22": "NSAP", "23": "NSAPPTR", "24": "SIG", "25": "KEY",
+	"26": "PX", "27": "GPOS", "28": "AAAA", "29": "LOC", "30": "NXT", "31": "EID", "32": "NIMLOC", "33": "SRV",
+	"34": "ATMA", "35": "NAPTR", "36": "KX", "37": "CERT", "38": "A6", "39": "DNAME", "40": "SINK", "41": "OPT",
+	"43": "DS", "46": "RRSIG", "47": "NSEC", "48": "DNSKEY", "49": "DHCID", "50": "NSEC3", "51": "NSEC3PARAM",
+	"52": "TLSA", "64": "SVCB", "65": "HTTPS", "99": "SPF", "100": "UINFO", "101": "UID", "102": "GID", "103": "UNSPEC",
+	"248": "ADDRS", "249": "TKEY", "250": "TSIG", "251": "IXFR", "252": "AXFR", "253": "MAILB", "254": "MAILA", "255": "ANY",
+	"65281": "WINS", "65282": "WINSR",
+}
+
+// dnsTypeName is the name of a DNS record type number, "" if unknown.
+func dnsTypeName(n string) string { return dnsTypes[n] }
 
 // setRegistryPath sets the registry path and its hive, key and (for value
 // events: Sysmon's EventType SetValue, CreateValue, DeleteValue...) value:

@@ -105,7 +105,8 @@ func commandLineToArgv(cmd string) []string {
 }
 
 // contextInfoFields maps PowerShell 4103's ContextInfo keys (spaces
-// removed) to ECS fields, as Winlogbeat's powershell module does.
+// removed) and the classic log's detail keys (400, 403, 600, 800:
+// HostId, UserId...) to ECS fields, as Winlogbeat's powershell module does.
 var contextInfoFields = map[string]string{
 	"HostID": "process.entity_id", "HostApplication": "process.command_line", "HostName": "process.title",
 	"User": "user.name", "ShellID": "powershell.id", "EngineVersion": "powershell.engine.version",
@@ -113,6 +114,17 @@ var contextInfoFields = map[string]string{
 	"HostVersion": "powershell.process.executable_version", "CommandName": "powershell.command.name",
 	"CommandType": "powershell.command.type", "CommandPath": "powershell.command.path",
 	"ScriptName": "file.path",
+	// the classic log's spellings and keys
+	"HostId": "process.entity_id", "PipelineId": "powershell.pipeline_id", "RunspaceId": "powershell.runspace_id",
+	"UserId": "user.name", "CommandLine": "powershell.command.value",
+	"NewEngineState": "powershell.engine.new_state", "PreviousEngineState": "powershell.engine.previous_state",
+	"NewProviderState": "powershell.provider.new_state", "ProviderName": "powershell.provider.name",
+}
+
+// contextInfoInts are the keys whose values are numbers: 800's place of
+// a part among the parts of its details.
+var contextInfoInts = map[string]string{
+	"SequenceNumber": "event.sequence", "DetailSequence": "powershell.sequence", "DetailTotal": "powershell.total",
 }
 
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
@@ -129,9 +141,9 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 			continue
 		}
 		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
-		if key == "SequenceNumber" {
+		if to, ok := contextInfoInts[key]; ok {
 			if n, ok := ecs.ParseUint(val); ok {
-				e.SetInt("event.sequence", n)
+				e.SetInt(to, n)
 				set = true
 			}
 			continue
@@ -176,4 +188,68 @@ func defenderPath(v string) string {
 		return ""
 	}
 	return path
+}
+
+// setInvocationDetails sets key (powershell.command.invocation_details)
+// from PowerShell's invocation detail lines (4103's Payload, 800's third
+// part), as Winlogbeat's powershell module reads them: each line
+// "Type(Command): value" is {type, related_command, value}; a
+// ParameterBinding's value "name=\"Path\"; value=\"C:\\x\"" gives its name
+// and value; a line of another shape is {value} as given. Empty lines
+// are none.
+func setInvocationDetails(e *event.Event, key, v string) bool {
+	var list []byte
+	for v != "" {
+		var line string
+		line, v, _ = strings.Cut(v, "\n")
+		line = ecs.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if len(list) == 0 {
+			list = append(list, '[')
+		} else {
+			list = append(list, ',')
+		}
+		typ, rest, ok1 := strings.Cut(line, "(")
+		cmd, val, ok2 := strings.Cut(rest, "):")
+		if !ok1 || !ok2 || typ == "" || cmd == "" {
+			list = appendJSONMember(append(list, '{'), "value", line, false)
+			list = append(list, '}')
+			continue
+		}
+		val = ecs.TrimSpace(val)
+		list = appendJSONMember(append(list, '{'), "type", typ, false)
+		list = appendJSONMember(list, "related_command", cmd, true)
+		if typ == "ParameterBinding" {
+			if _, nv, ok := strings.Cut(val, "name="); ok {
+				if name, value, ok := strings.Cut(nv, ";"); ok {
+					if value, ok = strings.CutPrefix(ecs.TrimSpace(value), "value="); ok {
+						list = appendJSONMember(list, "name", name, true)
+						val = value
+					}
+				}
+			}
+		}
+		if val != "" {
+			list = appendJSONMember(list, "value", val, true)
+		}
+		list = append(list, '}')
+	}
+	if len(list) == 0 {
+		return false
+	}
+	e.Set(key, event.RawJSON(string(append(list, ']'))))
+	return true
+}
+
+// appendJSONMember appends "name":"value" to a JSON object being built,
+// after a comma when it is not the first member.
+func appendJSONMember(dst []byte, name, value string, comma bool) []byte {
+	if comma {
+		dst = append(dst, ',')
+	}
+	dst = event.AppendJSONString(dst, name)
+	dst = append(dst, ':')
+	return event.AppendJSONString(dst, value)
 }

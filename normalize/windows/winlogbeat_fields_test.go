@@ -53,7 +53,23 @@ func TestWinlogbeatFields(t *testing.T) {
 		secRecord("4769", `"TargetUserName":"jdoe@CORP.EXAMPLE.ORG","TargetDomainName":"CORP.EXAMPLE.ORG","ServiceName":"WKS-9$",`+
 			`"IpAddress":"::ffff:192.0.2.9","IpPort":"50811","Status":"0x0","TicketOptions":"0x40810000","TicketEncryptionType":"0x12"`),
 		map[string]any{"user.name": "jdoe", "user.domain": "CORP.EXAMPLE.ORG", "source.ip": "192.0.2.9", "service.name": "WKS-9$",
-			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested"},
+			"related.user": []any{"jdoe"}, "event.action": "kerberos-service-ticket-requested",
+			"winlog.event_data.TicketOptionsDescription":        []any{"Name-canonicalize", "Renewable", "Forwardable"},
+			"winlog.event_data.TicketEncryptionTypeDescription": "AES256-CTS-HMAC-SHA1-96",
+			"winlog.event_data.StatusDescription":               "KDC_ERR_NONE"},
+	}, {
+		"4771 failed pre-authentication described",
+		secRecord("4771", `"TargetUserName":"eve","TargetSid":"S-1-5-21-1-2-3-1107","ServiceName":"krbtgt/CORP.EXAMPLE.ORG",`+
+			`"TicketOptions":"0x40800010","Status":"0x18","PreAuthType":"2","IpAddress":"::ffff:192.0.2.9","IpPort":"50812"`),
+		map[string]any{"winlog.event_data.StatusDescription": "KDC_ERR_PREAUTH_FAILED",
+			"winlog.event_data.TicketOptionsDescription": []any{"Renewable-ok", "Renewable", "Forwardable"},
+			"event.outcome": "failure", "user.name": "eve"},
+	}, {
+		"4768 failed request: no ticket, encryption type FAIL",
+		secRecord("4768", `"TargetUserName":"ghost","TargetDomainName":"CORP","ServiceName":"krbtgt/CORP","TicketOptions":"0x40810010",`+
+			`"Status":"0x6","TicketEncryptionType":"0xFFFFFFFF","PreAuthType":"-","IpAddress":"::ffff:192.0.2.9","IpPort":"50813"`),
+		map[string]any{"winlog.event_data.StatusDescription": "KDC_ERR_C_PRINCIPAL_UNKNOWN",
+			"winlog.event_data.TicketEncryptionTypeDescription": "FAIL"},
 	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
@@ -73,7 +89,63 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
 		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
 			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"},
-			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS"},
+			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS",
+			"dns.answers": []any{map[string]any{"data": "edge.example.net", "type": "CNAME"},
+				map[string]any{"data": "192.0.2.7", "type": "A"}}},
+	}, {
+		"Sysmon 22 IPv6 answer, unknown record type",
+		sysmonRecord("22", `"ProcessId":"4412","QueryName":"v6.example.com","QueryStatus":"0",`+
+			`"QueryResults":"type:  4242 odd.example.net;2001:db8::7;","Image":"C:\\Tools\\x.exe"`),
+		map[string]any{"dns.resolved_ip": []any{"2001:db8::7"},
+			"dns.answers": []any{map[string]any{"data": "odd.example.net"}, map[string]any{"data": "2001:db8::7", "type": "AAAA"}}},
+	}, {
+		"classic PowerShell 400: the engine started, its details",
+		wlbRecord("400", "Windows PowerShell", "PowerShell", `"param1":"Available","param2":"None",`+
+			`"param3":"\tNewEngineState=Available\r\n\tPreviousEngineState=None\r\n\r\n\tSequenceNumber=13\r\n\r\n`+
+			`\tHostName=ConsoleHost\r\n\tHostVersion=5.1.19041.1\r\n\tHostId=5d8e1c2a-0000-4000-8000-00000000000a\r\n`+
+			`\tHostApplication=powershell.exe -NoProfile -File C:\\ops\\sync.ps1\r\n\tEngineVersion=5.1.19041.1\r\n`+
+			`\tRunspaceId=9a0b1c2d-0000-4000-8000-00000000000b\r\n\tPipelineId=\r\n\tCommandName=\r\n\tCommandType=\r\n`+
+			`\tScriptName=\r\n\tCommandPath=\r\n\tCommandLine="`),
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"start"}, "event.module": "powershell",
+			"powershell.engine.new_state": "Available", "powershell.engine.previous_state": "None", "event.sequence": "13",
+			"process.title": "ConsoleHost", "process.entity_id": "5d8e1c2a-0000-4000-8000-00000000000a",
+			"process.command_line":                  `powershell.exe -NoProfile -File C:\ops\sync.ps1`,
+			"process.args":                          []any{"powershell.exe", "-NoProfile", "-File", `C:\ops\sync.ps1`},
+			"powershell.engine.version":             "5.1.19041.1",
+			"powershell.process.executable_version": "5.1.19041.1",
+			"powershell.runspace_id":                "9a0b1c2d-0000-4000-8000-00000000000b",
+			"powershell.pipeline_id":                nil, "powershell.command.name": nil},
+	}, {
+		"PowerShell 4105/4106: a script block's start and end",
+		psRecord("4106", `"ScriptBlockId":"1c2d3e4f-0000-4000-8000-00000000000c","RunspaceId":"9a0b1c2d-0000-4000-8000-00000000000b"`),
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"end"}, "event.module": "powershell",
+			"powershell.file.script_block_id": "1c2d3e4f-0000-4000-8000-00000000000c",
+			"powershell.runspace_id":          "9a0b1c2d-0000-4000-8000-00000000000b"},
+	}, {
+		"classic PowerShell 600: a provider started",
+		wlbRecord("600", "Windows PowerShell", "PowerShell", `"param1":"Registry","param2":"Started",`+
+			`"param3":"\tProviderName=Registry\r\n\tNewProviderState=Started\r\n\r\n\tSequenceNumber=1\r\n\r\n\tHostName=ConsoleHost"`),
+		map[string]any{"powershell.provider.name": "Registry", "powershell.provider.new_state": "Started",
+			"event.type": []any{"info"}, "event.sequence": "1"},
+	}, {
+		"classic PowerShell 800: pipeline details, the user",
+		wlbRecord("800", "Windows PowerShell", "PowerShell", `"param1":"Get-Date",`+
+			`"param2":"\tDetailSequence=1\r\n\tDetailTotal=1\r\n\r\n\tSequenceNumber=42\r\n\r\n\tUserId=CORP\\bob\r\n`+
+			`\tHostName=ConsoleHost\r\n\tPipelineId=3\r\n\tCommandName=Get-Date\r\n\tCommandType=Cmdlet\r\n\tCommandLine=Get-Date ",`+
+			`"param3":"CommandInvocation(Get-Date): \"Get-Date\""`),
+		map[string]any{"user.name": "bob", "user.domain": "CORP", "related.user": []any{"bob"},
+			"powershell.sequence": "1", "powershell.total": "1", "event.sequence": "42", "powershell.pipeline_id": "3",
+			"powershell.command.name": "Get-Date", "powershell.command.type": "Cmdlet", "powershell.command.value": "Get-Date",
+			"powershell.command.invocation_details": []any{map[string]any{"type": "CommandInvocation",
+				"related_command": "Get-Date", "value": `"Get-Date"`}}},
+	}, {
+		"4103 invocation details: a binding's name and value, a line of no known shape kept",
+		psRecord("4103", `"ContextInfo":"        Host Name = ConsoleHost\r\n","Payload":"CommandInvocation(Set-Content): \"Set-Content\"\r\n`+
+			`ParameterBinding(Set-Content): name=\"Path\"; value=\"C:\\ops\\a;b.txt\"\r\nsomething else\r\n"`),
+		map[string]any{"powershell.command.invocation_details": []any{
+			map[string]any{"type": "CommandInvocation", "related_command": "Set-Content", "value": `"Set-Content"`},
+			map[string]any{"type": "ParameterBinding", "related_command": "Set-Content", "name": `"Path"`, "value": `"C:\ops\a;b.txt"`},
+			map[string]any{"value": "something else"}}},
 	}, {
 		"Sysmon 23 archived, not executable",
 		sysmonRecord("23", `"ProcessId":"4412","Image":"C:\\Tools\\x.exe","TargetFilename":"C:\\Users\\bob\\notes.txt",`+
@@ -103,14 +175,15 @@ func TestWinlogbeatFields(t *testing.T) {
 		"Sysmon 1 imphash is the PE's, a zero hash none",
 		sysmonRecord("1", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
 			`"Hashes":"MD5=0123456789ABCDEF0123456789ABCDEF,IMPHASH=00000000000000000000000000000000"`),
-		map[string]any{"process.hash.md5": "0123456789abcdef0123456789abcdef", "process.pe.imphash": nil, "process.hash.imphash": nil},
+		map[string]any{"process.hash.md5": "0123456789abcdef0123456789abcdef", "process.pe.imphash": nil, "process.hash.imphash": nil,
+			"related.hash": []any{"0123456789abcdef0123456789abcdef"}},
 	}, {
 		"Sysmon 7 loaded image as file.*",
 		sysmonRecord("7", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
 			`"ImageLoaded":"C:\\Windows\\System32\\wininet.dll","Hashes":"SHA256=AB01,IMPHASH=CD02","Signature":"Microsoft Windows",`+
 			`"SignatureStatus":"Valid","OriginalFileName":"wininet.dll"`),
 		map[string]any{"file.path": `C:\Windows\System32\wininet.dll`, "file.name": "wininet.dll", "file.hash.sha256": "ab01",
-			"file.pe.imphash": "cd02", "file.code_signature.subject_name": "Microsoft Windows",
+			"file.pe.imphash": "cd02", "related.hash": []any{"ab01", "cd02"}, "file.code_signature.subject_name": "Microsoft Windows",
 			"file.code_signature.status": "Valid", "file.pe.original_file_name": "wininet.dll", "dll.path": `C:\Windows\System32\wininet.dll`},
 	}, {
 		"Sysmon 10 source process GUID and thread",
