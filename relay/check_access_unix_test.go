@@ -44,7 +44,7 @@ where = { "evnt.category" = "authentication" }
 	r := checkAs(path, account{name: "svc", uid: 54321, gids: []uint32{54321}})
 	wantProblems(t, r.Errors,
 		path+":1: state_dir "+locked+"/state: user svc cannot create",
-		path+":3: listener \"tls\": tls: open "+dir+"/missing.crt: no such file",
+		path+":3: listener \"tls\": tls: cert: open "+dir+"/missing.crt: no such file",
 		path+":12: output \"archive\": path "+locked+"/out/events.jsonl: user svc cannot create",
 	)
 	wantProblems(t, r.Warnings,
