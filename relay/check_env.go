@@ -168,7 +168,7 @@ func (c *Config) checkPaths(data []byte, acct account, p *problems) {
 		}
 		for _, f := range files {
 			if err := acct.canRead(f); err != nil {
-				p.errorf(keyLine(data, "rules"), "normalize.rules: %v", err)
+				p.errorf(keyLine(data, "rules"), "normalize.rules %s: %v", f, err)
 			}
 		}
 	}
