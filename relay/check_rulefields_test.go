@@ -55,3 +55,21 @@ window = "60s"
 		t.Errorf("want one warning (the rule with the typo), got %q", p.warning)
 	}
 }
+
+// An invalid value of a [section] key (not a listener or output) is
+// reported with the line that sets it, as the other errors are.
+func TestCheckSectionKeyErrorHasLine(t *testing.T) {
+	path := writeCheckConfig(t, `state_dir = "{{.Dir}}/state"
+
+[log]
+format = "text"
+level = "verbose"
+
+[[listener]]
+name = "udp"
+protocol = "udp"
+address = "127.0.0.1:0"
+`)
+	r := Check(path, CheckOptions{})
+	wantProblems(t, r.Errors, path+`:5: log.level "verbose"`)
+}
