@@ -3,8 +3,6 @@ package forward
 import (
 	"crypto/tls"
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/nomenhq/nomen/internal/tlsconf"
 )
@@ -30,20 +28,16 @@ type TLSConfig struct {
 // IsZero reports whether no TLS option is set.
 func (c TLSConfig) IsZero() bool { return c == TLSConfig{} }
 
-// Validate checks that the files exist and come in pairs.
+// Validate checks that the files load and come in pairs.
 func (c TLSConfig) Validate() error {
 	if (c.Cert == "") != (c.Key == "") {
 		return errors.New("tls: cert and key must be given together")
 	}
-	for _, f := range []string{c.CA, c.Cert, c.Key} {
-		if f == "" {
-			continue
-		}
-		if _, err := os.Stat(f); err != nil {
-			return fmt.Errorf("tls: %w", err)
-		}
-	}
-	return nil
+	// Loading the files (not only finding them) makes `nomen check` catch
+	// a key that is not PEM or does not match its certificate, which
+	// otherwise surfaces only when the output first connects.
+	_, err := c.Build("")
+	return err
 }
 
 // Build returns the client *tls.Config (TLS 1.2 minimum). serverName is

@@ -44,7 +44,7 @@ where = { "evnt.category" = "authentication" }
 	r := checkAs(path, account{name: "svc", uid: 54321, gids: []uint32{54321}})
 	wantProblems(t, r.Errors,
 		path+":1: state_dir "+locked+"/state: user svc cannot create",
-		path+":3: listener \"tls\": tls: open "+dir+"/missing.crt: no such file",
+		path+":3: listener \"tls\": tls: cert: open "+dir+"/missing.crt: no such file",
 		path+":12: output \"archive\": path "+locked+"/out/events.jsonl: user svc cannot create",
 	)
 	wantProblems(t, r.Warnings,
@@ -138,5 +138,34 @@ nkey = "` + secret + `/edge.nk"
 		path+":3: listener \"central\": creds "+creds+": user svc cannot read",
 		path+":3: listener \"central\": dead_letter "+secret+"/dl.jsonl: user svc cannot enter directory "+secret,
 		path+":10: listener \"other\": nkey "+secret+"/edge.nk: user svc cannot enter directory "+secret,
+	)
+}
+
+// A rule file the service cannot read is named: with several files behind
+// one pattern, "cannot enter directory" alone would repeat one identical
+// line per file without saying which.
+func TestCheckNamesUnreadableRuleFile(t *testing.T) {
+	dir := t.TempDir()
+	os.Chmod(filepath.Dir(dir), 0o755)
+	os.Chmod(dir, 0o755)
+	rules := filepath.Join(dir, "rules")
+	if err := os.Mkdir(rules, 0o700); err != nil { // the owner's only
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.toml", "b.toml"} {
+		if err := os.WriteFile(filepath.Join(rules, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := `state_dir = "` + dir + `/state"
+[normalize]
+rules = ["` + rules + `/*.toml"]
+`
+	path := filepath.Join(dir, "nomen.toml")
+	os.WriteFile(path, []byte(body), 0o644)
+	r := checkAs(path, account{name: "svc", uid: 54321, gids: []uint32{54321}})
+	wantProblems(t, r.Errors,
+		path+":3: normalize.rules "+filepath.Join(rules, "a.toml")+": user svc cannot enter directory "+rules,
+		path+":3: normalize.rules "+filepath.Join(rules, "b.toml")+": user svc cannot enter directory "+rules,
 	)
 }

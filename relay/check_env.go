@@ -54,8 +54,28 @@ func (c *Config) items(data []byte) []configItem {
 			configItem{fmt.Sprintf("output %q", o.Common.Name), line, o.Sink})
 	}
 	items = append(items, configItem{"metrics", tableLine(data, "metrics"), &c.Metrics},
-		configItem{"journal", tableLine(data, "journal"), &c.Journal},
-		configItem{"correlate", tableLine(data, "correlate"), &c.Correlate})
+		configItem{"journal", tableLine(data, "journal"), &c.Journal})
+	// One item per correlation rule, so that a problem names the rule and
+	// its line rather than the whole [correlate] section.
+	cr := &c.Correlate
+	rule := func(kind, name string, v any) {
+		table := "correlate." + kind
+		items = append(items, configItem{fmt.Sprintf("%s %q", table, name), line(table, name), v})
+	}
+	for i := range cr.Match {
+		rule("match", cr.Match[i].Name, &cr.Match[i])
+	}
+	for i := range cr.Threshold {
+		rule("threshold", cr.Threshold[i].Name, &cr.Threshold[i])
+	}
+	for i := range cr.Pair {
+		rule("pair", cr.Pair[i].Name, &cr.Pair[i])
+	}
+	for i := range cr.FirstSeen {
+		rule("first_seen", cr.FirstSeen[i].Name, &cr.FirstSeen[i])
+	}
+	items = append(items, configItem{"correlate.process", tableLine(data, "correlate.process"), &cr.Process},
+		configItem{"correlate.powershell", tableLine(data, "correlate.powershell"), &cr.PowerShell})
 	return items
 }
 
@@ -148,7 +168,7 @@ func (c *Config) checkPaths(data []byte, acct account, p *problems) {
 		}
 		for _, f := range files {
 			if err := acct.canRead(f); err != nil {
-				p.errorf(keyLine(data, "rules"), "normalize.rules: %v", err)
+				p.errorf(keyLine(data, "rules"), "normalize.rules %s: %v", f, err)
 			}
 		}
 	}

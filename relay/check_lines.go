@@ -111,6 +111,29 @@ func keyLine(data []byte, key string) int {
 
 var reItemError = regexp.MustCompile(`^(output|listener) "([^"]*)"`)
 
+// reSectionKey matches an error about a key of a [section] table, as
+// `log.level "verbose": want ...` or `parse.timezone ...`.
+var reSectionKey = regexp.MustCompile(`^([a-z_]+)\.([a-z_]+)\b`)
+
+// sectionKeyLine returns the line that sets the section's key an error
+// message starts with, or 0.
+func sectionKeyLine(data []byte, msg string) int {
+	sub := reSectionKey.FindStringSubmatch(msg)
+	if sub == nil {
+		return 0
+	}
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta(sub[2]) + `\s*=`)
+	line := 0
+	scanLines(data, func(n int, t, text string) bool {
+		if t == sub[1] && re.MatchString(text) {
+			line = n
+			return false
+		}
+		return true
+	})
+	return line
+}
+
 // locate adds lines to the errors LoadConfig joined: an error about an
 // output or listener gets the line of its name (every line, for a name
 // used twice).
@@ -127,7 +150,7 @@ func locate(data []byte, err error, p *problems) {
 		}
 		sub := reItemError.FindStringSubmatch(m)
 		if sub == nil {
-			p.errorf(0, "%s", m)
+			p.errorf(sectionKeyLine(data, m), "%s", m)
 			continue
 		}
 		lines := nameLines(data, sub[1], sub[2])

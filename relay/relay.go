@@ -179,18 +179,25 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	return nil
 }
 
+// stateDirHint ends the errors of a state_dir nomen cannot use: what to
+// do, not only what failed.
+const stateDirHint = " (nomen must be able to create and write state_dir; `nomen check -user USER` lists what USER cannot reach)"
+
 // openState is Start's first half: the state directory's lock, then what
 // the state holds (journal, its identity, stages, agent state), recovered
 // to where the last run stopped, before anything can receive.
 func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if err := os.MkdirAll(cfg.StateDir, 0o750); err != nil {
-		return fmt.Errorf("state_dir: %w", err)
+		return fmt.Errorf("state_dir: %w%s", err, stateDirHint)
 	}
 	// Before anything is opened: a second nomen on the same state
 	// directory refuses here, naming the holder, and touches nothing.
 	var err error
 	if r.lock, err = statelock.Acquire(cfg.StateDir); err != nil {
-		return err
+		if errors.Is(err, statelock.ErrLocked) {
+			return err // names the directory and the holder's pid
+		}
+		return fmt.Errorf("state_dir: %w%s", err, stateDirHint)
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {

@@ -121,10 +121,13 @@ func (t *apiTarget) token() (string, error) {
 	}
 	data, err := os.ReadFile(t.tokenFile)
 	if errors.Is(err, fs.ErrPermission) {
-		return "", fmt.Errorf("%w (the token file belongs to nomen's user: run as root, or pass -token-file)", err)
+		return "", fmt.Errorf("token file: %w (the token file belongs to nomen's user: run as root, or pass -token-file)", err)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("token file: %w (nomen writes it at its first start; pass the -config of the nomen to reach, or -token-file)", err)
 	}
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("token file: %w", err)
 	}
 	return strings.TrimSpace(string(data)), nil
 }

@@ -23,7 +23,11 @@ func checkCmd(path string, opts relay.CheckOptions, stdout, stderr io.Writer) in
 		for _, e := range r.Errors {
 			fmt.Fprintln(stderr, e)
 		}
-		fmt.Fprintf(stderr, "nomen: %s: %d errors\n", path, len(r.Errors))
+		noun := "errors"
+		if len(r.Errors) == 1 {
+			noun = "error"
+		}
+		fmt.Fprintf(stderr, "nomen: %s: %d %s\n", path, len(r.Errors), noun)
 		return 1
 	}
 	fmt.Fprintln(stdout, r.Summary)

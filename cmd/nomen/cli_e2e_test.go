@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/testpeer"
 )
 
 // TestCheck runs `nomen check` on a valid and on broken configurations.
@@ -59,10 +61,17 @@ expect = { "user.name" = "dave", "event.action" = "logout" }
 			t.Errorf("check with a failing rule test: exit %d, output %q; want exit 1 mentioning %q", code, out, want)
 		}
 	}
+	pki := testpeer.NewPKI(t)
+	garbageKey := write("garbage.key", "not a key\n")
 	for _, tc := range []struct{ name, body, want string }{
 		{"typo", strings.Replace(loggerConfig, `name = "udp"`, "name = \"udp\"\nprotocl = \"udp\"", 1), `unknown key "listener.protocl"`},
 		{"missing file", "", "no such file"},
 		{"bad value", strings.Replace(loggerConfig, `timezone = "UTC"`, `timezone = "Nowhere/Land"`, 1), "parse.timezone"},
+		// An output's TLS key that is not PEM: check loads it (it used to
+		// only see that the file exists) and names the file.
+		{"bad output key", loggerConfig + "[[output]]\nname = \"siem\"\ntype = \"syslog\"\naddress = \"127.0.0.1:6514\"\ntransport = \"tls\"\n" +
+			"tls = { cert = \"" + filepath.ToSlash(pki.ClientCert) + "\", key = \"" + filepath.ToSlash(garbageKey) + "\" }\n",
+			`output "siem": syslog: tls: cert ` + pki.ClientCert + ", key " + garbageKey + ": failed to find any PEM data in key input"},
 	} {
 		path := filepath.Join(dir, tc.name+".toml")
 		if tc.body != "" {
@@ -71,6 +80,9 @@ expect = { "user.name" = "dave", "event.action" = "logout" }
 		out, err := exec.Command(nomenBin, "check", "-config", path).CombinedOutput()
 		if code := exitCode(err); code != 1 || !strings.Contains(string(out), tc.want) {
 			t.Errorf("%s: exit %d, output %q; want exit 1 mentioning %q", tc.name, code, out, tc.want)
+		}
+		if tc.body != "" && !strings.HasSuffix(string(out), path+": 1 error\n") {
+			t.Errorf("%s: output %q does not end with the count %q", tc.name, out, path+": 1 error")
 		}
 	}
 }

@@ -147,7 +147,7 @@ The address (and, with metrics_auth, the token) come from the configuration or -
 				var o topOptions
 				o.api.register(fs)
 				fs.DurationVar(&o.interval, "interval", time.Second, "time between readings")
-				fs.IntVar(&o.count, "count", 0, "exit after `N` screens; 0: until interrupted")
+				fs.IntVar(&o.count, "count", 0, "exit after `N` screens (status 1 if the last could not read /metrics); 0: until interrupted")
 				fs.BoolVar(&o.plain, "plain", false, "print each screen after the last instead of redrawing the terminal")
 				return func() int { return topCmd(o, env.Stdout, env.Stderr) }
 			},

@@ -175,6 +175,27 @@ address = "127.0.0.1:0"
 	wantFailedStart(t, n, code, "state_dir", "not a directory")
 }
 
+// TestStartFailsUnusableStateDir: a state_dir that exists but where nomen
+// cannot take its lock (here the lock file is a directory, which fails for
+// root too, as a read-only directory does for a service user) stops nomen
+// with the key named and what to do about it.
+func TestStartFailsUnusableStateDir(t *testing.T) {
+	_, closed := busyAndClosed(t)
+	state := filepath.Join(t.TempDir(), "state")
+	if err := os.MkdirAll(filepath.Join(state, ".lock"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := launch(t, `
+state_dir = "{{.State}}"
+[[listener]]
+name = "udp"
+protocol = "udp"
+address = "127.0.0.1:0"
+`+retryingOutput, map[string]string{"Closed": closed, "State": filepath.ToSlash(state)})
+	code := n.waitExit(startExitWithin, "unusable state_dir")
+	wantFailedStart(t, n, code, "state_dir", state, "nomen check -user USER")
+}
+
 // TestSigtermDuringFailingStart: SIGTERM while a start fails and an output
 // retries its Open ends nomen at once (it used to ignore SIGTERM and SIGINT
 // and run until SIGKILL).

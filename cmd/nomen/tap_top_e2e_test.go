@@ -241,3 +241,36 @@ func TestTopInTmux(t *testing.T) {
 	}
 	t.Logf("settled:\n%s", screen)
 }
+
+// TestTopCountUnreachableFails: `top -count 1` against an address where no
+// nomen answers shows why and exits 1, so that a script notices.
+func TestTopCountUnreachableFails(t *testing.T) {
+	_, closed := busyAndClosed(t)
+	out, err := exec.Command(nomenBin, "top", "-api", "http://"+closed, "-count", "1", "-plain").CombinedOutput()
+	if code := exitCode(err); code != 1 || !strings.Contains(string(out), "reading /metrics") {
+		t.Errorf("top -count 1 with nobody listening: exit %d, %q; want 1 and the reason", code, out)
+	}
+}
+
+// TestTapMissingTokenFileSaysWhich: a token file that does not exist is
+// named as the token file, with what to do (tap goes on retrying: nomen
+// writes the file at its first start).
+func TestTapMissingTokenFileSaysWhich(t *testing.T) {
+	_, closed := busyAndClosed(t)
+	missing := t.TempDir() + "/api.token"
+	tap := exec.Command(nomenBin, "tap", "-api", "http://"+closed, "-token-file", missing)
+	stderr, err := tap.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tap.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { tap.Process.Kill(); tap.Wait() }()
+	line, _ := bufio.NewReader(stderr).ReadString('\n')
+	for _, want := range []string{"token file", missing, "-token-file"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("tap's first complaint %q does not say %q", line, want)
+		}
+	}
+}

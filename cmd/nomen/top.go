@@ -63,6 +63,9 @@ func topCmd(o topOptions, stdout, stderr io.Writer) int {
 			return 1
 		}
 		if o.count > 0 && n >= o.count {
+			if err != nil {
+				return 1 // a script's `top -count 1` must see that nomen could not be read
+			}
 			return 0
 		}
 		select {

@@ -1,22 +1,19 @@
 package kafka
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/testpeer"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
 func TestConfigValidate(t *testing.T) {
-	ca := filepath.Join(t.TempDir(), "ca.crt")
-	if err := os.WriteFile(ca, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// A real CA: Validate loads the TLS files, not only finds them.
+	ca := testpeer.NewPKI(t).CA
 	ok := Config{Brokers: []string{"k1:9092", "k2"}}
 	for _, tc := range []struct {
 		name string

@@ -48,10 +48,15 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		var msgs []string
+		reported := map[string]bool{}
 		for _, k := range und {
 			if free != nil && free(k) {
 				continue
 			}
+			if underReported(k, reported) {
+				continue // the keys inside a misspelt table: its own error says it all
+			}
+			reported[k.String()] = true
 			msg := fmt.Sprintf("unknown key %q", k.String())
 			if hint := unknownKeyHint(v, k); hint != "" {
 				msg += ": " + hint
@@ -66,6 +71,16 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 		}
 	}
 	return nil
+}
+
+// underReported reports whether a key that contains k is in reported.
+func underReported(k toml.Key, reported map[string]bool) bool {
+	for i := 1; i < len(k); i++ {
+		if reported[k[:i].String()] {
+			return true
+		}
+	}
+	return false
 }
 
 // findKeyLine finds the line on which key is defined: the last segment as

@@ -122,3 +122,39 @@ func TestDecodeDidYouMean(t *testing.T) {
 		}
 	}
 }
+
+// A misspelt table is one error: the keys written inside it are not
+// reported again one by one (an inline table's keys were a second,
+// confusing "unknown key" line each), while a typo elsewhere still is.
+func TestDecodeMisspeltTableReportedOnce(t *testing.T) {
+	var c struct {
+		Rule []struct {
+			Name  string         `toml:"name"`
+			Where map[string]any `toml:"where"`
+		} `toml:"rule"`
+	}
+	doc := `[[rule]]
+name = "x"
+wher = { "event.category" = "authentication", "event.outcome" = "failure" }
+
+[rule.extra]
+a = 1
+b = 2
+
+[[rule]]
+nme = "y"
+`
+	err := Decode("nomen.toml", []byte(doc), &c, nil)
+	if err == nil {
+		t.Fatal("want error")
+	}
+	msg := err.Error()
+	for _, want := range []string{`unknown key "rule.wher"`, `unknown key "rule.extra"`, `unknown key "rule.nme"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if n := strings.Count(msg, "unknown key"); n != 3 {
+		t.Errorf("%d unknown keys reported, want 3 (one per misspelt key):\n%s", n, msg)
+	}
+}

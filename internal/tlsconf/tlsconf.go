@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 )
 
 // Server describes the server side of a TLS listener.
@@ -32,9 +33,9 @@ func (s Server) Build() (*tls.Config, error) {
 	if s.Cert == "" || s.Key == "" {
 		return nil, errors.New("tls: cert and key are both required")
 	}
-	cert, err := tls.LoadX509KeyPair(s.Cert, s.Key)
+	cert, err := LoadKeyPair(s.Cert, s.Key)
 	if err != nil {
-		return nil, fmt.Errorf("tls: %w", err)
+		return nil, err
 	}
 	minV, err := minVersion(s.MinVersion, s.Floor)
 	if err != nil {
@@ -95,13 +96,32 @@ func (c Client) Build(serverName string) (*tls.Config, error) {
 		}
 	}
 	if c.Cert != "" {
-		cert, err := tls.LoadX509KeyPair(c.Cert, c.Key)
+		cert, err := LoadKeyPair(c.Cert, c.Key)
 		if err != nil {
-			return nil, fmt.Errorf("tls: load client certificate: %w", err)
+			return nil, err
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}
 	return tc, nil
+}
+
+// LoadKeyPair reads a certificate and its private key. Unlike
+// tls.LoadX509KeyPair, its errors name the setting and the file at fault
+// ("no PEM data" alone does not say which of the two files is wrong).
+func LoadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("tls: cert: %w", err)
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("tls: key: %w", err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("tls: cert %s, key %s: %s", certFile, keyFile, strings.TrimPrefix(err.Error(), "tls: "))
+	}
+	return cert, nil
 }
 
 // Pool reads PEM certificates from path; key names the setting in errors.

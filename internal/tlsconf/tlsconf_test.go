@@ -3,6 +3,9 @@ package tlsconf_test
 import (
 	"crypto/tls"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/internal/testpeer"
@@ -68,6 +71,47 @@ func TestErrors(t *testing.T) {
 	for name, err := range cases {
 		if err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestKeyPairErrorsNameTheFile: a key or certificate that is missing, not
+// PEM or not of the pair is reported with the setting and the file at
+// fault, so that the operator knows which one to fix (crypto/tls alone
+// says "failed to find any PEM data in key input", naming no file).
+func TestKeyPairErrorsNameTheFile(t *testing.T) {
+	p := testpeer.NewPKI(t)
+	garbage := filepath.Join(t.TempDir(), "garbage.key")
+	if err := os.WriteFile(garbage, []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing.crt")
+	cases := []struct {
+		name      string
+		cert, key string
+		want      []string
+	}{
+		{"key not PEM", p.ServerCert, garbage, []string{"key " + garbage, "PEM"}},
+		{"key of another certificate", p.ServerCert, p.ClientKey, []string{"cert " + p.ServerCert, "key " + p.ClientKey, "does not match"}},
+		{"cert missing", missing, p.ServerKey, []string{"tls: cert: ", missing}},
+		{"key missing", p.ServerCert, missing, []string{"tls: key: ", missing}},
+	}
+	for _, c := range cases {
+		_, srvErr := tlsconf.Server{Cert: c.cert, Key: c.key}.Build()
+		_, cliErr := tlsconf.Client{Cert: c.cert, Key: c.key}.Build("x")
+		for side, err := range map[string]error{"server": srvErr, "client": cliErr} {
+			if err == nil {
+				t.Errorf("%s (%s): accepted", c.name, side)
+				continue
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%s (%s): %q does not say %q", c.name, side, err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "tls: tls:") {
+				t.Errorf("%s (%s): %q repeats its prefix", c.name, side, err)
+			}
 		}
 	}
 }

@@ -29,7 +29,7 @@ complete -c nomen -n '__fish_seen_subcommand_from tap' -o token-file -r -F -d 'b
 complete -c nomen -n '__fish_seen_subcommand_from tap' -o where -x -d 'only events where FIELD=VALUE holds (the API\'s filter form)'
 complete -c nomen -n '__fish_seen_subcommand_from top' -o api -x -d 'API base URL, e.g. http://127.0.0.1:9514 (default: from the configuration)'
 complete -c nomen -n '__fish_seen_subcommand_from top' -o config -r -F -d 'configuration FILE of the nomen to reach: its [metrics] listen and token_file'
-complete -c nomen -n '__fish_seen_subcommand_from top' -o count -x -d 'exit after N screens; 0: until interrupted'
+complete -c nomen -n '__fish_seen_subcommand_from top' -o count -x -d 'exit after N screens (status 1 if the last could not read /metrics); 0: until interrupted'
 complete -c nomen -n '__fish_seen_subcommand_from top' -o interval -x -d 'time between readings'
 complete -c nomen -n '__fish_seen_subcommand_from top' -o plain -d 'print each screen after the last instead of redrawing the terminal'
 complete -c nomen -n '__fish_seen_subcommand_from top' -o token-file -r -F -d 'bearer token FILE (default: the configuration\'s token_file)'
