@@ -76,9 +76,10 @@ func fatalChild() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	done := make(chan struct{})
 	go func() {
-		defer close(done)
 		defer Fatal(log, "the loop panicked; stopping", "loop", "test")
 		loopThatPanics()
+		close(done) // not reached; a deferred close would let the main
+		// goroutine exit 0 while the runtime still prints the panic
 	}()
 	<-done
 	os.Exit(0) // not reached: Fatal ends the process
