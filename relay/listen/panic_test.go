@@ -86,14 +86,19 @@ func TestDatagramReadPanicReadsAgain(t *testing.T) {
 	}
 	send("poison")
 	panicked := tl.metrics.Panics.WithLabelValues("t")
-	for deadline := time.Now().Add(10 * time.Second); value(panicked) == 0 && time.Now().Before(deadline); {
+	// The panic is counted, then logged: wait for both.
+	logged := func() bool {
+		out := tl.log.String()
+		return strings.Contains(out, "reading datagrams panicked") && strings.Contains(out, "panic_test.go")
+	}
+	for deadline := time.Now().Add(10 * time.Second); (value(panicked) == 0 || !logged()) && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
 	if v := value(panicked); v != 1 {
 		t.Fatalf("nomen_listener_panics_total{listener=t} = %v, want 1", v)
 	}
-	if out := tl.log.String(); !strings.Contains(out, "reading datagrams panicked") || !strings.Contains(out, "panic_test.go") {
-		t.Errorf("want the panic logged with its stack:\n%s", out)
+	if !logged() {
+		t.Errorf("want the panic logged with its stack:\n%s", tl.log.String())
 	}
 	send("after")
 	if got := s.waitCount(2, 10*time.Second); got != 2 {
