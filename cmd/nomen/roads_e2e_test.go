@@ -343,6 +343,10 @@ func roadCannotCarry(road, line string, direct map[string]any) string {
 	rsyslog := strings.HasPrefix(road, "rsyslog-")
 	bsd := road == "rsyslog-forward" || road == "rsyslog-udp" // RFC 3164 templates
 	switch {
+	case road == "syslogng-syslog" && snareLine.MatchString(line):
+		// syslog-ng's RFC 5424 output sends the Snare header up to the
+		// first space as APP-NAME, the rest as MSG: nomen joins them.
+		return ""
 	case rfc5424Line.MatchString(line) && (bsd || strings.HasPrefix(road, "syslogng-")):
 		// rsyslog's 3164 templates drop STRUCTURED-DATA and MSGID and write
 		// APP-NAME without the tag's ":"; syslog-ng's network() source reads
