@@ -57,6 +57,7 @@ address = "127.0.0.1:0"
 // off here as on a relay that carries TAB-separated logs (Snare) and
 // Postfix. syslog-ng replaces HOSTNAME with the sender's address
 // unless keep-hostname(yes), the setting of any relay that forwards.
+// TestRoadsDefaultSettings runs the same roads with the defaults kept.
 const (
 	roadsRsyslogConf = `
 global(parser.escapeControlCharactersOnReceive="off" parser.permitSlashInProgramName="on")
