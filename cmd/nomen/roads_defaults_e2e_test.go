@@ -60,8 +60,9 @@ func defaultRoadCannotCarry(road, line string, direct map[string]any) string {
 	return roadCannotCarry(road, line, direct)
 }
 
-// snareLine is an RFC 3164 line whose tag position holds a Snare header.
-var snareLine = regexp.MustCompile(`^<\d{1,3}>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]+ MSWinEventLog\t`)
+// snareLine is an RFC 3164 line whose tag position holds a Snare header
+// (TABs, TABs escaped by an earlier relay, or "MSWinEventLog:" as a tag).
+var snareLine = regexp.MustCompile(`^<\d{1,3}>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]+ MSWinEventLog(\t|#011|: \t)`)
 
 // defaultRoadLoses: syslog-ng names the sender in HOSTNAME (here the
 // test's own host, whatever 127.0.0.1 resolves to), so the line's host

@@ -355,6 +355,9 @@ func roadCannotCarry(road, line string, direct map[string]any) string {
 		// syslog-ng's RFC 5424 output sends the Snare header up to the
 		// first space as APP-NAME, the rest as MSG: nomen joins them.
 		return ""
+	case strings.HasPrefix(road, "rsyslog-5424-") && snareLine.MatchString(line) && strings.Contains(line, "MSWinEventLog#011"):
+		// So does rsyslog's with TABs an earlier relay escaped.
+		return ""
 	case rfc5424Line.MatchString(line) && (bsd || strings.HasPrefix(road, "syslogng-")):
 		// rsyslog's 3164 templates drop STRUCTURED-DATA and MSGID and write
 		// APP-NAME without the tag's ":"; syslog-ng's network() source reads
