@@ -59,12 +59,13 @@ func Decoders() []*ecs.Decoder {
 // gateWindows: sniffWindows takes an agent record, "MSWinEventLog" in the
 // first 256 bytes (so a 'W' there), or "<Event" after leading white space.
 var gateWindows = ecs.SniffGate{First: " \t\r\n<", Marker: 'W', Window: 256,
-	Also: func(e *event.Event) bool { return e.Format == "agent" }}
+	Also: func(e *event.Event) bool { return e.Format == "agent" || snareTagged(e) }}
 
 // sniffWindows catches what the cheap dispatch misses: agent records and
-// Snare lines with their own "HOST<tab>" in front or leading spaces.
+// Snare lines with their own "HOST<tab>" in front or leading spaces, and
+// Snare headers a relay sent as APP-NAME (snare_tag.go).
 func sniffWindows(e *event.Event) bool {
-	if e.Format == "agent" {
+	if e.Format == "agent" || snareTagged(e) {
 		return true
 	}
 	m := e.Message
@@ -402,6 +403,9 @@ func (w *winEvent) read(e *event.Event) bool {
 	// "MSWinEventLog" taken as the syslog tag ("MSWinEventLog: <TAB>1<TAB>
 	// Security<TAB>..."), as senders that rewrite the header write it.
 	if strings.EqualFold(e.AppName, "MSWinEventLog") && w.parseSnareFields(e.Message) {
+		return true
+	}
+	if w.parseSnareTag(e, m) { // a relay's RFC 5424 output: see snare_tag.go
 		return true
 	}
 	return w.parseTagged(e, m)
