@@ -75,6 +75,7 @@ const OtherPrograms = "(other programs)"
 type Counter struct {
 	opts    Options
 	workers []*worker // workers[0] also decodes Line's lines
+	serial  bool      // a header was read: workers[0] decodes every line (Read)
 
 	programs   map[string]*program
 	last       *program // of the previous line: a log's lines come in runs of one program

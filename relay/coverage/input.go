@@ -85,6 +85,14 @@ func Decompress(r io.Reader) (io.Reader, string, error) {
 // normalize, the bulk of the cost, and shape the unrecognised), and this
 // goroutine counts them batch after batch in input order, so the report
 // is the one a single goroutine would make.
+//
+// Some lines mean what an earlier header line of their source said (a
+// W3C log's "#Fields:" and "#Software:": see ecs.Layouts), and each
+// worker's decoder remembers only the headers it decoded itself. So from
+// the first batch holding such a header on, until the Counter is done,
+// every batch is decoded by workers[0] alone, after all the batches before
+// it: those lines are decoded as one goroutine would (a W3C log is
+// counted on one core).
 func (c *Counter) Read(name string, r io.Reader) error {
 	text, compression, err := Decompress(r)
 	if err != nil {
@@ -103,20 +111,50 @@ func (c *Counter) Read(name string, r io.Reader) error {
 	for range cap(free) {
 		free <- &batch{done: make(chan struct{}, 1)}
 	}
-	work := make(chan *batch, cap(free))
-	order := make(chan *batch, cap(free)) // batches in input order
+	work := make(chan *batch, cap(free))   // to any worker
+	serial := make(chan *batch, cap(free)) // to workers[0] alone
+	order := make(chan *batch, cap(free))  // batches in input order
+	var inflight sync.WaitGroup            // batches handed to work, not yet decoded
+	workOpen := !c.serial
+	if !workOpen {
+		close(work)
+	}
+	dispatch := func(b *batch) {
+		if workOpen && hasHeader(b.text) {
+			c.serial, workOpen = true, false
+			inflight.Wait() // the lines before the header are decoded without it
+			close(work)
+		}
+		if workOpen {
+			inflight.Add(1)
+			work <- b
+		} else {
+			serial <- b
+		}
+		order <- b
+	}
 	var readErr error
 	go func() {
-		readErr = splitLines(text, free, work, order)
-		close(work)
+		readErr = splitLines(text, free, dispatch)
+		if workOpen {
+			close(work)
+		}
+		close(serial)
 		close(order)
 	}()
 	var wg sync.WaitGroup
-	for _, w := range c.workers {
+	for i, w := range c.workers {
 		wg.Go(func() {
 			for b := range work {
 				w.decodeBatch(b)
 				b.done <- struct{}{}
+				inflight.Done()
+			}
+			if i == 0 {
+				for b := range serial {
+					w.decodeBatch(b)
+					b.done <- struct{}{}
+				}
 			}
 		})
 	}
@@ -153,9 +191,9 @@ type batch struct {
 	done chan struct{} // a worker has decoded the batch
 }
 
-// splitLines reads text into batches taken from free, handed to the
-// workers (work) and to the counting (order).
-func splitLines(text io.Reader, free <-chan *batch, work, order chan<- *batch) error {
+// splitLines reads text into batches taken from free, each handed on
+// (to the workers and to the counting) by dispatch.
+func splitLines(text io.Reader, free <-chan *batch, dispatch func(*batch)) error {
 	br := bufio.NewReaderSize(text, readBuffer) // text itself when plain
 	var long []byte                             // a line longer than br's buffer, gathered
 	truncated := false
@@ -182,8 +220,7 @@ func splitLines(text io.Reader, free <-chan *batch, work, order chan<- *batch) e
 		long, truncated = long[:0], false
 		if err != nil {
 			if len(b.ends) > 0 {
-				work <- b
-				order <- b
+				dispatch(b)
 			}
 			if err == io.EOF {
 				return nil
@@ -191,11 +228,16 @@ func splitLines(text io.Reader, free <-chan *batch, work, order chan<- *batch) e
 			return err
 		}
 		if len(b.ends) == batchLines || len(b.text) >= batchBytes {
-			work <- b
-			order <- b
+			dispatch(b)
 			b = take(free)
 		}
 	}
+}
+
+// hasHeader reports whether text holds a header line whose meaning
+// later lines of its source take (Read).
+func hasHeader(text []byte) bool {
+	return bytes.Contains(text, []byte("#Fields:")) || bytes.Contains(text, []byte("#Software:"))
 }
 
 // take returns an emptied batch from free.
