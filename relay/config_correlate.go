@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/BurntSushi/toml"
@@ -14,6 +15,10 @@ type CorrelateConfig = correlate.Config
 
 func decodeCorrelate(md *toml.MetaData, p toml.Primitive, c *CorrelateConfig) error {
 	if err := md.PrimitiveDecode(p, c); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return err // config.Decode says file:line: correlate.KIND.KEY: message
+		}
 		return fmt.Errorf("correlate: %w", err)
 	}
 	return nil
