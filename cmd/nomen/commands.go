@@ -67,7 +67,7 @@ func commands() []*cli.Command {
 		{
 			Name:    "check",
 			Summary: "validate the configuration and run the rules' embedded tests",
-			Doc:     `Loads the configuration the way run would: strict decoding (an unknown key is an error naming it and its line), every value, TLS files, filters, rules compiled and their tests run. Prints a summary and exits 0, or the problems and exits 1.`,
+			Doc:     `Loads the configuration the way run would: strict decoding (an unknown key is an error naming it and its line), every value, TLS files, filters, rules compiled and their tests run. It also binds each listener's address and closes it at once (unix sockets: the directory must let the service create the socket): an address this host lacks is an error, but a port or socket already in use is only a warning, because check cannot tell another program from the nomen already running with the previous configuration (which keeps its own ports across a reload), as is a port below 1024 the user running check may not bind; before a first start, treat that warning as the error run will hit. Each problem is one line, file:LINE: what, the form run and reloads log too. Prints a summary and exits 0 (warnings alone included), or the problems and exits 1.`,
 			Values:  map[string]string{"config": "FILE"},
 			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
 				path := fs.String("config", defaultConfig, "configuration `FILE`")
