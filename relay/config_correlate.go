@@ -1,9 +1,6 @@
 package relay
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/BurntSushi/toml"
 	"github.com/nomenhq/nomen/relay/correlate"
 )
@@ -14,12 +11,7 @@ import (
 type CorrelateConfig = correlate.Config
 
 func decodeCorrelate(md *toml.MetaData, p toml.Primitive, c *CorrelateConfig) error {
-	if err := md.PrimitiveDecode(p, c); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return err // config.Decode says file:line: correlate.KIND.KEY: message
-		}
-		return fmt.Errorf("correlate: %w", err)
-	}
-	return nil
+	// Unwrapped: toml's error names the key (correlate.threshold.window)
+	// and its line, which config.Decode turns into file:LINE: key: message.
+	return md.PrimitiveDecode(p, c)
 }

@@ -63,6 +63,11 @@ func TestConfigErrors(t *testing.T) {
 		// every other error: file:line: key: message.
 		{"correlate duration", minimalConfig + "[[correlate.threshold]]\nname = \"b\"\nwindow = \"5 minutes\"\n",
 			`t.toml:15: correlate.threshold.window: invalid duration "5 minutes"`},
+		{"correlate type", minimalConfig + "[[correlate.threshold]]\nname = \"b\"\ncount = \"five\"\n",
+			`t.toml:15: correlate.threshold.count: incompatible types`},
+		{"top-level duration", "shutdown_timeout = \"soon\"\n" + minimalConfig, `t.toml:1: shutdown_timeout: invalid duration "soon"`},
+		{"listener type", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nreaders = \"two\"", 1),
+			`t.toml:8: listener "udp": listener.readers: incompatible types`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfigData("t.toml", []byte(tc.doc))
@@ -108,6 +113,25 @@ func TestOutputBatchDefaults(t *testing.T) {
 		}
 		if got := cfg.Outputs[0].Common.BatchSize; got != tc.want {
 			t.Errorf("%s: batch_size %d, want %d", tc.out, got, tc.want)
+		}
+	}
+}
+
+// Start-up and reload print ParseConfigData's error as it is: with several
+// problems, every line names the file.
+func TestConfigErrorsEachLineNamesFile(t *testing.T) {
+	doc := "state_dir = \"x\"\n[[listener]]\n[[listener]]\nname = \"b\"\n"
+	_, err := ParseConfigData("t.toml", []byte(doc))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("want several problems, got %q", err)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "t.toml:") {
+			t.Errorf("line does not name the file: %q", l)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -60,22 +61,18 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: %s", at(pe.Position.Line), pe.Message)
+		if errors.As(err, &pe) && !parses(data) {
+			return fmt.Errorf("%s: %s", at(pe.Position.Line), pe.Message) // syntax: the last key may be a line before
+		}
+		if verr, ok := valueError(err, at); ok {
+			return verr
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if finish != nil {
 		if err := finish(&md); err != nil {
-			var pe toml.ParseError
-			if errors.As(err, &pe) && strings.HasSuffix(err.Error(), pe.Error()) {
-				// "listener \"x\": toml: line 6 (last key ...): msg"
-				ctx := strings.TrimSuffix(err.Error(), pe.Error())
-				key := pe.LastKey
-				if key == "" {
-					key = "value"
-				}
-				return fmt.Errorf("%s: %s%s: %s", at(pe.Position.Line), ctx, key, pe.Message)
+			if verr, ok := valueError(err, at); ok {
+				return verr
 			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -102,6 +99,31 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 		}
 	}
 	return nil
+}
+
+// reValueErr is BurntSushi/toml's error for a value that does not decode
+// into its field (a bad duration, a string for a number), after the
+// context a caller wrapped it in (`listener "x": `).
+var reValueErr = regexp.MustCompile(`(?s)^(.*?)toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// valueError rewrites such an error as at(LINE) + ": " + context + KEY +
+// ": " + message.
+func valueError(err error, at func(int) string) (error, bool) {
+	m := reValueErr.FindStringSubmatch(err.Error())
+	if m == nil {
+		return nil, false
+	}
+	line, _ := strconv.Atoi(m[2])
+	return fmt.Errorf("%s: %s%s: %s", at(line), m[1], m[3], m[4]), true
+}
+
+// parses reports whether data is valid TOML, to tell a syntax error from
+// a value that does not decode (both are toml.ParseError); only called on
+// the error path.
+func parses(data []byte) bool {
+	var m map[string]any
+	_, err := toml.Decode(string(data), &m)
+	return err == nil
 }
 
 // underReported reports whether a key that contains k is in reported.
