@@ -37,7 +37,7 @@ func (r *CheckReport) OK() bool { return len(r.Errors) == 0 }
 // Check loads and validates the configuration at path as `nomen run`
 // would, compiles the normalization rules and runs their embedded tests,
 // then looks for what run would hit: files the service's user cannot read
-// or write, rule globs matching nothing, filters and group_by on fields
+// or write, listener addresses it cannot bind (in use: a warning), rule globs matching nothing, filters and group_by on fields
 // nomen never sets, and with o.Online unreachable outputs. It reports
 // everything it finds at once. It never takes the state lock and writes
 // nothing: state_dir is not even created.
@@ -63,6 +63,7 @@ func Check(path string, o CheckOptions) *CheckReport {
 		p.errorf(0, "-user: %v", err)
 	} else {
 		cfg.checkPaths(data, acct, p)
+		cfg.checkBinds(data, acct, p)
 	}
 	if !p.ok() {
 		return report() // rules and online checks need a valid configuration

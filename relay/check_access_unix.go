@@ -3,6 +3,7 @@
 package relay
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -121,7 +122,7 @@ func (a account) canRead(path string) error {
 	}
 	abs, _ := filepath.Abs(path)
 	if found != abs {
-		return fmt.Errorf("%s does not exist", path)
+		return errors.New("does not exist") // the caller names the file: once
 	}
 	if !a.allowed(fi, permR) {
 		return fmt.Errorf("user %s cannot read %s (mode %s)", a.name, path, fi.Mode().Perm())

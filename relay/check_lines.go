@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -141,11 +142,12 @@ func locate(data []byte, err error, p *problems) {
 	msg := strings.TrimPrefix(err.Error(), p.file+": ")
 	for _, m := range strings.Split(msg, "\n") {
 		m = strings.TrimPrefix(m, p.file+": ")
-		if strings.HasPrefix(m, "line ") { // the decoder's own line
-			var n int
-			if _, err := fmt.Sscanf(m, "line %d:", &n); err == nil {
-				p.errorf(n, "%s", strings.TrimSpace(m[strings.IndexByte(m, ':')+1:]))
-				continue
+		if rest, ok := strings.CutPrefix(m, p.file+":"); ok { // the decoder's own line
+			if num, text, ok := strings.Cut(rest, ": "); ok {
+				if n, err := strconv.Atoi(num); err == nil {
+					p.errorf(n, "%s", text)
+					continue
+				}
 			}
 		}
 		sub := reItemError.FindStringSubmatch(m)

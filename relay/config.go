@@ -113,7 +113,8 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		// Every line names the file, as the decoder's errors do.
+		return nil, errors.New(name + ": " + strings.ReplaceAll(err.Error(), "\n", "\n"+name+": "))
 	}
 	return cfg, nil
 }

@@ -1,8 +1,6 @@
 package relay
 
 import (
-	"fmt"
-
 	"github.com/BurntSushi/toml"
 	"github.com/nomenhq/nomen/relay/correlate"
 )
@@ -13,8 +11,7 @@ import (
 type CorrelateConfig = correlate.Config
 
 func decodeCorrelate(md *toml.MetaData, p toml.Primitive, c *CorrelateConfig) error {
-	if err := md.PrimitiveDecode(p, c); err != nil {
-		return fmt.Errorf("correlate: %w", err)
-	}
-	return nil
+	// Unwrapped: toml's error names the key (correlate.threshold.window)
+	// and its line, which config.Decode turns into file:LINE: key: message.
+	return md.PrimitiveDecode(p, c)
 }

@@ -46,9 +46,9 @@ func TestConfigErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, want string
 	}{
-		{"unknown top key", "stat_dir = \"/x\"\n" + minimalConfig, `line 1: unknown key "stat_dir"`},
-		{"unknown listener key", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nadress = \"x\"", 1), `line 8: unknown key "listener.adress"`},
-		{"unknown output key", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\nrotate_sise = \"1MiB\"", 1), `line 13: unknown key "output.rotate_sise"`},
+		{"unknown top key", "stat_dir = \"/x\"\n" + minimalConfig, `t.toml:1: unknown key "stat_dir"`},
+		{"unknown listener key", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nadress = \"x\"", 1), `t.toml:8: unknown key "listener.adress"`},
+		{"unknown output key", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\nrotate_sise = \"1MiB\"", 1), `t.toml:13: unknown key "output.rotate_sise"`},
 		{"key of another output type", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\ndsn = \"postgres://x\"", 1), `unknown key "output.dsn"`},
 		{"bad protocol", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "sctp"`, 1), `listener "udp": unknown protocol "sctp"`},
 		{"bad output type", strings.Replace(minimalConfig, `type = "file"`, `type = "amqp"`, 1), `unknown type "amqp"`},
@@ -58,7 +58,16 @@ func TestConfigErrors(t *testing.T) {
 		{"duplicate name", minimalConfig + "\n[[listener]]\nname = \"udp\"\nprotocol = \"tcp\"\naddress = \"127.0.0.1:15515\"\n", `name used twice`},
 		{"duplicate address", minimalConfig + "\n[[listener]]\nname = \"u2\"\nprotocol = \"udp\"\naddress = \"127.0.0.1:15514\"\n", `also used by listener "udp"`},
 		{"bad timezone", minimalConfig + "\n[parse]\ntimezone = \"Mars/Olympus\"\n", `parse.timezone`},
-		{"syntax", "state_dir = \n", `t.toml: line 1`},
+		{"syntax", "state_dir = \n", `t.toml:1: `},
+		// A value that does not decode in a correlation rule is worded as
+		// every other error: file:line: key: message.
+		{"correlate duration", minimalConfig + "[[correlate.threshold]]\nname = \"b\"\nwindow = \"5 minutes\"\n",
+			`t.toml:15: correlate.threshold.window: invalid duration "5 minutes"`},
+		{"correlate type", minimalConfig + "[[correlate.threshold]]\nname = \"b\"\ncount = \"five\"\n",
+			`t.toml:15: correlate.threshold.count: incompatible types`},
+		{"top-level duration", "shutdown_timeout = \"soon\"\n" + minimalConfig, `t.toml:1: shutdown_timeout: invalid duration "soon"`},
+		{"listener type", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nreaders = \"two\"", 1),
+			`t.toml:8: listener "udp": listener.readers: incompatible types`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfigData("t.toml", []byte(tc.doc))
@@ -104,6 +113,25 @@ func TestOutputBatchDefaults(t *testing.T) {
 		}
 		if got := cfg.Outputs[0].Common.BatchSize; got != tc.want {
 			t.Errorf("%s: batch_size %d, want %d", tc.out, got, tc.want)
+		}
+	}
+}
+
+// Start-up and reload print ParseConfigData's error as it is: with several
+// problems, every line names the file.
+func TestConfigErrorsEachLineNamesFile(t *testing.T) {
+	doc := "state_dir = \"x\"\n[[listener]]\n[[listener]]\nname = \"b\"\n"
+	_, err := ParseConfigData("t.toml", []byte(doc))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("want several problems, got %q", err)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "t.toml:") {
+			t.Errorf("line does not name the file: %q", l)
 		}
 	}
 }

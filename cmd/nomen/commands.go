@@ -67,7 +67,7 @@ func commands() []*cli.Command {
 		{
 			Name:    "check",
 			Summary: "validate the configuration and run the rules' embedded tests",
-			Doc:     `Loads the configuration the way run would: strict decoding (an unknown key is an error naming it and its line), every value, TLS files, filters, rules compiled and their tests run. Prints a summary and exits 0, or the problems and exits 1.`,
+			Doc:     `Loads the configuration the way run would: strict decoding (an unknown key is an error naming it and its line), every value, TLS files, filters, rules compiled and their tests run. It then binds each listener's address (and the metrics port) and closes it at once; for a unix socket, the service must be able to create it. An address this host does not have is an error. A port or socket already in use is a warning, not an error: check cannot tell another program from the nomen already running, which holds its ports across a reload; before a first start, treat it as the error run will hit. A port below 1024 that the user running check may not bind is a warning too. Each problem is one line, FILE:LINE: message, the form run and a failed reload log. Prints a summary and exits 0 (warnings alone do not fail), or the problems and exits 1.`,
 			Values:  map[string]string{"config": "FILE"},
 			Flags: func(fs *flag.FlagSet, env *cli.Env) func() int {
 				path := fs.String("config", defaultConfig, "configuration `FILE`")

@@ -47,7 +47,7 @@ func runCmd(path string, stderr io.Writer) int {
 			log.Info("start abandoned", "signal", sig.String())
 			return 0
 		}
-		log.Error("nomen could not start", "err", err)
+		log.Error("nomen could not start", "config", path, "err", err)
 		return 1
 	}
 	log.Info("nomen started", "version", Version(), "config", path, "running", r.Summary())
@@ -61,7 +61,7 @@ func runCmd(path string, stderr io.Writer) int {
 		}
 		notify.Reloading()
 		if err := r.ReloadFrom(ctx, path); err != nil {
-			log.Error("configuration reload failed; the previous configuration keeps running", "err", err)
+			log.Error("configuration reload failed; the previous configuration keeps running", "config", path, "err", err)
 		} else {
 			log.Info("configuration reloaded", "running", r.Summary())
 		}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -43,10 +44,10 @@ func ExpandEnv(name string, data []byte) ([]byte, error) {
 					v, ok = m[3], true
 				}
 				if !ok {
-					errs = append(errs, fmt.Sprintf("line %d: environment variable %s is not set (use ${%s:-default} for a default)", line, m[1], m[1]))
+					errs = append(errs, fmt.Sprintf("%s: environment variable %s is not set (use ${%s:-default} for a default)", At(name, line), m[1], m[1]))
 					v = m[0]
 				} else if enc, err := tomlEscape(st, v); err != nil {
-					errs = append(errs, fmt.Sprintf("line %d: environment variable %s: %v", line, m[1], err))
+					errs = append(errs, fmt.Sprintf("%s: environment variable %s: %v", At(name, line), m[1], err))
 				} else {
 					v = enc
 				}
@@ -66,7 +67,7 @@ func ExpandEnv(name string, data []byte) ([]byte, error) {
 		i += n.skip
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %s", name, strings.Join(errs, "; "))
+		return nil, errors.New(strings.Join(errs, "\n"))
 	}
 	return []byte(out.String()), nil
 }

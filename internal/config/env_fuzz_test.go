@@ -46,7 +46,7 @@ func FuzzExpandEnv(f *testing.F) {
 			doc := "k = " + q + before + "${NOMEN_FUZZ_V}" + after + q + "\nafter = 1\n"
 			out, err := ExpandEnv("fuzz.toml", []byte(doc))
 			if err != nil {
-				line := fmt.Sprintf("line %d: environment variable NOMEN_FUZZ_V", 1+strings.Count(before, "\n"))
+				line := fmt.Sprintf("fuzz.toml:%d: environment variable NOMEN_FUZZ_V", 1+strings.Count(before, "\n"))
 				if q[0] == '"' || !strings.Contains(err.Error(), line) || !strings.Contains(err.Error(), "double quotes") {
 					t.Fatalf("%q in %s...%s refused: %v", v, q, q, err)
 				}

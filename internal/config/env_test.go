@@ -20,7 +20,7 @@ func TestExpandEnv(t *testing.T) {
 		t.Errorf("got %q", out)
 	}
 	_, err = ExpandEnv("t.toml", []byte("a = 1\nb = \"${NOMEN_TEST_UNSET}\"\n"))
-	if err == nil || !strings.Contains(err.Error(), "line 2: environment variable NOMEN_TEST_UNSET is not set") {
+	if err == nil || !strings.Contains(err.Error(), "t.toml:2: environment variable NOMEN_TEST_UNSET is not set") {
 		t.Errorf("unset: %v", err)
 	}
 }
@@ -76,7 +76,7 @@ func TestExpandEnvLiteralStrings(t *testing.T) {
 	for _, bad := range []string{"it's", "two\nlines"} {
 		t.Setenv("NOMEN_TEST_SECRET", bad)
 		_, err := ExpandEnv("t.toml", []byte("a = 1\np = '${NOMEN_TEST_SECRET}'\n"))
-		if err == nil || !strings.Contains(err.Error(), "line 2: environment variable NOMEN_TEST_SECRET") || !strings.Contains(err.Error(), "double quotes") {
+		if err == nil || !strings.Contains(err.Error(), "t.toml:2: environment variable NOMEN_TEST_SECRET") || !strings.Contains(err.Error(), "double quotes") {
 			t.Errorf("%q in '...': %v", bad, err)
 		}
 	}

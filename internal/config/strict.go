@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -20,8 +21,24 @@ import (
 // decode receives the metadata and does the actual decoding (so callers can
 // decode parts of the document as toml.Primitive and finish them by type,
 // the way [[output]] tables are decoded by their `type`).
+//
+// Each error starts "name:LINE: " (name: when no line is known), the form
+// compilers use and editors jump to, one error a line; a value that does
+// not decode (a bad duration, in the main document or in a part finish
+// decodes) says "name:LINE: KEY: message", the context finish wrapped it
+// in kept ("listener \"x\": ").
 func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) error) error {
-	return decode(name, data, v, finish, nil)
+	return decode(name, data, v, finish, nil, false)
+}
+
+// At is the start of a message about line of the file name: "name:line"
+// (just name for line 0). Config errors, at check, start-up and reload
+// alike, are At(...) + ": " + message.
+func At(name string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", name, line)
+	}
+	return name
 }
 
 // DecodeFreeForm is Decode for documents with free-form tables (a map of
@@ -29,20 +46,34 @@ func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 // free returns true is not an error. BurntSushi/toml leaves the dotted keys
 // written inside such a table undecoded although the map received them.
 func DecodeFreeForm(name string, data []byte, v any, free func(toml.Key) bool) error {
-	return decode(name, data, v, nil, free)
+	return decode(name, data, v, nil, free, true)
 }
 
-func decode(name string, data []byte, v any, finish func(md *toml.MetaData) error, free func(toml.Key) bool) error {
+// decode is Decode; lineWord keeps the older "name: line N: " form for
+// rule files (DecodeFreeForm), whose callers and tests match it.
+func decode(name string, data []byte, v any, finish func(md *toml.MetaData) error, free func(toml.Key) bool, lineWord bool) error {
+	at := func(line int) string {
+		if lineWord && line > 0 {
+			return fmt.Sprintf("%s: line %d", name, line)
+		}
+		return At(name, line)
+	}
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
+		if errors.As(err, &pe) && !parses(data) {
+			return fmt.Errorf("%s: %s", at(pe.Position.Line), pe.Message) // syntax: the last key may be a line before
+		}
+		if verr, ok := valueError(err, at); ok {
+			return verr
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if finish != nil {
 		if err := finish(&md); err != nil {
+			if verr, ok := valueError(err, at); ok {
+				return verr
+			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -57,20 +88,42 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 				continue // the keys inside a misspelt table: its own error says it all
 			}
 			reported[k.String()] = true
-			msg := fmt.Sprintf("unknown key %q", k.String())
+			msg := fmt.Sprintf("%s: unknown key %q", at(findKeyLine(data, k)), k.String())
 			if hint := unknownKeyHint(v, k); hint != "" {
 				msg += ": " + hint
-			}
-			if line := findKeyLine(data, k); line > 0 {
-				msg = fmt.Sprintf("line %d: %s", line, msg)
 			}
 			msgs = append(msgs, msg)
 		}
 		if len(msgs) > 0 { // one per line: each may list many valid keys
-			return fmt.Errorf("%s: %s", name, strings.Join(msgs, "\n"+name+": "))
+			return errors.New(strings.Join(msgs, "\n"))
 		}
 	}
 	return nil
+}
+
+// reValueErr is BurntSushi/toml's error for a value that does not decode
+// into its field (a bad duration, a string for a number), after the
+// context a caller wrapped it in (`listener "x": `).
+var reValueErr = regexp.MustCompile(`(?s)^(.*?)toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// valueError rewrites such an error as at(LINE) + ": " + context + KEY +
+// ": " + message.
+func valueError(err error, at func(int) string) (error, bool) {
+	m := reValueErr.FindStringSubmatch(err.Error())
+	if m == nil {
+		return nil, false
+	}
+	line, _ := strconv.Atoi(m[2])
+	return fmt.Errorf("%s: %s%s: %s", at(line), m[1], m[3], m[4]), true
+}
+
+// parses reports whether data is valid TOML, to tell a syntax error from
+// a value that does not decode (both are toml.ParseError); only called on
+// the error path.
+func parses(data []byte) bool {
+	var m map[string]any
+	_, err := toml.Decode(string(data), &m)
+	return err == nil
 }
 
 // underReported reports whether a key that contains k is in reported.

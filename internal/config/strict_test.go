@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,7 +43,7 @@ pth = "/tmp/y"   # typo in a table decoded later
 	if err == nil {
 		t.Fatal("want error")
 	}
-	for _, want := range []string{`line 5: unknown key "metrics.lisen"`, `line 10: unknown key "output.pth"`} {
+	for _, want := range []string{`nomen.toml:5: unknown key "metrics.lisen"`, `nomen.toml:10: unknown key "output.pth"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -52,7 +53,7 @@ pth = "/tmp/y"   # typo in a table decoded later
 	}
 
 	err = Decode("bad.toml", []byte("a = \n"), &c, nil)
-	if err == nil || !strings.Contains(err.Error(), "bad.toml: line 1") {
+	if err == nil || !strings.Contains(err.Error(), "bad.toml:1: ") {
 		t.Errorf("syntax error: %v", err)
 	}
 }
@@ -112,10 +113,10 @@ func TestDecodeDidYouMean(t *testing.T) {
 		t.Fatal("want error")
 	}
 	for _, want := range []string{
-		`line 1: unknown key "stat_dir": did you mean "state_dir"? (valid keys of the top level: metrics, output, state_dir)`,
-		`line 3: unknown key "metrics.lisen": did you mean "listen"? (valid keys of [metrics]: listen, pprof)`,
-		`line 4: unknown key "metrics.zzz": (valid keys of [metrics]: listen, pprof)`,
-		`line 7: unknown key "output.pth": did you mean "path"? (valid keys of [output]: name, path, type)`,
+		`nomen.toml:1: unknown key "stat_dir": did you mean "state_dir"? (valid keys of the top level: metrics, output, state_dir)`,
+		`nomen.toml:3: unknown key "metrics.lisen": did you mean "listen"? (valid keys of [metrics]: listen, pprof)`,
+		`nomen.toml:4: unknown key "metrics.zzz": (valid keys of [metrics]: listen, pprof)`,
+		`nomen.toml:7: unknown key "output.pth": did you mean "path"? (valid keys of [output]: name, path, type)`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
@@ -156,5 +157,31 @@ nme = "y"
 	}
 	if n := strings.Count(msg, "unknown key"); n != 3 {
 		t.Errorf("%d unknown keys reported, want 3 (one per misspelt key):\n%s", n, msg)
+	}
+}
+
+// A value that does not decode in a part finish decodes (a bad duration in
+// a listener) says file:line: key: message, as every other error does,
+// keeping the context finish gave it.
+func TestDecodeFinishValueError(t *testing.T) {
+	var c struct {
+		Listener []toml.Primitive `toml:"listener"`
+	}
+	doc := "[[listener]]\nname = \"a\"\n\n[[listener]]\nname = \"b\"\nidle = \"5 minutes\"\n"
+	err := Decode("nomen.toml", []byte(doc), &c, func(md *toml.MetaData) error {
+		for _, p := range c.Listener {
+			var l struct {
+				Name string   `toml:"name"`
+				Idle Duration `toml:"idle"`
+			}
+			if err := md.PrimitiveDecode(p, &l); err != nil {
+				return fmt.Errorf("listener %q: %w", "b", err)
+			}
+		}
+		return nil
+	})
+	want := `nomen.toml:6: listener "b": listener.idle: invalid duration "5 minutes"`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got %v, want it to start %s", err, want)
 	}
 }

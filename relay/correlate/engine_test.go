@@ -169,7 +169,7 @@ func TestUnknownKeyIsAnError(t *testing.T) {
 		Correlate Config `toml:"correlate"`
 	}
 	err := config.Decode("t.toml", []byte("[[correlate.threshold]]\nname = \"x\"\ncuont = 5\n"), &s, nil)
-	if err == nil || !strings.Contains(err.Error(), `line 3: unknown key "correlate.threshold.cuont"`) {
+	if err == nil || !strings.Contains(err.Error(), `t.toml:3: unknown key "correlate.threshold.cuont"`) {
 		t.Errorf("err = %v", err)
 	}
 }
