@@ -53,12 +53,24 @@ func TestRoadsDefaultSettings(t *testing.T) {
 // nomen puts together again. rsyslog's RFC 3164 templates cut it at 32
 // characters, and without the escape its RFC 5424 ones at the first TAB
 // (both lost).
+//
+// A W3C header line (#Version:, #Date:) is read by its source's earlier
+// #Software: line, and its source is its host: syslog-ng with its default
+// settings sends every line under the sender's name, so all its lines are
+// one source there and a header takes the software another host declared.
 func defaultRoadCannotCarry(road, line string, direct map[string]any) string {
 	if snareLine.MatchString(line) && strings.HasPrefix(road, "rsyslog-5424-") {
 		return ""
 	}
+	if strings.HasPrefix(road, "syslogng-") && w3cHeaderLine.MatchString(line) {
+		return "W3C header line whose source (its host) syslog-ng replaced"
+	}
 	return roadCannotCarry(road, line, direct)
 }
+
+// w3cHeaderLine is a syslog line whose message is a W3C #Version: or
+// #Date: header.
+var w3cHeaderLine = regexp.MustCompile(`^<\d{1,3}>.*?: #(Version|Date): `)
 
 // snareLine is an RFC 3164 line whose tag position holds a Snare header
 // (TABs, TABs escaped by an earlier relay, or "MSWinEventLog:" as a tag).
