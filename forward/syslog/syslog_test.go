@@ -149,6 +149,11 @@ func TestSyslogToRsyslog(t *testing.T) {
 	evs := append(sinktest.SampleEvents(t, 1, 3), sinktest.TrickyEvent(t, 4))
 	for _, r := range routes {
 		t.Run(r.name, func(t *testing.T) {
+			t.Cleanup(func() {
+				if t.Failed() { // what rsyslog said: it failed once under load with nothing written
+					t.Logf("rsyslog's output:\n%s", rs.Output())
+				}
+			})
 			cfg := Config{
 				Address:   fmt.Sprintf("127.0.0.1:%d", ports[r.name]),
 				Transport: r.transport, Framing: r.framing, Format: r.format,
