@@ -29,39 +29,33 @@ func postfixTLS(e *event.Event, prog, m string) bool {
 	case "Anonymous", "Untrusted", "Trusted", "Verified":
 		return postfixTLSEstablished(e, prog, strings.ToLower(trust), rest)
 	case "SSL_accept":
-		r, ok := strings.CutPrefix(rest, "error from ")
-		if !ok {
-			return false
-		}
-		client, reason, ok := strings.Cut(r, ": ")
-		if !ok || !postfixBracketed(client) {
-			return false
-		}
-		postfixBegin(e, prog, "", "postfix.tls.failure")
-		ecs.ClassNetInfo.Set(e, "tls-handshake", ecs.OutcomeFailure)
-		postfixClient(e, "source", client)
-		e.SetStr("event.reason", reason)
-		e.SetStr("network.protocol", "smtp")
-		return true
+		return postfixPeerFailure(e, prog, rest, "error from ", "source", "postfix.tls.failure", ecs.ClassNetInfo, "tls-handshake")
 	case "daemon", "reload", "terminating":
 		return postfixMaster(e, prog, m)
 	case "connect":
-		r, ok := strings.CutPrefix(rest, "to ")
-		if !ok {
-			return false
-		}
-		server, reason, ok := strings.Cut(r, ": ")
-		if !ok || !postfixBracketed(server) {
-			return false
-		}
-		postfixBegin(e, prog, "", "postfix.smtp.connect_failed")
-		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
-		postfixClient(e, "destination", server)
-		e.SetStr("event.reason", reason)
-		e.SetStr("network.protocol", "smtp")
-		return true
+		return postfixPeerFailure(e, prog, rest, "to ", "destination", "postfix.smtp.connect_failed", ecs.ClassConnStart, "smtp-connect")
 	}
 	return false
+}
+
+// postfixPeerFailure decodes rest, "<lead>HOST[IP]: REASON", as a failure
+// with the peer HOST[IP] on side (source or destination) of an SMTP
+// connection; false for any other shape.
+func postfixPeerFailure(e *event.Event, prog, rest, lead, side, rule string, class ecs.Class, action string) bool {
+	r, ok := strings.CutPrefix(rest, lead)
+	if !ok {
+		return false
+	}
+	peer, reason, ok := strings.Cut(r, ": ")
+	if !ok || !postfixBracketed(peer) {
+		return false
+	}
+	postfixBegin(e, prog, "", rule)
+	class.Set(e, action, ecs.OutcomeFailure)
+	postfixClient(e, side, peer)
+	e.SetStr("event.reason", reason)
+	e.SetStr("network.protocol", "smtp")
+	return true
 }
 
 // postfixTLSEstablished decodes "TLS connection established from|to
