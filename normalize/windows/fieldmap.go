@@ -126,14 +126,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeHost:
 		return setHost(e, rel, f.To, w.tok(f.From))
 	case wincatalog.DecodeInitiated:
-		switch strings.ToLower(w.tok(f.From)) {
-		case "true":
-			e.SetStr(f.To, "egress")
-		case "false":
-			e.SetStr(f.To, "ingress")
-		default:
-			return false
-		}
+		return setByFlag(e, f.To, w.tok(f.From), "egress", "ingress")
 	case wincatalog.DecodeDNSResults:
 		return setDNSResults(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeRegistryPath:
@@ -193,14 +186,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
 	case wincatalog.DecodeIPv6Flag:
-		switch strings.ToLower(w.tok(f.From)) {
-		case "true":
-			e.SetStr(f.To, "ipv6")
-		case "false":
-			e.SetStr(f.To, "ipv4")
-		default:
-			return false
-		}
+		return setByFlag(e, f.To, w.tok(f.From), "ipv6", "ipv4")
 	default:
 		return false
 	}
@@ -395,5 +381,19 @@ func (w *winEvent) setFlags(e *event.Event, f *wincatalog.Field) bool {
 		return false
 	}
 	e.Set(f.To, event.Strings(names...))
+	return true
+}
+
+// setByFlag sets to to ifTrue or ifFalse by flag, a "true" or "false" in
+// any case; false for any other flag.
+func setByFlag(e *event.Event, to, flag, ifTrue, ifFalse string) bool {
+	switch strings.ToLower(flag) {
+	case "true":
+		e.SetStr(to, ifTrue)
+	case "false":
+		e.SetStr(to, ifFalse)
+	default:
+		return false
+	}
 	return true
 }
