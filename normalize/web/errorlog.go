@@ -199,18 +199,32 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 	if path, ok := strings.CutPrefix(msg, "client used wrong authentication scheme: "); ok {
 		return webAuthFailure(e, "apache.auth.failure", "http-basic-auth", "", path, "wrong authentication scheme")
 	}
+	// mod_authz_core (AH01630) names the file the request mapped to, or
+	// "uri URI" when it mapped to none.
 	if path, ok := strings.CutPrefix(msg, "client denied by server configuration: "); ok {
-		return webAccessDenied(e, "apache.access.denied", "http-access-denied", "", path, "denied by server configuration")
+		if uri, ok := strings.CutPrefix(path, "uri "); ok {
+			return webAccessDenied(e, "apache.access.denied", "http-access-denied", "", uri, "denied by server configuration")
+		}
+		return webFileDenied(e, "", path, "denied by server configuration")
 	}
 	// mod_authz_owner: "Authorization of user alice to access /path failed, reason: ..."
+	// (the file's path: its owner is what is checked).
 	if u, ok := strings.CutPrefix(msg, "Authorization of user "); ok {
 		if name, r, ok := strings.Cut(u, " to access "); ok && !strings.Contains(name, " ") {
 			if path, reason, ok := strings.Cut(r, " failed, reason: "); ok {
-				return webAccessDenied(e, "apache.access.denied", "http-access-denied", name, path, strings.TrimSuffix(reason, "."))
+				return webFileDenied(e, name, path, strings.TrimSuffix(reason, "."))
 			}
 		}
 	}
 	return false
+}
+
+// webFileDenied: the server refused a request by its access rules for the
+// file it mapped to (a path on the server's disk, not the URL's).
+func webFileDenied(e *event.Event, user, path, reason string) bool {
+	webAccessDenied(e, "apache.access.denied", "http-access-denied", user, "", reason)
+	e.SetStr("file.path", strings.TrimSpace(path))
+	return true
 }
 
 // cutBracket reads "[tag] " at the start of s; a tag may hold one bracketed
