@@ -547,7 +547,9 @@ func postfixReplyText(e *event.Event, s string) {
 		e.SetStr("postfix.dsn", dsn)
 		s = r
 	}
-	e.SetStr("event.reason", s)
+	// A reply about an empty address ("<>" as some logs render it) leaves
+	// its colon: "450 4.7.1 : Helo command rejected: Host not found".
+	e.SetStr("event.reason", strings.TrimPrefix(s, ": "))
 }
 
 // postfixRejectKV reads " from=<x> to=<y> proto=ESMTP helo=<h>".
