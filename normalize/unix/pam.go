@@ -19,6 +19,7 @@ import (
 //	pam_faillock(sshd:auth): Consecutive login failures for user root account temporarily locked
 //	PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
 //	PAM service(sshd) ignoring max retries; 6 > 3
+//	pam_systemd(sshd:session): Failed to create session: Access denied
 //
 // and the older forms of Linux-PAM before 0.99 where the service is the
 // program: the module in the program name, "su(pam_unix)[21416]: session
@@ -149,6 +150,16 @@ func pamBody(e *event.Event, m string) bool {
 			ecs.SetUser(e, "user.name", u)
 		}
 		return true
+	case strings.HasPrefix(m, "Failed to create session: "):
+		// pam_systemd could not register the session with logind.
+		ecs.Begin(e, programOf(e), "pam.session.create_failed")
+		ecs.ClassSessionStart.Set(e, "pam-session-open", ecs.OutcomeFailure)
+		e.SetStr("event.reason", m[len("Failed to create session: "):])
+		return true
+	case strings.Contains(m, " more authentication failure"):
+		// Linux-PAM before 0.99 under the module's name:
+		// "sshd(pam_unix)[15794]: 2 more authentication failures; ...".
+		return pamSummary(e, m)
 	case strings.HasPrefix(m, "account ") && strings.Contains(m, " has expired"):
 		ecs.Begin(e, programOf(e), "pam.account_expired")
 		ecs.ClassAuthInfo.Set(e, "pam-account-expired", ecs.OutcomeFailure)

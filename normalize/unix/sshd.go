@@ -34,9 +34,11 @@ import (
 //	banner exchange: Connection from ADDR port N: REASON
 //	ssh_dispatch_run_fatal: Connection from [user U ]ADDR port N: REASON [preauth]
 //	Bad protocol version identification 'TEXT' from ADDR port N
+//	Unable to negotiate with ADDR: no matching ...       (OpenSSH 6.x-7.x: no port)
 //	fatal: ANYTHING [preauth]                             (any other fatal error ends the connection)
 //
-// and the session and connection-limit messages of sshd_session.go.
+// the session and connection-limit messages of sshd_session.go and the
+// packet-layer failures of sshd_packet.go.
 //
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
@@ -103,7 +105,9 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 			return sshdReceivedDisconnect(e, r, preauth)
 		}
 	case "Disconnecting:", "Disconnecting":
-		return sshdDisconnecting(e, rest)
+		return sshdDisconnecting(e, rest) || word == "Disconnecting:" && sshdPacketError(e, word, m)
+	case "Read", "Corrupted":
+		return sshdPacketError(e, word, m)
 	case "maximum":
 		if r, ok := strings.CutPrefix(rest, "authentication attempts exceeded for "); ok {
 			user, addr, port, ok := sshdUserFrom(r, true)
@@ -180,7 +184,7 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 	case "kex_exchange_identification:":
 		return sshdIdentification(e, rest)
 	case "Bad":
-		return sshdBadIdentification(e, rest)
+		return sshdBadIdentification(e, rest) || sshdPacketError(e, word, m)
 	default:
 		if tag, r, ok := strings.Cut(m, ": Connection from "); ok {
 			return sshdTaggedFatal(e, tag, r)
@@ -198,7 +202,9 @@ func sshdCutReason(s string) (peer, reason string) {
 		}
 		return s, ""
 	}
-	if i := strings.LastIndex(s, ": "); i >= 0 {
+	// The first ": ": an address holds none (an IPv6 one has no space
+	// after its colons), a reason may ("... found. Their offer: ...").
+	if i := strings.Index(s, ": "); i >= 0 {
 		return s[:i], strings.TrimSpace(s[i+2:])
 	}
 	return s, ""

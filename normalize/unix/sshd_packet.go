@@ -1,0 +1,66 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// sshd's packet-layer failures that end a connection (packet.c of OpenSSH
+// 3.x to 6.x, whose packet_disconnect() logs "Disconnecting: REASON"
+// after the line that says what went wrong):
+//
+//	Read error from remote host ADDR[ port N]: STRERROR
+//	Corrupted MAC on input.
+//	Bad packet length N.
+//	Disconnecting: REASON                           (no peer: "Packet corrupt", "bad client public DH value")
+//
+// The first names the peer; the others are about the connection of the
+// process that logs them (its pid), whose peer an earlier line named.
+
+// sshdPacketError decodes the lines above (m without "error: " and
+// "[preauth]"); word is m's first word.
+func sshdPacketError(e *event.Event, word, m string) bool {
+	switch word {
+	case "Read":
+		r, ok := strings.CutPrefix(m, "Read error from remote host ")
+		if !ok {
+			return false
+		}
+		peer, reason := sshdCutReason(r)
+		if peer == "" || reason == "" {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.read_error")
+		ecs.ClassConnEnd.Set(e, "ssh-read-error", ecs.OutcomeFailure)
+		e.SetStr("sshd.reason", reason)
+		sshdAddrPort(e, peer)
+		return true
+	case "Corrupted":
+		if strings.TrimSuffix(m, ".") != "Corrupted MAC on input" {
+			return false
+		}
+	case "Bad":
+		n, ok := strings.CutPrefix(strings.TrimSuffix(m, "."), "Bad packet length ")
+		if !ok || !ecs.IsDigits(n) {
+			return false
+		}
+		m = "Bad packet length"
+	case "Disconnecting:":
+		m = strings.TrimSpace(m[len("Disconnecting:"):])
+		if m == "" {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.disconnecting")
+		ecs.ClassConnEnd.Set(e, "ssh-disconnect", ecs.OutcomeFailure)
+		e.SetStr("sshd.reason", m)
+		return true
+	default:
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.packet_error")
+	ecs.ClassConnEnd.Set(e, "ssh-packet-error", ecs.OutcomeFailure)
+	e.SetStr("sshd.reason", strings.TrimSuffix(m, "."))
+	return true
+}
