@@ -36,6 +36,7 @@ var catalogFiles embed.FS
 // the catalog matched the body.
 type head struct {
 	user, addr, port, pid, level, service string
+	db                                    string // the database, for dbField
 	time                                  time.Time
 }
 
@@ -48,6 +49,8 @@ type catalog struct {
 	cut func(msg string) (body string, h head, ok bool)
 	// post, if set, finishes a matched event (normalizes a MAC address).
 	post func(e *event.Event)
+	// dbField is where the head's database goes.
+	dbField string
 	// sniff, if set, recognises the program's lines that carry no syslog
 	// tag (its own log file).
 	sniff func(e *event.Event) bool
@@ -66,7 +69,7 @@ var catalogs = []*catalog{
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
 	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL},
-	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres},
+	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},
 	{name: "systemd-logind", programs: []string{"systemd-logind"}},
 	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
@@ -129,6 +132,9 @@ func (c *catalog) decode(e *event.Event) bool {
 	}
 	if h.pid != "" && !e.Has("process.pid") {
 		ecs.SetUint(e, "process.pid", h.pid)
+	}
+	if h.db != "" && c.dbField != "" && !e.Has(c.dbField) {
+		e.SetStr(c.dbField, h.db)
 	}
 	if h.level != "" {
 		e.SetStr("log.level", h.level)
