@@ -336,6 +336,13 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	case "saddr":
 		if a.typ == "SOCKADDR" {
 			auditSockaddr(e, val)
+		} else if a.typ == "NETFILTER_PKT" {
+			ecs.SetIP(e, "source.ip", val) // the packet's, in dotted form
+		}
+		e.SetStr(auditDataKey(key), val)
+	case "daddr":
+		if a.typ == "NETFILTER_PKT" {
+			ecs.SetIP(e, "destination.ip", val)
 		}
 		e.SetStr(auditDataKey(key), val)
 	case "argc":

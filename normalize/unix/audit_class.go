@@ -99,6 +99,21 @@ var auditTypeClasses = map[string]auditTypeClass{
 	// An interface entering or leaving promiscuous mode changes the host;
 	// ECS's network category has no change type.
 	"ANOM_PROMISCUOUS": {class: classAuditHostChange},
+	// The anomaly records of accounts (shadow-utils and aide-style
+	// checkers report an account added, removed or changed outside the
+	// usual tools) and of a process becoming root by an unusual path.
+	"ANOM_ADD_ACCT": {class: ecs.ClassUserCreate}, "ANOM_DEL_ACCT": {class: ecs.ClassUserDelete},
+	"ANOM_MOD_ACCT": {class: ecs.ClassUserChange}, "ANOM_ROOT_TRANS": {class: classAuditProcessChange},
+	// The kernel refusing to follow a link or to open a file in a sticky
+	// directory it does not own (fs.protected_symlinks, protected_hardlinks,
+	// protected_regular, protected_fifos): res=0 always, a refusal.
+	"ANOM_LINK": {classAuditFileDenied, ecs.OutcomeFailure}, "ANOM_CREAT": {classAuditFileDenied, ecs.OutcomeFailure},
+	// A crypto officer's login and logout (pam_... of FIPS modules).
+	"CRYPTO_LOGIN": {class: ecs.ClassAuthStart}, "CRYPTO_LOGOUT": {class: ecs.ClassSessionEnd},
+	// The clock set or stepped (adjtimex, clock_settime by chronyd/ntpd).
+	"TIME_ADJNTPVAL": {class: classAuditHostChange}, "TIME_INJOFFSET": {class: classAuditHostChange},
+	// A packet the AUDIT target of iptables/nftables logged.
+	"NETFILTER_PKT": {class: ecs.ClassNetInfo},
 	// Configuration: audit rules and settings, firewall tables, SELinux
 	// mode, booleans and policy.
 	"CONFIG_CHANGE": {class: ecs.ClassConfigChange}, "USYS_CONFIG": {class: ecs.ClassConfigChange},
@@ -106,7 +121,8 @@ var auditTypeClasses = map[string]auditTypeClass{
 	"NETFILTER_CFG": {class: ecs.ClassConfigChange}, "FEATURE_CHANGE": {class: ecs.ClassConfigChange},
 	"MAC_STATUS": {class: ecs.ClassConfigChange}, "MAC_CONFIG_CHANGE": {class: ecs.ClassConfigChange},
 	"MAC_POLICY_LOAD": {class: ecs.ClassConfigChange}, "USER_MAC_POLICY_LOAD": {class: ecs.ClassConfigChange},
-	"USER_MAC_CONFIG_CHANGE": {class: ecs.ClassConfigChange},
+	"USER_MAC_CONFIG_CHANGE": {class: ecs.ClassConfigChange}, "MAC_UNLBL_ALLOW": {class: ecs.ClassConfigChange},
+	"FS_RELABEL": {class: ecs.ClassConfigChange}, "LABEL_OVERRIDE": {class: ecs.ClassConfigChange},
 	// sshd creating or destroying a session or host key, negotiating a
 	// session's ciphers.
 	"CRYPTO_KEY_USER": {class: ecs.ClassProcInfo}, "CRYPTO_SESSION": {class: ecs.ClassProcInfo},
