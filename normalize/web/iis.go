@@ -21,9 +21,9 @@ import (
 //	2026-06-30 08:00:01 10.0.0.5 GET /index.html - 443 - 192.0.2.7 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 15
 //
 // The header sets the columns of its source's lines (ecs.Layouts); a line
-// from a source whose header nomen has not seen is read with IIS's default
-// columns when it has their number (14 before IIS 8.5, 15 with cs(Referer)
-// since) and their shapes. HTTP requests -> web/access like Apache's
+// from a source whose header nomen has not seen is read with the columns
+// of iisLayouts that have its number of fields and whose shapes it has
+// (IIS's defaults, the usual wider selections, HTTP.sys's error log). HTTP requests -> web/access like Apache's
 // (http.*, url.*, source.* the client, destination.* the server,
 // user_agent.original, event.duration from time-taken); the SMTP service's
 // protocol log (cs-version SMTP: one line per command) -> email/info,
@@ -44,13 +44,55 @@ func newIISDecoder() *iisDecoder {
 	return &iisDecoder{layouts: ecs.NewLayouts[[]string](iisMaxSources)}
 }
 
-// IIS's default fields (IIS 7-8: 14; 8.5 and later add cs(Referer)).
-var (
-	iisDefault14 = strings.Fields("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
-		"cs(user-agent) sc-status sc-substatus sc-win32-status time-taken")
-	iisDefault15 = strings.Fields("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
-		"cs(user-agent) cs(referer) sc-status sc-substatus sc-win32-status time-taken")
-)
+// iisLayouts are the columns of header-less lines nomen reads, by their
+// number: IIS's defaults (IIS 7-8: 14; 8.5 and later add cs(Referer)) and
+// the usual wider selections. IIS writes the fields it logs in one fixed
+// order (date time s-sitename s-computername s-ip cs-method cs-uri-stem
+// cs-uri-query s-port cs-username c-ip cs-version cs(User-Agent)
+// cs(Cookie) cs(Referer) cs-host sc-status sc-substatus sc-win32-status
+// sc-bytes cs-bytes time-taken), then its custom fields, most often
+// X-Forwarded-For; each layout also comes with that one field more. A
+// line is read with the first layout of its width whose shapes it has.
+var iisLayouts = func() map[int][][]string {
+	m := map[int][][]string{}
+	for _, l := range []string{
+		"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
+			"cs(user-agent) sc-status sc-substatus sc-win32-status time-taken",
+		"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
+			"cs(user-agent) cs(referer) sc-status sc-substatus sc-win32-status time-taken",
+		"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
+			"cs(user-agent) cs(referer) cs-host sc-status sc-substatus sc-win32-status time-taken",
+		"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
+			"cs(user-agent) cs(referer) sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken",
+		"date time s-computername s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
+			"cs(user-agent) cs(referer) sc-status sc-substatus sc-win32-status time-taken",
+		"date time s-sitename cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip " +
+			"cs(user-agent) cs(cookie) cs(referer) cs-host sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken",
+		"date time s-sitename s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs-version " +
+			"cs(user-agent) cs(referer) cs-host sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken",
+		"date time s-sitename s-computername s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs-version " +
+			"cs(user-agent) cs(cookie) cs(referer) cs-host sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken",
+	} {
+		cols := strings.Fields(l)
+		m[len(cols)] = append(m[len(cols)], cols)
+		xff := append(cols[:len(cols):len(cols)], "x-forwarded-for")
+		m[len(xff)] = append(m[len(xff)], xff)
+	}
+	// HTTP.sys's error log (httperr*.log), whose fields are fixed.
+	httperr := strings.Fields("date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename")
+	m[len(httperr)] = append(m[len(httperr)], httperr)
+	return m
+}()
+
+// iisGuessLayout returns the columns of a header-less line, or nil.
+func iisGuessLayout(vals []string) []string {
+	for _, cols := range iisLayouts[len(vals)] {
+		if iisDefaultShape(cols, vals) {
+			return cols
+		}
+	}
+	return nil
+}
 
 // iisLineStart reports whether m starts "YYYY-MM-DD hh:mm:ss ".
 func iisLineStart(m string) bool {
@@ -108,15 +150,7 @@ func (d *iisDecoder) decode(e *event.Event) bool {
 	cols, ok := d.layouts.Get(e)
 	e.Hostname = host
 	if !ok || len(cols) != len(vals) {
-		switch len(vals) {
-		case len(iisDefault14):
-			cols = iisDefault14
-		case len(iisDefault15):
-			cols = iisDefault15
-		default:
-			return false
-		}
-		if !iisDefaultShape(cols, vals) {
+		if cols = iisGuessLayout(vals); cols == nil {
 			return false
 		}
 	}
@@ -226,8 +260,26 @@ func iisDefaultShape(cols, vals []string) bool {
 			if !strings.HasPrefix(v, "/") {
 				return false
 			}
-		case "s-port", "sc-status", "sc-substatus", "sc-win32-status", "time-taken":
+		case "s-port", "sc-status", "sc-substatus", "sc-win32-status", "time-taken", "sc-bytes", "cs-bytes":
+			if _, ok := ecs.ParseUint(v); !ok && v != "-" {
+				return false
+			}
+		case "cs-version":
+			if v != "-" && !strings.HasPrefix(v, "HTTP/") {
+				return false
+			}
+		case "c-port":
 			if _, ok := ecs.ParseUint(v); !ok {
+				return false
+			}
+		case "cs(referer)":
+			// A referrer is a URL: what is not (a cookie, a host) is
+			// another column.
+			if v != "-" && !strings.Contains(v, "://") {
+				return false
+			}
+		case "x-forwarded-for":
+			if v != "-" && !ecs.IsIP(v) {
 				return false
 			}
 		}
@@ -251,6 +303,7 @@ func appendFields(dst []string, m string) []string {
 type iisRecord struct {
 	date, clock, cip, user, site, computer, sip, sport, method, stem, query     string
 	status, substatus, win32, sbytes, cbytes, taken, version, host, ua, referer string
+	xff, cport, uri, reason                                                     string
 }
 
 func (r *iisRecord) set(col, v string) {
@@ -297,11 +350,22 @@ func (r *iisRecord) set(col, v string) {
 		r.ua = v
 	case "cs(referer)":
 		r.referer = v
+	case "x-forwarded-for":
+		r.xff = v
+	case "c-port":
+		r.cport = v
+	case "cs-uri":
+		r.uri = v
+	case "s-reason":
+		r.reason = v
 	}
 }
 
 // emit sets the event's fields; false for a line of another service.
 func (r *iisRecord) emit(e *event.Event) bool {
+	if r.reason != "" {
+		return r.emitHTTPErr(e)
+	}
 	smtp := strings.EqualFold(r.version, "SMTP")
 	http := strings.HasPrefix(r.version, "HTTP/") || r.version == "" && strings.HasPrefix(r.stem, "/") && isToken(r.method)
 	// The reply the SMTP service got on its own session has no command.
@@ -357,6 +421,7 @@ func (r *iisRecord) emit(e *event.Event) bool {
 	ecs.SetUint(e, "http.request.bytes", r.cbytes)
 	e.SetStr("user_agent.original", strings.ReplaceAll(r.ua, "+", " "))
 	e.SetStr("http.request.referrer", r.referer)
+	ecs.SetIP(e, "network.forwarded_ip", r.xff)
 	return true
 }
 
@@ -408,4 +473,32 @@ func pick(cond bool, yes, no string) string {
 		return yes
 	}
 	return no
+}
+
+// emitHTTPErr sets the fields of an HTTP.sys error log line: a request or
+// connection the kernel driver refused or dropped before IIS saw it
+// (s-reason: BadRequest, Timer_ConnectionIdle, URL, Forbidden...).
+func (r *iisRecord) emitHTTPErr(e *event.Event) bool {
+	if !ecs.IsIP(r.cip) || !ecs.IsIP(r.sip) {
+		return false
+	}
+	ecs.Begin(e, "iis", "iis.httperr")
+	if t, err := time.Parse("2006-01-02 15:04:05", r.date+" "+r.clock); err == nil {
+		ecs.SetTimeIfNone(e, t)
+	}
+	ecs.SetIP(e, "source.ip", r.cip)
+	ecs.SetPort(e, "source.port", r.cport)
+	ecs.SetIP(e, "destination.ip", r.sip)
+	ecs.SetPort(e, "destination.port", r.sport)
+	if code, ok := ecs.ParseUint(r.status); ok && code >= 100 {
+		e.SetInt("http.response.status_code", code)
+	}
+	classWebError.Set(e, "http-error", ecs.OutcomeFailure)
+	e.SetStr("event.reason", r.reason)
+	if r.method != "" {
+		e.SetStr("http.request.method", r.method)
+	}
+	e.SetStr("url.original", r.uri)
+	e.SetStr("http.version", strings.TrimPrefix(r.version, "HTTP/"))
+	return true
 }
