@@ -81,6 +81,10 @@ func decodeWeb(e *event.Event) bool {
 		return decodeApacheError(e, m)
 	case e.AppName != "" && apacheLevelShape(m):
 		return decodeApacheError(e, m)
+	case e.AppName != "" && apacheStderrShape(m):
+		return decodeApacheStderr(e, m)
+	case e.AppName != "" && nginxStderrShape(m):
+		return decodeNginxStderr(e, m)
 	}
 	return decodeAccess(e, m)
 }
