@@ -66,7 +66,7 @@ var catalogs = []*catalog{
 	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
 	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot},
 	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
-	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind},
+	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, sniff: sniffBindLog, gate: gateBindLog},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
 	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL},
 	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},

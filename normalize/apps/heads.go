@@ -282,6 +282,25 @@ func cutHAProxy(m string) (string, head, bool) {
 	return r[i+3:], h, true
 }
 
+// gateBindLog: sniffBindLog's lines start with the day of the month.
+var gateBindLog = ecs.SniffGate{First: "0123"}
+
+// sniffBindLog recognises a line of BIND's own log file (a logging
+// channel with print-time, no syslog tag): "17-Feb-2018 23:06:56.326
+// queries: info: client ...". Its time is local to the server and not
+// in the line's zone, so the received time stays.
+func sniffBindLog(e *event.Event) bool {
+	if e.AppName != "" {
+		return false
+	}
+	w, r := ecs.CutWord(e.Message)
+	if !isBindDate(w) {
+		return false
+	}
+	t, r := ecs.CutWord(r)
+	return len(t) >= 8 && t[2] == ':' && t[5] == ':' && strings.Contains(r, "client ")
+}
+
 // isBindDate reports whether w is print-time's date, "17-Feb-2018".
 func isBindDate(w string) bool {
 	if len(w) != 11 || w[2] != '-' || w[6] != '-' {

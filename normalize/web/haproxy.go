@@ -253,6 +253,11 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 		l.resHeaders = hdrs[1]
 	}
 	l.request, rest, ok = cutQuotedField(rest)
+	if !ok && len(rest) > 1 && rest[0] == '"' && strings.IndexByte(rest[1:], '"') < 0 {
+		// A line cut at its length limit (syslog's 1024 bytes, the
+		// log server's "len") ends inside the request.
+		l.request, rest, ok = rest[1:], "", true
+	}
 	l.tlsTail = haproxyTLSTail(rest)
 	return l, ok
 }
