@@ -207,6 +207,18 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 		}
 		return webFileDenied(e, "", path, "denied by server configuration")
 	}
+	// mod_autoindex refusing to list a directory: 2.2's "Directory index
+	// forbidden by rule: PATH", 2.4's AH01276 "Cannot serve directory PATH:
+	// No matching DirectoryIndex (...) found, and server-generated directory
+	// index forbidden by Options directive".
+	if path, ok := strings.CutPrefix(msg, "Directory index forbidden by rule: "); ok {
+		return webFileDenied(e, "", path, "directory index forbidden")
+	}
+	if r, ok := strings.CutPrefix(msg, "Cannot serve directory "); ok && strings.HasSuffix(msg, "directory index forbidden by Options directive") {
+		if path, _, ok := strings.Cut(r, ": "); ok {
+			return webFileDenied(e, "", path, "directory index forbidden")
+		}
+	}
 	// mod_authz_owner: "Authorization of user alice to access /path failed, reason: ..."
 	// (the file's path: its owner is what is checked).
 	if u, ok := strings.CutPrefix(msg, "Authorization of user "); ok {
