@@ -1,5 +1,6 @@
-// Package unix decodes Unix authentication and account logs: sshd, sudo, su,
-// login, PAM, the shadow-utils and pwdutils account tools and Linux audit.
+// Package unix decodes Unix authentication and account logs: sshd, sudo,
+// doas, su, login, PAM, the shadow-utils and pwdutils account tools and
+// Linux audit.
 package unix
 
 import (
@@ -25,6 +26,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
 		{Name: "sudo", Programs: []string{"sudo"}, Decode: decodeSudo},
 		{Name: "su", Programs: []string{"su"}, Decode: decodeSu},
+		{Name: "doas", Programs: []string{"doas"}, Decode: decodeDoas},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
 		{Name: "shadow", Programs: shadowPrograms, Decode: decodeShadow},
 		{Name: "pam", Prefixes: []string{"pam_", "PAM ", "(pam_"}, Sniff: sniffOldPAM, Gate: gateOldPAM, Decode: decodePAM},
