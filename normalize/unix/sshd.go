@@ -63,9 +63,12 @@ func decodeSSHD(e *event.Event) bool {
 	if sshdLine(e, m, preauth) || sshdSession(e, m) {
 		return true
 	}
-	if level == "fatal" && preauth {
+	if level == "fatal" && (preauth || sshdPeerGone(m)) {
 		// Any other fatal error before authentication ends the connection
-		// ("fatal: userauth_pubkey: parse request failed: ... [preauth]").
+		// ("fatal: userauth_pubkey: parse request failed: ... [preauth]"),
+		// and so does one after it that says the peer went away ("fatal:
+		// Write failed: Broken pipe"); other fatal errors may be the
+		// listener's own (it cannot bind, a directory is missing).
 		ecs.Begin(e, "sshd", "sshd.fatal")
 		ecs.ClassConnEnd.Set(e, "ssh-fatal-error", ecs.OutcomeFailure)
 		e.SetStr("sshd.reason", m)

@@ -64,3 +64,14 @@ func sshdPacketError(e *event.Event, word, m string) bool {
 	e.SetStr("sshd.reason", strings.TrimSuffix(m, "."))
 	return true
 }
+
+// sshdPeerGone reports whether a fatal error's text ends with the
+// strerror of a connection the peer closed or lost.
+func sshdPeerGone(m string) bool {
+	for _, e := range [...]string{": Broken pipe", ": Connection reset by peer", ": Connection timed out", ": No route to host"} {
+		if strings.HasSuffix(m, e) {
+			return true
+		}
+	}
+	return false
+}
