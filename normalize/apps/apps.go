@@ -68,7 +68,7 @@ var catalogs = []*catalog{
 	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, sniff: sniffBindLog, gate: gateBindLog},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
-	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL},
+	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL, post: postMySQL, sniff: sniffMySQLLog, gate: gateMySQLLog},
 	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},
 	{name: "systemd-logind", programs: []string{"systemd-logind"}},
 	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
