@@ -140,6 +140,9 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4798, "group-membership-enumerated", OutcomeSuccess, "iam", "user,info"},
 		{4799, "user-member-enumerated", OutcomeSuccess, "iam", "group,info"},
 		{4907, "audit-setting-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
+		{5379, "credential-manager-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
+		{5380, "vault-credential-find", OutcomeSuccess, "iam", "user,info"},
+		{5382, "vault-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
 		{5024, "windows-firewall-service-started", OutcomeSuccess, "process", "start"},
 		{5140, "network-share-object-accessed", OutcomeKeyword, "network,file", "info,access"}, // Elastic's system integration
 		{5145, "network-share-object-access-checked", OutcomeKeyword, "network,file", "info,access"},

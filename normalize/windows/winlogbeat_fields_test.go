@@ -71,6 +71,13 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.event_data.StatusDescription": "KDC_ERR_C_PRINCIPAL_UNKNOWN",
 			"winlog.event_data.TicketEncryptionTypeDescription": "FAIL"},
 	}, {
+		"5379 Credential Manager read, classified as Winlogbeat's security module",
+		secRecord("5379", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"TargetName":"Domain:target=fs1.corp.example.org","Type":"2","CountOfCredentialsReturned":"1","ReadOperation":"%%8100",`+
+			`"ReturnCode":"0","ProcessCreationTime":"2026-06-30T07:58:12.0000000Z","ClientProcessId":"5120"`),
+		map[string]any{"event.action": "credential-manager-credentials-were-read", "event.category": []any{"iam"},
+			"event.type": []any{"user", "info"}, "user.name": "jdoe", "user.id": "S-1-5-21-1-2-3-1104", "winlog.logon.id": "0x5a1f3"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
