@@ -220,10 +220,12 @@ func TestFlags(t *testing.T) {
 	for _, c := range []struct {
 		got, want []string
 	}{
-		{UACFlags(0x15), []string{"Account Disabled", "Password Not Required", "Normal Account"}},
-		{UACFlags(0x210), []string{"Normal Account", "Don't Expire Password"}},
-		{UACFlags(0x200000), []string{"Protect Kerberos Service Tickets with AES Keys"}},
-		{UACFlags(0x100000), []string{"0x100000"}}, // bit 20: undefined, kept as hex
+		{UACFlags(0x15), []string{"USER_ACCOUNT_DISABLED", "USER_PASSWORD_NOT_REQUIRED", "USER_NORMAL_ACCOUNT"}},
+		{UACFlags(0x210), []string{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"}},
+		{UACFlags(0x85), []string{"USER_ACCOUNT_DISABLED", "USER_PASSWORD_NOT_REQUIRED", "USER_WORKSTATION_TRUST_ACCOUNT"}},
+		{UACFlags(0x200000), []string{"USER_USE_AES_KEYS"}},
+		{UACFlags(0x100000), []string{"USER_PARTIAL_SECRETS_ACCOUNT"}}, // a read-only domain controller's account
+		{UACFlags(0x400000), []string{"0x400000"}},                     // bit 22: undefined, kept as hex
 		{UACFlags(0), nil},
 		{AccessMask(0x120089), []string{"ReadData/ListDirectory", "ReadEA", "ReadAttributes", "READ_CONTROL", "SYNCHRONIZE"}},
 		{AccessMask(0x10000), []string{"DELETE"}},

@@ -78,6 +78,13 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.action": "credential-manager-credentials-were-read", "event.category": []any{"iam"},
 			"event.type": []any{"user", "info"}, "user.name": "jdoe", "user.id": "S-1-5-21-1-2-3-1104", "winlog.logon.id": "0x5a1f3"},
 	}, {
+		"4738 account-control flags by their SAM names, as Winlogbeat lists them",
+		secRecord("4738", `"TargetUserName":"jdoe","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104","OldUacValue":"0x10",`+
+			`"NewUacValue":"0x210","UserAccountControl":"\r\n\t\t%%2089","SubjectUserSid":"S-1-5-21-1-2-3-500",`+
+			`"SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.event_data.NewUACList": []any{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"},
+			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
