@@ -97,6 +97,9 @@ const (
 	DecodeKerberosEncType          // Kerberos TicketEncryptionType "0x12" -> "AES256-CTS-HMAC-SHA1-96"
 	DecodeKerberosStatus           // Kerberos result code "0x18" -> "KDC_ERR_PREAUTH_FAILED"
 	DecodeInvocationDetails        // PowerShell's "CommandInvocation(Get-Date): ..." lines -> {type, related_command, name, value} objects
+	DecodeTrustType                // 4706/4716 TdoType "3" -> "TRUST_TYPE_MIT"
+	DecodeTrustDirection           // TdoDirection "3" -> "TRUST_DIRECTION_BIDIRECTIONAL"
+	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
 )
 
 var decodeNames = [...]string{
@@ -110,6 +113,7 @@ var decodeNames = [...]string{
 	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query", DecodeDNSStatus: "dns-status", DecodeBool: "bool",
 	DecodeDefenderPath: "defender-path", DecodeTicketOptions: "ticket-options", DecodeKerberosEncType: "krb-etype",
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
+	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -252,17 +252,26 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+func winlogbeatCamel(to string) bool {
+	switch to {
+	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute":
+		return true
+	}
+	return strings.HasPrefix(to, "winlog.computerObject.")
+}
+
 // TestFields: every map names an EventData name and a field path.
 func TestFields(t *testing.T) {
 	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 _]*)?$`)
 	for _, e := range allEntries() {
 		for _, f := range e.Fields {
-			// winlog.computerObject is Winlogbeat's name (4741-4743), camel case
-			if f.From == "" || !path.MatchString(f.To) && !strings.HasPrefix(f.To, "winlog.computerObject.") {
+			// winlog.computerObject (4741-4743) and winlog.trustType... (4706,
+			// 4716) are Winlogbeat's names, camel case
+			if f.From == "" || !path.MatchString(f.To) && !winlogbeatCamel(f.To) {
 				t.Errorf("%s %d: field %q -> %q", e.Channel, e.ID, f.From, f.To)
 			}
 			if strings.HasPrefix(f.To, "winlog.") && !strings.HasPrefix(f.To, "winlog.event_data.") &&
-				!strings.HasPrefix(f.To, "winlog.logon.") && !strings.HasPrefix(f.To, "winlog.computerObject.") {
+				!strings.HasPrefix(f.To, "winlog.logon.") && !winlogbeatCamel(f.To) {
 				t.Errorf("%s %d: %s is not a winlog field nomen sets", e.Channel, e.ID, f.To)
 			}
 		}

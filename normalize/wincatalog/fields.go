@@ -21,6 +21,9 @@ var fieldGroups = map[string]fieldGroup{
 		"TargetDomainName>user.target.domain"}},
 	"uac": {"account-control flags before and after (4720, 4738, 4741, 4742)", []string{
 		"NewUacValue>winlog.event_data.NewUACList:uac", "OldUacValue>winlog.event_data.OldUACList:uac"}},
+	"trust": {"a domain trust's type, direction and attributes (4706, 4716), by Winlogbeat's names", []string{
+		"TdoType>winlog.trustType:trust-type", "TdoDirection>winlog.trustDirection:trust-direction",
+		"TdoAttributes>winlog.trustAttribute:trust-attribute"}},
 	"group": {"the group acted on", []string{
 		"TargetSid>group.id:sid", "TargetUserName>group.name", "TargetDomainName>group.domain"}},
 	"member": {"the member added or removed", []string{

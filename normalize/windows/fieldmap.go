@@ -181,6 +181,9 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeKerberosStatus:
 		v := wincatalog.KerberosStatusName(w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection, wincatalog.DecodeTrustAttribute:
+		v := wincatalog.Trust(f.Decode, w.tok(f.From))
+		return v != "" && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeInvocationDetails:
 		return setInvocationDetails(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPath:

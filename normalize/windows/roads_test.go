@@ -99,6 +99,10 @@ func sampleValue(f wincatalog.Field) string {
 		return "CommandInvocation(Get-Date): \"Get-Date\"\r\nParameterBinding(Out-Default): name=\"InputObject\"; value=\"x\""
 	case wincatalog.DecodeVerbatim:
 		return "Get-Date |\r\n    "
+	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection:
+		return "2"
+	case wincatalog.DecodeTrustAttribute:
+		return "8"
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):

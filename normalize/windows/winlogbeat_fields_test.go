@@ -85,6 +85,20 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.event_data.NewUACList": []any{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"},
 			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe"},
 	}, {
+		"4706 trust by Winlogbeat's names; several attribute flags name none",
+		secRecord("4706", `"DomainName":"partner.example.net","DomainSid":"S-1-5-21-9-8-7","TdoType":"2","TdoDirection":"1",`+
+			`"TdoAttributes":"72","SidFilteringEnabled":"%%1796","SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin",`+
+			`"SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.trustType": "TRUST_TYPE_UPLEVEL", "winlog.trustDirection": "TRUST_DIRECTION_INBOUND",
+			"winlog.trustAttribute": nil, "event.action": "domain-trust-added"},
+	}, {
+		"4716 a trust's single attribute flag named",
+		secRecord("4716", `"DomainName":"partner.example.net","DomainSid":"S-1-5-21-9-8-7","TdoType":"3","TdoDirection":"3",`+
+			`"TdoAttributes":"8","SidFilteringEnabled":"-","SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin",`+
+			`"SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.trustType": "TRUST_TYPE_MIT", "winlog.trustDirection": "TRUST_DIRECTION_BIDIRECTIONAL",
+			"winlog.trustAttribute": "TRUST_ATTRIBUTE_FOREST_TRANSITIVE"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
