@@ -100,6 +100,7 @@ const (
 	DecodeTrustType                // 4706/4716 TdoType "3" -> "TRUST_TYPE_MIT"
 	DecodeTrustDirection           // TdoDirection "3" -> "TRUST_DIRECTION_BIDIRECTIONAL"
 	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
+	DecodeWords                    // "SeA\r\n\t\t\tSeB" -> ["SeA", "SeB"] (split at white space; "-" kept as it is)
 )
 
 var decodeNames = [...]string{
@@ -114,6 +115,7 @@ var decodeNames = [...]string{
 	DecodeDefenderPath: "defender-path", DecodeTicketOptions: "ticket-options", DecodeKerberosEncType: "krb-etype",
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
+	DecodeWords: "words",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -181,6 +181,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeKerberosStatus:
 		v := wincatalog.KerberosStatusName(w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeWords:
+		return setWords(e, f.To, w.val(f.From))
 	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection, wincatalog.DecodeTrustAttribute:
 		v := wincatalog.Trust(f.Decode, w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)
@@ -207,6 +209,23 @@ func logonFailure(code string) string {
 		return v
 	}
 	return ""
+}
+
+// setWords sets key to the words of v (a privilege list, one a line), in
+// place of the value as given when winlog.event_data holds it already; "-"
+// (none) stays as it is.
+func setWords(e *event.Event, key, v string) bool {
+	words := strings.Fields(v)
+	if len(words) == 0 || v == "-" {
+		return false
+	}
+	list := event.Strings(words...)
+	if p := e.FieldRef(key); p != nil {
+		*p = list
+		return true
+	}
+	e.Set(key, list)
+	return true
 }
 
 // isRawEcho reports whether f maps a name to winlog.event_data.<same name>:

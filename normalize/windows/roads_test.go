@@ -103,6 +103,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "2"
 	case wincatalog.DecodeTrustAttribute:
 		return "8"
+	case wincatalog.DecodeWords:
+		return "SeBackupPrivilege\r\n\t\t\tSeDebugPrivilege"
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):

@@ -99,6 +99,23 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.trustType": "TRUST_TYPE_MIT", "winlog.trustDirection": "TRUST_DIRECTION_BIDIRECTIONAL",
 			"winlog.trustAttribute": "TRUST_ATTRIBUTE_FOREST_TRANSITIVE"},
 	}, {
+		"4672 privileges as a list, as Winlogbeat splits them",
+		secRecord("4672", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"PrivilegeList":"SeBackupPrivilege\r\n\t\t\tSeRestorePrivilege\r\n\t\t\tSeDebugPrivilege"`),
+		map[string]any{"winlog.event_data.PrivilegeList": []any{"SeBackupPrivilege", "SeRestorePrivilege", "SeDebugPrivilege"},
+			"event.action": "logged-in-special", "user.name": "jdoe"},
+	}, {
+		"4674 a single privilege is a list of one",
+		secRecord("4674", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"ObjectServer":"Security","ObjectType":"Key","ObjectName":"\\REGISTRY\\MACHINE\\SYSTEM","HandleId":"0x2c4",`+
+			`"AccessMask":"%%1538","PrivilegeList":"SeSecurityPrivilege","ProcessId":"0x2a8","ProcessName":"C:\\Windows\\regedit.exe"`),
+		map[string]any{"winlog.event_data.PrivilegeList": []any{"SeSecurityPrivilege"}},
+	}, {
+		"4720 no privileges: \"-\" as it came",
+		secRecord("4720", `"TargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201","PrivilegeList":"-",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.event_data.PrivilegeList": "-"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
