@@ -145,6 +145,12 @@ const (
 	// ChannelPowerShellClassic is the classic log of Windows PowerShell
 	// (engine and provider lifecycle, pipeline execution details).
 	ChannelPowerShellClassic = "Windows PowerShell"
+	// AppLocker's logs, one per rule collection (Microsoft-Windows-AppLocker
+	// writes to all four).
+	ChannelAppLockerExe    = "Microsoft-Windows-AppLocker/EXE and DLL"
+	ChannelAppLockerScript = "Microsoft-Windows-AppLocker/MSI and Script"
+	ChannelAppLockerAppRun = "Microsoft-Windows-AppLocker/Packaged app-Execution"
+	ChannelAppLockerAppAdd = "Microsoft-Windows-AppLocker/Packaged app-Deployment"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -171,6 +177,10 @@ var channels = []channelInfo{
 	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
 	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
 	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}},
+	{ChannelAppLockerExe, "AppLocker", nil},
+	{ChannelAppLockerScript, "AppLocker", nil},
+	{ChannelAppLockerAppRun, "AppLocker", nil},
+	{ChannelAppLockerAppAdd, "AppLocker", nil},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).
