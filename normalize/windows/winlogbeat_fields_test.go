@@ -135,6 +135,11 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.category": []any{"package"}, "event.type": []any{"installation"}, "event.outcome": "success",
 			"rule.name": nil, "user.id": "S-1-5-21-1-2-3-1104"},
 	}, {
+		"Sysmon 24 clipboard content archived",
+		sysmonRecord("24", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"Session":"2","ClientInfo":"user: CORP\\jdoe","Hashes":"SHA256=AB01","Archived":"true"`),
+		map[string]any{"sysmon.file.archived": true, "file.hash.sha256": "ab01", "event.action": "changed-clipboard"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
