@@ -242,7 +242,7 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 		return false
 	}
 	switch key {
-	case "user.name", "user.target.name", "user.effective.name":
+	case "user.name", "user.target.name", "user.effective.name", "source.user.name":
 		return setAccount(e, rel, key, v)
 	case "related.user":
 		rel.AddUser(e, v)
@@ -326,6 +326,8 @@ func domainKey(nameKey string) string {
 		return "user.target.domain"
 	case "user.effective.name":
 		return "user.effective.domain"
+	case "source.user.name":
+		return "source.user.domain"
 	}
 	return ""
 }

@@ -113,7 +113,7 @@ var contextInfoFields = map[string]string{
 	"PipelineID": "powershell.pipeline_id", "RunspaceID": "powershell.runspace_id",
 	"HostVersion": "powershell.process.executable_version", "CommandName": "powershell.command.name",
 	"CommandType": "powershell.command.type", "CommandPath": "powershell.command.path",
-	"ScriptName": "file.path",
+	"ScriptName": "file.path", "ConnectedUser": "source.user.name",
 	// the classic log's spellings and keys
 	"HostId": "process.entity_id", "PipelineId": "powershell.pipeline_id", "RunspaceId": "powershell.runspace_id",
 	"UserId": "user.name", "CommandLine": "powershell.command.value",
@@ -129,7 +129,9 @@ var contextInfoInts = map[string]string{
 
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
 // Number is event.sequence, and the host application's arguments are
-// process.args.
+// process.args. A remote session's Connected User is source.user, and
+// then its User (the account the session runs as here) is also
+// destination.user, as Winlogbeat's powershell module gives them.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 	set := false
 	for v != "" {
@@ -157,6 +159,13 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 		if to == "process.command_line" {
 			setArgs(e, "process.args", val, false)
+		}
+	}
+	if e.Has("source.user.name") {
+		for _, k := range [2][2]string{{"user.name", "destination.user.name"}, {"user.domain", "destination.user.domain"}} {
+			if v := e.Str(k[0]); v != "" {
+				e.SetStr(k[1], v)
+			}
 		}
 	}
 	return set

@@ -117,11 +117,11 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.event_data.PrivilegeList": "-"},
 	}, {
 		"AppLocker 8004 blocked: the file by its full path, the process and user it was for",
-		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8004","channel":"Microsoft-Windows-AppLocker/EXE and DLL",`+
-			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":88,`+
-			`"user_data":{"PolicyName":"EXE","RuleId":"{5e1c0a2b-0000-4000-8000-00000000000d}","RuleName":"Deny Downloads",`+
-			`"TargetUser":"S-1-5-21-1-2-3-1104","TargetProcessId":7312,"FilePath":"%OSDRIVE%\\USERS\\JDOE\\DOWNLOADS\\TOOL.EXE",`+
-			`"FileHash":"00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF",`+
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8004","channel":"Microsoft-Windows-AppLocker/EXE and DLL",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":88,` +
+			`"user_data":{"PolicyName":"EXE","RuleId":"{5e1c0a2b-0000-4000-8000-00000000000d}","RuleName":"Deny Downloads",` +
+			`"TargetUser":"S-1-5-21-1-2-3-1104","TargetProcessId":7312,"FilePath":"%OSDRIVE%\\USERS\\JDOE\\DOWNLOADS\\TOOL.EXE",` +
+			`"FileHash":"00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF",` +
 			`"FullFilePath":"C:\\Users\\jdoe\\Downloads\\tool.exe"}}}`,
 		map[string]any{"event.category": []any{"process"}, "event.type": []any{"start"}, "event.outcome": "failure",
 			"event.action": "applocker-blocked", "file.path": `C:\Users\jdoe\Downloads\tool.exe`, "file.name": "tool.exe",
@@ -129,8 +129,8 @@ func TestWinlogbeatFields(t *testing.T) {
 			"file.hash.sha256": nil, "rule.id": nil},
 	}, {
 		"AppLocker 8023: a packaged app's installation allowed",
-		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8023","channel":"Microsoft-Windows-AppLocker/Packaged app-Deployment",`+
-			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":89,`+
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8023","channel":"Microsoft-Windows-AppLocker/Packaged app-Deployment",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":89,` +
 			`"user_data":{"PolicyName":"APPX","RuleName":"-","TargetUser":"S-1-5-21-1-2-3-1104","Package":"CONTOSO.NOTES"}}}`,
 		map[string]any{"event.category": []any{"package"}, "event.type": []any{"installation"}, "event.outcome": "success",
 			"rule.name": nil, "user.id": "S-1-5-21-1-2-3-1104"},
@@ -139,6 +139,12 @@ func TestWinlogbeatFields(t *testing.T) {
 		sysmonRecord("24", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
 			`"Session":"2","ClientInfo":"user: CORP\\jdoe","Hashes":"SHA256=AB01","Archived":"true"`),
 		map[string]any{"sysmon.file.archived": true, "file.hash.sha256": "ab01", "event.action": "changed-clipboard"},
+	}, {
+		"PowerShell 4103 over remoting: the connected user is the source, the session's user the destination",
+		psRecord("4103", `"ContextInfo":"        Host Name = ServerRemoteHost\r\n        Host Application = C:\\Windows\\system32\\wsmprovhost.exe -Embedding\r\n`+
+			`        User = WKS-9\\svc-ops\r\n        Connected User = CORP\\jdoe\r\n        Shell ID = Microsoft.PowerShell\r\n","Payload":""`),
+		map[string]any{"source.user.name": "jdoe", "source.user.domain": "CORP", "destination.user.name": "svc-ops",
+			"destination.user.domain": "WKS-9", "user.name": "svc-ops", "related.user": []any{"svc-ops", "jdoe"}},
 	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
