@@ -140,6 +140,7 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4798, "group-membership-enumerated", OutcomeSuccess, "iam", "user,info"},
 		{4799, "user-member-enumerated", OutcomeSuccess, "iam", "group,info"},
 		{4907, "audit-setting-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
+		{4797, "query-existence-of-blank-password", OutcomeSuccess, "iam", "user,info"},
 		{5379, "credential-manager-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
 		{5380, "vault-credential-find", OutcomeSuccess, "iam", "user,info"},
 		{5382, "vault-credentials-were-read", OutcomeSuccess, "iam", "user,info"},

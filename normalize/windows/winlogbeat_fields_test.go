@@ -146,6 +146,12 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"source.user.name": "jdoe", "source.user.domain": "CORP", "destination.user.name": "svc-ops",
 			"destination.user.domain": "WKS-9", "user.name": "svc-ops", "related.user": []any{"svc-ops", "jdoe"}},
 	}, {
+		"4797 blank-password query: who asked, for which account",
+		secRecord("4797", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"TargetUserName":"Guest","TargetDomainName":"WKS-7","Workstation":"WKS-7"`),
+		map[string]any{"event.action": "query-existence-of-blank-password", "event.type": []any{"user", "info"},
+			"user.name": "jdoe", "user.target.name": "Guest", "related.user": []any{"jdoe", "Guest"}},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
