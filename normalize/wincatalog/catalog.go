@@ -101,6 +101,7 @@ const (
 	DecodeTrustDirection           // TdoDirection "3" -> "TRUST_DIRECTION_BIDIRECTIONAL"
 	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
 	DecodeWords                    // "SeA\r\n\t\t\tSeB" -> ["SeA", "SeB"] (split at white space; "-" kept as it is)
+	DecodeMessages                 // "%%4417 %%4418" -> ["WriteData (or AddFile)", ...] (the codes Message knows)
 )
 
 var decodeNames = [...]string{
@@ -115,7 +116,7 @@ var decodeNames = [...]string{
 	DecodeDefenderPath: "defender-path", DecodeTicketOptions: "ticket-options", DecodeKerberosEncType: "krb-etype",
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
-	DecodeWords: "words",
+	DecodeWords: "words", DecodeMessages: "messages",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

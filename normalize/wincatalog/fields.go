@@ -78,6 +78,7 @@ var fieldGroups = map[string]fieldGroup{
 		"PackageName>winlog.logon.authentication_package"}},
 	"object": {"an object (file, key, kernel object) and the access asked", []string{
 		"ObjectName>file.path:object-path", "AccessMask>winlog.event_data.AccessMaskDescription:access-mask",
+		"AccessList>winlog.event_data.AccessListDescription:messages",
 		"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"registry": {"a registry value change", []string{
 		"ObjectName>registry.path", "ObjectValueName>registry.value", "NewValue>registry.data.strings",
@@ -87,7 +88,7 @@ var fieldGroups = map[string]fieldGroup{
 		"ServiceFileName>winlog.event_data.ServiceFileName"}},
 	"share": {"a network share and its client", []string{
 		"ShareName>winlog.event_data.ShareName", "RelativeTargetName>file.path", "IpAddress>source.ip:ip",
-		"IpPort>source.port:port"}},
+		"IpPort>source.port:port", "AccessList>winlog.event_data.AccessListDescription:messages"}},
 	"wfp": {"a Windows Filtering Platform connection or packet", []string{
 		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable",
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",

@@ -209,6 +209,17 @@ var messages = map[string]string{
 	"%%2315":  "Smartcard logon is required and was not used.",
 	"%%14592": "inbound",
 	"%%14593": "outbound",
+	// the access rights of an object access's AccessList (4656, 4663,
+	// 5145...), as msobjs.dll words them in the event's message
+	"%%1537": "DELETE", "%%1538": "READ_CONTROL", "%%1539": "WRITE_DAC", "%%1540": "WRITE_OWNER",
+	"%%1541": "SYNCHRONIZE", "%%1542": "ACCESS_SYS_SEC",
+	"%%4416": "ReadData (or ListDirectory)", "%%4417": "WriteData (or AddFile)",
+	"%%4418": "AppendData (or AddSubdirectory or CreatePipeInstance)", "%%4419": "ReadEA", "%%4420": "WriteEA",
+	"%%4421": "Execute/Traverse", "%%4422": "DeleteChild", "%%4423": "ReadAttributes", "%%4424": "WriteAttributes",
+	"%%4432": "Query key value", "%%4433": "Set key value", "%%4434": "Create sub-key", "%%4435": "Enumerate sub-keys",
+	"%%4436": "Notify about changes to keys", "%%4437": "Create Link",
+	"%%4440": "Enable 64(or 32) bit application to open 64 bit key",
+	"%%4441": "Enable 64(or 32) bit application to open 32 bit key",
 }
 
 // Message resolves a "%%NNNN" parameter message, "" if unknown.

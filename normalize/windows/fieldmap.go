@@ -183,6 +183,17 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return v != "" && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeWords:
 		return setWords(e, f.To, w.val(f.From))
+	case wincatalog.DecodeMessages:
+		var names []string
+		for _, code := range strings.Fields(w.val(f.From)) {
+			if name := wincatalog.Message(code); name != "" {
+				names = append(names, name)
+			}
+		}
+		if len(names) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(names...))
 	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection, wincatalog.DecodeTrustAttribute:
 		v := wincatalog.Trust(f.Decode, w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)

@@ -103,6 +103,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "2"
 	case wincatalog.DecodeTrustAttribute:
 		return "8"
+	case wincatalog.DecodeMessages:
+		return "%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t"
 	case wincatalog.DecodeWords:
 		return "SeBackupPrivilege\r\n\t\t\tSeDebugPrivilege"
 	}

@@ -152,6 +152,14 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.action": "query-existence-of-blank-password", "event.type": []any{"user", "info"},
 			"user.name": "jdoe", "user.target.name": "Guest", "related.user": []any{"jdoe", "Guest"}},
 	}, {
+		"4663 access list named as the message words it, an unknown code left out",
+		secRecord("4663", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"ObjectServer":"Security","ObjectType":"File","ObjectName":"C:\\Finance\\q3.xlsx","HandleId":"0x3c4",`+
+			`"AccessList":"%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t%%9999\r\n\t\t\t\t","AccessMask":"0x6",`+
+			`"ProcessId":"0x1a2c","ProcessName":"C:\\Windows\\System32\\notepad.exe"`),
+		map[string]any{"winlog.event_data.AccessListDescription": []any{"WriteData (or AddFile)",
+			"AppendData (or AddSubdirectory or CreatePipeInstance)"}, "file.path": `C:\Finance\q3.xlsx`},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
