@@ -101,7 +101,7 @@ const (
 	DecodeTrustDirection           // TdoDirection "3" -> "TRUST_DIRECTION_BIDIRECTIONAL"
 	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
 	DecodeWords                    // "SeA\r\n\t\t\tSeB" -> ["SeA", "SeB"] (split at white space; "-" kept as it is)
-	DecodeMessages                 // "%%4417 %%4418" -> ["WriteData (or AddFile)", ...] (the codes Message knows)
+	DecodeMessages                 // "%%4417 %%4418", "%%8449, %%8451" -> ["WriteData (or AddFile)", ...] (the codes Message knows)
 )
 
 var decodeNames = [...]string{

@@ -185,7 +185,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setWords(e, f.To, w.val(f.From))
 	case wincatalog.DecodeMessages:
 		var names []string
-		for _, code := range strings.Fields(w.val(f.From)) {
+		for _, code := range strings.FieldsFunc(w.val(f.From), isListSeparator) {
 			if name := wincatalog.Message(code); name != "" {
 				names = append(names, name)
 			}
@@ -221,6 +221,10 @@ func logonFailure(code string) string {
 	}
 	return ""
 }
+
+// isListSeparator: the codes of a list of messages are apart by white
+// space (4663's AccessList) or ", " (4719's AuditPolicyChanges).
+func isListSeparator(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n' }
 
 // setWords sets key to the words of v (a privilege list, one a line), in
 // place of the value as given when winlog.event_data holds it already; "-"

@@ -160,6 +160,14 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.event_data.AccessListDescription": []any{"WriteData (or AddFile)",
 			"AppendData (or AddSubdirectory or CreatePipeInstance)"}, "file.path": `C:\Finance\q3.xlsx`},
 	}, {
+		"4719 the audit policy's category, subcategory and changes named",
+		secRecord("4719", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"CategoryId":"%%8274","SubcategoryId":"%%12808","SubcategoryGuid":"{0cce9224-69ae-11d9-bed3-505054503030}",`+
+			`"AuditPolicyChanges":"%%8448, %%8451"`),
+		map[string]any{"winlog.event_data.Category": "Object Access", "winlog.event_data.SubCategory": "File Share",
+			"winlog.event_data.AuditPolicyChangesDescription": []any{"Success removed", "Failure added"},
+			"event.action": "changed-audit-config"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
