@@ -12,6 +12,7 @@ import (
 // ecsTypesByCategory: ECS's allowed event.category values and, for each,
 // the event.type values ECS expects with it (ECS "expected event types").
 var ecsTypesByCategory = map[string][]string{
+	"api":                 {"access", "admin", "allowed", "change", "creation", "deletion", "denied", "end", "info", "start", "user"},
 	"authentication":      {"start", "end", "info"},
 	"configuration":       {"access", "change", "creation", "deletion", "info"},
 	"database":            {"access", "change", "info", "error"},
@@ -141,6 +142,11 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4799, "user-member-enumerated", OutcomeSuccess, "iam", "group,info"},
 		{4907, "audit-setting-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
 		{4797, "query-existence-of-blank-password", OutcomeSuccess, "iam", "user,info"},
+		{4627, "group-membership-info", OutcomeSuccess, "iam", "info"}, // Elastic's system integration, as 4658-4793
+		{4660, "object-deleted", OutcomeSuccess, "file", "deletion"},
+		{4690, "duplicate-handle-attempt", OutcomeSuccess, "process", "access"},
+		{4704, "user-right-assigned", OutcomeSuccess, "iam", "change,user"},
+		{4793, "password-policy-checking-api-called", OutcomeSuccess, "api", "info"},
 		{5379, "credential-manager-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
 		{5380, "vault-credential-find", OutcomeSuccess, "iam", "user,info"},
 		{5382, "vault-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
