@@ -168,6 +168,19 @@ func TestWinlogbeatFields(t *testing.T) {
 			"winlog.event_data.AuditPolicyChangesDescription": []any{"Success removed", "Failure added"},
 			"event.action": "changed-audit-config"},
 	}, {
+		"4627 the new logon's account is the user, not the subject's NULL SID",
+		secRecord("4627", `"SubjectUserSid":"S-1-0-0","SubjectUserName":"-","SubjectDomainName":"-","SubjectLogonId":"0x0",`+
+			`"TargetUserSid":"S-1-5-21-1-2-3-1104","TargetUserName":"jdoe","TargetDomainName":"CORP","TargetLogonId":"0x8a5f21c",`+
+			`"LogonType":"3","EventIdx":"1","EventCountTotal":"1","GroupMembership":"\r\n\t\t%{S-1-5-32-545}"`),
+		map[string]any{"user.id": "S-1-5-21-1-2-3-1104", "user.name": "jdoe", "user.domain": "CORP",
+			"winlog.logon.id": "0x8a5f21c", "winlog.logon.type": "Network", "event.action": "group-membership-info"},
+	}, {
+		"4675 filtered SIDs of a trust",
+		secRecord("4675", `"TargetUserSid":"S-1-5-21-9-8-7-1107","TargetUserName":"eve","TargetDomainName":"PARTNER","TdoDirection":"1",`+
+			`"TdoAttributes":"4","TdoType":"2","TdoSid":"S-1-5-21-9-8-7","SidList":"\r\n\t\t%{S-1-5-21-1-2-3-512}"`),
+		map[string]any{"winlog.trustType": "TRUST_TYPE_UPLEVEL", "winlog.trustDirection": "TRUST_DIRECTION_INBOUND",
+			"winlog.trustAttribute": "TRUST_ATTRIBUTE_QUARANTINED_DOMAIN", "user.target.name": "eve"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
