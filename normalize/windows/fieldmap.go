@@ -183,6 +183,22 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return v != "" && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeWords:
 		return setWords(e, f.To, w.val(f.From))
+	case wincatalog.DecodeSIDNames:
+		var names []string
+		for _, sid := range strings.Fields(w.val(f.From)) {
+			sid = strings.TrimSuffix(strings.TrimPrefix(sid, "%{"), "}")
+			if !strings.HasPrefix(sid, "S-1-") {
+				continue
+			}
+			if name := wincatalog.WellKnownSID(sid); name != "" {
+				sid = name
+			}
+			names = append(names, sid)
+		}
+		if len(names) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(names...))
 	case wincatalog.DecodeMessages:
 		var names []string
 		for _, code := range strings.FieldsFunc(w.val(f.From), isListSeparator) {

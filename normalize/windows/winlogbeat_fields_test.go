@@ -181,6 +181,11 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.trustType": "TRUST_TYPE_UPLEVEL", "winlog.trustDirection": "TRUST_DIRECTION_INBOUND",
 			"winlog.trustAttribute": "TRUST_ATTRIBUTE_QUARANTINED_DOMAIN", "user.target.name": "eve"},
 	}, {
+		"4908 special groups named where the SID is well known, as it is otherwise",
+		secRecord("4908", `"SidList":"\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1-2-3-512}\r\n\t\t%{S-1-5-21-1-2-3-1377}"`),
+		map[string]any{"winlog.event_data.SidListDesc": []any{"Administrators", "Domain Admins", "S-1-5-21-1-2-3-1377"},
+			"event.action": "special-group-table-changed"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
