@@ -186,6 +186,13 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.event_data.SidListDesc": []any{"Administrators", "Domain Admins", "S-1-5-21-1-2-3-1377"},
 			"event.action": "special-group-table-changed"},
 	}, {
+		"Defender 1000 scan started: process/info, not malware",
+		wlbRecord("1000", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Product_Name":"Microsoft Defender Antivirus","Scan_ID":"{5c1d0e2f-0000-4000-8000-00000000000e}","Scan_Type":"Antimalware",`+
+				`"Scan_Parameters":"Full Scan","Domain":"CORP","User":"jdoe","SID":"S-1-5-21-1-2-3-1104"`),
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"info"}, "event.action": "started-malware-scan",
+			"user.name": "jdoe", "user.domain": "CORP", "user.id": "S-1-5-21-1-2-3-1104"},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
