@@ -102,6 +102,7 @@ const (
 	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
 	DecodeWords                    // "SeA\r\n\t\t\tSeB" -> ["SeA", "SeB"] (split at white space; "-" kept as it is)
 	DecodeMessages                 // "%%4417 %%4418", "%%8449, %%8451" -> ["WriteData (or AddFile)", ...] (the codes Message knows)
+	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 )
 
@@ -117,7 +118,7 @@ var decodeNames = [...]string{
 	DecodeDefenderPath: "defender-path", DecodeTicketOptions: "ticket-options", DecodeKerberosEncType: "krb-etype",
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
-	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names",
+	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -183,6 +183,9 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return v != "" && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeWords:
 		return setWords(e, f.To, w.val(f.From))
+	case wincatalog.DecodePath:
+		v := w.val(f.From)
+		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeSIDNames:
 		var names []string
 		for _, sid := range strings.Fields(w.val(f.From)) {

@@ -103,6 +103,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "2"
 	case wincatalog.DecodeTrustAttribute:
 		return "8"
+	case wincatalog.DecodePath:
+		return `C:\Program Files\Contoso\agent.exe`
 	case wincatalog.DecodeSIDNames:
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
 	case wincatalog.DecodeMessages:

@@ -193,6 +193,12 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.category": []any{"process"}, "event.type": []any{"info"}, "event.action": "started-malware-scan",
 			"user.name": "jdoe", "user.domain": "CORP", "user.id": "S-1-5-21-1-2-3-1104"},
 	}, {
+		"Defender 1116 with no process: Unknown is no executable",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Virus:DOS/EICAR_Test_File","Path":"file:_C:\\Users\\jdoe\\Downloads\\eicar.com",`+
+				`"Process_Name":"Unknown","Detection_User":"CORP\\jdoe"`),
+		map[string]any{"process.executable": nil, "process.name": nil, "file.path": `C:\Users\jdoe\Downloads\eicar.com`},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
