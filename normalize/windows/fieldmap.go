@@ -220,6 +220,17 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setInvocationDetails(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
+	case wincatalog.DecodeDefenderPaths:
+		var paths []string
+		for _, res := range strings.Split(w.val(f.From), ";") {
+			if _, p, ok := strings.Cut(ecs.TrimSpace(res), ":_"); ok && p != "" {
+				paths = append(paths, p)
+			}
+		}
+		if len(paths) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(paths...))
 	case wincatalog.DecodeIPv6Flag:
 		return setByFlag(e, f.To, w.tok(f.From), "ipv6", "ipv4")
 	default:

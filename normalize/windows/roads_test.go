@@ -81,7 +81,7 @@ func sampleValue(f wincatalog.Field) string {
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
 		return "false"
-	case wincatalog.DecodeDefenderPath:
+	case wincatalog.DecodeDefenderPath, wincatalog.DecodeDefenderPaths:
 		return `file:_C:\Users\alice\Downloads\invoice.js`
 	case wincatalog.DecodeDNSStatus:
 		return "9003"

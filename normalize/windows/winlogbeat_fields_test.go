@@ -199,6 +199,12 @@ func TestWinlogbeatFields(t *testing.T) {
 				`"Process_Name":"Unknown","Detection_User":"CORP\\jdoe"`),
 		map[string]any{"process.executable": nil, "process.name": nil, "file.path": `C:\Users\jdoe\Downloads\eicar.com`},
 	}, {
+		"Defender 1116 with several resources: every one as evidence, the first file as file.path",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Trojan:Win32/Contoso","Path":"containerfile:_C:\\Users\\jdoe\\a.zip; file:_C:\\Users\\jdoe\\a.zip->x.exe; process:_pid:4412"`),
+		map[string]any{"file.path": `C:\Users\jdoe\a.zip`, "windows_defender.evidence_paths": []any{`C:\Users\jdoe\a.zip`,
+			`C:\Users\jdoe\a.zip->x.exe`, "pid:4412"}},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
