@@ -261,7 +261,7 @@ func TestLookup(t *testing.T) {
 
 func winlogbeatCamel(to string) bool {
 	switch to {
-	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute":
+	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute", "winlog.scheduled_task.name":
 		return true
 	}
 	return strings.HasPrefix(to, "winlog.computerObject.")
@@ -272,8 +272,9 @@ func TestFields(t *testing.T) {
 	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 _]*)?$`)
 	for _, e := range allEntries() {
 		for _, f := range e.Fields {
-			// winlog.computerObject (4741-4743) and winlog.trustType... (4706,
-			// 4716) are Winlogbeat's names, camel case
+			// winlog.computerObject (4741-4743), winlog.trustType... (4706,
+			// 4716) and winlog.scheduled_task.name (4698-4702) are Winlogbeat's
+			// and Elastic's system integration's names
 			if f.From == "" || !path.MatchString(f.To) && !winlogbeatCamel(f.To) {
 				t.Errorf("%s %d: field %q -> %q", e.Channel, e.ID, f.From, f.To)
 			}

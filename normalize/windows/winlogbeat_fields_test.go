@@ -205,6 +205,11 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"file.path": `C:\Users\jdoe\a.zip`, "windows_defender.evidence_paths": []any{`C:\Users\jdoe\a.zip`,
 			`C:\Users\jdoe\a.zip->x.exe`, "pid:4412"}},
 	}, {
+		"4700 the task's name as the system integration's winlog.scheduled_task.name",
+		secRecord("4700", `"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TaskName":"\\Contoso\\Nightly Sync"`),
+		map[string]any{"winlog.scheduled_task.name": `\Contoso\Nightly Sync`, "winlog.event_data.TaskName": `\Contoso\Nightly Sync`},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
