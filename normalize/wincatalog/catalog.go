@@ -102,6 +102,7 @@ const (
 	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
 	DecodeWords                    // "SeA\r\n\t\t\tSeB" -> ["SeA", "SeB"] (split at white space; "-" kept as it is)
 	DecodeMessages                 // "%%4417 %%4418", "%%8449, %%8451" -> ["WriteData (or AddFile)", ...] (the codes Message knows)
+	DecodeFQBN                     // AppLocker's "O=PUBLISHER, C=US\\PRODUCT\\FILE\\1.0" -> <To>.x509.subject.* and <To>.pe.product, original_file_name, file_version
 	DecodeDefenderPaths            // Defender's Path -> every resource's path or name ("file:_", "process:_" cut)
 	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
@@ -120,7 +121,7 @@ var decodeNames = [...]string{
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
-	DecodeDefenderPaths: "defender-paths",
+	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

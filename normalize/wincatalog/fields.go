@@ -22,7 +22,8 @@ var fieldGroups = map[string]fieldGroup{
 	"uac": {"account-control flags before and after (4720, 4738, 4741, 4742)", []string{
 		"NewUacValue>winlog.event_data.NewUACList:uac", "OldUacValue>winlog.event_data.OldUACList:uac"}},
 	"applocker": {"the file AppLocker judged, its rule, and the process and user it ran for", []string{
-		"FullFilePath>file.path", "TargetUser>user.id:sid", "TargetProcessId>process.pid:int", "RuleName>rule.name"}},
+		"FullFilePath>file.path", "TargetUser>user.id:sid", "TargetProcessId>process.pid:int", "RuleName>rule.name",
+		"Fqbn>file:fqbn"}},
 	"trust": {"a domain trust's type, direction and attributes (4675, 4706, 4716), by Winlogbeat's names", []string{
 		"TdoType>winlog.trustType:trust-type", "TdoDirection>winlog.trustDirection:trust-direction",
 		"TdoAttributes>winlog.trustAttribute:trust-attribute"}},

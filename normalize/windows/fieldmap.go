@@ -220,6 +220,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setInvocationDetails(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
+	case wincatalog.DecodeFQBN:
+		return setFQBN(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPaths:
 		var paths []string
 		for _, res := range strings.Split(w.val(f.From), ";") {

@@ -103,6 +103,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "2"
 	case wincatalog.DecodeTrustAttribute:
 		return "8"
+	case wincatalog.DecodeFQBN:
+		return `O=CONTOSO LTD, L=REDMOND, S=WASHINGTON, C=US\CONTOSO TOOLS\TOOL.EXE\2.1.0.0`
 	case wincatalog.DecodePath:
 		return `C:\Program Files\Contoso\agent.exe`
 	case wincatalog.DecodeSIDNames:
@@ -366,6 +368,9 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To, "network.protocol")
 		case f.Decode == wincatalog.DecodeArgv:
 			keys = append(keys, f.To, f.To+"_count")
+		case f.Decode == wincatalog.DecodeFQBN:
+			keys = append(keys, f.To+".x509.subject.organization", f.To+".x509.subject.country", f.To+".pe.product",
+				f.To+".pe.original_file_name", f.To+".pe.file_version")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:

@@ -262,3 +262,54 @@ func appendJSONMember(dst []byte, name, value string, comma bool) []byte {
 	dst = append(dst, ':')
 	return event.AppendJSONString(dst, value)
 }
+
+// fqbnSubject maps the attributes of an AppLocker publisher's name to
+// x509.subject fields.
+var fqbnSubject = map[string]string{
+	"CN": "common_name", "O": "organization", "OU": "organizational_unit", "L": "locality",
+	"S": "state_or_province", "ST": "state_or_province", "C": "country",
+}
+
+// setFQBN reads AppLocker's fully qualified binary name
+// ("O=CONTOSO, L=REDMOND, S=WASHINGTON, C=US\\TOOLS\\TOOL.EXE\\1.2.0.0":
+// the signer's name, the product, the file's original name, its version)
+// into <prefix>.x509.subject.* and <prefix>.pe.*, as Elastic's windows
+// integration does; parts that are empty ("\\\\0.0.0.0" for a script) set
+// nothing. A publisher value may be quoted ("O=\"Contoso, Ltd.\"").
+func setFQBN(e *event.Event, prefix, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	parts := strings.Split(v, `\`)
+	set := false
+	dn := parts[0]
+	for dn != "" {
+		k, rest, ok := strings.Cut(dn, "=")
+		if !ok {
+			break
+		}
+		var val string
+		if strings.HasPrefix(rest, `"`) {
+			end := strings.IndexByte(rest[1:], '"')
+			if end < 0 {
+				break
+			}
+			val, rest = rest[1:1+end], rest[2+end:]
+			_, rest, _ = strings.Cut(rest, ",")
+		} else {
+			val, rest, _ = strings.Cut(rest, ",")
+		}
+		dn = ecs.TrimSpace(rest)
+		if field, known := fqbnSubject[ecs.TrimSpace(k)]; known && ecs.TrimSpace(val) != "" {
+			e.Set(prefix+".x509.subject."+field, event.Strings(ecs.TrimSpace(val)))
+			set = true
+		}
+	}
+	for i, field := range [3]string{".pe.product", ".pe.original_file_name", ".pe.file_version"} {
+		if i+1 < len(parts) && parts[i+1] != "" && parts[i+1] != "*" {
+			e.SetStr(prefix+field, parts[i+1])
+			set = true
+		}
+	}
+	return set
+}

@@ -210,6 +210,22 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"TaskName":"\\Contoso\\Nightly Sync"`),
 		map[string]any{"winlog.scheduled_task.name": `\Contoso\Nightly Sync`, "winlog.event_data.TaskName": `\Contoso\Nightly Sync`},
 	}, {
+		"AppLocker 8002 signer, product, original name and version from the FQBN; a quoted publisher",
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8002","channel":"Microsoft-Windows-AppLocker/EXE and DLL",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":90,` +
+			`"user_data":{"PolicyName":"EXE","TargetUser":"S-1-5-21-1-2-3-1104","FullFilePath":"C:\\Tools\\sync.exe",` +
+			`"Fqbn":"CN=\"Contoso, Ltd.\", O=\"Contoso, Ltd.\", L=Redmond, S=Washington, C=US\\CONTOSO SYNC\\SYNC.EXE\\3.2.1.0"}}}`,
+		map[string]any{"file.x509.subject.common_name": []any{"Contoso, Ltd."}, "file.x509.subject.organization": []any{"Contoso, Ltd."},
+			"file.x509.subject.locality": []any{"Redmond"}, "file.x509.subject.country": []any{"US"},
+			"file.pe.product": "CONTOSO SYNC", "file.pe.original_file_name": "SYNC.EXE", "file.pe.file_version": "3.2.1.0"},
+	}, {
+		"AppLocker 8005 a script's FQBN: no product nor name, only a version",
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8005","channel":"Microsoft-Windows-AppLocker/MSI and Script",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":91,` +
+			`"user_data":{"PolicyName":"SCRIPT","FullFilePath":"C:\\ops\\a.ps1","Fqbn":"O=CONTOSO, C=US\\\\\\0.0.0.0"}}}`,
+		map[string]any{"file.pe.product": nil, "file.pe.original_file_name": nil, "file.pe.file_version": "0.0.0.0",
+			"file.x509.subject.organization": []any{"CONTOSO"}},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
