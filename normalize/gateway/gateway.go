@@ -94,7 +94,8 @@ var (
 		rule: "paloalto.log", ruleKey: "type", rules: map[string]string{
 			"TRAFFIC": "paloalto.traffic", "THREAT": "paloalto.threat", "SYSTEM": "paloalto.system",
 			"CONFIG": "paloalto.config", "GLOBALPROTECT": "paloalto.globalprotect", "USERID": "paloalto.userid",
-			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication"}}
+			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication",
+			"HIPMATCH": "paloalto.hipmatch", "DECRYPTION": "paloalto.decryption"}}
 	cpSource = &source{decoder: checkpoint.Decode, namespace: newKeyCache(checkpoint.Namespace), provider: "checkpoint",
 		vendor: "Check Point", malformed: "checkpoint: malformed Log Exporter message", rule: "checkpoint.log"}
 	screenOSSource = &source{decoder: screenos.Decode, namespace: newKeyCache(screenos.Namespace), provider: "screenos",
@@ -211,10 +212,7 @@ func sniffJunos(e *event.Event) bool {
 // junosRules: nomen.rule of each Junos message (the tags junos decodes).
 var junosRules = func() map[string]string {
 	m := map[string]string{}
-	for _, t := range []string{"RT_FLOW_SESSION_CREATE", "RT_FLOW_SESSION_CLOSE", "RT_FLOW_SESSION_DENY",
-		"IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
-		"UI_LOGIN_EVENT", "UI_AUTH_EVENT", "UI_LOGOUT_EVENT", "UI_COMMIT", "UI_COMMIT_COMPLETED",
-		"SSHD_LOGIN_FAILED", "WEBFILTER_URL_BLOCKED", "WEBFILTER_URL_PERMITTED"} {
+	for _, t := range junos.Tags() {
 		m[t] = "junos." + ecs.Lower(t)
 	}
 	return m

@@ -1,7 +1,7 @@
 // Package paloalto decodes Palo Alto Networks PAN-OS syslog messages (the
 // default CSV format of "Syslog Field Descriptions", PAN-OS 8.1-11.x) into
-// ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID and
-// AUTHENTICATION logs.
+// ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID,
+// AUTHENTICATION, HIPMATCH and DECRYPTION logs.
 //
 //	1,2024/04/05 19:34:38,013201000001,TRAFFIC,end,2561,2024/04/05 19:34:37,10.1.2.3,198.51.100.20,...
 //
@@ -33,7 +33,7 @@ import (
 const Namespace = "paloalto.panos."
 
 // maxCols is the number of columns read; the decoded ones are all below it.
-const maxCols = 48
+const maxCols = 66
 
 // Sniff reports whether msg is a PAN-OS CSV log line.
 func Sniff(program, msg string) bool {

@@ -95,8 +95,12 @@ func TestClasses(t *testing.T) {
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 15: "198.51.100.30", 28: "success"}), "tunnel-established", "success"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "portal-logout", 12: "bob", 28: "success"}), "logged-out", "success"},
 		{line("AUTHENTICATION", "0", 30, map[int]string{8: "10.1.2.3", 9: "carol", 20: "auth-success", 21: "1"}), "logged-in", "success"},
-		{line("USERID", "login", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "login"}), "", ""},
-		{line("HIPMATCH", "0", 20, nil), "", ""},
+		{line("USERID", "login", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "login"}), "user-mapped", "success"},
+		{line("USERID", "logout", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "logout"}), "user-unmapped", "success"},
+		{line("HIPMATCH", "0", 20, map[int]string{7: `corp\carol`, 11: "10.1.2.3", 12: "compliant"}), "hip-matched", ""},
+		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 39: "TLS1.3"}), "tls-handshake", "success"},
+		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 64: "Received fatal alert UnknownCA from client"}), "tls-handshake", "failure"},
+		{line("IPTAG", "0", 20, nil), "", ""}, // a type not described: the common columns only
 	}
 	for _, c := range cases {
 		got, class, st := decode(t, c.msg)
