@@ -157,6 +157,8 @@ func configClass(cols []string) vendor.Class {
 		return classCfgDel
 	case "edit", "set", "rename", "move", "multi-clone", "override", "upload":
 		return classCfgEdit
+	case "commit":
+		return vendor.CommandExecuted // the candidate configuration made running, as Junos's UI_COMMIT
 	}
 	return vendor.Class{}
 }

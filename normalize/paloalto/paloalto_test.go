@@ -91,6 +91,7 @@ func TestClasses(t *testing.T) {
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "edit", 10: "admin", 11: "Web", 12: "Submitted", 13: " vsys  vsys1 rulebase security rules  allow-web"}), "configured", "success"},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "delete", 10: "admin", 12: "Submitted"}), "configured", "success"},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "set", 10: "admin", 12: "Failed"}), "configured", "failure"},
+		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "commit", 10: "admin", 11: "Web", 12: "Submitted"}), "command-executed", "success"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-auth", 12: "bob", 15: "198.51.100.30", 28: "failure", 26: "Authentication failed: Invalid username or password"}), "logon-failed", "failure"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 15: "198.51.100.30", 28: "success"}), "tunnel-established", "success"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "portal-logout", 12: "bob", 28: "success"}), "logged-out", "success"},
