@@ -195,15 +195,17 @@ var gatePANOS = ecs.SniffGate{Marker: ',', Window: 9}
 // sniffPANOS: PAN-OS lines have no tag; the message starts with the CSV.
 func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }
 
-// gateJunos: the tag is upper-case, at the start or as the MSGID.
-var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", Also: func(e *event.Event) bool { return e.MsgID != "" }}
+// gateJunos: the tag is upper-case, at the start or as the MSGID, or
+// follows an inner RFC 5424 header (a year: 1 or 2).
+var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ12", Also: func(e *event.Event) bool { return e.MsgID != "" }}
 
 // sniffJunos: an event-mode Junos line, whose program is the daemon's name
 // ("flowd_octeon_hm"), still starts with its upper-case tag, or carries
-// it as the RFC 5424 MSGID.
+// it as the RFC 5424 MSGID, or in an RFC 5424 header a relay left in the
+// message (junos.skipInnerHeader).
 func sniffJunos(e *event.Event) bool {
 	m := e.Message
-	if e.MsgID == "" && (m == "" || m[0] < 'A' || m[0] > 'Z') {
+	if e.MsgID == "" && (m == "" || (m[0] < 'A' || m[0] > 'Z') && m[0] != '1' && m[0] != '2') {
 		return false
 	}
 	return junos.Sniff(e.AppName, e.MsgID, m)

@@ -55,6 +55,9 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	if t, ok := known(msgID); ok {
 		return t, msg, true
 	}
+	if msgID == "" {
+		msg = skipInnerHeader(msg)
+	}
 	end := tagEnd(msg[:min(len(msg), maxTag+2)])
 	if end <= 0 {
 		return "", "", false
@@ -65,6 +68,29 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	}
 	rest := strings.TrimPrefix(msg[end:], ":")
 	return t, strings.TrimLeft(rest, " "), true
+}
+
+// skipInnerHeader returns msg after an RFC 5424 header without its
+// "<PRI>1 " (TIMESTAMP HOSTNAME APP-NAME PROCID), as a relay that wraps
+// the structured form in a BSD line leaves it:
+//
+//	junos-ids: 2017-08-24T04:58:58.724Z srx-01 RT_IDS - RT_SCREEN_IP [junos@2636... ]
+//
+// msg unchanged when it does not start with such a timestamp and three
+// more words. The caller still needs a known tag after them.
+func skipInnerHeader(msg string) string {
+	if len(msg) < 24 || msg[0] < '1' || msg[0] > '2' || msg[4] != '-' || msg[10] != 'T' {
+		return msg
+	}
+	rest := msg
+	for range 4 {
+		sp := strings.IndexByte(rest[:min(len(rest), 256)], ' ')
+		if sp <= 0 {
+			return msg
+		}
+		rest = rest[sp+1:]
+	}
+	return rest
 }
 
 // tagEnd returns where a tag at the start of s ends: the index of the
