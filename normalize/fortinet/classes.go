@@ -43,6 +43,8 @@ func classify(f *facts) vendor.Class {
 		return trafficClass(f.action)
 	case "utm":
 		return utmClass(f.subtype, f.action)
+	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
+		return utmClass("anomaly", f.action)
 	case "event":
 		switch f.subtype {
 		case "system":

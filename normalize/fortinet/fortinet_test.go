@@ -57,6 +57,7 @@ func TestClasses(t *testing.T) {
 		{`logid="0316013056" type="utm" subtype="webfilter" eventtype="ftgd_blk" action="blocked" hostname="bad.example.test" catdesc="Malicious Websites"`, "web-request-blocked", "failure"},
 		{`logid="0316013057" type="utm" subtype="webfilter" eventtype="ftgd_allow" action="passthrough" hostname="news.example.test"`, "web-request-allowed", "success"},
 		{`logid="0419016384" type="utm" subtype="ips" eventtype="signature" severity="high" srcip=198.51.100.66 dstip=10.1.2.9 action="dropped" attack="Example.Exploit.Attempt" attackid=12345`, "intrusion-detected", ""},
+		{`logid="0720018432" type="anomaly" subtype="anomaly" level="alert" severity="critical" srcip=198.51.100.66 dstip=10.1.2.9 action="detected" attack="tcp_syn_flood" attackid=100663396`, "intrusion-detected", ""},
 		{`logid="1059028704" type="utm" subtype="app-ctrl" eventtype="signature" action="block" app="BitTorrent" appcat="P2P"`, "application-blocked", "failure"},
 		{`logid="1501054802" type="utm" subtype="dns" eventtype="dns-response" action="block" qname="bad.example.test" qtype="A"`, "dns-query-blocked", "failure"},
 		{`logid="1700062300" type="utm" subtype="ssl" eventtype="ssl-anomalies" action="blocked" srcip=10.1.2.3 dstip=192.0.2.7`, "connection-denied", "failure"},
