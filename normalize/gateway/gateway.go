@@ -189,8 +189,8 @@ func malformed(e *event.Event, reason string) {
 	}
 }
 
-// gatePANOS: the CSV's first column ends within 9 bytes (paloalto.Sniff).
-var gatePANOS = ecs.SniffGate{Marker: ',', Window: 9}
+// gatePANOS: the CSV's first column ends within a few bytes (paloalto.Sniff).
+var gatePANOS = ecs.SniffGate{Marker: ',', Window: paloalto.FirstColMax}
 
 // sniffPANOS: PAN-OS lines have no tag; the message starts with the CSV.
 func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }

@@ -148,9 +148,25 @@ func TestThreatObject(t *testing.T) {
 	}
 }
 
+// Strata Logging Service forwards with RFC 3339 times and a longer first
+// column; the columns are the same.
+func TestRFC3339Times(t *testing.T) {
+	msg := "931201168,2026-03-02T10:10:10.000000Z,no-serial,GLOBALPROTECT,globalprotect,9.1,2026-03-02T10:10:05.000000Z," +
+		"vsys1,gateway-auth,login,,,kwada,,LT-0099,198.51.100.30,,10.9.0.7,,8cbc136b-e262-4cf8-912c-95ea132d9fef,SN1,6.1.0,,,1,,,,failure,,0,,0,GP-EXT,1305925,true"
+	got, class, st := decode(t, msg)
+	if st != vendor.Decoded || class.Action != "logon-failed" || got["user.name"] != "kwada" || got["source.ip"] != "198.51.100.30" ||
+		got["paloalto.panos.receive_time"] != "2026-03-02T10:10:10.000000Z" {
+		t.Errorf("%v %+v %v", st, class, got)
+	}
+}
+
 func TestNotMineAndMalformed(t *testing.T) {
 	for _, msg := range []string{"", "hello, world", "1,yesterday,0132,TRAFFIC,end", "date=2024-04-05 time=19:34:38 logid=1",
-		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37"} {
+		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37",
+		"931201168,2021-10-22 16:10:10,no-serial,GLOBALPROTECT,globalprotect", // neither time form
+		"931201168,2021-10-22T16:10:10.000000Q,no-serial,GLOBALPROTECT,x",     // not RFC 3339
+		"1234567890123,2021-10-22T16:10:10Z,no-serial,GLOBALPROTECT,x"} {      // first column too long
+
 		if got, _, st := decode(t, msg); st != vendor.NotMine || len(got) > 0 {
 			t.Errorf("%q: %v %v", msg, st, got)
 		}
