@@ -57,7 +57,8 @@ func verdict(act string) byte {
 			return 'a'
 		}
 	}
-	for _, w := range [...]string{"deny", "denied", "drop", "dropped", "block", "blocked", "reject", "rejected"} {
+	for _, w := range [...]string{"deny", "denied", "drop", "dropped", "block", "blocked", "reject", "rejected",
+		"refuse", "refused", "discard", "discarded"} { // Forcepoint NGFW: Refuse, Discard
 		if vendor.EqualFold(act, w) {
 			return 'd'
 		}

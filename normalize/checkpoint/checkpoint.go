@@ -57,7 +57,7 @@ func body(program, msg string) (string, bool) {
 	return msg[1:], true
 }
 
-type facts struct{ action, authStatus, product string }
+type facts struct{ action, authStatus, product, operation, auditStatus string }
 
 // Decode decodes a Log Exporter syslog body.
 func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status) {
@@ -85,6 +85,10 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.authStatus = v
 		case "product":
 			f.product = v
+		case "operation":
+			f.operation = v
+		case "audit_status":
+			f.auditStatus = v
 		}
 	}
 	if p.bad {

@@ -48,6 +48,17 @@ func TestClasses(t *testing.T) {
 		{`[action:"Log In"; product:"Identity Awareness"; auth_status:"Successful Login"; src_user_name:"alice"; src:"10.1.2.3"]`, "logged-in", "success"},
 		{`[action:"Failed Log In"; product:"Mobile Access"; user:"bob"; reason:"Wrong password \"twice\""]`, "logon-failed", "failure"},
 		{`[action:"Update"; product:"VPN-1 & FireWall-1"]`, "", ""},
+		// Blades: the verdict is the blade's, not a firewall rule's.
+		{`[action:"Block"; product:"Anti Malware"; malware_action:"Communication with C&C site"; src:"10.1.2.3"]`, "malware-detected", ""},
+		{`[action:"Drop"; product:"IPS"; attack:"Example Overflow"; src:"203.0.113.9"]`, "intrusion-detected", ""},
+		{`[action:"Block"; product:"URL Filtering"; resource:"http://bad.example.test/"; src:"10.1.2.3"]`, "web-request-blocked", "failure"},
+		{`[action:"Accept"; product:"Application Control"; appi_name:"Example App"; src:"10.1.2.3"]`, "application-allowed", "success"},
+		// Audit logs: the operation, not the action.
+		{`[action:"Accept"; operation:"Log In"; administrator:"admin"; client_ip:"10.1.2.4"; product:"SmartConsole"]`, "logged-in", "success"},
+		{`[action:"Accept"; operation:"Log In"; audit_status:"Failure"; administrator:"admin"; product:"SmartConsole"]`, "logon-failed", "failure"},
+		{`[action:"Accept"; operation:"Create Rule"; administrator:"admin"; objecttype:"Access Control Rule"; product:"SmartConsole"]`, "configured", "success"},
+		{`[action:"Accept"; operation:"Delete Object"; audit_status:"Failure"; administrator:"admin"; product:"SmartConsole"]`, "configured", "failure"},
+		{`[action:"Accept"; operation:"IPS Update"; administrator:"System"; product:"cpmidu_update_tool"]`, "", ""},
 	} {
 		got, class, st := decode(t, "", c.msg)
 		if st != vendor.Decoded || class.Action != c.action || class.Outcome != c.outcome {

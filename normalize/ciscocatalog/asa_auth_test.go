@@ -43,6 +43,9 @@ func TestASAAuthAndVPN(t *testing.T) {
 		{"751025", "Local:192.0.2.1:500 Remote:2001:db8::9:4500 Username:jroe Group:GP_IKE IPv4 Address=10.8.0.13 IPv6 address=:: assigned to session", "address-assigned", map[string]string{
 			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "500", "source.ip": "2001:db8::9", "source.port": "4500",
 			"user.name": "jroe", "cisco.asa.group": "GP_IKE", "cisco.asa.assigned_ip": "10.8.0.13", "cisco.asa.assigned_ipv6": "::"}},
+		{"751025", "Local:192.0.2.1:4500 Remote:198.51.100.9:61022 Username:mlee IKEv2 Group:GP_IKE IPv4 Address=10.8.0.14 IPv6 address=2001:db8:8::14 assigned to session", "address-assigned", map[string]string{
+			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "4500", "source.ip": "198.51.100.9", "source.port": "61022",
+			"user.name": "mlee", "cisco.asa.group": "GP_IKE", "cisco.asa.assigned_ip": "10.8.0.14", "cisco.asa.assigned_ipv6": "2001:db8:8::14"}},
 		{"733100", "[ Scanning] drop rate-1 exceeded. Current burst rate is 12 per second, max configured rate is 10", "threat-detected", map[string]string{
 			"rule.name": "Scanning", "cisco.asa.drop_rate_id": "rate-1"}},
 		{"733101", "Host 198.51.100.66 is attacking. Current burst rate is 200 per second", "threat-detected", map[string]string{

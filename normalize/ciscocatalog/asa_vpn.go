@@ -269,7 +269,8 @@ var asaVPN = []Msg{
 	{ID: "751024", Rule: "cisco_asa.ikev2", Class: classVPNError,
 		Formats: []string{ikev2Peer + `IKEv2 Negotiation aborted due to ERROR: {reason:text}`}},
 	{ID: "751025", Rule: "cisco_asa.ikev2", Class: classAddrAssign,
-		Formats: []string{ikev2Peer + `Group:{group} IPv4 Address={assigned_ip} IPv6 address={assigned_ipv6:ip} assigned to session`}},
+		// The message guide's form has the word IKEv2 after the user name.
+		Formats: []string{ikev2Peer + `{?IKEv2 }Group:{group} IPv4 Address={assigned_ip} IPv6 address={assigned_ipv6:ip} assigned to session`}},
 }
 
 func init() { registerASA(asaVPN) }

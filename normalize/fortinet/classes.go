@@ -29,6 +29,10 @@ var (
 	classTunUp    = vendor.TunnelEstablished
 	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
 	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
+	// FSSO: a collector agent told the firewall which user has an
+	// address (or no longer); not an authentication the firewall saw.
+	classUserMapped   = vendor.NewClass("user-mapped", "success", vendor.Cats("iam"), "info")
+	classUserUnmapped = vendor.NewClass("user-unmapped", "success", vendor.Cats("iam"), "info")
 )
 
 // classify maps type/subtype/action/status to a class; unknown
@@ -39,6 +43,8 @@ func classify(f *facts) vendor.Class {
 		return trafficClass(f.action)
 	case "utm":
 		return utmClass(f.subtype, f.action)
+	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
+		return utmClass("anomaly", f.action)
 	case "event":
 		switch f.subtype {
 		case "system":
@@ -159,8 +165,14 @@ func vpnClass(f *facts) vendor.Class {
 }
 
 // userClass: firewall user authentication (action authentication,
-// status success/failure).
+// status success/failure) and FSSO logon/logoff notices.
 func userClass(f *facts) vendor.Class {
+	switch f.action {
+	case "FSSO-logon":
+		return classUserMapped
+	case "FSSO-logoff":
+		return classUserUnmapped
+	}
 	if f.action == "authentication" || f.action == "auth-logon" {
 		return loginClass(f.status)
 	}

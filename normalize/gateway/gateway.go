@@ -94,7 +94,8 @@ var (
 		rule: "paloalto.log", ruleKey: "type", rules: map[string]string{
 			"TRAFFIC": "paloalto.traffic", "THREAT": "paloalto.threat", "SYSTEM": "paloalto.system",
 			"CONFIG": "paloalto.config", "GLOBALPROTECT": "paloalto.globalprotect", "USERID": "paloalto.userid",
-			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication"}}
+			"AUTHENTICATION": "paloalto.authentication", "AUTH": "paloalto.authentication",
+			"HIPMATCH": "paloalto.hipmatch", "DECRYPTION": "paloalto.decryption"}}
 	cpSource = &source{decoder: checkpoint.Decode, namespace: newKeyCache(checkpoint.Namespace), provider: "checkpoint",
 		vendor: "Check Point", malformed: "checkpoint: malformed Log Exporter message", rule: "checkpoint.log"}
 	screenOSSource = &source{decoder: screenos.Decode, namespace: newKeyCache(screenos.Namespace), provider: "screenos",
@@ -188,21 +189,23 @@ func malformed(e *event.Event, reason string) {
 	}
 }
 
-// gatePANOS: the CSV's first column ends within 9 bytes (paloalto.Sniff).
-var gatePANOS = ecs.SniffGate{Marker: ',', Window: 9}
+// gatePANOS: the CSV's first column ends within a few bytes (paloalto.Sniff).
+var gatePANOS = ecs.SniffGate{Marker: ',', Window: paloalto.FirstColMax}
 
 // sniffPANOS: PAN-OS lines have no tag; the message starts with the CSV.
 func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }
 
-// gateJunos: the tag is upper-case, at the start or as the MSGID.
-var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", Also: func(e *event.Event) bool { return e.MsgID != "" }}
+// gateJunos: the tag is upper-case, at the start or as the MSGID, or
+// follows an inner RFC 5424 header (a year: 1 or 2).
+var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ12", Also: func(e *event.Event) bool { return e.MsgID != "" }}
 
 // sniffJunos: an event-mode Junos line, whose program is the daemon's name
 // ("flowd_octeon_hm"), still starts with its upper-case tag, or carries
-// it as the RFC 5424 MSGID.
+// it as the RFC 5424 MSGID, or in an RFC 5424 header a relay left in the
+// message (junos.skipInnerHeader).
 func sniffJunos(e *event.Event) bool {
 	m := e.Message
-	if e.MsgID == "" && (m == "" || m[0] < 'A' || m[0] > 'Z') {
+	if e.MsgID == "" && (m == "" || (m[0] < 'A' || m[0] > 'Z') && m[0] != '1' && m[0] != '2') {
 		return false
 	}
 	return junos.Sniff(e.AppName, e.MsgID, m)
@@ -211,10 +214,7 @@ func sniffJunos(e *event.Event) bool {
 // junosRules: nomen.rule of each Junos message (the tags junos decodes).
 var junosRules = func() map[string]string {
 	m := map[string]string{}
-	for _, t := range []string{"RT_FLOW_SESSION_CREATE", "RT_FLOW_SESSION_CLOSE", "RT_FLOW_SESSION_DENY",
-		"IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
-		"UI_LOGIN_EVENT", "UI_AUTH_EVENT", "UI_LOGOUT_EVENT", "UI_COMMIT", "UI_COMMIT_COMPLETED",
-		"SSHD_LOGIN_FAILED", "WEBFILTER_URL_BLOCKED", "WEBFILTER_URL_PERMITTED"} {
+	for _, t := range junos.Tags() {
 		m[t] = "junos." + ecs.Lower(t)
 	}
 	return m

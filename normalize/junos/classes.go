@@ -20,25 +20,48 @@ var (
 	classLogout    = vendor.LoggedOut
 	classCommand   = vendor.CommandExecuted
 	classCommitted = vendor.ConfigChanged
+	classUpdated   = vendor.NewClass("connection-updated", "success", vendor.Cats("network"), "connection", "info")
+	classFile      = vendor.NewClass("file-detected", "", vendor.Cats("file"), "info", "denied")
+	classSpam      = vendor.NewClass("spam-detected", "", vendor.Cats("email"), "info")
 )
 
 // classOf: the class of a tag; action is the IDP or screen action.
 func classOf(tag, action string) vendor.Class {
 	switch tag {
-	case "RT_FLOW_SESSION_CREATE":
+	case "RT_FLOW_SESSION_CREATE", "APPTRACK_SESSION_CREATE":
 		return classBuilt
-	case "RT_FLOW_SESSION_CLOSE":
+	case "RT_FLOW_SESSION_CLOSE", "APPTRACK_SESSION_CLOSE":
 		return classTeardown
+	case "APPTRACK_SESSION_VOL_UPDATE", "APPTRACK_SESSION_ROUTE_UPDATE":
+		return classUpdated
+	case "AV_VIRUS_DETECTED_MT", "AAMW_MALWARE_EVENT_LOG", "AAMW_HOST_INFECTED_EVENT_LOG":
+		return vendor.MalwareDetected
+	case "AAMW_ACTION_LOG", "SRX_AAMW_ACTION_LOG":
+		if stops(action) {
+			return vendor.MalwareBlocked
+		}
+		return vendor.MalwareDetected
+	case "AV_SCANNER_DROP_FILE_MT", "AV_HUGE_FILE_DROPPED_MT", "AV_FILE_NOT_SCANNED_DROPPED_MT",
+		"AV_DECOMPRESS_LAYER_DROPPED_MT", "CONTENT_FILTERING_BLOCKED_MT":
+		return classFile // dropped: not scanned (engine not ready, too large) or a blocked type
+	case "ANTISPAM_SPAM_DETECTED_MT":
+		return classSpam
+	case "SECINTEL_ACTION_LOG":
+		if stops(action) {
+			return classIDSBlock
+		}
+		return classIDS
 	case "RT_FLOW_SESSION_DENY":
 		return classDenied
-	case "IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP":
+	case "IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
+		"RT_SCREEN_TCP_SRC_IP", "RT_SCREEN_TCP_DST_IP", "RT_SCREEN_SESSION_LIMIT":
 		if stops(action) {
 			return classIDSBlock
 		}
 		return classIDS
 	case "UI_LOGIN_EVENT":
 		return classLogin
-	case "UI_AUTH_EVENT":
+	case "UI_AUTH_EVENT", "DOT1XD_USR_AUTHENTICATED":
 		return classAuth
 	case "UI_LOGOUT_EVENT":
 		return classLogout
@@ -46,8 +69,10 @@ func classOf(tag, action string) vendor.Class {
 		return classCommand
 	case "UI_COMMIT_COMPLETED":
 		return classCommitted
-	case "SSHD_LOGIN_FAILED":
+	case "SSHD_LOGIN_FAILED", "SNMPD_AUTH_FAILURE": // an SNMP request with an unknown community
 		return classLoginFail
+	case "KMD_PM_SA_ESTABLISHED":
+		return vendor.TunnelEstablished
 	case "WEBFILTER_URL_BLOCKED":
 		return vendor.WebRequestBlocked
 	case "WEBFILTER_URL_PERMITTED":

@@ -18,7 +18,14 @@
 // RT_SCREEN_TCP/UDP/ICMP/IP, UI_LOGIN_EVENT,
 // UI_AUTH_EVENT, UI_LOGOUT_EVENT, UI_COMMIT, UI_COMMIT_COMPLETED,
 // SSHD_LOGIN_FAILED, WEBFILTER_URL_BLOCKED and WEBFILTER_URL_PERMITTED
-// (RT_UTM's web filter). Unmapped parameters are kept under juniper.junos.<name>.
+// (RT_UTM's web filter); in their structured form only (the text form
+// gives the class alone): AppTrack's APPTRACK_SESSION_*, RT_UTM's
+// antivirus (AV_*_MT), content filtering and antispam, RT_AAMW's
+// Advanced Anti-Malware and RT_SECINTEL's logs, the source- and
+// destination-only screens, KMD_PM_SA_ESTABLISHED, SNMPD_AUTH_FAILURE and
+// DOT1XD_USR_AUTHENTICATED (tags). Unmapped parameters are kept under
+// juniper.junos.<name>. The element is "junos@2636..." on devices; any
+// "junos@" element is read, as published samples often rewrite the number.
 //
 // Recognition (Sniff): the tag — the RFC 5424 MSGID, or the first word of
 // the message ending in ':' — is one of those messages; programs are
@@ -48,7 +55,10 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	if t, ok := known(msgID); ok {
 		return t, msg, true
 	}
-	end := tagEnd(msg[:min(len(msg), 34)]) // known tags have at most 32 characters
+	if msgID == "" {
+		msg = skipInnerHeader(msg)
+	}
+	end := tagEnd(msg[:min(len(msg), maxTag+2)])
 	if end <= 0 {
 		return "", "", false
 	}
@@ -58,6 +68,29 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	}
 	rest := strings.TrimPrefix(msg[end:], ":")
 	return t, strings.TrimLeft(rest, " "), true
+}
+
+// skipInnerHeader returns msg after an RFC 5424 header without its
+// "<PRI>1 " (TIMESTAMP HOSTNAME APP-NAME PROCID), as a relay that wraps
+// the structured form in a BSD line leaves it:
+//
+//	junos-ids: 2017-08-24T04:58:58.724Z srx-01 RT_IDS - RT_SCREEN_IP [junos@2636... ]
+//
+// msg unchanged when it does not start with such a timestamp and three
+// more words. The caller still needs a known tag after them.
+func skipInnerHeader(msg string) string {
+	if len(msg) < 24 || msg[0] < '1' || msg[0] > '2' || msg[4] != '-' || msg[10] != 'T' {
+		return msg
+	}
+	rest := msg
+	for range 4 {
+		sp := strings.IndexByte(rest[:min(len(rest), 256)], ' ')
+		if sp <= 0 {
+			return msg
+		}
+		rest = rest[sp+1:]
+	}
+	return rest
 }
 
 // tagEnd returns where a tag at the start of s ends: the index of the
@@ -95,16 +128,42 @@ var tagByte = func() (t [256]uint8) {
 	return
 }()
 
+// tags: the decoded messages; true for those whose BSD text form is read
+// (text.go); the others are read in their structured-data form only.
 var tags = map[string]bool{
 	"RT_FLOW_SESSION_CREATE": true, "RT_FLOW_SESSION_CLOSE": true, "RT_FLOW_SESSION_DENY": true,
 	"IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
 	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
 	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
 	"WEBFILTER_URL_BLOCKED": true, "WEBFILTER_URL_PERMITTED": true,
+	// AppTrack (RT_FLOW), UTM antivirus, content filtering and antispam
+	// (RT_UTM), Advanced Anti-Malware (RT_AAMW) and Security Intelligence
+	// (RT_SECINTEL).
+	"APPTRACK_SESSION_CREATE": false, "APPTRACK_SESSION_CLOSE": false, "APPTRACK_SESSION_VOL_UPDATE": false,
+	"APPTRACK_SESSION_ROUTE_UPDATE": false, "AV_VIRUS_DETECTED_MT": false, "AV_SCANNER_DROP_FILE_MT": false,
+	"AV_HUGE_FILE_DROPPED_MT": false, "AV_FILE_NOT_SCANNED_DROPPED_MT": false, "AV_DECOMPRESS_LAYER_DROPPED_MT": false,
+	"CONTENT_FILTERING_BLOCKED_MT": false, "ANTISPAM_SPAM_DETECTED_MT": false,
+	"AAMW_ACTION_LOG": false, "SRX_AAMW_ACTION_LOG": false, "AAMW_MALWARE_EVENT_LOG": false,
+	"AAMW_HOST_INFECTED_EVENT_LOG": false, "SECINTEL_ACTION_LOG": false,
+	// Screens by source or destination alone, IPsec, SNMP and 802.1X.
+	"RT_SCREEN_TCP_SRC_IP": false, "RT_SCREEN_TCP_DST_IP": false, "RT_SCREEN_SESSION_LIMIT": false,
+	"KMD_PM_SA_ESTABLISHED": false, "SNMPD_AUTH_FAILURE": false, "DOT1XD_USR_AUTHENTICATED": false,
+}
+
+// maxTag: the longest known tag with "_LS".
+const maxTag = 34
+
+// Tags returns the decoded messages' tags (for nomen.rule).
+func Tags() []string {
+	out := make([]string, 0, len(tags))
+	for t := range tags {
+		out = append(out, t)
+	}
+	return out
 }
 
 func known(t string) (string, bool) {
-	if len(t) < 9 || len(t) > 32 {
+	if len(t) < 9 || len(t) > maxTag {
 		return "", false
 	}
 	t = strings.TrimSuffix(t, "_LS")
@@ -113,7 +172,7 @@ func known(t string) (string, bool) {
 		// integrations spell it; the devices send the tag alone.
 		t = "IDP_ATTACK_LOG_EVENT"
 	}
-	if tags[t] {
+	if _, ok := tags[t]; ok {
 		return t, true
 	}
 	return "", false
@@ -128,7 +187,7 @@ func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.C
 		return vendor.Class{}, vendor.NotMine
 	}
 	for el := range sd.Elements() {
-		if strings.HasPrefix(el.ID, "junos@2636.") {
+		if strings.HasPrefix(el.ID, "junos@") { // @2636 (Juniper's enterprise number) on devices; samples often rewrite it
 			emit("event.code", tag, vendor.Word)
 			for p := range el.Params() {
 				putParam(emit, tag, p.Name, p.Value)
@@ -136,8 +195,14 @@ func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.C
 			return classOf(tag, paramOf(el, "action")), vendor.Decoded
 		}
 	}
-	if strings.HasPrefix(text, "[junos@2636.") {
+	if strings.HasPrefix(text, "[junos@") {
 		return decodeSDText(tag, text, emit)
+	}
+	if !tags[tag] {
+		// A message read in its structured form only: the tag alone
+		// says what happened.
+		emit("event.code", tag, vendor.Word)
+		return classOf(tag, ""), vendor.Decoded
 	}
 	return decodeText(tag, text, emit)
 }
@@ -211,6 +276,11 @@ var params = map[string]field{
 	"destination-zone-name":     {"observer.egress.zone", vendor.Word},
 	"packet-incoming-interface": {"observer.ingress.interface.name", vendor.Interface},
 	"interface-name":            {"observer.ingress.interface.name", vendor.Interface},
+	"source-zone":               {"observer.ingress.zone", vendor.Word},
+	"destination-zone":          {"observer.egress.zone", vendor.Word},
+	"client-ip":                 {"source.ip", vendor.IP},
+	"sample-sha256":             {"file.hash.sha256", vendor.Word},
+	"file-name":                 {"file.name", vendor.Text},
 	"username":                  {"user.name", vendor.User},
 	"reason":                    {"event.reason", vendor.Text},
 	"bytes-from-client":         {"source.bytes", vendor.Uint},

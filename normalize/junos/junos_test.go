@@ -167,3 +167,20 @@ func TestTagEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestInnerHeader(t *testing.T) {
+	msg := `2026-03-02T09:28:00.120Z srx-2 RT_IDS - RT_SCREEN_TCP [junos@2636.1.1.1.2.129 attack-name="SYN flood!" source-address="198.51.100.9" source-port="4000" destination-address="10.2.3.4" destination-port="80" action="drop"]`
+	got, class, st := decode(t, "junos-ids", "", msg, event.SD{})
+	if st != vendor.Decoded || class.Action != "intrusion-detected" || got["source.ip"] != "198.51.100.9" || got["destination.port"] != "80" {
+		t.Errorf("%v %+v %v", st, class, got)
+	}
+	for _, msg := range []string{
+		"2026-03-02T09:28:00.120Z srx-2 RT_IDS - something else",         // no known tag after the header
+		"2026-03-02 09:28:00 srx-2 RT_IDS - RT_SCREEN_TCP [junos@2636 ]", // not an RFC 5424 timestamp
+		"2026-03-02T09:28:00.120Z RT_SCREEN_TCP [junos@2636 ]",           // too few words
+	} {
+		if got, _, st := decode(t, "x", "", msg, event.SD{}); st != vendor.NotMine || len(got) > 0 {
+			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+}

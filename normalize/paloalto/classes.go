@@ -27,6 +27,17 @@ var (
 	classCfgEdit   = vendor.ConfigChanged
 	classCfgDel    = vendor.ConfigDeleted
 	classCfgFail   = vendor.NewClass("configured", "failure", vendor.Cats("configuration"), "change")
+	// User-ID learned (login) or dropped (logout) which user has an
+	// address: a mapping from a source (a directory, GlobalProtect), not
+	// an authentication the firewall saw.
+	classUserMapped   = vendor.NewClass("user-mapped", "success", vendor.Cats("iam"), "info")
+	classUserUnmapped = vendor.NewClass("user-unmapped", "success", vendor.Cats("iam"), "info")
+	// A host's HIP report matched a HIP object or profile.
+	classHIPMatch = vendor.NewClass("hip-matched", "", vendor.Cats("host"), "info")
+	// A session under a decryption policy: its TLS handshake, failed when
+	// the log has an Error.
+	classTLS     = vendor.NewClass("tls-handshake", "success", vendor.Cats("network"), "connection", "protocol")
+	classTLSFail = vendor.NewClass("tls-handshake", "failure", vendor.Cats("network"), "connection", "protocol")
 )
 
 // classify dispatches on the type (a switch, not a function value, so
@@ -45,8 +56,22 @@ func classify(typ string, cols []string) vendor.Class {
 		return globalProtectClass(cols)
 	case "AUTHENTICATION", "AUTH":
 		return authClass(cols)
+	case "USERID":
+		switch col(cols, 4) {
+		case "login":
+			return classUserMapped
+		case "logout":
+			return classUserUnmapped
+		}
+	case "HIPMATCH":
+		return classHIPMatch
+	case "DECRYPTION":
+		if col(cols, 64) != "" {
+			return classTLSFail
+		}
+		return classTLS
 	}
-	return vendor.Class{} // USERID: an IP-to-user mapping, not an authentication seen here
+	return vendor.Class{}
 }
 
 func col(cols []string, i int) string {
@@ -132,6 +157,8 @@ func configClass(cols []string) vendor.Class {
 		return classCfgDel
 	case "edit", "set", "rename", "move", "multi-clone", "override", "upload":
 		return classCfgEdit
+	case "commit":
+		return vendor.CommandExecuted // the candidate configuration made running, as Junos's UI_COMMIT
 	}
 	return vendor.Class{}
 }

@@ -110,6 +110,26 @@ var layouts = map[string]*layout{
 		extra(10, "normalize_user"), extra(11, "object"), extra(12, "authpolicy"), extra(13, "repeatcnt"),
 		extra(14, "authid"), extra(15, "vendor"), extra(16, "logset"), extra(17, "serverprofile"),
 		extra(18, "desc"), extra(19, "clienttype"), ecs(20, "event", "event.code", vendor.Word), extra(21, "factorno")}},
+	// ... Generated Time, Source User, Virtual System, Machine Name, OS, Source Address, HIP, Repeat
+	// Count, HIP Type, FUTURE_USE, FUTURE_USE, Sequence Number, Action Flags, ...
+	"HIPMATCH": {min: 15, cols: []column{
+		ecs(7, "srcuser", "user.name", vendor.User), extra(8, "vsys"), extra(9, "machinename"), extra(10, "os"), ecs(11, "src", "source.ip", vendor.IP), extra(12, "matchname"), extra(13, "repeatcnt"),
+		extra(14, "matchtype"), extra(17, "seqno")}},
+	// The session columns as in TRAFFIC, then Tunnel, FUTURE_USE x2, Source and Destination VM UUID,
+	// Rule UUID, Stage for Client to Firewall, Stage for Firewall to Server, TLS Version, Key Exchange
+	// Algorithm, Encryption Algorithm, Hash Algorithm, Policy Name, Elliptic Curve, Error Index, Root
+	// Status, Chain Status, Proxy Type, Certificate Serial Number, Fingerprint, Certificate Start and
+	// End Date, Certificate Version, Certificate Size, four name lengths, Certificate Flags, Subject
+	// Common Name, Issuer Subject Common Name, Root Subject Common Name, Server Name Indication, Error, ...
+	"DECRYPTION": {min: 65, cols: with(sessionCols,
+		extra(37, "clienttofirewall"), extra(38, "firewalltoserver"), extra(39, "tls_version"),
+		extra(40, "tls_keyxchg"), extra(41, "tls_enc"), extra(42, "tls_auth"), extra(43, "policy_name"),
+		extra(45, "err_index"), extra(46, "root_status"), extra(47, "chain_status"), extra(48, "proxy_type"),
+		extra(49, "cert_serial"), extra(50, "fingerprint"),
+		ecs(60, "cn", "tls.server.x509.subject.common_name", vendor.Text),
+		ecs(61, "issuer_cn", "tls.server.x509.issuer.common_name", vendor.Text),
+		extra(62, "root_cn"), ecs(63, "sni", "tls.client.server_name", vendor.Host),
+		ecs(64, "error", "event.reason", vendor.Text))},
 }
 
 func init() {

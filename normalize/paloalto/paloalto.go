@@ -1,7 +1,7 @@
 // Package paloalto decodes Palo Alto Networks PAN-OS syslog messages (the
 // default CSV format of "Syslog Field Descriptions", PAN-OS 8.1-11.x) into
-// ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID and
-// AUTHENTICATION logs.
+// ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID,
+// AUTHENTICATION, HIPMATCH and DECRYPTION logs.
 //
 //	1,2024/04/05 19:34:38,013201000001,TRAFFIC,end,2561,2024/04/05 19:34:37,10.1.2.3,198.51.100.20,...
 //
@@ -32,8 +32,12 @@ import (
 // Namespace of the Extra keys.
 const Namespace = "paloalto.panos."
 
+// FirstColMax bounds the search for the end of the first column (and is
+// the gateway's sniff gate window).
+const FirstColMax = 12
+
 // maxCols is the number of columns read; the decoded ones are all below it.
-const maxCols = 48
+const maxCols = 66
 
 // Sniff reports whether msg is a PAN-OS CSV log line.
 func Sniff(program, msg string) bool {
@@ -41,17 +45,28 @@ func Sniff(program, msg string) bool {
 	return ok
 }
 
-// typeOf checks the first four columns and returns the type.
+// typeOf checks the first four columns and returns the type. The receive
+// time is the firewall's "YYYY/MM/DD HH:MM:SS", or RFC 3339
+// ("2021-10-22T16:10:10.000000Z") where Strata Logging Service (Cortex
+// Data Lake) forwards the log, with a longer first column.
 func typeOf(msg string) (string, bool) {
-	c0 := strings.IndexByte(msg[:min(len(msg), 9)], ',') // the first column is short: look no further
+	c0 := strings.IndexByte(msg[:min(len(msg), FirstColMax)], ',') // the first column is short: look no further
 	if c0 < 0 || strings.IndexByte(msg[:c0], ' ') >= 0 {
 		return "", false
 	}
 	rest := msg[c0+1:]
-	if len(rest) < 21 || rest[19] != ',' || !vendor.Valid(vendor.Time, rest[:19]) || rest[4] != '/' {
+	switch {
+	case len(rest) >= 21 && rest[19] == ',' && rest[4] == '/' && vendor.Valid(vendor.Time, rest[:19]):
+		rest = rest[20:]
+	case len(rest) >= 22 && rest[4] == '-' && rest[10] == 'T':
+		c1 := strings.IndexByte(rest[:min(len(rest), 41)], ',')
+		if c1 < 20 || !vendor.Valid(vendor.Time, rest[:c1]) {
+			return "", false
+		}
+		rest = rest[c1+1:]
+	default:
 		return "", false
 	}
-	rest = rest[20:]
 	c2 := strings.IndexByte(rest, ',')
 	if c2 < 0 || c2 > 32 {
 		return "", false

@@ -91,12 +91,17 @@ func TestClasses(t *testing.T) {
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "edit", 10: "admin", 11: "Web", 12: "Submitted", 13: " vsys  vsys1 rulebase security rules  allow-web"}), "configured", "success"},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "delete", 10: "admin", 12: "Submitted"}), "configured", "success"},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "set", 10: "admin", 12: "Failed"}), "configured", "failure"},
+		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "commit", 10: "admin", 11: "Web", 12: "Submitted"}), "command-executed", "success"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-auth", 12: "bob", 15: "198.51.100.30", 28: "failure", 26: "Authentication failed: Invalid username or password"}), "logon-failed", "failure"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 15: "198.51.100.30", 28: "success"}), "tunnel-established", "success"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "portal-logout", 12: "bob", 28: "success"}), "logged-out", "success"},
 		{line("AUTHENTICATION", "0", 30, map[int]string{8: "10.1.2.3", 9: "carol", 20: "auth-success", 21: "1"}), "logged-in", "success"},
-		{line("USERID", "login", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "login"}), "", ""},
-		{line("HIPMATCH", "0", 20, nil), "", ""},
+		{line("USERID", "login", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "login"}), "user-mapped", "success"},
+		{line("USERID", "logout", 20, map[int]string{8: "10.1.2.3", 9: `corp\carol`, 11: "logout"}), "user-unmapped", "success"},
+		{line("HIPMATCH", "0", 20, map[int]string{7: `corp\carol`, 11: "10.1.2.3", 12: "compliant"}), "hip-matched", ""},
+		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 39: "TLS1.3"}), "tls-handshake", "success"},
+		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 64: "Received fatal alert UnknownCA from client"}), "tls-handshake", "failure"},
+		{line("IPTAG", "0", 20, nil), "", ""}, // a type not described: the common columns only
 	}
 	for _, c := range cases {
 		got, class, st := decode(t, c.msg)
@@ -143,9 +148,25 @@ func TestThreatObject(t *testing.T) {
 	}
 }
 
+// Strata Logging Service forwards with RFC 3339 times and a longer first
+// column; the columns are the same.
+func TestRFC3339Times(t *testing.T) {
+	msg := "931201168,2026-03-02T10:10:10.000000Z,no-serial,GLOBALPROTECT,globalprotect,9.1,2026-03-02T10:10:05.000000Z," +
+		"vsys1,gateway-auth,login,,,kwada,,LT-0099,198.51.100.30,,10.9.0.7,,8cbc136b-e262-4cf8-912c-95ea132d9fef,SN1,6.1.0,,,1,,,,failure,,0,,0,GP-EXT,1305925,true"
+	got, class, st := decode(t, msg)
+	if st != vendor.Decoded || class.Action != "logon-failed" || got["user.name"] != "kwada" || got["source.ip"] != "198.51.100.30" ||
+		got["paloalto.panos.receive_time"] != "2026-03-02T10:10:10.000000Z" {
+		t.Errorf("%v %+v %v", st, class, got)
+	}
+}
+
 func TestNotMineAndMalformed(t *testing.T) {
 	for _, msg := range []string{"", "hello, world", "1,yesterday,0132,TRAFFIC,end", "date=2024-04-05 time=19:34:38 logid=1",
-		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37"} {
+		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37",
+		"931201168,2021-10-22 16:10:10,no-serial,GLOBALPROTECT,globalprotect", // neither time form
+		"931201168,2021-10-22T16:10:10.000000Q,no-serial,GLOBALPROTECT,x",     // not RFC 3339
+		"1234567890123,2021-10-22T16:10:10Z,no-serial,GLOBALPROTECT,x"} {      // first column too long
+
 		if got, _, st := decode(t, msg); st != vendor.NotMine || len(got) > 0 {
 			t.Errorf("%q: %v %v", msg, st, got)
 		}

@@ -97,6 +97,15 @@ const (
 	DecodeKerberosEncType          // Kerberos TicketEncryptionType "0x12" -> "AES256-CTS-HMAC-SHA1-96"
 	DecodeKerberosStatus           // Kerberos result code "0x18" -> "KDC_ERR_PREAUTH_FAILED"
 	DecodeInvocationDetails        // PowerShell's "CommandInvocation(Get-Date): ..." lines -> {type, related_command, name, value} objects
+	DecodeTrustType                // 4706/4716 TdoType "3" -> "TRUST_TYPE_MIT"
+	DecodeTrustDirection           // TdoDirection "3" -> "TRUST_DIRECTION_BIDIRECTIONAL"
+	DecodeTrustAttribute           // TdoAttributes "1" -> "TRUST_ATTRIBUTE_NON_TRANSITIVE" (one flag only)
+	DecodeWords                    // "SeA\r\n\t\t\tSeB" -> ["SeA", "SeB"] (split at white space; "-" kept as it is)
+	DecodeMessages                 // "%%4417 %%4418", "%%8449, %%8451" -> ["WriteData (or AddFile)", ...] (the codes Message knows)
+	DecodeFQBN                     // AppLocker's "O=PUBLISHER, C=US\\PRODUCT\\FILE\\1.0" -> <To>.x509.subject.* and <To>.pe.product, original_file_name, file_version
+	DecodeDefenderPaths            // Defender's Path -> every resource's path or name ("file:_", "process:_" cut)
+	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
+	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 )
 
 var decodeNames = [...]string{
@@ -110,6 +119,9 @@ var decodeNames = [...]string{
 	DecodeVerbatim: "verbatim", DecodeDNSQuery: "dns-query", DecodeDNSStatus: "dns-status", DecodeBool: "bool",
 	DecodeDefenderPath: "defender-path", DecodeTicketOptions: "ticket-options", DecodeKerberosEncType: "krb-etype",
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
+	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
+	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
+	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn",
 }
 
 func (d Decode) String() string { return decodeNames[d] }
@@ -139,6 +151,12 @@ const (
 	// ChannelPowerShellClassic is the classic log of Windows PowerShell
 	// (engine and provider lifecycle, pipeline execution details).
 	ChannelPowerShellClassic = "Windows PowerShell"
+	// AppLocker's logs, one per rule collection (Microsoft-Windows-AppLocker
+	// writes to all four).
+	ChannelAppLockerExe    = "Microsoft-Windows-AppLocker/EXE and DLL"
+	ChannelAppLockerScript = "Microsoft-Windows-AppLocker/MSI and Script"
+	ChannelAppLockerAppRun = "Microsoft-Windows-AppLocker/Packaged app-Execution"
+	ChannelAppLockerAppAdd = "Microsoft-Windows-AppLocker/Packaged app-Deployment"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -165,6 +183,10 @@ var channels = []channelInfo{
 	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
 	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
 	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}},
+	{ChannelAppLockerExe, "AppLocker", nil},
+	{ChannelAppLockerScript, "AppLocker", nil},
+	{ChannelAppLockerAppRun, "AppLocker", nil},
+	{ChannelAppLockerAppAdd, "AppLocker", nil},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).

@@ -12,6 +12,7 @@ import (
 // ecsTypesByCategory: ECS's allowed event.category values and, for each,
 // the event.type values ECS expects with it (ECS "expected event types").
 var ecsTypesByCategory = map[string][]string{
+	"api":                 {"access", "admin", "allowed", "change", "creation", "deletion", "denied", "end", "info", "start", "user"},
 	"authentication":      {"start", "end", "info"},
 	"configuration":       {"access", "change", "creation", "deletion", "info"},
 	"database":            {"access", "change", "info", "error"},
@@ -140,6 +141,15 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4798, "group-membership-enumerated", OutcomeSuccess, "iam", "user,info"},
 		{4799, "user-member-enumerated", OutcomeSuccess, "iam", "group,info"},
 		{4907, "audit-setting-changed", OutcomeSuccess, "iam,configuration", "admin,change"},
+		{4797, "query-existence-of-blank-password", OutcomeSuccess, "iam", "user,info"},
+		{4627, "group-membership-info", OutcomeSuccess, "iam", "info"}, // Elastic's system integration, as 4658-4793
+		{4660, "object-deleted", OutcomeSuccess, "file", "deletion"},
+		{4690, "duplicate-handle-attempt", OutcomeSuccess, "process", "access"},
+		{4704, "user-right-assigned", OutcomeSuccess, "iam", "change,user"},
+		{4793, "password-policy-checking-api-called", OutcomeSuccess, "api", "info"},
+		{5379, "credential-manager-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
+		{5380, "vault-credential-find", OutcomeSuccess, "iam", "user,info"},
+		{5382, "vault-credentials-were-read", OutcomeSuccess, "iam", "user,info"},
 		{5024, "windows-firewall-service-started", OutcomeSuccess, "process", "start"},
 		{5140, "network-share-object-accessed", OutcomeKeyword, "network,file", "info,access"}, // Elastic's system integration
 		{5145, "network-share-object-access-checked", OutcomeKeyword, "network,file", "info,access"},
@@ -249,17 +259,27 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+func winlogbeatCamel(to string) bool {
+	switch to {
+	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute", "winlog.scheduled_task.name":
+		return true
+	}
+	return strings.HasPrefix(to, "winlog.computerObject.")
+}
+
 // TestFields: every map names an EventData name and a field path.
 func TestFields(t *testing.T) {
 	path := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_]+)*(\.[A-Za-z][A-Za-z0-9 _]*)?$`)
 	for _, e := range allEntries() {
 		for _, f := range e.Fields {
-			// winlog.computerObject is Winlogbeat's name (4741-4743), camel case
-			if f.From == "" || !path.MatchString(f.To) && !strings.HasPrefix(f.To, "winlog.computerObject.") {
+			// winlog.computerObject (4741-4743), winlog.trustType... (4706,
+			// 4716) and winlog.scheduled_task.name (4698-4702) are Winlogbeat's
+			// and Elastic's system integration's names
+			if f.From == "" || !path.MatchString(f.To) && !winlogbeatCamel(f.To) {
 				t.Errorf("%s %d: field %q -> %q", e.Channel, e.ID, f.From, f.To)
 			}
 			if strings.HasPrefix(f.To, "winlog.") && !strings.HasPrefix(f.To, "winlog.event_data.") &&
-				!strings.HasPrefix(f.To, "winlog.logon.") && !strings.HasPrefix(f.To, "winlog.computerObject.") {
+				!strings.HasPrefix(f.To, "winlog.logon.") && !winlogbeatCamel(f.To) {
 				t.Errorf("%s %d: %s is not a winlog field nomen sets", e.Channel, e.ID, f.To)
 			}
 		}

@@ -21,6 +21,12 @@ var fieldGroups = map[string]fieldGroup{
 		"TargetDomainName>user.target.domain"}},
 	"uac": {"account-control flags before and after (4720, 4738, 4741, 4742)", []string{
 		"NewUacValue>winlog.event_data.NewUACList:uac", "OldUacValue>winlog.event_data.OldUACList:uac"}},
+	"applocker": {"the file AppLocker judged, its rule, and the process and user it ran for", []string{
+		"FullFilePath>file.path", "TargetUser>user.id:sid", "TargetProcessId>process.pid:int", "RuleName>rule.name",
+		"Fqbn>file:fqbn"}},
+	"trust": {"a domain trust's type, direction and attributes (4675, 4706, 4716), by Winlogbeat's names", []string{
+		"TdoType>winlog.trustType:trust-type", "TdoDirection>winlog.trustDirection:trust-direction",
+		"TdoAttributes>winlog.trustAttribute:trust-attribute"}},
 	"group": {"the group acted on", []string{
 		"TargetSid>group.id:sid", "TargetUserName>group.name", "TargetDomainName>group.domain"}},
 	"member": {"the member added or removed", []string{
@@ -73,6 +79,7 @@ var fieldGroups = map[string]fieldGroup{
 		"PackageName>winlog.logon.authentication_package"}},
 	"object": {"an object (file, key, kernel object) and the access asked", []string{
 		"ObjectName>file.path:object-path", "AccessMask>winlog.event_data.AccessMaskDescription:access-mask",
+		"AccessList>winlog.event_data.AccessListDescription:messages",
 		"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"registry": {"a registry value change", []string{
 		"ObjectName>registry.path", "ObjectValueName>registry.value", "NewValue>registry.data.strings",
@@ -82,7 +89,7 @@ var fieldGroups = map[string]fieldGroup{
 		"ServiceFileName>winlog.event_data.ServiceFileName"}},
 	"share": {"a network share and its client", []string{
 		"ShareName>winlog.event_data.ShareName", "RelativeTargetName>file.path", "IpAddress>source.ip:ip",
-		"IpPort>source.port:port"}},
+		"IpPort>source.port:port", "AccessList>winlog.event_data.AccessListDescription:messages"}},
 	"wfp": {"a Windows Filtering Platform connection or packet", []string{
 		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable",
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",

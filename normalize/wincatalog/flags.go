@@ -27,35 +27,38 @@ func names(table []flagName, mask uint32) []string {
 }
 
 // uacFlags are the account-control bits of the NewUacValue/OldUacValue
-// of 4720, 4738, 4741 and 4742 (the SAM layout, which the events carry;
-// names as the events' %%2080-%%2101 messages give them).
+// of 4720, 4738, 4741 and 4742 (the SAM layout, which the events carry),
+// by their names in [MS-SAMR] 2.2.1.12 (USER_ACCOUNT codes), as
+// Winlogbeat's security module lists them in NewUACList/OldUACList (the
+// events' messages, %%2080-%%2101, word them "Account Disabled"...).
 var uacFlags = []flagName{
-	{0x1, "Account Disabled"},
-	{0x2, "Home Directory Required"},
-	{0x4, "Password Not Required"},
-	{0x8, "Temp Duplicate Account"},
-	{0x10, "Normal Account"},
-	{0x20, "MNS Logon Account"},
-	{0x40, "Interdomain Trust Account"},
-	{0x80, "Workstation Trust Account"},
-	{0x100, "Server Trust Account"},
-	{0x200, "Don't Expire Password"},
-	{0x400, "Account Locked Out"},
-	{0x800, "Encrypted Text Password Allowed"},
-	{0x1000, "Smartcard Required"},
-	{0x2000, "Trusted For Delegation"},
-	{0x4000, "Not Delegated"},
-	{0x8000, "Use DES Key Only"},
-	{0x10000, "Don't Require Preauth"},
-	{0x20000, "Password Expired"},
-	{0x40000, "Trusted To Authenticate For Delegation"},
-	{0x80000, "Exclude Authorization Information"},
-	{0x200000, "Protect Kerberos Service Tickets with AES Keys"},
+	{0x1, "USER_ACCOUNT_DISABLED"},
+	{0x2, "USER_HOME_DIRECTORY_REQUIRED"},
+	{0x4, "USER_PASSWORD_NOT_REQUIRED"},
+	{0x8, "USER_TEMP_DUPLICATE_ACCOUNT"},
+	{0x10, "USER_NORMAL_ACCOUNT"},
+	{0x20, "USER_MNS_LOGON_ACCOUNT"},
+	{0x40, "USER_INTERDOMAIN_TRUST_ACCOUNT"},
+	{0x80, "USER_WORKSTATION_TRUST_ACCOUNT"},
+	{0x100, "USER_SERVER_TRUST_ACCOUNT"},
+	{0x200, "USER_DONT_EXPIRE_PASSWORD"},
+	{0x400, "USER_ACCOUNT_AUTO_LOCKED"},
+	{0x800, "USER_ENCRYPTED_TEXT_PASSWORD_ALLOWED"},
+	{0x1000, "USER_SMARTCARD_REQUIRED"},
+	{0x2000, "USER_TRUSTED_FOR_DELEGATION"},
+	{0x4000, "USER_NOT_DELEGATED"},
+	{0x8000, "USER_USE_DES_KEY_ONLY"},
+	{0x10000, "USER_DONT_REQUIRE_PREAUTH"},
+	{0x20000, "USER_PASSWORD_EXPIRED"},
+	{0x40000, "USER_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION"},
+	{0x80000, "USER_NO_AUTH_DATA_REQUIRED"},
+	{0x100000, "USER_PARTIAL_SECRETS_ACCOUNT"},
+	{0x200000, "USER_USE_AES_KEYS"},
 }
 
 // UACFlags names the account-control flags set in an event's
-// NewUacValue or OldUacValue ("0x15" -> Account Disabled, Password Not
-// Required, Normal Account).
+// NewUacValue or OldUacValue ("0x15" -> USER_ACCOUNT_DISABLED,
+// USER_PASSWORD_NOT_REQUIRED, USER_NORMAL_ACCOUNT).
 func UACFlags(mask uint32) []string { return names(uacFlags, mask) }
 
 // ParseMask parses a hex mask as the events print it ("0x1", "0X12019F").

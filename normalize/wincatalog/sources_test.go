@@ -9,7 +9,9 @@ import (
 // documented lists, per audit subcategory, the event ids Microsoft's
 // documentation puts there: the subcategory pages of the advanced security
 // audit policy settings, and Appendix L for 4654, 4659, 5050 and the OCSP
-// responder ids (5120-5127). Written from the pages, apart from the table.
+// responder ids (5120-5127), and 4797 and 5379-5382 (a blank-password
+// query, Credential Manager and vault reads: the provider's event
+// messages, no page of their own; Winlogbeat classifies them). Written from the pages, apart from the table.
 var documented = map[string][]int{
 	"Other Events":                           ids(1100, 1108),
 	"Credential Validation":                  ids(4774, 4777),
@@ -20,7 +22,7 @@ var documented = map[string][]int{
 	"Distribution Group Management":          append(ids(4744, 4753), ids(4759, 4763)...),
 	"Other Account Management Events":        {4782, 4793},
 	"Security Group Management":              {4727, 4728, 4729, 4730, 4731, 4732, 4733, 4734, 4735, 4737, 4754, 4755, 4756, 4757, 4758, 4764, 4799},
-	"User Account Management":                {4720, 4722, 4723, 4724, 4725, 4726, 4738, 4740, 4765, 4766, 4767, 4780, 4781, 4794, 4798, 5376, 5377},
+	"User Account Management":                {4720, 4722, 4723, 4724, 4725, 4726, 4738, 4740, 4765, 4766, 4767, 4780, 4781, 4794, 4797, 4798, 5376, 5377, 5379, 5380, 5381, 5382},
 	"DPAPI Activity":                         ids(4692, 4695),
 	"PNP Activity":                           append([]int{6416}, ids(6419, 6424)...),
 	"Process Creation":                       {4688, 4696},
@@ -218,10 +220,12 @@ func TestFlags(t *testing.T) {
 	for _, c := range []struct {
 		got, want []string
 	}{
-		{UACFlags(0x15), []string{"Account Disabled", "Password Not Required", "Normal Account"}},
-		{UACFlags(0x210), []string{"Normal Account", "Don't Expire Password"}},
-		{UACFlags(0x200000), []string{"Protect Kerberos Service Tickets with AES Keys"}},
-		{UACFlags(0x100000), []string{"0x100000"}}, // bit 20: undefined, kept as hex
+		{UACFlags(0x15), []string{"USER_ACCOUNT_DISABLED", "USER_PASSWORD_NOT_REQUIRED", "USER_NORMAL_ACCOUNT"}},
+		{UACFlags(0x210), []string{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"}},
+		{UACFlags(0x85), []string{"USER_ACCOUNT_DISABLED", "USER_PASSWORD_NOT_REQUIRED", "USER_WORKSTATION_TRUST_ACCOUNT"}},
+		{UACFlags(0x200000), []string{"USER_USE_AES_KEYS"}},
+		{UACFlags(0x100000), []string{"USER_PARTIAL_SECRETS_ACCOUNT"}}, // a read-only domain controller's account
+		{UACFlags(0x400000), []string{"0x400000"}},                     // bit 22: undefined, kept as hex
 		{UACFlags(0), nil},
 		{AccessMask(0x120089), []string{"ReadData/ListDirectory", "ReadEA", "ReadAttributes", "READ_CONTROL", "SYNCHRONIZE"}},
 		{AccessMask(0x10000), []string{"DELETE"}},

@@ -181,10 +181,58 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeKerberosStatus:
 		v := wincatalog.KerberosStatusName(w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeWords:
+		return setWords(e, f.To, w.val(f.From))
+	case wincatalog.DecodePath:
+		v := w.val(f.From)
+		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeSIDNames:
+		var names []string
+		for _, sid := range strings.Fields(w.val(f.From)) {
+			sid = strings.TrimSuffix(strings.TrimPrefix(sid, "%{"), "}")
+			if !strings.HasPrefix(sid, "S-1-") {
+				continue
+			}
+			if name := wincatalog.WellKnownSID(sid); name != "" {
+				sid = name
+			}
+			names = append(names, sid)
+		}
+		if len(names) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(names...))
+	case wincatalog.DecodeMessages:
+		var names []string
+		for _, code := range strings.FieldsFunc(w.val(f.From), isListSeparator) {
+			if name := wincatalog.Message(code); name != "" {
+				names = append(names, name)
+			}
+		}
+		if len(names) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(names...))
+	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection, wincatalog.DecodeTrustAttribute:
+		v := wincatalog.Trust(f.Decode, w.tok(f.From))
+		return v != "" && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeInvocationDetails:
 		return setInvocationDetails(e, f.To, w.val(f.From))
 	case wincatalog.DecodeDefenderPath:
 		return setValue(e, rel, f.To, defenderPath(w.val(f.From)))
+	case wincatalog.DecodeFQBN:
+		return setFQBN(e, f.To, w.val(f.From))
+	case wincatalog.DecodeDefenderPaths:
+		var paths []string
+		for _, res := range strings.Split(w.val(f.From), ";") {
+			if _, p, ok := strings.Cut(ecs.TrimSpace(res), ":_"); ok && p != "" {
+				paths = append(paths, p)
+			}
+		}
+		if len(paths) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(paths...))
 	case wincatalog.DecodeIPv6Flag:
 		return setByFlag(e, f.To, w.tok(f.From), "ipv6", "ipv4")
 	default:
@@ -206,6 +254,27 @@ func logonFailure(code string) string {
 	return ""
 }
 
+// isListSeparator: the codes of a list of messages are apart by white
+// space (4663's AccessList) or ", " (4719's AuditPolicyChanges).
+func isListSeparator(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n' }
+
+// setWords sets key to the words of v (a privilege list, one a line), in
+// place of the value as given when winlog.event_data holds it already; "-"
+// (none) stays as it is.
+func setWords(e *event.Event, key, v string) bool {
+	words := strings.Fields(v)
+	if len(words) == 0 || v == "-" {
+		return false
+	}
+	list := event.Strings(words...)
+	if p := e.FieldRef(key); p != nil {
+		*p = list
+		return true
+	}
+	e.Set(key, list)
+	return true
+}
+
 // isRawEcho reports whether f maps a name to winlog.event_data.<same name>:
 // the catalog's way of saying it has no ECS home.
 func isRawEcho(f *wincatalog.Field) bool {
@@ -220,7 +289,7 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 		return false
 	}
 	switch key {
-	case "user.name", "user.target.name", "user.effective.name":
+	case "user.name", "user.target.name", "user.effective.name", "source.user.name":
 		return setAccount(e, rel, key, v)
 	case "related.user":
 		rel.AddUser(e, v)
@@ -304,6 +373,8 @@ func domainKey(nameKey string) string {
 		return "user.target.domain"
 	case "user.effective.name":
 		return "user.effective.domain"
+	case "source.user.name":
+		return "source.user.domain"
 	}
 	return ""
 }

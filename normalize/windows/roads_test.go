@@ -81,7 +81,7 @@ func sampleValue(f wincatalog.Field) string {
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
 		return "false"
-	case wincatalog.DecodeDefenderPath:
+	case wincatalog.DecodeDefenderPath, wincatalog.DecodeDefenderPaths:
 		return `file:_C:\Users\alice\Downloads\invoice.js`
 	case wincatalog.DecodeDNSStatus:
 		return "9003"
@@ -99,6 +99,20 @@ func sampleValue(f wincatalog.Field) string {
 		return "CommandInvocation(Get-Date): \"Get-Date\"\r\nParameterBinding(Out-Default): name=\"InputObject\"; value=\"x\""
 	case wincatalog.DecodeVerbatim:
 		return "Get-Date |\r\n    "
+	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection:
+		return "2"
+	case wincatalog.DecodeTrustAttribute:
+		return "8"
+	case wincatalog.DecodeFQBN:
+		return `O=CONTOSO LTD, L=REDMOND, S=WASHINGTON, C=US\CONTOSO TOOLS\TOOL.EXE\2.1.0.0`
+	case wincatalog.DecodePath:
+		return `C:\Program Files\Contoso\agent.exe`
+	case wincatalog.DecodeSIDNames:
+		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
+	case wincatalog.DecodeMessages:
+		return "%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t"
+	case wincatalog.DecodeWords:
+		return "SeBackupPrivilege\r\n\t\t\tSeDebugPrivilege"
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):
@@ -354,6 +368,9 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To, "network.protocol")
 		case f.Decode == wincatalog.DecodeArgv:
 			keys = append(keys, f.To, f.To+"_count")
+		case f.Decode == wincatalog.DecodeFQBN:
+			keys = append(keys, f.To+".x509.subject.organization", f.To+".x509.subject.country", f.To+".pe.product",
+				f.To+".pe.original_file_name", f.To+".pe.file_version")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:

@@ -113,7 +113,7 @@ var contextInfoFields = map[string]string{
 	"PipelineID": "powershell.pipeline_id", "RunspaceID": "powershell.runspace_id",
 	"HostVersion": "powershell.process.executable_version", "CommandName": "powershell.command.name",
 	"CommandType": "powershell.command.type", "CommandPath": "powershell.command.path",
-	"ScriptName": "file.path",
+	"ScriptName": "file.path", "ConnectedUser": "source.user.name",
 	// the classic log's spellings and keys
 	"HostId": "process.entity_id", "PipelineId": "powershell.pipeline_id", "RunspaceId": "powershell.runspace_id",
 	"UserId": "user.name", "CommandLine": "powershell.command.value",
@@ -129,7 +129,9 @@ var contextInfoInts = map[string]string{
 
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
 // Number is event.sequence, and the host application's arguments are
-// process.args.
+// process.args. A remote session's Connected User is source.user, and
+// then its User (the account the session runs as here) is also
+// destination.user, as Winlogbeat's powershell module gives them.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 	set := false
 	for v != "" {
@@ -157,6 +159,13 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 		if to == "process.command_line" {
 			setArgs(e, "process.args", val, false)
+		}
+	}
+	if e.Has("source.user.name") {
+		for _, k := range [2][2]string{{"user.name", "destination.user.name"}, {"user.domain", "destination.user.domain"}} {
+			if v := e.Str(k[0]); v != "" {
+				e.SetStr(k[1], v)
+			}
 		}
 	}
 	return set
@@ -252,4 +261,55 @@ func appendJSONMember(dst []byte, name, value string, comma bool) []byte {
 	dst = event.AppendJSONString(dst, name)
 	dst = append(dst, ':')
 	return event.AppendJSONString(dst, value)
+}
+
+// fqbnSubject maps the attributes of an AppLocker publisher's name to
+// x509.subject fields.
+var fqbnSubject = map[string]string{
+	"CN": "common_name", "O": "organization", "OU": "organizational_unit", "L": "locality",
+	"S": "state_or_province", "ST": "state_or_province", "C": "country",
+}
+
+// setFQBN reads AppLocker's fully qualified binary name
+// ("O=CONTOSO, L=REDMOND, S=WASHINGTON, C=US\\TOOLS\\TOOL.EXE\\1.2.0.0":
+// the signer's name, the product, the file's original name, its version)
+// into <prefix>.x509.subject.* and <prefix>.pe.*, as Elastic's windows
+// integration does; parts that are empty ("\\\\0.0.0.0" for a script) set
+// nothing. A publisher value may be quoted ("O=\"Contoso, Ltd.\"").
+func setFQBN(e *event.Event, prefix, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	parts := strings.Split(v, `\`)
+	set := false
+	dn := parts[0]
+	for dn != "" {
+		k, rest, ok := strings.Cut(dn, "=")
+		if !ok {
+			break
+		}
+		var val string
+		if strings.HasPrefix(rest, `"`) {
+			end := strings.IndexByte(rest[1:], '"')
+			if end < 0 {
+				break
+			}
+			val, rest = rest[1:1+end], rest[2+end:]
+			_, rest, _ = strings.Cut(rest, ",")
+		} else {
+			val, rest, _ = strings.Cut(rest, ",")
+		}
+		dn = ecs.TrimSpace(rest)
+		if field, known := fqbnSubject[ecs.TrimSpace(k)]; known && ecs.TrimSpace(val) != "" {
+			e.Set(prefix+".x509.subject."+field, event.Strings(ecs.TrimSpace(val)))
+			set = true
+		}
+	}
+	for i, field := range [3]string{".pe.product", ".pe.original_file_name", ".pe.file_version"} {
+		if i+1 < len(parts) && parts[i+1] != "" && parts[i+1] != "*" {
+			e.SetStr(prefix+field, parts[i+1])
+			set = true
+		}
+	}
+	return set
 }

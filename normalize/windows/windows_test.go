@@ -420,7 +420,7 @@ func TestUnknownIDKeptWithoutCategory(t *testing.T) {
 		`<Channel>%s</Channel><Computer>WS9</Computer></System>` +
 		`<EventData><Data Name="Current Signature Version">1.2.3.4</Data></EventData></Event>`
 	for _, tc := range []struct{ provider, id, keywords, channel, outcome string }{
-		{"Microsoft-Windows-Windows Defender", "2000", "0x8000000000000000", "Microsoft-Windows-Windows Defender/Operational", ""},
+		{"Microsoft-Windows-Windows Defender", "2001", "0x8000000000000000", "Microsoft-Windows-Windows Defender/Operational", ""},
 		{"Application Error", "1000", "0x80000000000000", "Application", ""},
 		{"Microsoft-Windows-Security-Auditing", "4999", "0x8010000000000000", "Security", "failure"},
 	} {

@@ -71,6 +71,161 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"winlog.event_data.StatusDescription": "KDC_ERR_C_PRINCIPAL_UNKNOWN",
 			"winlog.event_data.TicketEncryptionTypeDescription": "FAIL"},
 	}, {
+		"5379 Credential Manager read, classified as Winlogbeat's security module",
+		secRecord("5379", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"TargetName":"Domain:target=fs1.corp.example.org","Type":"2","CountOfCredentialsReturned":"1","ReadOperation":"%%8100",`+
+			`"ReturnCode":"0","ProcessCreationTime":"2026-06-30T07:58:12.0000000Z","ClientProcessId":"5120"`),
+		map[string]any{"event.action": "credential-manager-credentials-were-read", "event.category": []any{"iam"},
+			"event.type": []any{"user", "info"}, "user.name": "jdoe", "user.id": "S-1-5-21-1-2-3-1104", "winlog.logon.id": "0x5a1f3"},
+	}, {
+		"4738 account-control flags by their SAM names, as Winlogbeat lists them",
+		secRecord("4738", `"TargetUserName":"jdoe","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104","OldUacValue":"0x10",`+
+			`"NewUacValue":"0x210","UserAccountControl":"\r\n\t\t%%2089","SubjectUserSid":"S-1-5-21-1-2-3-500",`+
+			`"SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.event_data.NewUACList": []any{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"},
+			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe"},
+	}, {
+		"4706 trust by Winlogbeat's names; several attribute flags name none",
+		secRecord("4706", `"DomainName":"partner.example.net","DomainSid":"S-1-5-21-9-8-7","TdoType":"2","TdoDirection":"1",`+
+			`"TdoAttributes":"72","SidFilteringEnabled":"%%1796","SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin",`+
+			`"SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.trustType": "TRUST_TYPE_UPLEVEL", "winlog.trustDirection": "TRUST_DIRECTION_INBOUND",
+			"winlog.trustAttribute": nil, "event.action": "domain-trust-added"},
+	}, {
+		"4716 a trust's single attribute flag named",
+		secRecord("4716", `"DomainName":"partner.example.net","DomainSid":"S-1-5-21-9-8-7","TdoType":"3","TdoDirection":"3",`+
+			`"TdoAttributes":"8","SidFilteringEnabled":"-","SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin",`+
+			`"SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.trustType": "TRUST_TYPE_MIT", "winlog.trustDirection": "TRUST_DIRECTION_BIDIRECTIONAL",
+			"winlog.trustAttribute": "TRUST_ATTRIBUTE_FOREST_TRANSITIVE"},
+	}, {
+		"4672 privileges as a list, as Winlogbeat splits them",
+		secRecord("4672", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"PrivilegeList":"SeBackupPrivilege\r\n\t\t\tSeRestorePrivilege\r\n\t\t\tSeDebugPrivilege"`),
+		map[string]any{"winlog.event_data.PrivilegeList": []any{"SeBackupPrivilege", "SeRestorePrivilege", "SeDebugPrivilege"},
+			"event.action": "logged-in-special", "user.name": "jdoe"},
+	}, {
+		"4674 a single privilege is a list of one",
+		secRecord("4674", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"ObjectServer":"Security","ObjectType":"Key","ObjectName":"\\REGISTRY\\MACHINE\\SYSTEM","HandleId":"0x2c4",`+
+			`"AccessMask":"%%1538","PrivilegeList":"SeSecurityPrivilege","ProcessId":"0x2a8","ProcessName":"C:\\Windows\\regedit.exe"`),
+		map[string]any{"winlog.event_data.PrivilegeList": []any{"SeSecurityPrivilege"}},
+	}, {
+		"4720 no privileges: \"-\" as it came",
+		secRecord("4720", `"TargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201","PrivilegeList":"-",`+
+			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.event_data.PrivilegeList": "-"},
+	}, {
+		"AppLocker 8004 blocked: the file by its full path, the process and user it was for",
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8004","channel":"Microsoft-Windows-AppLocker/EXE and DLL",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":88,` +
+			`"user_data":{"PolicyName":"EXE","RuleId":"{5e1c0a2b-0000-4000-8000-00000000000d}","RuleName":"Deny Downloads",` +
+			`"TargetUser":"S-1-5-21-1-2-3-1104","TargetProcessId":7312,"FilePath":"%OSDRIVE%\\USERS\\JDOE\\DOWNLOADS\\TOOL.EXE",` +
+			`"FileHash":"00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF",` +
+			`"FullFilePath":"C:\\Users\\jdoe\\Downloads\\tool.exe"}}}`,
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"start"}, "event.outcome": "failure",
+			"event.action": "applocker-blocked", "file.path": `C:\Users\jdoe\Downloads\tool.exe`, "file.name": "tool.exe",
+			"user.id": "S-1-5-21-1-2-3-1104", "process.pid": 7312, "rule.name": "Deny Downloads",
+			"file.hash.sha256": nil, "rule.id": nil},
+	}, {
+		"AppLocker 8023: a packaged app's installation allowed",
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8023","channel":"Microsoft-Windows-AppLocker/Packaged app-Deployment",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":89,` +
+			`"user_data":{"PolicyName":"APPX","RuleName":"-","TargetUser":"S-1-5-21-1-2-3-1104","Package":"CONTOSO.NOTES"}}}`,
+		map[string]any{"event.category": []any{"package"}, "event.type": []any{"installation"}, "event.outcome": "success",
+			"rule.name": nil, "user.id": "S-1-5-21-1-2-3-1104"},
+	}, {
+		"Sysmon 24 clipboard content archived",
+		sysmonRecord("24", `"ProcessGuid":"{a1b2c3d4-0001-0000-0000-000000000001}","ProcessId":"4412","Image":"C:\\Tools\\x.exe",`+
+			`"Session":"2","ClientInfo":"user: CORP\\jdoe","Hashes":"SHA256=AB01","Archived":"true"`),
+		map[string]any{"sysmon.file.archived": true, "file.hash.sha256": "ab01", "event.action": "changed-clipboard"},
+	}, {
+		"PowerShell 4103 over remoting: the connected user is the source, the session's user the destination",
+		psRecord("4103", `"ContextInfo":"        Host Name = ServerRemoteHost\r\n        Host Application = C:\\Windows\\system32\\wsmprovhost.exe -Embedding\r\n`+
+			`        User = WKS-9\\svc-ops\r\n        Connected User = CORP\\jdoe\r\n        Shell ID = Microsoft.PowerShell\r\n","Payload":""`),
+		map[string]any{"source.user.name": "jdoe", "source.user.domain": "CORP", "destination.user.name": "svc-ops",
+			"destination.user.domain": "WKS-9", "user.name": "svc-ops", "related.user": []any{"svc-ops", "jdoe"}},
+	}, {
+		"4797 blank-password query: who asked, for which account",
+		secRecord("4797", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"TargetUserName":"Guest","TargetDomainName":"WKS-7","Workstation":"WKS-7"`),
+		map[string]any{"event.action": "query-existence-of-blank-password", "event.type": []any{"user", "info"},
+			"user.name": "jdoe", "user.target.name": "Guest", "related.user": []any{"jdoe", "Guest"}},
+	}, {
+		"4663 access list named as the message words it, an unknown code left out",
+		secRecord("4663", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"ObjectServer":"Security","ObjectType":"File","ObjectName":"C:\\Finance\\q3.xlsx","HandleId":"0x3c4",`+
+			`"AccessList":"%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t%%9999\r\n\t\t\t\t","AccessMask":"0x6",`+
+			`"ProcessId":"0x1a2c","ProcessName":"C:\\Windows\\System32\\notepad.exe"`),
+		map[string]any{"winlog.event_data.AccessListDescription": []any{"WriteData (or AddFile)",
+			"AppendData (or AddSubdirectory or CreatePipeInstance)"}, "file.path": `C:\Finance\q3.xlsx`},
+	}, {
+		"4719 the audit policy's category, subcategory and changes named",
+		secRecord("4719", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"DC-2$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"CategoryId":"%%8274","SubcategoryId":"%%12808","SubcategoryGuid":"{0cce9224-69ae-11d9-bed3-505054503030}",`+
+			`"AuditPolicyChanges":"%%8448, %%8451"`),
+		map[string]any{"winlog.event_data.Category": "Object Access", "winlog.event_data.SubCategory": "File Share",
+			"winlog.event_data.AuditPolicyChangesDescription": []any{"Success removed", "Failure added"},
+			"event.action": "changed-audit-config"},
+	}, {
+		"4627 the new logon's account is the user, not the subject's NULL SID",
+		secRecord("4627", `"SubjectUserSid":"S-1-0-0","SubjectUserName":"-","SubjectDomainName":"-","SubjectLogonId":"0x0",`+
+			`"TargetUserSid":"S-1-5-21-1-2-3-1104","TargetUserName":"jdoe","TargetDomainName":"CORP","TargetLogonId":"0x8a5f21c",`+
+			`"LogonType":"3","EventIdx":"1","EventCountTotal":"1","GroupMembership":"\r\n\t\t%{S-1-5-32-545}"`),
+		map[string]any{"user.id": "S-1-5-21-1-2-3-1104", "user.name": "jdoe", "user.domain": "CORP",
+			"winlog.logon.id": "0x8a5f21c", "winlog.logon.type": "Network", "event.action": "group-membership-info"},
+	}, {
+		"4675 filtered SIDs of a trust",
+		secRecord("4675", `"TargetUserSid":"S-1-5-21-9-8-7-1107","TargetUserName":"eve","TargetDomainName":"PARTNER","TdoDirection":"1",`+
+			`"TdoAttributes":"4","TdoType":"2","TdoSid":"S-1-5-21-9-8-7","SidList":"\r\n\t\t%{S-1-5-21-1-2-3-512}"`),
+		map[string]any{"winlog.trustType": "TRUST_TYPE_UPLEVEL", "winlog.trustDirection": "TRUST_DIRECTION_INBOUND",
+			"winlog.trustAttribute": "TRUST_ATTRIBUTE_QUARANTINED_DOMAIN", "user.target.name": "eve"},
+	}, {
+		"4908 special groups named where the SID is well known, as it is otherwise",
+		secRecord("4908", `"SidList":"\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1-2-3-512}\r\n\t\t%{S-1-5-21-1-2-3-1377}"`),
+		map[string]any{"winlog.event_data.SidListDesc": []any{"Administrators", "Domain Admins", "S-1-5-21-1-2-3-1377"},
+			"event.action": "special-group-table-changed"},
+	}, {
+		"Defender 1000 scan started: process/info, not malware",
+		wlbRecord("1000", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Product_Name":"Microsoft Defender Antivirus","Scan_ID":"{5c1d0e2f-0000-4000-8000-00000000000e}","Scan_Type":"Antimalware",`+
+				`"Scan_Parameters":"Full Scan","Domain":"CORP","User":"jdoe","SID":"S-1-5-21-1-2-3-1104"`),
+		map[string]any{"event.category": []any{"process"}, "event.type": []any{"info"}, "event.action": "started-malware-scan",
+			"user.name": "jdoe", "user.domain": "CORP", "user.id": "S-1-5-21-1-2-3-1104"},
+	}, {
+		"Defender 1116 with no process: Unknown is no executable",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Virus:DOS/EICAR_Test_File","Path":"file:_C:\\Users\\jdoe\\Downloads\\eicar.com",`+
+				`"Process_Name":"Unknown","Detection_User":"CORP\\jdoe"`),
+		map[string]any{"process.executable": nil, "process.name": nil, "file.path": `C:\Users\jdoe\Downloads\eicar.com`},
+	}, {
+		"Defender 1116 with several resources: every one as evidence, the first file as file.path",
+		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Trojan:Win32/Contoso","Path":"containerfile:_C:\\Users\\jdoe\\a.zip; file:_C:\\Users\\jdoe\\a.zip->x.exe; process:_pid:4412"`),
+		map[string]any{"file.path": `C:\Users\jdoe\a.zip`, "windows_defender.evidence_paths": []any{`C:\Users\jdoe\a.zip`,
+			`C:\Users\jdoe\a.zip->x.exe`, "pid:4412"}},
+	}, {
+		"4700 the task's name as the system integration's winlog.scheduled_task.name",
+		secRecord("4700", `"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TaskName":"\\Contoso\\Nightly Sync"`),
+		map[string]any{"winlog.scheduled_task.name": `\Contoso\Nightly Sync`, "winlog.event_data.TaskName": `\Contoso\Nightly Sync`},
+	}, {
+		"AppLocker 8002 signer, product, original name and version from the FQBN; a quoted publisher",
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8002","channel":"Microsoft-Windows-AppLocker/EXE and DLL",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":90,` +
+			`"user_data":{"PolicyName":"EXE","TargetUser":"S-1-5-21-1-2-3-1104","FullFilePath":"C:\\Tools\\sync.exe",` +
+			`"Fqbn":"CN=\"Contoso, Ltd.\", O=\"Contoso, Ltd.\", L=Redmond, S=Washington, C=US\\CONTOSO SYNC\\SYNC.EXE\\3.2.1.0"}}}`,
+		map[string]any{"file.x509.subject.common_name": []any{"Contoso, Ltd."}, "file.x509.subject.organization": []any{"Contoso, Ltd."},
+			"file.x509.subject.locality": []any{"Redmond"}, "file.x509.subject.country": []any{"US"},
+			"file.pe.product": "CONTOSO SYNC", "file.pe.original_file_name": "SYNC.EXE", "file.pe.file_version": "3.2.1.0"},
+	}, {
+		"AppLocker 8005 a script's FQBN: no product nor name, only a version",
+		`{"@timestamp":"2026-06-30T08:00:00.000Z","winlog":{"event_id":"8005","channel":"Microsoft-Windows-AppLocker/MSI and Script",` +
+			`"provider_name":"Microsoft-Windows-AppLocker","computer_name":"WKS-7.corp.example.org","record_id":91,` +
+			`"user_data":{"PolicyName":"SCRIPT","FullFilePath":"C:\\ops\\a.ps1","Fqbn":"O=CONTOSO, C=US\\\\\\0.0.0.0"}}}`,
+		map[string]any{"file.pe.product": nil, "file.pe.original_file_name": nil, "file.pe.file_version": "0.0.0.0",
+			"file.x509.subject.organization": []any{"CONTOSO"}},
+	}, {
 		"4781 old name is the target's, the new one its change",
 		secRecord("4781", `"OldTargetUserName":"tmpuser","NewTargetUserName":"jsmith","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1201",`+
 			`"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
