@@ -82,7 +82,7 @@ func (w *winEvent) module(ent *wincatalog.Entry) string {
 		ch = ent.Channel
 	}
 	switch {
-	case ch == "" || strings.EqualFold(ch, wincatalog.ChannelSecurity):
+	case ch == "" || ch == wincatalog.ChannelSecurity || strings.EqualFold(ch, wincatalog.ChannelSecurity): // == first, as in entry
 		return "security"
 	case strings.EqualFold(ch, wincatalog.ChannelSysmon):
 		return "sysmon"
