@@ -150,7 +150,8 @@ func (c copied[V]) MarshalJSON() ([]byte, error) {
 // tstateJSON (tstate.saved).
 func appendWindow(b []byte, st *tstate, x []byte) []byte {
 	b = append(b, '{')
-	vals, slots := st.split(x)
+	w := st.split(x)
+	vals, slots := w.vals, w.slots
 	if n := len(slots) / slotLen; n > 0 {
 		b = append(b, `"slots":[`...)
 		for i := range n {
@@ -165,9 +166,9 @@ func appendWindow(b []byte, st *tstate, x []byte) []byte {
 	}
 	rel := related{vals: vals, n: st.n, Count: st.count}
 	b = appendEvidence(append(b, `"ev":`...), 0, &rel)
-	b = appendInt(b, `,"suppress":`, st.Suppress)
+	b = appendInt(b, `,"suppress":`, w.suppress)
 	b = strconv.AppendInt(append(b, `,"last":`...), st.Last, 10)
-	b = appendUint(b, `,"lease":`, st.Lease)
+	b = appendUint(b, `,"lease":`, w.lease)
 	return append(b, '}')
 }
 

@@ -81,7 +81,11 @@ func (r *threshold) saveParts(part func(string) (int, bool)) map[int]any {
 }
 
 func (r *threshold) loadPart(raw json.RawMessage, lease uint64) error {
-	return loadLRUPart(r.keys, raw, tstateJSON.restored, func(s *tstate) { s.Lease = lease })
+	relabeled := func(j tstateJSON) (tstate, []byte) { // the lease is in the extra bytes
+		j.Lease = lease
+		return j.restored()
+	}
+	return loadLRUPart(r.keys, raw, relabeled, func(*tstate) {})
 }
 
 func (r *pair) saveParts(part func(string) (int, bool)) map[int]any {

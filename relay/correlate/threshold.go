@@ -24,30 +24,58 @@ type threshold struct {
 	window   time.Duration
 	suppress time.Duration
 	keys     *lru.Map[tstate]
-	// scratch: a window's slots and related.* values while apply
-	// changes them
-	slots, vals []byte
+	// scratch: a window's slots, related.* values and extra bytes
+	// while apply changes them
+	slots, vals, extra []byte
 }
 
 // tstate is one group key's window. Rules keep them by the hundred
-// thousand, so its related.* values and its slots are not slices of
-// their own but the entry's extra bytes in the map (lru.Map.Extra): the
-// values (related.vals, n of each list), then slots of slotLen bytes
-// (time and journal ID, little-endian), in arrival order. How many slots
-// there are is what follows the values (split): a count in the value
-// would make it 40 bytes, not 32, and its node in the map 56, not 48.
-// The value itself holds no pointer. Snapshots write it as tstateJSON.
+// thousand, so the value holds only what every event changes (16 bytes:
+// its node in the map 32, not 48 with the suppression and the lease in
+// it), and the rest is the entry's extra bytes in the map
+// (lru.Map.Extra), none while all of it is empty: a byte of flags
+// (win*), the suppression's end (varint) and the lease (uvarint) if
+// set, then the related.* values (related.vals, n of each list), then
+// slots of slotLen bytes (time and journal ID, little-endian), in
+// arrival order. How many slots there are is what follows the values
+// (split). The value itself holds no pointer. Snapshots write it as
+// tstateJSON.
 type tstate struct {
-	Suppress int64
-	Last     int64  // receive time of the last event (expiry)
-	Lease    uint64 // Options.Owner's lease it was kept under
-	count    int32  // related.Count since the window last emptied
-	n        [numRelated]uint8
+	Last  int64 // receive time of the last event (expiry)
+	count int32 // related.Count since the window last emptied
+	n     [numRelated]uint8
 }
 
-// split returns the related.* values and the slots of the window whose
-// extra bytes are x.
-func (st *tstate) split(x []byte) (vals, slots []byte) {
+// What a window's extra bytes hold before its values (their first byte).
+const (
+	winSuppress = 1 << iota // varint: rule time until which the key is quiet
+	winLease                // uvarint: Options.Owner's lease it was kept under
+)
+
+// window is what a window's extra bytes hold.
+type window struct {
+	suppress int64
+	lease    uint64
+	vals     []byte // related.* values
+	slots    []byte
+}
+
+// split reads x, the extra bytes of window st.
+func (st *tstate) split(x []byte) window {
+	var w window
+	if len(x) == 0 {
+		return w
+	}
+	f := x[0]
+	x = x[1:]
+	if f&winSuppress != 0 {
+		v, k := binary.Varint(x)
+		w.suppress, x = v, x[k:]
+	}
+	if f&winLease != 0 {
+		v, k := binary.Uvarint(x)
+		w.lease, x = v, x[k:]
+	}
 	v := related{vals: x}
 	pos := 0
 	for _, n := range st.n {
@@ -55,7 +83,31 @@ func (st *tstate) split(x []byte) (vals, slots []byte) {
 			_, pos = v.value(pos)
 		}
 	}
-	return x[:pos:pos], x[pos:]
+	w.vals, w.slots = x[:pos:pos], x[pos:]
+	return w
+}
+
+// appendWindowExtra appends the extra bytes of a window (split's
+// reverse; nothing if all is empty).
+func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, slots []byte) []byte {
+	if suppress == 0 && lease == 0 && len(vals) == 0 && len(slots) == 0 {
+		return x
+	}
+	var f byte
+	if suppress != 0 {
+		f |= winSuppress
+	}
+	if lease != 0 {
+		f |= winLease
+	}
+	x = append(x, f)
+	if suppress != 0 {
+		x = binary.AppendVarint(x, suppress)
+	}
+	if lease != 0 {
+		x = binary.AppendUvarint(x, lease)
+	}
+	return append(append(x, vals...), slots...)
 }
 
 // slotLen is the size of a slot in a window's extra bytes.
@@ -74,8 +126,9 @@ type tstateJSON struct {
 // saved returns the window of st, whose extra bytes are x, as snapshots
 // write it (sharing nothing with the map).
 func (st *tstate) saved(x []byte) tstateJSON {
-	j := tstateJSON{Suppress: st.Suppress, Last: st.Last, Lease: st.Lease}
-	vals, slots := st.split(x)
+	w := st.split(x)
+	j := tstateJSON{Suppress: w.suppress, Last: st.Last, Lease: w.lease}
+	vals, slots := w.vals, w.slots
 	if len(slots) > 0 {
 		j.Slots = make([]slot, len(slots)/slotLen)
 		for i := range j.Slots {
@@ -89,12 +142,12 @@ func (st *tstate) saved(x []byte) tstateJSON {
 // restored is saved's reverse: the window and its extra bytes.
 func (j tstateJSON) restored() (tstate, []byte) {
 	ev := j.Ev.evidence().related // a window's evidence has no IDs
-	st := tstate{Suppress: j.Suppress, Last: j.Last, Lease: j.Lease, count: ev.Count, n: ev.n}
-	x := append(make([]byte, 0, len(ev.vals)+slotLen*len(j.Slots)), ev.vals...)
+	st := tstate{Last: j.Last, count: ev.Count, n: ev.n}
+	var slots []byte
 	for _, s := range j.Slots {
-		x = appendSlot(x, s)
+		slots = appendSlot(slots, s)
 	}
-	return st, x
+	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.vals, slots)
 }
 
 func slotAt(x []byte, i int) slot {
@@ -139,19 +192,28 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	}
 	evicted := func(string, *tstate) { en.evicted(&r.b) }
 	st, ok := r.keys.GetBytes(key)
-	if !ok {
-		st = r.keys.PutBytes(key, tstate{Lease: lease}, evicted)
-	} else if st.Lease != lease {
-		r.keys.PutBytes(key, tstate{Lease: lease}, evicted) // counted under an older lease: another instance counted since
+	var w window
+	if ok {
+		w = st.split(r.keys.Extra(st))
+	}
+	if !ok || w.lease != lease {
+		// New, or counted under an older lease: another instance counted
+		// since (Put drops the extra bytes).
+		st = r.keys.PutBytes(key, tstate{}, evicted)
+		w = window{lease: lease}
+		if lease != 0 {
+			r.extra = appendWindowExtra(r.extra[:0], 0, lease, nil, nil)
+			r.keys.SetExtra(st, r.extra, evicted)
+		}
 	}
 	st.Last = e.Received.UnixNano()
 	t := r.b.at(e).UnixNano()
-	if t < st.Suppress {
+	if t < w.suppress {
 		return
 	}
 	// Slide: forget what left the window (arrival order need not be time
 	// order when the rule uses event time).
-	vals, old := st.split(r.keys.Extra(st))
+	vals, old := w.vals, w.slots
 	cut := t - int64(r.window)
 	slots := r.slots[:0]
 	for i := range len(old) / slotLen {
@@ -169,9 +231,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	n := len(slots) / slotLen
 	if n < r.count {
 		st.count, st.n = ev.Count, ev.n
-		x := append(ev.vals, slots...)
-		r.vals = x[:0]
-		r.keys.SetExtra(st, x, evicted)
+		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.vals, slots)
+		r.keys.SetExtra(st, r.extra, evicted)
 		return
 	}
 	f := newFinding(&r.b, Dataset, "threshold-exceeded", e.Time, e.Received)
@@ -189,8 +250,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
 	st.count, st.n = 0, [numRelated]uint8{}
-	r.keys.SetExtra(st, nil, evicted)
-	st.Suppress = t + int64(r.suppress)
+	r.extra = appendWindowExtra(r.extra[:0], t+int64(r.suppress), w.lease, nil, nil)
+	r.keys.SetExtra(st, r.extra, evicted)
 }
 
 // tick forgets keys idle for longer than window and suppress.
