@@ -167,7 +167,7 @@ func appendWindow(b []byte, st *tstate, x []byte) []byte {
 	rel := related{vals: vals, n: st.n, Count: st.count}
 	b = appendEvidence(append(b, `"ev":`...), 0, &rel)
 	b = appendInt(b, `,"suppress":`, w.suppress)
-	b = strconv.AppendInt(append(b, `,"last":`...), st.Last, 10)
+	b = strconv.AppendInt(append(b, `,"last":`...), st.Last(), 10)
 	b = appendUint(b, `,"lease":`, w.lease)
 	return append(b, '}')
 }
@@ -177,8 +177,8 @@ func appendWindow(b []byte, st *tstate, x []byte) []byte {
 func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
 	start := len(b)
 	p := firstOf(x, len(r.capture))
-	b = strconv.AppendInt(append(b, `{"at":`...), s.At, 10)
-	b = strconv.AppendInt(append(b, `,"deadline":`...), s.Deadline, 10)
+	b = strconv.AppendInt(append(b, `{"at":`...), s.At(), 10)
+	b = strconv.AppendInt(append(b, `,"deadline":`...), s.Deadline(), 10)
 	rel := related{vals: p.vals, n: s.n, Count: s.count}
 	b = appendEvidence(append(b, `,"ev":`...), p.id, &rel)
 	// The captured fields that have a value, by name (a map's order).
@@ -219,7 +219,7 @@ func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
 		b = strconv.AppendUint(append(b, `,"first":"journal:`...), p.id, 10)
 		b = append(b, '"')
 	}
-	b = appendUint(b, `,"lease":`, s.Lease)
+	b = appendUint(b, `,"lease":`, p.lease)
 	return append(b, '}')
 }
 

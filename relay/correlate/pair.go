@@ -40,22 +40,34 @@ type pair struct {
 // of the journal ID otherwise (first). What has a length is not in a
 // string or slice of its own but in the entry's extra bytes in the map
 // (lru.Map.Extra): the first event's journal ID (a uvarint: 0, not
-// known; in the value it would make it 40 bytes, not 32, and its node in
-// the map 56, not 48), then each a uvarint length and bytes: the stream
+// known), the lease (a uvarint; 0 without an Owner), which in the value
+// would make it 32 bytes, not 24, and its node in the map 48, not 36
+// (its times are bytes, not int64s, so that its alignment is 4 and the
+// node is not padded), then each a uvarint length and bytes: the stream
 // anchor (empty: none), the captured fields in capture's order (empty:
 // the event had none), then the related.* values (related.vals).
 // Snapshots write them as pstateJSON.
 type pstate struct {
-	At       int64  // rule time of the first event
-	Deadline int64  // receive time + window
-	Lease    uint64 // Options.Owner's lease it was kept under
-	count    int32  // the first event's related.Count
+	at       [8]byte // rule time of the first event, little-endian
+	deadline [8]byte // receive time + window, little-endian
+	count    int32   // the first event's related.Count
 	n        [numRelated]uint8
 }
+
+func newPstate(at, deadline int64, count int32, n [numRelated]uint8) pstate {
+	s := pstate{count: count, n: n}
+	binary.LittleEndian.PutUint64(s.at[:], uint64(at))
+	binary.LittleEndian.PutUint64(s.deadline[:], uint64(deadline))
+	return s
+}
+
+func (s *pstate) At() int64       { return int64(binary.LittleEndian.Uint64(s.at[:])) }
+func (s *pstate) Deadline() int64 { return int64(binary.LittleEndian.Uint64(s.deadline[:])) }
 
 // pfirst is what a waiting pair's extra bytes hold.
 type pfirst struct {
 	id     uint64 // the first event's journal ID (0: not known)
+	lease  uint64 // Options.Owner's lease it was kept under
 	stream []byte // the first event's findingid.StreamAnchor, if any
 	fields []byte // captured for the message (nextValue reads them)
 	vals   []byte // its related.* values
@@ -66,6 +78,8 @@ func firstOf(x []byte, nfields int) pfirst {
 	var p pfirst
 	id, w := binary.Uvarint(x)
 	p.id, x = id, x[w:]
+	lease, w := binary.Uvarint(x)
+	p.lease, x = lease, x[w:]
 	p.stream, x = nextValue(x)
 	rest := x
 	for range nfields {
@@ -73,6 +87,13 @@ func firstOf(x []byte, nfields int) pfirst {
 	}
 	p.fields, p.vals = x[:len(x)-len(rest)], rest
 	return p
+}
+
+// leaseOf returns the lease of a waiting pair whose extra bytes are x.
+func leaseOf(x []byte) uint64 {
+	_, w := binary.Uvarint(x)
+	lease, _ := binary.Uvarint(x[w:])
+	return lease
 }
 
 // nextValue returns the first of x's values (a uvarint length and bytes) and
@@ -109,7 +130,7 @@ func (s *pstate) evidence(p pfirst) evidence {
 // saved returns a waiting pair as snapshots write it.
 func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 	p := firstOf(x, len(r.capture))
-	j := pstateJSON{At: s.At, Deadline: s.Deadline, Ev: s.evidence(p).json(), First: s.first(p), Lease: s.Lease}
+	j := pstateJSON{At: s.At(), Deadline: s.Deadline(), Ev: s.evidence(p).json(), First: s.first(p), Lease: p.lease}
 	fields := p.fields
 	for _, name := range r.capture {
 		var v []byte
@@ -127,12 +148,12 @@ func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 // event's ID; fields the rule does not capture are not kept).
 func (r *pair) restored(j pstateJSON) (pstate, []byte) {
 	ev := j.Ev.evidence()
-	s := pstate{At: j.At, Deadline: j.Deadline, Lease: j.Lease, count: ev.Count, n: ev.n}
+	s := newPstate(j.At, j.Deadline, ev.Count, ev.n)
 	var id uint64
 	if len(ev.IDs) > 0 {
 		id = ev.IDs[0]
 	}
-	x := binary.AppendUvarint(nil, id)
+	x := binary.AppendUvarint(binary.AppendUvarint(nil, id), j.Lease)
 	if j.First != findingid.JournalAnchor(id) {
 		x = appendValue(x, j.First)
 	} else {
@@ -185,7 +206,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	if !mine {
 		return // another instance's key
 	}
-	if st, waiting := r.keys.PeekBytes(key); waiting && st.Lease != lease {
+	if st, waiting := r.keys.PeekBytes(key); waiting && leaseOf(r.keys.Extra(st)) != lease {
 		r.keys.DeleteBytes(key) // kept under an older lease: stale
 	}
 	t := r.b.at(e).UnixNano()
@@ -193,7 +214,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		if _, waiting := r.keys.PeekBytes(key); waiting {
 			return
 		}
-		x := binary.AppendUvarint(r.extra[:0], id)
+		x := binary.AppendUvarint(binary.AppendUvarint(r.extra[:0], id), lease)
 		s, _ := findingid.StreamAnchor(e)
 		x = appendValue(x, s)
 		for _, f := range r.capture {
@@ -203,8 +224,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		rel.add(e)
 		x = append(x, rel.vals...) // (copies only if add moved them)
 		evicted := func(string, *pstate) { en.evicted(&r.b) }
-		st := r.keys.PutBytes(key, pstate{At: t, Deadline: e.Received.Add(r.window).UnixNano(), Lease: lease,
-			count: rel.Count, n: rel.n}, evicted)
+		st := r.keys.PutBytes(key, newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n), evicted)
 		r.keys.SetExtra(st, x, evicted)
 		r.extra = x[:0]
 		return
@@ -215,7 +235,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	}
 	k := string(key)
 	p := firstOf(r.keys.Extra(st), len(r.capture))
-	inTime := t-st.At <= int64(r.window)
+	inTime := t-st.At() <= int64(r.window)
 	switch {
 	case r.missing && !inTime:
 		// Too late: the first event went unanswered for its whole window.
@@ -224,7 +244,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		ev := st.evidence(p)
 		ev.add(e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
-		f.id(&r.b, k, st.At, st.first(p))
+		f.id(&r.b, k, st.At(), st.first(p))
 		f.evidence(&ev)
 		copyFields(f.e, e, r.groupBy...)
 		f.message(&r.b, defPairMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, k)}, e)
@@ -235,7 +255,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
-	f.id(&r.b, key, st.At, st.first(p))
+	f.id(&r.b, key, st.At(), st.first(p))
 	ev := st.evidence(p)
 	f.evidence(&ev)
 	fields := keyFields(r.groupBy, key)
@@ -259,11 +279,11 @@ func (r *pair) tick(en *Engine, now time.Time) {
 	n := now.UnixNano()
 	for {
 		k, st, ok := r.keys.Oldest()
-		if !ok || st.Deadline > n {
+		if !ok || st.Deadline() > n {
 			return
 		}
-		if r.missing && en.ours(r.b.name, k, st.Lease) {
-			r.raiseMissing(en, k, st, firstOf(r.keys.Extra(st), len(r.capture)), now)
+		if p := firstOf(r.keys.Extra(st), len(r.capture)); r.missing && en.ours(r.b.name, k, p.lease) {
+			r.raiseMissing(en, k, st, p, now)
 		}
 		r.keys.Delete(k)
 	}

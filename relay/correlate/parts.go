@@ -81,11 +81,10 @@ func (r *threshold) saveParts(part func(string) (int, bool)) map[int]any {
 }
 
 func (r *threshold) loadPart(raw json.RawMessage, lease uint64) error {
-	relabeled := func(j tstateJSON) (tstate, []byte) { // the lease is in the extra bytes
-		j.Lease = lease
+	return loadLRUPart(r.keys, raw, func(j tstateJSON) (tstate, []byte) {
+		j.Lease = lease // kept under the partition's lease
 		return j.restored()
-	}
-	return loadLRUPart(r.keys, raw, relabeled, func(*tstate) {})
+	})
 }
 
 func (r *pair) saveParts(part func(string) (int, bool)) map[int]any {
@@ -93,7 +92,10 @@ func (r *pair) saveParts(part func(string) (int, bool)) map[int]any {
 }
 
 func (r *pair) loadPart(raw json.RawMessage, lease uint64) error {
-	return loadLRUPart(r.keys, raw, r.restored, func(s *pstate) { s.Lease = lease })
+	return loadLRUPart(r.keys, raw, func(j pstateJSON) (pstate, []byte) {
+		j.Lease = lease // kept under the partition's lease
+		return r.restored(j)
+	})
 }
 
 func (r *firstSeen) saveParts(part func(string) (int, bool)) map[int]any {
@@ -106,9 +108,9 @@ func (r *firstSeen) saveParts(part func(string) (int, bool)) map[int]any {
 // first_seen tuples are kept across leases: no lease to set.
 func (r *firstSeen) loadPart(raw json.RawMessage, _ uint64) error {
 	if r.seen != nil {
-		return loadLRUPart(r.seen, raw, asSaved, func(*struct{}) {})
+		return loadLRUPart(r.seen, raw, asSaved)
 	}
-	return loadLRUPart(r.keys, raw, asSaved, func(*fsState) {})
+	return loadLRUPart(r.keys, raw, asSaved)
 }
 
 // saveLRUParts is saveLRU of the keys part maps to a partition, split by
@@ -131,16 +133,16 @@ func saveLRUParts[V, S any](m *lru.Map[V], part func(string) (int, bool), saved 
 }
 
 // loadLRUPart puts the saved entries (most recently used first; restored
-// as by loadLRU) after relabel, replacing entries of the same keys; the
+// as by loadLRU, which for windows and pairs sets the partition's lease),
+// replacing entries of the same keys; the
 // loaded ones become the most recently used.
-func loadLRUPart[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, []byte), relabel func(*V)) error {
+func loadLRUPart[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, []byte)) error {
 	var list []keyed[S]
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return err
 	}
 	for i := len(list) - 1; i >= 0; i-- {
 		v, x := restored(list[i].V)
-		relabel(&v)
 		if p := m.Put(list[i].K, v, nil); len(x) > 0 {
 			m.SetExtra(p, x, nil)
 		}

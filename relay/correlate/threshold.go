@@ -30,26 +30,29 @@ type threshold struct {
 }
 
 // tstate is one group key's window. Rules keep them by the hundred
-// thousand, so the value holds only what every event changes (16 bytes:
-// its node in the map 32, not 48 with the suppression and the lease in
-// it), and the rest is the entry's extra bytes in the map
+// thousand, so the value holds only what every event changes (16 bytes
+// of alignment 4: its node in the map 28, not 48 with the suppression
+// and the lease in it and an int64's alignment), and the rest is the entry's extra bytes in the map
 // (lru.Map.Extra), none while all of it is empty: a byte of flags
-// (win*), the suppression's end (varint) and the lease (uvarint) if
-// set, then the related.* values (related.vals, n of each list), then
+// (win*), the suppression's end and the lease (8 bytes each) if set,
+// then the related.* values (related.vals, n of each list), then
 // slots of slotLen bytes (time and journal ID, little-endian), in
 // arrival order. How many slots there are is what follows the values
 // (split). The value itself holds no pointer. Snapshots write it as
 // tstateJSON.
 type tstate struct {
-	Last  int64 // receive time of the last event (expiry)
-	count int32 // related.Count since the window last emptied
+	last  [8]byte // receive time of the last event (expiry), little-endian: see above
+	count int32   // related.Count since the window last emptied
 	n     [numRelated]uint8
 }
 
+func (st *tstate) Last() int64     { return int64(binary.LittleEndian.Uint64(st.last[:])) }
+func (st *tstate) setLast(t int64) { binary.LittleEndian.PutUint64(st.last[:], uint64(t)) }
+
 // What a window's extra bytes hold before its values (their first byte).
 const (
-	winSuppress = 1 << iota // varint: rule time until which the key is quiet
-	winLease                // uvarint: Options.Owner's lease it was kept under
+	winSuppress = 1 << iota // rule time until which the key is quiet
+	winLease                // Options.Owner's lease it was kept under
 )
 
 // window is what a window's extra bytes hold.
@@ -60,22 +63,35 @@ type window struct {
 	slots    []byte
 }
 
-// split reads x, the extra bytes of window st.
-func (st *tstate) split(x []byte) window {
-	var w window
+// head reads the flags, suppression and lease of x, the extra bytes of
+// a window (fixed 8 bytes each if set: a suppressed window is read at
+// every event, and no further), and returns the rest.
+func head(x []byte) (suppress int64, lease uint64, rest []byte) {
 	if len(x) == 0 {
-		return w
+		return 0, 0, nil
 	}
 	f := x[0]
 	x = x[1:]
 	if f&winSuppress != 0 {
-		v, k := binary.Varint(x)
-		w.suppress, x = v, x[k:]
+		suppress, x = int64(binary.LittleEndian.Uint64(x)), x[8:]
 	}
 	if f&winLease != 0 {
-		v, k := binary.Uvarint(x)
-		w.lease, x = v, x[k:]
+		lease, x = binary.LittleEndian.Uint64(x), x[8:]
 	}
+	return suppress, lease, x
+}
+
+// split reads x, the extra bytes of window st.
+func (st *tstate) split(x []byte) window {
+	var w window
+	w.suppress, w.lease, x = head(x)
+	w.vals, w.slots = st.splitRest(x)
+	return w
+}
+
+// splitRest returns the related.* values and the slots of x, the extra
+// bytes of window st after head.
+func (st *tstate) splitRest(x []byte) (vals, slots []byte) {
 	v := related{vals: x}
 	pos := 0
 	for _, n := range st.n {
@@ -83,8 +99,7 @@ func (st *tstate) split(x []byte) window {
 			_, pos = v.value(pos)
 		}
 	}
-	w.vals, w.slots = x[:pos:pos], x[pos:]
-	return w
+	return x[:pos:pos], x[pos:]
 }
 
 // appendWindowExtra appends the extra bytes of a window (split's
@@ -102,10 +117,10 @@ func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, slots []byt
 	}
 	x = append(x, f)
 	if suppress != 0 {
-		x = binary.AppendVarint(x, suppress)
+		x = binary.LittleEndian.AppendUint64(x, uint64(suppress))
 	}
 	if lease != 0 {
-		x = binary.AppendUvarint(x, lease)
+		x = binary.LittleEndian.AppendUint64(x, lease)
 	}
 	return append(append(x, vals...), slots...)
 }
@@ -127,7 +142,7 @@ type tstateJSON struct {
 // write it (sharing nothing with the map).
 func (st *tstate) saved(x []byte) tstateJSON {
 	w := st.split(x)
-	j := tstateJSON{Suppress: w.suppress, Last: st.Last, Lease: w.lease}
+	j := tstateJSON{Suppress: w.suppress, Last: st.Last(), Lease: w.lease}
 	vals, slots := w.vals, w.slots
 	if len(slots) > 0 {
 		j.Slots = make([]slot, len(slots)/slotLen)
@@ -142,7 +157,8 @@ func (st *tstate) saved(x []byte) tstateJSON {
 // restored is saved's reverse: the window and its extra bytes.
 func (j tstateJSON) restored() (tstate, []byte) {
 	ev := j.Ev.evidence().related // a window's evidence has no IDs
-	st := tstate{Last: j.Last, count: ev.Count, n: ev.n}
+	st := tstate{count: ev.Count, n: ev.n}
+	st.setLast(j.Last)
 	var slots []byte
 	for _, s := range j.Slots {
 		slots = appendSlot(slots, s)
@@ -193,27 +209,28 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	evicted := func(string, *tstate) { en.evicted(&r.b) }
 	st, ok := r.keys.GetBytes(key)
 	var w window
+	var rest []byte
 	if ok {
-		w = st.split(r.keys.Extra(st))
+		w.suppress, w.lease, rest = head(r.keys.Extra(st))
 	}
 	if !ok || w.lease != lease {
 		// New, or counted under an older lease: another instance counted
 		// since (Put drops the extra bytes).
 		st = r.keys.PutBytes(key, tstate{}, evicted)
-		w = window{lease: lease}
+		w, rest = window{lease: lease}, nil
 		if lease != 0 {
 			r.extra = appendWindowExtra(r.extra[:0], 0, lease, nil, nil)
 			r.keys.SetExtra(st, r.extra, evicted)
 		}
 	}
-	st.Last = e.Received.UnixNano()
+	st.setLast(e.Received.UnixNano())
 	t := r.b.at(e).UnixNano()
 	if t < w.suppress {
 		return
 	}
 	// Slide: forget what left the window (arrival order need not be time
 	// order when the rule uses event time).
-	vals, old := w.vals, w.slots
+	vals, old := st.splitRest(rest)
 	cut := t - int64(r.window)
 	slots := r.slots[:0]
 	for i := range len(old) / slotLen {
@@ -259,7 +276,7 @@ func (r *threshold) tick(_ *Engine, now time.Time) {
 	idle := now.UnixNano() - int64(r.window) - int64(r.suppress)
 	for {
 		k, st, ok := r.keys.Oldest()
-		if !ok || st.Last >= idle {
+		if !ok || st.Last() >= idle {
 			return
 		}
 		r.keys.Delete(k)

@@ -8,7 +8,7 @@ import (
 // cell is what the tracker's map holds for a stream: a relay holds one
 // per numbered source and channel, by the hundred thousand (issue #17:
 // state under 200,000 keys), so it holds only what every event reads in
-// place, and the map's node around it (lru) is 28 bytes. The rest is in
+// place, and the map's node around it (lru) is 24 bytes. The rest is in
 // the entry's extra bytes (lru.Map.Extra), in the map's pointer-free
 // arena after the key: varints of what most streams do not have (a
 // lease, an epoch, holes), of where the run began (First, began), and

@@ -30,13 +30,17 @@ import (
 //     is a table of node numbers by hash of the key (open addressing,
 //     Robin Hood: an entry's probe distance in a byte beside it): neither
 //     holds a pointer, so with a value type without pointers the
-//     collector has nothing to mark in the whole map. A node keeps its
-//     key's hash; keys are compared byte for byte, so a collision costs a
-//     comparison, never a wrong answer.
+//     collector has nothing to mark in the whole map. Keys are compared
+//     byte for byte (only with the entries of their own place: see
+//     below), so a collision costs a comparison, never a wrong answer.
 //
 // And for memory, since the stages hold keys by the hundred thousand per
-// rule: a node adds 16 bytes to its value (four 32-bit words: the key's
-// place in the arena, its hash, and the order's links), the index 5
+// rule: a node adds 12 bytes to its value (three 32-bit words: the key's
+// place in the arena and the order's links; not the key's hash, which
+// is worked out again where the index needs it without the key at hand:
+// growing it, evicting, a probe distance past its byte; a value of
+// alignment 4 makes a node of 12 bytes more, one of alignment 8 may pad
+// it to a multiple of 8), the index 5
 // bytes a place and up to 7/8 of its places are used (Robin Hood keeps
 // the searches short that full: a key is compared only with the entries
 // of its own place, and a search ends at the first entry nearer its own
@@ -74,7 +78,6 @@ type Map[V any] struct {
 type node[V any] struct {
 	val        V      // first: Extra finds the node from a pointer to its value
 	off        uint32 // its record in Map.keys: key length (uvarint), key, extra length (uvarint), extra
-	hash       uint32 // of the key
 	prev, next int32
 }
 
@@ -183,21 +186,22 @@ func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 	for j, d := int(h)&m, 1; ; j, d = (j+1)&m, d+1 {
 		sd := int(dist[j])
 		if sd == d { // (a saturated byte equal to d: compared all the same)
-			if n := c.at(slots[j]); n.hash == h && holds(c, n.off, key) {
+			if holds(c, c.at(slots[j]).off, key) {
 				return slots[j]
 			}
 		} else if sd < d {
 			if sd != int(c.distCap) {
 				return none
 			}
-			return findFar(c, key, h, j, d) // saturated: maybe as far as d
+			return findFar(c, key, j, d) // saturated: maybe as far as d
 		}
 	}
 }
 
 // findFar is findIn from place j at probe distance d on, where the
-// distance bytes saturate: the distances are worked out.
-func findFar[V any, K string | []byte](c *Map[V], key K, h uint32, j, d int) int32 {
+// distance bytes saturate: the distances are worked out (from the
+// entries' keys: saturated bytes are rare, past probe distance 254).
+func findFar[V any, K string | []byte](c *Map[V], key K, j, d int) int32 {
 	m := len(c.slots) - 1
 	for ; ; j, d = (j+1)&m, d+1 {
 		sd := c.distAt(j)
@@ -205,7 +209,7 @@ func findFar[V any, K string | []byte](c *Map[V], key K, h uint32, j, d int) int
 			return none
 		}
 		if sd == d {
-			if n := c.at(c.slots[j]); n.hash == h && holds(c, n.off, key) {
+			if holds(c, c.at(c.slots[j]).off, key) {
 				return c.slots[j]
 			}
 		}
@@ -220,8 +224,13 @@ func (c *Map[V]) distAt(j int) int {
 		return int(b)
 	}
 	m := len(c.slots) - 1
-	return 1 + (j-int(c.at(c.slots[j]).hash))&m
+	return 1 + (j-int(c.nodeHash(c.slots[j])))&m
 }
+
+// nodeHash returns the hash of node i's key. A node does not keep it (4
+// bytes more a node): it is worked out again where the index needs it
+// without the key at hand (growing, evicting, saturated distances).
+func (c *Map[V]) nodeHash(i int32) uint32 { return c.hashBytes(c.key(c.at(i))) }
 
 // holds reports whether the record at off is key's: for a key shorter
 // than 128 bytes, its one length byte and its bytes.
@@ -329,7 +338,7 @@ func (c *Map[V]) evict(evicted func(string, *V)) {
 	if evicted != nil {
 		evicted(string(c.key(n)), &n.val)
 	}
-	c.remove(old)
+	c.remove(old, c.nodeHash(old))
 }
 
 // room readies the arena for a record of need bytes: it compacts the
@@ -417,7 +426,7 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	}
 	if uint64(len(c.keys))+uint64(need) > c.arenaMax {
 		// room evicts the least recently used: not this one.
-		c.toFront(c.findBytes(c.keys[kstart:kend], n.hash))
+		c.toFront(c.findBytes(c.keys[kstart:kend], c.hashBytes(c.keys[kstart:kend])))
 	}
 	c.room(need, evicted)
 	kstart, kend = c.span(n.off) // room may have compacted the arena
@@ -430,15 +439,17 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 
 // Delete removes key.
 func (c *Map[V]) Delete(key string) {
-	if i := c.find(key, c.hash(key)); i != none {
-		c.remove(i)
+	h := c.hash(key)
+	if i := c.find(key, h); i != none {
+		c.remove(i, h)
 	}
 }
 
 // DeleteBytes is Delete for a key held in a scratch buffer.
 func (c *Map[V]) DeleteBytes(key []byte) {
-	if i := c.findBytes(key, c.hashBytes(key)); i != none {
-		c.remove(i)
+	h := c.hashBytes(key)
+	if i := c.findBytes(key, h); i != none {
+		c.remove(i, h)
 	}
 }
 
@@ -480,21 +491,20 @@ func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 // link files node i, whose key is in place, under its hash h; i joins
 // the order list after (a growing index files the nodes of the list).
 func (c *Map[V]) link(i int32, h uint32) {
-	c.at(i).hash = h
 	c.n++
 	if 8*c.n > 7*len(c.slots) {
 		c.grow()
 	}
-	c.place(i)
+	c.place(i, h)
 }
 
 // place files node i in the index: from its hash's place on, it takes
 // the first free place or the place of an entry nearer its own (which
 // moves on in its stead: Robin Hood).
-func (c *Map[V]) place(i int32) {
+func (c *Map[V]) place(i int32, h uint32) {
 	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
 	m := len(slots) - 1
-	for j, d := int(c.at(i).hash)&m, 1; ; j, d = (j+1)&m, d+1 {
+	for j, d := int(h)&m, 1; ; j, d = (j+1)&m, d+1 {
 		sd := int(dist[j])
 		if sd == 0 {
 			slots[j], dist[j] = i, uint8(min(d, dcap))
@@ -517,17 +527,17 @@ func (c *Map[V]) grow() {
 	l := max(8, 2*len(c.slots))
 	c.slots, c.dist = make([]int32, l), make([]uint8, l)
 	for i := c.head; i != none; i = c.at(i).next {
-		c.place(i)
+		c.place(i, c.nodeHash(i))
 	}
 }
 
-// remove takes node i out of the index, the order and the arena, and
-// frees it.
-func (c *Map[V]) remove(i int32) {
+// remove takes node i, whose key hashes to h, out of the index, the
+// order and the arena, and frees it.
+func (c *Map[V]) remove(i int32, h uint32) {
 	n := c.at(i)
 	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
 	m := len(slots) - 1
-	j := int(n.hash) & m
+	j := int(h) & m
 	for slots[j] != i || dist[j] == 0 {
 		j = (j + 1) & m
 	}
