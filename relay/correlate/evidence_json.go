@@ -82,7 +82,7 @@ type pstateJSON struct {
 
 // The keys of threshold, pair and first_seen rules (most of a snapshot)
 // append their own JSON (snapshot.Appender): the bytes encoding/json
-// writes of their saved forms (tstateJSON, pstateJSON, fsState), field
+// writes of their saved forms (tstateJSON, pstateJSON, fsJSON), field
 // for field, which TestSavedFormsAppendAsMarshal and
 // TestCopiesWriteAsSavedForms check on random states.
 
@@ -106,7 +106,7 @@ func (kv *keyed[V]) AppendJSON(b []byte) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
-func (s *fsState) AppendJSON(b []byte) ([]byte, bool) {
+func (s *fsJSON) AppendJSON(b []byte) ([]byte, bool) {
 	b = strconv.AppendInt(append(b, `{"last":`...), s.Last, 10)
 	b = strconv.AppendInt(append(b, `,"recv":`...), s.Recv, 10)
 	return append(b, '}'), true

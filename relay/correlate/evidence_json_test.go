@@ -24,14 +24,14 @@ func TestSavedFormsAppendAsMarshal(t *testing.T) {
 		n := r.IntN(40)
 		th := make(snapshot.List[keyed[tstateJSON]], n)
 		pa := make(snapshot.List[keyed[pstateJSON]], n)
-		fs := make(snapshot.List[keyed[fsState]], n)
+		fs := make(snapshot.List[keyed[fsJSON]], n)
 		seen := make(snapshot.List[keyed[struct{}]], n)
 		for i := range n {
 			th[i] = keyed[tstateJSON]{randomKey(r), tstateJSON{Slots: randomSlots(r), Ev: randomEvidence(r),
 				Suppress: randomInt(r), Last: randomInt(r), Lease: uint64(randomInt(r))}}
 			pa[i] = keyed[pstateJSON]{randomKey(r), pstateJSON{At: randomInt(r), Deadline: randomInt(r), Ev: randomEvidence(r),
 				Fields: randomFields(r), First: randomKey(r), Lease: uint64(randomInt(r))}}
-			fs[i] = keyed[fsState]{randomKey(r), fsState{Last: randomInt(r), Recv: randomInt(r)}}
+			fs[i] = keyed[fsJSON]{randomKey(r), fsJSON{Last: randomInt(r), Recv: randomInt(r)}}
 			seen[i] = keyed[struct{}]{K: randomKey(r)}
 		}
 		for _, l := range []interface {

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"time"
 
@@ -28,12 +29,33 @@ type firstSeen struct {
 
 // fsState is what a seen tuple needs with expire: when it was last seen,
 // by the rule's time (whether it comes back after expire) and by nomen's
-// (when tick forgets it). Snapshots from before also have "first",
-// unused.
+// (when tick forgets it). Its times are bytes, not int64s, so that its
+// alignment is 4 and its node in the map 28 bytes, not 32. Snapshots
+// write it as fsJSON.
 type fsState struct {
-	Last int64 `json:"last"` // rule time last seen
-	Recv int64 `json:"recv"` // receive time last seen (expiry of memory)
+	last [8]byte // rule time last seen, little-endian
+	recv [8]byte // receive time last seen (expiry of memory), little-endian
 }
+
+func newFsState(last, recv int64) fsState {
+	var s fsState
+	binary.LittleEndian.PutUint64(s.last[:], uint64(last))
+	binary.LittleEndian.PutUint64(s.recv[:], uint64(recv))
+	return s
+}
+
+func (s *fsState) Last() int64 { return int64(binary.LittleEndian.Uint64(s.last[:])) }
+func (s *fsState) Recv() int64 { return int64(binary.LittleEndian.Uint64(s.recv[:])) }
+
+// fsJSON is how snapshots write a seen tuple with expire. Snapshots from
+// before also have "first", unused.
+type fsJSON struct {
+	Last int64 `json:"last"`
+	Recv int64 `json:"recv"`
+}
+
+func (s *fsState) saved(_ []byte) fsJSON     { return fsJSON{Last: s.Last(), Recv: s.Recv()} }
+func (j fsJSON) restored() (fsState, []byte) { return newFsState(j.Last, j.Recv), nil }
 
 var defFirstSeenMessage = mustTemplate("first time seen: {key}")
 
@@ -95,11 +117,11 @@ func (r *firstSeen) remember(en *Engine, key []byte, t, recv int64) bool {
 	}
 	st, seen := r.keys.GetBytes(key)
 	if !seen {
-		r.keys.PutBytes(key, fsState{Last: t, Recv: recv}, func(string, *fsState) { en.evicted(&r.b) })
+		r.keys.PutBytes(key, newFsState(t, recv), func(string, *fsState) { en.evicted(&r.b) })
 		return true
 	}
-	again := t-st.Last > int64(r.expire)
-	st.Last, st.Recv = t, recv
+	again := t-st.Last() > int64(r.expire)
+	*st = newFsState(t, recv)
 	return again
 }
 
@@ -111,7 +133,7 @@ func (r *firstSeen) tick(_ *Engine, now time.Time) {
 	old := now.UnixNano() - int64(r.expire)
 	for {
 		k, st, ok := r.keys.Oldest()
-		if !ok || st.Recv >= old {
+		if !ok || st.Recv() >= old {
 			return
 		}
 		r.keys.Delete(k)
@@ -125,7 +147,7 @@ func (r *firstSeen) save() any {
 	if r.seen != nil {
 		return saveLRU(r.seen, plain)
 	}
-	return saveLRU(r.keys, plain)
+	return saveLRU(r.keys, (*fsState).saved)
 }
 
 // load reads either form (a value that is not needed is ignored).
@@ -133,5 +155,5 @@ func (r *firstSeen) load(raw json.RawMessage) error {
 	if r.seen != nil {
 		return loadLRU(r.seen, raw, asSaved)
 	}
-	return loadLRU(r.keys, raw, asSaved)
+	return loadLRU(r.keys, raw, fsJSON.restored)
 }

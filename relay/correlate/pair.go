@@ -206,12 +206,14 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	if !mine {
 		return // another instance's key
 	}
-	if st, waiting := r.keys.PeekBytes(key); waiting && leaseOf(r.keys.Extra(st)) != lease {
+	st, waiting := r.keys.PeekBytes(key)
+	if waiting && leaseOf(r.keys.Extra(st)) != lease {
 		r.keys.DeleteBytes(key) // kept under an older lease: stale
+		waiting = false
 	}
 	t := r.b.at(e).UnixNano()
 	if role == roleFirst {
-		if _, waiting := r.keys.PeekBytes(key); waiting {
+		if waiting {
 			return
 		}
 		x := binary.AppendUvarint(binary.AppendUvarint(r.extra[:0], id), lease)
@@ -229,8 +231,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		r.extra = x[:0]
 		return
 	}
-	st, ok := r.keys.PeekBytes(key)
-	if !ok {
+	if !waiting {
 		return
 	}
 	k := string(key)

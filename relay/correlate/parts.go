@@ -102,7 +102,7 @@ func (r *firstSeen) saveParts(part func(string) (int, bool)) map[int]any {
 	if r.seen != nil {
 		return saveLRUParts(r.seen, part, plain)
 	}
-	return saveLRUParts(r.keys, part, plain)
+	return saveLRUParts(r.keys, part, (*fsState).saved)
 }
 
 // first_seen tuples are kept across leases: no lease to set.
@@ -110,7 +110,7 @@ func (r *firstSeen) loadPart(raw json.RawMessage, _ uint64) error {
 	if r.seen != nil {
 		return loadLRUPart(r.seen, raw, asSaved)
 	}
-	return loadLRUPart(r.keys, raw, asSaved)
+	return loadLRUPart(r.keys, raw, fsJSON.restored)
 }
 
 // saveLRUParts is saveLRU of the keys part maps to a partition, split by
