@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/stage/lru"
 )
 
 // The process tracker's state across restarts (snapshots) and what a
@@ -31,7 +32,7 @@ type procState struct {
 
 func (r *processTracker) save() any {
 	// Tokens and evidence lists are only appended to: sharing them is safe.
-	return procState{Open: saveLRU(r.open, plain), Shutdown: maps.Clone(r.shutdown), Audited: slices.Sorted(maps.Keys(r.audited))}
+	return procState{Open: saveLRU(r.open, plain), Shutdown: maps.Clone(r.shutdown), Audited: auditedHosts(r.audited)}
 }
 
 func (r *processTracker) load(raw json.RawMessage) error {
@@ -47,10 +48,25 @@ func (r *processTracker) load(raw json.RawMessage) error {
 		r.open.PutBack(string(procKey(nil, kv.V.Host, kv.V.PID)), kv.V)
 	}
 	for _, h := range st.Audited {
-		r.audited[h] = true
+		r.audited.Put(h, struct{}{}, nil)
 	}
 	for h, t := range st.Shutdown {
 		r.shutdown[h] = t
 	}
 	return nil
+}
+
+// auditedHosts returns the audited hosts, sorted (as snapshots have
+// written them since they were a map's keys).
+func auditedHosts(m *lru.Map[struct{}]) []string {
+	if m.Len() == 0 {
+		return nil
+	}
+	hosts := make([]string, 0, m.Len())
+	m.All(func(h string, _ *struct{}) bool {
+		hosts = append(hosts, h)
+		return true
+	})
+	slices.Sort(hosts)
+	return hosts
 }
