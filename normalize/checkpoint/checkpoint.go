@@ -103,6 +103,13 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			vendor.Put(emit, fd.Key, k, v, fd.Kind)
 			continue
 		}
+		if k == "client_ip" && f.operation != "" {
+			// An audit log's SmartConsole or API client. Not in fields:
+			// what client_ip names in other logs is not documented, and
+			// there it would overwrite src (the last value wins).
+			vendor.Put(emit, "source.ip", k, v, vendor.IP)
+			continue
+		}
 		emit(k, v, vendor.Extra)
 	}
 	return classify(&f), vendor.Decoded

@@ -34,7 +34,6 @@ var fields = map[string]Field{
 	"src_user_name":  {"source.user.name", vendor.User},
 	"dst_user_name":  {"destination.user.name", vendor.User},
 	"administrator":  {"user.name", vendor.User},
-	"client_ip":      {"source.ip", vendor.IP}, // an audit log's SmartConsole or API client
 	"time":           {"@timestamp", vendor.Time},
 	"sent_bytes":     {"source.bytes", vendor.Uint},
 	"received_bytes": {"destination.bytes", vendor.Uint},
