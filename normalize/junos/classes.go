@@ -37,20 +37,24 @@ func classOf(tag, action string) vendor.Class {
 	case "AV_VIRUS_DETECTED_MT", "AAMW_MALWARE_EVENT_LOG", "AAMW_HOST_INFECTED_EVENT_LOG":
 		return vendor.MalwareDetected
 	case "AAMW_ACTION_LOG", "SRX_AAMW_ACTION_LOG":
+		// Logged for a permitted file too, whose verdict may be clean
+		// (below the policy's threshold): only a block says malware.
 		if stops(action) {
 			return vendor.MalwareBlocked
 		}
-		return vendor.MalwareDetected
+		return vendor.Class{}
 	case "AV_SCANNER_DROP_FILE_MT", "AV_HUGE_FILE_DROPPED_MT", "AV_FILE_NOT_SCANNED_DROPPED_MT",
 		"AV_DECOMPRESS_LAYER_DROPPED_MT", "CONTENT_FILTERING_BLOCKED_MT":
 		return classFile // dropped: not scanned (engine not ready, too large) or a blocked type
 	case "ANTISPAM_SPAM_DETECTED_MT":
 		return classSpam
 	case "SECINTEL_ACTION_LOG":
+		// PERMIT is also an allow-list hit (sub-category Whitelist) or a
+		// feed hit under the profile's threshold: only a block says threat.
 		if stops(action) {
 			return classIDSBlock
 		}
-		return classIDS
+		return vendor.Class{}
 	case "RT_FLOW_SESSION_DENY":
 		return classDenied
 	case "IDP_ATTACK_LOG_EVENT", "RT_SCREEN_TCP", "RT_SCREEN_UDP", "RT_SCREEN_ICMP", "RT_SCREEN_IP",
