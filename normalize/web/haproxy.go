@@ -80,6 +80,7 @@ type haproxyLine struct {
 	reqHeaders, resHeaders    string
 	headers                   string // CLF: every captured header, request then response
 	request                   string
+	requestCut                bool   // the line ends inside the request
 	tlsTail                   string // httpslog's two words after the request
 }
 
@@ -153,7 +154,11 @@ func setHAProxy(e *event.Event, l *haproxyLine) {
 			e.SetStr(c.key, c.v)
 		}
 	}
-	if l.request != "<BADREQ>" {
+	switch {
+	case l.request == "<BADREQ>":
+	case l.requestCut:
+		webCutRequest(e, l.request)
+	default:
 		webRequest(e, l.request)
 	}
 	if l.tlsTail != "" {
@@ -256,7 +261,7 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 	if !ok && len(rest) > 1 && rest[0] == '"' && strings.IndexByte(rest[1:], '"') < 0 {
 		// A line cut at its length limit (syslog's 1024 bytes, the
 		// log server's "len") ends inside the request.
-		l.request, rest, ok = rest[1:], "", true
+		l.request, rest, ok, l.requestCut = rest[1:], "", true, true
 	}
 	l.tlsTail = haproxyTLSTail(rest)
 	return l, ok
@@ -315,4 +320,19 @@ func decodeHAProxyError(e *event.Event, m string) bool {
 	e.SetStr("haproxy.bind_name", bind)
 	e.SetStr("event.reason", reason)
 	return true
+}
+
+// webCutRequest sets what a request cut off by the line's end still says
+// in full: its method, and its path when the query began before the cut.
+// The target as cut is not the URL asked for, so no url.original or
+// url.query.
+func webCutRequest(e *event.Event, req string) {
+	method, target := ecs.CutWord(req)
+	if !isToken(method) {
+		return
+	}
+	e.SetStr("http.request.method", method)
+	if path, _, ok := strings.Cut(target, "?"); ok && strings.HasPrefix(path, "/") {
+		e.SetStr("url.path", decodePath(path))
+	}
 }
