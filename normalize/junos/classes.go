@@ -23,6 +23,9 @@ var (
 	classUpdated   = vendor.NewClass("connection-updated", "success", vendor.Cats("network"), "connection", "info")
 	classFile      = vendor.NewClass("file-detected", "", vendor.Cats("file"), "info", "denied")
 	classSpam      = vendor.NewClass("spam-detected", "", vendor.Cats("email"), "info")
+	// An SNMP request with an unknown community or from a host not
+	// allowed: Cisco IOS's SNMP-AUTHFAIL's action, not a logon.
+	classSNMPAuthFail = vendor.NewClass("snmp-authentication-failed", "failure", vendor.Cats("authentication"), "start")
 )
 
 // classOf: the class of a tag; action is the IDP or screen action.
@@ -73,8 +76,10 @@ func classOf(tag, action string) vendor.Class {
 		return classCommand
 	case "UI_COMMIT_COMPLETED":
 		return classCommitted
-	case "SSHD_LOGIN_FAILED", "SNMPD_AUTH_FAILURE": // an SNMP request with an unknown community
+	case "SSHD_LOGIN_FAILED":
 		return classLoginFail
+	case "SNMPD_AUTH_FAILURE":
+		return classSNMPAuthFail
 	case "KMD_PM_SA_ESTABLISHED":
 		return vendor.TunnelEstablished
 	case "WEBFILTER_URL_BLOCKED":
