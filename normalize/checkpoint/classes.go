@@ -17,15 +17,15 @@ var (
 	classMalBlock  = vendor.MalwareBlocked
 	classWebAllow  = vendor.WebRequestAllowed
 	classWebBlock  = vendor.WebRequestBlocked
-	classAppAllow  = vendor.NewClass("application-allowed", "success", vendor.Cats("network"), "connection", "allowed")
-	classAppBlock  = vendor.NewClass("application-blocked", "failure", vendor.Cats("network"), "connection", "denied")
+	classAppAllow  = vendor.ApplicationAllowed
+	classAppBlock  = vendor.ApplicationBlocked
 	classLogin     = vendor.LoggedIn
 	classLoginFail = vendor.LogonFailed
 	classLogout    = vendor.LoggedOut
 	classCfgAdd    = vendor.ConfigAdded
 	classCfgEdit   = vendor.ConfigChanged
 	classCfgDel    = vendor.ConfigDeleted
-	classCfgFail   = vendor.NewClass("configured", "failure", vendor.Cats("configuration"), "change")
+	classCfgFail   = vendor.ConfigFailed
 )
 
 // classify: the auth_status of Identity Awareness, VPN and SmartConsole

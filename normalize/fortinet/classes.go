@@ -15,8 +15,8 @@ var (
 	classWebBlock = vendor.WebRequestBlocked
 	classIDS      = vendor.IntrusionDetected
 	classIDSBlock = vendor.IntrusionBlocked
-	classAppAllow = vendor.NewClass("application-allowed", "success", vendor.Cats("network"), "connection", "allowed")
-	classAppBlock = vendor.NewClass("application-blocked", "failure", vendor.Cats("network"), "connection", "denied")
+	classAppAllow = vendor.ApplicationAllowed
+	classAppBlock = vendor.ApplicationBlocked
 	classDNSAllow = vendor.NewClass("dns-query-allowed", "success", vendor.Cats("network"), "protocol", "allowed")
 	classDNSBlock = vendor.NewClass("dns-query-blocked", "failure", vendor.Cats("network"), "protocol", "denied")
 	classSSLBlock = vendor.ConnectionDenied
@@ -31,8 +31,8 @@ var (
 	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
 	// FSSO: a collector agent told the firewall which user has an
 	// address (or no longer); not an authentication the firewall saw.
-	classUserMapped   = vendor.NewClass("user-mapped", "success", vendor.Cats("iam"), "info")
-	classUserUnmapped = vendor.NewClass("user-unmapped", "success", vendor.Cats("iam"), "info")
+	classUserMapped   = vendor.UserMapped
+	classUserUnmapped = vendor.UserUnmapped
 )
 
 // classify maps type/subtype/action/status to a class; unknown

@@ -26,12 +26,12 @@ var (
 	classCfgAdd    = vendor.ConfigAdded
 	classCfgEdit   = vendor.ConfigChanged
 	classCfgDel    = vendor.ConfigDeleted
-	classCfgFail   = vendor.NewClass("configured", "failure", vendor.Cats("configuration"), "change")
+	classCfgFail   = vendor.ConfigFailed
 	// User-ID learned (login) or dropped (logout) which user has an
 	// address: a mapping from a source (a directory, GlobalProtect), not
 	// an authentication the firewall saw.
-	classUserMapped   = vendor.NewClass("user-mapped", "success", vendor.Cats("iam"), "info")
-	classUserUnmapped = vendor.NewClass("user-unmapped", "success", vendor.Cats("iam"), "info")
+	classUserMapped   = vendor.UserMapped
+	classUserUnmapped = vendor.UserUnmapped
 	// A host's HIP report matched a HIP object or profile.
 	classHIPMatch = vendor.NewClass("hip-matched", "", vendor.Cats("host"), "info")
 	// A session under a decryption policy: its TLS handshake, failed when

@@ -34,6 +34,14 @@ var (
 	ConfigAdded        = NewClass("configured", "success", Cats("configuration"), "creation")
 	ConfigChanged      = NewClass("configured", "success", Cats("configuration"), "change")
 	ConfigDeleted      = NewClass("configured", "success", Cats("configuration"), "deletion")
+	ConfigFailed       = NewClass("configured", "failure", Cats("configuration"), "change")
 	CommandExecuted    = NewClass("command-executed", "success", Cats("configuration"), "change")
 	TunnelEstablished  = NewClass("tunnel-established", "success", Cats("network"), "connection", "start")
+	// Application control's verdict on a connection by its application.
+	ApplicationAllowed = NewClass("application-allowed", "success", Cats("network"), "connection", "allowed")
+	ApplicationBlocked = NewClass("application-blocked", "failure", Cats("network"), "connection", "denied")
+	// A user-to-address mapping learned or dropped from an identity source
+	// (a directory agent, a VPN): not an authentication the device saw.
+	UserMapped   = NewClass("user-mapped", "success", Cats("iam"), "info")
+	UserUnmapped = NewClass("user-unmapped", "success", Cats("iam"), "info")
 )
