@@ -6,8 +6,8 @@ import "github.com/nomenhq/nomen/normalize/vendor"
 // control is a connection-denied like any firewall's; an intrusion or a
 // file the sensor dropped adds event.type denied to its detection.
 var (
-	classFile        = vendor.NewClass("file-detected", "", vendor.Cats("file"), "info")
-	classFileBlocked = vendor.NewClass("file-detected", "", vendor.Cats("file"), "info", "denied")
+	classFile        = vendor.FileDetected
+	classFileBlocked = vendor.FileBlocked
 )
 
 // classify: 430001 intrusion (blocked when InlineResult says the packet

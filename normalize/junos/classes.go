@@ -21,7 +21,7 @@ var (
 	classCommand   = vendor.CommandExecuted
 	classCommitted = vendor.ConfigChanged
 	classUpdated   = vendor.NewClass("connection-updated", "success", vendor.Cats("network"), "connection", "info")
-	classFile      = vendor.NewClass("file-detected", "", vendor.Cats("file"), "info", "denied")
+	classFile      = vendor.FileBlocked
 	classSpam      = vendor.NewClass("spam-detected", "", vendor.Cats("email"), "info")
 	// An SNMP request with an unknown community or from a host not
 	// allowed: Cisco IOS's SNMP-AUTHFAIL's action, not a logon.

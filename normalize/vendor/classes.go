@@ -37,6 +37,9 @@ var (
 	ConfigFailed       = NewClass("configured", "failure", Cats("configuration"), "change")
 	CommandExecuted    = NewClass("command-executed", "success", Cats("configuration"), "change")
 	TunnelEstablished  = NewClass("tunnel-established", "success", Cats("network"), "connection", "start")
+	// A file a sensor inspected; dropped (not passed on) adds denied.
+	FileDetected = NewClass("file-detected", "", Cats("file"), "info")
+	FileBlocked  = NewClass("file-detected", "", Cats("file"), "info", "denied")
 	// Application control's verdict on a connection by its application.
 	ApplicationAllowed = NewClass("application-allowed", "success", Cats("network"), "connection", "allowed")
 	ApplicationBlocked = NewClass("application-blocked", "failure", Cats("network"), "connection", "denied")
