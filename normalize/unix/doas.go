@@ -91,8 +91,12 @@ func doasUser(s string) bool {
 	return s != "" && !strings.ContainsAny(s, " \t:")
 }
 
+// doasCommand sets the command line and, when its first word is a path,
+// process.executable: doas logs argv as given and finds a bare name
+// ("psql") in PATH itself, unlike sudo's resolved COMMAND=.
 func doasCommand(e *event.Event, cmd string) {
 	e.SetStr("process.command_line", cmd)
-	exe, _, _ := strings.Cut(cmd, " ")
-	e.SetStr("process.executable", exe)
+	if exe, _, _ := strings.Cut(cmd, " "); strings.HasPrefix(exe, "/") {
+		e.SetStr("process.executable", exe)
+	}
 }
