@@ -42,6 +42,7 @@ func Sniff(program, msg string) bool {
 // facts are the values the classification reads.
 type facts struct {
 	typ, subtype, action, status, logdesc string
+	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
 }
 
 // Decode decodes a FortiGate log line.
@@ -74,6 +75,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.status = v
 		case "logdesc":
 			f.logdesc = v
+		case "trandisp":
+			f.trandisp = v
 		}
 	}
 	if p.bad || f.typ == "" {
@@ -84,6 +87,14 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			continue
 		}
 		if fd, ok := fields[kv.key]; ok {
+			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			continue
+		}
+		if fd, ok := urlField(&f, kv.key, kv.value); ok {
+			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			continue
+		}
+		if fd, ok := natField(f.trandisp, kv.key, kv.value); ok {
 			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
 			continue
 		}

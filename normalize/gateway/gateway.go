@@ -132,6 +132,7 @@ func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, ven
 		return st
 	}
 	ecs.SetVendorClass(e, class)
+	ecs.SetNetworkTotals(e)
 	ecs.SetRule(e, em.rule)
 	ecs.SetProvider(e, s.provider)
 	if s.vendor != "" {

@@ -128,9 +128,33 @@ func threatObject(emit vendor.Emit, cols []string) {
 	switch col(cols, 4) {
 	case "url":
 		vendor.Put(emit, "url.original", "misc", v, vendor.Word)
+		host, path := splitURL(v)
+		vendor.Put(emit, "url.domain", "", host, vendor.Host)
+		vendor.Put(emit, "url.path", "", path, vendor.Text)
 	case "file", "virus", "wildfire", "wildfire-virus":
 		vendor.Put(emit, "file.name", "misc", v, vendor.Text)
 	}
+}
+
+// splitURL returns the host name and the path of a URL log's URL, which
+// the firewall writes without its scheme ("www.example.com/a/b?q=1"); a
+// scheme or port, when present, is left out. Either may be empty.
+func splitURL(v string) (host, path string) {
+	if i := strings.Index(v, "://"); i >= 0 {
+		v = v[i+3:]
+	}
+	end := strings.IndexAny(v, "/?#")
+	if end < 0 {
+		end = len(v)
+	}
+	host, rest := v[:end], v[end:]
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+		host = host[:i]
+	}
+	if len(rest) > 0 && rest[0] == '/' {
+		path = rest[:strings.IndexAny(rest+"?", "?#")]
+	}
+	return host, path
 }
 
 func put(emit vendor.Emit, c *column, cols []string) {

@@ -182,3 +182,19 @@ func TestNotMineAndMalformed(t *testing.T) {
 		}
 	}
 }
+
+// A URL log's URL, written without a scheme, gives url.domain and
+// url.path; a scheme, port or query is left out of them.
+func TestThreatURLParts(t *testing.T) {
+	for misc, want := range map[string][2]string{
+		`"shop.example.test/cart?id=7"`:         {"shop.example.test", "/cart"},
+		"consent.example.org/":                  {"consent.example.org", "/"},
+		"https://portal.example.net:8443/a/b#x": {"portal.example.net", "/a/b"},
+		"bare.example.com":                      {"bare.example.com", ""},
+	} {
+		got, _, _ := decode(t, line("THREAT", "url", 70, map[int]string{31: misc}))
+		if got["url.domain"] != want[0] || got["url.path"] != want[1] {
+			t.Errorf("%s: url.domain %q url.path %q, want %q", misc, got["url.domain"], got["url.path"], want)
+		}
+	}
+}
