@@ -53,6 +53,7 @@ func setFTDEvent(e *event.Event, id, body string) {
 		e.SetStr("rule.id", gid+":"+sid+":"+rev)
 	}
 	ecs.SetVendorClass(e, class)
+	ecs.SetNetworkTotals(e) // Initiator/ResponderBytes: both sides, no total
 	ecs.SetRule(e, ftdRules[id])
 }
 
