@@ -1,7 +1,8 @@
 // Package paloalto decodes Palo Alto Networks PAN-OS syslog messages (the
 // default CSV format of "Syslog Field Descriptions", PAN-OS 8.1-11.x) into
 // ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID,
-// AUTHENTICATION, HIPMATCH and DECRYPTION logs.
+// AUTHENTICATION, HIPMATCH, DECRYPTION, IPTAG, GTP, SCTP and Tunnel
+// Inspection (START, END) logs.
 //
 //	1,2024/04/05 19:34:38,013201000001,TRAFFIC,end,2561,2024/04/05 19:34:37,10.1.2.3,198.51.100.20,...
 //

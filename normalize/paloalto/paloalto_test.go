@@ -101,7 +101,14 @@ func TestClasses(t *testing.T) {
 		{line("HIPMATCH", "0", 20, map[int]string{7: `corp\carol`, 11: "10.1.2.3", 12: "compliant"}), "hip-matched", ""},
 		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 39: "TLS1.3"}), "tls-handshake", "success"},
 		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 64: "Received fatal alert UnknownCA from client"}), "tls-handshake", "failure"},
-		{line("IPTAG", "0", 20, nil), "", ""}, // a type not described: the common columns only
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 28: "failure", 26: "Assigned IP pool exhausted"}), "tunnel-established", "failure"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-getconfig", 12: "bob", 28: "success"}), "", ""},
+		{line("START", "start", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 46: "GRE"}), "connection-built", "success"},
+		{line("END", "end", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 47: "4821"}), "connection-teardown", "success"},
+		{line("IPTAG", "0", 20, map[int]string{8: "10.1.2.50", 10: "Register"}), "", ""},
+		{line("GTP", "gtp", 47, map[int]string{7: "10.20.0.5", 29: "udp", 30: "allow"}), "", ""},
+		{line("SCTP", "0", 63, map[int]string{7: "10.40.0.7", 30: "sctp", 31: "allow"}), "", ""},
+		{line("CORRELATION", "0", 20, nil), "", ""}, // a type not described: the common columns only
 	}
 	for _, c := range cases {
 		got, class, st := decode(t, c.msg)
@@ -143,6 +150,34 @@ func TestThreatObject(t *testing.T) {
 		for _, k := range []string{"url.original", "file.name"} {
 			if want := map[bool]string{true: c.want}[k == c.key]; got[k] != want {
 				t.Errorf("%s %q: %s = %q, want %q", c.sub, c.misc, k, got[k], want)
+			}
+		}
+	}
+}
+
+// IP-Tag, GTP, SCTP and Tunnel Inspection logs: their documented columns,
+// the protocol of GTP (29) and SCTP (30) where each format has it.
+func TestMobilityAndTunnelColumns(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want map[string]string
+	}{
+		{line("IPTAG", "0", 26, map[int]string{8: "10.1.2.50", 9: "quarantine", 10: "Register"}),
+			map[string]string{"source.ip": "10.1.2.50", "event.code": "Register", Namespace + "tag_name": "quarantine"}},
+		{line("GTP", "gtp", 47, map[int]string{7: "10.20.0.5", 8: "10.30.0.9", 24: "2123", 25: "2123", 29: "udp", 30: "allow", 33: "internet.example"}),
+			map[string]string{"source.ip": "10.20.0.5", "destination.port": "2123", "network.transport": "udp", Namespace + "action": "allow", Namespace + "apn": "internet.example"}},
+		{line("SCTP", "0", 64, map[int]string{7: "10.40.0.7", 30: "sctp", 31: "allow", 60: "46", 61: "25", 62: "21"}),
+			map[string]string{"source.ip": "10.40.0.7", "network.transport": "sctp", Namespace + "action": "allow", "network.packets": "46", "source.packets": "25", "destination.packets": "21"}},
+		{line("END", "end", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 46: "GRE", 47: "4821", 48: "2010", 49: "2811", 59: "aged-out"}),
+			map[string]string{"source.ip": "10.1.2.3", "network.transport": "47", Namespace + "tunnel": "GRE", "network.bytes": "4821", "source.bytes": "2010", "destination.bytes": "2811", "event.reason": "aged-out"}},
+	} {
+		got, _, st := decode(t, c.msg)
+		if st != vendor.Decoded {
+			t.Fatalf("%s: %v", c.msg, st)
+		}
+		for k, v := range c.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q", c.msg, k, got[k], v)
 			}
 		}
 	}
