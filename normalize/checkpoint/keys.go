@@ -39,6 +39,11 @@ var fields = map[string]Field{
 	"sent_bytes":     {"source.bytes", vendor.Uint},
 	"received_bytes": {"destination.bytes", vendor.Uint},
 	"bytes":          {"network.bytes", vendor.Uint},
+	// The ports as the structured-data form (SDID) names them.
+	"sport_svc":      {"source.port", vendor.Port},
+	"svc":            {"destination.port", vendor.Port},
+	"xlatesport_svc": {"source.nat.port", vendor.Port},
+	"xlatedport_svc": {"destination.nat.port", vendor.Port},
 }
 
 // Lookup returns where a Check Point field goes. The CEF decoder uses it

@@ -246,12 +246,14 @@ func decodeJunos(e *event.Event) bool {
 }
 
 // sniffCheckPoint: a Log Exporter body starts with '[' (after the "- " of
-// an empty MSGID that the parser left in the message).
-var gateCheckPoint = ecs.SniffGate{First: "[-"}
+// an empty MSGID that the parser left in the message), or the parser read
+// it as the Fields element of RFC 5424 STRUCTURED-DATA (checkpoint.SDID).
+var gateCheckPoint = ecs.SniffGate{First: "[-", Also: func(e *event.Event) bool { return checkpoint.HasSD(e.SD) }}
 
 func sniffCheckPoint(e *event.Event) bool {
 	m := e.Message
-	return len(m) > 3 && (m[0] == '[' || m[0] == '-' && m[2] == '[') && checkpoint.Sniff(e.AppName, m)
+	return len(m) > 3 && (m[0] == '[' || m[0] == '-' && m[2] == '[') && checkpoint.Sniff(e.AppName, m) ||
+		checkpoint.HasSD(e.SD)
 }
 
 // decodeCheckPoint: the Log Exporter writes its body where RFC 5424 has
@@ -261,7 +263,10 @@ func sniffCheckPoint(e *event.Event) bool {
 // (a broken body gets the Check Point reason instead).
 func decodeCheckPoint(e *event.Event) bool {
 	st := cpSource.run(e, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
-		return checkpoint.Decode(e.AppName, e.Message, emit)
+		if c, st := checkpoint.Decode(e.AppName, e.Message, emit); st != vendor.NotMine {
+			return c, st
+		}
+		return checkpoint.DecodeSD(e.SD, emit)
 	})
 	if st != vendor.NotMine && e.Str(parse.FieldParseError) == "rfc5424: invalid STRUCTURED-DATA" {
 		e.Delete(parse.FieldParseError)
