@@ -45,6 +45,26 @@ var fields = map[string]Field{
 	"agent":      {"user_agent.original", vendor.Text},
 }
 
+// v4Fields: the FortiOS 4.x names of the same fields (FortiOS 4.0 MR3 Log
+// Message Reference), read only in a line with log_id (a 4.x line):
+// later versions use these names for nothing else, but a key is read by
+// the version that defined it.
+var v4Fields = map[string]Field{
+	"device_id": {"observer.serial_number", vendor.Word},
+	"log_id":    {"event.code", vendor.Word},
+	"pri":       {"log.level", vendor.Word},
+	"src":       {"source.ip", vendor.IP},
+	"src_port":  {"source.port", vendor.Port},
+	"src_int":   {"observer.ingress.interface.name", vendor.Interface},
+	"dst":       {"destination.ip", vendor.IP},
+	"dst_port":  {"destination.port", vendor.Port},
+	"dst_int":   {"observer.egress.interface.name", vendor.Interface},
+	"sent":      {"source.bytes", vendor.Uint},
+	"rcvd":      {"destination.bytes", vendor.Uint},
+	"sent_pkt":  {"source.packets", vendor.Uint},
+	"rcvd_pkt":  {"destination.packets", vendor.Uint},
+}
+
 // Lookup returns where a FortiOS log key goes. The CEF decoder uses it for
 // FortiGate's CEF extension keys ("FTNTFGTpolicyid" is "policyid").
 func Lookup(key string) (Field, bool) {
