@@ -41,6 +41,8 @@ var fields = map[string]Field{
 	"reason":     {"event.reason", vendor.Text},
 	"qname":      {"dns.question.name", vendor.Word},
 	"qtype":      {"dns.question.type", vendor.Word},
+	"qclass":     {"dns.question.class", vendor.Word},
+	"xid":        {"dns.id", vendor.Word},
 	"filename":   {"file.name", vendor.Text},
 	"agent":      {"user_agent.original", vendor.Text},
 }
