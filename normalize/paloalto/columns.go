@@ -67,13 +67,19 @@ var layouts = map[string]*layout{
 		extra(35, "start"), ecs(36, "elapsed", "event.duration", vendor.Seconds), extra(37, "category"),
 		extra(39, "seqno"), extra(40, "actionflags"), extra(41, "srcloc"), extra(42, "dstloc"),
 		ecs(44, "pkts_sent", "source.packets", vendor.Uint), ecs(45, "pkts_received", "destination.packets", vendor.Uint),
-		ecs(46, "session_end_reason", "event.reason", vendor.Word))},
+		ecs(46, "session_end_reason", "event.reason", vendor.Word),
+		// ... Action Source, Source/Destination VM UUID, Tunnel ID/IMSI, Monitor Tag/IMEI, Parent
+		// Session ID, Parent Start Time, Tunnel Type, SCTP Association ID, SCTP Chunks (3), Rule UUID
+		ecs(65, "rule_uuid", "rule.uuid", vendor.Word))},
 	// ... Action, URL/Filename, Threat ID, Category, Severity, Direction, Sequence Number, Action Flags,
 	// Source Location, Destination Location, FUTURE_USE, Content Type, ...
 	"THREAT": {min: 42, cols: with(sessionCols,
 		extra(31, "misc"), extra(32, "threatid"), extra(33, "category"), extra(34, "severity"),
 		extra(35, "direction"), extra(36, "seqno"), extra(37, "actionflags"), extra(38, "srcloc"),
-		extra(39, "dstloc"), extra(41, "contenttype"))},
+		extra(39, "dstloc"), extra(41, "contenttype"),
+		// ... Threat Category, Content Version, FUTURE_USE, SCTP Association ID, Payload Protocol ID,
+		// HTTP Headers, URL Category List, Rule UUID
+		ecs(76, "rule_uuid", "rule.uuid", vendor.Word))},
 	// ... Generated Time, Virtual System, Event ID, Object, FUTURE_USE, FUTURE_USE, Module, Severity,
 	// Description, Sequence Number, ...
 	"SYSTEM": {min: 15, cols: []column{

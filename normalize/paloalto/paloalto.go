@@ -38,7 +38,7 @@ const Namespace = "paloalto.panos."
 const FirstColMax = 12
 
 // maxCols is the number of columns read; the decoded ones are all below it.
-const maxCols = 66
+const maxCols = 77
 
 // Sniff reports whether msg is a PAN-OS CSV log line.
 func Sniff(program, msg string) bool {

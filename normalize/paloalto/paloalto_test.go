@@ -233,3 +233,15 @@ func TestThreatURLParts(t *testing.T) {
 		}
 	}
 }
+
+// The Rule UUID column: 65 in a Traffic log, 76 in a Threat log (PAN-OS
+// 9.1 and later append it).
+func TestRuleUUID(t *testing.T) {
+	const id = "5f2c3a1e-7b44-4d0e-9a61-2b7c0e4d9f10"
+	for typ, at := range map[string]int{"TRAFFIC": 65, "THREAT": 76} {
+		got, _, _ := decode(t, line(typ, "end", at+2, map[int]string{7: "10.1.2.3", 30: "allow", at: id}))
+		if got["rule.uuid"] != id {
+			t.Errorf("%s: rule.uuid %q, want %q", typ, got["rule.uuid"], id)
+		}
+	}
+}
