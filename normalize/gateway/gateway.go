@@ -268,6 +268,9 @@ func decodeCheckPoint(e *event.Event) bool {
 		}
 		return checkpoint.DecodeSD(e.SD, emit)
 	})
+	if st == vendor.Decoded {
+		setCheckPointDirection(e)
+	}
 	if st != vendor.NotMine && e.Str(parse.FieldParseError) == "rfc5424: invalid STRUCTURED-DATA" {
 		e.Delete(parse.FieldParseError)
 		if st == vendor.Malformed {
@@ -275,6 +278,36 @@ func decodeCheckPoint(e *event.Event) bool {
 		}
 	}
 	return st != vendor.NotMine
+}
+
+// setCheckPointDirection sets network.direction in ECS's words: from
+// conn_direction (Incoming, Outgoing, Internal, External: the connection
+// across the perimeter, ECS's inbound/outbound/internal/external), else
+// from ifdir, the packet's direction on the logging interface (ECS's
+// host view, ingress/egress; "inbound" there is said of a LAN host's
+// outgoing connection too, so it is not the perimeter's inbound).
+func setCheckPointDirection(e *event.Event) {
+	var dir string
+	switch e.Str(checkpoint.Namespace + "conn_direction") {
+	case "Incoming":
+		dir = "inbound"
+	case "Outgoing":
+		dir = "outbound"
+	case "Internal":
+		dir = "internal"
+	case "External":
+		dir = "external"
+	default:
+		switch e.Str(checkpoint.Namespace + "ifdir") {
+		case "inbound":
+			dir = "ingress"
+		case "outbound":
+			dir = "egress"
+		}
+	}
+	if dir != "" {
+		e.SetStr("network.direction", dir)
+	}
 }
 
 // unsplitTag undoes a relay's split of "CEF:0|..." into the tag "CEF" and

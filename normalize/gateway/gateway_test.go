@@ -187,3 +187,24 @@ func TestCheckPointStructuredData(t *testing.T) {
 		t.Error("another element taken for Check Point's")
 	}
 }
+
+// Check Point's conn_direction is the perimeter's (inbound/outbound...),
+// ifdir the packet's on the interface (ingress/egress): an outgoing DNS
+// query logged "inbound" on the LAN interface is outbound.
+func TestCheckPointDirection(t *testing.T) {
+	d := decoder(t, "checkpoint")
+	for line, want := range map[string]string{
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Accept"; conn_direction:"Outgoing"; ifdir:"inbound"; ifname:"eth1"; src:"10.1.2.3"; dst:"192.0.2.53"]`: "outbound",
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Accept"; conn_direction:"Internal"; ifdir:"inbound"; src:"10.1.2.3"; dst:"10.1.9.9"]`:                  "internal",
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Drop"; ifdir:"inbound"; ifname:"eth0"; src:"198.51.100.7"; dst:"10.1.2.3"]`:                            "ingress",
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Accept"; ifdir:"outbound"; ifname:"eth0"; src:"10.1.2.3"; dst:"198.51.100.7"]`:                         "egress",
+	} {
+		e := parsed(line)
+		if !d.Sniff(e) || !d.Decode(e) {
+			t.Fatalf("%s: not decoded", line)
+		}
+		if got := normtest.Str(e, "network.direction"); got != want {
+			t.Errorf("%s: network.direction %q, want %q", line, got, want)
+		}
+	}
+}
