@@ -177,3 +177,16 @@ func gateAdmitsMarker(m string) bool {
 	}
 	return false
 }
+
+// An FTD connection event's totals and its DNS record type by meaning.
+func TestFTDConnectionTotalsAndDNSType(t *testing.T) {
+	e := netEvent("", "%FTD-1-430002: AccessControlRuleAction: Allow, SrcIP: 10.0.1.20, DstIP: 192.0.2.53, SrcPort: 50074, DstPort: 53, Protocol: udp, IngressInterface: inside, EgressInterface: outside, ACPolicy: default, AccessControlRuleName: Rule-1, Client: DNS client, ApplicationProtocol: DNS, InitiatorPackets: 1, ResponderPackets: 1, InitiatorBytes: 74, ResponderBytes: 90, DNSQuery: www.example.org, DNSRecordType: a host address")
+	if !decodeASA(e) {
+		t.Fatal("not decoded")
+	}
+	for k, v := range map[string]string{"network.bytes": "164", "network.packets": "2", "dns.question.name": "www.example.org", "dns.question.type": "A"} {
+		if got := normtest.Str(e, k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+}
