@@ -202,7 +202,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
-		return fmt.Errorf("normalize: %w", err)
+		return normalizeError(err)
 	}
 	r.norm.Store(norm)
 
@@ -382,7 +382,7 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
-		return fmt.Errorf("normalize: %w", err)
+		return normalizeError(err)
 	}
 	if err := r.stages.reload(cfg); err != nil {
 		return err
