@@ -154,10 +154,16 @@ type Journal struct {
 	hw         *highWater
 
 	// mu guards what readers look at; it is held briefly.
-	mu        sync.Mutex
-	closed    bool
-	next      uint64     // ID of the next event appended
-	segs      []*segment // disk mode, oldest first; the last one is being written
+	mu     sync.Mutex
+	closed bool
+	next   uint64     // ID of the next event appended
+	segs   []*segment // disk mode, oldest first; the last one is being written
+	// noEvents are IDs below next that hold no event: the rest of the
+	// reservation a crash left unused, or events lost to damage at the
+	// tail (lostAtTail), known since this run's open. Lag leaves them
+	// out: counted, they made an output's lag jump by up to a million
+	// after every kill -9, and stay there until it delivered a new event.
+	noEvents  []idRange
 	diskBytes int64
 	tail      tail
 	cursors   map[string]*cursor

@@ -86,6 +86,7 @@ func (j *Journal) openDisk() error {
 // was a reservation: some of them were written and lost with the torn
 // tail (not fsynced before a power loss), the others never used.
 func (j *Journal) lostAtTail(last *segment, next uint64, exact bool) {
+	j.noEvents = append(j.noEvents, idRange{first: last.end, last: next - 1})
 	if exact {
 		j.dropCorrupt.Add(float64(next - last.end))
 		j.log.Error("journal: events at the end of the journal are lost to damage; their IDs are not reused",

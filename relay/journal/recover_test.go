@@ -366,3 +366,32 @@ func TestKill9(t *testing.T) {
 		})
 	}
 }
+
+// TestLagAfterCrash: after a crash an output's lag counts the events it
+// has not delivered, not the IDs the journal skipped past its reservation
+// (it showed about a million after every kill -9).
+func TestLagAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	j := openJournal(t, diskConfig(dir))
+	r := mustReader(t, j, "out", StartOldest)
+	for i := 0; i < 10; i++ {
+		mustAppend(t, j, testEvents(i*100, 100))
+	}
+	if err := r.Commit(400); err != nil {
+		t.Fatal(err)
+	}
+	crashed := copyJournal(t, dir) // no clean close
+
+	j2 := openJournal(t, diskConfig(crashed))
+	r2 := mustReader(t, j2, "out", StartOldest)
+	if lag := r2.Lag(); lag != 600 {
+		t.Fatalf("lag after the crash = %d, want the 600 events after the committed 400", lag)
+	}
+	mustAppend(t, j2, testEvents(2000, 5))
+	if lag := r2.Lag(); lag != 605 {
+		t.Fatalf("lag after 5 more events = %d, want 605", lag)
+	}
+	if got := readAll(t, r2, 64); len(got) != 605 {
+		t.Fatalf("read %d events, want the 605 the lag said", len(got))
+	}
+}
