@@ -160,7 +160,7 @@ type Journal struct {
 	segs   []*segment // disk mode, oldest first; the last one is being written
 	// noEvents are IDs below next that hold no event: the rest of the
 	// reservation a crash left unused, or events lost to damage at the
-	// tail (lostAtTail), known since this run's open. Lag leaves them
+	// tail (lostAtTail; kept in the no-events file). Lag leaves them
 	// out: counted, they made an output's lag jump by up to a million
 	// after every kill -9, and stay there until it delivered a new event.
 	noEvents  []idRange
