@@ -178,9 +178,10 @@ type Journal struct {
 	synced   uint64    // every ID up to this one went through an fsync (see unsynced)
 	unsynced []idRange // events whose fsync failed: never acknowledged
 	// The latest failures, nil once the next attempt worked (Blocked).
-	syncFailure  error
-	writeFailure error
-	syncedCh     chan struct{} // closed and replaced by every fsync
+	syncFailure   error
+	writeFailure  error
+	writeFailedAt time.Time     // when writeFailure began, for the line saying writes work again
+	syncedCh      chan struct{} // closed and replaced by every fsync
 
 	lock   *statelock.Lock      // disk mode: held on Dir until Close
 	syncMu sync.Mutex           // serializes syncNow
