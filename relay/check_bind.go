@@ -3,7 +3,6 @@ package relay
 import (
 	"errors"
 	"net"
-	"os"
 	"syscall"
 
 	"github.com/nomenhq/nomen/relay/agent"
@@ -71,8 +70,7 @@ func checkSocket(it configItem, path string, acct account, p *problems) {
 	case err != nil:
 		p.warnf(it.line, "%s: %v (run will not remove it)", it.label, err)
 	case state == listen.SocketNotSocket:
-		fi, _ := os.Lstat(path)
-		p.errorf(it.line, "%s: socket %s: a %s is in the way (run removes only a stale socket)", it.label, path, fileKind(fi))
+		p.errorf(it.line, "%s: socket %s: %s is in the way (run removes only a stale socket)", it.label, path, listen.DescribePath(path))
 	case state == listen.SocketLive:
 		p.warnf(it.line, "%s: socket %s is in use: by another process (run will not start), or by the nomen running now (then a reload keeps it)", it.label, path)
 	case state == listen.SocketAbsent:
@@ -80,11 +78,4 @@ func checkSocket(it configItem, path string, acct account, p *problems) {
 			p.errorf(it.line, "%s: socket %s: %v", it.label, path, err)
 		}
 	} // a stale socket: run removes it
-}
-
-func fileKind(fi os.FileInfo) string {
-	if fi != nil && fi.IsDir() {
-		return "directory"
-	}
-	return "file"
 }

@@ -116,7 +116,7 @@ path = "{{.Dir}}/out.jsonl"
 	r := Check(path, CheckOptions{})
 	wantProblems(t, r.Warnings, path+`:3: warning: listener "live": socket `+live+` is in use: by another process (run will not start)`,
 		path+`:15: warning: listener "stream": socket `+liveStream+` is in use`)
-	wantProblems(t, r.Errors, path+`:11: listener "file": socket `+file+`: a file is in the way`)
+	wantProblems(t, r.Errors, path+`:11: listener "file": socket `+file+`: a regular file is in the way`)
 	if all := strings.Join(append(r.Errors, r.Warnings...), "\n"); strings.Contains(all, `"stale"`) {
 		t.Errorf("a stale socket is reported:\n%s", all)
 	}

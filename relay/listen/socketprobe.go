@@ -88,7 +88,28 @@ func claimSocketPath(rt *listenerRuntime, path string, retiring bool) error {
 		}
 		rt.log.Info("removed a stale socket (nobody answered on it)", "listener", rt.cfg.Name, "path", path)
 	case SocketNotSocket:
-		return fmt.Errorf("listener %q: %s is not a socket: not removing it (give the listener another address)", rt.cfg.Name, path)
+		return fmt.Errorf("listener %q: %s is %s, not a socket: not removing it (give the listener another address)", rt.cfg.Name, path, DescribePath(path))
 	}
 	return nil
+}
+
+// DescribePath says what is at path, for an error about a file where a
+// socket goes: "a directory", "a regular file", or "a symbolic link to
+// TARGET" (/dev/log is one on systemd hosts: to journald's socket).
+func DescribePath(path string) string {
+	fi, err := os.Lstat(path)
+	switch {
+	case err != nil:
+		return "unreadable"
+	case fi.Mode()&os.ModeSymlink != 0:
+		if target, err := os.Readlink(path); err == nil {
+			return "a symbolic link to " + target
+		}
+		return "a symbolic link"
+	case fi.IsDir():
+		return "a directory"
+	case fi.Mode().IsRegular():
+		return "a regular file"
+	}
+	return "a " + fi.Mode().Type().String() + " file"
 }

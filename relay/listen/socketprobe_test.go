@@ -118,11 +118,34 @@ func TestUnixListenerKeepsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := tryStartTest(t, Config{Name: "typo", Protocol: "unix", Address: path}, &sink{})
-	if err == nil || !strings.Contains(err.Error(), "is not a socket") || !strings.Contains(err.Error(), path) {
-		t.Errorf("start = %v, want an error saying %s is not a socket", err, path)
+	if err == nil || !strings.Contains(err.Error(), path+" is a regular file, not a socket") {
+		t.Errorf("start = %v, want an error saying %s is a regular file, not a socket", err, path)
 	}
 	if b, err := os.ReadFile(path); err != nil || string(b) != "precious\n" {
 		t.Errorf("the file is now %q, %v", b, err)
+	}
+}
+
+// TestUnixListenerKeepsSymlink: a symbolic link at the path (/dev/log on
+// a systemd host points at journald's socket) is named as one, with its
+// target, and left alone, as is the socket it points at.
+func TestUnixListenerKeepsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "dev-log")
+	holdDatagramSocket(t, target)
+	link := filepath.Join(dir, "log")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := tryStartTest(t, Config{Name: "devlog", Protocol: "unix", Address: link}, &sink{})
+	if err == nil || !strings.Contains(err.Error(), link+" is a symbolic link to "+target+", not a socket") {
+		t.Errorf("start = %v, want an error naming the link and its target", err)
+	}
+	if got, err := os.Readlink(link); err != nil || got != target {
+		t.Errorf("the link is now %q, %v", got, err)
+	}
+	if st, _ := ProbeSocket(target); st != SocketLive {
+		t.Errorf("the socket behind the link is %v, want it live", st)
 	}
 }
 
