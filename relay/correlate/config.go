@@ -103,8 +103,8 @@ type ThresholdRule struct {
 // without it.
 type PairRule struct {
 	Rule
-	First   map[string]any  `toml:"first"`
-	Second  map[string]any  `toml:"second"`
+	First   filter.Terms    `toml:"first"`
+	Second  filter.Terms    `toml:"second"`
 	GroupBy []string        `toml:"group_by"`
 	Window  config.Duration `toml:"window"`
 	On      string          `toml:"on"`
