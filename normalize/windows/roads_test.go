@@ -109,6 +109,8 @@ func sampleValue(f wincatalog.Field) string {
 		return `C:\Program Files\Contoso\agent.exe`
 	case wincatalog.DecodeSIDNames:
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
+	case wincatalog.DecodeMessageCodes:
+		return "\r\n\t\t%%2080\r\n\t\t%%2084"
 	case wincatalog.DecodeMessages:
 		return "%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t"
 	case wincatalog.DecodeWords:

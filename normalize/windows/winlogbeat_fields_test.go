@@ -83,7 +83,27 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"NewUacValue":"0x210","UserAccountControl":"\r\n\t\t%%2089","SubjectUserSid":"S-1-5-21-1-2-3-500",`+
 			`"SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
 		map[string]any{"winlog.event_data.NewUACList": []any{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"},
-			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe"},
+			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe",
+			"winlog.event_data.UserAccountControl": []any{"2089"}},
+	}, {
+		"4741 the changed flags' message codes as a list, as Winlogbeat gives them",
+		secRecord("4741", `"TargetUserName":"WKS-12$","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1311","OldUacValue":"0x0",`+
+			`"NewUacValue":"0x80","UserAccountControl":"\r\n\t\t%%2080\r\n\t\t%%2082\r\n\t\t%%2087","SubjectUserSid":"S-1-5-21-1-2-3-500",`+
+			`"SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.event_data.UserAccountControl": []any{"2080", "2082", "2087"},
+			"winlog.event_data.NewUACList": []any{"USER_WORKSTATION_TRUST_ACCOUNT"}},
+	}, {
+		"4738 a UserAccountControl already in words stays as it came",
+		secRecord("4738", `"TargetUserName":"jdoe","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104","OldUacValue":"0x10",`+
+			`"NewUacValue":"0x210","UserAccountControl":"\n\t\t'Don't Expire Password' - Enabled"`),
+		map[string]any{"winlog.event_data.UserAccountControl": "\n\t\t'Don't Expire Password' - Enabled"},
+	}, {
+		"4695 DataDescription (the protected data's description) as it came",
+		secRecord("4695", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"MasterKeyId":"6c1f0e2a-0000-4000-8000-00000000002b","DataDescription":"Private Key","ProtectedDataFlags":"0x0",`+
+			`"CryptoAlgorithms":"AES-256, SHA512","FailureReason":"0x0"`),
+		map[string]any{"winlog.event_data.DataDescription": "Private Key", "user.id": "S-1-5-18",
+			"event.action": "auditable-data-unprotection-attempted"},
 	}, {
 		"4706 trust by Winlogbeat's names; several attribute flags name none",
 		secRecord("4706", `"DomainName":"partner.example.net","DomainSid":"S-1-5-21-9-8-7","TdoType":"2","TdoDirection":"1",`+
