@@ -107,6 +107,7 @@ const (
 	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
+	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri and <To>.actions [{type, context, command, arguments...}]
 )
 
 var decodeNames = [...]string{
@@ -123,6 +124,7 @@ var decodeNames = [...]string{
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
+	DecodeTaskXML: "task-xml",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

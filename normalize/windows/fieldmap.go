@@ -213,6 +213,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 			return false
 		}
 		e.Set(f.To, event.Strings(names...))
+	case wincatalog.DecodeTaskXML:
+		return w.setScheduledTask(e, f.To, w.val(f.From))
 	case wincatalog.DecodeMessageCodes:
 		codes := messageCodes(w.val(f.From))
 		if len(codes) == 0 {

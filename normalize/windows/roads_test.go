@@ -109,6 +109,10 @@ func sampleValue(f wincatalog.Field) string {
 		return `C:\Program Files\Contoso\agent.exe`
 	case wincatalog.DecodeSIDNames:
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
+	case wincatalog.DecodeTaskXML:
+		return `<?xml version="1.0" encoding="UTF-16"?><Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">` +
+			`<RegistrationInfo><URI>\Contoso\Updater</URI></RegistrationInfo><Actions Context="Author"><Exec>` +
+			`<Command>C:\Program Files\Contoso\updater.exe</Command><Arguments>/check &amp; /quiet</Arguments></Exec></Actions></Task>`
 	case wincatalog.DecodeMessageCodes:
 		return "\r\n\t\t%%2080\r\n\t\t%%2084"
 	case wincatalog.DecodeMessages:
@@ -373,6 +377,8 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 		case f.Decode == wincatalog.DecodeFQBN:
 			keys = append(keys, f.To+".x509.subject.organization", f.To+".x509.subject.country", f.To+".pe.product",
 				f.To+".pe.original_file_name", f.To+".pe.file_version")
+		case f.Decode == wincatalog.DecodeTaskXML:
+			keys = append(keys, f.To+".uri", f.To+".actions")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:

@@ -98,6 +98,34 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"NewUacValue":"0x210","UserAccountControl":"\n\t\t'Don't Expire Password' - Enabled"`),
 		map[string]any{"winlog.event_data.UserAccountControl": "\n\t\t'Don't Expire Password' - Enabled"},
 	}, {
+		"4702 the new definition's actions; no RegistrationInfo: the task's path is its TaskName",
+		secRecord("4702", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TaskName":"\\Contoso\\Nightly Backup","TaskContentNew":"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n`+
+			`<Task version=\"1.6\"><Actions Context=\"LocalSystem\"><Exec><Command>%ProgramFiles%\\Contoso\\backup.exe</Command>`+
+			`<Arguments>--full &amp; --verify</Arguments></Exec></Actions></Task>"`),
+		map[string]any{"winlog.scheduled_task.uri": `\Contoso\Nightly Backup`, "winlog.scheduled_task.name": `\Contoso\Nightly Backup`,
+			"winlog.scheduled_task.actions": []any{map[string]any{"type": "exec", "context": "LocalSystem",
+				"command": `%ProgramFiles%\Contoso\backup.exe`, "arguments": "--full & --verify"}}},
+	}, {
+		"4698 RegistrationInfo's URI; an Exec and a COM handler, each with the actions' context",
+		secRecord("4698", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"TaskName":"\\Updater","TaskContent":"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<Task version=\"1.2\" `+
+			`xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">\r\n  <RegistrationInfo>\r\n    <Author>CORP\\jdoe</Author>\r\n`+
+			`    <URI>\\Updater</URI>\r\n  </RegistrationInfo>\r\n  <Actions Context=\"Author\">\r\n    <ComHandler>\r\n`+
+			`      <ClassId>{0f87369f-a4e5-4cfc-bd3e-73e6154572dd}</ClassId>\r\n    </ComHandler>\r\n    <Exec>\r\n`+
+			`      <Command>C:\\Users\\jdoe\\AppData\\Local\\upd.exe</Command>\r\n      <WorkingDirectory>C:\\Users\\jdoe</WorkingDirectory>\r\n`+
+			`    </Exec>\r\n  </Actions>\r\n</Task>"`),
+		map[string]any{"winlog.scheduled_task.uri": `\Updater`, "winlog.scheduled_task.actions": []any{
+			map[string]any{"type": "exec", "context": "Author", "command": `C:\Users\jdoe\AppData\Local\upd.exe`,
+				"working_directory": `C:\Users\jdoe`},
+			map[string]any{"type": "com_handler", "context": "Author", "class_id": "{0f87369f-a4e5-4cfc-bd3e-73e6154572dd}"}}},
+	}, {
+		"4698 a definition cut short: no task fields, the XML kept as it came",
+		secRecord("4698", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TaskName":"\\Cut","TaskContent":"<Task><Actions><Exec><Command>a.exe</Command></Ex"`),
+		map[string]any{"winlog.scheduled_task.uri": nil, "winlog.scheduled_task.actions": nil,
+			"winlog.event_data.TaskContent": "<Task><Actions><Exec><Command>a.exe</Command></Ex", "winlog.scheduled_task.name": `\Cut`},
+	}, {
 		"4695 DataDescription (the protected data's description) as it came",
 		secRecord("4695", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
 			`"MasterKeyId":"6c1f0e2a-0000-4000-8000-00000000002b","DataDescription":"Private Key","ProtectedDataFlags":"0x0",`+
