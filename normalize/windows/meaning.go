@@ -60,6 +60,9 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	if ent.Channel == wincatalog.ChannelPowerShell && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
 		e.SetStr("user.id", w.userSID) // PowerShell logs as the user who runs it (Winlogbeat's user.id too)
 	}
+	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
+		e.SetStr("event.action", "malware-quarantined") // Elastic's windows integration's action for it
+	}
 	if modern == 4625 && ent.Channel == wincatalog.ChannelSecurity {
 		if v, ok := e.Field("event.reason"); ok {
 			e.Set("winlog.logon.failure.reason", v)
@@ -70,6 +73,16 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 			e.SetStr("winlog.logon.failure.status", status)
 		}
 	}
+}
+
+// defenderAction is Defender's Action Name (Winlogbeat writes it
+// Action_Name): what it did about a detection (Quarantine, Remove, Clean,
+// Allow...).
+func (w *winEvent) defenderAction() string {
+	if v := w.val("Action Name"); v != "" {
+		return v
+	}
+	return w.val("Action_Name")
 }
 
 // module is event.module: the name of Winlogbeat's module for the log

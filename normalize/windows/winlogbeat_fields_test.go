@@ -241,6 +241,25 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.category": []any{"process"}, "event.type": []any{"info"}, "event.action": "started-malware-scan",
 			"user.name": "jdoe", "user.domain": "CORP", "user.id": "S-1-5-21-1-2-3-1104"},
 	}, {
+		"Defender 1117 quarantined: Elastic's malware-quarantined",
+		wlbRecord("1117", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Trojan:Win32/Contoso.A","Path":"file:_C:\\Users\\jdoe\\Downloads\\setup.exe",`+
+				`"Action_ID":"2","Action_Name":"Quarantine","Detection_User":"CORP\\jdoe"`),
+		map[string]any{"event.action": "malware-quarantined", "event.category": []any{"malware"}, "threat.software.name": "Trojan:Win32/Contoso.A"},
+	}, {
+		"Defender 1117 removed: malware-detected, as Elastic names every other action",
+		wlbRecord("1117", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Trojan:Win32/Contoso.A","Path":"file:_C:\\Users\\jdoe\\Downloads\\setup.exe",`+
+				`"Action_ID":"3","Action_Name":"Remove","Detection_User":"CORP\\jdoe"`),
+		map[string]any{"event.action": "malware-detected"},
+	}, {
+		"Defender 1117 by its own name (Action Name, as the event's XML has it)",
+		`<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-Windows Defender"/>` +
+			`<EventID>1117</EventID><TimeCreated SystemTime="2026-06-30T08:00:00.000Z"/><Channel>Microsoft-Windows-Windows Defender/Operational</Channel>` +
+			`<Computer>WKS-7.corp.example.org</Computer></System><EventData><Data Name="Threat Name">Trojan:Win32/Contoso.A</Data>` +
+			`<Data Name="Action Name">Quarantine</Data></EventData></Event>`,
+		map[string]any{"event.action": "malware-quarantined"},
+	}, {
 		"Defender 1116 with no process: Unknown is no executable",
 		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
 			`"Threat_Name":"Virus:DOS/EICAR_Test_File","Path":"file:_C:\\Users\\jdoe\\Downloads\\eicar.com",`+
