@@ -57,8 +57,8 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}
 	cls.Set(e, ent.Action, w.outcome(ent, modern))
 	w.mapFields(e, ent)
-	if ent.Channel == wincatalog.ChannelPowerShell && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
-		e.SetStr("user.id", w.userSID) // PowerShell logs as the user who runs it (Winlogbeat's user.id too)
+	if w.recordUserActs(ent) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
+		e.SetStr("user.id", w.userSID) // the record's account did it (Winlogbeat's user.id too)
 	}
 	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
 		e.SetStr("event.action", "malware-quarantined") // Elastic's windows integration's action for it
@@ -73,6 +73,23 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 			e.SetStr("winlog.logon.failure.status", status)
 		}
 	}
+}
+
+// recordUserActs reports whether the record's own account (System's
+// Security UserID) is the one that acted: PowerShell logs as the user who
+// runs it; Sysmon 4 (its service's state) is written by the Sysmon
+// service, 16 (its configuration changed) by the account that ran
+// "sysmon -c", and neither has a User. Sysmon's other events are all
+// written by its service (SYSTEM) whoever acted, the actor in their User
+// (absent from older schemas): their record's account is no user.
+func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
+	switch ent.Channel {
+	case wincatalog.ChannelPowerShell:
+		return true
+	case wincatalog.ChannelSysmon:
+		return w.id == 4 || w.id == 16
+	}
+	return false
 }
 
 // defenderAction is Defender's Action Name (Winlogbeat writes it

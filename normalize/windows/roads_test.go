@@ -551,3 +551,51 @@ func TestSIDOnlyAccounts(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordUserByRoad: the record's own account (System's Security
+// UserID) is user.id by every road that carries it when that account
+// acted (Sysmon 16: the account that changed Sysmon's configuration),
+// and by none when Sysmon's service wrote the event for another actor
+// (13 of an older schema, without User).
+func TestRecordUserByRoad(t *testing.T) {
+	const sid = "S-1-5-21-1111111111-2222222222-3333333333-1107"
+	for _, c := range []struct {
+		id   int
+		want any
+	}{{16, sid}, {4, sid}, {13, nil}} {
+		ent, ok := wincatalog.Lookup(wincatalog.ChannelSysmon, c.id)
+		if !ok {
+			t.Fatalf("no Sysmon %d row", c.id)
+		}
+		s := makeSample(ent)
+		s.data = slicesWithout(s.data, "User")
+		roads := map[string]string{
+			"agent XML": strings.Replace(s.xml(false), "</Computer></System>",
+				`</Computer><Security UserID="`+sid+`"/></System>`, 1),
+			"Winlogbeat": strings.Replace(s.winlogbeat(), `"record_id":1042,`, `"record_id":1042,"user":{"identifier":"`+sid+`"},`, 1),
+			"evtx_dump": strings.Replace(s.evtx(), `"Computer":"WKS-7.corp.example.org"}`,
+				`"Computer":"WKS-7.corp.example.org","Security":{"#attributes":{"UserID":"`+sid+`"}}}`, 1),
+			"NXLog": strings.Replace(s.nxlog(nxlogNested), `"RecordNumber":1042`, `"RecordNumber":1042,"UserID":"`+sid+`"`, 1),
+		}
+		for road, line := range roads {
+			if !strings.Contains(line, sid) {
+				t.Fatalf("%s: the SID is not in the record: %s", road, line)
+			}
+			got := decodeRoad(t, line, road == "agent XML")
+			if u, has := got["user.id"]; c.want == nil && has || c.want != nil && u != c.want {
+				t.Errorf("Sysmon %d by %s: user.id = %v, want %v", c.id, road, u, c.want)
+			}
+		}
+	}
+}
+
+// slicesWithout is data without the EventData name.
+func slicesWithout(data [][2]string, name string) [][2]string {
+	var out [][2]string
+	for _, d := range data {
+		if d[0] != name {
+			out = append(out, d)
+		}
+	}
+	return out
+}
