@@ -57,7 +57,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}
 	cls.Set(e, ent.Action, w.outcome(ent, modern))
 	w.mapFields(e, ent)
-	if w.recordUserActs(ent) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
+	if (w.recordUserActs(ent) || w.recordUserIsUser(e, ent)) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
 		e.SetStr("user.id", w.userSID) // the record's account did it (Winlogbeat's user.id too)
 	}
 	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
@@ -90,6 +90,15 @@ func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
 		return w.id == 4 || w.id == 16
 	}
 	return false
+}
+
+// recordUserIsUser reports whether a Sysmon event's User names the
+// record's own account (its name and domain as the record gives them,
+// NT AUTHORITY\SYSTEM for Sysmon's service): then the record's SID is
+// the user's.
+func (w *winEvent) recordUserIsUser(e *event.Event, ent *wincatalog.Entry) bool {
+	return ent.Channel == wincatalog.ChannelSysmon && w.userName != "" &&
+		strings.EqualFold(e.Str("user.name"), w.userName) && strings.EqualFold(e.Str("user.domain"), w.userDom)
 }
 
 // defenderAction is Defender's Action Name (Winlogbeat writes it

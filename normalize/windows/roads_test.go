@@ -589,6 +589,42 @@ func TestRecordUserByRoad(t *testing.T) {
 	}
 }
 
+// TestRecordAccountIsUser: a Sysmon event whose User names the record's
+// own account (NT AUTHORITY\SYSTEM, Sysmon's service) has that account's
+// SID as user.id, by every road that names the record's account; a User
+// of another account has none.
+func TestRecordAccountIsUser(t *testing.T) {
+	ent, _ := wincatalog.Lookup(wincatalog.ChannelSysmon, 1)
+	for _, c := range []struct {
+		user string
+		want any
+	}{{`NT AUTHORITY\SYSTEM`, "S-1-5-18"}, {`CORP\alice`, nil}} {
+		s := makeSample(ent)
+		for i := range s.data {
+			if s.data[i][0] == "User" {
+				s.data[i][1] = c.user
+			}
+		}
+		roads := map[string]string{
+			"agent XML": strings.Replace(s.xml(false), "</Computer></System>",
+				`</Computer><Security UserID="S-1-5-18" AccountName="SYSTEM" AccountDomain="NT AUTHORITY" AccountType="Well Known Group"/></System>`, 1),
+			"Winlogbeat": strings.Replace(s.winlogbeat(), `"record_id":1042,`,
+				`"record_id":1042,"user":{"identifier":"S-1-5-18","name":"SYSTEM","domain":"NT AUTHORITY","type":"Well Known Group"},`, 1),
+			"NXLog": strings.Replace(s.nxlog(nxlogNested), `"RecordNumber":1042`,
+				`"RecordNumber":1042,"UserID":"S-1-5-18","AccountName":"SYSTEM","Domain":"NT AUTHORITY"`, 1),
+		}
+		for road, line := range roads {
+			got := decodeRoad(t, line, road == "agent XML")
+			if got["user.name"] == nil {
+				t.Fatalf("%s: no user.name from User %s", road, c.user)
+			}
+			if u, has := got["user.id"]; c.want == nil && has || c.want != nil && u != c.want {
+				t.Errorf("Sysmon 1 by %s, User %s: user.id = %v, want %v", road, c.user, u, c.want)
+			}
+		}
+	}
+}
+
 // slicesWithout is data without the EventData name.
 func slicesWithout(data [][2]string, name string) [][2]string {
 	var out [][2]string
