@@ -8,8 +8,9 @@ package normalize
 //	expected.jsonl  one JSON object per non-empty input line: a flat map of
 //	                dotted ECS key -> JSON value that the normalized event must
 //	                have ({"event.outcome":"failure","source.port":49786});
-//	                null asserts that the key is absent. Keys not listed are
-//	                not checked.
+//	                null asserts that the key is absent. Every key a decoder
+//	                sets must be listed (goldenKey: not the envelope every
+//	                event has), so a field a change adds shows in review.
 //	*.toml          optional user rule files loaded for this case.
 //
 // Every line of a case goes through one parser and one normalizer (so state
@@ -186,6 +187,16 @@ func diffExpected(got map[string]any, want map[string]json.RawMessage) string {
 		case !reflect.DeepEqual(g, w):
 			fmt.Fprintf(&b, "  %s: got %s, want %s\n", k, normtest.JSONText(g), normtest.JSONText(w))
 		}
+	}
+	extra := make([]string, 0)
+	for k := range got {
+		if _, listed := want[k]; !listed && goldenKey(k) {
+			extra = append(extra, k)
+		}
+	}
+	slices.Sort(extra)
+	for _, k := range extra {
+		fmt.Fprintf(&b, "  %s: got %s, not in expected.jsonl\n", k, normtest.JSONText(got[k]))
 	}
 	return b.String()
 }

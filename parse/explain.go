@@ -30,7 +30,11 @@ func Explain(raw []byte, e *event.Event) []string {
 	}
 	switch e.Format {
 	case FormatRFC5424:
-		note("format rfc5424 (\"<PRI>VERSION TIMESTAMP\" signature)")
+		if st == priNone {
+			note("format rfc5424 without its PRI (\"1 YYYY-MM-DDThh:mm:ss\" signature, as a relay or file writer leaves it)")
+		} else {
+			note("format rfc5424 (\"<PRI>VERSION TIMESTAMP\" signature)")
+		}
 		notes = append(notes, explain5424(s, e)...)
 	case FormatRFC3164:
 		note("format rfc3164 (lenient BSD syslog)")

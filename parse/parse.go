@@ -179,6 +179,10 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 		setError(e, "invalid PRI")
 		p.parse3164(s, i, e)
 	default:
+		if v := noPriVersionEnd(s); v > 0 {
+			p.parse5424(s, v, e)
+			break
+		}
 		p.parse3164(s, 0, e)
 	}
 	if e.Hostname != "" {
@@ -244,6 +248,26 @@ func versionEnd(s string, i int) int {
 		return j
 	}
 	return 0
+}
+
+// noPriVersionEnd reports whether s is an RFC 5424 line whose PRI a
+// relay or a file writer left out ("1 2019-05-15T16:26:19Z host app ...")
+// and returns the index of its timestamp, or 0. Without the PRI the
+// signature is narrower than versionEnd's: VERSION 1 and a full RFC 3339
+// date and time (no NILVALUE), so that a BSD message starting with a
+// number is not taken for one.
+func noPriVersionEnd(s string) int {
+	const stamp = "0000-00-00T00:00:00"
+	if len(s) < 2+len(stamp)+1 || s[0] != '1' || s[1] != ' ' {
+		return 0
+	}
+	for k := 0; k < len(stamp); k++ {
+		c := s[2+k]
+		if stamp[k] == '0' && !isDigit(c) || stamp[k] != '0' && c != stamp[k] {
+			return 0
+		}
+	}
+	return 2
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

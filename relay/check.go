@@ -71,7 +71,7 @@ func Check(path string, o CheckOptions) *CheckReport {
 	tests := 0 // embedded tests run: rules', correlation rules', outputs' filters'
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
-		p.errorf(keyLine(data, "rules"), "normalize: %v", err)
+		p.normalizeError(data, err)
 	} else {
 		cfg.checkFields(data, norm.Rules().Fields(), p)
 		if tests, err = checkRules(cfg, norm); err != nil {
@@ -133,7 +133,7 @@ func NewLineParser(path string) (*LineParser, error) {
 	}
 	norm, err := normalize.New(ncfg)
 	if err != nil {
-		return nil, fmt.Errorf("normalize: %w", err)
+		return nil, normalizeError(err)
 	}
 	in := decode.NewInput(decode.Options{Input: "stdin", Location: loc, Rules: decode.Fixed(norm)})
 	return &LineParser{in: in, dec: in.Decoder(), enc: event.Encoder{Observer: host}}, nil

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // account is the user the service runs as, for `nomen check -user`:
@@ -151,6 +153,12 @@ func (a account) canWrite(path string, dir bool) error {
 			what = "create " + path + " in"
 		}
 		return fmt.Errorf("user %s cannot %s %s (mode %s)", a.name, what, found, fi.Mode().Perm())
+	}
+	// The mode bits allow it, root's always do; a read-only filesystem
+	// refuses every user (a file output there passed check, then could
+	// not open: "read-only file system").
+	if err := unix.Access(found, unix.W_OK); errors.Is(err, unix.EROFS) {
+		return fmt.Errorf("%s is on a read-only filesystem", found)
 	}
 	return nil
 }

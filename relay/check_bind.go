@@ -3,7 +3,6 @@ package relay
 import (
 	"errors"
 	"net"
-	"os"
 	"syscall"
 
 	"github.com/nomenhq/nomen/relay/agent"
@@ -66,26 +65,17 @@ func checkSocket(it configItem, path string, acct account, p *problems) {
 	if path == "" || path[0] == '@' {
 		return // abstract socket: no file
 	}
-	fi, err := os.Lstat(path)
-	if err == nil && fi.Mode()&os.ModeSocket == 0 {
-		p.errorf(it.line, "%s: socket %s: a %s is in the way (run removes only a stale socket)", it.label, path, fileKind(fi))
-		return
-	}
-	if err == nil {
-		if conn, err := net.Dial("unixgram", path); err == nil {
-			conn.Close()
-			p.warnf(it.line, "%s: socket %s is in use: by another process, or by the nomen running now (then a reload keeps it)", it.label, path)
+	state, err := listen.ProbeSocket(path)
+	switch {
+	case err != nil:
+		p.warnf(it.line, "%s: %v (run will not remove it)", it.label, err)
+	case state == listen.SocketNotSocket:
+		p.errorf(it.line, "%s: socket %s: %s is in the way (run removes only a stale socket)", it.label, path, listen.DescribePath(path))
+	case state == listen.SocketLive:
+		p.warnf(it.line, "%s: socket %s is in use: by another process (run will not start), or by the nomen running now (then a reload keeps it)", it.label, path)
+	case state == listen.SocketAbsent:
+		if err := acct.canWrite(path, false); err != nil {
+			p.errorf(it.line, "%s: socket %s: %v", it.label, path, err)
 		}
-		return // a stale socket: run removes it
-	}
-	if err := acct.canWrite(path, false); err != nil {
-		p.errorf(it.line, "%s: socket %s: %v", it.label, path, err)
-	}
-}
-
-func fileKind(fi os.FileInfo) string {
-	if fi.IsDir() {
-		return "directory"
-	}
-	return "file"
+	} // a stale socket: run removes it
 }

@@ -75,6 +75,12 @@ func TestCheckUnixSocket(t *testing.T) {
 		t.Skipf("unixgram: %v", err)
 	}
 	defer pc.Close()
+	liveStream := filepath.Join(dir, "stream.sock") // as journald's stdout socket
+	ln, err := net.Listen("unix", liveStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
 	stale := filepath.Join(dir, "stale.sock")
 	sl, err := net.ListenPacket("unixgram", stale)
 	if err != nil {
@@ -98,14 +104,19 @@ address = "`+stale+`"
 name = "file"
 protocol = "unix"
 address = "`+file+`"
+[[listener]]
+name = "stream"
+protocol = "unix"
+address = "`+liveStream+`"
 [[output]]
 name = "f"
 type = "file"
 path = "{{.Dir}}/out.jsonl"
 `)
 	r := Check(path, CheckOptions{})
-	wantProblems(t, r.Warnings, path+`:3: warning: listener "live": socket `+live+` is in use`)
-	wantProblems(t, r.Errors, path+`:11: listener "file": socket `+file+`: a file is in the way`)
+	wantProblems(t, r.Warnings, path+`:3: warning: listener "live": socket `+live+` is in use: by another process (run will not start)`,
+		path+`:15: warning: listener "stream": socket `+liveStream+` is in use`)
+	wantProblems(t, r.Errors, path+`:11: listener "file": socket `+file+`: a regular file is in the way`)
 	if all := strings.Join(append(r.Errors, r.Warnings...), "\n"); strings.Contains(all, `"stale"`) {
 		t.Errorf("a stale socket is reported:\n%s", all)
 	}

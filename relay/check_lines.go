@@ -3,10 +3,13 @@ package relay
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/nomenhq/nomen/normalize/rules"
 )
 
 // problems collects what `nomen check` finds, each with the line of the
@@ -31,6 +34,28 @@ func (p *problems) errorf(line int, format string, args ...any) {
 
 func (p *problems) warnf(line int, format string, args ...any) {
 	p.add(&p.warning, line, "warning: "+fmt.Sprintf(format, args...))
+}
+
+// normalizeError adds the error of loading the normalization rules: a
+// rule file's problems as they are, each already FILE:LINE: message (the
+// rule file's line, which is the one to fix), any other at the `rules`
+// key of the configuration.
+func (p *problems) normalizeError(data []byte, err error) {
+	if _, ok := errors.AsType[*rules.FileError](err); ok {
+		p.errors = append(p.errors, strings.Split(err.Error(), "\n")...)
+		return
+	}
+	p.errorf(keyLine(data, "rules"), "%v", normalizeError(err))
+}
+
+// normalizeError is the error of normalize.New at start-up, reload and
+// check: a rule file's problem as it is (FILE:LINE: message, the form of
+// every configuration error), any other prefixed "normalize: ".
+func normalizeError(err error) error {
+	if _, ok := errors.AsType[*rules.FileError](err); ok {
+		return err
+	}
+	return fmt.Errorf("normalize: %w", err)
 }
 
 func (p *problems) ok() bool { return len(p.errors) == 0 }

@@ -52,6 +52,11 @@ func TestConfigErrors(t *testing.T) {
 		{"key of another output type", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\ndsn = \"postgres://x\"", 1), `unknown key "output.dsn"`},
 		{"bad protocol", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "sctp"`, 1), `listener "udp": unknown protocol "sctp"`},
 		{"bad output type", strings.Replace(minimalConfig, `type = "file"`, `type = "amqp"`, 1), `unknown type "amqp"`},
+		// A string where a filter table goes decoded as no filter at all:
+		// every event went to an output meant for alerts.
+		{"output where as a string", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\nwhere = 'event.kind == \"alert\"'", 1), `t.toml:13: output #1: output.where: want a table of field = value(s)`},
+		{"pair rule's first as a string", minimalConfig + "\n[[correlate.pair]]\nname = \"p\"\nfirst = \"event.code = 4625\"\nsecond = { \"event.code\" = \"4624\" }\ngroup_by = [\"user.name\"]\nwindow = \"5m\"\n", `t.toml:16: correlate.pair.first: want a table of field = value(s)`},
+		{"correlation where_not as a string", minimalConfig + "\n[[correlate.match]]\nname = \"m\"\nwhere = { \"event.code\" = \"4625\" }\nwhere_not = \"user.name = x\"\n", `t.toml:17: correlate.match.where_not: want a table of field = value(s)`},
 		{"no listener", "[[output]]\nname=\"a\"\ntype=\"file\"\npath=\"/tmp/x\"\n", "no [[listener]]"},
 		{"tls without cert", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "tls"`, 1), `needs tls = { cert`},
 		{"bad network", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nallowed_networks = [\"10.0.0.0/33\"]", 1), `allowed_networks`},

@@ -187,7 +187,7 @@ func (r *Relay) NotReady() []string {
 	var reasons []string
 	if j := r.openJournal.Load(); j != nil {
 		if blocked, why := j.Blocked(); blocked {
-			reasons = append(reasons, "journal: "+why)
+			reasons = append(reasons, why) // "journal: appends wait: ..."
 		}
 	}
 	if ws := r.workers.Load(); ws != nil {

@@ -91,15 +91,16 @@ type runningListener struct {
 // retiringListener is a closed listener and whether its readers are done.
 type retiringListener struct {
 	l    listen.Listener
+	cfg  listen.Config
 	done chan struct{}
 }
 
 // retire closes l and lets it finish in the background: its readers may
 // wait for room in the journal for as long as outputs are behind, and a
 // reload must not wait with them (it holds r.mu, which /healthz needs).
-func (r *Relay) retire(l listen.Listener) {
+func (r *Relay) retire(l listen.Listener, cfg listen.Config) {
 	l.Close()
-	rl := &retiringListener{l: l, done: make(chan struct{})}
+	rl := &retiringListener{l: l, cfg: cfg, done: make(chan struct{})}
 	// Not guarded (background.go): it only waits on the listener's
 	// WaitGroup, where nothing of nomen's runs; a panic there would be
 	// the runtime's own invariant broken, with nothing to go on from.
@@ -201,7 +202,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
-		return fmt.Errorf("normalize: %w", err)
+		return normalizeError(err)
 	}
 	r.norm.Store(norm)
 
@@ -319,14 +320,26 @@ func (r *Relay) startSyslogListener(ctx context.Context, lc listen.Config) error
 	if err != nil {
 		return err
 	}
+	var retiringSockets []string
+	for _, rl := range r.retiring {
+		select {
+		case <-rl.done:
+			continue // its socket is closed: whoever answers at its path now is not nomen
+		default:
+		}
+		if rl.cfg.Protocol == "unix" {
+			retiringSockets = append(retiringSockets, rl.cfg.Address)
+		}
+	}
 	l, err := listen.Start(ctx, listen.Options{
-		Config:   lc,
-		Location: loc,
-		Rules:    &r.norm,
-		Pipeline: r.pipe,
-		Metrics:  r.metrics.Listen,
-		Decode:   r.metrics.Decode,
-		Log:      r.log.With("component", "listener"),
+		Config:          lc,
+		Location:        loc,
+		Rules:           &r.norm,
+		Pipeline:        r.pipe,
+		Metrics:         r.metrics.Listen,
+		Decode:          r.metrics.Decode,
+		Log:             r.log.With("component", "listener"),
+		RetiringSockets: retiringSockets,
 	})
 	if err != nil {
 		return err
@@ -369,7 +382,7 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	}
 	norm, err := normalize.New(cfg.Normalize)
 	if err != nil {
-		return fmt.Errorf("normalize: %w", err)
+		return normalizeError(err)
 	}
 	if err := r.stages.reload(cfg); err != nil {
 		return err
@@ -403,7 +416,7 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 		// address binds meanwhile (TCP: the old one no longer listens;
 		// UDP: SO_REUSEPORT, the old sockets drop and count what they are
 		// still sent; unix: the old path is removed).
-		r.retire(rl.l)
+		r.retire(rl.l, rl.cfg)
 		delete(r.syslog, name)
 		r.log.Info("listener stopped", "listener", name)
 	}

@@ -139,7 +139,7 @@ The API address and the bearer token file come from the configuration ([metrics]
 		{
 			Name:    "top",
 			Summary: "show rates, lag, drops, findings and gaps of a running nomen",
-			Doc: `Reads /metrics every -interval and shows, per listener, events and bytes per second; per output, events per second, lag (journaled events not yet delivered) and failures; events dropped by stage and reason; findings by rule; sequence gaps and missing events. Rates are the difference of two readings divided by the time between them, so the first screen has none. Totals are since nomen started.
+			Doc: `Reads /metrics every -interval and shows, per listener, events and bytes per second; per output, events per second, lag (journaled events not yet delivered), failures and its state (ok, failing, cannot_open, config_error, deadletter_full: nomen_output_state); events dropped by stage and reason; findings by rule; sequence gaps and missing events. Rates are the difference of two readings divided by the time between them, so the first screen has none. Totals are since nomen started.
 
 The address (and, with metrics_auth, the token) come from the configuration or -api and -token-file, as for tap.`,
 			Values: map[string]string{"config": "FILE", "token-file": "FILE"},

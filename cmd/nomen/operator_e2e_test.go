@@ -69,3 +69,44 @@ func TestReloadErrorForm(t *testing.T) {
 		t.Fatalf("the reload failure does not say %q:\n%s", want, n.log)
 	}
 }
+
+// TestRuleFileErrorForm: a mistake in a user rule file is reported as
+// RULEFILE:LINE: message, the form of every configuration error, alike by
+// check, by a failed start and in the log of a failed reload (the rule
+// file's line, not the `rules` key of nomen.toml; it was
+// "rules: FILE: line N: ...").
+func TestRuleFileErrorForm(t *testing.T) {
+	n := startNomen(t, headConfig+"[normalize]\nrules = [\"{{.Dir}}/rules/*.toml\"]\n"+loggerConfig[len(headConfig):])
+	rulesDir := filepath.Join(n.dir, "rules")
+	if err := os.MkdirAll(rulesDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ruleFile := filepath.Join(rulesDir, "app.toml")
+	if err := os.WriteFile(ruleFile, []byte("[[rule]]\nname = \"app.login\"\npatern = \"login {user.name}\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := ruleFile + `:3: unknown key "rule.patern": did you mean "pattern"?`
+
+	out, _ := exec.Command(nomenBin, "check", "-config", n.config).CombinedOutput()
+	if !strings.Contains(string(out), "\n"+want) && !strings.HasPrefix(string(out), want) {
+		t.Errorf("check does not start a line with %q:\n%s", want, out)
+	}
+
+	pos := n.signal(syscall.SIGHUP)
+	if _, _, ok := n.log.waitFor(regexp.MustCompile(`configuration reload failed.*err="`+regexp.QuoteMeta(strings.ReplaceAll(want, `"`, `\"`))), pos, 10*time.Second); !ok {
+		t.Fatalf("the reload failure does not say %q:\n%s", want, n.log)
+	}
+
+	other := filepath.Join(t.TempDir(), "nomen.toml") // another state_dir: the running nomen holds its own
+	cfg := "state_dir = \"" + filepath.Join(filepath.Dir(other), "state") + "\"\n[metrics]\nlisten = \"\"\n[normalize]\nrules = [\"" + rulesDir + "/*.toml\"]\n" +
+		"[[listener]]\nname = \"tcp\"\nprotocol = \"tcp\"\naddress = \"127.0.0.1:0\"\n[[output]]\nname = \"f\"\ntype = \"file\"\npath = \"" + filepath.Join(filepath.Dir(other), "out.jsonl") + "\"\n"
+	if err := os.WriteFile(other, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, nomenBin, "run", "-config", other).CombinedOutput()
+	if exitCode(err) != 1 || !strings.Contains(string(out), `err="`+strings.ReplaceAll(want, `"`, `\"`)) {
+		t.Errorf("run: %v, want exit 1 with err=%q:\n%s", err, want, out)
+	}
+}

@@ -231,7 +231,7 @@ func TestTopInTmux(t *testing.T) {
 		delivered := n.metric("nomen_output_events_total", `output="archive"`)
 		screen = capture()
 		l, o := topTable(screen, "LISTENER")["udp"], topTable(screen, "OUTPUT")["archive"]
-		if len(l) == 3 && len(o) == 5 && l[0] == "0.0" && l[2] == number(received) && o[2] == number(delivered) && received > 0 {
+		if len(l) == 3 && len(o) == 6 && l[0] == "0.0" && l[2] == number(received) && o[2] == number(delivered) && o[5] == "ok" && received > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -240,6 +240,34 @@ func TestTopInTmux(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Logf("settled:\n%s", screen)
+}
+
+// TestTopShowsOutputState: an output whose receiver is down shows its
+// state in top (cannot_open), beside its growing lag, not only a count.
+func TestTopShowsOutputState(t *testing.T) {
+	_, closed := busyAndClosed(t)
+	n := startNomen(t, headConfig+`[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+`+archiveOutput+`[[output]]
+name = "down"
+type = "syslog"
+address = "`+closed+`"
+`)
+	var screen string
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		out, err := exec.Command(nomenBin, "top", "-api", "http://"+n.api, "-count", "1", "-plain").CombinedOutput()
+		screen = string(out)
+		outputs := topTable(screen, "OUTPUT")
+		if err == nil && len(outputs["down"]) == 6 && outputs["down"][5] == "cannot_open" && outputs["archive"][5] == "ok" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("top never showed the down output as cannot_open (%v):\n%s", err, screen)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // TestTopCountUnreachableFails: `top -count 1` against an address where no

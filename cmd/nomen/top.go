@@ -229,11 +229,20 @@ func topScreen(prev, cur *metricSample) []string {
 	lag := cur.group("nomen_output_lag_events", "output")
 	failures := cur.group("nomen_output_failures_total", "output")
 	dead := cur.group("nomen_output_deadletter_events_total", "output")
+	// STATE: the nomen_output_state series at 1 (ok, failing, cannot_open,
+	// config_error, deadletter_full), so that a growing lag shows why;
+	// last, as its values are wider than a column.
+	state := map[string]string{}
+	for k, v := range cur.group("nomen_output_state", "output", "state") {
+		if out, st, ok := strings.Cut(k, "/"); ok && v == 1 {
+			state[out] = st
+		}
+	}
 	rows = nil
 	for _, k := range keys {
-		rows = append(rows, []string{k, outRate[k], number(lag[k]), outTotal[k], number(failures[k]), number(dead[k])})
+		rows = append(rows, []string{k, outRate[k], number(lag[k]), outTotal[k], number(failures[k]), number(dead[k]), orDash(state[k])})
 	}
-	table("OUTPUT", []string{"EVENTS/S", "LAG", "DELIVERED", "FAILURES", "DEADLETTER"}, rows)
+	table("OUTPUT", []string{"EVENTS/S", "LAG", "DELIVERED", "FAILURES", "DEADLETTER", "STATE"}, rows)
 
 	rows = nil
 	keys, dropRate, dropTotal := counterRows("nomen_dropped_events_total", "stage", "reason")

@@ -28,7 +28,7 @@ import (
 // decodes) says "name:LINE: KEY: message", the context finish wrapped it
 // in kept ("listener \"x\": ").
 func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) error) error {
-	return decode(name, data, v, finish, nil, false)
+	return decode(name, data, v, finish, nil)
 }
 
 // At is the start of a message about line of the file name: "name:line"
@@ -46,18 +46,11 @@ func At(name string, line int) string {
 // free returns true is not an error. BurntSushi/toml leaves the dotted keys
 // written inside such a table undecoded although the map received them.
 func DecodeFreeForm(name string, data []byte, v any, free func(toml.Key) bool) error {
-	return decode(name, data, v, nil, free, true)
+	return decode(name, data, v, nil, free)
 }
 
-// decode is Decode; lineWord keeps the older "name: line N: " form for
-// rule files (DecodeFreeForm), whose callers and tests match it.
-func decode(name string, data []byte, v any, finish func(md *toml.MetaData) error, free func(toml.Key) bool, lineWord bool) error {
-	at := func(line int) string {
-		if lineWord && line > 0 {
-			return fmt.Sprintf("%s: line %d", name, line)
-		}
-		return At(name, line)
-	}
+func decode(name string, data []byte, v any, finish func(md *toml.MetaData) error, free func(toml.Key) bool) error {
+	at := func(line int) string { return At(name, line) }
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError

@@ -65,7 +65,7 @@ func TestDecodeFreeForm(t *testing.T) {
 	doc := "fields = { \"a.b\" = 1, c = 2 }\nfeilds = 3\n"
 	free := func(k toml.Key) bool { return len(k) > 1 && k[0] == "fields" }
 	err := DecodeFreeForm("r.toml", []byte(doc), &c, free)
-	if err == nil || !strings.Contains(err.Error(), `line 2: unknown key "feilds"`) {
+	if err == nil || !strings.Contains(err.Error(), `r.toml:2: unknown key "feilds"`) {
 		t.Fatalf("want the typo named with its line, got %v", err)
 	}
 	if err := DecodeFreeForm("r.toml", []byte(doc[:strings.Index(doc, "feilds")]), &c, free); err != nil {

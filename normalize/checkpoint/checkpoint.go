@@ -15,6 +15,10 @@
 // CEF from Check Point goes through normalize/cef, which asks Lookup for
 // the Check Point keys of the extension.
 //
+// The same fields come as RFC 5424 STRUCTURED-DATA, the params of a
+// "Fields@1.3.6.1.4.1.2620" element (DecodeSD), in the form some Log
+// Exporter targets are set to.
+//
 // Recognition (Sniff): the program is "CheckPoint", or the message starts
 // with "[" then a key and ':"' (possibly after the "- " of an empty RFC
 // 5424 MSGID). A body that opens but does not close (no ']', an
@@ -25,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // Namespace of the Extra keys.
@@ -78,22 +83,66 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			break
 		}
 		list = append(list, pair{k, v})
-		switch k {
-		case "action":
-			f.action = v
-		case "auth_status":
-			f.authStatus = v
-		case "product":
-			f.product = v
-		case "operation":
-			f.operation = v
-		case "audit_status":
-			f.auditStatus = v
-		}
+		f.note(k, v)
 	}
 	if p.bad {
 		return vendor.Class{}, vendor.Malformed
 	}
+	return emitList(&f, list, emit), vendor.Decoded
+}
+
+// SDID is the element of Log Exporter's RFC 5424 form with structured
+// data, "[Fields@1.3.6.1.4.1.2620 key="value" ...]" (2620: Check Point's
+// private enterprise number); its params are the fields of the body form.
+const SDID = "Fields@1.3.6.1.4.1.2620"
+
+// HasSD reports whether sd has the Log Exporter element.
+func HasSD(sd event.SD) bool {
+	for el := range sd.Elements() {
+		if el.ID == SDID {
+			return true
+		}
+	}
+	return false
+}
+
+// DecodeSD decodes the Log Exporter element of sd (already parsed as
+// RFC 5424 STRUCTURED-DATA): NotMine without one.
+func DecodeSD(sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	for el := range sd.Elements() {
+		if el.ID != SDID {
+			continue
+		}
+		var f facts
+		var buf [maxOnStack]pair
+		list := buf[:0]
+		for p := range el.Params() {
+			list = append(list, pair{p.Name, p.Value})
+			f.note(p.Name, p.Value)
+		}
+		return emitList(&f, list, emit), vendor.Decoded
+	}
+	return vendor.Class{}, vendor.NotMine
+}
+
+// note keeps the values the classification reads.
+func (f *facts) note(k, v string) {
+	switch k {
+	case "action":
+		f.action = v
+	case "auth_status":
+		f.authStatus = v
+	case "product":
+		f.product = v
+	case "operation":
+		f.operation = v
+	case "audit_status":
+		f.auditStatus = v
+	}
+}
+
+// emitList emits the fields of a read list and returns the class.
+func emitList(f *facts, list []pair, emit vendor.Emit) vendor.Class {
 	for _, kv := range list {
 		k, v := kv.key, kv.value
 		if v == "" || untranslated(k, v) {
@@ -112,7 +161,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		}
 		emit(k, v, vendor.Extra)
 	}
-	return classify(&f), vendor.Decoded
+	return classify(f)
 }
 
 // untranslated: the Log Exporter writes xlatesrc/xlatedst "0.0.0.0" and

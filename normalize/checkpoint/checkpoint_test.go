@@ -26,7 +26,7 @@ func decode(t *testing.T, program, msg string) (map[string]string, vendor.Class,
 func TestFirewall(t *testing.T) {
 	msg := `[action:"Drop"; flags:"411908"; ifdir:"inbound"; ifname:"eth1"; logid:"0"; loguid:"{0x6610a1b2,0x1,0x2c00a8c0,0xc0000000}"; origin:"192.0.2.1"; originsicname:"CN=gw-01,O=mgmt..abcd12"; sequencenum:"4"; time:"1712345678"; version:"5"; dst:"10.1.2.3"; inzone:"External"; layer_name:"Network"; outzone:"Internal"; product:"VPN-1 & FireWall-1"; proto:"6"; rule_name:"Block RDP"; rule_uid:"4420bdc0-19f3-4a3e-8954-03b742cd3aee"; s_port:"40112"; service:"3389"; service_id:"Remote_Desktop_Protocol"; src:"198.51.100.7"; xlatesrc:"0.0.0.0"]`
 	got, class, st := decode(t, "CheckPoint", msg)
-	want := map[string]string{"checkpoint.action": "Drop", "checkpoint.flags": "411908", "network.direction": "inbound",
+	want := map[string]string{"checkpoint.action": "Drop", "checkpoint.flags": "411908", "checkpoint.ifdir": "inbound",
 		"checkpoint.ifname": "eth1", "checkpoint.logid": "0", "checkpoint.loguid": "{0x6610a1b2,0x1,0x2c00a8c0,0xc0000000}",
 		"observer.ip": "192.0.2.1", "checkpoint.originsicname": "CN=gw-01,O=mgmt..abcd12", "checkpoint.sequencenum": "4",
 		"@timestamp": "1712345678", "checkpoint.version": "5", "destination.ip": "10.1.2.3", "observer.ingress.zone": "External",

@@ -11,7 +11,10 @@ type Field struct {
 // fields: Check Point log fields (the Log Exporter's field names) with one
 // ECS meaning. ifname is
 // not here: whether it is the ingress or the egress interface depends on
-// ifdir.
+// ifdir. Neither is ifdir, the packet's direction on that interface
+// ("inbound" on the LAN interface of an outgoing connection), nor
+// conn_direction, the connection's across the perimeter: network.direction
+// is made of them after decoding (normalize/gateway), in ECS's words.
 var fields = map[string]Field{
 	"src":            {"source.ip", vendor.IP},
 	"dst":            {"destination.ip", vendor.IP},
@@ -23,7 +26,6 @@ var fields = map[string]Field{
 	"xlatesport":     {"source.nat.port", vendor.Port},
 	"xlatedport":     {"destination.nat.port", vendor.Port},
 	"origin":         {"observer.ip", vendor.IP},
-	"ifdir":          {"network.direction", vendor.Direction},
 	"inzone":         {"observer.ingress.zone", vendor.Word},
 	"outzone":        {"observer.egress.zone", vendor.Word},
 	"rule_name":      {"rule.name", vendor.Text},
@@ -38,6 +40,11 @@ var fields = map[string]Field{
 	"sent_bytes":     {"source.bytes", vendor.Uint},
 	"received_bytes": {"destination.bytes", vendor.Uint},
 	"bytes":          {"network.bytes", vendor.Uint},
+	// The ports as the structured-data form (SDID) names them.
+	"sport_svc":      {"source.port", vendor.Port},
+	"svc":            {"destination.port", vendor.Port},
+	"xlatesport_svc": {"source.nat.port", vendor.Port},
+	"xlatedport_svc": {"destination.nat.port", vendor.Port},
 }
 
 // Lookup returns where a Check Point field goes. The CEF decoder uses it

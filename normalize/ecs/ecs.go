@@ -336,3 +336,25 @@ func SetTLSVersion(e *event.Event, name string) {
 	e.SetStr("tls.version_protocol", proto)
 	e.SetStr("tls.version", v)
 }
+
+// SetNetworkTotals sets network.bytes and network.packets to the sums of
+// their source and destination counts when a decoder gave both sides and
+// no total: ECS defines the total as that sum ("if source.bytes and
+// destination.bytes are known, network.bytes is their sum"). Leaf decoders
+// emit only values found in the line, so the sum is made here.
+func SetNetworkTotals(e *event.Event) {
+	sumIfNone(e, "network.bytes", "source.bytes", "destination.bytes")
+	sumIfNone(e, "network.packets", "source.packets", "destination.packets")
+}
+
+func sumIfNone(e *event.Event, total, src, dst string) {
+	if e.Has(total) {
+		return
+	}
+	s, ok1 := e.Field(src)
+	d, ok2 := e.Field(dst)
+	if !ok1 || !ok2 || s.Type != event.TypeInt || d.Type != event.TypeInt {
+		return
+	}
+	e.SetInt(total, s.Num+d.Num)
+}

@@ -40,6 +40,9 @@ var (
 func classify(f *facts) vendor.Class {
 	switch f.typ {
 	case "traffic":
+		if f.action == "" && f.v4 { // FortiOS 4.x: status=accept|deny
+			return trafficClass(f.status)
+		}
 		return trafficClass(f.action)
 	case "utm":
 		return utmClass(f.subtype, f.action)

@@ -18,7 +18,9 @@
 //
 // Recognition (Sniff): the message starts with "date=" (FortiOS 5.x-7.x),
 // "logver=" or "eventtime=" (FortiOS with the RFC 5424 format option) and
-// contains " logid=". A message that starts so but has an unterminated
+// contains " logid=", or " log_id=" (FortiOS 4.x, whose own key names,
+// src=, dst_port=, sent=, and status= for a traffic log's action, are
+// read when the line has log_id). A message that starts so but has an unterminated
 // quote or no type is Malformed; nothing of it is emitted.
 package fortinet
 
@@ -36,12 +38,14 @@ func Sniff(program, msg string) bool {
 	if !strings.HasPrefix(msg, "date=") && !strings.HasPrefix(msg, "logver=") && !strings.HasPrefix(msg, "eventtime=") {
 		return false
 	}
-	return strings.Contains(msg, " logid=")
+	return strings.Contains(msg, " logid=") || strings.Contains(msg, " log_id=")
 }
 
 // facts are the values the classification reads.
 type facts struct {
 	typ, subtype, action, status, logdesc string
+	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
+	v4                                    bool   // FortiOS 4 key names (log_id=, src=, status=deny)
 }
 
 // Decode decodes a FortiGate log line.
@@ -74,6 +78,10 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.status = v
 		case "logdesc":
 			f.logdesc = v
+		case "trandisp":
+			f.trandisp = v
+		case "log_id":
+			f.v4 = true
 		}
 	}
 	if p.bad || f.typ == "" {
@@ -84,6 +92,18 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			continue
 		}
 		if fd, ok := fields[kv.key]; ok {
+			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			continue
+		}
+		if fd, ok := v4Fields[kv.key]; ok && f.v4 {
+			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			continue
+		}
+		if fd, ok := urlField(&f, kv.key, kv.value); ok {
+			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			continue
+		}
+		if fd, ok := natField(f.trandisp, kv.key, kv.value); ok {
 			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
 			continue
 		}

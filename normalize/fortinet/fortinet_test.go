@@ -107,3 +107,64 @@ func TestNotMineAndMalformed(t *testing.T) {
 		t.Errorf("%v %v", st, got)
 	}
 }
+
+// transip/transport are source NAT and tranip/tranport destination NAT
+// only when trandisp says that translation was done; 0.0.0.0 is unset.
+func TestNAT(t *testing.T) {
+	for _, c := range []struct {
+		trandisp, ip, port, dip, dport string
+	}{
+		{"snat", "203.0.113.5", "40001", "", ""},
+		{"dnat", "", "", "192.0.2.80", "8080"},
+		{"snat+dnat", "203.0.113.5", "40001", "192.0.2.80", "8080"},
+		{"noop", "", "", "", ""},
+	} {
+		got, _, _ := decode(t, head+`logid="0000000013" type="traffic" subtype="forward" srcip=10.1.2.3 dstip=198.51.100.20 action="accept" trandisp="`+c.trandisp+`" transip=203.0.113.5 transport=40001 tranip=192.0.2.80 tranport=8080`)
+		if got["source.nat.ip"] != c.ip || got["source.nat.port"] != c.port || got["destination.nat.ip"] != c.dip || got["destination.nat.port"] != c.dport {
+			t.Errorf("%s: %v", c.trandisp, got)
+		}
+	}
+	got, _, _ := decode(t, head+`logid="0004000017" type="traffic" subtype="sniffer" action="accept" trandisp="snat" transip=0.0.0.0 transport=0`)
+	if _, ok := got["source.nat.ip"]; ok {
+		t.Errorf("sniffer's 0.0.0.0 became source.nat.ip: %v", got)
+	}
+}
+
+// A web filter log's hostname and url are the requested URL's host and
+// path; a traffic log's hostname stays a FortiGate key.
+func TestUTMURL(t *testing.T) {
+	got, _, _ := decode(t, head+`logid="0316013056" type="utm" subtype="webfilter" eventtype="ftgd_blk" action="blocked" hostname="games.example.com" url="/play/now"`)
+	if got["url.domain"] != "games.example.com" || got["url.path"] != "/play/now" {
+		t.Errorf("webfilter: %v", got)
+	}
+	got, _, _ = decode(t, head+`logid="0000000013" type="traffic" subtype="forward" action="accept" hostname="games.example.com" url="/play/now"`)
+	if _, ok := got["url.domain"]; ok || got["fortinet.fortigate.hostname"] != "games.example.com" {
+		t.Errorf("traffic: %v", got)
+	}
+}
+
+// FortiOS 4.x: log_id, its own key names, and status for the action.
+func TestFortiOS4(t *testing.T) {
+	msg := `date=2012-03-14 time=09:26:02 devname=FGT-BRANCH device_id=FG200B3911600001 log_id=0038000004 type=traffic subtype=other pri=notice vd=root status=deny src=10.5.6.7 src_port=51515 src_int="internal" dst=203.0.113.40 dst_port=445 dst_int="wan1" service=445/tcp proto=6 policyid=0 sent=0 rcvd=0 user=N/A`
+	got, class, st := decode(t, msg)
+	want := map[string]string{"source.ip": "10.5.6.7", "source.port": "51515", "destination.ip": "203.0.113.40",
+		"destination.port": "445", "observer.ingress.interface.name": "internal", "observer.egress.interface.name": "wan1",
+		"observer.serial_number": "FG200B3911600001", "event.code": "0038000004", "log.level": "notice",
+		"source.bytes": "0", "destination.bytes": "0"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if st != vendor.Decoded || class.Action != "connection-denied" {
+		t.Errorf("%v %+v", st, class)
+	}
+	if _, ok := got["user.name"]; ok {
+		t.Error("user=N/A became user.name")
+	}
+	// A 5.x line keeps src/dst (none of its keys) under fortinet.fortigate.
+	got, _, _ = decode(t, head+`logid="0000000013" type="traffic" subtype="forward" action="accept" src=10.9.9.9`)
+	if _, ok := got["source.ip"]; ok {
+		t.Errorf("5.x src read as 4.x: %v", got)
+	}
+}

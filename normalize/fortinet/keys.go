@@ -10,8 +10,8 @@ type Field struct {
 
 // fields: the FortiOS log keys with one ECS meaning (FortiOS Log
 // Reference, "Log schema structure" and the per-type field tables). Keys
-// that mean different things in different log types (url, hostname in
-// some versions, msg, transip whose side depends on trandisp, remip and
+// that mean different things in different log types (url, hostname
+// outside the UTM logs below, msg, remip and
 // locip of VPN logs, direction "incoming"/"outgoing" of UTM logs) stay
 // under fortinet.fortigate.
 var fields = map[string]Field{
@@ -41,8 +41,30 @@ var fields = map[string]Field{
 	"reason":     {"event.reason", vendor.Text},
 	"qname":      {"dns.question.name", vendor.Word},
 	"qtype":      {"dns.question.type", vendor.Word},
+	"qclass":     {"dns.question.class", vendor.Word},
+	"xid":        {"dns.id", vendor.Word},
 	"filename":   {"file.name", vendor.Text},
 	"agent":      {"user_agent.original", vendor.Text},
+}
+
+// v4Fields: the FortiOS 4.x names of the same fields (FortiOS 4.0 MR3 Log
+// Message Reference), read only in a line with log_id (a 4.x line):
+// later versions use these names for nothing else, but a key is read by
+// the version that defined it.
+var v4Fields = map[string]Field{
+	"device_id": {"observer.serial_number", vendor.Word},
+	"log_id":    {"event.code", vendor.Word},
+	"pri":       {"log.level", vendor.Word},
+	"src":       {"source.ip", vendor.IP},
+	"src_port":  {"source.port", vendor.Port},
+	"src_int":   {"observer.ingress.interface.name", vendor.Interface},
+	"dst":       {"destination.ip", vendor.IP},
+	"dst_port":  {"destination.port", vendor.Port},
+	"dst_int":   {"observer.egress.interface.name", vendor.Interface},
+	"sent":      {"source.bytes", vendor.Uint},
+	"rcvd":      {"destination.bytes", vendor.Uint},
+	"sent_pkt":  {"source.packets", vendor.Uint},
+	"rcvd_pkt":  {"destination.packets", vendor.Uint},
 }
 
 // Lookup returns where a FortiOS log key goes. The CEF decoder uses it for
@@ -50,4 +72,57 @@ var fields = map[string]Field{
 func Lookup(key string) (Field, bool) {
 	f, ok := fields[key]
 	return f, ok
+}
+
+// natField returns where a NAT key of a traffic log goes, given its
+// trandisp (FortiOS Log Reference: transip/transport are the NAT
+// translation address and port of source NAT, tranip/tranport the NAT
+// destination address and port of destination NAT; trandisp names which
+// were done: snat, dnat, snat+dnat, noop). A key the translation type does
+// not name, or an unset value (0.0.0.0, port 0: a sniffer policy writes
+// them with snat), stays under fortinet.fortigate.
+func natField(trandisp, key, value string) (Field, bool) {
+	var f Field
+	switch key {
+	case "transip":
+		f = Field{"source.nat.ip", vendor.IP}
+	case "transport":
+		f = Field{"source.nat.port", vendor.Port}
+	case "tranip":
+		f = Field{"destination.nat.ip", vendor.IP}
+	case "tranport":
+		f = Field{"destination.nat.port", vendor.Port}
+	default:
+		return f, false
+	}
+	snat := trandisp == "snat" || trandisp == "snat+dnat"
+	dnat := trandisp == "dnat" || trandisp == "snat+dnat"
+	if (f.Key[0] == 's' && !snat) || (f.Key[0] == 'd' && !dnat) {
+		return f, false
+	}
+	if value == "0.0.0.0" || value == "::" || value == "0" {
+		return f, false
+	}
+	return f, true
+}
+
+// urlField returns where hostname and url go in the UTM logs whose
+// reference defines them as the requested URL's host name and URL (web
+// filter, application control, antivirus): url.domain, and url.path when
+// the url is a path (a web filter log writes "/config/"), url.original
+// otherwise. Elsewhere they stay under fortinet.fortigate.
+func urlField(f *facts, key, value string) (Field, bool) {
+	if f.typ != "utm" || (f.subtype != "webfilter" && f.subtype != "app-ctrl" && f.subtype != "virus") {
+		return Field{}, false
+	}
+	switch key {
+	case "hostname":
+		return Field{"url.domain", vendor.Host}, true
+	case "url":
+		if value[0] == '/' {
+			return Field{"url.path", vendor.Text}, true
+		}
+		return Field{"url.original", vendor.Text}, true
+	}
+	return Field{}, false
 }

@@ -132,6 +132,7 @@ func (s *source) run(e *event.Event, decode func(vendor.Emit) (vendor.Class, ven
 		return st
 	}
 	ecs.SetVendorClass(e, class)
+	ecs.SetNetworkTotals(e)
 	ecs.SetRule(e, em.rule)
 	ecs.SetProvider(e, s.provider)
 	if s.vendor != "" {
@@ -245,12 +246,14 @@ func decodeJunos(e *event.Event) bool {
 }
 
 // sniffCheckPoint: a Log Exporter body starts with '[' (after the "- " of
-// an empty MSGID that the parser left in the message).
-var gateCheckPoint = ecs.SniffGate{First: "[-"}
+// an empty MSGID that the parser left in the message), or the parser read
+// it as the Fields element of RFC 5424 STRUCTURED-DATA (checkpoint.SDID).
+var gateCheckPoint = ecs.SniffGate{First: "[-", Also: func(e *event.Event) bool { return checkpoint.HasSD(e.SD) }}
 
 func sniffCheckPoint(e *event.Event) bool {
 	m := e.Message
-	return len(m) > 3 && (m[0] == '[' || m[0] == '-' && m[2] == '[') && checkpoint.Sniff(e.AppName, m)
+	return len(m) > 3 && (m[0] == '[' || m[0] == '-' && m[2] == '[') && checkpoint.Sniff(e.AppName, m) ||
+		checkpoint.HasSD(e.SD)
 }
 
 // decodeCheckPoint: the Log Exporter writes its body where RFC 5424 has
@@ -260,8 +263,14 @@ func sniffCheckPoint(e *event.Event) bool {
 // (a broken body gets the Check Point reason instead).
 func decodeCheckPoint(e *event.Event) bool {
 	st := cpSource.run(e, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
-		return checkpoint.Decode(e.AppName, e.Message, emit)
+		if c, st := checkpoint.Decode(e.AppName, e.Message, emit); st != vendor.NotMine {
+			return c, st
+		}
+		return checkpoint.DecodeSD(e.SD, emit)
 	})
+	if st == vendor.Decoded {
+		setCheckPointDirection(e)
+	}
 	if st != vendor.NotMine && e.Str(parse.FieldParseError) == "rfc5424: invalid STRUCTURED-DATA" {
 		e.Delete(parse.FieldParseError)
 		if st == vendor.Malformed {
@@ -269,6 +278,36 @@ func decodeCheckPoint(e *event.Event) bool {
 		}
 	}
 	return st != vendor.NotMine
+}
+
+// setCheckPointDirection sets network.direction in ECS's words: from
+// conn_direction (Incoming, Outgoing, Internal, External: the connection
+// across the perimeter, ECS's inbound/outbound/internal/external), else
+// from ifdir, the packet's direction on the logging interface (ECS's
+// host view, ingress/egress; "inbound" there is said of a LAN host's
+// outgoing connection too, so it is not the perimeter's inbound).
+func setCheckPointDirection(e *event.Event) {
+	var dir string
+	switch e.Str(checkpoint.Namespace + "conn_direction") {
+	case "Incoming":
+		dir = "inbound"
+	case "Outgoing":
+		dir = "outbound"
+	case "Internal":
+		dir = "internal"
+	case "External":
+		dir = "external"
+	default:
+		switch e.Str(checkpoint.Namespace + "ifdir") {
+		case "inbound":
+			dir = "ingress"
+		case "outbound":
+			dir = "egress"
+		}
+	}
+	if dir != "" {
+		e.SetStr("network.direction", dir)
+	}
 }
 
 // unsplitTag undoes a relay's split of "CEF:0|..." into the tag "CEF" and

@@ -163,3 +163,48 @@ func TestJSONValues(t *testing.T) {
 		}
 	}
 }
+
+// The Log Exporter's structured-data form: the fields are the params of a
+// Fields@1.3.6.1.4.1.2620 element, the message is empty.
+func TestCheckPointStructuredData(t *testing.T) {
+	e := parsed(`<134>1 2024-04-05T19:34:38Z 192.0.2.1 CP-GW - Log [Fields@1.3.6.1.4.1.2620 action="Drop" inzone="External" outzone="Internal" src="198.51.100.7" dst="10.1.2.3" proto="6" sport_svc="40112" svc="3389" xlatesrc="0.0.0.0" rule_name="Block RDP" ProductName="VPN-1 & FireWall-1"]`)
+	d := decoder(t, "checkpoint")
+	if !d.Gate.Also(e) || !d.Sniff(e) || !d.Decode(e) {
+		t.Fatal("not decoded")
+	}
+	for k, v := range map[string]string{"source.ip": "198.51.100.7", "destination.ip": "10.1.2.3", "source.port": "40112",
+		"destination.port": "3389", "network.transport": "tcp", "rule.name": "Block RDP", "event.action": "connection-denied",
+		"observer.ingress.zone": "External"} {
+		if got := normtest.Str(e, k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if e.Has("source.nat.ip") {
+		t.Error("xlatesrc 0.0.0.0 became source.nat.ip")
+	}
+	other := parsed(`<134>1 2024-04-05T19:34:38Z host app - - [exampleSDID@32473 iut="3"] hello`)
+	if d.Sniff(other) {
+		t.Error("another element taken for Check Point's")
+	}
+}
+
+// Check Point's conn_direction is the perimeter's (inbound/outbound...),
+// ifdir the packet's on the interface (ingress/egress): an outgoing DNS
+// query logged "inbound" on the LAN interface is outbound.
+func TestCheckPointDirection(t *testing.T) {
+	d := decoder(t, "checkpoint")
+	for line, want := range map[string]string{
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Accept"; conn_direction:"Outgoing"; ifdir:"inbound"; ifname:"eth1"; src:"10.1.2.3"; dst:"192.0.2.53"]`: "outbound",
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Accept"; conn_direction:"Internal"; ifdir:"inbound"; src:"10.1.2.3"; dst:"10.1.9.9"]`:                  "internal",
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Drop"; ifdir:"inbound"; ifname:"eth0"; src:"198.51.100.7"; dst:"10.1.2.3"]`:                            "ingress",
+		`<134>1 2024-04-05T19:34:38Z gw CheckPoint 7076 - [action:"Accept"; ifdir:"outbound"; ifname:"eth0"; src:"10.1.2.3"; dst:"198.51.100.7"]`:                         "egress",
+	} {
+		e := parsed(line)
+		if !d.Sniff(e) || !d.Decode(e) {
+			t.Fatalf("%s: not decoded", line)
+		}
+		if got := normtest.Str(e, "network.direction"); got != want {
+			t.Errorf("%s: network.direction %q, want %q", line, got, want)
+		}
+	}
+}

@@ -228,6 +228,8 @@ func putParam(emit vendor.Emit, tag, name, v string) {
 			ok = false // the IDP policy, not the rule
 		case "rule-name":
 			f, ok = field{"rule.name", vendor.Text}, true
+		case "rulebase-name": // the rulebase (IPS, exempt) the rule is in
+			f, ok = field{"rule.ruleset", vendor.Text}, true
 		}
 	}
 	if tag == "WEBFILTER_URL_BLOCKED" || tag == "WEBFILTER_URL_PERMITTED" {

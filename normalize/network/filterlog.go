@@ -22,7 +22,10 @@ import (
 //
 // ACTION pass -> allowed, block/reject -> denied; TRACKER (the rule's
 // stable id) is rule.id; INTERFACE is the ingress interface for DIRECTION
-// in, the egress one for out.
+// in, the egress one for out. DIRECTION is the packet's direction on that
+// interface, not across a perimeter: network.direction is ECS's host-view
+// ingress/egress (inbound/outbound would claim the packet came from
+// outside, which a LAN interface's "in" does not say).
 
 const filterlogMaxFields = 40
 
@@ -54,10 +57,10 @@ func decodeFilterlog(e *event.Event) bool {
 	e.SetStr("pfsense.action", action)
 	switch dir {
 	case "in":
-		e.SetStr("network.direction", "inbound")
+		e.SetStr("network.direction", "ingress")
 		setInterface(e, "observer.ingress.interface.name", f[4])
 	case "out":
-		e.SetStr("network.direction", "outbound")
+		e.SetStr("network.direction", "egress")
 		setInterface(e, "observer.egress.interface.name", f[4])
 	}
 

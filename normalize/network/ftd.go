@@ -53,7 +53,21 @@ func setFTDEvent(e *event.Event, id, body string) {
 		e.SetStr("rule.id", gid+":"+sid+":"+rev)
 	}
 	ecs.SetVendorClass(e, class)
+	ecs.SetNetworkTotals(e) // Initiator/ResponderBytes: both sides, no total
+	if t, ok := dnsTypeByMeaning[strings.ToLower(e.Str(ciscoftd.Namespace+"dns_record_type"))]; ok {
+		e.SetStr("dns.question.type", t)
+	}
 	ecs.SetRule(e, ftdRules[id])
+}
+
+// dnsTypeByMeaning: an FTD connection event's DNSRecordType is the type's
+// meaning as the IANA DNS parameters registry words it ("a host address"
+// for A, RFC 1035 3.2.2); dns.question.type is the type's name.
+var dnsTypeByMeaning = map[string]string{
+	"a host address": "A", "an authoritative name server": "NS", "the canonical name for an alias": "CNAME",
+	"marks the start of a zone of authority": "SOA", "a domain name pointer": "PTR", "host information": "HINFO",
+	"mail exchange": "MX", "text strings": "TXT", "ip6 address": "AAAA", "server selection": "SRV",
+	"naming authority pointer": "NAPTR",
 }
 
 // setSFIMSLegacy decodes the pre-6.3 Sourcefire format of program SFIMS

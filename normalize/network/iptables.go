@@ -321,11 +321,14 @@ func iptablesTCPFlag(s string) bool {
 func (p *iptablesPacket) set(e *event.Event) {
 	setInterface(e, "observer.ingress.interface.name", p.in)
 	setInterface(e, "observer.egress.interface.name", p.out)
+	// Only IN: a packet for this host; only OUT: one it sends. ECS's
+	// host-view directions (ingress/egress), not the perimeter's
+	// inbound/outbound: the log does not say where the peer is.
 	switch {
 	case p.in != "" && p.out == "":
-		e.SetStr("network.direction", "inbound")
+		e.SetStr("network.direction", "ingress")
 	case p.out != "" && p.in == "":
-		e.SetStr("network.direction", "outbound")
+		e.SetStr("network.direction", "egress")
 	}
 	e.SetStr("iptables.physical_in", p.physIn)
 	e.SetStr("iptables.physical_out", p.physOut)

@@ -45,6 +45,29 @@ func TestFirewallDecisionsLookAlike(t *testing.T) {
 	}
 }
 
+// A packet filter logs a packet's direction on an interface, which is
+// ECS's host-view ingress/egress, not inbound/outbound across a perimeter
+// (the LAN host here sends out through the firewall).
+func TestPacketFilterDirection(t *testing.T) {
+	for _, c := range []struct {
+		decode func(*event.Event) bool
+		e      *event.Event
+		want   string
+	}{
+		{decodeFilterlog, netEvent("filterlog", "5,,,1000000103,igb1,match,block,in,4,0x0,,63,1,0,DF,6,tcp,60,10.0.12.50,198.51.100.7,49724,853,0,S,1,,64240,,"), "ingress"},
+		{decodeFilterlog, netEvent("filterlog", "5,,,1000000103,igb0,match,pass,out,4,0x0,,63,1,0,DF,6,tcp,60,10.0.12.50,198.51.100.7,49724,853,0,S,1,,64240,,"), "egress"},
+		{decodeIptables, netEvent("kernel", "[UFW BLOCK] IN=eth0 OUT= MAC= SRC=10.0.0.9 DST=10.0.0.5 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0"), "ingress"},
+		{decodeIptables, netEvent("kernel", "[UFW BLOCK] IN= OUT=eth0 SRC=10.0.0.5 DST=198.51.100.7 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=25 WINDOW=1024 RES=0x00 SYN URGP=0"), "egress"},
+	} {
+		if !c.decode(c.e) {
+			t.Fatalf("%q: not decoded", c.e.Message)
+		}
+		if got := normtest.Str(c.e, "network.direction"); got != c.want {
+			t.Errorf("%q: network.direction %q, want %q", c.e.Message, got, c.want)
+		}
+	}
+}
+
 // TestNetworkLeavesOthersAlone: a decoder that says no leaves the event untouched.
 func TestNetworkLeavesOthersAlone(t *testing.T) {
 	cases := []struct {
@@ -153,4 +176,17 @@ func gateAdmitsMarker(m string) bool {
 		}
 	}
 	return false
+}
+
+// An FTD connection event's totals and its DNS record type by meaning.
+func TestFTDConnectionTotalsAndDNSType(t *testing.T) {
+	e := netEvent("", "%FTD-1-430002: AccessControlRuleAction: Allow, SrcIP: 10.0.1.20, DstIP: 192.0.2.53, SrcPort: 50074, DstPort: 53, Protocol: udp, IngressInterface: inside, EgressInterface: outside, ACPolicy: default, AccessControlRuleName: Rule-1, Client: DNS client, ApplicationProtocol: DNS, InitiatorPackets: 1, ResponderPackets: 1, InitiatorBytes: 74, ResponderBytes: 90, DNSQuery: www.example.org, DNSRecordType: a host address")
+	if !decodeASA(e) {
+		t.Fatal("not decoded")
+	}
+	for k, v := range map[string]string{"network.bytes": "164", "network.packets": "2", "dns.question.name": "www.example.org", "dns.question.type": "A"} {
+		if got := normtest.Str(e, k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
 }

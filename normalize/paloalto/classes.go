@@ -23,6 +23,7 @@ var (
 	classLoginFail = vendor.LogonFailed
 	classLogout    = vendor.LoggedOut
 	classTunUp     = vendor.TunnelEstablished
+	classTunFail   = vendor.NewClass("tunnel-established", "failure", vendor.Cats("network"), "connection", "start")
 	classCfgAdd    = vendor.ConfigAdded
 	classCfgEdit   = vendor.ConfigChanged
 	classCfgDel    = vendor.ConfigDeleted
@@ -44,7 +45,7 @@ var (
 // that the columns stay on the caller's stack).
 func classify(typ string, cols []string) vendor.Class {
 	switch typ {
-	case "TRAFFIC":
+	case "TRAFFIC", "START", "END": // Tunnel Inspection logs read as Traffic's
 		return trafficClass(cols)
 	case "THREAT":
 		return threatClass(cols)
@@ -177,6 +178,8 @@ func globalProtectClass(cols []string) vendor.Class {
 		}
 	case id == "gateway-connected" && status == "success":
 		return classTunUp
+	case id == "gateway-connected" && status == "failure":
+		return classTunFail
 	case strings.HasSuffix(id, "-logout") && status == "success":
 		return classLogout
 	}

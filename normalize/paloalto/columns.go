@@ -67,13 +67,19 @@ var layouts = map[string]*layout{
 		extra(35, "start"), ecs(36, "elapsed", "event.duration", vendor.Seconds), extra(37, "category"),
 		extra(39, "seqno"), extra(40, "actionflags"), extra(41, "srcloc"), extra(42, "dstloc"),
 		ecs(44, "pkts_sent", "source.packets", vendor.Uint), ecs(45, "pkts_received", "destination.packets", vendor.Uint),
-		ecs(46, "session_end_reason", "event.reason", vendor.Word))},
+		ecs(46, "session_end_reason", "event.reason", vendor.Word),
+		// ... Action Source, Source/Destination VM UUID, Tunnel ID/IMSI, Monitor Tag/IMEI, Parent
+		// Session ID, Parent Start Time, Tunnel Type, SCTP Association ID, SCTP Chunks (3), Rule UUID
+		ecs(65, "rule_uuid", "rule.uuid", vendor.Word))},
 	// ... Action, URL/Filename, Threat ID, Category, Severity, Direction, Sequence Number, Action Flags,
 	// Source Location, Destination Location, FUTURE_USE, Content Type, ...
 	"THREAT": {min: 42, cols: with(sessionCols,
 		extra(31, "misc"), extra(32, "threatid"), extra(33, "category"), extra(34, "severity"),
 		extra(35, "direction"), extra(36, "seqno"), extra(37, "actionflags"), extra(38, "srcloc"),
-		extra(39, "dstloc"), extra(41, "contenttype"))},
+		extra(39, "dstloc"), extra(41, "contenttype"),
+		// ... Threat Category, Content Version, FUTURE_USE, SCTP Association ID, Payload Protocol ID,
+		// HTTP Headers, URL Category List, Rule UUID
+		ecs(76, "rule_uuid", "rule.uuid", vendor.Word))},
 	// ... Generated Time, Virtual System, Event ID, Object, FUTURE_USE, FUTURE_USE, Module, Severity,
 	// Description, Sequence Number, ...
 	"SYSTEM": {min: 15, cols: []column{
@@ -130,8 +136,65 @@ var layouts = map[string]*layout{
 		ecs(61, "issuer_cn", "tls.server.x509.issuer.common_name", vendor.Text),
 		extra(62, "root_cn"), ecs(63, "sni", "tls.client.server_name", vendor.Host),
 		ecs(64, "error", "event.reason", vendor.Text))},
+	// ... Generated Time, Virtual System, Source IP, Tag Name, Event ID, Repeat Count, Timeout, Data
+	// Source Name, Data Source Type, Data Source Subtype, Sequence Number, Action Flags, ...
+	"IPTAG": {min: 16, cols: []column{
+		extra(7, "vsys"), ecs(8, "src", "source.ip", vendor.IP), extra(9, "tag_name"),
+		ecs(10, "event_id", "event.code", vendor.Word), extra(11, "repeatcnt"), extra(12, "timeout"),
+		extra(13, "datasourcename"), extra(14, "datasource_type"), extra(15, "datasource_subtype")}},
+	// Source Address, Destination Address, FUTURE_USE x2, Rule Name, FUTURE_USE x2, Application,
+	// Virtual System, zones, interfaces, Log Action, FUTURE_USE, Session ID, FUTURE_USE, Source Port,
+	// Destination Port, FUTURE_USE x3, Protocol, Action, GTP Event Type, MSISDN, Access Point Name,
+	// Radio Access Technology, GTP Message Type, End User IP Address, TEID1, TEID2, GTP Interface,
+	// GTP Cause, Severity, MCC, MNC, Area Code, Cell ID, GTP Event Code, ...
+	"GTP": {min: 31, cols: with(mobileCols(29),
+		ecs(14, "app", "network.application", vendor.Word), extra(31, "event_type"), extra(32, "msisdn"),
+		extra(33, "apn"), extra(34, "rat"), extra(35, "msg_type"), extra(36, "end_ip_adr"), extra(37, "teid1"),
+		extra(38, "teid2"), extra(39, "gtp_interface"), extra(40, "cause_code"), extra(41, "severity"),
+		extra(42, "mcc"), extra(43, "mnc"), extra(44, "area_code"), extra(45, "cell_id"), extra(46, "event_code"))},
+	// As GTP to Destination Port (no Application), then Repeat Count at 23, FUTURE_USE x4, IP
+	// Protocol, Action, DG levels, Virtual System Name, Device Name, Sequence Number, FUTURE_USE,
+	// SCTP Association ID, Payload Protocol ID, Severity, SCTP Chunk Type, ..., SCTP Association End
+	// Reason (52), ..., SCTP Chunks, Chunks Sent, Chunks Received, Packets, Packets Sent, Packets Received
+	"SCTP": {min: 32, cols: with(mobileCols(30),
+		extra(23, "repeatcnt"), extra(38, "seqno"), extra(40, "assoc_id"), extra(41, "ppid"),
+		extra(42, "severity"), extra(43, "sctp_chunk_type"), extra(52, "sctp_assoc_end_reason"),
+		extra(57, "sctp_chunks"), extra(58, "sctp_chunks_sent"), extra(59, "sctp_chunks_received"),
+		ecs(60, "packets", "network.packets", vendor.Uint), ecs(61, "pkts_sent", "source.packets", vendor.Uint),
+		ecs(62, "pkts_received", "destination.packets", vendor.Uint))},
+	// Tunnel Inspection (type START or END, as Traffic's start and end): the session columns as in
+	// TRAFFIC, then Severity, Sequence Number, Action Flags, locations, DG levels, Virtual System Name,
+	// Device Name, Tunnel ID/IMSI, Monitor Tag/IMEI, Parent Session ID, Parent Start Time, Tunnel,
+	// Bytes, Bytes Sent, Bytes Received, Packets, Packets Sent, Packets Received, ..., Session End
+	// Reason (59), Action Source, ...
+	"START": tunnelLayout,
+}
+
+// tunnelLayout: a Tunnel Inspection log, START or END.
+var tunnelLayout = &layout{min: 31, cols: with(sessionCols,
+	extra(31, "severity"), extra(32, "seqno"), extra(33, "actionflags"), extra(34, "srcloc"), extra(35, "dstloc"),
+	extra(42, "tunnelid"), extra(43, "monitortag"), extra(44, "parent_session_id"), extra(46, "tunnel"),
+	ecs(47, "bytes", "network.bytes", vendor.Uint), ecs(48, "bytes_sent", "source.bytes", vendor.Uint),
+	ecs(49, "bytes_received", "destination.bytes", vendor.Uint), ecs(50, "packets", "network.packets", vendor.Uint),
+	ecs(51, "pkts_sent", "source.packets", vendor.Uint), ecs(52, "pkts_received", "destination.packets", vendor.Uint),
+	ecs(59, "session_end_reason", "event.reason", vendor.Word), extra(60, "action_source"))}
+
+// mobileCols: the session columns GTP and SCTP logs share (their NAT and
+// user columns are FUTURE_USE), with the Protocol at proto and the
+// Action after it.
+func mobileCols(proto int) []column {
+	return []column{
+		ecs(7, "src", "source.ip", vendor.IP), ecs(8, "dst", "destination.ip", vendor.IP),
+		ecs(11, "rule", "rule.name", vendor.Text), extra(15, "vsys"),
+		ecs(16, "from", "observer.ingress.zone", vendor.Word), ecs(17, "to", "observer.egress.zone", vendor.Word),
+		ecs(18, "inbound_if", "observer.ingress.interface.name", vendor.Interface),
+		ecs(19, "outbound_if", "observer.egress.interface.name", vendor.Interface), extra(20, "logset"),
+		extra(22, "sessionid"), ecs(24, "sport", "source.port", vendor.Port), ecs(25, "dport", "destination.port", vendor.Port),
+		ecs(proto, "proto", "network.transport", vendor.Transport), extra(proto+1, "action"),
+	}
 }
 
 func init() {
 	layouts["AUTH"] = layouts["AUTHENTICATION"] // the type as some versions print it
+	layouts["END"] = tunnelLayout
 }

@@ -1,7 +1,8 @@
 // Package paloalto decodes Palo Alto Networks PAN-OS syslog messages (the
 // default CSV format of "Syslog Field Descriptions", PAN-OS 8.1-11.x) into
 // ECS fields: TRAFFIC, THREAT, SYSTEM, CONFIG, GLOBALPROTECT, USERID,
-// AUTHENTICATION, HIPMATCH and DECRYPTION logs.
+// AUTHENTICATION, HIPMATCH, DECRYPTION, IPTAG, GTP, SCTP and Tunnel
+// Inspection (START, END) logs.
 //
 //	1,2024/04/05 19:34:38,013201000001,TRAFFIC,end,2561,2024/04/05 19:34:37,10.1.2.3,198.51.100.20,...
 //
@@ -37,7 +38,7 @@ const Namespace = "paloalto.panos."
 const FirstColMax = 12
 
 // maxCols is the number of columns read; the decoded ones are all below it.
-const maxCols = 66
+const maxCols = 77
 
 // Sniff reports whether msg is a PAN-OS CSV log line.
 func Sniff(program, msg string) bool {
@@ -128,9 +129,33 @@ func threatObject(emit vendor.Emit, cols []string) {
 	switch col(cols, 4) {
 	case "url":
 		vendor.Put(emit, "url.original", "misc", v, vendor.Word)
+		host, path := splitURL(v)
+		vendor.Put(emit, "url.domain", "", host, vendor.Host)
+		vendor.Put(emit, "url.path", "", path, vendor.Text)
 	case "file", "virus", "wildfire", "wildfire-virus":
 		vendor.Put(emit, "file.name", "misc", v, vendor.Text)
 	}
+}
+
+// splitURL returns the host name and the path of a URL log's URL, which
+// the firewall writes without its scheme ("www.example.com/a/b?q=1"); a
+// scheme or port, when present, is left out. Either may be empty.
+func splitURL(v string) (host, path string) {
+	if i := strings.Index(v, "://"); i >= 0 {
+		v = v[i+3:]
+	}
+	end := strings.IndexAny(v, "/?#")
+	if end < 0 {
+		end = len(v)
+	}
+	host, rest := v[:end], v[end:]
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+		host = host[:i]
+	}
+	if len(rest) > 0 && rest[0] == '/' {
+		path = rest[:strings.IndexAny(rest+"?", "?#")]
+	}
+	return host, path
 }
 
 func put(emit vendor.Emit, c *column, cols []string) {

@@ -101,7 +101,14 @@ func TestClasses(t *testing.T) {
 		{line("HIPMATCH", "0", 20, map[int]string{7: `corp\carol`, 11: "10.1.2.3", 12: "compliant"}), "hip-matched", ""},
 		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 39: "TLS1.3"}), "tls-handshake", "success"},
 		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 64: "Received fatal alert UnknownCA from client"}), "tls-handshake", "failure"},
-		{line("IPTAG", "0", 20, nil), "", ""}, // a type not described: the common columns only
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 28: "failure", 26: "Assigned IP pool exhausted"}), "tunnel-established", "failure"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-getconfig", 12: "bob", 28: "success"}), "", ""},
+		{line("START", "start", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 46: "GRE"}), "connection-built", "success"},
+		{line("END", "end", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 47: "4821"}), "connection-teardown", "success"},
+		{line("IPTAG", "0", 20, map[int]string{8: "10.1.2.50", 10: "Register"}), "", ""},
+		{line("GTP", "gtp", 47, map[int]string{7: "10.20.0.5", 29: "udp", 30: "allow"}), "", ""},
+		{line("SCTP", "0", 63, map[int]string{7: "10.40.0.7", 30: "sctp", 31: "allow"}), "", ""},
+		{line("CORRELATION", "0", 20, nil), "", ""}, // a type not described: the common columns only
 	}
 	for _, c := range cases {
 		got, class, st := decode(t, c.msg)
@@ -148,6 +155,34 @@ func TestThreatObject(t *testing.T) {
 	}
 }
 
+// IP-Tag, GTP, SCTP and Tunnel Inspection logs: their documented columns,
+// the protocol of GTP (29) and SCTP (30) where each format has it.
+func TestMobilityAndTunnelColumns(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want map[string]string
+	}{
+		{line("IPTAG", "0", 26, map[int]string{8: "10.1.2.50", 9: "quarantine", 10: "Register"}),
+			map[string]string{"source.ip": "10.1.2.50", "event.code": "Register", Namespace + "tag_name": "quarantine"}},
+		{line("GTP", "gtp", 47, map[int]string{7: "10.20.0.5", 8: "10.30.0.9", 24: "2123", 25: "2123", 29: "udp", 30: "allow", 33: "internet.example"}),
+			map[string]string{"source.ip": "10.20.0.5", "destination.port": "2123", "network.transport": "udp", Namespace + "action": "allow", Namespace + "apn": "internet.example"}},
+		{line("SCTP", "0", 64, map[int]string{7: "10.40.0.7", 30: "sctp", 31: "allow", 60: "46", 61: "25", 62: "21"}),
+			map[string]string{"source.ip": "10.40.0.7", "network.transport": "sctp", Namespace + "action": "allow", "network.packets": "46", "source.packets": "25", "destination.packets": "21"}},
+		{line("END", "end", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 46: "GRE", 47: "4821", 48: "2010", 49: "2811", 59: "aged-out"}),
+			map[string]string{"source.ip": "10.1.2.3", "network.transport": "47", Namespace + "tunnel": "GRE", "network.bytes": "4821", "source.bytes": "2010", "destination.bytes": "2811", "event.reason": "aged-out"}},
+	} {
+		got, _, st := decode(t, c.msg)
+		if st != vendor.Decoded {
+			t.Fatalf("%s: %v", c.msg, st)
+		}
+		for k, v := range c.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q", c.msg, k, got[k], v)
+			}
+		}
+	}
+}
+
 // Strata Logging Service forwards with RFC 3339 times and a longer first
 // column; the columns are the same.
 func TestRFC3339Times(t *testing.T) {
@@ -179,6 +214,34 @@ func TestNotMineAndMalformed(t *testing.T) {
 	} {
 		if got, _, st := decode(t, msg); st != vendor.Malformed || len(got) > 0 {
 			t.Errorf("%q: %v %v", msg, st, got)
+		}
+	}
+}
+
+// A URL log's URL, written without a scheme, gives url.domain and
+// url.path; a scheme, port or query is left out of them.
+func TestThreatURLParts(t *testing.T) {
+	for misc, want := range map[string][2]string{
+		`"shop.example.test/cart?id=7"`:         {"shop.example.test", "/cart"},
+		"consent.example.org/":                  {"consent.example.org", "/"},
+		"https://portal.example.net:8443/a/b#x": {"portal.example.net", "/a/b"},
+		"bare.example.com":                      {"bare.example.com", ""},
+	} {
+		got, _, _ := decode(t, line("THREAT", "url", 70, map[int]string{31: misc}))
+		if got["url.domain"] != want[0] || got["url.path"] != want[1] {
+			t.Errorf("%s: url.domain %q url.path %q, want %q", misc, got["url.domain"], got["url.path"], want)
+		}
+	}
+}
+
+// The Rule UUID column: 65 in a Traffic log, 76 in a Threat log (PAN-OS
+// 9.1 and later append it).
+func TestRuleUUID(t *testing.T) {
+	const id = "5f2c3a1e-7b44-4d0e-9a61-2b7c0e4d9f10"
+	for typ, at := range map[string]int{"TRAFFIC": 65, "THREAT": 76} {
+		got, _, _ := decode(t, line(typ, "end", at+2, map[int]string{7: "10.1.2.3", 30: "allow", at: id}))
+		if got["rule.uuid"] != id {
+			t.Errorf("%s: rule.uuid %q, want %q", typ, got["rule.uuid"], id)
 		}
 	}
 }

@@ -179,8 +179,8 @@ func Parse(name string, data []byte) (*Set, error) {
 
 func (rs *Set) addFile(file string, data []byte, names map[string]string) error {
 	var spec ruleFileSpec
-	if err := config.DecodeFreeForm("rules: "+file, data, &spec, freeFormKey); err != nil {
-		return err
+	if err := config.DecodeFreeForm(file, data, &spec, freeFormKey); err != nil {
+		return &FileError{File: file, Err: err}
 	}
 	lines := headerLines(data)
 	rs.headers[file] = lines
@@ -193,10 +193,10 @@ func (rs *Set) addFile(file string, data []byte, names map[string]string) error 
 		}
 		r, err := compileRule(s, file, line)
 		if err != nil {
-			return fmt.Errorf("rules: %s: line %d: %w", file, line, err)
+			return fileErrorf(file, line, "%w", err)
 		}
 		if prev, dup := names[r.name]; dup {
-			return fmt.Errorf("rules: %s: line %d: rule %q is already defined in %s", file, line, r.name, prev)
+			return fileErrorf(file, line, "rule %q is already defined in %s", r.name, prev)
 		}
 		names[r.name] = fmt.Sprintf("%s:%d", file, line)
 		for j := range r.tests {
@@ -206,10 +206,27 @@ func (rs *Set) addFile(file string, data []byte, names map[string]string) error 
 			testIndex++
 		}
 		if err := rs.add(r, s); err != nil {
-			return fmt.Errorf("rules: %s: line %d: rule %q: %w", file, line, r.name, err)
+			return fileErrorf(file, line, "rule %q: %w", r.name, err)
 		}
 	}
 	return nil
+}
+
+// FileError is a problem in a rule file. Its message has the form of
+// every configuration error, at check, start-up and reload alike:
+// "FILE:LINE: message" (config.At), one problem a line, so that it
+// names the rule file and line to fix rather than the main
+// configuration's `rules` key.
+type FileError struct {
+	File string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+func fileErrorf(file string, line int, format string, args ...any) error {
+	return &FileError{File: file, Err: fmt.Errorf("%s: "+format, append([]any{config.At(file, line)}, args...)...)}
 }
 
 func compileRule(s ruleSpec, file string, line int) (*userRule, error) {

@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -208,10 +210,12 @@ map = { ip = "source.ip", host = "source.domain", what = "event.reason" }
 	}
 }
 
+// TestRuleLoadErrors: each mistake in a rule file is refused with the
+// file and line to fix, in the form of every configuration error.
 func TestRuleLoadErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		{"[[rule]]\nname = \"a\"\npattern = \"x\"\npatern = \"y\"\n", `line 4: unknown key "rule.patern"`},
-		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n[[rule.test]]\ninput = \"x\"\nexpected = {}\n", `line 6: unknown key "rule.test.expected"`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\npatern = \"y\"\n", `t.toml:4: unknown key "rule.patern"`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n[[rule.test]]\ninput = \"x\"\nexpected = {}\n", `t.toml:6: unknown key "rule.test.expected"`},
 		{"[[rule]]\nname = \"a\"\n", "needs a pattern or a regex"},
 		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nregex = \"x\"\n", "both a pattern and a regex"},
 		{"[[rule]]\nname = \"a\"\npattern = \"{u:wrod}\"\n", `unknown type "wrod"`},
@@ -221,13 +225,19 @@ func TestRuleLoadErrors(t *testing.T) {
 		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = { \"event.outcome\" = \"failed\" }\n", `"failed" is not an ECS allowed value`},
 		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = { \"event.category\" = \"web\" }\n", "ECS wants a list"},
 		{"[[rule]]\nname = \"a\"\nregex = \"(\"\n", "regex: error parsing regexp"},
-		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n\n[[rule]]\nname = \"a\"\npattern = \"y\"\n", `line 5: rule "a" is already defined`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n\n[[rule]]\nname = \"a\"\npattern = \"y\"\n", `t.toml:5: rule "a" is already defined in t.toml:1`},
 		{"[[rule]]\nname = \"a\"\nprefix = \"y\"\npattern = \"x\"\n", "does not start with the prefix"},
-		{"[[rule]]\nname = = \"a\"\n", "line 2:"},
+		{"[[rule]]\nname = = \"a\"\n", "t.toml:2: "},
 	} {
 		_, err := Parse("t.toml", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: err = %v, want %q", tc.src, err, tc.want)
+			continue
+		}
+		// The form of every configuration error: FILE:LINE: message.
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.File != "t.toml" || !regexp.MustCompile(`^t\.toml:[1-9][0-9]*: `).MatchString(err.Error()) || strings.Contains(err.Error(), "line ") {
+			t.Errorf("%q: err = %v, want a FileError of the form t.toml:LINE: message", tc.src, err)
 		}
 	}
 }

@@ -106,6 +106,8 @@ const (
 	DecodeDefenderPaths            // Defender's Path -> every resource's path or name ("file:_", "process:_" cut)
 	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
+	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
+	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri and <To>.actions [{type, context, command, arguments...}]
 )
 
 var decodeNames = [...]string{
@@ -121,7 +123,8 @@ var decodeNames = [...]string{
 	DecodeKerberosStatus: "krb-status", DecodeInvocationDetails: "invocation-details",
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
-	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn",
+	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
+	DecodeTaskXML: "task-xml",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

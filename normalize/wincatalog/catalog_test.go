@@ -261,7 +261,7 @@ func TestLookup(t *testing.T) {
 
 func winlogbeatCamel(to string) bool {
 	switch to {
-	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute", "winlog.scheduled_task.name":
+	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute", "winlog.scheduled_task.name", "winlog.scheduled_task":
 		return true
 	}
 	return strings.HasPrefix(to, "winlog.computerObject.")
@@ -273,7 +273,7 @@ func TestFields(t *testing.T) {
 	for _, e := range allEntries() {
 		for _, f := range e.Fields {
 			// winlog.computerObject (4741-4743), winlog.trustType... (4706,
-			// 4716) and winlog.scheduled_task.name (4698-4702) are Winlogbeat's
+			// 4716) and winlog.scheduled_task.name, .uri, .actions (4698-4702) are Winlogbeat's
 			// and Elastic's system integration's names
 			if f.From == "" || !path.MatchString(f.To) && !winlogbeatCamel(f.To) {
 				t.Errorf("%s %d: field %q -> %q", e.Channel, e.ID, f.From, f.To)

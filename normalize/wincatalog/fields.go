@@ -19,8 +19,9 @@ var fieldGroups = map[string]fieldGroup{
 	"target": {"the account acted on", []string{
 		"TargetSid>user.target.id:sid", "TargetUserSid>user.target.id:sid", "TargetUserName>user.target.name",
 		"TargetDomainName>user.target.domain"}},
-	"uac": {"account-control flags before and after (4720, 4738, 4741, 4742)", []string{
-		"NewUacValue>winlog.event_data.NewUACList:uac", "OldUacValue>winlog.event_data.OldUACList:uac"}},
+	"uac": {"account-control flags before and after (4720, 4738, 4741, 4742); the changed flags' message codes as Winlogbeat lists them", []string{
+		"NewUacValue>winlog.event_data.NewUACList:uac", "OldUacValue>winlog.event_data.OldUACList:uac",
+		"UserAccountControl>winlog.event_data.UserAccountControl:message-codes"}},
 	"applocker": {"the file AppLocker judged, its rule, and the process and user it ran for", []string{
 		"FullFilePath>file.path", "TargetUser>user.id:sid", "TargetProcessId>process.pid:int", "RuleName>rule.name",
 		"Fqbn>file:fqbn"}},

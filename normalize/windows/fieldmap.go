@@ -213,6 +213,14 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 			return false
 		}
 		e.Set(f.To, event.Strings(names...))
+	case wincatalog.DecodeTaskXML:
+		return w.setScheduledTask(e, f.To, w.val(f.From))
+	case wincatalog.DecodeMessageCodes:
+		codes := messageCodes(w.val(f.From))
+		if len(codes) == 0 {
+			return false
+		}
+		e.Set(f.To, event.Strings(codes...))
 	case wincatalog.DecodeTrustType, wincatalog.DecodeTrustDirection, wincatalog.DecodeTrustAttribute:
 		v := wincatalog.Trust(f.Decode, w.tok(f.From))
 		return v != "" && setValue(e, rel, f.To, v)
@@ -252,6 +260,22 @@ func logonFailure(code string) string {
 		return v
 	}
 	return ""
+}
+
+// messageCodes are the numbers of a list of "%%NNNN" parameter messages
+// (4720's UserAccountControl "%%2080\r\n\t\t%%2082"), nil when any
+// part is not such a code (a rendered "'Don't Expire Password' -
+// Enabled" stays as it came).
+func messageCodes(v string) []string {
+	var codes []string
+	for _, part := range strings.FieldsFunc(v, isListSeparator) {
+		code, ok := strings.CutPrefix(part, "%%")
+		if !ok || code == "" || strings.Trim(code, "0123456789") != "" {
+			return nil
+		}
+		codes = append(codes, code)
+	}
+	return codes
 }
 
 // isListSeparator: the codes of a list of messages are apart by white

@@ -57,8 +57,11 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}
 	cls.Set(e, ent.Action, w.outcome(ent, modern))
 	w.mapFields(e, ent)
-	if ent.Channel == wincatalog.ChannelPowerShell && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
-		e.SetStr("user.id", w.userSID) // PowerShell logs as the user who runs it (Winlogbeat's user.id too)
+	if (w.recordUserActs(ent) || w.recordUserIsUser(e, ent)) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
+		e.SetStr("user.id", w.userSID) // the record's account did it (Winlogbeat's user.id too)
+	}
+	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
+		e.SetStr("event.action", "malware-quarantined") // Elastic's windows integration's action for it
 	}
 	if modern == 4625 && ent.Channel == wincatalog.ChannelSecurity {
 		if v, ok := e.Field("event.reason"); ok {
@@ -70,6 +73,42 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 			e.SetStr("winlog.logon.failure.status", status)
 		}
 	}
+}
+
+// recordUserActs reports whether the record's own account (System's
+// Security UserID) is the one that acted: PowerShell logs as the user who
+// runs it; Sysmon 4 (its service's state) is written by the Sysmon
+// service, 16 (its configuration changed) by the account that ran
+// "sysmon -c", and neither has a User. Sysmon's other events are all
+// written by its service (SYSTEM) whoever acted, the actor in their User
+// (absent from older schemas): their record's account is no user.
+func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
+	switch ent.Channel {
+	case wincatalog.ChannelPowerShell:
+		return true
+	case wincatalog.ChannelSysmon:
+		return w.id == 4 || w.id == 16
+	}
+	return false
+}
+
+// recordUserIsUser reports whether a Sysmon event's User names the
+// record's own account (its name and domain as the record gives them,
+// NT AUTHORITY\SYSTEM for Sysmon's service): then the record's SID is
+// the user's.
+func (w *winEvent) recordUserIsUser(e *event.Event, ent *wincatalog.Entry) bool {
+	return ent.Channel == wincatalog.ChannelSysmon && w.userName != "" &&
+		strings.EqualFold(e.Str("user.name"), w.userName) && strings.EqualFold(e.Str("user.domain"), w.userDom)
+}
+
+// defenderAction is Defender's Action Name (Winlogbeat writes it
+// Action_Name): what it did about a detection (Quarantine, Remove, Clean,
+// Allow...).
+func (w *winEvent) defenderAction() string {
+	if v := w.val("Action Name"); v != "" {
+		return v
+	}
+	return w.val("Action_Name")
 }
 
 // module is event.module: the name of Winlogbeat's module for the log

@@ -109,6 +109,12 @@ func sampleValue(f wincatalog.Field) string {
 		return `C:\Program Files\Contoso\agent.exe`
 	case wincatalog.DecodeSIDNames:
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
+	case wincatalog.DecodeTaskXML:
+		return `<?xml version="1.0" encoding="UTF-16"?><Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">` +
+			`<RegistrationInfo><URI>\Contoso\Updater</URI></RegistrationInfo><Actions Context="Author"><Exec>` +
+			`<Command>C:\Program Files\Contoso\updater.exe</Command><Arguments>/check &amp; /quiet</Arguments></Exec></Actions></Task>`
+	case wincatalog.DecodeMessageCodes:
+		return "\r\n\t\t%%2080\r\n\t\t%%2084"
 	case wincatalog.DecodeMessages:
 		return "%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t"
 	case wincatalog.DecodeWords:
@@ -371,6 +377,8 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 		case f.Decode == wincatalog.DecodeFQBN:
 			keys = append(keys, f.To+".x509.subject.organization", f.To+".x509.subject.country", f.To+".pe.product",
 				f.To+".pe.original_file_name", f.To+".pe.file_version")
+		case f.Decode == wincatalog.DecodeTaskXML:
+			keys = append(keys, f.To+".uri", f.To+".actions")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:
@@ -542,4 +550,88 @@ func TestSIDOnlyAccounts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRecordUserByRoad: the record's own account (System's Security
+// UserID) is user.id by every road that carries it when that account
+// acted (Sysmon 16: the account that changed Sysmon's configuration),
+// and by none when Sysmon's service wrote the event for another actor
+// (13 of an older schema, without User).
+func TestRecordUserByRoad(t *testing.T) {
+	const sid = "S-1-5-21-1111111111-2222222222-3333333333-1107"
+	for _, c := range []struct {
+		id   int
+		want any
+	}{{16, sid}, {4, sid}, {13, nil}} {
+		ent, ok := wincatalog.Lookup(wincatalog.ChannelSysmon, c.id)
+		if !ok {
+			t.Fatalf("no Sysmon %d row", c.id)
+		}
+		s := makeSample(ent)
+		s.data = slicesWithout(s.data, "User")
+		roads := map[string]string{
+			"agent XML": strings.Replace(s.xml(false), "</Computer></System>",
+				`</Computer><Security UserID="`+sid+`"/></System>`, 1),
+			"Winlogbeat": strings.Replace(s.winlogbeat(), `"record_id":1042,`, `"record_id":1042,"user":{"identifier":"`+sid+`"},`, 1),
+			"evtx_dump": strings.Replace(s.evtx(), `"Computer":"WKS-7.corp.example.org"}`,
+				`"Computer":"WKS-7.corp.example.org","Security":{"#attributes":{"UserID":"`+sid+`"}}}`, 1),
+			"NXLog": strings.Replace(s.nxlog(nxlogNested), `"RecordNumber":1042`, `"RecordNumber":1042,"UserID":"`+sid+`"`, 1),
+		}
+		for road, line := range roads {
+			if !strings.Contains(line, sid) {
+				t.Fatalf("%s: the SID is not in the record: %s", road, line)
+			}
+			got := decodeRoad(t, line, road == "agent XML")
+			if u, has := got["user.id"]; c.want == nil && has || c.want != nil && u != c.want {
+				t.Errorf("Sysmon %d by %s: user.id = %v, want %v", c.id, road, u, c.want)
+			}
+		}
+	}
+}
+
+// TestRecordAccountIsUser: a Sysmon event whose User names the record's
+// own account (NT AUTHORITY\SYSTEM, Sysmon's service) has that account's
+// SID as user.id, by every road that names the record's account; a User
+// of another account has none.
+func TestRecordAccountIsUser(t *testing.T) {
+	ent, _ := wincatalog.Lookup(wincatalog.ChannelSysmon, 1)
+	for _, c := range []struct {
+		user string
+		want any
+	}{{`NT AUTHORITY\SYSTEM`, "S-1-5-18"}, {`CORP\alice`, nil}} {
+		s := makeSample(ent)
+		for i := range s.data {
+			if s.data[i][0] == "User" {
+				s.data[i][1] = c.user
+			}
+		}
+		roads := map[string]string{
+			"agent XML": strings.Replace(s.xml(false), "</Computer></System>",
+				`</Computer><Security UserID="S-1-5-18" AccountName="SYSTEM" AccountDomain="NT AUTHORITY" AccountType="Well Known Group"/></System>`, 1),
+			"Winlogbeat": strings.Replace(s.winlogbeat(), `"record_id":1042,`,
+				`"record_id":1042,"user":{"identifier":"S-1-5-18","name":"SYSTEM","domain":"NT AUTHORITY","type":"Well Known Group"},`, 1),
+			"NXLog": strings.Replace(s.nxlog(nxlogNested), `"RecordNumber":1042`,
+				`"RecordNumber":1042,"UserID":"S-1-5-18","AccountName":"SYSTEM","Domain":"NT AUTHORITY"`, 1),
+		}
+		for road, line := range roads {
+			got := decodeRoad(t, line, road == "agent XML")
+			if got["user.name"] == nil {
+				t.Fatalf("%s: no user.name from User %s", road, c.user)
+			}
+			if u, has := got["user.id"]; c.want == nil && has || c.want != nil && u != c.want {
+				t.Errorf("Sysmon 1 by %s, User %s: user.id = %v, want %v", road, c.user, u, c.want)
+			}
+		}
+	}
+}
+
+// slicesWithout is data without the EventData name.
+func slicesWithout(data [][2]string, name string) [][2]string {
+	var out [][2]string
+	for _, d := range data {
+		if d[0] != name {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -83,7 +83,55 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"NewUacValue":"0x210","UserAccountControl":"\r\n\t\t%%2089","SubjectUserSid":"S-1-5-21-1-2-3-500",`+
 			`"SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
 		map[string]any{"winlog.event_data.NewUACList": []any{"USER_NORMAL_ACCOUNT", "USER_DONT_EXPIRE_PASSWORD"},
-			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe"},
+			"winlog.event_data.OldUACList": []any{"USER_NORMAL_ACCOUNT"}, "user.target.name": "jdoe",
+			"winlog.event_data.UserAccountControl": []any{"2089"}},
+	}, {
+		"4741 the changed flags' message codes as a list, as Winlogbeat gives them",
+		secRecord("4741", `"TargetUserName":"WKS-12$","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1311","OldUacValue":"0x0",`+
+			`"NewUacValue":"0x80","UserAccountControl":"\r\n\t\t%%2080\r\n\t\t%%2082\r\n\t\t%%2087","SubjectUserSid":"S-1-5-21-1-2-3-500",`+
+			`"SubjectUserName":"admin","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7"`),
+		map[string]any{"winlog.event_data.UserAccountControl": []any{"2080", "2082", "2087"},
+			"winlog.event_data.NewUACList": []any{"USER_WORKSTATION_TRUST_ACCOUNT"}},
+	}, {
+		"4738 a UserAccountControl already in words stays as it came",
+		secRecord("4738", `"TargetUserName":"jdoe","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104","OldUacValue":"0x10",`+
+			`"NewUacValue":"0x210","UserAccountControl":"\n\t\t'Don't Expire Password' - Enabled"`),
+		map[string]any{"winlog.event_data.UserAccountControl": "\n\t\t'Don't Expire Password' - Enabled"},
+	}, {
+		"4702 the new definition's actions; no RegistrationInfo: the task's path is its TaskName",
+		secRecord("4702", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TaskName":"\\Contoso\\Nightly Backup","TaskContentNew":"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n`+
+			`<Task version=\"1.6\"><Actions Context=\"LocalSystem\"><Exec><Command>%ProgramFiles%\\Contoso\\backup.exe</Command>`+
+			`<Arguments>--full &amp; --verify</Arguments></Exec></Actions></Task>"`),
+		map[string]any{"winlog.scheduled_task.uri": `\Contoso\Nightly Backup`, "winlog.scheduled_task.name": `\Contoso\Nightly Backup`,
+			"winlog.scheduled_task.actions": []any{map[string]any{"type": "exec", "context": "LocalSystem",
+				"command": `%ProgramFiles%\Contoso\backup.exe`, "arguments": "--full & --verify"}}},
+	}, {
+		"4698 RegistrationInfo's URI; an Exec and a COM handler, each with the actions' context",
+		secRecord("4698", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
+			`"TaskName":"\\Updater","TaskContent":"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<Task version=\"1.2\" `+
+			`xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">\r\n  <RegistrationInfo>\r\n    <Author>CORP\\jdoe</Author>\r\n`+
+			`    <URI>\\Updater</URI>\r\n  </RegistrationInfo>\r\n  <Actions Context=\"Author\">\r\n    <ComHandler>\r\n`+
+			`      <ClassId>{0f87369f-a4e5-4cfc-bd3e-73e6154572dd}</ClassId>\r\n    </ComHandler>\r\n    <Exec>\r\n`+
+			`      <Command>C:\\Users\\jdoe\\AppData\\Local\\upd.exe</Command>\r\n      <WorkingDirectory>C:\\Users\\jdoe</WorkingDirectory>\r\n`+
+			`    </Exec>\r\n  </Actions>\r\n</Task>"`),
+		map[string]any{"winlog.scheduled_task.uri": `\Updater`, "winlog.scheduled_task.actions": []any{
+			map[string]any{"type": "exec", "context": "Author", "command": `C:\Users\jdoe\AppData\Local\upd.exe`,
+				"working_directory": `C:\Users\jdoe`},
+			map[string]any{"type": "com_handler", "context": "Author", "class_id": "{0f87369f-a4e5-4cfc-bd3e-73e6154572dd}"}}},
+	}, {
+		"4698 a definition cut short: no task fields, the XML kept as it came",
+		secRecord("4698", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TaskName":"\\Cut","TaskContent":"<Task><Actions><Exec><Command>a.exe</Command></Ex"`),
+		map[string]any{"winlog.scheduled_task.uri": nil, "winlog.scheduled_task.actions": nil,
+			"winlog.event_data.TaskContent": "<Task><Actions><Exec><Command>a.exe</Command></Ex", "winlog.scheduled_task.name": `\Cut`},
+	}, {
+		"4695 DataDescription (the protected data's description) as it came",
+		secRecord("4695", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"MasterKeyId":"6c1f0e2a-0000-4000-8000-00000000002b","DataDescription":"Private Key","ProtectedDataFlags":"0x0",`+
+			`"CryptoAlgorithms":"AES-256, SHA512","FailureReason":"0x0"`),
+		map[string]any{"winlog.event_data.DataDescription": "Private Key", "user.id": "S-1-5-18",
+			"event.action": "auditable-data-unprotection-attempted"},
 	}, {
 		"4706 trust by Winlogbeat's names; several attribute flags name none",
 		secRecord("4706", `"DomainName":"partner.example.net","DomainSid":"S-1-5-21-9-8-7","TdoType":"2","TdoDirection":"1",`+
@@ -192,6 +240,25 @@ func TestWinlogbeatFields(t *testing.T) {
 				`"Scan_Parameters":"Full Scan","Domain":"CORP","User":"jdoe","SID":"S-1-5-21-1-2-3-1104"`),
 		map[string]any{"event.category": []any{"process"}, "event.type": []any{"info"}, "event.action": "started-malware-scan",
 			"user.name": "jdoe", "user.domain": "CORP", "user.id": "S-1-5-21-1-2-3-1104"},
+	}, {
+		"Defender 1117 quarantined: Elastic's malware-quarantined",
+		wlbRecord("1117", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Trojan:Win32/Contoso.A","Path":"file:_C:\\Users\\jdoe\\Downloads\\setup.exe",`+
+				`"Action_ID":"2","Action_Name":"Quarantine","Detection_User":"CORP\\jdoe"`),
+		map[string]any{"event.action": "malware-quarantined", "event.category": []any{"malware"}, "threat.software.name": "Trojan:Win32/Contoso.A"},
+	}, {
+		"Defender 1117 removed: malware-detected, as Elastic names every other action",
+		wlbRecord("1117", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",
+			`"Threat_Name":"Trojan:Win32/Contoso.A","Path":"file:_C:\\Users\\jdoe\\Downloads\\setup.exe",`+
+				`"Action_ID":"3","Action_Name":"Remove","Detection_User":"CORP\\jdoe"`),
+		map[string]any{"event.action": "malware-detected"},
+	}, {
+		"Defender 1117 by its own name (Action Name, as the event's XML has it)",
+		`<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-Windows Defender"/>` +
+			`<EventID>1117</EventID><TimeCreated SystemTime="2026-06-30T08:00:00.000Z"/><Channel>Microsoft-Windows-Windows Defender/Operational</Channel>` +
+			`<Computer>WKS-7.corp.example.org</Computer></System><EventData><Data Name="Threat Name">Trojan:Win32/Contoso.A</Data>` +
+			`<Data Name="Action Name">Quarantine</Data></EventData></Event>`,
+		map[string]any{"event.action": "malware-quarantined"},
 	}, {
 		"Defender 1116 with no process: Unknown is no executable",
 		wlbRecord("1116", "Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender",

@@ -68,9 +68,9 @@ type Rule struct {
 // in the allow-list.
 type MatchRule struct {
 	Rule
-	Where    map[string]any `toml:"where"`
-	WhereNot map[string]any `toml:"where_not"`
-	NotIn    *NotIn         `toml:"not_in"`
+	Where    filter.Terms `toml:"where"`
+	WhereNot filter.Terms `toml:"where_not"`
+	NotIn    *NotIn       `toml:"not_in"`
 }
 
 // NotIn is an allow-list: the rule fires only when Field's value matches
@@ -89,8 +89,8 @@ type NotIn struct {
 // Suppress (default: Window).
 type ThresholdRule struct {
 	Rule
-	Where    map[string]any   `toml:"where"`
-	WhereNot map[string]any   `toml:"where_not"`
+	Where    filter.Terms     `toml:"where"`
+	WhereNot filter.Terms     `toml:"where_not"`
 	GroupBy  []string         `toml:"group_by"`
 	Count    int              `toml:"count"`
 	Window   config.Duration  `toml:"window"`
@@ -103,8 +103,8 @@ type ThresholdRule struct {
 // without it.
 type PairRule struct {
 	Rule
-	First   map[string]any  `toml:"first"`
-	Second  map[string]any  `toml:"second"`
+	First   filter.Terms    `toml:"first"`
+	Second  filter.Terms    `toml:"second"`
 	GroupBy []string        `toml:"group_by"`
 	Window  config.Duration `toml:"window"`
 	On      string          `toml:"on"`
@@ -114,8 +114,8 @@ type PairRule struct {
 // seen before (or not within Expire, if set).
 type FirstSeenRule struct {
 	Rule
-	Where    map[string]any  `toml:"where"`
-	WhereNot map[string]any  `toml:"where_not"`
+	Where    filter.Terms    `toml:"where"`
+	WhereNot filter.Terms    `toml:"where_not"`
 	Fields   []string        `toml:"fields"`
 	Expire   config.Duration `toml:"expire"`
 }

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -53,6 +54,15 @@ func (j *Journal) noteWrite(err error) chan struct{} {
 		// Throttled: a disk that stays nearly full flips between the states.
 		j.throttled.Error("journal: the disk refuses writes; appends wait (TCP senders feel back-pressure, datagram listeners drop) until there is room",
 			"dir", j.cfg.Dir, "err", err)
+	}
+	if err == nil && j.writeFailure != nil {
+		// Said as the failure was (throttled the same): an operator who
+		// saw appends wait learns when they went on.
+		j.throttled.Log(slog.LevelInfo, "journal: writes work again", "journal: the disk takes writes again; appends go on",
+			"dir", j.cfg.Dir, "after", time.Since(j.writeFailedAt).Round(time.Millisecond))
+	}
+	if err != nil && j.writeFailure == nil {
+		j.writeFailedAt = time.Now()
 	}
 	j.writeFailure = err
 	j.updateBlockedLocked()

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nomenhq/nomen/internal/syncbuf"
 )
 
 // waitBlocked waits until the journal reports it is blocked.
@@ -52,7 +56,8 @@ func TestDiskFullBlocks(t *testing.T) {
 	dir := smallFS(t, 1<<20)
 	cfg := Config{Dir: filepath.Join(dir, "journal")}.WithDefaults("") // 64 MiB segments, 1 GiB budget
 	ctx := guard(t)
-	j := openJournal(t, cfg)
+	var logged syncbuf.Buffer
+	j := openJournalWith(t, cfg, Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	r := mustReader(t, j, "out", StartOldest)
 	const total, per = 20000, 100 // about three times the filesystem
 	done := appendInBackground(j, ctx, 0, total, per)
@@ -62,6 +67,9 @@ func TestDiskFullBlocks(t *testing.T) {
 		t.Fatalf("blocked (%s) but the gauge is %v", why, metricValue(j.m.Blocked))
 	}
 	t.Logf("blocked: %s", why)
+	if !strings.HasPrefix(why, "journal: appends wait: ") || strings.Count(why, "journal:") != 1 {
+		t.Errorf("blocked says %q, want one \"journal: appends wait: \" and the cause", why)
+	}
 	var got []int
 	for len(got) < total {
 		evs, err := r.Next(ctx, 500)
@@ -84,6 +92,11 @@ func TestDiskFullBlocks(t *testing.T) {
 	}
 	if blocked, why := j.Blocked(); blocked || metricValue(j.m.Blocked) != 0 {
 		t.Fatalf("still blocked after the disk has room again: %s", why)
+	}
+	for _, want := range []string{"the disk refuses writes", "the disk takes writes again"} {
+		if !strings.Contains(logged.String(), want) {
+			t.Errorf("the log does not say %q:\n%s", want, logged.String())
+		}
 	}
 
 	// A restart on the same small filesystem works, and so does filling it

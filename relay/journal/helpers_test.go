@@ -101,7 +101,9 @@ func openJournal(t testing.TB, cfg Config) *testJournal {
 func openJournalWith(t testing.TB, cfg Config, opts Options) *testJournal {
 	t.Helper()
 	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "nomen_dropped_events_total"}, []string{"stage", "reason"})
-	opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
 	opts.Metrics = NewMetrics(prometheus.NewRegistry(), dropped)
 	j, err := Open(cfg, opts)
 	if err != nil {

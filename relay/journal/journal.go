@@ -154,10 +154,16 @@ type Journal struct {
 	hw         *highWater
 
 	// mu guards what readers look at; it is held briefly.
-	mu        sync.Mutex
-	closed    bool
-	next      uint64     // ID of the next event appended
-	segs      []*segment // disk mode, oldest first; the last one is being written
+	mu     sync.Mutex
+	closed bool
+	next   uint64     // ID of the next event appended
+	segs   []*segment // disk mode, oldest first; the last one is being written
+	// noEvents are IDs below next that hold no event: the rest of the
+	// reservation a crash left unused, or events lost to damage at the
+	// tail (lostAtTail; kept in the no-events file). Lag leaves them
+	// out: counted, they made an output's lag jump by up to a million
+	// after every kill -9, and stay there until it delivered a new event.
+	noEvents  []idRange
 	diskBytes int64
 	tail      tail
 	cursors   map[string]*cursor
@@ -172,9 +178,10 @@ type Journal struct {
 	synced   uint64    // every ID up to this one went through an fsync (see unsynced)
 	unsynced []idRange // events whose fsync failed: never acknowledged
 	// The latest failures, nil once the next attempt worked (Blocked).
-	syncFailure  error
-	writeFailure error
-	syncedCh     chan struct{} // closed and replaced by every fsync
+	syncFailure   error
+	writeFailure  error
+	writeFailedAt time.Time     // when writeFailure began, for the line saying writes work again
+	syncedCh      chan struct{} // closed and replaced by every fsync
 
 	lock   *statelock.Lock      // disk mode: held on Dir until Close
 	syncMu sync.Mutex           // serializes syncNow

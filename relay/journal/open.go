@@ -49,6 +49,7 @@ func (j *Journal) openDisk() error {
 	} else if err := j.recoverLast(segs[len(segs)-1]); err != nil {
 		return err
 	}
+	j.noEvents = loadNoEvents(dir, segs[0].first)
 	if last := segs[len(segs)-1]; hwOK && hwNext > last.end {
 		j.lostAtTail(last, hwNext, exact)
 		// A new segment at hwNext: IDs inside a segment only grow by
@@ -86,6 +87,11 @@ func (j *Journal) openDisk() error {
 // was a reservation: some of them were written and lost with the torn
 // tail (not fsynced before a power loss), the others never used.
 func (j *Journal) lostAtTail(last *segment, next uint64, exact bool) {
+	j.noEvents = append(j.noEvents, idRange{first: last.end, last: next - 1})
+	if err := saveNoEvents(j.cfg.Dir, j.noEvents); err != nil {
+		j.log.Warn("journal: cannot record the IDs that hold no event; outputs' lag counts them until they deliver past them",
+			"file", filepath.Join(j.cfg.Dir, noEventsName), "err", err)
+	}
 	if exact {
 		j.dropCorrupt.Add(float64(next - last.end))
 		j.log.Error("journal: events at the end of the journal are lost to damage; their IDs are not reused",

@@ -350,15 +350,23 @@ func (r *Reader) Committed() uint64 {
 	return r.c.committed
 }
 
-// Lag returns how many appended events are not committed yet.
+// Lag returns how many appended events are not committed yet: the IDs
+// after the committed one, less those that hold no event (noEvents).
 func (r *Reader) Lag() uint64 {
 	j := r.j
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if c := r.c.committed; c < j.next-1 {
-		return j.next - 1 - c
+	c := r.c.committed
+	if c >= j.next-1 {
+		return 0
 	}
-	return 0
+	lag := j.next - 1 - c
+	for _, g := range j.noEvents {
+		if from := max(g.first, c+1); from <= g.last {
+			lag -= g.last - from + 1
+		}
+	}
+	return lag
 }
 
 // Close releases the reader; its cursor stays (and keeps holding the

@@ -366,3 +366,52 @@ func TestKill9(t *testing.T) {
 		})
 	}
 }
+
+// TestLagAfterCrash: after a crash an output's lag counts the events it
+// has not delivered, not the IDs the journal skipped past its reservation
+// (it showed about a million after every kill -9); also after a second
+// crash, for an output that delivered nothing meanwhile (the no-events
+// file); a damaged no-events file counts the IDs again, nothing worse.
+func TestLagAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	j := openJournal(t, diskConfig(dir))
+	r := mustReader(t, j, "out", StartOldest)
+	for i := 0; i < 10; i++ {
+		mustAppend(t, j, testEvents(i*100, 100))
+	}
+	if err := r.Commit(400); err != nil {
+		t.Fatal(err)
+	}
+	crashed := copyJournal(t, dir) // no clean close
+
+	j2 := openJournal(t, diskConfig(crashed))
+	r2 := mustReader(t, j2, "out", StartOldest)
+	if lag := r2.Lag(); lag != 600 {
+		t.Fatalf("lag after the crash = %d, want the 600 events after the committed 400", lag)
+	}
+	mustAppend(t, j2, testEvents(2000, 5))
+	if lag := r2.Lag(); lag != 605 {
+		t.Fatalf("lag after 5 more events = %d, want 605", lag)
+	}
+	crashedAgain := copyJournal(t, crashed)
+
+	j3 := openJournal(t, diskConfig(crashedAgain))
+	r3 := mustReader(t, j3, "out", StartOldest)
+	mustAppend(t, j3, testEvents(3000, 2))
+	if lag := r3.Lag(); lag != 607 {
+		t.Fatalf("lag after a second crash = %d, want 607", lag)
+	}
+	if got := readAll(t, r2, 64); len(got) != 605 {
+		t.Fatalf("read %d events, want the 605 the lag said", len(got))
+	}
+	if got := readAll(t, r3, 64); len(got) != 607 {
+		t.Fatalf("read %d events after the second crash, want the 607 the lag said", len(got))
+	}
+
+	if err := os.WriteFile(filepath.Join(crashedAgain, noEventsName), []byte("7 x\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if rs := loadNoEvents(crashedAgain, 1); rs != nil {
+		t.Errorf("a damaged no-events file gave %v, want none", rs)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/panics"
@@ -212,9 +213,11 @@ func (j *Journal) Blocked() (bool, string) {
 	defer j.mu.Unlock()
 	switch {
 	case j.writeFailure != nil:
-		return true, "journal: appends wait: " + j.writeFailure.Error()
+		// The failures' own "journal: " is said once (/readyz read
+		// "journal: journal: appends wait: journal: write segment ...").
+		return true, "journal: appends wait: " + strings.TrimPrefix(j.writeFailure.Error(), "journal: ")
 	case j.syncFailure != nil:
-		return true, "journal: fsync failing: " + j.syncFailure.Error()
+		return true, "journal: fsync failing: " + strings.TrimPrefix(j.syncFailure.Error(), "journal: ")
 	}
 	return false, ""
 }

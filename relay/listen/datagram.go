@@ -38,7 +38,8 @@ import (
 type datagramListener struct {
 	pcs       []net.PacketConn // for Addr; the readers own the sockets
 	readers   []*datagramReader
-	path      string // unix socket path to remove on close
+	path      string      // unix socket path to remove on close
+	pathFile  os.FileInfo // the socket file bound there: Close removes only that one
 	wg        sync.WaitGroup
 	stopping  atomic.Bool
 	closeOnce sync.Once
@@ -62,7 +63,11 @@ func (l *datagramListener) Close() error {
 	l.closeOnce.Do(func() {
 		l.stopping.Store(true)
 		if l.path != "" {
-			os.Remove(l.path)
+			// Only the socket this listener bound: after a reload the
+			// path may be the replacing listener's.
+			if fi, err := os.Lstat(l.path); err == nil && os.SameFile(fi, l.pathFile) {
+				os.Remove(l.path)
+			}
 		}
 		for _, r := range l.readers {
 			r.wake() // a reader waiting for data returns
@@ -105,7 +110,9 @@ func startUDP(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	return l, nil
 }
 
-func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
+// startUnixgram binds a unix datagram socket at the listener's path;
+// retiring: one of this relay's replaced listeners holds the path.
+func startUnixgram(ctx context.Context, rt *listenerRuntime, retiring bool) (Listener, error) {
 	path := rt.cfg.Address
 	mode, err := strconv.ParseUint(rt.cfg.SocketMode, 8, 32)
 	if err != nil {
@@ -114,8 +121,8 @@ func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
-		os.Remove(path) // stale socket from a previous run
+	if err := claimSocketPath(rt, path, retiring); err != nil {
+		return nil, err
 	}
 	var lc net.ListenConfig
 	pc, err := lc.ListenPacket(ctx, "unixgram", path)
@@ -128,6 +135,12 @@ func startUnixgram(ctx context.Context, rt *listenerRuntime) (Listener, error) {
 		return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
 	}
 	l := &datagramListener{pcs: []net.PacketConn{pc}, path: path}
+	if path != "" && path[0] != '@' {
+		if l.pathFile, err = os.Lstat(path); err != nil {
+			pc.Close()
+			return nil, fmt.Errorf("listener %q: %w", rt.cfg.Name, err)
+		}
+	}
 	if err := l.start(rt, pc.(*net.UnixConn)); err != nil { // one reader: a local socket needs no more
 		l.closeUnstarted()
 		os.Remove(path)

@@ -89,6 +89,17 @@ func startTest(t testing.TB, cfg Config, s *sink) *testListener {
 // startTestWith is startTest for any Submitter.
 func startTestWith(t testing.TB, cfg Config, sub Submitter, mods ...func(*Options)) *testListener {
 	t.Helper()
+	tl, err := tryStartTest(t, cfg, sub, mods...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tl
+}
+
+// tryStartTest is startTestWith for a start that may fail: its error,
+// and the listener's log either way.
+func tryStartTest(t testing.TB, cfg Config, sub Submitter, mods ...func(*Options)) (*testListener, error) {
+	t.Helper()
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -114,14 +125,14 @@ func startTestWith(t testing.TB, cfg Config, sub Submitter, mods ...func(*Option
 	}
 	l, err := Start(context.Background(), o)
 	if err != nil {
-		t.Fatal(err)
+		return tl, err
 	}
 	tl.Listener = l
 	t.Cleanup(func() {
 		l.Close()
 		l.Wait()
 	})
-	return tl
+	return tl, nil
 }
 
 func (tl *testListener) rejected(reason string) float64 {

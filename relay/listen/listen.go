@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/nomenhq/nomen/internal/logthrottle"
@@ -37,6 +38,11 @@ type Options struct {
 	Metrics  *Metrics
 	Decode   *decode.Metrics
 	Log      *slog.Logger
+	// RetiringSockets are the unix socket paths this relay's listeners
+	// that a reload replaced still hold: a unix listener takes such a
+	// path over, where a socket another process answers on stops it
+	// (claimSocketPath).
+	RetiringSockets []string
 
 	// onFrame, if set, sees each frame or datagram a reader takes; tests
 	// make it panic.
@@ -114,7 +120,7 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 	case "udp":
 		return startUDP(ctx, rt)
 	case "unix":
-		return startUnixgram(ctx, rt)
+		return startUnixgram(ctx, rt, slices.Contains(o.RetiringSockets, rt.cfg.Address))
 	case "tcp", "tls":
 		return startStream(ctx, rt)
 	}

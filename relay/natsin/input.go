@@ -430,13 +430,12 @@ func (in *Input) handle(ctx context.Context, msgs []jetstream.Msg) {
 		return
 	}
 	in.inflight.Add(1)
-	b := &pipeline.Batch{Events: evs, Durable: true, Done: func(err error) {
-		defer in.inflight.Done()
-		in.settle(held, ids, err)
-	}}
-	// A Submit that panics has not queued the batch (the pipeline queues
-	// it last): its messages are given back, as when Submit fails, so
-	// that none stays claimed and never journaled.
+	b := &pipeline.Batch{Events: evs, Durable: true, Done: in.settleOnce(held, ids)}
+	// A Submit that panics has, most likely, not queued the batch (the
+	// pipeline queues it last): its messages are given back, as when
+	// Submit fails, so that none stays claimed and never journaled. Had
+	// it queued the batch after all, the batch's own Done later finds it
+	// settled (settleOnce).
 	var err error
 	if p := in.guard("nats listener: handing a batch to the pipeline panicked (a bug in nomen: please report it); its messages are given back", func() {
 		err = in.opts.Pipeline.Submit(ctx, b)
@@ -444,7 +443,29 @@ func (in *Input) handle(ctx context.Context, msgs []jetstream.Msg) {
 		err = fmt.Errorf("submitting it panicked (a bug in nomen): %w", p)
 	}
 	if err != nil {
-		in.inflight.Done()
+		b.Done(err)
+	}
+}
+
+// settleOnce returns a batch's Done: the first call settles its messages
+// (settle) and ends its in-flight count; a later one (a Submit that
+// panicked after queuing the batch, whose messages were given back, then
+// journaled after all) settles nothing again, which would acknowledge
+// messages already given back, free their max_ack_pending slots twice
+// and end the in-flight count twice. Its success still marks the ids
+// durable: the redelivery of the messages given back is then
+// acknowledged as a duplicate rather than journaled twice (unless it
+// came first).
+func (in *Input) settleOnce(held []jetstream.Msg, ids []string) func(error) {
+	var settled atomic.Bool
+	return func(err error) {
+		if !settled.CompareAndSwap(false, true) {
+			if err == nil {
+				in.seen.settle(ids, true)
+			}
+			return
+		}
+		defer in.inflight.Done()
 		in.settle(held, ids, err)
 	}
 }

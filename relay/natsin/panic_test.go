@@ -13,6 +13,7 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // panicOptions logs into logged and counts panics in the returned vector.
@@ -131,4 +132,61 @@ func TestRoundPanicIsSurvived(t *testing.T) {
 		t.Errorf("nomen_listener_panics_total{listener=bus} = %v, want 1", v)
 	}
 	wantLogged(t, &logged, "consuming panicked")
+}
+
+// queueThenPanic takes its first batch (as if the pipeline had queued it)
+// and then panics, as a Submit with a bug after its queuing step would;
+// queued receives that batch. Later batches it journals.
+type queueThenPanic struct {
+	fakePipeline
+	calls  atomic.Int32
+	queued chan *pipeline.Batch
+}
+
+func (p *queueThenPanic) Submit(ctx context.Context, b *pipeline.Batch) error {
+	if p.calls.Add(1) == 1 {
+		p.queued <- b
+		panic("pipeline: queued, then index out of range")
+	}
+	return p.fakePipeline.Submit(ctx, b)
+}
+
+// TestSubmitPanicAfterQueuingSettlesOnce: a Submit that panics after it
+// queued the batch gives the messages back (nak); when the queued batch
+// is journaled after all, its completion settles nothing again (no
+// acknowledgement of a message given back, no max_ack_pending slot freed
+// twice, no in-flight count ended twice: that panicked the listener's
+// Wait), and the redelivered message is acknowledged as a duplicate, not
+// journaled twice.
+func TestSubmitPanicAfterQueuingSettlesOnce(t *testing.T) {
+	url, prefix, stream, js := testNATS(t)
+	publish(t, js, prefix+".a", []byte("<13>Nov 22 10:15:03 web2 app: one"), "")
+	p := &queueThenPanic{queued: make(chan *pipeline.Batch, 1)}
+	var logged syncbuf.Buffer
+	pc := newPanics()
+	in, m := startInputWith(t, Config{Name: "bus", URL: url, Stream: stream, Format: FormatSyslog}, p, panicOptions(&logged, pc, func(*Options) {}))
+	b := <-p.queued
+	waitFor(t, "the messages given back", func() bool {
+		return strings.Contains(logged.String(), "the messages will be delivered again")
+	})
+	p.fakePipeline.Submit(context.Background(), b) // journaled after all: its Done(nil) comes
+	waitFor(t, "the redelivery acknowledged as a duplicate", func() bool {
+		ap, np := consumerState(t, js, stream, "nomen-bus")
+		return ap == 0 && np == 0 && counter(m.Messages.WithLabelValues("bus", "duplicate")) == 1
+	})
+	if n := len(p.got()); n != 1 {
+		t.Errorf("%d events journaled, want the one message once", n)
+	}
+	if v := counter(m.Messages.WithLabelValues("bus", "journaled")); v != 0 {
+		t.Errorf("nomen_nats_input_messages_total{result=journaled} = %v, want 0 (the message was given back, then acknowledged as a duplicate)", v)
+	}
+	if v := counter(pc.WithLabelValues("bus")); v != 1 {
+		t.Errorf("nomen_listener_panics_total{listener=bus} = %v, want 1", v)
+	}
+	in.Close()
+	in.Wait() // a second end of the in-flight count panics here
+	var g dto.Metric
+	if err := m.Pending.WithLabelValues("bus").Write(&g); err != nil || g.GetGauge().GetValue() != 0 {
+		t.Errorf("nomen_nats_input_pending_messages = %v (%v) once stopped, want 0 (each slot freed once)", g.GetGauge().GetValue(), err)
+	}
 }

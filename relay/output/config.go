@@ -22,8 +22,8 @@ type Common struct {
 	Name string `toml:"name"`
 	Type string `toml:"type"`
 	// Where and WhereNot filter what the output receives (relay/filter).
-	Where    map[string]any `toml:"where"`
-	WhereNot map[string]any `toml:"where_not"`
+	Where    filter.Terms `toml:"where"`
+	WhereNot filter.Terms `toml:"where_not"`
 	// BatchSize is the most events handed to one Write (default 500).
 	BatchSize int `toml:"batch_size"`
 	// FlushInterval is how long a partial batch may wait for more events

@@ -1,0 +1,136 @@
+package windows
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/event"
+	"github.com/nomenhq/nomen/relay/wire"
+)
+
+// maxTaskXML bounds the task definition read: Task Scheduler's own limit
+// on a task's XML is far above any real task, and a longer value is kept
+// only as it came.
+const maxTaskXML = 64 << 10
+
+// taskActionTypes are the action elements of a task definition with the
+// type Elastic's system integration names them by (exec first, then COM
+// handlers, as it lists them); SendEmail and ShowMessage are deprecated.
+var taskActionTypes = [...][2]string{{"Exec", "exec"}, {"ComHandler", "com_handler"}}
+
+// setScheduledTask reads a scheduled task's definition (4698-4701's
+// TaskContent, 4702's TaskContentNew: Task Scheduler's task XML) into
+// <prefix>.uri (RegistrationInfo's URI, else the event's TaskName: both
+// are the task's path) and <prefix>.actions, one {type, context, command,
+// arguments, working_directory} per Exec and {type, context, class_id}
+// per ComHandler, as Elastic's system integration gives them. A byte
+// scan of the few elements it needs, no XML decoder: a definition too
+// long or not read (no Task, no Actions, an element not closed) sets
+// nothing and stays in winlog.event_data as it came.
+func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
+	if len(v) > maxTaskXML {
+		return false
+	}
+	_, task, _, ok := xmlElement(v, "Task")
+	if !ok {
+		return false
+	}
+	actAttrs, acts, _, ok := xmlElement(task, "Actions")
+	if !ok {
+		return false
+	}
+	context := xmlAttr(actAttrs, "Context")
+	var list []byte
+	for _, t := range taskActionTypes {
+		for rest := acts; ; {
+			_, inner, after, ok := xmlElement(rest, t[0])
+			if !ok {
+				break
+			}
+			rest = after
+			if len(list) == 0 {
+				list = append(list, '[')
+			} else {
+				list = append(list, ',')
+			}
+			list = appendJSONMember(append(list, '{'), "type", t[1], false)
+			if context != "" {
+				list = appendJSONMember(list, "context", context, true)
+			}
+			if t[0] == "Exec" {
+				list = appendTaskText(list, inner, "Command", "command")
+				list = appendTaskText(list, inner, "Arguments", "arguments")
+				list = appendTaskText(list, inner, "WorkingDirectory", "working_directory")
+			} else {
+				list = appendTaskText(list, inner, "ClassId", "class_id")
+			}
+			list = append(list, '}')
+		}
+	}
+	if len(list) == 0 {
+		return false
+	}
+	e.Set(prefix+".actions", event.RawJSON(string(append(list, ']'))))
+	uri := ""
+	if _, reg, _, ok := xmlElement(task, "RegistrationInfo"); ok {
+		uri = xmlElementText(reg, "URI")
+	}
+	if uri == "" {
+		uri = w.val("TaskName")
+	}
+	if uri != "" {
+		e.SetStr(prefix+".uri", uri)
+	}
+	return true
+}
+
+// appendTaskText appends "key":"text" of the child element name of s to
+// a JSON object being built, nothing when it has none.
+func appendTaskText(dst []byte, s, name, key string) []byte {
+	if text := xmlElementText(s, name); text != "" {
+		dst = appendJSONMember(dst, key, text, true)
+	}
+	return dst
+}
+
+// xmlElementText is the (unescaped, trimmed) text of the first element
+// name in s, "" if none.
+func xmlElementText(s, name string) string {
+	_, inner, _, ok := xmlElement(s, name)
+	if !ok {
+		return ""
+	}
+	return wire.UnescapeXML(strings.TrimSpace(inner))
+}
+
+// xmlElement finds the first element name (no namespace prefix, not
+// nested in itself) in s: its attributes, its content and what follows
+// it; an empty element (<Name/>) has no content.
+func xmlElement(s, name string) (attrs, inner, rest string, ok bool) {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "<"+name)
+		if j < 0 {
+			return "", "", "", false
+		}
+		k := i + j + 1 + len(name)
+		if k >= len(s) {
+			return "", "", "", false
+		}
+		if !xmlNameEnd[s[k]] {
+			i = k // a longer name: <ExecAction>
+			continue
+		}
+		end := strings.IndexByte(s[k:], '>')
+		if end < 0 {
+			return "", "", "", false
+		}
+		attrs, s = s[k:k+end], s[k+end+1:]
+		if a, empty := strings.CutSuffix(attrs, "/"); empty {
+			return a, "", s, true
+		}
+		close := strings.Index(s, "</"+name+">")
+		if close < 0 {
+			return "", "", "", false
+		}
+		return attrs, s[:close], s[close+len(name)+3:], true
+	}
+}
