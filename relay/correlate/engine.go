@@ -263,6 +263,7 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	for i := 0; i < len(batch); {
 		i = en.process(batch, i, base, ticked)
 	}
+	en.memo.release()
 	if len(en.out) > 0 {
 		batch = append(batch, en.out...)
 		clear(en.out)
@@ -333,6 +334,7 @@ func (en *Engine) Recover(evs []*event.Event) {
 		en.Recovered(evs[i].ID)
 		return en.failed(evs[i])
 	})
+	en.memo.release()
 	en.recovering = false
 	clear(en.out)
 	en.out = en.out[:0]
@@ -492,10 +494,11 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 			en.rules[ent.rule].apply(en, e, id, ent.role)
 		}
 	}
-	en.cands = c
-	// Not deferred (a defer costs more than the rest of a plain event's
-	// bookkeeping): after a panic the memo keeps the event until the next.
-	m.release()
+	if cap(c) != cap(en.cands) {
+		en.cands = c // grown (written only then: a pointer write per event costs a write barrier call while the collector marks)
+	}
+	// The memo keeps the event until the next one, or the end of the
+	// batch (release): dropping it here would cost two more such writes.
 }
 
 // failed is what the log of a panic while evaluating e says of it: the
