@@ -128,7 +128,11 @@ func buildIndex(rules []rule) (index, error) {
 			idx.by = append(idx.by, dispatch{key: idx.conds.keyIx[best], table: map[string][]int{}})
 		}
 		for _, v := range p.exact[best] {
-			idx.by[ti].table[v] = append(idx.by[ti].table[v], p.entry)
+			// Each value's entries ascending, once each (a value listed
+			// twice): eval merges lists only from different lookups.
+			if es := idx.by[ti].table[v]; len(es) == 0 || es[len(es)-1] != p.entry {
+				idx.by[ti].table[v] = append(es, p.entry)
+			}
 		}
 	}
 	for _, r := range rules {

@@ -461,6 +461,13 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	m := en.memo
 	m.reset(e)
 	c := en.cands[:0]
+	lists := 0 // lookups that found entries: each one's are ascending, once each (buildIndex)
+	add := func(es []int) {
+		if len(es) > 0 {
+			c = append(c, es...)
+			lists++
+		}
+	}
 	for i := range en.idx.by {
 		d := &en.idx.by[i]
 		v := m.get(d.key)
@@ -469,20 +476,20 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 		}
 		switch v.Type {
 		case event.TypeString:
-			c = append(c, d.lookup(v.Str)...)
+			add(d.lookup(v.Str))
 		case event.TypeStrings:
 			for _, s := range v.List {
-				c = append(c, d.lookup(s)...)
+				add(d.lookup(s))
 			}
 		case event.TypeInt:
 			en.num = strconv.AppendInt(en.num[:0], v.Num, 10)
-			c = append(c, d.lookup(string(en.num))...)
+			add(d.lookup(string(en.num)))
 		default:
-			c = append(c, d.lookup(v.String())...)
+			add(d.lookup(v.String()))
 		}
 	}
-	c = append(c, en.idx.always...)
-	if len(c) > 1 {
+	add(en.idx.always)
+	if lists > 1 { // in rule order, each entry once
 		slices.Sort(c)
 		c = slices.Compact(c)
 	}
