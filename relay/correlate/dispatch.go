@@ -121,6 +121,11 @@ func buildIndex(rules []rule) (index, error) {
 			idx.always = append(idx.always, p.entry)
 			continue
 		}
+		// The entry is a candidate only when the event's value for best
+		// is one of these values: its condition on best holds, and is not
+		// evaluated again.
+		ent := &idx.entries[p.entry]
+		ent.where = slices.DeleteFunc(ent.where, func(c int) bool { return idx.conds.conds[c].key == idx.conds.keyIx[best] })
 		ti, ok := tables[best]
 		if !ok {
 			ti = len(idx.by)
