@@ -191,9 +191,11 @@ func (m *memo) reset(e *event.Event) {
 	clear(m.cond)
 }
 
-// release drops the reference to the event. (val keeps pointers into its
+// release drops the reference to the last event, at the end of a batch
+// (not after each event: the two pointer writes would each cost a write
+// barrier call while the collector marks). val keeps pointers into its
 // fields until overwritten: clearing them per event would cost more than
-// the one event's fields they keep alive.)
+// the one event's fields they keep alive.
 func (m *memo) release() { m.e, m.fields = nil, nil }
 
 // get returns the value of key k (as Event.Get: the last one set, else

@@ -3,10 +3,12 @@ package correlate
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestCondTableMatchesFilter checks the shared condition table against
@@ -160,4 +162,85 @@ func TestKeysBeyondIndex(t *testing.T) {
 		t.Error("an event without the last key matches")
 	}
 	m.release()
+}
+
+// TestIndexAgreesWithConditions: the rules an event reaches through the
+// dispatch index (which skips the condition it dispatched on and merges
+// candidate lists) are exactly those whose where holds and whose
+// where_not does not, evaluated one by one without the index; for random
+// rules and events, int and list values and repeated values included.
+func TestIndexAgreesWithConditions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	keys := []string{"event.code", "event.action", "event.category", "event.outcome", "user.name"}
+	vals := []string{"4688", "592", "logon", "authentication", "failure", "success", "root", "svc_x"}
+	pick := func() any {
+		switch rng.IntN(4) {
+		case 0: // a list, maybe repeating a value
+			return []any{vals[rng.IntN(len(vals))], vals[rng.IntN(len(vals))]}
+		case 1:
+			return []any{"svc_*", "ro*"}[rng.IntN(2)]
+		}
+		return vals[rng.IntN(len(vals))]
+	}
+	table := func() map[string]any {
+		w := map[string]any{}
+		for range 1 + rng.IntN(3) {
+			w[keys[rng.IntN(len(keys))]] = pick()
+		}
+		return w
+	}
+	off := false
+	for round := range 40 {
+		cfg := Config{Process: ProcessConfig{Enabled: &off}, PowerShell: PowerShellConfig{Enabled: &off}}
+		ref := newCondTable()
+		type compiled struct{ where, not []int }
+		var want []compiled
+		for i := range 1 + rng.IntN(8) {
+			r := MatchRule{Rule: Rule{Name: fmt.Sprint("r", i)}, Where: table()}
+			if rng.IntN(3) == 0 {
+				r.WhereNot = table()
+			}
+			cfg.Match = append(cfg.Match, r)
+			w, err := ref.compile(r.Where)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := ref.compile(r.WhereNot)
+			want = append(want, compiled{w, n})
+		}
+		en, err := New(cfg, Options{Registerer: prometheus.NewRegistry()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refMemo := ref.newMemo()
+		for range 50 {
+			e := event.New(t0)
+			for _, k := range keys {
+				switch rng.IntN(3) {
+				case 0:
+				case 1:
+					if k == "event.code" && rng.IntN(2) == 0 {
+						e.SetInt(k, []int64{4688, 592, 7}[rng.IntN(3)])
+					} else {
+						e.SetStr(k, vals[rng.IntN(len(vals))])
+					}
+				case 2:
+					e.SetList(k, vals[rng.IntN(len(vals))], vals[rng.IntN(len(vals))])
+				}
+			}
+			var exp, got []string
+			refMemo.reset(e)
+			for i, c := range want {
+				if refMemo.all(c.where) && (len(c.not) == 0 || !refMemo.all(c.not)) {
+					exp = append(exp, cfg.Match[i].Name)
+				}
+			}
+			for _, f := range en.Process([]*event.Event{e})[1:] {
+				got = append(got, f.Str("rule.name"))
+			}
+			if !slices.Equal(got, exp) {
+				t.Fatalf("round %d: event %v reaches rules %v, want %v", round, e.Fields, got, exp)
+			}
+		}
+	}
 }

@@ -121,6 +121,11 @@ func buildIndex(rules []rule) (index, error) {
 			idx.always = append(idx.always, p.entry)
 			continue
 		}
+		// The entry is a candidate only when the event's value for best
+		// is one of these values: its condition on best holds, and is not
+		// evaluated again.
+		ent := &idx.entries[p.entry]
+		ent.where = slices.DeleteFunc(ent.where, func(c int) bool { return idx.conds.conds[c].key == idx.conds.keyIx[best] })
 		ti, ok := tables[best]
 		if !ok {
 			ti = len(idx.by)
@@ -128,7 +133,11 @@ func buildIndex(rules []rule) (index, error) {
 			idx.by = append(idx.by, dispatch{key: idx.conds.keyIx[best], table: map[string][]int{}})
 		}
 		for _, v := range p.exact[best] {
-			idx.by[ti].table[v] = append(idx.by[ti].table[v], p.entry)
+			// Each value's entries ascending, once each (a value listed
+			// twice): eval merges lists only from different lookups.
+			if es := idx.by[ti].table[v]; len(es) == 0 || es[len(es)-1] != p.entry {
+				idx.by[ti].table[v] = append(es, p.entry)
+			}
 		}
 	}
 	for _, r := range rules {

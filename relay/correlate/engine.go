@@ -263,6 +263,7 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 	for i := 0; i < len(batch); {
 		i = en.process(batch, i, base, ticked)
 	}
+	en.memo.release()
 	if len(en.out) > 0 {
 		batch = append(batch, en.out...)
 		clear(en.out)
@@ -333,6 +334,7 @@ func (en *Engine) Recover(evs []*event.Event) {
 		en.Recovered(evs[i].ID)
 		return en.failed(evs[i])
 	})
+	en.memo.release()
 	en.recovering = false
 	clear(en.out)
 	en.out = en.out[:0]
@@ -459,6 +461,13 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 	m := en.memo
 	m.reset(e)
 	c := en.cands[:0]
+	lists := 0 // lookups that found entries: each one's are ascending, once each (buildIndex)
+	add := func(es []int) {
+		if len(es) > 0 {
+			c = append(c, es...)
+			lists++
+		}
+	}
 	for i := range en.idx.by {
 		d := &en.idx.by[i]
 		v := m.get(d.key)
@@ -467,20 +476,20 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 		}
 		switch v.Type {
 		case event.TypeString:
-			c = append(c, d.lookup(v.Str)...)
+			add(d.lookup(v.Str))
 		case event.TypeStrings:
 			for _, s := range v.List {
-				c = append(c, d.lookup(s)...)
+				add(d.lookup(s))
 			}
 		case event.TypeInt:
 			en.num = strconv.AppendInt(en.num[:0], v.Num, 10)
-			c = append(c, d.lookup(string(en.num))...)
+			add(d.lookup(string(en.num)))
 		default:
-			c = append(c, d.lookup(v.String())...)
+			add(d.lookup(v.String()))
 		}
 	}
-	c = append(c, en.idx.always...)
-	if len(c) > 1 {
+	add(en.idx.always)
+	if lists > 1 { // in rule order, each entry once
 		slices.Sort(c)
 		c = slices.Compact(c)
 	}
@@ -492,10 +501,11 @@ func (en *Engine) eval(e *event.Event, id uint64) {
 			en.rules[ent.rule].apply(en, e, id, ent.role)
 		}
 	}
-	en.cands = c
-	// Not deferred (a defer costs more than the rest of a plain event's
-	// bookkeeping): after a panic the memo keeps the event until the next.
-	m.release()
+	if cap(c) != cap(en.cands) {
+		en.cands = c // grown (written only then: a pointer write per event costs a write barrier call while the collector marks)
+	}
+	// The memo keeps the event until the next one, or the end of the
+	// batch (release): dropping it here would cost two more such writes.
 }
 
 // failed is what the log of a panic while evaluating e says of it: the

@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/binary"
 	"math"
+	"strconv"
 
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -80,6 +81,54 @@ func (v *related) lists() [numRelated][]string {
 		}
 	}
 	return out
+}
+
+// strings returns what a record says of v: its IDs (at most maxIDs) as
+// decimal strings and its four related.* lists, all new strings, in two
+// allocations (one string of every ID and value, one slice of them all)
+// rather than two each for the IDs and the lists.
+func (v *evidence) strings() (ids []string, lists [numRelated][]string) {
+	nIDs := min(len(v.IDs), maxIDs)
+	total := nIDs
+	for _, n := range v.n {
+		total += int(n)
+	}
+	if total == 0 {
+		return nil, lists
+	}
+	var stack [512]byte // most records' IDs and values fit
+	var ends [maxIDs]int
+	b := stack[:0]
+	for i, id := range v.IDs[:nIDs] {
+		b = strconv.AppendUint(b, id, 10)
+		ends[i] = len(b)
+	}
+	valsAt := len(b)
+	b = append(b, v.vals...)
+	all := string(b)
+	strs := make([]string, 0, total)
+	start := 0
+	for _, end := range ends[:nIDs] {
+		strs = append(strs, all[start:end])
+		start = end
+	}
+	if nIDs > 0 {
+		ids = strs[:nIDs:nIDs]
+	}
+	pos := 0
+	for c, n := range v.n {
+		first := len(strs)
+		for range n {
+			val, next := v.value(pos)
+			at := valsAt + next - len(val)
+			strs = append(strs, all[at:valsAt+next])
+			pos = next
+		}
+		if n > 0 {
+			lists[c] = strs[first:len(strs):len(strs)]
+		}
+	}
+	return ids, lists
 }
 
 // add counts e, and its journal ID if not 0, and adds its related.*

@@ -160,3 +160,36 @@ func TestWindowSnapshotForm(t *testing.T) {
 		}
 	}
 }
+
+// A record's strings of an evidence (evidence.strings) are its first
+// maxIDs IDs in decimal and its four lists, whatever their sizes (values
+// long enough not to fit the stack buffer included), and share no bytes
+// with the evidence, which goes on changing.
+func TestEvidenceStrings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 300 {
+		var ev evidence
+		var wantIDs []string
+		for i := range rng.IntN(maxIDs + 8) {
+			id := uint64(rng.IntN(1_000_000_000)) + 1
+			ev.IDs = append(ev.IDs, id)
+			if i < maxIDs {
+				wantIDs = append(wantIDs, fmt.Sprint(id))
+			}
+		}
+		for range rng.IntN(40) {
+			ev.addUnique(rng.IntN(numRelated), strings.Repeat("x", rng.IntN(3)*rng.IntN(200))+fmt.Sprint(rng.IntN(30)))
+		}
+		wantLists := ev.lists()
+		ids, lists := ev.strings()
+		if !slices.Equal(ids, wantIDs) || !reflect.DeepEqual(lists, wantLists) {
+			t.Fatalf("round %d: strings() = %q, %q, want %q, %q", round, ids, lists, wantIDs, wantLists)
+		}
+		if len(ev.vals) > 0 {
+			ev.vals[len(ev.vals)-1] ^= 1 // the record's strings must not see it
+			if !reflect.DeepEqual(lists, wantLists) {
+				t.Fatalf("round %d: a record's lists changed with the evidence", round)
+			}
+		}
+	}
+}

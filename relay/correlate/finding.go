@@ -106,12 +106,12 @@ func (f finding) evidence(v *evidence) {
 // setEvidence sets what v says on e, except the count (the lists are
 // new strings: e shares nothing with v).
 func setEvidence(e *event.Event, v *evidence) {
-	lists := v.lists()
+	ids, lists := v.strings()
 	setRelated(e, &lists)
 	if hosts := lists[relHosts]; len(hosts) == 1 && !e.Has("host.name") {
 		e.SetStr("host.name", hosts[0])
 	}
-	setFindingEvents(e, v.IDs)
+	setFindingEvents(e, ids)
 }
 
 // setRelated sets the related.* lists that are not empty, in key order.
@@ -127,32 +127,12 @@ func setRelated(e *event.Event, lists *[numRelated][]string) {
 // encoder sorts an event's fields, and fields set in order sort cheapest.
 var relatedInKeyOrder = [numRelated]int{relHash, relHosts, relIP, relUser}
 
-// setFindingEvents sets nomen.finding.events to ids, if there are any.
-func setFindingEvents(e *event.Event, ids []uint64) {
+// setFindingEvents sets nomen.finding.events to ids (evidence.strings),
+// if there are any.
+func setFindingEvents(e *event.Event, ids []string) {
 	if len(ids) > 0 {
-		e.Set(FieldFindingEvents, event.Strings(idStrings(ids)...))
+		e.Set(FieldFindingEvents, event.Strings(ids...))
 	}
-}
-
-// idStrings renders IDs (at most maxIDs) as decimal strings with two
-// allocations.
-func idStrings(ids []uint64) []string {
-	ids = ids[:min(len(ids), maxIDs)]
-	var buf [maxIDs * 20]byte
-	var endsBuf [maxIDs]int
-	b, ends := buf[:0], endsBuf[:len(ids)]
-	for i, id := range ids {
-		b = strconv.AppendUint(b, id, 10)
-		ends[i] = len(b)
-	}
-	all := string(b)
-	out := make([]string, len(ids))
-	start := 0
-	for i, end := range ends {
-		out[i] = all[start:end]
-		start = end
-	}
-	return out
 }
 
 // template is a parsed message: literal text and {placeholders}.

@@ -162,4 +162,5 @@ func (en *Engine) ReplayPart(evs []*event.Event, in func(key string) bool, lease
 			en.eval(e, e.ID)
 		}
 	}, func(i int, _ *panics.Panic) []any { return en.failed(evs[i]) })
+	en.memo.release()
 }

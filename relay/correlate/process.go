@@ -217,9 +217,12 @@ var procKeyNames = [numProcKeys]string{
 
 func (r *processTracker) useKeys(t *condTable) { r.keys = t.keyIDs(procKeyNames[:]...) }
 
-// read gathers f from the fields of the memo's event (never derived
-// values: the tracker reads what the Windows decoder set).
-func (f *procFields) read(m *memo, keys []int) {
+// readProcFields gathers the fields of the memo's event (never derived
+// values: the tracker reads what the Windows decoder set). It fills its
+// result, on the stack, rather than a procFields behind a pointer, whose
+// string writes would each call a write barrier while the garbage
+// collector marks.
+func readProcFields(m *memo, keys []int) (f procFields) {
 	str := func(k int) string {
 		if v := m.field(keys[k]); v != nil {
 			return v.Str
@@ -250,11 +253,11 @@ func (f *procFields) read(m *memo, keys []int) {
 	if f.host == "" {
 		f.host = m.e.Hostname
 	}
+	return f
 }
 
 func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
-	var f procFields
-	f.read(en.memo, r.keys)
+	f := readProcFields(en.memo, r.keys)
 	if !f.windows || f.host == "" {
 		return // the same numbers from something that is not Windows
 	}

@@ -47,9 +47,10 @@ func (p *proc) fill(e *event.Event, start string, end *procEnd) {
 	if end != nil {
 		e.Set("event.type", typeInfo)
 	}
+	var ids []string
 	var lists [numRelated][]string
 	if end != nil {
-		lists = p.Evidence.lists()
+		ids, lists = p.Evidence.strings()
 	}
 	host := p.Host
 	if hosts := lists[relHosts]; host == "" && len(hosts) == 1 {
@@ -57,7 +58,7 @@ func (p *proc) fill(e *event.Event, start string, end *procEnd) {
 	}
 	e.SetStr("host.name", host)
 	if end != nil {
-		setFindingEvents(e, p.Evidence.IDs)
+		setFindingEvents(e, ids)
 		e.SetStr("nomen.process.end_reason", end.reason)
 		e.SetStr("nomen.process.end_user", end.user)
 	}
@@ -128,26 +129,28 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	e := event.New(received)
 	e.Time = at
 	e.Fields = r.fields.Make(32)
-	// Both times and the id in one string: one allocation.
+	d := at.UnixNano() - p.Start // the duration, if not negative
+	took := time.Duration(max(d, 0))
+	// Both times, the id and the message in one string: one allocation.
 	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
 	n := len(r.buf)
 	r.buf = event.AppendTime(r.buf, at)
 	m := len(r.buf)
 	r.idKey = p.appendIDKey(r.idKey[:0])
 	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
+	id := len(r.buf)
+	r.buf = p.appendLifetimeMessage(r.buf, took, reason)
 	texts := string(r.buf)
 	start, ended := texts[:n], texts[n:m]
 	// In key order (see fill): event.start and event.type come from fill.
 	e.SetStr("event.action", "process-lifetime")
 	e.Set("event.category", categoryProcess)
 	e.SetStr("event.dataset", DatasetProcess)
-	var took time.Duration
-	if d := at.UnixNano() - p.Start; d >= 0 {
-		took = time.Duration(d)
+	if d >= 0 {
 		e.SetInt("event.duration", d)
 	}
 	e.SetStr("event.end", ended)
-	e.SetStr(findingid.Field, texts[m:])
+	e.SetStr(findingid.Field, texts[m:id])
 	e.SetStr("event.kind", "event")
 	e.SetStr("event.module", "nomen")
 	pe := procEnd{at: ended, reason: reason}
@@ -159,7 +162,15 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 		pe.exit, pe.hasExit = end.exit, end.hasExit
 	}
 	p.fill(e, start, &pe)
-	msg := p.describe(r.buf[:0])
+	e.Message = texts[id:]
+	e.Fields = r.fields.Trim(e.Fields) // the next record's fields follow at once
+	en.emit(&r.b, e)
+}
+
+// appendLifetimeMessage appends the message of p's lifetime record: what
+// ran, for how long, started by whom, its token changes, a shutdown's end.
+func (p *proc) appendLifetimeMessage(msg []byte, took time.Duration, reason string) []byte {
+	msg = p.describe(msg)
 	msg = append(msg, " ran for "...)
 	msg = append(msg, fmtDuration(took.Round(time.Millisecond))...)
 	if p.User != "" {
@@ -176,10 +187,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	if reason == "shutdown" {
 		msg = append(msg, ", ended by the host's shutdown"...)
 	}
-	e.Message = string(msg)
-	r.buf = msg[:0]                    // keep what it grew to
-	e.Fields = r.fields.Trim(e.Fields) // the next record's fields follow at once
-	en.emit(&r.b, e)
+	return msg
 }
 
 // endNotSeen raises the alert for a process whose end never came.

@@ -304,8 +304,7 @@ func failed(e *event.Event) []any {
 
 // apply tracks one event; it reports whether the event stays in the batch.
 func (t *Tracker) apply(e *event.Event, id uint64) bool {
-	var f fields
-	f.scan(e)
+	f := scanFields(e)
 	if strings.HasPrefix(f.dataset, "nomen.") {
 		// A finding (ours or correlation's). During recovery, our own gap
 		// alerts retire the holes they reported.
