@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -41,21 +39,14 @@ type jsonScanner struct {
 	i     int
 	depth int
 	path  [jsonMaxDepth]string
-	// unescaped holds the strings that had escapes (Windows paths always
-	// do). A record has one or two (its message, a path), so each is
-	// allocated with its escaped length, which it never exceeds decoded
-	// (an escape is never shorter than what it decodes to), and a later
-	// one goes into what is left when it fits: allocating the rest of the
-	// document at once, as before, tripled the bytes, which the garbage
-	// collector pays for. Bytes a string was made of are never written
-	// again (appends go past them; a new buffer leaves the old one alive
-	// under the strings made from it).
-	unescaped []byte
 	// beatsObject: an object under the top-level key "winlog" or
 	// "event_data", read without escapes, was entered (noteBeatsObject): the
 	// document holds the key parseJSON's search for Winlogbeat's shape
 	// finds.
 	beatsObject bool
+	// text is the block the strings with escapes are decoded into, taken
+	// from jsonTextBlocks at the first (jsonScanner.unescape).
+	text *[]byte
 }
 
 const (
@@ -86,7 +77,7 @@ func (w *winEvent) parseJSON(s string) bool {
 	beats := strings.HasPrefix(s, `{"@timestamp":`)
 	if beats {
 		js := jsonScanner{s: s}
-		if js.value(w, nil, jsonWinlogbeat) && w.code != "" && js.beatsObject {
+		if js.read(w, nil, jsonWinlogbeat) && w.code != "" && js.beatsObject {
 			return w.parsedJSON(winRoadWinlogbeat)
 		}
 		*w = winEvent{}
@@ -115,18 +106,18 @@ func (w *winEvent) parseJSON(s string) bool {
 		// NXLog's own fields are held until the record is read: cleared
 		// here, as only this road needs them.
 		var nx nxlogHold
-		if !js.value(w, &nx, mode) || w.code == "" {
+		if !js.read(w, &nx, mode) || w.code == "" {
 			return false
 		}
 		w.resolveNXLog(&nx)
 		return w.parsedJSON(winRoadNXLog)
 	case jsonWinlogbeat:
-		if !js.value(w, nil, mode) || w.code == "" {
+		if !js.read(w, nil, mode) || w.code == "" {
 			return false
 		}
 		return w.parsedJSON(winRoadWinlogbeat)
 	default:
-		if !js.value(w, nil, mode) || w.code == "" {
+		if !js.read(w, nil, mode) || w.code == "" {
 			return false
 		}
 		return w.parsedJSON(winRoadEvtx)
@@ -433,150 +424,11 @@ func jsonWordEnd(s string, i int) int {
 	return i
 }
 
-// strEscaped reads the rest of the string that begins at start and has
-// its first backslash at bs: apart from str, whose frame stays that of the
-// usual string.
-func (js *jsonScanner) strEscaped(start, bs int) (string, int, bool) {
-	s := js.s
-	end := bs
-	// The string ends at the first quote after an even run of
-	// backslashes (an odd one escapes it): searched with strings.IndexByte,
-	// which skips a long message's escapes 16 bytes at a time.
-	for {
-		n := strings.IndexByte(s[end+1:], '"')
-		if n < 0 {
-			return "", end, false
-		}
-		end += 1 + n
-		bs := 0
-		for k := end - 1; k >= start && s[k] == '\\'; k-- {
-			bs++
-		}
-		if bs%2 == 0 {
-			break
-		}
-	}
-	if cap(js.unescaped)-len(js.unescaped) < end-start {
-		js.unescaped = make([]byte, 0, end-start)
-	}
-	from := len(js.unescaped)
-	b, ok := jsonUnescape(js.unescaped, s[start:end])
-	if !ok {
-		return "", end + 1, false
-	}
-	js.unescaped = b
-	return unsafe.String(unsafe.SliceData(b[from:]), len(b)-from), end + 1, true
-}
-
 // quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
 // are '"' or '\\'; only the lowest flag is sure to be a true one.
 func quoteOrBackslash8(x uint64) uint64 {
 	q, b := x^(lo8*'"'), x^(lo8*'\\')
 	return ((q-lo8)&^q | (b-lo8)&^b) & hi8 // hasByte8 twice, one mask
-}
-
-// jsonUnescape appends s, a JSON string body, to b with its escapes
-// decoded. Decoded, s is never longer (an escape is never shorter than
-// what it decodes to), so with that room in b whole words can be copied
-// between escapes: a word is written only where s has 8 bytes left to
-// read, and the output is never ahead of the input.
-func jsonUnescape(b []byte, s string) ([]byte, bool) {
-	if cap(b)-len(b) < len(s) {
-		b = append(make([]byte, 0, len(b)+len(s)), b...)
-	}
-	out := b[:cap(b)]
-	p := unsafe.Pointer(unsafe.SliceData(out))
-	o := len(b)
-	i := 0
-	// Stores go to their address, without a bounds check: o-len(b) <= i
-	// and i+8 <= len(s) <= cap(b)-len(b), so o+8 <= cap(b).
-	for i+8 <= len(s) {
-		// Copy up to the next escape a word at a time, bytes past the
-		// backslash included: the escape writes over them.
-		x := word(s, i)
-		binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(p, o))[:], x)
-		m := hasByte8(x, '\\')
-		if m == 0 {
-			i += 8
-			o += 8
-			continue
-		}
-		n := bits.TrailingZeros64(m) >> 3
-		i += n
-		o += n
-		if i+8 > len(s) {
-			break
-		}
-		// The escapes there, one after another, read from the word at
-		// the backslash: Windows messages hold runs of them (\r\n\t\t).
-		// The word's bytes shift out two at a time; the zeros shifted in
-		// end the run. A backslash in its last byte, or an escape that
-		// is not one letter, is read from s.
-		x = word(s, i)
-		for byte(x) == '\\' {
-			c := jsonEscapes[byte(x>>8)]
-			if c == 0 {
-				var ok bool
-				if o, i, ok = jsonEscape(out, o, s, i); !ok {
-					return nil, false
-				}
-				break
-			}
-			*(*byte)(unsafe.Add(p, o)) = c
-			o++
-			i += 2
-			x >>= 16
-		}
-	}
-	// The last bytes, fewer than 8.
-	for i < len(s) {
-		if c := s[i]; c != '\\' {
-			out[o] = c
-			o++
-			i++
-			continue
-		}
-		var ok bool
-		if o, i, ok = jsonEscape(out, o, s, i); !ok {
-			return nil, false
-		}
-	}
-	return out[:o], true
-}
-
-// jsonEscape decodes the escape whose backslash is s[i] into out[o:], and
-// returns where both go on.
-func jsonEscape(out []byte, o int, s string, i int) (int, int, bool) {
-	if i+1 >= len(s) {
-		return o, i, false
-	}
-	if c := jsonEscapes[s[i+1]]; c != 0 {
-		out[o] = c
-		return o + 1, i + 2, true
-	}
-	return jsonUnescapeU(out, o, s, i+1)
-}
-
-// jsonUnescapeU decodes the \u escape whose 'u' is s[i] (a surrogate
-// pair as one rune) into out[o:], and returns where both go on.
-func jsonUnescapeU(out []byte, o int, s string, i int) (int, int, bool) {
-	if s[i] != 'u' {
-		return o, i, false
-	}
-	r, ok := jsonHex4(s, i+1)
-	if !ok {
-		return o, i, false
-	}
-	i += 5
-	if utf16.IsSurrogate(r) {
-		if r2, ok := jsonHex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-				r = d
-				i += 6
-			}
-		}
-	}
-	return o + utf8.EncodeRune(out[o:], r), i, true
 }
 
 const (
@@ -599,28 +451,4 @@ func hasByte8(x uint64, c byte) uint64 {
 // by byte in meaning (the same value on every architecture).
 func word(s string, i int) uint64 {
 	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
-}
-
-// jsonEscapes is what a one-letter escape stands for (0: not one).
-var jsonEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
-// jsonHex4 reads the 4 hex digits of a \u escape at s[i:]: exactly 4
-// (vendor.ParseHex would take "0x41" for 0x41).
-func jsonHex4(s string, i int) (rune, bool) {
-	if i+4 > len(s) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range []byte(s[i : i+4]) {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c|0x20 && c|0x20 <= 'f':
-			c = c | 0x20 - 'a' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
@@ -76,95 +77,61 @@ const (
 	nxOther // the first of the fields that say nothing the event needs (nxlogOwnField numbers them on)
 )
 
+// nxlogOwnNames are NXLog's own top-level field names by number; from
+// nxOther on, the ones that say nothing the event needs.
+var nxlogOwnNames = [...]string{
+	nxHostname: "Hostname", nxChannel: "Channel", nxFileName: "FileName",
+	nxSourceName: "SourceName", nxProviderName: "ProviderName", nxRecordNumber: "RecordNumber",
+	nxEventType: "EventType", nxSeverity: "Severity", nxKeywords: "Keywords",
+	nxCategory: "Category", nxOpcode: "Opcode", nxMessage: "Message", nxEventTime: "EventTime",
+	nxProcessID: "ProcessID", nxThreadID: "ThreadID", nxUserID: "UserID",
+	nxAccountName: "AccountName", nxDomain: "Domain", nxAccountType: "AccountType",
+	nxOther: "EventReceivedTime", "SourceModuleName", "SeverityValue", "Version", "Task",
+	"OpcodeValue", "ProviderGuid", "ActivityID", "RelatedActivityID", "EventTimeWritten",
+	"MessageSourceAddress", "SyslogFacilityValue", "SyslogFacility", "SyslogSeverityValue",
+	"SyslogSeverity", "Qualifiers", "Level", "LevelValue", "ERRORLOG_EVENTID",
+	"ExecutionProcessID", "ExecutionThreadID", "EventData", "CategoryNumber",
+}
+
+// nxlogOwnSlots is nxlogOwnNames hashed by nxlogOwnHash, collision-free (checked
+// when built): a name is found with one comparison. A switch on the name
+// (a jump table on its length, then compares) mispredicted its jump for
+// most of a record's ~35 members.
+var nxlogOwnSlots = func() (t [nxlogOwnSlotCount]struct {
+	name  string
+	field nxlogField
+}) {
+	for f, name := range nxlogOwnNames {
+		if name == "" {
+			continue
+		}
+		s := &t[nxlogOwnHash(name)]
+		if s.name != "" {
+			panic("windows: nxlogOwnHash puts " + name + " with " + s.name)
+		}
+		s.name, s.field = name, nxlogField(f)
+	}
+	return t
+}()
+
+const nxlogOwnSlotCount = 128 // a power of two
+
+// nxlogOwnHash hashes a name of two bytes or more by its length and three
+// of its bytes; the constants were searched for no collision among
+// nxlogOwnNames (the second-last byte tells EventType from EventTime).
+func nxlogOwnHash(name string) uint32 {
+	n := uint32(len(name))
+	return (n*5 + uint32(name[0]) + uint32(name[n-2])*16 + uint32(name[n/2])*31) & (nxlogOwnSlotCount - 1)
+}
+
 // nxlogOwnField returns the number of NXLog's own top-level field name, 0
 // for any other name.
 func nxlogOwnField(name string) nxlogField {
-	switch name {
-	case "Hostname":
-		return nxHostname
-	case "Channel":
-		return nxChannel
-	case "FileName":
-		return nxFileName
-	case "SourceName":
-		return nxSourceName
-	case "ProviderName":
-		return nxProviderName
-	case "RecordNumber":
-		return nxRecordNumber
-	case "EventType":
-		return nxEventType
-	case "Severity":
-		return nxSeverity
-	case "Keywords":
-		return nxKeywords
-	case "Category":
-		return nxCategory
-	case "Opcode":
-		return nxOpcode
-	case "Message":
-		return nxMessage
-	case "EventTime":
-		return nxEventTime
-	case "ProcessID":
-		return nxProcessID
-	case "ThreadID":
-		return nxThreadID
-	case "UserID":
-		return nxUserID
-	case "AccountName":
-		return nxAccountName
-	case "Domain":
-		return nxDomain
-	case "AccountType":
-		return nxAccountType
-	// NXLog's, and say nothing the event needs.
-	case "EventReceivedTime":
-		return nxOther
-	case "SourceModuleName":
-		return nxOther + 1
-	case "SeverityValue":
-		return nxOther + 2
-	case "Version":
-		return nxOther + 3
-	case "Task":
-		return nxOther + 4
-	case "OpcodeValue":
-		return nxOther + 5
-	case "ProviderGuid":
-		return nxOther + 6
-	case "ActivityID":
-		return nxOther + 7
-	case "RelatedActivityID":
-		return nxOther + 8
-	case "EventTimeWritten":
-		return nxOther + 9
-	case "MessageSourceAddress":
-		return nxOther + 10
-	case "SyslogFacilityValue":
-		return nxOther + 11
-	case "SyslogFacility":
-		return nxOther + 12
-	case "SyslogSeverityValue":
-		return nxOther + 13
-	case "SyslogSeverity":
-		return nxOther + 14
-	case "Qualifiers":
-		return nxOther + 15
-	case "Level":
-		return nxOther + 16
-	case "LevelValue":
-		return nxOther + 17
-	case "ERRORLOG_EVENTID":
-		return nxOther + 18
-	case "ExecutionProcessID":
-		return nxOther + 19
-	case "ExecutionThreadID":
-		return nxOther + 20
-	case "EventData":
-		return nxOther + 21
-	case "CategoryNumber":
-		return nxOther + 22
+	if len(name) < 2 {
+		return nxNone
+	}
+	if s := &nxlogOwnSlots[nxlogOwnHash(name)]; s.name == name {
+		return s.field
 	}
 	return nxNone
 }
@@ -327,13 +294,34 @@ func nxlogChannelRow(id int, provider string) *wincatalog.Entry {
 	return nil
 }
 
+// nxlogStored is, for the own fields kept as they come, where winEvent
+// keeps them (0: read by nxlogOwn's switch; no field is at offset 0 but
+// road). A store to the offset is one path for all of them: a switch
+// over them all, a jump table, mispredicted its jump for most values.
+var nxlogStored = [nxOther]uintptr{
+	nxHostname:    unsafe.Offsetof(winEvent{}.computer),
+	nxChannel:     unsafe.Offsetof(winEvent{}.channel),
+	nxCategory:    unsafe.Offsetof(winEvent{}.task),
+	nxOpcode:      unsafe.Offsetof(winEvent{}.opcode),
+	nxMessage:     unsafe.Offsetof(winEvent{}.message),
+	nxProcessID:   unsafe.Offsetof(winEvent{}.execPID),
+	nxThreadID:    unsafe.Offsetof(winEvent{}.execTID),
+	nxUserID:      unsafe.Offsetof(winEvent{}.userSID),
+	nxAccountName: unsafe.Offsetof(winEvent{}.userName),
+	nxDomain:      unsafe.Offsetof(winEvent{}.userDom),
+	nxAccountType: unsafe.Offsetof(winEvent{}.userType),
+}
+
 // nxlogOwn reads one of NXLog's own fields.
 func (w *winEvent) nxlogOwn(f nxlogField, v string) {
+	if f >= nxOther {
+		return // EventReceivedTime, SourceModuleName, Version, Task, ...: nothing the event needs
+	}
+	if off := nxlogStored[f]; off != 0 {
+		*(*string)(unsafe.Add(unsafe.Pointer(w), off)) = v // a typed store: the write barrier is kept
+		return
+	}
 	switch f {
-	case nxHostname:
-		w.computer = v
-	case nxChannel:
-		w.channel = v
 	case nxFileName: // im_mseventlog: the log's name
 		if w.channel == "" {
 			w.channel = v
@@ -357,29 +345,9 @@ func (w *winEvent) nxlogOwn(f nxlogField, v string) {
 		}
 	case nxKeywords:
 		w.nxlogKeywords(v)
-	case nxCategory:
-		w.task = v
-	case nxOpcode:
-		w.opcode = v
-	case nxMessage:
-		w.message = v
 	case nxEventTime:
 		w.time, w.exact = nxlogTime(v)
-	case nxProcessID:
-		w.execPID = v
-	case nxThreadID:
-		w.execTID = v
-	case nxUserID:
-		w.userSID = v
-	case nxAccountName:
-		w.userName = v
-	case nxDomain:
-		w.userDom = v
-	case nxAccountType:
-		w.userType = v
 	}
-	// The others (EventReceivedTime, SourceModuleName, Version, Task, ...)
-	// are NXLog's and say nothing the event needs.
 }
 
 // nxlogKeywords reads Keywords: a signed decimal mask, a hex mask, or

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +75,29 @@ func TestDateTimeUTC(t *testing.T) {
 	}
 	if got, ok := dateTimeUTC("2026-07-01T10:15:02", 123456789); !ok || got != time.Date(2026, 7, 1, 10, 15, 2, 123456789, time.UTC) {
 		t.Errorf("nanoseconds: %v %v", got, ok)
+	}
+}
+
+// TestNXLogOwnField: each of NXLog's own names is found as its number, and
+// names that are not NXLog's (EventData names, a name's prefix or case
+// variant) are not, whatever slot they hash to.
+func TestNXLogOwnField(t *testing.T) {
+	for f, name := range nxlogOwnNames {
+		if name == "" {
+			continue
+		}
+		if got := nxlogOwnField(name); got != nxlogField(f) {
+			t.Errorf("nxlogOwnField(%q) = %d, want %d", name, got, f)
+		}
+		for _, other := range []string{name[:len(name)-1], strings.ToLower(name), name + "s"} {
+			if got := nxlogOwnField(other); got != nxNone {
+				t.Errorf("nxlogOwnField(%q) = %d, want 0", other, got)
+			}
+		}
+	}
+	for _, name := range []string{"", "x", "EventID", "SourceModuleType", "TargetUserName", "ServiceName", "ImagePath"} {
+		if got := nxlogOwnField(name); got != nxNone {
+			t.Errorf("nxlogOwnField(%q) = %d, want 0", name, got)
+		}
 	}
 }

@@ -3,11 +3,13 @@ package windows
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -318,6 +320,46 @@ func TestJSONScannerUnescapedStrings(t *testing.T) {
 			t.Errorf("string %d = %q, want %q", i, got[i], want[i])
 		}
 	}
+}
+
+// TestJSONTextBlocksShared: strings with escapes are carved from blocks
+// shared by the records read after them, on several goroutines at once
+// (jsonTextBlocks): each stays what it was while the others are read, and
+// a string too long for a block is read whole.
+func TestJSONTextBlocksShared(t *testing.T) {
+	long := strings.Repeat(`C:\Windows\`, jsonTextBlock/8)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var got, want []string
+			for n := range 3000 {
+				v := fmt.Sprintf("C:\\Users\\u%d-%d\r\n\t<done>", g, n)
+				if n%500 == 0 {
+					v = long
+				}
+				quoted, _ := json.Marshal(v) // escapes \\, \r, \n, \t, and < > as \u003c \u003e
+				js := newJSONScanner(`{"a":` + string(quoted) + `}`)
+				s, _, ok := js.str(len(`{"a":`))
+				if js.text != nil {
+					jsonTextBlocks.Put(js.text) // as read does once a record is read
+				}
+				if !ok {
+					t.Errorf("str(%s) failed", quoted)
+					return
+				}
+				got, want = append(got, s), append(want, v)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Errorf("goroutine %d, string %d = %q, want %q", g, i, got[i], want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // TestSnareForms: the same record by tab, "#011", spaces and with the
