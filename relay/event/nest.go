@@ -232,10 +232,16 @@ func newKeyText(s string) (t keyText) {
 func (t *keyText) String() string { return string(t.b[:t.n]) }
 
 func appendKeyText(dst []byte, t *keyText) []byte {
-	n := len(dst)
-	if cap(dst)-n < keyTextCap {
-		dst = slices.Grow(dst, keyTextCap)
+	if cap(dst)-len(dst) < keyTextCap {
+		dst = growKeyText(dst)
 	}
+	n := len(dst)
 	*(*[keyTextCap]byte)(dst[n : n+keyTextCap]) = t.b
 	return dst[:n+int(t.n)]
 }
+
+// growKeyText is appendKeyText's rare path, apart so that appendKeyText
+// and derivedRun.key stay small enough to be inlined.
+//
+//go:noinline
+func growKeyText(dst []byte) []byte { return slices.Grow(dst, keyTextCap) }
