@@ -42,15 +42,15 @@ func AppendBinary(b []byte, e *Event) []byte {
 	orig := e.Original
 	o := window{uintptr(unsafe.Pointer(unsafe.StringData(orig))), uintptr(len(orig))}
 	b = append(b, codecVersion)
-	b = binary.AppendUvarint(b, uint64(e.Flags))
+	b = appendUvarint(b, uint64(e.Flags))
 	b = binary.AppendVarint(b, unixNano(e.Time))
 	b = binary.AppendVarint(b, unixNano(e.Received))
 	b = binary.AppendVarint(b, int64(e.Pri))
 	b = appendStr(b, orig)
 	if m := e.Message; len(m) <= len(orig) && orig[len(orig)-len(m):] == m {
-		b = binary.AppendUvarint(b, uint64(len(m))<<1|1)
+		b = appendUvarint(b, uint64(len(m))<<1|1)
 	} else {
-		b = binary.AppendUvarint(b, uint64(len(m))<<1)
+		b = appendUvarint(b, uint64(len(m))<<1)
 		b = append(b, m...)
 	}
 	b = o.appendText(b, e.Hostname)
@@ -63,18 +63,18 @@ func AppendBinary(b []byte, e *Event) []byte {
 	// SD straight from its spans (its iterators cost ~350 instructions
 	// an event here).
 	text, items := e.SD.text, e.SD.items
-	b = binary.AppendUvarint(b, uint64(e.SD.Len()))
+	b = appendUvarint(b, uint64(e.SD.Len()))
 	for i := 0; i < len(items); {
 		n := int(items[i].b.n)
 		b = o.appendText(b, items[i].a.of(text))
-		b = binary.AppendUvarint(b, uint64(n))
+		b = appendUvarint(b, uint64(n))
 		for _, p := range items[i+1 : i+1+n] {
 			b = o.appendText(b, p.a.of(text))
 			b = o.appendText(b, p.b.of(text))
 		}
 		i += 1 + n
 	}
-	b = binary.AppendUvarint(b, uint64(len(e.Fields)))
+	b = appendUvarint(b, uint64(len(e.Fields)))
 	for i := range e.Fields {
 		f := &e.Fields[i]
 		b = o.appendText(b, f.Key)
@@ -87,7 +87,7 @@ func AppendBinary(b []byte, e *Event) []byte {
 		case TypeFloat:
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f.Val.F))
 		case TypeStrings:
-			b = binary.AppendUvarint(b, uint64(len(f.Val.List)))
+			b = appendUvarint(b, uint64(len(f.Val.List)))
 			for _, s := range f.Val.List {
 				b = o.appendText(b, s)
 			}
@@ -104,7 +104,7 @@ func unixNano(t time.Time) int64 {
 }
 
 func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
+	b = appendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }
 
@@ -117,11 +117,31 @@ type window struct{ addr, len uintptr }
 func (o window) appendText(b []byte, s string) []byte {
 	off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - o.addr // huge if s lies before
 	if len(s) >= minWindow && off < o.len && uintptr(len(s)) <= o.len-off {
-		b = binary.AppendUvarint(b, uint64(off)<<1|1)
-		return binary.AppendUvarint(b, uint64(len(s)))
+		if x, n := uint64(off)<<1|1, uint64(len(s)); x < 1<<14 && n < 1<<7 {
+			// The usual window: one append for both numbers.
+			if x < 1<<7 {
+				return append(b, byte(x), byte(n))
+			}
+			return append(b, byte(x)|0x80, byte(x>>7), byte(n))
+		}
+		b = appendUvarint(b, uint64(off)<<1|1)
+		return appendUvarint(b, uint64(len(s)))
 	}
-	b = binary.AppendUvarint(b, uint64(len(s))<<1)
+	b = appendUvarint(b, uint64(len(s))<<1)
 	return append(b, s...)
+}
+
+// appendUvarint is binary.AppendUvarint with the numbers below 2^14 (most
+// lengths and offsets of a record) written by one append, without its loop
+// of an append per byte.
+func appendUvarint(b []byte, x uint64) []byte {
+	switch {
+	case x < 1<<7:
+		return append(b, byte(x))
+	case x < 1<<14:
+		return append(b, byte(x)|0x80, byte(x>>7))
+	}
+	return binary.AppendUvarint(b, x)
 }
 
 // DecodeBlock decodes records back to back from buf until it is used up.

@@ -1,6 +1,9 @@
 package event
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // nestWriter writes dotted keys, given in byte order, as nested JSON
 // objects. A key that collides with an object path ("a" and "a.b") keeps
@@ -165,7 +168,7 @@ func (w *nestWriter) closeSlow(dst []byte) []byte {
 // open, and derivedOpenLen[d] the length of the path open after d. The
 // texts of d end in derivedLead[d] (json.go).
 var (
-	derivedTrans   [numDerived + 1][numDerived]string
+	derivedTrans   [numDerived + 1][numDerived]keyText
 	derivedClose   [numDerived + 1]string
 	derivedOpen    [numDerived][]string
 	derivedOpenLen [numDerived]int
@@ -185,7 +188,7 @@ func init() {
 			if !ok {
 				panic("event: derived key " + derivedKeys[d] + " collides with " + derivedKeys[p])
 			}
-			derivedTrans[p+1][d] = string(b) + derivedLead[d]
+			derivedTrans[p+1][d] = newKeyText(string(b) + derivedLead[d])
 		}
 		derivedClose[p+1] = string(start.closeSlow(nil))
 	}
@@ -206,3 +209,39 @@ func init() {
 	}
 	initCodeAndName()
 }
+
+// keyText is a text of at most keyTextCap bytes (a derived key's, with
+// what surrounds it), padded: appendKeyText copies it as one block of
+// fixed size, a few vector moves, where append called memmove (~40
+// instructions a key, ~27 keys a document).
+type keyText struct {
+	b [keyTextCap]byte
+	n uint8
+}
+
+const keyTextCap = 48
+
+func newKeyText(s string) (t keyText) {
+	if len(s) > keyTextCap {
+		panic("event: key text longer than keyTextCap: " + s)
+	}
+	t.n = uint8(copy(t.b[:], s))
+	return t
+}
+
+func (t *keyText) String() string { return string(t.b[:t.n]) }
+
+func appendKeyText(dst []byte, t *keyText) []byte {
+	if cap(dst)-len(dst) < keyTextCap {
+		dst = growKeyText(dst)
+	}
+	n := len(dst)
+	*(*[keyTextCap]byte)(dst[n : n+keyTextCap]) = t.b
+	return dst[:n+int(t.n)]
+}
+
+// growKeyText is appendKeyText's rare path, apart so that appendKeyText
+// and derivedRun.key stay small enough to be inlined.
+//
+//go:noinline
+func growKeyText(dst []byte) []byte { return slices.Grow(dst, keyTextCap) }
