@@ -57,6 +57,8 @@ func TestConfigErrors(t *testing.T) {
 		{"output where as a string", strings.Replace(minimalConfig, `path = "./var/events.jsonl"`, "path = \"./var/e\"\nwhere = 'event.kind == \"alert\"'", 1), `t.toml:13: output #1: output.where: want a table of field = value(s)`},
 		{"pair rule's first as a string", minimalConfig + "\n[[correlate.pair]]\nname = \"p\"\nfirst = \"event.code = 4625\"\nsecond = { \"event.code\" = \"4624\" }\ngroup_by = [\"user.name\"]\nwindow = \"5m\"\n", `t.toml:16: correlate.pair.first: want a table of field = value(s)`},
 		{"correlation where_not as a string", minimalConfig + "\n[[correlate.match]]\nname = \"m\"\nwhere = { \"event.code\" = \"4625\" }\nwhere_not = \"user.name = x\"\n", `t.toml:17: correlate.match.where_not: want a table of field = value(s)`},
+		{"http headers as a string", strings.Replace(minimalConfig, "type = \"file\"\npath = \"./var/events.jsonl\"", "type = \"http\"\nkind = \"ndjson\"\nurl = \"http://127.0.0.1:9/x\"\nheaders = \"Authorization: Bearer x\"", 1), `t.toml:14: output "archive": output.headers: want a table of name = "value"`},
+		{"http header not a string", strings.Replace(minimalConfig, "type = \"file\"\npath = \"./var/events.jsonl\"", "type = \"http\"\nkind = \"ndjson\"\nurl = \"http://127.0.0.1:9/x\"\nheaders = { \"X-N\" = 4 }", 1), `output.headers: X-N: want a string`},
 		{"no listener", "[[output]]\nname=\"a\"\ntype=\"file\"\npath=\"/tmp/x\"\n", "no [[listener]]"},
 		{"tls without cert", strings.Replace(minimalConfig, `protocol = "udp"`, `protocol = "tls"`, 1), `needs tls = { cert`},
 		{"bad network", strings.Replace(minimalConfig, `address = "127.0.0.1:15514"`, "address = \"127.0.0.1:15514\"\nallowed_networks = [\"10.0.0.0/33\"]", 1), `allowed_networks`},

@@ -76,7 +76,7 @@ type Config struct {
 	// base64 "id:key" form Elasticsearch returns as "encoded").
 	APIKey string `toml:"api_key"`
 	// Headers are added to every request.
-	Headers map[string]string `toml:"headers"`
+	Headers config.StringTable `toml:"headers"`
 	// TLS options for https URLs.
 	TLS forward.TLSConfig `toml:"tls"`
 	// Timeout bounds one request, response included (default 30s).

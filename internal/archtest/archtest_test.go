@@ -27,7 +27,7 @@ var rules = []struct {
 	{"relay/wire", nil},
 	{"relay/framing", nil},
 	{"relay/systemd", nil},
-	{"relay/filter", []string{"relay/event"}},
+	{"relay/filter", []string{"relay/event", "internal/config"}},
 	{"parse", []string{"relay/event", "internal/"}},
 	{"normalize/wincatalog", []string{"normalize/vendor"}},
 	{"normalize/vendortest", []string{"normalize/vendor", "normalize/ecs"}},

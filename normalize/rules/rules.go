@@ -100,15 +100,15 @@ type ruleSpec struct {
 	Prefix      string            `toml:"prefix"`
 	Pattern     string            `toml:"pattern"`
 	Regex       string            `toml:"regex"`
-	Fields      map[string]any    `toml:"fields"`
+	Fields      config.Table      `toml:"fields"`
 	Map         map[string]string `toml:"map"`
 	Test        []ruleTestSpec    `toml:"test"`
 }
 
 type ruleTestSpec struct {
-	Input  string         `toml:"input"`
-	Expect map[string]any `toml:"expect"`
-	Absent []string       `toml:"absent"`
+	Input  string       `toml:"input"`
+	Expect config.Table `toml:"expect"`
+	Absent []string     `toml:"absent"`
 }
 
 // stringOrList decodes `"x"` or `["x", "y"]`.

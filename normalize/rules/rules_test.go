@@ -225,6 +225,9 @@ func TestRuleLoadErrors(t *testing.T) {
 		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = { \"event.outcome\" = \"failed\" }\n", `"failed" is not an ECS allowed value`},
 		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = { \"event.category\" = \"web\" }\n", "ECS wants a list"},
 		{"[[rule]]\nname = \"a\"\nregex = \"(\"\n", "regex: error parsing regexp"},
+		// A table written as a string decoded as no fields at all.
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\nfields = \"event.action=x\"\n", `t.toml:4: rule.fields: want a table of key = value`},
+		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n[[rule.test]]\ninput = \"x\"\nexpect = \"event.action=x\"\n", `t.toml:6: rule.test.expect: want a table of key = value`},
 		{"[[rule]]\nname = \"a\"\npattern = \"x\"\n\n[[rule]]\nname = \"a\"\npattern = \"y\"\n", `t.toml:5: rule "a" is already defined in t.toml:1`},
 		{"[[rule]]\nname = \"a\"\nprefix = \"y\"\npattern = \"x\"\n", "does not start with the prefix"},
 		{"[[rule]]\nname = = \"a\"\n", "t.toml:2: "},

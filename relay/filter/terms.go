@@ -1,31 +1,16 @@
 package filter
 
-import "fmt"
+import "github.com/nomenhq/nomen/internal/config"
 
 // Terms is a `where` / `where_not` table as configured: field -> value or
-// list of values. It refuses any other TOML value: BurntSushi/toml
-// decodes a string into a map as an empty map, so `where = 'event.kind
-// == "alert"'` read as no filter at all, and an output meant for alerts
-// forwarded every event (a correlation rule said "where is required").
+// list of values. It refuses any other TOML value (config.AsTable): a
+// `where = 'event.kind == "alert"'` must not read as no filter at all, so
+// that an output meant for alerts forwards every event.
 type Terms map[string]any
 
 // UnmarshalTOML implements toml.Unmarshaler.
 func (t *Terms) UnmarshalTOML(v any) error {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return fmt.Errorf(`want a table of field = value(s), as { "event.kind" = "alert" }, not %s`, tomlKind(v))
-	}
+	m, err := config.AsTable(v, `field = value(s), as { "event.kind" = "alert" }`)
 	*t = m
-	return nil
-}
-
-func tomlKind(v any) string {
-	switch v := v.(type) {
-	case string:
-		return fmt.Sprintf("the string %q", v)
-	case []any:
-		return "a list"
-	default:
-		return fmt.Sprintf("a %T", v)
-	}
+	return err
 }

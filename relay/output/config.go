@@ -50,8 +50,8 @@ type Common struct {
 // event is a table of fields, or { "@line" = "..." } for a raw line
 // (package relay/testcase).
 type FilterTest struct {
-	Event map[string]any `toml:"event"`
-	Match *bool          `toml:"match"`
+	Event config.Table `toml:"event"`
+	Match *bool        `toml:"match"`
 }
 
 // Defaults.
