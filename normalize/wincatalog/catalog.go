@@ -108,6 +108,7 @@ const (
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
 	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri and <To>.actions [{type, context, command, arguments...}]
+	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 )
 
 var decodeNames = [...]string{
@@ -124,7 +125,7 @@ var decodeNames = [...]string{
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
-	DecodeTaskXML: "task-xml",
+	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -55,6 +55,8 @@ var fieldGroups = map[string]fieldGroup{
 	"explicit": {"explicit credentials: whose were used, and where to", []string{
 		"TargetUserName>user.effective.name", "TargetDomainName>user.effective.domain",
 		"TargetServerName>destination.address:host"}},
+	"sd": {"the object's security descriptors before and after, in SDDL, read out (owner, group, one field per ACE)", []string{
+		"OldSd>winlog.event_data.OldSd:sddl", "NewSd>winlog.event_data.NewSd:sddl"}},
 	"net":     {"the client's address", []string{"IpAddress>source.ip:ip", "IpPort>source.port:port"}},
 	"process": {"the process that did it", []string{"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"newprocess": {"a new process, its parent and the account it runs as", []string{

@@ -241,6 +241,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 			return false
 		}
 		e.Set(f.To, event.Strings(paths...))
+	case wincatalog.DecodeSDDL:
+		return w.setSecurityDescriptor(e, f.To, w.val(f.From))
 	case wincatalog.DecodeIPv6Flag:
 		return setByFlag(e, f.To, w.tok(f.From), "ipv6", "ipv4")
 	default:

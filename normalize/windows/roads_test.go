@@ -119,6 +119,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t"
 	case wincatalog.DecodeWords:
 		return "SeBackupPrivilege\r\n\t\t\tSeDebugPrivilege"
+	case wincatalog.DecodeSDDL:
+		return "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;;0x1200a9;;;BU)S:AI(AU;SA;WDWO;;;WD)"
 	}
 	switch {
 	case strings.HasPrefix(f.To, "winlog.logon.failure."):
@@ -379,6 +381,8 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 				f.To+".pe.original_file_name", f.To+".pe.file_version")
 		case f.Decode == wincatalog.DecodeTaskXML:
 			keys = append(keys, f.To+".uri", f.To+".actions")
+		case f.Decode == wincatalog.DecodeSDDL:
+			keys = append(keys, f.To, f.To+"Owner", f.To+"Group", f.To+"Dacl0", f.To+"Dacl1", f.To+"Sacl0")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:

@@ -7,6 +7,8 @@ import (
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // How Windows prints numbers and ids in EventData, and their one spelling
@@ -156,4 +158,32 @@ func daysSinceEpoch(y, mo, d int) int64 {
 	doy := (153*((mo+9)%12)+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return int64(era*146097+doe) - 719468
+}
+
+// setSecurityDescriptor reads an SDDL security descriptor out into
+// <to>Owner, <to>Group, <to>Dacl<n> and <to>Sacl<n> (Winlogbeat's names:
+// winlog.event_data.NewSdDacl0 ...). A text road also sets <to> itself
+// (a structured road keeps the EventData value there as it came); a
+// value that is no descriptor sets nothing more.
+func (w *winEvent) setSecurityDescriptor(e *event.Event, to, v string) bool {
+	if !w.structured && v != "" {
+		e.SetStr(to, v)
+	}
+	sd, ok := wincatalog.ParseSDDL(v)
+	if !ok {
+		return !w.structured && v != ""
+	}
+	if sd.Owner != "" {
+		e.SetStr(to+"Owner", sd.Owner)
+	}
+	if sd.Group != "" {
+		e.SetStr(to+"Group", sd.Group)
+	}
+	for i, ace := range sd.DACL {
+		e.SetStr(to+"Dacl"+strconv.Itoa(i), ace)
+	}
+	for i, ace := range sd.SACL {
+		e.SetStr(to+"Sacl"+strconv.Itoa(i), ace)
+	}
+	return true
 }

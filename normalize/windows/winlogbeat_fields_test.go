@@ -40,6 +40,12 @@ func TestWinlogbeatFields(t *testing.T) {
 			"event.action":                    "logon-failed", "winlog.logon.type": "Network", "event.module": "security",
 		},
 	}, {
+		"4670 security descriptors read out",
+		secRecord("4670", `"SubjectUserSid":"S-1-5-18","ObjectType":"Token","OldSd":"D:(A;;GA;;;SY)","NewSd":"O:BAD:(A;;GA;;;SY)(A;;RC;;;OW)"`),
+		map[string]any{"winlog.event_data.OldSdDacl0": "Local system :Access Allowed (Generic All)",
+			"winlog.event_data.NewSdOwner": "Built-in administrators", "winlog.event_data.NewSd": "O:BAD:(A;;GA;;;SY)(A;;RC;;;OW)",
+			"winlog.event_data.NewSdDacl1": "Owner rights :Access Allowed (Read Permissions)"},
+	}, {
 		"4776 failed validation described",
 		secRecord("4776", `"PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"eve","Workstation":"WKS-3","Status":"0xc0000234"`),
 		map[string]any{"winlog.logon.failure.status": "User logon with account locked", "event.outcome": "failure"},

@@ -1,0 +1,51 @@
+package wincatalog
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Security descriptors written here in the SDDL of Microsoft's
+// "Security Descriptor String Format" page.
+func TestParseSDDL(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want SecurityDescriptor
+		ok   bool
+	}{
+		{"D:(A;;GA;;;SY)(A;;RC;;;OW)(A;;GA;;;S-1-5-80-1-2-3-4-5)", SecurityDescriptor{DACL: []string{
+			"Local system :Access Allowed (Generic All)", "Owner rights :Access Allowed (Read Permissions)",
+			"S-1-5-80-1-2-3-4-5 :Access Allowed (Generic All)"}}, true},
+		{"O:BAG:SYD:PAI(A;OICI;FA;;;SY)(D;;WDWO;;;WD)(A;;0x1200a9;;;BU)", SecurityDescriptor{
+			Owner: "Built-in administrators", Group: "Local system", DACL: []string{
+				"Local system :Access Allowed (File All Access)", "Everyone :Access Denied (Modify Permissions, Modify Owner)",
+				"Built-in users :Access Allowed (Read Permissions, Synchronize, 0x1, 0x8, 0x20, 0x80)"}}, true},
+		{"S:(AU;SA;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;S-1-5-21-1111111111-2222222222-3333333333-500)" +
+			"(AU;FA;GR;;;S-1-5-21-1111111111-2222222222-3333333333-1107)", SecurityDescriptor{SACL: []string{
+			"Administrator :System Audit (Create All Child Objects, Delete All Child Objects, List Contents, " +
+				"All Validated Writes, Read All Properties, Write All Properties, Delete Subtree, List Object, " +
+				"All Extended Rights, Delete, Read Permissions, Modify Permissions, Modify Owner)",
+			"S-1-5-21-1111111111-2222222222-3333333333-1107 :System Audit (Generic Read)"}}, true},
+		{"O:S-1-5-21-1111111111-2222222222-3333333333-512G:DUD:(A;;GA;;;DA)S:AI",
+			SecurityDescriptor{Owner: "Domain Admins", Group: "Domain users", DACL: []string{
+				"Domain administrators :Access Allowed (Generic All)"}}, true},
+		{"-", SecurityDescriptor{}, false},
+		{"", SecurityDescriptor{}, false},
+		{"D:(A;;GA;;;SY", SecurityDescriptor{}, false},
+		{"X:(A;;GA;;;SY)", SecurityDescriptor{}, false},
+		{"D:(A;;GA;;;SY)trailing", SecurityDescriptor{DACL: []string{"Local system :Access Allowed (Generic All)"}}, false},
+	} {
+		got, ok := ParseSDDL(c.in)
+		if ok != c.ok || ok && !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ParseSDDL(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestParseSDDLBoundsACEs(t *testing.T) {
+	sd, ok := ParseSDDL("D:" + strings.Repeat("(A;;GA;;;SY)", 10*SDDLMaxACEs))
+	if !ok || len(sd.DACL) != SDDLMaxACEs {
+		t.Fatalf("ok %v, %d ACEs read out, want %d", ok, len(sd.DACL), SDDLMaxACEs)
+	}
+}
