@@ -203,16 +203,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		}
 		e.Set(f.To, event.Strings(names...))
 	case wincatalog.DecodeMessages:
-		var names []string
-		for _, code := range strings.FieldsFunc(w.val(f.From), isListSeparator) {
-			if name := wincatalog.Message(code); name != "" {
-				names = append(names, name)
-			}
-		}
-		if len(names) == 0 {
-			return false
-		}
-		e.Set(f.To, event.Strings(names...))
+		return setMessages(e, f.To, w.val(f.From))
 	case wincatalog.DecodeTaskXML:
 		return w.setScheduledTask(e, f.To, w.val(f.From))
 	case wincatalog.DecodeMessageCodes:
@@ -460,8 +451,20 @@ func setHost(e *event.Event, rel *ecs.Related, key, v string) bool {
 
 // setFlags sets the names of the flags in an account-control value or an
 // access mask (a registry key's rights when ObjectType is Key).
+// A mask may come as hex ("0x1000000", as Windows renders it), as a
+// decimal number (older renderers: "16777216"), or as the rights' message
+// codes ("%%1538 %%1542", 4674's rendering), which name the rights.
 func (w *winEvent) setFlags(e *event.Event, f *wincatalog.Field) bool {
-	mask, ok := wincatalog.ParseMask(w.tok(f.From))
+	v := w.tok(f.From)
+	if strings.HasPrefix(v, "%%") {
+		return setMessages(e, f.To, w.val(f.From))
+	}
+	mask, ok := wincatalog.ParseMask(v)
+	if !strings.HasPrefix(v, "0x") && !strings.HasPrefix(v, "0X") {
+		var n int64
+		n, ok = ecs.ParseUint(v)
+		mask, ok = uint32(n), ok && n <= 0xffffffff
+	}
 	if !ok {
 		return false
 	}
@@ -478,6 +481,22 @@ func (w *winEvent) setFlags(e *event.Event, f *wincatalog.Field) bool {
 		return false
 	}
 	e.Set(f.To, event.Strings(names...))
+	return true
+}
+
+// setMessages sets the texts of the message codes in v ("%%4417 %%4418",
+// "%%8449, %%8451"), the codes Message knows; false if none.
+func setMessages(e *event.Event, to, v string) bool {
+	var names []string
+	for _, code := range strings.FieldsFunc(v, isListSeparator) {
+		if name := wincatalog.Message(code); name != "" {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	e.Set(to, event.Strings(names...))
 	return true
 }
 
