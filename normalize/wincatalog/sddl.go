@@ -9,16 +9,17 @@ import (
 // 4907: "O:BAG:SYD:(A;;GA;;;SY)(A;;RC;;;OW)"), read out as Winlogbeat's
 // security module names them: <Sd>Owner, <Sd>Group, and one
 // <Sd>Dacl<n> / <Sd>Sacl<n> per ACE, "<trustee> :<ACE type> (<rights>)".
-// The names are Microsoft's: the "SID strings", "ACE strings" and
-// "Security Descriptor String Format" pages of the Windows
-// authorization documentation, and the SDDL tables of the 4715 page.
+// The names are Microsoft's: the SDDL tables of the 4907 page (the SID
+// strings it lists, as it words them), the "SID strings" and "ACE
+// strings" pages of the Windows authorization documentation for the
+// rest.
 
 // sddlTrustees are the two-letter SID strings.
 var sddlTrustees = map[string]string{
 	"AA": "Access control assistance operators", "AC": "All applications running in an app package context",
 	"AN": "Anonymous logon", "AO": "Account operators", "AP": "Protected users", "AU": "Authenticated users",
 	"BA": "Built-in administrators", "BG": "Built-in guests", "BO": "Backup operators", "BU": "Built-in users",
-	"CA": "Certificate publishers", "CD": "Certificate Services DCOM access", "CG": "Creator group",
+	"CA": "Certificate server administrators", "CD": "Certificate Services DCOM access", "CG": "Creator group",
 	"CN": "Cloneable domain controllers", "CO": "Creator owner", "CY": "Crypto operators",
 	"DA": "Domain administrators", "DC": "Domain computers", "DD": "Domain controllers", "DG": "Domain guests",
 	"DU": "Domain users", "EA": "Enterprise administrators", "ED": "Enterprise domain controllers",
@@ -28,10 +29,10 @@ var sddlTrustees = map[string]string{
 	"LS": "Local service account", "LU": "Performance log users", "LW": "Low integrity level",
 	"ME": "Medium integrity level", "MU": "Performance monitor users", "NO": "Network configuration operators",
 	"NS": "Network service account", "NU": "Network logon user", "OW": "Owner rights",
-	"PA": "Group Policy administrators", "PO": "Printer operators", "PS": "Principal self", "PU": "Power users",
+	"PA": "Group Policy administrators", "PO": "Printer operators", "PS": "Personal self", "PU": "Power users",
 	"RA": "RDS remote access servers", "RC": "Restricted code", "RD": "Terminal server users", "RE": "Replicator",
 	"RM": "Remote management users", "RO": "Enterprise read-only domain controllers", "RS": "RAS servers group",
-	"RU": "Alias to grant permissions to accounts that use applications compatible with operating systems previous to Windows 2000",
+	"RU": "Alias to allow previous Windows 2000",
 	"SA": "Schema administrators", "SI": "System integrity level", "SO": "Server operators",
 	"SS": "Authentication service asserted", "SU": "Service logon user", "SY": "Local system", "WD": "Everyone",
 	"WR": "Write restricted code",
@@ -141,8 +142,8 @@ func parseACL(s string) ([]string, string, bool) {
 	var aces []string
 	for s != "" && s[0] == '(' {
 		end := strings.IndexByte(s, ')')
-		if end < 0 {
-			return nil, s, false
+		if end < 0 || strings.IndexByte(s[1:end], '(') >= 0 {
+			return nil, s, false // unclosed: no ACE is told from the next
 		}
 		if len(aces) < SDDLMaxACEs {
 			aces = append(aces, readACE(s[1:end]))

@@ -33,6 +33,10 @@ func TestParseSDDL(t *testing.T) {
 		{"-", SecurityDescriptor{}, false},
 		{"", SecurityDescriptor{}, false},
 		{"D:(A;;GA;;;SY", SecurityDescriptor{}, false},
+		{"D:(A;;DCSWRPDTRC;;;BA(A;;DCSWRPDTRC;;;SY)S:NO_ACCESS_CONTROL", SecurityDescriptor{}, false},
+		{"D:(A;;DCSWRPDTRC;;;BA)(A;;DCSWRPDTRC;;;PS)S:NO_ACCESS_CONTROL", SecurityDescriptor{DACL: []string{
+			"Built-in administrators :Access Allowed (Delete All Child Objects, All Validated Writes, Read All Properties, Delete Subtree, Read Permissions)",
+			"Personal self :Access Allowed (Delete All Child Objects, All Validated Writes, Read All Properties, Delete Subtree, Read Permissions)"}}, true},
 		{"X:(A;;GA;;;SY)", SecurityDescriptor{}, false},
 		{"D:(A;;GA;;;SY)trailing", SecurityDescriptor{DACL: []string{"Local system :Access Allowed (Generic All)"}}, false},
 	} {
