@@ -105,6 +105,26 @@ var registryAccess = append([]flagName{
 	{0x200, "KEY_WOW64_32KEY"},
 }, commonAccess...)
 
+// directoryAccess: the rights on a directory service object of 4661 and
+// 4662 (ObjectServer DS), in the words of the events' own message texts
+// (msobjs.dll %%7680-%%7688, "Control Access" for 0x100); the bits are
+// [MS-ADTS] 5.1.3.2's.
+var directoryAccess = append([]flagName{
+	{0x1, "Create Child"},
+	{0x2, "Delete Child"},
+	{0x4, "List Contents"},
+	{0x8, "Write Self"},
+	{0x10, "Read Property"},
+	{0x20, "Write Property"},
+	{0x40, "Delete Tree"},
+	{0x80, "List Object"},
+	{0x100, "Control Access"},
+}, commonAccess...)
+
+// DirectoryAccessMask names the rights in a directory service object's
+// access mask (4662's AccessMask when its ObjectServer is DS).
+func DirectoryAccessMask(mask uint32) []string { return names(directoryAccess, mask) }
+
 // AccessMask names the rights in a file or directory access mask
 // (AccessMask of 4656, 4663, 5145); standard and generic rights by their
 // Windows names. Use RegistryAccessMask for keys.

@@ -213,6 +213,9 @@ var messages = map[string]string{
 	// 5145...), as msobjs.dll words them in the event's message
 	"%%1537": "DELETE", "%%1538": "READ_CONTROL", "%%1539": "WRITE_DAC", "%%1540": "WRITE_OWNER",
 	"%%1541": "SYNCHRONIZE", "%%1542": "ACCESS_SYS_SEC",
+	"%%7680": "Create Child", "%%7681": "Delete Child", "%%7682": "List Contents", "%%7683": "Write Self",
+	"%%7684": "Read Property", "%%7685": "Write Property", "%%7686": "Delete Tree", "%%7687": "List Object",
+	"%%7688": "Control Access", // a directory service object's (4662)
 	"%%4416": "ReadData (or ListDirectory)", "%%4417": "WriteData (or AddFile)",
 	"%%4418": "AppendData (or AddSubdirectory or CreatePipeInstance)", "%%4419": "ReadEA", "%%4420": "WriteEA",
 	"%%4421": "Execute/Traverse", "%%4422": "DeleteChild", "%%4423": "ReadAttributes", "%%4424": "WriteAttributes",

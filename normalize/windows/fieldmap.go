@@ -450,7 +450,8 @@ func setHost(e *event.Event, rel *ecs.Related, key, v string) bool {
 }
 
 // setFlags sets the names of the flags in an account-control value or an
-// access mask (a registry key's rights when ObjectType is Key).
+// access mask (a registry key's rights when ObjectType is Key, a directory
+// object's when ObjectServer is DS).
 // A mask may come as hex ("0x1000000", as Windows renders it), as a
 // decimal number (older renderers: "16777216"), or as the rights' message
 // codes ("%%1538 %%1542", 4674's rendering), which name the rights.
@@ -474,6 +475,8 @@ func (w *winEvent) setFlags(e *event.Event, f *wincatalog.Field) bool {
 		names = wincatalog.UACFlags(mask)
 	case strings.EqualFold(w.val("ObjectType"), "Key"):
 		names = wincatalog.RegistryAccessMask(mask)
+	case strings.EqualFold(w.val("ObjectServer"), "DS"):
+		names = wincatalog.DirectoryAccessMask(mask)
 	default:
 		names = wincatalog.AccessMask(mask)
 	}
