@@ -107,7 +107,7 @@ const (
 	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
-	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri and <To>.actions [{type, context, command, arguments...}]
+	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri, <To>.actions [{type, context, command, arguments...}], <To>.principals [{id, user.identifier, logon.type, run_level}], <To>.settings.enabled/hidden
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 )
 

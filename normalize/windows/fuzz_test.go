@@ -86,26 +86,32 @@ func FuzzJSONUnescape(f *testing.F) {
 }
 
 // FuzzTaskXML: any scheduled task definition decodes without a panic, and
-// the actions it gives are a list of objects.
+// the actions and principals it gives are lists of objects.
 // go test ./normalize/windows -run '^$' -fuzz FuzzTaskXML -fuzztime 30s
 func FuzzTaskXML(f *testing.F) {
 	f.Add(`<Task><RegistrationInfo><URI>\T</URI></RegistrationInfo><Actions Context="Author"><Exec><Command>a.exe</Command>` +
 		`<Arguments>-x &amp; "y"</Arguments></Exec></Actions></Task>`)
 	f.Add(`<Task><Actions><Exec/><ComHandler><ClassId>{0}</ClassId></ComHandler><Exec><Command>b</Command></Exec></Actions></Task>`)
 	f.Add(`<Task><Actions><ExecX><Exec></Exec></Actions></Task`)
+	f.Add(`<Task><Settings><Hidden>true</Hidden></Settings><Principals><Principal id="a&amp;b"><UserId>S-1-5-18</UserId>` +
+		`<LogonType>Password</LogonType></Principal><Principal/></Principals><Actions><Exec><Command>c</Command></Exec></Actions></Task>`)
 	f.Fuzz(func(t *testing.T, task string) {
 		if !utf8.ValidString(task) {
 			return // a JSON record's strings are UTF-8
 		}
 		got := decodeRoad(t, secRecord("4698", `"TaskName":"\\T","TaskContent":`+jsonStr(task)), false)
-		if v, ok := got["winlog.scheduled_task.actions"]; ok {
+		for _, key := range []string{"winlog.scheduled_task.actions", "winlog.scheduled_task.principals"} {
+			v, ok := got[key]
+			if !ok {
+				continue
+			}
 			l, isList := v.([]any)
 			if !isList || len(l) == 0 {
-				t.Fatalf("actions %#v from %q", v, task)
+				t.Fatalf("%s %#v from %q", key, v, task)
 			}
 			for _, a := range l {
 				if _, isObj := a.(map[string]any); !isObj {
-					t.Fatalf("action %#v from %q", a, task)
+					t.Fatalf("%s: %#v from %q", key, a, task)
 				}
 			}
 		}

@@ -22,7 +22,8 @@ var taskActionTypes = [...][2]string{{"Exec", "exec"}, {"ComHandler", "com_handl
 // <prefix>.uri (RegistrationInfo's URI, else the event's TaskName: both
 // are the task's path) and <prefix>.actions, one {type, context, command,
 // arguments, working_directory} per Exec and {type, context, class_id}
-// per ComHandler, as Elastic's system integration gives them. A byte
+// per ComHandler, <prefix>.principals and <prefix>.settings (below), as
+// Elastic's system integration gives them. A byte
 // scan of the few elements it needs, no XML decoder: a definition too
 // long or not read (no Task, no Actions, an element not closed) sets
 // nothing and stays in winlog.event_data as it came.
@@ -80,7 +81,71 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 	if uri != "" {
 		e.SetStr(prefix+".uri", uri)
 	}
+	setTaskSettings(e, prefix, task)
+	setTaskPrincipals(e, prefix, task)
 	return true
+}
+
+// setTaskSettings sets <prefix>.settings.enabled and .hidden from the
+// definition's Settings, each only when the definition states it (a
+// hidden task is one way to persist unseen).
+func setTaskSettings(e *event.Event, prefix, task string) {
+	_, settings, _, ok := xmlElement(task, "Settings")
+	if !ok {
+		return
+	}
+	for _, f := range [...][2]string{{"Enabled", ".settings.enabled"}, {"Hidden", ".settings.hidden"}} {
+		switch xmlElementText(settings, f[0]) {
+		case "true":
+			e.Set(prefix+f[1], event.Bool(true))
+		case "false":
+			e.Set(prefix+f[1], event.Bool(false))
+		}
+	}
+}
+
+// setTaskPrincipals sets <prefix>.principals, one {id, user.identifier,
+// logon.type, run_level} per Principal (who the task runs as), as
+// Elastic's system integration gives them.
+func setTaskPrincipals(e *event.Event, prefix, task string) {
+	_, principals, _, ok := xmlElement(task, "Principals")
+	if !ok {
+		return
+	}
+	var list []byte
+	for rest := principals; ; {
+		attrs, inner, after, ok := xmlElement(rest, "Principal")
+		if !ok {
+			break
+		}
+		rest = after
+		if len(list) == 0 {
+			list = append(list, '[')
+		} else {
+			list = append(list, ',')
+		}
+		list = append(list, '{')
+		comma := false
+		if id := xmlAttr(attrs, "id"); id != "" {
+			list, comma = appendJSONMember(list, "id", wire.UnescapeXML(id), false), true
+		}
+		for _, f := range [...][3]string{{"UserId", "user", "identifier"}, {"LogonType", "logon", "type"}} {
+			if text := xmlElementText(inner, f[0]); text != "" {
+				if comma {
+					list = append(list, ',')
+				}
+				list = appendJSONMember(append(event.AppendJSONString(list, f[1]), ':', '{'), f[2], text, false)
+				list, comma = append(list, '}'), true
+			}
+		}
+		if text := xmlElementText(inner, "RunLevel"); text != "" {
+			list, comma = appendJSONMember(list, "run_level", text, comma), true
+		}
+		list = append(list, '}')
+	}
+	if len(list) > 0 {
+		e.Set(prefix+".principals", event.RawJSON(string(append(list, ']'))))
+	}
 }
 
 // appendTaskText appends "key":"text" of the child element name of s to

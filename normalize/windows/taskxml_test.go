@@ -1,0 +1,42 @@
+package windows
+
+import (
+	"reflect"
+	"testing"
+)
+
+// Who a scheduled task runs as and whether it is hidden or enabled, from
+// its definition (Task Scheduler's task XML, written here), as Elastic's
+// system integration gives them; nothing the definition does not state.
+func TestScheduledTaskPrincipalsSettings(t *testing.T) {
+	const subject = `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`
+	for _, c := range []struct {
+		name, task string
+		want       map[string]any
+	}{{
+		"a hidden task run as SYSTEM, highest privileges",
+		"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n" + `<Task version="1.4" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">` +
+			`<RegistrationInfo><URI>\Contoso\Sync</URI></RegistrationInfo><Settings><Hidden>true</Hidden><Enabled>false</Enabled>` +
+			`<IdleSettings><StopOnIdleEnd>true</StopOnIdleEnd></IdleSettings></Settings>` +
+			`<Principals><Principal id="LocalSystem"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>` +
+			`<Actions Context="LocalSystem"><Exec><Command>C:\ProgramData\sync.exe</Command></Exec></Actions></Task>`,
+		map[string]any{"winlog.scheduled_task.settings.hidden": true, "winlog.scheduled_task.settings.enabled": false,
+			"winlog.scheduled_task.principals": []any{map[string]any{"id": "LocalSystem",
+				"user": map[string]any{"identifier": "S-1-5-18"}, "run_level": "HighestAvailable"}}},
+	}, {
+		"two principals, an interactive one; no settings stated",
+		`<Task><Principals><Principal id="Author"><UserId>CORP\jdoe</UserId><LogonType>InteractiveToken</LogonType>` +
+			`<RunLevel>LeastPrivilege</RunLevel></Principal><Principal id="Users"><GroupId>S-1-5-32-545</GroupId></Principal></Principals>` +
+			`<Actions Context="Author"><Exec><Command>notepad.exe</Command></Exec></Actions></Task>`,
+		map[string]any{"winlog.scheduled_task.settings.hidden": nil, "winlog.scheduled_task.settings.enabled": nil,
+			"winlog.scheduled_task.principals": []any{map[string]any{"id": "Author", "user": map[string]any{"identifier": `CORP\jdoe`},
+				"logon": map[string]any{"type": "InteractiveToken"}, "run_level": "LeastPrivilege"}, map[string]any{"id": "Users"}}},
+	}} {
+		got := decodeRoad(t, secRecord("4698", subject+`"TaskName":"\\Contoso\\Sync","TaskContent":`+jsonStr(c.task)), false)
+		for k, v := range c.want {
+			if !reflect.DeepEqual(got[k], v) {
+				t.Errorf("%s: %s = %#v, want %#v", c.name, k, got[k], v)
+			}
+		}
+	}
+}
