@@ -55,6 +55,10 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `toml:"-"`
+
+	// entries are the [[listener]] and [[output]] tables as written, for
+	// the keys an unknown key's own table takes (TableKeys).
+	entries map[string][]tableEntry
 }
 
 // LogConfig is the [log] section.
@@ -125,6 +129,7 @@ func (c *Config) finish(md *toml.MetaData) error {
 	if !md.IsDefined("metrics") {
 		c.Metrics.Listen = metricsDefault
 	}
+	c.entries = entriesOf(md.Keys())
 	if err := c.decodeListeners(md); err != nil {
 		return err
 	}
@@ -148,6 +153,7 @@ func (c *Config) decodeListeners(md *toml.MetaData) error {
 		if err := md.PrimitiveDecode(p, &head); err != nil {
 			return fmt.Errorf("listener #%d: %w", i+1, err)
 		}
+		c.setKind("listener", i, head.Protocol)
 		if head.Protocol == "agent" {
 			a, err := decodeAgentListener(md, p)
 			if err != nil {

@@ -13,10 +13,12 @@ import (
 
 // TableKeys is implemented by a decoded type whose tables are not all
 // visible to reflection (tables decoded later as toml.Primitive, by their
-// type): it returns the valid keys of table (its path, as in
-// toml.Key), ok false when it does not know them.
+// type): it returns the valid keys of the table that key (an unknown key,
+// as in toml.Key) is in, and the table's name for the message ("" for
+// "[table]"; an [[output]] names its type, whose keys are all it takes);
+// ok false when it does not know them.
 type TableKeys interface {
-	TableKeys(table []string) (keys []string, ok bool)
+	TableKeys(key toml.Key) (keys []string, name string, ok bool)
 }
 
 // unknownKeyHint says, for an undecoded key of v, which valid key it may
@@ -29,9 +31,10 @@ func unknownKeyHint(v any, key toml.Key) string {
 	}
 	table := []string(key[:len(key)-1])
 	var keys []string
+	name := ""
 	ok := false
 	if tk, is := v.(TableKeys); is {
-		keys, ok = tk.TableKeys(table)
+		keys, name, ok = tk.TableKeys(key)
 	}
 	if !ok {
 		keys, ok = StructKeysAt(reflect.TypeOf(v), table)
@@ -39,9 +42,12 @@ func unknownKeyHint(v any, key toml.Key) string {
 	if !ok || len(keys) == 0 {
 		return ""
 	}
-	name := "the top level"
-	if len(table) > 0 {
+	switch {
+	case name != "":
+	case len(table) > 0:
 		name = "[" + strings.Join(table, ".") + "]"
+	default:
+		name = "the top level"
 	}
 	hint := fmt.Sprintf("valid keys of %s: %s", name, strings.Join(keys, ", "))
 	if best := suggest.Closest(key[len(key)-1], keys); best != "" {
