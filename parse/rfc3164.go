@@ -31,7 +31,8 @@ import (
 //     timestamp, "[name]" (metalog's files; see metalogTag), where name
 //     may hold "(", "/", "<", "-", "." ("su(pam_unix)", "postfix/smtpd",
 //     "ansible-<stdin>"); "prog(module)" is split (setAppModule). A bare word without ":" is never taken for a tag
-//     ("10.0.0.99 Use the BFG!" has no tag). A " : " after the host is an
+//     ("10.0.0.99 Use the BFG!" has no tag), but a name padded to a column
+//     before its "[pid]:" is one ("sshd     [812]:", padded_tag.go). A " : " after the host is an
 //     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it, as it may
 //     follow the "::" of an ASA with empty timestamp and device id.
 //   - Without PRI and without a timestamp the whole text is the message.
@@ -95,8 +96,10 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	} else if i < len(s) && s[i] == '[' && h.hasTS && !h.cisco && e.Hostname == "" && metalogTag(s, i) > i {
 		j := metalogTag(s, i)
 		e.AppName, i = s[i+1:j-1], j
-	} else {
-		i = p.tag(s, i, e)
+	} else if j := p.tag(s, i, e); j > i || e.Hostname == "" {
+		i = j
+	} else if k := tokenEnd(s, i); paddedTag(s, k, s[i:k], e) {
+		return // "HOST NAME   [PID]: " (padded_tag.go)
 	}
 	if e.AppName != "" {
 		i = solaris(s, i, e)
