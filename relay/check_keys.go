@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -20,7 +21,7 @@ import (
 // those of every kind (an output's ~70).
 type tableEntry struct {
 	kind string
-	keys map[string]bool
+	keys []string // in the order written
 }
 
 // kindTables are the arrays of tables decoded by kind, and the key that
@@ -40,9 +41,9 @@ func entriesOf(keys []toml.Key) map[string][]tableEntry {
 		list := entries[k[0]]
 		switch {
 		case len(k) == 1:
-			entries[k[0]] = append(list, tableEntry{keys: map[string]bool{}})
-		case len(list) > 0:
-			list[len(list)-1].keys[k[1]] = true
+			entries[k[0]] = append(list, tableEntry{})
+		case len(list) > 0 && !slices.Contains(list[len(list)-1].keys, k[1]):
+			list[len(list)-1].keys = append(list[len(list)-1].keys, k[1])
 		}
 	}
 	return entries
@@ -71,7 +72,7 @@ func (c *Config) TableKeys(key toml.Key) ([]string, string, bool) {
 		var kinds []string
 		if len(key) == 2 && len(c.entries[table[0]]) == c.written(table[0]) {
 			for _, e := range c.entries[table[0]] {
-				if e.keys[key[1]] && e.kind != "" && !slices.Contains(kinds, e.kind) {
+				if slices.Contains(e.keys, key[1]) && e.kind != "" && !slices.Contains(kinds, e.kind) {
 					kinds = append(kinds, e.kind)
 				}
 			}
@@ -79,11 +80,7 @@ func (c *Config) TableKeys(key toml.Key) ([]string, string, bool) {
 		if len(kinds) == 0 { // nested, or written inline: every kind's
 			kinds = allKinds(table[0])
 		} else {
-			quoted := make([]string, len(kinds))
-			for i, k := range kinds {
-				quoted[i] = fmt.Sprintf("%q", k)
-			}
-			name = fmt.Sprintf("[[%s]] of %s %s", table[0], kindTables[table[0]], strings.Join(quoted, " or "))
+			name = kindsName(table[0], kinds)
 		}
 		for _, k := range kinds {
 			types = append(types, kindTypes(table[0], k)...)
@@ -103,6 +100,51 @@ func (c *Config) TableKeys(key toml.Key) ([]string, string, bool) {
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	return keys, name, len(keys) > 0
+}
+
+// kindsName names the entries of table of those kinds in a message:
+// `[[output]] of type "http"`.
+func kindsName(table string, kinds []string) string {
+	quoted := make([]string, len(kinds))
+	for i, k := range kinds {
+		quoted[i] = fmt.Sprintf("%q", k)
+	}
+	return fmt.Sprintf("[[%s]] of %s %s", table, kindTables[table], strings.Join(quoted, " or "))
+}
+
+// checkEntryKeys reports each key of a [[listener]] or [[output]] that
+// its own kind does not take, though an entry of another kind does: the
+// strict decoder tells decoded keys by their path, without the entry's
+// index, so a file output's "path" written in a syslog output passed as
+// decoded (config.UnknownEntryKey). data is the document (name, for
+// messages).
+func (c *Config) checkEntryKeys(name string, data []byte) error {
+	var errs []string
+	for _, table := range []string{"listener", "output"} {
+		if len(c.entries[table]) != c.written(table) {
+			continue // written inline: keys cannot be told apart
+		}
+		for i, e := range c.entries[table] {
+			if e.kind == "" {
+				continue
+			}
+			var valid []string
+			for _, t := range kindTypes(table, e.kind) {
+				valid = append(valid, config.StructKeys(t)...)
+			}
+			slices.Sort(valid)
+			valid = slices.Compact(valid)
+			for _, k := range e.keys {
+				if !slices.Contains(valid, k) {
+					errs = append(errs, config.UnknownEntryKey(name, data, table, i, k, valid, kindsName(table, []string{e.kind})).Error())
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
 }
 
 // written is how many entries of table the document has.

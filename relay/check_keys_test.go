@@ -63,3 +63,52 @@ pth = "/x"
 		}
 	}
 }
+
+// A key that another [[output]]'s type takes is still unknown in an
+// output whose type does not: the strict decoder marked "output.path"
+// decoded for the file output, and the syslog output's "path" passed
+// without a word (it configured nothing).
+func TestKeyOfAnotherOutputsTypeIsUnknown(t *testing.T) {
+	doc := `state_dir = "/tmp/x"
+
+[[output]]
+name = "archive"
+type = "file"
+path = "/tmp/x/out.json"
+
+[[output]]
+name = "siem"
+type = "syslog"
+address = "127.0.0.1:514"
+path = "/tmp/x/siem.json"
+
+[[listener]]
+name = "agents"
+protocol = "agent"
+address = "127.0.0.1:0"
+framing = "lf"
+
+[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+framing = "lf"
+`
+	_, err := ParseConfigData("nomen.toml", []byte(doc))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	want := []string{
+		`nomen.toml:18: unknown key "listener.framing": (valid keys of [[listener]] of protocol "agent": `,
+		`nomen.toml:12: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("errors %q, want %d", lines, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("error %q does not start with %q", lines[i], w)
+		}
+	}
+}

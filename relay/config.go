@@ -113,6 +113,9 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 	err = config.Decode(name, data, cfg, func(md *toml.MetaData) error {
 		return cfg.finish(md)
 	})
+	if err == nil {
+		err = cfg.checkEntryKeys(name, data)
+	}
 	if err != nil {
 		return nil, err
 	}

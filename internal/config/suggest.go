@@ -49,11 +49,29 @@ func unknownKeyHint(v any, key toml.Key) string {
 	default:
 		name = "the top level"
 	}
-	hint := fmt.Sprintf("valid keys of %s: %s", name, strings.Join(keys, ", "))
+	return keysHint(key, keys, name)
+}
+
+// keysHint is `did you mean "k"? (valid keys of TABLE: ...)`, or the
+// parenthesis alone when no valid key is close.
+func keysHint(key toml.Key, keys []string, table string) string {
+	hint := fmt.Sprintf("valid keys of %s: %s", table, strings.Join(keys, ", "))
 	if best := suggest.Closest(key[len(key)-1], keys); best != "" {
 		return fmt.Sprintf("did you mean %q? (%s)", best, hint)
 	}
 	return "(" + hint + ")"
+}
+
+// UnknownEntryKey is the error for key, written in the n-th (from 0)
+// [[table]] of the document data (read from the file name), whose valid
+// keys are keys: the one Decode gives an undecoded key, with the line of
+// key in that entry. Decode cannot see it when another entry of the same
+// array, of another kind, takes the key (BurntSushi/toml tells decoded
+// keys by their path, which has no index): a file output's "path" in a
+// syslog output.
+func UnknownEntryKey(name string, data []byte, table string, n int, key string, keys []string, tableName string) error {
+	k := toml.Key{table, key}
+	return fmt.Errorf("%s: unknown key %q: %s", At(name, entryKeyLine(data, table, n, key)), k.String(), keysHint(k, keys, tableName))
 }
 
 // StructKeysAt returns the toml keys of the struct that table leads to in
