@@ -7,10 +7,14 @@ import (
 )
 
 // paddedTag handles a program name padded to a column before its
-// "[PID]:", with no host ("fail2ban.actions        [812]: NOTICE ...",
-// fail2ban's log file): tok, the word that ends at j, is the program, not
-// the host, when at least two spaces stand between it and the pid. It
-// sets the program, pid and message and reports whether it did.
+// "[PID]:": with no host ("fail2ban.actions        [812]: NOTICE ...",
+// fail2ban's log file), tok, the word that ends at j, is the program, not
+// the host, when at least two spaces stand between it and the pid; after
+// a host ("web1 sshd   [123]: ..."), the same. rsyslog ends a TAG at its
+// first space (pmrfc3164), so it names the program too ("sshd") but
+// leaves "[123]: ..." in the message; the pid is read here as it is
+// without a host. It sets the program, pid and message and reports
+// whether it did.
 func paddedTag(s string, j int, tok string, e *event.Event) bool {
 	k := skipSpaces(s, j)
 	pid, end, ok := paddedPID(s, k)

@@ -55,6 +55,10 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `toml:"-"`
+
+	// entries are the [[listener]] and [[output]] tables as written, for
+	// the keys an unknown key's own table takes (TableKeys).
+	entries map[string][]tableEntry
 }
 
 // LogConfig is the [log] section.
@@ -109,6 +113,9 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 	err = config.Decode(name, data, cfg, func(md *toml.MetaData) error {
 		return cfg.finish(md)
 	})
+	if err == nil {
+		err = cfg.checkEntryKeys(name, data)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +132,7 @@ func (c *Config) finish(md *toml.MetaData) error {
 	if !md.IsDefined("metrics") {
 		c.Metrics.Listen = metricsDefault
 	}
+	c.entries = entriesOf(md.Keys())
 	if err := c.decodeListeners(md); err != nil {
 		return err
 	}
@@ -148,6 +156,7 @@ func (c *Config) decodeListeners(md *toml.MetaData) error {
 		if err := md.PrimitiveDecode(p, &head); err != nil {
 			return fmt.Errorf("listener #%d: %w", i+1, err)
 		}
+		c.setKind("listener", i, head.Protocol)
 		if head.Protocol == "agent" {
 			a, err := decodeAgentListener(md, p)
 			if err != nil {

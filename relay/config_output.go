@@ -76,6 +76,7 @@ func (c *Config) decodeOutputs(md *toml.MetaData) error {
 		if o.Common.Type == "" {
 			return fmt.Errorf("output %q: type is required (%s)", o.Common.Name, outputTypeNames())
 		}
+		c.setKind("output", i, o.Common.Type)
 		typ, ok := findOutputType(o.Common.Type)
 		if !ok {
 			return fmt.Errorf("output %q: unknown type %q (want %s)", o.Common.Name, o.Common.Type, outputTypeNames())

@@ -270,6 +270,9 @@ func TestReferenceConfigShowsDefaults(t *testing.T) {
 	}
 	v, w := reflect.ValueOf(shipped).Elem(), reflect.ValueOf(all).Elem()
 	for i := range v.NumField() {
+		if !v.Type().Field(i).IsExported() {
+			continue // what decoding kept for its messages (entries), no setting
+		}
 		if !reflect.DeepEqual(v.Field(i).Interface(), w.Field(i).Interface()) {
 			t.Errorf("%s: a commented-out key in an active section is not the default:\n shipped:     %+v\n uncommented: %+v",
 				v.Type().Field(i).Name, v.Field(i).Interface(), w.Field(i).Interface())

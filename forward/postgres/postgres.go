@@ -364,8 +364,11 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 		return nil
 	}
 	errs := make([]error, n)
-	// A lane's panic (a bug one event found) is raised again here, for the
-	// worker to recover: on the lane's goroutine it would end the process.
+	// A lane's panic (a bug one event found) is caught on the lane's
+	// goroutine, where it would end the process, and reported as its
+	// lane's items' error (a *panics.Panic in a forward.BatchError): the
+	// worker writes those events again an event at a time, and the parts
+	// the other lanes committed are not written twice.
 	caught := make([]*panics.Panic, n)
 	var wg sync.WaitGroup
 	per := (len(batch) + n - 1) / n
@@ -379,30 +382,37 @@ func (s *Postgres) Write(ctx context.Context, batch []*event.Event) error {
 		}()
 	}
 	wg.Wait()
-	for _, p := range caught {
-		panics.Raise(p)
+	for i, p := range caught {
+		if p != nil {
+			errs[i] = p
+		}
 	}
 	return s.laneErrors(errs, per, len(batch))
 }
 
 // laneErrors reports the lanes' failures: each lane's events by that
-// lane's own error (permanent or retryable), the other lanes' parts being
-// committed. When every lane failed and none permanently (the server is
-// down, say), it is the first error, for the worker to reconnect and retry
-// the whole batch.
+// lane's own error (permanent, retryable, or the lane's panic), the other
+// lanes' parts being committed. When every lane failed and none
+// permanently or by a panic (the server is down, say), it is the first
+// error, for the worker to reconnect and retry the whole batch.
 func (s *Postgres) laneErrors(errs []error, per, total int) error {
 	var first error
 	var items []forward.ItemError
-	permanent := false
+	itemized := false // a lane's error the worker must see per item (permanent, a panic)
 	for i, err := range errs {
 		if err == nil {
 			continue
 		}
-		err = s.fail(err)
+		var p *panics.Panic
+		if errors.As(err, &p) {
+			itemized = true // never the whole batch again: its panic is the worker's to isolate
+		} else {
+			err = s.fail(err)
+			itemized = itemized || forward.IsPermanent(err)
+		}
 		if first == nil {
 			first = err
 		}
-		permanent = permanent || forward.IsPermanent(err)
 		for j := i * per; j < min(total, (i+1)*per); j++ {
 			items = append(items, forward.ItemError{Index: j, Err: err})
 		}
@@ -410,7 +420,7 @@ func (s *Postgres) laneErrors(errs []error, per, total int) error {
 	switch {
 	case first == nil:
 		return nil
-	case len(items) == total && !permanent:
+	case len(items) == total && !itemized:
 		return first
 	}
 	return &forward.BatchError{Items: items}

@@ -129,6 +129,31 @@ func underReported(k toml.Key, reported map[string]bool) bool {
 	return false
 }
 
+// entryKeyLine finds the line of "key =" in the n-th (from 0) [[table]]
+// of data, before the next table header; 0 when there is none (an entry
+// written inline).
+func entryKeyLine(data []byte, table string, n int, key string) int {
+	header := regexp.MustCompile(`^\s*\[\[\s*` + regexp.QuoteMeta(table) + `\s*\]\]`)
+	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line, entry, in := 0, -1, false
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		switch {
+		case header.MatchString(text):
+			entry++
+			in = entry == n
+		case strings.HasPrefix(strings.TrimSpace(text), "["):
+			in = false
+		case in && assign.MatchString(text):
+			return line
+		}
+	}
+	return 0
+}
+
 // findKeyLine finds the line on which key is defined: the last segment as
 // "name =" (or inline "name =" inside braces) after the line that opens
 // its table, or a table header naming it. BurntSushi/toml keeps positions

@@ -86,11 +86,11 @@ type keysDoc struct {
 }
 
 // TableKeys knows the keys of the [[output]] tables, decoded later.
-func (keysDoc) TableKeys(table []string) ([]string, bool) {
-	if len(table) == 1 && table[0] == "output" {
-		return []string{"name", "path", "type"}, true
+func (keysDoc) TableKeys(key toml.Key) ([]string, string, bool) {
+	if len(key) == 2 && key[0] == "output" {
+		return []string{"name", "path", "type"}, `[[output]] of type "file"`, true
 	}
-	return nil, false
+	return nil, "", false
 }
 
 // An unknown key is answered with the valid key it is closest to and the
@@ -116,7 +116,7 @@ func TestDecodeDidYouMean(t *testing.T) {
 		`nomen.toml:1: unknown key "stat_dir": did you mean "state_dir"? (valid keys of the top level: metrics, output, state_dir)`,
 		`nomen.toml:3: unknown key "metrics.lisen": did you mean "listen"? (valid keys of [metrics]: listen, pprof)`,
 		`nomen.toml:4: unknown key "metrics.zzz": (valid keys of [metrics]: listen, pprof)`,
-		`nomen.toml:7: unknown key "output.pth": did you mean "path"? (valid keys of [output]: name, path, type)`,
+		`nomen.toml:7: unknown key "output.pth": did you mean "path"? (valid keys of [[output]] of type "file": name, path, type)`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)

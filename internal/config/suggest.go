@@ -13,10 +13,12 @@ import (
 
 // TableKeys is implemented by a decoded type whose tables are not all
 // visible to reflection (tables decoded later as toml.Primitive, by their
-// type): it returns the valid keys of table (its path, as in
-// toml.Key), ok false when it does not know them.
+// type): it returns the valid keys of the table that key (an unknown key,
+// as in toml.Key) is in, and the table's name for the message ("" for
+// "[table]"; an [[output]] names its type, whose keys are all it takes);
+// ok false when it does not know them.
 type TableKeys interface {
-	TableKeys(table []string) (keys []string, ok bool)
+	TableKeys(key toml.Key) (keys []string, name string, ok bool)
 }
 
 // unknownKeyHint says, for an undecoded key of v, which valid key it may
@@ -29,9 +31,10 @@ func unknownKeyHint(v any, key toml.Key) string {
 	}
 	table := []string(key[:len(key)-1])
 	var keys []string
+	name := ""
 	ok := false
 	if tk, is := v.(TableKeys); is {
-		keys, ok = tk.TableKeys(table)
+		keys, name, ok = tk.TableKeys(key)
 	}
 	if !ok {
 		keys, ok = StructKeysAt(reflect.TypeOf(v), table)
@@ -39,15 +42,36 @@ func unknownKeyHint(v any, key toml.Key) string {
 	if !ok || len(keys) == 0 {
 		return ""
 	}
-	name := "the top level"
-	if len(table) > 0 {
+	switch {
+	case name != "":
+	case len(table) > 0:
 		name = "[" + strings.Join(table, ".") + "]"
+	default:
+		name = "the top level"
 	}
-	hint := fmt.Sprintf("valid keys of %s: %s", name, strings.Join(keys, ", "))
+	return keysHint(key, keys, name)
+}
+
+// keysHint is `did you mean "k"? (valid keys of TABLE: ...)`, or the
+// parenthesis alone when no valid key is close.
+func keysHint(key toml.Key, keys []string, table string) string {
+	hint := fmt.Sprintf("valid keys of %s: %s", table, strings.Join(keys, ", "))
 	if best := suggest.Closest(key[len(key)-1], keys); best != "" {
 		return fmt.Sprintf("did you mean %q? (%s)", best, hint)
 	}
 	return "(" + hint + ")"
+}
+
+// UnknownEntryKey is the error for key, written in the n-th (from 0)
+// [[table]] of the document data (read from the file name), whose valid
+// keys are keys: the one Decode gives an undecoded key, with the line of
+// key in that entry. Decode cannot see it when another entry of the same
+// array, of another kind, takes the key (BurntSushi/toml tells decoded
+// keys by their path, which has no index): a file output's "path" in a
+// syslog output.
+func UnknownEntryKey(name string, data []byte, table string, n int, key string, keys []string, tableName string) error {
+	k := toml.Key{table, key}
+	return fmt.Errorf("%s: unknown key %q: %s", At(name, entryKeyLine(data, table, n, key)), k.String(), keysHint(k, keys, tableName))
 }
 
 // StructKeysAt returns the toml keys of the struct that table leads to in

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 
@@ -64,4 +65,23 @@ func (l *Layouts[T]) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return len(l.m)
+}
+
+// layoutHeaders start the header lines whose meaning later lines of their
+// source take (Layouts): the W3C-style "#Fields:" (the columns) and
+// "#Software:" (whose log it is, IIS or Exchange: its default columns, and
+// how its "#Version:" and "#Date:" lines read).
+var layoutHeaders = [...][]byte{[]byte("#Fields:"), []byte("#Software:")}
+
+// HoldsLayoutHeader reports whether text (a line or many) holds a header
+// line whose meaning later lines of its source take: those lines must be
+// decoded after it, by the decoder that read it (`nomen coverage`, which
+// decodes on many goroutines, decodes them on one).
+func HoldsLayoutHeader(text []byte) bool {
+	for _, h := range layoutHeaders {
+		if bytes.Contains(text, h) {
+			return true
+		}
+	}
+	return false
 }

@@ -55,7 +55,7 @@ func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
-		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: screenOSSource.decode},
+		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: decodeScreenOS},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_ids", "rt_screen", "rt_utm", "mgd", "sshd"},
 			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
 		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
@@ -192,6 +192,17 @@ func malformed(e *event.Event, reason string) {
 
 // gatePANOS: the CSV's first column ends within a few bytes (paloalto.Sniff).
 var gatePANOS = ecs.SniffGate{Marker: ',', Window: paloalto.FirstColMax}
+
+// decodeScreenOS: ScreenOS writes its host name where syslog has the tag
+// ("ns-edge1: NetScreen device_id=..."): it is the host (screenos.Decode
+// sets host.name), not a program: no process.name, malformed or not.
+func decodeScreenOS(e *event.Event) bool {
+	if !screenOSSource.decode(e) {
+		return false
+	}
+	e.Flags |= event.TagNotProcess
+	return true
+}
 
 // sniffPANOS: PAN-OS lines have no tag; the message starts with the CSV.
 func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }

@@ -82,6 +82,9 @@ var jsonECSKinds = map[string]vendor.Kind{
 	"event.duration":            vendor.Uint,
 	"trace.id":                  vendor.Word,
 	"transaction.id":            vendor.Word,
+	// The host that logged it, as a shipper's document names it: where
+	// a relay forwarded the line, the syslog header names the relay.
+	"host.name": vendor.Word,
 }
 
 // jsonBody returns the JSON object of a message, or false.

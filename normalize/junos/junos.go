@@ -56,7 +56,7 @@ func tagOf(msgID, msg string) (string, string, bool) {
 		return t, msg, true
 	}
 	if msgID == "" {
-		msg = skipInnerHeader(msg)
+		msg, _ = skipInnerHeader(msg)
 	}
 	end := tagEnd(msg[:min(len(msg), maxTag+2)])
 	if end <= 0 {
@@ -77,20 +77,25 @@ func tagOf(msgID, msg string) (string, string, bool) {
 //	junos-ids: 2017-08-24T04:58:58.724Z srx-01 RT_IDS - RT_SCREEN_IP [junos@2636... ]
 //
 // msg unchanged when it does not start with such a timestamp and three
-// more words. The caller still needs a known tag after them.
-func skipInnerHeader(msg string) string {
+// more words. The caller still needs a known tag after them. host is the
+// inner HOSTNAME: the device that logged the message, where the outer
+// header names the relay ("" when there is no inner header).
+func skipInnerHeader(msg string) (rest, host string) {
 	if len(msg) < 24 || msg[0] < '1' || msg[0] > '2' || msg[4] != '-' || msg[10] != 'T' {
-		return msg
+		return msg, ""
 	}
-	rest := msg
-	for range 4 {
+	rest = msg
+	for i := range 4 {
 		sp := strings.IndexByte(rest[:min(len(rest), 256)], ' ')
 		if sp <= 0 {
-			return msg
+			return msg, ""
+		}
+		if i == 1 {
+			host = rest[:sp]
 		}
 		rest = rest[sp+1:]
 	}
-	return rest
+	return rest, host
 }
 
 // tagEnd returns where a tag at the start of s ends: the index of the
@@ -185,6 +190,14 @@ func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.C
 	tag, text, ok := tagOf(msgID, msg)
 	if !ok {
 		return vendor.Class{}, vendor.NotMine
+	}
+	if msgID == "" {
+		// A relay that wrapped the structured form in a BSD line wrote
+		// its own name in the outer header: the inner one names the
+		// device (NILVALUE "-": none).
+		if _, host := skipInnerHeader(msg); host != "-" && host != "" {
+			emit("host.name", host, vendor.Word) // as the header's: no related.hosts
+		}
 	}
 	for el := range sd.Elements() {
 		if strings.HasPrefix(el.ID, "junos@") { // @2636 (Juniper's enterprise number) on devices; samples often rewrite it

@@ -174,6 +174,13 @@ func TestInnerHeader(t *testing.T) {
 	if st != vendor.Decoded || class.Action != "intrusion-detected" || got["source.ip"] != "198.51.100.9" || got["destination.port"] != "80" {
 		t.Errorf("%v %+v %v", st, class, got)
 	}
+	// The relay's BSD header named itself; the inner header names the device.
+	if got["host.name"] != "srx-2" {
+		t.Errorf("host.name = %q, want the inner header's srx-2", got["host.name"])
+	}
+	if got, _, _ := decode(t, "junos-ids", "", strings.Replace(msg, "srx-2", "-", 1), event.SD{}); got["host.name"] != "" {
+		t.Errorf("inner HOSTNAME \"-\" gave host.name %q", got["host.name"])
+	}
 	for _, msg := range []string{
 		"2026-03-02T09:28:00.120Z srx-2 RT_IDS - something else",         // no known tag after the header
 		"2026-03-02 09:28:00 srx-2 RT_IDS - RT_SCREEN_TCP [junos@2636 ]", // not an RFC 5424 timestamp

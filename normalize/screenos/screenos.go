@@ -22,7 +22,9 @@
 //
 // The device id, vsys, service name, session id and the session's start
 // time (the device's local clock, no zone) stay under screenos.*; the
-// device's name is the syslog program (ScreenOS puts its hostname there).
+// device's name is the syslog program (ScreenOS puts its hostname there),
+// and host.name: a relay that received "ns-edge1: NetScreen ..." writes
+// its own name as the HOSTNAME before it.
 package screenos
 
 import (
@@ -90,6 +92,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	emit("device.id", h.deviceID, vendor.Extra)
 	if program != "" {
 		emit("device.name", program, vendor.Extra)
+		emit("host.name", program, vendor.Word)
 	}
 	if h.vsys != "" {
 		emit("vsys", h.vsys, vendor.Extra)

@@ -38,7 +38,7 @@ func TestTraffic(t *testing.T) {
 		"observer.ingress.zone": "Untrust", "observer.egress.zone": "Trust", "source.nat.port": "51312",
 		"destination.nat.ip": "10.1.1.80", "destination.nat.port": "443", "event.reason": "Close - TCP FIN",
 		"session.start_time": "2026-06-02 14:53:30", "event.duration": "92", "rule.id": "12",
-		"event.code": "00257", "log.level": "notification", "device.id": "0185012011000123", "device.name": "fw1",
+		"event.code": "00257", "log.level": "notification", "device.id": "0185012011000123", "device.name": "fw1", "host.name": "fw1",
 		"vsys": "Root", "source.bytes": "4820", "destination.bytes": "183004",
 	} {
 		if got[k] != want {

@@ -34,6 +34,16 @@ type Decoder interface {
 	Decode(raw []byte, e *event.Event) string
 }
 
+// LayoutHeaders is implemented by a Decoder that knows which lines are
+// header lines whose meaning later lines of their source take (a W3C
+// log's "#Fields:": ecs.HoldsLayoutHeader, through relay/decode); Read
+// decodes the lines from the first such header on one goroutine. The
+// method keeps no state: the reading goroutine calls it. A Decoder
+// without it has no such headers.
+type LayoutHeaders interface {
+	HoldsLayoutHeader(text []byte) bool
+}
+
 // Options bound the memory a count may use. Zero values take the
 // defaults.
 type Options struct {
@@ -76,6 +86,8 @@ type Counter struct {
 	opts    Options
 	workers []*worker // workers[0] also decodes Line's lines
 	serial  bool      // a header was read: workers[0] decodes every line (Read)
+	// holdsHeader reports whether text holds such a header (LayoutHeaders).
+	holdsHeader func(text []byte) bool
 
 	programs   map[string]*program
 	last       *program // of the previous line: a log's lines come in runs of one program
@@ -127,6 +139,10 @@ func New(newDecoder func() Decoder, opts Options) *Counter {
 			dec: newDecoder(), received: opts.Received,
 			ev: event.Event{Fields: make([]event.Field, 0, 64)},
 		})
+	}
+	c.holdsHeader = func([]byte) bool { return false }
+	if lh, ok := c.workers[0].dec.(LayoutHeaders); ok {
+		c.holdsHeader = lh.HoldsLayoutHeader
 	}
 	return c
 }

@@ -87,7 +87,8 @@ func Decompress(r io.Reader) (io.Reader, string, error) {
 // is the one a single goroutine would make.
 //
 // Some lines mean what an earlier header line of their source said (a
-// W3C log's "#Fields:" and "#Software:": see ecs.Layouts), and each
+// W3C log's "#Fields:" and "#Software:", which the Decoder knows: see
+// LayoutHeaders), and each
 // worker's decoder remembers only the headers it decoded itself. So from
 // the first batch holding such a header on, until the Counter is done,
 // every batch is decoded by workers[0] alone, after all the batches before
@@ -120,7 +121,7 @@ func (c *Counter) Read(name string, r io.Reader) error {
 		close(work)
 	}
 	dispatch := func(b *batch) {
-		if workOpen && hasHeader(b.text) {
+		if workOpen && c.holdsHeader(b.text) {
 			c.serial, workOpen = true, false
 			inflight.Wait() // the lines before the header are decoded without it
 			close(work)
@@ -232,12 +233,6 @@ func splitLines(text io.Reader, free <-chan *batch, dispatch func(*batch)) error
 			b = take(free)
 		}
 	}
-}
-
-// hasHeader reports whether text holds a header line whose meaning
-// later lines of its source take (Read).
-func hasHeader(text []byte) bool {
-	return bytes.Contains(text, []byte("#Fields:")) || bytes.Contains(text, []byte("#Software:"))
 }
 
 // take returns an emptied batch from free.

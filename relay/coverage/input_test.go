@@ -186,3 +186,25 @@ func TestWorkersSameReport(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutHeaderDecodedInOrder: the decode step tells Read which lines
+// are header lines later lines depend on (a W3C log's "#Software:" and
+// "#Fields:"): from the batch holding one on, Read decodes on one
+// goroutine; a log without one is decoded on all.
+func TestLayoutHeaderDecodedInOrder(t *testing.T) {
+	for _, tc := range []struct {
+		log    string
+		serial bool
+	}{
+		{"Jul  1 10:00:00 h app: one\n#Software: Microsoft Internet Information Services 10.0\n#Fields: date time s-ip cs-method\n", true},
+		{"Jul  1 10:00:00 h app: one\nJul  1 10:00:01 h app: #Fields are plain words here\n", false},
+	} {
+		c := realCounter(t, Options{Workers: 3})
+		if err := c.Read("log", strings.NewReader(tc.log)); err != nil {
+			t.Fatal(err)
+		}
+		if c.serial != tc.serial {
+			t.Errorf("%q: decoded on one goroutine %v, want %v", tc.log, c.serial, tc.serial)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/nomenhq/nomen/internal/logging"
 	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/normalize"
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,6 +76,11 @@ func (d *Decoder) Decode(raw []byte, e *event.Event) (dec string) {
 	d.Parse(raw, e)
 	return d.normalize(e)
 }
+
+// HoldsLayoutHeader reports whether text holds a header line whose
+// meaning later lines of its source take (ecs.HoldsLayoutHeader: a W3C
+// log's "#Fields:"); it keeps no state, and any goroutine may call it.
+func (d *Decoder) HoldsLayoutHeader(text []byte) bool { return ecs.HoldsLayoutHeader(text) }
 
 // Parse only parses raw into e (rule tests normalize with the rule under
 // test themselves).

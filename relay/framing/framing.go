@@ -11,10 +11,12 @@
 //
 // Limits: a message longer than the maximum size is truncated to it and
 // reported as such; the rest of it (up to the trailer, or the declared
-// length) is read and discarded, never turned into a new message. A
-// MSG-LEN that does not look like one (too many digits, a leading zero, no
-// "<" after it) is not trusted: that frame falls back to LF framing and is
-// counted in Stats.BadLength. Nothing is allocated per frame: frames are
+// length) is read and discarded, never turned into a new message. Digits
+// and a space without "<" after them start a line, not a frame
+// ("1 2019-03-01T10:00:00Z host ...": RFC 5424 without its PRI). A MSG-LEN
+// before "<" that does not look like one (too many digits, a leading zero)
+// is not trusted: that frame falls back to LF framing and is counted in
+// Stats.BadLength. Nothing is allocated per frame: frames are
 // windows on the buffer read into. A stream that sends little at a time
 // is read into a small buffer of 4 KiB; as soon as a read fills it or a
 // frame does not fit in half of it, the full buffer of maxSize + 64 KiB is
@@ -442,7 +444,10 @@ const (
 )
 
 // octetHeader reads "MSG-LEN SP" (and, unless lax, requires "<" after it)
-// at the start of data.
+// at the start of data. rsyslog (imtcp) and syslog-ng (transport(auto))
+// take any digit at the start of a frame for a MSG-LEN, so a line
+// "1 2019-..." becomes a frame of one byte there; without the "<" nomen
+// reads it as a line.
 func octetHeader(data []byte, lax bool) (n, hdr int, st hdrStatus) {
 	k := 0
 	for k < len(data) && isDigit(data[k]) {
@@ -460,17 +465,15 @@ func octetHeader(data []byte, lax bool) (n, hdr int, st hdrStatus) {
 		return 0, 0, hdrBad // Octet mode: every frame should be counted
 	case data[k] != ' ':
 		return 0, 0, hdrPlain // "2026-05-17T18:05:02 host ..."
-	case data[0] == '0':
-		return 0, 0, hdrBad // "0 ..." or "007 ..."
-	}
-	if lax {
-		return n, k + 1, hdrOK
-	}
-	if k+1 == len(data) {
+	case !lax && k+1 == len(data):
 		return 0, 0, hdrNeedMore
-	}
-	if data[k+1] != '<' {
-		return 0, 0, hdrBad
+	case !lax && data[k+1] != '<':
+		// "1 2019-03-01T10:00:00Z host ..." (RFC 5424 without its PRI),
+		// "12 monkeys ...": a line that starts with a number, no
+		// SYSLOG-MSG (which starts with "<PRI>"); not a framing error.
+		return 0, 0, hdrPlain
+	case data[0] == '0':
+		return 0, 0, hdrBad // "0 <13>..." or "007 <13>..."
 	}
 	return n, k + 1, hdrOK
 }

@@ -175,3 +175,37 @@ func TestEmptyAndMalformedCounted(t *testing.T) {
 		})
 	}
 }
+
+// TestDigitLinesBesideOctetFrames: on one TCP connection, octet-counted
+// frames (RFC 6587: MSG-LEN SP "<PRI>...") and LF-terminated lines that
+// start with digits and a space (RFC 5424 without its PRI: "1 2019-...")
+// each come out whole. A line's "1 " is not a frame length (rsyslog and
+// syslog-ng read it as one: a frame of one byte), and it is no framing
+// error either.
+func TestDigitLinesBesideOctetFrames(t *testing.T) {
+	s := &sink{}
+	tl := startTest(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, s)
+	conn, err := net.Dial("tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	octet := func(msg string) string { return fmt.Sprintf("%d %s", len(msg), msg) }
+	stream := octet("<13>1 2019-03-01T10:00:00Z host app - - - counted one") +
+		"1 2019-03-01T10:00:01Z host app - - - line without PRI\n" +
+		octet("<13>1 2019-03-01T10:00:02Z host app - - - counted two") +
+		"12 monkeys escaped\n"
+	if _, err := conn.Write([]byte(stream)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"counted one", "line without PRI", "counted two", "12 monkeys escaped"}
+	if got := s.waitCount(len(want), 5*time.Second); got != len(want) {
+		t.Fatalf("%d events, want %d: %q", got, len(want), s.messages())
+	}
+	if got := s.messages(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("messages %q, want %q", got, want)
+	}
+	if n := value(tl.metrics.FramingErrors.WithLabelValues("t", "bad_length")); n != 0 {
+		t.Errorf("framing errors {kind=bad_length} = %v for lines that are plain lines, want 0", n)
+	}
+}

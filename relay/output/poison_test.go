@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -155,5 +157,69 @@ func TestPanicWhileDeadLetteringKeepsTheOriginal(t *testing.T) {
 	}
 	if n := h.logs.count("dead-lettering an event panicked"); n != 1 {
 		t.Errorf("%d log lines for the dead-letter panic, want 1", n)
+	}
+}
+
+// laneSink stands for a sink that writes a batch in parts at the same
+// time (postgres' lanes): a part whose writing panics is reported as
+// the panic of its items in a *forward.BatchError, the other part being
+// delivered; a batch of one event is one part, and its panic is raised.
+type laneSink struct{ poisonSink }
+
+func (s *laneSink) Write(ctx context.Context, batch []*event.Event) error {
+	if len(batch) == 1 {
+		return s.poisonSink.Write(ctx, batch)
+	}
+	var be forward.BatchError
+	half := len(batch) / 2
+	for _, part := range [][2]int{{0, half}, {half, len(batch)}} {
+		var p *panics.Panic
+		func() {
+			defer panics.Catch(&p)
+			s.poisonSink.Write(ctx, batch[part[0]:part[1]])
+		}()
+		for i := part[0]; p != nil && i < part[1]; i++ {
+			be.Items = append(be.Items, forward.ItemError{Index: i, Err: p})
+		}
+	}
+	if len(be.Items) > 0 {
+		return &be
+	}
+	return nil
+}
+
+// TestPanickedPartIsIsolatedAlone: a sink that delivered part of a batch
+// and reports the panic of another part (forward.BatchError items whose
+// error is a *panics.Panic) gets only that part again, an event at a
+// time and at once: the delivered part is not written twice, the poison
+// is written in its safe form, no failure or backoff is due.
+func TestPanickedPartIsIsolatedAlone(t *testing.T) {
+	h := memoryHarness(t)
+	sink := &laneSink{}
+	w, delays := h.worker(Options{Sink: sink, BatchSize: 100})
+	evs := testEvents(0, 10)
+	evs[7].SetStr("test.poison", "yes")
+	h.append(evs)
+	waitFor(t, "delivery", func() bool { d, _ := sink.snapshot(); return len(d) >= 10 })
+	h.stop(w)
+	h.wantCommitted(10)
+	got, _ := sink.snapshot()
+	seen := map[uint64]int{}
+	for _, e := range got {
+		seen[e.ID]++
+		if e.Has(FieldEncodeError) != (e.ID == 8) {
+			t.Errorf("event %d: encode_error %v", e.ID, e.Has(FieldEncodeError))
+		}
+	}
+	for id := uint64(1); id <= 10; id++ {
+		if seen[id] != 1 {
+			t.Errorf("event %d delivered %d times, want once", id, seen[id])
+		}
+	}
+	if len(*delays) != 0 {
+		t.Errorf("waited %v before isolating the panicked part, want no wait", *delays)
+	}
+	if v := value(h.m.Panics.WithLabelValues("out")); v != 1 {
+		t.Errorf("nomen_output_panics_total = %v, want 1", v)
 	}
 }

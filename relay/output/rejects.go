@@ -1,10 +1,12 @@
 package output
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
 	"github.com/nomenhq/nomen/forward"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/internal/retry"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -18,16 +20,23 @@ import (
 func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, nextAttempt, error) {
 	var be *forward.BatchError
 	if errors.As(err, &be) {
-		again, err := w.partial(batch, be)
+		again, panicked, err := w.partial(batch, be)
 		if err != nil {
 			return nil, nextAttempt{}, err
+		}
+		if panicked.p != nil {
+			// Written again alone, at once: waiting would not help, and
+			// the parts the sink delivered are not in it (poison.go).
+			if err := w.isolate(panicked.events, panicked.p); err != nil {
+				return nil, nextAttempt{}, err
+			}
 		}
 		if len(again) == 0 {
 			w.recovered()
 			return nil, nextAttempt{}, nil
 		}
 		w.m.retryable.Inc()
-		w.failing(be.Items[0].Err, len(again))
+		w.failing(panicked.firstRetryable, len(again))
 		if d, ok := retryDelayOf(be); ok {
 			return again, nextAttempt{wait: retry.After(be, d)}, nil
 		}
@@ -54,12 +63,23 @@ func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, n
 	return batch, nextAttempt{wait: err, reconnect: !hinted}, nil
 }
 
+// panickedItems are the events of a *forward.BatchError whose items' error
+// is a *panics.Panic: writing the part of the batch they were in panicked
+// (a sink that writes parts at the same time, on goroutines of its own).
+type panickedItems struct {
+	events []*event.Event
+	p      *panics.Panic // the first part's panic
+	// firstRetryable is the first retryable error of another item.
+	firstRetryable error
+}
+
 // partial handles a *forward.BatchError: the events it does not name were
 // delivered, its permanent items are dead-lettered, its retryable ones
-// are returned to be written again.
-func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event.Event, error) {
+// are returned to be written again, its panicked ones to be isolated.
+func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event.Event, panickedItems, error) {
 	seen := make(map[int]bool, len(be.Items))
 	var retry []*event.Event
+	var panicked panickedItems
 	var rejected []Rejected
 	for _, it := range be.Items {
 		if it.Index < 0 || it.Index >= len(batch) || seen[it.Index] || it.Err == nil {
@@ -67,20 +87,26 @@ func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event
 			continue
 		}
 		seen[it.Index] = true
-		if forward.IsPermanent(it.Err) {
+		var p *panics.Panic
+		switch {
+		case errors.As(it.Err, &p):
+			panicked.events = append(panicked.events, batch[it.Index])
+			panicked.p = cmp.Or(panicked.p, p)
+		case forward.IsPermanent(it.Err):
 			rejected = append(rejected, Rejected{batch[it.Index], it.Err})
-		} else {
+		default:
 			retry = append(retry, batch[it.Index])
+			panicked.firstRetryable = cmp.Or(panicked.firstRetryable, it.Err)
 		}
 	}
 	w.m.events.Add(float64(len(batch) - len(seen)))
 	if len(rejected) > 0 {
 		w.m.rejected.Inc()
 		if err := w.deadLetter(rejected); err != nil {
-			return nil, err
+			return nil, panickedItems{}, err
 		}
 	}
-	return retry, nil
+	return retry, panicked, nil
 }
 
 // retryDelayOf returns the Retry-After of the first retryable item that
