@@ -229,9 +229,8 @@ func webURL(e *event.Event, method, target, version string) {
 		webHostPort(e, host)
 	}
 	if !strings.HasPrefix(path, "/") {
-		// Asterisk form ("OPTIONS *"), or what a client sent that is no
-		// target ("ahmet", Squid's "error:invalid-request"): url.original
-		// keeps it, but it is no path.
+		// Asterisk form ("OPTIONS *"), or a word a client sent that is no
+		// target ("GET bogus"): url.original keeps it, but it is no path.
 		return
 	}
 	e.SetStr("url.path", decodePath(path))
