@@ -340,3 +340,74 @@ var gateFail2ban = ecs.SniffGate{First: "f"}
 func sniffFail2ban(e *event.Event) bool {
 	return strings.HasPrefix(e.Message, "fail2ban.") && strings.Contains(e.Message, "]: ")
 }
+
+// cutRsyslog cuts rsyslogd's head and tail: the life-cycle sentences'
+// `[origin software="rsyslogd" swVersion="8.2112.0" x-pid="812"
+// x-info="https://www.rsyslog.com"] ` and the others' ` [v8.2112.0 try
+// https://www.rsyslog.com/e/2007 ]` (before v8: ` [try
+// http://www.rsyslog.com/e/2007 ]`; or the version alone), whose number
+// is the message's (0: none).
+func cutRsyslog(m string) (string, head, bool) {
+	var h head
+	if r, ok := strings.CutPrefix(strings.TrimLeft(m, " "), "[origin "); ok {
+		attrs, body, ok := strings.Cut(r, "] ")
+		if !ok || !strings.Contains(attrs, `software="rsyslogd"`) {
+			return "", h, false
+		}
+		h.version = originAttr(attrs, "swVersion")
+		if pid := originAttr(attrs, "x-pid"); ecs.IsDigits(pid) {
+			h.pid = pid
+		}
+		return body, h, true
+	}
+	if !strings.HasSuffix(m, " ]") {
+		return m, h, true
+	}
+	i := strings.LastIndex(m, " [")
+	if i < 0 {
+		return m, h, true
+	}
+	ver, url, hasURL := strings.Cut(m[i+2:len(m)-2], "try ")
+	ver = strings.TrimSpace(ver)
+	if hasURL {
+		j := strings.LastIndex(url, "/e/")
+		if j < 0 || !strings.Contains(url, "rsyslog.com") || !ecs.IsDigits(url[j+3:]) {
+			return m, h, true
+		}
+		if code := url[j+3:]; code != "0" {
+			h.code = code
+		}
+	} else if len(ver) < 2 || ver[0] != 'v' || ver[1] < '0' || ver[1] > '9' || strings.IndexByte(ver, ' ') >= 0 {
+		return m, h, true // " [v8.37.0-9.el8 ]": the version alone
+	}
+	h.version = strings.TrimPrefix(ver, "v")
+	return strings.TrimRight(m[:i], " "), h, true
+}
+
+// originAttr returns the value of NAME="value" in an origin head.
+func originAttr(attrs, name string) string {
+	_, v, ok := strings.Cut(attrs, name+`="`)
+	if !ok {
+		return ""
+	}
+	v, _, _ = strings.Cut(v, `"`)
+	return v
+}
+
+// postRsyslog takes the message number that rsyslogd before v8 put in
+// its tag ("rsyslogd-2177:") when the line had none of its own; the
+// process is rsyslogd. The counts a regex sentence captured are numbers,
+// as a pattern's are.
+func postRsyslog(e *event.Event) {
+	if code, ok := strings.CutPrefix(e.AppName, "rsyslogd-"); ok && ecs.IsDigits(code) {
+		e.SetStr("process.name", "rsyslogd")
+		if !e.Has("event.code") {
+			e.SetStr("event.code", code)
+		}
+	}
+	for _, key := range [...]string{"rsyslog.retry", "rsyslog.lost_messages"} {
+		if n, ok := ecs.ParseUint(e.Str(key)); ok {
+			e.SetInt(key, n)
+		}
+	}
+}
