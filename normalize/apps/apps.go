@@ -5,7 +5,8 @@
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // gdm, systemd's session scopes),
 // cron and crontab,
-// HAProxy's own lines (its traffic logs are package web's) and rsyslogd's.
+// HAProxy's own lines (its traffic logs are package web's), rsyslogd's
+// and syslog-ng's.
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
@@ -82,6 +83,7 @@ var catalogs = []*catalog{
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 	{name: "dropbear", programs: []string{"dropbear"}},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
+	{name: "syslog-ng", programs: []string{"syslog-ng"}, cut: cutSyslogNG, post: postSyslogNG},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 

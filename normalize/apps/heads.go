@@ -411,3 +411,84 @@ func postRsyslog(e *event.Event) {
 		}
 	}
 }
+
+// cutSyslogNG cuts syslog-ng's "Sentence; tag='value', ..." (or
+// "Sentence;" without tags) to its sentence; postSyslogNG reads the tags.
+func cutSyslogNG(m string) (string, head, bool) {
+	var h head
+	if s, ok := strings.CutSuffix(m, ";"); ok {
+		return s, h, true
+	}
+	s, tags, ok := strings.Cut(m, "; ")
+	if !ok || !strings.Contains(tags, "='") {
+		return "", h, false
+	}
+	return s, h, true
+}
+
+// postSyslogNG sets the tags of a syslog-ng message (heads.go's doc of
+// syslog-ng.toml). client= is a source's peer, server= a destination's;
+// local= is the other side.
+func postSyslogNG(e *event.Event) {
+	_, tags, _ := strings.Cut(e.Message, "; ")
+	peer, local := "source", "destination"
+	if strings.Contains(tags, "server='") {
+		peer, local = "destination", "source"
+	}
+	for tags != "" {
+		key, rest, ok := strings.Cut(tags, "='")
+		if !ok {
+			return
+		}
+		val, next, _ := strings.Cut(rest, "', ")
+		if next == "" {
+			val = strings.TrimSuffix(val, "'")
+		}
+		tags = next
+		switch key {
+		case "version":
+			e.SetStr("service.version", val)
+		case "client", "server":
+			setSyslogNGAddr(e, peer, val)
+		case "local":
+			setSyslogNGAddr(e, local, val)
+		case "error":
+			e.SetStr("error.message", val)
+		case "filename":
+			e.SetStr("file.path", val)
+		case "max":
+			ecs.SetUint(e, "syslog_ng.max_connections", val)
+		case "time_reopen":
+			ecs.SetUint(e, "syslog_ng.time_reopen", val)
+		}
+	}
+}
+
+// setSyslogNGAddr sets side.ip and .port from "AF_INET(192.0.2.1:514)" or
+// "AF_INET6([2001:db8::1]:514)"; an unbound one (0.0.0.0, ::, port 0)
+// and a UNIX socket's are no address.
+func setSyslogNGAddr(e *event.Event, side, v string) {
+	v, ok := strings.CutSuffix(v, ")")
+	if !ok {
+		return
+	}
+	if a, ok := strings.CutPrefix(v, "AF_INET6("); ok {
+		v = a
+	} else if a, ok := strings.CutPrefix(v, "AF_INET("); ok {
+		v = a
+	} else {
+		return // AF_UNIX(/dev/log)
+	}
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 {
+		return
+	}
+	addr, port := strings.TrimSuffix(strings.TrimPrefix(v[:i], "["), "]"), v[i+1:]
+	if addr == "0.0.0.0" || addr == "::" || !ecs.IsIP(addr) {
+		return
+	}
+	ecs.SetAddress(e, side, addr)
+	if port != "0" {
+		ecs.SetPort(e, side+".port", port)
+	}
+}
