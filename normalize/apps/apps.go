@@ -81,7 +81,7 @@ var catalogs = []*catalog{
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
-	{name: "dropbear", programs: []string{"dropbear"}},
+	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
 	{name: "syslog-ng", programs: []string{"syslog-ng"}, cut: cutSyslogNG, post: postSyslogNG},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},

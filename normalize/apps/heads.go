@@ -492,3 +492,20 @@ func setSyslogNGAddr(e *event.Event, side, v string) {
 		ecs.SetPort(e, side+".port", port)
 	}
 }
+
+// cutDropbear cuts the "[PID] Jul 10 23:53:52 " that dropbear writes
+// before each sentence on stderr (-E), which journald then forwards
+// under the program's name; its time has no year or zone, so the
+// syslog header's stays.
+func cutDropbear(m string) (string, head, bool) {
+	var h head
+	if len(m) < 3 || m[0] != '[' {
+		return m, h, true
+	}
+	pid, r, ok := strings.Cut(m[1:], "] ")
+	if !ok || !ecs.IsDigits(pid) || len(r) < 16 || r[3] != ' ' || r[6] != ' ' || r[9] != ':' || r[12] != ':' || r[15] != ' ' {
+		return m, h, true
+	}
+	h.pid = pid
+	return r[16:], h, true
+}
