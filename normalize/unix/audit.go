@@ -93,7 +93,7 @@ func decodeAudit(e *event.Event) bool {
 		ecs.SetUint(e, "auditd.sequence", serial)
 	}
 
-	a := auditRecord{typ: name, signalled: auditSignalled[name]}
+	a := auditRecord{typ: name, signalled: auditSignalled(name)}
 	body, enriched, found := strings.Cut(m, "\x1d")
 	if !found {
 		// rsyslog escapes the control character as "#035" (its default
@@ -136,16 +136,26 @@ type auditRecord struct {
 	argc       int
 	args       []string
 	argParts   bool
-	signalled  bool // auditSignalled: auid, pid, subj, uid, ses are the signal sender's
+	signalled  bool // auditSignalled(typ): auid, pid, subj, uid, ses are the signal sender's
 }
 
 // auditSignalled are auditd's records of a signal it obeyed (SIGTERM,
 // SIGUSR2, SIGUSR1, SIGHUP): their auid, pid, subj, uid and ses are the
 // process that sent it (auditd.c: the kernel's signal info; "auditd normal
 // halt, sending auid=0 pid=1 ...", "op=terminate auid=0 uid=0 ... pid=1"),
-// not auditd's: they go to auditd.data.sender_*.
-var auditSignalled = map[string]bool{"DAEMON_END": true, "DAEMON_RESUME": true,
-	"DAEMON_ROTATE": true, "DAEMON_CONFIG": true, "DAEMON_RECONFIG": true}
+// not auditd's: they go to auditd.data.sender_*. A switch, not a map: it
+// is asked for every record.
+func auditSignalled(typ string) bool {
+	switch typ {
+	case "DAEMON_END", "DAEMON_RESUME", "DAEMON_ROTATE", "DAEMON_CONFIG", "DAEMON_RECONFIG":
+		return true
+	}
+	return false
+}
+
+// auditSenderKeys are the auditd.data.sender_* keys of auditSignalled.
+var auditSenderKeys = map[string]string{"auid": "auditd.data.sender_auid", "pid": "auditd.data.sender_pid",
+	"subj": "auditd.data.sender_subj", "uid": "auditd.data.sender_uid", "ses": "auditd.data.sender_ses"}
 
 // scan walks "k=v k="quoted v" msg='inner k=v'" (inner=true for the msg='...' part).
 func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
@@ -238,11 +248,13 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		// Some kernels leave a stray quote after a hex key ("key=6578...74\"").
 		val = auditUnhex(strings.TrimSuffix(val, `"`), key == "proctitle")
 	}
-	if a.signalled && (key == "auid" || key == "pid" || key == "subj" || key == "uid" || key == "ses") {
-		if val != "4294967295" && val != "-1" {
-			e.SetStr(auditDataKey("sender_"+key), val)
+	if a.signalled {
+		if sk, ok := auditSenderKeys[key]; ok {
+			if val != "4294967295" && val != "-1" {
+				e.SetStr(sk, val)
+			}
+			return
 		}
-		return
 	}
 	switch key {
 	case "pid":
