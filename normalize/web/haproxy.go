@@ -277,15 +277,19 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 // haproxyTimers reports whether s is a timers word: numbers (-1 for an
 // aborted step, "+" for logasap's lower bound) separated by '/'.
 func haproxyTimers(s string) bool {
-	if strings.IndexByte(s, '/') < 0 {
-		return false
-	}
-	for t := range strings.SplitSeq(s, "/") {
-		if !ecs.IsDigits(strings.TrimPrefix(strings.TrimPrefix(t, "+"), "-")) {
+	slash, digits := false, false // digits: the current part has one
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits = true
+		case c == '/' && digits:
+			slash, digits = true, false
+		case (c == '+' || c == '-') && (i == 0 || s[i-1] == '/' || s[i-1] == '+'):
+		default:
 			return false
 		}
 	}
-	return true
+	return slash && digits
 }
 
 // cutHAProxyClient cuts CLIENT:PORT. The port is after the last colon,
