@@ -5,7 +5,8 @@
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // gdm, systemd's session scopes),
 // cron and crontab,
-// and HAProxy's own lines (its traffic logs are package web's).
+// HAProxy's own lines (its traffic logs are package web's), rsyslogd's
+// and syslog-ng's.
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
@@ -37,6 +38,8 @@ var catalogFiles embed.FS
 type head struct {
 	user, addr, port, pid, level, service string
 	db                                    string // the database, for dbField
+	version                               string // the program's (service.version)
+	code                                  string // the program's number of the message (event.code)
 	time                                  time.Time
 }
 
@@ -78,7 +81,9 @@ var catalogs = []*catalog{
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
-	{name: "dropbear", programs: []string{"dropbear"}},
+	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
+	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
+	{name: "syslog-ng", programs: []string{"syslog-ng"}, cut: cutSyslogNG, post: postSyslogNG},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
@@ -142,6 +147,8 @@ func (c *catalog) decode(e *event.Event) bool {
 	if h.service != "" {
 		e.SetStr("service.name", h.service)
 	}
+	e.SetStr("service.version", h.version)
+	e.SetStr("event.code", h.code)
 	ecs.SetTimeIfNone(e, h.time)
 	if c.post != nil {
 		c.post(e)

@@ -340,3 +340,172 @@ var gateFail2ban = ecs.SniffGate{First: "f"}
 func sniffFail2ban(e *event.Event) bool {
 	return strings.HasPrefix(e.Message, "fail2ban.") && strings.Contains(e.Message, "]: ")
 }
+
+// cutRsyslog cuts rsyslogd's head and tail: the life-cycle sentences'
+// `[origin software="rsyslogd" swVersion="8.2112.0" x-pid="812"
+// x-info="https://www.rsyslog.com"] ` and the others' ` [v8.2112.0 try
+// https://www.rsyslog.com/e/2007 ]` (before v8: ` [try
+// http://www.rsyslog.com/e/2007 ]`; or the version alone), whose number
+// is the message's (0: none).
+func cutRsyslog(m string) (string, head, bool) {
+	var h head
+	if r, ok := strings.CutPrefix(strings.TrimLeft(m, " "), "[origin "); ok {
+		attrs, body, ok := strings.Cut(r, "] ")
+		if !ok || !strings.Contains(attrs, `software="rsyslogd"`) {
+			return "", h, false
+		}
+		h.version = originAttr(attrs, "swVersion")
+		if pid := originAttr(attrs, "x-pid"); ecs.IsDigits(pid) {
+			h.pid = pid
+		}
+		return body, h, true
+	}
+	if !strings.HasSuffix(m, " ]") {
+		return m, h, true
+	}
+	i := strings.LastIndex(m, " [")
+	if i < 0 {
+		return m, h, true
+	}
+	ver, url, hasURL := strings.Cut(m[i+2:len(m)-2], "try ")
+	ver = strings.TrimSpace(ver)
+	if hasURL {
+		j := strings.LastIndex(url, "/e/")
+		if j < 0 || !strings.Contains(url, "rsyslog.com") || !ecs.IsDigits(url[j+3:]) {
+			return m, h, true
+		}
+		if code := url[j+3:]; code != "0" {
+			h.code = code
+		}
+	} else if len(ver) < 2 || ver[0] != 'v' || ver[1] < '0' || ver[1] > '9' || strings.IndexByte(ver, ' ') >= 0 {
+		return m, h, true // " [v8.37.0-9.el8 ]": the version alone
+	}
+	h.version = strings.TrimPrefix(ver, "v")
+	return strings.TrimRight(m[:i], " "), h, true
+}
+
+// originAttr returns the value of NAME="value" in an origin head.
+func originAttr(attrs, name string) string {
+	_, v, ok := strings.Cut(attrs, name+`="`)
+	if !ok {
+		return ""
+	}
+	v, _, _ = strings.Cut(v, `"`)
+	return v
+}
+
+// postRsyslog takes the message number that rsyslogd before v8 put in
+// its tag ("rsyslogd-2177:") when the line had none of its own; the
+// process is rsyslogd. The counts a regex sentence captured are numbers,
+// as a pattern's are.
+func postRsyslog(e *event.Event) {
+	if code, ok := strings.CutPrefix(e.AppName, "rsyslogd-"); ok && ecs.IsDigits(code) {
+		e.SetStr("process.name", "rsyslogd")
+		if !e.Has("event.code") {
+			e.SetStr("event.code", code)
+		}
+	}
+	for _, key := range [...]string{"rsyslog.retry", "rsyslog.lost_messages"} {
+		if n, ok := ecs.ParseUint(e.Str(key)); ok {
+			e.SetInt(key, n)
+		}
+	}
+}
+
+// cutSyslogNG cuts syslog-ng's "Sentence; tag='value', ..." (or
+// "Sentence;" without tags) to its sentence; postSyslogNG reads the tags.
+func cutSyslogNG(m string) (string, head, bool) {
+	var h head
+	if s, ok := strings.CutSuffix(m, ";"); ok {
+		return s, h, true
+	}
+	s, tags, ok := strings.Cut(m, "; ")
+	if !ok || !strings.Contains(tags, "='") {
+		return "", h, false
+	}
+	return s, h, true
+}
+
+// postSyslogNG sets the tags of a syslog-ng message (heads.go's doc of
+// syslog-ng.toml). client= is a source's peer, server= a destination's;
+// local= is the other side.
+func postSyslogNG(e *event.Event) {
+	_, tags, _ := strings.Cut(e.Message, "; ")
+	peer, local := "source", "destination"
+	if strings.Contains(tags, "server='") {
+		peer, local = "destination", "source"
+	}
+	for tags != "" {
+		key, rest, ok := strings.Cut(tags, "='")
+		if !ok {
+			return
+		}
+		val, next, _ := strings.Cut(rest, "', ")
+		if next == "" {
+			val = strings.TrimSuffix(val, "'")
+		}
+		tags = next
+		switch key {
+		case "version":
+			e.SetStr("service.version", val)
+		case "client", "server":
+			setSyslogNGAddr(e, peer, val)
+		case "local":
+			setSyslogNGAddr(e, local, val)
+		case "error":
+			e.SetStr("error.message", val)
+		case "filename":
+			e.SetStr("file.path", val)
+		case "max":
+			ecs.SetUint(e, "syslog_ng.max_connections", val)
+		case "time_reopen":
+			ecs.SetUint(e, "syslog_ng.time_reopen", val)
+		}
+	}
+}
+
+// setSyslogNGAddr sets side.ip and .port from "AF_INET(192.0.2.1:514)" or
+// "AF_INET6([2001:db8::1]:514)"; an unbound one (0.0.0.0, ::, port 0)
+// and a UNIX socket's are no address.
+func setSyslogNGAddr(e *event.Event, side, v string) {
+	v, ok := strings.CutSuffix(v, ")")
+	if !ok {
+		return
+	}
+	if a, ok := strings.CutPrefix(v, "AF_INET6("); ok {
+		v = a
+	} else if a, ok := strings.CutPrefix(v, "AF_INET("); ok {
+		v = a
+	} else {
+		return // AF_UNIX(/dev/log)
+	}
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 {
+		return
+	}
+	addr, port := strings.TrimSuffix(strings.TrimPrefix(v[:i], "["), "]"), v[i+1:]
+	if addr == "0.0.0.0" || addr == "::" || !ecs.IsIP(addr) {
+		return
+	}
+	ecs.SetAddress(e, side, addr)
+	if port != "0" {
+		ecs.SetPort(e, side+".port", port)
+	}
+}
+
+// cutDropbear cuts the "[PID] Jul 10 23:53:52 " that dropbear writes
+// before each sentence on stderr (-E), which journald then forwards
+// under the program's name; its time has no year or zone, so the
+// syslog header's stays.
+func cutDropbear(m string) (string, head, bool) {
+	var h head
+	if len(m) < 3 || m[0] != '[' {
+		return m, h, true
+	}
+	pid, r, ok := strings.Cut(m[1:], "] ")
+	if !ok || !ecs.IsDigits(pid) || len(r) < 16 || r[3] != ' ' || r[6] != ' ' || r[9] != ':' || r[12] != ':' || r[15] != ' ' {
+		return m, h, true
+	}
+	h.pid = pid
+	return r[16:], h, true
+}

@@ -83,11 +83,18 @@ func decodeSendmail(e *event.Event) bool {
 				e.SetStr("sendmail.mech", rest[i+1:i+j])
 			}
 		}
-		ecs.SetUser(e, "user.name", postfixComma(rest, "user"))
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
-		if _, r, ok := strings.Cut(rest, "): "); ok {
-			reason, _, _ := strings.Cut(r, ", user=")
-			reason, _, _ = strings.Cut(reason, ", relay=")
+		// "..., user=U, relay=R" ends the line (srvrsmtp.c); U is what the
+		// client sent and may hold ", relay=..." itself, so the relay is
+		// after the last ", relay=" and the user before it.
+		head, relay, hasRelay := cutLast(rest, ", relay=")
+		head, user, hasUser := cutLast(head, ", user=")
+		if hasUser {
+			ecs.SetUser(e, "user.name", user)
+		}
+		if hasRelay {
+			sendmailRelay(e, "source", relay)
+		}
+		if _, reason, ok := strings.Cut(head, "): "); ok {
 			e.SetStr("event.reason", reason)
 		}
 		return true
@@ -344,4 +351,13 @@ func decodeProcmail(e *event.Event) bool {
 		return true
 	}
 	return false
+}
+
+// cutLast cuts s around the last sep.
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }

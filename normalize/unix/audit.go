@@ -27,7 +27,8 @@ import (
 // (AppArmor name=, SELinux path=) -> file.path, success=/res= ->
 // event.outcome, the record timestamp -> @timestamp when the line has none
 // of its own; auditd.type, .sequence, .auid, .session, .syscall, .key, .op,
-// .terminal and every other key under auditd.data.*. process.* come from
+// .terminal and every other key under auditd.data.* (auditd's records of
+// a signal, auditSignalled: the sender's keys are auditd.data.sender_*). process.* come from
 // the record, never from the syslog tag that carried it. Categories:
 // audit_class.go (record types) and audit_syscall_class.go (SYSCALL by call).
 
@@ -92,7 +93,7 @@ func decodeAudit(e *event.Event) bool {
 		ecs.SetUint(e, "auditd.sequence", serial)
 	}
 
-	a := auditRecord{typ: name}
+	a := auditRecord{typ: name, signalled: auditSignalled(name)}
 	body, enriched, found := strings.Cut(m, "\x1d")
 	if !found {
 		// rsyslog escapes the control character as "#035" (its default
@@ -135,7 +136,26 @@ type auditRecord struct {
 	argc       int
 	args       []string
 	argParts   bool
+	signalled  bool // auditSignalled(typ): auid, pid, subj, uid, ses are the signal sender's
 }
+
+// auditSignalled are auditd's records of a signal it obeyed (SIGTERM,
+// SIGUSR2, SIGUSR1, SIGHUP): their auid, pid, subj, uid and ses are the
+// process that sent it (auditd.c: the kernel's signal info; "auditd normal
+// halt, sending auid=0 pid=1 ...", "op=terminate auid=0 uid=0 ... pid=1"),
+// not auditd's: they go to auditd.data.sender_*. A switch, not a map: it
+// is asked for every record.
+func auditSignalled(typ string) bool {
+	switch typ {
+	case "DAEMON_END", "DAEMON_RESUME", "DAEMON_ROTATE", "DAEMON_CONFIG", "DAEMON_RECONFIG":
+		return true
+	}
+	return false
+}
+
+// auditSenderKeys are the auditd.data.sender_* keys of auditSignalled.
+var auditSenderKeys = map[string]string{"auid": "auditd.data.sender_auid", "pid": "auditd.data.sender_pid",
+	"subj": "auditd.data.sender_subj", "uid": "auditd.data.sender_uid", "ses": "auditd.data.sender_ses"}
 
 // scan walks "k=v k="quoted v" msg='inner k=v'" (inner=true for the msg='...' part).
 func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
@@ -227,6 +247,14 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 	if !quoted && isAuditHexKey(key) {
 		// Some kernels leave a stray quote after a hex key ("key=6578...74\"").
 		val = auditUnhex(strings.TrimSuffix(val, `"`), key == "proctitle")
+	}
+	if a.signalled {
+		if sk, ok := auditSenderKeys[key]; ok {
+			if val != "4294967295" && val != "-1" {
+				e.SetStr(sk, val)
+			}
+			return
+		}
 	}
 	switch key {
 	case "pid":

@@ -203,7 +203,8 @@ func webRequest(e *event.Event, req string) {
 // webURL sets http.request.method, url.original and url.* from a request
 // target: origin form ("/p?q"), absolute form ("http://host:port/p", a
 // proxy's) or, for CONNECT, authority form ("host:443"); and http.version
-// when known.
+// when known. url.path and url.query only for a target of one of these
+// forms.
 func webURL(e *event.Event, method, target, version string) {
 	e.SetStr("http.request.method", method)
 	e.SetStr("url.original", target)
@@ -226,6 +227,11 @@ func webURL(e *event.Event, method, target, version string) {
 			host = host[k+1:] // user:password@ is not the host
 		}
 		webHostPort(e, host)
+	}
+	if !strings.HasPrefix(path, "/") {
+		// Asterisk form ("OPTIONS *"), or a word a client sent that is no
+		// target ("GET bogus"): url.original keeps it, but it is no path.
+		return
 	}
 	e.SetStr("url.path", decodePath(path))
 	e.SetStr("url.query", query)

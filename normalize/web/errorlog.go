@@ -145,8 +145,25 @@ tags:
 	}
 	if !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
+		apacheFileNotFound(e, rest)
 	}
 	return true
+}
+
+// apacheFileMissing are the sentences that name the file on the server's
+// disk a request mapped to and that was not there: core's "File does not
+// exist" (2.4: AH00128) and mod_cgi's "script not found or unable to stat"
+// (AH01264).
+var apacheFileMissing = [...]string{"File does not exist: ", "script not found or unable to stat: "}
+
+// apacheFileNotFound sets file.path from a sentence of apacheFileMissing.
+func apacheFileNotFound(e *event.Event, msg string) {
+	for _, p := range apacheFileMissing {
+		if path, ok := strings.CutPrefix(msg, p); ok && (strings.HasPrefix(path, "/") || len(path) > 2 && path[1] == ':') { // Windows: "C:/Apache24/htdocs/x"
+			e.SetStr("file.path", path)
+			return
+		}
+	}
 }
 
 // apacheAccessControl classifies the sentences of the authentication and
@@ -395,7 +412,35 @@ func decodeNginxError(e *event.Event, m string) bool {
 	if !nginxAccessControl(e, msg) {
 		webErrorClass(e, level)
 	}
+	nginxFilePath(e, msg)
 	return true
+}
+
+// nginxFilePath sets file.path from the sentences that name the file on
+// the server's disk a request mapped to: the static and index modules'
+// `open() "PATH" failed (2: ...)` (also stat(), realpath() ...: the call
+// that failed), `"PATH" is not found (...)`, `"PATH" is forbidden (...)`
+// and `directory index of "PATH" is forbidden`.
+func nginxFilePath(e *event.Event, msg string) {
+	var path string
+	var ok bool
+	switch {
+	case strings.HasPrefix(msg, "directory index of \""):
+		path, ok = strings.CutSuffix(msg[len("directory index of \""):], "\" is forbidden")
+	case strings.HasPrefix(msg, "\""):
+		var r string
+		if path, r, ok = strings.Cut(msg[1:], "\" is "); ok {
+			ok = strings.HasPrefix(r, "not found (") || strings.HasPrefix(r, "forbidden (")
+		}
+	default:
+		call, r, found := strings.Cut(msg, "() \"")
+		if found && isToken(call) {
+			path, _, ok = strings.Cut(r, "\" failed (")
+		}
+	}
+	if ok && (strings.HasPrefix(path, "/") || len(path) > 2 && path[1] == ':') {
+		e.SetStr("file.path", path)
+	}
 }
 
 // nginxAccessControl classifies the refusals of ngx_http_access_module,

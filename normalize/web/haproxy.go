@@ -35,8 +35,11 @@ import (
 // not end normally (TERM's first character is not '-') or STATUS >= 400.
 // HTTPS: tls.* (version, cipher, SNI, resumed) and haproxy.tls.* error
 // codes. Errors: network / connection, end, failure, event.reason.
-// Fields a custom log-format appends after these are ignored; a custom
-// format of another shape is not decoded (the line is kept raw).
+// Fields a custom log-format appends after these, and one word it puts
+// before the timers (a host name, an SNI), are ignored; a custom format of
+// another shape is not decoded (the line is kept raw). A client on a UNIX
+// socket ("unix:ID", ID the listener's) or of another family ("-") sets no
+// source.*.
 // HAProxy's other lines (proxies started, servers down, the master
 // process) are a catalog in normalize/apps.
 
@@ -212,12 +215,16 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 		return l, false
 	}
 	timers, rest = ecs.CutWord(rest)
-	l.timers = strings.Split(timers, "/")
-	for _, t := range l.timers {
-		if !ecs.IsDigits(strings.TrimPrefix(strings.TrimPrefix(t, "+"), "-")) {
+	if !haproxyTimers(timers) {
+		// One word a custom log-format put before the timers (a host
+		// name, an SNI: its meaning is the configuration's, so it is
+		// not kept).
+		timers, rest = ecs.CutWord(rest)
+		if !haproxyTimers(timers) {
 			return l, false
 		}
 	}
+	l.timers = strings.Split(timers, "/")
 	switch len(l.timers) {
 	case 5:
 		l.http, l.timerNames = true, haproxyHTTPTimers
@@ -267,14 +274,38 @@ func cutHAProxy(m string) (l haproxyLine, ok bool) {
 	return l, ok
 }
 
+// haproxyTimers reports whether s is a timers word: numbers (-1 for an
+// aborted step, "+" for logasap's lower bound) separated by '/'.
+func haproxyTimers(s string) bool {
+	slash, digits := false, false // digits: the current part has one
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits = true
+		case c == '/' && digits:
+			slash, digits = true, false
+		case (c == '+' || c == '-') && (i == 0 || s[i-1] == '/' || s[i-1] == '+'):
+		default:
+			return false
+		}
+	}
+	return slash && digits
+}
+
 // cutHAProxyClient cuts CLIENT:PORT. The port is after the last colon,
 // also after an IPv6 address written without brackets ("2001:db8::1:8080").
+// A client that is no IP address gives no address and no port.
 func cutHAProxyClient(client string) (addr, port string, ok bool) {
 	i := strings.LastIndexByte(client, ':')
 	if i < 0 {
 		return "", "", false
 	}
 	addr, port = strings.TrimSuffix(strings.TrimPrefix(client[:i], "["), "]"), client[i+1:]
+	if addr == "unix" || addr == "-" {
+		// A client on a UNIX socket ("unix:" and the listener's id, not a
+		// port) or of another family ("-"): no source address or port.
+		return "", "", port == "-" || ecs.IsDigits(port)
+	}
 	return addr, port, ecs.IsIP(addr) && ecs.IsDigits(port)
 }
 

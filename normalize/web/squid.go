@@ -22,7 +22,8 @@ import (
 // -> network and web / access (denied for TCP_DENIED and the other
 // *_DENIED codes), @timestamp, source.*, user.name, http.request.method,
 // http.response.status_code and .bytes (headers included), url.*,
-// squid.cache_status and squid.hierarchy_code; native only:
+// squid.cache_status and squid.hierarchy_code, error.code for the
+// "error:DETAIL" Squid logs as the URL of a failed transaction; native only:
 // event.duration (ELAPSED ms), http.response.mime_type, destination.*
 // (the server or peer contacted); combined only: http.request.referrer,
 // user_agent.original. Fields a custom logformat appends after the native
@@ -42,7 +43,11 @@ func squidShape(m string) bool {
 		return false
 	}
 	i := strings.Index(m[15:], "_")
-	return i > 0 && i < 40 // TCP_MISS, NONE_NONE, TAG_NONE ... after elapsed and client
+	if i > 0 && i < 40 { // TCP_MISS, NONE_NONE, TAG_NONE ... after elapsed and client
+		return true
+	}
+	i = strings.Index(m[15:], " NONE/")
+	return i > 0 && i < 40
 }
 
 func decodeSquid(e *event.Event) bool { return decodeSquidNative(e) || decodeSquidCLF(e) }
@@ -79,7 +84,16 @@ func decodeSquidNative(e *event.Event) bool {
 	}
 	ecs.SetAddress(e, "source", client)
 	ecs.SetUint(e, "http.response.bytes", bytes)
-	if method != "NONE" { // NONE: no request was parsed ("error:invalid-request")
+	detail, failed := strings.CutPrefix(target, "error:")
+	switch {
+	case failed:
+		// Squid's "URL" of a transaction that failed before it had one
+		// ("error:invalid-request", "error:method-not-allowed").
+		if method != "NONE" {
+			e.SetStr("http.request.method", method)
+		}
+		e.SetStr("error.code", detail)
+	case method != "NONE": // NONE: no request was parsed
 		webURL(e, method, target, "")
 	}
 	ecs.SetUser(e, "user.name", user)
@@ -174,8 +188,13 @@ func isUpperToken(s string) bool {
 }
 
 // squidCode reports whether s is a result code: upper-case words joined
-// by underscores (TCP_MISS, TCP_REFRESH_UNMODIFIED, NONE_NONE, TAG_NONE).
+// by underscores (TCP_MISS, TCP_REFRESH_UNMODIFIED, NONE_NONE, TAG_NONE),
+// or Squid 3's lone NONE (no cache lookup: the request was refused or
+// failed first).
 func squidCode(s string) bool {
+	if s == "NONE" {
+		return true
+	}
 	if len(s) < 3 || len(s) > 48 || strings.IndexByte(s, '_') < 0 {
 		return false
 	}

@@ -22,3 +22,19 @@ func TestParseCLFTime(t *testing.T) {
 		}
 	}
 }
+
+// HAProxy's timers word: numbers joined by '/', -1 for an aborted step,
+// "+" for logasap's lower bound; a custom log-format's word (a host name)
+// before it is not one.
+func TestHAProxyTimers(t *testing.T) {
+	for s, want := range map[string]bool{
+		"0/0/1/17/18": true, "-1/-1/-1/-1/0": true, "0/0/+35": true, "+-1/2": true,
+		"10/0/30/69/+109": true, "1/2": true,
+		"shop.example.com": false, "": false, "0": false, "0//1": false, "0/1/": false,
+		"/0/1": false, "-+1/2": false, "--1/2": false, "1-/2": false, "a/1": false,
+	} {
+		if got := haproxyTimers(s); got != want {
+			t.Errorf("haproxyTimers(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

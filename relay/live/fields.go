@@ -45,7 +45,8 @@ var vendorNamespaces = []string{
 	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "leef",
 	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
-	"proftpd", "screenos", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "sysmon", "windows_defender", "winlog",
+	"proftpd", "rsyslog", "screenos", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "syslog_ng", "sysmon",
+	"windows_defender", "winlog",
 }
 
 // eventFields are the ECS event.* fields; event is checked key by key.
