@@ -89,7 +89,7 @@ const (
 	DecodeContextInfo              // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
 	DecodeIPv6Flag                 // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
 	DecodeVerbatim                 // the value exactly as given, white space kept (a script block part's text)
-	DecodeDNSQuery                 // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
+	DecodeDNSQuery                 // Sysmon QueryName -> <To>, related.hosts, network.protocol "dns", and (<To> a .name) the name's registered_domain, top_level_domain, subdomain by the Public Suffix List
 	DecodeDNSStatus                // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
 	DecodeBool                     // "true"/"false" (any case) -> a boolean
 	DecodeDefenderPath             // Defender's "file:_C:\x.exe; process:_pid:..." -> the first resource's path, "file:_" cut
@@ -107,7 +107,7 @@ const (
 	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
-	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri, <To>.actions [{type, context, command, arguments...}], <To>.principals [{id, user.identifier, logon.type, run_level}], <To>.settings.enabled/hidden
+	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri, <To>.actions [{type, context, command, arguments...}], <To>.principals [{id, user.identifier, group.identifier, logon.type, run_level}], <To>.settings.enabled/hidden, <To>.triggers [{type, enabled, repetition, definition}]
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 )
 

@@ -150,10 +150,14 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		}
 		e.SetStr(f.To, v) // shares the EventData value's bytes
 	case wincatalog.DecodeDNSQuery:
-		if !setHost(e, rel, f.To, w.tok(f.From)) {
+		name := w.tok(f.From)
+		if !setHost(e, rel, f.To, name) {
 			return false
 		}
 		e.SetStr("network.protocol", "dns") // a query's protocol, whatever its port
+		if prefix, ok := strings.CutSuffix(f.To, ".name"); ok {
+			setDomainParts(e, prefix, name)
+		}
 	case wincatalog.DecodeDNSStatus:
 		v := w.tok(f.From)
 		if name := wincatalog.DNSStatus(v); name != "" {
