@@ -87,6 +87,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "9003"
 	case wincatalog.DecodeBool:
 		return "true"
+	case wincatalog.DecodeSignatureValid:
+		return "Valid"
 	case wincatalog.DecodeDNSQuery:
 		return "www.example.com"
 	case wincatalog.DecodeTicketOptions:

@@ -325,6 +325,26 @@ func TestWinlogbeatFields(t *testing.T) {
 			"dns.answers": []any{map[string]any{"data": "edge.example.net", "type": "CNAME"},
 				map[string]any{"data": "192.0.2.7", "type": "A"}}},
 	}, {
+		"4768 from the domain controller itself: Client Port 0 (Microsoft's value for a local request) is kept",
+		secRecord("4768", `"TargetUserName":"DC-2$","TargetDomainName":"CORP.EXAMPLE","ServiceName":"krbtgt","TicketOptions":"0x40810010",`+
+			`"Status":"0x0","TicketEncryptionType":"0x12","PreAuthType":"2","IpAddress":"::1","IpPort":"0"`),
+		map[string]any{"source.ip": "::1", "source.port": float64(0)},
+	}, {
+		"Sysmon 7 a signed image: its signature verified (valid) as Winlogbeat gives it, under dll.* and file.*",
+		sysmonRecord("7", `"ProcessId":"5184","Image":"C:\\Windows\\System32\\dllhost.exe","ImageLoaded":"C:\\Windows\\System32\\IDStore.dll",`+
+			`"OriginalFileName":"IdStore.dll","Signed":"true","Signature":"Microsoft Windows","SignatureStatus":"Valid"`),
+		map[string]any{"dll.code_signature.valid": true, "file.code_signature.valid": true, "dll.code_signature.status": "Valid",
+			"dll.pe.original_file_name": "IdStore.dll", "file.code_signature.subject_name": "Microsoft Windows"},
+	}, {
+		"Sysmon 7 a revoked signature is not valid; an unsigned image (status Unavailable) has no verdict",
+		sysmonRecord("7", `"ProcessId":"5184","Image":"C:\\Tools\\a.exe","ImageLoaded":"C:\\Tools\\b.dll","Signed":"true",`+
+			`"Signature":"Contoso Ltd","SignatureStatus":"Revoked"`),
+		map[string]any{"dll.code_signature.valid": false, "file.code_signature.valid": false},
+	}, {
+		"Sysmon 6 an unsigned driver: no signature verdict",
+		sysmonRecord("6", `"ImageLoaded":"C:\\Windows\\System32\\drivers\\x.sys","Signed":"false","Signature":"-","SignatureStatus":"Unavailable"`),
+		map[string]any{"file.code_signature.valid": nil, "file.code_signature.status": "Unavailable"},
+	}, {
 		"Sysmon 22 IPv6 answer, unknown record type",
 		sysmonRecord("22", `"ProcessId":"4412","QueryName":"v6.example.com","QueryStatus":"0",`+
 			`"QueryResults":"type:  4242 odd.example.net;2001:db8::7;","Image":"C:\\Tools\\x.exe"`),
