@@ -108,7 +108,7 @@ func setTaskSettings(e *event.Event, prefix, task string) {
 		return
 	}
 	for _, f := range [...][2]string{{"Enabled", ".settings.enabled"}, {"Hidden", ".settings.hidden"}} {
-		switch xmlElementText(settings, f[0]) {
+		switch taskBool(xmlElementText(settings, f[0])) { // "1"/"0" too, as Task Scheduler reads them
 		case "true":
 			e.Set(prefix+f[1], event.Bool(true))
 		case "false":

@@ -16,7 +16,7 @@ func TestScheduledTaskPrincipalsSettings(t *testing.T) {
 	}{{
 		"a hidden task run as SYSTEM, highest privileges",
 		"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n" + `<Task version="1.4" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">` +
-			`<RegistrationInfo><URI>\Contoso\Sync</URI></RegistrationInfo><Settings><Hidden>true</Hidden><Enabled>false</Enabled>` +
+			`<RegistrationInfo><URI>\Contoso\Sync</URI></RegistrationInfo><Settings><Hidden>1</Hidden><Enabled>false</Enabled>` +
 			`<IdleSettings><StopOnIdleEnd>true</StopOnIdleEnd></IdleSettings></Settings>` +
 			`<Principals><Principal id="LocalSystem"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>` +
 			`<Actions Context="LocalSystem"><Exec><Command>C:\ProgramData\sync.exe</Command></Exec></Actions></Task>`,
