@@ -77,7 +77,7 @@ const (
 	DecodeHashes                   // Sysmon "SHA256=...,MD5=..." -> <To>.sha256, <To>.md5 ...
 	DecodeObjectPath               // file.path for ObjectType File, registry.path for Key, else kept in winlog.event_data
 	DecodeIP                       // kept only when an IP address ("::ffff:" unmapped)
-	DecodePort                     // kept only when a port number other than 0
+	DecodePort                     // kept only when a port number (0 included: Microsoft's value for a local or interactive logon)
 	DecodeHost                     // host or domain name; "-" and empty skipped
 	DecodeInitiated                // Sysmon Initiated "true"/"false" -> "egress"/"ingress" (host-based direction)
 	DecodeDNSResults               // Sysmon QueryResults "type:  5 a.example;::ffff:192.0.2.1;" -> the addresses, all answers in dns.answers
@@ -89,7 +89,7 @@ const (
 	DecodeContextInfo              // PowerShell 4103's ContextInfo "Key = Value" lines -> process.*, user.*, powershell.*
 	DecodeIPv6Flag                 // Sysmon SourceIsIpv6 "true"/"false" -> "ipv6"/"ipv4"
 	DecodeVerbatim                 // the value exactly as given, white space kept (a script block part's text)
-	DecodeDNSQuery                 // Sysmon QueryName -> <To>, related.hosts, and network.protocol "dns"
+	DecodeDNSQuery                 // Sysmon QueryName -> <To>, related.hosts, network.protocol "dns", and (<To> a .name) the name's registered_domain, top_level_domain, subdomain by the Public Suffix List
 	DecodeDNSStatus                // Sysmon QueryStatus "9003" -> "DNS_ERROR_RCODE_NAME_ERROR" (an unknown code kept)
 	DecodeBool                     // "true"/"false" (any case) -> a boolean
 	DecodeDefenderPath             // Defender's "file:_C:\x.exe; process:_pid:..." -> the first resource's path, "file:_" cut
@@ -107,7 +107,8 @@ const (
 	DecodePath                     // kept only when a path (holds a "\\"): Defender's "Unknown" process is none
 	DecodeSIDNames                 // "%{S-1-5-32-544} %{S-1-5-21-9-9-9-1104}" -> ["Administrators", "S-1-5-21-9-9-9-1104"] (a SID no name is known for as it is)
 	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
-	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri, <To>.actions [{type, context, command, arguments...}], <To>.principals [{id, user.identifier, logon.type, run_level}], <To>.settings.enabled/hidden
+	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri, <To>.actions [{type, context, command, arguments...}], <To>.principals [{id, user.identifier, group.identifier, logon.type, run_level}], <To>.settings.enabled/hidden, <To>.triggers [{type, enabled, repetition, definition}]
+	DecodeSignatureValid           // Sysmon SignatureStatus -> true when "Valid", false for another verdict (Expired, Revoked...), nothing when "Unavailable" (unsigned)
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 )
 
@@ -125,7 +126,7 @@ var decodeNames = [...]string{
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
-	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl",
+	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl", DecodeSignatureValid: "signature-valid",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

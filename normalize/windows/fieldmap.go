@@ -121,8 +121,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeIP:
 		return rel.SetIP(e, f.To, strings.TrimPrefix(w.tok(f.From), "::ffff:"))
 	case wincatalog.DecodePort:
-		v := w.tok(f.From)
-		return v != "0" && ecs.SetPort(e, f.To, v)
+		return ecs.SetPort(e, f.To, w.tok(f.From)) // 0 too: Microsoft's "no remote port" (a local or interactive logon)
 	case wincatalog.DecodeHost:
 		return setHost(e, rel, f.To, w.tok(f.From))
 	case wincatalog.DecodeInitiated:
@@ -150,16 +149,27 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		}
 		e.SetStr(f.To, v) // shares the EventData value's bytes
 	case wincatalog.DecodeDNSQuery:
-		if !setHost(e, rel, f.To, w.tok(f.From)) {
+		name := w.tok(f.From)
+		if !setHost(e, rel, f.To, name) {
 			return false
 		}
 		e.SetStr("network.protocol", "dns") // a query's protocol, whatever its port
+		if prefix, ok := strings.CutSuffix(f.To, ".name"); ok {
+			setDomainParts(e, prefix, name)
+		}
 	case wincatalog.DecodeDNSStatus:
 		v := w.tok(f.From)
 		if name := wincatalog.DNSStatus(v); name != "" {
 			v = name
 		}
 		return setValue(e, rel, f.To, v)
+	case wincatalog.DecodeSignatureValid:
+		switch status := w.tok(f.From); status {
+		case "", "Unavailable": // unsigned, or not checked: no verdict
+			return false
+		default: // Expired, Revoked, Invalid...
+			e.Set(f.To, event.Bool(status == "Valid"))
+		}
 	case wincatalog.DecodeBool:
 		switch strings.ToLower(w.tok(f.From)) {
 		case "true":

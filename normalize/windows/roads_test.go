@@ -87,6 +87,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "9003"
 	case wincatalog.DecodeBool:
 		return "true"
+	case wincatalog.DecodeSignatureValid:
+		return "Valid"
 	case wincatalog.DecodeDNSQuery:
 		return "www.example.com"
 	case wincatalog.DecodeTicketOptions:
@@ -111,7 +113,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
 	case wincatalog.DecodeTaskXML:
 		return `<?xml version="1.0" encoding="UTF-16"?><Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">` +
-			`<RegistrationInfo><URI>\Contoso\Updater</URI></RegistrationInfo><Actions Context="Author"><Exec>` +
+			`<RegistrationInfo><URI>\Contoso\Updater</URI></RegistrationInfo><Triggers><LogonTrigger><Enabled>true</Enabled>` +
+			`<Repetition><Interval>PT1H</Interval></Repetition></LogonTrigger></Triggers><Actions Context="Author"><Exec>` +
 			`<Command>C:\Program Files\Contoso\updater.exe</Command><Arguments>/check &amp; /quiet</Arguments></Exec></Actions></Task>`
 	case wincatalog.DecodeMessageCodes:
 		return "\r\n\t\t%%2080\r\n\t\t%%2084"
@@ -373,14 +376,15 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 		case f.Decode == wincatalog.DecodeDefenderPath:
 			keys = append(keys, f.To, "file.name")
 		case f.Decode == wincatalog.DecodeDNSQuery:
-			keys = append(keys, f.To, "network.protocol")
+			keys = append(keys, f.To, "network.protocol", "dns.question.registered_domain", "dns.question.top_level_domain",
+				"dns.question.subdomain")
 		case f.Decode == wincatalog.DecodeArgv:
 			keys = append(keys, f.To, f.To+"_count")
 		case f.Decode == wincatalog.DecodeFQBN:
 			keys = append(keys, f.To+".x509.subject.organization", f.To+".x509.subject.country", f.To+".pe.product",
 				f.To+".pe.original_file_name", f.To+".pe.file_version")
 		case f.Decode == wincatalog.DecodeTaskXML:
-			keys = append(keys, f.To+".uri", f.To+".actions")
+			keys = append(keys, f.To+".uri", f.To+".actions", f.To+".triggers")
 		case f.Decode == wincatalog.DecodeSDDL:
 			keys = append(keys, f.To, f.To+"Owner", f.To+"Group", f.To+"Dacl0", f.To+"Dacl1", f.To+"Sacl0")
 		case f.Decode == wincatalog.DecodeContextInfo:

@@ -17,13 +17,20 @@ const maxTaskXML = 64 << 10
 // handlers, as it lists them); SendEmail and ShowMessage are deprecated.
 var taskActionTypes = [...][2]string{{"Exec", "exec"}, {"ComHandler", "com_handler"}}
 
+// taskActionKeys are the members of an action, in the order of its
+// canonical definition ("v=1|type=exec|context=Author|command=...|
+// arguments=...|working_directory=|class_id=", Elastic's system
+// integration's one-line form, made to compare actions across events).
+var taskActionKeys = [...]string{"type", "context", "command", "arguments", "working_directory", "class_id"}
+
 // setScheduledTask reads a scheduled task's definition (4698-4701's
 // TaskContent, 4702's TaskContentNew: Task Scheduler's task XML) into
 // <prefix>.uri (RegistrationInfo's URI, else the event's TaskName: both
 // are the task's path) and <prefix>.actions, one {type, context, command,
-// arguments, working_directory} per Exec and {type, context, class_id}
-// per ComHandler, <prefix>.principals and <prefix>.settings (below), as
-// Elastic's system integration gives them. A byte
+// arguments, working_directory, definition} per Exec and {type, context,
+// class_id, definition} per ComHandler, <prefix>.principals,
+// <prefix>.settings and <prefix>.triggers (below), as Elastic's system
+// integration gives them. A byte
 // scan of the few elements it needs, no XML decoder: a definition too
 // long or not read (no Task, no Actions, an element not closed) sets
 // nothing and stays in winlog.event_data as it came.
@@ -39,8 +46,8 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 	if !ok {
 		return false
 	}
-	context := xmlAttr(actAttrs, "Context")
-	var list []byte
+	context := wire.UnescapeXML(xmlAttr(actAttrs, "Context"))
+	var list, def []byte
 	for _, t := range taskActionTypes {
 		for rest := acts; ; {
 			_, inner, after, ok := xmlElement(rest, t[0])
@@ -53,18 +60,23 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 			} else {
 				list = append(list, ',')
 			}
-			list = appendJSONMember(append(list, '{'), "type", t[1], false)
-			if context != "" {
-				list = appendJSONMember(list, "context", context, true)
-			}
+			// the action's values by taskActionKeys, its definition from them
+			vals := [len(taskActionKeys)]string{t[1], context}
 			if t[0] == "Exec" {
-				list = appendTaskText(list, inner, "Command", "command")
-				list = appendTaskText(list, inner, "Arguments", "arguments")
-				list = appendTaskText(list, inner, "WorkingDirectory", "working_directory")
+				vals[2], vals[3] = xmlElementText(inner, "Command"), xmlElementText(inner, "Arguments")
+				vals[4] = xmlElementText(inner, "WorkingDirectory")
 			} else {
-				list = appendTaskText(list, inner, "ClassId", "class_id")
+				vals[5] = xmlElementText(inner, "ClassId")
 			}
-			list = append(list, '}')
+			list = append(list, '{')
+			def = append(def[:0], "v=1"...)
+			for i, k := range taskActionKeys {
+				if vals[i] != "" {
+					list = appendJSONMember(list, k, vals[i], i > 0)
+				}
+				def = appendDefinitionValue(append(append(append(def, '|'), k...), '='), vals[i])
+			}
+			list = append(appendJSONMember(list, "definition", string(def), true), '}')
 		}
 	}
 	if len(list) == 0 {
@@ -83,6 +95,7 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 	}
 	setTaskSettings(e, prefix, task)
 	setTaskPrincipals(e, prefix, task)
+	setTaskTriggers(e, prefix, task)
 	return true
 }
 
@@ -95,7 +108,7 @@ func setTaskSettings(e *event.Event, prefix, task string) {
 		return
 	}
 	for _, f := range [...][2]string{{"Enabled", ".settings.enabled"}, {"Hidden", ".settings.hidden"}} {
-		switch xmlElementText(settings, f[0]) {
+		switch taskBool(xmlElementText(settings, f[0])) { // "1"/"0" too, as Task Scheduler reads them
 		case "true":
 			e.Set(prefix+f[1], event.Bool(true))
 		case "false":
@@ -105,7 +118,8 @@ func setTaskSettings(e *event.Event, prefix, task string) {
 }
 
 // setTaskPrincipals sets <prefix>.principals, one {id, user.identifier,
-// logon.type, run_level} per Principal (who the task runs as), as
+// group.identifier, logon.type, run_level} per Principal (who or which
+// group the task runs as), as
 // Elastic's system integration gives them.
 func setTaskPrincipals(e *event.Event, prefix, task string) {
 	_, principals, _, ok := xmlElement(task, "Principals")
@@ -129,7 +143,7 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 		if id := xmlAttr(attrs, "id"); id != "" {
 			list, comma = appendJSONMember(list, "id", wire.UnescapeXML(id), false), true
 		}
-		for _, f := range [...][3]string{{"UserId", "user", "identifier"}, {"LogonType", "logon", "type"}} {
+		for _, f := range [...][3]string{{"UserId", "user", "identifier"}, {"GroupId", "group", "identifier"}, {"LogonType", "logon", "type"}} {
 			if text := xmlElementText(inner, f[0]); text != "" {
 				if comma {
 					list = append(list, ',')
@@ -146,15 +160,6 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 	if len(list) > 0 {
 		e.Set(prefix+".principals", event.RawJSON(string(append(list, ']'))))
 	}
-}
-
-// appendTaskText appends "key":"text" of the child element name of s to
-// a JSON object being built, nothing when it has none.
-func appendTaskText(dst []byte, s, name, key string) []byte {
-	if text := xmlElementText(s, name); text != "" {
-		dst = appendJSONMember(dst, key, text, true)
-	}
-	return dst
 }
 
 // xmlElementText is the (unescaped, trimmed) text of the first element

@@ -111,7 +111,8 @@ func TestWinlogbeatFields(t *testing.T) {
 			`<Arguments>--full &amp; --verify</Arguments></Exec></Actions></Task>"`),
 		map[string]any{"winlog.scheduled_task.uri": `\Contoso\Nightly Backup`, "winlog.scheduled_task.name": `\Contoso\Nightly Backup`,
 			"winlog.scheduled_task.actions": []any{map[string]any{"type": "exec", "context": "LocalSystem",
-				"command": `%ProgramFiles%\Contoso\backup.exe`, "arguments": "--full & --verify"}}},
+				"command": `%ProgramFiles%\Contoso\backup.exe`, "arguments": "--full & --verify",
+				"definition": `v=1|type=exec|context=LocalSystem|command=%25ProgramFiles%25\Contoso\backup.exe|arguments=--full & --verify|working_directory=|class_id=`}}},
 	}, {
 		"4698 RegistrationInfo's URI; an Exec and a COM handler, each with the actions' context",
 		secRecord("4698", `"SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5a1f3",`+
@@ -123,8 +124,10 @@ func TestWinlogbeatFields(t *testing.T) {
 			`    </Exec>\r\n  </Actions>\r\n</Task>"`),
 		map[string]any{"winlog.scheduled_task.uri": `\Updater`, "winlog.scheduled_task.actions": []any{
 			map[string]any{"type": "exec", "context": "Author", "command": `C:\Users\jdoe\AppData\Local\upd.exe`,
-				"working_directory": `C:\Users\jdoe`},
-			map[string]any{"type": "com_handler", "context": "Author", "class_id": "{0f87369f-a4e5-4cfc-bd3e-73e6154572dd}"}}},
+				"working_directory": `C:\Users\jdoe`,
+				"definition":        `v=1|type=exec|context=Author|command=C:\Users\jdoe\AppData\Local\upd.exe|arguments=|working_directory=C:\Users\jdoe|class_id=`},
+			map[string]any{"type": "com_handler", "context": "Author", "class_id": "{0f87369f-a4e5-4cfc-bd3e-73e6154572dd}",
+				"definition": "v=1|type=com_handler|context=Author|command=|arguments=|working_directory=|class_id={0f87369f-a4e5-4cfc-bd3e-73e6154572dd}"}}},
 	}, {
 		"4698 a definition cut short: no task fields, the XML kept as it came",
 		secRecord("4698", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-7$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
@@ -317,9 +320,30 @@ func TestWinlogbeatFields(t *testing.T) {
 			`"QueryStatus":"0","QueryResults":"type:  5 edge.example.net;::ffff:192.0.2.7;","Image":"C:\\Tools\\x.exe"`),
 		map[string]any{"dns.question.name": "www.example.com", "dns.resolved_ip": []any{"192.0.2.7"},
 			"related.hosts": []any{"www.example.com", "edge.example.net"}, "related.ip": []any{"192.0.2.7"},
-			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS",
+			"network.protocol": "dns", "sysmon.dns.status": "SUCCESS", "dns.question.registered_domain": "example.com",
+			"dns.question.top_level_domain": "com", "dns.question.subdomain": "www",
 			"dns.answers": []any{map[string]any{"data": "edge.example.net", "type": "CNAME"},
 				map[string]any{"data": "192.0.2.7", "type": "A"}}},
+	}, {
+		"4768 from the domain controller itself: Client Port 0 (Microsoft's value for a local request) is kept",
+		secRecord("4768", `"TargetUserName":"DC-2$","TargetDomainName":"CORP.EXAMPLE","ServiceName":"krbtgt","TicketOptions":"0x40810010",`+
+			`"Status":"0x0","TicketEncryptionType":"0x12","PreAuthType":"2","IpAddress":"::1","IpPort":"0"`),
+		map[string]any{"source.ip": "::1", "source.port": float64(0)},
+	}, {
+		"Sysmon 7 a signed image: its signature verified (valid) as Winlogbeat gives it, under dll.* and file.*",
+		sysmonRecord("7", `"ProcessId":"5184","Image":"C:\\Windows\\System32\\dllhost.exe","ImageLoaded":"C:\\Windows\\System32\\IDStore.dll",`+
+			`"OriginalFileName":"IdStore.dll","Signed":"true","Signature":"Microsoft Windows","SignatureStatus":"Valid"`),
+		map[string]any{"dll.code_signature.valid": true, "file.code_signature.valid": true, "dll.code_signature.status": "Valid",
+			"dll.pe.original_file_name": "IdStore.dll", "file.code_signature.subject_name": "Microsoft Windows"},
+	}, {
+		"Sysmon 7 a revoked signature is not valid; an unsigned image (status Unavailable) has no verdict",
+		sysmonRecord("7", `"ProcessId":"5184","Image":"C:\\Tools\\a.exe","ImageLoaded":"C:\\Tools\\b.dll","Signed":"true",`+
+			`"Signature":"Contoso Ltd","SignatureStatus":"Revoked"`),
+		map[string]any{"dll.code_signature.valid": false, "file.code_signature.valid": false},
+	}, {
+		"Sysmon 6 an unsigned driver: no signature verdict",
+		sysmonRecord("6", `"ImageLoaded":"C:\\Windows\\System32\\drivers\\x.sys","Signed":"false","Signature":"-","SignatureStatus":"Unavailable"`),
+		map[string]any{"file.code_signature.valid": nil, "file.code_signature.status": "Unavailable"},
 	}, {
 		"Sysmon 22 IPv6 answer, unknown record type",
 		sysmonRecord("22", `"ProcessId":"4412","QueryName":"v6.example.com","QueryStatus":"0",`+
