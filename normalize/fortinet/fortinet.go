@@ -45,6 +45,9 @@ func Sniff(program, msg string) bool {
 type facts struct {
 	typ, subtype, action, status, logdesc string
 	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
+	authKey                               string // a VPN log's xauthuser or eapuser, whichever names a user (see vpnUser)
+	userNamed                             bool   // user is a name (not an address, not N/A)
+	sslVPN                                bool   // tunneltype ssl-*: the remote end is a client that dialled in
 	v4                                    bool   // FortiOS 4 key names (log_id=, src=, status=deny)
 }
 
@@ -82,6 +85,14 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.trandisp = v
 		case "log_id":
 			f.v4 = true
+		case "tunneltype":
+			f.sslVPN = strings.HasPrefix(v, "ssl")
+		case "user":
+			f.userNamed = !vendor.Placeholder(v) && !vendor.IsIP(v)
+		case "xauthuser", "eapuser":
+			if f.authKey == "" && !vendor.Placeholder(v) {
+				f.authKey = key
+			}
 		}
 	}
 	if p.bad || f.typ == "" {
@@ -89,6 +100,22 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	}
 	for _, kv := range list {
 		if kv.value == "" {
+			continue
+		}
+		if f.subtype == "vpn" && (kv.key == "user" || kv.key == "xauthuser" || kv.key == "eapuser") {
+			if vpnUser(&f, kv.key) {
+				vendor.Put(emit, "user.name", kv.key, kv.value, vendor.User)
+			} else if kv.key != "user" || !vendor.Placeholder(kv.value) {
+				emit(kv.key, kv.value, vendor.Extra)
+			}
+			continue
+		}
+		if fd, sided := vpnSided[kv.key]; sided && f.subtype == "vpn" {
+			if f.sslVPN {
+				vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			} else {
+				emit(kv.key, kv.value, vendor.Extra)
+			}
 			continue
 		}
 		if fd, ok := fields[kv.key]; ok {
@@ -110,6 +137,19 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		emit(kv.key, kv.value, vendor.Extra)
 	}
 	return classify(&f), vendor.Decoded
+}
+
+// vpnUser reports whether a VPN log's user key names its user. The log
+// reference calls user the authenticated user, but an IPsec log without
+// one writes the peer gateway's address there (user="203.0.113.9", as
+// remip): no user name. The IKE-authenticated user is then xauthuser
+// (XAUTH) or eapuser (EAP), when not "N/A"; user.name takes the first
+// of user (a name), xauthuser, eapuser.
+func vpnUser(f *facts, key string) bool {
+	if key == "user" {
+		return f.userNamed
+	}
+	return key == f.authKey && !f.userNamed
 }
 
 // maxOnStack is how many pairs Decode lists without allocating (a
