@@ -110,8 +110,11 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	for i := range layout.cols {
 		put(emit, &layout.cols[i], cols[:min(n, maxCols)])
 	}
-	if typ == "THREAT" {
+	switch typ {
+	case "THREAT":
 		threatObject(emit, cols[:min(n, maxCols)])
+	case "GLOBALPROTECT":
+		globalProtectIPv6(emit, cols[:min(n, maxCols)])
 	}
 	return classify(typ, cols[:min(n, maxCols)]), vendor.Decoded
 }
@@ -134,6 +137,18 @@ func threatObject(emit vendor.Emit, cols []string) {
 		vendor.Put(emit, "url.path", "", path, vendor.Text)
 	case "file", "virus", "wildfire", "wildfire-virus":
 		vendor.Put(emit, "file.name", "misc", v, vendor.Text)
+	}
+}
+
+// globalProtectIPv6 sets source.ip from a GlobalProtect log's Public
+// IPv6 column (16) when its Public IP column (15) is empty or 0.0.0.0: a
+// client that reached the portal or gateway over IPv6 has only that one.
+func globalProtectIPv6(emit vendor.Emit, cols []string) {
+	if v := col(cols, 15); v != "" && v != "0.0.0.0" {
+		return
+	}
+	if v := col(cols, 16); v != "" && v != "::" {
+		vendor.Put(emit, "source.ip", "", v, vendor.IP)
 	}
 }
 
