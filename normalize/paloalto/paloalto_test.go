@@ -262,3 +262,20 @@ func TestRuleUUID(t *testing.T) {
 		}
 	}
 }
+
+// A Decryption log's TLS version and certificate serial in ECS's form;
+// a version column of another shape sets nothing.
+func TestDecryptionTLS(t *testing.T) {
+	for _, c := range []struct{ version, serial, proto, num, sn string }{
+		{"TLS1.3", "0a1b2c", "tls", "1.3", "0A1B2C"},
+		{"SSL3.0", "", "ssl", "3.0", ""},
+		{"unknown", "not-hex", "", "", ""},
+	} {
+		msg := line("DECRYPTION", "0", 70, map[int]string{39: c.version, 49: c.serial})
+		got, _, st := decode(t, msg)
+		if st != vendor.Decoded || got["tls.version_protocol"] != c.proto || got["tls.version"] != c.num ||
+			got["tls.server.x509.serial_number"] != c.sn {
+			t.Errorf("%q %q: %v %v", c.version, c.serial, st, got)
+		}
+	}
+}
