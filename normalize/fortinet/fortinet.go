@@ -98,7 +98,11 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			continue
 		}
 		if fd, ok := fields[kv.key]; ok {
-			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			if unset(&f, fd, kv.value) {
+				emit(kv.key, kv.value, vendor.Extra)
+			} else {
+				vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			}
 			continue
 		}
 		if fd, ok := v4Fields[kv.key]; ok && f.v4 {
@@ -116,6 +120,23 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		emit(kv.key, kv.value, vendor.Extra)
 	}
 	return classify(&f), vendor.Decoded
+}
+
+// unset reports whether a value of an ECS-mapped key says "none": a
+// free text that is a placeholder (reason="N/A", reason="none" of a
+// successful login), or, in an event log, the address 0.0.0.0 or port 0
+// a process writes when it had no peer (the WAD proxy's "SSL fatal alert
+// sent" with srcip=0.0.0.0 srcport=0). A traffic log's 0.0.0.0 is a
+// packet's real source (DHCP) and stays. The value is kept under
+// fortinet.fortigate.
+func unset(f *facts, fd Field, v string) bool {
+	switch fd.Kind {
+	case vendor.Text:
+		return vendor.Placeholder(v)
+	case vendor.IP, vendor.Port:
+		return f.typ == "event" && (v == "0.0.0.0" || v == "::" || v == "0")
+	}
+	return false
 }
 
 // putVPN emits the pairs of a VPN log whose place depends on the log
