@@ -48,6 +48,7 @@ type facts struct {
 	authKey                               string // a VPN log's xauthuser or eapuser, whichever names a user (see vpnUser)
 	userNamed                             bool   // user is a name (not an address, not N/A)
 	sslVPN                                bool   // tunneltype ssl-*: the remote end is a client that dialled in
+	peer                                  bool   // the log names a source or destination address
 	v4                                    bool   // FortiOS 4 key names (log_id=, src=, status=deny)
 }
 
@@ -90,8 +91,11 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if p.bad || f.typ == "" {
 		return vendor.Class{}, vendor.Malformed
 	}
-	if f.subtype == "vpn" {
-		f.putVPN(emit, list)
+	if f.typ == "event" {
+		f.peer = namesPeer(list)
+		if f.subtype == "vpn" {
+			f.putVPN(emit, list)
+		}
 	}
 	for _, kv := range list {
 		if kv.value == "" {
@@ -122,19 +126,34 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	return classify(&f), vendor.Decoded
 }
 
-// unset reports whether a value of an ECS-mapped key says "none": a
-// free text that is a placeholder (reason="N/A", reason="none" of a
-// successful login), or, in an event log, the address 0.0.0.0 or port 0
-// a process writes when it had no peer (the WAD proxy's "SSL fatal alert
-// sent" with srcip=0.0.0.0 srcport=0). A traffic log's 0.0.0.0 is a
-// packet's real source (DHCP) and stays. The value is kept under
-// fortinet.fortigate.
+// unset reports whether a value of an ECS-mapped key says "none" or
+// names no side: a free text that is a placeholder (reason="N/A",
+// reason="none" of a successful login); in an event log, the address
+// 0.0.0.0 or port 0 a process writes when it had no peer (the WAD proxy's
+// "SSL fatal alert sent" with srcip=0.0.0.0 srcport=0), and the byte and
+// packet counters of a log that names no address (a FortiExtender's
+// cellular rx/tx as rcvdbyte/sentbyte: source.bytes would be sent by a
+// source there is none of). A traffic log's 0.0.0.0 is a packet's real
+// source (DHCP) and stays. The value is kept under fortinet.fortigate.
 func unset(f *facts, fd Field, v string) bool {
 	switch fd.Kind {
 	case vendor.Text:
 		return vendor.Placeholder(v)
 	case vendor.IP, vendor.Port:
 		return f.typ == "event" && (v == "0.0.0.0" || v == "::" || v == "0")
+	case vendor.Uint:
+		return f.typ == "event" && !f.peer
+	}
+	return false
+}
+
+// namesPeer reports whether an event log names a source or destination
+// address (a second look at its pairs, taken for event logs only).
+func namesPeer(list []pair) bool {
+	for _, kv := range list {
+		if kv.key == "srcip" || kv.key == "dstip" {
+			return true
+		}
 	}
 	return false
 }

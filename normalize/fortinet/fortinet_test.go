@@ -185,6 +185,12 @@ func TestUnsetValues(t *testing.T) {
 		t.Errorf("event: %v", got)
 	}
 	clear(got)
+	// An event log with counters and no address: no side to give them.
+	Decode("", `date=2024-04-05 time=20:21:02 logid="0111046409" type="event" subtype="fortiextender" ip=192.0.2.9 rcvdbyte=7000 sentbyte=3000`, emit)
+	if got["source.bytes"] != "" || got["destination.bytes"] != "" || got[Namespace+"sentbyte"] != "3000" {
+		t.Errorf("counters: %v", got)
+	}
+	clear(got)
 	Decode("", `date=2024-04-05 time=20:21:02 logid="0001000014" type="traffic" subtype="local" srcip=0.0.0.0 srcport=68 dstip=255.255.255.255 dstport=67 action="deny"`, emit)
 	if got["source.ip"] != "0.0.0.0" || got["source.port"] != "68" {
 		t.Errorf("traffic: %v", got)
