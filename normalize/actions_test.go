@@ -220,7 +220,15 @@ const actionsDocTail = `
   or a multicast address); Elastic keeps the printed order. A translation's mapped address
   (305011/305012) is ` + "`source.nat.*`" + `, not ` + "`destination.*`" + `, and the address a
   local-host message (609001/609002) names is ` + "`cisco.asa.host_ip`" + `, not ` + "`source.ip`" + `:
-  it is an address the ASA keeps state for, not one side of a flow.
+  it is an address the ASA keeps state for, not one side of a flow. An IKEv2 message's
+  Remote peer (750xxx, 751xxx: the client that connected) is the source and the ASA's
+  Local end ` + "`cisco.asa.local_*`" + `; Elastic makes Local the source and Remote the destination
+  (751025).
+- **A FortiGate IPsec log names no side.** remip/locip are the remote and local gateways
+  and either may have begun the tunnel: they stay ` + "`fortinet.fortigate.*`" + `, as do its
+  sentbyte/rcvdbyte (the FortiGate's own counters); Elastic takes remip as the source.
+  An SSL VPN log's remote end is the client that dialled in: source.ip, with the bytes it
+  sent (rcvdbyte) as ` + "`source.bytes`" + `.
 - **Cisco MAC addresses are ` + "`source.mac`" + `**, in ECS's form (` + "`00-1A-2B-3C-4D-5E`" + `) whatever
   the device printed (` + "`001a.2b3c.4d5e`" + `, ` + "`00:1a:...`" + `): the host that caused an IOS port-security
   violation, a DHCP snooping or dynamic ARP inspection drop, a MAC flap, a duplicate address,

@@ -64,7 +64,10 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	}
 
 	// HOST, unless a Cisco header already placed it before the timestamp.
-	if h.hasTS && !h.cisco {
+	// An ASA or FTD behind an empty counter (": 2024 Aug 07 10:29:42 UTC
+	// HOST : %FTD-...") names its host after the timestamp, before its
+	// " : %" envelope.
+	if h.hasTS && (!h.cisco || e.Hostname == "" && strings.HasPrefix(s[tokenEnd(s, i):], " : %")) {
 		j := tokenEnd(s, i)
 		// isHostname refuses every token of a tag's shape (a final ":" or
 		// "]", any "["), so a tag is never taken for the host.

@@ -40,7 +40,7 @@ var cefDictionary = []struct {
 	{"", "destinationTranslatedAddress", Field{"destination.nat.ip", vendor.IP}},
 	{"", "destinationTranslatedPort", Field{"destination.nat.port", vendor.Port}},
 	{"proto", "transportProtocol", Field{"network.transport", vendor.Transport}},
-	{"app", "applicationProtocol", Field{"network.protocol", vendor.Word}},
+	{"app", "applicationProtocol", Field{"network.protocol", vendor.Protocol}},
 	{"in", "bytesIn", Field{"source.bytes", vendor.Uint}},
 	{"out", "bytesOut", Field{"destination.bytes", vendor.Uint}},
 	{"dvc", "deviceAddress", Field{"observer.ip", vendor.IP}},

@@ -46,6 +46,9 @@ func TestASAAuthAndVPN(t *testing.T) {
 		{"751025", "Local:192.0.2.1:4500 Remote:198.51.100.9:61022 Username:mlee IKEv2 Group:GP_IKE IPv4 Address=10.8.0.14 IPv6 address=2001:db8:8::14 assigned to session", "address-assigned", map[string]string{
 			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "4500", "source.ip": "198.51.100.9", "source.port": "61022",
 			"user.name": "mlee", "cisco.asa.group": "GP_IKE", "cisco.asa.assigned_ip": "10.8.0.14", "cisco.asa.assigned_ipv6": "2001:db8:8::14"}},
+		{"751025", "Local:vpn.example.com:4500 Remote:laptop7.example.net:61030 Username:kim@example.com Group:GP_IKE IPv4 Address=10.8.0.15 IPv6 address=invalid-addr-2-0.0.0.0 assigned to session", "address-assigned", map[string]string{
+			"cisco.asa.local_host": "vpn.example.com", "cisco.asa.local_port": "4500", "source.domain": "laptop7.example.net", "source.port": "61030",
+			"user.name": "kim@example.com", "cisco.asa.group": "GP_IKE", "cisco.asa.assigned_ip": "10.8.0.15"}},
 		{"733100", "[ Scanning] drop rate-1 exceeded. Current burst rate is 12 per second, max configured rate is 10", "threat-detected", map[string]string{
 			"rule.name": "Scanning", "cisco.asa.drop_rate_id": "rate-1"}},
 		{"733101", "Host 198.51.100.66 is attacking. Current burst rate is 200 per second", "threat-detected", map[string]string{

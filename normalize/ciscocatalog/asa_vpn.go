@@ -268,9 +268,13 @@ var asaVPN = []Msg{
 		Formats: []string{ikev2Peer + `Certificate authentication failed. Error: {reason:text}`}},
 	{ID: "751024", Rule: "cisco_asa.ikev2", Class: classVPNError,
 		Formats: []string{ikev2Peer + `IKEv2 Negotiation aborted due to ERROR: {reason:text}`}},
-	{ID: "751025", Rule: "cisco_asa.ikev2", Class: classAddrAssign,
+	{ID: "751025", Rule: "cisco_asa.ikev2", Class: classAddrAssign, Map: remoteName,
 		// The message guide's form has the word IKEv2 after the user name.
-		Formats: []string{ikev2Peer + `{?IKEv2 }Group:{group} IPv4 Address={assigned_ip} IPv6 address={assigned_ipv6:ip} assigned to session`}},
+		// Either end may be printed as a name, as in 750xxx; a session
+		// given no IPv6 address prints "invalid-addr-2-0.0.0.0" in its
+		// place, which is no address.
+		Formats: append(ikev2Any(`{?IKEv2 }Group:{group} IPv4 Address={assigned_ip} IPv6 address={assigned_ipv6:ip} assigned to session`),
+			ikev2Any(`{?IKEv2 }Group:{group} IPv4 Address={assigned_ip} IPv6 address=invalid-addr-{_unassigned} assigned to session`)...)},
 }
 
 func init() { registerASA(asaVPN) }

@@ -23,6 +23,7 @@ import (
 //	MAC        key = upper case, '-' separated (ECS's form)
 //	Time       @timestamp when the header had none (else refused); another key gets RFC 3339 UTC text
 //	Direction  key = lower case
+//	Protocol   key = lower case (vendor.Valid refuses an IP protocol's name)
 //	Word, Text, Line, Interface, Extra: key = value as a string
 //
 // A value whose shape does not fit its kind (vendor.Valid) sets nothing:
@@ -70,6 +71,8 @@ func SetKind(e *event.Event, key, value string, kind vendor.Kind) bool {
 	case vendor.Time:
 		return setTime(e, key, value)
 	case vendor.Direction:
+		e.SetStr(key, Lower(value))
+	case vendor.Protocol:
 		e.SetStr(key, Lower(value))
 	default: // Word, Text, Line, Interface, Extra
 		e.SetStr(key, value)
@@ -212,29 +215,6 @@ func ParseHMS(s string) (int64, bool) {
 	return ((hn*60+mn)*60 + sn) * int64(time.Second), true
 }
 
-// ianaProtocols maps IP protocol names (any case) and numbers to ECS's
-// network.transport name and the IANA number.
-var ianaProtocols = [...]struct{ name, transport, number string }{
-	{"tcp", "tcp", "6"},
-	{"udp", "udp", "17"},
-	{"icmp", "icmp", "1"},
-	{"icmpv6", "ipv6-icmp", "58"},
-	{"ipv6-icmp", "ipv6-icmp", "58"},
-	{"icmp6", "ipv6-icmp", "58"},
-	{"igmp", "igmp", "2"},
-	{"gre", "gre", "47"},
-	{"esp", "esp", "50"},
-	{"ah", "ah", "51"},
-	{"sctp", "sctp", "132"},
-	{"ospf", "ospf", "89"},
-	{"pim", "pim", "103"},
-	{"carp", "carp", "112"},
-	{"vrrp", "vrrp", "112"},
-	{"udplite", "udplite", "136"},
-	{"ipv6", "ipv6", "41"},
-	{"eigrp", "eigrp", "88"},
-}
-
 // SetTransport sets network.transport and network.iana_number from an IP
 // protocol name ("TCP", "icmp6") or number ("6"); a number not in the
 // table sets network.iana_number only, a name not in it network.transport
@@ -247,19 +227,19 @@ func SetTransport(e *event.Event, proto string) {
 		if n > 255 {
 			return
 		}
-		for _, p := range ianaProtocols {
-			if p.number == proto {
-				e.SetStr("network.transport", p.transport)
+		for _, p := range vendor.IPProtocols {
+			if p.Number == proto {
+				e.SetStr("network.transport", p.Transport)
 				break
 			}
 		}
 		e.SetStr("network.iana_number", proto)
 		return
 	}
-	for _, p := range ianaProtocols {
-		if vendor.EqualFold(p.name, proto) {
-			e.SetStr("network.transport", p.transport)
-			e.SetStr("network.iana_number", p.number)
+	for _, p := range vendor.IPProtocols {
+		if vendor.EqualFold(p.Name, proto) {
+			e.SetStr("network.transport", p.Transport)
+			e.SetStr("network.iana_number", p.Number)
 			return
 		}
 	}

@@ -45,6 +45,10 @@ func Sniff(program, msg string) bool {
 type facts struct {
 	typ, subtype, action, status, logdesc string
 	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
+	authKey                               string // a VPN log's xauthuser or eapuser, whichever names a user (see vpnUser)
+	userNamed                             bool   // user is a name (not an address, not N/A)
+	sslVPN                                bool   // tunneltype ssl-*: the remote end is a client that dialled in
+	peer                                  bool   // the log names a source or destination address
 	v4                                    bool   // FortiOS 4 key names (log_id=, src=, status=deny)
 }
 
@@ -87,12 +91,22 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if p.bad || f.typ == "" {
 		return vendor.Class{}, vendor.Malformed
 	}
+	if f.typ == "event" {
+		f.peer = namesPeer(list)
+		if f.subtype == "vpn" {
+			f.putVPN(emit, list)
+		}
+	}
 	for _, kv := range list {
 		if kv.value == "" {
 			continue
 		}
 		if fd, ok := fields[kv.key]; ok {
-			vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			if unset(&f, fd, kv.value) {
+				emit(kv.key, kv.value, vendor.Extra)
+			} else {
+				vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			}
 			continue
 		}
 		if fd, ok := v4Fields[kv.key]; ok && f.v4 {
@@ -110,6 +124,98 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		emit(kv.key, kv.value, vendor.Extra)
 	}
 	return classify(&f), vendor.Decoded
+}
+
+// unset reports whether a value of an ECS-mapped key says "none" or
+// names no side: a free text that is a placeholder (reason="N/A",
+// reason="none" of a successful login); in an event log, the address
+// 0.0.0.0 or port 0 a process writes when it had no peer (the WAD proxy's
+// "SSL fatal alert sent" with srcip=0.0.0.0 srcport=0), and the byte and
+// packet counters of a log that names no address (a FortiExtender's
+// cellular rx/tx as rcvdbyte/sentbyte: source.bytes would be sent by a
+// source there is none of). A traffic log's 0.0.0.0 is a packet's real
+// source (DHCP) and stays. The value is kept under fortinet.fortigate.
+func unset(f *facts, fd Field, v string) bool {
+	switch fd.Kind {
+	case vendor.Text:
+		return vendor.Placeholder(v)
+	case vendor.IP, vendor.Port:
+		return f.typ == "event" && (v == "0.0.0.0" || v == "::" || v == "0")
+	case vendor.Uint:
+		return f.typ == "event" && !f.peer
+	}
+	return false
+}
+
+// namesPeer reports whether an event log names a source or destination
+// address (a second look at its pairs, taken for event logs only).
+func namesPeer(list []pair) bool {
+	for _, kv := range list {
+		if kv.key == "srcip" || kv.key == "dstip" {
+			return true
+		}
+	}
+	return false
+}
+
+// putVPN emits the pairs of a VPN log whose place depends on the log
+// (its users, the ends of its tunnel and their bytes) and blanks them in
+// list, so that Decode's loop skips them. One look at the pairs finds
+// them and the facts they depend on; other logs do not pay for it.
+func (f *facts) putVPN(emit vendor.Emit, list []pair) {
+	var found [12]int // the pairs' places in list (a VPN log has at most 9)
+	n := 0
+	for i, kv := range list {
+		switch kv.key {
+		case "tunneltype":
+			f.sslVPN = strings.HasPrefix(kv.value, "ssl")
+			continue
+		case "user":
+			f.userNamed = kv.value != "" && !vendor.Placeholder(kv.value) && !vendor.IsIP(kv.value)
+		case "xauthuser", "eapuser":
+			if f.authKey == "" && kv.value != "" && !vendor.Placeholder(kv.value) {
+				f.authKey = kv.key
+			}
+		case "remip", "remport", "locip", "locport", "rcvdbyte", "sentbyte":
+		default:
+			continue
+		}
+		if n < len(found) {
+			found[n] = i
+			n++
+		}
+	}
+	for _, i := range found[:n] {
+		kv := &list[i]
+		switch kv.key {
+		case "user", "xauthuser", "eapuser":
+			if vpnUser(f, kv.key) {
+				vendor.Put(emit, "user.name", kv.key, kv.value, vendor.User)
+			} else if kv.key != "user" || !vendor.Placeholder(kv.value) {
+				emit(kv.key, kv.value, vendor.Extra)
+			}
+		default:
+			if fd := vpnSided[kv.key]; f.sslVPN {
+				vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
+			} else {
+				emit(kv.key, kv.value, vendor.Extra)
+			}
+		}
+		kv.value = ""
+	}
+}
+
+// vpnUser reports whether a VPN log's user key names its user. The log
+// reference calls user the authenticated user, but an IPsec log without
+// one writes the peer gateway's address there (user="203.0.113.9", as
+// remip): no user name. The IKE-authenticated user is then xauthuser
+// (XAUTH) or eapuser (EAP), when not "N/A"; user.name takes the first
+// of user (a name), xauthuser, eapuser.
+func vpnUser(f *facts, key string) bool {
+	if key == "user" {
+		return f.userNamed
+	}
+	return key == f.authKey && !f.userNamed
 }
 
 // maxOnStack is how many pairs Decode lists without allocating (a

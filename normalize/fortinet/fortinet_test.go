@@ -168,3 +168,31 @@ func TestFortiOS4(t *testing.T) {
 		t.Errorf("5.x src read as 4.x: %v", got)
 	}
 }
+
+// A placeholder reason is no event.reason, and an event log's 0.0.0.0/0
+// peer is none; a traffic log's 0.0.0.0 (a DHCP client) is its source.
+func TestUnsetValues(t *testing.T) {
+	got := map[string]string{}
+	emit := func(k, v string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			k = Namespace + k
+		}
+		got[k] = v
+	}
+	Decode("", `date=2024-04-05 time=20:21:02 logid="0105048039" type="event" subtype="wad" srcip=0.0.0.0 srcport=0 dstip=198.51.100.36 dstport=636 reason="N/A"`, emit)
+	if got["source.ip"] != "" || got["source.port"] != "" || got["event.reason"] != "" ||
+		got[Namespace+"srcip"] != "0.0.0.0" || got[Namespace+"reason"] != "N/A" || got["destination.ip"] != "198.51.100.36" {
+		t.Errorf("event: %v", got)
+	}
+	clear(got)
+	// An event log with counters and no address: no side to give them.
+	Decode("", `date=2024-04-05 time=20:21:02 logid="0111046409" type="event" subtype="fortiextender" ip=192.0.2.9 rcvdbyte=7000 sentbyte=3000`, emit)
+	if got["source.bytes"] != "" || got["destination.bytes"] != "" || got[Namespace+"sentbyte"] != "3000" {
+		t.Errorf("counters: %v", got)
+	}
+	clear(got)
+	Decode("", `date=2024-04-05 time=20:21:02 logid="0001000014" type="traffic" subtype="local" srcip=0.0.0.0 srcport=68 dstip=255.255.255.255 dstport=67 action="deny"`, emit)
+	if got["source.ip"] != "0.0.0.0" || got["source.port"] != "68" {
+		t.Errorf("traffic: %v", got)
+	}
+}

@@ -126,3 +126,21 @@ func urlField(f *facts, key, value string) (Field, bool) {
 	}
 	return Field{}, false
 }
+
+// vpnSided: the keys of a VPN log that name an end of the tunnel or
+// count its bytes. The log reference gives the remote and local gateways
+// (remip, locip) and the FortiGate's own counters (sentbyte: what it
+// sent to the peer). Only an SSL VPN log says who began: its remote end
+// is the client that connected, so the client is the source and the
+// bytes it sent are those the FortiGate received. An IPsec tunnel may
+// have been brought up by either gateway: its keys stay under
+// fortinet.fortigate (sentbyte as source.bytes would name a source
+// the log does not).
+var vpnSided = map[string]Field{
+	"remip":    {"source.ip", vendor.IP},
+	"remport":  {"source.port", vendor.Port},
+	"locip":    {"destination.ip", vendor.IP},
+	"locport":  {"destination.port", vendor.Port},
+	"rcvdbyte": {"source.bytes", vendor.Uint},
+	"sentbyte": {"destination.bytes", vendor.Uint},
+}

@@ -208,16 +208,17 @@ func decodeScreenOS(e *event.Event) bool {
 func sniffPANOS(e *event.Event) bool { return paloalto.Sniff(e.AppName, e.Message) }
 
 // gateJunos: the tag is upper-case, at the start or as the MSGID, or
-// follows an inner RFC 5424 header (a year: 1 or 2).
-var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ12", Also: func(e *event.Event) bool { return e.MsgID != "" }}
+// follows an inner RFC 5424 header (a year: 1 or 2) or the name of the
+// FPC that sent it ("(FPC Slot 1, PIC Slot 0) ", "node0.fpc1 ").
+var gateJunos = ecs.SniffGate{First: "ABCDEFGHIJKLMNOPQRSTUVWXYZ12(nf", Also: func(e *event.Event) bool { return e.MsgID != "" }}
 
 // sniffJunos: an event-mode Junos line, whose program is the daemon's name
 // ("flowd_octeon_hm"), still starts with its upper-case tag, or carries
 // it as the RFC 5424 MSGID, or in an RFC 5424 header a relay left in the
-// message (junos.skipInnerHeader).
+// message (junos.skipInnerHeader), or behind an FPC's name (junos.skipFPC).
 func sniffJunos(e *event.Event) bool {
 	m := e.Message
-	if e.MsgID == "" && (m == "" || (m[0] < 'A' || m[0] > 'Z') && m[0] != '1' && m[0] != '2') {
+	if e.MsgID == "" && (m == "" || (m[0] < 'A' || m[0] > 'Z') && m[0] != '1' && m[0] != '2' && m[0] != '(' && m[0] != 'n' && m[0] != 'f') {
 		return false
 	}
 	return junos.Sniff(e.AppName, e.MsgID, m)

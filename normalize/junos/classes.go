@@ -31,6 +31,13 @@ var (
 // classOf: the class of a tag; action is the IDP or screen action.
 func classOf(tag, action string) vendor.Class {
 	switch tag {
+	case filterTag:
+		switch action {
+		case "accept":
+			return vendor.ConnectionAllowed
+		case "discard", "reject":
+			return classDenied
+		}
 	case "RT_FLOW_SESSION_CREATE", "APPTRACK_SESSION_CREATE":
 		return classBuilt
 	case "RT_FLOW_SESSION_CLOSE", "APPTRACK_SESSION_CLOSE":

@@ -23,12 +23,15 @@
 // antivirus (AV_*_MT), content filtering and antispam, RT_AAMW's
 // Advanced Anti-Malware and RT_SECINTEL's logs, the source- and
 // destination-only screens, KMD_PM_SA_ESTABLISHED, SNMPD_AUTH_FAILURE and
-// DOT1XD_USR_AUTHENTICATED (tags). Unmapped parameters are kept under
+// DOT1XD_USR_AUTHENTICATED (tags); a firewall filter's PFE_FW_SYSLOG_IP
+// packet log, also the Routing Engine's "kernel: FW: ..." form
+// (text_filter.go). Unmapped parameters are kept under
 // juniper.junos.<name>. The element is "junos@2636..." on devices; any
 // "junos@" element is read, as published samples often rewrite the number.
 //
 // Recognition (Sniff): the tag — the RFC 5424 MSGID, or the first word of
-// the message ending in ':' — is one of those messages; programs are
+// the message ending in ':', after an FPC's name when the PFE sent it — is
+// one of those messages; programs are
 // RT_FLOW, RT_IDP, RT_SCREEN (or the flow daemon's name in event mode),
 // mgd for UI_*, sshd for SSHD_*. A known tag whose text form has not the
 // documented shape is Malformed.
@@ -47,7 +50,7 @@ const Namespace = "juniper.junos."
 // Sniff reports whether the message is one of the decoded Junos messages.
 func Sniff(program, msgID, msg string) bool {
 	_, _, ok := tagOf(msgID, msg)
-	return ok
+	return ok || kernelFilterLog(program, msg)
 }
 
 // tagOf returns the message's known tag (without "_LS") and the text after it.
@@ -57,6 +60,9 @@ func tagOf(msgID, msg string) (string, string, bool) {
 	}
 	if msgID == "" {
 		msg, _ = skipInnerHeader(msg)
+	}
+	if len(msg) > 0 && (msg[0] == '(' || msg[0] == 'n' || msg[0] == 'f') {
+		msg = skipFPC(msg)
 	}
 	end := tagEnd(msg[:min(len(msg), maxTag+2)])
 	if end <= 0 {
@@ -153,6 +159,8 @@ var tags = map[string]bool{
 	// Screens by source or destination alone, IPsec, SNMP and 802.1X.
 	"RT_SCREEN_TCP_SRC_IP": false, "RT_SCREEN_TCP_DST_IP": false, "RT_SCREEN_SESSION_LIMIT": false,
 	"KMD_PM_SA_ESTABLISHED": false, "SNMPD_AUTH_FAILURE": false, "DOT1XD_USR_AUTHENTICATED": false,
+	// A firewall filter's syslog action (text_filter.go).
+	filterTag: true,
 }
 
 // maxTag: the longest known tag with "_LS".
@@ -189,7 +197,10 @@ func known(t string) (string, bool) {
 func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	tag, text, ok := tagOf(msgID, msg)
 	if !ok {
-		return vendor.Class{}, vendor.NotMine
+		if !kernelFilterLog(program, msg) {
+			return vendor.Class{}, vendor.NotMine
+		}
+		tag, text = filterTag, msg
 	}
 	if msgID == "" {
 		// A relay that wrapped the structured form in a BSD line wrote

@@ -191,3 +191,55 @@ func TestInnerHeader(t *testing.T) {
 		}
 	}
 }
+
+// A firewall filter's syslog action, as the PFE sends it (behind its
+// FPC's name, both spellings) and as the Routing Engine's kernel does;
+// ports only for TCP, UDP and SCTP; another kernel "FW: " line (a
+// netfilter log prefix) is not Junos's.
+func TestFirewallFilterLog(t *testing.T) {
+	cases := []struct {
+		program, msg, action string
+		want                 map[string]string
+	}{
+		{"", "(FPC Slot 0, PIC Slot 0) PFE_FW_SYSLOG_IP: FW: ge-0/0/2.0 D tcp 198.51.100.7 192.0.2.1 40112 22 (3 packets)", "connection-denied",
+			map[string]string{"event.code": "PFE_FW_SYSLOG_IP", "source.ip": "198.51.100.7", "destination.ip": "192.0.2.1", "source.port": "40112",
+				"destination.port": "22", "network.transport": "tcp", "juniper.junos.interface-name-filter": "ge-0/0/2.0", "juniper.junos.packets": "3"}},
+		{"", "node0.fpc2 PFE_FW_SYSLOG_IP: FW: xe-2/0/0.100 R udp 203.0.113.50 192.0.2.53 5353 53 (1 packets)", "connection-denied",
+			map[string]string{"source.ip": "203.0.113.50", "destination.ip": "192.0.2.53", "source.port": "5353", "destination.port": "53"}},
+		{"", "fpc1 PFE_FW_SYSLOG_IP: FW: ae0.0 A ospf 10.0.0.1 224.0.0.5 0 0 (1 packets)", "connection-allowed",
+			map[string]string{"source.ip": "10.0.0.1", "destination.ip": "224.0.0.5", "network.transport": "ospf"}},
+		{"kernel", "FW: fxp0.0 A icmp 192.0.2.99 192.0.2.1 8 0", "connection-allowed",
+			map[string]string{"source.ip": "192.0.2.99", "destination.ip": "192.0.2.1", "network.transport": "icmp"}},
+	}
+	for _, c := range cases {
+		got, class, st := decode(t, c.program, "", c.msg, event.SD{})
+		if st != vendor.Decoded || class.Action != c.action {
+			t.Errorf("%q: %v %q, want %q", c.msg, st, class.Action, c.action)
+		}
+		for k, v := range c.want {
+			if got[k] != v {
+				t.Errorf("%q: %s = %q, want %q", c.msg, k, got[k], v)
+			}
+		}
+		if c.want["destination.port"] == "" && (got["source.port"] != "" || got["destination.port"] != "") {
+			t.Errorf("%q: ports of a portless protocol: %v", c.msg, got)
+		}
+	}
+	for _, c := range []struct{ program, msg string }{
+		{"kernel", "FW: IN=eth0 OUT= MAC= SRC=198.51.100.4 DST=192.0.2.1 LEN=60 PROTO=TCP SPT=51000 DPT=22"},
+		{"kernel", "FW: fxp0.0 X tcp 192.0.2.99 192.0.2.1 1 2"},
+		{"sshd", "FW: fxp0.0 A tcp 192.0.2.99 192.0.2.1 1 2"},
+		{"", "fpcX PFE_FW_SYSLOG_IP: FW: ge-0/0/2.0 D tcp 198.51.100.7 192.0.2.1 40112 22 (3 packets)"},
+	} {
+		if Sniff(c.program, "", c.msg) {
+			t.Errorf("%s %q: sniffed as Junos", c.program, c.msg)
+		}
+		if got, _, st := decode(t, c.program, "", c.msg, event.SD{}); st != vendor.NotMine || len(got) > 0 {
+			t.Errorf("%s %q: %v %v", c.program, c.msg, st, got)
+		}
+	}
+	// The tag with a body not in the documented shape is Malformed.
+	if _, _, st := decode(t, "", "", "PFE_FW_SYSLOG_IP: FW: ge-0/0/2.0 D tcp not-an-address 192.0.2.1 1 2", event.SD{}); st != vendor.Malformed {
+		t.Errorf("bad body: %v", st)
+	}
+}

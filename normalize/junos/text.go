@@ -25,6 +25,8 @@ func decodeText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Status
 		ok = p.screen(text, tag == "RT_SCREEN_TCP" || tag == "RT_SCREEN_UDP")
 	case "WEBFILTER_URL_BLOCKED", "WEBFILTER_URL_PERMITTED":
 		ok = p.webfilter(text)
+	case filterTag:
+		ok = p.filterLog(text)
 	default:
 		ok = p.ui(tag, text)
 	}

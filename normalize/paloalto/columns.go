@@ -95,7 +95,7 @@ var layouts = map[string]*layout{
 	"GLOBALPROTECT": {min: 29, cols: []column{
 		extra(7, "vsys"), ecs(8, "eventid", "event.code", vendor.Word), extra(9, "stage"), extra(10, "auth_method"),
 		extra(11, "tunnel_type"), ecs(12, "srcuser", "user.name", vendor.User), extra(13, "srcregion"),
-		ecs(14, "machinename", "host.name", vendor.Word), ecs(15, "public_ip", "source.ip", vendor.IP),
+		ecs(14, "machinename", "host.name", vendor.Word), nat(15, "public_ip", "source.ip", vendor.IP),
 		extra(16, "public_ipv6"), extra(17, "private_ip"), extra(18, "private_ipv6"), extra(19, "hostid"),
 		extra(20, "serialnumber"), extra(21, "client_ver"), extra(22, "client_os"), extra(23, "client_os_ver"),
 		extra(24, "repeatcnt"), ecs(25, "reason", "event.reason", vendor.Text), extra(26, "error"),

@@ -110,8 +110,13 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	for i := range layout.cols {
 		put(emit, &layout.cols[i], cols[:min(n, maxCols)])
 	}
-	if typ == "THREAT" {
+	switch typ {
+	case "THREAT":
 		threatObject(emit, cols[:min(n, maxCols)])
+	case "GLOBALPROTECT":
+		globalProtectIPv6(emit, cols[:min(n, maxCols)])
+	case "DECRYPTION":
+		decryptionTLS(emit, cols[:min(n, maxCols)])
 	}
 	return classify(typ, cols[:min(n, maxCols)]), vendor.Decoded
 }
@@ -135,6 +140,53 @@ func threatObject(emit vendor.Emit, cols []string) {
 	case "file", "virus", "wildfire", "wildfire-virus":
 		vendor.Put(emit, "file.name", "misc", v, vendor.Text)
 	}
+}
+
+// globalProtectIPv6 sets source.ip from a GlobalProtect log's Public
+// IPv6 column (16) when its Public IP column (15) is empty or 0.0.0.0: a
+// client that reached the portal or gateway over IPv6 has only that one.
+func globalProtectIPv6(emit vendor.Emit, cols []string) {
+	if v := col(cols, 15); v != "" && v != "0.0.0.0" {
+		return
+	}
+	if v := col(cols, 16); v != "" && v != "::" {
+		vendor.Put(emit, "source.ip", "", v, vendor.IP)
+	}
+}
+
+// decryptionTLS sets what a Decryption log's TLS Version (39) and
+// Certificate Serial Number (49) columns say in ECS's form: "TLS1.2" as
+// tls.version_protocol "tls" and tls.version "1.2" (SSL3.0 likewise), the
+// serial upper-case as ECS asks. The columns stay under paloalto.panos
+// as written.
+func decryptionTLS(emit vendor.Emit, cols []string) {
+	v := col(cols, 39)
+	for _, proto := range [...]string{"TLS", "SSL"} {
+		if num, ok := strings.CutPrefix(v, proto); ok && isVersion(num) {
+			emit("tls.version_protocol", strings.ToLower(proto), vendor.Word)
+			emit("tls.version", num, vendor.Word)
+			break
+		}
+	}
+	if sn := col(cols, 49); sn != "" && isHex(sn) {
+		emit("tls.server.x509.serial_number", strings.ToUpper(sn), vendor.Word)
+	}
+}
+
+// isVersion reports whether s is "N.N" (a TLS or SSL version number).
+func isVersion(s string) bool {
+	major, minor, ok := strings.Cut(s, ".")
+	return ok && vendor.IsDigits(major) && vendor.IsDigits(minor) && len(major) == 1 && len(minor) == 1
+}
+
+// isHex reports whether s is hexadecimal digits.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; !('0' <= s[i] && s[i] <= '9') && !('a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // splitURL returns the host name and the path of a URL log's URL, which

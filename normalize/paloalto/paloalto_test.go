@@ -195,6 +195,23 @@ func TestRFC3339Times(t *testing.T) {
 	}
 }
 
+// A GlobalProtect client that came over IPv6 has a Public IPv6 and no
+// Public IP: source.ip is the IPv6 one; a Public IP of 0.0.0.0 is none.
+func TestGlobalProtectPublicAddress(t *testing.T) {
+	for _, c := range []struct{ public, public6, want string }{
+		{"198.51.100.30", "2001:db8::30", "198.51.100.30"},
+		{"", "2001:db8::30", "2001:db8::30"},
+		{"0.0.0.0", "2001:db8::30", "2001:db8::30"},
+		{"0.0.0.0", "", ""},
+	} {
+		msg := line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-tunnel-latency", 12: "bob", 15: c.public, 16: c.public6, 28: "success"})
+		got, _, st := decode(t, msg)
+		if st != vendor.Decoded || got["source.ip"] != c.want {
+			t.Errorf("public %q, %q: %v source.ip %q, want %q", c.public, c.public6, st, got["source.ip"], c.want)
+		}
+	}
+}
+
 func TestNotMineAndMalformed(t *testing.T) {
 	for _, msg := range []string{"", "hello, world", "1,yesterday,0132,TRAFFIC,end", "date=2024-04-05 time=19:34:38 logid=1",
 		"1,2024/04/05 19:34:38,013201000001,traffic,end,1,2024/04/05 19:34:37",
@@ -242,6 +259,23 @@ func TestRuleUUID(t *testing.T) {
 		got, _, _ := decode(t, line(typ, "end", at+2, map[int]string{7: "10.1.2.3", 30: "allow", at: id}))
 		if got["rule.uuid"] != id {
 			t.Errorf("%s: rule.uuid %q, want %q", typ, got["rule.uuid"], id)
+		}
+	}
+}
+
+// A Decryption log's TLS version and certificate serial in ECS's form;
+// a version column of another shape sets nothing.
+func TestDecryptionTLS(t *testing.T) {
+	for _, c := range []struct{ version, serial, proto, num, sn string }{
+		{"TLS1.3", "0a1b2c", "tls", "1.3", "0A1B2C"},
+		{"SSL3.0", "", "ssl", "3.0", ""},
+		{"unknown", "not-hex", "", "", ""},
+	} {
+		msg := line("DECRYPTION", "0", 70, map[int]string{39: c.version, 49: c.serial})
+		got, _, st := decode(t, msg)
+		if st != vendor.Decoded || got["tls.version_protocol"] != c.proto || got["tls.version"] != c.num ||
+			got["tls.server.x509.serial_number"] != c.sn {
+			t.Errorf("%q %q: %v %v", c.version, c.serial, st, got)
 		}
 	}
 }

@@ -41,13 +41,17 @@ const (
 	Time
 	// Seconds: a decimal number of seconds (event.duration: times 1e9).
 	Seconds
+	// Protocol: an application protocol's name (network.protocol: "http",
+	// "ssh"); one word, set lower-cased as ECS asks. An IP protocol's name
+	// (TCP, ICMP: a transport, which some vendors write there) sets nothing.
+	Protocol
 	// Extra: a vendor field with no ECS meaning, set as a string under the
 	// emitting package's namespace + key ("cef.extensions." + "cs1Label").
 	Extra
 )
 
 var kindNames = [...]string{"word", "text", "ip", "port", "uint", "duration", "transport", "user",
-	"direction", "host", "line", "interface", "mac", "time", "seconds", "extra"}
+	"direction", "host", "line", "interface", "mac", "time", "seconds", "protocol", "extra"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

@@ -53,6 +53,8 @@ func Valid(kind Kind, v string) bool {
 		return ok
 	case Seconds:
 		return IsUint(v)
+	case Protocol:
+		return !strings.Contains(v, " ") && !IsIPProtocolName(v)
 	case Word, Host:
 		for i := 0; i < len(v); i++ {
 			if v[i] == ' ' {
@@ -91,6 +93,40 @@ func Atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// IPProtocols maps IP protocol names (any case) and numbers to ECS's
+// network.transport name and the IANA number.
+var IPProtocols = [...]struct{ Name, Transport, Number string }{
+	{"tcp", "tcp", "6"},
+	{"udp", "udp", "17"},
+	{"icmp", "icmp", "1"},
+	{"icmpv6", "ipv6-icmp", "58"},
+	{"ipv6-icmp", "ipv6-icmp", "58"},
+	{"icmp6", "ipv6-icmp", "58"},
+	{"igmp", "igmp", "2"},
+	{"gre", "gre", "47"},
+	{"esp", "esp", "50"},
+	{"ah", "ah", "51"},
+	{"sctp", "sctp", "132"},
+	{"ospf", "ospf", "89"},
+	{"pim", "pim", "103"},
+	{"carp", "carp", "112"},
+	{"vrrp", "vrrp", "112"},
+	{"udplite", "udplite", "136"},
+	{"ipv6", "ipv6", "41"},
+	{"eigrp", "eigrp", "88"},
+}
+
+// IsIPProtocolName reports whether s names an IP protocol of IPProtocols
+// (any case).
+func IsIPProtocolName(s string) bool {
+	for _, p := range IPProtocols {
+		if EqualFold(p.Name, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsTransport: an IP protocol number (0-255) or a name: a letter, then
