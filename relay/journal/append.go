@@ -190,8 +190,8 @@ func (j *Journal) write(pw *pendingWrite) error {
 		pw.events = pw.events[n:]
 		pw.i = k
 	}
-	if j.cfg.Fsync == FsyncAlways {
-		j.kickSyncer()
+	if j.cfg.Fsync == FsyncAlways || j.hw.low(j.next) {
+		j.kickSyncer() // low: the syncer renews the ID reservation (reserveAhead)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 )
 
 // The high-water file records an ID above every ID ever handed out, so
@@ -12,12 +14,18 @@ import (
 // last events written: those were published already (NATS deduplicates by
 // ID, outputs' positions refer to IDs).
 //
-// The appender reserves IDs ahead, highWaterStep at a time, writing and
-// fsyncing the file before handing out any ID beyond the previous
-// reservation: one small fsync per million events. A clean Close records
-// the exact next ID, so a restart continues without a gap; after a crash
-// the journal continues after the reservation, and readers skip the IDs in
-// between (never written, or lost with the torn tail).
+// IDs are reserved ahead, highWaterStep at a time, the file written and
+// fsynced before any ID beyond the previous reservation is handed out: one
+// small fsync per million events. Open makes the first reservation and the
+// syncer renews it once less than half a step is left (reserveAhead), so
+// the appender does not wait for that fsync: traffic that starts with a
+// burst of datagrams, or runs at a steady rate, would overflow the
+// pipeline's queue meanwhile. Only an appender that reaches the
+// reservation first (fsync = "never" has no syncer) writes it itself. A
+// clean Close records the exact next ID, so a restart continues without a
+// gap; after a crash the journal continues after the reservation, and
+// readers skip the IDs in between (never written, or lost with the torn
+// tail).
 //
 // Like a cursor, the file holds two slots written alternately, so a torn
 // write leaves the previous one:
@@ -34,13 +42,14 @@ const (
 	highWaterStep = 1 << 20
 )
 
-// highWater is the open high-water file. It is used by the appender (under
-// appendMu) and by Close.
+// highWater is the open high-water file, used by the appender, the syncer
+// (reserveAhead) and Close.
 type highWater struct {
+	mu       sync.Mutex // one write at a time
 	f        *os.File
 	seq      uint32
-	reserved uint64 // IDs below it may be handed out
-	damaged  bool   // the file had bytes but no valid slot
+	reserved atomic.Uint64 // IDs below it may be handed out; read without mu
+	damaged  bool          // the file had bytes but no valid slot
 }
 
 // openHighWater opens (creating) the file in dir and returns the recorded
@@ -65,7 +74,7 @@ func openHighWater(dir string) (h *highWater, next uint64, exact, ok bool, err e
 		}
 	}
 	if ok && exact {
-		h.reserved = next
+		h.reserved.Store(next)
 	}
 	h.damaged = n > 0 && !ok
 	return h, next, exact, ok, nil
@@ -74,14 +83,34 @@ func openHighWater(dir string) (h *highWater, next uint64, exact, ok bool, err e
 // reserve makes sure IDs below need may be handed out, recording a new
 // reservation (and fsyncing it) when they may not yet.
 func (h *highWater) reserve(need uint64, fsync func(*os.File) error) error {
-	if need <= h.reserved {
+	if need <= h.reserved.Load() {
 		return nil
 	}
-	return h.write(need+highWaterStep, false, fsync)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if need <= h.reserved.Load() { // renewed meanwhile (reserveAhead)
+		return nil
+	}
+	return h.writeLocked(need+highWaterStep, false, fsync)
 }
+
+// reserveAhead renews the reservation once fewer than half a step of IDs
+// are left after next, the next ID to hand out.
+func (h *highWater) reserveAhead(next uint64, fsync func(*os.File) error) error {
+	return h.reserve(next+highWaterStep/2, fsync)
+}
+
+// low reports whether reserveAhead would renew the reservation.
+func (h *highWater) low(next uint64) bool { return next+highWaterStep/2 > h.reserved.Load() }
 
 // write records next (exact: no ID at or above it was handed out).
 func (h *highWater) write(next uint64, exact bool, fsync func(*os.File) error) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.writeLocked(next, exact, fsync)
+}
+
+func (h *highWater) writeLocked(next uint64, exact bool, fsync func(*os.File) error) error {
 	var b [highWaterSlot]byte
 	seq := h.seq + 1
 	binary.LittleEndian.PutUint64(b[:], next)
@@ -96,6 +125,7 @@ func (h *highWater) write(next uint64, exact bool, fsync func(*os.File) error) e
 	if err := fsync(h.f); err != nil {
 		return err
 	}
-	h.seq, h.reserved = seq, next
+	h.seq = seq
+	h.reserved.Store(next)
 	return nil
 }

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -77,6 +78,12 @@ func (j *Journal) openDisk() error {
 	j.synced = j.next - 1
 	if err := j.active.Sync(); err != nil { // what a crash left in the page cache is durable from here on
 		return err
+	}
+	// Reserve the first IDs now rather than at the first append: that
+	// fsync would hold the pipeline when traffic starts, and a datagram
+	// burst then overflows its queue (highwater.go).
+	if err := j.hw.reserve(j.next+1, j.fsync); err != nil {
+		return fmt.Errorf("record the ID high-water mark: %w", err)
 	}
 	return j.loadCursors()
 }

@@ -88,8 +88,8 @@ func FuzzHighWaterState(f *testing.F) {
 		if h.damaged != (len(data) > 0 && !ok) {
 			t.Fatalf("%d bytes, ok %v: damaged %v", len(data), ok, h.damaged)
 		}
-		if ok && exact && h.reserved != next {
-			t.Fatalf("exact mark %d, reserved %d", next, h.reserved)
+		if ok && exact && h.reserved.Load() != next {
+			t.Fatalf("exact mark %d, reserved %d", next, h.reserved.Load())
 		}
 		want := next + highWaterStep
 		if err := h.write(want, !exact, sync); err != nil {

@@ -100,6 +100,7 @@ func (j *Journal) syncLoop() {
 		case <-j.stop:
 			return
 		}
+		j.reserveAhead()
 		if j.syncNow() {
 			backoff = syncRetryMin
 			continue
@@ -194,6 +195,16 @@ func (j *Journal) addUnsyncedLocked(r idRange) {
 		j.unsynced[1].first = j.unsynced[0].first
 		j.unsynced = j.unsynced[1:]
 	}
+}
+
+// reserveAhead renews the ID reservation before the appender reaches it
+// (highwater.go). If its fsync fails, the appender tries again when it
+// needs the IDs, and fails the append with the error.
+func (j *Journal) reserveAhead() {
+	j.mu.Lock()
+	next := j.next
+	j.mu.Unlock()
+	j.hw.reserveAhead(next, j.fsync)
 }
 
 // kickSyncer asks for an fsync soon; kicks that arrive while one is
