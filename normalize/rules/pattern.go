@@ -348,7 +348,15 @@ type matcher struct {
 	// message it reached (Trials: where a pattern stopped matching).
 	track bool
 	rest  int
+	// restTries counts the ends matchRestBefore looked at, all its
+	// fields together: nested ones would otherwise cost a power of the
+	// length.
+	restTries int
 }
+
+// maxRestTries bounds the ends one match looks at for rest fields that
+// more of the pattern follows (a longer text there does not match).
+const maxRestTries = 16384
 
 // match returns the rule whose pattern matches all of s.
 func (m *matcher) match(n *patNode, s string) *userRule {
@@ -456,6 +464,9 @@ func (n *patNode) mayStart(b byte) bool {
 // tried, so a sentence costs about one pass over its text.
 func (m *matcher) matchRestBefore(c *capEdge, s string) *userRule {
 	for end := 1; end <= len(s); end++ {
+		if m.restTries++; m.restTries > maxRestTries {
+			return nil
+		}
 		if end < len(s) && !c.next.mayStart(s[end]) {
 			continue
 		}

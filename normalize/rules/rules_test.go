@@ -218,6 +218,24 @@ map = { what = "app.what" }
 	}
 }
 
+// Rest fields that more of the pattern follows try a bounded number of
+// ends per message: nested ones on a long line that never matches would
+// otherwise try a power of its length (this test would not end).
+func TestRuleRestBeforeTextBounded(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "nested"
+program = "app"
+pattern = "{a:rest}x{b:rest}y{c:rest}z"
+`)
+	if got := rs.Apply("app", msgEvent("app", strings.Repeat("xy", 20000))); got != "" {
+		t.Errorf("matched %q", got)
+	}
+	if got := rs.Apply("app", msgEvent("app", "1x2y3z")); got != "nested" {
+		t.Errorf("short line: matched %q", got)
+	}
+}
+
 func TestRuleDispatch(t *testing.T) {
 	rs := mustRules(t, `
 [[rule]]
