@@ -534,3 +534,10 @@ func cutDropbear(m string) (string, head, bool) {
 	h.pid = pid
 	return r[16:], h, true
 }
+
+// cutRshd refuses an rshd line that holds "cmd='" more than once: the
+// client's user names before the command could then hold a whole head
+// of their own ("a@192.0.2.1 as root: cmd='x"), naming another host.
+func cutRshd(m string) (string, head, bool) {
+	return m, head{}, strings.Count(m, "cmd='") <= 1
+}
