@@ -3,7 +3,8 @@
 // family and wu-ftpd), dovecot,
 // OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
-// gdm, systemd's session scopes),
+// rshd, gdm),
+// systemd (its unit and job sentences, and the session scopes),
 // cron and crontab,
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
 // and syslog-ng's.
@@ -78,8 +79,9 @@ var catalogs = []*catalog{
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
 	{name: "cron", programs: []string{"cron", "crond", "crontab"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
+	{name: "rshd", programs: []string{"rshd", "in.rshd"}, cut: cutRshd},
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
-	{name: "systemd", programs: []string{"systemd"}},
+	{name: "systemd", programs: []string{"systemd"}, cut: cutSystemd, post: postSystemd},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},

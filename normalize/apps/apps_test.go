@@ -46,3 +46,36 @@ func FuzzCatalogs(f *testing.F) {
 		}
 	})
 }
+
+// A job sentence's text is a unit's name only when it has a name's shape;
+// a description with " - " in it stays a description.
+func TestSystemdUnitName(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"Started ssh.service - OpenBSD Secure Shell server.":  {"ssh.service", "OpenBSD Secure Shell server"},
+		"Started getty@tty1.service.":                         {"getty@tty1.service", ""},
+		"Started Backup - weekly run.":                        {"", "Backup - weekly run"},
+		"Started backup service - weekly.":                    {"", "backup service - weekly"},
+		"Started run-foo.mountpoint - Not a unit type.":       {"", "run-foo.mountpoint - Not a unit type"},
+		"Started .service - Empty name.":                      {"", ".service - Empty name"},
+		"Mounted sys-kernel-debug.mount - Kernel Debug File.": {"sys-kernel-debug.mount", "Kernel Debug File"},
+	} {
+		e := decodeWith(systemdCatalog(t), "systemd", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := [2]string{e.Str("service.name"), e.Str("systemd.description")}; got != want {
+			t.Errorf("%q: service.name, systemd.description = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+func systemdCatalog(t *testing.T) *catalog {
+	for _, c := range catalogs {
+		if c.name == "systemd" {
+			return c
+		}
+	}
+	t.Fatal("no systemd catalog")
+	return nil
+}

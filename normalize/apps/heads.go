@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -435,6 +436,8 @@ func postSyslogNG(e *event.Event) {
 	if strings.Contains(tags, "server='") {
 		peer, local = "destination", "source"
 	}
+	var dropped int64
+	hasDropped, badDropped := false, false
 	for tags != "" {
 		key, rest, ok := strings.Cut(tags, "='")
 		if !ok {
@@ -460,8 +463,30 @@ func postSyslogNG(e *event.Event) {
 			ecs.SetUint(e, "syslog_ng.max_connections", val)
 		case "time_reopen":
 			ecs.SetUint(e, "syslog_ng.time_reopen", val)
+		case "dropped": // "Log statistics": "COUNTER(NAME)=N"
+			if n, ok := syslogNGCounter(val); ok && n <= math.MaxInt64-dropped {
+				dropped, hasDropped = dropped+n, true
+			} else {
+				badDropped = true // no sum to tell
+			}
+		case "processed":
+			if v, ok := strings.CutPrefix(val, "center(received)="); ok {
+				ecs.SetUint(e, "syslog_ng.stats.received", v)
+			}
 		}
 	}
+	if hasDropped && !badDropped {
+		e.SetInt("syslog_ng.stats.dropped", dropped)
+	}
+}
+
+// syslogNGCounter reads the value of a statistics entry "NAME(...)=N".
+func syslogNGCounter(v string) (int64, bool) {
+	i := strings.LastIndexByte(v, '=')
+	if i < 0 {
+		return 0, false
+	}
+	return ecs.ParseUint(v[i+1:])
 }
 
 // setSyslogNGAddr sets side.ip and .port from "AF_INET(192.0.2.1:514)" or
@@ -508,4 +533,11 @@ func cutDropbear(m string) (string, head, bool) {
 	}
 	h.pid = pid
 	return r[16:], h, true
+}
+
+// cutRshd refuses an rshd line that holds "cmd='" more than once: the
+// client's user names before the command could then hold a whole head
+// of their own ("a@192.0.2.1 as root: cmd='x"), naming another host.
+func cutRshd(m string) (string, head, bool) {
+	return m, head{}, strings.Count(m, "cmd='") <= 1
 }

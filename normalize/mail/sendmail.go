@@ -44,27 +44,36 @@ func decodeSendmail(e *event.Event) bool {
 		return true
 	case strings.HasPrefix(rest, "to="):
 		return sendmailDelivery(e, prog, qid, rest)
-	case strings.HasPrefix(rest, "ruleset="), strings.HasPrefix(rest, "Milter: "),
-		strings.HasPrefix(rest, "Milter "):
+	case strings.HasPrefix(rest, "ruleset="):
+		l, ok := cutSendmailRuleset(rest)
+		if !ok {
+			return false
+		}
+		sendmailBegin(e, prog, qid, "sendmail.reject")
+		classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
+		e.SetStr("sendmail.ruleset", l.ruleset)
+		// arg1 is one address (a quoted local part may hold commas)
+		if a := ecs.TrimAngle(l.arg1); a != "" && a != l.arg1 {
+			switch l.ruleset {
+			case "check_mail":
+				e.AddToList("email.from.address", a)
+			case "check_rcpt":
+				e.AddToList("email.to.address", a)
+			}
+		}
+		sendmailRelay(e, "source", l.relay)
+		sendmailReply(e, l.reply)
+		return true
+	case strings.HasPrefix(rest, "Milter: "), strings.HasPrefix(rest, "Milter "):
+		// milter.c's "Milter: data, reject=MSG", "Milter: to=<a>,
+		// reject=MSG", ...: no relay; one in the line is the client's text.
 		i := strings.Index(rest, "reject=")
 		if i < 0 {
 			return false
 		}
 		sendmailBegin(e, prog, qid, "sendmail.reject")
 		classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
-		if rs := postfixComma(rest, "ruleset"); rs != "" {
-			e.SetStr("sendmail.ruleset", rs)
-			if arg := postfixComma(rest, "arg1"); strings.HasPrefix(arg, "<") {
-				if rs == "check_mail" {
-					setEmailAddrs(e, "email.from.address", arg)
-				} else if rs == "check_rcpt" {
-					setEmailAddrs(e, "email.to.address", arg)
-				}
-			}
-		} else {
-			e.SetStr("sendmail.ruleset", "milter")
-		}
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
+		e.SetStr("sendmail.ruleset", "milter")
 		sendmailReply(e, rest[i+len("reject="):])
 		return true
 	case strings.HasPrefix(rest, "rejecting commands from "):

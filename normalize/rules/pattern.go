@@ -32,7 +32,9 @@ import (
 // radix tree of literal text whose nodes also branch on spaces and on
 // fields. Matching walks the tree once, so the cost depends on the length
 // of the message and on how many patterns share its beginning, not on how
-// many rules there are. Where several patterns could match, a literal is
+// many rules there are. A rest field that more of the pattern follows is
+// the shortest text after which that part matches ("Started {what:rest}."
+// leaves the last dot out). Where several patterns could match, a literal is
 // tried before a field and a narrower field type before a wider one
 // (uint, int, float, ip, quoted, hostname, word, rest); among identical
 // patterns the first one defined wins.
@@ -346,7 +348,15 @@ type matcher struct {
 	// message it reached (Trials: where a pattern stopped matching).
 	track bool
 	rest  int
+	// restTries counts the ends matchRestBefore looked at, all its
+	// fields together: nested ones would otherwise cost a power of the
+	// length.
+	restTries int
 }
+
+// maxRestTries bounds the ends one match looks at for rest fields that
+// more of the pattern follows (a longer text there does not match).
+const maxRestTries = 16384
 
 // match returns the rule whose pattern matches all of s.
 func (m *matcher) match(n *patNode, s string) *userRule {
@@ -387,6 +397,9 @@ func (m *matcher) match(n *patNode, s string) *userRule {
 }
 
 func (m *matcher) matchCap(c *capEdge, s string) *userRule {
+	if c.kind == capRest && c.next.continues() {
+		return m.matchRestBefore(c, s)
+	}
 	end, val, ok := scanCap(c, s)
 	if !ok {
 		return nil
@@ -422,6 +435,49 @@ func (m *matcher) tryCap(c *capEdge, s string, end int, val string) *userRule {
 		return r
 	}
 	m.n = saved
+	return nil
+}
+
+// continues reports whether a pattern goes on after node n.
+func (n *patNode) continues() bool {
+	return len(n.lits) > 0 || n.space != nil || len(n.caps) > 0
+}
+
+// mayStart reports whether what follows node n may start with byte b.
+func (n *patNode) mayStart(b byte) bool {
+	if len(n.caps) > 0 || n.space != nil && (b == ' ' || b == '\t') {
+		return true
+	}
+	for i := range n.lits {
+		if n.lits[i].text[0] == b {
+			return true
+		}
+	}
+	return false
+}
+
+// matchRestBefore matches a rest field that more of the pattern follows
+// ("Started {what:rest}."): the shortest text, not empty, after which the
+// rest of the pattern matches, as a literal is tried before a field (so
+// "Stopped {what:rest} with error." wins over "Stopped {what:rest}." where
+// both could match). Only the ends where what follows may start are
+// tried, so a sentence costs about one pass over its text.
+func (m *matcher) matchRestBefore(c *capEdge, s string) *userRule {
+	for end := 1; end <= len(s); end++ {
+		if m.restTries++; m.restTries > maxRestTries {
+			return nil
+		}
+		if end < len(s) && !c.next.mayStart(s[end]) {
+			continue
+		}
+		val := strings.TrimRight(s[:end], " \t")
+		if val == "" {
+			continue
+		}
+		if r := m.tryCap(c, s, end, val); r != nil {
+			return r
+		}
+	}
 	return nil
 }
 

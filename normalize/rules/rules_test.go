@@ -159,6 +159,83 @@ map = { src = "source.ip", port = "source.port", dst = "destination.ip" }
 	}
 }
 
+// A rest field that more of the pattern follows is the shortest text
+// after which that part matches: a sentence whose variable part has spaces and
+// ends before fixed words or a final dot.
+func TestRuleRestBeforeText(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "started"
+program = "app"
+pattern = "Started {what:rest}."
+map = { what = "app.what" }
+
+[[rule]]
+name = "skipped"
+program = "app"
+pattern = "Check resulted in {what:rest} being skipped."
+map = { what = "app.what" }
+
+[[rule]]
+name = "pair"
+program = "app"
+pattern = "Moved {from:rest} to {to:rest} now"
+map = { from = "app.from", to = "app.to" }
+
+[[rule]]
+name = "stopped"
+program = "app"
+pattern = "Stopped {what:rest}."
+map = { what = "app.what" }
+
+[[rule]]
+name = "stopped.error"
+program = "app"
+pattern = "Stopped {what:rest} with error."
+map = { what = "app.what" }
+`)
+	for msg, want := range map[string][2]string{
+		"Started OpenBSD Secure Shell server.":           {"started", "OpenBSD Secure Shell server"},
+		"Started v1.2 of the app..":                      {"started", "v1.2 of the app."},
+		"Check resulted in Load Module being skipped.":   {"skipped", "Load Module"},
+		"Check resulted in being skipped being skipped.": {"skipped", "being skipped"},
+		"Moved a to b to c now":                          {"pair", "a"},
+		"Stopped Foo with error.":                        {"stopped.error", "Foo"},
+		"Stopped Foo.":                                   {"stopped", "Foo"},
+		"Started .":                                      {"", ""},
+		"Started without the dot":                        {"", ""},
+		"Check resulted in  being skipped.":              {"", ""},
+	} {
+		e := msgEvent("app", msg)
+		got := rs.Apply("app", e)
+		what := e.Str("app.what")
+		if got == "pair" {
+			what = e.Str("app.from")
+		}
+		if [2]string{got, what} != want {
+			t.Errorf("%q: got %q %q, want %q", msg, got, what, want)
+		}
+	}
+}
+
+// Rest fields that more of the pattern follows try a bounded number of
+// ends per message: nested ones on a long line that never matches would
+// otherwise try a power of its length (this test would not end).
+func TestRuleRestBeforeTextBounded(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "nested"
+program = "app"
+pattern = "{a:rest}x{b:rest}y{c:rest}z"
+`)
+	if got := rs.Apply("app", msgEvent("app", strings.Repeat("xy", 20000))); got != "" {
+		t.Errorf("matched %q", got)
+	}
+	if got := rs.Apply("app", msgEvent("app", "1x2y3z")); got != "nested" {
+		t.Errorf("short line: matched %q", got)
+	}
+}
+
 func TestRuleDispatch(t *testing.T) {
 	rs := mustRules(t, `
 [[rule]]

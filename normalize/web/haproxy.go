@@ -26,8 +26,8 @@ import (
 //
 // -> HTTP: network and web / access, http.*, url.*; TCP: network /
 // connection, end, destination.bytes (sent to the client); both:
-// source.*, event.duration (Ta, or Tt, in ms; not when logasap marks it
-// "+", a lower bound), haproxy.frontend_name, .backend_name, .server_name,
+// source.*, event.duration (Ta, or Tt, in ms), haproxy.frontend_name,
+// .backend_name, .server_name,
 // .termination_state, haproxy.time.* (ms; -1, an aborted step, is left
 // out), haproxy.connections.*, haproxy.queue.*, haproxy.captured_* and
 // @timestamp from ACCEPT_DATE (no zone: the receive time's location) when
@@ -40,13 +40,22 @@ import (
 // another shape is not decoded (the line is kept raw). A client on a UNIX
 // socket ("unix:ID", ID the listener's) or of another family ("-") sets no
 // source.*.
+// With "option logasap" HAProxy logs before the session ends and marks
+// the total time and bytes_read with '+': what they were when the line was
+// logged, a lower bound of the total (manual, 8.2.2 and 8.2.3). Those go
+// to haproxy.time.total_so_far_ms and haproxy.bytes_read_so_far, never to
+// the totals (haproxy.time.total_ms, event.duration, http.response.bytes,
+// destination.bytes), and a TCP line is a connection, not its end: the
+// '+' comes from the configuration, whether the session had ended or not.
 // HAProxy's other lines (proxies started, servers down, the master
 // process) are a catalog in normalize/apps.
 
 var (
-	classHAProxyHTTP  = ecs.NewClass(ecs.Cats(ecs.CatNetwork, ecs.CatWeb), ecs.TypeAccess)
-	classHAProxyTCP   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
-	classHAProxyError = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
+	classHAProxyHTTP = ecs.NewClass(ecs.Cats(ecs.CatNetwork, ecs.CatWeb), ecs.TypeAccess)
+	classHAProxyTCP  = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
+	// logasap: logged while the session may still run
+	classHAProxyTCPEarly = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn)
+	classHAProxyError    = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.TypeEnd)
 )
 
 // The timers of each format, in the line's order; the last is the total
@@ -117,20 +126,29 @@ func setHAProxy(e *event.Event, l *haproxyLine) {
 	if hasStatus && status >= 400 {
 		outcome = ecs.OutcomeFailure
 	}
-	if l.http {
+	// logasap marks the total time and the bytes read; either mark means
+	// both are what they were when the line was logged.
+	bytes, early := strings.CutPrefix(l.bytes, "+")
+	early = early || len(l.timers) > 0 && strings.HasPrefix(l.timers[len(l.timers)-1], "+")
+	switch {
+	case l.http:
 		classHAProxyHTTP.Set(e, "http-request", outcome)
-	} else {
+	case early:
+		classHAProxyTCPEarly.Set(e, "tcp-session", outcome)
+	default:
 		classHAProxyTCP.Set(e, "tcp-session", outcome)
 	}
 	ecs.SetAddress(e, "source", l.addr)
 	ecs.SetPort(e, "source.port", l.port)
 	setHAProxyRoute(e, l.frontend, l.backend, l.server)
 	for i, v := range l.timers {
-		if total, ok := strings.CutPrefix(v, "+"); ok { // logasap: a lower bound
-			ecs.SetUint(e, l.timerNames[i], total)
+		last := i == len(l.timers)-1
+		if last && early {
+			ecs.SetUint(e, "haproxy.time.total_so_far_ms", strings.TrimPrefix(v, "+"))
 			continue
 		}
-		if ecs.SetUint(e, l.timerNames[i], v) && i == len(l.timers)-1 {
+		// (only the total is ever marked: a "+" elsewhere is no number)
+		if ecs.SetUint(e, l.timerNames[i], v) && last {
 			n, _ := ecs.ParseUint(v)
 			e.SetInt("event.duration", n*int64(time.Millisecond))
 		}
@@ -141,15 +159,21 @@ func setHAProxy(e *event.Event, l *haproxyLine) {
 	}
 	ecs.SetUint(e, "haproxy.queue.server", l.queues[0])
 	ecs.SetUint(e, "haproxy.queue.backend", l.queues[1])
+	bytesKey := "http.response.bytes"
+	switch {
+	case early:
+		bytesKey = "haproxy.bytes_read_so_far"
+	case !l.http:
+		bytesKey = "destination.bytes"
+	}
+	ecs.SetUint(e, bytesKey, bytes)
 	if !l.http {
-		ecs.SetUint(e, "destination.bytes", strings.TrimPrefix(l.bytes, "+"))
 		ecs.SetUint(e, "source.bytes", l.uploaded)
 		return
 	}
 	if hasStatus {
 		e.SetInt("http.response.status_code", status)
 	}
-	ecs.SetUint(e, "http.response.bytes", strings.TrimPrefix(l.bytes, "+"))
 	for _, c := range [...]struct{ key, v string }{{"haproxy.captured_request_cookie", l.reqCookie},
 		{"haproxy.captured_response_cookie", l.resCookie}, {"haproxy.captured_request_headers", l.reqHeaders},
 		{"haproxy.captured_response_headers", l.resHeaders}, {"haproxy.captured_headers", l.headers}} {
