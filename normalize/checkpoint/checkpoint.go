@@ -97,14 +97,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 const SDID = "Fields@1.3.6.1.4.1.2620"
 
 // HasSD reports whether sd has the Log Exporter element.
-func HasSD(sd event.SD) bool {
-	for el := range sd.Elements() {
-		if el.ID == SDID {
-			return true
-		}
-	}
-	return false
-}
+func HasSD(sd event.SD) bool { return sd.Has(SDID) }
 
 // DecodeSD decodes the Log Exporter element of sd (already parsed as
 // RFC 5424 STRUCTURED-DATA): NotMine without one.

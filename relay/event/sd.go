@@ -70,12 +70,30 @@ func (sd SD) element(i int) SDElement {
 	return SDElement{ID: sd.str(sd.items[i].a), text: sd.text, params: sd.items[i+1 : i+1+n]}
 }
 
+// Has reports whether sd has an element id. A loop of its own, not
+// Elements: a vendor's gate asks it of every RFC 5424 line no decoder
+// claimed first, and the iterator's views cost ~6 times as much.
+func (sd SD) Has(id string) bool {
+	for i := 0; i < len(sd.items); i += 1 + int(sd.items[i].b.n) {
+		if sd.isID(i, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// isID reports whether the element whose item is items[i] is id.
+func (sd SD) isID(i int, id string) bool {
+	it := sd.items[i].a
+	return int(it.n) == len(id) && sd.str(it) == id
+}
+
 // Param returns the value of param name in the first element id that has it.
 func (sd SD) Param(id, name string) (string, bool) {
 	// A loop of its own, not Elements: a lookup needs no SDElement views.
 	for i := 0; i < len(sd.items); {
 		n := int(sd.items[i].b.n)
-		if it := sd.items[i].a; int(it.n) == len(id) && sd.str(it) == id {
+		if sd.isID(i, id) {
 			for _, p := range sd.items[i+1 : i+1+n] {
 				if int(p.a.n) == len(name) && sd.str(p.a) == name {
 					return sd.str(p.b), true

@@ -92,3 +92,23 @@ func inside(s, within string) bool {
 	p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(within)))
 	return p >= b && p+uintptr(len(s)) <= b+uintptr(len(within))
 }
+
+// Has finds an element by its whole SD-ID wherever it stands, and not a
+// param's name or an ID that only starts or ends like it.
+func TestSDHas(t *testing.T) {
+	sd := MakeSD([]string{"meta@32473", "Fields@1", "x"}, []string{"origin", "ip", "192.0.2.1"}, []string{"Fields@1.3"})
+	for _, c := range []struct {
+		id   string
+		want bool
+	}{
+		{"meta@32473", true}, {"origin", true}, {"Fields@1.3", true},
+		{"Fields@1", false}, {"ip", false}, {"meta", false}, {"Fields@1.3.6", false}, {"", false},
+	} {
+		if got := sd.Has(c.id); got != c.want {
+			t.Errorf("Has(%q) = %v, want %v", c.id, got, c.want)
+		}
+	}
+	if (SD{}).Has("meta") {
+		t.Error("an empty SD has an element")
+	}
+}
