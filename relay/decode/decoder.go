@@ -2,6 +2,7 @@ package decode
 
 import (
 	"time"
+	"unsafe"
 
 	"github.com/nomenhq/nomen/internal/logging"
 	"github.com/nomenhq/nomen/internal/panics"
@@ -12,9 +13,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// slabEvents is how many events one allocation provides: a listener's
-// batch (relay/listen hands over at most 256 events at a time).
-const slabEvents = 256
+// slabEvents is how many events one allocation provides: about a
+// listener's batch (relay/listen hands over at most 256 events at a
+// time), as many as fill 64 KiB. An allocation that large is rounded up
+// to whole 8 KiB pages, so a slab of a round number of events would
+// carry a part page unused (256 events of 240 bytes: 61,440 bytes in
+// 65,536), and every byte allocated per message paces the collector
+// (issue #17).
+const slabEvents = (64 << 10) / int(unsafe.Sizeof(event.Event{}))
 
 // fieldsPerEvent is the room an event's fields get before parsing: what
 // decoders set fits (the Windows decoder reserves 40 and more), and what

@@ -62,7 +62,7 @@ func AppendBinary(b []byte, e *Event) []byte {
 	b = o.appendText(b, e.Format)
 	// SD straight from its spans (its iterators cost ~350 instructions
 	// an event here).
-	text, items := e.SD.text, e.SD.items
+	text, items := e.SD.text(), e.SD.items()
 	b = appendUvarint(b, uint64(e.SD.Len()))
 	for i := 0; i < len(items); {
 		n := int(items[i].b.n)
@@ -184,6 +184,7 @@ type decodeArena struct {
 	strs   pool[string]
 	sd     SDBuilder // the SDs' spans: their strings lie in the block
 	sdUsed int       // spans the block's SDs took so far
+	sds    int       // SDs the block's events had so far
 	// done and left are the bytes of the block decoded so far and still
 	// to decode, set by DecodeBlock before each event.
 	done, left int
@@ -238,6 +239,13 @@ func (a *decodeArena) sdBuilder() *SDBuilder {
 		rest = int(int64(a.sdUsed) * int64(a.left) / int64(a.done))
 	}
 	a.sd.reserve(arenaMin, min(max(arenaMin+rest+rest/8, arenaMin), arenaMax))
+	if len(a.sd.bodies) == 0 { // the bodies too: not a block that doubles
+		rest = 0
+		if a.done > 0 {
+			rest = int(int64(a.sds) * int64(a.left) / int64(a.done))
+		}
+		a.sd.bodies = make([]sdBody, min(1+rest+rest/8, arenaMax))
+	}
 	return &a.sd
 }
 
@@ -380,7 +388,8 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 		}
 		e.SD = sd.Finish()
 		if a != nil {
-			a.sdUsed += len(e.SD.items)
+			a.sdUsed += len(e.SD.items())
+			a.sds++
 		}
 	}
 	if n := r.count(2); n > 0 {

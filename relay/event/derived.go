@@ -189,7 +189,7 @@ func (e *Event) derived(d int, observer string) (scalar, bool) {
 	case dSyslogSeverityName:
 		return str(SeverityName(e.Severity()))
 	case dSyslogSD:
-		if len(e.SD.items) == 0 {
+		if e.SD.p == nil {
 			return scalar{}, false
 		}
 		return scalar{typ: typeSD}, true // encoded straight from e.SD

@@ -134,7 +134,7 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		if to <= dSyslogSD {
 			return dst
 		}
-		if len(e.SD.items) != 0 {
+		if e.SD.p != nil {
 			if dst, ok = r.key(dst, dSyslogSD); ok {
 				dst = appendSD(dst, e.SD)
 			}

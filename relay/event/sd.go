@@ -17,9 +17,35 @@ import (
 // SD costs 16 bytes an element or param that it never scans (nested
 // slices of strings cost 40 and 32 bytes it scanned: a quarter of what
 // an event allocated).
+//
+// An SD is one pointer to its text and spans (sdBody), carved from the
+// SDBuilder's blocks: most events have no STRUCTURED-DATA (every RFC
+// 3164 message), and a nil pointer costs each of them 8 bytes of the
+// event where a string and a slice cost 40 (an event's allocation is
+// what paces the collector; issue #17).
 type SD struct {
+	p *sdBody // nil: no elements
+}
+
+// sdBody is what an SD holds: its text and its spans.
+type sdBody struct {
 	text  string
 	items []sdItem // each element: its item, then one item per param
+}
+
+// text and items are sd's (empty for the zero SD).
+func (sd SD) text() string {
+	if sd.p == nil {
+		return ""
+	}
+	return sd.p.text
+}
+
+func (sd SD) items() []sdItem {
+	if sd.p == nil {
+		return nil
+	}
+	return sd.p.items
 }
 
 // sdItem is an element (a its SD-ID, b.n its number of params) or a
@@ -29,14 +55,15 @@ type sdItem struct{ a, b span }
 // span is text[off:off+n] of an SD.
 type span struct{ off, n uint32 }
 
-func (sd SD) str(s span) string { return s.of(sd.text) }
+func (sd SD) str(s span) string { return s.of(sd.p.text) } // only for an SD with elements
 
 func (s span) of(text string) string { return text[s.off : s.off+s.n] }
 
 // Len returns the number of elements.
 func (sd SD) Len() int {
 	n := 0
-	for i := 0; i < len(sd.items); i += 1 + int(sd.items[i].b.n) {
+	items := sd.items()
+	for i := 0; i < len(items); i += 1 + int(items[i].b.n) {
 		n++
 	}
 	return n
@@ -45,7 +72,7 @@ func (sd SD) Len() int {
 // Elements iterates over the elements in order.
 func (sd SD) Elements() iter.Seq[SDElement] {
 	return func(yield func(SDElement) bool) {
-		for i := 0; i < len(sd.items); {
+		for i := 0; i < len(sd.items()); {
 			el := sd.element(i)
 			if !yield(el) {
 				return
@@ -58,7 +85,8 @@ func (sd SD) Elements() iter.Seq[SDElement] {
 // elements appends the elements to els (for the encoder, which needs them
 // by index).
 func (sd SD) elements(els []SDElement) []SDElement {
-	for i := 0; i < len(sd.items); i += 1 + int(sd.items[i].b.n) {
+	items := sd.items()
+	for i := 0; i < len(items); i += 1 + int(items[i].b.n) {
 		els = append(els, sd.element(i))
 	}
 	return els
@@ -66,35 +94,37 @@ func (sd SD) elements(els []SDElement) []SDElement {
 
 // element returns the element whose item is items[i].
 func (sd SD) element(i int) SDElement {
-	n := int(sd.items[i].b.n)
-	return SDElement{ID: sd.str(sd.items[i].a), text: sd.text, params: sd.items[i+1 : i+1+n]}
+	items := sd.p.items
+	n := int(items[i].b.n)
+	return SDElement{ID: sd.str(items[i].a), text: sd.p.text, params: items[i+1 : i+1+n]}
 }
 
 // Has reports whether sd has an element id. A loop of its own, not
 // Elements: a vendor's gate asks it of every RFC 5424 line no decoder
 // claimed first, and the iterator's views cost ~6 times as much.
 func (sd SD) Has(id string) bool {
-	for i := 0; i < len(sd.items); i += 1 + int(sd.items[i].b.n) {
-		if sd.isID(i, id) {
+	items := sd.items()
+	for i := 0; i < len(items); i += 1 + int(items[i].b.n) {
+		if isID(sd, items[i], id) {
 			return true
 		}
 	}
 	return false
 }
 
-// isID reports whether the element whose item is items[i] is id.
-func (sd SD) isID(i int, id string) bool {
-	it := sd.items[i].a
-	return int(it.n) == len(id) && sd.str(it) == id
+// isID reports whether the element whose item is it is id.
+func isID(sd SD, it sdItem, id string) bool {
+	return int(it.a.n) == len(id) && sd.str(it.a) == id
 }
 
 // Param returns the value of param name in the first element id that has it.
 func (sd SD) Param(id, name string) (string, bool) {
 	// A loop of its own, not Elements: a lookup needs no SDElement views.
-	for i := 0; i < len(sd.items); {
-		n := int(sd.items[i].b.n)
-		if sd.isID(i, id) {
-			for _, p := range sd.items[i+1 : i+1+n] {
+	items := sd.items()
+	for i := 0; i < len(items); {
+		n := int(items[i].b.n)
+		if isID(sd, items[i], id) {
+			for _, p := range items[i+1 : i+1+n] {
 				if int(p.a.n) == len(name) && sd.str(p.a) == name {
 					return sd.str(p.b), true
 				}
@@ -109,15 +139,20 @@ func (sd SD) Param(id, name string) (string, bool) {
 // the event's Original when the parser built it without unescaping a
 // value); Size is the memory of its spans. Together they are what sd holds (journal's
 // memory accounting).
-func (sd SD) Text() string { return sd.text }
+func (sd SD) Text() string { return sd.text() }
 
-// Size returns the bytes of sd's spans (its strings are in Text).
-func (sd SD) Size() int { return len(sd.items) * int(unsafe.Sizeof(sdItem{})) }
+// Size returns the bytes of sd's spans and body (its strings are in Text).
+func (sd SD) Size() int {
+	if sd.p == nil {
+		return 0
+	}
+	return int(unsafe.Sizeof(sdBody{})) + len(sd.p.items)*int(unsafe.Sizeof(sdItem{}))
+}
 
 // String renders sd in its RFC 5424 wire form ("-" if none). Two SDs with
 // the same elements render alike whatever their memory.
 func (sd SD) String() string {
-	if len(sd.items) == 0 {
+	if len(sd.items()) == 0 {
 		return "-"
 	}
 	var b []byte
@@ -186,10 +221,18 @@ type SDBuilder struct {
 	block []sdItem // block[from:] is the SD being built
 	from  int
 	elem  int // block index of the element being built
+
+	bodies  []sdBody // the SDs' bodies still to hand out
+	nBodies int      // how many the last block of bodies held
 }
 
 // sdBlock is how many spans one block holds (16 KiB): a few hundred events'.
 const sdBlock = 1024
+
+// sdBodies is how many bodies one block holds at most (10 KiB). A
+// builder's first block holds one and each next twice as many, so that
+// a builder for one SD (a test, one record) stays small.
+const sdBodies = 256
 
 // Start begins an SD whose strings mostly lie in base (the parser's
 // message, a journal record and what follows it): those cost no copy.
@@ -248,7 +291,14 @@ func (b *SDBuilder) Finish() SD {
 	if len(items) == 0 {
 		return SD{}
 	}
-	return SD{text: text, items: items}
+	if len(b.bodies) == 0 {
+		b.nBodies = min(max(2*b.nBodies, 1), sdBodies)
+		b.bodies = make([]sdBody, b.nBodies)
+	}
+	body := &b.bodies[0]
+	b.bodies = b.bodies[1:]
+	body.text, body.items = text, items
+	return SD{p: body}
 }
 
 // span returns s's span in the SD's text: its place in base when it lies
@@ -309,7 +359,7 @@ func (b *SDBuilder) reserve(room, n int) {
 func appendSD(b []byte, sd SD) []byte {
 	// The elements as they are, read straight from the spans, unless an
 	// ID or a name repeats (rare): then start over and merge.
-	text, items := sd.text, sd.items
+	text, items := sd.text(), sd.items()
 	start := len(b)
 	b = append(b, '{')
 	for i := 0; i < len(items); {
