@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -49,17 +50,8 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 	context := wire.UnescapeXML(xmlAttr(actAttrs, "Context"))
 	var list, def []byte
 	for _, t := range taskActionTypes {
-		for rest := acts; ; {
-			_, inner, after, ok := xmlElement(rest, t[0])
-			if !ok {
-				break
-			}
-			rest = after
-			if len(list) == 0 {
-				list = append(list, '[')
-			} else {
-				list = append(list, ',')
-			}
+		for _, inner := range xmlElements(acts, t[0]) {
+			list = openListItem(list)
 			// the action's values by taskActionKeys, its definition from them
 			vals := [len(taskActionKeys)]string{t[1], context}
 			if t[0] == "Exec" {
@@ -127,18 +119,8 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 		return
 	}
 	var list []byte
-	for rest := principals; ; {
-		attrs, inner, after, ok := xmlElement(rest, "Principal")
-		if !ok {
-			break
-		}
-		rest = after
-		if len(list) == 0 {
-			list = append(list, '[')
-		} else {
-			list = append(list, ',')
-		}
-		list = append(list, '{')
+	for attrs, inner := range xmlElements(principals, "Principal") {
+		list = append(openListItem(list), '{')
 		comma := false
 		if id := xmlAttr(attrs, "id"); id != "" {
 			list, comma = appendJSONMember(list, "id", wire.UnescapeXML(id), false), true
@@ -159,6 +141,29 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 	}
 	if len(list) > 0 {
 		e.Set(prefix+".principals", event.RawJSON(string(append(list, ']'))))
+	}
+}
+
+// openListItem starts the next item of a JSON list being built: "[" before
+// the first, "," before the others.
+func openListItem(list []byte) []byte {
+	if len(list) == 0 {
+		return append(list, '[')
+	}
+	return append(list, ',')
+}
+
+// xmlElements yields the attributes and content of each element name in
+// s, in order (xmlElement, from after the one before).
+func xmlElements(s, name string) iter.Seq2[string, string] {
+	return func(yield func(attrs, inner string) bool) {
+		for {
+			attrs, inner, rest, ok := xmlElement(s, name)
+			if !ok || !yield(attrs, inner) {
+				return
+			}
+			s = rest
+		}
 	}
 }
 
