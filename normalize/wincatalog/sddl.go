@@ -176,6 +176,11 @@ func sddlRightNames(r string) []string {
 		}
 		return names(sddlMaskRights, uint32(n))
 	}
+	if len(r) > 2*len(sddlRights) {
+		// More rights than there are names: repeats, not a descriptor
+		// Windows wrote; named, each would be up to ten times its size.
+		return []string{r}
+	}
 	var out []string
 	for len(r) >= 2 {
 		name := sddlRights[r[:2]]

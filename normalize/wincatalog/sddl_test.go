@@ -53,3 +53,18 @@ func TestParseSDDLBoundsACEs(t *testing.T) {
 		t.Fatalf("ok %v, %d ACEs read out, want %d", ok, len(sd.DACL), SDDLMaxACEs)
 	}
 }
+
+// An ACE's rights are named only when there are no more of them than
+// names: a rights string of repeats is kept as written, not named into
+// ten times its size (a hostile 4670's NewSd of 60 KB would be 600 KB).
+func TestParseSDDLBoundsRightNames(t *testing.T) {
+	rights := strings.Repeat("CR", 30000)
+	sd, ok := ParseSDDL("D:(A;;" + rights + ";;;SY)")
+	if !ok || len(sd.DACL) != 1 || sd.DACL[0] != "Local system :Access Allowed ("+rights+")" {
+		t.Fatalf("ok %v, %d ACEs, the first %d bytes for %d of rights", ok, len(sd.DACL), len(strings.Join(sd.DACL, "")), len(rights))
+	}
+	all := "CCDCLCSWRPWPDTLOCRSDRCWDWOGAGRGWGXFAFRFWFXKAKRKWKXNRNWNX"
+	if sd, _ := ParseSDDL("D:(A;;" + all + ";;;SY)"); strings.Contains(sd.DACL[0], all) {
+		t.Errorf("every right once is named: %s", sd.DACL[0])
+	}
+}
