@@ -200,7 +200,15 @@ func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.C
 		if !kernelFilterLog(program, msg) {
 			return vendor.Class{}, vendor.NotMine
 		}
+		// The Routing Engine's form of a filter log has no tag: it is
+		// read as PFE_FW_SYSLOG_IP's, but names no event.code.
 		tag, text = filterTag, msg
+		withCode := emit
+		emit = func(key, value string, kind vendor.Kind) {
+			if key != "event.code" {
+				withCode(key, value, kind)
+			}
+		}
 	}
 	if msgID == "" {
 		// A relay that wrapped the structured form in a BSD line wrote

@@ -221,6 +221,9 @@ func TestFirewallFilterLog(t *testing.T) {
 				t.Errorf("%q: %s = %q, want %q", c.msg, k, got[k], v)
 			}
 		}
+		if c.program == "kernel" && got["event.code"] != "" {
+			t.Errorf("%q: event.code %q, which the Routing Engine's form does not write", c.msg, got["event.code"])
+		}
 		if c.want["destination.port"] == "" && (got["source.port"] != "" || got["destination.port"] != "") {
 			t.Errorf("%q: ports of a portless protocol: %v", c.msg, got)
 		}
