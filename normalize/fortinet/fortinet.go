@@ -180,10 +180,15 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 		default:
 			continue
 		}
-		if n < len(found) {
-			found[n] = i
-			n++
+		if n == len(found) {
+			// More than a VPN log has (a key repeated): kept, but in no
+			// place the log's facts, not yet all seen, would decide.
+			emit(kv.key, kv.value, vendor.Extra)
+			list[i].value = ""
+			continue
 		}
+		found[n] = i
+		n++
 	}
 	for _, i := range found[:n] {
 		kv := &list[i]
