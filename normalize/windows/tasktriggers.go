@@ -29,8 +29,12 @@ func setTaskTriggers(e *event.Event, prefix, task string) {
 		return
 	}
 	var list, def []byte
+	n := 0
 	for _, t := range taskTriggerTypes {
 		for _, inner := range xmlElements(triggers, t[0]) {
+			if n++; n > maxTaskItems {
+				break
+			}
 			list = appendJSONMember(append(openListItem(list), '{'), "type", t[1], false)
 			def = append(append(def[:0], "v=1|type="...), t[1]...)
 			def = append(def, "|enabled="...)

@@ -13,6 +13,12 @@ import (
 // only as it came.
 const maxTaskXML = 64 << 10
 
+// maxTaskItems bounds the actions, principals and triggers read out of a
+// definition, each: the task schema ([MS-TSCH] 2.5) allows at most 48
+// triggers, 32 actions and one principal. Read out, an empty element ("<BootTrigger/>") is eight
+// times its size; the definition stays whole in winlog.event_data.
+const maxTaskItems = 48
+
 // taskActionTypes are the action elements of a task definition with the
 // type Elastic's system integration names them by (exec first, then COM
 // handlers, as it lists them); SendEmail and ShowMessage are deprecated.
@@ -49,8 +55,12 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 	}
 	context := wire.UnescapeXML(xmlAttr(actAttrs, "Context"))
 	var list, def []byte
+	n := 0
 	for _, t := range taskActionTypes {
 		for _, inner := range xmlElements(acts, t[0]) {
+			if n++; n > maxTaskItems {
+				break
+			}
 			list = openListItem(list)
 			// the action's values by taskActionKeys, its definition from them
 			vals := [len(taskActionKeys)]string{t[1], context}
@@ -119,7 +129,11 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 		return
 	}
 	var list []byte
+	n := 0
 	for attrs, inner := range xmlElements(principals, "Principal") {
+		if n++; n > maxTaskItems {
+			break
+		}
 		list = append(openListItem(list), '{')
 		comma := false
 		if id := xmlAttr(attrs, "id"); id != "" {
