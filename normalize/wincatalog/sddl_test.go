@@ -68,3 +68,27 @@ func TestParseSDDLBoundsRightNames(t *testing.T) {
 		t.Errorf("every right once is named: %s", sd.DACL[0])
 	}
 }
+
+// FuzzParseSDDL: any string reads without a panic, into at most
+// SDDLMaxACEs ACEs a list, each no longer than a few times the input
+// (the names of at most 28 rights, a trustee, a type).
+// go test ./normalize/wincatalog -run '^$' -fuzz FuzzParseSDDL -fuzztime 30s
+func FuzzParseSDDL(f *testing.F) {
+	f.Add("O:BAG:SYD:PAI(A;OICI;FA;;;SY)(D;;WDWO;;;WD)(A;;0x1200a9;;;BU)S:AI(AU;SA;GR;;;S-1-5-21-1-2-3-500)")
+	f.Add("D:(A;;GA;;;SY")
+	f.Add("D:(XA;;FX;;;S-1-1-0;(@User.Title==\"PM\"))")
+	f.Add("O:S-G:D:S:")
+	f.Fuzz(func(t *testing.T, s string) {
+		sd, _ := ParseSDDL(s)
+		for _, list := range [][]string{sd.DACL, sd.SACL} {
+			if len(list) > SDDLMaxACEs {
+				t.Fatalf("%d ACEs from %q", len(list), s)
+			}
+			for _, ace := range list {
+				if len(ace) > 1024+2*len(s) {
+					t.Fatalf("ACE of %d bytes from %d: %q", len(ace), len(s), s)
+				}
+			}
+		}
+	})
+}
