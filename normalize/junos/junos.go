@@ -195,6 +195,21 @@ func known(t string) (string, bool) {
 // (msgID empty for BSD syslog), msg the message text, sd the parsed
 // structured data.
 func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	class, st := decodeMessage(program, msgID, msg, sd, emit)
+	if st == vendor.Decoded && msgID == "" {
+		// A relay that wrapped the structured form in a BSD line wrote
+		// its own name in the outer header: the inner one names the
+		// device (NILVALUE "-": none). Only for a message read: a
+		// Malformed one emits nothing.
+		if _, host := skipInnerHeader(msg); host != "-" && host != "" {
+			emit("host.name", host, vendor.Word) // as the header's: no related.hosts
+		}
+	}
+	return class, st
+}
+
+// decodeMessage is Decode but for the inner header's host.
+func decodeMessage(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	tag, text, ok := tagOf(msgID, msg)
 	if !ok {
 		if !kernelFilterLog(program, msg) {
@@ -208,14 +223,6 @@ func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.C
 			if key != "event.code" {
 				withCode(key, value, kind)
 			}
-		}
-	}
-	if msgID == "" {
-		// A relay that wrapped the structured form in a BSD line wrote
-		// its own name in the outer header: the inner one names the
-		// device (NILVALUE "-": none).
-		if _, host := skipInnerHeader(msg); host != "-" && host != "" {
-			emit("host.name", host, vendor.Word) // as the header's: no related.hosts
 		}
 	}
 	for el := range sd.Elements() {

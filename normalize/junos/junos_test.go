@@ -181,6 +181,12 @@ func TestInnerHeader(t *testing.T) {
 	if got, _, _ := decode(t, "junos-ids", "", strings.Replace(msg, "srx-2", "-", 1), event.SD{}); got["host.name"] != "" {
 		t.Errorf("inner HOSTNAME \"-\" gave host.name %q", got["host.name"])
 	}
+	// A wrapped message whose body is not the documented one is Malformed
+	// and, as every Malformed message, emits nothing: no host.name either.
+	bad := "2026-03-02T09:28:00.120Z srx-2 RT_FLOW - RT_FLOW_SESSION_CLOSE: not a session"
+	if got, _, st := decode(t, "junos-flow", "", bad, event.SD{}); st != vendor.Malformed || len(got) != 0 {
+		t.Errorf("%q: %v, emitted %v", bad, st, got)
+	}
 	for _, msg := range []string{
 		"2026-03-02T09:28:00.120Z srx-2 RT_IDS - something else",         // no known tag after the header
 		"2026-03-02 09:28:00 srx-2 RT_IDS - RT_SCREEN_TCP [junos@2636 ]", // not an RFC 5424 timestamp
