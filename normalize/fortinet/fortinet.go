@@ -166,6 +166,9 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 	var found [12]int // the pairs' places in list (a VPN log has at most 9)
 	n := 0
 	for i, kv := range list {
+		if kv.value == "" {
+			continue // no value: nothing to place (Decode skips it too)
+		}
 		switch kv.key {
 		case "tunneltype":
 			f.sslVPN = strings.HasPrefix(kv.value, "ssl")
