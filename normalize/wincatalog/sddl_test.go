@@ -38,6 +38,12 @@ func TestParseSDDL(t *testing.T) {
 			"Built-in administrators :Access Allowed (Delete All Child Objects, All Validated Writes, Read All Properties, Delete Subtree, Read Permissions)",
 			"Personal self :Access Allowed (Delete All Child Objects, All Validated Writes, Read All Properties, Delete Subtree, Read Permissions)"}}, true},
 		{"X:(A;;GA;;;SY)", SecurityDescriptor{}, false},
+		// A callback ACE's condition and a resource attribute ACE's
+		// value are parenthesized inside the ACE, ")" in a string too.
+		{`D:(XA;;FX;;;WD;(@User.Dept == "R)D"))(A;;GA;;;SY)S:(RA;CI;;;;S-1-1-0;("Project",TS,0,"Alpha"))`,
+			SecurityDescriptor{DACL: []string{"Everyone :Callback Access Allowed (File Generic Execute)",
+				"Local system :Access Allowed (Generic All)"}, SACL: []string{"Everyone :Resource Attribute ()"}}, true},
+		{`D:(XA;;FX;;;WD;(@User.Dept == "R&D")`, SecurityDescriptor{}, false},
 		{"D:(A;;GA;;;SY)trailing", SecurityDescriptor{DACL: []string{"Local system :Access Allowed (Generic All)"}}, false},
 	} {
 		got, ok := ParseSDDL(c.in)
