@@ -39,7 +39,7 @@ func TestNoInventedValues(t *testing.T) {
 
 func FuzzCatalogs(f *testing.F) {
 	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
-		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy")
+		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, c := range catalogs {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)

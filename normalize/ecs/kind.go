@@ -24,6 +24,7 @@ import (
 //	Time       @timestamp when the header had none (else refused); another key gets RFC 3339 UTC text
 //	Direction  key = lower case
 //	Protocol   key = lower case (vendor.Valid refuses an IP protocol's name)
+//	Serial     key = upper case (hex digits: ECS's x509.serial_number)
 //	Word, Text, Line, Interface, Extra: key = value as a string
 //
 // A value whose shape does not fit its kind (vendor.Valid) sets nothing:
@@ -74,6 +75,8 @@ func SetKind(e *event.Event, key, value string, kind vendor.Kind) bool {
 		e.SetStr(key, Lower(value))
 	case vendor.Protocol:
 		e.SetStr(key, Lower(value))
+	case vendor.Serial:
+		e.SetStr(key, strings.ToUpper(value))
 	default: // Word, Text, Line, Interface, Extra
 		e.SetStr(key, value)
 	}

@@ -166,6 +166,9 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 	var found [12]int // the pairs' places in list (a VPN log has at most 9)
 	n := 0
 	for i, kv := range list {
+		if kv.value == "" {
+			continue // no value: nothing to place (Decode skips it too)
+		}
 		switch kv.key {
 		case "tunneltype":
 			f.sslVPN = strings.HasPrefix(kv.value, "ssl")
@@ -180,10 +183,15 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 		default:
 			continue
 		}
-		if n < len(found) {
-			found[n] = i
-			n++
+		if n == len(found) {
+			// More than a VPN log has (a key repeated): kept, but in no
+			// place the log's facts, not yet all seen, would decide.
+			emit(kv.key, kv.value, vendor.Extra)
+			list[i].value = ""
+			continue
 		}
+		found[n] = i
+		n++
 	}
 	for _, i := range found[:n] {
 		kv := &list[i]

@@ -2,6 +2,7 @@ package fortinet
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -194,5 +195,27 @@ func TestUnsetValues(t *testing.T) {
 	Decode("", `date=2024-04-05 time=20:21:02 logid="0001000014" type="traffic" subtype="local" srcip=0.0.0.0 srcport=68 dstip=255.255.255.255 dstport=67 action="deny"`, emit)
 	if got["source.ip"] != "0.0.0.0" || got["source.port"] != "68" {
 		t.Errorf("traffic: %v", got)
+	}
+}
+
+// A VPN log whose sided keys are more than putVPN places (a key repeated)
+// keeps the rest under fortinet.fortigate: an IPsec log's sentbyte is no
+// source.bytes however many come before it.
+func TestVPNRepeatedKeys(t *testing.T) {
+	got := map[string][]string{}
+	emit := func(k, v string, kind vendor.Kind) {
+		if kind == vendor.Extra {
+			k = Namespace + k
+		}
+		got[k] = append(got[k], v)
+	}
+	line := `date=2024-04-05 time=20:21:02 logid="0101037141" type="event" subtype="vpn" tunneltype="ipsec" srcip=198.51.100.9 dstip=192.0.2.1` +
+		strings.Repeat(` locip=192.0.2.1`, 12) + ` sentbyte=999 rcvdbyte=111`
+	Decode("", line, emit)
+	if got["source.bytes"] != nil || got["destination.bytes"] != nil || got["source.ip"][0] != "198.51.100.9" {
+		t.Errorf("an IPsec log's counters placed: %v", got)
+	}
+	if v := got[Namespace+"sentbyte"]; len(v) != 1 || v[0] != "999" {
+		t.Errorf("sentbyte = %v, want it kept once under %s", v, Namespace)
 	}
 }

@@ -16,6 +16,11 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
+	// VPN logs: their users and tunnel ends are placed by putVPN.
+	f.Add(`date=2024-04-05 time=20:21:02 logid="0101039947" type="event" subtype="vpn" action="tunnel-up" tunneltype="ssl-tunnel" remip=198.51.100.9 ` +
+		`user="jdoe" rcvdbyte=100 sentbyte=200`)
+	f.Add(`date=2024-04-05 time=20:21:02 logid="0101037141" type="event" subtype="vpn" tunneltype="ipsec" user="198.51.100.9" xauthuser="N/A" ` +
+		`eapuser="jdoe" remip=198.51.100.9 remport=500 locip=192.0.2.1 locport=500 sentbyte=1 rcvdbyte=2`)
 	f.Fuzz(func(t *testing.T, msg string) {
 		vendortest.Check(t, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
 			return Decode("", msg, emit)

@@ -20,10 +20,17 @@ func FuzzDecode(f *testing.F) {
 		f.Add("", s)
 	}
 	f.Add("UI_AUTH_EVENT", "Authenticated user 'admin' assigned to class 'x'")
+	f.Add("", "(FPC Slot 0, PIC Slot 0) PFE_FW_SYSLOG_IP: FW: ge-0/0/2.0 D tcp 198.51.100.7 192.0.2.1 40112 22 (3 packets)")
+	f.Add("", "node0.fpc2 PFE_FW_SYSLOG_IP: FW: reth1.100 R udp 203.0.113.50 192.0.2.53 5353 53 (1 packets)")
+	f.Add("", "FW: fxp0.0 A icmp 192.0.2.99 192.0.2.1 8 0")
+	f.Add("", `2026-07-01T10:00:00.000Z srx-2 RT_FLOW - RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.26 source-address="203.0.113.9"]`)
 	f.Fuzz(func(t *testing.T, msgID, msg string) {
-		vendortest.Check(t, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
-			return Decode("", msgID, msg, event.SD{}, emit)
-		}, msg, msgID)
+		// "kernel": the Routing Engine's filter log, read without a tag.
+		for _, program := range [...]string{"", "kernel"} {
+			vendortest.Check(t, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
+				return Decode(program, msgID, msg, event.SD{}, emit)
+			}, msg, msgID)
+		}
 	})
 }
 

@@ -195,19 +195,34 @@ func known(t string) (string, bool) {
 // (msgID empty for BSD syslog), msg the message text, sd the parsed
 // structured data.
 func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	class, st := decodeMessage(program, msgID, msg, sd, emit)
+	if st == vendor.Decoded && msgID == "" {
+		// A relay that wrapped the structured form in a BSD line wrote
+		// its own name in the outer header: the inner one names the
+		// device (NILVALUE "-": none). Only for a message read: a
+		// Malformed one emits nothing.
+		if _, host := skipInnerHeader(msg); host != "-" && host != "" {
+			emit("host.name", host, vendor.Word) // as the header's: no related.hosts
+		}
+	}
+	return class, st
+}
+
+// decodeMessage is Decode but for the inner header's host.
+func decodeMessage(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	tag, text, ok := tagOf(msgID, msg)
 	if !ok {
 		if !kernelFilterLog(program, msg) {
 			return vendor.Class{}, vendor.NotMine
 		}
+		// The Routing Engine's form of a filter log has no tag: it is
+		// read as PFE_FW_SYSLOG_IP's, but names no event.code.
 		tag, text = filterTag, msg
-	}
-	if msgID == "" {
-		// A relay that wrapped the structured form in a BSD line wrote
-		// its own name in the outer header: the inner one names the
-		// device (NILVALUE "-": none).
-		if _, host := skipInnerHeader(msg); host != "-" && host != "" {
-			emit("host.name", host, vendor.Word) // as the header's: no related.hosts
+		withCode := emit
+		emit = func(key, value string, kind vendor.Kind) {
+			if key != "event.code" {
+				withCode(key, value, kind)
+			}
 		}
 	}
 	for el := range sd.Elements() {

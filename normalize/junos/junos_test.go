@@ -181,6 +181,12 @@ func TestInnerHeader(t *testing.T) {
 	if got, _, _ := decode(t, "junos-ids", "", strings.Replace(msg, "srx-2", "-", 1), event.SD{}); got["host.name"] != "" {
 		t.Errorf("inner HOSTNAME \"-\" gave host.name %q", got["host.name"])
 	}
+	// A wrapped message whose body is not the documented one is Malformed
+	// and, as every Malformed message, emits nothing: no host.name either.
+	bad := "2026-03-02T09:28:00.120Z srx-2 RT_FLOW - RT_FLOW_SESSION_CLOSE: not a session"
+	if got, _, st := decode(t, "junos-flow", "", bad, event.SD{}); st != vendor.Malformed || len(got) != 0 {
+		t.Errorf("%q: %v, emitted %v", bad, st, got)
+	}
 	for _, msg := range []string{
 		"2026-03-02T09:28:00.120Z srx-2 RT_IDS - something else",         // no known tag after the header
 		"2026-03-02 09:28:00 srx-2 RT_IDS - RT_SCREEN_TCP [junos@2636 ]", // not an RFC 5424 timestamp
@@ -220,6 +226,9 @@ func TestFirewallFilterLog(t *testing.T) {
 			if got[k] != v {
 				t.Errorf("%q: %s = %q, want %q", c.msg, k, got[k], v)
 			}
+		}
+		if c.program == "kernel" && got["event.code"] != "" {
+			t.Errorf("%q: event.code %q, which the Routing Engine's form does not write", c.msg, got["event.code"])
 		}
 		if c.want["destination.port"] == "" && (got["source.port"] != "" || got["destination.port"] != "") {
 			t.Errorf("%q: ports of a portless protocol: %v", c.msg, got)

@@ -95,3 +95,25 @@ func TestSplitDelimited(t *testing.T) {
 		}
 	}
 }
+
+// A sendmail AUTH failure ends "..., user=U, relay=R" with U as the client
+// sent it: a U that holds ", user=" or ", relay=" itself is the user name
+// whole, and neither the user name nor the reason takes part of the other.
+func TestSendmailAuthFailureUserAsSent(t *testing.T) {
+	e := event.New(normtest.Received)
+	e.AppName = "sendmail"
+	e.Message = "661AK0aB030411: AUTH failure (PLAIN): authentication failure (-13) SASL(-13): authentication failure: " +
+		"Password verification failed, user=mallory, user=admin, relay=[198.51.100.9], relay=[203.0.113.250]"
+	if !decodeSendmail(e) {
+		t.Fatal("not decoded")
+	}
+	if got, want := e.Str("user.name"), "mallory, user=admin, relay=[198.51.100.9]"; got != want {
+		t.Errorf("user.name = %q, want %q", got, want)
+	}
+	if got, want := e.Str("event.reason"), "authentication failure (-13) SASL(-13): authentication failure: Password verification failed"; got != want {
+		t.Errorf("event.reason = %q, want %q", got, want)
+	}
+	if got := e.Str("source.ip"); got != "203.0.113.250" {
+		t.Errorf("source.ip = %q, want the relay 203.0.113.250", got)
+	}
+}

@@ -93,10 +93,11 @@ func decodeSendmail(e *event.Event) bool {
 			}
 		}
 		// "..., user=U, relay=R" ends the line (srvrsmtp.c); U is what the
-		// client sent and may hold ", relay=..." itself, so the relay is
-		// after the last ", relay=" and the user before it.
+		// client sent and may hold ", user=..." or ", relay=..." itself,
+		// so the relay is after the last ", relay=" and the user between
+		// the first ", user=" (the server's reason has none) and it.
 		head, relay, hasRelay := cutLast(rest, ", relay=")
-		head, user, hasUser := cutLast(head, ", user=")
+		head, user, hasUser := strings.Cut(head, ", user=")
 		if hasUser {
 			ecs.SetUser(e, "user.name", user)
 		}

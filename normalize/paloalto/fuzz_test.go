@@ -13,6 +13,8 @@ func seeds() []string {
 		line("TRAFFIC", "end", 60, trafficCols),
 		line("THREAT", "url", 70, map[int]string{7: "10.1.2.3", 30: "block-url", 31: `"bad.example.test/x,""y"""`}),
 		line("SYSTEM", "auth", 25, map[int]string{8: "auth-fail", 14: "failed authentication for user 'admin'"}),
+		line("GLOBALPROTECT", "0", 30, map[int]string{8: "gateway-auth", 12: "jdoe", 15: "0.0.0.0", 16: "2001:db8::7"}),
+		line("DECRYPTION", "0", 70, map[int]string{39: "TLS1.2", 49: "0a1b2c"}),
 	}
 }
 

@@ -157,36 +157,25 @@ func globalProtectIPv6(emit vendor.Emit, cols []string) {
 // decryptionTLS sets what a Decryption log's TLS Version (39) and
 // Certificate Serial Number (49) columns say in ECS's form: "TLS1.2" as
 // tls.version_protocol "tls" and tls.version "1.2" (SSL3.0 likewise), the
-// serial upper-case as ECS asks. The columns stay under paloalto.panos
-// as written.
+// serial upper-case as ECS asks (each as written in the line: the kinds
+// Protocol and Serial set them lower- and upper-case). The columns stay
+// under paloalto.panos as written.
 func decryptionTLS(emit vendor.Emit, cols []string) {
 	v := col(cols, 39)
 	for _, proto := range [...]string{"TLS", "SSL"} {
 		if num, ok := strings.CutPrefix(v, proto); ok && isVersion(num) {
-			emit("tls.version_protocol", strings.ToLower(proto), vendor.Word)
+			emit("tls.version_protocol", proto, vendor.Protocol)
 			emit("tls.version", num, vendor.Word)
 			break
 		}
 	}
-	if sn := col(cols, 49); sn != "" && isHex(sn) {
-		emit("tls.server.x509.serial_number", strings.ToUpper(sn), vendor.Word)
-	}
+	vendor.Put(emit, "tls.server.x509.serial_number", "", col(cols, 49), vendor.Serial)
 }
 
 // isVersion reports whether s is "N.N" (a TLS or SSL version number).
 func isVersion(s string) bool {
 	major, minor, ok := strings.Cut(s, ".")
 	return ok && vendor.IsDigits(major) && vendor.IsDigits(minor) && len(major) == 1 && len(minor) == 1
-}
-
-// isHex reports whether s is hexadecimal digits.
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; !('0' <= s[i] && s[i] <= '9') && !('a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // splitURL returns the host name and the path of a URL log's URL, which

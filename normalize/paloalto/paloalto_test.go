@@ -263,12 +263,14 @@ func TestRuleUUID(t *testing.T) {
 	}
 }
 
-// A Decryption log's TLS version and certificate serial in ECS's form;
-// a version column of another shape sets nothing.
+// A Decryption log's TLS version and certificate serial, emitted as
+// written with the kinds that set them in ECS's form (tls.version_protocol
+// lower-case, the serial upper-case: golden userid_hip_decryption); a
+// version column of another shape sets nothing.
 func TestDecryptionTLS(t *testing.T) {
 	for _, c := range []struct{ version, serial, proto, num, sn string }{
-		{"TLS1.3", "0a1b2c", "tls", "1.3", "0A1B2C"},
-		{"SSL3.0", "", "ssl", "3.0", ""},
+		{"TLS1.3", "0a1b2c", "TLS", "1.3", "0a1b2c"},
+		{"SSL3.0", "", "SSL", "3.0", ""},
 		{"unknown", "not-hex", "", "", ""},
 	} {
 		msg := line("DECRYPTION", "0", 70, map[int]string{39: c.version, 49: c.serial})

@@ -45,13 +45,16 @@ const (
 	// "ssh"); one word, set lower-cased as ECS asks. An IP protocol's name
 	// (TCP, ICMP: a transport, which some vendors write there) sets nothing.
 	Protocol
+	// Serial: a certificate serial number in hex digits; set upper-case,
+	// ECS's form for x509.serial_number.
+	Serial
 	// Extra: a vendor field with no ECS meaning, set as a string under the
 	// emitting package's namespace + key ("cef.extensions." + "cs1Label").
 	Extra
 )
 
 var kindNames = [...]string{"word", "text", "ip", "port", "uint", "duration", "transport", "user",
-	"direction", "host", "line", "interface", "mac", "time", "seconds", "protocol", "extra"}
+	"direction", "host", "line", "interface", "mac", "time", "seconds", "protocol", "serial", "extra"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

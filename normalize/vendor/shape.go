@@ -55,6 +55,8 @@ func Valid(kind Kind, v string) bool {
 		return IsUint(v)
 	case Protocol:
 		return !strings.Contains(v, " ") && !IsIPProtocolName(v)
+	case Serial:
+		return IsHex(v)
 	case Word, Host:
 		for i := 0; i < len(v); i++ {
 			if v[i] == ' ' {
@@ -241,6 +243,16 @@ func IsCanonicalIPv4(s string) bool {
 		}
 		i++
 	}
+}
+
+// IsHex reports whether s is hexadecimal digits (either case).
+func IsHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isHex(c byte) bool    { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }

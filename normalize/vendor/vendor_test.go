@@ -64,6 +64,7 @@ func TestShapes(t *testing.T) {
 		{MAC, "001a.2b3c.4D5E", true}, {MAC, "001a.2b3c.4d5", false}, {MAC, "001a-2b3c-4d5e", false}, {MAC, "001a.2b3c.4d5g", false}, {Word, "two words", false},
 		{Direction, "Inbound", true}, {Seconds, "12", true}, {Seconds, "1.5", false},
 		{Protocol, "HTTPS", true}, {Protocol, "ssh", true}, {Protocol, "TCP", false}, {Protocol, "icmp6", false}, {Protocol, "BOOTPS (UDP)", false},
+		{Serial, "0a1B2c", true}, {Serial, "0x1A", false}, {Serial, "0A:1B", false},
 	} {
 		if got := Valid(c.kind, c.v); got != c.ok {
 			t.Errorf("Valid(%s, %q) = %v", c.kind, c.v, got)

@@ -141,8 +141,8 @@ func parseACL(s string) ([]string, string, bool) {
 	}
 	var aces []string
 	for s != "" && s[0] == '(' {
-		end := strings.IndexByte(s, ')')
-		if end < 0 || strings.IndexByte(s[1:end], '(') >= 0 {
+		end := aceEnd(s)
+		if end < 0 {
 			return nil, s, false // unclosed: no ACE is told from the next
 		}
 		if len(aces) < SDDLMaxACEs {
@@ -151,6 +151,28 @@ func parseACL(s string) ([]string, string, bool) {
 		s = s[end+1:]
 	}
 	return aces, s, true
+}
+
+// aceEnd is the index of the ')' that closes the ACE at the start of s,
+// -1 if none does. A callback ACE's condition and a resource attribute
+// ACE's value are parenthesized inside it ("(XA;;FX;;;WD;(@User.Dept ==
+// \"R&D\"))"), with string literals in double quotes.
+func aceEnd(s string) int {
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // readACE reads "type;flags;rights;object;inherited object;trustee" as
@@ -175,6 +197,11 @@ func sddlRightNames(r string) []string {
 			return []string{r}
 		}
 		return names(sddlMaskRights, uint32(n))
+	}
+	if len(r) > 2*len(sddlRights) {
+		// More rights than there are names: repeats, not a descriptor
+		// Windows wrote; named, each would be up to ten times its size.
+		return []string{r}
 	}
 	var out []string
 	for len(r) >= 2 {

@@ -38,6 +38,12 @@ func TestParseSDDL(t *testing.T) {
 			"Built-in administrators :Access Allowed (Delete All Child Objects, All Validated Writes, Read All Properties, Delete Subtree, Read Permissions)",
 			"Personal self :Access Allowed (Delete All Child Objects, All Validated Writes, Read All Properties, Delete Subtree, Read Permissions)"}}, true},
 		{"X:(A;;GA;;;SY)", SecurityDescriptor{}, false},
+		// A callback ACE's condition and a resource attribute ACE's
+		// value are parenthesized inside the ACE, ")" in a string too.
+		{`D:(XA;;FX;;;WD;(@User.Dept == "R)D"))(A;;GA;;;SY)S:(RA;CI;;;;S-1-1-0;("Project",TS,0,"Alpha"))`,
+			SecurityDescriptor{DACL: []string{"Everyone :Callback Access Allowed (File Generic Execute)",
+				"Local system :Access Allowed (Generic All)"}, SACL: []string{"Everyone :Resource Attribute ()"}}, true},
+		{`D:(XA;;FX;;;WD;(@User.Dept == "R&D")`, SecurityDescriptor{}, false},
 		{"D:(A;;GA;;;SY)trailing", SecurityDescriptor{DACL: []string{"Local system :Access Allowed (Generic All)"}}, false},
 	} {
 		got, ok := ParseSDDL(c.in)
@@ -52,4 +58,43 @@ func TestParseSDDLBoundsACEs(t *testing.T) {
 	if !ok || len(sd.DACL) != SDDLMaxACEs {
 		t.Fatalf("ok %v, %d ACEs read out, want %d", ok, len(sd.DACL), SDDLMaxACEs)
 	}
+}
+
+// An ACE's rights are named only when there are no more of them than
+// names: a rights string of repeats is kept as written, not named into
+// ten times its size (a hostile 4670's NewSd of 60 KB would be 600 KB).
+func TestParseSDDLBoundsRightNames(t *testing.T) {
+	rights := strings.Repeat("CR", 30000)
+	sd, ok := ParseSDDL("D:(A;;" + rights + ";;;SY)")
+	if !ok || len(sd.DACL) != 1 || sd.DACL[0] != "Local system :Access Allowed ("+rights+")" {
+		t.Fatalf("ok %v, %d ACEs, the first %d bytes for %d of rights", ok, len(sd.DACL), len(strings.Join(sd.DACL, "")), len(rights))
+	}
+	all := "CCDCLCSWRPWPDTLOCRSDRCWDWOGAGRGWGXFAFRFWFXKAKRKWKXNRNWNX"
+	if sd, _ := ParseSDDL("D:(A;;" + all + ";;;SY)"); strings.Contains(sd.DACL[0], all) {
+		t.Errorf("every right once is named: %s", sd.DACL[0])
+	}
+}
+
+// FuzzParseSDDL: any string reads without a panic, into at most
+// SDDLMaxACEs ACEs a list, each no longer than a few times the input
+// (the names of at most 28 rights, a trustee, a type).
+// go test ./normalize/wincatalog -run '^$' -fuzz FuzzParseSDDL -fuzztime 30s
+func FuzzParseSDDL(f *testing.F) {
+	f.Add("O:BAG:SYD:PAI(A;OICI;FA;;;SY)(D;;WDWO;;;WD)(A;;0x1200a9;;;BU)S:AI(AU;SA;GR;;;S-1-5-21-1-2-3-500)")
+	f.Add("D:(A;;GA;;;SY")
+	f.Add("D:(XA;;FX;;;S-1-1-0;(@User.Title==\"PM\"))")
+	f.Add("O:S-G:D:S:")
+	f.Fuzz(func(t *testing.T, s string) {
+		sd, _ := ParseSDDL(s)
+		for _, list := range [][]string{sd.DACL, sd.SACL} {
+			if len(list) > SDDLMaxACEs {
+				t.Fatalf("%d ACEs from %q", len(list), s)
+			}
+			for _, ace := range list {
+				if len(ace) > 1024+2*len(s) {
+					t.Fatalf("ACE of %d bytes from %d: %q", len(ace), len(s), s)
+				}
+			}
+		}
+	})
 }

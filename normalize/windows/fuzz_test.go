@@ -86,7 +86,7 @@ func FuzzJSONUnescape(f *testing.F) {
 }
 
 // FuzzTaskXML: any scheduled task definition decodes without a panic, and
-// the actions and principals it gives are lists of objects.
+// the actions, principals and triggers it gives are lists of objects.
 // go test ./normalize/windows -run '^$' -fuzz FuzzTaskXML -fuzztime 30s
 func FuzzTaskXML(f *testing.F) {
 	f.Add(`<Task><RegistrationInfo><URI>\T</URI></RegistrationInfo><Actions Context="Author"><Exec><Command>a.exe</Command>` +
@@ -95,12 +95,15 @@ func FuzzTaskXML(f *testing.F) {
 	f.Add(`<Task><Actions><ExecX><Exec></Exec></Actions></Task`)
 	f.Add(`<Task><Settings><Hidden>true</Hidden></Settings><Principals><Principal id="a&amp;b"><UserId>S-1-5-18</UserId>` +
 		`<LogonType>Password</LogonType></Principal><Principal/></Principals><Actions><Exec><Command>c</Command></Exec></Actions></Task>`)
+	f.Add(`<Task><Triggers><BootTrigger/><TimeTrigger><Enabled>0</Enabled><Repetition><Interval>PT5M</Interval>` +
+		`<StopAtDurationEnd>x</StopAtDurationEnd></Repetition></TimeTrigger><EventTrigger><Subscription>&lt;a|b=%&gt;</Subscription>` +
+		`</EventTrigger></Triggers><Actions><Exec><Command>d</Command></Exec></Actions></Task>`)
 	f.Fuzz(func(t *testing.T, task string) {
 		if !utf8.ValidString(task) {
 			return // a JSON record's strings are UTF-8
 		}
 		got := decodeRoad(t, secRecord("4698", `"TaskName":"\\T","TaskContent":`+jsonStr(task)), false)
-		for _, key := range []string{"winlog.scheduled_task.actions", "winlog.scheduled_task.principals"} {
+		for _, key := range []string{"winlog.scheduled_task.actions", "winlog.scheduled_task.principals", "winlog.scheduled_task.triggers"} {
 			v, ok := got[key]
 			if !ok {
 				continue

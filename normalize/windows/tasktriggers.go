@@ -29,19 +29,13 @@ func setTaskTriggers(e *event.Event, prefix, task string) {
 		return
 	}
 	var list, def []byte
+	n := 0
 	for _, t := range taskTriggerTypes {
-		for rest := triggers; ; {
-			_, inner, after, ok := xmlElement(rest, t[0])
-			if !ok {
+		for _, inner := range xmlElements(triggers, t[0]) {
+			if n++; n > maxTaskItems {
 				break
 			}
-			rest = after
-			if len(list) == 0 {
-				list = append(list, '[')
-			} else {
-				list = append(list, ',')
-			}
-			list = appendJSONMember(append(list, '{'), "type", t[1], false)
+			list = appendJSONMember(append(openListItem(list), '{'), "type", t[1], false)
 			def = append(append(def[:0], "v=1|type="...), t[1]...)
 			def = append(def, "|enabled="...)
 			enabled, stated := "true", false

@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -11,6 +12,12 @@ import (
 // on a task's XML is far above any real task, and a longer value is kept
 // only as it came.
 const maxTaskXML = 64 << 10
+
+// maxTaskItems bounds the actions, principals and triggers read out of a
+// definition, each: the task schema ([MS-TSCH] 2.5) allows at most 48
+// triggers, 32 actions and one principal. Read out, an empty element ("<BootTrigger/>") is eight
+// times its size; the definition stays whole in winlog.event_data.
+const maxTaskItems = 48
 
 // taskActionTypes are the action elements of a task definition with the
 // type Elastic's system integration names them by (exec first, then COM
@@ -48,18 +55,13 @@ func (w *winEvent) setScheduledTask(e *event.Event, prefix, v string) bool {
 	}
 	context := wire.UnescapeXML(xmlAttr(actAttrs, "Context"))
 	var list, def []byte
+	n := 0
 	for _, t := range taskActionTypes {
-		for rest := acts; ; {
-			_, inner, after, ok := xmlElement(rest, t[0])
-			if !ok {
+		for _, inner := range xmlElements(acts, t[0]) {
+			if n++; n > maxTaskItems {
 				break
 			}
-			rest = after
-			if len(list) == 0 {
-				list = append(list, '[')
-			} else {
-				list = append(list, ',')
-			}
+			list = openListItem(list)
 			// the action's values by taskActionKeys, its definition from them
 			vals := [len(taskActionKeys)]string{t[1], context}
 			if t[0] == "Exec" {
@@ -127,18 +129,12 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 		return
 	}
 	var list []byte
-	for rest := principals; ; {
-		attrs, inner, after, ok := xmlElement(rest, "Principal")
-		if !ok {
+	n := 0
+	for attrs, inner := range xmlElements(principals, "Principal") {
+		if n++; n > maxTaskItems {
 			break
 		}
-		rest = after
-		if len(list) == 0 {
-			list = append(list, '[')
-		} else {
-			list = append(list, ',')
-		}
-		list = append(list, '{')
+		list = append(openListItem(list), '{')
 		comma := false
 		if id := xmlAttr(attrs, "id"); id != "" {
 			list, comma = appendJSONMember(list, "id", wire.UnescapeXML(id), false), true
@@ -159,6 +155,29 @@ func setTaskPrincipals(e *event.Event, prefix, task string) {
 	}
 	if len(list) > 0 {
 		e.Set(prefix+".principals", event.RawJSON(string(append(list, ']'))))
+	}
+}
+
+// openListItem starts the next item of a JSON list being built: "[" before
+// the first, "," before the others.
+func openListItem(list []byte) []byte {
+	if len(list) == 0 {
+		return append(list, '[')
+	}
+	return append(list, ',')
+}
+
+// xmlElements yields the attributes and content of each element name in
+// s, in order (xmlElement, from after the one before).
+func xmlElements(s, name string) iter.Seq2[string, string] {
+	return func(yield func(attrs, inner string) bool) {
+		for {
+			attrs, inner, rest, ok := xmlElement(s, name)
+			if !ok || !yield(attrs, inner) {
+				return
+			}
+			s = rest
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +69,23 @@ func TestScheduledTaskTriggers(t *testing.T) {
 	for k, v := range want {
 		if !reflect.DeepEqual(got[k], v) {
 			t.Errorf("%s = %#v\nwant %#v", k, got[k], v)
+		}
+	}
+}
+
+// A definition's lists are read out up to maxTaskItems each (the task
+// schema's limit on triggers): 3,000 empty triggers in 42 KB are
+// not 330 KB of fields.
+func TestScheduledTaskListsBounded(t *testing.T) {
+	const subject = `"SubjectUserSid":"S-1-5-18","SubjectUserName":"SYSTEM","SubjectDomainName":"NT AUTHORITY","SubjectLogonId":"0x3e7",`
+	task := `<Task><Triggers>` + strings.Repeat(`<BootTrigger/>`, 3000) + `</Triggers><Principals>` +
+		strings.Repeat(`<Principal id="a"/>`, 200) + `</Principals><Actions Context="a">` +
+		strings.Repeat(`<Exec><Command>a</Command></Exec>`, 200) + `</Actions></Task>`
+	got := decodeRoad(t, secRecord("4698", subject+`"TaskName":"\\t","TaskContent":`+jsonStr(task)), false)
+	for _, k := range []string{"triggers", "principals", "actions"} {
+		list, _ := got["winlog.scheduled_task."+k].([]any)
+		if len(list) != maxTaskItems {
+			t.Errorf("%s: %d read out, want %d", k, len(list), maxTaskItems)
 		}
 	}
 }

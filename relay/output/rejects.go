@@ -20,14 +20,14 @@ import (
 func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, nextAttempt, error) {
 	var be *forward.BatchError
 	if errors.As(err, &be) {
-		again, panicked, err := w.partial(batch, be)
+		again, failed, err := w.partial(batch, be)
 		if err != nil {
 			return nil, nextAttempt{}, err
 		}
-		if panicked.p != nil {
+		if failed.p != nil {
 			// Written again alone, at once: waiting would not help, and
 			// the parts the sink delivered are not in it (poison.go).
-			if err := w.isolate(panicked.events, panicked.p); err != nil {
+			if err := w.isolate(failed.panicked, failed.p); err != nil {
 				return nil, nextAttempt{}, err
 			}
 		}
@@ -36,7 +36,7 @@ func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, n
 			return nil, nextAttempt{}, nil
 		}
 		w.m.retryable.Inc()
-		w.failing(panicked.firstRetryable, len(again))
+		w.failing(failed.firstRetryable, len(again))
 		if d, ok := retryDelayOf(be); ok {
 			return again, nextAttempt{wait: retry.After(be, d)}, nil
 		}
@@ -63,23 +63,26 @@ func (w *Worker) writeFailed(batch []*event.Event, err error) ([]*event.Event, n
 	return batch, nextAttempt{wait: err, reconnect: !hinted}, nil
 }
 
-// panickedItems are the events of a *forward.BatchError whose items' error
-// is a *panics.Panic: writing the part of the batch they were in panicked
-// (a sink that writes parts at the same time, on goroutines of its own).
-type panickedItems struct {
-	events []*event.Event
-	p      *panics.Panic // the first part's panic
-	// firstRetryable is the first retryable error of another item.
+// itemFailures is what partial found in a *forward.BatchError besides the
+// items it dead-lettered and those to write again.
+type itemFailures struct {
+	// panicked are the events whose item's error is a *panics.Panic:
+	// writing the part of the batch they were in panicked (a sink that
+	// writes parts at the same time, on goroutines of its own); p is the
+	// first part's panic.
+	panicked []*event.Event
+	p        *panics.Panic
+	// firstRetryable is the first retryable item's error.
 	firstRetryable error
 }
 
 // partial handles a *forward.BatchError: the events it does not name were
 // delivered, its permanent items are dead-lettered, its retryable ones
 // are returned to be written again, its panicked ones to be isolated.
-func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event.Event, panickedItems, error) {
+func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event.Event, itemFailures, error) {
 	seen := make(map[int]bool, len(be.Items))
 	var retry []*event.Event
-	var panicked panickedItems
+	var failed itemFailures
 	var rejected []Rejected
 	for _, it := range be.Items {
 		if it.Index < 0 || it.Index >= len(batch) || seen[it.Index] || it.Err == nil {
@@ -90,23 +93,23 @@ func (w *Worker) partial(batch []*event.Event, be *forward.BatchError) ([]*event
 		var p *panics.Panic
 		switch {
 		case errors.As(it.Err, &p):
-			panicked.events = append(panicked.events, batch[it.Index])
-			panicked.p = cmp.Or(panicked.p, p)
+			failed.panicked = append(failed.panicked, batch[it.Index])
+			failed.p = cmp.Or(failed.p, p)
 		case forward.IsPermanent(it.Err):
 			rejected = append(rejected, Rejected{batch[it.Index], it.Err})
 		default:
 			retry = append(retry, batch[it.Index])
-			panicked.firstRetryable = cmp.Or(panicked.firstRetryable, it.Err)
+			failed.firstRetryable = cmp.Or(failed.firstRetryable, it.Err)
 		}
 	}
 	w.m.events.Add(float64(len(batch) - len(seen)))
 	if len(rejected) > 0 {
 		w.m.rejected.Inc()
 		if err := w.deadLetter(rejected); err != nil {
-			return nil, panickedItems{}, err
+			return nil, itemFailures{}, err
 		}
 	}
-	return retry, panicked, nil
+	return retry, failed, nil
 }
 
 // retryDelayOf returns the Retry-After of the first retryable item that
