@@ -77,9 +77,9 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	var buf [maxOnStack]pair
 	list := buf[:0]
 	var f facts
-	p := pairs{s: kv}
+	p := vendor.Pairs{S: kv}
 	for {
-		key, v, ok := p.next()
+		key, v, ok := p.Next()
 		if !ok {
 			break
 		}
@@ -91,7 +91,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.web = true
 		}
 	}
-	if p.bad {
+	if p.Bad {
 		return vendor.Class{}, vendor.Malformed
 	}
 	for i, kv := range list {
@@ -129,46 +129,3 @@ func repeated(list []pair, i int) bool {
 const maxOnStack = 64
 
 type pair struct{ key, value string }
-
-// pairs reads the key=value pairs of a line, quotes removed. A token
-// without '=' is skipped.
-type pairs struct {
-	s   string
-	bad bool // stopped at an unterminated quote
-}
-
-// next returns the next pair; false at the end of the line, or at an
-// unterminated quote (bad).
-func (p *pairs) next() (key, value string, ok bool) {
-	s := p.s
-	for {
-		i := 0
-		for i < len(s) && s[i] != '=' && s[i] != ' ' {
-			i++
-		}
-		if i == len(s) {
-			p.s = ""
-			return "", "", false
-		}
-		if s[i] == ' ' {
-			s = s[i+1:]
-			continue
-		}
-		key, rest := s[:i], s[i+1:]
-		if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
-			end := strings.IndexByte(rest[1:], rest[0])
-			if end < 0 {
-				p.s, p.bad = "", true
-				return "", "", false
-			}
-			p.s = rest[end+2:]
-			return key, rest[1 : end+1], true
-		}
-		end := strings.IndexByte(rest, ' ')
-		if end < 0 {
-			end = len(rest)
-		}
-		p.s = rest[end:]
-		return key, rest[:end], true
-	}
-}

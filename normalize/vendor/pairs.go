@@ -1,0 +1,48 @@
+package vendor
+
+import "strings"
+
+// Pairs reads the key=value pairs of a line: a value is a bare word (to
+// the next space, '=' included: "arg=/a?b=c") or quoted with '"' or '\”
+// (quotes removed, no escapes: SonicOS and Sophos write none). A token
+// without '=' is skipped. Next returns false at the end of the line, or at
+// an unterminated quote (Bad).
+type Pairs struct {
+	S   string
+	Bad bool
+}
+
+// Next returns the next pair.
+func (p *Pairs) Next() (key, value string, ok bool) {
+	s := p.S
+	for {
+		i := 0
+		for i < len(s) && s[i] != '=' && s[i] != ' ' {
+			i++
+		}
+		if i == len(s) {
+			p.S = ""
+			return "", "", false
+		}
+		if s[i] == ' ' {
+			s = s[i+1:]
+			continue
+		}
+		key, rest := s[:i], s[i+1:]
+		if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
+			end := strings.IndexByte(rest[1:], rest[0])
+			if end < 0 {
+				p.S, p.Bad = "", true
+				return "", "", false
+			}
+			p.S = rest[end+2:]
+			return key, rest[1 : end+1], true
+		}
+		end := strings.IndexByte(rest, ' ')
+		if end < 0 {
+			end = len(rest)
+		}
+		p.S = rest[end:]
+		return key, rest[:end], true
+	}
+}
