@@ -3,7 +3,7 @@ package vendor
 import "strings"
 
 // Pairs reads the key=value pairs of a line: a value is a bare word (to
-// the next space, '=' included: "arg=/a?b=c") or quoted with '"' or '\”
+// the next space, '=' included: "arg=/a?b=c") or quoted with double or single quotes
 // (quotes removed, no escapes: SonicOS and Sophos write none). A token
 // without '=' is skipped. Next returns false at the end of the line, or at
 // an unterminated quote (Bad).
