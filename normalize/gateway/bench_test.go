@@ -41,6 +41,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"junos", "junos/flow_structured/input.txt"},
 		{"checkpoint", "checkpoint/log_exporter/input.txt"},
 		{"sonicwall", "sonicwall/basic/input.txt"},
+		{"sophos", "sophos/basic/input.txt"},
 		{"cef", "cef/vendors/input.txt"},
 		{"leef", "leef/versions/input.txt"},
 		{"json", "json/syslog/input.txt"},

@@ -1,7 +1,7 @@
 // Package gateway decodes what third-party firewalls and security gateways
 // send over syslog, and the generic envelopes such products use: Fortinet
 // FortiGate, Palo Alto Networks PAN-OS, Juniper Junos and ScreenOS, SonicWall
-// SonicOS, Check Point Log Exporter, ArcSight CEF and QRadar LEEF from any
+// SonicOS, Sophos Firewall, Check Point Log Exporter, ArcSight CEF and QRadar LEEF from any
 // producer, and a JSON object carried in a syslog message (json.go).
 //
 // The vendor formats are read by the leaf packages (normalize/fortinet,
@@ -27,7 +27,8 @@
 //
 // Dispatch (cheap first, see normalize.go): FortiGate by the literal start
 // of its key=value logs; ScreenOS by its "NetScreen device_id=" start;
-// SonicOS by its "id=" start (or a relay's address word before it); Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
+// SonicOS by its "id=" start (or a relay's address word before it);
+// Sophos Firewall by its device=" or device_name=" start; Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
 // sshd) or by the tag of an event-mode line; Check Point by program or a
 // "[key:"" body; CEF and LEEF by program, by their "CEF:"/"LEEF:" start, or
 // after a relay's words; PAN-OS, whose lines carry no tag, by its first
@@ -46,6 +47,7 @@ import (
 	"github.com/nomenhq/nomen/normalize/paloalto"
 	"github.com/nomenhq/nomen/normalize/screenos"
 	"github.com/nomenhq/nomen/normalize/sonicwall"
+	"github.com/nomenhq/nomen/normalize/sophos"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -58,6 +60,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
 		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: decodeScreenOS},
+		{Name: "sophos", Prefixes: []string{`device="`, `device_name="`}, Decode: sophosSource.decode},
 		{Name: "sonicwall", Prefixes: []string{"id="}, Sniff: sniffSonicWall, Gate: gateSonicWall, Decode: sonicWallSource.decode},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_ids", "rt_screen", "rt_utm", "mgd", "sshd"},
 			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
@@ -106,6 +109,8 @@ var (
 		ruleKey: "type", rules: map[string]string{"traffic": "screenos.traffic"}}
 	sonicWallSource = &source{decoder: sonicwall.Decode, namespace: newKeyCache(sonicwall.Namespace), provider: "sonicwall",
 		vendor: "SonicWall", product: "SonicOS", malformed: "sonicwall: malformed SonicOS log", rule: "sonicwall.log"}
+	sophosSource = &source{decoder: sophos.Decode, namespace: newKeyCache(sophos.Namespace), provider: "sophos",
+		vendor: "Sophos", product: "Sophos Firewall", malformed: "sophos: malformed Sophos Firewall log", rule: "sophos.log"}
 	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef", tag: "CEF",
 		malformed: "cef: malformed CEF header", rule: "cef"}
 	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef", tag: "LEEF",

@@ -45,7 +45,7 @@ var vendorNamespaces = []string{
 	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "leef",
 	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
-	"proftpd", "rsyslog", "screenos", "sendmail", "sonicwall", "shadow", "squid", "sshd", "su", "sudo", "syslog_ng", "sysmon",
+	"proftpd", "rsyslog", "screenos", "sendmail", "sonicwall", "sophos", "shadow", "squid", "sshd", "su", "sudo", "syslog_ng", "sysmon",
 	"windows_defender", "winlog",
 }
 
