@@ -25,6 +25,8 @@ var fields = map[string]field{
 	"severity":         {"log.level", vendor.Word},
 	"src_ip":           {"source.ip", vendor.IP},
 	"dst_ip":           {"destination.ip", vendor.IP},
+	"sourceip":         {"source.ip", vendor.IP}, // ATP logs
+	"destinationip":    {"destination.ip", vendor.IP},
 	"src_port":         {"source.port", vendor.Port},
 	"dst_port":         {"destination.port", vendor.Port},
 	"src_mac":          {"source.mac", vendor.MAC},
