@@ -50,9 +50,9 @@ func put(f *facts, key, value string, emit vendor.Emit) {
 	}
 	switch key {
 	case "src":
-		endpoint(emit, key, value, "source.", "observer.ingress.interface.name")
+		endpoint(emit, key, value, &sourceKeys)
 	case "dst":
-		endpoint(emit, key, value, "destination.", "observer.egress.interface.name")
+		endpoint(emit, key, value, &destinationKeys)
 	case "natSrc", "natSrcV6":
 		nat(emit, key, value, "source.nat.ip", "source.nat.port")
 	case "natDst", "natDstV6":
@@ -94,11 +94,20 @@ func put(f *facts, key, value string, emit vendor.Emit) {
 	}
 }
 
+// endpointKeys are where the parts of src= or dst= go (whole names: a
+// concatenation per line allocated).
+type endpointKeys struct{ ip, port, iface, domain string }
+
+var (
+	sourceKeys      = endpointKeys{"source.ip", "source.port", "observer.ingress.interface.name", "source.domain"}
+	destinationKeys = endpointKeys{"destination.ip", "destination.port", "observer.egress.interface.name", "destination.domain"}
+)
+
 // endpoint splits src= or dst=: IP[:port[:interface[:resolved name]]],
 // any part possibly empty ("10.1.1.1::X0", ":8080:X20-V68" with the
 // address in srcV6/dstV6). A value whose address is not one (an IPv6
 // address written here, split by its colons) is kept whole, raw.
-func endpoint(emit vendor.Emit, key, value, side, iface string) {
+func endpoint(emit vendor.Emit, key, value string, to *endpointKeys) {
 	parts := [4]string{}
 	rest := value
 	n := 0
@@ -117,16 +126,16 @@ func endpoint(emit vendor.Emit, key, value, side, iface string) {
 		return
 	}
 	if ip != "" {
-		emit(side+"ip", ip, vendor.IP)
+		emit(to.ip, ip, vendor.IP)
 	}
 	if port != "" {
-		emit(side+"port", port, vendor.Port)
+		emit(to.port, port, vendor.Port)
 	}
 	if ifc != "" {
-		emit(iface, ifc, vendor.Interface)
+		emit(to.iface, ifc, vendor.Interface)
 	}
 	if host != "" {
-		vendor.Put(emit, side+"domain", key, host, vendor.Host)
+		vendor.Put(emit, to.domain, key, host, vendor.Host)
 	}
 }
 
