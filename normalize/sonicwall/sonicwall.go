@@ -20,8 +20,9 @@
 // "firewall" unless set) and holds " sn=" (the serial number) and " m="
 // or " fw=" (the message id, the firewall's address) in its head; a relay that wrote the sender's address without a syslog
 // header leaves "192.0.2.1 id=firewall sn=..." (Sniff takes that too). A
-// line so recognised whose quote is never closed is Malformed. A line
-// without m= (some 5.x drops) gets its fields and no class.
+// line cut short inside a quoted value (a datagram's size limit) keeps
+// that value under sonicwall.<tag>, whatever the tag. A line without m=
+// (some 5.x drops) gets its fields and no class.
 package sonicwall
 
 import (
@@ -84,6 +85,9 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			break
 		}
 		list = append(list, pair{key, v})
+		if p.Cut {
+			break // its value may be short: neither a fact nor ECS
+		}
 		switch key {
 		case "m":
 			f.msgID = v
@@ -91,11 +95,12 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.web = true
 		}
 	}
-	if p.Bad {
-		return vendor.Class{}, vendor.Malformed
-	}
 	for i, kv := range list {
-		if kv.value == "" || repeated(list, i) {
+		if kv.value == "" || kv.key == "" || repeated(list, i) {
+			continue
+		}
+		if p.Cut && i == len(list)-1 {
+			emit(kv.key, kv.value, vendor.Extra)
 			continue
 		}
 		put(&f, kv.key, kv.value, emit)

@@ -110,14 +110,14 @@ func TestBadValuesStayRaw(t *testing.T) {
 	}
 }
 
-func TestNotMineAndMalformed(t *testing.T) {
+func TestNotMine(t *testing.T) {
 	for msg, want := range map[string]vendor.Status{
 		`id=1 name=x`:                                      vendor.NotMine,
 		`user id=5 sn=1 m=2`:                               vendor.Decoded,
 		`a=b id=firewall sn=1 m=2`:                         vendor.NotMine,
-		`id=firewall sn=1 m=98 msg="Connection Opened`:     vendor.Malformed,
+		`id=firewall sn=1 m=98 msg="Connection Opened`:     vendor.Decoded,
 		`id=firewall sn=1 fw=192.0.2.1 msg="x" pri=5`:      vendor.Decoded,
-		`id=firewall sn=1 m=98 appName='General HTTPS`:     vendor.Malformed,
+		`id=firewall sn=1 m=98 appName='General HTTPS`:     vendor.Decoded,
 		`id=firewall  sn=1  m=98  msg="Connection Opened"`: vendor.Decoded,
 	} {
 		got, _, st := decode(t, msg)
@@ -127,6 +127,22 @@ func TestNotMineAndMalformed(t *testing.T) {
 		if st != vendor.Decoded && len(got) > 0 {
 			t.Errorf("%q: %v emitted %v", msg, st, got)
 		}
+	}
+}
+
+// A line cut inside a quoted value keeps what it has; the cut value goes
+// under its own tag, never to ECS, and decides nothing.
+func TestCutLine(t *testing.T) {
+	got, class, st := decode(t, `id=firewall sn=1 fw=192.0.2.1 pri=6 m=98 src=192.0.2.7:5000:X0 usr="adm`)
+	if st != vendor.Decoded || class.Action != "connection-built" {
+		t.Fatalf("status %v class %+v", st, class)
+	}
+	if got["usr"] != "adm" || got["user.name"] != "" || got["source.ip"] != "192.0.2.7" {
+		t.Errorf("fields %v", got)
+	}
+	_, class, _ = decode(t, `id=firewall sn=1 fw=192.0.2.1 pri=6 msg="x" m="98`)
+	if !class.Empty() {
+		t.Errorf("a cut m= classified: %+v", class)
 	}
 }
 

@@ -18,8 +18,9 @@
 // from log_type, log_subtype and the connection event (classes.go).
 //
 // Recognition: the message starts with device=" or device_name=" and
-// holds " log_type=" (after the identity keys). A line so recognised
-// whose quote is never closed is Malformed.
+// holds " log_type=" (after the identity keys). A line cut short inside
+// a quoted value (a datagram's size limit) keeps that value under
+// sophos.<key>, whatever the key.
 package sophos
 
 import (
@@ -63,6 +64,9 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			break
 		}
 		list = append(list, pair{key, v})
+		if p.Cut {
+			break // its value may be short: neither a fact nor ECS
+		}
 		switch key {
 		case "log_type":
 			f.typ = v
@@ -76,13 +80,15 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.event = v
 		}
 	}
-	if p.Bad {
-		return vendor.Class{}, vendor.Malformed
-	}
-	for _, kv := range list {
-		if kv.value != "" && kv.key != "" {
-			put(kv.key, kv.value, emit)
+	for i, kv := range list {
+		if kv.value == "" || kv.key == "" {
+			continue
 		}
+		if p.Cut && i == len(list)-1 {
+			emit(kv.key, kv.value, vendor.Extra)
+			continue
+		}
+		put(kv.key, kv.value, emit)
 	}
 	return classify(&f), vendor.Decoded
 }

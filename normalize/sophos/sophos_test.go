@@ -68,6 +68,22 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
+// A line cut inside a quoted value keeps what it has; the cut value goes
+// under its own key, never to ECS, and decides nothing.
+func TestCutLine(t *testing.T) {
+	got, class, st := decode(t, `device="SFW" log_type="Firewall" log_subtype="Denied" src_ip=192.0.2.7 user_name="mal`)
+	if st != vendor.Decoded || class.Action != "connection-denied" {
+		t.Fatalf("status %v class %+v", st, class)
+	}
+	if got["user_name"] != "mal" || got["user.name"] != "" || got["source.ip"] != "192.0.2.7" {
+		t.Errorf("fields %v", got)
+	}
+	_, class, _ = decode(t, `device="SFW" log_type="Firewall" log_subtype="Allow`)
+	if !class.Empty() {
+		t.Errorf("a cut log_subtype classified: %+v", class)
+	}
+}
+
 func TestClasses(t *testing.T) {
 	for _, c := range []struct {
 		f    facts
@@ -88,12 +104,12 @@ func TestClasses(t *testing.T) {
 	}
 }
 
-func TestNotMineAndMalformed(t *testing.T) {
+func TestNotMine(t *testing.T) {
 	for msg, want := range map[string]vendor.Status{
 		`device="SFW" date=2026-03-02`:                                vendor.NotMine,
 		`device_name="x" log_id=1`:                                    vendor.NotMine,
 		`log_type="Firewall" device="SFW"`:                            vendor.NotMine,
-		`device="SFW" log_type="Firewall" message="cut here`:          vendor.Malformed,
+		`device="SFW" log_type="Firewall" message="cut here`:          vendor.Decoded,
 		`device_name="SFW" log_type="Firewall" log_subtype="Allowed"`: vendor.Decoded,
 	} {
 		got, _, st := decode(t, msg)
