@@ -1,6 +1,10 @@
 package sophos
 
-import "github.com/nomenhq/nomen/normalize/vendor"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
 
 // classify maps log_type, log_subtype, status and the connection event
 // to a class (Sophos Firewall syslog guide: log types and their
@@ -46,12 +50,17 @@ func classify(f *facts) vendor.Class {
 	case "WAF":
 		return pick(f.subtype, vendor.WebRequestAllowed, vendor.WebRequestBlocked)
 	case "Event":
+		// An authentication module's attempt: status Failed, or
+		// Successful with the message of a login ("logged in
+		// successfully", "authenticated successfully to login"); the
+		// same subtype's other successes (a logout, a session end) get
+		// no class.
 		if f.subtype == "Authentication" {
-			switch f.status {
-			case "Successful":
-				return vendor.LoggedIn
-			case "Failed":
+			switch {
+			case f.status == "Failed":
 				return vendor.LogonFailed
+			case f.status == "Successful" && (strings.Contains(f.message, "logged in") || strings.Contains(f.message, "to login")):
+				return vendor.LoggedIn
 			}
 		}
 	}

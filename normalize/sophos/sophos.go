@@ -47,6 +47,7 @@ func Sniff(msg string) bool {
 // facts are the values the classification reads.
 type facts struct {
 	typ, subtype, component, status, event string
+	message                                string
 }
 
 // Decode decodes a Sophos Firewall log line.
@@ -78,6 +79,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.status = v
 		case "con_event", "connevent":
 			f.event = v
+		case "message":
+			f.message = v
 		}
 	}
 	for i, kv := range list {

@@ -95,7 +95,8 @@ func TestClasses(t *testing.T) {
 		{facts{typ: "Anti-Virus", subtype: "Virus"}, "malware-detected"},
 		{facts{typ: "Content Filtering", component: "HTTP", subtype: "Denied"}, "web-request-blocked"},
 		{facts{typ: "Content Filtering", component: "Application", subtype: "Denied"}, "application-blocked"},
-		{facts{typ: "Event", subtype: "Authentication", status: "Successful"}, "logged-in"},
+		{facts{typ: "Event", subtype: "Authentication", status: "Successful", message: "User jdoe logged in successfully to SSLVPN"}, "logged-in"},
+		{facts{typ: "Event", subtype: "Authentication", status: "Successful", message: "User jdoe logged out"}, ""},
 		{facts{typ: "Event", subtype: "System"}, ""},
 	} {
 		if got := classify(&c.f); got.Action != c.want {
