@@ -50,6 +50,8 @@ var benchLines = []struct{ name, line, decoder string }{
 	{"fortinet", `<189>date=2026-07-01 time=12:00:03 devname="FGT-A" devid="FG100F0000000001" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.1.2.3 srcport=51000 dstip=198.51.100.20 dstport=443 proto=6 action="accept"`, "fortinet"},
 	{"cef", `<134>Jul  1 12:00:04 fw-edge-02 CEF:0|Example Networks|EdgeWall|9.1|100|traffic denied|5|src=10.0.0.5 dst=198.51.100.9 spt=51515 dpt=443 proto=TCP act=deny`, "cef"},
 	{"iptables", `<4>Jul  1 12:00:05 gw kernel: [12345.678901] DROP IN=eth0 OUT= MAC= SRC=198.51.100.4 DST=192.0.2.1 LEN=60 TTL=51 PROTO=TCP SPT=51000 DPT=22 SYN`, "iptables"},
+	{"sonicwall", `<134>id=firewall sn=0017C5A1B2C3 time="2026-07-01 12:00:07 UTC" fw=203.0.113.5 pri=6 c=1024 m=537 msg="Connection Closed" n=4242 src=192.0.2.10:51234:X0 dst=198.51.100.7:443:X1 proto=tcp/https sent=1935 rcvd=1577`, "sonicwall"},
+	{"sophos", `<30>device_name="SFW" timestamp="2026-07-01T12:00:08+0000" device_model="XGS2100" device_serial_id="X21000000000001" log_id="010101600001" log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" src_ip="192.0.2.10" dst_ip="198.51.100.7" protocol="TCP" src_port=51234 dst_port=443`, "sophos"},
 	{"paloalto", `<14>Jul  1 12:00:06 PA-1 1,2026/07/01 12:00:06,0123456789,TRAFFIC,end,2561,2026/07/01 12:00:05,10.1.2.3,198.51.100.20,203.0.113.9,198.51.100.20,allow-web`, "paloalto"},
 }
 

@@ -40,6 +40,8 @@ func BenchmarkDecode(b *testing.B) {
 		{"paloalto", "paloalto/traffic/input.txt"},
 		{"junos", "junos/flow_structured/input.txt"},
 		{"checkpoint", "checkpoint/log_exporter/input.txt"},
+		{"sonicwall", "sonicwall/basic/input.txt"},
+		{"sophos", "sophos/basic/input.txt"},
 		{"cef", "cef/vendors/input.txt"},
 		{"leef", "leef/versions/input.txt"},
 		{"json", "json/syslog/input.txt"},

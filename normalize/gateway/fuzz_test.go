@@ -16,7 +16,7 @@ import (
 //	go test ./normalize/gateway -run '^$' -fuzz FuzzJSON -fuzztime 60s
 
 func FuzzGateway(f *testing.F) {
-	normtest.Seeds(f, "fortinet", "paloalto", "junos", "checkpoint", "cef", "leef")
+	normtest.Seeds(f, "fortinet", "paloalto", "junos", "checkpoint", "cef", "leef", "sonicwall", "sophos")
 	f.Fuzz(func(t *testing.T, msg string) {
 		app := ""
 		if i := strings.Index(msg, ": "); i > 0 && i < 40 {

@@ -1,8 +1,8 @@
 // Package gateway decodes what third-party firewalls and security gateways
 // send over syslog, and the generic envelopes such products use: Fortinet
-// FortiGate, Palo Alto Networks PAN-OS, Juniper Junos and ScreenOS, Check Point Log
-// Exporter, ArcSight CEF and QRadar LEEF from any producer, and a JSON
-// object carried in a syslog message (json.go).
+// FortiGate, Palo Alto Networks PAN-OS, Juniper Junos and ScreenOS, SonicWall
+// SonicOS, Sophos Firewall, Check Point Log Exporter, ArcSight CEF and QRadar LEEF from any
+// producer, and a JSON object carried in a syslog message (json.go).
 //
 // The vendor formats are read by the leaf packages (normalize/fortinet,
 // paloalto, junos, checkpoint, cef), which hand out values with a Kind;
@@ -26,7 +26,9 @@
 // field: its columns cannot be told apart, so none is guessed.
 //
 // Dispatch (cheap first, see normalize.go): FortiGate by the literal start
-// of its key=value logs; ScreenOS by its "NetScreen device_id=" start; Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
+// of its key=value logs; ScreenOS by its "NetScreen device_id=" start;
+// SonicOS by its "id=" start (or a relay's address word before it);
+// Sophos Firewall by its device=" or device_name=" start; Junos by program (RT_FLOW, RT_IDP, RT_SCREEN, mgd,
 // sshd) or by the tag of an event-mode line; Check Point by program or a
 // "[key:"" body; CEF and LEEF by program, by their "CEF:"/"LEEF:" start, or
 // after a relay's words; PAN-OS, whose lines carry no tag, by its first
@@ -44,6 +46,8 @@ import (
 	"github.com/nomenhq/nomen/normalize/junos"
 	"github.com/nomenhq/nomen/normalize/paloalto"
 	"github.com/nomenhq/nomen/normalize/screenos"
+	"github.com/nomenhq/nomen/normalize/sonicwall"
+	"github.com/nomenhq/nomen/normalize/sophos"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
@@ -56,6 +60,8 @@ func Decoders() []*ecs.Decoder {
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
 		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: decodeScreenOS},
+		{Name: "sophos", Prefixes: []string{`device="`, `device_name="`}, Decode: sophosSource.decode},
+		{Name: "sonicwall", Prefixes: []string{"id="}, Sniff: sniffSonicWall, Gate: gateSonicWall, Decode: sonicWallSource.decode},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_ids", "rt_screen", "rt_utm", "mgd", "sshd"},
 			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
 		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
@@ -101,6 +107,10 @@ var (
 	screenOSSource = &source{decoder: screenos.Decode, namespace: newKeyCache(screenos.Namespace), provider: "screenos",
 		vendor: "Juniper", product: "ScreenOS", malformed: "screenos: malformed NetScreen message", rule: "screenos.log",
 		ruleKey: "type", rules: map[string]string{"traffic": "screenos.traffic"}}
+	sonicWallSource = &source{decoder: sonicwall.Decode, namespace: newKeyCache(sonicwall.Namespace), provider: "sonicwall",
+		vendor: "SonicWall", product: "SonicOS", malformed: "sonicwall: malformed SonicOS log", rule: "sonicwall.log"}
+	sophosSource = &source{decoder: sophos.Decode, namespace: newKeyCache(sophos.Namespace), provider: "sophos",
+		vendor: "Sophos", product: "Sophos Firewall", malformed: "sophos: malformed Sophos Firewall log", rule: "sophos.log"}
 	cefSource = &source{decoder: cef.Decode, namespace: newKeyCache(cef.Namespace), provider: "cef", tag: "CEF",
 		malformed: "cef: malformed CEF header", rule: "cef"}
 	leefSource = &source{decoder: cef.DecodeLEEF, namespace: newKeyCache(cef.LEEFNamespace), provider: "leef", tag: "LEEF",
@@ -346,3 +356,14 @@ const pipeWindow = 272
 var gatePipe = ecs.SniffGate{Marker: '|', Window: pipeWindow}
 
 func hasPipe(m string) bool { return strings.IndexByte(m[:min(len(m), pipeWindow)], '|') >= 0 }
+
+// sniffSonicWall finds a SonicOS log after the sender's address, which a
+// relay without a syslog header leaves in front ("192.0.2.1 id=firewall
+// sn=..."); the "id=" start itself is a prefix. The gate: an address
+// starts with a digit.
+func sniffSonicWall(e *event.Event) bool {
+	m := e.Message
+	return m != "" && '0' <= m[0] && m[0] <= '9' && sonicwall.Sniff(m)
+}
+
+var gateSonicWall = ecs.SniffGate{First: "0123456789"}

@@ -45,7 +45,8 @@ var vendorNamespaces = []string{
 	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "leef",
 	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
-	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "squid", "sshd", "su", "sudo", "syslog_ng", "sysmon", "systemd",
+	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "sonicwall", "sophos", "squid", "sshd", "su", "sudo", "syslog_ng",
+	"sysmon", "systemd",
 	"windows_defender", "winlog",
 }
 

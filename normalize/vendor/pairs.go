@@ -1,0 +1,52 @@
+package vendor
+
+import "strings"
+
+// Pairs reads the key=value pairs of a line: a value is a bare word (to
+// the next space, '=' included: "arg=/a?b=c") or quoted with double or single quotes
+// (quotes removed, no escapes: SonicOS and Sophos write none). A token
+// without '=' is skipped. Next returns false at the end of the line.
+//
+// A quote never closed is a line cut short (a datagram's size limit): its
+// value is the rest of the line, and Cut says so. Nothing after the quote
+// is taken for a key, so no key is invented; the cut value itself may be
+// shorter than the one written, which a decoder keeps out of ECS.
+type Pairs struct {
+	S   string
+	Cut bool // the last pair's quote was never closed
+}
+
+// Next returns the next pair.
+func (p *Pairs) Next() (key, value string, ok bool) {
+	s := p.S
+	for {
+		i := 0
+		for i < len(s) && s[i] != '=' && s[i] != ' ' {
+			i++
+		}
+		if i == len(s) {
+			p.S = ""
+			return "", "", false
+		}
+		if s[i] == ' ' {
+			s = s[i+1:]
+			continue
+		}
+		key, rest := s[:i], s[i+1:]
+		if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
+			end := strings.IndexByte(rest[1:], rest[0])
+			if end < 0 {
+				p.S, p.Cut = "", true
+				return key, rest[1:], true
+			}
+			p.S = rest[end+2:]
+			return key, rest[1 : end+1], true
+		}
+		end := strings.IndexByte(rest, ' ')
+		if end < 0 {
+			end = len(rest)
+		}
+		p.S = rest[end:]
+		return key, rest[:end], true
+	}
+}
