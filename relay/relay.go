@@ -249,11 +249,14 @@ func (r *Relay) startReceiving(ctx context.Context, cfg *Config) error {
 	var err error
 	r.pipe = pipeline.New(r.journal, r.stages.list(), r.stages.live, cfg.Pipeline.QueueBatches, cfg.Pipeline.QueueEvents,
 		r.metrics.Pipeline, r.log.With("component", "pipeline"))
-	r.pipe.Start()
+	// The tier before the pipeline's goroutine: its gate stage reads what
+	// run sets (a data race the other way round); what the tier submits
+	// meanwhile waits in the queue for Start, a moment later.
 	r.tier.run(r.stages.parted(), func() { r.pipe.TrySubmit(&pipeline.Batch{}) },
 		func(after uint64, fn func([]*event.Event)) error {
 			return r.readJournal("nomen-tier-replay", after, fn)
 		})
+	r.pipe.Start()
 
 	if err := r.startOutputs(cfg.Outputs); err != nil {
 		return err

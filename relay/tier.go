@@ -101,7 +101,8 @@ func (t *tier) gate() stage.Stage {
 	return gate{t.states}
 }
 
-// run starts taking partitions, once the pipeline runs: stages are the
+// run starts taking partitions, before the pipeline runs (its requests
+// wait in the pipeline's queue until it does): stages are the
 // ones whose state moves with a partition, wake submits an empty batch to
 // the pipeline (it serves the tier's requests between batches), read
 // reads the journal (the events to replay for a partition taken over).
