@@ -24,7 +24,7 @@
 // Advanced Anti-Malware and RT_SECINTEL's logs, the source- and
 // destination-only screens, KMD_PM_SA_ESTABLISHED, SNMPD_AUTH_FAILURE and
 // DOT1XD_USR_AUTHENTICATED (tags); KERN_ARP_ADDR_CHANGE; kmd's untagged
-// "IKE negotiation failed" (text_kmd.go); a firewall filter's PFE_FW_SYSLOG_IP
+// "IKE negotiation failed|successfully completed" (text_kmd.go); a firewall filter's PFE_FW_SYSLOG_IP
 // packet log, also the Routing Engine's "kernel: FW: ..." form
 // (text_filter.go). Unmapped parameters are kept under
 // juniper.junos.<name>. The element is "junos@2636..." on devices; any
@@ -51,7 +51,7 @@ const Namespace = "juniper.junos."
 // Sniff reports whether the message is one of the decoded Junos messages.
 func Sniff(program, msgID, msg string) bool {
 	_, _, ok := tagOf(msgID, msg)
-	return ok || kernelFilterLog(program, msg) || ikeFailure(program, msg)
+	return ok || kernelFilterLog(program, msg) || ikeNegotiation(program, msg)
 }
 
 // tagOf returns the message's known tag (without "_LS") and the text after it.
@@ -199,8 +199,8 @@ func known(t string) (string, bool) {
 // structured data.
 func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	tag, text, ok := tagOf(msgID, msg)
-	if !ok && ikeFailure(program, msg) {
-		return decodeIKEFailure(msg, emit)
+	if !ok && ikeNegotiation(program, msg) {
+		return decodeIKENegotiation(msg, emit)
 	}
 	if !ok {
 		if !kernelFilterLog(program, msg) {

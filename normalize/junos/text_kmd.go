@@ -6,20 +6,25 @@ import (
 	"github.com/nomenhq/nomen/normalize/vendor"
 )
 
-// The key management daemon (kmd, IPsec VPN) reports a failed IKE
+// The key management daemon (kmd, IPsec VPN) reports the end of an IKE
 // negotiation without a tag (Juniper's IPsec VPN troubleshooting guides):
 //
 //	kmd[1234]: IKE negotiation failed with error: REASON. IKE Version: 2, VPN: NAME Gateway: GW, Local: A/P, Remote: B/Q, Local IKE-ID: X, Remote IKE-ID: Y, VR-ID: 0[, Role: Initiator|Responder]
+//	kmd[1234]: IKE negotiation successfully completed. IKE Version: 2, VPN: ... (the same list)
 //
 // The peer starts a negotiation it responds to: with Role, the initiator
 // is the source; without it the remote peer is the source, as for other
 // vendors' VPN peers (Cisco ASA, FortiGate remip). "Not-Available" is
 // Junos's word for an unknown value.
-const ikeFailLead = "IKE negotiation failed with error: "
+const (
+	ikeFailLead = "IKE negotiation failed with error: "
+	ikeDoneLead = "IKE negotiation successfully completed. "
+)
 
-// ikeFailure reports whether a kmd message is a failed IKE negotiation.
-func ikeFailure(program, msg string) bool {
-	return program == "kmd" && strings.HasPrefix(msg, ikeFailLead)
+// ikeNegotiation reports whether a kmd message is the end of an IKE
+// negotiation.
+func ikeNegotiation(program, msg string) bool {
+	return program == "kmd" && (strings.HasPrefix(msg, ikeFailLead) || strings.HasPrefix(msg, ikeDoneLead))
 }
 
 // ikeLabels: the labels of the list after the reason, by their
@@ -30,15 +35,26 @@ var ikeLabels = map[string]string{
 	"Remote IKE-ID": "remote-ike-id", "VR-ID": "vr-id", "Role": "role",
 }
 
-// decodeIKEFailure reads the message; nothing is emitted unless every
+// decodeIKENegotiation reads the message; nothing is emitted unless every
 // label is a documented one and both ends are an address/port.
-func decodeIKEFailure(msg string, emit vendor.Emit) (vendor.Class, vendor.Status) {
-	rest := msg[len(ikeFailLead):]
-	reason, list, ok := strings.Cut(rest, ". IKE Version: ")
-	if !ok || reason == "" {
+func decodeIKENegotiation(msg string, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	class, reason, list := vendor.TunnelEstablished, "", ""
+	if rest, ok := strings.CutPrefix(msg, ikeDoneLead); ok {
+		list = rest
+	} else {
+		// The reason may hold ". ": the list starts at its first label.
+		var ok bool
+		reason, list, ok = strings.Cut(msg[len(ikeFailLead):], ". IKE Version: ")
+		if !ok || reason == "" {
+			return vendor.Class{}, vendor.Malformed
+		}
+		list = "IKE Version: " + list
+		class = classIKEFailed
+	}
+	if !strings.HasPrefix(list, "IKE Version: ") {
 		return vendor.Class{}, vendor.Malformed
 	}
-	list = "IKE Version: " + strings.TrimRight(list, " ")
+	list = strings.TrimRight(list, " ")
 	var kv [10][2]string
 	n := 0
 	for item := range strings.SplitSeq(list, ", ") {
@@ -94,7 +110,7 @@ func decodeIKEFailure(msg string, emit vendor.Emit) (vendor.Class, vendor.Status
 			emit(e[0], e[1], vendor.Extra)
 		}
 	}
-	return classIKEFailed, vendor.Decoded
+	return class, vendor.Decoded
 }
 
 // arpChange reads KERN_ARP_ADDR_CHANGE's text (Junos System Log
