@@ -82,3 +82,20 @@ func TestNotMineAndMalformed(t *testing.T) {
 		t.Error("Sniff")
 	}
 }
+
+// TestPacketCounts: the total packet count is network.packets; the
+// per-side counters, whose direction Check Point does not document, stay
+// under checkpoint.*; a count that is no number is kept there too.
+func TestPacketCounts(t *testing.T) {
+	msg := `[action:"Accept"; src:"10.1.2.3"; dst:"198.51.100.20"; proto:"6"; s_port:"51000"; service:"443"; bytes:"5120"; packets:"18"; client_outbound_packets:"10"; server_outbound_packets:"8"]`
+	got, _, st := decode(t, "CheckPoint", msg)
+	if st != vendor.Decoded || got["network.packets"] != "18" || got["network.bytes"] != "5120" ||
+		got["checkpoint.client_outbound_packets"] != "10" || got["checkpoint.server_outbound_packets"] != "8" ||
+		got["source.packets"] != "" || got["destination.packets"] != "" {
+		t.Errorf("%v %v", st, got)
+	}
+	got, _, _ = decode(t, "CheckPoint", `[action:"Accept"; src:"10.1.2.3"; packets:"many"]`)
+	if got["network.packets"] != "" || got["checkpoint.packets"] != "many" {
+		t.Errorf("%v", got)
+	}
+}

@@ -40,6 +40,10 @@ var fields = map[string]Field{
 	"sent_bytes":     {"source.bytes", vendor.Uint},
 	"received_bytes": {"destination.bytes", vendor.Uint},
 	"bytes":          {"network.bytes", vendor.Uint},
+	// packets is the connection's total (sk144192, "Total Packets");
+	// the client_/server_ inbound/outbound counters stay checkpoint.*:
+	// which end each one counts is not written down.
+	"packets": {"network.packets", vendor.Uint},
 	// The ports as the structured-data form (SDID) names them.
 	"sport_svc":      {"source.port", vendor.Port},
 	"svc":            {"destination.port", vendor.Port},

@@ -26,6 +26,11 @@ var (
 	// An SNMP request with an unknown community or from a host not
 	// allowed: Cisco IOS's SNMP-AUTHFAIL's action, not a logon.
 	classSNMPAuthFail = vendor.NewClass("snmp-authentication-failed", "failure", vendor.Cats("authentication"), "start")
+	// An ARP packet gave a known address another hardware address (a
+	// replaced host, a failover, or spoofing).
+	classARPChanged = vendor.NewClass("arp-address-changed", "", vendor.Cats("network"), "info")
+	// The words of FortiGate's and Cisco ASA's failed IKE negotiations.
+	classIKEFailed = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
 )
 
 // classOf: the class of a tag; action is the IDP or screen action.
@@ -89,6 +94,8 @@ func classOf(tag, action string) vendor.Class {
 		return classSNMPAuthFail
 	case "KMD_PM_SA_ESTABLISHED":
 		return vendor.TunnelEstablished
+	case "KERN_ARP_ADDR_CHANGE":
+		return classARPChanged
 	case "WEBFILTER_URL_BLOCKED":
 		return vendor.WebRequestBlocked
 	case "WEBFILTER_URL_PERMITTED":

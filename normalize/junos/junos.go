@@ -23,7 +23,8 @@
 // antivirus (AV_*_MT), content filtering and antispam, RT_AAMW's
 // Advanced Anti-Malware and RT_SECINTEL's logs, the source- and
 // destination-only screens, KMD_PM_SA_ESTABLISHED, SNMPD_AUTH_FAILURE and
-// DOT1XD_USR_AUTHENTICATED (tags); a firewall filter's PFE_FW_SYSLOG_IP
+// DOT1XD_USR_AUTHENTICATED (tags); KERN_ARP_ADDR_CHANGE; kmd's untagged
+// "IKE negotiation failed|successfully completed" (text_kmd.go); a firewall filter's PFE_FW_SYSLOG_IP
 // packet log, also the Routing Engine's "kernel: FW: ..." form
 // (text_filter.go). Unmapped parameters are kept under
 // juniper.junos.<name>. The element is "junos@2636..." on devices; any
@@ -50,7 +51,7 @@ const Namespace = "juniper.junos."
 // Sniff reports whether the message is one of the decoded Junos messages.
 func Sniff(program, msgID, msg string) bool {
 	_, _, ok := tagOf(msgID, msg)
-	return ok || kernelFilterLog(program, msg)
+	return ok || kernelFilterLog(program, msg) || ikeNegotiation(program, msg)
 }
 
 // tagOf returns the message's known tag (without "_LS") and the text after it.
@@ -159,6 +160,8 @@ var tags = map[string]bool{
 	// Screens by source or destination alone, IPsec, SNMP and 802.1X.
 	"RT_SCREEN_TCP_SRC_IP": false, "RT_SCREEN_TCP_DST_IP": false, "RT_SCREEN_SESSION_LIMIT": false,
 	"KMD_PM_SA_ESTABLISHED": false, "SNMPD_AUTH_FAILURE": false, "DOT1XD_USR_AUTHENTICATED": false,
+	// The kernel's ARP table: an address's hardware address changed.
+	"KERN_ARP_ADDR_CHANGE": true,
 	// A firewall filter's syslog action (text_filter.go).
 	filterTag: true,
 }
@@ -211,6 +214,9 @@ func Decode(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.C
 // decodeMessage is Decode but for the inner header's host.
 func decodeMessage(program, msgID, msg string, sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	tag, text, ok := tagOf(msgID, msg)
+	if !ok && ikeNegotiation(program, msg) {
+		return decodeIKENegotiation(msg, emit)
+	}
 	if !ok {
 		if !kernelFilterLog(program, msg) {
 			return vendor.Class{}, vendor.NotMine
@@ -329,6 +335,8 @@ var params = map[string]field{
 	"packets-from-client":       {"source.packets", vendor.Uint},
 	"packets-from-server":       {"destination.packets", vendor.Uint},
 	"elapsed-time":              {"event.duration", vendor.Seconds},
+	"arp-ip-address":            {"source.ip", vendor.IP},
+	"arp-new-mac-address":       {"source.mac", vendor.MAC},
 }
 
 // decodeSDText reads "[junos@2636.N k="v" ...]" from the message text.

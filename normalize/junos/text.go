@@ -27,6 +27,8 @@ func decodeText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Status
 		ok = p.webfilter(text)
 	case filterTag:
 		ok = p.filterLog(text)
+	case "KERN_ARP_ADDR_CHANGE":
+		ok = p.arpChange(text)
 	default:
 		ok = p.ui(tag, text)
 	}

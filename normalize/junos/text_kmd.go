@@ -1,0 +1,138 @@
+package junos
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
+
+// The key management daemon (kmd, IPsec VPN) reports the end of an IKE
+// negotiation without a tag (Juniper's IPsec VPN troubleshooting guides):
+//
+//	kmd[1234]: IKE negotiation failed with error: REASON. IKE Version: 2, VPN: NAME Gateway: GW, Local: A/P, Remote: B/Q, Local IKE-ID: X, Remote IKE-ID: Y, VR-ID: 0[, Role: Initiator|Responder]
+//	kmd[1234]: IKE negotiation successfully completed. IKE Version: 2, VPN: ... (the same list)
+//
+// The peer starts a negotiation it responds to: with Role, the initiator
+// is the source; without it the remote peer is the source, as for other
+// vendors' VPN peers (Cisco ASA, FortiGate remip). "Not-Available" is
+// Junos's word for an unknown value.
+const (
+	ikeFailLead = "IKE negotiation failed with error: "
+	ikeDoneLead = "IKE negotiation successfully completed. "
+)
+
+// ikeNegotiation reports whether a kmd message is the end of an IKE
+// negotiation.
+func ikeNegotiation(program, msg string) bool {
+	return program == "kmd" && (strings.HasPrefix(msg, ikeFailLead) || strings.HasPrefix(msg, ikeDoneLead))
+}
+
+// ikeLabels: the labels of the list after the reason, by their
+// parameter names.
+var ikeLabels = map[string]string{
+	"IKE Version": "ike-version", "VPN": "vpn-name", "Gateway": "gateway-name",
+	"Local": "local", "Remote": "remote", "Local IKE-ID": "local-ike-id",
+	"Remote IKE-ID": "remote-ike-id", "VR-ID": "vr-id", "Role": "role",
+}
+
+// decodeIKENegotiation reads the message; nothing is emitted unless every
+// label is a documented one and both ends are an address/port.
+func decodeIKENegotiation(msg string, emit vendor.Emit) (vendor.Class, vendor.Status) {
+	class, reason, list := vendor.TunnelEstablished, "", ""
+	if rest, ok := strings.CutPrefix(msg, ikeDoneLead); ok {
+		list = rest
+	} else {
+		// The reason may hold ". ": the list starts at its first label.
+		var ok bool
+		reason, list, ok = strings.Cut(msg[len(ikeFailLead):], ". IKE Version: ")
+		if !ok || reason == "" {
+			return vendor.Class{}, vendor.Malformed
+		}
+		list = "IKE Version: " + list
+		class = classIKEFailed
+	}
+	if !strings.HasPrefix(list, "IKE Version: ") {
+		return vendor.Class{}, vendor.Malformed
+	}
+	list = strings.TrimRight(list, " ")
+	var kv [10][2]string
+	n := 0
+	for item := range strings.SplitSeq(list, ", ") {
+		label, v, ok := strings.Cut(item, ": ")
+		if label == "VPN" {
+			// "VPN: NAME Gateway: GW": no comma between the two.
+			name, gw, ok2 := strings.Cut(v, " Gateway: ")
+			if !ok2 || n >= len(kv)-1 {
+				return vendor.Class{}, vendor.Malformed
+			}
+			kv[n] = [2]string{"vpn-name", name}
+			n++
+			label, v = "Gateway", gw
+		}
+		name, known := ikeLabels[label]
+		if !ok || !known || n >= len(kv) {
+			return vendor.Class{}, vendor.Malformed
+		}
+		kv[n] = [2]string{name, v}
+		n++
+	}
+	var local, remote, role string
+	for _, e := range kv[:n] {
+		switch e[0] {
+		case "local":
+			local = e[1]
+		case "remote":
+			remote = e[1]
+		case "role":
+			role = e[1]
+		}
+	}
+	la, lp, ok1 := cutLast(local, '/')
+	ra, rp, ok2 := cutLast(remote, '/')
+	if !ok1 || !ok2 || !vendor.IsIP(la) || !vendor.IsIP(ra) || !vendor.IsPort(lp) || !vendor.IsPort(rp) {
+		return vendor.Class{}, vendor.Malformed
+	}
+	src, sp, dst, dp := ra, rp, la, lp
+	switch role {
+	case "", "Responder":
+	case "Initiator":
+		src, sp, dst, dp = la, lp, ra, rp
+	default:
+		return vendor.Class{}, vendor.Malformed
+	}
+	vendor.Put(emit, "event.reason", "reason", reason, vendor.Text)
+	vendor.Put(emit, "source.ip", "", src, vendor.IP)
+	vendor.Put(emit, "source.port", "", sp, vendor.Port)
+	vendor.Put(emit, "destination.ip", "", dst, vendor.IP)
+	vendor.Put(emit, "destination.port", "", dp, vendor.Port)
+	for _, e := range kv[:n] {
+		if e[0] != "local" && e[0] != "remote" && e[1] != "Not-Available" && e[1] != "" {
+			emit(e[0], e[1], vendor.Extra)
+		}
+	}
+	return class, vendor.Decoded
+}
+
+// arpChange reads KERN_ARP_ADDR_CHANGE's text (Junos System Log
+// Messages reference):
+//
+//	arp info overwritten for 192.0.2.7 from 00:00:5e:00:53:01 to 00:00:5e:00:53:02
+//
+// The kernel learns an ARP entry from a received ARP packet's sender: the
+// address and the new hardware address are that packet's source.
+func (p *parsed) arpChange(text string) bool {
+	rest, ok := strings.CutPrefix(text, "arp info overwritten for ")
+	if !ok {
+		return false
+	}
+	ip, rest, ok1 := strings.Cut(rest, " from ")
+	old, mac, ok2 := strings.Cut(rest, " to ")
+	mac = strings.TrimRight(mac, " ")
+	if !ok1 || !ok2 || !vendor.IsIP(ip) || !vendor.Valid(vendor.MAC, old) || !vendor.Valid(vendor.MAC, mac) {
+		return false
+	}
+	p.add("arp-ip-address", ip)
+	p.add("arp-old-mac-address", old)
+	p.add("arp-new-mac-address", mac)
+	return true
+}
