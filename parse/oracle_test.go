@@ -20,7 +20,8 @@ import (
 // MSG (forwarding noise, see msgText), a leading BOM and trailing
 // CR/LF/NUL and spaces (see Parse),
 // splits an APP-NAME "prog(module)" (see setAppModule), takes a Cisco
-// tag or Solaris block at the front of MSG out of it (see relayedTag), and
+// tag, Solaris block or padded tag's "[PID]:" at the front of MSG out of
+// it (see relayedTag), and
 // reads a Cisco device header a relay split between APP-NAME and MSG (see
 // relayedCisco).
 func agree5424(t testing.TB, raw []byte) {
@@ -81,12 +82,18 @@ func agree5424(t testing.TB, raw []byte) {
 		strings.HasSuffix(wantMsg, e.Message) {
 		msgID, wantMsg = "", e.Message
 	}
+	// relayedTag: the "[PID]:" of a padded tag taken from the front of MSG.
+	procID := e.ProcID
+	if want.ProcID == nil && procID != "" && strings.HasPrefix(wantMsg, "["+procID+"]:") &&
+		strings.HasSuffix(wantMsg, e.Message) {
+		procID, wantMsg = "", e.Message
+	}
 	for _, f := range []struct {
 		name string
 		got  string
 		want *string
 	}{{"HOSTNAME", headerHost(e), want.Hostname}, {"APP-NAME", app, want.Appname},
-		{"PROCID", e.ProcID, want.ProcID}, {"MSGID", msgID, want.MsgID}} {
+		{"PROCID", procID, want.ProcID}, {"MSGID", msgID, want.MsgID}} {
 		if w := deref(f.want); f.got != w {
 			fail(f.name, f.got, w)
 		}

@@ -106,7 +106,11 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 //     "host : %ASA-...:" has an empty tag, which rsyslog writes as "-" and
 //     then the mnemonic as text; the RFC 3164 parser takes the mnemonic for
 //     the tag, and so does this (only a "%"-tag: other text is text);
-//   - a Solaris "[ID 801593 mail.info]" after an APP-NAME, as after a tag.
+//   - a Solaris "[ID 801593 mail.info]" after an APP-NAME, as after a tag;
+//   - a "[PID]:" after an APP-NAME without PROCID: a tag padded to a
+//     column ("sshd     [123]: "), which rsyslog and syslog-ng end at its
+//     first space, leaving the pid in the text (paddedTag reads it so when
+//     sent directly).
 func (p *Parser) relayedTag(e *event.Event) {
 	p.relayedCisco(e)
 	m := e.Message
@@ -119,6 +123,10 @@ func (p *Parser) relayedTag(e *event.Event) {
 	case e.AppName != "" && e.MsgID == "" && strings.HasPrefix(m, "[ID "):
 		if end := solaris(m, 0, e); end > 0 {
 			e.Message = m[skipSpaces(m, end):]
+		}
+	case e.AppName != "" && e.ProcID == "" && e.MsgID == "" && len(m) > 0 && m[0] == '[':
+		if pid, end, ok := paddedPID(m, 0); ok {
+			e.ProcID, e.Message = pid, m[skipSpaces(m, end):]
 		}
 	}
 }

@@ -149,9 +149,11 @@ func setTime(e *event.Event, key, v string) bool {
 }
 
 // absoluteTime reports whether a vendor time names its instant: an epoch
-// count or an RFC 3339 time (which has an offset or Z).
+// count, an RFC 3339 time (which has an offset or Z), or a time that says
+// it is UTC ("2026-03-02 10:15:40 UTC": SonicWall, CEF's rt).
 func absoluteTime(v string) bool {
-	return vendor.IsDigits(v) || len(v) > 19 && v[10] == 'T'
+	return vendor.IsDigits(v) || len(v) > 19 && v[10] == 'T' ||
+		strings.HasSuffix(v, " UTC") || strings.HasSuffix(v, " GMT") || strings.HasSuffix(v, " Z")
 }
 
 // MAC writes a MAC address (checked by vendor.IsMAC: "00:1a:2b:3c:4d:5e",

@@ -84,8 +84,8 @@ func put(f *facts, key, value string, emit vendor.Emit) {
 	case "time":
 		// The device's clock: UTC only when it says so ("Display UTC
 		// in logs"); a local time without zone stays as written.
-		if t, ok := strings.CutSuffix(value, " UTC"); ok && vendor.Valid(vendor.Time, t) {
-			emit("@timestamp", t, vendor.Time)
+		if strings.HasSuffix(value, " UTC") && vendor.Valid(vendor.Time, value) {
+			emit("@timestamp", value, vendor.Time)
 		} else {
 			emit(key, value, vendor.Extra)
 		}

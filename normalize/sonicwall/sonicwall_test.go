@@ -34,7 +34,7 @@ func TestConnectionClosed(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"observer.name": "firewall", "observer.serial_number": "0017C5A1B2C3", "observer.ip": "203.0.113.5",
-		"@timestamp": "2026-03-02 10:15:41", "event.severity": "6", "event.code": "537",
+		"@timestamp": "2026-03-02 10:15:41 UTC", "event.severity": "6", "event.code": "537",
 		"source.ip": "192.0.2.10", "source.port": "51234", "observer.ingress.interface.name": "X0",
 		"source.domain": "pc7.example.com", "source.mac": "00:17:c5:aa:bb:01", "observer.ingress.zone": "LAN",
 		"source.nat.ip": "203.0.113.5", "source.nat.port": "40112", "destination.ip": "198.51.100.7",

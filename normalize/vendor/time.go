@@ -6,7 +6,7 @@ import "time"
 //
 //	1712345678            epoch seconds (10 digits; 13 ms, 16 µs, 19 ns)
 //	2024/04/05 19:34:38   PAN-OS (no zone: UTC as written)
-//	2024-04-05 19:34:38   FortiGate date+time, LEEF
+//	2024-04-05 19:34:38   FortiGate date+time, LEEF (SonicWall: with " UTC")
 //	2024-04-05T19:34:38Z  RFC 3339, with or without fraction and offset
 //	Apr 05 2024 19:34:38  CEF (with ".000" and/or " UTC"/" GMT"/" Z")
 //
@@ -27,6 +27,8 @@ func ParseTime(s string) (time.Time, bool) {
 		return parse("2006/01/02 15:04:05", s)
 	case s[4] == '-' && s[10] == ' ' && n == 19:
 		return parse("2006-01-02 15:04:05", s)
+	case s[4] == '-' && s[10] == ' ' && utcZone(s[19:]):
+		return parse("2006-01-02 15:04:05", s[:19])
 	case s[4] == '-' && s[10] == 'T':
 		return parse(time.RFC3339Nano, s)
 	}
@@ -62,12 +64,15 @@ func cefTime(s string) (time.Time, bool) {
 		base, rest = s[:24], rest[4:]
 		layout = "Jan 02 2006 15:04:05.000"
 	}
-	switch rest {
-	case "", " UTC", " GMT", " Z":
-	default:
+	if rest != "" && !utcZone(rest) {
 		return time.Time{}, false
 	}
 	return parse(layout, base)
+}
+
+// utcZone reports whether zone is a name of UTC after a time (" UTC").
+func utcZone(zone string) bool {
+	return zone == " UTC" || zone == " GMT" || zone == " Z"
 }
 
 func parse(layout, s string) (time.Time, bool) {
