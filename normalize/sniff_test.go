@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +140,81 @@ func TestSniffIndex(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sniffersAdmitting lists by name the sniffers among ds whose gate admits
+// e by ecs.SniffGate's definition (gateAdmits), in their order.
+func sniffersAdmitting(ds []*ecs.Decoder, e *event.Event) []string {
+	var names []string
+	for _, d := range ds {
+		if d.Sniff != nil && gateAdmits(d.Gate, e) {
+			names = append(names, d.Name)
+		}
+	}
+	return names
+}
+
+// askedRecorder is the built-in sniffers, each replaced by one that
+// records that the dispatcher asked it and refuses the event, so that
+// n.sniff asks every sniffer the index admits, in order.
+func askedRecorder(ds []*ecs.Decoder) (n *Normalizer, asked *[]string) {
+	asked = new([]string)
+	var rec []*ecs.Decoder
+	for _, d := range ds {
+		if d.Sniff == nil {
+			continue
+		}
+		name := d.Name
+		rec = append(rec, &ecs.Decoder{Name: name, Gate: d.Gate,
+			Sniff:  func(*event.Event) bool { *asked = append(*asked, name); return false },
+			Decode: func(*event.Event) bool { return false }})
+	}
+	return newNormalizer(rec), asked
+}
+
+// checkIndex fails when the dispatcher asks other sniffers, or in another
+// order, than the gates' definition says: a line could reach another
+// decoder than its own.
+func checkIndex(t *testing.T, n *Normalizer, asked *[]string, ds []*ecs.Decoder, e *event.Event) {
+	t.Helper()
+	*asked = (*asked)[:0]
+	n.sniff(e, nil)
+	if want := sniffersAdmitting(ds, e); !slices.Equal(*asked, want) {
+		t.Errorf("app %q msgid %q format %q message %q: asked %v, gates admit %v",
+			e.AppName, e.MsgID, e.Format, e.Message, *asked, want)
+	}
+}
+
+// TestSniffIndexBuiltins: for every golden line and its variants, the
+// dispatcher asks exactly the built-in sniffers whose gates admit the
+// line, in their order: whatever the index does to be cheap (shared
+// marker searches, masks), it picks the sniffers ecs.SniffGate's
+// definition picks, so each line keeps its decoder.
+func TestSniffIndexBuiltins(t *testing.T) {
+	p := parse.New(parse.Options{Location: time.UTC})
+	ds := builtins()
+	n, asked := askedRecorder(ds)
+	for _, line := range normtest.Corpus(t, "*") {
+		e := event.New(normtest.Received)
+		p.Parse(line, e)
+		gateVariants(e, func(v *event.Event) { checkIndex(t, n, asked, ds, v) })
+	}
+}
+
+// FuzzSniffIndexBuiltins is TestSniffIndexBuiltins on arbitrary messages.
+func FuzzSniffIndexBuiltins(f *testing.F) {
+	for _, l := range normtest.Corpus(f, "*") {
+		f.Add(string(l))
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	ds := builtins()
+	n, asked := askedRecorder(ds)
+	f.Fuzz(func(t *testing.T, line string) {
+		e := event.New(normtest.Received)
+		p.Parse([]byte(line), e)
+		checkIndex(t, n, asked, ds, e)
+		e = event.New(normtest.Received)
+		e.Message = line
+		checkIndex(t, n, asked, ds, e)
+	})
 }
