@@ -5,7 +5,8 @@
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
-// cron and crontab,
+// cron and crontab, the kernel's OOM killer, process faults and USB
+// devices (kernel.go),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
 // and syslog-ng's.
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
@@ -90,8 +91,14 @@ var catalogs = []*catalog{
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
+// kernelCatalog is the kernel's (OOM killer, process faults, USB). It is
+// not in catalogs: builtin.go dispatches it after the network family, so
+// that the netfilter lines, most of what "kernel" logs, are iptables's
+// without paying for this catalog first.
+var kernelCatalog = &catalog{name: "kernel", programs: []string{"kernel"}, cut: cutKernel}
+
 func init() {
-	for _, c := range catalogs {
+	for _, c := range append(catalogs[:len(catalogs):len(catalogs)], kernelCatalog) {
 		data, err := catalogFiles.ReadFile("catalogs/" + c.name + ".toml")
 		if err != nil {
 			panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))
@@ -106,9 +113,19 @@ func init() {
 func Decoders() []*ecs.Decoder {
 	ds := make([]*ecs.Decoder, 0, len(catalogs))
 	for _, c := range catalogs {
-		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Gate: c.gate, Decode: c.decode})
+		ds = append(ds, c.decoder())
 	}
 	return ds
+}
+
+// KernelDecoders returns the kernel's decoder, to be dispatched after the
+// network family's iptables.
+func KernelDecoders() []*ecs.Decoder {
+	return []*ecs.Decoder{kernelCatalog.decoder()}
+}
+
+func (c *catalog) decoder() *ecs.Decoder {
+	return &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Gate: c.gate, Decode: c.decode}
 }
 
 // decode matches the message body against the catalog; on a match the

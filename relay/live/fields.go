@@ -42,7 +42,7 @@ var ecsNamespaces = []string{
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
 	"apache", "auditd", "bind", "cef", "checkpoint", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
-	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "leef",
+	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kernel", "leef",
 	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
 	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "sonicwall", "sophos", "squid", "sshd", "su", "sudo", "syslog_ng",
