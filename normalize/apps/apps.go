@@ -1,7 +1,7 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot,
-// OpenVPN, BIND, ISC dhcpd and dhclient, MySQL/MariaDB, PostgreSQL and the session and
+// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
@@ -74,6 +74,7 @@ var catalogs = []*catalog{
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, sniff: sniffBindLog, gate: gateBindLog},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
 	{name: "dhclient", programs: []string{"dhclient", "dhclient3"}},
+	{name: "chronyd", programs: []string{"chronyd"}},
 	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL, post: postMySQL, sniff: sniffMySQLLog, gate: gateMySQLLog},
 	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},
 	{name: "systemd-logind", programs: []string{"systemd-logind"}},
