@@ -1,7 +1,7 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot,
-// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd, MySQL/MariaDB, PostgreSQL and the session and
+// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
@@ -75,6 +75,7 @@ var catalogs = []*catalog{
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
 	{name: "dhclient", programs: []string{"dhclient", "dhclient3"}},
 	{name: "chronyd", programs: []string{"chronyd"}},
+	{name: "networkmanager", programs: []string{"networkmanager"}, cut: cutNetworkManager},
 	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL, post: postMySQL, sniff: sniffMySQLLog, gate: gateMySQLLog},
 	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},
 	{name: "systemd-logind", programs: []string{"systemd-logind"}},
@@ -98,8 +99,13 @@ var catalogs = []*catalog{
 // without paying for this catalog first.
 var kernelCatalog = &catalog{name: "kernel", programs: []string{"kernel"}, cut: cutKernel}
 
+// allCatalogs is every catalog, the kernel's too.
+func allCatalogs() []*catalog {
+	return append(catalogs[:len(catalogs):len(catalogs)], kernelCatalog)
+}
+
 func init() {
-	for _, c := range append(catalogs[:len(catalogs):len(catalogs)], kernelCatalog) {
+	for _, c := range allCatalogs() {
 		data, err := catalogFiles.ReadFile("catalogs/" + c.name + ".toml")
 		if err != nil {
 			panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))

@@ -43,7 +43,7 @@ var ecsNamespaces = []string{
 var vendorNamespaces = []string{
 	"apache", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
 	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kernel", "leef",
-	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
+	"login", "logind", "mysql", "networkmanager", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
 	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "sonicwall", "sophos", "squid", "sshd", "su", "sudo", "syslog_ng",
 	"sysmon", "systemd",
