@@ -5,7 +5,7 @@
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
-// cron and crontab, the kernel's OOM killer, process faults and USB
+// cron, crontab and anacron, the kernel's OOM killer, process faults and USB
 // devices (kernel.go),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
 // and syslog-ng's.
@@ -82,6 +82,7 @@ var catalogs = []*catalog{
 	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
 	{name: "cron", programs: []string{"cron", "crond", "crontab"}},
+	{name: "anacron", programs: []string{"anacron"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
 	{name: "rshd", programs: []string{"rshd", "in.rshd"}, cut: cutRshd},
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
