@@ -17,13 +17,14 @@ import (
 func builtins() []*ecs.Decoder {
 	var ds []*ecs.Decoder
 	for _, family := range [][]*ecs.Decoder{
-		unix.Decoders(),    // unix.go: sshd, sudo, su, PAM, user management, audit
-		mail.Decoders(),    // mail.go: postfix, sendmail, procmail, Exchange
-		web.Decoders(),     // web.go: Apache, nginx
-		apps.Decoders(),    // apps.go: FTP, dovecot, OpenVPN, BIND, dhcpd, MySQL, PostgreSQL, logind, polkit
-		network.Decoders(), // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
-		windows.Decoders(), // windows.go: Windows Security events by every road
-		gateway.Decoders(), // gateway.go: FortiGate, PAN-OS, Junos, Check Point, CEF, LEEF, JSON in syslog
+		unix.Decoders(),       // unix.go: sshd, sudo, su, PAM, user management, audit
+		mail.Decoders(),       // mail.go: postfix, sendmail, procmail, Exchange
+		web.Decoders(),        // web.go: Apache, nginx
+		apps.Decoders(),       // apps.go: FTP, dovecot, OpenVPN, BIND, dhcpd, dhclient, MySQL, PostgreSQL, systemd, logind, polkit
+		network.Decoders(),    // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
+		apps.KernelDecoders(), // apps.go: the kernel's OOM, fault and USB lines, after iptables
+		windows.Decoders(),    // windows.go: Windows Security events by every road
+		gateway.Decoders(),    // gateway.go: FortiGate, PAN-OS, Junos, Check Point, CEF, LEEF, JSON in syslog
 	} {
 		ds = append(ds, family...)
 	}

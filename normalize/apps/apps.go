@@ -1,11 +1,12 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot,
-// OpenVPN, BIND, ISC dhcpd, MySQL/MariaDB, PostgreSQL and the session and
+// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
-// cron and crontab,
+// cron, crontab and anacron, the kernel's OOM killer, process faults and USB
+// devices (kernel.go),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
 // and syslog-ng's.
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
@@ -72,12 +73,16 @@ var catalogs = []*catalog{
 	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, sniff: sniffBindLog, gate: gateBindLog},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
+	{name: "dhclient", programs: []string{"dhclient", "dhclient3"}},
+	{name: "chronyd", programs: []string{"chronyd"}},
+	{name: "networkmanager", programs: []string{"networkmanager"}, cut: cutNetworkManager},
 	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL, post: postMySQL, sniff: sniffMySQLLog, gate: gateMySQLLog},
 	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},
 	{name: "systemd-logind", programs: []string{"systemd-logind"}},
 	{name: "polkit", programs: []string{"polkitd", "polkit-agent-helper-1"}},
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
 	{name: "cron", programs: []string{"cron", "crond", "crontab"}},
+	{name: "anacron", programs: []string{"anacron"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
 	{name: "rshd", programs: []string{"rshd", "in.rshd"}, cut: cutRshd},
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
@@ -89,8 +94,19 @@ var catalogs = []*catalog{
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
+// kernelCatalog is the kernel's (OOM killer, process faults, USB). It is
+// not in catalogs: builtin.go dispatches it after the network family, so
+// that the netfilter lines, most of what "kernel" logs, are iptables's
+// without paying for this catalog first.
+var kernelCatalog = &catalog{name: "kernel", programs: []string{"kernel"}, cut: cutKernel}
+
+// allCatalogs is every catalog, the kernel's too.
+func allCatalogs() []*catalog {
+	return append(catalogs[:len(catalogs):len(catalogs)], kernelCatalog)
+}
+
 func init() {
-	for _, c := range catalogs {
+	for _, c := range allCatalogs() {
 		data, err := catalogFiles.ReadFile("catalogs/" + c.name + ".toml")
 		if err != nil {
 			panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))
@@ -105,9 +121,19 @@ func init() {
 func Decoders() []*ecs.Decoder {
 	ds := make([]*ecs.Decoder, 0, len(catalogs))
 	for _, c := range catalogs {
-		ds = append(ds, &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Gate: c.gate, Decode: c.decode})
+		ds = append(ds, c.decoder())
 	}
 	return ds
+}
+
+// KernelDecoders returns the kernel's decoder, to be dispatched after the
+// network family's iptables.
+func KernelDecoders() []*ecs.Decoder {
+	return []*ecs.Decoder{kernelCatalog.decoder()}
+}
+
+func (c *catalog) decoder() *ecs.Decoder {
+	return &ecs.Decoder{Name: c.name, Programs: c.programs, Sniff: c.sniff, Gate: c.gate, Decode: c.decode}
 }
 
 // decode matches the message body against the catalog; on a match the

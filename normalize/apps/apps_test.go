@@ -8,7 +8,7 @@ import (
 
 // Every catalog compiles (init panics otherwise) and dispatches somewhere.
 func TestCatalogsLoad(t *testing.T) {
-	for _, c := range catalogs {
+	for _, c := range allCatalogs() {
 		if c.set.Len() == 0 || len(c.programs) == 0 {
 			t.Errorf("catalog %s: %d sentences, programs %v", c.name, c.set.Len(), c.programs)
 		}
@@ -24,8 +24,10 @@ func TestNoInventedValues(t *testing.T) {
 		{"dovecot", `imap-login: Login: user=<bob>, method=PLAIN, rip=, lip=192.0.2.1`},
 		{"proftpd", `srv (client[nonsense]) - FTP session opened.`},
 		{"named", `client @0x1 192.0.2.1#53 (x): query: x IN A +`},
+		{"networkmanager", `<bogus> [1.2] device (eth0): state change: a -> b (reason 'none')`},
+		{"networkmanager", `<info>  [x1.2] device (eth0): state change: a -> b (reason 'none')`},
 	} {
-		for _, c := range catalogs {
+		for _, c := range allCatalogs() {
 			e := decodeWith(c, tc.app, tc.msg)
 			if e == nil {
 				continue
@@ -39,9 +41,10 @@ func TestNoInventedValues(t *testing.T) {
 
 func FuzzCatalogs(f *testing.F) {
 	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
-		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng")
+		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng",
+		"systemd", "dhclient", "chronyd", "networkmanager", "kernel", "anacron")
 	f.Fuzz(func(t *testing.T, msg string) {
-		for _, c := range catalogs {
+		for _, c := range allCatalogs() {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
 		}
 	})
@@ -66,6 +69,26 @@ func TestSystemdUnitName(t *testing.T) {
 		}
 		if got := [2]string{e.Str("service.name"), e.Str("systemd.description")}; got != want {
 			t.Errorf("%q: service.name, systemd.description = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// The kernel's ring buffer uptime is cut only when it is one; the process
+// a fault line names is the event's process, the kernel's tag is not.
+func TestKernelHead(t *testing.T) {
+	for msg, want := range map[string]string{
+		"[ 5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
+		"a[7]: segfault at 0 ip 1 sp 2 error 4":                "a",
+		"[x5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4": "",
+		"[5012.] a[7]: segfault at 0 ip 1 sp 2 error 4":        "",
+	} {
+		e := decodeWith(kernelCatalog, "kernel", msg)
+		got := ""
+		if e != nil {
+			got = e.Str("process.name")
+		}
+		if got != want {
+			t.Errorf("%q: process.name %q, want %q", msg, got, want)
 		}
 	}
 }

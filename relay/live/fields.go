@@ -41,9 +41,9 @@ var ecsNamespaces = []string{
 // vendorNamespaces are the non-ECS namespaces nomen's decoders and stages
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
-	"apache", "auditd", "bind", "cef", "checkpoint", "cisco", "dhcpd", "dovecot", "dropbear", "fail2ban",
-	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "leef",
-	"login", "logind", "mysql", "nginx", "nomen", "openvpn", "paloalto", "pam",
+	"anacron", "apache", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
+	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kernel", "leef",
+	"login", "logind", "mysql", "networkmanager", "nginx", "nomen", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
 	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "sonicwall", "sophos", "squid", "sshd", "su", "sudo", "syslog_ng",
 	"sysmon", "systemd",

@@ -1,0 +1,34 @@
+package apps
+
+import "strings"
+
+// cutKernel cuts the "[ 1234.567890] " uptime that the kernel's ring
+// buffer puts before a line when printk.time is on (rsyslog's imklog and
+// syslog-ng's kmsg source keep it). Another "[...]" before the sentence
+// refuses the line: the fault sentences start with the process's name,
+// which would take it in.
+func cutKernel(m string) (string, head, bool) {
+	if len(m) > 0 && m[0] == '[' {
+		if i := strings.Index(m, "] "); i > 0 && isUptime(m[1:i]) {
+			return m[i+2:], head{}, true
+		}
+		return m, head{}, false
+	}
+	return m, head{}, true
+}
+
+// isUptime reports whether s is the ring buffer's seconds.microseconds,
+// left-padded with spaces.
+func isUptime(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	dot := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && !dot && i > 0:
+			dot = true
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return dot && s[len(s)-1] != '.'
+}
