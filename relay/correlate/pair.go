@@ -218,14 +218,14 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		}
 		return
 	}
-	k := string(key)
 	p := firstOf(r.keys.Extra(st), len(r.capture))
 	inTime := t-st.At() <= int64(r.window)
 	switch {
 	case r.missing && !inTime:
 		// Too late: the first event went unanswered for its whole window.
-		r.raiseMissing(en, k, st, p, e.Received)
+		r.raiseMissing(en, string(key), st, p, e.Received)
 	case !r.missing && inTime:
+		k := string(key) // a finding's: the key as text only then
 		ev := st.evidence(p)
 		ev.add(e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
