@@ -109,15 +109,12 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 // expire.
 func (r *firstSeen) remember(en *Engine, key []byte, t, recv int64) bool {
 	if r.seen != nil {
-		if _, seen := r.seen.GetBytes(key); seen {
-			return false
-		}
-		r.seen.PutBytes(key, struct{}{}, func(string, *struct{}) { en.evicted(&r.b) })
-		return true
+		_, seen := r.seen.GetOrPutBytes(key, func(string, *struct{}) { en.evicted(&r.b) })
+		return !seen
 	}
-	st, seen := r.keys.GetBytes(key)
+	st, seen := r.keys.GetOrPutBytes(key, func(string, *fsState) { en.evicted(&r.b) })
 	if !seen {
-		r.keys.PutBytes(key, newFsState(t, recv), func(string, *fsState) { en.evicted(&r.b) })
+		*st = newFsState(t, recv)
 		return true
 	}
 	again := t-st.Last() > int64(r.expire)

@@ -206,42 +206,26 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	if !mine {
 		return // another instance's key
 	}
-	st, waiting := r.keys.PeekBytes(key)
-	if waiting && leaseOf(r.keys.Extra(st)) != lease {
-		r.keys.DeleteBytes(key) // kept under an older lease: stale
-		waiting = false
-	}
 	t := r.b.at(e).UnixNano()
 	if role == roleFirst {
+		r.keepFirst(en, e, id, key, lease, t)
+		return
+	}
+	st, waiting := r.keys.PeekBytes(key)
+	if !waiting || leaseOf(r.keys.Extra(st)) != lease {
 		if waiting {
-			return
+			r.keys.DeleteValue(st) // kept under an older lease: stale
 		}
-		x := binary.AppendUvarint(binary.AppendUvarint(r.extra[:0], id), lease)
-		s, _ := findingid.StreamAnchor(e)
-		x = appendValue(x, s)
-		for _, f := range r.capture {
-			x = appendValue(x, e.Str(f))
-		}
-		rel := related{vals: x[len(x):]} // the values follow in x
-		rel.add(e)
-		x = append(x, rel.vals...) // (copies only if add moved them)
-		evicted := func(string, *pstate) { en.evicted(&r.b) }
-		st := r.keys.PutBytes(key, newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n), evicted)
-		r.keys.SetExtra(st, x, evicted)
-		r.extra = x[:0]
 		return
 	}
-	if !waiting {
-		return
-	}
-	k := string(key)
 	p := firstOf(r.keys.Extra(st), len(r.capture))
 	inTime := t-st.At() <= int64(r.window)
 	switch {
 	case r.missing && !inTime:
 		// Too late: the first event went unanswered for its whole window.
-		r.raiseMissing(en, k, st, p, e.Received)
+		r.raiseMissing(en, string(key), st, p, e.Received)
 	case !r.missing && inTime:
+		k := string(key) // a finding's: the key as text only then
 		ev := st.evidence(p)
 		ev.add(e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
@@ -251,7 +235,33 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		f.message(&r.b, defPairMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, k)}, e)
 		en.emit(&r.b, f.e)
 	}
-	r.keys.Delete(k)
+	r.keys.DeleteValue(st) // (raiseMissing and emit change no state)
+}
+
+// keepFirst keeps e, a first event at rule time t, under key, unless one
+// waits there already (under this lease). One search of the index either
+// way: a first event's key is mostly new.
+func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, lease uint64, t int64) {
+	evicted := func(string, *pstate) { en.evicted(&r.b) }
+	st, waiting := r.keys.PeekOrPutBytes(key, evicted)
+	if waiting {
+		if leaseOf(r.keys.Extra(st)) == lease {
+			return
+		}
+		r.keys.MarkUsed(st) // stale: kept under an older lease; begins again
+	}
+	x := binary.AppendUvarint(binary.AppendUvarint(r.extra[:0], id), lease)
+	s, _ := findingid.StreamAnchor(e)
+	x = appendValue(x, s)
+	for _, f := range r.capture {
+		x = appendValue(x, e.Str(f))
+	}
+	rel := related{vals: x[len(x):]} // the values follow in x
+	rel.add(e)
+	x = append(x, rel.vals...) // (copies only if add moved them)
+	*st = newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n)
+	r.keys.SetExtra(st, x, evicted)
+	r.extra = x[:0]
 }
 
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now time.Time) {

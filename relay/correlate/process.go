@@ -317,7 +317,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		// Another process under the same pid: the first one's end and this
 		// one's start were both missed.
 		r.endNotSeen(en, p, "pid-reused", e.Time, e.Received)
-		r.open.DeleteBytes(key)
+		r.open.DeleteValue(p)
 		ok = false
 	}
 	if !ok {
@@ -326,9 +326,10 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		}
 		return
 	}
-	p.Evidence.add(e, id) // the record is made now; the state goes
+	// The record is made now (lifetime changes no state); the state goes.
+	p.Evidence.add(e, id)
 	r.lifetime(en, p, f, "end", e.Time, e.Received)
-	r.open.DeleteBytes(key)
+	r.open.DeleteValue(p)
 }
 
 // isAudited reports whether the host of key sent a process start of the
@@ -341,12 +342,11 @@ func (r *processTracker) isAudited(key []byte) bool {
 // securityStart opens a record for a 4688 / 592, or joins the record a
 // Sysmon create of the same process opened.
 func (r *processTracker) securityStart(en *Engine, e *event.Event, id uint64, f *procFields, key []byte) {
-	if h := keyHost(key); r.audited.Len() < r.open.Max() {
-		if _, audited := r.audited.PeekBytes(h); !audited {
-			r.audited.PutBytes(h, struct{}{}, nil)
-		}
+	if r.audited.Len() < r.open.Max() {
+		r.audited.PeekOrPutBytes(keyHost(key), nil)
 	}
-	old, ok := r.open.PeekBytes(key)
+	// One search of the index: a start's pid is mostly new.
+	old, ok := r.open.PeekOrPutBytes(key, r.onEvict(en))
 	if ok && !old.Sec && old.GUID != "" && old.sameStart(e.Time.UnixNano()) {
 		old.Sec = true
 		old.join(en, e, id, f)
@@ -354,8 +354,9 @@ func (r *processTracker) securityStart(en *Engine, e *event.Event, id uint64, f 
 	}
 	if ok {
 		r.endNotSeen(en, old, "pid-reused", e.Time, e.Received)
+		r.open.MarkUsed(old)
 	}
-	r.open.PutBytes(key, r.newProc(en, e, id, f, true), r.onEvict(en))
+	*old = r.newProc(en, e, id, f, true)
 }
 
 // sysmonStart opens a record for a Sysmon create, or joins the record a

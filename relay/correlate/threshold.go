@@ -207,16 +207,19 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		return // another instance's key
 	}
 	evicted := func(string, *tstate) { en.evicted(&r.b) }
-	st, ok := r.keys.GetBytes(key)
+	st, ok := r.keys.GetOrPutBytes(key, evicted) // one search: most keys are new
 	var w window
 	var rest []byte
 	if ok {
 		w.suppress, w.lease, rest = head(r.keys.Extra(st))
 	}
+	if ok && w.lease != lease {
+		// Counted under an older lease: another instance counted since.
+		// Start again, as a new key does.
+		*st = tstate{}
+		r.keys.SetExtra(st, nil, evicted)
+	}
 	if !ok || w.lease != lease {
-		// New, or counted under an older lease: another instance counted
-		// since (Put drops the extra bytes).
-		st = r.keys.PutBytes(key, tstate{}, evicted)
 		w, rest = window{lease: lease}, nil
 		if lease != 0 {
 			r.extra = appendWindowExtra(r.extra[:0], 0, lease, nil, nil)

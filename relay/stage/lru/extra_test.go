@@ -85,3 +85,64 @@ func TestExtraArenaBound(t *testing.T) {
 		t.Fatalf("evicted %v", evicted)
 	}
 }
+
+// The one-search calls do what their two-call forms do: the same values,
+// order and evictions.
+func TestOneSearchCalls(t *testing.T) {
+	c := New[int](3)
+	var evicted []string
+	ev := func(k string, v *int) { evicted = append(evicted, fmt.Sprint(k, "=", *v)) }
+	for i, k := range []string{"a", "b", "c"} {
+		v, found := c.GetOrPutBytes([]byte(k), ev)
+		if found || *v != 0 {
+			t.Fatalf("%s: new key found=%v value %d", k, found, *v)
+		}
+		*v = i + 1
+	}
+	if v, found := c.PeekOrPutBytes([]byte("a"), ev); !found || *v != 1 {
+		t.Fatalf("peek a = %v %v", *v, found)
+	}
+	if got := keys(c); !slices.Equal(got, []string{"c", "b", "a"}) {
+		t.Errorf("a peeked: order = %v", got)
+	}
+	if v, found := c.GetOrPutBytes([]byte("a"), ev); !found || *v != 1 {
+		t.Fatalf("get a = %v %v", *v, found)
+	}
+	if got := keys(c); !slices.Equal(got, []string{"a", "c", "b"}) {
+		t.Errorf("a used: order = %v", got)
+	}
+	v, found := c.PeekOrPutBytes([]byte("d"), ev) // full: evicts b
+	if found || *v != 0 {
+		t.Fatalf("new d found=%v value %d", found, *v)
+	}
+	*v = 4
+	if !slices.Equal(evicted, []string{"b=2"}) {
+		t.Errorf("evicted = %v", evicted)
+	}
+	c.MarkUsed(c.mustPeek(t, "c"))
+	if got := keys(c); !slices.Equal(got, []string{"c", "d", "a"}) {
+		t.Errorf("c marked used: order = %v", got)
+	}
+	for _, k := range []string{"d", "c", "a"} { // middle, head, last
+		c.DeleteValue(c.mustPeek(t, k))
+		if _, ok := c.Peek(k); ok {
+			t.Errorf("%s still there", k)
+		}
+	}
+	if c.Len() != 0 {
+		t.Errorf("len %d", c.Len())
+	}
+	// A freed node comes back with the zero value.
+	if v, found := c.GetOrPutBytes([]byte("e"), ev); found || *v != 0 {
+		t.Errorf("reused node: found=%v value %d", found, *v)
+	}
+}
+
+func (c *Map[V]) mustPeek(t *testing.T, k string) *V {
+	t.Helper()
+	v, ok := c.Peek(k)
+	if !ok {
+		t.Fatalf("%s missing", k)
+	}
+	return v
+}

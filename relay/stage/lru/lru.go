@@ -166,6 +166,54 @@ func putIn[V any, K string | []byte](c *Map[V], key K, h uint32, v V, evicted fu
 	return &n.val
 }
 
+// GetOrPutBytes returns the value of key and true, marking it most
+// recently used, or adds key (most recently used) with the zero value and
+// returns that and false: GetBytes and, for a new key, PutBytes in one
+// search of the index (a rule at max_keys misses the cache on it).
+// evicted is as for Put.
+func (c *Map[V]) GetOrPutBytes(key []byte, evicted func(key string, v *V)) (*V, bool) {
+	return c.getOrPut(key, true, evicted)
+}
+
+// PeekOrPutBytes is GetOrPutBytes that leaves a key found where it is in
+// the order (PeekBytes's way).
+func (c *Map[V]) PeekOrPutBytes(key []byte, evicted func(key string, v *V)) (*V, bool) {
+	return c.getOrPut(key, false, evicted)
+}
+
+func (c *Map[V]) getOrPut(key []byte, use bool, evicted func(string, *V)) (*V, bool) {
+	h := c.hashBytes(key)
+	if i := c.findBytes(key, h); i != none {
+		return c.get(i, use)
+	}
+	n := c.insert(h, len(key), evicted)
+	appendRecord(c, key)
+	var zero V
+	n.val = zero
+	return &n.val, false
+}
+
+// MarkUsed marks the entry whose value is at v (a pointer this map
+// returned, of an entry still in it) most recently used.
+func (c *Map[V]) MarkUsed(v *V) { c.toFront(c.indexOf(nodeOf(v))) }
+
+// DeleteValue removes the entry whose value is at v (a pointer this map
+// returned, of an entry still in it): Delete without searching for its
+// key.
+func (c *Map[V]) DeleteValue(v *V) {
+	n := nodeOf(v)
+	c.remove(c.indexOf(n), c.hashBytes(c.key(n)))
+}
+
+// indexOf returns the number of node n, which is in the order list: its
+// neighbour's link to it, or the head's.
+func (c *Map[V]) indexOf(n *node[V]) int32 {
+	if n.prev != none {
+		return c.at(n.prev).next
+	}
+	return c.head
+}
+
 // replace gives node i value v and no extra bytes, and marks it most
 // recently used.
 func (c *Map[V]) replace(i int32, v V, evicted func(string, *V)) *V {
