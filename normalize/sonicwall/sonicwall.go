@@ -75,20 +75,16 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	// Read once into a list on the stack: the URL fields depend on keys
 	// that may come later (arg= after dstname=), and nothing is emitted
 	// before the line is known to be whole.
-	var buf [maxOnStack]pair
-	list := buf[:0]
+	var buf [maxOnStack]vendor.Pair
+	list, cut := vendor.ReadPairs(kv, buf[:0])
 	var f facts
-	p := vendor.Pairs{S: kv}
-	for {
-		key, v, ok := p.Next()
-		if !ok {
-			break
-		}
-		list = append(list, pair{key, v})
-		if p.Cut {
-			break // its value may be short: neither a fact nor ECS
-		}
-		switch key {
+	whole := list
+	if cut {
+		whole = list[:len(list)-1] // its value may be short: neither a fact nor ECS
+	}
+	for _, kv := range whole {
+		v := kv.Value
+		switch kv.Key {
 		case "m":
 			f.msgID = v
 		case "arg":
@@ -96,14 +92,14 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		}
 	}
 	for i, kv := range list {
-		if kv.value == "" || kv.key == "" || repeated(list, i) {
+		if kv.Value == "" || kv.Key == "" || repeated(list, i) {
 			continue
 		}
-		if p.Cut && i == len(list)-1 {
-			emit(kv.key, kv.value, vendor.Extra)
+		if cut && i == len(list)-1 {
+			emit(kv.Key, kv.Value, vendor.Extra)
 			continue
 		}
-		put(&f, kv.key, kv.value, emit)
+		put(&f, kv.Key, kv.Value, emit)
 	}
 	return catalog[f.msgID], vendor.Decoded
 }
@@ -116,13 +112,13 @@ type facts struct {
 
 // repeated reports whether list[i]'s key comes again later: the last
 // value of a key stays, as the vendor's own viewers show it.
-func repeated(list []pair, i int) bool {
-	k := list[i].key
+func repeated(list []vendor.Pair, i int) bool {
+	k := list[i].Key
 	if k != "msg" { // the one key SonicOS repeats (IPS alerts)
 		return false
 	}
 	for _, kv := range list[i+1:] {
-		if kv.key == k {
+		if kv.Key == k {
 			return true
 		}
 	}
@@ -132,5 +128,3 @@ func repeated(list []pair, i int) bool {
 // maxOnStack is how many pairs Decode lists without allocating (a
 // connection log has 20-35).
 const maxOnStack = 64
-
-type pair struct{ key, value string }

@@ -55,20 +55,16 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if !Sniff(msg) {
 		return vendor.Class{}, vendor.NotMine
 	}
-	var buf [maxOnStack]pair
-	list := buf[:0]
+	var buf [maxOnStack]vendor.Pair
+	list, cut := vendor.ReadPairs(msg, buf[:0])
 	var f facts
-	p := vendor.Pairs{S: msg}
-	for {
-		key, v, ok := p.Next()
-		if !ok {
-			break
-		}
-		list = append(list, pair{key, v})
-		if p.Cut {
-			break // its value may be short: neither a fact nor ECS
-		}
-		switch key {
+	whole := list
+	if cut {
+		whole = list[:len(list)-1] // its value may be short: neither a fact nor ECS
+	}
+	for _, kv := range whole {
+		v := kv.Value
+		switch kv.Key {
 		case "log_type":
 			f.typ = v
 		case "log_subtype":
@@ -84,14 +80,14 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		}
 	}
 	for i, kv := range list {
-		if kv.value == "" || kv.key == "" {
+		if kv.Value == "" || kv.Key == "" {
 			continue
 		}
-		if p.Cut && i == len(list)-1 {
-			emit(kv.key, kv.value, vendor.Extra)
+		if cut && i == len(list)-1 {
+			emit(kv.Key, kv.Value, vendor.Extra)
 			continue
 		}
-		put(kv.key, kv.value, emit)
+		put(kv.Key, kv.Value, emit)
 	}
 	return classify(&f), vendor.Decoded
 }
@@ -99,5 +95,3 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 // maxOnStack is how many pairs Decode lists without allocating (a
 // firewall log has 40-60).
 const maxOnStack = 96
-
-type pair struct{ key, value string }

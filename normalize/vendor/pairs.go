@@ -50,3 +50,24 @@ func (p *Pairs) Next() (key, value string, ok bool) {
 		return key, rest[:end], true
 	}
 }
+
+// Pair is one key=value of a line.
+type Pair struct{ Key, Value string }
+
+// ReadPairs appends the pairs of s to list (a decoder passes a buffer on
+// its stack: a firewall line has 40-90) and reports whether the last one
+// was cut short (Pairs.Cut): its value may be shorter than written, so it
+// is neither a fact for the classification nor an ECS value.
+func ReadPairs(s string, list []Pair) ([]Pair, bool) {
+	p := Pairs{S: s}
+	for {
+		key, v, ok := p.Next()
+		if !ok {
+			return list, false
+		}
+		list = append(list, Pair{key, v})
+		if p.Cut {
+			return list, true
+		}
+	}
+}
