@@ -50,7 +50,7 @@ func TestFirewallNewSpelling(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"observer.serial_number": "X21000000000001", "device_model": "XGS2100", "log.level": "Information",
-		"timestamp": "2026-03-02T10:15:41+0100", "fw_rule_id": "0", "src_mac": "00:00:00:00:00:00",
+		"@timestamp": "2026-03-02T10:15:41+0100", "fw_rule_id": "0", "src_mac": "00:00:00:00:00:00",
 	} {
 		if got[k] != want {
 			t.Errorf("%s = %q, want %q", k, got[k], want)

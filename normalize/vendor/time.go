@@ -8,6 +8,7 @@ import "time"
 //	2024/04/05 19:34:38   PAN-OS (no zone: UTC as written)
 //	2024-04-05 19:34:38   FortiGate date+time, LEEF (SonicWall: with " UTC")
 //	2024-04-05T19:34:38Z  RFC 3339, with or without fraction and offset
+//	                      (also an offset without its colon, "+0100": Sophos)
 //	Apr 05 2024 19:34:38  CEF (with ".000" and/or " UTC"/" GMT"/" Z")
 //
 // Zone names other than UTC, GMT and Z are refused (their offsets are not
@@ -30,7 +31,10 @@ func ParseTime(s string) (time.Time, bool) {
 	case s[4] == '-' && s[10] == ' ' && utcZone(s[19:]):
 		return parse("2006-01-02 15:04:05", s[:19])
 	case s[4] == '-' && s[10] == 'T':
-		return parse(time.RFC3339Nano, s)
+		if t, ok := parse(time.RFC3339Nano, s); ok {
+			return t, true
+		}
+		return offsetNoColon(s)
 	}
 	return time.Time{}, false
 }
@@ -101,4 +105,16 @@ func digitsWhereLayout(layout, s string) bool {
 		}
 	}
 	return true
+}
+
+// offsetNoColon reads an RFC 3339 time whose offset has no colon
+// ("2026-03-02T10:15:41+0100", ISO 8601's basic form, as Sophos writes).
+func offsetNoColon(s string) (time.Time, bool) {
+	n := len(s)
+	if n < 24 || s[n-5] != '+' && s[n-5] != '-' || !IsDigits(s[n-4:]) ||
+		!digitsWhereLayout(time.RFC3339Nano, s) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("2006-01-02T15:04:05.999999999-0700", s)
+	return t, err == nil
 }

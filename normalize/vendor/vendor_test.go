@@ -16,6 +16,8 @@ func TestParseTime(t *testing.T) {
 		"2024-04-05 19:34:38":          time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
 		"2024-04-05 19:34:38 UTC":      time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
 		"2024-04-05T19:34:38.5+02:00":  time.Date(2024, 4, 5, 17, 34, 38, 5e8, time.UTC),
+		"2024-04-05T19:34:38+0100":     time.Date(2024, 4, 5, 18, 34, 38, 0, time.UTC),
+		"2024-04-05T19:34:38.25-0600":  time.Date(2024, 4, 6, 1, 34, 38, 25e7, time.UTC),
 		"Apr 05 2024 19:34:38":         time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
 		"Apr 05 2024 19:34:38.250 UTC": time.Date(2024, 4, 5, 19, 34, 38, 25e7, time.UTC),
 	}
@@ -27,6 +29,7 @@ func TestParseTime(t *testing.T) {
 	}
 	for _, s := range []string{"", "171234567", "2024/04/05", "Apr 05 2024 19:34:38 CEST", "Apr 05 19:34:38",
 		"2024-04-05 19:34:38 CEST", "2024-04-05 19:34:38 UTC+2",
+		"2024-04-05T19:34:38+01", "2024-04-05T19:34:38+01x0", "2024-04-05T19:34:38",
 		"2024-13-05 19:34:38", "2024/04/05 19:34:3x", "yesterday at noon, more or less"} {
 		if got, good := ParseTime(s); good {
 			t.Errorf("ParseTime(%q) = %v, want refusal", s, got)
