@@ -76,12 +76,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	// that may come later (arg= after dstname=), and nothing is emitted
 	// before the line is known to be whole.
 	var buf [maxOnStack]vendor.Pair
-	list, cut := vendor.ReadPairs(kv, buf[:0])
+	list, whole := vendor.ReadPairs(kv, buf[:0])
 	var f facts
-	whole := list
-	if cut {
-		whole = list[:len(list)-1] // its value may be short: neither a fact nor ECS
-	}
 	for _, kv := range whole {
 		v := kv.Value
 		switch kv.Key {
@@ -95,7 +91,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		if kv.Value == "" || kv.Key == "" || repeated(list, i) {
 			continue
 		}
-		if cut && i == len(list)-1 {
+		if i >= len(whole) { // cut short: kept, but not as ECS
 			emit(kv.Key, kv.Value, vendor.Extra)
 			continue
 		}

@@ -56,12 +56,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		return vendor.Class{}, vendor.NotMine
 	}
 	var buf [maxOnStack]vendor.Pair
-	list, cut := vendor.ReadPairs(msg, buf[:0])
+	list, whole := vendor.ReadPairs(msg, buf[:0])
 	var f facts
-	whole := list
-	if cut {
-		whole = list[:len(list)-1] // its value may be short: neither a fact nor ECS
-	}
 	for _, kv := range whole {
 		v := kv.Value
 		switch kv.Key {
@@ -83,7 +79,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 		if kv.Value == "" || kv.Key == "" {
 			continue
 		}
-		if cut && i == len(list)-1 {
+		if i >= len(whole) { // cut short: kept, but not as ECS
 			emit(kv.Key, kv.Value, vendor.Extra)
 			continue
 		}

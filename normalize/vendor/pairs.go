@@ -55,19 +55,20 @@ func (p *Pairs) Next() (key, value string, ok bool) {
 type Pair struct{ Key, Value string }
 
 // ReadPairs appends the pairs of s to list (a decoder passes a buffer on
-// its stack: a firewall line has 40-90) and reports whether the last one
-// was cut short (Pairs.Cut): its value may be shorter than written, so it
-// is neither a fact for the classification nor an ECS value.
-func ReadPairs(s string, list []Pair) ([]Pair, bool) {
+// its stack: a firewall line has 40-90) and returns them, and whole: the
+// same but for a last pair cut short (Pairs.Cut), whose value may be
+// shorter than written, so it is neither a fact for the classification
+// nor an ECS value (a decoder keeps it under its own namespace).
+func ReadPairs(s string, list []Pair) (all, whole []Pair) {
 	p := Pairs{S: s}
 	for {
 		key, v, ok := p.Next()
 		if !ok {
-			return list, false
+			return list, list
 		}
 		list = append(list, Pair{key, v})
 		if p.Cut {
-			return list, true
+			return list, list[:len(list)-1]
 		}
 	}
 }
