@@ -16,7 +16,10 @@
 // ("1 2019-03-01T10:00:00Z host ...": RFC 5424 without its PRI). A MSG-LEN
 // before "<" that does not look like one (too many digits, a leading zero)
 // is not trusted: that frame falls back to LF framing and is counted in
-// Stats.BadLength. Nothing is allocated per frame: frames are
+// Stats.BadLength. In Mode Octet a MSG-LEN need not be followed by "<",
+// but "1 " without "<" is not taken for one either: it is the VERSION of
+// an RFC 5424 line without PRI, which stays whole (an LF frame), counted
+// in Stats.BadLength. Nothing is allocated per frame: frames are
 // windows on the buffer read into. A stream that sends little at a time
 // is read into a small buffer of 4 KiB; as soon as a read fills it or a
 // frame does not fit in half of it, the full buffer of maxSize + 64 KiB is
@@ -57,7 +60,9 @@ const (
 	LF
 	// Octet expects only octet-counted frames; a frame that does not start
 	// with a MSG-LEN is taken LF-terminated and counted in BadLength. The
-	// "<" after MSG-LEN is not required.
+	// "<" after MSG-LEN is not required, except after a MSG-LEN of 1: "1 "
+	// without "<" is the VERSION of an RFC 5424 line without PRI, read to
+	// its LF and counted in BadLength too.
 	Octet
 )
 
@@ -465,8 +470,16 @@ func octetHeader(data []byte, lax bool) (n, hdr int, st hdrStatus) {
 		return 0, 0, hdrBad // Octet mode: every frame should be counted
 	case data[k] != ' ':
 		return 0, 0, hdrPlain // "2026-05-17T18:05:02 host ..."
-	case !lax && k+1 == len(data):
+	case k+1 == len(data) && (!lax || n == 1):
 		return 0, 0, hdrNeedMore
+	case lax && n == 1 && data[k+1] != '<':
+		// Octet mode trusts a MSG-LEN without "<" after it (a sender's
+		// template without PRI), but not "1 ": that is RFC 5424's VERSION
+		// after a missing PRI ("1 2019-03-01T10:00:00Z host ...", "1 - host
+		// ..."), and a frame of one byte is no syslog message. Read as a
+		// one-byte frame it would split the line in two; read to its LF it
+		// stays whole, and the stream is counted as not octet-framed.
+		return 0, 0, hdrBad
 	case !lax && data[k+1] != '<':
 		// "1 2019-03-01T10:00:00Z host ..." (RFC 5424 without its PRI),
 		// "12 monkeys ...": a line that starts with a number, no

@@ -59,6 +59,17 @@ func (s *sink) messages() []string {
 	return out
 }
 
+// originals returns the events' event.original: the messages as framed.
+func (s *sink) originals() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, e := range s.events {
+		out = append(out, e.Original)
+	}
+	return out
+}
+
 // waitCount waits until the sink holds n events or timeout passes.
 func (s *sink) waitCount(n int, timeout time.Duration) int {
 	deadline := time.Now().Add(timeout)

@@ -209,3 +209,47 @@ func TestDigitLinesBesideOctetFrames(t *testing.T) {
 		t.Errorf("framing errors {kind=bad_length} = %v for lines that are plain lines, want 0", n)
 	}
 }
+
+// TestOctetModeKeepsVersionLines: a listener with framing = "octet" that
+// gets an RFC 5424 line without PRI ("1 2019-..." or "1 - host ...") keeps
+// the line whole instead of taking its VERSION "1" for the length of a
+// one-byte frame (which split the line in two), and counts it as a framing
+// error, since the sender is not octet-counting; octet-counted frames on
+// the same connection, with or without "<PRI>", come out as before.
+func TestOctetModeKeepsVersionLines(t *testing.T) {
+	s := &sink{}
+	tl := startTest(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0", Framing: "octet"}, s)
+	conn, err := net.Dial("tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	octet := func(msg string) string { return fmt.Sprintf("%d %s", len(msg), msg) }
+	stream := octet("<13>1 2019-03-01T10:00:00Z host app - - - counted one") +
+		"1 2019-03-01T10:00:01Z host app - - - line without PRI\n" +
+		"1 - host app - - - line without PRI or time\n" +
+		octet("<13>1 2019-03-01T10:00:02Z host app - - - counted two")
+	if _, err := conn.Write([]byte(stream)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"<13>1 2019-03-01T10:00:00Z host app - - - counted one",
+		"1 2019-03-01T10:00:01Z host app - - - line without PRI",
+		"1 - host app - - - line without PRI or time",
+		"<13>1 2019-03-01T10:00:02Z host app - - - counted two",
+	}
+	if got := s.waitCount(len(want), 5*time.Second); got != len(want) {
+		t.Fatalf("%d events, want %d: %q", got, len(want), s.originals())
+	}
+	if got := s.originals(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("event.original %q, want %q", got, want)
+	}
+	bad := tl.metrics.FramingErrors.WithLabelValues("t", "bad_length")
+	deadline := time.Now().Add(5 * time.Second)
+	for value(bad) < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := value(bad); n != 2 {
+		t.Errorf("framing errors {kind=bad_length} = %v, want 2 (one per line that was not octet-counted)", n)
+	}
+}
