@@ -31,7 +31,7 @@ func Explain(raw []byte, e *event.Event) []string {
 	switch e.Format {
 	case FormatRFC5424:
 		if st == priNone {
-			note("format rfc5424 without its PRI (\"1 YYYY-MM-DDThh:mm:ss\" signature, as a relay or file writer leaves it)")
+			note("format rfc5424 without its PRI (\"1 YYYY-MM-DDThh:mm:ss\" or \"1 - HOST APP PROCID MSGID SD\" signature, as a relay or file writer leaves it)")
 		} else {
 			note("format rfc5424 (\"<PRI>VERSION TIMESTAMP\" signature)")
 		}

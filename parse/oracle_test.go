@@ -23,7 +23,9 @@ import (
 // tag, Solaris block or padded tag's "[PID]:" at the front of MSG out of
 // it (see relayedTag), and
 // reads a Cisco device header a relay split between APP-NAME and MSG (see
-// relayedCisco).
+// relayedCisco). go-syslog refuses a line without PRI; nomen reads one as
+// RFC 5424 when it has the signature of one a relay or a file writer left
+// the PRI out of (see noPriVersionEnd and TestNoPriNilTimestamp).
 func agree5424(t testing.TB, raw []byte) {
 	t.Helper()
 	m, err := rfc5424.NewMachine().Parse(raw)
@@ -146,6 +148,55 @@ func TestGoSyslog5424Agrees(t *testing.T) {
 	}
 	if n < 100 {
 		t.Fatalf("only %d inputs", n)
+	}
+}
+
+// TestNoPriNilTimestamp: go-syslog refuses every line without PRI; nomen
+// reads one as RFC 5424 when a relay or a file writer only left the PRI
+// out. With a NILVALUE timestamp ("1 - host app ...") nothing but the rest
+// of the header tells such a line from text, so nomen reads it as RFC 5424
+// exactly when go-syslog accepts it with a PRI put back, and then finds the
+// header, STRUCTURED-DATA and MSG the PRI'd line has.
+func TestNoPriNilTimestamp(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("h", n) }
+	lines := []string{
+		"1 - lab7 sshd 4711 - - Accepted publickey for bob",
+		"1 - lab7 app - ID47 [exampleSDID@32473 iut=\"3\"] no clock",
+		"1 - lab7 app - ID47 [x@1] empty element",
+		"1 - lab7 app - - -",
+		"1 - - - - - - all nil",
+		"1 - " + long(255) + " app - - - longest HOSTNAME",
+		"1 - " + long(256) + " app - - - HOSTNAME too long",
+		"1 - lab7 " + long(49) + " - - - APP-NAME too long",
+		"1 - lab7 app - " + long(33) + " - MSGID too long",
+		"1 - lab7 app - - [" + long(33) + "@1] SD-ID too long",
+		"1 - lab7 app - - a NILVALUE timestamp, no SD",
+		"1 - the road was - a - long one",
+		"1 - lab7 app  - - - two spaces",
+		"1 - lab7 app - -",
+	}
+	recv := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	p := New(Options{Location: time.UTC})
+	for _, line := range lines {
+		_, err := rfc5424.NewMachine().Parse([]byte("<13>" + line))
+		e := event.New(recv)
+		p.Parse([]byte(line), e)
+		if got, want := e.Format == FormatRFC5424, err == nil; got != want {
+			t.Errorf("%.60q: read as RFC 5424 %v, go-syslog accepts it with a PRI %v (%v)", line, got, want, err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		agree5424(t, []byte("<13>"+line))
+		w := event.New(recv)
+		p.Parse([]byte("<13>"+line), w)
+		if e.Hostname != w.Hostname || e.AppName != w.AppName || e.ProcID != w.ProcID || e.MsgID != w.MsgID ||
+			e.Message != w.Message || e.SD.String() != w.SD.String() || !e.Time.Equal(w.Time) || e.Has(FieldParseError) {
+			t.Errorf("%.60q: without its PRI host=%q app=%q pid=%q msgid=%q sd=%q msg=%q, with it host=%q app=%q pid=%q msgid=%q sd=%q msg=%q",
+				line, e.Hostname, e.AppName, e.ProcID, e.MsgID, e.SD.String(), e.Message,
+				w.Hostname, w.AppName, w.ProcID, w.MsgID, w.SD.String(), w.Message)
+		}
 	}
 }
 

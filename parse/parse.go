@@ -4,9 +4,11 @@
 //
 // A message is RFC 5424 when it starts "<PRI>VERSION SP" followed by a
 // timestamp or "-" (VERSION is 1-3 digits without a leading zero; the
-// VERSION 0 some real senders emit is accepted too). Everything else is
-// parsed as RFC 3164 by a lenient parser written for what devices really
-// send. Nothing is dropped for failing to parse: such a message becomes an
+// VERSION 0 some real senders emit is accepted too), or when a relay or
+// a file writer left its PRI out: "1 " and a full RFC 3339 date and time,
+// or "1 - " and the rest of a whole header (see noPriVersionEnd).
+// Everything else is parsed as RFC 3164 by a lenient parser written for
+// what devices really send. Nothing is dropped for failing to parse: such a message becomes an
 // event with its raw text, the best remaining text as Message, and a short
 // reason in the field nomen.parse_error.
 //
@@ -251,14 +253,25 @@ func versionEnd(s string, i int) int {
 }
 
 // noPriVersionEnd reports whether s is an RFC 5424 line whose PRI a
-// relay or a file writer left out ("1 2019-05-15T16:26:19Z host app ...")
-// and returns the index of its timestamp, or 0. Without the PRI the
-// signature is narrower than versionEnd's: VERSION 1 and a full RFC 3339
-// date and time (no NILVALUE), so that a BSD message starting with a
-// number is not taken for one.
+// relay or a file writer left out and returns the index of its timestamp,
+// or 0. Without the PRI the signature is narrower than versionEnd's, so
+// that a BSD message starting with a number is not taken for one: VERSION
+// 1 and either a full RFC 3339 date and time ("1 2019-05-15T16:26:19Z host
+// app ...") or, after a NILVALUE timestamp (a device without a clock),
+// the rest of a whole header: "1 - HOSTNAME APP-NAME PROCID MSGID SD"
+// (see nilStampHeader).
 func noPriVersionEnd(s string) int {
 	const stamp = "0000-00-00T00:00:00"
-	if len(s) < 2+len(stamp)+1 || s[0] != '1' || s[1] != ' ' {
+	if len(s) < 4 || s[0] != '1' || s[1] != ' ' {
+		return 0
+	}
+	if s[2] == '-' && s[3] == ' ' {
+		if nilStampHeader(s[4:]) {
+			return 2
+		}
+		return 0
+	}
+	if len(s) < 2+len(stamp)+1 {
 		return 0
 	}
 	for k := 0; k < len(stamp); k++ {
@@ -268,6 +281,41 @@ func noPriVersionEnd(s string) int {
 		}
 	}
 	return 2
+}
+
+// headerFieldMax is RFC 5424's longest HOSTNAME, APP-NAME, PROCID, MSGID.
+var headerFieldMax = [4]int{255, 48, 128, 32}
+
+// nilStampHeader reports whether s, what follows "1 - " in a line without
+// PRI, is the rest of an RFC 5424 header as a writer makes it: HOSTNAME,
+// APP-NAME, PROCID and MSGID, each one to its RFC length of printable
+// US-ASCII ("-" when nil), one SP after each, then STRUCTURED-DATA: "-"
+// (at the end or before SP) or "[" and an SD-ID ended by SP or "]".
+// Without a timestamp nothing else tells such a line from text that
+// starts "1 - " ("1 - the road was - a - long one" has no SD there).
+func nilStampHeader(s string) bool {
+	i := 0
+	for _, limit := range headerFieldMax {
+		j := i
+		for j < len(s) && j-i <= limit && '!' <= s[j] && s[j] <= '~' {
+			j++
+		}
+		if j == i || j-i > limit || j >= len(s) || s[j] != ' ' {
+			return false
+		}
+		i = j + 1
+	}
+	switch {
+	case i < len(s) && s[i] == '-':
+		return i+1 == len(s) || s[i+1] == ' '
+	case i < len(s) && s[i] == '[':
+		j := i + 1
+		for j < len(s) && j-i <= 32 && '!' <= s[j] && s[j] <= '~' && s[j] != '=' && s[j] != ']' && s[j] != '"' {
+			j++
+		}
+		return j > i+1 && j-i <= 33 && j < len(s) && (s[j] == ' ' || s[j] == ']')
+	}
+	return false
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
