@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/decode"
@@ -100,7 +102,8 @@ func decodeOnly(name string, data []byte) *Config {
 		return nil
 	}
 	cfg := &Config{Path: name}
-	if err := config.Decode(name, data, cfg, cfg.finish); err != nil {
+	finish := func(md *toml.MetaData) error { return cfg.finish(md, data) }
+	if err := config.Decode(name, data, cfg, finish); err != nil {
 		return nil
 	}
 	cfg.setDefaults()

@@ -49,6 +49,56 @@ func entriesOf(keys []toml.Key) map[string][]tableEntry {
 	return entries
 }
 
+// inlineEntries splits the keys of an array written inline (`output =
+// [{...}, {...}]`) into its entries, of which the document's keys show
+// only one: the decoder lists the array's key once, then the keys of
+// every entry, each entry's together and in the order written. Which keys
+// each entry has comes from decoding data again (a generic map per
+// entry); the first not yet taken by the entries before it is the next
+// entry's. ok is false when data does not decode so (the caller keeps
+// what entriesOf found, and errors list every kind's keys).
+func inlineEntries(data []byte, table string, keys []toml.Key) ([]tableEntry, bool) {
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		return nil, false
+	}
+	list, _ := doc[table].([]any) // an array of inline tables is an array
+	if len(list) == 0 {
+		return nil, false // not written inline (an array of tables is []map[string]any)
+	}
+	written := make([]map[string]any, len(list))
+	for i, v := range list {
+		if written[i], _ = v.(map[string]any); written[i] == nil {
+			return nil, false
+		}
+	}
+	entries := make([]tableEntry, len(written))
+	j := 0
+	for _, k := range keys {
+		if k[0] != table || len(k) < 2 {
+			continue
+		}
+		if e := entries[j].keys; len(e) > 0 && e[len(e)-1] == k[1] {
+			continue // a key of a table inside the entry ("tls.ca" after "tls")
+		}
+		for j < len(written) && !untaken(written[j], entries[j], k[1]) {
+			j++
+		}
+		if j == len(written) {
+			return nil, false
+		}
+		entries[j].keys = append(entries[j].keys, k[1])
+	}
+	return entries, true
+}
+
+// untaken reports whether key is one of the entry's as decoded and not yet
+// among those found for it.
+func untaken(decoded map[string]any, e tableEntry, key string) bool {
+	_, ok := decoded[key]
+	return ok && !slices.Contains(e.keys, key)
+}
+
 // setKind records the kind of entry i of table, once decoded.
 func (c *Config) setKind(table string, i int, kind string) {
 	if list := c.entries[table]; i < len(list) {
@@ -77,7 +127,7 @@ func (c *Config) TableKeys(key toml.Key) ([]string, string, bool) {
 				}
 			}
 		}
-		if len(kinds) == 0 { // nested, or written inline: every kind's
+		if len(kinds) == 0 { // nested, or not told apart: every kind's
 			kinds = allKinds(table[0])
 		} else {
 			name = kindsName(table[0], kinds)
@@ -122,7 +172,7 @@ func (c *Config) checkEntryKeys(name string, data []byte) error {
 	var errs []string
 	for _, table := range []string{"listener", "output"} {
 		if len(c.entries[table]) != c.written(table) {
-			continue // written inline: keys cannot be told apart
+			continue // entries not told apart (see inlineEntries)
 		}
 		for i, e := range c.entries[table] {
 			if e.kind == "" {

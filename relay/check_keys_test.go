@@ -112,3 +112,62 @@ framing = "lf"
 		}
 	}
 }
+
+// The inline form of the arrays (`output = [{...}, {...}]`) is answered
+// as the table form is: an unknown key lists the keys of its own entry's
+// type or protocol, and a key of another entry's type is unknown too. The
+// strict decoder sees one "output" for all the entries there, and the
+// message listed the keys of every output type.
+func TestInlineEntriesListTheirOwnTypesKeys(t *testing.T) {
+	doc := `state_dir = "/tmp/x"
+listener = [
+  {name = "agents", protocol = "agent", address = "127.0.0.1:0"},
+  {name = "tcp", protocol = "tcp", address = "127.0.0.1:0", framin = "lf"},
+]
+output = [
+  {name = "archive", type = "file", path = "/tmp/x/out.json", tls = {ca = "/x"}},
+  {name = "siem", type = "http", url = "https://siem.example/ingest", pth = "/x"},
+]
+`
+	_, err := ParseConfigData("nomen.toml", []byte(doc))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	want := []string{
+		`nomen.toml:4: unknown key "listener.framin": did you mean "framing"? (valid keys of [[listener]] of protocol "tcp": `,
+		`nomen.toml:7: unknown key "output.tls": (valid keys of [[output]] of type "file": `,
+		`nomen.toml:8: unknown key "output.pth": (valid keys of [[output]] of type "http": `,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("errors %q, want %d", lines, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("error %q does not start with %q", lines[i], w)
+		}
+	}
+	for _, other := range []string{"rotate_size", "topic", "dsn"} {
+		if strings.Contains(lines[2], other) {
+			t.Errorf("%q lists %q, a key of another output type", lines[2], other)
+		}
+	}
+}
+
+// A key that another inline entry's type takes is unknown in an entry
+// whose type does not, as in the table form, and named with its line.
+func TestInlineKeyOfAnotherOutputsTypeIsUnknown(t *testing.T) {
+	doc := `state_dir = "/tmp/x"
+output = [
+  {name = "archive", type = "file", path = "/tmp/x/out.json"},
+  # a comment with { and [ in it
+  {name = "siem", type = "syslog", format = "raw", address = "127.0.0.1:514",
+   path = "/tmp/x/siem.json"},
+]
+`
+	_, err := ParseConfigData("nomen.toml", []byte(doc))
+	want := `nomen.toml:6: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("error %v, want one starting %q", err, want)
+	}
+}

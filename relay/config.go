@@ -111,7 +111,7 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 	}
 	cfg := &Config{Path: name}
 	err = config.Decode(name, data, cfg, func(md *toml.MetaData) error {
-		return cfg.finish(md)
+		return cfg.finish(md, data)
 	})
 	if err == nil {
 		err = cfg.checkEntryKeys(name, data)
@@ -127,12 +127,20 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 }
 
 // finish decodes the sections whose shape depends on a field (listener
-// protocol, output type) and the correlation rules.
-func (c *Config) finish(md *toml.MetaData) error {
+// protocol, output type) and the correlation rules. data is the document,
+// for the keys of arrays written inline (inlineEntries).
+func (c *Config) finish(md *toml.MetaData, data []byte) error {
 	if !md.IsDefined("metrics") {
 		c.Metrics.Listen = metricsDefault
 	}
 	c.entries = entriesOf(md.Keys())
+	for table := range kindTables {
+		if len(c.entries[table]) != c.written(table) {
+			if entries, ok := inlineEntries(data, table, md.Keys()); ok {
+				c.entries[table] = entries
+			}
+		}
+	}
 	if err := c.decodeListeners(md); err != nil {
 		return err
 	}

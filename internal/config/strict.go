@@ -130,9 +130,13 @@ func underReported(k toml.Key, reported map[string]bool) bool {
 }
 
 // entryKeyLine finds the line of "key =" in the n-th (from 0) [[table]]
-// of data, before the next table header; 0 when there is none (an entry
-// written inline).
+// of data, before the next table header, or in the n-th entry of the
+// array when it is written inline (inlineEntryKeyLine); 0 when there is
+// none.
 func entryKeyLine(data []byte, table string, n int, key string) int {
+	if line := inlineEntryKeyLine(data, table, n, key); line > 0 {
+		return line
+	}
 	header := regexp.MustCompile(`^\s*\[\[\s*` + regexp.QuoteMeta(table) + `\s*\]\]`)
 	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -201,6 +205,53 @@ func findKeyLine(data []byte, key toml.Key) int {
 		line++
 		if assign.MatchString(sc.Text()) {
 			return line
+		}
+	}
+	return 0
+}
+
+// inlineEntryKeyLine finds the line of "key =" at the top of the n-th
+// (from 0) inline table of the array "table = [{...}, {...}]" in data; 0
+// when the array is not written so. It follows the array's brackets and
+// braces and skips strings and comments, which may hold any of them.
+func inlineEntryKeyLine(data []byte, table string, n int, key string) int {
+	start := regexp.MustCompile(`(?m)^[ \t]*"?` + regexp.QuoteMeta(table) + `"?[ \t]*=[ \t]*\[`).FindIndex(data)
+	if start == nil {
+		return 0
+	}
+	line := 1 + bytes.Count(data[:start[1]], []byte("\n"))
+	depth, entry := 1, -1 // depth: open brackets and braces, the array's own included
+	var quote byte        // the quote of the string being read, 0 outside one
+	for i := start[1]; i < len(data) && depth > 0; i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			line++
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++ // an escaped character (a quote, a backslash)
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#':
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case c == '[' || c == '{':
+			if depth == 1 && c == '{' {
+				entry++
+			}
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case depth == 2 && entry == n && bytes.HasPrefix(data[i:], []byte(key)) &&
+			strings.ContainsRune("{, \t\n", rune(data[i-1])):
+			rest := bytes.TrimLeft(data[i+len(key):], " \t")
+			if len(rest) > 0 && rest[0] == '=' {
+				return line
+			}
 		}
 	}
 	return 0
