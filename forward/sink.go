@@ -76,7 +76,8 @@ func RetryDelay(err error) (time.Duration, bool) { return retry.Hint(err) }
 // retryable items and dead-letters the permanent ones. An item whose Err
 // is a *panics.Panic was in a part of the batch whose writing panicked
 // (a sink that writes parts on goroutines of its own catches the panic
-// there): the worker writes those events again at once, an event at a
+// there; one that sends a batch in parts, the parts not sent when it
+// panicked): the worker writes those events again at once, an event at a
 // time, the one that panics in its safe form.
 type BatchError struct {
 	Items []ItemError

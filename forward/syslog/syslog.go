@@ -25,6 +25,7 @@ import (
 
 	"github.com/nomenhq/nomen/forward"
 	"github.com/nomenhq/nomen/internal/config"
+	"github.com/nomenhq/nomen/internal/panics"
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -52,6 +53,10 @@ import (
 //     was sent: nothing is resent. It is noticed before the next batch.
 //   - Elsewhere than Linux, a batch counts as delivered when written, and
 //     only the resend window protects it.
+//   - A batch is sent in chunks of 256 KiB. If formatting an event panics
+//     (a bug that event found), the chunks sent before it count as
+//     delivered once acknowledged, and only the events after them are
+//     written again (an event at a time, that one in its safe form).
 type Config struct {
 	// Address is host:port of the receiver (required).
 	Address string `toml:"address"`
@@ -254,7 +259,11 @@ func (s *Syslog) disconnect() {
 // Write sends the batch and, on tcp and tls, waits until the receiver's
 // TCP acknowledged it (see Config's Delivery). On any error the connection
 // is dropped and the error is retryable; the worker resends the whole
-// batch on a new connection (the receiver may see some events twice).
+// batch on a new connection (the receiver may see some events twice). A
+// panic while formatting an event (a bug it found) after whole chunks of
+// the batch went out is a *forward.BatchError of the events after them
+// once those chunks are acknowledged (unsent): the chunks are not sent
+// again.
 func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
 	if s.conn != nil && s.cfg.Transport != "udp" {
 		switch st, err := peerState(s.conn); st {
@@ -284,7 +293,20 @@ func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
 	if err == nil && s.cfg.Transport == "udp" {
 		err = s.writeDatagrams(batch)
 	} else if err == nil {
-		if err = s.writeStream(batch); err == nil {
+		var sent int
+		var broken bool
+		sent, broken, err = s.writeStream(batch)
+		p, panicked := err.(*panics.Panic)
+		switch {
+		case panicked && !broken && sent == 0:
+			return p // nothing went out: the worker writes the batch again an event at a time
+		case panicked && !broken:
+			// The chunks before the panic went out whole: deliver them,
+			// and leave the rest to the worker, which writes them alone.
+			if err = s.waitAcked(ctx, deadline); err == nil {
+				return unsent(batch, sent, p)
+			}
+		case err == nil:
 			err = s.waitAcked(ctx, deadline)
 		}
 	}
@@ -294,9 +316,26 @@ func (s *Syslog) Write(ctx context.Context, batch []*event.Event) error {
 		// now (a stalled receiver may be killed next): resend the window.
 		s.resend = true
 		s.disconnect()
+		if p, ok := err.(*panics.Panic); ok {
+			return p // the worker writes the batch again an event at a time
+		}
 		return fmt.Errorf("syslog: send to %s: %w", s.cfg.Address, err)
 	}
 	return nil
+}
+
+// unsent is the error of a batch whose formatting panicked (p) after its
+// first sent events went out and were acknowledged: the rest are its
+// failed items, with the panic, which the worker writes again an event at
+// a time (the one that panics in its safe form). Raising the panic
+// instead would make the worker write the whole batch so, and the
+// receiver get the sent events twice.
+func unsent(batch []*event.Event, sent int, p *panics.Panic) error {
+	items := make([]forward.ItemError, 0, len(batch)-sent)
+	for i := sent; i < len(batch); i++ {
+		items = append(items, forward.ItemError{Index: i, Err: p})
+	}
+	return &forward.BatchError{Items: items}
 }
 
 // resendAfterReset sends the resend window first on a connection that
@@ -351,12 +390,34 @@ func (s *Syslog) waitAcked(ctx context.Context, deadline time.Time) error {
 }
 
 // writeStream frames the batch into one buffer and writes it in chunks of
-// at least 256 KiB.
-func (s *Syslog) writeStream(batch []*event.Event) error {
+// at least 256 KiB; sent is how many of the batch's events went out in
+// whole chunks. A panic (a bug that one event found while it was
+// formatted) is returned as its *panics.Panic, after the chunks before it
+// were written; broken says it happened inside a write to the connection,
+// whose stream may then end inside a message.
+func (s *Syslog) writeStream(batch []*event.Event) (sent int, broken bool, err error) {
+	writing := false
+	defer func() {
+		if p := panics.Of(recover()); p != nil {
+			err, broken = p, writing
+		}
+	}()
 	const chunk = 256 << 10
 	buf := s.buf[:0]
 	events := 0
 	lf := s.cfg.Framing == "lf"
+	write := func() error {
+		writing = true
+		_, err := s.conn.Write(buf)
+		writing = false
+		if err != nil {
+			return err
+		}
+		s.window.add(buf, events)
+		sent += events
+		buf, events = buf[:0], 0
+		return nil
+	}
 	for _, e := range batch {
 		if lf {
 			mark := len(buf)
@@ -371,23 +432,20 @@ func (s *Syslog) writeStream(batch []*event.Event) error {
 		}
 		events++
 		if len(buf) >= chunk {
-			if _, err := s.conn.Write(buf); err != nil {
-				return err
+			if err := write(); err != nil {
+				return sent, false, err
 			}
-			s.window.add(buf, events)
-			buf, events = buf[:0], 0
 		}
 	}
 	if len(buf) > 0 {
-		if _, err := s.conn.Write(buf); err != nil {
-			return err
+		if err := write(); err != nil {
+			return sent, false, err
 		}
-		s.window.add(buf, events)
 	}
 	if cap(buf) <= 4*chunk {
 		s.buf = buf[:0]
 	}
-	return nil
+	return sent, false, nil
 }
 
 // escapeLF replaces line feeds in dst[mark:] with `\n`.

@@ -46,9 +46,10 @@
 //     and the event's original) or, if that panics too, dead-lettered;
 //     counted in nomen_output_panics_total and logged with the stack. A
 //     sink that writes parts of a batch at the same time (postgres'
-//     lanes) reports a part's panic as its items' error in a
-//     *forward.BatchError: only those events are written again so, at
-//     once; the parts it delivered are not written twice.
+//     lanes) or one after another (syslog's chunks) reports a part's panic
+//     as its items' error in a *forward.BatchError: only those events are
+//     written again so, at once; the parts it delivered are not written
+//     twice.
 //   - A panic elsewhere on the worker's goroutines (opening or closing the
 //     sink, reading the journal, committing; guard.go) is counted in
 //     nomen_output_worker_panics_total and logged with the stack: an
