@@ -37,8 +37,9 @@ import (
 // Rules dispatch on the program (exact name, then the name without a
 // "/daemon" or "(pam_x)" suffix, then "name*" prefixes, then rules without a
 // program); all the patterns of one program are compiled into one prefix
-// tree (pattern.go). Regex rules are the fallback: they run, in file
-// order, only when no pattern matched, and only if their prefix matches.
+// tree (the pattern language: pattern.go; the tree and its matcher:
+// match.go). Regex rules are the fallback: they run, in file order, only
+// when no pattern matched, and only if their prefix matches.
 
 // Set is the compiled set of user rule files. It is safe for concurrent
 // use. A nil *Set has no rules.
