@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/nomenhq/nomen/internal/config"
 	"github.com/nomenhq/nomen/normalize"
 	"github.com/nomenhq/nomen/relay/decode"
@@ -95,18 +93,16 @@ func Check(path string, o CheckOptions) *CheckReport {
 }
 
 // decodeOnly decodes and defaults the configuration without validating
-// it (nil if it does not decode).
+// it: what decoded (nil if the document itself does not, decodeConfig).
 func decodeOnly(name string, data []byte) *Config {
 	data, err := config.ExpandEnv(name, data)
 	if err != nil {
 		return nil
 	}
-	cfg := &Config{Path: name}
-	finish := func(md *toml.MetaData) error { return cfg.finish(md, data) }
-	if err := config.Decode(name, data, cfg, finish); err != nil {
-		return nil
+	cfg, _ := decodeConfig(name, data)
+	if cfg != nil {
+		cfg.setDefaults()
 	}
-	cfg.setDefaults()
 	return cfg
 }
 

@@ -20,8 +20,9 @@ import (
 // unknown key is then answered with the keys of its own table's kind, not
 // those of every kind (an output's ~70).
 type tableEntry struct {
-	kind string
-	keys []string // in the order written
+	kind   string
+	keys   []string // in the order written
+	failed bool     // did not decode: its keys are neither known nor unknown
 }
 
 // kindTables are the arrays of tables decoded by kind, and the key that
@@ -97,6 +98,38 @@ func inlineEntries(data []byte, table string, keys []toml.Key) ([]tableEntry, bo
 func untaken(decoded map[string]any, e tableEntry, key string) bool {
 	_, ok := decoded[key]
 	return ok && !slices.Contains(e.keys, key)
+}
+
+// setFailed records that entry i of table did not decode.
+func (c *Config) setFailed(table string, i int) {
+	if c.failed == nil {
+		c.failed = map[string]bool{}
+	}
+	c.failed[table] = true
+	if list := c.entries[table]; i < len(list) {
+		list[i].failed = true
+	}
+}
+
+// SkipUndecoded tells internal/config's strict decoder that key is not to
+// be reported unknown (config.SkipUndecoded): a key of a [[listener]] or
+// [[output]] that did not decode (an unknown type, a value of the wrong
+// kind), whose own error is reported; whether its keys are valid is not
+// known until it decodes. When the entries cannot be told apart, no key
+// of a table with such an entry is reported.
+func (c *Config) SkipUndecoded(key toml.Key) bool {
+	if len(key) < 2 || !c.failed[key[0]] {
+		return false
+	}
+	if len(c.entries[key[0]]) != c.written(key[0]) {
+		return true
+	}
+	for _, e := range c.entries[key[0]] {
+		if e.failed && slices.Contains(e.keys, key[1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // setKind records the kind of entry i of table, once decoded.
@@ -175,7 +208,7 @@ func (c *Config) checkEntryKeys(name string, data []byte) error {
 			continue // entries not told apart (see inlineEntries)
 		}
 		for i, e := range c.entries[table] {
-			if e.kind == "" {
+			if e.kind == "" || e.failed {
 				continue
 			}
 			var valid []string

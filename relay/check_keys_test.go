@@ -25,6 +25,7 @@ path = "/tmp/x/out.json"
 [[output]]
 name = "siem"
 type = "http"
+kind = "ndjson"
 url = "https://siem.example/ingest"
 pth = "/x"
 `
@@ -49,7 +50,7 @@ pth = "/x"
 		t.Errorf("%q lists keys of the agent or nats listener", listener)
 	}
 	// "pth" is near "path" (the file output's) but http has no "path".
-	if want := `nomen.toml:18: unknown key "output.pth": (valid keys of [[output]] of type "http": `; !strings.HasPrefix(output, want) {
+	if want := `nomen.toml:19: unknown key "output.pth": (valid keys of [[output]] of type "http": `; !strings.HasPrefix(output, want) {
 		t.Errorf("%q does not start with %q", output, want)
 	}
 	for _, want := range []string{"batch_size", "url", "headers"} {
@@ -86,6 +87,7 @@ path = "/tmp/x/siem.json"
 name = "agents"
 protocol = "agent"
 address = "127.0.0.1:0"
+plaintext_for_testing = true
 framing = "lf"
 
 [[listener]]
@@ -99,7 +101,7 @@ framing = "lf"
 		t.Fatal("want an error")
 	}
 	want := []string{
-		`nomen.toml:18: unknown key "listener.framing": (valid keys of [[listener]] of protocol "agent": `,
+		`nomen.toml:19: unknown key "listener.framing": (valid keys of [[listener]] of protocol "agent": `,
 		`nomen.toml:12: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `,
 	}
 	lines := strings.Split(err.Error(), "\n")
@@ -121,12 +123,12 @@ framing = "lf"
 func TestInlineEntriesListTheirOwnTypesKeys(t *testing.T) {
 	doc := `state_dir = "/tmp/x"
 listener = [
-  {name = "agents", protocol = "agent", address = "127.0.0.1:0"},
+  {name = "agents", protocol = "agent", address = "127.0.0.1:0", plaintext_for_testing = true},
   {name = "tcp", protocol = "tcp", address = "127.0.0.1:0", framin = "lf"},
 ]
 output = [
   {name = "archive", type = "file", path = "/tmp/x/out.json", tls = {ca = "/x"}},
-  {name = "siem", type = "http", url = "https://siem.example/ingest", pth = "/x"},
+  {name = "siem", type = "http", kind = "ndjson", url = "https://siem.example/ingest", pth = "/x"},
 ]
 `
 	_, err := ParseConfigData("nomen.toml", []byte(doc))
@@ -158,6 +160,7 @@ output = [
 // whose type does not, as in the table form, and named with its line.
 func TestInlineKeyOfAnotherOutputsTypeIsUnknown(t *testing.T) {
 	doc := `state_dir = "/tmp/x"
+listener = [{name = "tcp", protocol = "tcp", address = "127.0.0.1:0"}]
 output = [
   {name = "archive", type = "file", path = "/tmp/x/out.json"},
   # a comment with { and [ in it
@@ -166,7 +169,7 @@ output = [
 ]
 `
 	_, err := ParseConfigData("nomen.toml", []byte(doc))
-	want := `nomen.toml:6: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `
+	want := `nomen.toml:7: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `
 	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 		t.Errorf("error %v, want one starting %q", err, want)
 	}

@@ -59,6 +59,50 @@ address = "nohostport"
 	)
 }
 
+// Problems of every stage are reported at once: an output of an unknown
+// type and one whose value does not decode (the other entries still
+// decode), unknown keys, and the values of what decoded. The keys of the
+// output whose type is unknown are not called unknown: which keys its
+// type takes is not known.
+func TestCheckReportsDecodeAndValueErrorsAtOnce(t *testing.T) {
+	path := writeCheckConfig(t, `state_dir = "{{.Dir}}/state"
+bogus = 1
+
+[log]
+format = "xml"
+
+[[listener]]
+name = "tcp"
+protocol = "tcp"
+address = "127.0.0.1:0"
+framin = "lf"
+
+[[output]]
+name = "a"
+type = "fiel"
+path = "{{.Dir}}/a.jsonl"
+rotate_keep = 3
+
+[[output]]
+name = "b"
+type = "file"
+path = "{{.Dir}}/b.jsonl"
+rotate_size = "lots"
+`)
+	r := Check(path, CheckOptions{})
+	want := []string{
+		path + `:14: output "a": unknown type "fiel"`,
+		path + `:23: output "b": output.rotate_size: invalid size "lots"`,
+		path + `:2: unknown key "bogus"`,
+		path + `:11: unknown key "listener.framin": did you mean "framing"?`,
+		path + `:5: log.format "xml": want text or json`,
+	}
+	wantProblems(t, r.Errors, want...)
+	if len(r.Errors) != len(want) {
+		t.Errorf("%d errors, want %d:\n%s", len(r.Errors), len(want), strings.Join(r.Errors, "\n"))
+	}
+}
+
 // -online: an output whose destination refuses connections is reported.
 func TestCheckOnline(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

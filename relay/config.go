@@ -59,6 +59,8 @@ type Config struct {
 	// entries are the [[listener]] and [[output]] tables as written, for
 	// the keys an unknown key's own table takes (TableKeys).
 	entries map[string][]tableEntry
+	// failed names the tables with an entry that did not decode.
+	failed map[string]bool
 }
 
 // LogConfig is the [log] section.
@@ -109,26 +111,50 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Config{Path: name}
-	err = config.Decode(name, data, cfg, func(md *toml.MetaData) error {
-		return cfg.finish(md, data)
-	})
-	if err == nil {
-		err = cfg.checkEntryKeys(name, data)
-	}
-	if err != nil {
+	cfg, err := decodeConfig(name, data)
+	if cfg == nil {
 		return nil, err
+	}
+	// Every problem at once: what did not decode and the unknown keys,
+	// the keys of an entry's own kind, then the values of all that decoded.
+	errs := []error{err}
+	if err == nil {
+		errs = append(errs, cfg.checkEntryKeys(name, data))
 	}
 	if err := cfg.validate(); err != nil {
 		// Every line names the file, as the decoder's errors do.
-		return nil, errors.New(name + ": " + strings.ReplaceAll(err.Error(), "\n", "\n"+name+": "))
+		errs = append(errs, errors.New(name+": "+strings.ReplaceAll(err.Error(), "\n", "\n"+name+": ")))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
 
+// decodeConfig decodes data (${ENV} expanded). An entry that does not
+// decode and an unknown key make err, but the rest is decoded: cfg is nil
+// only when the document itself does not decode (a syntax error, or a
+// value of the wrong kind outside the listeners and outputs: BurntSushi/toml
+// stops at the first).
+func decodeConfig(name string, data []byte) (*Config, error) {
+	cfg := &Config{Path: name}
+	decoded := false
+	err := config.Decode(name, data, cfg, func(md *toml.MetaData) error {
+		decoded = true
+		return cfg.finish(md, data)
+	})
+	if !decoded {
+		return nil, err
+	}
+	return cfg, err
+}
+
 // finish decodes the sections whose shape depends on a field (listener
 // protocol, output type) and the correlation rules. data is the document,
-// for the keys of arrays written inline (inlineEntries).
+// for the keys of arrays written inline (inlineEntries). An entry that
+// does not decode is left out and the others decoded, so that every
+// problem is reported at once (errors.Join); its keys are not reported
+// unknown then (SkipUndecoded).
 func (c *Config) finish(md *toml.MetaData, data []byte) error {
 	if !md.IsDefined("metrics") {
 		c.Metrics.Listen = metricsDefault
@@ -141,53 +167,54 @@ func (c *Config) finish(md *toml.MetaData, data []byte) error {
 			}
 		}
 	}
-	if err := c.decodeListeners(md); err != nil {
-		return err
-	}
-	if err := c.decodeOutputs(md); err != nil {
-		return err
-	}
+	errs := append(c.decodeListeners(md), c.decodeOutputs(md)...)
 	if md.IsDefined("correlate") {
 		if err := decodeCorrelate(md, c.RawCorrelate, &c.Correlate); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
-func (c *Config) decodeListeners(md *toml.MetaData) error {
+// decodeListeners decodes each [[listener]] by its protocol; it returns
+// the errors of those that do not decode (left out, marked failed).
+func (c *Config) decodeListeners(md *toml.MetaData) []error {
+	var errs []error
 	for i, p := range c.RawListeners {
 		var head struct {
 			Name     string `toml:"name"`
 			Protocol string `toml:"protocol"`
 		}
 		if err := md.PrimitiveDecode(p, &head); err != nil {
-			return fmt.Errorf("listener #%d: %w", i+1, err)
+			errs = append(errs, fmt.Errorf("listener #%d: %w", i+1, err))
+			c.setFailed("listener", i)
+			continue
 		}
 		c.setKind("listener", i, head.Protocol)
-		if head.Protocol == "agent" {
-			a, err := decodeAgentListener(md, p)
-			if err != nil {
-				return fmt.Errorf("listener %q: %w", head.Name, err)
+		var err error
+		switch head.Protocol {
+		case "agent":
+			var a AgentListener
+			if a, err = decodeAgentListener(md, p); err == nil {
+				c.Agents = append(c.Agents, a)
 			}
-			c.Agents = append(c.Agents, a)
-			continue
-		}
-		if head.Protocol == "nats" {
+		case "nats":
 			var n natsin.Config
-			if err := md.PrimitiveDecode(p, &n); err != nil {
-				return fmt.Errorf("listener %q: %w", head.Name, err)
+			if err = md.PrimitiveDecode(p, &n); err == nil {
+				c.NATSInputs = append(c.NATSInputs, n)
 			}
-			c.NATSInputs = append(c.NATSInputs, n)
-			continue
+		default:
+			var l listen.Config
+			if err = md.PrimitiveDecode(p, &l); err == nil {
+				c.Listeners = append(c.Listeners, l)
+			}
 		}
-		var l listen.Config
-		if err := md.PrimitiveDecode(p, &l); err != nil {
-			return fmt.Errorf("listener %q: %w", head.Name, err)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("listener %q: %w", head.Name, err))
+			c.setFailed("listener", i)
 		}
-		c.Listeners = append(c.Listeners, l)
 	}
-	return nil
+	return errs
 }
 
 func (c *Config) setDefaults() {
@@ -295,7 +322,7 @@ func (c *Config) validate() error {
 			errs = append(errs, err)
 		}
 	}
-	if len(c.Outputs) == 0 {
+	if len(c.Outputs) == 0 && !c.failed["output"] {
 		errs = append(errs, errors.New("no [[output]]: events would only be journaled"))
 	}
 	return errors.Join(errs...)
@@ -353,7 +380,7 @@ func (c *Config) validateListeners() []error {
 			errs = append(errs, fmt.Errorf("listener %q: %w", n.Name, err))
 		}
 	}
-	if len(c.Listeners)+len(c.Agents)+len(c.NATSInputs) == 0 {
+	if len(c.Listeners)+len(c.Agents)+len(c.NATSInputs) == 0 && !c.failed["listener"] {
 		errs = append(errs, errors.New("no [[listener]]: nomen would receive nothing"))
 	}
 	return errs

@@ -66,27 +66,37 @@ func outputTypeNames() string {
 
 // decodeOutputs decodes each [[output]] table twice, into output.Common
 // and into its type's config: a key that neither takes stays undecoded
-// and config.Decode reports it with its line.
-func (c *Config) decodeOutputs(md *toml.MetaData) error {
+// and config.Decode reports it with its line. It returns the errors of
+// the outputs that do not decode (left out, marked failed).
+func (c *Config) decodeOutputs(md *toml.MetaData) []error {
+	var errs []error
 	for i, p := range c.RawOutputs {
-		var o OutputConfig
-		if err := md.PrimitiveDecode(p, &o.Common); err != nil {
-			return fmt.Errorf("output #%d: %w", i+1, err)
+		if err := c.decodeOutput(md, i, p); err != nil {
+			errs = append(errs, err)
+			c.setFailed("output", i)
 		}
-		if o.Common.Type == "" {
-			return fmt.Errorf("output %q: type is required (%s)", o.Common.Name, outputTypeNames())
-		}
-		c.setKind("output", i, o.Common.Type)
-		typ, ok := findOutputType(o.Common.Type)
-		if !ok {
-			return fmt.Errorf("output %q: unknown type %q (want %s)", o.Common.Name, o.Common.Type, outputTypeNames())
-		}
-		o.Sink = typ.config()
-		if err := md.PrimitiveDecode(p, o.Sink); err != nil {
-			return fmt.Errorf("output %q: %w", o.Common.Name, err)
-		}
-		c.Outputs = append(c.Outputs, o)
 	}
+	return errs
+}
+
+func (c *Config) decodeOutput(md *toml.MetaData, i int, p toml.Primitive) error {
+	var o OutputConfig
+	if err := md.PrimitiveDecode(p, &o.Common); err != nil {
+		return fmt.Errorf("output #%d: %w", i+1, err)
+	}
+	if o.Common.Type == "" {
+		return fmt.Errorf("output %q: type is required (%s)", o.Common.Name, outputTypeNames())
+	}
+	c.setKind("output", i, o.Common.Type)
+	typ, ok := findOutputType(o.Common.Type)
+	if !ok {
+		return fmt.Errorf("output %q: unknown type %q (want %s)", o.Common.Name, o.Common.Type, outputTypeNames())
+	}
+	o.Sink = typ.config()
+	if err := md.PrimitiveDecode(p, o.Sink); err != nil {
+		return fmt.Errorf("output %q: %w", o.Common.Name, err)
+	}
+	c.Outputs = append(c.Outputs, o)
 	return nil
 }
 

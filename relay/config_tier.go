@@ -89,7 +89,7 @@ func (c *Config) validateTier() error {
 		found = found || n.Name == t.Listener
 	}
 	var errs []error
-	if !found {
+	if !found && !c.failed["listener"] { // not one that did not decode (its own error says why)
 		errs = append(errs, fmt.Errorf("tier.listener %q: no nats listener of that name", t.Listener))
 	}
 	if t.Instance == "" || strings.Trim(t.Instance, tierInstanceAllowed) != "" {

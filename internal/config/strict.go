@@ -26,7 +26,8 @@ import (
 // compilers use and editors jump to, one error a line; a value that does
 // not decode (a bad duration, in the main document or in a part finish
 // decodes) says "name:LINE: KEY: message", the context finish wrapped it
-// in kept ("listener \"x\": ").
+// in kept ("listener \"x\": "). finish's errors (each of an
+// errors.Join) and the unknown keys are reported together.
 func Decode(name string, data []byte, v any, finish func(md *toml.MetaData) error) error {
 	return decode(name, data, v, finish, nil)
 }
@@ -62,19 +63,23 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	var msgs []string // one per line: each may list many valid keys
 	if finish != nil {
 		if err := finish(&md); err != nil {
-			if verr, ok := valueError(err, at); ok {
-				return verr
+			for _, err := range joined(err) {
+				if verr, ok := valueError(err, at); ok {
+					msgs = append(msgs, verr.Error())
+				} else {
+					msgs = append(msgs, fmt.Sprintf("%s: %v", name, err))
+				}
 			}
-			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	skip, _ := v.(SkipUndecoded)
 	if und := md.Undecoded(); len(und) > 0 {
-		var msgs []string
 		reported := map[string]bool{}
 		for _, k := range und {
-			if free != nil && free(k) {
+			if free != nil && free(k) || skip != nil && skip.SkipUndecoded(k) {
 				continue
 			}
 			if underReported(k, reported) {
@@ -87,11 +92,28 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 			}
 			msgs = append(msgs, msg)
 		}
-		if len(msgs) > 0 { // one per line: each may list many valid keys
-			return errors.New(strings.Join(msgs, "\n"))
-		}
+	}
+	if len(msgs) > 0 {
+		return errors.New(strings.Join(msgs, "\n"))
 	}
 	return nil
+}
+
+// SkipUndecoded is implemented by a decoded type whose finish could not
+// decode some tables (it reported why): an undecoded key there is not
+// reported unknown, since whether it is valid is not known yet (the keys
+// of an [[output]] of a misspelt type).
+type SkipUndecoded interface {
+	SkipUndecoded(key toml.Key) bool
+}
+
+// joined is err's errors when it joins several (errors.Join: finish
+// reports every part that did not decode), else err alone.
+func joined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // reValueErr is BurntSushi/toml's error for a value that does not decode
