@@ -76,11 +76,8 @@ func inlineEntries(data []byte, table string, keys []toml.Key) ([]tableEntry, bo
 	entries := make([]tableEntry, len(written))
 	j := 0
 	for _, k := range keys {
-		if k[0] != table || len(k) < 2 {
-			continue
-		}
-		if e := entries[j].keys; len(e) > 0 && e[len(e)-1] == k[1] {
-			continue // a key of a table inside the entry ("tls.ca" after "tls")
+		if k[0] != table || len(k) != 2 {
+			continue // the array, or a key inside an entry's table ("tls.ca" after "tls")
 		}
 		for j < len(written) && !untaken(written[j], entries[j], k[1]) {
 			j++

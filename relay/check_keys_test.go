@@ -157,19 +157,21 @@ output = [
 }
 
 // A key that another inline entry's type takes is unknown in an entry
-// whose type does not, as in the table form, and named with its line.
+// whose type does not, as in the table form, and named with its line;
+// also when it ends one entry and starts the next, and the entry has a
+// table of its own.
 func TestInlineKeyOfAnotherOutputsTypeIsUnknown(t *testing.T) {
 	doc := `state_dir = "/tmp/x"
 listener = [{name = "tcp", protocol = "tcp", address = "127.0.0.1:0"}]
 output = [
   {name = "archive", type = "file", path = "/tmp/x/out.json"},
   # a comment with { and [ in it
-  {name = "siem", type = "syslog", format = "raw", address = "127.0.0.1:514",
-   path = "/tmp/x/siem.json"},
+  {path = "/tmp/x/siem.json", name = "siem", type = "syslog", format = "raw",
+   tls = {server_name = "siem.example"}, transport = "tls", address = "127.0.0.1:514"},
 ]
 `
 	_, err := ParseConfigData("nomen.toml", []byte(doc))
-	want := `nomen.toml:7: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `
+	want := `nomen.toml:6: unknown key "output.path": (valid keys of [[output]] of type "syslog": address, `
 	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 		t.Errorf("error %v, want one starting %q", err, want)
 	}
