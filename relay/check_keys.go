@@ -196,8 +196,8 @@ func kindsName(table string, kinds []string) string {
 // its own kind does not take, though an entry of another kind does: the
 // strict decoder tells decoded keys by their path, without the entry's
 // index, so a file output's "path" written in a syslog output passed as
-// decoded (config.UnknownEntryKey). data is the document (name, for
-// messages).
+// decoded (config.UnknownEntryKey). A key nothing decoded is the strict
+// decoder's to report. data is the document (name, for messages).
 func (c *Config) checkEntryKeys(name string, data []byte) error {
 	var errs []string
 	for _, table := range []string{"listener", "output"} {
@@ -215,7 +215,7 @@ func (c *Config) checkEntryKeys(name string, data []byte) error {
 			slices.Sort(valid)
 			valid = slices.Compact(valid)
 			for _, k := range e.keys {
-				if !slices.Contains(valid, k) {
+				if !slices.Contains(valid, k) && !c.undecoded[toml.Key{table, k}.String()] {
 					errs = append(errs, config.UnknownEntryKey(name, data, table, i, k, valid, kindsName(table, []string{e.kind})).Error())
 				}
 			}

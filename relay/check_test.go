@@ -61,7 +61,8 @@ address = "nohostport"
 
 // Problems of every stage are reported at once: an output of an unknown
 // type and one whose value does not decode (the other entries still
-// decode), unknown keys, and the values of what decoded. The keys of the
+// decode), unknown keys (a key of another output's type too), and the
+// values of what decoded. The keys of the
 // output whose type is unknown are not called unknown: which keys its
 // type takes is not known.
 func TestCheckReportsDecodeAndValueErrorsAtOnce(t *testing.T) {
@@ -88,6 +89,18 @@ name = "b"
 type = "file"
 path = "{{.Dir}}/b.jsonl"
 rotate_size = "lots"
+
+[[output]]
+name = "c"
+type = "file"
+path = "{{.Dir}}/c.jsonl"
+mode = "0600"
+
+[[output]]
+name = "d"
+type = "syslog"
+address = "127.0.0.1:514"
+mode = "0600"
 `)
 	r := Check(path, CheckOptions{})
 	want := []string{
@@ -95,6 +108,7 @@ rotate_size = "lots"
 		path + `:23: output "b": output.rotate_size: invalid size "lots"`,
 		path + `:2: unknown key "bogus"`,
 		path + `:11: unknown key "listener.framin": did you mean "framing"?`,
+		path + `:35: unknown key "output.mode": (valid keys of [[output]] of type "syslog"`,
 		path + `:5: log.format "xml": want text or json`,
 	}
 	wantProblems(t, r.Errors, want...)

@@ -61,6 +61,9 @@ type Config struct {
 	entries map[string][]tableEntry
 	// failed names the tables with an entry that did not decode.
 	failed map[string]bool
+	// undecoded are the keys (toml.Key.String) that nothing decoded: the
+	// strict decoder reports them (checkEntryKeys does not again).
+	undecoded map[string]bool
 }
 
 // LogConfig is the [log] section.
@@ -117,10 +120,7 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 	}
 	// Every problem at once: what did not decode and the unknown keys,
 	// the keys of an entry's own kind, then the values of all that decoded.
-	errs := []error{err}
-	if err == nil {
-		errs = append(errs, cfg.checkEntryKeys(name, data))
-	}
+	errs := []error{err, cfg.checkEntryKeys(name, data)}
 	if err := cfg.validate(); err != nil {
 		// Every line names the file, as the decoder's errors do.
 		errs = append(errs, errors.New(name+": "+strings.ReplaceAll(err.Error(), "\n", "\n"+name+": ")))
@@ -172,6 +172,10 @@ func (c *Config) finish(md *toml.MetaData, data []byte) error {
 		if err := decodeCorrelate(md, c.RawCorrelate, &c.Correlate); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	c.undecoded = map[string]bool{} // final: nothing is decoded after finish
+	for _, k := range md.Undecoded() {
+		c.undecoded[k.String()] = true
 	}
 	return errors.Join(errs...)
 }
