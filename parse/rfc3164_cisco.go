@@ -27,6 +27,15 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		return i, false
 	}
 	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
+		// An uptime alone before the %FAC-SEV-MNEMONIC ("00:00:46: %LINK-3-
+		// UPDOWN: ...", "1w2d: %SYS-5-..."): IOS with "service timestamps
+		// log uptime" and no sequence numbers. parse3164 reads the uptime.
+		if end, ok := uptimeAt(s, i); ok {
+			if k := skipSpaces(s, end); k < len(s) && s[k] == '%' {
+				h.cisco = true
+				return i, true
+			}
+		}
 		// No counter (or a relay dropped it, as syslog-ng does): "HOST:
 		// [*task: ][SEQ: ]STAMP:" or "HOST: SEQ: UPTIME:".
 		if !hostColonAt(s, i) {
