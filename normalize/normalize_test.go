@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -56,5 +58,26 @@ func TestExactFor(t *testing.T) {
 	long := newNormalizer([]*ecs.Decoder{{Name: "long", Programs: []string{strings.Repeat("x", 70)}}})
 	if len(long.exactFor(strings.Repeat("x", 70))) != 1 || long.exactFor(strings.Repeat("x", 69)) != nil || long.exactFor("x") != nil || long.exactFor("") != nil {
 		t.Error("exactFor with a program of 70 bytes")
+	}
+}
+
+// TestIOSUptimeAlone: an IOS line stamped with its uptime and nothing
+// else ("service timestamps log uptime", no sequence numbers) reaches the
+// IOS decoder: the parser takes the uptime for the Cisco header.
+func TestIOSUptimeAlone(t *testing.T) {
+	n, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	for line, action := range map[string]string{
+		"<187>00:00:46: %LINK-3-UPDOWN: Interface GigabitEthernet0/2, changed state to up":                     "interface-up",
+		"<189>1w2d: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/2, changed state to down": "line-protocol-down",
+	} {
+		e := event.New(normtest.Received)
+		p.Parse([]byte(line), e)
+		if name := n.Normalize(e); name != "cisco_ios" || e.Str("event.action") != action {
+			t.Errorf("%s: decoder %q, event.action %q, want %q", line, name, e.Str("event.action"), action)
+		}
 	}
 }

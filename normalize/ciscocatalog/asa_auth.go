@@ -95,6 +95,10 @@ var asaAuth = []Msg{
 		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as FAILED`}},
 	{ID: "113023", Rule: "cisco_asa.aaa", Class: cls("aaa-server-active", success, cats(catAuthentication), typeInfo),
 		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as ACTIVE`}},
+	// Every server of the group is down: the request goes to the
+	// fallback method (LOCAL), whose answer a later message gives.
+	{ID: "409023", Rule: "cisco_asa.aaa", Class: cls("aaa-fallback", "", cats(catAuthentication), typeInfo),
+		Formats: []string{`Attempting AAA Fallback method {aaa_method} for {_request_type} request for user {user} : Auth-server group {aaa_group:text} unreachable`}},
 
 	// Logins to the ASA's management (ssh, telnet, http, serial).
 	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,
