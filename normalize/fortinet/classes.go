@@ -29,6 +29,10 @@ var (
 	classTunUp    = vendor.TunnelEstablished
 	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
 	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
+	// "IPsec DPD failed": the peer stopped answering dead peer detection.
+	classDPDFail  = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classFile     = vendor.FileDetected
+	classFileDeny = vendor.FileBlocked
 	// FSSO: a collector agent told the firewall which user has an
 	// address (or no longer); not an authentication the firewall saw.
 	classUserMapped   = vendor.UserMapped
@@ -117,6 +121,15 @@ func utmClass(subtype, action string) vendor.Class {
 		if blocked {
 			return classSSLBlock
 		}
+	case "file-filter", "cifs":
+		// A file filter matched (cifs: on an SMB share): blocked, or
+		// passed and logged.
+		if blocked {
+			return classFileDeny
+		}
+		if action == "passthrough" || action == "log-only" {
+			return classFile
+		}
 	}
 	return vendor.Class{}
 }
@@ -150,7 +163,8 @@ func loginClass(status string) vendor.Class {
 }
 
 // vpnClass: IPsec and SSL VPN events (action tunnel-up, tunnel-down,
-// ssl-login-fail, negotiate with status negotiate_error).
+// ssl-login-fail, negotiate with status negotiate_error, dpd with status
+// dpd_failure).
 func vpnClass(f *facts) vendor.Class {
 	switch f.action {
 	case "tunnel-up", "phase2-up":
@@ -159,6 +173,10 @@ func vpnClass(f *facts) vendor.Class {
 		return classTunDown
 	case "ssl-login-fail":
 		return classLoginBad
+	case "dpd":
+		if f.status == "dpd_failure" {
+			return classDPDFail
+		}
 	case "negotiate":
 		if f.status == "negotiate_error" || f.status == "failure" {
 			return classVPNFail
