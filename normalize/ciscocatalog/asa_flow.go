@@ -2,8 +2,8 @@ package ciscocatalog
 
 // ASA flows the box could not or would not handle as asked: application
 // inspection giving up on a flow (421xxx), the NAT/PAT pool running dry
-// (202010), traffic through the management-only interface (418001), ESMTP
-// inspection (108004), discarded fragments (209005); the state of the box's
+// (202010) or the translation failing (305016), traffic through the
+// management-only interface (418001), ESMTP inspection (108004); the state of the box's
 // interfaces (411xxx), its failover link (105xxx) and PPTP/L2TP/PPPoE
 // tunnels (6031xx).
 
@@ -18,7 +18,7 @@ var (
 // appFlow is the 421xxx flow: "TCP|UDP flow from IF:IP/PORT to IF:IP/PORT".
 const appFlow = `{protocol} flow from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`
 
-// unableToCreate ends 202010: the connection the exhausted pool refused.
+// unableToCreate is 202010's and 305016's connection that was refused.
 const unableToCreate = `Unable to create {protocol} connection from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`
 
 var asaFlow = []Msg{
@@ -30,12 +30,18 @@ var asaFlow = []Msg{
 		Formats: []string{appFlow + ` is skipped because {reason:text}`}},
 
 	// "NAT pool exhausted in POOL, port range 1024-65535. Unable to ..."
-	// (9.x); "NAT/PAT pool exhausted. Unable to ..." (8.x).
+	// (9.x; the FTD guide writes "for POOL"); "NAT/PAT pool exhausted.
+	// Unable to ..." (8.x).
 	{ID: "202010", Rule: "cisco_asa.nat", Class: classXlateFailed,
 		Formats: []string{
 			`{_pool_kind} pool exhausted in {nat_pool}, port range {_port_range}. ` + unableToCreate,
+			`{_pool_kind} pool exhausted for {nat_pool}, port range {_port_range}. ` + unableToCreate,
 			`{_pool_kind} pool exhausted. ` + unableToCreate,
 		}},
+	// The translation for a new connection could not be made (port block
+	// exhausted, host limit): the connection is not created.
+	{ID: "305016", Rule: "cisco_asa.nat", Class: classXlateFailed,
+		Formats: []string{unableToCreate + ` due to {reason:text}`}},
 
 	// A packet to or from the management-only interface that would have
 	// gone through the box: dropped.
@@ -54,10 +60,6 @@ var asaFlow = []Msg{
 		Cases: []Case{{"Dropped connection for", classDenied}},
 		Formats: []string{`{_action_class:text}: {esmtp_action:text} ESMTP {_req_resp:text} from {src_if}:{src_ip}/{src_port}` +
 			` to {dst_if}:{dst_ip}/{dst_port}; {reason:text}`}},
-
-	// More fragments of one packet than "fragment chain" allows.
-	{ID: "209005", Rule: "cisco_asa.fragment", Class: classPacketDropped,
-		Formats: []string{`Discard IP fragment set with more than {_max_fragments:uint} elements: src = {src_ip}, dest = {dst_ip}, proto = {protocol}, id = {_fragment_id}`}},
 
 	// The ASA's own interfaces: the guide prints "on interface NAME
 	// changed", devices "on Interface NAME, changed".

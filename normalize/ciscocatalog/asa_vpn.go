@@ -96,6 +96,13 @@ var asaVPN = []Msg{
 		Formats: []string{ikePeer + `PHASE 2 COMPLETED (msgid={ike_msgid})`}},
 	{ID: "713167", Rule: "cisco_asa.ike", Class: classLoginFail,
 		Formats: []string{ikePeer + `Remote peer has failed user authentication - check configured username and password`}},
+	// Dead peer detection or keepalives got no answer: the tunnel to the
+	// peer is deleted.
+	{ID: "713123", Rule: "cisco_asa.ike", Class: classTunnelDown,
+		Formats: []string{ikePeer + `IKE lost contact with remote peer, deleting connection (keepalive type: {keepalive_type})`}},
+	// A remote-access user outside the tunnel group's locked group.
+	{ID: "713060", Rule: "cisco_asa.ike", Class: classAuthzDeny,
+		Formats: []string{ikePeer + `Tunnel Rejected: User ({_user}) not member of group ({_locked_group}), group-lock check failed`}},
 	{ID: "713198", Rule: "cisco_asa.ike", Class: classAuthzDeny,
 		Formats: []string{ikePeer + `User Authorization failed: {reason:text}`}},
 	{ID: "713228", Rule: "cisco_asa.ike", Class: classAddrAssign,
