@@ -81,3 +81,18 @@ func TestIOSUptimeAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestFortiGateWithoutDate: a FortiGate/FortiProxy line whose date= a
+// collector kept apart starts with time=; it is still the fortinet
+// decoder's, its time from eventtime=.
+func TestFortiGateWithoutDate(t *testing.T) {
+	n, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := event.New(normtest.Received)
+	parse.New(parse.Options{Location: time.UTC}).Parse([]byte(`<189>time=20:32:10 devname="FPX-01" devid="FPX4HETA00000001" eventtime=1712349130000000000 tz="+0000" logid="0317013312" type="utm" subtype="webfilter" eventtype="ftgd_allow" level="notice" vd="root" srcip=10.1.100.15 srcport=50126 dstip=198.51.100.33 dstport=443 proto=6 action="passthrough" hostname="docs.example.com" url="https://docs.example.com/"`), e)
+	if name := n.Normalize(e); name != "fortinet" || e.Str("event.action") != "web-request-allowed" || !e.Time.Equal(time.Unix(1712349130, 0)) {
+		t.Errorf("decoder %q, event.action %q, @timestamp %v", name, e.Str("event.action"), e.Time)
+	}
+}

@@ -1,6 +1,10 @@
 package fortinet
 
-import "github.com/nomenhq/nomen/normalize/vendor"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
 
 // The classes: normalize/vendor's where the meaning is the same as
 // another vendor's.
@@ -49,6 +53,9 @@ func classify(f *facts) vendor.Class {
 		}
 		return trafficClass(f.action)
 	case "utm":
+		if f.subtype == "virus" {
+			return virusClass(f.eventtype, f.action)
+		}
 		return utmClass(f.subtype, f.action)
 	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
 		return utmClass("anomaly", f.action)
@@ -82,15 +89,35 @@ func trafficClass(action string) vendor.Class {
 	return vendor.Class{}
 }
 
-func utmClass(subtype, action string) vendor.Class {
-	blocked := action == "blocked" || action == "block" || action == "dropped" || action == "reset" ||
+// blocks: the UTM actions that stop the file, request or session.
+func blocks(action string) bool {
+	return action == "blocked" || action == "block" || action == "dropped" || action == "reset" ||
 		action == "reset-client" || action == "reset-server" || action == "drop-session" || action == "clear_session"
-	switch subtype {
-	case "virus":
-		if blocked {
-			return classMalBlock
+}
+
+// virusClass: an antivirus log is a detection unless its eventtype says
+// the file was not judged (scanerror: a corrupt or encrypted archive;
+// oversize; switchproto; analytics: a sample sent to FortiSandbox) or was
+// stopped by its name or type (filename, filetype: file-detected).
+func virusClass(eventtype, action string) vendor.Class {
+	switch eventtype {
+	case "scanerror", "oversize", "switchproto", "analytics":
+		return vendor.Class{}
+	case "filename", "filetype":
+		if blocks(action) {
+			return classFileDeny
 		}
-		return classMalware
+		return classFile
+	}
+	if blocks(action) {
+		return classMalBlock
+	}
+	return classMalware
+}
+
+func utmClass(subtype, action string) vendor.Class {
+	blocked := blocks(action)
+	switch subtype {
 	case "webfilter":
 		if blocked {
 			return classWebBlock
@@ -185,8 +212,9 @@ func vpnClass(f *facts) vendor.Class {
 	return vendor.Class{}
 }
 
-// userClass: firewall user authentication (action authentication,
-// status success/failure) and FSSO logon/logoff notices.
+// userClass: firewall and explicit proxy user authentication (action
+// authentication or <method>-auth, status success/failure) and FSSO
+// logon/logoff notices.
 func userClass(f *facts) vendor.Class {
 	switch f.action {
 	case "FSSO-logon":
@@ -194,7 +222,8 @@ func userClass(f *facts) vendor.Class {
 	case "FSSO-logoff":
 		return classUserUnmapped
 	}
-	if f.action == "authentication" || f.action == "auth-logon" {
+	// "NTLM-auth", "Kerberos-auth", ...: explicit web proxy authentication.
+	if f.action == "authentication" || f.action == "auth-logon" || strings.HasSuffix(f.action, "-auth") {
 		return loginClass(f.status)
 	}
 	if f.action == "auth-logout" {

@@ -57,7 +57,7 @@ import (
 // decoder is last: a vendor's JSON (Windows records) is its decoder's.
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
-		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
+		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime=", "time="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
 		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: decodeScreenOS},
 		{Name: "sophos", Prefixes: []string{`device="`, `device_name="`}, Decode: sophosSource.decode},
