@@ -61,9 +61,10 @@ func TestExactFor(t *testing.T) {
 	}
 }
 
-// TestIOSUptimeAlone: an IOS line stamped with its uptime and nothing
-// else ("service timestamps log uptime", no sequence numbers) reaches the
-// IOS decoder: the parser takes the uptime for the Cisco header.
+// TestIOSUptimeAlone: an IOS line stamped with its uptime and no
+// sequence number ("service timestamps log uptime"), with or without its
+// host in front, reaches the IOS decoder: the parser takes the uptime for
+// the Cisco header.
 func TestIOSUptimeAlone(t *testing.T) {
 	n, err := New(Config{})
 	if err != nil {
@@ -73,6 +74,7 @@ func TestIOSUptimeAlone(t *testing.T) {
 	for line, action := range map[string]string{
 		"<187>00:00:46: %LINK-3-UPDOWN: Interface GigabitEthernet0/2, changed state to up":                     "interface-up",
 		"<189>1w2d: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/2, changed state to down": "line-protocol-down",
+		"<189>rtr-1: 00:01:01: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.9.9.9)":           "configured",
 	} {
 		e := event.New(normtest.Received)
 		p.Parse([]byte(line), e)

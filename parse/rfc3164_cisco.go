@@ -45,6 +45,9 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		if !ok {
 			host, next, ok = hostBeforeSeqUptime(s, i)
 		}
+		if !ok {
+			host, next, ok = hostBeforeUptime(s, i)
+		}
 		if ok {
 			h.cisco, h.host = true, host
 			return next, true
@@ -134,6 +137,26 @@ func hostBeforeSeqUptime(s string, i int) (host string, next int, ok bool) {
 		return "", i, false
 	}
 	if n = skipSpaces(s, n+1); !isUptime(s, n) {
+		return "", i, false
+	}
+	return s[i : k-1], n, true
+}
+
+// hostBeforeUptime reads "HOST: " before an uptime that a
+// %FAC-SEV-MNEMONIC follows ("<166>rtr-1: 00:01:01: %SYS-5-..."; "logging
+// origin-id hostname", uptime stamps, no sequence numbers) and returns
+// the host and the index of the uptime.
+func hostBeforeUptime(s string, i int) (host string, next int, ok bool) {
+	k := hostTokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false
+	}
+	n := skipSpaces(s, k)
+	end, ok := uptimeAt(s, n)
+	if !ok {
+		return "", i, false
+	}
+	if m := skipSpaces(s, end); m >= len(s) || s[m] != '%' {
 		return "", i, false
 	}
 	return s[i : k-1], n, true
