@@ -98,3 +98,25 @@ func TestFortiGateWithoutDate(t *testing.T) {
 		t.Errorf("decoder %q, event.action %q, @timestamp %v", name, e.Str("event.action"), e.Time)
 	}
 }
+
+// TestCheckPointSplunkWithoutHeader: a Log Exporter line in its splunk
+// format sent without a syslog tag ("time=<epoch>|..." or "|hostname=..."
+// first) is Check Point's, although FortiGate lines may start with time=
+// too.
+func TestCheckPointSplunkWithoutHeader(t *testing.T) {
+	n, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parse.New(parse.Options{Location: time.UTC})
+	for _, line := range []string{
+		`<134>Apr  5 19:50:00 gw-cp-02 time=1712346600|hostname=gw-cp-02|product=Firewall|action=Drop|src=198.51.100.70|dst=10.1.2.30|proto=6|s_port=40500|service=23|`,
+		`<134>Apr  5 19:50:00 gw-cp-02 |hostname=gw-cp-02|product=Firewall|action=Drop|src=198.51.100.70|dst=10.1.2.30|proto=6|s_port=40500|service=23|`,
+	} {
+		e := event.New(normtest.Received)
+		p.Parse([]byte(line), e)
+		if name := n.Normalize(e); name != "checkpoint" || e.Str("event.action") != "connection-denied" || e.Str("source.ip") != "198.51.100.70" {
+			t.Errorf("%s: decoder %q, event.action %q, source.ip %q", line, name, e.Str("event.action"), e.Str("source.ip"))
+		}
+	}
+}

@@ -64,7 +64,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "sonicwall", Prefixes: []string{"id="}, Sniff: sniffSonicWall, Gate: gateSonicWall, Decode: sonicWallSource.decode},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_ids", "rt_screen", "rt_utm", "mgd", "sshd"},
 			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
-		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
+		{Name: "checkpoint", Programs: []string{"checkpoint"}, Prefixes: []string{"time=", "|"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
 		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Gate: gatePipe, Decode: cefSource.decode},
 		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Gate: gatePipe, Decode: leefSource.decode},
 		{Name: "json", Prefixes: []string{"{", "@cee:"}, Decode: decodeJSON},
