@@ -108,16 +108,43 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 // SDID is the element of Log Exporter's RFC 5424 form with structured
 // data, "[Fields@1.3.6.1.4.1.2620 key="value" ...]" (2620: Check Point's
 // private enterprise number); its params are the fields of the body form.
+// An element named under the enterprise number alone ("NAME@2620", as the
+// exporter's form for Splunk Connect for Syslog writes "sc4s@2620") holds
+// the same fields.
 const SDID = "Fields@1.3.6.1.4.1.2620"
 
+// isLogExporterID reports whether an SD-ID is the Log Exporter's: SDID,
+// or a name at Check Point's enterprise number ("NAME@2620[.SUB]").
+func isLogExporterID(id string) bool {
+	if id == SDID {
+		return true
+	}
+	at := strings.IndexByte(id, '@')
+	if at <= 0 {
+		return false
+	}
+	pen := id[at+1:]
+	return pen == "2620" || strings.HasPrefix(pen, "2620.")
+}
+
 // HasSD reports whether sd has the Log Exporter element.
-func HasSD(sd event.SD) bool { return sd.Has(SDID) }
+func HasSD(sd event.SD) bool {
+	if sd.Len() == 0 {
+		return false
+	}
+	for el := range sd.Elements() {
+		if isLogExporterID(el.ID) {
+			return true
+		}
+	}
+	return false
+}
 
 // DecodeSD decodes the Log Exporter element of sd (already parsed as
 // RFC 5424 STRUCTURED-DATA): NotMine without one.
 func DecodeSD(sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	for el := range sd.Elements() {
-		if el.ID != SDID {
+		if !isLogExporterID(el.ID) {
 			continue
 		}
 		var f facts

@@ -127,3 +127,17 @@ func TestSplunkFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestLogExporterIDs: the structured-data element is Check Point's when
+// it is the exporter's Fields element or any name at Check Point's
+// enterprise number 2620.
+func TestLogExporterIDs(t *testing.T) {
+	for id, want := range map[string]bool{
+		SDID: true, "sc4s@2620": true, "fields@2620.1.2": true,
+		"meta": false, "sc4s@26200": false, "x@32473": false, "@2620": false, "origin": false,
+	} {
+		if got := isLogExporterID(id); got != want {
+			t.Errorf("isLogExporterID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

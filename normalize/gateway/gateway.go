@@ -269,7 +269,7 @@ func decodeJunos(e *event.Event) bool {
 
 // sniffCheckPoint: a Log Exporter body starts with '[' (after the "- " of
 // an empty MSGID that the parser left in the message), or the parser read
-// it as the Fields element of RFC 5424 STRUCTURED-DATA (checkpoint.SDID).
+// it as its element of RFC 5424 STRUCTURED-DATA (checkpoint.HasSD).
 var gateCheckPoint = ecs.SniffGate{First: "[-", Also: func(e *event.Event) bool { return checkpoint.HasSD(e.SD) }}
 
 func sniffCheckPoint(e *event.Event) bool {
