@@ -110,6 +110,15 @@ var asaAuth = []Msg{
 		Formats: []string{`PASSWORD: session login failed, user {user}, IP {src_ip}, cause: {reason:text}`}},
 	{ID: "772006", Rule: "cisco_asa.login", Class: classLoginFail,
 		Formats: []string{`REAUTH: user {user} failed authentication`}},
+	// Cut-through proxy authentication sessions (the guide's "Authen
+	// Session Start/End").
+	{ID: "109011", Rule: "cisco_asa.auth", Class: classSessStart,
+		Formats: []string{`Authen Session Start: user '{user}', sid {session_id}`}},
+	{ID: "109012", Rule: "cisco_asa.auth", Class: classSessEnd,
+		Formats: []string{`Authen Session End: user '{user}', sid {session_id}, elapsed {_elapsed:uint} seconds`}},
+	// An SSH session to the ASA closed for inactivity.
+	{ID: "768003", Rule: "cisco_asa.login", Class: classLogout,
+		Formats: []string{`SSH: connection timed out: username {user}, IP {src_ip}`}},
 	// Every server of the group is down: the request goes to the
 	// fallback method (LOCAL), whose answer a later message gives.
 	{ID: "409023", Rule: "cisco_asa.aaa", Class: cls("aaa-fallback", "", cats(catAuthentication), typeInfo),

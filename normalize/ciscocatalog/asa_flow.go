@@ -3,7 +3,9 @@ package ciscocatalog
 // ASA flows the box could not or would not handle as asked: application
 // inspection giving up on a flow (421xxx), the NAT/PAT pool running dry
 // (202010) or the translation failing (305016), traffic through the
-// management-only interface (418001), ESMTP inspection (108004); the state of the box's
+// management-only interface (418001) or from a "no forward" interface
+// (509001), ESMTP inspection (108004), connections cut by FTP inspection
+// (303004) or the TCP proxy (507001); the state of the box's
 // interfaces (411xxx), its failover link (105xxx) and PPTP/L2TP/PPPoE
 // tunnels (6031xx).
 
@@ -13,6 +15,9 @@ var (
 	// checking" (the protocol has no inspection) and "skipped because
 	// application has failed" (the inspection engine is down, fail-open).
 	classInspectBypassed = cls("inspection-bypassed", "", cats(catNetwork), typeConnection, typeInfo)
+	// A connection the ASA cut short: an inspection engine or the TCP
+	// proxy ended it.
+	classConnTerminated = cls("connection-terminated", failure, cats(catNetwork), typeConnection, typeDenied)
 )
 
 // appFlow is the 421xxx flow: "TCP|UDP flow from IF:IP/PORT to IF:IP/PORT".
@@ -60,6 +65,19 @@ var asaFlow = []Msg{
 		Cases: []Case{{"Dropped connection for", classDenied}},
 		Formats: []string{`{_action_class:text}: {esmtp_action:text} ESMTP {_req_resp:text} from {src_if}:{src_ip}/{src_port}` +
 			` to {dst_if}:{dst_ip}/{dst_port}; {reason:text}`}},
+
+	// FTP inspection in strict mode met a command it does not support,
+	// and the TCP proxy's reassembly buffer overflowed: the connection is
+	// terminated.
+	{ID: "303004", Rule: "cisco_asa.inspect", Class: classConnTerminated,
+		Formats: []string{`FTP {ftp_command:text} command unsupported - failed strict inspection, terminating connection from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+	{ID: "507001", Rule: "cisco_asa.inspect", Class: classConnTerminated,
+		Formats: []string{`Terminating TCP-Proxy connection from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} - reassembly limit of {_limit} bytes exceeded`}},
+	// "no forward interface": the interface may not start connections
+	// to that one.
+	{ID: "509001", Rule: "cisco_asa.deny", Class: classDenied,
+		Formats: []string{`Connection attempt from {src_if}:{src_ip}/{src_port}` + srcIdentity + ` to {dst_if}:{dst_ip}/{dst_port}` + dstIdentity +
+			` was prevented by "no forward" command`}},
 
 	// The ASA's own interfaces: the guide prints "on interface NAME
 	// changed", devices "on Interface NAME, changed".

@@ -96,6 +96,12 @@ var asaVPN = []Msg{
 		Formats: []string{ikePeer + `PHASE 2 COMPLETED (msgid={ike_msgid})`}},
 	{ID: "713167", Rule: "cisco_asa.ike", Class: classLoginFail,
 		Formats: []string{ikePeer + `Remote peer has failed user authentication - check configured username and password`}},
+	// The tunnel is being torn down, with why ("Reason: peer reload").
+	{ID: "713259", Rule: "cisco_asa.ike", Class: classTunnelDown,
+		Formats: []string{ikePeer + `Session is being torn down. Reason: {reason:text}`}},
+	// IKE negotiation did not finish in time ("[MM_WAIT_MSG3]").
+	{ID: "713136", Rule: "cisco_asa.ike", Class: classVPNError,
+		Formats: []string{ikePeer + `IKE session establishment timed out [{ike_state}], aborting!`, `IKE session establishment timed out [{ike_state}], aborting!`}},
 	// Dead peer detection or keepalives got no answer: the tunnel to the
 	// peer is deleted.
 	{ID: "713123", Rule: "cisco_asa.ike", Class: classTunnelDown,
