@@ -116,6 +116,9 @@ var asaAuth = []Msg{
 		Formats: []string{`Authen Session Start: user '{user}', sid {session_id}`}},
 	{ID: "109012", Rule: "cisco_asa.auth", Class: classSessEnd,
 		Formats: []string{`Authen Session End: user '{user}', sid {session_id}, elapsed {_elapsed:uint} seconds`}},
+	// Command authorization (AAA or local) refused a command.
+	{ID: "610101", Rule: "cisco_asa.auth", Class: classAuthzDeny,
+		Formats: []string{`Authorization failed: Cmd: {command} Cmdtype: {command_type:text}`}},
 	// An SSH session to the ASA closed for inactivity.
 	{ID: "768003", Rule: "cisco_asa.login", Class: classLogout,
 		Formats: []string{`SSH: connection timed out: username {user}, IP {src_ip}`}},

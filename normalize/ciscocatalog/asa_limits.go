@@ -24,6 +24,10 @@ var asaLimits = []Msg{
 		Formats: []string{`TCP connection limit of {_limit} for host {host_ip:ip} on {interface} exceeded`}},
 	{ID: "201011", Rule: "cisco_asa.limit", Class: classDenied,
 		Formats: []string{`Connection limit exceeded {_conns}/{_limit} for {_direction} packet from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+	{ID: "201010", Rule: "cisco_asa.limit", Class: classDenied,
+		Formats: []string{`Embryonic connection limit exceeded {_conns}/{_limit} for {_direction} packet from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+	{ID: "201012", Rule: "cisco_asa.limit", Class: classDenied,
+		Formats: []string{`Per-client embryonic connection limit exceeded {_conns}/{_limit} for {_direction} packet from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
 	{ID: "201013", Rule: "cisco_asa.limit", Class: classDenied,
 		Formats: []string{`Per-client connection limit exceeded {_conns}/{_limit} for {_direction} packet from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
 	// More inside hosts than the licence allows: the local host's
@@ -35,6 +39,11 @@ var asaLimits = []Msg{
 			`. {_side} interface is in a backup state`}},
 	{ID: "424002", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Connection to the backup interface is denied: {protocol} {src_if}:{src_ip}/{src_port} {dst_if}:{dst_ip}/{dst_port}`}},
+
+	// A transparent firewall without its management address cannot send
+	// what it must (ARP, the packet's own replies): the packet is dropped.
+	{ID: "322004", Rule: "cisco_asa.deny", Class: classPacketDropped,
+		Formats: []string{`No management IP address configured for transparent firewall. Dropping protocol {protocol} packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
 
 	// Fragments the ASA would not reassemble: dropped.
 	{ID: "209003", Rule: "cisco_asa.fragment", Class: classPacketDropped,

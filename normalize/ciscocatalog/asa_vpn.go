@@ -96,6 +96,11 @@ var asaVPN = []Msg{
 		Formats: []string{ikePeer + `PHASE 2 COMPLETED (msgid={ike_msgid})`}},
 	{ID: "713167", Rule: "cisco_asa.ike", Class: classLoginFail,
 		Formats: []string{ikePeer + `Remote peer has failed user authentication - check configured username and password`}},
+	// An Aggressive Mode peer named a tunnel group the ASA does not have:
+	// the ASA answers with a spoofed message 2 (so that group names
+	// cannot be enumerated) and aborts.
+	{ID: "713256", Rule: "cisco_asa.ike", Class: classVPNError,
+		Formats: []string{ikePeer + `Sending spoofed ISAKMP Aggressive Mode message 2 due to receipt of unknown tunnel group. Aborting connection`}},
 	// The tunnel is being torn down, with why ("Reason: peer reload").
 	{ID: "713259", Rule: "cisco_asa.ike", Class: classTunnelDown,
 		Formats: []string{ikePeer + `Session is being torn down. Reason: {reason:text}`}},
