@@ -57,15 +57,24 @@ func explain3164(s string, i int, hasPri bool, e *event.Event) []string {
 		note("%d leading space(s) after the PRI removed (Cisco ASA sends them)", j-i)
 		i = j
 	}
+	if j := skipVersionBeforeBSD(s, i, hasPri); j > i {
+		note("RFC 5424 VERSION \"1\" before an RFC 3164 timestamp skipped (a sender mixing the formats)")
+		i = j
+	}
 	var h header
 	if j, ok := h.ciscoPrefix(s, i); ok {
+		_, uptime := uptimeAt(s, j)
 		switch {
 		case h.hasSeq && h.host != "":
 			note("Cisco IOS header: sequence number %d and host %q before the timestamp", h.seq, h.host)
 		case h.hasSeq:
 			note("Cisco IOS sequence number prefix %d (event.sequence)", h.seq)
+		case h.host != "" && uptime:
+			note("Cisco IOS header: host %q before an uptime stamp", h.host)
 		case h.host != "":
 			note("Cisco header: host %q before the timestamp (IOS-XE, WLC)", h.host)
+		case j == i:
+			note("Cisco IOS uptime stamp before the %%FAC-SEV-MNEMONIC (no sequence number)")
 		default:
 			note("Cisco NX-OS header (\": \" before the timestamp)")
 		}

@@ -35,12 +35,16 @@ import (
 //     before its "[pid]:" is one ("sshd     [812]:", padded_tag.go). A " : " after the host is an
 //     empty tag; a Cisco "%FAC-SEV-MNEMONIC:" may follow it, as it may
 //     follow the "::" of an ASA with empty timestamp and device id.
+//   - An RFC 5424 VERSION "1 " between the PRI and an RFC 3164 timestamp
+//     ("<14>1 Dec  7 12:00:00 host ...", a sender mixing the two formats)
+//     is skipped.
 //   - Without PRI and without a timestamp the whole text is the message.
 //   - A Solaris "[ID 123456 facility.level]" after the tag becomes MsgID.
 func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	e.Format = FormatRFC3164
 	hasPri := e.Pri != event.NoPri
 	i = skipSpaces(s, i)
+	i = skipVersionBeforeBSD(s, i, hasPri)
 
 	var h header
 	if j, ok := h.ciscoPrefix(s, i); ok {
@@ -156,4 +160,19 @@ func (h *header) stampAt(s string, i int) (int, bool) {
 	}
 	h.hasTS, h.unsynced = true, marker
 	return end, true
+}
+
+// skipVersionBeforeBSD returns the index after the "1 " of "<PRI>1 Mmm dd
+// hh:mm:ss": an RFC 5424 VERSION in front of an RFC 3164 timestamp. Only
+// right after a PRI, and only when a timestamp follows, so a message
+// that starts with "1 " keeps it.
+func skipVersionBeforeBSD(s string, i int, hasPri bool) int {
+	if !hasPri || i+2 >= len(s) || s[i] != '1' || s[i+1] != ' ' {
+		return i
+	}
+	var probe header
+	if _, ok := probe.stampAt(s, i+2); ok && probe.hasTS && !isDigit(s[i+2]) {
+		return i + 2
+	}
+	return i
 }

@@ -27,6 +27,15 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		return i, false
 	}
 	if j-i > 18 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && s[j+1] != ' ') {
+		// An uptime alone before the %FAC-SEV-MNEMONIC ("00:00:46: %LINK-3-
+		// UPDOWN: ...", "1w2d: %SYS-5-..."): IOS with "service timestamps
+		// log uptime" and no sequence numbers. parse3164 reads the uptime.
+		if end, ok := uptimeAt(s, i); ok {
+			if k := skipSpaces(s, end); k < len(s) && s[k] == '%' {
+				h.cisco = true
+				return i, true
+			}
+		}
 		// No counter (or a relay dropped it, as syslog-ng does): "HOST:
 		// [*task: ][SEQ: ]STAMP:" or "HOST: SEQ: UPTIME:".
 		if !hostColonAt(s, i) {
@@ -35,6 +44,9 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		host, next, ok := hostBeforeSeqStamp(s, i)
 		if !ok {
 			host, next, ok = hostBeforeSeqUptime(s, i)
+		}
+		if !ok {
+			host, next, ok = hostBeforeUptime(s, i)
 		}
 		if ok {
 			h.cisco, h.host = true, host
@@ -125,6 +137,26 @@ func hostBeforeSeqUptime(s string, i int) (host string, next int, ok bool) {
 		return "", i, false
 	}
 	if n = skipSpaces(s, n+1); !isUptime(s, n) {
+		return "", i, false
+	}
+	return s[i : k-1], n, true
+}
+
+// hostBeforeUptime reads "HOST: " before an uptime that a
+// %FAC-SEV-MNEMONIC follows ("<166>rtr-1: 00:01:01: %SYS-5-..."; "logging
+// origin-id hostname", uptime stamps, no sequence numbers) and returns
+// the host and the index of the uptime.
+func hostBeforeUptime(s string, i int) (host string, next int, ok bool) {
+	k := hostTokenEnd(s, i)
+	if k-i < 2 || s[k-1] != ':' || !isHostname(s[i:k-1]) || isDigitsOnly(s[i:k-1]) {
+		return "", i, false
+	}
+	n := skipSpaces(s, k)
+	end, ok := uptimeAt(s, n)
+	if !ok {
+		return "", i, false
+	}
+	if m := skipSpaces(s, end); m >= len(s) || s[m] != '%' {
 		return "", i, false
 	}
 	return s[i : k-1], n, true

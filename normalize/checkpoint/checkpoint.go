@@ -19,9 +19,13 @@
 // "Fields@1.3.6.1.4.1.2620" element (DecodeSD), in the form some Log
 // Exporter targets are set to.
 //
+// The "splunk" format, key=value separated by '|', is read too
+// (splunk.go).
+//
 // Recognition (Sniff): the program is "CheckPoint", or the message starts
 // with "[" then a key and ':"' (possibly after the "- " of an empty RFC
-// 5424 MSGID). A body that opens but does not close (no ']', an
+// 5424 MSGID), or it is a splunk-format line ("time=<epoch>|" or "|" first,
+// a product= field). A body that opens but does not close (no ']', an
 // unterminated value) is Malformed; nothing of it is emitted.
 package checkpoint
 
@@ -35,10 +39,11 @@ import (
 // Namespace of the Extra keys.
 const Namespace = "checkpoint."
 
-// Sniff reports whether msg is a Log Exporter syslog body.
+// Sniff reports whether msg is a Log Exporter syslog body or a line in
+// its splunk format (splunk.go).
 func Sniff(program, msg string) bool {
 	_, ok := body(program, msg)
-	return ok
+	return ok || splunkBody(msg)
 }
 
 // body returns the text after '['.
@@ -68,7 +73,16 @@ type facts struct{ action, authStatus, product, operation, auditStatus string }
 func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	b, ok := body(program, msg)
 	if !ok {
-		return vendor.Class{}, vendor.NotMine
+		if !splunkBody(msg) {
+			return vendor.Class{}, vendor.NotMine
+		}
+		var f facts
+		var buf [maxOnStack]pair
+		list := splunkPairs(msg, buf[:0])
+		for _, kv := range list {
+			f.note(kv.key, kv.value)
+		}
+		return emitList(&f, list, emit), vendor.Decoded
 	}
 	// The body is read once into a list on the stack (a longer one grows
 	// it on the heap): nothing is emitted before the whole body is known
@@ -94,16 +108,43 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 // SDID is the element of Log Exporter's RFC 5424 form with structured
 // data, "[Fields@1.3.6.1.4.1.2620 key="value" ...]" (2620: Check Point's
 // private enterprise number); its params are the fields of the body form.
+// An element named under the enterprise number alone ("NAME@2620", as the
+// exporter's form for Splunk Connect for Syslog writes "sc4s@2620") holds
+// the same fields.
 const SDID = "Fields@1.3.6.1.4.1.2620"
 
+// isLogExporterID reports whether an SD-ID is the Log Exporter's: SDID,
+// or a name at Check Point's enterprise number ("NAME@2620[.SUB]").
+func isLogExporterID(id string) bool {
+	if id == SDID {
+		return true
+	}
+	at := strings.IndexByte(id, '@')
+	if at <= 0 {
+		return false
+	}
+	pen := id[at+1:]
+	return pen == "2620" || strings.HasPrefix(pen, "2620.")
+}
+
 // HasSD reports whether sd has the Log Exporter element.
-func HasSD(sd event.SD) bool { return sd.Has(SDID) }
+func HasSD(sd event.SD) bool {
+	if sd.Len() == 0 {
+		return false
+	}
+	for el := range sd.Elements() {
+		if isLogExporterID(el.ID) {
+			return true
+		}
+	}
+	return false
+}
 
 // DecodeSD decodes the Log Exporter element of sd (already parsed as
 // RFC 5424 STRUCTURED-DATA): NotMine without one.
 func DecodeSD(sd event.SD, emit vendor.Emit) (vendor.Class, vendor.Status) {
 	for el := range sd.Elements() {
-		if el.ID != SDID {
+		if !isLogExporterID(el.ID) {
 			continue
 		}
 		var f facts

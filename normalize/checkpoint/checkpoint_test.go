@@ -99,3 +99,45 @@ func TestPacketCounts(t *testing.T) {
 		t.Errorf("%v", got)
 	}
 }
+
+// TestSplunkFormat: the Log Exporter's key=value|key=value form gives the
+// fields of the syslog form; an escaped '=' or '|' stays in its value
+// (with its backslash, as in the syslog form), and a segment without '='
+// is no field.
+func TestSplunkFormat(t *testing.T) {
+	msg := `time=1712346600|hostname=gw-1|product=Firewall|action=Drop|origin=203.0.113.1|203.0.113.2|originsicname=CN\=gw-1,O\=mgmt|rule_name=a\|b|src=198.51.100.7|dst=10.1.2.3|s_port=40112|service=22|proto=6|`
+	got := map[string]string{}
+	class, st := Decode("", msg, func(k, v string, kind vendor.Kind) { got[k] = v })
+	if st != vendor.Decoded || class.Action != "connection-denied" {
+		t.Fatalf("status %v class %+v", st, class)
+	}
+	for k, want := range map[string]string{"source.ip": "198.51.100.7", "destination.port": "22", "observer.ip": "203.0.113.1",
+		"originsicname": `CN\=gw-1,O\=mgmt`, "rule.name": `a\|b`, "@timestamp": "1712346600", "hostname": "gw-1"} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+	for _, msg := range []string{
+		`time=12:00:01|product=x`,                   // not an epoch
+		`time=1712346600|hostname=gw-1|action=Drop`, // no product
+		`|a|b|c`,
+	} {
+		if Sniff("", msg) {
+			t.Errorf("sniffed %q", msg)
+		}
+	}
+}
+
+// TestLogExporterIDs: the structured-data element is Check Point's when
+// it is the exporter's Fields element or any name at Check Point's
+// enterprise number 2620.
+func TestLogExporterIDs(t *testing.T) {
+	for id, want := range map[string]bool{
+		SDID: true, "sc4s@2620": true, "fields@2620.1.2": true,
+		"meta": false, "sc4s@26200": false, "x@32473": false, "@2620": false, "origin": false,
+	} {
+		if got := isLogExporterID(id); got != want {
+			t.Errorf("isLogExporterID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -74,11 +74,19 @@ func classify(f *facts) vendor.Class {
 			return classIDSBlock
 		}
 		return classIDS
-	case "Log In":
+	case "Encrypt", "Decrypt":
+		// A connection an accept rule passed into or out of a VPN tunnel
+		// (its rule_action is "Accept").
+		return classAllowed
+	case "Key Install":
+		// "Encryption keys were created": an IKE or IPsec SA with the peer.
+		return vendor.TunnelEstablished
+	case "Log In", "Authorize":
+		// Authorize: a Client Authentication logon.
 		return classLogin
 	case "Failed Log In":
 		return classLoginFail
-	case "Log Out":
+	case "Log Out", "Deauthorize":
 		return classLogout
 	}
 	return vendor.Class{}

@@ -12,6 +12,7 @@ var seed = `[action:"Drop"; ifdir:"inbound"; ifname:"eth1"; origin:"192.0.2.1"; 
 func FuzzDecode(f *testing.F) {
 	f.Add("CheckPoint", seed)
 	f.Add("", `- [action:"Failed Log In"; user:"bob"; reason:"a \"b\""]`)
+	f.Add("", `time=1712345678|product=Firewall|action=Drop|originsicname=CN\=gw|src=198.51.100.7|x\|y|`)
 	f.Fuzz(func(t *testing.T, program, msg string) {
 		vendortest.Check(t, func(emit vendor.Emit) (vendor.Class, vendor.Status) {
 			return Decode(program, msg, emit)

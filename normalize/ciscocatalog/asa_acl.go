@@ -95,7 +95,7 @@ var asaACL = []Msg{
 		Formats: []string{`Bad TCP hdr length (hdrlen={_hdrlen}, pktlen={_pktlen}) from {src_ip}/{src_port} to {dst_ip}/{dst_port}, flags: {tcp_flags:text}, on interface {src_if}`}},
 	{ID: "500004", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Invalid transport field for protocol={protocol}, from {src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
-	{ID: "507003", Rule: "cisco_asa.deny", Class: cls("connection-terminated", failure, cats(catNetwork), typeConnection, typeDenied),
+	{ID: "507003", Rule: "cisco_asa.deny", Class: classConnTerminated,
 		Formats: []string{`{protocol} flow from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} terminated by inspection engine, reason - {reason:text}`}},
 }
 

@@ -95,6 +95,37 @@ var asaAuth = []Msg{
 		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as FAILED`}},
 	{ID: "113023", Rule: "cisco_asa.aaa", Class: cls("aaa-server-active", success, cats(catAuthentication), typeInfo),
 		Formats: []string{`AAA Marking {aaa_protocol} server {aaa_server} in aaa-server group {aaa_group:text} as ACTIVE`}},
+	// A RADIUS/TACACS+ server asked for a challenge (one-time password,
+	// new PIN) that the protocol of the login cannot carry.
+	{ID: "109033", Rule: "cisco_asa.auth", Class: classLoginFail,
+		Formats: []string{`Authentication failed for admin user {user} from {src_ip}. Interactive challenge processing is not supported for {_login_protocol} connections`}},
+	{ID: "109034", Rule: "cisco_asa.auth", Class: classLoginFail,
+		Formats: []string{`Authentication failed for network user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port}. Interactive challenge processing is not supported for {_login_protocol} connections`}},
+	// Password policy: a session login refused because the password has
+	// expired (the guide prints 772003 and 772004 alike), a
+	// re-authentication failed.
+	{ID: "772003", Rule: "cisco_asa.login", Class: classLoginFail,
+		Formats: []string{`PASSWORD: session login failed, user {user}, IP {src_ip}, cause: {reason:text}`}},
+	{ID: "772004", Rule: "cisco_asa.login", Class: classLoginFail,
+		Formats: []string{`PASSWORD: session login failed, user {user}, IP {src_ip}, cause: {reason:text}`}},
+	{ID: "772006", Rule: "cisco_asa.login", Class: classLoginFail,
+		Formats: []string{`REAUTH: user {user} failed authentication`}},
+	// Cut-through proxy authentication sessions (the guide's "Authen
+	// Session Start/End").
+	{ID: "109011", Rule: "cisco_asa.auth", Class: classSessStart,
+		Formats: []string{`Authen Session Start: user '{user}', sid {session_id}`}},
+	{ID: "109012", Rule: "cisco_asa.auth", Class: classSessEnd,
+		Formats: []string{`Authen Session End: user '{user}', sid {session_id}, elapsed {_elapsed:uint} seconds`}},
+	// Command authorization (AAA or local) refused a command.
+	{ID: "610101", Rule: "cisco_asa.auth", Class: classAuthzDeny,
+		Formats: []string{`Authorization failed: Cmd: {command} Cmdtype: {command_type:text}`}},
+	// An SSH session to the ASA closed for inactivity.
+	{ID: "768003", Rule: "cisco_asa.login", Class: classLogout,
+		Formats: []string{`SSH: connection timed out: username {user}, IP {src_ip}`}},
+	// Every server of the group is down: the request goes to the
+	// fallback method (LOCAL), whose answer a later message gives.
+	{ID: "409023", Rule: "cisco_asa.aaa", Class: cls("aaa-fallback", "", cats(catAuthentication), typeInfo),
+		Formats: []string{`Attempting AAA Fallback method {aaa_method} for {_request_type} request for user {user} : Auth-server group {aaa_group:text} unreachable`}},
 
 	// Logins to the ASA's management (ssh, telnet, http, serial).
 	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,

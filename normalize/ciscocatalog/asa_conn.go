@@ -89,6 +89,9 @@ var asaConn = []Msg{
 		Formats: []string{`Dropped UDP DNS {_dns_message} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}; {reason:text}`}},
 
 	// Translations: the real address is the source, the mapped one its NAT.
+	// Releases since 8.3 may follow the mapped interface with the NAT
+	// object in parentheses ("to outside(inside_nat_outbound):..."): not
+	// part of the interface's name.
 	{ID: "305005", Rule: "cisco_asa.nat", Class: cls("no-translation-group", failure, cats(catNetwork), typeConnection, typeDenied),
 		Formats: []string{`No translation group found for {protocol} src ` + aclSrc + ` dst ` + aclDst}},
 	{ID: "305006", Rule: "cisco_asa.nat", Class: classXlateFailed,
@@ -97,13 +100,13 @@ var asaConn = []Msg{
 		Formats: []string{`Asymmetric NAT rules matched for forward and reverse flows; Connection for {?protocol }{protocol} src ` + aclSrc +
 			` dst ` + aclDst + `{? (type {icmp_type}, code {icmp_code})} denied due to NAT reverse path failure`}},
 	{ID: "305009", Rule: "cisco_asa.nat", Class: classXlateBuilt,
-		Formats: []string{`Built {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}:{src_nat_ip}`}},
+		Formats: []string{`Built {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}{?({_mapped_object})}:{src_nat_ip}`}},
 	{ID: "305010", Rule: "cisco_asa.nat", Class: classXlateTeardown,
-		Formats: []string{`Teardown {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}:{src_nat_ip} duration {duration}`}},
+		Formats: []string{`Teardown {xlate_type} translation from {src_if}:{src_ip}{? ({src_user})} to {dst_if}{?({_mapped_object})}:{src_nat_ip} duration {duration}`}},
 	{ID: "305011", Rule: "cisco_asa.nat", Class: classXlateBuilt,
-		Formats: []string{`Built {xlate_type} {protocol} translation from {src_if}:{src_ip}/{src_port}{? ({src_user})} to {dst_if}:{src_nat_ip}/{src_nat_port}`}},
+		Formats: []string{`Built {xlate_type} {protocol} translation from {src_if}:{src_ip}/{src_port}{? ({src_user})} to {dst_if}{?({_mapped_object})}:{src_nat_ip}/{src_nat_port}`}},
 	{ID: "305012", Rule: "cisco_asa.nat", Class: classXlateTeardown,
-		Formats: []string{`Teardown {xlate_type} {protocol} translation from {src_if}:{src_ip}/{src_port}{? ({src_user})} to {dst_if}:{src_nat_ip}/{src_nat_port} duration {duration}`}},
+		Formats: []string{`Teardown {xlate_type} {protocol} translation from {src_if}:{src_ip}/{src_port}{? ({src_user})} to {dst_if}{?({_mapped_object})}:{src_nat_ip}/{src_nat_port} duration {duration}`}},
 
 	// ICMP.
 	{ID: "313001", Rule: "cisco_asa.icmp", Class: classDenied,

@@ -96,6 +96,24 @@ var asaVPN = []Msg{
 		Formats: []string{ikePeer + `PHASE 2 COMPLETED (msgid={ike_msgid})`}},
 	{ID: "713167", Rule: "cisco_asa.ike", Class: classLoginFail,
 		Formats: []string{ikePeer + `Remote peer has failed user authentication - check configured username and password`}},
+	// An Aggressive Mode peer named a tunnel group the ASA does not have:
+	// the ASA answers with a spoofed message 2 (so that group names
+	// cannot be enumerated) and aborts.
+	{ID: "713256", Rule: "cisco_asa.ike", Class: classVPNError,
+		Formats: []string{ikePeer + `Sending spoofed ISAKMP Aggressive Mode message 2 due to receipt of unknown tunnel group. Aborting connection`}},
+	// The tunnel is being torn down, with why ("Reason: peer reload").
+	{ID: "713259", Rule: "cisco_asa.ike", Class: classTunnelDown,
+		Formats: []string{ikePeer + `Session is being torn down. Reason: {reason:text}`}},
+	// IKE negotiation did not finish in time ("[MM_WAIT_MSG3]").
+	{ID: "713136", Rule: "cisco_asa.ike", Class: classVPNError,
+		Formats: []string{ikePeer + `IKE session establishment timed out [{ike_state}], aborting!`, `IKE session establishment timed out [{ike_state}], aborting!`}},
+	// Dead peer detection or keepalives got no answer: the tunnel to the
+	// peer is deleted.
+	{ID: "713123", Rule: "cisco_asa.ike", Class: classTunnelDown,
+		Formats: []string{ikePeer + `IKE lost contact with remote peer, deleting connection (keepalive type: {keepalive_type})`}},
+	// A remote-access user outside the tunnel group's locked group.
+	{ID: "713060", Rule: "cisco_asa.ike", Class: classAuthzDeny,
+		Formats: []string{ikePeer + `Tunnel Rejected: User ({_user}) not member of group ({_locked_group}), group-lock check failed`}},
 	{ID: "713198", Rule: "cisco_asa.ike", Class: classAuthzDeny,
 		Formats: []string{ikePeer + `User Authorization failed: {reason:text}`}},
 	{ID: "713228", Rule: "cisco_asa.ike", Class: classAddrAssign,

@@ -245,6 +245,11 @@ var iosMsgs = []Msg{
 			`Dropping {session_protocol} session {src_ip}:{_src_port} {dst_ip}:{_dst_port} on zone-pair {zone_pair} class {class_map} due to {reason:text} with ip ident {...}`,
 			`Dropping {session_protocol} session {src_ip}:{_src_port} {dst_ip}:{_dst_port} on zone-pair {zone_pair} class {class_map} due to {reason:text}`,
 		}},
+	// IOS IPS: a signature fired ("Sig:3051 Subsig:1 Sev:4 TCP Connection
+	// Window Size DoS [192.0.2.1:51654 -> 198.51.100.2:4444]"); 12.4(11)T
+	// and later append "VRF:NONE RiskRating:25". ICMP flows have no ports.
+	{ID: "IPS-SIGNATURE", Rule: "cisco_ios.ips", Class: classIDS,
+		Formats: []string{`Sig:{rule_id} Subsig:{ips_subsig} Sev:{ips_severity} {rule_name:text} [{src_ip}{?:{src_port}} -> {dst_ip}{?:{dst_port}}]{...}`}},
 }
 
 var classTCPMD5 = cls("tcp-md5-authentication-failed", failure, cats(catNetwork), typeConnection, typeDenied)

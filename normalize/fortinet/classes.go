@@ -1,6 +1,10 @@
 package fortinet
 
-import "github.com/nomenhq/nomen/normalize/vendor"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
 
 // The classes: normalize/vendor's where the meaning is the same as
 // another vendor's.
@@ -29,6 +33,10 @@ var (
 	classTunUp    = vendor.TunnelEstablished
 	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
 	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
+	// "IPsec DPD failed": the peer stopped answering dead peer detection.
+	classDPDFail  = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classFile     = vendor.FileDetected
+	classFileDeny = vendor.FileBlocked
 	// FSSO: a collector agent told the firewall which user has an
 	// address (or no longer); not an authentication the firewall saw.
 	classUserMapped   = vendor.UserMapped
@@ -45,6 +53,9 @@ func classify(f *facts) vendor.Class {
 		}
 		return trafficClass(f.action)
 	case "utm":
+		if f.subtype == "virus" {
+			return virusClass(f.eventtype, f.action)
+		}
 		return utmClass(f.subtype, f.action)
 	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
 		return utmClass("anomaly", f.action)
@@ -78,15 +89,35 @@ func trafficClass(action string) vendor.Class {
 	return vendor.Class{}
 }
 
-func utmClass(subtype, action string) vendor.Class {
-	blocked := action == "blocked" || action == "block" || action == "dropped" || action == "reset" ||
+// blocks: the UTM actions that stop the file, request or session.
+func blocks(action string) bool {
+	return action == "blocked" || action == "block" || action == "dropped" || action == "reset" ||
 		action == "reset-client" || action == "reset-server" || action == "drop-session" || action == "clear_session"
-	switch subtype {
-	case "virus":
-		if blocked {
-			return classMalBlock
+}
+
+// virusClass: an antivirus log is a detection unless its eventtype says
+// the file was not judged (scanerror: a corrupt or encrypted archive;
+// oversize; switchproto; analytics: a sample sent to FortiSandbox) or was
+// stopped by its name or type (filename, filetype: file-detected).
+func virusClass(eventtype, action string) vendor.Class {
+	switch eventtype {
+	case "scanerror", "oversize", "switchproto", "analytics":
+		return vendor.Class{}
+	case "filename", "filetype":
+		if blocks(action) {
+			return classFileDeny
 		}
-		return classMalware
+		return classFile
+	}
+	if blocks(action) {
+		return classMalBlock
+	}
+	return classMalware
+}
+
+func utmClass(subtype, action string) vendor.Class {
+	blocked := blocks(action)
+	switch subtype {
 	case "webfilter":
 		if blocked {
 			return classWebBlock
@@ -116,6 +147,15 @@ func utmClass(subtype, action string) vendor.Class {
 	case "ssl":
 		if blocked {
 			return classSSLBlock
+		}
+	case "file-filter", "cifs":
+		// A file filter matched (cifs: on an SMB share): blocked, or
+		// passed and logged.
+		if blocked {
+			return classFileDeny
+		}
+		if action == "passthrough" || action == "log-only" {
+			return classFile
 		}
 	}
 	return vendor.Class{}
@@ -150,7 +190,8 @@ func loginClass(status string) vendor.Class {
 }
 
 // vpnClass: IPsec and SSL VPN events (action tunnel-up, tunnel-down,
-// ssl-login-fail, negotiate with status negotiate_error).
+// ssl-login-fail, negotiate with status negotiate_error, dpd with status
+// dpd_failure).
 func vpnClass(f *facts) vendor.Class {
 	switch f.action {
 	case "tunnel-up", "phase2-up":
@@ -159,6 +200,10 @@ func vpnClass(f *facts) vendor.Class {
 		return classTunDown
 	case "ssl-login-fail":
 		return classLoginBad
+	case "dpd":
+		if f.status == "dpd_failure" {
+			return classDPDFail
+		}
 	case "negotiate":
 		if f.status == "negotiate_error" || f.status == "failure" {
 			return classVPNFail
@@ -167,8 +212,9 @@ func vpnClass(f *facts) vendor.Class {
 	return vendor.Class{}
 }
 
-// userClass: firewall user authentication (action authentication,
-// status success/failure) and FSSO logon/logoff notices.
+// userClass: firewall and explicit proxy user authentication (action
+// authentication or <method>-auth, status success/failure) and FSSO
+// logon/logoff notices.
 func userClass(f *facts) vendor.Class {
 	switch f.action {
 	case "FSSO-logon":
@@ -176,7 +222,8 @@ func userClass(f *facts) vendor.Class {
 	case "FSSO-logoff":
 		return classUserUnmapped
 	}
-	if f.action == "authentication" || f.action == "auth-logon" {
+	// "NTLM-auth", "Kerberos-auth", ...: explicit web proxy authentication.
+	if f.action == "authentication" || f.action == "auth-logon" || strings.HasSuffix(f.action, "-auth") {
 		return loginClass(f.status)
 	}
 	if f.action == "auth-logout" {

@@ -9,7 +9,7 @@
 // next character inside quotes and stays in the value). The keys of the log
 // reference with one ECS meaning go to ECS (keys.go); every other key is
 // kept under fortinet.fortigate.<key>. The classification comes from
-// type, subtype, action, status and logdesc (classes.go): traffic
+// type, subtype, eventtype, action, status and logdesc (classes.go): traffic
 // (forward, local, multicast, sniffer), utm (virus, webfilter, ips,
 // app-ctrl, dns, ssl, anomaly), event (system admin logins and
 // configuration changes, vpn tunnels and SSL VPN logins, user
@@ -17,8 +17,9 @@
 // empty class.
 //
 // Recognition (Sniff): the message starts with "date=" (FortiOS 5.x-7.x),
-// "logver=" or "eventtime=" (FortiOS with the RFC 5424 format option) and
-// contains " logid=", or " log_id=" (FortiOS 4.x, whose own key names,
+// "logver=" or "eventtime=" (FortiOS with the RFC 5424 format option) or
+// "time=" (the same line without its date=, as some collectors pass it on:
+// the time then comes from eventtime=) and contains " logid=", or " log_id=" (FortiOS 4.x, whose own key names,
 // src=, dst_port=, sent=, and status= for a traffic log's action, are
 // read when the line has log_id). A message that starts so but has an unterminated
 // quote or no type is Malformed; nothing of it is emitted.
@@ -35,7 +36,8 @@ const Namespace = "fortinet.fortigate."
 
 // Sniff reports whether msg is a FortiGate key=value log.
 func Sniff(program, msg string) bool {
-	if !strings.HasPrefix(msg, "date=") && !strings.HasPrefix(msg, "logver=") && !strings.HasPrefix(msg, "eventtime=") {
+	if !strings.HasPrefix(msg, "date=") && !strings.HasPrefix(msg, "logver=") && !strings.HasPrefix(msg, "eventtime=") &&
+		!strings.HasPrefix(msg, "time=") {
 		return false
 	}
 	return strings.Contains(msg, " logid=") || strings.Contains(msg, " log_id=")
@@ -44,6 +46,7 @@ func Sniff(program, msg string) bool {
 // facts are the values the classification reads.
 type facts struct {
 	typ, subtype, action, status, logdesc string
+	eventtype                             string // a UTM log's kind of event (a virus log: infected, scanerror, oversize, ...)
 	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
 	authKey                               string // a VPN log's xauthuser or eapuser, whichever names a user (see vpnUser)
 	userNamed                             bool   // user is a name (not an address, not N/A)
@@ -76,6 +79,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.typ = v
 		case "subtype":
 			f.subtype = v
+		case "eventtype":
+			f.eventtype = v
 		case "action":
 			f.action = v
 		case "status":

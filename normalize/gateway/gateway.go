@@ -57,14 +57,14 @@ import (
 // decoder is last: a vendor's JSON (Windows records) is its decoder's.
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
-		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime="}, Decode: fortigate.decode},
+		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime=", "time="}, Decode: fortigate.decode},
 		{Name: "paloalto", Sniff: sniffPANOS, Gate: gatePANOS, Decode: panos.decode},
 		{Name: "screenos", Prefixes: []string{"NetScreen device_id="}, Decode: decodeScreenOS},
 		{Name: "sophos", Prefixes: []string{`device="`, `device_name="`}, Decode: sophosSource.decode},
 		{Name: "sonicwall", Prefixes: []string{"id="}, Sniff: sniffSonicWall, Gate: gateSonicWall, Decode: sonicWallSource.decode},
 		{Name: "junos", Programs: []string{"rt_flow", "rt_idp", "rt_ids", "rt_screen", "rt_utm", "mgd", "sshd"},
 			Sniff: sniffJunos, Gate: gateJunos, Decode: decodeJunos},
-		{Name: "checkpoint", Programs: []string{"checkpoint"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
+		{Name: "checkpoint", Programs: []string{"checkpoint"}, Prefixes: []string{"time=", "|"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
 		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Gate: gatePipe, Decode: cefSource.decode},
 		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Gate: gatePipe, Decode: leefSource.decode},
 		{Name: "json", Prefixes: []string{"{", "@cee:"}, Decode: decodeJSON},
@@ -269,7 +269,7 @@ func decodeJunos(e *event.Event) bool {
 
 // sniffCheckPoint: a Log Exporter body starts with '[' (after the "- " of
 // an empty MSGID that the parser left in the message), or the parser read
-// it as the Fields element of RFC 5424 STRUCTURED-DATA (checkpoint.SDID).
+// it as its element of RFC 5424 STRUCTURED-DATA (checkpoint.HasSD).
 var gateCheckPoint = ecs.SniffGate{First: "[-", Also: func(e *event.Event) bool { return checkpoint.HasSD(e.SD) }}
 
 func sniffCheckPoint(e *event.Event) bool {

@@ -20,9 +20,13 @@ var (
 	classLogout    = vendor.LoggedOut
 	classCommand   = vendor.CommandExecuted
 	classCommitted = vendor.ConfigChanged
-	classUpdated   = vendor.NewClass("connection-updated", "success", vendor.Cats("network"), "connection", "info")
-	classFile      = vendor.FileBlocked
-	classSpam      = vendor.NewClass("spam-detected", "", vendor.Cats("email"), "info")
+	// A user entering or leaving configuration mode (the candidate
+	// configuration, not yet committed).
+	classCfgModeIn  = vendor.NewClass("configuration-mode-entered", "success", vendor.Cats("configuration"), "access")
+	classCfgModeOut = vendor.NewClass("configuration-mode-exited", "success", vendor.Cats("configuration"), "access")
+	classUpdated    = vendor.NewClass("connection-updated", "success", vendor.Cats("network"), "connection", "info")
+	classFile       = vendor.FileBlocked
+	classSpam       = vendor.NewClass("spam-detected", "", vendor.Cats("email"), "info")
 	// An SNMP request with an unknown community or from a host not
 	// allowed: Cisco IOS's SNMP-AUTHFAIL's action, not a logon.
 	classSNMPAuthFail = vendor.NewClass("snmp-authentication-failed", "failure", vendor.Cats("authentication"), "start")
@@ -84,8 +88,12 @@ func classOf(tag, action string) vendor.Class {
 		return classAuth
 	case "UI_LOGOUT_EVENT":
 		return classLogout
-	case "UI_COMMIT":
+	case "UI_COMMIT", "UI_CMDLINE_READ_LINE":
 		return classCommand
+	case "UI_DBASE_LOGIN_EVENT":
+		return classCfgModeIn
+	case "UI_DBASE_LOGOUT_EVENT":
+		return classCfgModeOut
 	case "UI_COMMIT_COMPLETED":
 		return classCommitted
 	case "SSHD_LOGIN_FAILED":

@@ -17,6 +17,7 @@
 // IDP_ATTACK_LOG_EVENT (RT_IDP's; also read as RT_IDP_ATTACK_LOG_EVENT),
 // RT_SCREEN_TCP/UDP/ICMP/IP, UI_LOGIN_EVENT,
 // UI_AUTH_EVENT, UI_LOGOUT_EVENT, UI_COMMIT, UI_COMMIT_COMPLETED,
+// UI_DBASE_LOGIN_EVENT, UI_DBASE_LOGOUT_EVENT, UI_CMDLINE_READ_LINE,
 // SSHD_LOGIN_FAILED, WEBFILTER_URL_BLOCKED and WEBFILTER_URL_PERMITTED
 // (RT_UTM's web filter); in their structured form only (the text form
 // gives the class alone): AppTrack's APPTRACK_SESSION_*, RT_UTM's
@@ -147,6 +148,7 @@ var tags = map[string]bool{
 	"IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
 	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
 	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
+	"UI_DBASE_LOGIN_EVENT": true, "UI_DBASE_LOGOUT_EVENT": true, "UI_CMDLINE_READ_LINE": true,
 	"WEBFILTER_URL_BLOCKED": true, "WEBFILTER_URL_PERMITTED": true,
 	// AppTrack (RT_FLOW), UTM antivirus, content filtering and antispam
 	// (RT_UTM), Advanced Anti-Malware (RT_AAMW) and Security Intelligence

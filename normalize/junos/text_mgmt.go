@@ -105,6 +105,9 @@ func (p *parsed) endpoint(s, addr, port string, ports bool) bool {
 //	UI_LOGOUT_EVENT     User 'U' logout
 //	UI_COMMIT           User 'U' requested 'COMMAND' operation (comment: TEXT)
 //	UI_COMMIT_COMPLETED commit complete
+//	UI_DBASE_LOGIN_EVENT  User 'U' entering configuration mode
+//	UI_DBASE_LOGOUT_EVENT User 'U' exiting configuration mode
+//	UI_CMDLINE_READ_LINE  User 'U', command 'COMMAND'
 //	SSHD_LOGIN_FAILED   Login failed for user 'U' from host 'A'
 func (p *parsed) ui(tag, text string) bool {
 	switch tag {
@@ -146,6 +149,24 @@ func (p *parsed) ui(tag, text string) bool {
 		p.add("command", cmd)
 	case "UI_COMMIT_COMPLETED":
 		return strings.Contains(text, "commit complete")
+	case "UI_DBASE_LOGIN_EVENT", "UI_DBASE_LOGOUT_EVENT":
+		user, ok := quoted(text, "User ")
+		if !ok || !strings.Contains(text, " configuration mode") {
+			return false
+		}
+		p.add("username", user)
+	case "UI_CMDLINE_READ_LINE":
+		user, ok := quoted(text, "User ")
+		if !ok {
+			return false
+		}
+		p.add("username", user)
+		// The command runs to the last quote: it may hold quotes itself.
+		if _, r, ok := strings.Cut(text, ", command '"); ok {
+			if i := strings.LastIndexByte(r, '\''); i > 0 {
+				p.add("command", strings.TrimSpace(r[:i]))
+			}
+		}
 	case "SSHD_LOGIN_FAILED":
 		user, ok := quoted(text, "Login failed for user ")
 		host, ok2 := quoted(text, " from host ")

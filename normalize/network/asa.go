@@ -221,7 +221,7 @@ func (h *asaHeader) provider() string {
 // catalogued id, its ECS fields (setCatalogued). An uncatalogued id keeps
 // the envelope fields only (nomen.rule "cisco_asa").
 func decodeASA(e *event.Event) bool {
-	if setSFIMSLegacy(e) {
+	if setSFIMSLegacy(e) || setSFIMSConnection(e) {
 		return true
 	}
 	var h asaHeader

@@ -70,6 +70,33 @@ var dnsTypeByMeaning = map[string]string{
 	"naming authority pointer": "NAPTR",
 }
 
+// setSFIMSConnection decodes a connection event of program SFIMS in the
+// security events' "Key: Value" form without its %FTD-6-43000x tag
+// ("SFIMS: Protocol: TCP, SrcIP: ..., ConnectType: Start, ..."): its
+// ConnectType says which event it is, Start 430002, End 430003.
+func setSFIMSConnection(e *event.Event) bool {
+	m := e.Message
+	if !strings.EqualFold(e.AppName, "SFIMS") || !strings.Contains(m, "SrcIP: ") {
+		return false
+	}
+	var id string
+	switch {
+	case strings.Contains(m, "ConnectType: Start,"), strings.HasSuffix(m, "ConnectType: Start"):
+		id = "430002"
+	case strings.Contains(m, "ConnectType: End,"), strings.HasSuffix(m, "ConnectType: End"):
+		id = "430003"
+	default:
+		return false
+	}
+	if _, st := ciscoftd.Decode(id, m, func(string, string, vendor.Kind) {}); st != vendor.Decoded {
+		return false // Decode must leave e untouched
+	}
+	netBegin(e, "cisco-ftd", "cisco_ftd")
+	e.SetStr("event.code", id)
+	setFTDEvent(e, id, m)
+	return true
+}
+
 // setSFIMSLegacy decodes the pre-6.3 Sourcefire format of program SFIMS
 // (normalize/ciscoftd's DecodeLegacy) and reports whether the body had it.
 func setSFIMSLegacy(e *event.Event) bool {

@@ -93,8 +93,10 @@ func decodeIptables(e *event.Event) bool {
 }
 
 // iptablesStart returns the index of the "IN=" that starts the packet
-// fields: at the start, after a space or after a "]" (EdgeOS glues its
-// prefix to it). -1 if none.
+// fields: at the start, after a space, a ':', or a "]" or ")" (EdgeOS
+// glues its "[RULE-A]" prefix to it, OpenWrt's fw3 its "DROP(src wan)"),
+// or glued to any other prefix without its space ("DROPIN=eth0") when
+// the kernel's "IN=IF OUT=" follows. -1 if none.
 func iptablesStart(m string) int {
 	for i := 0; ; {
 		j := strings.Index(m[i:], "IN=")
@@ -102,11 +104,17 @@ func iptablesStart(m string) int {
 			return -1
 		}
 		j += i
-		if j == 0 || m[j-1] == ' ' || m[j-1] == ']' || m[j-1] == ':' {
+		if j == 0 || m[j-1] == ' ' || m[j-1] == ']' || m[j-1] == ':' || m[j-1] == ')' || iptablesInOut(m[j:]) {
 			return j
 		}
 		i = j + 3
 	}
+}
+
+// iptablesInOut reports whether s starts with the kernel's "IN=IF OUT=".
+func iptablesInOut(s string) bool {
+	sp := strings.IndexByte(s, ' ')
+	return sp >= 3 && strings.HasPrefix(s[sp:], " OUT=")
 }
 
 // iptablesStripUptime removes the kernel's "[ 1234.567890]" timestamp.

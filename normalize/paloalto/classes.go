@@ -17,6 +17,8 @@ var (
 	classWebBlock  = vendor.WebRequestBlocked
 	classMalware   = vendor.MalwareDetected
 	classMalBlock  = vendor.MalwareBlocked
+	classFile      = vendor.FileDetected
+	classFileBlock = vendor.FileBlocked
 	classIDS       = vendor.IntrusionDetected
 	classIDSBlock  = vendor.IntrusionBlocked
 	classLogin     = vendor.LoggedIn
@@ -109,8 +111,9 @@ func trafficClass(cols []string) vendor.Class {
 	return classAllowed
 }
 
-// threatClass: url filtering, viruses and the intrusion subtypes; file
-// and data filtering are left unclassified.
+// threatClass: url filtering, viruses, WildFire's malicious verdicts, file
+// blocking and the intrusion subtypes; data filtering is left
+// unclassified.
 func threatClass(cols []string) vendor.Class {
 	sub, action := col(cols, 4), col(cols, 30)
 	block := blocking(action)
@@ -125,6 +128,26 @@ func threatClass(cols []string) vendor.Class {
 			return classMalBlock
 		}
 		return classMalware
+	case "wildfire":
+		// A file WildFire judged: its verdict is the Category column
+		// (benign, grayware, malicious, phishing); only malicious is
+		// malware.
+		if col(cols, 33) != "malicious" {
+			return vendor.Class{}
+		}
+		if block {
+			return classMalBlock
+		}
+		return classMalware
+	case "file":
+		// A File Blocking profile matched: blocked (block,
+		// block-continue) or passed and logged (alert, continue).
+		if block || action == "block" {
+			return classFileBlock
+		}
+		if action == "alert" || action == "continue" {
+			return classFile
+		}
 	case "spyware", "vulnerability", "scan", "flood", "packet":
 		if block {
 			return classIDSBlock

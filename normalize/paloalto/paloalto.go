@@ -47,7 +47,8 @@ func Sniff(program, msg string) bool {
 }
 
 // typeOf checks the first four columns and returns the type. The receive
-// time is the firewall's "YYYY/MM/DD HH:MM:SS", or RFC 3339
+// time is the firewall's "YYYY/MM/DD HH:MM:SS" (".mmm" after it with
+// millisecond timestamps), or RFC 3339
 // ("2021-10-22T16:10:10.000000Z") where Strata Logging Service (Cortex
 // Data Lake) forwards the log, with a longer first column.
 func typeOf(msg string) (string, bool) {
@@ -59,6 +60,13 @@ func typeOf(msg string) (string, bool) {
 	switch {
 	case len(rest) >= 21 && rest[19] == ',' && rest[4] == '/' && vendor.Valid(vendor.Time, rest[:19]):
 		rest = rest[20:]
+	case len(rest) >= 22 && rest[19] == '.' && rest[4] == '/':
+		// Millisecond timestamps: "YYYY/MM/DD HH:MM:SS.mmm".
+		c1 := strings.IndexByte(rest[:min(len(rest), 30)], ',')
+		if c1 < 21 || !vendor.Valid(vendor.Time, rest[:c1]) {
+			return "", false
+		}
+		rest = rest[c1+1:]
 	case len(rest) >= 22 && rest[4] == '-' && rest[10] == 'T':
 		c1 := strings.IndexByte(rest[:min(len(rest), 41)], ',')
 		if c1 < 20 || !vendor.Valid(vendor.Time, rest[:c1]) {

@@ -10,8 +10,13 @@ import (
 //
 //	SYN flood! From 192.0.2.1:1234 to 198.51.100.2:80, proto TCP (zone Untrust, int ethernet1/2). Occurred 1 times.
 //	Ping of Death! From 192.0.2.1 to 198.51.100.2, proto 1 (zone Untrust, int ethernet3). Occurred 1 times.
+//	SYN flood! From 192.0.2.1:1234 to 198.51.100.2:80, proto TCP (zone Untrust int  ethernet0/0). Occurred 1 times.
 func attack(body string, emit vendor.Emit) (vendor.Class, bool) {
 	p, ok := cutAll(body, "! From ", " to ", ", proto ", " (zone ", ", int ", ").")
+	if !ok {
+		// Some releases print no comma: "(zone Untrust int  ethernet0/0)".
+		p, ok = cutAll(body, "! From ", " to ", ", proto ", " (zone ", " int ", ").")
+	}
 	if !ok || p[0] == "" || strings.ContainsAny(p[0], "=:") {
 		return vendor.Class{}, false
 	}
@@ -21,7 +26,7 @@ func attack(body string, emit vendor.Emit) (vendor.Class, bool) {
 	hostPort(emit, "destination", dst)
 	vendor.Put(emit, "network.transport", "proto", proto, vendor.Transport)
 	vendor.Put(emit, "observer.ingress.zone", "zone", zone, vendor.Word)
-	vendor.Put(emit, "observer.ingress.interface.name", "interface", ifc, vendor.Interface)
+	vendor.Put(emit, "observer.ingress.interface.name", "interface", strings.TrimSpace(ifc), vendor.Interface)
 	if n, ok := strings.CutPrefix(strings.TrimSpace(rest), "Occurred "); ok {
 		if n, ok = strings.CutSuffix(n, " times."); ok {
 			vendor.Put(emit, "attack.count", "", n, vendor.Extra)

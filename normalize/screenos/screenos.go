@@ -105,10 +105,30 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if h.typ == "traffic" {
 		return traffic(h.body, emit), vendor.Decoded
 	}
-	if c, ok := attack(h.body, emit); ok {
+	body := cutDeviceTime(h.body)
+	if c, ok := attack(body, emit); ok {
+		return c, vendor.Decoded
+	}
+	if c, ok := admin(body, emit); ok {
 		return c, vendor.Decoded
 	}
 	return vendor.Class{}, vendor.Decoded
+}
+
+// cutDeviceTime removes the " (2014-05-23 10:58:17)" that devices logging
+// with their own clock append to a message.
+func cutDeviceTime(s string) string {
+	s = strings.TrimRight(s, " ")
+	const n = len(" (2006-01-02 15:04:05)")
+	if len(s) < n || s[len(s)-1] != ')' || s[len(s)-n:len(s)-n+2] != " (" {
+		return s
+	}
+	t := s[len(s)-n+2 : len(s)-1]
+	if t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':' ||
+		!isDigits(t[:4]+t[5:7]+t[8:10]+t[11:13]+t[14:16]+t[17:]) {
+		return s
+	}
+	return s[:len(s)-n]
 }
 
 func isDigits(s string) bool {

@@ -5,7 +5,7 @@ import "time"
 // ParseTime reads the timestamp forms the vendor packages emit as Time:
 //
 //	1712345678            epoch seconds (10 digits; 13 ms, 16 µs, 19 ns)
-//	2024/04/05 19:34:38   PAN-OS (no zone: UTC as written)
+//	2024/04/05 19:34:38   PAN-OS (no zone: UTC as written; also with ".123")
 //	2024-04-05 19:34:38   FortiGate date+time, LEEF (SonicWall: with " UTC")
 //	2024-04-05T19:34:38Z  RFC 3339, with or without fraction and offset
 //	                      (also an offset without its colon, "+0100": Sophos)
@@ -26,6 +26,13 @@ func ParseTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	case s[4] == '/' && n == 19:
 		return parse("2006/01/02 15:04:05", s)
+	case s[4] == '/' && n > 20 && n <= 29 && s[19] == '.' && IsDigits(s[20:]):
+		// PAN-OS with millisecond timestamps ("2024/04/05 19:34:38.123").
+		if _, ok := parse("2006/01/02 15:04:05", s[:19]); !ok {
+			return time.Time{}, false
+		}
+		t, err := time.Parse("2006/01/02 15:04:05", s)
+		return t, err == nil
 	case s[4] == '-' && s[10] == ' ' && n == 19:
 		return parse("2006-01-02 15:04:05", s)
 	case s[4] == '-' && s[10] == ' ' && utcZone(s[19:]):

@@ -13,6 +13,7 @@ func TestParseTime(t *testing.T) {
 		"1712345678":                   time.Unix(1712345678, 0),
 		"1712345678123":                time.UnixMilli(1712345678123),
 		"2024/04/05 19:34:38":          time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
+		"2024/04/05 19:34:38.123":      time.Date(2024, 4, 5, 19, 34, 38, 123e6, time.UTC),
 		"2024-04-05 19:34:38":          time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
 		"2024-04-05 19:34:38 UTC":      time.Date(2024, 4, 5, 19, 34, 38, 0, time.UTC),
 		"2024-04-05T19:34:38.5+02:00":  time.Date(2024, 4, 5, 17, 34, 38, 5e8, time.UTC),
@@ -30,7 +31,7 @@ func TestParseTime(t *testing.T) {
 	for _, s := range []string{"", "171234567", "2024/04/05", "Apr 05 2024 19:34:38 CEST", "Apr 05 19:34:38",
 		"2024-04-05 19:34:38 CEST", "2024-04-05 19:34:38 UTC+2",
 		"2024-04-05T19:34:38+01", "2024-04-05T19:34:38+01x0", "2024-04-05T19:34:38",
-		"2024-13-05 19:34:38", "2024/04/05 19:34:3x", "yesterday at noon, more or less"} {
+		"2024-13-05 19:34:38", "2024/04/05 19:34:3x", "2024/04/05 19:34:38.", "2024/04/05 19:34:38.12a", "yesterday at noon, more or less"} {
 		if got, good := ParseTime(s); good {
 			t.Errorf("ParseTime(%q) = %v, want refusal", s, got)
 		}
