@@ -291,11 +291,19 @@ func decodeSudo(e *event.Event) bool {
 		e.SetStr("sudo.command_continued", rest[len("(command continued) "):])
 		return true
 	}
-	// COMMAND= is last and may contain " ; " itself.
-	command := ""
+	// COMMAND= is last and may contain " ; " itself; only sudo 1.9.8's
+	// log_exit_status line follows it with " ; SIGNAL=SIGx" and " ; EXIT=N".
+	command, signal, exit := "", "", ""
 	if i := strings.Index(rest, "COMMAND="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
-		command = rest[i+len("COMMAND="):]
+		command, signal, exit = sudoCommandEnd(rest[i+len("COMMAND="):])
 		rest = strings.TrimSuffix(rest[:i], "; ")
+	}
+	// sudo before 1.9 ended log_host's item with " : ", not " ; ":
+	// "HOST=h1 : TTY=pts/13 ; PWD=...".
+	if i := strings.Index(rest, "HOST="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
+		if j := strings.Index(rest[i:], " : "); j >= 0 && !strings.Contains(rest[i:i+j], " ; ") {
+			rest = rest[:i+j] + " ; " + rest[i+j+len(" : "):]
+		}
 	}
 	msg := ""
 	first, _, _ := strings.Cut(rest, " ; ")
@@ -335,6 +343,16 @@ func decodeSudo(e *event.Event) bool {
 		e.SetStr("process.executable", exe)
 	}
 	switch {
+	case msg == "" && (exit != "" || signal != ""):
+		// The command's end: a non-zero status or a signal is a failure.
+		ecs.SetRule(e, "sudo.command.exit")
+		outcome := ecs.OutcomeSuccess
+		if exit != "0" {
+			outcome = ecs.OutcomeFailure
+		}
+		ecs.ClassProcEnd.Set(e, "sudo-command-exit", outcome)
+		ecs.SetUint(e, "process.exit_code", exit)
+		e.SetStr("sudo.signal", signal)
 	case msg == "":
 		ecs.SetRule(e, "sudo.command")
 		ecs.ClassProcStart.Set(e, "sudo-command", ecs.OutcomeSuccess)
@@ -359,6 +377,22 @@ func decodeSudo(e *event.Event) bool {
 	}
 	e.SetStr("sudo.message", msg)
 	return true
+}
+
+// sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=SIGx" and
+// " ; EXIT=N" sudo's eventlog appends, in that order, to a command's exit
+// line. An argument with a space is quoted by sudo, so a bare " ; EXIT=" at
+// the end is sudo's.
+func sudoCommandEnd(command string) (cmd, signal, exit string) {
+	if i := strings.LastIndex(command, " ; EXIT="); i >= 0 && ecs.IsDigits(command[i+len(" ; EXIT="):]) {
+		command, exit = command[:i], command[i+len(" ; EXIT="):]
+	}
+	if i := strings.LastIndex(command, " ; SIGNAL="); i >= 0 {
+		if v := command[i+len(" ; SIGNAL="):]; v != "" && strings.IndexByte(v, ' ') < 0 {
+			command, signal = command[:i], v
+		}
+	}
+	return command, signal, exit
 }
 
 // sudoExecFailed decodes "unable to execute PATH: ERROR", sudo's error
