@@ -58,12 +58,17 @@ func postfixSMTPClient(e *event.Event, prog, qid, rest string) bool {
 	return true
 }
 
-// postfixProtocol is lmtp for an lmtp(8) client, else smtp.
+// postfixProtocol is lmtp for an lmtp(8) client, smtp for an smtp(8) one,
+// "" when the program name does not say (a relay that cut "postfix/lmtp"
+// at the slash).
 func postfixProtocol(prog string) string {
-	if strings.HasSuffix(prog, "/lmtp") {
+	switch {
+	case strings.HasSuffix(prog, "/lmtp"):
 		return "lmtp"
+	case strings.HasSuffix(prog, "/smtp"):
+		return "smtp"
 	}
-	return "smtp"
+	return ""
 }
 
 // postfixAnvil decodes anvil(8)'s "statistics: max KIND N[/Ts] for
