@@ -60,7 +60,7 @@ func decodeSSHD(e *event.Event) bool {
 	if !preauth {
 		m, _ = trimFlag(m, "[net]")
 	}
-	if sshdLine(e, m, preauth) || sshdSession(e, m) {
+	if sshdLine(e, m, preauth) || sshdSession(e, m) || sshdDaemon(e, m) {
 		return true
 	}
 	if level == "fatal" && (preauth || sshdPeerGone(m)) {
