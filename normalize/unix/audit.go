@@ -71,6 +71,11 @@ func decodeAudit(e *event.Event) bool {
 		}
 	}
 
+	if typ == "" && auditUntypedType(m) == "" {
+		return false
+	} else if typ == "" {
+		typ = auditUntypedType(m)
+	}
 	name, code := auditTypeName(typ)
 	ecs.Begin(e, "auditd", auditRule(name))
 	// The syslog tag (kernel, audispd, audisp-syslog) is what carried the
