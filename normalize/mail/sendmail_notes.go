@@ -17,6 +17,8 @@ import (
 //	accepting connections again for daemon NAME
 //	QID: Authentication-Warning: HOST: USER set sender to ADDR using -f
 //	QID: timeout waiting for input from HOST during client|server STAGE
+//	unable to qualify my own domain name (NAME) -- using short name
+//	My unqualified host name (NAME) unknown; sleeping for retry
 //
 // "during client ..." is sendmail talking to a server (HOST the
 // destination), "during server ..." a client talking to it (the source).
@@ -64,6 +66,13 @@ func sendmailNote(e *event.Event, prog, qid, rest string) bool {
 		ecs.ClassConnEnd.Set(e, "smtp-timeout", ecs.OutcomeFailure)
 		sendmailRelay(e, side, host)
 		e.SetStr("event.reason", "timeout during "+stage)
+		return true
+	case strings.HasPrefix(rest, "unable to qualify my own domain name ("),
+		strings.HasPrefix(rest, "My unqualified host name ("):
+		// conf.c/daemon.c: the host's name has no domain; mail may bounce.
+		sendmailBegin(e, prog, qid, "sendmail.unqualified_name")
+		ecs.ClassProcInfo.Set(e, "sendmail-unqualified-hostname", ecs.OutcomeFailure)
+		e.SetStr("event.reason", rest)
 		return true
 	case strings.HasPrefix(rest, "<"):
 		addr, reason, ok := strings.Cut(rest, ">... ")

@@ -75,7 +75,7 @@ func sshdConnectionNote(e *event.Event, m string) bool {
 		sshdAddrPort(e, peer)
 		return true
 	}
-	return false
+	return sshdSSHCom(e, m)
 }
 
 var classSessionInfo = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeInfo)
