@@ -381,7 +381,7 @@ func decodeNginxError(e *event.Event, m string) bool {
 		client, _ := nginxContext(ctx, "client")
 		ecs.SetAddress(e, "source", client)
 		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
-			ecs.SetHostname(e, "destination.domain", server)
+			nginxServer(e, server)
 		}
 		if req, _ := nginxContext(ctx, "request"); req != "" {
 			webRequest(e, req)
@@ -485,4 +485,25 @@ func nginxContext(s, key string) (string, bool) {
 		}
 		return v, true
 	}
+}
+
+// nginxServer sets the error context's "server: ": the matched server
+// block's server_name (destination.domain), or, before one is chosen (a
+// TLS handshake), the listening socket "0.0.0.0:443" / "[::]:443": its
+// port, and its address unless it is the wildcard.
+func nginxServer(e *event.Event, server string) {
+	i := strings.LastIndexByte(server, ':')
+	if i < 0 || !ecs.IsDigits(server[i+1:]) {
+		ecs.SetHostname(e, "destination.domain", server)
+		return
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(server[:i], "["), "]")
+	if !ecs.IsIP(addr) {
+		ecs.SetHostname(e, "destination.domain", server)
+		return
+	}
+	if addr != "0.0.0.0" && addr != "::" {
+		ecs.SetAddress(e, "destination", addr)
+	}
+	ecs.SetPort(e, "destination.port", server[i+1:])
 }
