@@ -42,6 +42,9 @@ func sniffOldPAM(e *event.Event) bool {
 
 func decodePAM(e *event.Event) bool {
 	m := e.Message
+	if r, ok := strings.CutPrefix(m, "auth: "); ok { // dovecot's auth process
+		m = r
+	}
 	var module, service, typ string
 	switch {
 	case strings.HasPrefix(m, "pam_"):
