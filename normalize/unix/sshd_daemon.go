@@ -28,6 +28,7 @@ import (
 var (
 	classProcChange = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeChange)
 	classNetError   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeError)
+	classNetStart   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeStart)
 	classFileAccess = ecs.NewClass(ecs.Cats(ecs.CatFile), ecs.TypeAccess)
 )
 
@@ -40,8 +41,10 @@ func sshdDaemon(e *event.Event, m string) bool {
 		if !ecs.IsIP(addr) || !ecs.IsDigits(port) {
 			return false
 		}
+		// One line per ListenAddress (two for a dual-stack host): a
+		// socket opened, not the service's start.
 		ecs.Begin(e, "sshd", "sshd.listen")
-		ecs.ClassProcStart.Set(e, "service-start", ecs.OutcomeSuccess)
+		classNetStart.Set(e, "ssh-listen", ecs.OutcomeSuccess)
 		sshdListenAddress(e, addr, port)
 		e.SetStr("sshd.rdomain", rdomain)
 		return true
