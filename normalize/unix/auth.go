@@ -188,6 +188,20 @@ func decodeLogin(e *event.Event) bool {
 			return false
 		}
 		user, from, _ = strings.Cut(r, " FROM ")
+	case strings.HasPrefix(m, "ILLEGAL ROOT LOGIN "):
+		// shadow's login: root refused on a tty not in /etc/securetty.
+		success, rule, user = false, "login.failure", "root"
+		var ok bool
+		var r string
+		if tty, from, r, ok = loginFromHost(m[len("ILLEGAL ROOT LOGIN"):]); !ok || r != "" {
+			return false
+		}
+	case strings.HasPrefix(m, "DIALUP AT "):
+		// util-linux login on a dial-up line (/etc/usertty's DIALUP).
+		var ok bool
+		if tty, user, ok = strings.Cut(m[len("DIALUP AT "):], " BY "); !ok {
+			return false
+		}
 	case strings.HasPrefix(m, "FAILED LOGIN "), strings.HasPrefix(m, "TOO MANY LOGIN TRIES "):
 		success, rule = false, "login.failure"
 		var ok bool
@@ -337,12 +351,14 @@ func decodeSudo(e *event.Event) bool {
 			e.SetStr("sudo.env", v)
 		}
 	}
-	if command != "" {
+	if command != "" && !sudoPseudo(command) {
 		e.SetStr("process.command_line", command)
 		exe, _, _ := strings.Cut(command, " ")
 		e.SetStr("process.executable", exe)
 	}
 	switch {
+	case msg == "" && (command == "list" || strings.HasPrefix(command, "list ") || command == "validate"):
+		return sudoPseudoCommand(e, command)
 	case msg == "" && (exit != "" || signal != ""):
 		// The command's end: a non-zero status or a signal is a failure.
 		ecs.SetRule(e, "sudo.command.exit")
@@ -376,6 +392,27 @@ func decodeSudo(e *event.Event) bool {
 		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
+	return true
+}
+
+// sudoPseudo reports whether COMMAND= names no program but what sudo -l
+// ("list", "list /bin/ls" for sudo -l CMD) or sudo -v ("validate") did.
+func sudoPseudo(command string) bool {
+	return command == "list" || command == "validate" || strings.HasPrefix(command, "list ")
+}
+
+// sudoPseudoCommand classes sudo -l (a user listing their privileges) and
+// sudo -v (a user authenticating to extend sudo's timestamp), which ran
+// nothing: sudo.command keeps the pseudo-command.
+func sudoPseudoCommand(e *event.Event, command string) bool {
+	if command == "validate" {
+		ecs.SetRule(e, "sudo.validate")
+		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeSuccess)
+	} else {
+		ecs.SetRule(e, "sudo.list")
+		ecs.ClassProcInfo.Set(e, "sudo-list", ecs.OutcomeSuccess)
+	}
+	e.SetStr("sudo.command", command)
 	return true
 }
 
