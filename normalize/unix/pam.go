@@ -42,8 +42,8 @@ func sniffOldPAM(e *event.Event) bool {
 
 func decodePAM(e *event.Event) bool {
 	m := e.Message
-	if r, ok := strings.CutPrefix(m, "auth: "); ok { // dovecot's auth process
-		m = r
+	if r, ok := strings.CutPrefix(m, "auth: "); ok && strings.HasPrefix(r, "pam_") {
+		m = r // dovecot's auth process: "auth: pam_unix(dovecot:auth): ..."
 	}
 	var module, service, typ string
 	switch {
