@@ -87,7 +87,11 @@ tags:
 		case strings.HasPrefix(tag, "pid "):
 			pid, tid, _ = strings.Cut(tag[len("pid "):], ":tid ")
 		case strings.HasPrefix(tag, "client "):
-			client = tag[len("client "):]
+			// mod_security2 adds a "[client ADDR]" of its own, without
+			// the port: the first is Apache's.
+			if client == "" {
+				client = tag[len("client "):]
+			}
 		case strings.HasPrefix(tag, "remote "):
 			// the proxy in front of the client
 			a, _ := split(tag[len("remote "):])
@@ -143,7 +147,7 @@ tags:
 		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
 		rest = rest[:i]
 	}
-	if !apacheAccessControl(e, module, rest) {
+	if !apacheModSecurity(e, rest) && !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
 		apacheFileNotFound(e, rest)
 	}
