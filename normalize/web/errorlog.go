@@ -147,7 +147,7 @@ tags:
 		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
 		rest = rest[:i]
 	}
-	if !apacheModSecurity(e, rest) && !apacheAccessControl(e, module, rest) {
+	if !modSecurityAlert(e, rest) && !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
 		apacheFileNotFound(e, rest)
 	}
@@ -412,6 +412,9 @@ func decodeNginxError(e *event.Event, m string) bool {
 				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
 			}
 		}
+	}
+	if modSecurityAlert(e, msg) {
+		return true
 	}
 	if !nginxAccessControl(e, msg) {
 		webErrorClass(e, level)

@@ -7,8 +7,9 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// ModSecurity 2 (mod_security2) writes its alerts to Apache's error log,
-// after a "[client ADDR]" of its own:
+// ModSecurity writes its alerts to the web server's error log, after a
+// "[client ADDR]" of its own (mod_security2 in Apache's; libmodsecurity 3
+// in nginx's, before nginx's ", client: ..." context):
 //
 //	ModSecurity: Access denied with code 403 (phase 2). Pattern match ... [file "F"] [line "N"] [id "942100"] [msg "SQL Injection Attack"] [data "..."] [severity "CRITICAL"] [ver "OWASP_CRS/3.2.0"] [tag "..."] [hostname "H"] [uri "/p"] [unique_id "U"]
 //	ModSecurity: Warning. Pattern match ... [id "..."] [msg "..."] ...
@@ -18,8 +19,9 @@ import (
 // rule is rule.id, rule.description and rule.version (the rule set's
 // "ver"); the request is url.domain, url.path and http.request.id.
 
-// apacheModSecurity decodes an error line's text when it is ModSecurity's.
-func apacheModSecurity(e *event.Event, msg string) bool {
+// modSecurityAlert decodes an error line's text when it is ModSecurity's.
+// What the server's own line gave (the request's host and path) is kept.
+func modSecurityAlert(e *event.Event, msg string) bool {
 	if strings.HasPrefix(msg, "[client ") {
 		if i := strings.Index(msg, "] "); i > 0 {
 			msg = msg[i+2:]
@@ -31,16 +33,16 @@ func apacheModSecurity(e *event.Event, msg string) bool {
 	}
 	switch {
 	case strings.HasPrefix(r, "Access denied with code "):
-		ecs.SetRule(e, "apache.modsecurity.denied")
+		ecs.SetRule(e, "web.modsecurity.denied")
 		classWebDenied.Set(e, "http-waf-block", ecs.OutcomeFailure)
 		code, _ := ecs.CutWord(r[len("Access denied with code "):])
 		ecs.SetUint(e, "http.response.status_code", code)
 	case strings.HasPrefix(r, "Access denied with connection close"),
 		strings.HasPrefix(r, "Access denied with redirection"):
-		ecs.SetRule(e, "apache.modsecurity.denied")
+		ecs.SetRule(e, "web.modsecurity.denied")
 		classWebDenied.Set(e, "http-waf-block", ecs.OutcomeFailure)
 	case strings.HasPrefix(r, "Warning."):
-		ecs.SetRule(e, "apache.modsecurity.warning")
+		ecs.SetRule(e, "web.modsecurity.warning")
 		classWebInfo.Set(e, "http-waf-alert", "")
 	default:
 		return false
@@ -48,11 +50,10 @@ func apacheModSecurity(e *event.Event, msg string) bool {
 	e.SetStr("rule.id", modsecTag(r, "id"))
 	e.SetStr("rule.description", modsecTag(r, "msg"))
 	e.SetStr("rule.version", modsecTag(r, "ver"))
-	e.SetStr("apache.modsecurity.severity", modsecTag(r, "severity"))
-	if h := modsecTag(r, "hostname"); h != "" {
+	if h := modsecTag(r, "hostname"); h != "" && !e.Has("url.domain") {
 		e.SetStr("url.domain", h)
 	}
-	if u := modsecTag(r, "uri"); u != "" {
+	if u := modsecTag(r, "uri"); u != "" && !e.Has("url.path") {
 		e.SetStr("url.path", u)
 	}
 	e.SetStr("http.request.id", modsecTag(r, "unique_id"))
