@@ -1,7 +1,7 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot,
-// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
+// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
@@ -75,6 +75,8 @@ var catalogs = []*catalog{
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
 	{name: "dhclient", programs: []string{"dhclient", "dhclient3"}},
 	{name: "chronyd", programs: []string{"chronyd"}},
+	{name: "ntpd", programs: []string{"ntpd"}},
+	{name: "xinetd", programs: []string{"xinetd"}},
 	{name: "networkmanager", programs: []string{"networkmanager"}, cut: cutNetworkManager},
 	{name: "mysql", programs: []string{"mysqld", "mariadbd", "mysql", "mariadb"}, cut: cutMySQL, post: postMySQL, sniff: sniffMySQLLog, gate: gateMySQLLog},
 	{name: "postgresql", programs: []string{"postgres", "postgresql", "postmaster"}, cut: cutPostgres, post: postPostgres, dbField: "postgresql.database"},

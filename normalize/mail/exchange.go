@@ -366,6 +366,13 @@ var exchangeActions = map[string][2]string{
 	"SUBMITDEFER": {actEmailDefer, ecs.OutcomeFailure}, "THROTTLE": {"email-throttle", ""},
 	"MODERATORREJECT": {actEmailReject, ecs.OutcomeFailure}, "PROCESS": {"email-process", ""},
 	"NOTIFYMAPI": {"email-notify", ""}, "SUBMITDROP": {"email-drop", ecs.OutcomeFailure},
+	"SENDEXTERNAL": {actEmailSend, ecs.OutcomeSuccess}, "CLIENTSUBMISSION": {"email-submit", ecs.OutcomeSuccess},
+	"SUBMITFAIL": {"email-submit", ecs.OutcomeFailure}, "RESUBMIT": {"email-resubmit", ""},
+	"RESUBMITDEFER": {actEmailDefer, ecs.OutcomeFailure}, "RESUBMITFAIL": {"email-resubmit", ecs.OutcomeFailure},
+	"MODERATORAPPROVE": {"email-moderator-approve", ecs.OutcomeSuccess}, "MODERATIONEXPIRE": {"email-moderation-expire", ecs.OutcomeFailure},
+	"MODERATORSEXPIRED": {"email-moderation-expire", ecs.OutcomeFailure}, "DUPLICATEEXPAND": {"email-expand", ""},
+	"DUPLICATEREDIRECT": {"email-redirect", ""}, "NOTIFYSHADOW": {"email-notify", ""}, "SUPPRESSED": {"email-suppressed", ""},
+	"INITMESSAGECREATED": {"email-init", ""}, "LOAD": {"email-load", ""}, "PROCESSMEETINGMESSAGE": {"email-process", ""},
 	// Exchange 2003 event ids (the ones with an unambiguous meaning).
 	"1000": {actEmailDeliver, ecs.OutcomeSuccess}, "1019": {actEmailReceive, ecs.OutcomeSuccess},
 	"1020": {actEmailSend, ""}, "1028": {actEmailDeliver, ecs.OutcomeSuccess},

@@ -35,7 +35,7 @@ func decodePostfix(e *event.Event) bool {
 	prog := ecs.ProgramKey(e.AppName)
 	qid, rest := postfixQueueID(m)
 	if qid == "" {
-		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixDiagnostic(e, prog, m)
+		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixAnvil(e, prog, m) || postfixDiagnostic(e, prog, m)
 	}
 	switch {
 	case strings.HasPrefix(rest, "to="):
@@ -97,14 +97,9 @@ func decodePostfix(e *event.Event) bool {
 	case strings.HasPrefix(rest, "discard: "), strings.HasPrefix(rest, "hold: "),
 		strings.HasPrefix(rest, "redirect: "), strings.HasPrefix(rest, "filter: "),
 		strings.HasPrefix(rest, "warning: header "), strings.HasPrefix(rest, "replace: "):
-		// header_checks / body_checks actions
-		what, _, _ := strings.Cut(rest, ": ")
-		postfixBegin(e, prog, qid, "postfix.cleanup.check")
-		classEmailInfo.Set(e, "email-"+strings.ReplaceAll(what, " ", "-"), "")
-		postfixRejectKV(e, rest)
-		return true
+		return postfixCheck(e, prog, qid, rest)
 	}
-	return false
+	return postfixSMTPClient(e, prog, qid, rest)
 }
 
 // postfixDiagnostic recognises the diagnostics of msg(3), which every

@@ -22,6 +22,8 @@ import (
 //	QID: HOST [IP]: possible SMTP attack: command=AUTH, count=5
 //	QID: HOST [IP] did not issue MAIL/EXPN/VRFY/ETRN during connection to MTA
 //	QID: DSN: User unknown
+//
+// and the notes of sendmail_notes.go.
 
 // Long because it is one switch over the line shapes listed above, a case
 // each.
@@ -160,7 +162,7 @@ func decodeSendmail(e *event.Event) bool {
 		e.SetStr("event.reason", "lost input channel to "+after)
 		return true
 	}
-	return false
+	return sendmailNote(e, prog, qid, rest)
 }
 
 // sendmailSyserr decodes syserr()'s "SYSERR(USER): TEXT" (USER the real

@@ -71,6 +71,11 @@ func decodeAudit(e *event.Event) bool {
 		}
 	}
 
+	if typ == "" && auditUntypedType(m) == "" {
+		return false
+	} else if typ == "" {
+		typ = auditUntypedType(m)
+	}
 	name, code := auditTypeName(typ)
 	ecs.Begin(e, "auditd", auditRule(name))
 	// The syslog tag (kernel, audispd, audisp-syslog) is what carried the
@@ -159,6 +164,7 @@ var auditSenderKeys = map[string]string{"auid": "auditd.data.sender_auid", "pid"
 
 // scan walks "k=v k="quoted v" msg='inner k=v'" (inner=true for the msg='...' part).
 func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
+	paren := false // auditd 1.x's msg='PAM: ... (hostname=h, addr=a, terminal=t res=r)'
 	for len(s) > 0 {
 		for len(s) > 0 && s[0] == ' ' {
 			s = s[1:]
@@ -178,6 +184,9 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 		}
 		key := s[:eq]
 		s = s[eq+1:]
+		if inner && key[0] == '(' {
+			key, paren = key[1:], true
+		}
 		var val string
 		quoted := false
 		if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
@@ -200,6 +209,11 @@ func (a *auditRecord) scan(e *event.Event, s string, inner bool) {
 				val, s = s, ""
 			} else {
 				val, s = s[:end], s[end+1:]
+			}
+			if paren { // "hostname=h," ... "res=success)"
+				val = strings.TrimSuffix(val, ",")
+				val, paren = strings.CutSuffix(val, ")")
+				paren = !paren
 			}
 		}
 		if !quoted && strings.HasSuffix(val, "{") {

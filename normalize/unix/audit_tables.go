@@ -201,3 +201,17 @@ func auditSyscallName(arch, nr string) string {
 	}
 	return nr
 }
+
+// auditUntypedType names the type of a record 2.6-era kernels printed
+// without "type=" ("audit(1170021493.977:293): avc:  denied ..."), from
+// its text: an access decision is AVC, the subsystem's start KERNEL
+// (audit_init's "initialized"); "" for any other, which stays unread.
+func auditUntypedType(body string) string {
+	switch body = strings.TrimSpace(body); {
+	case strings.HasPrefix(body, "avc:"):
+		return "AVC"
+	case body == "initialized":
+		return "KERNEL"
+	}
+	return ""
+}

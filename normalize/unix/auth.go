@@ -188,6 +188,20 @@ func decodeLogin(e *event.Event) bool {
 			return false
 		}
 		user, from, _ = strings.Cut(r, " FROM ")
+	case strings.HasPrefix(m, "ILLEGAL ROOT LOGIN "):
+		// shadow's login: root refused on a tty not in /etc/securetty.
+		success, rule, user = false, "login.failure", "root"
+		var ok bool
+		var r string
+		if tty, from, r, ok = loginFromHost(m[len("ILLEGAL ROOT LOGIN"):]); !ok || r != "" {
+			return false
+		}
+	case strings.HasPrefix(m, "DIALUP AT "):
+		// util-linux login on a dial-up line (/etc/usertty's DIALUP).
+		var ok bool
+		if tty, user, ok = strings.Cut(m[len("DIALUP AT "):], " BY "); !ok {
+			return false
+		}
 	case strings.HasPrefix(m, "FAILED LOGIN "), strings.HasPrefix(m, "TOO MANY LOGIN TRIES "):
 		success, rule = false, "login.failure"
 		var ok bool
@@ -291,11 +305,19 @@ func decodeSudo(e *event.Event) bool {
 		e.SetStr("sudo.command_continued", rest[len("(command continued) "):])
 		return true
 	}
-	// COMMAND= is last and may contain " ; " itself.
-	command := ""
+	// COMMAND= is last and may contain " ; " itself; only sudo 1.9.8's
+	// log_exit_status line follows it with " ; SIGNAL=SIGx" and " ; EXIT=N".
+	command, signal, exit := "", "", ""
 	if i := strings.Index(rest, "COMMAND="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
-		command = rest[i+len("COMMAND="):]
+		command, signal, exit = sudoCommandEnd(rest[i+len("COMMAND="):])
 		rest = strings.TrimSuffix(rest[:i], "; ")
+	}
+	// sudo before 1.9 ended log_host's item with " : ", not " ; ":
+	// "HOST=h1 : TTY=pts/13 ; PWD=...".
+	if i := strings.Index(rest, "HOST="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
+		if j := strings.Index(rest[i:], " : "); j >= 0 && !strings.Contains(rest[i:i+j], " ; ") {
+			rest = rest[:i+j] + " ; " + rest[i+j+len(" : "):]
+		}
 	}
 	msg := ""
 	first, _, _ := strings.Cut(rest, " ; ")
@@ -329,12 +351,24 @@ func decodeSudo(e *event.Event) bool {
 			e.SetStr("sudo.env", v)
 		}
 	}
-	if command != "" {
+	if command != "" && !sudoPseudo(command) {
 		e.SetStr("process.command_line", command)
 		exe, _, _ := strings.Cut(command, " ")
 		e.SetStr("process.executable", exe)
 	}
 	switch {
+	case msg == "" && (command == "list" || strings.HasPrefix(command, "list ") || command == "validate"):
+		return sudoPseudoCommand(e, command)
+	case msg == "" && (exit != "" || signal != ""):
+		// The command's end: a non-zero status or a signal is a failure.
+		ecs.SetRule(e, "sudo.command.exit")
+		outcome := ecs.OutcomeSuccess
+		if exit != "0" {
+			outcome = ecs.OutcomeFailure
+		}
+		ecs.ClassProcEnd.Set(e, "sudo-command-exit", outcome)
+		ecs.SetUint(e, "process.exit_code", exit)
+		e.SetStr("sudo.signal", signal)
 	case msg == "":
 		ecs.SetRule(e, "sudo.command")
 		ecs.ClassProcStart.Set(e, "sudo-command", ecs.OutcomeSuccess)
@@ -359,6 +393,43 @@ func decodeSudo(e *event.Event) bool {
 	}
 	e.SetStr("sudo.message", msg)
 	return true
+}
+
+// sudoPseudo reports whether COMMAND= names no program but what sudo -l
+// ("list", "list /bin/ls" for sudo -l CMD) or sudo -v ("validate") did.
+func sudoPseudo(command string) bool {
+	return command == "list" || command == "validate" || strings.HasPrefix(command, "list ")
+}
+
+// sudoPseudoCommand classes sudo -l (a user listing their privileges) and
+// sudo -v (a user authenticating to extend sudo's timestamp), which ran
+// nothing: sudo.command keeps the pseudo-command.
+func sudoPseudoCommand(e *event.Event, command string) bool {
+	if command == "validate" {
+		ecs.SetRule(e, "sudo.validate")
+		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeSuccess)
+	} else {
+		ecs.SetRule(e, "sudo.list")
+		ecs.ClassProcInfo.Set(e, "sudo-list", ecs.OutcomeSuccess)
+	}
+	e.SetStr("sudo.command", command)
+	return true
+}
+
+// sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=SIGx" and
+// " ; EXIT=N" sudo's eventlog appends, in that order, to a command's exit
+// line. An argument with a space is quoted by sudo, so a bare " ; EXIT=" at
+// the end is sudo's.
+func sudoCommandEnd(command string) (cmd, signal, exit string) {
+	if i := strings.LastIndex(command, " ; EXIT="); i >= 0 && ecs.IsDigits(command[i+len(" ; EXIT="):]) {
+		command, exit = command[:i], command[i+len(" ; EXIT="):]
+	}
+	if i := strings.LastIndex(command, " ; SIGNAL="); i >= 0 {
+		if v := command[i+len(" ; SIGNAL="):]; v != "" && strings.IndexByte(v, ' ') < 0 {
+			command, signal = command[:i], v
+		}
+	}
+	return command, signal, exit
 }
 
 // sudoExecFailed decodes "unable to execute PATH: ERROR", sudo's error

@@ -42,19 +42,23 @@ func sniffOldPAM(e *event.Event) bool {
 
 func decodePAM(e *event.Event) bool {
 	m := e.Message
+	if r, ok := strings.CutPrefix(m, "auth: "); ok && strings.HasPrefix(r, "pam_") {
+		m = r // dovecot's auth process: "auth: pam_unix(dovecot:auth): ..."
+	}
 	var module, service, typ string
 	switch {
 	case strings.HasPrefix(m, "pam_"):
 		// pam_MODULE(SERVICE:TYPE): REST
 		open := strings.IndexByte(m, '(')
 		end := strings.Index(m, "): ")
-		if open < 0 || end < open {
+		if open < 0 || end < open || strings.ContainsAny(m[:open], " :") {
 			// "pam_ldap: error trying to bind ..." and other free text.
 			i := strings.Index(m, ": ")
 			if i < 0 || strings.IndexByte(m[:i], ' ') >= 0 {
 				return false
 			}
 			module, m = m[:i], m[i+2:]
+			module, _, _ = strings.Cut(module, "[") // "pam_krb5[812]: ..."
 			break
 		}
 		module = m[:open]
@@ -220,7 +224,7 @@ func pamRefusal(e *event.Event, m string) bool {
 	case m == "conversation failed":
 		rule, action = "pam.conversation_failed", "pam-conversation-failed"
 	default:
-		return false
+		return pamModuleNote(e, m)
 	}
 	ecs.Begin(e, programOf(e), rule)
 	class.Set(e, action, ecs.OutcomeFailure)

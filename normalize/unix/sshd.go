@@ -37,8 +37,8 @@ import (
 //	Unable to negotiate with ADDR: no matching ...       (OpenSSH 6.x-7.x: no port)
 //	fatal: ANYTHING [preauth]                             (any other fatal error ends the connection)
 //
-// the session and connection-limit messages of sshd_session.go and the
-// packet-layer failures of sshd_packet.go.
+// the lines of sshd_session.go (sessions, limits), sshd_daemon.go (listener,
+// authorization notes), sshd_connection.go (forwards, timeouts), sshd_packet.go.
 //
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
@@ -60,7 +60,7 @@ func decodeSSHD(e *event.Event) bool {
 	if !preauth {
 		m, _ = trimFlag(m, "[net]")
 	}
-	if sshdLine(e, m, preauth) || sshdSession(e, m) {
+	if sshdLine(e, m, preauth) || sshdSession(e, m) || sshdDaemon(e, m) || sshdConnectionNote(e, m) {
 		return true
 	}
 	if level == "fatal" && (preauth || sshdPeerGone(m)) {

@@ -51,7 +51,7 @@ func sshdPeerTail(s string) (addr, port string, ok bool) {
 			return "", "", false
 		}
 	}
-	if w, r := ecs.CutWord(s); w == "ssh1" || w == "ssh2" || w == "ssh1:" || w == "ssh2:" {
+	if w, r := ecs.CutWord(s); w == "ssh" || w == "ssh1" || w == "ssh2" || w == "ssh1:" || w == "ssh2:" {
 		if strings.HasSuffix(w, ":") {
 			return addr, port, true
 		}

@@ -29,7 +29,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "doas", Programs: []string{"doas"}, Decode: decodeDoas},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
 		{Name: "shadow", Programs: shadowPrograms, Decode: decodeShadow},
-		{Name: "pam", Prefixes: []string{"pam_", "PAM ", "(pam_"}, Sniff: sniffOldPAM, Gate: gateOldPAM, Decode: decodePAM},
+		{Name: "pam", Prefixes: []string{"pam_", "PAM ", "(pam_", "auth: pam_"}, Sniff: sniffOldPAM, Gate: gateOldPAM, Decode: decodePAM},
 		{Name: "auditd", Programs: []string{"audispd", "audisp-syslog", "auditd", "audit", "kernel"},
 			Prefixes: []string{"type=", "node=", "audit: "}, Decode: decodeAudit},
 	}

@@ -39,6 +39,9 @@ func decodeShadow(e *event.Event) bool {
 		m, from = m[:i], m[i+len(", from="):]
 	}
 	prog := programOf(e)
+	if prog == "gpasswd" {
+		return decodeGpasswd(e, prog, m)
+	}
 	word, rest := ecs.CutWord(m)
 	if read, ok := shadowReaders[word]; ok && read(e, prog, word, rest) {
 		e.SetStr("shadow.from", from)
@@ -60,8 +63,6 @@ var shadowReaders = map[string]func(e *event.Event, prog, word, rest string) boo
 	"unlock":   shadowUsermod,
 	"changed":  shadowChanged,
 	"password": shadowPassword,
-	"user":     shadowGpasswdUser,
-	"members":  shadowMembers,
 	"failed":   shadowFailed,
 }
 
@@ -233,53 +234,6 @@ func shadowPassword(e *event.Event, prog, _, rest string) bool {
 		return true
 	}
 	return false
-}
-
-// shadowGpasswdUser reads gpasswd's "user x added by y to group z" and
-// "user x removed by y from group z".
-func shadowGpasswdUser(e *event.Event, prog, _, rest string) bool {
-	// gpasswd: user alice added by root to group wheel | user alice removed by root from group wheel
-	name, r := ecs.CutWord(rest)
-	verb, r := ecs.CutWord(r)
-	if verb != "added" && verb != "removed" {
-		return false
-	}
-	r, ok := strings.CutPrefix(r, "by ")
-	if !ok {
-		return false
-	}
-	actor, r := ecs.CutWord(r)
-	r = strings.TrimPrefix(strings.TrimPrefix(r, "to "), "from ")
-	group, ok := strings.CutPrefix(r, "group ")
-	if !ok {
-		return false
-	}
-	if verb == "added" {
-		shadowBegin(e, prog, "gpasswd.member_add", ecs.ClassGroupChange, "group-member-add")
-	} else {
-		shadowBegin(e, prog, "gpasswd.member_remove", ecs.ClassGroupChange, "group-member-remove")
-	}
-	ecs.SetUser(e, "user.target.name", name)
-	ecs.SetUser(e, "user.name", actor)
-	e.SetStr("group.name", strings.TrimSpace(group))
-	return true
-}
-
-// shadowMembers reads gpasswd's "members of group x set by y to a,b".
-func shadowMembers(e *event.Event, prog, _, rest string) bool {
-	// gpasswd: members of group wheel set by root to alice,bob
-	r, ok := strings.CutPrefix(rest, "of group ")
-	if !ok {
-		return false
-	}
-	group, r := ecs.CutWord(r)
-	shadowBegin(e, prog, "gpasswd.members_set", ecs.ClassGroupChange, "group-change")
-	e.SetStr("group.name", group)
-	if by, ok := strings.CutPrefix(r, "set by "); ok {
-		actor, _ := ecs.CutWord(by)
-		ecs.SetUser(e, "user.name", actor)
-	}
-	return true
 }
 
 // shadowFailed reads useradd's "failed adding user 'x', data deleted".

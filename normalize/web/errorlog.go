@@ -87,7 +87,11 @@ tags:
 		case strings.HasPrefix(tag, "pid "):
 			pid, tid, _ = strings.Cut(tag[len("pid "):], ":tid ")
 		case strings.HasPrefix(tag, "client "):
-			client = tag[len("client "):]
+			// mod_security2 adds a "[client ADDR]" of its own, without
+			// the port: the first is Apache's.
+			if client == "" {
+				client = tag[len("client "):]
+			}
 		case strings.HasPrefix(tag, "remote "):
 			// the proxy in front of the client
 			a, _ := split(tag[len("remote "):])
@@ -143,7 +147,7 @@ tags:
 		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
 		rest = rest[:i]
 	}
-	if !apacheAccessControl(e, module, rest) {
+	if !modSecurityAlert(e, rest) && !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
 		apacheFileNotFound(e, rest)
 	}
@@ -381,7 +385,7 @@ func decodeNginxError(e *event.Event, m string) bool {
 		client, _ := nginxContext(ctx, "client")
 		ecs.SetAddress(e, "source", client)
 		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
-			ecs.SetHostname(e, "destination.domain", server)
+			nginxServer(e, server)
 		}
 		if req, _ := nginxContext(ctx, "request"); req != "" {
 			webRequest(e, req)
@@ -408,6 +412,9 @@ func decodeNginxError(e *event.Event, m string) bool {
 				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
 			}
 		}
+	}
+	if modSecurityAlert(e, msg) {
+		return true
 	}
 	if !nginxAccessControl(e, msg) {
 		webErrorClass(e, level)
@@ -485,4 +492,25 @@ func nginxContext(s, key string) (string, bool) {
 		}
 		return v, true
 	}
+}
+
+// nginxServer sets the error context's "server: ": the matched server
+// block's server_name (destination.domain), or, before one is chosen (a
+// TLS handshake), the listening socket "0.0.0.0:443" / "[::]:443": its
+// port, and its address unless it is the wildcard.
+func nginxServer(e *event.Event, server string) {
+	i := strings.LastIndexByte(server, ':')
+	if i < 0 || !ecs.IsDigits(server[i+1:]) {
+		ecs.SetHostname(e, "destination.domain", server)
+		return
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(server[:i], "["), "]")
+	if !ecs.IsIP(addr) {
+		ecs.SetHostname(e, "destination.domain", server)
+		return
+	}
+	if addr != "0.0.0.0" && addr != "::" {
+		ecs.SetAddress(e, "destination", addr)
+	}
+	ecs.SetPort(e, "destination.port", server[i+1:])
 }

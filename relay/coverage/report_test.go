@@ -33,7 +33,7 @@ func counterMaker(t testing.TB, opts Options) func() *Counter {
 }
 
 const sample = `<38>Jul  1 10:15:02 web1 sshd[392]: Failed password for root from 203.0.113.77 port 51122 ssh2
-<38>Jul  1 10:15:03 web1 sshd[392]: Server listening on 0.0.0.0 port 22.
+<38>Jul  1 10:15:03 web1 sshd[392]: rexec line 12: Deprecated option UsePrivilegeSeparation
 Jul  1 10:15:04 nas1 backupd[77]: job 7 done in 12s
 <13>1 - - - - -
 `
@@ -122,8 +122,8 @@ func TestText(t *testing.T) {
 		"backupd: 2 unrecognized lines, 2 shapes",
 		"job <num> done in <num>s\x5cx1b[<num>m",
 		"sshd: 1 unrecognized lines, 1 shapes",
-		"       1  Server listening on <ip> port <num>.",
-		"          e.g. <38>Jul  1 10:15:03 web1 sshd[392]: Server listening on 0.0.0.0 port 22.",
+		"       1  rexec line <num>: Deprecated option UsePrivilegeSeparation",
+		"          e.g. <38>Jul  1 10:15:03 web1 sshd[392]: rexec line 12: Deprecated option UsePrivilegeSeparation",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)

@@ -43,11 +43,11 @@ var ecsNamespaces = []string{
 var vendorNamespaces = []string{
 	"anacron", "apache", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
 	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kernel", "leef",
-	"login", "logind", "mysql", "networkmanager", "nginx", "nomen", "openvpn", "paloalto", "pam",
+	"login", "logind", "mysql", "networkmanager", "nginx", "nomen", "ntpd", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
 	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "sonicwall", "sophos", "squid", "sshd", "su", "sudo", "syslog_ng",
 	"sysmon", "systemd",
-	"windows_defender", "winlog",
+	"windows_defender", "winlog", "xinetd",
 }
 
 // eventFields are the ECS event.* fields; event is checked key by key.

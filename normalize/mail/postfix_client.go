@@ -1,0 +1,136 @@
+package mail
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Postfix's SMTP/LMTP client (smtp(8), lmtp(8)) on a message's way out,
+// lines that name the remote server but are not the delivery's status=
+// line (smtp_trouble.c, smtp_proto.c), and anvil(8)'s statistics:
+//
+//	QID: host HOST[IP] said: 451 4.2.2 TEXT (in reply to RCPT TO command)
+//	QID: host HOST[IP] refused to talk to me: 554 TEXT
+//	QID: lost connection with HOST[IP] while sending RCPT TO
+//	QID: conversation with HOST[IP] timed out while receiving the initial server greeting
+//	statistics: max connection rate 2/60s for (smtp:IP) at Feb 27 14:13:59
+//	statistics: max connection count 1 for (SERVICE:IP) at Feb 27 14:07:26
+//	statistics: max cache size 2 at Feb 27 14:14:46
+//
+// The server is the destination: the client is this Postfix.
+
+// postfixSMTPClient decodes the queue-id lines above; false for any other.
+func postfixSMTPClient(e *event.Event, prog, qid, rest string) bool {
+	var lead, rule, action, sep string
+	conn := false
+	switch {
+	case strings.HasPrefix(rest, "host ") && strings.Contains(rest, "] said: "):
+		lead, rule, action, sep = "host ", "postfix.smtp.reply", "smtp-server-reply", " said: "
+	case strings.HasPrefix(rest, "host ") && strings.Contains(rest, " refused to talk to me: "):
+		lead, rule, action, sep = "host ", "postfix.smtp.refused", "smtp-server-refused", " refused to talk to me: "
+	case strings.HasPrefix(rest, "lost connection with "):
+		lead, rule, action, sep, conn = "lost connection with ", "postfix.smtp.lost_connection", "smtp-lost-connection", " while ", true
+	case strings.HasPrefix(rest, "conversation with "):
+		lead, rule, action, sep, conn = "conversation with ", "postfix.smtp.timeout", "smtp-timeout", " timed out while ", true
+	default:
+		return false
+	}
+	peer, text, ok := strings.Cut(rest[len(lead):], sep)
+	if !ok || !postfixBracketed(peer) || strings.IndexByte(peer, ' ') >= 0 {
+		return false
+	}
+	postfixBegin(e, prog, qid, rule)
+	if conn {
+		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
+		e.SetStr("postfix.after", text)
+	} else {
+		classEmailInfo.Set(e, action, ecs.OutcomeFailure)
+		if r, cmd, ok := strings.Cut(text, " (in reply to "); ok {
+			text = r
+			e.SetStr("postfix.in_reply_to", strings.TrimSuffix(strings.TrimSuffix(cmd, ")"), " command"))
+		}
+		postfixReplyText(e, text)
+	}
+	postfixClient(e, "destination", peer)
+	e.SetStr("network.protocol", postfixProtocol(prog))
+	return true
+}
+
+// postfixProtocol is lmtp for an lmtp(8) client, smtp for an smtp(8) one,
+// "" when the program name does not say (a relay that cut "postfix/lmtp"
+// at the slash).
+func postfixProtocol(prog string) string {
+	switch {
+	case strings.HasSuffix(prog, "/lmtp"):
+		return "lmtp"
+	case strings.HasSuffix(prog, "/smtp"):
+		return "smtp"
+	}
+	return ""
+}
+
+// postfixAnvil decodes anvil(8)'s "statistics: max KIND N[/Ts] for
+// (SERVICE:CLIENT) at DATE": the peak a client reached since the last
+// report (KIND connection rate, connection count, message rate, recipient
+// rate, newtls rate, auth rate), and "max cache size N at DATE". The
+// client is the source; SERVICE is the master.cf service that counted it
+// ("smtp", or an address:port service name). The DATE, year-less, stays in
+// the message.
+func postfixAnvil(e *event.Event, prog, m string) bool {
+	r, ok := strings.CutPrefix(m, "statistics: max ")
+	if !ok {
+		return false
+	}
+	if n, ok := strings.CutPrefix(r, "cache size "); ok {
+		n, _, _ = strings.Cut(n, " at ")
+		if !ecs.IsDigits(n) {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.anvil.statistics")
+		ecs.ClassNetInfo.Set(e, "smtp-client-statistics", "")
+		e.SetStr("postfix.anvil.kind", "cache_size")
+		ecs.SetUint(e, "postfix.anvil.value", n)
+		return true
+	}
+	i := strings.Index(r, " for (")
+	j := strings.LastIndex(r, ") at ")
+	if i < 0 || j < i {
+		return false
+	}
+	what, ident := r[:i], r[i+len(" for ("):j]
+	sp := strings.LastIndexByte(what, ' ')
+	if sp < 0 {
+		return false
+	}
+	kind, value := what[:sp], what[sp+1:]
+	n, per, _ := strings.Cut(value, "/")
+	if !ecs.IsDigits(n) {
+		return false
+	}
+	service, client := anvilIdent(ident)
+	if client == "" {
+		return false
+	}
+	postfixBegin(e, prog, "", "postfix.anvil.statistics")
+	ecs.ClassNetInfo.Set(e, "smtp-client-statistics", "")
+	e.SetStr("postfix.anvil.kind", strings.ReplaceAll(kind, " ", "_"))
+	ecs.SetUint(e, "postfix.anvil.value", n)
+	ecs.SetUint(e, "postfix.anvil.interval_seconds", strings.TrimSuffix(per, "s"))
+	e.SetStr("postfix.anvil.service", service)
+	ecs.SetAddress(e, "source", client)
+	return true
+}
+
+// anvilIdent splits anvil's "SERVICE:ADDR" at the first colon after which
+// the rest is an address: the service may hold colons itself
+// ("127.0.0.1:10025"), and so may an IPv6 client.
+func anvilIdent(s string) (service, client string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' && i > 0 && ecs.IsIP(s[i+1:]) {
+			return s[:i], s[i+1:]
+		}
+	}
+	return "", ""
+}

@@ -1,0 +1,81 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Lines about one connection's traffic after it was set up (serverloop.c,
+// channels.c, packet.c, session.c; sshd.c of OpenSSH before 7.4):
+//
+//	Received request to connect to host HOST port N, but the request was denied.   (a -L forward AllowTcpForwarding refused)
+//	error: connect_to HOST port N: failed.                                           (a forward sshd could not open)
+//	Transferred: sent N, received M bytes                                            (LogLevel VERBOSE: a session's totals)
+//	Timeout, client not responding from [user U ]ADDR port N                         (ClientAlive probes unanswered)
+//	Protocol major versions differ for ADDR port N: OURS vs. THEIRS
+//
+// A forward's HOST and port are where the client asked sshd to connect:
+// the destination. "sent" is what sshd sent the client, so the client's
+// (the source's) bytes are the "received" ones.
+
+// sshdConnectionNote decodes the lines above (m without "error: " and
+// "[preauth]").
+func sshdConnectionNote(e *event.Event, m string) bool {
+	switch {
+	case strings.HasPrefix(m, "Received request to connect to host "):
+		r, ok := strings.CutSuffix(m[len("Received request to connect to host "):], ", but the request was denied.")
+		host, port, ok2 := strings.Cut(r, " port ")
+		if !ok || !ok2 || !ecs.IsDigits(port) || strings.IndexByte(host, ' ') >= 0 {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.forward_denied")
+		classConnDenied.Set(e, "ssh-port-forwarding-denied", ecs.OutcomeFailure)
+		ecs.SetAddress(e, "destination", host)
+		ecs.SetPort(e, "destination.port", port)
+		return true
+	case strings.HasPrefix(m, "connect_to "):
+		r, ok := strings.CutSuffix(m[len("connect_to "):], ": failed.")
+		host, port, ok2 := strings.Cut(r, " port ")
+		if !ok || !ok2 || !ecs.IsDigits(port) || strings.IndexByte(host, ' ') >= 0 {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.forward_connect_failed")
+		ecs.ClassConnStart.Set(e, "ssh-forward-connect", ecs.OutcomeFailure)
+		ecs.SetAddress(e, "destination", host)
+		ecs.SetPort(e, "destination.port", port)
+		return true
+	case strings.HasPrefix(m, "Transferred: sent "):
+		sent, r, _ := strings.Cut(m[len("Transferred: sent "):], ", received ")
+		received, ok := strings.CutSuffix(r, " bytes")
+		if !ok || !ecs.IsDigits(sent) || !ecs.IsDigits(received) {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.transferred")
+		classSessionInfo.Set(e, "ssh-session-transferred", "")
+		ecs.SetUint(e, "destination.bytes", sent)
+		ecs.SetUint(e, "source.bytes", received)
+		return true
+	case strings.HasPrefix(m, "Timeout, client not responding from "):
+		ecs.Begin(e, "sshd", "sshd.client_timeout")
+		ecs.ClassConnEnd.Set(e, "ssh-client-timeout", ecs.OutcomeFailure)
+		sshdPeer(e, m[len("Timeout, client not responding from "):])
+		return true
+	case strings.HasPrefix(m, "Protocol major versions differ for "):
+		peer, versions := sshdCutReason(m[len("Protocol major versions differ for "):])
+		_, theirs, ok := strings.Cut(versions, " vs. ")
+		if !ok {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.protocol_mismatch")
+		ecs.ClassNetInfo.Set(e, "ssh-negotiation-failed", ecs.OutcomeFailure)
+		e.SetStr("sshd.identification", theirs)
+		e.SetStr("sshd.reason", "Protocol major versions differ")
+		sshdAddrPort(e, peer)
+		return true
+	}
+	return sshdSSHCom(e, m)
+}
+
+var classSessionInfo = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeInfo)

@@ -1,0 +1,95 @@
+package unix
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// gpasswd's lines (shadow-utils src/gpasswd.c, log_gpasswd_success and
+// log_gpasswd_failure), each for the group file it wrote: " in /etc/group"
+// or " in /etc/gshadow" ends the per-file lines, none the final one.
+//
+//	user U added by A to group G                   user U removed by A from group G
+//	password of group G changed by A               password of group G removed by A
+//	access to group G restricted by A
+//	members of group G set by A to U1,U2           administrators of group G set by A to U1,U2
+//	A failed to add user U to group G              A failed to remove user U from group G
+//	A failed to change password of group G         A failed to remove password of group G
+//	A failed to restrict access to group G
+//	A failed to set the members of group G to U1,U2
+//	A failed to set the administrators of group G to U1,U2
+//
+// A is who ran gpasswd (user.name), U the member (user.target.name).
+
+// gpasswdForms are the success sentences after their first word(s), in
+// the order the group, the actor and the list come: "%g" is the group,
+// "%a" the actor, "%u" the member, "%l" the members set, "%d" the
+// administrators set (lists of user names joined by commas).
+var gpasswdForms = []struct{ form, rule, action string }{
+	{"user %u added by %a to group %g", "gpasswd.member_add", "group-member-add"},
+	{"user %u removed by %a from group %g", "gpasswd.member_remove", "group-member-remove"},
+	{"password of group %g changed by %a", "gpasswd.password", "group-change"},
+	{"password of group %g removed by %a", "gpasswd.password_removed", "group-change"},
+	{"access to group %g restricted by %a", "gpasswd.restrict", "group-change"},
+	{"members of group %g set by %a to %l", "gpasswd.members_set", "group-change"},
+	{"administrators of group %g set by %a to %d", "gpasswd.administrators_set", "group-change"},
+	{"%a failed to add user %u to group %g", "gpasswd.member_add", "group-member-add"},
+	{"%a failed to remove user %u from group %g", "gpasswd.member_remove", "group-member-remove"},
+	{"%a failed to change password of group %g", "gpasswd.password", "group-change"},
+	{"%a failed to remove password of group %g", "gpasswd.password_removed", "group-change"},
+	{"%a failed to restrict access to group %g", "gpasswd.restrict", "group-change"},
+	{"%a failed to set the members of group %g to %l", "gpasswd.members_set", "group-change"},
+	{"%a failed to set the administrators of group %g to %d", "gpasswd.administrators_set", "group-change"},
+}
+
+// decodeGpasswd decodes the lines above.
+func decodeGpasswd(e *event.Event, prog, m string) bool {
+	file := ""
+	if i := strings.LastIndex(m, " in /"); i >= 0 && strings.IndexByte(m[i+len(" in "):], ' ') < 0 {
+		m, file = m[:i], m[i+len(" in "):]
+	}
+	for _, f := range gpasswdForms {
+		v, ok := matchWords(f.form, m)
+		if !ok {
+			continue
+		}
+		shadowBegin(e, prog, f.rule, ecs.ClassGroupChange, f.action)
+		if strings.HasPrefix(f.form, "%a failed") {
+			e.SetStr("event.outcome", ecs.OutcomeFailure)
+		}
+		ecs.SetUser(e, "user.target.name", v['u'])
+		ecs.SetUser(e, "user.name", v['a'])
+		e.SetStr("group.name", v['g'])
+		e.SetStr("shadow.members", v['l'])
+		e.SetStr("shadow.administrators", v['d'])
+		e.SetStr("file.path", file)
+		return true
+	}
+	return false
+}
+
+// matchWords matches s against form, whose "%x" placeholders each stand
+// for one word (no space) and whose other words must be equal; it returns
+// the words by placeholder letter.
+func matchWords(form, s string) (map[byte]string, bool) {
+	var v map[byte]string
+	for form != "" {
+		fw, fr := ecs.CutWord(form)
+		sw, sr := ecs.CutWord(s)
+		if sw == "" {
+			return nil, false
+		}
+		if len(fw) == 2 && fw[0] == '%' {
+			if v == nil {
+				v = make(map[byte]string, 4)
+			}
+			v[fw[1]] = sw
+		} else if fw != sw {
+			return nil, false
+		}
+		form, s = fr, sr
+	}
+	return v, s == ""
+}

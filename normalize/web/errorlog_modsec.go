@@ -1,0 +1,80 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// ModSecurity writes its alerts to the web server's error log, after a
+// "[client ADDR]" of its own (mod_security2 in Apache's; libmodsecurity 3
+// in nginx's, before nginx's ", client: ..." context):
+//
+//	ModSecurity: Access denied with code 403 (phase 2). Pattern match ... [file "F"] [line "N"] [id "942100"] [msg "SQL Injection Attack"] [data "..."] [severity "CRITICAL"] [ver "OWASP_CRS/3.2.0"] [tag "..."] [hostname "H"] [uri "/p"] [unique_id "U"]
+//	ModSecurity: Warning. Pattern match ... [id "..."] [msg "..."] ...
+//
+// A request it refused is web/denied with outcome failure; a warning
+// (detection only, or a score added up by a later rule) web/info. The
+// rule is rule.id, rule.description and rule.version (the rule set's
+// "ver"); the request is url.domain, url.path and http.request.id.
+
+// modSecurityAlert decodes an error line's text when it is ModSecurity's.
+// What the server's own line gave (the request's host and path) is kept.
+func modSecurityAlert(e *event.Event, msg string) bool {
+	if strings.HasPrefix(msg, "[client ") {
+		if i := strings.Index(msg, "] "); i > 0 {
+			msg = msg[i+2:]
+		}
+	}
+	r, ok := strings.CutPrefix(msg, "ModSecurity: ")
+	if !ok {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(r, "Access denied with code "):
+		ecs.SetRule(e, "web.modsecurity.denied")
+		classWebDenied.Set(e, "http-waf-block", ecs.OutcomeFailure)
+		code, _ := ecs.CutWord(r[len("Access denied with code "):])
+		ecs.SetUint(e, "http.response.status_code", code)
+	case strings.HasPrefix(r, "Access denied with connection close"),
+		strings.HasPrefix(r, "Access denied with redirection"):
+		ecs.SetRule(e, "web.modsecurity.denied")
+		classWebDenied.Set(e, "http-waf-block", ecs.OutcomeFailure)
+	case strings.HasPrefix(r, "Warning."):
+		ecs.SetRule(e, "web.modsecurity.warning")
+		classWebInfo.Set(e, "http-waf-alert", "")
+	default:
+		return false
+	}
+	e.SetStr("rule.id", modsecTag(r, "id"))
+	e.SetStr("rule.description", modsecTag(r, "msg"))
+	e.SetStr("rule.version", modsecTag(r, "ver"))
+	if h := modsecTag(r, "hostname"); h != "" && !e.Has("url.domain") {
+		e.SetStr("url.domain", h)
+	}
+	if u := modsecTag(r, "uri"); u != "" && !e.Has("url.path") {
+		e.SetStr("url.path", u)
+	}
+	e.SetStr("http.request.id", modsecTag(r, "unique_id"))
+	return true
+}
+
+// modsecTag returns the value of the first ` [key "value"]` in s; a value
+// may hold \" (ModSecurity escapes the quotes of matched data).
+func modsecTag(s, key string) string {
+	i := strings.Index(s, "["+key+` "`)
+	if i < 0 || i > 0 && s[i-1] != ' ' {
+		return ""
+	}
+	v := s[i+len(key)+3:]
+	for j := 0; j+1 < len(v); j++ {
+		switch {
+		case v[j] == '\\':
+			j++
+		case v[j] == '"' && v[j+1] == ']':
+			return v[:j]
+		}
+	}
+	return ""
+}
