@@ -11,9 +11,10 @@ import (
 // The journal's record encoding: compact, versioned, decoded without a copy
 // per string (every string of a decoded block points into the block).
 //
-//	byte    version (2; records of version 1 are still read)
+//	byte    version (3; records of versions 1 and 2 are still read)
 //	uvarint flags
-//	varint  time, received (Unix ns; 0 = zero time)
+//	varint  time, received (Unix ns; 0 = zero time), each less the
+//	        previous record's in the block (0 for the block's first)
 //	varint  pri
 //	string  original
 //	uvarint message: odd = suffix of original of length x>>1, even = literal of length x>>1 follows
@@ -26,25 +27,40 @@ import (
 // following. The parser's strings are windows of original (host name,
 // SD, most decoder values), and a window costs 2-4 bytes however long it
 // is: fewer bytes for the journal to copy and compress per event. Version
-// 1 wrote every text as a string.
+// 1 wrote every text as a string; versions 1 and 2 wrote the times whole.
+//
+// The times as differences: the events of a block were received
+// together (one read: the same received time, a difference of 0, one
+// byte) and their own times are close, where a whole time is 9 bytes of
+// varint that S2 cannot match against the record before. On the
+// throughput benchmark's records (367 bytes) this is 12 bytes fewer
+// before compression, 81.5 -> 72.9 bytes after (S2, blocks of 200), and
+// 8 % fewer instructions in S2.
 
 const (
-	codecVersion   = 2
-	codecVersionV1 = 1
+	codecVersion   = 3
+	codecVersionV2 = 2 // whole times
+	codecVersionV1 = 1 // whole times, every text a string
 	minWindow      = 4 // a shorter text is written as a literal: a window would not be smaller
 )
 
 // ErrCorrupt reports a record that cannot be decoded.
 var ErrCorrupt = errors.New("event: corrupt record")
 
-// AppendBinary appends the journal encoding of e to b.
-func AppendBinary(b []byte, e *Event) []byte {
+// AppendBinary appends the journal encoding of e to b. prev is the event
+// whose record precedes e's in the block, or nil for a block's first
+// (DecodeBlock reads a block from its first record).
+func AppendBinary(b []byte, e, prev *Event) []byte {
 	orig := e.Original
 	o := window{uintptr(unsafe.Pointer(unsafe.StringData(orig))), uintptr(len(orig))}
+	var t, recv int64 // prev's, subtracted (wrapping: the decoder's addition wraps back)
+	if prev != nil {
+		t, recv = unixNano(prev.Time), unixNano(prev.Received)
+	}
 	b = append(b, codecVersion)
 	b = appendUvarint(b, uint64(e.Flags))
-	b = binary.AppendVarint(b, unixNano(e.Time))
-	b = binary.AppendVarint(b, unixNano(e.Received))
+	b = binary.AppendVarint(b, unixNano(e.Time)-t)
+	b = binary.AppendVarint(b, unixNano(e.Received)-recv)
 	b = binary.AppendVarint(b, int64(e.Pri))
 	b = appendStr(b, orig)
 	if m := e.Message; len(m) <= len(orig) && orig[len(orig)-len(m):] == m {
@@ -154,10 +170,11 @@ func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 	// decodes every event it delivers).
 	a := new(decodeArena)
 	total := len(s)
+	var prev times
 	for len(s) > 0 {
 		a.done, a.left = total-len(s), len(s)
 		into = append(into, Event{})
-		n, err := decode(s, &into[len(into)-1], a)
+		n, err := decode(s, &into[len(into)-1], a, &prev)
 		if err != nil {
 			return into[:len(into)-1], err
 		}
@@ -167,10 +184,15 @@ func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 }
 
 // DecodeBinary decodes one record from b into e, copying b first (safe for
-// a caller that reuses b). It returns the number of bytes used.
+// a caller that reuses b): a block's first record, or a record written
+// with no previous event. It returns the number of bytes used.
 func DecodeBinary(b []byte, e *Event) (int, error) {
-	return decode(string(b), e, nil)
+	return decode(string(b), e, nil, new(times))
 }
+
+// times are a decoded record's times (Unix ns, 0 = zero time): what the
+// next record's differences are added to.
+type times struct{ time, received int64 }
 
 // decodeArena hands out the slices of the events of one block; nil makes
 // each its own. A pool that runs out is replaced by one sized for the rest
@@ -260,7 +282,7 @@ type reader struct {
 	s   string
 	off int
 	err bool
-	// v1 is set for a record of version 1, orig for version 2: what
+	// v1 is set for a record of version 1, orig for later ones: what
 	// text reads.
 	v1   bool
 	orig string
@@ -345,18 +367,28 @@ func (r *reader) count(min int) int {
 	return int(n)
 }
 
-func decode(s string, e *Event, a *decodeArena) (int, error) {
+// decode decodes the record at the start of s into e; prev holds the
+// times of the block's record before (zero for its first), and is set to
+// e's.
+func decode(s string, e *Event, a *decodeArena, prev *times) (int, error) {
 	r := reader{s: s}
-	switch r.byte() {
-	case codecVersion:
+	version := r.byte()
+	switch version {
+	case codecVersion, codecVersionV2:
 	case codecVersionV1:
 		r.v1 = true
 	default:
 		return 0, ErrCorrupt
 	}
 	e.Flags = Flags(r.uvarint())
-	e.Time = fromUnixNano(r.varint())
-	e.Received = fromUnixNano(r.varint())
+	t := times{r.varint(), r.varint()}
+	if version == codecVersion {
+		t.time += prev.time
+		t.received += prev.received
+	}
+	*prev = t
+	e.Time = fromUnixNano(t.time)
+	e.Received = fromUnixNano(t.received)
 	e.Pri = int16(r.varint())
 	e.Original = r.str()
 	r.orig = e.Original
