@@ -160,6 +160,41 @@ func TestCodecTimesAsDifferences(t *testing.T) {
 	}
 }
 
+// TestCodecConnTextsAsSame: an event's input, peer and format that are the
+// very strings of the event before in the block are written as "the
+// record before's" and decode as they were; the same text in other
+// memory is written again; and a block cannot start with such a record.
+func TestCodecConnTextsAsSame(t *testing.T) {
+	input, peer, format := strings.Clone("syslog-tcp"), strings.Clone("10.0.0.9:51400"), strings.Clone("rfc5424")
+	evs := []*Event{windowed(), windowed(), windowed()}
+	for _, e := range evs {
+		e.Input, e.Peer, e.Format = input, peer, format
+	}
+	evs[2].Peer = strings.Clone(peer) // the same text elsewhere
+	var block []byte
+	var prev *Event
+	for _, e := range evs {
+		block = AppendBinary(block, e, prev)
+		prev = e
+	}
+	got, err := DecodeBlock(block, nil)
+	if err != nil || len(got) != len(evs) {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	for i := range got {
+		sameEvent(t, &got[i], evs[i])
+	}
+	other := windowed()
+	other.Input, other.Peer, other.Format = strings.Clone(input), strings.Clone(peer), strings.Clone(format)
+	same, copied := AppendBinary(nil, evs[1], evs[0]), AppendBinary(nil, evs[1], other)
+	if saved := len(copied) - len(same); saved != len(input)+len(peer)+len(format)+3-3*len(sameText) {
+		t.Errorf("a record with its connection's texts as the record before's saved %d bytes", saved)
+	}
+	if _, err := DecodeBlock(same, nil); err == nil {
+		t.Error("a block starting with a record that refers to the record before decoded")
+	}
+}
+
 func TestCodecRejectsBadWindow(t *testing.T) {
 	// Version 2, no flags, zero times, pri 0, original "abcdef", message
 	// literal "", hostname a window at offset 4 of length 5: past the end.

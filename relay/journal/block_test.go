@@ -61,14 +61,16 @@ func TestBlockRoundTrip(t *testing.T) {
 }
 
 // TestBlockStartsWithWholeTimes: an event that would take the block being
-// built over its limit starts the next block, where its times are read
-// whole (a record's times are differences from the record before in its
-// block): both blocks decode to the times appended.
+// built over its limit starts the next block, where its times and texts
+// are read whole (a record's times are differences from the record
+// before in its block, its connection's texts may be that record's):
+// both blocks decode to the events appended.
 func TestBlockStartsWithWholeTimes(t *testing.T) {
 	small := testEvent(1)
 	large := event.New(small.Received.Add(time.Hour)) // a record of ~maxBlockRaw-70 bytes
 	large.Time = small.Time.Add(-time.Hour)
 	large.Original = string(make([]byte, maxBlockRaw-100))
+	large.Input, large.Peer, large.Format = small.Input, small.Peer, small.Format // the record before's texts
 	enc := sealed(t, 1, []*event.Event{small, large})
 	if len(enc.blocks) != 2 {
 		t.Fatalf("%d blocks, want the large event in a block of its own", len(enc.blocks))
@@ -78,7 +80,7 @@ func TestBlockStartsWithWholeTimes(t *testing.T) {
 		if err != nil || len(evs) != 1 {
 			t.Fatalf("block %d: %v, %d events", i, err, len(evs))
 		}
-		if !evs[0].Received.Equal(want.Received) || !evs[0].Time.Equal(want.Time) || len(evs[0].Original) != len(want.Original) {
+		if !evs[0].Received.Equal(want.Received) || !evs[0].Time.Equal(want.Time) || len(evs[0].Original) != len(want.Original) || evs[0].Peer != want.Peer {
 			t.Errorf("block %d: received %v time %v, want %v %v", i, evs[0].Received, evs[0].Time, want.Received, want.Time)
 		}
 	}
