@@ -25,9 +25,10 @@ import (
 //	28     4    CRC32C of the body followed by header bytes 0..27
 //	32     ...  body: event.AppendBinary records back to back, compressed
 //
-// A record's times are differences from the record before it in the
-// block (relay/event/codec.go), so a block is decoded from its first
-// record, and a record that starts a block is written with whole times.
+// A record may refer to the record before it in the block (its times are
+// differences, its input, peer and format may be that record's:
+// relay/event/codec.go), so a block is decoded from its first record, and
+// a record that starts a block is written referring to none.
 //
 // The CRC covers the header too, so a damaged ID or length is caught the
 // same way as a damaged body. Every length is bounded before anything is
@@ -212,7 +213,7 @@ func (enc *encoder) encodeFrom(events []*event.Event, i int, record func(b []byt
 		inRecord = false
 		if len(enc.raw) > maxBlockRaw && enc.n > 0 {
 			// This record starts the next block: written again as a
-			// block's first (its times whole, not differences).
+			// block's first, referring to no record before it.
 			enc.raw = enc.raw[:before]
 			enc.finish()
 			inRecord = true
