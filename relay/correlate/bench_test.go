@@ -173,8 +173,10 @@ func (p *benchPipeline) batch(n int, now time.Time) {
 		p.corr.Applied(p.lastID)
 	}
 	p.block = p.block[:0]
+	var prev *event.Event
 	for _, e := range evs {
-		p.block = event.AppendBinary(p.block, e)
+		p.block = event.AppendBinary(p.block, e, prev)
+		prev = e
 	}
 	if need := lz4.CompressBlockBound(len(p.block)); cap(p.zblock) < need {
 		p.zblock = make([]byte, need)
@@ -413,7 +415,7 @@ func BenchmarkProcessLifetime(b *testing.B) {
 		t2 := time.Now()
 		js += t2.Sub(t1)
 		for _, e := range o[256:] {
-			out = event.AppendBinary(out[:0], e)
+			out = event.AppendBinary(out[:0], e, nil)
 		}
 		bin += time.Since(t2)
 		n += 256

@@ -45,7 +45,7 @@ func BenchmarkFrameLive(b *testing.B) {
 	for b.Loop() {
 		e := d.Frame(lines[i%len(lines)], false, "127.0.0.1:40000", now)
 		live[i%liveEvents] = e
-		rec = event.AppendBinary(rec[:0], e)
+		rec = event.AppendBinary(rec[:0], e, nil)
 		js = enc.AppendJSON(js[:0], e)
 		i++
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -11,13 +12,15 @@ import (
 // The journal's record encoding: compact, versioned, decoded without a copy
 // per string (every string of a decoded block points into the block).
 //
-//	byte    version (2; records of version 1 are still read)
+//	byte    version (3; records of versions 1 and 2 are still read)
 //	uvarint flags
-//	varint  time, received (Unix ns; 0 = zero time)
+//	varint  time, received (Unix ns; 0 = zero time), each less the
+//	        previous record's in the block (0 for the block's first)
 //	varint  pri
 //	string  original
 //	uvarint message: odd = suffix of original of length x>>1, even = literal of length x>>1 follows
-//	text    hostname, appname, procid, msgid, input, peer, format
+//	text    hostname, appname, procid, msgid
+//	text    input, peer, format, or each 0x01 0x00: the record before's
 //	uvarint #sd, then per element: text id, uvarint #params, (text name, text value)*
 //	uvarint #fields, then per field: text key, byte type, payload (strings as text)
 //
@@ -26,25 +29,46 @@ import (
 // following. The parser's strings are windows of original (host name,
 // SD, most decoder values), and a window costs 2-4 bytes however long it
 // is: fewer bytes for the journal to copy and compress per event. Version
-// 1 wrote every text as a string.
+// 1 wrote every text as a string; versions 1 and 2 wrote the times whole
+// and the connection's texts as texts.
+//
+// The times as differences: the events of a block were received
+// together (one read: the same received time, a difference of 0, one
+// byte) and their own times are close, where a whole time is 9 bytes of
+// varint that S2 cannot match against the record before. On the
+// throughput benchmark's records (367 bytes) this is 12 bytes fewer
+// before compression, 81.5 -> 72.9 bytes after (S2, blocks of 200), and
+// 8 % fewer instructions in S2. Likewise the input, peer and format are
+// the same strings for every event of a read: the record before's costs
+// 2 bytes where the literals took 30 (the corpus's), and ~80 fewer
+// instructions an event than copying them.
 
 const (
-	codecVersion   = 2
-	codecVersionV1 = 1
+	codecVersion   = 3
+	codecVersionV2 = 2 // whole times
+	codecVersionV1 = 1 // whole times, every text a string
 	minWindow      = 4 // a shorter text is written as a literal: a window would not be smaller
 )
 
 // ErrCorrupt reports a record that cannot be decoded.
 var ErrCorrupt = errors.New("event: corrupt record")
 
-// AppendBinary appends the journal encoding of e to b.
-func AppendBinary(b []byte, e *Event) []byte {
+// AppendBinary appends the journal encoding of e to b. prev is the event
+// whose record precedes e's in the block, or nil for a block's first
+// (DecodeBlock reads a block from its first record).
+func AppendBinary(b []byte, e, prev *Event) []byte {
 	orig := e.Original
 	o := window{uintptr(unsafe.Pointer(unsafe.StringData(orig))), uintptr(len(orig))}
+	var t, recv int64  // prev's, subtracted (wrapping: the decoder's addition wraps back)
+	var conn [3]string // prev's texts from its connection
+	if prev != nil {
+		t, recv = unixNano(prev.Time), unixNano(prev.Received)
+		conn = [3]string{prev.Input, prev.Peer, prev.Format}
+	}
 	b = append(b, codecVersion)
 	b = appendUvarint(b, uint64(e.Flags))
-	b = binary.AppendVarint(b, unixNano(e.Time))
-	b = binary.AppendVarint(b, unixNano(e.Received))
+	b = binary.AppendVarint(b, unixNano(e.Time)-t)
+	b = binary.AppendVarint(b, unixNano(e.Received)-recv)
 	b = binary.AppendVarint(b, int64(e.Pri))
 	b = appendStr(b, orig)
 	if m := e.Message; len(m) <= len(orig) && orig[len(orig)-len(m):] == m {
@@ -57,9 +81,9 @@ func AppendBinary(b []byte, e *Event) []byte {
 	b = o.appendText(b, e.AppName)
 	b = o.appendText(b, e.ProcID)
 	b = o.appendText(b, e.MsgID)
-	b = o.appendText(b, e.Input)
-	b = o.appendText(b, e.Peer)
-	b = o.appendText(b, e.Format)
+	b = o.appendConnText(b, e.Input, conn[0])
+	b = o.appendConnText(b, e.Peer, conn[1])
+	b = o.appendConnText(b, e.Format, conn[2])
 	// SD straight from its spans (its iterators cost ~350 instructions
 	// an event here).
 	text, items := e.SD.text(), e.SD.items()
@@ -131,6 +155,22 @@ func (o window) appendText(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// sameText is the text "the same as the record before's" (a window of
+// length 0 at 0, which appendText never writes), for the texts an event
+// takes from its connection (input, peer, format): the same strings for
+// every event of a read, literals that the record would otherwise copy.
+const sameText = "\x01\x00"
+
+// appendConnText appends s, one of an event's texts from its connection,
+// as sameText when it is the very string prev (the record before's) is,
+// else as appendText does.
+func (o window) appendConnText(b []byte, s, prev string) []byte {
+	if len(s) > 1 && len(s) == len(prev) && unsafe.StringData(s) == unsafe.StringData(prev) {
+		return append(b, sameText...)
+	}
+	return o.appendText(b, s)
+}
+
 // appendUvarint is binary.AppendUvarint with the numbers below 2^14 (most
 // lengths and offsets of a record) written by one append, without its loop
 // of an append per byte.
@@ -154,10 +194,11 @@ func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 	// decodes every event it delivers).
 	a := new(decodeArena)
 	total := len(s)
+	var prev before
 	for len(s) > 0 {
 		a.done, a.left = total-len(s), len(s)
 		into = append(into, Event{})
-		n, err := decode(s, &into[len(into)-1], a)
+		n, err := decode(s, &into[len(into)-1], a, &prev)
 		if err != nil {
 			return into[:len(into)-1], err
 		}
@@ -167,9 +208,19 @@ func DecodeBlock(buf []byte, into []Event) ([]Event, error) {
 }
 
 // DecodeBinary decodes one record from b into e, copying b first (safe for
-// a caller that reuses b). It returns the number of bytes used.
+// a caller that reuses b): a block's first record, or a record written
+// with no previous event. It returns the number of bytes used.
 func DecodeBinary(b []byte, e *Event) (int, error) {
-	return decode(string(b), e, nil)
+	return decode(string(b), e, nil, new(before))
+}
+
+// before is what a record of version 3 may refer to in the record before
+// it in the block: its times (Unix ns, 0 = zero time), which the next
+// record's differences are added to, and its texts from its connection
+// (input, peer, format; empty for a block's first record).
+type before struct {
+	time, received int64
+	conn           [3]string
 }
 
 // decodeArena hands out the slices of the events of one block; nil makes
@@ -260,7 +311,7 @@ type reader struct {
 	s   string
 	off int
 	err bool
-	// v1 is set for a record of version 1, orig for version 2: what
+	// v1 is set for a record of version 1, orig for later ones: what
 	// text reads.
 	v1   bool
 	orig string
@@ -324,6 +375,20 @@ func (r *reader) text() string {
 	return r.orig[off : off+n]
 }
 
+// connText reads one of the texts from the connection: in a record of
+// version 3 (v3), sameText is prev, the record before's, which cannot be
+// empty (appendConnText writes it only for a string of 2 bytes or more).
+func (r *reader) connText(v3 bool, prev string) string {
+	if v3 && strings.HasPrefix(r.s[r.off:], sameText) {
+		r.off += len(sameText)
+		if len(prev) < 2 {
+			r.err = true
+		}
+		return prev
+	}
+	return r.text()
+}
+
 func (r *reader) byte() byte {
 	if r.off >= len(r.s) {
 		r.err = true
@@ -345,18 +410,28 @@ func (r *reader) count(min int) int {
 	return int(n)
 }
 
-func decode(s string, e *Event, a *decodeArena) (int, error) {
+// decode decodes the record at the start of s into e; prev holds what it
+// may refer to in the block's record before (zero for its first), and is
+// set to e's.
+func decode(s string, e *Event, a *decodeArena, prev *before) (int, error) {
 	r := reader{s: s}
-	switch r.byte() {
-	case codecVersion:
+	version := r.byte()
+	switch version {
+	case codecVersion, codecVersionV2:
 	case codecVersionV1:
 		r.v1 = true
 	default:
 		return 0, ErrCorrupt
 	}
 	e.Flags = Flags(r.uvarint())
-	e.Time = fromUnixNano(r.varint())
-	e.Received = fromUnixNano(r.varint())
+	t, recv := r.varint(), r.varint()
+	if version == codecVersion {
+		t += prev.time
+		recv += prev.received
+	}
+	prev.time, prev.received = t, recv
+	e.Time = fromUnixNano(t)
+	e.Received = fromUnixNano(recv)
 	e.Pri = int16(r.varint())
 	e.Original = r.str()
 	r.orig = e.Original
@@ -373,9 +448,11 @@ func decode(s string, e *Event, a *decodeArena) (int, error) {
 	e.AppName = r.text()
 	e.ProcID = r.text()
 	e.MsgID = r.text()
-	e.Input = r.text()
-	e.Peer = r.text()
-	e.Format = r.text()
+	v3 := version == codecVersion
+	e.Input = r.connText(v3, prev.conn[0])
+	e.Peer = r.connText(v3, prev.conn[1])
+	e.Format = r.connText(v3, prev.conn[2])
+	prev.conn = [3]string{e.Input, e.Peer, e.Format}
 	e.SD = SD{}
 	if n := r.count(2); n > 0 {
 		sd := a.sdBuilder()

@@ -55,7 +55,7 @@ func sameEvent(t *testing.T, got, want *Event) {
 
 func TestCodecWindowsOfOriginal(t *testing.T) {
 	e := windowed()
-	rec := AppendBinary(nil, e)
+	rec := AppendBinary(nil, e, nil)
 	got, err := DecodeBlock(append([]byte(nil), rec...), nil)
 	if err != nil || len(got) != 1 {
 		t.Fatalf("decode: %v %d", err, len(got))
@@ -66,7 +66,7 @@ func TestCodecWindowsOfOriginal(t *testing.T) {
 	c := windowed()
 	c.Hostname, c.AppName = strings.Clone(c.Hostname), strings.Clone(c.AppName)
 	c.SD = MakeSD([]string{"meta", "seq", "17"}) // copies
-	copied := AppendBinary(nil, c)
+	copied := AppendBinary(nil, c, nil)
 	if saved := len(copied) - len(rec); saved < len("host1.example.net")+len("billing")+len("meta")-3*4 {
 		t.Errorf("windows saved %d bytes (record %d, with copies %d)", saved, len(rec), len(copied))
 	}
@@ -94,6 +94,105 @@ func TestCodecReadsVersion1(t *testing.T) {
 		t.Fatalf("decode: %v %d", err, len(got))
 	}
 	sameEvent(t, &got[0], windowed())
+}
+
+// codecV2Block is two records of version 2 (whole times, texts as
+// windows) back to back, as a block held them: windowed(), then
+// windowed() received 3 ns later with a time 5 s earlier. Journals
+// written before version 3 must still be read.
+const codecV2Block = "02018087f8eac29fabea3180d59295cb9fabea318c02633c3133343e3120323032362d31312d32325431303a31353a30312e3030375a20686f7374312e6578616d706c652e6e65742062696c6c696e6720343234322049443437205b6d657461207365713d223137225d20696e766f6963652037372073656e741f4111650775047f040a62656e63681e3132372e302e302e313a34303030300e72666335343234018b0104010673657104313706186576656e742e616374696f6e00bf0104026e019901026602000000000000f83f02620302026a050e7b226b223a317d1a72656c617465642e686f737473040241050a6f74686572020180bfc8ca9d9fabea3186d59295cb9fabea318c02633c3133343e3120323032362d31312d32325431303a31353a30312e3030375a20686f7374312e6578616d706c652e6e65742062696c6c696e6720343234322049443437205b6d657461207365713d223137225d20696e766f6963652037372073656e741f4111650775047f040a62656e63681e3132372e302e302e313a34303030300e72666335343234018b0104010673657104313706186576656e742e616374696f6e00bf0104026e019901026602000000000000f83f02620302026a050e7b226b223a317d1a72656c617465642e686f737473040241050a6f74686572"
+
+func TestCodecReadsVersion2(t *testing.T) {
+	rec, err := hex.DecodeString(codecV2Block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeBlock(rec, nil)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	second := windowed()
+	second.Received = second.Received.Add(3)
+	second.Time = second.Time.Add(-5e9)
+	sameEvent(t, &got[0], windowed())
+	sameEvent(t, &got[1], second)
+}
+
+// TestCodecTimesAsDifferences: a record's times are written less the
+// previous record's, and a block decodes to the times as they were
+// whether they are the same, zero after a time or a time after zero,
+// earlier, or as far apart as times go; an event received with the one
+// before takes a byte for it.
+func TestCodecTimesAsDifferences(t *testing.T) {
+	base := time.Date(2026, 11, 22, 10, 15, 2, 125e6, time.UTC)
+	times := [][2]time.Time{
+		{base, base},
+		{base.Add(-5 * time.Second), base}, // received together, an earlier time
+		{{}, base},                         // no time of its own
+		{base, {}},
+		{{}, {}},
+		{time.Date(1700, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(2260, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{time.Date(2260, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1700, 1, 1, 0, 0, 0, 1, time.UTC)},
+		{base, base},
+	}
+	var block []byte
+	var want []*Event
+	var prev *Event
+	for _, tt := range times {
+		e := windowed()
+		e.Time, e.Received = tt[0], tt[1]
+		block = AppendBinary(block, e, prev)
+		want, prev = append(want, e), e
+	}
+	got, err := DecodeBlock(block, nil)
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	for i := range got {
+		if !got[i].Time.Equal(want[i].Time) || !got[i].Received.Equal(want[i].Received) || got[i].Time.IsZero() != want[i].Time.IsZero() || got[i].Received.IsZero() != want[i].Received.IsZero() {
+			t.Errorf("event %d: times %v %v, want %v %v", i, got[i].Time, got[i].Received, want[i].Time, want[i].Received)
+		}
+		sameEvent(t, &got[i], want[i])
+	}
+	alone, after := AppendBinary(nil, want[1], nil), AppendBinary(nil, want[1], want[0])
+	if len(alone)-len(after) < 8 { // received: 9 bytes whole, 1 as a difference of 0
+		t.Errorf("a record after one received with it is %d bytes, alone %d", len(after), len(alone))
+	}
+}
+
+// TestCodecConnTextsAsSame: an event's input, peer and format that are the
+// very strings of the event before in the block are written as "the
+// record before's" and decode as they were; the same text in other
+// memory is written again; and a block cannot start with such a record.
+func TestCodecConnTextsAsSame(t *testing.T) {
+	input, peer, format := strings.Clone("syslog-tcp"), strings.Clone("10.0.0.9:51400"), strings.Clone("rfc5424")
+	evs := []*Event{windowed(), windowed(), windowed()}
+	for _, e := range evs {
+		e.Input, e.Peer, e.Format = input, peer, format
+	}
+	evs[2].Peer = strings.Clone(peer) // the same text elsewhere
+	var block []byte
+	var prev *Event
+	for _, e := range evs {
+		block = AppendBinary(block, e, prev)
+		prev = e
+	}
+	got, err := DecodeBlock(block, nil)
+	if err != nil || len(got) != len(evs) {
+		t.Fatalf("decode: %v %d", err, len(got))
+	}
+	for i := range got {
+		sameEvent(t, &got[i], evs[i])
+	}
+	other := windowed()
+	other.Input, other.Peer, other.Format = strings.Clone(input), strings.Clone(peer), strings.Clone(format)
+	same, copied := AppendBinary(nil, evs[1], evs[0]), AppendBinary(nil, evs[1], other)
+	if saved := len(copied) - len(same); saved != len(input)+len(peer)+len(format)+3-3*len(sameText) {
+		t.Errorf("a record with its connection's texts as the record before's saved %d bytes", saved)
+	}
+	if _, err := DecodeBlock(same, nil); err == nil {
+		t.Error("a block starting with a record that refers to the record before decoded")
+	}
 }
 
 func TestCodecRejectsBadWindow(t *testing.T) {
@@ -136,14 +235,14 @@ func TestCodecWindowEdges(t *testing.T) {
 	}
 	for name, c := range cases {
 		e := &Event{Original: c.orig, Pri: NoPri, Hostname: c.s, Fields: []Field{{Key: "k", Val: String(c.s)}}}
-		rec := AppendBinary(nil, e)
+		rec := AppendBinary(nil, e, nil)
 		got, err := DecodeBlock(rec, nil)
 		if err != nil || len(got) != 1 {
 			t.Errorf("%s: decode: %v", name, err)
 			continue
 		}
 		sameEvent(t, &got[0], e)
-		literal := AppendBinary(nil, &Event{Original: c.orig, Pri: NoPri, Hostname: strings.Clone(c.s), Fields: []Field{{Key: "k", Val: String(strings.Clone(c.s))}}})
+		literal := AppendBinary(nil, &Event{Original: c.orig, Pri: NoPri, Hostname: strings.Clone(c.s), Fields: []Field{{Key: "k", Val: String(strings.Clone(c.s))}}}, nil)
 		if window := len(rec) < len(literal); window != c.window {
 			t.Errorf("%s: written as a window %v, want %v (record %d bytes, with copies %d)", name, window, c.window, len(rec), len(literal))
 		}

@@ -128,8 +128,8 @@ func TestBinaryRoundTrip(t *testing.T) {
 	other := New(time.Time{})
 	other.Original = "abc"
 	other.Message = "not a suffix"
-	buf := AppendBinary(nil, e)
-	buf = AppendBinary(buf, other)
+	buf := AppendBinary(nil, e, nil)
+	buf = AppendBinary(buf, other, e)
 	got, err := DecodeBlock(buf, nil)
 	if err != nil || len(got) != 2 {
 		t.Fatalf("decode: %v %d", err, len(got))
@@ -153,7 +153,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 }
 
 func FuzzDecodeBlock(f *testing.F) {
-	f.Add(AppendBinary(nil, sample()))
+	f.Add(AppendBinary(nil, sample(), nil))
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		evs, err := DecodeBlock(append([]byte(nil), b...), nil)
@@ -163,7 +163,11 @@ func FuzzDecodeBlock(f *testing.F) {
 		// Whatever decodes must encode back to the same bytes.
 		var re []byte
 		for i := range evs {
-			re = AppendBinary(re, &evs[i])
+			var prev *Event
+			if i > 0 {
+				prev = &evs[i-1]
+			}
+			re = AppendBinary(re, &evs[i], prev)
 		}
 		again, err := DecodeBlock(re, nil)
 		if err != nil || len(again) != len(evs) {
@@ -201,7 +205,7 @@ func BenchmarkCodec(b *testing.B) {
 	into := make([]Event, 0, 1)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = AppendBinary(buf[:0], e)
+		buf = AppendBinary(buf[:0], e, nil)
 		into, _ = DecodeBlock(append([]byte(nil), buf...), into[:0])
 	}
 }
@@ -319,8 +323,10 @@ func TestDecodeBlockAllocations(t *testing.T) {
 	)
 	const events = 500
 	var buf []byte
+	var prev *Event
 	for range events {
-		buf = AppendBinary(buf, e)
+		buf = AppendBinary(buf, e, prev)
+		prev = e
 	}
 	into := make([]Event, 0, events)
 	var got []Event

@@ -25,6 +25,11 @@ import (
 //	28     4    CRC32C of the body followed by header bytes 0..27
 //	32     ...  body: event.AppendBinary records back to back, compressed
 //
+// A record may refer to the record before it in the block (its times are
+// differences, its input, peer and format may be that record's:
+// relay/event/codec.go), so a block is decoded from its first record, and
+// a record that starts a block is written referring to none.
+//
 // The CRC covers the header too, so a damaged ID or length is caught the
 // same way as a damaged body. Every length is bounded before anything is
 // allocated: raw <= maxBlockRaw, body <= the codec's bound for raw, raw <=
@@ -186,27 +191,38 @@ func (enc *encoder) reset() {
 }
 
 // encodeFrom appends events[i:] to the blocks being built, writing each
-// record with record (event.AppendBinary), until the end or a panic. It
-// returns where it stopped and the panic, if any: inRecord says whether
-// it was record's on events[next], which left the blocks as they were
-// (enc.raw is assigned only after record returns), or the block
-// compression's, which may not have. It does not finish the last block.
-// One deferred recover per call, not per event (poison.go).
-func (enc *encoder) encodeFrom(events []*event.Event, i int, record func([]byte, *event.Event) []byte) (next int, p *panics.Panic, inRecord bool, err error) {
+// record with record (event.AppendBinary, given the event whose record
+// precedes it in the block), until the end or a panic. It returns where
+// it stopped and the panic, if any: inRecord says whether it was
+// record's on events[next], which left the blocks as they were (enc.raw
+// is assigned only after record returns), or the block compression's,
+// which may not have. It does not finish the last block. One deferred
+// recover per call, not per event (poison.go).
+func (enc *encoder) encodeFrom(events []*event.Event, i int, record func(b []byte, e, prev *event.Event) []byte) (next int, p *panics.Panic, inRecord bool, err error) {
 	defer func() { p = panics.Of(recover()) }()
 	for next = i; next < len(events); next++ {
+		// The block's records so far are events[next-enc.n:next] (encode
+		// goes on from the event that panicked, in the same block).
+		var prev *event.Event
+		if enc.n > 0 {
+			prev = events[next-1]
+		}
 		before := len(enc.raw)
 		inRecord = true
-		enc.raw = record(enc.raw, events[next])
+		enc.raw = record(enc.raw, events[next], prev)
 		inRecord = false
-		if len(enc.raw)-before > maxBlockRaw {
-			return next, nil, false, fmt.Errorf("%w: %d bytes encoded", ErrTooLarge, len(enc.raw)-before)
-		}
-		if len(enc.raw) > maxBlockRaw { // this record goes into the next block
-			rec := append([]byte(nil), enc.raw[before:]...)
+		if len(enc.raw) > maxBlockRaw && enc.n > 0 {
+			// This record starts the next block: written again as a
+			// block's first, referring to no record before it.
 			enc.raw = enc.raw[:before]
 			enc.finish()
-			enc.raw = append(enc.raw, rec...)
+			inRecord = true
+			enc.raw = record(enc.raw, events[next], nil)
+			inRecord = false
+			before = 0
+		}
+		if len(enc.raw)-before > maxBlockRaw {
+			return next, nil, false, fmt.Errorf("%w: %d bytes encoded", ErrTooLarge, len(enc.raw)-before)
 		}
 		enc.n++
 		if len(enc.raw) >= targetRaw {

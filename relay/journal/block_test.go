@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/pierrec/lz4/v4"
@@ -52,8 +53,35 @@ func TestBlockRoundTrip(t *testing.T) {
 		t.Fatalf("decoded %d events, want %d", len(out), len(in))
 	}
 	for i := range in {
-		if out[i].ID != 7+uint64(i) || out[i].Original != in[i].Original || !reflect.DeepEqual(out[i].Fields, in[i].Fields) {
+		if out[i].ID != 7+uint64(i) || out[i].Original != in[i].Original || !reflect.DeepEqual(out[i].Fields, in[i].Fields) ||
+			!out[i].Time.Equal(in[i].Time) || !out[i].Received.Equal(in[i].Received) {
 			t.Fatalf("event %d: %+v", i, out[i])
+		}
+	}
+}
+
+// TestBlockStartsWithWholeTimes: an event that would take the block being
+// built over its limit starts the next block, where its times and texts
+// are read whole (a record's times are differences from the record
+// before in its block, its connection's texts may be that record's):
+// both blocks decode to the events appended.
+func TestBlockStartsWithWholeTimes(t *testing.T) {
+	small := testEvent(1)
+	large := event.New(small.Received.Add(time.Hour)) // a record of ~maxBlockRaw-70 bytes
+	large.Time = small.Time.Add(-time.Hour)
+	large.Original = string(make([]byte, maxBlockRaw-100))
+	large.Input, large.Peer, large.Format = small.Input, small.Peer, small.Format // the record before's texts
+	enc := sealed(t, 1, []*event.Event{small, large})
+	if len(enc.blocks) != 2 {
+		t.Fatalf("%d blocks, want the large event in a block of its own", len(enc.blocks))
+	}
+	for i, want := range []*event.Event{small, large} {
+		evs, err := decodeBlock(enc.out[enc.blocks[i].off:enc.blockEnd(i)])
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("block %d: %v, %d events", i, err, len(evs))
+		}
+		if !evs[0].Received.Equal(want.Received) || !evs[0].Time.Equal(want.Time) || len(evs[0].Original) != len(want.Original) || evs[0].Peer != want.Peer {
+			t.Errorf("block %d: received %v time %v, want %v %v", i, evs[0].Received, evs[0].Time, want.Received, want.Time)
 		}
 	}
 }
@@ -63,8 +91,10 @@ func TestBlockRoundTrip(t *testing.T) {
 func lz4Block(t testing.TB, first uint64, evs []*event.Event) []byte {
 	t.Helper()
 	var raw []byte
+	var prev *event.Event
 	for _, e := range evs {
-		raw = event.AppendBinary(raw, e)
+		raw = event.AppendBinary(raw, e, prev)
+		prev = e
 	}
 	body := make([]byte, lz4.CompressBlockBound(len(raw)))
 	n, err := lz4.CompressBlock(raw, body, nil)

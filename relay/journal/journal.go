@@ -192,7 +192,7 @@ type Journal struct {
 	// (*os.File).WriteAt for blocks; tests inject failures.
 	writeAt func(f *os.File, b []byte, off int64) (int, error)
 	// event.AppendBinary for records; tests inject panics (poison.go).
-	record     func([]byte, *event.Event) []byte
+	record     func(b []byte, e, prev *event.Event) []byte
 	kick       chan struct{}
 	stop       chan struct{}
 	syncerDone chan struct{}

@@ -11,12 +11,12 @@ import (
 // poisonRecord is event.AppendBinary with a bug that events marked
 // test.poison find: it panics on them, and, for those marked "always",
 // on their safe form too (same original message).
-func poisonRecord(b []byte, e *event.Event) []byte {
+func poisonRecord(b []byte, e, prev *event.Event) []byte {
 	if e.Has("test.poison") || (e.Has(event.FieldEncodeError) && strings.Contains(e.Original, "always")) {
 		var fields []event.Field
 		_ = fields[len(e.Fields)] // index out of range
 	}
-	return event.AppendBinary(b, e)
+	return event.AppendBinary(b, e, prev)
 }
 
 // TestEncodePanicJournalsTheSafeForm: an event whose record panics is
