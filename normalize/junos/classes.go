@@ -19,7 +19,11 @@ var (
 	classLoginFail = vendor.LogonFailed
 	classLogout    = vendor.LoggedOut
 	classCommand   = vendor.CommandExecuted
-	classCommitted = vendor.ConfigChanged
+	// A command line the CLI read: "show ..." as well as "set ..." (which
+	// changes only the candidate configuration until a commit), so no
+	// change, as ASA's 111009.
+	classCommandLine = vendor.NewClass("command-executed", "success", vendor.Cats("configuration"), "info")
+	classCommitted   = vendor.ConfigChanged
 	// A user entering or leaving configuration mode (the candidate
 	// configuration, not yet committed).
 	classCfgModeIn  = vendor.NewClass("configuration-mode-entered", "success", vendor.Cats("configuration"), "access")
@@ -88,8 +92,10 @@ func classOf(tag, action string) vendor.Class {
 		return classAuth
 	case "UI_LOGOUT_EVENT":
 		return classLogout
-	case "UI_COMMIT", "UI_CMDLINE_READ_LINE":
+	case "UI_COMMIT":
 		return classCommand
+	case "UI_CMDLINE_READ_LINE":
+		return classCommandLine
 	case "UI_DBASE_LOGIN_EVENT":
 		return classCfgModeIn
 	case "UI_DBASE_LOGOUT_EVENT":

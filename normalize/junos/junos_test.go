@@ -2,6 +2,7 @@ package junos
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,5 +255,21 @@ func TestFirewallFilterLog(t *testing.T) {
 	// The tag with a body not in the documented shape is Malformed.
 	if _, _, st := decode(t, "", "", "PFE_FW_SYSLOG_IP: FW: ge-0/0/2.0 D tcp not-an-address 192.0.2.1 1 2", event.SD{}); st != vendor.Malformed {
 		t.Errorf("bad body: %v", st)
+	}
+}
+
+// TestCommandLineIsNoChange: UI_CMDLINE_READ_LINE logs every command the
+// CLI read, "show ..." included: configuration/info, not the change a
+// commit (UI_COMMIT) is.
+func TestCommandLineIsNoChange(t *testing.T) {
+	for msg, want := range map[string]string{
+		"UI_CMDLINE_READ_LINE: User 'ops', command 'show interfaces terse '": "info",
+		"UI_COMMIT: User 'ops' requested 'commit' operation":                 "change",
+	} {
+		_, class, st := decode(t, "", "", msg, event.SD{})
+		if st != vendor.Decoded || class.Action != "command-executed" || !slices.Equal(class.Type, []string{want}) ||
+			!slices.Equal(class.Category, []string{"configuration"}) {
+			t.Errorf("%s: %v %+v, want configuration/%s", msg, st, class, want)
+		}
 	}
 }

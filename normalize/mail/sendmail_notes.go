@@ -21,7 +21,8 @@ import (
 //	My unqualified host name (NAME) unknown; sleeping for retry
 //
 // "during client ..." is sendmail talking to a server (HOST the
-// destination), "during server ..." a client talking to it (the source).
+// destination), "during server ..." a client talking to it (the source);
+// HOST "local" names no peer.
 
 // sendmailNote decodes the lines above; false for any other.
 func sendmailNote(e *event.Event, prog, qid, rest string) bool {
@@ -64,7 +65,11 @@ func sendmailNote(e *event.Event, prog, qid, rest string) bool {
 		}
 		sendmailBegin(e, prog, qid, "sendmail.timeout")
 		ecs.ClassConnEnd.Set(e, "smtp-timeout", ecs.OutcomeFailure)
-		sendmailRelay(e, side, host)
+		// "local" is util.c's CURHOSTNAME when no peer is known (a
+		// message submitted on this host): no host of that name.
+		if host != "local" {
+			sendmailRelay(e, side, host)
+		}
 		e.SetStr("event.reason", "timeout during "+stage)
 		return true
 	case strings.HasPrefix(rest, "unable to qualify my own domain name ("),

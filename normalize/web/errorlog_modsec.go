@@ -47,6 +47,14 @@ func modSecurityAlert(e *event.Event, msg string) bool {
 	default:
 		return false
 	}
+	// The tags start at the last ` [file "`: libmodsecurity 3 writes the
+	// matched value, quotes unescaped, before them ("(Value: `...' )"),
+	// where a request can put a tag list of its own; from [file on, the
+	// rule's id, msg and ver are the first of their names (the request
+	// text there, [data], has its quotes escaped).
+	if i := strings.LastIndex(r, ` [file "`); i >= 0 {
+		r = r[i:]
+	}
 	e.SetStr("rule.id", modsecTag(r, "id"))
 	e.SetStr("rule.description", modsecTag(r, "msg"))
 	e.SetStr("rule.version", modsecTag(r, "ver"))
