@@ -74,7 +74,7 @@ func (w *winEvent) parseXML(s string) bool {
 				x.i += len("<System>")
 				section, depth = xmlSystem, 2
 				continue
-			case strings.HasPrefix(rest, "<EventData>"):
+			case hasPrefixWords(rest, "<EventData>"):
 				x.i += len("<EventData>")
 				section, depth = xmlEventData, 2
 				continue
@@ -95,7 +95,7 @@ func (w *winEvent) parseXML(s string) bool {
 				w.xmlSystemAttrs(name, attrs)
 				continue
 			}
-			if strings.HasPrefix(x.s[x.i:], "</System>") {
+			if hasPrefixWords(x.s[x.i:], "</System>") {
 				x.i += len("</System>")
 				section, depth = xmlOther, 1
 				continue
@@ -109,7 +109,7 @@ func (w *winEvent) parseXML(s string) bool {
 				}
 				w.add(name, value)
 			}
-			if strings.HasPrefix(x.s[x.i:], "</EventData>") {
+			if hasPrefixWords(x.s[x.i:], "</EventData>") {
 				x.i += len("</EventData>")
 				section, depth = xmlOther, 1
 				continue

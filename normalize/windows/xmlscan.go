@@ -53,7 +53,7 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 					}
 					x.i += end + 3
 					continue
-				case strings.HasPrefix(rest, "<![CDATA["):
+				case hasPrefixWords(rest, "<![CDATA["):
 					end := strings.Index(rest, "]]>")
 					if end < 0 {
 						return xmlToken{}, false
@@ -139,7 +139,7 @@ func (x *xmlScanner) skipSpace() {
 func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 	const open = `<Data Name="`
 	rest := x.s[x.i:]
-	if !strings.HasPrefix(rest, open) {
+	if !hasPrefixWords(rest, open) {
 		return "", "", false
 	}
 	q := strings.IndexByte(rest[len(open):], '"')
@@ -169,13 +169,13 @@ func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
 	}
 	switch rest[1] {
 	case 'E':
-		if strings.HasPrefix(rest, "<EventID>") {
+		if hasPrefixWords(rest, "<EventID>") {
 			name = "EventID"
-		} else if strings.HasPrefix(rest, "<EventRecordID>") {
+		} else if hasPrefixWords(rest, "<EventRecordID>") {
 			name = "EventRecordID"
 		}
 	case 'V':
-		if strings.HasPrefix(rest, "<Version>") {
+		if hasPrefixWords(rest, "<Version>") {
 			name = "Version"
 		}
 	case 'L':
@@ -191,13 +191,13 @@ func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
 			name = "Opcode"
 		}
 	case 'K':
-		if strings.HasPrefix(rest, "<Keywords>") {
+		if hasPrefixWords(rest, "<Keywords>") {
 			name = "Keywords"
 		}
 	case 'C':
-		if strings.HasPrefix(rest, "<Channel>") {
+		if hasPrefixWords(rest, "<Channel>") {
 			name = "Channel"
-		} else if strings.HasPrefix(rest, "<Computer>") {
+		} else if hasPrefixWords(rest, "<Computer>") {
 			name = "Computer"
 		}
 	}
@@ -237,7 +237,7 @@ func (x *xmlScanner) systemEmptyElement() (name, attrs string, ok bool) {
 		return "", "", false
 	}
 	n := 1 + len(name)
-	if len(rest) <= n || rest[1:n] != name || (rest[n] != ' ' && rest[n] != '/') {
+	if len(rest) <= n || !sameName(rest[1:n], name) || (rest[n] != ' ' && rest[n] != '/') {
 		return "", "", false
 	}
 	gt := tagEnd(rest, n)
@@ -285,7 +285,7 @@ func (x *xmlScanner) textEnd(name string) (string, bool) {
 	rest := x.s[x.i:]
 	k := strings.IndexByte(rest, '<')
 	n := len(name)
-	if k < 0 || len(rest) < k+n+3 || rest[k+1] != '/' || rest[k+2+n] != '>' || rest[k+2:k+2+n] != name {
+	if k < 0 || len(rest) < k+n+3 || rest[k+1] != '/' || rest[k+2+n] != '>' || !sameName(rest[k+2:k+2+n], name) {
 		return "", false
 	}
 	x.i += k + n + 3
@@ -306,7 +306,7 @@ func xmlLocal(name string) string {
 // xmlAttr returns the (unescaped) value of attribute name in attrs.
 func xmlAttr(attrs, name string) string {
 	// The usual shape first: ` Name="value"` leading the attributes.
-	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && attrs[1:1+n] == name && attrs[1+n] == '=' && attrs[2+n] == '"' {
+	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && sameName(attrs[1:1+n], name) && attrs[1+n] == '=' && attrs[2+n] == '"' {
 		if end := strings.IndexByte(attrs[n+3:], '"'); end >= 0 {
 			return wire.UnescapeXML(attrs[n+3 : n+3+end])
 		}
