@@ -28,9 +28,10 @@ import (
 // is the EventData's in any case, and the top-level one then NXLog's.
 
 // nxlogHeld is one held value; earlier and later say whether the record
-// has the name before or after it too.
+// has the name before or after it too. Its name is nxlogOwnNames[field]:
+// not held, one string store fewer for each of a record's ~20 own fields.
 type nxlogHeld struct {
-	name, value    string
+	value          string
 	field          nxlogField // the name's number
 	earlier, later bool
 }
@@ -158,7 +159,7 @@ func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 	case f == nxNone:
 		w.add(name, v)
 	case nx.n < len(nx.held):
-		h := nxlogHeld{name: name, value: v, field: f}
+		h := nxlogHeld{value: v, field: f}
 		if bit := uint64(1) << f; nx.seen&bit == 0 {
 			nx.seen |= bit // a new name: no search
 		} else {
@@ -204,16 +205,17 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 	nested := w.n // EventData so far: nested under "EventData", or names that are not NXLog's
 	for _, d := range held {
 		first, last := !d.earlier, d.earlier && !d.later
+		name := nxlogOwnNames[d.field]
 		switch {
-		case first && !d.later && slices.Contains(expects, d.name) && !w.hasIn(d.name, nested):
-			w.add(d.name, d.value) // the only value, and the row expects it: the EventData's
-			if d.name == "Channel" {
+		case first && !d.later && slices.Contains(expects, name) && !w.hasIn(name, nested):
+			w.add(name, d.value) // the only value, and the row expects it: the EventData's
+			if d.field == nxChannel {
 				w.channel = ent.Channel
 			}
 		case first:
 			w.nxlogOwn(d.field, d.value)
-		case last && !w.hasIn(d.name, nested):
-			w.add(d.name, d.value)
+		case last && !w.hasIn(name, nested):
+			w.add(name, d.value)
 		}
 	}
 }

@@ -85,15 +85,20 @@ func (w *winEvent) parseXML(s string) bool {
 			}
 		}
 		if section == xmlSystem && depth == 2 {
-			if name, text, ok := x.systemTextElement(); ok {
-				if text != "" {
-					w.xmlText(text, entities, false, name)
+			// System's children one after another, in this loop: a turn of
+			// the outer one costs ~50 instructions more (its many
+			// variables are stored and loaded again around its calls).
+			for {
+				if name, text, ok := x.systemTextElement(); ok {
+					if text != "" {
+						w.xmlText(text, entities, false, name)
+					}
+				} else if name, attrs, ok := x.systemEmptyElement(); ok {
+					w.xmlSystemAttrs(name, attrs)
+				} else {
+					break
 				}
-				continue
-			}
-			if name, attrs, ok := x.systemEmptyElement(); ok {
-				w.xmlSystemAttrs(name, attrs)
-				continue
+				x.skipSpace()
 			}
 			if hasPrefixWords(x.s[x.i:], "</System>") {
 				x.i += len("</System>")

@@ -126,9 +126,11 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 	return xmlToken{}, false
 }
 
-// skipSpace skips white space.
+// skipSpace skips white space. A compare first: the agent's and most
+// senders' records have none between elements, and parseXML asks before
+// nearly every element.
 func (x *xmlScanner) skipSpace() {
-	for x.i < len(x.s) && winSpace(x.s[x.i]) {
+	for x.i < len(x.s) && x.s[x.i] <= ' ' && winSpace(x.s[x.i]) {
 		x.i++
 	}
 }
