@@ -74,7 +74,7 @@ func (w *winEvent) parseJSON(s string) bool {
 	// "winlog" comes after the message, measured with callgrind). Any other Beats document (NXLog
 	// sent by a Beat, or one that did not decode) is read again, the
 	// shape told by the search as before, from an empty w.
-	beats := strings.HasPrefix(s, `{"@timestamp":`)
+	beats := hasPrefixWords(s, `{"@timestamp":`)
 	if beats {
 		js := jsonScanner{s: s}
 		if js.read(w, nil, jsonWinlogbeat) && w.code != "" && js.beatsObject {
@@ -84,9 +84,9 @@ func (w *winEvent) parseJSON(s string) bool {
 	}
 	var mode int
 	switch {
-	case strings.HasPrefix(s, `{"Event":`) || strings.HasPrefix(s, `{ "Event":`) || strings.HasPrefix(s, "{\n  \"Event\":"):
+	case hasPrefixWords(s, `{"Event":`) || hasPrefixWords(s, `{ "Event":`) || hasPrefixWords(s, "{\n  \"Event\":"):
 		mode = jsonEvtx
-	case strings.HasPrefix(s, `{"EventTime":`):
+	case hasPrefixWords(s, `{"EventTime":`): // prefixes of 8 to 16 bytes: see hasPrefixWords
 		mode = jsonNXLog
 	case !beats && jsonHasKey(s, `EventID"`):
 		mode = jsonNXLog

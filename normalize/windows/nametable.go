@@ -123,9 +123,10 @@ func sameName(a, b string) bool {
 	return a == b
 }
 
-// hasPrefixWords is strings.HasPrefix for the XML tags of 8 to 16 bytes
-// the decoder looks for ("<EventData>"): the compiler compares a constant
-// of up to 8 bytes inline, a longer one by a call to memequal.
+// hasPrefixWords is strings.HasPrefix for the prefixes of 8 to 16 bytes
+// the decoders look for ("<EventData>", `{"@timestamp":`): the compiler
+// compares a constant of up to 8 bytes inline, a longer one by a call to
+// memequal.
 func hasPrefixWords(s, prefix string) bool {
 	n := len(prefix)
 	return len(s) >= n && word(s, 0) == word(prefix, 0) && word(s, n-8) == word(prefix, n-8)

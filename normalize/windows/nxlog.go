@@ -98,10 +98,7 @@ var nxlogOwnNames = [...]string{
 // when built): a name is found with one comparison. A switch on the name
 // (a jump table on its length, then compares) mispredicted its jump for
 // most of a record's ~35 members.
-var nxlogOwnSlots = func() (t [nxlogOwnSlotCount]struct {
-	name  string
-	field nxlogField
-}) {
+var nxlogOwnSlots = func() (t [nxlogOwnSlotCount + 1]nxlogOwnSlotEntry) {
 	for f, name := range nxlogOwnNames {
 		if name == "" {
 			continue
@@ -115,7 +112,12 @@ var nxlogOwnSlots = func() (t [nxlogOwnSlotCount]struct {
 	return t
 }()
 
-const nxlogOwnSlotCount = 128 // a power of two
+const nxlogOwnSlotCount = 128 // a power of two; the table has one more slot, always empty
+
+type nxlogOwnSlotEntry struct {
+	name  string
+	field nxlogField
+}
 
 // nxlogOwnHash hashes a name of two bytes or more by its length and three
 // of its bytes; the constants were searched for no collision among
@@ -128,13 +130,21 @@ func nxlogOwnHash(name string) uint32 {
 // nxlogOwnField returns the number of NXLog's own top-level field name, 0
 // for any other name.
 func nxlogOwnField(name string) nxlogField {
-	if len(name) < 2 {
-		return nxNone
-	}
-	if s := &nxlogOwnSlots[nxlogOwnHash(name)]; s.name == name {
+	if s := nxlogOwnSlot(name); sameName(s.name, name) {
 		return s.field
 	}
 	return nxNone
+}
+
+// nxlogOwnSlot returns the slot name would be in (the empty last one for
+// a name shorter than 2 bytes). Apart from nxlogOwnField so that the
+// member loop's call (nxlogField) has both inlined: with sameName,
+// nxlogOwnField is over the inliner's budget.
+func nxlogOwnSlot(name string) *nxlogOwnSlotEntry {
+	if len(name) < 2 {
+		return &nxlogOwnSlots[nxlogOwnSlotCount]
+	}
+	return &nxlogOwnSlots[nxlogOwnHash(name)]
 }
 
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
@@ -154,7 +164,10 @@ func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 		w.nxlogClassic = v == "im_mseventlog"
 		return
 	}
-	f := nxlogOwnField(name)
+	f := nxNone
+	if s := nxlogOwnSlot(name); sameName(s.name, name) { // nxlogOwnField, inlined
+		f = s.field
+	}
 	switch {
 	case f == nxNone:
 		w.add(name, v)
