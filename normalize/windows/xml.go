@@ -112,6 +112,10 @@ func (w *winEvent) parseXML(s string) bool {
 				if entities {
 					name, value = wire.UnescapeXML(name), wire.UnescapeXML(value)
 				}
+				if name == "" { // <Data>, as the token road names it
+					unnamed++
+					name = winParamName(unnamed)
+				}
 				w.add(name, value)
 			}
 			if hasPrefixWords(x.s[x.i:], "</EventData>") {

@@ -136,13 +136,14 @@ func (x *xmlScanner) skipSpace() {
 }
 
 // dataElement reads `<Data Name="name">value</Data>`, EventData's usual
-// element, at once (name and value still escaped). False, and nothing
-// read, for any other shape: other attributes, no name, markup inside.
+// element, at once (name and value still escaped), or `<Data>value</Data>`
+// (a 2000/2003 event's parameters; the name is then ""). False, and
+// nothing read, for any other shape: other attributes, markup inside.
 func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 	const open = `<Data Name="`
 	rest := x.s[x.i:]
 	if !hasPrefixWords(rest, open) {
-		return "", "", false
+		return x.unnamedDataElement()
 	}
 	q := strings.IndexByte(rest[len(open):], '"')
 	if q <= 0 || len(rest) < len(open)+q+2 || rest[len(open)+q+1] != '>' {
@@ -156,6 +157,21 @@ func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 	}
 	x.i += len(open) + q + 2 + k + len("</Data>")
 	return name, body[:k], true
+}
+
+// unnamedDataElement is dataElement's `<Data>value</Data>`.
+func (x *xmlScanner) unnamedDataElement() (name, value string, ok bool) {
+	rest := x.s[x.i:]
+	if len(rest) < len("<Data>") || rest[:len("<Data>")] != "<Data>" {
+		return "", "", false
+	}
+	body := rest[len("<Data>"):]
+	k := strings.IndexByte(body, '<')
+	if k < 0 || !strings.HasPrefix(body[k:], "</Data>") {
+		return "", "", false
+	}
+	x.i += len("<Data>") + k + len("</Data>")
+	return "", body[:k], true
 }
 
 // systemTextElement reads `<Name>text</Name>` at once for the children of
