@@ -126,7 +126,8 @@ func sameName(a, b string) bool {
 // hasPrefixWords is strings.HasPrefix for the prefixes of 8 to 16 bytes
 // the decoders look for ("<EventData>", `{"@timestamp":`): the compiler
 // compares a constant of up to 8 bytes inline, a longer one by a call to
-// memequal.
+// memequal. prefix must be 8 to 16 bytes long: a shorter one would be
+// read before its start, a longer one only in part.
 func hasPrefixWords(s, prefix string) bool {
 	n := len(prefix)
 	return len(s) >= n && word(s, 0) == word(prefix, 0) && word(s, n-8) == word(prefix, n-8)
