@@ -174,7 +174,9 @@ func winLabelBefore(msg string, colon int) (label, kind string, start int) {
 	for words := 0; words < 6 && k > 0 && colon-k < 48; words++ {
 		word := msg[:k] // searched back from its end: no bounds check per byte
 		ws := len(word)
-		for ws > 0 && !winWordStop[word[ws-1]] {
+		// A letter is above ':', the highest stop byte: told by one
+		// compare, the table asked only below it.
+		for ws > 0 && (word[ws-1] > ':' || !winWordStop[word[ws-1]]) {
 			ws--
 		}
 		if ws == k || ws > 0 && msg[ws-1] == ':' {
