@@ -22,10 +22,32 @@ func Begin(e *event.Event, provider, rule string) {
 // port they are given.
 func TrimSpace(s string) string {
 	if n := len(s); n == 0 || s[0]-0x21 >= 0x5f || s[n-1]-0x21 >= 0x5f {
-		s = strings.TrimSpace(s)
+		s = trimSpaceASCII(s)
 	}
 	return s
 }
+
+// trimSpaceASCII is strings.TrimSpace for the values that have ASCII
+// white space to trim (a rendered Windows message's "\tjdoe\r\n\t"
+// between its labels): it trims that by a table and leaves to
+// strings.TrimSpace only an end that is not ASCII, whose rune may be
+// white space (U+0085, U+00A0...). ~30 instructions a value, not ~80.
+func trimSpaceASCII(s string) string {
+	i, j := 0, len(s)
+	for i < j && asciiSpace[s[i]] {
+		i++
+	}
+	for j > i && asciiSpace[s[j-1]] {
+		j--
+	}
+	if s = s[i:j]; s != "" && (s[0] >= 0x80 || s[len(s)-1] >= 0x80) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+// asciiSpace marks the ASCII bytes strings.TrimSpace trims.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // CutWord returns the first space-delimited word of s and the rest after
 // the spaces that follow it.

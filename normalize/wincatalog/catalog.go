@@ -277,6 +277,15 @@ func Lookup(channel string, id int) (*Entry, bool) {
 
 // channelNumber is the index in channels of a channel or provider name, or -1.
 func channelNumber(name string) int {
+	// Records name their channel as the catalog spells it: compared as
+	// written first (mostly a length compare), as strings.EqualFold cost
+	// ~100 instructions a name, and every record of a channel other than
+	// Security went through a dozen of them. The same index either way:
+	// no provider name is another channel's name in any case (a test
+	// checks it).
+	if i := channelNumberExact(name); i >= 0 {
+		return i
+	}
 	for i := range channels {
 		if strings.EqualFold(name, channels[i].name) {
 			return i
@@ -285,6 +294,23 @@ func channelNumber(name string) int {
 	for i := range channels {
 		for _, p := range channels[i].providers {
 			if strings.EqualFold(name, p) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// channelNumberExact is channelNumber for a name as the catalog writes it.
+func channelNumberExact(name string) int {
+	for i := range channels {
+		if name == channels[i].name {
+			return i
+		}
+	}
+	for i := range channels {
+		for _, p := range channels[i].providers {
+			if name == p {
 				return i
 			}
 		}

@@ -259,6 +259,29 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// TestChannelNamesDistinct: no two channel or provider names are the same
+// name in another case, so that channelNumber's compare as written finds
+// the channel its case-blind compare would.
+func TestChannelNamesDistinct(t *testing.T) {
+	var names []string
+	for _, c := range channels {
+		names = append(names, c.name)
+	}
+	for _, c := range channels {
+		names = append(names, c.providers...)
+	}
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			if strings.EqualFold(a, b) {
+				t.Errorf("%q and %q are one name in another case", a, b)
+			}
+		}
+		if got, want := channelNumber(a), channelNumber(strings.ToUpper(a)); got != want || got < 0 {
+			t.Errorf("channelNumber(%q) = %d, of its upper case %d", a, got, want)
+		}
+	}
+}
+
 func winlogbeatCamel(to string) bool {
 	switch to {
 	case "winlog.trustType", "winlog.trustDirection", "winlog.trustAttribute", "winlog.scheduled_task.name", "winlog.scheduled_task":

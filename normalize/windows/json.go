@@ -74,7 +74,7 @@ func (w *winEvent) parseJSON(s string) bool {
 	// "winlog" comes after the message, measured with callgrind). Any other Beats document (NXLog
 	// sent by a Beat, or one that did not decode) is read again, the
 	// shape told by the search as before, from an empty w.
-	beats := strings.HasPrefix(s, `{"@timestamp":`)
+	beats := hasPrefixWords(s, `{"@timestamp":`)
 	if beats {
 		js := jsonScanner{s: s}
 		if js.read(w, nil, jsonWinlogbeat) && w.code != "" && js.beatsObject {
@@ -84,9 +84,9 @@ func (w *winEvent) parseJSON(s string) bool {
 	}
 	var mode int
 	switch {
-	case strings.HasPrefix(s, `{"Event":`) || strings.HasPrefix(s, `{ "Event":`) || strings.HasPrefix(s, "{\n  \"Event\":"):
+	case hasPrefixWords(s, `{"Event":`) || hasPrefixWords(s, `{ "Event":`) || hasPrefixWords(s, "{\n  \"Event\":"):
 		mode = jsonEvtx
-	case strings.HasPrefix(s, `{"EventTime":`):
+	case hasPrefixWords(s, `{"EventTime":`): // prefixes of 8 to 16 bytes: see hasPrefixWords
 		mode = jsonNXLog
 	case !beats && jsonHasKey(s, `EventID"`):
 		mode = jsonNXLog
@@ -425,10 +425,14 @@ func jsonWordEnd(s string, i int) int {
 }
 
 // quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
-// are '"' or '\\'; only the lowest flag is sure to be a true one.
+// are '"' or '\\'; only the lowest flag is sure to be a true one. It is
+// hasByte8 twice with one mask: q and b have x's high bits (neither byte
+// has its own), so a byte of x at 0x80 or above, whose q-1 or b-1 may set
+// its high bit, is cleared by &^x as by &^q and &^b (one operation fewer
+// on every 8 bytes of every key and value).
 func quoteOrBackslash8(x uint64) uint64 {
 	q, b := x^(lo8*'"'), x^(lo8*'\\')
-	return ((q-lo8)&^q | (b-lo8)&^b) & hi8 // hasByte8 twice, one mask
+	return ((q - lo8) | (b - lo8)) &^ x & hi8
 }
 
 const (

@@ -28,9 +28,10 @@ import (
 // is the EventData's in any case, and the top-level one then NXLog's.
 
 // nxlogHeld is one held value; earlier and later say whether the record
-// has the name before or after it too.
+// has the name before or after it too. Its name is nxlogOwnNames[field]:
+// not held, one string store fewer for each of a record's ~20 own fields.
 type nxlogHeld struct {
-	name, value    string
+	value          string
 	field          nxlogField // the name's number
 	earlier, later bool
 }
@@ -97,10 +98,7 @@ var nxlogOwnNames = [...]string{
 // when built): a name is found with one comparison. A switch on the name
 // (a jump table on its length, then compares) mispredicted its jump for
 // most of a record's ~35 members.
-var nxlogOwnSlots = func() (t [nxlogOwnSlotCount]struct {
-	name  string
-	field nxlogField
-}) {
+var nxlogOwnSlots = func() (t [nxlogOwnSlotCount + 1]nxlogOwnSlotEntry) {
 	for f, name := range nxlogOwnNames {
 		if name == "" {
 			continue
@@ -114,7 +112,12 @@ var nxlogOwnSlots = func() (t [nxlogOwnSlotCount]struct {
 	return t
 }()
 
-const nxlogOwnSlotCount = 128 // a power of two
+const nxlogOwnSlotCount = 128 // a power of two; the table has one more slot, always empty
+
+type nxlogOwnSlotEntry struct {
+	name  string
+	field nxlogField
+}
 
 // nxlogOwnHash hashes a name of two bytes or more by its length and three
 // of its bytes; the constants were searched for no collision among
@@ -127,13 +130,21 @@ func nxlogOwnHash(name string) uint32 {
 // nxlogOwnField returns the number of NXLog's own top-level field name, 0
 // for any other name.
 func nxlogOwnField(name string) nxlogField {
-	if len(name) < 2 {
-		return nxNone
-	}
-	if s := &nxlogOwnSlots[nxlogOwnHash(name)]; s.name == name {
+	if s := nxlogOwnSlot(name); sameName(s.name, name) {
 		return s.field
 	}
 	return nxNone
+}
+
+// nxlogOwnSlot returns the slot name would be in (the empty last one for
+// a name shorter than 2 bytes). Apart from nxlogOwnField so that the
+// member loop's call (nxlogField) has both inlined: with sameName,
+// nxlogOwnField is over the inliner's budget.
+func nxlogOwnSlot(name string) *nxlogOwnSlotEntry {
+	if len(name) < 2 {
+		return &nxlogOwnSlots[nxlogOwnSlotCount]
+	}
+	return &nxlogOwnSlots[nxlogOwnHash(name)]
 }
 
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
@@ -153,12 +164,15 @@ func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 		w.nxlogClassic = v == "im_mseventlog"
 		return
 	}
-	f := nxlogOwnField(name)
+	f := nxNone
+	if s := nxlogOwnSlot(name); sameName(s.name, name) { // nxlogOwnField, inlined
+		f = s.field
+	}
 	switch {
 	case f == nxNone:
 		w.add(name, v)
 	case nx.n < len(nx.held):
-		h := nxlogHeld{name: name, value: v, field: f}
+		h := nxlogHeld{value: v, field: f}
 		if bit := uint64(1) << f; nx.seen&bit == 0 {
 			nx.seen |= bit // a new name: no search
 		} else {
@@ -204,16 +218,17 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 	nested := w.n // EventData so far: nested under "EventData", or names that are not NXLog's
 	for _, d := range held {
 		first, last := !d.earlier, d.earlier && !d.later
+		name := nxlogOwnNames[d.field]
 		switch {
-		case first && !d.later && slices.Contains(expects, d.name) && !w.hasIn(d.name, nested):
-			w.add(d.name, d.value) // the only value, and the row expects it: the EventData's
-			if d.name == "Channel" {
+		case first && !d.later && slices.Contains(expects, name) && !w.hasIn(name, nested):
+			w.add(name, d.value) // the only value, and the row expects it: the EventData's
+			if d.field == nxChannel {
 				w.channel = ent.Channel
 			}
 		case first:
 			w.nxlogOwn(d.field, d.value)
-		case last && !w.hasIn(d.name, nested):
-			w.add(d.name, d.value)
+		case last && !w.hasIn(name, nested):
+			w.add(name, d.value)
 		}
 	}
 }

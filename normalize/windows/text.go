@@ -174,7 +174,9 @@ func winLabelBefore(msg string, colon int) (label, kind string, start int) {
 	for words := 0; words < 6 && k > 0 && colon-k < 48; words++ {
 		word := msg[:k] // searched back from its end: no bounds check per byte
 		ws := len(word)
-		for ws > 0 && !winWordStop[word[ws-1]] {
+		// A letter is above ':', the highest stop byte: told by one
+		// compare, the table asked only below it.
+		for ws > 0 && (word[ws-1] > ':' || !winWordStop[word[ws-1]]) {
 			ws--
 		}
 		if ws == k || ws > 0 && msg[ws-1] == ':' {
@@ -234,7 +236,12 @@ var winTextLabels = func() *nameTable {
 	}
 	t := new(nameTable)
 	for l, k := range kinds {
-		t.put(l, string([]byte{k})+winTextFixed[l])
+		entry := string([]byte{k}) + winTextFixed[l]
+		if k&(labelFixed|labelByRole) == labelByRole { // its names' row, by number: no map lookup per value
+			entry += string([]byte{byte(len(winTextByRoleRows))})
+			winTextByRoleRows = append(winTextByRoleRows, winTextByRole[l])
+		}
+		t.put(l, entry)
 		if len(l) >= 64 {
 			panic("windows: label " + l + " is 64 bytes or more (winLabelShapes)")
 		}
@@ -242,6 +249,10 @@ var winTextLabels = func() *nameTable {
 	}
 	return t
 }()
+
+// winTextByRoleRows are winTextByRole's rows, numbered by the second byte
+// of their label's winTextLabels entry.
+var winTextByRoleRows [][5]string
 
 // winLabelShapes has bit n of entry c set when a label n bytes long
 // starts with c: a run of words before a colon that is no label is

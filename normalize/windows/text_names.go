@@ -301,7 +301,7 @@ func winTextName(modern int, section, label, kind string) string {
 		return kind[1:]
 	case k&labelByRole != 0:
 		if role := winTextRole(modern, section); role > 0 {
-			return winTextByRole[label][role-1]
+			return winTextByRoleRows[kind[1]][role-1]
 		}
 		return ""
 	case k&labelSpecial != 0:

@@ -203,7 +203,7 @@ func (w *winEvent) find(name string) int {
 		return -1
 	}
 	for k := w.nameHead[nameSlot(name)]; k != 0; k = w.nameNext[k-1] {
-		if w.data[k-1].name == name {
+		if sameName(w.data[k-1].name, name) {
 			return int(k - 1)
 		}
 	}

@@ -566,8 +566,9 @@ func TestJSONScannerStringEnds(t *testing.T) {
 	}
 }
 
-// TestXMLDataElement: EventData's usual element is read at once; every
-// other shape is left to the token scanner, with nothing read.
+// TestXMLDataElement: EventData's usual elements (named, or unnamed as in
+// 2000/2003 events) are read at once; every other shape is left to the
+// token scanner, with nothing read.
 func TestXMLDataElement(t *testing.T) {
 	for doc, want := range map[string]string{
 		`<Data Name="IpPort">445</Data>`:                     "IpPort=445",
@@ -577,7 +578,9 @@ func TestXMLDataElement(t *testing.T) {
 		`<Data Name="Sid" AccountName="bob">S-1-5-21</Data>`: "",
 		`<Data Name="X"><![CDATA[y]]></Data>`:                "",
 		`<Data Name="X">y</evt:Data>`:                        "",
-		`<Data>y</Data>`:                                     "",
+		`<Data>y</Data>`:                                     "=y", // unnamed: parseXML names it param1...
+		`<Data></Data><Data>z</Data>`:                        "=",
+		`<Data>y<!-- c --></Data>`:                           "",
 		`<Data Name="X">y`:                                   "",
 	} {
 		x := xmlScanner{s: doc}

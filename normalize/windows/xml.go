@@ -74,7 +74,7 @@ func (w *winEvent) parseXML(s string) bool {
 				x.i += len("<System>")
 				section, depth = xmlSystem, 2
 				continue
-			case strings.HasPrefix(rest, "<EventData>"):
+			case hasPrefixWords(rest, "<EventData>"):
 				x.i += len("<EventData>")
 				section, depth = xmlEventData, 2
 				continue
@@ -85,17 +85,22 @@ func (w *winEvent) parseXML(s string) bool {
 			}
 		}
 		if section == xmlSystem && depth == 2 {
-			if name, text, ok := x.systemTextElement(); ok {
-				if text != "" {
-					w.xmlText(text, entities, false, name)
+			// System's children one after another, in this loop: a turn of
+			// the outer one costs ~50 instructions more (its many
+			// variables are stored and loaded again around its calls).
+			for {
+				if name, text, ok := x.systemTextElement(); ok {
+					if text != "" {
+						w.xmlText(text, entities, false, name)
+					}
+				} else if name, attrs, ok := x.systemEmptyElement(); ok {
+					w.xmlSystemAttrs(name, attrs)
+				} else {
+					break
 				}
-				continue
+				x.skipSpace()
 			}
-			if name, attrs, ok := x.systemEmptyElement(); ok {
-				w.xmlSystemAttrs(name, attrs)
-				continue
-			}
-			if strings.HasPrefix(x.s[x.i:], "</System>") {
+			if hasPrefixWords(x.s[x.i:], "</System>") {
 				x.i += len("</System>")
 				section, depth = xmlOther, 1
 				continue
@@ -107,9 +112,13 @@ func (w *winEvent) parseXML(s string) bool {
 				if entities {
 					name, value = wire.UnescapeXML(name), wire.UnescapeXML(value)
 				}
+				if name == "" { // <Data>, as the token road names it
+					unnamed++
+					name = winParamName(unnamed)
+				}
 				w.add(name, value)
 			}
-			if strings.HasPrefix(x.s[x.i:], "</EventData>") {
+			if hasPrefixWords(x.s[x.i:], "</EventData>") {
 				x.i += len("</EventData>")
 				section, depth = xmlOther, 1
 				continue

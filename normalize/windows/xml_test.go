@@ -1,6 +1,9 @@
 package windows
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestXMLSystemShapes: System's text children are read the same whether
 // they take the short road (<Name>text</Name>) or not: with attributes,
@@ -89,5 +92,25 @@ func TestXMLSectionTags(t *testing.T) {
 		if ok != decoded || ok && (w.code != "4624" || w.channel != "Security" || w.raw("TargetUserName") != "jdoe") {
 			t.Errorf("%q: decoded %v (want %v), code %q channel %q user %q", doc, ok, decoded, w.code, w.channel, w.raw("TargetUserName"))
 		}
+	}
+}
+
+// TestXMLUnnamedData: unnamed <Data> (2000/2003 events) are param1,
+// param2... in document order, whether read at once or by the scanner
+// (CDATA, a comment, an empty element, a Name that is empty).
+func TestXMLUnnamedData(t *testing.T) {
+	const head = `<Event><System><EventID>528</EventID><Channel>Security</Channel></System><EventData>`
+	doc := head + `<Data>a</Data><Data><![CDATA[b]]></Data><Data>c</Data><Data/><Data Name="">e</Data><Data>f<!-- x --></Data><Data>&lt;g&gt;</Data><Data Name="N">n</Data><Data>h</Data></EventData></Event>`
+	var w winEvent
+	if !w.parseXML(doc) {
+		t.Fatal("not read")
+	}
+	var got []string
+	for _, d := range w.data[:w.n] {
+		got = append(got, d.name+"="+d.value)
+	}
+	want := []string{"param1=a", "param2=b", "param3=c", "param4=", "param5=e", "param6=f", "param7=<g>", "N=n", "param8=h"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got  %v\nwant %v", got, want)
 	}
 }

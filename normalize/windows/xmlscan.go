@@ -53,7 +53,7 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 					}
 					x.i += end + 3
 					continue
-				case strings.HasPrefix(rest, "<![CDATA["):
+				case hasPrefixWords(rest, "<![CDATA["):
 					end := strings.Index(rest, "]]>")
 					if end < 0 {
 						return xmlToken{}, false
@@ -126,21 +126,24 @@ func (x *xmlScanner) next() (xmlToken, bool) {
 	return xmlToken{}, false
 }
 
-// skipSpace skips white space.
+// skipSpace skips white space. A compare first: the agent's and most
+// senders' records have none between elements, and parseXML asks before
+// nearly every element.
 func (x *xmlScanner) skipSpace() {
-	for x.i < len(x.s) && winSpace(x.s[x.i]) {
+	for x.i < len(x.s) && x.s[x.i] <= ' ' && winSpace(x.s[x.i]) {
 		x.i++
 	}
 }
 
 // dataElement reads `<Data Name="name">value</Data>`, EventData's usual
-// element, at once (name and value still escaped). False, and nothing
-// read, for any other shape: other attributes, no name, markup inside.
+// element, at once (name and value still escaped), or `<Data>value</Data>`
+// (a 2000/2003 event's parameters; the name is then ""). False, and
+// nothing read, for any other shape: other attributes, markup inside.
 func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 	const open = `<Data Name="`
 	rest := x.s[x.i:]
-	if !strings.HasPrefix(rest, open) {
-		return "", "", false
+	if !hasPrefixWords(rest, open) {
+		return x.unnamedDataElement()
 	}
 	q := strings.IndexByte(rest[len(open):], '"')
 	if q <= 0 || len(rest) < len(open)+q+2 || rest[len(open)+q+1] != '>' {
@@ -156,6 +159,21 @@ func (x *xmlScanner) dataElement() (name, value string, ok bool) {
 	return name, body[:k], true
 }
 
+// unnamedDataElement is dataElement's `<Data>value</Data>`.
+func (x *xmlScanner) unnamedDataElement() (name, value string, ok bool) {
+	rest := x.s[x.i:]
+	if len(rest) < len("<Data>") || rest[:len("<Data>")] != "<Data>" {
+		return "", "", false
+	}
+	body := rest[len("<Data>"):]
+	k := strings.IndexByte(body, '<')
+	if k < 0 || !strings.HasPrefix(body[k:], "</Data>") {
+		return "", "", false
+	}
+	x.i += len("<Data>") + k + len("</Data>")
+	return "", body[:k], true
+}
+
 // systemTextElement reads `<Name>text</Name>` at once for the children of
 // System that are text only (EventID, Level, Keywords, EventRecordID,
 // Channel, Computer...): the tag is compared with the one its first
@@ -169,13 +187,13 @@ func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
 	}
 	switch rest[1] {
 	case 'E':
-		if strings.HasPrefix(rest, "<EventID>") {
+		if hasPrefixWords(rest, "<EventID>") {
 			name = "EventID"
-		} else if strings.HasPrefix(rest, "<EventRecordID>") {
+		} else if hasPrefixWords(rest, "<EventRecordID>") {
 			name = "EventRecordID"
 		}
 	case 'V':
-		if strings.HasPrefix(rest, "<Version>") {
+		if hasPrefixWords(rest, "<Version>") {
 			name = "Version"
 		}
 	case 'L':
@@ -191,13 +209,13 @@ func (x *xmlScanner) systemTextElement() (name, text string, ok bool) {
 			name = "Opcode"
 		}
 	case 'K':
-		if strings.HasPrefix(rest, "<Keywords>") {
+		if hasPrefixWords(rest, "<Keywords>") {
 			name = "Keywords"
 		}
 	case 'C':
-		if strings.HasPrefix(rest, "<Channel>") {
+		if hasPrefixWords(rest, "<Channel>") {
 			name = "Channel"
-		} else if strings.HasPrefix(rest, "<Computer>") {
+		} else if hasPrefixWords(rest, "<Computer>") {
 			name = "Computer"
 		}
 	}
@@ -237,7 +255,7 @@ func (x *xmlScanner) systemEmptyElement() (name, attrs string, ok bool) {
 		return "", "", false
 	}
 	n := 1 + len(name)
-	if len(rest) <= n || rest[1:n] != name || (rest[n] != ' ' && rest[n] != '/') {
+	if len(rest) <= n || !sameName(rest[1:n], name) || (rest[n] != ' ' && rest[n] != '/') {
 		return "", "", false
 	}
 	gt := tagEnd(rest, n)
@@ -285,7 +303,7 @@ func (x *xmlScanner) textEnd(name string) (string, bool) {
 	rest := x.s[x.i:]
 	k := strings.IndexByte(rest, '<')
 	n := len(name)
-	if k < 0 || len(rest) < k+n+3 || rest[k+1] != '/' || rest[k+2+n] != '>' || rest[k+2:k+2+n] != name {
+	if k < 0 || len(rest) < k+n+3 || rest[k+1] != '/' || rest[k+2+n] != '>' || !sameName(rest[k+2:k+2+n], name) {
 		return "", false
 	}
 	x.i += k + n + 3
@@ -306,7 +324,7 @@ func xmlLocal(name string) string {
 // xmlAttr returns the (unescaped) value of attribute name in attrs.
 func xmlAttr(attrs, name string) string {
 	// The usual shape first: ` Name="value"` leading the attributes.
-	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && attrs[1:1+n] == name && attrs[1+n] == '=' && attrs[2+n] == '"' {
+	if n := len(name); len(attrs) > n+3 && attrs[0] == ' ' && sameName(attrs[1:1+n], name) && attrs[1+n] == '=' && attrs[2+n] == '"' {
 		if end := strings.IndexByte(attrs[n+3:], '"'); end >= 0 {
 			return wire.UnescapeXML(attrs[n+3 : n+3+end])
 		}
