@@ -164,10 +164,15 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 	// each, as e.SDParam finds it) rather than looked up after.
 	var seq, synced string
 	var haveSeq, haveSynced bool
+	// escape: what the names' bytes were (sdName), and sdNotPlain if a
+	// value's were not all plain in JSON: else the SD is marked plain, and
+	// the JSON encoder copies its strings without looking at them.
+	var escape uint8
 	for i < len(s) && s[i] == '[' {
 		i++
 		j := i
-		for j < len(s) && sdNameChar(s[j]) {
+		for j < len(s) && sdName[s[j]] != 0 {
+			escape |= sdName[s[j]]
 			j++
 		}
 		if j == i || j >= len(s) {
@@ -198,7 +203,8 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			}
 			// PARAM-NAME="PARAM-VALUE"
 			j = i
-			for j < len(s) && sdNameChar(s[j]) {
+			for j < len(s) && sdName[s[j]] != 0 {
+				escape |= sdName[s[j]]
 				j++
 			}
 			if j == i || j+1 >= len(s) || s[j] != '=' || s[j+1] != '"' {
@@ -207,7 +213,10 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			}
 			name0, name1 := i, j
 			i = j + 2
-			val, end, ok := sdValue(s, i)
+			val, end, plain, ok := sdValue(s, i)
+			if !plain {
+				escape |= sdNotPlain
+			}
 			switch {
 			case !ok:
 				sd.Drop()
@@ -226,7 +235,11 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			i = end
 		}
 	}
-	e.SD = sd.Finish()
+	if escape&sdNotPlain == 0 {
+		e.SD = sd.FinishJSONPlain()
+	} else {
+		e.SD = sd.Finish()
+	}
 	if haveSeq {
 		if n, ok := atoi(seq); ok && n >= 1 && n <= 2147483647 {
 			e.SetInt(FieldSequence, n)
@@ -240,20 +253,38 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 	return i, true
 }
 
-// sdNameChar: SD-NAME is PRINTUSASCII except '=', SP, ']' and '"'.
-func sdNameChar(c byte) bool { return sdName[c] }
-
-// sdName is sdNameChar's table: one load per byte instead of five tests.
-var sdName = func() (t [256]bool) {
+// sdName tells the bytes of an SD-NAME (PRINTUSASCII except '=', SP, ']'
+// and '"'): sdNameByte, with sdNotPlain for '\\' (escaped in JSON), 0 for
+// the others. One load per byte instead of five tests.
+var sdName = func() (t [256]uint8) {
 	for c := '!'; c < 0x7f; c++ {
-		t[c] = c != '=' && c != ']' && c != '"'
+		if c != '=' && c != ']' && c != '"' {
+			t[c] = sdNameByte
+		}
 	}
+	t['\\'] |= sdNotPlain
 	return
 }()
 
+const (
+	sdNameByte = 1 << iota
+	sdNotPlain // a byte to escape in JSON
+)
+
 // sdValue reads a PARAM-VALUE starting after its opening quote and returns
-// it unescaped and the index after the closing quote.
-func sdValue(s string, i int) (string, int, bool) {
+// it unescaped, the index after the closing quote, and whether it is
+// plain in JSON as written (event.JSONPlainLen).
+func sdValue(s string, i int) (val string, end int, plain, ok bool) {
+	// Most values are plain: the first byte that is not is their end.
+	if j := i + event.JSONPlainLen(s[i:]); j < len(s) && s[j] == '"' {
+		return s[i:j], j + 1, true, true
+	}
+	val, end, ok = sdValueEscaped(s, i)
+	return val, end, false, ok
+}
+
+// sdValueEscaped is sdValue for a value with a byte that is not plain.
+func sdValueEscaped(s string, i int) (string, int, bool) {
 	start := i
 	escaped := false
 	for i < len(s) {

@@ -168,7 +168,7 @@ func (enc *Encoder) appendField(dst []byte, w *nestWriter, e *Event, x int) []by
 		return dst
 	}
 	if f.Val.Type == typeSD {
-		return appendSD(dst, e.SD)
+		return appendSDOf(dst, e)
 	}
 	return appendValue(dst, &f.Val)
 }
@@ -273,6 +273,12 @@ func unsafe8(x uint64) uint64 {
 	bs := x ^ (lo7 * '\\')
 	return (x | (x - lo7*0x20) | (q - lo7) | (bs - lo7)) & hi7
 }
+
+// JSONPlainLen returns n such that s[:n] needs no escaping in a JSON
+// string (bytes from 0x20 to 0x7f but '"' and '\\'), n == len(s) if and
+// only if all of s does: for the parser's check of structured data
+// (SDBuilder.FinishJSONPlain).
+func JSONPlainLen(s string) int { return plainLen(s) }
 
 // plainLen returns n such that s[:n] is made of jsonSafe bytes, n ==
 // len(s) if and only if all of s is: the case for most keys and values.

@@ -136,7 +136,7 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		}
 		if e.SD.p != nil {
 			if dst, ok = r.key(dst, dSyslogSD); ok {
-				dst = appendSD(dst, e.SD)
+				dst = appendSDOf(dst, e)
 			}
 		}
 		fallthrough
