@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -383,6 +384,31 @@ func TestPeerHost(t *testing.T) {
 	} {
 		if got := PeerHost(peer); got != want {
 			t.Errorf("PeerHost(%q) = %q, want %q", peer, got, want)
+		}
+	}
+}
+
+// The encoder copies the JSON of nomen.input to observer.type from the
+// last event when it is the same (sourceRun): for events whose input,
+// peer, truncation, ID, observer and decoder fields come from small sets,
+// one encoder throughout, each document must be the reference's.
+func TestAppendJSONSourceRun(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	inputs, peers := []string{"", "tcp", "udp"}, []string{"", "127.0.0.1:40000", "192.0.2.1:514"}
+	keys := []string{"nomen.peer", "nomen.zz", "observer", "observer.name", "process.name", "message", "a.b"}
+	enc := Encoder{Observer: "relay1"}
+	for i := range 20000 {
+		e := New(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+		e.Input, e.Peer = inputs[r.IntN(3)], strings.Clone(peers[r.IntN(3)]) // equal, not the same memory
+		e.ID, e.Flags, e.Format = uint64(r.IntN(2)), Flags(r.IntN(2)), []string{"", "rfc5424"}[r.IntN(2)]
+		e.AppName = "app"
+		if r.IntN(4) == 0 {
+			e.SetStr(keys[r.IntN(len(keys))], "v")
+		}
+		enc.Observer = []string{"relay1", "relay2", ""}[r.IntN(3)]
+		got := enc.AppendJSON(nil, e)
+		if want := refAppendJSON(&enc, e); string(got) != string(want) {
+			t.Fatalf("event %d (%+v):\n got %s\nwant %s", i, e, got, want)
 		}
 	}
 }

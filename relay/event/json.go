@@ -27,6 +27,10 @@ type Encoder struct {
 	// plainTail is how many bytes at the end of the event.original just
 	// written needed no escaping (0 until it is written).
 	plainTail int
+	// source: the last run of the derived keys from nomen.input to
+	// observer.type written, whose values are the same for every event
+	// of a connection.
+	source sourceRun
 }
 
 // AppendJSON appends e as one ECS JSON object (no trailing newline).
@@ -407,13 +411,15 @@ const escapeRoom = 8 + 5
 // closing quote, s[:i] being plain and written. It also returns where the
 // plain tail of s starts: past the last byte escaped or from 0x80 up.
 //
-// One pass, in one loop: each 8-byte word of s is stored to dst as it is,
-// then looked at; a word with a byte that is not plain is taken up again
-// from that byte once it is written. The text of a log line is mostly
-// plain, with a few quotes (RFC 5424 structured data): a pass that first
-// looked for the plain part, then copied it, then escaped from there a run
-// at a time (a call to copy each) cost ~1,800 instructions on the
-// throughput benchmark's event.original, this ~900 (issue #17).
+// One pass: copyPlainWords stores each 8-byte word of s to dst as it
+// is, then looks at it, and stops at a byte that is not plain, which is
+// written here (a quote or backslash without a call: the usual ones, RFC
+// 5424 structured data's) before the words go on. A pass that first
+// looked for the plain part, then copied it, then escaped from there a
+// run at a time (a call to copy each) cost ~1,750 instructions on the
+// throughput benchmark's event.original and message, this ~1,600 (issue
+// #17); the words' loop in here, with the escapes, cost twice as much a
+// word (more to keep in registers than it has).
 func appendEscaped(dst []byte, s string, i int) ([]byte, int) {
 	if cap(dst)-len(dst) < len(s)-i+escapeRoom {
 		dst = slices.Grow(dst, len(s)-i+escapeRoom)

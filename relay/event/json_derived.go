@@ -20,6 +20,7 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 	}
 	r := derivedRun{w: w, omit: enc.Omit}
 	var ok, named bool // named: a syslog code's name went with it (codeAndName)
+	source := -1       // where the run of sourceRun starts in dst, if it is noted
 	switch from {
 	case dTimestamp:
 		if !e.Time.IsZero() {
@@ -177,6 +178,15 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		if to <= dNomenInput {
 			return dst
 		}
+		if p := w.prev; to > dObserverType && p < dNomenInput && r.omit == nil {
+			if enc.source.is(p, e, enc.Observer) {
+				dst = append(dst, enc.source.text...)
+				w.prev, w.openLen = dObserverType, derivedOpenLen[dObserverType]
+				return enc.appendDerived(dst, w, e, dObserverType+1, to)
+			}
+			enc.source.note(p, e, enc.Observer)
+			source = len(dst)
+		}
 		dst = r.str(dst, dNomenInput, e.Input)
 		fallthrough
 	case dNomenPeer:
@@ -212,6 +222,9 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 			return dst
 		}
 		dst, _ = r.key(dst, dObserverType)
+		if source >= 0 {
+			enc.source.text = append(enc.source.text[:0], dst[source:]...)
+		}
 		fallthrough
 	case dProcessName:
 		if to <= dProcessName {
@@ -232,6 +245,34 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		}
 	}
 	return dst
+}
+
+// sourceRun is the JSON of the derived keys from nomen.input to
+// observer.type (nomen.peer, nomen.truncated, observer.hostname and the
+// constants between), as last written after derived key prev: their
+// values are the same for every event of a connection (its input and
+// peer, the relay's name), so the next event's are mostly the same text,
+// copied where the run of keys cost ~500 instructions a document (issue
+// #17).
+type sourceRun struct {
+	prev               int
+	input, peer, obs   string
+	truncated, written bool
+	text               []byte
+}
+
+// is reports whether the run noted is e's after derived key prev, with
+// observer.hostname obs.
+func (s *sourceRun) is(prev int, e *Event, obs string) bool {
+	return s.written && s.prev == prev && s.truncated == (e.Flags&Truncated != 0) &&
+		s.input == e.Input && s.peer == e.Peer && s.obs == obs
+}
+
+// note notes that the run written next is e's after prev (appendDerived
+// copies it to text once written).
+func (s *sourceRun) note(prev int, e *Event, obs string) {
+	s.prev, s.input, s.peer, s.obs = prev, e.Input, e.Peer, obs
+	s.truncated, s.written = e.Flags&Truncated != 0, true
 }
 
 // derivedRun is what appendDerived's cases share.
