@@ -412,3 +412,30 @@ func TestAppendJSONSourceRun(t *testing.T) {
 		}
 	}
 }
+
+// The header's strings of a parsed event lie in its original, and those
+// in its plain head (before its first byte to escape) are written as one
+// move from there (derivedRun.inPlainHead): wherever they lie (across a
+// byte to escape, near the end), the document must be the one of the
+// same strings elsewhere in memory, and the reference's.
+func TestAppendJSONHeaderInOriginal(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	var enc Encoder
+	for i := range 20000 {
+		orig := randString(r) + strings.Repeat("host.example.net app ", r.IntN(3)) + randString(r)
+		e := New(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+		e.Original = orig
+		for _, p := range []*string{&e.Hostname, &e.AppName, &e.ProcID, &e.MsgID, &e.Format} {
+			from := r.IntN(len(orig) + 1)
+			*p = orig[from : from+r.IntN(min(20, len(orig)-from)+1)]
+		}
+		got := string(enc.AppendJSON(nil, e))
+		if want := string(refAppendJSON(&enc, e)); got != want {
+			t.Fatalf("event %d (%+v):\n got %s\nwant %s", i, e, got, want)
+		}
+		e.Hostname, e.AppName, e.ProcID, e.MsgID = strings.Clone(e.Hostname), strings.Clone(e.AppName), strings.Clone(e.ProcID), strings.Clone(e.MsgID)
+		if again := string(enc.AppendJSON(nil, e)); got != again {
+			t.Fatalf("event %d: strings in the original\n got %s\nelsewhere %s", i, got, again)
+		}
+	}
+}

@@ -24,9 +24,10 @@ type Encoder struct {
 	order []sortKey // the event's Fields, in key order
 	// The texts of @timestamp and event.created, which rarely change second.
 	timestamp, created timeCache
-	// plainTail is how many bytes at the end of the event.original just
-	// written needed no escaping (0 until it is written).
-	plainTail int
+	// plainHead and plainTail are how many bytes at the start and at the
+	// end of the event.original just written needed no escaping (0 until
+	// it is written).
+	plainHead, plainTail int
 	// source: the last run of the derived keys from nomen.input to
 	// observer.type written, whose values are the same for every event
 	// of a connection.
@@ -44,7 +45,7 @@ func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
 	fs := e.Fields
 	order := sortedFields(enc.order[:0], fs)
 	enc.order = order
-	enc.plainTail = 0
+	enc.plainHead, enc.plainTail = 0, 0
 	w := nestWriter{fields: fs, prev: -1}
 	dst = append(dst, '{')
 	d := 0
@@ -382,17 +383,18 @@ func appendQuoted(dst []byte, s string) []byte {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
-	dst, _ = appendEscaped(append(dst, s[:i]...), s, i)
+	dst, _, _ = appendEscaped(append(dst, s[:i]...), s, i)
 	return dst
 }
 
 // appendOriginal is appendQuoted for event.original that also returns
-// the length of the tail of s written as it is (no byte escaped, none from
-// 0x80 up). The message is mostly a suffix of the original: when it lies
-// in that tail, it is written without being scanned again.
-func appendOriginal(dst []byte, s string) ([]byte, int) {
-	dst, from := appendEscaped(dst, s, 0)
-	return dst, len(s) - from
+// the lengths of the head and of the tail of s written as they are (no
+// byte escaped, none from 0x80 up). The message is mostly a suffix of the
+// original, and the header's strings lie in it: when they lie in the
+// tail or the head, they are written without being looked at again.
+func appendOriginal(dst []byte, s string) (_ []byte, head, tail int) {
+	dst, head, from := appendEscaped(dst, s, 0)
+	return dst, head, len(s) - from
 }
 
 // plainSuffix reports whether m is a suffix of orig in memory (sliced from
@@ -409,7 +411,8 @@ const escapeRoom = 8 + 5
 
 // appendEscaped appends s[i:] as the inside of a JSON string, and the
 // closing quote, s[:i] being plain and written. It also returns where the
-// plain tail of s starts: past the last byte escaped or from 0x80 up.
+// plain head of s ends (its first byte escaped or from 0x80 up: at i or
+// after) and where its plain tail starts (past the last such byte).
 //
 // One pass: copyPlainWords stores each 8-byte word of s to dst as it
 // is, then looks at it, and stops at a byte that is not plain, which is
@@ -420,13 +423,13 @@ const escapeRoom = 8 + 5
 // throughput benchmark's event.original and message, this ~1,600 (issue
 // #17); the words' loop in here, with the escapes, cost twice as much a
 // word (more to keep in registers than it has).
-func appendEscaped(dst []byte, s string, i int) ([]byte, int) {
+func appendEscaped(dst []byte, s string, i int) (_ []byte, head, plain int) {
 	if cap(dst)-len(dst) < len(s)-i+escapeRoom {
 		dst = slices.Grow(dst, len(s)-i+escapeRoom)
 	}
 	o := len(dst)
 	d := dst[:cap(dst)]
-	plain := 0
+	head = -1
 	for {
 		// Invariant: len(d)-o >= len(s)-i+escapeRoom.
 		n := copyPlainWords(d[o:], s[i:])
@@ -456,6 +459,9 @@ func appendEscaped(dst []byte, s string, i int) ([]byte, int) {
 			}
 		}
 		// s[i] is not plain: its bytes need more room than they take.
+		if head < 0 {
+			head = i
+		}
 		if len(d)-o < len(s)-i+2*escapeRoom {
 			d = slices.Grow(d[:o], 2*(len(s)-i)+2*escapeRoom)
 			d = d[:cap(d)]
@@ -468,8 +474,11 @@ func appendEscaped(dst []byte, s string, i int) ([]byte, int) {
 		}
 		plain = i
 	}
+	if head < 0 {
+		head = len(s)
+	}
 	d[o] = '"'
-	return d[:o+1], plain
+	return d[:o+1], head, plain
 }
 
 // escapeAt writes s[i], which is not plain and not a quote or backslash,

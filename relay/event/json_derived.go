@@ -3,6 +3,7 @@ package event
 import (
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // appendDerived appends the derived fields from..to-1 of e that e has,
@@ -18,7 +19,7 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 	if from >= to {
 		return dst
 	}
-	r := derivedRun{w: w, omit: enc.Omit}
+	r := derivedRun{w: w, omit: enc.Omit, orig: e.Original, head: enc.plainHead}
 	var ok, named bool // named: a syslog code's name went with it (codeAndName)
 	source := -1       // where the run of sourceRun starts in dst, if it is noted
 	switch from {
@@ -59,7 +60,8 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		}
 		if s := e.Original; s != "" {
 			if dst, ok = r.key(dst, dEventOriginal); ok {
-				dst, enc.plainTail = appendOriginal(dst, s)
+				dst, enc.plainHead, enc.plainTail = appendOriginal(dst, s)
+				r.head = enc.plainHead
 			}
 		}
 		fallthrough
@@ -279,6 +281,10 @@ func (s *sourceRun) note(prev int, e *Event, obs string) {
 type derivedRun struct {
 	w    *nestWriter
 	omit func(key string) bool // the Encoder's Omit
+	// orig is the event's original, whose first head bytes, written
+	// already, needed no escaping (the header's strings lie there).
+	orig string
+	head int
 }
 
 // key writes derived key d's text, which ends in derivedLead[d] (for a
@@ -329,6 +335,13 @@ func (r *derivedRun) str(dst []byte, d int, s string) []byte {
 	t, n := &derivedTrans[p+1][d], len(dst)
 	*(*[keyTextCap]byte)(dst[n : n+keyTextCap]) = t.b
 	n += int(t.n)
+	if r.inPlainHead(s) {
+		// Plain, and 32 bytes of the original from its start: two moves.
+		v := (*[33]byte)(dst[n : n+33])
+		*(*[32]byte)(v[:]) = *(*[32]byte)(unsafe.Pointer(unsafe.StringData(s)))
+		v[len(s)] = '"'
+		return dst[:n+len(s)+1]
+	}
 	if len(s) <= maxShortPlain {
 		if v := dst[n : n+len(s)+1]; copyPlain(v, s) {
 			v[len(s)] = '"'
@@ -336,6 +349,16 @@ func (r *derivedRun) str(dst []byte, d int, s string) []byte {
 		}
 	}
 	return appendQuoted(dst[:n], s)
+}
+
+// inPlainHead reports whether s, at most maxShortPlain (32) bytes, lies in
+// the plain head of the original, which has 32 bytes from its start: the
+// hostname, app name, process ID and message ID of a parsed event mostly
+// do, and are then written without copyPlain's look at each word.
+func (r *derivedRun) inPlainHead(s string) bool {
+	off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(r.orig)))
+	return len(s) <= maxShortPlain && off < uintptr(r.head) && uintptr(len(s)) <= uintptr(r.head)-off &&
+		off+maxShortPlain <= uintptr(len(r.orig))
 }
 
 // code writes a syslog code (derived key d, the facility's or severity's,
