@@ -164,15 +164,14 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 	// each, as e.SDParam finds it) rather than looked up after.
 	var seq, synced string
 	var haveSeq, haveSynced bool
-	// escape: what the names' bytes were (sdName), and sdNotPlain if a
-	// value's were not all plain in JSON: else the SD is marked plain, and
-	// the JSON encoder copies its strings without looking at them.
-	var escape uint8
+	// plain: no value had a byte to escape in JSON (their scan finds
+	// them); if no name has one either, the SD is marked plain, and the
+	// JSON encoder copies its strings without looking at them.
+	start, plain := i, true
 	for i < len(s) && s[i] == '[' {
 		i++
 		j := i
-		for j < len(s) && sdName[s[j]] != 0 {
-			escape |= sdName[s[j]]
+		for j < len(s) && sdNameChar(s[j]) {
 			j++
 		}
 		if j == i || j >= len(s) {
@@ -203,8 +202,7 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			}
 			// PARAM-NAME="PARAM-VALUE"
 			j = i
-			for j < len(s) && sdName[s[j]] != 0 {
-				escape |= sdName[s[j]]
+			for j < len(s) && sdNameChar(s[j]) {
 				j++
 			}
 			if j == i || j+1 >= len(s) || s[j] != '=' || s[j+1] != '"' {
@@ -213,10 +211,8 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			}
 			name0, name1 := i, j
 			i = j + 2
-			val, end, plain, ok := sdValue(s, i)
-			if !plain {
-				escape |= sdNotPlain
-			}
+			val, end, valPlain, ok := sdValue(s, i)
+			plain = plain && valPlain
 			switch {
 			case !ok:
 				sd.Drop()
@@ -235,7 +231,10 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			i = end
 		}
 	}
-	if escape&sdNotPlain == 0 {
+	// A name's only byte to escape is '\\' (sdNameChar), which a plain
+	// value does not hold: one search of the whole SD, rather than a test
+	// per byte of the names.
+	if plain && strings.IndexByte(s[start:i], '\\') < 0 {
 		e.SD = sd.FinishJSONPlain()
 	} else {
 		e.SD = sd.Finish()
@@ -253,23 +252,16 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 	return i, true
 }
 
-// sdName tells the bytes of an SD-NAME (PRINTUSASCII except '=', SP, ']'
-// and '"'): sdNameByte, with sdNotPlain for '\\' (escaped in JSON), 0 for
-// the others. One load per byte instead of five tests.
-var sdName = func() (t [256]uint8) {
+// sdNameChar: SD-NAME is PRINTUSASCII except '=', SP, ']' and '"'.
+func sdNameChar(c byte) bool { return sdName[c] }
+
+// sdName is sdNameChar's table: one load per byte instead of five tests.
+var sdName = func() (t [256]bool) {
 	for c := '!'; c < 0x7f; c++ {
-		if c != '=' && c != ']' && c != '"' {
-			t[c] = sdNameByte
-		}
+		t[c] = c != '=' && c != ']' && c != '"'
 	}
-	t['\\'] |= sdNotPlain
 	return
 }()
-
-const (
-	sdNameByte = 1 << iota
-	sdNotPlain // a byte to escape in JSON
-)
 
 // sdValue reads a PARAM-VALUE starting after its opening quote and returns
 // it unescaped, the index after the closing quote, and whether it is
