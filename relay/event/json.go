@@ -424,14 +424,16 @@ const escapeRoom = 8 + 5
 // #17); the words' loop in here, with the escapes, cost twice as much a
 // word (more to keep in registers than it has).
 func appendEscaped(dst []byte, s string, i int) (_ []byte, head, plain int) {
-	if cap(dst)-len(dst) < len(s)-i+escapeRoom {
-		dst = slices.Grow(dst, len(s)-i+escapeRoom)
+	// Room for every byte left to be a quote: a quote's escape needs no
+	// look at the room left (the rarer escapes do, escapeAt's).
+	if cap(dst)-len(dst) < 2*(len(s)-i)+escapeRoom {
+		dst = slices.Grow(dst, 2*(len(s)-i)+escapeRoom)
 	}
 	o := len(dst)
 	d := dst[:cap(dst)]
 	head = -1
 	for {
-		// Invariant: len(d)-o >= len(s)-i+escapeRoom.
+		// Invariant: len(d)-o >= 2*(len(s)-i)+escapeRoom.
 		n := copyPlainWords(d[o:], s[i:])
 		i, o = i+n, o+n
 		if len(s)-i < 8 { // else s[i] is not plain
@@ -462,14 +464,14 @@ func appendEscaped(dst []byte, s string, i int) (_ []byte, head, plain int) {
 		if head < 0 {
 			head = i
 		}
-		if len(d)-o < len(s)-i+2*escapeRoom {
-			d = slices.Grow(d[:o], 2*(len(s)-i)+2*escapeRoom)
-			d = d[:cap(d)]
-		}
 		if c := s[i]; c == '"' || c == '\\' {
 			d[o], d[o+1] = '\\', c
 			i, o = i+1, o+2
 		} else {
+			if len(d)-o < 2*(len(s)-i)+2*escapeRoom {
+				d = slices.Grow(d[:o], 2*(len(s)-i)+2*escapeRoom)
+				d = d[:cap(d)]
+			}
 			i, o = escapeAt(d, o, s, i)
 		}
 		plain = i
