@@ -420,7 +420,7 @@ const escapeRoom = 8 + 5
 // 5424 structured data's) before the words go on. A pass that first
 // looked for the plain part, then copied it, then escaped from there a
 // run at a time (a call to copy each) cost ~1,750 instructions on the
-// throughput benchmark's event.original and message, this ~1,600 (issue
+// throughput benchmark's event.original and message, this ~1,550 (issue
 // #17); the words' loop in here, with the escapes, cost twice as much a
 // word (more to keep in registers than it has).
 func appendEscaped(dst []byte, s string, i int) (_ []byte, head, plain int) {
