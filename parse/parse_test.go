@@ -212,3 +212,43 @@ func TestStructuredDataArena(t *testing.T) {
 		}
 	}
 }
+
+// The parser marks an SD whose strings need no escaping in JSON
+// (SDBuilder.FinishJSONPlain), and the encoder then copies them without
+// looking: an event's JSON must be what the SD gives unmarked, for SDs
+// with every kind of byte to escape, in names and values, and repeats.
+func TestStructuredDataJSONAsUnmarked(t *testing.T) {
+	sds := []string{
+		`[meta@32473 seq="1" zone="eu-1" level="1"][origin ip="192.0.2.2"]`,
+		`[a x="" y="plain value longer than sixteen bytes"]`,
+		`[a x="q\"uoted"]`, `[a x="back\\slash"]`, `[a x="br\]acket"]`, `[a x="lone\ backslash"]`,
+		"[a x=\"tab\there\"]", "[a x=\"caf\xc3\xa9\"]", "[a x=\"bad\xffutf8\"]", "[a x=\"\u2028\"]",
+		`[a\b x="1"]`, `[a x\y="1"]`, `[a x="1" x="2"][a y="3"]`, `[a x="1"][b x="2"][a x="3"]`,
+		`[a x="end"]`,
+	}
+	p := New(Options{Location: time.UTC})
+	var enc event.Encoder
+	for _, sd := range sds {
+		for _, msg := range []string{"", " a message after it"} {
+			line := "<13>1 2026-12-07T12:00:00Z h app - - " + sd + msg
+			e := event.New(caseReceived)
+			p.Parse([]byte(line), e)
+			if e.SD.Len() == 0 {
+				t.Fatalf("%s: no structured data parsed", line)
+			}
+			got := string(enc.AppendJSON(nil, e))
+			var els [][]string
+			for el := range e.SD.Elements() {
+				strs := []string{el.ID}
+				for p := range el.Params() {
+					strs = append(strs, p.Name, p.Value)
+				}
+				els = append(els, strs)
+			}
+			e.SD = event.MakeSD(els...)
+			if want := string(enc.AppendJSON(nil, e)); got != want {
+				t.Errorf("%s:\n got %s\nwant %s", line, got, want)
+			}
+		}
+	}
+}

@@ -164,6 +164,10 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 	// each, as e.SDParam finds it) rather than looked up after.
 	var seq, synced string
 	var haveSeq, haveSynced bool
+	// plain: no value had a byte to escape in JSON (their scan finds
+	// them); if no name has one either, the SD is marked plain, and the
+	// JSON encoder copies its strings without looking at them.
+	start, plain := i, true
 	for i < len(s) && s[i] == '[' {
 		i++
 		j := i
@@ -207,7 +211,8 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			}
 			name0, name1 := i, j
 			i = j + 2
-			val, end, ok := sdValue(s, i)
+			val, end, valPlain, ok := sdValue(s, i)
+			plain = plain && valPlain
 			switch {
 			case !ok:
 				sd.Drop()
@@ -226,7 +231,14 @@ func (p *Parser) structuredData(s string, i int, e *event.Event) (int, bool) {
 			i = end
 		}
 	}
-	e.SD = sd.Finish()
+	// A name's only byte to escape is '\\' (sdNameChar), which a plain
+	// value does not hold: one search of the whole SD, rather than a test
+	// per byte of the names.
+	if plain && strings.IndexByte(s[start:i], '\\') < 0 {
+		e.SD = sd.FinishJSONPlain()
+	} else {
+		e.SD = sd.Finish()
+	}
 	if haveSeq {
 		if n, ok := atoi(seq); ok && n >= 1 && n <= 2147483647 {
 			e.SetInt(FieldSequence, n)
@@ -252,8 +264,19 @@ var sdName = func() (t [256]bool) {
 }()
 
 // sdValue reads a PARAM-VALUE starting after its opening quote and returns
-// it unescaped and the index after the closing quote.
-func sdValue(s string, i int) (string, int, bool) {
+// it unescaped, the index after the closing quote, and whether it is
+// plain in JSON as written (event.JSONPlainLen).
+func sdValue(s string, i int) (val string, end int, plain, ok bool) {
+	// Most values are plain: the first byte that is not is their end.
+	if j := i + event.JSONPlainLen(s[i:]); j < len(s) && s[j] == '"' {
+		return s[i:j], j + 1, true, true
+	}
+	val, end, ok = sdValueEscaped(s, i)
+	return val, end, false, ok
+}
+
+// sdValueEscaped is sdValue for a value with a byte that is not plain.
+func sdValueEscaped(s string, i int) (string, int, bool) {
 	start := i
 	escaped := false
 	for i < len(s) {

@@ -77,3 +77,42 @@ func BenchmarkFrameDatagram(b *testing.B) {
 		i++
 	}
 }
+
+// harnessLine is line i of the shared harness's RFC 5424 corpus (the
+// json-5424-oc scenario, issue #17): three SD params, then a seq token
+// and filler, 200..300 bytes in all.
+func harnessLine(i int) []byte {
+	const pad = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua Ut enim ad minim veniam quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur"
+	sev := i % 8
+	hdr := fmt.Sprintf(`<%d>1 2024-05-01T12:%02d:%02d.%06dZ host%03d.example.net app%d %d ID%d [meta@32473 seq="%d" zone="eu-%d" level="%d"][origin ip="192.0.2.%d"] seq=%010d `,
+		(16+i%8)*8+sev, i/60%60, i%60, i*7919%1000000, i%200, i%12, 1000+i%977, i%100, i, i%4, sev, i%250+1, i)
+	want := 200 + i*37%101
+	return []byte(hdr + pad[i%40:i%40+max(0, want-len(hdr))])
+}
+
+// BenchmarkFrameJSON is the file output's road for the harness's JSON
+// scenario, in one goroutine: decode a frame of its corpus and write the
+// event as the file output's ECS JSON line. B/op is what decoding
+// allocates per message; for instruction counts run it under callgrind
+// at two -test.benchtime Nx and subtract.
+func BenchmarkFrameJSON(b *testing.B) {
+	lines := make([][]byte, 256)
+	for i := range lines {
+		lines[i] = harnessLine(i)
+	}
+	n, err := normalize.New(normalize.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := NewInput(Options{Input: "bench", Location: time.UTC, Rules: Fixed(n)}).Decoder()
+	enc := event.Encoder{Observer: "relay1"}
+	var js []byte
+	now := time.Now()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e := d.Frame(lines[i%len(lines)], false, "127.0.0.1:40000", now)
+		js = append(enc.AppendJSON(js[:0], e), '\n')
+		i++
+	}
+}

@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -389,6 +390,58 @@ func TestPeerHost(t *testing.T) {
 	} {
 		if got := PeerHost(peer); got != want {
 			t.Errorf("PeerHost(%q) = %q, want %q", peer, got, want)
+		}
+	}
+}
+
+// The encoder copies the JSON of nomen.input to observer.type from the
+// last event when it is the same (sourceRun): for events whose input,
+// peer, truncation, ID, observer and decoder fields come from small sets,
+// one encoder throughout, each document must be the reference's.
+func TestAppendJSONSourceRun(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	inputs, peers := []string{"", "tcp", "udp"}, []string{"", "127.0.0.1:40000", "192.0.2.1:514"}
+	keys := []string{"nomen.peer", "nomen.zz", "observer", "observer.name", "process.name", "message", "a.b"}
+	enc := Encoder{Observer: "relay1"}
+	for i := range 20000 {
+		e := New(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+		e.Input, e.Peer = inputs[r.IntN(3)], strings.Clone(peers[r.IntN(3)]) // equal, not the same memory
+		e.ID, e.Flags, e.Format = uint64(r.IntN(2)), Flags(r.IntN(2)), []string{"", "rfc5424"}[r.IntN(2)]
+		e.AppName = "app"
+		if r.IntN(4) == 0 {
+			e.SetStr(keys[r.IntN(len(keys))], "v")
+		}
+		enc.Observer = []string{"relay1", "relay2", ""}[r.IntN(3)]
+		got := enc.AppendJSON(nil, e)
+		if want := refAppendJSON(&enc, e); string(got) != string(want) {
+			t.Fatalf("event %d (%+v):\n got %s\nwant %s", i, e, got, want)
+		}
+	}
+}
+
+// The header's strings of a parsed event lie in its original, and those
+// in its plain head (before its first byte to escape) are written as one
+// move from there (derivedRun.inPlainHead): wherever they lie (across a
+// byte to escape, near the end), the document must be the one of the
+// same strings elsewhere in memory, and the reference's.
+func TestAppendJSONHeaderInOriginal(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	var enc Encoder
+	for i := range 20000 {
+		orig := randString(r) + strings.Repeat("host.example.net app ", r.IntN(3)) + randString(r)
+		e := New(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+		e.Original = orig
+		for _, p := range []*string{&e.Hostname, &e.AppName, &e.ProcID, &e.MsgID, &e.Format} {
+			from := r.IntN(len(orig) + 1)
+			*p = orig[from : from+r.IntN(min(20, len(orig)-from)+1)]
+		}
+		got := string(enc.AppendJSON(nil, e))
+		if want := string(refAppendJSON(&enc, e)); got != want {
+			t.Fatalf("event %d (%+v):\n got %s\nwant %s", i, e, got, want)
+		}
+		e.Hostname, e.AppName, e.ProcID, e.MsgID = strings.Clone(e.Hostname), strings.Clone(e.AppName), strings.Clone(e.ProcID), strings.Clone(e.MsgID)
+		if again := string(enc.AppendJSON(nil, e)); got != again {
+			t.Fatalf("event %d: strings in the original\n got %s\nelsewhere %s", i, got, again)
 		}
 	}
 }

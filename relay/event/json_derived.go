@@ -3,6 +3,7 @@ package event
 import (
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // appendDerived appends the derived fields from..to-1 of e that e has,
@@ -18,8 +19,9 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 	if from >= to {
 		return dst
 	}
-	r := derivedRun{w: w, omit: enc.Omit}
+	r := derivedRun{w: w, omit: enc.Omit, orig: e.Original, head: enc.plainHead}
 	var ok, named bool // named: a syslog code's name went with it (codeAndName)
+	source := -1       // where the run of sourceRun starts in dst, if it is noted
 	switch from {
 	case dTimestamp:
 		if !e.Time.IsZero() {
@@ -58,7 +60,8 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		}
 		if s := e.Original; s != "" {
 			if dst, ok = r.key(dst, dEventOriginal); ok {
-				dst, enc.plainTail = appendOriginal(dst, s)
+				dst, enc.plainHead, enc.plainTail = appendOriginal(dst, s)
+				r.head = enc.plainHead
 			}
 		}
 		fallthrough
@@ -136,7 +139,7 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		}
 		if e.SD.p != nil {
 			if dst, ok = r.key(dst, dSyslogSD); ok {
-				dst = appendSD(dst, e.SD)
+				dst = appendSDOf(dst, e)
 			}
 		}
 		fallthrough
@@ -177,6 +180,15 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 		if to <= dNomenInput {
 			return dst
 		}
+		if p := w.prev; to > dObserverType && p < dNomenInput && r.omit == nil {
+			if enc.source.is(p, e, enc.Observer) {
+				dst = append(dst, enc.source.text...)
+				w.prev, w.openLen = dObserverType, derivedOpenLen[dObserverType]
+				return enc.appendDerived(dst, w, e, dObserverType+1, to)
+			}
+			enc.source.note(p, e, enc.Observer)
+			source = len(dst)
+		}
 		dst = r.str(dst, dNomenInput, e.Input)
 		fallthrough
 	case dNomenPeer:
@@ -212,6 +224,9 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 			return dst
 		}
 		dst, _ = r.key(dst, dObserverType)
+		if source >= 0 {
+			enc.source.text = append(enc.source.text[:0], dst[source:]...)
+		}
 		fallthrough
 	case dProcessName:
 		if to <= dProcessName {
@@ -234,10 +249,42 @@ func (enc *Encoder) appendDerived(dst []byte, w *nestWriter, e *Event, from, to 
 	return dst
 }
 
+// sourceRun is the JSON of the derived keys from nomen.input to
+// observer.type (nomen.peer, nomen.truncated, observer.hostname and the
+// constants between), as last written after derived key prev: their
+// values are the same for every event of a connection (its input and
+// peer, the relay's name), so the next event's are mostly the same text,
+// copied where the run of keys cost ~500 instructions a document (issue
+// #17).
+type sourceRun struct {
+	prev               int
+	input, peer, obs   string
+	truncated, written bool
+	text               []byte
+}
+
+// is reports whether the run noted is e's after derived key prev, with
+// observer.hostname obs.
+func (s *sourceRun) is(prev int, e *Event, obs string) bool {
+	return s.written && s.prev == prev && s.truncated == (e.Flags&Truncated != 0) &&
+		s.input == e.Input && s.peer == e.Peer && s.obs == obs
+}
+
+// note notes that the run written next is e's after prev (appendDerived
+// copies it to text once written).
+func (s *sourceRun) note(prev int, e *Event, obs string) {
+	s.prev, s.input, s.peer, s.obs = prev, e.Input, e.Peer, obs
+	s.truncated, s.written = e.Flags&Truncated != 0, true
+}
+
 // derivedRun is what appendDerived's cases share.
 type derivedRun struct {
 	w    *nestWriter
 	omit func(key string) bool // the Encoder's Omit
+	// orig is the event's original, whose first head bytes, written
+	// already, needed no escaping (the header's strings lie there).
+	orig string
+	head int
 }
 
 // key writes derived key d's text, which ends in derivedLead[d] (for a
@@ -288,6 +335,13 @@ func (r *derivedRun) str(dst []byte, d int, s string) []byte {
 	t, n := &derivedTrans[p+1][d], len(dst)
 	*(*[keyTextCap]byte)(dst[n : n+keyTextCap]) = t.b
 	n += int(t.n)
+	if r.inPlainHead(s) {
+		// Plain, and 32 bytes of the original from its start: two moves.
+		v := (*[33]byte)(dst[n : n+33])
+		*(*[32]byte)(v[:]) = *(*[32]byte)(unsafe.Pointer(unsafe.StringData(s)))
+		v[len(s)] = '"'
+		return dst[:n+len(s)+1]
+	}
 	if len(s) <= maxShortPlain {
 		if v := dst[n : n+len(s)+1]; copyPlain(v, s) {
 			v[len(s)] = '"'
@@ -295,6 +349,16 @@ func (r *derivedRun) str(dst []byte, d int, s string) []byte {
 		}
 	}
 	return appendQuoted(dst[:n], s)
+}
+
+// inPlainHead reports whether s, at most maxShortPlain (32) bytes, lies in
+// the plain head of the original, which has 32 bytes from its start: the
+// hostname, app name, process ID and message ID of a parsed event mostly
+// do, and are then written without copyPlain's look at each word.
+func (r *derivedRun) inPlainHead(s string) bool {
+	off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(r.orig)))
+	return len(s) <= maxShortPlain && off < uintptr(r.head) && uintptr(len(s)) <= uintptr(r.head)-off &&
+		off+maxShortPlain <= uintptr(len(r.orig))
 }
 
 // code writes a syslog code (derived key d, the facility's or severity's,

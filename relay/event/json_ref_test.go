@@ -427,9 +427,14 @@ func TestAppendOriginalPlainTail(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for range 100000 {
 		s := randString(r)
-		got, tail := appendOriginal([]byte{'"'}, s) // after the opening quote
+		got, head, tail := appendOriginal([]byte{'"'}, s) // after the opening quote
 		if want := refAppendJSONString(nil, s); string(got) != string(want) {
 			t.Fatalf("%q: got %s want %s", s, got, want)
+		}
+		// The head is plain, and the byte after it is not.
+		if head < 0 || head > len(s) || strings.IndexFunc(s[:head], func(c rune) bool { return c >= utf8.RuneSelf || special(byte(c)) }) >= 0 ||
+			head < len(s) && !special(s[head]) && s[head] < utf8.RuneSelf {
+			t.Fatalf("%q: plain head %d", s, head)
 		}
 		// The tail is plain, and the byte before it is not.
 		if tail < 0 || tail > len(s) || strings.IndexFunc(s[len(s)-tail:], func(c rune) bool { return c >= utf8.RuneSelf || special(byte(c)) }) >= 0 ||

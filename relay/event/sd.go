@@ -48,9 +48,21 @@ func (sd SD) items() []sdItem {
 	return sd.p.items
 }
 
-// sdItem is an element (a its SD-ID, b.n its number of params) or a
-// param (a its name, b its value).
+// sdItem is an element (a its SD-ID, b.n its number of params; b.off
+// is sdJSONPlain in the first element, for an SD its builder was told is
+// plain, else 0) or a param (a its name, b its value).
 type sdItem struct{ a, b span }
+
+// sdJSONPlain marks an SD whose IDs, names and values need no escaping in
+// JSON (SDBuilder.FinishJSONPlain): a flag in a field elements leave
+// unused, for no byte more per event (what is allocated per event paces
+// the collector: issue #17).
+const sdJSONPlain = 1
+
+// jsonPlain reports whether sd's strings need no escaping in JSON.
+func (sd SD) jsonPlain() bool {
+	return sd.p != nil && len(sd.p.items) > 0 && sd.p.items[0].b.off == sdJSONPlain
+}
 
 // span is text[off:off+n] of an SD.
 type span struct{ off, n uint32 }
@@ -301,6 +313,17 @@ func (b *SDBuilder) Finish() SD {
 	return SD{p: body}
 }
 
+// FinishJSONPlain is Finish for an SD whose every ID, name and value the
+// caller checked to need no escaping in JSON (bytes 0x20 to 0x7f but '"'
+// and '\\'): the JSON encoder then copies them as they are.
+func (b *SDBuilder) FinishJSONPlain() SD {
+	sd := b.Finish()
+	if sd.p != nil {
+		sd.p.items[0].b.off = sdJSONPlain
+	}
+	return sd
+}
+
 // span returns s's span in the SD's text: its place in base when it lies
 // there (compared by address: nothing is searched), else in extra.
 func (b *SDBuilder) span(s string) span {
@@ -350,160 +373,6 @@ func (b *SDBuilder) reserve(room, n int) {
 	if cap(b.block)-len(b.block) < room && b.from == len(b.block) {
 		b.block, b.from = make([]sdItem, 0, n), 0
 	}
-}
-
-// appendSD encodes structured data as {"id":{"param":"value",...},...}.
-// RFC 5424 allows an SD-ID and a PARAM-NAME to repeat; JSON objects must not
-// repeat keys (Elasticsearch rejects them), so repeated elements are merged
-// and a repeated param becomes an array of its values, in order.
-func appendSD(b []byte, sd SD) []byte {
-	// The elements as they are, read straight from the spans, unless an
-	// ID or a name repeats (rare): then start over and merge.
-	text, items := sd.text(), sd.items()
-	start := len(b)
-	b = append(b, '{')
-	for i := 0; i < len(items); {
-		id := items[i].a.of(text)
-		for j := 0; j < i; j += 1 + int(items[j].b.n) {
-			if items[j].a.of(text) == id {
-				return appendSDRepeats(b[:start], sd)
-			}
-		}
-		if i > 0 {
-			b = append(b, ',')
-		}
-		n := int(items[i].b.n)
-		b = appendJSONString(b, id)
-		b = append(b, ':', '{')
-		params := items[i+1 : i+1+n]
-		for k, p := range params {
-			name := p.a.of(text)
-			for _, q := range params[:k] {
-				if q.a.of(text) == name {
-					return appendSDRepeats(b[:start], sd)
-				}
-			}
-			if k > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, name)
-			b = append(b, ':')
-			b = appendJSONString(b, p.b.of(text))
-		}
-		b = append(b, '}')
-		i += 1 + n
-	}
-	return append(b, '}')
-}
-
-// appendSDRepeats is appendSD for structured data whose IDs or names
-// repeat, by elements (a function of its own, so the common case does not
-// set up their buffer).
-func appendSDRepeats(b []byte, sd SD) []byte {
-	var buf [8]SDElement
-	return appendSDMerged(b, sd.elements(buf[:0]))
-}
-
-// appendSDMerged is appendSD for structured data with repeats.
-func appendSDMerged(b []byte, sd []SDElement) []byte {
-	b = append(b, '{')
-	for i, el := range sd {
-		if seenID(sd[:i], el.ID) {
-			continue
-		}
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, el.ID)
-		b = append(b, ':', '{')
-		first := true
-		for j := i; j < len(sd); j++ {
-			if sd[j].ID != el.ID {
-				continue
-			}
-			for k := range sd[j].params {
-				name := sd[j].Param(k).Name
-				if paramSeen(sd[i:j+1], el.ID, name, k) {
-					continue
-				}
-				if !first {
-					b = append(b, ',')
-				}
-				first = false
-				b = appendJSONString(b, name)
-				b = append(b, ':')
-				b = appendParamValues(b, sd[j:], el.ID, name, k)
-			}
-		}
-		b = append(b, '}')
-	}
-	return append(b, '}')
-}
-
-func seenID(before []SDElement, id string) bool {
-	for _, el := range before {
-		if el.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// paramSeen reports whether param name of element id already appeared
-// before param k of els[len(els)-1].
-func paramSeen(els []SDElement, id, name string, k int) bool {
-	last := len(els) - 1
-	for x, el := range els {
-		if el.ID != id {
-			continue
-		}
-		n := el.Len()
-		if x == last {
-			n = k
-		}
-		for q := range n {
-			if el.Param(q).Name == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// appendParamValues writes the value of param name (first at param k of
-// els[0]), or an array of every value when the name repeats.
-func appendParamValues(b []byte, els []SDElement, id, name string, k int) []byte {
-	n := 0
-	for x, el := range els {
-		if el.ID != id {
-			continue
-		}
-		for q := range el.Len() {
-			if (x > 0 || q >= k) && el.Param(q).Name == name {
-				n++
-			}
-		}
-	}
-	if n == 1 {
-		return appendJSONString(b, els[0].Param(k).Value)
-	}
-	b = append(b, '[')
-	first := true
-	for x, el := range els {
-		if el.ID != id {
-			continue
-		}
-		for q := range el.Len() {
-			if p := el.Param(q); (x > 0 || q >= k) && p.Name == name {
-				if !first {
-					b = append(b, ',')
-				}
-				first = false
-				b = appendJSONString(b, p.Value)
-			}
-		}
-	}
-	return append(b, ']')
 }
 
 // MakeSD builds an SD from its elements written out, each an SD-ID and

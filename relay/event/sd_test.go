@@ -2,6 +2,7 @@ package event
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unsafe"
@@ -110,5 +111,65 @@ func TestSDHas(t *testing.T) {
 	}
 	if (SD{}).Has("meta") {
 		t.Error("an empty SD has an element")
+	}
+}
+
+// An SD marked plain (FinishJSONPlain: the parser's SDs without a byte
+// to escape) is written by appendPlainSD, which copies its strings
+// without looking: its JSON must be the general road's, repeats (which
+// take that road) included, whatever the strings' lengths and wherever
+// they lie in the text (16-byte moves near its end, and past it into
+// the original it starts).
+func TestPlainSDMatchesGeneral(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"", "a", "seq", "zone", "eu-1", "192.0.2.2", "meta@32473", "exactly16bytes!!",
+		"seventeen bytes!!", strings.Repeat("long value ", 5), "x", "x", "y"} // x, y: repeats
+	for range 20000 {
+		var text strings.Builder
+		var strs []string // ID, then names and values; "" ends an element
+		for range 1 + r.IntN(3) {
+			strs = append(strs, pieces[1+r.IntN(len(pieces)-1)]) // IDs are not empty
+			for range r.IntN(4) {
+				strs = append(strs, pieces[1+r.IntN(len(pieces)-1)], pieces[r.IntN(len(pieces))])
+			}
+			strs = append(strs, "")
+		}
+		// The strings laid out in one text, as the parser finds them.
+		offs := make([]int, len(strs))
+		for k, s := range strs {
+			text.WriteString(" ")
+			offs[k] = text.Len()
+			text.WriteString(s)
+		}
+		after := strings.Repeat("m", r.IntN(20)) // the original's rest
+		orig := text.String() + after
+		base := orig[:text.Len()]
+		build := func(plain bool) SD {
+			var b SDBuilder
+			b.Start(base)
+			for k := 0; k < len(strs); {
+				b.Element(base[offs[k] : offs[k]+len(strs[k])])
+				k++
+				for ; strs[k] != ""; k += 2 {
+					b.Param(base[offs[k]:offs[k]+len(strs[k])], base[offs[k+1]:offs[k+1]+len(strs[k+1])])
+				}
+				k++
+			}
+			if plain {
+				return b.FinishJSONPlain()
+			}
+			return b.Finish()
+		}
+		want := string(refAppendSD(nil, build(false)))
+		sd := build(true)
+		if !sd.jsonPlain() {
+			t.Fatal("FinishJSONPlain did not mark the SD")
+		}
+		if got := string(appendSD([]byte("x"), sd)); got != "x"+want {
+			t.Fatalf("%q: got %s, want %s", strs, got[1:], want)
+		}
+		if got := string(appendSDIn(nil, sd, orig)); got != want {
+			t.Fatalf("%q in %q: got %s, want %s", strs, orig, got, want)
+		}
 	}
 }
