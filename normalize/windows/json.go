@@ -273,6 +273,8 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 			// jsonMember's switch, here: the usual member reaches its
 			// road's mapper in one call, not two (~20 instructions each).
 			switch {
+			case data && mode == jsonNXLog:
+				w.nxlogData(key, v)
 			case data:
 				w.add(key, v)
 			case mode == jsonWinlogbeat:

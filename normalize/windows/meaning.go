@@ -60,6 +60,17 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	if (w.recordUserActs(ent) || w.recordUserIsUser(e, ent)) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
 		e.SetStr("user.id", w.userSID) // the record's account did it (Winlogbeat's user.id too)
 	}
+	if ent.Channel == wincatalog.ChannelPowerShell {
+		w.setPowerShellHost(e)
+	}
+	if n := e.Str("network.iana_number"); n != "" && !e.Has("network.transport") {
+		ecs.SetTransport(e, n) // ECS's network.transport: the protocol's name ("tcp" for 6)
+	}
+	if ent.Channel == wincatalog.ChannelSysmon && !w.exact {
+		if t, ok := sysmonTime(ecs.TrimSpace(w.val("UtcTime"))); ok {
+			e.Time = t // the record's own time is the agent's local time, its zone unknown
+		}
+	}
 	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
 		e.SetStr("event.action", "malware-quarantined") // Elastic's windows integration's action for it
 	}
@@ -90,6 +101,21 @@ func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
 		return w.id == 4 || w.id == 16
 	}
 	return false
+}
+
+// setPowerShellHost sets what the PowerShell/Operational record says of
+// the PowerShell host that wrote it: its process id (the record's System
+// Execution ProcessID: the host process logs its own pipelines and script
+// blocks), and, when ContextInfo named no User, the record's account by
+// name (its SID is user.id): the account the session runs as.
+func (w *winEvent) setPowerShellHost(e *event.Event) {
+	if !e.Has("process.pid") {
+		ecs.SetUint(e, "process.pid", w.execPID)
+	}
+	if w.userName != "" && !e.Has("user.name") && strings.HasPrefix(w.userSID, "S-1-") {
+		ecs.SetUser(e, "user.name", w.userName)
+		e.SetStr("user.domain", w.userDom)
+	}
 }
 
 // recordUserIsUser reports whether a Sysmon event's User names the

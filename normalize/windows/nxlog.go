@@ -9,6 +9,7 @@ import (
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
+	"github.com/nomenhq/nomen/relay/wire"
 )
 
 // NXLog im_msvistalog writes one flat record: its own fields (Channel,
@@ -23,9 +24,24 @@ import (
 // resolved against the event's catalog row: when the row maps the name,
 // a single value is the EventData's (the row expects it; the agent's
 // account or thread id is worth less than the service's account), and of
-// two values the first is NXLog's and the last the EventData's. A value
+// two values the first is NXLog's and the last the EventData's. ProcessID
+// is the exception: a single one is NXLog's. Real records keep NXLog's
+// (the logging process's) and lose the EventData's ProcessID or ProcessId
+// (a WFP 5156 whose message names process 832 has only ProcessID 4, the
+// System process; a 4657 and a Sysmon 7 lose their ProcessId the same
+// way), so reading it as the event's process would name the wrong one. A value
 // nested under "EventData" (as NXLog writes with some configurations)
 // is the EventData's in any case, and the top-level one then NXLog's.
+//
+// NXLog writes an EventData value as the record's XML holds it, its
+// entities not decoded (a device id "Disk&amp;Ven_VMware", Defender's
+// link "...&amp;threatid=..."; its rendered Message has "&"): nxlogData
+// decodes them, as the XML road does.
+
+// nxlogData adds an EventData value, its XML entities decoded.
+func (w *winEvent) nxlogData(name, v string) {
+	w.add(name, wire.UnescapeXML(v))
+}
 
 // nxlogHeld is one held value; earlier and later say whether the record
 // has the name before or after it too.
@@ -139,7 +155,7 @@ func nxlogOwnField(name string) nxlogField {
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
 func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 	if len(parents) == 1 && parents[0] == "EventData" {
-		w.add(name, v)
+		w.nxlogData(name, v)
 		return
 	}
 	if len(parents) != 0 {
@@ -156,7 +172,7 @@ func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 	f := nxlogOwnField(name)
 	switch {
 	case f == nxNone:
-		w.add(name, v)
+		w.nxlogData(name, v)
 	case nx.n < len(nx.held):
 		h := nxlogHeld{name: name, value: v, field: f}
 		if bit := uint64(1) << f; nx.seen&bit == 0 {
@@ -205,15 +221,15 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 	for _, d := range held {
 		first, last := !d.earlier, d.earlier && !d.later
 		switch {
-		case first && !d.later && slices.Contains(expects, d.name) && !w.hasIn(d.name, nested):
-			w.add(d.name, d.value) // the only value, and the row expects it: the EventData's
+		case first && !d.later && d.field != nxProcessID && slices.Contains(expects, d.name) && !w.hasIn(d.name, nested):
+			w.nxlogData(d.name, d.value) // the only value, and the row expects it: the EventData's
 			if d.name == "Channel" {
 				w.channel = ent.Channel
 			}
 		case first:
 			w.nxlogOwn(d.field, d.value)
 		case last && !w.hasIn(d.name, nested):
-			w.add(d.name, d.value)
+			w.nxlogData(d.name, d.value)
 		}
 	}
 }

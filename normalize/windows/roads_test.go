@@ -234,6 +234,27 @@ var nxlogOwn = map[string]string{"Channel": "", "AccountName": "SYSTEM", "Domain
 	"Opcode": "Info", "EventType": "", "FileName": "", "UserID": "S-1-5-18", "AccountType": "User", "ProcessID": "4",
 	"ThreadID": "1012"}
 
+// nxlogTextEsc escapes a value as an XML text node's (& < >): NXLog's
+// EventData values come so, their entities not decoded.
+var nxlogTextEsc = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// without is the sample without the EventData names in drop (lower case).
+func (s sample) without(drop map[string]bool) sample {
+	var kept [][2]string
+	for _, d := range s.data {
+		if !drop[strings.ToLower(d[0])] {
+			kept = append(kept, d)
+		}
+	}
+	s.data = kept
+	return s
+}
+
+// nxlogKeepsOwn are the names of which a real NXLog record keeps its own
+// value when EventData has the name too (ProcessID: the logging process's).
+// Keyed in lower case: NXLog's names are case-blind (a ProcessId is lost too).
+var nxlogKeepsOwn = map[string]bool{"processid": true}
+
 // NXLog record shapes: how an EventData name that NXLog uses itself is written.
 const (
 	nxlogNested = iota // under "EventData" (the other names at the top)
@@ -254,16 +275,14 @@ func (s sample) nxlog(shape int) string {
 	header := [][2]string{{"EventTime", sampleTime}, {"Hostname", "WKS-7.corp.example.org"}, {"EventType", typ},
 		{"EventID", fmt.Sprint(s.ent.ID)}, {"SourceName", s.provider}, {"Channel", s.ent.Channel}, {"RecordNumber", "1042"},
 		{"Message", s.ent.Name}}
-	if shape == nxlogDup {
-		for _, d := range s.data { // NXLog's own value first
-			if v := nxlogOwn[d[0]]; v != "" {
-				header = append(header, [2]string{d[0], v})
-			}
+	for _, d := range s.data { // NXLog's own value first (flat: the one NXLog keeps)
+		if v := nxlogOwn[d[0]]; v != "" && (shape == nxlogDup || shape == nxlogFlat && nxlogKeepsOwn[strings.ToLower(d[0])]) {
+			header = append(header, [2]string{d[0], v})
 		}
 	}
 	b.WriteString("{")
 	for i, h := range header {
-		if shape == nxlogFlat && has[h[0]] {
+		if shape == nxlogFlat && has[h[0]] && !nxlogKeepsOwn[strings.ToLower(h[0])] {
 			continue // the EventData's value took its place
 		}
 		if i > 0 {
@@ -277,6 +296,10 @@ func (s sample) nxlog(shape int) string {
 	}
 	var nested []string
 	for _, d := range s.data {
+		d[1] = nxlogTextEsc.Replace(d[1]) // NXLog writes a value as the record's XML has it
+		if shape == nxlogFlat && nxlogKeepsOwn[strings.ToLower(d[0])] {
+			continue // lost: NXLog's took its place
+		}
 		if _, own := nxlogOwn[d[0]]; own && shape == nxlogNested {
 			nested = append(nested, jsonStr(d[0])+":"+jsonStr(d[1]))
 			continue
@@ -411,7 +434,6 @@ func TestRoadsAgreePerID(t *testing.T) {
 				"xml+rendering": decodeRoad(t, s.xml(true), false),
 				"winlogbeat":    decodeRoad(t, s.winlogbeat(), false),
 				"nxlog":         decodeRoad(t, s.nxlog(nxlogNested), false),
-				"nxlog flat":    decodeRoad(t, s.nxlog(nxlogFlat), false),
 				"nxlog dup":     withoutNXLogOwn(decodeRoad(t, s.nxlog(nxlogDup), false)),
 				"evtx":          decodeRoad(t, s.evtx(), false),
 			}
@@ -425,6 +447,12 @@ func TestRoadsAgreePerID(t *testing.T) {
 			for road, got := range roads {
 				compareEvents(t, name+" "+road, ref, got, false)
 			}
+			flatRef, flat := ref, decodeRoad(t, s.nxlog(nxlogFlat), false)
+			if lost := s.without(nxlogKeepsOwn); len(lost.data) < len(s.data) { // NXLog's kept, the event's lost
+				flatRef = decodeRoad(t, lost.xml(false), true)
+				flat = withoutNXLogOwn(flat)
+			}
+			compareEvents(t, name+" nxlog flat", flatRef, flat, false)
 			for sepName, sep := range map[string]string{"snare": "\t", "snare#011": "#011"} {
 				got := decodeRoad(t, s.snare(sep), false)
 				checkMeaning(t, name+" "+sepName, ent, got)

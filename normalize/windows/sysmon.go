@@ -3,6 +3,7 @@ package windows
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
@@ -212,4 +213,27 @@ func setRegistryData(e *event.Event, key, v string) bool {
 	e.Set(key+".strings", event.Strings(data))
 	e.SetStr(key+".type", typ)
 	return true
+}
+
+// sysmonTime reads Sysmon's UtcTime ("2023-08-07 15:51:22.721"): when the
+// activity happened, in UTC, to the millisecond.
+func sysmonTime(v string) (time.Time, bool) {
+	if len(v) < 19 {
+		return time.Time{}, false
+	}
+	ns := 0
+	if frac := v[19:]; frac != "" {
+		if frac[0] != '.' || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		n, ok := ecs.ParseUint(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		ns = int(n)
+		for i := len(frac) - 1; i < 9; i++ {
+			ns *= 10
+		}
+	}
+	return dateTimeUTC(v[:19], ns)
 }

@@ -1,0 +1,87 @@
+package windows
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+)
+
+// NXLog im_msvistalog records as real agents write them (values made up
+// here): what they keep of their own, what they leave encoded, and what the
+// record's System part says that the event's ECS fields take.
+
+// checkFields compares the decoded fields named in want; a nil want is a
+// field that must not be set.
+func checkFields(t *testing.T, name string, got map[string]any, want map[string]any) {
+	t.Helper()
+	for k, v := range want {
+		if v == nil {
+			if got[k] != nil {
+				t.Errorf("%s: %s = %s, want none", name, k, normtest.JSONText(got[k]))
+			}
+			continue
+		}
+		if normtest.JSONText(got[k]) != normtest.JSONText(v) {
+			t.Errorf("%s: %s = %s, want %s", name, k, normtest.JSONText(got[k]), normtest.JSONText(v))
+		}
+	}
+}
+
+// TestNXLogRecords: the fields users search by, from NXLog's records.
+func TestNXLogRecords(t *testing.T) {
+	for _, c := range []struct {
+		name, line string
+		want       map[string]any
+	}{
+		{"EventData entities decoded", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12.corp.example","Keywords":-9214364837600034816,` +
+			`"EventType":"AUDIT_SUCCESS","EventID":6416,"SourceName":"Microsoft-Windows-Security-Auditing","ProcessID":4,"ThreadID":880,` +
+			`"Channel":"Security","Message":"A new external device was recognized by the system.","SubjectUserSid":"S-1-5-18",` +
+			`"SubjectUserName":"WS12$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",` +
+			`"DeviceId":"USB\\VID_0781&amp;PID_5581\\4C53&lt;1&gt;","ClassName":"DiskDrive","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"winlog.event_data.DeviceId": `USB\VID_0781&PID_5581\4C53<1>`, "user.name": "WS12$",
+				"process.pid": nil, "winlog.process.pid": 4}},
+		{"Defender's link decoded", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"WARNING","EventID":1116,` +
+			`"SourceName":"Microsoft-Windows-Windows Defender","Channel":"Microsoft-Windows-Windows Defender/Operational",` +
+			`"ProcessID":3020,"ThreadID":4112,"Domain":"NT AUTHORITY","AccountName":"SYSTEM","UserID":"S-1-5-18",` +
+			`"Threat Name":"Virus:DOS/EICAR_Test_File","Detection User":"CORP\\erin",` +
+			`"FWLink":"https://go.microsoft.com/fwlink/?linkid=37020&amp;name=Virus:DOS/EICAR_Test_File&amp;threatid=2147519003",` +
+			`"Path":"file:_C:\\Users\\erin\\Downloads\\eicar.com","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"event.reference": "https://go.microsoft.com/fwlink/?linkid=37020&name=Virus:DOS/EICAR_Test_File&threatid=2147519003",
+				"user.name": "erin", "user.domain": "CORP", "user.id": nil, "process.pid": nil}},
+		// A WFP record's one ProcessID is NXLog's (the System process that
+		// logged it): the application's pid is lost, not replaced by 4.
+		{"WFP, one ProcessID", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"AUDIT_SUCCESS","EventID":5156,` +
+			`"SourceName":"Microsoft-Windows-Security-Auditing","ProcessID":4,"ThreadID":7740,"Channel":"Security",` +
+			`"Application":"\\device\\harddiskvolume3\\program files\\contoso\\agent.exe","Direction":"%%14593",` +
+			`"SourceAddress":"192.0.2.15","SourcePort":"50321","DestAddress":"198.51.100.7","DestPort":"443","Protocol":"6",` +
+			`"FilterRTID":"70512","LayerName":"%%14611","LayerRTID":"48","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"process.pid": nil, "winlog.process.pid": 4, "network.transport": "tcp", "network.iana_number": "6",
+				"network.direction": "outbound", "destination.port": 443}},
+		{"WFP, ProcessID twice", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"AUDIT_SUCCESS","EventID":5157,` +
+			`"SourceName":"Microsoft-Windows-Security-Auditing","ProcessID":4,"ThreadID":7740,"Channel":"Security","ProcessID":"2216",` +
+			`"Application":"\\device\\harddiskvolume3\\windows\\system32\\svchost.exe","Direction":"%%14592",` +
+			`"SourceAddress":"198.51.100.7","SourcePort":"53","DestAddress":"192.0.2.15","DestPort":"61022","Protocol":"17",` +
+			`"SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"process.pid": 2216, "winlog.process.pid": 4, "network.transport": "udp"}},
+		// NXLog's EventTime is the agent's local time, its zone unknown;
+		// Sysmon's UtcTime says when, in UTC.
+		{"Sysmon's UtcTime", `{"EventTime":"2025-03-04 11:10:11","Hostname":"ws12","EventType":"INFO","EventID":11,` +
+			`"SourceName":"Microsoft-Windows-Sysmon","ProcessID":2912,"ThreadID":3104,"Channel":"Microsoft-Windows-Sysmon/Operational",` +
+			`"Domain":"NT AUTHORITY","AccountName":"SYSTEM","UserID":"S-1-5-18","RuleName":"-","UtcTime":"2025-03-04 10:10:10.457",` +
+			`"ProcessGuid":"{5a1e3c2b-0d4f-67c8-2a01-000000001a00}","ProcessId":"6184","Image":"C:\\Tools\\unzip.exe",` +
+			`"TargetFilename":"C:\\Users\\erin\\AppData\\Local\\Temp\\x.dll","User":"CORP\\erin","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"@timestamp": "2025-03-04T10:10:10.457Z", "process.pid": 6184, "user.name": "erin", "user.id": nil}},
+		// PowerShell's host process writes its own records: the record's
+		// process and account are the session's.
+		{"PowerShell 4104", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"VERBOSE","EventID":4104,` +
+			`"SourceName":"Microsoft-Windows-PowerShell","ProcessID":7312,"ThreadID":7408,` +
+			`"Channel":"Microsoft-Windows-PowerShell/Operational","Domain":"CORP","AccountName":"erin",` +
+			`"UserID":"S-1-5-21-1004336348-1177238915-682003330-1105","MessageNumber":"1","MessageTotal":"1",` +
+			`"ScriptBlockText":"Get-Service | Where-Object Status -eq 'Running'","ScriptBlockId":"0f3c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",` +
+			`"SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"process.pid": 7312, "user.name": "erin", "user.domain": "CORP",
+				"user.id": "S-1-5-21-1004336348-1177238915-682003330-1105", "related.user": []any{"erin"}}},
+	} {
+		checkFields(t, c.name, decodeRoad(t, c.line, false), c.want)
+	}
+}
