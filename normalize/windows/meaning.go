@@ -118,12 +118,12 @@ func (w *winEvent) setPowerShellHost(e *event.Event) {
 	}
 }
 
-// recordUserIsUser reports whether a Sysmon event's User names the
-// record's own account (its name and domain as the record gives them,
-// NT AUTHORITY\SYSTEM for Sysmon's service): then the record's SID is
-// the user's.
+// recordUserIsUser reports whether the event's user (a Sysmon User, a
+// Defender Detection User) is the record's own account (its name and
+// domain as the record gives them, NT AUTHORITY\SYSTEM for Sysmon's or
+// Defender's service): then the record's SID is the user's.
 func (w *winEvent) recordUserIsUser(e *event.Event, ent *wincatalog.Entry) bool {
-	return ent.Channel == wincatalog.ChannelSysmon && w.userName != "" &&
+	return (ent.Channel == wincatalog.ChannelSysmon || ent.Channel == wincatalog.ChannelDefender) && w.userName != "" &&
 		strings.EqualFold(e.Str("user.name"), w.userName) && strings.EqualFold(e.Str("user.domain"), w.userDom)
 }
 

@@ -81,6 +81,27 @@ func TestNXLogRecords(t *testing.T) {
 			`"SourceModuleType":"im_msvistalog"}`,
 			map[string]any{"process.pid": 7312, "user.name": "erin", "user.domain": "CORP",
 				"user.id": "S-1-5-21-1004336348-1177238915-682003330-1105", "related.user": []any{"erin"}}},
+		// A BITS transfer's URL in parts, its host the server.
+		{"BITS 61", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"WARNING","EventID":61,` +
+			`"SourceName":"Microsoft-Windows-Bits-Client","ProcessID":1404,"ThreadID":5520,` +
+			`"Channel":"Microsoft-Windows-Bits-Client/Operational","Domain":"CORP","AccountName":"erin",` +
+			`"UserID":"S-1-5-21-1004336348-1177238915-682003330-1105","transferId":"{3d2c1b0a-9f8e-4d7c-6b5a-493827160504}",` +
+			`"name":"updater job","url":"http://203.0.113.80:8080/files/setup.exe?t=1","hr":"2147954402",` +
+			`"bytesTransferred":"0","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"event.action": "bits-transfer-failed", "event.outcome": "failure",
+				"url.original": "http://203.0.113.80:8080/files/setup.exe?t=1", "url.scheme": "http", "url.domain": "203.0.113.80",
+				"url.port": 8080, "url.path": "/files/setup.exe", "url.query": "t=1", "destination.ip": "203.0.113.80",
+				"file.name": nil, "user.name": nil}},
+		// Defender's service logs a detection; when the detection's user
+		// is that account, the record's SID is the user's.
+		{"Defender 1117, the service's own account", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"INFO",` +
+			`"EventID":1117,"SourceName":"Microsoft-Windows-Windows Defender",` +
+			`"Channel":"Microsoft-Windows-Windows Defender/Operational","ProcessID":3020,"Domain":"NT AUTHORITY",` +
+			`"AccountName":"SYSTEM","UserID":"S-1-5-18","Threat Name":"Trojan:Win32/Wacatac.B!ml",` +
+			`"Detection User":"NT AUTHORITY\\SYSTEM","Action Name":"Quarantine","Path":"file:_C:\\Windows\\Temp\\a.exe",` +
+			`"SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"event.action": "malware-quarantined", "user.name": "SYSTEM", "user.domain": "NT AUTHORITY",
+				"user.id": "S-1-5-18", "file.path": `C:\Windows\Temp\a.exe`}},
 	} {
 		checkFields(t, c.name, decodeRoad(t, c.line, false), c.want)
 	}

@@ -77,6 +77,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "DWORD (0x0000002a)"
 	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
 		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeURL:
+		return "https://dl.example.org:8443/pkg/agent.msi?ch=stable"
 	case wincatalog.DecodeContextInfo:
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
@@ -410,6 +412,9 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To+".uri", f.To+".actions", f.To+".triggers")
 		case f.Decode == wincatalog.DecodeSDDL:
 			keys = append(keys, f.To, f.To+"Owner", f.To+"Group", f.To+"Dacl0", f.To+"Dacl1", f.To+"Sacl0")
+		case f.Decode == wincatalog.DecodeURL:
+			keys = append(keys, f.To+".original", f.To+".full", f.To+".scheme", f.To+".domain", f.To+".port", f.To+".path",
+				f.To+".query", "destination.domain")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:

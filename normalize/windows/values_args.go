@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -312,4 +313,30 @@ func setFQBN(e *event.Event, prefix, v string) bool {
 		}
 	}
 	return set
+}
+
+// setURL sets <prefix>.original to a URL as the event gives it and, for an
+// absolute one, its parts (url.* as ECS names them: .full, .scheme,
+// .domain, .port when the URL names one, .path, .query) and its host as
+// the destination (the server a BITS job transfers with).
+func setURL(e *event.Event, rel *ecs.Related, prefix, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	e.SetStr(prefix+".original", v)
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return true
+	}
+	e.SetStr(prefix+".full", v)
+	e.SetStr(prefix+".scheme", strings.ToLower(u.Scheme))
+	host := u.Hostname()
+	e.SetStr(prefix+".domain", host)
+	if p := u.Port(); p != "" {
+		ecs.SetPort(e, prefix+".port", p)
+	}
+	e.SetStr(prefix+".path", u.EscapedPath())
+	e.SetStr(prefix+".query", u.RawQuery)
+	rel.SetAddress(e, "destination", host)
+	return true
 }
