@@ -63,6 +63,12 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	if ent.Channel == wincatalog.ChannelPowerShell {
 		w.setPowerShellHost(e)
 	}
+	if w.userName != "" && !e.Has("user.name") && w.userSID != "" && e.Str("user.id") == w.userSID {
+		// the event's user is the record's account (AppLocker's TargetUser, the
+		// user it ran for): the name the collector resolved is the user's
+		ecs.SetUser(e, "user.name", w.userName)
+		e.SetStr("user.domain", w.userDom)
+	}
 	if n := e.Str("network.iana_number"); n != "" && !e.Has("network.transport") {
 		ecs.SetTransport(e, n) // ECS's network.transport: the protocol's name ("tcp" for 6)
 	}
@@ -106,15 +112,11 @@ func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
 // setPowerShellHost sets what the PowerShell/Operational record says of
 // the PowerShell host that wrote it: its process id (the record's System
 // Execution ProcessID: the host process logs its own pipelines and script
-// blocks), and, when ContextInfo named no User, the record's account by
-// name (its SID is user.id): the account the session runs as.
+// blocks). Its account (user.id; by name when ContextInfo named no User)
+// is the one the session runs as.
 func (w *winEvent) setPowerShellHost(e *event.Event) {
 	if !e.Has("process.pid") {
 		ecs.SetUint(e, "process.pid", w.execPID)
-	}
-	if w.userName != "" && !e.Has("user.name") && strings.HasPrefix(w.userSID, "S-1-") {
-		ecs.SetUser(e, "user.name", w.userName)
-		e.SetStr("user.domain", w.userDom)
 	}
 }
 

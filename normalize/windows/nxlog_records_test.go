@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
@@ -105,4 +106,23 @@ func TestNXLogRecords(t *testing.T) {
 	} {
 		checkFields(t, c.name, decodeRoad(t, c.line, false), c.want)
 	}
+}
+
+// TestRecordAccountNamesUser: when the event's user is the record's own
+// account (same SID), the name the collector resolved for it is the user's.
+func TestRecordAccountNamesUser(t *testing.T) {
+	line := `{"@timestamp":"2025-03-04T09:10:11.123Z","winlog":{"channel":"Microsoft-Windows-AppLocker/EXE and DLL",` +
+		`"provider_name":"Microsoft-Windows-AppLocker","event_id":"8004","computer_name":"ws12","record_id":77,` +
+		`"user":{"identifier":"S-1-5-21-1004336348-1177238915-682003330-1107","name":"dave","domain":"CORP"},` +
+		`"user_data":{"PolicyName":"EXE","RuleId":"{5c4b3a29-1807-4f6e-9d8c-7b6a5f4e3d2c}","RuleName":"Block Temp",` +
+		`"TargetUser":"S-1-5-21-1004336348-1177238915-682003330-1107","TargetProcessId":"9120",` +
+		`"FilePath":"%OSDRIVE%\\USERS\\DAVE\\APPDATA\\LOCAL\\TEMP\\RUN.EXE",` +
+		`"FullFilePath":"C:\\Users\\dave\\AppData\\Local\\Temp\\run.exe"}}}`
+	checkFields(t, "AppLocker 8004", decodeRoad(t, line, false), map[string]any{
+		"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107", "user.name": "dave", "user.domain": "CORP",
+		"event.outcome": "failure", "file.path": `C:\Users\dave\AppData\Local\Temp\run.exe`, "rule.name": "Block Temp"})
+	other := strings.Replace(line, `"TargetUser":"S-1-5-21-1004336348-1177238915-682003330-1107"`,
+		`"TargetUser":"S-1-5-21-1004336348-1177238915-682003330-1188"`, 1)
+	checkFields(t, "AppLocker 8004, another user", decodeRoad(t, other, false), map[string]any{
+		"user.id": "S-1-5-21-1004336348-1177238915-682003330-1188", "user.name": nil})
 }
