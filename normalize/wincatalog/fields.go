@@ -91,7 +91,7 @@ var fieldGroups = map[string]fieldGroup{
 		"ServiceName>service.name", "ServiceType>service.type:service-type",
 		"ServiceFileName>winlog.event_data.ServiceFileName"}},
 	"share": {"a network share and its client", []string{
-		"ShareName>winlog.event_data.ShareName", "RelativeTargetName>file.path", "IpAddress>source.ip:ip",
+		"ShareName>winlog.event_data.ShareName", "ShareLocalPath>winlog.event_data.ShareLocalPath", "RelativeTargetName>file.path:share-path", "IpAddress>source.ip:ip",
 		"IpPort>source.port:port", "AccessList>winlog.event_data.AccessListDescription:messages"}},
 	"wfp": {"a Windows Filtering Platform connection or packet", []string{
 		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable",

@@ -142,6 +142,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
 	case wincatalog.DecodeContextInfo:
 		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeSharePath:
+		return setValue(e, rel, f.To, sharePath(w.val("ShareLocalPath"), w.val(f.From)))
 	case wincatalog.DecodeURL:
 		return setURL(e, rel, f.To, ecs.TrimSpace(w.val(f.From)))
 	case wincatalog.DecodeVerbatim:

@@ -126,3 +126,21 @@ func TestRecordAccountNamesUser(t *testing.T) {
 	checkFields(t, "AppLocker 8004, another user", decodeRoad(t, other, false), map[string]any{
 		"user.id": "S-1-5-21-1004336348-1177238915-682003330-1188", "user.name": nil})
 }
+
+// TestShareFilePath: a file reached through a share is at the share's
+// local path joined with the name relative to it; a relative name alone
+// is no path.
+func TestShareFilePath(t *testing.T) {
+	line := `{"@timestamp":"2025-03-04T09:10:11.123Z","winlog":{"channel":"Security","provider_name":"Microsoft-Windows-Security-Auditing",` +
+		`"event_id":"5145","computer_name":"fs2.corp.example","record_id":78,"keywords":["Audit Success"],"event_data":{` +
+		`"SubjectUserSid":"S-1-5-21-1004336348-1177238915-682003330-1107","SubjectUserName":"dave","SubjectDomainName":"CORP",` +
+		`"SubjectLogonId":"0x5a1f2","ObjectType":"File","IpAddress":"192.0.2.44","IpPort":"51012","ShareName":"\\\\*\\Finance",` +
+		`"ShareLocalPath":"\\??\\D:\\Shares\\Finance","RelativeTargetName":"budget\\2025\\plan.xlsx","AccessMask":"0x1",` +
+		`"AccessList":"%%4416\n\t\t\t\t"}}}`
+	checkFields(t, "5145", decodeRoad(t, line, false), map[string]any{
+		"file.path": `D:\Shares\Finance\budget\2025\plan.xlsx`, "file.name": "plan.xlsx", "file.extension": "xlsx",
+		"file.directory": `D:\Shares\Finance\budget\2025`, "source.ip": "192.0.2.44", "user.name": "dave"})
+	noShare := strings.Replace(line, `"ShareLocalPath":"\\??\\D:\\Shares\\Finance",`, "", 1)
+	checkFields(t, "5145 without the share's path", decodeRoad(t, noShare, false), map[string]any{
+		"file.path": nil, "winlog.event_data.RelativeTargetName": `budget\2025\plan.xlsx`})
+}

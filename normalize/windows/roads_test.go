@@ -77,6 +77,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "DWORD (0x0000002a)"
 	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
 		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeSharePath:
+		return `\Reports\Q3 "final".docx`
 	case wincatalog.DecodeURL:
 		return "https://dl.example.org:8443/pkg/agent.msi?ch=stable"
 	case wincatalog.DecodeContextInfo:

@@ -340,3 +340,16 @@ func setURL(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	rel.SetAddress(e, "destination", host)
 	return true
 }
+
+// sharePath is the local path of a file reached through a share: the
+// share's path (`\??\C:\Shares\Docs`, as 5145 gives it) joined with
+// the name relative to it (`\reports\q1.docx`); "" without the share's
+// path, as a name relative to an unknown folder is no file's path.
+func sharePath(share, rel string) string {
+	share, rel = ecs.TrimSpace(share), ecs.TrimSpace(rel)
+	share = strings.TrimPrefix(share, `\??\`)
+	if share == "" || share == "-" || rel == "" || rel == "-" {
+		return ""
+	}
+	return strings.TrimRight(share, `\`) + `\` + strings.TrimLeft(rel, `\`)
+}
