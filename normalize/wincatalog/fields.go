@@ -128,11 +128,11 @@ var fieldGroups = map[string]fieldGroup{
 		"Details>registry.data:registry-data"}},
 	"sysimage": {"a Sysmon loaded image (as dll.* and, as Winlogbeat gives it, file.*)", []string{
 		"ImageLoaded>dll.path", "Hashes>dll.hash:hashes", "Signature>dll.code_signature.subject_name",
-		"SignatureStatus>dll.code_signature.status", "SignatureStatus>dll.code_signature.valid:signature-valid",
-		"OriginalFileName>dll.pe.original_file_name",
+		"SignatureStatus>dll.code_signature.status", "Signed>dll.code_signature.status:signed-failure",
+		"SignatureStatus>dll.code_signature.valid:signature-valid", "OriginalFileName>dll.pe.original_file_name",
 		"ImageLoaded>file.path", "Hashes>file.hash:hashes", "Signature>file.code_signature.subject_name",
-		"SignatureStatus>file.code_signature.status", "SignatureStatus>file.code_signature.valid:signature-valid",
-		"OriginalFileName>file.pe.original_file_name",
+		"SignatureStatus>file.code_signature.status", "Signed>file.code_signature.status:signed-failure",
+		"SignatureStatus>file.code_signature.valid:signature-valid", "OriginalFileName>file.pe.original_file_name",
 		"Company>file.pe.company", "Description>file.pe.description", "FileVersion>file.pe.file_version",
 		"Product>file.pe.product"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{

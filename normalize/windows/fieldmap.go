@@ -142,6 +142,12 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
 	case wincatalog.DecodeContextInfo:
 		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeSignedFailure:
+		v := ecs.TrimSpace(w.val(f.From))
+		if !strings.HasPrefix(v, "failed") {
+			return false
+		}
+		e.SetStr(f.To, v)
 	case wincatalog.DecodeSharePath:
 		return setValue(e, rel, f.To, sharePath(w.val("ShareLocalPath"), w.val(f.From)))
 	case wincatalog.DecodeURL:

@@ -77,6 +77,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "DWORD (0x0000002a)"
 	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
 		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeSignedFailure:
+		return "failed: Invalid hash"
 	case wincatalog.DecodeSharePath:
 		return `\Reports\Q3 "final".docx`
 	case wincatalog.DecodeURL:

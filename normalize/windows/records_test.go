@@ -7,9 +7,9 @@ import (
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
 )
 
-// NXLog im_msvistalog records as real agents write them (values made up
-// here): what they keep of their own, what they leave encoded, and what the
-// record's System part says that the event's ECS fields take.
+// Records as real collectors write them (values made up here): NXLog's
+// (what it keeps of its own, what it leaves encoded), and the fields users
+// search by that a record's System part or several EventData values give.
 
 // checkFields compares the decoded fields named in want; a nil want is a
 // field that must not be set.
@@ -143,4 +143,23 @@ func TestShareFilePath(t *testing.T) {
 	noShare := strings.Replace(line, `"ShareLocalPath":"\\??\\D:\\Shares\\Finance",`, "", 1)
 	checkFields(t, "5145 without the share's path", decodeRoad(t, noShare, false), map[string]any{
 		"file.path": nil, "winlog.event_data.RelativeTargetName": `budget\2025\plan.xlsx`})
+}
+
+// TestSysmonImageSignature: an image loaded whose signature check failed
+// has the failure as its signature's status; ECS's library category.
+func TestSysmonImageSignature(t *testing.T) {
+	line := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/>` +
+		`<EventID>7</EventID><TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>5521</EventRecordID>` +
+		`<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData><Data Name='RuleName'>-</Data><Data Name='UtcTime'>2025-03-04 09:10:11.519</Data>` +
+		`<Data Name='ProcessGuid'>{5a1e3c2b-0d4f-67c8-2a01-000000001b00}</Data><Data Name='ProcessId'>4410</Data>` +
+		`<Data Name='Image'>C:\Tools\viewer.exe</Data><Data Name='ImageLoaded'>C:\Tools\plugin.dll</Data>` +
+		`<Data Name='Signed'>failed: Invalid hash</Data><Data Name='Signature'>-</Data><Data Name='SignatureStatus'>-</Data>` +
+		`<Data Name='User'>CORP\erin</Data></EventData></Event>`
+	checkFields(t, "Sysmon 7", decodeRoad(t, line, true), map[string]any{
+		"event.category": []any{"process", "library"}, "event.type": []any{"change", "start"},
+		"dll.code_signature.status": "failed: Invalid hash", "file.code_signature.status": "failed: Invalid hash",
+		"dll.code_signature.valid": nil, "file.code_signature.trusted": nil, "dll.path": `C:\Tools\plugin.dll`})
+	signed := strings.Replace(line, "failed: Invalid hash", "true", 1)
+	checkFields(t, "Sysmon 7, signed", decodeRoad(t, signed, true), map[string]any{"dll.code_signature.status": nil})
 }
