@@ -366,6 +366,12 @@ func setAccount(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
 		return false
 	}
+	if strings.HasPrefix(v, "S-1-") { // a SID where a name is written (older Sysmon's User): the account's id, no name
+		if idKey := strings.TrimSuffix(key, ".name") + ".id"; strings.HasSuffix(key, ".name") && !e.Has(idKey) {
+			e.SetStr(idKey, v)
+		}
+		return false
+	}
 	v = dnCommonName(v)
 	if at := strings.IndexByte(v, '@'); at > 0 && strings.IndexByte(v, '\\') < 0 {
 		v = v[:at] // "jdoe@CORP.EXAMPLE.ORG" (4769's): no account name has an @, a UPN's realm is no user name

@@ -95,7 +95,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 // recordUserActs reports whether the record's own account (System's
 // Security UserID) is the one that acted: PowerShell logs as the user who
 // runs it, the Service Control Manager a 7045 as the one who installed the
-// service; Sysmon 4 (its service's state) is written by the Sysmon
+// service, the event log service a 104 as the one who cleared the log; Sysmon 4 (its service's state) is written by the Sysmon
 // service, 16 (its configuration changed) by the account that ran
 // "sysmon -c", and neither has a User. Sysmon's other events are all
 // written by its service (SYSTEM) whoever acted, the actor in their User
@@ -105,7 +105,7 @@ func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
 	case wincatalog.ChannelPowerShell:
 		return true
 	case wincatalog.ChannelSystem:
-		return w.id == 7045 // the account that installed the service
+		return w.id == 7045 || w.id == 104 // the account that installed the service, that cleared the log
 	case wincatalog.ChannelSysmon:
 		return w.id == 4 || w.id == 16
 	}

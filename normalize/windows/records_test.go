@@ -163,3 +163,33 @@ func TestSysmonImageSignature(t *testing.T) {
 	signed := strings.Replace(line, "failed: Invalid hash", "true", 1)
 	checkFields(t, "Sysmon 7, signed", decodeRoad(t, signed, true), map[string]any{"dll.code_signature.status": nil})
 }
+
+// TestAccountSIDs: a SID written where Sysmon writes its User (older
+// schemas) is the user's id, never a name; the account that cleared a log
+// or installed a service is the record's.
+func TestAccountSIDs(t *testing.T) {
+	wmi := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/>` +
+		`<EventID>19</EventID><TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>88</EventRecordID>` +
+		`<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData><Data Name='EventType'>WmiFilterEvent</Data><Data Name='UtcTime'>2025-03-04 09:10:11.500</Data>` +
+		`<Data Name='Operation'>Created</Data><Data Name='User'>S-1-5-21-1004336348-1177238915-682003330-1107</Data>` +
+		`<Data Name='EventNamespace'>"root\cimv2"</Data><Data Name='Name'>"upd"</Data></EventData></Event>`
+	checkFields(t, "Sysmon 19", decodeRoad(t, wmi, true), map[string]any{
+		"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107", "user.name": nil, "related.user": nil})
+	cleared := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Eventlog'/>` +
+		`<EventID>104</EventID><TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>89</EventRecordID>` +
+		`<Channel>System</Channel><Computer>ws12</Computer><Security UserID='S-1-5-21-1004336348-1177238915-682003330-500'/></System>` +
+		`<UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'><SubjectUserName>Administrator</SubjectUserName>` +
+		`<SubjectDomainName>WS12</SubjectDomainName><Channel>Windows PowerShell</Channel><BackupPath></BackupPath></LogFileCleared></UserData></Event>`
+	checkFields(t, "System 104", decodeRoad(t, cleared, true), map[string]any{
+		"user.id": "S-1-5-21-1004336348-1177238915-682003330-500", "user.name": "Administrator", "user.domain": "WS12",
+		"event.action": "cleared-event-log"})
+	installed := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Service Control Manager'/>` +
+		`<EventID Qualifiers='16384'>7045</EventID><TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>90</EventRecordID>` +
+		`<Channel>System</Channel><Computer>ws12</Computer><Security UserID='S-1-5-21-1004336348-1177238915-682003330-1107'/></System>` +
+		`<EventData><Data Name='ServiceName'>Contoso Updater</Data><Data Name='ImagePath'>C:\Tools\upd.exe</Data>` +
+		`<Data Name='ServiceType'>user mode service</Data><Data Name='StartType'>auto start</Data><Data Name='AccountName'>LocalSystem</Data></EventData></Event>`
+	checkFields(t, "System 7045", decodeRoad(t, installed, true), map[string]any{
+		"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107", "user.name": nil, "service.name": "Contoso Updater",
+		"winlog.event_data.AccountName": "LocalSystem"})
+}
