@@ -193,3 +193,24 @@ func TestAccountSIDs(t *testing.T) {
 		"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107", "user.name": nil, "service.name": "Contoso Updater",
 		"winlog.event_data.AccountName": "LocalSystem"})
 }
+
+// TestSysmonKernelRegistryPath: an older Sysmon's kernel registry path is
+// written with its hive's short name, and split as a new one is.
+func TestSysmonKernelRegistryPath(t *testing.T) {
+	line := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/>` +
+		`<EventID>13</EventID><TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>91</EventRecordID>` +
+		`<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData><Data Name='EventType'>SetValue</Data><Data Name='UtcTime'>2025-03-04 09:10:11.500</Data>` +
+		`<Data Name='ProcessId'>712</Data><Data Name='Image'>C:\Windows\system32\services.exe</Data>` +
+		`<Data Name='TargetObject'>\REGISTRY\MACHINE\SYSTEM\ControlSet001\Services\updsvc\ImagePath</Data>` +
+		`<Data Name='Details'>C:\Tools\updsvc.exe</Data></EventData></Event>`
+	checkFields(t, "Sysmon 13", decodeRoad(t, line, true), map[string]any{
+		"registry.path": `HKLM\SYSTEM\ControlSet001\Services\updsvc\ImagePath`, "registry.hive": "HKLM",
+		"registry.key": `SYSTEM\ControlSet001\Services\updsvc`, "registry.value": "ImagePath"})
+	for in, want := range map[string]string{`\REGISTRY\USER\S-1-5-21-1-2-3-1001\Software\x`: `HKU\S-1-5-21-1-2-3-1001\Software\x`,
+		`\Registry\Machine\SOFTWARE\x`: `HKLM\SOFTWARE\x`, `\REGISTRY\MACHINEX\a`: `\REGISTRY\MACHINEX\a`, `HKLM\a`: `HKLM\a`} {
+		if got := registryHiveName(in); got != want {
+			t.Errorf("registryHiveName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

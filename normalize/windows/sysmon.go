@@ -169,6 +169,7 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 	if v == "" {
 		return false
 	}
+	v = registryHiveName(v)
 	e.SetStr(key, v)
 	hive, rest, ok := strings.Cut(v, `\`)
 	if !ok || !strings.HasPrefix(hive, "HK") {
@@ -183,6 +184,19 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 	}
 	e.SetStr("registry.key", rest)
 	return true
+}
+
+// registryHiveName writes a kernel registry path (\REGISTRY\MACHINE\...,
+// as older Sysmon versions gave TargetObject) with its hive's short name,
+// as Sysmon writes it now and ECS's registry.path and registry.hive name
+// it: HKLM for \REGISTRY\MACHINE, HKU for \REGISTRY\USER.
+func registryHiveName(v string) string {
+	for _, h := range [...][2]string{{`\REGISTRY\MACHINE`, "HKLM"}, {`\REGISTRY\USER`, "HKU"}} {
+		if len(v) > len(h[0]) && strings.EqualFold(v[:len(h[0])], h[0]) && v[len(h[0])] == '\\' {
+			return h[1] + v[len(h[0]):]
+		}
+	}
+	return v
 }
 
 // setRegistryData sets <key>.strings and <key>.type from a Sysmon registry
