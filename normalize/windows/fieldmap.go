@@ -331,6 +331,8 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 	case "related.user":
 		rel.AddUser(e, v)
 		return true
+	case "registry.path":
+		v = registryHiveName(v) // ECS's form, HKLM\...: as Sysmon's
 	}
 	e.SetStr(key, v)
 	if nameKey := fileNameKey(key); nameKey != "" {

@@ -207,6 +207,14 @@ func TestSysmonKernelRegistryPath(t *testing.T) {
 	checkFields(t, "Sysmon 13", decodeRoad(t, line, true), map[string]any{
 		"registry.path": `HKLM\SYSTEM\ControlSet001\Services\updsvc\ImagePath`, "registry.hive": "HKLM",
 		"registry.key": `SYSTEM\ControlSet001\Services\updsvc`, "registry.value": "ImagePath"})
+	key := `{"@timestamp":"2025-03-04T09:10:11.123Z","winlog":{"channel":"Security","provider_name":"Microsoft-Windows-Security-Auditing",` +
+		`"event_id":"4663","computer_name":"ws12","record_id":92,"keywords":["Audit Success"],"event_data":{` +
+		`"SubjectUserSid":"S-1-5-21-1004336348-1177238915-682003330-1107","SubjectUserName":"dave","SubjectDomainName":"CORP",` +
+		`"SubjectLogonId":"0x5a1f2","ObjectServer":"Security","ObjectType":"Key",` +
+		`"ObjectName":"\\REGISTRY\\MACHINE\\SOFTWARE\\Contoso\\Run","HandleId":"0x1f4","AccessList":"%%4432\r\n\t\t\t\t",` +
+		`"AccessMask":"0x1","ProcessId":"0xb10","ProcessName":"C:\\Windows\\regedit.exe"}}}`
+	checkFields(t, "4663 a key", decodeRoad(t, key, false), map[string]any{
+		"registry.path": `HKLM\SOFTWARE\Contoso\Run`, "file.path": nil, "process.pid": 2832})
 	for in, want := range map[string]string{`\REGISTRY\USER\S-1-5-21-1-2-3-1001\Software\x`: `HKU\S-1-5-21-1-2-3-1001\Software\x`,
 		`\Registry\Machine\SOFTWARE\x`: `HKLM\SOFTWARE\x`, `\REGISTRY\MACHINEX\a`: `\REGISTRY\MACHINEX\a`, `HKLM\a`: `HKLM\a`} {
 		if got := registryHiveName(in); got != want {

@@ -187,7 +187,8 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 }
 
 // registryHiveName writes a kernel registry path (\REGISTRY\MACHINE\...,
-// as older Sysmon versions gave TargetObject) with its hive's short name,
+// as older Sysmon versions gave TargetObject and the Security log's 4657
+// and 4663 give ObjectName) with its hive's short name,
 // as Sysmon writes it now and ECS's registry.path and registry.hive name
 // it: HKLM for \REGISTRY\MACHINE, HKU for \REGISTRY\USER.
 func registryHiveName(v string) string {
