@@ -232,6 +232,37 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 			w.nxlogData(d.name, d.value)
 		}
 	}
+	if ent != nil && ent.Channel == wincatalog.ChannelSysmon && !w.hasIn("ProcessId", w.n) {
+		// NXLog's names are case-blind: its ProcessID took the Sysmon event's
+		// ProcessId, which the rendered message still has on a line of its own.
+		if v := sysmonMessagePID(w.message); v != "" {
+			w.add("ProcessId", v)
+		}
+	}
+}
+
+// sysmonMessagePID is the process id a Sysmon message gives ("...\r\n
+// ProcessId: 4200\r\nImage: ..."): the number after "ProcessId: " at the
+// start of a line (or after white space, from agents that flatten lines);
+// "" when the message has none.
+func sysmonMessagePID(msg string) string {
+	const label = "ProcessId: "
+	for i := 0; ; {
+		j := strings.Index(msg[i:], label)
+		if j < 0 {
+			return ""
+		}
+		at := i + j
+		i = at + len(label)
+		if at > 0 && !winSpace(msg[at-1]) {
+			continue // ParentProcessId, SourceProcessId...
+		}
+		n := i
+		for n < len(msg) && msg[n] >= '0' && msg[n] <= '9' {
+			n++
+		}
+		return msg[i:n]
+	}
 }
 
 // hasIn reports whether the first n EventData values have name.

@@ -72,6 +72,17 @@ func TestNXLogRecords(t *testing.T) {
 			`"ProcessGuid":"{5a1e3c2b-0d4f-67c8-2a01-000000001a00}","ProcessId":"6184","Image":"C:\\Tools\\unzip.exe",` +
 			`"TargetFilename":"C:\\Users\\erin\\AppData\\Local\\Temp\\x.dll","User":"CORP\\erin","SourceModuleType":"im_msvistalog"}`,
 			map[string]any{"@timestamp": "2025-03-04T10:10:10.457Z", "process.pid": 6184, "user.name": "erin", "user.id": nil}},
+		// NXLog's ProcessID takes a Sysmon event's ProcessId (names are
+		// case-blind to it); the rendered message still has it.
+		{"Sysmon's ProcessId, from the message", `{"EventTime":"2025-03-04 11:10:11","Hostname":"ws12","EventType":"INFO","EventID":3,` +
+			`"SourceName":"Microsoft-Windows-Sysmon","ProcessID":2912,"ThreadID":3104,"Channel":"Microsoft-Windows-Sysmon/Operational",` +
+			`"Message":"Network connection detected:\r\nRuleName: -\r\nUtcTime: 2025-03-04 10:10:10.457\r\n` +
+			`ProcessGuid: {5a1e3c2b-0d4f-67c8-2a01-000000001a00}\r\nProcessId: 6184\r\nImage: C:\\Tools\\sync.exe\r\n` +
+			`User: CORP\\erin\r\nProtocol: tcp","RuleName":"-","UtcTime":"2025-03-04 10:10:10.457",` +
+			`"ProcessGuid":"{5a1e3c2b-0d4f-67c8-2a01-000000001a00}","Image":"C:\\Tools\\sync.exe","User":"CORP\\erin",` +
+			`"Protocol":"tcp","Initiated":"true","SourceIp":"192.0.2.15","SourcePort":"50321","DestinationIp":"198.51.100.7",` +
+			`"DestinationPort":"443","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"process.pid": 6184, "winlog.process.pid": 2912, "process.executable": `C:\Tools\sync.exe`}},
 		// PowerShell's host process writes its own records: the record's
 		// process and account are the session's.
 		{"PowerShell 4104", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"VERBOSE","EventID":4104,` +
@@ -219,6 +230,21 @@ func TestSysmonKernelRegistryPath(t *testing.T) {
 		`\Registry\Machine\SOFTWARE\x`: `HKLM\SOFTWARE\x`, `\REGISTRY\MACHINEX\a`: `\REGISTRY\MACHINEX\a`, `HKLM\a`: `HKLM\a`} {
 		if got := registryHiveName(in); got != want {
 			t.Errorf("registryHiveName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSysmonMessagePID: the ProcessId line, not a ParentProcessId or
+// SourceProcessId one; lines flattened to spaces too.
+func TestSysmonMessagePID(t *testing.T) {
+	for msg, want := range map[string]string{
+		"Process Create:\r\nParentProcessId: 700\r\nProcessId: 4410\r\nImage: C:\\a.exe": "4410",
+		"CreateRemoteThread detected: SourceProcessId: 12 TargetProcessId: 13":           "",
+		"Network connection detected: RuleName: - ProcessId: 99 Image: C:\\b.exe":        "99",
+		"ProcessId: 5\r\n": "5", "": "",
+	} {
+		if got := sysmonMessagePID(msg); got != want {
+			t.Errorf("sysmonMessagePID(%q) = %q, want %q", msg, got, want)
 		}
 	}
 }
