@@ -232,11 +232,20 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 			w.nxlogData(d.name, d.value)
 		}
 	}
-	if ent != nil && ent.Channel == wincatalog.ChannelSysmon && !w.hasIn("ProcessId", w.n) {
-		// NXLog's names are case-blind: its ProcessID took the Sysmon event's
-		// ProcessId, which the rendered message still has on a line of its own.
+	// NXLog's names are case-blind: its ProcessID takes the event's ProcessId
+	// (or ProcessID), which the rendered message still has.
+	switch {
+	case ent == nil || w.message == "" || w.hasIn("ProcessId", w.n) || w.hasIn("ProcessID", w.n):
+	case ent.Channel == wincatalog.ChannelSysmon:
 		if v := sysmonMessagePID(w.message); v != "" {
-			w.add("ProcessId", v)
+			w.add("ProcessId", v) // on a line of its own
+		}
+	case ent.Channel == wincatalog.ChannelSecurity:
+		for _, name := range [...]string{"ProcessId", "ProcessID"} {
+			if entryMaps(ent, name) {
+				w.parseTextOnly(w.message, name) // "Process ID:", 4688's "Creator Process ID:"...
+				break
+			}
 		}
 	}
 }

@@ -58,6 +58,24 @@ func TestNXLogRecords(t *testing.T) {
 			`"FilterRTID":"70512","LayerName":"%%14611","LayerRTID":"48","SourceModuleType":"im_msvistalog"}`,
 			map[string]any{"process.pid": nil, "winlog.process.pid": 4, "network.transport": "tcp", "network.iana_number": "6",
 				"network.direction": "outbound", "destination.port": 443}},
+		// ... and the rendered message still names it.
+		{"WFP, one ProcessID, the message's", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"AUDIT_SUCCESS","EventID":5156,` +
+			`"SourceName":"Microsoft-Windows-Security-Auditing","ProcessID":4,"ThreadID":7740,"Channel":"Security",` +
+			`"Message":"The Windows Filtering Platform has permitted a connection.\r\n\r\nApplication Information:\r\n\tProcess ID:\t\t3312\r\n` +
+			`\tApplication Name:\t\\device\\harddiskvolume3\\program files\\contoso\\agent.exe\r\n\r\nNetwork Information:\r\n` +
+			`\tDirection:\t\tOutbound\r\n\tSource Address:\t\t192.0.2.15\r\n\tSource Port:\t\t50321\r\n",` +
+			`"Application":"\\device\\harddiskvolume3\\program files\\contoso\\agent.exe","Direction":"%%14593",` +
+			`"SourceAddress":"192.0.2.15","SourcePort":"50321","DestAddress":"198.51.100.7","DestPort":"443","Protocol":"6",` +
+			`"SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"process.pid": 3312, "winlog.process.pid": 4, "source.port": 50321}},
+		{"4688, the creator's id from the message", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"AUDIT_SUCCESS",` +
+			`"EventID":4688,"SourceName":"Microsoft-Windows-Security-Auditing","ProcessID":4,"ThreadID":7740,"Channel":"Security",` +
+			`"Message":"A new process has been created.\r\n\r\nCreator Subject:\r\n\tSecurity ID:\t\tS-1-5-18\r\n\tAccount Name:\t\tWS12$\r\n` +
+			`\tAccount Domain:\t\tCORP\r\n\tLogon ID:\t\t0x3E7\r\n\r\nProcess Information:\r\n\tNew Process ID:\t\t0x1a2c\r\n` +
+			`\tNew Process Name:\tC:\\Windows\\System32\\cmd.exe\r\n\tCreator Process ID:\t0x2a28\r\n\tProcess Command Line:\t\r\n",` +
+			`"SubjectUserSid":"S-1-5-18","SubjectUserName":"WS12$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",` +
+			`"NewProcessId":"0x1a2c","NewProcessName":"C:\\Windows\\System32\\cmd.exe","SourceModuleType":"im_msvistalog"}`,
+			map[string]any{"process.pid": 6700, "process.parent.pid": 10792, "winlog.event_data.ProcessId": "0x2a28"}},
 		{"WFP, ProcessID twice", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"AUDIT_SUCCESS","EventID":5157,` +
 			`"SourceName":"Microsoft-Windows-Security-Auditing","ProcessID":4,"ThreadID":7740,"Channel":"Security","ProcessID":"2216",` +
 			`"Application":"\\device\\harddiskvolume3\\windows\\system32\\svchost.exe","Direction":"%%14592",` +
