@@ -111,7 +111,7 @@ const (
 	DecodeSignatureValid           // Sysmon SignatureStatus -> true when "Valid", false for another verdict (Expired, Revoked...), nothing when "Unavailable" (unsigned)
 	DecodeSignedFailure            // Sysmon's Signed when its check failed ("failed: Invalid hash") -> <To>: the failure as the signature's status; nothing for "true" or "false"
 	DecodeSharePath                // a name relative to a share (5145's RelativeTargetName) -> <To>: the share's local path (ShareLocalPath, its \??\ cut) joined with it; nothing without the share's path
-	DecodeURL                      // a URL transferred with (BITS) -> <To>.original, and for an absolute URL <To>.full, .scheme, .domain, .port (when given), .path, .query, and its host as destination.ip or destination.domain
+	DecodeURL                      // a URL transferred with (BITS) -> <To>.original, and for an absolute URL <To>.full, .scheme, .domain, .port (when given), .path, .query, and its host as destination.address and destination.ip or .domain
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 )
 

@@ -121,7 +121,8 @@ func TestNXLogRecords(t *testing.T) {
 			map[string]any{"event.action": "bits-transfer-failed", "event.outcome": "failure",
 				"url.original": "http://203.0.113.80:8080/files/setup.exe?t=1", "url.scheme": "http", "url.domain": "203.0.113.80",
 				"url.port": 8080, "url.path": "/files/setup.exe", "url.query": "t=1", "destination.ip": "203.0.113.80",
-				"file.name": nil, "user.name": nil}},
+				"destination.address": "203.0.113.80",
+				"file.name":           nil, "user.name": nil}},
 		// Defender's service logs a detection; when the detection's user
 		// is that account, the record's SID is the user's.
 		{"Defender 1117, the service's own account", `{"EventTime":"2025-03-04 09:10:11","Hostname":"ws12","EventType":"INFO",` +

@@ -418,7 +418,7 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To, f.To+"Owner", f.To+"Group", f.To+"Dacl0", f.To+"Dacl1", f.To+"Sacl0")
 		case f.Decode == wincatalog.DecodeURL:
 			keys = append(keys, f.To+".original", f.To+".full", f.To+".scheme", f.To+".domain", f.To+".port", f.To+".path",
-				f.To+".query", "destination.domain")
+				f.To+".query", "destination.address", "destination.domain")
 		case f.Decode == wincatalog.DecodeContextInfo:
 			keys = append(keys, "process.title", "process.command_line", "process.args", "user.name", "user.domain")
 		default:

@@ -318,7 +318,8 @@ func setFQBN(e *event.Event, prefix, v string) bool {
 // setURL sets <prefix>.original to a URL as the event gives it and, for an
 // absolute one, its parts (url.* as ECS names them: .full, .scheme,
 // .domain, .port when the URL names one, .path, .query) and its host as
-// the destination (the server a BITS job transfers with).
+// the destination (the server a BITS job transfers with): its .address,
+// and its .ip or .domain.
 func setURL(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	if v == "" || v == "-" {
 		return false
@@ -337,6 +338,7 @@ func setURL(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	}
 	e.SetStr(prefix+".path", u.EscapedPath())
 	e.SetStr(prefix+".query", u.RawQuery)
+	e.SetStr("destination.address", host)
 	rel.SetAddress(e, "destination", host)
 	return true
 }
