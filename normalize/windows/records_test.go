@@ -267,3 +267,22 @@ func TestSysmonMessagePID(t *testing.T) {
 		}
 	}
 }
+
+// TestPowerShellHostProgram: the PowerShell host's program is the
+// process's executable when ContextInfo's Host Application names it by its
+// whole path; a bare program name names no file.
+func TestPowerShellHostProgram(t *testing.T) {
+	record := func(app string) string {
+		return `{"@timestamp":"2025-03-04T09:10:11.123Z","winlog":{"channel":"Microsoft-Windows-PowerShell/Operational",` +
+			`"provider_name":"Microsoft-Windows-PowerShell","event_id":"4103","computer_name":"ws12","record_id":93,` +
+			`"process":{"pid":5120,"thread":{"id":5200}},"user":{"identifier":"S-1-5-21-1004336348-1177238915-682003330-1107"},` +
+			`"event_data":{"ContextInfo":"        Severity = Informational\r\n        Host Name = ConsoleHost\r\n` +
+			`        Host Application = ` + app + `\r\n        Command Name = Get-Process\r\n        User = CORP\\dave\r\n",` +
+			`"Payload":"CommandInvocation(Get-Process): \"Get-Process\"\r\n"}}}`
+	}
+	checkFields(t, "4103 whole path", decodeRoad(t, record(`C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile`), false),
+		map[string]any{"process.executable": `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`, "process.name": "powershell.exe",
+			"process.pid": 5120, "user.name": "dave", "user.id": "S-1-5-21-1004336348-1177238915-682003330-1107"})
+	checkFields(t, "4103 bare name", decodeRoad(t, record(`powershell -ExecutionPolicy Bypass`), false),
+		map[string]any{"process.executable": nil, "process.name": nil, "process.pid": 5120})
+}

@@ -130,7 +130,8 @@ var contextInfoInts = map[string]string{
 
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
 // Number is event.sequence, and the host application's arguments are
-// process.args. A remote session's Connected User is source.user, and
+// process.args, and its program, named by its absolute path, the host's
+// process.executable. A remote session's Connected User is source.user, and
 // then its User (the account the session runs as here) is also
 // destination.user, as Winlogbeat's powershell module gives them.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
@@ -160,6 +161,9 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 		if to == "process.command_line" {
 			setArgs(e, "process.args", val, false)
+			if exe := absoluteProgram(val); exe != "" && !e.Has("process.executable") {
+				setValue(e, rel, "process.executable", exe) // the host's program, when its path is whole
+			}
 		}
 	}
 	if e.Has("source.user.name") {
@@ -170,6 +174,21 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 	}
 	return set
+}
+
+// absoluteProgram is the program a command line starts when the line
+// names it by its absolute path (`C:\Windows\...\powershell.exe -NoProfile`,
+// a UNC path), else "": a bare "powershell" names no file.
+func absoluteProgram(cmd string) string {
+	args := commandLineToArgv(cmd)
+	if len(args) == 0 {
+		return ""
+	}
+	p := args[0]
+	if len(p) > 3 && p[1] == ':' && p[2] == '\\' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z') || strings.HasPrefix(p, `\\`) {
+		return p
+	}
+	return ""
 }
 
 // setFileParts sets file.directory and file.extension of a Windows path.
