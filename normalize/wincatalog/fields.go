@@ -96,7 +96,7 @@ var fieldGroups = map[string]fieldGroup{
 	"wfp": {"a Windows Filtering Platform connection or packet", []string{
 		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable",
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",
-		"DestPort>destination.port:port", "Protocol>network.iana_number", "Direction>network.direction:direction",
+		"DestPort>destination.port:port", "Protocol>network.iana_number:iana-number", "Direction>network.direction:direction",
 		"FilterRTID>rule.id"}},
 	"fwrule": {"a firewall rule", []string{"RuleId>rule.id", "RuleName>rule.name"}},
 	"nps": {"a Network Policy Server request", []string{

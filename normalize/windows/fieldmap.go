@@ -142,6 +142,12 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
 	case wincatalog.DecodeContextInfo:
 		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeIANANumber:
+		v := w.tok(f.From)
+		if n, ok := ecs.ParseUint(v); !ok || n > 255 {
+			return false
+		}
+		ecs.SetTransport(e, v) // network.iana_number and ECS's network.transport, the protocol's name ("tcp" for 6)
 	case wincatalog.DecodeSignedFailure:
 		v := ecs.TrimSpace(w.val(f.From))
 		if !strings.HasPrefix(v, "failed") {

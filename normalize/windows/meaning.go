@@ -63,14 +63,12 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	if ent.Channel == wincatalog.ChannelPowerShell {
 		w.setPowerShellHost(e)
 	}
-	if w.userName != "" && !e.Has("user.name") && w.userSID != "" && e.Str("user.id") == w.userSID {
+	if w.userName != "" && w.userSID != "" && ent.Channel != wincatalog.ChannelSecurity && // Security records name no account of their own
+		!e.Has("user.name") && e.Str("user.id") == w.userSID {
 		// the event's user is the record's account (AppLocker's TargetUser, the
 		// user it ran for): the name the collector resolved is the user's
 		ecs.SetUser(e, "user.name", w.userName)
 		e.SetStr("user.domain", w.userDom)
-	}
-	if n := e.Str("network.iana_number"); n != "" && !e.Has("network.transport") {
-		ecs.SetTransport(e, n) // ECS's network.transport: the protocol's name ("tcp" for 6)
 	}
 	if ent.Channel == wincatalog.ChannelSysmon && !w.exact {
 		if t, ok := sysmonTime(ecs.TrimSpace(w.val("UtcTime"))); ok {

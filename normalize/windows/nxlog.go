@@ -235,15 +235,19 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 	// NXLog's names are case-blind: its ProcessID takes the event's ProcessId
 	// (or ProcessID), which the rendered message still has.
 	switch {
-	case ent == nil || w.message == "" || w.hasIn("ProcessId", w.n) || w.hasIn("ProcessID", w.n):
+	case ent == nil || w.message == "":
 	case ent.Channel == wincatalog.ChannelSysmon:
-		if v := sysmonMessagePID(w.message); v != "" {
-			w.add("ProcessId", v) // on a line of its own
+		if !w.hasIn("ProcessId", w.n) {
+			if v := sysmonMessagePID(w.message); v != "" {
+				w.add("ProcessId", v) // on a line of its own
+			}
 		}
 	case ent.Channel == wincatalog.ChannelSecurity:
 		for _, name := range [...]string{"ProcessId", "ProcessID"} {
 			if entryMaps(ent, name) {
-				w.parseTextOnly(w.message, name) // "Process ID:", 4688's "Creator Process ID:"...
+				if !w.hasIn(name, w.n) {
+					w.parseTextOnly(w.message, name) // "Process ID:", 4688's "Creator Process ID:"...
+				}
 				break
 			}
 		}

@@ -77,6 +77,8 @@ func sampleValue(f wincatalog.Field) string {
 		return "DWORD (0x0000002a)"
 	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
 		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeIANANumber:
+		return "6"
 	case wincatalog.DecodeSignedFailure:
 		return "failed: Invalid hash"
 	case wincatalog.DecodeSharePath:
@@ -330,6 +332,8 @@ func expectedKeys(ent *wincatalog.Entry) []string {
 			keys = append(keys, f.To+".uri", f.To+".actions", f.To+".triggers")
 		case f.Decode == wincatalog.DecodeSDDL:
 			keys = append(keys, f.To, f.To+"Owner", f.To+"Group", f.To+"Dacl0", f.To+"Dacl1", f.To+"Sacl0")
+		case f.Decode == wincatalog.DecodeIANANumber:
+			keys = append(keys, f.To, "network.transport")
 		case f.Decode == wincatalog.DecodeURL:
 			keys = append(keys, f.To+".original", f.To+".full", f.To+".scheme", f.To+".domain", f.To+".port", f.To+".path",
 				f.To+".query", "destination.address", "destination.domain")
