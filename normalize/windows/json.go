@@ -106,6 +106,9 @@ func (w *winEvent) parseJSON(s string) bool {
 		// NXLog's own fields are held until the record is read: cleared
 		// here, as only this road needs them.
 		var nx nxlogHold
+		// once a record, not once a value: an '&', or the \u0026 that JSON
+		// encoders (a relay's) may write for it
+		w.nxlogAmp = strings.IndexByte(s, '&') >= 0 || strings.Contains(s, `\u0026`)
 		if !js.read(w, &nx, mode) || w.code == "" {
 			return false
 		}

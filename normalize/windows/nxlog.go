@@ -40,7 +40,10 @@ import (
 
 // nxlogData adds an EventData value, its XML entities decoded.
 func (w *winEvent) nxlogData(name, v string) {
-	w.add(name, wire.UnescapeXML(v))
+	if w.nxlogAmp {
+		v = wire.UnescapeXML(v)
+	}
+	w.add(name, v)
 }
 
 // nxlogHeld is one held value; earlier and later say whether the record
