@@ -109,6 +109,10 @@ const (
 	DecodeMessageCodes             // "%%2080 %%2082" -> ["2080", "2082"] (Winlogbeat's UserAccountControl); a value not all codes kept as it came
 	DecodeTaskXML                  // a scheduled task's XML -> <To>.uri, <To>.actions [{type, context, command, arguments...}], <To>.principals [{id, user.identifier, group.identifier, logon.type, run_level}], <To>.settings.enabled/hidden, <To>.triggers [{type, enabled, repetition, definition}]
 	DecodeSignatureValid           // Sysmon SignatureStatus -> true when "Valid", false for another verdict (Expired, Revoked...), nothing when "Unavailable" (unsigned)
+	DecodeIANANumber               // an IP protocol number "6" -> network.iana_number, and network.transport its name ("tcp"); not a number: none
+	DecodeSignedFailure            // Sysmon's Signed when its check failed ("failed: Invalid hash") -> <To>: the failure as the signature's status; nothing for "true" or "false"
+	DecodeSharePath                // a name relative to a share (5145's RelativeTargetName) -> <To>: the share's local path (ShareLocalPath, its \??\ cut) joined with it; nothing without the share's path
+	DecodeURL                      // a URL transferred with (BITS) -> <To>.original, and for an absolute URL <To>.full, .scheme, .domain, .port (when given), .path, .query, and its host as destination.address and destination.ip or .domain
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 )
 
@@ -126,7 +130,7 @@ var decodeNames = [...]string{
 	DecodeTrustType: "trust-type", DecodeTrustDirection: "trust-direction", DecodeTrustAttribute: "trust-attribute",
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
-	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl", DecodeSignatureValid: "signature-valid",
+	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl", DecodeSignatureValid: "signature-valid", DecodeURL: "url", DecodeSharePath: "share-path", DecodeSignedFailure: "signed-failure", DecodeIANANumber: "iana-number",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -20,6 +20,7 @@ var ecsTypesByCategory = map[string][]string{
 	"file":                {"access", "change", "creation", "deletion", "info"},
 	"host":                {"access", "change", "end", "info", "start"},
 	"iam":                 {"admin", "change", "creation", "deletion", "group", "info", "user"},
+	"library":             {"start"},
 	"intrusion_detection": {"allowed", "denied", "info"},
 	"malware":             {"info"},
 	"network":             {"access", "allowed", "connection", "denied", "end", "info", "protocol", "start"},

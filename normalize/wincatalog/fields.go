@@ -91,12 +91,12 @@ var fieldGroups = map[string]fieldGroup{
 		"ServiceName>service.name", "ServiceType>service.type:service-type",
 		"ServiceFileName>winlog.event_data.ServiceFileName"}},
 	"share": {"a network share and its client", []string{
-		"ShareName>winlog.event_data.ShareName", "RelativeTargetName>file.path", "IpAddress>source.ip:ip",
+		"ShareName>winlog.event_data.ShareName", "ShareLocalPath>winlog.event_data.ShareLocalPath", "RelativeTargetName>file.path:share-path", "IpAddress>source.ip:ip",
 		"IpPort>source.port:port", "AccessList>winlog.event_data.AccessListDescription:messages"}},
 	"wfp": {"a Windows Filtering Platform connection or packet", []string{
 		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable",
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",
-		"DestPort>destination.port:port", "Protocol>network.iana_number", "Direction>network.direction:direction",
+		"DestPort>destination.port:port", "Protocol>network.iana_number:iana-number", "Direction>network.direction:direction",
 		"FilterRTID>rule.id"}},
 	"fwrule": {"a firewall rule", []string{"RuleId>rule.id", "RuleName>rule.name"}},
 	"nps": {"a Network Policy Server request", []string{
@@ -128,11 +128,11 @@ var fieldGroups = map[string]fieldGroup{
 		"Details>registry.data:registry-data"}},
 	"sysimage": {"a Sysmon loaded image (as dll.* and, as Winlogbeat gives it, file.*)", []string{
 		"ImageLoaded>dll.path", "Hashes>dll.hash:hashes", "Signature>dll.code_signature.subject_name",
-		"SignatureStatus>dll.code_signature.status", "SignatureStatus>dll.code_signature.valid:signature-valid",
-		"OriginalFileName>dll.pe.original_file_name",
+		"SignatureStatus>dll.code_signature.status", "Signed>dll.code_signature.status:signed-failure",
+		"SignatureStatus>dll.code_signature.valid:signature-valid", "OriginalFileName>dll.pe.original_file_name",
 		"ImageLoaded>file.path", "Hashes>file.hash:hashes", "Signature>file.code_signature.subject_name",
-		"SignatureStatus>file.code_signature.status", "SignatureStatus>file.code_signature.valid:signature-valid",
-		"OriginalFileName>file.pe.original_file_name",
+		"SignatureStatus>file.code_signature.status", "Signed>file.code_signature.status:signed-failure",
+		"SignatureStatus>file.code_signature.valid:signature-valid", "OriginalFileName>file.pe.original_file_name",
 		"Company>file.pe.company", "Description>file.pe.description", "FileVersion>file.pe.file_version",
 		"Product>file.pe.product"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{

@@ -142,6 +142,22 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setArgs(e, f.To, w.val(f.From), f.Decode == wincatalog.DecodeArgvQuoted)
 	case wincatalog.DecodeContextInfo:
 		return setContextInfo(e, rel, w.val(f.From))
+	case wincatalog.DecodeIANANumber:
+		v := w.tok(f.From)
+		if n, ok := ecs.ParseUint(v); !ok || n > 255 {
+			return false
+		}
+		ecs.SetTransport(e, v) // network.iana_number and ECS's network.transport, the protocol's name ("tcp" for 6)
+	case wincatalog.DecodeSignedFailure:
+		v := ecs.TrimSpace(w.val(f.From))
+		if !strings.HasPrefix(v, "failed") {
+			return false
+		}
+		e.SetStr(f.To, v)
+	case wincatalog.DecodeSharePath:
+		return setValue(e, rel, f.To, sharePath(w.val("ShareLocalPath"), w.val(f.From)))
+	case wincatalog.DecodeURL:
+		return setURL(e, rel, f.To, ecs.TrimSpace(w.val(f.From)))
 	case wincatalog.DecodeVerbatim:
 		v := w.raw(f.From)
 		if v == "" {
@@ -321,6 +337,8 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 	case "related.user":
 		rel.AddUser(e, v)
 		return true
+	case "registry.path":
+		v = registryHiveName(v) // ECS's form, HKLM\...: as Sysmon's
 	}
 	e.SetStr(key, v)
 	if nameKey := fileNameKey(key); nameKey != "" {
@@ -354,6 +372,12 @@ func fileNameKey(pathKey string) string {
 // user, as Winlogbeat's security module does.
 func setAccount(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
+		return false
+	}
+	if strings.HasPrefix(v, "S-1-") { // a SID where a name is written (older Sysmon's User): the account's id, no name
+		if idKey := strings.TrimSuffix(key, ".name") + ".id"; strings.HasSuffix(key, ".name") && !e.Has(idKey) {
+			e.SetStr(idKey, v)
+		}
 		return false
 	}
 	v = dnCommonName(v)

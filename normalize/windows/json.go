@@ -106,6 +106,9 @@ func (w *winEvent) parseJSON(s string) bool {
 		// NXLog's own fields are held until the record is read: cleared
 		// here, as only this road needs them.
 		var nx nxlogHold
+		// once a record, not once a value; an escaped one (the \u0026 a
+		// relay's JSON encoder may write) is seen as its string is unescaped
+		w.nxlogAmp = strings.IndexByte(s, '&') >= 0
 		if !js.read(w, &nx, mode) || w.code == "" {
 			return false
 		}
@@ -267,12 +270,19 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 			var v string
 			if end := jsonWordEnd(s, i+1); end < len(s) && s[end] == '"' {
 				v, i = s[i+1:end], end+1 // without escapes, read without a call
-			} else if v, i, ok = js.str(i); !ok {
-				return false
+			} else {
+				if v, i, ok = js.str(i); !ok {
+					return false
+				}
+				if mode == jsonNXLog && !w.nxlogAmp {
+					w.nxlogAmp = strings.IndexByte(v, '&') >= 0 // an escaped '&'
+				}
 			}
 			// jsonMember's switch, here: the usual member reaches its
 			// road's mapper in one call, not two (~20 instructions each).
 			switch {
+			case data && mode == jsonNXLog:
+				w.nxlogData(key, v)
 			case data:
 				w.add(key, v)
 			case mode == jsonWinlogbeat:

@@ -60,6 +60,21 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 	if (w.recordUserActs(ent) || w.recordUserIsUser(e, ent)) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
 		e.SetStr("user.id", w.userSID) // the record's account did it (Winlogbeat's user.id too)
 	}
+	if ent.Channel == wincatalog.ChannelPowerShell {
+		w.setPowerShellHost(e)
+	}
+	if w.userName != "" && w.userSID != "" && ent.Channel != wincatalog.ChannelSecurity && // Security records name no account of their own
+		!e.Has("user.name") && e.Str("user.id") == w.userSID {
+		// the event's user is the record's account (AppLocker's TargetUser, the
+		// user it ran for): the name the collector resolved is the user's
+		ecs.SetUser(e, "user.name", w.userName)
+		e.SetStr("user.domain", w.userDom)
+	}
+	if ent.Channel == wincatalog.ChannelSysmon && !w.exact {
+		if t, ok := sysmonTime(ecs.TrimSpace(w.val("UtcTime"))); ok {
+			e.Time = t // the record's own time is the agent's local time, its zone unknown
+		}
+	}
 	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
 		e.SetStr("event.action", "malware-quarantined") // Elastic's windows integration's action for it
 	}
@@ -77,7 +92,8 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 
 // recordUserActs reports whether the record's own account (System's
 // Security UserID) is the one that acted: PowerShell logs as the user who
-// runs it; Sysmon 4 (its service's state) is written by the Sysmon
+// runs it, the Service Control Manager a 7045 as the one who installed the
+// service, the event log service a 104 as the one who cleared the log; Sysmon 4 (its service's state) is written by the Sysmon
 // service, 16 (its configuration changed) by the account that ran
 // "sysmon -c", and neither has a User. Sysmon's other events are all
 // written by its service (SYSTEM) whoever acted, the actor in their User
@@ -86,18 +102,31 @@ func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
 	switch ent.Channel {
 	case wincatalog.ChannelPowerShell:
 		return true
+	case wincatalog.ChannelSystem:
+		return w.id == 7045 || w.id == 104 // the account that installed the service, that cleared the log
 	case wincatalog.ChannelSysmon:
 		return w.id == 4 || w.id == 16
 	}
 	return false
 }
 
-// recordUserIsUser reports whether a Sysmon event's User names the
-// record's own account (its name and domain as the record gives them,
-// NT AUTHORITY\SYSTEM for Sysmon's service): then the record's SID is
-// the user's.
+// setPowerShellHost sets what the PowerShell/Operational record says of
+// the PowerShell host that wrote it: its process id (the record's System
+// Execution ProcessID: the host process logs its own pipelines and script
+// blocks). Its account (user.id; by name when ContextInfo named no User)
+// is the one the session runs as.
+func (w *winEvent) setPowerShellHost(e *event.Event) {
+	if !e.Has("process.pid") {
+		ecs.SetUint(e, "process.pid", w.execPID)
+	}
+}
+
+// recordUserIsUser reports whether the event's user (a Sysmon User, a
+// Defender Detection User) is the record's own account (its name and
+// domain as the record gives them, NT AUTHORITY\SYSTEM for Sysmon's or
+// Defender's service): then the record's SID is the user's.
 func (w *winEvent) recordUserIsUser(e *event.Event, ent *wincatalog.Entry) bool {
-	return ent.Channel == wincatalog.ChannelSysmon && w.userName != "" &&
+	return (ent.Channel == wincatalog.ChannelSysmon || ent.Channel == wincatalog.ChannelDefender) && w.userName != "" &&
 		strings.EqualFold(e.Str("user.name"), w.userName) && strings.EqualFold(e.Str("user.domain"), w.userDom)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
+	"github.com/nomenhq/nomen/relay/wire"
 )
 
 // NXLog im_msvistalog writes one flat record: its own fields (Channel,
@@ -23,9 +24,27 @@ import (
 // resolved against the event's catalog row: when the row maps the name,
 // a single value is the EventData's (the row expects it; the agent's
 // account or thread id is worth less than the service's account), and of
-// two values the first is NXLog's and the last the EventData's. A value
+// two values the first is NXLog's and the last the EventData's. ProcessID
+// is the exception: a single one is NXLog's. Real records keep NXLog's
+// (the logging process's) and lose the EventData's ProcessID or ProcessId
+// (a WFP 5156 whose message names process 832 has only ProcessID 4, the
+// System process; a 4657 and a Sysmon 7 lose their ProcessId the same
+// way), so reading it as the event's process would name the wrong one. A value
 // nested under "EventData" (as NXLog writes with some configurations)
 // is the EventData's in any case, and the top-level one then NXLog's.
+//
+// NXLog writes an EventData value as the record's XML holds it, its
+// entities not decoded (a device id "Disk&amp;Ven_VMware", Defender's
+// link "...&amp;threatid=..."; its rendered Message has "&"): nxlogData
+// decodes them, as the XML road does.
+
+// nxlogData adds an EventData value, its XML entities decoded.
+func (w *winEvent) nxlogData(name, v string) {
+	if w.nxlogAmp {
+		v = wire.UnescapeXML(v)
+	}
+	w.add(name, v)
+}
 
 // nxlogHeld is one held value; earlier and later say whether the record
 // has the name before or after it too. Its name is nxlogOwnNames[field]:
@@ -150,7 +169,7 @@ func nxlogOwnSlot(name string) *nxlogOwnSlotEntry {
 // nxlogField maps an NXLog field; unknown top-level names are EventData.
 func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 	if len(parents) == 1 && parents[0] == "EventData" {
-		w.add(name, v)
+		w.nxlogData(name, v)
 		return
 	}
 	if len(parents) != 0 {
@@ -170,7 +189,7 @@ func (w *winEvent) nxlogField(nx *nxlogHold, parents []string, name, v string) {
 	}
 	switch {
 	case f == nxNone:
-		w.add(name, v)
+		w.nxlogData(name, v)
 	case nx.n < len(nx.held):
 		h := nxlogHeld{value: v, field: f}
 		if bit := uint64(1) << f; nx.seen&bit == 0 {
@@ -220,16 +239,60 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 		first, last := !d.earlier, d.earlier && !d.later
 		name := nxlogOwnNames[d.field]
 		switch {
-		case first && !d.later && slices.Contains(expects, name) && !w.hasIn(name, nested):
-			w.add(name, d.value) // the only value, and the row expects it: the EventData's
+		case first && !d.later && d.field != nxProcessID && slices.Contains(expects, name) && !w.hasIn(name, nested):
+			w.nxlogData(name, d.value) // the only value, and the row expects it: the EventData's
 			if d.field == nxChannel {
 				w.channel = ent.Channel
 			}
 		case first:
 			w.nxlogOwn(d.field, d.value)
 		case last && !w.hasIn(name, nested):
-			w.add(name, d.value)
+			w.nxlogData(name, d.value)
 		}
+	}
+	// NXLog's names are case-blind: its ProcessID takes the event's ProcessId
+	// (or ProcessID), which the rendered message still has.
+	switch {
+	case ent == nil || w.message == "":
+	case ent.Channel == wincatalog.ChannelSysmon:
+		if !w.hasIn("ProcessId", w.n) {
+			if v := sysmonMessagePID(w.message); v != "" {
+				w.add("ProcessId", v) // on a line of its own
+			}
+		}
+	case ent.Channel == wincatalog.ChannelSecurity:
+		for _, name := range [...]string{"ProcessId", "ProcessID"} {
+			if entryMaps(ent, name) {
+				if !w.hasIn(name, w.n) {
+					w.parseTextOnly(w.message, name) // "Process ID:", 4688's "Creator Process ID:"...
+				}
+				break
+			}
+		}
+	}
+}
+
+// sysmonMessagePID is the process id a Sysmon message gives ("...\r\n
+// ProcessId: 4200\r\nImage: ..."): the number after "ProcessId: " at the
+// start of a line (or after white space, from agents that flatten lines);
+// "" when the message has none.
+func sysmonMessagePID(msg string) string {
+	const label = "ProcessId: "
+	for i := 0; ; {
+		j := strings.Index(msg[i:], label)
+		if j < 0 {
+			return ""
+		}
+		at := i + j
+		i = at + len(label)
+		if at > 0 && !winSpace(msg[at-1]) {
+			continue // ParentProcessId, SourceProcessId...
+		}
+		n := i
+		for n < len(msg) && msg[n] >= '0' && msg[n] <= '9' {
+			n++
+		}
+		return msg[i:n]
 	}
 }
 

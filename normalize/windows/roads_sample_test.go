@@ -70,6 +70,14 @@ func sampleValue(f wincatalog.Field) string {
 		return "DWORD (0x0000002a)"
 	case wincatalog.DecodeArgv, wincatalog.DecodeArgvQuoted:
 		return `"C:\Program Files\Contoso\tool.exe" -run now`
+	case wincatalog.DecodeIANANumber:
+		return "6"
+	case wincatalog.DecodeSignedFailure:
+		return "failed: Invalid hash"
+	case wincatalog.DecodeSharePath:
+		return `\Reports\Q3 "final".docx`
+	case wincatalog.DecodeURL:
+		return "https://dl.example.org:8443/pkg/agent.msi?ch=stable"
 	case wincatalog.DecodeContextInfo:
 		return "        Host Name = ConsoleHost\r\n        Host Application = powershell.exe -nop\r\n        User = CORP\\alice\r\n"
 	case wincatalog.DecodeIPv6Flag:
@@ -217,69 +225,6 @@ func (s sample) winlogbeat() string {
 		fmt.Fprintf(&b, "%s:%s", jsonStr(d[0]), jsonStr(d[1]))
 	}
 	b.WriteString("}}}")
-	return b.String()
-}
-
-// nxlogOwn are the names NXLog's im_msvistalog uses itself at the top
-// level, with a value NXLog would give them.
-var nxlogOwn = map[string]string{"Channel": "", "AccountName": "SYSTEM", "Domain": "NT AUTHORITY", "Version": "0",
-	"Category": "", "Severity": "INFO", "Keywords": "", "Message": "", "Hostname": "", "Task": "0", "Level": "4",
-	"Opcode": "Info", "EventType": "", "FileName": "", "UserID": "S-1-5-18", "AccountType": "User", "ProcessID": "4",
-	"ThreadID": "1012"}
-
-// NXLog record shapes: how an EventData name that NXLog uses itself is written.
-const (
-	nxlogNested = iota // under "EventData" (the other names at the top)
-	nxlogFlat          // at the top, in place of NXLog's value
-	nxlogDup           // at the top after NXLog's value: the key twice
-)
-
-func (s sample) nxlog(shape int) string {
-	var b strings.Builder
-	typ := "AUDIT_SUCCESS"
-	if !s.audit {
-		typ = "AUDIT_FAILURE"
-	}
-	has := map[string]bool{}
-	for _, d := range s.data {
-		has[d[0]] = true
-	}
-	header := [][2]string{{"EventTime", sampleTime}, {"Hostname", "WKS-7.corp.example.org"}, {"EventType", typ},
-		{"EventID", fmt.Sprint(s.ent.ID)}, {"SourceName", s.provider}, {"Channel", s.ent.Channel}, {"RecordNumber", "1042"},
-		{"Message", s.ent.Name}}
-	if shape == nxlogDup {
-		for _, d := range s.data { // NXLog's own value first
-			if v := nxlogOwn[d[0]]; v != "" {
-				header = append(header, [2]string{d[0], v})
-			}
-		}
-	}
-	b.WriteString("{")
-	for i, h := range header {
-		if shape == nxlogFlat && has[h[0]] {
-			continue // the EventData's value took its place
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if h[0] == "EventID" || h[0] == "RecordNumber" {
-			fmt.Fprintf(&b, "%q:%s", h[0], h[1])
-		} else {
-			fmt.Fprintf(&b, "%q:%s", h[0], jsonStr(h[1]))
-		}
-	}
-	var nested []string
-	for _, d := range s.data {
-		if _, own := nxlogOwn[d[0]]; own && shape == nxlogNested {
-			nested = append(nested, jsonStr(d[0])+":"+jsonStr(d[1]))
-			continue
-		}
-		fmt.Fprintf(&b, ",%s:%s", jsonStr(d[0]), jsonStr(d[1]))
-	}
-	if len(nested) > 0 {
-		b.WriteString(`,"EventData":{` + strings.Join(nested, ",") + "}")
-	}
-	b.WriteString("}")
 	return b.String()
 }
 

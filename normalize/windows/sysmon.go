@@ -3,6 +3,7 @@ package windows
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
@@ -168,6 +169,7 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 	if v == "" {
 		return false
 	}
+	v = registryHiveName(v)
 	e.SetStr(key, v)
 	hive, rest, ok := strings.Cut(v, `\`)
 	if !ok || !strings.HasPrefix(hive, "HK") {
@@ -182,6 +184,20 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 	}
 	e.SetStr("registry.key", rest)
 	return true
+}
+
+// registryHiveName writes a kernel registry path (\REGISTRY\MACHINE\...,
+// as older Sysmon versions gave TargetObject and the Security log's 4657
+// and 4663 give ObjectName) with its hive's short name,
+// as Sysmon writes it now and ECS's registry.path and registry.hive name
+// it: HKLM for \REGISTRY\MACHINE, HKU for \REGISTRY\USER.
+func registryHiveName(v string) string {
+	for _, h := range [...][2]string{{`\REGISTRY\MACHINE`, "HKLM"}, {`\REGISTRY\USER`, "HKU"}} {
+		if len(v) > len(h[0]) && strings.EqualFold(v[:len(h[0])], h[0]) && v[len(h[0])] == '\\' {
+			return h[1] + v[len(h[0]):]
+		}
+	}
+	return v
 }
 
 // setRegistryData sets <key>.strings and <key>.type from a Sysmon registry
@@ -212,4 +228,27 @@ func setRegistryData(e *event.Event, key, v string) bool {
 	e.Set(key+".strings", event.Strings(data))
 	e.SetStr(key+".type", typ)
 	return true
+}
+
+// sysmonTime reads Sysmon's UtcTime ("2023-08-07 15:51:22.721"): when the
+// activity happened, in UTC, to the millisecond.
+func sysmonTime(v string) (time.Time, bool) {
+	if len(v) < 19 {
+		return time.Time{}, false
+	}
+	ns := 0
+	if frac := v[19:]; frac != "" {
+		if frac[0] != '.' || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		n, ok := ecs.ParseUint(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		ns = int(n)
+		for i := len(frac) - 1; i < 9; i++ {
+			ns *= 10
+		}
+	}
+	return dateTimeUTC(v[:19], ns)
 }

@@ -30,7 +30,11 @@ import (
 // envelope only.
 
 // parseText adds the EventData values found in msg to w.
-func (w *winEvent) parseText(msg string) {
+func (w *winEvent) parseText(msg string) { w.parseTextOnly(msg, "") }
+
+// parseTextOnly adds the EventData values found in msg to w, only the
+// value of the name only when it is not "" (a value the record lost).
+func (w *winEvent) parseTextOnly(msg, only string) {
 	if strings.EqualFold(w.channel, wincatalog.ChannelSysmon) {
 		w.parseSysmonText(msg)
 		return
@@ -53,19 +57,22 @@ func (w *winEvent) parseText(msg string) {
 			continue
 		}
 		if prevEnd >= 0 {
-			w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:start])
+			w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:start], only)
 		}
 		prevLabel, prevKind, prevEnd = label, kind, p+1
 	}
 	if prevEnd >= 0 {
-		w.textPair(modern, &section, prevLabel, prevKind, winCutDescription(msg[prevEnd:]))
+		w.textPair(modern, &section, prevLabel, prevKind, winCutDescription(msg[prevEnd:]), only)
 	}
 }
 
-// textPair records one label's value, or switches section; kind is the
-// label's entry in winTextLabels.
-func (w *winEvent) textPair(modern int, section *string, label, kind, value string) {
+// textPair records one label's value (only only's when only is not ""), or
+// switches section; kind is the label's entry in winTextLabels.
+func (w *winEvent) textPair(modern int, section *string, label, kind, value, only string) {
 	if name := winTextName(modern, *section, label, kind); name != "" {
+		if only != "" && name != only {
+			return
+		}
 		if name == "Direction" {
 			value = winRenderedDirection(value)
 		}

@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -129,7 +130,8 @@ var contextInfoInts = map[string]string{
 
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
 // Number is event.sequence, and the host application's arguments are
-// process.args. A remote session's Connected User is source.user, and
+// process.args, and its program, named by its absolute path, the host's
+// process.executable. A remote session's Connected User is source.user, and
 // then its User (the account the session runs as here) is also
 // destination.user, as Winlogbeat's powershell module gives them.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
@@ -159,6 +161,9 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 		if to == "process.command_line" {
 			setArgs(e, "process.args", val, false)
+			if exe := absoluteProgram(val); exe != "" && !e.Has("process.executable") {
+				setValue(e, rel, "process.executable", exe) // the host's program, when its path is whole
+			}
 		}
 	}
 	if e.Has("source.user.name") {
@@ -169,6 +174,21 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 	}
 	return set
+}
+
+// absoluteProgram is the program a command line starts when the line
+// names it by its absolute path (`C:\Windows\...\powershell.exe -NoProfile`,
+// a UNC path), else "": a bare "powershell" names no file.
+func absoluteProgram(cmd string) string {
+	args := commandLineToArgv(cmd)
+	if len(args) == 0 {
+		return ""
+	}
+	p := args[0]
+	if len(p) > 3 && p[1] == ':' && p[2] == '\\' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z') || strings.HasPrefix(p, `\\`) {
+		return p
+	}
+	return ""
 }
 
 // setFileParts sets file.directory and file.extension of a Windows path.
@@ -312,4 +332,45 @@ func setFQBN(e *event.Event, prefix, v string) bool {
 		}
 	}
 	return set
+}
+
+// setURL sets <prefix>.original to a URL as the event gives it and, for an
+// absolute one, its parts (url.* as ECS names them: .full, .scheme,
+// .domain, .port when the URL names one, .path, .query) and its host as
+// the destination (the server a BITS job transfers with): its .address,
+// and its .ip or .domain.
+func setURL(e *event.Event, rel *ecs.Related, prefix, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	e.SetStr(prefix+".original", v)
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return true
+	}
+	e.SetStr(prefix+".full", v)
+	e.SetStr(prefix+".scheme", strings.ToLower(u.Scheme))
+	host := u.Hostname()
+	e.SetStr(prefix+".domain", host)
+	if p := u.Port(); p != "" {
+		ecs.SetPort(e, prefix+".port", p)
+	}
+	e.SetStr(prefix+".path", u.EscapedPath())
+	e.SetStr(prefix+".query", u.RawQuery)
+	e.SetStr("destination.address", host)
+	rel.SetAddress(e, "destination", host)
+	return true
+}
+
+// sharePath is the local path of a file reached through a share: the
+// share's path (`\??\C:\Shares\Docs`, as 5145 gives it) joined with
+// the name relative to it (`\reports\q1.docx`); "" without the share's
+// path, as a name relative to an unknown folder is no file's path.
+func sharePath(share, rel string) string {
+	share, rel = ecs.TrimSpace(share), ecs.TrimSpace(rel)
+	share = strings.TrimPrefix(share, `\??\`)
+	if share == "" || share == "-" || rel == "" || rel == "-" {
+		return ""
+	}
+	return strings.TrimRight(share, `\`) + `\` + strings.TrimLeft(rel, `\`)
 }

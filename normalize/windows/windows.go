@@ -146,6 +146,7 @@ type winEvent struct {
 
 	structured   bool // data holds real EventData (XML, NXLog, Winlogbeat)
 	nxlogClassic bool // NXLog im_mseventlog: no EventData, only the message
+	nxlogAmp     bool // the NXLog record has an '&': its EventData values may hold XML entities
 	userData     bool // it came from <UserData> (winlog.user_data.*)
 	n            int  // data[:n] are the record's values
 	indexed      bool // nameHead and nameNext index data[:n] (index)
