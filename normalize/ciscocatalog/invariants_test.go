@@ -19,10 +19,10 @@ var (
 // everyMsg returns every catalogued message.
 func everyMsg() []*Msg {
 	var all []*Msg
-	for _, m := range asaByID {
+	for _, m := range catalogIndex().asa {
 		all = append(all, m)
 	}
-	for _, m := range iosByKey {
+	for _, m := range catalogIndex().ios {
 		all = append(all, m)
 	}
 	return all
