@@ -1,6 +1,10 @@
 package windows
 
-import "github.com/nomenhq/nomen/normalize/wincatalog"
+import (
+	"sync"
+
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+)
 
 // winDataKey returns "winlog.event_data."+name, without allocating for the
 // names Windows' schemas and the catalog use.
@@ -8,7 +12,7 @@ func winDataKey(name string, user bool) string {
 	if user {
 		return "winlog.user_data." + name
 	}
-	if k, ok := winDataKeys.get(name); ok {
+	if k, ok := winDataKeys().get(name); ok {
 		return k
 	}
 	return "winlog.event_data." + name
@@ -72,8 +76,9 @@ func (t *nameTable) put(name, val string) {
 	t.n++
 }
 
-// winDataKeys holds "winlog.event_data."+name for the known names.
-var winDataKeys = func() *nameTable {
+// winDataKeys holds "winlog.event_data."+name for the known names; built
+// on the first Windows record, as the catalog it reads is parsed then.
+var winDataKeys = sync.OnceValue(func() *nameTable {
 	t := new(nameTable)
 	for _, n := range winKnownDataNames {
 		t.put(n, "winlog.event_data."+n)
@@ -89,7 +94,7 @@ var winDataKeys = func() *nameTable {
 		}
 	}
 	return t
-}()
+})
 
 // winKnownDataNames are EventData names the catalog's maps do not name
 // (the catalog's are added to winDataKeys from it).

@@ -3,6 +3,7 @@ package windows
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -200,7 +201,7 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 		}
 	}
 	w.channel, w.provider = "", ""
-	expects := nxlogExpected[ent]
+	expects := nxlogExpected()[ent]
 	nested := w.n // EventData so far: nested under "EventData", or names that are not NXLog's
 	for _, d := range held {
 		first, last := !d.earlier, d.earlier && !d.later
@@ -252,7 +253,7 @@ func entryMaps(ent *wincatalog.Entry, name string) bool {
 // names that NXLog uses itself, those names: the names the row maps, and
 // EventType for a Sysmon registry event (it says whether the path ends in
 // a value).
-var nxlogExpected = func() map[*wincatalog.Entry][]string {
+var nxlogExpected = sync.OnceValue(func() map[*wincatalog.Entry][]string {
 	out := map[*wincatalog.Entry][]string{}
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
@@ -268,10 +269,10 @@ var nxlogExpected = func() map[*wincatalog.Entry][]string {
 		}
 	}
 	return out
-}()
+})
 
 // nxlogChannelRows are the catalog rows that map an EventData "Channel".
-var nxlogChannelRows = func() []*wincatalog.Entry {
+var nxlogChannelRows = sync.OnceValue(func() []*wincatalog.Entry {
 	var out []*wincatalog.Entry
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
@@ -281,12 +282,12 @@ var nxlogChannelRows = func() []*wincatalog.Entry {
 		}
 	}
 	return out
-}()
+})
 
 // nxlogChannelRow returns the row of id that maps an EventData Channel
 // and names provider as its provider (channels.txt's provider column).
 func nxlogChannelRow(id int, provider string) *wincatalog.Entry {
-	for _, ent := range nxlogChannelRows {
+	for _, ent := range nxlogChannelRows() {
 		if ent.ID == id && provider != "" && strings.EqualFold(ent.Subcategory, provider) {
 			return ent
 		}

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
@@ -326,7 +327,7 @@ func (w *winEvent) parseSysmonText(msg string) {
 			ws--
 		}
 		label := msg[ws:p]
-		if !sysmonNames[label] || ws > 0 && !winSpace(msg[ws-1]) {
+		if !sysmonNames()[label] || ws > 0 && !winSpace(msg[ws-1]) {
 			continue
 		}
 		if prevEnd >= 0 {
@@ -341,7 +342,7 @@ func (w *winEvent) parseSysmonText(msg string) {
 
 // sysmonNames are the EventData names of Sysmon's events: those the
 // catalog maps and the others its schema has.
-var sysmonNames = func() map[string]bool {
+var sysmonNames = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{"UtcTime", "LogonGuid", "TerminalSessionId", "IntegrityLevel", "ParentUser",
 		"CreationUtcTime", "PreviousCreationUtcTime", "SourceIsIpv6", "SourcePortName", "DestinationIsIpv6",
@@ -358,4 +359,4 @@ var sysmonNames = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
