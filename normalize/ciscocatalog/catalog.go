@@ -70,7 +70,11 @@ type Msg struct {
 	// shape.
 	Open bool
 
-	tmpls []*template
+	// prefix is the field prefix of its templates (asaPrefix, iosPrefix);
+	// tmpls are the Formats compiled, on the message's first match.
+	prefix   string
+	compiled sync.Once
+	tmpls    []*template
 }
 
 // Rule names of catalogue entries are "<vendor>.<group>".
@@ -91,11 +95,15 @@ type index struct {
 
 type iosKey struct{ facility, mnemonic string }
 
-// catalogIndex compiles the tables on the first Cisco message, not at
-// start: most relays never see one, and the compiled templates are ~2 MB
-// of heap for the life of the process (~4 MB allocated, ~5 ms), which a
-// relay's resident memory carried whether or not a Cisco device logs to
-// it. The tests compile it, so a bad template fails there.
+// catalogIndex indexes the tables on the first Cisco message, and a
+// message's templates are compiled on its first match (templates), not
+// at start: most relays never see a Cisco device, and all the templates
+// compiled are ~2 MB of heap for the life of the process (~4 MB
+// allocated), which a relay's resident memory carried whether or not one
+// logs to it. A device sends a few dozen of the ids, so only those are
+// compiled, each in microseconds: compiling them all on the first
+// message would hold that listener's reader for 5-30 ms. The tests
+// compile every template, so a bad one fails there.
 var catalogIndex = sync.OnceValue(func() *index {
 	x := &index{asa: map[string]*Msg{}, ios: map[iosKey]*Msg{}}
 	for _, table := range asaTables {
@@ -158,12 +166,12 @@ func IOSIDs() []string {
 func registerASA(table []Msg) { asaTables = append(asaTables, table) }
 func registerIOS(table []Msg) { iosTables = append(iosTables, table) }
 
-// addASA compiles the messages of one table into the lookup map; a bad
-// template or a duplicate id is a programming error.
+// addASA adds the messages of one table to the lookup map; a duplicate id
+// is a programming error.
 func (x *index) addASA(table []Msg) {
 	for i := range table {
 		m := &table[i]
-		m.compile(asaPrefix)
+		m.prefix = asaPrefix
 		if _, dup := x.asa[m.ID]; dup {
 			panic("ciscocatalog: duplicate ASA id " + m.ID)
 		}
@@ -174,7 +182,7 @@ func (x *index) addASA(table []Msg) {
 func (x *index) addIOS(table []Msg) {
 	for i := range table {
 		m := &table[i]
-		m.compile(iosPrefix)
+		m.prefix = iosPrefix
 		fac, mn, ok := cutLastDash(m.ID)
 		if !ok {
 			panic("ciscocatalog: IOS id without FACILITY-MNEMONIC: " + m.ID)
@@ -198,12 +206,19 @@ func cutLastDash(s string) (string, string, bool) {
 	return "", "", false
 }
 
-func (m *Msg) compile(prefix string) {
+// templates returns the message's Formats compiled, compiling them on
+// the first call; a bad template is a programming error.
+func (m *Msg) templates() []*template {
+	m.compiled.Do(m.compile)
+	return m.tmpls
+}
+
+func (m *Msg) compile() {
 	if len(m.Formats) == 0 {
 		panic("ciscocatalog: " + m.ID + " has no format")
 	}
 	for _, f := range m.Formats {
-		t, err := compileTemplate(f, prefix, m.Map)
+		t, err := compileTemplate(f, m.prefix, m.Map)
 		if err != nil {
 			panic("ciscocatalog: " + m.ID + ": " + err.Error())
 		}

@@ -86,7 +86,7 @@ func TestKeysAreKnown(t *testing.T) {
 	ecsPrefixes := []string{"source.", "destination.", "observer.ingress.", "observer.egress.", "network.", "user.name",
 		"rule.", "process.command_line", "process.working_directory", "user.effective.name", "event.duration", "event.reason", "url.original", "url.path", "file.path", "cisco.asa.", "cisco.ios."}
 	for _, m := range everyMsg() {
-		for _, tm := range m.tmpls {
+		for _, tm := range m.templates() {
 			for _, s := range tm.slots {
 				if !s.emit {
 					continue
