@@ -204,9 +204,20 @@ var (
 	//go:embed channels.txt
 	channelsText string
 
-	// catalogTables is the two tables parsed, on the first lookup.
-	catalogTables = sync.OnceValue(parseTables)
+	// parsed is the two tables, parsed on the first lookup (catalogTables).
+	parsed struct {
+		once sync.Once
+		t    *tables
+	}
 )
+
+// catalogTables returns the tables, parsing them on the first call (a
+// sync.Once the compiler inlines: every lookup of every Windows record
+// calls this).
+func catalogTables() *tables {
+	parsed.once.Do(parseTables)
+	return parsed.t
+}
 
 // tables are security.txt and channels.txt parsed and indexed.
 type tables struct {
@@ -219,7 +230,7 @@ type tables struct {
 // parseTables parses the tables on the first lookup, not at start: a
 // relay that never sees a Windows event kept ~0.4 MB of rows on the heap
 // for nothing. The tests parse them, so a bad row fails there.
-func parseTables() *tables {
+func parseTables() {
 	t := new(tables)
 	rows, err := parseTable(securityText, false)
 	if err != nil {
@@ -248,7 +259,7 @@ func parseTables() *tables {
 		}
 		t.channelIndex[key] = uint16(i + 1)
 	}
-	return t
+	parsed.t = t
 }
 
 func init() { buildLegacy() }

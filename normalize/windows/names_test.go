@@ -59,17 +59,17 @@ func TestDataKeys(t *testing.T) {
 	}
 	t.Logf("%d names, longest probe %d", held, longest)
 	for _, name := range []string{"SubjectUserSid", "TaskName", "ProcessGuid"} {
-		if k := winDataKey(name, false); k != "winlog.event_data."+name {
+		if k := winDataKey(keys, name, false); k != "winlog.event_data."+name {
 			t.Errorf("%q: %q", name, k)
 		}
 	}
 	if _, ok := keys.get("NoSuchEventDataName"); ok {
 		t.Error("an unknown name found")
 	}
-	if k := winDataKey("NoSuchEventDataName", false); k != "winlog.event_data.NoSuchEventDataName" {
+	if k := winDataKey(keys, "NoSuchEventDataName", false); k != "winlog.event_data.NoSuchEventDataName" {
 		t.Errorf("unknown name: %q", k)
 	}
-	if k := winDataKey("Name", true); k != "winlog.user_data.Name" {
+	if k := winDataKey(keys, "Name", true); k != "winlog.user_data.Name" {
 		t.Errorf("user data: %q", k)
 	}
 }

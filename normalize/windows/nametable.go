@@ -1,18 +1,15 @@
 package windows
 
-import (
-	"sync"
-
-	"github.com/nomenhq/nomen/normalize/wincatalog"
-)
+import "github.com/nomenhq/nomen/normalize/wincatalog"
 
 // winDataKey returns "winlog.event_data."+name, without allocating for the
-// names Windows' schemas and the catalog use.
-func winDataKey(name string, user bool) string {
+// names Windows' schemas and the catalog use (keys, winDataKeys': a
+// record's values look it up once).
+func winDataKey(keys *nameTable, name string, user bool) string {
 	if user {
 		return "winlog.user_data." + name
 	}
-	if k, ok := winDataKeys().get(name); ok {
+	if k, ok := keys.get(name); ok {
 		return k
 	}
 	return "winlog.event_data." + name
@@ -76,9 +73,9 @@ func (t *nameTable) put(name, val string) {
 	t.n++
 }
 
-// winDataKeys holds "winlog.event_data."+name for the known names; built
-// on the first Windows record, as the catalog it reads is parsed then.
-var winDataKeys = sync.OnceValue(func() *nameTable {
+// buildWinDataKeys builds the table of "winlog.event_data."+name for the
+// known names (fromCatalog's dataKeys).
+func buildWinDataKeys() *nameTable {
 	t := new(nameTable)
 	for _, n := range winKnownDataNames {
 		t.put(n, "winlog.event_data."+n)
@@ -94,7 +91,7 @@ var winDataKeys = sync.OnceValue(func() *nameTable {
 		}
 	}
 	return t
-})
+}
 
 // winKnownDataNames are EventData names the catalog's maps do not name
 // (the catalog's are added to winDataKeys from it).

@@ -3,7 +3,6 @@ package windows
 import (
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -249,11 +248,11 @@ func entryMaps(ent *wincatalog.Entry, name string) bool {
 	return false
 }
 
-// nxlogExpected lists, for the catalog rows whose decode reads EventData
+// buildNXLogExpected lists, for the catalog rows whose decode reads EventData
 // names that NXLog uses itself, those names: the names the row maps, and
 // EventType for a Sysmon registry event (it says whether the path ends in
 // a value).
-var nxlogExpected = sync.OnceValue(func() map[*wincatalog.Entry][]string {
+func buildNXLogExpected() map[*wincatalog.Entry][]string {
 	out := map[*wincatalog.Entry][]string{}
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
@@ -269,10 +268,10 @@ var nxlogExpected = sync.OnceValue(func() map[*wincatalog.Entry][]string {
 		}
 	}
 	return out
-})
+}
 
-// nxlogChannelRows are the catalog rows that map an EventData "Channel".
-var nxlogChannelRows = sync.OnceValue(func() []*wincatalog.Entry {
+// buildNXLogChannelRows returns the catalog rows that map an EventData "Channel".
+func buildNXLogChannelRows() []*wincatalog.Entry {
 	var out []*wincatalog.Entry
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
@@ -282,7 +281,7 @@ var nxlogChannelRows = sync.OnceValue(func() []*wincatalog.Entry {
 		}
 	}
 	return out
-})
+}
 
 // nxlogChannelRow returns the row of id that maps an EventData Channel
 // and names provider as its provider (channels.txt's provider column).

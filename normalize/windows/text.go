@@ -2,7 +2,6 @@ package windows
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
@@ -340,9 +339,9 @@ func (w *winEvent) parseSysmonText(msg string) {
 	}
 }
 
-// sysmonNames are the EventData names of Sysmon's events: those the
+// buildSysmonNames returns the EventData names of Sysmon's events: those the
 // catalog maps and the others its schema has.
-var sysmonNames = sync.OnceValue(func() map[string]bool {
+func buildSysmonNames() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{"UtcTime", "LogonGuid", "TerminalSessionId", "IntegrityLevel", "ParentUser",
 		"CreationUtcTime", "PreviousCreationUtcTime", "SourceIsIpv6", "SourcePortName", "DestinationIsIpv6",
@@ -359,4 +358,4 @@ var sysmonNames = sync.OnceValue(func() map[string]bool {
 		}
 	}
 	return m
-})
+}
