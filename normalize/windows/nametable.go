@@ -57,7 +57,7 @@ func (t *nameTable) has(name string) bool {
 
 // put adds name with val (a name already held keeps its value); the
 // table stays at most half full (a lookup always reaches an empty slot),
-// else it panics at start-up.
+// else it panics when the table is built (the tests build them all).
 func (t *nameTable) put(name, val string) {
 	if name == "" || t.has(name) {
 		return
