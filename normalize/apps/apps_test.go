@@ -6,11 +6,27 @@ import (
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
 )
 
-// Every catalog compiles (init panics otherwise) and dispatches somewhere.
+// Every catalog compiles (sentences panics otherwise) and dispatches somewhere.
 func TestCatalogsLoad(t *testing.T) {
 	for _, c := range allCatalogs() {
-		if c.set.Len() == 0 || len(c.programs) == 0 {
-			t.Errorf("catalog %s: %d sentences, programs %v", c.name, c.set.Len(), c.programs)
+		if c.sentences().Len() == 0 || len(c.programs) == 0 {
+			t.Errorf("catalog %s: %d sentences, programs %v", c.name, c.sentences().Len(), c.programs)
+		}
+	}
+}
+
+// A catalog is compiled on its first event; events that arrive at once
+// on several listeners' goroutines all get the compiled catalog (go test
+// -race checks that they share it safely).
+func TestFirstUseFromManyGoroutines(t *testing.T) {
+	c := &catalog{name: "cron", programs: []string{"cron"}}
+	done := make(chan bool)
+	for range 4 {
+		go func() { done <- decodeWith(c, "cron", "(root) CMD (run-parts /etc/cron.hourly)") != nil }()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("a cron job line was not decoded on the catalog's first use")
 		}
 	}
 }

@@ -16,11 +16,15 @@
 //	if !ok { /* the body does not have the documented shape: no field */ }
 //
 // Templates are literal text with placeholders (see template.go for the
-// syntax); they are compiled once, at package initialisation, and matched
+// syntax); they are compiled once, on the first lookup, and matched
 // without regular expressions or allocations.
 package ciscocatalog
 
-import "github.com/nomenhq/nomen/normalize/vendor"
+import (
+	"sync"
+
+	"github.com/nomenhq/nomen/normalize/vendor"
+)
 
 // Class is the ECS classification of a message (normalize/vendor's, shared
 // by every vendor package).
@@ -66,7 +70,11 @@ type Msg struct {
 	// shape.
 	Open bool
 
-	tmpls []*template
+	// prefix is the field prefix of its templates (asaPrefix, iosPrefix);
+	// tmpls are the Formats compiled, on the message's first match.
+	prefix   string
+	compiled sync.Once
+	tmpls    []*template
 }
 
 // Rule names of catalogue entries are "<vendor>.<group>".
@@ -75,16 +83,41 @@ const (
 	iosPrefix = "cisco.ios."
 )
 
-var (
-	asaByID  = map[string]*Msg{}
-	iosByKey = map[iosKey]*Msg{}
-)
+// The tables each file's init adds (asa_*.go, ios.go), compiled into the
+// lookup maps by catalogIndex on the first lookup.
+var asaTables, iosTables [][]Msg
+
+// index is the compiled catalogue: every template compiled, keyed by id.
+type index struct {
+	asa map[string]*Msg
+	ios map[iosKey]*Msg
+}
 
 type iosKey struct{ facility, mnemonic string }
 
+// catalogIndex indexes the tables on the first Cisco message, and a
+// message's templates are compiled on its first match (templates), not
+// at start: most relays never see a Cisco device, and all the templates
+// compiled are ~2 MB of heap for the life of the process (~4 MB
+// allocated), which a relay's resident memory carried whether or not one
+// logs to it. A device sends a few dozen of the ids, so only those are
+// compiled, each in microseconds: compiling them all on the first
+// message would hold that listener's reader for 5-30 ms. The tests
+// compile every template, so a bad one fails there.
+var catalogIndex = sync.OnceValue(func() *index {
+	x := &index{asa: map[string]*Msg{}, ios: map[iosKey]*Msg{}}
+	for _, table := range asaTables {
+		x.addASA(table)
+	}
+	for _, table := range iosTables {
+		x.addIOS(table)
+	}
+	return x
+})
+
 // ASA returns the catalogued ASA/PIX/FTD message id ("302013").
 func ASA(id string) (*Msg, bool) {
-	m, ok := asaByID[id]
+	m, ok := catalogIndex().asa[id]
 	return m, ok
 }
 
@@ -92,7 +125,7 @@ func ASA(id string) (*Msg, bool) {
 // ("SEC", "IPV6_ACL", "SEC_LOGIN") and mnemonic ("IPACCESSLOGP"); the
 // severity is not part of the key (devices differ in it).
 func IOS(facility, mnemonic string) (*Msg, bool) {
-	m, ok := iosByKey[iosKey{facility, mnemonic}]
+	m, ok := catalogIndex().ios[iosKey{facility, mnemonic}]
 	return m, ok
 }
 
@@ -110,8 +143,9 @@ func (m *Msg) IDClass() *Class {
 
 // ASAIDs returns every catalogued ASA id (unsorted).
 func ASAIDs() []string {
-	ids := make([]string, 0, len(asaByID))
-	for id := range asaByID {
+	asa := catalogIndex().asa
+	ids := make([]string, 0, len(asa))
+	for id := range asa {
 		ids = append(ids, id)
 	}
 	return ids
@@ -119,39 +153,45 @@ func ASAIDs() []string {
 
 // IOSIDs returns every catalogued IOS "FACILITY-MNEMONIC" (unsorted).
 func IOSIDs() []string {
-	ids := make([]string, 0, len(iosByKey))
-	for _, m := range iosByKey {
+	ios := catalogIndex().ios
+	ids := make([]string, 0, len(ios))
+	for _, m := range ios {
 		ids = append(ids, m.ID)
 	}
 	return ids
 }
 
-// register compiles the messages of one table into the lookup map; a bad
-// template or a duplicate id is a programming error.
-func registerASA(table []Msg) {
+// registerASA and registerIOS add a table to the catalogue (each file's
+// init); catalogIndex compiles it.
+func registerASA(table []Msg) { asaTables = append(asaTables, table) }
+func registerIOS(table []Msg) { iosTables = append(iosTables, table) }
+
+// addASA adds the messages of one table to the lookup map; a duplicate id
+// is a programming error.
+func (x *index) addASA(table []Msg) {
 	for i := range table {
 		m := &table[i]
-		m.compile(asaPrefix)
-		if _, dup := asaByID[m.ID]; dup {
+		m.prefix = asaPrefix
+		if _, dup := x.asa[m.ID]; dup {
 			panic("ciscocatalog: duplicate ASA id " + m.ID)
 		}
-		asaByID[m.ID] = m
+		x.asa[m.ID] = m
 	}
 }
 
-func registerIOS(table []Msg) {
+func (x *index) addIOS(table []Msg) {
 	for i := range table {
 		m := &table[i]
-		m.compile(iosPrefix)
+		m.prefix = iosPrefix
 		fac, mn, ok := cutLastDash(m.ID)
 		if !ok {
 			panic("ciscocatalog: IOS id without FACILITY-MNEMONIC: " + m.ID)
 		}
 		k := iosKey{fac, mn}
-		if _, dup := iosByKey[k]; dup {
+		if _, dup := x.ios[k]; dup {
 			panic("ciscocatalog: duplicate IOS id " + m.ID)
 		}
-		iosByKey[k] = m
+		x.ios[k] = m
 	}
 }
 
@@ -166,12 +206,19 @@ func cutLastDash(s string) (string, string, bool) {
 	return "", "", false
 }
 
-func (m *Msg) compile(prefix string) {
+// templates returns the message's Formats compiled, compiling them on
+// the first call; a bad template is a programming error.
+func (m *Msg) templates() []*template {
+	m.compiled.Do(m.compile)
+	return m.tmpls
+}
+
+func (m *Msg) compile() {
 	if len(m.Formats) == 0 {
 		panic("ciscocatalog: " + m.ID + " has no format")
 	}
 	for _, f := range m.Formats {
-		t, err := compileTemplate(f, prefix, m.Map)
+		t, err := compileTemplate(f, m.prefix, m.Map)
 		if err != nil {
 			panic("ciscocatalog: " + m.ID + ": " + err.Error())
 		}

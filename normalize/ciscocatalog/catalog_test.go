@@ -97,3 +97,20 @@ func lookup(ios bool, id string) (*Msg, bool) {
 	}
 	return ASA(id)
 }
+
+// A message's templates are compiled on its first match; a device's first
+// lines, read at once on several listeners' goroutines, all match them
+// (go test -race checks that they share the compiled templates safely).
+func TestFirstMatchFromManyGoroutines(t *testing.T) {
+	m := &Msg{ID: "302013", prefix: asaPrefix, Class: classBuilt, Formats: []string{builtTCPUDP}}
+	body := "Built inbound TCP connection 4410 for outside:198.51.100.14/40112 (198.51.100.14/40112) to dmz:10.5.5.80/443 (192.0.2.80/443)"
+	done := make(chan bool)
+	for range 4 {
+		go func() { done <- m.Matches(body) }()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("a body in the documented shape did not match on the message's first use")
+		}
+	}
+}

@@ -19,10 +19,10 @@ var (
 // everyMsg returns every catalogued message.
 func everyMsg() []*Msg {
 	var all []*Msg
-	for _, m := range asaByID {
+	for _, m := range catalogIndex().asa {
 		all = append(all, m)
 	}
-	for _, m := range iosByKey {
+	for _, m := range catalogIndex().ios {
 		all = append(all, m)
 	}
 	return all
@@ -86,7 +86,7 @@ func TestKeysAreKnown(t *testing.T) {
 	ecsPrefixes := []string{"source.", "destination.", "observer.ingress.", "observer.egress.", "network.", "user.name",
 		"rule.", "process.command_line", "process.working_directory", "user.effective.name", "event.duration", "event.reason", "url.original", "url.path", "file.path", "cisco.asa.", "cisco.ios."}
 	for _, m := range everyMsg() {
-		for _, tm := range m.tmpls {
+		for _, tm := range m.templates() {
 			for _, s := range tm.slots {
 				if !s.emit {
 					continue

@@ -31,7 +31,7 @@ const maxSteps = 4000
 // template order, and returns the classification; otherwise it calls
 // nothing and returns false. emit is not retained.
 func (m *Msg) Match(body string, emit func(key, value string, kind Kind)) (*Class, bool) {
-	for _, t := range m.tmpls {
+	for _, t := range m.templates() {
 		mt := matcher{t: t, s: body, tail: -1}
 		if !mt.run(0, 0) {
 			continue

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Outcome says where an event's event.outcome comes from.
@@ -207,42 +208,65 @@ var (
 	//go:embed channels.txt
 	channelsText string
 
+	// parsed is the two tables, parsed on the first lookup (catalogTables).
+	parsed struct {
+		once sync.Once
+		t    *tables
+	}
+)
+
+// catalogTables returns the tables, parsing them on the first call (a
+// sync.Once the compiler inlines: every lookup of every Windows record
+// calls this).
+func catalogTables() *tables {
+	parsed.once.Do(parseTables)
+	return parsed.t
+}
+
+// tables are security.txt and channels.txt parsed and indexed.
+type tables struct {
 	securityRows  []Entry
 	securityIndex [maxSecurityID + 1]uint16 // id -> 1 + index into securityRows; 0 = unknown
 	channelRows   []Entry                   // every other channel's rows
 	channelIndex  map[uint32]uint16         // channel<<16 | id -> 1 + index into channelRows
-)
+}
 
-func init() {
+// parseTables parses the tables on the first lookup, not at start: a
+// relay that never sees a Windows event kept ~0.4 MB of rows on the heap
+// for nothing. The tests parse them, so a bad row fails there.
+func parseTables() {
+	t := new(tables)
 	rows, err := parseTable(securityText, false)
 	if err != nil {
 		panic("wincatalog: security.txt: " + err.Error())
 	}
-	securityRows = rows
-	for i := range securityRows {
-		e := &securityRows[i]
-		if e.ID <= 0 || e.ID > maxSecurityID || securityIndex[e.ID] != 0 {
+	t.securityRows = rows
+	for i := range t.securityRows {
+		e := &t.securityRows[i]
+		if e.ID <= 0 || e.ID > maxSecurityID || t.securityIndex[e.ID] != 0 {
 			panic(fmt.Sprintf("wincatalog: security.txt: id %d out of range or repeated", e.ID))
 		}
-		securityIndex[e.ID] = uint16(i + 1)
+		t.securityIndex[e.ID] = uint16(i + 1)
 	}
 	rows, err = parseTable(channelsText, true)
 	if err != nil {
 		panic("wincatalog: channels.txt: " + err.Error())
 	}
-	channelRows = rows
-	channelIndex = make(map[uint32]uint16, len(channelRows))
-	for i := range channelRows {
-		e := &channelRows[i]
+	t.channelRows = rows
+	t.channelIndex = make(map[uint32]uint16, len(t.channelRows))
+	for i := range t.channelRows {
+		e := &t.channelRows[i]
 		ch := channelNumber(e.Channel)
 		key := uint32(ch)<<16 | uint32(e.ID)
-		if ch <= 0 || e.ID <= 0 || e.ID > 0xffff || channelIndex[key] != 0 {
+		if ch <= 0 || e.ID <= 0 || e.ID > 0xffff || t.channelIndex[key] != 0 {
 			panic(fmt.Sprintf("wincatalog: channels.txt: %s %d unknown channel, bad or repeated id", e.Channel, e.ID))
 		}
-		channelIndex[key] = uint16(i + 1)
+		t.channelIndex[key] = uint16(i + 1)
 	}
-	buildLegacy()
+	parsed.t = t
 }
+
+func init() { buildLegacy() }
 
 // Security returns the meaning of a Security log event id (modern ids;
 // pass a legacy id through Modern first).
@@ -250,11 +274,12 @@ func Security(id int) (*Entry, bool) {
 	if id <= 0 || id > maxSecurityID {
 		return nil, false
 	}
-	i := securityIndex[id]
+	t := catalogTables()
+	i := t.securityIndex[id]
 	if i == 0 {
 		return nil, false
 	}
-	return &securityRows[i-1], true
+	return &t.securityRows[i-1], true
 }
 
 // Lookup returns the meaning of event id in a channel, named by its
@@ -272,11 +297,12 @@ func Lookup(channel string, id int) (*Entry, bool) {
 	if id <= 0 || id > 0xffff {
 		return nil, false
 	}
-	i := channelIndex[uint32(ch)<<16|uint32(id)]
+	t := catalogTables()
+	i := t.channelIndex[uint32(ch)<<16|uint32(id)]
 	if i == 0 {
 		return nil, false
 	}
-	return &channelRows[i-1], true
+	return &t.channelRows[i-1], true
 }
 
 // channelNumber is the index in channels of a channel or provider name, or -1.
@@ -335,16 +361,17 @@ func Channels() []string {
 // slice; the entries are shared and must not be modified).
 func Entries(channel string) []*Entry {
 	ch := channelNumber(channel)
+	t := catalogTables()
 	var out []*Entry
 	switch {
 	case ch == 0:
-		for i := range securityRows {
-			out = append(out, &securityRows[i])
+		for i := range t.securityRows {
+			out = append(out, &t.securityRows[i])
 		}
 	case ch > 0:
-		for i := range channelRows {
-			if channelNumber(channelRows[i].Channel) == ch {
-				out = append(out, &channelRows[i])
+		for i := range t.channelRows {
+			if channelNumber(t.channelRows[i].Channel) == ch {
+				out = append(out, &t.channelRows[i])
 			}
 		}
 	}

@@ -9,9 +9,10 @@
 // It is a leaf: it imports nothing from the rest of nomen, so the decoders
 // (normalize) read it rather than the other way round. The rows live in
 // text files beside this one (security.txt, channels.txt), embedded and
-// parsed once at init into arrays and maps; every lookup is O(1) and does
-// not allocate, because the Windows decoder's budget is a few microseconds
-// a record.
+// parsed once, on the first lookup (a relay that sees no Windows event
+// does not hold them), into arrays and maps; every lookup is O(1) and
+// does not allocate, because the Windows decoder's budget is a few
+// microseconds a record.
 //
 // Sources: Microsoft's public documentation — the advanced security audit
 // policy pages (one per subcategory, one per event), "Appendix L: Events

@@ -34,11 +34,12 @@ func TestNameIndex(t *testing.T) {
 // TestDataKeys: every known EventData name gets its key from the table,
 // which holds it once; other names are built.
 func TestDataKeys(t *testing.T) {
-	if winDataKeys.n < len(winKnownDataNames) {
-		t.Fatalf("%d names in the table, %d known at least", winDataKeys.n, len(winKnownDataNames))
+	keys := winDataKeys()
+	if keys.n < len(winKnownDataNames) {
+		t.Fatalf("%d names in the table, %d known at least", keys.n, len(winKnownDataNames))
 	}
 	longest, held := 0, 0
-	for h, s := range winDataKeys.slots {
+	for h, s := range keys.slots {
 		if s.name == "" {
 			continue
 		}
@@ -46,29 +47,29 @@ func TestDataKeys(t *testing.T) {
 		if s.val != "winlog.event_data."+s.name {
 			t.Errorf("%q: key %q", s.name, s.val)
 		}
-		if k, ok := winDataKeys.get(s.name); !ok || k != s.val {
+		if k, ok := keys.get(s.name); !ok || k != s.val {
 			t.Errorf("%q not found", s.name)
 		}
 		if probes := (h - int(nameHash(s.name)) + nameTableSlots) % nameTableSlots; probes > longest {
 			longest = probes
 		}
 	}
-	if held != winDataKeys.n {
-		t.Errorf("%d names held, %d counted", held, winDataKeys.n)
+	if held != keys.n {
+		t.Errorf("%d names held, %d counted", held, keys.n)
 	}
 	t.Logf("%d names, longest probe %d", held, longest)
 	for _, name := range []string{"SubjectUserSid", "TaskName", "ProcessGuid"} {
-		if k := winDataKey(name, false); k != "winlog.event_data."+name {
+		if k := winDataKey(keys, name, false); k != "winlog.event_data."+name {
 			t.Errorf("%q: %q", name, k)
 		}
 	}
-	if _, ok := winDataKeys.get("NoSuchEventDataName"); ok {
+	if _, ok := keys.get("NoSuchEventDataName"); ok {
 		t.Error("an unknown name found")
 	}
-	if k := winDataKey("NoSuchEventDataName", false); k != "winlog.event_data.NoSuchEventDataName" {
+	if k := winDataKey(keys, "NoSuchEventDataName", false); k != "winlog.event_data.NoSuchEventDataName" {
 		t.Errorf("unknown name: %q", k)
 	}
-	if k := winDataKey("Name", true); k != "winlog.user_data.Name" {
+	if k := winDataKey(keys, "Name", true); k != "winlog.user_data.Name" {
 		t.Errorf("user data: %q", k)
 	}
 }

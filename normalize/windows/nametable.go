@@ -3,12 +3,13 @@ package windows
 import "github.com/nomenhq/nomen/normalize/wincatalog"
 
 // winDataKey returns "winlog.event_data."+name, without allocating for the
-// names Windows' schemas and the catalog use.
-func winDataKey(name string, user bool) string {
+// names Windows' schemas and the catalog use (keys, winDataKeys': a
+// record's values look it up once).
+func winDataKey(keys *nameTable, name string, user bool) string {
 	if user {
 		return "winlog.user_data." + name
 	}
-	if k, ok := winDataKeys.get(name); ok {
+	if k, ok := keys.get(name); ok {
 		return k
 	}
 	return "winlog.event_data." + name
@@ -56,7 +57,7 @@ func (t *nameTable) has(name string) bool {
 
 // put adds name with val (a name already held keeps its value); the
 // table stays at most half full (a lookup always reaches an empty slot),
-// else it panics at start-up.
+// else it panics when the table is built (the tests build them all).
 func (t *nameTable) put(name, val string) {
 	if name == "" || t.has(name) {
 		return
@@ -72,8 +73,9 @@ func (t *nameTable) put(name, val string) {
 	t.n++
 }
 
-// winDataKeys holds "winlog.event_data."+name for the known names.
-var winDataKeys = func() *nameTable {
+// buildWinDataKeys builds the table of "winlog.event_data."+name for the
+// known names (fromCatalog's dataKeys).
+func buildWinDataKeys() *nameTable {
 	t := new(nameTable)
 	for _, n := range winKnownDataNames {
 		t.put(n, "winlog.event_data."+n)
@@ -89,7 +91,7 @@ var winDataKeys = func() *nameTable {
 		}
 	}
 	return t
-}()
+}
 
 // winKnownDataNames are EventData names the catalog's maps do not name
 // (the catalog's are added to winDataKeys from it).

@@ -233,7 +233,7 @@ func (w *winEvent) resolveNXLog(nx *nxlogHold) {
 		}
 	}
 	w.channel, w.provider = "", ""
-	expects := nxlogExpected[ent]
+	expects := nxlogExpected()[ent]
 	nested := w.n // EventData so far: nested under "EventData", or names that are not NXLog's
 	for _, d := range held {
 		first, last := !d.earlier, d.earlier && !d.later
@@ -326,11 +326,11 @@ func entryMaps(ent *wincatalog.Entry, name string) bool {
 	return false
 }
 
-// nxlogExpected lists, for the catalog rows whose decode reads EventData
+// buildNXLogExpected lists, for the catalog rows whose decode reads EventData
 // names that NXLog uses itself, those names: the names the row maps, and
 // EventType for a Sysmon registry event (it says whether the path ends in
 // a value).
-var nxlogExpected = func() map[*wincatalog.Entry][]string {
+func buildNXLogExpected() map[*wincatalog.Entry][]string {
 	out := map[*wincatalog.Entry][]string{}
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
@@ -346,10 +346,10 @@ var nxlogExpected = func() map[*wincatalog.Entry][]string {
 		}
 	}
 	return out
-}()
+}
 
-// nxlogChannelRows are the catalog rows that map an EventData "Channel".
-var nxlogChannelRows = func() []*wincatalog.Entry {
+// buildNXLogChannelRows returns the catalog rows that map an EventData "Channel".
+func buildNXLogChannelRows() []*wincatalog.Entry {
 	var out []*wincatalog.Entry
 	for _, ch := range wincatalog.Channels() {
 		for _, ent := range wincatalog.Entries(ch) {
@@ -359,12 +359,12 @@ var nxlogChannelRows = func() []*wincatalog.Entry {
 		}
 	}
 	return out
-}()
+}
 
 // nxlogChannelRow returns the row of id that maps an EventData Channel
 // and names provider as its provider (channels.txt's provider column).
 func nxlogChannelRow(id int, provider string) *wincatalog.Entry {
-	for _, ent := range nxlogChannelRows {
+	for _, ent := range nxlogChannelRows() {
 		if ent.ID == id && provider != "" && strings.EqualFold(ent.Subcategory, provider) {
 			return ent
 		}

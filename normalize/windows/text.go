@@ -344,7 +344,7 @@ func (w *winEvent) parseSysmonText(msg string) {
 			ws--
 		}
 		label := msg[ws:p]
-		if !sysmonNames[label] || ws > 0 && !winSpace(msg[ws-1]) {
+		if !sysmonNames()[label] || ws > 0 && !winSpace(msg[ws-1]) {
 			continue
 		}
 		if prevEnd >= 0 {
@@ -357,9 +357,9 @@ func (w *winEvent) parseSysmonText(msg string) {
 	}
 }
 
-// sysmonNames are the EventData names of Sysmon's events: those the
+// buildSysmonNames returns the EventData names of Sysmon's events: those the
 // catalog maps and the others its schema has.
-var sysmonNames = func() map[string]bool {
+func buildSysmonNames() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{"UtcTime", "LogonGuid", "TerminalSessionId", "IntegrityLevel", "ParentUser",
 		"CreationUtcTime", "PreviousCreationUtcTime", "SourceIsIpv6", "SourcePortName", "DestinationIsIpv6",
@@ -376,4 +376,4 @@ var sysmonNames = func() map[string]bool {
 		}
 	}
 	return m
-}()
+}

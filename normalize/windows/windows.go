@@ -517,6 +517,7 @@ func winKeywordList(k string) event.Value {
 // for UserData) for every value, as given. Names are unique in Windows'
 // schema; a repeated name keeps its first value. w is indexed.
 func (w *winEvent) setEventData(e *event.Event) {
+	keys := winDataKeys()
 	for i := 0; i < w.n; i++ {
 		d := &w.data[i]
 		// A slot's chain lists its values in order: a value at the head
@@ -524,7 +525,7 @@ func (w *winEvent) setEventData(e *event.Event) {
 		if int(w.nameHead[nameSlot(d.name)]) != i+1 && w.find(d.name) != i {
 			continue // a repeated name keeps its first value
 		}
-		e.Set(winDataKey(d.name, w.userData), event.String(d.value))
+		e.Set(winDataKey(keys, d.name, w.userData), event.String(d.value))
 	}
 }
 
