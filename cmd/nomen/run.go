@@ -52,7 +52,6 @@ func runCmd(path string, stderr io.Writer) int {
 	}
 	log.Info("nomen started", "version", Version(), "config", path, "running", r.Summary())
 	notify.Ready(r.Summary()) // only now: every listener is bound
-	releaseStartupPages()
 	go notify.RunWatchdog(ctx, systemd.WatchdogInterval(), r.Healthy)
 
 	for sig := range signals {
