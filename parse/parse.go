@@ -167,6 +167,9 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 	}
 	s = s[:end]
 
+	if len(s) > 0 && s[0] == ' ' {
+		s = spacesBeforePri(s)
+	}
 	pri, i, status := parsePri(s)
 	switch status {
 	case priOK:
@@ -202,6 +205,18 @@ func setError(e *event.Event, reason string) {
 	if !e.Has(FieldParseError) {
 		e.SetStr(FieldParseError, reason)
 	}
+}
+
+// spacesBeforePri returns s without the spaces before a PRI that
+// follows them ("   <13>1 2019-..."): what a sender's stray indentation
+// or a frame cut a few bytes early leaves in front of a whole message.
+// Without a "<" and a digit after them the spaces stay: they are text.
+func spacesBeforePri(s string) string {
+	k := skipSpaces(s, 0)
+	if k+1 < len(s) && s[k] == '<' && isDigit(s[k+1]) {
+		return s[k:]
+	}
+	return s
 }
 
 type priStatus uint8

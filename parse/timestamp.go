@@ -276,6 +276,8 @@ func clock(s string, i int, st *stamp) (int, bool) {
 			}
 		}
 		st.nsec += frac * pow10[9-n]
+	} else if i < len(s) && s[i] == '.' && (i+1 == len(s) || s[i+1] == ' ') {
+		i++ // "02:00:00. host": a fraction point without digits
 	}
 	return i, true
 }
