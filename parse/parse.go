@@ -167,9 +167,21 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 	}
 	s = s[:end]
 
-	if len(s) > 0 && s[0] == ' ' {
-		s = spacesBeforePri(s)
+	p.parseFrame(s, e)
+	if e.Hostname != "" {
+		unchainHost(e)
 	}
+	if e.Time.IsZero() {
+		e.Time = e.Received
+	}
+	if len(s) == 0 {
+		setError(e, "empty message")
+	}
+}
+
+// parseFrame reads the PRI of s and hands the rest to the parser of its
+// format.
+func (p *Parser) parseFrame(s string, e *event.Event) {
 	pri, i, status := parsePri(s)
 	switch status {
 	case priOK:
@@ -184,20 +196,17 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 		setError(e, "invalid PRI")
 		p.parse3164(s, i, e)
 	default:
+		if s != "" && s[0] == ' ' {
+			if t := spacesBeforePri(s); len(t) < len(s) {
+				p.parseFrame(t, e)
+				break
+			}
+		}
 		if v := noPriVersionEnd(s); v > 0 {
 			p.parse5424(s, v, e)
 			break
 		}
 		p.parse3164(s, 0, e)
-	}
-	if e.Hostname != "" {
-		unchainHost(e)
-	}
-	if e.Time.IsZero() {
-		e.Time = e.Received
-	}
-	if len(s) == 0 {
-		setError(e, "empty message")
 	}
 }
 

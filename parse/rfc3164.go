@@ -83,7 +83,7 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 		j := tokenEnd(s, i)
 		// isHostname refuses every token of a tag's shape (a final ":" or
 		// "]", any "["), so a tag is never taken for the host.
-		if tok := s[i:j]; tok != ":" && isHostname(tok) {
+		if tok := s[i:j]; tok != ":" && (isHostname(tok) || s[j-1] == ':' && isIPv6Prefix(tok)) {
 			if paddedTag(s, j, tok, e) { // "NAME      [PID]: " (padded_tag.go)
 				return
 			}

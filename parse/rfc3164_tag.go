@@ -181,10 +181,10 @@ func isTagName(name string) bool {
 
 // isHostname reports whether tok can be a HOSTNAME: 1-255 bytes with a
 // letter or digit, none of the characters that only appear in message
-// text, not a Cisco mnemonic and not ending in ':' (a tag's end) unless
-// it is an IPv6 address ending in "::" ("2001:db8::").
+// text, not a Cisco mnemonic and not ending in ':' (see isIPv6Prefix for
+// the one host that does).
 func isHostname(tok string) bool {
-	if tok == "" || len(tok) > 255 || tok[0] == '%' || tok[len(tok)-1] == ':' && !isIPv6Prefix(tok) {
+	if tok == "" || len(tok) > 255 || tok[0] == '%' || tok[len(tok)-1] == ':' {
 		return false
 	}
 	var seen uint8
@@ -199,8 +199,10 @@ func isHostname(tok string) bool {
 }
 
 // isIPv6Prefix reports whether tok is hex digits and colons ending in
-// "::" with a digit before them: an IPv6 address whose last groups are
-// zero ("0002::", "2001:db8::"), not a tag ("su:") or an ASA's "::".
+// "::" with a digit among them: an IPv6 address whose last groups are
+// zero ("0002::", "2001:db8::"), a HOSTNAME although it ends in ':', not
+// a tag ("su:") or an ASA's "::". Asked only of a token isHostname
+// refused, so that the usual host costs nothing more.
 func isIPv6Prefix(tok string) bool {
 	n := len(tok)
 	if n < 3 || tok[n-2] != ':' || !isHexDigit(tok[0]) {
