@@ -167,21 +167,7 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 	}
 	s = s[:end]
 
-	p.parseFrame(s, e)
-	if e.Hostname != "" {
-		unchainHost(e)
-	}
-	if e.Time.IsZero() {
-		e.Time = e.Received
-	}
-	if len(s) == 0 {
-		setError(e, "empty message")
-	}
-}
-
-// parseFrame reads the PRI of s and hands the rest to the parser of its
-// format.
-func (p *Parser) parseFrame(s string, e *event.Event) {
+again:
 	pri, i, status := parsePri(s)
 	switch status {
 	case priOK:
@@ -197,9 +183,11 @@ func (p *Parser) parseFrame(s string, e *event.Event) {
 		p.parse3164(s, i, e)
 	default:
 		if s != "" && s[0] == ' ' {
+			// Spaces before a PRI: read the frame again from the PRI
+			// (a jump, not a call: the usual line pays nothing for it).
 			if t := spacesBeforePri(s); len(t) < len(s) {
-				p.parseFrame(t, e)
-				break
+				s = t
+				goto again
 			}
 		}
 		if v := noPriVersionEnd(s); v > 0 {
@@ -207,6 +195,15 @@ func (p *Parser) parseFrame(s string, e *event.Event) {
 			break
 		}
 		p.parse3164(s, 0, e)
+	}
+	if e.Hostname != "" {
+		unchainHost(e)
+	}
+	if e.Time.IsZero() {
+		e.Time = e.Received
+	}
+	if len(s) == 0 {
+		setError(e, "empty message")
 	}
 }
 
