@@ -196,6 +196,9 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 // header's timestamp, is followed by " : %" (an ASA's or FTD's envelope)
 // or " %" (IOS naming its host before the mnemonic): the device's name.
 func hostAfterCiscoStamp(s string, i int) bool {
+	if i >= len(s) || s[i] == '%' {
+		return false // the mnemonic itself: no name before it
+	}
 	rest := s[tokenEnd(s, i):]
 	return strings.HasPrefix(rest, " : %") || strings.HasPrefix(rest, " %")
 }
