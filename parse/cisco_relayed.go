@@ -67,6 +67,9 @@ func (p *Parser) ciscoAfterRelay(s string, i int, e *event.Event) int {
 		}
 	}
 	end = skipSpaces(s, end)
+	if stamped && h.host == "" {
+		h.host, end = hostBeforeMnemonic(s, end)
+	}
 	// "relay 1234: *Mar  1 00:00:42.123: text" was read before the device's
 	// name and mnemonic were required; it still is.
 	if (end >= len(s) || s[end] != '%') && !(h.hasSeq && h.host == "") {
@@ -169,6 +172,9 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 		return false
 	}
 	end = skipSpaces(m, end)
+	if stamped && h.host == "" {
+		h.host, end = hostBeforeMnemonic(m, end)
+	}
 	if end >= len(m) || m[end] != '%' {
 		return false
 	}
@@ -184,6 +190,28 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 	e.AppName = ""
 	e.Message = m[end:]
 	return true
+}
+
+// hostAfterCiscoStamp reports whether the token at s[i:], after a Cisco
+// header's timestamp, is followed by " : %" (an ASA's or FTD's envelope)
+// or " %" (IOS naming its host before the mnemonic): the device's name.
+func hostAfterCiscoStamp(s string, i int) bool {
+	if i >= len(s) || s[i] == '%' {
+		return false // the mnemonic itself: no name before it
+	}
+	rest := s[tokenEnd(s, i):]
+	return strings.HasPrefix(rest, " : %") || strings.HasPrefix(rest, " %")
+}
+
+// hostBeforeMnemonic reads "HOST %" at s[i:], the device's name between
+// its timestamp and mnemonic ("*Oct  7 03:10:04: rtr1 %CRYPTO-..."), and
+// returns it and the index of the "%"; "" and i when there is none.
+func hostBeforeMnemonic(s string, i int) (string, int) {
+	k := tokenEnd(s, i)
+	if k+1 >= len(s) || s[k+1] != '%' || !isHostname(s[i:k]) || isDigitsOnly(s[i:k]) {
+		return "", i
+	}
+	return s[i:k], k + 1
 }
 
 // seqUptimeAt reads an uptime at s[i:], or a "SEQ: " then an uptime

@@ -19,6 +19,10 @@ func Explain(raw []byte, e *event.Event) []string {
 	var notes []string
 	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
 
+	if t := spacesBeforePri(s); len(t) < len(s) {
+		note("%d space(s) before the PRI removed", len(s)-len(t))
+		s = t
+	}
 	pri, i, st := parsePri(s)
 	switch st {
 	case priOK:
@@ -96,6 +100,8 @@ func explain3164(s string, i int, hasPri bool, e *event.Event) []string {
 	}
 	if h.hasTS && !h.cisco {
 		switch {
+		case e.Hostname != "" && strings.Contains(s, aixForwardedPrefix+e.Hostname+":"):
+			note("AIX \"Message forwarded from %s:\": hostname %q", e.Hostname, e.Hostname)
 		case e.Hostname != "":
 			note("hostname %q", e.Hostname)
 		default:
@@ -140,6 +146,9 @@ func explain5424(s string, e *event.Event) []string {
 	}
 	if _, ok := e.Field(FieldSequence); ok && e.SD.Len() == 0 {
 		note("Cisco device header a relay took for APP-NAME and MSG, read back")
+	}
+	if e.Hostname != "Message" && strings.Contains(s, " Message forwarded ") && strings.Contains(s, " from "+e.Hostname+": ") {
+		note("AIX \"Message forwarded from %s:\" a relay took for HOSTNAME and APP-NAME, read back", e.Hostname)
 	}
 	if k := strings.Index(s, e.Message); e.Message != "" && k > 1 && s[k-1] == ' ' && s[k-2] == ' ' {
 		note("spaces before MSG removed (a relay's \"- -  text\")")

@@ -23,7 +23,8 @@ import (
 // tag, Solaris block or padded tag's "[PID]:" at the front of MSG out of
 // it (see relayedTag), and
 // reads a Cisco device header a relay split between APP-NAME and MSG (see
-// relayedCisco). go-syslog refuses a line without PRI; nomen reads one as
+// relayedCisco) and AIX's "Message forwarded from HOST: " a relay split
+// between HOSTNAME and APP-NAME (see relayedAIX). go-syslog refuses a line without PRI; nomen reads one as
 // RFC 5424 when it has the signature of one a relay or a file writer left
 // the PRI out of (see noPriVersionEnd and TestNoPriNilTimestamp).
 func agree5424(t testing.TB, raw []byte) {
@@ -48,12 +49,15 @@ func agree5424(t testing.TB, raw []byte) {
 	}
 	// relayedCisco: a Cisco device header (sequence number, name, time)
 	// that a relay split between APP-NAME and MSG, read back: the device's
-	// time and name stand, and MSG starts at the mnemonic.
+	// time and name stand, and MSG starts at the mnemonic (after ": " or,
+	// with the device's name before it, " ").
 	wantApp := deref(want.Appname)
+	wantMsg0 := deref(want.Message)
 	cisco := strings.HasPrefix(e.AppName, "%") && wantApp != e.AppName &&
-		strings.Contains(deref(want.Message), ": "+e.AppName+":") && strings.HasSuffix(deref(want.Message), e.Message)
+		(strings.Contains(wantMsg0, ": "+e.AppName+":") || strings.Contains(wantMsg0, ": "+e.Hostname+" "+e.AppName+":")) &&
+		strings.HasSuffix(wantMsg0, e.Message)
 	if cisco {
-		if h := e.Hostname; h != deref(want.Hostname) && h != wantApp && !strings.Contains(deref(want.Message), h+": ") {
+		if h := e.Hostname; h != deref(want.Hostname) && h != wantApp && !strings.Contains(wantMsg0, h+": ") && !strings.Contains(wantMsg0, h+" %") {
 			fail("Cisco device HOSTNAME", h, deref(want.Hostname))
 		}
 		want.Hostname, want.Timestamp, want.Appname = &e.Hostname, nil, nil
@@ -79,6 +83,16 @@ func agree5424(t testing.TB, raw []byte) {
 	}
 	if cisco {
 		app, wantMsg = "", e.Message
+	}
+	// relayedAIX: AIX's "Message forwarded from HOST: " that a relay took
+	// for HOSTNAME and APP-NAME, read back: the host named and the tag
+	// after it stand.
+	if deref(want.Hostname) == "Message" && wantApp == "forwarded" && strings.HasPrefix(wantMsg, "from "+e.Hostname+": ") &&
+		strings.HasSuffix(wantMsg, e.Message) {
+		want.Hostname, want.Appname, app, wantMsg = &e.Hostname, &e.AppName, e.AppName, e.Message
+		if want.ProcID == nil {
+			want.ProcID = &e.ProcID
+		}
 	}
 	if want.MsgID == nil && msgID != "" && strings.HasPrefix(wantMsg, "[ID "+msgID+" ") &&
 		strings.HasSuffix(wantMsg, e.Message) {

@@ -167,6 +167,7 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 	}
 	s = s[:end]
 
+again:
 	pri, i, status := parsePri(s)
 	switch status {
 	case priOK:
@@ -181,6 +182,14 @@ func (p *Parser) Parse(raw []byte, e *event.Event) {
 		setError(e, "invalid PRI")
 		p.parse3164(s, i, e)
 	default:
+		if s != "" && s[0] == ' ' {
+			// Spaces before a PRI: read the frame again from the PRI
+			// (a jump, not a call: the usual line pays nothing for it).
+			if t := spacesBeforePri(s); len(t) < len(s) {
+				s = t
+				goto again
+			}
+		}
 		if v := noPriVersionEnd(s); v > 0 {
 			p.parse5424(s, v, e)
 			break
@@ -202,6 +211,18 @@ func setError(e *event.Event, reason string) {
 	if !e.Has(FieldParseError) {
 		e.SetStr(FieldParseError, reason)
 	}
+}
+
+// spacesBeforePri returns s without the spaces before a PRI that
+// follows them ("   <13>1 2019-..."): what a sender's stray indentation
+// or a frame cut a few bytes early leaves in front of a whole message.
+// Without a "<" and a digit after them the spaces stay: they are text.
+func spacesBeforePri(s string) string {
+	k := skipSpaces(s, 0)
+	if k+1 < len(s) && s[k] == '<' && isDigit(s[k+1]) {
+		return s[k:]
+	}
+	return s
 }
 
 type priStatus uint8

@@ -70,12 +70,20 @@ func (p *Parser) parse3164(s string, i int, e *event.Event) {
 	// HOST, unless a Cisco header already placed it before the timestamp.
 	// An ASA or FTD behind an empty counter (": 2024 Aug 07 10:29:42 UTC
 	// HOST : %FTD-...") names its host after the timestamp, before its
-	// " : %" envelope.
-	if h.hasTS && (!h.cisco || e.Hostname == "" && strings.HasPrefix(s[tokenEnd(s, i):], " : %")) {
+	// " : %" envelope; an IOS device may name it there before the
+	// mnemonic ("91: *Oct  7 03:10:04: HOST %CRYPTO-..."). AIX's
+	// "Message forwarded from HOST: " stands where the host does
+	// (aix_forwarded.go).
+	if h.hasTS && !h.cisco && i < len(s) && s[i] == 'M' {
+		if host, j, ok := aixForwarded(s, i); ok {
+			e.Hostname, i = host, j
+		}
+	}
+	if e.Hostname == "" && h.hasTS && (!h.cisco || hostAfterCiscoStamp(s, i)) {
 		j := tokenEnd(s, i)
 		// isHostname refuses every token of a tag's shape (a final ":" or
 		// "]", any "["), so a tag is never taken for the host.
-		if tok := s[i:j]; tok != ":" && isHostname(tok) {
+		if tok := s[i:j]; tok != ":" && (isHostname(tok) || s[j-1] == ':' && isIPv6Prefix(tok)) {
 			if paddedTag(s, j, tok, e) { // "NAME      [PID]: " (padded_tag.go)
 				return
 			}

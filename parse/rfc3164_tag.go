@@ -68,7 +68,11 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 		// "name[pid]:message" without a space
 		k := strings.Index(tok, "]:")
 		if k < 0 {
-			return "", "", i, false
+			if k = gluedTagEnd(tok); k < 0 {
+				return "", "", i, false
+			}
+			body, end = tok[:k], i+k+1
+			break
 		}
 		body, end = tok[:k+1], i+k+2
 	}
@@ -99,6 +103,26 @@ func tagAt(s string, i int) (name, pid string, end int, ok bool) {
 		return "", "", i, false
 	}
 	return name, pid, end, true
+}
+
+// gluedTagEnd returns the index of the ":" that ends a tag glued to its
+// message ("tag:msgnum:3"), or -1. rsyslog and syslog-ng end a tag at its
+// first ":" (RFC 3164: the TAG ends at a character not alphanumeric), so
+// they forward such a line as tag and message; only a name of letters,
+// digits, '-', '_' and '.' starting with a letter, and a letter after the
+// colon, is taken, so "CEF:0|...", "LEEF:1.0|...", a URL ("http://..."),
+// an IPv6 address or a time ("12:00:01") stays text.
+func gluedTagEnd(tok string) int {
+	k := strings.IndexByte(tok, ':')
+	if k < 1 || k+1 >= len(tok) || !isLetter(tok[0]) || !isLetter(tok[k+1]) {
+		return -1
+	}
+	for j := 1; j < k; j++ {
+		if c := tok[j]; !isLetter(c) && !isDigit(c) && c != '-' && c != '_' && c != '.' {
+			return -1
+		}
+	}
+	return k
 }
 
 // metalogTag returns the index after metalog's "[prog]" at s[i:] (the
@@ -157,7 +181,8 @@ func isTagName(name string) bool {
 
 // isHostname reports whether tok can be a HOSTNAME: 1-255 bytes with a
 // letter or digit, none of the characters that only appear in message
-// text, not a Cisco mnemonic and not ending in ':'.
+// text, not a Cisco mnemonic and not ending in ':' (see isIPv6Prefix for
+// the one host that does).
 func isHostname(tok string) bool {
 	if tok == "" || len(tok) > 255 || tok[0] == '%' || tok[len(tok)-1] == ':' {
 		return false
@@ -172,6 +197,29 @@ func isHostname(tok string) bool {
 	}
 	return seen&alnum != 0
 }
+
+// isIPv6Prefix reports whether tok is hex digits and colons ending in
+// "::" with a digit among them: an IPv6 address whose last groups are
+// zero ("0002::", "2001:db8::"), a HOSTNAME although it ends in ':', not
+// a tag ("su:") or an ASA's "::". Asked only of a token isHostname
+// refused, so that the usual host costs nothing more.
+func isIPv6Prefix(tok string) bool {
+	n := len(tok)
+	if n < 3 || tok[n-2] != ':' || !isHexDigit(tok[0]) {
+		return false
+	}
+	digit := false
+	for k := 0; k < n; k++ {
+		c := tok[k]
+		if c != ':' && !isHexDigit(c) {
+			return false
+		}
+		digit = digit || isDigit(c)
+	}
+	return digit
+}
+
+func isHexDigit(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
 
 // byteClass says, per byte, what isTagName and isHostname ask of it: they
 // run over every byte of a header's first tokens, and one table lookup

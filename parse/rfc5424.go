@@ -102,6 +102,8 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 //
 //   - a Cisco device header (sequence number, name, timestamp) that the
 //     relay took for APP-NAME and MSG: see relayedCisco;
+//   - AIX's "Message forwarded from HOST: " that the relay took for
+//     HOSTNAME and APP-NAME: see relayedAIX;
 //   - a Cisco "%ASA-6-305011: " after a nil APP-NAME: an ASA's
 //     "host : %ASA-...:" has an empty tag, which rsyslog writes as "-" and
 //     then the mnemonic as text; the RFC 3164 parser takes the mnemonic for
@@ -113,6 +115,9 @@ func (p *Parser) parse5424(s string, i int, e *event.Event) {
 //     sent directly).
 func (p *Parser) relayedTag(e *event.Event) {
 	p.relayedCisco(e)
+	if e.AppName != "" && e.AppName[0] == 'f' && p.relayedAIX(e) {
+		return
+	}
 	m := e.Message
 	switch {
 	case e.AppName == "" && e.ProcID == "" && e.MsgID == "" && len(m) > 1 && m[0] == '%':

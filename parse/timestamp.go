@@ -266,7 +266,16 @@ func clock(s string, i int, st *stamp) (int, bool) {
 		return i, false
 	}
 	i += 6
-	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
+	if i >= len(s) || s[i] != '.' && s[i] != ',' {
+		return i, true
+	}
+	if i+1 == len(s) || s[i+1] == ' ' {
+		if s[i] == '.' {
+			i++ // "02:00:00. host": a fraction point without digits
+		}
+		return i, true
+	}
+	if isDigit(s[i+1]) {
 		i++
 		// The first 9 digits are nanoseconds; later ones are dropped.
 		frac, n := 0, 0
