@@ -76,14 +76,18 @@ func newSortKey(key string, i int32) sortKey {
 
 // be8 returns the first 8 bytes of s, zero-padded, big-endian.
 func be8(s string) uint64 {
-	if len(s) >= 8 {
-		return bits.ReverseBytes64(load64(s, 0))
+	var x uint64 // little-endian, zero-padded
+	switch n := len(s); {
+	case n >= 8:
+		x = load64(s, 0)
+	case n >= 4:
+		// The first and the last 4 bytes, overlapping: the bytes both
+		// hold are equal, and OR keeps them.
+		x = load32(s, 0) | load32(s, n-4)<<(8*(n-4))
+	case n > 0:
+		x = uint64(s[0]) | uint64(s[n/2])<<(8*(n/2)) | uint64(s[n-1])<<(8*(n-1))
 	}
-	var x uint64
-	for i := 0; i < len(s); i++ {
-		x |= uint64(s[i]) << (56 - 8*i)
-	}
-	return x
+	return bits.ReverseBytes64(x)
 }
 
 // less reports whether a (of key ka) sorts before b (of key kb).
