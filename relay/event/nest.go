@@ -98,8 +98,14 @@ func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
 			if !first {
 				dst = append(dst, ',')
 			}
-			dst = appendKeyString(dst, rest[start:i], plain)
-			dst = append(dst, ':', '{')
+			if plain { // appendKeyString's usual case, without the call
+				dst = append(dst, '"')
+				dst = append(dst, rest[start:i]...)
+				dst = append(dst, '"', ':', '{')
+			} else {
+				dst = appendKeyString(dst, rest[start:i], false)
+				dst = append(dst, ':', '{')
+			}
 			first, start, plain = true, i+1, true
 		default:
 			plain = false
@@ -109,8 +115,14 @@ func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
 	if !first {
 		dst = append(dst, ',')
 	}
-	dst = appendKeyString(dst, rest, plain)
-	dst = append(dst, ':')
+	if plain {
+		dst = append(dst, '"')
+		dst = append(dst, rest...)
+		dst = append(dst, '"', ':')
+	} else {
+		dst = appendKeyString(dst, rest, false)
+		dst = append(dst, ':')
+	}
 	w.prev, w.openLen = id, len(key)-len(rest)
 	return dst, true
 }
