@@ -98,13 +98,12 @@ func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
 			if !first {
 				dst = append(dst, ',')
 			}
-			if plain { // appendKeyString's usual case, without the call
+			if plain { // written here: a call per segment cost more
 				dst = append(dst, '"')
 				dst = append(dst, rest[start:i]...)
 				dst = append(dst, '"', ':', '{')
 			} else {
-				dst = appendKeyString(dst, rest[start:i], false)
-				dst = append(dst, ':', '{')
+				dst = append(appendJSONString(dst, rest[start:i]), ':', '{')
 			}
 			first, start, plain = true, i+1, true
 		default:
@@ -120,8 +119,7 @@ func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
 		dst = append(dst, rest...)
 		dst = append(dst, '"', ':')
 	} else {
-		dst = appendKeyString(dst, rest, false)
-		dst = append(dst, ':')
+		dst = append(appendJSONString(dst, rest), ':')
 	}
 	w.prev, w.openLen = id, len(key)-len(rest)
 	return dst, true
@@ -143,15 +141,6 @@ const (
 	keyDot
 	keyEscape
 )
-
-func appendKeyString(dst []byte, s string, plain bool) []byte {
-	if !plain {
-		return appendJSONString(dst, s)
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
-}
 
 // close closes the open objects and the document.
 func (w *nestWriter) close(dst []byte) []byte {
