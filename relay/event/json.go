@@ -76,19 +76,26 @@ type sortKey struct {
 }
 
 func newSortKey(key string, i int32) sortKey {
+	if len(key) >= 16 { // two loads, inline (be8 is a call)
+		return sortKey{bits.ReverseBytes64(load64(key, 0)), bits.ReverseBytes64(load64(key, 8)), i}
+	}
 	return sortKey{be8(key), be8(key[min(8, len(key)):]), i}
 }
 
 // be8 returns the first 8 bytes of s, zero-padded, big-endian.
 func be8(s string) uint64 {
-	if len(s) >= 8 {
-		return bits.ReverseBytes64(load64(s, 0))
+	var x uint64 // little-endian, zero-padded
+	switch n := len(s); {
+	case n >= 8:
+		x = load64(s, 0)
+	case n >= 4:
+		// The first and the last 4 bytes, overlapping: the bytes both
+		// hold are equal, and OR keeps them.
+		x = load32(s, 0) | load32(s, n-4)<<(8*(n-4))
+	case n > 0:
+		x = uint64(s[0]) | uint64(s[n/2])<<(8*(n/2)) | uint64(s[n-1])<<(8*(n-1))
 	}
-	var x uint64
-	for i := 0; i < len(s); i++ {
-		x |= uint64(s[i]) << (56 - 8*i)
-	}
-	return x
+	return bits.ReverseBytes64(x)
 }
 
 // less reports whether a (of key ka) sorts before b (of key kb).

@@ -98,8 +98,13 @@ func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
 			if !first {
 				dst = append(dst, ',')
 			}
-			dst = appendKeyString(dst, rest[start:i], plain)
-			dst = append(dst, ':', '{')
+			if plain { // written here: a call per segment cost more
+				dst = append(dst, '"')
+				dst = append(dst, rest[start:i]...)
+				dst = append(dst, '"', ':', '{')
+			} else {
+				dst = append(appendJSONString(dst, rest[start:i]), ':', '{')
+			}
 			first, start, plain = true, i+1, true
 		default:
 			plain = false
@@ -109,8 +114,13 @@ func (w *nestWriter) key(dst []byte, key string, id int) ([]byte, bool) {
 	if !first {
 		dst = append(dst, ',')
 	}
-	dst = appendKeyString(dst, rest, plain)
-	dst = append(dst, ':')
+	if plain {
+		dst = append(dst, '"')
+		dst = append(dst, rest...)
+		dst = append(dst, '"', ':')
+	} else {
+		dst = append(appendJSONString(dst, rest), ':')
+	}
 	w.prev, w.openLen = id, len(key)-len(rest)
 	return dst, true
 }
@@ -131,15 +141,6 @@ const (
 	keyDot
 	keyEscape
 )
-
-func appendKeyString(dst []byte, s string, plain bool) []byte {
-	if !plain {
-		return appendJSONString(dst, s)
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
-}
 
 // close closes the open objects and the document.
 func (w *nestWriter) close(dst []byte) []byte {
