@@ -112,11 +112,9 @@ func (p *parsed) endpoint(s, addr, port string, ports bool) bool {
 func (p *parsed) ui(tag, text string) bool {
 	switch tag {
 	case "UI_LOGIN_EVENT":
-		user, ok := quoted(text, "User ")
-		if !ok {
+		if !p.user(text, "User ") {
 			return false
 		}
-		p.add("username", user)
 		class, _ := quoted(text, " class ")
 		p.add("class-name", class)
 		if conn, ok := quoted(text, "ssh-connection "); ok {
@@ -128,39 +126,23 @@ func (p *parsed) ui(tag, text string) bool {
 		mode, _ := quoted(text, "client-mode ")
 		p.add("client-mode", mode)
 	case "UI_AUTH_EVENT":
-		user, ok := quoted(text, "Authenticated user ")
-		if !ok {
-			return false
-		}
-		p.add("username", user)
+		return p.user(text, "Authenticated user ")
 	case "UI_LOGOUT_EVENT":
-		user, ok := quoted(text, "User ")
-		if !ok {
-			return false
-		}
-		p.add("username", user)
+		return p.user(text, "User ")
 	case "UI_COMMIT":
-		user, ok := quoted(text, "User ")
-		if !ok {
+		if !p.user(text, "User ") {
 			return false
 		}
-		p.add("username", user)
 		cmd, _ := quoted(text, " requested ")
 		p.add("command", cmd)
 	case "UI_COMMIT_COMPLETED":
 		return strings.Contains(text, "commit complete")
 	case "UI_DBASE_LOGIN_EVENT", "UI_DBASE_LOGOUT_EVENT":
-		user, ok := quoted(text, "User ")
-		if !ok || !strings.Contains(text, " configuration mode") {
-			return false
-		}
-		p.add("username", user)
+		return strings.Contains(text, " configuration mode") && p.user(text, "User ")
 	case "UI_CMDLINE_READ_LINE":
-		user, ok := quoted(text, "User ")
-		if !ok {
+		if !p.user(text, "User ") {
 			return false
 		}
-		p.add("username", user)
 		// The command runs to the last quote: it may hold quotes itself.
 		if _, r, ok := strings.Cut(text, ", command '"); ok {
 			if i := strings.LastIndexByte(r, '\''); i > 0 {
@@ -179,6 +161,16 @@ func (p *parsed) ui(tag, text string) bool {
 		return false
 	}
 	return true
+}
+
+// user adds the user name text quotes right after lead; false when it
+// quotes none there.
+func (p *parsed) user(text, lead string) bool {
+	u, ok := quoted(text, lead)
+	if ok {
+		p.add("username", u)
+	}
+	return ok
 }
 
 // quoted returns the '...' value right after lead in s.
