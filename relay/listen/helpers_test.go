@@ -2,6 +2,7 @@ package listen
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -49,26 +50,24 @@ func (s *sink) count() int {
 	return len(s.events)
 }
 
-func (s *sink) messages() []string {
+func (s *sink) messages() []string { return s.each(func(e *event.Event) string { return e.Message }) }
+
+// originals returns the events' event.original: the messages as framed.
+func (s *sink) originals() []string { return s.each(func(e *event.Event) string { return e.Original }) }
+
+// each returns f of every event held, in order.
+func (s *sink) each(f func(*event.Event) string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
 	for _, e := range s.events {
-		out = append(out, e.Message)
+		out = append(out, f(e))
 	}
 	return out
 }
 
-// originals returns the events' event.original: the messages as framed.
-func (s *sink) originals() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, e := range s.events {
-		out = append(out, e.Original)
-	}
-	return out
-}
+// octetFrame is msg octet-counted (RFC 6587: MSG-LEN SP MSG).
+func octetFrame(msg string) string { return fmt.Sprintf("%d %s", len(msg), msg) }
 
 // waitCount waits until the sink holds n events or timeout passes.
 func (s *sink) waitCount(n int, timeout time.Duration) int {

@@ -190,10 +190,9 @@ func TestDigitLinesBesideOctetFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	octet := func(msg string) string { return fmt.Sprintf("%d %s", len(msg), msg) }
-	stream := octet("<13>1 2019-03-01T10:00:00Z host app - - - counted one") +
+	stream := octetFrame("<13>1 2019-03-01T10:00:00Z host app - - - counted one") +
 		"1 2019-03-01T10:00:01Z host app - - - line without PRI\n" +
-		octet("<13>1 2019-03-01T10:00:02Z host app - - - counted two") +
+		octetFrame("<13>1 2019-03-01T10:00:02Z host app - - - counted two") +
 		"12 monkeys escaped\n"
 	if _, err := conn.Write([]byte(stream)); err != nil {
 		t.Fatal(err)
@@ -224,11 +223,10 @@ func TestOctetModeKeepsVersionLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	octet := func(msg string) string { return fmt.Sprintf("%d %s", len(msg), msg) }
-	stream := octet("<13>1 2019-03-01T10:00:00Z host app - - - counted one") +
+	stream := octetFrame("<13>1 2019-03-01T10:00:00Z host app - - - counted one") +
 		"1 2019-03-01T10:00:01Z host app - - - line without PRI\n" +
 		"1 - host app - - - line without PRI or time\n" +
-		octet("<13>1 2019-03-01T10:00:02Z host app - - - counted two")
+		octetFrame("<13>1 2019-03-01T10:00:02Z host app - - - counted two")
 	if _, err := conn.Write([]byte(stream)); err != nil {
 		t.Fatal(err)
 	}
