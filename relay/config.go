@@ -132,10 +132,9 @@ func ParseConfigData(name string, data []byte) (*Config, error) {
 }
 
 // decodeConfig decodes data (${ENV} expanded). An entry that does not
-// decode and an unknown key make err, but the rest is decoded: cfg is nil
-// only when the document itself does not decode (a syntax error, or a
-// value of the wrong kind outside the listeners and outputs: BurntSushi/toml
-// stops at the first).
+// decode, a value that does not and an unknown key make err, but the rest
+// is decoded (config.Decode goes on past a bad value): cfg is nil only when
+// the document itself does not parse.
 func decodeConfig(name string, data []byte) (*Config, error) {
 	cfg := &Config{Path: name}
 	decoded := false

@@ -142,3 +142,43 @@ func TestConfigErrorsEachLineNamesFile(t *testing.T) {
 		}
 	}
 }
+
+// A value that does not decode outside the listeners and outputs used to
+// stop the decoding there (BurntSushi/toml stops at the first): the bad
+// values of other tables and the listeners' and outputs' own problems
+// were only found on the next run. Now they are all reported, each with
+// its line, and what decoded is still checked.
+func TestConfigBadValuesAllReported(t *testing.T) {
+	doc := `shutdown_timeout = "5x"
+[limits]
+memory = "lots"
+[journal]
+max_bytes = true
+[[listener]]
+name = "x"
+protocol = "tcp"
+address = "127.0.0.1:0"
+max_mesage_size = 10
+[[output]]
+name = "f"
+type = "file"
+path = "out.jsonl"
+`
+	_, err := ParseConfigData("t.toml", []byte(doc))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`t.toml:1: shutdown_timeout: invalid duration "5x"`,
+		`t.toml:3: limits.memory: invalid size "lots"`,
+		`t.toml:5: journal.max_bytes: invalid size true`,
+		`t.toml:10: unknown key "listener.max_mesage_size": did you mean "max_message_size"?`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "no [[listener]]") || strings.Contains(err.Error(), "no [[output]]") {
+		t.Errorf("the listener and output that decoded are reported missing:\n%v", err)
+	}
+}

@@ -52,18 +52,25 @@ func DecodeFreeForm(name string, data []byte, v any, free func(toml.Key) bool) e
 
 func decode(name string, data []byte, v any, finish func(md *toml.MetaData) error, free func(toml.Key) bool) error {
 	at := func(line int) string { return At(name, line) }
+	var msgs []string // one per line: each may list many valid keys
+	var extraUndecoded []toml.Key
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) && !parses(data) {
 			return fmt.Errorf("%s: %s", at(pe.Position.Line), pe.Message) // syntax: the last key may be a line before
 		}
-		if verr, ok := valueError(err, at); ok {
+		verr, ok := valueError(err, at)
+		if !ok {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		// Decode the rest too, so every problem is reported at once.
+		each, bad, unknown, ok := decodeEach(data, v, at)
+		if !ok || len(bad) == 0 {
 			return verr
 		}
-		return fmt.Errorf("%s: %w", name, err)
+		md, msgs, extraUndecoded = each, bad, unknown
 	}
-	var msgs []string // one per line: each may list many valid keys
 	if finish != nil {
 		if err := finish(&md); err != nil {
 			for _, err := range joined(err) {
@@ -76,7 +83,7 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 		}
 	}
 	skip, _ := v.(SkipUndecoded)
-	if und := md.Undecoded(); len(und) > 0 {
+	if und := append(md.Undecoded(), extraUndecoded...); len(und) > 0 {
 		reported := map[string]bool{}
 		for _, k := range und {
 			if free != nil && free(k) || skip != nil && skip.SkipUndecoded(k) {

@@ -185,3 +185,36 @@ func TestDecodeFinishValueError(t *testing.T) {
 		t.Errorf("got %v, want it to start %s", err, want)
 	}
 }
+
+// Every value that does not decode is reported, in line order, and the
+// values that do decode are set (decodeEach: BurntSushi/toml stops at the
+// first bad value).
+func TestDecodeReportsEveryBadValue(t *testing.T) {
+	var c struct {
+		Timeout Duration `toml:"timeout"`
+		Name    string   `toml:"name"`
+		A       struct {
+			N int    `toml:"n"`
+			S string `toml:"s"`
+		} `toml:"a"`
+		B struct{ Count int } `toml:"b"`
+	}
+	doc := "timeout = \"soon\"\nname = \"x\"\n[a]\nn = \"many\"\ns = \"kept\"\n[b]\ncount = \"three\"\ntypo = 1\n"
+	err := Decode("c.toml", []byte(doc), &c, nil)
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	want := []string{"c.toml:1: timeout: ", "c.toml:4: a.n: ", "c.toml:7: b.count: ", `c.toml:8: unknown key "b.typo"`}
+	if len(lines) != len(want) {
+		t.Fatalf("want %d problems, got:\n%v", len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d: %q, want it to start %q", i, lines[i], w)
+		}
+	}
+	if c.Name != "x" || c.A.S != "kept" {
+		t.Errorf("good values not decoded: name %q, a.s %q", c.Name, c.A.S)
+	}
+}

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// decodeEach decodes data into v key by key, descending into tables, and
+// returns the metadata, a message for every value that does not decode,
+// not just the first: BurntSushi/toml stops decoding a document at its
+// first bad value, so an operator fixing a config would meet its mistakes
+// one run at a time, and nothing after the bad value (listeners, outputs,
+// unknown keys) would be checked at all. Every value that does decode is
+// set in v as Decode would set it. The messages are in valueError's form,
+// ordered by line; unknown are the keys inside tables that match no field
+// (the metadata counts them decoded: their table was read as a map). Only called on the error path (a value already failed).
+func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs []string, unknown []toml.Key, ok bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return md, nil, nil, false
+	}
+	var doc map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
+		return md, nil, nil, false
+	}
+	type lineMsg struct {
+		line int
+		msg  string
+	}
+	var found []lineMsg
+	var walk func(table map[string]toml.Primitive, into reflect.Value, path toml.Key)
+	walk = func(table map[string]toml.Primitive, into reflect.Value, path toml.Key) {
+		for key, p := range table {
+			f, ok := fieldOf(into, key)
+			if !ok {
+				if len(path) > 0 { // a top-level one stays undecoded
+					unknown = append(unknown, append(path[:len(path):len(path)], key))
+				}
+				continue
+			}
+			if decodesAsTable(f.Type()) {
+				var sub map[string]toml.Primitive
+				if md.PrimitiveDecode(p, &sub) == nil {
+					walk(sub, f, append(path[:len(path):len(path)], key))
+					continue
+				}
+			}
+			err := md.PrimitiveDecode(p, f.Addr().Interface())
+			if err == nil {
+				continue
+			}
+			if m := reValueErr.FindStringSubmatch(err.Error()); m != nil {
+				line, _ := strconv.Atoi(m[2])
+				// The error's "last key" is the whole dotted key.
+				found = append(found, lineMsg{line, fmt.Sprintf("%s: %s: %s", at(line), m[3], m[4])})
+			} else {
+				found = append(found, lineMsg{0, fmt.Sprintf("%s: %s: %v", at(0), append(path[:len(path):len(path)], key), err)})
+			}
+		}
+	}
+	walk(doc, rv.Elem(), nil)
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].line != found[j].line {
+			return found[i].line < found[j].line
+		}
+		return found[i].msg < found[j].msg
+	})
+	for _, f := range found {
+		msgs = append(msgs, f.msg)
+	}
+	sort.Slice(unknown, func(i, j int) bool { return unknown[i].String() < unknown[j].String() })
+	return md, msgs, unknown, true
+}
+
+// fieldOf is the field of struct v that the TOML key decodes into, by its
+// toml tag or, without one, its name (case-insensitive), as BurntSushi/toml
+// matches them; embedded structs' fields count as v's.
+func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			if fv, ok := fieldOf(v.Field(i), key); ok {
+				return fv, true
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == key || name == "" && strings.EqualFold(f.Name, key) {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// decodesAsTable reports whether values of t are TOML tables decoded field
+// by field (a struct that does not decode itself from a string).
+func decodesAsTable(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct || t == reflect.TypeFor[toml.Primitive]() {
+		return false
+	}
+	p := reflect.PointerTo(t)
+	return !p.Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) &&
+		!p.Implements(reflect.TypeFor[toml.Unmarshaler]())
+}
