@@ -176,3 +176,21 @@ output = [
 		t.Errorf("error %v, want one starting %q", err, want)
 	}
 }
+
+// A quoted key in an inline entry ("path" = ...) is found in its own
+// entry, as a bare one is (the line of the first entry's path was given).
+func TestInlineQuotedKeyLine(t *testing.T) {
+	doc := `state_dir = "/tmp/x"
+listener = [{name = "tcp", protocol = "tcp", address = "127.0.0.1:0"}]
+output = [
+  {name = "archive", type = "file", "path" = "/tmp/x/out.json"},
+  {name = "siem", type = "syslog", format = "raw", address = "127.0.0.1:514",
+   "path" = "/tmp/x/b.json"},
+]
+`
+	_, err := ParseConfigData("nomen.toml", []byte(doc))
+	want := `nomen.toml:6: unknown key "output.path": `
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want one starting %q", err, want)
+	}
+}

@@ -262,6 +262,8 @@ func inlineEntryKeyLine(data []byte, table string, n int, key string) int {
 			} else if c == quote {
 				quote = 0
 			}
+		case (c == '"' || c == '\'') && depth == 2 && entry == n && keyAt(data, i, key, c):
+			return line // a quoted key: "name" = ...
 		case c == '"' || c == '\'':
 			quote = c
 		case c == '#':
@@ -275,13 +277,33 @@ func inlineEntryKeyLine(data []byte, table string, n int, key string) int {
 			depth++
 		case c == ']' || c == '}':
 			depth--
-		case depth == 2 && entry == n && bytes.HasPrefix(data[i:], []byte(key)) &&
-			strings.ContainsRune("{, \t\n", rune(data[i-1])):
-			rest := bytes.TrimLeft(data[i+len(key):], " \t")
-			if len(rest) > 0 && rest[0] == '=' {
-				return line
-			}
+		case depth == 2 && entry == n && keyAt(data, i, key, 0):
+			return line
 		}
 	}
 	return 0
+}
+
+// keyAt reports whether data[i:] is key, in quotes when quote is not 0,
+// followed by "=", at the start of an inline table's entry.
+func keyAt(data []byte, i int, key string, quote byte) bool {
+	if !strings.ContainsRune("{, \t\n", rune(data[i-1])) {
+		return false
+	}
+	rest := data[i:]
+	if quote != 0 {
+		rest = rest[1:]
+	}
+	if !bytes.HasPrefix(rest, []byte(key)) {
+		return false
+	}
+	rest = rest[len(key):]
+	if quote != 0 {
+		if len(rest) == 0 || rest[0] != quote {
+			return false
+		}
+		rest = rest[1:]
+	}
+	rest = bytes.TrimLeft(rest, " \t")
+	return len(rest) > 0 && rest[0] == '='
 }
