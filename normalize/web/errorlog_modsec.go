@@ -61,10 +61,19 @@ func modSecurityAlert(e *event.Event, msg string) bool {
 	if h := modsecTag(r, "hostname"); h != "" && !e.Has("url.domain") {
 		e.SetStr("url.domain", h)
 	}
-	if u := modsecTag(r, "uri"); u != "" && !e.Has("url.path") {
-		e.SetStr("url.path", u)
+	// The uri is the request's own text, unescaped by libmodsecurity 3: it
+	// can hold `"] [unique_id "...`. The real unique_id is the last one
+	// (only [ref], the rule's offsets, follows it), and the uri runs up to it.
+	uri := modsecTag(r, "uri")
+	if j := strings.LastIndex(r, `"] [unique_id "`); j >= 0 {
+		e.SetStr("http.request.id", modsecTag(r[j+3:], "unique_id"))
+		if i := strings.Index(r, ` [uri "`); i >= 0 && i+len(` [uri "`) <= j {
+			uri = r[i+len(` [uri "`) : j]
+		}
 	}
-	e.SetStr("http.request.id", modsecTag(r, "unique_id"))
+	if uri != "" && !e.Has("url.path") {
+		e.SetStr("url.path", uri)
+	}
 	return true
 }
 
