@@ -147,6 +147,9 @@ func (n *Normalizer) dispatch(e *event.Event, tr *Trace) string {
 		if name := n.normalize(e, tr); name != "" {
 			return name // a user rule of the program's
 		}
+		if tr != nil {
+			tr.None = "" // the note itself is recognised
+		}
 		ecs.SetRule(e, "syslog.repeated")
 		e.SetInt(FieldRepeatCount, count)
 		return DecoderRepeat
