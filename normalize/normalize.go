@@ -108,10 +108,18 @@ func shapeBit(p string) uint64 { return 1 << min(len(p), 63) }
 // Rules returns the user rule set (for `nomen check` to run rule tests).
 func (n *Normalizer) Rules() *rules.Set { return n.rules }
 
-// FieldRepeatCount is set on a decoded "message repeated N times: [ ... ]"
-// line (rsyslog's and syslog-ng's repeated-message reduction): it stands
-// for N events like the inner one.
+// FieldRepeatCount is the N of a syslog daemon's repeated-message
+// reduction: rsyslog's "message repeated N times: [ ... ]" stands for N
+// events like the inner one (decoded as itself when a decoder knows it);
+// sysklogd's and BSD syslogd's "last message repeated N times" and
+// syslog-ng's "Last message '...' repeated N times, suppressed by
+// syslog-ng on HOST" for N more of the program's previous line, which
+// the line does not hold (rule syslog.repeated, decoder DecoderRepeat).
 const FieldRepeatCount = "nomen.repeat_count"
+
+// DecoderRepeat names the decoder of a "last message repeated N times"
+// line (nomen_normalized_events_total{decoder}).
+const DecoderRepeat = "syslog-repeat"
 
 // Normalize decodes e in place and returns the name of the decoder (or user
 // rule) that recognised it, "" if none did.
@@ -124,17 +132,27 @@ func (n *Normalizer) Trace(e *event.Event, tr *Trace) string { return n.dispatch
 
 func (n *Normalizer) dispatch(e *event.Event, tr *Trace) string {
 	if inner, count, ok := cutRepeated(e.Message); ok {
-		if tr != nil {
-			tr.Repeated = count
-		}
 		msg := e.Message
 		e.Message = inner
 		name := n.normalize(e, tr)
 		e.Message = msg
-		if name != "" {
-			e.SetInt(FieldRepeatCount, count)
+		if name != "" && tr != nil {
+			tr.Repeated = count
 		}
+		// The count holds whether or not the inner message was decoded.
+		e.SetInt(FieldRepeatCount, count)
 		return name
+	}
+	if count, ok := cutLastRepeated(e.Message); ok {
+		if name := n.normalize(e, tr); name != "" {
+			return name // a user rule of the program's
+		}
+		if tr != nil {
+			tr.None = "" // the note itself is recognised
+		}
+		ecs.SetRule(e, "syslog.repeated")
+		e.SetInt(FieldRepeatCount, count)
+		return DecoderRepeat
 	}
 	return n.normalize(e, tr)
 }
@@ -152,6 +170,42 @@ func cutRepeated(m string) (inner string, count int64, ok bool) {
 		return "", 0, false
 	}
 	return strings.TrimSpace(r[:len(r)-1]), count, true
+}
+
+// cutLastRepeated recognises the reductions that do not repeat the
+// message: "last message repeated N time[s]" (sysklogd, BSD syslogd;
+// macOS's between "--- " and " ---") and syslog-ng's "Last message
+// 'FIRST 20 BYTES' repeated N times, suppressed by syslog-ng on HOST".
+func cutLastRepeated(m string) (count int64, ok bool) {
+	var r string
+	switch {
+	case strings.HasPrefix(m, "last message repeated "):
+		r = m[len("last message repeated "):]
+	case strings.HasPrefix(m, "--- last message repeated "):
+		r, ok = strings.CutSuffix(m[len("--- last message repeated "):], " ---")
+		if !ok {
+			return 0, false
+		}
+	case strings.HasPrefix(m, "Last message '"):
+		i := strings.LastIndex(m, "' repeated ")
+		if i < 0 {
+			return 0, false
+		}
+		num, rest, _ := strings.Cut(m[i+len("' repeated "):], " ")
+		count, ok = ecs.ParseUint(num)
+		if !ok || !strings.HasPrefix(rest, "times, suppressed by syslog-ng on ") {
+			return 0, false
+		}
+		return count, true
+	default:
+		return 0, false
+	}
+	num, rest, _ := strings.Cut(r, " ")
+	count, ok = ecs.ParseUint(num)
+	if !ok || (rest != "times" && rest != "time") {
+		return 0, false
+	}
+	return count, true
 }
 
 // normalize is the dispatch the package comment describes; tr, when not

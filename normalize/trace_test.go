@@ -79,3 +79,20 @@ pattern = "login failed user={u:word} from {src:ip}"
 		t.Errorf("got %q, %+v", got, tr.Rules)
 	}
 }
+
+// A "last message repeated N times" note is recognised as itself after
+// the program's decoders declined it: the trace says no decoder failed.
+func TestTraceLastRepeated(t *testing.T) {
+	n, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr Trace
+	e := msgEvent("sshd", "last message repeated 3 times")
+	if got := n.Trace(e, &tr); got != DecoderRepeat || tr.None != "" {
+		t.Fatalf("decoder %q, none %q", got, tr.None)
+	}
+	if c, ok := e.Field(FieldRepeatCount); !ok || c.Num != 3 {
+		t.Errorf("count %+v", c)
+	}
+}

@@ -104,7 +104,12 @@ func cutDovecot(m string) (string, head, bool) {
 	}
 	for _, l := range [...]string{"Info: ", "Warning: ", "Error: ", "Fatal: ", "Panic: ", "Debug: "} {
 		if r, ok := strings.CutPrefix(m, l); ok {
-			h.level, m = strings.ToLower(l[:len(l)-2]), r
+			h.level = strings.ToLower(l[:len(l)-2])
+			// A fatal error or a panic ends the process whatever it says:
+			// the catalog sees its level.
+			if h.level != "fatal" && h.level != "panic" {
+				m = r
+			}
 			break
 		}
 	}

@@ -35,7 +35,7 @@ func decodePostfix(e *event.Event) bool {
 	prog := ecs.ProgramKey(e.AppName)
 	qid, rest := postfixQueueID(m)
 	if qid == "" {
-		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixAnvil(e, prog, m) || postfixDiagnostic(e, prog, m)
+		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixAnvil(e, prog, m) || postfixScache(e, prog, m) || postfixDiagnostic(e, prog, m)
 	}
 	switch {
 	case strings.HasPrefix(rest, "to="):

@@ -134,3 +134,66 @@ func anvilIdent(s string) (service, client string) {
 	}
 	return "", ""
 }
+
+// postfixScache decodes scache(8)'s statistics, logged when its interval
+// ends (scache.c, scache_statistics_log): the connection cache smtp(8)
+// and lmtp(8) share, its lookups by next-hop domain and by address and its
+// peak sizes:
+//
+//	statistics: start interval Feb 27 14:07:26
+//	statistics: domain lookup hits=N miss=N success=N%
+//	statistics: address lookup hits=N miss=N success=N%
+//	statistics: max simultaneous domains=N addresses=N connection=N
+func postfixScache(e *event.Event, prog, m string) bool {
+	r, ok := strings.CutPrefix(m, "statistics: ")
+	if !ok {
+		return false
+	}
+	kind := ""
+	switch {
+	case strings.HasPrefix(r, "start interval "):
+		postfixBegin(e, prog, "", "postfix.scache.statistics")
+		ecs.ClassNetInfo.Set(e, "smtp-connection-cache-statistics", "")
+		e.SetStr("postfix.scache.kind", "start_interval")
+		return true
+	case strings.HasPrefix(r, "domain lookup "):
+		kind, r = "domain_lookup", r[len("domain lookup "):]
+	case strings.HasPrefix(r, "address lookup "):
+		kind, r = "address_lookup", r[len("address lookup "):]
+	case strings.HasPrefix(r, "max simultaneous "):
+		kind, r = "max_simultaneous", r[len("max simultaneous "):]
+	default:
+		return false
+	}
+	// The counts by their name in the line, each checked before any is set.
+	names := [...]string{"hits", "miss", "success"}
+	if kind == "max_simultaneous" {
+		names = [...]string{"domains", "addresses", "connection"}
+	}
+	var vals [3]string
+	for i, name := range names {
+		word, rest := ecs.CutWord(r)
+		v, ok := strings.CutPrefix(word, name+"=")
+		if ok && name == "success" {
+			v, ok = strings.CutSuffix(v, "%")
+		}
+		if !ok || !ecs.IsDigits(v) {
+			return false
+		}
+		vals[i], r = v, rest
+	}
+	if r != "" {
+		return false
+	}
+	postfixBegin(e, prog, "", "postfix.scache.statistics")
+	ecs.ClassNetInfo.Set(e, "smtp-connection-cache-statistics", "")
+	e.SetStr("postfix.scache.kind", kind)
+	fields := [...]string{"postfix.scache.hits", "postfix.scache.misses", "postfix.scache.success_percent"}
+	if kind == "max_simultaneous" {
+		fields = [...]string{"postfix.scache.domains", "postfix.scache.addresses", "postfix.scache.connections"}
+	}
+	for i, f := range fields {
+		ecs.SetUint(e, f, vals[i])
+	}
+	return true
+}

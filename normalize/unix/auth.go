@@ -1,6 +1,7 @@
 package unix
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -306,10 +307,11 @@ func decodeSudo(e *event.Event) bool {
 		return true
 	}
 	// COMMAND= is last and may contain " ; " itself; only sudo 1.9.8's
-	// log_exit_status line follows it with " ; SIGNAL=SIGx" and " ; EXIT=N".
-	command, signal, exit := "", "", ""
+	// log_exit_status line follows it with " ; SIGNAL=NAME" and " ; EXIT=N".
+	command, full, signal, exit := "", "", "", ""
 	if i := strings.Index(rest, "COMMAND="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
-		command, signal, exit = sudoCommandEnd(rest[i+len("COMMAND="):])
+		full = rest[i+len("COMMAND="):]
+		command, signal, exit = sudoCommandEnd(full)
 		rest = strings.TrimSuffix(rest[:i], "; ")
 	}
 	// sudo before 1.9 ended log_host's item with " : ", not " ; ":
@@ -326,6 +328,11 @@ func decodeSudo(e *event.Event) bool {
 	}
 	if msg == "" && command == "" {
 		return false
+	}
+	if msg != "" {
+		// A refusal is logged before anything ran: it has no exit, and
+		// what follows COMMAND= is all the command's.
+		command, signal, exit = full, "", ""
 	}
 	ecs.Begin(e, "sudo", "")
 	ecs.SetUser(e, "user.name", user)
@@ -416,20 +423,73 @@ func sudoPseudoCommand(e *event.Event, command string) bool {
 	return true
 }
 
-// sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=SIGx" and
+// sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=NAME" and
 // " ; EXIT=N" sudo's eventlog appends, in that order, to a command's exit
-// line. An argument with a space is quoted by sudo, so a bare " ; EXIT=" at
-// the end is sudo's.
+// line (lib/eventlog/eventlog.c new_logline; plugins/sudoers/logging.c
+// log_exit_status). An argument holding a space is quoted, but sudo does
+// not escape ";": "sudo /bin/echo ';' 'EXIT=0'" is logged as "COMMAND=
+// /bin/echo ; EXIT=0", byte for byte the exit line of "sudo /bin/echo".
+// What sudo itself writes is told from such arguments where the line
+// allows it: EXIT is a decimal status of 0-255 without leading zeros (else
+// the line is a command's start, all of it the command); a SIGNAL is
+// always followed by EXIT, the signal's number | 128, and is named
+// without "SIG" (sig2str: "TERM", "RTMIN+3") or by its number (else it is
+// the command's). A forged end
+// that obeys these rules cannot be told from sudo's on one line: the
+// command's own start line, without that end, is the tell (docs/coverage.md).
 func sudoCommandEnd(command string) (cmd, signal, exit string) {
-	if i := strings.LastIndex(command, " ; EXIT="); i >= 0 && ecs.IsDigits(command[i+len(" ; EXIT="):]) {
-		command, exit = command[:i], command[i+len(" ; EXIT="):]
+	i := strings.LastIndex(command, " ; EXIT=")
+	if i < 0 || !sudoExitValue(command[i+len(" ; EXIT="):]) {
+		return command, "", ""
 	}
-	if i := strings.LastIndex(command, " ; SIGNAL="); i >= 0 {
-		if v := command[i+len(" ; SIGNAL="):]; v != "" && strings.IndexByte(v, ' ') < 0 {
-			command, signal = command[:i], v
+	cmd, exit = command[:i], command[i+len(" ; EXIT="):]
+	if j := strings.LastIndex(cmd, " ; SIGNAL="); j >= 0 && !strings.Contains(cmd[j+len(" ; SIGNAL="):], " ") {
+		// A SIGNAL= that does not go with the EXIT is the command's
+		// (then the EXIT alone may be sudo's, as on any exit line).
+		if v := cmd[j+len(" ; SIGNAL="):]; sudoSignalExit(v, exit) {
+			cmd, signal = cmd[:j], v
 		}
 	}
-	return command, signal, exit
+	return cmd, signal, exit
+}
+
+// sudoExitValue reports whether v is how sudo prints an exit value: "%d"
+// of WEXITSTATUS (0-255) or of a signal's number | 128.
+func sudoExitValue(v string) bool {
+	if v == "" || len(v) > 3 || !ecs.IsDigits(v) || (v[0] == '0' && v != "0") {
+		return false
+	}
+	n, _ := strconv.Atoi(v)
+	return n <= 255
+}
+
+// sudoSignalExit reports whether signal and exit are a pair sudo writes:
+// exit is the signal's number | 128, the number given or, for the
+// signals whose numbers POSIX systems share, known from the name.
+func sudoSignalExit(signal, exit string) bool {
+	n, _ := strconv.Atoi(exit)
+	if n < 128 || signal == "" || strings.HasPrefix(signal, "SIG") {
+		return false
+	}
+	if ecs.IsDigits(signal) {
+		s, err := strconv.Atoi(signal)
+		return err == nil && s|128 == n
+	}
+	for i := 0; i < len(signal); i++ {
+		if c := signal[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	if s, ok := posixSignals[signal]; ok {
+		return s|128 == n
+	}
+	return true
+}
+
+// posixSignals are the signal numbers every Unix sudo runs on shares.
+var posixSignals = map[string]int{
+	"HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "FPE": 8,
+	"KILL": 9, "SEGV": 11, "PIPE": 13, "ALRM": 14, "TERM": 15,
 }
 
 // sudoExecFailed decodes "unable to execute PATH: ERROR", sudo's error

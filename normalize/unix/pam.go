@@ -82,6 +82,9 @@ func decodePAM(e *event.Event) bool {
 	}
 
 	ok := pamBody(e, m)
+	if !ok && module == "pam_ldap" {
+		ok = pamLDAP(e, typ, m)
+	}
 	if !ok && module == "" {
 		return false
 	}

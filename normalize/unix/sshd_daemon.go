@@ -16,6 +16,8 @@ import (
 //	Received signal N; terminating.
 //	Received SIGHUP; restarting.
 //	error: Could not load host key: PATH
+//	error: Could not stat TAG "PATH": REASON       misc.c subprocess(): TAG AuthorizedKeysCommand or AuthorizedPrincipalsCommand
+//	error: Unsafe TAG "PATH": REASON               the same command refused for its ownership or modes
 //	Authorized to USER, krb5 principal PRINCIPAL (krb5_kuserok)
 //	Accepted certificate ID "ID" (serial N) signed by TYPE CA FP via FILE         (TrustedUserCAKeys)
 //	Accepted certificate ID "ID" (serial N) signed by CA TYPE FP found at FILE:N  (cert-authority in authorized_keys)
@@ -86,6 +88,8 @@ func sshdDaemon(e *event.Event, m string) bool {
 		classFileAccess.Set(e, "ssh-host-key-load-failed", ecs.OutcomeFailure)
 		e.SetStr("file.path", path)
 		return true
+	case strings.HasPrefix(m, "Could not stat Authorized"), strings.HasPrefix(m, "Unsafe Authorized"):
+		return sshdSubprocess(e, m)
 	case strings.HasPrefix(m, "Accepted certificate ID \""):
 		return sshdCertificate(e, m[len("Accepted certificate ID \""):])
 	case strings.HasPrefix(m, "Authorized to "):
@@ -146,5 +150,26 @@ func sshdCertificate(e *event.Event, r string) bool {
 	e.SetStr("sshd.certificate.id", id)
 	ecs.SetUint(e, "sshd.certificate.serial", serial)
 	e.SetStr("sshd.certificate.ca_key", typ+" "+fp)
+	return true
+}
+
+// sshdSubprocess decodes subprocess()'s refusal to run the command that
+// gives a login's authorized keys or principals (its path missing, or not
+// safely owned): that login's public key cannot be checked.
+func sshdSubprocess(e *event.Event, m string) bool {
+	verb, r, _ := strings.Cut(m, " Authorized")
+	tag, r, ok := strings.Cut("Authorized"+r, ` "`)
+	path, reason, ok2 := strings.Cut(r, `": `)
+	if !ok || !ok2 || path == "" || (tag != "AuthorizedKeysCommand" && tag != "AuthorizedPrincipalsCommand") {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.subprocess_failed")
+	classFileAccess.Set(e, "ssh-command-failed", ecs.OutcomeFailure)
+	e.SetStr("file.path", path)
+	e.SetStr("sshd.command", tag)
+	e.SetStr("error.message", reason)
+	if verb == "Unsafe" {
+		e.SetStr("event.reason", "unsafe path")
+	}
 	return true
 }
