@@ -69,3 +69,35 @@ func TestChannelRecords(t *testing.T) {
 		checkFields(t, c.name, decodeRoad(t, c.line, true), c.want)
 	}
 }
+
+// TestSecurityElasticClassified: the Security ids whose classification
+// Elastic's windows integration gives (security.txt) take its category,
+// type and action, so that its searches and detection rules match.
+func TestSecurityElasticClassified(t *testing.T) {
+	const sec, auditing = "Security", "Microsoft-Windows-Security-Auditing"
+	subject := `<Data Name='SubjectUserSid'>S-1-5-21-1004336348-1177238915-682003330-1107</Data><Data Name='SubjectUserName'>erin</Data>` +
+		`<Data Name='SubjectDomainName'>CORP</Data><Data Name='SubjectLogonId'>0x5e2887</Data>`
+	ds := subject + `<Data Name='DSName'>corp.example</Data><Data Name='DSType'>%%14676</Data>` +
+		`<Data Name='ObjectDN'>CN=Contoso Admins,OU=Groups,DC=corp,DC=example</Data><Data Name='ObjectClass'>group</Data>` +
+		`<Data Name='AttributeLDAPDisplayName'>description</Data><Data Name='OperationType'>%%14674</Data>`
+	wfp := `<Data Name='ProcessID'>3312</Data><Data Name='Application'>\device\harddiskvolume3\program files\contoso\agent.exe</Data>` +
+		`<Data Name='Direction'>%%14593</Data><Data Name='SourceAddress'>192.0.2.15</Data><Data Name='SourcePort'>50321</Data>` +
+		`<Data Name='DestAddress'>198.51.100.7</Data><Data Name='DestPort'>443</Data><Data Name='Protocol'>6</Data>`
+	for _, c := range []struct {
+		name string
+		id   int
+		data string
+		want map[string]any
+	}{
+		{"5136, a directory object modified", 5136, ds, map[string]any{"event.action": "directory-service-object-modified",
+			"event.category": []any{"iam", "configuration"}, "event.type": []any{"admin", "change"}, "user.name": "erin"}},
+		{"5137, created", 5137, ds, map[string]any{"event.action": "directory-service-object-created", "event.type": []any{"admin", "creation"}}},
+		{"5141, deleted", 5141, ds, map[string]any{"event.action": "directory-service-object-deleted", "event.type": []any{"admin", "deletion"}}},
+		{"5156, a connection permitted", 5156, wfp, map[string]any{"event.action": "windows-firewall-connection",
+			"event.category": []any{"network"}, "event.type": []any{"connection", "info", "allowed"}, "destination.port": 443}},
+		{"5157, a connection blocked", 5157, wfp, map[string]any{"event.action": "windows-firewall-packet-block",
+			"event.type": []any{"connection", "info", "denied"}, "event.outcome": "failure"}},
+	} {
+		checkFields(t, c.name, decodeRoad(t, channelRecord(auditing, sec, c.id, "", c.data), true), c.want)
+	}
+}
