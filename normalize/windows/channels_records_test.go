@@ -101,3 +101,15 @@ func TestSecurityElasticClassified(t *testing.T) {
 		checkFields(t, c.name, decodeRoad(t, channelRecord(auditing, sec, c.id, "", c.data), true), c.want)
 	}
 }
+
+// TestWinlogbeatTimeCreated: a Winlogbeat document without @timestamp (a
+// pipeline dropped it) is dated by its record's winlog.time_created, not
+// by when nomen received it.
+func TestWinlogbeatTimeCreated(t *testing.T) {
+	line := `{"host":{"name":"dc01.corp.example"},"winlog":{"channel":"Security","computer_name":"dc01.corp.example",` +
+		`"event_id":"5136","provider_name":"Microsoft-Windows-Security-Auditing","record_id":410204,"keywords":["Audit Success"],` +
+		`"event_data":{"SubjectUserSid":"S-1-5-21-1004336348-1177238915-682003330-1107","SubjectUserName":"erin",` +
+		`"SubjectDomainName":"CORP","SubjectLogonId":"0x32004"},"time_created":"2025-03-04T09:10:11.5201234Z"}}`
+	checkFields(t, "Winlogbeat, no @timestamp", decodeRoad(t, line, false), map[string]any{
+		"@timestamp": "2025-03-04T09:10:11.520123400Z", "event.code": "5136", "user.name": "erin"})
+}
