@@ -113,3 +113,41 @@ func TestWinlogbeatTimeCreated(t *testing.T) {
 	checkFields(t, "Winlogbeat, no @timestamp", decodeRoad(t, line, false), map[string]any{
 		"@timestamp": "2025-03-04T09:10:11.520123400Z", "event.code": "5136", "user.name": "erin"})
 }
+
+// TestContextInfoLocalizedAndMultiline: 4103's ContextInfo as a French
+// Windows writes it, and a host application whose command line holds a
+// line break (its script goes on in a line of its own, not indented).
+func TestContextInfoLocalizedAndMultiline(t *testing.T) {
+	const ps, psChan = "Microsoft-Windows-PowerShell", "Microsoft-Windows-PowerShell/Operational"
+	fr := "<Data Name='ContextInfo'>        Gravité = Informational\n        Nom d’hôte = ConsoleHost\n" +
+		"        Version de l’hôte = 5.1.19041.4522\n        ID d’hôte = 0b6f2c1e-7d3a-4c55-9e10-2a4b8c6d1f03\n" +
+		"        Application hôte = C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile\n" +
+		"        Version du moteur = 5.1.19041.4522\n        ID d’instance d’exécution = 3c1d9e2f-5a7b-4e08-b6c4-9f0a1e2d3c4b\n" +
+		"        ID de pipeline = 7\n        Nom de commande = Get-Process\n        Type de commande = Cmdlet\n" +
+		"        Nom du script = \n        Numéro de séquence = 21\n        Utilisateur = CONTOSO\\camille\n" +
+		"        Utilisateur connecté = \n        ID d’interpréteur de commandes = Microsoft.PowerShell\n</Data>" +
+		"<Data Name='UserData'></Data><Data Name='Payload'>CommandInvocation(Get-Process): « Get-Process »</Data>"
+	checkFields(t, "4103 in French", decodeRoad(t, channelRecord(ps, psChan, 4103, "S-1-5-21-1004336348-1177238915-682003330-1110", fr), true),
+		map[string]any{"user.name": "camille", "user.domain": "CONTOSO", "powershell.command.name": "Get-Process",
+			"powershell.command.type": "Cmdlet", "powershell.pipeline_id": "7", "event.sequence": 21,
+			"powershell.runspace_id": "3c1d9e2f-5a7b-4e08-b6c4-9f0a1e2d3c4b", "process.entity_id": "0b6f2c1e-7d3a-4c55-9e10-2a4b8c6d1f03",
+			"process.executable": `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`, "powershell.id": "Microsoft.PowerShell"})
+	multi := "<Data Name='ContextInfo'>        Severity = Informational\n        Host Name = ConsoleHost\n" +
+		"        Host Application = powershell.exe -Command &amp; {Get-Date\nWrite-Output done}\n" +
+		"        Command Name = Get-Date\n        User = CONTOSO\\camille\n</Data><Data Name='UserData'></Data><Data Name='Payload'></Data>"
+	checkFields(t, "4103, a command line of two lines", decodeRoad(t, channelRecord(ps, psChan, 4103, "S-1-5-21-1004336348-1177238915-682003330-1110", multi), true),
+		map[string]any{"process.command_line": "powershell.exe -Command & {Get-Date\nWrite-Output done}",
+			"powershell.command.name": "Get-Date", "user.name": "camille"})
+}
+
+func TestContextInfoLine(t *testing.T) {
+	for _, c := range [][2]string{
+		{"", ""}, {"a = 1", "a = 1"}, {"a = 1\n", "a = 1"}, {"a = 1\n  b = 2", "a = 1"},
+		{"a = x\ny\n  b = 2", "a = x\ny"}, {"a = x\ny", "a = x\ny"}, {"a = x\ny\n", "a = x\ny"},
+		{"a = x\nb=2", "a = x"}, {"a = x\r\n\tb = 2", "a = x\r"},
+	} {
+		if got := contextInfoLine(c[0]); got != c[1] {
+			t.Errorf("contextInfoLine(%q) = %q, want %q", c[0], got, c[1])
+		}
+	}
+}
