@@ -65,6 +65,41 @@ func TestChannelRecords(t *testing.T) {
 				`<Data Name='param4'>ContosoUpd</Data>`), map[string]any{
 			"event.action": "changed-service-start-type", "service.name": "Contoso Update Service",
 			"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107"}},
+		{"bits 16403, a file added to a job", channelRecord("Microsoft-Windows-Bits-Client", "Microsoft-Windows-Bits-Client/Operational", 16403,
+			"S-1-5-21-1004336348-1177238915-682003330-1107",
+			`<Data Name='User'>CORP\erin</Data><Data Name='jobTitle'>nightly</Data><Data Name='jobId'>{0e6b1f52-9a3c-4d7e-8f21-6c5d4b3a2910}</Data>`+
+				`<Data Name='jobOwner'>CORP\erin</Data><Data Name='fileCount'>1</Data><Data Name='RemoteName'>https://downloads.example.org/tools/setup.exe</Data>`+
+				`<Data Name='LocalName'>C:\Users\erin\AppData\Local\Temp\setup.exe</Data><Data Name='processId'>6120</Data>`), map[string]any{
+			"event.action": "added-bits-job-file", "url.full": "https://downloads.example.org/tools/setup.exe",
+			"file.path": `C:\Users\erin\AppData\Local\Temp\setup.exe`, "user.name": "erin", "user.domain": "CORP", "process.pid": 6120}},
+	} {
+		checkFields(t, c.name, decodeRoad(t, c.line, true), c.want)
+	}
+	// WMI-Activity writes its data as UserData.
+	wmi := func(id int, level, op, data string) string {
+		return fmt.Sprintf(`<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-WMI-Activity'/>`+
+			`<EventID>%d</EventID><Level>%s</Level><TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>77</EventRecordID>`+
+			`<Execution ProcessID='3076' ThreadID='4384'/><Channel>Microsoft-Windows-WMI-Activity/Operational</Channel><Computer>ws12</Computer>`+
+			`<Security UserID='S-1-5-18'/></System><UserData><%s xmlns='http://manifests.microsoft.com/win/2006/windows/WMI'>%s</%s></UserData></Event>`,
+			id, level, op, data, op)
+	}
+	for _, c := range []struct {
+		name, line string
+		want       map[string]any
+	}{
+		{"wmi 5858, an operation failed", wmi(5858, "2", "Operation_ClientFailure",
+			`<Id>{00000000-0000-0000-0000-000000000000}</Id><ClientMachine>WS12</ClientMachine><User>CORP\erin</User>`+
+				`<ClientProcessId>7304</ClientProcessId><Component>Unknown</Component><Operation>Start IWbemServices::ExecQuery - root\cimv2 : SELECT * FROM Win32_Service</Operation>`+
+				`<ResultCode>0x80041010</ResultCode><PossibleCause>Unknown</PossibleCause>`), map[string]any{
+			"event.action": "wmi-operation-failed", "event.outcome": "failure", "user.name": "erin", "user.domain": "CORP", "process.pid": 7304}},
+		{"wmi 5859, a permanent filter started", wmi(5859, "0", "Operation_EssStarted",
+			`<NamespaceName>//./root/CIMV2</NamespaceName><Query>select * from __InstanceCreationEvent within 5 where TargetInstance isa 'Win32_Process'</Query>`+
+				`<User>S-1-5-32-544</User><Processid>3076</Processid><Provider>WMI Kernel Trace Event Provider</Provider><queryid>0</queryid><PossibleCause>Permanent</PossibleCause>`),
+			map[string]any{"event.action": "started-wmi-event-filter", "event.category": []any{"configuration"}, "process.pid": 3076, "user.name": nil}},
+		{"wmi 5860, a temporary consumer registered", wmi(5860, "0", "Operation_TemporaryEssStarted",
+			`<NamespaceName>//./root/CIMV2</NamespaceName><Query>SELECT * FROM Win32_ProcessStartTrace</Query><User>CORP\erin</User>`+
+				`<Processid>5532</Processid><PossibleCause>Temporary</PossibleCause>`), map[string]any{
+			"event.action": "registered-wmi-temporary-consumer", "user.name": "erin", "process.pid": 5532}},
 	} {
 		checkFields(t, c.name, decodeRoad(t, c.line, true), c.want)
 	}
