@@ -98,7 +98,8 @@ var fieldGroups = map[string]fieldGroup{
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",
 		"DestPort>destination.port:port", "Protocol>network.iana_number:iana-number", "Direction>network.direction:direction",
 		"FilterRTID>rule.id"}},
-	"fwrule": {"a firewall rule, and the account that changed it", []string{"RuleId>rule.id", "RuleName>rule.name", "ModifyingUser>user.id:sid"}},
+	"fwrule": {"a firewall rule, and the account and program that changed it", []string{"RuleId>rule.id", "RuleName>rule.name",
+		"ModifyingUser>user.id:sid", "ModifyingApplication>process.executable"}},
 	"nps": {"a Network Policy Server request", []string{
 		"SubjectUserSid>user.id:sid", "SubjectUserName>user.name", "SubjectDomainName>user.domain",
 		"ClientIPAddress>client.ip:ip", "CallingStationID>source.address", "NetworkPolicyName>rule.name",

@@ -18,7 +18,8 @@ func channelRecord(provider, channel string, id int, userID, data string) string
 
 // TestChannelRecords: records of the channels the held-out comparisons
 // found unrecognised or short of a field: the firewall's rule changes
-// under the ids Windows 11 logs them with (and who made them), a task
+// under the ids Windows 11 logs them with (and who made them, with which
+// program; not the program the rule is for), a task
 // disabled, an item restored from Defender's quarantine, a service's
 // start type changed by a user.
 func TestChannelRecords(t *testing.T) {
@@ -35,7 +36,8 @@ func TestChannelRecords(t *testing.T) {
 		{"firewall 2097, a rule added", channelRecord(fw, fwChan, 2097, "S-1-5-19", rule), map[string]any{
 			"event.action": "added-firewall-rule", "event.category": []any{"configuration"}, "event.type": []any{"creation"},
 			"rule.id": "{6c1d5a0e-2b7f-4e33-9a10-5d2c7be0a4f1}", "rule.name": "Contoso Agent (TCP-In)",
-			"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107"}},
+			"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107", "process.executable": `C:\Windows\System32\netsh.exe`,
+			"winlog.event_data.ApplicationPath": `C:\Program Files\Contoso\agent.exe`}},
 		{"firewall 2071, a rule added", channelRecord(fw, fwChan, 2071, "S-1-5-19", rule), map[string]any{
 			"event.action": "added-firewall-rule", "user.id": "S-1-5-21-1004336348-1177238915-682003330-1107"}},
 		{"firewall 2073, a rule modified", channelRecord(fw, fwChan, 2073, "S-1-5-19", rule), map[string]any{
