@@ -98,6 +98,10 @@ var fieldGroups = map[string]fieldGroup{
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",
 		"DestPort>destination.port:port", "Protocol>network.iana_number:iana-number", "Direction>network.direction:direction",
 		"FilterRTID>rule.id"}},
+	"wdac": {"an image App Control refused or audited", []string{
+		"File Name>file.path", "Process Name>process.executable", "SHA256 Flat Hash>file.hash.sha256",
+		"SHA1 Flat Hash>file.hash.sha1", "PolicyName>rule.ruleset", "OriginalFileName>file.pe.original_file_name",
+		"FileDescription>file.pe.description", "ProductName>file.pe.product", "FileVersion>file.pe.file_version"}},
 	"fwrule": {"a firewall rule, and the account and program that changed it", []string{"RuleId>rule.id", "RuleName>rule.name",
 		"ModifyingUser>user.id:sid", "ModifyingApplication>process.executable"}},
 	"nps": {"a Network Policy Server request", []string{

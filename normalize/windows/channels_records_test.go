@@ -21,7 +21,7 @@ func channelRecord(provider, channel string, id int, userID, data string) string
 // under the ids Windows 11 logs them with (and who made them, with which
 // program; not the program the rule is for), a task
 // disabled, an item restored from Defender's quarantine, a service's
-// start type changed by a user.
+// start type changed by a user, an image App Control audited.
 func TestChannelRecords(t *testing.T) {
 	const fw, fwChan = "Microsoft-Windows-Windows Firewall With Advanced Security", "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"
 	rule := `<Data Name='RuleId'>{6c1d5a0e-2b7f-4e33-9a10-5d2c7be0a4f1}</Data><Data Name='RuleName'>Contoso Agent (TCP-In)</Data>` +
@@ -74,6 +74,23 @@ func TestChannelRecords(t *testing.T) {
 				`<Data Name='LocalName'>C:\Users\erin\AppData\Local\Temp\setup.exe</Data><Data Name='processId'>6120</Data>`), map[string]any{
 			"event.action": "added-bits-job-file", "url.full": "https://downloads.example.org/tools/setup.exe",
 			"file.path": `C:\Users\erin\AppData\Local\Temp\setup.exe`, "user.name": "erin", "user.domain": "CORP", "process.pid": 6120}},
+		{"code integrity 3076, an image audited", channelRecord("Microsoft-Windows-CodeIntegrity", "Microsoft-Windows-CodeIntegrity/Operational", 3076,
+			"S-1-5-21-1004336348-1177238915-682003330-1107",
+			`<Data Name='FileNameLength'>48</Data><Data Name='File Name'>\Device\HarddiskVolume3\Tools\contoso\helper.dll</Data>`+
+				`<Data Name='ProcessNameLength'>47</Data><Data Name='Process Name'>\Device\HarddiskVolume3\Tools\contoso\agent.exe</Data>`+
+				`<Data Name='Requested Signing Level'>12</Data><Data Name='Validated Signing Level'>1</Data><Data Name='Status'>0xc0e90002</Data>`+
+				`<Data Name='SHA1 Hash'>0A1B2C3D4E5F60718293A4B5C6D7E8F901234567</Data>`+
+				`<Data Name='SHA256 Hash'>1111111111111111111111111111111111111111111111111111111111111111</Data>`+
+				`<Data Name='SHA1 Flat Hash'>89ABCDEF0123456789ABCDEF0123456789ABCDEF</Data>`+
+				`<Data Name='SHA256 Flat Hash'>2222222222222222222222222222222222222222222222222222222222222222</Data>`+
+				`<Data Name='PolicyName'>Contoso base policy</Data><Data Name='PolicyID'>Contoso-2025-01</Data>`+
+				`<Data Name='OriginalFileName'>helper.dll</Data><Data Name='FileVersion'>2.4.1.0</Data>`), map[string]any{
+			"event.action": "code-integrity-audited", "event.category": []any{"process"}, "event.outcome": "success",
+			"file.path": `\Device\HarddiskVolume3\Tools\contoso\helper.dll`, "process.executable": `\Device\HarddiskVolume3\Tools\contoso\agent.exe`,
+			"file.hash.sha256": "2222222222222222222222222222222222222222222222222222222222222222",
+			"file.hash.sha1":   "89ABCDEF0123456789ABCDEF0123456789ABCDEF", "rule.ruleset": "Contoso base policy",
+			"file.pe.original_file_name": "helper.dll", "file.pe.file_version": "2.4.1.0",
+			"winlog.event_data.SHA256 Hash": "1111111111111111111111111111111111111111111111111111111111111111"}},
 	} {
 		checkFields(t, c.name, decodeRoad(t, c.line, true), c.want)
 	}
