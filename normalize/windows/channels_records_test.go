@@ -53,6 +53,15 @@ func TestChannelRecords(t *testing.T) {
 			`<Data Name='TaskName'>\Contoso\Nightly Export</Data><Data Name='UserName'>CORP\erin</Data>`), map[string]any{
 			"event.action": "disabled-scheduled-task", "event.category": []any{"configuration"}, "event.type": []any{"change"},
 			"user.name": "erin", "user.domain": "CORP", "winlog.event_data.TaskName": `\Contoso\Nightly Export`}},
+		{"task scheduler 129, a task's process", channelRecord("Microsoft-Windows-TaskScheduler", "Microsoft-Windows-TaskScheduler/Operational", 129, "S-1-5-18",
+			`<Data Name='TaskName'>\Contoso\Nightly Export</Data><Data Name='Path'>C:\Program Files\Contoso\export.exe</Data><Data Name='ProcessID'>7712</Data>`+
+				`<Data Name='Priority'>16384</Data>`), map[string]any{
+			"event.action": "created-scheduled-task-process", "event.category": []any{"process"}, "event.type": []any{"start"},
+			"process.executable": `C:\Program Files\Contoso\export.exe`, "process.pid": 7712}},
+		{"task scheduler 203, an action that failed to start", channelRecord("Microsoft-Windows-TaskScheduler", "Microsoft-Windows-TaskScheduler/Operational", 203, "S-1-5-18",
+			`<Data Name='TaskName'>\Contoso\Nightly Export</Data><Data Name='TaskInstanceId'>{2f1c0b7e-3d4a-4e9b-a6f0-18c2d7e9b501}</Data>`+
+				`<Data Name='ActionName'>C:\Program Files\Contoso\export.exe</Data><Data Name='ResultCode'>2147942402</Data>`), map[string]any{
+			"event.action": "scheduled-task-action-failed", "event.outcome": "failure", "process.executable": `C:\Program Files\Contoso\export.exe`}},
 		{"defender 1009, restored from quarantine", channelRecord("Microsoft-Windows-Windows Defender", "Microsoft-Windows-Windows Defender/Operational", 1009, "S-1-5-18",
 			`<Data Name='Product Name'>Microsoft Defender Antivirus</Data><Data Name='Domain'>CORP</Data><Data Name='User'>erin</Data>`+
 				`<Data Name='SID'>S-1-5-21-1004336348-1177238915-682003330-1107</Data><Data Name='Threat Name'>HackTool:Win32/Contoso.A</Data>`+
