@@ -61,6 +61,7 @@ var documented = []struct{ code, field, where string }{
 	{`4740`, `^user\.target\.domain$`, "security.txt: 4740's TargetDomainName is the caller computer"},
 	{`472[89]|473[23]|474[67]|475[1267]|476[12]`, `^user\.target\.(domain|name)$`, "security.txt: a member's DN names no domain"},
 	{`4776`, `^winlog\.logon\.failure\.status$`, "security.txt: no Status OK."},
+	{`4688`, `^user\.effective\.id$`, "security.txt: the NULL SID (S-1-0-0) sets no user id"},
 }
 
 func isDocumented(code, field string) bool {
