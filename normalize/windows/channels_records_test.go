@@ -71,6 +71,15 @@ func TestChannelRecords(t *testing.T) {
 			"file.path": `C:\Tools\contoso-scan.exe`, "user.name": "erin", "user.domain": "CORP",
 			"user.id":         "S-1-5-21-1004336348-1177238915-682003330-1107",
 			"event.reference": "https://go.microsoft.com/fwlink/?linkid=37020&name=HackTool:Win32/Contoso.A"}},
+		{"defender 1121, an attack surface reduction rule blocked", channelRecord("Microsoft-Windows-Windows Defender", "Microsoft-Windows-Windows Defender/Operational", 1121, "S-1-5-18",
+			`<Data Name='Product Name'>%%827</Data><Data Name='Product Version'>4.18.24090.11</Data><Data Name='Unused'></Data>`+
+				`<Data Name='ID'>D4F940AB-401B-4EFC-AADC-AD5F3C50688A</Data><Data Name='Detection Time'>2025-03-04T09:10:11.480Z</Data>`+
+				`<Data Name='User'>CORP\erin</Data><Data Name='Path'>C:\Users\erin\AppData\Local\Temp\macro.exe</Data>`+
+				`<Data Name='Process Name'>C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE</Data>`), map[string]any{
+			"event.action": "asr-blocked", "event.category": []any{"intrusion_detection"}, "event.type": []any{"denied"},
+			"event.outcome": "failure", "rule.id": "D4F940AB-401B-4EFC-AADC-AD5F3C50688A", "user.name": "erin", "user.domain": "CORP",
+			"process.executable": `C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE`,
+			"file.path":          `C:\Users\erin\AppData\Local\Temp\macro.exe`}},
 		{"system 7040, start type changed by a user", channelRecord("Service Control Manager", "System", 7040, "S-1-5-21-1004336348-1177238915-682003330-1107",
 			`<Data Name='param1'>Contoso Update Service</Data><Data Name='param2'>demand start</Data><Data Name='param3'>auto start</Data>`+
 				`<Data Name='param4'>ContosoUpd</Data>`), map[string]any{
