@@ -62,6 +62,10 @@ var documented = []struct{ code, field, where string }{
 	{`472[89]|473[23]|474[67]|475[1267]|476[12]`, `^user\.target\.(domain|name)$`, "security.txt: a member's DN names no domain"},
 	{`4776`, `^winlog\.logon\.failure\.status$`, "security.txt: no Status OK."},
 	{`4688`, `^user\.effective\.id$`, "security.txt: the NULL SID (S-1-0-0) sets no user id"},
+	// Sysmon's (its event codes 1-29, which no other channel of these sources shares)
+	{`[1-9]|1[0-9]|2[0-9]`, `^user\.id$`, "channels.txt: no user.id from the record's account (Sysmon's service)"},
+	{`[1-9]|1[0-9]|2[0-9]`, `^@timestamp$`, "channels.txt: UtcTime is @timestamp only when the record's time has no zone"},
+	{`2[36]`, `^process\.(hash|pe)\.`, "channels.txt: 23/26's Hashes are the deleted file's (file.hash)"},
 }
 
 func isDocumented(code, field string) bool {
@@ -282,7 +286,7 @@ func norm(field string, v any) string {
 var derived = []string{"event.", "ecs.", "@timestamp", "log.", "nomen.", "observer.", "message", "network.transport",
 	"network.direction", "network.type", "winlog.logon.type", "host.os", "winlog.keywords", "winlog.level", "winlog.opcode",
 	"winlog.task", "file.extension", "file.name", "file.directory", "process.name", "process.args", "winlog.event_data.",
-	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash"}
+	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status"}
 
 // notInRecord lists the values nomen emitted that do not occur in the
 // record's text: what it must never do is invent a value.
