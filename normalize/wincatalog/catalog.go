@@ -167,6 +167,9 @@ const (
 	ChannelAppLockerScript = "Microsoft-Windows-AppLocker/MSI and Script"
 	ChannelAppLockerAppRun = "Microsoft-Windows-AppLocker/Packaged app-Execution"
 	ChannelAppLockerAppAdd = "Microsoft-Windows-AppLocker/Packaged app-Deployment"
+	// ChannelCodeIntegrity is App Control for Business's (WDAC's) log: the
+	// images it refused to load, or would have under an audit policy.
+	ChannelCodeIntegrity = "Microsoft-Windows-CodeIntegrity/Operational"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -197,6 +200,7 @@ var channels = []channelInfo{
 	{ChannelAppLockerScript, "AppLocker", nil},
 	{ChannelAppLockerAppRun, "AppLocker", nil},
 	{ChannelAppLockerAppAdd, "AppLocker", nil},
+	{ChannelCodeIntegrity, "Code Integrity", []string{"Microsoft-Windows-CodeIntegrity"}},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).

@@ -98,7 +98,14 @@ var fieldGroups = map[string]fieldGroup{
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",
 		"DestPort>destination.port:port", "Protocol>network.iana_number:iana-number", "Direction>network.direction:direction",
 		"FilterRTID>rule.id"}},
-	"fwrule": {"a firewall rule", []string{"RuleId>rule.id", "RuleName>rule.name"}},
+	"asr": {"an operation an attack surface reduction rule blocked or audited", []string{
+		"ID>rule.id", "User>user.name:account", "Process Name>process.executable:path", "Path>file.path"}},
+	"wdac": {"an image App Control refused or audited", []string{
+		"File Name>file.path", "Process Name>process.executable", "SHA256 Flat Hash>file.hash.sha256",
+		"SHA1 Flat Hash>file.hash.sha1", "PolicyName>rule.ruleset", "OriginalFileName>file.pe.original_file_name",
+		"FileDescription>file.pe.description", "ProductName>file.pe.product", "FileVersion>file.pe.file_version"}},
+	"fwrule": {"a firewall rule, and the account and program that changed it", []string{"RuleId>rule.id", "RuleName>rule.name",
+		"ModifyingUser>user.id:sid", "ModifyingApplication>process.executable"}},
 	"nps": {"a Network Policy Server request", []string{
 		"SubjectUserSid>user.id:sid", "SubjectUserName>user.name", "SubjectDomainName>user.domain",
 		"ClientIPAddress>client.ip:ip", "CallingStationID>source.address", "NetworkPolicyName>rule.name",

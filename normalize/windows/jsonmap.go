@@ -92,6 +92,14 @@ func (w *winEvent) winlogbeatField(parents []string, key, v string) {
 			w.opcode = v
 		case "keywords":
 			w.setAuditKeyword(v)
+		case "time_created":
+			// the record's time, when the document has no @timestamp (a
+			// pipeline that dropped it, a hand-made document)
+			if !w.exact {
+				if t, ok := winTime(v); ok {
+					w.time, w.exact = t, true
+				}
+			}
 		}
 	case 1:
 		switch parents[0] {

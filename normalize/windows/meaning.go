@@ -93,8 +93,9 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 // recordUserActs reports whether the record's own account (System's
 // Security UserID) is the one that acted: PowerShell logs as the user who
 // runs it, the Service Control Manager a 7045 as the one who installed the
-// service, the event log service a 104 as the one who cleared the log; Sysmon 4 (its service's state) is written by the Sysmon
-// service, 16 (its configuration changed) by the account that ran
+// service and a 7040 as the one who changed its start type, the event log
+// service a 104 as the one who cleared the log; Sysmon 4 (its service's
+// state) is written by the Sysmon service, 16 (its configuration changed) by the account that ran
 // "sysmon -c", and neither has a User. Sysmon's other events are all
 // written by its service (SYSTEM) whoever acted, the actor in their User
 // (absent from older schemas): their record's account is no user.
@@ -103,7 +104,7 @@ func (w *winEvent) recordUserActs(ent *wincatalog.Entry) bool {
 	case wincatalog.ChannelPowerShell:
 		return true
 	case wincatalog.ChannelSystem:
-		return w.id == 7045 || w.id == 104 // the account that installed the service, that cleared the log
+		return w.id == 7045 || w.id == 7040 || w.id == 104
 	case wincatalog.ChannelSysmon:
 		return w.id == 4 || w.id == 16
 	}

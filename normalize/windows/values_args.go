@@ -122,6 +122,18 @@ var contextInfoFields = map[string]string{
 	"NewProviderState": "powershell.provider.new_state", "ProviderName": "powershell.provider.name",
 }
 
+// contextInfoLocal maps the keys a localized Windows writes in 4103's
+// ContextInfo (spaces removed, a typographic apostrophe written ') to the
+// English ones above: the French of a real record ("Application hôte",
+// "Utilisateur").
+var contextInfoLocal = map[string]string{
+	"Nomd'hôte": "HostName", "Versiondel'hôte": "HostVersion", "IDd'hôte": "HostID", "Applicationhôte": "HostApplication",
+	"Versiondumoteur": "EngineVersion", "IDd'instanced'exécution": "RunspaceID", "IDdepipeline": "PipelineID",
+	"Nomdecommande": "CommandName", "Typedecommande": "CommandType", "Nomduscript": "ScriptName",
+	"Chemindelacommande": "CommandPath", "Numérodeséquence": "SequenceNumber", "Utilisateur": "User",
+	"Utilisateurconnecté": "ConnectedUser", "IDd'interpréteurdecommandes": "ShellID",
+}
+
 // contextInfoInts are the keys whose values are numbers: 800's place of
 // a part among the parts of its details.
 var contextInfoInts = map[string]string{
@@ -137,14 +149,19 @@ var contextInfoInts = map[string]string{
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 	set := false
 	for v != "" {
-		var line string
-		line, v, _ = strings.Cut(v, "\n")
+		line := contextInfoLine(v)
+		v = strings.TrimPrefix(v[len(line):], "\n")
 		k, val, ok := strings.Cut(line, "=")
 		val = ecs.TrimSpace(val)
 		if !ok || val == "" {
 			continue
 		}
 		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
+		if _, en := contextInfoFields[key]; !en {
+			if local, ok := contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]; ok {
+				key = local
+			}
+		}
 		if to, ok := contextInfoInts[key]; ok {
 			if n, ok := ecs.ParseUint(val); ok {
 				e.SetInt(to, n)
@@ -174,6 +191,32 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		}
 	}
 	return set
+}
+
+// contextInfoLine is ContextInfo's first "Key = Value" line in v, with
+// the lines its value goes on to: a value holding a line break (a host
+// application run with a script as its argument) goes on in lines that,
+// unlike the keys' lines (the classic log's "Key=Value" too), are not
+// indented and hold no "=".
+func contextInfoLine(v string) string {
+	end := strings.IndexByte(v, '\n')
+	for end >= 0 && end+1 < len(v) {
+		rest := v[end+1:]
+		next := strings.IndexByte(rest, '\n')
+		if next < 0 {
+			next = len(rest)
+		}
+		if c := rest[0]; c == ' ' || c == '\t' || c == '\r' || c == '\n' || strings.IndexByte(rest[:next], '=') >= 0 {
+			break
+		}
+		if end += 1 + next; end == len(v) {
+			return v
+		}
+	}
+	if end < 0 {
+		return v
+	}
+	return v[:end]
 }
 
 // absoluteProgram is the program a command line starts when the line

@@ -1,0 +1,35 @@
+package main
+
+import "testing"
+
+func TestNorm(t *testing.T) {
+	for _, c := range []struct {
+		field string
+		a, b  any
+		same  bool
+	}{
+		{"@timestamp", "2023-05-04T17:01:45.8409961Z", "2023-05-04T17:01:45.840Z", true},
+		{"@timestamp", "2023-05-04T17:01:45.8409961Z", "2023-05-04T17:01:45.841Z", false},
+		{"event.type", []any{"change", "admin"}, []any{"admin", "change"}, true},
+		{"event.type", []any{"change"}, []any{"admin", "change"}, false},
+		{"process.pid", float64(996), "996", true},
+		{"a", map[string]any{"x": "1", "y": true}, map[string]any{"y": true, "x": "1"}, true},
+	} {
+		if got := norm(c.field, c.a) == norm(c.field, c.b); got != c.same {
+			t.Errorf("norm(%q): %v and %v equal = %v, want %v", c.field, c.a, c.b, got, c.same)
+		}
+	}
+}
+
+func TestNotInRecord(t *testing.T) {
+	c := testCase{Src: "s", Name: "n"}
+	line := `<Event><EventData><Data Name="User">CORP\erin</Data><Data Name="Path">a &amp; b</Data></EventData></Event>`
+	got := notInRecord(c, line, map[string]any{"user.name": "erin", "file.path": "a & b", "user.domain": "CONTOSO",
+		"process.pid": float64(1234), "event.action": "made-up"})
+	if len(got) != 2 || got[0] != `s n process.pid=1234` || got[1] != `s n user.domain="CONTOSO"` {
+		t.Errorf("notInRecord = %q, want process.pid and user.domain", got)
+	}
+	if !isDocumented("4662", "event.category") || isDocumented("4624", "event.category") {
+		t.Error("isDocumented: 4662's category is documented, 4624's is not")
+	}
+}
