@@ -224,3 +224,37 @@ func TestVPNRepeatedKeys(t *testing.T) {
 		t.Errorf("sentbyte = %v, want it kept once under %s", v, Namespace)
 	}
 }
+
+// An IPsec log's remote gateway (remip) is the source only when the log
+// says the peer began the negotiation (init="remote", or role="responder"
+// without init), the destination when the FortiGate did (init="local",
+// role="initiator"); a log that says neither (tunnel statistics) keeps
+// both gateways under fortinet.fortigate.
+func TestIPsecSides(t *testing.T) {
+	const ike = `date=2024-04-05 time=20:21:02 logid="0101037127" type="event" subtype="vpn" logdesc="Progress IPsec phase 1" action="negotiate" remip=203.0.113.40 locip=198.51.100.1 remport=500 locport=500 vpntunnel="to-branch" status="success" `
+	for _, c := range []struct {
+		name, tail string
+		want       map[string]string
+	}{
+		{"peer began", `init="remote" mode="main" dir="inbound" stage=1 role="responder"`, map[string]string{
+			"source.ip": "203.0.113.40", "source.port": "500", "destination.ip": "198.51.100.1", "destination.port": "500"}},
+		{"FortiGate began", `init="local" mode="main" dir="outbound" stage=1 role="initiator"`, map[string]string{
+			"source.ip": "198.51.100.1", "source.port": "500", "destination.ip": "203.0.113.40", "destination.port": "500"}},
+		{"role alone (SA installed)", `role="initiator" in_spi=0a1b2c3d out_spi=4e5f6a7b`, map[string]string{
+			"source.ip": "198.51.100.1", "destination.ip": "203.0.113.40"}},
+		{"no side said", `tunneltype="ipsec" tunnelid=7 duration=60 sentbyte=10 rcvdbyte=20`, map[string]string{
+			Namespace + "remip": "203.0.113.40", Namespace + "locip": "198.51.100.1", Namespace + "sentbyte": "10", "source.ip": "", "destination.ip": ""}},
+	} {
+		got, _, _ := decode(t, ike+c.tail)
+		for k, v := range c.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q (%v)", c.name, k, got[k], v, got)
+			}
+		}
+	}
+	// The bytes follow the sides: sentbyte is what the FortiGate sent.
+	got, _, _ := decode(t, ike+`init="local" role="initiator" sentbyte=10 rcvdbyte=20`)
+	if got["source.bytes"] != "10" || got["destination.bytes"] != "20" {
+		t.Errorf("FortiGate began: source.bytes %q destination.bytes %q, want 10 and 20", got["source.bytes"], got["destination.bytes"])
+	}
+}
