@@ -34,9 +34,19 @@ var (
 	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
 	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
 	// "IPsec DPD failed": the peer stopped answering dead peer detection.
-	classDPDFail  = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
-	classFile     = vendor.FileDetected
-	classFileDeny = vendor.FileBlocked
+	classDPDFail = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
+	// "Progress IPsec phase 1/2" with status success: a phase of the
+	// IKE negotiation done (the tunnel is up only at tunnel-up).
+	classVPNStep = vendor.NewClass("vpn-negotiation-progress", "success", vendor.Cats("network"), "connection", "info")
+	// "SSL VPN new connection": a client reached the SSL VPN portal,
+	// before any login.
+	classSSLVPNCon = vendor.NewClass("vpn-connection-started", "", vendor.Cats("network"), "connection", "start")
+	// A session that failed rather than being denied by a policy:
+	// traffic action ip-conn ("Failed connection attempts") and dns
+	// ("DNS query return error") in the log reference.
+	classConnFailed = vendor.NewClass("connection-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classFile       = vendor.FileDetected
+	classFileDeny   = vendor.FileBlocked
 	// FSSO: a collector agent told the firewall which user has an
 	// address (or no longer); not an authentication the firewall saw.
 	classUserMapped   = vendor.UserMapped
@@ -83,8 +93,10 @@ func trafficClass(action string) vendor.Class {
 		return classStarted
 	case "close", "timeout", "server-rst", "client-rst":
 		return classEnded
-	case "deny", "blocked", "ip-conn":
+	case "deny", "blocked":
 		return classDenied
+	case "ip-conn", "dns":
+		return classConnFailed
 	}
 	return vendor.Class{}
 }
@@ -200,6 +212,8 @@ func vpnClass(f *facts) vendor.Class {
 		return classTunDown
 	case "ssl-login-fail":
 		return classLoginBad
+	case "ssl-new-con":
+		return classSSLVPNCon
 	case "dpd":
 		if f.status == "dpd_failure" {
 			return classDPDFail
@@ -207,6 +221,9 @@ func vpnClass(f *facts) vendor.Class {
 	case "negotiate":
 		if f.status == "negotiate_error" || f.status == "failure" {
 			return classVPNFail
+		}
+		if f.status == "success" {
+			return classVPNStep
 		}
 	}
 	return vendor.Class{}
@@ -224,6 +241,10 @@ func userClass(f *facts) vendor.Class {
 	}
 	// "NTLM-auth", "Kerberos-auth", ...: explicit web proxy authentication.
 	if f.action == "authentication" || f.action == "auth-logon" || strings.HasSuffix(f.action, "-auth") {
+		if f.action == "auth-logon" && f.status == "logon" {
+			// "Authentication logon: User X added to auth logon".
+			return classLogin
+		}
 		return loginClass(f.status)
 	}
 	if f.action == "auth-logout" {

@@ -54,6 +54,12 @@ func TestClasses(t *testing.T) {
 		{`logid="0000000013" type="traffic" subtype="forward" action="accept" srcip=10.1.2.3 dstip=192.0.2.1`, "connection-allowed", "success"},
 		{`logid="0000000013" type="traffic" subtype="forward" action="close" srcip=10.1.2.3 dstip=192.0.2.1 duration=31 sentbyte=1200 rcvdbyte=88000`, "connection-teardown", "success"},
 		{`logid="0001000014" type="traffic" subtype="local" action="deny" srcip=203.0.113.5 dstip=192.0.2.1 dstport=22`, "connection-denied", "failure"},
+		// The log reference: ip-conn "Failed connection attempts", dns "DNS query return error": failed, not denied.
+		{`logid="0000000011" type="traffic" subtype="forward" action="ip-conn" srcip=10.1.2.3 dstip=192.0.2.80 dstport=8443 proto=6`, "connection-failed", "failure"},
+		{`logid="0000000011" type="traffic" subtype="forward" action="dns" srcip=10.1.2.3 dstip=192.0.2.53 dstport=53 proto=17`, "connection-failed", "failure"},
+		{`logid="0101037127" type="event" subtype="vpn" logdesc="Progress IPsec phase 2" action="negotiate" remip=203.0.113.40 status="success" init="local" stage=2 role="initiator" result="DONE"`, "vpn-negotiation-progress", "success"},
+		{`logid="0101039943" type="event" subtype="vpn" logdesc="SSL VPN new connection" action="ssl-new-con" tunneltype="ssl" tunnelid=3 remip=198.51.100.77 user="N/A"`, "vpn-connection-started", ""},
+		{`logid="0102043039" type="event" subtype="user" logdesc="Authentication logon" srcip=10.1.2.3 user="carol" authserver="FSSO_dc1" action="auth-logon" status="logon"`, "logged-in", "success"},
 		{`logid="0211008192" type="utm" subtype="virus" eventtype="infected" level="warning" action="blocked" virus="EICAR_TEST_FILE" filename="eicar.com" url="http://example.test/eicar.com"`, "malware-detected", ""},
 		{`logid="0211008200" type="utm" subtype="virus" eventtype="scanerror" level="notice" action="passthrough" msg="Corrupted archive." filename="setup.zip"`, "", ""},
 		{`logid="0211008203" type="utm" subtype="virus" eventtype="oversize" level="notice" action="passthrough" filename="big.iso"`, "", ""},
