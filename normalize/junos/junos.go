@@ -162,6 +162,8 @@ var tags = map[string]bool{
 	// Screens by source or destination alone, IPsec, SNMP and 802.1X.
 	"RT_SCREEN_TCP_SRC_IP": false, "RT_SCREEN_TCP_DST_IP": false, "RT_SCREEN_SESSION_LIMIT": false,
 	"KMD_PM_SA_ESTABLISHED": false, "SNMPD_AUTH_FAILURE": false, "DOT1XD_USR_AUTHENTICATED": false,
+	// mib2d's link traps: an interface's operational state changed.
+	"SNMP_TRAP_LINK_UP": false, "SNMP_TRAP_LINK_DOWN": false,
 	// The kernel's ARP table: an address's hardware address changed.
 	"KERN_ARP_ADDR_CHANGE": true,
 	// A firewall filter's syslog action (text_filter.go).
@@ -278,6 +280,9 @@ func putParam(emit vendor.Emit, tag, name, v string) {
 		case "rulebase-name": // the rulebase (IPS, exempt) the rule is in
 			f, ok = field{"rule.ruleset", vendor.Text}, true
 		}
+	}
+	if name == "interface-name" && strings.HasPrefix(tag, "SNMP_TRAP_LINK_") {
+		ok = false // the interface whose link changed, no packet's ingress (Cisco's too stays the vendor's)
 	}
 	if tag == "WEBFILTER_URL_BLOCKED" || tag == "WEBFILTER_URL_PERMITTED" {
 		// The web filter's url is the requested host, obj its path.
