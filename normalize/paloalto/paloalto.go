@@ -115,7 +115,13 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if layout == nil {
 		return vendor.Class{}, vendor.Decoded // a type not described here: the common columns only
 	}
+	// An ICMP session's ports are 0 (ICMP has none): not a port the
+	// packets had, as Cisco's ICMP messages leave theirs out.
+	icmp := icmpRow(layout, cols[:min(n, maxCols)])
 	for i := range layout.cols {
+		if icmp && layout.cols[i].kind == vendor.Port {
+			continue
+		}
 		put(emit, &layout.cols[i], cols[:min(n, maxCols)])
 	}
 	switch typ {
@@ -205,6 +211,18 @@ func splitURL(v string) (host, path string) {
 		path = rest[:strings.IndexAny(rest+"?", "?#")]
 	}
 	return host, path
+}
+
+// icmpRow reports whether a row's protocol column (network.transport)
+// says ICMP or ICMPv6.
+func icmpRow(l *layout, cols []string) bool {
+	for i := range l.cols {
+		if c := &l.cols[i]; c.key == "network.transport" && c.at < len(cols) {
+			v := unquote(cols[c.at])
+			return vendor.EqualFold(v, "icmp") || vendor.EqualFold(v, "ipv6-icmp") || vendor.EqualFold(v, "icmp6")
+		}
+	}
+	return false
 }
 
 func put(emit vendor.Emit, c *column, cols []string) {

@@ -284,3 +284,23 @@ func TestDecryptionTLS(t *testing.T) {
 		}
 	}
 }
+
+// An ICMP session's ports (0: ICMP has none) are no source or
+// destination port; a TCP session's are.
+func TestICMPNoPorts(t *testing.T) {
+	at := map[int]string{7: "192.0.2.10", 8: "198.51.100.7", 24: "0", 25: "0", 29: "icmp", 30: "allow"}
+	got, _, _ := decode(t, line("TRAFFIC", "end", 46, at))
+	for _, k := range []string{"source.port", "destination.port"} {
+		if v, ok := got[k]; ok {
+			t.Errorf("icmp: %s = %q, want none", k, v)
+		}
+	}
+	if got["network.transport"] != "icmp" || got["source.ip"] != "192.0.2.10" {
+		t.Errorf("icmp: %v", got)
+	}
+	at[24], at[25], at[29] = "51000", "443", "tcp"
+	got, _, _ = decode(t, line("TRAFFIC", "end", 46, at))
+	if got["source.port"] != "51000" || got["destination.port"] != "443" {
+		t.Errorf("tcp: ports %q %q, want 51000 443", got["source.port"], got["destination.port"])
+	}
+}
