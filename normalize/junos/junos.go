@@ -238,8 +238,9 @@ func decodeMessage(program, msgID, msg string, sd event.SD, emit vendor.Emit) (v
 	for el := range sd.Elements() {
 		if strings.HasPrefix(el.ID, "junos@") { // @2636 (Juniper's enterprise number) on devices; samples often rewrite it
 			emit("event.code", tag, vendor.Word)
+			icmp := isICMP(paramOf(el, "protocol-id"))
 			for p := range el.Params() {
-				putParam(emit, tag, p.Name, p.Value)
+				putParam(emit, tag, p.Name, p.Value, icmp)
 			}
 			return classOf(tag, paramOf(el, "action")), vendor.Decoded
 		}
@@ -265,12 +266,20 @@ func paramOf(el event.SDElement, name string) string {
 	return ""
 }
 
-// putParam emits one structured-data parameter.
-func putParam(emit vendor.Emit, tag, name, v string) {
+// isICMP reports whether a protocol-id is ICMP or ICMPv6.
+func isICMP(protocolID string) bool { return protocolID == "1" || protocolID == "58" }
+
+// putParam emits one structured-data parameter. An ICMP session's
+// "ports" are none (Junos writes the ICMP identifier and type<<8|code
+// there: 768 is destination unreachable): they stay Junos's.
+func putParam(emit vendor.Emit, tag, name, v string, icmp bool) {
 	if v == "" || untranslated(name, v) {
 		return
 	}
 	f, ok := params[name]
+	if icmp && f.kind == vendor.Port {
+		ok = false
+	}
 	if tag == "IDP_ATTACK_LOG_EVENT" {
 		switch name {
 		case "policy-name":
@@ -356,12 +365,17 @@ func decodeSDText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Stat
 		return vendor.Class{}, vendor.Malformed
 	}
 	emit("event.code", tag, vendor.Word)
-	action := ""
+	action, icmp := "", false
+	eachSDParam(text[sp+1:], func(name, v string) {
+		if name == "protocol-id" {
+			icmp = isICMP(v)
+		}
+	})
 	eachSDParam(text[sp+1:], func(name, v string) {
 		if name == "action" {
 			action = v
 		}
-		putParam(emit, tag, name, v)
+		putParam(emit, tag, name, v, icmp)
 	})
 	return classOf(tag, action), vendor.Decoded
 }

@@ -1,6 +1,7 @@
 package junos
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -270,6 +271,29 @@ func TestCommandLineIsNoChange(t *testing.T) {
 		if st != vendor.Decoded || class.Action != "command-executed" || !slices.Equal(class.Type, []string{want}) ||
 			!slices.Equal(class.Category, []string{"configuration"}) {
 			t.Errorf("%s: %v %+v, want configuration/%s", msg, st, class, want)
+		}
+	}
+}
+
+// An ICMP session's source-port/destination-port (the ICMP identifier,
+// type<<8|code) are no ports: they stay Junos's; a TCP session's are ports.
+func TestICMPSessionPorts(t *testing.T) {
+	const sd = `[junos@2636.1.1.1.2.129 source-address="10.1.2.30" source-port="4711" destination-address="198.51.100.53" destination-port="2048" service-name="icmp" nat-source-address="203.0.113.9" nat-source-port="26312" protocol-id="%s" policy-name="p"]`
+	for _, c := range []struct {
+		proto   string
+		isPorts bool
+	}{{"1", false}, {"58", false}, {"6", true}} {
+		got := map[string]string{}
+		Decode("RT_FLOW", "", "RT_FLOW_SESSION_CREATE "+fmt.Sprintf(sd, c.proto), event.SD{}, func(k, v string, kind vendor.Kind) {
+			if kind == vendor.Extra {
+				k = Namespace + k
+			}
+			got[k] = v
+		})
+		_, has := got["source.port"]
+		_, hasNAT := got["source.nat.port"]
+		if has != c.isPorts || hasNAT != c.isPorts || (!c.isPorts && got[Namespace+"destination-port"] != "2048") {
+			t.Errorf("protocol-id %s: %v", c.proto, got)
 		}
 	}
 }
