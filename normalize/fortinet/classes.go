@@ -63,8 +63,11 @@ func classify(f *facts) vendor.Class {
 		}
 		return trafficClass(f.action)
 	case "utm":
-		if f.subtype == "virus" {
+		switch f.subtype {
+		case "virus":
 			return virusClass(f.eventtype, f.action)
+		case "dlp":
+			return dlpClass(f.filtercat, f.action)
 		}
 		return utmClass(f.subtype, f.action)
 	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
@@ -97,6 +100,22 @@ func trafficClass(action string) vendor.Class {
 		return classDenied
 	case "ip-conn", "dns":
 		return classConnFailed
+	}
+	return vendor.Class{}
+}
+
+// dlpClass: a Data Leak Prevention log whose filter matched a file
+// (filtercat "file": its type, size or name): the file blocked or passed
+// and logged. A filter on a message's content names no file: no class.
+func dlpClass(filtercat, action string) vendor.Class {
+	if filtercat != "file" {
+		return vendor.Class{}
+	}
+	if blocks(action) {
+		return classFileDeny
+	}
+	if action == "log-only" || action == "passthrough" || action == "allow" {
+		return classFile
 	}
 	return vendor.Class{}
 }
@@ -159,6 +178,12 @@ func utmClass(subtype, action string) vendor.Class {
 	case "ssl":
 		if blocked {
 			return classSSLBlock
+		}
+	case "ssh":
+		// SSH inspection blocked a channel (shell, exec, port-forward,
+		// x11) or the session.
+		if blocked {
+			return classDenied
 		}
 	case "file-filter", "cifs":
 		// A file filter matched (cifs: on an SMB share): blocked, or

@@ -47,6 +47,7 @@ func Sniff(program, msg string) bool {
 type facts struct {
 	typ, subtype, action, status, logdesc string
 	eventtype                             string // a UTM log's kind of event (a virus log: infected, scanerror, oversize, ...)
+	filtercat                             string // a DLP log's filter category: file or message
 	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
 	authKey                               string // a VPN log's xauthuser or eapuser, whichever names a user (see vpnUser)
 	userNamed                             bool   // user is a name (not an address, not N/A)
@@ -82,6 +83,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.subtype = v
 		case "eventtype":
 			f.eventtype = v
+		case "filtercat":
+			f.filtercat = v
 		case "action":
 			f.action = v
 		case "status":

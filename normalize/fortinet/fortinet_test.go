@@ -54,6 +54,12 @@ func TestClasses(t *testing.T) {
 		{`logid="0000000013" type="traffic" subtype="forward" action="accept" srcip=10.1.2.3 dstip=192.0.2.1`, "connection-allowed", "success"},
 		{`logid="0000000013" type="traffic" subtype="forward" action="close" srcip=10.1.2.3 dstip=192.0.2.1 duration=31 sentbyte=1200 rcvdbyte=88000`, "connection-teardown", "success"},
 		{`logid="0001000014" type="traffic" subtype="local" action="deny" srcip=203.0.113.5 dstip=192.0.2.1 dstport=22`, "connection-denied", "failure"},
+		// DLP on a file blocks or logs the file; on a message's content it names no file.
+		{`logid="0954024576" type="utm" subtype="dlp" eventtype="dlp" filtertype="file-type" filtercat="file" srcip=10.1.2.3 dstip=198.51.100.20 action="block" filename="plan.pdf" filetype="pdf"`, "file-detected", ""},
+		{`logid="0954024577" type="utm" subtype="dlp" eventtype="dlp" filtertype="file-type" filtercat="file" srcip=10.1.2.3 dstip=198.51.100.20 action="log-only" filename="plan.pdf"`, "file-detected", ""},
+		{`logid="0954024576" type="utm" subtype="dlp" eventtype="dlp" filtertype="credit-card" filtercat="message" srcip=10.1.2.3 dstip=198.51.100.20 action="block"`, "", ""},
+		// SSH inspection blocking a channel.
+		{`logid="1601061010" type="utm" subtype="ssh" eventtype="ssh-channel" srcip=10.1.2.3 dstip=198.51.100.44 dstport=22 action="blocked" login="root" channeltype="shell"`, "connection-denied", "failure"},
 		// The log reference: ip-conn "Failed connection attempts", dns "DNS query return error": failed, not denied.
 		{`logid="0000000011" type="traffic" subtype="forward" action="ip-conn" srcip=10.1.2.3 dstip=192.0.2.80 dstport=8443 proto=6`, "connection-failed", "failure"},
 		{`logid="0000000011" type="traffic" subtype="forward" action="dns" srcip=10.1.2.3 dstip=192.0.2.53 dstport=53 proto=17`, "connection-failed", "failure"},
