@@ -59,6 +59,15 @@ func TestASAConnections(t *testing.T) {
 			"source.domain": "ws-12.corp.example", "source.port": "50123", "observer.egress.interface.name": "outside",
 			"destination.domain": "www.example.com", "destination.port": "443", "event.duration": "0:00:01", "network.bytes": "300",
 			"event.reason": "TCP FINs"}},
+		// The guide's trailing "(user)": the cut-through (AAA) user, after the bytes or the reason.
+		{"302016", "Teardown UDP connection 15 for outside:198.51.100.53/53 to inside:10.1.2.3/40000 duration 0:00:00 bytes 148 (jdoe)", "connection-teardown", map[string]string{
+			"cisco.asa.connection_id": "15", "network.transport": "UDP", "observer.ingress.interface.name": "inside", "observer.egress.interface.name": "outside",
+			"source.ip": "10.1.2.3", "source.port": "40000", "destination.ip": "198.51.100.53", "destination.port": "53",
+			"event.duration": "0:00:00", "network.bytes": "148", "user.name": "jdoe"}},
+		{"302014", "Teardown TCP connection 16 for outside:198.51.100.14/443 to inside:10.1.2.3/51000 duration 0:01:00 bytes 900 TCP FINs (jdoe)", "connection-teardown", map[string]string{
+			"cisco.asa.connection_id": "16", "network.transport": "TCP", "observer.ingress.interface.name": "inside", "observer.egress.interface.name": "outside",
+			"source.ip": "10.1.2.3", "source.port": "51000", "destination.ip": "198.51.100.14", "destination.port": "443",
+			"event.duration": "0:01:00", "network.bytes": "900", "event.reason": "TCP FINs", "user.name": "jdoe"}},
 		{"302014", "Teardown TCP connection 1 for outside:198.51.100.14/40112 to dmz:10.5.5.80/443 duration 1:99:03 bytes 9", "", nil},
 		{"302020", "Built outbound ICMP connection for faddr 198.51.100.1/3 gaddr 192.0.2.2/0 laddr 10.1.2.3/0", "connection-built", map[string]string{
 			"network.direction": "outbound", "network.transport": "ICMP", "destination.ip": "198.51.100.1", "source.ip": "10.1.2.3",
