@@ -16,7 +16,10 @@
 //
 // Times (Receive Time, Generated Time, Start Time) are the firewall's
 // local time without a zone, so they are kept as written under
-// paloalto.panos.* rather than set as @timestamp.
+// paloalto.panos.* rather than set as @timestamp. The High Resolution
+// Timestamp PAN-OS 10 adds (System and User-ID logs here) has its zone:
+// it is @timestamp, unless it is the epoch ("1970-01-01T..."), which
+// firewalls print for a time they do not have.
 //
 // Recognition (Sniff): the syslog program is absent (the parser finds no
 // tag: the message starts with the CSV) and the message matches the first
@@ -233,7 +236,7 @@ func put(emit vendor.Emit, c *column, cols []string) {
 	if v == "" || c.noNAT && (v == "0.0.0.0" || v == "0" || v == "::") {
 		return
 	}
-	if c.kind == vendor.Extra {
+	if c.kind == vendor.Extra || c.kind == vendor.Time && strings.HasPrefix(v, "1970-01-01") {
 		emit(c.name, v, vendor.Extra)
 		return
 	}

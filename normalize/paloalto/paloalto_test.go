@@ -304,3 +304,27 @@ func TestICMPNoPorts(t *testing.T) {
 		t.Errorf("tcp: ports %q %q, want 51000 443", got["source.port"], got["destination.port"])
 	}
 }
+
+// PAN-OS 10's High Resolution Timestamp has its zone: @timestamp, unless
+// it is the epoch a firewall prints for a time it does not have.
+func TestHighResolutionTimestamp(t *testing.T) {
+	for _, c := range []struct {
+		typ  string
+		at   int
+		n    int
+		v    string
+		want string
+	}{
+		{"SYSTEM", 25, 26, "2026-03-02T10:10:05.123-07:00", "2026-03-02T10:10:05.123-07:00"},
+		{"USERID", 33, 34, "2026-03-02T10:10:06.456+01:00", "2026-03-02T10:10:06.456+01:00"},
+		{"SYSTEM", 25, 26, "1970-01-01T01:00:00.000+01:00", ""},
+	} {
+		got, _, _ := decode(t, line(c.typ, "general", c.n, map[int]string{8: "general", c.at: c.v}))
+		if got["@timestamp"] != c.want {
+			t.Errorf("%s %s: @timestamp %q, want %q", c.typ, c.v, got["@timestamp"], c.want)
+		}
+		if c.want == "" && got["paloalto.panos.high_res_timestamp"] != c.v {
+			t.Errorf("%s %s: kept as %q", c.typ, c.v, got["paloalto.panos.high_res_timestamp"])
+		}
+	}
+}
