@@ -97,7 +97,7 @@ func classOf(tag, action string) vendor.Class {
 		return classLogout
 	case "UI_COMMIT":
 		return classCommand
-	case "UI_CMDLINE_READ_LINE":
+	case "UI_CMDLINE_READ_LINE", "UI_JUNOSCRIPT_CMD":
 		return classCommandLine
 	case "UI_DBASE_LOGIN_EVENT":
 		return classCfgModeIn

@@ -148,7 +148,7 @@ var tags = map[string]bool{
 	"IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
 	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
 	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
-	"UI_DBASE_LOGIN_EVENT": true, "UI_DBASE_LOGOUT_EVENT": true, "UI_CMDLINE_READ_LINE": true,
+	"UI_DBASE_LOGIN_EVENT": true, "UI_DBASE_LOGOUT_EVENT": true, "UI_CMDLINE_READ_LINE": true, "UI_JUNOSCRIPT_CMD": true,
 	"WEBFILTER_URL_BLOCKED": true, "WEBFILTER_URL_PERMITTED": true,
 	// AppTrack (RT_FLOW), UTM antivirus, content filtering and antispam
 	// (RT_UTM), Advanced Anti-Malware (RT_AAMW) and Security Intelligence
