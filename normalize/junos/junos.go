@@ -361,16 +361,18 @@ func decodeSDText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Stat
 	if sp < 0 {
 		return vendor.Class{}, vendor.Malformed
 	}
-	if _, ok := eachSDParam(text[sp+1:], func(string, string) {}); !ok {
-		return vendor.Class{}, vendor.Malformed
-	}
-	emit("event.code", tag, vendor.Word)
-	action, icmp := "", false
-	eachSDParam(text[sp+1:], func(name, v string) {
+	// The first pass checks the element is whole and finds the protocol
+	// (an ICMP session's ports are none: putParam).
+	icmp := false
+	if _, ok := eachSDParam(text[sp+1:], func(name, v string) {
 		if name == "protocol-id" {
 			icmp = isICMP(v)
 		}
-	})
+	}); !ok {
+		return vendor.Class{}, vendor.Malformed
+	}
+	emit("event.code", tag, vendor.Word)
+	action := ""
 	eachSDParam(text[sp+1:], func(name, v string) {
 		if name == "action" {
 			action = v
