@@ -200,3 +200,12 @@ func TestICMPNoPorts(t *testing.T) {
 		t.Errorf("udp: ports %q %q", got["source.port"], got["destination.port"])
 	}
 }
+
+// A management connection the firewall let through (m=526) is an allowed
+// connection, with the administrator as the user.
+func TestManagementRequestAllowed(t *testing.T) {
+	got, class, _ := decode(t, `id=firewall sn=0040103CE114 time="2024-04-05 19:34:38 UTC" fw=203.0.113.1 pri=5 c=16 m=526 msg="Web management request allowed" app=12 sess="Web" n=927 usr="admin" src=198.51.100.9:65058:X1 dst=203.0.113.1:443:X1 proto=tcp/https rule="15 (WAN->WAN)" fw_action="mgmt"`)
+	if class.Action != "connection-allowed" || got["user.name"] != "admin" || got["destination.port"] != "443" {
+		t.Errorf("%+v %v", class, got)
+	}
+}
