@@ -66,9 +66,13 @@ var asaConn = []Msg{
 	{ID: "110002", Rule: "cisco_asa.deny", Class: cls("egress-interface-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
 		Formats: []string{`Failed to locate egress interface for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
 	// The egress interface was found but no route to the next hop: the
-	// packet is dropped.
+	// packet is dropped. The guide writes "next-hop", devices also
+	// "next hop".
 	{ID: "110003", Rule: "cisco_asa.deny", Class: cls("next-hop-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
-		Formats: []string{`Routing failed to locate next-hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+		Formats: []string{
+			`Routing failed to locate next-hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`,
+			`Routing failed to locate next hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`,
+		}},
 	// A second SYN with another initial sequence number: perhaps spoofed.
 	// The guide does not say the packet is dropped.
 	{ID: "419002", Rule: "cisco_asa.tcp", Class: cls("duplicate-tcp-syn", "", cats(catIntrusion, catNetwork), typeInfo),

@@ -4,6 +4,9 @@ import "testing"
 
 func TestASAConnections(t *testing.T) {
 	runCases(t, false, []lineCase{
+		{"110003", "Routing failed to locate next hop for icmp from WAN:10.11.0.2/0 to WAN:198.51.100.1/0", "next-hop-not-found", map[string]string{
+			"network.transport": "icmp", "observer.ingress.interface.name": "WAN", "source.ip": "10.11.0.2",
+			"observer.egress.interface.name": "WAN", "destination.ip": "198.51.100.1"}},
 		{"110003", "Routing failed to locate next-hop for UDP from inside:10.1.2.3/53012 to outside:198.51.100.53/53", "next-hop-not-found", map[string]string{
 			"network.transport": "UDP", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "53012",
 			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.53", "destination.port": "53"}},
