@@ -196,18 +196,18 @@ func LogonType(n int) string {
 // FailureReason), WFP directions (5152-5159's Direction), registry value
 // types (4657) and the others named below.
 var messages = map[string]string{
-	"%%2304":  "An Error occured during Logon.", // msobjs.dll's spelling, as Windows renders it
-	"%%2305":  "The specified user account has expired.",
-	"%%2306":  "The NetLogon component is not active.",
-	"%%2307":  "Account locked out.",
-	"%%2308":  "The user has not been granted the requested logon type at this machine.",
-	"%%2309":  "The specified account's password has expired.",
-	"%%2310":  "Account currently disabled.",
-	"%%2311":  "Account logon time restriction violation.",
-	"%%2312":  "User not allowed to logon at this computer.",
-	"%%2313":  "Unknown user name or bad password.",
-	"%%2314":  "Domain sid inconsistent.",
-	"%%2315":  "Smartcard logon is required and was not used.",
+	"%%2304": "An Error occured during Logon.", // msobjs.dll's spelling, as Windows renders it
+	"%%2305": "The specified user account has expired.",
+	"%%2306": "The NetLogon component is not active.",
+	"%%2307": "Account locked out.",
+	"%%2308": "The user has not been granted the requested logon type at this machine.",
+	"%%2309": "The specified account's password has expired.",
+	"%%2310": "Account currently disabled.",
+	"%%2311": "Account logon time restriction violation.",
+	"%%2312": "User not allowed to logon at this computer.",
+	"%%2313": "Unknown user name or bad password.",
+	"%%2314": "Domain sid inconsistent.",
+	"%%2315": "Smartcard logon is required and was not used.",
 	// a registry value's type (4657's OldValueType, NewValueType), by
 	// ECS's registry.data.type names (Microsoft's ASIM registry schema
 	// lists these codes)
