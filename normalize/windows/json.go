@@ -244,73 +244,75 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 // mapper with its key (most members are; a store of the key was a store
 // through a pointer, with the write barrier's check, and while the
 // garbage collector marks, the barrier itself). Compact documents have
-// no white space and keys without escapes: `"key":` is read at once, and
-// anything else by memberKey.
+// no white space and keys without escapes: the usual member, `"key":` and
+// a string without escapes, is read by jsonPair, and anything else here.
 // Long because it is the member loop, the scanner's hot path.
 func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool {
 	s := js.s
 	data := js.eventData(mode)
 	parents := js.path[:js.depth]
 	for {
-		var key string
-		var ok bool
-		if end := jsonWordEnd(s, i+1); i < len(s) && s[i] == '"' && end+1 < len(s) && s[end] == '"' && s[end+1] == ':' {
-			key, i = s[i+1:end], end+2 // the usual key, read without a call
-		} else if key, i, ok = js.memberKey(i); !ok {
-			return false
-		}
-		if i < len(s) && s[i] <= ' ' {
-			i = jsonSkipSpace(s, i)
-		}
-		if i >= len(s) {
-			return false
-		}
-		switch s[i] {
-		case '"': // the usual member: a string
-			var v string
-			if end := jsonWordEnd(s, i+1); end < len(s) && s[end] == '"' {
-				v, i = s[i+1:end], end+1 // without escapes, read without a call
-			} else {
+		key, v, next, read := jsonPair(s, i)
+		i = next
+		if read != jsonPairString {
+			var ok bool
+			if read == jsonPairNone {
+				if key, i, ok = js.memberKey(i); !ok {
+					return false
+				}
+			}
+			if i < len(s) && s[i] <= ' ' {
+				i = jsonSkipSpace(s, i)
+			}
+			if i >= len(s) {
+				return false
+			}
+			switch s[i] {
+			case '"':
 				if v, i, ok = js.str(i); !ok {
 					return false
 				}
 				if mode == jsonNXLog && !w.nxlogAmp {
 					w.nxlogAmp = strings.IndexByte(v, '&') >= 0 // an escaped '&'
 				}
-			}
-			// jsonMember's switch, here: the usual member reaches its
-			// road's mapper in one call, not two (~20 instructions each).
-			switch {
-			case data && mode == jsonNXLog:
-				w.nxlogData(key, v)
-			case data:
-				w.add(key, v)
-			case mode == jsonWinlogbeat:
-				w.winlogbeatField(parents, key, v)
-			case mode == jsonNXLog:
-				w.nxlogField(nx, parents, key, v)
+			case '{', '[':
+				js.path[js.depth] = key
+				js.depth++
+				js.i = i
+				ok = js.value(w, nx, mode)
+				js.depth--
+				if !ok {
+					return false
+				}
+				i = js.i
+				goto next
 			default:
-				w.evtxField(parents, key, v)
-			}
-		case '{', '[':
-			js.path[js.depth] = key
-			js.depth++
-			js.i = i
-			ok = js.value(w, nx, mode)
-			js.depth--
-			if !ok {
-				return false
-			}
-			i = js.i
-		default:
-			var lit string
-			if lit, i = jsonLiteral(s, i); lit == "" {
-				return false
-			}
-			if lit != "null" {
-				w.jsonMember(nx, mode, parents, key, lit)
+				var lit string
+				if lit, i = jsonLiteral(s, i); lit == "" {
+					return false
+				}
+				if lit != "null" {
+					w.jsonMember(nx, mode, parents, key, lit)
+				}
+				goto next
 			}
 		}
+		// A string member. jsonMember's switch, here: the usual member
+		// reaches its road's mapper in one call, not two (~20
+		// instructions each).
+		switch {
+		case data && mode == jsonNXLog:
+			w.nxlogData(key, v)
+		case data:
+			w.add(key, v)
+		case mode == jsonWinlogbeat:
+			w.winlogbeatField(parents, key, v)
+		case mode == jsonNXLog:
+			w.nxlogField(nx, parents, key, v)
+		default:
+			w.evtxField(parents, key, v)
+		}
+	next:
 		if i < len(s) && s[i] == ',' { // the usual end of a member
 			i++
 			continue
@@ -328,6 +330,56 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 			return false
 		}
 	}
+}
+
+// What jsonPair read of a member.
+const (
+	jsonPairNone   = iota // nothing: the key is not the usual one (white space before it, escapes)
+	jsonPairKey           // the key and its colon; the value, at next, is not a string without escapes
+	jsonPairString        // the key and a string value without escapes
+)
+
+// jsonPair reads the usual member at i, `"key":"value"` with neither white
+// space nor escapes, and returns the index after it; or as much of it as
+// is usual (read says what). A function of its own, not inlined: in the
+// member loop, whose state takes the registers, the compiler reloaded four
+// of it from the stack on every 8 bytes scanned (25 instructions a word);
+// here the scan keeps its constants in registers.
+func jsonPair(s string, i int) (key, v string, next int, read int) {
+	// The masks as values the compiler cannot fold: it keeps them in
+	// registers, where it materialised constants anew in every turn of
+	// the scan (and reloaded what their registers had held).
+	k := &jsonWordMasks
+	q, b, m, h := k[0], k[1], k[2], k[3]
+	end := jsonWordEndMasks(s, i+1, q, b, m, h)
+	if i >= len(s) || s[i] != '"' || end+1 >= len(s) || s[end] != '"' || s[end+1] != ':' {
+		return "", "", i, jsonPairNone
+	}
+	key, i = s[i+1:end], end+2
+	if i >= len(s) || s[i] != '"' {
+		return key, "", i, jsonPairKey
+	}
+	if end = jsonWordEndMasks(s, i+1, q, b, m, h); end >= len(s) || s[end] != '"' {
+		return key, "", i, jsonPairKey // escapes, or the document's end
+	}
+	return key, s[i+1 : end], end + 1, jsonPairString
+}
+
+// jsonWordMasks are quoteOrBackslash8's constants, for jsonPair.
+var jsonWordMasks = [4]uint64{lo8 * '"', lo8 * '\\', -lo8 & (1<<64 - 1), hi8}
+
+// jsonWordEndMasks is jsonWordEnd with quoteOrBackslash8's constants
+// given: q and b the quote and the backslash in every byte, m -lo8 and
+// h hi8.
+func jsonWordEndMasks(s string, i int, q, b, m, h uint64) int {
+	for ; i+8 <= len(s); i += 8 {
+		x := word(s, i)
+		qm, bm := (x^q)+m, (x^b)+m
+		if f := (qm | bm) &^ x & h; f != 0 {
+			return i + bits.TrailingZeros64(f)>>3
+		}
+	}
+	return i
 }
 
 // memberKey reads a member's key at i (after white space, and with
