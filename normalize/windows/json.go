@@ -352,27 +352,28 @@ func jsonPair(s string, i int) (key, v string, next int, read int) {
 	k := &jsonWordMasks
 	q, b, m, h := k[0], k[1], k[2], k[3]
 	// Bytes and substrings read at their address: every index is tested
-	// against n first (the compiler's own checks were a third of the
-	// instructions outside the scans).
-	p, n := unsafe.Pointer(unsafe.StringData(s)), len(s)
+	// against the length first (the compiler's own checks were a third
+	// of the instructions outside the scans). The length is kept as last,
+	// len(s)-8, the scans' bound: with len(s) too, the value's scan had
+	// one register too few and kept its word on the stack.
+	p, last := unsafe.Pointer(unsafe.StringData(s)), len(s)-8
 	at := func(j int) byte { return *(*byte)(unsafe.Add(p, j)) }
-	if i >= n || at(i) != '"' {
+	if i >= last+8 || at(i) != '"' {
 		return "", "", i, jsonPairNone
 	}
-	ke := jsonWordEndMasks(s, i+1, q, b, m, h) // the key's end, <= n
-	if ke+2 >= n || at(ke) != '"' || at(ke+1) != ':' {
+	ke := jsonWordEndAt(p, i+1, last, q, b, m, h) // the key's end, <= len(s)
+	if ke+2 >= last+8 || at(ke) != '"' || at(ke+1) != ':' {
 		return "", "", i, jsonPairNone
 	}
 	// The key is taken once the value is read: its end is the value's
-	// start less 2, one register fewer in the scan (it kept a word on the
-	// stack when it held the key's end).
+	// start less 2, one register fewer in the scan.
 	vs := ke + 2
 	if at(vs) != '"' {
 		return unsafe.String((*byte)(unsafe.Add(p, i+1)), vs-2-i-1), "", vs, jsonPairKey
 	}
-	ve := jsonWordEndMasks(s, vs+1, q, b, m, h)
+	ve := jsonWordEndAt(p, vs+1, last, q, b, m, h)
 	key = unsafe.String((*byte)(unsafe.Add(p, i+1)), vs-2-i-1)
-	if ve >= n || at(ve) != '"' {
+	if ve >= last+8 || at(ve) != '"' {
 		return key, "", vs, jsonPairKey // escapes, or the document's end
 	}
 	return key, unsafe.String((*byte)(unsafe.Add(p, vs+1)), ve-vs-1), ve + 1, jsonPairString
@@ -381,12 +382,12 @@ func jsonPair(s string, i int) (key, v string, next int, read int) {
 // jsonWordMasks are quoteOrBackslash8's constants, for jsonPair.
 var jsonWordMasks = [4]uint64{lo8 * '"', lo8 * '\\', -lo8 & (1<<64 - 1), hi8}
 
-// jsonWordEndMasks is jsonWordEnd with quoteOrBackslash8's constants
-// given: q and b the quote and the backslash in every byte, m -lo8 and
-// h hi8.
-func jsonWordEndMasks(s string, i int, q, b, m, h uint64) int {
-	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
+// jsonWordEndAt is jsonWordEnd for the document at p whose length less
+// 8 is last, with quoteOrBackslash8's constants given: q and b the quote
+// and the backslash in every byte, m -lo8 and h hi8.
+func jsonWordEndAt(p unsafe.Pointer, i, last int, q, b, m, h uint64) int {
+	for ; i <= last; i += 8 {
+		x := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:]) // word, at p
 		qm, bm := (x^q)+m, (x^b)+m
 		if f := (qm | bm) &^ x & h; f != 0 {
 			return i + bits.TrailingZeros64(f)>>3
