@@ -502,7 +502,8 @@ func jsonWordEnd(s string, i int) int {
 
 // quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
 // are '"' or '\\'; only the lowest flag is sure to be a true one. It is
-// hasByte8 twice with one mask: q and b have x's high bits (neither byte
+// the "has zero byte" bit trick, (y-lo8) &^ y & hi8 for y = x^(lo8*c),
+// twice with one mask: q and b have x's high bits (neither byte
 // has its own), so a byte of x at 0x80 or above, whose q-1 or b-1 may set
 // its high bit, is cleared by &^x as by &^q and &^b (one operation fewer
 // on every 8 bytes of every key and value).
@@ -515,14 +516,6 @@ const (
 	lo8 = 0x0101010101010101
 	hi8 = 0x8080808080808080
 )
-
-// hasByte8 flags (high bit of each byte) the bytes of x equal to c, with
-// the "has zero byte" bit trick. Only the lowest flag is sure to be a
-// true one (a borrow may flag bytes above it), which is all callers use.
-func hasByte8(x uint64, c byte) uint64 {
-	x ^= lo8 * uint64(c)
-	return (x - lo8) &^ x & hi8
-}
 
 // word reads s[i:i+8] little-endian; the caller has tested i+8 <=
 // len(s). The 8 bytes are read as an array at their address, so that

@@ -107,8 +107,9 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	p := unsafe.Pointer(unsafe.SliceData(out))
 	o := len(b)
 	i := 0
-	// hasByte8's constants as values the compiler cannot fold, so that it
-	// keeps them in registers: it materialised them anew on every word.
+	// The backslash test's constants as values the compiler cannot fold,
+	// so that it keeps them in registers: it materialised them anew on
+	// every word.
 	k := &jsonWordMasks
 	bs, ml, mh := k[1], k[2], k[3]
 	// Stores go to their address, without a bounds check: o-len(b) <= i
@@ -122,7 +123,7 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 		for {
 			x := word(s, i)
 			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(p, i+d))[:], x)
-			y := x ^ bs // hasByte8(x, '\\')
+			y := x ^ bs // the "has zero byte" trick (quoteOrBackslash8) for the backslash
 			if m = (y + ml) &^ y & mh; m != 0 {
 				break
 			}
