@@ -489,8 +489,9 @@ func (js *jsonScanner) str(i int) (string, int, bool) {
 // more than the whole of a usual key or value, and would only find the
 // quote); or, when none is in the words before the document's last 7
 // bytes or fewer, the index of the first of those, for the caller to
-// read: if it is a quote, it is the first. Small enough to be inlined:
-// members reads the usual key and value with it, without a call.
+// read: if it is a quote, it is the first. Small enough to be inlined
+// into str; jsonPair, the usual member's reader, scans with
+// jsonWordEndAt.
 func jsonWordEnd(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		if m := quoteOrBackslash8(word(s, i)); m != 0 {
