@@ -14,7 +14,9 @@ import (
 //	error: connect_to HOST port N: failed.                                           (a forward sshd could not open)
 //	Transferred: sent N, received M bytes                                            (LogLevel VERBOSE: a session's totals)
 //	Timeout, client not responding from [user U ]ADDR port N                         (ClientAlive probes unanswered)
-//	Protocol major versions differ for ADDR port N: OURS vs. THEIRS
+//	Protocol major versions differ for ADDR port N: OURS vs. THEIRS      (kex.c 8.0+: "Protocol major versions differ: 2 vs. N")
+//	Timeout, client not responding.                                                   (before 7.x)
+//	Exiting on signal N                                                              (a session process killed)
 //
 // A forward's HOST and port are where the client asked sshd to connect:
 // the destination. "sent" is what sshd sent the client, so the client's
@@ -62,20 +64,45 @@ func sshdConnectionNote(e *event.Event, m string) bool {
 		ecs.ClassConnEnd.Set(e, "ssh-client-timeout", ecs.OutcomeFailure)
 		sshdPeer(e, m[len("Timeout, client not responding from "):])
 		return true
-	case strings.HasPrefix(m, "Protocol major versions differ for "):
-		peer, versions := sshdCutReason(m[len("Protocol major versions differ for "):])
+	case strings.HasPrefix(m, "Protocol major versions differ"):
+		// "for ADDR port N: OURS vs. THEIRS" (sshd.c before 8.0); ": 2 vs. N" (kex.c)
+		r := m[len("Protocol major versions differ"):]
+		peer, versions := "", strings.TrimPrefix(r, ": ")
+		if p, ok := strings.CutPrefix(r, " for "); ok {
+			peer, versions = sshdCutReason(p)
+		}
 		_, theirs, ok := strings.Cut(versions, " vs. ")
-		if !ok {
+		if !ok || len(versions) == len(r) {
 			return false
 		}
 		ecs.Begin(e, "sshd", "sshd.protocol_mismatch")
 		ecs.ClassNetInfo.Set(e, "ssh-negotiation-failed", ecs.OutcomeFailure)
-		e.SetStr("sshd.identification", theirs)
 		e.SetStr("sshd.reason", "Protocol major versions differ")
-		sshdAddrPort(e, peer)
+		if peer != "" {
+			// the client's identification string (kex.c names only
+			// the major numbers)
+			e.SetStr("sshd.identification", theirs)
+			sshdAddrPort(e, peer)
+		}
+		return true
+	case m == "Timeout, client not responding.":
+		// before 7.x, without the peer
+		ecs.Begin(e, "sshd", "sshd.client_timeout")
+		ecs.ClassConnEnd.Set(e, "ssh-client-timeout", ecs.OutcomeFailure)
+		return true
+	case strings.HasPrefix(m, "Exiting on signal "):
+		// serverloop.c: a session's process killed (the listener's
+		// shutdown, an administrator); its connection ends with it
+		n := m[len("Exiting on signal "):]
+		if !ecs.IsDigits(n) {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.session_signal")
+		ecs.ClassSessionEnd.Set(e, "ssh-session-exit-signal", "")
+		ecs.SetUint(e, "sshd.signal", n)
 		return true
 	}
-	return sshdSSHCom(e, m)
+	return sshdKexNote(e, m) || sshdSSHCom(e, m)
 }
 
 var classSessionInfo = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeInfo)
