@@ -24,6 +24,7 @@ import (
 //	userauth_hostbased: key type TYPE not in HostbasedAcceptedAlgorithms    (HostbasedAcceptedKeyTypes before 8.5)
 //	userauth_hostbased mismatch: client sends HOST, but we resolve ADDR to HOST2
 //	error: Certificate invalid: REASON
+//	administratively prohibited connection for [invalid user ]USER from ADDR port N  (RefuseConnection, 10.0+)
 //	Authentication tried for USER with correct key but not from a permitted host (host=HOST, ip=ADDR).
 //	Authentication tried for USER with valid certificate but not from a permitted source address (ADDR).
 //	error: TAG CMD failed, status N | exited on signal N | returned status N (TAG: AuthorizedKeysCommand, AuthorizedPrincipalsCommand)
@@ -104,6 +105,18 @@ func sshdAuthNote(e *event.Event, m string) bool {
 		ecs.Begin(e, "sshd", "sshd.certificate_invalid")
 		ecs.ClassAuthInfo.Set(e, "ssh-certificate-invalid", ecs.OutcomeFailure)
 		e.SetStr("sshd.reason", m[len("Certificate invalid: "):])
+		return true
+	case strings.HasPrefix(m, "administratively prohibited connection for "):
+		// RefuseConnection (10.0+): a Match block refused the user
+		user, addr, port, ok := sshdUserFrom(m[len("administratively prohibited connection for "):], true)
+		if !ok {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.refuse_connection")
+		ecs.ClassAuthInfo.Set(e, "ssh-connection-refused-by-config", ecs.OutcomeFailure)
+		sshdSetUser(e, user)
+		ecs.SetAddress(e, "source", addr)
+		ecs.SetPort(e, "source.port", port)
 		return true
 	case strings.HasPrefix(m, "Authentication tried for "):
 		return sshdKeyFromRefused(e, m[len("Authentication tried for "):])

@@ -15,6 +15,9 @@ import (
 //	Transferred: sent N, received M bytes                                            (LogLevel VERBOSE: a session's totals)
 //	Timeout, client not responding from [user U ]ADDR port N                         (ClientAlive probes unanswered)
 //	Protocol major versions differ for ADDR port N: OURS vs. THEIRS      (kex.c 8.0+: "Protocol major versions differ: 2 vs. N")
+//	refused local port forward: originator ADDR port N, target HOST port N           (serverloop.c: AllowTcpForwarding, DisableForwarding)
+//	refused streamlocal port forward: originator ADDR port N, target PATH
+//	terminating inactive connection from [user U ]ADDR port N                       (UnusedConnectionTimeout, 9.2+)
 //	Timeout, client not responding.                                                   (before 7.x)
 //	Exiting on signal N                                                              (a session process killed)
 //
@@ -85,6 +88,14 @@ func sshdConnectionNote(e *event.Event, m string) bool {
 			sshdAddrPort(e, peer)
 		}
 		return true
+	case strings.HasPrefix(m, "refused local port forward: originator "), strings.HasPrefix(m, "refused streamlocal port forward: originator "):
+		return sshdForwardRefused(e, m)
+	case strings.HasPrefix(m, "terminating inactive connection from "):
+		// UnusedConnectionTimeout (9.2+): no channel was open for its time
+		ecs.Begin(e, "sshd", "sshd.inactive_timeout")
+		ecs.ClassConnEnd.Set(e, "ssh-inactive-connection-timeout", "")
+		sshdPeer(e, m[len("terminating inactive connection from "):])
+		return true
 	case m == "Timeout, client not responding.":
 		// before 7.x, without the peer
 		ecs.Begin(e, "sshd", "sshd.client_timeout")
@@ -106,3 +117,29 @@ func sshdConnectionNote(e *event.Event, m string) bool {
 }
 
 var classSessionInfo = ecs.NewClass(ecs.Cats(ecs.CatSession), ecs.TypeInfo)
+
+// sshdForwardRefused decodes serverloop.c's refusal of a -L forward. The
+// originator is what the client says the forwarded connection came from
+// (its side of the tunnel), not the peer: it is kept as sshd.originator.
+func sshdForwardRefused(e *event.Event, m string) bool {
+	_, r, _ := strings.Cut(m, ": originator ")
+	orig, target, ok := strings.Cut(r, ", target ")
+	if !ok || target == "" {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.forward_denied")
+	classConnDenied.Set(e, "ssh-port-forwarding-denied", ecs.OutcomeFailure)
+	origAddr, _, _ := strings.Cut(orig, " port ")
+	e.SetStr("sshd.originator", origAddr) // empty for a streamlocal forward's
+	if strings.HasPrefix(m, "refused streamlocal") {
+		e.SetStr("file.path", target)
+		return true
+	}
+	host, port, ok := strings.Cut(target, " port ")
+	if !ok || !ecs.IsDigits(port) || strings.IndexByte(host, ' ') >= 0 {
+		return true
+	}
+	ecs.SetAddress(e, "destination", host)
+	ecs.SetPort(e, "destination.port", port)
+	return true
+}
