@@ -29,7 +29,10 @@ import (
 //	Authentication tried for USER with valid certificate but not from a permitted source address (ADDR).
 //	error: TAG CMD failed, status N | exited on signal N | returned status N (TAG: AuthorizedKeysCommand, AuthorizedPrincipalsCommand)
 //	error|fatal: PAM: pam_open_session(): REASON   (and pam_setcred())
-//	fatal: bad ownership or modes for chroot directory [component ]"PATH"
+//	fatal: bad ownership or modes for chroot directory [component ]"PATH"     (ChrootDirectory refused)
+//	fatal: chroot path [component ]"PATH" is not a directory
+//	fatal: Unable to chdir to chroot path "PATH": REASON
+//	Changed root directory to "PATH"                                        (VERBOSE: the session's chroot)
 //	Received request to connect to path PATH, but the request was denied.  (a streamlocal forward)
 
 // sshdAuthNote decodes the lines above (m without "error: "/"fatal: " and
@@ -129,14 +132,16 @@ func sshdAuthNote(e *event.Event, m string) bool {
 		e.SetStr("sshd.pam_function", fn)
 		e.SetStr("error.message", reason)
 		return true
-	case strings.HasPrefix(m, "bad ownership or modes for chroot directory "):
-		r := strings.TrimPrefix(m[len("bad ownership or modes for chroot directory "):], "component ")
-		path, ok := strings.CutSuffix(strings.TrimPrefix(r, `"`), `"`)
-		if !ok || path == "" || !strings.HasPrefix(r, `"`) {
+	case strings.HasPrefix(m, "bad ownership or modes for chroot directory "),
+		strings.HasPrefix(m, "chroot path "), strings.HasPrefix(m, "Unable to chdir to chroot path "):
+		return sshdChroot(e, m)
+	case strings.HasPrefix(m, "Changed root directory to \""):
+		path, ok := strings.CutSuffix(m[len("Changed root directory to \""):], `"`)
+		if !ok || path == "" {
 			return false
 		}
-		ecs.Begin(e, "sshd", "sshd.chroot_refused")
-		classFileAccess.Set(e, "ssh-chroot-refused", ecs.OutcomeFailure)
+		ecs.Begin(e, "sshd", "sshd.chroot")
+		ecs.ClassProcInfo.Set(e, "ssh-chroot", ecs.OutcomeSuccess)
 		e.SetStr("file.path", path)
 		return true
 	case strings.HasPrefix(m, "Received request to connect to path "):
@@ -274,5 +279,37 @@ func sshdKeyOptions(e *event.Event, m string) bool {
 	ecs.ClassAuthInfo.Set(e, "ssh-key-options", "")
 	e.SetStr("file.path", loc[:strings.LastIndexByte(loc, '/')]+path)
 	e.SetStr("sshd.key_options", strings.TrimSpace(opts))
+	return true
+}
+
+// sshdChroot decodes session.c's refusals of a ChrootDirectory: the
+// session (an authenticated user's) ends before it starts.
+func sshdChroot(e *event.Event, m string) bool {
+	var r, reason, errmsg string
+	var ok bool
+	switch {
+	case strings.HasPrefix(m, "bad ownership or modes for chroot directory "):
+		r, reason = m[len("bad ownership or modes for chroot directory "):], "bad ownership or modes"
+	case strings.HasPrefix(m, "chroot path "):
+		if r, ok = strings.CutSuffix(m[len("chroot path "):], " is not a directory"); !ok {
+			return false
+		}
+		reason = "not a directory"
+	default:
+		if r, errmsg, ok = strings.Cut(m[len("Unable to chdir to chroot path "):], `": `); !ok {
+			return false
+		}
+		r += `"`
+	}
+	r = strings.TrimPrefix(r, "component ")
+	path, ok := strings.CutSuffix(strings.TrimPrefix(r, `"`), `"`)
+	if !ok || path == "" || !strings.HasPrefix(r, `"`) {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.chroot_refused")
+	classFileAccess.Set(e, "ssh-chroot-refused", ecs.OutcomeFailure)
+	e.SetStr("file.path", path)
+	e.SetStr("sshd.reason", reason)
+	e.SetStr("error.message", errmsg)
 	return true
 }
