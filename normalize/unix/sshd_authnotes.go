@@ -17,7 +17,6 @@ import (
 //	error: WARNING: revoked key for HOST attempted authentication          (hostbased)
 //	error: Authentication key TYPE FP revoked by file PATH
 //	error: Error checking authentication key TYPE FP in revoked keys file PATH: REASON
-//	PATH:N: key options: OPTION...                                         (VERBOSE: the options a matching key carries)
 //	userauth_pubkey: key type TYPE not in PubkeyAcceptedAlgorithms           (PubkeyAcceptedKeyTypes before 8.5)
 //	userauth_pubkey: signature algorithm ALG not in PubkeyAcceptedAlgorithms
 //	userauth_pubkey: refusing previously-used TYPE key
@@ -25,8 +24,8 @@ import (
 //	userauth_hostbased mismatch: client sends HOST, but we resolve ADDR to HOST2
 //	error: Certificate invalid: REASON
 //	administratively prohibited connection for [invalid user ]USER from ADDR port N  (RefuseConnection, 10.0+)
-//	Authentication tried for USER with correct key but not from a permitted host (host=HOST, ip=ADDR).
-//	Authentication tried for USER with valid certificate but not from a permitted source address (ADDR).
+//	[PATH:N: ]Authentication tried for USER with correct key but not from a permitted host (host=HOST, ip=ADDR[, required=P]).
+//	[PATH:N: ]Authentication tried for USER with valid certificate but not from a permitted source address (ADDR).
 //	error: TAG CMD failed, status N | exited on signal N | returned status N (TAG: AuthorizedKeysCommand, AuthorizedPrincipalsCommand)
 //	error|fatal: PAM: pam_open_session(): REASON   (and pam_setcred())
 //	fatal: bad ownership or modes for chroot directory [component ]"PATH"     (ChrootDirectory refused)
@@ -154,7 +153,7 @@ func sshdAuthNote(e *event.Event, m string) bool {
 		e.SetStr("file.path", path)
 		return true
 	}
-	return sshdKeyOptions(e, m)
+	return sshdKeyLocNote(e, m)
 }
 
 // sshdAuthRefused: a login's key or known-hosts file sshd refused to read.
@@ -264,22 +263,45 @@ func sshdCommandExit(e *event.Event, m string) bool {
 	return true
 }
 
-// sshdKeyOptions decodes auth_log_authopts()'s "PATH:N: key options:
-// OPTION..." (VERBOSE, 7.8+): the restrictions a key that matched brings.
-func sshdKeyOptions(e *event.Event, m string) bool {
+// sshdKeyLocNote decodes the notes auth_authorise_keyopts() (7.8+)
+// prefixes with the matching key's location, "PATH:N: ":
+//
+//	PATH:N: key options: OPTION...       (VERBOSE: the restrictions the key brings)
+//	PATH:N: Authentication tried for USER with correct key but not from a permitted host (host=HOST, ip=ADDR, required=PATTERNS).
+//	PATH:N: Authentication tried for USER with valid certificate but not from a permitted source address (ADDR).
+func sshdKeyLocNote(e *event.Event, m string) bool {
+	if i := strings.Index(m, ": Authentication tried for "); i > 0 {
+		if !sshdKeyFromRefused(e, m[i+len(": Authentication tried for "):]) {
+			return false
+		}
+		if path, ok := sshdKeyLoc(m[:i]); ok {
+			e.SetStr("file.path", path)
+		}
+		return true
+	}
 	loc, opts, ok := strings.Cut(m, ": key options:")
-	if !ok || !strings.HasPrefix(loc, "/") || strings.IndexByte(loc, ' ') >= 0 {
+	if !ok {
 		return false
 	}
-	path, line, ok := strings.Cut(loc[strings.LastIndexByte(loc, '/'):], ":")
-	if !ok || !ecs.IsDigits(line) {
+	path, ok := sshdKeyLoc(loc)
+	if !ok {
 		return false
 	}
 	ecs.Begin(e, "sshd", "sshd.key_options")
 	ecs.ClassAuthInfo.Set(e, "ssh-key-options", "")
-	e.SetStr("file.path", loc[:strings.LastIndexByte(loc, '/')]+path)
+	e.SetStr("file.path", path)
 	e.SetStr("sshd.key_options", strings.TrimSpace(opts))
 	return true
+}
+
+// sshdKeyLoc reads "PATH:N" (an authorized_keys or principals file and
+// the key's line in it).
+func sshdKeyLoc(loc string) (path string, ok bool) {
+	i := strings.LastIndexByte(loc, ':')
+	if i <= 0 || !strings.HasPrefix(loc, "/") || strings.IndexByte(loc, ' ') >= 0 || !ecs.IsDigits(loc[i+1:]) {
+		return "", false
+	}
+	return loc[:i], true
 }
 
 // sshdChroot decodes session.c's refusals of a ChrootDirectory: the
