@@ -17,10 +17,8 @@ import (
 //	error: WARNING: revoked key for HOST attempted authentication          (hostbased)
 //	error: Authentication key TYPE FP revoked by file PATH
 //	error: Error checking authentication key TYPE FP in revoked keys file PATH: REASON
-//	userauth_pubkey: key type TYPE not in PubkeyAcceptedAlgorithms           (PubkeyAcceptedKeyTypes before 8.5)
-//	userauth_pubkey: signature algorithm ALG not in PubkeyAcceptedAlgorithms
-//	userauth_pubkey: refusing previously-used TYPE key
-//	userauth_hostbased: key type TYPE not in HostbasedAcceptedAlgorithms    (HostbasedAcceptedKeyTypes before 8.5)
+//	userauth_pubkey|userauth_hostbased: ... (the key checks: sshdAlgorithmRefused)
+//	refusing previously-used TYPE key | refusing TYPE key: REASON (sshdKeyRefusal)
 //	userauth_hostbased mismatch: client sends HOST, but we resolve ADDR to HOST2
 //	error: Certificate invalid: REASON
 //	administratively prohibited connection for [invalid user ]USER from ADDR port N  (RefuseConnection, 10.0+)
@@ -91,6 +89,8 @@ func sshdAuthNote(e *event.Event, m string) bool {
 		return true
 	case strings.HasPrefix(m, "userauth_pubkey: "), strings.HasPrefix(m, "userauth_hostbased: "):
 		return sshdAlgorithmRefused(e, m)
+	case strings.HasPrefix(m, "refusing "), strings.HasPrefix(m, "Refusing RSA key because "):
+		return sshdKeyRefusal(e, m)
 	case strings.HasPrefix(m, "userauth_hostbased mismatch: client sends "):
 		chost, r, ok := strings.Cut(m[len("userauth_hostbased mismatch: client sends "):], ", but we resolve ")
 		addr, host, ok2 := strings.Cut(r, " to ")
@@ -168,14 +168,69 @@ func sshdAuthRefused(e *event.Event, user, path, reason string) {
 // sshdAlgorithms are the "FUNC: WHAT X not in OPTION" refusals of a key
 // or signature algorithm the configuration does not accept.
 var sshdAlgorithms = []struct{ prefix, field string }{
-	{"userauth_pubkey: key type ", "sshd.key_type"},
-	{"userauth_pubkey: signature algorithm ", "sshd.signature_algorithm"},
-	{"userauth_hostbased: key type ", "sshd.key_type"},
+	{"key type ", "sshd.key_type"},
+	{"signature algorithm ", "sshd.signature_algorithm"},
 }
 
+// sshdAlgorithmRefused decodes the key checks of auth2-pubkey.c and
+// auth2-hostbased.c (m starts "userauth_pubkey: " or "userauth_hostbased: "):
+//
+//	FUNC: key type TYPE not in PubkeyAcceptedAlgorithms      (PubkeyAcceptedKeyTypes before 8.5; Hostbased... likewise)
+//	FUNC: signature algorithm ALG not in PubkeyAcceptedAlgorithms
+//	FUNC: certificate signature algorithm ALG: REASON        (CASignatureAlgorithms)
+//	FUNC: unsupported public key algorithm: ALG             (VERBOSE)
 func sshdAlgorithmRefused(e *event.Event, m string) bool {
-	if r, ok := strings.CutPrefix(m, "userauth_pubkey: refusing previously-used "); ok {
-		typ, ok := strings.CutSuffix(r, " key")
+	_, r, _ := strings.Cut(m, ": ")
+	if alg, ok := strings.CutPrefix(r, "unsupported public key algorithm: "); ok {
+		if alg == "" || strings.IndexByte(alg, ' ') >= 0 {
+			return false
+		}
+		sshdKeyRefused(e, "sshd.key_type", alg, "unsupported public key algorithm")
+		return true
+	}
+	if t, ok := strings.CutPrefix(r, "certificate signature algorithm "); ok {
+		alg, reason, _ := strings.Cut(t, ": ")
+		if alg == "" || strings.IndexByte(alg, ' ') >= 0 {
+			return false
+		}
+		sshdKeyRefused(e, "sshd.signature_algorithm", alg, reason)
+		return true
+	}
+	for _, a := range sshdAlgorithms {
+		t, ok := strings.CutPrefix(r, a.prefix)
+		if !ok {
+			continue
+		}
+		alg, option, ok := strings.Cut(t, " not in ")
+		if !ok || alg == "" || strings.IndexByte(alg, ' ') >= 0 || !strings.HasSuffix(option, "Algorithms") && !strings.HasSuffix(option, "KeyTypes") {
+			return false
+		}
+		sshdKeyRefused(e, a.field, alg, "")
+		return true
+	}
+	return false
+}
+
+func sshdKeyRefused(e *event.Event, field, alg, reason string) {
+	ecs.Begin(e, "sshd", "sshd.key_type_refused")
+	ecs.ClassAuthInfo.Set(e, "ssh-key-type-refused", ecs.OutcomeFailure)
+	e.SetStr(field, alg)
+	e.SetStr("sshd.reason", reason)
+}
+
+// sshdKeyRefusal decodes auth2-pubkey.c's unprefixed refusals of a key:
+//
+//	refusing previously-used TYPE key                       (a key already tried in this connection)
+//	refusing TYPE key: REASON                               (RequiredRSASize, 9.1+: "Invalid key length")
+//	Refusing RSA key because client uses unsafe signature scheme
+func sshdKeyRefusal(e *event.Event, m string) bool {
+	if m == "Refusing RSA key because client uses unsafe signature scheme" {
+		sshdKeyRefused(e, "sshd.key_type", "RSA", "client uses unsafe signature scheme")
+		return true
+	}
+	r, _ := strings.CutPrefix(m, "refusing ")
+	if t, ok := strings.CutPrefix(r, "previously-used "); ok {
+		typ, ok := strings.CutSuffix(t, " key")
 		if !ok || typ == "" || strings.IndexByte(typ, ' ') >= 0 {
 			return false
 		}
@@ -184,21 +239,12 @@ func sshdAlgorithmRefused(e *event.Event, m string) bool {
 		e.SetStr("sshd.key_type", typ)
 		return true
 	}
-	for _, a := range sshdAlgorithms {
-		r, ok := strings.CutPrefix(m, a.prefix)
-		if !ok {
-			continue
-		}
-		alg, option, ok := strings.Cut(r, " not in ")
-		if !ok || alg == "" || strings.IndexByte(alg, ' ') >= 0 || !strings.HasSuffix(option, "Algorithms") && !strings.HasSuffix(option, "KeyTypes") {
-			return false
-		}
-		ecs.Begin(e, "sshd", "sshd.key_type_refused")
-		ecs.ClassAuthInfo.Set(e, "ssh-key-type-refused", ecs.OutcomeFailure)
-		e.SetStr(a.field, alg)
-		return true
+	typ, reason, ok := strings.Cut(r, " key: ")
+	if !ok || typ == "" || strings.IndexByte(typ, ' ') >= 0 {
+		return false
 	}
-	return false
+	sshdKeyRefused(e, "sshd.key_type", typ, reason)
+	return true
 }
 
 // sshdKeyFromRefused decodes "USER with correct key but not from a
