@@ -114,6 +114,7 @@ func sshdBadIdentification(e *event.Event, rest string) bool {
 //	probed from ADDR port N with ID.  Don't panic.     (a known probing client: SSH_BUG_PROBE)
 //	scanned from ADDR port N with ID.  Don't panic.    (a known scanner: SSH_BUG_SCANNER)
 //	Could not write ident string to ADDR port N         (the client left before sshd's banner)
+//	Nasty PTR record "NAME" is set up for ADDR, ignoring (canohost.c/auth.c: a PTR that looks like an address)
 //	error: kex_protocol_error: type N seq N             (an unexpected message during key exchange)
 //	dispatch_protocol_error: type N seq N               (an unexpected message)
 //	dispatch_protocol_ignore: type N seq N              (an ignored message)
@@ -132,6 +133,20 @@ func sshdKexNote(e *event.Event, m string) bool {
 		ecs.ClassNetInfo.Set(e, "ssh-"+p[:len(p)-len(" from ")], ecs.OutcomeFailure)
 		e.SetStr("sshd.identification", id)
 		sshdAddrPort(e, peer)
+		return true
+	}
+	if r, ok := strings.CutPrefix(m, "Nasty PTR record \""); ok {
+		// The peer's reverse DNS name is itself an address: sshd
+		// ignores it (the name is the DNS zone's, never the source's).
+		name, addr, ok := strings.Cut(r, "\" is set up for ")
+		addr, ok2 := strings.CutSuffix(addr, ", ignoring")
+		if !ok || !ok2 || !ecs.IsIP(addr) {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.reverse_mapping_failed")
+		ecs.ClassNetInfo.Set(e, "ssh-reverse-mapping-failed", ecs.OutcomeFailure)
+		ecs.SetIP(e, "source.ip", addr)
+		e.SetStr("sshd.ptr_record", name)
 		return true
 	}
 	if r, ok := strings.CutPrefix(m, "Could not write ident string to "); ok {
