@@ -38,7 +38,9 @@ import (
 //	fatal: ANYTHING [preauth]                             (any other fatal error ends the connection)
 //
 // the lines of sshd_session.go (sessions, limits), sshd_daemon.go (listener,
-// authorization notes), sshd_connection.go (forwards, timeouts), sshd_packet.go.
+// authorization notes), sshd_connection.go (forwards, timeouts), sshd_packet.go,
+// sshd_kex.go (identification, key exchange), sshd_listener.go (9.8+: session
+// processes, PerSourcePenalties), sshd_authnotes.go (key, file and host checks).
 //
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
