@@ -77,11 +77,12 @@ func (c *Map[V]) nodeHash(i int32) uint32 { return c.hashBytes(c.key(c.at(i))) }
 // than 128 bytes, its one length byte and its bytes.
 func holds[V any, K string | []byte](c *Map[V], off uint32, key K) bool {
 	if l := len(key); l < 0x80 {
-		r := c.keys[off:]
+		r := c.rec(off)
 		return len(r) > l && int(r[0]) == l && string(r[1:1+l]) == string(key)
 	}
-	start, end := c.span(off)
-	return string(c.keys[start:end]) == string(key)
+	r := c.rec(off)
+	start, end := keySpan(r)
+	return string(r[start:end]) == string(key)
 }
 
 func (c *Map[V]) hash(key string) uint32 { return uint32(maphash.String(c.seed, key)) & c.mask }
@@ -157,7 +158,7 @@ func (c *Map[V]) remove(i int32, h uint32) {
 	}
 	dist[j] = 0
 	c.n--
-	c.dead += c.recordEnd(n.off) - int(n.off)
+	c.dead += c.recordLen(n.off)
 	c.unlink(i)
 	c.release(i)
 }

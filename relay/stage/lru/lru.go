@@ -46,9 +46,11 @@ import (
 // of its own place, and a search ends at the first entry nearer its own
 // place than the key would be; at most half full, as with linear probing,
 // the index cost twice as many places of 4 bytes), the arena holds
-// each key as its length (uvarint) and bytes, and it is at most about
-// twice the live keys (dead keys are compacted away into a new arena;
-// none is kept in reserve).
+// each key as its length (uvarint) and bytes, in pages of 64 KiB filled
+// in turn (arena.go: a slice grown by append would be a quarter larger
+// than its bytes in the mean), and it is at most about twice the live
+// keys (dead keys are compacted away into new pages; none is kept in
+// reserve).
 //
 // An entry may also keep extra bytes (Extra, SetExtra) in its record
 // after its key: what a value would otherwise hold in slices and strings
@@ -63,21 +65,23 @@ type Map[V any] struct {
 	slots      []int32 // the index: node numbers at their hash's place or after (Robin Hood); len a power of two
 	dist       []uint8 // the index: probe distance plus one of each place's node (0: none), saturated at distCap
 	chunks     [][]node[V]
-	keys       []byte // the arena: every entry's key (length and bytes), and the dead keys not compacted yet
-	dead       int    // bytes of the arena that no entry uses
-	n          int    // entries
-	made       int32  // nodes handed out so far, free or not
-	free       int32  // first free node (linked by next), or none
-	head, tail int32  // most and least recently used, or none
+	pages      [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
+	used       int      // bytes of the pages' records, dead or not
+	dead       int      // bytes of the arena that no entry uses
+	n          int      // entries
+	made       int32    // nodes handed out so far, free or not
+	free       int32    // first free node (linked by next), or none
+	head, tail int32    // most and least recently used, or none
 	max        int
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 	arenaMax   uint64 // bytes: maxArena (tests narrow it)
 	distCap    uint8  // math.MaxUint8 (tests narrow it)
+	shift      uint8  // pageShift (tests narrow it)
 }
 
 type node[V any] struct {
 	val        V      // first: Extra finds the node from a pointer to its value
-	off        uint32 // its record in Map.keys: key length (uvarint), key, extra length (uvarint), extra
+	off        uint32 // its record in the arena (page << shift + place): key length (uvarint), key, extra length (uvarint), extra
 	prev, next int32
 }
 
@@ -94,7 +98,7 @@ const (
 
 // New returns a map that holds at most n entries (n < 1 means 1).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: math.MaxUint8, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, shift: pageShift, distCap: math.MaxUint8, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -232,10 +236,10 @@ func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	for c.n >= c.max && c.tail != none {
 		c.evict(evicted)
 	}
-	c.room(record(klen, 0), evicted)
+	off := c.room(record(klen, 0), evicted)
 	i := c.alloc()
 	n := c.at(i)
-	n.off = uint32(len(c.keys))
+	n.off = off
 	c.link(i, h)
 	c.pushFront(i)
 	return n
@@ -259,10 +263,10 @@ func (c *Map[V]) PutBack(key string, v V) *V {
 	if c.find(key, h) != none || c.n >= c.max {
 		return nil
 	}
-	c.room(record(len(key), 0), nil)
+	off := c.room(record(len(key), 0), nil)
 	i := c.alloc()
 	n := c.at(i)
-	n.val, n.off = v, uint32(len(c.keys))
+	n.val, n.off = v, off
 	appendRecord(c, key)
 	c.link(i, h)
 	n.prev, n.next = c.tail, none
@@ -284,9 +288,10 @@ func nodeOf[V any](v *V) *node[V] { return (*node[V])(unsafe.Pointer(v)) }
 // SetExtra). They are in the arena: valid, and not to be written, until
 // the map next changes.
 func (c *Map[V]) Extra(v *V) []byte {
-	_, kend := c.span(nodeOf(v).off)
-	start, end := c.extraSpan(kend)
-	return c.keys[start:end:end]
+	r := c.rec(nodeOf(v).off)
+	_, kend := keySpan(r)
+	start, end := extraSpan(r, kend)
+	return r[start:end:end]
 }
 
 // SetExtra replaces the extra bytes of the entry whose value is at v with
@@ -295,37 +300,43 @@ func (c *Map[V]) Extra(v *V) []byte {
 // evicted, as by Put), never this one.
 func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	n := nodeOf(v)
-	kstart, kend := c.span(n.off)
-	xstart, xend := c.extraSpan(kend)
+	r := c.rec(n.off)
+	kstart, kend := keySpan(r)
+	xstart, xend := extraSpan(r, kend)
 	if xend-xstart == len(b) {
-		copy(c.keys[xstart:xend], b)
+		copy(r[xstart:xend], b)
 		return
 	}
-	if end := xstart + len(b); xend == len(c.keys) && end <= cap(c.keys) && uint64(end) <= c.arenaMax &&
+	if end := xstart + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax &&
 		uvarintLen(len(b)) == xstart-kend {
-		// The last record, with room after it (an entry changed again
-		// before another is): in place. b may be its old bytes: copy
-		// moves them before the length is written.
-		c.keys = c.keys[:end]
-		copy(c.keys[xstart:], b)
-		binary.PutUvarint(c.keys[kend:], uint64(len(b)))
+		// The last record of its page, with room after it (an entry
+		// changed again before another is): in place. b may be its old
+		// bytes: copy moves them before the length is written.
+		p := &c.pages[n.off>>c.shift]
+		*p = (*p)[:int(n.off&(1<<c.shift-1))+end]
+		c.used += end - xend
+		r = c.rec(n.off)
+		copy(r[xstart:], b)
+		binary.PutUvarint(r[kend:], uint64(len(b)))
 		return
 	}
-	old := xend - int(n.off)
+	old := xend
 	need := record(kend-kstart, len(b))
 	if uint64(old)+uint64(need) > c.arenaMax {
 		panic("lru: key and extra bytes longer than 4 GiB")
 	}
-	if uint64(len(c.keys))+uint64(need) > c.arenaMax {
+	if c.over(need) {
 		// room evicts the least recently used: not this one.
-		c.toFront(c.findBytes(c.keys[kstart:kend], c.hashBytes(c.keys[kstart:kend])))
+		c.toFront(c.findBytes(r[kstart:kend], c.hashBytes(r[kstart:kend])))
 	}
-	c.room(need, evicted)
-	kstart, kend = c.span(n.off) // room may have compacted the arena
-	off := len(c.keys)
-	c.keys = append(binary.AppendUvarint(c.keys, uint64(kend-kstart)), c.keys[kstart:kend]...)
-	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(b))), b...)
-	n.off = uint32(off)
+	off := c.room(need, evicted)
+	r = c.rec(n.off) // room may have compacted the arena
+	kstart, kend = keySpan(r)
+	p := &c.pages[len(c.pages)-1]
+	*p = append(binary.AppendUvarint(*p, uint64(kend-kstart)), r[kstart:kend]...)
+	*p = append(binary.AppendUvarint(*p, uint64(len(b))), b...)
+	n.off = off
+	c.used += need
 	c.dead += old
 }
 
@@ -367,13 +378,22 @@ func (c *Map[V]) All(fn func(key string, v *V) bool) {
 // extra bytes of every entry with one allocation, which the map may go
 // on changing.
 func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
-	keys := string(c.keys) // one copy, not a string per key
+	// One copy of the pages, not a string per key: at base[k] for page k.
+	buf := make([]byte, 0, c.used)
+	base := make([]int, len(c.pages))
+	for k, p := range c.pages {
+		base[k] = len(buf)
+		buf = append(buf, p...)
+	}
+	keys := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
 	for i := c.head; i != none; {
 		n := c.at(i)
 		next := n.next
-		start, end := c.span(n.off)
-		xstart, xend := c.extraSpan(end)
-		if !fn(keys[start:end], &n.val, keys[xstart:xend]) {
+		at := base[n.off>>c.shift] + int(n.off&(1<<c.shift-1))
+		r := c.rec(n.off)
+		start, end := keySpan(r)
+		xstart, xend := extraSpan(r, end)
+		if !fn(keys[at+start:at+end], &n.val, keys[at+xstart:at+xend]) {
 			return
 		}
 		i = next

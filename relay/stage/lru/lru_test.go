@@ -10,6 +10,36 @@ import (
 	"unsafe"
 )
 
+// check reports an entry whose record is not where its node says: in
+// its page, starting within the page's first bytes (node.off).
+func (c *Map[V]) check() error {
+	for i := c.head; i != none; i = c.at(i).next {
+		n := c.at(i)
+		pg := int(n.off >> c.shift)
+		if pg >= len(c.pages) {
+			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(c.pages))
+		}
+		pos := int(n.off & (1<<c.shift - 1))
+		if pos >= len(c.pages[pg]) || pos >= 1<<c.shift {
+			var ls []string
+			for _, p := range c.pages {
+				ls = append(ls, fmt.Sprintf("%d/%d", len(p), cap(p)))
+			}
+			return fmt.Errorf("node %d off %x pos %d page len %d cap %d, pages %v used %d dead %d", i, n.off, pos, len(c.pages[pg]), cap(c.pages[pg]), ls, c.used, c.dead)
+		}
+	}
+	return nil
+}
+
+// arenaCap is the capacity of c's pages.
+func arenaCap[V any](c *Map[V]) int {
+	n := 0
+	for _, p := range c.pages {
+		n += cap(p)
+	}
+	return n
+}
+
 func keys[V any](c *Map[V]) []string {
 	var out []string
 	c.All(func(k string, _ *V) bool { out = append(out, k); return true })
@@ -92,6 +122,9 @@ func TestAgainstModel(t *testing.T) {
 		if seed%2 == 0 {
 			c.distCap = 3 // probe distances past 2 are worked out from hashes
 		}
+		if seed%4 == 3 {
+			c.shift = 7 // pages of 128 bytes: records fill many, and long ones span several
+		}
 		var model []entry // most recently used first
 		ptrs := map[string]*int{}
 		find := func(k string) int {
@@ -150,6 +183,9 @@ func TestAgainstModel(t *testing.T) {
 				}
 				model, ptrs = nil, map[string]*int{}
 			}
+			if err := c.check(); err != nil {
+				t.Fatalf("seed %d op %d: %v", seed, op, err)
+			}
 			var got []entry
 			c.All(func(k string, v *int) bool { got = append(got, entry{k, *v}); return true })
 			if !slices.Equal(got, model) {
@@ -183,7 +219,7 @@ func TestEmptiedMapLetsGo(t *testing.T) {
 	for i := range 10 * chunkLen {
 		c.Delete(fmt.Sprint(i))
 	}
-	if len(c.chunks) != 1 || c.made != 0 || len(c.keys) != 0 {
+	if len(c.chunks) != 1 || c.made != 0 || c.used != 0 {
 		t.Errorf("emptied: %d chunks, %d nodes made", len(c.chunks), c.made)
 	}
 	for _, n := range c.chunks[0] {
@@ -247,8 +283,8 @@ func TestArenaCompacts(t *testing.T) {
 			if i%7 == 0 {
 				c.DeleteBytes([]byte(key(i - 3)))
 			}
-			if live := 50 * (1 + len(key(0))); cap(c.keys) > 2*live+minCompact {
-				t.Fatalf("mask %x, key %d: arena of %d bytes (%d used) for %d of live keys", mask, i, cap(c.keys), len(c.keys), live)
+			if live := 50 * (1 + len(key(0))); arenaCap(c) > 2*live+minCompact {
+				t.Fatalf("mask %x, key %d: arena of %d bytes (%d used) for %d of live keys", mask, i, arenaCap(c), c.used, live)
 			}
 		}
 		n := 0
@@ -277,8 +313,8 @@ func TestArenaBound(t *testing.T) {
 	evicted := 0
 	for i := range 25 {
 		c.Put(fmt.Sprintf("key%07d", i), i, func(string, *int) { evicted++ })
-		if uint64(len(c.keys)) > c.arenaMax {
-			t.Fatalf("key %d: arena of %d bytes", i, len(c.keys))
+		if c.end() > c.arenaMax {
+			t.Fatalf("key %d: arena of %d bytes", i, c.end())
 		}
 	}
 	if c.Len() != 10 || evicted != 15 {
