@@ -28,7 +28,7 @@ import (
 //     key is deleted or evicted; after that its node is reused.
 //   - The keys are bytes in one arena, not a string each, and the index
 //     is a table of node numbers by hash of the key (open addressing,
-//     Robin Hood: an entry's probe distance in a byte beside it): neither
+//     Robin Hood: an entry's probe distance in the top bits of its place): neither
 //     holds a pointer, so with a value type without pointers the
 //     collector has nothing to mark in the whole map. Keys are compared
 //     byte for byte (only with the entries of their own place: see
@@ -38,10 +38,10 @@ import (
 // rule: a node adds 12 bytes to its value (three 32-bit words: the key's
 // place in the arena and the order's links; not the key's hash, which
 // is worked out again where the index needs it without the key at hand:
-// growing it, evicting, a probe distance past its byte; a value of
+// growing it, evicting, a probe distance past its bits; a value of
 // alignment 4 makes a node of 12 bytes more, one of alignment 8 may pad
-// it to a multiple of 8), the index 5
-// bytes a place and up to 7/8 of its places are used (Robin Hood keeps
+// it to a multiple of 8), the index 4
+// bytes a place (a node number and its probe distance) and up to 7/8 of its places are used (Robin Hood keeps
 // the searches short that full: a key is compared only with the entries
 // of its own place, and a search ends at the first entry nearer its own
 // place than the key would be; at most half full, as with linear probing,
@@ -62,8 +62,7 @@ import (
 // is dead, compacted away like a deleted key's).
 type Map[V any] struct {
 	seed       maphash.Seed
-	slots      []int32 // the index: node numbers at their hash's place or after (Robin Hood); len a power of two
-	dist       []uint8 // the index: probe distance plus one of each place's node (0: none), saturated at distCap
+	places     []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); len a power of two
 	chunks     [][]node[V]
 	pages      [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
 	used       int      // bytes of the pages' records, dead or not
@@ -75,7 +74,7 @@ type Map[V any] struct {
 	max        int
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 	arenaMax   uint64 // bytes: maxArena (tests narrow it)
-	distCap    uint8  // math.MaxUint8 (tests narrow it)
+	distCap    uint8  // maxDist (tests narrow it)
 	shift      uint8  // pageShift (tests narrow it)
 }
 
@@ -94,11 +93,22 @@ const (
 	minCompact = 4096
 	// maxArena: a node's offset into the arena is 32 bits.
 	maxArena uint64 = math.MaxUint32
+	// nodeBits: a place of the index holds a node number in its low
+	// nodeBits bits and the probe distance in the others, up to maxDist
+	// (saturated: past it the distance is worked out from the key's
+	// hash, and Robin Hood's probes are rarely longer than a few places).
+	// So a map holds at most maxNodes entries (SetMax): more than any
+	// stage's memory would allow (at 40 bytes a key, 5 GiB).
+	nodeBits       = 27
+	nodeMask       = 1<<nodeBits - 1
+	maxNodes       = nodeMask
+	maxDist  uint8 = 1<<(32-nodeBits) - 1
 )
 
-// New returns a map that holds at most n entries (n < 1 means 1).
+// New returns a map that holds at most n entries (n < 1 means 1; more
+// than 134,217,727 means that many: maxNodes).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, shift: pageShift, distCap: math.MaxUint8, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, shift: pageShift, distCap: maxDist, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -109,9 +119,10 @@ func (c *Map[V]) Len() int { return c.n }
 // Max returns the bound.
 func (c *Map[V]) Max() int { return c.max }
 
-// SetMax changes the bound; it takes effect at the next Put.
+// SetMax changes the bound (as New reads n); it takes effect at the next
+// Put.
 func (c *Map[V]) SetMax(n int) {
-	c.max = min(max(n, 1), math.MaxInt32)
+	c.max = min(max(n, 1), maxNodes)
 }
 
 // Get returns the value of key and marks it most recently used.

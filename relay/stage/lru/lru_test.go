@@ -344,3 +344,17 @@ func TestNodeSize(t *testing.T) {
 		t.Errorf("node of a 16-byte value of alignment 4: %d bytes", s)
 	}
 }
+
+// TestMaxBound: a bound past what a place of the index can number
+// (maxNodes) is that many, not a map whose node numbers would overflow
+// into the probe distances.
+func TestMaxBound(t *testing.T) {
+	if m := New[int](math.MaxInt32).Max(); m != maxNodes {
+		t.Errorf("Max = %d, want %d", m, maxNodes)
+	}
+	c := New[int](10)
+	c.SetMax(math.MaxInt)
+	if c.Max() != maxNodes {
+		t.Errorf("SetMax(MaxInt): Max = %d, want %d", c.Max(), maxNodes)
+	}
+}

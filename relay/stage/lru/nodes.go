@@ -34,8 +34,8 @@ func (c *Map[V]) release(i int32) {
 		} else if len(c.pages) == 1 {
 			c.pages[0] = c.pages[0][:0]
 		}
-		if len(c.slots) > chunkLen {
-			c.slots, c.dist = nil, nil
+		if len(c.places) > chunkLen {
+			c.places = nil
 		}
 		c.used, c.dead = 0, 0
 	}
