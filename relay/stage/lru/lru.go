@@ -75,12 +75,11 @@ type Map[V any] struct {
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 	arenaMax   uint64 // bytes: maxArena (tests narrow it)
 	distCap    uint8  // maxDist (tests narrow it)
-	shift      uint8  // pageShift (tests narrow it)
 }
 
 type node[V any] struct {
 	val        V      // first: Extra finds the node from a pointer to its value
-	off        uint32 // its record in the arena (page << shift + place): key length (uvarint), key, extra length (uvarint), extra
+	off        uint32 // its record in the arena (page << pageShift + place): key length (uvarint), key, extra length (uvarint), extra
 	prev, next int32
 }
 
@@ -108,7 +107,7 @@ const (
 // New returns a map that holds at most n entries (n < 1 means 1; more
 // than 134,217,727 means that many: maxNodes).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, shift: pageShift, distCap: maxDist, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: maxDist, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -323,8 +322,8 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 		// The last record of its page, with room after it (an entry
 		// changed again before another is): in place. b may be its old
 		// bytes: copy moves them before the length is written.
-		p := &c.pages[n.off>>c.shift]
-		*p = (*p)[:int(n.off&(1<<c.shift-1))+end]
+		p := &c.pages[n.off>>pageShift]
+		*p = (*p)[:int(n.off&(pageMask))+end]
 		c.used += end - xend
 		r = c.rec(n.off)
 		copy(r[xstart:], b)
@@ -400,7 +399,7 @@ func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 	for i := c.head; i != none; {
 		n := c.at(i)
 		next := n.next
-		at := base[n.off>>c.shift] + int(n.off&(1<<c.shift-1))
+		at := base[n.off>>pageShift] + int(n.off&(pageMask))
 		r := c.rec(n.off)
 		start, end := keySpan(r)
 		xstart, xend := extraSpan(r, end)
