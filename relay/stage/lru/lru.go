@@ -40,12 +40,13 @@ import (
 // is worked out again where the index needs it without the key at hand:
 // growing it, evicting, a probe distance past its bits; a value of
 // alignment 4 makes a node of 12 bytes more, one of alignment 8 may pad
-// it to a multiple of 8), the index 4
-// bytes a place (a node number and its probe distance) and up to 7/8 of its places are used (Robin Hood keeps
-// the searches short that full: a key is compared only with the entries
-// of its own place, and a search ends at the first entry nearer its own
-// place than the key would be; at most half full, as with linear probing,
-// the index cost twice as many places of 4 bytes), the arena holds
+// it to a multiple of 8), the index 4 bytes a place (a node number and
+// its probe distance in one word) and up to 7/8 of its places are used
+// (Robin Hood keeps the searches short that full: a key is compared only
+// with the entries of its own place, and a search ends at the first
+// entry nearer its own place than the key would be; at most half full,
+// as with linear probing, the index would take twice as many places),
+// the arena holds
 // each key as its length (uvarint) and bytes, in pages of 64 KiB filled
 // in turn (arena.go: a slice grown by append would be a quarter larger
 // than its bytes in the mean), and it is at most about twice the live
