@@ -46,12 +46,11 @@ import (
 // with the entries of its own place, and a search ends at the first
 // entry nearer its own place than the key would be; at most half full,
 // as with linear probing, the index would take twice as many places),
-// the arena holds
-// each key as its length (uvarint) and bytes, in pages of 64 KiB filled
-// in turn (arena.go: a slice grown by append would be a quarter larger
-// than its bytes in the mean), and it is at most about twice the live
-// keys (dead keys are compacted away into new pages; none is kept in
-// reserve).
+// the arena holds each key as its length (uvarint) and bytes, in pages
+// of 64 KiB filled in turn (arena.go: a slice grown by append would be a
+// quarter larger than its bytes in the mean), and it is at most about
+// twice the live keys (dead keys are compacted away into new pages; none
+// is kept in reserve).
 //
 // An entry may also keep extra bytes (Extra, SetExtra) in its record
 // after its key: what a value would otherwise hold in slices and strings
@@ -324,7 +323,7 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 		// changed again before another is): in place. b may be its old
 		// bytes: copy moves them before the length is written.
 		p := &c.pages[n.off>>pageShift]
-		*p = (*p)[:int(n.off&(pageMask))+end]
+		*p = (*p)[:int(n.off&pageMask)+end]
 		c.used += end - xend
 		r = c.rec(n.off)
 		copy(r[xstart:], b)
@@ -400,7 +399,7 @@ func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 	for i := c.head; i != none; {
 		n := c.at(i)
 		next := n.next
-		at := base[n.off>>pageShift] + int(n.off&(pageMask))
+		at := base[n.off>>pageShift] + int(n.off&pageMask)
 		r := c.rec(n.off)
 		start, end := keySpan(r)
 		xstart, xend := extraSpan(r, end)
