@@ -19,7 +19,7 @@ func (c *Map[V]) check() error {
 		if pg >= len(c.pages) {
 			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(c.pages))
 		}
-		pos := int(n.off & (pageMask))
+		pos := int(n.off & pageMask)
 		if pos >= len(c.pages[pg]) || pos >= pageLen {
 			var ls []string
 			for _, p := range c.pages {
