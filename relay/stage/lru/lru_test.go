@@ -10,9 +10,16 @@ import (
 	"unsafe"
 )
 
-// check reports an entry whose record is not where its node says: in
-// its page, starting within the page's first bytes (node.off).
+// check reports an entry whose record is not where its node says (in
+// its page), or an arena whose bytes are not what it counts.
 func (c *Map[V]) check() error {
+	used := 0
+	for _, p := range c.pages {
+		used += len(p)
+	}
+	if used != c.used {
+		return fmt.Errorf("pages of %d bytes, %d counted", used, c.used)
+	}
 	for i := c.head; i != none; i = c.at(i).next {
 		n := c.at(i)
 		pg := int(n.off >> pageShift)
@@ -20,7 +27,7 @@ func (c *Map[V]) check() error {
 			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(c.pages))
 		}
 		pos := int(n.off & pageMask)
-		if pos >= len(c.pages[pg]) || pos >= pageLen {
+		if pos >= len(c.pages[pg]) {
 			var ls []string
 			for _, p := range c.pages {
 				ls = append(ls, fmt.Sprintf("%d/%d", len(p), cap(p)))
