@@ -15,6 +15,8 @@ import (
 //	QID: host HOST[IP] refused to talk to me: 554 TEXT
 //	QID: lost connection with HOST[IP] while sending RCPT TO
 //	QID: conversation with HOST[IP] timed out while receiving the initial server greeting
+//	QID: SASL authentication failed; server HOST[IP] said: 535 5.7.8 TEXT   (its AUTH as a client)
+//	QID: enabling PIX workarounds: disable_esmtp delay_dotcrlf for HOST[IP]:PORT
 //	statistics: max connection rate 2/60s for (smtp:IP) at Feb 27 14:13:59
 //	statistics: max connection count 1 for (SERVICE:IP) at Feb 27 14:07:26
 //	statistics: max cache size 2 at Feb 27 14:14:46
@@ -34,6 +36,10 @@ func postfixSMTPClient(e *event.Event, prog, qid, rest string) bool {
 		lead, rule, action, sep, conn = "lost connection with ", "postfix.smtp.lost_connection", "smtp-lost-connection", " while ", true
 	case strings.HasPrefix(rest, "conversation with "):
 		lead, rule, action, sep, conn = "conversation with ", "postfix.smtp.timeout", "smtp-timeout", " timed out while ", true
+	case strings.HasPrefix(rest, "SASL authentication failed; server "):
+		lead, rule, action, sep = "SASL authentication failed; server ", "postfix.smtp.sasl_failure", "smtp-auth", " said: "
+	case strings.HasPrefix(rest, "enabling PIX workarounds: "):
+		return postfixPIX(e, prog, qid, rest[len("enabling PIX workarounds: "):])
 	default:
 		return false
 	}
@@ -42,7 +48,10 @@ func postfixSMTPClient(e *event.Event, prog, qid, rest string) bool {
 		return false
 	}
 	postfixBegin(e, prog, qid, rule)
-	if conn {
+	if action == "smtp-auth" {
+		ecs.ClassAuthStart.Set(e, action, ecs.OutcomeFailure)
+		postfixReplyText(e, text)
+	} else if conn {
 		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
 		e.SetStr("postfix.after", text)
 	} else {
@@ -195,5 +204,21 @@ func postfixScache(e *event.Event, prog, m string) bool {
 	for i, f := range fields {
 		ecs.SetUint(e, f, vals[i])
 	}
+	return true
+}
+
+// postfixPIX decodes smtp(8)'s "enabling PIX workarounds: LIST for
+// HOST[IP]:PORT" (r after the colon): the server's greeting looked like a
+// Cisco PIX's SMTP fixup, which smtp_pix_workarounds work around.
+func postfixPIX(e *event.Event, prog, qid, r string) bool {
+	list, peer, ok := strings.Cut(r, " for ")
+	if !ok || !postfixBracketed(peer) || strings.IndexByte(peer, ' ') >= 0 {
+		return false
+	}
+	postfixBegin(e, prog, qid, "postfix.smtp.pix_workarounds")
+	ecs.ClassNetInfo.Set(e, "smtp-pix-workarounds", "")
+	e.SetStr("postfix.pix_workarounds", list)
+	postfixClient(e, "destination", peer)
+	e.SetStr("network.protocol", postfixProtocol(prog))
 	return true
 }

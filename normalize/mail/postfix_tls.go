@@ -15,6 +15,9 @@ import (
 //	TRUST TLS connection established to HOST[IP]:PORT: PROTO with cipher CIPHER (N/M bits)[ ...]
 //	SSL_accept error from HOST[IP]: REASON
 //	connect to HOST[IP]:PORT: REASON                        (the SMTP client could not connect)
+//	server certificate verification failed for HOST[IP]:PORT: num=N:TEXT   (smtp, tls_verify)
+//	client certificate verification failed for HOST[IP]: num=N:TEXT        (smtpd)
+//	certificate verification failed for HOST[IP]:PORT: untrusted issuer DN (smtp, 2.x)
 //	daemon started -- version V, configuration DIR          (master: process/start)
 //	reload -- version V, configuration DIR                  (master: process/change)
 //	terminating on signal N                                 (master: process/end)
@@ -32,6 +35,8 @@ func postfixTLS(e *event.Event, prog, m string) bool {
 		return postfixPeerFailure(e, prog, rest, "error from ", "source", "postfix.tls.failure", ecs.ClassNetInfo, "tls-handshake")
 	case "daemon", "reload", "terminating":
 		return postfixMaster(e, prog, m)
+	case "server", "client", "certificate":
+		return postfixCertFailure(e, prog, trust, rest)
 	case "connect":
 		return postfixPeerFailure(e, prog, rest, "to ", "destination", "postfix.smtp.connect_failed", ecs.ClassConnStart, "smtp-connect")
 	}
@@ -91,6 +96,44 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 	ecs.SetTLSVersion(e, proto)
 	e.SetStr("tls.cipher", cipher)
 	e.SetStr("postfix.tls_trust", trust)
+	e.SetStr("network.protocol", "smtp")
+	return true
+}
+
+// postfixCertFailure decodes "[server |client ]certificate verification
+// failed for HOST[IP][:PORT]: REASON": the peer's certificate did not
+// verify. A server's is the destination's, a client's the source's; a
+// line that does not say is the SMTP/LMTP client's (smtp, lmtp) about its
+// server, or smtpd's about its client.
+func postfixCertFailure(e *event.Event, prog, first, rest string) bool {
+	r := rest
+	if first != "certificate" {
+		var ok bool
+		if r, ok = strings.CutPrefix(rest, "certificate "); !ok {
+			return false
+		}
+	}
+	r, ok := strings.CutPrefix(r, "verification failed for ")
+	if !ok {
+		return false
+	}
+	peer, reason, ok := strings.Cut(r, ": ")
+	if !ok || !postfixBracketed(peer) {
+		return false
+	}
+	side := ""
+	switch {
+	case first == "server" || first == "certificate" && postfixProtocol(prog) != "":
+		side = "destination"
+	case first == "client" || strings.HasSuffix(prog, "/smtpd"):
+		side = "source"
+	default:
+		return false
+	}
+	postfixBegin(e, prog, "", "postfix.tls.verify_failed")
+	ecs.ClassNetInfo.Set(e, "tls-certificate-verify", ecs.OutcomeFailure)
+	postfixClient(e, side, peer)
+	e.SetStr("event.reason", reason)
 	e.SetStr("network.protocol", "smtp")
 	return true
 }
