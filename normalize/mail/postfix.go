@@ -382,6 +382,9 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		return true
 	case "warning:":
 		return postfixWarning(e, prog, rest)
+	case "reject:":
+		// postscreen before 2.11: "reject: connect from [IP]:PORT: all server ports busy"
+		return strings.HasPrefix(rest, "connect from [") && postfixReject(e, prog, "", m)
 	case "PASS", "WHITELISTED", "ALLOWLISTED", "BLACKLISTED", "DENYLISTED", "WHITELIST", "ALLOWLIST",
 		"PREGREET", "HANGUP", "DNSBL", "COMMAND", "NON-SMTP", "BARE":
 		return postscreenLine(e, prog, m)
@@ -422,6 +425,12 @@ func postfixReject(e *event.Event, prog, qid, rest string) bool {
 		stage = strings.TrimSuffix(r, " from local")
 	default:
 		return true
+	}
+	// cleanup: "mime-error ERROR: TEXT" (MIME processing found ERROR at TEXT).
+	if r, ok := strings.CutPrefix(stage, "mime-error "); ok {
+		stage = "mime-error"
+		mimeErr, _, _ := strings.Cut(r, ": ")
+		e.SetStr("event.reason", mimeErr)
 	}
 	e.SetStr("postfix.reject_stage", stage)
 	postfixHeaderStage(e, stage)
@@ -482,7 +491,8 @@ func postfixRejectKV(e *event.Event, s string) {
 	if v, ok := angleValue(s, "from"); ok {
 		setEmailAddrs(e, "email.from.address", v)
 	}
-	if v, ok := angleValue(s, "to"); ok {
+	// Postfix 2.x's cleanup wrote "to=<unknown>" before it knew a recipient.
+	if v, ok := angleValue(s, "to"); ok && v != "<unknown>" {
 		setEmailAddrs(e, "email.to.address", v)
 	}
 	if v, ok := angleValue(s, "proto"); ok {

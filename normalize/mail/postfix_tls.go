@@ -13,14 +13,18 @@ import (
 //
 //	TRUST TLS connection established from HOST[IP]: PROTO with cipher CIPHER (N/M bits)[ key-exchange ...]
 //	TRUST TLS connection established to HOST[IP]:PORT: PROTO with cipher CIPHER (N/M bits)[ ...]
-//	SSL_accept error from HOST[IP]: REASON
+//	SSL_accept error from HOST[IP]: REASON                  (smtpd: the client's handshake failed)
+//	SSL_connect error to HOST[IP]:PORT: REASON              (smtp: the server's)
 //	connect to HOST[IP]:PORT: REASON                        (the SMTP client could not connect)
+//	connect to HOST[private/dovecot-lmtp]: REASON           (... to a local socket: postfix.relay)
 //	server certificate verification failed for HOST[IP]:PORT: num=N:TEXT   (smtp, tls_verify)
 //	client certificate verification failed for HOST[IP]: num=N:TEXT        (smtpd)
 //	certificate verification failed for HOST[IP]:PORT: untrusted issuer DN (smtp, 2.x)
 //	daemon started -- version V, configuration DIR          (master: process/start)
 //	reload -- version V, configuration DIR                  (master: process/change)
 //	terminating on signal N                                 (master: process/end)
+//
+// tlsproxy(8) logs the same for postscreen's clients, as "[IP]:PORT".
 //
 // TRUST is Anonymous, Untrusted, Trusted or Verified (how the peer's
 // certificate checked out).
@@ -33,6 +37,8 @@ func postfixTLS(e *event.Event, prog, m string) bool {
 		return postfixTLSEstablished(e, prog, strings.ToLower(trust), rest)
 	case "SSL_accept":
 		return postfixPeerFailure(e, prog, rest, "error from ", "source", "postfix.tls.failure", ecs.ClassNetInfo, "tls-handshake")
+	case "SSL_connect":
+		return postfixPeerFailure(e, prog, rest, "error to ", "destination", "postfix.tls.failure", ecs.ClassNetInfo, "tls-handshake")
 	case "daemon", "reload", "terminating":
 		return postfixMaster(e, prog, m)
 	case "server", "client", "certificate":
@@ -52,14 +58,32 @@ func postfixPeerFailure(e *event.Event, prog, rest, lead, side, rule string, cla
 		return false
 	}
 	peer, reason, ok := strings.Cut(r, ": ")
-	if !ok || !postfixBracketed(peer) {
+	if !ok {
 		return false
+	}
+	// lmtp(8) and smtp(8) also reach a local socket: "connect to
+	// HOST[private/dovecot-lmtp]: No such file or directory".
+	socket := false
+	if !postfixPeer(peer) {
+		host, path, _, ok := postfixHostIP(peer)
+		if !ok || side != "destination" || host == "" || strings.IndexByte(path, '/') < 0 || strings.IndexByte(peer, ' ') >= 0 {
+			return false
+		}
+		socket = true
 	}
 	postfixBegin(e, prog, "", rule)
 	class.Set(e, action, ecs.OutcomeFailure)
-	postfixClient(e, side, peer)
+	if socket {
+		e.SetStr("postfix.relay", peer)
+	} else {
+		postfixClient(e, side, peer)
+	}
 	e.SetStr("event.reason", reason)
-	e.SetStr("network.protocol", "smtp")
+	proto := postfixProtocol(prog)
+	if proto == "" {
+		proto = "smtp"
+	}
+	e.SetStr("network.protocol", proto)
 	return true
 }
 
@@ -80,7 +104,7 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 		return false
 	}
 	peer, r, ok := strings.Cut(r, ": ")
-	if !ok || !postfixBracketed(peer) {
+	if !ok || !postfixPeer(peer) {
 		return false
 	}
 	proto, r := ecs.CutWord(r)
@@ -118,7 +142,7 @@ func postfixCertFailure(e *event.Event, prog, first, rest string) bool {
 		return false
 	}
 	peer, reason, ok := strings.Cut(r, ": ")
-	if !ok || !postfixBracketed(peer) {
+	if !ok || !postfixPeer(peer) {
 		return false
 	}
 	side := ""
@@ -136,4 +160,15 @@ func postfixCertFailure(e *event.Event, prog, first, rest string) bool {
 	e.SetStr("event.reason", reason)
 	e.SetStr("network.protocol", "smtp")
 	return true
+}
+
+// postfixPeer reports whether s is a peer as Postfix's TLS and connection
+// lines name it: "HOST[IP]" or "HOST[IP]:PORT", or tlsproxy's and
+// postscreen's "[IP]:PORT" without a name.
+func postfixPeer(s string) bool {
+	if postfixBracketed(s) {
+		return true
+	}
+	host, ip, _, ok := postfixHostIP(s)
+	return ok && host == "" && strings.IndexByte(s, ' ') < 0 && ecs.IsIP(ip)
 }

@@ -15,6 +15,7 @@ import (
 //	IP: hostname NAME verification failed: TEXT                   (the same, Postfix 2.9 and later)
 //	IP: address not listed for hostname NAME                      (the same)
 //	HOST[IP]: SASL METHOD authentication failed: TEXT[, sasl_username=U]
+//	HOST[IP]: SASL METHOD authentication aborted
 //	non-SMTP command from HOST[IP]: TEXT                          smtpd: an HTTP request or such
 //	Illegal address syntax from HOST[IP] in CMD command: ADDR
 //	KIND limit exceeded: N from HOST[IP] for service S            smtpd: an anvil(8) limit
@@ -144,17 +145,24 @@ func postfixSASLFailure(e *event.Event, prog, client, r string) bool {
 	}
 	method, r, _ := strings.Cut(r, " ")
 	reason, ok := strings.CutPrefix(r, "authentication failed")
+	rule := "postfix.sasl.failure"
 	if !ok {
-		return false
+		// "SASL LOGIN authentication aborted": the client sent "*".
+		if r != "authentication aborted" {
+			return false
+		}
+		rule, reason = "postfix.sasl.aborted", r
 	}
-	postfixBegin(e, prog, "", "postfix.sasl.failure")
+	postfixBegin(e, prog, "", rule)
 	ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeFailure)
 	postfixClient(e, "source", client)
 	e.SetStr("postfix.sasl_method", method)
 	reason = strings.TrimPrefix(reason, ": ")
 	if r, user, ok := strings.Cut(reason, ", sasl_username="); ok {
 		reason = r
-		ecs.SetUser(e, "user.name", user)
+		if user != "(unavailable)" {
+			ecs.SetUser(e, "user.name", user)
+		}
 	}
 	e.SetStr("event.reason", reason)
 	e.SetStr("network.protocol", "smtp")
