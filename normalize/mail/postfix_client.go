@@ -20,6 +20,7 @@ import (
 //	QID: TLS is required, but was not offered by host HOST[IP]
 //	QID: TLS is required, but host HOST[IP] refused to start TLS: 454 4.7.0 TEXT
 //	QID: enabling PIX workarounds: disable_esmtp delay_dotcrlf for HOST[IP]:PORT
+//	QID: enabling PIX <CRLF>.<CRLF> workaround for HOST[IP]     (Postfix 2.2 and older)
 //	statistics: max connection rate 2/60s for (smtp:IP) at Feb 27 14:13:59
 //	statistics: max connection count 1 for (SERVICE:IP) at Feb 27 14:07:26
 //	statistics: max cache size 2 at Feb 27 14:14:46
@@ -48,6 +49,9 @@ var smtpClientLines = [...]smtpClientLine{
 func postfixSMTPClient(e *event.Event, prog, qid, rest string) bool {
 	if r, ok := strings.CutPrefix(rest, "enabling PIX workarounds: "); ok {
 		return postfixPIX(e, prog, qid, r)
+	}
+	if r, ok := strings.CutPrefix(rest, "enabling PIX <CRLF>.<CRLF> workaround for "); ok { // Postfix 2.2 and older
+		return postfixPIX(e, prog, qid, " for "+r)
 	}
 	for i := range smtpClientLines {
 		l := &smtpClientLines[i]

@@ -18,6 +18,7 @@ import (
 //	Deleted: N messages (also Requeued:, Placed on hold:, Released from hold:)    postsuper(1)
 //	starting / stopping / refreshing the Postfix mail system          postfix-script
 //	the Postfix mail system is running: PID: N                         postfix-script (status)
+//	table TYPE:NAME(FLAGS) has changed -- restarting                   any daemon (it exits)
 
 // postfixQueueActions: the queue operations on one message, by their line.
 var postfixQueueActions = map[string]string{
@@ -94,6 +95,19 @@ func postfixAdmin(e *event.Event, prog, m string) bool {
 	case "refreshing the Postfix mail system":
 		postfixBegin(e, prog, "", "postfix.script.reload")
 		classProcChange.Set(e, "postfix-reload", "")
+		return true
+	}
+	// "table hash:/etc/postfix/virtual(0,lock|fold_fix) has changed --
+	// restarting": a daemon saw a lookup table it uses change and exits
+	// to be started again with it.
+	if r, ok := strings.CutPrefix(m, "table "); ok {
+		name, ok := strings.CutSuffix(r, " has changed -- restarting")
+		if !ok || strings.IndexByte(name, ' ') >= 0 {
+			return false
+		}
+		postfixBegin(e, prog, "", "postfix.table_changed")
+		ecs.ClassProcEnd.Set(e, "postfix-table-changed", ecs.OutcomeSuccess)
+		e.SetStr("postfix.table", name)
 		return true
 	}
 	if pid, ok := strings.CutPrefix(m, "the Postfix mail system is running: PID: "); ok && ecs.IsDigits(pid) {

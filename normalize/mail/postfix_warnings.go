@@ -17,6 +17,7 @@ import (
 //	HOST[IP]: SASL METHOD authentication failed: TEXT[, sasl_username=U]
 //	HOST[IP]: SASL METHOD authentication aborted
 //	non-SMTP command from HOST[IP]: TEXT                          smtpd: an HTTP request or such
+//	HOST[IP] sent message header instead of CMD command: TEXT     smtpd: the same, a client that skipped a step
 //	Illegal address syntax from HOST[IP] in CMD command: ADDR
 //	KIND limit exceeded: N from HOST[IP] for service S            smtpd: an anvil(8) limit
 //	host HOST[IP]:PORT greeted me with my own hostname NAME       smtp: a mail loop
@@ -104,6 +105,11 @@ func postfixWarning(e *event.Event, prog, rest string) bool {
 			return ok && postfixDNSMismatch(e, prog, head, name, reason)
 		}
 		return false
+	}
+	// "HOST[IP] sent message header instead of CMD command: TEXT"
+	if client, r, ok := strings.Cut(rest, " sent message header instead of "); ok {
+		cmd, _, ok := strings.Cut(r, " command: ")
+		return ok && postfixClientWarning(e, prog, client, "postfix.smtpd.header_instead_of_command", "smtp-non-smtp-command", cmd)
 	}
 	return postfixSASLFailure(e, prog, head, r)
 }
