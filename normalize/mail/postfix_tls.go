@@ -79,11 +79,7 @@ func postfixPeerFailure(e *event.Event, prog, rest, lead, side, rule string, cla
 		postfixClient(e, side, peer)
 	}
 	e.SetStr("event.reason", reason)
-	proto := postfixProtocol(prog)
-	if proto == "" {
-		proto = "smtp"
-	}
-	e.SetStr("network.protocol", proto)
+	e.SetStr("network.protocol", postfixSideProtocol(prog, side))
 	return true
 }
 
@@ -120,7 +116,7 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 	ecs.SetTLSVersion(e, proto)
 	e.SetStr("tls.cipher", cipher)
 	e.SetStr("postfix.tls_trust", trust)
-	e.SetStr("network.protocol", "smtp")
+	e.SetStr("network.protocol", postfixSideProtocol(prog, side))
 	return true
 }
 
@@ -158,7 +154,7 @@ func postfixCertFailure(e *event.Event, prog, first, rest string) bool {
 	ecs.ClassNetInfo.Set(e, "tls-certificate-verify", ecs.OutcomeFailure)
 	postfixClient(e, side, peer)
 	e.SetStr("event.reason", reason)
-	e.SetStr("network.protocol", "smtp")
+	e.SetStr("network.protocol", postfixSideProtocol(prog, side))
 	return true
 }
 
@@ -171,4 +167,15 @@ func postfixPeer(s string) bool {
 	}
 	host, ip, _, ok := postfixHostIP(s)
 	return ok && host == "" && strings.IndexByte(s, ' ') < 0 && ecs.IsIP(ip)
+}
+
+// postfixSideProtocol is the protocol of a connection with a peer on
+// side: a client (source) talks to smtpd, or tlsproxy for it, so smtp; a
+// server (destination) is smtp(8)'s or lmtp(8)'s, known from the program,
+// unknown ("") when a relay cut "postfix/lmtp" at the slash.
+func postfixSideProtocol(prog, side string) string {
+	if side == "destination" {
+		return postfixProtocol(prog)
+	}
+	return "smtp"
 }
