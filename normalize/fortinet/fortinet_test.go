@@ -96,6 +96,7 @@ func TestClasses(t *testing.T) {
 		{`logid="0113022923" type="event" subtype="sdwan" logdesc="Virtual WAN Link status" eventtype="Health Check" healthcheck="wan-ping" interface="wan1" oldvalue="alive" newvalue="dead"`, "sdwan-status", ""},
 		{`logid="0100020214" type="event" subtype="system" logdesc="Locally generated traffic goes to IoC location" srcip=198.51.100.1 dstip=203.0.113.66 proto=6 dstport=443`, "ioc-traffic-detected", ""},
 		{`logid="0100040704" type="event" subtype="system" logdesc="System performance statistics" action="perf-stats" cpu=3 mem=41`, "performance-statistics", ""},
+		{`logid="0110052000" type="event" subtype="security-rating" logdesc="Security Rating summary" auditid=1712386000 auditscore="41.2" criticalcount=0 highcount=2 passedcount=58`, "security-rating-reported", ""},
 		// Not catalogued: fields, no class.
 		{`logid="0111046401" type="event" subtype="fortiextender" logdesc="FortiExtender controller activity" action="info"`, "", ""},
 		{`logid="0104043568" type="event" subtype="wireless" logdesc="Fake AP on air"`, "", ""}, // not in the reference this table is from

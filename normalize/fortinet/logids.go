@@ -48,6 +48,11 @@ var eventIDs = map[string]vendor.Class{
 	"45058": classFCTDown, // FortiClient connection closed
 	"45119": classFCTDown, // FortiClient disconnected
 
+	// security-rating: the Security Fabric's rating of the configuration
+	// (52001 was 5.6's device audit summary, the same report).
+	"52000": classRating, // Security Rating summary
+	"52001": classRating, // Security Rating result change
+
 	// system.
 	"40704": classPerf, // System performance statistics
 	"20214": classIoC,  // Locally generated traffic goes to IoC location
@@ -72,6 +77,7 @@ var (
 	classDynAddrSet = vendor.NewClass("dynamic-address-updated", "", vendor.Cats("configuration"), "change")
 	classFCTUp      = vendor.NewClass("endpoint-connected", "", vendor.Cats("network"), "connection", "start")
 	classFCTDown    = vendor.NewClass("endpoint-disconnected", "", vendor.Cats("network"), "connection", "end")
+	classRating     = vendor.NewClass("security-rating-reported", "", vendor.Cats("configuration"), "info")
 	classPerf       = vendor.NewClass("performance-statistics", "", vendor.Cats("host"), "info")
 	// The FortiGate's own traffic went to an address of a threat feed's
 	// indicators of compromise.

@@ -158,13 +158,19 @@ func threatClass(cols []string) vendor.Class {
 }
 
 // systemClass: administrator authentication events (event id auth-success,
-// auth-fail).
+// auth-fail), and the GlobalProtect events a System log carries (the
+// GlobalProtect guide has portal-prelogin there): their class without
+// an outcome, as the System log has no Status.
 func systemClass(cols []string) vendor.Class {
-	switch col(cols, 8) {
+	id := col(cols, 8)
+	switch id {
 	case "auth-success":
 		return classLogin
 	case "auth-fail":
 		return classLoginFail
+	}
+	if e, ok := gpEvents[id]; ok {
+		return e[2]
 	}
 	return vendor.Class{}
 }

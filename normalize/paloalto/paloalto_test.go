@@ -90,6 +90,7 @@ func TestClasses(t *testing.T) {
 		{line("THREAT", "wildfire", 70, map[int]string{30: "allow", 32: "Windows Executable (EXE)(52020)", 33: "benign"}), "", ""},
 		{line("SYSTEM", "auth", 25, map[int]string{8: "auth-fail", 12: "general", 13: "medium", 14: "failed authentication for user 'admin'.   Reason: Invalid username/password. From: 198.51.100.4."}), "logon-failed", "failure"},
 		{line("SYSTEM", "auth", 25, map[int]string{8: "auth-success", 14: "authenticated for user 'admin'.   From: 10.0.0.5."}), "logged-in", "success"},
+		{line("SYSTEM", "globalprotect", 25, map[int]string{8: "portal-prelogin", 12: "globalprotect", 13: "informational", 14: "GlobalProtect portal pre-login. Client IP: 198.51.100.71."}), "vpn-prelogin", ""},
 		{line("SYSTEM", "general", 25, map[int]string{8: "general", 14: `"User admin logged in via Web from 10.0.0.5 using https, over TLS"`}), "", ""},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "edit", 10: "admin", 11: "Web", 12: "Submitted", 13: " vsys  vsys1 rulebase security rules  allow-web"}), "configured", "success"},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "delete", 10: "admin", 12: "Submitted"}), "configured", "success"},
