@@ -96,10 +96,12 @@ var layouts = map[string]*layout{
 	// Client Version, Client OS, Client OS Version, Repeat Count, Reason, Error, Description, Status,
 	// Location, Login Duration, Connect Method, Error Code, Portal, Sequence Number, Action Flags, High
 	// Res Timestamp, Selection Type, Response Time, Priority, Attempted Gateways, Gateway, ... (9.1+)
+	// The Machine Name is the client's endpoint, not the firewall that logged: host.name stays
+	// the firewall's (as in HIPMATCH).
 	"GLOBALPROTECT": {min: 29, cols: []column{
 		extra(7, "vsys"), ecs(8, "eventid", "event.code", vendor.Word), extra(9, "stage"), extra(10, "auth_method"),
 		extra(11, "tunnel_type"), ecs(12, "srcuser", "user.name", vendor.User), extra(13, "srcregion"),
-		ecs(14, "machinename", "host.name", vendor.Word), nat(15, "public_ip", "source.ip", vendor.IP),
+		extra(14, "machinename"), nat(15, "public_ip", "source.ip", vendor.IP),
 		extra(16, "public_ipv6"), extra(17, "private_ip"), extra(18, "private_ipv6"), extra(19, "hostid"),
 		extra(20, "serialnumber"), extra(21, "client_ver"), extra(22, "client_os"), extra(23, "client_os_ver"),
 		extra(24, "repeatcnt"), ecs(25, "reason", "event.reason", vendor.Text), extra(26, "error"),
