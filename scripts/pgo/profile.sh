@@ -7,11 +7,11 @@
 # only by the sampling, and each road gets its share by a count written
 # here rather than by what a run's corpus happened to hold.
 #
-# Each benchmark runs a fixed count (about 3-8 CPU seconds each on a 2-core
-# development machine, so ~300-800 samples at the profiler's 100 Hz), with
-# its own CPU profile; `go tool pprof -proto` merges them. The benchmarks'
-# test binaries are built without a profile, so the profile does not
-# depend on the one it replaces.
+# Each benchmark runs a fixed count (0.5-3 CPU seconds each on the 2-core
+# development machine: ~1,800 samples in all at the profiler's 100 Hz,
+# about 2 minutes), with its own CPU profile; `go tool pprof -proto`
+# merges them. The benchmarks' test binaries are built without a profile
+# (no main package), so the new profile does not depend on the old one.
 #
 # Usage: scripts/pgo/profile.sh [OUT]   (default cmd/nomen/default.pgo)
 # SCALE=0.1 runs a tenth of each count (a quick check of the script).
