@@ -22,7 +22,7 @@ CONFIG    ?= configs/dev.toml
 NFPM      ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
 DEB_ARCH  ?= $(shell $(GO) env GOARCH)
 
-.PHONY: all build run test test-short bench fuzz install uninstall lint clean deb test-deb check-deploy
+.PHONY: all build run test test-short bench pgo fuzz install uninstall lint clean deb test-deb check-deploy
 
 all: build
 
@@ -70,6 +70,13 @@ lint:
 # plus allocations per event from the Go benchmarks of the hot paths.
 bench: build
 	./scripts/bench.sh
+
+# Refreshes cmd/nomen/default.pgo, the CPU profile `go build` (-pgo=auto,
+# the default) uses for nomen's profile-guided optimisation: the Go
+# benchmarks of the roads users run, merged (scripts/pgo/profile.sh;
+# ~2 minutes). Commit the result with the figures it gives (docs/performance.md).
+pgo:
+	scripts/pgo/profile.sh cmd/nomen/default.pgo
 
 # Runs every fuzz target for FUZZTIME each.
 fuzz:
