@@ -218,3 +218,52 @@ func TestDecodeReportsEveryBadValue(t *testing.T) {
 		t.Errorf("good values not decoded: name %q, a.s %q", c.Name, c.A.S)
 	}
 }
+
+// On the path that goes on past a bad value (decodeEach), the other
+// problems are reported as the first decoding would report them alone: a
+// top-level unknown key, a table written as a value or as an array of
+// tables (not accepted silently, and its keys not called unknown), a
+// misspelt table once (not its keys again), in line order; a key that
+// differs from its field in case only decodes, as BurntSushi/toml
+// decodes it.
+func TestDecodeEveryBadValueOtherProblems(t *testing.T) {
+	type conf struct {
+		Timeout Duration `toml:"timeout"`
+		Name    string   `toml:"name"`
+		A       struct {
+			N int `toml:"n"`
+		} `toml:"a"`
+		B struct{ Count int } `toml:"b"`
+		C struct{ Count int } `toml:"c"`
+	}
+	doc := "timeout = \"soon\"\ntimeuot = 1\nName = \"x\"\nb = 3\n[[c]]\ncount = 1\n[a]\nn = 1\n[[a.x]]\ny = 2\n"
+	var c conf
+	err := Decode("c.toml", []byte(doc), &c, nil)
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	want := []string{
+		"c.toml:1: timeout: ",
+		"c.toml:4: b: type mismatch",
+		"c.toml:5: c: type mismatch",
+		`c.toml:2: unknown key "timeuot": did you mean "timeout"?`,
+		`c.toml:9: unknown key "a.x"`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("want %d problems, got:\n%v", len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d: %q, want it to start %q", i, lines[i], w)
+		}
+	}
+	if c.Name != "x" || c.A.N != 1 {
+		t.Errorf("good values not decoded: name %q, a.n %d", c.Name, c.A.N)
+	}
+	// The same document without its bad value decodes Name alike.
+	c = conf{}
+	if err := Decode("c.toml", []byte("Name = \"x\"\n"), &c, nil); err != nil || c.Name != "x" {
+		t.Errorf("Name: %v, %q", err, c.Name)
+	}
+}

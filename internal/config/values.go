@@ -18,17 +18,20 @@ import (
 // one run at a time, and nothing after the bad value (listeners, outputs,
 // unknown keys) would be checked at all. Every value that does decode is
 // set in v as Decode would set it. The messages are in valueError's form,
-// ordered by line; unknown are the keys inside tables that match no field
-// (the metadata counts them decoded: their table was read as a map). Only called on the error path (a value already failed).
-func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs []string, unknown []toml.Key, ok bool) {
+// ordered by line; unknown are the keys that match no field, at every
+// level (the metadata counts them decoded: their table was read as a
+// map). Only called on the error path (a value already failed).
+// failed are the keys of tables that are not written as one ("[[limits]]"
+// for [limits]): the keys inside them are not unknown.
+func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs []string, unknown, failed []toml.Key, ok bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		return md, nil, nil, false
+		return md, nil, nil, nil, false
 	}
 	var doc map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {
-		return md, nil, nil, false
+		return md, nil, nil, nil, false
 	}
 	type lineMsg struct {
 		line int
@@ -40,12 +43,13 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 		for key, p := range table {
 			f, ok := fieldOf(into, key)
 			if !ok {
-				if len(path) > 0 { // a top-level one stays undecoded
-					unknown = append(unknown, append(path[:len(path):len(path)], key))
-				}
+				unknown = append(unknown, append(path[:len(path):len(path)], key))
 				continue
 			}
-			if decodesAsTable(f.Type()) {
+			// Only a table is walked: decoding anything else into a map
+			// is no error to BurntSushi/toml (it leaves the map nil), so
+			// "limits = 3" or "[[metrics]]" would pass unreported.
+			if decodesAsTable(f.Type()) && md.Type(append(path[:len(path):len(path)], key)...) == "Hash" {
 				var sub map[string]toml.Primitive
 				if md.PrimitiveDecode(p, &sub) == nil {
 					walk(sub, f, append(path[:len(path):len(path)], key))
@@ -55,6 +59,9 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 			err := md.PrimitiveDecode(p, f.Addr().Interface())
 			if err == nil {
 				continue
+			}
+			if decodesAsTable(f.Type()) { // not a table: its keys are not the struct's
+				failed = append(failed, append(path[:len(path):len(path)], key))
 			}
 			if m := reValueErr.FindStringSubmatch(err.Error()); m != nil {
 				line, _ := strconv.Atoi(m[2])
@@ -75,14 +82,21 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 	for _, f := range found {
 		msgs = append(msgs, f.msg)
 	}
-	sort.Slice(unknown, func(i, j int) bool { return unknown[i].String() < unknown[j].String() })
-	return md, msgs, unknown, true
+	return md, msgs, unknown, failed, true
 }
 
 // fieldOf is the field of struct v that the TOML key decodes into, by its
-// toml tag or, without one, its name (case-insensitive), as BurntSushi/toml
-// matches them; embedded structs' fields count as v's.
+// toml tag or, without one, its name, the same name first and else one
+// that differs in case only, as BurntSushi/toml matches them; embedded
+// structs' fields count as v's.
 func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
+	if f, ok := fieldNamed(v, key, false); ok {
+		return f, true
+	}
+	return fieldNamed(v, key, true)
+}
+
+func fieldNamed(v reflect.Value, key string, fold bool) (reflect.Value, bool) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -91,7 +105,7 @@ func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
 			continue
 		}
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			if fv, ok := fieldOf(v.Field(i), key); ok {
+			if fv, ok := fieldNamed(v.Field(i), key, fold); ok {
 				return fv, true
 			}
 			continue
@@ -99,7 +113,10 @@ func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
 		if !f.IsExported() {
 			continue
 		}
-		if name == key || name == "" && strings.EqualFold(f.Name, key) {
+		if name == "" {
+			name = f.Name
+		}
+		if name == key || fold && strings.EqualFold(name, key) {
 			return v.Field(i), true
 		}
 	}
