@@ -147,7 +147,7 @@ tags:
 		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
 		rest = rest[:i]
 	}
-	if !modSecurityAlert(e, rest) && !apacheAccessControl(e, module, rest) {
+	if !modSecurityAlert(e, rest, true) && !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
 		apacheFileNotFound(e, rest)
 	}
@@ -413,7 +413,7 @@ func decodeNginxError(e *event.Event, m string) bool {
 			}
 		}
 	}
-	if modSecurityAlert(e, msg) {
+	if modSecurityAlert(e, msg, false) {
 		return true
 	}
 	if !nginxAccessControl(e, msg) {

@@ -21,7 +21,9 @@ import (
 
 // modSecurityAlert decodes an error line's text when it is ModSecurity's.
 // What the server's own line gave (the request's host and path) is kept.
-func modSecurityAlert(e *event.Event, msg string) bool {
+// escaped is whether every tag's value has its quotes escaped (Apache's
+// mod_security2; nginx's libmodsecurity 3 writes the uri as it came).
+func modSecurityAlert(e *event.Event, msg string, escaped bool) bool {
 	if strings.HasPrefix(msg, "[client ") {
 		if i := strings.Index(msg, "] "); i > 0 {
 			msg = msg[i+2:]
@@ -62,10 +64,15 @@ func modSecurityAlert(e *event.Event, msg string) bool {
 		e.SetStr("url.domain", h)
 	}
 	// The uri is the request's own text, unescaped by libmodsecurity 3: it
-	// can hold `"] [unique_id "...`. The real unique_id is the last one
-	// (only [ref], the rule's offsets, follows it), and the uri runs up to it.
+	// can hold `"] [unique_id "...`. There the real unique_id is the last
+	// one (only [ref], the rule's offsets, follows it; nginx's context,
+	// with the request's referrer, is cut off before), and the uri runs
+	// up to it. mod_security2 escapes the uri, but Apache's ", referer:
+	// URL" after the tags can hold anything: there the first is the real.
 	uri := modsecTag(r, "uri")
-	if j := strings.LastIndex(r, `"] [unique_id "`); j >= 0 {
+	if escaped {
+		e.SetStr("http.request.id", modsecTag(r, "unique_id"))
+	} else if j := strings.LastIndex(r, `"] [unique_id "`); j >= 0 {
 		e.SetStr("http.request.id", modsecTag(r[j+3:], "unique_id"))
 		if i := strings.Index(r, ` [uri "`); i >= 0 && i+len(` [uri "`) <= j {
 			uri = r[i+len(` [uri "`) : j]
