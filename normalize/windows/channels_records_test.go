@@ -62,6 +62,10 @@ func TestChannelRecords(t *testing.T) {
 			`<Data Name='TaskName'>\Contoso\Nightly Export</Data><Data Name='TaskInstanceId'>{2f1c0b7e-3d4a-4e9b-a6f0-18c2d7e9b501}</Data>`+
 				`<Data Name='ActionName'>C:\Program Files\Contoso\export.exe</Data><Data Name='ResultCode'>2147942402</Data>`), map[string]any{
 			"event.action": "scheduled-task-action-failed", "event.outcome": "failure", "process.executable": `C:\Program Files\Contoso\export.exe`}},
+		{"task scheduler 203, a COM handler's action (a name, no program)", channelRecord("Microsoft-Windows-TaskScheduler", "Microsoft-Windows-TaskScheduler/Operational", 203, "S-1-5-18",
+			`<Data Name='TaskName'>\Contoso\Sync</Data><Data Name='TaskInstanceId'>{2f1c0b7e-3d4a-4e9b-a6f0-18c2d7e9b502}</Data>`+
+				`<Data Name='ActionName'>Contoso Sync Handler</Data><Data Name='ResultCode'>2147942402</Data>`), map[string]any{
+			"event.action": "scheduled-task-action-failed", "process.executable": nil}},
 		{"defender 1009, restored from quarantine", channelRecord("Microsoft-Windows-Windows Defender", "Microsoft-Windows-Windows Defender/Operational", 1009, "S-1-5-18",
 			`<Data Name='Product Name'>Microsoft Defender Antivirus</Data><Data Name='Domain'>CORP</Data><Data Name='User'>erin</Data>`+
 				`<Data Name='SID'>S-1-5-21-1004336348-1177238915-682003330-1107</Data><Data Name='Threat Name'>HackTool:Win32/Contoso.A</Data>`+
@@ -109,6 +113,12 @@ func TestChannelRecords(t *testing.T) {
 			"file.hash.sha1":   "89ABCDEF0123456789ABCDEF0123456789ABCDEF", "rule.ruleset": "Contoso base policy",
 			"file.pe.original_file_name": "helper.dll", "file.pe.file_version": "2.4.1.0",
 			"winlog.event_data.SHA256 Hash": "1111111111111111111111111111111111111111111111111111111111111111"}},
+		{"code integrity 3077, a driver refused (the System process: no path)", channelRecord("Microsoft-Windows-CodeIntegrity", "Microsoft-Windows-CodeIntegrity/Operational", 3077,
+			"S-1-5-18",
+			`<Data Name='FileNameLength'>44</Data><Data Name='File Name'>\Device\HarddiskVolume3\Windows\System32\drivers\contoso.sys</Data>`+
+				`<Data Name='ProcessNameLength'>6</Data><Data Name='Process Name'>System</Data><Data Name='PolicyName'>Contoso base policy</Data>`), map[string]any{
+			"event.action": "code-integrity-blocked", "event.outcome": "failure",
+			"file.path": `\Device\HarddiskVolume3\Windows\System32\drivers\contoso.sys`, "process.executable": nil}},
 	} {
 		checkFields(t, c.name, decodeRoad(t, c.line, true), c.want)
 	}
