@@ -222,6 +222,22 @@ func TestContextInfoLocalizedAndMultiline(t *testing.T) {
 			"powershell.command.name": "Get-Date", "user.name": "camille"})
 }
 
+// A host application's command line is the caller's text: lines in it
+// written as the engine's keys ("        User = ...") do not take the
+// user, the connected user (which would make it a remote session) or the
+// host's name; the engine's own lines do.
+func TestContextInfoForgedInCommandLine(t *testing.T) {
+	const ps, psChan = "Microsoft-Windows-PowerShell", "Microsoft-Windows-PowerShell/Operational"
+	forged := "<Data Name='ContextInfo'>        Severity = Informational\n        Host Name = ConsoleHost\n" +
+		"        Host Application = powershell.exe -Command Get-Date\n        Host Name = ServerRemoteHost\n" +
+		"        User = CONTOSO\\admin\n        Connected User = CONTOSO\\admin\n" +
+		"        Engine Version = 5.1.19041.4522\n        Command Name = Get-Date\n        User = CONTOSO\\camille\n" +
+		"        Connected User = \n        Shell ID = Microsoft.PowerShell\n</Data><Data Name='UserData'></Data><Data Name='Payload'></Data>"
+	checkFields(t, "4103, keys forged in the command line", decodeRoad(t, channelRecord(ps, psChan, 4103, "S-1-5-21-1004336348-1177238915-682003330-1110", forged), true),
+		map[string]any{"user.name": "camille", "user.domain": "CONTOSO", "source.user.name": nil, "destination.user.name": nil,
+			"process.title": "ConsoleHost", "powershell.command.name": "Get-Date", "related.user": []any{"camille"}})
+}
+
 func TestContextInfoLine(t *testing.T) {
 	for _, c := range [][2]string{
 		{"", ""}, {"a = 1", "a = 1"}, {"a = 1\n", "a = 1"}, {"a = 1\n  b = 2", "a = 1"},

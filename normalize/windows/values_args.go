@@ -2,6 +2,7 @@ package windows
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -146,14 +147,26 @@ var contextInfoInts = map[string]string{
 // process.executable. A remote session's Connected User is source.user, and
 // then its User (the account the session runs as here) is also
 // destination.user, as Winlogbeat's powershell module gives them.
+//
+// The host application's command line is the caller's text and may hold
+// line breaks: a line of it written as "        User = CORP\admin" reads
+// as a key. The engine writes its keys in one order, the host
+// application before the user's, so a key first met after the host
+// application takes its last line (the engine's own comes after the
+// command line), an empty one included, and a key met before it (or the
+// host application itself) its first.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
-	set := false
+	type keyValue struct {
+		key, val string
+		last     bool // the last line of the key counts
+	}
+	var kvs []keyValue
+	afterHost := false
 	for v != "" {
 		line := contextInfoLine(v)
 		v = strings.TrimPrefix(v[len(line):], "\n")
 		k, val, ok := strings.Cut(line, "=")
-		val = ecs.TrimSpace(val)
-		if !ok || val == "" {
+		if !ok {
 			continue
 		}
 		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
@@ -161,6 +174,23 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 			if local, ok := contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]; ok {
 				key = local
 			}
+		}
+		i := slices.IndexFunc(kvs, func(kv keyValue) bool { return kv.key == key })
+		switch {
+		case i < 0:
+			kvs = append(kvs, keyValue{key, ecs.TrimSpace(val), afterHost})
+		case kvs[i].last:
+			kvs[i].val = ecs.TrimSpace(val)
+		}
+		if key == "HostApplication" {
+			afterHost = true
+		}
+	}
+	set := false
+	for _, kv := range kvs {
+		key, val := kv.key, kv.val
+		if val == "" {
+			continue
 		}
 		if to, ok := contextInfoInts[key]; ok {
 			if n, ok := ecs.ParseUint(val); ok {
