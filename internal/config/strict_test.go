@@ -267,3 +267,44 @@ func TestDecodeEveryBadValueOtherProblems(t *testing.T) {
 		t.Errorf("Name: %v, %q", err, c.Name)
 	}
 }
+
+// A bad value in an array of tables is reported on its entry's line
+// (BurntSushi/toml names the line of the key in the last entry), and a
+// bad value in each entry is reported, [[table]] and inline alike.
+func TestDecodeBadValueInArrayOfTables(t *testing.T) {
+	type conf struct {
+		Rule []struct {
+			Name string `toml:"name"`
+			N    int    `toml:"n"`
+		} `toml:"rule"`
+		Other int `toml:"other"`
+	}
+	for _, c := range []struct {
+		doc  string
+		want []string
+	}{
+		{"[[rule]]\nname = \"a\"\nn = \"x\"\n[[rule]]\nname = \"b\"\nn = 2\n[[rule]]\nname = \"c\"\nn = 3\n",
+			[]string{"r.toml:3: rule.n: "}},
+		{"[[rule]]\nname = \"a\"\nn = \"x\"\n[[rule]]\nname = \"b\"\nn = 2\n[[rule]]\nname = \"c\"\nn = \"z\"\n",
+			[]string{"r.toml:3: rule.n: ", "r.toml:9: rule.n: "}},
+		{"rule = [{name = \"a\", n = \"x\"},\n  {name = \"b\", n = 1},\n  {name = \"c\", n = \"z\"}]\nother = \"q\"\n",
+			[]string{"r.toml:1: rule.n: ", "r.toml:3: rule.n: ", "r.toml:4: other: "}},
+	} {
+		var v conf
+		err := Decode("r.toml", []byte(c.doc), &v, nil)
+		if err == nil {
+			t.Errorf("%q: no error", c.doc)
+			continue
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != len(c.want) {
+			t.Errorf("%q: want %d problems, got:\n%v", c.doc, len(c.want), err)
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.HasPrefix(lines[i], w) {
+				t.Errorf("%q: problem %d: %q, want it to start %q", c.doc, i, lines[i], w)
+			}
+		}
+	}
+}

@@ -20,9 +20,9 @@ import (
 // set in v as Decode would set it. The messages are in valueError's form,
 // ordered by line; unknown are the keys that match no field, at every
 // level (the metadata counts them decoded: their table was read as a
-// map). Only called on the error path (a value already failed).
-// failed are the keys of tables that are not written as one ("[[limits]]"
-// for [limits]): the keys inside them are not unknown.
+// map); failed are the keys of tables that are not written as one
+// ("[[limits]]" for [limits]): the keys inside them are not unknown.
+// Only called on the error path (a value already failed).
 func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs []string, unknown, failed []toml.Key, ok bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
@@ -38,6 +38,23 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 		msg  string
 	}
 	var found []lineMsg
+	// report adds err, a value of keyPath that did not decode; lineOf,
+	// when not nil, finds the line of the key (its last segment) better.
+	report := func(err error, keyPath toml.Key, lineOf func(key string) int) {
+		m := reValueErr.FindStringSubmatch(err.Error())
+		if m == nil {
+			found = append(found, lineMsg{0, fmt.Sprintf("%s: %s: %v", at(0), keyPath, err)})
+			return
+		}
+		line, _ := strconv.Atoi(m[2])
+		if lineOf != nil {
+			if l := lineOf(m[3][strings.LastIndexByte(m[3], '.')+1:]); l > 0 {
+				line = l
+			}
+		}
+		// The error's "last key" is the whole dotted key.
+		found = append(found, lineMsg{line, fmt.Sprintf("%s: %s: %s", at(line), m[3], m[4])})
+	}
 	var walk func(table map[string]toml.Primitive, into reflect.Value, path toml.Key)
 	walk = func(table map[string]toml.Primitive, into reflect.Value, path toml.Key) {
 		for key, p := range table {
@@ -56,20 +73,31 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 					continue
 				}
 			}
+			keyPath := append(path[:len(path):len(path)], key)
+			// An array of tables entry by entry: each bad entry is
+			// reported, on its own line (BurntSushi/toml gives the line of
+			// the key in the last entry, whichever entry failed).
+			if f.Kind() == reflect.Slice && decodesAsTable(f.Type().Elem()) {
+				var entries []toml.Primitive
+				if t := md.Type(keyPath...); (t == "ArrayHash" || t == "Array") && md.PrimitiveDecode(p, &entries) == nil {
+					s := reflect.MakeSlice(f.Type(), len(entries), len(entries))
+					for n, ep := range entries {
+						if err := md.PrimitiveDecode(ep, s.Index(n).Addr().Interface()); err != nil {
+							report(err, keyPath, func(k string) int { return entryKeyLine(data, keyPath.String(), n, k) })
+						}
+					}
+					f.Set(s)
+					continue
+				}
+			}
 			err := md.PrimitiveDecode(p, f.Addr().Interface())
 			if err == nil {
 				continue
 			}
 			if decodesAsTable(f.Type()) { // not a table: its keys are not the struct's
-				failed = append(failed, append(path[:len(path):len(path)], key))
+				failed = append(failed, keyPath)
 			}
-			if m := reValueErr.FindStringSubmatch(err.Error()); m != nil {
-				line, _ := strconv.Atoi(m[2])
-				// The error's "last key" is the whole dotted key.
-				found = append(found, lineMsg{line, fmt.Sprintf("%s: %s: %s", at(line), m[3], m[4])})
-			} else {
-				found = append(found, lineMsg{0, fmt.Sprintf("%s: %s: %v", at(0), append(path[:len(path):len(path)], key), err)})
-			}
+			report(err, keyPath, nil)
 		}
 	}
 	walk(doc, rv.Elem(), nil)
