@@ -224,9 +224,12 @@ const actionsDocTail = `
   Remote peer (750xxx, 751xxx: the client that connected) is the source and the ASA's
   Local end ` + "`cisco.asa.local_*`" + `; Elastic makes Local the source and Remote the destination
   (751025).
-- **A FortiGate IPsec log names no side.** remip/locip are the remote and local gateways
-  and either may have begun the tunnel: they stay ` + "`fortinet.fortigate.*`" + `, as do its
-  sentbyte/rcvdbyte (the FortiGate's own counters); Elastic takes remip as the source.
+- **A FortiGate IPsec log's sides are who began.** remip/locip are the remote and local
+  gateways (the log reference); its IKE fields say who initiated: ` + "`init=remote`" + ` (or,
+  without init, ` + "`role=responder`" + `) makes the peer the source, ` + "`init=local`" + ` (` + "`role=initiator`" + `)
+  the FortiGate, with sentbyte/rcvdbyte (the FortiGate's own counters) on its side. A log
+  that says neither (tunnel up/down, statistics) keeps them under ` + "`fortinet.fortigate.*`" + `;
+  Elastic takes remip as the source whatever began.
   An SSL VPN log's remote end is the client that dialled in: source.ip, with the bytes it
   sent (rcvdbyte) as ` + "`source.bytes`" + `.
 - **Cisco MAC addresses are ` + "`source.mac`" + `**, in ECS's form (` + "`00-1A-2B-3C-4D-5E`" + `) whatever

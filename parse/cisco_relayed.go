@@ -72,7 +72,7 @@ func (p *Parser) ciscoAfterRelay(s string, i int, e *event.Event) int {
 	}
 	// "relay 1234: *Mar  1 00:00:42.123: text" was read before the device's
 	// name and mnemonic were required; it still is.
-	if (end >= len(s) || s[end] != '%') && !(h.hasSeq && h.host == "") {
+	if !mnemonicAt(s, end) && !(h.hasSeq && h.host == "") {
 		return i
 	}
 	if h.hasSeq {
@@ -97,7 +97,7 @@ func (p *Parser) deviceStamp(s string, i int, e *event.Event) int {
 		return i
 	}
 	end = skipSpaces(s, end)
-	if end >= len(s) || s[end] != '%' {
+	if !mnemonicAt(s, end) {
 		return i
 	}
 	p.setTime(e, &h)
@@ -175,7 +175,7 @@ func (p *Parser) relayedCisco(e *event.Event) bool {
 	if stamped && h.host == "" {
 		h.host, end = hostBeforeMnemonic(m, end)
 	}
-	if end >= len(m) || m[end] != '%' {
+	if !mnemonicAt(m, end) {
 		return false
 	}
 	if h.hasSeq {

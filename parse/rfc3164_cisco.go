@@ -31,7 +31,7 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 		// UPDOWN: ...", "1w2d: %SYS-5-..."): IOS with "service timestamps
 		// log uptime" and no sequence numbers. parse3164 reads the uptime.
 		if end, ok := uptimeAt(s, i); ok {
-			if k := skipSpaces(s, end); k < len(s) && s[k] == '%' {
+			if mnemonicAt(s, skipSpaces(s, end)) {
 				h.cisco = true
 				return i, true
 			}
@@ -75,7 +75,7 @@ func (h *header) ciscoPrefix(s string, i int) (int, bool) {
 	_, isStamp := probe.stampAt(s, j)
 	switch {
 	case isStamp:
-	case seqEnd > i && j < len(s) && s[j] == '%':
+	case seqEnd > i && mnemonicAt(s, j):
 	case seqEnd > i && isUptime(s, j):
 	default:
 		h.host = ""
@@ -156,7 +156,7 @@ func hostBeforeUptime(s string, i int) (host string, next int, ok bool) {
 	if !ok {
 		return "", i, false
 	}
-	if m := skipSpaces(s, end); m >= len(s) || s[m] != '%' {
+	if !mnemonicAt(s, skipSpaces(s, end)) {
 		return "", i, false
 	}
 	return s[i : k-1], n, true
@@ -179,7 +179,7 @@ func skipServiceSeq(s string, j int) int {
 	if _, ok := probe.stampAt(s, next); ok {
 		return next
 	}
-	if next < len(s) && s[next] == '%' {
+	if mnemonicAt(s, next) {
 		return next
 	}
 	if _, _, ok := hostBeforeStamp(s, next, false); ok {
@@ -260,4 +260,39 @@ func uptimeAt(s string, i int) (int, bool) {
 		return i, false
 	}
 	return k, true
+}
+
+// mnemonicAt reports whether a Cisco "%FACILITY-SEVERITY-MNEMONIC:" starts
+// at s[i:]: dash-separated words of letters, digits and "_" ending in ':',
+// a severity digit 0-7 between the first word and the last ("%SYS-5-
+// CONFIG_I:", "%ASA-auth-4-113004:", "%MGBL-SYS-5-CONFIG_I:"). A "%"
+// alone is no Cisco header: "myapp: 12:00:01: %done" is an application's
+// line whose text starts with a time.
+func mnemonicAt(s string, i int) bool {
+	if i >= len(s) || s[i] != '%' {
+		return false
+	}
+	words, sev := 0, false
+	start := i + 1
+	for k := start; k < len(s) && k-i <= 96; k++ {
+		switch c := s[k]; {
+		case c == '-' || c == ':':
+			if k == start {
+				return false // an empty word
+			}
+			// (a severity word: not the first, and followed by a '-')
+			if words > 0 && k-start == 1 && s[start] >= '0' && s[start] <= '7' && c == '-' {
+				sev = true
+			}
+			words++
+			if c == ':' {
+				return sev // a severity between the first word and the last
+			}
+			start = k + 1
+		case isDigit(c) || c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z'):
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -193,8 +193,14 @@ func zoneOffset(abbr string) (int, bool) {
 		return 13 * h, true
 	case "AST", "EDT":
 		return -4 * h, true
-	case "ADT":
+	case "ADT", "BRT", "ART", "UYT": // Brasília, Argentina, Uruguay
 		return -3 * h, true
+	case "CLT": // Chile (standard)
+		return -4 * h, true
+	case "COT", "PET": // Colombia, Peru
+		return -5 * h, true
+	case "PKT": // Pakistan
+		return 5 * h, true
 	case "EST", "CDT":
 		return -5 * h, true
 	case "CST", "MDT":

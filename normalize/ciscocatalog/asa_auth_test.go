@@ -71,7 +71,7 @@ func TestASAAuthAndVPN(t *testing.T) {
 			"network.transport": "UDP", "source.ip": "198.51.100.21", "destination.ip": "192.0.2.7"}},
 		{"750006", "Local:192.0.2.1:500 Remote:203.0.113.9:500 Username:203.0.113.9 IKEv2 SA UP. Reason: New Connection Established", "tunnel-established", map[string]string{
 			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "500", "source.ip": "203.0.113.9", "source.port": "500",
-			"user.name": "203.0.113.9", "event.reason": "New Connection Established"}},
+			"cisco.asa.tunnel_user": "203.0.113.9", "event.reason": "New Connection Established"}},
 		{"750007", "Local:192.0.2.1:4500 Remote:vpn.partner.example:4500 Username:Unknown IKEv2 SA DOWN. Reason: Deleted by the peer", "tunnel-terminated", map[string]string{
 			"cisco.asa.local_ip": "192.0.2.1", "cisco.asa.local_port": "4500", "source.domain": "vpn.partner.example", "source.port": "4500",
 			"user.name": "Unknown", "event.reason": "Deleted by the peer"}},
@@ -80,6 +80,16 @@ func TestASAAuthAndVPN(t *testing.T) {
 			"cisco.asa.tunnel_user": "203.0.113.5", "destination.ip": "192.0.2.1"}},
 		{"402120", "IPSEC: Received an AH packet (SPI= 0x00A1B2C3, sequence number= 0x10) from 198.51.100.40 (user= jdoe) to 192.0.2.1 that failed authentication.", "ipsec-packet-dropped", map[string]string{
 			"network.transport": "AH", "cisco.asa.spi": "0x00A1B2C3", "cisco.asa.ipsec_seq": "0x10", "source.ip": "198.51.100.40",
-			"cisco.asa.tunnel_user": "jdoe", "destination.ip": "192.0.2.1"}},
+			"user.name": "jdoe", "destination.ip": "192.0.2.1"}},
+		// An address in a user's place is a LAN-to-LAN tunnel's, never user.name.
+		{"602303", "IPSEC: An outbound LAN-to-LAN SA (SPI= 0x3A4B5C6D) between 192.0.2.1 and 203.0.113.5 (user= 203.0.113.5) has been created.", "ipsec-sa-created", map[string]string{
+			"cisco.asa.sa_direction": "outbound", "cisco.asa.tunnel_type": "LAN-to-LAN", "cisco.asa.spi": "0x3A4B5C6D",
+			"cisco.asa.sa_ip_1": "192.0.2.1", "cisco.asa.sa_ip_2": "203.0.113.5", "cisco.asa.tunnel_user": "203.0.113.5"}},
+		{"602304", "IPSEC: An inbound remote access SA (SPI= 0x00C0FFEE) between 192.0.2.1 and 198.51.100.7 (user= jroe) has been deleted.", "ipsec-sa-deleted", map[string]string{
+			"cisco.asa.sa_direction": "inbound", "cisco.asa.tunnel_type": "remote access", "cisco.asa.spi": "0x00C0FFEE",
+			"cisco.asa.sa_ip_1": "192.0.2.1", "cisco.asa.sa_ip_2": "198.51.100.7", "user.name": "jroe"}},
+		{"113019", "Group = 203.0.113.5, Username = 203.0.113.5, IP = 203.0.113.5, Session disconnected. Session Type: LAN-to-LAN, Duration: 0h:32m:16s, Bytes xmt: 297103, Bytes rcv: 1216163, Reason: User Requested", "session-ended", map[string]string{
+			"cisco.asa.group": "203.0.113.5", "cisco.asa.tunnel_user": "203.0.113.5", "source.ip": "203.0.113.5", "cisco.asa.session_type": "LAN-to-LAN",
+			"cisco.asa.bytes_sent": "297103", "cisco.asa.bytes_received": "1216163", "event.reason": "User Requested"}},
 	})
 }

@@ -19,8 +19,8 @@ var (
 var asaConn = []Msg{
 	{ID: "302013", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
 	{ID: "302015", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
-	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
-	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDP}},
+	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDPUser, teardownTCPUDP}},
+	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDPUser, teardownTCPUDP}},
 	// gaddr is laddr's mapped (global) address: the NAT of the local side.
 	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
 		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {dst_nat_ip}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
@@ -66,9 +66,13 @@ var asaConn = []Msg{
 	{ID: "110002", Rule: "cisco_asa.deny", Class: cls("egress-interface-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
 		Formats: []string{`Failed to locate egress interface for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_ip}/{dst_port}`}},
 	// The egress interface was found but no route to the next hop: the
-	// packet is dropped.
+	// packet is dropped. The guide writes "next-hop", devices also
+	// "next hop".
 	{ID: "110003", Rule: "cisco_asa.deny", Class: cls("next-hop-not-found", failure, cats(catNetwork), typeConnection, typeDenied),
-		Formats: []string{`Routing failed to locate next-hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
+		Formats: []string{
+			`Routing failed to locate next-hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`,
+			`Routing failed to locate next hop for {protocol} from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`,
+		}},
 	// A second SYN with another initial sequence number: perhaps spoofed.
 	// The guide does not say the packet is dropped.
 	{ID: "419002", Rule: "cisco_asa.tcp", Class: cls("duplicate-tcp-syn", "", cats(catIntrusion, catNetwork), typeInfo),
@@ -132,8 +136,11 @@ var asaConn = []Msg{
 const (
 	proxySwitch  = `Received {_switch:text} event from application {application} for {protocol} flow {src_ip}/{src_port} to {dst_ip}/{dst_port}`
 	offloadSides = `{src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}) to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
-	builtTCPUDP  = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
-		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})` + dstIdentity + `{...}`
+	// The guide ends both with "[(user)]": the user cut-through proxy
+	// (AAA) authenticated for the connection, after a space (an
+	// identity-firewall user is glued to its address).
+	builtTCPUDP = `Built {direction} {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` + srcIdentity +
+		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})` + dstIdentity + `{? ({user})}{...}`
 	stubBuilt = `Built {_role} stub {protocol} connection for {src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port})` +
 		` to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
 	stubTeardown = `Teardown stub {protocol} connection for {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}` +
@@ -141,6 +148,11 @@ const (
 	teardownTCPUDP = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}` + srcIdentity +
 		` to {dst_if}:{dst_ip}/{dst_port}` + dstIdentity +
 		` duration {duration}{? bytes {bytes}}{? {reason:text}}`
+	// teardownTCPUDPUser: the same with the cut-through user at the end
+	// ("bytes 148 (jdoe)", "TCP FINs (jdoe)"), tried first.
+	teardownTCPUDPUser = `Teardown {protocol} connection {conn_id} for {src_if}:{src_ip}/{src_port}` + srcIdentity +
+		` to {dst_if}:{dst_ip}/{dst_port}` + dstIdentity +
+		` duration {duration}{? bytes {bytes}}{? {reason:text}} ({user})`
 )
 
 func init() { registerASA(asaConn) }

@@ -4,6 +4,9 @@ import "testing"
 
 func TestASAConnections(t *testing.T) {
 	runCases(t, false, []lineCase{
+		{"110003", "Routing failed to locate next hop for icmp from WAN:10.11.0.2/0 to WAN:198.51.100.1/0", "next-hop-not-found", map[string]string{
+			"network.transport": "icmp", "observer.ingress.interface.name": "WAN", "source.ip": "10.11.0.2",
+			"observer.egress.interface.name": "WAN", "destination.ip": "198.51.100.1"}},
 		{"110003", "Routing failed to locate next-hop for UDP from inside:10.1.2.3/53012 to outside:198.51.100.53/53", "next-hop-not-found", map[string]string{
 			"network.transport": "UDP", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "53012",
 			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.53", "destination.port": "53"}},
@@ -59,6 +62,15 @@ func TestASAConnections(t *testing.T) {
 			"source.domain": "ws-12.corp.example", "source.port": "50123", "observer.egress.interface.name": "outside",
 			"destination.domain": "www.example.com", "destination.port": "443", "event.duration": "0:00:01", "network.bytes": "300",
 			"event.reason": "TCP FINs"}},
+		// The guide's trailing "(user)": the cut-through (AAA) user, after the bytes or the reason.
+		{"302016", "Teardown UDP connection 15 for outside:198.51.100.53/53 to inside:10.1.2.3/40000 duration 0:00:00 bytes 148 (jdoe)", "connection-teardown", map[string]string{
+			"cisco.asa.connection_id": "15", "network.transport": "UDP", "observer.ingress.interface.name": "inside", "observer.egress.interface.name": "outside",
+			"source.ip": "10.1.2.3", "source.port": "40000", "destination.ip": "198.51.100.53", "destination.port": "53",
+			"event.duration": "0:00:00", "network.bytes": "148", "user.name": "jdoe"}},
+		{"302014", "Teardown TCP connection 16 for outside:198.51.100.14/443 to inside:10.1.2.3/51000 duration 0:01:00 bytes 900 TCP FINs (jdoe)", "connection-teardown", map[string]string{
+			"cisco.asa.connection_id": "16", "network.transport": "TCP", "observer.ingress.interface.name": "inside", "observer.egress.interface.name": "outside",
+			"source.ip": "10.1.2.3", "source.port": "51000", "destination.ip": "198.51.100.14", "destination.port": "443",
+			"event.duration": "0:01:00", "network.bytes": "900", "event.reason": "TCP FINs", "user.name": "jdoe"}},
 		{"302014", "Teardown TCP connection 1 for outside:198.51.100.14/40112 to dmz:10.5.5.80/443 duration 1:99:03 bytes 9", "", nil},
 		{"302020", "Built outbound ICMP connection for faddr 198.51.100.1/3 gaddr 192.0.2.2/0 laddr 10.1.2.3/0", "connection-built", map[string]string{
 			"network.direction": "outbound", "network.transport": "ICMP", "destination.ip": "198.51.100.1", "source.ip": "10.1.2.3",

@@ -145,12 +145,13 @@ var asaVPN = []Msg{
 	// An ESP or AH packet of a tunnel dropped: its sequence number was
 	// outside the anti-replay window (402119: reordered on the way, or
 	// replayed) or its integrity check failed (402120: corrupted or
-	// forged). The user is the tunnel's: a peer address for a
-	// LAN-to-LAN tunnel, so it is kept apart from user.name.
+	// forged). The user is the SA's: a remote-access user, or the peer
+	// address a LAN-to-LAN tunnel is named after (then
+	// cisco.asa.tunnel_user, as for every user slot holding an address).
 	{ID: "402119", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
-		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={tunnel_user:text}) to {dst_ip} that failed anti-replay checking{...}`}},
+		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={user}) to {dst_ip} that failed anti-replay checking{...}`}},
 	{ID: "402120", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
-		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={tunnel_user:text}) to {dst_ip} that failed authentication{...}`}},
+		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={user}) to {dst_ip} that failed authentication{...}`}},
 
 	// Address assignment for VPN clients (IPAA); newer releases start
 	// with the session's handle.

@@ -73,6 +73,20 @@ func withUnit(body string) []string {
 	return []string{body, `{_unit_kind} {_unit} {_fru}: {_process}: ` + body}
 }
 
+// The access-session messages' bodies (the IOS message guide's AUTHMGR,
+// SESSION_MGR, DOT1X and MAB messages).
+const (
+	sessionStart        = `Starting '{auth_method}' for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`
+	clientAuthenticated = `Authentication successful for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`
+	clientAuthorized    = `Authorization succeeded for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`
+)
+
+var (
+	// A method began authenticating a port's client: no outcome yet.
+	classAuthStart = cls("authentication-started", "", cats(catAuthentication), typeStart)
+	classAuthzOK   = cls("authorization-permitted", success, cats(catAuthentication), typeInfo)
+)
+
 var iosMsgs = []Msg{
 	{ID: "SEC-IPACCESSLOGRL", Rule: "cisco_ios.acl", Class: classACLRate,
 		Formats: []string{`access-list logging rate-limited or missed {missed_packets:uint} packet{...}`}},
@@ -179,6 +193,26 @@ var iosMsgs = []Msg{
 		Formats: []string{`Duplicate address {duplicate_ip:ip} on {interface:word}, sourced by {src_mac}`}},
 	{ID: "SESSION_MGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),
 		Formats: withUnit(`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{?. Failure Reason: {reason:text}}`)},
+	// The access session of a port (802.1X, MAB, web auth), on IOS
+	// (AUTHMGR) and IOS-XE 16+ (SESSION_MGR): a method starts for the
+	// client's MAC, the method authenticates it, the port authorizes it.
+	{ID: "AUTHMGR-START", Rule: "cisco_ios.aaa", Class: classAuthStart, Formats: withUnit(sessionStart)},
+	{ID: "SESSION_MGR-START", Rule: "cisco_ios.aaa", Class: classAuthStart, Formats: withUnit(sessionStart)},
+	{ID: "DOT1X-SUCCESS", Rule: "cisco_ios.aaa", Class: classLogin, Formats: withUnit(clientAuthenticated)},
+	{ID: "MAB-SUCCESS", Rule: "cisco_ios.aaa", Class: classLogin, Formats: withUnit(clientAuthenticated)},
+	{ID: "AUTHMGR-SUCCESS", Rule: "cisco_ios.aaa", Class: classAuthzOK, Formats: withUnit(clientAuthorized)},
+	{ID: "SESSION_MGR-SUCCESS", Rule: "cisco_ios.aaa", Class: classAuthzOK, Formats: withUnit(clientAuthorized)},
+	{ID: "AUTHMGR-FAIL", Rule: "cisco_ios.aaa", Class: cls("authorization-denied", failure, cats(catAuthentication), typeInfo),
+		Formats: withUnit(`Authorization failed or unapplied for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}{?. Failure Reason: {reason:text}}`)},
+	// Local command accounting ("aaa accounting commands N ... local"):
+	// every command of the level, show and verify too, so no change is
+	// said (as ASA's 111009).
+	{ID: "AAAA-ACCTLOCAL", Rule: "cisco_ios.command", Class: cls("command-executed", success, cats(catConfiguration), typeInfo),
+		Formats: []string{`Username: {user} Privilege level: {privilege_level:uint} Command: {command:text}`}},
+	// The NETCONF/RESTCONF server (DMI) refused a client's credentials.
+	{ID: "DMI-AUTHENTICATION_FAILED", Rule: "cisco_ios.login", Class: classLoginFail,
+		Formats: append(withUnit(`Authentication failure from {src_ip}:{src_port} for {service:text}.`),
+			`{_fru}: {_process}: Authentication failure from {src_ip}:{src_port} for {service:text}.`)},
 	{ID: "DHCP_SNOOPING-DHCP_SNOOPING_DENY_INVALID_PACKET", Rule: "cisco_ios.dhcp_snooping", Class: classDHCPSnoop,
 		Formats: []string{`DHCP_SNOOPING drop invalid message{...}`}},
 	{ID: "AUTHPRIV-SYSTEM_MSG", Rule: "cisco_ios.nxos_system", Open: true, By: "_r", Cases: nxosSystemCases, Map: nxosSudo, Formats: nxosSystemMsg},

@@ -66,5 +66,26 @@ func TestIOSSecurityMnemonics(t *testing.T) {
 			"event.reason": "VLAN Failure. Failed attribute name PROD"}},
 		{"DOT1X-FAIL", "Switch 1 R0/0: sessmgrd: Authentication failed for client (0011.2233.4455) on Interface Gi1/0/3 AuditSessionID 0A0102030000001A2B3C4D5E", "logon-failed", map[string]string{
 			"source.mac": "0011.2233.4455", "cisco.ios.interface": "Gi1/0/3", "cisco.ios.session_id": "0A0102030000001A2B3C4D5E"}},
+		// A port's access session: a method starts, authenticates the client, the port authorizes it.
+		{"AUTHMGR-START", "Starting 'dot1x' for client (0011.2233.4466) on Interface Gi1/0/4 AuditSessionID 0A0102030000001B2B3C4D5F", "authentication-started", map[string]string{
+			"cisco.ios.auth_method": "dot1x", "source.mac": "0011.2233.4466", "cisco.ios.interface": "Gi1/0/4", "cisco.ios.session_id": "0A0102030000001B2B3C4D5F"}},
+		{"SESSION_MGR-START", "Switch 2 R0/0: sessmgrd: Starting 'mab' for client (0011.2233.4467) on Interface Gi2/0/5 AuditSessionID 0A0102030000001C2B3C4D60", "authentication-started", map[string]string{
+			"cisco.ios.auth_method": "mab", "source.mac": "0011.2233.4467", "cisco.ios.interface": "Gi2/0/5", "cisco.ios.session_id": "0A0102030000001C2B3C4D60"}},
+		{"DOT1X-SUCCESS", "Authentication successful for client (0011.2233.4466) on Interface Gi1/0/4 AuditSessionID 0A0102030000001B2B3C4D5F", "logged-in", map[string]string{
+			"source.mac": "0011.2233.4466", "cisco.ios.interface": "Gi1/0/4", "cisco.ios.session_id": "0A0102030000001B2B3C4D5F"}},
+		{"MAB-SUCCESS", "Authentication successful for client (0011.2233.4467) on Interface Gi2/0/5 AuditSessionID 0A0102030000001C2B3C4D60", "logged-in", map[string]string{
+			"source.mac": "0011.2233.4467", "cisco.ios.interface": "Gi2/0/5", "cisco.ios.session_id": "0A0102030000001C2B3C4D60"}},
+		{"AUTHMGR-SUCCESS", "Authorization succeeded for client (0011.2233.4466) on Interface Gi1/0/4 AuditSessionID 0A0102030000001B2B3C4D5F", "authorization-permitted", map[string]string{
+			"source.mac": "0011.2233.4466", "cisco.ios.interface": "Gi1/0/4", "cisco.ios.session_id": "0A0102030000001B2B3C4D5F"}},
+		{"AUTHMGR-FAIL", "Authorization failed or unapplied for client (0011.2233.4468) on Interface Gi1/0/6 AuditSessionID 0A0102030000001D2B3C4D61", "authorization-denied", map[string]string{
+			"source.mac": "0011.2233.4468", "cisco.ios.interface": "Gi1/0/6", "cisco.ios.session_id": "0A0102030000001D2B3C4D61"}},
+		// Local command accounting: every command, no change said.
+		{"AAAA-ACCTLOCAL", "Username: netops Privilege level: 15 Command: show running-config | include snmp", "command-executed", map[string]string{
+			"user.name": "netops", "cisco.ios.privilege_level": "15", "cisco.ios.command": "show running-config | include snmp"}},
+		// NETCONF over SSH refused a client, with and without the stack unit.
+		{"DMI-AUTHENTICATION_FAILED", "Switch 1 R0/0: dmiauthd: Authentication failure from 192.0.2.77:51679 for netconf over ssh.", "logon-failed", map[string]string{
+			"source.ip": "192.0.2.77", "source.port": "51679", "cisco.ios.service": "netconf over ssh"}},
+		{"DMI-AUTHENTICATION_FAILED", "R0/0: dmiauthd: Authentication failure from 192.0.2.78:40022 for restconf.", "logon-failed", map[string]string{
+			"source.ip": "192.0.2.78", "source.port": "40022", "cisco.ios.service": "restconf"}},
 	})
 }

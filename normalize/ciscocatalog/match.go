@@ -368,6 +368,12 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 			key = sl.swapKey
 		}
 		switch {
+		case kind == User && vendor.IsIP(v):
+			// An address is never a user: where the guide's "username"
+			// is an address, it is a LAN-to-LAN tunnel's (the ASA names
+			// such a tunnel group, and the user of its SAs and session,
+			// after the peer's address: 113019, 602303, 402119, 750xxx).
+			key, kind = sl.tunnelKey, IP
 		case kind == IP && sl.nameable && !vendor.IsIP(v):
 			// (field let a value into an IP slot only as an address,
 			// checked by valid, or, in a nameable slot, as a name)

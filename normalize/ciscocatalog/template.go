@@ -79,6 +79,9 @@ type slot struct {
 	emit       bool // false for {_name}
 	allowEmpty bool
 	role       role // the slot's part in a NAT pair
+	// tunnelKey: where a user slot's value goes when it is an address
+	// (<vendor>.tunnel_user; see matcher.emit).
+	tunnelKey string
 }
 
 // role marks the keys the NAT rule compares.
@@ -278,6 +281,9 @@ func newSlot(spec, prefix string, override map[string]string) (slot, error) {
 		s.key = prefix + s.key[1:]
 	}
 	s.swapKey = swapSide(s.key)
+	if s.kind == User {
+		s.tunnelKey = prefix + "tunnel_user"
+	}
 	s.role = roles[s.key]
 	switch s.role {
 	case roleSrcIP, roleDstIP, roleSrcNATIP, roleDstNATIP:

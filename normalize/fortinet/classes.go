@@ -34,9 +34,19 @@ var (
 	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
 	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
 	// "IPsec DPD failed": the peer stopped answering dead peer detection.
-	classDPDFail  = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
-	classFile     = vendor.FileDetected
-	classFileDeny = vendor.FileBlocked
+	classDPDFail = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
+	// "Progress IPsec phase 1/2" with status success: a phase of the
+	// IKE negotiation done (the tunnel is up only at tunnel-up).
+	classVPNStep = vendor.NewClass("vpn-negotiation-progress", "success", vendor.Cats("network"), "connection", "info")
+	// "SSL VPN new connection": a client reached the SSL VPN portal,
+	// before any login.
+	classSSLVPNCon = vendor.NewClass("vpn-connection-started", "", vendor.Cats("network"), "connection", "start")
+	// A session that failed rather than being denied by a policy:
+	// traffic action ip-conn ("Failed connection attempts") and dns
+	// ("DNS query return error") in the log reference.
+	classConnFailed = vendor.NewClass("connection-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classFile       = vendor.FileDetected
+	classFileDeny   = vendor.FileBlocked
 	// FSSO: a collector agent told the firewall which user has an
 	// address (or no longer); not an authentication the firewall saw.
 	classUserMapped   = vendor.UserMapped
@@ -53,8 +63,11 @@ func classify(f *facts) vendor.Class {
 		}
 		return trafficClass(f.action)
 	case "utm":
-		if f.subtype == "virus" {
+		switch f.subtype {
+		case "virus":
 			return virusClass(f.eventtype, f.action)
+		case "dlp":
+			return dlpClass(f.filtercat, f.action)
 		}
 		return utmClass(f.subtype, f.action)
 	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
@@ -83,8 +96,26 @@ func trafficClass(action string) vendor.Class {
 		return classStarted
 	case "close", "timeout", "server-rst", "client-rst":
 		return classEnded
-	case "deny", "blocked", "ip-conn":
+	case "deny", "blocked":
 		return classDenied
+	case "ip-conn", "dns":
+		return classConnFailed
+	}
+	return vendor.Class{}
+}
+
+// dlpClass: a Data Leak Prevention log whose filter matched a file
+// (filtercat "file": its type, size or name): the file blocked or passed
+// and logged. A filter on a message's content names no file: no class.
+func dlpClass(filtercat, action string) vendor.Class {
+	if filtercat != "file" {
+		return vendor.Class{}
+	}
+	if blocks(action) {
+		return classFileDeny
+	}
+	if action == "log-only" || action == "passthrough" || action == "allow" {
+		return classFile
 	}
 	return vendor.Class{}
 }
@@ -148,6 +179,12 @@ func utmClass(subtype, action string) vendor.Class {
 		if blocked {
 			return classSSLBlock
 		}
+	case "ssh":
+		// SSH inspection blocked a channel (shell, exec, port-forward,
+		// x11) or the session.
+		if blocked {
+			return classDenied
+		}
 	case "file-filter", "cifs":
 		// A file filter matched (cifs: on an SMB share): blocked, or
 		// passed and logged.
@@ -200,6 +237,8 @@ func vpnClass(f *facts) vendor.Class {
 		return classTunDown
 	case "ssl-login-fail":
 		return classLoginBad
+	case "ssl-new-con":
+		return classSSLVPNCon
 	case "dpd":
 		if f.status == "dpd_failure" {
 			return classDPDFail
@@ -207,6 +246,9 @@ func vpnClass(f *facts) vendor.Class {
 	case "negotiate":
 		if f.status == "negotiate_error" || f.status == "failure" {
 			return classVPNFail
+		}
+		if f.status == "success" {
+			return classVPNStep
 		}
 	}
 	return vendor.Class{}
@@ -224,6 +266,10 @@ func userClass(f *facts) vendor.Class {
 	}
 	// "NTLM-auth", "Kerberos-auth", ...: explicit web proxy authentication.
 	if f.action == "authentication" || f.action == "auth-logon" || strings.HasSuffix(f.action, "-auth") {
+		if f.action == "auth-logon" && f.status == "logon" {
+			// "Authentication logon: User X added to auth logon".
+			return classLogin
+		}
 		return loginClass(f.status)
 	}
 	if f.action == "auth-logout" {

@@ -47,10 +47,12 @@ func Sniff(program, msg string) bool {
 type facts struct {
 	typ, subtype, action, status, logdesc string
 	eventtype                             string // a UTM log's kind of event (a virus log: infected, scanerror, oversize, ...)
+	filtercat                             string // a DLP log's filter category: file or message
 	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
 	authKey                               string // a VPN log's xauthuser or eapuser, whichever names a user (see vpnUser)
 	userNamed                             bool   // user is a name (not an address, not N/A)
 	sslVPN                                bool   // tunneltype ssl-*: the remote end is a client that dialled in
+	ikeInit, ikeRole                      string // an IPsec log's init (local/remote) and role (initiator/responder): who began
 	peer                                  bool   // the log names a source or destination address
 	v4                                    bool   // FortiOS 4 key names (log_id=, src=, status=deny)
 }
@@ -81,6 +83,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.subtype = v
 		case "eventtype":
 			f.eventtype = v
+		case "filtercat":
+			f.filtercat = v
 		case "action":
 			f.action = v
 		case "status":
@@ -178,6 +182,12 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 		case "tunneltype":
 			f.sslVPN = strings.HasPrefix(kv.value, "ssl")
 			continue
+		case "init":
+			f.ikeInit = kv.value
+			continue
+		case "role":
+			f.ikeRole = kv.value
+			continue
 		case "user":
 			f.userNamed = kv.value != "" && !vendor.Placeholder(kv.value) && !vendor.IsIP(kv.value)
 		case "xauthuser", "eapuser":
@@ -208,7 +218,8 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 				emit(kv.key, kv.value, vendor.Extra)
 			}
 		default:
-			if fd := vpnSided[kv.key]; f.sslVPN {
+			if sides := f.vpnSides(); sides != nil {
+				fd := sides[kv.key]
 				vendor.Put(emit, fd.Key, kv.key, kv.value, fd.Kind)
 			} else {
 				emit(kv.key, kv.value, vendor.Extra)
@@ -216,6 +227,19 @@ func (f *facts) putVPN(emit vendor.Emit, list []pair) {
 		}
 		kv.value = ""
 	}
+}
+
+// vpnSides is where a VPN log's ends and bytes go (vpnSided when the
+// remote end began, vpnLocalBegan when the FortiGate did), or nil when
+// the log does not say who began.
+func (f *facts) vpnSides() map[string]Field {
+	switch {
+	case f.sslVPN, f.ikeInit == "remote", f.ikeInit == "" && f.ikeRole == "responder":
+		return vpnSided
+	case f.ikeInit == "local", f.ikeInit == "" && f.ikeRole == "initiator":
+		return vpnLocalBegan
+	}
+	return nil
 }
 
 // vpnUser reports whether a VPN log's user key names its user. The log

@@ -54,6 +54,18 @@ func TestClasses(t *testing.T) {
 		{`logid="0000000013" type="traffic" subtype="forward" action="accept" srcip=10.1.2.3 dstip=192.0.2.1`, "connection-allowed", "success"},
 		{`logid="0000000013" type="traffic" subtype="forward" action="close" srcip=10.1.2.3 dstip=192.0.2.1 duration=31 sentbyte=1200 rcvdbyte=88000`, "connection-teardown", "success"},
 		{`logid="0001000014" type="traffic" subtype="local" action="deny" srcip=203.0.113.5 dstip=192.0.2.1 dstport=22`, "connection-denied", "failure"},
+		// DLP on a file blocks or logs the file; on a message's content it names no file.
+		{`logid="0954024576" type="utm" subtype="dlp" eventtype="dlp" filtertype="file-type" filtercat="file" srcip=10.1.2.3 dstip=198.51.100.20 action="block" filename="plan.pdf" filetype="pdf"`, "file-detected", ""},
+		{`logid="0954024577" type="utm" subtype="dlp" eventtype="dlp" filtertype="file-type" filtercat="file" srcip=10.1.2.3 dstip=198.51.100.20 action="log-only" filename="plan.pdf"`, "file-detected", ""},
+		{`logid="0954024576" type="utm" subtype="dlp" eventtype="dlp" filtertype="credit-card" filtercat="message" srcip=10.1.2.3 dstip=198.51.100.20 action="block"`, "", ""},
+		// SSH inspection blocking a channel.
+		{`logid="1601061010" type="utm" subtype="ssh" eventtype="ssh-channel" srcip=10.1.2.3 dstip=198.51.100.44 dstport=22 action="blocked" login="root" channeltype="shell"`, "connection-denied", "failure"},
+		// The log reference: ip-conn "Failed connection attempts", dns "DNS query return error": failed, not denied.
+		{`logid="0000000011" type="traffic" subtype="forward" action="ip-conn" srcip=10.1.2.3 dstip=192.0.2.80 dstport=8443 proto=6`, "connection-failed", "failure"},
+		{`logid="0000000011" type="traffic" subtype="forward" action="dns" srcip=10.1.2.3 dstip=192.0.2.53 dstport=53 proto=17`, "connection-failed", "failure"},
+		{`logid="0101037127" type="event" subtype="vpn" logdesc="Progress IPsec phase 2" action="negotiate" remip=203.0.113.40 status="success" init="local" stage=2 role="initiator" result="DONE"`, "vpn-negotiation-progress", "success"},
+		{`logid="0101039943" type="event" subtype="vpn" logdesc="SSL VPN new connection" action="ssl-new-con" tunneltype="ssl" tunnelid=3 remip=198.51.100.77 user="N/A"`, "vpn-connection-started", ""},
+		{`logid="0102043039" type="event" subtype="user" logdesc="Authentication logon" srcip=10.1.2.3 user="carol" authserver="FSSO_dc1" action="auth-logon" status="logon"`, "logged-in", "success"},
 		{`logid="0211008192" type="utm" subtype="virus" eventtype="infected" level="warning" action="blocked" virus="EICAR_TEST_FILE" filename="eicar.com" url="http://example.test/eicar.com"`, "malware-detected", ""},
 		{`logid="0211008200" type="utm" subtype="virus" eventtype="scanerror" level="notice" action="passthrough" msg="Corrupted archive." filename="setup.zip"`, "", ""},
 		{`logid="0211008203" type="utm" subtype="virus" eventtype="oversize" level="notice" action="passthrough" filename="big.iso"`, "", ""},
@@ -222,5 +234,39 @@ func TestVPNRepeatedKeys(t *testing.T) {
 	}
 	if v := got[Namespace+"sentbyte"]; len(v) != 1 || v[0] != "999" {
 		t.Errorf("sentbyte = %v, want it kept once under %s", v, Namespace)
+	}
+}
+
+// An IPsec log's remote gateway (remip) is the source only when the log
+// says the peer began the negotiation (init="remote", or role="responder"
+// without init), the destination when the FortiGate did (init="local",
+// role="initiator"); a log that says neither (tunnel statistics) keeps
+// both gateways under fortinet.fortigate.
+func TestIPsecSides(t *testing.T) {
+	const ike = `date=2024-04-05 time=20:21:02 logid="0101037127" type="event" subtype="vpn" logdesc="Progress IPsec phase 1" action="negotiate" remip=203.0.113.40 locip=198.51.100.1 remport=500 locport=500 vpntunnel="to-branch" status="success" `
+	for _, c := range []struct {
+		name, tail string
+		want       map[string]string
+	}{
+		{"peer began", `init="remote" mode="main" dir="inbound" stage=1 role="responder"`, map[string]string{
+			"source.ip": "203.0.113.40", "source.port": "500", "destination.ip": "198.51.100.1", "destination.port": "500"}},
+		{"FortiGate began", `init="local" mode="main" dir="outbound" stage=1 role="initiator"`, map[string]string{
+			"source.ip": "198.51.100.1", "source.port": "500", "destination.ip": "203.0.113.40", "destination.port": "500"}},
+		{"role alone (SA installed)", `role="initiator" in_spi=0a1b2c3d out_spi=4e5f6a7b`, map[string]string{
+			"source.ip": "198.51.100.1", "destination.ip": "203.0.113.40"}},
+		{"no side said", `tunneltype="ipsec" tunnelid=7 duration=60 sentbyte=10 rcvdbyte=20`, map[string]string{
+			Namespace + "remip": "203.0.113.40", Namespace + "locip": "198.51.100.1", Namespace + "sentbyte": "10", "source.ip": "", "destination.ip": ""}},
+	} {
+		got, _, _ := decode(t, ike+c.tail)
+		for k, v := range c.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q (%v)", c.name, k, got[k], v, got)
+			}
+		}
+	}
+	// The bytes follow the sides: sentbyte is what the FortiGate sent.
+	got, _, _ := decode(t, ike+`init="local" role="initiator" sentbyte=10 rcvdbyte=20`)
+	if got["source.bytes"] != "10" || got["destination.bytes"] != "20" {
+		t.Errorf("FortiGate began: source.bytes %q destination.bytes %q, want 10 and 20", got["source.bytes"], got["destination.bytes"])
 	}
 }

@@ -128,14 +128,13 @@ func urlField(f *facts, key, value string) (Field, bool) {
 }
 
 // vpnSided: the keys of a VPN log that name an end of the tunnel or
-// count its bytes. The log reference gives the remote and local gateways
-// (remip, locip) and the FortiGate's own counters (sentbyte: what it
-// sent to the peer). Only an SSL VPN log says who began: its remote end
-// is the client that connected, so the client is the source and the
-// bytes it sent are those the FortiGate received. An IPsec tunnel may
-// have been brought up by either gateway: its keys stay under
-// fortinet.fortigate (sentbyte as source.bytes would name a source
-// the log does not).
+// count its bytes, when the remote end began: the log reference gives
+// the remote and local gateways (remip, locip) and the FortiGate's own
+// counters (sentbyte: what it sent to the peer). An SSL VPN log's remote
+// end is the client that connected; an IPsec log says who began only in
+// its IKE fields: init="remote" (the peer initiated) or, without init,
+// role="responder" (the FortiGate answered). Then the peer is the source
+// and the bytes it sent are those the FortiGate received.
 var vpnSided = map[string]Field{
 	"remip":    {"source.ip", vendor.IP},
 	"remport":  {"source.port", vendor.Port},
@@ -143,4 +142,18 @@ var vpnSided = map[string]Field{
 	"locport":  {"destination.port", vendor.Port},
 	"rcvdbyte": {"source.bytes", vendor.Uint},
 	"sentbyte": {"destination.bytes", vendor.Uint},
+}
+
+// vpnLocalBegan: the same keys when the FortiGate began the IPsec
+// negotiation (init="local", or role="initiator" without init): the
+// peer is the destination. An IPsec log with neither (tunnel-up,
+// tunnel statistics) names no side: its keys stay under
+// fortinet.fortigate.
+var vpnLocalBegan = map[string]Field{
+	"remip":    {"destination.ip", vendor.IP},
+	"remport":  {"destination.port", vendor.Port},
+	"locip":    {"source.ip", vendor.IP},
+	"locport":  {"source.port", vendor.Port},
+	"rcvdbyte": {"destination.bytes", vendor.Uint},
+	"sentbyte": {"source.bytes", vendor.Uint},
 }

@@ -34,6 +34,9 @@ var (
 	// An SNMP request with an unknown community or from a host not
 	// allowed: Cisco IOS's SNMP-AUTHFAIL's action, not a logon.
 	classSNMPAuthFail = vendor.NewClass("snmp-authentication-failed", "failure", vendor.Cats("authentication"), "start")
+	// mib2d's link traps: Cisco IOS's LINK-UPDOWN's actions.
+	classLinkUp   = vendor.NewClass("interface-up", "", vendor.Cats("host", "network"), "info")
+	classLinkDown = vendor.NewClass("interface-down", "", vendor.Cats("host", "network"), "info")
 	// An ARP packet gave a known address another hardware address (a
 	// replaced host, a failover, or spoofing).
 	classARPChanged = vendor.NewClass("arp-address-changed", "", vendor.Cats("network"), "info")
@@ -94,7 +97,7 @@ func classOf(tag, action string) vendor.Class {
 		return classLogout
 	case "UI_COMMIT":
 		return classCommand
-	case "UI_CMDLINE_READ_LINE":
+	case "UI_CMDLINE_READ_LINE", "UI_JUNOSCRIPT_CMD":
 		return classCommandLine
 	case "UI_DBASE_LOGIN_EVENT":
 		return classCfgModeIn
@@ -110,6 +113,10 @@ func classOf(tag, action string) vendor.Class {
 		return vendor.TunnelEstablished
 	case "KERN_ARP_ADDR_CHANGE":
 		return classARPChanged
+	case "SNMP_TRAP_LINK_UP":
+		return classLinkUp
+	case "SNMP_TRAP_LINK_DOWN":
+		return classLinkDown
 	case "WEBFILTER_URL_BLOCKED":
 		return vendor.WebRequestBlocked
 	case "WEBFILTER_URL_PERMITTED":

@@ -148,7 +148,7 @@ var tags = map[string]bool{
 	"IDP_ATTACK_LOG_EVENT": true, "RT_SCREEN_TCP": true, "RT_SCREEN_UDP": true, "RT_SCREEN_ICMP": true,
 	"RT_SCREEN_IP": true, "UI_LOGIN_EVENT": true, "UI_AUTH_EVENT": true, "UI_LOGOUT_EVENT": true,
 	"UI_COMMIT": true, "UI_COMMIT_COMPLETED": true, "SSHD_LOGIN_FAILED": true,
-	"UI_DBASE_LOGIN_EVENT": true, "UI_DBASE_LOGOUT_EVENT": true, "UI_CMDLINE_READ_LINE": true,
+	"UI_DBASE_LOGIN_EVENT": true, "UI_DBASE_LOGOUT_EVENT": true, "UI_CMDLINE_READ_LINE": true, "UI_JUNOSCRIPT_CMD": true,
 	"WEBFILTER_URL_BLOCKED": true, "WEBFILTER_URL_PERMITTED": true,
 	// AppTrack (RT_FLOW), UTM antivirus, content filtering and antispam
 	// (RT_UTM), Advanced Anti-Malware (RT_AAMW) and Security Intelligence
@@ -162,6 +162,8 @@ var tags = map[string]bool{
 	// Screens by source or destination alone, IPsec, SNMP and 802.1X.
 	"RT_SCREEN_TCP_SRC_IP": false, "RT_SCREEN_TCP_DST_IP": false, "RT_SCREEN_SESSION_LIMIT": false,
 	"KMD_PM_SA_ESTABLISHED": false, "SNMPD_AUTH_FAILURE": false, "DOT1XD_USR_AUTHENTICATED": false,
+	// mib2d's link traps: an interface's operational state changed.
+	"SNMP_TRAP_LINK_UP": false, "SNMP_TRAP_LINK_DOWN": false,
 	// The kernel's ARP table: an address's hardware address changed.
 	"KERN_ARP_ADDR_CHANGE": true,
 	// A firewall filter's syslog action (text_filter.go).
@@ -236,8 +238,9 @@ func decodeMessage(program, msgID, msg string, sd event.SD, emit vendor.Emit) (v
 	for el := range sd.Elements() {
 		if strings.HasPrefix(el.ID, "junos@") { // @2636 (Juniper's enterprise number) on devices; samples often rewrite it
 			emit("event.code", tag, vendor.Word)
+			icmp := isICMP(paramOf(el, "protocol-id"))
 			for p := range el.Params() {
-				putParam(emit, tag, p.Name, p.Value)
+				putParam(emit, tag, p.Name, p.Value, icmp)
 			}
 			return classOf(tag, paramOf(el, "action")), vendor.Decoded
 		}
@@ -263,12 +266,20 @@ func paramOf(el event.SDElement, name string) string {
 	return ""
 }
 
-// putParam emits one structured-data parameter.
-func putParam(emit vendor.Emit, tag, name, v string) {
+// isICMP reports whether a protocol-id is ICMP or ICMPv6.
+func isICMP(protocolID string) bool { return protocolID == "1" || protocolID == "58" }
+
+// putParam emits one structured-data parameter. An ICMP session's
+// "ports" are none (Junos writes the ICMP identifier and type<<8|code
+// there: 768 is destination unreachable): they stay Junos's.
+func putParam(emit vendor.Emit, tag, name, v string, icmp bool) {
 	if v == "" || untranslated(name, v) {
 		return
 	}
 	f, ok := params[name]
+	if icmp && f.kind == vendor.Port {
+		ok = false
+	}
 	if tag == "IDP_ATTACK_LOG_EVENT" {
 		switch name {
 		case "policy-name":
@@ -278,6 +289,9 @@ func putParam(emit vendor.Emit, tag, name, v string) {
 		case "rulebase-name": // the rulebase (IPS, exempt) the rule is in
 			f, ok = field{"rule.ruleset", vendor.Text}, true
 		}
+	}
+	if name == "interface-name" && strings.HasPrefix(tag, "SNMP_TRAP_LINK_") {
+		ok = false // the interface whose link changed, no packet's ingress (Cisco's too stays the vendor's)
 	}
 	if tag == "WEBFILTER_URL_BLOCKED" || tag == "WEBFILTER_URL_PERMITTED" {
 		// The web filter's url is the requested host, obj its path.
@@ -347,7 +361,14 @@ func decodeSDText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Stat
 	if sp < 0 {
 		return vendor.Class{}, vendor.Malformed
 	}
-	if _, ok := eachSDParam(text[sp+1:], func(string, string) {}); !ok {
+	// The first pass checks the element is whole and finds the protocol
+	// (an ICMP session's ports are none: putParam).
+	icmp := false
+	if _, ok := eachSDParam(text[sp+1:], func(name, v string) {
+		if name == "protocol-id" {
+			icmp = isICMP(v)
+		}
+	}); !ok {
 		return vendor.Class{}, vendor.Malformed
 	}
 	emit("event.code", tag, vendor.Word)
@@ -356,7 +377,7 @@ func decodeSDText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Stat
 		if name == "action" {
 			action = v
 		}
-		putParam(emit, tag, name, v)
+		putParam(emit, tag, name, v, icmp)
 	})
 	return classOf(tag, action), vendor.Decoded
 }

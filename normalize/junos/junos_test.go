@@ -1,6 +1,7 @@
 package junos
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -69,7 +70,9 @@ func TestFlowText(t *testing.T) {
 				"juniper.junos.action": "NONE", "juniper.junos.threat-severity": "INFO", "juniper.junos.attack-name": "HTTP:INVALID:MSNG-HTTP-VER"}},
 		{"UI_LOGIN_EVENT: User 'admin' login, class 'j-super-user' [65123], ssh-connection '10.0.0.5 51234 10.0.0.1 22', client-mode 'cli'",
 			"logged-in", map[string]string{"event.code": "UI_LOGIN_EVENT", "user.name": "admin", "juniper.junos.class-name": "j-super-user",
-				"source.ip": "10.0.0.5", "juniper.junos.client-mode": "cli"}},
+				"source.ip": "10.0.0.5", "source.port": "51234", "destination.ip": "10.0.0.1", "destination.port": "22", "juniper.junos.client-mode": "cli"}},
+		{"UI_JUNOSCRIPT_CMD: User 'netops' used Junos XML protocol client to run command 'get-interface-information'", "command-executed",
+			map[string]string{"event.code": "UI_JUNOSCRIPT_CMD", "user.name": "netops", "juniper.junos.command": "get-interface-information"}},
 		{"UI_AUTH_EVENT: Authenticated user 'admin' assigned to class 'j-super-user'", "user-authenticated",
 			map[string]string{"event.code": "UI_AUTH_EVENT", "user.name": "admin"}},
 		{"UI_LOGOUT_EVENT: User 'admin' logout", "logged-out", map[string]string{"event.code": "UI_LOGOUT_EVENT", "user.name": "admin"}},
@@ -270,6 +273,29 @@ func TestCommandLineIsNoChange(t *testing.T) {
 		if st != vendor.Decoded || class.Action != "command-executed" || !slices.Equal(class.Type, []string{want}) ||
 			!slices.Equal(class.Category, []string{"configuration"}) {
 			t.Errorf("%s: %v %+v, want configuration/%s", msg, st, class, want)
+		}
+	}
+}
+
+// An ICMP session's source-port/destination-port (the ICMP identifier,
+// type<<8|code) are no ports: they stay Junos's; a TCP session's are ports.
+func TestICMPSessionPorts(t *testing.T) {
+	const sd = `[junos@2636.1.1.1.2.129 source-address="10.1.2.30" source-port="4711" destination-address="198.51.100.53" destination-port="2048" service-name="icmp" nat-source-address="203.0.113.9" nat-source-port="26312" protocol-id="%s" policy-name="p"]`
+	for _, c := range []struct {
+		proto   string
+		isPorts bool
+	}{{"1", false}, {"58", false}, {"6", true}} {
+		got := map[string]string{}
+		Decode("RT_FLOW", "", "RT_FLOW_SESSION_CREATE "+fmt.Sprintf(sd, c.proto), event.SD{}, func(k, v string, kind vendor.Kind) {
+			if kind == vendor.Extra {
+				k = Namespace + k
+			}
+			got[k] = v
+		})
+		_, has := got["source.port"]
+		_, hasNAT := got["source.nat.port"]
+		if has != c.isPorts || hasNAT != c.isPorts || (!c.isPorts && got[Namespace+"destination-port"] != "2048") {
+			t.Errorf("protocol-id %s: %v", c.proto, got)
 		}
 	}
 }

@@ -36,8 +36,14 @@ func decodeText(tag, text string, emit vendor.Emit) (vendor.Class, vendor.Status
 		return vendor.Class{}, vendor.Malformed
 	}
 	emit("event.code", tag, vendor.Word)
+	icmp := false
 	for _, kv := range p.kv[:p.n] {
-		putParam(emit, tag, kv[0], kv[1])
+		if kv[0] == "protocol-id" {
+			icmp = isICMP(kv[1])
+		}
+	}
+	for _, kv := range p.kv[:p.n] {
+		putParam(emit, tag, kv[0], kv[1], icmp)
 	}
 	return classOf(tag, p.action), vendor.Decoded
 }

@@ -11,20 +11,26 @@ import (
 //
 //	kmd[1234]: IKE negotiation failed with error: REASON. IKE Version: 2, VPN: NAME Gateway: GW, Local: A/P, Remote: B/Q, Local IKE-ID: X, Remote IKE-ID: Y, VR-ID: 0[, Role: Initiator|Responder]
 //	kmd[1234]: IKE negotiation successfully completed. IKE Version: 2, VPN: ... (the same list)
+//	kmd[1234]: IPSec negotiation failed with error: REASON. IKE Version: 2, VPN: ... (phase 2; the same list)
+//
+// Some releases print the Role after the VR-ID with a colon ("VR-ID: 5:
+// Role: Initiator"): it is the Role all the same, and says the sides.
 //
 // The peer starts a negotiation it responds to: with Role, the initiator
 // is the source; without it the remote peer is the source, as for other
 // vendors' VPN peers (Cisco ASA, FortiGate remip). "Not-Available" is
 // Junos's word for an unknown value.
 const (
-	ikeFailLead = "IKE negotiation failed with error: "
-	ikeDoneLead = "IKE negotiation successfully completed. "
+	ikeFailLead   = "IKE negotiation failed with error: "
+	ikeDoneLead   = "IKE negotiation successfully completed. "
+	ipsecFailLead = "IPSec negotiation failed with error: "
 )
 
 // ikeNegotiation reports whether a kmd message is the end of an IKE
 // negotiation.
 func ikeNegotiation(program, msg string) bool {
-	return program == "kmd" && (strings.HasPrefix(msg, ikeFailLead) || strings.HasPrefix(msg, ikeDoneLead))
+	return program == "kmd" && (strings.HasPrefix(msg, ikeFailLead) || strings.HasPrefix(msg, ikeDoneLead) ||
+		strings.HasPrefix(msg, ipsecFailLead))
 }
 
 // ikeLabels: the labels of the list after the reason, by their
@@ -43,8 +49,12 @@ func decodeIKENegotiation(msg string, emit vendor.Emit) (vendor.Class, vendor.St
 		list = rest
 	} else {
 		// The reason may hold ". ": the list starts at its first label.
+		lead := ikeFailLead
+		if strings.HasPrefix(msg, ipsecFailLead) {
+			lead = ipsecFailLead
+		}
 		var ok bool
-		reason, list, ok = strings.Cut(msg[len(ikeFailLead):], ". IKE Version: ")
+		reason, list, ok = strings.Cut(msg[len(lead):], ". IKE Version: ")
 		if !ok || reason == "" {
 			return vendor.Class{}, vendor.Malformed
 		}
@@ -68,6 +78,11 @@ func decodeIKENegotiation(msg string, emit vendor.Emit) (vendor.Class, vendor.St
 			kv[n] = [2]string{"vpn-name", name}
 			n++
 			label, v = "Gateway", gw
+		}
+		if vr, r, found := strings.Cut(v, ": Role: "); label == "VR-ID" && found && n < len(kv)-1 {
+			kv[n] = [2]string{"vr-id", vr}
+			n++
+			label, v = "Role", r
 		}
 		name, known := ikeLabels[label]
 		if !ok || !known || n >= len(kv) {

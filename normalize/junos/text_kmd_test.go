@@ -34,6 +34,17 @@ func TestIKENegotiation(t *testing.T) {
 				"destination.ip": "192.0.2.1", "destination.port": "4500", "juniper.junos.ike-version": "2",
 				"juniper.junos.vpn-name": "hq", "juniper.junos.gateway-name": "gw-hq", "juniper.junos.local-ike-id": "192.0.2.1",
 				"juniper.junos.remote-ike-id": "203.0.113.5", "juniper.junos.vr-id": "4", "juniper.junos.role": "Responder"}},
+		// "VR-ID: 5: Role: Initiator", as some releases print it: the Role still says the sides.
+		{"kmd", "IKE negotiation failed with error: Timed out. IKE Version: 1, VPN: to-dc Gateway: gw-dc, Local: 192.0.2.1/500, Remote: 198.51.100.20/500, Local IKE-ID: Not-Available, Remote IKE-ID: Not-Available, VR-ID: 5: Role: Initiator",
+			"vpn-negotiation-failed", map[string]string{"event.reason": "Timed out", "source.ip": "192.0.2.1", "source.port": "500",
+				"destination.ip": "198.51.100.20", "destination.port": "500", "juniper.junos.ike-version": "1",
+				"juniper.junos.vpn-name": "to-dc", "juniper.junos.gateway-name": "gw-dc", "juniper.junos.vr-id": "5", "juniper.junos.role": "Initiator"}},
+		// Phase 2 (IPsec SA) failing, with the same list.
+		{"kmd", "IPSec negotiation failed with error: Peer proposed traffic-selectors are not in configured range. IKE Version: 2, VPN: to-dc Gateway: gw-dc, Local: 192.0.2.1/4500, Remote: 198.51.100.20/4500, Local IKE-ID: 192.0.2.1, Remote IKE-ID: 198.51.100.20, VR-ID: 6",
+			"vpn-negotiation-failed", map[string]string{"event.reason": "Peer proposed traffic-selectors are not in configured range", "source.ip": "198.51.100.20", "source.port": "4500",
+				"destination.ip": "192.0.2.1", "destination.port": "4500", "juniper.junos.ike-version": "2",
+				"juniper.junos.vpn-name": "to-dc", "juniper.junos.gateway-name": "gw-dc", "juniper.junos.local-ike-id": "192.0.2.1",
+				"juniper.junos.remote-ike-id": "198.51.100.20", "juniper.junos.vr-id": "6"}},
 		// An unknown label, an end that is no address/port, an unknown role.
 		{"kmd", "IKE negotiation failed with error: x. IKE Version: 1, VPN: a Gateway: b, Local: 192.0.2.1/500, Remote: 198.51.100.9/500, Peer: z", "", nil},
 		{"kmd", "IKE negotiation failed with error: x. IKE Version: 1, VPN: a Gateway: b, Local: 192.0.2.1, Remote: 198.51.100.9/500", "", nil},

@@ -108,6 +108,7 @@ func (p *parsed) endpoint(s, addr, port string, ports bool) bool {
 //	UI_DBASE_LOGIN_EVENT  User 'U' entering configuration mode
 //	UI_DBASE_LOGOUT_EVENT User 'U' exiting configuration mode
 //	UI_CMDLINE_READ_LINE  User 'U', command 'COMMAND'
+//	UI_JUNOSCRIPT_CMD   User 'U' used JUNOScript|Junos XML protocol client to run command 'COMMAND'
 //	SSHD_LOGIN_FAILED   Login failed for user 'U' from host 'A'
 func (p *parsed) ui(tag, text string) bool {
 	switch tag {
@@ -118,9 +119,15 @@ func (p *parsed) ui(tag, text string) bool {
 		class, _ := quoted(text, " class ")
 		p.add("class-name", class)
 		if conn, ok := quoted(text, "ssh-connection "); ok {
-			a, _, _ := strings.Cut(conn, " ")
-			if vendor.IsIP(a) {
-				p.add("source-address", a)
+			// "A P B Q": the client's address and port, the device's.
+			f := strings.Fields(conn)
+			if len(f) > 0 && vendor.IsIP(f[0]) {
+				p.add("source-address", f[0])
+			}
+			if len(f) == 4 && vendor.IsPort(f[1]) && vendor.IsIP(f[2]) && vendor.IsPort(f[3]) {
+				p.add("source-port", f[1])
+				p.add("destination-address", f[2])
+				p.add("destination-port", f[3])
 			}
 		}
 		mode, _ := quoted(text, "client-mode ")
@@ -143,12 +150,12 @@ func (p *parsed) ui(tag, text string) bool {
 		if !p.user(text, "User ") {
 			return false
 		}
-		// The command runs to the last quote: it may hold quotes itself.
-		if _, r, ok := strings.Cut(text, ", command '"); ok {
-			if i := strings.LastIndexByte(r, '\''); i > 0 {
-				p.add("command", strings.TrimSpace(r[:i]))
-			}
+		p.command(text, ", command '")
+	case "UI_JUNOSCRIPT_CMD":
+		if !p.user(text, "User ") || !strings.Contains(text, " client to run command '") {
+			return false
 		}
+		p.command(text, " to run command '")
 	case "SSHD_LOGIN_FAILED":
 		user, ok := quoted(text, "Login failed for user ")
 		host, ok2 := quoted(text, " from host ")
@@ -161,6 +168,16 @@ func (p *parsed) ui(tag, text string) bool {
 		return false
 	}
 	return true
+}
+
+// command adds the command quoted after lead: it runs to the last quote
+// (it may hold quotes itself).
+func (p *parsed) command(text, lead string) {
+	if _, r, ok := strings.Cut(text, lead); ok {
+		if i := strings.LastIndexByte(r, '\''); i > 0 {
+			p.add("command", strings.TrimSpace(r[:i]))
+		}
+	}
 }
 
 // user adds the user name text quotes right after lead; false when it

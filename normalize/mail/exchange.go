@@ -48,14 +48,19 @@ func newExchangeDecoder() *exchangeDecoder {
 var gateExchange = ecs.SniffGate{First: "0123456789"}
 
 // sniffExchange recognises a tracking data line: it starts with a date
-// followed by 'T' (2007+) or a TAB (2003).
+// followed by 'T' (2007+) or a TAB (2003). A 2007+ line's first field is
+// its date-time alone ("2017-05-22T17:33:35.632Z,"): a message that
+// starts with an ISO time and then words ("2021-04-30T11:31:19Z
+// firepower %NGIPS-1-430002: SrcIP: ..., DstIP: ...", a device's own
+// header) is no tracking line, however many commas follow.
 func sniffExchange(e *event.Event) bool {
 	m := e.Message
 	if len(m) < 24 || !isDigit4(m) || m[4] != '-' {
 		return false
 	}
 	if m[7] == '-' && m[10] == 'T' {
-		return strings.IndexByte(m, ',') > 0
+		c := strings.IndexByte(m[:min(len(m), 40)], ',')
+		return c > 0 && strings.IndexByte(m[:c], ' ') < 0
 	}
 	return exchange2003Date(m) > 0
 }

@@ -117,3 +117,18 @@ func TestSendmailAuthFailureUserAsSent(t *testing.T) {
 		t.Errorf("source.ip = %q, want the relay 203.0.113.250", got)
 	}
 }
+
+// A tracking line's first field is its date-time alone: a device's
+// message that starts with an ISO time and words, then comma-separated
+// "Key: value" pairs, is no Exchange line.
+func TestExchangeSniffFirstField(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"2026-07-01T10:00:00.000Z,SEND,alice@example.org,bob@example.net":                                                                    true,
+		"2021-04-30T11:31:19Z firepower (null) %NGIPS-1-430002: EventPriority: Low, SrcIP: 192.0.2.10, DstIP: 198.51.100.20, Protocol: icmp": false,
+		"2026-07-01T10:00:00Z host app: a, b, c":                                                                                             false,
+	} {
+		if got := sniffExchange(exchangeEvent("a", msg)); got != want {
+			t.Errorf("%q: sniffed %v, want %v", msg, got, want)
+		}
+	}
+}

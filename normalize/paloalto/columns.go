@@ -84,7 +84,9 @@ var layouts = map[string]*layout{
 	// Description, Sequence Number, ...
 	"SYSTEM": {min: 15, cols: []column{
 		extra(7, "vsys"), ecs(8, "eventid", "event.code", vendor.Word), extra(9, "object"), extra(12, "module"),
-		extra(13, "severity"), extra(14, "opaque"), extra(15, "seqno")}},
+		extra(13, "severity"), extra(14, "opaque"), extra(15, "seqno"),
+		// ... Device Name, FUTURE_USE x2, High Resolution Timestamp (PAN-OS 10).
+		ecs(25, "high_res_timestamp", "@timestamp", vendor.Time)}},
 	// ... Generated Time, Host, Virtual System, Command, Admin, Client, Result, Configuration Path, ...
 	"CONFIG": {min: 14, cols: []column{
 		ecs(7, "host", "source.ip", vendor.IP), extra(8, "vsys"), extra(9, "cmd"), ecs(10, "admin", "user.name", vendor.User),
@@ -107,7 +109,9 @@ var layouts = map[string]*layout{
 		extra(7, "vsys"), ecs(8, "ip", "source.ip", vendor.IP), ecs(9, "user", "user.name", vendor.User),
 		extra(10, "datasourcename"), ecs(11, "eventid", "event.code", vendor.Word), extra(12, "repeatcnt"),
 		extra(13, "timeout"), nat(14, "beginport", "source.port", vendor.Port), nat(15, "endport", "destination.port", vendor.Port),
-		extra(16, "datasource"), extra(17, "datasourcetype")}},
+		extra(16, "datasource"), extra(17, "datasourcetype"),
+		// ... Factor Number, User Group Flags, User by Source, Tag Name, High Resolution Timestamp.
+		ecs(33, "high_res_timestamp", "@timestamp", vendor.Time)}},
 	// ... Generated Time, Virtual System, Source IP, User, Normalize User, Object, Authentication Policy,
 	// Repeat Count, Authentication ID, Vendor, Log Action, Server Profile, Description, Client Type,
 	// Event Type, Factor Number, ...

@@ -16,7 +16,10 @@
 //
 // Times (Receive Time, Generated Time, Start Time) are the firewall's
 // local time without a zone, so they are kept as written under
-// paloalto.panos.* rather than set as @timestamp.
+// paloalto.panos.* rather than set as @timestamp. The High Resolution
+// Timestamp PAN-OS 10 adds (System and User-ID logs here) has its zone:
+// it is @timestamp, unless it is the epoch ("1970-01-01T..."), which
+// firewalls print for a time they do not have.
 //
 // Recognition (Sniff): the syslog program is absent (the parser finds no
 // tag: the message starts with the CSV) and the message matches the first
@@ -115,7 +118,13 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	if layout == nil {
 		return vendor.Class{}, vendor.Decoded // a type not described here: the common columns only
 	}
+	// An ICMP session's ports are 0 (ICMP has none): not a port the
+	// packets had, as Cisco's ICMP messages leave theirs out.
+	icmp := icmpRow(layout, cols[:min(n, maxCols)])
 	for i := range layout.cols {
+		if icmp && layout.cols[i].kind == vendor.Port {
+			continue
+		}
 		put(emit, &layout.cols[i], cols[:min(n, maxCols)])
 	}
 	switch typ {
@@ -207,6 +216,18 @@ func splitURL(v string) (host, path string) {
 	return host, path
 }
 
+// icmpRow reports whether a row's protocol column (network.transport)
+// says ICMP or ICMPv6.
+func icmpRow(l *layout, cols []string) bool {
+	for i := range l.cols {
+		if c := &l.cols[i]; c.key == "network.transport" && c.at < len(cols) {
+			v := unquote(cols[c.at])
+			return vendor.EqualFold(v, "icmp") || vendor.EqualFold(v, "ipv6-icmp") || vendor.EqualFold(v, "icmp6")
+		}
+	}
+	return false
+}
+
 func put(emit vendor.Emit, c *column, cols []string) {
 	if c.at >= len(cols) {
 		return
@@ -215,7 +236,7 @@ func put(emit vendor.Emit, c *column, cols []string) {
 	if v == "" || c.noNAT && (v == "0.0.0.0" || v == "0" || v == "::") {
 		return
 	}
-	if c.kind == vendor.Extra {
+	if c.kind == vendor.Extra || c.kind == vendor.Time && strings.HasPrefix(v, "1970-01-01") {
 		emit(c.name, v, vendor.Extra)
 		return
 	}

@@ -284,3 +284,47 @@ func TestDecryptionTLS(t *testing.T) {
 		}
 	}
 }
+
+// An ICMP session's ports (0: ICMP has none) are no source or
+// destination port; a TCP session's are.
+func TestICMPNoPorts(t *testing.T) {
+	at := map[int]string{7: "192.0.2.10", 8: "198.51.100.7", 24: "0", 25: "0", 29: "icmp", 30: "allow"}
+	got, _, _ := decode(t, line("TRAFFIC", "end", 46, at))
+	for _, k := range []string{"source.port", "destination.port"} {
+		if v, ok := got[k]; ok {
+			t.Errorf("icmp: %s = %q, want none", k, v)
+		}
+	}
+	if got["network.transport"] != "icmp" || got["source.ip"] != "192.0.2.10" {
+		t.Errorf("icmp: %v", got)
+	}
+	at[24], at[25], at[29] = "51000", "443", "tcp"
+	got, _, _ = decode(t, line("TRAFFIC", "end", 46, at))
+	if got["source.port"] != "51000" || got["destination.port"] != "443" {
+		t.Errorf("tcp: ports %q %q, want 51000 443", got["source.port"], got["destination.port"])
+	}
+}
+
+// PAN-OS 10's High Resolution Timestamp has its zone: @timestamp, unless
+// it is the epoch a firewall prints for a time it does not have.
+func TestHighResolutionTimestamp(t *testing.T) {
+	for _, c := range []struct {
+		typ  string
+		at   int
+		n    int
+		v    string
+		want string
+	}{
+		{"SYSTEM", 25, 26, "2026-03-02T10:10:05.123-07:00", "2026-03-02T10:10:05.123-07:00"},
+		{"USERID", 33, 34, "2026-03-02T10:10:06.456+01:00", "2026-03-02T10:10:06.456+01:00"},
+		{"SYSTEM", 25, 26, "1970-01-01T01:00:00.000+01:00", ""},
+	} {
+		got, _, _ := decode(t, line(c.typ, "general", c.n, map[int]string{8: "general", c.at: c.v}))
+		if got["@timestamp"] != c.want {
+			t.Errorf("%s %s: @timestamp %q, want %q", c.typ, c.v, got["@timestamp"], c.want)
+		}
+		if c.want == "" && got["paloalto.panos.high_res_timestamp"] != c.v {
+			t.Errorf("%s %s: kept as %q", c.typ, c.v, got["paloalto.panos.high_res_timestamp"])
+		}
+	}
+}

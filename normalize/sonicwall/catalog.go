@@ -34,6 +34,9 @@ var catalogRows = []struct {
 }{
 	// Connection Opened; Connection Closed.
 	{vendor.ConnectionBuilt, []string{"98"}},
+	// Web Management Request Allowed: an administrator's connection to the
+	// management interface let through (fw_action="mgmt").
+	{vendor.ConnectionAllowed, []string{"526"}},
 	{vendor.ConnectionTeardown, []string{"537"}},
 	// Dropped by policy: TCP/UDP/ICMP Packets Dropped, Unknown Protocol
 	// Dropped, LAN TCP/UDP/ICMP Deny, No Match ICMP Drop, LAN IP Deny,

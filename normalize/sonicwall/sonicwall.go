@@ -78,6 +78,7 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 	var buf [maxOnStack]vendor.Pair
 	list, whole := vendor.ReadPairs(kv, buf[:0])
 	var f facts
+	hasProto, icmpMsg := false, false
 	for _, kv := range whole {
 		v := kv.Value
 		switch kv.Key {
@@ -85,7 +86,21 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.msgID = v
 		case "arg":
 			f.web = true
+		case "proto":
+			hasProto = true
+			t, _, _ := strings.Cut(v, "/")
+			f.icmp = vendor.EqualFold(t, "icmp") || vendor.EqualFold(t, "icmpv6")
+		case "msg":
+			icmpMsg = icmpMsg || strings.Contains(v, "ICMP")
 		}
+	}
+	if !hasProto && icmpMsg {
+		// No proto=, but the message is about an ICMP packet ("ICMP
+		// packet dropped", an IPS alert on "ICMP Echo Reply").
+		f.icmp = true
+	}
+	if f.icmp {
+		emit = dropPorts(emit)
 	}
 	for i, kv := range list {
 		if kv.Value == "" || kv.Key == "" || repeated(list, i) {
@@ -104,6 +119,20 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 type facts struct {
 	msgID string // m=
 	web   bool   // arg= is present: dstname= is the requested host
+	icmp  bool   // an ICMP packet: what src=/dst= print as ports are none
+}
+
+// dropPorts wraps emit to leave out ports: ICMP has none, and what an
+// ICMP event prints in their place is its type or the ports of the
+// packet an ICMP error quotes (type=3 code=3 after a UDP datagram), not
+// the ICMP packet's.
+func dropPorts(emit vendor.Emit) vendor.Emit {
+	return func(key, value string, kind vendor.Kind) {
+		if kind == vendor.Port {
+			return
+		}
+		emit(key, value, kind)
+	}
 }
 
 // repeated reports whether list[i]'s key comes again later: the last

@@ -174,3 +174,38 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// An ICMP event has no ports: what src=/dst= print in their place (the
+// ICMP type, or the ports of the datagram an ICMP error quotes) is not
+// source.port/destination.port; a UDP one's are.
+func TestICMPNoPorts(t *testing.T) {
+	const head = `id=firewall sn=0017C5000001 time="2024-04-05 19:34:38 UTC" fw=203.0.113.1 pri=5 c=256 m=38 `
+	for _, msg := range []string{
+		head + `msg="ICMP packet dropped" n=1 src=198.51.100.9:8:X1 dst=203.0.113.1:0:X1 proto=icmp type=8 code=0`,
+		head + `msg="ICMP packet dropped" n=2 src=198.51.100.9:1026:X1 dst=203.0.113.1:6822:X1 type=3 code=3`,
+	} {
+		got, _, _ := decode(t, msg)
+		if got["source.ip"] != "198.51.100.9" || got["destination.ip"] != "203.0.113.1" {
+			t.Errorf("%s: addresses %v", msg, got)
+		}
+		if p, ok := got["source.port"]; ok {
+			t.Errorf("%s: source.port %q, want none", msg, p)
+		}
+		if p, ok := got["destination.port"]; ok {
+			t.Errorf("%s: destination.port %q, want none", msg, p)
+		}
+	}
+	got, _, _ := decode(t, head+`msg="UDP packet dropped" n=3 src=198.51.100.9:1026:X1 dst=203.0.113.1:53:X1 proto=udp/dns`)
+	if got["source.port"] != "1026" || got["destination.port"] != "53" {
+		t.Errorf("udp: ports %q %q", got["source.port"], got["destination.port"])
+	}
+}
+
+// A management connection the firewall let through (m=526) is an allowed
+// connection, with the administrator as the user.
+func TestManagementRequestAllowed(t *testing.T) {
+	got, class, _ := decode(t, `id=firewall sn=0040103CE114 time="2024-04-05 19:34:38 UTC" fw=203.0.113.1 pri=5 c=16 m=526 msg="Web management request allowed" app=12 sess="Web" n=927 usr="admin" src=198.51.100.9:65058:X1 dst=203.0.113.1:443:X1 proto=tcp/https rule="15 (WAN->WAN)" fw_action="mgmt"`)
+	if class.Action != "connection-allowed" || got["user.name"] != "admin" || got["destination.port"] != "443" {
+		t.Errorf("%+v %v", class, got)
+	}
+}

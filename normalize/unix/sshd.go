@@ -38,7 +38,9 @@ import (
 //	fatal: ANYTHING [preauth]                             (any other fatal error ends the connection)
 //
 // the lines of sshd_session.go (sessions, limits), sshd_daemon.go (listener,
-// authorization notes), sshd_connection.go (forwards, timeouts), sshd_packet.go.
+// authorization notes), sshd_connection.go (forwards, timeouts), sshd_packet.go,
+// sshd_kex.go (identification, key exchange), sshd_listener.go (9.8+: session
+// processes, PerSourcePenalties), sshd_authnotes.go (key, file and host checks).
 //
 // PAM lines (pam_unix(sshd:auth): ...) go to the PAM decoder.
 
@@ -49,6 +51,11 @@ var classConnDenied = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeConn, ecs.T
 
 func decodeSSHD(e *event.Event) bool {
 	m := e.Message
+	if strings.HasPrefix(m, "debug") {
+		// LogLevel DEBUG's lines ("debug1: Connection from ...") repeat
+		// other lines' words without being them: never decoded.
+		return false
+	}
 	level := ""
 	for _, p := range [...]string{"error: ", "fatal: "} {
 		if strings.HasPrefix(m, p) {
@@ -60,7 +67,8 @@ func decodeSSHD(e *event.Event) bool {
 	if !preauth {
 		m, _ = trimFlag(m, "[net]")
 	}
-	if sshdLine(e, m, preauth) || sshdSession(e, m) || sshdDaemon(e, m) || sshdConnectionNote(e, m) {
+	if sshdLine(e, m, preauth) || sshdSession(e, m) || sshdDaemon(e, m) || sshdConnectionNote(e, m) ||
+		sshdListener(e, m) || sshdAuthNote(e, m) {
 		return true
 	}
 	if level == "fatal" && (preauth || sshdPeerGone(m)) {
@@ -109,7 +117,7 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 		}
 	case "Disconnecting:", "Disconnecting":
 		return sshdDisconnecting(e, rest) || word == "Disconnecting:" && sshdPacketError(e, word, m)
-	case "Read", "Corrupted":
+	case "Read", "Corrupted", "padding":
 		return sshdPacketError(e, word, m)
 	case "maximum":
 		if r, ok := strings.CutPrefix(rest, "authentication attempts exceeded for "); ok {
@@ -132,7 +140,7 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 		// auth-pam.c: error("PAM: %s for %s%.100s from %.100s",
 		// pam_strerror(), "illegal user " or "", user, host). No
 		// pam_strerror text holds " for ", so the first one ends it.
-		if reason, r, ok := strings.Cut(rest, " for "); ok {
+		if reason, r, ok := strings.Cut(rest, " for "); ok && !strings.HasPrefix(reason, "pam_") {
 			return sshdPAMFailure(e, reason, r)
 		}
 	case "subsystem":
@@ -170,6 +178,13 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 		return sshdNotAllowed(e, rest)
 	case "Timeout":
 		if r, ok := strings.CutPrefix(rest, "before authentication for "); ok {
+			if strings.HasPrefix(r, "connection from ") {
+				return sshdChildTimeout(e, r) // the 9.8+ listener's
+			}
+			// "ADDR port N" (6.x-9.7), "ADDR." (3.x-5.x)
+			if !strings.Contains(r, " port ") {
+				r = strings.TrimSuffix(r, ".")
+			}
 			ecs.Begin(e, "sshd", "sshd.auth.timeout")
 			ecs.ClassConnEnd.Set(e, "ssh-auth-timeout", ecs.OutcomeFailure)
 			sshdAddrPort(e, r)
@@ -194,95 +209,6 @@ func sshdLine(e *event.Event, m string, preauth bool) bool {
 		}
 	}
 	return false
-}
-
-// sshdCutReason splits "ADDR port N: REASON" (or "ADDR: REASON") at the
-// colon after the port, not at one inside an IPv6 address.
-func sshdCutReason(s string) (peer, reason string) {
-	if i := strings.Index(s, " port "); i >= 0 {
-		if j := strings.Index(s[i:], ": "); j >= 0 {
-			return s[:i+j], strings.TrimSpace(s[i+j+2:])
-		}
-		return s, ""
-	}
-	// The first ": ": an address holds none (an IPv6 one has no space
-	// after its colons), a reason may ("... found. Their offer: ...").
-	if i := strings.Index(s, ": "); i >= 0 {
-		return s[:i], strings.TrimSpace(s[i+2:])
-	}
-	return s, ""
-}
-
-// sshdTaggedFatals are the sshpkt_fatal() lines of packet.c that name the
-// peer: "TAG: Connection from [authenticating user U ]ADDR port N: REASON".
-// The connection ends with them.
-var sshdTaggedFatals = map[string]struct{ rule, action string }{
-	"banner exchange":        {"sshd.banner_exchange_failed", "ssh-banner-exchange-failed"},
-	"ssh_dispatch_run_fatal": {"sshd.dispatch_failed", "ssh-dispatch-failed"},
-}
-
-func sshdTaggedFatal(e *event.Event, tag, rest string) bool {
-	f, ok := sshdTaggedFatals[tag]
-	if !ok {
-		return false
-	}
-	peer, reason := sshdCutReason(rest)
-	if p, ok := strings.CutSuffix(peer, " timed out"); ok {
-		peer, reason = p, "timed out"
-	}
-	ecs.Begin(e, "sshd", f.rule)
-	ecs.ClassConnEnd.Set(e, f.action, ecs.OutcomeFailure)
-	e.SetStr("sshd.reason", reason)
-	sshdPeer(e, peer)
-	return true
-}
-
-// sshdIdentification decodes kex.c's failures to read the client's
-// identification string; the address is on the next line (banner exchange).
-//
-//	kex_exchange_identification: Connection closed by remote host
-//	kex_exchange_identification: read: Connection reset by peer
-//	kex_exchange_identification: client sent invalid protocol identifier "GET / HTTP/1.1"
-//	kex_exchange_identification: banner line contains invalid characters
-func sshdIdentification(e *event.Event, rest string) bool {
-	if rest == "" {
-		return false
-	}
-	ecs.Begin(e, "sshd", "sshd.identification_failed")
-	ecs.ClassNetInfo.Set(e, "ssh-identification-failed", ecs.OutcomeFailure)
-	if id, ok := strings.CutPrefix(rest, "client sent invalid protocol identifier "); ok {
-		e.SetStr("sshd.identification", trimQuotes(id))
-		rest = "client sent invalid protocol identifier"
-	}
-	e.SetStr("sshd.reason", rest)
-	return true
-}
-
-// sshdBadIdentification decodes a client identification string that is not
-// "SSH-x.y-...":
-//
-//	Bad protocol version identification 'GET / HTTP/1.0' from ADDR port N   (sshd.c, OpenSSH < 8.0)
-//	Bad remote protocol version identification: 'SSH-9.9'                  (kex.c)
-func sshdBadIdentification(e *event.Event, rest string) bool {
-	var id, peer string
-	if r, ok := strings.CutPrefix(rest, "protocol version identification '"); ok {
-		i := strings.LastIndex(r, "' from ")
-		if i < 0 {
-			return false
-		}
-		id, peer = r[:i], r[i+len("' from "):]
-	} else if r, ok := strings.CutPrefix(rest, "remote protocol version identification: "); ok {
-		id = trimQuotes(r)
-	} else {
-		return false
-	}
-	ecs.Begin(e, "sshd", "sshd.bad_identification")
-	ecs.ClassNetInfo.Set(e, "ssh-bad-identification", ecs.OutcomeFailure)
-	e.SetStr("sshd.identification", id)
-	if peer != "" {
-		sshdAddrPort(e, peer)
-	}
-	return true
 }
 
 // sshdAuth decodes "METHOD for [invalid user ]USER from ADDR port N ssh2[: INFO]".
@@ -393,6 +319,21 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 		sshdPeer(e, r)
 		return true
 	case "from":
+		if peer, ok := strings.CutSuffix(rest, " timed out"); ok {
+			// packet.c: "Connection from [PREAMBLE ]ADDR port N timed out"
+			ecs.Begin(e, "sshd", "sshd.connection.timeout")
+			ecs.ClassConnEnd.Set(e, "ssh-connection-timeout", ecs.OutcomeFailure)
+			sshdPeer(e, peer)
+			return true
+		}
+		if peer, opts, ok := strings.Cut(rest, " with IP opts: "); ok {
+			// sshd refuses a connection carrying IP options (source routing)
+			ecs.Begin(e, "sshd", "sshd.ip_options")
+			classConnDenied.Set(e, "ssh-ip-options-refused", ecs.OutcomeFailure)
+			e.SetStr("sshd.ip_options", strings.TrimSpace(opts))
+			sshdAddrPort(e, peer)
+			return true
+		}
 		// "Connection from ADDR port N on ADDR port N"
 		ecs.Begin(e, "sshd", "sshd.connection.open")
 		ecs.ClassConnStart.Set(e, "ssh-connection", "")
@@ -517,6 +458,13 @@ func sshdPAMFailure(e *event.Event, reason, rest string) bool {
 // user starts a subsystem (sftp) in the session.
 func sshdSubsystem(e *event.Event, rest string) bool {
 	name, r, ok := strings.Cut(rest, " by user ")
+	if !ok && name != "" && strings.IndexByte(name, ' ') < 0 {
+		// OpenSSH before 5.x: "subsystem request for NAME", no user
+		ecs.Begin(e, "sshd", "sshd.subsystem")
+		ecs.ClassProcStart.Set(e, "ssh-subsystem", ecs.OutcomeSuccess)
+		e.SetStr("sshd.subsystem", name)
+		return true
+	}
 	if !ok || name == "" {
 		return false
 	}

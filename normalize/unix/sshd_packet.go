@@ -13,6 +13,8 @@ import (
 //
 //	Read error from remote host ADDR[ port N]: STRERROR
 //	Corrupted MAC on input.
+//	Corrupted padlen N on input.
+//	padding error: need N block N mod N
 //	Bad packet length N.
 //	Disconnecting: REASON                           (no peer: "Packet corrupt", "bad client public DH value")
 //
@@ -38,7 +40,17 @@ func sshdPacketError(e *event.Event, word, m string) bool {
 		sshdAddrPort(e, peer)
 		return true
 	case "Corrupted":
-		if strings.TrimSuffix(m, ".") != "Corrupted MAC on input" {
+		if n, ok := strings.CutPrefix(m, "Corrupted padlen "); ok {
+			if n, ok = strings.CutSuffix(n, " on input."); !ok || !ecs.IsDigits(n) {
+				return false
+			}
+			m = "Corrupted padlen on input"
+		} else if strings.TrimSuffix(m, ".") != "Corrupted MAC on input" {
+			return false
+		}
+	case "padding":
+		// "padding error: need N block N mod N"
+		if !strings.HasPrefix(m, "padding error: need ") || !strings.Contains(m, " block ") {
 			return false
 		}
 	case "Bad":

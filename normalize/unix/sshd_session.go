@@ -12,11 +12,11 @@ import (
 //
 //	Starting session: TYPE[ on TTY] for USER from ADDR port N id N     TYPE: shell, command, subsystem 'NAME', forced-command (config|key-option) 'CMD'
 //	Close session: user USER from ADDR port N id N
-//	drop connection #N from [ADDR]:PORT on [ADDR]:PORT past MaxStartups
+//	drop connection #N from [ADDR]:PORT on [ADDR]:PORT past MaxStartups      ("past Maxstartups" 10.x)
 //	drop connection #N from [ADDR]:PORT on [ADDR]:PORT penalty: REASON  (9.8+: PerSourcePenalties)
+//	drop connection #N from [ADDR]:PORT on [ADDR]:PORT too many penalised addresses (9.8+: the table is full)
 //	beginning MaxStartups throttling
 //	exited MaxStartups throttling after HH:MM:SS, N connections dropped
-//	userauth_pubkey: key type TYPE not in PubkeyAcceptedAlgorithms     (PubkeyAcceptedKeyTypes before 8.5)
 //	Authentication refused: bad ownership or modes for (file|directory) PATH
 
 // sshdSession decodes the lines above (m without "error: " and
@@ -52,16 +52,6 @@ func sshdSession(e *event.Event, m string) bool {
 		ecs.Begin(e, "sshd", "sshd.maxstartups.end")
 		ecs.ClassNetInfo.Set(e, "ssh-maxstartups-throttling-end", "")
 		ecs.SetUint(e, "sshd.dropped_connections", n)
-		return true
-	case strings.HasPrefix(m, "userauth_pubkey: key type "):
-		r := m[len("userauth_pubkey: key type "):]
-		typ, r := ecs.CutWord(r)
-		if r != "not in PubkeyAcceptedAlgorithms" && r != "not in PubkeyAcceptedKeyTypes" || typ == "" {
-			return false
-		}
-		ecs.Begin(e, "sshd", "sshd.key_type_refused")
-		ecs.ClassAuthInfo.Set(e, "ssh-key-type-refused", ecs.OutcomeFailure)
-		e.SetStr("sshd.key_type", typ)
 		return true
 	case strings.HasPrefix(m, "Authentication refused: "):
 		reason := m[len("Authentication refused: "):]
@@ -146,7 +136,7 @@ func sshdDropConnection(e *event.Event, r string) bool {
 	switch {
 	case !ok1 || !ok2:
 		return false
-	case reason == "past MaxStartups":
+	case reason == "past MaxStartups", reason == "past Maxstartups", reason == "too many penalised addresses":
 	case strings.HasPrefix(reason, "penalty: "):
 		reason = reason[len("penalty: "):]
 	default:

@@ -115,6 +115,7 @@ const (
 	DecodeSharePath                // a name relative to a share (5145's RelativeTargetName) -> <To>: the share's local path (ShareLocalPath, its \??\ cut) joined with it; nothing without the share's path
 	DecodeURL                      // a URL transferred with (BITS) -> <To>.original, and for an absolute URL <To>.full, .scheme, .domain, .port (when given), .path, .query, and its host as destination.address and destination.ip or .domain
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
+	DecodeRegistryKeyValue         // a registry key (4657's ObjectName) and its ObjectValueName -> <To> "HKLM\Software\k\v" (ECS: key + "\\" + value) and registry.hive/key/value, as DecodeRegistryPath gives Sysmon's
 )
 
 var decodeNames = [...]string{
@@ -132,6 +133,7 @@ var decodeNames = [...]string{
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
 	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl", DecodeSignatureValid: "signature-valid", DecodeURL: "url", DecodeSharePath: "share-path", DecodeSignedFailure: "signed-failure", DecodeIANANumber: "iana-number",
+	DecodeRegistryKeyValue: "registry-key-value",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

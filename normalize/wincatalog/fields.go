@@ -85,8 +85,8 @@ var fieldGroups = map[string]fieldGroup{
 		"AccessList>winlog.event_data.AccessListDescription:messages",
 		"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"registry": {"a registry value change", []string{
-		"ObjectName>registry.path", "ObjectValueName>registry.value", "NewValue>registry.data.strings",
-		"NewValueType>registry.data.type", "ProcessId>process.pid:hex", "ProcessName>process.executable"}},
+		"ObjectName>registry.path:registry-key-value", "NewValue>registry.data.strings",
+		"NewValueType>registry.data.type:message", "ProcessId>process.pid:hex", "ProcessName>process.executable"}},
 	"service": {"an installed service", []string{
 		"ServiceName>service.name", "ServiceType>service.type:service-type",
 		"ServiceFileName>winlog.event_data.ServiceFileName"}},

@@ -193,20 +193,26 @@ func LogonType(n int) string {
 
 // messages are the "%%NNNN" parameter messages (msobjs.dll) Windows
 // leaves unexpanded in EventData: logon failure reasons (4625's
-// FailureReason) and WFP directions (5152-5159's Direction).
+// FailureReason), WFP directions (5152-5159's Direction), registry value
+// types (4657) and the others named below.
 var messages = map[string]string{
-	"%%2304":  "An Error occured during Logon.", // msobjs.dll's spelling, as Windows renders it
-	"%%2305":  "The specified user account has expired.",
-	"%%2306":  "The NetLogon component is not active.",
-	"%%2307":  "Account locked out.",
-	"%%2308":  "The user has not been granted the requested logon type at this machine.",
-	"%%2309":  "The specified account's password has expired.",
-	"%%2310":  "Account currently disabled.",
-	"%%2311":  "Account logon time restriction violation.",
-	"%%2312":  "User not allowed to logon at this computer.",
-	"%%2313":  "Unknown user name or bad password.",
-	"%%2314":  "Domain sid inconsistent.",
-	"%%2315":  "Smartcard logon is required and was not used.",
+	"%%2304": "An Error occured during Logon.", // msobjs.dll's spelling, as Windows renders it
+	"%%2305": "The specified user account has expired.",
+	"%%2306": "The NetLogon component is not active.",
+	"%%2307": "Account locked out.",
+	"%%2308": "The user has not been granted the requested logon type at this machine.",
+	"%%2309": "The specified account's password has expired.",
+	"%%2310": "Account currently disabled.",
+	"%%2311": "Account logon time restriction violation.",
+	"%%2312": "User not allowed to logon at this computer.",
+	"%%2313": "Unknown user name or bad password.",
+	"%%2314": "Domain sid inconsistent.",
+	"%%2315": "Smartcard logon is required and was not used.",
+	// a registry value's type (4657's OldValueType, NewValueType), by
+	// ECS's registry.data.type names (Microsoft's ASIM registry schema
+	// lists these codes)
+	"%%1872": "REG_NONE", "%%1873": "REG_SZ", "%%1874": "REG_EXPAND_SZ", "%%1875": "REG_BINARY",
+	"%%1876": "REG_DWORD", "%%1879": "REG_MULTI_SZ", "%%1883": "REG_QWORD",
 	"%%14592": "inbound",
 	"%%14593": "outbound",
 	// the access rights of an object access's AccessList (4656, 4663,

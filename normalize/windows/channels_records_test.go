@@ -87,7 +87,7 @@ func TestChannelRecords(t *testing.T) {
 		{"system 7040, start type changed by a user", channelRecord("Service Control Manager", "System", 7040, "S-1-5-21-1004336348-1177238915-682003330-1107",
 			`<Data Name='param1'>Contoso Update Service</Data><Data Name='param2'>demand start</Data><Data Name='param3'>auto start</Data>`+
 				`<Data Name='param4'>ContosoUpd</Data>`), map[string]any{
-			"event.action": "changed-service-start-type", "service.name": "Contoso Update Service",
+			"event.action": "changed-service-start-type", "service.name": "ContosoUpd", "winlog.event_data.param1": "Contoso Update Service",
 			"user.id": "S-1-5-21-1004336348-1177238915-682003330-1107"}},
 		{"bits 16403, a file added to a job", channelRecord("Microsoft-Windows-Bits-Client", "Microsoft-Windows-Bits-Client/Operational", 16403,
 			"S-1-5-21-1004336348-1177238915-682003330-1107",

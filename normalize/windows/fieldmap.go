@@ -130,6 +130,8 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setDNSResults(e, rel, f.To, w.val(f.From))
 	case wincatalog.DecodeRegistryPath:
 		return w.setRegistryPath(e, f.To, w.val(f.From))
+	case wincatalog.DecodeRegistryKeyValue:
+		return w.setRegistryKeyValue(e, f.To, w.val(f.From))
 	case wincatalog.DecodeServiceType:
 		v := w.val(f.From)
 		if strings.HasPrefix(v, "0x") {
@@ -339,6 +341,9 @@ func setValue(e *event.Event, rel *ecs.Related, key, v string) bool {
 		return true
 	case "registry.path":
 		v = registryHiveName(v) // ECS's form, HKLM\...: as Sysmon's
+	case "registry.data.strings": // ECS's is a list, as Sysmon's Details gives it (setRegistryData)
+		e.Set(key, event.Strings(v))
+		return true
 	}
 	e.SetStr(key, v)
 	if nameKey := fileNameKey(key); nameKey != "" {

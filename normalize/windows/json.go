@@ -244,73 +244,75 @@ func (js *jsonScanner) value(w *winEvent, nx *nxlogHold, mode int) bool {
 // mapper with its key (most members are; a store of the key was a store
 // through a pointer, with the write barrier's check, and while the
 // garbage collector marks, the barrier itself). Compact documents have
-// no white space and keys without escapes: `"key":` is read at once, and
-// anything else by memberKey.
+// no white space and keys without escapes: the usual member, `"key":` and
+// a string without escapes, is read by jsonPair, and anything else here.
 // Long because it is the member loop, the scanner's hot path.
 func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool {
 	s := js.s
 	data := js.eventData(mode)
 	parents := js.path[:js.depth]
 	for {
-		var key string
-		var ok bool
-		if end := jsonWordEnd(s, i+1); i < len(s) && s[i] == '"' && end+1 < len(s) && s[end] == '"' && s[end+1] == ':' {
-			key, i = s[i+1:end], end+2 // the usual key, read without a call
-		} else if key, i, ok = js.memberKey(i); !ok {
-			return false
-		}
-		if i < len(s) && s[i] <= ' ' {
-			i = jsonSkipSpace(s, i)
-		}
-		if i >= len(s) {
-			return false
-		}
-		switch s[i] {
-		case '"': // the usual member: a string
-			var v string
-			if end := jsonWordEnd(s, i+1); end < len(s) && s[end] == '"' {
-				v, i = s[i+1:end], end+1 // without escapes, read without a call
-			} else {
+		key, v, next, read := jsonPair(s, i)
+		i = next
+		if read != jsonPairString {
+			var ok bool
+			if read == jsonPairNone {
+				if key, i, ok = js.memberKey(i); !ok {
+					return false
+				}
+			}
+			if i < len(s) && s[i] <= ' ' {
+				i = jsonSkipSpace(s, i)
+			}
+			if i >= len(s) {
+				return false
+			}
+			switch s[i] {
+			case '"':
 				if v, i, ok = js.str(i); !ok {
 					return false
 				}
 				if mode == jsonNXLog && !w.nxlogAmp {
 					w.nxlogAmp = strings.IndexByte(v, '&') >= 0 // an escaped '&'
 				}
-			}
-			// jsonMember's switch, here: the usual member reaches its
-			// road's mapper in one call, not two (~20 instructions each).
-			switch {
-			case data && mode == jsonNXLog:
-				w.nxlogData(key, v)
-			case data:
-				w.add(key, v)
-			case mode == jsonWinlogbeat:
-				w.winlogbeatField(parents, key, v)
-			case mode == jsonNXLog:
-				w.nxlogField(nx, parents, key, v)
+			case '{', '[':
+				js.path[js.depth] = key
+				js.depth++
+				js.i = i
+				ok = js.value(w, nx, mode)
+				js.depth--
+				if !ok {
+					return false
+				}
+				i = js.i
+				goto next
 			default:
-				w.evtxField(parents, key, v)
-			}
-		case '{', '[':
-			js.path[js.depth] = key
-			js.depth++
-			js.i = i
-			ok = js.value(w, nx, mode)
-			js.depth--
-			if !ok {
-				return false
-			}
-			i = js.i
-		default:
-			var lit string
-			if lit, i = jsonLiteral(s, i); lit == "" {
-				return false
-			}
-			if lit != "null" {
-				w.jsonMember(nx, mode, parents, key, lit)
+				var lit string
+				if lit, i = jsonLiteral(s, i); lit == "" {
+					return false
+				}
+				if lit != "null" {
+					w.jsonMember(nx, mode, parents, key, lit)
+				}
+				goto next
 			}
 		}
+		// A string member. jsonMember's switch, here: the usual member
+		// reaches its road's mapper in one call, not two (~20
+		// instructions each).
+		switch {
+		case data && mode == jsonNXLog:
+			w.nxlogData(key, v)
+		case data:
+			w.add(key, v)
+		case mode == jsonWinlogbeat:
+			w.winlogbeatField(parents, key, v)
+		case mode == jsonNXLog:
+			w.nxlogField(nx, parents, key, v)
+		default:
+			w.evtxField(parents, key, v)
+		}
+	next:
 		if i < len(s) && s[i] == ',' { // the usual end of a member
 			i++
 			continue
@@ -328,6 +330,70 @@ func (js *jsonScanner) members(w *winEvent, nx *nxlogHold, mode int, i int) bool
 			return false
 		}
 	}
+}
+
+// What jsonPair read of a member.
+const (
+	jsonPairNone   = iota // nothing: the key is not the usual one (white space before it, escapes)
+	jsonPairKey           // the key and its colon; the value, at next, is not a string without escapes
+	jsonPairString        // the key and a string value without escapes
+)
+
+// jsonPair reads the usual member at i, `"key":"value"` with neither white
+// space nor escapes, and returns the index after it; or as much of it as
+// is usual (read says what). A function of its own, not inlined: in the
+// member loop, whose state takes the registers, the compiler reloaded four
+// of it from the stack on every 8 bytes scanned (25 instructions a word);
+// here the scan keeps its constants in registers.
+func jsonPair(s string, i int) (key, v string, next int, read int) {
+	// The masks as values the compiler cannot fold: it keeps them in
+	// registers, where it materialised constants anew in every turn of
+	// the scan (and reloaded what their registers had held).
+	k := &jsonWordMasks
+	q, b, m, h := k[0], k[1], k[2], k[3]
+	// Bytes and substrings read at their address: every index is tested
+	// against the length first (the compiler's own checks were a third
+	// of the instructions outside the scans). The length is kept as last,
+	// len(s)-8, the scans' bound: with len(s) too, the value's scan had
+	// one register too few and kept its word on the stack.
+	p, last := unsafe.Pointer(unsafe.StringData(s)), len(s)-8
+	at := func(j int) byte { return *(*byte)(unsafe.Add(p, j)) }
+	if i >= last+8 || at(i) != '"' {
+		return "", "", i, jsonPairNone
+	}
+	ke := jsonWordEndAt(p, i+1, last, q, b, m, h) // the key's end, <= len(s)
+	if ke+2 >= last+8 || at(ke) != '"' || at(ke+1) != ':' {
+		return "", "", i, jsonPairNone
+	}
+	// The key is taken once the value is read: its end is the value's
+	// start less 2, one register fewer in the scan.
+	vs := ke + 2
+	if at(vs) != '"' {
+		return unsafe.String((*byte)(unsafe.Add(p, i+1)), vs-2-i-1), "", vs, jsonPairKey
+	}
+	ve := jsonWordEndAt(p, vs+1, last, q, b, m, h)
+	key = unsafe.String((*byte)(unsafe.Add(p, i+1)), vs-2-i-1)
+	if ve >= last+8 || at(ve) != '"' {
+		return key, "", vs, jsonPairKey // escapes, or the document's end
+	}
+	return key, unsafe.String((*byte)(unsafe.Add(p, vs+1)), ve-vs-1), ve + 1, jsonPairString
+}
+
+// jsonWordMasks are quoteOrBackslash8's constants, for jsonPair.
+var jsonWordMasks = [4]uint64{lo8 * '"', lo8 * '\\', -lo8 & (1<<64 - 1), hi8}
+
+// jsonWordEndAt is jsonWordEnd for the document at p whose length less
+// 8 is last, with quoteOrBackslash8's constants given: q and b the quote
+// and the backslash in every byte, m -lo8 and h hi8.
+func jsonWordEndAt(p unsafe.Pointer, i, last int, q, b, m, h uint64) int {
+	for ; i <= last; i += 8 {
+		x := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:]) // word, at p
+		qm, bm := (x^q)+m, (x^b)+m
+		if f := (qm | bm) &^ x & h; f != 0 {
+			return i + bits.TrailingZeros64(f)>>3
+		}
+	}
+	return i
 }
 
 // memberKey reads a member's key at i (after white space, and with
@@ -423,8 +489,9 @@ func (js *jsonScanner) str(i int) (string, int, bool) {
 // more than the whole of a usual key or value, and would only find the
 // quote); or, when none is in the words before the document's last 7
 // bytes or fewer, the index of the first of those, for the caller to
-// read: if it is a quote, it is the first. Small enough to be inlined:
-// members reads the usual key and value with it, without a call.
+// read: if it is a quote, it is the first. Small enough to be inlined
+// into str; jsonPair, the usual member's reader, scans with
+// jsonWordEndAt.
 func jsonWordEnd(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		if m := quoteOrBackslash8(word(s, i)); m != 0 {
@@ -436,7 +503,8 @@ func jsonWordEnd(s string, i int) int {
 
 // quoteOrBackslash8 flags (high bit of each byte) the bytes of x that
 // are '"' or '\\'; only the lowest flag is sure to be a true one. It is
-// hasByte8 twice with one mask: q and b have x's high bits (neither byte
+// the "has zero byte" bit trick, (y-lo8) &^ y & hi8 for y = x^(lo8*c),
+// twice with one mask: q and b have x's high bits (neither byte
 // has its own), so a byte of x at 0x80 or above, whose q-1 or b-1 may set
 // its high bit, is cleared by &^x as by &^q and &^b (one operation fewer
 // on every 8 bytes of every key and value).
@@ -449,14 +517,6 @@ const (
 	lo8 = 0x0101010101010101
 	hi8 = 0x8080808080808080
 )
-
-// hasByte8 flags (high bit of each byte) the bytes of x equal to c, with
-// the "has zero byte" bit trick. Only the lowest flag is sure to be a
-// true one (a borrow may flag bytes above it), which is all callers use.
-func hasByte8(x uint64, c byte) uint64 {
-	x ^= lo8 * uint64(c)
-	return (x - lo8) &^ x & hi8
-}
 
 // word reads s[i:i+8] little-endian; the caller has tested i+8 <=
 // len(s). The 8 bytes are read as an array at their address, so that

@@ -107,22 +107,36 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 	p := unsafe.Pointer(unsafe.SliceData(out))
 	o := len(b)
 	i := 0
+	// The backslash test's constants as values the compiler cannot fold,
+	// so that it keeps them in registers: it materialised them anew on
+	// every word.
+	k := &jsonWordMasks
+	bs, ml, mh := k[1], k[2], k[3]
 	// Stores go to their address, without a bounds check: o-len(b) <= i
 	// and i+8 <= len(s) <= cap(b)-len(b), so o+8 <= cap(b).
 	for i+8 <= len(s) {
 		// Copy up to the next escape a word at a time, bytes past the
-		// backslash included: the escape writes over them.
-		x := word(s, i)
-		binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(p, o))[:], x)
-		m := hasByte8(x, '\\')
-		if m == 0 {
-			i += 8
-			o += 8
-			continue
+		// backslash included: the escape writes over them. Between two
+		// escapes the output is d bytes from the input: one index moves.
+		d := o - i
+		var m uint64
+		for {
+			x := word(s, i)
+			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(p, i+d))[:], x)
+			y := x ^ bs // the "has zero byte" trick (quoteOrBackslash8) for the backslash
+			if m = (y + ml) &^ y & mh; m != 0 {
+				break
+			}
+			if i += 8; i+8 > len(s) {
+				break
+			}
 		}
-		n := bits.TrailingZeros64(m) >> 3
-		i += n
-		o += n
+		if m == 0 { // fewer than 8 bytes left, no escape met
+			o = i + d
+			break
+		}
+		i += bits.TrailingZeros64(m) >> 3
+		o = i + d
 		if i+8 > len(s) {
 			break
 		}
@@ -131,7 +145,7 @@ func jsonUnescape(b []byte, s string) ([]byte, bool) {
 		// The word's bytes shift out two at a time; the zeros shifted in
 		// end the run. A backslash in its last byte, or an escape that
 		// is not one letter, is read from s.
-		x = word(s, i)
+		x := word(s, i)
 		for {
 			c := jsonEscapePairs[uint16(x)] // 0: not a one-letter escape
 			if c == 0 {

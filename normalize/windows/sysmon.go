@@ -170,20 +170,56 @@ func (w *winEvent) setRegistryPath(e *event.Event, key, v string) bool {
 		return false
 	}
 	v = registryHiveName(v)
-	e.SetStr(key, v)
 	hive, rest, ok := strings.Cut(v, `\`)
-	if !ok || !strings.HasPrefix(hive, "HK") {
-		return true
-	}
-	e.SetStr("registry.hive", hive)
-	if strings.HasSuffix(w.val("EventType"), "Value") {
+	value := ""
+	if ok && strings.HasPrefix(hive, "HK") && strings.HasSuffix(w.val("EventType"), "Value") {
 		if i := strings.LastIndexByte(rest, '\\'); i >= 0 {
-			e.SetStr("registry.value", rest[i+1:])
-			rest = rest[:i]
+			rest, value = rest[:i], rest[i+1:]
 		}
 	}
-	e.SetStr("registry.key", rest)
+	setRegistryParts(e, key, v, hive, rest, value, ok)
 	return true
+}
+
+// setRegistryKeyValue sets the registry path of a value the log names by
+// its key and its name apart (4657's ObjectName and ObjectValueName):
+// ECS's registry.path is the key's path, a backslash and the value's name,
+// its registry.key the key's path without the hive, as setRegistryPath
+// gives them for Sysmon's value events. A key without a value name (none
+// given, or "-") is the path alone.
+func (w *winEvent) setRegistryKeyValue(e *event.Event, key, v string) bool {
+	if v == "" || v == "-" {
+		return false
+	}
+	v = registryHiveName(v)
+	hive, rest, ok := strings.Cut(v, `\`)
+	value := w.val("ObjectValueName")
+	if value == "-" {
+		value = ""
+	}
+	path := v
+	if value != "" {
+		path = v + `\` + value
+	}
+	setRegistryParts(e, key, path, hive, rest, value, ok)
+	return true
+}
+
+// setRegistryParts sets key to path, registry.value to value (when the
+// event names one) and, when path starts with a hive's short name (HKLM,
+// HKU...), registry.hive and registry.key (rest: the key without the hive).
+func setRegistryParts(e *event.Event, key, path, hive, rest, value string, cut bool) {
+	e.SetStr(key, path)
+	hk := cut && strings.HasPrefix(hive, "HK")
+	if hk {
+		e.SetStr("registry.hive", hive)
+	}
+	if value != "" {
+		e.SetStr("registry.value", value)
+	}
+	if hk {
+		e.SetStr("registry.key", rest)
+	}
 }
 
 // registryHiveName writes a kernel registry path (\REGISTRY\MACHINE\...,

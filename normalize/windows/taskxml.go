@@ -193,19 +193,22 @@ func xmlElementText(s, name string) string {
 
 // xmlElement finds the first element name (no namespace prefix, not
 // nested in itself) in s: its attributes, its content and what follows
-// it; an empty element (<Name/>) has no content.
+// it; an empty element (<Name/>) has no content. The tags are found by
+// the name and the bytes around it: "<"+name and "</"+name+">" were two
+// concatenations a call (a task's XML is read by ~30 calls).
 func xmlElement(s, name string) (attrs, inner, rest string, ok bool) {
 	for i := 0; ; {
-		j := strings.Index(s[i:], "<"+name)
+		j := strings.Index(s[i:], name)
 		if j < 0 {
 			return "", "", "", false
 		}
-		k := i + j + 1 + len(name)
+		j += i
+		k := j + len(name)
 		if k >= len(s) {
 			return "", "", "", false
 		}
-		if !xmlNameEnd[s[k]] {
-			i = k // a longer name: <ExecAction>
+		if j == 0 || s[j-1] != '<' || !xmlNameEnd[s[k]] {
+			i = j + 1 // not a start tag, or a longer name: <ExecAction>
 			continue
 		}
 		end := strings.IndexByte(s[k:], '>')
@@ -216,10 +219,25 @@ func xmlElement(s, name string) (attrs, inner, rest string, ok bool) {
 		if a, empty := strings.CutSuffix(attrs, "/"); empty {
 			return a, "", s, true
 		}
-		close := strings.Index(s, "</"+name+">")
+		close := xmlEndTag(s, name)
 		if close < 0 {
 			return "", "", "", false
 		}
 		return attrs, s[:close], s[close+len(name)+3:], true
+	}
+}
+
+// xmlEndTag returns the index of the first "</name>" in s, -1 if none.
+func xmlEndTag(s, name string) int {
+	for i := 0; ; {
+		j := strings.Index(s[i:], name)
+		if j < 0 {
+			return -1
+		}
+		j += i
+		if j >= 2 && s[j-2] == '<' && s[j-1] == '/' && j+len(name) < len(s) && s[j+len(name)] == '>' {
+			return j - 2
+		}
+		i = j + 1
 	}
 }

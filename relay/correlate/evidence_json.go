@@ -151,14 +151,17 @@ func (c copied[V]) MarshalJSON() ([]byte, error) {
 func appendWindow(b []byte, st *tstate, x []byte) []byte {
 	b = append(b, '{')
 	w := st.split(x)
-	vals, slots := w.vals, w.slots
-	if n := len(slots) / slotLen; n > 0 {
+	vals := w.vals
+	if len(w.slots) > 0 {
 		b = append(b, `"slots":[`...)
-		for i := range n {
+		for i, r := 0, (slots{w.slots, st.Last()}); ; i++ {
+			s, ok := r.next()
+			if !ok {
+				break
+			}
 			if i > 0 {
 				b = append(b, ',')
 			}
-			s := slotAt(slots, i)
 			b = strconv.AppendInt(append(b, `{"t":`...), s.T, 10)
 			b = append(appendUint(b, `,"id":`, s.ID), '}')
 		}

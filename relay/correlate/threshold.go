@@ -36,9 +36,8 @@ type threshold struct {
 // (lru.Map.Extra), none while all of it is empty: a byte of flags
 // (win*), the suppression's end and the lease (8 bytes each) if set,
 // then the related.* values (related.vals, n of each list), then
-// slots of slotLen bytes (time and journal ID, little-endian), in
-// arrival order. How many slots there are is what follows the values
-// (split). The value itself holds no pointer. Snapshots write it as
+// the slots (the counted events, in arrival order: slots), what follows
+// the values (split). The value itself holds no pointer. Snapshots write it as
 // tstateJSON.
 type tstate struct {
 	last  [8]byte // receive time of the last event (expiry), little-endian: see above
@@ -125,8 +124,35 @@ func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, slots []byt
 	return append(append(x, vals...), slots...)
 }
 
-// slotLen is the size of a slot in a window's extra bytes.
-const slotLen = 16
+// A window's slots are varints, ~4 bytes a slot where 16 fixed ones
+// took 16 (a window of one event is most of a rule's keys): each slot's
+// time as the difference (zigzag) from the time before it, the first's
+// from the window's last receive time (tstate.last: 0 for a rule on
+// receive time), then its journal ID (uvarint, 0: none).
+
+// slots reads the slots x of a window whose last receive time is last.
+type slots struct {
+	x []byte
+	t int64
+}
+
+// next returns the next slot, false at the end.
+func (r *slots) next() (slot, bool) {
+	if len(r.x) == 0 {
+		return slot{}, false
+	}
+	d, w := binary.Varint(r.x)
+	id, v := binary.Uvarint(r.x[w:])
+	r.x = r.x[w+v:]
+	r.t += d // wrapping, as appendSlot's difference
+	return slot{T: r.t, ID: id}, true
+}
+
+// appendSlot appends slot s after a slot of time prev (the window's last
+// receive time for the first).
+func appendSlot(x []byte, prev int64, s slot) []byte {
+	return binary.AppendUvarint(binary.AppendVarint(x, s.T-prev), s.ID)
+}
 
 // tstateJSON is how snapshots write a window, as when its slots and
 // values were slices of its own.
@@ -143,12 +169,13 @@ type tstateJSON struct {
 func (st *tstate) saved(x []byte) tstateJSON {
 	w := st.split(x)
 	j := tstateJSON{Suppress: w.suppress, Last: st.Last(), Lease: w.lease}
-	vals, slots := w.vals, w.slots
-	if len(slots) > 0 {
-		j.Slots = make([]slot, len(slots)/slotLen)
-		for i := range j.Slots {
-			j.Slots[i] = slotAt(slots, i)
+	vals := w.vals
+	for r := (slots{w.slots, st.Last()}); ; {
+		s, ok := r.next()
+		if !ok {
+			break
 		}
+		j.Slots = append(j.Slots, s)
 	}
 	j.Ev = evidence{related: related{vals: vals, n: st.n, Count: st.count}}.json()
 	return j
@@ -159,20 +186,12 @@ func (j tstateJSON) restored() (tstate, []byte) {
 	ev := j.Ev.evidence().related // a window's evidence has no IDs
 	st := tstate{count: ev.Count, n: ev.n}
 	st.setLast(j.Last)
-	var slots []byte
+	var x []byte
+	prev := j.Last
 	for _, s := range j.Slots {
-		slots = appendSlot(slots, s)
+		x, prev = appendSlot(x, prev, s), s.T
 	}
-	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.vals, slots)
-}
-
-func slotAt(x []byte, i int) slot {
-	b := x[slotLen*i : slotLen*(i+1)]
-	return slot{T: int64(binary.LittleEndian.Uint64(b)), ID: binary.LittleEndian.Uint64(b[8:])}
-}
-
-func appendSlot(x []byte, s slot) []byte {
-	return binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(x, uint64(s.T)), s.ID)
+	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.vals, x)
 }
 
 type slot struct {
@@ -226,6 +245,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			r.keys.SetExtra(st, r.extra, evicted)
 		}
 	}
+	last := st.Last() // the old slots' reference
 	st.setLast(e.Received.UnixNano())
 	t := r.b.at(e).UnixNano()
 	if t < w.suppress {
@@ -235,33 +255,40 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	// order when the rule uses event time).
 	vals, old := st.splitRest(rest)
 	cut := t - int64(r.window)
-	slots := r.slots[:0]
-	for i := range len(old) / slotLen {
-		if slotAt(old, i).T >= cut {
-			slots = append(slots, old[slotLen*i:slotLen*(i+1)]...)
+	kept := r.slots[:0]
+	n, first, prev := 0, t, st.Last()
+	for o := (slots{old, last}); ; {
+		s, ok := o.next()
+		if !ok {
+			break
+		}
+		if s.T >= cut {
+			if n == 0 {
+				first = s.T
+			}
+			kept, prev, n = appendSlot(kept, prev, s), s.T, n+1
 		}
 	}
 	ev := evidence{related: related{vals: append(r.vals[:0], vals...), n: st.n, Count: st.count}}
-	if len(slots) == 0 {
+	if n == 0 {
 		ev.related = related{vals: ev.vals[:0]}
 	}
-	slots = appendSlot(slots, slot{T: t, ID: id})
+	kept, n = appendSlot(kept, prev, slot{T: t, ID: id}), n+1
 	ev.related.add(e) // the finding's event IDs are in the slots
-	r.slots, r.vals = slots, ev.vals[:0]
-	n := len(slots) / slotLen
+	r.slots, r.vals = kept, ev.vals[:0]
 	if n < r.count {
 		st.count, st.n = ev.Count, ev.n
-		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.vals, slots)
+		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.vals, kept)
 		r.keys.SetExtra(st, r.extra, evicted)
 		return
 	}
 	f := newFinding(&r.b, Dataset, "threshold-exceeded", e.Time, e.Received)
 	// Each event completes at most one window per rule: its identity
 	// makes the id unique; the window's first event dates it.
-	f.id(&r.b, string(key), slotAt(slots, 0).T, findingid.Anchor(e, id))
+	f.id(&r.b, string(key), first, findingid.Anchor(e, id))
 	ev.Count = int32(n)
-	for i := max(0, n-maxIDs); i < n; i++ {
-		if s := slotAt(slots, i); s.ID != 0 {
+	for i, k := 0, (slots{kept, st.Last()}); i < n; i++ {
+		if s, _ := k.next(); i >= n-maxIDs && s.ID != 0 {
 			ev.IDs = append(ev.IDs, s.ID)
 		}
 	}

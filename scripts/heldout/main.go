@@ -55,7 +55,6 @@ var documented = []struct{ code, field, where string }{
 	{`4662`, `^event\.(category|type)$`, "security.txt: 4658-4660 and 4662 take only Elastic's action"},
 	{`474[123]`, `^related\.user$`, "security.txt: related.user holds target accounts too"},
 	{`4670|4715|4817|4907`, `Sd(Dacl|Sacl)`, "security.txt: each ACE as the agent writes it, not ([a])"},
-	{`7040`, `^service\.name$`, "channels.txt: param1, the display name, as 7036's and 7045's"},
 	{`4964`, `^event\.type$`, "security.txt: 4964 keeps 4672's type"},
 	{`4624|4964`, `^winlog\.logon\.id$`, "security.txt: the new logon's id"},
 	{`4740`, `^user\.target\.domain$`, "security.txt: 4740's TargetDomainName is the caller computer"},

@@ -36,19 +36,32 @@ func TestExtraAgainstModel(t *testing.T) {
 				if got := c.Extra(v); !bytes.Equal(got, model[k]) {
 					t.Fatalf("seed %d op %d: Extra(%s) = %q, want %q", seed, op, k, got, model[k])
 				}
+				if err := c.check(); err != nil {
+					t.Fatalf("seed %d op %d before: %v", seed, op, err)
+				}
 				before := keys(c)
 				for range 1 + rng.IntN(3) { // again: the last record of the arena, changed in place
-					x := bytes.Repeat([]byte{byte(op)}, rng.IntN(300))
+					n := rng.IntN(300)
+					if seed%3 == 1 && rng.IntN(20) == 0 {
+						n = rng.IntN(3 * pageLen) // longer than a page, maybe: a page of its own
+					}
+					x := bytes.Repeat([]byte{byte(op)}, n)
 					if old := c.Extra(v); rng.IntN(3) == 0 && len(old) > 0 {
 						x = old[1:] // its old bytes, in the arena, one shorter
 					}
 					want := slices.Clone(x)
 					c.SetExtra(v, x, func(k string, _ *int) { t.Fatalf("%s evicted by SetExtra", k) })
 					model[k] = want
+					if err := c.check(); err != nil {
+						t.Fatalf("seed %d op %d setextra %d: %v", seed, op, len(want), err)
+					}
 				}
 				if after := keys(c); !slices.Equal(before, after) {
 					t.Fatalf("seed %d op %d: SetExtra changed the order: %v, then %v", seed, op, before, after)
 				}
+			}
+			if err := c.check(); err != nil {
+				t.Fatalf("seed %d op %d: %v", seed, op, err)
 			}
 			if c.Len() != len(model) {
 				t.Fatalf("seed %d op %d: Len %d, model %d", seed, op, c.Len(), len(model))
@@ -75,8 +88,8 @@ func TestExtraArenaBound(t *testing.T) {
 	}
 	v, _ := c.Peek("k0") // the least recently used
 	c.SetExtra(v, bytes.Repeat([]byte{'x'}, 180), ev)
-	if uint64(len(c.keys)) > c.arenaMax {
-		t.Fatalf("arena of %d bytes", len(c.keys))
+	if c.end() > c.arenaMax {
+		t.Fatalf("arena of %d bytes", c.end())
 	}
 	if got := c.Extra(v); len(got) != 180 {
 		t.Fatalf("k0's extra: %d bytes", len(got))

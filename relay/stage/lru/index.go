@@ -19,53 +19,55 @@ func (c *Map[V]) findBytes(key []byte, h uint32) int32 { return findIn(c, key, h
 // same place), and the search stops at an entry closer to its own place
 // than the key would be (it would have displaced it).
 func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
-	if len(c.slots) == 0 {
+	if len(c.places) == 0 {
 		return none
 	}
-	slots, dist := c.slots, c.dist
-	m := len(slots) - 1
-	for j, d := int(h)&m, 1; ; j, d = (j+1)&m, d+1 {
-		sd := int(dist[j])
-		if sd == d { // (a saturated byte equal to d: compared all the same)
-			if holds(c, c.at(slots[j]).off, key) {
-				return slots[j]
+	places := c.places
+	m := len(places) - 1
+	for j, d := int(h)&m, uint32(1); ; j, d = (j+1)&m, d+1 {
+		p := places[j]
+		if sd := p >> nodeBits; sd == d { // (a saturated distance equal to d: compared all the same)
+			if i := int32(p & nodeMask); holds(c, c.at(i).off, key) {
+				return i
 			}
 		} else if sd < d {
-			if sd != int(c.distCap) {
+			if sd != uint32(c.distCap) {
 				return none
 			}
-			return findFar(c, key, j, d) // saturated: maybe as far as d
+			return findFar(c, key, j, int(d)) // saturated: maybe as far as d
 		}
 	}
 }
 
 // findFar is findIn from place j at probe distance d on, where the
-// distance bytes saturate: the distances are worked out (from the
-// entries' keys: saturated bytes are rare, past probe distance 254).
+// distances saturate: they are worked out (from the entries' keys:
+// saturated distances are rare, past probe distance 30).
 func findFar[V any, K string | []byte](c *Map[V], key K, j, d int) int32 {
-	m := len(c.slots) - 1
+	m := len(c.places) - 1
 	for ; ; j, d = (j+1)&m, d+1 {
 		sd := c.distAt(j)
 		if sd < d {
 			return none
 		}
 		if sd == d {
-			if holds(c, c.at(c.slots[j]).off, key) {
-				return c.slots[j]
+			if i := int32(c.places[j] & nodeMask); holds(c, c.at(i).off, key) {
+				return i
 			}
 		}
 	}
 }
 
 // distAt returns the probe distance plus one of the entry at place j of
-// the index, 0 if there is none. The byte that keeps it saturates at
-// distCap: past that, it is worked out from the entry's hash.
+// the index, 0 if there is none. The place keeps it in nodeBits' high
+// bits, saturated at distCap: past that, it is worked out from the
+// entry's hash.
 func (c *Map[V]) distAt(j int) int {
-	if b := c.dist[j]; b < c.distCap {
+	p := c.places[j]
+	if b := p >> nodeBits; b < uint32(c.distCap) {
 		return int(b)
 	}
-	m := len(c.slots) - 1
-	return 1 + (j-int(c.nodeHash(c.slots[j])))&m
+	m := len(c.places) - 1
+	return 1 + (j-int(c.nodeHash(int32(p&nodeMask))))&m
 }
 
 // nodeHash returns the hash of node i's key. A node does not keep it (4
@@ -77,11 +79,12 @@ func (c *Map[V]) nodeHash(i int32) uint32 { return c.hashBytes(c.key(c.at(i))) }
 // than 128 bytes, its one length byte and its bytes.
 func holds[V any, K string | []byte](c *Map[V], off uint32, key K) bool {
 	if l := len(key); l < 0x80 {
-		r := c.keys[off:]
+		r := c.rec(off)
 		return len(r) > l && int(r[0]) == l && string(r[1:1+l]) == string(key)
 	}
-	start, end := c.span(off)
-	return string(c.keys[start:end]) == string(key)
+	r := c.rec(off)
+	start, end := keySpan(r)
+	return string(r[start:end]) == string(key)
 }
 
 func (c *Map[V]) hash(key string) uint32 { return uint32(maphash.String(c.seed, key)) & c.mask }
@@ -94,31 +97,36 @@ func (c *Map[V]) hashBytes(key []byte) uint32 {
 // the order list after (a growing index files the nodes of the list).
 func (c *Map[V]) link(i int32, h uint32) {
 	c.n++
-	if 8*c.n > 7*len(c.slots) {
+	if 8*c.n > 7*len(c.places) {
 		c.grow()
 	}
 	c.place(i, h)
+}
+
+// placed is the place of node i at probe distance d (plus one).
+func (c *Map[V]) placed(i int32, d int) uint32 {
+	return uint32(min(d, int(c.distCap)))<<nodeBits | uint32(i)
 }
 
 // place files node i in the index: from its hash's place on, it takes
 // the first free place or the place of an entry nearer its own (which
 // moves on in its stead: Robin Hood).
 func (c *Map[V]) place(i int32, h uint32) {
-	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
-	m := len(slots) - 1
+	places, dcap := c.places, int(c.distCap)
+	m := len(places) - 1
 	for j, d := int(h)&m, 1; ; j, d = (j+1)&m, d+1 {
-		sd := int(dist[j])
-		if sd == 0 {
-			slots[j], dist[j] = i, uint8(min(d, dcap))
+		p := places[j]
+		if p == 0 {
+			places[j] = c.placed(i, d)
 			return
 		}
+		sd := int(p >> nodeBits)
 		if sd >= dcap {
 			sd = c.distAt(j)
 		}
 		if sd < d {
-			slots[j], i = i, slots[j]
-			dist[j] = uint8(min(d, dcap))
-			d = sd
+			places[j] = c.placed(i, d)
+			i, d = int32(p&nodeMask), sd
 		}
 	}
 }
@@ -126,8 +134,7 @@ func (c *Map[V]) place(i int32, h uint32) {
 // grow doubles the index (at least 8 places) and files the nodes of the
 // order list again.
 func (c *Map[V]) grow() {
-	l := max(8, 2*len(c.slots))
-	c.slots, c.dist = make([]int32, l), make([]uint8, l)
+	c.places = make([]uint32, max(8, 2*len(c.places)))
 	for i := c.head; i != none; i = c.at(i).next {
 		c.place(i, c.nodeHash(i))
 	}
@@ -137,27 +144,27 @@ func (c *Map[V]) grow() {
 // order and the arena, and frees it.
 func (c *Map[V]) remove(i int32, h uint32) {
 	n := c.at(i)
-	slots, dist, dcap := c.slots, c.dist[:len(c.slots)], int(c.distCap)
-	m := len(slots) - 1
+	places, dcap := c.places, int(c.distCap)
+	m := len(places) - 1
 	j := int(h) & m
-	for slots[j] != i || dist[j] == 0 {
+	for places[j] == 0 || int32(places[j]&nodeMask) != i {
 		j = (j + 1) & m
 	}
 	// Close the gap: move back each following entry not at its own place
 	// (Robin Hood's deletion).
 	for k := (j + 1) & m; ; j, k = k, (k+1)&m {
-		d := int(dist[k])
+		d := int(places[k] >> nodeBits)
 		if d <= 1 {
 			break
 		}
 		if d >= dcap {
 			d = c.distAt(k)
 		}
-		slots[j], dist[j] = slots[k], uint8(min(d-1, dcap))
+		places[j] = c.placed(int32(places[k]&nodeMask), d-1)
 	}
-	dist[j] = 0
+	places[j] = 0
 	c.n--
-	c.dead += c.recordEnd(n.off) - int(n.off)
+	c.dead += c.recordLen(n.off)
 	c.unlink(i)
 	c.release(i)
 }

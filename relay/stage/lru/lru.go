@@ -28,7 +28,7 @@ import (
 //     key is deleted or evicted; after that its node is reused.
 //   - The keys are bytes in one arena, not a string each, and the index
 //     is a table of node numbers by hash of the key (open addressing,
-//     Robin Hood: an entry's probe distance in a byte beside it): neither
+//     Robin Hood: an entry's probe distance in the top bits of its place): neither
 //     holds a pointer, so with a value type without pointers the
 //     collector has nothing to mark in the whole map. Keys are compared
 //     byte for byte (only with the entries of their own place: see
@@ -38,17 +38,19 @@ import (
 // rule: a node adds 12 bytes to its value (three 32-bit words: the key's
 // place in the arena and the order's links; not the key's hash, which
 // is worked out again where the index needs it without the key at hand:
-// growing it, evicting, a probe distance past its byte; a value of
+// growing it, evicting, a probe distance past its bits; a value of
 // alignment 4 makes a node of 12 bytes more, one of alignment 8 may pad
-// it to a multiple of 8), the index 5
-// bytes a place and up to 7/8 of its places are used (Robin Hood keeps
-// the searches short that full: a key is compared only with the entries
-// of its own place, and a search ends at the first entry nearer its own
-// place than the key would be; at most half full, as with linear probing,
-// the index cost twice as many places of 4 bytes), the arena holds
-// each key as its length (uvarint) and bytes, and it is at most about
-// twice the live keys (dead keys are compacted away into a new arena;
-// none is kept in reserve).
+// it to a multiple of 8), the index 4 bytes a place (a node number and
+// its probe distance in one word) and up to 7/8 of its places are used
+// (Robin Hood keeps the searches short that full: a key is compared only
+// with the entries of its own place, and a search ends at the first
+// entry nearer its own place than the key would be; at most half full,
+// as with linear probing, the index would take twice as many places),
+// the arena holds each key as its length (uvarint) and bytes, in pages
+// of 64 KiB filled in turn (arena.go: a slice grown by append would be a
+// quarter larger than its bytes in the mean), and it is at most about
+// twice the live keys (dead keys are compacted away into new pages; none
+// is kept in reserve).
 //
 // An entry may also keep extra bytes (Extra, SetExtra) in its record
 // after its key: what a value would otherwise hold in slices and strings
@@ -60,24 +62,24 @@ import (
 // is dead, compacted away like a deleted key's).
 type Map[V any] struct {
 	seed       maphash.Seed
-	slots      []int32 // the index: node numbers at their hash's place or after (Robin Hood); len a power of two
-	dist       []uint8 // the index: probe distance plus one of each place's node (0: none), saturated at distCap
+	places     []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); len a power of two
 	chunks     [][]node[V]
-	keys       []byte // the arena: every entry's key (length and bytes), and the dead keys not compacted yet
-	dead       int    // bytes of the arena that no entry uses
-	n          int    // entries
-	made       int32  // nodes handed out so far, free or not
-	free       int32  // first free node (linked by next), or none
-	head, tail int32  // most and least recently used, or none
+	pages      [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
+	used       int      // bytes of the pages' records, dead or not
+	dead       int      // bytes of the arena that no entry uses
+	n          int      // entries
+	made       int32    // nodes handed out so far, free or not
+	free       int32    // first free node (linked by next), or none
+	head, tail int32    // most and least recently used, or none
 	max        int
 	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 	arenaMax   uint64 // bytes: maxArena (tests narrow it)
-	distCap    uint8  // math.MaxUint8 (tests narrow it)
+	distCap    uint8  // maxDist (tests narrow it)
 }
 
 type node[V any] struct {
 	val        V      // first: Extra finds the node from a pointer to its value
-	off        uint32 // its record in Map.keys: key length (uvarint), key, extra length (uvarint), extra
+	off        uint32 // its record in the arena (page << pageShift + place): key length (uvarint), key, extra length (uvarint), extra
 	prev, next int32
 }
 
@@ -90,11 +92,22 @@ const (
 	minCompact = 4096
 	// maxArena: a node's offset into the arena is 32 bits.
 	maxArena uint64 = math.MaxUint32
+	// nodeBits: a place of the index holds a node number in its low
+	// nodeBits bits and the probe distance in the others, up to maxDist
+	// (saturated: past it the distance is worked out from the key's
+	// hash, and Robin Hood's probes are rarely longer than a few places).
+	// So a map holds at most maxNodes entries (SetMax): more than any
+	// stage's memory would allow (at 40 bytes a key, 5 GiB).
+	nodeBits       = 27
+	nodeMask       = 1<<nodeBits - 1
+	maxNodes       = nodeMask
+	maxDist  uint8 = 1<<(32-nodeBits) - 1
 )
 
-// New returns a map that holds at most n entries (n < 1 means 1).
+// New returns a map that holds at most n entries (n < 1 means 1; more
+// than 134,217,727 means that many: maxNodes).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: math.MaxUint8, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: maxDist, free: none, head: none, tail: none}
 	c.SetMax(n)
 	return c
 }
@@ -105,9 +118,10 @@ func (c *Map[V]) Len() int { return c.n }
 // Max returns the bound.
 func (c *Map[V]) Max() int { return c.max }
 
-// SetMax changes the bound; it takes effect at the next Put.
+// SetMax changes the bound (as New reads n); it takes effect at the next
+// Put.
 func (c *Map[V]) SetMax(n int) {
-	c.max = min(max(n, 1), math.MaxInt32)
+	c.max = min(max(n, 1), maxNodes)
 }
 
 // Get returns the value of key and marks it most recently used.
@@ -232,10 +246,10 @@ func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	for c.n >= c.max && c.tail != none {
 		c.evict(evicted)
 	}
-	c.room(record(klen, 0), evicted)
+	off := c.room(record(klen, 0), evicted)
 	i := c.alloc()
 	n := c.at(i)
-	n.off = uint32(len(c.keys))
+	n.off = off
 	c.link(i, h)
 	c.pushFront(i)
 	return n
@@ -259,10 +273,10 @@ func (c *Map[V]) PutBack(key string, v V) *V {
 	if c.find(key, h) != none || c.n >= c.max {
 		return nil
 	}
-	c.room(record(len(key), 0), nil)
+	off := c.room(record(len(key), 0), nil)
 	i := c.alloc()
 	n := c.at(i)
-	n.val, n.off = v, uint32(len(c.keys))
+	n.val, n.off = v, off
 	appendRecord(c, key)
 	c.link(i, h)
 	n.prev, n.next = c.tail, none
@@ -284,9 +298,10 @@ func nodeOf[V any](v *V) *node[V] { return (*node[V])(unsafe.Pointer(v)) }
 // SetExtra). They are in the arena: valid, and not to be written, until
 // the map next changes.
 func (c *Map[V]) Extra(v *V) []byte {
-	_, kend := c.span(nodeOf(v).off)
-	start, end := c.extraSpan(kend)
-	return c.keys[start:end:end]
+	r := c.rec(nodeOf(v).off)
+	_, kend := keySpan(r)
+	start, end := extraSpan(r, kend)
+	return r[start:end:end]
 }
 
 // SetExtra replaces the extra bytes of the entry whose value is at v with
@@ -295,37 +310,43 @@ func (c *Map[V]) Extra(v *V) []byte {
 // evicted, as by Put), never this one.
 func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	n := nodeOf(v)
-	kstart, kend := c.span(n.off)
-	xstart, xend := c.extraSpan(kend)
+	r := c.rec(n.off)
+	kstart, kend := keySpan(r)
+	xstart, xend := extraSpan(r, kend)
 	if xend-xstart == len(b) {
-		copy(c.keys[xstart:xend], b)
+		copy(r[xstart:xend], b)
 		return
 	}
-	if end := xstart + len(b); xend == len(c.keys) && end <= cap(c.keys) && uint64(end) <= c.arenaMax &&
+	if end := xstart + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax &&
 		uvarintLen(len(b)) == xstart-kend {
-		// The last record, with room after it (an entry changed again
-		// before another is): in place. b may be its old bytes: copy
-		// moves them before the length is written.
-		c.keys = c.keys[:end]
-		copy(c.keys[xstart:], b)
-		binary.PutUvarint(c.keys[kend:], uint64(len(b)))
+		// The last record of its page, with room after it (an entry
+		// changed again before another is): in place. b may be its old
+		// bytes: copy moves them before the length is written.
+		p := &c.pages[n.off>>pageShift]
+		*p = (*p)[:int(n.off&pageMask)+end]
+		c.used += end - xend
+		r = c.rec(n.off)
+		copy(r[xstart:], b)
+		binary.PutUvarint(r[kend:], uint64(len(b)))
 		return
 	}
-	old := xend - int(n.off)
+	old := xend
 	need := record(kend-kstart, len(b))
 	if uint64(old)+uint64(need) > c.arenaMax {
 		panic("lru: key and extra bytes longer than 4 GiB")
 	}
-	if uint64(len(c.keys))+uint64(need) > c.arenaMax {
+	if c.over(need) {
 		// room evicts the least recently used: not this one.
-		c.toFront(c.findBytes(c.keys[kstart:kend], c.hashBytes(c.keys[kstart:kend])))
+		c.toFront(c.findBytes(r[kstart:kend], c.hashBytes(r[kstart:kend])))
 	}
-	c.room(need, evicted)
-	kstart, kend = c.span(n.off) // room may have compacted the arena
-	off := len(c.keys)
-	c.keys = append(binary.AppendUvarint(c.keys, uint64(kend-kstart)), c.keys[kstart:kend]...)
-	c.keys = append(binary.AppendUvarint(c.keys, uint64(len(b))), b...)
-	n.off = uint32(off)
+	off := c.room(need, evicted)
+	r = c.rec(n.off) // room may have compacted the arena
+	kstart, kend = keySpan(r)
+	p := &c.pages[len(c.pages)-1]
+	*p = append(binary.AppendUvarint(*p, uint64(kend-kstart)), r[kstart:kend]...)
+	*p = append(binary.AppendUvarint(*p, uint64(len(b))), b...)
+	n.off = off
+	c.used += need
 	c.dead += old
 }
 
@@ -367,13 +388,22 @@ func (c *Map[V]) All(fn func(key string, v *V) bool) {
 // extra bytes of every entry with one allocation, which the map may go
 // on changing.
 func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
-	keys := string(c.keys) // one copy, not a string per key
+	// One copy of the pages, not a string per key: at base[k] for page k.
+	buf := make([]byte, 0, c.used)
+	base := make([]int, len(c.pages))
+	for k, p := range c.pages {
+		base[k] = len(buf)
+		buf = append(buf, p...)
+	}
+	keys := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
 	for i := c.head; i != none; {
 		n := c.at(i)
 		next := n.next
-		start, end := c.span(n.off)
-		xstart, xend := c.extraSpan(end)
-		if !fn(keys[start:end], &n.val, keys[xstart:xend]) {
+		at := base[n.off>>pageShift] + int(n.off&pageMask)
+		r := c.rec(n.off)
+		start, end := keySpan(r)
+		xstart, xend := extraSpan(r, end)
+		if !fn(keys[at+start:at+end], &n.val, keys[at+xstart:at+xend]) {
 			return
 		}
 		i = next

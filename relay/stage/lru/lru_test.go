@@ -10,6 +10,43 @@ import (
 	"unsafe"
 )
 
+// check reports an entry whose record is not where its node says (in
+// its page), or an arena whose bytes are not what it counts.
+func (c *Map[V]) check() error {
+	used := 0
+	for _, p := range c.pages {
+		used += len(p)
+	}
+	if used != c.used {
+		return fmt.Errorf("pages of %d bytes, %d counted", used, c.used)
+	}
+	for i := c.head; i != none; i = c.at(i).next {
+		n := c.at(i)
+		pg := int(n.off >> pageShift)
+		if pg >= len(c.pages) {
+			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(c.pages))
+		}
+		pos := int(n.off & pageMask)
+		if pos >= len(c.pages[pg]) {
+			var ls []string
+			for _, p := range c.pages {
+				ls = append(ls, fmt.Sprintf("%d/%d", len(p), cap(p)))
+			}
+			return fmt.Errorf("node %d off %x pos %d page len %d cap %d, pages %v used %d dead %d", i, n.off, pos, len(c.pages[pg]), cap(c.pages[pg]), ls, c.used, c.dead)
+		}
+	}
+	return nil
+}
+
+// arenaCap is the capacity of c's pages.
+func arenaCap[V any](c *Map[V]) int {
+	n := 0
+	for _, p := range c.pages {
+		n += cap(p)
+	}
+	return n
+}
+
 func keys[V any](c *Map[V]) []string {
 	var out []string
 	c.All(func(k string, _ *V) bool { out = append(out, k); return true })
@@ -92,6 +129,10 @@ func TestAgainstModel(t *testing.T) {
 		if seed%2 == 0 {
 			c.distCap = 3 // probe distances past 2 are worked out from hashes
 		}
+		long := 200
+		if seed%4 == 3 {
+			long = 3000 // the arena past a page: records in several
+		}
 		var model []entry // most recently used first
 		ptrs := map[string]*int{}
 		find := func(k string) int {
@@ -100,7 +141,7 @@ func TestAgainstModel(t *testing.T) {
 		for op := range 5000 {
 			k := fmt.Sprint(rng.IntN(4 * max))
 			if rng.IntN(2) == 0 {
-				k += strings.Repeat("x", rng.IntN(200)) // long keys: the arena compacts
+				k += strings.Repeat("x", rng.IntN(long)) // long keys: the arena compacts
 			}
 			switch r := rng.IntN(10); {
 			case r < 5: // Put
@@ -150,6 +191,9 @@ func TestAgainstModel(t *testing.T) {
 				}
 				model, ptrs = nil, map[string]*int{}
 			}
+			if err := c.check(); err != nil {
+				t.Fatalf("seed %d op %d: %v", seed, op, err)
+			}
 			var got []entry
 			c.All(func(k string, v *int) bool { got = append(got, entry{k, *v}); return true })
 			if !slices.Equal(got, model) {
@@ -183,7 +227,7 @@ func TestEmptiedMapLetsGo(t *testing.T) {
 	for i := range 10 * chunkLen {
 		c.Delete(fmt.Sprint(i))
 	}
-	if len(c.chunks) != 1 || c.made != 0 || len(c.keys) != 0 {
+	if len(c.chunks) != 1 || c.made != 0 || c.used != 0 {
 		t.Errorf("emptied: %d chunks, %d nodes made", len(c.chunks), c.made)
 	}
 	for _, n := range c.chunks[0] {
@@ -247,8 +291,8 @@ func TestArenaCompacts(t *testing.T) {
 			if i%7 == 0 {
 				c.DeleteBytes([]byte(key(i - 3)))
 			}
-			if live := 50 * (1 + len(key(0))); cap(c.keys) > 2*live+minCompact {
-				t.Fatalf("mask %x, key %d: arena of %d bytes (%d used) for %d of live keys", mask, i, cap(c.keys), len(c.keys), live)
+			if live := 50 * (1 + len(key(0))); arenaCap(c) > 2*live+minCompact {
+				t.Fatalf("mask %x, key %d: arena of %d bytes (%d used) for %d of live keys", mask, i, arenaCap(c), c.used, live)
 			}
 		}
 		n := 0
@@ -277,8 +321,8 @@ func TestArenaBound(t *testing.T) {
 	evicted := 0
 	for i := range 25 {
 		c.Put(fmt.Sprintf("key%07d", i), i, func(string, *int) { evicted++ })
-		if uint64(len(c.keys)) > c.arenaMax {
-			t.Fatalf("key %d: arena of %d bytes", i, len(c.keys))
+		if c.end() > c.arenaMax {
+			t.Fatalf("key %d: arena of %d bytes", i, c.end())
 		}
 	}
 	if c.Len() != 10 || evicted != 15 {
@@ -306,5 +350,19 @@ func TestNodeSize(t *testing.T) {
 		c [4]uint8
 	}]{}); s != 28 {
 		t.Errorf("node of a 16-byte value of alignment 4: %d bytes", s)
+	}
+}
+
+// TestMaxBound: a bound past what a place of the index can number
+// (maxNodes) is that many, not a map whose node numbers would overflow
+// into the probe distances.
+func TestMaxBound(t *testing.T) {
+	if m := New[int](math.MaxInt32).Max(); m != maxNodes {
+		t.Errorf("Max = %d, want %d", m, maxNodes)
+	}
+	c := New[int](10)
+	c.SetMax(math.MaxInt)
+	if c.Max() != maxNodes {
+		t.Errorf("SetMax(MaxInt): Max = %d, want %d", c.Max(), maxNodes)
 	}
 }

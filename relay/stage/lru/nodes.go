@@ -29,13 +29,15 @@ func (c *Map[V]) release(i int32) {
 	if c.n == 0 {
 		// Every node is cleared: start again at the first.
 		c.chunks, c.made, c.free = c.chunks[:1:1], 0, none
-		if cap(c.keys) > minCompact {
-			c.keys = nil
+		if len(c.pages) > 1 || len(c.pages) == 1 && cap(c.pages[0]) > minCompact {
+			c.pages = nil
+		} else if len(c.pages) == 1 {
+			c.pages[0] = c.pages[0][:0]
 		}
-		if len(c.slots) > chunkLen {
-			c.slots, c.dist = nil, nil
+		if len(c.places) > chunkLen {
+			c.places = nil
 		}
-		c.keys, c.dead = c.keys[:0], 0
+		c.used, c.dead = 0, 0
 	}
 }
 
