@@ -147,7 +147,7 @@ tags:
 		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
 		rest = rest[:i]
 	}
-	if !modSecurityAlert(e, rest, true) && !apacheAccessControl(e, module, rest) {
+	if !modSecurityAlert(e, rest, modsecEscaped) && !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
 		apacheFileNotFound(e, rest)
 	}
@@ -379,7 +379,16 @@ func decodeNginxError(e *event.Event, m string) bool {
 		rest = r
 	}
 	msg := rest
-	if i := strings.Index(rest, ", client: "); i >= 0 {
+	i := strings.Index(rest, ", client: ")
+	tags := modsecRaw
+	// A ModSecurity alert's matched value can hold ", client: ": its
+	// context starts after its last tag, if that can be told.
+	if at, n := modsecContextStart(rest); n == 1 {
+		i = at
+	} else if n > 1 {
+		i, tags = -1, modsecUntrusted
+	}
+	if i >= 0 {
 		msg = rest[:i]
 		ctx := rest[i+2:]
 		client, _ := nginxContext(ctx, "client")
@@ -413,7 +422,7 @@ func decodeNginxError(e *event.Event, m string) bool {
 			}
 		}
 	}
-	if modSecurityAlert(e, msg, false) {
+	if modSecurityAlert(e, msg, tags) {
 		return true
 	}
 	if !nginxAccessControl(e, msg) {
