@@ -141,6 +141,28 @@ var contextInfoInts = map[string]string{
 	"SequenceNumber": "event.sequence", "DetailSequence": "powershell.sequence", "DetailTotal": "powershell.total",
 }
 
+// contextInfoKeys are the keys of contextInfoFields and contextInfoInts,
+// each at its slot (contextInfoSlots): setContextInfo's masks have a bit
+// a key.
+var contextInfoKeys, contextInfoSlots = func() ([]string, map[string]uint8) {
+	var keys []string
+	for k := range contextInfoFields {
+		keys = append(keys, k)
+	}
+	for k := range contextInfoInts {
+		keys = append(keys, k)
+	}
+	if len(keys) > 64 {
+		panic("windows: more ContextInfo keys than setContextInfo's masks hold")
+	}
+	slices.Sort(keys)
+	slots := make(map[string]uint8, len(keys))
+	for i, k := range keys {
+		slots[k] = uint8(i)
+	}
+	return keys, slots
+}()
+
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
 // Number is event.sequence, and the host application's arguments are
 // process.args, and its program, named by its absolute path, the host's
@@ -156,12 +178,10 @@ var contextInfoInts = map[string]string{
 // command line), an empty one included, and a key met before it (or the
 // host application itself) its first.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
-	type keyValue struct {
-		key, val string
-		last     bool // the last line of the key counts
-	}
-	var kvs []keyValue
-	afterHost := false
+	var vals [64]string   // by the key's slot
+	var order [64]uint8   // the slots in the order their keys come
+	var seen, last uint64 // the slots met; those whose last line counts
+	n, afterHost := 0, false
 	for v != "" {
 		line := contextInfoLine(v)
 		v = strings.TrimPrefix(v[len(line):], "\n")
@@ -170,25 +190,33 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 			continue
 		}
 		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
-		if _, en := contextInfoFields[key]; !en {
-			if local, ok := contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]; ok {
-				key = local
+		slot, ok := contextInfoSlots[key]
+		if !ok {
+			if local, found := contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]; found {
+				slot, ok = contextInfoSlots[local]
 			}
 		}
-		i := slices.IndexFunc(kvs, func(kv keyValue) bool { return kv.key == key })
-		switch {
-		case i < 0:
-			kvs = append(kvs, keyValue{key, ecs.TrimSpace(val), afterHost})
-		case kvs[i].last:
-			kvs[i].val = ecs.TrimSpace(val)
+		if !ok {
+			continue
 		}
-		if key == "HostApplication" {
+		switch bit := uint64(1) << slot; {
+		case seen&bit == 0:
+			seen |= bit
+			if afterHost {
+				last |= bit
+			}
+			vals[slot], order[n] = ecs.TrimSpace(val), slot
+			n++
+		case last&bit != 0:
+			vals[slot] = ecs.TrimSpace(val)
+		}
+		if contextInfoKeys[slot] == "HostApplication" {
 			afterHost = true
 		}
 	}
 	set := false
-	for _, kv := range kvs {
-		key, val := kv.key, kv.val
+	for _, slot := range order[:n] {
+		key, val := contextInfoKeys[slot], vals[slot]
 		if val == "" {
 			continue
 		}
@@ -199,8 +227,8 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 			}
 			continue
 		}
-		to, known := contextInfoFields[key]
-		if !known || e.Has(to) {
+		to := contextInfoFields[key]
+		if e.Has(to) {
 			continue
 		}
 		if setValue(e, rel, to, val) {
