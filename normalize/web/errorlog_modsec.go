@@ -49,6 +49,17 @@ func modSecurityAlert(e *event.Event, msg string, tags modsecTags) bool {
 	default:
 		return false
 	}
+	// libmodsecurity 3 writes the request's text unescaped before its
+	// [file] (the variable's name and value: "against variable `ARGS:q'
+	// (Value: `...' )") and after its [hostname] (the uri): the last
+	// [file] is the alert's unless a [hostname] comes before it (then it
+	// is in the uri, or the value holds both, and which is the alert's is
+	// not known).
+	if tags == modsecRaw {
+		if i := strings.LastIndex(r, ` [file "`); i >= 0 && strings.Contains(r[:i], ` [hostname "`) {
+			tags = modsecUntrusted
+		}
+	}
 	if tags == modsecUntrusted {
 		// The connector's "[client ADDR]" comes first, before any of the
 		// client's text: it stays the source.
@@ -57,11 +68,10 @@ func modSecurityAlert(e *event.Event, msg string, tags modsecTags) bool {
 		}
 		return true
 	}
-	// The tags start at the last ` [file "`: libmodsecurity 3 writes the
-	// matched value, quotes unescaped, before them ("(Value: `...' )"),
-	// where a request can put a tag list of its own; from [file on, the
-	// rule's id, msg and ver are the first of their names (the request
-	// text there, [data], has its quotes escaped).
+	// The tags start at the [file] (the last: mod_security2 escapes the
+	// quotes of the text before it); from there on, the rule's id, msg
+	// and ver are the first of their names (the request text there,
+	// [data], has its quotes escaped; the uri comes after them).
 	if i := strings.LastIndex(r, ` [file "`); i >= 0 {
 		r = r[i:]
 	}
