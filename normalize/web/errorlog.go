@@ -77,7 +77,7 @@ func decodeApacheError(e *event.Event, m string) bool {
 	if withModule {
 		split = splitHostPortLast
 	}
-	var pid, tid, client string
+	var pid, tid, client, remote string
 tags:
 	for {
 		tag, r, ok := cutBracket(rest)
@@ -93,9 +93,9 @@ tags:
 				client = tag[len("client "):]
 			}
 		case strings.HasPrefix(tag, "remote "):
-			// the proxy in front of the client
-			a, _ := split(tag[len("remote "):])
-			ecs.AddRelatedIP(e, a)
+			// the proxy in front of the client (set once the line is
+			// known Apache's)
+			remote, _ = split(tag[len("remote "):])
 		default:
 			break tags
 		}
@@ -119,6 +119,9 @@ tags:
 	}
 	ecs.Begin(e, webProvider(e, "apache"), "apache.error")
 	ecs.Reserve(e, 16)
+	if remote != "" {
+		ecs.AddRelatedIP(e, remote)
+	}
 	// (Go accepts the fractional seconds of 2.4 after "05" without a layout for them.)
 	for _, layout := range apacheErrorLayouts {
 		if t, err := time.ParseInLocation(layout, stamp, e.Received.Location()); err == nil {
