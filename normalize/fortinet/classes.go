@@ -73,14 +73,19 @@ func classify(f *facts) vendor.Class {
 	case "anomaly": // FortiOS 5.x: DoS policy anomalies had their own type (utm/anomaly since 5.6)
 		return utmClass("anomaly", f.action)
 	case "event":
+		var c vendor.Class
 		switch f.subtype {
 		case "system":
-			return systemClass(f)
+			c = systemClass(f)
 		case "vpn":
-			return vpnClass(f)
+			c = vpnClass(f)
 		case "user":
-			return userClass(f)
+			c = userClass(f)
 		}
+		if c.Empty() {
+			c = eventIDClass(f.logid)
+		}
+		return c
 	}
 	return vendor.Class{}
 }

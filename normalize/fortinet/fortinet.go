@@ -46,6 +46,7 @@ func Sniff(program, msg string) bool {
 // facts are the values the classification reads.
 type facts struct {
 	typ, subtype, action, status, logdesc string
+	logid                                 string // the log id: type, subtype and message id (logids.go)
 	eventtype                             string // a UTM log's kind of event (a virus log: infected, scanerror, oversize, ...)
 	filtercat                             string // a DLP log's filter category: file or message
 	trandisp                              string // NAT translation: noop, snat, dnat, snat+dnat
@@ -93,6 +94,8 @@ func Decode(program, msg string, emit vendor.Emit) (vendor.Class, vendor.Status)
 			f.logdesc = v
 		case "trandisp":
 			f.trandisp = v
+		case "logid":
+			f.logid = v
 		case "log_id":
 			f.v4 = true
 		}

@@ -90,7 +90,17 @@ func TestClasses(t *testing.T) {
 		{`logid="0101039426" type="event" subtype="vpn" logdesc="SSL VPN login fail" action="ssl-login-fail" tunneltype="ssl-web" remip=198.51.100.77 user="bob" reason="sslvpn_login_permission_denied"`, "logon-failed", "failure"},
 		{`logid="0102043008" type="event" subtype="user" logdesc="Authentication success" srcip=10.1.2.3 user="carol" authproto="HTTPS(10.1.2.3)" action="authentication" status="success"`, "logged-in", "success"},
 		{`logid="0102043009" type="event" subtype="user" logdesc="Authentication failed" srcip=10.1.2.3 user="carol" action="authentication" status="failure"`, "logon-failed", "failure"},
+		// Classed by the message id alone (logids.go).
+		{`logid="0104043619" type="event" subtype="wireless" logdesc="Offending AP detected" ssid="guest-free" bssid="02:11:22:33:44:55" channel=6`, "rogue-ap-detected", ""},
+		{`logid="0108037892" type="event" subtype="ha" logdesc="Virtual cluster member state moved" vcluster_member=1 vcluster_state="work"`, "ha-state-changed", ""},
+		{`logid="0113022923" type="event" subtype="sdwan" logdesc="Virtual WAN Link status" eventtype="Health Check" healthcheck="wan-ping" interface="wan1" oldvalue="alive" newvalue="dead"`, "sdwan-status", ""},
+		{`logid="0100020214" type="event" subtype="system" logdesc="Locally generated traffic goes to IoC location" srcip=198.51.100.1 dstip=203.0.113.66 proto=6 dstport=443`, "ioc-traffic-detected", ""},
+		{`logid="0100040704" type="event" subtype="system" logdesc="System performance statistics" action="perf-stats" cpu=3 mem=41`, "performance-statistics", ""},
+		{`logid="0110052000" type="event" subtype="security-rating" logdesc="Security Rating summary" auditid=1712386000 auditscore="41.2" criticalcount=0 highcount=2 passedcount=58`, "security-rating-reported", ""},
 		// Not catalogued: fields, no class.
+		{`logid="0111046401" type="event" subtype="fortiextender" logdesc="FortiExtender controller activity" action="info"`, "", ""},
+		{`logid="0104043568" type="event" subtype="wireless" logdesc="Fake AP on air"`, "", ""}, // not in the reference this table is from
+		{`logid="01040436190" type="event" subtype="wireless"`, "", ""},                         // eleven digits: no message id read
 		{`logid="0104032126" type="event" subtype="ha" logdesc="Heartbeat packet lost"`, "", ""},
 		{`logid="9999999999" type="newtype" subtype="x" action="accept"`, "", ""},
 	}

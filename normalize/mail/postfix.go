@@ -28,14 +28,23 @@ import (
 //	QID: removed                                            qmgr
 //	QID: to=<y>[, orig_to=<z>], relay=R, delay=D, delays=a/b/c/d, dsn=X.Y.Z, status=sent|bounced|deferred (TEXT)
 //	QID: sender non-delivery notification: QID2             bounce
-//	CONNECT from [IP]:PORT to [IP]:25                       postscreen (also PASS NEW/OLD, DISCONNECT)
+//	CONNECT from [IP]:PORT to [IP]:25                       postscreen (also DISCONNECT)
+//
+// and in files of their own: postscreen's verdicts and dnsblog
+// (postfix_postscreen.go), the warnings about a peer or a daemon
+// (postfix_warnings.go), header/body checks and access actions
+// (postfix_checks.go), the SMTP client's lines and anvil
+// (postfix_client.go), TLS (postfix_tls.go), the master daemon
+// (postfix_master.go), queue operations and postfix-script
+// (postfix_queue.go).
 
 func decodePostfix(e *event.Event) bool {
 	m := e.Message
 	prog := ecs.ProgramKey(e.AppName)
 	qid, rest := postfixQueueID(m)
 	if qid == "" {
-		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixAnvil(e, prog, m) || postfixScache(e, prog, m) || postfixDiagnostic(e, prog, m)
+		return postfixNoQueue(e, prog, m) || postfixTLS(e, prog, m) || postfixAnvil(e, prog, m) || postfixScache(e, prog, m) ||
+			postfixAdmin(e, prog, m) || postfixDiagnostic(e, prog, m)
 	}
 	switch {
 	case strings.HasPrefix(rest, "to="):
@@ -47,6 +56,10 @@ func decodePostfix(e *event.Event) bool {
 		postfixClient(e, "source", client)
 		e.SetStr("postfix.sasl_method", postfixComma(rest, "sasl_method"))
 		ecs.SetUser(e, "user.name", postfixComma(rest, "sasl_username"))
+		e.SetStr("postfix.sasl_sender", ecs.TrimAngle(postfixComma(rest, "sasl_sender")))
+		// A content filter's re-injection names the message it came from.
+		e.SetStr("postfix.orig_queue_id", postfixComma(rest, "orig_queue_id"))
+		e.SetStr("postfix.orig_client", postfixComma(rest, "orig_client"))
 		e.SetStr("network.protocol", "smtp")
 		return true
 	case strings.HasPrefix(rest, "message-id="):
@@ -84,22 +97,18 @@ func decodePostfix(e *event.Event) bool {
 		postfixBegin(e, prog, qid, "postfix.qmgr.removed")
 		classEmailInfo.Set(e, "email-remove", "")
 		return true
-	case strings.HasPrefix(rest, "reject: "), strings.HasPrefix(rest, "milter-reject: "):
-		return postfixReject(e, prog, qid, rest)
-	case strings.HasPrefix(rest, "sender non-delivery notification: "),
-		strings.HasPrefix(rest, "sender delivery status notification: "),
-		strings.HasPrefix(rest, "sender delay notification: "):
-		postfixBegin(e, prog, qid, "postfix.bounce.notification")
-		classEmailInfo.Set(e, actEmailDSN, "")
-		_, dsnID, _ := strings.Cut(rest, ": ")
-		e.SetStr("postfix.dsn_queue_id", dsnID)
-		return true
-	case strings.HasPrefix(rest, "discard: "), strings.HasPrefix(rest, "hold: "),
-		strings.HasPrefix(rest, "redirect: "), strings.HasPrefix(rest, "filter: "),
-		strings.HasPrefix(rest, "warning: header "), strings.HasPrefix(rest, "replace: "):
-		return postfixCheck(e, prog, qid, rest)
 	}
-	return postfixSMTPClient(e, prog, qid, rest)
+	if kind, r, ok := strings.Cut(rest, ": "); ok {
+		// cleanup's header_checks/body_checks actions other than reject
+		// name a header or body line; smtpd's access actions an SMTP stage.
+		if postfixCheckKinds[kind] && (strings.HasPrefix(r, "header ") || strings.HasPrefix(r, "body ")) {
+			return postfixCheck(e, prog, qid, rest)
+		}
+		if _, ok := postfixVerdicts[kind]; ok {
+			return postfixReject(e, prog, qid, rest)
+		}
+	}
+	return postfixQueueLine(e, prog, qid, rest) || postfixSMTPClient(e, prog, qid, rest) || postfixAdmin(e, prog, m)
 }
 
 // postfixDiagnostic recognises the diagnostics of msg(3), which every
@@ -344,7 +353,12 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		}
 		postfixBegin(e, prog, "", rule)
 		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
-		e.SetStr("postfix.after", rest[j+len("after "):i])
+		// "timeout after DATA (1234 bytes)": the bytes received so far.
+		after, bytes, _ := strings.Cut(rest[j+len("after "):i], " (")
+		e.SetStr("postfix.after", after)
+		if n, ok := strings.CutSuffix(bytes, " bytes)"); ok {
+			ecs.SetUint(e, "postfix.data_bytes", n)
+		}
 		postfixClient(e, "source", rest[i+len(" from "):])
 		e.SetStr("network.protocol", "smtp")
 		return true
@@ -366,118 +380,29 @@ func postfixNoQueue(e *event.Event, prog, m string) bool {
 		postfixClient(e, "source", client)
 		e.SetStr("network.protocol", "smtp")
 		return true
-	case "NOQUEUE:":
-		if strings.HasPrefix(rest, "reject: ") || strings.HasPrefix(rest, "milter-reject: ") {
-			return postfixReject(e, prog, "NOQUEUE", rest)
-		}
 	case "warning:":
-		// warning: hostname NAME does not resolve to address IP[: TEXT]
-		if r, ok := strings.CutPrefix(rest, "hostname "); ok {
-			name, r, _ := strings.Cut(r, " ")
-			addr, ok := strings.CutPrefix(r, "does not resolve to address ")
-			if !ok {
-				return false
-			}
-			addr, _, _ = strings.Cut(addr, ": ")
-			if !ecs.IsIP(addr) {
-				return false
-			}
-			postfixBegin(e, prog, "", "postfix.smtpd.dns_mismatch")
-			ecs.ClassNetInfo.Set(e, "smtp-reverse-dns-mismatch", ecs.OutcomeFailure)
-			ecs.SetAddress(e, "source", addr)
-			ecs.SetHostname(e, "source.domain", name)
-			e.SetStr("network.protocol", "smtp")
-			return true
-		}
-		// warning: HOST[IP]: SASL LOGIN authentication failed: REASON[, sasl_username=U]
-		client, r, ok := strings.Cut(rest, ": ")
-		if !ok {
-			return false
-		}
-		r, ok = strings.CutPrefix(r, "SASL ")
-		if !ok {
-			return false
-		}
-		method, r, _ := strings.Cut(r, " ")
-		reason, ok := strings.CutPrefix(r, "authentication failed")
-		if !ok {
-			return false
-		}
-		postfixBegin(e, prog, "", "postfix.sasl.failure")
-		ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeFailure)
-		postfixClient(e, "source", client)
-		e.SetStr("postfix.sasl_method", method)
-		reason = strings.TrimPrefix(reason, ": ")
-		if r, user, ok := strings.Cut(reason, ", sasl_username="); ok {
-			reason = r
-			ecs.SetUser(e, "user.name", user)
-		}
-		e.SetStr("event.reason", reason)
-		e.SetStr("network.protocol", "smtp")
-		return true
-	case "PASS":
-		// postscreen: PASS NEW [IP]:PORT / PASS OLD [IP]:PORT
-		kind, r := ecs.CutWord(rest)
-		postfixBegin(e, prog, "", "postfix.postscreen.pass")
-		ecs.ClassNetInfo.Set(e, "smtp-screen-pass", ecs.OutcomeSuccess)
-		e.SetStr("postfix.postscreen", strings.ToLower(kind))
-		postfixClient(e, "source", r)
-		return true
-	case "PREGREET", "DNSBL", "BLACKLISTED", "DENYLISTED", "COMMAND", "BARE":
-		return postscreenFailure(e, prog, word, rest)
+		return postfixWarning(e, prog, rest)
+	case "reject:":
+		// postscreen before 2.11: "reject: connect from [IP]:PORT: all server ports busy"
+		return strings.HasPrefix(rest, "connect from [") && postfixReject(e, prog, "", m)
+	case "PASS", "WHITELISTED", "ALLOWLISTED", "BLACKLISTED", "DENYLISTED", "WHITELIST", "ALLOWLIST",
+		"PREGREET", "HANGUP", "DNSBL", "COMMAND", "NON-SMTP", "BARE":
+		return postscreenLine(e, prog, m)
+	case "addr":
+		return postfixDNSBLog(e, prog, m)
+	case "cache":
+		return postfixCacheCleanup(e, prog, m)
 	}
 	return false
-}
-
-// postscreenFailure decodes postscreen(8)'s tests a client failed (its
-// text after the client is the client's and not read):
-//
-//	PREGREET N after T from [IP]:PORT: TEXT
-//	DNSBL rank N for [IP]:PORT
-//	BLACKLISTED [IP]:PORT   (DENYLISTED since Postfix 3.6)
-//	COMMAND PIPELINING from [IP]:PORT after CMD: TEXT
-//	BARE NEWLINE from [IP]:PORT after CMD
-func postscreenFailure(e *event.Event, prog, word, rest string) bool {
-	client := ""
-	switch word {
-	case "BLACKLISTED", "DENYLISTED":
-		client = rest
-	case "DNSBL":
-		_, c, ok := strings.Cut(rest, " for ")
-		if !ok {
-			return false
-		}
-		client = c
-	default: // the client follows the first " from "
-		_, c, ok := strings.Cut(rest, " from ")
-		if !ok {
-			return false
-		}
-		client = c
-	}
-	if !strings.HasPrefix(client, "[") {
-		return false
-	}
-	test := map[string]string{"PREGREET": "pregreet", "DNSBL": "dnsbl", "BLACKLISTED": "denylisted",
-		"DENYLISTED": "denylisted", "COMMAND": "pipelining", "BARE": "bare_newline"}[word]
-	postfixBegin(e, prog, "", "postfix.postscreen."+test)
-	ecs.ClassNetInfo.Set(e, "smtp-screen-fail", ecs.OutcomeFailure)
-	e.SetStr("postfix.postscreen", test)
-	postfixClient(e, "source", client)
-	e.SetStr("network.protocol", "smtp")
-	return true
 }
 
 // postfixReject decodes "reject: STAGE from HOST[IP]: CODE DSN TEXT; from=<x> to=<y> proto=P helo=<h>"
 // (and milter-reject:, and cleanup's "reject: header ... from HOST[IP]; from=... helo=<h>: DSN TEXT").
 func postfixReject(e *event.Event, prog, qid, rest string) bool {
 	kind, r, _ := strings.Cut(rest, ": ")
-	rule := "postfix.reject"
-	if kind == "milter-reject" {
-		rule = "postfix.milter_reject"
-	}
-	postfixBegin(e, prog, qid, rule)
-	classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
+	v := postfixVerdicts[kind]
+	postfixBegin(e, prog, qid, v.rule)
+	v.class.Set(e, v.action, v.outcome)
 	// The envelope details start at the last "; from=" (or "; proto=" when
 	// there is no sender); the reply text before it may contain "; ".
 	kv := ""
@@ -490,11 +415,25 @@ func postfixReject(e *event.Event, prog, qid, rest string) bool {
 	// "STAGE from HOST[IP]: REPLY": the stage is one word for smtpd, a
 	// header line for cleanup; the client is the first "from X[...]".
 	from := postfixFromClient(r)
-	if from < 0 {
+	var stage, client, text string
+	hasText := false
+	switch {
+	case from >= 0:
+		stage = r[:from]
+		client, text, hasText = strings.Cut(r[from+len(" from "):], ": ")
+	case strings.HasSuffix(r, " from local"): // cleanup: a local submission
+		stage = strings.TrimSuffix(r, " from local")
+	default:
 		return true
 	}
-	e.SetStr("postfix.reject_stage", r[:from])
-	client, text, hasText := strings.Cut(r[from+len(" from "):], ": ")
+	// cleanup: "mime-error ERROR: TEXT" (MIME processing found ERROR at TEXT).
+	if r, ok := strings.CutPrefix(stage, "mime-error "); ok {
+		stage = "mime-error"
+		mimeErr, _, _ := strings.Cut(r, ": ")
+		e.SetStr("event.reason", mimeErr)
+	}
+	e.SetStr("postfix.reject_stage", stage)
+	postfixHeaderStage(e, stage)
 	postfixClient(e, "source", client)
 	if hasText {
 		postfixReplyText(e, text)
@@ -552,7 +491,8 @@ func postfixRejectKV(e *event.Event, s string) {
 	if v, ok := angleValue(s, "from"); ok {
 		setEmailAddrs(e, "email.from.address", v)
 	}
-	if v, ok := angleValue(s, "to"); ok {
+	// Postfix 2.x's cleanup wrote "to=<unknown>" before it knew a recipient.
+	if v, ok := angleValue(s, "to"); ok && v != "<unknown>" {
 		setEmailAddrs(e, "email.to.address", v)
 	}
 	if v, ok := angleValue(s, "proto"); ok {

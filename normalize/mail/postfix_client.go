@@ -15,47 +15,83 @@ import (
 //	QID: host HOST[IP] refused to talk to me: 554 TEXT
 //	QID: lost connection with HOST[IP] while sending RCPT TO
 //	QID: conversation with HOST[IP] timed out while receiving the initial server greeting
+//	QID: SASL authentication failed; server HOST[IP] said: 535 5.7.8 TEXT   (its AUTH as a client)
+//	QID: SASL authentication failed; cannot authenticate to server HOST[IP]: TEXT
+//	QID: TLS is required, but was not offered by host HOST[IP]
+//	QID: TLS is required, but host HOST[IP] refused to start TLS: 454 4.7.0 TEXT
+//	QID: enabling PIX workarounds: disable_esmtp delay_dotcrlf for HOST[IP]:PORT
+//	QID: enabling PIX <CRLF>.<CRLF> workaround for HOST[IP]     (Postfix 2.2 and older)
 //	statistics: max connection rate 2/60s for (smtp:IP) at Feb 27 14:13:59
 //	statistics: max connection count 1 for (SERVICE:IP) at Feb 27 14:07:26
 //	statistics: max cache size 2 at Feb 27 14:14:46
 //
 // The server is the destination: the client is this Postfix.
 
+// smtpClientLine is one of the SMTP client's lines about its server:
+// "LEAD HOST[IP]SEP TEXT" (SEP "" when the server ends the line).
+type smtpClientLine struct {
+	lead, sep, rule, action string
+	kind                    byte // 'r' a reply, 'c' the connection ended, 'a' AUTH failed, 't' TLS refused
+}
+
+var smtpClientLines = [...]smtpClientLine{
+	{"host ", " said: ", "postfix.smtp.reply", "smtp-server-reply", 'r'},
+	{"host ", " refused to talk to me: ", "postfix.smtp.refused", "smtp-server-refused", 'r'},
+	{"lost connection with ", " while ", "postfix.smtp.lost_connection", "smtp-lost-connection", 'c'},
+	{"conversation with ", " timed out while ", "postfix.smtp.timeout", "smtp-timeout", 'c'},
+	{"SASL authentication failed; server ", " said: ", "postfix.smtp.sasl_failure", "smtp-auth", 'a'},
+	{"SASL authentication failed; cannot authenticate to server ", ": ", "postfix.smtp.sasl_failure", "smtp-auth", 'a'},
+	{"TLS is required, but was not offered by host ", "", "postfix.smtp.tls_required", "smtp-tls-required", 't'},
+	{"TLS is required, but host ", " refused to start TLS: ", "postfix.smtp.tls_required", "smtp-tls-required", 't'},
+}
+
 // postfixSMTPClient decodes the queue-id lines above; false for any other.
 func postfixSMTPClient(e *event.Event, prog, qid, rest string) bool {
-	var lead, rule, action, sep string
-	conn := false
-	switch {
-	case strings.HasPrefix(rest, "host ") && strings.Contains(rest, "] said: "):
-		lead, rule, action, sep = "host ", "postfix.smtp.reply", "smtp-server-reply", " said: "
-	case strings.HasPrefix(rest, "host ") && strings.Contains(rest, " refused to talk to me: "):
-		lead, rule, action, sep = "host ", "postfix.smtp.refused", "smtp-server-refused", " refused to talk to me: "
-	case strings.HasPrefix(rest, "lost connection with "):
-		lead, rule, action, sep, conn = "lost connection with ", "postfix.smtp.lost_connection", "smtp-lost-connection", " while ", true
-	case strings.HasPrefix(rest, "conversation with "):
-		lead, rule, action, sep, conn = "conversation with ", "postfix.smtp.timeout", "smtp-timeout", " timed out while ", true
-	default:
-		return false
+	if r, ok := strings.CutPrefix(rest, "enabling PIX workarounds: "); ok {
+		return postfixPIX(e, prog, qid, r)
 	}
-	peer, text, ok := strings.Cut(rest[len(lead):], sep)
-	if !ok || !postfixBracketed(peer) || strings.IndexByte(peer, ' ') >= 0 {
-		return false
+	if r, ok := strings.CutPrefix(rest, "enabling PIX <CRLF>.<CRLF> workaround for "); ok { // Postfix 2.2 and older
+		return postfixPIX(e, prog, qid, " for "+r)
 	}
-	postfixBegin(e, prog, qid, rule)
-	if conn {
-		ecs.ClassConnEnd.Set(e, action, ecs.OutcomeFailure)
-		e.SetStr("postfix.after", text)
-	} else {
-		classEmailInfo.Set(e, action, ecs.OutcomeFailure)
-		if r, cmd, ok := strings.Cut(text, " (in reply to "); ok {
-			text = r
-			e.SetStr("postfix.in_reply_to", strings.TrimSuffix(strings.TrimSuffix(cmd, ")"), " command"))
+	for i := range smtpClientLines {
+		l := &smtpClientLines[i]
+		r, ok := strings.CutPrefix(rest, l.lead)
+		if !ok {
+			continue
 		}
-		postfixReplyText(e, text)
+		peer, text := r, ""
+		if l.sep != "" {
+			if peer, text, ok = strings.Cut(r, l.sep); !ok {
+				continue
+			}
+		}
+		if !postfixBracketed(peer) || strings.IndexByte(peer, ' ') >= 0 {
+			continue
+		}
+		postfixBegin(e, prog, qid, l.rule)
+		switch l.kind {
+		case 'a':
+			ecs.ClassAuthStart.Set(e, l.action, ecs.OutcomeFailure)
+			postfixReplyText(e, text)
+		case 'c':
+			ecs.ClassConnEnd.Set(e, l.action, ecs.OutcomeFailure)
+			e.SetStr("postfix.after", text)
+		case 't':
+			ecs.ClassNetInfo.Set(e, l.action, ecs.OutcomeFailure)
+			postfixReplyText(e, text)
+		default:
+			classEmailInfo.Set(e, l.action, ecs.OutcomeFailure)
+			if r, cmd, ok := strings.Cut(text, " (in reply to "); ok {
+				text = r
+				e.SetStr("postfix.in_reply_to", strings.TrimSuffix(strings.TrimSuffix(cmd, ")"), " command"))
+			}
+			postfixReplyText(e, text)
+		}
+		postfixClient(e, "destination", peer)
+		e.SetStr("network.protocol", postfixProtocol(prog))
+		return true
 	}
-	postfixClient(e, "destination", peer)
-	e.SetStr("network.protocol", postfixProtocol(prog))
-	return true
+	return false
 }
 
 // postfixProtocol is lmtp for an lmtp(8) client, smtp for an smtp(8) one,
@@ -195,5 +231,21 @@ func postfixScache(e *event.Event, prog, m string) bool {
 	for i, f := range fields {
 		ecs.SetUint(e, f, vals[i])
 	}
+	return true
+}
+
+// postfixPIX decodes smtp(8)'s "enabling PIX workarounds: LIST for
+// HOST[IP]:PORT" (r after the colon): the server's greeting looked like a
+// Cisco PIX's SMTP fixup, which smtp_pix_workarounds work around.
+func postfixPIX(e *event.Event, prog, qid, r string) bool {
+	list, peer, ok := strings.Cut(r, " for ")
+	if !ok || !postfixBracketed(peer) || strings.IndexByte(peer, ' ') >= 0 {
+		return false
+	}
+	postfixBegin(e, prog, qid, "postfix.smtp.pix_workarounds")
+	ecs.ClassNetInfo.Set(e, "smtp-pix-workarounds", "")
+	e.SetStr("postfix.pix_workarounds", list)
+	postfixClient(e, "destination", peer)
+	e.SetStr("network.protocol", postfixProtocol(prog))
 	return true
 }

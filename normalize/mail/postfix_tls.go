@@ -13,11 +13,18 @@ import (
 //
 //	TRUST TLS connection established from HOST[IP]: PROTO with cipher CIPHER (N/M bits)[ key-exchange ...]
 //	TRUST TLS connection established to HOST[IP]:PORT: PROTO with cipher CIPHER (N/M bits)[ ...]
-//	SSL_accept error from HOST[IP]: REASON
+//	SSL_accept error from HOST[IP]: REASON                  (smtpd: the client's handshake failed)
+//	SSL_connect error to HOST[IP]:PORT: REASON              (smtp: the server's)
 //	connect to HOST[IP]:PORT: REASON                        (the SMTP client could not connect)
+//	connect to HOST[private/dovecot-lmtp]: REASON           (... to a local socket: postfix.relay)
+//	server certificate verification failed for HOST[IP]:PORT: num=N:TEXT   (smtp, tls_verify)
+//	client certificate verification failed for HOST[IP]: num=N:TEXT        (smtpd)
+//	certificate verification failed for HOST[IP]:PORT: untrusted issuer DN (smtp, 2.x)
 //	daemon started -- version V, configuration DIR          (master: process/start)
 //	reload -- version V, configuration DIR                  (master: process/change)
 //	terminating on signal N                                 (master: process/end)
+//
+// tlsproxy(8) logs the same for postscreen's clients, as "[IP]:PORT".
 //
 // TRUST is Anonymous, Untrusted, Trusted or Verified (how the peer's
 // certificate checked out).
@@ -30,8 +37,12 @@ func postfixTLS(e *event.Event, prog, m string) bool {
 		return postfixTLSEstablished(e, prog, strings.ToLower(trust), rest)
 	case "SSL_accept":
 		return postfixPeerFailure(e, prog, rest, "error from ", "source", "postfix.tls.failure", ecs.ClassNetInfo, "tls-handshake")
+	case "SSL_connect":
+		return postfixPeerFailure(e, prog, rest, "error to ", "destination", "postfix.tls.failure", ecs.ClassNetInfo, "tls-handshake")
 	case "daemon", "reload", "terminating":
 		return postfixMaster(e, prog, m)
+	case "server", "client", "certificate":
+		return postfixCertFailure(e, prog, trust, rest)
 	case "connect":
 		return postfixPeerFailure(e, prog, rest, "to ", "destination", "postfix.smtp.connect_failed", ecs.ClassConnStart, "smtp-connect")
 	}
@@ -47,14 +58,28 @@ func postfixPeerFailure(e *event.Event, prog, rest, lead, side, rule string, cla
 		return false
 	}
 	peer, reason, ok := strings.Cut(r, ": ")
-	if !ok || !postfixBracketed(peer) {
+	if !ok {
 		return false
+	}
+	// lmtp(8) and smtp(8) also reach a local socket: "connect to
+	// HOST[private/dovecot-lmtp]: No such file or directory".
+	socket := false
+	if !postfixPeer(peer) {
+		host, path, _, ok := postfixHostIP(peer)
+		if !ok || side != "destination" || host == "" || strings.IndexByte(path, '/') < 0 || strings.IndexByte(peer, ' ') >= 0 {
+			return false
+		}
+		socket = true
 	}
 	postfixBegin(e, prog, "", rule)
 	class.Set(e, action, ecs.OutcomeFailure)
-	postfixClient(e, side, peer)
+	if socket {
+		e.SetStr("postfix.relay", peer)
+	} else {
+		postfixClient(e, side, peer)
+	}
 	e.SetStr("event.reason", reason)
-	e.SetStr("network.protocol", "smtp")
+	e.SetStr("network.protocol", postfixSideProtocol(prog, side))
 	return true
 }
 
@@ -75,7 +100,7 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 		return false
 	}
 	peer, r, ok := strings.Cut(r, ": ")
-	if !ok || !postfixBracketed(peer) {
+	if !ok || !postfixPeer(peer) {
 		return false
 	}
 	proto, r := ecs.CutWord(r)
@@ -91,6 +116,66 @@ func postfixTLSEstablished(e *event.Event, prog, trust, rest string) bool {
 	ecs.SetTLSVersion(e, proto)
 	e.SetStr("tls.cipher", cipher)
 	e.SetStr("postfix.tls_trust", trust)
-	e.SetStr("network.protocol", "smtp")
+	e.SetStr("network.protocol", postfixSideProtocol(prog, side))
 	return true
+}
+
+// postfixCertFailure decodes "[server |client ]certificate verification
+// failed for HOST[IP][:PORT]: REASON": the peer's certificate did not
+// verify. A server's is the destination's, a client's the source's; a
+// line that does not say is the SMTP/LMTP client's (smtp, lmtp) about its
+// server, or smtpd's about its client.
+func postfixCertFailure(e *event.Event, prog, first, rest string) bool {
+	r := rest
+	if first != "certificate" {
+		var ok bool
+		if r, ok = strings.CutPrefix(rest, "certificate "); !ok {
+			return false
+		}
+	}
+	r, ok := strings.CutPrefix(r, "verification failed for ")
+	if !ok {
+		return false
+	}
+	peer, reason, ok := strings.Cut(r, ": ")
+	if !ok || !postfixPeer(peer) {
+		return false
+	}
+	side := ""
+	switch {
+	case first == "server" || first == "certificate" && postfixProtocol(prog) != "":
+		side = "destination"
+	case first == "client" || strings.HasSuffix(prog, "/smtpd"):
+		side = "source"
+	default:
+		return false
+	}
+	postfixBegin(e, prog, "", "postfix.tls.verify_failed")
+	ecs.ClassNetInfo.Set(e, "tls-certificate-verify", ecs.OutcomeFailure)
+	postfixClient(e, side, peer)
+	e.SetStr("event.reason", reason)
+	e.SetStr("network.protocol", postfixSideProtocol(prog, side))
+	return true
+}
+
+// postfixPeer reports whether s is a peer as Postfix's TLS and connection
+// lines name it: "HOST[IP]" or "HOST[IP]:PORT", or tlsproxy's and
+// postscreen's "[IP]:PORT" without a name.
+func postfixPeer(s string) bool {
+	if postfixBracketed(s) {
+		return true
+	}
+	host, ip, _, ok := postfixHostIP(s)
+	return ok && host == "" && strings.IndexByte(s, ' ') < 0 && ecs.IsIP(ip)
+}
+
+// postfixSideProtocol is the protocol of a connection with a peer on
+// side: a client (source) talks to smtpd, or tlsproxy for it, so smtp; a
+// server (destination) is smtp(8)'s or lmtp(8)'s, known from the program,
+// unknown ("") when a relay cut "postfix/lmtp" at the slash.
+func postfixSideProtocol(prog, side string) string {
+	if side == "destination" {
+		return postfixProtocol(prog)
+	}
+	return "smtp"
 }

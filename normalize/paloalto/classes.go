@@ -158,13 +158,19 @@ func threatClass(cols []string) vendor.Class {
 }
 
 // systemClass: administrator authentication events (event id auth-success,
-// auth-fail).
+// auth-fail), and the GlobalProtect events a System log carries (the
+// GlobalProtect guide has portal-prelogin there): their class without
+// an outcome, as the System log has no Status.
 func systemClass(cols []string) vendor.Class {
-	switch col(cols, 8) {
+	id := col(cols, 8)
+	switch id {
 	case "auth-success":
 		return classLogin
 	case "auth-fail":
 		return classLoginFail
+	}
+	if e, ok := gpEvents[id]; ok {
+		return e[2]
 	}
 	return vendor.Class{}
 }
@@ -188,7 +194,8 @@ func configClass(cols []string) vendor.Class {
 }
 
 // globalProtectClass: portal/gateway authentication, connection and
-// logout events with their status.
+// logout events with their status, then the other events "Event
+// Descriptions for the GlobalProtect Logs in PAN-OS" documents (gpEvents).
 func globalProtectClass(cols []string) vendor.Class {
 	id, status := col(cols, 8), col(cols, 28)
 	switch {
@@ -199,6 +206,7 @@ func globalProtectClass(cols []string) vendor.Class {
 		case "failure":
 			return classLoginFail
 		}
+		return vendor.Class{}
 	case id == "gateway-connected" && status == "success":
 		return classTunUp
 	case id == "gateway-connected" && status == "failure":
@@ -206,7 +214,53 @@ func globalProtectClass(cols []string) vendor.Class {
 	case strings.HasSuffix(id, "-logout") && status == "success":
 		return classLogout
 	}
+	if e, ok := gpEvents[id]; ok {
+		switch status {
+		case "success":
+			return e[0]
+		case "failure":
+			return e[1]
+		}
+		return e[2] // no status (an older log, a latency sample): what happened, not how it ended
+	}
 	return vendor.Class{}
+}
+
+// gpClass: one GlobalProtect event's class for status success, failure
+// and none.
+func gpClass(action string, cats []string, types ...string) [3]vendor.Class {
+	return [3]vendor.Class{
+		vendor.NewClass(action, "success", cats, types...),
+		vendor.NewClass(action, "failure", cats, types...),
+		vendor.NewClass(action, "", cats, types...),
+	}
+}
+
+// gpEvents: GlobalProtect events by Event ID, from "Event Descriptions
+// for the GlobalProtect Logs in PAN-OS" (PAN-OS 9.1-11.x). Left out:
+// portal-gen-cookie, gateway-agent-msg, gateway-framed-ip,
+// gateway-register and gateway-switch-to-ssl, whose descriptions say no
+// more than a step, and the clientless VPN events.
+var gpEvents = map[string][3]vendor.Class{
+	// Pre-login: the portal validates the client's certificate, or
+	// starts SAML or Kerberos authentication; the login itself is
+	// portal-auth.
+	"portal-prelogin": gpClass("vpn-prelogin", vendor.Cats("authentication"), "info"),
+	// The portal or gateway generated the app's configuration (the
+	// portal's gateway list, the gateway's split tunnel and virtual IP).
+	"portal-getconfig":  gpClass("vpn-config-requested", vendor.Cats("configuration"), "access"),
+	"gateway-getconfig": gpClass("vpn-config-requested", vendor.Cats("configuration"), "access"),
+	// Configuration release: the IP-user mapping or the tunnel removed
+	// (the session's end on the gateway).
+	"gateway-config-release": gpClass("vpn-config-released", vendor.Cats("session"), "end"),
+	// The gateway checked the host's HIP report (hip-check) or received
+	// one (hip-report); what it matched is the HIP Match log.
+	"gateway-hip-check":  gpClass("hip-checked", vendor.Cats("host"), "info"),
+	"gateway-hip-report": gpClass("hip-reported", vendor.Cats("host"), "info"),
+	// The tunnel's latency measured before and after it was set up.
+	"gateway-tunnel-latency": gpClass("vpn-tunnel-latency", vendor.Cats("network"), "info"),
+	// The IPsec tunnel set up for the app (an SSL tunnel otherwise).
+	"gateway-setup-ipsec": gpClass("vpn-tunnel-setup", vendor.Cats("network"), "connection", "start"),
 }
 
 // authClass: the Event Type of an Authentication log.

@@ -93,16 +93,22 @@ var layouts = map[string]*layout{
 		extra(11, "client"), extra(12, "result"), extra(13, "path")}},
 	// ... Generated Time, Virtual System, Event ID, Stage, Authentication Method, Tunnel Type, Source User,
 	// Source Region, Machine Name, Public IP, Public IPv6, Private IP, Private IPv6, Host ID, Serial Number,
-	// Client Version, Client OS, Client OS Version, Repeat Count, Reason, Error, Description, Status, ...
+	// Client Version, Client OS, Client OS Version, Repeat Count, Reason, Error, Description, Status,
+	// Location, Login Duration, Connect Method, Error Code, Portal, Sequence Number, Action Flags, High
+	// Res Timestamp, Selection Type, Response Time, Priority, Attempted Gateways, Gateway, ... (9.1+)
+	// The Machine Name is the client's endpoint, not the firewall that logged: host.name stays
+	// the firewall's (as in HIPMATCH).
 	"GLOBALPROTECT": {min: 29, cols: []column{
 		extra(7, "vsys"), ecs(8, "eventid", "event.code", vendor.Word), extra(9, "stage"), extra(10, "auth_method"),
 		extra(11, "tunnel_type"), ecs(12, "srcuser", "user.name", vendor.User), extra(13, "srcregion"),
-		ecs(14, "machinename", "host.name", vendor.Word), nat(15, "public_ip", "source.ip", vendor.IP),
+		extra(14, "machinename"), nat(15, "public_ip", "source.ip", vendor.IP),
 		extra(16, "public_ipv6"), extra(17, "private_ip"), extra(18, "private_ipv6"), extra(19, "hostid"),
 		extra(20, "serialnumber"), extra(21, "client_ver"), extra(22, "client_os"), extra(23, "client_os_ver"),
 		extra(24, "repeatcnt"), ecs(25, "reason", "event.reason", vendor.Text), extra(26, "error"),
 		extra(27, "opaque"), extra(28, "status"), extra(29, "location"), extra(30, "login_duration"),
-		extra(31, "connect_method"), extra(32, "error_code"), extra(33, "portal")}},
+		extra(31, "connect_method"), extra(32, "error_code"), extra(33, "portal"), extra(34, "seqno"),
+		ecs(36, "high_res_timestamp", "@timestamp", vendor.Time), extra(37, "selection_type"),
+		extra(38, "response_time"), extra(39, "priority"), extra(40, "attempted_gateways"), extra(41, "gateway")}},
 	// ... Generated Time, Virtual System, Source IP, User, Data Source Name, Event ID, Repeat Count,
 	// Time Out Threshold, Source Port, Destination Port, Data Source, Data Source Type, ...
 	"USERID": {min: 12, cols: []column{

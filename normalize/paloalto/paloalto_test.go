@@ -90,6 +90,7 @@ func TestClasses(t *testing.T) {
 		{line("THREAT", "wildfire", 70, map[int]string{30: "allow", 32: "Windows Executable (EXE)(52020)", 33: "benign"}), "", ""},
 		{line("SYSTEM", "auth", 25, map[int]string{8: "auth-fail", 12: "general", 13: "medium", 14: "failed authentication for user 'admin'.   Reason: Invalid username/password. From: 198.51.100.4."}), "logon-failed", "failure"},
 		{line("SYSTEM", "auth", 25, map[int]string{8: "auth-success", 14: "authenticated for user 'admin'.   From: 10.0.0.5."}), "logged-in", "success"},
+		{line("SYSTEM", "globalprotect", 25, map[int]string{8: "portal-prelogin", 12: "globalprotect", 13: "informational", 14: "GlobalProtect portal pre-login. Client IP: 198.51.100.71."}), "vpn-prelogin", ""},
 		{line("SYSTEM", "general", 25, map[int]string{8: "general", 14: `"User admin logged in via Web from 10.0.0.5 using https, over TLS"`}), "", ""},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "edit", 10: "admin", 11: "Web", 12: "Submitted", 13: " vsys  vsys1 rulebase security rules  allow-web"}), "configured", "success"},
 		{line("CONFIG", "0", 22, map[int]string{7: "10.0.0.5", 9: "delete", 10: "admin", 12: "Submitted"}), "configured", "success"},
@@ -105,7 +106,14 @@ func TestClasses(t *testing.T) {
 		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 39: "TLS1.3"}), "tls-handshake", "success"},
 		{line("DECRYPTION", "0", 70, map[int]string{7: "10.1.2.3", 30: "allow", 64: "Received fatal alert UnknownCA from client"}), "tls-handshake", "failure"},
 		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-connected", 12: "bob", 28: "failure", 26: "Assigned IP pool exhausted"}), "tunnel-established", "failure"},
-		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-getconfig", 12: "bob", 28: "success"}), "", ""},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-getconfig", 12: "bob", 28: "success"}), "vpn-config-requested", "success"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "portal-prelogin", 15: "198.51.100.30", 28: "failure", 26: "Client certificate not found"}), "vpn-prelogin", "failure"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-config-release", 12: "bob", 28: "success"}), "vpn-config-released", "success"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-hip-check", 12: "bob", 28: "success"}), "hip-checked", "success"},
+		{line("GLOBALPROTECT", "globalprotect", 40, map[int]string{8: "gateway-tunnel-latency", 12: "bob"}), "vpn-tunnel-latency", ""},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-setup-ipsec", 12: "bob", 28: "failure"}), "vpn-tunnel-setup", "failure"},
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "gateway-agent-msg", 12: "bob", 28: "success"}), "", ""}, // a message from the app: no meaning of its own
+		{line("GLOBALPROTECT", "0", 40, map[int]string{8: "portal-auth", 12: "bob"}), "", ""},                      // an authentication without its result
 		{line("START", "start", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 46: "GRE"}), "connection-built", "success"},
 		{line("END", "end", 62, map[int]string{7: "10.1.2.3", 29: "47", 30: "allow", 47: "4821"}), "connection-teardown", "success"},
 		{line("IPTAG", "0", 20, map[int]string{8: "10.1.2.50", 10: "Register"}), "", ""},
