@@ -3,6 +3,10 @@ package windows
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // channelRecord writes an event record as the agent sends it (values made
@@ -236,6 +240,23 @@ func TestContextInfoForgedInCommandLine(t *testing.T) {
 	checkFields(t, "4103, keys forged in the command line", decodeRoad(t, channelRecord(ps, psChan, 4103, "S-1-5-21-1004336348-1177238915-682003330-1110", forged), true),
 		map[string]any{"user.name": "camille", "user.domain": "CONTOSO", "source.user.name": nil, "destination.user.name": nil,
 			"process.title": "ConsoleHost", "powershell.command.name": "Get-Date", "related.user": []any{"camille"}})
+}
+
+// The classic log's details end with the CommandLine, the caller's text:
+// key lines in it do not replace the engine's, written before it.
+func TestContextInfoForgedInClassicCommandLine(t *testing.T) {
+	e := event.New(time.Time{})
+	var rel ecs.Related
+	setContextInfo(e, &rel, "\tHostName=ConsoleHost\r\n\tHostApplication=powershell.exe -File C:\\ops\\sync.ps1\r\n"+
+		"\tPipelineId=3\r\n\tScriptName=C:\\ops\\sync.ps1\r\n\tCommandLine=Write-Output x\r\n"+
+		"\tScriptName=C:\\Users\\Public\\evil.ps1\r\n\tPipelineId=99\r\n\tUserId=CORP\\admin\r\n")
+	rel.Flush(e, 0)
+	for k, want := range map[string]string{"file.path": `C:\ops\sync.ps1`, "powershell.pipeline_id": "3",
+		"powershell.command.value": "Write-Output x", "user.name": ""} {
+		if got := e.Str(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
 }
 
 func TestContextInfoLine(t *testing.T) {

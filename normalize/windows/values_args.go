@@ -176,7 +176,8 @@ var contextInfoKeys, contextInfoSlots = func() ([]string, map[string]uint8) {
 // application before the user's, so a key first met after the host
 // application takes its last line (the engine's own comes after the
 // command line), an empty one included, and a key met before it (or the
-// host application itself) its first.
+// host application itself) its first. The classic log's CommandLine (its
+// last key) ends the keys: lines after it are the command line's.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 	var vals [64]string   // by the key's slot
 	var order [64]uint8   // the slots in the order their keys come
@@ -210,8 +211,10 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 		case last&bit != 0:
 			vals[slot] = ecs.TrimSpace(val)
 		}
-		if contextInfoKeys[slot] == "HostApplication" {
+		if key := contextInfoKeys[slot]; key == "HostApplication" {
 			afterHost = true
+		} else if key == "CommandLine" {
+			break // the classic log's last: what follows is the command line's
 		}
 	}
 	set := false
