@@ -263,7 +263,8 @@ func TestContextInfoLine(t *testing.T) {
 	for _, c := range [][2]string{
 		{"", ""}, {"a = 1", "a = 1"}, {"a = 1\n", "a = 1"}, {"a = 1\n  b = 2", "a = 1"},
 		{"a = x\ny\n  b = 2", "a = x\ny"}, {"a = x\ny", "a = x\ny"}, {"a = x\ny\n", "a = x\ny"},
-		{"a = x\nb=2", "a = x"}, {"a = x\r\n\tb = 2", "a = x\r"},
+		{"a = x\nUser=2", "a = x"}, {"a = x\nNom de commande = y", "a = x"},
+		{"a = {\n$b = 2\n}\n  c = 3", "a = {\n$b = 2\n}"}, {"a = x\r\n\tb = 2", "a = x\r"},
 	} {
 		if got := contextInfoLine(c[0]); got != c[1] {
 			t.Errorf("contextInfoLine(%q) = %q, want %q", c[0], got, c[1])

@@ -258,7 +258,7 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 // the lines its value goes on to: a value holding a line break (a host
 // application run with a script as its argument) goes on in lines that,
 // unlike the keys' lines (the classic log's "Key=Value" too), are not
-// indented and hold no "=".
+// indented and are no known key's ("$x = 1" is the script's).
 func contextInfoLine(v string) string {
 	end := strings.IndexByte(v, '\n')
 	for end >= 0 && end+1 < len(v) {
@@ -267,7 +267,7 @@ func contextInfoLine(v string) string {
 		if next < 0 {
 			next = len(rest)
 		}
-		if c := rest[0]; c == ' ' || c == '\t' || c == '\r' || c == '\n' || strings.IndexByte(rest[:next], '=') >= 0 {
+		if c := rest[0]; c == ' ' || c == '\t' || c == '\r' || c == '\n' || isContextInfoKey(rest[:next]) {
 			break
 		}
 		if end += 1 + next; end == len(v) {
@@ -278,6 +278,22 @@ func contextInfoLine(v string) string {
 		return v
 	}
 	return v[:end]
+}
+
+// isContextInfoKey reports whether line is "Key = Value" (or "Key=Value")
+// for a key ContextInfo has, in English or localized: a line of a script
+// ("$x = 1") is not one.
+func isContextInfoKey(line string) bool {
+	k, _, ok := strings.Cut(line, "=")
+	if !ok {
+		return false
+	}
+	key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
+	if _, ok := contextInfoSlots[key]; ok {
+		return true
+	}
+	_, ok = contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]
+	return ok
 }
 
 // absoluteProgram is the program a command line starts when the line
