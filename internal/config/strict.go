@@ -54,6 +54,7 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 	at := func(line int) string { return At(name, line) }
 	var msgs []string // one per line: each may list many valid keys
 	var extraUndecoded []toml.Key
+	reported := map[string]bool{} // keys reported, or whose value was: not the keys inside
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError
@@ -65,11 +66,14 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		// Decode the rest too, so every problem is reported at once.
-		each, bad, unknown, ok := decodeEach(data, v, at)
+		each, bad, unknown, failed, ok := decodeEach(data, v, at)
 		if !ok || len(bad) == 0 {
 			return verr
 		}
 		md, msgs, extraUndecoded = each, bad, unknown
+		for _, k := range failed {
+			reported[k.String()] = true
+		}
 	}
 	if finish != nil {
 		if err := finish(&md); err != nil {
@@ -83,13 +87,12 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 		}
 	}
 	skip, _ := v.(SkipUndecoded)
-	if und := append(md.Undecoded(), extraUndecoded...); len(und) > 0 {
-		reported := map[string]bool{}
+	if und := inDocumentOrder(md, md.Undecoded(), extraUndecoded); len(und) > 0 {
 		for _, k := range und {
 			if free != nil && free(k) || skip != nil && skip.SkipUndecoded(k) {
 				continue
 			}
-			if underReported(k, reported) {
+			if reported[k.String()] || underReported(k, reported) {
 				continue // the keys inside a misspelt table: its own error says it all
 			}
 			reported[k.String()] = true
@@ -104,6 +107,26 @@ func decode(name string, data []byte, v any, finish func(md *toml.MetaData) erro
 		return errors.New(strings.Join(msgs, "\n"))
 	}
 	return nil
+}
+
+// inDocumentOrder is the keys of a and b in the order they are written,
+// so that a table comes before its keys (underReported leaves those out)
+// and the messages go by line.
+func inDocumentOrder(md toml.MetaData, a, b []toml.Key) []toml.Key {
+	if len(b) == 0 {
+		return a
+	}
+	in := make(map[string]bool, len(a)+len(b))
+	for _, k := range append(a, b...) {
+		in[k.String()] = true
+	}
+	var keys []toml.Key
+	for _, k := range md.Keys() {
+		if in[k.String()] {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // SkipUndecoded is implemented by a decoded type whose finish could not

@@ -218,3 +218,93 @@ func TestDecodeReportsEveryBadValue(t *testing.T) {
 		t.Errorf("good values not decoded: name %q, a.s %q", c.Name, c.A.S)
 	}
 }
+
+// On the path that goes on past a bad value (decodeEach), the other
+// problems are reported as the first decoding would report them alone: a
+// top-level unknown key, a table written as a value or as an array of
+// tables (not accepted silently, and its keys not called unknown), a
+// misspelt table once (not its keys again), in line order; a key that
+// differs from its field in case only decodes, as BurntSushi/toml
+// decodes it.
+func TestDecodeEveryBadValueOtherProblems(t *testing.T) {
+	type conf struct {
+		Timeout Duration `toml:"timeout"`
+		Name    string   `toml:"name"`
+		A       struct {
+			N int `toml:"n"`
+		} `toml:"a"`
+		B struct{ Count int } `toml:"b"`
+		C struct{ Count int } `toml:"c"`
+	}
+	doc := "timeout = \"soon\"\ntimeuot = 1\nName = \"x\"\nb = 3\n[[c]]\ncount = 1\n[a]\nn = 1\n[[a.x]]\ny = 2\n"
+	var c conf
+	err := Decode("c.toml", []byte(doc), &c, nil)
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	want := []string{
+		"c.toml:1: timeout: ",
+		"c.toml:4: b: type mismatch",
+		"c.toml:5: c: type mismatch",
+		`c.toml:2: unknown key "timeuot": did you mean "timeout"?`,
+		`c.toml:9: unknown key "a.x"`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("want %d problems, got:\n%v", len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d: %q, want it to start %q", i, lines[i], w)
+		}
+	}
+	if c.Name != "x" || c.A.N != 1 {
+		t.Errorf("good values not decoded: name %q, a.n %d", c.Name, c.A.N)
+	}
+	// The same document without its bad value decodes Name alike.
+	c = conf{}
+	if err := Decode("c.toml", []byte("Name = \"x\"\n"), &c, nil); err != nil || c.Name != "x" {
+		t.Errorf("Name: %v, %q", err, c.Name)
+	}
+}
+
+// A bad value in an array of tables is reported on its entry's line
+// (BurntSushi/toml names the line of the key in the last entry), and a
+// bad value in each entry is reported, [[table]] and inline alike.
+func TestDecodeBadValueInArrayOfTables(t *testing.T) {
+	type conf struct {
+		Rule []struct {
+			Name string `toml:"name"`
+			N    int    `toml:"n"`
+		} `toml:"rule"`
+		Other int `toml:"other"`
+	}
+	for _, c := range []struct {
+		doc  string
+		want []string
+	}{
+		{"[[rule]]\nname = \"a\"\nn = \"x\"\n[[rule]]\nname = \"b\"\nn = 2\n[[rule]]\nname = \"c\"\nn = 3\n",
+			[]string{"r.toml:3: rule.n: "}},
+		{"[[rule]]\nname = \"a\"\nn = \"x\"\n[[rule]]\nname = \"b\"\nn = 2\n[[rule]]\nname = \"c\"\nn = \"z\"\n",
+			[]string{"r.toml:3: rule.n: ", "r.toml:9: rule.n: "}},
+		{"rule = [{name = \"a\", n = \"x\"},\n  {name = \"b\", n = 1},\n  {name = \"c\", n = \"z\"}]\nother = \"q\"\n",
+			[]string{"r.toml:1: rule.n: ", "r.toml:3: rule.n: ", "r.toml:4: other: "}},
+	} {
+		var v conf
+		err := Decode("r.toml", []byte(c.doc), &v, nil)
+		if err == nil {
+			t.Errorf("%q: no error", c.doc)
+			continue
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != len(c.want) {
+			t.Errorf("%q: want %d problems, got:\n%v", c.doc, len(c.want), err)
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.HasPrefix(lines[i], w) {
+				t.Errorf("%q: problem %d: %q, want it to start %q", c.doc, i, lines[i], w)
+			}
+		}
+	}
+}

@@ -18,37 +18,75 @@ import (
 // one run at a time, and nothing after the bad value (listeners, outputs,
 // unknown keys) would be checked at all. Every value that does decode is
 // set in v as Decode would set it. The messages are in valueError's form,
-// ordered by line; unknown are the keys inside tables that match no field
-// (the metadata counts them decoded: their table was read as a map). Only called on the error path (a value already failed).
-func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs []string, unknown []toml.Key, ok bool) {
+// ordered by line; unknown are the keys that match no field, at every
+// level (the metadata counts them decoded: their table was read as a
+// map); failed are the keys of tables that are not written as one
+// ("[[limits]]" for [limits]): the keys inside them are not unknown.
+// Only called on the error path (a value already failed).
+func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs []string, unknown, failed []toml.Key, ok bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		return md, nil, nil, false
+		return md, nil, nil, nil, false
 	}
 	var doc map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {
-		return md, nil, nil, false
+		return md, nil, nil, nil, false
 	}
 	type lineMsg struct {
 		line int
 		msg  string
 	}
 	var found []lineMsg
+	// report adds err, a value of keyPath that did not decode; lineOf,
+	// when not nil, finds the line of the key (its last segment) better.
+	report := func(err error, keyPath toml.Key, lineOf func(key string) int) {
+		m := reValueErr.FindStringSubmatch(err.Error())
+		if m == nil {
+			found = append(found, lineMsg{0, fmt.Sprintf("%s: %s: %v", at(0), keyPath, err)})
+			return
+		}
+		line, _ := strconv.Atoi(m[2])
+		if lineOf != nil {
+			if l := lineOf(m[3][strings.LastIndexByte(m[3], '.')+1:]); l > 0 {
+				line = l
+			}
+		}
+		// The error's "last key" is the whole dotted key.
+		found = append(found, lineMsg{line, fmt.Sprintf("%s: %s: %s", at(line), m[3], m[4])})
+	}
 	var walk func(table map[string]toml.Primitive, into reflect.Value, path toml.Key)
 	walk = func(table map[string]toml.Primitive, into reflect.Value, path toml.Key) {
 		for key, p := range table {
 			f, ok := fieldOf(into, key)
 			if !ok {
-				if len(path) > 0 { // a top-level one stays undecoded
-					unknown = append(unknown, append(path[:len(path):len(path)], key))
-				}
+				unknown = append(unknown, append(path[:len(path):len(path)], key))
 				continue
 			}
-			if decodesAsTable(f.Type()) {
+			// Only a table is walked: decoding anything else into a map
+			// is no error to BurntSushi/toml (it leaves the map nil), so
+			// "limits = 3" or "[[metrics]]" would pass unreported.
+			if decodesAsTable(f.Type()) && md.Type(append(path[:len(path):len(path)], key)...) == "Hash" {
 				var sub map[string]toml.Primitive
 				if md.PrimitiveDecode(p, &sub) == nil {
 					walk(sub, f, append(path[:len(path):len(path)], key))
+					continue
+				}
+			}
+			keyPath := append(path[:len(path):len(path)], key)
+			// An array of tables entry by entry: each bad entry is
+			// reported, on its own line (BurntSushi/toml gives the line of
+			// the key in the last entry, whichever entry failed).
+			if f.Kind() == reflect.Slice && decodesAsTable(f.Type().Elem()) {
+				var entries []toml.Primitive
+				if t := md.Type(keyPath...); (t == "ArrayHash" || t == "Array") && md.PrimitiveDecode(p, &entries) == nil {
+					s := reflect.MakeSlice(f.Type(), len(entries), len(entries))
+					for n, ep := range entries {
+						if err := md.PrimitiveDecode(ep, s.Index(n).Addr().Interface()); err != nil {
+							report(err, keyPath, func(k string) int { return entryKeyLine(data, keyPath.String(), n, k) })
+						}
+					}
+					f.Set(s)
 					continue
 				}
 			}
@@ -56,13 +94,10 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 			if err == nil {
 				continue
 			}
-			if m := reValueErr.FindStringSubmatch(err.Error()); m != nil {
-				line, _ := strconv.Atoi(m[2])
-				// The error's "last key" is the whole dotted key.
-				found = append(found, lineMsg{line, fmt.Sprintf("%s: %s: %s", at(line), m[3], m[4])})
-			} else {
-				found = append(found, lineMsg{0, fmt.Sprintf("%s: %s: %v", at(0), append(path[:len(path):len(path)], key), err)})
+			if decodesAsTable(f.Type()) { // not a table: its keys are not the struct's
+				failed = append(failed, keyPath)
 			}
+			report(err, keyPath, nil)
 		}
 	}
 	walk(doc, rv.Elem(), nil)
@@ -75,14 +110,21 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 	for _, f := range found {
 		msgs = append(msgs, f.msg)
 	}
-	sort.Slice(unknown, func(i, j int) bool { return unknown[i].String() < unknown[j].String() })
-	return md, msgs, unknown, true
+	return md, msgs, unknown, failed, true
 }
 
 // fieldOf is the field of struct v that the TOML key decodes into, by its
-// toml tag or, without one, its name (case-insensitive), as BurntSushi/toml
-// matches them; embedded structs' fields count as v's.
+// toml tag or, without one, its name, the same name first and else one
+// that differs in case only, as BurntSushi/toml matches them; embedded
+// structs' fields count as v's.
 func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
+	if f, ok := fieldNamed(v, key, false); ok {
+		return f, true
+	}
+	return fieldNamed(v, key, true)
+}
+
+func fieldNamed(v reflect.Value, key string, fold bool) (reflect.Value, bool) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -91,7 +133,7 @@ func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
 			continue
 		}
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			if fv, ok := fieldOf(v.Field(i), key); ok {
+			if fv, ok := fieldNamed(v.Field(i), key, fold); ok {
 				return fv, true
 			}
 			continue
@@ -99,7 +141,10 @@ func fieldOf(v reflect.Value, key string) (reflect.Value, bool) {
 		if !f.IsExported() {
 			continue
 		}
-		if name == key || name == "" && strings.EqualFold(f.Name, key) {
+		if name == "" {
+			name = f.Name
+		}
+		if name == key || fold && strings.EqualFold(name, key) {
 			return v.Field(i), true
 		}
 	}

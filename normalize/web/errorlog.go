@@ -77,7 +77,7 @@ func decodeApacheError(e *event.Event, m string) bool {
 	if withModule {
 		split = splitHostPortLast
 	}
-	var pid, tid, client string
+	var pid, tid, client, remote string
 tags:
 	for {
 		tag, r, ok := cutBracket(rest)
@@ -93,9 +93,9 @@ tags:
 				client = tag[len("client "):]
 			}
 		case strings.HasPrefix(tag, "remote "):
-			// the proxy in front of the client
-			a, _ := split(tag[len("remote "):])
-			ecs.AddRelatedIP(e, a)
+			// the proxy in front of the client (set once the line is
+			// known Apache's)
+			remote, _ = split(tag[len("remote "):])
 		default:
 			break tags
 		}
@@ -119,6 +119,9 @@ tags:
 	}
 	ecs.Begin(e, webProvider(e, "apache"), "apache.error")
 	ecs.Reserve(e, 16)
+	if remote != "" {
+		ecs.AddRelatedIP(e, remote)
+	}
 	// (Go accepts the fractional seconds of 2.4 after "05" without a layout for them.)
 	for _, layout := range apacheErrorLayouts {
 		if t, err := time.ParseInLocation(layout, stamp, e.Received.Location()); err == nil {
@@ -147,7 +150,7 @@ tags:
 		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
 		rest = rest[:i]
 	}
-	if !modSecurityAlert(e, rest) && !apacheAccessControl(e, module, rest) {
+	if !modSecurityAlert(e, rest, modsecEscaped) && !apacheAccessControl(e, module, rest) {
 		webErrorClass(e, level)
 		apacheFileNotFound(e, rest)
 	}
@@ -379,7 +382,16 @@ func decodeNginxError(e *event.Event, m string) bool {
 		rest = r
 	}
 	msg := rest
-	if i := strings.Index(rest, ", client: "); i >= 0 {
+	i := strings.Index(rest, ", client: ")
+	tags := modsecRaw
+	// A ModSecurity alert's matched value can hold ", client: ": its
+	// context starts after its last tag, if that can be told.
+	if at, n := modsecContextStart(rest); n == 1 {
+		i = at
+	} else if n > 1 {
+		i, tags = -1, modsecUntrusted
+	}
+	if i >= 0 {
 		msg = rest[:i]
 		ctx := rest[i+2:]
 		client, _ := nginxContext(ctx, "client")
@@ -413,7 +425,7 @@ func decodeNginxError(e *event.Event, m string) bool {
 			}
 		}
 	}
-	if modSecurityAlert(e, msg) {
+	if modSecurityAlert(e, msg, tags) {
 		return true
 	}
 	if !nginxAccessControl(e, msg) {

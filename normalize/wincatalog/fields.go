@@ -101,7 +101,7 @@ var fieldGroups = map[string]fieldGroup{
 	"asr": {"an operation an attack surface reduction rule blocked or audited", []string{
 		"ID>rule.id", "User>user.name:account", "Process Name>process.executable:path", "Path>file.path"}},
 	"wdac": {"an image App Control refused or audited", []string{
-		"File Name>file.path", "Process Name>process.executable", "SHA256 Flat Hash>file.hash.sha256",
+		"File Name>file.path", "Process Name>process.executable:path", "SHA256 Flat Hash>file.hash.sha256",
 		"SHA1 Flat Hash>file.hash.sha1", "PolicyName>rule.ruleset", "OriginalFileName>file.pe.original_file_name",
 		"FileDescription>file.pe.description", "ProductName>file.pe.product", "FileVersion>file.pe.file_version"}},
 	"fwrule": {"a firewall rule, and the account and program that changed it", []string{"RuleId>rule.id", "RuleName>rule.name",

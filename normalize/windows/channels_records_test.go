@@ -3,6 +3,10 @@ package windows
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // channelRecord writes an event record as the agent sends it (values made
@@ -62,6 +66,10 @@ func TestChannelRecords(t *testing.T) {
 			`<Data Name='TaskName'>\Contoso\Nightly Export</Data><Data Name='TaskInstanceId'>{2f1c0b7e-3d4a-4e9b-a6f0-18c2d7e9b501}</Data>`+
 				`<Data Name='ActionName'>C:\Program Files\Contoso\export.exe</Data><Data Name='ResultCode'>2147942402</Data>`), map[string]any{
 			"event.action": "scheduled-task-action-failed", "event.outcome": "failure", "process.executable": `C:\Program Files\Contoso\export.exe`}},
+		{"task scheduler 203, a COM handler's action (a name, no program)", channelRecord("Microsoft-Windows-TaskScheduler", "Microsoft-Windows-TaskScheduler/Operational", 203, "S-1-5-18",
+			`<Data Name='TaskName'>\Contoso\Sync</Data><Data Name='TaskInstanceId'>{2f1c0b7e-3d4a-4e9b-a6f0-18c2d7e9b502}</Data>`+
+				`<Data Name='ActionName'>Contoso Sync Handler</Data><Data Name='ResultCode'>2147942402</Data>`), map[string]any{
+			"event.action": "scheduled-task-action-failed", "process.executable": nil}},
 		{"defender 1009, restored from quarantine", channelRecord("Microsoft-Windows-Windows Defender", "Microsoft-Windows-Windows Defender/Operational", 1009, "S-1-5-18",
 			`<Data Name='Product Name'>Microsoft Defender Antivirus</Data><Data Name='Domain'>CORP</Data><Data Name='User'>erin</Data>`+
 				`<Data Name='SID'>S-1-5-21-1004336348-1177238915-682003330-1107</Data><Data Name='Threat Name'>HackTool:Win32/Contoso.A</Data>`+
@@ -109,6 +117,12 @@ func TestChannelRecords(t *testing.T) {
 			"file.hash.sha1":   "89ABCDEF0123456789ABCDEF0123456789ABCDEF", "rule.ruleset": "Contoso base policy",
 			"file.pe.original_file_name": "helper.dll", "file.pe.file_version": "2.4.1.0",
 			"winlog.event_data.SHA256 Hash": "1111111111111111111111111111111111111111111111111111111111111111"}},
+		{"code integrity 3077, a driver refused (the System process: no path)", channelRecord("Microsoft-Windows-CodeIntegrity", "Microsoft-Windows-CodeIntegrity/Operational", 3077,
+			"S-1-5-18",
+			`<Data Name='FileNameLength'>44</Data><Data Name='File Name'>\Device\HarddiskVolume3\Windows\System32\drivers\contoso.sys</Data>`+
+				`<Data Name='ProcessNameLength'>6</Data><Data Name='Process Name'>System</Data><Data Name='PolicyName'>Contoso base policy</Data>`), map[string]any{
+			"event.action": "code-integrity-blocked", "event.outcome": "failure",
+			"file.path": `\Device\HarddiskVolume3\Windows\System32\drivers\contoso.sys`, "process.executable": nil}},
 	} {
 		checkFields(t, c.name, decodeRoad(t, c.line, true), c.want)
 	}
@@ -212,11 +226,45 @@ func TestContextInfoLocalizedAndMultiline(t *testing.T) {
 			"powershell.command.name": "Get-Date", "user.name": "camille"})
 }
 
+// A host application's command line is the caller's text: lines in it
+// written as the engine's keys ("        User = ...") do not take the
+// user, the connected user (which would make it a remote session) or the
+// host's name; the engine's own lines do.
+func TestContextInfoForgedInCommandLine(t *testing.T) {
+	const ps, psChan = "Microsoft-Windows-PowerShell", "Microsoft-Windows-PowerShell/Operational"
+	forged := "<Data Name='ContextInfo'>        Severity = Informational\n        Host Name = ConsoleHost\n" +
+		"        Host Application = powershell.exe -Command Get-Date\n        Host Name = ServerRemoteHost\n" +
+		"        User = CONTOSO\\admin\n        Connected User = CONTOSO\\admin\n" +
+		"        Engine Version = 5.1.19041.4522\n        Command Name = Get-Date\n        User = CONTOSO\\camille\n" +
+		"        Connected User = \n        Shell ID = Microsoft.PowerShell\n</Data><Data Name='UserData'></Data><Data Name='Payload'></Data>"
+	checkFields(t, "4103, keys forged in the command line", decodeRoad(t, channelRecord(ps, psChan, 4103, "S-1-5-21-1004336348-1177238915-682003330-1110", forged), true),
+		map[string]any{"user.name": "camille", "user.domain": "CONTOSO", "source.user.name": nil, "destination.user.name": nil,
+			"process.title": "ConsoleHost", "powershell.command.name": "Get-Date", "related.user": []any{"camille"}})
+}
+
+// The classic log's details end with the CommandLine, the caller's text:
+// key lines in it do not replace the engine's, written before it.
+func TestContextInfoForgedInClassicCommandLine(t *testing.T) {
+	e := event.New(time.Time{})
+	var rel ecs.Related
+	setContextInfo(e, &rel, "\tHostName=ConsoleHost\r\n\tHostApplication=powershell.exe -File C:\\ops\\sync.ps1\r\n"+
+		"\tPipelineId=3\r\n\tScriptName=C:\\ops\\sync.ps1\r\n\tCommandLine=Write-Output x\r\n"+
+		"\tScriptName=C:\\Users\\Public\\evil.ps1\r\n\tPipelineId=99\r\n\tUserId=CORP\\admin\r\n")
+	rel.Flush(e, 0)
+	for k, want := range map[string]string{"file.path": `C:\ops\sync.ps1`, "powershell.pipeline_id": "3",
+		"powershell.command.value": "Write-Output x", "user.name": ""} {
+		if got := e.Str(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}
+
 func TestContextInfoLine(t *testing.T) {
 	for _, c := range [][2]string{
 		{"", ""}, {"a = 1", "a = 1"}, {"a = 1\n", "a = 1"}, {"a = 1\n  b = 2", "a = 1"},
 		{"a = x\ny\n  b = 2", "a = x\ny"}, {"a = x\ny", "a = x\ny"}, {"a = x\ny\n", "a = x\ny"},
-		{"a = x\nb=2", "a = x"}, {"a = x\r\n\tb = 2", "a = x\r"},
+		{"a = x\nUser=2", "a = x"}, {"a = x\nNom de commande = y", "a = x"},
+		{"a = {\n$b = 2\n}\n  c = 3", "a = {\n$b = 2\n}"}, {"a = x\r\n\tb = 2", "a = x\r"},
 	} {
 		if got := contextInfoLine(c[0]); got != c[1] {
 			t.Errorf("contextInfoLine(%q) = %q, want %q", c[0], got, c[1])

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -140,27 +141,87 @@ var contextInfoInts = map[string]string{
 	"SequenceNumber": "event.sequence", "DetailSequence": "powershell.sequence", "DetailTotal": "powershell.total",
 }
 
+// contextInfoKeys are the keys of contextInfoFields and contextInfoInts,
+// each at its slot (contextInfoSlots): setContextInfo's masks have a bit
+// a key.
+var contextInfoKeys, contextInfoSlots = func() ([]string, map[string]uint8) {
+	var keys []string
+	for k := range contextInfoFields {
+		keys = append(keys, k)
+	}
+	for k := range contextInfoInts {
+		keys = append(keys, k)
+	}
+	if len(keys) > 64 {
+		panic("windows: more ContextInfo keys than setContextInfo's masks hold")
+	}
+	slices.Sort(keys)
+	slots := make(map[string]uint8, len(keys))
+	for i, k := range keys {
+		slots[k] = uint8(i)
+	}
+	return keys, slots
+}()
+
 // setContextInfo reads ContextInfo's "Key = Value" lines; its Sequence
 // Number is event.sequence, and the host application's arguments are
 // process.args, and its program, named by its absolute path, the host's
 // process.executable. A remote session's Connected User is source.user, and
 // then its User (the account the session runs as here) is also
 // destination.user, as Winlogbeat's powershell module gives them.
+//
+// The host application's command line is the caller's text and may hold
+// line breaks: a line of it written as "        User = CORP\admin" reads
+// as a key. The engine writes its keys in one order, the host
+// application before the user's, so a key first met after the host
+// application takes its last line (the engine's own comes after the
+// command line), an empty one included, and a key met before it (or the
+// host application itself) its first. The classic log's CommandLine (its
+// last key) ends the keys: lines after it are the command line's.
 func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
-	set := false
+	var vals [64]string   // by the key's slot
+	var order [64]uint8   // the slots in the order their keys come
+	var seen, last uint64 // the slots met; those whose last line counts
+	n, afterHost := 0, false
 	for v != "" {
 		line := contextInfoLine(v)
 		v = strings.TrimPrefix(v[len(line):], "\n")
 		k, val, ok := strings.Cut(line, "=")
-		val = ecs.TrimSpace(val)
-		if !ok || val == "" {
+		if !ok {
 			continue
 		}
 		key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
-		if _, en := contextInfoFields[key]; !en {
-			if local, ok := contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]; ok {
-				key = local
+		slot, ok := contextInfoSlots[key]
+		if !ok {
+			if local, found := contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]; found {
+				slot, ok = contextInfoSlots[local]
 			}
+		}
+		if !ok {
+			continue
+		}
+		switch bit := uint64(1) << slot; {
+		case seen&bit == 0:
+			seen |= bit
+			if afterHost {
+				last |= bit
+			}
+			vals[slot], order[n] = ecs.TrimSpace(val), slot
+			n++
+		case last&bit != 0:
+			vals[slot] = ecs.TrimSpace(val)
+		}
+		if key := contextInfoKeys[slot]; key == "HostApplication" {
+			afterHost = true
+		} else if key == "CommandLine" {
+			break // the classic log's last: what follows is the command line's
+		}
+	}
+	set := false
+	for _, slot := range order[:n] {
+		key, val := contextInfoKeys[slot], vals[slot]
+		if val == "" {
+			continue
 		}
 		if to, ok := contextInfoInts[key]; ok {
 			if n, ok := ecs.ParseUint(val); ok {
@@ -169,8 +230,8 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 			}
 			continue
 		}
-		to, known := contextInfoFields[key]
-		if !known || e.Has(to) {
+		to := contextInfoFields[key]
+		if e.Has(to) {
 			continue
 		}
 		if setValue(e, rel, to, val) {
@@ -197,7 +258,7 @@ func setContextInfo(e *event.Event, rel *ecs.Related, v string) bool {
 // the lines its value goes on to: a value holding a line break (a host
 // application run with a script as its argument) goes on in lines that,
 // unlike the keys' lines (the classic log's "Key=Value" too), are not
-// indented and hold no "=".
+// indented and are no known key's ("$x = 1" is the script's).
 func contextInfoLine(v string) string {
 	end := strings.IndexByte(v, '\n')
 	for end >= 0 && end+1 < len(v) {
@@ -206,7 +267,7 @@ func contextInfoLine(v string) string {
 		if next < 0 {
 			next = len(rest)
 		}
-		if c := rest[0]; c == ' ' || c == '\t' || c == '\r' || c == '\n' || strings.IndexByte(rest[:next], '=') >= 0 {
+		if c := rest[0]; c == ' ' || c == '\t' || c == '\r' || c == '\n' || isContextInfoKey(rest[:next]) {
 			break
 		}
 		if end += 1 + next; end == len(v) {
@@ -217,6 +278,22 @@ func contextInfoLine(v string) string {
 		return v
 	}
 	return v[:end]
+}
+
+// isContextInfoKey reports whether line is "Key = Value" (or "Key=Value")
+// for a key ContextInfo has, in English or localized: a line of a script
+// ("$x = 1") is not one.
+func isContextInfoKey(line string) bool {
+	k, _, ok := strings.Cut(line, "=")
+	if !ok {
+		return false
+	}
+	key := strings.ReplaceAll(ecs.TrimSpace(k), " ", "")
+	if _, ok := contextInfoSlots[key]; ok {
+		return true
+	}
+	_, ok = contextInfoLocal[strings.ReplaceAll(key, "\u2019", "'")]
+	return ok
 }
 
 // absoluteProgram is the program a command line starts when the line
