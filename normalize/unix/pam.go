@@ -138,12 +138,9 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.ClassUserChange.Set(e, "password-change", ecs.OutcomeSuccess)
 		ecs.SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
 		return true
-	case strings.HasPrefix(m, "requirement "):
+	case strings.HasPrefix(m, "requirement ") && strings.Contains(m, " not met by user "):
 		// requirement "uid >= 1000" not met by user "root"
 		i := strings.Index(m, " not met by user ")
-		if i < 0 {
-			return false
-		}
 		ecs.Begin(e, programOf(e), "pam.requirement_not_met")
 		ecs.ClassAuthInfo.Set(e, "pam-requirement-not-met", ecs.OutcomeFailure)
 		ecs.SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" not met by user "):])))

@@ -24,7 +24,7 @@ import (
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
-		{Name: "sudo", Programs: []string{"sudo"}, Decode: decodeSudo},
+		{Name: "sudo", Programs: []string{"sudo", "sudo_logsrvd"}, Decode: decodeSudo},
 		{Name: "su", Programs: []string{"su"}, Decode: decodeSu},
 		{Name: "doas", Programs: []string{"doas"}, Decode: decodeDoas},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
