@@ -133,10 +133,19 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
 		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
 		return true
-	case strings.HasPrefix(m, "password changed for "):
+	case strings.HasPrefix(m, "password changed for "), strings.HasPrefix(m, "password not changed for "):
+		// pam_unix: "password changed for U", and through NIS
+		// "password[ not] changed for U on MASTER".
+		_, u, _ := strings.Cut(m, " changed for ")
+		u, _, _ = strings.Cut(strings.TrimSpace(u), " on ")
 		ecs.Begin(e, programOf(e), "pam.password_changed")
-		ecs.ClassUserChange.Set(e, "password-change", ecs.OutcomeSuccess)
-		ecs.SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
+		outcome := ecs.OutcomeSuccess
+		if strings.HasPrefix(m, "password not ") {
+			ecs.SetRule(e, "pam.password_change_failed")
+			outcome = ecs.OutcomeFailure
+		}
+		ecs.ClassUserChange.Set(e, "password-change", outcome)
+		ecs.SetUser(e, "user.target.name", u)
 		return true
 	case strings.HasPrefix(m, "requirement ") && strings.Contains(m, " not met by user "):
 		// requirement "uid >= 1000" not met by user "root"

@@ -47,7 +47,9 @@ func pamModuleNote(e *event.Event, m string) bool {
 		ecs.ClassSessionEnd.Set(e, "pam-session-close", ecs.OutcomeFailure)
 		e.SetStr("event.reason", m[len("Failed to release session: "):])
 		return true
-	case m == "password - (old) token not obtained", m == "new password not acceptable", m == "New password not acceptable":
+	case m == "password - (old) token not obtained", m == "new password not acceptable", m == "New password not acceptable",
+		m == "new password not acceptable 2", m == "user not authenticated",
+		m == "user password changed by another process", m == "user shadow entry expired":
 		// pam_unix (and pam_winbind) refused a password change: no
 		// user in the sentence, the service (passwd) says who asked.
 		ecs.Begin(e, programOf(e), "pam.password_change_failed")
@@ -58,6 +60,17 @@ func pamModuleNote(e *event.Event, m string) bool {
 		ecs.Begin(e, programOf(e), "pam.account_locked")
 		ecs.ClassAuthInfo.Set(e, "pam-account-locked", ecs.OutcomeFailure)
 		e.SetStr("event.reason", m)
+		return true
+	case strings.HasPrefix(m, "could not identify user (from "):
+		// pam_unix account: "could not identify user (from
+		// getpwnam(U))" (no such account) or "(from uid=N)".
+		ecs.Begin(e, programOf(e), "pam.user_unknown")
+		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
+		if r, ok := strings.CutPrefix(m, "could not identify user (from getpwnam("); ok {
+			if u, ok := strings.CutSuffix(r, "))"); ok && !strings.ContainsAny(u, " \t") {
+				ecs.SetUser(e, "user.name", u)
+			}
+		}
 		return true
 	case m == "User unknown":
 		ecs.Begin(e, programOf(e), "pam.user_unknown")

@@ -74,6 +74,10 @@ func decodeSudo(e *event.Event) bool {
 			e.SetStr("user.effective.group.name", v)
 		case "HOST":
 			e.SetStr("sudo.host", v)
+		case "CHROOT":
+			// The root directory the command ran in (sudo -R,
+			// sudoers' runchroot; 1.9.3 on).
+			e.SetStr("sudo.chroot", v)
 		case "TSID":
 			e.SetStr("sudo.tsid", v)
 		case "ENV":
