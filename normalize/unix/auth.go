@@ -29,6 +29,9 @@ func decodeSu(e *event.Event) bool {
 		}
 		return decodePAM(e)
 	}
+	if suRefusal(e, m) {
+		return true
+	}
 	var actor, target, tty string
 	success := true
 	switch {
@@ -52,7 +55,7 @@ func decodeSu(e *event.Event) bool {
 			return false
 		}
 		actor, target = pair[:i], pair[i+1:]
-	case strings.HasPrefix(m, "(to "), strings.HasPrefix(m, "FAILED SU (to "):
+	case strings.HasPrefix(m, "(to "), strings.HasPrefix(m, "FAILED SU (to "), strings.HasPrefix(m, "FAILED RUNUSER (to "):
 		success = m[0] == '('
 		_, r, _ := strings.Cut(m, "(to ")
 		t, r, ok := strings.Cut(r, ") ")
@@ -104,6 +107,12 @@ func decodeSu(e *event.Event) bool {
 		if !ok {
 			return false
 		}
+	case suRootOnly(m):
+		// GNU coreutils su built without SYSLOG_NON_ROOT logs only su
+		// to root: "[FAILED SU ]alice on /dev/pts/0".
+		r, failed := strings.CutPrefix(m, "FAILED SU ")
+		success, target = !failed, "root"
+		actor, tty, _ = strings.Cut(r, " on ")
 	default:
 		// BSD: "[BAD SU ]alice to root on /dev/ttyp1"
 		r, bad := strings.CutPrefix(m, "BAD SU ")
@@ -132,6 +141,50 @@ func decodeSu(e *event.Event) bool {
 	return true
 }
 
+// suRootOnly reports whether m is coreutils su's "[FAILED SU ]USER on
+// TTY": one word each side of " on ".
+func suRootOnly(m string) bool {
+	a, tty, ok := strings.Cut(strings.TrimPrefix(m, "FAILED SU "), " on ")
+	return ok && a != "" && tty != "" && !strings.ContainsAny(a, " \t") && !strings.ContainsAny(tty, " \t")
+}
+
+// suRefusal decodes shadow su's other refusals (src/su.c):
+//
+//	Authentication failed for TARGET               the password (without PAM)
+//	SU by USER to restricted account TARGET        /etc/porttime
+//	No passwd entry for user 'TARGET'
+//	Cannot execute SHELL | Will not execute SHELL  the shell could not be started
+func suRefusal(e *event.Event, m string) bool {
+	var actor, target, rule, reason string
+	switch {
+	case strings.HasPrefix(m, "Authentication failed for "):
+		target, rule = m[len("Authentication failed for "):], "su.failure"
+	case strings.HasPrefix(m, "SU by ") && strings.Contains(m, " to restricted account "):
+		actor, target, _ = strings.Cut(m[len("SU by "):], " to restricted account ")
+		rule, reason = "su.failure", "restricted account"
+	case strings.HasPrefix(m, "No passwd entry for user '"):
+		target, rule = strings.TrimSuffix(m[len("No passwd entry for user '"):], "'"), "su.failure"
+		reason = "no such user"
+	case strings.HasPrefix(m, "Cannot execute /"), strings.HasPrefix(m, "Will not execute /"):
+		_, shell, _ := strings.Cut(m, "execute ")
+		ecs.Begin(e, "su", "su.exec_failed")
+		ecs.ClassProcStart.Set(e, "su-failed", ecs.OutcomeFailure)
+		e.SetStr("process.executable", shell)
+		return true
+	default:
+		return false
+	}
+	if target == "" || strings.ContainsAny(target+actor, " \t") {
+		return false
+	}
+	ecs.Begin(e, "su", rule)
+	ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", actor)
+	ecs.SetUser(e, "user.effective.name", target)
+	e.SetStr("su.reason", reason)
+	return true
+}
+
 // suPAMStep decodes shadow su's other PAM errors, "pam_acct_mgmt: ERROR"
 // (the account may not be used), "pam_chauthtok: ERROR" (its expired
 // password was not changed), "pam_setcred: ERROR" and "pam_open_session:
@@ -149,6 +202,9 @@ func suPAMStep(e *event.Event, m string) bool {
 	case "pam_setcred", "pam_open_session":
 		ecs.Begin(e, "su", "su.session_failure")
 		ecs.ClassSessionStart.Set(e, "su-session", ecs.OutcomeFailure)
+	case "pam_close_session":
+		ecs.Begin(e, "su", "su.session_failure")
+		ecs.ClassSessionEnd.Set(e, "su-session", ecs.OutcomeFailure)
 	default:
 		return false
 	}
@@ -267,11 +323,13 @@ func decodeLogin(e *event.Event) bool {
 		outcome = ecs.OutcomeFailure
 	}
 	ecs.ClassAuthStart.Set(e, "login", outcome)
-	if user = strings.TrimSpace(user); user != "UNKNOWN" {
+	// shadow writes UNKNOWN, util-linux "(unknown)" for a name that is
+	// no account (or was not asked), and "<unknown>" for no host or tty.
+	if user = strings.TrimSpace(user); user != "UNKNOWN" && user != "(unknown)" {
 		ecs.SetUser(e, "user.name", user)
 	}
 	e.SetStr("login.tty", strings.TrimSpace(trimQuotes(strings.TrimSpace(tty))))
-	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" {
+	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" && from != "<unknown>" {
 		ecs.SetAddress(e, "source", from)
 	}
 	return true
