@@ -280,8 +280,21 @@ func decodeLogin(e *event.Event) bool {
 		if tty, from, r, ok = loginFromHost(" " + strings.TrimLeft(m[len("ILLEGAL ROOT LOGIN"):], " ")); !ok || r != "" {
 			return false
 		}
+	case strings.HasPrefix(m, "REPEATED login failures "):
+		// shadow's login without PAM, after the last retry: no user.
+		success, rule = false, "login.failure"
+		var ok bool
+		var r string
+		if tty, from, r, ok = loginFromHost(m[len("REPEATED login failures"):]); !ok || r != "" {
+			return false
+		}
+		e.SetStr("login.reason", "repeated login failures")
+		// The attempts were each logged: this notes their number
+		// reached the limit, it is no attempt of its own.
+		rule = "login.repeated_failures"
 	case strings.HasPrefix(m, "LOGIN '") && strings.Contains(m, "' REFUSED "),
-		strings.HasPrefix(m, "invalid password for '"), strings.HasPrefix(m, "exceeded failure limit for '"):
+		strings.HasPrefix(m, "invalid password for '"), strings.HasPrefix(m, "exceeded failure limit for '"),
+		strings.HasPrefix(m, "invalid login time for '"):
 		// shadow's login without PAM: "LOGIN 'U' REFUSED FROMHOST"
 		// (login.access), "invalid password for 'U' FROMHOST",
 		// "exceeded failure limit for 'U' FROMHOST" (faillog).
@@ -293,8 +306,10 @@ func decodeLogin(e *event.Event) bool {
 		}
 		if r, reason, ok = strings.Cut(r, " REFUSED"); ok {
 			r, reason = reason, "refused by login.access"
-		} else if strings.HasPrefix(m, "invalid") {
+		} else if strings.HasPrefix(m, "invalid password") {
 			reason = "invalid password"
+		} else if strings.HasPrefix(m, "invalid login time") {
+			reason = "invalid login time"
 		} else {
 			reason = "failure limit exceeded"
 		}
@@ -322,7 +337,11 @@ func decodeLogin(e *event.Event) bool {
 	if !success {
 		outcome = ecs.OutcomeFailure
 	}
-	ecs.ClassAuthStart.Set(e, "login", outcome)
+	if rule == "login.repeated_failures" {
+		ecs.ClassAuthInfo.Set(e, "login-repeated-failures", outcome)
+	} else {
+		ecs.ClassAuthStart.Set(e, "login", outcome)
+	}
 	// shadow writes UNKNOWN, util-linux "(unknown)" for a name that is
 	// no account (or was not asked), and "<unknown>" for no host or tty.
 	if user = strings.TrimSpace(user); user != "UNKNOWN" && user != "(unknown)" {

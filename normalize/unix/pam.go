@@ -161,6 +161,12 @@ func pamBody(e *event.Event, m string) bool {
 		if i := strings.Index(m, "for user "); i >= 0 {
 			u, _ := ecs.CutWord(m[i+len("for user "):])
 			ecs.SetUser(e, "user.name", u)
+		} else if u, r, ok := strings.Cut(strings.TrimPrefix(m, "User "), " is temporarily locked"); ok && u != m && r != "" {
+			// pam_faillock: "User U is temporarily locked out due to
+			// N consecutive failed login attempts".
+			if !strings.ContainsAny(u, " \t") {
+				ecs.SetUser(e, "user.name", u)
+			}
 		}
 		return true
 	case strings.HasPrefix(m, "Failed to create session: "):

@@ -72,9 +72,13 @@ func pamModuleNote(e *event.Event, m string) bool {
 			}
 		}
 		return true
-	case m == "User unknown":
+	case m == "User unknown", strings.HasPrefix(m, "User unknown: "):
+		// pam_faillock; with its audit option it names what was typed.
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
 		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
+		if u, ok := strings.CutPrefix(m, "User unknown: "); ok && !strings.ContainsAny(u, " \t") {
+			ecs.SetUser(e, "user.name", u)
+		}
 		return true
 	case strings.HasPrefix(m, "user ") && strings.Contains(m, ") has time limit ["):
 		ecs.Begin(e, programOf(e), "pam.account_locked")
