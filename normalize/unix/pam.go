@@ -213,7 +213,10 @@ func pamRefusal(e *event.Event, m string) bool {
 			return false
 		}
 		user, from = u, strings.TrimSuffix(from, "'")
-		if ecs.IsIP(from) { // else a host name or a tty, told apart by nothing
+		// from is the remote host, else the tty, else the service
+		// (pam_access.c): an address, or a name with a dot that no tty
+		// (tty1, pts/0, :0.0) or service has, is the host.
+		if ecs.IsIP(from) || (strings.IndexByte(from, '.') > 0 && !strings.ContainsAny(from, "/: ")) {
 			ecs.SetAddress(e, "source", from)
 		}
 	case strings.HasPrefix(m, "access denied: tty "):
