@@ -1,14 +1,13 @@
 package unix
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// su, login and sudo.
+// su and login.
 
 // decodeSu knows the su implementations in use:
 //
@@ -25,7 +24,13 @@ import (
 func decodeSu(e *event.Event) bool {
 	m := e.Message
 	if strings.HasPrefix(m, "pam_") && !strings.HasPrefix(m, "pam_authenticate: ") {
+		if suPAMStep(e, m) {
+			return true
+		}
 		return decodePAM(e)
+	}
+	if suRefusal(e, m) {
+		return true
 	}
 	var actor, target, tty string
 	success := true
@@ -50,7 +55,7 @@ func decodeSu(e *event.Event) bool {
 			return false
 		}
 		actor, target = pair[:i], pair[i+1:]
-	case strings.HasPrefix(m, "(to "), strings.HasPrefix(m, "FAILED SU (to "):
+	case strings.HasPrefix(m, "(to "), strings.HasPrefix(m, "FAILED SU (to "), strings.HasPrefix(m, "FAILED RUNUSER (to "):
 		success = m[0] == '('
 		_, r, _ := strings.Cut(m, "(to ")
 		t, r, ok := strings.Cut(r, ") ")
@@ -102,6 +107,12 @@ func decodeSu(e *event.Event) bool {
 		if !ok {
 			return false
 		}
+	case suRootOnly(m):
+		// GNU coreutils su built without SYSLOG_NON_ROOT logs only su
+		// to root: "[FAILED SU ]alice on /dev/pts/0".
+		r, failed := strings.CutPrefix(m, "FAILED SU ")
+		success, target = !failed, "root"
+		actor, tty, _ = strings.Cut(r, " on ")
 	default:
 		// BSD: "[BAD SU ]alice to root on /dev/ttyp1"
 		r, bad := strings.CutPrefix(m, "BAD SU ")
@@ -127,6 +138,77 @@ func decodeSu(e *event.Event) bool {
 	ecs.SetUser(e, "user.name", strings.TrimSpace(actor))
 	ecs.SetUser(e, "user.effective.name", strings.TrimSpace(target))
 	e.SetStr("su.tty", strings.TrimSpace(tty))
+	return true
+}
+
+// suRootOnly reports whether m is coreutils su's "[FAILED SU ]USER on
+// TTY": one word each side of " on ".
+func suRootOnly(m string) bool {
+	a, tty, ok := strings.Cut(strings.TrimPrefix(m, "FAILED SU "), " on ")
+	return ok && a != "" && tty != "" && !strings.ContainsAny(a, " \t") && !strings.ContainsAny(tty, " \t")
+}
+
+// suRefusal decodes shadow su's other refusals (src/su.c):
+//
+//	Authentication failed for TARGET               the password (without PAM)
+//	SU by USER to restricted account TARGET        /etc/porttime
+//	No passwd entry for user 'TARGET'
+//	Cannot execute SHELL | Will not execute SHELL  the shell could not be started
+func suRefusal(e *event.Event, m string) bool {
+	var actor, target, rule, reason string
+	switch {
+	case strings.HasPrefix(m, "Authentication failed for "):
+		target, rule = m[len("Authentication failed for "):], "su.failure"
+	case strings.HasPrefix(m, "SU by ") && strings.Contains(m, " to restricted account "):
+		actor, target, _ = strings.Cut(m[len("SU by "):], " to restricted account ")
+		rule, reason = "su.failure", "restricted account"
+	case strings.HasPrefix(m, "No passwd entry for user '"):
+		target, rule = strings.TrimSuffix(m[len("No passwd entry for user '"):], "'"), "su.failure"
+		reason = "no such user"
+	case strings.HasPrefix(m, "Cannot execute /"), strings.HasPrefix(m, "Will not execute /"):
+		_, shell, _ := strings.Cut(m, "execute ")
+		ecs.Begin(e, "su", "su.exec_failed")
+		ecs.ClassProcStart.Set(e, "su-failed", ecs.OutcomeFailure)
+		e.SetStr("process.executable", shell)
+		return true
+	default:
+		return false
+	}
+	if target == "" || strings.ContainsAny(target+actor, " \t") {
+		return false
+	}
+	ecs.Begin(e, "su", rule)
+	ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
+	ecs.SetUser(e, "user.name", actor)
+	ecs.SetUser(e, "user.effective.name", target)
+	e.SetStr("su.reason", reason)
+	return true
+}
+
+// suPAMStep decodes shadow su's other PAM errors, "pam_acct_mgmt: ERROR"
+// (the account may not be used), "pam_chauthtok: ERROR" (its expired
+// password was not changed), "pam_setcred: ERROR" and "pam_open_session:
+// ERROR" (the session could not start): each ends the su. They are the
+// PAM call's name, not a module's ("pam_unix(su:auth): ...").
+func suPAMStep(e *event.Event, m string) bool {
+	call, reason, ok := strings.Cut(m, ": ")
+	if !ok || strings.TrimSpace(reason) == "" {
+		return false
+	}
+	switch call {
+	case "pam_acct_mgmt", "pam_chauthtok":
+		ecs.Begin(e, "su", "su.pam_failure")
+		ecs.ClassAuthStart.Set(e, "su", ecs.OutcomeFailure)
+	case "pam_setcred", "pam_open_session":
+		ecs.Begin(e, "su", "su.session_failure")
+		ecs.ClassSessionStart.Set(e, "su-session", ecs.OutcomeFailure)
+	case "pam_close_session":
+		ecs.Begin(e, "su", "su.session_failure")
+		ecs.ClassSessionEnd.Set(e, "su-session", ecs.OutcomeFailure)
+	default:
+		return false
+	}
+	e.SetStr("su.reason", reason)
 	return true
 }
 
@@ -191,12 +273,50 @@ func decodeLogin(e *event.Event) bool {
 		user, from, _ = strings.Cut(r, " FROM ")
 	case strings.HasPrefix(m, "ILLEGAL ROOT LOGIN "):
 		// shadow's login: root refused on a tty not in /etc/securetty.
+		// "ILLEGAL ROOT LOGIN %s" of " on 'TTY'...": two spaces.
 		success, rule, user = false, "login.failure", "root"
 		var ok bool
 		var r string
-		if tty, from, r, ok = loginFromHost(m[len("ILLEGAL ROOT LOGIN"):]); !ok || r != "" {
+		if tty, from, r, ok = loginFromHost(" " + strings.TrimLeft(m[len("ILLEGAL ROOT LOGIN"):], " ")); !ok || r != "" {
 			return false
 		}
+	case strings.HasPrefix(m, "REPEATED login failures "):
+		// shadow's login without PAM, after the last retry: no user.
+		success, rule = false, "login.failure"
+		var ok bool
+		var r string
+		if tty, from, r, ok = loginFromHost(m[len("REPEATED login failures"):]); !ok || r != "" {
+			return false
+		}
+		e.SetStr("login.reason", "repeated login failures")
+		// The attempts were each logged: this notes their number
+		// reached the limit, it is no attempt of its own.
+		rule = "login.repeated_failures"
+	case strings.HasPrefix(m, "LOGIN '") && strings.Contains(m, "' REFUSED "),
+		strings.HasPrefix(m, "invalid password for '"), strings.HasPrefix(m, "exceeded failure limit for '"),
+		strings.HasPrefix(m, "invalid login time for '"):
+		// shadow's login without PAM: "LOGIN 'U' REFUSED FROMHOST"
+		// (login.access), "invalid password for 'U' FROMHOST",
+		// "exceeded failure limit for 'U' FROMHOST" (faillog).
+		success, rule = false, "login.failure"
+		var ok bool
+		var r, reason string
+		if user, r, ok = shadowLoginRefusal(m); !ok {
+			return false
+		}
+		if r, reason, ok = strings.Cut(r, " REFUSED"); ok {
+			r, reason = reason, "refused by login.access"
+		} else if strings.HasPrefix(m, "invalid password") {
+			reason = "invalid password"
+		} else if strings.HasPrefix(m, "invalid login time") {
+			reason = "invalid login time"
+		} else {
+			reason = "failure limit exceeded"
+		}
+		if tty, from, r, ok = loginFromHost(r); !ok || r != "" {
+			return false
+		}
+		e.SetStr("login.reason", reason)
 	case strings.HasPrefix(m, "DIALUP AT "):
 		// util-linux login on a dial-up line (/etc/usertty's DIALUP).
 		var ok bool
@@ -217,15 +337,35 @@ func decodeLogin(e *event.Event) bool {
 	if !success {
 		outcome = ecs.OutcomeFailure
 	}
-	ecs.ClassAuthStart.Set(e, "login", outcome)
-	if user = strings.TrimSpace(user); user != "UNKNOWN" {
+	if rule == "login.repeated_failures" {
+		ecs.ClassAuthInfo.Set(e, "login-repeated-failures", outcome)
+	} else {
+		ecs.ClassAuthStart.Set(e, "login", outcome)
+	}
+	// shadow writes UNKNOWN, util-linux "(unknown)" for a name that is
+	// no account (or was not asked), and "<unknown>" for no host or tty.
+	if user = strings.TrimSpace(user); user != "UNKNOWN" && user != "(unknown)" {
 		ecs.SetUser(e, "user.name", user)
 	}
 	e.SetStr("login.tty", strings.TrimSpace(trimQuotes(strings.TrimSpace(tty))))
-	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" {
+	if from = strings.TrimSpace(trimQuotes(strings.TrimSpace(from))); from != "" && from != "<unknown>" {
 		ecs.SetAddress(e, "source", from)
 	}
 	return true
+}
+
+// shadowLoginRefusal cuts the quoted user of shadow login's refusals and
+// returns it with the rest (" on 'TTY'..." or " REFUSED on 'TTY'...").
+func shadowLoginRefusal(m string) (user, rest string, ok bool) {
+	_, r, _ := strings.Cut(m, "'")
+	if i := strings.Index(r, "' REFUSED "); strings.HasPrefix(m, "LOGIN '") && i >= 0 {
+		return r[:i], " REFUSED" + r[i+len("' REFUSED"):], true
+	}
+	i := strings.LastIndex(r, "' on '")
+	if i < 0 {
+		return "", "", false
+	}
+	return r[:i], r[i+1:], true
 }
 
 // loginFromHost reads shadow's " on 'TTY'[ from 'HOST']" at the start of s
@@ -287,238 +427,4 @@ func loginFailure(e *event.Event, m string) (user, tty, from string, ok bool) {
 		tty, from = from, ""
 	}
 	return user, tty, from, true
-}
-
-// decodeSudo decodes sudo's log line "USER : [MESSAGE ; ]TTY=t ; PWD=p ; USER=u ; [GROUP=g ; ]COMMAND=c"
-// (also HOST=, TSID=, ENV=), and PAM lines from sudo. MESSAGE is absent for
-// a command that ran, else "user NOT in sudoers", "3 incorrect password
-// attempts", "command not allowed", "a password is required", ...
-func decodeSudo(e *event.Event) bool {
-	m := e.Message
-	user, rest, ok := strings.Cut(m, " : ")
-	user = strings.TrimSpace(user)
-	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
-		return sudoExecFailed(e, m) || decodePAM(e)
-	}
-	if strings.HasPrefix(rest, "(command continued) ") {
-		ecs.Begin(e, "sudo", "sudo.command_continued")
-		ecs.SetUser(e, "user.name", user)
-		e.SetStr("sudo.command_continued", rest[len("(command continued) "):])
-		return true
-	}
-	// COMMAND= is last and may contain " ; " itself; only sudo 1.9.8's
-	// log_exit_status line follows it with " ; SIGNAL=NAME" and " ; EXIT=N".
-	command, full, signal, exit := "", "", "", ""
-	if i := strings.Index(rest, "COMMAND="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
-		full = rest[i+len("COMMAND="):]
-		command, signal, exit = sudoCommandEnd(full)
-		rest = strings.TrimSuffix(rest[:i], "; ")
-	}
-	// sudo before 1.9 ended log_host's item with " : ", not " ; ":
-	// "HOST=h1 : TTY=pts/13 ; PWD=...".
-	if i := strings.Index(rest, "HOST="); i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], "; ")) {
-		if j := strings.Index(rest[i:], " : "); j >= 0 && !strings.Contains(rest[i:i+j], " ; ") {
-			rest = rest[:i+j] + " ; " + rest[i+j+len(" : "):]
-		}
-	}
-	msg := ""
-	first, _, _ := strings.Cut(rest, " ; ")
-	if !sudoKeyValue(first) {
-		msg = strings.TrimSpace(first)
-	}
-	if msg == "" && command == "" {
-		return false
-	}
-	if msg != "" {
-		// A refusal is logged before anything ran: it has no exit, and
-		// what follows COMMAND= is all the command's.
-		command, signal, exit = full, "", ""
-	}
-	ecs.Begin(e, "sudo", "")
-	ecs.SetUser(e, "user.name", user)
-	for item := range strings.SplitSeq(rest, " ; ") {
-		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
-		if !ok || !sudoKeyValue(item) {
-			continue
-		}
-		switch k {
-		case "TTY":
-			e.SetStr("sudo.tty", v)
-		case "PWD":
-			e.SetStr("process.working_directory", v)
-		case "USER":
-			ecs.SetUser(e, "user.effective.name", v)
-		case "GROUP":
-			e.SetStr("user.effective.group.name", v)
-		case "HOST":
-			e.SetStr("sudo.host", v)
-		case "TSID":
-			e.SetStr("sudo.tsid", v)
-		case "ENV":
-			e.SetStr("sudo.env", v)
-		}
-	}
-	if command != "" && !sudoPseudo(command) {
-		e.SetStr("process.command_line", command)
-		exe, _, _ := strings.Cut(command, " ")
-		e.SetStr("process.executable", exe)
-	}
-	switch {
-	case msg == "" && (command == "list" || strings.HasPrefix(command, "list ") || command == "validate"):
-		return sudoPseudoCommand(e, command)
-	case msg == "" && (exit != "" || signal != ""):
-		// The command's end: a non-zero status or a signal is a failure.
-		ecs.SetRule(e, "sudo.command.exit")
-		outcome := ecs.OutcomeSuccess
-		if exit != "0" {
-			outcome = ecs.OutcomeFailure
-		}
-		ecs.ClassProcEnd.Set(e, "sudo-command-exit", outcome)
-		ecs.SetUint(e, "process.exit_code", exit)
-		e.SetStr("sudo.signal", signal)
-	case msg == "":
-		ecs.SetRule(e, "sudo.command")
-		ecs.ClassProcStart.Set(e, "sudo-command", ecs.OutcomeSuccess)
-	case strings.Contains(msg, "incorrect password attempt"):
-		ecs.SetRule(e, "sudo.auth.failure")
-		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeFailure)
-		n, _ := ecs.CutWord(msg)
-		ecs.SetUint(e, "sudo.attempts", n)
-	case strings.Contains(msg, "password is required"), strings.Contains(msg, "authentication failure"):
-		ecs.SetRule(e, "sudo.auth.failure")
-		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeFailure)
-	case strings.Contains(msg, "NOT in sudoers"), strings.Contains(msg, "not allowed"),
-		strings.Contains(msg, "NOT authorized"):
-		ecs.SetRule(e, "sudo.denied")
-		ecs.ClassProcStart.Set(e, "sudo-denied", ecs.OutcomeFailure)
-	default:
-		// sudo writes a reason before TTY= only when it did not run the
-		// command ("unknown user: x", "no tty present and no askpass
-		// program specified", "pam_open_session: ..."): a failure.
-		ecs.SetRule(e, "sudo.other")
-		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
-	}
-	e.SetStr("sudo.message", msg)
-	return true
-}
-
-// sudoPseudo reports whether COMMAND= names no program but what sudo -l
-// ("list", "list /bin/ls" for sudo -l CMD) or sudo -v ("validate") did.
-func sudoPseudo(command string) bool {
-	return command == "list" || command == "validate" || strings.HasPrefix(command, "list ")
-}
-
-// sudoPseudoCommand classes sudo -l (a user listing their privileges) and
-// sudo -v (a user authenticating to extend sudo's timestamp), which ran
-// nothing: sudo.command keeps the pseudo-command.
-func sudoPseudoCommand(e *event.Event, command string) bool {
-	if command == "validate" {
-		ecs.SetRule(e, "sudo.validate")
-		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeSuccess)
-	} else {
-		ecs.SetRule(e, "sudo.list")
-		ecs.ClassProcInfo.Set(e, "sudo-list", ecs.OutcomeSuccess)
-	}
-	e.SetStr("sudo.command", command)
-	return true
-}
-
-// sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=NAME" and
-// " ; EXIT=N" sudo's eventlog appends, in that order, to a command's exit
-// line (lib/eventlog/eventlog.c new_logline; plugins/sudoers/logging.c
-// log_exit_status). An argument holding a space is quoted, but sudo does
-// not escape ";": "sudo /bin/echo ';' 'EXIT=0'" is logged as "COMMAND=
-// /bin/echo ; EXIT=0", byte for byte the exit line of "sudo /bin/echo".
-// What sudo itself writes is told from such arguments where the line
-// allows it: EXIT is a decimal status of 0-255 without leading zeros (else
-// the line is a command's start, all of it the command); a SIGNAL is
-// always followed by EXIT, the signal's number | 128, and is named
-// without "SIG" (sig2str: "TERM", "RTMIN+3") or by its number (else it is
-// the command's). A forged end
-// that obeys these rules cannot be told from sudo's on one line: the
-// command's own start line, without that end, is the tell (docs/coverage.md).
-func sudoCommandEnd(command string) (cmd, signal, exit string) {
-	i := strings.LastIndex(command, " ; EXIT=")
-	if i < 0 || !sudoExitValue(command[i+len(" ; EXIT="):]) {
-		return command, "", ""
-	}
-	cmd, exit = command[:i], command[i+len(" ; EXIT="):]
-	if j := strings.LastIndex(cmd, " ; SIGNAL="); j >= 0 && !strings.Contains(cmd[j+len(" ; SIGNAL="):], " ") {
-		// A SIGNAL= that does not go with the EXIT is the command's
-		// (then the EXIT alone may be sudo's, as on any exit line).
-		if v := cmd[j+len(" ; SIGNAL="):]; sudoSignalExit(v, exit) {
-			cmd, signal = cmd[:j], v
-		}
-	}
-	return cmd, signal, exit
-}
-
-// sudoExitValue reports whether v is how sudo prints an exit value: "%d"
-// of WEXITSTATUS (0-255) or of a signal's number | 128.
-func sudoExitValue(v string) bool {
-	if v == "" || len(v) > 3 || !ecs.IsDigits(v) || (v[0] == '0' && v != "0") {
-		return false
-	}
-	n, _ := strconv.Atoi(v)
-	return n <= 255
-}
-
-// sudoSignalExit reports whether signal and exit are a pair sudo writes:
-// exit is the signal's number | 128, the number given or, for the
-// signals whose numbers POSIX systems share, known from the name.
-func sudoSignalExit(signal, exit string) bool {
-	n, _ := strconv.Atoi(exit)
-	if n < 128 || signal == "" || strings.HasPrefix(signal, "SIG") {
-		return false
-	}
-	if ecs.IsDigits(signal) {
-		s, err := strconv.Atoi(signal)
-		return err == nil && s|128 == n
-	}
-	for i := 0; i < len(signal); i++ {
-		if c := signal[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-') {
-			return false
-		}
-	}
-	if s, ok := posixSignals[signal]; ok {
-		return s|128 == n
-	}
-	return true
-}
-
-// posixSignals are the signal numbers every Unix sudo runs on shares.
-var posixSignals = map[string]int{
-	"HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "FPE": 8,
-	"KILL": 9, "SEGV": 11, "PIPE": 13, "ALRM": 14, "TERM": 15,
-}
-
-// sudoExecFailed decodes "unable to execute PATH: ERROR", sudo's error
-// when the exec of a program fails (the command, or the mailer it runs
-// to send an alert): process/start failure.
-func sudoExecFailed(e *event.Event, m string) bool {
-	r, ok := strings.CutPrefix(m, "unable to execute ")
-	i := strings.LastIndex(r, ": ")
-	if !ok || i <= 0 || !strings.HasPrefix(r, "/") || strings.TrimSpace(r[i+2:]) == "" {
-		return false
-	}
-	ecs.Begin(e, "sudo", "sudo.exec_failed")
-	ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
-	e.SetStr("process.executable", r[:i])
-	e.SetStr("error.message", r[i+2:])
-	return true
-}
-
-// sudoKeyValue reports whether item is "KEY=value" with an upper-case KEY.
-func sudoKeyValue(item string) bool {
-	item = strings.TrimSpace(item)
-	i := strings.IndexByte(item, '=')
-	if i <= 0 {
-		return false
-	}
-	for j := 0; j < i; j++ {
-		if c := item[j]; (c < 'A' || c > 'Z') && c != '_' {
-			return false
-		}
-	}
-	return true
 }

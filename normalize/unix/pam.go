@@ -133,17 +133,23 @@ func pamBody(e *event.Event, m string) bool {
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
 		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
 		return true
-	case strings.HasPrefix(m, "password changed for "):
+	case strings.HasPrefix(m, "password changed for "), strings.HasPrefix(m, "password not changed for "):
+		// pam_unix: "password changed for U", and through NIS
+		// "password[ not] changed for U on MASTER".
+		_, u, _ := strings.Cut(m, " changed for ")
+		u, _, _ = strings.Cut(strings.TrimSpace(u), " on ")
 		ecs.Begin(e, programOf(e), "pam.password_changed")
-		ecs.ClassUserChange.Set(e, "password-change", ecs.OutcomeSuccess)
-		ecs.SetUser(e, "user.target.name", strings.TrimSpace(m[len("password changed for "):]))
+		outcome := ecs.OutcomeSuccess
+		if strings.HasPrefix(m, "password not ") {
+			ecs.SetRule(e, "pam.password_change_failed")
+			outcome = ecs.OutcomeFailure
+		}
+		ecs.ClassUserChange.Set(e, "password-change", outcome)
+		ecs.SetUser(e, "user.target.name", u)
 		return true
-	case strings.HasPrefix(m, "requirement "):
+	case strings.HasPrefix(m, "requirement ") && strings.Contains(m, " not met by user "):
 		// requirement "uid >= 1000" not met by user "root"
 		i := strings.Index(m, " not met by user ")
-		if i < 0 {
-			return false
-		}
 		ecs.Begin(e, programOf(e), "pam.requirement_not_met")
 		ecs.ClassAuthInfo.Set(e, "pam-requirement-not-met", ecs.OutcomeFailure)
 		ecs.SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" not met by user "):])))
@@ -155,6 +161,12 @@ func pamBody(e *event.Event, m string) bool {
 		if i := strings.Index(m, "for user "); i >= 0 {
 			u, _ := ecs.CutWord(m[i+len("for user "):])
 			ecs.SetUser(e, "user.name", u)
+		} else if u, r, ok := strings.Cut(strings.TrimPrefix(m, "User "), " is temporarily locked"); ok && u != m && r != "" {
+			// pam_faillock: "User U is temporarily locked out due to
+			// N consecutive failed login attempts".
+			if !strings.ContainsAny(u, " \t") {
+				ecs.SetUser(e, "user.name", u)
+			}
 		}
 		return true
 	case strings.HasPrefix(m, "Failed to create session: "):
@@ -201,7 +213,10 @@ func pamRefusal(e *event.Event, m string) bool {
 			return false
 		}
 		user, from = u, strings.TrimSuffix(from, "'")
-		if ecs.IsIP(from) { // else a host name or a tty, told apart by nothing
+		// from is the remote host, else the tty, else the service
+		// (pam_access.c): an address, or a name with a dot that no tty
+		// (tty1, pts/0, :0.0) or service has, is the host.
+		if ecs.IsIP(from) || (strings.IndexByte(from, '.') > 0 && !strings.ContainsAny(from, "/: ")) {
 			ecs.SetAddress(e, "source", from)
 		}
 	case strings.HasPrefix(m, "access denied: tty "):

@@ -20,16 +20,65 @@ import (
 //	Accepted google_authenticator for U                            pam_google_authenticator
 //	Invalid verification code for U                                pam_google_authenticator
 //	Creating directory 'PATH'.                                     pam_mkhomedir
+//	requirement "uid >= 1000" was met by user "U"                  pam_succeed_if
+//	Too many logins (max N) for U | Too many system logins (max N) pam_limits
+//	Failed to release session: REASON                              pam_systemd
+//	password - (old) token not obtained | new password not acceptable   pam_unix chauthtok
 func pamModuleNote(e *event.Event, m string) bool {
 	switch {
+	case strings.HasPrefix(m, "requirement ") && strings.Contains(m, " was met by user "):
+		i := strings.Index(m, " was met by user ")
+		ecs.Begin(e, programOf(e), "pam.requirement_met")
+		ecs.ClassAuthInfo.Set(e, "pam-requirement-met", ecs.OutcomeSuccess)
+		ecs.SetUser(e, "user.name", trimQuotes(strings.TrimSpace(m[i+len(" was met by user "):])))
+		e.SetStr("pam.requirement", trimQuotes(m[len("requirement "):i]))
+		return true
+	case strings.HasPrefix(m, "Too many logins (max "), strings.HasPrefix(m, "Too many system logins (max "):
+		// pam_limits refused the session: maxlogins or maxsyslogins.
+		ecs.Begin(e, programOf(e), "pam.limits.too_many_logins")
+		ecs.ClassSessionStart.Set(e, "pam-session-open", ecs.OutcomeFailure)
+		if _, u, ok := strings.Cut(m, ") for "); ok && !strings.ContainsAny(u, " \t") {
+			ecs.SetUser(e, "user.name", u)
+		}
+		e.SetStr("event.reason", "too many logins")
+		return true
+	case strings.HasPrefix(m, "Failed to release session: "):
+		ecs.Begin(e, programOf(e), "pam.session.release_failed")
+		ecs.ClassSessionEnd.Set(e, "pam-session-close", ecs.OutcomeFailure)
+		e.SetStr("event.reason", m[len("Failed to release session: "):])
+		return true
+	case m == "password - (old) token not obtained", m == "new password not acceptable", m == "New password not acceptable",
+		m == "new password not acceptable 2", m == "user not authenticated",
+		m == "user password changed by another process", m == "user shadow entry expired":
+		// pam_unix (and pam_winbind) refused a password change: no
+		// user in the sentence, the service (passwd) says who asked.
+		ecs.Begin(e, programOf(e), "pam.password_change_failed")
+		ecs.ClassUserChange.Set(e, "password-change", ecs.OutcomeFailure)
+		e.SetStr("event.reason", m)
+		return true
 	case strings.HasPrefix(m, "Account locked due to ") && strings.HasSuffix(m, " failed logins"):
 		ecs.Begin(e, programOf(e), "pam.account_locked")
 		ecs.ClassAuthInfo.Set(e, "pam-account-locked", ecs.OutcomeFailure)
 		e.SetStr("event.reason", m)
 		return true
-	case m == "User unknown":
+	case strings.HasPrefix(m, "could not identify user (from "):
+		// pam_unix account: "could not identify user (from
+		// getpwnam(U))" (no such account) or "(from uid=N)".
 		ecs.Begin(e, programOf(e), "pam.user_unknown")
 		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
+		if r, ok := strings.CutPrefix(m, "could not identify user (from getpwnam("); ok {
+			if u, ok := strings.CutSuffix(r, "))"); ok && !strings.ContainsAny(u, " \t") {
+				ecs.SetUser(e, "user.name", u)
+			}
+		}
+		return true
+	case m == "User unknown", strings.HasPrefix(m, "User unknown: "):
+		// pam_faillock; with its audit option it names what was typed.
+		ecs.Begin(e, programOf(e), "pam.user_unknown")
+		ecs.ClassAuthInfo.Set(e, "pam-user-unknown", ecs.OutcomeFailure)
+		if u, ok := strings.CutPrefix(m, "User unknown: "); ok && !strings.ContainsAny(u, " \t") {
+			ecs.SetUser(e, "user.name", u)
+		}
 		return true
 	case strings.HasPrefix(m, "user ") && strings.Contains(m, ") has time limit ["):
 		ecs.Begin(e, programOf(e), "pam.account_locked")

@@ -24,8 +24,8 @@ import (
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
-		{Name: "sudo", Programs: []string{"sudo"}, Decode: decodeSudo},
-		{Name: "su", Programs: []string{"su"}, Decode: decodeSu},
+		{Name: "sudo", Programs: []string{"sudo", "sudo_logsrvd"}, Decode: decodeSudo},
+		{Name: "su", Programs: []string{"su", "runuser"}, Decode: decodeSu},
 		{Name: "doas", Programs: []string{"doas"}, Decode: decodeDoas},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
 		{Name: "shadow", Programs: shadowPrograms, Decode: decodeShadow},

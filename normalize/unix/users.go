@@ -22,10 +22,10 @@ import (
 // typed alike; the gshadow one carries file.path /etc/gshadow.
 
 var shadowPrograms = []string{"useradd", "userdel", "usermod", "groupadd", "groupdel", "groupmod",
-	"passwd", "chpasswd", "chfn", "chsh", "chage", "gpasswd", "newusers", "chgpasswd", "adduser", "deluser"}
+	"passwd", "chpasswd", "chfn", "chsh", "chage", "gpasswd", "newusers", "chgpasswd", "adduser", "deluser", "newgrp", "sg"}
 
 func decodeShadow(e *event.Event) bool {
-	m := e.Message
+	m := shadowText(e.Message)
 	if strings.HasPrefix(m, "pam_") {
 		return decodePAM(e)
 	}
@@ -41,6 +41,10 @@ func decodeShadow(e *event.Event) bool {
 	prog := programOf(e)
 	if prog == "gpasswd" {
 		return decodeGpasswd(e, prog, m)
+	}
+	if shadowFormLine(e, prog, m) {
+		e.SetStr("shadow.from", from)
+		return true
 	}
 	word, rest := ecs.CutWord(m)
 	if read, ok := shadowReaders[word]; ok && read(e, prog, word, rest) {
@@ -226,11 +230,15 @@ func shadowPassword(e *event.Event, prog, _, rest string) bool {
 		if !ok {
 			return false
 		}
+		// Only this sentence states a change; any other after the
+		// name is not one.
+		by, ok := strings.CutPrefix(r, "changed by ")
+		if !ok {
+			return false
+		}
 		shadowBegin(e, prog, "passwd.change", ecs.ClassUserChange, "password-change")
 		ecs.SetUser(e, "user.target.name", name)
-		if by, ok := strings.CutPrefix(r, "changed by "); ok {
-			ecs.SetUser(e, "user.name", trimQuotes(by))
-		}
+		ecs.SetUser(e, "user.name", trimQuotes(by))
 		return true
 	}
 	return false

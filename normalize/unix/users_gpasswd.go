@@ -42,6 +42,14 @@ var gpasswdForms = []struct{ form, rule, action string }{
 	{"%a failed to restrict access to group %g", "gpasswd.restrict", "group-change"},
 	{"%a failed to set the members of group %g to %l", "gpasswd.members_set", "group-change"},
 	{"%a failed to set the administrators of group %g to %d", "gpasswd.administrators_set", "group-change"},
+	// shadow before 4.1 (one line, no file).
+	{"change the password for group %g by %a", "gpasswd.password", "group-change"},
+	{"remove password from group %g by %a", "gpasswd.password_removed", "group-change"},
+	{"restrict access to group %g by %a", "gpasswd.restrict", "group-change"},
+	{"add member %u to group %g by %a", "gpasswd.member_add", "group-member-add"},
+	{"remove member %u from group %g by %a", "gpasswd.member_remove", "group-member-remove"},
+	{"set administrators of %g to %d", "gpasswd.administrators_set", "group-change"},
+	{"set members of %g to %l", "gpasswd.members_set", "group-change"},
 }
 
 // decodeGpasswd decodes the lines above.
@@ -71,8 +79,9 @@ func decodeGpasswd(e *event.Event, prog, m string) bool {
 }
 
 // matchWords matches s against form, whose "%x" placeholders each stand
-// for one word (no space) and whose other words must be equal; it returns
-// the words by placeholder letter.
+// for one word (no space), or the part of one word between the text
+// around the placeholder ("'%u',"), and whose other words must be equal;
+// it returns the values by placeholder letter.
 func matchWords(form, s string) (map[byte]string, bool) {
 	var v map[byte]string
 	for form != "" {
@@ -81,11 +90,17 @@ func matchWords(form, s string) (map[byte]string, bool) {
 		if sw == "" {
 			return nil, false
 		}
-		if len(fw) == 2 && fw[0] == '%' {
+		if k := strings.IndexByte(fw, '%'); k >= 0 && k+1 < len(fw) {
+			// "'%u'," matches "'alice',": the text around the
+			// placeholder must be there, and the value must not be empty.
+			pre, suf := fw[:k], fw[k+2:]
+			if len(sw) <= len(pre)+len(suf) || !strings.HasPrefix(sw, pre) || !strings.HasSuffix(sw, suf) {
+				return nil, false
+			}
 			if v == nil {
 				v = make(map[byte]string, 4)
 			}
-			v[fw[1]] = sw
+			v[fw[k+1]] = sw[len(pre) : len(sw)-len(suf)]
 		} else if fw != sw {
 			return nil, false
 		}
