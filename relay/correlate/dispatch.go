@@ -76,6 +76,7 @@ var dispatchPreference = []string{"event.code", "event.action", "event.provider"
 
 func buildIndex(rules []rule) (index, error) {
 	idx := index{conds: newCondTable()}
+	idx.conds.useRelated() // first: within the memo's index, whatever the rules use
 	type pending struct {
 		entry int
 		exact map[string][]string // candidate dispatch keys and their values

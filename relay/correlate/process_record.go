@@ -216,7 +216,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	f := newFinding(&r.startMiss, DatasetProcess, "process-start-missing", e.Time, e.Received)
 	var ev evidence
-	ev.add(e, id) // a finding made now
+	ev.add(en.memo, e, id) // a finding made now
 	f.evidence(&ev)
 	copyFields(f.e, e, "process.pid", "process.entity_id", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
 	f.e.SetStr("process.end", formatTime(e.Time))

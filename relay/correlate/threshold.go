@@ -246,7 +246,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		ev.related = related{vals: ev.vals[:0]}
 	}
 	slots = appendSlot(slots, slot{T: t, ID: id})
-	ev.related.add(e) // the finding's event IDs are in the slots
+	ev.related.add(en.memo, e) // the finding's event IDs are in the slots
 	r.slots, r.vals = slots, ev.vals[:0]
 	n := len(slots) / slotLen
 	if n < r.count {
