@@ -135,7 +135,7 @@ func (x *KeyIndex) Find(e *Event, at []int32) (repeated bool) {
 	copy(at, none[:])
 	at = at[:len(x.names)]
 	fields := e.Fields // not read again after each write to at
-	var rep int32 // ^at[j] of each name found: not 0 once one was there before
+	var rep int32      // ^at[j] of each name found: not 0 once one was there before
 	chains := false
 	for i := range fields {
 		k := fields[i].Key
