@@ -164,7 +164,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	p.fill(e, start, &pe)
 	e.Message = texts[id:]
 	e.Fields = r.fields.Trim(e.Fields) // the next record's fields follow at once
-	en.emit(&r.b, e)
+	en.emitRecord(e)
 }
 
 // appendLifetimeMessage appends the message of p's lifetime record: what
