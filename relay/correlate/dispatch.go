@@ -96,7 +96,17 @@ func (x *valueIndex) slot(n int, tail uint64) int {
 
 // lookup returns the entries of value s, nil if it has none.
 func (x *valueIndex) lookup(s string) []int {
-	n, tail := len(s), valueTail(s)
+	// valueTail, inline (it is too long to be inlined)
+	var tail uint64
+	switch n := len(s); {
+	case n >= 8:
+		tail = word64(s, n-8)
+	case n >= 4:
+		tail = word32(s, 0) | word32(s, n-4)<<32
+	case n > 0:
+		tail = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+	}
+	n := len(s)
 	for i := x.slot(n, tail); ; i = (i + 1) & (len(x.slots) - 1) {
 		v := &x.slots[i]
 		if v.entries == nil {

@@ -44,16 +44,17 @@ import (
 // winlog.logon.id; on token changes user.effective.name/domain; Sysmon's
 // winlog.channel and process.entity_id.
 type processTracker struct {
-	b           ruleBase // the tracker; alerts count under the two below
-	endMissing  ruleBase
-	startMiss   ruleBase
-	maxLifetime time.Duration
-	open        *lru.Map[proc]
-	shutdown    map[string]int64 // host -> event time of its last clean shutdown
-	fields      event.FieldSlab  // for the lifetime events
-	buf         []byte           // scratch for texts of a lifetime event
-	idKey       []byte           // scratch for the group key of its id
-	keys        []int            // procKeyNames' keys (useKeys)
+	b            ruleBase // the tracker; alerts count under the two below
+	endMissing   ruleBase
+	startMiss    ruleBase
+	maxLifetime  time.Duration
+	open         *lru.Map[proc]
+	shutdown     map[string]int64 // host -> event time of its last clean shutdown
+	fields       event.FieldSlab  // for the lifetime events
+	buf          []byte           // scratch for texts of a lifetime event
+	starts, ends event.TimeCache  // the texts of lifetimes' times
+	idKey        []byte           // scratch for the group key of its id
+	keys         []int            // procKeyNames' keys (useKeys)
 
 	// audited: hosts (lower case) that sent a process start of the
 	// Security log, at most max_open, none evicted (a map of keys alone:

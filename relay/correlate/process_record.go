@@ -132,9 +132,9 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	d := at.UnixNano() - p.Start // the duration, if not negative
 	took := time.Duration(max(d, 0))
 	// Both times, the id and the message in one string: one allocation.
-	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
+	r.buf = r.starts.AppendTime(r.buf[:0], time.Unix(0, p.Start))
 	n := len(r.buf)
-	r.buf = event.AppendTime(r.buf, at)
+	r.buf = r.ends.AppendTime(r.buf, at)
 	m := len(r.buf)
 	r.idKey = p.appendIDKey(r.idKey[:0])
 	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
