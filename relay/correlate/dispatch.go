@@ -48,9 +48,18 @@ type dispatch struct {
 	key   int              // in conds.keys
 	table map[string][]int // value -> entries (while the index is built)
 	vals  valueIndex       // table, for lookup
+	lens  uint64           // bit min(len(v), 63) set for each value v
 }
 
-func (d *dispatch) lookup(s string) []int { return d.vals.lookup(s) }
+// lookup returns the entries of value s. Most values of an event's field
+// are none of the rules' (the other programs' actions, providers): those
+// of a length no value has are told so inline, without the index.
+func (d *dispatch) lookup(s string) []int {
+	if d.lens&(1<<min(len(s), 63)) == 0 {
+		return nil
+	}
+	return d.vals.lookup(s)
+}
 
 // valueIndex maps the values of a dispatch field to their entries. Every
 // event asks it for the values of a few fields, so a value is found by a
@@ -236,6 +245,9 @@ func buildIndex(rules []rule) (index, error) {
 	for i := range idx.by {
 		d := &idx.by[i]
 		d.vals = newValueIndex(d.table)
+		for v := range d.table {
+			d.lens |= 1 << min(len(v), 63)
+		}
 		d.table = nil
 	}
 	return idx, nil
