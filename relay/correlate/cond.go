@@ -247,9 +247,9 @@ func (m *memo) field(k int) *event.Value {
 	return m.e.FieldRef(m.t.keys[k])
 }
 
-// fieldsOf sets vals[i] to field(keys[i]) for every key (nil: absent,
-// as vals comes), in one loop over the index's answers: the process
-// tracker reads 16 fields of each Windows event.
+// fieldsOf sets vals[i] to field(keys[i]) for every key: in one loop
+// over the index's answers when every key is within it (the process
+// tracker reads 16 fields of each Windows event).
 func (m *memo) fieldsOf(keys []int, vals []*event.Value) {
 	n, at, fields := m.idx.Len(), m.at, m.fields
 	for i, k := range keys {
