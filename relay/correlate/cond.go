@@ -247,20 +247,6 @@ func (m *memo) field(k int) *event.Value {
 	return m.e.FieldRef(m.t.keys[k])
 }
 
-// fieldsOf sets vals[i] to field(keys[i]) for every key: in one loop
-// over the index's answers when every key is within it (the process
-// tracker reads 16 fields of each Windows event).
-func (m *memo) fieldsOf(keys []int, vals []*event.Value) {
-	n, at, fields := m.idx.Len(), m.at, m.fields
-	for i, k := range keys {
-		if k >= n {
-			vals[i] = m.field(k)
-		} else if j := at[k]; j >= 0 {
-			vals[i] = &fields[j].Val
-		}
-	}
-}
-
 // lookup is get for a key that is not among e's indexed fields: one past
 // the index, or one absent from e's fields that may have a derived value
 // (both looked up once per event).

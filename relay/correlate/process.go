@@ -224,33 +224,31 @@ func (r *processTracker) useKeys(t *condTable) { r.keys = t.keyIDs(procKeyNames[
 // string writes would each call a write barrier while the garbage
 // collector marks.
 func readProcFields(m *memo, keys []int) (f procFields) {
-	var vals [numProcKeys]*event.Value
-	m.fieldsOf(keys, vals[:])
 	str := func(k int) string {
-		if v := vals[k]; v != nil {
+		if v := m.field(keys[k]); v != nil {
 			return v.Str
 		}
 		return ""
 	}
-	f.windows = vals[pkEventID] != nil
-	if v := vals[pkChannel]; v != nil {
+	f.windows = m.field(keys[pkEventID]) != nil
+	if v := m.field(keys[pkChannel]); v != nil {
 		f.windows, f.channel = true, v.Str
 	}
 	f.guid = str(pkGUID)
-	if v := vals[pkCode]; v != nil {
+	if v := m.field(keys[pkCode]); v != nil {
 		f.code = v.String()
 	}
 	f.host = str(pkHost)
-	if v := vals[pkPID]; v != nil {
+	if v := m.field(keys[pkPID]); v != nil {
 		f.pid, f.hasPID = v.Num, v.Type == event.TypeInt
 	}
 	f.exe, f.cmd = str(pkExe), str(pkCmd)
-	if v := vals[pkPPID]; v != nil && v.Type == event.TypeInt {
+	if v := m.field(keys[pkPPID]); v != nil && v.Type == event.TypeInt {
 		f.ppid = v.Num
 	}
 	f.pexe, f.user, f.domain, f.logon = str(pkPExe), str(pkUser), str(pkDomain), str(pkLogon)
 	f.effUser, f.effDomain = str(pkEffUser), str(pkEffDomain)
-	if v := vals[pkExit]; v != nil && v.Type == event.TypeInt {
+	if v := m.field(keys[pkExit]); v != nil && v.Type == event.TypeInt {
 		f.exit, f.hasExit = v.Num, true
 	}
 	if f.host == "" {
