@@ -176,10 +176,9 @@ func (x *KeyIndex) Find(e *Event, at []int32) (repeated bool) {
 	return rep != 0
 }
 
-// chain is Find's pass for the names of slots of more than one name
-// (Find's own loop has no inner loop over a chain, nor a call, which would
-// have it keep its variables on the stack): the multiplier mostly leaves
-// none.
+// chain is Find's pass for the names of slots of more than one name,
+// which the multiplier mostly leaves none of: Find's own loop then has no
+// inner loop over a chain (in that form it cost more per field).
 func (x *KeyIndex) chain(fields []Field, at []int32) (rep int32) {
 	for i := range fields {
 		k := fields[i].Key
