@@ -22,6 +22,9 @@ import (
 // one of their `*` globs; "!" alone means the field is absent, "*" alone
 // that it is present.
 type condTable struct {
+	// rel and host: the keys of related.add (useRelated), -1 until set
+	rel    [numRelated]int
+	host   int
 	keys   []string
 	derive []bool // keys[i] may have a derived value (event.Derivable)
 	keyIx  map[string]int
@@ -39,7 +42,17 @@ type condition struct {
 }
 
 func newCondTable() *condTable {
-	return &condTable{keyIx: map[string]int{}, condIx: map[string]int{}}
+	return &condTable{keyIx: map[string]int{}, condIx: map[string]int{}, rel: [numRelated]int{-1, -1, -1, -1}, host: -1}
+}
+
+// useRelated adds the keys related.add reads (relatedKeys, host.name), so
+// that it reads them from the memo's one pass over an event's fields
+// rather than scanning them for every rule that applies to the event.
+func (t *condTable) useRelated() {
+	for c, k := range relatedKeys {
+		t.rel[c] = t.keyID(k)
+	}
+	t.host = t.keyID("host.name")
 }
 
 // compile adds the conditions of a where table and returns their indices
@@ -167,6 +180,10 @@ type memo struct {
 	der    []event.Value   // derived values (event.Derived), by key
 	cond   []uint8         // 0 unknown, 1 false, 2 true
 	num    []byte
+	// repeated: a key of the index was set more than once in e (its last
+	// field is in at, not the others); relIndexed: the index holds the
+	// keys of related.add (t.useRelated)
+	repeated, relIndexed bool
 }
 
 // newMemo returns a memo for the table as it is now (keys added later
@@ -181,14 +198,25 @@ func (t *condTable) newMemoIndexing(n int) *memo {
 	for k := n; k < len(m.at); k++ {
 		m.at[k] = -1 // looked up when asked for (lookup)
 	}
+	m.relIndexed = t.host >= 0 && t.host < n
+	for _, k := range t.rel {
+		m.relIndexed = m.relIndexed && k >= 0 && k < n
+	}
 	return m
 }
 
 func (m *memo) reset(e *event.Event) {
 	m.e, m.fields = e, e.Fields
-	m.idx.Find(e, m.at[:m.idx.Len()])
+	m.repeated = m.idx.Find(e, m.at[:m.idx.Len()])
 	clear(m.key)
 	clear(m.cond)
+}
+
+// answersRelated reports whether the memo holds e's related.* fields
+// exactly (related.add): e is its event, unchanged, the keys are in its
+// index and none was set twice (at has only the last of each key).
+func (m *memo) answersRelated(e *event.Event) bool {
+	return m.relIndexed && m.e == e && len(m.fields) == len(e.Fields) && !m.repeated
 }
 
 // release drops the reference to the last event, at the end of a batch

@@ -6,6 +6,7 @@ package correlate
 import (
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -45,29 +46,124 @@ type selector struct {
 
 type dispatch struct {
 	key   int              // in conds.keys
-	table map[string][]int // value -> entries
-	few   []dispatchValue  // table's values, when there are few
+	table map[string][]int // value -> entries (while the index is built)
+	vals  valueIndex       // table, for lookup
+	lens  uint64           // bit min(len(v), 63) set for each value v
 }
 
-type dispatchValue struct {
-	value   string
-	entries []int
-}
-
-// maxFew: tables of up to this many values are searched one by one, which
-// costs less than hashing the event's value.
-const maxFew = 8
-
+// lookup returns the entries of value s. Most values of an event's field
+// are none of the rules' (the other programs' actions, providers): those
+// of a length no value has are told so inline, without the index.
 func (d *dispatch) lookup(s string) []int {
-	if d.few == nil {
-		return d.table[s]
+	if d.lens&(1<<min(len(s), 63)) == 0 {
+		return nil
 	}
-	for i := range d.few {
-		if v := &d.few[i]; v.value == s {
+	return d.vals.lookup(s)
+}
+
+// valueIndex maps the values of a dispatch field to their entries. Every
+// event asks it for the values of a few fields, so a value is found by a
+// hash of its length and last 8 bytes into slots (open addressing), and
+// told apart by them and its first 8 bytes, which is the whole value up to
+// 16 bytes: a longer one only is compared whole. A map hashed the whole
+// value and cost about three times as much; a search of a few values
+// called memequal for each value of the same length.
+type valueIndex struct {
+	slots []valueSlot // a power of two (at least 4), at most a quarter used
+	shift uint        // 64 - log2(len(slots))
+}
+
+type valueSlot struct {
+	head, tail uint64 // valueWords of value
+	value      string
+	entries    []int // nil: an empty slot
+}
+
+// hashMul is an odd constant that mixes well (the golden ratio's).
+const hashMul = 0x9e3779b97f4a7c15
+
+func newValueIndex(table map[string][]int) valueIndex {
+	n := 4
+	for n < 4*len(table) {
+		n *= 2
+	}
+	x := valueIndex{slots: make([]valueSlot, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	for _, v := range slices.Sorted(maps.Keys(table)) {
+		head, tail := valueWords(v)
+		i := x.slot(len(v), tail)
+		for x.slots[i].entries != nil {
+			i = (i + 1) & (n - 1)
+		}
+		x.slots[i] = valueSlot{head, tail, v, table[v]}
+	}
+	return x
+}
+
+func (x *valueIndex) slot(n int, tail uint64) int {
+	return int(((tail ^ uint64(n)) * hashMul) >> x.shift)
+}
+
+// lookup returns the entries of value s, nil if it has none.
+func (x *valueIndex) lookup(s string) []int {
+	// valueTail, inline (it is too long to be inlined)
+	var tail uint64
+	switch n := len(s); {
+	case n >= 8:
+		tail = word64(s, n-8)
+	case n >= 4:
+		tail = word32(s, 0) | word32(s, n-4)<<32
+	case n > 0:
+		tail = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+	}
+	n := len(s)
+	for i := x.slot(n, tail); ; i = (i + 1) & (len(x.slots) - 1) {
+		v := &x.slots[i]
+		if v.entries == nil {
+			return nil
+		}
+		// Up to 8 bytes, the tail is the whole value; up to 16, with the
+		// head.
+		if v.tail == tail && len(v.value) == n && (n <= 8 || v.head == word64(s, 0) && (n <= 16 || v.value == s)) {
 			return v.entries
 		}
 	}
-	return nil
+}
+
+// valueWords returns the first 8 bytes of s (little-endian; 0 for a
+// shorter s) and valueTail.
+func valueWords(s string) (head, tail uint64) {
+	if len(s) >= 8 {
+		head = word64(s, 0)
+	}
+	return head, valueTail(s)
+}
+
+// valueTail returns the last 8 bytes of s (little-endian), or for a
+// shorter s bytes of it that, with its length, tell it apart from any
+// other string as short: the first and last 4 bytes (overlapping) from 4
+// bytes on, the first, middle and last byte below.
+func valueTail(s string) uint64 {
+	switch n := len(s); {
+	case n >= 8:
+		return word64(s, n-8)
+	case n >= 4:
+		return word32(s, 0) | word32(s, n-4)<<32
+	case n > 0:
+		return uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+	}
+	return 0
+}
+
+// word64 is s[i:i+8] little-endian: one load once the slicing is checked.
+func word64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func word32(s string, i int) uint64 {
+	s = s[i : i+4]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
 }
 
 // dispatchPreference ranks fields that discriminate well and that rules
@@ -76,6 +172,7 @@ var dispatchPreference = []string{"event.code", "event.action", "event.provider"
 
 func buildIndex(rules []rule) (index, error) {
 	idx := index{conds: newCondTable()}
+	idx.conds.useRelated() // first: within the memo's index, whatever the rules use
 	type pending struct {
 		entry int
 		exact map[string][]string // candidate dispatch keys and their values
@@ -147,11 +244,11 @@ func buildIndex(rules []rule) (index, error) {
 	}
 	for i := range idx.by {
 		d := &idx.by[i]
-		if len(d.table) <= maxFew {
-			for _, v := range slices.Sorted(maps.Keys(d.table)) {
-				d.few = append(d.few, dispatchValue{v, d.table[v]})
-			}
+		d.vals = newValueIndex(d.table)
+		for v := range d.table {
+			d.lens |= 1 << min(len(v), 63)
 		}
+		d.table = nil
 	}
 	return idx, nil
 }

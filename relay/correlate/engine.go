@@ -422,6 +422,16 @@ func (en *Engine) emit(b *ruleBase, e *event.Event) {
 	}
 }
 
+// emitRecord queues a record the engine makes that is not an alert (its
+// event.kind is "event": a process lifetime), as emit does, without
+// looking its kind up among its fields.
+func (en *Engine) emitRecord(e *event.Event) {
+	en.Dirty = true
+	if !en.recovering {
+		en.out = append(en.out, e)
+	}
+}
+
 // lease asks the Owner whether rule's key is this engine's (Options.Owner);
 // without an Owner every key is, under lease 0.
 func (en *Engine) lease(rule string, key []byte) (uint64, bool) {

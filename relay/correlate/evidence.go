@@ -132,21 +132,38 @@ func (v *evidence) strings() (ids []string, lists [numRelated][]string) {
 }
 
 // add counts e, and its journal ID if not 0, and adds its related.*
-// values and host.
-func (v *evidence) add(e *event.Event, id uint64) {
+// values and host (related.add: m is the engine's memo).
+func (v *evidence) add(m *memo, e *event.Event, id uint64) {
 	if id != 0 && len(v.IDs) < maxIDs {
 		if v.IDs == nil {
 			v.IDs = make([]uint64, 0, 4) // a pair, a process: one allocation
 		}
 		v.IDs = append(v.IDs, id)
 	}
-	v.related.add(e)
+	v.related.add(m, e)
 }
 
-// add counts e and adds its related.* values and host.
-func (v *related) add(e *event.Event) {
+// add counts e and adds its related.* values and host. The fields come
+// from the memo's one pass over e's fields when it holds them (the rules
+// that apply to an event each add it to some evidence), else from a scan
+// of them. Each list takes its values in the order of e's fields, the
+// host last: the memo's positions give the same lists.
+func (v *related) add(m *memo, e *event.Event) {
 	if v.Count < math.MaxInt32 {
 		v.Count++
+	}
+	if m != nil && m.answersRelated(e) {
+		for c, k := range m.t.rel {
+			if i := m.at[k]; i >= 0 {
+				v.addUnique(c, m.fields[i].Val.List...)
+			}
+		}
+		if h := m.get(m.t.host); h != nil {
+			if s := h.String(); s != "" {
+				v.addUnique(relHosts, s)
+			}
+		}
+		return
 	}
 	host := -1         // the last host.name field (Event.Str's answer)
 	fields := e.Fields // not loaded again from e after each write to v

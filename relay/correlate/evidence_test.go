@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // TestEvidenceLists: values added to the four related.* lists in any
@@ -190,6 +192,54 @@ func TestEvidenceStrings(t *testing.T) {
 			if !reflect.DeepEqual(lists, wantLists) {
 				t.Fatalf("round %d: a record's lists changed with the evidence", round)
 			}
+		}
+	}
+}
+
+// TestRelatedFromMemo: related.add gives the same lists reading an
+// event's related.* fields and host from the engine's memo as scanning
+// them: list and other values, keys set twice, host.name set, set twice or
+// only in the header, other fields between, and a memo whose index holds
+// few keys or another event.
+func TestRelatedFromMemo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	keys := append(relatedKeys[:], "host.name", "source.ip", "user.name")
+	val := func() event.Value {
+		switch rng.IntN(6) {
+		case 0:
+			return event.String(fmt.Sprint("s", rng.IntN(4)))
+		case 1:
+			return event.Int(int64(rng.IntN(3)))
+		}
+		list := make([]string, rng.IntN(4))
+		for i := range list {
+			list[i] = []string{"a", "b", "c", "", "-", "web1"}[rng.IntN(6)]
+		}
+		return event.Strings(list...)
+	}
+	for round := range 500 {
+		tab := newCondTable()
+		tab.useRelated()
+		tab.keyIDs("source.ip", "event.code")
+		m := tab.newMemoIndexing(rng.IntN(len(tab.keys) + 1))
+		var scanned, memoed related
+		for range 1 + rng.IntN(5) {
+			e := event.New(t0)
+			e.Hostname = []string{"", "web1", "WEB2"}[rng.IntN(3)]
+			for range rng.IntN(12) {
+				e.Set(keys[rng.IntN(len(keys))], val())
+			}
+			if rng.IntN(8) == 0 {
+				m.reset(event.New(t0)) // the memo holds another event
+			} else {
+				m.reset(e)
+			}
+			scanned.add(nil, e)
+			memoed.add(m, e)
+			m.release()
+		}
+		if scanned.Count != memoed.Count || scanned.n != memoed.n || string(scanned.vals) != string(memoed.vals) {
+			t.Fatalf("round %d: from the memo %v, scanned %v", round, memoed.lists(), scanned.lists())
 		}
 	}
 }

@@ -97,7 +97,7 @@ func (r *firstSeen) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	f := newFinding(&r.b, Dataset, "first-seen", e.Time, e.Received)
 	f.id(&r.b, string(key), t, findingid.Anchor(e, id))
 	var ev evidence
-	ev.add(e, id) // a finding made now
+	ev.add(en.memo, e, id) // a finding made now
 	f.evidence(&ev)
 	copyFields(f.e, e, r.fields...)
 	f.message(&r.b, defFirstSeenMessage, vars{count: 1, key: displayKey(r.fields, string(key))}, e)

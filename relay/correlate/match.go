@@ -143,7 +143,7 @@ func (r *match) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	f := newFinding(&r.b, Dataset, "rule-match", e.Time, e.Received)
 	f.id(&r.b, "", r.b.at(e).UnixNano(), findingid.Anchor(e, id))
 	var ev evidence
-	ev.add(e, id) // a finding made now
+	ev.add(en.memo, e, id) // a finding made now
 	f.evidence(&ev)
 	f.message(&r.b, defMatchMessage, vars{count: 1}, e)
 	copyFields(f.e, e, "user.name", "user.domain", "source.ip", "process.executable", "process.command_line", "event.code")

@@ -227,7 +227,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 	case !r.missing && inTime:
 		k := string(key) // a finding's: the key as text only then
 		ev := st.evidence(p)
-		ev.add(e, id) // a finding made now; the state goes
+		ev.add(en.memo, e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
 		f.id(&r.b, k, st.At(), st.first(p))
 		f.evidence(&ev)
@@ -257,7 +257,7 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 		x = appendValue(x, e.Str(f))
 	}
 	rel := related{vals: x[len(x):]} // the values follow in x
-	rel.add(e)
+	rel.add(en.memo, e)
 	x = append(x, rel.vals...) // (copies only if add moved them)
 	*st = newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n)
 	r.keys.SetExtra(st, x, evicted)

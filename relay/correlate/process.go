@@ -44,16 +44,17 @@ import (
 // winlog.logon.id; on token changes user.effective.name/domain; Sysmon's
 // winlog.channel and process.entity_id.
 type processTracker struct {
-	b           ruleBase // the tracker; alerts count under the two below
-	endMissing  ruleBase
-	startMiss   ruleBase
-	maxLifetime time.Duration
-	open        *lru.Map[proc]
-	shutdown    map[string]int64 // host -> event time of its last clean shutdown
-	fields      event.FieldSlab  // for the lifetime events
-	buf         []byte           // scratch for texts of a lifetime event
-	idKey       []byte           // scratch for the group key of its id
-	keys        []int            // procKeyNames' keys (useKeys)
+	b            ruleBase // the tracker; alerts count under the two below
+	endMissing   ruleBase
+	startMiss    ruleBase
+	maxLifetime  time.Duration
+	open         *lru.Map[proc]
+	shutdown     map[string]int64 // host -> event time of its last clean shutdown
+	fields       event.FieldSlab  // for the lifetime events
+	buf          []byte           // scratch for texts of a lifetime event
+	starts, ends event.TimeCache  // the texts of lifetimes' times
+	idKey        []byte           // scratch for the group key of its id
+	keys         []int            // procKeyNames' keys (useKeys)
 
 	// audited: hosts (lower case) that sent a process start of the
 	// Security log, at most max_open, none evicted (a map of keys alone:
@@ -298,7 +299,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			r.buf = appendAccount(r.buf[:0], f.effDomain, f.effUser)
 			p.Tokens = append(p.Tokens, en.strs.getBytes(r.buf))
 		}
-		p.Evidence.add(e, id)
+		p.Evidence.add(en.memo, e, id)
 	case act == pEnd:
 		r.end(en, e, id, &f, key, sysmon)
 	}
@@ -309,7 +310,7 @@ func (r *processTracker) apply(en *Engine, e *event.Event, id uint64, _ int) {
 func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procFields, key []byte, sysmon bool) {
 	p, ok := r.open.PeekBytes(key)
 	if ok && sysmon && p.Sec {
-		p.Evidence.add(e, id) // its Security end ends it
+		p.Evidence.add(en.memo, e, id) // its Security end ends it
 		return
 	}
 	if ok && (f.exe != "" && p.Exe != "" && !strings.EqualFold(f.exe, p.Exe) ||
@@ -327,7 +328,7 @@ func (r *processTracker) end(en *Engine, e *event.Event, id uint64, f *procField
 		return
 	}
 	// The record is made now (lifetime changes no state); the state goes.
-	p.Evidence.add(e, id)
+	p.Evidence.add(en.memo, e, id)
 	r.lifetime(en, p, f, "end", e.Time, e.Received)
 	r.open.DeleteValue(p)
 }
@@ -387,7 +388,7 @@ func (r *processTracker) newProc(en *Engine, e *event.Event, id uint64, f *procF
 		Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
 		User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
 	}
-	p.Evidence.add(e, id)
+	p.Evidence.add(en.memo, e, id)
 	return p
 }
 
@@ -411,7 +412,7 @@ func (p *proc) join(en *Engine, e *event.Event, id uint64, f *procFields) {
 	if p.PPID == 0 {
 		p.PPID = f.ppid
 	}
-	p.Evidence.add(e, id)
+	p.Evidence.add(en.memo, e, id)
 }
 
 func (r *processTracker) onEvict(en *Engine) func(string, *proc) {

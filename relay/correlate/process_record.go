@@ -132,9 +132,9 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	d := at.UnixNano() - p.Start // the duration, if not negative
 	took := time.Duration(max(d, 0))
 	// Both times, the id and the message in one string: one allocation.
-	r.buf = event.AppendTime(r.buf[:0], time.Unix(0, p.Start))
+	r.buf = r.starts.AppendTime(r.buf[:0], time.Unix(0, p.Start))
 	n := len(r.buf)
-	r.buf = event.AppendTime(r.buf, at)
+	r.buf = r.ends.AppendTime(r.buf, at)
 	m := len(r.buf)
 	r.idKey = p.appendIDKey(r.idKey[:0])
 	r.buf = findingid.Append(r.buf, r.b.name, r.idKey, p.Start, p.GUID)
@@ -164,7 +164,7 @@ func (r *processTracker) lifetime(en *Engine, p *proc, end *procFields, reason s
 	p.fill(e, start, &pe)
 	e.Message = texts[id:]
 	e.Fields = r.fields.Trim(e.Fields) // the next record's fields follow at once
-	en.emit(&r.b, e)
+	en.emitRecord(e)
 }
 
 // appendLifetimeMessage appends the message of p's lifetime record: what
@@ -216,7 +216,7 @@ func (r *processTracker) endNotSeen(en *Engine, p *proc, why string, at, receive
 func (r *processTracker) startNotSeen(en *Engine, e *event.Event, id uint64) {
 	f := newFinding(&r.startMiss, DatasetProcess, "process-start-missing", e.Time, e.Received)
 	var ev evidence
-	ev.add(e, id) // a finding made now
+	ev.add(en.memo, e, id) // a finding made now
 	f.evidence(&ev)
 	copyFields(f.e, e, "process.pid", "process.entity_id", "process.executable", "process.name", "user.name", "user.domain", "winlog.logon.id", "host.name")
 	f.e.SetStr("process.end", formatTime(e.Time))

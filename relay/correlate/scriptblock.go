@@ -292,7 +292,7 @@ func (r *scriptBlocks) addPart(en *Engine, b *block, i int, f *sbFields, e *even
 	if b.PID == 0 {
 		b.PID = f.pid
 	}
-	b.Evidence.add(e, 0) // IDs come from the parts, in their order
+	b.Evidence.add(en.memo, e, 0) // IDs come from the parts, in their order
 	room := r.maxBlock - b.Bytes - partOverhead
 	if room < 0 {
 		b.Over++

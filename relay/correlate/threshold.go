@@ -274,7 +274,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 		ev.related = related{vals: ev.vals[:0]}
 	}
 	kept, n = appendSlot(kept, prev, slot{T: t, ID: id}), n+1
-	ev.related.add(e) // the finding's event IDs are in the slots
+	ev.related.add(en.memo, e) // the finding's event IDs are in the slots
 	r.slots, r.vals = kept, ev.vals[:0]
 	if n < r.count {
 		st.count, st.n = ev.Count, ev.n

@@ -121,6 +121,16 @@ func (c *timeCache) appendTime(dst []byte, unixNano int64) []byte {
 	return appendFrac(append(dst, c.text[:]...), nsec)
 }
 
+// TimeCache appends times as AppendTime does, through the cache an
+// encoder keeps for @timestamp: for code that formats many times of about
+// the same second, or day (the process tracker's lifetime records).
+type TimeCache struct{ c timeCache }
+
+// AppendTime appends t as AppendTime does.
+func (c *TimeCache) AppendTime(dst []byte, t time.Time) []byte {
+	return c.c.appendTime(dst, t.UnixNano())
+}
+
 // civil converts days since 1970-01-01 to a proleptic Gregorian date
 // (Howard Hinnant's days_from_civil inverse).
 func civil(z int64) (year, month, day int) {

@@ -15,11 +15,24 @@ package event
 // to leave as few collisions as it can.
 type KeyIndex struct {
 	names []string
-	fps   []fingerprint // fingerprint of names[i]
-	next  []uint8       // next[i]: 1 + the next name in names[i]'s slot, 0: none
-	mul   uint64
-	slots [1 << slotBits]uint8 // 1 + the first name of the slot, 0: none
+	// Arrays of MaxKeyIndex, indexed by an entry's low bits without a
+	// bounds check: fewer registers in Find's loop.
+	fps  *[MaxKeyIndex]fingerprint // fingerprint of names[i]
+	full *[MaxKeyIndex]string      // names
+	next *[MaxKeyIndex]uint8       // next[i]: the slot's entry after names[i], 0: none
+	mul  uint64
+	// slots: the entry of the first name of the slot (present | its
+	// index), 0: none; chained set when the name has a next: Find's loop
+	// loads next only then, and the multiplier mostly leaves every slot
+	// one name or none.
+	slots [1 << slotBits]uint8
 }
+
+// The bits of an entry of slots and next besides the name's index.
+const (
+	present = 0x40
+	chained = 0x80
+)
 
 // slotBits: 1024 slots, at least 16 per name, so that a multiplier
 // without collisions is found in a few tries; a byte each (1 KiB, in
@@ -67,7 +80,8 @@ func NewKeyIndex(names ...string) *KeyIndex {
 	if len(names) > MaxKeyIndex {
 		panic("event: more than MaxKeyIndex keys in a KeyIndex")
 	}
-	x := &KeyIndex{names: names, fps: make([]fingerprint, len(names)), next: make([]uint8, len(names))}
+	x := &KeyIndex{names: names, fps: new([MaxKeyIndex]fingerprint), full: new([MaxKeyIndex]string), next: new([MaxKeyIndex]uint8)}
+	copy(x.full[:], names)
 	for i, name := range names {
 		x.fps[i] = fingerprintOf(name)
 	}
@@ -79,7 +93,7 @@ func NewKeyIndex(names ...string) *KeyIndex {
 		m = m*0xbf58476d1ce4e5b9 + 0x94d049bb133111eb | 1
 		var used [1 << slotBits]bool
 		n := 0
-		for _, f := range x.fps {
+		for _, f := range x.fps[:len(names)] {
 			s := slot(f.n, f.a, m)
 			if used[s] {
 				n++
@@ -94,7 +108,10 @@ func NewKeyIndex(names ...string) *KeyIndex {
 	for i := len(names) - 1; i >= 0; i-- { // chains in names order
 		s := slot(x.fps[i].n, x.fps[i].a, x.mul)
 		x.next[i] = x.slots[s]
-		x.slots[s] = uint8(i + 1)
+		x.slots[s] = present | uint8(i)
+		if x.next[i] != 0 {
+			x.slots[s] |= chained
+		}
 	}
 	return x
 }
@@ -112,10 +129,14 @@ func (x *KeyIndex) Len() int { return len(x.names) }
 
 // Find sets at[i] to the index in e.Fields of the field Field(names[i])
 // would return (the last one set), or -1 if there is none. at must have
-// Len entries.
-func (x *KeyIndex) Find(e *Event, at []int32) {
+// Len entries. It reports whether a name was found more than once (a key
+// set twice): then only its last field is in at.
+func (x *KeyIndex) Find(e *Event, at []int32) (repeated bool) {
 	copy(at, none[:])
+	at = at[:len(x.names)]
 	fields := e.Fields // not read again after each write to at
+	var rep int32      // ^at[j] of each name found: not 0 once one was there before
+	chains := false
 	for i := range fields {
 		k := fields[i].Key
 		n := len(k)
@@ -125,21 +146,54 @@ func (x *KeyIndex) Find(e *Event, at []int32) {
 		} else {
 			a = short(k)
 		}
-		for j := int(x.slots[slot(n, a, x.mul)]); j != 0; j = int(x.next[j-1]) {
-			if fp := &x.fps[j-1]; fp.a != a || fp.n != n || n >= 8 && fp.b != load64(k, 0) {
+		s := x.slots[slot(n, a, x.mul)]
+		if s < present {
+			continue
+		}
+		if s >= chained { // a slot of several names: left to chain
+			chains = true
+			continue
+		}
+		j := int(s & (MaxKeyIndex - 1))
+		if fp := &x.fps[j]; fp.a != a || fp.n != n || n >= 8 && fp.b != load64(k, 0) {
+			continue
+		}
+		if n > 16 { // the bytes between the first and last 8 too
+			name, off := x.full[j], 8
+			for off < n-8 && load64(k, off) == load64(name, off) {
+				off += 8
+			}
+			if off < n-8 {
 				continue
 			}
-			if n > 16 { // compare the bytes between the first and last 8
-				name := x.names[j-1]
-				off := 8
-				for off < n-8 && load64(k, off) == load64(name, off) {
-					off += 8
-				}
-				if off < n-8 {
-					continue
-				}
+		}
+		rep |= ^at[j]
+		at[j] = int32(i)
+	}
+	if chains {
+		rep |= x.chain(e.Fields, at) // (fields would be kept whole through the loop)
+	}
+	return rep != 0
+}
+
+// chain is Find's pass for the names of slots of more than one name,
+// which the multiplier mostly leaves none of: Find's own loop then has no
+// inner loop over a chain (in that form it cost more per field).
+func (x *KeyIndex) chain(fields []Field, at []int32) (rep int32) {
+	for i := range fields {
+		k := fields[i].Key
+		fp := fingerprintOf(k)
+		s := x.slots[slot(fp.n, fp.a, x.mul)]
+		if s < chained {
+			continue
+		}
+		for ; s != 0; s = x.next[s&(MaxKeyIndex-1)] {
+			j := int(s & (MaxKeyIndex - 1))
+			if x.fps[j] == fp && x.full[j] == k {
+				rep |= ^at[j]
+				at[j] = int32(i) // no break: names may repeat
 			}
-			at[j-1] = int32(i) // no break: names may repeat
 		}
 	}
+	return rep
 }

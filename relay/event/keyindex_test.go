@@ -43,7 +43,8 @@ func TestKeyIndex(t *testing.T) {
 // TestKeyIndexAgrees: Find agrees with a scan for sets of up to
 // MaxKeyIndex keys of every length, among them keys that differ only
 // between their first and last 8 bytes (equal fingerprints, told apart by
-// comparing them whole), repeated keys, and fields that are not in the set.
+// comparing them whole), repeated keys, and fields that are not in the set;
+// it reports a key of the set found more than once as the scan does.
 func TestKeyIndexAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	word := func() string {
@@ -72,17 +73,23 @@ func TestKeyIndexAgrees(t *testing.T) {
 			e.Fields = append(e.Fields, Field{Key: k})
 		}
 		at := make([]int32, x.Len())
-		x.Find(e, at)
+		repeated := x.Find(e, at)
+		wantRepeated := false
 		for i, name := range names {
-			want := int32(-1)
+			want, found := int32(-1), 0
 			for j := range e.Fields {
 				if e.Fields[j].Key == name {
 					want = int32(j)
+					found++
 				}
 			}
 			if at[i] != want {
 				t.Fatalf("round %d: %q: field %d, want %d", round, name, at[i], want)
 			}
+			wantRepeated = wantRepeated || found > 1
+		}
+		if repeated != wantRepeated {
+			t.Fatalf("round %d: repeated %v, want %v", round, repeated, wantRepeated)
 		}
 	}
 }

@@ -12,9 +12,10 @@ import (
 
 // fields is what the tracker reads from an event, gathered in one pass.
 type fields struct {
-	agentID, channel, host, code, action, kind, dataset string
-	record, seq, epoch                                  int64
-	hasRecord, hasSeq, hasEpoch, winlog                 bool
+	agentID, channel, host, action, kind, dataset string
+	code                                          *event.Value // event.code's (codeText), nil if none
+	record, seq, epoch                            int64
+	hasRecord, hasSeq, hasEpoch, winlog           bool
 }
 
 // scanFields reads what the tracker needs of e. It fills its result, a
@@ -41,7 +42,7 @@ func scanFields(e *event.Event) (f fields) {
 		case 10:
 			switch k {
 			case "event.code":
-				f.code = fl.Val.String()
+				f.code = &fl.Val // its text only for a Windows event (codeText)
 			case "event.kind":
 				f.kind = fl.Val.Str
 			}
@@ -101,6 +102,14 @@ func lossReason(code string) string {
 		return actionAuditLoss
 	}
 	return ""
+}
+
+// codeText is event.code as text, "" if there is none.
+func (f *fields) codeText() string {
+	if f.code == nil {
+		return ""
+	}
+	return f.code.String()
 }
 
 // origin names the source an explanation applies to.

@@ -331,10 +331,11 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 		return true
 	}
 	if f.winlog && f.kind != "alert" {
-		if reason := lossReason(f.code); reason != "" {
+		code := f.codeText()
+		if reason := lossReason(code); reason != "" {
 			t.explained(f.origin(), explanation{Reason: reason, At: e.Received, ID: id})
 			if _, mine := t.lease(f.origin()); mine && !t.recovering {
-				t.out = append(t.out, lossAlert(e, reason, f.code, id))
+				t.out = append(t.out, lossAlert(e, reason, code, id))
 			}
 		}
 	}
