@@ -116,6 +116,31 @@ func cutDovecot(m string) (string, head, bool) {
 	return m, h, true
 }
 
+// postDovecot keeps the session a line names: a login process's
+// "session=<ID>" field, or a mail process's head "imap(USER)<PID><ID>:"
+// (mail_log_prefix), the same ID for the login and the session it
+// started; and a login's "mpid=N", the mail process it handed the
+// client to.
+func postDovecot(e *event.Event) {
+	m := e.Message
+	if i := strings.Index(m, ", session=<"); i >= 0 {
+		if id, _, ok := strings.Cut(m[i+len(", session=<"):], ">"); ok && id != "" {
+			e.SetStr("dovecot.session", id)
+		}
+	} else if i := strings.Index(m, ")<"); i > 0 {
+		head, _, _ := strings.Cut(m[i+2:], ": ")
+		if _, id, ok := strings.Cut(head, "><"); ok && strings.HasSuffix(id, ">") && len(id) > 1 {
+			e.SetStr("dovecot.session", id[:len(id)-1])
+		}
+	}
+	if i := strings.Index(m, ", mpid="); i >= 0 {
+		pid, _, _ := strings.Cut(m[i+len(", mpid="):], ",")
+		if ecs.IsDigits(pid) {
+			ecs.SetUint(e, "dovecot.mail_pid", pid)
+		}
+	}
+}
+
 // cutOpenVPN cuts the peer OpenVPN puts first on a client's lines:
 // "[AF_INET]ADDR:PORT " or "USER/ADDR:PORT " (the common name once known).
 func cutOpenVPN(m string) (string, head, bool) {
