@@ -54,6 +54,11 @@ func cutDovecot(m string) (string, head, bool) {
 	if h.level == "" {
 		h.level, m = cutDovecotLevel(m)
 	}
+	// A login process's line; without a service, the syslog program may
+	// be the login process itself ("imap-login[42]: Disconnected ...").
+	if h.service == "" || strings.HasSuffix(h.service, "-login") {
+		m = cutLoginWhy(m)
+	}
 	// 2.3's auth worker names its connection and request before the
 	// passdb ("conn unix:auth-worker (pid=1,uid=97): auth-worker<3>: ").
 	if strings.HasPrefix(m, "conn ") {
@@ -104,4 +109,61 @@ func postDovecot(e *event.Event) {
 			ecs.SetUint(e, "dovecot.mail_pid", pid)
 		}
 	}
+}
+
+// loginWhys start the ways a login process words a client's end before
+// its parenthesised reason: "Disconnected", "Disconnected: Inactivity",
+// "Aborted login", 2.4's "Login aborted: Connection closed", submission's
+// "Disconnected: Aborted login by logging out", "Internal login failure
+// (pid=N id=M)", ...
+var loginWhys = [...]string{"Disconnected", "Aborted login", "Login aborted", "Connection closed",
+	"Remote closed connection", "Client has quit the connection", "Internal login failure"}
+
+// cutLoginWhy cuts the way of the end off "WHY (EXTRA)[ (code)]: FIELDS",
+// leaving "(EXTRA)[ (code)]: FIELDS": the EXTRA alone says what the client
+// did, and a catalog pattern that began with the WHY's many wordings as a
+// field cost every line of the login process a scan (1.0 -> 1.7 µs for a
+// Login: line).
+func cutLoginWhy(m string) string {
+	why := false
+	for _, w := range loginWhys {
+		if strings.HasPrefix(m, w) {
+			why = true
+			break
+		}
+	}
+	if !why {
+		return m
+	}
+	t := strings.Index(m, ": user=<")
+	if t < 0 {
+		if t = strings.Index(m, ": method="); t < 0 {
+			t = strings.Index(m, ": rip=")
+		}
+	}
+	if t < 0 || m[t-1] != ')' {
+		return m
+	}
+	h := m[:t]
+	// 2.4 adds the reason's code: " (auth_failed)".
+	if i := strings.LastIndex(h, " ("); i >= 0 && isReasonCode(h[i+2:len(h)-1]) {
+		h = h[:i]
+	}
+	i := strings.LastIndex(h, " (")
+	if i < 0 || !strings.HasSuffix(h, ")") {
+		return m
+	}
+	return m[i+1:]
+}
+
+func isReasonCode(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
