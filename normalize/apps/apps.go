@@ -5,7 +5,7 @@
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes),
-// cron, crontab and anacron, the kernel's OOM killer, process faults and USB
+// cron, crontab, anacron and atd, the kernel's OOM killer, process faults and USB
 // devices (kernel.go),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
 // and syslog-ng's.
@@ -72,7 +72,7 @@ var catalogs = []*catalog{
 	{name: "proftpd", programs: []string{"proftpd"}},
 	{name: "ftpd", programs: []string{"ftpd", "in.ftpd", "wu-ftpd", "wu.ftpd"}},
 	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
-	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot},
+	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot, post: postDovecot},
 	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, sniff: sniffBindLog, gate: gateBindLog},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
@@ -88,6 +88,7 @@ var catalogs = []*catalog{
 	{name: "unix_chkpwd", programs: []string{"unix_chkpwd"}},
 	{name: "cron", programs: []string{"cron", "crond", "crontab"}},
 	{name: "anacron", programs: []string{"anacron"}},
+	{name: "atd", programs: []string{"atd"}},
 	{name: "klogind", programs: []string{"klogind", "kshd", "login.krb5"}},
 	{name: "rshd", programs: []string{"rshd", "in.rshd"}, cut: cutRshd},
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},

@@ -71,51 +71,6 @@ func cutPureFTPd(m string) (string, head, bool) {
 	return r, h, true
 }
 
-// dovecotServices are the process names that start a dovecot line
-// ("imap-login: ...", "auth-worker(4242): ...", "imap(alice)<7>: ...").
-var dovecotServices = map[string]bool{
-	"auth": true, "auth-worker": true, "master": true, "imap": true, "pop3": true, "lmtp": true,
-	"lda": true, "submission": true, "managesieve": true, "config": true, "anvil": true, "dict": true,
-	"imap-login": true, "pop3-login": true, "submission-login": true, "managesieve-login": true,
-}
-
-// cutDovecot cuts "SERVICE[(USER|PID)][<..>]: [Level: ]" off a dovecot
-// line. A process line "imap(alice)" names the user; "auth-worker(42)" a pid.
-func cutDovecot(m string) (string, head, bool) {
-	var h head
-	// Dovecot 1.x logging to syslog repeats its name before the service
-	// ("dovecot[442]: dovecot: auth(default): ...").
-	m = strings.TrimPrefix(m, "dovecot: ")
-	if i := strings.Index(m, ": "); i > 0 && strings.IndexByte(m[:i], ' ') < 0 {
-		proc := m[:i]
-		name, arg := proc, ""
-		if j := strings.IndexAny(proc, "(<"); j > 0 {
-			name = proc[:j]
-			if proc[j] == '(' {
-				arg, _, _ = strings.Cut(proc[j+1:], ")")
-			}
-		}
-		if dovecotServices[name] {
-			h.service, m = name, m[i+2:]
-			if arg != "" && !ecs.IsDigits(arg) && !strings.HasPrefix(name, "auth") {
-				h.user = arg
-			}
-		}
-	}
-	for _, l := range [...]string{"Info: ", "Warning: ", "Error: ", "Fatal: ", "Panic: ", "Debug: "} {
-		if r, ok := strings.CutPrefix(m, l); ok {
-			h.level = strings.ToLower(l[:len(l)-2])
-			// A fatal error or a panic ends the process whatever it says:
-			// the catalog sees its level.
-			if h.level != "fatal" && h.level != "panic" {
-				m = r
-			}
-			break
-		}
-	}
-	return m, h, true
-}
-
 // cutOpenVPN cuts the peer OpenVPN puts first on a client's lines:
 // "[AF_INET]ADDR:PORT " or "USER/ADDR:PORT " (the common name once known).
 func cutOpenVPN(m string) (string, head, bool) {

@@ -41,7 +41,7 @@ var ecsNamespaces = []string{
 // vendorNamespaces are the non-ECS namespaces nomen's decoders and stages
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
-	"anacron", "apache", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
+	"anacron", "apache", "atd", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
 	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kernel", "leef",
 	"login", "logind", "mysql", "networkmanager", "nginx", "nomen", "ntpd", "openvpn", "paloalto", "pam",
 	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
