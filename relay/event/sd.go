@@ -126,7 +126,7 @@ func (sd SD) Has(id string) bool {
 
 // AnyID reports whether the ID of one of sd's elements satisfies match,
 // in a loop of its own: a gate asked of every RFC 5424 line (Check
-// Point's) paid ~270 instructions a line for Elements' views.
+// Point's) paid ~170 instructions a line more through Elements' views.
 func (sd SD) AnyID(match func(id string) bool) bool {
 	items := sd.items()
 	for i := 0; i < len(items); i += 1 + int(items[i].b.n) {
