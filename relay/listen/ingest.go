@@ -24,6 +24,9 @@ const maxBatch = 256
 // ~4 % of its CPU off (twelfth session, docs/performance.md); the
 // pipeline's queue (pipeline.queue_events, 4,096 by default) takes any
 // batch when it is empty, so a smaller queue only holds fewer of them.
+// The price: a connection that waits for room in the queue holds its
+// batch meanwhile, outside queue_events, ~630 KB of decoded events of
+// ~250 bytes (was ~160 KB), for each busy connection.
 const maxStreamBatch = 1024
 
 // ingester turns frames from one reader (a connection or a datagram
