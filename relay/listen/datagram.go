@@ -202,9 +202,10 @@ func readDatagramsGuarded(rt *listenerRuntime, r *datagramReader, stopping *atom
 // of the pipeline, its own read, journal append and output commit. A
 // millisecond gathers ~100 at that rate, read in two system calls; a lone
 // datagram reaches the pipeline about this much later (the sleep's
-// granularity adds up to a millisecond more). The socket's buffer holds
-// far more than a linger's datagrams (read_buffer 4 MiB: ~6,500 of 256
-// bytes on loopback).
+// granularity adds up to a millisecond more). The lingers after one that
+// found datagrams grow with the rate (nextLinger). The socket's buffer
+// holds far more than a linger's datagrams (read_buffer 4 MiB: ~6,500 of
+// 256 bytes on loopback).
 const datagramLinger = time.Millisecond
 
 // maxDatagramLinger is how long a linger may grow while datagrams keep
