@@ -271,15 +271,20 @@ func clock(s string, i int, st *stamp) (int, bool) {
 	if st.sec, ok = num(s, i+4, 2); !ok {
 		return i, false
 	}
-	i += 6
+	return fraction(s, i+6, st), true
+}
+
+// fraction reads the optional fraction ".f" or ",f" of 1-9 digits after a
+// clock's seconds at s[i:] and returns its end.
+func fraction(s string, i int, st *stamp) int {
 	if i >= len(s) || s[i] != '.' && s[i] != ',' {
-		return i, true
+		return i
 	}
 	if i+1 == len(s) || s[i+1] == ' ' {
 		if s[i] == '.' {
 			i++ // "02:00:00. host": a fraction point without digits
 		}
-		return i, true
+		return i
 	}
 	if isDigit(s[i+1]) {
 		i++
@@ -292,7 +297,7 @@ func clock(s string, i int, st *stamp) (int, bool) {
 		}
 		st.nsec += frac * pow10[9-n]
 	}
-	return i, true
+	return i
 }
 
 // pow10[n] is 10 to the n.
@@ -301,6 +306,60 @@ var pow10 = [...]int{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 1000000
 // rfc3339 reads "YYYY-MM-DD(T|t| )hh:mm:ss[.frac][Z|±hh:mm|±hhmm]" at s[i:]
 // and returns its end. A missing offset means Options.Location.
 func rfc3339(s string, i int, st *stamp) (int, bool) {
+	j, ok := rfc3339Whole(s, i, st)
+	if !ok {
+		if j, ok = rfc3339Lenient(s, i, st); !ok {
+			return j, false
+		}
+	}
+	i = j
+	if i < len(s) && (s[i] == 'Z' || s[i] == 'z') {
+		st.zone = zoneFixed
+		return i + 1, true
+	}
+	if j, ok := numOffset(s, i, st); ok {
+		return j, true
+	}
+	return i, true
+}
+
+// rfc3339Whole reads "YYYY-MM-DDThh:mm:ss" and its fraction at s[i:], as
+// nearly every sender writes the date and clock (RFC 5424 requires it):
+// digits at fixed places, where num's loops and clock's calls cost ~100
+// more instructions. Any other form is rfc3339Lenient's (which reads
+// these the same way).
+func rfc3339Whole(s string, i int, st *stamp) (int, bool) {
+	if i+19 > len(s) {
+		return i, false
+	}
+	w := s[i : i+19] // constant indexes from here: no bounds checks
+	if w[4] != '-' || w[7] != '-' || w[13] != ':' || w[16] != ':' || w[10] != 'T' && w[10] != 't' && w[10] != ' ' {
+		return i, false
+	}
+	y1, ok1 := digits2(w[0], w[1])
+	y2, ok2 := digits2(w[2], w[3])
+	mo, ok3 := digits2(w[5], w[6])
+	d, ok4 := digits2(w[8], w[9])
+	h, ok5 := digits2(w[11], w[12])
+	mi, ok6 := digits2(w[14], w[15])
+	sec, ok7 := digits2(w[17], w[18])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+		return i, false
+	}
+	st.year, st.month, st.day, st.hasYear = y1*100+y2, mo, d, true
+	st.hour, st.min, st.sec = h, mi, sec
+	return fraction(s, i+19, st), true
+}
+
+// digits2 is the number digits a and b write; false if either is not one.
+func digits2(a, b byte) (int, bool) {
+	a, b = a-'0', b-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
+}
+
+// rfc3339Lenient reads the date and clock at s[i:] not written whole (a
+// one-digit hour) and returns their end (after the fraction).
+func rfc3339Lenient(s string, i int, st *stamp) (int, bool) {
 	var ok bool
 	if st.year, ok = num(s, i, 4); !ok || i+10 >= len(s) || s[i+4] != '-' || s[i+7] != '-' {
 		return i, false
@@ -315,17 +374,7 @@ func rfc3339(s string, i int, st *stamp) (int, bool) {
 		return i, false
 	}
 	st.hasYear = true
-	if i, ok = clock(s, i+11, st); !ok {
-		return i, false
-	}
-	if i < len(s) && (s[i] == 'Z' || s[i] == 'z') {
-		st.zone = zoneFixed
-		return i + 1, true
-	}
-	if j, ok := numOffset(s, i, st); ok {
-		return j, true
-	}
-	return i, true
+	return clock(s, i+11, st)
 }
 
 // numOffset reads "±hh:mm", "±hhmm" or "±hh" at s[i:].

@@ -46,3 +46,38 @@ func TestClockFraction(t *testing.T) {
 		}
 	}
 }
+
+// TestRFC3339Whole: wherever the whole-stamp road takes a stamp, the
+// lenient road takes it too, with the same end and the same fields; and
+// it takes the forms senders write. The inputs are a stamp with each of
+// its bytes in turn, and random ones, replaced by a digit, a separator or
+// a letter, then cut short or followed by a fraction and a zone.
+func TestRFC3339Whole(t *testing.T) {
+	const base = "2024-05-01T12:00:01"
+	for _, in := range []string{base, base + ".007919Z", "2026-12-07 09:58:21+01:00", "1999-12-31t23:59:60,5 host"} {
+		if _, ok := rfc3339Whole(in, 0, &stamp{}); !ok {
+			t.Errorf("rfc3339Whole(%q) refused it", in)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	bytes := "0123456789-:Tt .,Zx+"
+	tails := []string{"", "Z", ".", ". x", ".5", ",25Z", ".1234567890123+02:00", " host", "x"}
+	for range 200000 {
+		b := []byte(base)
+		for n := r.IntN(3); n >= 0; n-- {
+			b[r.IntN(len(b))] = bytes[r.IntN(len(bytes))]
+		}
+		in := string(b) + tails[r.IntN(len(tails))]
+		in = in[:len(in)-r.IntN(3)]
+		pre := " " + in // not at 0: the offsets are from i
+		var whole, lenient stamp
+		end, ok := rfc3339Whole(pre, 1, &whole)
+		if !ok {
+			continue
+		}
+		lend, lok := rfc3339Lenient(pre, 1, &lenient)
+		if !lok || lend != end || lenient != whole {
+			t.Fatalf("%q: whole %d %+v, lenient %d %v %+v", in, end, whole, lend, lok, lenient)
+		}
+	}
+}

@@ -84,8 +84,9 @@ type ParseConfig struct {
 
 // PipelineConfig is the [pipeline] section.
 type PipelineConfig struct {
-	// QueueBatches is how many batches (of up to 256 events) may wait for
-	// the pipeline, and QueueEvents how many events in all; beyond either
+	// QueueBatches is how many batches (of up to 256 events from a datagram
+	// reader, 1,024 from a connection) may wait for the pipeline, and
+	// QueueEvents how many events in all; beyond either
 	// TCP readers wait and UDP batches are dropped. Datagram readers hand
 	// over many small batches; stream readers full ones, which the event
 	// bound keeps from filling memory when the pipeline is the bottleneck.

@@ -49,7 +49,7 @@ batch_size = 20
 // fltBudgetBound is what the journal of fltBudgetConfig may hold: max_bytes,
 // exceeded by the active segment plus one append when nothing older can
 // be deleted (segments are cut at block boundaries, an append of up to a
-// pipeline batch of 256 events is written whole).
+// connection's batch of 1,024 events is written whole).
 const fltBudgetBound = 1<<20 + 128<<10 + 512<<10
 
 var fltBudgetLog = regexp.MustCompile(`msg="journal: budget full \(on_full = drop_oldest\): deleted events not yet delivered by every output".* count=(\d+)`)

@@ -129,15 +129,7 @@ func isLogExporterID(id string) bool {
 
 // HasSD reports whether sd has the Log Exporter element.
 func HasSD(sd event.SD) bool {
-	if sd.Len() == 0 {
-		return false
-	}
-	for el := range sd.Elements() {
-		if isLogExporterID(el.ID) {
-			return true
-		}
-	}
-	return false
+	return sd.AnyID(isLogExporterID)
 }
 
 // DecodeSD decodes the Log Exporter element of sd (already parsed as

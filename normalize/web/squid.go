@@ -135,6 +135,14 @@ var gateSquid = ecs.SniffGate{First: "0123456789", Also: func(e *event.Event) bo
 	return i > 0 && 'A' <= m[i-1] && m[i-1] <= 'Z'
 }}
 
+// The longest result code and hierarchy code squidCode and isUpperToken
+// take, and the word they make with the ':' between them.
+const (
+	squidMaxCode = 48
+	squidMaxHier = 48
+	squidMaxWord = squidMaxCode + 1 + squidMaxHier
+)
+
 // squidCLFResult cuts the "CODE:HIERARCHY" word that ends a line of the
 // common and combined logformats; ok is false for any other line.
 func squidCLFResult(m string) (head, code, hier string, ok bool) {
@@ -142,10 +150,19 @@ func squidCLFResult(m string) (head, code, hier string, ok bool) {
 	if m == "" || m[len(m)-1] < 'A' || m[len(m)-1] > 'Z' { // cheap: most lines end otherwise
 		return "", "", "", false
 	}
-	i := strings.LastIndexByte(m, ' ')
+	// The word is at most squidMaxWord bytes, its ':' in the last
+	// squidMaxHier+1: look only there, by IndexByte's vector search first, as
+	// a line ending in a long upper-case word (loggen's padding) took a
+	// byte-by-byte LastIndexByte over all of it (~900 instructions).
+	if strings.IndexByte(m[max(0, len(m)-squidMaxHier-1):], ':') < 0 {
+		return "", "", "", false
+	}
+	lo := max(0, len(m)-squidMaxWord-1)
+	i := strings.LastIndexByte(m[lo:], ' ')
 	if i < 0 {
 		return "", "", "", false
 	}
+	i += lo
 	code, hier, ok = strings.Cut(m[i+1:], ":")
 	if !ok || !squidCode(code) || !isUpperToken(hier) {
 		return "", "", "", false
@@ -176,7 +193,7 @@ func decodeSquidCLF(e *event.Event) bool {
 // isUpperToken reports whether s is upper-case letters, digits and
 // underscores (HIER_DIRECT, NONE, FIRSTUP_PARENT).
 func isUpperToken(s string) bool {
-	if s == "" || len(s) > 48 {
+	if s == "" || len(s) > squidMaxHier {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -195,7 +212,7 @@ func squidCode(s string) bool {
 	if s == "NONE" {
 		return true
 	}
-	if len(s) < 3 || len(s) > 48 || strings.IndexByte(s, '_') < 0 {
+	if len(s) < 3 || len(s) > squidMaxCode || strings.IndexByte(s, '_') < 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

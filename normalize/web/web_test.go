@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,6 +36,35 @@ func TestHAProxyTimers(t *testing.T) {
 	} {
 		if got := haproxyTimers(s); got != want {
 			t.Errorf("haproxyTimers(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// squidCLFResult looks for its word only in the line's last bytes: a
+// code and a hierarchy of the longest lengths taken are still found,
+// one byte more is not, nor is a long upper-case word without a ':'.
+func TestSquidCLFResultBounds(t *testing.T) {
+	const head = `192.0.2.7 - - [26/Dec/2016:16:16:29 +0200] "GET http://example.com/ HTTP/1.1" 200 1024`
+	code := "TCP_" + strings.Repeat("M", squidMaxCode-4)
+	hier := "H_" + strings.Repeat("D", squidMaxHier-2)
+	for _, c := range []struct {
+		line, code, hier string
+		ok               bool
+	}{
+		{head + " TCP_MISS:HIER_DIRECT", "TCP_MISS", "HIER_DIRECT", true},
+		{head + " TCP_MISS:HIER_DIRECT  ", "TCP_MISS", "HIER_DIRECT", true},
+		{head + " NONE:NONE", "NONE", "NONE", true},
+		{head + " " + code + ":" + hier, code, hier, true},
+		{code + ":" + hier, "", "", false}, // no head
+		{head + " " + code + "M:" + hier, "", "", false},
+		{head + " " + code + ":" + hier + "D", "", "", false},
+		{head + " TCP_MISS:HIER:DIRECT", "", "", false},
+		{"seq: 0000000001, stamp: 2026-12-07T09:58:21 " + strings.Repeat("PADD", 32), "", "", false},
+		{"PADD:" + strings.Repeat("PADD", 32), "", "", false},
+	} {
+		h, code, hier, ok := squidCLFResult(c.line)
+		if ok != c.ok || code != c.code || hier != c.hier || ok && h != head {
+			t.Errorf("%q: got %q %q %q %v, want %q %q %v", c.line, h, code, hier, ok, c.code, c.hier, c.ok)
 		}
 	}
 }

@@ -116,3 +116,29 @@ func BenchmarkFrameJSON(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkFrameRecord is the raw road's work per message before the
+// journal compresses its block (the harness's tcp-5424-lf scenario with
+// format = "raw", issue #17): decode a frame of the harness's corpus and
+// write the event's journal record. For instruction counts run it under
+// callgrind at two -test.benchtime Nx and subtract.
+func BenchmarkFrameRecord(b *testing.B) {
+	lines := make([][]byte, 256)
+	for i := range lines {
+		lines[i] = harnessLine(i)
+	}
+	n, err := normalize.New(normalize.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := NewInput(Options{Input: "bench", Location: time.UTC, Rules: Fixed(n)}).Decoder()
+	var rec []byte
+	now := time.Now()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e := d.Frame(lines[i%len(lines)], false, "127.0.0.1:40000", now)
+		rec = event.AppendBinary(rec[:0], e, nil)
+		i++
+	}
+}

@@ -14,8 +14,8 @@ import (
 )
 
 // slabEvents is how many events one allocation provides: about a
-// listener's batch (relay/listen hands over at most 256 events at a
-// time), as many as fill 64 KiB. An allocation that large is rounded up
+// datagram reader's batch (relay/listen hands over at most 256 events at
+// a time; a connection's reader up to 1,024), as many as fill 64 KiB. An allocation that large is rounded up
 // to whole 8 KiB pages, so a slab of a round number of events would
 // carry a part page unused (256 events of 240 bytes: 61,440 bytes in
 // 65,536), and every byte allocated per message paces the collector

@@ -124,6 +124,19 @@ func (sd SD) Has(id string) bool {
 	return false
 }
 
+// AnyID reports whether the ID of one of sd's elements satisfies match,
+// in a loop of its own: a gate asked of every RFC 5424 line (Check
+// Point's) paid ~170 instructions a line more through Elements' views.
+func (sd SD) AnyID(match func(id string) bool) bool {
+	items := sd.items()
+	for i := 0; i < len(items); i += 1 + int(items[i].b.n) {
+		if match(sd.str(items[i].a)) {
+			return true
+		}
+	}
+	return false
+}
+
 // isID reports whether the element whose item is it is id.
 func isID(sd SD, it sdItem, id string) bool {
 	return int(it.a.n) == len(id) && sd.str(it.a) == id

@@ -114,6 +114,24 @@ func TestSDHas(t *testing.T) {
 	}
 }
 
+// AnyID asks match of each element's ID, in order, and of no param's
+// name or value; it stops at the first match.
+func TestSDAnyID(t *testing.T) {
+	sd := MakeSD([]string{"meta@32473", "Fields@1", "x"}, []string{"origin", "ip", "192.0.2.1"}, []string{"Fields@1.3"})
+	var asked []string
+	got := sd.AnyID(func(id string) bool { asked = append(asked, id); return false })
+	if got || strings.Join(asked, ",") != "meta@32473,origin,Fields@1.3" {
+		t.Errorf("AnyID asked %q and said %v, want the three IDs and false", asked, got)
+	}
+	asked = nil
+	if !sd.AnyID(func(id string) bool { asked = append(asked, id); return id == "origin" }) || len(asked) != 2 {
+		t.Errorf("AnyID asked %q, want it to stop at origin", asked)
+	}
+	if (SD{}).AnyID(func(string) bool { return true }) {
+		t.Error("an empty SD has an element")
+	}
+}
+
 // An SD marked plain (FinishJSONPlain: the parser's SDs without a byte
 // to escape) is written by appendPlainSD, which copies its strings
 // without looking: its JSON must be the general road's, repeats (which

@@ -14,8 +14,20 @@ import (
 
 // maxBatch bounds how many events one reader collects before handing them to
 // the pipeline; readers also flush whenever their socket has nothing more to
-// read, so latency stays low at low rates.
+// read, so latency stays low at low rates. A datagram reader's batch is
+// also what a full queue drops at once.
 const maxBatch = 256
+
+// maxStreamBatch is maxBatch for a stream reader, which waits for room
+// instead of dropping: one busy connection's batch of 1,024 (a few socket
+// reads) halves the journal's appends and writes of a raw run and takes
+// ~4 % of its CPU off (twelfth session, docs/performance.md); the
+// pipeline's queue (pipeline.queue_events, 4,096 by default) takes any
+// batch when it is empty, so a smaller queue only holds fewer of them.
+// The price: a connection that waits for room in the queue holds its
+// batch meanwhile, outside queue_events, ~630 KB of decoded events of
+// ~250 bytes (was ~160 KB), for each busy connection.
+const maxStreamBatch = 1024
 
 // ingester turns frames from one reader (a connection or a datagram
 // reader goroutine) into events through the decode step and hands them to
@@ -40,15 +52,21 @@ type ingester struct {
 	// Stream readers, one a connection, hold no batch while they wait
 	// (an idle connection's cost), and fill theirs under load.
 	reuse bool
+	limit int // maxBatch or maxStreamBatch
 }
 
 func newIngester(l *listenerRuntime, blocking bool) *ingester {
+	limit := maxBatch
+	if blocking {
+		limit = maxStreamBatch
+	}
 	return &ingester{
 		listener: l.cfg.Name,
 		input:    l.input,
 		sub:      l.sub,
 		blocking: blocking,
 		reuse:    !blocking,
+		limit:    limit,
 		warn:     l.warn,
 		dropped:  l.metrics.Dropped.WithLabelValues("listener", "queue_full"),
 		stopped:  l.metrics.Dropped.WithLabelValues("listener", "stopping"),
@@ -75,7 +93,7 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 	if in.dec == nil {
 		in.dec = in.input.TakeDecoder()
 		if in.batch == nil {
-			in.batch = make([]*event.Event, 0, maxBatch)
+			in.batch = make([]*event.Event, 0, in.limit)
 		}
 		in.started = now
 	}
@@ -86,7 +104,7 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 		e.SetInt(FieldPeerGID, cred.gid)
 	}
 	in.batch = append(in.batch, e)
-	if len(in.batch) >= maxBatch {
+	if len(in.batch) >= in.limit {
 		in.flush(context.Background())
 	}
 }

@@ -34,6 +34,10 @@ func (k *batchKeeper) TrySubmit(b *pipeline.Batch) bool {
 func (k *batchKeeper) events() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	return k.eventsLocked()
+}
+
+func (k *batchKeeper) eventsLocked() int {
 	n := 0
 	for _, b := range k.batches {
 		n += len(b)
@@ -83,5 +87,55 @@ func TestDatagramBatchesStayTheirs(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("batches held hold %q, want %q", got, want)
+	}
+}
+
+// gatedKeeper is a batchKeeper whose first Submit waits until gate is
+// closed: the reader is held while its socket fills.
+type gatedKeeper struct {
+	batchKeeper
+	gate  chan struct{}
+	first sync.Once
+}
+
+func (k *gatedKeeper) Submit(ctx context.Context, b *pipeline.Batch) error {
+	k.first.Do(func() { <-k.gate })
+	return k.batchKeeper.Submit(ctx, b)
+}
+
+// TestStreamBatchBound: what a connection's socket holds is handed to the
+// pipeline in batches of maxStreamBatch events (the rest in smaller
+// ones), never more.
+func TestStreamBatchBound(t *testing.T) {
+	k := &gatedKeeper{gate: make(chan struct{})}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, k)
+	c, err := net.Dial("tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "<13>Jan  2 03:04:05 host app: first\n")
+	const lines = 2*maxStreamBatch + 100
+	var all []byte
+	for i := range lines {
+		all = fmt.Appendf(all, "<13>Jan  2 03:04:05 host app: %d\n", i)
+	}
+	if _, err := c.Write(all); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // let the socket take it all while the reader waits (no timing is asserted)
+	close(k.gate)
+	deadline := time.Now().Add(10 * time.Second)
+	for k.events() < lines+1 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	biggest := 0
+	for _, b := range k.batches {
+		biggest = max(biggest, len(b))
+	}
+	if got := k.eventsLocked(); got != lines+1 || biggest != maxStreamBatch {
+		t.Fatalf("%d events in batches of at most %d, want %d in batches of %d", got, biggest, lines+1, maxStreamBatch)
 	}
 }

@@ -132,16 +132,24 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 // Each reader goroutine owns one.
 type peerCache struct {
 	m map[netip.AddrPort]string
+	// The sender looked up last and its string: a datagram's sender is
+	// mostly the one before's, and comparing is cheaper than hashing.
+	last     netip.AddrPort
+	lastPeer string
 }
 
 func (c *peerCache) get(ap netip.AddrPort) string {
-	if s, ok := c.m[ap]; ok {
-		return s
+	if ap == c.last && c.lastPeer != "" {
+		return c.lastPeer
 	}
-	if c.m == nil || len(c.m) > 4096 {
-		c.m = make(map[netip.AddrPort]string)
+	s, ok := c.m[ap]
+	if !ok {
+		if c.m == nil || len(c.m) > 4096 {
+			c.m = make(map[netip.AddrPort]string)
+		}
+		s = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).String()
+		c.m[ap] = s
 	}
-	s := netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).String()
-	c.m[ap] = s
+	c.last, c.lastPeer = ap, s
 	return s
 }

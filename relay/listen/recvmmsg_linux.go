@@ -38,6 +38,8 @@ type datagramReader struct {
 	bufs  [][]byte
 	names []unix.RawSockaddrAny
 	oobs  [][]byte // SCM_CREDENTIALS of each datagram (unix sockets; nil otherwise)
+
+	buffer int // the receive buffer the kernel granted, in bytes (0 unknown)
 }
 
 // recvBatch is how many datagrams one recvmmsg takes at most: a linger's

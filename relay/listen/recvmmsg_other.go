@@ -21,6 +21,8 @@ type datagramReader struct {
 	addr  netip.AddrPort
 	trunc bool
 	woken atomic.Bool
+
+	buffer int // the receive buffer the kernel granted (unused: no linger here)
 }
 
 const recvBatch = 1
