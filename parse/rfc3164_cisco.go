@@ -265,7 +265,8 @@ func uptimeAt(s string, i int) (int, bool) {
 // mnemonicAt reports whether a Cisco "%FACILITY-SEVERITY-MNEMONIC:" starts
 // at s[i:]: dash-separated words of letters, digits and "_" ending in ':',
 // a severity digit 0-7 between the first word and the last ("%SYS-5-
-// CONFIG_I:", "%ASA-auth-4-113004:", "%MGBL-SYS-5-CONFIG_I:"). A "%"
+// CONFIG_I:", "%ASA-auth-4-113004:", "%MGBL-SYS-5-CONFIG_I:"; IOS XR
+// puts a space before the colon: "%PKT_INFRA-LINK-3-UPDOWN :"). A "%"
 // alone is no Cisco header: "myapp: 12:00:01: %done" is an application's
 // line whose text starts with a time.
 func mnemonicAt(s string, i int) bool {
@@ -275,7 +276,11 @@ func mnemonicAt(s string, i int) bool {
 	words, sev := 0, false
 	start := i + 1
 	for k := start; k < len(s) && k-i <= 96; k++ {
-		switch c := s[k]; {
+		c := s[k]
+		if c == ' ' && k+1 < len(s) && s[k+1] == ':' {
+			c = ':' // IOS XR's "MNEMONIC :"
+		}
+		switch {
 		case c == '-' || c == ':':
 			if k == start {
 				return false // an empty word
