@@ -160,4 +160,6 @@ func postfixCacheCleanup(e *event.Event, prog, m string) bool {
 	return true
 }
 
-var classCacheCleanup = ecs.NewClass(ecs.Cats("database"), ecs.TypeDeletion)
+// ECS allows a database event access, change, info or error (no deletion):
+// the sweep changes the cache.
+var classCacheCleanup = ecs.NewClass(ecs.Cats("database"), ecs.TypeChange)
