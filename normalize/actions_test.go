@@ -62,6 +62,7 @@ func TestActionsDoc(t *testing.T) {
 					return false
 				})
 			}
+			checkExpectedTypes(t, name, e, line)
 			r := row{name, action, listText(e, "event.category"), listText(e, "event.type")}
 			oc := e.Str("event.outcome")
 			if oc == "" {
@@ -239,3 +240,35 @@ const actionsDocTail = `
   (405001). The other MACs of a message (a DHCP chaddr, an ARP target, the ASA's existing
   ARP entry) stay under ` + "`cisco.ios.*`/`cisco.asa.*`" + `.
 `
+
+// typeDrift are category/type pairs decoders used before the check of
+// ECS's expected types (checkExpectedTypes) and still use: a denied or
+// allowed web, file, process, malware or email event, an email or file
+// error. No new pair is to be added here: a new class takes a type ECS
+// expects for one of its categories.
+var typeDrift = map[[2]string]bool{
+	{"web", "denied"}: true, {"file", "denied"}: true, {"file", "allowed"}: true, {"file", "error"}: true,
+	{"process", "denied"}: true, {"process", "allowed"}: true, {"malware", "denied"}: true,
+	{"email", "denied"}: true, {"email", "error"}: true,
+}
+
+// checkExpectedTypes reports an event.type that ECS expects with none of
+// the event's categories (a database "deletion").
+func checkExpectedTypes(t *testing.T, name string, e *event.Event, line string) {
+	t.Helper()
+	var cats []string
+	if v, ok := e.Field("event.category"); ok {
+		v.Each(func(s string) bool { cats = append(cats, s); return false })
+	}
+	v, ok := e.Field("event.type")
+	if !ok || len(cats) == 0 {
+		return
+	}
+	v.Each(func(typ string) bool {
+		if ecs.TypeExpected(cats, typ) || len(cats) == 1 && typeDrift[[2]string{cats[0], typ}] {
+			return false
+		}
+		t.Errorf("decoder %s: event.type %q is expected by none of the categories %v (ECS): %s", name, typ, cats, line)
+		return false
+	})
+}

@@ -265,7 +265,9 @@ func uptimeAt(s string, i int) (int, bool) {
 // mnemonicAt reports whether a Cisco "%FACILITY-SEVERITY-MNEMONIC:" starts
 // at s[i:]: dash-separated words of letters, digits and "_" ending in ':',
 // a severity digit 0-7 between the first word and the last ("%SYS-5-
-// CONFIG_I:", "%ASA-auth-4-113004:", "%MGBL-SYS-5-CONFIG_I:"). A "%"
+// CONFIG_I:", "%ASA-auth-4-113004:", "%MGBL-SYS-5-CONFIG_I:"; IOS XR
+// puts a space before the colon: "%PKT_INFRA-LINK-3-UPDOWN :"; Small
+// Business switches write the severity as a letter: "%LINK-W-Down:"). A "%"
 // alone is no Cisco header: "myapp: 12:00:01: %done" is an application's
 // line whose text starts with a time.
 func mnemonicAt(s string, i int) bool {
@@ -275,13 +277,17 @@ func mnemonicAt(s string, i int) bool {
 	words, sev := 0, false
 	start := i + 1
 	for k := start; k < len(s) && k-i <= 96; k++ {
-		switch c := s[k]; {
+		c := s[k]
+		if c == ' ' && k+1 < len(s) && s[k+1] == ':' {
+			c = ':' // IOS XR's "MNEMONIC :"
+		}
+		switch {
 		case c == '-' || c == ':':
 			if k == start {
 				return false // an empty word
 			}
 			// (a severity word: not the first, and followed by a '-')
-			if words > 0 && k-start == 1 && s[start] >= '0' && s[start] <= '7' && c == '-' {
+			if words > 0 && k-start == 1 && (s[start] >= '0' && s[start] <= '7' || sbSeverity(s[start])) && c == '-' {
 				sev = true
 			}
 			words++
@@ -296,3 +302,7 @@ func mnemonicAt(s string, i int) bool {
 	}
 	return false
 }
+
+// sbSeverity reports whether c is a Cisco Small Business switch's severity
+// letter (F, A, C, E, W, N, I, D: "%LINK-W-Down:", "%AAA-I-CONNECT:").
+func sbSeverity(c byte) bool { return strings.IndexByte("FACEWNID", c) >= 0 }

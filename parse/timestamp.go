@@ -118,6 +118,16 @@ func daysFromCivil(y, m, d int) int64 {
 	return int64(era*146097 + doe - 719468)
 }
 
+// allUpper reports whether s holds no lower-case ASCII letter.
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
 func daysIn(m time.Month, y int) int {
 	switch m {
 	case time.February:
@@ -588,6 +598,12 @@ func zoneToken(s string, i int, st *stamp) (int, bool) {
 			return i, false
 		}
 		if !(equalFold(abbr, "UTC") || equalFold(abbr, "GMT") || j == len(s) || s[j] == ':' || j+1 < len(s) && yearAt(s, j+1)) {
+			return i, false
+		}
+		// Before a ":" a lower-case word is a program's tag ("art: ...",
+		// "pet: ..." on a header without a host), not a zone: every such
+		// zone seen is in capitals ("CET:", "BRT:"), but UTC and GMT.
+		if (j == len(s) || s[j] == ':') && !equalFold(abbr, "UTC") && !equalFold(abbr, "GMT") && !allUpper(abbr) {
 			return i, false
 		}
 		st.zone, st.abbr = zoneAbbr, abbr

@@ -12,6 +12,9 @@ func TestASAAuthAndVPN(t *testing.T) {
 			"event.reason": "AAA failure", "cisco.asa.aaa_server": "10.1.1.5", "source.ip": "198.51.100.3"}},
 		{"113015", "AAA user authentication Rejected : reason = Invalid password : local database : user = jroe : user IP = 198.51.100.4", "logon-failed", map[string]string{"cisco.asa.aaa_type": "authentication",
 			"event.reason": "Invalid password", "user.name": "jroe", "source.ip": "198.51.100.4"}},
+		// A login's user slot holds what the client typed, an address too: the user tried, no tunnel.
+		{"113015", "AAA user authentication Rejected : reason = Invalid password : local database : user = 10.9.9.9 : user IP = 198.51.100.4", "logon-failed", map[string]string{"cisco.asa.aaa_type": "authentication",
+			"event.reason": "Invalid password", "user.name": "10.9.9.9", "source.ip": "198.51.100.4"}},
 		{"113012", "AAA user authentication Successful : local database : user = jroe", "logged-in", map[string]string{"cisco.asa.aaa_type": "authentication", "user.name": "jroe"}},
 		{"113006", "User 'jroe' locked out on exceeding '3' successive failed authentication attempts", "locked-out-user-account", map[string]string{"user.name": "jroe"}},
 		{"605004", `Login denied from 198.51.100.8/52000 to outside:192.0.2.1/ssh for user "root"`, "logon-failed", map[string]string{

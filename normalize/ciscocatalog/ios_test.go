@@ -29,6 +29,9 @@ func TestIOS(t *testing.T) {
 			"user.name": "netadmin", "source.ip": "10.1.2.50", "destination.port": "22"}},
 		{"SEC_LOGIN-LOGIN_FAILED", "Login failed [user: ] [Source: 198.51.100.60] [localport: 23] [Reason: Login Authentication Failed - BadUser] at 09:00:02 UTC Mon Jun 1 2026", "logon-failed", map[string]string{
 			"source.ip": "198.51.100.60", "destination.port": "23", "event.reason": "Login Authentication Failed - BadUser"}},
+		// The name a client typed is the user tried, an address-like one too (IOS has no tunnel user).
+		{"SEC_LOGIN-LOGIN_FAILED", "Login failed [user: 10.9.9.9] [Source: 198.51.100.61] [localport: 22] [Reason: Login Authentication Failed] at 09:00:03 UTC Mon Jun 1 2026", "logon-failed", map[string]string{
+			"user.name": "10.9.9.9", "source.ip": "198.51.100.61", "destination.port": "22", "event.reason": "Login Authentication Failed"}},
 		{"PARSER-CFGLOG_LOGGEDCMD", "User:netadmin  logged command:interface GigabitEthernet0/3", "command-executed", map[string]string{
 			"user.name": "netadmin", "cisco.ios.command": "interface GigabitEthernet0/3"}},
 		{"SYS-CONFIG_I", "Configured from console by netadmin on vty1 (10.1.2.50)", "configured", map[string]string{

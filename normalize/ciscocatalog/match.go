@@ -368,11 +368,14 @@ func (mt *matcher) emit(m *Msg, emit func(key, value string, kind Kind)) {
 			key = sl.swapKey
 		}
 		switch {
-		case kind == User && vendor.IsIP(v):
-			// An address is never a user: where the guide's "username"
-			// is an address, it is a LAN-to-LAN tunnel's (the ASA names
-			// such a tunnel group, and the user of its SAs and session,
-			// after the peer's address: 113019, 602303, 402119, 750xxx).
+		case kind == User && tunnelRules[m.Rule] && vendor.IsIP(v):
+			// Where the guide's "username" of a tunnel's message is an
+			// address, it is a LAN-to-LAN tunnel's (the ASA names such a
+			// tunnel group, and the user of its SAs and session, after
+			// the peer's address: 113019, 602303, 402119, 750xxx). A login's
+			// or an AAA request's user slot holds what the client typed,
+			// an address-like name too: user.name, never a tunnel or
+			// related.ip.
 			key, kind = sl.tunnelKey, IP
 		case kind == IP && sl.nameable && !vendor.IsIP(v):
 			// (field let a value into an IP slot only as an address,
@@ -508,4 +511,11 @@ func masked(v string) bool {
 		}
 	}
 	return true
+}
+
+// tunnelRules are the rules of the IKE, IPsec and VPN-session messages,
+// whose user slot holds a LAN-to-LAN tunnel's peer address (matcher.emit).
+var tunnelRules = map[string]bool{
+	"cisco_asa.ike": true, "cisco_asa.ikev2": true, "cisco_asa.ipsec": true,
+	"cisco_asa.vpn_session": true, "cisco_asa.tunnel": true,
 }

@@ -22,6 +22,43 @@ var AllowedValues = map[string][]string{
 	"event.outcome": {"failure", "success", "unknown"},
 }
 
+// ExpectedTypes are, per event.category, the event.type values ECS 8.17
+// expects with it ("Expected event types for this category" of
+// https://www.elastic.co/guide/en/ecs/current/ecs-allowed-values-event-category.html).
+var ExpectedTypes = map[string][]string{
+	"api":                 {"access", "admin", "allowed", "change", "creation", "deletion", "denied", "end", "info", "start", "user"},
+	"authentication":      {"start", "end", "info"},
+	"configuration":       {"access", "change", "creation", "deletion", "info"},
+	"database":            {"access", "change", "info", "error"},
+	"driver":              {"change", "end", "info", "start"},
+	"email":               {"info"},
+	"file":                {"access", "change", "creation", "deletion", "info"},
+	"host":                {"access", "change", "end", "info", "start"},
+	"iam":                 {"admin", "change", "creation", "deletion", "group", "info", "user"},
+	"intrusion_detection": {"allowed", "denied", "info"},
+	"library":             {"start"},
+	"malware":             {"info"},
+	"network":             {"access", "allowed", "connection", "denied", "end", "error", "info", "protocol", "start"},
+	"package":             {"access", "change", "deletion", "info", "installation", "start"},
+	"process":             {"access", "change", "end", "info", "start"},
+	"registry":            {"access", "change", "creation", "deletion"},
+	"session":             {"start", "end", "info"},
+	"threat":              {"indicator"},
+	"vulnerability":       {"info"},
+	"web":                 {"access", "error", "info"},
+}
+
+// TypeExpected reports whether ECS expects event.type typ with at least
+// one of the event.category values cats.
+func TypeExpected(cats []string, typ string) bool {
+	for _, c := range cats {
+		if slices.Contains(ExpectedTypes[c], typ) {
+			return true
+		}
+	}
+	return false
+}
+
 // Allowed reports whether v is an allowed value of the categorization
 // field key; fields without a list allow anything.
 func Allowed(key, v string) bool {

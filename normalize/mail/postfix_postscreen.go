@@ -28,26 +28,29 @@ type postscreenVerdict struct {
 	test    string // postfix.postscreen
 	outcome string // success: passed; failure: failed; "": neither
 	conn    bool   // the connection ended (a hang-up)
+	// afterCmd: "[IP]:PORT after CMD" names the SMTP command the client
+	// was at (the command tests)
+	afterCmd bool
 }
 
 var postscreenVerdicts = [...]postscreenVerdict{
-	{"PASS NEW ", "new", ecs.OutcomeSuccess, false},
-	{"PASS OLD ", "old", ecs.OutcomeSuccess, false},
-	{"WHITELISTED ", "allowlisted", ecs.OutcomeSuccess, false},
-	{"ALLOWLISTED ", "allowlisted", ecs.OutcomeSuccess, false},
-	{"BLACKLISTED ", "denylisted", ecs.OutcomeFailure, false},
-	{"DENYLISTED ", "denylisted", ecs.OutcomeFailure, false},
-	{"WHITELIST VETO ", "allowlist_veto", "", false},
-	{"ALLOWLIST VETO ", "allowlist_veto", "", false},
-	{"PREGREET ", "pregreet", ecs.OutcomeFailure, false},
-	{"HANGUP ", "hangup", ecs.OutcomeFailure, true},
-	{"DNSBL rank ", "dnsbl", ecs.OutcomeFailure, false},
-	{"COMMAND PIPELINING ", "pipelining", ecs.OutcomeFailure, false},
-	{"NON-SMTP COMMAND ", "non_smtp_command", ecs.OutcomeFailure, false},
-	{"BARE NEWLINE ", "bare_newline", ecs.OutcomeFailure, false},
-	{"COMMAND TIME LIMIT ", "command_time_limit", ecs.OutcomeFailure, false},
-	{"COMMAND COUNT LIMIT ", "command_count_limit", ecs.OutcomeFailure, false},
-	{"COMMAND LENGTH LIMIT ", "command_length_limit", ecs.OutcomeFailure, false},
+	{"PASS NEW ", "new", ecs.OutcomeSuccess, false, false},
+	{"PASS OLD ", "old", ecs.OutcomeSuccess, false, false},
+	{"WHITELISTED ", "allowlisted", ecs.OutcomeSuccess, false, false},
+	{"ALLOWLISTED ", "allowlisted", ecs.OutcomeSuccess, false, false},
+	{"BLACKLISTED ", "denylisted", ecs.OutcomeFailure, false, false},
+	{"DENYLISTED ", "denylisted", ecs.OutcomeFailure, false, false},
+	{"WHITELIST VETO ", "allowlist_veto", "", false, false},
+	{"ALLOWLIST VETO ", "allowlist_veto", "", false, false},
+	{"PREGREET ", "pregreet", ecs.OutcomeFailure, false, false},
+	{"HANGUP ", "hangup", ecs.OutcomeFailure, true, false},
+	{"DNSBL rank ", "dnsbl", ecs.OutcomeFailure, false, false},
+	{"COMMAND PIPELINING ", "pipelining", ecs.OutcomeFailure, false, true},
+	{"NON-SMTP COMMAND ", "non_smtp_command", ecs.OutcomeFailure, false, true},
+	{"BARE NEWLINE ", "bare_newline", ecs.OutcomeFailure, false, true},
+	{"COMMAND TIME LIMIT ", "command_time_limit", ecs.OutcomeFailure, false, true},
+	{"COMMAND COUNT LIMIT ", "command_count_limit", ecs.OutcomeFailure, false, true},
+	{"COMMAND LENGTH LIMIT ", "command_length_limit", ecs.OutcomeFailure, false, true},
 }
 
 // postscreenLine decodes the verdicts above; false for any other line.
@@ -94,8 +97,10 @@ func postscreenLine(e *event.Event, prog, m string) bool {
 		if v.test == "dnsbl" {
 			ecs.SetUint(e, "postfix.dnsbl_rank", head)
 		}
-		// "... after CMD[: TEXT]": the command the client was at.
-		if _, after, ok := strings.Cut(client, " after "); ok && v.test != "hangup" {
+		// "[IP]:PORT after CMD[: TEXT]": the command the client was at.
+		// Only the command tests say it; PREGREET's TEXT after the
+		// client is what the client sent, its " after " no command.
+		if _, after, ok := strings.Cut(client, " after "); ok && v.afterCmd {
 			after, _, _ = strings.Cut(after, ":")
 			e.SetStr("postfix.after", after)
 		}
@@ -155,4 +160,6 @@ func postfixCacheCleanup(e *event.Event, prog, m string) bool {
 	return true
 }
 
-var classCacheCleanup = ecs.NewClass(ecs.Cats("database"), ecs.TypeDeletion)
+// ECS allows a database event access, change, info or error (no deletion):
+// the sweep changes the cache.
+var classCacheCleanup = ecs.NewClass(ecs.Cats("database"), ecs.TypeChange)

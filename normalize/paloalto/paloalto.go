@@ -18,7 +18,7 @@
 // local time without a zone, so they are kept as written under
 // paloalto.panos.* rather than set as @timestamp. The High Resolution
 // Timestamp PAN-OS 10 adds (System and User-ID logs here) has its zone:
-// it is @timestamp, unless it is the epoch ("1970-01-01T..."), which
+// it is @timestamp, unless it is the epoch (isEpoch), which
 // firewalls print for a time they do not have.
 //
 // Recognition (Sniff): the syslog program is absent (the parser finds no
@@ -228,6 +228,13 @@ func icmpRow(l *layout, cols []string) bool {
 	return false
 }
 
+// isEpoch reports whether an RFC 3339 time is the Unix epoch a firewall
+// prints for a time it does not have: "1970-01-01T..." in a zone east of
+// UTC, "1969-12-31T..." in one west of it (-08:00: 16:00 the day before).
+func isEpoch(v string) bool {
+	return strings.HasPrefix(v, "1970-01-01") || strings.HasPrefix(v, "1969-12-31")
+}
+
 func put(emit vendor.Emit, c *column, cols []string) {
 	if c.at >= len(cols) {
 		return
@@ -236,7 +243,7 @@ func put(emit vendor.Emit, c *column, cols []string) {
 	if v == "" || c.noNAT && (v == "0.0.0.0" || v == "0" || v == "::") {
 		return
 	}
-	if c.kind == vendor.Extra || c.kind == vendor.Time && strings.HasPrefix(v, "1970-01-01") {
+	if c.kind == vendor.Extra || c.kind == vendor.Time && isEpoch(v) {
 		emit(c.name, v, vendor.Extra)
 		return
 	}

@@ -326,6 +326,7 @@ func TestHighResolutionTimestamp(t *testing.T) {
 		{"SYSTEM", 25, 26, "2026-03-02T10:10:05.123-07:00", "2026-03-02T10:10:05.123-07:00"},
 		{"USERID", 33, 34, "2026-03-02T10:10:06.456+01:00", "2026-03-02T10:10:06.456+01:00"},
 		{"SYSTEM", 25, 26, "1970-01-01T01:00:00.000+01:00", ""},
+		{"USERID", 33, 34, "1969-12-31T16:00:00.000-08:00", ""}, // the epoch west of UTC
 	} {
 		got, _, _ := decode(t, line(c.typ, "general", c.n, map[int]string{8: "general", c.at: c.v}))
 		if got["@timestamp"] != c.want {

@@ -44,8 +44,12 @@ func sshdTaggedFatal(e *event.Event, tag, rest string) bool {
 	}
 	f, known := sshdTaggedFatals[tag]
 	if !known {
-		// Only sshpkt_fatal()'s shape: the peer ends "port N".
-		if _, port, ok := strings.Cut(peer, " port "); tag == "" || reason == "" || !ok || !ecs.IsDigits(port) {
+		// Only sshpkt_fatal()'s shape: the tag is the failing calls'
+		// names, the peer ends "port N". A tag of other words is another
+		// line's text (a PAM module's "... user=NAME", NAME the client's
+		// choice) that happens to hold ": Connection from ": its address
+		// would be forged.
+		if _, port, ok := strings.Cut(peer, " port "); !sshdFuncChain(tag) || reason == "" || !ok || !ecs.IsDigits(port) {
 			return false
 		}
 		f.rule, f.action = "sshd.connection_fatal", "ssh-connection-error"
@@ -57,6 +61,25 @@ func sshdTaggedFatal(e *event.Event, tag, rest string) bool {
 		e.SetStr("sshd.function", tag)
 	}
 	sshdPeer(e, peer)
+	return true
+}
+
+// sshdFuncChain reports whether tag is "FUNC" or "FUNC: FUNC..." (C
+// identifiers), as sshpkt_fatal()'s callers name themselves.
+func sshdFuncChain(tag string) bool {
+	if tag == "" {
+		return false
+	}
+	for part := range strings.SplitSeq(tag, ": ") {
+		if part == "" {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			if c := part[i]; !(c == '_' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z') {
+				return false
+			}
+		}
+	}
 	return true
 }
 

@@ -44,7 +44,9 @@ func sshdSSHCom(e *event.Event, m string) bool {
 		ecs.ClassConnEnd.Set(e, "ssh-disconnect", "")
 		e.SetStr("sshd.reason", m[len("Local disconnected: "):])
 		return true
-	case strings.HasPrefix(m, "connection lost: '") && strings.HasSuffix(m, "'"):
+	case len(m) > len("connection lost: '") && strings.HasPrefix(m, "connection lost: '") && strings.HasSuffix(m, "'"):
+		// (the length: "connection lost: '" alone, a line cut after
+		// its quote, has no closing one)
 		ecs.Begin(e, "sshd", "sshd.sshcom.connection_lost")
 		ecs.ClassConnEnd.Set(e, "ssh-connection-lost", ecs.OutcomeFailure)
 		e.SetStr("sshd.reason", m[len("connection lost: '"):len(m)-1])
