@@ -16,10 +16,11 @@ import (
 // Some releases print the Role after the VR-ID with a colon ("VR-ID: 5:
 // Role: Initiator"): it is the Role all the same, and says the sides.
 //
-// The peer starts a negotiation it responds to: with Role, the initiator
-// is the source; without it the remote peer is the source, as for other
-// vendors' VPN peers (Cisco ASA, FortiGate remip). "Not-Available" is
-// Junos's word for an unknown value.
+// With Role, the initiator is the source and the responder the
+// destination; without it nothing says who began (the remote peer may
+// have, or this device), so the addresses stay juniper.junos.local and
+// .remote, no source or destination, as FortiGate's remip without its IKE
+// fields. "Not-Available" is Junos's word for an unknown value.
 const (
 	ikeFailLead   = "IKE negotiation failed with error: "
 	ikeDoneLead   = "IKE negotiation successfully completed. "
@@ -108,20 +109,25 @@ func decodeIKENegotiation(msg string, emit vendor.Emit) (vendor.Class, vendor.St
 		return vendor.Class{}, vendor.Malformed
 	}
 	src, sp, dst, dp := ra, rp, la, lp
+	sides := true
 	switch role {
-	case "", "Responder":
+	case "Responder":
 	case "Initiator":
 		src, sp, dst, dp = la, lp, ra, rp
+	case "":
+		sides = false
 	default:
 		return vendor.Class{}, vendor.Malformed
 	}
 	vendor.Put(emit, "event.reason", "reason", reason, vendor.Text)
-	vendor.Put(emit, "source.ip", "", src, vendor.IP)
-	vendor.Put(emit, "source.port", "", sp, vendor.Port)
-	vendor.Put(emit, "destination.ip", "", dst, vendor.IP)
-	vendor.Put(emit, "destination.port", "", dp, vendor.Port)
+	if sides {
+		vendor.Put(emit, "source.ip", "", src, vendor.IP)
+		vendor.Put(emit, "source.port", "", sp, vendor.Port)
+		vendor.Put(emit, "destination.ip", "", dst, vendor.IP)
+		vendor.Put(emit, "destination.port", "", dp, vendor.Port)
+	}
 	for _, e := range kv[:n] {
-		if e[0] != "local" && e[0] != "remote" && e[1] != "Not-Available" && e[1] != "" {
+		if (!sides || e[0] != "local" && e[0] != "remote") && e[1] != "Not-Available" && e[1] != "" {
 			emit(e[0], e[1], vendor.Extra)
 		}
 	}

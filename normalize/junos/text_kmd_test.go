@@ -15,8 +15,8 @@ func TestIKENegotiation(t *testing.T) {
 		want         map[string]string // nil: Malformed
 	}{
 		{"kmd", "IKE negotiation failed with error: No proposal chosen. IKE Version: 1, VPN: to-branch Gateway: gw-branch, Local: 192.0.2.1/500, Remote: 198.51.100.9/500, Local IKE-ID: Not-Available, Remote IKE-ID: Not-Available, VR-ID: 0",
-			"vpn-negotiation-failed", map[string]string{"event.reason": "No proposal chosen", "source.ip": "198.51.100.9", "source.port": "500",
-				"destination.ip": "192.0.2.1", "destination.port": "500", "juniper.junos.ike-version": "1",
+			"vpn-negotiation-failed", map[string]string{"event.reason": "No proposal chosen",
+				"juniper.junos.local": "192.0.2.1/500", "juniper.junos.remote": "198.51.100.9/500", "juniper.junos.ike-version": "1",
 				"juniper.junos.vpn-name": "to-branch", "juniper.junos.gateway-name": "gw-branch", "juniper.junos.vr-id": "0"}},
 		// The device started it: its own end is the source.
 		{"kmd", "IKE negotiation failed with error: Authentication failed. IKE Version: 2, VPN: hq Gateway: gw-hq, Local: 192.0.2.1/4500, Remote: 203.0.113.5/4500, Local IKE-ID: 192.0.2.1, Remote IKE-ID: hq.example.com, VR-ID: 0, Role: Initiator",
@@ -41,8 +41,8 @@ func TestIKENegotiation(t *testing.T) {
 				"juniper.junos.vpn-name": "to-dc", "juniper.junos.gateway-name": "gw-dc", "juniper.junos.vr-id": "5", "juniper.junos.role": "Initiator"}},
 		// Phase 2 (IPsec SA) failing, with the same list.
 		{"kmd", "IPSec negotiation failed with error: Peer proposed traffic-selectors are not in configured range. IKE Version: 2, VPN: to-dc Gateway: gw-dc, Local: 192.0.2.1/4500, Remote: 198.51.100.20/4500, Local IKE-ID: 192.0.2.1, Remote IKE-ID: 198.51.100.20, VR-ID: 6",
-			"vpn-negotiation-failed", map[string]string{"event.reason": "Peer proposed traffic-selectors are not in configured range", "source.ip": "198.51.100.20", "source.port": "4500",
-				"destination.ip": "192.0.2.1", "destination.port": "4500", "juniper.junos.ike-version": "2",
+			"vpn-negotiation-failed", map[string]string{"event.reason": "Peer proposed traffic-selectors are not in configured range",
+				"juniper.junos.local": "192.0.2.1/4500", "juniper.junos.remote": "198.51.100.20/4500", "juniper.junos.ike-version": "2",
 				"juniper.junos.vpn-name": "to-dc", "juniper.junos.gateway-name": "gw-dc", "juniper.junos.local-ike-id": "192.0.2.1",
 				"juniper.junos.remote-ike-id": "198.51.100.20", "juniper.junos.vr-id": "6"}},
 		// An unknown label, an end that is no address/port, an unknown role.
