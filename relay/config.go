@@ -87,7 +87,8 @@ type PipelineConfig struct {
 	// QueueBatches is how many batches (of up to 256 events from a datagram
 	// reader, 1,024 from a connection) may wait for the pipeline, and
 	// QueueEvents how many events in all; beyond either
-	// TCP readers wait and UDP batches are dropped. Datagram readers hand
+	// TCP readers wait and UDP readers wait up to 80 ms (the socket's
+	// buffer holds what arrives), then drop their batch. Datagram readers hand
 	// over many small batches; stream readers full ones, which the event
 	// bound keeps from filling memory when the pipeline is the bottleneck.
 	QueueBatches int `toml:"queue_batches"`

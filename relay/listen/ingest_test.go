@@ -139,3 +139,56 @@ func TestStreamBatchBound(t *testing.T) {
 		t.Fatalf("%d events in batches of at most %d, want %d in batches of %d", got, biggest, lines+1, maxStreamBatch)
 	}
 }
+
+// fullQueue is a Submitter whose queue is full: TrySubmit refuses, and
+// Submit waits until room is closed (or its context ends).
+type fullQueue struct {
+	batchKeeper
+	room chan struct{}
+}
+
+func (q *fullQueue) TrySubmit(*pipeline.Batch) bool { return false }
+
+func (q *fullQueue) Submit(ctx context.Context, b *pipeline.Batch) error {
+	select {
+	case <-q.room:
+		return q.batchKeeper.Submit(ctx, b)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestDatagramWaitsForRoom: a datagram reader that finds the pipeline's
+// queue full waits a while for room (datagramQueueWait), the socket's
+// buffer holding what arrives, instead of dropping its batch at once; a
+// queue that stays full longer still costs the batch, counted.
+func TestDatagramWaitsForRoom(t *testing.T) {
+	for _, stall := range []time.Duration{datagramQueueWait / 4, -1} {
+		t.Run(fmt.Sprint(stall), func(t *testing.T) {
+			q := &fullQueue{room: make(chan struct{})}
+			if stall > 0 {
+				time.AfterFunc(stall, func() { close(q.room) })
+			}
+			tl := startTestWith(t, Config{Name: "t", Protocol: "udp", Address: "127.0.0.1:0", Readers: 1}, q)
+			out, err := net.Dial("udp", tl.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			if _, err := fmt.Fprint(out, "<13>Jan  2 03:04:05 host app: one"); err != nil {
+				t.Fatal(err)
+			}
+			dropped := tl.metrics.Dropped.WithLabelValues("listener", "queue_full")
+			deadline := time.Now().Add(10 * time.Second)
+			for q.events() == 0 && value(dropped) == 0 && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if stall > 0 && (q.events() != 1 || value(dropped) != 0) {
+				t.Errorf("room after %v: %d handed on, %v dropped; want 1 and 0", stall, q.events(), value(dropped))
+			}
+			if stall < 0 && (q.events() != 0 || value(dropped) != 1) {
+				t.Errorf("no room: %d handed on, %v dropped; want 0 and 1", q.events(), value(dropped))
+			}
+		})
+	}
+}
