@@ -90,12 +90,9 @@ func harnessLine(i int) []byte {
 	return []byte(hdr + pad[i%40:i%40+max(0, want-len(hdr))])
 }
 
-// BenchmarkFrameJSON is the file output's road for the harness's JSON
-// scenario, in one goroutine: decode a frame of its corpus and write the
-// event as the file output's ECS JSON line. B/op is what decoding
-// allocates per message; for instruction counts run it under callgrind
-// at two -test.benchtime Nx and subtract.
-func BenchmarkFrameJSON(b *testing.B) {
+// harnessRoad is 256 lines of the harness's corpus (harnessLine) and a
+// decoder that normalizes them, as the relay's TCP input does.
+func harnessRoad(b *testing.B) ([][]byte, *Decoder) {
 	lines := make([][]byte, 256)
 	for i := range lines {
 		lines[i] = harnessLine(i)
@@ -104,7 +101,16 @@ func BenchmarkFrameJSON(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := NewInput(Options{Input: "bench", Location: time.UTC, Rules: Fixed(n)}).Decoder()
+	return lines, NewInput(Options{Input: "bench", Location: time.UTC, Rules: Fixed(n)}).Decoder()
+}
+
+// BenchmarkFrameJSON is the file output's road for the harness's JSON
+// scenario, in one goroutine: decode a frame of its corpus and write the
+// event as the file output's ECS JSON line. B/op is what decoding
+// allocates per message; for instruction counts run it under callgrind
+// at two -test.benchtime Nx and subtract.
+func BenchmarkFrameJSON(b *testing.B) {
+	lines, d := harnessRoad(b)
 	enc := event.Encoder{Observer: "relay1"}
 	var js []byte
 	now := time.Now()
@@ -123,15 +129,7 @@ func BenchmarkFrameJSON(b *testing.B) {
 // write the event's journal record. For instruction counts run it under
 // callgrind at two -test.benchtime Nx and subtract.
 func BenchmarkFrameRecord(b *testing.B) {
-	lines := make([][]byte, 256)
-	for i := range lines {
-		lines[i] = harnessLine(i)
-	}
-	n, err := normalize.New(normalize.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	d := NewInput(Options{Input: "bench", Location: time.UTC, Rules: Fixed(n)}).Decoder()
+	lines, d := harnessRoad(b)
 	var rec []byte
 	now := time.Now()
 	b.ReportAllocs()
