@@ -281,6 +281,12 @@ func pamSummary(e *event.Event, m string) bool {
 // user.effective.name.
 func pamKV(e *event.Event, s string) {
 	user, _ := kvSpace(s, "user")
+	// user= is the last key pam_unix writes ("... rhost=%s user=%s"): its
+	// value is the rest of the line, the name as it was typed, spaces
+	// and all ("x: Connection from ..." was cut to "x:").
+	if i := strings.LastIndex(s, " user="); i >= 0 && !strings.Contains(s[i+len(" user="):], "=") {
+		user = strings.TrimSpace(s[i+len(" user="):])
+	}
 	ruser, _ := kvSpace(s, "ruser")
 	pamUsers(e, ruser, user)
 	if rhost, ok := kvSpace(s, "rhost"); ok {
