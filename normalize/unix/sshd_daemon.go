@@ -80,14 +80,7 @@ func sshdDaemon(e *event.Event, m string) bool {
 		classProcChange.Set(e, "service-reload", "")
 		return true
 	case strings.HasPrefix(m, "Could not load host key: "):
-		path := m[len("Could not load host key: "):]
-		if path == "" || strings.IndexByte(path, ' ') >= 0 {
-			return false
-		}
-		ecs.Begin(e, "sshd", "sshd.host_key_failed")
-		classFileAccess.Set(e, "ssh-host-key-load-failed", ecs.OutcomeFailure)
-		e.SetStr("file.path", path)
-		return true
+		return sshdFileFailure(e, m[len("Could not load host key: "):], "sshd.host_key_failed", "ssh-host-key-load-failed")
 	case strings.HasPrefix(m, "Could not stat Authorized"), strings.HasPrefix(m, "Unsafe Authorized"):
 		return sshdSubprocess(e, m)
 	case strings.HasPrefix(m, "Accepted certificate ID \""):
@@ -171,5 +164,18 @@ func sshdSubprocess(e *event.Event, m string) bool {
 	if verb == "Unsafe" {
 		e.SetStr("event.reason", "unsafe path")
 	}
+	return true
+}
+
+// sshdFileFailure decodes a line that ends in the path of a file sshd
+// could not use (a host key, the privilege separation directory): one
+// word, no spaces, else the line is not this one.
+func sshdFileFailure(e *event.Event, path, rule, action string) bool {
+	if path == "" || strings.IndexByte(path, ' ') >= 0 {
+		return false
+	}
+	ecs.Begin(e, "sshd", rule)
+	classFileAccess.Set(e, action, ecs.OutcomeFailure)
+	e.SetStr("file.path", path)
 	return true
 }

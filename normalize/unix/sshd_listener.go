@@ -89,14 +89,7 @@ func sshdListener(e *event.Event, m string) bool {
 		e.SetStr("error.message", strings.TrimSuffix(reason, "."))
 		return true
 	case strings.HasPrefix(m, "Missing privilege separation directory: "):
-		path := m[len("Missing privilege separation directory: "):]
-		if path == "" || strings.IndexByte(path, ' ') >= 0 {
-			return false
-		}
-		ecs.Begin(e, "sshd", "sshd.privsep_dir_missing")
-		classFileAccess.Set(e, "ssh-privsep-directory-missing", ecs.OutcomeFailure)
-		e.SetStr("file.path", path)
-		return true
+		return sshdFileFailure(e, m[len("Missing privilege separation directory: "):], "sshd.privsep_dir_missing", "ssh-privsep-directory-missing")
 	case strings.HasPrefix(m, "User child is on pid "):
 		n := m[len("User child is on pid "):]
 		if !ecs.IsDigits(n) {
