@@ -151,15 +151,36 @@ func joined(err error) []error {
 // context a caller wrapped it in (`listener "x": `).
 var reValueErr = regexp.MustCompile(`(?s)^(.*?)toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
-// valueError rewrites such an error as at(LINE) + ": " + context + KEY +
-// ": " + message.
-func valueError(err error, at func(int) string) (error, bool) {
+// tomlValueErr is such an error taken apart: the context, the line, the
+// whole dotted key and the message.
+type tomlValueErr struct {
+	context string
+	line    int
+	key     string
+	msg     string
+}
+
+func parseValueErr(err error) (tomlValueErr, bool) {
 	m := reValueErr.FindStringSubmatch(err.Error())
 	if m == nil {
-		return nil, false
+		return tomlValueErr{}, false
 	}
 	line, _ := strconv.Atoi(m[2])
-	return fmt.Errorf("%s: %s%s: %s", at(line), m[1], m[3], m[4]), true
+	return tomlValueErr{context: m[1], line: line, key: m[3], msg: m[4]}, true
+}
+
+// format is at(LINE) + ": " + context + KEY + ": " + message.
+func (v tomlValueErr) format(at func(int) string) string {
+	return fmt.Sprintf("%s: %s%s: %s", at(v.line), v.context, v.key, v.msg)
+}
+
+// valueError rewrites such an error in tomlValueErr.format's form.
+func valueError(err error, at func(int) string) (error, bool) {
+	v, ok := parseValueErr(err)
+	if !ok {
+		return nil, false
+	}
+	return errors.New(v.format(at)), true
 }
 
 // parses reports whether data is valid TOML, to tell a syntax error from

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -41,39 +40,37 @@ func decodeEach(data []byte, v any, at func(int) string) (md toml.MetaData, msgs
 	// report adds err, a value of keyPath that did not decode; lineOf,
 	// when not nil, finds the line of the key (its last segment) better.
 	report := func(err error, keyPath toml.Key, lineOf func(key string) int) {
-		m := reValueErr.FindStringSubmatch(err.Error())
-		if m == nil {
+		v, ok := parseValueErr(err)
+		if !ok {
 			found = append(found, lineMsg{0, fmt.Sprintf("%s: %s: %v", at(0), keyPath, err)})
 			return
 		}
-		line, _ := strconv.Atoi(m[2])
 		if lineOf != nil {
-			if l := lineOf(m[3][strings.LastIndexByte(m[3], '.')+1:]); l > 0 {
-				line = l
+			if l := lineOf(v.key[strings.LastIndexByte(v.key, '.')+1:]); l > 0 {
+				v.line = l
 			}
 		}
-		// The error's "last key" is the whole dotted key.
-		found = append(found, lineMsg{line, fmt.Sprintf("%s: %s: %s", at(line), m[3], m[4])})
+		found = append(found, lineMsg{v.line, v.format(at)})
 	}
 	var walk func(table map[string]toml.Primitive, into reflect.Value, path toml.Key)
 	walk = func(table map[string]toml.Primitive, into reflect.Value, path toml.Key) {
 		for key, p := range table {
+			keyPath := append(path[:len(path):len(path)], key)
 			f, ok := fieldOf(into, key)
 			if !ok {
-				unknown = append(unknown, append(path[:len(path):len(path)], key))
+				unknown = append(unknown, keyPath)
 				continue
 			}
 			// Only a table is walked: decoding anything else into a map
 			// is no error to BurntSushi/toml (it leaves the map nil), so
 			// "limits = 3" or "[[metrics]]" would pass unreported.
-			if decodesAsTable(f.Type()) && md.Type(append(path[:len(path):len(path)], key)...) == "Hash" {
+			if decodesAsTable(f.Type()) && md.Type(keyPath...) == "Hash" {
 				var sub map[string]toml.Primitive
 				if md.PrimitiveDecode(p, &sub) == nil {
-					walk(sub, f, append(path[:len(path):len(path)], key))
+					walk(sub, f, keyPath)
 					continue
 				}
 			}
-			keyPath := append(path[:len(path):len(path)], key)
 			// An array of tables entry by entry: each bad entry is
 			// reported, on its own line (BurntSushi/toml gives the line of
 			// the key in the last entry, whichever entry failed).
