@@ -74,6 +74,7 @@ func Check(path string, o CheckOptions) *CheckReport {
 		p.normalizeError(data, err)
 	} else {
 		cfg.checkFields(data, norm.Rules().Fields(), p)
+		p.warning = append(p.warning, norm.Rules().ClassWarnings()...)
 		if tests, err = checkRules(cfg, norm); err != nil {
 			p.errorf(0, "%v", err)
 		}

@@ -73,3 +73,39 @@ address = "127.0.0.1:0"
 	r := Check(path, CheckOptions{})
 	wantProblems(t, r.Errors, path+`:5: log.level "verbose"`)
 }
+
+// A user rule that pairs a category with a type ECS does not expect for it
+// is a warning of `nomen check` at the rule file's line, not an error:
+// the configuration is OK and the rule loads.
+func TestCheckWarnsRuleClass(t *testing.T) {
+	path := writeCheckConfig(t, `state_dir = "{{.Dir}}/state"
+
+[[listener]]
+name = "udp"
+protocol = "udp"
+address = "127.0.0.1:0"
+
+[[output]]
+name = "archive"
+type = "file"
+path = "{{.Dir}}/events.jsonl"
+
+[normalize]
+rules = ["{{.Dir}}/rules.toml"]
+`)
+	rulesPath := filepath.Join(filepath.Dir(path), "rules.toml")
+	if err := os.WriteFile(rulesPath, []byte(`[[rule]]
+name = "app.denied"
+program = "myapp"
+pattern = 'denied {user:word}'
+fields = { "event.category" = ["authentication"], "event.type" = ["denied"] }
+map = { user = "user.name" }
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := Check(path, CheckOptions{})
+	if !r.OK() {
+		t.Fatalf("a class warning must not fail the check: %q", r.Errors)
+	}
+	wantProblems(t, r.Warnings, rulesPath+`:1: warning: rule "app.denied": event.type "denied" is not one ECS expects with event.category authentication`)
+}

@@ -37,3 +37,13 @@ func checkRules(cfg *Config, norm *normalize.Normalizer) (int, error) {
 	}
 	return rules.Tests(), fmt.Errorf("%s", b.String())
 }
+
+// warnRuleClasses logs, at start-up and reload, the user rules whose
+// categorization departs from ECS's conventions (rules.ClassWarnings,
+// which `nomen check` prints): they load, so this is the only trace a
+// service started without a check has of them.
+func (r *Relay) warnRuleClasses(norm *normalize.Normalizer) {
+	for _, w := range norm.Rules().ClassWarnings() {
+		r.log.Warn("user rule departs from ECS conventions", "rule", w)
+	}
+}

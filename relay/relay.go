@@ -204,6 +204,7 @@ func (r *Relay) openState(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return normalizeError(err)
 	}
+	r.warnRuleClasses(norm)
 	r.norm.Store(norm)
 
 	r.memGuard = applyLimits(cfg, r.log, r.metrics)
@@ -387,6 +388,7 @@ func (r *Relay) Reload(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return normalizeError(err)
 	}
+	r.warnRuleClasses(norm)
 	if err := r.stages.reload(cfg); err != nil {
 		return err
 	}

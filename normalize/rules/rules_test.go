@@ -451,6 +451,10 @@ func TestShippedRules(t *testing.T) {
 	if rs.Len() == 0 || rs.Tests() == 0 {
 		t.Fatalf("no shipped rules or tests: %d rules, %d tests", rs.Len(), rs.Tests())
 	}
+	// The examples users copy keep ECS's conventions.
+	for _, w := range rs.ClassWarnings() {
+		t.Error(w)
+	}
 	p := parse.New(parse.Options{Location: time.UTC})
 	for _, f := range rs.RunTests(func(line string) *event.Event {
 		e := event.New(time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC))
