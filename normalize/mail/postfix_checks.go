@@ -39,12 +39,12 @@ func postfixCheck(e *event.Event, prog, qid, rest string) bool {
 	// "...helo=<h>: TEXT": the action's optional text, a reason for WARN,
 	// DISCARD, HOLD, INFO and STRIP; REDIRECT's address, FILTER's
 	// transport and REPLACE's and PREPEND's header are no reason.
-	if i := strings.Index(kv, ">: "); i >= 0 {
+	if text, ok := envelopeText(kv); ok {
 		switch what {
 		case "redirect", "filter", "replace", "prepend":
-			e.SetStr("postfix.check_value", kv[i+3:])
+			e.SetStr("postfix.check_value", text)
 		default:
-			e.SetStr("event.reason", kv[i+3:])
+			e.SetStr("event.reason", text)
 		}
 	}
 	return true

@@ -1,0 +1,39 @@
+package mail
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// The envelope after a reject or a header check is the client's: a quoted
+// sender holding ">: " or " to=<", or a HELO name holding ">: ", must not
+// move the recipient, the reason or the check's text.
+func TestPostfixEnvelopeHeldByClient(t *testing.T) {
+	for _, tc := range []struct {
+		prog, msg string
+		want      map[string]string
+	}{
+		{"postfix/cleanup", `4F2A31C0123: warning: header Subject: cheap pills from mail.example.net[192.0.2.7]; from=<"x>: a"@example.net> to=<bob@example.org> proto=ESMTP helo=<mail.example.net>: spam subject`,
+			map[string]string{"email.from.address": `"x>: a"@example.net`, "email.to.address": "bob@example.org", "event.reason": "spam subject", "postfix.helo": "mail.example.net"}},
+		{"postfix/cleanup", `4F2A31C0123: hold: header Subject: cheap pills from mail.example.net[192.0.2.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<x>: forged>: quarantine`,
+			map[string]string{"event.reason": "quarantine", "postfix.helo": "x>: forged"}},
+		{"postfix/smtpd", `NOQUEUE: reject: RCPT from mail.example.net[192.0.2.7]: 554 5.7.1 <bob@example.org>: Relay access denied; from=<"a to=<carol@example.com>"@example.net> to=<bob@example.org> proto=ESMTP helo=<mail.example.net>`,
+			map[string]string{"email.from.address": `"a to=<carol@example.com>"@example.net`, "email.to.address": "bob@example.org", "postfix.proto": "ESMTP", "event.reason": "<bob@example.org>: Relay access denied"}},
+		{"postfix/cleanup", `4F2A31C0123: reject: body cheap pills from mail.example.net[192.0.2.7]; from=<"q>: 1"@example.net> to=<bob@example.org> proto=ESMTP helo=<h>: 5.7.1 message content rejected`,
+			map[string]string{"email.from.address": `"q>: 1"@example.net`, "postfix.dsn": "5.7.1", "event.reason": "message content rejected"}},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = tc.prog, tc.msg
+		if !decodePostfix(e) {
+			t.Errorf("not decoded: %s", tc.msg)
+			continue
+		}
+		for k, want := range tc.want {
+			if got := e.Str(k); got != want {
+				t.Errorf("%s = %q, want %q\n  %s", k, got, want, tc.msg)
+			}
+		}
+	}
+}
