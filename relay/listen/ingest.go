@@ -26,8 +26,16 @@ const maxBatch = 256
 // batch when it is empty, so a smaller queue only holds fewer of them.
 // The price: a connection that waits for room in the queue holds its
 // batch meanwhile, outside queue_events, ~630 KB of decoded events of
-// ~250 bytes (was ~160 KB), for each busy connection.
+// ~250 bytes (was ~160 KB), for each busy connection; larger frames
+// make smaller batches (maxBatchBytes).
 const maxStreamBatch = 1024
+
+// maxBatchBytes bounds a batch by the frames' size as well: at ~250-byte
+// lines a stream batch fills its 1,024 events first (256,000 bytes), but
+// 1,024 Windows events of 4 KiB would be 4 MiB of frames (and their
+// decoded fields) held by each busy connection waiting for room in the
+// queue. A batch is handed on once its frames reach 256 KiB.
+const maxBatchBytes = 256 << 10
 
 // ingester turns frames from one reader (a connection or a datagram
 // reader goroutine) into events through the decode step and hands them to
@@ -44,6 +52,7 @@ type ingester struct {
 	refused  bool               // Submit failed: the pipeline has stopped
 	batch    []*event.Event     // nil between batches (stream readers) or empty (datagram readers)
 	started  time.Time          // when the batch's first frame was received
+	bytes    int                // the batch's frames' size (maxBatchBytes)
 	// reuse: batch is this reader's to keep between batches, and each
 	// batch handed on is a copy of its size. A datagram reader's batches
 	// are mostly part full (~100 events a linger at 100,000 a second),
@@ -104,7 +113,8 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 		e.SetInt(FieldPeerGID, cred.gid)
 	}
 	in.batch = append(in.batch, e)
-	if len(in.batch) >= in.limit {
+	in.bytes += len(raw)
+	if len(in.batch) >= in.limit || in.bytes >= maxBatchBytes {
 		in.flush(context.Background())
 	}
 }
@@ -120,6 +130,7 @@ func (in *ingester) flush(ctx context.Context) {
 	}
 	in.dec.Flush()
 	in.input.PutDecoder(in.dec)
+	in.bytes = 0
 	b := &pipeline.Batch{Events: in.batch}
 	if in.reuse {
 		b.Events = slices.Clone(in.batch)

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -137,6 +138,51 @@ func TestStreamBatchBound(t *testing.T) {
 	}
 	if got := k.eventsLocked(); got != lines+1 || biggest != maxStreamBatch {
 		t.Fatalf("%d events in batches of at most %d, want %d in batches of %d", got, biggest, lines+1, maxStreamBatch)
+	}
+}
+
+// TestStreamBatchBytesBound: large frames make smaller batches, so what a
+// busy connection holds while it waits for room is bounded in bytes too
+// (maxBatchBytes), not only in events; every frame still arrives.
+func TestStreamBatchBytesBound(t *testing.T) {
+	k := &gatedKeeper{gate: make(chan struct{})}
+	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, k)
+	c, err := net.Dial("tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "<13>Jan  2 03:04:05 host app: first\n")
+	const lines, size = 300, 4000 // 1.2 MB: several byte-bound batches
+	var all []byte
+	for i := range lines {
+		line := fmt.Appendf(nil, "<13>Jan  2 03:04:05 host app: %d ", i)
+		line = append(line, bytes.Repeat([]byte("x"), size-len(line)-1)...)
+		all = append(append(all, line...), '\n')
+	}
+	if _, err := c.Write(all); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // let the socket take it while the reader waits (no timing is asserted)
+	close(k.gate)
+	deadline := time.Now().Add(10 * time.Second)
+	for k.events() < lines+1 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if got := k.eventsLocked(); got != lines+1 {
+		t.Fatalf("%d events arrived, want %d", got, lines+1)
+	}
+	for i, b := range k.batches {
+		n := 0
+		for _, e := range b {
+			n += len(e.Original)
+		}
+		// The frame that reaches the bound is the batch's last.
+		if n-len(b[len(b)-1].Original) >= 256<<10 {
+			t.Errorf("batch %d: %d events, %d bytes of frames: over the 256 KiB bound before its last frame", i, len(b), n)
+		}
 	}
 }
 
