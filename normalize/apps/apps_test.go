@@ -168,3 +168,22 @@ func catalogByName(t *testing.T, name string) *catalog {
 	t.Fatalf("no catalog %s", name)
 	return nil
 }
+
+// fail2ban's failed action prints the ticket's Python repr, whose quotes
+// and "': " are the sentence's own delimiters: the jail and the action
+// are read, nothing from the repr (no address, no error cut inside it).
+func TestFail2banFailedAction(t *testing.T) {
+	e := decodeWith(catalogByName(t, "fail2ban"), "fail2ban.actions",
+		`ERROR Failed to execute ban jail 'sshd' action 'nft' info 'ActionInfo({'ip': '192.0.2.9'})': Error banning 192.0.2.9`)
+	if e == nil {
+		t.Fatal("not decoded")
+	}
+	if e.Str("rule.name") != "sshd" || e.Str("fail2ban.action") != "nft" || e.Str("event.outcome") != "failure" {
+		t.Errorf("rule.name %q, fail2ban.action %q, outcome %q", e.Str("rule.name"), e.Str("fail2ban.action"), e.Str("event.outcome"))
+	}
+	for _, k := range []string{"source.ip", "error.message", "event.reason"} {
+		if e.Has(k) {
+			t.Errorf("%s = %q, read from the repr", k, e.Str(k))
+		}
+	}
+}
