@@ -313,9 +313,17 @@ func isBindDate(w string) bool {
 
 // cutFail2ban cuts fail2ban's head: the level ("NOTICE  [sshd] Ban ..."),
 // after its logger name and pid when the syslog tag did not hold them
-// (fail2ban pads the name: "fail2ban.actions        [812]: NOTICE ...").
+// (fail2ban pads the name: "fail2ban.actions        [812]: NOTICE ..."),
+// and after the time its log file's format and logtarget = STDOUT or
+// STDERR put first ("2026-06-30 08:00:05,320 fail2ban.actions ...", a
+// container's or a service's output forwarded under its program's name).
+// That time has no zone: the syslog header's stays.
 func cutFail2ban(m string) (string, head, bool) {
 	var h head
+	if len(m) > 24 && m[4] == '-' && m[7] == '-' && m[10] == ' ' && m[13] == ':' && m[19] == ',' &&
+		m[23] == ' ' && strings.HasPrefix(m[24:], "fail2ban.") {
+		m = m[24:]
+	}
 	if strings.HasPrefix(m, "fail2ban.") {
 		name, rest := ecs.CutWord(m)
 		pid, rest, ok := strings.Cut(strings.TrimLeft(rest, " "), "]: ")
