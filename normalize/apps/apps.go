@@ -73,7 +73,7 @@ var catalogs = []*catalog{
 	{name: "ftpd", programs: []string{"ftpd", "in.ftpd", "wu-ftpd", "wu.ftpd"}},
 	{name: "pure-ftpd", programs: []string{"pure-ftpd", "pure-ftpd-mysql", "pure-ftpd-ldap", "pure-ftpd-postgresql"}, cut: cutPureFTPd},
 	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot, post: postDovecot},
-	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client"}, cut: cutOpenVPN},
+	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client", "nm-openvpn", "openvpn_*"}, cut: cutOpenVPN, post: postOpenVPN},
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, sniff: sniffBindLog, gate: gateBindLog},
 	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
 	{name: "dhclient", programs: []string{"dhclient", "dhclient3"}},

@@ -58,7 +58,7 @@ func TestNoInventedValues(t *testing.T) {
 func FuzzCatalogs(f *testing.F) {
 	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
 		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng",
-		"systemd", "dhclient", "chronyd", "networkmanager", "kernel", "anacron")
+		"systemd", "dhclient", "chronyd", "networkmanager", "kernel", "anacron", "fail2ban")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, c := range allCatalogs() {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
@@ -78,7 +78,7 @@ func TestSystemdUnitName(t *testing.T) {
 		"Started .service - Empty name.":                      {"", ".service - Empty name"},
 		"Mounted sys-kernel-debug.mount - Kernel Debug File.": {"sys-kernel-debug.mount", "Kernel Debug File"},
 	} {
-		e := decodeWith(systemdCatalog(t), "systemd", msg)
+		e := decodeWith(catalogByName(t, "systemd"), "systemd", msg)
 		if e == nil {
 			t.Errorf("%q: not decoded", msg)
 			continue
@@ -109,12 +109,81 @@ func TestKernelHead(t *testing.T) {
 	}
 }
 
-func systemdCatalog(t *testing.T) *catalog {
-	for _, c := range catalogs {
-		if c.name == "systemd" {
+// OpenVPN 2.5+ keeps quotes and spaces in a name: a username holding the
+// sentence's own quote or its "[CN SET]" is read whole, never cut short
+// to another user; a common name with a space is read from its brackets.
+func TestOpenVPNNames(t *testing.T) {
+	c := catalogByName(t, "openvpn")
+	for msg, want := range map[string]string{
+		"192.0.2.1:5 TLS: Username/Password authentication succeeded for username 'a' [CN SET]' [CN SET]": "a' [CN SET]",
+		"192.0.2.1:5 TLS: Username/Password authentication succeeded for username 'a' x 'b'":              "a' x 'b",
+		"192.0.2.1:5 [John Smith] Peer Connection Initiated with [AF_INET]192.0.2.1:5":                    "John Smith",
+		"192.0.2.1:5 SENT CONTROL [UNDEF]: 'AUTH_FAILED' (status=1)":                                      "",
+	} {
+		e := decodeWith(c, "openvpn", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := e.Str("user.name"); got != want {
+			t.Errorf("%q: user.name %q, want %q", msg, got, want)
+		}
+	}
+	// A client's line: the bracket names its server, not a user.
+	if e := decodeWith(c, "openvpn", "[vpn.example.net] Inactivity timeout (--ping-restart), restarting"); e == nil || e.Has("user.name") {
+		t.Errorf("a client's inactivity line: %v", e)
+	}
+}
+
+// The subject of a certificate is the client's only on a server's line
+// about a client, by its depth.
+func TestOpenVPNSubject(t *testing.T) {
+	c := catalogByName(t, "openvpn")
+	for msg, want := range map[string][2]string{
+		"192.0.2.1:5 VERIFY OK: depth=0, CN=alice":      {"tls.client.subject", "CN=alice"},
+		"192.0.2.1:5 VERIFY OK: depth=1, CN=Root":       {"tls.client.issuer", "CN=Root"},
+		"192.0.2.1:5 VERIFY OK: depth=2, CN=Top":        {"openvpn.subject", "CN=Top"},
+		"VERIFY OK: depth=0, CN=vpn.example.net":        {"openvpn.subject", "CN=vpn.example.net"},
+		"192.0.2.1:5 CRL CHECK FAILED: CN=x is REVOKED": {"openvpn.subject", "CN=x"},
+	} {
+		e := decodeWith(c, "openvpn", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		for _, k := range []string{"tls.client.subject", "tls.client.issuer", "openvpn.subject"} {
+			if got := e.Str(k); (k == want[0]) != (got != "") || k == want[0] && got != want[1] {
+				t.Errorf("%q: %s = %q, want %s = %q", msg, k, got, want[0], want[1])
+			}
+		}
+	}
+}
+
+func catalogByName(t *testing.T, name string) *catalog {
+	for _, c := range allCatalogs() {
+		if c.name == name {
 			return c
 		}
 	}
-	t.Fatal("no systemd catalog")
+	t.Fatalf("no catalog %s", name)
 	return nil
+}
+
+// fail2ban's failed action prints the ticket's Python repr, whose quotes
+// and "': " are the sentence's own delimiters: the jail and the action
+// are read, nothing from the repr (no address, no error cut inside it).
+func TestFail2banFailedAction(t *testing.T) {
+	e := decodeWith(catalogByName(t, "fail2ban"), "fail2ban.actions",
+		`ERROR Failed to execute ban jail 'sshd' action 'nft' info 'ActionInfo({'ip': '192.0.2.9'})': Error banning 192.0.2.9`)
+	if e == nil {
+		t.Fatal("not decoded")
+	}
+	if e.Str("rule.name") != "sshd" || e.Str("fail2ban.action") != "nft" || e.Str("event.outcome") != "failure" {
+		t.Errorf("rule.name %q, fail2ban.action %q, outcome %q", e.Str("rule.name"), e.Str("fail2ban.action"), e.Str("event.outcome"))
+	}
+	for _, k := range []string{"source.ip", "error.message", "event.reason"} {
+		if e.Has(k) {
+			t.Errorf("%s = %q, read from the repr", k, e.Str(k))
+		}
+	}
 }

@@ -93,6 +93,46 @@ func cutOpenVPN(m string) (string, head, bool) {
 	return rest, h, true
 }
 
+// postOpenVPN finishes an OpenVPN sentence. A common name (from the
+// sentence or the head) is the client's user on a server's line about a
+// client, one with a head; on a client's own line ("[server] Inactivity
+// timeout") it names the server, and UNDEF is OpenVPN's "none". On such a
+// line a certificate is the client's: the subject at depth 0 its own, at
+// depth 1 its issuer's; elsewhere (a client verifying its server, a CRL
+// line without a depth) it stays openvpn.subject. The control channel's
+// "TLSv1.3" becomes ECS's tls.version_protocol and tls.version.
+func postOpenVPN(e *event.Event) {
+	_, h, _ := cutOpenVPN(e.Message)
+	client := h.addr != ""
+	cn := e.Str("openvpn.common_name")
+	if cn == "UNDEF" {
+		e.Delete("openvpn.common_name")
+		cn = ""
+	}
+	if cn == "" && h.user != "" {
+		cn = h.user
+		e.SetStr("openvpn.common_name", cn)
+	}
+	if client && cn != "" && !e.Has("user.name") {
+		ecs.SetUser(e, "user.name", cn)
+	}
+	if subject := e.Str("openvpn.subject"); client && subject != "" {
+		depth, _ := e.Field("openvpn.depth")
+		if key := openVPNSubjectKeys[depth.Num]; depth.Type == event.TypeInt && key != "" {
+			e.Delete("openvpn.subject")
+			e.SetStr(key, subject)
+		}
+	}
+	if v := e.Str("openvpn.tls_version"); v != "" {
+		e.Delete("openvpn.tls_version")
+		ecs.SetTLSVersion(e, v)
+	}
+}
+
+// openVPNSubjectKeys: where the subject of the client's certificate at a
+// depth goes (the certificate at depth 1 signed the one at depth 0).
+var openVPNSubjectKeys = map[int64]string{0: "tls.client.subject", 1: "tls.client.issuer"}
+
 var bindCategories = map[string]bool{
 	"queries:": true, "security:": true, "query-errors:": true, "client:": true, "resolver:": true,
 	"lame-servers:": true, "general:": true, "default:": true, "xfer-in:": true, "xfer-out:": true,
@@ -273,9 +313,17 @@ func isBindDate(w string) bool {
 
 // cutFail2ban cuts fail2ban's head: the level ("NOTICE  [sshd] Ban ..."),
 // after its logger name and pid when the syslog tag did not hold them
-// (fail2ban pads the name: "fail2ban.actions        [812]: NOTICE ...").
+// (fail2ban pads the name: "fail2ban.actions        [812]: NOTICE ..."),
+// and after the time its log file's format and logtarget = STDOUT or
+// STDERR put first ("2026-06-30 08:00:05,320 fail2ban.actions ...", a
+// container's or a service's output forwarded under its program's name).
+// That time has no zone: the syslog header's stays.
 func cutFail2ban(m string) (string, head, bool) {
 	var h head
+	if len(m) > 24 && m[4] == '-' && m[7] == '-' && m[10] == ' ' && m[13] == ':' && m[19] == ',' &&
+		m[23] == ' ' && strings.HasPrefix(m[24:], "fail2ban.") {
+		m = m[24:]
+	}
 	if strings.HasPrefix(m, "fail2ban.") {
 		name, rest := ecs.CutWord(m)
 		pid, rest, ok := strings.Cut(strings.TrimLeft(rest, " "), "]: ")
