@@ -70,9 +70,13 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 		ecs.SetUser(e, "user.name", w.userName)
 		e.SetStr("user.domain", w.userDom)
 	}
-	if ent.Channel == wincatalog.ChannelSysmon && !w.exact {
+	if ent.Channel == wincatalog.ChannelSysmon {
+		// UtcTime is when the activity happened (a connection, a process's
+		// start), the record's time when Sysmon wrote it, up to seconds later
+		// (its network events are batched): ECS's @timestamp is the former,
+		// as Winlogbeat's and Elastic's Sysmon pipelines take it.
 		if t, ok := sysmonTime(ecs.TrimSpace(w.val("UtcTime"))); ok {
-			e.Time = t // the record's own time is the agent's local time, its zone unknown
+			e.Time = t
 		}
 	}
 	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {

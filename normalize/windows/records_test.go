@@ -194,6 +194,23 @@ func TestSysmonImageSignature(t *testing.T) {
 	checkFields(t, "Sysmon 7, signed", decodeRoad(t, signed, true), map[string]any{"dll.code_signature.status": nil})
 }
 
+// TestSysmonTimeIsUtcTime: a Sysmon event happened at its UtcTime; its
+// record's zoned TimeCreated is when Sysmon wrote it (here a network
+// connection's, batched a second later), which does not make @timestamp.
+func TestSysmonTimeIsUtcTime(t *testing.T) {
+	line := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/>` +
+		`<EventID>3</EventID><TimeCreated SystemTime='2025-03-04T09:10:12.6409876Z'/><EventRecordID>5522</EventRecordID>` +
+		`<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData><Data Name='RuleName'>-</Data><Data Name='UtcTime'>2025-03-04 09:10:11.250</Data>` +
+		`<Data Name='ProcessGuid'>{5a1e3c2b-0d4f-67c8-2a01-000000001c00}</Data><Data Name='ProcessId'>4412</Data>` +
+		`<Data Name='Image'>C:\Tools\sync.exe</Data><Data Name='User'>CORP\erin</Data><Data Name='Protocol'>tcp</Data>` +
+		`<Data Name='Initiated'>true</Data><Data Name='SourceIp'>192.0.2.15</Data><Data Name='SourcePort'>50321</Data>` +
+		`<Data Name='DestinationIp'>198.51.100.7</Data><Data Name='DestinationPort'>443</Data></EventData></Event>`
+	checkFields(t, "Sysmon 3", decodeRoad(t, line, true), map[string]any{"@timestamp": "2025-03-04T09:10:11.250Z"})
+	noUtc := strings.Replace(line, `<Data Name='UtcTime'>2025-03-04 09:10:11.250</Data>`, "", 1)
+	checkFields(t, "Sysmon 3 without UtcTime", decodeRoad(t, noUtc, true), map[string]any{"@timestamp": "2025-03-04T09:10:12.640987600Z"})
+}
+
 // TestAccountSIDs: a SID written where Sysmon writes its User (older
 // schemas) is the user's id, never a name; the account that cleared a log
 // or installed a service is the record's.
