@@ -19,6 +19,10 @@ const (
 	OutcomeSuccess
 	// OutcomeFailure: always failure (documented as (F)).
 	OutcomeFailure
+	// OutcomeCode: from the result or status code the EventData value
+	// Entry.OutcomeFrom holds: success when it is zero, failure when it
+	// is another number; the keyword's rule when the record lacks it.
+	OutcomeCode
 )
 
 func (o Outcome) String() string {
@@ -27,6 +31,8 @@ func (o Outcome) String() string {
 		return "success"
 	case OutcomeFailure:
 		return "failure"
+	case OutcomeCode:
+		return "code"
 	}
 	return "keyword"
 }
@@ -42,6 +48,7 @@ type Entry struct {
 	ECSType     []string // event.type, ECS allowed values only
 	Action      string   // event.action, lower-case and hyphenated
 	Outcome     Outcome
+	OutcomeFrom string // the EventData name of the code an OutcomeCode is read from
 	Fields      []Field  // EventData name -> ECS field, in precedence order
 	FieldSpec   []string // Fields as written in the table (group names and single maps), for the docs
 }
@@ -390,7 +397,8 @@ func Entries(channel string) []*Entry {
 //
 //	[channel |] id | outcome | ecs categories | ecs types | action | subcategory | name | fields
 //
-// outcome is S, F or K (keyword); categories, types and fields are
+// outcome is S, F, K (keyword) or C:Name (the code EventData Name holds:
+// 0 success, another number failure); categories, types and fields are
 // comma-separated; a field is a group name (fieldGroups) or
 // "EventDataName>ecs.field[:decode]".
 func parseTable(text string, withChannel bool) ([]Entry, error) {
@@ -429,7 +437,11 @@ func parseTable(text string, withChannel bool) ([]Entry, error) {
 		case "K":
 			e.Outcome = OutcomeKeyword
 		default:
-			return nil, fmt.Errorf("line %d: outcome %q, want S, F or K", n+1, cols[1])
+			name, ok := strings.CutPrefix(cols[1], "C:")
+			if !ok || name == "" {
+				return nil, fmt.Errorf("line %d: outcome %q, want S, F, K or C:Name", n+1, cols[1])
+			}
+			e.Outcome, e.OutcomeFrom = OutcomeCode, name
 		}
 		e.ECSCategory = splitList(cols[2])
 		e.ECSType = splitList(cols[3])

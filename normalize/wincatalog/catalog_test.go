@@ -136,7 +136,7 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4746, "added-member-to-distribution-group", OutcomeSuccess, "iam", "group,change"},
 		{4764, "type-changed-group-account", OutcomeSuccess, "iam", "group,change"},
 		{4768, "kerberos-authentication-ticket-requested", OutcomeKeyword, "authentication", "start"},
-		{4776, "credential-validated", OutcomeKeyword, "authentication", "start"},
+		{4776, "credential-validated", OutcomeCode, "authentication", "start"},
 		{4778, "session-reconnected", OutcomeSuccess, "authentication,session", "start"},
 		{4779, "session-disconnected", OutcomeSuccess, "authentication,session", "end"},
 		{4798, "group-membership-enumerated", OutcomeSuccess, "iam", "user,info"},
