@@ -48,7 +48,7 @@ type Entry struct {
 	ECSType     []string // event.type, ECS allowed values only
 	Action      string   // event.action, lower-case and hyphenated
 	Outcome     Outcome
-	OutcomeFrom string // the EventData name of the code an OutcomeCode is read from
+	OutcomeFrom string   // the EventData name of the code an OutcomeCode is read from
 	Fields      []Field  // EventData name -> ECS field, in precedence order
 	FieldSpec   []string // Fields as written in the table (group names and single maps), for the docs
 }
