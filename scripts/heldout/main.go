@@ -36,6 +36,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/nomenhq/nomen/normalize/wincatalog"
 )
 
 type testCase struct {
@@ -313,7 +315,7 @@ func notInRecord(c testCase, line string, got map[string]any) []string {
 		for _, x := range vals {
 			switch y := x.(type) {
 			case string:
-				if !strings.Contains(text, strings.ToLower(y)) && !addrInText(text, y) {
+				if !strings.Contains(text, strings.ToLower(y)) && !addrInText(text, y) && !sidNameInText(text, y) {
 					out = append(out, fmt.Sprintf("%s %s %s=%q", c.Src, c.Name, k, y))
 				}
 			case float64:
@@ -341,6 +343,21 @@ func addrInText(text, v string) bool {
 	}
 	for _, tok := range ipToken.FindAllString(text, -1) {
 		if b, err := netip.ParseAddr(strings.Trim(tok, ".:")); err == nil && b == a {
+			return true
+		}
+	}
+	return false
+}
+
+// sidToken is a SID as the record writes it (the text is lower-cased).
+var sidToken = regexp.MustCompile(`s-1-[0-9-]+`)
+
+// sidNameInText reports whether v is the account name of a well-known SID
+// the text holds ("S-1-5-9" is ENTERPRISE DOMAIN CONTROLLERS): a name nomen
+// derives from the record (issue #15), not one it invents.
+func sidNameInText(text, v string) bool {
+	for _, tok := range sidToken.FindAllString(text, -1) {
+		if name := wincatalog.WellKnownSID(strings.ToUpper(strings.TrimRight(tok, "-"))); name != "" && strings.EqualFold(name, v) {
 			return true
 		}
 	}

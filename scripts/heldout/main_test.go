@@ -35,6 +35,10 @@ func TestNotInRecord(t *testing.T) {
 		map[string]any{"source.ip": "fe80::e488:b85c:5262:ff86", "destination.ip": "fe80::e488:b85c:5262:ff87"}); len(got) != 1 {
 		t.Errorf("notInRecord = %q, want destination.ip alone (source.ip is the record's, written short)", got)
 	}
+	if got := notInRecord(c, `<Data Name="TargetSid">S-1-5-9</Data>`,
+		map[string]any{"user.target.name": "ENTERPRISE DOMAIN CONTROLLERS", "user.name": "SYSTEM"}); len(got) != 1 {
+		t.Errorf("notInRecord = %q, want user.name alone (S-1-5-9's name is the record's)", got)
+	}
 	if !isDocumented("4662", "event.category") || isDocumented("4624", "event.category") {
 		t.Error("isDocumented: 4662's category is documented, 4624's is not")
 	}
