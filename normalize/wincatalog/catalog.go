@@ -179,6 +179,9 @@ const (
 	// ChannelCodeIntegrity is App Control for Business's (WDAC's) log: the
 	// images it refused to load, or would have under an audit policy.
 	ChannelCodeIntegrity = "Microsoft-Windows-CodeIntegrity/Operational"
+	// ChannelDNSClient is the DNS client's log: a record for every name
+	// any program looks up, so it is read only on request (optIn).
+	ChannelDNSClient = "Microsoft-Windows-DNS-Client/Operational"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -189,27 +192,29 @@ type channelInfo struct {
 	name      string
 	short     string
 	providers []string
+	optIn     bool // a firehose: not among DefaultChannels, read when named
 }
 
 // channels lists the channels in the docs' order; index = channel number.
 var channels = []channelInfo{
-	{ChannelSecurity, "Security", []string{"Microsoft-Windows-Security-Auditing"}},
-	{ChannelSysmon, "Sysmon", []string{"Microsoft-Windows-Sysmon"}},
-	{ChannelSystem, "System", []string{"Service Control Manager", "EventLog", "User32"}},
-	{ChannelPowerShell, "PowerShell", []string{"Microsoft-Windows-PowerShell"}},
-	{ChannelDefender, "Windows Defender", []string{"Microsoft-Windows-Windows Defender"}},
-	{ChannelTaskSched, "Task Scheduler", []string{"Microsoft-Windows-TaskScheduler"}},
-	{ChannelWMI, "WMI Activity", []string{"Microsoft-Windows-WMI-Activity"}},
-	{ChannelFirewall, "Windows Firewall", []string{"Microsoft-Windows-Windows Firewall With Advanced Security"}},
-	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}},
-	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
-	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
-	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}},
-	{ChannelAppLockerExe, "AppLocker", nil},
-	{ChannelAppLockerScript, "AppLocker", nil},
-	{ChannelAppLockerAppRun, "AppLocker", nil},
-	{ChannelAppLockerAppAdd, "AppLocker", nil},
-	{ChannelCodeIntegrity, "Code Integrity", []string{"Microsoft-Windows-CodeIntegrity"}},
+	{ChannelSecurity, "Security", []string{"Microsoft-Windows-Security-Auditing"}, false},
+	{ChannelSysmon, "Sysmon", []string{"Microsoft-Windows-Sysmon"}, false},
+	{ChannelSystem, "System", []string{"Service Control Manager", "EventLog", "User32"}, false},
+	{ChannelPowerShell, "PowerShell", []string{"Microsoft-Windows-PowerShell"}, false},
+	{ChannelDefender, "Windows Defender", []string{"Microsoft-Windows-Windows Defender"}, false},
+	{ChannelTaskSched, "Task Scheduler", []string{"Microsoft-Windows-TaskScheduler"}, false},
+	{ChannelWMI, "WMI Activity", []string{"Microsoft-Windows-WMI-Activity"}, false},
+	{ChannelFirewall, "Windows Firewall", []string{"Microsoft-Windows-Windows Firewall With Advanced Security"}, false},
+	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}, false},
+	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}, false},
+	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}, false},
+	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}, false},
+	{ChannelAppLockerExe, "AppLocker", nil, false},
+	{ChannelAppLockerScript, "AppLocker", nil, false},
+	{ChannelAppLockerAppRun, "AppLocker", nil, false},
+	{ChannelAppLockerAppAdd, "AppLocker", nil, false},
+	{ChannelCodeIntegrity, "Code Integrity", []string{"Microsoft-Windows-CodeIntegrity"}, false},
+	{ChannelDNSClient, "DNS Client", []string{"Microsoft-Windows-DNS-Client"}, true},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).
@@ -366,6 +371,19 @@ func Channels() []string {
 	names := make([]string, len(channels))
 	for i, c := range channels {
 		names[i] = c.name
+	}
+	return names
+}
+
+// DefaultChannels returns the channels an agent reads unless told which:
+// every channel the catalog knows but those whose volume makes them
+// opt-in (the DNS client's, a record per name looked up).
+func DefaultChannels() []string {
+	var names []string
+	for _, c := range channels {
+		if !c.optIn {
+			names = append(names, c.name)
+		}
 	}
 	return names
 }

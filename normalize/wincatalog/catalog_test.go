@@ -406,3 +406,20 @@ func BenchmarkStatus(b *testing.B) {
 		Status("0xC000006A")
 	}
 }
+
+// TestDefaultChannels: an agent reads every channel the catalog maps by
+// default but the DNS client's, which it reads only when named.
+func TestDefaultChannels(t *testing.T) {
+	def := DefaultChannels()
+	if len(def) != len(Channels())-1 || def[0] != ChannelSecurity {
+		t.Fatalf("DefaultChannels = %q, want Channels() less one, Security first", def)
+	}
+	for _, ch := range def {
+		if ch == ChannelDNSClient {
+			t.Errorf("DefaultChannels holds %s (opt-in)", ch)
+		}
+	}
+	if e, ok := Lookup(ChannelDNSClient, 3006); !ok || e.Action != "called-dns-query" {
+		t.Errorf("DNS client 3006: %v, %v", e, ok)
+	}
+}

@@ -3,6 +3,7 @@ package wincatalog
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -28,6 +29,10 @@ func Markdown() []byte {
 
 	for _, ch := range Channels() {
 		fmt.Fprintf(&b, "## %s\n\n", ch)
+		if !slices.Contains(DefaultChannels(), ch) {
+			b.WriteString("Opt-in: nomen-agent reads this channel only when its `-channels` names it " +
+				"(a record for every name any program looks up; Windows keeps the log off until it is enabled).\n\n")
+		}
 		if ch == ChannelSecurity {
 			b.WriteString("| ID | Name | Category / subcategory | event.category | event.type | event.action | outcome | fields |\n")
 		} else {

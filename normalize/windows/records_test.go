@@ -370,3 +370,20 @@ func TestResultCode(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSClientQuery: the DNS client's 3006 names the looked-up name; its
+// numeric type and servers stay in winlog.event_data.
+func TestDNSClientQuery(t *testing.T) {
+	line := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
+		`<Provider Name='Microsoft-Windows-DNS-Client' Guid='{1c95126e-7eea-49a9-a3fe-a378b03ddb4d}'/><EventID>3006</EventID>` +
+		`<Version>0</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords>` +
+		`<TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>70112</EventRecordID>` +
+		`<Execution ProcessID='6184' ThreadID='7010'/><Channel>Microsoft-Windows-DNS-Client/Operational</Channel>` +
+		`<Computer>ws12</Computer><Security UserID='S-1-5-21-1004336348-1177238915-682003330-1105'/></System>` +
+		`<EventData><Data Name='QueryName'>updates.contoso.example</Data><Data Name='QueryType'>28</Data>` +
+		`<Data Name='QueryOptions'>140737488355328</Data><Data Name='ServerList'></Data><Data Name='IsNetworkQuery'>0</Data>` +
+		`<Data Name='NetworkQueryIndex'>0</Data><Data Name='InterfaceIndex'>0</Data><Data Name='IsAsyncQuery'>0</Data></EventData></Event>`
+	checkFields(t, "3006", decodeRoad(t, line, true), map[string]any{"event.action": "called-dns-query",
+		"event.category": []any{"network"}, "event.type": []any{"protocol", "info"}, "dns.question.name": "updates.contoso.example",
+		"winlog.event_data.QueryType": "28", "process.pid": nil})
+}
