@@ -287,11 +287,13 @@ func norm(field string, v any) string {
 }
 
 // derived are the fields nomen makes rather than copies: its own, the
-// classification, names it writes for codes, parts of paths and URLs.
+// classification, names it writes for codes, parts of paths and URLs, a
+// registry path with its hive written short (HKU for \REGISTRY\USER).
 var derived = []string{"event.", "ecs.", "@timestamp", "log.", "nomen.", "observer.", "message", "network.transport",
 	"network.direction", "network.type", "winlog.logon.type", "host.os", "winlog.keywords", "winlog.level", "winlog.opcode",
 	"winlog.task", "file.extension", "file.name", "file.directory", "process.name", "process.args", "winlog.event_data.",
-	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status"}
+	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status",
+	"registry.path", "registry.hive"}
 
 // notInRecord lists the values nomen emitted that do not occur in the
 // record's text: what it must never do is invent a value.
