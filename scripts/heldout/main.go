@@ -293,7 +293,7 @@ var derived = []string{"event.", "ecs.", "@timestamp", "log.", "nomen.", "observ
 	"network.direction", "network.type", "winlog.logon.type", "host.os", "winlog.keywords", "winlog.level", "winlog.opcode",
 	"winlog.task", "file.extension", "file.name", "file.directory", "process.name", "process.args", "winlog.event_data.",
 	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status",
-	"registry.path", "registry.hive"}
+	"registry.path", "registry.hive", "service.type"}
 
 // notInRecord lists the values nomen emitted that do not occur in the
 // record's text: what it must never do is invent a value.
