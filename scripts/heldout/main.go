@@ -67,6 +67,7 @@ var documented = []struct{ code, field, where string }{
 	{`4688`, `^user\.effective\.id$`, "security.txt: the NULL SID (S-1-0-0) sets no user id"},
 	// Sysmon's (its event codes 1-29, which no other channel of these sources shares)
 	{`[1-9]|1[0-9]|2[0-9]`, `^user\.id$`, "channels.txt: no user.id from the record's account (Sysmon's service)"},
+	{`1[2-4]`, `^registry\.(key|data\.type)$`, "channels.txt: registry.key without the value name, registry.data.type REG_* (not SZ_DWORD)"},
 	{`2[346]`, `^process\.(hash|pe)\.`, "channels.txt: 23/26's Hashes are the deleted file's, 24's the clipboard's (file.hash)"},
 }
 
@@ -288,12 +289,13 @@ func norm(field string, v any) string {
 
 // derived are the fields nomen makes rather than copies: its own, the
 // classification, names it writes for codes, parts of paths and URLs, a
-// registry path with its hive written short (HKU for \REGISTRY\USER).
+// registry path with its hive written short (HKU for \REGISTRY\USER), a
+// value's type named from Sysmon's Details ("DWORD (0x4)" REG_DWORD).
 var derived = []string{"event.", "ecs.", "@timestamp", "log.", "nomen.", "observer.", "message", "network.transport",
 	"network.direction", "network.type", "winlog.logon.type", "host.os", "winlog.keywords", "winlog.level", "winlog.opcode",
 	"winlog.task", "file.extension", "file.name", "file.directory", "process.name", "process.args", "winlog.event_data.",
 	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status",
-	"registry.path", "registry.hive", "service.type"}
+	"registry.path", "registry.hive", "registry.data.type", "service.type"}
 
 // notInRecord lists the values nomen emitted that do not occur in the
 // record's text: what it must never do is invent a value.
