@@ -20,8 +20,10 @@
 // documents (besides the rules in documented, below). Each case's line is
 // fed to `nomen parse`; a case is recognised when nomen gives it an
 // event.action or event.category; each expected field is equal when nomen's
-// value is the same (lists as sets; @timestamp to the millisecond). Values
-// nomen emits must occur in the record's text (derived fields aside).
+// value is the same (lists as sets; @timestamp to the millisecond; an IP
+// address as an address). Values nomen emits must occur in the record's
+// text (derived fields aside; an address in another text form, the name of
+// a well-known SID the record holds).
 package main
 
 import (
