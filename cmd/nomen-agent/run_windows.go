@@ -43,7 +43,8 @@ func parseRunFlags(name string, args []string, stderr io.Writer) (*runFlags, *fl
 	var f runFlags
 	f.register(fs, filepath.Join(dataDir(), "state.json"))
 	fs.StringVar(&f.channels, "channels", "", "comma-separated event log `channels` to send (never filtered; "+
-		"default: Security, System, Sysmon and the other channels nomen maps, those present)")
+		"default: Security, System, Sysmon and the other channels nomen maps, those present, "+
+		"but Microsoft-Windows-DNS-Client/Operational, read only when named)")
 	fs.StringVar(&f.logFile, "log", "", "log `FILE` (default: stderr; as a service: "+filepath.Join(dataDir(), "agent.log")+")")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err

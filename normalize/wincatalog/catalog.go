@@ -19,6 +19,10 @@ const (
 	OutcomeSuccess
 	// OutcomeFailure: always failure (documented as (F)).
 	OutcomeFailure
+	// OutcomeCode: from the result or status code the EventData value
+	// Entry.OutcomeFrom holds: success when it is zero, failure when it
+	// is another number; the keyword's rule when the record lacks it.
+	OutcomeCode
 )
 
 func (o Outcome) String() string {
@@ -27,6 +31,8 @@ func (o Outcome) String() string {
 		return "success"
 	case OutcomeFailure:
 		return "failure"
+	case OutcomeCode:
+		return "code"
 	}
 	return "keyword"
 }
@@ -42,6 +48,7 @@ type Entry struct {
 	ECSType     []string // event.type, ECS allowed values only
 	Action      string   // event.action, lower-case and hyphenated
 	Outcome     Outcome
+	OutcomeFrom string   // the EventData name of the code an OutcomeCode is read from
 	Fields      []Field  // EventData name -> ECS field, in precedence order
 	FieldSpec   []string // Fields as written in the table (group names and single maps), for the docs
 }
@@ -172,6 +179,9 @@ const (
 	// ChannelCodeIntegrity is App Control for Business's (WDAC's) log: the
 	// images it refused to load, or would have under an audit policy.
 	ChannelCodeIntegrity = "Microsoft-Windows-CodeIntegrity/Operational"
+	// ChannelDNSClient is the DNS client's log: a record for every name
+	// any program looks up, so it is read only on request (optIn).
+	ChannelDNSClient = "Microsoft-Windows-DNS-Client/Operational"
 )
 
 // channelInfo is one channel the catalog knows: its canonical name, its
@@ -182,27 +192,29 @@ type channelInfo struct {
 	name      string
 	short     string
 	providers []string
+	optIn     bool // a firehose: not among DefaultChannels, read when named
 }
 
 // channels lists the channels in the docs' order; index = channel number.
 var channels = []channelInfo{
-	{ChannelSecurity, "Security", []string{"Microsoft-Windows-Security-Auditing"}},
-	{ChannelSysmon, "Sysmon", []string{"Microsoft-Windows-Sysmon"}},
-	{ChannelSystem, "System", []string{"Service Control Manager", "EventLog", "User32"}},
-	{ChannelPowerShell, "PowerShell", []string{"Microsoft-Windows-PowerShell"}},
-	{ChannelDefender, "Windows Defender", []string{"Microsoft-Windows-Windows Defender"}},
-	{ChannelTaskSched, "Task Scheduler", []string{"Microsoft-Windows-TaskScheduler"}},
-	{ChannelWMI, "WMI Activity", []string{"Microsoft-Windows-WMI-Activity"}},
-	{ChannelFirewall, "Windows Firewall", []string{"Microsoft-Windows-Windows Firewall With Advanced Security"}},
-	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}},
-	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}},
-	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}},
-	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}},
-	{ChannelAppLockerExe, "AppLocker", nil},
-	{ChannelAppLockerScript, "AppLocker", nil},
-	{ChannelAppLockerAppRun, "AppLocker", nil},
-	{ChannelAppLockerAppAdd, "AppLocker", nil},
-	{ChannelCodeIntegrity, "Code Integrity", []string{"Microsoft-Windows-CodeIntegrity"}},
+	{ChannelSecurity, "Security", []string{"Microsoft-Windows-Security-Auditing"}, false},
+	{ChannelSysmon, "Sysmon", []string{"Microsoft-Windows-Sysmon"}, false},
+	{ChannelSystem, "System", []string{"Service Control Manager", "EventLog", "User32"}, false},
+	{ChannelPowerShell, "PowerShell", []string{"Microsoft-Windows-PowerShell"}, false},
+	{ChannelDefender, "Windows Defender", []string{"Microsoft-Windows-Windows Defender"}, false},
+	{ChannelTaskSched, "Task Scheduler", []string{"Microsoft-Windows-TaskScheduler"}, false},
+	{ChannelWMI, "WMI Activity", []string{"Microsoft-Windows-WMI-Activity"}, false},
+	{ChannelFirewall, "Windows Firewall", []string{"Microsoft-Windows-Windows Firewall With Advanced Security"}, false},
+	{ChannelRDPConnMgr, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-RemoteConnectionManager"}, false},
+	{ChannelRDPLocalSess, "Remote Desktop", []string{"Microsoft-Windows-TerminalServices-LocalSessionManager"}, false},
+	{ChannelBITS, "BITS", []string{"Microsoft-Windows-Bits-Client"}, false},
+	{ChannelPowerShellClassic, "Windows PowerShell", []string{"PowerShell"}, false},
+	{ChannelAppLockerExe, "AppLocker", nil, false},
+	{ChannelAppLockerScript, "AppLocker", nil, false},
+	{ChannelAppLockerAppRun, "AppLocker", nil, false},
+	{ChannelAppLockerAppAdd, "AppLocker", nil, false},
+	{ChannelCodeIntegrity, "Code Integrity", []string{"Microsoft-Windows-CodeIntegrity"}, false},
+	{ChannelDNSClient, "DNS Client", []string{"Microsoft-Windows-DNS-Client"}, true},
 }
 
 // maxSecurityID bounds the Security index array (the highest documented id is 6424).
@@ -363,6 +375,19 @@ func Channels() []string {
 	return names
 }
 
+// DefaultChannels returns the channels an agent reads unless told which:
+// every channel the catalog knows but those whose volume makes them
+// opt-in (the DNS client's, a record per name looked up).
+func DefaultChannels() []string {
+	var names []string
+	for _, c := range channels {
+		if !c.optIn {
+			names = append(names, c.name)
+		}
+	}
+	return names
+}
+
 // Entries returns the rows of one channel in table order (a copy of the
 // slice; the entries are shared and must not be modified).
 func Entries(channel string) []*Entry {
@@ -390,7 +415,8 @@ func Entries(channel string) []*Entry {
 //
 //	[channel |] id | outcome | ecs categories | ecs types | action | subcategory | name | fields
 //
-// outcome is S, F or K (keyword); categories, types and fields are
+// outcome is S, F, K (keyword) or C:Name (the code EventData Name holds:
+// 0 success, another number failure); categories, types and fields are
 // comma-separated; a field is a group name (fieldGroups) or
 // "EventDataName>ecs.field[:decode]".
 func parseTable(text string, withChannel bool) ([]Entry, error) {
@@ -429,7 +455,11 @@ func parseTable(text string, withChannel bool) ([]Entry, error) {
 		case "K":
 			e.Outcome = OutcomeKeyword
 		default:
-			return nil, fmt.Errorf("line %d: outcome %q, want S, F or K", n+1, cols[1])
+			name, ok := strings.CutPrefix(cols[1], "C:")
+			if !ok || name == "" {
+				return nil, fmt.Errorf("line %d: outcome %q, want S, F, K or C:Name", n+1, cols[1])
+			}
+			e.Outcome, e.OutcomeFrom = OutcomeCode, name
 		}
 		e.ECSCategory = splitList(cols[2])
 		e.ECSType = splitList(cols[3])

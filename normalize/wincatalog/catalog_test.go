@@ -136,7 +136,7 @@ func TestWinlogbeatMeanings(t *testing.T) {
 		{4746, "added-member-to-distribution-group", OutcomeSuccess, "iam", "group,change"},
 		{4764, "type-changed-group-account", OutcomeSuccess, "iam", "group,change"},
 		{4768, "kerberos-authentication-ticket-requested", OutcomeKeyword, "authentication", "start"},
-		{4776, "credential-validated", OutcomeKeyword, "authentication", "start"},
+		{4776, "credential-validated", OutcomeCode, "authentication", "start"},
 		{4778, "session-reconnected", OutcomeSuccess, "authentication,session", "start"},
 		{4779, "session-disconnected", OutcomeSuccess, "authentication,session", "end"},
 		{4798, "group-membership-enumerated", OutcomeSuccess, "iam", "user,info"},
@@ -404,5 +404,22 @@ func BenchmarkLookupSysmon(b *testing.B) {
 func BenchmarkStatus(b *testing.B) {
 	for b.Loop() {
 		Status("0xC000006A")
+	}
+}
+
+// TestDefaultChannels: an agent reads every channel the catalog maps by
+// default but the DNS client's, which it reads only when named.
+func TestDefaultChannels(t *testing.T) {
+	def := DefaultChannels()
+	if len(def) != len(Channels())-1 || def[0] != ChannelSecurity {
+		t.Fatalf("DefaultChannels = %q, want Channels() less one, Security first", def)
+	}
+	for _, ch := range def {
+		if ch == ChannelDNSClient {
+			t.Errorf("DefaultChannels holds %s (opt-in)", ch)
+		}
+	}
+	if e, ok := Lookup(ChannelDNSClient, 3006); !ok || e.Action != "called-dns-query" {
+		t.Errorf("DNS client 3006: %v, %v", e, ok)
 	}
 }

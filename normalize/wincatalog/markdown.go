@@ -3,6 +3,7 @@ package wincatalog
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -17,7 +18,7 @@ func Markdown() []byte {
 		"do not edit; run `go test ./normalize/wincatalog -run TestDocUpToDate -update`. -->\n\n")
 	b.WriteString("What nomen knows each Windows event id to mean: Microsoft's name for it, its audit policy " +
 		"subcategory, the ECS `event.category`, `event.type` and `event.action` it gets, where `event.outcome` " +
-		"comes from (`success` or `failure` fixed, or `keyword`: the record's audit keyword), and which EventData " +
+		"comes from (`success` or `failure` fixed, `keyword`: the record's audit keyword, or `0 in Name`: success when the result code EventData Name holds is 0, failure when it is another number, else the keyword's rule), and which EventData " +
 		"names become which ECS fields. EventData names not mapped stay under `winlog.event_data`.\n\n")
 	b.WriteString("| Channel | Events |\n| --- | --- |\n")
 	for _, ch := range Channels() {
@@ -28,6 +29,10 @@ func Markdown() []byte {
 
 	for _, ch := range Channels() {
 		fmt.Fprintf(&b, "## %s\n\n", ch)
+		if !slices.Contains(DefaultChannels(), ch) {
+			b.WriteString("Opt-in: nomen-agent reads this channel only when its `-channels` names it " +
+				"(a record for every name any program looks up; Windows keeps the log off until it is enabled).\n\n")
+		}
 		if ch == ChannelSecurity {
 			b.WriteString("| ID | Name | Category / subcategory | event.category | event.type | event.action | outcome | fields |\n")
 		} else {
@@ -35,12 +40,16 @@ func Markdown() []byte {
 		}
 		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 		for _, e := range Entries(ch) {
+			outcome := e.Outcome.String()
+			if e.Outcome == OutcomeCode {
+				outcome = "0 in " + e.OutcomeFrom // success when the code is 0
+			}
 			where := e.Subcategory
 			if ch == ChannelSecurity {
 				where = e.Category + " / " + e.Subcategory
 			}
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s |\n", e.ID, cell(e.Name), cell(where),
-				strings.Join(e.ECSCategory, ", "), strings.Join(e.ECSType, ", "), e.Action, e.Outcome,
+				strings.Join(e.ECSCategory, ", "), strings.Join(e.ECSType, ", "), e.Action, outcome,
 				cell(fieldSpecText(e.FieldSpec)))
 		}
 		b.WriteString("\n")

@@ -149,7 +149,7 @@ func TestSpotChecks(t *testing.T) {
 		{4768, "A Kerberos authentication ticket (TGT) was requested.", "Kerberos Authentication Service", OutcomeKeyword},
 		{4769, "A Kerberos service ticket was requested.", "Kerberos Service Ticket Operations", OutcomeKeyword},
 		{4771, "Kerberos pre-authentication failed.", "Kerberos Authentication Service", OutcomeFailure},
-		{4776, "The computer attempted to validate the credentials for an account.", "Credential Validation", OutcomeKeyword},
+		{4776, "The computer attempted to validate the credentials for an account.", "Credential Validation", OutcomeCode}, // S and F: its Status says which
 		{4778, "A session was reconnected to a Window Station.", "Other Logon/Logoff Events", OutcomeSuccess},
 		{4798, "A user's local group membership was enumerated.", "User Account Management", OutcomeSuccess},
 		{4946, "A change has been made to Windows Firewall exception list. A rule was added.", "MPSSVC Rule-Level Policy Change", OutcomeSuccess},

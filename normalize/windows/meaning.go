@@ -55,7 +55,7 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 		w.add("FailureReason", reason) // read by the 4625 row's map (winlog.event_data is written already)
 	}
 	cls := ecs.Class{Category: ent.ECSCategory, Type: ent.ECSType}
-	cls.Set(e, ent.Action, w.outcome(ent, modern))
+	cls.Set(e, ent.Action, w.outcome(ent))
 	w.mapFields(e, ent)
 	if (w.recordUserActs(ent) || w.recordUserIsUser(e, ent)) && !e.Has("user.id") && strings.HasPrefix(w.userSID, "S-1-") {
 		e.SetStr("user.id", w.userSID) // the record's account did it (Winlogbeat's user.id too)
@@ -70,9 +70,13 @@ func (w *winEvent) applyMeaning(e *event.Event) {
 		ecs.SetUser(e, "user.name", w.userName)
 		e.SetStr("user.domain", w.userDom)
 	}
-	if ent.Channel == wincatalog.ChannelSysmon && !w.exact {
+	if ent.Channel == wincatalog.ChannelSysmon {
+		// UtcTime is when the activity happened (a connection, a process's
+		// start), the record's time when Sysmon wrote it, up to seconds later
+		// (its network events are batched): ECS's @timestamp is the former,
+		// as Winlogbeat's and Elastic's Sysmon pipelines take it.
 		if t, ok := sysmonTime(ecs.TrimSpace(w.val("UtcTime"))); ok {
-			e.Time = t // the record's own time is the agent's local time, its zone unknown
+			e.Time = t
 		}
 	}
 	if w.id == 1117 && ent.Channel == wincatalog.ChannelDefender && w.defenderAction() == "Quarantine" {
@@ -164,24 +168,45 @@ func (w *winEvent) module(ent *wincatalog.Entry) string {
 // outcome is event.outcome: the row's fixed one, else the audit keyword's
 // (success if none); a 4776 (NTLM validation) succeeded when its Status
 // is 0x0, whatever its keyword.
-func (w *winEvent) outcome(ent *wincatalog.Entry, modern int) string {
-	if modern == 4776 && ent.Channel == wincatalog.ChannelSecurity {
-		switch status := winHexLower(w.tok("Status")); status {
-		case "":
-		case "0x0":
-			return ecs.OutcomeSuccess
-		default:
-			return ecs.OutcomeFailure
-		}
-	}
+func (w *winEvent) outcome(ent *wincatalog.Entry) string {
 	switch ent.Outcome {
 	case wincatalog.OutcomeSuccess:
 		return ecs.OutcomeSuccess
 	case wincatalog.OutcomeFailure:
 		return ecs.OutcomeFailure
+	case wincatalog.OutcomeCode:
+		if zero, ok := resultCode(w.tok(ent.OutcomeFrom)); ok {
+			if zero {
+				return ecs.OutcomeSuccess
+			}
+			return ecs.OutcomeFailure
+		}
 	}
 	if w.audit != "" {
 		return w.audit
 	}
 	return ecs.OutcomeSuccess
+}
+
+// resultCode reads a result or status code (4776's Status "0xc000006a",
+// Task Scheduler's ResultCode "2147942402" or "0x0"): whether it is zero,
+// and whether it is a number at all.
+func resultCode(v string) (zero, ok bool) {
+	digits := v
+	if len(v) > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') {
+		digits = v[2:]
+	}
+	hex := len(digits) < len(v)
+	if digits == "" {
+		return false, false
+	}
+	zero = true
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if !('0' <= c && c <= '9' || hex && 'a' <= c|0x20 && c|0x20 <= 'f') {
+			return false, false
+		}
+		zero = zero && c == '0'
+	}
+	return zero, true
 }

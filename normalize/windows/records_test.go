@@ -194,6 +194,23 @@ func TestSysmonImageSignature(t *testing.T) {
 	checkFields(t, "Sysmon 7, signed", decodeRoad(t, signed, true), map[string]any{"dll.code_signature.status": nil})
 }
 
+// TestSysmonTimeIsUtcTime: a Sysmon event happened at its UtcTime; its
+// record's zoned TimeCreated is when Sysmon wrote it (here a network
+// connection's, batched a second later), which does not make @timestamp.
+func TestSysmonTimeIsUtcTime(t *testing.T) {
+	line := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/>` +
+		`<EventID>3</EventID><TimeCreated SystemTime='2025-03-04T09:10:12.6409876Z'/><EventRecordID>5522</EventRecordID>` +
+		`<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData><Data Name='RuleName'>-</Data><Data Name='UtcTime'>2025-03-04 09:10:11.250</Data>` +
+		`<Data Name='ProcessGuid'>{5a1e3c2b-0d4f-67c8-2a01-000000001c00}</Data><Data Name='ProcessId'>4412</Data>` +
+		`<Data Name='Image'>C:\Tools\sync.exe</Data><Data Name='User'>CORP\erin</Data><Data Name='Protocol'>tcp</Data>` +
+		`<Data Name='Initiated'>true</Data><Data Name='SourceIp'>192.0.2.15</Data><Data Name='SourcePort'>50321</Data>` +
+		`<Data Name='DestinationIp'>198.51.100.7</Data><Data Name='DestinationPort'>443</Data></EventData></Event>`
+	checkFields(t, "Sysmon 3", decodeRoad(t, line, true), map[string]any{"@timestamp": "2025-03-04T09:10:11.250Z"})
+	noUtc := strings.Replace(line, `<Data Name='UtcTime'>2025-03-04 09:10:11.250</Data>`, "", 1)
+	checkFields(t, "Sysmon 3 without UtcTime", decodeRoad(t, noUtc, true), map[string]any{"@timestamp": "2025-03-04T09:10:12.640987600Z"})
+}
+
 // TestAccountSIDs: a SID written where Sysmon writes its User (older
 // schemas) is the user's id, never a name; the account that cleared a log
 // or installed a service is the record's.
@@ -285,4 +302,88 @@ func TestPowerShellHostProgram(t *testing.T) {
 			"process.pid": 5120, "user.name": "dave", "user.id": "S-1-5-21-1004336348-1177238915-682003330-1107"})
 	checkFields(t, "4103 bare name", decodeRoad(t, record(`powershell -ExecutionPolicy Bypass`), false),
 		map[string]any{"process.executable": nil, "process.name": nil, "process.pid": 5120})
+}
+
+// TestResultCodeOutcome: Task Scheduler's 201 and WMI's 5857 succeeded
+// when their result code is 0, failed when it is another number, and say
+// nothing of it when they have none (a record cut short).
+func TestResultCodeOutcome(t *testing.T) {
+	task := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
+		`<Provider Name='Microsoft-Windows-TaskScheduler' Guid='{de7b24ea-73c8-4a09-985d-5bdadcfa9017}'/><EventID>201</EventID>` +
+		`<Version>2</Version><Level>4</Level><Task>202</Task><Opcode>2</Opcode><Keywords>0x8000000000000000</Keywords>` +
+		`<TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>88120</EventRecordID>` +
+		`<Channel>Microsoft-Windows-TaskScheduler/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData Name='ActionSuccess'><Data Name='TaskName'>\Contoso\Nightly sync</Data>` +
+		`<Data Name='TaskInstanceId'>{6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f}</Data><Data Name='ActionName'>C:\Tools\sync.exe</Data>` +
+		`<Data Name='ResultCode'>0</Data><Data Name='EnginePID'>5120</Data></EventData></Event>`
+	checkFields(t, "201", decodeRoad(t, task, true), map[string]any{"event.action": "completed-scheduled-task-action",
+		"event.category": []any{"process"}, "event.type": []any{"end"}, "event.outcome": "success",
+		"process.executable": `C:\Tools\sync.exe`, "winlog.event_data.ResultCode": "0"})
+	failed := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, `<Data Name='ResultCode'>2147942402</Data>`, 1)
+	checkFields(t, "201, 0x80070002", decodeRoad(t, failed, true), map[string]any{"event.outcome": "failure"})
+	hex := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, `<Data Name='ResultCode'>0x1</Data>`, 1)
+	checkFields(t, "201, 0x1", decodeRoad(t, hex, true), map[string]any{"event.outcome": "failure"})
+	none := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, "", 1)
+	checkFields(t, "201 without its code", decodeRoad(t, none, true), map[string]any{"event.outcome": "success"}) // no keyword: success, as every row's
+
+	wmi := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
+		`<Provider Name='Microsoft-Windows-WMI-Activity' Guid='{1418ef04-b0b4-4623-bf7e-d74ab47bbdaa}'/><EventID>5857</EventID>` +
+		`<Version>0</Version><Level>0</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x4000000000000000</Keywords>` +
+		`<TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>4410</EventRecordID>` +
+		`<Execution ProcessID='3012' ThreadID='3016'/><Channel>Microsoft-Windows-WMI-Activity/Operational</Channel>` +
+		`<Computer>ws12</Computer><Security UserID='S-1-5-18'/></System><UserData>` +
+		`<Operation_StartedOperational xmlns='http://manifests.microsoft.com/win/2006/windows/WMI'>` +
+		`<ProviderName>CIMWin32</ProviderName><Code>0x0</Code><HostProcess>wmiprvse.exe</HostProcess><ProcessID>3012</ProcessID>` +
+		`<ProviderPath>%systemroot%\system32\wbem\cimwin32.dll</ProviderPath></Operation_StartedOperational></UserData></Event>`
+	checkFields(t, "5857", decodeRoad(t, wmi, true), map[string]any{"event.action": "started-wmi-provider",
+		"event.category": []any{"library"}, "event.type": []any{"start"}, "event.outcome": "success",
+		"process.name": "wmiprvse.exe", "process.pid": 3012, "dll.path": `%systemroot%\system32\wbem\cimwin32.dll`})
+	wmiFailed := strings.Replace(wmi, `<Code>0x0</Code>`, `<Code>0x80041002</Code>`, 1)
+	checkFields(t, "5857, 0x80041002", decodeRoad(t, wmiFailed, true), map[string]any{"event.outcome": "failure"})
+
+	ci := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
+		`<Provider Name='Microsoft-Windows-CodeIntegrity' Guid='{4ee76bd8-3cf4-44a0-a0ac-3937643e37a3}'/><EventID>3089</EventID>` +
+		`<Version>2</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords>` +
+		`<TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>9120</EventRecordID>` +
+		`<Correlation ActivityID='{0b9a8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d}'/>` +
+		`<Channel>Microsoft-Windows-CodeIntegrity/Operational</Channel><Computer>ws12</Computer><Security UserID='S-1-5-18'/></System>` +
+		`<EventData><Data Name='TotalSignatureCount'>1</Data><Data Name='Signature'>0</Data><Data Name='CacheState'>0</Data>` +
+		`<Data Name='Hash Size'>20</Data><Data Name='Hash'>4C1F0E2A9B7D6C5E4F3A2B1C0D9E8F7A6B5C4D3E</Data>` +
+		`<Data Name='PageHash'>false</Data><Data Name='SignatureType'>1</Data><Data Name='ValidatedSigningLevel'>1</Data>` +
+		`<Data Name='VerificationError'>23</Data><Data Name='Flags'>0</Data><Data Name='PolicyBits'>0</Data>` +
+		`<Data Name='NotValidBefore'>2024-01-02T00:00:00.000Z</Data><Data Name='NotValidAfter'>2026-01-02T00:00:00.000Z</Data>` +
+		`<Data Name='PublisherNameLength'>14</Data><Data Name='PublisherName'>Contoso Tools</Data>` +
+		`<Data Name='IssuerNameLength'>20</Data><Data Name='IssuerName'>Contoso Code Signing</Data></EventData></Event>`
+	checkFields(t, "3089", decodeRoad(t, ci, true), map[string]any{"event.action": "code-integrity-signature-info",
+		"event.category": []any{"file"}, "event.type": []any{"info"}, "file.code_signature.subject_name": "Contoso Tools",
+		"winlog.event_data.IssuerName": "Contoso Code Signing"})
+}
+
+func TestResultCode(t *testing.T) {
+	for _, c := range []struct {
+		v        string
+		zero, ok bool
+	}{{"0", true, true}, {"0x0", true, true}, {"0X00", true, true}, {"2147942402", false, true}, {"0xC000006A", false, true},
+		{"", false, false}, {"0x", false, false}, {"abc", false, false}, {"12a", false, false}} {
+		if zero, ok := resultCode(c.v); zero != c.zero || ok != c.ok {
+			t.Errorf("resultCode(%q) = %v, %v, want %v, %v", c.v, zero, ok, c.zero, c.ok)
+		}
+	}
+}
+
+// TestDNSClientQuery: the DNS client's 3006 names the looked-up name; its
+// numeric type and servers stay in winlog.event_data.
+func TestDNSClientQuery(t *testing.T) {
+	line := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
+		`<Provider Name='Microsoft-Windows-DNS-Client' Guid='{1c95126e-7eea-49a9-a3fe-a378b03ddb4d}'/><EventID>3006</EventID>` +
+		`<Version>0</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords>` +
+		`<TimeCreated SystemTime='2025-03-04T09:10:11.5201234Z'/><EventRecordID>70112</EventRecordID>` +
+		`<Execution ProcessID='6184' ThreadID='7010'/><Channel>Microsoft-Windows-DNS-Client/Operational</Channel>` +
+		`<Computer>ws12</Computer><Security UserID='S-1-5-21-1004336348-1177238915-682003330-1105'/></System>` +
+		`<EventData><Data Name='QueryName'>updates.contoso.example</Data><Data Name='QueryType'>28</Data>` +
+		`<Data Name='QueryOptions'>140737488355328</Data><Data Name='ServerList'></Data><Data Name='IsNetworkQuery'>0</Data>` +
+		`<Data Name='NetworkQueryIndex'>0</Data><Data Name='InterfaceIndex'>0</Data><Data Name='IsAsyncQuery'>0</Data></EventData></Event>`
+	checkFields(t, "3006", decodeRoad(t, line, true), map[string]any{"event.action": "called-dns-query",
+		"event.category": []any{"network"}, "event.type": []any{"protocol", "info"}, "dns.question.name": "updates.contoso.example",
+		"winlog.event_data.QueryType": "28", "process.pid": nil})
 }

@@ -140,10 +140,12 @@ func checkMeaning(t *testing.T, name string, ent *wincatalog.Entry, got map[stri
 	t.Helper()
 	want := map[string]any{"event.action": ent.Action, "event.category": anyList(ent.ECSCategory),
 		"event.type": anyList(ent.ECSType)}
-	if ent.Outcome != wincatalog.OutcomeKeyword {
-		want["event.outcome"] = ent.Outcome.String()
-	} else if ent.ID != 4776 || ent.Channel != wincatalog.ChannelSecurity {
+	switch ent.Outcome {
+	case wincatalog.OutcomeKeyword:
 		want["event.outcome"] = "success" // the samples' keyword
+	case wincatalog.OutcomeCode: // the sample's code, if it maps it (TestResultCodeOutcome)
+	default:
+		want["event.outcome"] = ent.Outcome.String()
 	}
 	for k, v := range want {
 		if !reflect.DeepEqual(got[k], v) {

@@ -20,8 +20,10 @@
 // documents (besides the rules in documented, below). Each case's line is
 // fed to `nomen parse`; a case is recognised when nomen gives it an
 // event.action or event.category; each expected field is equal when nomen's
-// value is the same (lists as sets; @timestamp to the millisecond). Values
-// nomen emits must occur in the record's text (derived fields aside).
+// value is the same (lists as sets; @timestamp to the millisecond; an IP
+// address as an address). Values nomen emits must occur in the record's
+// text (derived fields aside; an address in another text form, the name of
+// a well-known SID the record holds).
 package main
 
 import (
@@ -30,11 +32,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/nomenhq/nomen/normalize/wincatalog"
 )
 
 type testCase struct {
@@ -52,19 +57,20 @@ type testCase struct {
 // (following Microsoft's, Sysmon's or ECS's documentation): event codes and
 // the fields they concern, with where nomen says so.
 var documented = []struct{ code, field, where string }{
-	{`4662`, `^event\.(category|type)$`, "security.txt: 4658-4660 and 4662 take only Elastic's action"},
+	{`465[89]|4660|4662`, `^event\.(category|type)$`, "security.txt: 4658-4660 and 4662 take only Elastic's action"},
 	{`474[123]`, `^related\.user$`, "security.txt: related.user holds target accounts too"},
 	{`4670|4715|4817|4907`, `Sd(Dacl|Sacl)`, "security.txt: each ACE as the agent writes it, not ([a])"},
 	{`4964`, `^event\.type$`, "security.txt: 4964 keeps 4672's type"},
-	{`4624|4964`, `^winlog\.logon\.id$`, "security.txt: the new logon's id"},
+	{`4624|4627|4964`, `^winlog\.logon\.id$`, "security.txt: the new logon's id"},
+	{`4627`, `^(group\.|user\.(id|target\.|effective\.))`, "security.txt: 4627's new logon is the user, as 4624's"},
 	{`4740`, `^user\.target\.domain$`, "security.txt: 4740's TargetDomainName is the caller computer"},
 	{`472[89]|473[23]|474[67]|475[1267]|476[12]`, `^user\.target\.(domain|name)$`, "security.txt: a member's DN names no domain"},
 	{`4776`, `^winlog\.logon\.failure\.status$`, "security.txt: no Status OK."},
 	{`4688`, `^user\.effective\.id$`, "security.txt: the NULL SID (S-1-0-0) sets no user id"},
 	// Sysmon's (its event codes 1-29, which no other channel of these sources shares)
 	{`[1-9]|1[0-9]|2[0-9]`, `^user\.id$`, "channels.txt: no user.id from the record's account (Sysmon's service)"},
-	{`[1-9]|1[0-9]|2[0-9]`, `^@timestamp$`, "channels.txt: UtcTime is @timestamp only when the record's time has no zone"},
-	{`2[36]`, `^process\.(hash|pe)\.`, "channels.txt: 23/26's Hashes are the deleted file's (file.hash)"},
+	{`1[2-4]`, `^registry\.(key|data\.type)$`, "channels.txt: registry.key without the value name, registry.data.type REG_* (not SZ_DWORD)"},
+	{`2[346]`, `^process\.(hash|pe)\.`, "channels.txt: 23/26's Hashes are the deleted file's, 24's the clipboard's (file.hash)"},
 }
 
 func isDocumented(code, field string) bool {
@@ -270,6 +276,9 @@ func norm(field string, v any) string {
 		b, _ := json.Marshal(x) // encoding/json sorts a map's keys
 		return string(b)
 	case string:
+		if a, err := netip.ParseAddr(x); err == nil {
+			return a.String() // an address as one text (fe80:0:0:0:: and fe80:: alike)
+		}
 		if field == "@timestamp" {
 			if date, frac, ok := strings.Cut(strings.TrimSuffix(x, "Z"), "."); ok {
 				return date + "." + (frac + "000")[:3]
@@ -281,11 +290,14 @@ func norm(field string, v any) string {
 }
 
 // derived are the fields nomen makes rather than copies: its own, the
-// classification, names it writes for codes, parts of paths and URLs.
+// classification, names it writes for codes, parts of paths and URLs, a
+// registry path with its hive written short (HKU for \REGISTRY\USER), a
+// value's type named from Sysmon's Details ("DWORD (0x4)" REG_DWORD).
 var derived = []string{"event.", "ecs.", "@timestamp", "log.", "nomen.", "observer.", "message", "network.transport",
 	"network.direction", "network.type", "winlog.logon.type", "host.os", "winlog.keywords", "winlog.level", "winlog.opcode",
 	"winlog.task", "file.extension", "file.name", "file.directory", "process.name", "process.args", "winlog.event_data.",
-	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status"}
+	"winlog.scheduled_task.", "winlog.trust", "url.", "related.hash", "network.protocol", "sysmon.dns.status",
+	"registry.path", "registry.hive", "registry.data.type", "service.type"}
 
 // notInRecord lists the values nomen emitted that do not occur in the
 // record's text: what it must never do is invent a value.
@@ -309,7 +321,7 @@ func notInRecord(c testCase, line string, got map[string]any) []string {
 		for _, x := range vals {
 			switch y := x.(type) {
 			case string:
-				if !strings.Contains(text, strings.ToLower(y)) {
+				if !strings.Contains(text, strings.ToLower(y)) && !addrInText(text, y) && !sidNameInText(text, y) {
 					out = append(out, fmt.Sprintf("%s %s %s=%q", c.Src, c.Name, k, y))
 				}
 			case float64:
@@ -322,6 +334,40 @@ func notInRecord(c testCase, line string, got map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ipToken is a run of the characters an IP address is written with.
+var ipToken = regexp.MustCompile(`[0-9a-f.:]+`)
+
+// addrInText reports whether v is an IP address the text writes in another
+// form (IPv6's zeros written out, "fe80:0:0:0:1" for "fe80::1"): the same
+// value, not an invented one.
+func addrInText(text, v string) bool {
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return false
+	}
+	for _, tok := range ipToken.FindAllString(text, -1) {
+		if b, err := netip.ParseAddr(strings.Trim(tok, ".:")); err == nil && b == a {
+			return true
+		}
+	}
+	return false
+}
+
+// sidToken is a SID as the record writes it (the text is lower-cased).
+var sidToken = regexp.MustCompile(`s-1-[0-9-]+`)
+
+// sidNameInText reports whether v is the account name of a well-known SID
+// the text holds ("S-1-5-9" is ENTERPRISE DOMAIN CONTROLLERS): a name nomen
+// derives from the record (issue #15), not one it invents.
+func sidNameInText(text, v string) bool {
+	for _, tok := range sidToken.FindAllString(text, -1) {
+		if name := wincatalog.WellKnownSID(strings.ToUpper(strings.TrimRight(tok, "-"))); name != "" && strings.EqualFold(name, v) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasPrefix(k string, prefixes []string) bool {
