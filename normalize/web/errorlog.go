@@ -140,37 +140,84 @@ tags:
 			ecs.SetPort(e, "source.port", port)
 		}
 	}
+	// A line without a client has the APR status (%E) first: "(111)Connection
+	// refused: AH00957: ..." (2.2: "(111)Connection refused: proxy: ...").
+	if prefix == "" {
+		if st, r, ok := strings.Cut(rest, ": "); ok && aprStatus(st) {
+			prefix, rest = rest[:len(st)+2], r
+		}
+	}
 	if code, msg, ok := strings.Cut(rest, ": "); ok && len(code) == 7 && strings.HasPrefix(code, "AH") {
 		e.SetStr("error.code", code)
 		rest = msg
 	}
 	e.SetStr("error.message", prefix+rest)
-	// ap_log_rerror appends the request's ", referer: URL" to the text.
-	if i := strings.LastIndex(rest, ", referer: "); i >= 0 {
-		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
-		rest = rest[:i]
-	}
-	if !modSecurityAlert(e, rest, modsecEscaped) && !apacheAccessControl(e, module, rest) {
-		webErrorClass(e, level)
-		apacheFileNotFound(e, rest)
+	text, referrer, known := apacheReferer(rest)
+	e.SetStr("http.request.referrer", referrer)
+	if known {
+		apacheSentence(e, module, level, text)
+	} else {
+		apacheSentenceClass(e, module, level, text)
 	}
 	return true
 }
 
-// apacheFileMissing are the sentences that name the file on the server's
-// disk a request mapped to and that was not there: core's "File does not
-// exist" (2.4: AH00128) and mod_cgi's "script not found or unable to stat"
-// (AH01264).
-var apacheFileMissing = [...]string{"File does not exist: ", "script not found or unable to stat: "}
+// apacheReferer cuts the ", referer: URL" that Apache appends, once, at
+// the end of a request's error line. The text before it can hold the
+// same words (a path or a user name the client chose), and so can the
+// referer: with one occurrence that is Apache's; with more, where the
+// text ends is not known (known false): text is then what surely is the
+// message's (up to the first), and there is no referrer.
+func apacheReferer(rest string) (text, referrer string, known bool) {
+	const sep = ", referer: "
+	i := strings.Index(rest, sep)
+	switch {
+	case i < 0:
+		return rest, "", true
+	case strings.Contains(rest[i+len(sep):], sep):
+		return rest[:i], "", false
+	}
+	return rest[:i], rest[i+len(sep):], true
+}
 
-// apacheFileNotFound sets file.path from a sentence of apacheFileMissing.
-func apacheFileNotFound(e *event.Event, msg string) {
-	for _, p := range apacheFileMissing {
-		if path, ok := strings.CutPrefix(msg, p); ok && (strings.HasPrefix(path, "/") || len(path) > 2 && path[1] == ':') { // Windows: "C:/Apache24/htdocs/x"
-			e.SetStr("file.path", path)
-			return
+// apacheSentence decodes an Apache error line's sentence.
+func apacheSentence(e *event.Event, module, level, text string) {
+	if modSecurityAlert(e, text, modsecEscaped) || apacheAccessControl(e, module, text) {
+		return
+	}
+	if !apacheSentences.apply(e, text) {
+		webErrorClass(e, level)
+		return
+	}
+	// The request line of a refused request: url.* from its target.
+	if target := e.Str("url.original"); target != "" && !e.Has("url.path") {
+		webURL(e, e.Str("http.request.method"), target, e.Str("http.version"))
+	}
+}
+
+// sentenceClass is what apacheSentenceClass keeps of a sentence: what
+// happened, not the values its text gave.
+var sentenceClass = [...]string{"event.category", "event.type", "event.action", "event.outcome", "nomen.rule"}
+
+// apacheSentenceClass classifies a line whose text's end is not known
+// (apacheReferer) by the sentence it starts with: the values the sentence
+// holds (a path, a user) may run on into the ", referer: " text and are
+// left out.
+func apacheSentenceClass(e *event.Event, module, level, text string) {
+	s := event.New(e.Received)
+	apacheSentence(s, module, level, text)
+	for _, k := range sentenceClass {
+		if v, ok := s.Field(k); ok {
+			e.Set(k, v)
 		}
 	}
+}
+
+// aprStatus: the "(70007)The timeout specified has expired" of a line's
+// %E, the APR status of the failed call.
+func aprStatus(s string) bool {
+	end := strings.IndexByte(s, ')')
+	return len(s) > 2 && s[0] == '(' && end > 1 && ecs.IsDigits(s[1:end])
 }
 
 // apacheAccessControl classifies the sentences of the authentication and
@@ -413,68 +460,29 @@ func decodeNginxError(e *event.Event, m string) bool {
 		}
 	}
 	e.SetStr("error.message", msg)
-	// ngx_http_auth_basic: user "x" was not found in "/file"; user "x": password mismatch
-	if u, ok := strings.CutPrefix(msg, "user \""); ok {
-		name, r, ok := strings.Cut(u, "\"")
-		if ok {
-			switch {
-			case strings.HasPrefix(r, " was not found in "):
-				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "user not found")
-			case strings.HasPrefix(r, ": password mismatch"):
-				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
-			}
-		}
-	}
-	if modSecurityAlert(e, msg, tags) {
+	if nginxBasicAuth(e, msg) || modSecurityAlert(e, msg, tags) {
 		return true
 	}
-	if !nginxAccessControl(e, msg) {
+	if !nginxSentences.apply(e, msg) {
 		webErrorClass(e, level)
 	}
-	nginxFilePath(e, msg)
 	return true
 }
 
-// nginxFilePath sets file.path from the sentences that name the file on
-// the server's disk a request mapped to: the static and index modules'
-// `open() "PATH" failed (2: ...)` (also stat(), realpath() ...: the call
-// that failed), `"PATH" is not found (...)`, `"PATH" is forbidden (...)`
-// and `directory index of "PATH" is forbidden`.
-func nginxFilePath(e *event.Event, msg string) {
-	var path string
-	var ok bool
-	switch {
-	case strings.HasPrefix(msg, "directory index of \""):
-		path, ok = strings.CutSuffix(msg[len("directory index of \""):], "\" is forbidden")
-	case strings.HasPrefix(msg, "\""):
-		var r string
-		if path, r, ok = strings.Cut(msg[1:], "\" is "); ok {
-			ok = strings.HasPrefix(r, "not found (") || strings.HasPrefix(r, "forbidden (")
-		}
-	default:
-		call, r, found := strings.Cut(msg, "() \"")
-		if found && isToken(call) {
-			path, _, ok = strings.Cut(r, "\" failed (")
-		}
+// nginxBasicAuth decodes ngx_http_auth_basic's `user "NAME" was not found
+// in "FILE"` and `user "NAME": password mismatch`. nginx writes the name
+// as the client sent it, quotes included: the sentence's end (the file is
+// the configuration's) tells where it stops.
+func nginxBasicAuth(e *event.Event, msg string) bool {
+	u, ok := strings.CutPrefix(msg, `user "`)
+	if !ok {
+		return false
 	}
-	if ok && (strings.HasPrefix(path, "/") || len(path) > 2 && path[1] == ':') {
-		e.SetStr("file.path", path)
+	if name, ok := strings.CutSuffix(u, `": password mismatch`); ok {
+		return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
 	}
-}
-
-// nginxAccessControl classifies the refusals of ngx_http_access_module,
-// ngx_http_auth_basic_module, ngx_http_limit_req/limit_conn and
-// ngx_http_index_module; the request and client come from the context.
-func nginxAccessControl(e *event.Event, msg string) bool {
-	switch {
-	case msg == "access forbidden by rule":
-		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "forbidden by rule")
-	case strings.HasPrefix(msg, "directory index of ") && strings.HasSuffix(msg, " is forbidden"):
-		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "directory index forbidden")
-	case msg == "no user/password was provided for basic authentication":
-		return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", "", "", "no credentials")
-	case strings.HasPrefix(msg, "limiting requests, excess: "), strings.HasPrefix(msg, "limiting connections by zone "):
-		return webAccessDenied(e, "nginx.rate_limited", "http-rate-limited", "", "", "rate limit")
+	if i := strings.LastIndex(u, `" was not found in "`); i >= 0 && strings.HasSuffix(u, `"`) {
+		return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", u[:i], "", "user not found")
 	}
 	return false
 }
