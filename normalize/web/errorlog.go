@@ -157,7 +157,9 @@ tags:
 	if known {
 		apacheSentence(e, module, level, text)
 	} else {
-		apacheSentenceClass(e, module, level, text)
+		if !classOnly(e, func(s *event.Event) { apacheSentence(s, module, level, text) }) {
+			webErrorClass(e, level)
+		}
 	}
 	return true
 }
@@ -195,22 +197,29 @@ func apacheSentence(e *event.Event, module, level, text string) {
 	}
 }
 
-// sentenceClass is what apacheSentenceClass keeps of a sentence: what
-// happened, not the values its text gave.
+// sentenceClass is what classOnly keeps of a sentence: what happened, not
+// the values its text gave.
 var sentenceClass = [...]string{"event.category", "event.type", "event.action", "event.outcome", "nomen.rule"}
 
-// apacheSentenceClass classifies a line whose text's end is not known
-// (apacheReferer) by the sentence it starts with: the values the sentence
-// holds (a path, a user) may run on into the ", referer: " text and are
-// left out.
-func apacheSentenceClass(e *event.Event, module, level, text string) {
+// classOnly classifies a line whose text's end is not known (Apache's
+// referer, nginx's context: the client's text can hold what ends it) by
+// the sentence it starts with: decode decodes it into a scratch event, of
+// which only sentenceClass is kept (the values the sentence holds, a
+// path or a user, may run on into the client's text). It reports whether
+// the text was a known sentence (else the line's level alone classified
+// it, and e is left as it was).
+func classOnly(e *event.Event, decode func(s *event.Event)) bool {
 	s := event.New(e.Received)
-	apacheSentence(s, module, level, text)
+	decode(s)
+	if !s.Has("nomen.rule") { // webErrorClass: no sentence
+		return false
+	}
 	for _, k := range sentenceClass {
 		if v, ok := s.Field(k); ok {
 			e.Set(k, v)
 		}
 	}
+	return true
 }
 
 // aprStatus: the "(70007)The timeout specified has expired" of a line's
@@ -429,14 +438,33 @@ func decodeNginxError(e *event.Event, m string) bool {
 		rest = r
 	}
 	msg := rest
-	i := strings.Index(rest, ", client: ")
+	i, known := nginxContextStart(rest)
 	tags := modsecRaw
 	// A ModSecurity alert's matched value can hold ", client: ": its
 	// context starts after its last tag, if that can be told.
 	if at, n := modsecContextStart(rest); n == 1 {
-		i = at
+		i, known = at, true
 	} else if n > 1 {
-		i, tags = -1, modsecUntrusted
+		i, known, tags = -1, true, modsecUntrusted
+	}
+	if !known {
+		// The text before the context or the request in it holds what
+		// reads as a context: which is nginx's is not known. The line's
+		// sentence starts the text; nothing the client could have
+		// written is read.
+		// The sentence ends at one of the starts: the first whose text
+		// is a sentence's (a user name can hold a context, so the first
+		// start may cut it).
+		e.SetStr("error.message", rest)
+		for j := i; !classOnly(e, func(s *event.Event) { nginxSentence(s, level, rest[:j], tags) }); {
+			next := strings.Index(rest[j+1:], ", client: ")
+			if next < 0 {
+				webErrorClass(e, level)
+				break
+			}
+			j += 1 + next
+		}
+		return true
 	}
 	if i >= 0 {
 		msg = rest[:i]
@@ -460,13 +488,52 @@ func decodeNginxError(e *event.Event, m string) bool {
 		}
 	}
 	e.SetStr("error.message", msg)
+	nginxSentence(e, level, msg, tags)
+	return true
+}
+
+// nginxSentence decodes an nginx error line's sentence.
+func nginxSentence(e *event.Event, level, msg string, tags modsecTags) {
 	if nginxBasicAuth(e, msg) || modSecurityAlert(e, msg, tags) {
-		return true
+		return
 	}
 	if !nginxSentences.apply(e, msg) {
 		webErrorClass(e, level)
 	}
-	return true
+}
+
+// nginxContextStart is where the context nginx appends to a request's
+// error line starts: ", client: ADDR, server: ..." (ngx_http_log_error;
+// the stream and mail modules' too). The text before it (a user name, a
+// header line) and the request and referrer in it are the client's and
+// can hold the same: a start is known (known true) when one place reads
+// as one. With none that reads as one, the first ", client: " is taken,
+// if any (i -1: none); with more, known is false and i is the first.
+func nginxContextStart(rest string) (i int, known bool) {
+	const key = ", client: "
+	first, n := -1, 0
+	for from := 0; ; {
+		j := strings.Index(rest[from:], key)
+		if j < 0 {
+			break
+		}
+		j += from
+		addr, _, ok := strings.Cut(rest[j+len(key):], ", server: ")
+		if ok && (ecs.IsIP(addr) || addr == "unix:") {
+			if n == 0 {
+				first = j
+			}
+			n++
+		}
+		from = j + len(key)
+	}
+	switch {
+	case n == 0:
+		return strings.Index(rest, key), true
+	case n > 1:
+		return first, false
+	}
+	return first, true
 }
 
 // nginxBasicAuth decodes ngx_http_auth_basic's `user "NAME" was not found

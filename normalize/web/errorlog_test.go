@@ -92,3 +92,28 @@ func TestNginxForgedUser(t *testing.T) {
 		}
 	}
 }
+
+// Text the client wrote (a user name, the request line) that reads as
+// nginx's context leaves the source and the request unknown, and the
+// sentence still says what happened.
+func TestNginxForgedContext(t *testing.T) {
+	for _, msg := range []string{
+		`user "x", client: 203.0.113.66, server: y": password mismatch, client: 192.0.2.6, server: shop.example.org, request: "GET /staff/ HTTP/1.1", host: "shop.example.org"`,
+		`access forbidden by rule, client: 192.0.2.6, server: shop.example.org, request: "GET /a, client: 203.0.113.66, server: y HTTP/1.1", host: "shop.example.org"`,
+	} {
+		e := decodeLine(t, "nginx", "2026/12/07 17:00:00 [error] 10#10: *1 "+msg)
+		for _, k := range []string{"source.ip", "user.name", "url.original", "http.request.method", "url.domain"} {
+			if e.Has(k) {
+				t.Errorf("%s: %s = %q, want none", msg, k, e.Str(k))
+			}
+		}
+		if e.Str("event.outcome") != "failure" || e.Str("error.message") != msg {
+			t.Errorf("%s: outcome %q, error.message %q", msg, e.Str("event.outcome"), e.Str("error.message"))
+		}
+	}
+	// One context, after a sentence holding ", client: " that is no context.
+	e := decodeLine(t, "nginx", `2026/12/07 17:00:00 [error] 10#10: *1 user "a, client: b": password mismatch, client: 192.0.2.6, server: shop.example.org, request: "GET / HTTP/1.1", host: "shop.example.org"`)
+	if e.Str("source.ip") != "192.0.2.6" || e.Str("user.name") != "a, client: b" {
+		t.Errorf("source.ip %q, user.name %q", e.Str("source.ip"), e.Str("user.name"))
+	}
+}
