@@ -518,8 +518,9 @@ func nginxContextStart(rest string) (i int, known bool) {
 			break
 		}
 		j += from
-		addr, _, ok := strings.Cut(rest[j+len(key):], ", server: ")
-		if ok && (ecs.IsIP(addr) || addr == "unix:") {
+		v := rest[j+len(key):]
+		end := strings.IndexByte(v, ',')
+		if end > 0 && strings.HasPrefix(v[end:], ", server: ") && (v[:end] == "unix:" || isIPText(v[:end])) {
 			if n == 0 {
 				first = j
 			}
@@ -534,6 +535,17 @@ func nginxContextStart(rest string) (i int, known bool) {
 		return first, false
 	}
 	return first, true
+}
+
+// isIPText reports whether s is made of an IP address's characters (hex
+// digits, '.' and ':'), as nginx's addr_text is.
+func isIPText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return len(s) > 1
 }
 
 // nginxBasicAuth decodes ngx_http_auth_basic's `user "NAME" was not found
