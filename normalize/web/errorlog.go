@@ -104,13 +104,23 @@ tags:
 	// 2.4's default ErrorLogFormat puts the source file (%F, debug
 	// builds: "mod_authz_core.c(820)") and the APR status (%E:
 	// "(70008)Partial results are valid ...") before the client:
-	// "%F: %E: [client %a] %M". Only after one of those is a later
-	// "[client ...]" the client's, not text of the message.
+	// "%F: %E: [client %a] %M" ("[remote %a]" on a backend's connection).
+	// Only after one of those is a later "[client ...]" the client's, not
+	// text of the message.
 	prefix := ""
-	if client == "" && withModule {
-		if i := strings.Index(rest, ": [client "); i > 0 && (rest[0] == '(' || rest[i-1] == ')') {
+	if client == "" && remote == "" && withModule {
+		i := strings.Index(rest, ": [client ")
+		if j := strings.Index(rest, ": [remote "); j > 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i > 0 && (rest[0] == '(' || rest[i-1] == ')') {
 			if tag, r, ok := cutBracket(rest[i+2:]); ok {
-				client, prefix, rest = tag[len("client "):], rest[:i+2], r
+				prefix, rest = rest[:i+2], r
+				if addr, ok := strings.CutPrefix(tag, "client "); ok {
+					client = addr
+				} else {
+					remote, _ = split(tag[len("remote "):])
+				}
 			}
 		}
 	}
