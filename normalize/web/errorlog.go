@@ -578,29 +578,50 @@ func nginxBasicAuth(e *event.Event, msg string) bool {
 
 // nginxContext returns the value of "key: value" in nginx's error context
 // ("client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "h"").
+// The request, host and referrer are the client's text, unescaped, and
+// can hold what reads as another key: a key found twice is not read (it
+// is not known which is nginx's). A quoted value ends at the quote that
+// ends the context or comes before its next ", ".
 func nginxContext(s, key string) (string, bool) {
-	for i := 0; ; {
-		j := strings.Index(s[i:], key+": ")
+	j := nginxContextKey(s, key, 0)
+	if j < 0 || nginxContextKey(s, key, j+1) >= 0 {
+		return "", false
+	}
+	v := s[j+len(key)+2:]
+	if q, ok := strings.CutPrefix(v, "\""); ok {
+		for i := 0; ; {
+			end := strings.IndexByte(q[i:], '"')
+			if end < 0 {
+				return q, true
+			}
+			end += i
+			if end+1 == len(q) || strings.HasPrefix(q[end+1:], ", ") {
+				return q[:end], true
+			}
+			i = end + 1
+		}
+	}
+	if end := strings.IndexByte(v, ','); end >= 0 {
+		v = v[:end]
+	}
+	return v, true
+}
+
+// nginxContextKey is where "key: " starts in s at or after from, at the
+// start or after a space; -1 if nowhere.
+func nginxContextKey(s, key string, from int) int {
+	for i := from; i < len(s); {
+		j := strings.Index(s[i:], key)
 		if j < 0 {
-			return "", false
+			return -1
 		}
 		j += i
-		if j > 0 && s[j-1] != ' ' {
-			i = j + 1
-			continue
+		if strings.HasPrefix(s[j+len(key):], ": ") && (j == 0 || s[j-1] == ' ') {
+			return j
 		}
-		v := s[j+len(key)+2:]
-		if strings.HasPrefix(v, "\"") {
-			if end := strings.IndexByte(v[1:], '"'); end >= 0 {
-				return v[1 : end+1], true
-			}
-			return v[1:], true
-		}
-		if end := strings.IndexByte(v, ','); end >= 0 {
-			v = v[:end]
-		}
-		return v, true
+		i = j + 1
 	}
+	return -1
 }
 
 // nginxServer sets the error context's "server: ": the matched server

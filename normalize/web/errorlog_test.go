@@ -117,3 +117,25 @@ func TestNginxForgedContext(t *testing.T) {
 		t.Errorf("source.ip %q, user.name %q", e.Str("source.ip"), e.Str("user.name"))
 	}
 }
+
+// The context's request, host and referrer are the client's unescaped
+// text: a key written twice is not read, and a quote inside a value does
+// not end it.
+func TestNginxContextValues(t *testing.T) {
+	const ctx = `client: 192.0.2.6, server: shop.example.org, request: "GET /a" host: "evil.example" HTTP/1.1", host: "shop.example.org"`
+	if v, ok := nginxContext(ctx, "host"); ok || v != "" {
+		t.Errorf("host read from a context holding two: %q", v)
+	}
+	if v, _ := nginxContext(ctx, "request"); v != `GET /a" host: "evil.example" HTTP/1.1` {
+		t.Errorf("request %q", v)
+	}
+	if v, _ := nginxContext(ctx, "client"); v != "192.0.2.6" {
+		t.Errorf("client %q", v)
+	}
+	const ctx2 = `client: 192.0.2.6, server: s, request: "GET /q?a="b" HTTP/1.1", subrequest: "/x", host: "h.example", referrer: "https://r.example/"`
+	for key, want := range map[string]string{"request": `GET /q?a="b" HTTP/1.1`, "host": "h.example", "referrer": "https://r.example/", "server": "s"} {
+		if v, ok := nginxContext(ctx2, key); !ok || v != want {
+			t.Errorf("%s = %q %v, want %q", key, v, ok, want)
+		}
+	}
+}
