@@ -9,7 +9,9 @@ import (
 )
 
 // nginx's error log: "2012/04/09 11:53:29 [error] 2865#0: *66647 MESSAGE,
-// client: 1.2.3.4, server: s, request: "GET / HTTP/1.1", host: "h"".
+// client: 1.2.3.4, server: s, request: "GET / HTTP/1.1", host: "h"" (the
+// mail proxy's: "..., client: 1.2.3.4[ using starttls], server: ADDR,
+// login: "user"").
 
 func decodeNginxError(e *event.Event, m string) bool {
 	end := strings.IndexByte(m[21:], ']')
@@ -73,12 +75,15 @@ func decodeNginxError(e *event.Event, m string) bool {
 		msg = rest[:i]
 		ctx := rest[i+2:]
 		client, _ := nginxContext(ctx, "client")
-		ecs.SetAddress(e, "source", client)
+		ecs.SetAddress(e, "source", strings.TrimSuffix(client, mailStartTLS))
 		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
 			nginxServer(e, server)
 		}
 		if req, _ := nginxContext(ctx, "request"); req != "" {
 			webRequest(e, req)
+		} else if login, _ := nginxContext(ctx, "login"); login != "" {
+			// the mail proxy's context: the user the client logged in as
+			ecs.SetUser(e, "user.name", login)
 		}
 		if host, _ := nginxContext(ctx, "host"); host != "" {
 			webHostPort(e, host)
@@ -123,7 +128,7 @@ func nginxContextStart(rest string) (i int, known bool) {
 		j += from
 		v := rest[j+len(key):]
 		end := strings.IndexByte(v, ',')
-		if end > 0 && strings.HasPrefix(v[end:], ", server: ") && (v[:end] == "unix:" || isIPText(v[:end])) {
+		if addr := strings.TrimSuffix(v[:max(end, 0)], mailStartTLS); end > 0 && strings.HasPrefix(v[end:], ", server: ") && (addr == "unix:" || isIPText(addr)) {
 			if n == 0 {
 				first = j
 			}
@@ -139,6 +144,10 @@ func nginxContextStart(rest string) (i int, known bool) {
 	}
 	return first, true
 }
+
+// mailStartTLS follows the client's address in the mail proxy's context
+// once the client has started TLS (ngx_mail_log_error).
+const mailStartTLS = " using starttls"
 
 // isIPText reports whether s is made of an IP address's characters (hex
 // digits, '.' and ':'), as nginx's addr_text is.
