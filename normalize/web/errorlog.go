@@ -167,10 +167,8 @@ tags:
 	e.SetStr("http.request.referrer", referrer)
 	if known {
 		apacheSentence(e, module, level, text)
-	} else {
-		if !classOnly(e, func(s *event.Event) { apacheSentence(s, module, level, text) }) {
-			webErrorClass(e, level)
-		}
+	} else if !classOnly(e, func(s *event.Event) { apacheSentence(s, module, level, text) }) {
+		webErrorClass(e, level)
 	}
 	return true
 }
