@@ -8,7 +8,8 @@ import (
 	"github.com/nomenhq/nomen/relay/event"
 )
 
-// Error logs: Apache's "[date] [level] ..." and nginx's "date [level] pid#tid: ...".
+// Error logs: Apache's "[date] [level] ..." and nginx's "date [level] pid#tid: ..."
+// (decoded in errorlog_nginx.go); what both refuse, as one vocabulary.
 
 // apacheErrorShape: "[Sun Dec 04 04:47:44 2005] [", or the ISO form of an
 // ErrorLogFormat with %{cu}t: "[2025-07-22 15:45:51.323610 +0200] [".
@@ -104,13 +105,23 @@ tags:
 	// 2.4's default ErrorLogFormat puts the source file (%F, debug
 	// builds: "mod_authz_core.c(820)") and the APR status (%E:
 	// "(70008)Partial results are valid ...") before the client:
-	// "%F: %E: [client %a] %M". Only after one of those is a later
-	// "[client ...]" the client's, not text of the message.
+	// "%F: %E: [client %a] %M" ("[remote %a]" on a backend's connection).
+	// Only after one of those is a later "[client ...]" the client's, not
+	// text of the message.
 	prefix := ""
-	if client == "" && withModule {
-		if i := strings.Index(rest, ": [client "); i > 0 && (rest[0] == '(' || rest[i-1] == ')') {
+	if client == "" && remote == "" && withModule {
+		i := strings.Index(rest, ": [client ")
+		if j := strings.Index(rest, ": [remote "); j > 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i > 0 && (rest[0] == '(' || rest[i-1] == ')') {
 			if tag, r, ok := cutBracket(rest[i+2:]); ok {
-				client, prefix, rest = tag[len("client "):], rest[:i+2], r
+				prefix, rest = rest[:i+2], r
+				if addr, ok := strings.CutPrefix(tag, "client "); ok {
+					client = addr
+				} else {
+					remote, _ = split(tag[len("remote "):])
+				}
 			}
 		}
 	}
@@ -140,37 +151,91 @@ tags:
 			ecs.SetPort(e, "source.port", port)
 		}
 	}
+	// A line without a client has the APR status (%E) first: "(111)Connection
+	// refused: AH00957: ..." (2.2: "(111)Connection refused: proxy: ...").
+	if prefix == "" {
+		if st, r, ok := strings.Cut(rest, ": "); ok && aprStatus(st) {
+			prefix, rest = rest[:len(st)+2], r
+		}
+	}
 	if code, msg, ok := strings.Cut(rest, ": "); ok && len(code) == 7 && strings.HasPrefix(code, "AH") {
 		e.SetStr("error.code", code)
 		rest = msg
 	}
 	e.SetStr("error.message", prefix+rest)
-	// ap_log_rerror appends the request's ", referer: URL" to the text.
-	if i := strings.LastIndex(rest, ", referer: "); i >= 0 {
-		e.SetStr("http.request.referrer", rest[i+len(", referer: "):])
-		rest = rest[:i]
-	}
-	if !modSecurityAlert(e, rest, modsecEscaped) && !apacheAccessControl(e, module, rest) {
+	text, referrer, known := apacheReferer(rest)
+	e.SetStr("http.request.referrer", referrer)
+	if known {
+		apacheSentence(e, module, level, text)
+	} else if !classOnly(e, func(s *event.Event) { apacheSentence(s, module, level, text) }) {
 		webErrorClass(e, level)
-		apacheFileNotFound(e, rest)
 	}
 	return true
 }
 
-// apacheFileMissing are the sentences that name the file on the server's
-// disk a request mapped to and that was not there: core's "File does not
-// exist" (2.4: AH00128) and mod_cgi's "script not found or unable to stat"
-// (AH01264).
-var apacheFileMissing = [...]string{"File does not exist: ", "script not found or unable to stat: "}
+// apacheReferer cuts the ", referer: URL" that Apache appends, once, at
+// the end of a request's error line. The text before it can hold the
+// same words (a path or a user name the client chose), and so can the
+// referer: with one occurrence that is Apache's; with more, where the
+// text ends is not known (known false): text is then what surely is the
+// message's (up to the first), and there is no referrer.
+func apacheReferer(rest string) (text, referrer string, known bool) {
+	const sep = ", referer: "
+	i := strings.Index(rest, sep)
+	switch {
+	case i < 0:
+		return rest, "", true
+	case strings.Contains(rest[i+len(sep):], sep):
+		return rest[:i], "", false
+	}
+	return rest[:i], rest[i+len(sep):], true
+}
 
-// apacheFileNotFound sets file.path from a sentence of apacheFileMissing.
-func apacheFileNotFound(e *event.Event, msg string) {
-	for _, p := range apacheFileMissing {
-		if path, ok := strings.CutPrefix(msg, p); ok && (strings.HasPrefix(path, "/") || len(path) > 2 && path[1] == ':') { // Windows: "C:/Apache24/htdocs/x"
-			e.SetStr("file.path", path)
-			return
+// apacheSentence decodes an Apache error line's sentence.
+func apacheSentence(e *event.Event, module, level, text string) {
+	if modSecurityAlert(e, text, modsecEscaped) || apacheAccessControl(e, module, text) {
+		return
+	}
+	if !apacheSentences.apply(e, text) {
+		webErrorClass(e, level)
+		return
+	}
+	// The request line of a refused request: url.* from its target.
+	if target := e.Str("url.original"); target != "" && !e.Has("url.path") {
+		webURL(e, e.Str("http.request.method"), target, e.Str("http.version"))
+	}
+}
+
+// sentenceClass is what classOnly keeps of a sentence: what happened, not
+// the values its text gave.
+var sentenceClass = [...]string{"event.category", "event.type", "event.action", "event.outcome", "nomen.rule"}
+
+// classOnly classifies a line whose text's end is not known (Apache's
+// referer, nginx's context: the client's text can hold what ends it) by
+// the sentence it starts with: decode decodes it into a scratch event, of
+// which only sentenceClass is kept (the values the sentence holds, a
+// path or a user, may run on into the client's text). It reports whether
+// the text was a known sentence (else the line's level alone classified
+// it, and e is left as it was).
+func classOnly(e *event.Event, decode func(s *event.Event)) bool {
+	s := event.New(e.Received)
+	decode(s)
+	if !s.Has("nomen.rule") { // webErrorClass: no sentence
+		return false
+	}
+	for _, k := range sentenceClass {
+		if v, ok := s.Field(k); ok {
+			e.Set(k, v)
 		}
 	}
+	return true
+}
+
+// aprStatus: the "(70007)The timeout specified has expired" of a line's
+// %E, the APR status of the failed call.
+func aprStatus(s string) bool {
+	end := strings.IndexByte(s, ')')
+	return len(s) > 2 && s[0] == '(' && end > 1 && ecs.IsDigits(s[1:end])
 }
 
 // apacheAccessControl classifies the sentences of the authentication and
@@ -350,179 +415,4 @@ func splitHostPortLoose(s string) (host, port string) {
 		return s[:i], s[i+1:]
 	}
 	return s, ""
-}
-
-func decodeNginxError(e *event.Event, m string) bool {
-	end := strings.IndexByte(m[21:], ']')
-	if end < 0 {
-		return false
-	}
-	level := m[21 : 21+end]
-	rest := strings.TrimLeft(m[21+end+1:], " ")
-	// "PID#TID: [*CID ]MESSAGE"
-	ids, rest, ok := strings.Cut(rest, ": ")
-	if !ok {
-		return false
-	}
-	pid, tid, ok := strings.Cut(ids, "#")
-	if !ok {
-		return false
-	}
-	ecs.Begin(e, webProvider(e, "nginx"), "nginx.error")
-	ecs.Reserve(e, 16)
-	if t, err := time.ParseInLocation("2006/01/02 15:04:05", m[:19], e.Received.Location()); err == nil {
-		ecs.SetTimeIfNone(e, t)
-	}
-	e.SetStr("log.level", level)
-	ecs.SetUint(e, "process.pid", pid)
-	ecs.SetUint(e, "process.thread.id", tid)
-	if strings.HasPrefix(rest, "*") {
-		cid, r := ecs.CutWord(rest[1:])
-		ecs.SetUint(e, "nginx.error.connection_id", cid)
-		rest = r
-	}
-	msg := rest
-	i := strings.Index(rest, ", client: ")
-	tags := modsecRaw
-	// A ModSecurity alert's matched value can hold ", client: ": its
-	// context starts after its last tag, if that can be told.
-	if at, n := modsecContextStart(rest); n == 1 {
-		i = at
-	} else if n > 1 {
-		i, tags = -1, modsecUntrusted
-	}
-	if i >= 0 {
-		msg = rest[:i]
-		ctx := rest[i+2:]
-		client, _ := nginxContext(ctx, "client")
-		ecs.SetAddress(e, "source", client)
-		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
-			nginxServer(e, server)
-		}
-		if req, _ := nginxContext(ctx, "request"); req != "" {
-			webRequest(e, req)
-		}
-		if host, _ := nginxContext(ctx, "host"); host != "" {
-			webHostPort(e, host)
-		}
-		if up, _ := nginxContext(ctx, "upstream"); up != "" {
-			e.SetStr("nginx.error.upstream", up)
-		}
-		if ref, _ := nginxContext(ctx, "referrer"); ref != "" {
-			e.SetStr("http.request.referrer", ref)
-		}
-	}
-	e.SetStr("error.message", msg)
-	// ngx_http_auth_basic: user "x" was not found in "/file"; user "x": password mismatch
-	if u, ok := strings.CutPrefix(msg, "user \""); ok {
-		name, r, ok := strings.Cut(u, "\"")
-		if ok {
-			switch {
-			case strings.HasPrefix(r, " was not found in "):
-				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "user not found")
-			case strings.HasPrefix(r, ": password mismatch"):
-				return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", name, "", "password mismatch")
-			}
-		}
-	}
-	if modSecurityAlert(e, msg, tags) {
-		return true
-	}
-	if !nginxAccessControl(e, msg) {
-		webErrorClass(e, level)
-	}
-	nginxFilePath(e, msg)
-	return true
-}
-
-// nginxFilePath sets file.path from the sentences that name the file on
-// the server's disk a request mapped to: the static and index modules'
-// `open() "PATH" failed (2: ...)` (also stat(), realpath() ...: the call
-// that failed), `"PATH" is not found (...)`, `"PATH" is forbidden (...)`
-// and `directory index of "PATH" is forbidden`.
-func nginxFilePath(e *event.Event, msg string) {
-	var path string
-	var ok bool
-	switch {
-	case strings.HasPrefix(msg, "directory index of \""):
-		path, ok = strings.CutSuffix(msg[len("directory index of \""):], "\" is forbidden")
-	case strings.HasPrefix(msg, "\""):
-		var r string
-		if path, r, ok = strings.Cut(msg[1:], "\" is "); ok {
-			ok = strings.HasPrefix(r, "not found (") || strings.HasPrefix(r, "forbidden (")
-		}
-	default:
-		call, r, found := strings.Cut(msg, "() \"")
-		if found && isToken(call) {
-			path, _, ok = strings.Cut(r, "\" failed (")
-		}
-	}
-	if ok && (strings.HasPrefix(path, "/") || len(path) > 2 && path[1] == ':') {
-		e.SetStr("file.path", path)
-	}
-}
-
-// nginxAccessControl classifies the refusals of ngx_http_access_module,
-// ngx_http_auth_basic_module, ngx_http_limit_req/limit_conn and
-// ngx_http_index_module; the request and client come from the context.
-func nginxAccessControl(e *event.Event, msg string) bool {
-	switch {
-	case msg == "access forbidden by rule":
-		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "forbidden by rule")
-	case strings.HasPrefix(msg, "directory index of ") && strings.HasSuffix(msg, " is forbidden"):
-		return webAccessDenied(e, "nginx.access.denied", "http-access-denied", "", "", "directory index forbidden")
-	case msg == "no user/password was provided for basic authentication":
-		return webAuthFailure(e, "nginx.auth.failure", "http-basic-auth", "", "", "no credentials")
-	case strings.HasPrefix(msg, "limiting requests, excess: "), strings.HasPrefix(msg, "limiting connections by zone "):
-		return webAccessDenied(e, "nginx.rate_limited", "http-rate-limited", "", "", "rate limit")
-	}
-	return false
-}
-
-// nginxContext returns the value of "key: value" in nginx's error context
-// ("client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "h"").
-func nginxContext(s, key string) (string, bool) {
-	for i := 0; ; {
-		j := strings.Index(s[i:], key+": ")
-		if j < 0 {
-			return "", false
-		}
-		j += i
-		if j > 0 && s[j-1] != ' ' {
-			i = j + 1
-			continue
-		}
-		v := s[j+len(key)+2:]
-		if strings.HasPrefix(v, "\"") {
-			if end := strings.IndexByte(v[1:], '"'); end >= 0 {
-				return v[1 : end+1], true
-			}
-			return v[1:], true
-		}
-		if end := strings.IndexByte(v, ','); end >= 0 {
-			v = v[:end]
-		}
-		return v, true
-	}
-}
-
-// nginxServer sets the error context's "server: ": the matched server
-// block's server_name (destination.domain), or, before one is chosen (a
-// TLS handshake), the listening socket "0.0.0.0:443" / "[::]:443": its
-// port, and its address unless it is the wildcard.
-func nginxServer(e *event.Event, server string) {
-	i := strings.LastIndexByte(server, ':')
-	if i < 0 || !ecs.IsDigits(server[i+1:]) {
-		ecs.SetHostname(e, "destination.domain", server)
-		return
-	}
-	addr := strings.TrimSuffix(strings.TrimPrefix(server[:i], "["), "]")
-	if !ecs.IsIP(addr) {
-		ecs.SetHostname(e, "destination.domain", server)
-		return
-	}
-	if addr != "0.0.0.0" && addr != "::" {
-		ecs.SetAddress(e, "destination", addr)
-	}
-	ecs.SetPort(e, "destination.port", server[i+1:])
 }

@@ -28,9 +28,13 @@ import (
 //	[Sun Dec 04 04:47:44.123456 2005] [core:error] [pid 1:tid 2] [client 1.2.3.4:5] AH00126: MESSAGE   Apache 2.4
 //	2012/04/09 11:53:29 [error] 2865#0: *66647 MESSAGE, client: 1.2.3.4, server: s, request: "GET / HTTP/1.1", host: "h"   nginx
 //
-// -> web/error (info for notice and below), log.level, error.code; a
-// basic-auth failure (user not found, password mismatch) is
-// authentication/start/failure with user.name.
+// -> log.level, error.code, source.*, the request; what the line says
+// happened comes from its sentence: a basic-auth failure (user not found,
+// password mismatch) is authentication/start/failure with user.name (Go,
+// errorlog.go); refused requests, missing files, rate limits, TLS,
+// upstream failures and the server's start and stop are the sentences of
+// catalogs/*.toml (sentences.go); any other line is web/error (web/info
+// for notice and below).
 //
 // A timestamp without a zone is in the receive time's location.
 
