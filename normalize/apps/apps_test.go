@@ -118,3 +118,43 @@ func systemdCatalog(t *testing.T) *catalog {
 	t.Fatal("no systemd catalog")
 	return nil
 }
+
+// A catalog continued in catalogs/<name>.<part>.toml is compiled whole:
+// the kernel's has the sentences of its three files.
+func TestCatalogParts(t *testing.T) {
+	files, err := kernelCatalog.files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 || files[0].Name != "kernel.toml" {
+		t.Fatalf("kernel catalog files: %d, first %q", len(files), files[0].Name)
+	}
+	for _, msg := range []string{
+		"Out of memory: Kill process 2299 (java) score 912 or sacrifice child",      // kernel.toml
+		"TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.", // kernel.net.toml
+		"md/raid1:md0: Disk failure on sdb1, disabling device.",                     // kernel.storage.toml
+	} {
+		if decodeWith(kernelCatalog, "kernel", msg) == nil {
+			t.Errorf("%q not decoded", msg)
+		}
+	}
+}
+
+// Lockdown names the process first, and a process may call itself
+// "a: b": the reason (never holding ": ") is after the last ": ".
+func TestKernelLockdownProcess(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7": {"insmod", "unsigned module loading"},
+		"Lockdown: a: b: hibernation is restricted; see man kernel_lockdown.7":               {"a: b", "hibernation"},
+		"Lockdown: x: y: z: use of tracefs is restricted; see man kernel_lockdown.7":         {"x: y: z", "use of tracefs"},
+	} {
+		e := decodeWith(kernelCatalog, "kernel", msg)
+		if e == nil {
+			t.Errorf("%q not decoded", msg)
+			continue
+		}
+		if got := [2]string{e.Str("process.name"), e.Str("event.reason")}; got != want {
+			t.Errorf("%q: process.name, event.reason = %q, want %q", msg, got, want)
+		}
+	}
+}

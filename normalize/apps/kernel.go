@@ -1,6 +1,10 @@
 package apps
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
 
 // cutKernel cuts the "[ 1234.567890] " uptime that the kernel's ring
 // buffer puts before a line when printk.time is on (rsyslog's imklog and
@@ -31,4 +35,19 @@ func isUptime(s string) bool {
 		}
 	}
 	return dot && s[len(s)-1] != '.'
+}
+
+// postKernel finishes a kernel event. Lockdown's "Lockdown: COMM: REASON
+// is restricted" takes COMM up to the first ": ", but a process can name
+// itself "a: b" and the reasons (lockdown_reasons[]) never hold ": ", so
+// the reason starts after the last one.
+func postKernel(e *event.Event) {
+	if e.Str("nomen.rule") != "kernel.lockdown" {
+		return
+	}
+	reason := e.Str("event.reason")
+	if i := strings.LastIndex(reason, ": "); i >= 0 {
+		e.SetStr("process.name", e.Str("process.name")+": "+reason[:i])
+		e.SetStr("event.reason", reason[i+2:])
+	}
 }
