@@ -93,10 +93,14 @@ func TestSystemdUnitName(t *testing.T) {
 // a fault line names is the event's process, the kernel's tag is not.
 func TestKernelHead(t *testing.T) {
 	for msg, want := range map[string]string{
-		"[ 5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
-		"a[7]: segfault at 0 ip 1 sp 2 error 4":                "a",
-		"[x5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4": "",
-		"[5012.] a[7]: segfault at 0 ip 1 sp 2 error 4":        "",
+		"[ 5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4":         "a",
+		"a[7]: segfault at 0 ip 1 sp 2 error 4":                        "a",
+		"[x5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4":         "",
+		"[5012.] a[7]: segfault at 0 ip 1 sp 2 error 4":                "",
+		"[ 5012.441122][ T1907] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
+		"[ 5012.441122][    C3] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
+		"[ 5012.441122][ X1907] a[7]: segfault at 0 ip 1 sp 2 error 4": "",
+		"[ 5012.441122]a[7]: segfault at 0 ip 1 sp 2 error 4":          "",
 	} {
 		e := decodeWith(kernelCatalog, "kernel", msg)
 		got := ""
