@@ -4,7 +4,8 @@
 // OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
-// systemd (its unit and job sentences, and the session scopes),
+// systemd (its unit and job sentences, and the session scopes), systemd-journald's
+// reports of lost messages,
 // cron, crontab, anacron and atd, the kernel's own sentences (kernel.go: the OOM
 // killer, process faults, USB and disks, RAID, filesystems, lockdown and
 // module taint, SYN floods and martians, its reports of lost messages),
@@ -97,6 +98,7 @@ var catalogs = []*catalog{
 	{name: "rshd", programs: []string{"rshd", "in.rshd"}, cut: cutRshd},
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}, cut: cutSystemd, post: postSystemd},
+	{name: "systemd-journald", programs: []string{"systemd-journald"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
