@@ -48,14 +48,18 @@ func isUptime(s string) bool {
 // postKernel finishes a kernel event. Lockdown's "Lockdown: COMM: REASON
 // is restricted" takes COMM up to the first ": ", but a process can name
 // itself "a: b" and the reasons (lockdown_reasons[]) never hold ": ", so
-// the reason starts after the last one.
+// the reason starts after the last one. Yama's ptrace refusal names the
+// process by its pid and command line only: the syslog tag's
+// process.name ("kernel") is not that process's name.
 func postKernel(e *event.Event) {
-	if e.Str("nomen.rule") != "kernel.lockdown" {
-		return
-	}
-	reason := e.Str("event.reason")
-	if i := strings.LastIndex(reason, ": "); i >= 0 {
-		e.SetStr("process.name", e.Str("process.name")+": "+reason[:i])
-		e.SetStr("event.reason", reason[i+2:])
+	switch e.Str("nomen.rule") {
+	case "kernel.lockdown":
+		reason := e.Str("event.reason")
+		if i := strings.LastIndex(reason, ": "); i >= 0 {
+			e.SetStr("process.name", e.Str("process.name")+": "+reason[:i])
+			e.SetStr("event.reason", reason[i+2:])
+		}
+	case "kernel.yama.ptrace":
+		e.Flags |= event.TagNotProcess
 	}
 }
