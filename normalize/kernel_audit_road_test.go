@@ -15,7 +15,8 @@ import (
 // TestAuditKernelRoad: an audit record the kernel printed itself (no
 // auditd running, or AppArmor's and SELinux's denials that also reach
 // the ring buffer), forwarded by imklog or journald as "kernel: audit:
-// type=1400 audit(T:N): ...", with or without the ring buffer's uptime,
+// type=1400 audit(T:N): ...", with or without the ring buffer's uptime
+// and printk's caller id (older kernels without the "audit: "),
 // is the same event as the record auditd wrote to its log: the same
 // category, action, process, file and auditd.* fields. Only the syslog
 // envelope differs.
@@ -39,7 +40,8 @@ func TestAuditKernelRoad(t *testing.T) {
 		}
 		code := map[string]string{"type=AVC": "1400", "type=SYSCALL": "1300"}[strings.Fields(tc.auditd)[0]]
 		stamp := strings.TrimSuffix(strings.TrimPrefix(strings.Fields(tc.auditd)[1], "msg="), ":")
-		for _, head := range []string{"kernel: audit: ", "kernel: [ 5012.441122] audit: ", "audit: "} {
+		for _, head := range []string{"kernel: audit: ", "kernel: [ 5012.441122] audit: ", "audit: ",
+			"kernel: ", "kernel: [ 5012.441122] ", "kernel: [ 5012.441122][  T812] audit: "} {
 			line := "<4>Dec  7 10:00:00 web3 " + head + "type=" + code + " " + stamp + ": " + tc.body
 			if got := decoded(p, n, line); got != want {
 				t.Errorf("%s\n got  %s\n want %s", line, got, want)
