@@ -48,8 +48,8 @@ func isUptime(s string) bool {
 // postKernel finishes a kernel event. Lockdown's "Lockdown: COMM: REASON
 // is restricted" takes COMM up to the first ": ", but a process can name
 // itself "a: b" and the reasons (lockdown_reasons[]) never hold ": ", so
-// the reason starts after the last one. Yama's ptrace refusal names the
-// process by its pid and command line only: the syslog tag's
+// the reason starts after the last one. Yama's ptrace refusal and WARN()
+// name the process by its pid (and command line) only: the syslog tag's
 // process.name ("kernel") is not that process's name.
 func postKernel(e *event.Event) {
 	switch e.Str("nomen.rule") {
@@ -59,7 +59,7 @@ func postKernel(e *event.Event) {
 			e.SetStr("process.name", e.Str("process.name")+": "+reason[:i])
 			e.SetStr("event.reason", reason[i+2:])
 		}
-	case "kernel.yama.ptrace":
+	case "kernel.yama.ptrace", "kernel.warning":
 		e.Flags |= event.TagNotProcess
 	}
 }
