@@ -4,15 +4,18 @@
 // OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
-// systemd (its unit and job sentences, and the session scopes),
-// cron, crontab, anacron and atd, the kernel's OOM killer, process faults and USB
-// devices (kernel.go),
+// systemd (its unit and job sentences, and the session scopes), systemd-journald's
+// reports of lost messages,
+// cron, crontab, anacron and atd, the kernel's own sentences (kernel.go: the OOM
+// killer, process faults, USB and disks, RAID, filesystems, lockdown and
+// module taint, SYN floods and martians, its reports of lost messages),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
 // and syslog-ng's.
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
-// The message knowledge is data: one catalog per program under catalogs/,
+// The message knowledge is data: one catalog per program under catalogs/
+// (a long one continued in catalogs/<name>.<part>.toml),
 // written in the pattern language of user rules (package rules: a
 // pattern per sentence, constant ECS fields, captures mapped to fields),
 // compiled once into a prefix tree per catalog. Go code only cuts the
@@ -25,6 +28,8 @@ package apps
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,7 +53,7 @@ type head struct {
 
 // catalog is one program's sentences.
 type catalog struct {
-	name     string   // decoder name, event.provider, catalogs/<name>.toml
+	name     string   // decoder name, event.provider, catalogs/<name>[.<part>].toml
 	programs []string // syslog program names that dispatch here
 	// cut splits a message into its head and the body the sentences
 	// match; nil means the body is the whole message.
@@ -93,6 +98,7 @@ var catalogs = []*catalog{
 	{name: "rshd", programs: []string{"rshd", "in.rshd"}, cut: cutRshd},
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}, cut: cutSystemd, post: postSystemd},
+	{name: "systemd-journald", programs: []string{"systemd-journald"}},
 	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
 	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
@@ -100,11 +106,11 @@ var catalogs = []*catalog{
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
-// kernelCatalog is the kernel's (OOM killer, process faults, USB). It is
+// kernelCatalog is the kernel's (kernel.toml and its parts). It is
 // not in catalogs: builtin.go dispatches it after the network family, so
 // that the netfilter lines, most of what "kernel" logs, are iptables's
 // without paying for this catalog first.
-var kernelCatalog = &catalog{name: "kernel", programs: []string{"kernel"}, cut: cutKernel}
+var kernelCatalog = &catalog{name: "kernel", programs: []string{"kernel"}, cut: cutKernel, post: postKernel}
 
 // allCatalogs is every catalog, the kernel's too.
 func allCatalogs() []*catalog {
@@ -120,15 +126,33 @@ func allCatalogs() []*catalog {
 // compile every catalog, so a bad one fails there, not on an event.
 func (c *catalog) sentences() *rules.Set {
 	c.once.Do(func() {
-		data, err := catalogFiles.ReadFile("catalogs/" + c.name + ".toml")
+		files, err := c.files()
 		if err != nil {
 			panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))
 		}
-		if c.set, err = rules.Parse(c.name+".toml", data); err != nil {
+		if c.set, err = rules.ParseFiles(files...); err != nil {
 			panic(fmt.Sprintf("apps: %v", err))
 		}
 	})
 	return c.set
+}
+
+// files reads the catalog: catalogs/<name>.toml, then the files a long
+// catalog continues in, catalogs/<name>.<part>.toml, in name order.
+func (c *catalog) files() ([]rules.File, error) {
+	more, err := fs.Glob(catalogFiles, "catalogs/"+c.name+".*.toml")
+	if err != nil {
+		return nil, err
+	}
+	var files []rules.File
+	for _, path := range append([]string{"catalogs/" + c.name + ".toml"}, more...) {
+		data, err := catalogFiles.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, rules.File{Name: strings.TrimPrefix(path, "catalogs/"), Data: data})
+	}
+	return files, nil
 }
 
 // Decoders returns the application decoders.

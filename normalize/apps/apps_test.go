@@ -58,7 +58,7 @@ func TestNoInventedValues(t *testing.T) {
 func FuzzCatalogs(f *testing.F) {
 	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
 		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng",
-		"systemd", "dhclient", "chronyd", "networkmanager", "kernel", "anacron", "fail2ban")
+		"systemd", "systemd-journald", "dhclient", "chronyd", "networkmanager", "kernel", "anacron", "fail2ban")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, c := range allCatalogs() {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
@@ -93,10 +93,14 @@ func TestSystemdUnitName(t *testing.T) {
 // a fault line names is the event's process, the kernel's tag is not.
 func TestKernelHead(t *testing.T) {
 	for msg, want := range map[string]string{
-		"[ 5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
-		"a[7]: segfault at 0 ip 1 sp 2 error 4":                "a",
-		"[x5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4": "",
-		"[5012.] a[7]: segfault at 0 ip 1 sp 2 error 4":        "",
+		"[ 5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4":         "a",
+		"a[7]: segfault at 0 ip 1 sp 2 error 4":                        "a",
+		"[x5012.441122] a[7]: segfault at 0 ip 1 sp 2 error 4":         "",
+		"[5012.] a[7]: segfault at 0 ip 1 sp 2 error 4":                "",
+		"[ 5012.441122][ T1907] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
+		"[ 5012.441122][    C3] a[7]: segfault at 0 ip 1 sp 2 error 4": "a",
+		"[ 5012.441122][ X1907] a[7]: segfault at 0 ip 1 sp 2 error 4": "",
+		"[ 5012.441122]a[7]: segfault at 0 ip 1 sp 2 error 4":          "",
 	} {
 		e := decodeWith(kernelCatalog, "kernel", msg)
 		got := ""
@@ -184,6 +188,46 @@ func TestFail2banFailedAction(t *testing.T) {
 	for _, k := range []string{"source.ip", "error.message", "event.reason"} {
 		if e.Has(k) {
 			t.Errorf("%s = %q, read from the repr", k, e.Str(k))
+		}
+	}
+}
+
+// A catalog continued in catalogs/<name>.<part>.toml is compiled whole:
+// the kernel's has the sentences of its three files.
+func TestCatalogParts(t *testing.T) {
+	files, err := kernelCatalog.files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 || files[0].Name != "kernel.toml" {
+		t.Fatalf("kernel catalog files: %d, first %q", len(files), files[0].Name)
+	}
+	for _, msg := range []string{
+		"Out of memory: Kill process 2299 (java) score 912 or sacrifice child",      // kernel.toml
+		"TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.", // kernel.net.toml
+		"md/raid1:md0: Disk failure on sdb1, disabling device.",                     // kernel.storage.toml
+	} {
+		if decodeWith(kernelCatalog, "kernel", msg) == nil {
+			t.Errorf("%q not decoded", msg)
+		}
+	}
+}
+
+// Lockdown names the process first, and a process may call itself
+// "a: b": the reason (never holding ": ") is after the last ": ".
+func TestKernelLockdownProcess(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7": {"insmod", "unsigned module loading"},
+		"Lockdown: a: b: hibernation is restricted; see man kernel_lockdown.7":               {"a: b", "hibernation"},
+		"Lockdown: x: y: z: use of tracefs is restricted; see man kernel_lockdown.7":         {"x: y: z", "use of tracefs"},
+	} {
+		e := decodeWith(kernelCatalog, "kernel", msg)
+		if e == nil {
+			t.Errorf("%q not decoded", msg)
+			continue
+		}
+		if got := [2]string{e.Str("process.name"), e.Str("event.reason")}; got != want {
+			t.Errorf("%q: process.name, event.reason = %q, want %q", msg, got, want)
 		}
 	}
 }

@@ -419,6 +419,11 @@ func postRsyslog(e *event.Event) {
 			e.SetInt(key, n)
 		}
 	}
+	// The messages a rate limiter dropped are this report's loss: the
+	// field every source's count of lost messages has (kernel.toml).
+	if n, ok := e.Field("rsyslog.lost_messages"); ok && n.Type == event.TypeInt {
+		e.SetInt("nomen.lost_count", n.Num)
+	}
 }
 
 // cutSyslogNG cuts syslog-ng's "Sentence; tag='value', ..." (or

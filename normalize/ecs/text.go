@@ -86,3 +86,23 @@ func CutByte(s string, c byte) (before, after string, found bool) {
 
 // IsDigits reports whether s is a non-empty run of ASCII digits.
 func IsDigits(s string) bool { return vendor.IsDigits(s) }
+
+// CutPrintkCaller cuts the "[  T1234]" or "[    C3]" that a kernel built
+// with CONFIG_PRINTK_CALLER puts after a line's uptime (the task or CPU
+// that printed it) from the start of s; ok is false, s unchanged, when s
+// does not start with one. The kernel's decoders (apps' catalog,
+// network's netfilter lines) both read it.
+func CutPrintkCaller(s string) (rest string, ok bool) {
+	if len(s) < 3 || s[0] != '[' {
+		return s, false
+	}
+	end := strings.IndexByte(s, ']')
+	if end < 0 {
+		return s, false
+	}
+	id := strings.TrimLeft(s[1:end], " ")
+	if len(id) < 2 || id[0] != 'T' && id[0] != 'C' || !IsDigits(id[1:]) {
+		return s, false
+	}
+	return s[end+1:], true
+}

@@ -117,7 +117,8 @@ func iptablesInOut(s string) bool {
 	return sp >= 3 && strings.HasPrefix(s[sp:], " OUT=")
 }
 
-// iptablesStripUptime removes the kernel's "[ 1234.567890]" timestamp.
+// iptablesStripUptime removes the kernel's "[ 1234.567890]" timestamp
+// (and the caller id after it, "[    C2]"), which are no log prefix.
 func iptablesStripUptime(s string) string {
 	s = strings.TrimLeft(s, " ")
 	if len(s) < 3 || s[0] != '[' {
@@ -132,7 +133,8 @@ func iptablesStripUptime(s string) string {
 			return s
 		}
 	}
-	return s[end+1:]
+	rest, _ := ecs.CutPrintkCaller(s[end+1:])
+	return rest
 }
 
 // iptablesPrefix records the log prefix and returns the verdict it

@@ -171,9 +171,25 @@ func Load(patterns []string) (*Set, error) {
 
 // Parse compiles rules from TOML text (name is used in messages).
 func Parse(name string, data []byte) (*Set, error) {
+	return ParseFiles(File{Name: name, Data: data})
+}
+
+// File is a rule file's name (for messages) and its text.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// ParseFiles compiles several rule files into one set, in their order,
+// as Load does: a catalog too long for one file. Rule names are unique
+// across them.
+func ParseFiles(files ...File) (*Set, error) {
 	rs := &Set{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
-	if err := rs.addFile(name, data, map[string]string{}); err != nil {
-		return nil, err
+	names := map[string]string{}
+	for _, f := range files {
+		if err := rs.addFile(f.Name, f.Data, names); err != nil {
+			return nil, err
+		}
 	}
 	return rs, nil
 }

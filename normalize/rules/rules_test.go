@@ -523,3 +523,21 @@ map = { peer = "source.ip", gw = "destination.ip" }
 		}
 	}
 }
+
+// A catalog written in several files is one set: the rules of every file,
+// a name unique across them (the error names both files).
+func TestParseFiles(t *testing.T) {
+	one := []byte("[[rule]]\nname = \"a\"\npattern = \"first {x:word}\"\nmap = { x = \"user.name\" }\n")
+	two := []byte("[[rule]]\nname = \"b\"\npattern = \"second {x:word}\"\nmap = { x = \"user.name\" }\n")
+	rs, err := ParseFiles(File{Name: "k.toml", Data: one}, File{Name: "k.net.toml", Data: two})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Len() != 2 {
+		t.Errorf("ParseFiles: %d rules, want 2", rs.Len())
+	}
+	_, err = ParseFiles(File{Name: "k.toml", Data: one}, File{Name: "k.net.toml", Data: one})
+	if err == nil || !strings.Contains(err.Error(), "k.net.toml") || !strings.Contains(err.Error(), "k.toml") {
+		t.Errorf("a rule name in two files: error %v, want one naming both files", err)
+	}
+}
