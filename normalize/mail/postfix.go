@@ -438,9 +438,8 @@ func postfixReject(e *event.Event, prog, qid, rest string) bool {
 	if hasText {
 		postfixReplyText(e, text)
 	}
-	postfixRejectKV(e, kv)
 	// cleanup's header/body rejects put the reply after the helo: "...helo=<h>: 5.7.1 text"
-	if text, ok := envelopeText(kv); ok && !hasText {
+	if text, ok := postfixRejectKV(e, kv); ok && !hasText {
 		postfixReplyText(e, text)
 	}
 	e.SetStr("network.protocol", "smtp")
@@ -486,10 +485,12 @@ func postfixReplyText(e *event.Event, s string) {
 	e.SetStr("event.reason", strings.TrimPrefix(s, ": "))
 }
 
-// postfixRejectKV reads " from=<x> to=<y> proto=ESMTP helo=<h>". The keys
-// come in this order, each optional; each is looked for after the value
-// before it, so a sender holding " to=<" does not stand for the recipient.
-func postfixRejectKV(e *event.Event, s string) {
+// postfixRejectKV reads " from=<x> to=<y> proto=ESMTP helo=<h>" and
+// returns the text cleanup puts after them (": TEXT", a header or body
+// check's). The keys come in this order, each optional; each is looked
+// for after the value before it, so a sender holding " to=<" or ">: "
+// stands for neither the recipient nor the text.
+func postfixRejectKV(e *event.Event, s string) (text string, hasText bool) {
 	v, s, ok := angleValue(s, "from")
 	if ok {
 		setEmailAddrs(e, "email.from.address", v)
@@ -498,19 +499,39 @@ func postfixRejectKV(e *event.Event, s string) {
 	if v, s, ok = angleValue(s, "to"); ok && v != "<unknown>" {
 		setEmailAddrs(e, "email.to.address", v)
 	}
-	if v, s, ok = angleValue(s, "proto"); ok {
+	_, h, hasHelo := strings.Cut(" "+s, " helo=<")
+	if v, _, ok = angleValue(s, "proto"); ok {
 		e.SetStr("postfix.proto", v)
 	}
-	// The HELO name is last and may hold '>': it ends where the text
-	// begins (envelopeText), or at the last '>'.
-	if _, h, ok := strings.Cut(" "+s, " helo=<"); ok {
-		if text, ok := envelopeText(h); ok {
-			h = h[:len(h)-len(text)-len(">: ")]
-		} else if j := strings.LastIndexByte(h, '>'); j >= 0 {
+	if !hasHelo {
+		_, text, hasText = strings.Cut(s, ": ") // after proto's word, if any
+		return text, hasText
+	}
+	helo, text, hasText, sure := heloAndText(h)
+	if sure {
+		e.SetStr("postfix.helo", helo)
+	}
+	return text, hasText
+}
+
+// heloAndText splits what follows " helo=<": the client's HELO name, then
+// ">", then ": TEXT" if the check had a text. The HELO name is last and
+// may hold ">: ": the text is after the last one (an operator's text
+// rarely holds it). A line that ends in '>' and holds ">: " is either a
+// HELO name holding it and no text, or a text ending in '>': it is not
+// sure, and neither is told.
+func heloAndText(h string) (helo, text string, hasText, sure bool) {
+	i := strings.LastIndex(h, ">: ")
+	switch {
+	case i < 0:
+		if j := strings.LastIndexByte(h, '>'); j >= 0 {
 			h = h[:j]
 		}
-		e.SetStr("postfix.helo", h)
+		return h, "", false, true
+	case strings.HasSuffix(h, ">"):
+		return "", "", false, false
 	}
+	return h[:i], h[i+3:], true, true
 }
 
 // quotedEnd returns the index just past the quoted string that starts at
@@ -525,18 +546,6 @@ func quotedEnd(s string, i int) int {
 		}
 	}
 	return len(s)
-}
-
-// envelopeText returns the text after the envelope details of a cleanup
-// line ("...helo=<h>: TEXT"): what follows the last ">: ". The sender,
-// recipient and HELO name before it are the client's and may hold ">: "
-// themselves; the text is the operator's (a header_checks action's).
-func envelopeText(kv string) (string, bool) {
-	i := strings.LastIndex(kv, ">: ")
-	if i < 0 {
-		return "", false
-	}
-	return kv[i+3:], true
 }
 
 // angleValue returns the value of " key=" in s: "<...>" whole (spaces

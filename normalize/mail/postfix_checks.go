@@ -35,11 +35,10 @@ func postfixCheck(e *event.Event, prog, qid, rest string) bool {
 		r = strings.TrimSuffix(r, " from local")
 	}
 	postfixHeaderStage(e, r)
-	postfixRejectKV(e, kv)
 	// "...helo=<h>: TEXT": the action's optional text, a reason for WARN,
 	// DISCARD, HOLD, INFO and STRIP; REDIRECT's address, FILTER's
 	// transport and REPLACE's and PREPEND's header are no reason.
-	if text, ok := envelopeText(kv); ok {
+	if text, ok := postfixRejectKV(e, kv); ok {
 		switch what {
 		case "redirect", "filter", "replace", "prepend":
 			e.SetStr("postfix.check_value", text)
