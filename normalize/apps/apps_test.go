@@ -247,3 +247,33 @@ func TestFail2banFailedAction(t *testing.T) {
 		}
 	}
 }
+
+// A check's info is the server's answer, not escaped: one holding a '"'
+// and the words after it sets no duration, info or servers left, never
+// the server's forged ones.
+func TestHAProxyInfoHoldingQuote(t *testing.T) {
+	c := catalogByName(t, "haproxy")
+	for _, msg := range []string{
+		`Server be/web1 is DOWN, reason: Layer7 wrong status, code: 500, info: "a", check duration: 1ms. 9 active and 9 backup servers left. x", check duration: 3ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`,
+		`Health check for server be/web1 failed, reason: Layer7 wrong status, code: 500, info: "a", check duration: 1ms, status: 9/9 UP. x", check duration: 3ms, status: 0/2 DOWN.`,
+	} {
+		e := decodeWith(c, "haproxy", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		for _, k := range haproxyAfterInfo {
+			if e.Has(k) {
+				t.Errorf("%q: %s set", msg, k)
+			}
+		}
+		if e.Str("haproxy.server_name") != "web1" || e.Str("event.reason") != "Layer7 wrong status" {
+			t.Errorf("%q: server %q, reason %q", msg, e.Str("haproxy.server_name"), e.Str("event.reason"))
+		}
+	}
+	// An info without a quote of its own is read.
+	e := decodeWith(c, "haproxy", `Server be/web1 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 3ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`)
+	if e == nil || e.Str("haproxy.check.info") != "Service Unavailable" {
+		t.Errorf("a plain info: %v", e)
+	}
+}
