@@ -99,7 +99,7 @@ var catalogs = []*catalog{
 	{name: "gdm", programs: []string{"gdm", "gdm-binary", "gdm3"}},
 	{name: "systemd", programs: []string{"systemd"}, cut: cutSystemd, post: postSystemd},
 	{name: "systemd-journald", programs: []string{"systemd-journald"}},
-	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy},
+	{name: "haproxy", programs: []string{"haproxy"}, cut: cutHAProxy, post: postHAProxy},
 	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
 	{name: "syslog-ng", programs: []string{"syslog-ng"}, cut: cutSyslogNG, post: postSyslogNG},

@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
@@ -139,6 +140,65 @@ func TestOpenVPNNames(t *testing.T) {
 	}
 }
 
+// A name the client chose that holds the words after it in its sentence
+// (OpenVPN 2.5+ keeps them) makes the sentence unsure: no user, reason or
+// common name is read from it, never a shorter name; the head's stays.
+func TestOpenVPNUnsureNames(t *testing.T) {
+	c := catalogByName(t, "openvpn")
+	for msg, want := range map[string]string{
+		"PLUGIN AUTH-PAM: BACKGROUND: user 'admin' failed to authenticate: x' failed to authenticate: Authentication failure":       "",
+		"AUTH-PAM: BACKGROUND: user 'admin' failed to authenticate: x' failed to authenticate: Authentication failure":              "",
+		"192.0.2.1:5 TLS Auth Error: username attempted to change from 'a' to 'b' to 'c' -- tunnel disabled":                        "",
+		"alice/192.0.2.1:5 TLS Auth Error: TLS object CN attempted to change from 'a' to 'b' to 'c' -- tunnel disabled":             "alice",
+		"192.0.2.1:5 TLS Auth Error: --client-config-dir authentication failed for common name 'x' file='y' file='/ccd/x' file='y'": "",
+		// Once, the sentence is sure.
+		"AUTH-PAM: BACKGROUND: user 'heidi' failed to authenticate: Authentication failure":                       "heidi",
+		"192.0.2.1:5 TLS Auth Error: username attempted to change from 'a' to 'b' -- tunnel disabled":             "b",
+		"192.0.2.1:5 TLS Auth Error: --client-config-dir authentication failed for common name 'x' file='/ccd/x'": "x",
+	} {
+		e := decodeWith(c, "openvpn", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := e.Str("user.name"); got != want {
+			t.Errorf("%q: user.name %q, want %q", msg, got, want)
+		}
+		if users, _ := e.Field("related.user"); want == "" && e.Has("related.user") || want != "" && len(users.List) != 1 {
+			t.Errorf("%q: related.user %v", msg, users)
+		}
+		if strings.Contains(e.Str("event.reason"), "failed to authenticate") {
+			t.Errorf("%q: event.reason %q", msg, e.Str("event.reason"))
+		}
+		if want == "" && e.Has("openvpn.common_name") {
+			t.Errorf("%q: openvpn.common_name %q", msg, e.Str("openvpn.common_name"))
+		}
+	}
+}
+
+// A common name starting "ADDR:PORT " makes a head before the real one:
+// such a line is refused, its peer not sure (never the name's address as
+// source.ip); a name holding '/' is read whole.
+func TestOpenVPNHeadInName(t *testing.T) {
+	c := catalogByName(t, "openvpn")
+	for _, msg := range []string{
+		"6.6.6.6:1 [x] y/198.51.100.7:51001 [6.6.6.6:1 [x] y] Inactivity timeout (--ping-restart), restarting",
+		"6.6.6.6:1 [x]/198.51.100.7:51001 [6.6.6.6:1 [x]] Peer Connection Initiated with [AF_INET]198.51.100.7:51001",
+	} {
+		if e := decodeWith(c, "openvpn", msg); e != nil {
+			t.Errorf("%q: decoded, source.ip %q, user.name %q", msg, e.Str("source.ip"), e.Str("user.name"))
+		}
+	}
+	e := decodeWith(c, "openvpn", "ou/a/198.51.100.7:51001 Connection reset, restarting [0]")
+	if e == nil || e.Str("user.name") != "ou/a" || e.Str("source.ip") != "198.51.100.7" {
+		t.Errorf("a name holding '/': %v", e)
+	}
+	// A sentence naming a client at its end is no second head.
+	if e := decodeWith(c, "openvpn", "alice/198.51.100.7:51001 MULTI: primary virtual IP for alice/198.51.100.7:51001: 10.8.0.6"); e == nil {
+		t.Error("primary virtual IP: not decoded")
+	}
+}
+
 // The subject of a certificate is the client's only on a server's line
 // about a client, by its depth.
 func TestOpenVPNSubject(t *testing.T) {
@@ -229,5 +289,35 @@ func TestKernelLockdownProcess(t *testing.T) {
 		if got := [2]string{e.Str("process.name"), e.Str("event.reason")}; got != want {
 			t.Errorf("%q: process.name, event.reason = %q, want %q", msg, got, want)
 		}
+	}
+}
+
+// A check's info is the server's answer, not escaped: one holding a '"'
+// and the words after it sets no duration, info or servers left, never
+// the server's forged ones.
+func TestHAProxyInfoHoldingQuote(t *testing.T) {
+	c := catalogByName(t, "haproxy")
+	for _, msg := range []string{
+		`Server be/web1 is DOWN, reason: Layer7 wrong status, code: 500, info: "a", check duration: 1ms. 9 active and 9 backup servers left. x", check duration: 3ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`,
+		`Health check for server be/web1 failed, reason: Layer7 wrong status, code: 500, info: "a", check duration: 1ms, status: 9/9 UP. x", check duration: 3ms, status: 0/2 DOWN.`,
+	} {
+		e := decodeWith(c, "haproxy", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		for _, k := range haproxyAfterInfo {
+			if e.Has(k) {
+				t.Errorf("%q: %s set", msg, k)
+			}
+		}
+		if e.Str("haproxy.server_name") != "web1" || e.Str("event.reason") != "Layer7 wrong status" {
+			t.Errorf("%q: server %q, reason %q", msg, e.Str("haproxy.server_name"), e.Str("event.reason"))
+		}
+	}
+	// An info without a quote of its own is read.
+	e := decodeWith(c, "haproxy", `Server be/web1 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 3ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`)
+	if e == nil || e.Str("haproxy.check.info") != "Service Unavailable" {
+		t.Errorf("a plain info: %v", e)
 	}
 }

@@ -71,68 +71,6 @@ func cutPureFTPd(m string) (string, head, bool) {
 	return r, h, true
 }
 
-// cutOpenVPN cuts the peer OpenVPN puts first on a client's lines:
-// "[AF_INET]ADDR:PORT " or "USER/ADDR:PORT " (the common name once known).
-func cutOpenVPN(m string) (string, head, bool) {
-	var h head
-	word, rest := ecs.CutWord(m)
-	peer := word
-	user, addrPort, hasUser := strings.Cut(peer, "/")
-	if hasUser {
-		peer = addrPort
-	}
-	peer = strings.TrimPrefix(strings.TrimPrefix(peer, "[AF_INET]"), "[AF_INET6]")
-	i := strings.LastIndexByte(peer, ':')
-	if i <= 0 || !ecs.IsDigits(peer[i+1:]) || !ecs.IsIP(peer[:i]) || rest == "" {
-		return m, h, true // a line about no client
-	}
-	if hasUser && user != "UNDEF" {
-		h.user = user
-	}
-	h.addr, h.port = peer[:i], peer[i+1:]
-	return rest, h, true
-}
-
-// postOpenVPN finishes an OpenVPN sentence. A common name (from the
-// sentence or the head) is the client's user on a server's line about a
-// client, one with a head; on a client's own line ("[server] Inactivity
-// timeout") it names the server, and UNDEF is OpenVPN's "none". On such a
-// line a certificate is the client's: the subject at depth 0 its own, at
-// depth 1 its issuer's; elsewhere (a client verifying its server, a CRL
-// line without a depth) it stays openvpn.subject. The control channel's
-// "TLSv1.3" becomes ECS's tls.version_protocol and tls.version.
-func postOpenVPN(e *event.Event) {
-	_, h, _ := cutOpenVPN(e.Message)
-	client := h.addr != ""
-	cn := e.Str("openvpn.common_name")
-	if cn == "UNDEF" {
-		e.Delete("openvpn.common_name")
-		cn = ""
-	}
-	if cn == "" && h.user != "" {
-		cn = h.user
-		e.SetStr("openvpn.common_name", cn)
-	}
-	if client && cn != "" && !e.Has("user.name") {
-		ecs.SetUser(e, "user.name", cn)
-	}
-	if subject := e.Str("openvpn.subject"); client && subject != "" {
-		depth, _ := e.Field("openvpn.depth")
-		if key := openVPNSubjectKeys[depth.Num]; depth.Type == event.TypeInt && key != "" {
-			e.Delete("openvpn.subject")
-			e.SetStr(key, subject)
-		}
-	}
-	if v := e.Str("openvpn.tls_version"); v != "" {
-		e.Delete("openvpn.tls_version")
-		ecs.SetTLSVersion(e, v)
-	}
-}
-
-// openVPNSubjectKeys: where the subject of the client's certificate at a
-// depth goes (the certificate at depth 1 signed the one at depth 0).
-var openVPNSubjectKeys = map[int64]string{0: "tls.client.subject", 1: "tls.client.issuer"}
-
 var bindCategories = map[string]bool{
 	"queries:": true, "security:": true, "query-errors:": true, "client:": true, "resolver:": true,
 	"lame-servers:": true, "general:": true, "default:": true, "xfer-in:": true, "xfer-out:": true,
@@ -281,6 +219,25 @@ func cutHAProxy(m string) (string, head, bool) {
 	}
 	h.level = strings.ToLower(level)
 	return r[i+3:], h, true
+}
+
+// haproxyAfterInfo are the fields a server's sentence reads after its
+// check's info (check.c: `, info: "%s"`, the server's own answer, not
+// escaped).
+var haproxyAfterInfo = [...]string{"haproxy.check.info", "haproxy.check.duration_ms",
+	"haproxy.backend.active_servers", "haproxy.backend.backup_servers"}
+
+// postHAProxy drops what a sentence read from and after a check's info
+// that holds a '"' itself: the info ends at its own quote, and a server
+// answering `a", check duration: 1ms. 9 active and 9 backup servers
+// left. x` would otherwise set the duration and the servers left. The
+// words after a real info hold no '"'.
+func postHAProxy(e *event.Event) {
+	if _, info, ok := strings.Cut(e.Message, `, info: "`); ok && strings.Count(info, `"`) > 1 {
+		for _, k := range haproxyAfterInfo {
+			e.Delete(k)
+		}
+	}
 }
 
 // gateBindLog: sniffBindLog's lines start with the day of the month.

@@ -61,14 +61,20 @@ const (
 	actEmailDSN     = "email-dsn"
 )
 
+// setEmailAddr adds one address ("<a@b>", `<"x, y"@b>`: a quoted local
+// part may hold ',' and ';') to an email.*.address list; "<>" is skipped.
+func setEmailAddr(e *event.Event, key, s string) {
+	if a := ecs.TrimAngle(strings.TrimSpace(s)); a != "" {
+		e.AddToList(key, a)
+	}
+}
+
 // setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")
 // to an email.*.address list; the null sender "<>" is skipped.
 func setEmailAddrs(e *event.Event, key, s string) {
 	s = strings.TrimSpace(s)
 	if strings.IndexByte(s, ',') < 0 && strings.IndexByte(s, ';') < 0 {
-		if a := ecs.TrimAngle(s); a != "" {
-			e.AddToList(key, a)
-		}
+		setEmailAddr(e, key, s)
 		return
 	}
 	for s != "" {

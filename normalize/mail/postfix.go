@@ -403,15 +403,7 @@ func postfixReject(e *event.Event, prog, qid, rest string) bool {
 	v := postfixVerdicts[kind]
 	postfixBegin(e, prog, qid, v.rule)
 	v.class.Set(e, v.action, v.outcome)
-	// The envelope details start at the last "; from=" (or "; proto=" when
-	// there is no sender); the reply text before it may contain "; ".
-	kv := ""
-	for _, k := range [...]string{"; from=", "; to=", "; proto=", "; helo="} {
-		if i := strings.LastIndex(r, k); i >= 0 {
-			r, kv = r[:i], r[i+2:]
-			break
-		}
-	}
+	r, kv, sure := postfixEnvelope(r)
 	// "STAGE from HOST[IP]: REPLY": the stage is one word for smtpd, a
 	// header line for cleanup; the client is the first "from X[...]".
 	from := postfixFromClient(r)
@@ -438,10 +430,11 @@ func postfixReject(e *event.Event, prog, qid, rest string) bool {
 	if hasText {
 		postfixReplyText(e, text)
 	}
-	postfixRejectKV(e, kv)
-	// cleanup's header/body rejects put the reply after the helo: "...helo=<h>: 5.7.1 text"
-	if text, ok := envelopeText(kv); ok && !hasText {
-		postfixReplyText(e, text)
+	if sure {
+		// cleanup's header/body rejects put the reply after the helo: "...helo=<h>: 5.7.1 text"
+		if text, ok := postfixRejectKV(e, kv); ok && !hasText {
+			postfixReplyText(e, text)
+		}
 	}
 	e.SetStr("network.protocol", "smtp")
 	return true
@@ -484,91 +477,4 @@ func postfixReplyText(e *event.Event, s string) {
 	// A reply about an empty address ("<>" as some logs render it) leaves
 	// its colon: "450 4.7.1 : Helo command rejected: Host not found".
 	e.SetStr("event.reason", strings.TrimPrefix(s, ": "))
-}
-
-// postfixRejectKV reads " from=<x> to=<y> proto=ESMTP helo=<h>". The keys
-// come in this order, each optional; each is looked for after the value
-// before it, so a sender holding " to=<" does not stand for the recipient.
-func postfixRejectKV(e *event.Event, s string) {
-	v, s, ok := angleValue(s, "from")
-	if ok {
-		setEmailAddrs(e, "email.from.address", v)
-	}
-	// Postfix 2.x's cleanup wrote "to=<unknown>" before it knew a recipient.
-	if v, s, ok = angleValue(s, "to"); ok && v != "<unknown>" {
-		setEmailAddrs(e, "email.to.address", v)
-	}
-	if v, s, ok = angleValue(s, "proto"); ok {
-		e.SetStr("postfix.proto", v)
-	}
-	// The HELO name is last and may hold '>': it ends where the text
-	// begins (envelopeText), or at the last '>'.
-	if _, h, ok := strings.Cut(" "+s, " helo=<"); ok {
-		if text, ok := envelopeText(h); ok {
-			h = h[:len(h)-len(text)-len(">: ")]
-		} else if j := strings.LastIndexByte(h, '>'); j >= 0 {
-			h = h[:j]
-		}
-		e.SetStr("postfix.helo", h)
-	}
-}
-
-// quotedEnd returns the index just past the quoted string that starts at
-// s[i] ('"'), a backslash escaping the next byte; len(s) if it does not end.
-func quotedEnd(s string, i int) int {
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(s)
-}
-
-// envelopeText returns the text after the envelope details of a cleanup
-// line ("...helo=<h>: TEXT"): what follows the last ">: ". The sender,
-// recipient and HELO name before it are the client's and may hold ">: "
-// themselves; the text is the operator's (a header_checks action's).
-func envelopeText(kv string) (string, bool) {
-	i := strings.LastIndex(kv, ">: ")
-	if i < 0 {
-		return "", false
-	}
-	return kv[i+3:], true
-}
-
-// angleValue returns the value of " key=" in s: "<...>" whole (spaces
-// allowed), else up to the next space; and the rest of s after it. When
-// key is not there, it returns s whole as the rest.
-func angleValue(s, key string) (value, rest string, ok bool) {
-	for i := 0; ; {
-		j := strings.Index(s[i:], key+"=")
-		if j < 0 {
-			return "", s, false
-		}
-		j += i
-		if j > 0 && s[j-1] != ' ' {
-			i = j + len(key)
-			continue
-		}
-		v := s[j+len(key)+1:]
-		if strings.HasPrefix(v, "<") {
-			// A quoted local part may hold '>' (Postfix 3.5+ logs
-			// addresses quoted: from=<"x>: a"@example.com>).
-			from := 1
-			if strings.HasPrefix(v, `<"`) {
-				from = quotedEnd(v, 1)
-			}
-			if end := strings.IndexByte(v[from:], '>'); end >= 0 {
-				return v[:from+end+1], v[from+end+1:], true // the caller strips the brackets
-			}
-		}
-		rest = ""
-		if end := strings.IndexAny(v, " ;"); end >= 0 {
-			v, rest = v[:end], v[end:]
-		}
-		return strings.TrimRight(v, ":,"), rest, true
-	}
 }

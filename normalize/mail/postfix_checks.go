@@ -23,10 +23,7 @@ func postfixCheck(e *event.Event, prog, qid, rest string) bool {
 	what, r, _ := strings.Cut(rest, ": ")
 	postfixBegin(e, prog, qid, "postfix.cleanup.check")
 	classEmailInfo.Set(e, "email-"+strings.ReplaceAll(what, " ", "-"), "")
-	kv := ""
-	if i := strings.LastIndex(r, "; from="); i >= 0 {
-		r, kv = r[:i], r[i:]
-	}
+	r, kv, sure := postfixEnvelope(r)
 	// The client is last: a header's text may hold " from x[y]" itself.
 	if from := strings.LastIndex(r, " from "); from >= 0 && postfixBracketed(r[from+len(" from "):]) {
 		postfixClient(e, "source", r[from+len(" from "):])
@@ -35,11 +32,13 @@ func postfixCheck(e *event.Event, prog, qid, rest string) bool {
 		r = strings.TrimSuffix(r, " from local")
 	}
 	postfixHeaderStage(e, r)
-	postfixRejectKV(e, kv)
+	if !sure {
+		return true // no envelope read (postfixEnvelope)
+	}
 	// "...helo=<h>: TEXT": the action's optional text, a reason for WARN,
 	// DISCARD, HOLD, INFO and STRIP; REDIRECT's address, FILTER's
 	// transport and REPLACE's and PREPEND's header are no reason.
-	if text, ok := envelopeText(kv); ok {
+	if text, ok := postfixRejectKV(e, kv); ok {
 		switch what {
 		case "redirect", "filter", "replace", "prepend":
 			e.SetStr("postfix.check_value", text)

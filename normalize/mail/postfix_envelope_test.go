@@ -23,6 +23,28 @@ func TestPostfixEnvelopeHeldByClient(t *testing.T) {
 			map[string]string{"email.from.address": `"a to=<carol@example.com>"@example.net`, "email.to.address": "bob@example.org", "postfix.proto": "ESMTP", "event.reason": "<bob@example.org>: Relay access denied"}},
 		{"postfix/cleanup", `4F2A31C0123: reject: body cheap pills from mail.example.net[192.0.2.7]; from=<"q>: 1"@example.net> to=<bob@example.org> proto=ESMTP helo=<h>: 5.7.1 message content rejected`,
 			map[string]string{"email.from.address": `"q>: 1"@example.net`, "postfix.dsn": "5.7.1", "event.reason": "message content rejected"}},
+		// No text after the HELO name: a quoted sender's ">: " is no
+		// reason, no DSN; a HELO name holding ">: " with the line ending
+		// in '>' could be a text: neither is told.
+		{"postfix/cleanup", `4F2A31C0123: warning: header Subject: cheap pills from mail.example.net[192.0.2.7]; from=<"x>: 5.7.1 evil"@example.net> to=<bob@example.org> proto=ESMTP helo=<mail.example.net>`,
+			map[string]string{"email.from.address": `"x>: 5.7.1 evil"@example.net`, "event.reason": "", "postfix.helo": "mail.example.net"}},
+		{"postfix/cleanup", `4F2A31C0123: reject: header Subject: cheap pills from mail.example.net[192.0.2.7]; from=<"x>: 5.7.1 evil"@example.net> to=<bob@example.org> proto=ESMTP helo=<mail.example.net>`,
+			map[string]string{"postfix.dsn": "", "event.reason": "", "email.to.address": "bob@example.org"}},
+		{"postfix/cleanup", `4F2A31C0123: warning: header Subject: cheap pills from mail.example.net[192.0.2.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<x>: evil>`,
+			map[string]string{"event.reason": "", "postfix.helo": ""}},
+		// A local submission: no proto, no HELO name; the text follows the recipient.
+		{"postfix/cleanup", `4F2A31C0123: hold: header Subject: x from local; from=<"y>: z"@example.net> to=<bob@example.org>: held for review`,
+			map[string]string{"email.to.address": "bob@example.org", "event.reason": "held for review"}},
+		// A quoted sender or a header holding "; from=<a> to=<b>": the
+		// envelope is the one after the client; a reply's, not sure.
+		{"postfix/cleanup", `4F2A31C0123: warning: header Subject: hi from h.example.net[192.0.2.7]; from=<"x; from=<evil@example.com> to=<admin@example.com> "@example.net> to=<bob@example.org> proto=ESMTP helo=<h>`,
+			map[string]string{"email.from.address": `"x; from=<evil@example.com> to=<admin@example.com> "@example.net`, "email.to.address": "bob@example.org", "email.subject": "hi", "source.ip": "192.0.2.7"}},
+		{"postfix/cleanup", `4F2A31C0123: warning: header Subject: x; from=<evil@example.com> to=<admin@example.com> from h.example.net[192.0.2.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<h>`,
+			map[string]string{"email.from.address": "a@example.net", "email.to.address": "bob@example.org", "email.subject": "x; from=<evil@example.com> to=<admin@example.com>", "source.ip": "192.0.2.7"}},
+		{"postfix/cleanup", `4F2A31C0123: warning: header Subject: x from a.example[192.0.2.9]; from=<evil@example.com> to=<admin@example.com> from h.example.net[192.0.2.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<h>`,
+			map[string]string{"email.from.address": "", "email.to.address": ""}},
+		{"postfix/smtpd", `NOQUEUE: reject: RCPT from h.example.net[192.0.2.7]: 554 5.7.1 <bob@example.org>: Relay access denied; from=<"x; from=<evil@example.com> to=<admin@example.com> "@example.net> to=<bob@example.org> proto=ESMTP helo=<h>`,
+			map[string]string{"email.from.address": "", "email.to.address": "", "event.reason": "<bob@example.org>: Relay access denied", "source.ip": "192.0.2.7"}},
 	} {
 		e := event.New(normtest.Received)
 		e.AppName, e.Message = tc.prog, tc.msg
