@@ -82,6 +82,76 @@ func scanFields(e *event.Event) (f fields) {
 	return f
 }
 
+// The keys scanFields reads, by their place in passKeys: the tracker's
+// share of the field pass it leads (stage.FieldPass), whose rows answer
+// them for the correlation stage's keys' pass as well.
+const (
+	pkAgentID = iota
+	pkHost
+	pkCode
+	pkKind
+	pkAction
+	pkDataset
+	pkChannel
+	pkSeq
+	pkEventID
+	pkRecord
+	pkEpoch
+	numPassKeys
+)
+
+var passKeys = [numPassKeys]string{
+	pkAgentID: "agent.id", pkHost: "host.name", pkCode: "event.code", pkKind: "event.kind",
+	pkAction: "event.action", pkDataset: "event.dataset", pkChannel: "winlog.channel",
+	pkSeq: "event.sequence", pkEventID: "winlog.event_id", pkRecord: "winlog.record_id",
+	pkEpoch: "nomen.agent.epoch",
+}
+
+// rowFields is scanFields from a row of the field pass, whose first
+// entries are passKeys' (the position of each key's last field, -1 if
+// none): it finds the same fields.
+func rowFields(e *event.Event, row []int32) (f fields) {
+	row = row[:numPassKeys]
+	fs := e.Fields
+	if i := row[pkAgentID]; i >= 0 {
+		f.agentID = fs[i].Val.Str
+	}
+	if i := row[pkHost]; i >= 0 {
+		f.host = fs[i].Val.Str
+	}
+	if i := row[pkCode]; i >= 0 {
+		f.code = &fs[i].Val
+	}
+	if i := row[pkKind]; i >= 0 {
+		f.kind = fs[i].Val.Str
+	}
+	if i := row[pkAction]; i >= 0 {
+		f.action = fs[i].Val.Str
+	}
+	if i := row[pkDataset]; i >= 0 {
+		f.dataset = fs[i].Val.Str
+	}
+	if i := row[pkChannel]; i >= 0 {
+		f.channel, f.winlog = fs[i].Val.Str, true
+	}
+	if row[pkEventID] >= 0 {
+		f.winlog = true
+	}
+	if i := row[pkSeq]; i >= 0 {
+		f.seq, f.hasSeq = number(fs[i].Val)
+	}
+	if i := row[pkRecord]; i >= 0 {
+		f.record, f.hasRecord = number(fs[i].Val)
+	}
+	if i := row[pkEpoch]; i >= 0 {
+		f.epoch, f.hasEpoch = number(fs[i].Val)
+	}
+	if f.host == "" {
+		f.host = e.Hostname
+	}
+	return f
+}
+
 func number(v event.Value) (int64, bool) {
 	switch v.Type {
 	case event.TypeInt:
