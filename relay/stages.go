@@ -33,7 +33,6 @@ func newStages(cfg *Config, seqMetrics *sequence.Metrics, reg prometheus.Registe
 	}
 	corr, err := correlate.New(cfg.Correlate, correlate.Options{
 		StateDir: cfg.StateDir, Registerer: reg, Log: log.With("component", "correlate"), Owner: owner,
-		FieldPass: seq.FieldPass(),
 	})
 	if err != nil {
 		seq.Close()

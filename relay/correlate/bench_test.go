@@ -74,10 +74,6 @@ type benchPipeline struct {
 	addrNo int
 	abuf   []byte
 	lastID uint64
-	// ownPass: the engine passes over the events' fields itself, not
-	// sharing the sequence tracker's (Options.FieldPass).
-	ownPass bool
-	cfg     Config // the engine's
 }
 
 func newBenchPipeline(b testing.TB, stages bool) *benchPipeline {
@@ -128,14 +124,9 @@ func (p *benchPipeline) addStages(b testing.TB, src []byte, rules int) {
 	if p.seq, err = sequence.New(s.Sequence, sequence.Options{Registerer: reg}); err != nil {
 		b.Fatal(err)
 	}
-	opts := Options{Registerer: reg, FieldPass: p.seq.FieldPass()}
-	if p.ownPass {
-		opts.FieldPass = nil
-	}
-	if p.corr, err = New(s.Correlate, opts); err != nil {
+	if p.corr, err = New(s.Correlate, Options{Registerer: reg}); err != nil {
 		b.Fatal(err)
 	}
-	p.cfg = s.Correlate
 }
 
 // normalized parses and normalizes n events.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/filter"
-	"github.com/nomenhq/nomen/relay/stage"
 )
 
 // condTable holds the conditions of every rule's where tables, each
@@ -176,7 +175,6 @@ type memo struct {
 	fields []event.Field   // e.Fields when reset (rules add no fields to the events they read)
 	idx    *event.KeyIndex // t.keys[:indexed]
 	at     []int32         // per key: the index in fields of its last value (idx.Find); -1: none, or not indexed
-	own    []int32         // at when the memo finds the keys itself (reset: else a row of the field pass)
 	key    []uint8         // keys not answered by at: 0 unknown, 1 absent, 2 present
 	val    []*event.Value  // their values when present
 	der    []event.Value   // derived values (event.Derived), by key
@@ -194,13 +192,12 @@ func (t *condTable) newMemo() *memo { return t.newMemoIndexing(min(len(t.keys), 
 
 // newMemoIndexing returns a memo whose index holds the first n keys.
 func (t *condTable) newMemoIndexing(n int) *memo {
-	m := &memo{t: t, idx: event.NewKeyIndex(t.keys[:n]...), own: make([]int32, len(t.keys)),
+	m := &memo{t: t, idx: event.NewKeyIndex(t.keys[:n]...), at: make([]int32, len(t.keys)),
 		key: make([]uint8, len(t.keys)), val: make([]*event.Value, len(t.keys)),
 		der: make([]event.Value, len(t.keys)), cond: make([]uint8, len(t.conds))}
-	for k := n; k < len(m.own); k++ {
-		m.own[k] = -1 // looked up when asked for (lookup)
+	for k := n; k < len(m.at); k++ {
+		m.at[k] = -1 // looked up when asked for (lookup)
 	}
-	m.at = m.own
 	m.relIndexed = t.host >= 0 && t.host < n
 	for _, k := range t.rel {
 		m.relIndexed = m.relIndexed && k >= 0 && k < n
@@ -208,27 +205,12 @@ func (t *condTable) newMemoIndexing(n int) *memo {
 	return m
 }
 
-// reset starts on e, at i in the batch that pass scanned (nil, or i < 0:
-// none): the positions of the indexed keys come from its row if it holds
-// e as it is, else from a pass of the memo's own.
-func (m *memo) reset(e *event.Event, pass *stage.FieldPass, i int) {
+func (m *memo) reset(e *event.Event) {
 	m.e, m.fields = e, e.Fields
+	m.repeated = m.idx.Find(e, m.at[:m.idx.Len()])
 	clear(m.key)
 	clear(m.cond)
-	if pass != nil && i >= 0 {
-		// A row has an entry per key of the index: at is the row itself
-		// when the index holds every key (else its own, -1 past the index).
-		if row, rep, ok := pass.Follow(i, e); ok && len(row) == len(m.own) {
-			m.at, m.repeated = row, rep
-			return
-		}
-	}
-	m.at = m.own
-	m.repeated = m.idx.Find(e, m.own[:m.idx.Len()])
 }
-
-// indexed returns the keys of the memo's index, in its order (at's).
-func (m *memo) indexed() []string { return m.t.keys[:m.idx.Len()] }
 
 // answersRelated reports whether the memo holds e's related.* fields
 // exactly (related.add): e is its event, unchanged, the keys are in its

@@ -74,7 +74,7 @@ func TestCondTableMatchesFilter(t *testing.T) {
 			if rng.IntN(3) == 0 { // set again: the last value wins
 				e.SetStr(keys[rng.IntN(len(keys))], strs[rng.IntN(len(strs))])
 			}
-			m.reset(e, nil, -1)
+			m.reset(e)
 			got, want := m.all(ids), f.Match(e)
 			m.release()
 			if got != want {
@@ -151,13 +151,13 @@ func TestKeysBeyondIndex(t *testing.T) {
 	for k := range where {
 		e.SetStr(k, "v")
 	}
-	m.reset(e, nil, -1)
+	m.reset(e)
 	if !m.all(ids) {
 		t.Error("an event with every key does not match")
 	}
 	m.release()
 	e.Delete(tab.keys[len(tab.keys)-1])
-	m.reset(e, nil, -1)
+	m.reset(e)
 	if m.all(ids) {
 		t.Error("an event without the last key matches")
 	}
@@ -229,7 +229,7 @@ func TestIndexAgreesWithConditions(t *testing.T) {
 				}
 			}
 			var exp, got []string
-			refMemo.reset(e, nil, -1)
+			refMemo.reset(e)
 			for i, c := range want {
 				if refMemo.all(c.where) && (len(c.not) == 0 || !refMemo.all(c.not)) {
 					exp = append(exp, cfg.Match[i].Name)

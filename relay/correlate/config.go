@@ -190,11 +190,6 @@ type Options struct {
 	// block tracking: the host name, lowercase). Others' events leave no
 	// state and raise nothing here. Nil: every key.
 	Owner stage.Owner
-	// FieldPass is the pass over each event's fields that the stage before
-	// makes (sequence.Tracker.FieldPass): the engine finds its keys in its
-	// rows rather than passing over every event's fields again. Nil: the
-	// engine makes its own pass.
-	FieldPass *stage.FieldPass
 }
 
 // Validate checks the section without building an engine (nomen check).

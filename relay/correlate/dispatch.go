@@ -170,12 +170,9 @@ func word32(s string, i int) uint64 {
 // commonly test; others rank by how many tables share them.
 var dispatchPreference = []string{"event.code", "event.action", "event.provider", "event.category", "event.dataset", "event.kind"}
 
-// buildIndex indexes rules; first are keys the memo's index starts with
-// (the field pass's lead keys: stage.FieldPass).
-func buildIndex(rules []rule, first []string) (index, error) {
+func buildIndex(rules []rule) (index, error) {
 	idx := index{conds: newCondTable()}
-	idx.conds.keyIDs(first...)
-	idx.conds.useRelated() // next: within the memo's index, whatever the rules use
+	idx.conds.useRelated() // first: within the memo's index, whatever the rules use
 	type pending struct {
 		entry int
 		exact map[string][]string // candidate dispatch keys and their values

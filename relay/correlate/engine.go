@@ -85,7 +85,6 @@ type Engine struct {
 	byName map[string]rule
 	idx    index
 	memo   *memo
-	pass   *stage.FieldPass // Options.FieldPass, or nil
 
 	reload     atomic.Pointer[Config] // queued by Reload
 	recovering bool
@@ -109,7 +108,7 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("correlate: metrics: %w", err)
 	}
-	en := &Engine{log: opts.Log, m: m, now: opts.Now, owner: opts.Owner, pass: opts.FieldPass, strs: newInterner(1 << 16)}
+	en := &Engine{log: opts.Log, m: m, now: opts.Now, owner: opts.Owner, strs: newInterner(1 << 16)}
 	if en.log == nil {
 		en.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -218,11 +217,7 @@ func (en *Engine) install(cfg Config, old map[string]rule) error {
 			rules = append(rules, newScriptBlocks(s, en.m))
 		}
 	}
-	var first []string
-	if en.pass != nil {
-		first = en.pass.LeadKeys()
-	}
-	idx, err := buildIndex(rules, first)
+	idx, err := buildIndex(rules)
 	if err != nil {
 		return err
 	}
@@ -240,9 +235,6 @@ func (en *Engine) install(cfg Config, old map[string]rule) error {
 	// Nothing is switched before here: a panic above (stage.Guard.Reload)
 	// leaves the old rules running.
 	en.rules, en.idx, en.memo, en.byName = rules, idx, idx.conds.newMemo(), byName
-	if en.pass != nil {
-		en.pass.SetFollow(en.memo.indexed())
-	}
 	return nil
 }
 
@@ -272,9 +264,6 @@ func (en *Engine) Process(batch []*event.Event) []*event.Event {
 		i = en.process(batch, i, base, ticked)
 	}
 	en.memo.release()
-	if en.pass != nil {
-		en.pass.Done()
-	}
 	if len(en.out) > 0 {
 		batch = append(batch, en.out...)
 		clear(en.out)
@@ -300,7 +289,7 @@ func (en *Engine) process(batch []*event.Event, i int, base uint64, ticked []*ev
 		if len(ticked) > 0 && slices.Contains(ticked, e) {
 			continue // our own finding, passed back through the stages
 		}
-		en.eval(e, base+uint64(next), next)
+		en.eval(e, base+uint64(next))
 	}
 	return next
 }
@@ -338,7 +327,7 @@ func (en *Engine) Recover(evs []*event.Event) {
 				r.retire(e)
 			}
 		} else {
-			en.eval(e, e.ID, -1)
+			en.eval(e, e.ID)
 		}
 		en.Recovered(e.ID)
 	}, func(i int, _ *panics.Panic) []any {
@@ -476,12 +465,11 @@ func (en *Engine) evicted(b *ruleBase) {
 	}
 }
 
-// eval runs the rules whose dispatch condition e meets; i is e's place
-// in the batch for the field pass (-1: not in one).
-func (en *Engine) eval(e *event.Event, id uint64, i int) {
+// eval runs the rules whose dispatch condition e meets.
+func (en *Engine) eval(e *event.Event, id uint64) {
 	en.applying = -1
 	m := en.memo
-	m.reset(e, en.pass, i)
+	m.reset(e)
 	c := en.cands[:0]
 	lists := 0 // lookups that found entries: each one's are ascending, once each (buildIndex)
 	add := func(es []int) {

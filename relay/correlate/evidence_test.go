@@ -230,9 +230,9 @@ func TestRelatedFromMemo(t *testing.T) {
 				e.Set(keys[rng.IntN(len(keys))], val())
 			}
 			if rng.IntN(8) == 0 {
-				m.reset(event.New(t0), nil, -1) // the memo holds another event
+				m.reset(event.New(t0)) // the memo holds another event
 			} else {
-				m.reset(e, nil, -1)
+				m.reset(e)
 			}
 			scanned.add(nil, e)
 			memoed.add(m, e)

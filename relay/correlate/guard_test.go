@@ -33,7 +33,7 @@ func (r *panicky) load(json.RawMessage) error { return nil }
 func withPanicky(t *testing.T, en *Engine) {
 	t.Helper()
 	rules := append([]rule{&panicky{b: ruleBase{name: "buggy", hash: "buggy"}}}, en.rules...)
-	idx, err := buildIndex(rules, nil)
+	idx, err := buildIndex(rules)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestReloadPanicKeepsTheOldRules(t *testing.T) {
 	en := p.en
 	buggy := &reloadPanicky{panicky: panicky{b: ruleBase{name: "buggy", hash: "buggy"}}}
 	rules := append([]rule{buggy}, en.rules...)
-	idx, err := buildIndex(rules, nil)
+	idx, err := buildIndex(rules)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,7 +159,7 @@ func (en *Engine) ReplayPart(evs []*event.Event, in func(key string) bool, lease
 	defer func() { en.owner = owner }()
 	en.guard.Each(len(evs), func(i int) {
 		if e := evs[i]; !own(e) {
-			en.eval(e, e.ID, -1)
+			en.eval(e, e.ID)
 		}
 	}, func(i int, _ *panics.Panic) []any { return en.failed(evs[i]) })
 	en.memo.release()

@@ -78,8 +78,7 @@ func (t *Tracker) ReplayPart(evs []*event.Event, in func(key string) bool, lease
 	defer func() { t.owner = owner }()
 	t.guard.Each(len(evs), func(i int) {
 		if e := evs[i]; e.Str("event.dataset") != Dataset {
-			f := scanFields(e)
-			t.apply(e, &f, e.ID)
+			t.apply(e, e.ID)
 		}
 	}, func(i int, _ *panics.Panic) []any { return failed(evs[i]) })
 }

@@ -79,11 +79,6 @@ type Tracker struct {
 	open    map[*cell]string // streams with holes, and their map keys
 	explain map[string]explanation
 
-	// pass is the field pass the tracker leads (FieldPass); rows: the
-	// current batch was scanned by it.
-	pass *stage.FieldPass
-	rows bool
-
 	reload     atomic.Pointer[settings] // queued by Reload
 	recovering bool
 	out        []*event.Event // alerts produced by the current call
@@ -129,7 +124,6 @@ func New(cfg Config, opts Options) (*Tracker, error) {
 		streams: lru.New[cell](set.maxStreams),
 		open:    map[*cell]string{},
 		explain: map[string]explanation{},
-		pass:    stage.NewFieldPass(passKeys[:]...),
 	}
 	if t.log == nil {
 		t.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -176,10 +170,6 @@ func (t *Tracker) reloadNow() {
 	}
 }
 
-// FieldPass returns the pass over each event's fields the tracker makes
-// in Process, for the correlation stage after it to share (its Options).
-func (t *Tracker) FieldPass() *stage.FieldPass { return t.pass }
-
 // Process tracks the numbered events of batch (events before journaling,
 // in their per-source order). It returns the batch with agent duplicates
 // removed (compacted in place: use the returned slice) and alerts appended.
@@ -191,7 +181,6 @@ func (t *Tracker) Process(batch []*event.Event) []*event.Event {
 		return batch
 	}
 	base := t.Next()
-	t.rows = t.pass.Scan(batch)
 	w := 0
 	for i := 0; i < len(batch); {
 		i, w = t.process(batch, i, w, base)
@@ -213,24 +202,13 @@ func (t *Tracker) process(batch []*event.Event, i, w int, base uint64) (next, ke
 	defer func() {
 		if p := panics.Of(recover()); p != nil {
 			batch[kept] = batch[next]
-			t.pass.Move(next, kept)
 			t.guard.Report(p, failed(batch[next])...)
 			next, kept = next+1, kept+1
 		}
 	}()
 	for next, kept = i, w; next < len(batch); next++ {
-		e := batch[next]
-		var f fields
-		if t.rows {
-			f = rowFields(e, t.pass.Row(next))
-		} else {
-			f = scanFields(e)
-		}
-		if t.apply(e, &f, base+uint64(kept)) {
-			if kept != next {
-				batch[kept] = e
-				t.pass.Move(next, kept)
-			}
+		if e := batch[next]; t.apply(e, base+uint64(kept)) {
+			batch[kept] = e
 			kept++
 		}
 	}
@@ -246,8 +224,7 @@ func (t *Tracker) Recover(evs []*event.Event) {
 	}
 	t.recovering = true
 	t.guard.Each(len(evs), func(i int) {
-		f := scanFields(evs[i])
-		t.apply(evs[i], &f, evs[i].ID)
+		t.apply(evs[i], evs[i].ID)
 		t.Recovered(evs[i].ID)
 	}, func(i int, _ *panics.Panic) []any {
 		t.Recovered(evs[i].ID)
@@ -326,8 +303,8 @@ func failed(e *event.Event) []any {
 }
 
 // apply tracks one event; it reports whether the event stays in the batch.
-// f is what the tracker reads of e (scanFields, rowFields).
-func (t *Tracker) apply(e *event.Event, f *fields, id uint64) bool {
+func (t *Tracker) apply(e *event.Event, id uint64) bool {
+	f := scanFields(e)
 	if strings.HasPrefix(f.dataset, "nomen.") {
 		// A finding (ours or correlation's). During recovery, our own gap
 		// alerts retire the holes they reported.
@@ -365,11 +342,11 @@ func (t *Tracker) apply(e *event.Event, f *fields, id uint64) bool {
 	keep := true
 	if f.hasRecord && t.set.kinds[kAgent] && e.Format == "agent" && f.agentID != "" {
 		t.key = append(append(append(append(t.key[:0], byte(kAgent)), f.agentID...), '/'), f.channel...)
-		v := t.observe(kAgent, f, e, observation{n: f.record, epoch: f.epoch, hasEpoch: f.hasEpoch, at: e.Received, id: id})
+		v := t.observe(kAgent, &f, e, observation{n: f.record, epoch: f.epoch, hasEpoch: f.hasEpoch, at: e.Received, id: id})
 		keep = v != duplicate
 	} else if f.hasRecord && t.set.kinds[kWinlog] && f.channel != "" && f.host != "" {
 		t.key = append(append(append(append(t.key[:0], byte(kWinlog)), f.host...), '/'), f.channel...)
-		t.observe(kWinlog, f, e, observation{n: f.record, at: e.Received, id: id})
+		t.observe(kWinlog, &f, e, observation{n: f.record, at: e.Received, id: id})
 	}
 	if f.hasSeq && f.host != "" {
 		k := kCisco
@@ -384,7 +361,7 @@ func (t *Tracker) apply(e *event.Event, f *fields, id uint64) bool {
 			if k == kRFC5424 {
 				t.key = append(append(append(append(t.key, '/'), e.AppName...), '/'), e.ProcID...)
 			}
-			t.observe(k, f, e, observation{n: f.seq, at: e.Received, id: id})
+			t.observe(k, &f, e, observation{n: f.seq, at: e.Received, id: id})
 		}
 	}
 	return keep
