@@ -2,7 +2,6 @@ package correlate
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,16 +175,11 @@ type memo struct {
 	fields []event.Field   // e.Fields when reset (rules add no fields to the events they read)
 	idx    *event.KeyIndex // t.keys[:indexed]
 	at     []int32         // per key: the index in fields of its last value (idx.Find); -1: none, or not indexed
-	key    []uint32        // keys not answered by at: gen+1 absent, gen+2 present, else unknown
+	key    []uint8         // keys not answered by at: 0 unknown, 1 absent, 2 present
 	val    []*event.Value  // their values when present
 	der    []event.Value   // derived values (event.Derived), by key
-	cond   []uint32        // gen+1 false, gen+2 true, else unknown
-	// gen is the current event's: reset moves it on by 2 rather than
-	// clearing key and cond (two memclr calls an event, ~45 instructions),
-	// so what they say of an earlier event (at most its gen+2) is unknown
-	// now.
-	gen uint32
-	num []byte
+	cond   []uint8         // 0 unknown, 1 false, 2 true
+	num    []byte
 	// repeated: a key of the index was set more than once in e (its last
 	// field is in at, not the others); relIndexed: the index holds the
 	// keys of related.add (t.useRelated)
@@ -199,8 +193,8 @@ func (t *condTable) newMemo() *memo { return t.newMemoIndexing(min(len(t.keys), 
 // newMemoIndexing returns a memo whose index holds the first n keys.
 func (t *condTable) newMemoIndexing(n int) *memo {
 	m := &memo{t: t, idx: event.NewKeyIndex(t.keys[:n]...), at: make([]int32, len(t.keys)),
-		key: make([]uint32, len(t.keys)), val: make([]*event.Value, len(t.keys)),
-		der: make([]event.Value, len(t.keys)), cond: make([]uint32, len(t.conds))}
+		key: make([]uint8, len(t.keys)), val: make([]*event.Value, len(t.keys)),
+		der: make([]event.Value, len(t.keys)), cond: make([]uint8, len(t.conds))}
 	for k := n; k < len(m.at); k++ {
 		m.at[k] = -1 // looked up when asked for (lookup)
 	}
@@ -214,13 +208,8 @@ func (t *condTable) newMemoIndexing(n int) *memo {
 func (m *memo) reset(e *event.Event) {
 	m.e, m.fields = e, e.Fields
 	m.repeated = m.idx.Find(e, m.at[:m.idx.Len()])
-	if m.gen += 2; m.gen > math.MaxUint32-2 {
-		// Wrapped (every 2^31 events): states of long ago would read as
-		// the current event's.
-		clear(m.key)
-		clear(m.cond)
-		m.gen = 0
-	}
+	clear(m.key)
+	clear(m.cond)
 }
 
 // answersRelated reports whether the memo holds e's related.* fields
@@ -267,15 +256,15 @@ func (m *memo) lookup(k int) *event.Value {
 		return nil
 	}
 	switch m.key[k] {
-	case m.gen + 1:
+	case 1:
 		return nil
-	case m.gen + 2:
+	case 2:
 		return m.val[k]
 	}
-	m.key[k] = m.gen + 1
+	m.key[k] = 1
 	if !indexed {
 		if v := m.e.FieldRef(m.t.keys[k]); v != nil {
-			m.key[k], m.val[k] = m.gen+2, v
+			m.key[k], m.val[k] = 2, v
 			return v
 		}
 	}
@@ -287,7 +276,7 @@ func (m *memo) lookup(k int) *event.Value {
 		return nil
 	}
 	m.der[k] = v
-	m.key[k], m.val[k] = m.gen+2, &m.der[k]
+	m.key[k], m.val[k] = 2, &m.der[k]
 	return &m.der[k]
 }
 
@@ -303,9 +292,9 @@ func (m *memo) all(ids []int) bool {
 
 func (m *memo) holds(i int) bool {
 	switch m.cond[i] {
-	case m.gen + 1:
+	case 1:
 		return false
-	case m.gen + 2:
+	case 2:
 		return true
 	}
 	c := &m.t.conds[i]
@@ -321,9 +310,9 @@ func (m *memo) holds(i int) bool {
 	default:
 		r = m.match(c, v)
 	}
-	m.cond[i] = m.gen + 1
+	m.cond[i] = 1
 	if r {
-		m.cond[i] = m.gen + 2
+		m.cond[i] = 2
 	}
 	return r
 }

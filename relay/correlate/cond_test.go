@@ -2,7 +2,6 @@ package correlate
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -244,43 +243,4 @@ func TestIndexAgreesWithConditions(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestMemoForgetsEarlierEvents: what the memo found for one event (a
-// condition's result, a key looked up past the index) is not the next
-// event's, also once its count of events wrapped around and comes back to
-// where an earlier event's state was left.
-func TestMemoForgetsEarlierEvents(t *testing.T) {
-	tab := newCondTable()
-	user, err := tab.compile(map[string]any{"user.name": "bob"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	module, err := tab.compile(map[string]any{"event.module": "sshd"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := tab.newMemoIndexing(1) // event.module past the index: looked up
-	ev := func(kv ...string) *event.Event {
-		e := event.New(t0)
-		for i := 0; i < len(kv); i += 2 {
-			e.SetStr(kv[i], kv[i+1])
-		}
-		return e
-	}
-	check := func(e *event.Event, ids []int, want bool) {
-		t.Helper()
-		m.reset(e)
-		if got := m.all(ids); got != want {
-			t.Fatalf("at gen %d: all = %v, want %v", m.gen, got, want)
-		}
-	}
-	check(ev("user.name", "bob", "event.module", "sshd"), module, true) // left true
-	left := m.gen
-	check(ev("user.name", "alice"), user, false)
-	m.gen = math.MaxUint32 - 3
-	for m.gen+2 != left { // wraps
-		check(ev("user.name", "alice"), user, false)
-	}
-	check(ev("user.name", "bob"), module, false) // at the count event.module's was left at
 }
