@@ -308,12 +308,13 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 			return webFileDenied(e, "", path, "directory index forbidden")
 		}
 	}
-	// mod_authz_owner: "Authorization of user alice to access /path failed, reason: ..."
-	// (the file's path: its owner is what is checked).
+	// mod_authz_owner, _groupfile, _dbm: "Authorization of user alice to
+	// access /uri failed, reason: file owner bob does not match." (the
+	// request's URI, r->uri, not the file whose owner was checked).
 	if u, ok := strings.CutPrefix(msg, "Authorization of user "); ok {
 		if name, r, ok := strings.Cut(u, " to access "); ok && !strings.Contains(name, " ") {
-			if path, reason, ok := strings.Cut(r, " failed, reason: "); ok {
-				return webFileDenied(e, name, path, strings.TrimSuffix(reason, "."))
+			if uri, reason, ok := strings.Cut(r, " failed, reason: "); ok {
+				return webAccessDenied(e, "apache.access.denied", "http-access-denied", name, uri, strings.TrimSuffix(reason, "."))
 			}
 		}
 	}
