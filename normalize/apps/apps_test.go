@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
@@ -109,12 +110,64 @@ func TestKernelHead(t *testing.T) {
 	}
 }
 
-func systemdCatalog(t *testing.T) *catalog {
+func systemdCatalog(t *testing.T) *catalog { return catalogNamed(t, "systemd") }
+
+// A query name is one word in BIND's escapes (a space is "\032", a
+// parenthesis "\("), so a name that reads like the rest of a sentence
+// cannot shift the server's address or the question's fields.
+func TestBindNameCannotShiftFields(t *testing.T) {
+	c := catalogNamed(t, "bind")
+	for msg, want := range map[string][3]string{
+		`client @0x1 192.0.2.1#5300 (evil\032\(192.0.2.9\)): query: evil\032\(192.0.2.9\) IN A + (192.0.2.53)`: {"192.0.2.53", `evil\032\(192.0.2.9\)`, "A"},
+		`client @0x1 192.0.2.1#5300 (0/25.2.0.192.in-addr.arpa): query failed (SERVFAIL) for 0/25.2.0.192.in-addr.arpa/IN/PTR at query.c:1`: {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
+		`validating 0/25.2.0.192.in-addr.arpa/PTR: no valid signature found`: {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
+	} {
+		e := decodeWith(c, "named", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		got := [3]string{e.Str("destination.ip"), e.Str("dns.question.name"), e.Str("dns.question.type")}
+		if got != want {
+			t.Errorf("%q: destination.ip, dns.question.name, dns.question.type = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// The flags of a query line: RD, DO and CD are header flags, T the
+// transport; a text of another shape sets nothing.
+func TestBindQueryFlags(t *testing.T) {
+	for flags, want := range map[string]string{
+		"+":         "RD",
+		"-":         "",
+		"+E(0)K":    "RD",
+		"-SE(0)TDC": "DO,CD tcp",
+		"+ED":       "RD,DO",
+		"+E(0)TDCV": "RD,DO,CD tcp",
+		"+X":        "bad",
+		"E(0)":      "bad",
+		"+E(0":      "bad",
+	} {
+		hf, tcp, ok := bindQueryFlags(flags)
+		got := strings.Join(hf, ",")
+		if tcp {
+			got += " tcp"
+		}
+		if !ok {
+			got = "bad"
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", flags, got, want)
+		}
+	}
+}
+
+func catalogNamed(t *testing.T, name string) *catalog {
 	for _, c := range catalogs {
-		if c.name == "systemd" {
+		if c.name == name {
 			return c
 		}
 	}
-	t.Fatal("no systemd catalog")
+	t.Fatalf("no %s catalog", name)
 	return nil
 }

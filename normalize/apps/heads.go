@@ -97,7 +97,10 @@ var bindCategories = map[string]bool{
 	"queries:": true, "security:": true, "query-errors:": true, "client:": true, "resolver:": true,
 	"lame-servers:": true, "general:": true, "default:": true, "xfer-in:": true, "xfer-out:": true,
 	"notify:": true, "update:": true, "update-security:": true, "rpz:": true, "dnssec:": true,
-	"network:": true, "config:": true, "database:": true, "edns-disabled:": true,
+	"network:": true, "config:": true, "database:": true, "edns-disabled:": true, "zoneload:": true,
+	"rate-limit:": true, "rpz-passthru:": true, "serve-stale:": true, "trust-anchor-telemetry:": true,
+	"spill:": true, "cname:": true, "dispatch:": true, "unmatched:": true, "nsid:": true, "dnstap:": true,
+	"delegation-only:": true, "sslkeylog:": true,
 }
 
 var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": true, "error:": true,
@@ -118,7 +121,8 @@ func cutBind(m string) (string, head, bool) {
 	if w, r := ecs.CutWord(m); bindLevels[w] {
 		h.level, m = w[:len(w)-1], r
 	}
-	return m, h, true
+	// The validator indents its sentences by the validation's depth.
+	return strings.TrimLeft(m, " "), h, true
 }
 
 // cutMySQL cuts the error log head of MySQL 5.7/8 and MariaDB:
