@@ -118,9 +118,9 @@ func systemdCatalog(t *testing.T) *catalog { return catalogNamed(t, "systemd") }
 func TestBindNameCannotShiftFields(t *testing.T) {
 	c := catalogNamed(t, "bind")
 	for msg, want := range map[string][3]string{
-		`client @0x1 192.0.2.1#5300 (evil\032\(192.0.2.9\)): query: evil\032\(192.0.2.9\) IN A + (192.0.2.53)`: {"192.0.2.53", `evil\032\(192.0.2.9\)`, "A"},
+		`client @0x1 192.0.2.1#5300 (evil\032\(192.0.2.9\)): query: evil\032\(192.0.2.9\) IN A + (192.0.2.53)`:                              {"192.0.2.53", `evil\032\(192.0.2.9\)`, "A"},
 		`client @0x1 192.0.2.1#5300 (0/25.2.0.192.in-addr.arpa): query failed (SERVFAIL) for 0/25.2.0.192.in-addr.arpa/IN/PTR at query.c:1`: {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
-		`validating 0/25.2.0.192.in-addr.arpa/PTR: no valid signature found`: {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
+		`validating 0/25.2.0.192.in-addr.arpa/PTR: no valid signature found`:                                                                {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
 	} {
 		e := decodeWith(c, "named", msg)
 		if e == nil {
