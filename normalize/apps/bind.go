@@ -15,6 +15,9 @@ import (
 // not of this shape sets nothing.
 func postBind(e *event.Event) {
 	resplitQuestion(e)
+	if t := e.Str("network.transport"); t == "UDP" || t == "TCP" { // Infoblox's
+		e.SetStr("network.transport", strings.ToLower(t))
+	}
 	flags := e.Str("bind.flags")
 	if flags == "" {
 		return

@@ -101,6 +101,7 @@ var bindCategories = map[string]bool{
 	"rate-limit:": true, "rpz-passthru:": true, "serve-stale:": true, "trust-anchor-telemetry:": true,
 	"spill:": true, "cname:": true, "dispatch:": true, "unmatched:": true, "nsid:": true, "dnstap:": true,
 	"delegation-only:": true, "sslkeylog:": true,
+	"responses:": true, "infoblox-responses:": true, // Infoblox NIOS's
 }
 
 var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": true, "error:": true,
@@ -110,13 +111,13 @@ var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": tru
 // LEVEL: " (print-time, print-category, print-severity: a file channel's
 // line, forwarded by a file reader). The time is named's local clock with
 // no zone, so the event keeps the syslog header's or arrival time.
+// Infoblox NIOS writes its own category before the time
+// ("infoblox-responses: 14-Apr-2022 16:17:20.046 client ...").
 func cutBind(m string) (string, head, bool) {
 	var h head
-	if w, r := ecs.CutWord(m); isBindDate(w) {
-		_, m = ecs.CutWord(r) // the time of day
-	}
+	m = cutBindDate(m)
 	if w, r := ecs.CutWord(m); bindCategories[w] {
-		m = r
+		m = cutBindDate(r)
 	}
 	if w, r := ecs.CutWord(m); bindLevels[w] {
 		h.level, m = w[:len(w)-1], r
@@ -264,6 +265,15 @@ func sniffBindLog(e *event.Event) bool {
 	}
 	t, r := ecs.CutWord(r)
 	return len(t) >= 8 && t[2] == ':' && t[5] == ':' && strings.Contains(r, "client ")
+}
+
+// cutBindDate cuts print-time's "DD-Mon-YYYY HH:MM:SS.mmm " if m starts
+// with it.
+func cutBindDate(m string) string {
+	if w, r := ecs.CutWord(m); isBindDate(w) {
+		_, m = ecs.CutWord(r) // the time of day
+	}
+	return m
 }
 
 // isBindDate reports whether w is print-time's date, "17-Feb-2018".
