@@ -122,6 +122,15 @@ func cutBind(m string) (string, head, bool) {
 	if w, r := ecs.CutWord(m); bindLevels[w] {
 		h.level, m = w[:len(w)-1], r
 	}
+	// ns_client_log's "client [@0x7f...] " before the client's address:
+	// cut here once, not an optional part of each of the catalog's
+	// sentences about a client (which doubled the sequences compiled).
+	if r, ok := strings.CutPrefix(m, "client "); ok {
+		if strings.HasPrefix(r, "@") {
+			_, r = ecs.CutWord(r)
+		}
+		return r, h, true
+	}
 	// The validator indents its sentences by the validation's depth.
 	return strings.TrimLeft(m, " "), h, true
 }
