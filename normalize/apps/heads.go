@@ -262,8 +262,9 @@ var gateBindLog = ecs.SniffGate{First: "0123"}
 
 // sniffBindLog recognises a line of BIND's own log file (a logging
 // channel with print-time, no syslog tag): "17-Feb-2018 23:06:56.326
-// queries: info: client ...". Its time is local to the server and not
-// in the line's zone, so the received time stays.
+// queries: info: client ...", "... zoneload: info: zone ...". Its time
+// is local to the server and not in the line's zone, so the received
+// time stays.
 func sniffBindLog(e *event.Event) bool {
 	if e.AppName != "" {
 		return false
@@ -273,7 +274,13 @@ func sniffBindLog(e *event.Event) bool {
 		return false
 	}
 	t, r := ecs.CutWord(r)
-	return len(t) >= 8 && t[2] == ':' && t[5] == ':' && strings.Contains(r, "client ")
+	if len(t) < 8 || t[2] != ':' || t[5] != ':' {
+		return false
+	}
+	// A channel with print-category names one of named's categories;
+	// without it, the client sentences are told by their "client ".
+	c, _ := ecs.CutWord(r)
+	return bindCategories[c] || strings.Contains(r, "client ")
 }
 
 // cutBindDate cuts print-time's "DD-Mon-YYYY HH:MM:SS.mmm " if m starts
