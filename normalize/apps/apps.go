@@ -12,7 +12,8 @@
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
-// The message knowledge is data: one catalog per program under catalogs/,
+// The message knowledge is data: one catalog per program under catalogs/
+// (a long one in parts: bind.toml, bind.server.toml),
 // written in the pattern language of user rules (package rules: a
 // pattern per sentence, constant ECS fields, captures mapped to fields),
 // compiled once into a prefix tree per catalog. Go code only cuts the
@@ -25,6 +26,8 @@ package apps
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"path"
 	"sync"
 	"time"
 
@@ -48,7 +51,7 @@ type head struct {
 
 // catalog is one program's sentences.
 type catalog struct {
-	name     string   // decoder name, event.provider, catalogs/<name>.toml
+	name     string   // decoder name, event.provider, catalogs/<name>[.<part>].toml
 	programs []string // syslog program names that dispatch here
 	// cut splits a message into its head and the body the sentences
 	// match; nil means the body is the whole message.
@@ -121,15 +124,27 @@ func allCatalogs() []*catalog {
 // compile every catalog, so a bad one fails there, not on an event.
 func (c *catalog) sentences() *rules.Set {
 	c.once.Do(func() {
-		data, err := catalogFiles.ReadFile("catalogs/" + c.name + ".toml")
-		if err != nil {
-			panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))
+		var srcs []rules.Source
+		for _, f := range c.files() {
+			data, err := catalogFiles.ReadFile(f)
+			if err != nil {
+				panic(fmt.Sprintf("apps: catalog %s: %v", c.name, err))
+			}
+			srcs = append(srcs, rules.Source{Name: path.Base(f), Data: data})
 		}
-		if c.set, err = rules.Parse(c.name+".toml", data); err != nil {
+		var err error
+		if c.set, err = rules.ParseAll(srcs...); err != nil {
 			panic(fmt.Sprintf("apps: %v", err))
 		}
 	})
 	return c.set
+}
+
+// files are the catalog's files: catalogs/<name>.toml, then, for a
+// program whose catalog is long, its parts catalogs/<name>.<part>.toml.
+func (c *catalog) files() []string {
+	parts, _ := fs.Glob(catalogFiles, "catalogs/"+c.name+".*.toml") // sorted
+	return append([]string{"catalogs/" + c.name + ".toml"}, parts...)
 }
 
 // Decoders returns the application decoders.

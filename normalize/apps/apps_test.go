@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -170,4 +171,27 @@ func catalogNamed(t *testing.T, name string) *catalog {
 	}
 	t.Fatalf("no %s catalog", name)
 	return nil
+}
+
+// Every file under catalogs/ is some catalog's, so that none is left out
+// unnoticed (a catalog's parts are <name>.<part>.toml).
+func TestCatalogFilesBelong(t *testing.T) {
+	files, err := fs.Glob(catalogFiles, "catalogs/*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owned := map[string]bool{}
+	for _, c := range allCatalogs() {
+		for _, f := range c.files() {
+			owned[f] = true
+		}
+	}
+	for _, f := range files {
+		if !owned[f] {
+			t.Errorf("%s belongs to no catalog", f)
+		}
+	}
+	if !owned["catalogs/bind.server.toml"] {
+		t.Error("bind's second part is not read")
+	}
 }

@@ -171,9 +171,25 @@ func Load(patterns []string) (*Set, error) {
 
 // Parse compiles rules from TOML text (name is used in messages).
 func Parse(name string, data []byte) (*Set, error) {
+	return ParseAll(Source{Name: name, Data: data})
+}
+
+// Source is one rule file's TOML text and the name its messages use.
+type Source struct {
+	Name string
+	Data []byte
+}
+
+// ParseAll compiles several rule files' texts into one set, as Load does
+// files: a rule's name is unique across them, and where two rules could
+// match, the first defined wins.
+func ParseAll(srcs ...Source) (*Set, error) {
 	rs := &Set{exact: map[string]*ruleGroup{}, headers: map[string]ruleLines{}}
-	if err := rs.addFile(name, data, map[string]string{}); err != nil {
-		return nil, err
+	names := map[string]string{}
+	for _, src := range srcs {
+		if err := rs.addFile(src.Name, src.Data, names); err != nil {
+			return nil, err
+		}
 	}
 	return rs, nil
 }

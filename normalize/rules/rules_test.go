@@ -519,3 +519,23 @@ map = { peer = "source.ip", gw = "destination.ip" }
 		}
 	}
 }
+
+// ParseAll makes one set of several files: a sentence of either matches,
+// and a rule's name is unique across them (the error names both places).
+func TestParseAllFiles(t *testing.T) {
+	a := Source{Name: "a.toml", Data: []byte("[[rule]]\nname = \"a\"\npattern = 'alpha {x:word}'\nfields = { \"event.action\" = \"one\", \"event.category\" = [\"process\"], \"event.type\" = [\"info\"] }\n")}
+	b := Source{Name: "b.toml", Data: []byte("[[rule]]\nname = \"b\"\npattern = 'beta {x:word}'\nfields = { \"event.action\" = \"two\", \"event.category\" = [\"process\"], \"event.type\" = [\"info\"] }\n")}
+	rs, err := ParseAll(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for msg, want := range map[string]string{"alpha 1": "a", "beta 2": "b", "gamma 3": ""} {
+		if got := rs.Apply("", msgEvent("p", msg)); got != want {
+			t.Errorf("%q: rule %q, want %q", msg, got, want)
+		}
+	}
+	dup := Source{Name: "c.toml", Data: a.Data}
+	if _, err := ParseAll(a, dup); err == nil || !strings.Contains(err.Error(), "c.toml") || !strings.Contains(err.Error(), "a.toml") {
+		t.Errorf("a name defined twice: %v", err)
+	}
+}
