@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -319,5 +320,82 @@ func TestHAProxyInfoHoldingQuote(t *testing.T) {
 	e := decodeWith(c, "haproxy", `Server be/web1 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 3ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`)
 	if e == nil || e.Str("haproxy.check.info") != "Service Unavailable" {
 		t.Errorf("a plain info: %v", e)
+	}
+}
+
+// A query name is one word in BIND's escapes (a space is "\032", a
+// parenthesis "\("), so a name that reads like the rest of a sentence
+// cannot shift the server's address or the question's fields.
+func TestBindNameCannotShiftFields(t *testing.T) {
+	c := catalogByName(t, "bind")
+	for msg, want := range map[string][3]string{
+		`client @0x1 192.0.2.1#5300 (evil\032\(192.0.2.9\)): query: evil\032\(192.0.2.9\) IN A + (192.0.2.53)`:                              {"192.0.2.53", `evil\032\(192.0.2.9\)`, "A"},
+		`client @0x1 192.0.2.1#5300 (0/25.2.0.192.in-addr.arpa): query failed (SERVFAIL) for 0/25.2.0.192.in-addr.arpa/IN/PTR at query.c:1`: {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
+		`validating 0/25.2.0.192.in-addr.arpa/PTR: no valid signature found`:                                                                {"", "0/25.2.0.192.in-addr.arpa", "PTR"},
+	} {
+		e := decodeWith(c, "named", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		got := [3]string{e.Str("destination.ip"), e.Str("dns.question.name"), e.Str("dns.question.type")}
+		if got != want {
+			t.Errorf("%q: destination.ip, dns.question.name, dns.question.type = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// The flags of a query line: RD, DO and CD are header flags, T the
+// transport; a text of another shape sets nothing.
+func TestBindQueryFlags(t *testing.T) {
+	for flags, want := range map[string]string{
+		"+":         "RD",
+		"-":         "",
+		"+E(0)K":    "RD",
+		"-SE(0)TDC": "DO,CD tcp",
+		"+ED":       "RD,DO",
+		"+E(0)TDCV": "RD,DO,CD tcp",
+		"+X":        "bad",
+		"E(0)":      "bad",
+		"+E(0":      "bad",
+	} {
+		hf, tcp, ok := bindQueryFlags(flags)
+		got := strings.Join(hf, ",")
+		if tcp {
+			got += " tcp"
+		}
+		if !ok {
+			got = "bad"
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", flags, got, want)
+		}
+	}
+}
+
+// Every file under catalogs/ is some catalog's, so that none is left out
+// unnoticed (a catalog's parts are <name>.<part>.toml).
+func TestCatalogFilesBelong(t *testing.T) {
+	files, err := fs.Glob(catalogFiles, "catalogs/*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owned := map[string]bool{}
+	for _, c := range allCatalogs() {
+		parts, err := c.files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range parts {
+			owned["catalogs/"+f.Name] = true
+		}
+	}
+	for _, f := range files {
+		if !owned[f] {
+			t.Errorf("%s belongs to no catalog", f)
+		}
+	}
+	if !owned["catalogs/bind.server.toml"] {
+		t.Error("bind's second part is not read")
 	}
 }

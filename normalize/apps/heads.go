@@ -75,7 +75,11 @@ var bindCategories = map[string]bool{
 	"queries:": true, "security:": true, "query-errors:": true, "client:": true, "resolver:": true,
 	"lame-servers:": true, "general:": true, "default:": true, "xfer-in:": true, "xfer-out:": true,
 	"notify:": true, "update:": true, "update-security:": true, "rpz:": true, "dnssec:": true,
-	"network:": true, "config:": true, "database:": true, "edns-disabled:": true,
+	"network:": true, "config:": true, "database:": true, "edns-disabled:": true, "zoneload:": true,
+	"rate-limit:": true, "rpz-passthru:": true, "serve-stale:": true, "trust-anchor-telemetry:": true,
+	"spill:": true, "cname:": true, "dispatch:": true, "unmatched:": true, "nsid:": true, "dnstap:": true,
+	"delegation-only:": true, "sslkeylog:": true,
+	"responses:": true, "infoblox-responses:": true, // Infoblox NIOS's
 }
 
 var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": true, "error:": true,
@@ -85,18 +89,28 @@ var bindLevels = map[string]bool{"info:": true, "notice:": true, "warning:": tru
 // LEVEL: " (print-time, print-category, print-severity: a file channel's
 // line, forwarded by a file reader). The time is named's local clock with
 // no zone, so the event keeps the syslog header's or arrival time.
+// Infoblox NIOS writes its own category before the time
+// ("infoblox-responses: 14-Apr-2022 16:17:20.046 client ...").
 func cutBind(m string) (string, head, bool) {
 	var h head
-	if w, r := ecs.CutWord(m); isBindDate(w) {
-		_, m = ecs.CutWord(r) // the time of day
-	}
+	m = cutBindDate(m)
 	if w, r := ecs.CutWord(m); bindCategories[w] {
-		m = r
+		m = cutBindDate(r)
 	}
 	if w, r := ecs.CutWord(m); bindLevels[w] {
 		h.level, m = w[:len(w)-1], r
 	}
-	return m, h, true
+	// ns_client_log's "client [@0x7f...] " before the client's address:
+	// cut here once, not an optional part of each of the catalog's
+	// sentences about a client (which doubled the sequences compiled).
+	if r, ok := strings.CutPrefix(m, "client "); ok {
+		if strings.HasPrefix(r, "@") {
+			_, r = ecs.CutWord(r)
+		}
+		return r, h, true
+	}
+	// The validator indents its sentences by the validation's depth.
+	return strings.TrimLeft(m, " "), h, true
 }
 
 // cutMySQL cuts the error log head of MySQL 5.7/8 and MariaDB:
@@ -245,8 +259,9 @@ var gateBindLog = ecs.SniffGate{First: "0123"}
 
 // sniffBindLog recognises a line of BIND's own log file (a logging
 // channel with print-time, no syslog tag): "17-Feb-2018 23:06:56.326
-// queries: info: client ...". Its time is local to the server and not
-// in the line's zone, so the received time stays.
+// queries: info: client ...", "... zoneload: info: zone ...". Its time
+// is local to the server and not in the line's zone, so the received
+// time stays.
 func sniffBindLog(e *event.Event) bool {
 	if e.AppName != "" {
 		return false
@@ -256,7 +271,22 @@ func sniffBindLog(e *event.Event) bool {
 		return false
 	}
 	t, r := ecs.CutWord(r)
-	return len(t) >= 8 && t[2] == ':' && t[5] == ':' && strings.Contains(r, "client ")
+	if len(t) < 8 || t[2] != ':' || t[5] != ':' {
+		return false
+	}
+	// A channel with print-category names one of named's categories;
+	// without it, the client sentences are told by their "client ".
+	c, _ := ecs.CutWord(r)
+	return bindCategories[c] || strings.Contains(r, "client ")
+}
+
+// cutBindDate cuts print-time's "DD-Mon-YYYY HH:MM:SS.mmm " if m starts
+// with it.
+func cutBindDate(m string) string {
+	if w, r := ecs.CutWord(m); isBindDate(w) {
+		_, m = ecs.CutWord(r) // the time of day
+	}
+	return m
 }
 
 // isBindDate reports whether w is print-time's date, "17-Feb-2018".

@@ -250,7 +250,21 @@ func (n *patNode) mayStart(b byte) bool {
 // both could match). Only the ends where what follows may start are
 // tried, so a sentence costs about one pass over its text.
 func (m *matcher) matchRestBefore(c *capEdge, s string) *userRule {
+	// Where one literal alone follows ("({host:rest}) via"), the ends
+	// to try are its first byte's places: IndexByte finds them.
+	var only byte
+	if n := c.next; len(n.lits) == 1 && n.space == nil && len(n.caps) == 0 {
+		only = n.lits[0].text[0]
+	}
 	for end := 1; end <= len(s); end++ {
+		if only != 0 && end < len(s) && s[end] != only {
+			skip := strings.IndexByte(s[end:], only)
+			if skip < 0 {
+				skip = len(s) - end
+			}
+			m.restTries += skip
+			end += skip
+		}
 		if m.restTries++; m.restTries > maxRestTries {
 			return nil
 		}
