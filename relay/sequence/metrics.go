@@ -62,7 +62,7 @@ func newMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		loss: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nomen_sequence_loss_reports_total",
-			Help: "Sources reporting their own loss of events, by reason (audit-log-cleared, audit-loss, agent-declared-gap).",
+			Help: "Sources reporting their own loss of events, by reason (audit-log-cleared, audit-loss: Windows or the Linux kernel audit, agent-declared-gap).",
 		}, []string{"reason"}),
 		snapshotOK: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name:        "nomen_state_snapshots_total",

@@ -410,3 +410,34 @@ func TestRestartLongAfterTheRunBeganIsARestart(t *testing.T) {
 	alerts = append(alerts, gapAlerts(tr.Tick(now))...)
 	checkOneGap(t, alerts, 4, 29)
 }
+
+// The Linux kernel's audit reporting dropped records is a source's report
+// of its own loss, counted as Windows' are (reason audit-loss); a kernel
+// line that is no such report, or other lost-message notes, are not.
+func TestKernelAuditLossCounted(t *testing.T) {
+	var reg *prometheus.Registry
+	stagetest.Replay(t, `<4>Dec  7 17:00:00 web1 kernel: [ 8123.456789] audit: backlog limit exceeded
+<4>Dec  7 17:00:01 web1 kernel: [ 8124.000001] audit: audit_backlog=8193 > audit_backlog_limit=8192
+<4>Dec  7 17:00:02 web1 kernel: [ 8125.000001] net_ratelimit: 42 callbacks suppressed
+<6>Dec  7 17:00:03 web1 kernel: [ 8126.000001] usb 1-1: USB disconnect, device number 2
+`, func(t testing.TB, _, dir string, now func() time.Time) []stagetest.Stage {
+		var tr *Tracker
+		tr, reg = openTracker(t, dir, now)
+		return []stagetest.Stage{tr}
+	})
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() == "nomen_sequence_loss_reports_total" {
+			for _, m := range mf.GetMetric() {
+				got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if got["audit-loss"] != 2 || got["audit-log-cleared"] != 0 || got["agent-declared-gap"] != 0 {
+		t.Errorf("loss reports %v, want the two kernel audit reports as audit-loss", got)
+	}
+}

@@ -338,6 +338,14 @@ func (t *Tracker) apply(e *event.Event, id uint64) bool {
 				t.out = append(t.out, lossAlert(e, reason, code, id))
 			}
 		}
+	} else if f.action == actionAuditLoss && f.kind != "alert" && !t.recovering {
+		// The Linux kernel's audit saying it dropped records (backlog or
+		// rate limit exceeded, kauditd's queue full: the kernel catalog's
+		// audit-loss): a source's report of its own loss, counted with
+		// Windows'. It numbers no stream nomen tracks, so it explains no
+		// gap and raises no alert of its own (the kernel repeats it, rate
+		// limited, while the loss lasts).
+		t.m.loss.WithLabelValues(actionAuditLoss).Inc()
 	}
 	keep := true
 	if f.hasRecord && t.set.kinds[kAgent] && e.Format == "agent" && f.agentID != "" {
