@@ -19,21 +19,22 @@ func TestLimitsDerivedDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := cfg.Limits
-	if l.JournalMemoryTail != 16<<20 || l.JournalBlockCache != 8<<20 || cfg.Pipeline.QueueEvents != 8192 {
-		t.Errorf("derived from 256MiB: tail %d, cache %d, queue_events %d", l.JournalMemoryTail, l.JournalBlockCache, cfg.Pipeline.QueueEvents)
+	if l.JournalMemoryTail != 16<<20 || l.JournalBlockCache != 8<<20 || l.HeapFloor != 256<<20/10 || cfg.Pipeline.QueueEvents != 8192 {
+		t.Errorf("derived from 256MiB: tail %d, cache %d, heap floor %d, queue_events %d", l.JournalMemoryTail, l.JournalBlockCache, l.HeapFloor, cfg.Pipeline.QueueEvents)
 	}
 	cfg, err = ParseConfigData("t.toml", []byte(minimalConfig+`
 [limits]
 memory = "1GiB"
 journal_memory_tail = "1MiB"
 journal_block_cache = "2MiB"
+heap_floor = "32MiB"
 [pipeline]
 queue_events = 500
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := cfg.Limits; l.JournalMemoryTail != 1<<20 || l.JournalBlockCache != 2<<20 || cfg.Pipeline.QueueEvents != 500 {
+	if l := cfg.Limits; l.JournalMemoryTail != 1<<20 || l.JournalBlockCache != 2<<20 || l.HeapFloor != 32<<20 || cfg.Pipeline.QueueEvents != 500 {
 		t.Errorf("explicit values: %+v, queue_events %d", l, cfg.Pipeline.QueueEvents)
 	}
 	cfg, err = ParseConfigData("t.toml", []byte(minimalConfig))
@@ -46,6 +47,10 @@ queue_events = 500
 	_, err = ParseConfigData("t.toml", []byte(minimalConfig+"\n[limits]\nmemory = \"1MiB\"\n"))
 	if err == nil || !strings.Contains(err.Error(), "limits.memory") {
 		t.Errorf("memory = 1MiB: %v, want an error", err)
+	}
+	_, err = ParseConfigData("t.toml", []byte(minimalConfig+"\n[limits]\nmemory = \"64MiB\"\nheap_floor = \"40MiB\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "limits.heap_floor") {
+		t.Errorf("heap_floor above half of memory: %v, want an error", err)
 	}
 }
 
@@ -61,6 +66,7 @@ memory = "300MiB"
 // (GOMEMLIMIT) from [limits] memory and exports every budget.
 func TestStartSetsMemoryLimit(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
 	r := startTestRelay(t, limitsRelayConfig)
@@ -73,6 +79,7 @@ func TestStartSetsMemoryLimit(t *testing.T) {
 		"journal_memory_tail_bytes": 300 << 20 / 16,
 		"journal_block_cache_bytes": 300 << 20 / 32,
 		"pipeline_queue_events":     300 << 20 / 16 / queueEventCost,
+		"heap_floor_bytes":          300 << 20 / 10,
 	} {
 		if got := series["nomen_limit{limit="+name+"}"]; got != want {
 			t.Errorf("nomen_limit{limit=%s} = %v, want %v", name, got, want)
@@ -182,6 +189,21 @@ func TestMemoryGuardReturnsAfterBurst(t *testing.T) {
 	}
 	if returns != 2 {
 		t.Fatalf("%d returns after the second burst, want 2", returns)
+	}
+}
+
+// TestEnvironmentGOGCWins: with $GOGC set, [limits] heap_floor leaves the
+// collector alone and is exported as 0.
+func TestEnvironmentGOGCWins(t *testing.T) {
+	t.Setenv("GOGC", "100")
+	before := debug.SetGCPercent(123)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	r := startTestRelay(t, limitsRelayConfig)
+	if got := debug.SetGCPercent(123); got != 123 {
+		t.Errorf("GOGC %d with $GOGC set, want it left alone (123)", got)
+	}
+	if got, ok := seriesOf(t, r.Registry())["nomen_limit{limit=heap_floor_bytes}"]; !ok || got != 0 {
+		t.Errorf("nomen_limit{limit=heap_floor_bytes} = %v (%v), want 0", got, ok)
 	}
 }
 

@@ -47,6 +47,7 @@ type memoryGuard struct {
 	set        func(int64) int64    // debug.SetMemoryLimit
 	free       func()               // debug.FreeOSMemory
 	inForce    int64
+	heapFloor  *heapFloor // [limits] heap_floor (gcfloor.go), stopped with the guard
 
 	lastAllocs int64 // allocs at the last check
 	quiet      int   // checks in a row that saw less than quietAllocs allocated
@@ -107,6 +108,9 @@ func (g *memoryGuard) start() {
 func (g *memoryGuard) close() {
 	close(g.stop)
 	g.done.Wait()
+	if g.heapFloor != nil {
+		g.heapFloor.stop()
+	}
 }
 
 // tick is one check; a check that panics is skipped (counted and

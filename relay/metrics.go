@@ -62,7 +62,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	m.Limits = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "nomen_limit", Help: "Memory budgets in force: memory_bytes (GOMEMLIMIT), journal_memory_tail_bytes, journal_block_cache_bytes, pipeline_queue_events.",
+		Name: "nomen_limit", Help: "Memory budgets in force: memory_bytes (GOMEMLIMIT), journal_memory_tail_bytes, journal_block_cache_bytes, pipeline_queue_events, heap_floor_bytes (0: $GOGC in force).",
 	}, []string{"limit"})
 	reg.MustRegister(m.Dropped, m.ConfigReloads, m.ConfigReloadTime, m.StatusPanics, m.Limits)
 	for _, result := range []string{"success", "failure"} {
