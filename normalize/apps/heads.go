@@ -185,21 +185,37 @@ func cutMySQL(m string) (string, head, bool) {
 }
 
 // postgresLevels are the severities that end PostgreSQL's log_line_prefix
-// (whatever the prefix holds: time, pid, user@db).
-var postgresLevels = [...]string{"FATAL:  ", "LOG:  ", "ERROR:  ", "WARNING:  ", "PANIC:  ", "DETAIL:  "}
+// (whatever the prefix holds: time, pid, user@db), and the labels of the
+// lines that follow a message (DETAIL, HINT, STATEMENT...).
+var postgresLevels = map[string]bool{
+	"FATAL": true, "LOG": true, "ERROR": true, "WARNING": true, "PANIC": true, "NOTICE": true, "INFO": true,
+	"DEBUG": true, "DEBUG1": true, "DEBUG2": true, "DEBUG3": true, "DEBUG4": true, "DEBUG5": true,
+	"DETAIL": true, "HINT": true, "STATEMENT": true, "CONTEXT": true, "QUERY": true, "LOCATION": true,
+}
 
-// cutPostgres cuts everything up to "LEVEL:  ", keeping what the
-// log_line_prefix says of the session (postgresPrefix).
+// cutPostgres cuts everything up to the first "LEVEL:  ", keeping what the
+// log_line_prefix says of the session (postgresPrefix). The first one:
+// the text after it (a statement, a client's query) may hold another
+// "FATAL:  ..." of its own, which must not be taken for the server's.
 func cutPostgres(m string) (string, head, bool) {
 	var h head
-	for _, l := range postgresLevels {
-		if i := strings.Index(m, l); i >= 0 {
-			h.level = strings.ToLower(l[:len(l)-3])
-			postgresPrefix(&h, m[:i])
-			return m[i+len(l):], h, true
+	for off := 0; ; {
+		i := strings.Index(m[off:], ":  ")
+		if i < 0 {
+			return "", h, false
 		}
+		i += off
+		j := i
+		for j > 0 && 'A' <= m[j-1] && m[j-1] <= 'Z' || j > 0 && '0' <= m[j-1] && m[j-1] <= '9' {
+			j--
+		}
+		if level := m[j:i]; postgresLevels[level] && (j == 0 || m[j-1] == ' ' || m[j-1] == ':' || m[j-1] == ']') {
+			h.level = strings.ToLower(level)
+			postgresPrefix(&h, m[:j])
+			return m[i+3:], h, true
+		}
+		off = i + 3
 	}
-	return "", h, false
 }
 
 // postgresPrefix reads the session's user, database and client from the
@@ -245,13 +261,18 @@ func postgresSession(h *head, w string) {
 }
 
 // postPostgres turns a statement's duration in milliseconds into
-// event.duration (nanoseconds).
+// event.duration (nanoseconds), and a TLS protocol name into ECS's
+// tls.version_protocol and tls.version.
 func postPostgres(e *event.Event) {
 	if v, ok := e.Field("postgresql.duration_ms"); ok {
 		e.Delete("postgresql.duration_ms")
 		if v.Type == event.TypeFloat && v.F >= 0 && v.F < 9e12 {
 			e.SetInt("event.duration", int64(v.F*1e6))
 		}
+	}
+	if v := e.Str("postgresql.tls_protocol"); v != "" {
+		e.Delete("postgresql.tls_protocol")
+		ecs.SetTLSVersion(e, v)
 	}
 }
 
