@@ -177,7 +177,10 @@ func cutMySQL(m string) (string, head, bool) {
 	}
 	h.level, m = strings.ToLower(level), r
 	for n := 0; n < 2 && strings.HasPrefix(m, "["); n++ {
-		if _, r, ok := strings.Cut(m, "] "); ok {
+		if tag, r, ok := strings.Cut(m[1:], "] "); ok {
+			if n == 0 && len(tag) > 3 && tag[:3] == "MY-" && ecs.IsDigits(tag[3:]) {
+				h.code = tag // 8.0's number of the message (event.code)
+			}
 			m = r // "[MY-010055] [Server] "
 		}
 	}
