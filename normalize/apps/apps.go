@@ -133,11 +133,11 @@ func (c *catalog) sentences() *rules.Set {
 
 // Decoders returns the application decoders.
 func Decoders() []*ecs.Decoder {
-	ds := make([]*ecs.Decoder, 0, len(catalogs))
+	ds := make([]*ecs.Decoder, 0, len(catalogs)+1)
 	for _, c := range catalogs {
 		ds = append(ds, c.decoder())
 	}
-	return ds
+	return append(ds, mysqlAuditDecoder)
 }
 
 // KernelDecoders returns the kernel's decoder, to be dispatched after the
