@@ -2,6 +2,7 @@ package apps
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -273,10 +274,33 @@ func postPostgres(e *event.Event) {
 			e.SetInt("event.duration", int64(v.F*1e6))
 		}
 	}
+	if d, ok := postgresSessionTime(e.Str("postgresql.session_time")); ok {
+		e.SetInt("event.duration", d)
+	}
 	if v := e.Str("postgresql.tls_protocol"); v != "" {
 		e.Delete("postgresql.tls_protocol")
 		ecs.SetTLSVersion(e, v)
 	}
+}
+
+// postgresSessionTime reads a disconnection's "H:MM:SS.mmm" (hours
+// without bound) as nanoseconds.
+func postgresSessionTime(s string) (int64, bool) {
+	h, rest, ok := strings.Cut(s, ":")
+	m, sec, ok2 := strings.Cut(rest, ":")
+	whole, frac, ok3 := strings.Cut(sec, ".")
+	if !ok || !ok2 || !ok3 || len(h) > 6 || len(m) != 2 || len(whole) != 2 || len(frac) != 3 ||
+		!ecs.IsDigits(h) || !ecs.IsDigits(m) || !ecs.IsDigits(whole) || !ecs.IsDigits(frac) {
+		return 0, false
+	}
+	hh, _ := strconv.ParseInt(h, 10, 64)
+	mm, _ := strconv.ParseInt(m, 10, 64)
+	ss, _ := strconv.ParseInt(whole, 10, 64)
+	ms, _ := strconv.ParseInt(frac, 10, 64)
+	if mm > 59 || ss > 59 {
+		return 0, false
+	}
+	return ((hh*60+mm)*60+ss)*int64(time.Second) + ms*int64(time.Millisecond), true
 }
 
 // ecsMAC rewrites client.mac in ECS's form (upper case, hyphens).
