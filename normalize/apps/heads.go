@@ -265,8 +265,8 @@ func postgresSession(h *head, w string) {
 }
 
 // postPostgres turns a statement's duration in milliseconds into
-// event.duration (nanoseconds), and a TLS protocol name into ECS's
-// tls.version_protocol and tls.version.
+// event.duration (nanoseconds), a session's time too, and a TLS protocol
+// name into ECS's tls.version_protocol and tls.version.
 func postPostgres(e *event.Event) {
 	if v, ok := e.Field("postgresql.duration_ms"); ok {
 		e.Delete("postgresql.duration_ms")
@@ -276,6 +276,11 @@ func postPostgres(e *event.Event) {
 	}
 	if d, ok := postgresSessionTime(e.Str("postgresql.session_time")); ok {
 		e.SetInt("event.duration", d)
+	}
+	for _, key := range [...]string{"postgresql.audit.statement_id", "postgresql.audit.substatement_id"} {
+		if v := e.Str(key); v != "" { // a regex sentence's (pgaudit) counts are numbers, as a pattern's are
+			ecs.SetUint(e, key, v)
+		}
 	}
 	if v := e.Str("postgresql.tls_protocol"); v != "" {
 		e.Delete("postgresql.tls_protocol")
