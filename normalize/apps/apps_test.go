@@ -234,3 +234,18 @@ func TestMySQLAuditForgery(t *testing.T) {
 		t.Errorf("escaped statement: %q, outcome %q", e.Str("mysql.statement"), e.Str("event.outcome"))
 	}
 }
+
+// MySQL's sentences quote names with ' and do not escape it: a name
+// holding the sentence's own "'@'" or "' host: '" is not read, so that
+// it cannot name another client.
+func TestMySQLQuotedNames(t *testing.T) {
+	c := catalogByName(t, "mysql")
+	for _, msg := range []string{
+		`2026-12-07T17:10:11.000000Z 18 [Note] [MY-010926] [Server] Access denied for user 'x'@'192.0.2.6' (using password: YES)'@'198.51.100.5' (using password: YES)`,
+		`2026-12-07 17:10:11 18 [Warning] Aborted connection 5 to db: 'x' user: 'a' host: '192.0.2.6' (x)' user: 'b' host: '198.51.100.5' (Got an error reading communication packets)`,
+	} {
+		if e := decodeWith(c, "mysqld", msg); e != nil {
+			t.Errorf("%q decoded: source.ip %q", msg, e.Str("source.ip"))
+		}
+	}
+}

@@ -177,6 +177,12 @@ func cutMySQL(m string) (string, head, bool) {
 		return "", h, false
 	}
 	h.level, m = strings.ToLower(level), r
+	if strings.Count(m, "' host: '") > 1 {
+		// "Aborted connection N to db: 'DB' user: 'U' host: 'H' (why)":
+		// a database or user name holding a second "' host: '" would
+		// name another client.
+		return "", h, false
+	}
 	for n := 0; n < 2 && strings.HasPrefix(m, "["); n++ {
 		if tag, r, ok := strings.Cut(m[1:], "] "); ok {
 			if n == 0 && len(tag) > 3 && tag[:3] == "MY-" && ecs.IsDigits(tag[3:]) {
