@@ -179,9 +179,10 @@ func decodeMySQLAudit(e *event.Event) bool {
 // gateMySQLAudit: the file's records start with the year.
 var gateMySQLAudit = ecs.SniffGate{First: "12"}
 
-// sniffMySQLAudit recognises a record of the plugin's own file.
+// sniffMySQLAudit recognises a record of the plugin's own file, read
+// without a tag or forwarded by a file reader under a name of its own.
 func sniffMySQLAudit(e *event.Event) bool {
-	return e.AppName == "" && isAuditFileTime(e.Message)
+	return isAuditFileTime(e.Message)
 }
 
 // mysqlAuditDecoder is the plugin's decoder.
