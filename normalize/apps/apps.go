@@ -1,7 +1,8 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot,
-// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB, PostgreSQL and the session and
+// OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB
+// (and MariaDB's server_audit CSV records, mysql_audit.go), PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
 // rshd, gdm),
 // systemd (its unit and job sentences, and the session scopes), systemd-journald's
@@ -158,11 +159,11 @@ func (c *catalog) files() ([]rules.File, error) {
 
 // Decoders returns the application decoders.
 func Decoders() []*ecs.Decoder {
-	ds := make([]*ecs.Decoder, 0, len(catalogs))
+	ds := make([]*ecs.Decoder, 0, len(catalogs)+1)
 	for _, c := range catalogs {
 		ds = append(ds, c.decoder())
 	}
-	return ds
+	return append(ds, mysqlAuditDecoder)
 }
 
 // KernelDecoders returns the kernel's decoder, to be dispatched after the

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // Every catalog compiles (sentences panics otherwise) and dispatches somewhere.
@@ -65,6 +66,7 @@ func FuzzCatalogs(f *testing.F) {
 		for _, c := range allCatalogs() {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
 		}
+		normtest.FuzzDecode(t, "mysql-audit", decodeMySQLAudit, "mysql-server_auditing", msg)
 	})
 }
 
@@ -397,5 +399,65 @@ func TestCatalogFilesBelong(t *testing.T) {
 	}
 	if !owned["catalogs/bind.server.toml"] {
 		t.Error("bind's second part is not read")
+	}
+}
+
+// PostgreSQL's line is cut at its first "LEVEL:  ": a statement (any
+// client's text) holding "FATAL:  password authentication failed ..." is
+// a query, not a failed login of the user it names.
+func TestPostgresLevelIsTheFirst(t *testing.T) {
+	c := catalogByName(t, "postgresql")
+	e := decodeWith(c, "postgres", `[2-1] user=hal,db=sales LOG:  statement: SELECT 1 -- FATAL:  password authentication failed for user "postgres"`)
+	if e == nil {
+		t.Fatal("not decoded")
+	}
+	if got := [3]string{e.Str("event.action"), e.Str("user.name"), e.Str("log.level")}; got != [3]string{"db-query", "hal", "log"} {
+		t.Errorf("action, user, level = %q, want a query of hal's", got)
+	}
+	// A DETAIL line's SQL-free sentence is read after its own label.
+	e = decodeWith(c, "postgres", `[3-2] DETAIL:  Role "ghost" does not exist.`)
+	if e == nil || e.Str("user.name") != "ghost" || e.Str("event.action") != "db-login-detail" {
+		t.Errorf("DETAIL line: %v", e)
+	}
+}
+
+// A server_audit record is read only with the format's own commas: a
+// user or database name holding commas (what a failing client sent)
+// cannot move the host, and a statement must be the plugin's escaped one.
+func TestMySQLAuditForgery(t *testing.T) {
+	for _, msg := range []string{
+		` db6,x,203.0.113.99,1,0,FAILED_CONNECT,,203.0.113.61,43,0,FAILED_CONNECT,,,1045`,
+		` db6,x,203.0.113.61,43,0,FAILED_CONNECT,a,b,,1045`,
+		` db6,mona,198.51.100.50,41,118,QUERY,shop,'SELECT 'x',0`,
+		` db6,mona,198.51.100.50,41,118,QUERY,shop,'SELECT 1',`,
+		` db6,mona,198.51.100.50,41,119,READ,shop,orders,x,`,
+		` db6,mona,198.51.100.50,x41,0,CONNECT,shop,,0`,
+		` db6,mona,198.51.100.50,41,0,LOGIN,shop,,0`,
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = "mysql-server_auditing", msg
+		if decodeMySQLAudit(e) {
+			t.Errorf("%q decoded: source.ip %q", msg, e.Str("source.ip"))
+		}
+	}
+	e := event.New(normtest.Received)
+	e.AppName, e.Message = "mysql-server_auditing", `db6,mona,198.51.100.50,41,118,QUERY,shop,'SELECT \'a\\\',b\'',0`
+	if !decodeMySQLAudit(e) || e.Str("mysql.statement") != `SELECT 'a\',b'` || e.Str("event.outcome") != "success" {
+		t.Errorf("escaped statement: %q, outcome %q", e.Str("mysql.statement"), e.Str("event.outcome"))
+	}
+}
+
+// MySQL's sentences quote names with ' and do not escape it: a name
+// holding the sentence's own "'@'" or "' host: '" is not read, so that
+// it cannot name another client.
+func TestMySQLQuotedNames(t *testing.T) {
+	c := catalogByName(t, "mysql")
+	for _, msg := range []string{
+		`2026-12-07T17:10:11.000000Z 18 [Note] [MY-010926] [Server] Access denied for user 'x'@'192.0.2.6' (using password: YES)'@'198.51.100.5' (using password: YES)`,
+		`2026-12-07 17:10:11 18 [Warning] Aborted connection 5 to db: 'x' user: 'a' host: '192.0.2.6' (x)' user: 'b' host: '198.51.100.5' (Got an error reading communication packets)`,
+	} {
+		if e := decodeWith(c, "mysqld", msg); e != nil {
+			t.Errorf("%q decoded: source.ip %q", msg, e.Str("source.ip"))
+		}
 	}
 }

@@ -128,83 +128,21 @@ func cutMySQL(m string) (string, head, bool) {
 		return "", h, false
 	}
 	h.level, m = strings.ToLower(level), r
+	if strings.Count(m, "' host: '") > 1 {
+		// "Aborted connection N to db: 'DB' user: 'U' host: 'H' (why)":
+		// a database or user name holding a second "' host: '" would
+		// name another client.
+		return "", h, false
+	}
 	for n := 0; n < 2 && strings.HasPrefix(m, "["); n++ {
-		if _, r, ok := strings.Cut(m, "] "); ok {
+		if tag, r, ok := strings.Cut(m[1:], "] "); ok {
+			if n == 0 && len(tag) > 3 && tag[:3] == "MY-" && ecs.IsDigits(tag[3:]) {
+				h.code = tag // 8.0's number of the message (event.code)
+			}
 			m = r // "[MY-010055] [Server] "
 		}
 	}
 	return m, h, true
-}
-
-// postgresLevels are the severities that end PostgreSQL's log_line_prefix
-// (whatever the prefix holds: time, pid, user@db).
-var postgresLevels = [...]string{"FATAL:  ", "LOG:  ", "ERROR:  ", "WARNING:  ", "PANIC:  ", "DETAIL:  "}
-
-// cutPostgres cuts everything up to "LEVEL:  ", keeping what the
-// log_line_prefix says of the session (postgresPrefix).
-func cutPostgres(m string) (string, head, bool) {
-	var h head
-	for _, l := range postgresLevels {
-		if i := strings.Index(m, l); i >= 0 {
-			h.level = strings.ToLower(l[:len(l)-3])
-			postgresPrefix(&h, m[:i])
-			return m[i+len(l):], h, true
-		}
-	}
-	return "", h, false
-}
-
-// postgresPrefix reads the session's user, database and client from the
-// two usual shapes of a log_line_prefix: "%u@%d " (the sample in
-// postgresql.conf: "postgres@sales") and keyword ones such as
-// "user=%u,db=%d,app=%a,client=%h " (pgBadger's). "[unknown]" is
-// PostgreSQL's word for a value it does not have yet; %h is "[local]" for a
-// Unix socket and may carry "(port)" (%r).
-func postgresPrefix(h *head, p string) {
-	for _, w := range strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == ',' }) {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok {
-			// Amazon RDS's "%t:%r:%u@%d:[%p]:" holds its parts between colons.
-			for _, part := range strings.Split(w, ":") {
-				postgresSession(h, part)
-			}
-			continue
-		}
-		if v == "" || v == "[unknown]" {
-			continue
-		}
-		switch k {
-		case "user":
-			h.user = v
-		case "db", "database":
-			h.db = v
-		case "client", "host", "remote":
-			addr, port, _ := strings.Cut(v, "(")
-			if ecs.IsIP(addr) {
-				h.addr, h.port = addr, strings.TrimSuffix(port, ")")
-			}
-		}
-	}
-}
-
-// postgresSession reads one "%u@%d" or "%r" (ADDR(PORT)) part of a prefix.
-func postgresSession(h *head, w string) {
-	if u, d, ok := strings.Cut(w, "@"); ok && u != "" && d != "" && !strings.ContainsAny(w, "[]") {
-		h.user, h.db = u, d
-	} else if addr, port, ok := strings.Cut(w, "("); ok && ecs.IsIP(addr) && ecs.IsDigits(strings.TrimSuffix(port, ")")) {
-		h.addr, h.port = addr, strings.TrimSuffix(port, ")")
-	}
-}
-
-// postPostgres turns a statement's duration in milliseconds into
-// event.duration (nanoseconds).
-func postPostgres(e *event.Event) {
-	if v, ok := e.Field("postgresql.duration_ms"); ok {
-		e.Delete("postgresql.duration_ms")
-		if v.Type == event.TypeFloat && v.F >= 0 && v.F < 9e12 {
-			e.SetInt("event.duration", int64(v.F*1e6))
-		}
-	}
 }
 
 // ecsMAC rewrites client.mac in ECS's form (upper case, hyphens).

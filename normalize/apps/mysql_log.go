@@ -1,6 +1,8 @@
 package apps
 
 import (
+	"strings"
+
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -32,9 +34,18 @@ func sniffMySQLLog(e *event.Event) bool {
 	return ok && mysqlLevels[h.level]
 }
 
-// postMySQL drops the host the parser read from a file line's thread id.
+// postMySQL drops the host the parser read from a file line's thread id,
+// and makes an aborted connection's "(reason)" or "(reason)." its
+// event.reason.
 func postMySQL(e *event.Event) {
 	if e.AppName == "" && ecs.IsDigits(e.Hostname) {
 		e.Hostname = ""
+	}
+	if r := e.Str("mysql.abort_reason"); r != "" {
+		e.Delete("mysql.abort_reason")
+		r, ok := strings.CutSuffix(strings.TrimSuffix(r, "."), ")")
+		if ok && r != "" && !strings.ContainsAny(r, "()") {
+			e.SetStr("event.reason", r)
+		}
 	}
 }

@@ -1,0 +1,133 @@
+package apps
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// PostgreSQL's line head (log_line_prefix, then "LEVEL:  ") and what its
+// sentences' values become in ECS.
+
+// postgresLevels are the severities that end PostgreSQL's log_line_prefix
+// (whatever the prefix holds: time, pid, user@db), and the labels of the
+// lines that follow a message (DETAIL, HINT, STATEMENT...).
+var postgresLevels = map[string]bool{
+	"FATAL": true, "LOG": true, "ERROR": true, "WARNING": true, "PANIC": true, "NOTICE": true, "INFO": true,
+	"DEBUG": true, "DEBUG1": true, "DEBUG2": true, "DEBUG3": true, "DEBUG4": true, "DEBUG5": true,
+	"DETAIL": true, "HINT": true, "STATEMENT": true, "CONTEXT": true, "QUERY": true, "LOCATION": true,
+}
+
+// cutPostgres cuts everything up to the first "LEVEL:  ", keeping what the
+// log_line_prefix says of the session (postgresPrefix). The first one:
+// the text after it (a statement, a client's query) may hold another
+// "FATAL:  ..." of its own, which must not be taken for the server's.
+func cutPostgres(m string) (string, head, bool) {
+	var h head
+	for off := 0; ; {
+		i := strings.Index(m[off:], ":  ")
+		if i < 0 {
+			return "", h, false
+		}
+		i += off
+		j := i
+		for j > 0 && 'A' <= m[j-1] && m[j-1] <= 'Z' || j > 0 && '0' <= m[j-1] && m[j-1] <= '9' {
+			j--
+		}
+		if level := m[j:i]; postgresLevels[level] && (j == 0 || m[j-1] == ' ' || m[j-1] == ':' || m[j-1] == ']') {
+			h.level = strings.ToLower(level)
+			postgresPrefix(&h, m[:j])
+			return m[i+3:], h, true
+		}
+		off = i + 3
+	}
+}
+
+// postgresPrefix reads the session's user, database and client from the
+// two usual shapes of a log_line_prefix: "%u@%d " (the sample in
+// postgresql.conf: "postgres@sales") and keyword ones such as
+// "user=%u,db=%d,app=%a,client=%h " (pgBadger's). "[unknown]" is
+// PostgreSQL's word for a value it does not have yet; %h is "[local]" for a
+// Unix socket and may carry "(port)" (%r).
+func postgresPrefix(h *head, p string) {
+	for _, w := range strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == ',' }) {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			// Amazon RDS's "%t:%r:%u@%d:[%p]:" holds its parts between colons.
+			for _, part := range strings.Split(w, ":") {
+				postgresSession(h, part)
+			}
+			continue
+		}
+		if v == "" || v == "[unknown]" {
+			continue
+		}
+		switch k {
+		case "user":
+			h.user = v
+		case "db", "database":
+			h.db = v
+		case "client", "host", "remote":
+			addr, port, _ := strings.Cut(v, "(")
+			if ecs.IsIP(addr) {
+				h.addr, h.port = addr, strings.TrimSuffix(port, ")")
+			}
+		}
+	}
+}
+
+// postgresSession reads one "%u@%d" or "%r" (ADDR(PORT)) part of a prefix.
+func postgresSession(h *head, w string) {
+	if u, d, ok := strings.Cut(w, "@"); ok && u != "" && d != "" && !strings.ContainsAny(w, "[]") {
+		h.user, h.db = u, d
+	} else if addr, port, ok := strings.Cut(w, "("); ok && ecs.IsIP(addr) && ecs.IsDigits(strings.TrimSuffix(port, ")")) {
+		h.addr, h.port = addr, strings.TrimSuffix(port, ")")
+	}
+}
+
+// postPostgres turns a statement's duration in milliseconds into
+// event.duration (nanoseconds), a session's time too, and a TLS protocol
+// name into ECS's tls.version_protocol and tls.version.
+func postPostgres(e *event.Event) {
+	if v, ok := e.Field("postgresql.duration_ms"); ok {
+		e.Delete("postgresql.duration_ms")
+		if v.Type == event.TypeFloat && v.F >= 0 && v.F < 9e12 {
+			e.SetInt("event.duration", int64(v.F*1e6))
+		}
+	}
+	if d, ok := postgresSessionTime(e.Str("postgresql.session_time")); ok {
+		e.SetInt("event.duration", d)
+	}
+	for _, key := range [...]string{"postgresql.audit.statement_id", "postgresql.audit.substatement_id"} {
+		if v := e.Str(key); v != "" { // a regex sentence's (pgaudit) counts are numbers, as a pattern's are
+			ecs.SetUint(e, key, v)
+		}
+	}
+	if v := e.Str("postgresql.tls_protocol"); v != "" {
+		e.Delete("postgresql.tls_protocol")
+		ecs.SetTLSVersion(e, v)
+	}
+}
+
+// postgresSessionTime reads a disconnection's "H:MM:SS.mmm" (hours
+// without bound) as nanoseconds.
+func postgresSessionTime(s string) (int64, bool) {
+	h, rest, ok := strings.Cut(s, ":")
+	m, sec, ok2 := strings.Cut(rest, ":")
+	whole, frac, ok3 := strings.Cut(sec, ".")
+	if !ok || !ok2 || !ok3 || len(h) > 6 || len(m) != 2 || len(whole) != 2 || len(frac) != 3 ||
+		!ecs.IsDigits(h) || !ecs.IsDigits(m) || !ecs.IsDigits(whole) || !ecs.IsDigits(frac) {
+		return 0, false
+	}
+	hh, _ := strconv.ParseInt(h, 10, 64)
+	mm, _ := strconv.ParseInt(m, 10, 64)
+	ss, _ := strconv.ParseInt(whole, 10, 64)
+	ms, _ := strconv.ParseInt(frac, 10, 64)
+	if mm > 59 || ss > 59 {
+		return 0, false
+	}
+	return ((hh*60+mm)*60+ss)*int64(time.Second) + ms*int64(time.Millisecond), true
+}
