@@ -47,7 +47,7 @@ func TestInternerAgainstMap(t *testing.T) {
 		max := 1 + rng.IntN(500)
 		in := newInterner(max)
 		model := map[string]string{} // since the last start over
-		var all []string              // every copy handed out, with what it must still say
+		var all []string             // every copy handed out, with what it must still say
 		var want []string
 		buf := make([]byte, 0, 400)
 		for op := range 4000 {
