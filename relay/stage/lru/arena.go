@@ -157,8 +157,11 @@ func (c *Map[V]) compact() {
 	old := c.pages
 	live := c.used - c.dead
 	c.pages, c.used, c.dead = nil, 0, 0
-	for i := c.head; i != none; i = c.at(i).next {
+	for i := range c.made {
 		n := c.at(i)
+		if n.stamp == 0 {
+			continue
+		}
 		p := old[n.off>>pageShift][n.off&pageMask:]
 		_, kend := keySpan(p)
 		_, end := extraSpan(p, kend)
@@ -183,11 +186,11 @@ func (c *Map[V]) room(need int, evicted func(string, *V)) uint32 {
 		c.compact()
 	}
 	for c.over(need) {
-		for uint64(c.used-c.dead)+uint64(need) > c.arenaMax && c.tail != none {
+		for uint64(c.used-c.dead)+uint64(need) > c.arenaMax && c.n > 0 {
 			c.evict(evicted)
 		}
 		c.compact()
-		if c.over(need) && c.tail != none {
+		if c.over(need) && c.n > 0 {
 			// The pages' unused ends leave no room: one more.
 			c.evict(evicted)
 		}

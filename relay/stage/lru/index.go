@@ -93,8 +93,8 @@ func (c *Map[V]) hashBytes(key []byte) uint32 {
 	return uint32(maphash.Bytes(c.seed, key)) & c.mask
 }
 
-// link files node i, whose key is in place, under its hash h; i joins
-// the order list after (a growing index files the nodes of the list).
+// link files node i, whose key is in place, under its hash h; i is
+// given its stamp after (a growing index files the nodes that have one).
 func (c *Map[V]) link(i int32, h uint32) {
 	c.n++
 	if 8*c.n > 7*len(c.places) {
@@ -131,12 +131,14 @@ func (c *Map[V]) place(i int32, h uint32) {
 	}
 }
 
-// grow doubles the index (at least 8 places) and files the nodes of the
-// order list again.
+// grow doubles the index (at least 8 places) and files the nodes in use
+// again.
 func (c *Map[V]) grow() {
 	c.places = make([]uint32, max(8, 2*len(c.places)))
-	for i := c.head; i != none; i = c.at(i).next {
-		c.place(i, c.nodeHash(i))
+	for i := range c.made {
+		if c.at(i).stamp != 0 {
+			c.place(i, c.nodeHash(i))
+		}
 	}
 }
 
@@ -165,6 +167,5 @@ func (c *Map[V]) remove(i int32, h uint32) {
 	places[j] = 0
 	c.n--
 	c.dead += c.recordLen(n.off)
-	c.unlink(i)
 	c.release(i)
 }
