@@ -62,23 +62,23 @@ import (
 // Changing them writes the record anew at the arena's end (the old one
 // is dead, compacted away like a deleted key's).
 type Map[V any] struct {
-	seed       maphash.Seed
-	places     []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); len a power of two
-	chunks     [][]node[V]
-	pages      [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
-	used       int      // bytes of the pages' records, dead or not
-	dead       int      // bytes of the arena that no entry uses
-	n          int      // entries
-	made       int32    // nodes handed out so far, free or not
-	free       int32    // first free node (linked by off), or none
-	clock      uint32   // the stamp of the next node used (nodes.go)
-	low        uint32   // the stamp of the next node PutBack adds
-	queue      []uint64 // the least recently used nodes, oldest first (refill): stamp << 32 | node
-	qpos       int      // the queue's first entry not taken
-	max        int
-	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
-	arenaMax   uint64 // bytes: maxArena (tests narrow it)
-	distCap    uint8  // maxDist (tests narrow it)
+	seed     maphash.Seed
+	places   []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); len a power of two
+	chunks   [][]node[V]
+	pages    [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
+	used     int      // bytes of the pages' records, dead or not
+	dead     int      // bytes of the arena that no entry uses
+	n        int      // entries
+	made     int32    // nodes handed out so far, free or not
+	free     int32    // first free node (linked by off), or none
+	clock    uint32   // the stamp of the next node used (nodes.go)
+	low      uint32   // the stamp of the next node PutBack adds
+	queue    []uint64 // the least recently used nodes, oldest first (refill): stamp << 32 | node
+	qpos     int      // the queue's first entry not taken
+	max      int
+	mask     uint32 // of the hashes: all ones (tests narrow it to make keys collide)
+	arenaMax uint64 // bytes: maxArena (tests narrow it)
+	distCap  uint8  // maxDist (tests narrow it)
 }
 
 type node[V any] struct {
