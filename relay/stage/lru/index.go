@@ -76,11 +76,11 @@ func (c *Map[V]) distAt(j int) int {
 func (c *Map[V]) nodeHash(i int32) uint32 { return c.hashBytes(c.key(c.at(i))) }
 
 // holds reports whether the record at off is key's: for a key shorter
-// than 128 bytes, its one length byte and its bytes.
+// than 64 bytes, its one head byte and its bytes.
 func holds[V any, K string | []byte](c *Map[V], off uint32, key K) bool {
-	if l := len(key); l < 0x80 {
+	if l := len(key); l < 0x40 {
 		r := c.rec(off)
-		return len(r) > l && int(r[0]) == l && string(r[1:1+l]) == string(key)
+		return len(r) > l && int(r[0]>>1) == l && string(r[1:1+l]) == string(key)
 	}
 	r := c.rec(off)
 	start, end := keySpan(r)

@@ -47,7 +47,8 @@ import (
 // with the entries of its own place, and a search ends at the first
 // entry nearer its own place than the key would be; at most half full,
 // as with linear probing, the index would take twice as many places),
-// the arena holds each key as its length (uvarint) and bytes, in pages
+// the arena holds each key as its length (a uvarint, whose low bit says
+// whether extra bytes follow) and bytes, in pages
 // of 64 KiB filled in turn (arena.go: a slice grown by append would be a
 // quarter larger than its bytes in the mean), and it is at most about
 // twice the live keys (dead keys are compacted away into new pages; none
@@ -83,7 +84,7 @@ type Map[V any] struct {
 
 type node[V any] struct {
 	val   V      // first: Extra finds the node from a pointer to its value
-	off   uint32 // its record in the arena (page << pageShift + place): key length (uvarint), key, extra length (uvarint), extra; a free node's: the next free node
+	off   uint32 // its record in the arena (page << pageShift + place): head (the key's length, whether extra bytes follow: arena.go), key, extra length (uvarint) and extra bytes if any; a free node's: the next free node
 	stamp uint32 // when it was last used (nodes.go), 0: free
 }
 
@@ -314,8 +315,11 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 		copy(r[xstart:xend], b)
 		return
 	}
-	if end := xstart + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax &&
-		uvarintLen(len(b)) == xstart-kend {
+	x, flag := 0, byte(0) // the length's bytes, the head's flag
+	if len(b) > 0 {
+		x, flag = uvarintLen(len(b)), hasExtra
+	}
+	if end := kend + x + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax {
 		// The last record of its page, with room after it (an entry
 		// changed again before another is): in place. b may be its old
 		// bytes: copy moves them before the length is written.
@@ -323,8 +327,11 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 		*p = (*p)[:int(n.off&pageMask)+end]
 		c.used += end - xend
 		r = c.rec(n.off)
-		copy(r[xstart:], b)
-		binary.PutUvarint(r[kend:], uint64(len(b)))
+		copy(r[kend+x:], b)
+		if x > 0 {
+			binary.PutUvarint(r[kend:], uint64(len(b)))
+		}
+		r[0] = r[0]&^hasExtra | flag
 		return
 	}
 	old := xend
@@ -340,8 +347,8 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	r = c.rec(n.off) // room may have compacted the arena
 	kstart, kend = keySpan(r)
 	p := &c.pages[len(c.pages)-1]
-	*p = append(binary.AppendUvarint(*p, uint64(kend-kstart)), r[kstart:kend]...)
-	*p = append(binary.AppendUvarint(*p, uint64(len(b))), b...)
+	*p = append(binary.AppendUvarint(*p, head(kend-kstart, len(b) > 0)), r[kstart:kend]...)
+	*p = appendExtra(*p, b)
 	n.off = off
 	c.used += need
 	c.dead += old
