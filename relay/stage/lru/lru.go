@@ -64,7 +64,7 @@ import (
 // is dead, compacted away like a deleted key's).
 type Map[V any] struct {
 	seed     maphash.Seed
-	places   []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); len a power of two
+	places   []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); of any length (home)
 	chunks   [][]node[V]
 	pages    [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
 	used     int      // bytes of the pages' records, dead or not

@@ -126,8 +126,11 @@ func TestAgainstModel(t *testing.T) {
 			max = 1 + rng.IntN(6) // a small index, whose runs of keys wrap around its end
 		}
 		c := New[int](max)
-		if seed%3 == 0 {
-			c.mask = 7 // few hashes: most keys share theirs with others
+		switch seed % 6 {
+		case 0:
+			c.mask = 7 // few hashes, all at the index's first place: most keys share theirs with others
+		case 3:
+			c.mask = 0xe0000000 // few hashes, spread over the index: runs of them wrap around its end
 		}
 		if seed%2 == 0 {
 			c.distCap = 3 // probe distances past 2 are worked out from hashes
