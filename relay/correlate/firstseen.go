@@ -32,9 +32,8 @@ type firstSeen struct {
 
 // fsState is what a seen tuple needs with expire: when it was last seen,
 // by the rule's time (whether it comes back after expire) and by nomen's
-// (when tick forgets it). Its times are bytes, not int64s, so that its
-// alignment is 4 and its node in the map 28 bytes, not 32. Snapshots
-// write it as fsJSON.
+// (when tick forgets it): its node in the map 24 bytes. A rule on
+// receive time keeps one time (fsRecv). Snapshots write it as fsJSON.
 type fsState struct {
 	last [8]byte // rule time last seen, little-endian
 	recv [8]byte // receive time last seen (expiry of memory), little-endian
