@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -90,4 +91,38 @@ func TestInternerAgainstMap(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkInternerFull reports what an interner at its bound holds
+// (65,536 strings of 10 bytes, as Engine's): B/string, its table and
+// copies; "map" is the same in a map[string]string of the copies, as
+// the interner was before (for the comparison in docs/performance.md).
+func BenchmarkInternerFull(b *testing.B) {
+	const n = 1 << 16
+	var buf []byte
+	b.Run("interner", func(b *testing.B) {
+		for b.Loop() {
+			before := liveHeap()
+			in := newInterner(n)
+			for i := range n {
+				buf = fmt.Appendf(buf[:0], "host-%05d", i)
+				in.getBytes(buf)
+			}
+			b.ReportMetric(float64(liveHeap()-before)/n, "B/string")
+			runtime.KeepAlive(in)
+		}
+	})
+	b.Run("map", func(b *testing.B) {
+		for b.Loop() {
+			before := liveHeap()
+			m := map[string]string{}
+			for i := range n {
+				buf = fmt.Appendf(buf[:0], "host-%05d", i)
+				c := string(buf)
+				m[c] = c
+			}
+			b.ReportMetric(float64(liveHeap()-before)/n, "B/string")
+			runtime.KeepAlive(m)
+		}
+	})
 }
