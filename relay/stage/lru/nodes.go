@@ -13,15 +13,16 @@ import (
 // own node alone, and the order costs 4 bytes a key, not the 8 of two
 // links (issue #17: a node of 12 bytes around a value was most of a
 // first_seen tuple's cost). The least recently used key is the smallest
-// stamp: the queue holds the k smallest (k a 32nd of the keys), in
-// order, found in one pass over the nodes; an entry whose node's stamp
+// stamp: the queue holds the k smallest, in order, found in one pass
+// over the nodes (k a 32nd of the nodes made, in use or free, which the
+// pass reads); an entry whose node's stamp
 // has changed since (used, deleted, reused) is passed over. That is
 // exact, not an approximation of the order: a node not in the queue had
 // a larger stamp than every entry in it when it was filled, or has been
 // given a larger one since, so the first entry that is still current is
-// the smallest stamp of all. A pass over n nodes is paid for by the k
-// entries it gives, each taken once (evicted, expired or passed over):
-// ~32 nodes read per entry.
+// the smallest stamp of all. A pass is paid for by the k entries it
+// gives, each taken once (evicted, expired or passed over): ~32 nodes
+// read per entry.
 
 // at returns node i.
 func (c *Map[V]) at(i int32) *node[V] { return &c.chunks[i>>chunkBits][i&(chunkLen-1)] }
@@ -103,7 +104,7 @@ func (c *Map[V]) oldest() int32 {
 // smallest first: a max-heap of k while passing over the nodes, then
 // sorted (a heap sort, in place).
 func (c *Map[V]) refill() {
-	k := max(16, c.n/32)
+	k := max(16, int(c.made)/32) // made, not n: a pass reads every node made, in use or free
 	q := c.queue[:0]
 	for i := range c.made {
 		s := c.at(i).stamp
