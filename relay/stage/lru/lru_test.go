@@ -401,3 +401,59 @@ func TestMaxBound(t *testing.T) {
 		t.Errorf("SetMax(MaxInt): Max = %d, want %d", c.Max(), maxNodes)
 	}
 }
+
+// TestEvictionOrderLarge: in a map of thousands of keys (the queue of
+// the least recently used filled from a sample of the stamps, not from
+// all of them), every key evicted is the least recently used of the
+// model's, and Oldest is too, across uses, deletions and renumbering.
+func TestEvictionOrderLarge(t *testing.T) {
+	for seed := range uint64(3) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		const max = 3000
+		c := New[int](max)
+		if seed == 2 {
+			c.clock = math.MaxUint32 - 20000 // renumbered on the way
+		}
+		last := map[string]int{} // key -> when last used, the model
+		oldest := func() string {
+			k, at := "", math.MaxInt
+			for m, a := range last {
+				if a < at {
+					k, at = m, a
+				}
+			}
+			return k
+		}
+		for op := range 40000 {
+			k := fmt.Sprint(rng.IntN(2 * max))
+			switch r := rng.IntN(10); {
+			case r < 6:
+				var want string
+				if _, ok := last[k]; !ok && len(last) >= max {
+					want = oldest()
+				}
+				var got []string
+				c.Put(k, op, func(k string, _ *int) { got = append(got, k) })
+				if want != "" && (len(got) != 1 || got[0] != want) || want == "" && len(got) != 0 {
+					t.Fatalf("seed %d op %d: evicted %v, want %q", seed, op, got, want)
+				}
+				if want != "" {
+					delete(last, want)
+				}
+				last[k] = op
+			case r < 9:
+				if _, ok := c.Get(k); ok {
+					last[k] = op
+				}
+			default:
+				c.Delete(k)
+				delete(last, k)
+			}
+			if op%1000 == 0 {
+				if k, _, ok := c.Oldest(); !ok || k != oldest() {
+					t.Fatalf("seed %d op %d: Oldest %q, want %q", seed, op, k, oldest())
+				}
+			}
+		}
+	}
+}
