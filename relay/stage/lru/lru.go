@@ -214,22 +214,16 @@ func (c *Map[V]) getOrPut(key []byte, use bool, evicted func(string, *V)) (*V, b
 
 // MarkUsed marks the entry whose value is at v (a pointer this map
 // returned, of an entry still in it) most recently used.
-func (c *Map[V]) MarkUsed(v *V) {
-	n := nodeOf(v)
-	if c.clock == math.MaxUint32 {
-		c.renumber()
-	}
-	n.stamp = c.clock
-	c.clock++
-}
+func (c *Map[V]) MarkUsed(v *V) { c.use(nodeOf(v)) }
 
 // DeleteValue removes the entry whose value is at v (a pointer this map
-// returned, of an entry still in it): Delete without searching for its
-// key.
+// returned, of an entry still in it): Delete with the key its record
+// holds (a node does not know its own number: the index, searched by
+// the key, does).
 func (c *Map[V]) DeleteValue(v *V) {
-	n := nodeOf(v)
-	k := c.key(n)
-	c.remove(c.findBytes(k, c.hashBytes(k)), c.hashBytes(k))
+	k := c.key(nodeOf(v))
+	h := c.hashBytes(k)
+	c.remove(c.findBytes(k, h), h)
 }
 
 // replace gives node i value v and no extra bytes, and marks it most

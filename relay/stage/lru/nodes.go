@@ -66,11 +66,14 @@ func (c *Map[V]) release(i int32) {
 }
 
 // toFront marks node i most recently used.
-func (c *Map[V]) toFront(i int32) {
+func (c *Map[V]) toFront(i int32) { c.use(c.at(i)) }
+
+// use marks node n most recently used.
+func (c *Map[V]) use(n *node[V]) {
 	if c.clock == math.MaxUint32 {
 		c.renumber()
 	}
-	c.at(i).stamp = c.clock
+	n.stamp = c.clock
 	c.clock++
 }
 
