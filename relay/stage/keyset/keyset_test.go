@@ -98,3 +98,33 @@ func TestStop(t *testing.T) {
 		t.Errorf("All went on after false: %d calls", n)
 	}
 }
+
+// FuzzAgainstMap reads ops from the input (a byte: add or ask, and a
+// key's length, then the key) and checks every answer against a Go map,
+// with the hashes narrowed so that keys collide.
+func FuzzAgainstMap(f *testing.F) {
+	f.Add([]byte("\x83abc\x03abc\x80\x00\x02ab"))
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		s := New()
+		s.mask = 0xff0000000000000f
+		model := map[string]bool{}
+		for len(ops) > 0 {
+			op, l := ops[0]&0x80 != 0, int(ops[0]&0x7f)
+			ops = ops[1:]
+			l = min(l, len(ops))
+			k := ops[:l]
+			ops = ops[l:]
+			if op {
+				if s.Add(k) == model[string(k)] {
+					t.Fatalf("Add(%q): held before %v", k, model[string(k)])
+				}
+				model[string(k)] = true
+			} else if s.Has(k) != model[string(k)] {
+				t.Fatalf("Has(%q) = %v", k, !model[string(k)])
+			}
+		}
+		if s.Len() != len(model) {
+			t.Fatalf("Len %d, want %d", s.Len(), len(model))
+		}
+	})
+}
