@@ -334,32 +334,49 @@ not_in = { field = "process.executable", values = ["/usr/bin/perl"], case_sensit
 	}
 }
 
+// TestFirstSeenExpireAndEviction, on receive time (one time a tuple) and
+// on event time (two): a tuple fires again once not seen for expire,
+// the least recently seen is evicted past max_keys, and a tick forgets
+// the tuples not received for expire.
 func TestFirstSeenExpireAndEviction(t *testing.T) {
-	p := newPipe(t, `
+	for _, tm := range []string{"received", "event"} {
+		t.Run(tm, func(t *testing.T) {
+			p := newPipe(t, `
 [[correlate.first_seen]]
 name = "fs"
 where = { "event.category" = "authentication" }
 fields = ["user.name", "source.ip"]
 expire = "1h"
 max_keys = 2
+time = "`+tm+`"
 `, "")
-	logon := func(user, ip string) int {
-		return len(p.send(ev(p.now, "event.category", "authentication", "user.name", user, "source.ip", ip)))
-	}
-	if logon("alice", "10.0.0.1") != 1 || logon("alice", "10.0.0.1") != 0 || logon("alice", "10.0.0.2") != 1 {
-		t.Fatal("first sightings")
-	}
-	p.now = p.now.Add(30 * time.Minute)
-	if logon("alice", "10.0.0.1") != 0 {
-		t.Error("within expire")
-	}
-	p.now = p.now.Add(61 * time.Minute)
-	if logon("alice", "10.0.0.1") != 1 {
-		t.Error("not seen for longer than expire: new again")
-	}
-	logon("bob", "10.0.0.3") // third tuple: evicts the least recently seen
-	if v := counter(t, p.reg, "nomen_correlate_evicted_total", "fs"); v != 1 {
-		t.Errorf("evicted = %v", v)
+			logon := func(user, ip string) int {
+				return len(p.send(ev(p.now, "event.category", "authentication", "user.name", user, "source.ip", ip)))
+			}
+			if logon("alice", "10.0.0.1") != 1 || logon("alice", "10.0.0.1") != 0 || logon("alice", "10.0.0.2") != 1 {
+				t.Fatal("first sightings")
+			}
+			p.now = p.now.Add(30 * time.Minute)
+			if logon("alice", "10.0.0.1") != 0 {
+				t.Error("within expire")
+			}
+			p.now = p.now.Add(61 * time.Minute)
+			if logon("alice", "10.0.0.1") != 1 {
+				t.Error("not seen for longer than expire: new again")
+			}
+			logon("bob", "10.0.0.3") // third tuple: evicts the least recently seen
+			if v := counter(t, p.reg, "nomen_correlate_evicted_total", "fs"); v != 1 {
+				t.Errorf("evicted = %v", v)
+			}
+			p.tick(30 * time.Minute)
+			if v := counter(t, p.reg, "nomen_correlate_keys", "fs"); v != 2 {
+				t.Errorf("%v tuples after a tick within expire, want 2", v)
+			}
+			p.tick(31 * time.Minute)
+			if v := counter(t, p.reg, "nomen_correlate_keys", "fs"); v != 0 {
+				t.Errorf("%v tuples after a tick past expire, want 0", v)
+			}
+		})
 	}
 }
 

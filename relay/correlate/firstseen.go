@@ -16,7 +16,9 @@ import (
 // recently seen tuple is forgotten (counted), and fires again if it returns.
 //
 // Without expire a tuple needs nothing but its key: such a rule keeps its
-// tuples in seen, a rule with expire in keys (one of the two is nil).
+// tuples in seen; a rule with expire on receive time (the default) needs
+// one time, when it was last received, and keeps them in recvd; one on
+// event time both, in keys (one of the three is not nil).
 type firstSeen struct {
 	b      ruleBase
 	sel    selector
@@ -24,14 +26,14 @@ type firstSeen struct {
 	ids    []int // fields' keys (useKeys)
 	expire time.Duration
 	keys   *lru.Map[fsState]
+	recvd  *lru.Map[fsRecv]
 	seen   *lru.Map[struct{}]
 }
 
 // fsState is what a seen tuple needs with expire: when it was last seen,
 // by the rule's time (whether it comes back after expire) and by nomen's
-// (when tick forgets it). Its times are bytes, not int64s, so that its
-// alignment is 4 and its node in the map 28 bytes, not 32. Snapshots
-// write it as fsJSON.
+// (when tick forgets it): its node in the map 24 bytes. A rule on
+// receive time keeps one time (fsRecv). Snapshots write it as fsJSON.
 type fsState struct {
 	last [8]byte // rule time last seen, little-endian
 	recv [8]byte // receive time last seen (expiry of memory), little-endian
@@ -57,13 +59,35 @@ type fsJSON struct {
 func (s *fsState) saved(_ []byte) fsJSON     { return fsJSON{Last: s.Last(), Recv: s.Recv()} }
 func (j fsJSON) restored() (fsState, []byte) { return newFsState(j.Last, j.Recv), nil }
 
+// fsRecv is what a seen tuple needs with expire on receive time: the
+// receive time it was last seen (little-endian), which is both of
+// fsState's times (the rule's time is the receive time): its node in
+// the map 16 bytes, not 24. Snapshots write it as fsJSON, both times
+// the same (a snapshot stays readable by a build that keeps two);
+// restored, it keeps Recv (a rule that was on event time when it was
+// written compares receive times from now on).
+type fsRecv [8]byte
+
+func (s *fsRecv) Recv() int64 { return int64(binary.LittleEndian.Uint64(s[:])) }
+func (s *fsRecv) set(t int64) { binary.LittleEndian.PutUint64(s[:], uint64(t)) }
+
+func (s *fsRecv) saved(_ []byte) fsJSON { return fsJSON{Last: s.Recv(), Recv: s.Recv()} }
+func (j fsJSON) restoredRecv() (fsRecv, []byte) {
+	var s fsRecv
+	s.set(j.Recv)
+	return s, nil
+}
+
 var defFirstSeenMessage = mustTemplate("first time seen: {key}")
 
 func newFirstSeen(b ruleBase, def *FirstSeenRule) *firstSeen {
 	r := &firstSeen{b: b, sel: selector{def.Where, def.WhereNot}, fields: def.Fields, expire: def.Expire.D()}
-	if r.expire > 0 {
+	switch {
+	case r.expire > 0 && !b.eventTime:
+		r.recvd = lru.New[fsRecv](b.maxKeys)
+	case r.expire > 0:
 		r.keys = lru.New[fsState](b.maxKeys)
-	} else {
+	default:
 		r.seen = lru.New[struct{}](b.maxKeys)
 	}
 	return r
@@ -74,8 +98,11 @@ func (r *firstSeen) selectors() []selector { return []selector{r.sel} }
 func (r *firstSeen) useKeys(t *condTable)  { r.ids = t.keyIDs(r.fields...) }
 
 func (r *firstSeen) size() int {
-	if r.seen != nil {
+	switch {
+	case r.seen != nil:
 		return r.seen.Len()
+	case r.recvd != nil:
+		return r.recvd.Len()
 	}
 	return r.keys.Len()
 }
@@ -112,6 +139,12 @@ func (r *firstSeen) remember(en *Engine, key []byte, t, recv int64) bool {
 		_, seen := r.seen.GetOrPutBytes(key, func(string, *struct{}) { en.evicted(&r.b) })
 		return !seen
 	}
+	if r.recvd != nil { // t is recv
+		st, seen := r.recvd.GetOrPutBytes(key, func(string, *fsRecv) { en.evicted(&r.b) })
+		again := !seen || t-st.Recv() > int64(r.expire)
+		st.set(recv)
+		return again
+	}
 	st, seen := r.keys.GetOrPutBytes(key, func(string, *fsState) { en.evicted(&r.b) })
 	if !seen {
 		*st = newFsState(t, recv)
@@ -124,16 +157,23 @@ func (r *firstSeen) remember(en *Engine, key []byte, t, recv int64) bool {
 
 // tick forgets tuples not seen for expire (they would fire again anyway).
 func (r *firstSeen) tick(_ *Engine, now time.Time) {
-	if r.keys == nil {
-		return
-	}
 	old := now.UnixNano() - int64(r.expire)
+	switch {
+	case r.keys != nil:
+		forget(r.keys, (*fsState).Recv, old)
+	case r.recvd != nil:
+		forget(r.recvd, (*fsRecv).Recv, old)
+	}
+}
+
+// forget deletes the tuples of m last received (recv) before old.
+func forget[V any](m *lru.Map[V], recv func(*V) int64, old int64) {
 	for {
-		k, st, ok := r.keys.Oldest()
-		if !ok || st.Recv() >= old {
+		k, st, ok := m.Oldest()
+		if !ok || recv(st) >= old {
 			return
 		}
-		r.keys.Delete(k)
+		m.Delete(k)
 	}
 }
 
@@ -141,16 +181,22 @@ func (r *firstSeen) retire(*event.Event) {}
 
 // save writes a tuple without expire with an empty value ("v":{}).
 func (r *firstSeen) save() any {
-	if r.seen != nil {
+	switch {
+	case r.seen != nil:
 		return saveLRU(r.seen, plain)
+	case r.recvd != nil:
+		return saveLRU(r.recvd, (*fsRecv).saved)
 	}
 	return saveLRU(r.keys, (*fsState).saved)
 }
 
 // load reads either form (a value that is not needed is ignored).
 func (r *firstSeen) load(raw json.RawMessage) error {
-	if r.seen != nil {
+	switch {
+	case r.seen != nil:
 		return loadLRU(r.seen, raw, asSaved)
+	case r.recvd != nil:
+		return loadLRU(r.recvd, raw, fsJSON.restoredRecv)
 	}
 	return loadLRU(r.keys, raw, fsJSON.restored)
 }

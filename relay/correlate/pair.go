@@ -41,7 +41,7 @@ type pair struct {
 // string or slice of its own but in the entry's extra bytes in the map
 // (lru.Map.Extra): the first event's journal ID (a uvarint: 0, not
 // known), the lease (a uvarint; 0 without an Owner), which in the value
-// would make it 32 bytes, not 24, and its node in the map 48, not 36
+// would make it 32 bytes, not 24, and its node in the map 40, not 32
 // (its times are bytes, not int64s, so that its alignment is 4 and the
 // node is not padded), then each a uvarint length and bytes: the stream
 // anchor (empty: none), the captured fields in capture's order (empty:

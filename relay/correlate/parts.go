@@ -99,16 +99,22 @@ func (r *pair) loadPart(raw json.RawMessage, lease uint64) error {
 }
 
 func (r *firstSeen) saveParts(part func(string) (int, bool)) map[int]any {
-	if r.seen != nil {
+	switch {
+	case r.seen != nil:
 		return saveLRUParts(r.seen, part, plain)
+	case r.recvd != nil:
+		return saveLRUParts(r.recvd, part, (*fsRecv).saved)
 	}
 	return saveLRUParts(r.keys, part, (*fsState).saved)
 }
 
 // first_seen tuples are kept across leases: no lease to set.
 func (r *firstSeen) loadPart(raw json.RawMessage, _ uint64) error {
-	if r.seen != nil {
+	switch {
+	case r.seen != nil:
 		return loadLRUPart(r.seen, raw, asSaved)
+	case r.recvd != nil:
+		return loadLRUPart(r.recvd, raw, fsJSON.restoredRecv)
 	}
 	return loadLRUPart(r.keys, raw, fsJSON.restored)
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/nomenhq/nomen/relay/event"
-	"github.com/nomenhq/nomen/relay/stage/lru"
+	"github.com/nomenhq/nomen/relay/stage/keyset"
 )
 
 // The process tracker's state across restarts (snapshots) and what a
@@ -48,7 +48,7 @@ func (r *processTracker) load(raw json.RawMessage) error {
 		r.open.PutBack(string(procKey(nil, kv.V.Host, kv.V.PID)), kv.V)
 	}
 	for _, h := range st.Audited {
-		r.audited.Put(h, struct{}{}, nil)
+		r.audited.Add([]byte(h))
 	}
 	for h, t := range st.Shutdown {
 		r.shutdown[h] = t
@@ -58,12 +58,12 @@ func (r *processTracker) load(raw json.RawMessage) error {
 
 // auditedHosts returns the audited hosts, sorted (as snapshots have
 // written them since they were a map's keys).
-func auditedHosts(m *lru.Map[struct{}]) []string {
+func auditedHosts(m *keyset.Set) []string {
 	if m.Len() == 0 {
 		return nil
 	}
 	hosts := make([]string, 0, m.Len())
-	m.All(func(h string, _ *struct{}) bool {
+	m.All(func(h string) bool {
 		hosts = append(hosts, h)
 		return true
 	})

@@ -166,9 +166,12 @@ func releaseRules(en *Engine) []heldKind {
 			k, r.keys = &kinds[1], lru.New[pstate](1)
 		case *firstSeen:
 			k = &kinds[2]
-			if r.seen != nil {
+			switch {
+			case r.seen != nil:
 				r.seen = lru.New[struct{}](1)
-			} else {
+			case r.recvd != nil:
+				r.recvd = lru.New[fsRecv](1)
+			default:
 				r.keys = lru.New[fsState](1)
 			}
 		default:

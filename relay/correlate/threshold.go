@@ -31,7 +31,7 @@ type threshold struct {
 
 // tstate is one group key's window. Rules keep them by the hundred
 // thousand, so the value holds only what every event changes (16 bytes
-// of alignment 4: its node in the map 28, not 48 with the suppression
+// of alignment 4: its node in the map 24, not 40 with the suppression
 // and the lease in it and an int64's alignment), and the rest is the entry's extra bytes in the map
 // (lru.Map.Extra), none while all of it is empty: a byte of flags
 // (win*), the suppression's end and the lease (8 bytes each) if set,

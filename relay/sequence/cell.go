@@ -8,7 +8,7 @@ import (
 // cell is what the tracker's map holds for a stream: a relay holds one
 // per numbered source and channel, by the hundred thousand (issue #17:
 // state under 200,000 keys), so it holds only what every event reads in
-// place, and the map's node around it (lru) is 24 bytes. The rest is in
+// place, and the map's node around it (lru) is 20 bytes. The rest is in
 // the entry's extra bytes (lru.Map.Extra), in the map's pointer-free
 // arena after the key: varints of what most streams do not have (a
 // lease, an epoch, holes), of where the run began (First, began), and
@@ -23,7 +23,7 @@ import (
 type cell struct {
 	// last is the stream's Last, little-endian: bytes, not an int64, so
 	// that the cell's alignment is 4 and the map's node is not padded to
-	// 32 bytes.
+	// 24 bytes.
 	last  [8]byte
 	kind  kind
 	span  uint8 // the length of the map key's part after the kind's byte that is a name (wayFirst), 0: none

@@ -42,23 +42,52 @@ func (c *Map[V]) key(n *node[V]) []byte {
 	return r[start:end]
 }
 
+// A record is its head, a uvarint of the key's length << 1 | whether
+// extra bytes follow (hasExtra), then the key, then if they do their
+// length (a uvarint) and the extra bytes: a key without them (a
+// first_seen tuple, most keys of most maps) costs no byte for their
+// length. The flag is the low bit of the head's first byte, whatever its
+// length.
+const hasExtra = 1
+
+// head is a record's head for a key of klen bytes, with extra bytes if x.
+func head(klen int, x bool) uint64 {
+	h := uint64(klen) << 1
+	if x {
+		h |= hasExtra
+	}
+	return h
+}
+
 // keySpan returns where the key of record r starts and ends.
 func keySpan(r []byte) (int, int) {
-	if l := r[0]; l < 0x80 { // most keys are shorter than 128 bytes
-		return 1, 1 + int(l)
+	if h := r[0]; h < 0x80 { // most keys are shorter than 64 bytes
+		return 1, 1 + int(h>>1)
 	}
-	l, w := binary.Uvarint(r)
-	return w, w + int(l)
+	h, w := binary.Uvarint(r)
+	return w, w + int(h>>1)
 }
 
 // extraSpan returns where the extra bytes of record r, whose key ends at
 // keyEnd, start and end.
 func extraSpan(r []byte, keyEnd int) (int, int) {
+	if r[0]&hasExtra == 0 {
+		return keyEnd, keyEnd
+	}
 	if l := r[keyEnd]; l < 0x80 {
 		return keyEnd + 1, keyEnd + 1 + int(l)
 	}
 	l, w := binary.Uvarint(r[keyEnd:])
 	return keyEnd + w, keyEnd + w + int(l)
+}
+
+// appendExtra appends the part of a record after its key for extra
+// bytes x: their length and them, nothing if there are none.
+func appendExtra(b, x []byte) []byte {
+	if len(x) == 0 {
+		return b
+	}
+	return append(binary.AppendUvarint(b, uint64(len(x))), x...)
 }
 
 // recordLen returns the length of the record at off.
@@ -72,7 +101,11 @@ func (c *Map[V]) recordLen(off uint32) int {
 // record is the size in the arena of a record of a key of klen bytes
 // and xlen extra bytes.
 func record(klen, xlen int) int {
-	return uvarintLen(klen) + klen + uvarintLen(xlen) + xlen
+	n := uvarintLen(klen<<1) + klen
+	if xlen > 0 {
+		n += uvarintLen(xlen) + xlen
+	}
+	return n
 }
 
 func uvarintLen(l int) int {
@@ -88,7 +121,7 @@ func uvarintLen(l int) int {
 func appendRecord[V any, K string | []byte](c *Map[V], key K) {
 	p := &c.pages[len(c.pages)-1]
 	l := len(*p)
-	*p = append(append(binary.AppendUvarint(*p, uint64(len(key))), key...), 0)
+	*p = append(binary.AppendUvarint(*p, head(len(key), false)), key...)
 	c.used += len(*p) - l
 }
 
@@ -157,8 +190,11 @@ func (c *Map[V]) compact() {
 	old := c.pages
 	live := c.used - c.dead
 	c.pages, c.used, c.dead = nil, 0, 0
-	for i := c.head; i != none; i = c.at(i).next {
+	for i := range c.made {
 		n := c.at(i)
+		if n.stamp == 0 {
+			continue
+		}
 		p := old[n.off>>pageShift][n.off&pageMask:]
 		_, kend := keySpan(p)
 		_, end := extraSpan(p, kend)
@@ -183,11 +219,11 @@ func (c *Map[V]) room(need int, evicted func(string, *V)) uint32 {
 		c.compact()
 	}
 	for c.over(need) {
-		for uint64(c.used-c.dead)+uint64(need) > c.arenaMax && c.tail != none {
+		for uint64(c.used-c.dead)+uint64(need) > c.arenaMax && c.n > 0 {
 			c.evict(evicted)
 		}
 		c.compact()
-		if c.over(need) && c.tail != none {
+		if c.over(need) && c.n > 0 {
 			// The pages' unused ends leave no room: one more.
 			c.evict(evicted)
 		}

@@ -35,18 +35,20 @@ import (
 //     below), so a collision costs a comparison, never a wrong answer.
 //
 // And for memory, since the stages hold keys by the hundred thousand per
-// rule: a node adds 12 bytes to its value (three 32-bit words: the key's
-// place in the arena and the order's links; not the key's hash, which
+// rule: a node adds 8 bytes to its value (two 32-bit words: the key's
+// place in the arena and its stamp, when it was last used, which is the
+// order (nodes.go), not two links of a list; not the key's hash, which
 // is worked out again where the index needs it without the key at hand:
 // growing it, evicting, a probe distance past its bits; a value of
-// alignment 4 makes a node of 12 bytes more, one of alignment 8 may pad
+// alignment 4 makes a node of 8 bytes more, one of alignment 8 may pad
 // it to a multiple of 8), the index 4 bytes a place (a node number and
 // its probe distance in one word) and up to 7/8 of its places are used
 // (Robin Hood keeps the searches short that full: a key is compared only
 // with the entries of its own place, and a search ends at the first
 // entry nearer its own place than the key would be; at most half full,
 // as with linear probing, the index would take twice as many places),
-// the arena holds each key as its length (uvarint) and bytes, in pages
+// the arena holds each key as its length (a uvarint, whose low bit says
+// whether extra bytes follow) and bytes, in pages
 // of 64 KiB filled in turn (arena.go: a slice grown by append would be a
 // quarter larger than its bytes in the mean), and it is at most about
 // twice the live keys (dead keys are compacted away into new pages; none
@@ -61,26 +63,29 @@ import (
 // Changing them writes the record anew at the arena's end (the old one
 // is dead, compacted away like a deleted key's).
 type Map[V any] struct {
-	seed       maphash.Seed
-	places     []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); len a power of two
-	chunks     [][]node[V]
-	pages      [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
-	used       int      // bytes of the pages' records, dead or not
-	dead       int      // bytes of the arena that no entry uses
-	n          int      // entries
-	made       int32    // nodes handed out so far, free or not
-	free       int32    // first free node (linked by next), or none
-	head, tail int32    // most and least recently used, or none
-	max        int
-	mask       uint32 // of the hashes: all ones (tests narrow it to make keys collide)
-	arenaMax   uint64 // bytes: maxArena (tests narrow it)
-	distCap    uint8  // maxDist (tests narrow it)
+	seed     maphash.Seed
+	places   []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); of any length (home)
+	chunks   [][]node[V]
+	pages    [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
+	used     int      // bytes of the pages' records, dead or not
+	dead     int      // bytes of the arena that no entry uses
+	n        int      // entries
+	made     int32    // nodes handed out so far, free or not
+	free     int32    // first free node (linked by off), or none
+	clock    uint32   // the stamp of the next node used (nodes.go)
+	low      uint32   // the stamp of the next node PutBack adds
+	queue    []uint64 // the least recently used nodes, oldest first (refill): stamp << 32 | node
+	qpos     int      // the queue's first entry not taken
+	max      int
+	mask     uint32 // of the hashes: all ones (tests narrow it to make keys collide)
+	arenaMax uint64 // bytes: maxArena (tests narrow it)
+	distCap  uint8  // maxDist (tests narrow it)
 }
 
 type node[V any] struct {
-	val        V      // first: Extra finds the node from a pointer to its value
-	off        uint32 // its record in the arena (page << pageShift + place): key length (uvarint), key, extra length (uvarint), extra
-	prev, next int32
+	val   V      // first: Extra finds the node from a pointer to its value
+	off   uint32 // its record in the arena (page << pageShift + place): head (the key's length, whether extra bytes follow: arena.go), key, extra length (uvarint) and extra bytes if any; a free node's: the next free node
+	stamp uint32 // when it was last used (nodes.go), 0: free
 }
 
 const (
@@ -107,7 +112,7 @@ const (
 // New returns a map that holds at most n entries (n < 1 means 1; more
 // than 134,217,727 means that many: maxNodes).
 func New[V any](n int) *Map[V] {
-	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: maxDist, free: none, head: none, tail: none}
+	c := &Map[V]{seed: maphash.MakeSeed(), mask: math.MaxUint32, arenaMax: maxArena, distCap: maxDist, free: none, clock: 1 << 31, low: 1<<31 - 1}
 	c.SetMax(n)
 	return c
 }
@@ -209,23 +214,16 @@ func (c *Map[V]) getOrPut(key []byte, use bool, evicted func(string, *V)) (*V, b
 
 // MarkUsed marks the entry whose value is at v (a pointer this map
 // returned, of an entry still in it) most recently used.
-func (c *Map[V]) MarkUsed(v *V) { c.toFront(c.indexOf(nodeOf(v))) }
+func (c *Map[V]) MarkUsed(v *V) { c.use(nodeOf(v)) }
 
 // DeleteValue removes the entry whose value is at v (a pointer this map
-// returned, of an entry still in it): Delete without searching for its
-// key.
+// returned, of an entry still in it): Delete with the key its record
+// holds (a node does not know its own number: the index, searched by
+// the key, does).
 func (c *Map[V]) DeleteValue(v *V) {
-	n := nodeOf(v)
-	c.remove(c.indexOf(n), c.hashBytes(c.key(n)))
-}
-
-// indexOf returns the number of node n, which is in the order list: its
-// neighbour's link to it, or the head's.
-func (c *Map[V]) indexOf(n *node[V]) int32 {
-	if n.prev != none {
-		return c.at(n.prev).next
-	}
-	return c.head
+	k := c.key(nodeOf(v))
+	h := c.hashBytes(k)
+	c.remove(c.findBytes(k, h), h)
 }
 
 // replace gives node i value v and no extra bytes, and marks it most
@@ -243,7 +241,7 @@ func (c *Map[V]) replace(i int32, v V, evicted func(string, *V)) *V {
 // insert makes room (evicting), then adds a most recently used node for
 // a key of hash h and length klen, which the caller appends to the arena.
 func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
-	for c.n >= c.max && c.tail != none {
+	for c.n >= c.max && c.n > 0 {
 		c.evict(evicted)
 	}
 	off := c.room(record(klen, 0), evicted)
@@ -251,13 +249,13 @@ func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	n := c.at(i)
 	n.off = off
 	c.link(i, h)
-	c.pushFront(i)
+	c.toFront(i)
 	return n
 }
 
 // evict removes the least recently used entry, passing it to evicted.
 func (c *Map[V]) evict(evicted func(string, *V)) {
-	old := c.tail
+	old := c.oldest()
 	n := c.at(old)
 	if evicted != nil {
 		evicted(string(c.key(n)), &n.val)
@@ -279,13 +277,7 @@ func (c *Map[V]) PutBack(key string, v V) *V {
 	n.val, n.off = v, off
 	appendRecord(c, key)
 	c.link(i, h)
-	n.prev, n.next = c.tail, none
-	if c.tail != none {
-		c.at(c.tail).next = i
-	} else {
-		c.head = i
-	}
-	c.tail = i
+	c.toBack(i)
 	return &n.val
 }
 
@@ -317,8 +309,11 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 		copy(r[xstart:xend], b)
 		return
 	}
-	if end := xstart + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax &&
-		uvarintLen(len(b)) == xstart-kend {
+	x, flag := 0, byte(0) // the length's bytes, the head's flag
+	if len(b) > 0 {
+		x, flag = uvarintLen(len(b)), hasExtra
+	}
+	if end := kend + x + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax {
 		// The last record of its page, with room after it (an entry
 		// changed again before another is): in place. b may be its old
 		// bytes: copy moves them before the length is written.
@@ -326,8 +321,11 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 		*p = (*p)[:int(n.off&pageMask)+end]
 		c.used += end - xend
 		r = c.rec(n.off)
-		copy(r[xstart:], b)
-		binary.PutUvarint(r[kend:], uint64(len(b)))
+		copy(r[kend+x:], b)
+		if x > 0 {
+			binary.PutUvarint(r[kend:], uint64(len(b)))
+		}
+		r[0] = r[0]&^hasExtra | flag
 		return
 	}
 	old := xend
@@ -343,8 +341,8 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	r = c.rec(n.off) // room may have compacted the arena
 	kstart, kend = keySpan(r)
 	p := &c.pages[len(c.pages)-1]
-	*p = append(binary.AppendUvarint(*p, uint64(kend-kstart)), r[kstart:kend]...)
-	*p = append(binary.AppendUvarint(*p, uint64(len(b))), b...)
+	*p = append(binary.AppendUvarint(*p, head(kend-kstart, len(b) > 0)), r[kstart:kend]...)
+	*p = appendExtra(*p, b)
 	n.off = off
 	c.used += need
 	c.dead += old
@@ -368,10 +366,11 @@ func (c *Map[V]) DeleteBytes(key []byte) {
 
 // Oldest returns the least recently used entry (the key is a copy).
 func (c *Map[V]) Oldest() (string, *V, bool) {
-	if c.tail == none {
+	i := c.oldest()
+	if i == none {
 		return "", nil, false
 	}
-	n := c.at(c.tail)
+	n := c.at(i)
 	return string(c.key(n)), &n.val, true
 }
 
@@ -396,9 +395,8 @@ func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 		buf = append(buf, p...)
 	}
 	keys := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
-	for i := c.head; i != none; {
-		n := c.at(i)
-		next := n.next
+	for _, e := range c.byUse() {
+		n := c.at(int32(uint32(e)))
 		at := base[n.off>>pageShift] + int(n.off&pageMask)
 		r := c.rec(n.off)
 		start, end := keySpan(r)
@@ -406,6 +404,5 @@ func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 		if !fn(keys[at+start:at+end], &n.val, keys[at+xstart:at+xend]) {
 			return
 		}
-		i = next
 	}
 }

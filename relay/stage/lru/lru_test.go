@@ -20,8 +20,11 @@ func (c *Map[V]) check() error {
 	if used != c.used {
 		return fmt.Errorf("pages of %d bytes, %d counted", used, c.used)
 	}
-	for i := c.head; i != none; i = c.at(i).next {
+	for i := range c.made {
 		n := c.at(i)
+		if n.stamp == 0 {
+			continue
+		}
 		pg := int(n.off >> pageShift)
 		if pg >= len(c.pages) {
 			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(c.pages))
@@ -123,8 +126,11 @@ func TestAgainstModel(t *testing.T) {
 			max = 1 + rng.IntN(6) // a small index, whose runs of keys wrap around its end
 		}
 		c := New[int](max)
-		if seed%3 == 0 {
-			c.mask = 7 // few hashes: most keys share theirs with others
+		switch seed % 6 {
+		case 0:
+			c.mask = 7 // few hashes, all at the index's first place: most keys share theirs with others
+		case 3:
+			c.mask = 0xe0000000 // few hashes, spread over the index: runs of them wrap around its end
 		}
 		if seed%2 == 0 {
 			c.distCap = 3 // probe distances past 2 are worked out from hashes
@@ -132,6 +138,10 @@ func TestAgainstModel(t *testing.T) {
 		long := 200
 		if seed%4 == 3 {
 			long = 3000 // the arena past a page: records in several
+		}
+		if seed%7 == 3 {
+			// The stamps run out often: renumbered (nodes.go).
+			c.clock, c.low = math.MaxUint32-300, 20
 		}
 		var model []entry // most recently used first
 		ptrs := map[string]*int{}
@@ -143,7 +153,32 @@ func TestAgainstModel(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				k += strings.Repeat("x", rng.IntN(long)) // long keys: the arena compacts
 			}
-			switch r := rng.IntN(10); {
+			switch r := rng.IntN(12); {
+			case r == 10: // PutBack: the least recently used, if new and not full
+				p := c.PutBack(k, op)
+				if i := find(k); i >= 0 || len(model) >= max {
+					if p != nil {
+						t.Fatalf("seed %d op %d: PutBack(%s) added", seed, op, k)
+					}
+					break
+				}
+				model = append(model, entry{k, op})
+				ptrs[k] = p
+			case r == 11: // MarkUsed, DeleteValue by the pointer Put gave
+				p, ok := ptrs[k]
+				if !ok {
+					break
+				}
+				i := find(k)
+				if rng.IntN(2) == 0 {
+					c.MarkUsed(p)
+					e := model[i]
+					model = slices.Insert(slices.Delete(model, i, i+1), 0, e)
+				} else {
+					c.DeleteValue(p)
+					model = slices.Delete(model, i, i+1)
+					delete(ptrs, k)
+				}
 			case r < 5: // Put
 				var evicted []string
 				put := c.Put
@@ -231,8 +266,8 @@ func TestEmptiedMapLetsGo(t *testing.T) {
 		t.Errorf("emptied: %d chunks, %d nodes made", len(c.chunks), c.made)
 	}
 	for _, n := range c.chunks[0] {
-		if n.off != 0 || n.val != "" {
-			t.Fatal("a freed node still holds its key or value")
+		if n.stamp != 0 || n.val != "" { // (a free node's off links the free ones)
+			t.Fatal("a freed node still holds its value or is in the order")
 		}
 	}
 	c.Put("a", "1", nil)
@@ -338,17 +373,17 @@ func TestArenaBound(t *testing.T) {
 // TestNodeSize: a node adds 12 bytes to a value of alignment 4 or less
 // (the package's memory figures, and the stages' values, count on it).
 func TestNodeSize(t *testing.T) {
-	if s := unsafe.Sizeof(node[struct{}]{}); s != 12 {
+	if s := unsafe.Sizeof(node[struct{}]{}); s != 8 {
 		t.Errorf("node of no value: %d bytes", s)
 	}
-	if s := unsafe.Sizeof(node[[12]byte]{}); s != 24 {
+	if s := unsafe.Sizeof(node[[12]byte]{}); s != 20 {
 		t.Errorf("node of a 12-byte value: %d bytes", s)
 	}
 	if s := unsafe.Sizeof(node[struct {
 		a [8]byte
 		b int32
 		c [4]uint8
-	}]{}); s != 28 {
+	}]{}); s != 24 {
 		t.Errorf("node of a 16-byte value of alignment 4: %d bytes", s)
 	}
 }
@@ -364,5 +399,61 @@ func TestMaxBound(t *testing.T) {
 	c.SetMax(math.MaxInt)
 	if c.Max() != maxNodes {
 		t.Errorf("SetMax(MaxInt): Max = %d, want %d", c.Max(), maxNodes)
+	}
+}
+
+// TestEvictionOrderLarge: in a map of thousands of keys (the queue of
+// the least recently used filled from a sample of the stamps, not from
+// all of them), every key evicted is the least recently used of the
+// model's, and Oldest is too, across uses, deletions and renumbering.
+func TestEvictionOrderLarge(t *testing.T) {
+	for seed := range uint64(3) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		const max = 3000
+		c := New[int](max)
+		if seed == 2 {
+			c.clock = math.MaxUint32 - 20000 // renumbered on the way
+		}
+		last := map[string]int{} // key -> when last used, the model
+		oldest := func() string {
+			k, at := "", math.MaxInt
+			for m, a := range last {
+				if a < at {
+					k, at = m, a
+				}
+			}
+			return k
+		}
+		for op := range 40000 {
+			k := fmt.Sprint(rng.IntN(2 * max))
+			switch r := rng.IntN(10); {
+			case r < 6:
+				var want string
+				if _, ok := last[k]; !ok && len(last) >= max {
+					want = oldest()
+				}
+				var got []string
+				c.Put(k, op, func(k string, _ *int) { got = append(got, k) })
+				if want != "" && (len(got) != 1 || got[0] != want) || want == "" && len(got) != 0 {
+					t.Fatalf("seed %d op %d: evicted %v, want %q", seed, op, got, want)
+				}
+				if want != "" {
+					delete(last, want)
+				}
+				last[k] = op
+			case r < 9:
+				if _, ok := c.Get(k); ok {
+					last[k] = op
+				}
+			default:
+				c.Delete(k)
+				delete(last, k)
+			}
+			if op%1000 == 0 {
+				if k, _, ok := c.Oldest(); !ok || k != oldest() {
+					t.Fatalf("seed %d op %d: Oldest %q, want %q", seed, op, k, oldest())
+				}
+			}
+		}
 	}
 }

@@ -1,0 +1,167 @@
+// Package keyset is a set of byte strings for a stage that only adds to
+// it and asks whether it holds one (the process tracker's audited hosts):
+// no order, no values, no deletion, so nothing per key but the key's
+// bytes and its place in the index.
+//
+// It is not safe for concurrent use (the stages are single-goroutine).
+package keyset
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+)
+
+// Set is a set of byte strings. The zero value is not usable; call New.
+//
+// Laid out for memory, as lru.Map is, without what a map of keys alone
+// does not need (a node of 12 bytes a key: where its key is, and two
+// links of an order nobody reads): the keys are records (a uvarint
+// length, then the bytes) in pages of 64 KiB of one arena, and the index
+// is a table of their places in the arena (4 bytes a place) with a byte
+// of each key's hash beside it (0: an empty place), so that a search
+// reads only the keys whose byte matches. It uses linear probing up to
+// 7/8 full (a search scans the hash bytes, a few in a row, not the
+// keys). Neither the arena nor the index holds a pointer: the collector
+// has nothing to mark in it.
+type Set struct {
+	seed   maphash.Seed
+	tags   []uint8  // each place's byte of its key's hash (tagOf), 0: empty; len a power of two
+	places []uint32 // each place's key: its page << pageShift + its start in the page
+	pages  [][]byte
+	n      int
+	mask   uint64 // of the hashes: all ones (tests narrow it to make keys collide)
+}
+
+const (
+	pageShift = 16
+	pageLen   = 1 << pageShift
+	pageMask  = pageLen - 1
+	// maxPages: a place numbers pages in 16 bits.
+	maxPages = 1 << (32 - pageShift)
+)
+
+// New returns an empty set.
+func New() *Set { return &Set{seed: maphash.MakeSeed(), mask: ^uint64(0)} }
+
+// Len returns the number of keys.
+func (s *Set) Len() int { return s.n }
+
+// Has reports whether s holds key.
+func (s *Set) Has(key []byte) bool {
+	_, ok := s.find(key, s.hash(key))
+	return ok
+}
+
+// Add adds key (a copy) and reports whether it was not there. It adds
+// nothing, and reports false, once the arena has no page number left
+// (4 GiB of keys, or 65,536 keys longer than a page).
+func (s *Set) Add(key []byte) bool {
+	h := s.hash(key)
+	if _, ok := s.find(key, h); ok {
+		return false
+	}
+	need := uvarintLen(len(key)) + len(key)
+	k := len(s.pages) - 1
+	if k < 0 || len(s.pages[k])+need > cap(s.pages[k]) {
+		if k >= 0 && len(s.pages[k]) < pageLen && cap(s.pages[k]) < pageLen && len(s.pages[k])+need <= pageLen {
+			// The first page, growing (twice as long, at most a page):
+			// a set of a few keys holds a few bytes.
+			p := make([]byte, len(s.pages[k]), min(max(2*cap(s.pages[k]), len(s.pages[k])+need), pageLen))
+			copy(p, s.pages[k])
+			s.pages[k] = p
+		} else {
+			if len(s.pages) == maxPages {
+				return false
+			}
+			l := pageLen
+			if k < 0 {
+				l = 256
+			}
+			s.pages = append(s.pages, make([]byte, 0, max(l, need)))
+			k++
+		}
+	}
+	p := &s.pages[k]
+	off := uint32(k)<<pageShift | uint32(len(*p))
+	*p = append(binary.AppendUvarint(*p, uint64(len(key))), key...)
+	s.n++
+	if 8*s.n > 7*len(s.tags) {
+		s.grow()
+	}
+	s.place(h, off)
+	return true
+}
+
+// All calls fn for every key (in no order) until fn returns false. The
+// keys are copies.
+func (s *Set) All(fn func(key string) bool) {
+	for j, t := range s.tags {
+		if t != 0 && !fn(string(s.key(s.places[j]))) {
+			return
+		}
+	}
+}
+
+func (s *Set) hash(key []byte) uint64 { return maphash.Bytes(s.seed, key) & s.mask }
+
+// tagOf is a place's byte of hash h: never 0 (an empty place).
+func tagOf(h uint64) uint8 { return uint8(h>>56) | 1 }
+
+// find returns the place of key, of hash h, and whether it is there.
+func (s *Set) find(key []byte, h uint64) (int, bool) {
+	if len(s.tags) == 0 {
+		return 0, false
+	}
+	tag, m := tagOf(h), len(s.tags)-1
+	for j := int(h) & m; ; j = (j + 1) & m {
+		switch s.tags[j] {
+		case 0:
+			return j, false
+		case tag:
+			if string(s.key(s.places[j])) == string(key) {
+				return j, true
+			}
+		}
+	}
+}
+
+// key returns the key at off in the arena.
+func (s *Set) key(off uint32) []byte {
+	r := s.pages[off>>pageShift][off&pageMask:]
+	if l := r[0]; l < 0x80 {
+		return r[1 : 1+l]
+	}
+	l, w := binary.Uvarint(r)
+	return r[w : w+int(l)]
+}
+
+// place files the key at off, of hash h, at the first empty place from
+// its hash's on.
+func (s *Set) place(h uint64, off uint32) {
+	m := len(s.tags) - 1
+	j := int(h) & m
+	for s.tags[j] != 0 {
+		j = (j + 1) & m
+	}
+	s.tags[j], s.places[j] = tagOf(h), off
+}
+
+// grow doubles the index (at least 8 places) and files the keys again.
+func (s *Set) grow() {
+	tags, places := s.tags, s.places
+	n := max(8, 2*len(tags))
+	s.tags, s.places = make([]uint8, n), make([]uint32, n)
+	for j, t := range tags {
+		if t != 0 {
+			s.place(s.hash(s.key(places[j])), places[j])
+		}
+	}
+}
+
+func uvarintLen(l int) int {
+	n := 1
+	for ; l >= 0x80; l >>= 7 {
+		n++
+	}
+	return n
+}
