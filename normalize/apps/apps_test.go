@@ -292,6 +292,26 @@ func TestKernelLockdownProcess(t *testing.T) {
 	}
 }
 
+// The NULL argv line's name and path are both the user's: a name holding
+// "' launched '" could make the path, so then neither is kept; a path
+// holding it after a name too long to hold it is the path.
+func TestKernelNullArgvSplit(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"process 'exploit' launched '/usr/bin/pkexec' with NULL argv: empty string added":             {"exploit", "/usr/bin/pkexec"},
+		"process 'a' launched 'b' launched '/tmp/x' with NULL argv: empty string added":               {"", ""},
+		"process 'abcdefghijklmno' launched '/tmp/p' launched 'q' with NULL argv: empty string added": {"abcdefghijklmno", "/tmp/p' launched 'q"},
+	} {
+		e := decodeWith(kernelCatalog, "kernel", msg)
+		if e == nil || e.Str("nomen.rule") != "kernel.exec.null_argv" {
+			t.Errorf("%q not decoded by kernel.exec.null_argv", msg)
+			continue
+		}
+		if got := [2]string{e.Str("process.name"), e.Str("file.path")}; got != want {
+			t.Errorf("%q: process.name, file.path = %q, want %q", msg, got, want)
+		}
+	}
+}
+
 // A check's info is the server's answer, not escaped: one holding a '"'
 // and the words after it sets no duration, info or servers left, never
 // the server's forged ones.
