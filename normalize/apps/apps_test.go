@@ -295,6 +295,47 @@ func TestKernelLockdownProcess(t *testing.T) {
 	}
 }
 
+// The NULL argv line's name and path are both the user's: a name holding
+// "' launched '" could make the path, so then neither is kept; a path
+// holding it after a name too long to hold it is the path.
+func TestKernelNullArgvSplit(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"process 'exploit' launched '/usr/bin/pkexec' with NULL argv: empty string added":             {"exploit", "/usr/bin/pkexec"},
+		"process 'a' launched 'b' launched '/tmp/x' with NULL argv: empty string added":               {"", ""},
+		"process 'abcdefghijklmno' launched '/tmp/p' launched 'q' with NULL argv: empty string added": {"abcdefghijklmno", "/tmp/p' launched 'q"},
+	} {
+		e := decodeWith(kernelCatalog, "kernel", msg)
+		if e == nil || e.Str("nomen.rule") != "kernel.exec.null_argv" {
+			t.Errorf("%q not decoded by kernel.exec.null_argv", msg)
+			continue
+		}
+		if got := [2]string{e.Str("process.name"), e.Str("file.path")}; got != want {
+			t.Errorf("%q: process.name, file.path = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// An oops's header is "[Oops: ]STR: ERR [#N] ...": the "[#N]" is the
+// kernel's, not an optional part of the pattern, so a line with other
+// words after "Oops: " is no oops and sets no error code; 6.x's page
+// fault header "Oops: Oops: 0002" has the code after its second "Oops:".
+func TestKernelOopsHeader(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"Oops: 0002 [#1] SMP PTI":                     {"kernel.oops", "0002"},
+		"Oops: Oops: 0002 [#1] PREEMPT SMP NOPTI":     {"kernel.oops.6x", "0002"},
+		"Oops: invalid opcode: 0000 [#2] PREEMPT SMP": {"kernel.oops.trap", "0000"},
+		"Oops: something odd happened here":           {"", ""},
+	} {
+		var got [2]string
+		if e := decodeWith(kernelCatalog, "kernel", msg); e != nil {
+			got = [2]string{e.Str("nomen.rule"), e.Str("kernel.fault.error_code")}
+		}
+		if got != want {
+			t.Errorf("%q: nomen.rule, kernel.fault.error_code = %q, want %q", msg, got, want)
+		}
+	}
+}
+
 // A check's info is the server's answer, not escaped: one holding a '"'
 // and the words after it sets no duration, info or servers left, never
 // the server's forged ones.

@@ -59,7 +59,28 @@ func postKernel(e *event.Event) {
 			e.SetStr("process.name", e.Str("process.name")+": "+reason[:i])
 			e.SetStr("event.reason", reason[i+2:])
 		}
+	case "kernel.exec.null_argv":
+		// "process 'COMM' launched 'PATH' with NULL argv": both are the
+		// user's, and a name "a' launched 'b" (14 bytes) would hand the
+		// path "b' launched '/tmp/x". A name is at most 15 bytes
+		// (TASK_COMM_LEN), so a second "' launched '" that could end one
+		// leaves the split unknown: neither is kept (nor the syslog
+		// tag's "kernel" as the process).
+		name, path := e.Str("process.name"), e.Str("file.path")
+		if i := strings.Index(path, nullArgvSep); i >= 0 && len(name)+len(nullArgvSep)+i <= maxComm {
+			e.Delete("process.name")
+			e.Delete("file.path")
+			e.Flags |= event.TagNotProcess
+		}
 	case "kernel.yama.ptrace", "kernel.warning":
 		e.Flags |= event.TagNotProcess
 	}
 }
+
+// nullArgvSep separates the process's name from the file in fs/exec.c's
+// NULL argv line; maxComm is the longest name a task has (TASK_COMM_LEN
+// less its NUL).
+const (
+	nullArgvSep = "' launched '"
+	maxComm     = 15
+)

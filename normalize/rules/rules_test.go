@@ -218,6 +218,45 @@ map = { what = "app.what" }
 	}
 }
 
+// A rest field first in its pattern skips the ends the literals after it
+// cannot follow (mayMatch), never one they do: the split found is the
+// one trying every end finds, also where the literal starts with spaces
+// (a space edge) or holds the field's own words.
+func TestRuleRestSkipsNoEnd(t *testing.T) {
+	rs := mustRules(t, `
+[[rule]]
+name = "invoked"
+program = "app"
+pattern = "{comm:rest} invoked oom-killer: {_:rest}"
+map = { comm = "app.what" }
+
+[[rule]]
+name = "io"
+program = "app"
+pattern = "{comm:rest} error, dev {_:word}"
+map = { comm = "app.what" }
+
+[[rule]]
+name = "segv"
+program = "app"
+pattern = '{comm:rest}\[{pid:uint}\]: segfault at {_:word}'
+map = { comm = "app.what" }
+`)
+	for msg, want := range map[string][2]string{
+		"a invoked b invoked oom-killer: z": {"invoked", "a invoked b"},
+		"x  invoked   oom-killer: y":        {"invoked", "x"},
+		"critical medium error, dev sda":    {"io", "critical medium"},
+		"I/O error, dev error, dev sdb":     {"io", "I/O error, dev"},
+		"a[1] b[2]: segfault at 0":          {"segv", "a[1] b"},
+		"no such line here":                 {"", ""},
+	} {
+		e := msgEvent("app", msg)
+		if got := [2]string{rs.Apply("app", e), e.Str("app.what")}; got != want {
+			t.Errorf("%q: got %q, want %q", msg, got, want)
+		}
+	}
+}
+
 // Rest fields that more of the pattern follows try a bounded number of
 // ends per message: nested ones on a long line that never matches would
 // otherwise try a power of its length (this test would not end).
