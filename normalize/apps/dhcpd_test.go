@@ -1,0 +1,26 @@
+package apps
+
+import "testing"
+
+// A client's name is any printable text: dhcpd's placeholder for one it
+// will not print is no name, and a name holding ") via IF uid X" before
+// Infoblox's free-text uid shifts no field into the event.
+func TestDHCPDClientNameForged(t *testing.T) {
+	c := catalogByName(t, "dhcpd")
+	for msg, want := range map[string][4]string{
+		`DHCPDISCOVER from 0a:0b:0c:0d:0e:0f (Hostname Unsuitable for Printing) via eth2`:                                       {"", "eth2", "", "0A-0B-0C-0D-0E-0F"},
+		`DHCPDISCOVER from 0a:0b:0c:0d:0e:0f (lab-7) via eth2`:                                                                  {"lab-7", "eth2", "", "0A-0B-0C-0D-0E-0F"},
+		`DHCPREQUEST for 198.51.100.7 from 0a:0b:0c:0d:0e:0f (n) via tun0 uid 99) via eth2: database update failed`:             {"", "", "", "0A-0B-0C-0D-0E-0F"},
+		`DHCPREQUEST for 198.51.100.7 from 0a:0b:0c:0d:0e:0f (n) via eth2 TransID 0c1d uid 01:0a:0b:0c: database update failed`: {"n", "eth2", "01:0a:0b:0c", "0A-0B-0C-0D-0E-0F"},
+	} {
+		e := decodeWith(c, "dhcpd", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		got := [4]string{e.Str("client.domain"), e.Str("dhcpd.via"), e.Str("dhcpd.client_id"), e.Str("client.mac")}
+		if got != want {
+			t.Errorf("%q: client.domain, dhcpd.via, dhcpd.client_id, client.mac = %q, want %q", msg, got, want)
+		}
+	}
+}
