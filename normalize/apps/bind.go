@@ -35,6 +35,14 @@ func postBind(e *event.Event) {
 	if strings.IndexByte(q.typ, '/') >= 0 || strings.IndexByte(q.class, '/') >= 0 {
 		q.resplit(e)
 	}
+	// rrl.c writes "for (?)" where it kept no name (a stop of limiting
+	// whose query name was not saved): no name.
+	if q.name == bindNoName {
+		e.Delete("dns.question.name")
+	}
+	if e.Str("bind.rrl.name") == bindNoName {
+		e.Delete("bind.rrl.name")
+	}
 	if transport == "UDP" || transport == "TCP" { // Infoblox's
 		e.SetStr("network.transport", strings.ToLower(transport))
 	}
@@ -52,6 +60,9 @@ func postBind(e *event.Event) {
 		e.SetStr("network.transport", "tcp")
 	}
 }
+
+// bindNoName is rrl.c's placeholder for a name it did not keep.
+const bindNoName = "(?)"
 
 // bindQueryFlags parses a query line's flags; ok is false for a text of
 // another shape.
