@@ -26,3 +26,30 @@ func TestBindRRLNoName(t *testing.T) {
 		}
 	}
 }
+
+// A classless reverse zone's name holds a '/': "ZONE/CLASS[/VIEW]" is
+// cut at its class, not at the zone's first slash (which made the class
+// a view).
+func TestBindZoneWithSlash(t *testing.T) {
+	c := catalogByName(t, "bind")
+	for msg, want := range map[string][2]string{
+		`zone 128/26.100.51.198.in-addr.arpa/IN: loaded serial 7`:                                        {"128/26.100.51.198.in-addr.arpa", ""},
+		`zone 128/26.100.51.198.in-addr.arpa/IN/lan: loaded serial 7`:                                    {"128/26.100.51.198.in-addr.arpa", "lan"},
+		`zone corp.example/IN/lan: loaded serial 7`:                                                      {"corp.example", "lan"},
+		`zone authors.bind/CH: loaded serial 0`:                                                          {"authors.bind", ""},
+		`transfer of '128/26.100.51.198.in-addr.arpa/IN' from 198.51.100.2#53: Transfer status: success`: {"128/26.100.51.198.in-addr.arpa", ""},
+	} {
+		e := decodeWith(c, "named", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		got := [2]string{e.Str("bind.zone"), e.Str("bind.view")}
+		if got != want {
+			t.Errorf("%q: bind.zone, bind.view = %q, want %q", msg, got, want)
+		}
+		if _, ok := e.Field("bind.zone_class"); ok {
+			t.Errorf("%q: bind.zone_class kept", msg)
+		}
+	}
+}
