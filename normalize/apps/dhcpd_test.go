@@ -24,3 +24,25 @@ func TestDHCPDClientNameForged(t *testing.T) {
 		}
 	}
 }
+
+// client.mac is a MAC only: dhcpd writes the client's identifier where the
+// packet had no hardware type, and older dhcpd one digit for a low octet.
+func TestDHCPDClientNotMAC(t *testing.T) {
+	c := catalogByName(t, "dhcpd")
+	for msg, want := range map[string][2]string{
+		`DHCPDISCOVER from 0a:0b:0c:0d:0e:0f via eth2`:                   {"0A-0B-0C-0D-0E-0F", ""},
+		`DHCPDISCOVER from a:b:c:d:e:f via eth2`:                         {"0A-0B-0C-0D-0E-0F", ""},
+		`DHCPDISCOVER from 01:0a:0b:0c:0d:0e:0f via eth2`:                {"", "01:0a:0b:0c:0d:0e:0f"},
+		`DHCPACK on 198.51.100.7 to 80:00:02:08:fe:80:00:00:00 via eth2`: {"", "80:00:02:08:fe:80:00:00:00"},
+	} {
+		e := decodeWith(c, "dhcpd", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		got := [2]string{e.Str("client.mac"), e.Str("dhcpd.client")}
+		if got != want {
+			t.Errorf("%q: client.mac, dhcpd.client = %q, want %q", msg, got, want)
+		}
+	}
+}
