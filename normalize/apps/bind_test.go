@@ -53,3 +53,24 @@ func TestBindZoneWithSlash(t *testing.T) {
 		}
 	}
 }
+
+// An inline-signed zone's name is written with " (signed)" or
+// " (unsigned)" after its view (zone.c zone_namerd_tostr).
+func TestBindZoneSigned(t *testing.T) {
+	c := catalogByName(t, "bind")
+	for msg, want := range map[string][2]string{
+		`zone corp.example/IN/lan (signed): loaded serial 8`:                                    {"corp.example", "lan"},
+		`zone corp.example/IN (unsigned): loaded serial 8`:                                      {"corp.example", ""},
+		`transfer of 'corp.example/IN (signed)' from 198.51.100.2#53: Transfer status: success`: {"corp.example", ""},
+		`zone 128/26.100.51.198.in-addr.arpa/IN/lan (signed): sending notifies (serial 9)`:      {"128/26.100.51.198.in-addr.arpa", "lan"},
+	} {
+		e := decodeWith(c, "named", msg)
+		if e == nil {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := [2]string{e.Str("bind.zone"), e.Str("bind.view")}; got != want {
+			t.Errorf("%q: bind.zone, bind.view = %q, want %q", msg, got, want)
+		}
+	}
+}
