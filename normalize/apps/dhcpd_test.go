@@ -30,10 +30,11 @@ func TestDHCPDClientNameForged(t *testing.T) {
 func TestDHCPDClientNotMAC(t *testing.T) {
 	c := catalogByName(t, "dhcpd")
 	for msg, want := range map[string][2]string{
-		`DHCPDISCOVER from 0a:0b:0c:0d:0e:0f via eth2`:                   {"0A-0B-0C-0D-0E-0F", ""},
-		`DHCPDISCOVER from a:b:c:d:e:f via eth2`:                         {"0A-0B-0C-0D-0E-0F", ""},
-		`DHCPDISCOVER from 01:0a:0b:0c:0d:0e:0f via eth2`:                {"", "01:0a:0b:0c:0d:0e:0f"},
-		`DHCPACK on 198.51.100.7 to 80:00:02:08:fe:80:00:00:00 via eth2`: {"", "80:00:02:08:fe:80:00:00:00"},
+		`DHCPDISCOVER from 0a:0b:0c:0d:0e:0f via eth2`:                            {"0A-0B-0C-0D-0E-0F", ""},
+		`DHCPDISCOVER from a:b:c:d:e:f via eth2`:                                  {"0A-0B-0C-0D-0E-0F", ""},
+		`DHCPDISCOVER from 01:0a:0b:0c:0d:0e:0f via eth2`:                         {"", "01:0a:0b:0c:0d:0e:0f"},
+		`DHCPACK on 198.51.100.7 to 80:00:02:08:fe:80:00:00:00 via eth2`:          {"", "80:00:02:08:fe:80:00:00:00"},
+		`BOOTREPLY on 198.51.100.8 to 0a:0b:0c:0d:0e:0f (pxe-4) via 198.51.100.1`: {"0A-0B-0C-0D-0E-0F", ""},
 	} {
 		e := decodeWith(c, "dhcpd", msg)
 		if e == nil {
