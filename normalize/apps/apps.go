@@ -81,7 +81,7 @@ var catalogs = []*catalog{
 	{name: "dovecot", programs: []string{"dovecot", "imap-login", "pop3-login", "submission-login", "managesieve-login"}, cut: cutDovecot, post: postDovecot},
 	{name: "openvpn", programs: []string{"openvpn", "ovpn-server", "ovpn-client", "nm-openvpn", "openvpn_*"}, cut: cutOpenVPN, post: postOpenVPN},
 	{name: "bind", programs: []string{"named", "bind"}, cut: cutBind, post: postBind, sniff: sniffBindLog, gate: gateBindLog},
-	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: ecsMAC},
+	{name: "dhcpd", programs: []string{"dhcpd", "dhcpd6"}, post: postDHCPD},
 	{name: "dhclient", programs: []string{"dhclient", "dhclient3"}},
 	{name: "chronyd", programs: []string{"chronyd"}},
 	{name: "ntpd", programs: []string{"ntpd"}},

@@ -35,6 +35,17 @@ func postBind(e *event.Event) {
 	if strings.IndexByte(q.typ, '/') >= 0 || strings.IndexByte(q.class, '/') >= 0 {
 		q.resplit(e)
 	}
+	// rrl.c writes "for (?)" where it kept no name (a stop of limiting
+	// whose query name was not saved): no name.
+	if q.name == bindNoName {
+		e.Delete("dns.question.name")
+	}
+	if e.Str("bind.rrl.name") == bindNoName {
+		e.Delete("bind.rrl.name")
+	}
+	if class, ok := e.Field("bind.zone_class"); ok {
+		bindZoneResplit(e, class.String())
+	}
 	if transport == "UDP" || transport == "TCP" { // Infoblox's
 		e.SetStr("network.transport", strings.ToLower(transport))
 	}
@@ -52,6 +63,9 @@ func postBind(e *event.Event) {
 		e.SetStr("network.transport", "tcp")
 	}
 }
+
+// bindNoName is rrl.c's placeholder for a name it did not keep.
+const bindNoName = "(?)"
 
 // bindQueryFlags parses a query line's flags; ok is false for a text of
 // another shape.
@@ -130,4 +144,42 @@ func (q bindQuestion) resplit(e *event.Event) {
 		whole = whole[:i]
 	}
 	e.SetStr(nameKey, whole)
+}
+
+// bindZoneResplit mends "ZONE/CLASS[/VIEW]" (zone.c, xfrin.c) cut with
+// a zone holding a '/' (a classless reverse zone): the zone, the shortest
+// text, took the name's head, the class field its tail and the view the
+// class ("0", "25.2.0.192.in-addr.arpa", "IN"). The class is the last or
+// the last but one part that names a class; the zone is all before it,
+// the view what follows it. The class is only read here, not kept.
+func bindZoneResplit(e *event.Event, class string) {
+	e.Delete("bind.zone_class")
+	whole := e.Str("bind.zone") + "/" + class
+	if view := e.Str("bind.view"); view != "" {
+		whole += "/" + view
+	}
+	parts := strings.Split(whole, "/")
+	n := len(parts)
+	switch {
+	case isDNSClass(parts[n-1]):
+		e.SetStr("bind.zone", strings.Join(parts[:n-1], "/"))
+		e.Delete("bind.view")
+	case n >= 3 && isDNSClass(parts[n-2]):
+		e.SetStr("bind.zone", strings.Join(parts[:n-2], "/"))
+		e.SetStr("bind.view", parts[n-1])
+	default: // no class where named writes one: the zone and view unsure
+		e.Delete("bind.zone")
+		e.Delete("bind.view")
+	}
+}
+
+// isDNSClass reports whether w is a class as named writes it
+// (dns_rdataclass_totext).
+func isDNSClass(w string) bool {
+	switch w {
+	case "IN", "CH", "HS", "NONE", "ANY":
+		return true
+	}
+	n, ok := strings.CutPrefix(w, "CLASS")
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
 }

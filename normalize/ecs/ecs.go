@@ -142,6 +142,9 @@ func (r *Related) AddIP(e *event.Event, s string) {
 // the packages that import ecs and not vendor).
 func IsIP(s string) bool { return vendor.IsIP(s) }
 
+// IsMAC reports whether s is a MAC address MAC can write (vendor.IsMAC).
+func IsMAC(s string) bool { return vendor.IsMAC(s) }
+
 // SetAddress sets <side>.ip (and related.ip) when addr is an IP address, else
 // <side>.domain (and related.hosts) when it looks like a host name. side is
 // "source", "destination", "client" or "server". "-", "?" and "unknown" are
