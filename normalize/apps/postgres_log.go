@@ -92,6 +92,7 @@ func postgresSession(h *head, w string) {
 // event.duration (nanoseconds), a session's time too, and a TLS protocol
 // name into ECS's tls.version_protocol and tls.version.
 func postPostgres(e *event.Event) {
+	postgresMissingObject(e)
 	if v, ok := e.Field("postgresql.duration_ms"); ok {
 		e.Delete("postgresql.duration_ms")
 		if v.Type == event.TypeFloat && v.F >= 0 && v.F < 9e12 {
@@ -130,4 +131,33 @@ func postgresSessionTime(s string) (int64, bool) {
 		return 0, false
 	}
 	return ((hh*60+mm)*60+ss)*int64(time.Second) + ms*int64(time.Millisecond), true
+}
+
+// postgresMissingObject settles "role/database "X" does not exist". On a
+// FATAL line it refused a login: X is the user or database the client
+// asked for. At another level a statement named X (DROP ROLE, ALTER
+// DATABASE): X stays the object, the session's user and database are the
+// log_line_prefix's, and the event is the statement's error, no login.
+func postgresMissingObject(e *event.Event) {
+	if e.Str("event.action") != "db-login" {
+		return
+	}
+	kind := e.Str("postgresql.object_type")
+	if kind != "role" && kind != "database" {
+		return
+	}
+	if e.Str("log.level") != "fatal" {
+		e.Set("event.category", event.Value{Type: event.TypeStrings, List: []string{"database"}})
+		e.Set("event.type", event.Value{Type: event.TypeStrings, List: []string{"error"}})
+		e.SetStr("event.action", "db-error")
+		return
+	}
+	name := e.Str("postgresql.object")
+	e.Delete("postgresql.object")
+	e.Delete("postgresql.object_type")
+	if kind == "role" {
+		ecs.SetUser(e, "user.name", name)
+	} else {
+		e.SetStr("postgresql.database", name)
+	}
 }
