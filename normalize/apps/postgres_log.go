@@ -139,6 +139,13 @@ func postgresSession(h *head, w string, seen map[string]int) {
 // name into ECS's tls.version_protocol and tls.version.
 func postPostgres(e *event.Event) {
 	postgresMissingObject(e)
+	if v := e.Str("postgresql.hba_rule"); v != "" {
+		if r, ok := strings.CutSuffix(v, `"`); ok && r != "" {
+			e.SetStr("postgresql.hba_rule", r)
+		} else {
+			e.Delete("postgresql.hba_rule")
+		}
+	}
 	if v, ok := e.Field("postgresql.duration_ms"); ok {
 		e.Delete("postgresql.duration_ms")
 		if v.Type == event.TypeFloat && v.F >= 0 && v.F < 9e12 {
