@@ -124,8 +124,10 @@ var postgresPrefixKeys = map[string]string{
 // postgresSession reads one "%u@%d" or "%r" (ADDR(PORT)) part of a prefix,
 // counting them in seen.
 func postgresSession(h *head, w string, seen map[string]int) {
-	if u, d, ok := strings.Cut(w, "@"); ok && u != "" && d != "" && !strings.ContainsAny(w, "[]") {
-		h.user, h.db = u, d
+	// The last '@': a role may be named like a mail address
+	// ("alice@example.com", cloud IAM users), a database rarely is.
+	if i := strings.LastIndexByte(w, '@'); i > 0 && i < len(w)-1 && !strings.ContainsAny(w, "[]") {
+		h.user, h.db = w[:i], w[i+1:]
 		seen["user"]++
 		seen["db"]++
 	} else if addr, port, ok := strings.Cut(w, "("); ok && ecs.IsIP(addr) && ecs.IsDigits(strings.TrimSuffix(port, ")")) {
