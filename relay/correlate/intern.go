@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"unsafe"
+
+	"github.com/nomenhq/nomen/relay/stage/tagindex"
 )
 
 // interner hands out copies of strings that rule state keeps (hosts, users,
@@ -29,19 +31,10 @@ import (
 // record keeps for a day pins its own bytes, not a page of strings
 // since forgotten.
 type interner struct {
-	seed  maphash.Seed
-	tags  []uint8 // hash byte of each place (tagOf), 0: empty
-	slots []*byte // each place's copy: its length (uvarint), then its bytes
-	n     int     // strings held
-	max   int
-}
-
-func uvarintLen(n int) int {
-	l := 1
-	for ; n >= 0x80; n >>= 7 {
-		l++
-	}
-	return l
+	seed maphash.Seed
+	idx  tagindex.Index[*byte] // each place's copy: its length (uvarint), then its bytes
+	n    int                   // strings held
+	max  int
 }
 
 // minSlots is the first table's size (a power of two).
@@ -57,9 +50,6 @@ func (in *interner) get(s string) string { return internIn(in, s) }
 // getBytes is get for a string in a byte slice (no allocation when known).
 func (in *interner) getBytes(b []byte) string { return internIn(in, b) }
 
-// tagOf is a place's byte of hash h: never 0 (an empty place).
-func tagOf(h uint64) uint8 { return uint8(h>>56) | 1 }
-
 func internIn[K string | []byte](in *interner, s K) string {
 	if len(s) == 0 {
 		return ""
@@ -70,31 +60,31 @@ func internIn[K string | []byte](in *interner, s K) string {
 	} else {
 		h = maphash.String(in.seed, string(s))
 	}
-	tag := tagOf(h)
-	if in.tags != nil {
-		m := len(in.tags) - 1
+	tag, tags := tagindex.Tag(h), in.idx.Tags
+	if tags != nil {
+		m := len(tags) - 1
 		for j := int(h) & m; ; j = (j + 1) & m {
-			t := in.tags[j]
+			t := tags[j]
 			if t == 0 {
 				break
 			}
 			if t == tag {
-				if c := copyAt(in.slots[j]); c == string(s) {
+				if c := copyAt(in.idx.Slots[j]); c == string(s) {
 					return c
 				}
 			}
 		}
 	}
 	if in.n >= in.max {
-		in.tags, in.slots, in.n = nil, nil, 0
+		in.idx, in.n = tagindex.Index[*byte]{}, 0
 	}
-	if 2*(in.n+1) > len(in.tags) {
-		in.grow()
+	if 2*(in.n+1) > in.idx.Len() {
+		in.idx.Grow(minSlots, func(p *byte) uint64 { return maphash.String(in.seed, copyAt(p)) })
 	}
-	p := binary.AppendUvarint(make([]byte, 0, uvarintLen(len(s))+len(s)), uint64(len(s)))
+	p := binary.AppendUvarint(make([]byte, 0, tagindex.UvarintLen(len(s))+len(s)), uint64(len(s)))
 	l := len(p)
 	p = append(p, s...)
-	in.place(h, &p[0])
+	in.idx.Place(h, &p[0])
 	in.n++
 	return unsafe.String(&p[l], len(s))
 }
@@ -110,29 +100,6 @@ func copyAt(p *byte) string {
 		l |= uint64(b&0x7f) << shift
 		if b < 0x80 {
 			return unsafe.String((*byte)(q), int(l))
-		}
-	}
-}
-
-// place files the copy at p, of hash h, at the first empty place from
-// its hash's on.
-func (in *interner) place(h uint64, p *byte) {
-	m := len(in.tags) - 1
-	j := int(h) & m
-	for in.tags[j] != 0 {
-		j = (j + 1) & m
-	}
-	in.tags[j], in.slots[j] = tagOf(h), p
-}
-
-// grow doubles the table and files the copies again.
-func (in *interner) grow() {
-	tags, slots := in.tags, in.slots
-	n := max(minSlots, 2*len(tags))
-	in.tags, in.slots = make([]uint8, n), make([]*byte, n)
-	for j, p := range slots {
-		if tags[j] != 0 {
-			in.place(maphash.String(in.seed, copyAt(p)), p)
 		}
 	}
 }

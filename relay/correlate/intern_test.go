@@ -25,8 +25,8 @@ func TestInterner(t *testing.T) {
 	in.get("bob")
 	in.get("carol")
 	in.get("dave") // fourth distinct string: starts over
-	if in.n != 1 || len(in.tags) != minSlots {
-		t.Errorf("%d strings in %d places kept past the bound of 3, want 1 in %d", in.n, len(in.tags), minSlots)
+	if in.n != 1 || in.idx.Len() != minSlots {
+		t.Errorf("%d strings in %d places kept past the bound of 3, want 1 in %d", in.n, in.idx.Len(), minSlots)
 	}
 	if in.get("") != "" {
 		t.Error("the empty string")
@@ -80,8 +80,8 @@ func TestInternerAgainstMap(t *testing.T) {
 			if in.n != len(model) {
 				t.Fatalf("seed %d op %d: %d strings held, model %d", seed, op, in.n, len(model))
 			}
-			if 2*in.n > len(in.tags) {
-				t.Fatalf("seed %d op %d: %d strings in %d places", seed, op, in.n, len(in.tags))
+			if 2*in.n > in.idx.Len() {
+				t.Fatalf("seed %d op %d: %d strings in %d places", seed, op, in.n, in.idx.Len())
 			}
 			all, want = append(all, got), append(want, s)
 		}

@@ -9,6 +9,8 @@ package keyset
 import (
 	"encoding/binary"
 	"hash/maphash"
+
+	"github.com/nomenhq/nomen/relay/stage/tagindex"
 )
 
 // Set is a set of byte strings. The zero value is not usable; call New.
@@ -24,12 +26,11 @@ import (
 // keys). Neither the arena nor the index holds a pointer: the collector
 // has nothing to mark in it.
 type Set struct {
-	seed   maphash.Seed
-	tags   []uint8  // each place's byte of its key's hash (tagOf), 0: empty; len a power of two
-	places []uint32 // each place's key: its page << pageShift + its start in the page
-	pages  [][]byte
-	n      int
-	mask   uint64 // of the hashes: all ones (tests narrow it to make keys collide)
+	seed  maphash.Seed
+	idx   tagindex.Index[uint32] // each place's key: its page << pageShift + its start in the page
+	pages [][]byte
+	n     int
+	mask  uint64 // of the hashes: all ones (tests narrow it to make keys collide)
 }
 
 const (
@@ -60,7 +61,7 @@ func (s *Set) Add(key []byte) bool {
 	if _, ok := s.find(key, h); ok {
 		return false
 	}
-	need := uvarintLen(len(key)) + len(key)
+	need := tagindex.UvarintLen(len(key)) + len(key)
 	k := len(s.pages) - 1
 	if k < 0 || len(s.pages[k])+need > cap(s.pages[k]) {
 		if k >= 0 && len(s.pages[k]) < pageLen && cap(s.pages[k]) < pageLen && len(s.pages[k])+need <= pageLen {
@@ -85,18 +86,18 @@ func (s *Set) Add(key []byte) bool {
 	off := uint32(k)<<pageShift | uint32(len(*p))
 	*p = append(binary.AppendUvarint(*p, uint64(len(key))), key...)
 	s.n++
-	if 8*s.n > 7*len(s.tags) {
-		s.grow()
+	if 8*s.n > 7*s.idx.Len() {
+		s.idx.Grow(8, func(off uint32) uint64 { return s.hash(s.key(off)) })
 	}
-	s.place(h, off)
+	s.idx.Place(h, off)
 	return true
 }
 
 // All calls fn for every key (in no order) until fn returns false. The
 // keys are copies.
 func (s *Set) All(fn func(key string) bool) {
-	for j, t := range s.tags {
-		if t != 0 && !fn(string(s.key(s.places[j]))) {
+	for j, t := range s.idx.Tags {
+		if t != 0 && !fn(string(s.key(s.idx.Slots[j]))) {
 			return
 		}
 	}
@@ -104,21 +105,19 @@ func (s *Set) All(fn func(key string) bool) {
 
 func (s *Set) hash(key []byte) uint64 { return maphash.Bytes(s.seed, key) & s.mask }
 
-// tagOf is a place's byte of hash h: never 0 (an empty place).
-func tagOf(h uint64) uint8 { return uint8(h>>56) | 1 }
-
 // find returns the place of key, of hash h, and whether it is there.
 func (s *Set) find(key []byte, h uint64) (int, bool) {
-	if len(s.tags) == 0 {
+	tags := s.idx.Tags
+	if len(tags) == 0 {
 		return 0, false
 	}
-	tag, m := tagOf(h), len(s.tags)-1
+	tag, m := tagindex.Tag(h), len(tags)-1
 	for j := int(h) & m; ; j = (j + 1) & m {
-		switch s.tags[j] {
+		switch tags[j] {
 		case 0:
 			return j, false
 		case tag:
-			if string(s.key(s.places[j])) == string(key) {
+			if string(s.key(s.idx.Slots[j])) == string(key) {
 				return j, true
 			}
 		}
@@ -133,35 +132,4 @@ func (s *Set) key(off uint32) []byte {
 	}
 	l, w := binary.Uvarint(r)
 	return r[w : w+int(l)]
-}
-
-// place files the key at off, of hash h, at the first empty place from
-// its hash's on.
-func (s *Set) place(h uint64, off uint32) {
-	m := len(s.tags) - 1
-	j := int(h) & m
-	for s.tags[j] != 0 {
-		j = (j + 1) & m
-	}
-	s.tags[j], s.places[j] = tagOf(h), off
-}
-
-// grow doubles the index (at least 8 places) and files the keys again.
-func (s *Set) grow() {
-	tags, places := s.tags, s.places
-	n := max(8, 2*len(tags))
-	s.tags, s.places = make([]uint8, n), make([]uint32, n)
-	for j, t := range tags {
-		if t != 0 {
-			s.place(s.hash(s.key(places[j])), places[j])
-		}
-	}
-}
-
-func uvarintLen(l int) int {
-	n := 1
-	for ; l >= 0x80; l >>= 7 {
-		n++
-	}
-	return n
 }

@@ -49,8 +49,8 @@ func TestAgainstMap(t *testing.T) {
 			if s.Len() != len(model) {
 				t.Fatalf("seed %d op %d: Len %d, want %d", seed, op, s.Len(), len(model))
 			}
-			if 8*s.n > 7*len(s.tags) {
-				t.Fatalf("seed %d op %d: %d keys in %d places", seed, op, s.n, len(s.tags))
+			if 8*s.n > 7*s.idx.Len() {
+				t.Fatalf("seed %d op %d: %d keys in %d places", seed, op, s.n, s.idx.Len())
 			}
 		}
 		var got []string
