@@ -104,10 +104,13 @@ func (k *gatedKeeper) Submit(ctx context.Context, b *pipeline.Batch) error {
 	return k.batchKeeper.Submit(ctx, b)
 }
 
-// TestStreamBatchBound: what a connection's socket holds is handed to the
-// pipeline in batches of maxStreamBatch events (the rest in smaller
-// ones), never more.
-func TestStreamBatchBound(t *testing.T) {
+// sendWhileWaiting sends a first line and then data to a TCP listener
+// whose pipeline takes nothing until the rest is in the socket (the
+// reader waits for room with its first batch), then lets it take
+// everything, and returns what it was handed, batch by batch, once want
+// events have arrived (or 10 s have passed).
+func sendWhileWaiting(t *testing.T, data []byte, want int) [][]*event.Event {
+	t.Helper()
 	k := &gatedKeeper{gate: make(chan struct{})}
 	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, k)
 	c, err := net.Dial("tcp", tl.Addr().String())
@@ -116,28 +119,38 @@ func TestStreamBatchBound(t *testing.T) {
 	}
 	defer c.Close()
 	fmt.Fprintf(c, "<13>Jan  2 03:04:05 host app: first\n")
-	const lines = 2*maxStreamBatch + 100
-	var all []byte
-	for i := range lines {
-		all = fmt.Appendf(all, "<13>Jan  2 03:04:05 host app: %d\n", i)
-	}
-	if _, err := c.Write(all); err != nil {
+	if _, err := c.Write(data); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond) // let the socket take it all while the reader waits (no timing is asserted)
 	close(k.gate)
 	deadline := time.Now().Add(10 * time.Second)
-	for k.events() < lines+1 && time.Now().Before(deadline) {
+	for k.events() < want && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if got := k.eventsLocked(); got != want {
+		t.Fatalf("%d events arrived, want %d", got, want)
+	}
+	return slices.Clone(k.batches)
+}
+
+// TestStreamBatchBound: what a connection's socket holds is handed to the
+// pipeline in batches of maxStreamBatch events (the rest in smaller
+// ones), never more.
+func TestStreamBatchBound(t *testing.T) {
+	const lines = 2*maxStreamBatch + 100
+	var all []byte
+	for i := range lines {
+		all = fmt.Appendf(all, "<13>Jan  2 03:04:05 host app: %d\n", i)
+	}
 	biggest := 0
-	for _, b := range k.batches {
+	for _, b := range sendWhileWaiting(t, all, lines+1) {
 		biggest = max(biggest, len(b))
 	}
-	if got := k.eventsLocked(); got != lines+1 || biggest != maxStreamBatch {
-		t.Fatalf("%d events in batches of at most %d, want %d in batches of %d", got, biggest, lines+1, maxStreamBatch)
+	if biggest != maxStreamBatch {
+		t.Fatalf("batches of at most %d events, want %d", biggest, maxStreamBatch)
 	}
 }
 
@@ -145,14 +158,6 @@ func TestStreamBatchBound(t *testing.T) {
 // busy connection holds while it waits for room is bounded in bytes too
 // (maxBatchBytes), not only in events; every frame still arrives.
 func TestStreamBatchBytesBound(t *testing.T) {
-	k := &gatedKeeper{gate: make(chan struct{})}
-	tl := startTestWith(t, Config{Name: "t", Protocol: "tcp", Address: "127.0.0.1:0"}, k)
-	c, err := net.Dial("tcp", tl.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	fmt.Fprintf(c, "<13>Jan  2 03:04:05 host app: first\n")
 	const lines, size = 300, 4000 // 1.2 MB: several byte-bound batches
 	var all []byte
 	for i := range lines {
@@ -160,21 +165,7 @@ func TestStreamBatchBytesBound(t *testing.T) {
 		line = append(line, bytes.Repeat([]byte("x"), size-len(line)-1)...)
 		all = append(append(all, line...), '\n')
 	}
-	if _, err := c.Write(all); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(100 * time.Millisecond) // let the socket take it while the reader waits (no timing is asserted)
-	close(k.gate)
-	deadline := time.Now().Add(10 * time.Second)
-	for k.events() < lines+1 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if got := k.eventsLocked(); got != lines+1 {
-		t.Fatalf("%d events arrived, want %d", got, lines+1)
-	}
-	for i, b := range k.batches {
+	for i, b := range sendWhileWaiting(t, all, lines+1) {
 		n := 0
 		for _, e := range b {
 			n += len(e.Original)
