@@ -1,8 +1,10 @@
 package testpeer
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 type NATSNode struct {
 	Name  string
 	URL   string // nats://127.0.0.1:<client port>
+	http  string // 127.0.0.1:<monitoring port>
 	conf  string
 	cmd   *exec.Cmd
 	out   *syncbuf.Buffer
@@ -56,8 +59,10 @@ func FindNATSServer() (string, error) {
 
 // StartNATSCluster starts n nats-server processes routed to each other
 // with JetStream, or skips the test when there is no nats-server. It
-// returns once every node accepts clients (JetStream's meta leader may
-// still be being elected: create streams with a retry).
+// returns once every node accepts clients and JetStream's meta group has
+// a leader that counts every node as a current peer: before that, a
+// replicated stream or bucket can fail with "no suitable peers for
+// placement".
 func StartNATSCluster(t testing.TB, n int) *NATSCluster {
 	t.Helper()
 	bin, err := FindNATSServer()
@@ -65,9 +70,9 @@ func StartNATSCluster(t testing.TB, n int) *NATSCluster {
 		t.Skip(err)
 	}
 	dir := t.TempDir()
-	clientPorts, routePorts := make([]int, n), make([]int, n)
+	clientPorts, routePorts, httpPorts := make([]int, n), make([]int, n), make([]int, n)
 	for i := range n {
-		clientPorts[i], routePorts[i] = FreePort(t), FreePort(t)
+		clientPorts[i], routePorts[i], httpPorts[i] = FreePort(t), FreePort(t), FreePort(t)
 	}
 	c := &NATSCluster{}
 	t.Cleanup(c.Stop)
@@ -81,23 +86,28 @@ func StartNATSCluster(t testing.TB, n int) *NATSCluster {
 		name := fmt.Sprintf("n%d", i+1)
 		conf := fmt.Sprintf(`server_name: %s
 listen: "127.0.0.1:%d"
+http: "127.0.0.1:%d"
 jetstream { store_dir: %q }
 cluster {
   name: "nomentest"
   listen: "127.0.0.1:%d"
   routes: [%s]
 }
-`, name, clientPorts[i], filepath.Join(dir, name), routePorts[i], strings.Join(routes, ", "))
+`, name, clientPorts[i], httpPorts[i], filepath.Join(dir, name), routePorts[i], strings.Join(routes, ", "))
 		path := filepath.Join(dir, name+".conf")
 		if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		node := &NATSNode{Name: name, URL: fmt.Sprintf("nats://127.0.0.1:%d", clientPorts[i]), conf: path}
+		node := &NATSNode{Name: name, URL: fmt.Sprintf("nats://127.0.0.1:%d", clientPorts[i]),
+			http: fmt.Sprintf("127.0.0.1:%d", httpPorts[i]), conf: path}
 		c.Nodes = append(c.Nodes, node)
 		node.start(t, bin)
 	}
 	for _, node := range c.Nodes {
 		node.waitClients(t)
+	}
+	for _, node := range c.Nodes {
+		node.waitMeta(t, n)
 	}
 	return c
 }
@@ -127,6 +137,65 @@ func (n *NATSNode) waitClients(t testing.TB) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// metaCluster is the part of a node's /jsz answer that says whether
+// JetStream's meta group is whole.
+type metaCluster struct {
+	MetaCluster struct {
+		Leader   string `json:"leader"`
+		Replicas []struct {
+			Current bool `json:"current"`
+			Offline bool `json:"offline"`
+		} `json:"replicas"`
+	} `json:"meta_cluster"`
+}
+
+// waitMeta waits until the node sees a meta leader and, when it is the
+// leader, all n-1 other nodes as current peers.
+func (n *NATSNode) waitMeta(t testing.TB, size int) {
+	deadline := time.Now().Add(60 * time.Second)
+	last := "no answer"
+	for {
+		if ok, why := n.metaWhole(size); ok {
+			return
+		} else {
+			last = why
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nats-server %s: JetStream meta group not whole: %s\n%s", n.Name, last, n.out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (n *NATSNode) metaWhole(size int) (bool, string) {
+	client := http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://" + n.http + "/jsz")
+	if err != nil {
+		return false, err.Error()
+	}
+	defer resp.Body.Close()
+	var m metaCluster
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		return false, "jsz: " + err.Error()
+	}
+	if m.MetaCluster.Leader == "" {
+		return false, "no meta leader yet"
+	}
+	if m.MetaCluster.Leader != n.Name {
+		return true, "" // the leader's own check counts the peers
+	}
+	current := 0
+	for _, r := range m.MetaCluster.Replicas {
+		if r.Current && !r.Offline {
+			current++
+		}
+	}
+	if current < size-1 {
+		return false, fmt.Sprintf("leader %s has %d of %d peers current", n.Name, current, size-1)
+	}
+	return true, ""
 }
 
 // Kill sends SIGKILL to the node and waits for it to end.
