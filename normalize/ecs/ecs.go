@@ -323,8 +323,10 @@ func BaseProgram(p string) string {
 }
 
 // SetTLSVersion sets tls.version_protocol and tls.version from an
-// OpenSSL protocol name ("TLSv1.3" -> tls, 1.3; "SSLv3" -> ssl, 3): ECS
-// keeps the protocol and the number apart. Another name sets nothing.
+// OpenSSL protocol name ("TLSv1.3" -> tls, 1.3; "SSLv3" -> ssl, 3.0): ECS
+// keeps the protocol and the number apart, and writes the number with its
+// minor part ("1.0", as Elastic's pipelines write OpenSSL's "TLSv1").
+// Another name, or a version that is not digits and one dot, sets nothing.
 func SetTLSVersion(e *event.Event, name string) {
 	var proto, v string
 	switch {
@@ -333,11 +335,26 @@ func SetTLSVersion(e *event.Event, name string) {
 	case strings.HasPrefix(name, "SSLv"):
 		proto, v = "ssl", name[len("SSLv"):]
 	}
-	if v == "" {
+	if !tlsVersionNumber(v) {
 		return
+	}
+	if !strings.Contains(v, ".") {
+		v += ".0"
 	}
 	e.SetStr("tls.version_protocol", proto)
 	e.SetStr("tls.version", v)
+}
+
+// tlsVersionNumber reports whether v is "N" or "N.N" (one digit each, as
+// every SSL and TLS version is).
+func tlsVersionNumber(v string) bool {
+	switch len(v) {
+	case 1:
+		return v[0] >= '0' && v[0] <= '9'
+	case 3:
+		return v[0] >= '0' && v[0] <= '9' && v[1] == '.' && v[2] >= '0' && v[2] <= '9'
+	}
+	return false
 }
 
 // SetNetworkTotals sets network.bytes and network.packets to the sums of
