@@ -13,8 +13,8 @@ var (
 	classAuthzPermit   = cls("authorization-permitted", success, cats(catAuthentication), typeInfo)
 	classAuthzDeny     = cls("authorization-denied", failure, cats(catAuthentication), typeInfo)
 	classAAAInfo       = cls("aaa-info", "", cats(catAuthentication), typeInfo)
-	classAAAError      = cls("authentication-error", failure, cats(catAuthentication), typeError)
-	classAAAServerDown = cls("aaa-server-failed", failure, cats(catAuthentication), typeError)
+	classAAAError      = cls("authentication-error", failure, cats(catAuthentication), typeInfo)
+	classAAAServerDown = cls("aaa-server-failed", failure, cats(catAuthentication), typeInfo)
 )
 
 // aaaCases classify 113004 by what succeeded.
@@ -27,7 +27,7 @@ var aaaSuccessCases = []Case{
 var aaaRejectCases = []Case{
 	{"authentication", classLoginFail},
 	{"authorization", classAuthzDeny},
-	{"accounting", cls("accounting-failed", failure, cats(catAuthentication), typeError)},
+	{"accounting", cls("accounting-failed", failure, cats(catAuthentication), typeInfo)},
 }
 
 // configEndCases classify the end of a configuration session.

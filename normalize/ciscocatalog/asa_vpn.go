@@ -9,7 +9,7 @@ package ciscocatalog
 var (
 	classTunnelUp     = cls("tunnel-established", success, cats(catNetwork), typeConnection, typeStart)
 	classTunnelDown   = cls("tunnel-terminated", "", cats(catNetwork), typeConnection, typeEnd)
-	classVPNError     = cls("vpn-negotiation-failed", failure, cats(catNetwork), typeError)
+	classVPNError     = cls("vpn-negotiation-failed", failure, cats(catNetwork), typeConnection)
 	classVPNInfo      = cls("vpn-info", "", cats(catNetwork), typeInfo)
 	classIPsecDropped = cls("ipsec-packet-dropped", failure, cats(catNetwork), typeConnection, typeDenied)
 	classAddrAssign   = cls("address-assigned", success, cats(catSession), typeInfo)
@@ -19,7 +19,7 @@ var (
 	classSVCDown      = cls("svc-connection-terminated", "", cats(catNetwork), typeConnection, typeEnd)
 	// A VPN session the ASA refused or ended for its policy or limits.
 	classSessRefused    = cls("session-refused", failure, cats(catSession), typeStart)
-	classVPNPolicyError = cls("vpn-policy-error", failure, cats(catNetwork), typeError)
+	classVPNPolicyError = cls("vpn-policy-error", failure, cats(catNetwork), typeInfo)
 )
 
 // ikePeer starts IKE messages: "Group = G, [Username = U, ]IP = A, ".
@@ -264,7 +264,7 @@ var asaVPN = []Msg{
 		Formats: tlsPeer(`Starting SSL handshake with`)},
 	{ID: "725002", Rule: "cisco_asa.tls", Class: cls("tls-handshake-completed", success, cats(catNetwork), typeConnection, typeStart),
 		Formats: tlsPeer(`Device completed SSL handshake with`)},
-	{ID: "725006", Rule: "cisco_asa.tls", Class: cls("tls-handshake-failed", failure, cats(catNetwork), typeConnection, typeError),
+	{ID: "725006", Rule: "cisco_asa.tls", Class: cls("tls-handshake-failed", failure, cats(catNetwork), typeConnection),
 		Formats: tlsPeer(`Device failed SSL handshake with`)},
 	{ID: "725016", Rule: "cisco_asa.tls", Class: cls("tls-trustpoint-selected", "", cats(catNetwork), typeInfo),
 		Formats: []string{

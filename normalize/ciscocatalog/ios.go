@@ -123,7 +123,7 @@ var iosMsgs = []Msg{
 		Formats: []string{`User {user} locked out on authentication failure`}},
 	{ID: "AAA-USER_UNLOCKED", Rule: "cisco_ios.aaa", Class: cls("unlocked-user-account", success, cats(catIAM), typeUser, typeChange),
 		Formats: []string{`User {user} unlocked by {admin_user:user}`}},
-	{ID: "RADIUS-RADIUS_DEAD", Rule: "cisco_ios.aaa", Class: cls("aaa-server-failed", failure, cats(catAuthentication), typeError),
+	{ID: "RADIUS-RADIUS_DEAD", Rule: "cisco_ios.aaa", Class: cls("aaa-server-failed", failure, cats(catAuthentication), typeInfo),
 		Formats: []string{`RADIUS server {aaa_server}:{aaa_ports:text} is not responding`}},
 	{ID: "DOT1X-FAIL", Rule: "cisco_ios.aaa", Class: classLoginFail,
 		Formats: withUnit(`Authentication failed for client ({src_mac}) on Interface {interface:word}{? AuditSessionID {session_id}}`)},

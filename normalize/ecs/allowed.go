@@ -38,7 +38,7 @@ var ExpectedTypes = map[string][]string{
 	"intrusion_detection": {"allowed", "denied", "info"},
 	"library":             {"start"},
 	"malware":             {"info"},
-	"network":             {"access", "allowed", "connection", "denied", "end", "error", "info", "protocol", "start"},
+	"network":             {"access", "allowed", "connection", "denied", "end", "info", "protocol", "start"},
 	"package":             {"access", "change", "deletion", "info", "installation", "start"},
 	"process":             {"access", "change", "end", "info", "start"},
 	"registry":            {"access", "change", "creation", "deletion"},

@@ -32,9 +32,9 @@ var (
 	classCfgDel   = vendor.ConfigDeleted
 	classTunUp    = vendor.TunnelEstablished
 	classTunDown  = vendor.NewClass("tunnel-terminated", "", vendor.Cats("network"), "connection", "end")
-	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classVPNFail  = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection")
 	// "IPsec DPD failed": the peer stopped answering dead peer detection.
-	classDPDFail = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classDPDFail = vendor.NewClass("vpn-dpd-failed", "failure", vendor.Cats("network"), "connection")
 	// "Progress IPsec phase 1/2" with status success: a phase of the
 	// IKE negotiation done (the tunnel is up only at tunnel-up).
 	classVPNStep = vendor.NewClass("vpn-negotiation-progress", "success", vendor.Cats("network"), "connection", "info")
@@ -44,7 +44,7 @@ var (
 	// A session that failed rather than being denied by a policy:
 	// traffic action ip-conn ("Failed connection attempts") and dns
 	// ("DNS query return error") in the log reference.
-	classConnFailed = vendor.NewClass("connection-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classConnFailed = vendor.NewClass("connection-failed", "failure", vendor.Cats("network"), "connection")
 	classFile       = vendor.FileDetected
 	classFileDeny   = vendor.FileBlocked
 	// FSSO: a collector agent told the firewall which user has an

@@ -41,7 +41,7 @@ var (
 	// replaced host, a failover, or spoofing).
 	classARPChanged = vendor.NewClass("arp-address-changed", "", vendor.Cats("network"), "info")
 	// The words of FortiGate's and Cisco ASA's failed IKE negotiations.
-	classIKEFailed = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection", "error")
+	classIKEFailed = vendor.NewClass("vpn-negotiation-failed", "failure", vendor.Cats("network"), "connection")
 )
 
 // classOf: the class of a tag; action is the IDP or screen action.

@@ -27,7 +27,7 @@ map = { user = "user.name" }
 	want := []string{
 		`test.toml:9: warning: rule "app.refused": event.action "Login Refused" is not lower-case words joined by hyphens (the style of nomen's actions: "login-refused")`,
 		// denied is expected with network, change with neither.
-		`test.toml:9: warning: rule "app.refused": event.type "change" is not one ECS expects with event.category authentication, network (expected authentication: start, end, info; network: access, allowed, connection, denied, end, error, info, protocol, start)`,
+		`test.toml:9: warning: rule "app.refused": event.type "change" is not one ECS expects with event.category authentication, network (expected authentication: start, end, info; network: access, allowed, connection, denied, end, info, protocol, start)`,
 	}
 	if got := rs.ClassWarnings(); !slices.Equal(got, want) {
 		t.Errorf("warnings:\n%q\nwant:\n%q", got, want)

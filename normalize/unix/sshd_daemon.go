@@ -29,7 +29,7 @@ import (
 
 var (
 	classProcChange = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeChange)
-	classNetError   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeError)
+	classNetError   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeInfo)
 	classNetStart   = ecs.NewClass(ecs.Cats(ecs.CatNetwork), ecs.TypeStart)
 	classFileAccess = ecs.NewClass(ecs.Cats(ecs.CatFile), ecs.TypeAccess)
 )
