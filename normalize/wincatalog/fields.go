@@ -59,6 +59,8 @@ var fieldGroups = map[string]fieldGroup{
 		"OldSd>winlog.event_data.OldSd:sddl", "NewSd>winlog.event_data.NewSd:sddl"}},
 	"net":     {"the client's address", []string{"IpAddress>source.ip:ip", "IpPort>source.port:port"}},
 	"process": {"the process that did it", []string{"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
+	"caller": {"the process that asked (4798, 4799; a rendered message names it Process ID, as the process group reads it)", []string{
+		"CallerProcessId>process.pid:hex", "CallerProcessName>process.executable"}},
 	"newprocess": {"a new process, its parent and the account it runs as", []string{
 		"NewProcessId>process.pid:hex", "NewProcessName>process.executable", "CommandLine>process.command_line",
 		"CommandLine>process.args:argv-quoted",

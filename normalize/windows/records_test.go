@@ -305,8 +305,10 @@ func TestPowerShellHostProgram(t *testing.T) {
 }
 
 // TestResultCodeOutcome: Task Scheduler's 201 and WMI's 5857 succeeded
-// when their result code is 0, failed when it is another number, and say
-// nothing of it when they have none (a record cut short).
+// when their result code is 0; WMI's failed when it is another number,
+// while 201's is a program's exit code, whose meaning is the program's
+// (unknown); neither says anything of it when they have none (a record
+// cut short).
 func TestResultCodeOutcome(t *testing.T) {
 	task := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
 		`<Provider Name='Microsoft-Windows-TaskScheduler' Guid='{de7b24ea-73c8-4a09-985d-5bdadcfa9017}'/><EventID>201</EventID>` +
@@ -320,9 +322,9 @@ func TestResultCodeOutcome(t *testing.T) {
 		"event.category": []any{"process"}, "event.type": []any{"end"}, "event.outcome": "success",
 		"process.executable": `C:\Tools\sync.exe`, "winlog.event_data.ResultCode": "0"})
 	failed := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, `<Data Name='ResultCode'>2147942402</Data>`, 1)
-	checkFields(t, "201, 0x80070002", decodeRoad(t, failed, true), map[string]any{"event.outcome": "failure"})
+	checkFields(t, "201, 0x80070002", decodeRoad(t, failed, true), map[string]any{"event.outcome": "unknown"})
 	hex := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, `<Data Name='ResultCode'>0x1</Data>`, 1)
-	checkFields(t, "201, 0x1", decodeRoad(t, hex, true), map[string]any{"event.outcome": "failure"})
+	checkFields(t, "201, 0x1", decodeRoad(t, hex, true), map[string]any{"event.outcome": "unknown"})
 	none := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, "", 1)
 	checkFields(t, "201 without its code", decodeRoad(t, none, true), map[string]any{"event.outcome": "success"}) // no keyword: success, as every row's
 
