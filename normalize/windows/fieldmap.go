@@ -480,8 +480,16 @@ func sidNameKey(idKey string) string {
 // setHost sets a host name field, or for "<side>.address" the side's ip
 // or domain ("localhost" says nothing).
 func setHost(e *event.Event, rel *ecs.Related, key, v string) bool {
+	v = strings.TrimPrefix(v, `\\`) // NTLM's Workstation as some clients give it: "\\WKS-3", "\\10.9.8.7"
 	if v == "" || v == "-" {
 		return false
+	}
+	if side, ok := strings.CutSuffix(key, ".domain"); ok && ecs.IsIP(v) {
+		// an address is no domain name: the side's address, if it has none
+		if !e.Has(side + ".ip") {
+			rel.SetIP(e, side+".ip", v)
+		}
+		return true
 	}
 	if side, ok := strings.CutSuffix(key, ".address"); ok {
 		if v == "localhost" {

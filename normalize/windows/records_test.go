@@ -173,6 +173,26 @@ func TestShareFilePath(t *testing.T) {
 	noShare := strings.Replace(line, `"ShareLocalPath":"\\??\\D:\\Shares\\Finance",`, "", 1)
 	checkFields(t, "5145 without the share's path", decodeRoad(t, noShare, false), map[string]any{
 		"file.path": nil, "winlog.event_data.RelativeTargetName": `budget\2025\plan.xlsx`})
+	root := strings.Replace(line, `"RelativeTargetName":"budget\\2025\\plan.xlsx"`, `"RelativeTargetName":"\\"`, 1)
+	checkFields(t, "5145 the share's root", decodeRoad(t, root, false), map[string]any{
+		"file.path": `D:\Shares\Finance`, "file.name": "Finance", "file.directory": `D:\Shares`})
+}
+
+// TestWorkstationAddress: NTLM's Workstation written as an address behind
+// a UNC prefix ("\\10.9.8.7", as some clients send it) is the source's
+// address, no domain name; a name loses the prefix.
+func TestWorkstationAddress(t *testing.T) {
+	for _, c := range []struct {
+		ws                 string
+		wantIP, wantDomain any
+	}{
+		{`\\\\10.9.8.7`, "10.9.8.7", nil},
+		{`\\\\WKS-3`, nil, "WKS-3"},
+		{`WKS-3`, nil, "WKS-3"},
+	} {
+		line := secRecord("4776", `"PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"eve","Workstation":"`+c.ws+`","Status":"0xc0000064"`)
+		checkFields(t, "4776 "+c.ws, decodeRoad(t, line, false), map[string]any{"source.ip": c.wantIP, "source.domain": c.wantDomain})
+	}
 }
 
 // TestSysmonImageSignature: an image loaded whose signature check failed
