@@ -484,12 +484,11 @@ func setHost(e *event.Event, rel *ecs.Related, key, v string) bool {
 	if v == "" || v == "-" {
 		return false
 	}
-	if side, ok := strings.CutSuffix(key, ".domain"); ok && ecs.IsIP(v) {
-		// an address is no domain name: the side's address, if it has none
-		if !e.Has(side + ".ip") {
-			rel.SetIP(e, side+".ip", v)
-		}
-		return true
+	if strings.HasSuffix(key, ".domain") && ecs.IsIP(v) {
+		// An address is no domain name, and no source.ip either: the
+		// workstation name is what the client claims (an NTLM client sets
+		// it to anything), not the address it connected from.
+		return false
 	}
 	if side, ok := strings.CutSuffix(key, ".address"); ok {
 		if v == "localhost" {

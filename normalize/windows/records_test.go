@@ -179,14 +179,16 @@ func TestShareFilePath(t *testing.T) {
 }
 
 // TestWorkstationAddress: NTLM's Workstation written as an address behind
-// a UNC prefix ("\\10.9.8.7", as some clients send it) is the source's
-// address, no domain name; a name loses the prefix.
+// a UNC prefix ("\\10.9.8.7", as some clients send it) is no domain name,
+// and no source.ip either (the client names itself as it likes: a forged
+// address must not become the source's); a name loses the prefix.
 func TestWorkstationAddress(t *testing.T) {
 	for _, c := range []struct {
 		ws                 string
 		wantIP, wantDomain any
 	}{
-		{`\\\\10.9.8.7`, "10.9.8.7", nil},
+		{`\\\\10.9.8.7`, nil, nil},
+		{`10.9.8.7`, nil, nil},
 		{`\\\\WKS-3`, nil, "WKS-3"},
 		{`WKS-3`, nil, "WKS-3"},
 	} {
