@@ -310,13 +310,12 @@ func winTextRole(modern int, section string) int {
 	case "Member":
 		return winRoleMember
 	case "User":
-		// 4798's enumerated account (its XML's Target*); the Network
-		// Policy Server's user (6272-6280: Subject*)
-		switch {
-		case modern == 4798:
+		// 4798's enumerated account (its XML's Target*). The Network
+		// Policy Server's "User:" (6272-6280) is its subject, but its
+		// "Fully Qualified Account Name" label is none the reader knows
+		// (it would join the domain's value): left unread.
+		if modern == 4798 {
 			return winRoleAccount
-		case modern >= 6272 && modern <= 6280:
-			return winRoleSubject
 		}
 	case "":
 		// Legacy messages have no sections.
