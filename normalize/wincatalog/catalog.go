@@ -23,6 +23,11 @@ const (
 	// Entry.OutcomeFrom holds: success when it is zero, failure when it
 	// is another number; the keyword's rule when the record lacks it.
 	OutcomeCode
+	// OutcomeExitCode: from a program's exit code the EventData value
+	// Entry.OutcomeFrom holds: success when it is zero, unknown when it is
+	// another number (a program's own convention: robocopy's 1 is files
+	// copied); the keyword's rule when the record lacks it.
+	OutcomeExitCode
 )
 
 func (o Outcome) String() string {
@@ -33,6 +38,8 @@ func (o Outcome) String() string {
 		return "failure"
 	case OutcomeCode:
 		return "code"
+	case OutcomeExitCode:
+		return "exit code"
 	}
 	return "keyword"
 }
@@ -48,7 +55,7 @@ type Entry struct {
 	ECSType     []string // event.type, ECS allowed values only
 	Action      string   // event.action, lower-case and hyphenated
 	Outcome     Outcome
-	OutcomeFrom string   // the EventData name of the code an OutcomeCode is read from
+	OutcomeFrom string   // the EventData name of the code an OutcomeCode or OutcomeExitCode is read from
 	Fields      []Field  // EventData name -> ECS field, in precedence order
 	FieldSpec   []string // Fields as written in the table (group names and single maps), for the docs
 }
@@ -415,8 +422,9 @@ func Entries(channel string) []*Entry {
 //
 //	[channel |] id | outcome | ecs categories | ecs types | action | subcategory | name | fields
 //
-// outcome is S, F, K (keyword) or C:Name (the code EventData Name holds:
-// 0 success, another number failure); categories, types and fields are
+// outcome is S, F, K (keyword), C:Name (the code EventData Name holds:
+// 0 success, another number failure) or E:Name (a program's exit code:
+// 0 success, another number unknown); categories, types and fields are
 // comma-separated; a field is a group name (fieldGroups) or
 // "EventDataName>ecs.field[:decode]".
 func parseTable(text string, withChannel bool) ([]Entry, error) {
@@ -455,11 +463,16 @@ func parseTable(text string, withChannel bool) ([]Entry, error) {
 		case "K":
 			e.Outcome = OutcomeKeyword
 		default:
+			e.Outcome = OutcomeCode
 			name, ok := strings.CutPrefix(cols[1], "C:")
-			if !ok || name == "" {
-				return nil, fmt.Errorf("line %d: outcome %q, want S, F, K or C:Name", n+1, cols[1])
+			if !ok {
+				e.Outcome = OutcomeExitCode
+				name, ok = strings.CutPrefix(cols[1], "E:")
 			}
-			e.Outcome, e.OutcomeFrom = OutcomeCode, name
+			if !ok || name == "" {
+				return nil, fmt.Errorf("line %d: outcome %q, want S, F, K, C:Name or E:Name", n+1, cols[1])
+			}
+			e.OutcomeFrom = name
 		}
 		e.ECSCategory = splitList(cols[2])
 		e.ECSType = splitList(cols[3])

@@ -59,6 +59,8 @@ var fieldGroups = map[string]fieldGroup{
 		"OldSd>winlog.event_data.OldSd:sddl", "NewSd>winlog.event_data.NewSd:sddl"}},
 	"net":     {"the client's address", []string{"IpAddress>source.ip:ip", "IpPort>source.port:port"}},
 	"process": {"the process that did it", []string{"ProcessId>process.pid:hex", "ProcessName>process.executable"}},
+	"caller": {"the process that asked (4798, 4799; a rendered message names it Process ID, as the process group reads it)", []string{
+		"CallerProcessId>process.pid:hex", "CallerProcessName>process.executable"}},
 	"newprocess": {"a new process, its parent and the account it runs as", []string{
 		"NewProcessId>process.pid:hex", "NewProcessName>process.executable", "CommandLine>process.command_line",
 		"CommandLine>process.args:argv-quoted",
@@ -94,7 +96,7 @@ var fieldGroups = map[string]fieldGroup{
 		"ShareName>winlog.event_data.ShareName", "ShareLocalPath>winlog.event_data.ShareLocalPath", "RelativeTargetName>file.path:share-path", "IpAddress>source.ip:ip",
 		"IpPort>source.port:port", "AccessList>winlog.event_data.AccessListDescription:messages"}},
 	"wfp": {"a Windows Filtering Platform connection or packet", []string{
-		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable",
+		"ProcessID>process.pid:int", "ProcessId>process.pid:int", "Application>process.executable:path",
 		"SourceAddress>source.ip:ip", "SourcePort>source.port:port", "DestAddress>destination.ip:ip",
 		"DestPort>destination.port:port", "Protocol>network.iana_number:iana-number", "Direction>network.direction:direction",
 		"FilterRTID>rule.id"}},
@@ -113,7 +115,7 @@ var fieldGroups = map[string]fieldGroup{
 
 	// Sysmon (Microsoft-Windows-Sysmon/Operational)
 	"sysproc": {"the Sysmon process that did it", []string{
-		"ProcessGuid>process.entity_id", "ProcessId>process.pid:int", "Image>process.executable",
+		"ProcessGuid>process.entity_id", "ProcessId>process.pid:int", "Image>process.executable:path",
 		"User>user.name:account", "RuleName>rule.name"}},
 	"sysnewproc": {"a Sysmon process creation", []string{
 		"CommandLine>process.command_line", "CommandLine>process.args:argv", "ParentCommandLine>process.parent.args:argv",
@@ -144,7 +146,7 @@ var fieldGroups = map[string]fieldGroup{
 		"Product>file.pe.product"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{
 		"SourceProcessGuid>process.entity_id", "SourceProcessGUID>process.entity_id", "SourceProcessId>process.pid:int",
-		"SourceThreadId>process.thread.id:int", "SourceImage>process.executable",
+		"SourceThreadId>process.thread.id:int", "SourceImage>process.executable:path",
 		"SourceUser>user.name:account", "RuleName>rule.name"}},
 	"syswmi": {"a Sysmon WMI event", []string{"User>user.name:account", "RuleName>rule.name"}},
 }

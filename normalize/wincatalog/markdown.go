@@ -18,7 +18,7 @@ func Markdown() []byte {
 		"do not edit; run `go test ./normalize/wincatalog -run TestDocUpToDate -update`. -->\n\n")
 	b.WriteString("What nomen knows each Windows event id to mean: Microsoft's name for it, its audit policy " +
 		"subcategory, the ECS `event.category`, `event.type` and `event.action` it gets, where `event.outcome` " +
-		"comes from (`success` or `failure` fixed, `keyword`: the record's audit keyword, or `0 in Name`: success when the result code EventData Name holds is 0, failure when it is another number, else the keyword's rule), and which EventData " +
+		"comes from (`success` or `failure` fixed, `keyword`: the record's audit keyword, `0 in Name`: success when the result code EventData Name holds is 0, failure when it is another number, else the keyword's rule, or `0 in Name, else unknown`: a program's exit code, success when 0, unknown when another number, whose meaning is the program's), and which EventData " +
 		"names become which ECS fields. EventData names not mapped stay under `winlog.event_data`.\n\n")
 	b.WriteString("| Channel | Events |\n| --- | --- |\n")
 	for _, ch := range Channels() {
@@ -41,8 +41,11 @@ func Markdown() []byte {
 		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 		for _, e := range Entries(ch) {
 			outcome := e.Outcome.String()
-			if e.Outcome == OutcomeCode {
-				outcome = "0 in " + e.OutcomeFrom // success when the code is 0
+			switch e.Outcome {
+			case OutcomeCode:
+				outcome = "0 in " + e.OutcomeFrom // success when the code is 0, else failure
+			case OutcomeExitCode:
+				outcome = "0 in " + e.OutcomeFrom + ", else unknown"
 			}
 			where := e.Subcategory
 			if ch == ChannelSecurity {

@@ -439,18 +439,22 @@ func domainKey(nameKey string) string {
 
 // setSID sets a role's id (user.id, user.target.id, group.id...): with the
 // role's name when the event gave none and the SID is a well-known one or
-// the agent resolved it (account, "DOMAIN\name").
+// the agent resolved it (account, "DOMAIN\name"). The NULL SID is no
+// account (4768's TargetSid of an unknown principal, 4688's TargetUserSid):
+// no id. A well-known SID's name is the role's, not related.user's: the
+// record does not carry it (ECS: the names "seen on the event"), and most
+// are groups (Remote Desktop Users, ENTERPRISE DOMAIN CONTROLLERS).
 func setSID(e *event.Event, rel *ecs.Related, idKey, sid, account string) {
+	if sid == "S-1-0-0" {
+		return
+	}
 	nameKey := sidNameKey(idKey)
 	if nameKey == "" || e.Has(nameKey) {
 		e.SetStr(idKey, sid)
 		return
 	}
-	if sid == "S-1-0-0" {
-		return // NULL SID: no account
-	}
 	if name := wincatalog.WellKnownSID(sid); name != "" {
-		setValue(e, rel, nameKey, name)
+		e.SetStr(nameKey, name)
 	} else if account != "" {
 		setValue(e, rel, nameKey, account)
 	}
@@ -476,7 +480,14 @@ func sidNameKey(idKey string) string {
 // setHost sets a host name field, or for "<side>.address" the side's ip
 // or domain ("localhost" says nothing).
 func setHost(e *event.Event, rel *ecs.Related, key, v string) bool {
+	v = strings.TrimPrefix(v, `\\`) // NTLM's Workstation as some clients give it: "\\WKS-3", "\\10.9.8.7"
 	if v == "" || v == "-" {
+		return false
+	}
+	if strings.HasSuffix(key, ".domain") && ecs.IsIP(v) {
+		// An address is no domain name, and no source.ip either: the
+		// workstation name is what the client claims (an NTLM client sets
+		// it to anything), not the address it connected from.
 		return false
 	}
 	if side, ok := strings.CutSuffix(key, ".address"); ok {

@@ -165,19 +165,22 @@ func (w *winEvent) module(ent *wincatalog.Entry) string {
 	return ""
 }
 
-// outcome is event.outcome: the row's fixed one, else the audit keyword's
-// (success if none); a 4776 (NTLM validation) succeeded when its Status
-// is 0x0, whatever its keyword.
+// outcome is event.outcome: the row's fixed one, else its code's (a 4776
+// succeeded when its Status is 0x0, whatever its keyword; a program's exit
+// code other than 0 is unknown), else the audit keyword's (success if none).
 func (w *winEvent) outcome(ent *wincatalog.Entry) string {
 	switch ent.Outcome {
 	case wincatalog.OutcomeSuccess:
 		return ecs.OutcomeSuccess
 	case wincatalog.OutcomeFailure:
 		return ecs.OutcomeFailure
-	case wincatalog.OutcomeCode:
+	case wincatalog.OutcomeCode, wincatalog.OutcomeExitCode:
 		if zero, ok := resultCode(w.tok(ent.OutcomeFrom)); ok {
-			if zero {
+			switch {
+			case zero:
 				return ecs.OutcomeSuccess
+			case ent.Outcome == wincatalog.OutcomeExitCode:
+				return ecs.OutcomeUnknown
 			}
 			return ecs.OutcomeFailure
 		}

@@ -173,6 +173,28 @@ func TestShareFilePath(t *testing.T) {
 	noShare := strings.Replace(line, `"ShareLocalPath":"\\??\\D:\\Shares\\Finance",`, "", 1)
 	checkFields(t, "5145 without the share's path", decodeRoad(t, noShare, false), map[string]any{
 		"file.path": nil, "winlog.event_data.RelativeTargetName": `budget\2025\plan.xlsx`})
+	root := strings.Replace(line, `"RelativeTargetName":"budget\\2025\\plan.xlsx"`, `"RelativeTargetName":"\\"`, 1)
+	checkFields(t, "5145 the share's root", decodeRoad(t, root, false), map[string]any{
+		"file.path": `D:\Shares\Finance`, "file.name": "Finance", "file.directory": `D:\Shares`})
+}
+
+// TestWorkstationAddress: NTLM's Workstation written as an address behind
+// a UNC prefix ("\\10.9.8.7", as some clients send it) is no domain name,
+// and no source.ip either (the client names itself as it likes: a forged
+// address must not become the source's); a name loses the prefix.
+func TestWorkstationAddress(t *testing.T) {
+	for _, c := range []struct {
+		ws                 string
+		wantIP, wantDomain any
+	}{
+		{`\\\\10.9.8.7`, nil, nil},
+		{`10.9.8.7`, nil, nil},
+		{`\\\\WKS-3`, nil, "WKS-3"},
+		{`WKS-3`, nil, "WKS-3"},
+	} {
+		line := secRecord("4776", `"PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"eve","Workstation":"`+c.ws+`","Status":"0xc0000064"`)
+		checkFields(t, "4776 "+c.ws, decodeRoad(t, line, false), map[string]any{"source.ip": c.wantIP, "source.domain": c.wantDomain})
+	}
 }
 
 // TestSysmonImageSignature: an image loaded whose signature check failed
@@ -305,8 +327,10 @@ func TestPowerShellHostProgram(t *testing.T) {
 }
 
 // TestResultCodeOutcome: Task Scheduler's 201 and WMI's 5857 succeeded
-// when their result code is 0, failed when it is another number, and say
-// nothing of it when they have none (a record cut short).
+// when their result code is 0; WMI's failed when it is another number,
+// while 201's is a program's exit code, whose meaning is the program's
+// (unknown); neither says anything of it when they have none (a record
+// cut short).
 func TestResultCodeOutcome(t *testing.T) {
 	task := `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
 		`<Provider Name='Microsoft-Windows-TaskScheduler' Guid='{de7b24ea-73c8-4a09-985d-5bdadcfa9017}'/><EventID>201</EventID>` +
@@ -320,9 +344,9 @@ func TestResultCodeOutcome(t *testing.T) {
 		"event.category": []any{"process"}, "event.type": []any{"end"}, "event.outcome": "success",
 		"process.executable": `C:\Tools\sync.exe`, "winlog.event_data.ResultCode": "0"})
 	failed := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, `<Data Name='ResultCode'>2147942402</Data>`, 1)
-	checkFields(t, "201, 0x80070002", decodeRoad(t, failed, true), map[string]any{"event.outcome": "failure"})
+	checkFields(t, "201, 0x80070002", decodeRoad(t, failed, true), map[string]any{"event.outcome": "unknown"})
 	hex := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, `<Data Name='ResultCode'>0x1</Data>`, 1)
-	checkFields(t, "201, 0x1", decodeRoad(t, hex, true), map[string]any{"event.outcome": "failure"})
+	checkFields(t, "201, 0x1", decodeRoad(t, hex, true), map[string]any{"event.outcome": "unknown"})
 	none := strings.Replace(task, `<Data Name='ResultCode'>0</Data>`, "", 1)
 	checkFields(t, "201 without its code", decodeRoad(t, none, true), map[string]any{"event.outcome": "success"}) // no keyword: success, as every row's
 

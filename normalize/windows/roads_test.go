@@ -143,7 +143,7 @@ func checkMeaning(t *testing.T, name string, ent *wincatalog.Entry, got map[stri
 	switch ent.Outcome {
 	case wincatalog.OutcomeKeyword:
 		want["event.outcome"] = "success" // the samples' keyword
-	case wincatalog.OutcomeCode: // the sample's code, if it maps it (TestResultCodeOutcome)
+	case wincatalog.OutcomeCode, wincatalog.OutcomeExitCode: // the sample's code, if it maps it (TestResultCodeOutcome)
 	default:
 		want["event.outcome"] = ent.Outcome.String()
 	}

@@ -218,7 +218,7 @@ var winTextSections = map[string]bool{
 	"Domain Controller Information": true,
 	"Object":                        true, "Access Request Information": true, "Change Information": true, "Process": true,
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
-	"Share Information": true, "Session": true,
+	"Share Information": true, "Session": true, "User": true,
 	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
 }
 
@@ -309,6 +309,14 @@ func winTextRole(modern int, section string) int {
 		}
 	case "Member":
 		return winRoleMember
+	case "User":
+		// 4798's enumerated account (its XML's Target*). The Network
+		// Policy Server's "User:" (6272-6280) is its subject, but its
+		// "Fully Qualified Account Name" label is none the reader knows
+		// (it would join the domain's value): left unread.
+		if modern == 4798 {
+			return winRoleAccount
+		}
 	case "":
 		// Legacy messages have no sections.
 		switch modern {

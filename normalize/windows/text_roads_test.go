@@ -53,6 +53,7 @@ var textValues = map[string]string{
 	"TargetUserSid": "S-1-5-21-1111111111-2222222222-3333333333-3101", "DnsHostName": "wks-9.corp.example.org",
 	"ServicePrincipalNames": "HOST/wks-9.corp.example.org HOST/WKS-9", "SamAccountName": "WKS-9$",
 	"NewUacValue": "0x80", "OldUacValue": "0x0", "SidHistory": "-",
+	"CallerProcessId": "0x2b10", "CallerProcessName": `C:\Windows\System32\net1.exe`,
 }
 
 var (
@@ -469,6 +470,36 @@ func TestGroupTextRoads(t *testing.T) {
 		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
 		if want["group.name"] == nil {
 			t.Errorf("%s: XML road lacks group.name", name)
+		}
+		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, textMessage(c.title, c.lines, "", ""), ""), false), true)
+	}
+}
+
+// TestEnumerationTextRoads: a user's groups or a group's members
+// enumerated (4798, 4799) by Snare give their XML's account or group and
+// the process that asked (CallerProcessId in the XML, "Process ID" in the
+// message).
+func TestEnumerationTextRoads(t *testing.T) {
+	subject := []textLine{textSection("Subject"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+		{"Account Domain", "SubjectDomainName"}, {"Logon ID", "SubjectLogonId"}}
+	process := []textLine{textSection("Process Information"), {"Process ID", "CallerProcessId"}, {"Process Name", "CallerProcessName"}}
+	for _, c := range []struct {
+		id     int
+		title  string
+		lines  []textLine
+		target string
+	}{
+		{4798, "A user's local group membership was enumerated.", textLayout(subject, []textLine{textSection("User"),
+			{"Security ID", "TargetSid"}, {"Account Name", "TargetUserName"}, {"Account Domain", "TargetDomainName"}}, process), "user.target.name"},
+		{4799, "A security-enabled local group membership was enumerated.", textLayout(subject, []textLine{textSection("Group"),
+			{"Security ID", "TargetSid"}, {"Group Name", "TargetUserName"}, {"Group Domain", "TargetDomainName"}}, process), "group.name"},
+	} {
+		name := fmt.Sprint(c.id)
+		want := decodeRoad(t, textXML(c.id, c.lines, ""), false)
+		for _, k := range []string{c.target, "process.pid", "process.executable", "user.name"} {
+			if want[k] == nil {
+				t.Errorf("%s: XML road lacks %s", name, k)
+			}
 		}
 		compareEvents(t, name+" snare", want, decodeRoad(t, textSnare(c.id, textMessage(c.title, c.lines, "", ""), ""), false), true)
 	}

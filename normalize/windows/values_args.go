@@ -492,5 +492,9 @@ func sharePath(share, rel string) string {
 	if share == "" || share == "-" || rel == "" || rel == "-" {
 		return ""
 	}
-	return strings.TrimRight(share, `\`) + `\` + strings.TrimLeft(rel, `\`)
+	share, rel = strings.TrimRight(share, `\`), strings.Trim(rel, `\`)
+	if rel == "" {
+		return share // "\": the share's root, its own directory
+	}
+	return share + `\` + rel
 }

@@ -54,6 +54,26 @@ func TestWinlogbeatFields(t *testing.T) {
 		map[string]any{"event.category": []any{"authentication"}, "event.type": []any{"end"}, "event.action": "logged-out",
 			"winlog.logon.id": "0x8a5f21c", "user.name": "jdoe"},
 	}, {
+		"4768 for an unknown principal: the NULL SID is no account",
+		secRecord("4768", `"TargetUserName":"ghost","TargetDomainName":"CORP.EXAMPLE.ORG","TargetSid":"S-1-0-0","ServiceName":"krbtgt/CORP.EXAMPLE.ORG",`+
+			`"ServiceSid":"S-1-0-0","Status":"0x6","IpAddress":"::ffff:192.0.2.77","IpPort":"50101"`),
+		map[string]any{"user.name": "ghost", "user.id": nil, "service.id": nil, "service.name": "krbtgt/CORP.EXAMPLE.ORG", "source.ip": "192.0.2.77"},
+	}, {
+		"4717 a well-known SID names the target, not related.user",
+		secRecord("4717", `"SubjectUserSid":"S-1-5-18","SubjectUserName":"WKS-3$","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7",`+
+			`"TargetSid":"S-1-5-32-555","AccessGranted":"SeRemoteInteractiveLogonRight"`),
+		map[string]any{"user.target.id": "S-1-5-32-555", "user.target.name": "Remote Desktop Users", "related.user": []any{"WKS-3$"}},
+	}, {
+		"4798 the caller process",
+		secRecord("4798", `"TargetUserName":"Guest","TargetDomainName":"WKS-3","TargetSid":"S-1-5-21-1-2-3-501","SubjectUserSid":"S-1-5-21-1-2-3-1104",`+
+			`"SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x8a5f21c","CallerProcessId":"0x2b10","CallerProcessName":"C:\\Windows\\System32\\net1.exe"`),
+		map[string]any{"process.pid": 11024, "process.executable": `C:\Windows\System32\net1.exe`, "user.target.name": "Guest"},
+	}, {
+		"4799 the caller process",
+		secRecord("4799", `"TargetUserName":"Administrators","TargetDomainName":"Builtin","TargetSid":"S-1-5-32-544","SubjectUserSid":"S-1-5-21-1-2-3-1104",`+
+			`"SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x8a5f21c","CallerProcessId":"0x1f40","CallerProcessName":"C:\\Windows\\System32\\net1.exe"`),
+		map[string]any{"process.pid": 8000, "process.executable": `C:\Windows\System32\net1.exe`, "group.name": "Administrators"},
+	}, {
 		"4769 principal's user",
 		secRecord("4769", `"TargetUserName":"jdoe@CORP.EXAMPLE.ORG","TargetDomainName":"CORP.EXAMPLE.ORG","ServiceName":"WKS-9$",`+
 			`"IpAddress":"::ffff:192.0.2.9","IpPort":"50811","Status":"0x0","TicketOptions":"0x40810000","TicketEncryptionType":"0x12"`),

@@ -39,6 +39,10 @@ func TestNotInRecord(t *testing.T) {
 		map[string]any{"user.target.name": "ENTERPRISE DOMAIN CONTROLLERS", "user.name": "SYSTEM"}); len(got) != 1 {
 		t.Errorf("notInRecord = %q, want user.name alone (S-1-5-9's name is the record's)", got)
 	}
+	if got := notInRecord(c, `<Data Name="ShareLocalPath">\??\D:\Shares\Finance</Data><Data Name="RelativeTargetName">Q4\budget.xlsx</Data>`,
+		map[string]any{"file.path": `D:\Shares\Finance\Q4\budget.xlsx`, "process.executable": `D:\Shares\Finance\Q4\run.exe`}); len(got) != 1 {
+		t.Errorf("notInRecord = %q, want process.executable alone (file.path joins the record's parts)", got)
+	}
 	if !isDocumented("4662", "event.category") || isDocumented("4624", "event.category") {
 		t.Error("isDocumented: 4662's category is documented, 4624's is not")
 	}
