@@ -120,7 +120,8 @@ var fieldGroups = map[string]fieldGroup{
 		"CurrentDirectory>process.working_directory",
 		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id",
 		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable",
-		"ParentCommandLine>process.parent.command_line", "LogonId>winlog.logon.id:logon-id",
+		"ParentCommandLine>process.parent.command_line", "ParentUser>process.parent.user.name:account",
+		"LogonId>winlog.logon.id:logon-id",
 		"OriginalFileName>process.pe.original_file_name", "Product>process.pe.product",
 		"Company>process.pe.company", "Description>process.pe.description", "FileVersion>process.pe.file_version"}},
 	"sysnet": {"a Sysmon network connection", []string{

@@ -433,6 +433,8 @@ func domainKey(nameKey string) string {
 		return "user.effective.domain"
 	case "source.user.name":
 		return "source.user.domain"
+	case "process.parent.user.name": // Sysmon 1's ParentUser
+		return "process.parent.user.domain"
 	}
 	return ""
 }

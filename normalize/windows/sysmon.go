@@ -240,9 +240,10 @@ func registryHiveName(v string) string {
 // Details value: "DWORD (0x00000001)" is the number 1 of type REG_DWORD,
 // "QWORD (0x00000000-0x00000002)" (high-low) a REG_QWORD, "Binary Data"
 // a REG_BINARY, anything else a string (REG_SZ), as Winlogbeat's sysmon
-// module reads them.
+// module reads them. "(Empty)" is Sysmon's word for a value without data,
+// of a type it does not say: no data, no type.
 func setRegistryData(e *event.Event, key, v string) bool {
-	if v == "" || v == "-" {
+	if v == "" || v == "-" || v == "(Empty)" {
 		return false
 	}
 	typ, data := "REG_SZ", v
