@@ -110,6 +110,8 @@ func sampleValue(f wincatalog.Field) string {
 		return `O=CONTOSO LTD, L=REDMOND, S=WASHINGTON, C=US\CONTOSO TOOLS\TOOL.EXE\2.1.0.0`
 	case wincatalog.DecodePath:
 		return `C:\Program Files\Contoso\agent.exe`
+	case wincatalog.DecodePathOnHost:
+		return `C:\Windows\system32\shutdown.exe (WKS-7)`
 	case wincatalog.DecodeSIDNames:
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
 	case wincatalog.DecodeTaskXML:
