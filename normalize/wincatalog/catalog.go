@@ -123,7 +123,7 @@ const (
 	DecodeURL                      // a URL transferred with (BITS) -> <To>.original, and for an absolute URL <To>.full, .scheme, .domain, .port (when given), .path, .query, and its host as destination.address and destination.ip or .domain
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 	DecodeRegistryKeyValue         // a registry key (4657's ObjectName) and its ObjectValueName -> <To> "HKLM\Software\k\v" (ECS: key + "\\" + value) and registry.hive/key/value, as DecodeRegistryPath gives Sysmon's
-	DecodePipeName                 // Sysmon 17/18's PipeName; "<Anonymous Pipe>" (Sysmon's word for a pipe without a name) none
+	DecodeNamed                    // a name or path; Sysmon's words in angle brackets for none ("<unknown process>" Image, "<Anonymous Pipe>") none
 	DecodePathOnHost               // User32 1074's process "C:\Windows\system32\shutdown.exe (WS12)" -> <To> the path, its " (computer)" cut; kept only when a path (holds a "\\")
 )
 
@@ -142,7 +142,7 @@ var decodeNames = [...]string{
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
 	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl", DecodeSignatureValid: "signature-valid", DecodeURL: "url", DecodeSharePath: "share-path", DecodeSignedFailure: "signed-failure", DecodeIANANumber: "iana-number",
-	DecodeRegistryKeyValue: "registry-key-value", DecodePathOnHost: "path-on-host", DecodePipeName: "pipe-name",
+	DecodeRegistryKeyValue: "registry-key-value", DecodePathOnHost: "path-on-host", DecodeNamed: "named",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

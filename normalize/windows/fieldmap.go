@@ -214,9 +214,9 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodePath:
 		v := w.val(f.From)
 		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)
-	case wincatalog.DecodePipeName:
+	case wincatalog.DecodeNamed:
 		v := w.val(f.From)
-		return v != "<Anonymous Pipe>" && setValue(e, rel, f.To, v)
+		return !(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")) && setValue(e, rel, f.To, v) // no Windows path or name holds < or >
 	case wincatalog.DecodePathOnHost:
 		v := pathOnHost(w.val(f.From))
 		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)

@@ -110,7 +110,7 @@ func sampleValue(f wincatalog.Field) string {
 		return `O=CONTOSO LTD, L=REDMOND, S=WASHINGTON, C=US\CONTOSO TOOLS\TOOL.EXE\2.1.0.0`
 	case wincatalog.DecodePath:
 		return `C:\Program Files\Contoso\agent.exe`
-	case wincatalog.DecodePipeName:
+	case wincatalog.DecodeNamed:
 		return `\contoso_svc_pipe`
 	case wincatalog.DecodePathOnHost:
 		return `C:\Windows\system32\shutdown.exe (WKS-7)`
