@@ -113,12 +113,12 @@ var fieldGroups = map[string]fieldGroup{
 
 	// Sysmon (Microsoft-Windows-Sysmon/Operational)
 	"sysproc": {"the Sysmon process that did it", []string{
-		"ProcessGuid>process.entity_id", "ProcessId>process.pid:int", "Image>process.executable:named",
+		"ProcessGuid>process.entity_id:guid", "ProcessId>process.pid:int", "Image>process.executable:named",
 		"User>user.name:account", "RuleName>rule.name"}},
 	"sysnewproc": {"a Sysmon process creation", []string{
 		"CommandLine>process.command_line", "CommandLine>process.args:argv", "ParentCommandLine>process.parent.args:argv",
 		"CurrentDirectory>process.working_directory",
-		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id",
+		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id:guid",
 		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable:named",
 		"ParentCommandLine>process.parent.command_line", "ParentUser>process.parent.user.name:account",
 		"LogonId>winlog.logon.id:logon-id",
@@ -144,7 +144,7 @@ var fieldGroups = map[string]fieldGroup{
 		"Company>file.pe.company", "Description>file.pe.description", "FileVersion>file.pe.file_version",
 		"Product>file.pe.product"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{
-		"SourceProcessGuid>process.entity_id", "SourceProcessGUID>process.entity_id", "SourceProcessId>process.pid:int",
+		"SourceProcessGuid>process.entity_id:guid", "SourceProcessGUID>process.entity_id:guid", "SourceProcessId>process.pid:int",
 		"SourceThreadId>process.thread.id:int", "SourceImage>process.executable:named",
 		"SourceUser>user.name:account", "RuleName>rule.name"}},
 	"syswmi": {"a Sysmon WMI event", []string{"User>user.name:account", "RuleName>rule.name"}},
