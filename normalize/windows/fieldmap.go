@@ -219,7 +219,7 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return !(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")) && setValue(e, rel, f.To, v) // no Windows path or name holds < or >
 	case wincatalog.DecodeGUID:
 		v := w.tok(f.From)
-		return strings.Trim(v, "{}-0") != "" && setValue(e, rel, f.To, v)
+		return !zeroGUID(v) && setValue(e, rel, f.To, v)
 	case wincatalog.DecodePathOnHost:
 		v := pathOnHost(w.val(f.From))
 		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)

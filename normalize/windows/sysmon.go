@@ -78,6 +78,17 @@ func setHashes(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	return set
 }
 
+// zeroGUID reports whether a GUID is all zeros ("{00000000-0000-...}"),
+// Sysmon's for a process it could not tell, or empty.
+func zeroGUID(g string) bool {
+	for i := 0; i < len(g); i++ {
+		if c := g[i]; c != '0' && c != '-' && c != '{' && c != '}' {
+			return false
+		}
+	}
+	return true
+}
+
 // lowerASCII lower-cases s, without allocating when it already is.
 func lowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
