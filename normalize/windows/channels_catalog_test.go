@@ -7,6 +7,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
 )
 
 // TestChannelCatalogRecords: one or more records of every Sysmon event
@@ -43,11 +48,11 @@ func TestChannelCatalogRecords(t *testing.T) {
 
 // readLines reads a test file's lines (a record is one line: its values'
 // line ends are written as character references).
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
+func readLines(tb testing.TB, path string) []string {
+	tb.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	var lines []string
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -56,4 +61,27 @@ func readLines(t *testing.T, path string) []string {
 		lines = append(lines, sc.Text())
 	}
 	return lines
+}
+
+// BenchmarkDecodeChannelRecords decodes the records of
+// TestChannelCatalogRecords (Sysmon's, the other channels', bad input),
+// parsed once: one op is all of them.
+func BenchmarkDecodeChannelRecords(b *testing.B) {
+	p := parse.New(parse.Options{Location: time.UTC})
+	var tmpls []*event.Event
+	for _, l := range readLines(b, "testdata/channels/records.txt") {
+		e := event.New(normtest.Received)
+		p.Parse([]byte(l), e)
+		tmpls = append(tmpls, e)
+	}
+	fields := make([]event.Field, 0, 128)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, tmpl := range tmpls {
+			e := *tmpl
+			e.Fields = fields[:0]
+			decodeWindows(&e)
+		}
+	}
 }
