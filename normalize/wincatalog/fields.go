@@ -131,6 +131,7 @@ var fieldGroups = map[string]fieldGroup{
 		"Initiated>network.direction:initiated", "DestinationPortName>network.protocol",
 		"SourcePortName>network.protocol", "SourceIsIpv6>network.type:ipv6-flag"}},
 	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes",
+		"CreationUtcTime>file.created:utc-time",
 		"IsExecutable>sysmon.file.is_executable:bool", "Archived>sysmon.file.archived:bool"}},
 	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path:registry-path",
 		"Details>registry.data:registry-data"}},

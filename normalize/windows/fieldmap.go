@@ -2,6 +2,7 @@ package windows
 
 import (
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
@@ -220,6 +221,12 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 	case wincatalog.DecodeGUID:
 		v := w.tok(f.From)
 		return !zeroGUID(v) && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeUTCTime:
+		t, ok := sysmonTime(ecs.TrimSpace(w.val(f.From)))
+		if ok {
+			e.SetStr(f.To, t.Format(time.RFC3339Nano))
+		}
+		return ok
 	case wincatalog.DecodePathOnHost:
 		v := pathOnHost(w.val(f.From))
 		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)

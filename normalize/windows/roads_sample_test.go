@@ -110,6 +110,8 @@ func sampleValue(f wincatalog.Field) string {
 		return `O=CONTOSO LTD, L=REDMOND, S=WASHINGTON, C=US\CONTOSO TOOLS\TOOL.EXE\2.1.0.0`
 	case wincatalog.DecodePath:
 		return `C:\Program Files\Contoso\agent.exe`
+	case wincatalog.DecodeUTCTime:
+		return "2019-06-01 10:00:00.250"
 	case wincatalog.DecodeGUID:
 		return "{7d3c2a10-4b1e-67c6-2a01-000000001200}"
 	case wincatalog.DecodeNamed:
