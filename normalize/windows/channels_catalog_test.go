@@ -4,12 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"html"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/normalize/wincatalog"
 	"github.com/nomenhq/nomen/parse"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -82,6 +87,56 @@ func BenchmarkDecodeChannelRecords(b *testing.B) {
 			e := *tmpl
 			e.Fields = fields[:0]
 			decodeWindows(&e)
+		}
+	}
+}
+
+// knownSysmonNames reports whether every name of data is one of Sysmon's:
+// a rendered message labels its values by name, and a label the decoder
+// does not know (the bad-input record's extra "Unexpected") runs into the
+// value before it.
+func knownSysmonNames(data [][2]string) bool {
+	for _, d := range data {
+		if !sysmonNames()[d[0]] {
+			return false
+		}
+	}
+	return true
+}
+
+// recordData matches a named EventData value of the records file.
+var recordData = regexp.MustCompile(`<Data Name='([^']*)'>([^<]*)</Data>`)
+
+// TestChannelCatalogRecordsEveryRoad: the EventData records of
+// TestChannelCatalogRecords (their values odd on purpose: Sysmon's words
+// for none, IPv6, a stream's name, a path with its computer after it) give
+// the same event by every road that carries EventData by name, as the
+// agent's XML gives it; Sysmon's also by Snare's text (the labels of
+// Sysmon's messages are its EventData names).
+func TestChannelCatalogRecordsEveryRoad(t *testing.T) {
+	for _, line := range readLines(t, "testdata/channels/records.txt") {
+		ref := decodeRoad(t, line, true)
+		ch, _ := ref["winlog.channel"].(string)
+		id, _ := strconv.Atoi(fmt.Sprint(ref["event.code"]))
+		ent, ok := wincatalog.Lookup(ch, id)
+		if !ok || !strings.Contains(line, "<EventData>") {
+			continue // UserData, or an id the catalog does not know: the roads test's
+		}
+		s := sample{ent: ent, provider: fmt.Sprint(ref["event.provider"]), audit: true}
+		for _, m := range recordData.FindAllStringSubmatch(line, -1) {
+			s.data = append(s.data, [2]string{m[1], html.UnescapeString(m[2])})
+		}
+		ref = decodeRoad(t, s.xml(false), true) // the sample's own System part
+		name := fmt.Sprintf("%s %d", ch, id)
+		for road, got := range map[string]map[string]any{
+			"xml+rendering": decodeRoad(t, s.xml(true), false),
+			"winlogbeat":    decodeRoad(t, s.winlogbeat(), false),
+			"evtx":          decodeRoad(t, s.evtx(), false),
+		} {
+			compareEvents(t, name+" "+road, ref, got, false)
+		}
+		if ch == wincatalog.ChannelSysmon && knownSysmonNames(s.data) {
+			compareEvents(t, name+" snare", ref, decodeRoad(t, s.snare("\t"), false), true)
 		}
 	}
 }

@@ -358,15 +358,16 @@ func (w *winEvent) parseSysmonText(msg string) {
 }
 
 // buildSysmonNames returns the EventData names of Sysmon's events: those the
-// catalog maps and the others its schema has.
+// catalog maps and the others its schema has (10 spells its target's
+// TargetProcessGUID, 8 TargetProcessGuid).
 func buildSysmonNames() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{"UtcTime", "LogonGuid", "TerminalSessionId", "IntegrityLevel", "ParentUser",
 		"CreationUtcTime", "PreviousCreationUtcTime", "SourceIsIpv6", "SourcePortName", "DestinationIsIpv6",
 		"DestinationPortName", "State", "Version", "SchemaVersion", "Configuration", "ConfigurationFileHash",
-		"Signed", "SignatureStatus", "TargetProcessGuid", "TargetProcessId", "TargetImage", "NewThreadId",
+		"Signed", "SignatureStatus", "TargetProcessGuid", "TargetProcessGUID", "TargetProcessId", "TargetImage", "NewThreadId",
 		"StartAddress", "StartModule", "StartFunction", "TargetUser", "SourceThreadId", "GrantedAccess",
-		"CallTrace", "EventType", "NewName", "Contents", "Operation", "Name", "Query", "Type", "Destination",
+		"CallTrace", "EventType", "NewName", "Contents", "Operation", "EventNamespace", "Name", "Query", "Type", "Destination",
 		"Consumer", "Filter", "QueryStatus", "IsExecutable", "Archived", "Session", "ClientInfo", "ID"} {
 		m[n] = true
 	}
