@@ -257,6 +257,26 @@ func (s sample) evtx() string {
 	return b.String()
 }
 
+// inSysmonOrder is s with its data in the order Sysmon's message gives
+// them, without names its event does not have (a group's maps serve
+// several events): a message's labels are read in that order.
+func (s sample) inSysmonOrder() sample {
+	order, ok := sysmonOrder[s.ent.ID]
+	if !ok || s.ent.Channel != wincatalog.ChannelSysmon {
+		return s
+	}
+	out := s
+	out.data = nil
+	for _, name := range order {
+		for _, d := range s.data {
+			if d[0] == name {
+				out.data = append(out.data, d)
+			}
+		}
+	}
+	return out
+}
+
 // snare is a Snare record; its message is Microsoft's title, or for Sysmon
 // (whose messages label values by their EventData names) "Name: value" pairs.
 func (s sample) snare(sep string) string {

@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -326,9 +327,12 @@ func winTextRole(modern int, section string) int {
 // parseSysmonText reads a Sysmon message ("Process Create: RuleName: -
 // UtcTime: ... ProcessGuid: {...} Image: C:\...") whose labels are its
 // EventData names, one per line or, from agents that flatten lines, one
-// after another: a label is a known name before ": " after white space.
+// after another: a label is a known name before ": " after white space,
+// and of the event's names those in its order that sysmonLabels picks
+// (a command line's "User: x" is no label).
 func (w *winEvent) parseSysmonText(msg string) {
-	prevLabel, prevEnd := "", -1
+	order, ordered := sysmonOrder[w.id]
+	var words []sysmonLabel
 	for i := 0; i < len(msg); {
 		j := strings.IndexByte(msg[i:], ':')
 		if j < 0 {
@@ -344,16 +348,29 @@ func (w *winEvent) parseSysmonText(msg string) {
 			ws--
 		}
 		label := msg[ws:p]
-		if !sysmonNames()[label] || ws > 0 && !winSpace(msg[ws-1]) {
+		if ws > 0 && !winSpace(msg[ws-1]) {
 			continue
 		}
-		if prevEnd >= 0 {
-			w.add(prevLabel, ecs.TrimSpace(msg[prevEnd:ws]))
+		place := -1
+		if ordered {
+			place = slices.Index(order, label)
+		} else if sysmonNames()[label] {
+			place = len(words) // an event whose order is not known: every name in turn
 		}
-		prevLabel, prevEnd = label, p+1
+		if place >= 0 {
+			words = append(words, sysmonLabel{name: label, start: ws, value: p + 1, order: place})
+		}
 	}
-	if prevEnd >= 0 {
-		w.add(prevLabel, ecs.TrimSpace(msg[prevEnd:]))
+	picked, ambiguous := sysmonLabels(words)
+	for n, k := range picked {
+		if ambiguous && sysmonNameRepeats(words, words[k].name) {
+			continue // a forged copy, or Sysmon's: not known which
+		}
+		end := len(msg)
+		if n+1 < len(picked) {
+			end = words[picked[n+1]].start
+		}
+		w.add(words[k].name, ecs.TrimSpace(msg[words[k].value:end]))
 	}
 }
 
