@@ -146,3 +146,9 @@ func sysmonNameRepeats(words []sysmonLabel, name string) bool {
 	}
 	return false
 }
+
+// maxSysmonWords bounds the label-like words sysmonLabels weighs (its cost
+// grows with their square): a message has one per name, 23 at most; one
+// with more than this (a value full of copies) is read word by word, its
+// names that occur more than once unset.
+const maxSysmonWords = 96

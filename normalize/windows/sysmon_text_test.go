@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
@@ -47,6 +48,9 @@ func TestSysmonTextForged(t *testing.T) {
 			"process.entity_id": "{7d3c2a10-0000-0000-0000-000000000666}", "process.executable": `C:\x.exe`, "process.command_line": "x"}},
 		{"a parent's user where the schema has none", 1, create(`agent.exe ParentUser: CORP\admin`, "explorer.exe", false), map[string]any{
 			"process.parent.user.name": nil, "process.command_line": `agent.exe ParentUser: CORP\admin`}, nil},
+		{"a command line of many labels", 1, create("agent.exe"+strings.Repeat(` User: CORP\admin CommandLine: x`, 200), "explorer.exe", true),
+			map[string]any{"process.pid": 6412, "process.parent.pid": 5120, "process.executable": `C:\Tools\agent.exe`,
+				"process.working_directory": `C:\Tools\`}, map[string]any{"user.name": "admin", "process.command_line": "x"}},
 		{"a registry value's data", 13, [][2]string{{"RuleName", "-"}, {"EventType", "SetValue"}, {"UtcTime", "2026-06-30 08:00:00.100"},
 			{"ProcessGuid", guid}, {"ProcessId", "6412"}, {"Image", `C:\Tools\agent.exe`}, {"TargetObject", `HKLM\SOFTWARE\Contoso\Run`},
 			{"Details", `x User: CORP\admin`}, {"User", `CORP\erin`}}, map[string]any{
@@ -68,4 +72,21 @@ func TestSysmonTextForged(t *testing.T) {
 		}
 		checkFields(t, c.name+" (agent)", decodeRoad(t, s.xml(false), true), c.want)
 	}
+}
+
+// BenchmarkDecodeSysmonSnare decodes a Sysmon process creation by Snare:
+// the text reader's cost (its labels chosen in Sysmon's order).
+func BenchmarkDecodeSysmonSnare(b *testing.B) {
+	ent, _ := wincatalog.Lookup(wincatalog.ChannelSysmon, 1)
+	s := sample{ent: ent, provider: "Microsoft-Windows-Sysmon", audit: true, data: [][2]string{
+		{"RuleName", "-"}, {"UtcTime", "2026-06-30 08:00:00.100"}, {"ProcessGuid", "{7d3c2a10-4b1e-67c6-2a01-000000001200}"},
+		{"ProcessId", "6412"}, {"Image", `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`}, {"FileVersion", "10.0.19041.3996"},
+		{"Description", "Windows PowerShell"}, {"Product", "Microsoft Windows Operating System"}, {"Company", "Microsoft Corporation"},
+		{"OriginalFileName", "PowerShell.EXE"}, {"CommandLine", `powershell.exe -NoP -c "Get-Date; whoami"`},
+		{"CurrentDirectory", `C:\Users\erin\`}, {"User", `CORP\erin`}, {"LogonGuid", "{7d3c2a10-0a11-67c6-5c3e-0a0000000000}"},
+		{"LogonId", "0xA3E5C"}, {"TerminalSessionId", "1"}, {"IntegrityLevel", "Medium"},
+		{"Hashes", "SHA256=AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899"},
+		{"ParentProcessGuid", "{7d3c2a10-4a90-67c6-1f01-000000001200}"}, {"ParentProcessId", "5120"},
+		{"ParentImage", `C:\Windows\explorer.exe`}, {"ParentCommandLine", `C:\Windows\Explorer.EXE`}, {"ParentUser", `CORP\erin`}}}
+	normtest.BenchDecoder(b, decodeWindows, s.snare("\t"))
 }

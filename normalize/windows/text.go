@@ -361,7 +361,15 @@ func (w *winEvent) parseSysmonText(msg string) {
 			words = append(words, sysmonLabel{name: label, start: ws, value: p + 1, order: place})
 		}
 	}
-	picked, ambiguous := sysmonLabels(words)
+	var picked []int
+	ambiguous := true
+	if len(words) <= maxSysmonWords {
+		picked, ambiguous = sysmonLabels(words)
+	} else { // a value full of labels: every word ends a value, only names that occur once are set
+		for k := range words {
+			picked = append(picked, k)
+		}
+	}
 	for n, k := range picked {
 		if ambiguous && sysmonNameRepeats(words, words[k].name) {
 			continue // a forged copy, or Sysmon's: not known which
