@@ -74,33 +74,43 @@ var sysmonFreeText = map[string]bool{
 }
 
 // sysmonLabel is a label-like word of a message: the name, where the word
-// starts, where its value starts, and the name's place in the event's order.
+// starts, where its value starts, the name's place in the event's order,
+// and whether its value is free text.
 type sysmonLabel struct {
 	name         string
 	start, value int
 	order        int
+	free         bool
 }
 
 // sysmonLabels picks the labels of a message among its label-like words
-// (in message order): the indexes of the words that are labels, nil when
-// no choice is valid, and whether another choice is as good (a value that
-// copies the labels around it: then no word says which copy is Sysmon's).
-func sysmonLabels(words []sysmonLabel) (picked []int, ambiguous bool) {
+// (in message order, at most maxSysmonWords): it appends the indexes of
+// the words that are labels to picked (none when no choice is valid) and
+// reports whether another choice is as good (a value that copies the
+// labels around it: then no word says which copy is Sysmon's).
+func sysmonLabels(words []sysmonLabel, picked []int) ([]int, bool) {
 	n := len(words)
-	if n == 0 {
-		return nil, false
+	if n == 0 || n > maxSysmonWords {
+		return picked, false
 	}
 	// best[k]: the most labels a valid choice that starts with the first
 	// word and ends with word k has (0: none); prev[k] the label before k
 	// in the latest such choice, ways[k] how many there are (2: several).
-	best, prev, ways := make([]int, n), make([]int, n), make([]uint8, n)
+	var best, prev [maxSysmonWords]int
+	var ways [maxSysmonWords]uint8
 	best[0], prev[0], ways[0] = 1, -1, 1
 	for k := 1; k < n; k++ {
+		if best[k-1] == k && words[k-1].order < words[k].order {
+			// every word so far a label, and this one next in order (a
+			// message without copies): no other choice comes near
+			best[k], prev[k], ways[k] = k+1, k-1, ways[k-1]
+			continue
+		}
 		for j := k - 1; j >= 0; j-- { // latest first: it wins ties
 			if best[j] == 0 || words[j].order >= words[k].order {
 				continue
 			}
-			if j < k-1 && !sysmonFreeText[words[j].name] {
+			if j < k-1 && !words[j].free {
 				continue // the words between would lie in a value that cannot hold them
 			}
 			switch {
@@ -113,7 +123,7 @@ func sysmonLabels(words []sysmonLabel) (picked []int, ambiguous bool) {
 	}
 	end, endWays := -1, uint8(0)
 	for k := n - 1; k >= 0; k-- { // latest first
-		if best[k] == 0 || k < n-1 && !sysmonFreeText[words[k].name] {
+		if best[k] == 0 || k < n-1 && !words[k].free {
 			continue // the words after it would lie in a value that cannot hold them
 		}
 		switch {
@@ -124,12 +134,13 @@ func sysmonLabels(words []sysmonLabel) (picked []int, ambiguous bool) {
 		}
 	}
 	if end < 0 {
-		return nil, false
+		return picked, false
 	}
+	from := len(picked)
 	for k := end; k >= 0; k = prev[k] {
 		picked = append(picked, k)
 	}
-	slices.Reverse(picked)
+	slices.Reverse(picked[from:])
 	return picked, endWays > 1
 }
 

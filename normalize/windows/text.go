@@ -332,7 +332,8 @@ func winTextRole(modern int, section string) int {
 // (a command line's "User: x" is no label).
 func (w *winEvent) parseSysmonText(msg string) {
 	order, ordered := sysmonOrder[w.id]
-	var words []sysmonLabel
+	var wordBuf [32]sysmonLabel // a message has 23 at most
+	words := wordBuf[:0]
 	for i := 0; i < len(msg); {
 		j := strings.IndexByte(msg[i:], ':')
 		if j < 0 {
@@ -358,13 +359,13 @@ func (w *winEvent) parseSysmonText(msg string) {
 			place = len(words) // an event whose order is not known: every name in turn
 		}
 		if place >= 0 {
-			words = append(words, sysmonLabel{name: label, start: ws, value: p + 1, order: place})
+			words = append(words, sysmonLabel{name: label, start: ws, value: p + 1, order: place, free: sysmonFreeText[label]})
 		}
 	}
-	var picked []int
-	ambiguous := true
+	var pickedBuf [32]int
+	picked, ambiguous := pickedBuf[:0], true
 	if len(words) <= maxSysmonWords {
-		picked, ambiguous = sysmonLabels(words)
+		picked, ambiguous = sysmonLabels(words, picked)
 	} else { // a value full of labels: every word ends a value, only names that occur once are set
 		for k := range words {
 			picked = append(picked, k)
