@@ -90,3 +90,16 @@ func BenchmarkDecodeSysmonSnare(b *testing.B) {
 		{"ParentImage", `C:\Windows\explorer.exe`}, {"ParentCommandLine", `C:\Windows\Explorer.EXE`}, {"ParentUser", `CORP\erin`}}}
 	normtest.BenchDecoder(b, decodeWindows, s.snare("\t"))
 }
+
+// TestSysmonTextOtherOrder: a message whose names come in another order
+// than the one known (a Sysmon version that wrote User last) and hold no
+// copies is still read, each value up to the next name.
+func TestSysmonTextOtherOrder(t *testing.T) {
+	ent, _ := wincatalog.Lookup(wincatalog.ChannelSysmon, 3)
+	s := sample{ent: ent, provider: "Microsoft-Windows-Sysmon", audit: true, data: [][2]string{
+		{"UtcTime", "2026-06-30 08:00:00.100"}, {"ProcessGuid", "{7d3c2a10-4b1e-67c6-2a01-000000001200}"}, {"ProcessId", "6412"},
+		{"Image", `C:\Tools\agent.exe`}, {"Protocol", "tcp"}, {"Initiated", "true"}, {"SourceIp", "192.0.2.7"}, {"SourcePort", "50412"},
+		{"DestinationIp", "198.51.100.9"}, {"DestinationPort", "443"}, {"User", `CORP\erin`}}}
+	checkFields(t, "User last", decodeRoad(t, s.snare("\t"), false), map[string]any{
+		"user.name": "erin", "process.executable": `C:\Tools\agent.exe`, "destination.port": 443, "source.ip": "192.0.2.7"})
+}

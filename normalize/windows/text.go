@@ -366,7 +366,9 @@ func (w *winEvent) parseSysmonText(msg string) {
 	picked, ambiguous := pickedBuf[:0], true
 	if len(words) <= maxSysmonWords {
 		picked, ambiguous = sysmonLabels(words, picked)
-	} else { // a value full of labels: every word ends a value, only names that occur once are set
+	}
+	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value, only names that occur once are set
+		picked, ambiguous = picked[:0], true
 		for k := range words {
 			picked = append(picked, k)
 		}
