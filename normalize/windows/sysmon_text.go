@@ -13,7 +13,9 @@ import "slices"
 // longest run of label-like words in that order such that every word left
 // out lies inside the value of a free-text name. When another run is as
 // long (a value that copies the labels around it), no word says which
-// copy is Sysmon's: the names that occur more than once are left out.
+// copy is Sysmon's: the names that occur more than once are left out. A
+// message no choice fits (another version's order) or with more words
+// than maxSysmonWords is read word by word, its repeated names left out.
 
 // sysmonOrder is each Sysmon event's EventData names in the order its
 // message gives them (Sysmon's manifest, schema 4.90).
@@ -144,18 +146,17 @@ func sysmonLabels(words []sysmonLabel, picked []int) ([]int, bool) {
 	return picked, endWays > 1
 }
 
-// sysmonNameRepeats reports whether name is the name of more than one word.
-func sysmonNameRepeats(words []sysmonLabel, name string) bool {
-	seen := false
+// sysmonRepeats is the set of names of more than one word.
+func sysmonRepeats(words []sysmonLabel) map[string]bool {
+	seen := make(map[string]bool, len(words))
+	repeats := map[string]bool{}
 	for _, w := range words {
-		if w.name == name {
-			if seen {
-				return true
-			}
-			seen = true
+		if seen[w.name] {
+			repeats[w.name] = true
 		}
+		seen[w.name] = true
 	}
-	return false
+	return repeats
 }
 
 // maxSysmonWords bounds the label-like words sysmonLabels weighs (its cost

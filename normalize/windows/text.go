@@ -373,8 +373,12 @@ func (w *winEvent) parseSysmonText(msg string) {
 			picked = append(picked, k)
 		}
 	}
+	var repeats map[string]bool // when ambiguous: the names of more than one word
+	if ambiguous {
+		repeats = sysmonRepeats(words)
+	}
 	for n, k := range picked {
-		if ambiguous && sysmonNameRepeats(words, words[k].name) {
+		if repeats[words[k].name] {
 			continue // a forged copy, or Sysmon's: not known which
 		}
 		end := len(msg)
