@@ -130,6 +130,10 @@ const (
 	DecodeURL                      // a URL transferred with (BITS) -> <To>.original, and for an absolute URL <To>.full, .scheme, .domain, .port (when given), .path, .query, and its host as destination.address and destination.ip or .domain
 	DecodeSDDL                     // a security descriptor "O:BAD:(A;;GA;;;SY)" -> <To>Owner, <To>Group, <To>Dacl0..., <To>Sacl0... (ParseSDDL)
 	DecodeRegistryKeyValue         // a registry key (4657's ObjectName) and its ObjectValueName -> <To> "HKLM\Software\k\v" (ECS: key + "\\" + value) and registry.hive/key/value, as DecodeRegistryPath gives Sysmon's
+	DecodeNamed                    // a name or path; Sysmon's words in angle brackets for none ("<unknown process>" Image, "<Anonymous Pipe>") none
+	DecodeGUID                     // a GUID (Sysmon's ProcessGuid); all zeros, Sysmon's for a process it could not tell, none
+	DecodeUTCTime                  // Sysmon's "2025-03-04 09:10:11.498" (UTC) -> "2025-03-04T09:10:11.498Z"; not such a time: none
+	DecodePathOnHost               // User32 1074's process "C:\Windows\system32\shutdown.exe (WS12)" -> <To> the path, its " (computer)" cut; kept only when a path (holds a "\\")
 )
 
 var decodeNames = [...]string{
@@ -147,7 +151,7 @@ var decodeNames = [...]string{
 	DecodeWords: "words", DecodeMessages: "messages", DecodeSIDNames: "sid-names", DecodePath: "path",
 	DecodeDefenderPaths: "defender-paths", DecodeFQBN: "fqbn", DecodeMessageCodes: "message-codes",
 	DecodeTaskXML: "task-xml", DecodeSDDL: "sddl", DecodeSignatureValid: "signature-valid", DecodeURL: "url", DecodeSharePath: "share-path", DecodeSignedFailure: "signed-failure", DecodeIANANumber: "iana-number",
-	DecodeRegistryKeyValue: "registry-key-value",
+	DecodeRegistryKeyValue: "registry-key-value", DecodePathOnHost: "path-on-host", DecodeNamed: "named", DecodeGUID: "guid", DecodeUTCTime: "utc-time",
 }
 
 func (d Decode) String() string { return decodeNames[d] }

@@ -115,14 +115,15 @@ var fieldGroups = map[string]fieldGroup{
 
 	// Sysmon (Microsoft-Windows-Sysmon/Operational)
 	"sysproc": {"the Sysmon process that did it", []string{
-		"ProcessGuid>process.entity_id", "ProcessId>process.pid:int", "Image>process.executable:path",
+		"ProcessGuid>process.entity_id:guid", "ProcessId>process.pid:int", "Image>process.executable:path",
 		"User>user.name:account", "RuleName>rule.name"}},
 	"sysnewproc": {"a Sysmon process creation", []string{
 		"CommandLine>process.command_line", "CommandLine>process.args:argv", "ParentCommandLine>process.parent.args:argv",
 		"CurrentDirectory>process.working_directory",
-		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id",
-		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable",
-		"ParentCommandLine>process.parent.command_line", "LogonId>winlog.logon.id:logon-id",
+		"Hashes>process.hash:hashes", "ParentProcessGuid>process.parent.entity_id:guid",
+		"ParentProcessId>process.parent.pid:int", "ParentImage>process.parent.executable:path",
+		"ParentCommandLine>process.parent.command_line", "ParentUser>process.parent.user.name:account",
+		"LogonId>winlog.logon.id:logon-id",
 		"OriginalFileName>process.pe.original_file_name", "Product>process.pe.product",
 		"Company>process.pe.company", "Description>process.pe.description", "FileVersion>process.pe.file_version"}},
 	"sysnet": {"a Sysmon network connection", []string{
@@ -132,6 +133,7 @@ var fieldGroups = map[string]fieldGroup{
 		"Initiated>network.direction:initiated", "DestinationPortName>network.protocol",
 		"SourcePortName>network.protocol", "SourceIsIpv6>network.type:ipv6-flag"}},
 	"sysfile": {"a Sysmon file", []string{"TargetFilename>file.path", "Hashes>file.hash:hashes",
+		"CreationUtcTime>file.created:utc-time",
 		"IsExecutable>sysmon.file.is_executable:bool", "Archived>sysmon.file.archived:bool"}},
 	"sysreg": {"a Sysmon registry object", []string{"TargetObject>registry.path:registry-path",
 		"Details>registry.data:registry-data"}},
@@ -145,7 +147,7 @@ var fieldGroups = map[string]fieldGroup{
 		"Company>file.pe.company", "Description>file.pe.description", "FileVersion>file.pe.file_version",
 		"Product>file.pe.product"}},
 	"sysaccess": {"a Sysmon source process acting on a target process", []string{
-		"SourceProcessGuid>process.entity_id", "SourceProcessGUID>process.entity_id", "SourceProcessId>process.pid:int",
+		"SourceProcessGuid>process.entity_id:guid", "SourceProcessGUID>process.entity_id:guid", "SourceProcessId>process.pid:int",
 		"SourceThreadId>process.thread.id:int", "SourceImage>process.executable:path",
 		"SourceUser>user.name:account", "RuleName>rule.name"}},
 	"syswmi": {"a Sysmon WMI event", []string{"User>user.name:account", "RuleName>rule.name"}},

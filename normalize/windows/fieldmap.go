@@ -2,6 +2,7 @@ package windows
 
 import (
 	"strings"
+	"time"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/wincatalog"
@@ -213,6 +214,21 @@ func (w *winEvent) mapField(e *event.Event, rel *ecs.Related, f *wincatalog.Fiel
 		return setWords(e, f.To, w.val(f.From))
 	case wincatalog.DecodePath:
 		v := w.val(f.From)
+		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeNamed:
+		v := w.val(f.From)
+		return !(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")) && setValue(e, rel, f.To, v) // no Windows path or name holds < or >
+	case wincatalog.DecodeGUID:
+		v := w.tok(f.From)
+		return !zeroGUID(v) && setValue(e, rel, f.To, v)
+	case wincatalog.DecodeUTCTime:
+		t, ok := sysmonTime(ecs.TrimSpace(w.val(f.From)))
+		if ok {
+			e.SetStr(f.To, t.Format(time.RFC3339Nano))
+		}
+		return ok
+	case wincatalog.DecodePathOnHost:
+		v := pathOnHost(w.val(f.From))
 		return strings.IndexByte(v, '\\') >= 0 && setValue(e, rel, f.To, v)
 	case wincatalog.DecodeSIDNames:
 		var names []string
@@ -433,6 +449,8 @@ func domainKey(nameKey string) string {
 		return "user.effective.domain"
 	case "source.user.name":
 		return "source.user.domain"
+	case "process.parent.user.name": // Sysmon 1's ParentUser
+		return "process.parent.user.domain"
 	}
 	return ""
 }

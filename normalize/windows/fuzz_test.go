@@ -15,6 +15,11 @@ import (
 func FuzzWindowsDecoder(f *testing.F) {
 	normtest.Seeds(f, "windows_xml", "windows_nxlog", "windows_winlogbeat", "windows_snare", "windows_legacy", "windows_evtx")
 	f.Add(agentXML)
+	// a flattened Sysmon message whose command line holds labels (the text reader's label choice)
+	f.Add("<14>Jun 30 08:00:00 WKS-7 MSWinEventLog\t1\tMicrosoft-Windows-Sysmon/Operational\t77\tTue Jun 30 08:00:00 2026\t1\t" +
+		"Microsoft-Windows-Sysmon\tN/A\tN/A\tInformation\tWKS-7\t\t\tProcess Create: RuleName: - UtcTime: 2026-06-30 08:00:00.100 " +
+		"ProcessGuid: {7d3c2a10-4b1e-67c6-2a01-000000001200} ProcessId: 6412 Image: C:\\Tools\\a.exe CommandLine: a.exe User: CORP\\admin " +
+		"ParentProcessId: 4 CurrentDirectory: C:\\ User: CORP\\erin ParentProcessId: 5120 ParentCommandLine: x RuleName: y\t1042")
 	f.Fuzz(func(t *testing.T, msg string) {
 		normtest.FuzzDecode(t, "windows", decodeWindows, "", msg)
 		normtest.FuzzDecode(t, "windows", decodeWindows, "Security", msg)

@@ -192,14 +192,17 @@ func (w *winEvent) outcome(ent *wincatalog.Entry) string {
 }
 
 // resultCode reads a result or status code (4776's Status "0xc000006a",
-// Task Scheduler's ResultCode "2147942402" or "0x0"): whether it is zero,
-// and whether it is a number at all.
+// Task Scheduler's ResultCode "2147942402" or "0x0", BITS' hr as a signed
+// decimal, "-2145844844" for 0x80190194): whether it is zero, and whether
+// it is a number at all.
 func resultCode(v string) (zero, ok bool) {
 	digits := v
+	hex := false
 	if len(v) > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') {
-		digits = v[2:]
+		digits, hex = v[2:], true
+	} else if len(v) > 1 && v[0] == '-' {
+		digits = v[1:]
 	}
-	hex := len(digits) < len(v)
 	if digits == "" {
 		return false, false
 	}

@@ -110,6 +110,14 @@ func sampleValue(f wincatalog.Field) string {
 		return `O=CONTOSO LTD, L=REDMOND, S=WASHINGTON, C=US\CONTOSO TOOLS\TOOL.EXE\2.1.0.0`
 	case wincatalog.DecodePath:
 		return `C:\Program Files\Contoso\agent.exe`
+	case wincatalog.DecodeUTCTime:
+		return "2019-06-01 10:00:00.250"
+	case wincatalog.DecodeGUID:
+		return "{7d3c2a10-4b1e-67c6-2a01-000000001200}"
+	case wincatalog.DecodeNamed:
+		return `\contoso_svc_pipe`
+	case wincatalog.DecodePathOnHost:
+		return `C:\Windows\system32\shutdown.exe (WKS-7)`
 	case wincatalog.DecodeSIDNames:
 		return "\r\n\t\t%{S-1-5-32-544}\r\n\t\t%{S-1-5-21-1111111111-2222222222-3333333333-1105}"
 	case wincatalog.DecodeTaskXML:
@@ -247,6 +255,26 @@ func (s sample) evtx() string {
 	}
 	b.WriteString("}}}")
 	return b.String()
+}
+
+// inSysmonOrder is s with its data in the order Sysmon's message gives
+// them, without names its event does not have (a group's maps serve
+// several events): a message's labels are read in that order.
+func (s sample) inSysmonOrder() sample {
+	order, ok := sysmonOrder[s.ent.ID]
+	if !ok || s.ent.Channel != wincatalog.ChannelSysmon {
+		return s
+	}
+	out := s
+	out.data = nil
+	for _, name := range order {
+		for _, d := range s.data {
+			if d[0] == name {
+				out.data = append(out.data, d)
+			}
+		}
+	}
+	return out
 }
 
 // snare is a Snare record; its message is Microsoft's title, or for Sysmon

@@ -123,11 +123,13 @@ func TestRoadsAgreePerID(t *testing.T) {
 				flat = withoutNXLogOwn(flat)
 			}
 			compareEvents(t, name+" nxlog flat", flatRef, flat, false)
+			so := s.inSysmonOrder() // Sysmon's labels are read in its order
+			soRef := decodeRoad(t, so.xml(false), true)
 			for sepName, sep := range map[string]string{"snare": "\t", "snare#011": "#011"} {
-				got := decodeRoad(t, s.snare(sep), false)
+				got := decodeRoad(t, so.snare(sep), false)
 				checkMeaning(t, name+" "+sepName, ent, got)
 				if ch == wincatalog.ChannelSysmon {
-					compareEvents(t, name+" "+sepName, ref, got, true)
+					compareEvents(t, name+" "+sepName, soRef, got, true)
 				}
 			}
 		}

@@ -78,6 +78,17 @@ func setHashes(e *event.Event, rel *ecs.Related, prefix, v string) bool {
 	return set
 }
 
+// zeroGUID reports whether a GUID is all zeros ("{00000000-0000-...}"),
+// Sysmon's for a process it could not tell, or empty.
+func zeroGUID(g string) bool {
+	for i := 0; i < len(g); i++ {
+		if c := g[i]; c != '0' && c != '-' && c != '{' && c != '}' {
+			return false
+		}
+	}
+	return true
+}
+
 // lowerASCII lower-cases s, without allocating when it already is.
 func lowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
@@ -240,9 +251,10 @@ func registryHiveName(v string) string {
 // Details value: "DWORD (0x00000001)" is the number 1 of type REG_DWORD,
 // "QWORD (0x00000000-0x00000002)" (high-low) a REG_QWORD, "Binary Data"
 // a REG_BINARY, anything else a string (REG_SZ), as Winlogbeat's sysmon
-// module reads them.
+// module reads them. "(Empty)" is Sysmon's word for a value without data,
+// of a type it does not say: no data, no type.
 func setRegistryData(e *event.Event, key, v string) bool {
-	if v == "" || v == "-" {
+	if v == "" || v == "-" || v == "(Empty)" {
 		return false
 	}
 	typ, data := "REG_SZ", v

@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -334,9 +335,13 @@ func winTextRole(modern int, section string) int {
 // parseSysmonText reads a Sysmon message ("Process Create: RuleName: -
 // UtcTime: ... ProcessGuid: {...} Image: C:\...") whose labels are its
 // EventData names, one per line or, from agents that flatten lines, one
-// after another: a label is a known name before ": " after white space.
+// after another: a label is a known name before ": " after white space,
+// and of the event's names those in its order that sysmonLabels picks
+// (a command line's "User: x" is no label).
 func (w *winEvent) parseSysmonText(msg string) {
-	prevLabel, prevEnd := "", -1
+	order, ordered := sysmonOrder[w.id]
+	var wordBuf [32]sysmonLabel // a message has 23 at most
+	words := wordBuf[:0]
 	for i := 0; i < len(msg); {
 		j := strings.IndexByte(msg[i:], ':')
 		if j < 0 {
@@ -352,29 +357,57 @@ func (w *winEvent) parseSysmonText(msg string) {
 			ws--
 		}
 		label := msg[ws:p]
-		if !sysmonNames()[label] || ws > 0 && !winSpace(msg[ws-1]) {
+		if ws > 0 && !winSpace(msg[ws-1]) {
 			continue
 		}
-		if prevEnd >= 0 {
-			w.add(prevLabel, ecs.TrimSpace(msg[prevEnd:ws]))
+		place := -1
+		if ordered {
+			place = slices.Index(order, label)
+		} else if sysmonNames()[label] {
+			place = len(words) // an event whose order is not known: every name in turn
 		}
-		prevLabel, prevEnd = label, p+1
+		if place >= 0 {
+			words = append(words, sysmonLabel{name: label, start: ws, value: p + 1, order: place, free: sysmonFreeText[label]})
+		}
 	}
-	if prevEnd >= 0 {
-		w.add(prevLabel, ecs.TrimSpace(msg[prevEnd:]))
+	var pickedBuf [32]int
+	picked, ambiguous := pickedBuf[:0], true
+	if len(words) <= maxSysmonWords {
+		picked, ambiguous = sysmonLabels(words, picked)
+	}
+	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value, only names that occur once are set
+		picked, ambiguous = picked[:0], true
+		for k := range words {
+			picked = append(picked, k)
+		}
+	}
+	var repeats map[string]bool // when ambiguous: the names of more than one word
+	if ambiguous {
+		repeats = sysmonRepeats(words)
+	}
+	for n, k := range picked {
+		if repeats[words[k].name] {
+			continue // a forged copy, or Sysmon's: not known which
+		}
+		end := len(msg)
+		if n+1 < len(picked) {
+			end = words[picked[n+1]].start
+		}
+		w.add(words[k].name, ecs.TrimSpace(msg[words[k].value:end]))
 	}
 }
 
 // buildSysmonNames returns the EventData names of Sysmon's events: those the
-// catalog maps and the others its schema has.
+// catalog maps and the others its schema has (10 spells its target's
+// TargetProcessGUID, 8 TargetProcessGuid).
 func buildSysmonNames() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{"UtcTime", "LogonGuid", "TerminalSessionId", "IntegrityLevel", "ParentUser",
 		"CreationUtcTime", "PreviousCreationUtcTime", "SourceIsIpv6", "SourcePortName", "DestinationIsIpv6",
 		"DestinationPortName", "State", "Version", "SchemaVersion", "Configuration", "ConfigurationFileHash",
-		"Signed", "SignatureStatus", "TargetProcessGuid", "TargetProcessId", "TargetImage", "NewThreadId",
+		"Signed", "SignatureStatus", "TargetProcessGuid", "TargetProcessGUID", "TargetProcessId", "TargetImage", "NewThreadId",
 		"StartAddress", "StartModule", "StartFunction", "TargetUser", "SourceThreadId", "GrantedAccess",
-		"CallTrace", "EventType", "NewName", "Contents", "Operation", "Name", "Query", "Type", "Destination",
+		"CallTrace", "EventType", "NewName", "Contents", "Operation", "EventNamespace", "Name", "Query", "Type", "Destination",
 		"Consumer", "Filter", "QueryStatus", "IsExecutable", "Archived", "Session", "ClientInfo", "ID"} {
 		m[n] = true
 	}

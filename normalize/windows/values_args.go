@@ -311,13 +311,31 @@ func absoluteProgram(cmd string) string {
 	return ""
 }
 
+// pathOnHost is the program of User32's 1074 ("The process %1 has
+// initiated the restart..."), which names it with the computer after it,
+// "C:\Windows\system32\shutdown.exe (WS12)": the path, the " (WS12)" cut.
+// A bare name ("wininit.exe", as some versions write it) stays as it is.
+func pathOnHost(v string) string {
+	v = ecs.TrimSpace(v)
+	if i := strings.LastIndex(v, " ("); i > 0 && strings.HasSuffix(v, ")") && strings.IndexByte(v[i:], '\\') < 0 {
+		return v[:i]
+	}
+	return v
+}
+
 // setFileParts sets file.directory and file.extension of a Windows path.
+// A name with a stream ("setup.exe:Zone.Identifier", Sysmon 15's) has no
+// extension: the stream's ("Identifier") is not the file's, and the
+// file's ("exe") is not the stream's, which the event is about.
 func setFileParts(e *event.Event, p string) {
 	i := strings.LastIndexByte(p, '\\')
 	if i <= 0 {
 		return
 	}
 	e.SetStr("file.directory", p[:i])
+	if strings.IndexByte(p[i+1:], ':') >= 0 {
+		return
+	}
 	if j := strings.LastIndexByte(p[i+1:], '.'); j >= 0 && j < len(p[i+1:])-1 {
 		e.SetStr("file.extension", p[i+2+j:])
 	}

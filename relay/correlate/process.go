@@ -42,7 +42,7 @@ import (
 // process.pid (int), process.executable, process.command_line,
 // process.parent.pid, process.parent.executable, user.name, user.domain,
 // winlog.logon.id; on token changes user.effective.name/domain; Sysmon's
-// winlog.channel and process.entity_id.
+// winlog.channel, process.entity_id and process.parent.entity_id.
 type processTracker struct {
 	b            ruleBase // the tracker; alerts count under the two below
 	endMissing   ruleBase
@@ -76,10 +76,11 @@ const (
 type proc struct {
 	Host     string   `json:"host"`
 	PID      int64    `json:"pid"`
-	GUID     string   `json:"guid,omitempty"` // Sysmon's ProcessGuid
-	Sec      bool     `json:"sec,omitempty"`  // a Security start opened or joined it: its Security end ends it
-	Start    int64    `json:"start"`          // event time
-	Recv     int64    `json:"recv"`           // receive time (max_lifetime)
+	GUID     string   `json:"guid,omitempty"`  // Sysmon's ProcessGuid
+	PGUID    string   `json:"pguid,omitempty"` // Sysmon's ParentProcessGuid: the lifetime joins its parent's without a pid
+	Sec      bool     `json:"sec,omitempty"`   // a Security start opened or joined it: its Security end ends it
+	Start    int64    `json:"start"`           // event time
+	Recv     int64    `json:"recv"`            // receive time (max_lifetime)
 	Exe      string   `json:"exe,omitempty"`
 	Cmd      string   `json:"cmd,omitempty"`
 	PPID     int64    `json:"ppid,omitempty"`
@@ -182,7 +183,7 @@ func (r *processTracker) selectors() []selector {
 type procFields struct {
 	windows                                 bool
 	code, host, exe, cmd, pexe              string
-	channel, guid                           string
+	channel, guid, pguid                    string
 	user, domain, logon, effUser, effDomain string
 	pid, ppid, exit                         int64
 	hasPID, hasExit                         bool
@@ -193,6 +194,7 @@ const (
 	pkEventID = iota
 	pkChannel
 	pkGUID
+	pkPGUID
 	pkCode
 	pkHost
 	pkPID
@@ -210,7 +212,7 @@ const (
 )
 
 var procKeyNames = [numProcKeys]string{
-	pkEventID: "winlog.event_id", pkChannel: "winlog.channel", pkGUID: "process.entity_id", pkCode: "event.code",
+	pkEventID: "winlog.event_id", pkChannel: "winlog.channel", pkGUID: "process.entity_id", pkPGUID: "process.parent.entity_id", pkCode: "event.code",
 	pkHost: "host.name", pkPID: "process.pid", pkExe: "process.executable", pkCmd: "process.command_line",
 	pkPPID: "process.parent.pid", pkPExe: "process.parent.executable", pkUser: "user.name", pkDomain: "user.domain",
 	pkLogon: "winlog.logon.id", pkEffUser: "user.effective.name", pkEffDomain: "user.effective.domain",
@@ -235,7 +237,7 @@ func readProcFields(m *memo, keys []int) (f procFields) {
 	if v := m.field(keys[pkChannel]); v != nil {
 		f.windows, f.channel = true, v.Str
 	}
-	f.guid = str(pkGUID)
+	f.guid, f.pguid = str(pkGUID), str(pkPGUID)
 	if v := m.field(keys[pkCode]); v != nil {
 		f.code = v.String()
 	}
@@ -365,7 +367,7 @@ func (r *processTracker) securityStart(en *Engine, e *event.Event, id uint64, f 
 func (r *processTracker) sysmonStart(en *Engine, e *event.Event, id uint64, f *procFields, key []byte) {
 	old, ok := r.open.PeekBytes(key)
 	if ok && old.Sec && old.GUID == "" && old.sameStart(e.Time.UnixNano()) {
-		old.GUID = strings.Clone(f.guid)
+		old.GUID, old.PGUID = strings.Clone(f.guid), strings.Clone(f.pguid)
 		old.join(en, e, id, f)
 		return
 	}
@@ -384,7 +386,7 @@ func (r *processTracker) newProc(en *Engine, e *event.Event, id uint64, f *procF
 	// users and logon sessions repeat; command lines mostly do not.
 	in := en.strs
 	p := proc{
-		Host: in.get(f.host), PID: f.pid, GUID: strings.Clone(f.guid), Sec: sec, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
+		Host: in.get(f.host), PID: f.pid, GUID: strings.Clone(f.guid), PGUID: strings.Clone(f.pguid), Sec: sec, Start: e.Time.UnixNano(), Recv: e.Received.UnixNano(),
 		Exe: in.get(f.exe), Cmd: strings.Clone(f.cmd), PPID: f.ppid, PExe: in.get(f.pexe),
 		User: in.get(f.user), Domain: in.get(f.domain), LogonID: in.get(f.logon),
 	}

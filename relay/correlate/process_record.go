@@ -75,6 +75,7 @@ func (p *proc) fill(e *event.Event, start string, end *procEnd) {
 		e.SetInt("process.exit_code", end.exit)
 	}
 	e.SetStr("process.name", baseName(p.Exe))
+	e.SetStr("process.parent.entity_id", p.PGUID)
 	e.SetStr("process.parent.executable", p.PExe)
 	e.SetStr("process.parent.name", baseName(p.PExe))
 	if p.PPID != 0 {
