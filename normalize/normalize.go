@@ -223,26 +223,26 @@ func (n *Normalizer) normalize(e *event.Event, tr *Trace) string {
 	if prog != "" {
 		for _, d := range n.exactFor(prog) {
 			if tr.tried(d, StepProgram, prog, d.Decode(e)) {
-				return d.Name
+				return d.NameFor(e)
 			}
 		}
 		if base := ecs.BaseProgram(prog); base != prog {
 			for _, d := range n.exactFor(base) {
 				if tr.tried(d, StepBaseProgram, base, d.Decode(e)) {
-					return d.Name
+					return d.NameFor(e)
 				}
 			}
 		}
 		for _, p := range n.prefixed[prog[0]] {
 			if strings.HasPrefix(prog, p.prefix) && tr.tried(p.d, StepProgramPrefix, p.pattern, p.d.Decode(e)) {
-				return p.d.Name
+				return p.d.NameFor(e)
 			}
 		}
 	}
 	if e.Message != "" {
 		for _, p := range n.byMsg[e.Message[0]] {
 			if strings.HasPrefix(e.Message, p.prefix) && tr.tried(p.d, StepMessagePrefix, p.prefix, p.d.Decode(e)) {
-				return p.d.Name
+				return p.d.NameFor(e)
 			}
 		}
 	}

@@ -124,7 +124,7 @@ func (n *Normalizer) sniff(e *event.Event, tr *Trace) string {
 	for ; cand != 0; cand &= cand - 1 {
 		d := x.decoders[bits.TrailingZeros64(cand)&(maxSniffers-1)]
 		if d.Sniff(e) && tr.tried(d, StepSniff, "", d.Decode(e)) {
-			return d.Name
+			return d.NameFor(e)
 		}
 	}
 	return ""

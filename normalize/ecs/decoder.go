@@ -23,6 +23,21 @@ type Decoder struct {
 	// Decode sets fields and reports whether it recognised the event. It
 	// must leave e untouched when it returns false.
 	Decode func(e *event.Event) bool
+	// Unclassified, if set, is the name reported instead of Name for an
+	// event Decode recognised but gave no event.category: a record whose
+	// shape the decoder reads (a Windows record's EventData) but whose
+	// meaning its catalog lacks (an id it does not know). It labels
+	// nomen_normalized_events_total, so those events are counted apart.
+	Unclassified string
+}
+
+// NameFor is the name the normalizer reports for e, which Decode
+// recognised: Unclassified when set and e has no event.category, else Name.
+func (d *Decoder) NameFor(e *event.Event) string {
+	if d.Unclassified != "" && !e.Has("event.category") {
+		return d.Unclassified
+	}
+	return d.Name
 }
 
 // SniffGate is a necessary condition of a decoder's Sniff, as data: Sniff

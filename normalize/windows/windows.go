@@ -47,6 +47,9 @@ import (
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{{
 		Name: "windows",
+		// A record of an id or channel the catalog does not know: read
+		// (winlog.*), kept, no category; counted apart.
+		Unclassified: "windows_unclassified",
 		Programs: []string{"mswineventlog", "microsoft-windows-security-auditing", "security-auditing",
 			"security", "microsoft-windows-eventlog", "eventlog"},
 		Prefixes: []string{"MSWinEventLog", "<Event", "<?xml", "{"},
