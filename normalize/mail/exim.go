@@ -81,12 +81,13 @@ func decodeExim(e *event.Event) bool {
 }
 
 func decodeEximMessage(e *event.Event, m string) bool {
-	if strings.HasPrefix(m, "[") { // a line in parts: "[1\3] "
-		part, rest, ok := strings.Cut(m, "] ")
-		if !ok || !strings.HasPrefix(part, `[1\`) {
-			return false
+	if strings.HasPrefix(m, "[") { // a line in parts, "[1\3] " first: the others carry no flag
+		if part, rest, ok := strings.Cut(m, "] "); ok && strings.IndexByte(part, '\\') > 0 {
+			if !strings.HasPrefix(part, `[1\`) {
+				return false
+			}
+			m = rest
 		}
-		m = rest
 	}
 	m, _ = cutEximTime(m)
 	m = cutEximPid(m)

@@ -1,0 +1,93 @@
+package mail
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+func eximEvent(msg string) *event.Event {
+	e := event.New(normtest.Received)
+	e.AppName, e.Message = "exim4", msg
+	return e
+}
+
+// What a sender chose (a quoted local part, a subject, a recipient, a
+// HELO name, an SMTP command, an AUTH id) is read by its shape and sets
+// no field of its own: want lists the fields the line does carry, and
+// "" asserts a field is absent.
+func TestEximForgedFields(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want map[string]string
+	}{
+		{`1qX60f-0001ap-Op <= "x H=evil.example [6.6.6.6] A=p:root U=root"@bad.example H=(helo) [203.0.113.110]:1000 P=esmtp S=100 T="hi \"quoted\" H=evil [6.6.6.7] rejected RCPT <root@x>: no" for victim@example.org`,
+			map[string]string{"source.ip": "203.0.113.110", "source.domain": "", "user.name": "", "exim.authenticator": "", "exim.ident": "",
+				"email.subject": `hi "quoted" H=evil [6.6.6.7] rejected RCPT <root@x>: no`, "email.to.address": "victim@example.org",
+				"email.from.address": `"x H=evil.example [6.6.6.6] A=p:root U=root"@bad.example`}},
+		{`H=(helo) [203.0.113.111]:1001 F=<"a> rejected after DATA: x H=[6.6.6.8]"@bad.example> rejected RCPT <"b>: spoof"@example.org>: relay not permitted`,
+			map[string]string{"source.ip": "203.0.113.111", "nomen.rule": "exim.rejected.rcpt", "email.to.address": `"b>: spoof"@example.org`, "event.reason": "relay not permitted"}},
+		{`H=(x) [6.6.6.10]) [203.0.113.115] F=<a@b> rejected RCPT <c@d>: no`, // a HELO name ends at its first ") "
+			map[string]string{"source.ip": "", "nomen.rule": ""}},
+		{`plain authenticator failed for (x) [203.0.113.112]:1002: 535 Incorrect authentication data (set_id=eve) (set_id=root)`,
+			map[string]string{"source.ip": "203.0.113.112", "user.name": "eve) (set_id=root"}},
+		{`SMTP protocol error in "MAIL FROM:<a> H=[6.6.6.9]:1 x" H=(x) [203.0.113.113]:1003 I=[192.0.2.25]:25 MAIL command syntax error`,
+			map[string]string{"source.ip": "203.0.113.113", "exim.smtp_command": "MAIL FROM:<a> H=[6.6.6.9]:1 x"}},
+		{`SMTP protocol synchronization error (next input sent too soon): rejected "EHLO x H=[6.6.6.11]" H=[203.0.113.114]:1004 next input="QUIT"`,
+			map[string]string{"source.ip": "203.0.113.114", "exim.smtp_command": "EHLO x H=[6.6.6.11]"}},
+		{`1qX608-0001ai-Hi ** a@b.example R=dnslookup T=remote_smtp H=mx.b.example [198.51.100.5]: SMTP error from remote mail server after RCPT TO:<a@b.example>: 550 H=[6.6.6.12] R=evil`,
+			map[string]string{"destination.ip": "198.51.100.5", "exim.router": "dnslookup", "event.reason": "SMTP error from remote mail server after RCPT TO:<a@b.example>: 550 H=[6.6.6.12] R=evil"}},
+	} {
+		e := eximEvent(tc.msg)
+		decodeExim(e)
+		for k, want := range tc.want {
+			if got := e.Str(k); got != want {
+				t.Errorf("%s\n  %s = %q, want %q", tc.msg, k, got, want)
+			}
+		}
+	}
+}
+
+// A message id is 6-6-2 or, since Exim 4.97, 6-11-4 base-62 characters;
+// a word of another shape is not one (and its line is no flag line).
+func TestEximMessageID(t *testing.T) {
+	for msg, want := range map[string]string{
+		"1qX5Zz-0008Hm-3L Completed":        "1qX5Zz-0008Hm-3L",
+		"1xA6ol-000000037ku-33mU Completed": "1xA6ol-000000037ku-33mU",
+		"1qX5Zz-0008Hm-3 Completed":         "",
+		"1qX5Z_-0008Hm-3L Completed":        "",
+		"1qX5Zz-0008Hm-3L-x Completed":      "",
+	} {
+		e := eximEvent(msg)
+		decodeExim(e)
+		if got := e.Str("email.local_id"); got != want {
+			t.Errorf("%q: email.local_id %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// A main-log line read from the file without a syslog header is Exim's
+// when it has a message id and a flag; the parser's host (the id) goes.
+func TestEximBareLine(t *testing.T) {
+	for line, want := range map[string]bool{
+		"2026-12-07 10:05:00 1qX60g-0001aq-Pq <= quinn@example.org H=mail.example.org [198.51.100.93]:2000 P=esmtps S=1200": true,
+		"2026-12-07 10:05:01 1qX60g-0001aq-Pq Completed":                  true,
+		"2026-12-07 10:05:01 [4211] 1qX60g-0001aq-Pq => a@b R=r T=t":      true,
+		"2026-12-07 10:05:01 1qX60g-0001aq-Pq something else":             false,
+		"2026-12-07 10:05:01 webserver GET /index.html 200":               false,
+		"2026-12-07 10:05:01.123 +0100 1qX60g-0001aq-Pq == a@b defer (1)": true,
+	} {
+		e := event.New(normtest.Received)
+		parse.New(parse.Options{Location: time.UTC}).Parse([]byte(line), e)
+		if got := sniffExim(e); got != want {
+			t.Errorf("%q: sniffed %v, want %v", line, got, want)
+			continue
+		}
+		if want && (!decodeExim(e) || e.Hostname != "" || e.Str("email.local_id") != "1qX60g-0001aq-Pq") {
+			t.Errorf("%q: host %q, id %q", line, e.Hostname, e.Str("email.local_id"))
+		}
+	}
+}
