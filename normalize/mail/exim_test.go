@@ -74,11 +74,11 @@ func TestEximMessageID(t *testing.T) {
 func TestEximBareLine(t *testing.T) {
 	for line, want := range map[string]bool{
 		"2026-12-07 10:05:00 1qX60g-0001aq-Pq <= quinn@example.org H=mail.example.org [198.51.100.93]:2000 P=esmtps S=1200": true,
-		"2026-12-07 10:05:01 1qX60g-0001aq-Pq Completed":                  true,
-		"2026-12-07 10:05:01 [4211] 1qX60g-0001aq-Pq => a@b R=r T=t":      true,
-		"2026-12-07 10:05:01 1qX60g-0001aq-Pq something else":             false,
-		"2026-12-07 10:05:01 webserver GET /index.html 200":               false,
-		"2026-12-07 10:05:01.123 +0100 1qX60g-0001aq-Pq == a@b defer (1)": true,
+		"2026-12-07 10:05:01 1qX60g-0001aq-Pq Completed":                                                                    true,
+		"2026-12-07 10:05:01 [4211] 1qX60g-0001aq-Pq => a@b R=r T=t":                                                        true,
+		"2026-12-07 10:05:01 1qX60g-0001aq-Pq something else":                                                               false,
+		"2026-12-07 10:05:01 webserver GET /index.html 200":                                                                 false,
+		"2026-12-07 10:05:01.123 +0100 1qX60g-0001aq-Pq == a@b defer (1)":                                                   true,
 	} {
 		e := event.New(normtest.Received)
 		parse.New(parse.Options{Location: time.UTC}).Parse([]byte(line), e)
