@@ -70,23 +70,29 @@ var eximMessageNotes = [...]struct {
 	{"Completed", "exim.completed", "email-remove", false},
 	{"Frozen", "exim.frozen", "email-hold", false},
 	{"Message is frozen", "exim.frozen", "email-hold", false},
-	{"Unfrozen by ", "exim.unfrozen", "email-release", true},
+	{"Unfrozen by ", "exim.unfrozen", "email-release", false}, // "by forced delivery", "by errmsg timer"
 	{"removed by ", "exim.removed", "email-remove", true},
 	{"cancelled by ", "exim.removed", "email-remove", true},
 }
 
 func eximMessageNote(e *event.Event, id, rest string) bool {
+	if r, ok := strings.CutPrefix(rest, "DKIM: "); ok {
+		return eximDKIM(e, id, r)
+	}
 	for _, n := range eximMessageNotes {
 		r, ok := strings.CutPrefix(rest, n.lead)
-		if !ok || (!n.byUser && r != "" && r[0] != ' ') {
+		if !ok || (!strings.HasSuffix(n.lead, " ") && r != "" && r[0] != ' ') { // "Frozen", not "Frozenx"
 			continue
 		}
 		eximBegin(e, id, n.rule)
 		classEmailInfo.Set(e, n.action, "")
-		if n.byUser {
+		switch {
+		case n.byUser:
 			user, _ := ecs.CutWord(r)
 			ecs.SetUser(e, "user.name", user)
-		} else {
+		case n.rule == "exim.unfrozen":
+			e.SetStr("event.reason", "unfrozen by "+r)
+		default:
 			var f eximFields
 			parseEximFields(r, &f)
 			e.SetStr("exim.queue_time", f.qt)
@@ -97,6 +103,45 @@ func eximMessageNote(e *event.Event, id, rest string) bool {
 		return true
 	}
 	return false
+}
+
+// eximDKIM: a verified signature (dkim.c), "DKIM: d=DOMAIN s=SELECTOR
+// c=relaxed/relaxed a=rsa-sha256 b=2048 [i=ID t=N x=N l=N ][STATUS]",
+// STATUS "[verification succeeded]", "[verification failed - WHY]",
+// "[invalid - WHY]" or "[not verified]".
+func eximDKIM(e *event.Event, id, s string) bool {
+	i := strings.LastIndex(s, " [")
+	if i < 0 || !strings.HasSuffix(s, "]") || !strings.HasPrefix(s, "d=") {
+		return false
+	}
+	tags, status := s[:i], s[i+2:len(s)-1]
+	outcome, reason := "", ""
+	switch {
+	case status == "verification succeeded":
+		outcome = ecs.OutcomeSuccess
+	case strings.HasPrefix(status, "verification failed"), strings.HasPrefix(status, "invalid"):
+		outcome = ecs.OutcomeFailure
+		_, reason, _ = strings.Cut(status, " - ")
+	case status != "not verified":
+		return false
+	}
+	eximBegin(e, id, "exim.dkim")
+	classEmailInfo.Set(e, "dkim-verify", outcome)
+	for tags != "" {
+		var tag string
+		tag, tags = ecs.CutWord(tags)
+		k, v, _ := strings.Cut(tag, "=")
+		switch k {
+		case "d":
+			e.SetStr("exim.dkim.domain", v)
+		case "s":
+			e.SetStr("exim.dkim.selector", v)
+		case "a":
+			e.SetStr("exim.dkim.algorithm", v)
+		}
+	}
+	e.SetStr("event.reason", reason)
+	return true
 }
 
 // eximSentence decodes the sentences above; id is the message's when the
@@ -237,6 +282,24 @@ func eximSession(e *event.Event, id, s string) bool {
 func eximACL(e *event.Event, id, m string) bool {
 	var f eximFields
 	r := parseEximFields(m, &f)
+	if v, ok := strings.CutPrefix(r, "sender verify "); ok { // verify.c: "sender verify fail|defer for <ADDR>[: REASON]"
+		result, v := ecs.CutWord(v)
+		a, rest, ok := cutEximAngle(strings.TrimPrefix(v, "for "))
+		if !ok || (result != "fail" && result != "defer") {
+			return false
+		}
+		eximBegin(e, id, "exim.verify.sender."+result)
+		classEmailInfo.Set(e, "email-verify", ecs.OutcomeFailure)
+		if f.hasHost {
+			f.host.set(e, "source")
+		}
+		f.sender, f.hasSender = a, true
+		f.setCommon(e)
+		if r, ok := strings.CutPrefix(rest, ": "); ok {
+			e.SetStr("event.reason", r)
+		}
+		return true
+	}
 	temporary := false
 	if t, ok := strings.CutPrefix(r, "temporarily "); ok {
 		r, temporary = t, true
