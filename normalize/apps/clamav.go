@@ -10,7 +10,8 @@ import (
 // ClamAV's daemons log through logg() (shared/output.c): to syslog with
 // LogSyslog, else to their log file with LogTime's "Www Mmm dd hh:mm:ss
 // yyyy -> " first. logg's level marks become prefixes: "ERROR: ",
-// "WARNING: " (cut here: log.level); libclamav's own messages start
+// "WARNING: " (cut here: log.level; 0.101 and older wrote logg's marks
+// "^" and "!" to their log file); libclamav's own messages start
 // "LibClamAV Error: " or "LibClamAV Warning: " (the catalog's sentences). clamd's verdict on a file (clamd/scanner.c,
 // session.c) is "WHAT: VERDICT", WHAT a path, "instream(IP@PORT)" (a
 // stream a client sent over TCP), "instream(local)" or "fd[N]":
@@ -85,6 +86,8 @@ func cutClamAVLevel(m string) (string, head, bool) {
 var clamavLevels = [...]struct{ prefix, level string }{
 	{"ERROR: ", "error"},
 	{"WARNING: ", "warning"},
+	{"^", "warning"}, // 0.101 and older wrote logg's own marks to a log file
+	{"!", "error"},
 }
 
 // postClamd splits ExtendedDetectionInfo's "SIGNATURE(HASH:SIZE)": the
