@@ -29,16 +29,35 @@ import (
 var gateExim = ecs.SniffGate{Also: func(e *event.Event) bool { return e.Pri == event.NoPri && e.AppName == "" }}
 
 // sniffExim recognises a main-log line forwarded without a program (a
-// file agent) by its message id and flag.
+// file agent): a message id, or the start of one of the sentences that
+// carry none (eximBareLeads), after the date.
 func sniffExim(e *event.Event) bool {
 	m := eximBareLine(e)
 	if m == "" {
 		return false
 	}
-	id, rest := cutEximID(cutEximPid(m))
-	flag, _ := ecs.CutWord(rest)
-	_, known := eximFlags[flag]
-	return id != "" && (known || flag == "Completed")
+	m = cutEximPid(m)
+	if id, _ := cutEximID(m); id != "" {
+		return true
+	}
+	for _, l := range eximBareLeads {
+		if strings.HasPrefix(m, l) {
+			return true
+		}
+	}
+	auth, _, ok := strings.Cut(m, " authenticator failed for ")
+	return ok && strings.IndexByte(auth, ' ') < 0
+}
+
+// eximBareLeads start the sentences without a message id that no other
+// program's line starts with after a date.
+var eximBareLeads = [...]string{
+	"H=", "SMTP connection from ", "SMTP call from ", "SMTP command timeout on connection from ",
+	"SMTP data timeout (message abandoned) on connection from ", "SMTP protocol synchronization error (",
+	"SMTP protocol error in \"", "SMTP syntax error in \"", "TLS error on connection from ",
+	"unexpected disconnection while reading SMTP command from ", "no host name found for IP address ",
+	"no IP address found for host ", "no MAIL in ", "rejected EHLO from ", "rejected HELO from ",
+	"Start queue run: pid=", "End queue run: pid=",
 }
 
 // eximBareLine returns a bare main-log line of e after its time, or "".

@@ -96,8 +96,8 @@ func parseEximFields(s string, f *eximFields) string {
 			continue
 		case "F":
 			a, rest, ok := cutEximAngle(v)
-			if !ok {
-				return s
+			if !ok { // "F=a@b" without its brackets: one word
+				a, rest = cutEximWord(v)
 			}
 			f.sender, f.hasSender, s = a, true, rest
 			continue

@@ -174,6 +174,44 @@ func eximSentence(e *event.Event, id, m string) bool {
 		ecs.SetIP(e, "source.ip", h.ip)
 		e.SetStr("exim.ptr_name", name)
 		return true
+	case strings.HasPrefix(m, "rejected EHLO from "), strings.HasPrefix(m, "rejected HELO from "):
+		// smtp_in.c: "rejected EHLO from HOST: syntactically invalid argument(s): ARG"
+		h, r, ok := cutEximHost(m[len("rejected EHLO from "):])
+		var f eximFields
+		r = parseEximFields(r, &f)
+		reason, ok2 := strings.CutPrefix(r, ": ")
+		if !ok || !ok2 {
+			return false
+		}
+		eximBegin(e, id, "exim.rejected.helo_syntax")
+		classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
+		h.set(e, "source")
+		f.setCommon(e)
+		reason, arg, _ := strings.Cut(reason, ": ") // the argument is the client's
+		e.SetStr("event.reason", reason)
+		e.SetStr("exim.helo_rejected", arg)
+		return true
+	case strings.HasPrefix(m, "no MAIL in "):
+		// smtp_in.c (+smtp_no_mail): "no MAIL in SMTP connection from HOST D=5s C=EHLO,QUIT"
+		_, r, ok := strings.Cut(m, "connection from ")
+		if !ok {
+			return false
+		}
+		h, r, ok := cutEximHost(r)
+		if !ok {
+			return false
+		}
+		var f eximFields
+		parseEximFields(r, &f)
+		commands := f.confirm // C= here lists the session's commands
+		f.confirm = ""
+		eximBegin(e, id, "exim.smtp.no_mail")
+		ecs.ClassConnEnd.Set(e, "smtp-disconnect", "")
+		h.set(e, "source")
+		f.setCommon(e)
+		e.SetStr("exim.smtp_commands", commands)
+		e.SetStr("event.reason", "no MAIL in session")
+		return true
 	case strings.HasPrefix(m, "SMTP connection from "):
 		return eximSession(e, id, m[len("SMTP connection from "):])
 	case strings.HasPrefix(m, "SMTP protocol synchronization error ("):
