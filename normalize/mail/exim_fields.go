@@ -58,9 +58,6 @@ type eximHost struct {
 	name, helo, ip, port string
 }
 
-// eximBareFlags are the fields without a value.
-var eximBareFlags = map[string]bool{"K": true, "L": true, "L-": true, "PRDR": true, "TFO": true, "DS": true, "*": true}
-
 // parseEximFields reads fields from s until a word that is not one, and
 // returns the rest from that word (a reason after ": " when the last field
 // ended with ':').
@@ -71,13 +68,17 @@ func parseEximFields(s string, f *eximFields) string {
 			return ""
 		}
 		start := s
-		eq := strings.IndexByte(s, '=')
-		word, _, _ := strings.Cut(s, " ")
-		if eximBareFlags[word] {
+		word := s
+		if sp := strings.IndexByte(s, ' '); sp >= 0 {
+			word = s[:sp]
+		}
+		switch word {
+		case "K", "L", "L-", "PRDR", "TFO", "DS", "*": // the fields without a value
 			s = s[len(word):]
 			continue
 		}
-		if eq <= 0 || eq > 4 || strings.IndexByte(s[:eq], ' ') >= 0 {
+		eq := strings.IndexByte(word, '=')
+		if eq <= 0 || eq > 4 {
 			return s
 		}
 		key, v := s[:eq], s[eq+1:]
