@@ -110,7 +110,8 @@ var catalogs = []*catalog{
 	{name: "freshclam", programs: []string{"freshclam"}, cut: cutClamAVLevel},
 	{name: "clamav-milter", programs: []string{"clamav-milter"}, cut: cutClamAVLevel, post: postClamavMilter},
 	{name: "courier", programs: []string{"imapd", "imapd-ssl", "pop3d", "pop3d-ssl", "courier-imapd", "courier-pop3d"}, cut: cutCourier, post: postCourier},
-	{name: "cyrus", programs: []string{"cyrus/*", "imap", "imaps", "pop3", "pop3s", "lmtpunix", "lmtp", "nntp", "cyrus"}, post: postCyrus},
+	// Cyrus after Courier: a Cyrus set up to log as imapd or pop3d is tried when no Courier sentence matched.
+	{name: "cyrus", programs: []string{"cyrus/*", "imap", "imaps", "pop3", "pop3s", "lmtpunix", "lmtp", "nntp", "cyrus", "imapd", "pop3d"}, post: postCyrus},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 

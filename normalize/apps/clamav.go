@@ -18,7 +18,8 @@ import (
 //
 //	/home/bob/eicar.com: Eicar-Signature FOUND
 //	/home/bob/eicar.com: Win.Test.EICAR_HDB-1(44d88612fea8a8f36de82e1278abb02f:68) FOUND   (ExtendedDetectionInfo)
-//	instream(127.0.0.1@41234): Eicar-Signature FOUND
+//	instream(127.0.0.1@41234): Eicar-Signature FOUND          ("stream(...)" in 0.95 and older)
+//	ScanOnAccess: /home/bob/eicar.com: Eicar-Signature FOUND  (0.98 to 0.101's on-access scanner)
 //	/root/secret: Access denied. ERROR
 //	/tmp/gone: lstat() failed: No such file or directory. ERROR
 //
@@ -30,6 +31,7 @@ import (
 // cutClamd cuts the time, the level and a verdict's subject.
 func cutClamd(m string) (string, head, bool) {
 	m, h, _ := cutClamAVLevel(m)
+	m = strings.TrimPrefix(m, "ScanOnAccess: ") // clamd's on-access scanner, 0.98 to 0.101
 	switch {
 	case strings.HasSuffix(m, " FOUND"):
 		i := strings.LastIndex(m, ": ")
@@ -55,7 +57,11 @@ func cutClamd(m string) (string, head, bool) {
 // clamdSubject sets what a verdict is about: a file, or the client that
 // sent the stream.
 func clamdSubject(h *head, what string) {
-	if r, ok := strings.CutPrefix(what, "instream("); ok && strings.HasSuffix(r, ")") {
+	r, ok := strings.CutPrefix(what, "instream(")
+	if !ok {
+		r, ok = strings.CutPrefix(what, "stream(") // 0.95 and older
+	}
+	if ok && strings.HasSuffix(r, ")") {
 		addr, port, ok := strings.Cut(r[:len(r)-1], "@")
 		if ok && ecs.IsIP(addr) && ecs.IsDigits(port) {
 			h.addr, h.port = addr, port
