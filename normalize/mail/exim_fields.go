@@ -173,6 +173,9 @@ func cutEximQuoted(s string) (val, rest string, ok bool) {
 	if !strings.HasPrefix(s, `"`) {
 		return "", s, false
 	}
+	if end := strings.IndexAny(s[1:], `"\`); end >= 0 && s[1+end] == '"' { // nothing escaped: no copy
+		return s[1 : 1+end], s[2+end:], true
+	}
 	var b strings.Builder
 	for i := 1; i < len(s); i++ {
 		switch c := s[i]; c {

@@ -100,3 +100,15 @@ func TestEximBareLine(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExim is the decoder's cost on its commonest lines: an arrival
+// with TLS and a subject, a remote delivery, an ACL rejection.
+func BenchmarkExim(b *testing.B) {
+	for name, line := range map[string]string{
+		"arrival":  `<22>Dec  7 10:00:00 mx1 exim4[4211]: 1qX5Zz-0008Hm-3L <= alice@example.org H=client.example.org (laptop) [198.51.100.7]:52114 I=[192.0.2.25]:587 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_plain:alice S=4312 id=20261207100000.GA1234@example.org T="Quarterly report" for bob@example.net`,
+		"delivery": `<22>Dec  7 10:00:01 mx1 exim4[4212]: 1qX5Zz-0008Hm-3L => bob@example.net R=dnslookup T=remote_smtp H=mx1.example.net [198.51.100.90] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 OK 1765101600 q1si" QT=2s DT=1s`,
+		"rejected": `<22>Dec  7 10:00:02 mx1 exim4[4213]: H=(ylmf-pc) [203.0.113.77]:50112 I=[192.0.2.25]:25 F=<spam@bulk.example> rejected RCPT <kim@example.org>: relay not permitted`,
+	} {
+		b.Run(name, func(b *testing.B) { normtest.BenchDecoder(b, decodeExim, line) })
+	}
+}
