@@ -112,3 +112,12 @@ func BenchmarkExim(b *testing.B) {
 		b.Run(name, func(b *testing.B) { normtest.BenchDecoder(b, decodeExim, line) })
 	}
 }
+
+// FuzzExim checks the decoders' invariants (normtest.FuzzDecode) on Exim's
+// lines and their mutations.
+func FuzzExim(f *testing.F) {
+	normtest.Seeds(f, "exim")
+	f.Fuzz(func(t *testing.T, msg string) {
+		normtest.FuzzDecode(t, "exim", decodeExim, "exim4", msg)
+	})
+}
