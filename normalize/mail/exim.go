@@ -20,8 +20,9 @@ import (
 //
 // ID is a message id: 6-6-2 base-62 characters (1qX5Zz-0008Hm-3L), or
 // 6-11-4 since 4.97 (1xA6ol-000000037ku-33mU). A long line goes to syslog
-// in parts, "[1\3] ..." first: only its first part is decoded (the rest
-// carries no flag). The fields are exim_fields.go's.
+// in parts, "[1\3] ..." ("[1/3] " where the entry had newlines) first:
+// only its first part is decoded (the rest carries no flag). The fields
+// are exim_fields.go's.
 
 // gateExim: a bare main-log line ("2026-07-01 10:00:00 ID <= ...") has
 // no PRI; the parser reads its date and time as an RFC 3164 timestamp and
@@ -100,9 +101,9 @@ func decodeExim(e *event.Event) bool {
 }
 
 func decodeEximMessage(e *event.Event, m string) bool {
-	if strings.HasPrefix(m, "[") { // a line in parts, "[1\3] " first: the others carry no flag
-		if part, rest, ok := strings.Cut(m, "] "); ok && strings.IndexByte(part, '\\') > 0 {
-			if !strings.HasPrefix(part, `[1\`) {
+	if strings.HasPrefix(m, "[") { // a line in parts, "[1\3] " ("[1/3] " at its newlines) first: the others carry no flag
+		if part, rest, ok := strings.Cut(m, "] "); ok && strings.IndexAny(part, `\/`) > 0 {
+			if !strings.HasPrefix(part, `[1\`) && !strings.HasPrefix(part, "[1/") {
 				return false
 			}
 			m = rest

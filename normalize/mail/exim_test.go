@@ -121,3 +121,20 @@ func FuzzExim(f *testing.F) {
 		normtest.FuzzDecode(t, "exim", decodeExim, "exim4", msg)
 	})
 }
+
+// A long line reaches syslog in parts: the first ("[1\2] ", or "[1/2] "
+// when the entry held newlines) is decoded, a later one is not.
+func TestEximParts(t *testing.T) {
+	for msg, want := range map[string]string{
+		`[1\2] 1qX60e-0001ao-No <= pat@example.org H=mail.example.org [198.51.100.92] P=esmtp S=9000`: "exim.arrival",
+		`[1/2] 1qX60e-0001ao-No ** a@b.example: Unrouteable address`:                                  "exim.bounce",
+		`[2\2] 1qX60e-0001ao-No <= not@really.example for a@b c@d`:                                    "",
+		`[4211] 1qX60e-0001ao-No Completed`:                                                           "exim.completed",
+	} {
+		e := eximEvent(msg)
+		decodeExim(e)
+		if got := e.Str("nomen.rule"); got != want {
+			t.Errorf("%q: rule %q, want %q", msg, got, want)
+		}
+	}
+}
