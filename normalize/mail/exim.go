@@ -198,7 +198,7 @@ func eximDelivery(e *event.Event, flag, s string) {
 		e.SetStr("event.action", actEmailDeliver)
 	}
 	f.hasSender = false // F= is the message's sender, not this address's
-	f.setCommon(e)
+	f.setCommonAt(e, "source")
 	setEmailAddr(e, "email.from.address", f.sender)
 	e.SetStr("exim.router", f.r)
 	e.SetStr("exim.transport", f.t)

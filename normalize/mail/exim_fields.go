@@ -304,11 +304,15 @@ func (h *eximHost) set(e *event.Event, side string) {
 	e.SetStr("exim.helo", h.helo)
 }
 
-// setCommon sets the fields that mean the same on every line.
-func (f *eximFields) setCommon(e *event.Event) {
-	if f.ifIP != "" {
-		ecs.SetIP(e, "destination.ip", f.ifIP)
-		ecs.SetPort(e, "destination.port", f.ifPort)
+// setCommon sets the fields that mean the same on every line. I= is
+// Exim's own address: the destination of what it receives.
+func (f *eximFields) setCommon(e *event.Event) { f.setCommonAt(e, "destination") }
+
+// setCommonAt is setCommon with Exim's own address (I=) on side: a
+// delivery's source.
+func (f *eximFields) setCommonAt(e *event.Event, side string) {
+	if f.ifIP != "" && ecs.SetIP(e, side+".ip", f.ifIP) {
+		ecs.SetPort(e, side+".port", f.ifPort)
 	}
 	if f.auth != "" {
 		name, id, _ := strings.Cut(f.auth, ":")
