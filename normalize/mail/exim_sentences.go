@@ -27,7 +27,8 @@ import (
 //	SMTP call from HOST dropped: too many nonmail commands (last was "RSET")
 //	SMTP protocol synchronization error (REASON): rejected connection from H=HOST input="..."
 //	SMTP protocol error in "CMD" H=HOST TEXT          (and SMTP syntax error in)
-//	TLS error on connection from HOST (FUNCTION): TEXT
+//	TLS error on connection from HOST (FUNCTION): TEXT      (and "to HOST": a delivery's)
+//	ID HOST [IP]:PORT Connection refused                   (a remote host that failed a delivery)
 //	Connection from [IP] refused: REASON
 //	Start queue run: pid=N / End queue run: pid=N
 //	exim 4.97 daemon started: pid=N, -q30m, listening for SMTP on [0.0.0.0]:25
@@ -38,17 +39,20 @@ import (
 // shape (exim_fields.go) and the server's text after them is the reason.
 
 // eximConnLine is a sentence about an SMTP session: "LEAD HOST TAIL".
+// side is where HOST goes: the client (source) of what Exim receives, the
+// server (destination) it delivers to.
 type eximConnLine struct {
-	lead, rule, action string
-	class              ecs.Class
+	lead, rule, action, side string
+	class                    ecs.Class
 }
 
 var eximConnLines = [...]eximConnLine{
-	{"SMTP command timeout on connection from ", "exim.smtp.timeout", "smtp-timeout", ecs.ClassConnEnd},
-	{"SMTP data timeout (message abandoned) on connection from ", "exim.smtp.data_timeout", "smtp-timeout", ecs.ClassConnEnd},
-	{"unexpected disconnection while reading SMTP command from ", "exim.smtp.lost_connection", "smtp-lost-connection", ecs.ClassConnEnd},
-	{"SMTP call from ", "exim.smtp.dropped", "smtp-too-many-errors", ecs.ClassConnEnd},
-	{"TLS error on connection from ", "exim.tls.error", "tls-error", ecs.ClassNetInfo},
+	{"SMTP command timeout on connection from ", "exim.smtp.timeout", "smtp-timeout", "source", ecs.ClassConnEnd},
+	{"SMTP data timeout (message abandoned) on connection from ", "exim.smtp.data_timeout", "smtp-timeout", "source", ecs.ClassConnEnd},
+	{"unexpected disconnection while reading SMTP command from ", "exim.smtp.lost_connection", "smtp-lost-connection", "source", ecs.ClassConnEnd},
+	{"SMTP call from ", "exim.smtp.dropped", "smtp-too-many-errors", "source", ecs.ClassConnEnd},
+	{"TLS error on connection from ", "exim.tls.error", "tls-error", "source", ecs.ClassNetInfo},
+	{"TLS error on connection to ", "exim.tls.error_outbound", "tls-error", "destination", ecs.ClassNetInfo},
 }
 
 // eximSessionTails are the ends of "SMTP connection from HOST ...".
@@ -78,6 +82,16 @@ var eximMessageNotes = [...]struct {
 func eximMessageNote(e *event.Event, id, rest string) bool {
 	if r, ok := strings.CutPrefix(rest, "DKIM: "); ok {
 		return eximDKIM(e, id, r)
+	}
+	if h, r, ok := cutEximHost(rest); ok && h.name != "" && h.ip != "" && h.helo == "" &&
+		strings.IndexByte(h.name, '=') < 0 && strings.HasPrefix(r, " ") {
+		// deliver.c: a remote host that failed this message, "ID HOST
+		// [IP]:PORT Connection refused" (the delivery's == or ** follows).
+		eximBegin(e, id, "exim.remote_host_error")
+		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
+		h.set(e, "destination")
+		e.SetStr("event.reason", strings.TrimSpace(r))
+		return true
 	}
 	for _, n := range eximMessageNotes {
 		r, ok := strings.CutPrefix(rest, n.lead)
@@ -271,8 +285,12 @@ func eximSentence(e *event.Event, id, m string) bool {
 			r = parseEximFields(r, &f)
 			eximBegin(e, id, l.rule)
 			l.class.Set(e, l.action, ecs.OutcomeFailure)
-			h.set(e, "source")
-			f.setCommon(e)
+			h.set(e, l.side)
+			if l.side == "source" {
+				f.setCommon(e)
+			} else {
+				f.setCommonAt(e, "source")
+			}
 			if r = strings.TrimSpace(r); r != "" {
 				e.SetStr("event.reason", strings.TrimPrefix(r, "dropped: "))
 			}
