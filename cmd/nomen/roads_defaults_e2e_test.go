@@ -104,7 +104,9 @@ func defaultRoadRewrites(road, line string, direct map[string]string) (map[strin
 	var app string
 	json.Unmarshal([]byte(direct["log.syslog.appname"]), &app)
 	i := strings.IndexByte(app, '/')
-	if bsd || i < 0 {
+	if bsd || i < 0 || rfc5424Line.MatchString(line) {
+		// rsyslog cuts at "/" the program it reads from an RFC 3164 tag;
+		// an RFC 5424 APP-NAME ("cyrus/imap") it carries whole.
 		return over, false
 	}
 	cut := ""

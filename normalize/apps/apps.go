@@ -1,6 +1,7 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
-// family and wu-ftpd), dovecot,
+// family and wu-ftpd), dovecot, Courier's and Cyrus's IMAP and POP3
+// servers, ClamAV (clamd, freshclam, clamav-milter),
 // OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB
 // (and MariaDB's server_audit CSV records, mysql_audit.go), PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,
@@ -49,6 +50,7 @@ type head struct {
 	db                                    string // the database, for dbField
 	version                               string // the program's (service.version)
 	code                                  string // the program's number of the message (event.code)
+	path                                  string // the file the line is about (file.path)
 	time                                  time.Time
 }
 
@@ -104,6 +106,12 @@ var catalogs = []*catalog{
 	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
 	{name: "syslog-ng", programs: []string{"syslog-ng"}, cut: cutSyslogNG, post: postSyslogNG},
+	{name: "clamd", programs: []string{"clamd", "clamav-daemon", "clamonacc"}, cut: cutClamd, post: postClamd},
+	{name: "freshclam", programs: []string{"freshclam"}, cut: cutClamAVLevel},
+	{name: "clamav-milter", programs: []string{"clamav-milter"}, cut: cutClamAVLevel, post: postClamavMilter},
+	{name: "courier", programs: []string{"imapd", "imapd-ssl", "pop3d", "pop3d-ssl", "courier-imapd", "courier-pop3d"}, cut: cutCourier, post: postCourier},
+	// Cyrus after Courier: a Cyrus set up to log as imapd or pop3d is tried when no Courier sentence matched.
+	{name: "cyrus", programs: []string{"cyrus/*", "imap", "imaps", "pop3", "pop3s", "lmtpunix", "lmtp", "nntp", "cyrus", "imapd", "pop3d"}, post: postCyrus},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
@@ -211,6 +219,9 @@ func (c *catalog) decode(e *event.Event) bool {
 	}
 	if h.level != "" {
 		e.SetStr("log.level", h.level)
+	}
+	if h.path != "" && !e.Has("file.path") {
+		e.SetStr("file.path", h.path)
 	}
 	if h.service != "" {
 		e.SetStr("service.name", h.service)

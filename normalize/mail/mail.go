@@ -1,4 +1,4 @@
-// Package mail decodes mail transfer agents' logs: postfix, sendmail, procmail
+// Package mail decodes mail transfer agents' logs: postfix, sendmail, Exim, procmail
 // and Exchange message tracking, into one description of a relayed message.
 package mail
 
@@ -36,6 +36,7 @@ func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "postfix", Programs: []string{"postfix*"}, Sniff: sniffPostfixBody, Gate: gateBody, Decode: decodePostfix},
 		{Name: "sendmail", Programs: []string{"sendmail", "sm-*"}, Sniff: sniffSendmailBody, Gate: gateBody, Decode: decodeSendmail},
+		{Name: "exim", Programs: []string{"exim", "exim4"}, Sniff: sniffExim, Gate: gateExim, Decode: decodeExim},
 		{Name: "procmail", Programs: []string{"procmail"}, Prefixes: []string{"procmail: "},
 			Sniff: sniffProcmail, Gate: gateProcmail, Decode: decodeProcmail},
 		{Name: "exchange", Prefixes: []string{"#"}, Sniff: sniffExchange, Gate: gateExchange, Decode: exchange.decode},

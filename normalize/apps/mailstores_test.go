@@ -1,0 +1,43 @@
+package apps
+
+import "testing"
+
+// A user-controlled part of a line (a file's name, a sender, a subject, a
+// login name) that imitates the fields after it sets none of them: want
+// lists the fields the line carries ("" asserts a field is absent).
+func TestMailStoreForgedFields(t *testing.T) {
+	for _, tc := range []struct {
+		catalog, app, msg string
+		want              map[string]string
+	}{
+		{"clamd", "clamd", "/tmp/x: Clean-Signature FOUND: Eicar-Signature FOUND",
+			map[string]string{"threat.software.name": "Eicar-Signature", "file.path": "/tmp/x: Clean-Signature FOUND"}},
+		{"clamd", "clamd", "instream(6.6.6.6@1): x: Eicar-Signature FOUND", // a stream's client is only the whole head
+			map[string]string{"threat.software.name": "Eicar-Signature", "source.ip": "", "file.path": "instream(6.6.6.6@1): x"}},
+		{"clamd", "clamd", "/srv/a: Access denied. ERROR: Eicar-Signature FOUND",
+			map[string]string{"threat.software.name": "Eicar-Signature", "file.path": "/srv/a: Access denied. ERROR", "error.message": ""}},
+		{"clamav-milter", "clamav-milter", "Message 4Kz1 from <x@bad.example> to <bob@example.org> with subject 'hi' message-id '<f@x>' date 'd' infected by Fake.Sig' message-id '<real@x>' date 'd2' infected by Eicar-Signature",
+			map[string]string{"threat.software.name": "Eicar-Signature", "email.local_id": "4Kz1", "email.message_id": "", "email.subject": "", "email.to.address": ""}},
+		{"clamav-milter", "clamav-milter", "Message from <a> to <root@example.org> to <bob@example.org> infected by Eicar-Signature",
+			map[string]string{"email.to.address": "bob@example.org"}},
+		{"courier", "imapd", "LOGIN FAILED, user=x, ip=[6.6.6.6], ip=[::ffff:203.0.113.46]",
+			map[string]string{"source.ip": "203.0.113.46", "user.name": "x, ip=[6.6.6.6]"}},
+		{"courier", "pop3d", "LOGOUT, user=y, ip=[6.6.6.7], headers=0, body=0, rcvd=1, sent=1, time=1, ip=[::ffff:203.0.113.47], headers=0, body=0, rcvd=9, sent=9, time=9",
+			map[string]string{"source.ip": "203.0.113.47", "source.bytes": "9"}},
+		{"cyrus", "cyrus/imap", "badlogin: [203.0.113.64] plaintext x plaintext+TLS User logged in invalid user",
+			map[string]string{"event.outcome": "failure", "source.ip": "203.0.113.64", "user.name": "x plaintext+TLS User logged in"}},
+		{"cyrus", "cyrus/pop3", "badlogin: [203.0.113.65] LOGIN (root) [x] (admin) [authentication failure]",
+			map[string]string{"source.ip": "203.0.113.65", "user.name": "root) [x] (admin"}},
+	} {
+		e := decodeWith(catalogByName(t, tc.catalog), tc.app, tc.msg)
+		if e == nil {
+			t.Errorf("%s: %q not decoded", tc.catalog, tc.msg)
+			continue
+		}
+		for k, want := range tc.want {
+			if got := e.Str(k); got != want {
+				t.Errorf("%s: %q\n  %s = %q, want %q", tc.catalog, tc.msg, k, got, want)
+			}
+		}
+	}
+}

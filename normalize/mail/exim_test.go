@@ -1,0 +1,140 @@
+package mail
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/parse"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+func eximEvent(msg string) *event.Event {
+	e := event.New(normtest.Received)
+	e.AppName, e.Message = "exim4", msg
+	return e
+}
+
+// What a sender chose (a quoted local part, a subject, a recipient, a
+// HELO name, an SMTP command, an AUTH id) is read by its shape and sets
+// no field of its own: want lists the fields the line does carry, and
+// "" asserts a field is absent.
+func TestEximForgedFields(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want map[string]string
+	}{
+		{`1qX60f-0001ap-Op <= "x H=evil.example [6.6.6.6] A=p:root U=root"@bad.example H=(helo) [203.0.113.110]:1000 P=esmtp S=100 T="hi \"quoted\" H=evil [6.6.6.7] rejected RCPT <root@x>: no" for victim@example.org`,
+			map[string]string{"source.ip": "203.0.113.110", "source.domain": "", "user.name": "", "exim.authenticator": "", "exim.ident": "",
+				"email.subject": `hi "quoted" H=evil [6.6.6.7] rejected RCPT <root@x>: no`, "email.to.address": "victim@example.org",
+				"email.from.address": `"x H=evil.example [6.6.6.6] A=p:root U=root"@bad.example`}},
+		{`H=(helo) [203.0.113.111]:1001 F=<"a> rejected after DATA: x H=[6.6.6.8]"@bad.example> rejected RCPT <"b>: spoof"@example.org>: relay not permitted`,
+			map[string]string{"source.ip": "203.0.113.111", "nomen.rule": "exim.rejected.rcpt", "email.to.address": `"b>: spoof"@example.org`, "event.reason": "relay not permitted"}},
+		{`H=(x) [6.6.6.10]) [203.0.113.115] F=<a@b> rejected RCPT <c@d>: no`, // a HELO name ends at its first ") "
+			map[string]string{"source.ip": "", "nomen.rule": ""}},
+		{`plain authenticator failed for (x) [203.0.113.112]:1002: 535 Incorrect authentication data (set_id=eve) (set_id=root)`,
+			map[string]string{"source.ip": "203.0.113.112", "user.name": "eve) (set_id=root"}},
+		{`SMTP protocol error in "MAIL FROM:<a> H=[6.6.6.9]:1 x" H=(x) [203.0.113.113]:1003 I=[192.0.2.25]:25 MAIL command syntax error`,
+			map[string]string{"source.ip": "203.0.113.113", "exim.smtp_command": "MAIL FROM:<a> H=[6.6.6.9]:1 x"}},
+		{`SMTP protocol synchronization error (next input sent too soon): rejected "EHLO x H=[6.6.6.11]" H=[203.0.113.114]:1004 next input="QUIT"`,
+			map[string]string{"source.ip": "203.0.113.114", "exim.smtp_command": "EHLO x H=[6.6.6.11]"}},
+		{`1qX608-0001ai-Hi ** a@b.example R=dnslookup T=remote_smtp H=mx.b.example [198.51.100.5]: SMTP error from remote mail server after RCPT TO:<a@b.example>: 550 H=[6.6.6.12] R=evil`,
+			map[string]string{"destination.ip": "198.51.100.5", "exim.router": "dnslookup", "event.reason": "SMTP error from remote mail server after RCPT TO:<a@b.example>: 550 H=[6.6.6.12] R=evil"}},
+	} {
+		e := eximEvent(tc.msg)
+		decodeExim(e)
+		for k, want := range tc.want {
+			if got := e.Str(k); got != want {
+				t.Errorf("%s\n  %s = %q, want %q", tc.msg, k, got, want)
+			}
+		}
+	}
+}
+
+// A message id is 6-6-2 or, since Exim 4.97, 6-11-4 base-62 characters;
+// a word of another shape is not one (and its line is no flag line).
+func TestEximMessageID(t *testing.T) {
+	for msg, want := range map[string]string{
+		"1qX5Zz-0008Hm-3L Completed":        "1qX5Zz-0008Hm-3L",
+		"1xA6ol-000000037ku-33mU Completed": "1xA6ol-000000037ku-33mU",
+		"1qX5Zz-0008Hm-3 Completed":         "",
+		"1qX5Z_-0008Hm-3L Completed":        "",
+		"1qX5Zz-0008Hm-3L-x Completed":      "",
+	} {
+		e := eximEvent(msg)
+		decodeExim(e)
+		if got := e.Str("email.local_id"); got != want {
+			t.Errorf("%q: email.local_id %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// A main-log line read from the file without a syslog header is Exim's
+// when it has a message id or starts one of Exim's sentences; the
+// parser's host (the id, or the sentence's first word) goes.
+func TestEximBareLine(t *testing.T) {
+	for line, want := range map[string]string{
+		"2026-12-07 10:05:00 1qX60g-0001aq-Pq <= quinn@example.org H=mail.example.org [198.51.100.93]:2000 P=esmtps S=1200":           "exim.arrival",
+		"2026-12-07 10:05:01 1qX60g-0001aq-Pq Completed":                                                                              "exim.completed",
+		"2026-12-07 10:05:01 [4211] 1qX60g-0001aq-Pq => a@b R=r T=t":                                                                  "exim.delivery",
+		"2026-12-07 10:05:01.123 +0100 1qX60g-0001aq-Pq == a@b defer (1)":                                                             "exim.defer",
+		"2026-12-07 10:05:02 login authenticator failed for (win) [203.0.113.5]:1234: 535 Incorrect authentication data (set_id=bob)": "exim.auth.failure",
+		"2026-12-07 10:05:03 [9911] H=(x) [203.0.113.6]:25 F=spam@bad.example rejected RCPT <a@example.org>: relay not permitted":     "exim.rejected.rcpt",
+		"2026-12-07 10:05:04 no MAIL in SMTP connection from (x) [203.0.113.7]:4000 I=[192.0.2.25]:25 D=20s C=EHLO,AUTH,QUIT":         "exim.smtp.no_mail",
+		"2026-12-07 10:05:05 rejected EHLO from [203.0.113.8]:4001: syntactically invalid argument(s): a b":                           "exim.rejected.helo_syntax",
+		"2026-12-07 10:05:01 1qX60g-0001aq-Pq something else":                                                                         "",
+		"2026-12-07 10:05:01 webserver GET /index.html 200":                                                                           "",
+		"2026-12-07 10:05:01 H=not a sentence":                                                                                        "",
+	} {
+		e := event.New(normtest.Received)
+		parse.New(parse.Options{Location: time.UTC}).Parse([]byte(line), e)
+		got := ""
+		if sniffExim(e) && decodeExim(e) {
+			got = e.Str("nomen.rule")
+			if e.Hostname != "" {
+				t.Errorf("%q: host %q kept", line, e.Hostname)
+			}
+		}
+		if got != want {
+			t.Errorf("%q: rule %q, want %q", line, got, want)
+		}
+	}
+}
+
+// BenchmarkExim is the decoder's cost on its commonest lines: an arrival
+// with TLS and a subject, a remote delivery, an ACL rejection.
+func BenchmarkExim(b *testing.B) {
+	for name, line := range map[string]string{
+		"arrival":  `<22>Dec  7 10:00:00 mx1 exim4[4211]: 1qX5Zz-0008Hm-3L <= alice@example.org H=client.example.org (laptop) [198.51.100.7]:52114 I=[192.0.2.25]:587 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_plain:alice S=4312 id=20261207100000.GA1234@example.org T="Quarterly report" for bob@example.net`,
+		"delivery": `<22>Dec  7 10:00:01 mx1 exim4[4212]: 1qX5Zz-0008Hm-3L => bob@example.net R=dnslookup T=remote_smtp H=mx1.example.net [198.51.100.90] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 OK 1765101600 q1si" QT=2s DT=1s`,
+		"rejected": `<22>Dec  7 10:00:02 mx1 exim4[4213]: H=(ylmf-pc) [203.0.113.77]:50112 I=[192.0.2.25]:25 F=<spam@bulk.example> rejected RCPT <kim@example.org>: relay not permitted`,
+	} {
+		b.Run(name, func(b *testing.B) { normtest.BenchDecoder(b, decodeExim, line) })
+	}
+}
+
+// FuzzExim checks the decoders' invariants (normtest.FuzzDecode) on Exim's
+// lines and their mutations.
+func FuzzExim(f *testing.F) {
+	normtest.Seeds(f, "exim")
+	f.Fuzz(func(t *testing.T, msg string) {
+		normtest.FuzzDecode(t, "exim", decodeExim, "exim4", msg)
+	})
+}
+
+// A long line reaches syslog in parts: the first ("[1\2] ", or "[1/2] "
+// when the entry held newlines) is decoded, a later one is not.
+func TestEximParts(t *testing.T) {
+	for msg, want := range map[string]string{
+		`[1\2] 1qX60e-0001ao-No <= pat@example.org H=mail.example.org [198.51.100.92] P=esmtp S=9000`: "exim.arrival",
+		`[1/2] 1qX60e-0001ao-No ** a@b.example: Unrouteable address`:                                  "exim.bounce",
+		`[2\2] 1qX60e-0001ao-No <= not@really.example for a@b c@d`:                                    "",
+		`[4211] 1qX60e-0001ao-No Completed`:                                                           "exim.completed",
+	} {
+		e := eximEvent(msg)
+		decodeExim(e)
+		if got := e.Str("nomen.rule"); got != want {
+			t.Errorf("%q: rule %q, want %q", msg, got, want)
+		}
+	}
+}
