@@ -104,6 +104,11 @@ var catalogs = []*catalog{
 	{name: "dropbear", programs: []string{"dropbear"}, cut: cutDropbear},
 	{name: "rsyslogd", programs: []string{"rsyslogd", "rsyslogd-*"}, cut: cutRsyslog, post: postRsyslog},
 	{name: "syslog-ng", programs: []string{"syslog-ng"}, cut: cutSyslogNG, post: postSyslogNG},
+	{name: "slapd", programs: []string{"slapd"}, cut: cutSlapd, post: postSlapd},
+	{name: "krb5kdc", programs: []string{"krb5kdc"}, cut: cutKrb5kdc, post: postKrb5kdc},
+	{name: "kadmind", programs: []string{"kadmind"}, cut: cutKadmind, post: postKadmind},
+	{name: "sssd", programs: []string{"sssd", "sssd_*", "krb5_child", "ldap_child"}, cut: cutSSSD, post: postSSSD, sniff: sniffSSSD, gate: gateSSSD},
+	{name: "samba", programs: []string{"smbd", "winbindd", "samba", "samba-dcerpcd"}, cut: cutSamba, post: postSamba},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
