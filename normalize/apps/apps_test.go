@@ -61,7 +61,8 @@ func TestNoInventedValues(t *testing.T) {
 func FuzzCatalogs(f *testing.F) {
 	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
 		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng",
-		"systemd", "systemd-journald", "dhclient", "chronyd", "networkmanager", "kernel", "anacron", "fail2ban")
+		"systemd", "systemd-journald", "dhclient", "chronyd", "networkmanager", "kernel", "anacron", "fail2ban",
+		"slapd", "krb5kdc", "kadmind", "sssd", "samba")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, c := range allCatalogs() {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)

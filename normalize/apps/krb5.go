@@ -71,6 +71,9 @@ func postKrb5kdc(e *event.Event) {
 	if !ok {
 		return
 	}
+	if r.status != "ISSUE" {
+		e.SetStr("event.reason", r.status)
+	}
 	t := r.tail
 	if strings.HasPrefix(t, "authtime ") {
 		_, t, _ = strings.Cut(t, ", ")
@@ -86,17 +89,20 @@ func postKrb5kdc(e *event.Event) {
 		return
 	}
 	server, emsg, _ := strings.Cut(t, ", ")
+	if strings.IndexByte(emsg, '@') >= 0 ||
+		!(isPrincipal(client) || client == "<unknown client>") || !(isPrincipal(server) || server == "<unknown server>") {
+		return // the tail is not read: the reason stays the status
+	}
 	if emsg != "" && r.status != "ISSUE" {
 		e.SetStr("event.reason", emsg)
-	} else if r.status != "ISSUE" {
-		e.SetStr("event.reason", r.status)
 	}
-	if strings.IndexByte(emsg, '@') >= 0 || !isPrincipal(client) || !isPrincipal(server) {
-		return
+	if isPrincipal(client) {
+		e.SetStr("krb5kdc.client", client)
+		setPrincipal(e, "user", client)
 	}
-	e.SetStr("krb5kdc.client", client)
-	e.SetStr("krb5kdc.server", server)
-	setPrincipal(e, "user", client)
+	if isPrincipal(server) {
+		e.SetStr("krb5kdc.server", server)
+	}
 }
 
 // isPrincipal reports whether s has an unparsed principal's shape:

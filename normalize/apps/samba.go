@@ -30,9 +30,9 @@ func cutSamba(m string) (string, head, bool) {
 }
 
 // sambaFields are the fields where "(null)" is Samba's empty value.
-var sambaFields = [...]string{"user.domain", "user.name", "samba.workstation", "samba.password_type",
-	"samba.auth_description", "samba.became.domain", "samba.became.account", "samba.mapped.domain",
-	"samba.mapped.account", "samba.auth_type"}
+var sambaFields = [...]string{"samba.client_domain", "user.name", "samba.workstation", "samba.password_type",
+	"samba.auth_description", "samba.became_domain", "samba.became_account", "samba.mapped_domain",
+	"samba.mapped_account", "samba.auth_type"}
 
 // postSamba drops Samba's "(null)" values and reads the remote host
 // (tsocket_address_string: "ipv4:ADDR:PORT", "ipv6:ADDR:PORT" with the
@@ -45,6 +45,13 @@ func postSamba(e *event.Event) {
 	}
 	if e.Str("user.name") == "" {
 		e.Delete("related.user")
+	}
+	// The client's domain is a NetBIOS or DNS domain name, not a host:
+	// set here rather than by the catalog, whose .domain fields also
+	// go to related.hosts.
+	if d := e.Str("samba.client_domain"); d != "" {
+		e.SetStr("user.domain", d)
+		e.Delete("samba.client_domain")
 	}
 	r := e.Str("samba.remote_host")
 	e.Delete("samba.remote_host")
