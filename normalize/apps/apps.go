@@ -168,7 +168,7 @@ func Decoders() []*ecs.Decoder {
 	for _, c := range catalogs {
 		ds = append(ds, c.decoder())
 	}
-	return append(ds, mysqlAuditDecoder)
+	return append(ds, mysqlAuditDecoder, sambaJSONDecoder)
 }
 
 // KernelDecoders returns the kernel's decoder, to be dispatched after the

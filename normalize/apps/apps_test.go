@@ -68,6 +68,7 @@ func FuzzCatalogs(f *testing.F) {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
 		}
 		normtest.FuzzDecode(t, "mysql-audit", decodeMySQLAudit, "mysql-server_auditing", msg)
+		normtest.FuzzDecode(t, "samba-json", decodeSambaJSON, "samba", msg)
 	})
 }
 

@@ -3,14 +3,14 @@ package apps
 import (
 	"strings"
 
-	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
 // sambaMarkers are the fixed texts between the fields of Samba's audit
 // lines (catalogs/samba.toml); each is in a line once.
 var sambaMarkers = [...]string{"] user [", "] at [", "] with [", "] status [", "] workstation [",
-	"] remote host [", "] Remote host [", " local host [", "] became [", "] mapped to ["}
+	"] remote host [", "] Remote host [", " local host [", "] became [", "] mapped to [",
+	"] SID [", "] DN [", "] Group [", "] User ["}
 
 // cutSamba cuts the indent Samba gives a message under its header line,
 // and refuses an audit line in which a marker is twice: a client's
@@ -18,7 +18,8 @@ var sambaMarkers = [...]string{"] user [", "] at [", "] with [", "] status [", "
 // or the address (Samba escapes no bracket).
 func cutSamba(m string) (string, head, bool) {
 	m = strings.TrimLeft(m, " \t")
-	if !strings.HasPrefix(m, "Auth: [") && !strings.HasPrefix(m, "Successful AuthZ: [") {
+	if !strings.HasPrefix(m, "Auth: [") && !strings.HasPrefix(m, "Successful AuthZ: [") &&
+		!strings.HasPrefix(m, "Password Change [") && !strings.HasPrefix(m, "Group Change [") {
 		return m, head{}, true
 	}
 	for _, k := range sambaMarkers {
@@ -35,8 +36,7 @@ var sambaFields = [...]string{"samba.client_domain", "user.name", "samba.worksta
 	"samba.mapped_account", "samba.auth_type"}
 
 // postSamba drops Samba's "(null)" values and reads the remote host
-// (tsocket_address_string: "ipv4:ADDR:PORT", "ipv6:ADDR:PORT" with the
-// address unbracketed, "unix:PATH", "NULL").
+// (setSambaRemote).
 func postSamba(e *event.Event) {
 	for _, k := range sambaFields {
 		if e.Str(k) == "(null)" {
@@ -53,16 +53,16 @@ func postSamba(e *event.Event) {
 		e.SetStr("user.domain", d)
 		e.Delete("samba.client_domain")
 	}
-	r := e.Str("samba.remote_host")
+	// A group change's status: LDB's "Success", or its error's text.
+	if st := e.Str("samba.status"); st != "" {
+		if st == "Success" {
+			e.SetStr("event.outcome", "success")
+		} else {
+			e.SetStr("event.outcome", "failure")
+			e.SetStr("event.reason", st)
+		}
+		e.Delete("samba.status")
+	}
+	setSambaRemote(e, e.Str("samba.remote_host"))
 	e.Delete("samba.remote_host")
-	a, ok := strings.CutPrefix(r, "ipv4:")
-	if !ok {
-		a, ok = strings.CutPrefix(r, "ipv6:")
-	}
-	i := strings.LastIndexByte(a, ':')
-	if !ok || i < 0 || !ecs.IsIP(a[:i]) {
-		return
-	}
-	ecs.SetAddress(e, "source", a[:i])
-	ecs.SetPort(e, "source.port", a[i+1:])
 }
