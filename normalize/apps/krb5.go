@@ -89,6 +89,12 @@ func postKrb5kdc(e *event.Event) {
 		return
 	}
 	server, emsg, _ := strings.Cut(t, ", ")
+	// SERVER_NOMATCH's form ends with the second ticket's client instead
+	// of a message.
+	if alt, ok := strings.CutPrefix(emsg, "2nd tkt client "); ok && r.kind == "TGS_REQ" && isPrincipal(alt) {
+		e.SetStr("krb5kdc.second_ticket_client", alt)
+		emsg = ""
+	}
 	if strings.IndexByte(emsg, '@') >= 0 ||
 		!(isPrincipal(client) || client == "<unknown client>") || !(isPrincipal(server) || server == "<unknown server>") {
 		return // the tail is not read: the reason stays the status
