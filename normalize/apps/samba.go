@@ -7,24 +7,42 @@ import (
 )
 
 // sambaMarkers are the fixed texts between the fields of Samba's audit
-// lines (catalogs/samba.toml); each is in a line once.
-var sambaMarkers = [...]string{"] user [", "] at [", "] with [", "] status [", "] workstation [",
-	"] remote host [", "] Remote host [", " local host [", "] became [", "] mapped to [",
-	"] SID [", "] DN [", "] Group [", "] User ["}
+// lines (catalogs/samba.toml), after the "]" that ends a field (and its
+// "." before "local host" in an Auth line); each is in a line once.
+var sambaMarkers = [...]string{"user [", "at [", "with [", "status [", "workstation [",
+	"remote host [", "Remote host [", "local host [", "became [", "mapped to [",
+	"SID [", "DN [", "Group [", "User ["}
 
 // cutSamba cuts the indent Samba gives a message under its header line,
 // and refuses an audit line in which a marker is twice: a client's
 // account, domain or workstation name holding one could set the status
-// or the address (Samba escapes no bracket).
+// or the address (Samba escapes no bracket). One pass over the "] "s
+// finds them all.
 func cutSamba(m string) (string, head, bool) {
 	m = strings.TrimLeft(m, " \t")
 	if !strings.HasPrefix(m, "Auth: [") && !strings.HasPrefix(m, "Successful AuthZ: [") &&
 		!strings.HasPrefix(m, "Password Change [") && !strings.HasPrefix(m, "Group Change [") {
 		return m, head{}, true
 	}
-	for _, k := range sambaMarkers {
-		if strings.Count(m, k) > 1 {
-			return "", head{}, false
+	var seen [len(sambaMarkers)]bool
+	for r := m; ; {
+		i := strings.IndexByte(r, ']')
+		if i < 0 {
+			break
+		}
+		r = r[i+1:]
+		after := strings.TrimPrefix(r, ".")
+		if !strings.HasPrefix(after, " ") {
+			continue
+		}
+		after = after[1:]
+		for k, mk := range sambaMarkers {
+			if strings.HasPrefix(after, mk) {
+				if seen[k] {
+					return "", head{}, false
+				}
+				seen[k] = true
+			}
 		}
 	}
 	return m, head{}, true
