@@ -11,7 +11,10 @@
 // killer, process faults, USB and disks, RAID, filesystems, lockdown and
 // module taint, SYN floods and martians, its reports of lost messages),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
-// and syslog-ng's.
+// and syslog-ng's, and the identity services: OpenLDAP slapd's statistics
+// lines (slapd.go), MIT Kerberos's krb5kdc and kadmind (krb5.go), SSSD's
+// own sentences (sssd.go) and Samba's authentication and directory
+// audits, as text (samba.go) and as JSON (samba_json.go).
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
