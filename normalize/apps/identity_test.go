@@ -3,6 +3,8 @@ package apps
 import (
 	"testing"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -89,4 +91,20 @@ func catalogFor(t *testing.T, app string) *catalog {
 func fieldString(e *event.Event, k string) string {
 	v, _ := e.Field(k)
 	return v.String()
+}
+
+// The identity catalogs' classes, and those postKadmind sets by
+// operation, are ones ECS allows (user rules get the same check as
+// warnings from nomen check).
+func TestIdentityClasses(t *testing.T) {
+	for _, name := range []string{"slapd", "krb5kdc", "kadmind", "sssd", "samba"} {
+		for _, w := range catalogByName(t, name).sentences().ClassWarnings() {
+			t.Error(w)
+		}
+	}
+	for op, c := range kadmOps {
+		if err := ecs.CheckClass(vendor.Class{Category: c.Category, Type: c.Type, Action: "kadmin-request"}); err != nil {
+			t.Errorf("kadmOps[%s]: %v", op, err)
+		}
+	}
 }
