@@ -49,14 +49,58 @@ func readKDCRequest(m string) (kdcRequest, bool) {
 	return r, true
 }
 
+// klogHead cuts the "PROG[PID](LEVEL): " that krb5_klog_syslog writes
+// before each line of the KDC's and kadmind's own log files (kdc.conf's
+// [logging] kdc = FILE:...), which a file reader forwards as the whole
+// message: a syslog parser takes no tag from it (sniffKlog).
+func klogHead(m string) (body string, h head) {
+	for _, prog := range [...]string{"krb5kdc[", "kadmind["} {
+		r, ok := strings.CutPrefix(m, prog)
+		if !ok {
+			continue
+		}
+		pid, r, ok := strings.Cut(r, "](")
+		if !ok || !ecs.IsDigits(pid) {
+			return m, h
+		}
+		level, r, ok := strings.Cut(r, "): ")
+		if !ok || level == "" || strings.IndexByte(level, ' ') >= 0 {
+			return m, h
+		}
+		h.pid, h.level = pid, strings.ToLower(level)
+		return r, h
+	}
+	return m, h
+}
+
+// gateKlog: sniffKlog's lines start with "krb5kdc[" or "kadmind[".
+var gateKlog = ecs.SniffGate{First: "k"}
+
+// sniffKlog recognises a line of the KDC's or kadmind's own log file
+// (klogHead) that came without a syslog tag.
+func sniffKlog(prog string) func(e *event.Event) bool {
+	return func(e *event.Event) bool {
+		return e.AppName == "" && strings.HasPrefix(e.Message, prog+"[") && strings.Contains(e.Message, "): ")
+	}
+}
+
+// postKlog names the process of a file's line, whose tag was in the message.
+func postKlog(e *event.Event, prog string) {
+	if e.AppName == "" && strings.HasPrefix(e.Message, prog+"[") {
+		e.SetStr("process.name", prog)
+	}
+}
+
 // cutKrb5kdc leaves "AS_REQ STATUS" or "TGS_REQ STATUS" of a ticket
 // request for the catalog; any other line is matched whole.
 func cutKrb5kdc(m string) (string, head, bool) {
+	m, h := klogHead(m)
 	r, ok := readKDCRequest(m)
 	if !ok {
-		return m, head{}, true
+		return m, h, true
 	}
-	return r.kind + " " + r.status, head{addr: r.addr}, true
+	h.addr = r.addr
+	return r.kind + " " + r.status, h, true
 }
 
 // postKrb5kdc reads a ticket request's tail: "[authtime T, ][etypes
@@ -67,7 +111,9 @@ func cutKrb5kdc(m string) (string, head, bool) {
 // none of Kerberos's messages does, but a name that carried the text of
 // another principal's " for ..." after ", " would).
 func postKrb5kdc(e *event.Event) {
-	r, ok := readKDCRequest(e.Message)
+	postKlog(e, "krb5kdc")
+	m, _ := klogHead(e.Message)
+	r, ok := readKDCRequest(m)
 	if !ok {
 		return
 	}
@@ -135,10 +181,11 @@ func setPrincipal(e *event.Event, key, p string) {
 // password line whose principal could hold a second ": " (another
 // result).
 func cutKadmind(m string) (string, head, bool) {
+	m, h := klogHead(m)
 	if strings.HasPrefix(m, "chpw request ") || strings.HasPrefix(m, "setpw request ") {
-		return m, head{}, strings.Count(m, ": ") == 1
+		return m, h, strings.Count(m, ": ") == 1
 	}
-	return m, head{}, strings.Count(m, ", client=") <= 1
+	return m, h, strings.Count(m, ", client=") <= 1
 }
 
 // kadmOps classes kadmind's operations (the kadm5 API's calls, as
@@ -177,6 +224,7 @@ var kadmOps = map[string]ecs.Class{
 // principals: the client that asked (user) and the principal it named
 // (user.target, when the target is one).
 func postKadmind(e *event.Event) {
+	postKlog(e, "kadmind")
 	if op := e.Str("kadmind.operation"); op != "" {
 		if c, ok := kadmOps[op]; ok {
 			c.Set(e, e.Str("event.action"), e.Str("event.outcome"))
