@@ -45,15 +45,6 @@ func cutSamba(m string) (string, head, bool) {
 			}
 		}
 	}
-	// An anonymous client's empty names ("user []\\[]", "workstation
-	// []") read as Samba's "(null)": the catalog's fields are never
-	// empty (optional fields there doubled a line's cost). The markers
-	// are each once in the line, so these are the fields.
-	if strings.Contains(m, "[]") {
-		m = strings.Replace(m, "user []\\[", "user [(null)]\\[", 1)
-		m = strings.Replace(m, "]\\[] at [", "]\\[(null)] at [", 1)
-		m = strings.Replace(m, "] workstation [] ", "] workstation [(null)] ", 1)
-	}
 	return m, head{}, true
 }
 
