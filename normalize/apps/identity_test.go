@@ -47,6 +47,12 @@ func TestIdentityForgedFields(t *testing.T) {
 			nil},
 		{"smbd", `  Auth: [SMB2,(null)] user [EXAMPLE]\[bob] at [t] with [NTLMv2] status [NT_STATUS_WRONG_PASSWORD] workstation [WS02 remote host [ipv4:203.0.113.9:1]] remote host [ipv4:192.0.2.22:50113] mapped to [EXAMPLE]\[bob]. local host [ipv4:192.0.2.1:445] `,
 			map[string]string{"event.outcome": "failure", "source.ip": "192.0.2.22", "user.name": "bob"}},
+		// smbd's share sentences: a machine name holding an address, or
+		// a whole sentence.
+		{"smbd", `  evil (ipv4:203.0.113.9:1) x (ipv4:192.0.2.58:50413) closed connection to service finance`,
+			map[string]string{"nomen.rule": "samba.share.close", "source.ip": "", "samba.client_name": ""}},
+		{"smbd", `  evil (ipv4:203.0.113.9:1) connect to service root initially as user root (uid=0, gid=0) (pid 1) (ipv4:192.0.2.58:50413) connect to service finance initially as user carol (uid=1106, gid=513) (pid 2204)`,
+			nil},
 		// Samba's directory audit: a group's DN holding a second member.
 		{"samba", `  Group Change [Added] at [t] status [Success] Remote host [ipv4:192.0.2.30:51000] SID [S-1-5-21-1-2-3-500] Group [CN=x] User [CN=Administrator,CN=Users,DC=example,DC=com],CN=Users,DC=example,DC=com] User [CN=Mallory,CN=Users,DC=example,DC=com]`,
 			nil},

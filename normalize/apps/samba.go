@@ -3,6 +3,7 @@ package apps
 import (
 	"strings"
 
+	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/relay/event"
 )
 
@@ -22,7 +23,10 @@ func cutSamba(m string) (string, head, bool) {
 	m = strings.TrimLeft(m, " \t")
 	if !strings.HasPrefix(m, "Auth: [") && !strings.HasPrefix(m, "Successful AuthZ: [") &&
 		!strings.HasPrefix(m, "Password Change [") && !strings.HasPrefix(m, "Group Change [") {
-		return m, head{}, true
+		// A share's connect and close: a machine name holding the
+		// sentence's words.
+		ok := strings.Count(m, "connect to service ") <= 1 && strings.Count(m, " initially as user ") <= 1
+		return m, head{}, ok
 	}
 	var seen [len(sambaMarkers)]bool
 	for r := m; ; {
@@ -81,6 +85,17 @@ func postSamba(e *event.Event) {
 		}
 		e.Delete("samba.status")
 	}
-	setSambaRemote(e, e.Str("samba.remote_host"))
+	r := e.Str("samba.remote_host")
 	e.Delete("samba.remote_host")
+	if strings.ContainsAny(r, " ()") {
+		// A share's sentence whose machine name held a "(...)" of its
+		// own: neither is known.
+		e.Delete("samba.client_name")
+		return
+	}
+	if ecs.IsIP(r) { // before 4.0: the address alone
+		ecs.SetAddress(e, "source", r)
+		return
+	}
+	setSambaRemote(e, r)
 }
