@@ -14,7 +14,8 @@
 // and syslog-ng's, and the identity services: OpenLDAP slapd's statistics
 // lines (slapd.go), MIT Kerberos's krb5kdc and kadmind (krb5.go), SSSD's
 // own sentences (sssd.go) and Samba's authentication and directory
-// audits, as text (samba.go) and as JSON (samba_json.go).
+// audits, as text (samba.go) and as JSON (samba_json.go), and its
+// full_audit module's file operations (samba_audit.go).
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
@@ -171,7 +172,7 @@ func Decoders() []*ecs.Decoder {
 	for _, c := range catalogs {
 		ds = append(ds, c.decoder())
 	}
-	return append(ds, mysqlAuditDecoder, sambaJSONDecoder)
+	return append(ds, mysqlAuditDecoder, sambaJSONDecoder, smbAuditDecoder)
 }
 
 // KernelDecoders returns the kernel's decoder, to be dispatched after the

@@ -69,6 +69,7 @@ func FuzzCatalogs(f *testing.F) {
 		}
 		normtest.FuzzDecode(t, "mysql-audit", decodeMySQLAudit, "mysql-server_auditing", msg)
 		normtest.FuzzDecode(t, "samba-json", decodeSambaJSON, "samba", msg)
+		normtest.FuzzDecode(t, "samba-audit", decodeSmbAudit, "smbd_audit", msg)
 	})
 }
 

@@ -108,6 +108,11 @@ func TestIdentityClasses(t *testing.T) {
 			t.Error(w)
 		}
 	}
+	for op, o := range smbAuditOps {
+		if err := ecs.CheckClass(vendor.Class{Category: o.class.Category, Type: o.class.Type, Action: o.action}); err != nil {
+			t.Errorf("smbAuditOps[%s]: %v", op, err)
+		}
+	}
 	for op, c := range kadmOps {
 		if err := ecs.CheckClass(vendor.Class{Category: c.Category, Type: c.Type, Action: "kadmin-request"}); err != nil {
 			t.Errorf("kadmOps[%s]: %v", op, err)
