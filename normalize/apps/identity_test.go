@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/relay/event"
 )
@@ -116,6 +117,27 @@ func TestIdentityClasses(t *testing.T) {
 	for op, c := range kadmOps {
 		if err := ecs.CheckClass(vendor.Class{Category: c.Category, Type: c.Type, Action: "kadmin-request"}); err != nil {
 			t.Errorf("kadmOps[%s]: %v", op, err)
+		}
+	}
+}
+
+// full_audit is read only with its default prefix (user|address): a
+// site's own prefix, whose fields nomen cannot name, is left alone, as
+// is a line whose status is neither ok nor fail.
+func TestSmbAuditPrefix(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"alice|192.0.2.57|openat|ok|r|finance/a.txt":            true,
+		"alice|192.0.2.57|openat|fail (No such file)|r|x":       true,
+		"FS1|alice|openat|ok|r|finance/a.txt":                   false,
+		"alice|192.0.2.57|openat":                               false,
+		"alice|192.0.2.57|openat|maybe|r|finance/a.txt":         false,
+		"alice|192.0.2.57:445|connect|ok|finance":               false,
+		"%u|%I|connect|ok|finance from a template never filled": false,
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = "smbd_audit", msg
+		if got := decodeSmbAudit(e); got != want {
+			t.Errorf("%q: decoded %v, want %v", msg, got, want)
 		}
 	}
 }
