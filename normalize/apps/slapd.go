@@ -55,7 +55,8 @@ var ldapResults = map[int64]string{
 // done), succeed; a SASL bind's next step (saslBindInProgress) and a
 // referral say neither; every other code is the operation refused or
 // failed, named in event.reason. TLS established's protocol goes to
-// ECS's tls.version.
+// ECS's tls.version; a bind's or a password change's DN names its user
+// when its first RDN is uid=.
 func postSlapd(e *event.Event) {
 	if v, ok := e.Field("openldap.result.code"); ok && v.Type == event.TypeInt {
 		switch code := v.Num; code {
@@ -70,6 +71,12 @@ func postSlapd(e *event.Event) {
 				e.SetStr("event.reason", "LDAP result "+strconv.FormatInt(code, 10))
 			}
 		}
+	}
+	if u := ecs.LoginFromDN(e.Str("openldap.bind.dn")); u != "" {
+		ecs.SetUser(e, "user.name", u)
+	}
+	if u := ecs.LoginFromDN(e.Str("openldap.passmod.dn")); u != "" {
+		ecs.SetUser(e, "user.target.name", u)
 	}
 	if p := e.Str("openldap.tls_proto"); p != "" {
 		ecs.SetTLSVersion(e, p)
