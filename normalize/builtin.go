@@ -20,7 +20,7 @@ func builtins() []*ecs.Decoder {
 		unix.Decoders(),       // unix.go: sshd, sudo, su, PAM, user management, audit
 		mail.Decoders(),       // mail.go: postfix, sendmail, Exim, procmail, Exchange
 		web.Decoders(),        // web.go: Apache, nginx
-		apps.Decoders(),       // apps.go: FTP, dovecot, Courier, Cyrus, ClamAV, OpenVPN, BIND, dhcpd, dhclient, MySQL, PostgreSQL, systemd, logind, polkit
+		apps.Decoders(),       // apps.go: FTP, dovecot, Courier, Cyrus, ClamAV, OpenVPN, BIND, dhcpd, dhclient, MySQL, PostgreSQL, systemd, logind, polkit, slapd, krb5kdc, kadmind, SSSD, Samba
 		network.Decoders(),    // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
 		apps.KernelDecoders(), // apps.go: the kernel's OOM, fault and USB lines, after iptables
 		windows.Decoders(),    // windows.go: Windows Security events by every road

@@ -12,7 +12,11 @@
 // killer, process faults, USB and disks, RAID, filesystems, lockdown and
 // module taint, SYN floods and martians, its reports of lost messages),
 // HAProxy's own lines (its traffic logs are package web's), rsyslogd's
-// and syslog-ng's.
+// and syslog-ng's, and the identity services: OpenLDAP slapd's statistics
+// lines (slapd.go), MIT Kerberos's krb5kdc and kadmind (krb5.go), SSSD's
+// own sentences (sssd.go) and Samba's authentication and directory
+// audits, as text (samba.go) and as JSON (samba_json.go), and its
+// full_audit module's file operations (samba_audit.go).
 // gdm's authentication lines are PAM's (pam_unix(gdm-password:auth)) and
 // go to package unix.
 //
@@ -112,6 +116,11 @@ var catalogs = []*catalog{
 	{name: "courier", programs: []string{"imapd", "imapd-ssl", "pop3d", "pop3d-ssl", "courier-imapd", "courier-pop3d"}, cut: cutCourier, post: postCourier},
 	// Cyrus after Courier: a Cyrus set up to log as imapd or pop3d is tried when no Courier sentence matched.
 	{name: "cyrus", programs: []string{"cyrus/*", "imap", "imaps", "pop3", "pop3s", "lmtpunix", "lmtp", "nntp", "cyrus", "imapd", "pop3d"}, post: postCyrus},
+	{name: "slapd", programs: []string{"slapd"}, cut: cutSlapd, post: postSlapd},
+	{name: "krb5kdc", programs: []string{"krb5kdc"}, cut: cutKrb5kdc, post: postKrb5kdc, sniff: sniffKlog("krb5kdc"), gate: gateKlog},
+	{name: "kadmind", programs: []string{"kadmind"}, cut: cutKadmind, post: postKadmind, sniff: sniffKlog("kadmind"), gate: gateKlog},
+	{name: "sssd", programs: []string{"sssd", "sssd_*", "krb5_child", "ldap_child"}, cut: cutSSSD, post: postSSSD, sniff: sniffSSSD, gate: gateSSSD},
+	{name: "samba", programs: []string{"smbd", "winbindd", "samba", "samba-dcerpcd"}, cut: cutSamba, post: postSamba},
 	{name: "fail2ban", programs: []string{"fail2ban.*", "fail2ban-server"}, cut: cutFail2ban, sniff: sniffFail2ban, gate: gateFail2ban},
 }
 
@@ -171,7 +180,7 @@ func Decoders() []*ecs.Decoder {
 	for _, c := range catalogs {
 		ds = append(ds, c.decoder())
 	}
-	return append(ds, mysqlAuditDecoder)
+	return append(ds, mysqlAuditDecoder, sambaJSONDecoder, smbAuditDecoder)
 }
 
 // KernelDecoders returns the kernel's decoder, to be dispatched after the

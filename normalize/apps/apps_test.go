@@ -62,12 +62,15 @@ func FuzzCatalogs(f *testing.F) {
 	normtest.Seeds(f, "vsftpd", "proftpd", "pure-ftpd", "ftpd", "cron", "dovecot", "openvpn", "bind", "dhcpd", "mysql",
 		"postgresql", "systemd-logind", "polkit", "unix_chkpwd", "klogind", "haproxy", "dropbear", "rsyslogd", "syslog-ng",
 		"systemd", "systemd-journald", "dhclient", "chronyd", "networkmanager", "kernel", "anacron", "fail2ban",
-		"clamd", "freshclam", "clamav-milter", "courier", "cyrus")
+		"clamd", "freshclam", "clamav-milter", "courier", "cyrus",
+		"slapd", "krb5kdc", "kadmind", "sssd", "samba")
 	f.Fuzz(func(t *testing.T, msg string) {
 		for _, c := range allCatalogs() {
 			normtest.FuzzDecode(t, c.name, c.decode, c.programs[0], msg)
 		}
 		normtest.FuzzDecode(t, "mysql-audit", decodeMySQLAudit, "mysql-server_auditing", msg)
+		normtest.FuzzDecode(t, "samba-json", decodeSambaJSON, "samba", msg)
+		normtest.FuzzDecode(t, "samba-audit", decodeSmbAudit, "smbd_audit", msg)
 	})
 }
 

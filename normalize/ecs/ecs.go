@@ -322,6 +322,22 @@ func BaseProgram(p string) string {
 	return p
 }
 
+// LoginFromDN returns the login name an LDAP DN names: the value of its
+// first RDN when that is uid= (RFC 2307's posixAccount names a user by
+// uid), "" for any other DN (cn=Full Name is no login) or a value with
+// a space, a multi-valued RDN's "+", a quote or an escape.
+func LoginFromDN(dn string) string {
+	v, ok := strings.CutPrefix(dn, "uid=")
+	if !ok {
+		return ""
+	}
+	u, _, _ := strings.Cut(v, ",")
+	if strings.ContainsAny(u, ` \+"`) {
+		return ""
+	}
+	return u
+}
+
 // SetTLSVersion sets tls.version_protocol and tls.version from an
 // OpenSSL protocol name ("TLSv1.3" -> tls, 1.3; "SSLv3" -> ssl, 3.0): ECS
 // keeps the protocol and the number apart, and writes the number with its

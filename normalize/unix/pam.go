@@ -198,6 +198,7 @@ func pamBody(e *event.Event, m string) bool {
 //	Refused user U for service S                      pam_listfile
 //	user U (UID) tally N, deny M                      pam_tally2
 //	received for user U: N (TEXT)                     pam_sss
+//	Access denied for user U: N (TEXT)                pam_sss account
 //	conversation failed                               pam_unix: no answer to the password prompt
 func pamRefusal(e *event.Event, m string) bool {
 	var rule, action, user, reason string
@@ -239,6 +240,16 @@ func pamRefusal(e *event.Event, m string) bool {
 		}
 		_, text, _ := strings.Cut(r, " (") // "7 (Authentication failure)"
 		user, reason = u, text
+	case strings.HasPrefix(m, "Access denied for user "):
+		// pam_sss's account refusal: "Access denied for user U: N (TEXT)".
+		// U is any login name; TEXT, pam_strerror's, holds no ": ".
+		i := strings.LastIndex(m, ": ")
+		if i < len("Access denied for user ") {
+			return false
+		}
+		rule, action = "pam.access_denied", "pam-access-denied"
+		user = m[len("Access denied for user "):i]
+		_, reason, _ = strings.Cut(m[i+2:], " (") // "6 (Permission denied)"
 	case m == "conversation failed":
 		rule, action = "pam.conversation_failed", "pam-conversation-failed"
 	default:

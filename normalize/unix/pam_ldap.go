@@ -62,12 +62,8 @@ func pamLDAP(e *event.Event, typ, m string) bool {
 		ecs.Begin(e, programOf(e), "pam.auth.failure")
 		ecs.ClassAuthStart.Set(e, "pam-auth", ecs.OutcomeFailure)
 		e.SetStr("pam.ldap_dn", dn)
-		// RFC 2307's posixAccount names a user by uid, the login name;
-		// another first RDN (cn=Full Name) is not one.
-		if v, ok := strings.CutPrefix(dn, "uid="); ok {
-			if u, _, _ := strings.Cut(v, ","); u != "" && !strings.ContainsAny(u, ` \+"`) {
-				ecs.SetUser(e, "user.name", u)
-			}
+		if u := ecs.LoginFromDN(dn); u != "" {
+			ecs.SetUser(e, "user.name", u)
 		}
 		e.SetStr("event.reason", reason)
 		return true

@@ -1,0 +1,143 @@
+package apps
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// A user-controlled part of an identity service's line (an LDAP DN or
+// filter, a Kerberos principal the client names, a kadmin target, a
+// Samba account or workstation name) that imitates the rest of its
+// sentence sets no field it does not carry: the line keeps the fields
+// the server wrote, or is not decoded.
+func TestIdentityForgedFields(t *testing.T) {
+	for _, tc := range []struct {
+		app, msg string
+		want     map[string]string // "" = absent
+	}{
+		// slapd: a DN is quoted (escaped quotes inside), a filter is read
+		// to the end of the line, text= is the line's last field.
+		{"slapd", `conn=7 op=0 BIND dn="uid=x\" mech=SIMPLE ssf=0,dc=example,dc=com" method=128`,
+			map[string]string{"nomen.rule": "slapd.bind.request", "event.outcome": "", "openldap.bind.mechanism": ""}},
+		{"slapd", `conn=7 op=1 SRCH base="dc=example,dc=com" scope=2 deref=0 filter="(uid=a" base="o=evil")"`,
+			map[string]string{"openldap.search.base": "dc=example,dc=com", "openldap.search.filter": `(uid=a" base="o=evil")`}},
+		{"slapd", `conn=7 op=1 RESULT tag=97 err=49 text=err=0 nentries=9`,
+			map[string]string{"event.outcome": "failure", "event.reason": "invalidCredentials", "openldap.search.entries": ""}},
+		// krb5kdc: a client name holding " for PRINCIPAL, " leaves the
+		// principals and the message unread.
+		{"krb5kdc", `AS_REQ (4 etypes {18 17 16 23}) 192.0.2.5: CLIENT_NOT_FOUND: evil for krbtgt/A@B, x for krbtgt/EXAMPLE.COM@EXAMPLE.COM, Client not found in Kerberos database`,
+			map[string]string{"event.outcome": "failure", "user.name": "", "krb5kdc.server": "", "event.reason": "CLIENT_NOT_FOUND", "source.ip": "192.0.2.5"}},
+		{"krb5kdc", `AS_REQ (4 etypes {18 17 16 23}) 192.0.2.5: CLIENT_NOT_FOUND: root@EXAMPLE.COM for krbtgt/EXAMPLE.COM@EXAMPLE.COM, x@Y for krbtgt/EXAMPLE.COM@EXAMPLE.COM, Client not found in Kerberos database`,
+			map[string]string{"user.name": "", "krb5kdc.client": ""}},
+		{"krb5kdc", `AS_REQ (4 etypes {18 17 16 23}) 192.0.2.5: NEEDED_PREAUTH: ISSUE: authtime 1@X for krbtgt/X@X, Additional pre-authentication required`,
+			map[string]string{"nomen.rule": "krb5kdc.as.needed_preauth", "event.outcome": ""}},
+		// kadmind: a target holding another result and client.
+		{"kadmind", "Request: kadm5_get_principal, x, success, client=root/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=203.0.113.1, Operation requires ``get'' privilege, client=bob@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6",
+			nil},
+		{"kadmind", `setpw request from 192.0.2.7 by alice/admin@EXAMPLE.COM for x: success: Password is too short`, nil},
+		{"kadmind", `Request: kadm5_get_principal, x, success, y, client=bob@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
+			map[string]string{"event.outcome": "failure", "user.name": "bob"}},
+		// Samba: an account holding a whole successful tail is refused;
+		// a workstation holding a remote host without its marker's
+		// bracket stays the workstation.
+		{"smbd", `  Auth: [SMB2,(null)] user [EXAMPLE]\[x] at [t] with [NTLMv2] status [NT_STATUS_OK] workstation [w] remote host [ipv4:203.0.113.9:1] became [EXAMPLE]\[root] [S-1-5-21-1-2-3-500]. local host [ipv4:192.0.2.1:445] ] at [Mon, 07 Dec 2026 20:01:03.000001 UTC] with [NTLMv2] status [NT_STATUS_WRONG_PASSWORD] workstation [WS02] remote host [ipv4:192.0.2.22:50113] mapped to [EXAMPLE]\[bob]. local host [ipv4:192.0.2.1:445] `,
+			nil},
+		{"smbd", `  Auth: [SMB2,(null)] user [EXAMPLE]\[bob] at [t] with [NTLMv2] status [NT_STATUS_WRONG_PASSWORD] workstation [WS02 remote host [ipv4:203.0.113.9:1]] remote host [ipv4:192.0.2.22:50113] mapped to [EXAMPLE]\[bob]. local host [ipv4:192.0.2.1:445] `,
+			map[string]string{"event.outcome": "failure", "source.ip": "192.0.2.22", "user.name": "bob"}},
+		// smbd's share sentences: a machine name holding an address, or
+		// a whole sentence.
+		{"smbd", `  evil (ipv4:203.0.113.9:1) x (ipv4:192.0.2.58:50413) closed connection to service finance`,
+			map[string]string{"nomen.rule": "samba.share.close", "source.ip": "", "samba.client_name": ""}},
+		{"smbd", `  evil (ipv4:203.0.113.9:1) connect to service root initially as user root (uid=0, gid=0) (pid 1) (ipv4:192.0.2.58:50413) connect to service finance initially as user carol (uid=1106, gid=513) (pid 2204)`,
+			nil},
+		// Samba's directory audit: a group's DN holding a second member.
+		{"samba", `  Group Change [Added] at [t] status [Success] Remote host [ipv4:192.0.2.30:51000] SID [S-1-5-21-1-2-3-500] Group [CN=x] User [CN=Administrator,CN=Users,DC=example,DC=com],CN=Users,DC=example,DC=com] User [CN=Mallory,CN=Users,DC=example,DC=com]`,
+			nil},
+		// sssd: a principal that is no principal names no user.
+		{"krb5_child", `Client 'a b' not found in Kerberos database`, map[string]string{"event.outcome": "failure", "user.name": ""}},
+	} {
+		c := catalogFor(t, tc.app)
+		e := decodeWith(c, tc.app, tc.msg)
+		if tc.want == nil {
+			if e != nil {
+				t.Errorf("%s %q: decoded (%s), want refused", tc.app, tc.msg, e.Str("nomen.rule"))
+			}
+			continue
+		}
+		if e == nil {
+			t.Errorf("%s %q: not decoded", tc.app, tc.msg)
+			continue
+		}
+		for k, want := range tc.want {
+			if got := fieldString(e, k); got != want {
+				t.Errorf("%s %q: %s = %q, want %q", tc.app, tc.msg, k, got, want)
+			}
+		}
+	}
+}
+
+// catalogFor returns the catalog that dispatches program app.
+func catalogFor(t *testing.T, app string) *catalog {
+	t.Helper()
+	for _, c := range catalogs {
+		for _, p := range c.programs {
+			if p == app || (len(p) > 0 && p[len(p)-1] == '*' && len(app) >= len(p)-1 && app[:len(p)-1] == p[:len(p)-1]) {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no catalog for %s", app)
+	return nil
+}
+
+// fieldString is a field's value as text ("" when absent).
+func fieldString(e *event.Event, k string) string {
+	v, _ := e.Field(k)
+	return v.String()
+}
+
+// The identity catalogs' classes, and those postKadmind sets by
+// operation, are ones ECS allows (user rules get the same check as
+// warnings from nomen check).
+func TestIdentityClasses(t *testing.T) {
+	for _, name := range []string{"slapd", "krb5kdc", "kadmind", "sssd", "samba"} {
+		for _, w := range catalogByName(t, name).sentences().ClassWarnings() {
+			t.Error(w)
+		}
+	}
+	for op, o := range smbAuditOps {
+		if err := ecs.CheckClass(vendor.Class{Category: o.class.Category, Type: o.class.Type, Action: o.action}); err != nil {
+			t.Errorf("smbAuditOps[%s]: %v", op, err)
+		}
+	}
+	for op, c := range kadmOps {
+		if err := ecs.CheckClass(vendor.Class{Category: c.Category, Type: c.Type, Action: "kadmin-request"}); err != nil {
+			t.Errorf("kadmOps[%s]: %v", op, err)
+		}
+	}
+}
+
+// full_audit is read only with its default prefix (user|address): a
+// site's own prefix, whose fields nomen cannot name, is left alone, as
+// is a line whose status is neither ok nor fail.
+func TestSmbAuditPrefix(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"alice|192.0.2.57|openat|ok|r|finance/a.txt":            true,
+		"alice|192.0.2.57|openat|fail (No such file)|r|x":       true,
+		"FS1|alice|openat|ok|r|finance/a.txt":                   false,
+		"alice|192.0.2.57|openat":                               false,
+		"alice|192.0.2.57|openat|maybe|r|finance/a.txt":         false,
+		"alice|192.0.2.57:445|connect|ok|finance":               false,
+		"%u|%I|connect|ok|finance from a template never filled": false,
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = "smbd_audit", msg
+		if got := decodeSmbAudit(e); got != want {
+			t.Errorf("%q: decoded %v, want %v", msg, got, want)
+		}
+	}
+}
