@@ -26,17 +26,14 @@ func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 	for j, d := c.home(h), uint32(1); ; j, d = next(j, places), d+1 {
 		p := places[j]
 		if sd := p >> nodeBits; sd == d { // (a saturated distance equal to d: compared all the same)
-			// The node's hash first: a key of another hash is told
-			// apart without reading its bytes (a cache miss in a map
-			// of many keys).
-			if i := int32(p & nodeMask); c.at(i).hash == h && holds(c, c.at(i).off, key) {
+			if i := int32(p & nodeMask); holds(c, c.at(i).off, key) {
 				return i
 			}
 		} else if sd < d {
 			if sd != uint32(c.distCap) {
 				return none
 			}
-			return findFar(c, key, h, j, int(d)) // saturated: maybe as far as d
+			return findFar(c, key, j, int(d)) // saturated: maybe as far as d
 		}
 	}
 }
@@ -44,14 +41,14 @@ func findIn[V any, K string | []byte](c *Map[V], key K, h uint32) int32 {
 // findFar is findIn from place j at probe distance d on, where the
 // distances saturate: they are worked out (from the entries' keys:
 // saturated distances are rare, past probe distance 30).
-func findFar[V any, K string | []byte](c *Map[V], key K, h uint32, j, d int) int32 {
+func findFar[V any, K string | []byte](c *Map[V], key K, j, d int) int32 {
 	for ; ; j, d = next(j, c.places), d+1 {
 		sd := c.distAt(j)
 		if sd < d {
 			return none
 		}
 		if sd == d {
-			if i := int32(c.places[j] & nodeMask); c.at(i).hash == h && holds(c, c.at(i).off, key) {
+			if i := int32(c.places[j] & nodeMask); holds(c, c.at(i).off, key) {
 				return i
 			}
 		}
@@ -87,11 +84,10 @@ func next(j int, places []uint32) int {
 	return j
 }
 
-// nodeHash returns the hash of node i's key, which the node keeps (4
-// bytes a key) where the index needs it without the key at hand:
-// growing, evicting, saturated distances; and a search compares it
-// before the key's bytes.
-func (c *Map[V]) nodeHash(i int32) uint32 { return c.at(i).hash }
+// nodeHash returns the hash of node i's key. A node does not keep it (4
+// bytes more a node): it is worked out again where the index needs it
+// without the key at hand (growing, evicting, saturated distances).
+func (c *Map[V]) nodeHash(i int32) uint32 { return c.hashBytes(c.key(c.at(i))) }
 
 // holds reports whether the record at off is key's: for a key shorter
 // than 64 bytes, its one head byte and its bytes.
@@ -114,7 +110,6 @@ func (c *Map[V]) hashBytes(key []byte) uint32 {
 // link files node i, whose key is in place, under its hash h; i is
 // given its stamp after (a growing index files the nodes that have one).
 func (c *Map[V]) link(i int32, h uint32) {
-	c.at(i).hash = h
 	c.n++
 	if 8*c.n > 7*len(c.places) {
 		c.grow()

