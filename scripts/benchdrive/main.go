@@ -30,7 +30,7 @@ import (
 func main() {
 	bin := flag.String("bin", "bin/nomen", "nomen binary")
 	n := flag.Int("n", 1_000_000, "messages per TCP run")
-	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules, tcp-postgres, tcp-idle-N (RSS added by N idle connections)")
+	scenarios := flag.String("scenarios", "tcp-json,tcp-raw,udp-100000", "comma-separated: tcp-json, tcp-raw, tcp-oc-json, udp-RATE, tcp-mixed, tcp-mixed-rules, tcp-mixed-rules-noproc, tcp-postgres, tcp-idle-N (RSS added by N idle connections)")
 	udpSeconds := flag.Int("udp-seconds", 10, "UDP run length")
 	nRounds := flag.Int("rounds", 1, "run the scenarios this many times in turn and print medians (min..max), with CPU per message relative to the first scenario (rounds.go)")
 	flag.Parse()
@@ -136,6 +136,18 @@ func runScenario(bin, sc string, n, udpSeconds int) (result, error) {
 		if stages, err = benchRules(); err != nil {
 			return result{}, err
 		}
+	case sc == "tcp-mixed-rules-noproc":
+		// tcp-mixed-rules without the built-in process tracking: its
+		// lifetime records are most of what the stages add (performance.md,
+		// corr26).
+		framing = "mixed"
+		if stages, err = benchRules(); err != nil {
+			return result{}, err
+		}
+		if !strings.Contains(stages, procOn) {
+			return result{}, errors.New("the examples no longer enable [correlate.process] as tcp-mixed-rules-noproc expects")
+		}
+		stages = strings.Replace(stages, procOn, procOff, 1)
 	case sc == "tcp-json": // the defaults above
 	case sc == "tcp-raw":
 		format = "raw"

@@ -20,6 +20,13 @@ enabled = false
 enabled = false
 `
 
+// procOn turns on the built-in process tracking in the shipped examples;
+// procOff is it turned off (tcp-mixed-rules-noproc).
+const (
+	procOn  = "[correlate.process]\nenabled = true"
+	procOff = "[correlate.process]\nenabled = false"
+)
+
 // benchRules are the shipped examples plus the 14 rules BenchmarkPipeline
 // adds (relay/correlate): 20 rules.
 func benchRules() (string, error) {
