@@ -26,10 +26,10 @@ import (
 // pacing, and one catching up a backlog further behind than paceBehind
 // tails and than paceWindow of ingest (after an outage) holds nothing;
 // while appends wait, the window's start moves on, so an output that has
-// not caught up within about paceWindow is let go. The price: while an output that
-// commits more often stays in the tail, stream inputs go at its pace
-// (the pipeline waits, and stream listeners feel back-pressure). The
-// pipeline ends a wait (stop) before its datagram listeners, which
+// not caught up within about paceWindow is let go. The price: while an
+// output that commits more often stays in the tail, stream inputs go at
+// its pace (the pipeline waits, and stream listeners feel back-pressure).
+// The pipeline ends a wait (stop) before its datagram listeners, which
 // cannot be held, would drop (relay/pipeline).
 //
 // Why, measured with the mixed corpus (1M messages, metrics scraped
@@ -54,8 +54,9 @@ import (
 // stall of the output longer than paceMax (no CPU for it on a loaded
 // machine, a slow write to the page cache) could leave it further behind
 // than paceBehind tails, never paced again, reading the rest of the run
-// from disk: 1.57M of 2M events in 1 of 44 harness rounds at load 25-35,
-// 7.2 CPU s against 4.3-4.8 (docs/performance.md, "JSON bimodality").
+// from disk: 1.57M of 2M events in 1 of 44 rounds of the harness's
+// corpus at load 25-35, 7.2 CPU s against 4.3-4.8 (docs/performance.md,
+// "JSON bimodality").
 // Measured in time, how far a stall may leave an output behind no longer
 // depends on the ingest rate.
 const (
