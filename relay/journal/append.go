@@ -227,6 +227,7 @@ func (j *Journal) publish(events []*event.Event, mem int64, blocks []blockPos) {
 		}
 		s.end = first + uint64(len(events))
 	}
+	j.recent.note(time.Now(), first)
 	j.next += uint64(len(events))
 	j.tail.push(chunk{first: first, events: slices.Clone(events), bytes: mem})
 	if j.disk {

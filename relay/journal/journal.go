@@ -170,6 +170,7 @@ type Journal struct {
 	appended  chan struct{} // closed and replaced by every append: wakes readers
 	freed     chan struct{} // closed and replaced when space is freed: wakes appenders
 	committed chan struct{} // closed and replaced by every reader's commit: wakes a paced append (pace.go)
+	recent    recentIDs     // where appends were in the last paceWindow (pace.go)
 
 	// Durability (disk mode), guarded by mu.
 	syncFile *os.File   // the active segment, as the syncer sees it

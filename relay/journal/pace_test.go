@@ -193,3 +193,70 @@ func TestPaceEndsOnStop(t *testing.T) {
 		t.Fatalf("disk reads %v before the reader read anything", got)
 	}
 }
+
+// fallBehind appends (without pacing, as while the output stalled) until
+// r's output is more than paceBehind tails behind the tail, and returns
+// the next seq.
+func fallBehind(t *testing.T, j *testJournal, r *Reader, n int) int {
+	t.Helper()
+	for {
+		j.mu.Lock()
+		far := !j.tail.empty() && r.c.read+1+paceBehind*(j.next-j.tail.first()) < j.tail.first()
+		j.mu.Unlock()
+		if far {
+			return n
+		}
+		mustAppend(t, j, testEvents(n, 10))
+		n += 10
+	}
+}
+
+// TestPaceBringsBackOutputAfterStall: an output that stalled while the
+// pipeline went on, further behind than paceBehind tails but by less
+// than paceWindow of ingest, is paced back into the tail once it commits
+// again: appends wait for its commits until it reads from memory.
+func TestPaceBringsBackOutputAfterStall(t *testing.T) {
+	j, r := openDelivering(t)
+	n := fallBehind(t, j, r, 1)
+	j.mu.Lock()
+	r.c.lastCommit = time.Now() // it commits again
+	j.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
+	for metricValue(j.m.Paced) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the append did not wait for an output that stalled a moment ago (err %v)", err)
+		default:
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	seqs := readAll(t, r, 1000) // reads (from disk) and commits: the append goes on
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	wantSeqs(t, append(seqs, readAll(t, r, 1000)...), 1, n+9)
+}
+
+// TestPaceLetsBacklogGo: an output further behind than paceBehind tails
+// and than paceWindow of ingest (a backlog after an outage) holds no
+// append, although it is delivering.
+func TestPaceLetsBacklogGo(t *testing.T) {
+	j, r := openDelivering(t)
+	n := fallBehind(t, j, r, 1)
+	j.mu.Lock()
+	j.recent = recentIDs{} // the backlog was appended before 2 windows ago
+	j.recent.note(time.Now().Add(-2*paceWindow), j.next)
+	r.c.lastCommit = time.Now()
+	j.mu.Unlock()
+	for i := 0; i < 10; i++ {
+		if err := j.AppendPaced(context.Background(), testEvents(n, 10), nil); err != nil {
+			t.Fatal(err)
+		}
+		n += 10
+	}
+	if got := metricValue(j.m.Paced); got != 0 {
+		t.Fatalf("%v appends waited for an output catching up a backlog", got)
+	}
+	wantSeqs(t, readAll(t, r, 1<<20), 1, n-1)
+}
