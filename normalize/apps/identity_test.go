@@ -141,3 +141,36 @@ func TestSmbAuditPrefix(t *testing.T) {
 		}
 	}
 }
+
+// full_audit's path is the argument between an operation's fixed ones:
+// never the mode, owner, time or attribute name that follows it, and
+// whole when a Unix name holds "|" (review30: the last argument was
+// taken, so fchmod's path was its mode and "a|b.txt" was "b.txt").
+func TestSmbAuditPath(t *testing.T) {
+	for msg, want := range map[string][2]string{ // file.path, samba.destination_path
+		"alice|192.0.2.57|openat|ok|r|finance/a.txt":                                 {"finance/a.txt", ""},
+		"alice|192.0.2.57|openat|ok|w|/srv/finance/a|b.txt":                          {"/srv/finance/a|b.txt", ""},
+		"alice|192.0.2.57|create_file|ok|0x100080|file|open|/srv/finance/a|b.txt":    {"/srv/finance/a|b.txt", ""},
+		"alice|192.0.2.57|fchmod|ok|/srv/finance/a.txt|644":                          {"/srv/finance/a.txt", ""},
+		"alice|192.0.2.57|fchown|ok|/srv/finance/a.txt|1001|513":                     {"/srv/finance/a.txt", ""},
+		"alice|192.0.2.57|fntimes|ok|/srv/finance/a.txt||||Mon Dec  7 10:00:00 2026": {"/srv/finance/a.txt", ""},
+		"alice|192.0.2.57|fsetxattr|ok|/srv/finance/a.txt|user.DOSATTRIB":            {"/srv/finance/a.txt", ""},
+		"alice|192.0.2.57|fset_nt_acl|ok|/srv/finance/a.txt []":                      {"/srv/finance/a.txt", ""},
+		"alice|192.0.2.57|renameat|ok|/srv/finance/a.txt|/srv/finance/b.txt":         {"/srv/finance/a.txt", "/srv/finance/b.txt"},
+		"alice|192.0.2.57|renameat|ok|/srv/finance/a|x.txt|/srv/finance/b.txt":       {"/srv/finance/a|x.txt", "/srv/finance/b.txt"},
+		"alice|192.0.2.57|renameat|ok|finance/a|x.txt|finance/b.txt":                 {"", ""},
+		"alice|192.0.2.57|symlinkat|ok|../target|/srv/finance/link":                  {"/srv/finance/link", ""},
+		"alice|192.0.2.57|get_alloc_size|ok|4096|x":                                  {"", ""},
+		"alice|192.0.2.57|fstat|ok|/srv/finance/a.txt":                               {"/srv/finance/a.txt", ""},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = "smbd_audit", msg
+		if !decodeSmbAudit(e) {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := [2]string{e.Str("file.path"), e.Str("samba.destination_path")}; got != want {
+			t.Errorf("%q: file.path, samba.destination_path %q, want %q", msg, got, want)
+		}
+	}
+}

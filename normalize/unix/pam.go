@@ -233,13 +233,16 @@ func pamRefusal(e *event.Event, m string) bool {
 		rule, action = "pam.account_locked", "pam-account-locked"
 		user, _ = ecs.CutWord(m[len("user "):])
 	case strings.HasPrefix(m, "received for user "):
+		// "received for user U: N (TEXT)": U is the name as the client
+		// typed it, ": " and all, and TEXT (pam_strerror's) holds no
+		// ": ", so the last ": " ends U.
 		rule, action, class = "pam.auth.failure", "pam-auth", ecs.ClassAuthStart
-		u, r, ok := strings.Cut(m[len("received for user "):], ": ")
-		if !ok {
+		i := strings.LastIndex(m, ": ")
+		if i < len("received for user ") {
 			return false
 		}
-		_, text, _ := strings.Cut(r, " (") // "7 (Authentication failure)"
-		user, reason = u, text
+		_, text, _ := strings.Cut(m[i+2:], " (") // "7 (Authentication failure)"
+		user, reason = m[len("received for user "):i], text
 	case strings.HasPrefix(m, "Access denied for user "):
 		// pam_sss's account refusal: "Access denied for user U: N (TEXT)".
 		// U is any login name; TEXT, pam_strerror's, holds no ": ".
