@@ -27,6 +27,16 @@ func TestIdentityForgedFields(t *testing.T) {
 			map[string]string{"openldap.search.base": "dc=example,dc=com", "openldap.search.filter": `(uid=a" base="o=evil")`}},
 		{"slapd", `conn=7 op=1 RESULT tag=97 err=49 text=err=0 nentries=9`,
 			map[string]string{"event.outcome": "failure", "event.reason": "invalidCredentials", "openldap.search.entries": ""}},
+		// A SASL bind's authcid is a login, or EXTERNAL's DN, which is
+		// no user name (review30: the DN was user.name); an authcid
+		// holding a quote and another authzid is not read.
+		{"slapd", `conn=7 op=0 BIND authcid="gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth" authzid=""`,
+			map[string]string{"user.name": "", "openldap.bind.authcid": "gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth"}},
+		{"slapd", `conn=7 op=0 BIND authcid="uid=alice,cn=digest-md5,cn=auth" authzid=""`,
+			map[string]string{"user.name": "alice"}},
+		{"slapd", `conn=7 op=0 BIND authcid="alice" authzid=""`,
+			map[string]string{"user.name": "alice", "openldap.bind.authcid": "alice"}},
+		{"slapd", `conn=7 op=0 BIND authcid="bob" authzid="root" authzid=""`, nil},
 		// krb5kdc: a client name holding " for PRINCIPAL, " leaves the
 		// principals and the message unread.
 		{"krb5kdc", `AS_REQ (4 etypes {18 17 16 23}) 192.0.2.5: CLIENT_NOT_FOUND: evil for krbtgt/A@B, x for krbtgt/EXAMPLE.COM@EXAMPLE.COM, Client not found in Kerberos database`,
