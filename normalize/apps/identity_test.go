@@ -51,6 +51,12 @@ func TestIdentityForgedFields(t *testing.T) {
 		{"kadmind", `setpw request from 192.0.2.7 by alice/admin@EXAMPLE.COM for x: success: Password is too short`, nil},
 		{"kadmind", `Request: kadm5_get_principal, x, success, y, client=bob@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
 			map[string]string{"event.outcome": "failure", "user.name": "bob"}},
+		// setpw's "for" part is the client's name cut to the target's
+		// length (schpw.c), no target (review30: it was user.target).
+		{"kadmind", `setpw request from 192.0.2.7 by alice/admin@EXAMPLE.COM for alice/admin@EXA: success`,
+			map[string]string{"event.outcome": "success", "user.name": "alice/admin", "user.target.name": "", "kadmind.target": ""}},
+		{"kadmind", `setpw request from 192.0.2.7 by alice@EXAMPLE.COM for (null): Password is too short`,
+			map[string]string{"event.outcome": "failure", "user.name": "alice", "user.target.name": "", "event.reason": "Password is too short"}},
 		// Samba: an account holding a whole successful tail is refused;
 		// a workstation holding a remote host without its marker's
 		// bracket stays the workstation.
