@@ -37,6 +37,10 @@ func TestIdentityForgedFields(t *testing.T) {
 		{"slapd", `conn=7 op=0 BIND authcid="alice" authzid=""`,
 			map[string]string{"user.name": "alice", "openldap.bind.authcid": "alice"}},
 		{"slapd", `conn=7 op=0 BIND authcid="bob" authzid="root" authzid=""`, nil},
+		// A proxied authorization's DN is the identity the operation
+		// runs as (user.effective), not the bound user.
+		{"slapd", `conn=7 op=3 PROXYAUTHZ dn="uid=bob,ou=people,dc=example,dc=com"`,
+			map[string]string{"user.effective.name": "bob", "user.name": "", "openldap.proxyauthz.dn": "uid=bob,ou=people,dc=example,dc=com"}},
 		// krb5kdc: a client name holding " for PRINCIPAL, " leaves the
 		// principals and the message unread.
 		{"krb5kdc", `AS_REQ (4 etypes {18 17 16 23}) 192.0.2.5: CLIENT_NOT_FOUND: evil for krbtgt/A@B, x for krbtgt/EXAMPLE.COM@EXAMPLE.COM, Client not found in Kerberos database`,
@@ -45,6 +49,12 @@ func TestIdentityForgedFields(t *testing.T) {
 			map[string]string{"user.name": "", "krb5kdc.client": ""}},
 		{"krb5kdc", `AS_REQ (4 etypes {18 17 16 23}) 192.0.2.5: NEEDED_PREAUTH: ISSUE: authtime 1@X for krbtgt/X@X, Additional pre-authentication required`,
 			map[string]string{"nomen.rule": "krb5kdc.as.needed_preauth", "event.outcome": ""}},
+		// An enterprise principal's escaped "@" (review30: user.name kept
+		// the backslash); a realm whose "@" is escaped is no realm.
+		{"krb5kdc", `AS_REQ (2 etypes {18 17}) 192.0.2.5: ISSUE: authtime 1, etypes {rep=18 tkt=18 ses=18}, alice\@corp.example.com@EXAMPLE.COM for krbtgt/EXAMPLE.COM@EXAMPLE.COM`,
+			map[string]string{"user.name": "alice@corp.example.com", "user.domain": "EXAMPLE.COM"}},
+		{"krb5kdc", `AS_REQ (2 etypes {18 17}) 192.0.2.5: CLIENT_NOT_FOUND: alice\@EXAMPLE.COM for krbtgt/EXAMPLE.COM@EXAMPLE.COM, Client not found in Kerberos database`,
+			map[string]string{"user.name": "", "user.domain": ""}},
 		// kadmind: a target holding another result and client.
 		{"kadmind", "Request: kadm5_get_principal, x, success, client=root/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=203.0.113.1, Operation requires ``get'' privilege, client=bob@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6",
 			nil},

@@ -166,13 +166,15 @@ func isPrincipal(s string) bool {
 
 // setPrincipal sets KEY.name and KEY.domain ("user", "user.target")
 // from a principal NAME@REALM: its name ("alice", "alice/admin") and its
-// realm.
+// realm. krb5_unparse_name escapes an "@" within the name with "\" (an
+// enterprise principal, "alice\@corp.example.com@EXAMPLE.COM"): the
+// name is the login as written, "alice@corp.example.com".
 func setPrincipal(e *event.Event, key, p string) {
 	i := strings.LastIndexByte(p, '@')
-	if i <= 0 {
+	if i <= 0 || p[i-1] == '\\' {
 		return
 	}
-	ecs.SetUser(e, key+".name", p[:i])
+	ecs.SetUser(e, key+".name", strings.ReplaceAll(p[:i], `\@`, "@"))
 	e.SetStr(key+".domain", p[i+1:])
 }
 

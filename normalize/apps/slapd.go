@@ -73,6 +73,9 @@ func postSlapd(e *event.Event) {
 			ecs.SetUser(e, "user.name", u) // EXTERNAL's DN
 		}
 	}
+	if u := ecs.LoginFromDN(e.Str("openldap.proxyauthz.dn")); u != "" {
+		ecs.SetUser(e, "user.effective.name", u)
+	}
 	if u := ecs.LoginFromDN(e.Str("openldap.passmod.dn")); u != "" {
 		ecs.SetUser(e, "user.target.name", u)
 	}
