@@ -74,6 +74,15 @@ func TestIdentityForgedFields(t *testing.T) {
 			nil},
 		{"smbd", `  Auth: [SMB2,(null)] user [EXAMPLE]\[bob] at [t] with [NTLMv2] status [NT_STATUS_WRONG_PASSWORD] workstation [WS02 remote host [ipv4:203.0.113.9:1]] remote host [ipv4:192.0.2.22:50113] mapped to [EXAMPLE]\[bob]. local host [ipv4:192.0.2.1:445] `,
 			map[string]string{"event.outcome": "failure", "source.ip": "192.0.2.22", "user.name": "bob"}},
+		// The SID a logon became is user.id only when it is the named
+		// account's (review30: a client mapped to guest had the guest's
+		// SID as its user.id); an LDAP bind's DN is no user name.
+		{"smbd", `  Auth: [SMB2,(null)] user [EXAMPLE]\[mallory] at [t] with [NTLMv2] status [NT_STATUS_OK] workstation [WS9] remote host [ipv4:192.0.2.9:50000] became [FS1]\[nobody] [S-1-5-21-1-2-3-501]. local host [ipv4:192.0.2.1:445] `,
+			map[string]string{"user.name": "mallory", "user.id": "", "samba.became_sid": "S-1-5-21-1-2-3-501", "samba.became_account": "nobody"}},
+		{"samba", `  Auth: [Kerberos KDC,ENC-TS Pre-authentication] user [(null)]\[alice@EXAMPLE.COM] at [t] with [aes256-cts-hmac-sha1-96] status [NT_STATUS_OK] workstation [(null)] remote host [ipv4:192.0.2.9:50000] became [EXAMPLE]\[alice] [S-1-5-21-1-2-3-1104]. local host [ipv4:192.0.2.1:88] `,
+			map[string]string{"user.name": "alice@EXAMPLE.COM", "user.id": "S-1-5-21-1-2-3-1104", "samba.became_sid": ""}},
+		{"samba", `  Auth: [LDAP,simple bind] user [(null)]\[CN=Mallory,CN=Users,DC=example,DC=com] at [t] with [Plaintext] status [NT_STATUS_WRONG_PASSWORD] workstation [(null)] remote host [ipv4:192.0.2.9:50000] mapped to [(null)]\[(null)]. local host [ipv4:192.0.2.1:389] `,
+			map[string]string{"user.name": "", "related.user": "", "samba.client_dn": "CN=Mallory,CN=Users,DC=example,DC=com"}},
 		// smbd's share sentences: a machine name holding an address, or
 		// a whole sentence.
 		{"smbd", `  evil (ipv4:203.0.113.9:1) x (ipv4:192.0.2.58:50413) closed connection to service finance`,
@@ -197,6 +206,29 @@ func TestSmbAuditPath(t *testing.T) {
 		}
 		if got := [2]string{e.Str("file.path"), e.Str("samba.destination_path")}; got != want {
 			t.Errorf("%q: file.path, samba.destination_path %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// Samba's JSON Authentication record follows the text line's identity
+// rules (sambaIdentity): a guest mapping's SID is not the client's
+// user.id, an LDAP bind's DN is samba.client_dn and its account
+// user.name.
+func TestSambaJSONIdentity(t *testing.T) {
+	const head = `{"timestamp": "2026-12-07T10:00:00.000000+0000", "type": "Authentication", "Authentication": {"version": {"major": 1, "minor": 2}, "eventId": 4624, "logonType": 3, "status": "NT_STATUS_OK", "remoteAddress": "ipv4:192.0.2.9:50123", "serviceDescription": "SMB2", `
+	for msg, want := range map[string][3]string{ // user.name, user.id, samba.client_dn
+		head + `"clientDomain": "EXAMPLE", "clientAccount": "bob", "becameAccount": "bob", "becameDomain": "EXAMPLE", "becameSid": "S-1-5-21-1-2-3-1105"}}`:                                    {"bob", "S-1-5-21-1-2-3-1105", ""},
+		head + `"clientDomain": "EXAMPLE", "clientAccount": "mallory", "becameAccount": "nobody", "becameDomain": "FS1", "becameSid": "S-1-5-21-1-2-3-501"}}`:                                  {"mallory", "", ""},
+		head + `"clientDomain": null, "clientAccount": "CN=svc ldap,CN=Users,DC=example,DC=com", "becameAccount": "svc_ldap", "becameDomain": "EXAMPLE", "becameSid": "S-1-5-21-1-2-3-1200"}}`: {"svc_ldap", "S-1-5-21-1-2-3-1200", "CN=svc ldap,CN=Users,DC=example,DC=com"},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = "samba", msg
+		if !decodeSambaJSON(e) {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := [3]string{e.Str("user.name"), e.Str("user.id"), e.Str("samba.client_dn")}; got != want {
+			t.Errorf("%q: user.name, user.id, samba.client_dn %q, want %q", msg, got, want)
 		}
 	}
 }
