@@ -67,6 +67,13 @@ func TestIdentityForgedFields(t *testing.T) {
 			map[string]string{"event.outcome": "success", "user.name": "alice/admin", "user.target.name": "", "kadmind.target": ""}},
 		{"kadmind", `setpw request from 192.0.2.7 by alice@EXAMPLE.COM for (null): Password is too short`,
 			map[string]string{"event.outcome": "failure", "user.name": "alice", "user.target.name": "", "event.reason": "Password is too short"}},
+		// A listing's glob and a policy's name are no target user.
+		{"kadmind", `Request: kadm5_get_principals, *@EXAMPLE.COM, success, client=alice/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
+			map[string]string{"user.name": "alice/admin", "user.target.name": ""}},
+		{"kadmind", `Request: kadm5_create_policy, strict@EXAMPLE.COM, success, client=alice/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
+			map[string]string{"user.target.name": "", "kadmind.target": "strict@EXAMPLE.COM"}},
+		{"kadmind", `Request: kadm5_delete_principal, bob@EXAMPLE.COM, success, client=alice/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
+			map[string]string{"user.target.name": "bob", "user.target.domain": "EXAMPLE.COM"}},
 		// Samba: an account holding a whole successful tail is refused;
 		// a workstation holding a remote host without its marker's
 		// bracket stays the workstation.

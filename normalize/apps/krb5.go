@@ -235,7 +235,10 @@ func postKadmind(e *event.Event) {
 	if c := e.Str("kadmind.client"); isPrincipal(c) {
 		setPrincipal(e, "user", c)
 	}
-	if t := e.Str("kadmind.target"); isPrincipal(t) {
+	// A policy's name, and the glob of a listing ("*@EXAMPLE.COM"), are
+	// no principal even in a principal's shape.
+	op := e.Str("kadmind.operation")
+	if t := e.Str("kadmind.target"); isPrincipal(t) && !strings.Contains(op, "polic") && op != "kadm5_get_principals" {
 		setPrincipal(e, "user.target", t)
 	}
 }
