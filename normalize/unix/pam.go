@@ -241,7 +241,10 @@ func pamRefusal(e *event.Event, m string) bool {
 		if i < len("received for user ") {
 			return false
 		}
-		_, text, _ := strings.Cut(m[i+2:], " (") // "7 (Authentication failure)"
+		code, text, _ := strings.Cut(m[i+2:], " (") // "7 (Authentication failure)"
+		if code == "0" {
+			return false // SSSD 1.0-1.2 logged every answer, "0 (Success)" too
+		}
 		user, reason = m[len("received for user "):i], text
 	case strings.HasPrefix(m, "Access denied for user "):
 		// pam_sss's account refusal: "Access denied for user U: N (TEXT)".

@@ -29,22 +29,24 @@ func TestPAMUserIsTheRestOfTheLine(t *testing.T) {
 // pam_sss's "received for user U: N (TEXT)" and "Access denied for user
 // U: N (TEXT)": U is the name as typed, and one holding ": N (TEXT)"
 // of its own names no other user (review30: the first ": " ended U, so
-// "root: 7 (x)" typed as a name logged user.name root).
+// "root: 7 (x)" typed as a name logged user.name root). SSSD 1.0-1.2
+// logged every answer, "0 (Success)" too: no failure.
 func TestPAMSSSForgedUser(t *testing.T) {
-	for msg, want := range map[string][2]string{
-		"pam_sss(sshd:auth): received for user alice: 7 (Authentication failure)":                                    {"alice", "Authentication failure"},
-		"pam_sss(sshd:auth): received for user root: 7 (Authentication failure): 7 (Authentication failure)":         {"", "Authentication failure"},
-		"pam_sss(sshd:auth): received for user root:17: 10 (User not known to the underlying authentication module)": {"root:17", "User not known to the underlying authentication module"},
-		"pam_sss(sshd:account): Access denied for user root: 6 (Permission denied): 6 (Permission denied)":           {"", "Permission denied"},
-		"pam_sss(sshd:account): Access denied for user bob: 6 (Permission denied)":                                   {"bob", "Permission denied"},
+	for msg, want := range map[string][3]string{ // user.name, event.reason, event.outcome
+		"pam_sss(sshd:auth): received for user alice: 7 (Authentication failure)":                                    {"alice", "Authentication failure", "failure"},
+		"pam_sss(sshd:auth): received for user root: 7 (Authentication failure): 7 (Authentication failure)":         {"", "Authentication failure", "failure"},
+		"pam_sss(sshd:auth): received for user root:17: 10 (User not known to the underlying authentication module)": {"root:17", "User not known to the underlying authentication module", "failure"},
+		"pam_sss(sshd:account): Access denied for user root: 6 (Permission denied): 6 (Permission denied)":           {"", "Permission denied", "failure"},
+		"pam_sss(sshd:account): Access denied for user bob: 6 (Permission denied)":                                   {"bob", "Permission denied", "failure"},
+		"pam_sss(sshd:auth): received for user bob: 0 (Success)":                                                     {"", "", ""},
 	} {
 		e := &event.Event{AppName: "sshd", Message: msg}
 		if !decodePAM(e) {
 			t.Errorf("%q: not decoded", msg)
 			continue
 		}
-		if got := [2]string{e.Str("user.name"), e.Str("event.reason")}; got != want {
-			t.Errorf("%q: user.name, event.reason %q, want %q", msg, got, want)
+		if got := [3]string{e.Str("user.name"), e.Str("event.reason"), e.Str("event.outcome")}; got != want {
+			t.Errorf("%q: user.name, event.reason, event.outcome %q, want %q", msg, got, want)
 		}
 	}
 }
