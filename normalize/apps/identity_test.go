@@ -72,6 +72,8 @@ func TestIdentityForgedFields(t *testing.T) {
 			map[string]string{"user.name": "alice/admin", "user.target.name": ""}},
 		{"kadmind", `Request: kadm5_create_policy, strict@EXAMPLE.COM, success, client=alice/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
 			map[string]string{"user.target.name": "", "kadmind.target": "strict@EXAMPLE.COM"}},
+		{"kadmind", `Request: kadm5_init, alice/admin@EXAMPLE.COM, success, client=alice/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6, vers=4, flavor=6`,
+			map[string]string{"user.name": "alice/admin", "user.target.name": "", "event.category": "authentication"}},
 		{"kadmind", `Request: kadm5_delete_principal, bob@EXAMPLE.COM, success, client=alice/admin@EXAMPLE.COM, service=kadmin/admin@EXAMPLE.COM, addr=192.0.2.6`,
 			map[string]string{"user.target.name": "bob", "user.target.domain": "EXAMPLE.COM"}},
 		// Samba: an account holding a whole successful tail is refused;

@@ -236,9 +236,10 @@ func postKadmind(e *event.Event) {
 		setPrincipal(e, "user", c)
 	}
 	// A policy's name, and the glob of a listing ("*@EXAMPLE.COM"), are
-	// no principal even in a principal's shape.
+	// no principal even in a principal's shape; kadm5_init's (a logon)
+	// is the client itself.
 	op := e.Str("kadmind.operation")
-	if t := e.Str("kadmind.target"); isPrincipal(t) && !strings.Contains(op, "polic") && op != "kadm5_get_principals" {
+	if t := e.Str("kadmind.target"); isPrincipal(t) && !strings.Contains(op, "polic") && op != "kadm5_get_principals" && op != "kadm5_init" {
 		setPrincipal(e, "user.target", t)
 	}
 }
