@@ -204,7 +204,9 @@ func TestSmbAuditPath(t *testing.T) {
 		"alice|192.0.2.57|renameat|ok|/srv/finance/a|x.txt|/srv/finance/b.txt":       {"/srv/finance/a|x.txt", "/srv/finance/b.txt"},
 		"alice|192.0.2.57|renameat|ok|finance/a|x.txt|finance/b.txt":                 {"", ""},
 		"alice|192.0.2.57|symlinkat|ok|../target|/srv/finance/link":                  {"/srv/finance/link", ""},
-		"alice|192.0.2.57|get_alloc_size|ok|4096|x":                                  {"", ""},
+		"alice|192.0.2.57|get_alloc_size|ok|4096":                                    {"", ""},
+		"alice|192.0.2.57|chdir|ok|chdir|/srv/finance":                               {"/srv/finance", ""},
+		"alice|192.0.2.57|fgetxattr|ok|/srv/finance/a.txt|user.DOSATTRIB":            {"/srv/finance/a.txt", ""},
 		"alice|192.0.2.57|fstat|ok|/srv/finance/a.txt":                               {"/srv/finance/a.txt", ""},
 	} {
 		e := event.New(normtest.Received)

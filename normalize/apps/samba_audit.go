@@ -29,12 +29,12 @@ import (
 // ("PATH|MODE"). The path is the one argument a client names (a Unix
 // name may hold "|"), so it is what lies between: never a mode, an
 // owner, a time or an attribute name. twoPaths: the arguments are a
-// source and a destination (renameat, linkat).
+// source and a destination (renameat, linkat); noPath: none is a path.
 type smbAuditOp struct {
-	action      string
-	class       ecs.Class
-	lead, trail int
-	twoPaths    bool
+	action           string
+	class            ecs.Class
+	lead, trail      int
+	twoPaths, noPath bool
 }
 
 var (
@@ -88,6 +88,12 @@ var smbAuditOps = map[string]smbAuditOp{
 	"fsetxattr":           {action: "smb-file-attributes-change", class: smbFileChange, trail: 1}, // path, name
 	"fremovexattr":        {action: "smb-file-attributes-change", class: smbFileChange, trail: 1},
 	"fset_dos_attributes": {action: "smb-file-attributes-change", class: smbFileChange},
+	// Operations of no action of their own whose argument is not (only) a path.
+	"get_alloc_size":  {action: "smb-file-operation", class: smbFileInfo, noPath: true}, // a size
+	"chdir":           {action: "smb-file-operation", class: smbFileInfo, lead: 1},      // "chdir", path
+	"fgetxattr":       {action: "smb-file-operation", class: smbFileInfo, trail: 1},     // path, name
+	"getxattrat_send": {action: "smb-file-operation", class: smbFileInfo, trail: 1},
+	"getxattrat_recv": {action: "smb-file-operation", class: smbFileInfo, trail: 1},
 }
 
 var smbAuditDecoder = &ecs.Decoder{Name: "samba-audit", Programs: []string{"smbd_audit"}, Decode: decodeSmbAudit}
@@ -132,6 +138,7 @@ func decodeSmbAudit(e *event.Event) bool {
 			e.SetStr("file.path", src)
 			e.SetStr("samba.destination_path", dst) // ECS's file.target_path is a link's target
 		}
+	case op.noPath:
 	case known || len(args) == 1:
 		e.SetStr("file.path", smbAuditPath(opname, args, op.lead, op.trail))
 	}
