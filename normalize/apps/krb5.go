@@ -166,13 +166,15 @@ func isPrincipal(s string) bool {
 
 // setPrincipal sets KEY.name and KEY.domain ("user", "user.target")
 // from a principal NAME@REALM: its name ("alice", "alice/admin") and its
-// realm.
+// realm. krb5_unparse_name escapes an "@" within the name with "\" (an
+// enterprise principal, "alice\@corp.example.com@EXAMPLE.COM"): the
+// name is the login as written, "alice@corp.example.com".
 func setPrincipal(e *event.Event, key, p string) {
 	i := strings.LastIndexByte(p, '@')
-	if i <= 0 {
+	if i <= 0 || p[i-1] == '\\' {
 		return
 	}
-	ecs.SetUser(e, key+".name", p[:i])
+	ecs.SetUser(e, key+".name", strings.ReplaceAll(p[:i], `\@`, "@"))
 	e.SetStr(key+".domain", p[i+1:])
 }
 
@@ -233,7 +235,11 @@ func postKadmind(e *event.Event) {
 	if c := e.Str("kadmind.client"); isPrincipal(c) {
 		setPrincipal(e, "user", c)
 	}
-	if t := e.Str("kadmind.target"); isPrincipal(t) {
+	// A policy's name, and the glob of a listing ("*@EXAMPLE.COM"), are
+	// no principal even in a principal's shape; kadm5_init's (a logon)
+	// is the client itself.
+	op := e.Str("kadmind.operation")
+	if t := e.Str("kadmind.target"); isPrincipal(t) && !strings.Contains(op, "polic") && op != "kadm5_get_principals" && op != "kadm5_init" {
 		setPrincipal(e, "user.target", t)
 	}
 }

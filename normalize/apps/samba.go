@@ -65,9 +65,7 @@ func postSamba(e *event.Event) {
 			e.Delete(k)
 		}
 	}
-	if e.Str("user.name") == "" {
-		e.Delete("related.user")
-	}
+	sambaIdentity(e)
 	// The client's domain is a NetBIOS or DNS domain name, not a host:
 	// set here rather than by the catalog, whose .domain fields also
 	// go to related.hosts.
@@ -98,4 +96,42 @@ func postSamba(e *event.Event) {
 		return
 	}
 	setSambaRemote(e, r)
+}
+
+// sambaIdentity settles user.name and user.id of a logon from what the
+// client named (user.name) and the account Samba made of it
+// (samba.became_account, its SID samba.became_sid):
+//
+//   - an LDAP simple bind names its account by DN ("CN=svc ldap,CN=Users,
+//     DC=..."), which is no user name: the DN is samba.client_dn, and the
+//     account it resolved to is user.name;
+//   - the SID is user.id only when it is that account's: the one the
+//     client named (its principal's name part for Kerberos, "alice" of
+//     "alice@EXAMPLE.COM"), an anonymous logon's, or the DN's. A client
+//     Samba mapped to another account (map to guest) keeps its own name,
+//     and the other's SID stays samba.became_sid.
+func sambaIdentity(e *event.Event) {
+	client := e.Str("user.name")
+	became := e.Str("samba.became_account")
+	if strings.IndexByte(client, '=') >= 0 { // sAMAccountName and UPN hold no "="
+		e.SetStr("samba.client_dn", client)
+		e.Delete("user.name")
+		e.Delete("related.user")
+		if became != "" {
+			ecs.SetUser(e, "user.name", became)
+			client = became
+		}
+	}
+	if client == "" {
+		e.Delete("related.user")
+	}
+	sid := e.Str("samba.became_sid")
+	if sid == "" {
+		return
+	}
+	name, _, _ := strings.Cut(client, "@")
+	if client == "" || strings.EqualFold(name, became) {
+		e.SetStr("user.id", sid)
+		e.Delete("samba.became_sid")
+	}
 }

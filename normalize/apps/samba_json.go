@@ -91,7 +91,7 @@ func decodeSambaJSON(e *event.Event) bool {
 		outcome := ecs.OutcomeFailure
 		if a.Status == "NT_STATUS_OK" {
 			outcome = ecs.OutcomeSuccess
-			e.SetStr("user.id", a.BecameSid)
+			e.SetStr("samba.became_sid", a.BecameSid)
 			e.SetStr("samba.became_account", a.BecameAccount)
 			e.SetStr("samba.became_domain", a.BecameDomain)
 		} else {
@@ -99,6 +99,7 @@ func decodeSambaJSON(e *event.Event) bool {
 		}
 		ecs.ClassAuthStart.Set(e, "samba-auth", outcome)
 		sambaUser(e, a.ClientAccount, a.ClientDomain)
+		sambaIdentity(e)
 		e.SetStr("samba.auth_description", a.AuthDesc)
 		e.SetStr("samba.password_type", a.PasswordType)
 		e.SetStr("samba.workstation", a.Workstation)

@@ -46,7 +46,8 @@ var ldapResults = map[int64]string{
 // referral say neither; every other code is the operation refused or
 // failed, named in event.reason. TLS established's protocol goes to
 // ECS's tls.version; a bind's or a password change's DN names its user
-// when its first RDN is uid=.
+// when its first RDN is uid=, and a SASL bind's authcid when it is a
+// login, not a DN.
 func postSlapd(e *event.Event) {
 	if v, ok := e.Field("openldap.result.code"); ok && v.Type == event.TypeInt {
 		switch code := v.Num; code {
@@ -64,6 +65,16 @@ func postSlapd(e *event.Event) {
 	}
 	if u := ecs.LoginFromDN(e.Str("openldap.bind.dn")); u != "" {
 		ecs.SetUser(e, "user.name", u)
+	}
+	if a := e.Str("openldap.bind.authcid"); a != "" {
+		if !strings.Contains(a, "=") {
+			ecs.SetUser(e, "user.name", a) // a mechanism's login ("alice", "alice@EXAMPLE.COM")
+		} else if u := ecs.LoginFromDN(a); u != "" {
+			ecs.SetUser(e, "user.name", u) // EXTERNAL's DN
+		}
+	}
+	if u := ecs.LoginFromDN(e.Str("openldap.proxyauthz.dn")); u != "" {
+		ecs.SetUser(e, "user.effective.name", u)
 	}
 	if u := ecs.LoginFromDN(e.Str("openldap.passmod.dn")); u != "" {
 		ecs.SetUser(e, "user.target.name", u)

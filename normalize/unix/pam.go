@@ -232,24 +232,35 @@ func pamRefusal(e *event.Event, m string) bool {
 	case strings.HasPrefix(m, "user ") && strings.Contains(m, ") tally "):
 		rule, action = "pam.account_locked", "pam-account-locked"
 		user, _ = ecs.CutWord(m[len("user "):])
-	case strings.HasPrefix(m, "received for user "):
+	case strings.HasPrefix(m, "received for user "), strings.HasPrefix(m, "Authentication failed for user "):
+		// pam_sss: "received for user U: N (TEXT)" (a logon refused),
+		// "Authentication failed for user U: N (TEXT)" (the current
+		// password of a change refused).
 		rule, action, class = "pam.auth.failure", "pam-auth", ecs.ClassAuthStart
-		u, r, ok := strings.Cut(m[len("received for user "):], ": ")
+		var code string
+		var ok bool
+		if user, code, reason, ok = sssUserStatus(m); !ok || code == "0" {
+			return false // SSSD 1.0-1.2 logged every answer, "0 (Success)" too
+		}
+	case strings.HasPrefix(m, "Password change failed for user "):
+		u, _, text, ok := sssUserStatus(m)
 		if !ok {
 			return false
 		}
-		_, text, _ := strings.Cut(r, " (") // "7 (Authentication failure)"
-		user, reason = u, text
+		ecs.Begin(e, programOf(e), "pam.password_change_failed")
+		ecs.ClassUserChange.Set(e, "password-change", ecs.OutcomeFailure)
+		if !strings.ContainsAny(u, " \t") {
+			ecs.SetUser(e, "user.target.name", u)
+		}
+		e.SetStr("event.reason", text)
+		return true
 	case strings.HasPrefix(m, "Access denied for user "):
 		// pam_sss's account refusal: "Access denied for user U: N (TEXT)".
-		// U is any login name; TEXT, pam_strerror's, holds no ": ".
-		i := strings.LastIndex(m, ": ")
-		if i < len("Access denied for user ") {
+		rule, action = "pam.access_denied", "pam-access-denied"
+		var ok bool
+		if user, _, reason, ok = sssUserStatus(m); !ok {
 			return false
 		}
-		rule, action = "pam.access_denied", "pam-access-denied"
-		user = m[len("Access denied for user "):i]
-		_, reason, _ = strings.Cut(m[i+2:], " (") // "6 (Permission denied)"
 	case m == "conversation failed":
 		rule, action = "pam.conversation_failed", "pam-conversation-failed"
 	default:
@@ -262,6 +273,19 @@ func pamRefusal(e *event.Event, m string) bool {
 	}
 	e.SetStr("event.reason", strings.Trim(reason, "() "))
 	return true
+}
+
+// sssUserStatus reads pam_sss's "... for user U: N (TEXT)". U is the name
+// as the client typed it, ": " and all, and TEXT (pam_strerror's) holds
+// no ": ", so the last ": " ends U.
+func sssUserStatus(m string) (user, code, text string, ok bool) {
+	head, _, ok := strings.Cut(m, " for user ")
+	i := strings.LastIndex(m, ": ")
+	if !ok || i < len(head)+len(" for user ") {
+		return "", "", "", false
+	}
+	code, text, _ = strings.Cut(m[i+2:], " (") // "7 (Authentication failure)"
+	return m[len(head)+len(" for user ") : i], code, strings.Trim(text, "() "), true
 }
 
 // pamSummary decodes the text after "PAM ".
