@@ -19,8 +19,8 @@ import (
 //	F   sender address (deliveries, rejections)
 //	H   host name, HELO name and IP address: H=name (helo) [ip]:port
 //	I   local interface: I=[ip]:port
-//	id  Message-ID header
-//	P   on <= lines the protocol; on => and ** lines the return path
+//	id  Message-ID header (id*= when Exim made one)
+//	P   on <= lines the protocol; on => and ** lines the return path, <ADDR>
 //	QT  time on the queue
 //	R   on <= lines the message this bounce is about; on others the router
 //	RT  time taken by the reception
@@ -102,6 +102,14 @@ func parseEximFields(s string, f *eximFields) string {
 			}
 			f.sender, f.hasSender, s = a, true, rest
 			continue
+		case "P":
+			if a, rest, ok := cutEximAngle(v); ok { // a delivery's return path, "P=<ADDR>": the sender's, whose quoted local part may hold " T=..."
+				f.p, s = a, rest
+				continue
+			}
+		case "id", "id*": // the Message-ID header as an address: the sender's, a quoted local part may hold spaces ("id*=" Exim made it)
+			f.msgid, s = cutEximAddress(v)
+			continue
 		}
 		if strings.HasPrefix(v, `"`) {
 			q, rest, ok := cutEximQuoted(v)
@@ -125,8 +133,6 @@ func parseEximFields(s string, f *eximFields) string {
 			f.t = val
 		case "S":
 			f.size = val
-		case "id":
-			f.msgid = val
 		case "X":
 			f.tls = val
 		case "CV":
@@ -315,10 +321,18 @@ func (f *eximFields) setCommonAt(e *event.Event, side string) {
 		ecs.SetPort(e, side+".port", f.ifPort)
 	}
 	if f.auth != "" {
+		// A= "NAME[:ID[:SENDER]]": on what Exim received the client's
+		// authenticator and server_set_id (user.name); on a delivery the
+		// authenticator Exim used as a client and its client_set_id, its
+		// account at the remote host (destination.user.name).
 		name, id, _ := strings.Cut(f.auth, ":")
 		e.SetStr("exim.authenticator", name)
 		if id, _, _ = strings.Cut(id, ":"); id != "" {
-			ecs.SetUser(e, "user.name", id)
+			key := "user.name"
+			if side == "source" {
+				key = "destination.user.name"
+			}
+			ecs.SetUser(e, key, id)
 		}
 	}
 	if f.user != "" {

@@ -28,7 +28,8 @@ import (
 //	SMTP protocol synchronization error (REASON): rejected connection from H=HOST input="..."
 //	SMTP protocol error in "CMD" H=HOST TEXT          (and SMTP syntax error in)
 //	TLS error on connection from HOST (FUNCTION): TEXT      (and "to HOST": a delivery's)
-//	ID HOST [IP]:PORT Connection refused                   (a remote host that failed a delivery)
+//	ID H=HOST [IP]:PORT Connection refused                 (a remote host that failed a delivery; no H= before 4.86)
+//	[ID ]H=HOST [F=<SENDER> ]Warning: TEXT                (an ACL's warn verb)
 //	Connection from [IP] refused: REASON
 //	Start queue run: pid=N / End queue run: pid=N
 //	exim 4.97 daemon started: pid=N, -q30m, listening for SMTP on [0.0.0.0]:25
@@ -85,12 +86,8 @@ func eximMessageNote(e *event.Event, id, rest string) bool {
 	}
 	if h, r, ok := cutEximHost(rest); ok && h.name != "" && h.ip != "" && h.helo == "" &&
 		strings.IndexByte(h.name, '=') < 0 && strings.HasPrefix(r, " ") {
-		// deliver.c: a remote host that failed this message, "ID HOST
-		// [IP]:PORT Connection refused" (the delivery's == or ** follows).
-		eximBegin(e, id, "exim.remote_host_error")
-		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
-		h.set(e, "destination")
-		e.SetStr("event.reason", strings.TrimSpace(r))
+		// before 4.86: "ID HOST [IP]:PORT Connection refused"
+		eximRemoteHostError(e, id, &h, r)
 		return true
 	}
 	for _, n := range eximMessageNotes {
@@ -356,13 +353,32 @@ func eximACL(e *event.Event, id, m string) bool {
 		}
 		return true
 	}
+	if w, ok := strings.CutPrefix(r, "Warning: "); ok { // acl.c: a "warn" verb's log_message, or "ACL "warn" statement skipped: ..."
+		eximBegin(e, id, "exim.acl.warning")
+		classEmailInfo.Set(e, "acl-warning", "")
+		if f.hasHost {
+			f.host.set(e, "source")
+		}
+		f.setCommon(e)
+		e.SetStr("event.reason", w)
+		return true
+	}
 	temporary := false
 	if t, ok := strings.CutPrefix(r, "temporarily "); ok {
 		r, temporary = t, true
 	}
 	r, ok := strings.CutPrefix(r, "rejected ")
 	if !ok {
-		return false
+		// smtp.c's write_logs since 4.86: a remote host that failed this
+		// message, "ID H=NAME [IP][:PORT] Connection refused" or "...:
+		// SMTP error from remote mail server after ...". The name is
+		// the MX's; a client's line has a HELO name or more fields.
+		if id == "" || !f.hasHost || f.host.name == "" || f.host.ip == "" || f.host.helo != "" ||
+			f.hasSender || f.user != "" || f.auth != "" || f.ifIP != "" || r == "" {
+			return false
+		}
+		eximRemoteHostError(e, id, &f.host, r)
+		return true
 	}
 	what, after := ecs.CutWord(r)
 	var rule, reason string
@@ -498,4 +514,15 @@ func eximProtocolError(e *event.Event, id, m string) bool {
 	e.SetStr("exim.smtp_command", cmd)
 	e.SetStr("event.reason", strings.TrimSpace(r))
 	return true
+}
+
+// eximRemoteHostError: deliver.c's and smtp.c's note that a remote host
+// failed a delivery of this message (the delivery's == or ** follows):
+// the host is the destination, the text after it the reason.
+func eximRemoteHostError(e *event.Event, id string, h *eximHost, reason string) {
+	eximBegin(e, id, "exim.remote_host_error")
+	ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
+	h.set(e, "destination")
+	reason = strings.TrimSpace(reason)
+	e.SetStr("event.reason", strings.TrimSpace(strings.TrimPrefix(reason, ":")))
 }
