@@ -61,7 +61,16 @@ type eximHost struct {
 // parseEximFields reads fields from s until a word that is not one, and
 // returns the rest from that word (a reason after ": " when the last field
 // ended with ':').
+//
+// An RFC 1413 identity (U= after H=) is the client's ident server's text,
+// spaces and all (verify.c keeps the rest of its reply): what follows it
+// may be that text imitating fields. Exim writes P= (an arrival) or F=
+// (an ACL's line) right after it and no key twice, so a line where
+// another key follows the identity, or a key comes again, is read no
+// further and keeps only what came before the identity.
 func parseEximFields(s string, f *eximFields) string {
+	var seen uint16
+	afterIdent := false
 	for {
 		s = strings.TrimLeft(s, " ")
 		if s == "" {
@@ -82,6 +91,13 @@ func parseEximFields(s string, f *eximFields) string {
 			return s
 		}
 		key, v := s[:eq], s[eq+1:]
+		bit := eximKeyBit(key)
+		if bit&seen != 0 || afterIdent && bit != eximKeyBit("P") && bit != eximKeyBit("F") {
+			*f = eximFields{host: f.host, hasHost: f.hasHost, ifIP: f.ifIP, ifPort: f.ifPort, user: f.user, r: f.r} // R= (a bounce's reference) comes before H=
+			return ""
+		}
+		seen |= bit
+		afterIdent = key == "U" && f.hasHost
 		var val string
 		switch key {
 		case "H":
@@ -372,4 +388,40 @@ func setEximTLS(e *event.Event, x string) {
 	}
 	ecs.SetTLSVersion(e, version)
 	e.SetStr("tls.cipher", cipher)
+}
+
+// eximKeyBit gives each field an identity can imitate its own bit (0 for
+// the rest).
+func eximKeyBit(key string) uint16 {
+	switch key {
+	case "H":
+		return 1 << 0
+	case "I":
+		return 1 << 1
+	case "U":
+		return 1 << 2
+	case "F":
+		return 1 << 3
+	case "A":
+		return 1 << 4
+	case "P":
+		return 1 << 5
+	case "R":
+		return 1 << 6
+	case "T":
+		return 1 << 7
+	case "S":
+		return 1 << 8
+	case "X":
+		return 1 << 9
+	case "id", "id*":
+		return 1 << 10
+	case "C":
+		return 1 << 11
+	case "DN":
+		return 1 << 12
+	case "CV":
+		return 1 << 13
+	}
+	return 0
 }

@@ -49,6 +49,21 @@ func TestEximForgedFields(t *testing.T) {
 		{`1qX5Zz-0008Hm-3L <= alice@example.org H=(laptop) [198.51.100.7]:52114 P=esmtp S=4312 id="x T=forged A=p:root"@example.org T="real" for bob@example.net`,
 			map[string]string{"email.message_id": `"x T=forged A=p:root"@example.org`, "email.subject": "real", "user.name": "", "exim.authenticator": "",
 				"email.to.address": "bob@example.net"}},
+		// An RFC 1413 identity is the ident server's text, spaces and all:
+		// it cannot move the host, nor name an authenticated user.
+		{`H=(x) [203.0.113.6]:4000 U=x H=evil.example [6.6.6.6] F=<a@b> rejected RCPT <c@d>: no`,
+			map[string]string{"source.ip": "", "source.domain": "", "nomen.rule": ""}},
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] U=x A=plain:root P=esmtp S=100`,
+			map[string]string{"source.ip": "203.0.113.6", "exim.ident": "x", "user.name": "", "exim.authenticator": ""}},
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] U=x P=esmtpa A=plain:root P=esmtp S=100`,
+			map[string]string{"source.ip": "203.0.113.6", "user.name": "", "exim.authenticator": "", "exim.protocol": ""}},
+		{`1qX5Zz-0008Hm-3L <= <> R=1qX5Zy-0008Hl-2K H=(x) [203.0.113.6] U=x I=[6.6.6.6]:25 P=esmtp S=100`,
+			map[string]string{"source.ip": "203.0.113.6", "destination.ip": "", "exim.bounce_of": "1qX5Zy-0008Hl-2K"}},
+		// An identity followed by Exim's own next field is read as ever.
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] U=x P=esmtpa A=plain:alice S=100`,
+			map[string]string{"user.name": "alice", "exim.ident": "x", "exim.size": "100"}},
+		{`H=(x) [203.0.113.6]:4000 U=x F=<a@b> rejected RCPT <c@d>: no`,
+			map[string]string{"source.ip": "203.0.113.6", "exim.ident": "x", "nomen.rule": "exim.rejected.rcpt"}},
 	} {
 		e := eximEvent(tc.msg)
 		decodeExim(e)
