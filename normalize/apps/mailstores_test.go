@@ -41,3 +41,18 @@ func TestMailStoreForgedFields(t *testing.T) {
 		}
 	}
 }
+
+// review31: clamd's verdict always names what it scanned ("WHAT: SIG
+// FOUND"); a line of one word before FOUND is no verdict, and its word
+// (a path) is no signature.
+func TestClamdVerdictNamesItsSubject(t *testing.T) {
+	c := catalogByName(t, "clamd")
+	for _, msg := range []string{"/tmp/Eicar-Signature FOUND", "/tmp/x(44d88612fea8a8f36de82e1278abb02f:68) FOUND"} {
+		if e := decodeWith(c, "clamd", msg); e != nil {
+			t.Errorf("%q decoded: threat.software.name %q", msg, e.Str("threat.software.name"))
+		}
+	}
+	if e := decodeWith(c, "clamd", "/tmp/a b: Eicar-Signature FOUND"); e == nil || e.Str("threat.software.name") != "Eicar-Signature" || e.Str("file.path") != "/tmp/a b" {
+		t.Errorf("a verdict not decoded: %v", e)
+	}
+}
