@@ -92,7 +92,7 @@ func parseEximFields(s string, f *eximFields) string {
 		}
 		key, v := s[:eq], s[eq+1:]
 		bit := eximKeyBit(key)
-		if bit&seen != 0 || afterIdent && bit != eximKeyBit("P") && bit != eximKeyBit("F") {
+		if bit&seen != 0 || afterIdent && bit != eximBitP && bit != eximBitF {
 			*f = eximFields{host: f.host, hasHost: f.hasHost, ifIP: f.ifIP, ifPort: f.ifPort, user: f.user, r: f.r} // R= (a bounce's reference) comes before H=
 			return ""
 		}
@@ -391,37 +391,46 @@ func setEximTLS(e *event.Event, x string) {
 }
 
 // eximKeyBit gives each field an identity can imitate its own bit (0 for
-// the rest).
+// the rest); a switch on bytes, not strings: it runs for every field.
 func eximKeyBit(key string) uint16 {
-	switch key {
-	case "H":
-		return 1 << 0
-	case "I":
-		return 1 << 1
-	case "U":
-		return 1 << 2
-	case "F":
-		return 1 << 3
-	case "A":
-		return 1 << 4
-	case "P":
-		return 1 << 5
-	case "R":
-		return 1 << 6
-	case "T":
-		return 1 << 7
-	case "S":
-		return 1 << 8
-	case "X":
-		return 1 << 9
-	case "id", "id*":
-		return 1 << 10
-	case "C":
-		return 1 << 11
-	case "DN":
-		return 1 << 12
-	case "CV":
-		return 1 << 13
+	switch len(key) {
+	case 1:
+		switch key[0] {
+		case 'H':
+			return 1 << 0
+		case 'I':
+			return 1 << 1
+		case 'U':
+			return 1 << 2
+		case 'F':
+			return eximBitF
+		case 'A':
+			return 1 << 4
+		case 'P':
+			return eximBitP
+		case 'R':
+			return 1 << 6
+		case 'T':
+			return 1 << 7
+		case 'S':
+			return 1 << 8
+		case 'X':
+			return 1 << 9
+		case 'C':
+			return 1 << 11
+		}
+	case 2, 3:
+		if key == "id" || key == "id*" {
+			return 1 << 10
+		}
+		if key == "DN" {
+			return 1 << 12
+		}
+		if key == "CV" {
+			return 1 << 13
+		}
 	}
 	return 0
 }
+
+const eximBitP, eximBitF = 1 << 5, 1 << 3
