@@ -56,3 +56,26 @@ func TestClamdVerdictNamesItsSubject(t *testing.T) {
 		t.Errorf("a verdict not decoded: %v", e)
 	}
 }
+
+// review31: Cyrus's "MECH+TLS" is two facts, the mechanism and that the
+// session had done STARTTLS.
+func TestCyrusMechanismTLS(t *testing.T) {
+	c := catalogByName(t, "cyrus")
+	for msg, want := range map[string][2]string{
+		"login: client.example [192.0.2.10] alice plaintext+TLS User logged in SESSIONID=<cyrus-1>": {"plaintext", "true"},
+		"login: [192.0.2.10] alice PLAIN User logged in":                                           {"PLAIN", ""},
+	} {
+		e := decodeWith(c, "cyrus/imap", msg)
+		if e == nil {
+			t.Errorf("%q not decoded", msg)
+			continue
+		}
+		tls := ""
+		if e.Has("tls.established") {
+			tls = "true"
+		}
+		if got := e.Str("cyrus.mechanism"); got != want[0] || tls != want[1] {
+			t.Errorf("%q: cyrus.mechanism %q tls.established %q, want %q %q", msg, got, tls, want[0], want[1])
+		}
+	}
+}
