@@ -63,7 +63,7 @@ func TestCyrusMechanismTLS(t *testing.T) {
 	c := catalogByName(t, "cyrus")
 	for msg, want := range map[string][2]string{
 		"login: client.example [192.0.2.10] alice plaintext+TLS User logged in SESSIONID=<cyrus-1>": {"plaintext", "true"},
-		"login: [192.0.2.10] alice PLAIN User logged in":                                           {"PLAIN", ""},
+		"login: [192.0.2.10] alice PLAIN User logged in":                                            {"PLAIN", ""},
 	} {
 		e := decodeWith(c, "cyrus/imap", msg)
 		if e == nil {
