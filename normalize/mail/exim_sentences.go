@@ -519,10 +519,18 @@ func eximProtocolError(e *event.Event, id, m string) bool {
 // eximRemoteHostError: deliver.c's and smtp.c's note that a remote host
 // failed a delivery of this message (the delivery's == or ** follows):
 // the host is the destination, the text after it the reason.
+// "HOST: TEXT" is the server's answer (an SMTP error after a command: the
+// connection was made), "HOST TEXT" an error number's text (the connection
+// failed: refused, timed out).
 func eximRemoteHostError(e *event.Event, id string, h *eximHost, reason string) {
 	eximBegin(e, id, "exim.remote_host_error")
-	ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
-	h.set(e, "destination")
 	reason = strings.TrimSpace(reason)
-	e.SetStr("event.reason", strings.TrimSpace(strings.TrimPrefix(reason, ":")))
+	if r, answered := strings.CutPrefix(reason, ":"); answered {
+		ecs.ClassNetInfo.Set(e, "smtp-remote-error", ecs.OutcomeFailure)
+		reason = r
+	} else {
+		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
+	}
+	h.set(e, "destination")
+	e.SetStr("event.reason", strings.TrimSpace(reason))
 }

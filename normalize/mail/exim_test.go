@@ -93,9 +93,9 @@ func TestEximReview31(t *testing.T) {
 		// smtp.c's write_logs since 4.86: "ID H=NAME [IP][:PORT] ...".
 		{`1qX5Zz-0008Hm-3L H=mx.example.net [198.51.100.9]:25 Connection timed out`,
 			map[string]string{"nomen.rule": "exim.remote_host_error", "destination.ip": "198.51.100.9", "destination.port": "25",
-				"destination.domain": "mx.example.net", "source.ip": "", "event.reason": "Connection timed out"}},
+				"destination.domain": "mx.example.net", "source.ip": "", "event.reason": "Connection timed out", "event.action": "smtp-connect"}},
 		{`1qX5Zz-0008Hm-3L H=mx.example.net [198.51.100.9]: SMTP error from remote mail server after RCPT TO:<bob@example.net>: 451 4.7.1 greylisted`,
-			map[string]string{"nomen.rule": "exim.remote_host_error", "destination.ip": "198.51.100.9",
+			map[string]string{"nomen.rule": "exim.remote_host_error", "destination.ip": "198.51.100.9", "event.action": "smtp-remote-error",
 				"event.reason": "SMTP error from remote mail server after RCPT TO:<bob@example.net>: 451 4.7.1 greylisted"}},
 		// A client's line with a HELO name or fields is no remote host's.
 		{`1qX5Zz-0008Hm-3L H=(laptop) [198.51.100.7] Connection timed out`, map[string]string{"nomen.rule": ""}},
