@@ -34,6 +34,7 @@ import (
 //	Start queue run: pid=N / End queue run: pid=N
 //	exim 4.97 daemon started: pid=N, -q30m, listening for SMTP on [0.0.0.0]:25
 //	ID Completed / ID Frozen / ID Unfrozen by USER / ID removed by USER
+//	ID no immediate delivery: REASON / ID Spool file is locked (...)
 //
 // HOST is "name (helo) [ip]:port" then I=, U= and D= fields; the
 // client's words (a HELO name, a command, an address) are read by their
@@ -71,13 +72,18 @@ var eximSessionTails = [...]struct {
 var eximMessageNotes = [...]struct {
 	lead, rule, action string
 	byUser             bool // "... by USER"
+	why                bool // the rest is the reason
 }{
-	{"Completed", "exim.completed", "email-remove", false},
-	{"Frozen", "exim.frozen", "email-hold", false},
-	{"Message is frozen", "exim.frozen", "email-hold", false},
-	{"Unfrozen by ", "exim.unfrozen", "email-release", false}, // "by forced delivery", "by errmsg timer"
-	{"removed by ", "exim.removed", "email-remove", true},
-	{"cancelled by ", "exim.removed", "email-remove", true},
+	{"Completed", "exim.completed", "email-remove", false, false},
+	{"Frozen", "exim.frozen", "email-hold", false, false},
+	{"Message is frozen", "exim.frozen", "email-hold", false, false},
+	{"Unfrozen by ", "exim.unfrozen", "email-release", false, false}, // "by forced delivery", "by errmsg timer"
+	{"removed by ", "exim.removed", "email-remove", true, false},
+	{"cancelled by ", "exim.removed", "email-remove", true, false},
+	// receive.c: queued without a delivery attempt ("more than N messages
+	// received in one connection", "load average 5.00", queue_only)
+	{"no immediate delivery: ", "exim.queued", actEmailQueue, false, true},
+	{"Spool file is locked (another process is handling this message)", "exim.spool_locked", "email-locked", false, false},
 }
 
 func eximMessageNote(e *event.Event, id, rest string) bool {
@@ -103,6 +109,8 @@ func eximMessageNote(e *event.Event, id, rest string) bool {
 			ecs.SetUser(e, "user.name", user)
 		case n.rule == "exim.unfrozen":
 			e.SetStr("event.reason", "unfrozen by "+r)
+		case n.why:
+			e.SetStr("event.reason", strings.TrimSpace(r))
 		default:
 			var f eximFields
 			parseEximFields(r, &f)

@@ -103,6 +103,11 @@ func TestEximReview31(t *testing.T) {
 		{`H=(x) [203.0.113.6]:4000 F=<a@b.example> Warning: ACL "warn" statement skipped: condition test deferred: lookup failed`,
 			map[string]string{"nomen.rule": "exim.acl.warning", "source.ip": "203.0.113.6", "email.from.address": "a@b.example",
 				"event.reason": `ACL "warn" statement skipped: condition test deferred: lookup failed`, "event.outcome": ""}},
+		// receive.c: a message queued without a delivery attempt.
+		{`1qX5Zz-0008Hm-3L no immediate delivery: more than 10 messages received in one connection`,
+			map[string]string{"nomen.rule": "exim.queued", "event.action": "email-queue", "event.reason": "more than 10 messages received in one connection"}},
+		{`1qX5Zz-0008Hm-3L Spool file is locked (another process is handling this message)`,
+			map[string]string{"nomen.rule": "exim.spool_locked", "email.local_id": "1qX5Zz-0008Hm-3L"}},
 		// +msg_id_created: "id*=" when Exim made the Message-ID; the subject after it is kept.
 		{`1qX5Zz-0008Hm-3L <= alice@example.org U=alice P=local S=300 id*=E1qX5Zz-0008Hm-3L@host.example T="hi" for bob@example.org`,
 			map[string]string{"email.message_id": "E1qX5Zz-0008Hm-3L@host.example", "email.subject": "hi", "email.to.address": "bob@example.org"}},
