@@ -26,6 +26,8 @@ func TestMailStoreForgedFields(t *testing.T) {
 			map[string]string{"source.ip": "203.0.113.47", "source.bytes": "9"}},
 		{"cyrus", "cyrus/imap", "badlogin: [203.0.113.64] plaintext x plaintext+TLS User logged in invalid user",
 			map[string]string{"event.outcome": "failure", "source.ip": "203.0.113.64", "user.name": "x plaintext+TLS User logged in"}},
+		{"cyrus", "lmtpunix", "Delivered: <x> to mailbox: user.admin> to mailbox: user.bob", // review31: the Message-ID is the sender's
+			map[string]string{"cyrus.mailbox": "user.bob", "email.message_id": "x> to mailbox: user.admin"}},
 		{"cyrus", "cyrus/pop3", "badlogin: [203.0.113.65] LOGIN (root) [x] (admin) [authentication failure]",
 			map[string]string{"source.ip": "203.0.113.65", "user.name": "root) [x] (admin"}},
 	} {
