@@ -40,6 +40,7 @@ import (
 type eximFields struct {
 	host             eximHost // H=
 	hasHost          bool
+	remote           bool   // the line names a client (H=, or its sentence's "from HOST"): U= is its RFC 1413 identity
 	ifIP, ifPort     string // I=
 	user             string // U=
 	auth             string // A=
@@ -93,11 +94,11 @@ func parseEximFields(s string, f *eximFields) string {
 		key, v := s[:eq], s[eq+1:]
 		bit := eximKeyBit(key)
 		if bit&seen != 0 || afterIdent && bit != eximBitP && bit != eximBitF {
-			*f = eximFields{host: f.host, hasHost: f.hasHost, ifIP: f.ifIP, ifPort: f.ifPort, user: f.user, r: f.r} // R= (a bounce's reference) comes before H=
+			*f = eximFields{host: f.host, hasHost: f.hasHost, remote: f.remote, ifIP: f.ifIP, ifPort: f.ifPort, user: f.user, r: f.r} // R= (a bounce's reference) comes before H=
 			return ""
 		}
 		seen |= bit
-		afterIdent = key == "U" && f.hasHost
+		afterIdent = key == "U" && f.remote
 		var val string
 		switch key {
 		case "H":
@@ -105,7 +106,7 @@ func parseEximFields(s string, f *eximFields) string {
 			if !ok {
 				return s
 			}
-			f.host, f.hasHost, s = h, true, rest
+			f.host, f.hasHost, f.remote, s = h, true, true, rest
 			continue
 		case "I":
 			val, s = cutEximWord(v)
@@ -352,7 +353,7 @@ func (f *eximFields) setCommonAt(e *event.Event, side string) {
 		}
 	}
 	if f.user != "" {
-		if f.hasHost { // RFC 1413: what the client's host says
+		if f.remote { // RFC 1413: what the client's host says
 			e.SetStr("exim.ident", f.user)
 		} else if !e.Has("user.name") { // a local submission: the user who ran exim
 			ecs.SetUser(e, "user.name", f.user)

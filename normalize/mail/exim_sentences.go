@@ -196,7 +196,7 @@ func eximSentence(e *event.Event, id, m string) bool {
 	case strings.HasPrefix(m, "rejected EHLO from "), strings.HasPrefix(m, "rejected HELO from "):
 		// smtp_in.c: "rejected EHLO from HOST: syntactically invalid argument(s): ARG"
 		h, r, ok := cutEximHost(m[len("rejected EHLO from "):])
-		var f eximFields
+		f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 		r = parseEximFields(r, &f)
 		reason, ok2 := strings.CutPrefix(r, ": ")
 		if !ok || !ok2 {
@@ -220,7 +220,7 @@ func eximSentence(e *event.Event, id, m string) bool {
 		if !ok {
 			return false
 		}
-		var f eximFields
+		f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 		parseEximFields(r, &f)
 		commands := f.confirm // C= here lists the session's commands
 		f.confirm = ""
@@ -286,7 +286,7 @@ func eximSentence(e *event.Event, id, m string) bool {
 			if !ok {
 				return false
 			}
-			var f eximFields
+			f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 			r = parseEximFields(r, &f)
 			eximBegin(e, id, l.rule)
 			l.class.Set(e, l.action, ecs.OutcomeFailure)
@@ -311,7 +311,7 @@ func eximSession(e *event.Event, id, s string) bool {
 	if !ok {
 		return false
 	}
-	var f eximFields
+	f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 	r = parseEximFields(r, &f)
 	for _, t := range eximSessionTails {
 		if !strings.HasPrefix(r, t.tail) {
@@ -451,7 +451,7 @@ func eximAuthFailed(e *event.Event, id, auth, s string) bool {
 	if !ok {
 		return false
 	}
-	var f eximFields
+	f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 	r = parseEximFields(r, &f)
 	reason, ok := strings.CutPrefix(r, ": ")
 	if !ok {

@@ -108,6 +108,15 @@ func TestEximReview31(t *testing.T) {
 			map[string]string{"nomen.rule": "exim.queued", "event.action": "email-queue", "event.reason": "more than 10 messages received in one connection"}},
 		{`1qX5Zz-0008Hm-3L Spool file is locked (another process is handling this message)`,
 			map[string]string{"nomen.rule": "exim.spool_locked", "email.local_id": "1qX5Zz-0008Hm-3L"}},
+		// A sentence that reads the client itself ("SMTP connection from
+		// HOST", "... authenticator failed for HOST") has its U= the
+		// client's RFC 1413 identity too, not a user of this system.
+		{`SMTP connection from (x) [203.0.113.6]:4000 I=[192.0.2.25]:25 U=root closed by QUIT`,
+			map[string]string{"nomen.rule": "exim.smtp.disconnect", "exim.ident": "root", "user.name": ""}},
+		{`plain authenticator failed for (x) [203.0.113.6]:4000 U=root: 535 Incorrect authentication data (set_id=bob)`,
+			map[string]string{"nomen.rule": "exim.auth.failure", "exim.ident": "root", "user.name": "bob"}},
+		{`SMTP command timeout on connection from (x) [203.0.113.6]:4000 U=root`,
+			map[string]string{"nomen.rule": "exim.smtp.timeout", "exim.ident": "root", "user.name": ""}},
 		// +msg_id_created: "id*=" when Exim made the Message-ID; the subject after it is kept.
 		{`1qX5Zz-0008Hm-3L <= alice@example.org U=alice P=local S=300 id*=E1qX5Zz-0008Hm-3L@host.example T="hi" for bob@example.org`,
 			map[string]string{"email.message_id": "E1qX5Zz-0008Hm-3L@host.example", "email.subject": "hi", "email.to.address": "bob@example.org"}},
