@@ -35,8 +35,8 @@ func cutClamd(m string) (string, head, bool) {
 	switch {
 	case strings.HasSuffix(m, " FOUND"):
 		i := strings.LastIndex(m, ": ")
-		if i < 0 {
-			return m, h, true
+		if i < 0 { // clamd's verdict always names what it scanned: no line of its own
+			return m, h, false
 		}
 		clamdSubject(&h, m[:i])
 		return m[i+2:], h, true

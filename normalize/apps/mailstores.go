@@ -42,9 +42,15 @@ func postCourier(e *event.Event) {
 	}
 }
 
-// postCyrus sets tls.version from STARTTLS's OpenSSL protocol name.
+// postCyrus sets tls.version from STARTTLS's OpenSSL protocol name, and
+// splits a login's "MECH+TLS" (imapd.c, pop3d.c: "+TLS" when the session
+// had done STARTTLS) into the mechanism and tls.established.
 func postCyrus(e *event.Event) {
 	if v := e.Str("cyrus.tls_version"); v != "" {
 		ecs.SetTLSVersion(e, v)
+	}
+	if m, ok := strings.CutSuffix(e.Str("cyrus.mechanism"), "+TLS"); ok && m != "" {
+		e.SetStr("cyrus.mechanism", m)
+		e.Set("tls.established", event.Bool(true))
 	}
 }

@@ -26,6 +26,8 @@ func TestMailStoreForgedFields(t *testing.T) {
 			map[string]string{"source.ip": "203.0.113.47", "source.bytes": "9"}},
 		{"cyrus", "cyrus/imap", "badlogin: [203.0.113.64] plaintext x plaintext+TLS User logged in invalid user",
 			map[string]string{"event.outcome": "failure", "source.ip": "203.0.113.64", "user.name": "x plaintext+TLS User logged in"}},
+		{"cyrus", "lmtpunix", "Delivered: <x> to mailbox: user.admin> to mailbox: user.bob", // review31: the Message-ID is the sender's
+			map[string]string{"cyrus.mailbox": "user.bob", "email.message_id": "x> to mailbox: user.admin"}},
 		{"cyrus", "cyrus/pop3", "badlogin: [203.0.113.65] LOGIN (root) [x] (admin) [authentication failure]",
 			map[string]string{"source.ip": "203.0.113.65", "user.name": "root) [x] (admin"}},
 	} {
@@ -38,6 +40,44 @@ func TestMailStoreForgedFields(t *testing.T) {
 			if got := e.Str(k); got != want {
 				t.Errorf("%s: %q\n  %s = %q, want %q", tc.catalog, tc.msg, k, got, want)
 			}
+		}
+	}
+}
+
+// review31: clamd's verdict always names what it scanned ("WHAT: SIG
+// FOUND"); a line of one word before FOUND is no verdict, and its word
+// (a path) is no signature.
+func TestClamdVerdictNamesItsSubject(t *testing.T) {
+	c := catalogByName(t, "clamd")
+	for _, msg := range []string{"/tmp/Eicar-Signature FOUND", "/tmp/x(44d88612fea8a8f36de82e1278abb02f:68) FOUND"} {
+		if e := decodeWith(c, "clamd", msg); e != nil {
+			t.Errorf("%q decoded: threat.software.name %q", msg, e.Str("threat.software.name"))
+		}
+	}
+	if e := decodeWith(c, "clamd", "/tmp/a b: Eicar-Signature FOUND"); e == nil || e.Str("threat.software.name") != "Eicar-Signature" || e.Str("file.path") != "/tmp/a b" {
+		t.Errorf("a verdict not decoded: %v", e)
+	}
+}
+
+// review31: Cyrus's "MECH+TLS" is two facts, the mechanism and that the
+// session had done STARTTLS.
+func TestCyrusMechanismTLS(t *testing.T) {
+	c := catalogByName(t, "cyrus")
+	for msg, want := range map[string][2]string{
+		"login: client.example [192.0.2.10] alice plaintext+TLS User logged in SESSIONID=<cyrus-1>": {"plaintext", "true"},
+		"login: [192.0.2.10] alice PLAIN User logged in":                                            {"PLAIN", ""},
+	} {
+		e := decodeWith(c, "cyrus/imap", msg)
+		if e == nil {
+			t.Errorf("%q not decoded", msg)
+			continue
+		}
+		tls := ""
+		if e.Has("tls.established") {
+			tls = "true"
+		}
+		if got := e.Str("cyrus.mechanism"); got != want[0] || tls != want[1] {
+			t.Errorf("%q: cyrus.mechanism %q tls.established %q, want %q %q", msg, got, tls, want[0], want[1])
 		}
 	}
 }

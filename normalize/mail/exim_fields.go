@@ -19,8 +19,8 @@ import (
 //	F   sender address (deliveries, rejections)
 //	H   host name, HELO name and IP address: H=name (helo) [ip]:port
 //	I   local interface: I=[ip]:port
-//	id  Message-ID header
-//	P   on <= lines the protocol; on => and ** lines the return path
+//	id  Message-ID header (id*= when Exim made one)
+//	P   on <= lines the protocol; on => and ** lines the return path, <ADDR>
 //	QT  time on the queue
 //	R   on <= lines the message this bounce is about; on others the router
 //	RT  time taken by the reception
@@ -40,6 +40,7 @@ import (
 type eximFields struct {
 	host             eximHost // H=
 	hasHost          bool
+	remote           bool   // the line names a client (H=, or its sentence's "from HOST"): U= is its RFC 1413 identity
 	ifIP, ifPort     string // I=
 	user             string // U=
 	auth             string // A=
@@ -61,7 +62,16 @@ type eximHost struct {
 // parseEximFields reads fields from s until a word that is not one, and
 // returns the rest from that word (a reason after ": " when the last field
 // ended with ':').
+//
+// An RFC 1413 identity (U= after H=) is the client's ident server's text,
+// spaces and all (verify.c keeps the rest of its reply): what follows it
+// may be that text imitating fields. Exim writes P= (an arrival) or F=
+// (an ACL's line) right after it and no key twice, so a line where
+// another key follows the identity, or a key comes again, is read no
+// further and keeps only what came before the identity.
 func parseEximFields(s string, f *eximFields) string {
+	var seen uint16
+	afterIdent := false
 	for {
 		s = strings.TrimLeft(s, " ")
 		if s == "" {
@@ -82,6 +92,13 @@ func parseEximFields(s string, f *eximFields) string {
 			return s
 		}
 		key, v := s[:eq], s[eq+1:]
+		bit := eximKeyBit(key)
+		if bit&seen != 0 || afterIdent && bit != eximBitP && bit != eximBitF {
+			*f = eximFields{host: f.host, hasHost: f.hasHost, remote: f.remote, ifIP: f.ifIP, ifPort: f.ifPort, user: f.user, r: f.r} // R= (a bounce's reference) comes before H=
+			return ""
+		}
+		seen |= bit
+		afterIdent = key == "U" && f.remote
 		var val string
 		switch key {
 		case "H":
@@ -89,7 +106,7 @@ func parseEximFields(s string, f *eximFields) string {
 			if !ok {
 				return s
 			}
-			f.host, f.hasHost, s = h, true, rest
+			f.host, f.hasHost, f.remote, s = h, true, true, rest
 			continue
 		case "I":
 			val, s = cutEximWord(v)
@@ -101,6 +118,14 @@ func parseEximFields(s string, f *eximFields) string {
 				a, rest = cutEximWord(v)
 			}
 			f.sender, f.hasSender, s = a, true, rest
+			continue
+		case "P":
+			if a, rest, ok := cutEximAngle(v); ok { // a delivery's return path, "P=<ADDR>": the sender's, whose quoted local part may hold " T=..."
+				f.p, s = a, rest
+				continue
+			}
+		case "id", "id*": // the Message-ID header as an address: the sender's, a quoted local part may hold spaces ("id*=" Exim made it)
+			f.msgid, s = cutEximAddress(v)
 			continue
 		}
 		if strings.HasPrefix(v, `"`) {
@@ -125,8 +150,6 @@ func parseEximFields(s string, f *eximFields) string {
 			f.t = val
 		case "S":
 			f.size = val
-		case "id":
-			f.msgid = val
 		case "X":
 			f.tls = val
 		case "CV":
@@ -315,14 +338,22 @@ func (f *eximFields) setCommonAt(e *event.Event, side string) {
 		ecs.SetPort(e, side+".port", f.ifPort)
 	}
 	if f.auth != "" {
+		// A= "NAME[:ID[:SENDER]]": on what Exim received the client's
+		// authenticator and server_set_id (user.name); on a delivery the
+		// authenticator Exim used as a client and its client_set_id, its
+		// account at the remote host (destination.user.name).
 		name, id, _ := strings.Cut(f.auth, ":")
 		e.SetStr("exim.authenticator", name)
 		if id, _, _ = strings.Cut(id, ":"); id != "" {
-			ecs.SetUser(e, "user.name", id)
+			key := "user.name"
+			if side == "source" {
+				key = "destination.user.name"
+			}
+			ecs.SetUser(e, key, id)
 		}
 	}
 	if f.user != "" {
-		if f.hasHost { // RFC 1413: what the client's host says
+		if f.remote { // RFC 1413: what the client's host says
 			e.SetStr("exim.ident", f.user)
 		} else if !e.Has("user.name") { // a local submission: the user who ran exim
 			ecs.SetUser(e, "user.name", f.user)
@@ -359,3 +390,48 @@ func setEximTLS(e *event.Event, x string) {
 	ecs.SetTLSVersion(e, version)
 	e.SetStr("tls.cipher", cipher)
 }
+
+// eximKeyBit gives each field an identity can imitate its own bit (0 for
+// the rest); a switch on bytes, not strings: it runs for every field.
+func eximKeyBit(key string) uint16 {
+	switch len(key) {
+	case 1:
+		switch key[0] {
+		case 'H':
+			return 1 << 0
+		case 'I':
+			return 1 << 1
+		case 'U':
+			return 1 << 2
+		case 'F':
+			return eximBitF
+		case 'A':
+			return 1 << 4
+		case 'P':
+			return eximBitP
+		case 'R':
+			return 1 << 6
+		case 'T':
+			return 1 << 7
+		case 'S':
+			return 1 << 8
+		case 'X':
+			return 1 << 9
+		case 'C':
+			return 1 << 11
+		}
+	case 2, 3:
+		if key == "id" || key == "id*" {
+			return 1 << 10
+		}
+		if key == "DN" {
+			return 1 << 12
+		}
+		if key == "CV" {
+			return 1 << 13
+		}
+	}
+	return 0
+}
+
+const eximBitP, eximBitF = 1 << 5, 1 << 3

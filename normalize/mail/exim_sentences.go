@@ -28,11 +28,13 @@ import (
 //	SMTP protocol synchronization error (REASON): rejected connection from H=HOST input="..."
 //	SMTP protocol error in "CMD" H=HOST TEXT          (and SMTP syntax error in)
 //	TLS error on connection from HOST (FUNCTION): TEXT      (and "to HOST": a delivery's)
-//	ID HOST [IP]:PORT Connection refused                   (a remote host that failed a delivery)
+//	ID H=HOST [IP]:PORT Connection refused                 (a remote host that failed a delivery; no H= before 4.86)
+//	[ID ]H=HOST [F=<SENDER> ]Warning: TEXT                (an ACL's warn verb)
 //	Connection from [IP] refused: REASON
 //	Start queue run: pid=N / End queue run: pid=N
 //	exim 4.97 daemon started: pid=N, -q30m, listening for SMTP on [0.0.0.0]:25
 //	ID Completed / ID Frozen / ID Unfrozen by USER / ID removed by USER
+//	ID no immediate delivery: REASON / ID Spool file is locked (...)
 //
 // HOST is "name (helo) [ip]:port" then I=, U= and D= fields; the
 // client's words (a HELO name, a command, an address) are read by their
@@ -70,13 +72,18 @@ var eximSessionTails = [...]struct {
 var eximMessageNotes = [...]struct {
 	lead, rule, action string
 	byUser             bool // "... by USER"
+	why                bool // the rest is the reason
 }{
-	{"Completed", "exim.completed", "email-remove", false},
-	{"Frozen", "exim.frozen", "email-hold", false},
-	{"Message is frozen", "exim.frozen", "email-hold", false},
-	{"Unfrozen by ", "exim.unfrozen", "email-release", false}, // "by forced delivery", "by errmsg timer"
-	{"removed by ", "exim.removed", "email-remove", true},
-	{"cancelled by ", "exim.removed", "email-remove", true},
+	{"Completed", "exim.completed", "email-remove", false, false},
+	{"Frozen", "exim.frozen", "email-hold", false, false},
+	{"Message is frozen", "exim.frozen", "email-hold", false, false},
+	{"Unfrozen by ", "exim.unfrozen", "email-release", false, false}, // "by forced delivery", "by errmsg timer"
+	{"removed by ", "exim.removed", "email-remove", true, false},
+	{"cancelled by ", "exim.removed", "email-remove", true, false},
+	// receive.c: queued without a delivery attempt ("more than N messages
+	// received in one connection", "load average 5.00", queue_only)
+	{"no immediate delivery: ", "exim.queued", actEmailQueue, false, true},
+	{"Spool file is locked (another process is handling this message)", "exim.spool_locked", "email-locked", false, false},
 }
 
 func eximMessageNote(e *event.Event, id, rest string) bool {
@@ -85,12 +92,8 @@ func eximMessageNote(e *event.Event, id, rest string) bool {
 	}
 	if h, r, ok := cutEximHost(rest); ok && h.name != "" && h.ip != "" && h.helo == "" &&
 		strings.IndexByte(h.name, '=') < 0 && strings.HasPrefix(r, " ") {
-		// deliver.c: a remote host that failed this message, "ID HOST
-		// [IP]:PORT Connection refused" (the delivery's == or ** follows).
-		eximBegin(e, id, "exim.remote_host_error")
-		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
-		h.set(e, "destination")
-		e.SetStr("event.reason", strings.TrimSpace(r))
+		// before 4.86: "ID HOST [IP]:PORT Connection refused"
+		eximRemoteHostError(e, id, &h, r)
 		return true
 	}
 	for _, n := range eximMessageNotes {
@@ -106,6 +109,8 @@ func eximMessageNote(e *event.Event, id, rest string) bool {
 			ecs.SetUser(e, "user.name", user)
 		case n.rule == "exim.unfrozen":
 			e.SetStr("event.reason", "unfrozen by "+r)
+		case n.why:
+			e.SetStr("event.reason", strings.TrimSpace(r))
 		default:
 			var f eximFields
 			parseEximFields(r, &f)
@@ -191,7 +196,7 @@ func eximSentence(e *event.Event, id, m string) bool {
 	case strings.HasPrefix(m, "rejected EHLO from "), strings.HasPrefix(m, "rejected HELO from "):
 		// smtp_in.c: "rejected EHLO from HOST: syntactically invalid argument(s): ARG"
 		h, r, ok := cutEximHost(m[len("rejected EHLO from "):])
-		var f eximFields
+		f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 		r = parseEximFields(r, &f)
 		reason, ok2 := strings.CutPrefix(r, ": ")
 		if !ok || !ok2 {
@@ -215,7 +220,7 @@ func eximSentence(e *event.Event, id, m string) bool {
 		if !ok {
 			return false
 		}
-		var f eximFields
+		f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 		parseEximFields(r, &f)
 		commands := f.confirm // C= here lists the session's commands
 		f.confirm = ""
@@ -281,7 +286,7 @@ func eximSentence(e *event.Event, id, m string) bool {
 			if !ok {
 				return false
 			}
-			var f eximFields
+			f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 			r = parseEximFields(r, &f)
 			eximBegin(e, id, l.rule)
 			l.class.Set(e, l.action, ecs.OutcomeFailure)
@@ -306,7 +311,7 @@ func eximSession(e *event.Event, id, s string) bool {
 	if !ok {
 		return false
 	}
-	var f eximFields
+	f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 	r = parseEximFields(r, &f)
 	for _, t := range eximSessionTails {
 		if !strings.HasPrefix(r, t.tail) {
@@ -356,13 +361,32 @@ func eximACL(e *event.Event, id, m string) bool {
 		}
 		return true
 	}
+	if w, ok := strings.CutPrefix(r, "Warning: "); ok { // acl.c: a "warn" verb's log_message, or "ACL "warn" statement skipped: ..."
+		eximBegin(e, id, "exim.acl.warning")
+		classEmailInfo.Set(e, "acl-warning", "")
+		if f.hasHost {
+			f.host.set(e, "source")
+		}
+		f.setCommon(e)
+		e.SetStr("event.reason", w)
+		return true
+	}
 	temporary := false
 	if t, ok := strings.CutPrefix(r, "temporarily "); ok {
 		r, temporary = t, true
 	}
 	r, ok := strings.CutPrefix(r, "rejected ")
 	if !ok {
-		return false
+		// smtp.c's write_logs since 4.86: a remote host that failed this
+		// message, "ID H=NAME [IP][:PORT] Connection refused" or "...:
+		// SMTP error from remote mail server after ...". The name is
+		// the MX's; a client's line has a HELO name or more fields.
+		if id == "" || !f.hasHost || f.host.name == "" || f.host.ip == "" || f.host.helo != "" ||
+			f.hasSender || f.user != "" || f.auth != "" || f.ifIP != "" || r == "" {
+			return false
+		}
+		eximRemoteHostError(e, id, &f.host, r)
+		return true
 	}
 	what, after := ecs.CutWord(r)
 	var rule, reason string
@@ -427,7 +451,7 @@ func eximAuthFailed(e *event.Event, id, auth, s string) bool {
 	if !ok {
 		return false
 	}
-	var f eximFields
+	f := eximFields{remote: true} // the sentence read the client: a U= is its RFC 1413 identity
 	r = parseEximFields(r, &f)
 	reason, ok := strings.CutPrefix(r, ": ")
 	if !ok {
@@ -498,4 +522,23 @@ func eximProtocolError(e *event.Event, id, m string) bool {
 	e.SetStr("exim.smtp_command", cmd)
 	e.SetStr("event.reason", strings.TrimSpace(r))
 	return true
+}
+
+// eximRemoteHostError: deliver.c's and smtp.c's note that a remote host
+// failed a delivery of this message (the delivery's == or ** follows):
+// the host is the destination, the text after it the reason.
+// "HOST: TEXT" is the server's answer (an SMTP error after a command: the
+// connection was made), "HOST TEXT" an error number's text (the connection
+// failed: refused, timed out).
+func eximRemoteHostError(e *event.Event, id string, h *eximHost, reason string) {
+	eximBegin(e, id, "exim.remote_host_error")
+	reason = strings.TrimSpace(reason)
+	if r, answered := strings.CutPrefix(reason, ":"); answered {
+		ecs.ClassNetInfo.Set(e, "smtp-remote-error", ecs.OutcomeFailure)
+		reason = r
+	} else {
+		ecs.ClassConnStart.Set(e, "smtp-connect", ecs.OutcomeFailure)
+	}
+	h.set(e, "destination")
+	e.SetStr("event.reason", strings.TrimSpace(reason))
 }
