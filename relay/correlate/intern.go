@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"unsafe"
 
+	"github.com/nomenhq/nomen/relay/stage/arena"
 	"github.com/nomenhq/nomen/relay/stage/tagindex"
 )
 
@@ -81,7 +82,7 @@ func internIn[K string | []byte](in *interner, s K) string {
 	if 2*(in.n+1) > in.idx.Len() {
 		in.idx.Grow(minSlots, func(p *byte) uint64 { return maphash.String(in.seed, copyAt(p)) })
 	}
-	p := binary.AppendUvarint(make([]byte, 0, tagindex.UvarintLen(len(s))+len(s)), uint64(len(s)))
+	p := binary.AppendUvarint(make([]byte, 0, arena.UvarintLen(len(s))+len(s)), uint64(len(s)))
 	l := len(p)
 	p = append(p, s...)
 	in.idx.Place(h, &p[0])

@@ -7,9 +7,10 @@
 package keyset
 
 import (
-	"encoding/binary"
 	"hash/maphash"
+	"math"
 
+	"github.com/nomenhq/nomen/relay/stage/arena"
 	"github.com/nomenhq/nomen/relay/stage/tagindex"
 )
 
@@ -18,7 +19,8 @@ import (
 // Laid out for memory, as lru.Map is, without what a map of keys alone
 // does not need (a node of 12 bytes a key: where its key is, and two
 // links of an order nobody reads): the keys are records (a uvarint
-// length, then the bytes) in pages of 64 KiB of one arena, and the index
+// length, then the bytes: package arena's records) in its pages of
+// 64 KiB, and the index
 // is a table of their places in the arena (4 bytes a place) with a byte
 // of each key's hash beside it (0: an empty place), so that a search
 // reads only the keys whose byte matches. It uses linear probing up to
@@ -26,20 +28,16 @@ import (
 // keys). Neither the arena nor the index holds a pointer: the collector
 // has nothing to mark in it.
 type Set struct {
-	seed  maphash.Seed
-	idx   tagindex.Index[uint32] // each place's key: its page << pageShift + its start in the page
-	pages [][]byte
-	n     int
-	mask  uint64 // of the hashes: all ones (tests narrow it to make keys collide)
+	seed maphash.Seed
+	idx  tagindex.Index[uint32] // each place's key: its record's place in the arena
+	keys arena.Pages
+	n    int
+	mask uint64 // of the hashes: all ones (tests narrow it to make keys collide)
 }
 
-const (
-	pageShift = 16
-	pageLen   = 1 << pageShift
-	pageMask  = pageLen - 1
-	// maxPages: a place numbers pages in 16 bits.
-	maxPages = 1 << (32 - pageShift)
-)
+// firstPage is the capacity of the arena's first page (it grows up to a
+// page): a set of a few keys holds a few bytes.
+const firstPage = 256
 
 // New returns an empty set.
 func New() *Set { return &Set{seed: maphash.MakeSeed(), mask: ^uint64(0)} }
@@ -54,37 +52,21 @@ func (s *Set) Has(key []byte) bool {
 }
 
 // Add adds key (a copy) and reports whether it was not there. It adds
-// nothing, and reports false, once the arena has no page number left
-// (4 GiB of keys, or 65,536 keys longer than a page).
+// nothing, and reports false, once the key's record would end past the
+// arena's 4 GiB of places (its pages' unused ends and a page's number for
+// each 64 KiB of a long key count).
 func (s *Set) Add(key []byte) bool {
 	h := s.hash(key)
 	if _, ok := s.find(key, h); ok {
 		return false
 	}
-	need := tagindex.UvarintLen(len(key)) + len(key)
-	k := len(s.pages) - 1
-	if k < 0 || len(s.pages[k])+need > cap(s.pages[k]) {
-		if k >= 0 && len(s.pages[k]) < pageLen && cap(s.pages[k]) < pageLen && len(s.pages[k])+need <= pageLen {
-			// The first page, growing (twice as long, at most a page):
-			// a set of a few keys holds a few bytes.
-			p := make([]byte, len(s.pages[k]), min(max(2*cap(s.pages[k]), len(s.pages[k])+need), pageLen))
-			copy(p, s.pages[k])
-			s.pages[k] = p
-		} else {
-			if len(s.pages) == maxPages {
-				return false
-			}
-			l := pageLen
-			if k < 0 {
-				l = 256
-			}
-			s.pages = append(s.pages, make([]byte, 0, max(l, need)))
-			k++
-		}
+	need := arena.Size(len(key), 0)
+	if at, _ := s.keys.Spot(need); at+uint64(need) > math.MaxUint32 {
+		return false // no place left to number
 	}
-	p := &s.pages[k]
-	off := uint32(k)<<pageShift | uint32(len(*p))
-	*p = append(binary.AppendUvarint(*p, uint64(len(key))), key...)
+	off := s.keys.Ready(need, firstPage)
+	p := s.keys.Last()
+	*p = arena.AppendRecord(*p, key, nil)
 	s.n++
 	if 8*s.n > 7*s.idx.Len() {
 		s.idx.Grow(8, func(off uint32) uint64 { return s.hash(s.key(off)) })
@@ -125,11 +107,4 @@ func (s *Set) find(key []byte, h uint64) (int, bool) {
 }
 
 // key returns the key at off in the arena.
-func (s *Set) key(off uint32) []byte {
-	r := s.pages[off>>pageShift][off&pageMask:]
-	if l := r[0]; l < 0x80 {
-		return r[1 : 1+l]
-	}
-	l, w := binary.Uvarint(r)
-	return r[w : w+int(l)]
-}
+func (s *Set) key(off uint32) []byte { return arena.Key(s.keys.Rec(off)) }

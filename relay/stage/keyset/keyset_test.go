@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nomenhq/nomen/relay/stage/arena"
 )
 
 // TestAgainstMap adds and looks up random keys (short, longer than a
@@ -31,7 +33,7 @@ func TestAgainstMap(t *testing.T) {
 			k := fmt.Sprint(rng.IntN(ops))
 			switch r := rng.IntN(50); {
 			case r == 0 && seed%4 == 0:
-				k += strings.Repeat("p", pageLen+rng.IntN(100)) // a page of its own
+				k += strings.Repeat("p", arena.PageLen+rng.IntN(100)) // a page of its own
 			case r < 15:
 				k += strings.Repeat("x", rng.IntN(300))
 			}
@@ -74,15 +76,16 @@ func TestSmallStaysSmall(t *testing.T) {
 	for i := range 10 {
 		s.Add(fmt.Appendf(nil, "host%d", i))
 	}
-	if len(s.pages) != 1 || cap(s.pages[0]) > 256 {
-		t.Errorf("10 keys in %d pages, the first of %d bytes", len(s.pages), cap(s.pages[0]))
+	if pages := s.keys.Pages(); len(pages) != 1 || cap(pages[0]) > firstPage {
+		t.Errorf("10 keys in %d pages, the first of %d bytes", len(pages), cap(pages[0]))
 	}
 	for i := range 3000 {
 		s.Add(fmt.Appendf(nil, "another-host-%d", i))
 	}
-	for k, p := range s.pages {
-		if k < len(s.pages)-1 && cap(p)-len(p) > 64 {
-			t.Errorf("page %d of %d: %d bytes unused", k, len(s.pages), cap(p)-len(p))
+	pages := s.keys.Pages()
+	for k, p := range pages {
+		if k < len(pages)-1 && cap(p)-len(p) > 64 {
+			t.Errorf("page %d of %d: %d bytes unused", k, len(pages), cap(p)-len(p))
 		}
 	}
 }

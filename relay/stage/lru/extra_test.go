@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nomenhq/nomen/relay/stage/arena"
 )
 
 // TestExtraAgainstModel: extra bytes of every length, rewritten, through
@@ -50,7 +52,7 @@ func TestExtraAgainstModel(t *testing.T) {
 						n = 0 // none: the record has no length for them
 					}
 					if seed%3 == 1 && rng.IntN(20) == 0 {
-						n = rng.IntN(3 * pageLen) // longer than a page, maybe: a page of its own
+						n = rng.IntN(3 * arena.PageLen) // longer than a page, maybe: a page of its own
 					}
 					x := bytes.Repeat([]byte{byte(op)}, n)
 					if old := c.Extra(v); rng.IntN(3) == 0 && len(old) > 0 {
@@ -95,8 +97,8 @@ func TestExtraArenaBound(t *testing.T) {
 	}
 	v, _ := c.Peek("k0") // the least recently used
 	c.SetExtra(v, bytes.Repeat([]byte{'x'}, 190), ev)
-	if c.end() > c.arenaMax {
-		t.Fatalf("arena of %d bytes", c.end())
+	if c.pages.End() > c.arenaMax {
+		t.Fatalf("arena of %d bytes", c.pages.End())
 	}
 	if got := c.Extra(v); len(got) != 190 {
 		t.Fatalf("k0's extra: %d bytes", len(got))

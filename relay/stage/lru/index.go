@@ -1,6 +1,10 @@
 package lru
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+
+	"github.com/nomenhq/nomen/relay/stage/arena"
+)
 
 // The index: node numbers by hash of their key, in a Robin Hood table
 // (see Map).
@@ -97,7 +101,7 @@ func holds[V any, K string | []byte](c *Map[V], off uint32, key K) bool {
 		return len(r) > l && int(r[0]>>1) == l && string(r[1:1+l]) == string(key)
 	}
 	r := c.rec(off)
-	start, end := keySpan(r)
+	start, end := arena.KeySpan(r)
 	return string(r[start:end]) == string(key)
 }
 

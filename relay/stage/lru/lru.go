@@ -12,6 +12,8 @@ import (
 	"hash/maphash"
 	"math"
 	"unsafe"
+
+	"github.com/nomenhq/nomen/relay/stage/arena"
 )
 
 // Map is a string-keyed map bounded to Max entries. The zero value is not
@@ -66,16 +68,16 @@ type Map[V any] struct {
 	seed     maphash.Seed
 	places   []uint32 // the index: node numbers at their hash's place or after (Robin Hood), each with its probe distance plus one (0: none, saturated at distCap) in its top bits (nodeBits); of any length (home)
 	chunks   [][]node[V]
-	pages    [][]byte // the arena: every entry's record (key, extra bytes), and the dead ones not compacted yet
-	used     int      // bytes of the pages' records, dead or not
-	dead     int      // bytes of the arena that no entry uses
-	n        int      // entries
-	made     int32    // nodes handed out so far, free or not
-	free     int32    // first free node (linked by off), or none
-	clock    uint32   // the stamp of the next node used (nodes.go)
-	low      uint32   // the stamp of the next node PutBack adds
-	queue    []uint64 // the least recently used nodes, oldest first (refill): stamp << 32 | node
-	qpos     int      // the queue's first entry not taken
+	pages    arena.Pages // every entry's record (key, extra bytes), and the dead ones not compacted yet
+	used     int         // bytes of the pages' records, dead or not
+	dead     int         // bytes of the arena that no entry uses
+	n        int         // entries
+	made     int32       // nodes handed out so far, free or not
+	free     int32       // first free node (linked by off), or none
+	clock    uint32      // the stamp of the next node used (nodes.go)
+	low      uint32      // the stamp of the next node PutBack adds
+	queue    []uint64    // the least recently used nodes, oldest first (refill): stamp << 32 | node
+	qpos     int         // the queue's first entry not taken
 	max      int
 	mask     uint32 // of the hashes: all ones (tests narrow it to make keys collide)
 	arenaMax uint64 // bytes: maxArena (tests narrow it)
@@ -84,7 +86,7 @@ type Map[V any] struct {
 
 type node[V any] struct {
 	val   V      // first: Extra finds the node from a pointer to its value
-	off   uint32 // its record in the arena (page << pageShift + place): head (the key's length, whether extra bytes follow: arena.go), key, extra length (uvarint) and extra bytes if any; a free node's: the next free node
+	off   uint32 // its record in the arena (page << arena.Shift + place): head (the key's length, whether extra bytes follow: arena.go), key, extra length (uvarint) and extra bytes if any; a free node's: the next free node
 	stamp uint32 // when it was last used (nodes.go), 0: free
 }
 
@@ -244,7 +246,7 @@ func (c *Map[V]) insert(h uint32, klen int, evicted func(string, *V)) *node[V] {
 	for c.n >= c.max && c.n > 0 {
 		c.evict(evicted)
 	}
-	off := c.room(record(klen, 0), evicted)
+	off := c.room(arena.Size(klen, 0), evicted)
 	i := c.alloc()
 	n := c.at(i)
 	n.off = off
@@ -271,7 +273,7 @@ func (c *Map[V]) PutBack(key string, v V) *V {
 	if c.find(key, h) != none || c.n >= c.max {
 		return nil
 	}
-	off := c.room(record(len(key), 0), nil)
+	off := c.room(arena.Size(len(key), 0), nil)
 	i := c.alloc()
 	n := c.at(i)
 	n.val, n.off = v, off
@@ -291,8 +293,8 @@ func nodeOf[V any](v *V) *node[V] { return (*node[V])(unsafe.Pointer(v)) }
 // the map next changes.
 func (c *Map[V]) Extra(v *V) []byte {
 	r := c.rec(nodeOf(v).off)
-	_, kend := keySpan(r)
-	start, end := extraSpan(r, kend)
+	_, kend := arena.KeySpan(r)
+	start, end := arena.ExtraSpan(r, kend)
 	return r[start:end:end]
 }
 
@@ -303,33 +305,31 @@ func (c *Map[V]) Extra(v *V) []byte {
 func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	n := nodeOf(v)
 	r := c.rec(n.off)
-	kstart, kend := keySpan(r)
-	xstart, xend := extraSpan(r, kend)
+	kstart, kend := arena.KeySpan(r)
+	xstart, xend := arena.ExtraSpan(r, kend)
 	if xend-xstart == len(b) {
 		copy(r[xstart:xend], b)
 		return
 	}
 	x, flag := 0, byte(0) // the length's bytes, the head's flag
 	if len(b) > 0 {
-		x, flag = uvarintLen(len(b)), hasExtra
+		x, flag = arena.UvarintLen(len(b)), arena.HasExtra
 	}
 	if end := kend + x + len(b); xend == len(r) && end <= cap(r) && uint64(n.off)+uint64(end) <= c.arenaMax {
 		// The last record of its page, with room after it (an entry
 		// changed again before another is): in place. b may be its old
 		// bytes: copy moves them before the length is written.
-		p := &c.pages[n.off>>pageShift]
-		*p = (*p)[:int(n.off&pageMask)+end]
+		r = c.pages.Resize(n.off, end)
 		c.used += end - xend
-		r = c.rec(n.off)
 		copy(r[kend+x:], b)
 		if x > 0 {
 			binary.PutUvarint(r[kend:], uint64(len(b)))
 		}
-		r[0] = r[0]&^hasExtra | flag
+		r[0] = r[0]&^arena.HasExtra | flag
 		return
 	}
 	old := xend
-	need := record(kend-kstart, len(b))
+	need := arena.Size(kend-kstart, len(b))
 	if uint64(old)+uint64(need) > c.arenaMax {
 		panic("lru: key and extra bytes longer than 4 GiB")
 	}
@@ -339,10 +339,8 @@ func (c *Map[V]) SetExtra(v *V, b []byte, evicted func(key string, v *V)) {
 	}
 	off := c.room(need, evicted)
 	r = c.rec(n.off) // room may have compacted the arena
-	kstart, kend = keySpan(r)
-	p := &c.pages[len(c.pages)-1]
-	*p = append(binary.AppendUvarint(*p, head(kend-kstart, len(b) > 0)), r[kstart:kend]...)
-	*p = appendExtra(*p, b)
+	p := c.pages.Last()
+	*p = arena.AppendRecord(*p, arena.Key(r), b)
 	n.off = off
 	c.used += need
 	c.dead += old
@@ -389,18 +387,18 @@ func (c *Map[V]) All(fn func(key string, v *V) bool) {
 func (c *Map[V]) AllExtra(fn func(key string, v *V, extra string) bool) {
 	// One copy of the pages, not a string per key: at base[k] for page k.
 	buf := make([]byte, 0, c.used)
-	base := make([]int, len(c.pages))
-	for k, p := range c.pages {
+	base := make([]int, len(c.pages.Pages()))
+	for k, p := range c.pages.Pages() {
 		base[k] = len(buf)
 		buf = append(buf, p...)
 	}
 	keys := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
 	for _, e := range c.byUse() {
 		n := c.at(int32(uint32(e)))
-		at := base[n.off>>pageShift] + int(n.off&pageMask)
+		at := base[n.off>>arena.Shift] + int(n.off&arena.Mask)
 		r := c.rec(n.off)
-		start, end := keySpan(r)
-		xstart, xend := extraSpan(r, end)
+		start, end := arena.KeySpan(r)
+		xstart, xend := arena.ExtraSpan(r, end)
 		if !fn(keys[at+start:at+end], &n.val, keys[at+xstart:at+xend]) {
 			return
 		}

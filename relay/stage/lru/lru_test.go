@@ -8,16 +8,15 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/nomenhq/nomen/relay/stage/arena"
 )
 
 // check reports an entry whose record is not where its node says (in
 // its page), or an arena whose bytes are not what it counts.
 func (c *Map[V]) check() error {
-	used := 0
-	for _, p := range c.pages {
-		used += len(p)
-	}
-	if used != c.used {
+	pages := c.pages.Pages()
+	if used := c.pages.Len(); used != c.used {
 		return fmt.Errorf("pages of %d bytes, %d counted", used, c.used)
 	}
 	for i := range c.made {
@@ -25,30 +24,24 @@ func (c *Map[V]) check() error {
 		if n.stamp == 0 {
 			continue
 		}
-		pg := int(n.off >> pageShift)
-		if pg >= len(c.pages) {
-			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(c.pages))
+		pg := int(n.off >> arena.Shift)
+		if pg >= len(pages) {
+			return fmt.Errorf("node %d off %x page %d of %d", i, n.off, pg, len(pages))
 		}
-		pos := int(n.off & pageMask)
-		if pos >= len(c.pages[pg]) {
+		pos := int(n.off & arena.Mask)
+		if pos >= len(pages[pg]) {
 			var ls []string
-			for _, p := range c.pages {
+			for _, p := range pages {
 				ls = append(ls, fmt.Sprintf("%d/%d", len(p), cap(p)))
 			}
-			return fmt.Errorf("node %d off %x pos %d page len %d cap %d, pages %v used %d dead %d", i, n.off, pos, len(c.pages[pg]), cap(c.pages[pg]), ls, c.used, c.dead)
+			return fmt.Errorf("node %d off %x pos %d page len %d cap %d, pages %v used %d dead %d", i, n.off, pos, len(pages[pg]), cap(pages[pg]), ls, c.used, c.dead)
 		}
 	}
 	return nil
 }
 
 // arenaCap is the capacity of c's pages.
-func arenaCap[V any](c *Map[V]) int {
-	n := 0
-	for _, p := range c.pages {
-		n += cap(p)
-	}
-	return n
-}
+func arenaCap[V any](c *Map[V]) int { return c.pages.Cap() }
 
 func keys[V any](c *Map[V]) []string {
 	var out []string
@@ -356,8 +349,8 @@ func TestArenaBound(t *testing.T) {
 	evicted := 0
 	for i := range 25 {
 		c.Put(fmt.Sprintf("key%07d", i), i, func(string, *int) { evicted++ })
-		if c.end() > c.arenaMax {
-			t.Fatalf("key %d: arena of %d bytes", i, c.end())
+		if c.pages.End() > c.arenaMax {
+			t.Fatalf("key %d: arena of %d bytes", i, c.pages.End())
 		}
 	}
 	if c.Len() != 10 || evicted != 15 {

@@ -53,11 +53,7 @@ func (c *Map[V]) release(i int32) {
 		// Every node is cleared: start again at the first.
 		c.chunks, c.made, c.free = c.chunks[:1:1], 0, none
 		c.queue, c.qpos = nil, 0
-		if len(c.pages) > 1 || len(c.pages) == 1 && cap(c.pages[0]) > minCompact {
-			c.pages = nil
-		} else if len(c.pages) == 1 {
-			c.pages[0] = c.pages[0][:0]
-		}
+		c.pages.Reset(minCompact)
 		if len(c.places) > chunkLen {
 			c.places = nil
 		}

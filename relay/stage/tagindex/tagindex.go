@@ -45,13 +45,3 @@ func (x *Index[S]) Grow(min int, hash func(S) uint64) {
 		}
 	}
 }
-
-// UvarintLen is the length of n as a uvarint (the length prefix of the
-// owners' copies of their keys).
-func UvarintLen(n int) int {
-	l := 1
-	for ; n >= 0x80; n >>= 7 {
-		l++
-	}
-	return l
-}

@@ -1,9 +1,6 @@
 package tagindex
 
-import (
-	"encoding/binary"
-	"testing"
-)
+import "testing"
 
 // Every entry placed is found by probing from its hash's slot before an
 // empty one, after any number of growths, even when hashes collide.
@@ -34,13 +31,5 @@ func TestPlaceGrowFind(t *testing.T) {
 	}
 	if Tag(0) == 0 || Tag(1<<63) == 0 {
 		t.Error("a tag is 0, the empty slot's")
-	}
-}
-
-func TestUvarintLen(t *testing.T) {
-	for _, n := range []int{0, 1, 127, 128, 16383, 16384, 1 << 21, 1<<31 - 1} {
-		if got, want := UvarintLen(n), len(binary.AppendUvarint(nil, uint64(n))); got != want {
-			t.Errorf("UvarintLen(%d) = %d, want %d", n, got, want)
-		}
 	}
 }
