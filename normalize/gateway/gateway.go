@@ -54,7 +54,8 @@ import (
 )
 
 // Decoders returns the gateway decoders in dispatch order. The JSON
-// decoder is last: a vendor's JSON (Windows records) is its decoder's.
+// decoder is last: a vendor's JSON (Windows records, Suricata's EVE) is
+// its decoder's.
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "fortinet", Prefixes: []string{"date=", "logver=", "eventtime=", "time="}, Decode: fortigate.decode},
@@ -67,6 +68,7 @@ func Decoders() []*ecs.Decoder {
 		{Name: "checkpoint", Programs: []string{"checkpoint"}, Prefixes: []string{"time=", "|"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
 		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Gate: gatePipe, Decode: cefSource.decode},
 		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Gate: gatePipe, Decode: leefSource.decode},
+		{Name: "suricata", Programs: []string{"suricata"}, Prefixes: []string{`{"timestamp":`}, Decode: decodeSuricata},
 		{Name: "json", Prefixes: []string{"{", "@cee:"}, Decode: decodeJSON},
 	}
 }

@@ -108,7 +108,7 @@ func decodeJSON(e *event.Event) bool {
 	if !ok {
 		return false
 	}
-	w := jsonWalker{e: e, path: make([]byte, 0, 64)}
+	w := jsonWalker{e: e, path: make([]byte, 0, 64), ecs: jsonECS}
 	w.path = append(w.path, "json."...)
 	prog := ecs.ProgramKey(e.AppName)
 	if prog == "@cee" {
@@ -130,6 +130,9 @@ type jsonWalker struct {
 	path   []byte // "json.<program>." + the current member's dotted path
 	nsLen  int    // length of "json.<program>."
 	fields int
+	// ecs: the member paths (dotted, after the namespace) that set an ECS
+	// field (jsonECS for JSON in syslog, suricataECS for Suricata's EVE).
+	ecs map[string]ecsField
 }
 
 // object reads the object at s[i] and returns the index after it.
@@ -226,7 +229,7 @@ func (w *jsonWalker) set(text string, v event.Value) {
 	}
 	w.fields++
 	name := w.path[w.nsLen:]
-	if f, ok := jsonECS[string(name)]; ok && text != "" && w.setECS(f.key, text, f.kind) {
+	if f, ok := w.ecs[string(name)]; ok && text != "" && w.setECS(f.key, text, f.kind) {
 		return
 	}
 	if v.Type == event.TypeString && v.Str == "" {
@@ -238,6 +241,9 @@ func (w *jsonWalker) set(text string, v event.Value) {
 func (w *jsonWalker) setECS(key, text string, kind vendor.Kind) bool {
 	if key == "@timestamp" && !(len(text) > 19 && text[4] == '-' && text[10] == 'T') {
 		return false // RFC 3339 only: a bare number could be seconds or milliseconds of anything
+	}
+	if kind == vendor.Protocol && text == "failed" {
+		return false // Suricata's app_proto when detection failed: no protocol
 	}
 	return ecs.SetKind(w.e, key, text, kind)
 }

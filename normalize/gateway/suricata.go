@@ -1,0 +1,202 @@
+package gateway
+
+import (
+	"github.com/nomenhq/nomen/normalize/ecs"
+	"github.com/nomenhq/nomen/normalize/vendor"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// Suricata's EVE JSON (docs.suricata.io, "Eve JSON Format"): one object
+// per event, {"timestamp", "flow_id", "in_iface", "event_type", the
+// 5-tuple, "<event_type>": {...}}, written to a file (forwarded bare or
+// with program "suricata") or to syslog (program "suricata").
+//
+// It is read by the JSON walker (json.go) under suricata.eve.*, as
+// Elastic's Suricata module names it; the members suricataECS lists set
+// their ECS field instead when the value has the field's shape. The
+// class comes from event_type (suricataClasses); an alert is
+// event.kind "alert", its rule is rule.id/name/category.
+//
+// A member is read by its place in the object, never by its text: a
+// signature, URL or DNS name holding JSON-looking text stays one string.
+
+// suricataECS: EVE member path -> ECS field, after Elastic's module.
+var suricataECS = map[string]ecsField{
+	"timestamp":    {"@timestamp", vendor.Time},
+	"src_ip":       {"source.ip", vendor.IP},
+	"src_port":     {"source.port", vendor.Port},
+	"dest_ip":      {"destination.ip", vendor.IP},
+	"dest_port":    {"destination.port", vendor.Port},
+	"proto":        {"network.transport", vendor.Transport},
+	"app_proto":    {"network.protocol", vendor.Protocol},
+	"community_id": {"network.community_id", vendor.Word},
+	"in_iface":     {"observer.ingress.interface.name", vendor.Interface},
+
+	"alert.signature":    {"rule.name", vendor.Text},
+	"alert.signature_id": {"rule.id", vendor.Word},
+	"alert.category":     {"rule.category", vendor.Text},
+	"alert.severity":     {"event.severity", vendor.Uint},
+
+	"flow.pkts_toserver":  {"source.packets", vendor.Uint},
+	"flow.pkts_toclient":  {"destination.packets", vendor.Uint},
+	"flow.bytes_toserver": {"source.bytes", vendor.Uint},
+	"flow.bytes_toclient": {"destination.bytes", vendor.Uint},
+	"flow.start":          {"event.start", vendor.Time},
+	"flow.end":            {"event.end", vendor.Time},
+	// netflow records one direction: its source is the sender.
+	"netflow.pkts":  {"source.packets", vendor.Uint},
+	"netflow.bytes": {"source.bytes", vendor.Uint},
+	"netflow.start": {"event.start", vendor.Time},
+	"netflow.end":   {"event.end", vendor.Time},
+
+	"dns.type":   {"dns.type", vendor.Word},
+	"dns.id":     {"dns.id", vendor.Word},
+	"dns.rrname": {"dns.question.name", vendor.Word},
+	"dns.rrtype": {"dns.question.type", vendor.Word},
+	"dns.rcode":  {"dns.response_code", vendor.Word},
+
+	"http.hostname":        {"url.domain", vendor.Word},
+	"http.url":             {"url.original", vendor.Text},
+	"http.http_method":     {"http.request.method", vendor.Word},
+	"http.status":          {"http.response.status_code", vendor.Uint},
+	"http.http_user_agent": {"user_agent.original", vendor.Text},
+	"http.http_refer":      {"http.request.referrer", vendor.Text},
+	"http.length":          {"http.response.body.bytes", vendor.Uint},
+
+	"tls.sni":       {"tls.client.server_name", vendor.Word},
+	"tls.subject":   {"tls.server.subject", vendor.Text},
+	"tls.issuerdn":  {"tls.server.issuer", vendor.Text},
+	"tls.ja3.hash":  {"tls.client.ja3", vendor.Word},
+	"tls.ja3s.hash": {"tls.server.ja3s", vendor.Word},
+
+	"fileinfo.filename": {"file.path", vendor.Text},
+	"fileinfo.size":     {"file.size", vendor.Uint},
+	"fileinfo.md5":      {"file.hash.md5", vendor.Word},
+	"fileinfo.sha1":     {"file.hash.sha1", vendor.Word},
+	"fileinfo.sha256":   {"file.hash.sha256", vendor.Word},
+}
+
+var (
+	catNetwork = ecs.Cats("network")
+	catIDS     = ecs.Cats("network", "intrusion_detection")
+)
+
+// suricataClasses: event_type -> class. An alert's type is its action's
+// (suricataAlertTypes); other event types are not classified.
+var suricataClasses = map[string]vendor.Class{
+	"flow":     {Category: catNetwork, Type: []string{"connection", "end"}},
+	"netflow":  {Category: catNetwork, Type: []string{"connection", "end"}},
+	"dns":      {Category: catNetwork, Type: []string{"protocol"}},
+	"http":     {Category: catNetwork, Type: []string{"protocol"}},
+	"tls":      {Category: catNetwork, Type: []string{"protocol"}},
+	"ssh":      {Category: catNetwork, Type: []string{"protocol"}},
+	"fileinfo": {Category: catNetwork, Type: []string{"protocol"}},
+	"anomaly":  {Category: catNetwork, Type: []string{"info"}},
+	"drop":     {Category: catIDS, Type: []string{"denied"}},
+}
+
+var suricataAlertTypes = map[string][]string{
+	"allowed": {"allowed"},
+	"blocked": {"denied"},
+}
+
+// suricataNamespace is where EVE members without an ECS field go.
+const suricataNamespace = "suricata.eve."
+
+func decodeSuricata(e *event.Event) bool {
+	body, ok := jsonBody(e.Message)
+	if !ok {
+		return false
+	}
+	typ, ok := topString(body, "event_type")
+	if !ok || typ == "" {
+		return false // JSON, but not an EVE record: the JSON decoder's
+	}
+	ecs.Reserve(e, 32)
+	w := jsonWalker{e: e, path: make([]byte, 0, 64), ecs: suricataECS}
+	w.path = append(w.path, suricataNamespace...)
+	w.nsLen = len(w.path)
+	w.object(body, 0, 1)
+
+	if typ == "alert" {
+		action, _ := topMember(body, "alert", "action")
+		types := suricataAlertTypes[action]
+		if types == nil {
+			types = []string{"info"}
+		}
+		ecs.SetVendorClass(e, vendor.Class{Category: catIDS, Type: types})
+		e.SetStr("event.kind", "alert")
+	} else if c, ok := suricataClasses[typ]; ok {
+		ecs.SetVendorClass(e, c)
+	}
+	ecs.SetNetworkTotals(e)
+	ecs.SetRule(e, "suricata."+typeKeys.Get(typ))
+	ecs.SetProvider(e, "suricata")
+	return true
+}
+
+// typeKeys: an event_type as a rule name segment, built once per type.
+var typeKeys = ecs.NewStringCache(func(s string) string { return string(appendSegment(nil, s)) })
+
+// topString returns the string value of the top-level member key of the
+// object body (checked by jsonBody), or false.
+func topString(body, key string) (string, bool) {
+	v, end, ok := findMember(body, 0, key)
+	if !ok || body[v] != '"' {
+		return "", false
+	}
+	s, _ := jsonString(body[:end], v)
+	return s, true
+}
+
+// topMember returns the string value of member key of the top-level
+// object member obj, or false.
+func topMember(body, obj, key string) (string, bool) {
+	v, end, ok := findMember(body, 0, obj)
+	if !ok || body[v] != '{' {
+		return "", false
+	}
+	inner := body[v:end]
+	i, iend, ok := findMember(inner, 0, key)
+	if !ok || inner[i] != '"' {
+		return "", false
+	}
+	s, _ := jsonString(inner[:iend], i)
+	return s, true
+}
+
+// findMember returns the start and end of the value of member key of the
+// object at s[i], or false.
+func findMember(s string, i int, key string) (int, int, bool) {
+	i = skipSpace(s, i+1)
+	for i < len(s) && s[i] == '"' {
+		k, end := jsonString(s, i)
+		i = skipSpace(s, end)
+		i = skipSpace(s, i+1) // ':'
+		vend := valueEnd(s, i)
+		if k == key {
+			return i, vend, true
+		}
+		i = skipSpace(s, vend)
+		if i >= len(s) || s[i] != ',' {
+			break
+		}
+		i = skipSpace(s, i+1)
+	}
+	return 0, 0, false
+}
+
+// valueEnd returns the index after the value at s[i].
+func valueEnd(s string, i int) int {
+	switch s[i] {
+	case '"':
+		end, _ := stringEnd(s, i)
+		return end
+	case '{', '[':
+		return skipValue(s, i)
+	}
+	for i < len(s) && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' {
+		i++
+	}
+	return i
+}
