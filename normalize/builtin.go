@@ -24,7 +24,7 @@ func builtins() []*ecs.Decoder {
 		network.Decoders(),    // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
 		apps.KernelDecoders(), // apps.go: the kernel's OOM, fault and USB lines, after iptables
 		windows.Decoders(),    // windows.go: Windows Security events by every road
-		gateway.Decoders(),    // gateway.go: FortiGate, PAN-OS, Junos, Check Point, CEF, LEEF, JSON in syslog
+		gateway.Decoders(),    // gateway.go: FortiGate, PAN-OS, Junos, Check Point, CEF, LEEF, Suricata EVE, JSON in syslog
 	} {
 		ds = append(ds, family...)
 	}

@@ -2,7 +2,8 @@
 // send over syslog, and the generic envelopes such products use: Fortinet
 // FortiGate, Palo Alto Networks PAN-OS, Juniper Junos and ScreenOS, SonicWall
 // SonicOS, Sophos Firewall, Check Point Log Exporter, ArcSight CEF and QRadar LEEF from any
-// producer, and a JSON object carried in a syslog message (json.go).
+// producer, Suricata's EVE JSON (suricata.go), and a JSON object carried in
+// a syslog message (json.go).
 //
 // The vendor formats are read by the leaf packages (normalize/fortinet,
 // paloalto, junos, checkpoint, cef), which hand out values with a Kind;

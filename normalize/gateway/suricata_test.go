@@ -81,3 +81,16 @@ func FuzzSuricata(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSuricata: the EVE decoder on an alert and a flow record,
+// against the generic JSON decoder that took them before (json.*).
+func BenchmarkSuricata(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"alert", 0}, {"flow", 2}} {
+		line := normtest.Line(b, "suricata/eve/input.txt", c.n)
+		b.Run("eve/"+c.name, func(b *testing.B) { normtest.BenchDecoder(b, decodeSuricata, line) })
+		b.Run("json/"+c.name, func(b *testing.B) { normtest.BenchDecoder(b, decodeJSON, line) })
+	}
+}
