@@ -69,7 +69,8 @@ func Decoders() []*ecs.Decoder {
 		{Name: "checkpoint", Programs: []string{"checkpoint"}, Prefixes: []string{"time=", "|"}, Sniff: sniffCheckPoint, Gate: gateCheckPoint, Decode: decodeCheckPoint},
 		{Name: "cef", Programs: []string{"cef"}, Prefixes: []string{"CEF:"}, Sniff: sniffCEF, Gate: gatePipe, Decode: cefSource.decode},
 		{Name: "leef", Programs: []string{"leef"}, Prefixes: []string{"LEEF:"}, Sniff: sniffLEEF, Gate: gatePipe, Decode: leefSource.decode},
-		{Name: "suricata", Programs: []string{"suricata"}, Prefixes: []string{`{"timestamp":`}, Decode: decodeSuricata},
+		{Name: "suricata", Programs: []string{"suricata"}, Prefixes: []string{`{"timestamp":`}, Decode: decodeSuricata,
+			Unclassified: "suricata_unclassified"},
 		{Name: "json", Prefixes: []string{"{", "@cee:"}, Decode: decodeJSON},
 	}
 }

@@ -82,7 +82,8 @@ var (
 )
 
 // suricataClasses: event_type -> class. An alert's type is its action's
-// (suricataAlertTypes); other event types are not classified.
+// (suricataAlertTypes); event types not listed (stats, ...) are decoded
+// but not classified (decoder suricata_unclassified).
 var suricataClasses = map[string]vendor.Class{
 	"flow":     {Category: catNetwork, Type: []string{"connection", "end"}},
 	"netflow":  {Category: catNetwork, Type: []string{"connection", "end"}},
@@ -93,6 +94,17 @@ var suricataClasses = map[string]vendor.Class{
 	"fileinfo": {Category: catNetwork, Type: []string{"protocol"}},
 	"anomaly":  {Category: catNetwork, Type: []string{"info"}},
 	"drop":     {Category: catIDS, Type: []string{"denied"}},
+}
+
+// suricataAppLayer: the other application-layer loggers' event types (an
+// event_type named as the app_proto it logs): one protocol transaction each.
+var suricataAppLayer = []string{"smb", "ftp", "ftp_data", "smtp", "krb5", "dhcp", "snmp", "sip", "rdp", "nfs",
+	"dcerpc", "tftp", "mqtt", "http2", "quic", "ike", "rfb", "ldap", "pgsql"}
+
+func init() {
+	for _, t := range suricataAppLayer {
+		suricataClasses[t] = suricataClasses["http"]
+	}
 }
 
 var suricataAlertTypes = map[string][]string{
@@ -129,10 +141,41 @@ func decodeSuricata(e *event.Event) bool {
 	} else if c, ok := suricataClasses[typ]; ok {
 		ecs.SetVendorClass(e, c)
 	}
+	setDerived(e, body)
 	ecs.SetNetworkTotals(e)
 	ecs.SetRule(e, "suricata."+typeKeys.Get(typ))
 	ecs.SetProvider(e, "suricata")
 	return true
+}
+
+// suricataTLSVersions: tls.version as Suricata writes it -> ECS's
+// tls.version_protocol and tls.version.
+var suricataTLSVersions = map[string][2]string{
+	"SSLv2": {"ssl", "2.0"}, "SSLv3": {"ssl", "3.0"},
+	"TLS 1.0": {"tls", "1.0"}, "TLS 1.1": {"tls", "1.1"}, "TLS 1.2": {"tls", "1.2"}, "TLS 1.3": {"tls", "1.3"},
+}
+
+// setDerived sets the ECS fields that are a reading of a member rather
+// than the member itself: the TLS version split into protocol and number,
+// the outer VLAN id (the first of the "vlan" list) as network.vlan.id.
+func setDerived(e *event.Event, body string) {
+	if v, ok := topMember(body, "tls", "version"); ok {
+		if pv, ok := suricataTLSVersions[v]; ok {
+			e.SetStr("tls.version_protocol", pv[0])
+			e.SetStr("tls.version", pv[1])
+		}
+	}
+	if i, end, ok := findMember(body, 0, "vlan"); ok && body[i] == '[' {
+		list := body[i:end]
+		j := skipSpace(list, 1)
+		k := j
+		for k < len(list) && '0' <= list[k] && list[k] <= '9' {
+			k++
+		}
+		if id, ok := ecs.ParseUint(list[j:k]); ok && id < 4096 {
+			e.SetStr("network.vlan.id", list[j:k])
+		}
+	}
 }
 
 // typeKeys: an event_type as a rule name segment, built once per type.
