@@ -41,13 +41,14 @@ var ecsNamespaces = []string{
 // vendorNamespaces are the non-ECS namespaces nomen's decoders and stages
 // set (nomen.* is nomen's own: input, peer, sequence gaps, findings).
 var vendorNamespaces = []string{
-	"anacron", "apache", "atd", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "dhclient", "dhcpd", "dovecot", "dropbear", "fail2ban",
-	"exchange", "fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kernel", "leef",
-	"login", "logind", "mysql", "networkmanager", "nginx", "nomen", "ntpd", "openvpn", "paloalto", "pam",
-	"pfsense", "polkit", "postfix", "postgresql", "powershell", "procmail",
-	"proftpd", "rshd", "rsyslog", "screenos", "sendmail", "shadow", "sonicwall", "sophos", "squid", "sshd", "su", "sudo", "syslog_ng",
-	"sysmon", "systemd",
-	"windows_defender", "winlog", "xinetd",
+	"anacron", "apache", "atd", "auditd", "bind", "cef", "checkpoint", "chronyd", "cisco", "clamav",
+	"courier", "cyrus", "dhclient", "dhcpd", "dovecot", "dropbear", "exchange", "exim", "fail2ban",
+	"fortinet", "ftpd", "haproxy", "iis", "iptables", "json", "juniper", "kadmind", "kernel",
+	"krb5kdc", "leef", "login", "logind", "mysql", "networkmanager", "nginx", "nomen", "ntpd",
+	"openldap", "openvpn", "paloalto", "pam", "pfsense", "polkit", "postfix", "postgresql",
+	"powershell", "procmail", "proftpd", "rshd", "rsyslog", "samba", "screenos", "sendmail", "shadow",
+	"sonicwall", "sophos", "squid", "sshd", "sssd", "su", "sudo", "suricata", "syslog_ng", "sysmon",
+	"systemd", "windows_defender", "winlog", "xinetd",
 }
 
 // eventFields are the ECS event.* fields; event is checked key by key.
