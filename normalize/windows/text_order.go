@@ -1,0 +1,156 @@
+package windows
+
+import "slices"
+
+// Which label-like words of a rendered message are its labels, on the
+// roads that carry only the message (Snare, NXLog on 2003, evtsys): the
+// one mechanism the Sysmon and the Security readers share.
+//
+// A message flattened to one line ("... Workstation Name: WKS9 Source
+// Network Address: 10.1.2.3 ...") labels its values in the order of its
+// template, and a value a user chose can hold such a label: a workstation
+// name "WKS9 Source Network Address: 10.9.9.9" must not set the source
+// address, a command line "a.exe Logon Type: 10" no logon type. Only
+// free-text values (a command line, a task's XML, an object's name, a
+// name a client supplied) can hold ": " after white space. So the labels
+// are the longest run of label-like words in the template's order such
+// that every word left out lies inside the value of a free-text label. A
+// label may have several places in a template (a Security message's
+// "Account Name" under "Subject:" and under "New Logon:"): its word is
+// tried at each. When another run is as long (a value that copies the
+// labels around it), no word says which copy is the message's: the labels
+// that occur more often than the template has them are left out. A
+// message no choice fits (another version's labels or order) or with
+// more words than maxTextWords is read word by word, those labels left
+// out.
+
+// textWord is a label-like word of a message at one place its label has
+// in the event's template: a word with several places is one textWord per
+// place, in message order, then place order.
+type textWord struct {
+	label        string // the label: a Sysmon EventData name, a Security label
+	kind         string // its winTextLabels entry (the Security reader's)
+	start, value int    // where the word starts, where its value starts
+	word         int    // which label-like word of the message
+	order        int    // its place in the template; -1: none (it can only lie in a value)
+	free         bool   // its value is free text: later words may lie in it
+}
+
+// textLabels picks the labels of a message among its label-like words
+// (words, at most maxTextWords; lastWord the word number of the last): it
+// appends the indexes of the words that are labels to picked (none when
+// no choice is valid) and reports whether another choice is as good.
+func textLabels(words []textWord, lastWord int, picked []int) ([]int, bool) {
+	n := len(words)
+	if n == 0 || n > maxTextWords {
+		return picked, false
+	}
+	// best[k]: the most labels a valid choice that starts with the first
+	// word and ends with entry k has (0: none); prev[k] the entry before k
+	// in the latest such choice, ways[k] how many choices of other words
+	// there are (2: several; the places of one word are one choice).
+	var best, prev [maxTextWords]int
+	var ways [maxTextWords]uint8
+	group := 0 // the first entry of the word before k's
+	for k := 0; k < n; k++ {
+		wk := words[k].word
+		if words[k].order < 0 {
+			continue // a label the template has not: only inside a free-text value
+		}
+		if wk == 0 {
+			best[k], prev[k], ways[k] = 1, -1, 1
+			continue
+		}
+		for group < k && words[group].word < wk-1 {
+			group++
+		}
+		// Every word so far a label and this one next in order (a message
+		// without copies): no choice through an earlier word comes near.
+		full := false
+		for j := k - 1; j >= group && words[j].word == wk-1; j-- {
+			if best[j] == wk && words[j].order < words[k].order {
+				if !full {
+					best[k], prev[k], ways[k], full = wk+1, j, ways[j], true
+				} else {
+					ways[k] = max(ways[k], ways[j])
+				}
+			}
+		}
+		if full {
+			continue
+		}
+		for j := k - 1; j >= 0; j-- { // latest first: it wins ties
+			if best[j] == 0 || words[j].word == wk || words[j].order >= words[k].order {
+				continue
+			}
+			if words[j].word < wk-1 && !words[j].free {
+				continue // the words between would lie in a value that cannot hold them
+			}
+			switch {
+			case best[j]+1 > best[k]:
+				best[k], prev[k], ways[k] = best[j]+1, j, ways[j]
+			case best[j]+1 == best[k] && words[j].word == words[prev[k]].word:
+				ways[k] = max(ways[k], ways[j]) // another place of the same word
+			case best[j]+1 == best[k]:
+				ways[k] = min(2, ways[k]+ways[j])
+			}
+		}
+	}
+	end, endWays := -1, uint8(0)
+	for k := n - 1; k >= 0; k-- { // latest first
+		if best[k] == 0 || words[k].word < lastWord && !words[k].free {
+			continue // the words after it would lie in a value that cannot hold them
+		}
+		switch {
+		case end < 0 || best[k] > best[end]:
+			end, endWays = k, ways[k]
+		case best[k] == best[end] && words[k].word == words[end].word:
+			endWays = max(endWays, ways[k])
+		case best[k] == best[end]:
+			endWays = min(2, endWays+ways[k])
+		}
+	}
+	if end < 0 {
+		return picked, false
+	}
+	from := len(picked)
+	for k := end; k >= 0; k = prev[k] {
+		picked = append(picked, k)
+	}
+	slices.Reverse(picked[from:])
+	return picked, endWays > 1
+}
+
+// textEveryWord appends to picked the first entry of each word: the
+// reading when no choice fits.
+func textEveryWord(words []textWord, picked []int) []int {
+	for k := range words {
+		if k == 0 || words[k].word != words[k-1].word {
+			picked = append(picked, k)
+		}
+	}
+	return picked
+}
+
+// textRepeats is the set of labels that more words have than places has
+// (the number of places of a label in the template).
+func textRepeats(words []textWord, places func(label string) int) map[string]bool {
+	seen := make(map[string]int, len(words))
+	repeats := map[string]bool{}
+	for k, w := range words {
+		if k > 0 && words[k-1].word == w.word {
+			continue // another place of the same word
+		}
+		if seen[w.label]++; seen[w.label] > places(w.label) {
+			repeats[w.label] = true
+		}
+	}
+	return repeats
+}
+
+// maxTextWords bounds the entries textLabels weighs (its cost grows with
+// their square when a message holds copies): a message has ~50 at most
+// (a Sysmon one 23; a 4624 ~30 words at one to three places each); one
+// with more (a value full of copies) is read word by word, its labels
+// that occur more often than the template has them unset.
+const maxTextWords = 128

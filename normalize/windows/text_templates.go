@@ -1,0 +1,167 @@
+package windows
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+)
+
+// The labels of rendered Security messages whose values a user can choose
+// (a command line, a task's XML, a share's file, a workstation name a
+// client sent), in the order of their templates (the Security auditing
+// provider's English messages, Vista to Server 2025): the text reader
+// takes their labels in that order (textLabels), so that such a value
+// cannot set the fields of the labels it imitates. A template is the
+// union of its versions' labels in their common order (2008's 4624 has no
+// "Logon Information:" section, later ones add "Restricted Admin Mode"
+// ...): a message may leave any out. Only the labels the reader knows
+// (winTextLabels) are listed; others ("Task Information:", "Resource
+// Attributes:") join the value before them, as everywhere. An event
+// without a template is read label by label.
+
+// winSubjectTemplate is the subject section most templates begin with.
+var winSubjectTemplate = []string{"Subject", "Security ID", "Account Name", "Account Domain", "Logon ID"}
+
+// winLogonTail is the end of 4624's and 4625's templates: the client and
+// how it authenticated.
+var winLogonTail = []string{"Network Information", "Workstation Name", "Source Network Address", "Source Port",
+	"Detailed Authentication Information", "Logon Process", "Authentication Package", "Transited Services",
+	"Package Name (NTLM only)", "Key Length"}
+
+// winTaskTemplate is 4698-4701's (a scheduled task created, deleted,
+// enabled, disabled); 4702 (updated) ends with "Task New Content".
+var winTaskTemplate = concat(winSubjectTemplate, []string{"Task Name", "Task Content"})
+
+// winShareTemplate is 5140's and 5145's (a share accessed, a share's file
+// checked); 5140 has no "Relative Target Name" nor "Access Check Results".
+var winShareTemplate = concat(winSubjectTemplate, []string{"Network Information", "Object Type", "Source Address",
+	"Source Port", "Share Information", "Share Name", "Share Path", "Relative Target Name",
+	"Access Request Information", "Access Mask", "Accesses", "Access Check Results"})
+
+// winTextTemplates are the Security events' templates, by event id.
+var winTextTemplates = map[int][]string{
+	4624: concat(winSubjectTemplate, []string{"Logon Information", "Logon Type", "Restricted Admin Mode",
+		"Virtual Account", "Elevated Token", "Impersonation Level", "New Logon", "Security ID", "Account Name",
+		"Account Domain", "Logon ID", "Linked Logon ID", "Network Account Name", "Network Account Domain", "Logon GUID",
+		"Process Information", "Process ID", "Process Name"}, winLogonTail),
+	4625: concat(winSubjectTemplate, []string{"Logon Information", "Logon Type", "Restricted Admin Mode",
+		"Virtual Account", "Elevated Token", "Account For Which Logon Failed", "Security ID", "Account Name",
+		"Account Domain", "Failure Information", "Failure Reason", "Status", "Sub Status", "Process Information",
+		"Caller Process ID", "Caller Process Name"}, winLogonTail),
+	// 4688: 2008 and 2012 name the creator "Subject:" and have no target.
+	4688: {"Subject", "Creator Subject", "Security ID", "Account Name", "Account Domain", "Logon ID",
+		"Target Subject", "Security ID", "Account Name", "Account Domain", "Logon ID", "Process Information",
+		"New Process ID", "New Process Name", "Token Elevation Type", "Mandatory Label", "Creator Process ID",
+		"Creator Process Name", "Process Command Line"},
+	// 4663: "Attributes" is the end of "Resource Attributes:" (Server 2012
+	// on), which the reader takes for the section of that name.
+	4663: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
+		"Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information", "Accesses", "Access Mask"}),
+	4698: winTaskTemplate, 4699: winTaskTemplate, 4700: winTaskTemplate, 4701: winTaskTemplate,
+	4702: concat(winSubjectTemplate, []string{"Task Name", "Task New Content"}),
+	5140: winShareTemplate, 5145: winShareTemplate,
+}
+
+// winTextFree are the Security labels whose values can hold ": " after
+// white space: text a user, a client or a program chose.
+var winTextFree = map[string]bool{
+	"Account Name": true, "Workstation Name": true, "Process Command Line": true, "Task Content": true,
+	"Task New Content": true, "Object Name": true, "Relative Target Name": true, "Access Check Results": true,
+}
+
+// winTextPlaces are winTextTemplates as, for each label, its places.
+var winTextPlaces = func() map[int]map[string][]int {
+	m := make(map[int]map[string][]int, len(winTextTemplates))
+	for id, t := range winTextTemplates {
+		places := map[string][]int{}
+		for i, l := range t {
+			if _, ok := winTextLabels.get(l); !ok {
+				panic("windows: template label " + l + " is no label the reader knows")
+			}
+			places[l] = append(places[l], i)
+		}
+		m[id] = places
+	}
+	return m
+}()
+
+func concat(parts ...[]string) []string {
+	var s []string
+	for _, p := range parts {
+		s = append(s, p...)
+	}
+	return s
+}
+
+// winTemplatePlaces returns the template of w's message, by label, or nil.
+func (w *winEvent) winTemplatePlaces() map[string][]int {
+	places := winTextPlaces[w.id]
+	if places == nil || !strings.EqualFold(w.channel, wincatalog.ChannelSecurity) {
+		return nil
+	}
+	return places
+}
+
+// parseTemplateText adds the EventData values of msg, a message of a
+// template whose places are places (only only's when only is not ""):
+// the labels are those textLabels picks.
+func (w *winEvent) parseTemplateText(msg, only string, places map[string][]int) {
+	var wordBuf [64]textWord
+	words, nwords := wordBuf[:0], 0
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		i = p + 1
+		if p+1 < len(msg) && !winSpace(msg[p+1]) {
+			continue // "C:\Windows", "16:42:01", "fe80::1"
+		}
+		label, kind, start := winLabelBefore(msg, p)
+		if label == "" {
+			continue
+		}
+		wd := textWord{label: label, kind: kind, start: start, value: p + 1, word: nwords, order: -1, free: winTextFree[label]}
+		if at := places[label]; len(at) == 0 {
+			words = append(words, wd) // another version's label, or one in a value
+		}
+		for _, o := range places[label] {
+			wd.order = o
+			words = append(words, wd)
+		}
+		nwords++
+	}
+	var pickedBuf [64]int
+	picked, ambiguous := pickedBuf[:0], true
+	if nwords > 0 {
+		picked, ambiguous = textLabels(words, nwords-1, picked)
+	}
+	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
+		picked, ambiguous = textEveryWord(words, picked[:0]), true
+	}
+	var repeats map[string]bool // when ambiguous: the labels of more words than places
+	unsure := false             // a section repeated: whose account a label is, not known
+	if ambiguous {
+		repeats = textRepeats(words, func(l string) int { return max(1, len(places[l])) })
+		for l := range repeats {
+			k, _ := winTextLabels.get(l)
+			unsure = unsure || k[0]&labelSection != 0
+		}
+	}
+	modern, _ := modernID(w.id)
+	section := ""
+	for n, k := range picked {
+		word := &words[k]
+		if repeats[word.label] || unsure && word.kind[0]&(labelByRole|labelSpecial) != 0 {
+			continue // a forged copy, or the message's: not known which
+		}
+		var value string
+		if n+1 < len(picked) {
+			value = msg[word.value:words[picked[n+1]].start]
+		} else {
+			value = winCutDescription(msg[word.value:])
+		}
+		w.textPair(modern, &section, word.label, word.kind, value, only)
+	}
+}
