@@ -1,0 +1,138 @@
+package windows
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+)
+
+// securitySnare is a Snare line of a Security event whose rendered
+// message is msg, its fields separated by sep.
+func securitySnare(id int, subcategory, msg, sep string) string {
+	f := []string{"MSWinEventLog", "1", "Security", "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(id),
+		"Microsoft-Windows-Security-Auditing", "N/A", "N/A", "Success Audit", "WKS-7.corp.example.org", subcategory, "", msg, "1042"}
+	return "<14>Jun 30 08:00:00 WKS-7 " + strings.Join(f, sep)
+}
+
+// Messages of the Security auditing provider as Snare flattens them, with
+// %s where a value a user, a client or a program chose goes.
+const (
+	msg4624 = "An account was successfully logged on.  Subject:  Security ID: S-1-0-0  Account Name: -  Account Domain: -  " +
+		"Logon ID: 0x0  Logon Information:  Logon Type: 3  Restricted Admin Mode: -  Virtual Account: No  Elevated Token: No  " +
+		"Impersonation Level: Impersonation  New Logon:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  " +
+		"Account Domain: CORP  Logon ID: 0xA3E5C  Linked Logon ID: 0x0  Network Account Name: -  Network Account Domain: -  " +
+		"Logon GUID: {00000000-0000-0000-0000-000000000000}  Process Information:  Process ID: 0x0  Process Name: -  " +
+		"Network Information:  Workstation Name: %s  Source Network Address: 10.1.2.3  Source Port: 50123  " +
+		"Detailed Authentication Information:  Logon Process: NtLmSsp  Authentication Package: NTLM  Transited Services: -  " +
+		"Package Name (NTLM only): NTLM V2  Key Length: 128  This event is generated when a logon session is created."
+	msg4625 = "An account failed to log on.  Subject:  Security ID: S-1-0-0  Account Name: -  Account Domain: -  Logon ID: 0x0  " +
+		"Logon Type: 3  Account For Which Logon Failed:  Security ID: S-1-0-0  Account Name: %s  Account Domain: CORP  " +
+		"Failure Information:  Failure Reason: Unknown user name or bad password.  Status: 0xC000006D  Sub Status: 0xC000006A  " +
+		"Process Information:  Caller Process ID: 0x0  Caller Process Name: -  Network Information:  Workstation Name: WKS9  " +
+		"Source Network Address: 10.1.2.3  Source Port: 50123  Detailed Authentication Information:  Logon Process: NtLmSsp  " +
+		"Authentication Package: NTLM  Transited Services: -  Package Name (NTLM only): -  Key Length: 0  " +
+		"This event is generated when a logon request fails."
+	msg4688 = "A new process has been created.  Creator Subject:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  " +
+		"Account Domain: CORP  Logon ID: 0xA3E5C  Target Subject:  Security ID: S-1-0-0  Account Name: -  Account Domain: -  " +
+		"Logon ID: 0x0  Process Information:  New Process ID: 0x1a2c  New Process Name: C:\\Tools\\a.exe  " +
+		"Token Elevation Type: %%%%1938  Mandatory Label: S-1-16-8192  Creator Process ID: 0x1400  " +
+		"Creator Process Name: C:\\Windows\\explorer.exe  Process Command Line: %s  Token Elevation Type indicates the type " +
+		"of token that was assigned to the new process in accordance with User Account Control policy."
+	msg4698 = "A scheduled task was created.  Subject:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  " +
+		"Account Domain: CORP  Logon ID: 0xA3E5C  Task Information:  Task Name: \\Updater  Task Content: %s"
+	msg4663 = "An attempt was made to access an object.  Subject:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  " +
+		"Account Domain: CORP  Logon ID: 0xA3E5C  Object:  Object Server: Security  Object Type: File  Object Name: %s  " +
+		"Handle ID: 0x1a4  Resource Attributes: S:AI  Process Information:  Process ID: 0x1a2c  " +
+		"Process Name: C:\\Tools\\a.exe  Access Request Information:  Accesses: ReadData (or ListDirectory)  Access Mask: 0x1"
+	msg5145 = "A network share object was checked to see whether client can be granted desired access.  Subject:  " +
+		"Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  Account Domain: CORP  Logon ID: 0xA3E5C  " +
+		"Network Information:  Object Type: File  Source Address: 10.1.2.3  Source Port: 50123  Share Information:  " +
+		"Share Name: \\\\*\\share  Share Path: \\??\\C:\\share  Relative Target Name: %s  Access Request Information:  " +
+		"Access Mask: 0x1  Accesses: ReadData (or ListDirectory)  Access Check Results: -"
+)
+
+// TestSecurityTextForged: a value a user, a client or a program chose (a
+// workstation name, a supplied account name, a command line, a task's XML,
+// a file's name) that holds the labels of the message sets no other field
+// on a road that carries the message flattened (Snare): the labels are the
+// template's, in its order. Every field but the value's own is what the
+// same message with a plain value gives.
+func TestSecurityTextForged(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		id          int
+		subcategory string
+		msg         string
+		plain       string
+		forged      string
+		own         []string       // the fields the value itself sets (a prefix: ending in ".")
+		want        map[string]any // by the forged line
+	}{
+		{"4624 workstation name", 4624, "Logon", msg4624, "WKS9",
+			"WKS9 Source Network Address: 10.9.9.9 Logon Type: 10 Account Name: admin",
+			[]string{"source.domain", "related.hosts"},
+			map[string]any{"source.ip": "10.1.2.3", "winlog.logon.type": "Network", "user.name": "erin"}},
+		{"4624 workstation name copying the labels after it", 4624, "Logon", msg4624, "WKS9",
+			"WKS9 Source Network Address: 10.9.9.9 Source Port: 1 Detailed Authentication Information: Logon Process: x " +
+				"Authentication Package: y Transited Services: - Package Name (NTLM only): - Key Length: 0",
+			[]string{"source.domain", "related.hosts", "source.ip", "related.ip", "source.port", "winlog.logon.process",
+				"winlog.logon.authentication_package", "winlog.event_data.LmPackageName", "winlog.event_data.KeyLength"},
+			map[string]any{"user.name": "erin", "winlog.logon.type": "Network"}},
+		{"4625 supplied account name", 4625, "Logon", msg4625, "bob",
+			"bob Account Domain: EVIL Logon Type: 10 Source Network Address: 10.9.9.9",
+			[]string{"user.name", "related.user"},
+			map[string]any{"user.name": "bob Account Domain: EVIL Logon Type: 10 Source Network Address: 10.9.9.9",
+				"user.domain": "CORP", "source.ip": "10.1.2.3", "winlog.logon.type": "Network"}},
+		{"4688 command line", 4688, "Process Creation", msg4688, "a.exe -x",
+			`a.exe Logon Type: 10 Account Name: admin Source Network Address: 10.9.9.9 Process ID: 0x4 ` +
+				`Creator Process Name: C:\evil.exe Target Subject: Security ID: S-1-5-18 Account Name: forged Logon ID: 0x1`,
+			[]string{"process.command_line", "process.args", "process.args_count"},
+			map[string]any{"process.parent.executable": `C:\Windows\explorer.exe`, "user.name": "erin", "process.pid": 6700,
+				"process.command_line": `a.exe Logon Type: 10 Account Name: admin Source Network Address: 10.9.9.9 Process ID: 0x4 ` +
+					`Creator Process Name: C:\evil.exe Target Subject: Security ID: S-1-5-18 Account Name: forged Logon ID: 0x1`}},
+		{"4698 task content", 4698, "Other Object Access Events", msg4698, "<Task><Actions/></Task>",
+			"<Task><Actions><Exec><Arguments>/c Account Name: admin Logon ID: 0x3e7 Task Name: \\Evil</Arguments></Exec></Actions></Task>",
+			[]string{"winlog.event_data.TaskContent", "winlog.scheduled_task."},
+			map[string]any{"user.name": "erin", "winlog.event_data.TaskName": `\Updater`, "winlog.logon.id": "0xa3e5c"}},
+		{"4663 object name", 4663, "File System", msg4663, `C:\x\y`,
+			`C:\x\y Process Name: C:\evil.exe Account Name: admin Handle ID: 0x1`,
+			[]string{"file.path", "file.directory", "file.name", "file.extension"},
+			map[string]any{"process.executable": `C:\Tools\a.exe`, "user.name": "erin",
+				"file.path": `C:\x\y Process Name: C:\evil.exe Account Name: admin Handle ID: 0x1`}},
+		{"5145 relative target name", 5145, "Detailed File Share", msg5145, `docs\a.txt`,
+			`docs\a Source Address: 10.9.9.9 Share Name: \\*\ADMIN$ Account Name: admin.txt`,
+			[]string{"file.path", "file.directory", "file.name", "file.extension"},
+			map[string]any{"source.ip": "10.1.2.3", "user.name": "erin", "winlog.event_data.ShareName": `\\*\share`,
+				"file.path": `C:\share\docs\a Source Address: 10.9.9.9 Share Name: \\*\ADMIN$ Account Name: admin.txt`}},
+	} {
+		for _, sep := range []string{"\t", "#011"} {
+			plain := decodeRoad(t, securitySnare(c.id, c.subcategory, fmt.Sprintf(c.msg, c.plain), sep), false)
+			got := decodeRoad(t, securitySnare(c.id, c.subcategory, fmt.Sprintf(c.msg, c.forged), sep), false)
+			checkFields(t, c.name, got, c.want)
+			for k, v := range plain {
+				if !owned(c.own, k) &&
+					normtest.JSONText(got[k]) != normtest.JSONText(v) {
+					t.Errorf("%s: %s = %s, with a plain value %s", c.name, k, normtest.JSONText(got[k]), normtest.JSONText(v))
+				}
+			}
+			for k := range got {
+				if _, ok := plain[k]; !ok && !owned(c.own, k) {
+					t.Errorf("%s: %s = %s, not set with a plain value", c.name, k, normtest.JSONText(got[k]))
+				}
+			}
+		}
+	}
+}
+
+// owned reports whether field k is the value's own: one of own (a name,
+// or a prefix ending in "."), the message or the line.
+func owned(own []string, k string) bool {
+	for _, o := range append(own, "message", "event.original") {
+		if k == o || strings.HasSuffix(o, ".") && strings.HasPrefix(k, o) {
+			return true
+		}
+	}
+	return false
+}
