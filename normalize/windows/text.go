@@ -230,7 +230,9 @@ var winTextSections = map[string]bool{
 // (text_names.go): what ends the value before them. Looked up for every
 // word before a colon (a table, not a map: see nameTable). A label's
 // entry says which tables have it, so that reading its value looks up
-// no other: a byte of label* bits, then for a fixed label its name.
+// no other: a byte of label* bits, the label's number (its index in
+// winTextLabelNames: where templates keep its places), then for a fixed
+// label its name.
 var winTextLabels = func() *nameTable {
 	kinds := map[string]byte{}
 	for s := range winTextSections {
@@ -247,7 +249,11 @@ var winTextLabels = func() *nameTable {
 	}
 	t := new(nameTable)
 	for l, k := range kinds {
-		entry := string([]byte{k}) + winTextFixed[l]
+		if len(winTextLabelNames) > 255 {
+			panic("windows: more than 256 labels (their number is a byte)")
+		}
+		entry := string([]byte{k, byte(len(winTextLabelNames))}) + winTextFixed[l]
+		winTextLabelNames = append(winTextLabelNames, l)
 		if k&(labelFixed|labelByRole) == labelByRole { // its names' row, by number: no map lookup per value
 			entry += string([]byte{byte(len(winTextByRoleRows))})
 			winTextByRoleRows = append(winTextByRoleRows, winTextByRole[l])
@@ -261,7 +267,10 @@ var winTextLabels = func() *nameTable {
 	return t
 }()
 
-// winTextByRoleRows are winTextByRole's rows, numbered by the second byte
+// winTextLabelNames are the labels of winTextLabels by number.
+var winTextLabelNames []string
+
+// winTextByRoleRows are winTextByRole's rows, numbered by the third byte
 // of their label's winTextLabels entry.
 var winTextByRoleRows [][5]string
 

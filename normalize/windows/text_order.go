@@ -42,7 +42,13 @@ type textWord struct {
 // no choice is valid) and reports whether another choice is as good.
 func textLabels(words []textWord, lastWord int, picked []int) ([]int, bool) {
 	n := len(words)
-	if n == 0 || n > maxTextWords {
+	if n == 0 {
+		return picked, false
+	}
+	if all, ok := textEveryLabel(words, picked); ok {
+		return all, false // no longer choice, and none as long of other words
+	}
+	if n > maxTextWords {
 		return picked, false
 	}
 	// best[k]: the most labels a valid choice that starts with the first
@@ -119,6 +125,27 @@ func textLabels(words []textWord, lastWord int, picked []int) ([]int, bool) {
 	}
 	slices.Reverse(picked[from:])
 	return picked, endWays > 1
+}
+
+// textEveryLabel appends to picked an entry of each word, each at the
+// first place after the previous one's, and reports whether there is
+// one: a message without copies (nearly every message), whose words are
+// all labels, found without weighing the choices.
+func textEveryLabel(words []textWord, picked []int) ([]int, bool) {
+	from, prevOrder := len(picked), -1
+	for k := 0; k < len(words); {
+		chosen := -1
+		for w := words[k].word; k < len(words) && words[k].word == w; k++ {
+			if chosen < 0 && words[k].order > prevOrder { // a word's places come in order
+				chosen = k
+			}
+		}
+		if chosen < 0 {
+			return picked[:from], false
+		}
+		picked, prevOrder = append(picked, chosen), words[chosen].order
+	}
+	return picked, true
 }
 
 // textEveryWord appends to picked the first entry of each word: the

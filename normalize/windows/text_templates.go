@@ -69,21 +69,32 @@ var winTextFree = map[string]bool{
 	"Task New Content": true, "Object Name": true, "Relative Target Name": true, "Access Check Results": true,
 }
 
-// winTextPlaces are winTextTemplates as, for each label, its places.
-var winTextPlaces = func() map[int]map[string][]int {
-	m := make(map[int]map[string][]int, len(winTextTemplates))
+// winTextPlaces are winTextTemplates as, for each label by its number
+// (the second byte of its winTextLabels entry), its places and whether its
+// value is free text: no lookup per label-like word.
+var winTextPlaces = func() map[int][]textPlaces {
+	m := make(map[int][]textPlaces, len(winTextTemplates))
 	for id, t := range winTextTemplates {
-		places := map[string][]int{}
+		places := make([]textPlaces, len(winTextLabelNames))
 		for i, l := range t {
-			if _, ok := winTextLabels.get(l); !ok {
+			kind, ok := winTextLabels.get(l)
+			if !ok {
 				panic("windows: template label " + l + " is no label the reader knows")
 			}
-			places[l] = append(places[l], i)
+			p := &places[kind[1]]
+			p.at, p.free = append(p.at, i), winTextFree[l]
 		}
 		m[id] = places
 	}
 	return m
 }()
+
+// textPlaces are a label's places in a template and whether its value is
+// free text.
+type textPlaces struct {
+	at   []int
+	free bool
+}
 
 func concat(parts ...[]string) []string {
 	var s []string
@@ -94,7 +105,7 @@ func concat(parts ...[]string) []string {
 }
 
 // winTemplatePlaces returns the template of w's message, by label, or nil.
-func (w *winEvent) winTemplatePlaces() map[string][]int {
+func (w *winEvent) winTemplatePlaces() []textPlaces {
 	places := winTextPlaces[w.id]
 	if places == nil || !strings.EqualFold(w.channel, wincatalog.ChannelSecurity) {
 		return nil
@@ -105,7 +116,7 @@ func (w *winEvent) winTemplatePlaces() map[string][]int {
 // parseTemplateText adds the EventData values of msg, a message of a
 // template whose places are places (only only's when only is not ""):
 // the labels are those textLabels picks.
-func (w *winEvent) parseTemplateText(msg, only string, places map[string][]int) {
+func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var wordBuf [64]textWord
 	words, nwords := wordBuf[:0], 0
 	for i := 0; i < len(msg); {
@@ -122,11 +133,12 @@ func (w *winEvent) parseTemplateText(msg, only string, places map[string][]int) 
 		if label == "" {
 			continue
 		}
-		wd := textWord{label: label, kind: kind, start: start, value: p + 1, word: nwords, order: -1, free: winTextFree[label]}
-		if at := places[label]; len(at) == 0 {
+		at := places[kind[1]]
+		wd := textWord{label: label, kind: kind, start: start, value: p + 1, word: nwords, order: -1, free: at.free}
+		if len(at.at) == 0 {
 			words = append(words, wd) // another version's label, or one in a value
 		}
-		for _, o := range places[label] {
+		for _, o := range at.at {
 			wd.order = o
 			words = append(words, wd)
 		}
@@ -143,7 +155,10 @@ func (w *winEvent) parseTemplateText(msg, only string, places map[string][]int) 
 	var repeats map[string]bool // when ambiguous: the labels of more words than places
 	unsure := false             // a section repeated: whose account a label is, not known
 	if ambiguous {
-		repeats = textRepeats(words, func(l string) int { return max(1, len(places[l])) })
+		repeats = textRepeats(words, func(l string) int {
+			k, _ := winTextLabels.get(l)
+			return max(1, len(places[k[1]].at))
+		})
 		for l := range repeats {
 			k, _ := winTextLabels.get(l)
 			unsure = unsure || k[0]&labelSection != 0
