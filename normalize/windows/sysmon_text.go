@@ -108,30 +108,31 @@ func (w *winEvent) parseSysmonText(msg string) {
 			place = len(words) // an event whose order is not known: every name in turn
 		}
 		if place >= 0 {
-			words = append(words, textWord{label: label, start: ws, value: p + 1, word: len(words), order: place,
+			words = append(words, textWord{start: int32(ws), value: int32(p + 1), word: int16(len(words)), order: int16(place),
 				free: sysmonFreeText[label]})
 		}
 	}
 	var pickedBuf [32]int
 	picked, ambiguous := pickedBuf[:0], true
 	if len(words) > 0 {
-		picked, ambiguous = textLabels(words, len(words)-1, picked)
+		picked, ambiguous = textLabels(words, int16(len(words)-1), picked)
 	}
 	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
 		picked, ambiguous = textEveryWord(words, picked[:0]), true
 	}
 	var repeats map[string]bool // when ambiguous: the names of more than one word
 	if ambiguous {
-		repeats = textRepeats(words, func(string) int { return 1 })
+		repeats = textRepeats(msg, words, func(string) int { return 1 })
 	}
 	for n, k := range picked {
-		if repeats[words[k].label] {
+		label := words[k].label(msg)
+		if repeats[label] {
 			continue // a forged copy, or Sysmon's: not known which
 		}
 		end := len(msg)
 		if n+1 < len(picked) {
-			end = words[picked[n+1]].start
+			end = int(words[picked[n+1]].start)
 		}
-		w.add(words[k].label, ecs.TrimSpace(msg[words[k].value:end]))
+		w.add(label, ecs.TrimSpace(msg[words[k].value:end]))
 	}
 }

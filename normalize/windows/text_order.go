@@ -27,20 +27,24 @@ import "slices"
 // textWord is a label-like word of a message at one place its label has
 // in the event's template: a word with several places is one textWord per
 // place, in message order, then place order.
+// Small (it is copied into a buffer per word): the label is
+// msg[start:value-1].
 type textWord struct {
-	label        string // the label: a Sysmon EventData name, a Security label
-	kind         string // its winTextLabels entry (the Security reader's)
-	start, value int    // where the word starts, where its value starts
-	word         int    // which label-like word of the message
-	order        int    // its place in the template; -1: none (it can only lie in a value)
+	kind         string // the label's winTextLabels entry (the Security reader's)
+	start, value int32  // where the word starts, where its value starts
+	word         int16  // which label-like word of the message
+	order        int16  // its place in the template; -1: none (it can only lie in a value)
 	free         bool   // its value is free text: later words may lie in it
 }
+
+// label returns w's label in msg.
+func (w *textWord) label(msg string) string { return msg[w.start : w.value-1] }
 
 // textLabels picks the labels of a message among its label-like words
 // (words, at most maxTextWords; lastWord the word number of the last): it
 // appends the indexes of the words that are labels to picked (none when
 // no choice is valid) and reports whether another choice is as good.
-func textLabels(words []textWord, lastWord int, picked []int) ([]int, bool) {
+func textLabels(words []textWord, lastWord int16, picked []int) ([]int, bool) {
 	n := len(words)
 	if n == 0 {
 		return picked, false
@@ -55,7 +59,8 @@ func textLabels(words []textWord, lastWord int, picked []int) ([]int, bool) {
 	// word and ends with entry k has (0: none); prev[k] the entry before k
 	// in the latest such choice, ways[k] how many choices of other words
 	// there are (2: several; the places of one word are one choice).
-	var best, prev [maxTextWords]int
+	var best [maxTextWords]int16 // at most maxTextWords
+	var prev [maxTextWords]int
 	var ways [maxTextWords]uint8
 	group := 0 // the first entry of the word before k's
 	for k := 0; k < n; k++ {
@@ -132,7 +137,7 @@ func textLabels(words []textWord, lastWord int, picked []int) ([]int, bool) {
 // one: a message without copies (nearly every message), whose words are
 // all labels, found without weighing the choices.
 func textEveryLabel(words []textWord, picked []int) ([]int, bool) {
-	from, prevOrder := len(picked), -1
+	from, prevOrder := len(picked), int16(-1)
 	for k := 0; k < len(words); {
 		chosen := -1
 		for w := words[k].word; k < len(words) && words[k].word == w; k++ {
@@ -161,15 +166,16 @@ func textEveryWord(words []textWord, picked []int) []int {
 
 // textRepeats is the set of labels that more words have than places has
 // (the number of places of a label in the template).
-func textRepeats(words []textWord, places func(label string) int) map[string]bool {
+func textRepeats(msg string, words []textWord, places func(label string) int) map[string]bool {
 	seen := make(map[string]int, len(words))
 	repeats := map[string]bool{}
-	for k, w := range words {
-		if k > 0 && words[k-1].word == w.word {
+	for k := range words {
+		if k > 0 && words[k-1].word == words[k].word {
 			continue // another place of the same word
 		}
-		if seen[w.label]++; seen[w.label] > places(w.label) {
-			repeats[w.label] = true
+		l := words[k].label(msg)
+		if seen[l]++; seen[l] > places(l) {
+			repeats[l] = true
 		}
 	}
 	return repeats

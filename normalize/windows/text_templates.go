@@ -106,6 +106,9 @@ func concat(parts ...[]string) []string {
 
 // winTemplatePlaces returns the template of w's message, by label, or nil.
 func (w *winEvent) winTemplatePlaces() []textPlaces {
+	if w.id < winTemplateIDs[0] || w.id > winTemplateIDs[1] { // most records: no map lookup
+		return nil
+	}
 	places := winTextPlaces[w.id]
 	if places == nil || !strings.EqualFold(w.channel, wincatalog.ChannelSecurity) {
 		return nil
@@ -113,12 +116,21 @@ func (w *winEvent) winTemplatePlaces() []textPlaces {
 	return places
 }
 
+// winTemplateIDs are the least and the greatest id winTextTemplates has.
+var winTemplateIDs = func() (r [2]int) {
+	r[0] = 1 << 30
+	for id := range winTextTemplates {
+		r[0], r[1] = min(r[0], id), max(r[1], id)
+	}
+	return r
+}()
+
 // parseTemplateText adds the EventData values of msg, a message of a
 // template whose places are places (only only's when only is not ""):
 // the labels are those textLabels picks.
 func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var wordBuf [64]textWord
-	words, nwords := wordBuf[:0], 0
+	words, nwords := wordBuf[:0], int16(0)
 	for i := 0; i < len(msg); {
 		j := strings.IndexByte(msg[i:], ':')
 		if j < 0 {
@@ -134,12 +146,12 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 			continue
 		}
 		at := places[kind[1]]
-		wd := textWord{label: label, kind: kind, start: start, value: p + 1, word: nwords, order: -1, free: at.free}
+		wd := textWord{kind: kind, start: int32(start), value: int32(p + 1), word: nwords, order: -1, free: at.free}
 		if len(at.at) == 0 {
 			words = append(words, wd) // another version's label, or one in a value
 		}
 		for _, o := range at.at {
-			wd.order = o
+			wd.order = int16(o)
 			words = append(words, wd)
 		}
 		nwords++
@@ -155,7 +167,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var repeats map[string]bool // when ambiguous: the labels of more words than places
 	unsure := false             // a section repeated: whose account a label is, not known
 	if ambiguous {
-		repeats = textRepeats(words, func(l string) int {
+		repeats = textRepeats(msg, words, func(l string) int {
 			k, _ := winTextLabels.get(l)
 			return max(1, len(places[k[1]].at))
 		})
@@ -168,7 +180,8 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	section := ""
 	for n, k := range picked {
 		word := &words[k]
-		if repeats[word.label] || unsure && word.kind[0]&(labelByRole|labelSpecial) != 0 {
+		label := word.label(msg)
+		if ambiguous && (repeats[label] || unsure && word.kind[0]&(labelByRole|labelSpecial) != 0) {
 			continue // a forged copy, or the message's: not known which
 		}
 		var value string
@@ -177,6 +190,6 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 		} else {
 			value = winCutDescription(msg[word.value:])
 		}
-		w.textPair(modern, &section, word.label, word.kind, value, only)
+		w.textPair(modern, &section, label, word.kind, value, only)
 	}
 }
