@@ -38,7 +38,8 @@ var winShareTemplate = concat(winSubjectTemplate, []string{"Network Information"
 	"Source Port", "Share Information", "Share Name", "Share Path", "Relative Target Name",
 	"Access Request Information", "Access Mask", "Accesses", "Access Check Results"})
 
-// winTextTemplates are the Security events' templates, by event id.
+// winTextTemplates are the Security events' templates (and 7045's, the
+// System log's), by event id.
 var winTextTemplates = map[int][]string{
 	4624: concat(winSubjectTemplate, []string{"Logon Information", "Logon Type", "Restricted Admin Mode",
 		"Virtual Account", "Elevated Token", "Impersonation Level", "New Logon", "Security ID", "Account Name",
@@ -60,13 +61,46 @@ var winTextTemplates = map[int][]string{
 	4698: winTaskTemplate, 4699: winTaskTemplate, 4700: winTaskTemplate, 4701: winTaskTemplate,
 	4702: concat(winSubjectTemplate, []string{"Task Name", "Task New Content"}),
 	5140: winShareTemplate, 5145: winShareTemplate,
+	4648: concat(winSubjectTemplate, []string{"Logon GUID", "Account Whose Credentials Were Used", "Account Name",
+		"Account Domain", "Logon GUID", "Target Server", "Target Server Name", "Additional Information",
+		"Process Information", "Process ID", "Process Name", "Network Information", "Network Address", "Port"}),
+	4657: concat(winSubjectTemplate, []string{"Object", "Object Name", "Object Value Name", "Handle ID", "Operation Type",
+		"Process Information", "Process ID", "Process Name", "Change Information", "Old Value Type", "Old Value",
+		"New Value Type", "New Value"}),
+	4697: concat(winSubjectTemplate, []string{"Service Information", "Service Name", "Service File Name", "Service Type",
+		"Service Start Type", "Service Account"}),
+	// The Kerberos events: the Server 2025 update adds the encryption
+	// types of the account, the service and the domain controller.
+	4768: {"Account Information", "Account Name", "Supplied Realm Name", "User ID", "MSDS-SupportedEncryptionTypes",
+		"Available Keys", "Service Information", "Service Name", "Service ID", "MSDS-SupportedEncryptionTypes",
+		"Available Keys", "Domain Controller Information", "MSDS-SupportedEncryptionTypes", "Available Keys",
+		"Network Information", "Client Address", "Client Port", "Advertized Etypes", "Additional Information",
+		"Ticket Options", "Result Code", "Ticket Encryption Type", "Session Encryption Type", "Pre-Authentication Type",
+		"Pre-Authentication EncryptionType", "Certificate Information", "Certificate Issuer Name",
+		"Certificate Serial Number", "Certificate Thumbprint", "Response ticket hash"},
+	4771: {"Account Information", "Security ID", "Account Name", "Service Information", "Service Name",
+		"Network Information", "Client Address", "Client Port", "Additional Information", "Ticket Options",
+		"Failure Code", "Pre-Authentication Type", "Certificate Information", "Certificate Issuer Name",
+		"Certificate Serial Number", "Certificate Thumbprint"},
+	4776: {"Authentication Package", "Logon Account", "Source Workstation", "Error Code"},
+	4778: winSessionTemplate, 4779: winSessionTemplate,
+	// The Service Control Manager's (System), not the Security log's.
+	7045: {"Service Name", "Service File Name", "Service Type", "Service Start Type", "Service Account"},
 }
+
+// winSessionTemplate is 4778's and 4779's (a session reconnected to a
+// window station, disconnected from it).
+var winSessionTemplate = []string{"Subject", "Account Name", "Account Domain", "Logon ID", "Session", "Session Name",
+	"Additional Information", "Client Name", "Client Address"}
 
 // winTextFree are the Security labels whose values can hold ": " after
 // white space: text a user, a client or a program chose.
 var winTextFree = map[string]bool{
 	"Account Name": true, "Workstation Name": true, "Process Command Line": true, "Task Content": true,
 	"Task New Content": true, "Object Name": true, "Relative Target Name": true, "Access Check Results": true,
+	"Logon Account": true, "Source Workstation": true, "Client Name": true, "Object Value Name": true,
+	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
+	"Target Server Name": true, "Additional Information": true,
 }
 
 // winTextPlaces are winTextTemplates as, for each label by its number
@@ -110,7 +144,11 @@ func (w *winEvent) winTemplatePlaces() []textPlaces {
 		return nil
 	}
 	places := winTextPlaces[w.id]
-	if places == nil || !strings.EqualFold(w.channel, wincatalog.ChannelSecurity) {
+	channel := wincatalog.ChannelSecurity
+	if w.id == 7045 {
+		channel = wincatalog.ChannelSystem
+	}
+	if places == nil || !strings.EqualFold(w.channel, channel) {
 		return nil
 	}
 	return places

@@ -8,11 +8,15 @@ import (
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
 )
 
-// securitySnare is a Snare line of a Security event whose rendered
-// message is msg, its fields separated by sep.
+// securitySnare is a Snare line of a Security event (7045: of the
+// System log) whose rendered message is msg, its fields separated by sep.
 func securitySnare(id int, subcategory, msg, sep string) string {
-	f := []string{"MSWinEventLog", "1", "Security", "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(id),
-		"Microsoft-Windows-Security-Auditing", "N/A", "N/A", "Success Audit", "WKS-7.corp.example.org", subcategory, "", msg, "1042"}
+	channel, provider := "Security", "Microsoft-Windows-Security-Auditing"
+	if id == 7045 {
+		channel, provider = "System", "Service Control Manager"
+	}
+	f := []string{"MSWinEventLog", "1", channel, "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(id),
+		provider, "N/A", "N/A", "Success Audit", "WKS-7.corp.example.org", subcategory, "", msg, "1042"}
 	return "<14>Jun 30 08:00:00 WKS-7 " + strings.Join(f, sep)
 }
 
@@ -51,6 +55,26 @@ const (
 		"Network Information:  Object Type: File  Source Address: 10.1.2.3  Source Port: 50123  Share Information:  " +
 		"Share Name: \\\\*\\share  Share Path: \\??\\C:\\share  Relative Target Name: %s  Access Request Information:  " +
 		"Access Mask: 0x1  Accesses: ReadData (or ListDirectory)  Access Check Results: -"
+	msg4776 = "The computer attempted to validate the credentials for an account.  Authentication Package: " +
+		"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0  Logon Account: bob  Source Workstation: %s  Error Code: 0xC000006A"
+	msg4771 = "Kerberos pre-authentication failed.  Account Information:  Security ID: S-1-5-21-1-2-3-1104  Account Name: %s  " +
+		"Service Information:  Service Name: krbtgt/CORP  Network Information:  Client Address: ::ffff:10.1.2.3  " +
+		"Client Port: 50123  Additional Information:  Ticket Options: 0x40810010  Failure Code: 0x18  Pre-Authentication Type: 2"
+	msg4778 = "A session was reconnected to a Window Station.  Subject:  Account Name: erin  Account Domain: CORP  " +
+		"Logon ID: 0xA3E5C  Session:  Session Name: RDP-Tcp#3  Additional Information:  Client Name: %s  Client Address: 10.1.2.3"
+	msg4657 = "A registry value was modified.  Subject:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  " +
+		"Account Domain: CORP  Logon ID: 0xA3E5C  Object:  Object Name: \\REGISTRY\\MACHINE\\SOFTWARE\\Contoso  " +
+		"Object Value Name: Run  Handle ID: 0x1  Operation Type: Existing registry value modified  Process Information:  " +
+		"Process ID: 0x1a2c  Process Name: C:\\Tools\\a.exe  Change Information:  Old Value Type: REG_SZ  Old Value: %s  " +
+		"New Value Type: REG_SZ  New Value: b.exe"
+	msg4648 = "A logon was attempted using explicit credentials.  Subject:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  " +
+		"Account Domain: CORP  Logon ID: 0xA3E5C  Logon GUID: {00000000-0000-0000-0000-000000000000}  " +
+		"Account Whose Credentials Were Used:  Account Name: admin  Account Domain: CORP  " +
+		"Logon GUID: {00000000-0000-0000-0000-000000000000}  Target Server:  Target Server Name: %s  " +
+		"Additional Information: srv1  Process Information:  Process ID: 0x1a2c  Process Name: C:\\Tools\\a.exe  " +
+		"Network Information:  Network Address: 10.1.2.3  Port: 0"
+	msg7045 = "A service was installed in the system.  Service Name:  %s  Service File Name:  C:\\Tools\\svc.exe  " +
+		"Service Type:  user mode service  Service Start Type:  auto start  Service Account:  LocalSystem"
 )
 
 // TestSecurityTextForged: a value a user, a client or a program chose (a
@@ -106,6 +130,31 @@ func TestSecurityTextForged(t *testing.T) {
 			[]string{"file.path", "file.directory", "file.name", "file.extension"},
 			map[string]any{"source.ip": "10.1.2.3", "user.name": "erin", "winlog.event_data.ShareName": `\\*\share`,
 				"file.path": `C:\share\docs\a Source Address: 10.9.9.9 Share Name: \\*\ADMIN$ Account Name: admin.txt`}},
+		{"4776 source workstation", 4776, "Credential Validation", msg4776, "WKS9",
+			"WKS9 Error Code: 0x0 Logon Account: admin",
+			[]string{"source.domain", "related.hosts", "winlog.event_data.Workstation"},
+			map[string]any{"user.name": "bob", "event.outcome": "failure",
+				"winlog.logon.failure.status": "User logon with misspelled or bad password"}},
+		{"4771 supplied account name", 4771, "Kerberos Authentication Service", msg4771, "bob",
+			"bob Client Address: ::ffff:10.9.9.9 Failure Code: 0x0",
+			[]string{"user.name", "related.user"},
+			map[string]any{"source.ip": "10.1.2.3", "winlog.event_data.StatusDescription": "KDC_ERR_PREAUTH_FAILED"}},
+		{"4778 client name", 4778, "Other Logon/Logoff Events", msg4778, "LAPTOP-31",
+			"LAPTOP-31 Client Address: 10.9.9.9",
+			[]string{"source.domain", "related.hosts", "winlog.event_data.ClientName"},
+			map[string]any{"source.ip": "10.1.2.3", "user.name": "erin"}},
+		{"4657 old value", 4657, "Registry", msg4657, "a.exe",
+			`a.exe New Value: C:\evil.exe Process Name: C:\evil.exe Account Name: admin`,
+			[]string{"winlog.event_data.OldValue"},
+			map[string]any{"registry.data.strings": []any{"b.exe"}, "process.executable": `C:\Tools\a.exe`, "user.name": "erin"}},
+		{"4648 target server name", 4648, "Logon", msg4648, "srv1",
+			"srv1 Network Address: 10.9.9.9 Port: 1 Process Name: C:\\evil.exe",
+			[]string{"destination.domain", "related.hosts", "winlog.event_data.TargetServerName"},
+			map[string]any{"source.ip": "10.1.2.3", "process.executable": `C:\Tools\a.exe`, "user.effective.name": "admin"}},
+		{"7045 service name", 7045, "None", msg7045, "updsvc",
+			`updsvc Service Account: admin Service Type: kernel mode driver`,
+			[]string{"service.name"},
+			map[string]any{"winlog.event_data.ImagePath": `C:\Tools\svc.exe`, "winlog.event_data.AccountName": "LocalSystem"}},
 	} {
 		for _, sep := range []string{"\t", "#011"} {
 			plain := decodeRoad(t, securitySnare(c.id, c.subcategory, fmt.Sprintf(c.msg, c.plain), sep), false)
