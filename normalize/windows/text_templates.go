@@ -165,42 +165,27 @@ var winTemplateIDs = func() (r [2]int) {
 
 // parseTemplateText adds the EventData values of msg, a message of a
 // template whose places are places (only only's when only is not ""):
-// the labels are those textLabels picks.
+// the labels are those textLabels picks. Nearly every message has every
+// label-like word in the template's order: one pass finds that (each word
+// at the first place after the previous one's), and only a message with
+// copies or another version's labels is read again to weigh the choices.
 func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var wordBuf [64]textWord
-	words, nwords := wordBuf[:0], int16(0)
-	for i := 0; i < len(msg); {
-		j := strings.IndexByte(msg[i:], ':')
-		if j < 0 {
-			break
-		}
-		p := i + j
-		i = p + 1
-		if p+1 < len(msg) && !winSpace(msg[p+1]) {
-			continue // "C:\Windows", "16:42:01", "fe80::1"
-		}
-		label, kind, start := winLabelBefore(msg, p)
-		if label == "" {
-			continue
-		}
-		at := places[kind[1]]
-		wd := textWord{kind: kind, start: int32(start), value: int32(p + 1), word: nwords, order: -1, free: at.free}
-		if len(at.at) == 0 {
-			words = append(words, wd) // another version's label, or one in a value
-		}
-		for _, o := range at.at {
-			wd.order = int16(o)
-			words = append(words, wd)
-		}
-		nwords++
-	}
 	var pickedBuf [64]int
-	picked, ambiguous := pickedBuf[:0], true
-	if nwords > 0 {
-		picked, ambiguous = textLabels(words, nwords-1, picked)
-	}
-	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
-		picked, ambiguous = textEveryWord(words, picked[:0]), true
+	words, nwords, every := templateWords(msg, places, wordBuf[:0], true)
+	picked, ambiguous := pickedBuf[:0], false
+	if every {
+		for k := range words {
+			picked = append(picked, k)
+		}
+	} else {
+		words, nwords, _ = templateWords(msg, places, words[:0], false)
+		if nwords > 0 {
+			picked, ambiguous = textLabels(words, nwords-1, picked)
+		}
+		if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
+			picked, ambiguous = textEveryWord(words, picked[:0]), true
+		}
 	}
 	var repeats map[string]bool // when ambiguous: the labels of more words than places
 	unsure := false             // a section repeated: whose account a label is, not known
@@ -230,4 +215,51 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 		}
 		w.textPair(modern, &section, label, word.kind, value, only)
 	}
+}
+
+// templateWords appends the label-like words of msg to words, one entry
+// per place (places: the template's) and the count of words. When first
+// is set it appends each word at the first place after the previous
+// one's only, and reports whether every word has one (it stops at the
+// first that has not).
+func templateWords(msg string, places []textPlaces, words []textWord, first bool) ([]textWord, int16, bool) {
+	nwords, prevOrder := int16(0), -1
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		i = p + 1
+		if p+1 < len(msg) && !winSpace(msg[p+1]) {
+			continue // "C:\Windows", "16:42:01", "fe80::1"
+		}
+		label, kind, start := winLabelBefore(msg, p)
+		if label == "" {
+			continue
+		}
+		at := places[kind[1]]
+		wd := textWord{kind: kind, start: int32(start), value: int32(p + 1), word: nwords, order: -1, free: at.free}
+		nwords++
+		if first {
+			k := 0
+			for k < len(at.at) && at.at[k] <= prevOrder {
+				k++
+			}
+			if k == len(at.at) {
+				return words, nwords, false
+			}
+			prevOrder, wd.order = at.at[k], int16(at.at[k])
+			words = append(words, wd)
+			continue
+		}
+		if len(at.at) == 0 {
+			words = append(words, wd) // another version's label, or one in a value
+		}
+		for _, o := range at.at {
+			wd.order = int16(o)
+			words = append(words, wd)
+		}
+	}
+	return words, nwords, true
 }
