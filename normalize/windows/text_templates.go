@@ -172,13 +172,14 @@ var winTemplateIDs = func() (r [2]int) {
 func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var wordBuf [64]textWord
 	var pickedBuf [64]int
-	words, nwords, every := templateWords(msg, places, wordBuf[:0], true)
+	words, _, every := templateWords(msg, places, wordBuf[:0], true)
 	picked, ambiguous := pickedBuf[:0], false
 	if every {
 		for k := range words {
 			picked = append(picked, k)
 		}
 	} else {
+		var nwords int16
 		words, nwords, _ = templateWords(msg, places, words[:0], false)
 		if nwords > 0 {
 			picked, ambiguous = textLabels(words, nwords-1, picked)
