@@ -126,7 +126,7 @@ func (w *winEvent) parseSysmonText(msg string) {
 	}
 	for n, k := range picked {
 		label := words[k].label(msg)
-		if repeats[label] {
+		if repeats[label] || ambiguous && textEndUnsure(msg, words, picked, n, repeats) {
 			continue // a forged copy, or Sysmon's: not known which
 		}
 		end := len(msg)

@@ -181,6 +181,19 @@ func textRepeats(msg string, words []textWord, places func(label string) int) ma
 	return repeats
 }
 
+// textEndUnsure reports whether the value of picked[n], a free-text one,
+// may end too soon: the word after it is of a label in repeats (a copy,
+// or the message's own: not known which), so the value may be cut at a
+// copy it holds. A value that is no free text cannot hold a copy: it
+// ends at the next word, whichever that is.
+func textEndUnsure(msg string, words []textWord, picked []int, n int, repeats map[string]bool) bool {
+	if !words[picked[n]].free || n+1 >= len(picked) {
+		return false
+	}
+	next := &words[picked[n+1]]
+	return repeats[next.label(msg)]
+}
+
 // maxTextWords bounds the entries textLabels weighs (its cost grows with
 // their square when a message holds copies): a message has ~50 at most
 // (a Sysmon one 23; a 4624 ~30 words at one to three places each); one

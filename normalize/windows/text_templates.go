@@ -205,7 +205,8 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	for n, k := range picked {
 		word := &words[k]
 		label := word.label(msg)
-		if ambiguous && (repeats[label] || unsure && word.kind[0]&(labelByRole|labelSpecial) != 0) {
+		if ambiguous && (repeats[label] || unsure && word.kind[0]&(labelByRole|labelSpecial) != 0 ||
+			textEndUnsure(msg, words, picked, n, repeats)) {
 			continue // a forged copy, or the message's: not known which
 		}
 		var value string

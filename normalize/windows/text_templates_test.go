@@ -185,3 +185,17 @@ func owned(own []string, k string) bool {
 	}
 	return false
 }
+
+// TestSecurityTextManyCopies: a command line that copies the labels more
+// times than the reader weighs (maxTextWords) is read word by word: the
+// copied names and the command line, which may end at a copy, are left
+// unset, and no copy's value is taken.
+func TestSecurityTextManyCopies(t *testing.T) {
+	cmd := "a.exe" + strings.Repeat(` Account Name: admin Logon ID: 0x1 Source Network Address: 10.9.9.9 Creator Process Name: C:\evil.exe`, 100)
+	for _, sep := range []string{"\t", "#011"} {
+		got := decodeRoad(t, securitySnare(4688, "Process Creation", fmt.Sprintf(msg4688, cmd), sep), false)
+		checkFields(t, "many copies", got, map[string]any{"process.command_line": nil, "user.name": nil, "source.ip": nil,
+			"process.parent.executable": nil, "winlog.logon.id": nil, "process.executable": `C:\Tools\a.exe`, "process.pid": 6700,
+			"process.parent.pid": 5120, "user.id": "S-1-5-21-1-2-3-1104"})
+	}
+}
