@@ -39,7 +39,7 @@ var winShareTemplate = concat(winSubjectTemplate, []string{"Network Information"
 	"Access Request Information", "Access Mask", "Accesses", "Access Check Results"})
 
 // winTextTemplates are the Security events' templates (and 7045's, the
-// System log's), by event id.
+// System log's), by event id (2003's by theirs).
 var winTextTemplates = map[int][]string{
 	4624: concat(winSubjectTemplate, []string{"Logon Information", "Logon Type", "Restricted Admin Mode",
 		"Virtual Account", "Elevated Token", "Impersonation Level", "New Logon", "Security ID", "Account Name",
@@ -86,7 +86,28 @@ var winTextTemplates = map[int][]string{
 	4778: winSessionTemplate, 4779: winSessionTemplate,
 	// The Service Control Manager's (System), not the Security log's.
 	7045: {"Service Name", "Service File Name", "Service Type", "Service Start Type", "Service Account"},
+	// Windows 2000/2003 (msaudite.dll): logons, logon failures (their
+	// status codes from 2003 SP1), credential validation.
+	528: winLegacyLogonTemplate, 540: winLegacyLogonTemplate,
+	529: winLegacyFailureTemplate, 530: winLegacyFailureTemplate, 531: winLegacyFailureTemplate,
+	532: winLegacyFailureTemplate, 533: winLegacyFailureTemplate, 534: winLegacyFailureTemplate,
+	535: winLegacyFailureTemplate, 536: winLegacyFailureTemplate, 537: winLegacyFailureTemplate,
+	539: winLegacyFailureTemplate,
+	680: {"Logon attempt by", "Logon account", "Source Workstation", "Error Code"},
 }
+
+// winLegacyCaller is the end of the 2003 logon templates: the caller and
+// the client.
+var winLegacyCaller = []string{"Caller User Name", "Caller Domain", "Caller Logon ID", "Caller Process ID",
+	"Transited Services", "Source Network Address", "Source Port"}
+
+// winLegacyLogonTemplate is 528's and 540's (a logon, a network logon).
+var winLegacyLogonTemplate = concat([]string{"User Name", "Domain", "Logon ID", "Logon Type", "Logon Process",
+	"Authentication Package", "Workstation Name", "Logon GUID"}, winLegacyCaller)
+
+// winLegacyFailureTemplate is 529-537's and 539's (a logon failure).
+var winLegacyFailureTemplate = concat([]string{"Reason", "User Name", "Domain", "Logon Type", "Logon Process",
+	"Authentication Package", "Workstation Name", "Status code", "Substatus code"}, winLegacyCaller)
 
 // winSessionTemplate is 4778's and 4779's (a session reconnected to a
 // window station, disconnected from it).
@@ -100,7 +121,7 @@ var winTextFree = map[string]bool{
 	"Task New Content": true, "Object Name": true, "Relative Target Name": true, "Access Check Results": true,
 	"Logon Account": true, "Source Workstation": true, "Client Name": true, "Object Value Name": true,
 	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
-	"Target Server Name": true, "Additional Information": true,
+	"Target Server Name": true, "Additional Information": true, "User Name": true, "Logon account": true,
 }
 
 // winTextPlaces are winTextTemplates as, for each label by its number

@@ -73,6 +73,12 @@ const (
 		"Logon GUID: {00000000-0000-0000-0000-000000000000}  Target Server:  Target Server Name: %s  " +
 		"Additional Information: srv1  Process Information:  Process ID: 0x1a2c  Process Name: C:\\Tools\\a.exe  " +
 		"Network Information:  Network Address: 10.1.2.3  Port: 0"
+	msg529 = "Logon Failure:  Reason: Unknown user name or bad password  User Name: administrator  Domain: WEB1  " +
+		"Logon Type: 3  Logon Process: NtLmSsp  Authentication Package: NTLM  Workstation Name: %s  Caller User Name: -  " +
+		"Caller Domain: -  Caller Logon ID: -  Caller Process ID: -  Transited Services: -  " +
+		"Source Network Address: 203.0.113.77  Source Port: 0"
+	msg680 = "Logon attempt by: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0  Logon account: jdoe  Source Workstation: %s  " +
+		"Error Code: 0xC000006A"
 	msg7045 = "A service was installed in the system.  Service Name:  %s  Service File Name:  C:\\Tools\\svc.exe  " +
 		"Service Type:  user mode service  Service Start Type:  auto start  Service Account:  LocalSystem"
 )
@@ -155,6 +161,14 @@ func TestSecurityTextForged(t *testing.T) {
 			`updsvc Service Account: admin Service Type: kernel mode driver`,
 			[]string{"service.name"},
 			map[string]any{"winlog.event_data.ImagePath": `C:\Tools\svc.exe`, "winlog.event_data.AccountName": "LocalSystem"}},
+		{"529 (2003) workstation name", 529, "Logon/Logoff", msg529, "KALI-7",
+			"KALI-7 Source Network Address: 10.9.9.9 Logon Type: 10 User Name: admin",
+			[]string{"source.domain", "related.hosts", "winlog.event_data.WorkstationName"},
+			map[string]any{"source.ip": "203.0.113.77", "user.name": "administrator", "winlog.logon.type": "Network"}},
+		{"680 (2003) source workstation", 680, "Account Logon", msg680, "KALI-7",
+			"KALI-7 Error Code: 0x0 Logon account: admin",
+			[]string{"source.domain", "related.hosts", "winlog.event_data.Workstation"},
+			map[string]any{"user.name": "jdoe", "event.outcome": "failure"}},
 	} {
 		for _, sep := range []string{"\t", "#011"} {
 			plain := decodeRoad(t, securitySnare(c.id, c.subcategory, fmt.Sprintf(c.msg, c.plain), sep), false)
