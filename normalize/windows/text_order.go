@@ -19,16 +19,16 @@ import "slices"
 // "Account Name" under "Subject:" and under "New Logon:"): its word is
 // tried at each. When another run is as long (a value that copies the
 // labels around it), no word says which copy is the message's: the labels
-// that occur more often than the template has them are left out. A
-// message no choice fits (another version's labels or order) or with
-// more words than maxTextWords is read word by word, those labels left
-// out.
+// that occur more often than the template has them are left out, and so
+// is a free-text value a copy may have cut (textEndUnsure). A label the
+// template has not (another version's) can only lie in a free-text value.
+// A message no choice fits (another version's order) or with more words
+// than maxTextWords is read word by word, the same left out.
 
 // textWord is a label-like word of a message at one place its label has
 // in the event's template: a word with several places is one textWord per
-// place, in message order, then place order.
-// Small (it is copied into a buffer per word): the label is
-// msg[start:value-1].
+// place, in message order, then place order. Small (it is copied into a
+// buffer per word): its label is msg[start:value-1].
 type textWord struct {
 	kind         string // the label's winTextLabels entry (the Security reader's)
 	start, value int32  // where the word starts, where its value starts
