@@ -104,12 +104,13 @@ func TestTextLabels(t *testing.T) {
 		rest := winTextFixed[l] // a fixed label's name, or an account label's row number
 		if byRole && !fixed {
 			rest = ""
-			if len(kind) == 2 && int(kind[1]) < len(winTextByRoleRows) && winTextByRoleRows[kind[1]] == winTextByRole[l] {
-				rest = kind[1:]
+			if len(kind) == 3 && int(kind[2]) < len(winTextByRoleRows) && winTextByRoleRows[kind[2]] == winTextByRole[l] {
+				rest = kind[2:]
 			}
 		}
 		if kind[0]&labelSection != 0 != winTextSections[l] || kind[0]&labelFixed != 0 != fixed ||
-			kind[0]&labelByRole != 0 != byRole || kind[0]&labelSpecial != 0 != special || kind[1:] != rest {
+			kind[0]&labelByRole != 0 != byRole || kind[0]&labelSpecial != 0 != special || kind[2:] != rest ||
+			winTextLabelNames[kind[1]] != l {
 			t.Errorf("label %q: entry %q", l, kind)
 		}
 	}

@@ -1,21 +1,19 @@
 package windows
 
-import "slices"
+import (
+	"slices"
+	"strings"
 
-// Which labels of a flattened Sysmon message are its own. A message
-// rendered on one line (Snare, a syslog agent that joins lines) labels its
-// values by their EventData names, "CommandLine: x CurrentDirectory: y
-// User: CORP\bob", and a value a user chose can hold such a label: a
-// command line "x User: CORP\admin" must not set the user. Sysmon writes
-// an event's names in one order (its manifest's, kept by every schema
-// version: new names were added between the old ones), each once; only
-// free-text values can hold ": " after white space. So the labels are the
-// longest run of label-like words in that order such that every word left
-// out lies inside the value of a free-text name. When another run is as
-// long (a value that copies the labels around it), no word says which
-// copy is Sysmon's: the names that occur more than once are left out. A
-// message no choice fits (another version's order) or with more words
-// than maxSysmonWords is read word by word, its repeated names left out.
+	"github.com/nomenhq/nomen/normalize/ecs"
+)
+
+// Which labels of a flattened Sysmon message are its own (textLabels,
+// text_order.go). A message rendered on one line (Snare, a syslog agent
+// that joins lines) labels its values by their EventData names,
+// "CommandLine: x CurrentDirectory: y User: CORP\bob", and a command line
+// "x User: CORP\admin" must not set the user. Sysmon writes an event's
+// names in one order (its manifest's, kept by every schema version: new
+// names were added between the old ones), each once.
 
 // sysmonOrder is each Sysmon event's EventData names in the order its
 // message gives them (Sysmon's manifest, schema 4.90).
@@ -75,92 +73,66 @@ var sysmonFreeText = map[string]bool{
 	"QueryResults": true, "ClientInfo": true, "Configuration": true,
 }
 
-// sysmonLabel is a label-like word of a message: the name, where the word
-// starts, where its value starts, the name's place in the event's order,
-// and whether its value is free text.
-type sysmonLabel struct {
-	name         string
-	start, value int
-	order        int
-	free         bool
-}
-
-// sysmonLabels picks the labels of a message among its label-like words
-// (in message order, at most maxSysmonWords): it appends the indexes of
-// the words that are labels to picked (none when no choice is valid) and
-// reports whether another choice is as good (a value that copies the
-// labels around it: then no word says which copy is Sysmon's).
-func sysmonLabels(words []sysmonLabel, picked []int) ([]int, bool) {
-	n := len(words)
-	if n == 0 || n > maxSysmonWords {
-		return picked, false
-	}
-	// best[k]: the most labels a valid choice that starts with the first
-	// word and ends with word k has (0: none); prev[k] the label before k
-	// in the latest such choice, ways[k] how many there are (2: several).
-	var best, prev [maxSysmonWords]int
-	var ways [maxSysmonWords]uint8
-	best[0], prev[0], ways[0] = 1, -1, 1
-	for k := 1; k < n; k++ {
-		if best[k-1] == k && words[k-1].order < words[k].order {
-			// every word so far a label, and this one next in order (a
-			// message without copies): no other choice comes near
-			best[k], prev[k], ways[k] = k+1, k-1, ways[k-1]
+// parseSysmonText reads a Sysmon message ("Process Create: RuleName: -
+// UtcTime: ... ProcessGuid: {...} Image: C:\...") whose labels are its
+// EventData names, one per line or, from agents that flatten lines, one
+// after another: a label is a known name before ": " after white space,
+// and of the event's names those in its order that textLabels picks (a
+// command line's "User: x" is no label).
+func (w *winEvent) parseSysmonText(msg string) {
+	order, ordered := sysmonOrder[w.id]
+	var wordBuf [32]textWord // a message has 23 at most
+	words := wordBuf[:0]
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		i = p + 1
+		if p+1 < len(msg) && !winSpace(msg[p+1]) {
 			continue
 		}
-		for j := k - 1; j >= 0; j-- { // latest first: it wins ties
-			if best[j] == 0 || words[j].order >= words[k].order {
-				continue
-			}
-			if j < k-1 && !words[j].free {
-				continue // the words between would lie in a value that cannot hold them
-			}
-			switch {
-			case best[j]+1 > best[k]:
-				best[k], prev[k], ways[k] = best[j]+1, j, ways[j]
-			case best[j]+1 == best[k]:
-				ways[k] = min(2, ways[k]+ways[j])
-			}
+		ws := p
+		for ws > 0 && !winSpace(msg[ws-1]) {
+			ws--
+		}
+		label := msg[ws:p]
+		if ws > 0 && !winSpace(msg[ws-1]) {
+			continue
+		}
+		place := -1
+		if ordered {
+			place = slices.Index(order, label)
+		} else if sysmonNames()[label] {
+			place = len(words) // an event whose order is not known: every name in turn
+		}
+		if place >= 0 {
+			words = append(words, textWord{start: int32(ws), value: int32(p + 1), word: int16(len(words)), order: int16(place),
+				free: sysmonFreeText[label]})
 		}
 	}
-	end, endWays := -1, uint8(0)
-	for k := n - 1; k >= 0; k-- { // latest first
-		if best[k] == 0 || k < n-1 && !words[k].free {
-			continue // the words after it would lie in a value that cannot hold them
+	var pickedBuf [32]int
+	picked, ambiguous := pickedBuf[:0], true
+	if len(words) > 0 {
+		picked, ambiguous = textLabels(words, int16(len(words)-1), picked)
+	}
+	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
+		picked, ambiguous = textEveryWord(words, picked[:0]), true
+	}
+	var repeats map[string]bool // when ambiguous: the names of more than one word
+	if ambiguous {
+		repeats = textRepeats(msg, words, func(string) int { return 1 })
+	}
+	for n, k := range picked {
+		label := words[k].label(msg)
+		if repeats[label] || ambiguous && textEndUnsure(msg, words, picked, n, repeats) {
+			continue // a forged copy, or Sysmon's: not known which
 		}
-		switch {
-		case end < 0 || best[k] > best[end]:
-			end, endWays = k, ways[k]
-		case best[k] == best[end]:
-			endWays = min(2, endWays+ways[k])
+		end := len(msg)
+		if n+1 < len(picked) {
+			end = int(words[picked[n+1]].start)
 		}
+		w.add(label, ecs.TrimSpace(msg[words[k].value:end]))
 	}
-	if end < 0 {
-		return picked, false
-	}
-	from := len(picked)
-	for k := end; k >= 0; k = prev[k] {
-		picked = append(picked, k)
-	}
-	slices.Reverse(picked[from:])
-	return picked, endWays > 1
 }
-
-// sysmonRepeats is the set of names of more than one word.
-func sysmonRepeats(words []sysmonLabel) map[string]bool {
-	seen := make(map[string]bool, len(words))
-	repeats := map[string]bool{}
-	for _, w := range words {
-		if seen[w.name] {
-			repeats[w.name] = true
-		}
-		seen[w.name] = true
-	}
-	return repeats
-}
-
-// maxSysmonWords bounds the label-like words sysmonLabels weighs (its cost
-// grows with their square): a message has one per name, 23 at most; one
-// with more than this (a value full of copies) is read word by word, its
-// names that occur more than once unset.
-const maxSysmonWords = 96

@@ -1,7 +1,6 @@
 package windows
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
@@ -38,6 +37,10 @@ func (w *winEvent) parseText(msg string) { w.parseTextOnly(msg, "") }
 func (w *winEvent) parseTextOnly(msg, only string) {
 	if strings.EqualFold(w.channel, wincatalog.ChannelSysmon) {
 		w.parseSysmonText(msg)
+		return
+	}
+	if places := w.winTemplatePlaces(); places != nil {
+		w.parseTemplateText(msg, only, places) // labels in the template's order (text_templates.go)
 		return
 	}
 	modern, _ := modernID(w.id)
@@ -227,7 +230,9 @@ var winTextSections = map[string]bool{
 // (text_names.go): what ends the value before them. Looked up for every
 // word before a colon (a table, not a map: see nameTable). A label's
 // entry says which tables have it, so that reading its value looks up
-// no other: a byte of label* bits, then for a fixed label its name.
+// no other: a byte of label* bits, the label's number (its index in
+// winTextLabelNames: where templates keep its places), then for a fixed
+// label its name.
 var winTextLabels = func() *nameTable {
 	kinds := map[string]byte{}
 	for s := range winTextSections {
@@ -244,7 +249,11 @@ var winTextLabels = func() *nameTable {
 	}
 	t := new(nameTable)
 	for l, k := range kinds {
-		entry := string([]byte{k}) + winTextFixed[l]
+		if len(winTextLabelNames) > 255 {
+			panic("windows: more than 256 labels (their number is a byte)")
+		}
+		entry := string([]byte{k, byte(len(winTextLabelNames))}) + winTextFixed[l]
+		winTextLabelNames = append(winTextLabelNames, l)
 		if k&(labelFixed|labelByRole) == labelByRole { // its names' row, by number: no map lookup per value
 			entry += string([]byte{byte(len(winTextByRoleRows))})
 			winTextByRoleRows = append(winTextByRoleRows, winTextByRole[l])
@@ -258,7 +267,10 @@ var winTextLabels = func() *nameTable {
 	return t
 }()
 
-// winTextByRoleRows are winTextByRole's rows, numbered by the second byte
+// winTextLabelNames are the labels of winTextLabels by number.
+var winTextLabelNames []string
+
+// winTextByRoleRows are winTextByRole's rows, numbered by the third byte
 // of their label's winTextLabels entry.
 var winTextByRoleRows [][5]string
 
@@ -330,71 +342,6 @@ func winTextRole(modern int, section string) int {
 		return winRoleSubject
 	}
 	return 0
-}
-
-// parseSysmonText reads a Sysmon message ("Process Create: RuleName: -
-// UtcTime: ... ProcessGuid: {...} Image: C:\...") whose labels are its
-// EventData names, one per line or, from agents that flatten lines, one
-// after another: a label is a known name before ": " after white space,
-// and of the event's names those in its order that sysmonLabels picks
-// (a command line's "User: x" is no label).
-func (w *winEvent) parseSysmonText(msg string) {
-	order, ordered := sysmonOrder[w.id]
-	var wordBuf [32]sysmonLabel // a message has 23 at most
-	words := wordBuf[:0]
-	for i := 0; i < len(msg); {
-		j := strings.IndexByte(msg[i:], ':')
-		if j < 0 {
-			break
-		}
-		p := i + j
-		i = p + 1
-		if p+1 < len(msg) && !winSpace(msg[p+1]) {
-			continue
-		}
-		ws := p
-		for ws > 0 && !winSpace(msg[ws-1]) {
-			ws--
-		}
-		label := msg[ws:p]
-		if ws > 0 && !winSpace(msg[ws-1]) {
-			continue
-		}
-		place := -1
-		if ordered {
-			place = slices.Index(order, label)
-		} else if sysmonNames()[label] {
-			place = len(words) // an event whose order is not known: every name in turn
-		}
-		if place >= 0 {
-			words = append(words, sysmonLabel{name: label, start: ws, value: p + 1, order: place, free: sysmonFreeText[label]})
-		}
-	}
-	var pickedBuf [32]int
-	picked, ambiguous := pickedBuf[:0], true
-	if len(words) <= maxSysmonWords {
-		picked, ambiguous = sysmonLabels(words, picked)
-	}
-	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value, only names that occur once are set
-		picked, ambiguous = picked[:0], true
-		for k := range words {
-			picked = append(picked, k)
-		}
-	}
-	var repeats map[string]bool // when ambiguous: the names of more than one word
-	if ambiguous {
-		repeats = sysmonRepeats(words)
-	}
-	for n, k := range picked {
-		if repeats[words[k].name] {
-			continue // a forged copy, or Sysmon's: not known which
-		}
-		end := len(msg)
-		if n+1 < len(picked) {
-			end = words[picked[n+1]].start
-		}
-		w.add(words[k].name, ecs.TrimSpace(msg[words[k].value:end]))
-	}
 }
 
 // buildSysmonNames returns the EventData names of Sysmon's events: those the

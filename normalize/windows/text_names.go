@@ -298,10 +298,10 @@ func pick(cond bool, yes, no string) string {
 func winTextName(modern int, section, label, kind string) string {
 	switch k := kind[0]; {
 	case k&labelFixed != 0:
-		return kind[1:]
+		return kind[2:]
 	case k&labelByRole != 0:
 		if role := winTextRole(modern, section); role > 0 {
-			return winTextByRoleRows[kind[1]][role-1]
+			return winTextByRoleRows[kind[2]][role-1]
 		}
 		return ""
 	case k&labelSpecial != 0:

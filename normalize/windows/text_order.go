@@ -1,0 +1,202 @@
+package windows
+
+import "slices"
+
+// Which label-like words of a rendered message are its labels, on the
+// roads that carry only the message (Snare, NXLog on 2003, evtsys): the
+// one mechanism the Sysmon and the Security readers share.
+//
+// A message flattened to one line ("... Workstation Name: WKS9 Source
+// Network Address: 10.1.2.3 ...") labels its values in the order of its
+// template, and a value a user chose can hold such a label: a workstation
+// name "WKS9 Source Network Address: 10.9.9.9" must not set the source
+// address, a command line "a.exe Logon Type: 10" no logon type. Only
+// free-text values (a command line, a task's XML, an object's name, a
+// name a client supplied) can hold ": " after white space. So the labels
+// are the longest run of label-like words in the template's order such
+// that every word left out lies inside the value of a free-text label. A
+// label may have several places in a template (a Security message's
+// "Account Name" under "Subject:" and under "New Logon:"): its word is
+// tried at each. When another run is as long (a value that copies the
+// labels around it), no word says which copy is the message's: the labels
+// that occur more often than the template has them are left out, and so
+// is a free-text value a copy may have cut (textEndUnsure). A label the
+// template has not (another version's) can only lie in a free-text value.
+// A message no choice fits (another version's order) or with more words
+// than maxTextWords is read word by word, the same left out.
+
+// textWord is a label-like word of a message at one place its label has
+// in the event's template: a word with several places is one textWord per
+// place, in message order, then place order. Small (it is copied into a
+// buffer per word): its label is msg[start:value-1].
+type textWord struct {
+	kind         string // the label's winTextLabels entry (the Security reader's)
+	start, value int32  // where the word starts, where its value starts
+	word         int16  // which label-like word of the message
+	order        int16  // its place in the template; -1: none (it can only lie in a value)
+	free         bool   // its value is free text: later words may lie in it
+}
+
+// label returns w's label in msg.
+func (w *textWord) label(msg string) string { return msg[w.start : w.value-1] }
+
+// textLabels picks the labels of a message among its label-like words
+// (words, at most maxTextWords; lastWord the word number of the last): it
+// appends the indexes of the words that are labels to picked (none when
+// no choice is valid) and reports whether another choice is as good.
+func textLabels(words []textWord, lastWord int16, picked []int) ([]int, bool) {
+	n := len(words)
+	if n == 0 {
+		return picked, false
+	}
+	if all, ok := textEveryLabel(words, picked); ok {
+		return all, false // no longer choice, and none as long of other words
+	}
+	if n > maxTextWords {
+		return picked, false
+	}
+	// best[k]: the most labels a valid choice that starts with the first
+	// word and ends with entry k has (0: none); prev[k] the entry before k
+	// in the latest such choice, ways[k] how many choices of other words
+	// there are (2: several; the places of one word are one choice).
+	var best [maxTextWords]int16 // at most maxTextWords
+	var prev [maxTextWords]int
+	var ways [maxTextWords]uint8
+	group := 0 // the first entry of the word before k's
+	for k := 0; k < n; k++ {
+		wk := words[k].word
+		if words[k].order < 0 {
+			continue // a label the template has not: only inside a free-text value
+		}
+		if wk == 0 {
+			best[k], prev[k], ways[k] = 1, -1, 1
+			continue
+		}
+		for group < k && words[group].word < wk-1 {
+			group++
+		}
+		// Every word so far a label and this one next in order (a message
+		// without copies): no choice through an earlier word comes near.
+		full := false
+		for j := k - 1; j >= group && words[j].word == wk-1; j-- {
+			if best[j] == wk && words[j].order < words[k].order {
+				if !full {
+					best[k], prev[k], ways[k], full = wk+1, j, ways[j], true
+				} else {
+					ways[k] = max(ways[k], ways[j])
+				}
+			}
+		}
+		if full {
+			continue
+		}
+		for j := k - 1; j >= 0; j-- { // latest first: it wins ties
+			if best[j] == 0 || words[j].word == wk || words[j].order >= words[k].order {
+				continue
+			}
+			if words[j].word < wk-1 && !words[j].free {
+				continue // the words between would lie in a value that cannot hold them
+			}
+			switch {
+			case best[j]+1 > best[k]:
+				best[k], prev[k], ways[k] = best[j]+1, j, ways[j]
+			case best[j]+1 == best[k] && words[j].word == words[prev[k]].word:
+				ways[k] = max(ways[k], ways[j]) // another place of the same word
+			case best[j]+1 == best[k]:
+				ways[k] = min(2, ways[k]+ways[j])
+			}
+		}
+	}
+	end, endWays := -1, uint8(0)
+	for k := n - 1; k >= 0; k-- { // latest first
+		if best[k] == 0 || words[k].word < lastWord && !words[k].free {
+			continue // the words after it would lie in a value that cannot hold them
+		}
+		switch {
+		case end < 0 || best[k] > best[end]:
+			end, endWays = k, ways[k]
+		case best[k] == best[end] && words[k].word == words[end].word:
+			endWays = max(endWays, ways[k])
+		case best[k] == best[end]:
+			endWays = min(2, endWays+ways[k])
+		}
+	}
+	if end < 0 {
+		return picked, false
+	}
+	from := len(picked)
+	for k := end; k >= 0; k = prev[k] {
+		picked = append(picked, k)
+	}
+	slices.Reverse(picked[from:])
+	return picked, endWays > 1
+}
+
+// textEveryLabel appends to picked an entry of each word, each at the
+// first place after the previous one's, and reports whether there is
+// one: a message without copies (nearly every message), whose words are
+// all labels, found without weighing the choices.
+func textEveryLabel(words []textWord, picked []int) ([]int, bool) {
+	from, prevOrder := len(picked), int16(-1)
+	for k := 0; k < len(words); {
+		chosen := -1
+		for w := words[k].word; k < len(words) && words[k].word == w; k++ {
+			if chosen < 0 && words[k].order > prevOrder { // a word's places come in order
+				chosen = k
+			}
+		}
+		if chosen < 0 {
+			return picked[:from], false
+		}
+		picked, prevOrder = append(picked, chosen), words[chosen].order
+	}
+	return picked, true
+}
+
+// textEveryWord appends to picked the first entry of each word: the
+// reading when no choice fits.
+func textEveryWord(words []textWord, picked []int) []int {
+	for k := range words {
+		if k == 0 || words[k].word != words[k-1].word {
+			picked = append(picked, k)
+		}
+	}
+	return picked
+}
+
+// textRepeats is the set of labels that more words have than places has
+// (the number of places of a label in the template).
+func textRepeats(msg string, words []textWord, places func(label string) int) map[string]bool {
+	seen := make(map[string]int, len(words))
+	repeats := map[string]bool{}
+	for k := range words {
+		if k > 0 && words[k-1].word == words[k].word {
+			continue // another place of the same word
+		}
+		l := words[k].label(msg)
+		if seen[l]++; seen[l] > places(l) {
+			repeats[l] = true
+		}
+	}
+	return repeats
+}
+
+// textEndUnsure reports whether the value of picked[n], a free-text one,
+// may end too soon: the word after it is of a label in repeats (a copy,
+// or the message's own: not known which), so the value may be cut at a
+// copy it holds. A value that is no free text cannot hold a copy: it
+// ends at the next word, whichever that is.
+func textEndUnsure(msg string, words []textWord, picked []int, n int, repeats map[string]bool) bool {
+	if !words[picked[n]].free || n+1 >= len(picked) {
+		return false
+	}
+	next := &words[picked[n+1]]
+	return repeats[next.label(msg)]
+}
+
+// maxTextWords bounds the entries textLabels weighs (its cost grows with
+// their square when a message holds copies): a message has ~50 at most
+// (a Sysmon one 23; a 4624 ~30 words at one to three places each); one
+// with more (a value full of copies) is read word by word, its labels
+// that occur more often than the template has them unset.
+const maxTextWords = 128

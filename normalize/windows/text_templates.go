@@ -1,0 +1,288 @@
+package windows
+
+import (
+	"strings"
+
+	"github.com/nomenhq/nomen/normalize/wincatalog"
+)
+
+// The labels of rendered Security messages whose values a user can choose
+// (a command line, a task's XML, a share's file, a workstation name a
+// client sent), in the order of their templates (the Security auditing
+// provider's English messages, Vista to Server 2025): the text reader
+// takes their labels in that order (textLabels), so that such a value
+// cannot set the fields of the labels it imitates. A template is the
+// union of its versions' labels in their common order (2008's 4624 has no
+// "Logon Information:" section, later ones add "Restricted Admin Mode"
+// ...): a message may leave any out. Only the labels the reader knows
+// (winTextLabels) are listed; others ("Task Information:", "Resource
+// Attributes:") join the value before them, as everywhere. An event
+// without a template is read label by label.
+
+// winSubjectTemplate is the subject section most templates begin with.
+var winSubjectTemplate = []string{"Subject", "Security ID", "Account Name", "Account Domain", "Logon ID"}
+
+// winLogonTail is the end of 4624's and 4625's templates: the client and
+// how it authenticated.
+var winLogonTail = []string{"Network Information", "Workstation Name", "Source Network Address", "Source Port",
+	"Detailed Authentication Information", "Logon Process", "Authentication Package", "Transited Services",
+	"Package Name (NTLM only)", "Key Length"}
+
+// winTaskTemplate is 4698-4701's (a scheduled task created, deleted,
+// enabled, disabled); 4702 (updated) ends with "Task New Content".
+var winTaskTemplate = concat(winSubjectTemplate, []string{"Task Name", "Task Content"})
+
+// winShareTemplate is 5140's and 5145's (a share accessed, a share's file
+// checked); 5140 has no "Relative Target Name" nor "Access Check Results".
+var winShareTemplate = concat(winSubjectTemplate, []string{"Network Information", "Object Type", "Source Address",
+	"Source Port", "Share Information", "Share Name", "Share Path", "Relative Target Name",
+	"Access Request Information", "Access Mask", "Accesses", "Access Check Results"})
+
+// winTextTemplates are the Security events' templates (and 7045's, the
+// System log's), by event id (2003's by theirs).
+var winTextTemplates = map[int][]string{
+	4624: concat(winSubjectTemplate, []string{"Logon Information", "Logon Type", "Restricted Admin Mode",
+		"Virtual Account", "Elevated Token", "Impersonation Level", "New Logon", "Security ID", "Account Name",
+		"Account Domain", "Logon ID", "Linked Logon ID", "Network Account Name", "Network Account Domain", "Logon GUID",
+		"Process Information", "Process ID", "Process Name"}, winLogonTail),
+	4625: concat(winSubjectTemplate, []string{"Logon Information", "Logon Type", "Restricted Admin Mode",
+		"Virtual Account", "Elevated Token", "Account For Which Logon Failed", "Security ID", "Account Name",
+		"Account Domain", "Failure Information", "Failure Reason", "Status", "Sub Status", "Process Information",
+		"Caller Process ID", "Caller Process Name"}, winLogonTail),
+	// 4688: 2008 and 2012 name the creator "Subject:" and have no target.
+	4688: {"Subject", "Creator Subject", "Security ID", "Account Name", "Account Domain", "Logon ID",
+		"Target Subject", "Security ID", "Account Name", "Account Domain", "Logon ID", "Process Information",
+		"New Process ID", "New Process Name", "Token Elevation Type", "Mandatory Label", "Creator Process ID",
+		"Creator Process Name", "Process Command Line"},
+	// 4663: "Attributes" is the end of "Resource Attributes:" (Server 2012
+	// on), which the reader takes for the section of that name.
+	4663: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
+		"Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information", "Accesses", "Access Mask"}),
+	4698: winTaskTemplate, 4699: winTaskTemplate, 4700: winTaskTemplate, 4701: winTaskTemplate,
+	4702: concat(winSubjectTemplate, []string{"Task Name", "Task New Content"}),
+	5140: winShareTemplate, 5145: winShareTemplate,
+	4648: concat(winSubjectTemplate, []string{"Logon GUID", "Account Whose Credentials Were Used", "Account Name",
+		"Account Domain", "Logon GUID", "Target Server", "Target Server Name", "Additional Information",
+		"Process Information", "Process ID", "Process Name", "Network Information", "Network Address", "Port"}),
+	4657: concat(winSubjectTemplate, []string{"Object", "Object Name", "Object Value Name", "Handle ID", "Operation Type",
+		"Process Information", "Process ID", "Process Name", "Change Information", "Old Value Type", "Old Value",
+		"New Value Type", "New Value"}),
+	4697: concat(winSubjectTemplate, []string{"Service Information", "Service Name", "Service File Name", "Service Type",
+		"Service Start Type", "Service Account"}),
+	// The Kerberos events: the Server 2025 update adds the encryption
+	// types of the account, the service and the domain controller.
+	4768: {"Account Information", "Account Name", "Supplied Realm Name", "User ID", "MSDS-SupportedEncryptionTypes",
+		"Available Keys", "Service Information", "Service Name", "Service ID", "MSDS-SupportedEncryptionTypes",
+		"Available Keys", "Domain Controller Information", "MSDS-SupportedEncryptionTypes", "Available Keys",
+		"Network Information", "Client Address", "Client Port", "Advertized Etypes", "Additional Information",
+		"Ticket Options", "Result Code", "Ticket Encryption Type", "Session Encryption Type", "Pre-Authentication Type",
+		"Pre-Authentication EncryptionType", "Certificate Information", "Certificate Issuer Name",
+		"Certificate Serial Number", "Certificate Thumbprint", "Response ticket hash"},
+	4771: {"Account Information", "Security ID", "Account Name", "Service Information", "Service Name",
+		"Network Information", "Client Address", "Client Port", "Additional Information", "Ticket Options",
+		"Failure Code", "Pre-Authentication Type", "Certificate Information", "Certificate Issuer Name",
+		"Certificate Serial Number", "Certificate Thumbprint"},
+	4776: {"Authentication Package", "Logon Account", "Source Workstation", "Error Code"},
+	4778: winSessionTemplate, 4779: winSessionTemplate,
+	// The Service Control Manager's (System), not the Security log's.
+	7045: {"Service Name", "Service File Name", "Service Type", "Service Start Type", "Service Account"},
+	// Windows 2000/2003 (msaudite.dll): logons, logon failures (their
+	// status codes from 2003 SP1), credential validation.
+	528: winLegacyLogonTemplate, 540: winLegacyLogonTemplate,
+	529: winLegacyFailureTemplate, 530: winLegacyFailureTemplate, 531: winLegacyFailureTemplate,
+	532: winLegacyFailureTemplate, 533: winLegacyFailureTemplate, 534: winLegacyFailureTemplate,
+	535: winLegacyFailureTemplate, 536: winLegacyFailureTemplate, 537: winLegacyFailureTemplate,
+	539: winLegacyFailureTemplate,
+	680: {"Logon attempt by", "Logon account", "Source Workstation", "Error Code"},
+}
+
+// winLegacyCaller is the end of the 2003 logon templates: the caller and
+// the client.
+var winLegacyCaller = []string{"Caller User Name", "Caller Domain", "Caller Logon ID", "Caller Process ID",
+	"Transited Services", "Source Network Address", "Source Port"}
+
+// winLegacyLogonTemplate is 528's and 540's (a logon, a network logon).
+var winLegacyLogonTemplate = concat([]string{"User Name", "Domain", "Logon ID", "Logon Type", "Logon Process",
+	"Authentication Package", "Workstation Name", "Logon GUID"}, winLegacyCaller)
+
+// winLegacyFailureTemplate is 529-537's and 539's (a logon failure).
+var winLegacyFailureTemplate = concat([]string{"Reason", "User Name", "Domain", "Logon Type", "Logon Process",
+	"Authentication Package", "Workstation Name", "Status code", "Substatus code"}, winLegacyCaller)
+
+// winSessionTemplate is 4778's and 4779's (a session reconnected to a
+// window station, disconnected from it).
+var winSessionTemplate = []string{"Subject", "Account Name", "Account Domain", "Logon ID", "Session", "Session Name",
+	"Additional Information", "Client Name", "Client Address"}
+
+// winTextFree are the Security labels whose values can hold ": " after
+// white space: text a user, a client or a program chose.
+var winTextFree = map[string]bool{
+	"Account Name": true, "Workstation Name": true, "Process Command Line": true, "Task Content": true,
+	"Task New Content": true, "Object Name": true, "Relative Target Name": true, "Access Check Results": true,
+	"Logon Account": true, "Source Workstation": true, "Client Name": true, "Object Value Name": true,
+	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
+	"Target Server Name": true, "Additional Information": true, "User Name": true, "Logon account": true,
+}
+
+// winTextPlaces are winTextTemplates as, for each label by its number
+// (the second byte of its winTextLabels entry), its places and whether its
+// value is free text: no lookup per label-like word.
+var winTextPlaces = func() map[int][]textPlaces {
+	m := make(map[int][]textPlaces, len(winTextTemplates))
+	for id, t := range winTextTemplates {
+		places := make([]textPlaces, len(winTextLabelNames))
+		for i, l := range t {
+			kind, ok := winTextLabels.get(l)
+			if !ok {
+				panic("windows: template label " + l + " is no label the reader knows")
+			}
+			p := &places[kind[1]]
+			p.at, p.free = append(p.at, i), winTextFree[l]
+		}
+		m[id] = places
+	}
+	return m
+}()
+
+// textPlaces are a label's places in a template and whether its value is
+// free text.
+type textPlaces struct {
+	at   []int
+	free bool
+}
+
+func concat(parts ...[]string) []string {
+	var s []string
+	for _, p := range parts {
+		s = append(s, p...)
+	}
+	return s
+}
+
+// winTemplatePlaces returns the template of w's message, by label, or nil.
+func (w *winEvent) winTemplatePlaces() []textPlaces {
+	if w.id < winTemplateIDs[0] || w.id > winTemplateIDs[1] { // most records: no map lookup
+		return nil
+	}
+	places := winTextPlaces[w.id]
+	channel := wincatalog.ChannelSecurity
+	if w.id == 7045 {
+		channel = wincatalog.ChannelSystem
+	}
+	if places == nil || !strings.EqualFold(w.channel, channel) {
+		return nil
+	}
+	return places
+}
+
+// winTemplateIDs are the least and the greatest id winTextTemplates has.
+var winTemplateIDs = func() (r [2]int) {
+	r[0] = 1 << 30
+	for id := range winTextTemplates {
+		r[0], r[1] = min(r[0], id), max(r[1], id)
+	}
+	return r
+}()
+
+// parseTemplateText adds the EventData values of msg, a message of a
+// template whose places are places (only only's when only is not ""):
+// the labels are those textLabels picks. Nearly every message has every
+// label-like word in the template's order: one pass finds that (each word
+// at the first place after the previous one's), and only a message with
+// copies or another version's labels is read again to weigh the choices.
+func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
+	var wordBuf [64]textWord
+	var pickedBuf [64]int
+	words, _, every := templateWords(msg, places, wordBuf[:0], true)
+	picked, ambiguous := pickedBuf[:0], false
+	if every {
+		for k := range words {
+			picked = append(picked, k)
+		}
+	} else {
+		var nwords int16
+		words, nwords, _ = templateWords(msg, places, words[:0], false)
+		if nwords > 0 {
+			picked, ambiguous = textLabels(words, nwords-1, picked)
+		}
+		if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
+			picked, ambiguous = textEveryWord(words, picked[:0]), true
+		}
+	}
+	var repeats map[string]bool // when ambiguous: the labels of more words than places
+	unsure := false             // a section repeated: whose account a label is, not known
+	if ambiguous {
+		repeats = textRepeats(msg, words, func(l string) int {
+			k, _ := winTextLabels.get(l)
+			return max(1, len(places[k[1]].at))
+		})
+		for l := range repeats {
+			k, _ := winTextLabels.get(l)
+			unsure = unsure || k[0]&labelSection != 0
+		}
+	}
+	modern, _ := modernID(w.id)
+	section := ""
+	for n, k := range picked {
+		word := &words[k]
+		label := word.label(msg)
+		if ambiguous && (repeats[label] || unsure && word.kind[0]&(labelByRole|labelSpecial) != 0 ||
+			textEndUnsure(msg, words, picked, n, repeats)) {
+			continue // a forged copy, or the message's: not known which
+		}
+		var value string
+		if n+1 < len(picked) {
+			value = msg[word.value:words[picked[n+1]].start]
+		} else {
+			value = winCutDescription(msg[word.value:])
+		}
+		w.textPair(modern, &section, label, word.kind, value, only)
+	}
+}
+
+// templateWords appends the label-like words of msg to words, one entry
+// per place (places: the template's) and the count of words. When first
+// is set it appends each word at the first place after the previous
+// one's only, and reports whether every word has one (it stops at the
+// first that has not).
+func templateWords(msg string, places []textPlaces, words []textWord, first bool) ([]textWord, int16, bool) {
+	nwords, prevOrder := int16(0), -1
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		i = p + 1
+		if p+1 < len(msg) && !winSpace(msg[p+1]) {
+			continue // "C:\Windows", "16:42:01", "fe80::1"
+		}
+		label, kind, start := winLabelBefore(msg, p)
+		if label == "" {
+			continue
+		}
+		at := places[kind[1]]
+		wd := textWord{kind: kind, start: int32(start), value: int32(p + 1), word: nwords, order: -1, free: at.free}
+		nwords++
+		if first {
+			k := 0
+			for k < len(at.at) && at.at[k] <= prevOrder {
+				k++
+			}
+			if k == len(at.at) {
+				return words, nwords, false
+			}
+			prevOrder, wd.order = at.at[k], int16(at.at[k])
+			words = append(words, wd)
+			continue
+		}
+		if len(at.at) == 0 {
+			words = append(words, wd) // another version's label, or one in a value
+		}
+		for _, o := range at.at {
+			wd.order = int16(o)
+			words = append(words, wd)
+		}
+	}
+	return words, nwords, true
+}
