@@ -31,6 +31,9 @@ import (
 // event's time when the syslog header gave none. A value of the wrong
 // shape stays under json.<program>.
 //
+// A member name that occurs twice in one object is read once, at its
+// first place; the later copy is skipped (it is kept in event.original).
+//
 // Bounded: a message over jsonMaxBytes is not read, and members past
 // jsonMaxFields are not set (event.original keeps everything). Text that
 // is not one valid JSON object is not this decoder's.
@@ -44,14 +47,34 @@ const (
 var jsonECS = func() map[string]ecsField {
 	m := make(map[string]ecsField, len(jsonECSKinds))
 	for k, kind := range jsonECSKinds {
-		m[k] = ecsField{k, kind}
+		m[k] = ecsField{key: k, kind: kind}
 	}
-	return m
+	return numbered(m)
 }()
 
 type ecsField struct {
 	key  string
 	kind vendor.Kind
+	id   uint8 // the ECS field's number in its table (numbered), < 128
+}
+
+// numbered gives each ECS field of a table its number (one for the
+// paths that set the same field), for the walker's set of fields done.
+func numbered(m map[string]ecsField) map[string]ecsField {
+	ids := map[string]uint8{}
+	for k, f := range m {
+		id, ok := ids[f.key]
+		if !ok {
+			if len(ids) == 128 {
+				panic("gateway: an ECS table of more than 128 fields")
+			}
+			id = uint8(len(ids))
+			ids[f.key] = id
+		}
+		f.id = id
+		m[k] = f
+	}
+	return m
 }
 
 var jsonECSKinds = map[string]vendor.Kind{
@@ -133,6 +156,60 @@ type jsonWalker struct {
 	// ecs: the member paths (dotted, after the namespace) that set an ECS
 	// field (jsonECS for JSON in syslog, suricataECS for Suricata's EVE).
 	ecs map[string]ecsField
+	// keys: the member names of the objects being read, outermost first,
+	// to find a duplicate name: the first len(keyBuf) in the walker (no
+	// allocation for an EVE record), the rest in moreKeys.
+	nkeys    int
+	keyBuf   [32]string
+	moreKeys []string
+	// literalDots: a dot in a member name is a character of the name, not
+	// a path separator (EVE, whose "alert.signature" member is not the
+	// "signature" of its "alert" object).
+	literalDots bool
+	// done: the ECS fields (by ecsField.id) this walk set, so that a
+	// second spelling of a path ("source.ip" and {"source":{"ip"}}) cannot
+	// override the first.
+	done [2]uint64
+}
+
+// duplicate reports whether key already named a member of the object
+// whose names start at keys[base], and records it. The first member of
+// a name is the one read, as topString and findMember read it: a later
+// copy (which Suricata never writes, and Elasticsearch refuses) cannot
+// override it. Past jsonMaxFields names nothing is read.
+func (w *jsonWalker) duplicate(base int, key string) bool {
+	if w.nkeys >= jsonMaxFields {
+		return true
+	}
+	for j := base; j < w.nkeys; j++ {
+		if w.key(j) == key {
+			return true
+		}
+	}
+	if w.nkeys < len(w.keyBuf) {
+		w.keyBuf[w.nkeys] = key
+	} else {
+		w.moreKeys = append(w.moreKeys, key)
+	}
+	w.nkeys++
+	return false
+}
+
+func (w *jsonWalker) key(j int) string {
+	if j < len(w.keyBuf) {
+		return w.keyBuf[j]
+	}
+	return w.moreKeys[j-len(w.keyBuf)]
+}
+
+// popKeys forgets the names of the object whose names start at base.
+func (w *jsonWalker) popKeys(base int) {
+	w.nkeys = base
+	if base < len(w.keyBuf) {
+		w.moreKeys = w.moreKeys[:0]
+	} else {
+		w.moreKeys = w.moreKeys[:base-len(w.keyBuf)]
+	}
 }
 
 // object reads the object at s[i] and returns the index after it.
@@ -141,19 +218,29 @@ func (w *jsonWalker) object(s string, i, depth int) int {
 	if s[i] == '}' {
 		return i + 1
 	}
+	base := w.nkeys
 	for {
 		key, end := jsonString(s, i)
 		i = skipSpace(s, end)
 		i = skipSpace(s, i+1) // ':'
-		n := len(w.path)
-		if n > w.nsLen {
-			w.path = append(w.path, '.')
+		if w.duplicate(base, key) {
+			i = valueEnd(s, i)
+		} else {
+			n := len(w.path)
+			if n > w.nsLen {
+				w.path = append(w.path, '.')
+			}
+			if w.literalDots {
+				w.path = appendSegment(w.path, key)
+			} else {
+				w.path = appendKey(w.path, key)
+			}
+			i = w.value(s, i, depth)
+			w.path = w.path[:n]
 		}
-		w.path = appendKey(w.path, key)
-		i = w.value(s, i, depth)
-		w.path = w.path[:n]
 		i = skipSpace(s, i)
 		if s[i] == '}' {
+			w.popKeys(base)
 			return i + 1
 		}
 		i = skipSpace(s, i+1) // ','
@@ -229,8 +316,15 @@ func (w *jsonWalker) set(text string, v event.Value) {
 	}
 	w.fields++
 	name := w.path[w.nsLen:]
-	if f, ok := w.ecs[string(name)]; ok && text != "" && w.setECS(f.key, text, f.kind) {
-		return
+	if f, ok := w.ecs[string(name)]; ok && text != "" {
+		bit := uint64(1) << (f.id % 64)
+		if w.done[f.id/64]&bit != 0 {
+			return // set by an earlier spelling of the path: kept in event.original
+		}
+		if w.setECS(f.key, text, f.kind) {
+			w.done[f.id/64] |= bit
+			return
+		}
 	}
 	if v.Type == event.TypeString && v.Str == "" {
 		return

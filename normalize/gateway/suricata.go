@@ -21,60 +21,60 @@ import (
 // signature, URL or DNS name holding JSON-looking text stays one string.
 
 // suricataECS: EVE member path -> ECS field, after Elastic's module.
-var suricataECS = map[string]ecsField{
-	"timestamp":    {"@timestamp", vendor.Time},
-	"src_ip":       {"source.ip", vendor.IP},
-	"src_port":     {"source.port", vendor.Port},
-	"dest_ip":      {"destination.ip", vendor.IP},
-	"dest_port":    {"destination.port", vendor.Port},
-	"proto":        {"network.transport", vendor.Transport},
-	"app_proto":    {"network.protocol", vendor.Protocol},
-	"community_id": {"network.community_id", vendor.Word},
-	"in_iface":     {"observer.ingress.interface.name", vendor.Interface},
+var suricataECS = numbered(map[string]ecsField{
+	"timestamp":    {key: "@timestamp", kind: vendor.Time},
+	"src_ip":       {key: "source.ip", kind: vendor.IP},
+	"src_port":     {key: "source.port", kind: vendor.Port},
+	"dest_ip":      {key: "destination.ip", kind: vendor.IP},
+	"dest_port":    {key: "destination.port", kind: vendor.Port},
+	"proto":        {key: "network.transport", kind: vendor.Transport},
+	"app_proto":    {key: "network.protocol", kind: vendor.Protocol},
+	"community_id": {key: "network.community_id", kind: vendor.Word},
+	"in_iface":     {key: "observer.ingress.interface.name", kind: vendor.Interface},
 
-	"alert.signature":    {"rule.name", vendor.Text},
-	"alert.signature_id": {"rule.id", vendor.Word},
-	"alert.category":     {"rule.category", vendor.Text},
-	"alert.severity":     {"event.severity", vendor.Uint},
+	"alert.signature":    {key: "rule.name", kind: vendor.Text},
+	"alert.signature_id": {key: "rule.id", kind: vendor.Word},
+	"alert.category":     {key: "rule.category", kind: vendor.Text},
+	"alert.severity":     {key: "event.severity", kind: vendor.Uint},
 
-	"flow.pkts_toserver":  {"source.packets", vendor.Uint},
-	"flow.pkts_toclient":  {"destination.packets", vendor.Uint},
-	"flow.bytes_toserver": {"source.bytes", vendor.Uint},
-	"flow.bytes_toclient": {"destination.bytes", vendor.Uint},
-	"flow.start":          {"event.start", vendor.Time},
-	"flow.end":            {"event.end", vendor.Time},
+	"flow.pkts_toserver":  {key: "source.packets", kind: vendor.Uint},
+	"flow.pkts_toclient":  {key: "destination.packets", kind: vendor.Uint},
+	"flow.bytes_toserver": {key: "source.bytes", kind: vendor.Uint},
+	"flow.bytes_toclient": {key: "destination.bytes", kind: vendor.Uint},
+	"flow.start":          {key: "event.start", kind: vendor.Time},
+	"flow.end":            {key: "event.end", kind: vendor.Time},
 	// netflow records one direction: its source is the sender.
-	"netflow.pkts":  {"source.packets", vendor.Uint},
-	"netflow.bytes": {"source.bytes", vendor.Uint},
-	"netflow.start": {"event.start", vendor.Time},
-	"netflow.end":   {"event.end", vendor.Time},
+	"netflow.pkts":  {key: "source.packets", kind: vendor.Uint},
+	"netflow.bytes": {key: "source.bytes", kind: vendor.Uint},
+	"netflow.start": {key: "event.start", kind: vendor.Time},
+	"netflow.end":   {key: "event.end", kind: vendor.Time},
 
-	"dns.type":   {"dns.type", vendor.Word},
-	"dns.id":     {"dns.id", vendor.Word},
-	"dns.rrname": {"dns.question.name", vendor.Word},
-	"dns.rrtype": {"dns.question.type", vendor.Word},
-	"dns.rcode":  {"dns.response_code", vendor.Word},
+	"dns.type":   {key: "dns.type", kind: vendor.Word},
+	"dns.id":     {key: "dns.id", kind: vendor.Word},
+	"dns.rrname": {key: "dns.question.name", kind: vendor.Word},
+	"dns.rrtype": {key: "dns.question.type", kind: vendor.Word},
+	"dns.rcode":  {key: "dns.response_code", kind: vendor.Word},
 
-	"http.hostname":        {"url.domain", vendor.Word},
-	"http.url":             {"url.original", vendor.Text},
-	"http.http_method":     {"http.request.method", vendor.Word},
-	"http.status":          {"http.response.status_code", vendor.Uint},
-	"http.http_user_agent": {"user_agent.original", vendor.Text},
-	"http.http_refer":      {"http.request.referrer", vendor.Text},
-	"http.length":          {"http.response.body.bytes", vendor.Uint},
+	"http.hostname":        {key: "url.domain", kind: vendor.Word},
+	"http.url":             {key: "url.original", kind: vendor.Text},
+	"http.http_method":     {key: "http.request.method", kind: vendor.Word},
+	"http.status":          {key: "http.response.status_code", kind: vendor.Uint},
+	"http.http_user_agent": {key: "user_agent.original", kind: vendor.Text},
+	"http.http_refer":      {key: "http.request.referrer", kind: vendor.Text},
+	"http.length":          {key: "http.response.body.bytes", kind: vendor.Uint},
 
-	"tls.sni":       {"tls.client.server_name", vendor.Word},
-	"tls.subject":   {"tls.server.subject", vendor.Text},
-	"tls.issuerdn":  {"tls.server.issuer", vendor.Text},
-	"tls.ja3.hash":  {"tls.client.ja3", vendor.Word},
-	"tls.ja3s.hash": {"tls.server.ja3s", vendor.Word},
+	"tls.sni":       {key: "tls.client.server_name", kind: vendor.Word},
+	"tls.subject":   {key: "tls.server.subject", kind: vendor.Text},
+	"tls.issuerdn":  {key: "tls.server.issuer", kind: vendor.Text},
+	"tls.ja3.hash":  {key: "tls.client.ja3", kind: vendor.Word},
+	"tls.ja3s.hash": {key: "tls.server.ja3s", kind: vendor.Word},
 
-	"fileinfo.filename": {"file.path", vendor.Text},
-	"fileinfo.size":     {"file.size", vendor.Uint},
-	"fileinfo.md5":      {"file.hash.md5", vendor.Word},
-	"fileinfo.sha1":     {"file.hash.sha1", vendor.Word},
-	"fileinfo.sha256":   {"file.hash.sha256", vendor.Word},
-}
+	"fileinfo.filename": {key: "file.path", kind: vendor.Text},
+	"fileinfo.size":     {key: "file.size", kind: vendor.Uint},
+	"fileinfo.md5":      {key: "file.hash.md5", kind: vendor.Word},
+	"fileinfo.sha1":     {key: "file.hash.sha1", kind: vendor.Word},
+	"fileinfo.sha256":   {key: "file.hash.sha256", kind: vendor.Word},
+})
 
 var (
 	catNetwork = ecs.Cats("network")
@@ -125,7 +125,7 @@ func decodeSuricata(e *event.Event) bool {
 		return false // JSON, but not an EVE record: the JSON decoder's
 	}
 	ecs.Reserve(e, 32)
-	w := jsonWalker{e: e, path: make([]byte, 0, 64), ecs: suricataECS}
+	w := jsonWalker{e: e, path: make([]byte, 0, 64), ecs: suricataTable(body, typ), literalDots: true}
 	w.path = append(w.path, suricataNamespace...)
 	w.nsLen = len(w.path)
 	w.object(body, 0, 1)
@@ -142,6 +142,9 @@ func decodeSuricata(e *event.Event) bool {
 		ecs.SetVendorClass(e, c)
 	}
 	setDerived(e, body)
+	if typ == "dns" {
+		setSuricataDNS(e, body)
+	}
 	ecs.SetNetworkTotals(e)
 	ecs.SetRule(e, "suricata."+typeKeys.Get(typ))
 	ecs.SetProvider(e, "suricata")
@@ -149,10 +152,11 @@ func decodeSuricata(e *event.Event) bool {
 }
 
 // suricataTLSVersions: tls.version as Suricata writes it -> ECS's
-// tls.version_protocol and tls.version.
+// tls.version_protocol and tls.version. TLS 1.0 is "TLSv1" (Suricata's
+// SSLVersionToString); "UNDETERMINED", a draft or a hex code set nothing.
 var suricataTLSVersions = map[string][2]string{
 	"SSLv2": {"ssl", "2.0"}, "SSLv3": {"ssl", "3.0"},
-	"TLS 1.0": {"tls", "1.0"}, "TLS 1.1": {"tls", "1.1"}, "TLS 1.2": {"tls", "1.2"}, "TLS 1.3": {"tls", "1.3"},
+	"TLSv1": {"tls", "1.0"}, "TLS 1.1": {"tls", "1.1"}, "TLS 1.2": {"tls", "1.2"}, "TLS 1.3": {"tls", "1.3"},
 }
 
 // setDerived sets the ECS fields that are a reading of a member rather

@@ -94,3 +94,53 @@ func BenchmarkSuricata(b *testing.B) {
 		b.Run("json/"+c.name, func(b *testing.B) { normtest.BenchDecoder(b, decodeJSON, line) })
 	}
 }
+
+// A member name given twice in one object is read at its first place, by
+// the walker as by the event_type and action readers: a later copy sets
+// nothing, in EVE as in JSON in syslog.
+func TestJSONDuplicateMemberFirstWins(t *testing.T) {
+	e := event.New(normtest.Received)
+	e.AppName = "suricata"
+	e.Message = `{"event_type":"alert","src_ip":"10.0.0.1","alert":{"action":"allowed","signature":"real"},"src_ip":"6.6.6.6","alert":{"action":"blocked","signature":"copy"},"event_type":"drop"}`
+	if !decodeSuricata(e) {
+		t.Fatal("not decoded")
+	}
+	for k, want := range map[string]string{"source.ip": "10.0.0.1", "rule.name": "real", "event.type": "allowed",
+		"suricata.eve.alert.action": "allowed", "suricata.eve.event_type": "alert"} {
+		if got := normtest.Str(e, k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	j := event.New(normtest.Received)
+	j.AppName, j.Message = "app", `{"source.ip":"10.0.0.1","user":{"name":"alice"},"source":{"ip":"6.6.6.6"},"user":{"name":"mallory"}}`
+	if !decodeJSON(j) {
+		t.Fatal("JSON not decoded")
+	}
+	if got := normtest.Str(j, "source.ip"); got != "10.0.0.1" {
+		t.Errorf("JSON source.ip = %q, want the first", got)
+	}
+	if got := normtest.Str(j, "user.name"); got != "alice" {
+		t.Errorf("JSON user.name = %q, want the first", got)
+	}
+}
+
+// Past the walker's inline names (32), a duplicate is still found.
+func TestJSONDuplicateMemberWideObject(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"event_type":"flow","src_ip":"10.0.0.1","flow":{"state":"closed"}`)
+	for i := 0; i < 40; i++ {
+		b.WriteString(`,"k` + strings.Repeat("x", i) + `":1`)
+	}
+	b.WriteString(`,"nested":{"a":1},"src_ip":"6.6.6.6","flow":{"bytes_toserver":9}}`)
+	e := event.New(normtest.Received)
+	e.AppName, e.Message = "suricata", b.String()
+	if !decodeSuricata(e) {
+		t.Fatal("not decoded")
+	}
+	if got := normtest.Str(e, "source.ip"); got != "10.0.0.1" {
+		t.Errorf("source.ip = %q, want the first", got)
+	}
+	if e.Has("source.bytes") {
+		t.Error("the second flow object set source.bytes")
+	}
+}
