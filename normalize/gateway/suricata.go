@@ -161,12 +161,18 @@ var suricataTLSVersions = map[string][2]string{
 
 // setDerived sets the ECS fields that are a reading of a member rather
 // than the member itself: the TLS version split into protocol and number,
-// the outer VLAN id (the first of the "vlan" list) as network.vlan.id.
+// the certificate's SHA-1 fingerprint as tls.server.hash.sha1, the outer
+// VLAN id (the first of the "vlan" list) as network.vlan.id.
 func setDerived(e *event.Event, body string) {
 	if v, ok := topMember(body, "tls", "version"); ok {
 		if pv, ok := suricataTLSVersions[v]; ok {
 			e.SetStr("tls.version_protocol", pv[0])
 			e.SetStr("tls.version", pv[1])
+		}
+	}
+	if v, ok := topMember(body, "tls", "fingerprint"); ok {
+		if h, ok := sha1Fingerprint(v); ok {
+			e.SetStr("tls.server.hash.sha1", h)
 		}
 	}
 	if i, end, ok := findMember(body, 0, "vlan"); ok && body[i] == '[' {
@@ -180,6 +186,33 @@ func setDerived(e *event.Event, body string) {
 			e.SetStr("network.vlan.id", list[j:k])
 		}
 	}
+}
+
+// sha1Fingerprint returns Suricata's certificate fingerprint
+// ("aa:bb:...:ff", 20 bytes) as ECS writes a hash of it (upper case hex,
+// no colons), or false.
+func sha1Fingerprint(v string) (string, bool) {
+	if len(v) != 59 {
+		return "", false
+	}
+	h := make([]byte, 0, 40)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case i%3 == 2:
+			if c != ':' {
+				return "", false
+			}
+			continue
+		case '0' <= c && c <= '9', 'A' <= c && c <= 'F':
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 'A'
+		default:
+			return "", false
+		}
+		h = append(h, c)
+	}
+	return string(h), true
 }
 
 // typeKeys: an event_type as a rule name segment, built once per type.

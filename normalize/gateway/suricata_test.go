@@ -144,3 +144,18 @@ func TestJSONDuplicateMemberWideObject(t *testing.T) {
 		t.Error("the second flow object set source.bytes")
 	}
 }
+
+// Only a 20-byte colon-separated hex fingerprint is a SHA-1 hash.
+func TestSuricataSHA1Fingerprint(t *testing.T) {
+	for in, want := range map[string]string{
+		"3f:a9:00:1b:c2:7d:44:e5:91:0a:bb:cd:ef:12:34:56:78:9a:bc:de": "3FA9001BC27D44E5910ABBCDEF123456789ABCDE",
+		"3f:a9:00:1b:c2:7d:44:e5:91:0a:bb:cd:ef:12:34:56:78:9a:bc":    "", // 19 bytes
+		"3f-a9-00-1b-c2-7d-44-e5-91-0a-bb-cd-ef-12-34-56-78-9a-bc-de": "",
+		"3g:a9:00:1b:c2:7d:44:e5:91:0a:bb:cd:ef:12:34:56:78:9a:bc:de": "",
+	} {
+		got, ok := sha1Fingerprint(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("sha1Fingerprint(%q) = %q, %v, want %q", in, got, ok, want)
+		}
+	}
+}
