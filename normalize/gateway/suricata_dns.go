@@ -30,10 +30,66 @@ var suricataECSAnswerRecord = func() map[string]ecsField {
 	return m
 }()
 
+// An alert's (or any packet record's) src_ip is the packet's source
+// (Suricata logs it in the packet's direction), while its flow object's
+// *_toserver counts are the client's: they are the source's only when the
+// record says "direction":"to_server", the destination's when it says
+// "to_client" (Suricata 7+), and no side's when it says nothing.
+var (
+	suricataECSToClient = suricataWithCounts("destination", "source")
+	suricataECSNoCounts = suricataWithCounts("", "")
+)
+
+// suricataWithCounts is suricataECS with flow.*_toserver set on side
+// toServer and flow.*_toclient on toClient ("" for none).
+func suricataWithCounts(toServer, toClient string) map[string]ecsField {
+	m := make(map[string]ecsField, len(suricataECS))
+	for k, f := range suricataECS {
+		m[k] = f
+	}
+	for _, c := range []struct{ member, side, field string }{
+		{"flow.pkts_toserver", toServer, ".packets"}, {"flow.bytes_toserver", toServer, ".bytes"},
+		{"flow.pkts_toclient", toClient, ".packets"}, {"flow.bytes_toclient", toClient, ".bytes"},
+	} {
+		if c.side == "" {
+			delete(m, c.member)
+			continue
+		}
+		f := m[c.member]
+		f.key = c.side + c.field
+		m[c.member] = numberedLike(f, suricataECS)
+	}
+	return m
+}
+
+// numberedLike gives f the number its ECS field has in table m.
+func numberedLike(f ecsField, m map[string]ecsField) ecsField {
+	for _, g := range m {
+		if g.key == f.key {
+			f.id = g.id
+			return f
+		}
+	}
+	panic("gateway: " + f.key + " not in the table")
+}
+
 // suricataTable returns the ECS table for a record of event_type typ.
 func suricataTable(body, typ string) map[string]ecsField {
-	if typ != "dns" {
+	switch typ {
+	case "flow", "netflow":
 		return suricataECS
+	case "dns":
+	default:
+		if _, _, ok := findMember(body, 0, "flow"); !ok {
+			return suricataECS
+		}
+		switch dir, _ := topString(body, "direction"); dir {
+		case "to_server":
+			return suricataECS
+		case "to_client":
+			return suricataECSToClient
+		}
+		return suricataECSNoCounts
 	}
 	v, end, ok := findMember(body, 0, "dns")
 	if !ok || body[v] != '{' {

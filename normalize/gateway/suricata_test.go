@@ -159,3 +159,25 @@ func TestSuricataSHA1Fingerprint(t *testing.T) {
 		}
 	}
 }
+
+// An alert's src_ip is the packet's source: its flow's toserver counts
+// are the source's only in a to_server alert, the destination's in a
+// to_client one, and nobody's when the direction is not given.
+func TestSuricataAlertFlowCountsByDirection(t *testing.T) {
+	for dir, want := range map[string][2]string{
+		`"direction":"to_server",`: {"5", "7"},
+		`"direction":"to_client",`: {"7", "5"},
+		``:                         {"", ""},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName = "suricata"
+		e.Message = `{"event_type":"alert","src_ip":"10.0.0.1","dest_ip":"10.0.0.2",` + dir +
+			`"alert":{"action":"allowed","signature_id":1},"flow":{"pkts_toserver":5,"pkts_toclient":7}}`
+		if !decodeSuricata(e) {
+			t.Fatalf("%s: not decoded", dir)
+		}
+		if got := [2]string{normtest.Str(e, "source.packets"), normtest.Str(e, "destination.packets")}; got != want {
+			t.Errorf("%s: source/destination.packets %v, want %v", dir, got, want)
+		}
+	}
+}
