@@ -19,6 +19,10 @@ import (
 //
 // A member is read by its place in the object, never by its text: a
 // signature, URL or DNS name holding JSON-looking text stays one string.
+// A member name given twice is read at its first place, and a dotted name
+// ("alert.signature") is one name, not a path. The table a record is read
+// with (suricataTable) depends on it: an alert's flow counters follow its
+// direction, a DNS v1 answer record has no question (suricata_dns.go).
 
 // suricataECS: EVE member path -> ECS field, after Elastic's module.
 var suricataECS = numbered(map[string]ecsField{
@@ -279,4 +283,79 @@ func valueEnd(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// An alert's (or any packet record's) src_ip is the packet's source
+// (Suricata logs it in the packet's direction), while its flow object's
+// *_toserver counts are the client's: they are the source's only when the
+// record says "direction":"to_server", the destination's when it says
+// "to_client" (Suricata 7+), and no side's when it says nothing.
+var (
+	suricataECSToClient = suricataWithCounts("destination", "source")
+	suricataECSNoCounts = suricataWithCounts("", "")
+)
+
+// suricataWithCounts is suricataECS with flow.*_toserver set on side
+// toServer and flow.*_toclient on toClient ("" for none).
+func suricataWithCounts(toServer, toClient string) map[string]ecsField {
+	m := make(map[string]ecsField, len(suricataECS))
+	for k, f := range suricataECS {
+		m[k] = f
+	}
+	for _, c := range []struct{ member, side, field string }{
+		{"flow.pkts_toserver", toServer, ".packets"}, {"flow.bytes_toserver", toServer, ".bytes"},
+		{"flow.pkts_toclient", toClient, ".packets"}, {"flow.bytes_toclient", toClient, ".bytes"},
+	} {
+		if c.side == "" {
+			delete(m, c.member)
+			continue
+		}
+		f := m[c.member]
+		f.key = c.side + c.field
+		m[c.member] = numberedLike(f, suricataECS)
+	}
+	return m
+}
+
+// numberedLike gives f the number its ECS field has in table m.
+func numberedLike(f ecsField, m map[string]ecsField) ecsField {
+	for _, g := range m {
+		if g.key == f.key {
+			f.id = g.id
+			return f
+		}
+	}
+	panic("gateway: " + f.key + " not in the table")
+}
+
+// suricataTable returns the ECS table for a record of event_type typ.
+func suricataTable(body, typ string) map[string]ecsField {
+	switch typ {
+	case "flow", "netflow":
+		return suricataECS
+	case "dns":
+	default:
+		if _, _, ok := findMember(body, 0, "flow"); !ok {
+			return suricataECS
+		}
+		switch dir, _ := topString(body, "direction"); dir {
+		case "to_server":
+			return suricataECS
+		case "to_client":
+			return suricataECSToClient
+		}
+		return suricataECSNoCounts
+	}
+	v, end, ok := findMember(body, 0, "dns")
+	if !ok || body[v] != '{' {
+		return suricataECS
+	}
+	d := body[v:end]
+	if _, _, ok := findMember(d, 0, "rdata"); ok {
+		return suricataECSAnswerRecord
+	}
+	if _, _, ok := findMember(d, 0, "ttl"); ok {
+		return suricataECSAnswerRecord
+	}
+	return suricataECS
 }
