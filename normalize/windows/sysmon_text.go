@@ -2,7 +2,6 @@ package windows
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/nomenhq/nomen/normalize/ecs"
 )
@@ -84,15 +83,11 @@ func (w *winEvent) parseSysmonText(msg string) {
 	var wordBuf [32]textWord // a message has 23 at most
 	words := wordBuf[:0]
 	for i := 0; i < len(msg); {
-		j := strings.IndexByte(msg[i:], ':')
-		if j < 0 {
+		p := nextLabelColon(msg, i)
+		if p < 0 {
 			break
 		}
-		p := i + j
 		i = p + 1
-		if p+1 < len(msg) && !winSpace(msg[p+1]) {
-			continue
-		}
 		ws := p
 		for ws > 0 && !winSpace(msg[ws-1]) {
 			ws--

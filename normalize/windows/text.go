@@ -47,15 +47,11 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 	section := ""
 	prevLabel, prevKind, prevEnd := "", "", -1
 	for i := 0; i < len(msg); {
-		j := strings.IndexByte(msg[i:], ':')
-		if j < 0 {
+		p := nextLabelColon(msg, i)
+		if p < 0 {
 			break
 		}
-		p := i + j
 		i = p + 1
-		if p+1 < len(msg) && !winSpace(msg[p+1]) {
-			continue // "C:\Windows", "16:42:01", "fe80::1"
-		}
 		label, kind, start := winLabelBefore(msg, p)
 		if label == "" {
 			continue
@@ -177,6 +173,24 @@ var winTrailerOpenings = [...]string{
 
 // winHelpTrailer opens the line Event Viewer of 2000/2003 ends a message with.
 const winHelpTrailer = "For more information, see Help and Support Center"
+
+// nextLabelColon returns the first colon at or after i that can end a
+// label (followed by white space or the end of msg, unlike "C:\Windows",
+// "16:42:01" or "fe80::1"), -1 if none.
+func nextLabelColon(msg string, i int) int {
+	for i < len(msg) {
+		j := strings.IndexByte(msg[i:], ':')
+		if j < 0 {
+			return -1
+		}
+		p := i + j
+		if p+1 == len(msg) || winSpace(msg[p+1]) {
+			return p
+		}
+		i = p + 1
+	}
+	return -1
+}
 
 // winLabelBefore returns the longest known label that ends at msg[colon],
 // its entry in winTextLabels and where it starts.

@@ -248,15 +248,11 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 func templateWords(msg string, places []textPlaces, words []textWord, first bool) ([]textWord, int16, bool) {
 	nwords, prevOrder := int16(0), -1
 	for i := 0; i < len(msg); {
-		j := strings.IndexByte(msg[i:], ':')
-		if j < 0 {
+		p := nextLabelColon(msg, i)
+		if p < 0 {
 			break
 		}
-		p := i + j
 		i = p + 1
-		if p+1 < len(msg) && !winSpace(msg[p+1]) {
-			continue // "C:\Windows", "16:42:01", "fe80::1"
-		}
 		label, kind, start := winLabelBefore(msg, p)
 		if label == "" {
 			continue
