@@ -50,19 +50,10 @@ func TestPaceWaitsForDeliveringOutput(t *testing.T) {
 	if got := metricValue(j.m.Paced); got != 0 {
 		t.Fatalf("paced %v appends while the tail filled up", got)
 	}
-	done := make(chan error, 1)
-	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
 	// The append waits until the output commits (or paceMax after its
 	// last commit passes; a slow machine may get there first: then it
 	// must still be counted).
-	for metricValue(j.m.Paced) == 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("the append did not wait for the output (err %v)", err)
-		default:
-			time.Sleep(100 * time.Microsecond)
-		}
-	}
+	done := appendWaiting(t, j, n, "the output")
 	seqs := readAll(t, r, 1000) // commits what it read: the append goes on
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -103,16 +94,7 @@ func TestPaceJudgesByWhatTheOutputRead(t *testing.T) {
 	}
 	r.c.lastCommit = time.Now()
 	j.mu.Unlock()
-	done := make(chan error, 1)
-	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
-	for metricValue(j.m.Paced) == 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("the append did not wait for an output reading from memory (err %v)", err)
-		default:
-			time.Sleep(100 * time.Microsecond)
-		}
-	}
+	done := appendWaiting(t, j, n, "an output reading from memory")
 	if err := r.Commit(last); err != nil { // the batch is written
 		t.Fatal(err)
 	}
@@ -221,16 +203,7 @@ func TestPaceBringsBackOutputAfterStall(t *testing.T) {
 	j.mu.Lock()
 	r.c.lastCommit = time.Now() // it commits again
 	j.mu.Unlock()
-	done := make(chan error, 1)
-	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
-	for metricValue(j.m.Paced) == 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("the append did not wait for an output that stalled a moment ago (err %v)", err)
-		default:
-			time.Sleep(100 * time.Microsecond)
-		}
-	}
+	done := appendWaiting(t, j, n, "an output that stalled a moment ago")
 	seqs := readAll(t, r, 1000) // reads (from disk) and commits: the append goes on
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -259,4 +232,22 @@ func TestPaceLetsBacklogGo(t *testing.T) {
 		t.Fatalf("%v appends waited for an output catching up a backlog", got)
 	}
 	wantSeqs(t, readAll(t, r, 1<<20), 1, n-1)
+}
+
+// appendWaiting starts an append of 10 events at n and returns its result
+// channel once the append is counted as paced; it fails the test if the
+// append returns first (it did not wait for what).
+func appendWaiting(t *testing.T, j *testJournal, n int, what string) chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- j.AppendPaced(context.Background(), testEvents(n, 10), nil) }()
+	for metricValue(j.m.Paced) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the append did not wait for %s (err %v)", what, err)
+		default:
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	return done
 }
