@@ -71,7 +71,7 @@ has /usr/lib/sysusers.d/nomen.conf
 has /usr/lib/tmpfiles.d/nomen.conf
 has /etc/nomen/nomen.toml
 has /usr/share/doc/nomen/copyright
-has /usr/share/doc/nomen/examples/rules/openvpn.toml
+has /usr/share/doc/nomen/examples/rules/acme-vpn.toml
 has /usr/share/doc/nomen/examples/correlate/examples.toml
 lacks nomen-agent
 lacks '^/etc/nomen/rules/.'
