@@ -69,9 +69,19 @@ type eximHost struct {
 // (an ACL's line) right after it and no key twice, so a line where
 // another key follows the identity, or a key comes again, is read no
 // further and keeps only what came before the identity.
+//
+// A certificate's DN (DN="...") is the peer's text too, and Exim does not
+// escape a '"' in it: a client certificate's name can close the quote
+// and imitate fields (DN="/CN=x" A=plain:root ...). The fields Exim
+// writes after DN= come in a fixed order (eximAfterDN), so after a DN a
+// key out of that order, or a word ending in the real closing '"', ends
+// the reading as for an identity: an imitation must end where Exim's own
+// next field begins (S= on an arrival, C= on a delivery), which is then
+// a key twice or out of order.
 func parseEximFields(s string, f *eximFields) string {
 	var seen uint16
 	afterIdent := false
+	dnRank := 0 // after DN=: the rank in eximAfterDN of the last key read
 	for {
 		s = strings.TrimLeft(s, " ")
 		if s == "" {
@@ -93,7 +103,13 @@ func parseEximFields(s string, f *eximFields) string {
 		}
 		key, v := s[:eq], s[eq+1:]
 		bit := eximKeyBit(key)
-		if bit&seen != 0 || afterIdent && bit != eximBitP && bit != eximBitF {
+		outOfOrder := false
+		if dnRank > 0 {
+			r := eximAfterDN[key]
+			outOfOrder = r <= dnRank || strings.HasSuffix(cutWordOnly(v), `"`) && !strings.HasPrefix(v, `"`)
+			dnRank = r
+		}
+		if bit&seen != 0 || afterIdent && bit != eximBitP && bit != eximBitF || outOfOrder {
 			*f = eximFields{host: f.host, hasHost: f.hasHost, remote: f.remote, ifIP: f.ifIP, ifPort: f.ifPort, user: f.user, r: f.r} // R= (a bounce's reference) comes before H=
 			return ""
 		}
@@ -156,6 +172,7 @@ func parseEximFields(s string, f *eximFields) string {
 			f.cv = val
 		case "DN":
 			f.dn = val
+			dnRank = 1
 		case "SNI":
 			f.sni = val
 		case "C":
@@ -174,6 +191,21 @@ func parseEximFields(s string, f *eximFields) string {
 			return start // not a field: the text goes on from here
 		}
 	}
+}
+
+// eximAfterDN ranks the keys Exim writes after DN=, in their order: on
+// an arrival SNI= A= PRX= S= M8S= Q= id= T= RT= (receive.c), on a
+// delivery A= C= QT= DT= (deliver.c); a key missing here has rank 0, out
+// of order.
+var eximAfterDN = map[string]int{"SNI": 2, "A": 3, "PRX": 4, "C": 4, "S": 5, "QT": 5, "M8S": 6, "DT": 6,
+	"Q": 7, "id": 8, "id*": 8, "T": 9, "RT": 10}
+
+// cutWordOnly is s up to its first space.
+func cutWordOnly(s string) string {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // cutEximWord cuts s at its first space; a value that ends the line's

@@ -59,6 +59,24 @@ func TestEximForgedFields(t *testing.T) {
 			map[string]string{"source.ip": "203.0.113.6", "user.name": "", "exim.authenticator": "", "exim.protocol": ""}},
 		{`1qX5Zz-0008Hm-3L <= <> R=1qX5Zy-0008Hl-2K H=(x) [203.0.113.6] U=x I=[6.6.6.6]:25 P=esmtp S=100`,
 			map[string]string{"source.ip": "203.0.113.6", "destination.ip": "", "exim.bounce_of": "1qX5Zy-0008Hl-2K"}},
+		// A peer certificate's DN is the peer's text and Exim does not
+		// escape its '"': an imitation after it must meet Exim's own next
+		// field (S= on an arrival, C= on a delivery) and is dropped.
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DN="/CN=x" A=plain:root Q="" S=100`,
+			map[string]string{"source.ip": "203.0.113.6", "user.name": "", "exim.authenticator": "", "exim.size": ""}},
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] P=esmtps CV=yes DN="/CN=x" A=plain:root" S=100`,
+			map[string]string{"user.name": "", "exim.authenticator": ""}},
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] P=esmtps CV=yes DN="/CN=x" A=plain:root S=1" S=100`,
+			map[string]string{"user.name": "", "exim.authenticator": ""}},
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] P=esmtps CV=yes DN="/CN=x" A=plain:root T="" S=100`,
+			map[string]string{"user.name": "", "exim.authenticator": ""}},
+		{`1qX5Zz-0008Hm-3L => c@d R=dnslookup T=remote_smtp H=mx.d [198.51.100.5] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DN="/CN=mx" A=plain:root C="" C="250 OK" QT=1s DT=0s`,
+			map[string]string{"destination.ip": "198.51.100.5", "user.name": "", "exim.authenticator": ""}},
+		// Exim's own fields after a DN are read as ever.
+		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DN="/C=DE/CN=laptop" SNI="mail.example" A=plain:alice S=100 id=m1@x T="hi"`,
+			map[string]string{"user.name": "alice", "exim.size": "100", "email.subject": "hi", "exim.tls.peer_dn": "/C=DE/CN=laptop"}},
+		{`1qX5Zz-0008Hm-3L => c@d R=dnslookup T=remote_smtp H=mx.d [198.51.100.5] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DN="CN=mx.d" C="250 OK id=1" QT=1s DT=0s`,
+			map[string]string{"destination.ip": "198.51.100.5", "exim.confirmation": "250 OK id=1", "exim.tls.peer_dn": "CN=mx.d"}},
 		// An identity followed by Exim's own next field is read as ever.
 		{`1qX5Zz-0008Hm-3L <= a@b H=(x) [203.0.113.6] U=x P=esmtpa A=plain:alice S=100`,
 			map[string]string{"user.name": "alice", "exim.ident": "x", "exim.size": "100"}},
