@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"strings"
+
 	"github.com/nomenhq/nomen/normalize/ecs"
 	"github.com/nomenhq/nomen/normalize/vendor"
 	"github.com/nomenhq/nomen/relay/event"
@@ -125,7 +127,7 @@ func decodeSuricata(e *event.Event) bool {
 		return false
 	}
 	typ, ok := topString(body, "event_type")
-	if !ok || typ == "" {
+	if !ok || typ == "" || !strings.EqualFold(e.AppName, "suricata") && !eveShaped(body, typ) {
 		return false // JSON, but not an EVE record: the JSON decoder's
 	}
 	ecs.Reserve(e, 32)
@@ -153,6 +155,25 @@ func decodeSuricata(e *event.Event) bool {
 	ecs.SetRule(e, "suricata."+typeKeys.Get(typ))
 	ecs.SetProvider(e, "suricata")
 	return true
+}
+
+// eveShaped says whether a JSON object with a string event_type, from a
+// program not named suricata (a file's line forwarded bare), is an EVE
+// record rather than another program's JSON that happens to begin with
+// "timestamp": every EVE record but the engine's statistics names a
+// flow or a packet (flow_id, src_ip, in_iface, pcap_cnt), and a
+// statistics record is {"event_type":"stats","stats":{...}}.
+func eveShaped(body, typ string) bool {
+	if typ == "stats" {
+		v, _, ok := findMember(body, 0, "stats")
+		return ok && body[v] == '{'
+	}
+	for _, k := range [...]string{"flow_id", "src_ip", "in_iface", "pcap_cnt"} {
+		if _, _, ok := findMember(body, 0, k); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // suricataTLSVersions: tls.version as Suricata writes it -> ECS's

@@ -32,6 +32,32 @@ func TestSuricataNotEVE(t *testing.T) {
 	}
 }
 
+// A line forwarded bare from a file (no program suricata) is EVE only in
+// EVE's shape: a flow or packet member, or the engine's statistics.
+// Another program's JSON that begins with "timestamp" and names an
+// event_type stays the JSON decoder's.
+func TestSuricataBareNeedsEVEShape(t *testing.T) {
+	for msg, want := range map[string]bool{
+		`{"timestamp":"2026-11-30T08:00:00.000000+0000","event_type":"login","user":"alice","ip":"10.0.0.1"}`: false,
+		`{"timestamp":"2026-11-30T08:00:00.000000+0000","event_type":"alert","message":"disk full"}`:          false,
+		`{"timestamp":"2026-11-30T08:00:00.000000+0000","event_type":"stats","stats":"x"}`:                    false,
+		`{"timestamp":"2026-11-30T08:00:00.000000+0000","flow_id":1,"event_type":"flow","src_ip":"10.0.0.1"}`: true,
+		`{"timestamp":"2026-11-30T08:00:00.000000+0000","event_type":"anomaly","src_ip":"10.0.0.1"}`:          true,
+		`{"timestamp":"2026-11-30T08:00:00.000000+0000","event_type":"stats","stats":{"uptime":1}}`:           true,
+	} {
+		e := event.New(normtest.Received)
+		e.AppName, e.Message = "app", msg
+		if got := decodeSuricata(e); got != want {
+			t.Errorf("decodeSuricata(%s) from program app = %v, want %v", msg, got, want)
+		}
+		e = event.New(normtest.Received)
+		e.AppName, e.Message = "suricata", msg
+		if !decodeSuricata(e) {
+			t.Errorf("decodeSuricata(%s) from program suricata = false", msg)
+		}
+	}
+}
+
 // An alert's type follows its action; an action Suricata does not
 // document gives "info", never "allowed" or "denied".
 func TestSuricataAlertAction(t *testing.T) {
