@@ -538,5 +538,6 @@ Task Information:
 		w(h, append(adminWho, "event.action", "scheduled-task-created", "winlog.scheduled_task.name", `\Contoso\Nightly Sync`)...), "7870")
 
 	cs = append(cs, snareLegacyCases()...)
+	cs = append(cs, snareMoreCases()...)
 	return append(cs, snareHeaderVariants()...)
 }
