@@ -74,5 +74,38 @@ func snareHeaderVariants() []snareCase {
 	add("4688 evtsys", "<13>Mar  3 09:14:55 FS-02 Security-Auditing: 4688: AUDIT_SUCCESS "+snareFlat(msg4688), ev)
 	ev = want("host.name", "FS-02", "winlog.channel", "Security", "event.sequence", nil)
 	add("4688 evtsys full provider", "<13>Mar  3 09:14:55 FS-02 Microsoft-Windows-Security-Auditing: 4688: AUDIT_SUCCESS "+snareFlat(msg4688), ev)
+
+	// OSSEC and Wazuh's logcollector: "TIME WinEvtLog: CHANNEL:
+	// TYPE(ID): SOURCE: USER: DOMAIN: COMPUTER: MESSAGE", its message
+	// flattened; forwarded in an OSSEC alert (csyslogd's default format,
+	// the log last) or as archives.log has it.
+	ev = want("event.sequence", nil)
+	add("4688 OSSEC alert", "<132>Mar  3 09:15:01 wazuh-mgr ossec: Alert Level: 3; Rule: 60103 - New process created.; "+
+		"Location: (FS-02) 10.20.30.41->EventChannel; user: mkovacs; 2026 Mar 03 09:14:55 WinEvtLog: Security: "+
+		"AUDIT_SUCCESS(4688): Microsoft-Windows-Security-Auditing: (no user): no domain: FS-02.northwind.example: "+
+		snareFlat(msg4688), ev)
+	ev = want("event.sequence", nil)
+	add("4688 OSSEC archives.log", "2026 Mar 03 09:14:56 (FS-02) 10.20.30.41->EventChannel 2026 Mar 03 09:14:55 WinEvtLog: "+
+		"Security: AUDIT_SUCCESS(4688): Microsoft-Windows-Security-Auditing: (no user): no domain: FS-02.northwind.example: "+
+		snareFlat(msg4688), ev)
+	// Forged: a command line that imitates the record's own header.
+	forged := "cmd /c echo WinEvtLog: Security: AUDIT_FAILURE(4625): x: y: z: LT-9: An account failed to log on. |4625|9999"
+	ev = want("event.sequence", nil, "process.command_line", forged)
+	add("4688 OSSEC alert, forged header in the command line", "<132>Mar  3 09:15:01 wazuh-mgr ossec: Alert Level: 3; "+
+		"Rule: 60103 - New process created.; Location: (FS-02) 10.20.30.41->EventChannel; 2026 Mar 03 09:14:55 WinEvtLog: "+
+		"Security: AUDIT_SUCCESS(4688): Microsoft-Windows-Security-Auditing: (no user): no domain: FS-02.northwind.example: "+
+		snareFlat(strings.Replace(msg4688, "nltest /dclist:northwind", forged, 1)), ev)
+	add("4688 pipe delimiter, forged header in the command line", road5424("FS-02",
+		h.record("|", strings.Replace(msg4688, "nltest /dclist:northwind", forged, 1), "12390")),
+		want("winlog.record_id", 12390, "process.command_line", forged))
+	lh := legacy("529", "", `SRV-OLD\admin`, "Failure Audit", "Logon/Logoff")
+	add("529 OSSEC alert, 2003", "<132>Mar  3 09:15:01 wazuh-mgr ossec: Alert Level: 5; Rule: 18106 - Windows Logon Failure.; "+
+		"Location: (SRV-OLD) 10.20.30.5->WinEvtLog; srcip: 198.51.100.9; user: admin; 2026 Mar 03 09:14:55 WinEvtLog: Security: "+
+		"AUDIT_FAILURE(529): Security: admin: SRV-OLD: SRV-OLD: Logon Failure:  Reason: Unknown user name or bad password  "+
+		"User Name: admin  Domain: SRV-OLD  Logon Type: 3  Logon Process: NtLmSsp  Authentication Package: NTLM  "+
+		"Workstation Name: KALI  Caller User Name: -  Caller Domain: -  Caller Logon ID: -  Caller Process ID: -  "+
+		"Transited Services: -  Source Network Address: 198.51.100.9  Source Port: 51000",
+		w(lh, "event.action", "logon-failed", "event.outcome", "failure", "user.name", "admin", "user.domain", "SRV-OLD",
+			"source.ip", "198.51.100.9", "source.port", 51000, "winlog.logon.type", "Network", "event.sequence", nil))
 	return cs
 }
