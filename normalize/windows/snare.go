@@ -66,10 +66,14 @@ var snareDelimiters = [256]bool{'|': true, ';': true, '^': true, '~': true}
 func (w *winEvent) parseSnareFields(rest string) bool {
 	sep, rest := snareSep(rest)
 	// The header's fields, one at a time: the message may hold the
-	// delimiter when it is not a TAB.
+	// delimiter when it is not a TAB. Eleven up to the category; one
+	// more when the year has a field of its own.
 	var f [snareHeadFields]string
 	n := 0
 	for n < len(f) {
+		if n == 11 && !snareYearApart(f[4], f[5]) {
+			break
+		}
 		j := strings.Index(rest, sep)
 		if j < 0 {
 			break
@@ -84,15 +88,12 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	// f[0] criticality, f[1] log name, f[2] counter, f[3] date[, year]
 	k := 4
 	dateS, yearS := ecs.TrimSpace(f[3]), ""
-	if ecs.IsDigits(ecs.TrimSpace(f[4])) && ecs.IsDigits(ecs.TrimSpace(f[5])) && len(ecs.TrimSpace(f[4])) <= 4 {
+	if snareYearApart(f[4], f[5]) {
 		yearS = ecs.TrimSpace(f[4])
 		k = 5
 	}
 	if n < k+7 || !w.setCode(f[k]) {
 		return false
-	}
-	if k == 4 && n == len(f) { // the category's field was read as the year's: it starts the rest
-		rest = f[11] + sep + rest
 	}
 	w.road = winRoadSnare
 	w.channel = ecs.TrimSpace(f[1])
@@ -130,39 +131,90 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	return true
 }
 
+// snareYearApart reports whether the fields after the date are its year
+// and the event id (old agents), not the id and the source.
+func snareYearApart(f4, f5 string) bool {
+	f4, f5 = ecs.TrimSpace(f4), ecs.TrimSpace(f5)
+	return len(f4) <= 4 && ecs.IsDigits(f4) && ecs.IsDigits(f5)
+}
+
 // snareMessage returns the message of what follows the category:
 // [DATASTRING sep] EXPANDEDSTRING [sep counter] [sep MD5] [sep key=value...],
 // and records the counter.
 func (w *winEvent) snareMessage(rest, sep, counter string) string {
+	if sep != "\t" && sep != "#011" {
+		return w.snareMessageDelimited(rest, sep, counter)
+	}
+	// No message holds a TAB: the fields split from the left, by a
+	// vectorised search (from the right, strings.LastIndex reads the
+	// message a byte at a time).
+	var f [snareTailFields]string
+	n := 0
+	for n < len(f)-1 {
+		j := strings.Index(rest, sep)
+		if j < 0 {
+			break
+		}
+		f[n], rest = rest[:j], rest[j+len(sep):]
+		n++
+	}
+	f[n] = rest
+	tail := f[:n+1]
+	for len(tail) > 1 {
+		last := ecs.TrimSpace(tail[len(tail)-1])
+		if snareExtra(last) {
+			tail = tail[:len(tail)-1] // the counter may precede them
+			continue
+		}
+		if rec, ok := ecs.ParseUint(last); ok {
+			w.recordID, w.hasRecID = rec, true
+			tail = tail[:len(tail)-1]
+		} else if snareNegated(last) {
+			tail = tail[:len(tail)-1]
+		}
+		break
+	}
+	// The empty DATASTRING, or one beside the message: the message is the last.
+	return snareCutCounter(ecs.TrimSpace(tail[len(tail)-1]), counter)
+}
+
+// snareTailFields bounds the fields after the category: DATASTRING,
+// EXPANDEDSTRING, the counter, the checksum and Snare v5's extra fields.
+const snareTailFields = 12
+
+// snareMessageDelimited is snareMessage for a delimiter other than TAB,
+// which a message may hold: the tail's fields are taken from the right,
+// and what is left after the empty DATASTRING is the message.
+func (w *winEvent) snareMessageDelimited(rest, sep, counter string) string {
 	for {
 		i := strings.LastIndex(rest, sep)
 		if i < 0 {
 			break
 		}
 		last := ecs.TrimSpace(rest[i+len(sep):])
-		if strings.IndexByte(last, '=') > 0 && strings.IndexByte(last, ' ') < 0 || snareMD5(last) {
-			rest = rest[:i] // Snare v5's "EventSourceId=...", the checksum: the counter may precede them
+		if snareExtra(last) {
+			rest = rest[:i]
 			continue
 		}
 		if rec, ok := ecs.ParseUint(last); ok {
 			w.recordID, w.hasRecID = rec, true
 			rest = rest[:i]
-		} else if len(last) > 1 && last[0] == '-' && ecs.IsDigits(last[1:]) {
+		} else if snareNegated(last) {
 			rest = rest[:i]
 		}
 		break
 	}
-	// The empty DATASTRING; or a DATASTRING beside the message when the
-	// delimiter is a TAB (which no message holds): the message is the last.
-	if sep == "\t" || sep == "#011" {
-		if i := strings.LastIndex(rest, sep); i >= 0 {
-			rest = rest[i+len(sep):]
-		}
-	} else {
-		rest = strings.TrimPrefix(rest, sep)
-	}
-	return snareCutCounter(ecs.TrimSpace(rest), counter)
+	return snareCutCounter(ecs.TrimSpace(strings.TrimPrefix(rest, sep)), counter)
 }
+
+// snareExtra reports whether a trailing field is Snare v5's
+// "EventSourceId=..." or the record's MD5 checksum.
+func snareExtra(s string) bool {
+	return strings.IndexByte(s, '=') > 0 && strings.IndexByte(s, ' ') < 0 || snareMD5(s)
+}
+
+// snareNegated reports whether a trailing field is NXLog's negated counter.
+func snareNegated(s string) bool { return len(s) > 1 && s[0] == '-' && ecs.IsDigits(s[1:]) }
 
 // snareCutCounter removes NXLog's negated counter from the end of a
 // message it follows after spaces rather than a delimiter ("...Demo

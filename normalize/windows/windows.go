@@ -434,10 +434,10 @@ func (w *winEvent) read(e *event.Event) bool {
 	if w.parseSnareTag(e, m) { // a relay's RFC 5424 output: see snare_tag.go
 		return true
 	}
-	if w.parseWinEvtLog(m) {
+	if w.parseTagged(e, m) {
 		return true
 	}
-	return w.parseTagged(e, m)
+	return w.parseWinEvtLog(m)
 }
 
 // parseTagged reads "ID: [AUDIT_SUCCESS|AUDIT_FAILURE] text" sent under a
