@@ -45,6 +45,7 @@ func snareHeaderVariants() []snareCase {
 	add("4688 negative counter after spaces", road5424("FS-02", rec+"      -4001"), want("winlog.record_id", nil))
 	add("4688 Snare v5 EventSourceId", road3164("FS-02", rec+"\t12371\tEventSourceId=AU_4417"), want("winlog.record_id", 12371))
 	add("4688 pipe delimiter", road5424("FS-02", h.record("|", msg4688, "12372")), want("winlog.record_id", 12372))
+	add("4688 pipe delimiter, relayed", roadRelayed("FS-02", h.record("|", msg4688, "12391")), want("winlog.record_id", 12391))
 	add("4688 pipe delimiter, pipe in the command line", road5424("FS-02",
 		h.record("|", strings.Replace(msg4688, "nltest /dclist:northwind", "nltest /dclist:northwind | findstr DC", 1), "12373")),
 		want("winlog.record_id", 12373, "process.command_line", "nltest /dclist:northwind | findstr DC"))
