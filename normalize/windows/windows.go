@@ -1,6 +1,7 @@
 // Package windows decodes Windows events (Security, Sysmon and the other
 // channels normalize/wincatalog knows) by every road: event XML, NXLog,
-// Winlogbeat and evtx_dump JSON, Snare, legacy (2000/2003) text and the agent.
+// Winlogbeat and evtx_dump JSON, Snare, OSSEC's WinEvtLog lines, legacy
+// (2000/2003) text and the agent.
 package windows
 
 import (
