@@ -9,22 +9,28 @@ import (
 )
 
 // Snare for Windows (and the agents that copy its format: NXLog's
-// to_snare, LogLogic UC, Epilog). One record, TAB-separated:
+// to_snare and to_syslog_snare, LogLogic UC, Epilog). One record,
+// TAB-separated:
 //
 //	[HOST<TAB>]MSWinEventLog<TAB>CRITICALITY<TAB>LOGNAME<TAB>SNARECOUNTER<TAB>DATETIME<TAB>
 //	  EVENTID<TAB>SOURCENAME<TAB>USERNAME<TAB>SIDTYPE<TAB>EVENTLOGTYPE<TAB>COMPUTERNAME<TAB>
-//	  CATEGORY<TAB>[DATASTRING<TAB>]EXPANDEDSTRING[<TAB>EVENTLOGCOUNTER][<TAB>KEY=VALUE...]
+//	  CATEGORY<TAB>[DATASTRING<TAB>]EXPANDEDSTRING[<TAB>EVENTLOGCOUNTER][<TAB>MD5][<TAB>KEY=VALUE...]
 //
 // Variants seen in the field: a space or a run of spaces instead of the
 // TAB after "MSWinEventLog"; every TAB escaped as "#011" by a syslogd;
-// DATETIME without the year, which then follows as its own field (old
-// agents: "Wed Nov 21 16:28:40<TAB>2012"); the empty DATASTRING left out.
-// SNARECOUNTER is the agent's own sequence number (event.sequence); the
-// trailing EVENTLOGCOUNTER, when numeric, is the record number
-// (winlog.record_id). EXPANDEDSTRING is the rendered message, parsed by
-// windows_text.go.
+// another delimiter chosen in Snare's settings ("|"); DATETIME without the
+// year, which then follows as its own field (old agents: "Wed Nov 21
+// 16:28:40<TAB>2012"); the empty DATASTRING left out. SNARECOUNTER is the
+// agent's own sequence number (event.sequence); the trailing
+// EVENTLOGCOUNTER, when numeric, is the record number (winlog.record_id);
+// NXLog writes the counter negated there instead ("-802301"), sometimes
+// after spaces rather than a TAB, and Snare may add an MD5 checksum of the
+// record and, since version 5, "EventSourceId=..." fields. EXPANDEDSTRING
+// is the rendered message, parsed by text.go.
 
-const snareMaxFields = 24
+// snareHeadFields bounds the fields before the message: 11 up to the
+// category, one more when the year has a field of its own.
+const snareHeadFields = 12
 
 // parseSnare reads a Snare record starting at (or shortly after) "MSWinEventLog".
 func (w *winEvent) parseSnare(m string) bool {
@@ -35,45 +41,64 @@ func (w *winEvent) parseSnare(m string) bool {
 	return w.parseSnareFields(m[i+len("MSWinEventLog"):])
 }
 
-// parseSnareFields reads the fields after "MSWinEventLog".
-// Long because it is one walk over Snare's fields in their order.
-func (w *winEvent) parseSnareFields(rest string) bool {
-	sep := "\t"
+// snareSep returns the record's delimiter, read after "MSWinEventLog",
+// and the record from its first field on.
+func snareSep(rest string) (sep, fields string) {
+	if rest != "" && snareDelimiters[rest[0]] {
+		return rest[:1], rest[1:]
+	}
+	sep = "\t"
 	if strings.IndexByte(rest, '\t') < 0 && strings.Contains(rest, "#011") {
 		sep = "#011"
 	}
 	// The separator after "MSWinEventLog" itself is anything blank.
 	rest = strings.TrimLeft(rest, " \t")
-	rest = strings.TrimPrefix(rest, "#011")
-	var f [snareMaxFields]string
+	return sep, strings.TrimPrefix(rest, "#011")
+}
+
+// snareDelimiters are the delimiters other than TAB that Snare's
+// settings offer and a record can be told by: the byte right after
+// "MSWinEventLog" (a TAB, "#011" or blanks otherwise).
+var snareDelimiters = [256]bool{'|': true, ';': true, '^': true, '~': true}
+
+// parseSnareFields reads the fields after "MSWinEventLog".
+// Long because it is one walk over Snare's fields in their order.
+func (w *winEvent) parseSnareFields(rest string) bool {
+	sep, rest := snareSep(rest)
+	// The header's fields, one at a time: the message may hold the
+	// delimiter when it is not a TAB. Eleven up to the category; one
+	// more when the year has a field of its own.
+	var f [snareHeadFields]string
 	n := 0
 	for n < len(f) {
+		if n == 11 && !snareYearApart(f[4], f[5]) {
+			break
+		}
 		j := strings.Index(rest, sep)
 		if j < 0 {
-			f[n] = rest
-			n++
 			break
 		}
 		f[n] = rest[:j]
 		rest = rest[j+len(sep):]
 		n++
 	}
-	if n < 12 {
+	if n < 11 {
 		return false
 	}
 	// f[0] criticality, f[1] log name, f[2] counter, f[3] date[, year]
 	k := 4
 	dateS, yearS := ecs.TrimSpace(f[3]), ""
-	if ecs.IsDigits(ecs.TrimSpace(f[4])) && ecs.IsDigits(ecs.TrimSpace(f[5])) && len(ecs.TrimSpace(f[4])) <= 4 {
+	if snareYearApart(f[4], f[5]) {
 		yearS = ecs.TrimSpace(f[4])
 		k = 5
 	}
-	if n < k+8 || !w.setCode(f[k]) {
+	if n < k+7 || !w.setCode(f[k]) {
 		return false
 	}
 	w.road = winRoadSnare
 	w.channel = ecs.TrimSpace(f[1])
-	if seq, ok := ecs.ParseUint(ecs.TrimSpace(f[2])); ok {
+	counter := ecs.TrimSpace(f[2])
+	if seq, ok := ecs.ParseUint(counter); ok {
 		w.sequence, w.hasSeq = seq, true
 	}
 	w.time = snareTime(dateS, yearS)
@@ -101,28 +126,109 @@ func (w *winEvent) parseSnareFields(rest string) bool {
 	}
 	w.computer = ecs.TrimSpace(f[k+5])
 	w.task = f[k+6]
+	w.message = w.snareMessage(rest, sep, counter)
+	w.parseText(w.message)
+	return true
+}
 
-	// What follows the category: [data,] expanded[, counter][, key=value...]
-	tail := f[k+7 : n]
+// snareYearApart reports whether the fields after the date are its year
+// and the event id (old agents), not the id and the source.
+func snareYearApart(f4, f5 string) bool {
+	f4, f5 = ecs.TrimSpace(f4), ecs.TrimSpace(f5)
+	return len(f4) <= 4 && ecs.IsDigits(f4) && ecs.IsDigits(f5)
+}
+
+// snareMessage returns the message of what follows the category:
+// [DATASTRING sep] EXPANDEDSTRING [sep counter] [sep MD5] [sep key=value...],
+// and records the counter.
+func (w *winEvent) snareMessage(rest, sep, counter string) string {
+	if sep != "\t" && sep != "#011" {
+		return w.snareMessageDelimited(rest, sep, counter)
+	}
+	// No message holds a TAB: the fields split from the left, by a
+	// vectorised search (from the right, strings.LastIndex reads the
+	// message a byte at a time).
+	var f [snareTailFields]string
+	n := 0
+	for n < len(f)-1 {
+		j := strings.Index(rest, sep)
+		if j < 0 {
+			break
+		}
+		f[n], rest = rest[:j], rest[j+len(sep):]
+		n++
+	}
+	f[n] = rest
+	tail := f[:n+1]
 	for len(tail) > 1 {
 		last := ecs.TrimSpace(tail[len(tail)-1])
-		if strings.IndexByte(last, '=') > 0 && strings.IndexByte(last, ' ') < 0 {
-			tail = tail[:len(tail)-1] // Snare v5 optional "EventSourceId=..."
+		if snareExtra(last) {
+			tail = tail[:len(tail)-1] // the counter may precede them
 			continue
 		}
 		if rec, ok := ecs.ParseUint(last); ok {
 			w.recordID, w.hasRecID = rec, true
 			tail = tail[:len(tail)-1]
-		} else if len(last) > 1 && last[0] == '-' && ecs.IsDigits(last[1:]) || snareMD5(last) {
+		} else if snareNegated(last) {
 			tail = tail[:len(tail)-1]
 		}
 		break
 	}
-	if len(tail) > 0 {
-		w.message = ecs.TrimSpace(tail[len(tail)-1])
+	// The empty DATASTRING, or one beside the message: the message is the last.
+	return snareCutCounter(ecs.TrimSpace(tail[len(tail)-1]), counter)
+}
+
+// snareTailFields bounds the fields after the category: DATASTRING,
+// EXPANDEDSTRING, the counter, the checksum and Snare v5's extra fields.
+const snareTailFields = 12
+
+// snareMessageDelimited is snareMessage for a delimiter other than TAB,
+// which a message may hold: the tail's fields are taken from the right,
+// and what is left after the empty DATASTRING is the message.
+func (w *winEvent) snareMessageDelimited(rest, sep, counter string) string {
+	for {
+		i := strings.LastIndex(rest, sep)
+		if i < 0 {
+			break
+		}
+		last := ecs.TrimSpace(rest[i+len(sep):])
+		if snareExtra(last) {
+			rest = rest[:i]
+			continue
+		}
+		if rec, ok := ecs.ParseUint(last); ok {
+			w.recordID, w.hasRecID = rec, true
+			rest = rest[:i]
+		} else if snareNegated(last) {
+			rest = rest[:i]
+		}
+		break
 	}
-	w.parseText(w.message)
-	return true
+	return snareCutCounter(ecs.TrimSpace(strings.TrimPrefix(rest, sep)), counter)
+}
+
+// snareExtra reports whether a trailing field is Snare v5's
+// "EventSourceId=..." or the record's MD5 checksum.
+func snareExtra(s string) bool {
+	return strings.IndexByte(s, '=') > 0 && strings.IndexByte(s, ' ') < 0 || snareMD5(s)
+}
+
+// snareNegated reports whether a trailing field is NXLog's negated counter.
+func snareNegated(s string) bool { return len(s) > 1 && s[0] == '-' && ecs.IsDigits(s[1:]) }
+
+// snareCutCounter removes NXLog's negated counter from the end of a
+// message it follows after spaces rather than a delimiter ("...Demo
+// -4001"): only that number, the record's own SNARECOUNTER, so that a
+// message ending in another negative number keeps it.
+func snareCutCounter(msg, counter string) string {
+	if counter == "" || len(msg) < len(counter)+3 {
+		return msg
+	}
+	end := len(msg) - len(counter)
+	if msg[end:] != counter || msg[end-1] != '-' || msg[end-2] != ' ' {
+		return msg
+	}
+	return ecs.TrimSpace(msg[:end-1])
 }
 
 // snareMD5 reports whether s is the optional MD5 checksum field.

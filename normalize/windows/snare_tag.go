@@ -10,8 +10,9 @@ import (
 // "MSWinEventLog<TAB>1<TAB>Security<TAB>801<TAB>Tue" (up to the first
 // space) as the tag and sends it as APP-NAME, the rest of the record as
 // MSG. rsyslog does so with its TABs escaped as "#011" (its default),
-// syslog-ng with the TABs as they are. Nothing is lost: the record is the
-// APP-NAME, one space (the one the tag ended at) and the MSG.
+// syslog-ng with the TABs as they are, and both with a record of another
+// delimiter ("MSWinEventLog|1|Security|801|Tue"). Nothing is lost: the
+// record is the APP-NAME, one space (the one the tag ended at) and the MSG.
 
 // snareTagRest returns what follows "MSWinEventLog" in an APP-NAME that
 // holds a Snare header ("" and false for any other APP-NAME).
@@ -21,7 +22,7 @@ func snareTagRest(app string) (string, bool) {
 		return "", false
 	}
 	rest := app[len(name):]
-	if rest[0] != '\t' && !strings.HasPrefix(rest, "#011") {
+	if rest[0] != '\t' && !strings.HasPrefix(rest, "#011") && !snareDelimiters[rest[0]] {
 		return "", false
 	}
 	return rest, true

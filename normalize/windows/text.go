@@ -317,7 +317,7 @@ func winTextRole(modern int, section string) int {
 	switch section {
 	case "Subject", "Creator Subject", "Logged on user", "Assigning Process Information":
 		switch modern {
-		case 4634, 4647:
+		case 4634, 4647, 4800, 4801, 4802, 4803: // the session that ended or was locked: Target* in their XML
 			return winRoleTarget
 		case 4778, 4779: // their XML names the session's account so
 			return winRoleSession

@@ -1,6 +1,7 @@
 // Package windows decodes Windows events (Security, Sysmon and the other
 // channels normalize/wincatalog knows) by every road: event XML, NXLog,
-// Winlogbeat and evtx_dump JSON, Snare, legacy (2000/2003) text and the agent.
+// Winlogbeat and evtx_dump JSON, Snare, OSSEC's WinEvtLog lines, legacy
+// (2000/2003) text and the agent.
 package windows
 
 import (
@@ -25,7 +26,9 @@ import (
 //   - Snare "MSWinEventLog" records, tab-separated, or with tabs escaped
 //     as "#011" by a relaying syslogd, with or without a syslog header
 //     (RFC 3164 or RFC 5424);
-//   - "SOURCE: ID: text" lines of eventlog-to-syslog style agents.
+//   - "SOURCE: ID: text" lines of eventlog-to-syslog style agents;
+//   - OSSEC's and Wazuh's "WinEvtLog: CHANNEL: TYPE(ID): ..." lines, alone
+//     or at the end of an OSSEC alert (ossec.go).
 //
 // Every road fills one winEvent (windows_*.go, winevent_*.go); apply then
 // sets the same fields whatever the road. Where EventData is missing
@@ -51,7 +54,7 @@ func Decoders() []*ecs.Decoder {
 		// (winlog.*), kept, no category; counted apart.
 		Unclassified: "windows_unclassified",
 		Programs: []string{"mswineventlog", "microsoft-windows-security-auditing", "security-auditing",
-			"security", "microsoft-windows-eventlog", "eventlog"},
+			"security", "microsoft-windows-eventlog", "eventlog", "ossec"},
 		Prefixes: []string{"MSWinEventLog", "<Event", "<?xml", "{"},
 		Sniff:    sniffWindows,
 		Gate:     gateWindows,
@@ -59,8 +62,9 @@ func Decoders() []*ecs.Decoder {
 	}}
 }
 
-// gateWindows: sniffWindows takes an agent record, "MSWinEventLog" in the
-// first 256 bytes (so a 'W' there), or "<Event" after leading white space.
+// gateWindows: sniffWindows takes an agent record, "MSWinEventLog" or
+// OSSEC's "WinEvtLog: " in the first 256 bytes (so a 'W' there), or
+// "<Event" after leading white space.
 var gateWindows = ecs.SniffGate{First: " \t\r\n<", Marker: 'W', Window: 256,
 	Also: func(e *event.Event) bool { return e.Format == "agent" || snareTagged(e) }}
 
@@ -75,7 +79,7 @@ func sniffWindows(e *event.Event) bool {
 	if len(m) > 256 {
 		m = m[:256]
 	}
-	if strings.Contains(m, "MSWinEventLog") {
+	if winMarked(m) {
 		return true
 	}
 	// strings.TrimLeft(m, " \t\r\n") builds its byte set on every call,
@@ -87,6 +91,24 @@ func sniffWindows(e *event.Event) bool {
 	return strings.HasPrefix(m[i:], "<Event")
 }
 
+// winMarked reports whether m holds Snare's "MSWinEventLog" or OSSEC's
+// "WinEvtLog: " (at the start or after a space): one search for what
+// they share.
+func winMarked(m string) bool {
+	for off := 0; ; {
+		i := strings.Index(m[off:], "WinEv")
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i >= 2 && m[i-2:i] == "MS" && strings.HasPrefix(m[i:], "WinEventLog") ||
+			strings.HasPrefix(m[i:], winEvtLogMarker) && (i == 0 || m[i-1] == ' ') {
+			return true
+		}
+		off = i + len("WinEv")
+	}
+}
+
 // Roads, recorded in nomen.rule as "windows.<road>".
 const (
 	winRoadXML        = "windows.xml"
@@ -96,6 +118,7 @@ const (
 	winRoadWinlogbeat = "windows.winlogbeat"
 	winRoadEvtx       = "windows.evtx"
 	winRoadTagged     = "windows.tagged"
+	winRoadOSSEC      = "windows.ossec"
 )
 
 // winMaxData bounds the EventData kept per event (a 4738 has about 30).
@@ -412,7 +435,10 @@ func (w *winEvent) read(e *event.Event) bool {
 	if w.parseSnareTag(e, m) { // a relay's RFC 5424 output: see snare_tag.go
 		return true
 	}
-	return w.parseTagged(e, m)
+	if w.parseTagged(e, m) {
+		return true
+	}
+	return w.parseWinEvtLog(m)
 }
 
 // parseTagged reads "ID: [AUDIT_SUCCESS|AUDIT_FAILURE] text" sent under a
