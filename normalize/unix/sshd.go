@@ -316,7 +316,9 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 		} else {
 			ecs.ClassSessionEnd.Set(e, "ssh-connection-"+verb, "")
 		}
-		sshdPeer(e, r)
+		if r != "remote host" { // packet.c's wording when it has no address: no peer to name
+			sshdPeer(e, r)
+		}
 		return true
 	case "from":
 		if peer, ok := strings.CutSuffix(rest, " timed out"); ok {

@@ -17,6 +17,9 @@ import (
 // attempts", "command not allowed", "a password is required", ...
 func decodeSudo(e *event.Event) bool {
 	m := e.Message
+	if strings.HasPrefix(m, "@cee:") {
+		return sudoJSON(e, m)
+	}
 	user, rest, ok := strings.Cut(m, " : ")
 	user = strings.TrimSpace(user)
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
@@ -89,9 +92,17 @@ func decodeSudo(e *event.Event) bool {
 		exe, _, _ := strings.Cut(command, " ")
 		e.SetStr("process.executable", exe)
 	}
+	sudoClassify(e, msg, command, signal, exit)
+	return true
+}
+
+// sudoClassify sets the rule and class of a sudo event from its reason
+// (msg: empty for a command sudo ran), its command and, for a command's
+// end, its exit status and signal; the text and JSON forms share it.
+func sudoClassify(e *event.Event, msg, command, signal, exit string) {
 	switch {
-	case msg == "" && (command == "list" || strings.HasPrefix(command, "list ") || command == "validate"):
-		return sudoPseudoCommand(e, command)
+	case msg == "" && sudoPseudo(command):
+		sudoPseudoCommand(e, command)
 	case msg == "" && (exit != "" || signal != ""):
 		// The command's end: a non-zero status or a signal is a failure.
 		ecs.SetRule(e, "sudo.command.exit")
@@ -135,7 +146,6 @@ func decodeSudo(e *event.Event) bool {
 		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
-	return true
 }
 
 // sudoAccountReasons begin the reasons sudo logs when PAM's account
@@ -179,7 +189,7 @@ func sudoPseudo(command string) bool {
 // sudoPseudoCommand classes sudo -l (a user listing their privileges) and
 // sudo -v (a user authenticating to extend sudo's timestamp), which ran
 // nothing: sudo.command keeps the pseudo-command.
-func sudoPseudoCommand(e *event.Event, command string) bool {
+func sudoPseudoCommand(e *event.Event, command string) {
 	if command == "validate" {
 		ecs.SetRule(e, "sudo.validate")
 		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeSuccess)
@@ -188,7 +198,6 @@ func sudoPseudoCommand(e *event.Event, command string) bool {
 		ecs.ClassProcInfo.Set(e, "sudo-list", ecs.OutcomeSuccess)
 	}
 	e.SetStr("sudo.command", command)
-	return true
 }
 
 // sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=NAME" and
