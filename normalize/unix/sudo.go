@@ -46,6 +46,9 @@ func decodeSudo(e *event.Event) bool {
 			rest = rest[:i+j] + " ; " + rest[i+j+len(" : "):]
 		}
 	}
+	// A line sudo wrapped (its log file's loglinelen) ends with the
+	// separator of the item on the next line: "USER=root ;".
+	rest = strings.TrimSuffix(strings.TrimRight(rest, " "), " ;")
 	msg := ""
 	first, _, _ := strings.Cut(rest, " ; ")
 	if !sudoKeyValue(first) {
@@ -146,6 +149,27 @@ func sudoClassify(e *event.Event, msg, command, signal, exit string) {
 		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
+}
+
+// sudo's own log file (sudoers "Defaults logfile=/var/log/sudo.log"):
+// "TIME : USER : ITEMS" (eventlog.c do_logfile_sudo), which the parser
+// reads as a timestamp and a message without a program. Only a line that
+// sudo did not wrap (loglinelen=0; the default wraps at 80 columns and
+// indents the rest) holds a whole event.
+var gateSudoFile = ecs.SniffGate{Also: func(e *event.Event) bool { return e.AppName == "" && sniffSudoFile(e) }}
+
+// sniffSudoFile takes a line without a program whose message is
+// "USER : " and items of sudo's ("TTY=", "COMMAND=" after " ; ").
+func sniffSudoFile(e *event.Event) bool {
+	if e.AppName != "" {
+		return false
+	}
+	user, rest, ok := strings.Cut(e.Message, " : ")
+	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
+		return false
+	}
+	return strings.HasPrefix(rest, "TTY=") || strings.HasPrefix(rest, "HOST=") ||
+		strings.Contains(rest, " ; TTY=") || strings.Contains(rest, " ; COMMAND=")
 }
 
 // sudoAccountReasons begin the reasons sudo logs when PAM's account

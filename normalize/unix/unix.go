@@ -24,7 +24,7 @@ import (
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
-		{Name: "sudo", Programs: []string{"sudo", "sudo_logsrvd"}, Decode: decodeSudo},
+		{Name: "sudo", Programs: []string{"sudo", "sudo_logsrvd"}, Sniff: sniffSudoFile, Gate: gateSudoFile, Decode: decodeSudo},
 		{Name: "su", Programs: []string{"su", "runuser"}, Decode: decodeSu},
 		{Name: "doas", Programs: []string{"doas"}, Decode: decodeDoas},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
