@@ -20,6 +20,7 @@ func decodeSudo(e *event.Event) bool {
 	if strings.HasPrefix(m, "@cee:") {
 		return sudoJSON(e, m)
 	}
+	m = sudoFileTime(m)
 	user, rest, ok := strings.Cut(m, " : ")
 	user = strings.TrimSpace(user)
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
@@ -170,6 +171,25 @@ func sniffSudoFile(e *event.Event) bool {
 	}
 	return strings.HasPrefix(rest, "TTY=") || strings.HasPrefix(rest, "HOST=") ||
 		strings.Contains(rest, " ; TTY=") || strings.Contains(rest, " ; COMMAND=")
+}
+
+// sudoFileTime removes the time sudo's log file starts its lines with
+// ("Dec  7 12:01:47 : ", or "Dec  7 12:01:47 2026 : " with log_year),
+// which stays in the message when a file reader sends the line with a
+// tag of its own (rsyslog's imfile, Tag="sudo").
+func sudoFileTime(m string) string {
+	// "Mmm dd hh:mm:ss" is 15 bytes; then " : " or " YYYY : ".
+	if len(m) < 18 || m[3] != ' ' || m[6] != ' ' || m[9] != ':' || m[12] != ':' {
+		return m
+	}
+	rest := m[15:]
+	if len(rest) >= 8 && rest[0] == ' ' && ecs.IsDigits(rest[1:5]) {
+		rest = rest[5:]
+	}
+	if r, ok := strings.CutPrefix(rest, " : "); ok && ecs.IsDigits(m[7:9]+m[10:12]+m[13:15]) {
+		return r
+	}
+	return m
 }
 
 // sudoAccountReasons begin the reasons sudo logs when PAM's account
