@@ -472,7 +472,8 @@ func (a *auditRecord) finish(e *event.Event) {
 		e.SetStr("auditd.syscall", a.syscall)
 	}
 	switch a.typ {
-	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK",
+		"ANOM_ADD_ACCT", "ANOM_DEL_ACCT", "ANOM_MOD_ACCT": // the anomalies name the account as ADD_USER does
 		if a.acct == "" {
 			a.acct = a.idName
 		}
