@@ -147,14 +147,14 @@ func IsMAC(s string) bool { return vendor.IsMAC(s) }
 
 // SetAddress sets <side>.ip (and related.ip) when addr is an IP address, else
 // <side>.domain (and related.hosts) when it looks like a host name. side is
-// "source", "destination", "client" or "server". "-", "?" and "unknown" are
-// ignored.
+// "source", "destination", "client" or "server". "-", "?", "unknown" (and
+// "UNKNOWN") are ignored.
 func SetAddress(e *event.Event, side, addr string) { (*Related)(nil).SetAddress(e, side, addr) }
 
 // SetAddress is the package's SetAddress, collecting related.* in r.
 func (r *Related) SetAddress(e *event.Event, side, addr string) {
 	switch addr {
-	case "", "-", "?", "unknown", "(null)":
+	case "", "-", "?", "unknown", "UNKNOWN", "(null)": // OpenSSH writes UNKNOWN for a peer it could not name
 		return
 	}
 	k, ok := sideKeys[side] // the common sides without allocating

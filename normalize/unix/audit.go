@@ -138,6 +138,7 @@ type auditRecord struct {
 	outcome    string
 	acct       string
 	id         string
+	grp        string // shadow-utils' audit_logger_with_group: the group; acct is then the member
 	argc       int
 	args       []string
 	argParts   bool
@@ -332,6 +333,9 @@ func (a *auditRecord) field(e *event.Event, key, val string, quoted bool) {
 		}
 	case "id":
 		a.id = val
+	case "grp":
+		a.grp = val
+		e.SetStr(auditDataKey(key), val)
 	case "addr":
 		ecs.SetAddress(e, "source", val)
 	case "hostname":
@@ -468,13 +472,22 @@ func (a *auditRecord) finish(e *event.Event) {
 		e.SetStr("auditd.syscall", a.syscall)
 	}
 	switch a.typ {
-	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK":
+	case "ADD_USER", "DEL_USER", "USER_MGMT", "USER_CHAUTHTOK", "ACCT_LOCK", "ACCT_UNLOCK",
+		"ANOM_ADD_ACCT", "ANOM_DEL_ACCT", "ANOM_MOD_ACCT": // the anomalies name the account as ADD_USER does
 		if a.acct == "" {
 			a.acct = a.idName
 		}
 		ecs.SetUser(e, "user.target.name", a.acct)
 		e.SetStr("user.target.id", a.id)
+		e.SetStr("group.name", a.grp)
 	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK":
+		if a.grp != "" {
+			// "op=add-user-to-group grp=G acct=U" (shadow-utils' and
+			// libuser's with_group records): acct is the member, not the group.
+			e.SetStr("group.name", a.grp)
+			ecs.SetUser(e, "user.target.name", a.acct)
+			break
+		}
 		e.SetStr("group.name", a.acct)
 		e.SetStr("group.id", a.id)
 	case "USER_LOGIN", "USER_LOGOUT", "USER_AUTH", "USER_ACCT", "USER_START", "USER_END",

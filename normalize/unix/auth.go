@@ -20,9 +20,28 @@ import (
 //	failed: ttyq4 changing from alice to root  IRIX
 //
 // and PAM lines from su.
+func decodeSu(e *event.Event) bool { return suMessage(e, e.Message) }
+
+// decodeSuLog decodes a line of sulog, the file Solaris and AIX su write
+// (/var/adm/sulog, read by a file forwarder: no program):
+//
+//	SU 12/07 10:00 + pts/1 alice-root          (- on failure)
+//
+// its date and time (no year, no seconds) left to the header's; the rest
+// is shadow su's "+ TTY FROM-TO".
+func decodeSuLog(e *event.Event) bool {
+	m, ok := strings.CutPrefix(e.Message, "SU ")
+	// "MM/DD HH:MM " then "+ " or "- "
+	if !ok || len(m) < 15 || m[2] != '/' || m[5] != ' ' || m[8] != ':' || m[11] != ' ' ||
+		!ecs.IsDigits(m[0:2]+m[3:5]+m[6:8]+m[9:11]) || (m[12] != '+' && m[12] != '-') {
+		return false
+	}
+	return suMessage(e, m[12:])
+}
+
+// suMessage decodes su's message m (e's, or the part of it that is su's).
 // Long because it is one switch over the implementations above, a case each.
-func decodeSu(e *event.Event) bool {
-	m := e.Message
+func suMessage(e *event.Event, m string) bool {
 	if strings.HasPrefix(m, "pam_") && !strings.HasPrefix(m, "pam_authenticate: ") {
 		if suPAMStep(e, m) {
 			return true

@@ -69,6 +69,7 @@ func decodeSSHD(e *event.Event) bool {
 	}
 	if sshdLine(e, m, preauth) || sshdSession(e, m) || sshdDaemon(e, m) || sshdConnectionNote(e, m) ||
 		sshdListener(e, m) || sshdAuthNote(e, m) {
+		sshdUnknownPort(e, m)
 		return true
 	}
 	if level == "fatal" && (preauth || sshdPeerGone(m)) {
@@ -316,7 +317,9 @@ func sshdConnection(e *event.Event, rest string, preauth bool) bool {
 		} else {
 			ecs.ClassSessionEnd.Set(e, "ssh-connection-"+verb, "")
 		}
-		sshdPeer(e, r)
+		if r != "remote host" { // packet.c's wording when it has no address: no peer to name
+			sshdPeer(e, r)
+		}
 		return true
 	case "from":
 		if peer, ok := strings.CutSuffix(rest, " timed out"); ok {
@@ -543,4 +546,13 @@ func sshdNotAllowed(e *event.Event, rest string) bool {
 	ecs.SetAddress(e, "source", addr)
 	e.SetStr("sshd.reason", rest[i+len(" not allowed because "):])
 	return true
+}
+
+// sshdUnknownPort drops the port of a peer sshd could not name: for a
+// socket that is no longer connected it writes "UNKNOWN port 65535"
+// (ssh_remote_ipaddr, ssh_remote_port), a placeholder for both.
+func sshdUnknownPort(e *event.Event, m string) {
+	if strings.Contains(m, "UNKNOWN port 65535") && !e.Has("source.ip") && !e.Has("source.domain") {
+		e.Delete("source.port")
+	}
 }

@@ -22,6 +22,8 @@ import (
 //	Accepted certificate ID "ID" (serial N) signed by TYPE CA FP via FILE         (TrustedUserCAKeys)
 //	Accepted certificate ID "ID" (serial N) signed by CA TYPE FP found at FILE:N  (cert-authority in authorized_keys)
 //	Accepted certificate ID "ID" signed by TYPE CA FP via FILE                    (before 6.x: no serial)
+//	Accepted key TYPE FP found at FILE:N          (LogLevel VERBOSE: the authorized_keys line that matched)
+//	Could not get shadow information for USER     (auth-shadow.c, without PAM; NOUSER for an invalid user)
 //
 // A certificate's acceptance is a step of a publickey login ("Accepted
 // publickey for U ..." follows): authentication/info; the CA's key type
@@ -85,6 +87,19 @@ func sshdDaemon(e *event.Event, m string) bool {
 		return sshdSubprocess(e, m)
 	case strings.HasPrefix(m, "Accepted certificate ID \""):
 		return sshdCertificate(e, m[len("Accepted certificate ID \""):])
+	case strings.HasPrefix(m, "Accepted key "):
+		return sshdKeyFound(e, m[len("Accepted key "):])
+	case strings.HasPrefix(m, "Could not get shadow information for "):
+		user := m[len("Could not get shadow information for "):]
+		if user == "" || strings.IndexByte(user, ' ') >= 0 {
+			return false
+		}
+		ecs.Begin(e, "sshd", "sshd.shadow_lookup_failed")
+		ecs.ClassAuthInfo.Set(e, "ssh-shadow-lookup-failed", ecs.OutcomeFailure)
+		if user != "NOUSER" { // sshd's stand-in account for an invalid user
+			ecs.SetUser(e, "user.name", user)
+		}
+		return true
 	case strings.HasPrefix(m, "Authorized to "):
 		user, r, ok := strings.Cut(m[len("Authorized to "):], ", krb5 principal ")
 		principal, ok2 := strings.CutSuffix(r, " (krb5_kuserok)")
@@ -143,6 +158,27 @@ func sshdCertificate(e *event.Event, r string) bool {
 	e.SetStr("sshd.certificate.id", id)
 	ecs.SetUint(e, "sshd.certificate.serial", serial)
 	e.SetStr("sshd.certificate.ca_key", typ+" "+fp)
+	return true
+}
+
+// sshdKeyFound decodes the rest of an "Accepted key " line (LogLevel
+// VERBOSE, auth2-pubkeyfile.c): "TYPE FP found at FILE:N", the
+// authorized_keys line that matched the client's key (the publickey
+// login's "Accepted publickey" follows). Where the keys came from a
+// command, not a file, the location names no path.
+func sshdKeyFound(e *event.Event, r string) bool {
+	typ, r := ecs.CutWord(r)
+	fp, r := ecs.CutWord(r)
+	loc, ok := strings.CutPrefix(r, "found at ")
+	if !ok || typ == "" || fp == "" || loc == "" {
+		return false
+	}
+	ecs.Begin(e, "sshd", "sshd.key_accepted")
+	ecs.ClassAuthInfo.Set(e, "ssh-key-accepted", ecs.OutcomeSuccess)
+	e.SetStr("sshd.key", typ+" "+fp)
+	if i := strings.LastIndexByte(loc, ':'); i > 0 && strings.HasPrefix(loc, "/") && ecs.IsDigits(loc[i+1:]) {
+		e.SetStr("file.path", loc[:i])
+	}
 	return true
 }
 

@@ -17,6 +17,10 @@ import (
 // attempts", "command not allowed", "a password is required", ...
 func decodeSudo(e *event.Event) bool {
 	m := e.Message
+	if strings.HasPrefix(m, "@cee:") {
+		return sudoJSON(e, m)
+	}
+	m = sudoFileTime(m)
 	user, rest, ok := strings.Cut(m, " : ")
 	user = strings.TrimSpace(user)
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
@@ -43,6 +47,9 @@ func decodeSudo(e *event.Event) bool {
 			rest = rest[:i+j] + " ; " + rest[i+j+len(" : "):]
 		}
 	}
+	// A line sudo wrapped (its log file's loglinelen) ends with the
+	// separator of the item on the next line: "USER=root ;".
+	rest = strings.TrimSuffix(strings.TrimRight(rest, " "), " ;")
 	msg := ""
 	first, _, _ := strings.Cut(rest, " ; ")
 	if !sudoKeyValue(first) {
@@ -89,9 +96,17 @@ func decodeSudo(e *event.Event) bool {
 		exe, _, _ := strings.Cut(command, " ")
 		e.SetStr("process.executable", exe)
 	}
+	sudoClassify(e, msg, command, signal, exit)
+	return true
+}
+
+// sudoClassify sets the rule and class of a sudo event from its reason
+// (msg: empty for a command sudo ran), its command and, for a command's
+// end, its exit status and signal; the text and JSON forms share it.
+func sudoClassify(e *event.Event, msg, command, signal, exit string) {
 	switch {
-	case msg == "" && (command == "list" || strings.HasPrefix(command, "list ") || command == "validate"):
-		return sudoPseudoCommand(e, command)
+	case msg == "" && sudoPseudo(command):
+		sudoPseudoCommand(e, command)
 	case msg == "" && (exit != "" || signal != ""):
 		// The command's end: a non-zero status or a signal is a failure.
 		ecs.SetRule(e, "sudo.command.exit")
@@ -135,7 +150,46 @@ func decodeSudo(e *event.Event) bool {
 		ecs.ClassProcStart.Set(e, "sudo-failed", ecs.OutcomeFailure)
 	}
 	e.SetStr("sudo.message", msg)
-	return true
+}
+
+// sudo's own log file (sudoers "Defaults logfile=/var/log/sudo.log"):
+// "TIME : USER : ITEMS" (eventlog.c do_logfile_sudo), which the parser
+// reads as a timestamp and a message without a program. Only a line that
+// sudo did not wrap (loglinelen=0; the default wraps at 80 columns and
+// indents the rest) holds a whole event.
+var gateSudoFile = ecs.SniffGate{Also: func(e *event.Event) bool { return e.AppName == "" && sniffSudoFile(e) }}
+
+// sniffSudoFile takes a line without a program whose message is
+// "USER : " and items of sudo's ("TTY=", "COMMAND=" after " ; ").
+func sniffSudoFile(e *event.Event) bool {
+	if e.AppName != "" {
+		return false
+	}
+	user, rest, ok := strings.Cut(e.Message, " : ")
+	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
+		return false
+	}
+	return strings.HasPrefix(rest, "TTY=") || strings.HasPrefix(rest, "HOST=") ||
+		strings.Contains(rest, " ; TTY=") || strings.Contains(rest, " ; COMMAND=")
+}
+
+// sudoFileTime removes the time sudo's log file starts its lines with
+// ("Dec  7 12:01:47 : ", or "Dec  7 12:01:47 2026 : " with log_year),
+// which stays in the message when a file reader sends the line with a
+// tag of its own (rsyslog's imfile, Tag="sudo").
+func sudoFileTime(m string) string {
+	// "Mmm dd hh:mm:ss" is 15 bytes; then " : " or " YYYY : ".
+	if len(m) < 18 || m[3] != ' ' || m[6] != ' ' || m[9] != ':' || m[12] != ':' {
+		return m
+	}
+	rest := m[15:]
+	if len(rest) >= 8 && rest[0] == ' ' && ecs.IsDigits(rest[1:5]) {
+		rest = rest[5:]
+	}
+	if r, ok := strings.CutPrefix(rest, " : "); ok && ecs.IsDigits(m[7:9]+m[10:12]+m[13:15]) {
+		return r
+	}
+	return m
 }
 
 // sudoAccountReasons begin the reasons sudo logs when PAM's account
@@ -179,7 +233,7 @@ func sudoPseudo(command string) bool {
 // sudoPseudoCommand classes sudo -l (a user listing their privileges) and
 // sudo -v (a user authenticating to extend sudo's timestamp), which ran
 // nothing: sudo.command keeps the pseudo-command.
-func sudoPseudoCommand(e *event.Event, command string) bool {
+func sudoPseudoCommand(e *event.Event, command string) {
 	if command == "validate" {
 		ecs.SetRule(e, "sudo.validate")
 		ecs.ClassAuthStart.Set(e, "sudo-auth", ecs.OutcomeSuccess)
@@ -188,7 +242,6 @@ func sudoPseudoCommand(e *event.Event, command string) bool {
 		ecs.ClassProcInfo.Set(e, "sudo-list", ecs.OutcomeSuccess)
 	}
 	e.SetStr("sudo.command", command)
-	return true
 }
 
 // sudoCommandEnd splits COMMAND='s value from the " ; SIGNAL=NAME" and

@@ -24,8 +24,9 @@ import (
 func Decoders() []*ecs.Decoder {
 	return []*ecs.Decoder{
 		{Name: "sshd", Programs: []string{"sshd", "sshd-session", "sshd-auth"}, Decode: decodeSSHD},
-		{Name: "sudo", Programs: []string{"sudo", "sudo_logsrvd"}, Decode: decodeSudo},
+		{Name: "sudo", Programs: []string{"sudo", "sudo_logsrvd"}, Sniff: sniffSudoFile, Gate: gateSudoFile, Decode: decodeSudo},
 		{Name: "su", Programs: []string{"su", "runuser"}, Decode: decodeSu},
+		{Name: "su", Prefixes: []string{"SU "}, Decode: decodeSuLog},
 		{Name: "doas", Programs: []string{"doas"}, Decode: decodeDoas},
 		{Name: "login", Programs: []string{"login"}, Prefixes: []string{"-- "}, Decode: decodeLogin},
 		{Name: "shadow", Programs: shadowPrograms, Decode: decodeShadow},
