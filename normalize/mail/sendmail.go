@@ -34,15 +34,18 @@ func decodeSendmail(e *event.Event) bool {
 	word, _ := ecs.CutWord(rest)
 	switch {
 	case strings.HasPrefix(rest, "from="):
+		// logsender(): from, size, class, pri, nrcpts, msgid, bodytype,
+		// proto, daemon, relay; those after the msgid are its last pairs.
+		fs := parseSendmailFields(rest, "")
 		sendmailBegin(e, prog, qid, "sendmail.from")
 		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
-		setEmailAddrs(e, "email.from.address", postfixComma(rest, "from"))
-		ecs.SetUint(e, "sendmail.size", postfixComma(rest, "size"))
-		ecs.SetUint(e, "sendmail.nrcpts", postfixComma(rest, "nrcpts"))
-		setMessageID(e, postfixComma(rest, "msgid"))
-		e.SetStr("sendmail.proto", postfixComma(rest, "proto"))
-		e.SetStr("sendmail.daemon", postfixComma(rest, "daemon"))
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
+		setEmailAddrs(e, "email.from.address", fs.first("from"))
+		ecs.SetUint(e, "sendmail.size", fs.first("size"))
+		ecs.SetUint(e, "sendmail.nrcpts", fs.first("nrcpts"))
+		setMessageID(e, fs.first("msgid"))
+		e.SetStr("sendmail.proto", fs.last("proto"))
+		e.SetStr("sendmail.daemon", fs.last("daemon"))
+		sendmailRelay(e, "source", fs.last("relay"))
 		return true
 	case strings.HasPrefix(rest, "to="):
 		return sendmailDelivery(e, prog, qid, rest)
@@ -113,17 +116,21 @@ func decodeSendmail(e *event.Event) bool {
 	case strings.HasPrefix(rest, "AUTH=server"):
 		sendmailBegin(e, prog, qid, "sendmail.auth.success")
 		ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeSuccess)
-		ecs.SetUser(e, "user.name", postfixComma(rest, "authid"))
-		e.SetStr("sendmail.mech", postfixComma(rest, "mech"))
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
+		// "AUTH=server, relay=R, authid=A, mech=M, bits=N": A is the
+		// client's, so mech is its last pair.
+		fs := parseSendmailFields(rest, "")
+		ecs.SetUser(e, "user.name", fs.first("authid"))
+		e.SetStr("sendmail.mech", fs.last("mech"))
+		sendmailRelay(e, "source", fs.first("relay"))
 		return true
 	case strings.HasPrefix(rest, "STARTTLS=server"):
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
 		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
-		ecs.SetTLSVersion(e, postfixComma(rest, "version"))
-		e.SetStr("tls.cipher", postfixComma(rest, "cipher"))
-		e.SetStr("sendmail.verify", postfixComma(rest, "verify"))
+		fs := parseSendmailFields(rest, "")
+		sendmailRelay(e, "source", fs.first("relay"))
+		ecs.SetTLSVersion(e, fs.first("version"))
+		e.SetStr("tls.cipher", fs.first("cipher"))
+		e.SetStr("sendmail.verify", fs.first("verify"))
 		return true
 	case word == "DSN:":
 		sendmailBegin(e, prog, qid, "sendmail.dsn")
@@ -203,13 +210,15 @@ func sendmailBegin(e *event.Event, prog, qid, rule string) {
 
 // sendmailDelivery decodes "to=..., mailer=M, relay=R, dsn=X.Y.Z, stat=S (TEXT)".
 func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
-	i := strings.Index(rest, "stat=")
-	if i < 0 {
+	// logdelivery(): to, ctladdr, delay, xdelay, mailer, pri, relay, dsn,
+	// stat; stat's text (the remote server's) runs to the end.
+	fs := parseSendmailFields(rest, "stat")
+	if len(fs) == 0 || fs[len(fs)-1].key != "stat" {
 		return false
 	}
-	stat := rest[i+len("stat="):]
-	dsn := postfixComma(rest, "dsn")
-	mailer := postfixComma(rest, "mailer")
+	stat := fs[len(fs)-1].val
+	dsn := fs.first("dsn")
+	mailer := fs.first("mailer")
 	var action, outcome, rule string
 	switch {
 	case strings.HasPrefix(stat, "Sent"):
@@ -225,13 +234,13 @@ func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
 	}
 	sendmailBegin(e, prog, qid, rule)
 	classEmailInfo.Set(e, action, outcome)
-	setEmailAddrs(e, "email.to.address", postfixComma(rest, "to"))
+	setEmailAddrs(e, "email.to.address", fs.first("to"))
 	e.SetStr("sendmail.mailer", mailer)
-	e.SetStr("sendmail.delay", postfixComma(rest, "delay"))
-	e.SetStr("sendmail.xdelay", postfixComma(rest, "xdelay"))
-	e.SetStr("sendmail.ctladdr", postfixComma(rest, "ctladdr"))
+	e.SetStr("sendmail.delay", fs.first("delay"))
+	e.SetStr("sendmail.xdelay", fs.first("xdelay"))
+	e.SetStr("sendmail.ctladdr", fs.first("ctladdr"))
 	e.SetStr("sendmail.dsn", dsn)
-	if relay := postfixComma(rest, "relay"); mailer != "local" && mailer != "prog" {
+	if relay := fs.first("relay"); mailer != "local" && mailer != "prog" {
 		sendmailRelay(e, "destination", relay)
 	}
 	status, text := stat, ""
