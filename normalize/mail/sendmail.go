@@ -123,11 +123,17 @@ func decodeSendmail(e *event.Event) bool {
 		e.SetStr("sendmail.mech", fs.last("mech"))
 		sendmailRelay(e, "source", fs.first("relay"))
 		return true
-	case strings.HasPrefix(rest, "STARTTLS=server"):
+	case strings.HasPrefix(rest, "STARTTLS=server, relay="), strings.HasPrefix(rest, "STARTTLS=client, relay="):
+		// "=server": a client's TLS to this MTA (the relay its source);
+		// "=client": this MTA's to a server (the relay its destination).
+		side := "source"
+		if strings.HasPrefix(rest, "STARTTLS=client") {
+			side = "destination"
+		}
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
 		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
 		fs := parseSendmailFields(rest, "")
-		sendmailRelay(e, "source", fs.first("relay"))
+		sendmailRelay(e, side, fs.first("relay"))
 		ecs.SetTLSVersion(e, fs.first("version"))
 		e.SetStr("tls.cipher", fs.first("cipher"))
 		e.SetStr("sendmail.verify", fs.first("verify"))
@@ -227,6 +233,10 @@ func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
 		case "local", "prog", "lmtp", "*file*", "cyrus", "cyrusv2", "procmail":
 			action = actEmailDeliver
 		}
+	case stat == "queued":
+		// Queued, not tried (a queue-only delivery mode, a busy system):
+		// neither sent nor failed.
+		action, outcome, rule = actEmailQueue, "", "sendmail.delivery.queued"
 	case strings.HasPrefix(stat, "Deferred"), dsnClass(dsn) == '4':
 		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "sendmail.delivery.deferred"
 	default:
