@@ -297,10 +297,13 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 		return webFileDenied(e, "", path, "denied by server configuration")
 	}
 	// mod_autoindex refusing to list a directory: 2.2's "Directory index
-	// forbidden by rule: PATH", 2.4's AH01276 "Cannot serve directory PATH:
+	// forbidden by rule: PATH" or "... by Options directive: PATH", 2.4's AH01276 "Cannot serve directory PATH:
 	// No matching DirectoryIndex (...) found, and server-generated directory
 	// index forbidden by Options directive".
 	if path, ok := strings.CutPrefix(msg, "Directory index forbidden by rule: "); ok {
+		return webFileDenied(e, "", path, "directory index forbidden")
+	}
+	if path, ok := strings.CutPrefix(msg, "Directory index forbidden by Options directive: "); ok {
 		return webFileDenied(e, "", path, "directory index forbidden")
 	}
 	if r, ok := strings.CutPrefix(msg, "Cannot serve directory "); ok && strings.HasSuffix(msg, "directory index forbidden by Options directive") {
