@@ -2,42 +2,44 @@ package mail
 
 import "strings"
 
-// sendmailFields are the "key=value, key=value" pairs of one sendmail line
-// (logsender()'s from= line, logdelivery()'s to= line, AUTH=, STARTTLS=),
-// in their order. Some values are what a client sent: the from= and to=
-// addresses (a quoted local part may hold ", relay=HOST [IP]"), the
-// msgid (the Message-Id header, any text), an AUTH authid. So a value
-// that starts with '<' ends at its '>' outside quotes ("<a>,<b>" a list of
-// them), not at the first ", " inside it, and the tail key (stat=, whose
-// text is the remote server's) takes the rest of the line. A value with
-// no brackets ends at the first ", ".
-type sendmailFields []sendmailField
+// commaFields are the "key=value, key=value" pairs of one line, in their
+// order: sendmail's (logsender()'s from= line, logdelivery()'s to= line,
+// AUTH=, STARTTLS=) and Postfix's (a delivery's to= line, qmgr's from=
+// line). Some values are what a client sent: the from= and to= addresses
+// (a quoted local part may hold ", relay=HOST [IP]" or "status=bounced"),
+// sendmail's msgid (the Message-Id header, any text), an AUTH authid. So a
+// value that starts with '<' ends at its '>' outside quotes ("<a>,<b>" a
+// list of them), not at the first ", " inside it, and the tail key
+// (sendmail's stat=, Postfix's status=, whose text is the remote
+// server's) takes the rest of the line. A value with no brackets ends at
+// the first ", ".
+type commaFields []commaField
 
-type sendmailField struct{ key, val string }
+type commaField struct{ key, val string }
 
-// parseSendmailFields reads s from its start; tail is the key whose value
+// parseCommaFields reads s from its start; tail is the key whose value
 // runs to the end of the line ("" for none).
-func parseSendmailFields(s, tail string) sendmailFields {
-	var fs sendmailFields
+func parseCommaFields(s, tail string) commaFields {
+	var fs commaFields
 	for s != "" {
 		eq := strings.IndexByte(s, '=')
-		if eq <= 0 || !isSendmailKey(s[:eq]) {
+		if eq <= 0 || !isCommaKey(s[:eq]) {
 			break
 		}
 		key, v := s[:eq], s[eq+1:]
 		if key == tail {
-			fs = append(fs, sendmailField{key, v})
+			fs = append(fs, commaField{key, v})
 			break
 		}
-		n := sendmailValueLen(v)
-		fs = append(fs, sendmailField{key, v[:n]})
+		n := commaValueLen(v)
+		fs = append(fs, commaField{key, v[:n]})
 		s = strings.TrimPrefix(v[n:], ", ")
 	}
 	return fs
 }
 
-// sendmailValueLen is the length of the value at the start of v.
-func sendmailValueLen(v string) int {
+// commaValueLen is the length of the value at the start of v.
+func commaValueLen(v string) int {
 	i := 0
 	for i < len(v) && v[i] == '<' {
 		end := angleEnd(v[i:])
@@ -76,7 +78,7 @@ func angleEnd(s string) int {
 	return -1
 }
 
-func isSendmailKey(k string) bool {
+func isCommaKey(k string) bool {
 	for i := 0; i < len(k); i++ {
 		c := k[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
@@ -87,7 +89,7 @@ func isSendmailKey(k string) bool {
 }
 
 // first is the value of key's first pair, "" for none.
-func (fs sendmailFields) first(key string) string {
+func (fs commaFields) first(key string) string {
 	for _, f := range fs {
 		if f.key == key {
 			return f.val
@@ -100,7 +102,7 @@ func (fs sendmailFields) first(key string) string {
 // writes after a value a client sent (from= line's proto, daemon, relay
 // after the msgid), where a Message-Id without its '>' could hold a pair
 // of the same name before sendmail's own.
-func (fs sendmailFields) last(key string) string {
+func (fs commaFields) last(key string) string {
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].key == key {
 			return fs[i].val

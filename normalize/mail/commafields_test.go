@@ -53,14 +53,49 @@ func listHas(e *event.Event, key, v string) bool {
 }
 
 func TestParseSendmailFields(t *testing.T) {
-	fs := parseSendmailFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat")
-	want := sendmailFields{{"to", `<a@x>,<"b, c"@y>`}, {"ctladdr", "<d@z> (1000/1000)"}, {"mailer", "esmtp"}, {"stat", "Sent (a, b=c)"}}
+	fs := parseCommaFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat")
+	want := commaFields{{"to", `<a@x>,<"b, c"@y>`}, {"ctladdr", "<d@z> (1000/1000)"}, {"mailer", "esmtp"}, {"stat", "Sent (a, b=c)"}}
 	if len(fs) != len(want) {
 		t.Fatalf("got %q, want %q", fs, want)
 	}
 	for i := range want {
 		if fs[i] != want[i] {
 			t.Errorf("pair %d: got %q, want %q", i, fs[i], want[i])
+		}
+	}
+}
+
+// A Postfix recipient or sender is the client's: a quoted local part that
+// imitates ", relay=HOST[IP]:PORT" or "status=" sets neither the
+// destination nor the delivery's status.
+func TestPostfixForgedDeliveryFields(t *testing.T) {
+	for _, tc := range []struct {
+		name, msg         string
+		action, ip, field string
+		value             string
+	}{
+		{"quoted recipient", `5B2C33D0207: to=<"f, relay=evil[6.6.6.6]:25, status=bounced"@example.com>, relay=mx.example.com[203.0.113.40]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (ok)`,
+			"email-send", "203.0.113.40", "email.to.address", `"f, relay=evil[6.6.6.6]:25, status=bounced"@example.com`},
+		{"server text", `5B2C33D0206: to=<e@example.com>, relay=mx.example.com[203.0.113.41]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok, relay=evil[6.6.6.6]:25, status=bounced)`,
+			"email-send", "203.0.113.41", "email.to.address", "e@example.com"},
+		{"quoted sender", `5B2C33D0208: from=<"a, status=expired"@b.example>, size=10, nrcpt=1 (queue active)`,
+			"email-queue", "", "email.from.address", `"a, status=expired"@b.example`},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName = "postfix/smtp"
+		e.Message = tc.msg
+		if !decodePostfix(e) {
+			t.Errorf("%s: not decoded", tc.name)
+			continue
+		}
+		if got := e.Str("event.action"); got != tc.action {
+			t.Errorf("%s: event.action = %q, want %q", tc.name, got, tc.action)
+		}
+		if got := e.Str("destination.ip"); got != tc.ip {
+			t.Errorf("%s: destination.ip = %q, want %q", tc.name, got, tc.ip)
+		}
+		if !listHas(e, tc.field, tc.value) {
+			t.Errorf("%s: %s = %v, want %q", tc.name, tc.field, e.Fields, tc.value)
 		}
 	}
 }
