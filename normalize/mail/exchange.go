@@ -36,8 +36,9 @@ type exchangeDecoder struct {
 
 // exchangeLayout is the column order of one header.
 type exchangeLayout struct {
-	tab  bool // Exchange 2003
-	cols []exCol
+	tab      bool // Exchange 2003
+	cols     []exCol
+	protocol byte // an SMTP protocol log's direction (exchange_protocol.go); 0 message tracking
 }
 
 func newExchangeDecoder() *exchangeDecoder {
@@ -106,6 +107,16 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 
 	var buf [48]string
 	tab := m[10] != 'T'
+	if !tab {
+		if f := exchangeProtocolLine(m, buf[:0]); f != nil {
+			dir := exProtocolUnknown
+			if layout != nil && layout.protocol != 0 {
+				dir = layout.protocol
+			}
+			decodeExchangeProtocol(e, f, dir)
+			return true
+		}
+	}
 	sep := byte(',')
 	if tab {
 		sep = '\t'
@@ -138,6 +149,11 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	fields, ok := strings.CutPrefix(m, "#Fields: ")
 	if !ok {
+		if t, ok := strings.CutPrefix(m, "#Log-type: "); ok && exchangeLogType(t) != 0 {
+			x.layouts.Put(e, &exchangeLayout{protocol: exchangeLogType(t)})
+			ecs.Begin(e, "exchange", "exchange.header")
+			return true
+		}
 		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") ||
 			strings.HasPrefix(m, "# Message Tracking Log") || strings.HasPrefix(m, "# Exchange System Attendant") {
 			// The source's lines are Exchange's; their columns, unknown
@@ -151,8 +167,18 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 		}
 		return x.versionOrDate(e, m)
 	}
+	if isExchangeProtocolHeader(fields) {
+		// Its "#Log-type:" line, before it, told the direction.
+		dir := exProtocolUnknown
+		if l, known := x.layouts.Get(e); known && l.protocol != 0 {
+			dir = l.protocol
+		}
+		x.layouts.Put(e, &exchangeLayout{protocol: dir})
+		ecs.Begin(e, "exchange", "exchange.header")
+		return true
+	}
 	if !strings.Contains(strings.ToLower(fields), "event-id") {
-		return false // an IIS or SMTP protocol log header, not message tracking
+		return false // an IIS log header, not message tracking
 	}
 	tab := strings.IndexByte(fields, '\t') >= 0
 	sep := byte(',')
