@@ -17,10 +17,11 @@ type commaFields []commaField
 
 type commaField struct{ key, val string }
 
-// parseCommaFields reads s from its start; tail is the key whose value
-// runs to the end of the line ("" for none).
-func parseCommaFields(s, tail string) commaFields {
-	var fs commaFields
+// parseCommaFields reads s from its start into dst (a caller's array, so
+// that a line allocates nothing); tail is the key whose value runs to the
+// end of the line ("" for none).
+func parseCommaFields(s, tail string, dst commaFields) commaFields {
+	fs := dst
 	for s != "" {
 		eq := strings.IndexByte(s, '=')
 		if eq <= 0 || !isCommaKey(s[:eq]) {

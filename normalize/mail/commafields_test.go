@@ -53,7 +53,7 @@ func listHas(e *event.Event, key, v string) bool {
 }
 
 func TestParseSendmailFields(t *testing.T) {
-	fs := parseCommaFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat")
+	fs := parseCommaFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat", make(commaFields, 0, 16))
 	want := commaFields{{"to", `<a@x>,<"b, c"@y>`}, {"ctladdr", "<d@z> (1000/1000)"}, {"mailer", "esmtp"}, {"stat", "Sent (a, b=c)"}}
 	if len(fs) != len(want) {
 		t.Fatalf("got %q, want %q", fs, want)

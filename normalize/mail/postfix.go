@@ -70,7 +70,8 @@ func decodePostfix(e *event.Event) bool {
 	case strings.HasPrefix(rest, "from="):
 		// "from=<x>, size=N, nrcpt=N (queue active)" or "from=<x>,
 		// status=expired, returned to sender": x is the client's.
-		fs := parseCommaFields(rest, "status")
+		var fsBuf [16]commaField
+		fs := parseCommaFields(rest, "status", fsBuf[:0])
 		from := fs.first("from")
 		if status, _, _ := strings.Cut(fs.last("status"), ","); status == "expired" {
 			postfixBegin(e, prog, qid, "postfix.qmgr.expired")
@@ -241,7 +242,8 @@ func postfixClient(e *event.Event, side, s string) {
 func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	// The recipients are the client's (a quoted local part may hold
 	// ", relay=" or "status="): read the pairs in order, status= last.
-	fs := parseCommaFields(rest, "status")
+	var fsBuf [16]commaField
+	fs := parseCommaFields(rest, "status", fsBuf[:0])
 	if len(fs) == 0 || fs[len(fs)-1].key != "status" {
 		return false
 	}
