@@ -11,6 +11,7 @@ import (
 //
 //	QID: QID2: DSN: REASON                       a delivery status notification QID2 made for QID
 //	QID: QID2: postmaster notify: REASON         the copy to the postmaster
+//	QID: QID2: return to sender|sender notify: REASON   pre-8.9's DSN
 //	QID: <ADDR>... User unknown                  a recipient refused at RCPT
 //	starting daemon (VERSION): SMTP+queueing@00:30:00
 //	rejecting connections on daemon NAME: REASON (load average: 12)
@@ -110,9 +111,14 @@ func sendmailNote(e *event.Event, prog, qid, rest string) bool {
 	}
 	// "QID2: DSN: REASON" after the original's queue id.
 	if dsnID, r := postfixQueueID(rest); dsnID != "" && qid != "" {
-		reason, ok := strings.CutPrefix(r, "DSN: ")
-		if !ok {
-			reason, ok = strings.CutPrefix(r, "postmaster notify: ")
+		// 8.9 and later write "DSN"; older ones "return to sender" and
+		// "sender notify" for the same notice to the sender.
+		var reason string
+		var ok bool
+		for _, kind := range [...]string{"DSN: ", "postmaster notify: ", "return to sender: ", "sender notify: "} {
+			if reason, ok = strings.CutPrefix(r, kind); ok {
+				break
+			}
 		}
 		if !ok {
 			return false
