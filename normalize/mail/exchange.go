@@ -122,7 +122,8 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 		sep = '\t'
 	}
 	fields := splitDelimited(m, sep, buf[:0])
-	if layout == nil || layout.tab != tab || layout.cols == nil {
+	guessed := layout == nil || layout.tab != tab || layout.cols == nil
+	if guessed {
 		layout = exchangeDefault(tab, len(fields))
 	}
 	var v exValues
@@ -135,13 +136,31 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 			v[c] = f
 		}
 	}
-	if v[exEventID] == "" {
+	if v[exEventID] == "" || guessed && !isExchangeEventID(v[exEventID], tab) {
+		// Read with guessed columns, a line of another Exchange log
+		// (the agent log's "OnEndOfData", the connectivity log's) would
+		// give its session id as a host and its agent as a source.
 		return false
 	}
 	ecs.Begin(e, "exchange", "exchange.tracking")
 	ecs.Reserve(e, 24)
 	v.set(e, tab)
 	return true
+}
+
+// isExchangeEventID reports whether id has the shape of a tracking
+// event id: upper-case letters (2007 and later: RECEIVE, SEND, ...) or a
+// number (2003: 1019, 1028, ...).
+func isExchangeEventID(id string, tab bool) bool {
+	if tab {
+		return ecs.IsDigits(id)
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 'A' || id[i] > 'Z' {
+			return false
+		}
+	}
+	return id != ""
 }
 
 // header handles "#Fields: ..." (remembered) and the other header lines
