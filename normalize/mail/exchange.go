@@ -38,7 +38,8 @@ type exchangeDecoder struct {
 type exchangeLayout struct {
 	tab      bool // Exchange 2003
 	cols     []exCol
-	protocol byte // an SMTP protocol log's direction (exchange_protocol.go); 0 message tracking
+	protocol byte     // an SMTP protocol log's direction (exchange_protocol.go); 0 message tracking
+	agent    []string // an agent log's column names, lower case (exchange_agent.go)
 }
 
 func newExchangeDecoder() *exchangeDecoder {
@@ -122,6 +123,9 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 		sep = '\t'
 	}
 	fields := splitDelimited(m, sep, buf[:0])
+	if layout != nil && layout.agent != nil && !tab {
+		return decodeExchangeAgent(e, layout.agent, fields)
+	}
 	guessed := layout == nil || layout.tab != tab || layout.cols == nil
 	if guessed {
 		layout = exchangeDefault(tab, len(fields))
@@ -173,7 +177,7 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 			ecs.Begin(e, "exchange", "exchange.header")
 			return true
 		}
-		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") ||
+		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") || strings.HasPrefix(m, "#Log-type: Agent Log") ||
 			strings.HasPrefix(m, "# Message Tracking Log") || strings.HasPrefix(m, "# Exchange System Attendant") {
 			// The source's lines are Exchange's; their columns, unknown
 			// until its "#Fields:" line, are the defaults. A header
@@ -193,6 +197,14 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 			dir = l.protocol
 		}
 		x.layouts.Put(e, &exchangeLayout{protocol: dir})
+		ecs.Begin(e, "exchange", "exchange.header")
+		return true
+	}
+	if names := strings.Split(strings.TrimSpace(fields), ","); isExchangeAgentHeader(names) {
+		for i, n := range names {
+			names[i] = strings.ToLower(strings.TrimSpace(n))
+		}
+		x.layouts.Put(e, &exchangeLayout{agent: names})
 		ecs.Begin(e, "exchange", "exchange.header")
 		return true
 	}

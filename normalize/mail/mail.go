@@ -72,17 +72,20 @@ func setEmailAddr(e *event.Event, key, s string) {
 
 // setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")
 // to an email.*.address list; the null sender "<>" is skipped. A ',' or
-// ';' inside angle brackets (`<"x, y"@b>`: a quoted local part) does not
-// separate two addresses.
+// ';' inside angle brackets or quotes (`<"x, y"@b>`, `"x, y"@b`: a quoted
+// local part) does not separate two addresses.
 func setEmailAddrs(e *event.Event, key, s string) {
 	s = strings.TrimSpace(s)
 	for s != "" {
 		i := 0
 		for i < len(s) && s[i] != ',' && s[i] != ';' {
-			if s[i] == '<' {
+			switch s[i] {
+			case '<':
 				if end := angleEnd(s[i:]); end >= 0 {
 					i += end
 				}
+			case '"':
+				i = quotedEnd(s, i) - 1
 			}
 			i++
 		}
