@@ -124,10 +124,12 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 	}
 	fields := splitDelimited(m, sep, buf[:0])
 	if layout != nil && layout.agent != nil && !tab {
-		return decodeExchangeAgent(e, layout.agent, fields)
+		if decodeExchangeAgent(e, layout.agent, fields) {
+			return true
+		}
+		layout = nil // a tracking line: its version's columns
 	}
-	guessed := layout == nil || layout.tab != tab || layout.cols == nil
-	if guessed {
+	if layout == nil || layout.tab != tab || layout.cols == nil {
 		layout = exchangeDefault(tab, len(fields))
 	}
 	var v exValues
@@ -140,10 +142,12 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 			v[c] = f
 		}
 	}
-	if v[exEventID] == "" || guessed && !isExchangeEventID(v[exEventID], tab) {
-		// Read with guessed columns, a line of another Exchange log
-		// (the agent log's "OnEndOfData", the connectivity log's) would
-		// give its session id as a host and its agent as a source.
+	if !isExchangeEventID(v[exEventID], tab) {
+		// A line of another Exchange log (the agent log's "OnEndOfData",
+		// the connectivity log's), read with guessed columns or those of
+		// a tracking header from the same source (one agent forwarding
+		// several logs), would give its session id as a host and its
+		// agent as a source.
 		return false
 	}
 	ecs.Begin(e, "exchange", "exchange.tracking")

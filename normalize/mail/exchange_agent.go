@@ -48,7 +48,10 @@ func decodeExchangeAgent(e *event.Event, names, f []string) bool {
 		}
 		return ""
 	}
-	if col("agent") == "" || col("event") == "" {
+	// Its Event is the agent's hook ("OnEndOfData", "OnRcptCommand"): a
+	// tracking line from the same source (its event id upper case) is
+	// not read with these columns.
+	if col("agent") == "" || !strings.HasPrefix(col("event"), "On") {
 		return false
 	}
 	ecs.Begin(e, "exchange", "exchange.agent")
