@@ -25,7 +25,11 @@ import (
 // header is remembered per (input, host) in a small bounded map; a data
 // line from a source whose header nomen has not seen (it started before
 // nomen did) is read with the documented default columns of its version,
-// recognised by the number of fields.
+// recognised by the number of fields, and only when its event id has a
+// tracking event id's shape. The same files' SMTP protocol logs
+// (exchange_protocol.go) and agent log (exchange_agent.go) go through
+// this decoder too: their headers set the source's layout, and a
+// protocol line is told by its own shape.
 
 // exchangeMaxSources bounds the header memory (ecs.Layouts).
 const exchangeMaxSources = 4096
