@@ -25,7 +25,11 @@ import (
 // header is remembered per (input, host) in a small bounded map; a data
 // line from a source whose header nomen has not seen (it started before
 // nomen did) is read with the documented default columns of its version,
-// recognised by the number of fields.
+// recognised by the number of fields, and only when its event id has a
+// tracking event id's shape. The same files' SMTP protocol logs
+// (exchange_protocol.go) and agent log (exchange_agent.go) go through
+// this decoder too: their headers set the source's layout, and a
+// protocol line is told by its own shape.
 
 // exchangeMaxSources bounds the header memory (ecs.Layouts).
 const exchangeMaxSources = 4096
@@ -36,8 +40,10 @@ type exchangeDecoder struct {
 
 // exchangeLayout is the column order of one header.
 type exchangeLayout struct {
-	tab  bool // Exchange 2003
-	cols []exCol
+	tab      bool // Exchange 2003
+	cols     []exCol
+	protocol byte     // an SMTP protocol log's direction (exchange_protocol.go); 0 message tracking
+	agent    []string // an agent log's column names, lower case (exchange_agent.go)
 }
 
 func newExchangeDecoder() *exchangeDecoder {
@@ -106,11 +112,27 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 
 	var buf [48]string
 	tab := m[10] != 'T'
+	if !tab {
+		if f := exchangeProtocolLine(m, buf[:0]); f != nil {
+			dir := exProtocolUnknown
+			if layout != nil && layout.protocol != 0 {
+				dir = layout.protocol
+			}
+			decodeExchangeProtocol(e, f, dir)
+			return true
+		}
+	}
 	sep := byte(',')
 	if tab {
 		sep = '\t'
 	}
 	fields := splitDelimited(m, sep, buf[:0])
+	if layout != nil && layout.agent != nil && !tab {
+		if decodeExchangeAgent(e, layout.agent, fields) {
+			return true
+		}
+		layout = nil // a tracking line: its version's columns
+	}
 	if layout == nil || layout.tab != tab || layout.cols == nil {
 		layout = exchangeDefault(tab, len(fields))
 	}
@@ -124,7 +146,12 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 			v[c] = f
 		}
 	}
-	if v[exEventID] == "" {
+	if !isExchangeEventID(v[exEventID], tab) {
+		// A line of another Exchange log (the agent log's "OnEndOfData",
+		// the connectivity log's), read with guessed columns or those of
+		// a tracking header from the same source (one agent forwarding
+		// several logs), would give its session id as a host and its
+		// agent as a source.
 		return false
 	}
 	ecs.Begin(e, "exchange", "exchange.tracking")
@@ -133,12 +160,32 @@ func (x *exchangeDecoder) decode(e *event.Event) bool {
 	return true
 }
 
+// isExchangeEventID reports whether id has the shape of a tracking
+// event id: upper-case letters (2007 and later: RECEIVE, SEND, ...) or a
+// number (2003: 1019, 1028, ...).
+func isExchangeEventID(id string, tab bool) bool {
+	if tab {
+		return ecs.IsDigits(id)
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 'A' || id[i] > 'Z' {
+			return false
+		}
+	}
+	return id != ""
+}
+
 // header handles "#Fields: ..." (remembered) and the other header lines
 // of a tracking log (recognised, no category).
 func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 	fields, ok := strings.CutPrefix(m, "#Fields: ")
 	if !ok {
-		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") ||
+		if t, ok := strings.CutPrefix(m, "#Log-type: "); ok && exchangeLogType(t) != 0 {
+			x.layouts.Put(e, &exchangeLayout{protocol: exchangeLogType(t)})
+			ecs.Begin(e, "exchange", "exchange.header")
+			return true
+		}
+		if strings.HasPrefix(m, "#Software: Microsoft Exchange") || strings.HasPrefix(m, "#Log-type: Message Tracking") || strings.HasPrefix(m, "#Log-type: Agent Log") ||
 			strings.HasPrefix(m, "# Message Tracking Log") || strings.HasPrefix(m, "# Exchange System Attendant") {
 			// The source's lines are Exchange's; their columns, unknown
 			// until its "#Fields:" line, are the defaults. A header
@@ -151,8 +198,26 @@ func (x *exchangeDecoder) header(e *event.Event, m string) bool {
 		}
 		return x.versionOrDate(e, m)
 	}
+	if isExchangeProtocolHeader(fields) {
+		// Its "#Log-type:" line, before it, told the direction.
+		dir := exProtocolUnknown
+		if l, known := x.layouts.Get(e); known && l.protocol != 0 {
+			dir = l.protocol
+		}
+		x.layouts.Put(e, &exchangeLayout{protocol: dir})
+		ecs.Begin(e, "exchange", "exchange.header")
+		return true
+	}
+	if names := strings.Split(strings.TrimSpace(fields), ","); isExchangeAgentHeader(names) {
+		for i, n := range names {
+			names[i] = strings.ToLower(strings.TrimSpace(n))
+		}
+		x.layouts.Put(e, &exchangeLayout{agent: names})
+		ecs.Begin(e, "exchange", "exchange.header")
+		return true
+	}
 	if !strings.Contains(strings.ToLower(fields), "event-id") {
-		return false // an IIS or SMTP protocol log header, not message tracking
+		return false // an IIS log header, not message tracking
 	}
 	tab := strings.IndexByte(fields, '\t') >= 0
 	sep := byte(',')

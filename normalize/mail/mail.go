@@ -71,24 +71,31 @@ func setEmailAddr(e *event.Event, key, s string) {
 }
 
 // setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")
-// to an email.*.address list; the null sender "<>" is skipped.
+// to an email.*.address list; the null sender "<>" is skipped. A ',' or
+// ';' inside angle brackets or quotes (`<"x, y"@b>`, `"x, y"@b`: a quoted
+// local part) does not separate two addresses.
 func setEmailAddrs(e *event.Event, key, s string) {
 	s = strings.TrimSpace(s)
-	if strings.IndexByte(s, ',') < 0 && strings.IndexByte(s, ';') < 0 {
-		setEmailAddr(e, key, s)
-		return
-	}
 	for s != "" {
-		var a string
-		i := strings.IndexAny(s, ",;")
-		if i < 0 {
-			a, s = s, ""
+		i := 0
+		for i < len(s) && s[i] != ',' && s[i] != ';' {
+			switch s[i] {
+			case '<':
+				if end := angleEnd(s[i:]); end >= 0 {
+					i += end
+				}
+			case '"':
+				i = quotedEnd(s, i) - 1
+			}
+			i++
+		}
+		a := s[:min(i, len(s))]
+		if i < len(s) {
+			s = s[i+1:]
 		} else {
-			a, s = s[:i], s[i+1:]
+			s = ""
 		}
-		if a = ecs.TrimAngle(strings.TrimSpace(a)); a != "" {
-			e.AddToList(key, a)
-		}
+		setEmailAddr(e, key, a)
 	}
 }
 

@@ -68,16 +68,20 @@ func decodePostfix(e *event.Event) bool {
 		setMessageID(e, rest[len("message-id="):])
 		return true
 	case strings.HasPrefix(rest, "from="):
-		from := postfixComma(rest, "from")
-		if strings.Contains(rest, "status=expired") {
+		// "from=<x>, size=N, nrcpt=N (queue active)" or "from=<x>,
+		// status=expired, returned to sender": x is the client's.
+		var fsBuf [16]commaField
+		fs := parseCommaFields(rest, "status", fsBuf[:0])
+		from := fs.first("from")
+		if status, _, _ := strings.Cut(fs.last("status"), ","); status == "expired" {
 			postfixBegin(e, prog, qid, "postfix.qmgr.expired")
 			classEmailInfo.Set(e, actEmailExpire, ecs.OutcomeFailure)
 			e.SetStr("postfix.status", "expired")
 		} else {
 			postfixBegin(e, prog, qid, "postfix.qmgr.queued")
 			classEmailInfo.Set(e, actEmailQueue, ecs.OutcomeSuccess)
-			ecs.SetUint(e, "postfix.size", postfixComma(rest, "size"))
-			ecs.SetUint(e, "postfix.nrcpt", strings.TrimSuffix(postfixComma(rest, "nrcpt"), " (queue active)"))
+			ecs.SetUint(e, "postfix.size", fs.first("size"))
+			ecs.SetUint(e, "postfix.nrcpt", strings.TrimSuffix(fs.first("nrcpt"), " (queue active)"))
 		}
 		setEmailAddrs(e, "email.from.address", from)
 		return true
@@ -236,12 +240,15 @@ func postfixClient(e *event.Event, side, s string) {
 
 // postfixDelivery decodes "to=<y>, [orig_to=<z>, ]relay=R, delay=D, ..., status=S (TEXT)".
 func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
-	statusAt := strings.Index(rest, "status=")
-	if statusAt < 0 {
+	// The recipients are the client's (a quoted local part may hold
+	// ", relay=" or "status="): read the pairs in order, status= last.
+	var fsBuf [16]commaField
+	fs := parseCommaFields(rest, "status", fsBuf[:0])
+	if len(fs) == 0 || fs[len(fs)-1].key != "status" {
 		return false
 	}
-	status, reason, _ := strings.Cut(rest[statusAt+len("status="):], " ")
-	relay := postfixComma(rest, "relay")
+	status, reason, _ := strings.Cut(fs[len(fs)-1].val, " ")
+	relay := fs.first("relay")
 	action, outcome, rule := "", "", ""
 	switch status {
 	case "sent", "delivered":
@@ -253,6 +260,9 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 		action, outcome, rule = actEmailBounce, ecs.OutcomeFailure, "postfix.delivery.bounced"
 	case "deferred":
 		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "postfix.delivery.deferred"
+	case "SOFTBOUNCE":
+		// soft_bounce = yes: what would have bounced stays queued.
+		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "postfix.delivery.softbounce"
 	case "expired":
 		action, outcome, rule = actEmailExpire, ecs.OutcomeFailure, "postfix.delivery.expired"
 	case "undeliverable", "deliverable": // address verification probes
@@ -267,19 +277,19 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	}
 	postfixBegin(e, prog, qid, rule)
 	classEmailInfo.Set(e, action, outcome)
-	setEmailAddrs(e, "email.to.address", postfixComma(rest, "to"))
-	e.SetStr("postfix.orig_to", ecs.TrimAngle(postfixComma(rest, "orig_to")))
+	setEmailAddrs(e, "email.to.address", fs.first("to"))
+	e.SetStr("postfix.orig_to", ecs.TrimAngle(fs.first("orig_to")))
 	e.SetStr("postfix.relay", relay)
 	if !postfixLocalRelay(relay) {
 		postfixClient(e, "destination", relay)
 	}
-	if d := postfixComma(rest, "delay"); d != "" {
+	if d := fs.first("delay"); d != "" {
 		if f, err := strconv.ParseFloat(d, 64); err == nil {
 			e.Set("postfix.delay", event.Float(f))
 		}
 	}
-	e.SetStr("postfix.delays", postfixComma(rest, "delays"))
-	e.SetStr("postfix.dsn", postfixComma(rest, "dsn"))
+	e.SetStr("postfix.delays", fs.first("delays"))
+	e.SetStr("postfix.dsn", fs.first("dsn"))
 	e.SetStr("postfix.status", status)
 	reason = strings.TrimSpace(reason)
 	if len(reason) >= 2 && reason[0] == '(' && reason[len(reason)-1] == ')' {

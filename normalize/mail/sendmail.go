@@ -34,15 +34,19 @@ func decodeSendmail(e *event.Event) bool {
 	word, _ := ecs.CutWord(rest)
 	switch {
 	case strings.HasPrefix(rest, "from="):
+		// logsender(): from, size, class, pri, nrcpts, msgid, bodytype,
+		// proto, daemon, relay; those after the msgid are its last pairs.
+		var fsBuf [16]commaField
+		fs := parseCommaFields(rest, "", fsBuf[:0])
 		sendmailBegin(e, prog, qid, "sendmail.from")
 		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
-		setEmailAddrs(e, "email.from.address", postfixComma(rest, "from"))
-		ecs.SetUint(e, "sendmail.size", postfixComma(rest, "size"))
-		ecs.SetUint(e, "sendmail.nrcpts", postfixComma(rest, "nrcpts"))
-		setMessageID(e, postfixComma(rest, "msgid"))
-		e.SetStr("sendmail.proto", postfixComma(rest, "proto"))
-		e.SetStr("sendmail.daemon", postfixComma(rest, "daemon"))
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
+		setEmailAddrs(e, "email.from.address", fs.first("from"))
+		ecs.SetUint(e, "sendmail.size", fs.first("size"))
+		ecs.SetUint(e, "sendmail.nrcpts", fs.first("nrcpts"))
+		setMessageID(e, fs.first("msgid"))
+		e.SetStr("sendmail.proto", fs.last("proto"))
+		e.SetStr("sendmail.daemon", fs.last("daemon"))
+		sendmailRelay(e, "source", fs.last("relay"))
 		return true
 	case strings.HasPrefix(rest, "to="):
 		return sendmailDelivery(e, prog, qid, rest)
@@ -113,17 +117,29 @@ func decodeSendmail(e *event.Event) bool {
 	case strings.HasPrefix(rest, "AUTH=server"):
 		sendmailBegin(e, prog, qid, "sendmail.auth.success")
 		ecs.ClassAuthStart.Set(e, "smtp-auth", ecs.OutcomeSuccess)
-		ecs.SetUser(e, "user.name", postfixComma(rest, "authid"))
-		e.SetStr("sendmail.mech", postfixComma(rest, "mech"))
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
+		// "AUTH=server, relay=R, authid=A, mech=M, bits=N": A is the
+		// client's, so mech is its last pair.
+		var fsBuf [16]commaField
+		fs := parseCommaFields(rest, "", fsBuf[:0])
+		ecs.SetUser(e, "user.name", fs.first("authid"))
+		e.SetStr("sendmail.mech", fs.last("mech"))
+		sendmailRelay(e, "source", fs.first("relay"))
 		return true
-	case strings.HasPrefix(rest, "STARTTLS=server"):
+	case strings.HasPrefix(rest, "STARTTLS=server, relay="), strings.HasPrefix(rest, "STARTTLS=client, relay="):
+		// "=server": a client's TLS to this MTA (the relay its source);
+		// "=client": this MTA's to a server (the relay its destination).
+		side := "source"
+		if strings.HasPrefix(rest, "STARTTLS=client") {
+			side = "destination"
+		}
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
 		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
-		sendmailRelay(e, "source", postfixComma(rest, "relay"))
-		ecs.SetTLSVersion(e, postfixComma(rest, "version"))
-		e.SetStr("tls.cipher", postfixComma(rest, "cipher"))
-		e.SetStr("sendmail.verify", postfixComma(rest, "verify"))
+		var fsBuf [16]commaField
+		fs := parseCommaFields(rest, "", fsBuf[:0])
+		sendmailRelay(e, side, fs.first("relay"))
+		ecs.SetTLSVersion(e, fs.first("version"))
+		e.SetStr("tls.cipher", fs.first("cipher"))
+		e.SetStr("sendmail.verify", fs.first("verify"))
 		return true
 	case word == "DSN:":
 		sendmailBegin(e, prog, qid, "sendmail.dsn")
@@ -203,13 +219,16 @@ func sendmailBegin(e *event.Event, prog, qid, rule string) {
 
 // sendmailDelivery decodes "to=..., mailer=M, relay=R, dsn=X.Y.Z, stat=S (TEXT)".
 func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
-	i := strings.Index(rest, "stat=")
-	if i < 0 {
+	// logdelivery(): to, ctladdr, delay, xdelay, mailer, pri, relay, dsn,
+	// stat; stat's text (the remote server's) runs to the end.
+	var fsBuf [16]commaField
+	fs := parseCommaFields(rest, "stat", fsBuf[:0])
+	if len(fs) == 0 || fs[len(fs)-1].key != "stat" {
 		return false
 	}
-	stat := rest[i+len("stat="):]
-	dsn := postfixComma(rest, "dsn")
-	mailer := postfixComma(rest, "mailer")
+	stat := fs[len(fs)-1].val
+	dsn := fs.first("dsn")
+	mailer := fs.first("mailer")
 	var action, outcome, rule string
 	switch {
 	case strings.HasPrefix(stat, "Sent"):
@@ -218,6 +237,10 @@ func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
 		case "local", "prog", "lmtp", "*file*", "cyrus", "cyrusv2", "procmail":
 			action = actEmailDeliver
 		}
+	case stat == "queued":
+		// Queued, not tried (a queue-only delivery mode, a busy system):
+		// neither sent nor failed.
+		action, outcome, rule = actEmailQueue, "", "sendmail.delivery.queued"
 	case strings.HasPrefix(stat, "Deferred"), dsnClass(dsn) == '4':
 		action, outcome, rule = actEmailDefer, ecs.OutcomeFailure, "sendmail.delivery.deferred"
 	default:
@@ -225,13 +248,13 @@ func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
 	}
 	sendmailBegin(e, prog, qid, rule)
 	classEmailInfo.Set(e, action, outcome)
-	setEmailAddrs(e, "email.to.address", postfixComma(rest, "to"))
+	setEmailAddrs(e, "email.to.address", fs.first("to"))
 	e.SetStr("sendmail.mailer", mailer)
-	e.SetStr("sendmail.delay", postfixComma(rest, "delay"))
-	e.SetStr("sendmail.xdelay", postfixComma(rest, "xdelay"))
-	e.SetStr("sendmail.ctladdr", postfixComma(rest, "ctladdr"))
+	e.SetStr("sendmail.delay", fs.first("delay"))
+	e.SetStr("sendmail.xdelay", fs.first("xdelay"))
+	e.SetStr("sendmail.ctladdr", fs.first("ctladdr"))
 	e.SetStr("sendmail.dsn", dsn)
-	if relay := postfixComma(rest, "relay"); mailer != "local" && mailer != "prog" {
+	if relay := fs.first("relay"); mailer != "local" && mailer != "prog" {
 		sendmailRelay(e, "destination", relay)
 	}
 	status, text := stat, ""

@@ -11,6 +11,7 @@ import (
 //
 //	QID: QID2: DSN: REASON                       a delivery status notification QID2 made for QID
 //	QID: QID2: postmaster notify: REASON         the copy to the postmaster
+//	QID: QID2: return to sender|sender notify: REASON   pre-8.9's DSN
 //	QID: <ADDR>... User unknown                  a recipient refused at RCPT
 //	starting daemon (VERSION): SMTP+queueing@00:30:00
 //	rejecting connections on daemon NAME: REASON (load average: 12)
@@ -18,6 +19,9 @@ import (
 //	QID: Authentication-Warning: HOST: USER set sender to ADDR using -f
 //	QID: timeout waiting for input from HOST during client|server STAGE
 //	unable to qualify my own domain name (NAME) -- using short name
+//	QID: collect: premature EOM: ERROR             the client's message data ended early
+//	QID: collect: PROBLEM on connection from HOST, sender=ADDR
+//	QID: HOST [IP]: VRFY|EXPN ARG [rejected]      a command PrivacyOptions refuses
 //	My unqualified host name (NAME) unknown; sleeping for retry
 //
 // "during client ..." is sendmail talking to a server (HOST the
@@ -79,6 +83,21 @@ func sendmailNote(e *event.Event, prog, qid, rest string) bool {
 		ecs.ClassProcInfo.Set(e, "sendmail-unqualified-hostname", ecs.OutcomeFailure)
 		e.SetStr("event.reason", rest)
 		return true
+	case strings.HasPrefix(rest, "collect: "):
+		return sendmailCollect(e, prog, qid, rest[len("collect: "):])
+	case strings.HasSuffix(rest, " [rejected]"):
+		// srvrsmtp.c: "CurSmtpClient: COMMAND ARG [rejected]"; ARG is the
+		// client's, the client ("HOST [IP]", "[IP]") has no ": ".
+		client, cmd, ok := strings.Cut(rest, ": ")
+		verb, _, _ := strings.Cut(cmd, " ")
+		if !ok || (verb != "VRFY" && verb != "EXPN") || !strings.HasSuffix(client, "]") {
+			return false
+		}
+		sendmailBegin(e, prog, qid, "sendmail.command_rejected")
+		classEmailDenied.Set(e, actEmailReject, ecs.OutcomeFailure)
+		sendmailRelay(e, "source", client)
+		e.SetStr("sendmail.command", verb)
+		return true
 	case strings.HasPrefix(rest, "<"):
 		addr, reason, ok := strings.Cut(rest, ">... ")
 		if !ok || reason != "User unknown" || qid == "" {
@@ -92,9 +111,14 @@ func sendmailNote(e *event.Event, prog, qid, rest string) bool {
 	}
 	// "QID2: DSN: REASON" after the original's queue id.
 	if dsnID, r := postfixQueueID(rest); dsnID != "" && qid != "" {
-		reason, ok := strings.CutPrefix(r, "DSN: ")
-		if !ok {
-			reason, ok = strings.CutPrefix(r, "postmaster notify: ")
+		// 8.9 and later write "DSN"; older ones "return to sender" and
+		// "sender notify" for the same notice to the sender.
+		var reason string
+		var ok bool
+		for _, kind := range [...]string{"DSN: ", "postmaster notify: ", "return to sender: ", "sender notify: "} {
+			if reason, ok = strings.CutPrefix(r, kind); ok {
+				break
+			}
 		}
 		if !ok {
 			return false
@@ -121,5 +145,38 @@ func sendmailSenderSet(e *event.Event, prog, qid, r string) bool {
 	classEmailInfo.Set(e, "email-sender-set", "")
 	ecs.SetUser(e, "user.name", user)
 	setEmailAddrs(e, "email.from.address", addr)
+	return true
+}
+
+// sendmailCollect decodes collect.c's two notes of a client whose message
+// data ended before its final ".": "premature EOM: ERROR" (ERROR
+// "unexpected close" or the system's, "Connection reset by HOST") and
+// "PROBLEM on connection from HOST, sender=ADDR[: ERROR]" (PROBLEM
+// "unexpected close", "I/O error", "read timeout"; HOST sendmail's name
+// for the client, "[IP]" when it has none). ADDR, the client's, is last.
+func sendmailCollect(e *event.Event, prog, qid, r string) bool {
+	if reason, ok := strings.CutPrefix(r, "premature EOM: "); ok {
+		sendmailBegin(e, prog, qid, "sendmail.collect")
+		ecs.ClassConnEnd.Set(e, "smtp-lost-connection", ecs.OutcomeFailure)
+		e.SetStr("event.reason", "premature EOM: "+reason)
+		return true
+	}
+	problem, r, ok := strings.Cut(r, " on connection from ")
+	host, sender, ok2 := strings.Cut(r, ", sender=")
+	if !ok || !ok2 || host == "" || strings.IndexByte(problem, ',') >= 0 {
+		return false
+	}
+	sendmailBegin(e, prog, qid, "sendmail.collect")
+	ecs.ClassConnEnd.Set(e, "smtp-lost-connection", ecs.OutcomeFailure)
+	sendmailRelay(e, "source", host)
+	e.SetStr("event.reason", problem)
+	if strings.HasPrefix(sender, "<") {
+		if end := angleEnd(sender); end >= 0 {
+			sender = sender[:end+1]
+		}
+	} else if i := strings.Index(sender, ": "); i >= 0 {
+		sender = sender[:i]
+	}
+	setEmailAddr(e, "email.from.address", sender)
 	return true
 }

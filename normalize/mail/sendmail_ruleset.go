@@ -61,18 +61,8 @@ func cutSendmailRuleset(rest string) (l rulesetLine, ok bool) {
 // its end is certain (an address in angle brackets).
 func cutRulesetArg(s string) (arg, rest string, sure bool) {
 	if strings.HasPrefix(s, "<") {
-		quoted := false
-		for i := 1; i < len(s); i++ {
-			switch s[i] {
-			case '\\':
-				i++
-			case '"':
-				quoted = !quoted
-			case '>':
-				if !quoted {
-					return s[:i+1], s[i+1:], true
-				}
-			}
+		if i := angleEnd(s); i >= 0 {
+			return s[:i+1], s[i+1:], true
 		}
 	}
 	if i := strings.Index(s, ", "); i >= 0 {

@@ -90,17 +90,19 @@ func decodeAccess(e *event.Event, m string) bool {
 		ecs.SetTimeIfNone(e, t)
 	}
 	webClients(e, clients)
-	ecs.SetUser(e, "user.name", user)
-	webRequest(e, request)
+	if user != `""` { // Apache's %u of an empty user name
+		ecs.SetUser(e, "user.name", user)
+	}
+	webRequest(e, unescapeLogItem(request))
 	if n, ok := ecs.ParseUint(bytes); ok {
 		e.SetInt("http.response.body.bytes", n)
 	}
 	if ref, r, ok := cutQuotedField(rest); ok {
 		if ref != "-" {
-			e.SetStr("http.request.referrer", ref)
+			e.SetStr("http.request.referrer", unescapeLogItem(ref))
 		}
 		if ua, _, ok := cutQuotedField(r); ok && ua != "-" {
-			e.SetStr("user_agent.original", ua)
+			e.SetStr("user_agent.original", unescapeLogItem(ua))
 		}
 	}
 	return true
@@ -180,6 +182,27 @@ func cutQuotedField(s string) (val, rest string, ok bool) {
 		}
 	}
 	return "", s, false
+}
+
+// unescapeLogItem undoes Apache's escaping of a quoted access log item
+// (ap_escape_logitem: `"` as `\"`, `\` as `\\`), so the request, referrer
+// and user agent are the client's text. Other escapes (\xHH of a control
+// or non-ASCII byte, \n, \t) stay: their byte may not be text. nginx
+// writes `"` and `\` as \x22 and \x5C, so "\"" never stands for
+// anything else in its lines.
+func unescapeLogItem(s string) string {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // webRequest sets http.request.method, url.*, http.version from

@@ -238,6 +238,20 @@ func aprStatus(s string) bool {
 	return len(s) > 2 && s[0] == '(' && end > 1 && ecs.IsDigits(s[1:end])
 }
 
+// digestRefusals are mod_auth_digest's refusals of an Authorization
+// header it cannot accept (AH01775-AH01777, AH01786, AH01788, AH01789,
+// AH01793; 2.2's the same after "Digest: "). Each goes on with the
+// client's own text (the algorithm, nonce or qop it sent, then the URI),
+// so no path is read from it.
+var digestRefusals = [...]struct{ prefix, reason string }{
+	{"unknown algorithm `", "unknown algorithm"},
+	{"invalid qop `", "invalid qop"},
+	{"invalid nonce ", "invalid nonce"},
+	{"uri mismatch - ", "uri mismatch"},
+	{"client used wrong authentication scheme `", "wrong authentication scheme"},
+	{"missing user, realm, nonce, uri, digest, cnonce, or nonce_count in authorization header", "incomplete authorization header"},
+}
+
 // apacheAccessControl classifies the sentences of the authentication and
 // authorization modules (mod_auth_basic, mod_auth_digest, mod_authz_*,
 // mod_access_compat); 2.2 has no module tag and prefixes Digest's with
@@ -263,6 +277,11 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 		}
 		if strings.HasPrefix(msg, "realm mismatch - ") {
 			return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", "", "", "realm mismatch")
+		}
+		for _, r := range digestRefusals {
+			if strings.HasPrefix(msg, r.prefix) {
+				return webAuthFailure(e, "apache.auth.failure", "http-digest-auth", "", "", r.reason)
+			}
 		}
 		return false
 	}
@@ -297,10 +316,13 @@ func apacheAccessControl(e *event.Event, module, msg string) bool {
 		return webFileDenied(e, "", path, "denied by server configuration")
 	}
 	// mod_autoindex refusing to list a directory: 2.2's "Directory index
-	// forbidden by rule: PATH", 2.4's AH01276 "Cannot serve directory PATH:
+	// forbidden by rule: PATH" or "... by Options directive: PATH", 2.4's AH01276 "Cannot serve directory PATH:
 	// No matching DirectoryIndex (...) found, and server-generated directory
 	// index forbidden by Options directive".
 	if path, ok := strings.CutPrefix(msg, "Directory index forbidden by rule: "); ok {
+		return webFileDenied(e, "", path, "directory index forbidden")
+	}
+	if path, ok := strings.CutPrefix(msg, "Directory index forbidden by Options directive: "); ok {
 		return webFileDenied(e, "", path, "directory index forbidden")
 	}
 	if r, ok := strings.CutPrefix(msg, "Cannot serve directory "); ok && strings.HasSuffix(msg, "directory index forbidden by Options directive") {

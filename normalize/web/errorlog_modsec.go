@@ -31,6 +31,9 @@ func modSecurityAlert(e *event.Event, msg string, tags modsecTags) bool {
 	}
 	r, ok := strings.CutPrefix(msg, "ModSecurity: ")
 	if !ok {
+		r, ok = strings.CutPrefix(msg, "mod_security: ") // 1.x
+	}
+	if !ok {
 		return false
 	}
 	switch {
@@ -38,7 +41,7 @@ func modSecurityAlert(e *event.Event, msg string, tags modsecTags) bool {
 		ecs.SetRule(e, "web.modsecurity.denied")
 		classWebDenied.Set(e, "http-waf-block", ecs.OutcomeFailure)
 		code, _ := ecs.CutWord(r[len("Access denied with code "):])
-		ecs.SetUint(e, "http.response.status_code", code)
+		ecs.SetUint(e, "http.response.status_code", strings.TrimSuffix(code, ".")) // 1.x: "code 403."
 	case strings.HasPrefix(r, "Access denied with connection close"),
 		strings.HasPrefix(r, "Access denied with redirection"):
 		ecs.SetRule(e, "web.modsecurity.denied")

@@ -1,0 +1,101 @@
+package mail
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/normalize/internal/normtest"
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// What a client sends (a quoted local part, a Message-Id, a recipient)
+// may imitate sendmail's own ", relay=HOST [IP]": it must not set
+// source.* or destination.*, nor cut the address it is part of.
+func TestSendmailForgedRelay(t *testing.T) {
+	for _, tc := range []struct {
+		name, msg    string
+		side, ip     string
+		field, value string
+	}{
+		{"quoted sender", `4B7AF1x3003101: from=<"x, relay=evil [6.6.6.6]"@b.example>, size=100, class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=good.example [198.51.100.138]`,
+			"source", "198.51.100.138", "email.from.address", `"x, relay=evil [6.6.6.6]"@b.example`},
+		{"message-id", `4B7AF1x3003102: from=<a@b.example>, size=100, class=0, nrcpts=1, msgid=<x>, relay=evil [6.6.6.6], proto=SMTP, daemon=MTA, relay=good.example [198.51.100.139]`,
+			"source", "198.51.100.139", "email.message_id", "x"},
+		{"bracketed message-id", `4B7AF1x3003103: from=<a@b.example>, size=100, class=0, nrcpts=1, msgid=<x, relay=evil [6.6.6.6]>, proto=ESMTP, daemon=MTA, relay=good.example [198.51.100.140]`,
+			"source", "198.51.100.140", "email.message_id", "x, relay=evil [6.6.6.6]"},
+		{"quoted recipient", `4B7AF1x3003104: to=<"y, relay=evil [6.6.6.6]"@example.org>,<z@example.org>, delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=1, relay=mx.example.com. [203.0.113.140], dsn=2.0.0, stat=Sent (ok, relay=evil [6.6.6.6])`,
+			"destination", "203.0.113.140", "email.to.address", `"y, relay=evil [6.6.6.6]"@example.org`},
+		{"authid", `AUTH=server, relay=client.example.net [198.51.100.128], authid=x, relay=evil [6.6.6.6], mech=PLAIN, bits=0`,
+			"source", "198.51.100.128", "user.name", "x"},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName = "sm-mta"
+		e.Message = tc.msg
+		if !decodeSendmail(e) {
+			t.Errorf("%s: not decoded", tc.name)
+			continue
+		}
+		if got := e.Str(tc.side + ".ip"); got != tc.ip {
+			t.Errorf("%s: %s.ip = %q, want %q", tc.name, tc.side, got, tc.ip)
+		}
+		if got := e.Str(tc.field); got != tc.value && !listHas(e, tc.field, tc.value) {
+			t.Errorf("%s: %s = %v, want %q", tc.name, tc.field, e.Fields, tc.value)
+		}
+	}
+}
+
+func listHas(e *event.Event, key, v string) bool {
+	val, ok := e.Field(key)
+	found := false
+	if ok {
+		val.Each(func(s string) bool { found = found || s == v; return true })
+	}
+	return found
+}
+
+func TestParseSendmailFields(t *testing.T) {
+	fs := parseCommaFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat", make(commaFields, 0, 16))
+	want := commaFields{{"to", `<a@x>,<"b, c"@y>`}, {"ctladdr", "<d@z> (1000/1000)"}, {"mailer", "esmtp"}, {"stat", "Sent (a, b=c)"}}
+	if len(fs) != len(want) {
+		t.Fatalf("got %q, want %q", fs, want)
+	}
+	for i := range want {
+		if fs[i] != want[i] {
+			t.Errorf("pair %d: got %q, want %q", i, fs[i], want[i])
+		}
+	}
+}
+
+// A Postfix recipient or sender is the client's: a quoted local part that
+// imitates ", relay=HOST[IP]:PORT" or "status=" sets neither the
+// destination nor the delivery's status.
+func TestPostfixForgedDeliveryFields(t *testing.T) {
+	for _, tc := range []struct {
+		name, msg         string
+		action, ip, field string
+		value             string
+	}{
+		{"quoted recipient", `5B2C33D0207: to=<"f, relay=evil[6.6.6.6]:25, status=bounced"@example.com>, relay=mx.example.com[203.0.113.40]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (ok)`,
+			"email-send", "203.0.113.40", "email.to.address", `"f, relay=evil[6.6.6.6]:25, status=bounced"@example.com`},
+		{"server text", `5B2C33D0206: to=<e@example.com>, relay=mx.example.com[203.0.113.41]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok, relay=evil[6.6.6.6]:25, status=bounced)`,
+			"email-send", "203.0.113.41", "email.to.address", "e@example.com"},
+		{"quoted sender", `5B2C33D0208: from=<"a, status=expired"@b.example>, size=10, nrcpt=1 (queue active)`,
+			"email-queue", "", "email.from.address", `"a, status=expired"@b.example`},
+	} {
+		e := event.New(normtest.Received)
+		e.AppName = "postfix/smtp"
+		e.Message = tc.msg
+		if !decodePostfix(e) {
+			t.Errorf("%s: not decoded", tc.name)
+			continue
+		}
+		if got := e.Str("event.action"); got != tc.action {
+			t.Errorf("%s: event.action = %q, want %q", tc.name, got, tc.action)
+		}
+		if got := e.Str("destination.ip"); got != tc.ip {
+			t.Errorf("%s: destination.ip = %q, want %q", tc.name, got, tc.ip)
+		}
+		if !listHas(e, tc.field, tc.value) {
+			t.Errorf("%s: %s = %v, want %q", tc.name, tc.field, e.Fields, tc.value)
+		}
+	}
+}
