@@ -238,6 +238,12 @@ var winTextSections = map[string]bool{
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
 	"Share Information": true, "Session": true, "User": true,
 	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
+	// Account management, logon/logoff, policy change (text_templates_account.go).
+	"New Group": true, "Deleted Group": true, "Source Account": true, "Credentials Which Were Replayed": true,
+	"Account Modified": true, "Access Granted": true, "Access Removed": true, "Access Right": true, "New Right": true,
+	"Removed Right": true, "Trust Information": true, "Trusted Domain": true, "Policy For Account": true,
+	"Policy Change Details": true, "Service Request Information": true, "Auditing Settings": true, "Operation": true,
+	"Directory Service": true, "Group Membership": true, "Event in sequence": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
@@ -286,7 +292,7 @@ var winTextLabelNames []string
 
 // winTextByRoleRows are winTextByRole's rows, numbered by the third byte
 // of their label's winTextLabels entry.
-var winTextByRoleRows [][5]string
+var winTextByRoleRows [][6]string
 
 // winLabelShapes has bit n of entry c set when a label n bytes long
 // starts with c: a run of words before a colon that is no label is
@@ -305,11 +311,12 @@ const (
 
 // Roles of the account labels in a section.
 const (
-	winRoleSubject = iota + 1 // SubjectUserName ...
-	winRoleTarget             // TargetUserName, TargetUserSid, TargetLogonId
-	winRoleAccount            // TargetUserName, TargetSid (account management)
-	winRoleMember             // MemberName, MemberSid
-	winRoleSession            // AccountName, AccountDomain, LogonID (4778, 4779)
+	winRoleSubject  = iota + 1 // SubjectUserName ...
+	winRoleTarget              // TargetUserName, TargetUserSid, TargetLogonId
+	winRoleAccount             // TargetUserName, TargetSid (account management)
+	winRoleMember              // MemberName, MemberSid
+	winRoleSession             // AccountName, AccountDomain, LogonID (4778, 4779)
+	winRoleNamedSID            // TargetSid shown as "Account Name:" (4704, 4705, 4717, 4718)
 )
 
 // winTextRole returns whose account the labels of section describe.
@@ -317,16 +324,24 @@ func winTextRole(modern int, section string) int {
 	switch section {
 	case "Subject", "Creator Subject", "Logged on user", "Assigning Process Information":
 		switch modern {
-		case 4634, 4647:
+		case 4634, 4647, 4800, 4801, 4802, 4803: // their XML names the session's account Target*
 			return winRoleTarget
 		case 4778, 4779: // their XML names the session's account so
 			return winRoleSession
 		}
 		return winRoleSubject
 	case "Target Subject", "New Logon", "Account For Which Logon Failed", "Account Whose Credentials Were Used",
-		"New Token Information", "User whose credentials were used", "New Process Information":
+		"New Token Information", "User whose credentials were used", "New Process Information",
+		"Credentials Which Were Replayed", "Policy For Account":
 		return winRoleTarget
-	case "New Account", "Target Account", "Account That Was Locked Out", "Group",
+	case "Account Modified":
+		return winRoleNamedSID
+	case "Target Account":
+		if modern == 4704 || modern == 4705 {
+			return winRoleNamedSID
+		}
+		return winRoleAccount
+	case "New Account", "Account That Was Locked Out", "Group", "New Group", "Deleted Group",
 		"New Computer Account", "Computer Account That Was Changed", "Target Computer":
 		return winRoleAccount
 	case "Account Information":

@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/wincatalog"
@@ -114,6 +115,23 @@ var winLegacyFailureTemplate = concat([]string{"Reason", "User Name", "Domain", 
 var winSessionTemplate = []string{"Subject", "Account Name", "Account Domain", "Logon ID", "Session", "Session Name",
 	"Additional Information", "Client Name", "Client Address"}
 
+// winAllTextTemplates are the templates of every file: this one's and
+// text_templates_account.go's (an id in two is a mistake: it panics).
+var winAllTextTemplates = mergeTemplates(winTextTemplates, winAccountTextTemplates)
+
+func mergeTemplates(sets ...map[int][]string) map[int][]string {
+	m := map[int][]string{}
+	for _, set := range sets {
+		for id, t := range set {
+			if m[id] != nil {
+				panic("windows: two text templates for event " + strconv.Itoa(id))
+			}
+			m[id] = t
+		}
+	}
+	return m
+}
+
 // winTextFree are the Security labels whose values can hold ": " after
 // white space: text a user, a client or a program chose.
 var winTextFree = map[string]bool{
@@ -122,14 +140,21 @@ var winTextFree = map[string]bool{
 	"Logon Account": true, "Source Workstation": true, "Client Name": true, "Object Value Name": true,
 	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
 	"Target Server Name": true, "Additional Information": true, "User Name": true, "Logon account": true,
+	// Account management (text_templates_account.go): names and paths
+	// a user chose, and the sections whose whole rest is left unmapped.
+	"Display Name": true, "User Principal Name": true, "Home Directory": true, "Script Path": true,
+	"Profile Path": true, "User Workstations": true, "User Parameters": true, "SAM Account Name": true,
+	"Sam Account Name": true, "Group Name": true, "New Account Name": true, "Old Account Name": true,
+	"Target Account Name": true, "Member Name": true, "Caller Workstation": true,
+	"Provided Account Name (unauthenticated)": true, "Directory Service": true, "Trust Information": true,
 }
 
 // winTextPlaces are winTextTemplates as, for each label by its number
 // (the second byte of its winTextLabels entry), its places and whether its
 // value is free text: no lookup per label-like word.
 var winTextPlaces = func() map[int][]textPlaces {
-	m := make(map[int][]textPlaces, len(winTextTemplates))
-	for id, t := range winTextTemplates {
+	m := make(map[int][]textPlaces, len(winAllTextTemplates))
+	for id, t := range winAllTextTemplates {
 		places := make([]textPlaces, len(winTextLabelNames))
 		for i, l := range t {
 			kind, ok := winTextLabels.get(l)
@@ -178,7 +203,7 @@ func (w *winEvent) winTemplatePlaces() []textPlaces {
 // winTemplateIDs are the least and the greatest id winTextTemplates has.
 var winTemplateIDs = func() (r [2]int) {
 	r[0] = 1 << 30
-	for id := range winTextTemplates {
+	for id := range winAllTextTemplates {
 		r[0], r[1] = min(r[0], id), max(r[1], id)
 	}
 	return r
