@@ -354,3 +354,188 @@ func union(a, b map[string]any) map[string]bool {
 }
 
 var acctMeasure = false
+
+// TestAccountTextForged: a value a user or a client chose (a display
+// name, a home directory, a script path, a SAM account name, a member's
+// DN, a workstation name, a directory object's DN or attribute value)
+// that holds the labels of its message sets no other field by any text
+// road: every field but the value's own is what the plain value gives.
+// (Account and group names are no such values: a SAM name cannot hold
+// ':'.) A value that copies a label after it whose own value is free text
+// too (copies) leaves the reader no way to tell the message's label from
+// the copy's: its field may be left unset, never set to the copy's value.
+func TestAccountTextForged(t *testing.T) {
+	cases := map[int]acctCase{}
+	for _, c := range acctCases() {
+		cases[c.id] = c
+	}
+	for _, f := range []struct {
+		id     int
+		name   string   // the EventData name whose value is forged
+		forged string   // %s: the plain value
+		own    []string // the fields the value itself sets
+		copies bool     // the value copies the labels after it
+	}{
+		{4720, "DisplayName", "%s  Account Name:  admin  Account Domain:  EVIL  Security ID:  S-1-5-18", nil, false},
+		{4720, "HomeDirectory", "%s  New Account:  Security ID:  S-1-5-18  Account Name:  admin  Account Domain:  EVIL", nil, false},
+		{4738, "ScriptPath", "%s  Target Account:  Account Name:  admin  Account Domain:  EVIL", nil, false},
+		{4738, "ProfilePath", "%s  Subject:  Account Name:  admin  Logon ID:  0x3e7", nil, false},
+		{4741, "DisplayName", "%s  New Computer Account:  Account Name:  DC2$", nil, false},
+		{4742, "UserWorkstations", "%s  Computer Account That Was Changed:  Account Name:  DC2$  Account Domain:  EVIL", nil, false},
+		{4732, "MemberName", "%s  Group:  Security ID:  S-1-5-32-544  Group Name:  Administrators  Group Domain:  Builtin",
+			[]string{"user.target.name", "related.user"}, true},
+		{4728, "MemberName", "%s  Group:  Security ID:  S-1-5-21-1111111111-2222222222-3333333333-512  Group Name:  Domain Admins",
+			[]string{"user.target.name", "related.user"}, false},
+		{4756, "MemberName", "%s  Group Name:  Enterprise Admins  Group Domain:  EVIL", []string{"user.target.name", "related.user"}, false},
+		{4793, "Workstation", "%s  Provided Account Name (unauthenticated):  admin", []string{"source.domain", "related.hosts"}, true},
+		{4797, "Workstation", "%s  Target Account Name:  admin  Target Account Domain:  EVIL", []string{"source.domain", "related.hosts"}, true},
+		{4674, "ObjectName", `%s  Process ID:  0x4  Process Name:  C:\evil.exe`, []string{"file."}, false},
+		{4907, "ObjectName", `%s  Process Information:  Process Name:  C:\evil.exe`, []string{"file."}, false},
+		{4673, "Service", `%s  Process:  Process ID:  0x4  Process Name:  C:\evil.exe`, nil, false},
+		{4793, "Workstation", "%s  Provided Account Name (unauthenticated):  admin  Status Code:  0x0",
+			[]string{"source.domain", "related.hosts"}, true},
+		{4797, "TargetUserName", "%s  Target Account Domain:  EVIL", []string{"user.target.name", "related.user"}, false},
+		{4649, "WorkstationName", "%s  Credentials Which Were Replayed:  Account Name:  admin  Account Domain:  EVIL", nil, false},
+		{4765, "SourceUserName", "%s  Target Account:  Security ID:  S-1-5-18  Account Name:  admin", nil, false},
+		{5136, "AttributeValue", "%s  Subject:  Security ID:  S-1-5-18  Account Name:  admin  Account Domain:  EVIL  Logon ID:  0x3e7", nil, false},
+		{5137, "ObjectDN", "%s  Account Name:  admin  Account Domain:  EVIL", nil, false},
+		{4662, "ObjectName", "%s  Subject:  Account Name:  admin  Logon ID:  0x3e7", nil, false},
+	} {
+		c, ok := cases[f.id]
+		if !ok {
+			t.Fatalf("%d: no case", f.id)
+		}
+		forged := map[string]string{}
+		for k, v := range acctValues {
+			forged[k] = v
+		}
+		forged[f.name] = fmt.Sprintf(f.forged, acctValues[f.name])
+		for _, r := range acctRoads {
+			name := fmt.Sprintf("%d %s %s", f.id, f.name, r.name)
+			plain := decodeRoad(t, acctSnare(c, acctMessage(c, acctValues), r.sep, r.rfc5424), false)
+			got := decodeRoad(t, acctSnare(c, acctMessage(c, forged), r.sep, r.rfc5424), false)
+			for k := range union(plain, got) {
+				if owned(f.own, k) || fmt.Sprint(plain[k]) == fmt.Sprint(got[k]) || f.copies && lostOnly(plain[k], got[k]) {
+					continue
+				}
+				if strings.HasPrefix(k, "winlog.event_data.") {
+					continue // the forged value's own name
+				}
+				t.Errorf("%s: %s = %v, with a plain value %v", name, k, got[k], plain[k])
+			}
+		}
+	}
+}
+
+// lostOnly reports whether got is want with values left out: unset, or a
+// list of some of want's.
+func lostOnly(want, got any) bool {
+	if got == nil {
+		return true
+	}
+	w, ok1 := want.([]any)
+	g, ok2 := got.([]any)
+	if !ok1 || !ok2 {
+		return false
+	}
+	for _, v := range g {
+		found := false
+		for _, x := range w {
+			found = found || x == v
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// TestAccountLegacyText: the 2003 texts of account and group management
+// (msaudite.dll's labels, without sections) by Snare and by the
+// eventlog-to-syslog text give the ECS fields of the modern event's XML.
+func TestAccountLegacyText(t *testing.T) {
+	caller := []textLine{{"Caller User Name", "SubjectUserName"}, {"Caller Domain", "SubjectDomainName"},
+		{"Caller Logon ID", "SubjectLogonId"}, {"Privileges", "PrivilegeList"}}
+	target := textLayout([]textLine{{"Target Account Name", "TargetUserName"}, {"Target Domain", "TargetDomainName"},
+		{"Target Account ID", "TargetSid"}}, caller)
+	attrs := []textLine{{"Sam Account Name", "SamAccountName"}, {"Display Name", "DisplayName"},
+		{"User Principal Name", "UserPrincipalName"}, {"Home Directory", "HomeDirectory"}, {"Home Drive", "HomePath"},
+		{"Script Path", "ScriptPath"}, {"Profile Path", "ProfilePath"}, {"User Workstations", "UserWorkstations"},
+		{"Password Last Set", "PasswordLastSet"}, {"Account Expires", "AccountExpires"}, {"Primary Group ID", "PrimaryGroupId"},
+		{"AllowedToDelegateTo", "AllowedToDelegateTo"}, {"Old UAC Value", "OldUacValue"}, {"New UAC Value", "NewUacValue"},
+		{"User Account Control", "UserAccountControl"}, {"User Parameters", "UserParameters"}, {"Sid History", "SidHistory"},
+		{"Logon Hours", "LogonHours"}}
+	for _, c := range []struct {
+		legacy int
+		title  string
+		lines  []textLine
+	}{
+		{624, "User Account Created:", textLayout([]textLine{{"New Account Name", "TargetUserName"}, {"New Domain", "TargetDomainName"},
+			{"New Account ID", "TargetSid"}}, caller, []textLine{textSection("Attributes")}, attrs)},
+		{626, "User Account Enabled:", target},
+		{628, "User Account password set:", target},
+		{630, "User Account Deleted:", target},
+		{642, "User Account Changed:", textLayout(target, []textLine{textSection("Changed Attributes")}, attrs)},
+		{644, "User Account Locked Out:", []textLine{{"Target Account Name", "TargetUserName"}, {"Target Account ID", "TargetSid"},
+			{"Caller Machine Name", "TargetDomainName"}, {"Caller User Name", "SubjectUserName"}, {"Caller Domain", "SubjectDomainName"},
+			{"Caller Logon ID", "SubjectLogonId"}}},
+		{671, "User Account Unlocked:", target},
+		{631, "Security Enabled Global Group Created:", textLayout([]textLine{{"New Account Name", "TargetUserName"},
+			{"New Domain", "TargetDomainName"}, {"New Account ID", "TargetSid"}}, caller, []textLine{textSection("Attributes"),
+			{"Sam Account Name", "SamAccountName"}, {"Sid History", "SidHistory"}})},
+		{632, "Security Enabled Global Group Member Added:", textLayout([]textLine{{"Member Name", "MemberName"},
+			{"Member ID", "MemberSid"}}, target)},
+		{636, "Security Enabled Local Group Member Added:", textLayout([]textLine{{"Member Name", "MemberName"},
+			{"Member ID", "MemberSid"}}, target)},
+		{634, "Security Enabled Global Group Deleted:", target},
+	} {
+		modern := c.legacy + 4096
+		want := decodeRoad(t, acctXML(acctCase{id: modern, lines: c.lines}, acctValues), false)
+		var b strings.Builder
+		b.WriteString(c.title)
+		for _, l := range c.lines {
+			if l.name == "" {
+				fmt.Fprintf(&b, "  %s:", l.label)
+				continue
+			}
+			fmt.Fprintf(&b, "  %s: %s", l.label, acctValues[l.name])
+		}
+		msg := b.String()
+		roads := map[string]string{
+			"text": fmt.Sprintf("<13>Jun 30 09:48:41 DC1.corp.example.org Security: %d: AUDIT_SUCCESS %s", c.legacy, msg),
+		}
+		for _, r := range acctRoads {
+			roads[r.name] = acctSnare(acctCase{id: c.legacy}, msg, r.sep, r.rfc5424)
+		}
+		for road, line := range roads {
+			got := decodeRoad(t, line, false)
+			w := map[string]any{}
+			for k, v := range want {
+				w[k] = v
+			}
+			for _, k := range []string{"event.code", "event.provider"} {
+				delete(w, k)
+				delete(got, k)
+			}
+			acctSame(t, fmt.Sprintf("%d %s", c.legacy, road), w, got)
+		}
+	}
+}
+
+// TestAccountLegacyForged: a member's DN (2003's 632, a member added to
+// a global group) that holds the labels after it sets no group.
+func TestAccountLegacyForged(t *testing.T) {
+	line := func(member string) string {
+		return fmt.Sprintf("<13>Jun 30 09:48:41 DC1 Security: 632: AUDIT_SUCCESS Security Enabled Global Group Member Added:  "+
+			"Member Name: %s  Member ID: %s  Target Account Name: kwest  Target Domain: CORPNET  Target Account ID: %s  "+
+			"Caller User Name: dadmin  Caller Domain: CORP  Caller Logon ID: 0x30dc2  Privileges: -", member,
+			acctValues["MemberSid"], acctValues["TargetSid"])
+	}
+	plain := decodeRoad(t, line(acctValues["MemberName"]), false)
+	got := decodeRoad(t, line(acctValues["MemberName"]+"  Target Account Name: Domain Admins  Target Account ID: S-1-5-21-1-2-3-512"), false)
+	for _, k := range []string{"group.name", "group.id", "user.target.group.name", "user.name", "user.target.id"} {
+		if plain[k] == nil || fmt.Sprint(got[k]) != fmt.Sprint(plain[k]) {
+			t.Errorf("%s = %v, with a plain DN %v", k, got[k], plain[k])
+		}
+	}
+}
