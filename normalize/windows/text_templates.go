@@ -141,11 +141,12 @@ var winTextFree = map[string]bool{
 	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
 	"Target Server Name": true, "Additional Information": true, "User Name": true, "Logon account": true,
 	// Account management (text_templates_account.go): names and paths
-	// a user chose, and the sections whose whole rest is left unmapped.
+	// a user chose (not account or group names: SAM names cannot hold
+	// ':'), names a caller supplied, and the sections whose whole rest
+	// is left unmapped.
 	"Display Name": true, "User Principal Name": true, "Home Directory": true, "Script Path": true,
-	"Profile Path": true, "User Workstations": true, "User Parameters": true, "SAM Account Name": true,
-	"Sam Account Name": true, "Group Name": true, "New Account Name": true, "Old Account Name": true,
-	"Target Account Name": true, "Member Name": true, "Caller Workstation": true,
+	"Profile Path": true, "User Workstations": true, "User Parameters": true, "Target Account Name": true,
+	"Member Name": true, "Caller Workstation": true, "Caller Computer Name": true,
 	"Provided Account Name (unauthenticated)": true, "Directory Service": true, "Trust Information": true,
 }
 
