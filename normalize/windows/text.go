@@ -40,12 +40,29 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		return
 	}
 	if places := w.winTemplatePlaces(); places != nil {
-		w.parseTemplateText(msg, only, places) // labels in the template's order (text_templates.go)
+		// Labels in the template's order (text_templates.go): nearly every
+		// message has each label-like word at a place after the previous
+		// one's, and is read in one pass as any message is; only the
+		// others (a value with copies of labels, another version's labels)
+		// are read again, their choices weighed. Once the values are
+		// indexed, what one pass added cannot be taken back: weighed first.
+		if w.indexed || !w.readLabels(msg, only, places) {
+			w.parseTemplateText(msg, only, places)
+		}
 		return
 	}
+	w.readLabels(msg, only, nil)
+}
+
+// readLabels adds the values of msg's labels (only only's when only is
+// not ""), each label ending the value before it. Given a template's
+// places, it reads only a message whose every label-like word is at a
+// place after the previous one's: it reports whether msg was one, and if
+// not takes back what it added.
+func (w *winEvent) readLabels(msg, only string, places []textPlaces) bool {
 	modern, _ := modernID(w.id)
 	section := ""
-	prevLabel, prevKind, prevEnd := "", "", -1
+	prevLabel, prevKind, prevEnd, prevOrder, n0 := "", "", -1, -1, w.n
 	for i := 0; i < len(msg); {
 		p := nextLabelColon(msg, i)
 		if p < 0 {
@@ -56,6 +73,18 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		if label == "" {
 			continue
 		}
+		if places != nil {
+			at := places[kind[1]].list()
+			k := 0
+			for k < len(at) && int(at[k]) <= prevOrder {
+				k++
+			}
+			if k == len(at) {
+				w.n = n0
+				return false
+			}
+			prevOrder = int(at[k])
+		}
 		if prevEnd >= 0 {
 			w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:start], only)
 		}
@@ -64,6 +93,7 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 	if prevEnd >= 0 {
 		w.textPair(modern, &section, prevLabel, prevKind, winCutDescription(msg[prevEnd:]), only)
 	}
+	return true
 }
 
 // textPair records one label's value (only only's when only is not ""), or
