@@ -295,8 +295,8 @@ var acctRoads = []struct {
 	rfc5424 bool
 }{{"snare 3164", "\t", false}, {"snare#011 3164", "#011", false}, {"snare 5424", "\t", true}, {"snare#011 5424", "#011", true}}
 
-// TestAccountTextRoads: each event by each Snare road gives the ECS
-// fields of its XML (the winlog envelope and event_data aside, which a
+// TestAccountTextRoads: each event by each Snare road and by the
+// eventlog-to-syslog text gives the ECS fields of its XML (the winlog envelope and event_data aside, which a
 // text road does not carry).
 func TestAccountTextRoads(t *testing.T) {
 	same := 0
@@ -310,6 +310,13 @@ func TestAccountTextRoads(t *testing.T) {
 			if !acctSame(t, fmt.Sprintf("%d %s", c.id, r.name), want, got) {
 				ok = false
 			}
+		}
+		// The eventlog-to-syslog text (evtsys, NXLog's classic): its
+		// message keeps its line breaks and tabs.
+		kw := map[bool]string{false: "AUDIT_SUCCESS", true: "AUDIT_FAILURE"}[c.failure]
+		text := fmt.Sprintf("<14>Jun 30 08:00:00 DC1.corp.example.org Microsoft-Windows-Security-Auditing: %d: %s %s", c.id, kw, msg)
+		if !acctSame(t, fmt.Sprintf("%d text", c.id), want, decodeRoad(t, text, false)) {
+			ok = false
 		}
 		if ok {
 			same++
