@@ -273,7 +273,8 @@ var winTextSections = map[string]bool{
 	"Account Modified": true, "Access Granted": true, "Access Removed": true, "Access Right": true, "New Right": true,
 	"Removed Right": true, "Trust Information": true, "Trusted Domain": true, "Policy For Account": true,
 	"Policy Change Details": true, "Service Request Information": true, "Auditing Settings": true, "Operation": true,
-	"Directory Service": true, "Group Membership": true, "Event in sequence": true,
+	"Directory Service": true, "Group Membership": true, "Event in sequence": true, "Local Endpoint": true,
+	"Remote Endpoint": true,
 }
 
 // winTextLabels are every label and section header winTextName knows

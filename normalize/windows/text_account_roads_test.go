@@ -48,6 +48,9 @@ var acctValues = map[string]string{
 	"NewObjectDN": "CN=Ken West,OU=Staff,DC=corp,DC=example,DC=org", "TdoDirection": "%%16386", "TdoAttributes": "%%16397",
 	"TdoType": "%%16394", "TdoSid": "S-1-5-21-7777777777-8888888888-9999999999", "SidFilteringEnabled": "%%1796",
 	"WorkstationName": "WKS-31", "RequestType": "-", "LogonProcessName": "Kerberos", "AuthenticationPackageName": "Kerberos",
+	"LocalMMPrincipalName": "-", "RemoteMMPrincipalName": "CN=vpn-gw-2.corp.example.org", "LocalAddress": "192.0.2.10",
+	"RemoteAddress": "198.51.100.77", "LocalKeyModPort": "500", "RemoteKeyModPort": "500", "KeyingModuleName": "IKEv1",
+	"FailurePoint": "%%8200", "FailureReason": "No policy configured", "MMSAID": "11",
 	"TransmittedServices": "-", "Service": "-", "AccessReason": "-", "OldSd": "-", "NewSd": "-",
 }
 
@@ -216,6 +219,26 @@ func acctCases() []acctCase {
 			textSection("Operation"), {"Operation Type", "OperationType"}, {"Accesses", "AccessList"}, {"Access Mask", "AccessMask"},
 			{"Properties", "Properties"}})},
 	)
+	mainMode := func(failure bool) []textLine {
+		l := []textLine{textSection("Local Endpoint"), {"Principal Name", "LocalMMPrincipalName"},
+			{"Network Address", "LocalAddress"}, {"Keying Module Port", "LocalKeyModPort"}, textSection("Remote Endpoint"),
+			{"Principal Name", "RemoteMMPrincipalName"}, {"Network Address", "RemoteAddress"},
+			{"Keying Module Port", "RemoteKeyModPort"}}
+		if failure {
+			return append(l, textSection("Additional Information"), textLine{"Keying Module Name", "KeyingModuleName"},
+				textSection("Failure Information"), textLine{"Failure Point", "FailurePoint"},
+				textLine{"Failure Reason", "FailureReason"})
+		}
+		return append(l, textSection("Additional Information"), textLine{"Keying Module Name", "KeyingModuleName"},
+			textLine{"Main Mode SA ID", "MMSAID"})
+	}
+	cases = append(cases,
+		acctCase{id: 4650, title: "An IPsec Main Mode security association was established.", lines: mainMode(false)},
+		acctCase{id: 4651, title: "An IPsec Main Mode security association was established.", lines: mainMode(false)},
+		acctCase{id: 4652, failure: true, title: "An IPsec Main Mode negotiation failed.", lines: mainMode(true)},
+		acctCase{id: 4653, failure: true, title: "An IPsec Main Mode negotiation failed.", lines: mainMode(true)},
+		acctCase{id: 4655, title: "An IPsec Main Mode security association ended.", lines: mainMode(false)},
+	)
 	ds := []textLine{textSection("Directory Service"), {"Name", "DSName"}, {"Type", "DSType"}, textSection("Object")}
 	op := []textLine{textSection("Operation"), {"Correlation ID", "OpCorrelationID"}, {"Application Correlation ID", "AppCorrelationID"}}
 	cases = append(cases,
@@ -303,6 +326,11 @@ func TestAccountTextRoads(t *testing.T) {
 	cases := acctCases()
 	for _, c := range cases {
 		want := decodeRoad(t, acctXML(c, acctValues), false)
+		for _, k := range acctXMLKeys[c.id] {
+			if want[k] == nil {
+				t.Errorf("%d: XML road lacks %s", c.id, k)
+			}
+		}
 		msg := acctMessage(c, acctValues)
 		ok := true
 		for _, r := range acctRoads {
@@ -323,6 +351,17 @@ func TestAccountTextRoads(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d events give their XML's ECS fields by every text road", same, len(cases))
+}
+
+// acctXMLKeys are fields the XML road of an event must set (a case whose
+// XML sets nothing would compare nothing).
+var acctXMLKeys = map[int][]string{
+	4650: {"source.ip", "destination.ip"}, 4652: {"source.ip", "destination.ip", "event.reason"},
+	4720: {"user.name", "user.target.name", "user.target.id"}, 4732: {"group.name", "user.target.id"},
+	4740: {"user.target.name", "source.domain"}, 4781: {"user.target.name", "user.changes.name"},
+	4793: {"source.domain", "user.target.name"}, 4800: {"user.name", "user.id"}, 4704: {"user.target.id"},
+	4717: {"user.target.id"}, 4912: {"user.target.id"}, 4649: {"user.target.name"}, 4703: {"process.executable"},
+	5136: {"user.name"}, 4662: {"user.name"},
 }
 
 // acctSame fails on the differences of got from want (logs them only

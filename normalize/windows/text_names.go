@@ -42,16 +42,16 @@ var winTextFixed = map[string]string{
 	"Transited Services":       "TransmittedServices",
 	"Package Name (NTLM only)": "LmPackageName",
 	"Key Length":               "KeyLength",
-	"Source Network Address":   "IpAddress", "Network Address": "IpAddress",
-	"Port":                   "IpPort",
-	"Linked Logon ID":        "TargetLinkedLogonId",
-	"Network Account Name":   "TargetOutboundUserName",
-	"Network Account Domain": "TargetOutboundDomainName",
-	"Restricted Admin Mode":  "RestrictedAdminMode",
-	"Virtual Account":        "VirtualAccount",
-	"Elevated Token":         "ElevatedToken",
-	"Impersonation Level":    "ImpersonationLevel",
-	"Failure Reason":         "FailureReason", "Reason": "FailureReason",
+	"Source Network Address":   "IpAddress",
+	"Port":                     "IpPort",
+	"Linked Logon ID":          "TargetLinkedLogonId",
+	"Network Account Name":     "TargetOutboundUserName",
+	"Network Account Domain":   "TargetOutboundDomainName",
+	"Restricted Admin Mode":    "RestrictedAdminMode",
+	"Virtual Account":          "VirtualAccount",
+	"Elevated Token":           "ElevatedToken",
+	"Impersonation Level":      "ImpersonationLevel",
+	"Failure Reason":           "FailureReason", "Reason": "FailureReason",
 	"Target Server Name": "TargetServerName",
 	"Target Server Info": "TargetInfo",
 	"Privileges":         "PrivilegeList",
@@ -122,6 +122,17 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	// (account created) and 631 ... (group created) the account.
 	"New Account Name": func(modern int, _ string) string {
 		return pick(modern == 4781, "NewTargetUserName", "TargetUserName")
+	},
+	// The IPsec main mode events (4650-4655) name each end's address
+	// under its endpoint; elsewhere (4648) it is the client's.
+	"Network Address": func(_ int, section string) string {
+		switch section {
+		case "Local Endpoint":
+			return "LocalAddress"
+		case "Remote Endpoint":
+			return "RemoteAddress"
+		}
+		return "IpAddress"
 	},
 	"Logon GUID": func(_ int, section string) string {
 		return pick(section == "Account Whose Credentials Were Used", "TargetLogonGuid", "LogonGuid")

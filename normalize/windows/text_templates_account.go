@@ -92,6 +92,11 @@ func winAccountTextTemplates() map[int][]string {
 	// winLegacyGroupNew is 2003's group created (631, 635, 648 ...).
 	var winLegacyGroupNew = concat(winLegacyNew, []string{"Attributes", "Sam Account Name", "Sid History"})
 
+	// winMainMode is the IPsec main mode events' (4650-4655): each end,
+	// then how it went.
+	winMainMode := []string{"Local Endpoint", "Network Address", "Remote Endpoint", "Network Address",
+		"Additional Information", "Failure Information", "Failure Reason"}
+
 	return map[int][]string{
 		4720: winAccountCreated, 4738: winAccountChanged,
 		4741: concat(winSubjectTemplate, winTargetAccount("New Computer Account"), []string{"Attributes"}, winComputerAttrs, winPrivileges),
@@ -135,6 +140,7 @@ func winAccountTextTemplates() map[int][]string {
 		4649: concat(winSubjectTemplate, []string{"Credentials Which Were Replayed", "Account Name", "Account Domain",
 			"Process Information", "Process ID", "Process Name", "Network Information", "Workstation Name",
 			"Detailed Authentication Information", "Logon Process", "Authentication Package", "Transited Services"}),
+		4650: winMainMode, 4651: winMainMode, 4652: winMainMode, 4653: winMainMode, 4655: winMainMode,
 		4675: concat(winTargetAccount("Target Account"), []string{"Trust Information", "Direction", "Attributes", "Filtered SIDs"}),
 		4673: concat(winSubjectTemplate, []string{"Service Name", "Process", "Process ID", "Process Name", "Service Request Information", "Privileges"}),
 		4674: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Object Handle",
