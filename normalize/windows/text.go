@@ -274,7 +274,7 @@ var winTextSections = map[string]bool{
 	"Removed Right": true, "Trust Information": true, "Trusted Domain": true, "Policy For Account": true,
 	"Policy Change Details": true, "Service Request Information": true, "Auditing Settings": true, "Operation": true,
 	"Directory Service": true, "Group Membership": true, "Event in sequence": true, "Local Endpoint": true,
-	"Remote Endpoint": true,
+	"Remote Endpoint": true, "User Claims": true, "Device Claims": true, "Event Source": true,
 }
 
 // winTextLabels are every label and section header winTextName knows

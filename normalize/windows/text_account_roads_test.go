@@ -51,6 +51,8 @@ var acctValues = map[string]string{
 	"LocalMMPrincipalName": "-", "RemoteMMPrincipalName": "CN=vpn-gw-2.corp.example.org", "LocalAddress": "192.0.2.10",
 	"RemoteAddress": "198.51.100.77", "LocalKeyModPort": "500", "RemoteKeyModPort": "500", "KeyingModuleName": "IKEv1",
 	"FailurePoint": "%%8200", "FailureReason": "No policy configured", "MMSAID": "11",
+	"UserClaims": "ad://ext/department:88d4b8e9f0 <String> : Finance", "DeviceClaims": "-",
+	"AuditSourceName": "Contoso Audit", "EventSourceId": "0x1a2b",
 	"TransmittedServices": "-", "Service": "-", "AccessReason": "-", "OldSd": "-", "NewSd": "-",
 }
 
@@ -171,6 +173,14 @@ func acctCases() []acctCase {
 		acctCase{id: 4627, title: "Group membership information.", lines: textLayout(s, []textLine{textSection("Logon Type"), {"Logon Type", "LogonType"}}[1:],
 			newLogon, []textLine{{"Event in sequence", "EventIdx"}, textSection("Group Membership"), {"Group Membership", "GroupMembership"}}[0:1]),
 			close: "The subject fields indicate the account on the local system which requested the logon."},
+		acctCase{id: 4626, title: "User / Device claims information.", lines: textLayout(s, []textLine{{"Logon Type", "LogonType"}},
+			newLogon, []textLine{{"Event in sequence", "EventIdx"}, {"User Claims", "UserClaims"}, {"Device Claims", "DeviceClaims"}})},
+		acctCase{id: 4904, title: "An attempt was made to register a security event source.", lines: textLayout(s,
+			[]textLine{textSection("Process"), {"Process ID", "ProcessId"}, {"Process Name", "ProcessName"},
+				textSection("Event Source"), {"Source Name", "AuditSourceName"}, {"Event Source ID", "EventSourceId"}})},
+		acctCase{id: 4905, title: "An attempt was made to unregister a security event source.", lines: textLayout(s,
+			[]textLine{textSection("Process"), {"Process ID", "ProcessId"}, {"Process Name", "ProcessName"},
+				textSection("Event Source"), {"Source Name", "AuditSourceName"}, {"Event Source ID", "EventSourceId"}})},
 		acctCase{id: 4964, title: "Special groups have been assigned to a new logon.", lines: textLayout(s, []textLine{{"Logon GUID", "LogonGuid"}},
 			newLogon, []textLine{{"Logon GUID", "TargetLogonGuid"}, {"Special Groups Assigned", "SidList"}})},
 		acctCase{id: 4649, title: "A replay attack was detected.", lines: textLayout(s, []textLine{textSection("Credentials Which Were Replayed"),
@@ -361,7 +371,7 @@ var acctXMLKeys = map[int][]string{
 	4740: {"user.target.name", "source.domain"}, 4781: {"user.target.name", "user.changes.name"},
 	4793: {"source.domain", "user.target.name"}, 4800: {"user.name", "user.id"}, 4704: {"user.target.id"},
 	4717: {"user.target.id"}, 4912: {"user.target.id"}, 4649: {"user.target.name"}, 4703: {"process.executable"},
-	5136: {"user.name"}, 4662: {"user.name"},
+	5136: {"user.name"}, 4662: {"user.name"}, 4626: {"user.name", "winlog.logon.type"}, 4904: {"process.executable"},
 }
 
 // acctSame fails on the differences of got from want (logs them only

@@ -97,6 +97,10 @@ func winAccountTextTemplates() map[int][]string {
 	winMainMode := []string{"Local Endpoint", "Network Address", "Remote Endpoint", "Network Address",
 		"Additional Information", "Failure Information", "Failure Reason"}
 
+	// winEventSource is 4904's and 4905's (a security event source
+	// registered, unregistered): the process that asked, then the source.
+	winEventSource := concat(winSubjectTemplate, []string{"Process", "Process ID", "Process Name", "Event Source"})
+
 	return map[int][]string{
 		4720: winAccountCreated, 4738: winAccountChanged,
 		4741: concat(winSubjectTemplate, winTargetAccount("New Computer Account"), []string{"Attributes"}, winComputerAttrs, winPrivileges),
@@ -136,6 +140,9 @@ func winAccountTextTemplates() map[int][]string {
 		4802: winLoggedOnAccount, 4803: winLoggedOnAccount,
 		4672: concat(winSubjectTemplate, []string{"Privileges"}),
 		4627: concat(winSubjectTemplate, []string{"Logon Type"}, winNewLogon, []string{"Event in sequence", "Group Membership"}),
+		4626: concat(winSubjectTemplate, []string{"Logon Type"}, winNewLogon, []string{"Event in sequence", "User Claims",
+			"Device Claims"}),
+		4904: winEventSource, 4905: winEventSource,
 		4964: concat(winSubjectTemplate, []string{"Logon GUID"}, winNewLogon, []string{"Special Groups Assigned"}),
 		4649: concat(winSubjectTemplate, []string{"Credentials Which Were Replayed", "Account Name", "Account Domain",
 			"Process Information", "Process ID", "Process Name", "Network Information", "Workstation Name",
