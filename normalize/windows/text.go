@@ -40,12 +40,29 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		return
 	}
 	if places := w.winTemplatePlaces(); places != nil {
-		w.parseTemplateText(msg, only, places) // labels in the template's order (text_templates.go)
+		// Labels in the template's order (text_templates.go): nearly every
+		// message has each label-like word at a place after the previous
+		// one's, and is read in one pass as any message is; only the
+		// others (a value with copies of labels, another version's labels)
+		// are read again, their choices weighed. Once the values are
+		// indexed, what one pass added cannot be taken back: weighed first.
+		if w.indexed || !w.readLabels(msg, only, places) {
+			w.parseTemplateText(msg, only, places)
+		}
 		return
 	}
+	w.readLabels(msg, only, nil)
+}
+
+// readLabels adds the values of msg's labels (only only's when only is
+// not ""), each label ending the value before it. Given a template's
+// places, it reads only a message whose every label-like word is at a
+// place after the previous one's: it reports whether msg was one, and if
+// not takes back what it added.
+func (w *winEvent) readLabels(msg, only string, places []textPlaces) bool {
 	modern, _ := modernID(w.id)
 	section := ""
-	prevLabel, prevKind, prevEnd := "", "", -1
+	prevLabel, prevKind, prevEnd, prevOrder, n0 := "", "", -1, -1, w.n
 	for i := 0; i < len(msg); {
 		p := nextLabelColon(msg, i)
 		if p < 0 {
@@ -56,6 +73,18 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		if label == "" {
 			continue
 		}
+		if places != nil {
+			at := places[kind[1]].list()
+			k := 0
+			for k < len(at) && int(at[k]) <= prevOrder {
+				k++
+			}
+			if k == len(at) {
+				w.n = n0
+				return false
+			}
+			prevOrder = int(at[k])
+		}
 		if prevEnd >= 0 {
 			w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:start], only)
 		}
@@ -64,6 +93,7 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 	if prevEnd >= 0 {
 		w.textPair(modern, &section, prevLabel, prevKind, winCutDescription(msg[prevEnd:]), only)
 	}
+	return true
 }
 
 // textPair records one label's value (only only's when only is not ""), or
@@ -238,6 +268,13 @@ var winTextSections = map[string]bool{
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
 	"Share Information": true, "Session": true, "User": true,
 	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
+	// Account management, logon/logoff, policy change (text_templates_account.go).
+	"New Group": true, "Deleted Group": true, "Source Account": true, "Credentials Which Were Replayed": true,
+	"Account Modified": true, "Access Granted": true, "Access Removed": true, "Access Right": true, "New Right": true,
+	"Removed Right": true, "Trust Information": true, "Trusted Domain": true, "Policy For Account": true,
+	"Policy Change Details": true, "Service Request Information": true, "Auditing Settings": true, "Operation": true,
+	"Directory Service": true, "Group Membership": true, "Event in sequence": true, "Local Endpoint": true,
+	"Remote Endpoint": true, "User Claims": true, "Device Claims": true, "Event Source": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
@@ -286,7 +323,7 @@ var winTextLabelNames []string
 
 // winTextByRoleRows are winTextByRole's rows, numbered by the third byte
 // of their label's winTextLabels entry.
-var winTextByRoleRows [][5]string
+var winTextByRoleRows [][6]string
 
 // winLabelShapes has bit n of entry c set when a label n bytes long
 // starts with c: a run of words before a colon that is no label is
@@ -305,11 +342,12 @@ const (
 
 // Roles of the account labels in a section.
 const (
-	winRoleSubject = iota + 1 // SubjectUserName ...
-	winRoleTarget             // TargetUserName, TargetUserSid, TargetLogonId
-	winRoleAccount            // TargetUserName, TargetSid (account management)
-	winRoleMember             // MemberName, MemberSid
-	winRoleSession            // AccountName, AccountDomain, LogonID (4778, 4779)
+	winRoleSubject  = iota + 1 // SubjectUserName ...
+	winRoleTarget              // TargetUserName, TargetUserSid, TargetLogonId
+	winRoleAccount             // TargetUserName, TargetSid (account management)
+	winRoleMember              // MemberName, MemberSid
+	winRoleSession             // AccountName, AccountDomain, LogonID (4778, 4779)
+	winRoleNamedSID            // TargetSid shown as "Account Name:" (4704, 4705, 4717, 4718)
 )
 
 // winTextRole returns whose account the labels of section describe.
@@ -324,9 +362,17 @@ func winTextRole(modern int, section string) int {
 		}
 		return winRoleSubject
 	case "Target Subject", "New Logon", "Account For Which Logon Failed", "Account Whose Credentials Were Used",
-		"New Token Information", "User whose credentials were used", "New Process Information":
+		"New Token Information", "User whose credentials were used", "New Process Information",
+		"Credentials Which Were Replayed", "Policy For Account":
 		return winRoleTarget
-	case "New Account", "Target Account", "Account That Was Locked Out", "Group",
+	case "Account Modified":
+		return winRoleNamedSID
+	case "Target Account":
+		if modern == 4704 || modern == 4705 {
+			return winRoleNamedSID
+		}
+		return winRoleAccount
+	case "New Account", "Account That Was Locked Out", "Group", "New Group", "Deleted Group",
 		"New Computer Account", "Computer Account That Was Changed", "Target Computer":
 		return winRoleAccount
 	case "Account Information":

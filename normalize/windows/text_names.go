@@ -14,7 +14,7 @@ var winTextFixed = map[string]string{
 	"Client User Name": "SubjectUserName", "Caller User Name": "SubjectUserName",
 	"Client Domain": "SubjectDomainName", "Caller Domain": "SubjectDomainName",
 	"Client Logon ID": "SubjectLogonId", "Caller Logon ID": "SubjectLogonId",
-	"Target User Name": "TargetUserName", "New Account Name": "TargetUserName",
+	"Target User Name":    "TargetUserName",
 	"Target Account Name": "TargetUserName", "Logon Account": "TargetUserName", "Logon account": "TargetUserName",
 	"Target Domain": "TargetDomainName", "New Domain": "TargetDomainName",
 	"Caller Machine Name": "TargetDomainName", "Caller Computer Name": "TargetDomainName",
@@ -42,16 +42,16 @@ var winTextFixed = map[string]string{
 	"Transited Services":       "TransmittedServices",
 	"Package Name (NTLM only)": "LmPackageName",
 	"Key Length":               "KeyLength",
-	"Source Network Address":   "IpAddress", "Network Address": "IpAddress",
-	"Port":                   "IpPort",
-	"Linked Logon ID":        "TargetLinkedLogonId",
-	"Network Account Name":   "TargetOutboundUserName",
-	"Network Account Domain": "TargetOutboundDomainName",
-	"Restricted Admin Mode":  "RestrictedAdminMode",
-	"Virtual Account":        "VirtualAccount",
-	"Elevated Token":         "ElevatedToken",
-	"Impersonation Level":    "ImpersonationLevel",
-	"Failure Reason":         "FailureReason", "Reason": "FailureReason",
+	"Source Network Address":   "IpAddress",
+	"Port":                     "IpPort",
+	"Linked Logon ID":          "TargetLinkedLogonId",
+	"Network Account Name":     "TargetOutboundUserName",
+	"Network Account Domain":   "TargetOutboundDomainName",
+	"Restricted Admin Mode":    "RestrictedAdminMode",
+	"Virtual Account":          "VirtualAccount",
+	"Elevated Token":           "ElevatedToken",
+	"Impersonation Level":      "ImpersonationLevel",
+	"Failure Reason":           "FailureReason", "Reason": "FailureReason",
 	"Target Server Name": "TargetServerName",
 	"Target Server Info": "TargetInfo",
 	"Privileges":         "PrivilegeList",
@@ -88,27 +88,52 @@ var winTextFixed = map[string]string{
 	"Session Name":         "SessionName", // 4778, 4779
 	// Computer accounts (4741, 4742).
 	"DNS Host Name": "DnsHostName", "Service Principal Names": "ServicePrincipalNames",
+	// Account management and logon/logoff (text_templates_account.go).
+	"Old Account Name": "OldTargetUserName", "Target Account Domain": "TargetDomainName", // 4781, 4797
+	"Caller Workstation": "Workstation", "Status Code": "Status", // 4793, 4794, 4797
+	"Provided Account Name (unauthenticated)": "TargetUserName", // 4793
+	"SID List": "SidList", "Special Groups Assigned": "SidList", "Filtered SIDs": "SidList", // 4765, 4964, 4675
+	"Session ID":         "SessionId",                                                            // 4800-4803
+	"Enabled Privileges": "EnabledPrivilegeList", "Disabled Privileges": "DisabledPrivilegeList", // 4703
+	"User Right": "PrivilegeList", // 4704, 4705
 }
 
 // winTextByRole are the account labels: their name for the subject, the
 // target, the account managed, the group member and the account of a
-// window station session (winRole* - 1); "" where the label means nothing
-// for that role.
-var winTextByRole = map[string][5]string{
-	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid", ""},
-	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", "AccountName"},
-	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", ""},
-	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName", ""},
-	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "AccountDomain"},
-	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
-	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
-	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", ""},
-	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", "", "LogonID"},
+// window station session, and the account a SID names (4704, 4705, 4717,
+// 4718: "Account Name:" shows TargetSid) (winRole* - 1); "" where the
+// label means nothing for that role.
+var winTextByRole = map[string][6]string{
+	"Security ID":    {"SubjectUserSid", "TargetUserSid", "TargetSid", "MemberSid", "", ""},
+	"Account Name":   {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", "AccountName", "TargetSid"},
+	"Group Name":     {"SubjectUserName", "TargetUserName", "TargetUserName", "MemberName", "", ""},
+	"User Name":      {"SubjectUserName", "TargetUserName", "", "MemberName", "", ""},
+	"Account Domain": {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "AccountDomain", ""},
+	"Domain Name":    {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "", ""},
+	"Domain":         {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "", ""},
+	"Group Domain":   {"SubjectDomainName", "TargetDomainName", "TargetDomainName", "", "", ""},
+	"Logon ID":       {"SubjectLogonId", "TargetLogonId", "", "", "LogonID", ""},
 }
 
 // winTextSpecial are the labels whose name depends on the event id or the
 // section.
 var winTextSpecial = map[string]func(modern int, section string) string{
+	// 4781 (an account renamed) names the new name apart; 2003's 624
+	// (account created) and 631 ... (group created) the account.
+	"New Account Name": func(modern int, _ string) string {
+		return pick(modern == 4781, "NewTargetUserName", "TargetUserName")
+	},
+	// The IPsec main mode events (4650-4655) name each end's address
+	// under its endpoint; elsewhere (4648) it is the client's.
+	"Network Address": func(_ int, section string) string {
+		switch section {
+		case "Local Endpoint":
+			return "LocalAddress"
+		case "Remote Endpoint":
+			return "RemoteAddress"
+		}
+		return "IpAddress"
+	},
 	"Logon GUID": func(_ int, section string) string {
 		return pick(section == "Account Whose Credentials Were Used", "TargetLogonGuid", "LogonGuid")
 	},
