@@ -130,7 +130,8 @@ var asaAuth = []Msg{
 	// Logins to the ASA's management (ssh, telnet, http, serial).
 	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
-		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user?}"`}},
+		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user?}"`,
+			`Login denied from serial to console for user "{user?}"`}},
 	{ID: "605005", Rule: "cisco_asa.login", Class: classLogin,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`Login permitted from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
@@ -172,6 +173,11 @@ var asaAuth = []Msg{
 		Formats: []string{`User logged out: Uname: {user}`}},
 	{ID: "611104", Rule: "cisco_asa.user", Class: classSessEnd,
 		Formats: []string{`Serial console idle timeout exceeded`}},
+	// An ASDM (management GUI) session from an address.
+	{ID: "606001", Rule: "cisco_asa.user", Class: classSessStart,
+		Formats: []string{`ASDM session number {asdm_session} from {src_ip} started`}},
+	{ID: "606002", Rule: "cisco_asa.user", Class: classSessEnd,
+		Formats: []string{`ASDM session number {asdm_session} from {src_ip} ended`}},
 
 	// The local user database and group policies.
 	{ID: "502101", Rule: "cisco_asa.iam", Class: cls("user-created", success, cats(catIAM), typeUser, typeCreation),
@@ -198,7 +204,9 @@ var asaAuth = []Msg{
 	{ID: "111001", Rule: "cisco_asa.config", Class: cls("configuration-write-started", "", cats(catConfiguration), typeChange),
 		Formats: []string{`Begin configuration: console writing to {config_target}`, `Begin configuration: {src_ip} writing to {config_target}`}},
 	{ID: "111002", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
-		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
+		// ASDM reads it over HTTP: "reading from http [POST]".
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`,
+			`Begin configuration: {src_ip} reading from {config_target} [{_http_method}]`}},
 	{ID: "111003", Rule: "cisco_asa.config", Class: cls("configuration-erased", success, cats(catConfiguration), typeDeletion),
 		Formats: []string{`console Erase configuration`, `{src_ip} Erase configuration`}},
 	{ID: "111004", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
@@ -206,7 +214,9 @@ var asaAuth = []Msg{
 	{ID: "111005", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
 		Formats: []string{`console end configuration: {_result}`, `{src_ip} end configuration: {_result}`}},
 	{ID: "111007", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
-		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
+		// ASDM reads it over HTTP: "reading from http [POST]".
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`,
+			`Begin configuration: {src_ip} reading from {config_target} [{_http_method}]`}},
 
 	// Commands. Devices quote the user ("User 'enable_15' executed ..."):
 	// the quotes are not part of the name.
