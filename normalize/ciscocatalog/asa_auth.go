@@ -129,7 +129,7 @@ var asaAuth = []Msg{
 
 	// Logins to the ASA's management (ssh, telnet, http, serial).
 	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,
-		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
+		Map: map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user?}"`,
 			`Login denied from serial to console for user "{user?}"`}},
 	{ID: "605005", Rule: "cisco_asa.login", Class: classLogin,
