@@ -51,7 +51,7 @@ func TestASAEnvelopeOnly(t *testing.T) {
 		action     string // "" for no class at all
 		catalogued bool
 	}{
-		{"%ASA-6-199002", "Startup completed.  Beginning operation.", "", false},
+		{"%ASA-5-718062", "Inbound thread is awake (context=4242).", "", false},
 		{"%ASA-4-106023", "Deny tcp somewhere by access-group \"IN\"", "connection-denied", true},
 		// An address that is no address, a port above 65535.
 		{"%ASA-6-302016", "Teardown UDP connection 7 for outside:198.51.100.9/53 to inside:10.0.0.1234/40000 duration 0:00:01 bytes 80", "connection-teardown", true},

@@ -17,7 +17,7 @@ import (
 //	    tcp:  SPORT,DPORT,DATALEN,TCPFLAGS,SEQ,ACK,WINDOW,URG,OPTIONS
 //	    udp:  SPORT,DPORT,DATALEN
 //	    icmp: TYPE[,ID,SEQ | ,DSTIP,PROTOID[,PORT] | ,DSTIP,MTU | ,DESCRIPTION | ...]
-//	    carp: TYPE,TTL,VHID,VERSION,ADVBASE,ADVSKEW
+//	    carp: TYPE,TTL,VHID,VERSION,ADVSKEW,ADVBASE
 //	    other: "datalength=N"
 //
 // ACTION pass -> allowed, block/reject -> denied; TRACKER (the rule's
@@ -94,9 +94,15 @@ func decodeFilterlog(e *event.Event) bool {
 		src, dst = f[15], f[16]
 		rest = f[17:n]
 	}
-	ecs.SetTransport(e, proto)
-	if protoID != "" {
+	if protoID == "0" {
+		// IPv6's hop-by-hop options header ("Options,0"): an extension
+		// header, not the transport, which the line does not name.
 		e.SetStr("network.iana_number", protoID)
+	} else {
+		ecs.SetTransport(e, proto)
+		if protoID != "" {
+			e.SetStr("network.iana_number", protoID)
+		}
 	}
 	netIP(e, "source.ip", src)
 	netIP(e, "destination.ip", dst)
@@ -151,12 +157,13 @@ func filterlogProtocol(e *event.Event, proto string, f []string) {
 			e.SetStr("pfsense.icmp.description", at(1))
 		}
 	case "carp":
+		// The documented order: skew before base.
 		e.SetStr("pfsense.carp.type", at(0))
 		ecs.SetUint(e, "pfsense.carp.ttl", at(1))
 		ecs.SetUint(e, "pfsense.carp.vhid", at(2))
 		e.SetStr("pfsense.carp.version", at(3))
-		ecs.SetUint(e, "pfsense.carp.advbase", at(4))
-		ecs.SetUint(e, "pfsense.carp.advskew", at(5))
+		ecs.SetUint(e, "pfsense.carp.advskew", at(4))
+		ecs.SetUint(e, "pfsense.carp.advbase", at(5))
 	default:
 		if v, ok := strings.CutPrefix(at(0), "datalength="); ok {
 			ecs.SetUint(e, "pfsense.data_length", v)
