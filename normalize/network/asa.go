@@ -167,17 +167,15 @@ func (h *asaHeader) parse(e *event.Event) bool {
 		h.id, h.text = m[:6], strings.TrimLeft(m[7:], " ")
 		return true
 	}
-	// Bodies without the envelope (exports that strip it): only the two
+	// Bodies without the envelope (exports that strip it): only those
 	// whose text names the message unambiguously, and only in their
 	// documented shape (decodeASA checks).
 	if e.AppName == "" || e.AppName[0] != '%' {
-		if strings.HasPrefix(m, "access-list ") && strings.Contains(m, " hit-cnt ") {
-			h.id, h.text, h.bare = "106100", m, true
-			return true
-		}
-		if strings.HasPrefix(m, "Deny ") && strings.Contains(m, " by access-group ") {
-			h.id, h.text, h.bare = "106023", m, true
-			return true
+		for _, b := range asaBareBodies {
+			if strings.HasPrefix(m, b.start) && strings.Contains(m, b.holds) && (!b.untagged || e.AppName == "") {
+				h.id, h.text, h.bare = b.id, m, true
+				return true
+			}
 		}
 	}
 	// ": %ASA-6-...": an empty tag a relay kept in front of the envelope
@@ -203,6 +201,20 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	}
 	h.family, h.sev, h.id, h.text, h.tag = fam, sev, id, strings.TrimLeft(rest, " "), tag
 	return true
+}
+
+// asaBareBodies are the message bodies taken without their envelope:
+// the words they start with and hold, and their id. A login's only
+// without a syslog tag ("fw : AAA user ..."): another program's text
+// that reads like one is no ASA's login.
+var asaBareBodies = []struct {
+	start, holds, id string
+	untagged         bool
+}{
+	{"access-list ", " hit-cnt ", "106100", false},
+	{"Deny ", " by access-group ", "106023", false},
+	{"AAA user authentication Rejected", " reason = ", "113005", true},
+	{"AAA user authentication Successful", " server = ", "113004", true},
 }
 
 func (h *asaHeader) provider() string {

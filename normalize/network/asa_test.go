@@ -184,3 +184,22 @@ func TestCiscoValueKinds(t *testing.T) {
 		t.Errorf("NX-OS line: cisco.ios.line %q", got)
 	}
 }
+
+// An ASA login's body without its envelope is taken only from a line
+// without a syslog tag (an export's "fw : AAA user ..."): another
+// program's text in the same words sets no user and no logon.
+func TestASABareLogin(t *testing.T) {
+	body := "AAA user authentication Rejected : reason = AAA failure : server = 198.51.100.142 : user = bob : user IP = 203.0.113.112"
+	e := netEvent("", body)
+	if !decodeASA(e) || normtest.Str(e, "event.action") != "logon-failed" || normtest.Str(e, "user.name") != "bob" ||
+		normtest.Str(e, "source.ip") != "203.0.113.112" || normtest.Str(e, "event.code") != "113005" {
+		t.Errorf("untagged body: action %q user %q", normtest.Str(e, "event.action"), normtest.Str(e, "user.name"))
+	}
+	forged := netEvent("webapp", body)
+	if decodeASA(forged) || normtest.Str(forged, "user.name") != "" {
+		t.Errorf("a program's text taken as an ASA login: user %q", normtest.Str(forged, "user.name"))
+	}
+	if e := netEvent("", "AAA user authentication Rejected by policy"); decodeASA(e) {
+		t.Error("a body out of the documented shape taken")
+	}
+}
