@@ -65,6 +65,15 @@ func TestFilterlogCARPAndIPv6Options(t *testing.T) {
 			map[string]string{"network.transport": "", "network.iana_number": "0", "source.ip": "fe80::1", "destination.ip": "ff02::16"}},
 		{"ipv6 icmp", "9,,,1000000105,em0,match,block,in,6,0x00,0x00000,255,ipv6-icmp,58,24,fe80::2,ff02::1,",
 			map[string]string{"network.transport": "ipv6-icmp", "network.iana_number": "58"}},
+		// "datalength=N" where the protocol's fields would be: no ICMP
+		// type, no ports.
+		{"icmp datalength", "65,,,0,vmx1,match,pass,out,4,0x0,,63,21011,0,none,1,icmp,56,10.5.105.11,10.5.105.1,datalength=36",
+			map[string]string{"pfsense.data_length": "36", "pfsense.icmp.type": "", "event.action": "connection-allowed"}},
+		{"later fragment", "5,,,1000000103,em0,match,block,in,4,0x0,,64,0,185,+,17,udp,1500,198.51.100.1,192.0.2.10,datalength=1480",
+			map[string]string{"pfsense.data_length": "1480", "source.port": "", "pfsense.offset": "185"}},
+		// A port forward's log decides nothing.
+		{"rdr", "5,,,1000000103,em0,match,rdr,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.1,192.0.2.10,40000,22,0,S,100,,29200,,mss",
+			map[string]string{"pfsense.action": "rdr", "event.action": "", "event.outcome": "", "event.type": "info", "destination.port": "22"}},
 	} {
 		e := netEvent("filterlog", c.msg)
 		if !decodeFilterlog(e) {
