@@ -55,6 +55,11 @@ func Decoders() []*ecs.Decoder {
 			Programs: []string{"filterlog"},
 			Decode:   decodeFilterlog,
 		},
+		{
+			Name:     "pfsense_pf",
+			Programs: []string{"pf"},
+			Decode:   decodePflog,
+		},
 	}
 }
 

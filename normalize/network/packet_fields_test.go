@@ -87,3 +87,45 @@ func TestFilterlogCARPAndIPv6Options(t *testing.T) {
 		}
 	}
 }
+
+// pfSense before 2.2 logged pflog through tcpdump as program "pf": the
+// rule line gives the decision, the continuation the addresses; "pf"'s
+// other messages are no packet.
+func TestPflogTcpdumpLines(t *testing.T) {
+	for _, c := range []struct {
+		name, msg string
+		want      map[string]string
+	}{
+		{"rule v4", "00:00:01.024651 rule 64/0(match): block in on em0: (tos 0x0, ttl 49, id 46384, offset 0, flags [DF], proto TCP (6), length 60)",
+			map[string]string{"event.action": "connection-denied", "pfsense.rule_number": "64", "pfsense.reason": "match",
+				"observer.ingress.interface.name": "em0", "network.transport": "tcp", "pfsense.ttl": "49", "source.ip": ""}},
+		{"continuation", "    198.51.100.5.51234 > 192.0.2.10.22: Flags [S], seq 1, win 29200, length 0",
+			map[string]string{"source.ip": "198.51.100.5", "source.port": "51234", "destination.ip": "192.0.2.10", "destination.port": "22",
+				"event.action": "", "event.type": "info"}},
+		{"icmp continuation", "    192.0.2.10 > 198.51.100.1: ICMP echo request, id 4711, seq 1, length 64",
+			map[string]string{"source.ip": "192.0.2.10", "destination.ip": "198.51.100.1", "source.port": "", "destination.port": ""}},
+		{"rule v6 with addresses", "rule 70/0(match): pass in on em0: (class 0x00, flowlabel 0x00000, hlim 57, next-header TCP (6) payload length: 40) 2001:db8::5.40000 > 2001:db8:1::10.443: Flags [S], length 0",
+			map[string]string{"event.action": "connection-allowed", "pfsense.hop_limit": "57", "source.ip": "2001:db8::5", "source.port": "40000",
+				"destination.ip": "2001:db8:1::10", "destination.port": "443", "network.iana_number": "6"}},
+		{"newer tcpdump", "rule 5/match [uid 0]: block out on vtnet0: 192.0.2.10.5353 > 224.0.0.251.5353: 0 PTR (QM)? local. (32)",
+			map[string]string{"event.action": "connection-denied", "pfsense.reason": "match", "pfsense.sub_rule_number": "",
+				"observer.egress.interface.name": "vtnet0", "destination.port": "5353"}},
+	} {
+		e := netEvent("pf", c.msg)
+		if !decodePflog(e) {
+			t.Errorf("%s: not decoded", c.name)
+			continue
+		}
+		for k, v := range c.want {
+			if got := normtest.Str(e, k); got != v {
+				t.Errorf("%s: %s = %q, want %q", c.name, k, got, v)
+			}
+		}
+	}
+	for _, msg := range []string{"enabled", "rule 5 was loaded", "rule 5/0(match): frobnicate in on em0: x", "a > b: c"} {
+		e := netEvent("pf", msg)
+		if decodePflog(e) || len(e.Fields) != 0 {
+			t.Errorf("%q decoded: %v", msg, e.Fields)
+		}
+	}
+}
