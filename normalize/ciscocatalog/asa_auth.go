@@ -74,6 +74,14 @@ var asaAuth = []Msg{
 	{ID: "113009", Rule: "cisco_asa.aaa", Class: classAAAInfo,
 		// Devices print the policy without parentheses and "user USER" too.
 		Formats: []string{`AAA retrieved default group policy ({group}) for user = {user}`, `AAA retrieved default group policy {group} for user {user}`}},
+	// The group policy a user gets, and a RADIUS challenge (a second
+	// factor asked for).
+	{ID: "113003", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA group policy for user {user} is being set to {group}`}},
+	{ID: "113010", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA challenge received for user {user} from server {aaa_server}`}},
+	{ID: "113011", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA retrieved user specific group policy ({group}) for user = {user}`, `AAA retrieved user specific group policy {group} for user {user}`}},
 	{ID: "113012", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
 		Formats: []string{`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`}},
 	{ID: "113013", Rule: "cisco_asa.aaa", Class: classAAAError,

@@ -58,6 +58,12 @@ var asaSystem = []Msg{
 		Formats: []string{`System Memory usage reached {memory_usage_percent:uint}%`}},
 	{ID: "106101", Rule: "cisco_asa.system", Class: classResource,
 		Formats: []string{`Number of cached deny-flows for ACL log has reached limit ({deny_flow_limit:uint})`}},
+	// The ASA's DHCP server leases an address to a client's MAC and takes
+	// it back.
+	{ID: "604103", Rule: "cisco_asa.dhcp", Class: cls("dhcp-address-granted", success, cats(catNetwork), typeInfo),
+		Formats: []string{`DHCP daemon interface {interface}: address granted {src_mac} ({assigned_ip})`}},
+	{ID: "604104", Rule: "cisco_asa.dhcp", Class: cls("dhcp-address-released", success, cats(catNetwork), typeInfo),
+		Formats: []string{`DHCP daemon interface {interface}: address released {src_mac} ({assigned_ip})`}},
 	// A time-based license about to run out.
 	{ID: "444005", Rule: "cisco_asa.system", Class: cls("license-expiring", "", cats(catHost), typeInfo),
 		Formats: []string{`Timebased license key {_key:text} will expire in {license_days_left:uint} days`}},

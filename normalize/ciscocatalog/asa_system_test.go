@@ -71,3 +71,25 @@ func TestASADeviceAndGaps(t *testing.T) {
 			"cisco.asa.bytes_sent": "0", "cisco.asa.bytes_received": "0", "event.reason": "Phase 2 Mismatch"}},
 	})
 }
+
+func TestASAAAAUauthDHCP(t *testing.T) {
+	runCases(t, false, []lineCase{
+		{"113003", "AAA group policy for user mlee is being set to GP_ENG", "aaa-info", map[string]string{"user.name": "mlee", "cisco.asa.group": "GP_ENG"}},
+		{"113010", "AAA challenge received for user mlee from server 10.1.1.5", "aaa-info", map[string]string{"user.name": "mlee", "cisco.asa.aaa_server": "10.1.1.5"}},
+		{"113011", "AAA retrieved user specific group policy (GP_ENG) for user = mlee", "aaa-info", map[string]string{"user.name": "mlee", "cisco.asa.group": "GP_ENG"}},
+		{"109201", "UAUTH: Session=0x00a1b000, User=mlee, Assigned IP=10.8.0.22, Succeeded adding entry.", "vpn-info", map[string]string{
+			"cisco.asa.uauth_session": "0x00a1b000", "user.name": "mlee", "cisco.asa.assigned_ip": "10.8.0.22"}},
+		{"109210", "UAUTH: Session=0x00a1b000, User=mlee, Assigned IP=10.8.0.22, Error in adding entry.", "vpn-negotiation-failed", map[string]string{
+			"cisco.asa.uauth_session": "0x00a1b000", "user.name": "mlee", "cisco.asa.assigned_ip": "10.8.0.22"}},
+		{"303003", "FTP SITE command denied - failed strict inspection, terminating connection from inside:10.1.2.3/50100 to outside:198.51.100.21/21", "connection-denied", map[string]string{
+			"cisco.asa.ftp_command": "SITE", "observer.ingress.interface.name": "inside", "source.ip": "10.1.2.3", "source.port": "50100",
+			"observer.egress.interface.name": "outside", "destination.ip": "198.51.100.21", "destination.port": "21"}},
+		{"416001", "Dropped UDP SNMP packet from outside:198.51.100.30/40000 to inside:10.1.2.50/161; version (1) is not allowed through the firewall", "connection-denied", map[string]string{
+			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.30", "source.port": "40000", "observer.egress.interface.name": "inside",
+			"destination.ip": "10.1.2.50", "destination.port": "161", "cisco.asa.snmp_version": "1"}},
+		{"604103", "DHCP daemon interface inside: address granted 0011.2233.4477 (10.1.2.120)", "dhcp-address-granted", map[string]string{
+			"cisco.asa.interface": "inside", "source.mac": "0011.2233.4477", "cisco.asa.assigned_ip": "10.1.2.120"}},
+		{"604104", "DHCP daemon interface inside: address released 0011.2233.4477 (10.1.2.120)", "dhcp-address-released", map[string]string{
+			"cisco.asa.interface": "inside", "source.mac": "0011.2233.4477", "cisco.asa.assigned_ip": "10.1.2.120"}},
+	})
+}

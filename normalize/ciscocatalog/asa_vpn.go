@@ -160,6 +160,15 @@ var asaVPN = []Msg{
 	{ID: "402116", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
 		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip}{? (user={user})} to {dst_ip}. The decapsulated inner packet doesn't match the negotiated policy in the SA{...}`}},
 
+	// The cut-through (uauth) table entry of a VPN user and the address
+	// assigned to it.
+	{ID: "109201", Rule: "cisco_asa.uauth", Class: classVPNInfo,
+		Formats: []string{`UAUTH: Session={uauth_session}, User={user}, Assigned IP={assigned_ip}, Succeeded adding entry`}},
+	{ID: "109207", Rule: "cisco_asa.uauth", Class: classVPNInfo,
+		Formats: []string{`UAUTH: Session={uauth_session}, User={user}, Assigned IP={assigned_ip}, Succeeded updating entry`}},
+	{ID: "109210", Rule: "cisco_asa.uauth", Class: classVPNError,
+		Formats: []string{`UAUTH: Session={uauth_session}, User={user}, Assigned IP={assigned_ip}, Error in adding entry`}},
+
 	// Address assignment for VPN clients (IPAA); newer releases start
 	// with the session's handle.
 	{ID: "737003", Rule: "cisco_asa.ipaa", Class: classVPNError,
