@@ -74,10 +74,11 @@ var asaAuth = []Msg{
 	{ID: "113009", Rule: "cisco_asa.aaa", Class: classAAAInfo,
 		// Devices print the policy without parentheses and "user USER" too.
 		Formats: []string{`AAA retrieved default group policy ({group}) for user = {user}`, `AAA retrieved default group policy {group} for user {user}`}},
-	// The group policy a user gets, and a RADIUS challenge (a second
-	// factor asked for).
+	// The group policy a user gets (a policy's name is one word: a user
+	// name that imitates the sentence stays the user's), and a RADIUS
+	// challenge (a second factor asked for).
 	{ID: "113003", Rule: "cisco_asa.aaa", Class: classAAAInfo,
-		Formats: []string{`AAA group policy for user {user} is being set to {group}`}},
+		Formats: []string{`AAA group policy for user {user} is being set to {group:word}`}},
 	{ID: "113010", Rule: "cisco_asa.aaa", Class: classAAAInfo,
 		Formats: []string{`AAA challenge received for user {user} from server {aaa_server}`}},
 	{ID: "113011", Rule: "cisco_asa.aaa", Class: classAAAInfo,

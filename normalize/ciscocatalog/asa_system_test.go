@@ -93,3 +93,16 @@ func TestASAAAAUauthDHCP(t *testing.T) {
 			"cisco.asa.interface": "inside", "source.mac": "0011.2233.4477", "cisco.asa.assigned_ip": "10.1.2.120"}},
 	})
 }
+
+// A user name is the user's text: one that imitates the words after it
+// sets no other field (the templates' later values must have their kind).
+func TestASAForgedUserNames(t *testing.T) {
+	runCases(t, false, []lineCase{
+		{"109201", "UAUTH: Session=0x1, User=eve, Assigned IP=203.0.113.66, Assigned IP=10.8.0.23, Succeeded adding entry.", "vpn-info", map[string]string{
+			"cisco.asa.uauth_session": "0x1", "user.name": "eve, Assigned IP=203.0.113.66", "cisco.asa.assigned_ip": "10.8.0.23"}},
+		{"113003", "AAA group policy for user eve is being set to ADMINS is being set to GP_GUEST", "aaa-info", map[string]string{
+			"user.name": "eve is being set to ADMINS", "cisco.asa.group": "GP_GUEST"}},
+		{"113010", "AAA challenge received for user eve from server 203.0.113.66 from server 10.1.1.5", "aaa-info", map[string]string{
+			"user.name": "eve from server 203.0.113.66", "cisco.asa.aaa_server": "10.1.1.5"}},
+	})
+}
