@@ -170,8 +170,9 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	// Bodies without the envelope (exports that strip it): only those
 	// whose text names the message unambiguously, and only in their
 	// documented shape (decodeASA checks).
-	if e.AppName == "" || e.AppName[0] != '%' {
-		for _, b := range asaBareBodies {
+	if (e.AppName == "" || e.AppName[0] != '%') && m != "" && m[0] != '%' {
+		for i := range asaBareBodies {
+			b := &asaBareBodies[i]
 			if strings.HasPrefix(m, b.start) && strings.Contains(m, b.holds) && (!b.untagged || e.AppName == "") {
 				h.id, h.text, h.bare = b.id, m, true
 				return true

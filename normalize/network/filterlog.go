@@ -31,12 +31,20 @@ import (
 
 const filterlogMaxFields = 40
 
-// filterlogActions are pf's actions as filterlog prints them: 'A' a
-// packet let through, 'D' one dropped (a synproxy's dropped handshake
-// too), 0 a translation or a match rule's log, which decide nothing.
-var filterlogActions = map[string]byte{
-	"pass": 'A', "block": 'D', "reject": 'D', "synproxy-drop": 'D',
-	"match": 0, "rdr": 0, "nat": 0, "binat": 0,
+// filterlogAction reads pf's action as filterlog prints it: 'A' a packet
+// let through, 'D' one dropped (a synproxy's dropped handshake too), 0 a
+// translation or a match rule's log, which decide nothing; known false
+// for any other word.
+func filterlogAction(action string) (verdict byte, known bool) {
+	switch action {
+	case "pass":
+		return 'A', true
+	case "block", "reject", "synproxy-drop":
+		return 'D', true
+	case "match", "rdr", "nat", "binat":
+		return 0, true
+	}
+	return 0, false
 }
 
 func decodeFilterlog(e *event.Event) bool {
@@ -46,7 +54,7 @@ func decodeFilterlog(e *event.Event) bool {
 		return false
 	}
 	action, dir, ipv := f[6], f[7], f[8]
-	verdict, known := filterlogActions[action]
+	verdict, known := filterlogAction(action)
 	if !known || ipv != "4" && ipv != "6" {
 		return false
 	}

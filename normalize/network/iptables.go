@@ -254,13 +254,15 @@ func (p *iptablesPacket) parse(s string) {
 		if !hasEq {
 			// The kernel prints a fragment's offset and an IPv6
 			// fragment's id with a colon: "FRAG:185", "ID:0000a1b2".
-			if v, ok := strings.CutPrefix(tok, "FRAG:"); ok {
-				p.frag = v
-				continue
-			}
-			if v, ok := strings.CutPrefix(tok, "ID:"); ok && p.frag != "" {
-				p.fragID = v
-				continue
+			if tok[0] == 'F' || tok[0] == 'I' {
+				if v, ok := strings.CutPrefix(tok, "FRAG:"); ok {
+					p.frag = v
+					continue
+				}
+				if v, ok := strings.CutPrefix(tok, "ID:"); ok && p.frag != "" {
+					p.fragID = v
+					continue
+				}
 			}
 			if seenProto {
 				if p.nTCPFlags < len(p.tcpFlags) && iptablesTCPFlag(tok) {
@@ -415,13 +417,17 @@ func (p *iptablesPacket) set(e *event.Event) {
 	ecs.SetUint(e, "iptables.id", p.ipID)
 	e.SetStr("iptables.tc", p.tc)
 	ecs.SetUint(e, "iptables.flow_label", p.flowLabel)
-	ecs.SetUint(e, "iptables.fragment_offset", p.frag)
-	e.SetStr("iptables.fragment_id", p.fragID)
+	if p.frag != "" {
+		ecs.SetUint(e, "iptables.fragment_offset", p.frag)
+		e.SetStr("iptables.fragment_id", p.fragID)
+	}
 	if p.nIPFlags > 0 {
 		e.Set("iptables.fragment_flags", event.Strings(append([]string(nil), p.ipFlags[:p.nIPFlags]...)...))
 	}
-	ecs.SetUint(e, "iptables.tcp.seq", p.tcpSeq)
-	ecs.SetUint(e, "iptables.tcp.ack", p.tcpAck)
+	if p.tcpSeq != "" || p.tcpAck != "" {
+		ecs.SetUint(e, "iptables.tcp.seq", p.tcpSeq)
+		ecs.SetUint(e, "iptables.tcp.ack", p.tcpAck)
+	}
 	ecs.SetUint(e, "iptables.tcp.window", p.window)
 	e.SetStr("iptables.tcp.reserved_bits", p.res)
 	if p.nTCPFlags > 0 {
@@ -431,10 +437,14 @@ func (p *iptablesPacket) set(e *event.Event) {
 	ecs.SetUint(e, "iptables.icmp.code", p.icmpCode)
 	ecs.SetUint(e, "iptables.icmp.id", p.icmpID)
 	ecs.SetUint(e, "iptables.icmp.seq", p.icmpSeq)
-	ecs.SetUint(e, "iptables.icmp.mtu", p.mtu)
-	netIP(e, "iptables.icmp.gateway", p.gateway)
+	if p.mtu != "" || p.gateway != "" {
+		ecs.SetUint(e, "iptables.icmp.mtu", p.mtu)
+		netIP(e, "iptables.icmp.gateway", p.gateway)
+	}
 	e.SetStr("iptables.spi", p.spi)
-	ecs.SetUint(e, "iptables.uid", p.uid)
-	ecs.SetUint(e, "iptables.gid", p.gid)
+	if p.uid != "" || p.gid != "" {
+		ecs.SetUint(e, "iptables.uid", p.uid)
+		ecs.SetUint(e, "iptables.gid", p.gid)
+	}
 	e.SetStr("iptables.mark", p.mark)
 }

@@ -62,7 +62,7 @@ func decodePflogRule(e *event.Event, m string) bool {
 	}
 	action, dirIf, _ := strings.Cut(decision, " ")
 	dir, ifName, ok := strings.Cut(dirIf, " on ")
-	verdict, known := filterlogActions[action]
+	verdict, known := filterlogAction(action)
 	if !ok || !known || dir != "in" && dir != "out" || ifName == "" || strings.IndexByte(ifName, ' ') >= 0 {
 		return false
 	}
