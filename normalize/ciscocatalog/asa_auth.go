@@ -85,6 +85,10 @@ var asaAuth = []Msg{
 		Formats: []string{`AAA retrieved user specific group policy ({group}) for user = {user}`, `AAA retrieved user specific group policy {group} for user {user}`}},
 	{ID: "113012", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
 		Formats: []string{`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`}},
+	// The Kerberos server's clock is too far from the ASA's: every
+	// authentication against it fails.
+	{ID: "113020", Rule: "cisco_asa.aaa", Class: classAAAError,
+		Formats: []string{`Kerberos error : Clock skew with server {aaa_server} greater than {_max_skew:uint} seconds`}},
 	{ID: "113013", Rule: "cisco_asa.aaa", Class: classAAAError,
 		Formats: []string{`AAA unable to complete the request Error : reason = {reason:text} : user = {user}`}},
 	{ID: "113014", Rule: "cisco_asa.aaa", Class: classAAAError,

@@ -87,6 +87,10 @@ func TestASAAAAUauthDHCP(t *testing.T) {
 		{"416001", "Dropped UDP SNMP packet from outside:198.51.100.30/40000 to inside:10.1.2.50/161; version (1) is not allowed through the firewall", "connection-denied", map[string]string{
 			"observer.ingress.interface.name": "outside", "source.ip": "198.51.100.30", "source.port": "40000", "observer.egress.interface.name": "inside",
 			"destination.ip": "10.1.2.50", "destination.port": "161", "cisco.asa.snmp_version": "1"}},
+		{"113020", "Kerberos error : Clock skew with server 10.1.1.8 greater than 300 seconds", "authentication-error", map[string]string{
+			"cisco.asa.aaa_server": "10.1.1.8"}},
+		{"717009", "Certificate validation failed. Reason: certificate expired.", "certificate-validation-failed", map[string]string{
+			"event.reason": "certificate expired"}},
 		{"604103", "DHCP daemon interface inside: address granted 0011.2233.4477 (10.1.2.120)", "dhcp-address-granted", map[string]string{
 			"cisco.asa.interface": "inside", "source.mac": "0011.2233.4477", "cisco.asa.assigned_ip": "10.1.2.120"}},
 		{"604104", "DHCP daemon interface inside: address released 0011.2233.4477 (10.1.2.120)", "dhcp-address-released", map[string]string{

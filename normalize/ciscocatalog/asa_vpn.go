@@ -160,6 +160,11 @@ var asaVPN = []Msg{
 	{ID: "402116", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
 		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip}{? (user={user})} to {dst_ip}. The decapsulated inner packet doesn't match the negotiated policy in the SA{...}`}},
 
+	// A peer's or client's certificate refused (expired, revoked, no
+	// trust point).
+	{ID: "717009", Rule: "cisco_asa.pki", Class: cls("certificate-validation-failed", failure, cats(catNetwork), typeInfo),
+		Formats: []string{`Certificate validation failed. Reason: {reason:text}`}},
+
 	// The cut-through (uauth) table entry of a VPN user and the address
 	// assigned to it.
 	{ID: "109201", Rule: "cisco_asa.uauth", Class: classVPNInfo,
