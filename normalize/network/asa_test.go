@@ -203,3 +203,38 @@ func TestASABareLogin(t *testing.T) {
 		t.Error("a body out of the documented shape taken")
 	}
 }
+
+// A file of ASA lines shipped by a relay carries the ASA's own syslog
+// header inside the relay's: the envelope is found behind it, the name
+// the ASA gave itself is the host, and the relay's tag stays a program.
+func TestASAInnerHeader(t *testing.T) {
+	for _, c := range []struct{ msg, host, rest string }{
+		{"Jul 01 2026 11:59:58 fw-dc-3 : %ASA-6-302016: x", "fw-dc-3", "%ASA-6-302016: x"},
+		{"Jul  1 11:59:59 10.70.0.1 %ASA-4-106023: x", "10.70.0.1", "%ASA-4-106023: x"},
+		{"<166>Jul 01 2026 12:00:00: %ASA-6-605005: x", "", "%ASA-6-605005: x"},
+		{"Jul 01 2026 12:00:00.123 fw1: %FTD-6-113005: x", "fw1", "%FTD-6-113005: x"},
+	} {
+		host, rest, ok := cutInnerASAHeader(c.msg)
+		if !ok || host != c.host || rest != c.rest {
+			t.Errorf("%q: %q %q %v, want %q %q", c.msg, host, rest, ok, c.host, c.rest)
+		}
+	}
+	for _, msg := range []string{
+		"Jul  1 11:59:59 reminder %ASA-4-106023 is the deny message",
+		"Jul  1 11:59:59 two words %ASA-4-106023: x",
+		"Jul 1 1:2:3 fw %ASA-4-106023: x",
+		"Julember 1 11:59:59 fw %ASA-4-106023: x",
+		"Jul  1 11:59:59 fw %ASA-9-106023: x",
+	} {
+		if _, _, ok := cutInnerASAHeader(msg); ok {
+			t.Errorf("%q taken", msg)
+		}
+	}
+	e := netEvent("asa-file", "Jul 01 2026 11:59:58 fw-dc-3 : %ASA-6-302016: Teardown UDP connection 4 for outside:198.51.100.53/53 to inside:10.70.2.2/50014 duration 0:00:00 bytes 120")
+	if !sniffASABare(e) || !decodeASA(e) {
+		t.Fatal("not decoded")
+	}
+	if got := normtest.Str(e, "host.name"); got != "fw-dc-3" || e.AppName != "asa-file" {
+		t.Errorf("host %q, program %q", got, e.AppName)
+	}
+}
