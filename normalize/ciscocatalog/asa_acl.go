@@ -24,7 +24,11 @@ var asaACL = []Msg{
 	{ID: "106001", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`{direction} {protocol} connection denied from {src_ip}/{src_port} to {dst_ip}/{dst_port} flags {tcp_flags:text} on interface {src_if}`}},
 	{ID: "106002", Rule: "cisco_asa.deny", Class: classDenied,
-		Formats: []string{`{protocol} Connection denied by outbound list {acl} src {src_ip} dest {dst_ip}`}},
+		// PIX prints the ports after the addresses, and the word in lower case.
+		Formats: []string{`{protocol} Connection denied by outbound list {acl} src {src_ip} dest {dst_ip}`,
+			`{protocol} connection denied by outbound list {acl} src {src_ip} dest {dst_ip}`,
+			`{protocol} Connection denied by outbound list {acl} src {src_ip} {src_port} dest {dst_ip} {dst_port}`,
+			`{protocol} connection denied by outbound list {acl} src {src_ip} {src_port} dest {dst_ip} {dst_port}`}},
 	{ID: "106006", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Deny {direction} {protocol} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
 	{ID: "106007", Rule: "cisco_asa.deny", Class: classDenied,
@@ -91,6 +95,9 @@ var asaACL = []Msg{
 		Formats: []string{`{protocol} request discarded from {src_ip} to {dst_if}:{dst_ip}`}},
 
 	// Malformed packets dropped.
+	// SNMP inspection drops a version the policy does not allow.
+	{ID: "416001", Rule: "cisco_asa.deny", Class: classDenied,
+		Formats: []string{`Dropped UDP SNMP packet from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}; version ({snmp_version}) is not allowed through the firewall`}},
 	{ID: "500003", Rule: "cisco_asa.deny", Class: classDenied,
 		Formats: []string{`Bad TCP hdr length (hdrlen={_hdrlen}, pktlen={_pktlen}) from {src_ip}/{src_port} to {dst_ip}/{dst_port}, flags: {tcp_flags:text}, on interface {src_if}`}},
 	{ID: "500004", Rule: "cisco_asa.deny", Class: classDenied,

@@ -74,8 +74,21 @@ var asaAuth = []Msg{
 	{ID: "113009", Rule: "cisco_asa.aaa", Class: classAAAInfo,
 		// Devices print the policy without parentheses and "user USER" too.
 		Formats: []string{`AAA retrieved default group policy ({group}) for user = {user}`, `AAA retrieved default group policy {group} for user {user}`}},
+	// The group policy a user gets (a policy's name is one word: a user
+	// name that imitates the sentence stays the user's), and a RADIUS
+	// challenge (a second factor asked for).
+	{ID: "113003", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA group policy for user {user} is being set to {group:word}`}},
+	{ID: "113010", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA challenge received for user {user} from server {aaa_server}`}},
+	{ID: "113011", Rule: "cisco_asa.aaa", Class: classAAAInfo,
+		Formats: []string{`AAA retrieved user specific group policy ({group}) for user = {user}`, `AAA retrieved user specific group policy {group} for user {user}`}},
 	{ID: "113012", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
 		Formats: []string{`AAA user {aaa_type} Successful : ` + aaaWhere + `user = {user}`}},
+	// The Kerberos server's clock is too far from the ASA's: every
+	// authentication against it fails.
+	{ID: "113020", Rule: "cisco_asa.aaa", Class: classAAAError,
+		Formats: []string{`Kerberos error : Clock skew with server {aaa_server} greater than {_max_skew:uint} seconds`}},
 	{ID: "113013", Rule: "cisco_asa.aaa", Class: classAAAError,
 		Formats: []string{`AAA unable to complete the request Error : reason = {reason:text} : user = {user}`}},
 	{ID: "113014", Rule: "cisco_asa.aaa", Class: classAAAError,
@@ -129,8 +142,9 @@ var asaAuth = []Msg{
 
 	// Logins to the ASA's management (ssh, telnet, http, serial).
 	{ID: "605004", Rule: "cisco_asa.login", Class: classLoginFail,
-		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
-		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user?}"`}},
+		Map: map[string]string{"dst_if": "observer.ingress.interface.name"},
+		Formats: []string{`Login denied from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user?}"`,
+			`Login denied from serial to console for user "{user?}"`}},
 	{ID: "605005", Rule: "cisco_asa.login", Class: classLogin,
 		Map:     map[string]string{"dst_if": "observer.ingress.interface.name"},
 		Formats: []string{`Login permitted from {src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port} for user "{user}"`}},
@@ -172,6 +186,11 @@ var asaAuth = []Msg{
 		Formats: []string{`User logged out: Uname: {user}`}},
 	{ID: "611104", Rule: "cisco_asa.user", Class: classSessEnd,
 		Formats: []string{`Serial console idle timeout exceeded`}},
+	// An ASDM (management GUI) session from an address.
+	{ID: "606001", Rule: "cisco_asa.user", Class: classSessStart,
+		Formats: []string{`ASDM session number {asdm_session} from {src_ip} started`}},
+	{ID: "606002", Rule: "cisco_asa.user", Class: classSessEnd,
+		Formats: []string{`ASDM session number {asdm_session} from {src_ip} ended`}},
 
 	// The local user database and group policies.
 	{ID: "502101", Rule: "cisco_asa.iam", Class: cls("user-created", success, cats(catIAM), typeUser, typeCreation),
@@ -198,7 +217,9 @@ var asaAuth = []Msg{
 	{ID: "111001", Rule: "cisco_asa.config", Class: cls("configuration-write-started", "", cats(catConfiguration), typeChange),
 		Formats: []string{`Begin configuration: console writing to {config_target}`, `Begin configuration: {src_ip} writing to {config_target}`}},
 	{ID: "111002", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
-		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
+		// ASDM reads it over HTTP: "reading from http [POST]".
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`,
+			`Begin configuration: {src_ip} reading from {config_target} [{_http_method}]`}},
 	{ID: "111003", Rule: "cisco_asa.config", Class: cls("configuration-erased", success, cats(catConfiguration), typeDeletion),
 		Formats: []string{`console Erase configuration`, `{src_ip} Erase configuration`}},
 	{ID: "111004", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
@@ -206,7 +227,9 @@ var asaAuth = []Msg{
 	{ID: "111005", Rule: "cisco_asa.config", By: "_result", Cases: configEndCases,
 		Formats: []string{`console end configuration: {_result}`, `{src_ip} end configuration: {_result}`}},
 	{ID: "111007", Rule: "cisco_asa.config", Class: cls("configuration-read-started", "", cats(catConfiguration), typeAccess),
-		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`}},
+		// ASDM reads it over HTTP: "reading from http [POST]".
+		Formats: []string{`Begin configuration: console reading from {config_target}`, `Begin configuration: {src_ip} reading from {config_target}`,
+			`Begin configuration: {src_ip} reading from {config_target} [{_http_method}]`}},
 
 	// Commands. Devices quote the user ("User 'enable_15' executed ..."):
 	// the quotes are not part of the name.

@@ -21,6 +21,15 @@ var asaConn = []Msg{
 	{ID: "302015", Rule: "cisco_asa.connection_built", Class: classBuilt, Swap: true, Formats: []string{builtTCPUDP}},
 	{ID: "302014", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDPUser, teardownTCPUDP}},
 	{ID: "302016", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true, Formats: []string{teardownTCPUDPUser, teardownTCPUDP}},
+	// GRE (PPTP's data channel): a pair of simplex streams, each side an
+	// address with its translation in parentheses (left out by some
+	// releases' teardowns); a side may carry the PPTP call id ("/cid"). The guide gives no rule for which
+	// side is printed first, so the sides stay as printed (Guess, which
+	// never swaps without ports).
+	{ID: "302017", Rule: "cisco_asa.connection_built", Class: classBuilt, Guess: true,
+		Formats: []string{`Built {direction} GRE connection {conn_id} from ` + greSides + `{? ({user})}`}},
+	{ID: "302018", Rule: "cisco_asa.connection_teardown", Class: classTeardown, Guess: true,
+		Formats: []string{`Teardown GRE connection {conn_id} from ` + greSides + ` duration {duration}{? bytes {bytes}}{? ({user})}`}},
 	// gaddr is laddr's mapped (global) address: the NAT of the local side.
 	{ID: "302020", Rule: "cisco_asa.icmp_connection", Class: classBuilt, Swap: true,
 		Formats: []string{`Built {direction} {protocol} connection for faddr {src_ip}/{icmp_id}` + srcIdentity + ` gaddr {dst_nat_ip}/{_gid} laddr {dst_ip}/{_lid}{...}`}},
@@ -97,7 +106,7 @@ var asaConn = []Msg{
 	// object in parentheses ("to outside(inside_nat_outbound):..."): not
 	// part of the interface's name.
 	{ID: "305005", Rule: "cisco_asa.nat", Class: cls("no-translation-group", failure, cats(catNetwork), typeConnection, typeDenied),
-		Formats: []string{`No translation group found for {protocol} src ` + aclSrc + ` dst ` + aclDst}},
+		Formats: []string{`No translation group found for {protocol} src ` + aclSrc + ` dst ` + aclDst + `{? (type {icmp_type}, code {icmp_code})}`}},
 	{ID: "305006", Rule: "cisco_asa.nat", Class: classXlateFailed,
 		Formats: []string{`{xlate_type:text} translation creation failed for {protocol} src ` + aclSrc + ` dst ` + aclDst + `{...}`}},
 	{ID: "305013", Rule: "cisco_asa.nat", Class: classDenied,
@@ -134,6 +143,8 @@ var asaConn = []Msg{
 }
 
 const (
+	greSides = `{src_if}:{src_ip}{?/{_src_cid:uint}}{? ({src_nat_ip}{?/{_src_nat_cid:uint}})} to ` +
+		`{dst_if}:{dst_ip}{?/{_dst_cid:uint}}{? ({dst_nat_ip}{?/{_dst_nat_cid:uint}})}`
 	proxySwitch  = `Received {_switch:text} event from application {application} for {protocol} flow {src_ip}/{src_port} to {dst_ip}/{dst_port}`
 	offloadSides = `{src_if}:{src_ip}/{src_port} ({src_nat_ip}/{src_nat_port}) to {dst_if}:{dst_ip}/{dst_port} ({dst_nat_ip}/{dst_nat_port})`
 	// The guide ends both with "[(user)]": the user cut-through proxy

@@ -79,6 +79,16 @@ var asaThreat = []Msg{
 			`Received ARP {arp_operation} collision from {src_ip}/{src_mac} on interface {src_if}`,
 		}},
 
+	// A host answers for an address the ASA's own interface holds.
+	{ID: "405003", Rule: "cisco_asa.arp", Class: cls("ip-address-collision", "", cats(catNetwork), typeInfo),
+		Formats: []string{`IP address collision detected between host {src_ip} at {src_mac} and interface {interface}, {interface_mac}`}},
+	// The dynamic filter's DNS snooping adds a rule for an address a
+	// listed domain resolved to (338302), and drops it when its TTL ends.
+	{ID: "338302", Rule: "cisco_asa.botnet", Class: cls("botnet-address-added", "", cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{`Address {botnet_ip:ip} discovered for domain {botnet_entry} from {botnet_list:text}, Adding rule`}},
+	{ID: "338303", Rule: "cisco_asa.botnet", Class: cls("botnet-address-removed", "", cats(catIntrusion, catNetwork), typeInfo),
+		Formats: []string{`Address {botnet_ip:ip} ({botnet_entry}) timed out. Removing rule`}},
+
 	// The IPS module (AIP-SSM) verdicts.
 	{ID: "420001", Rule: "cisco_asa.ips", Class: classDenied,
 		Formats: []string{`IPS card not up and fail-close mode used, dropping {protocol} packet ` + sfrFlow + `{...}`}},
@@ -97,14 +107,16 @@ var asaThreat = []Msg{
 		Formats: []string{`SFR requested {_box} to bypass further packet redirection and process {protocol} flow ` + sfrFlow + ` locally`}},
 }
 
-// ipsSignature is 400000-400051: "IPS:SIG TITLE from IP to IP on interface IF".
-const ipsSignature = `IPS:{rule_id} {rule_name} from {src_ip} to {dst_ip} on interface {src_if}`
+// ipsSignature is 400000-400051: "IPS:SIG TITLE from IP to IP on interface IF"
+// (PIX and older ASA releases: "IDS:SIG ...").
+var ipsSignature = []string{`IPS:{rule_id} {rule_name} from {src_ip} to {dst_ip} on interface {src_if}`,
+	`IDS:{rule_id} {rule_name} from {src_ip} to {dst_ip} on interface {src_if}`}
 
 func init() {
 	registerASA(asaThreat)
 	ips := make([]Msg, 0, 52)
 	for n := 400000; n <= 400051; n++ {
-		ips = append(ips, Msg{ID: strconv.Itoa(n), Rule: "cisco_asa.ips", Class: classIDS, Formats: []string{ipsSignature}})
+		ips = append(ips, Msg{ID: strconv.Itoa(n), Rule: "cisco_asa.ips", Class: classIDS, Formats: ipsSignature})
 	}
 	registerASA(ips)
 }

@@ -152,6 +152,27 @@ var asaVPN = []Msg{
 		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={user}) to {dst_ip} that failed anti-replay checking{...}`}},
 	{ID: "402120", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
 		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip} (user={user}) to {dst_ip} that failed authentication{...}`}},
+	// An ESP or AH packet for no SA the ASA knows (402114), or whose
+	// decrypted packet is not what the SA's proxies allow (402116: the
+	// inner addresses stay in the text): dropped.
+	{ID: "402114", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
+		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip}{? (user={user})} to {dst_ip} with an invalid SPI`}},
+	{ID: "402116", Rule: "cisco_asa.ipsec", Class: classIPsecDropped,
+		Formats: []string{`IPSEC: Received an {protocol} packet (SPI={spi}, sequence number={ipsec_seq}) from {src_ip}{? (user={user})} to {dst_ip}. The decapsulated inner packet doesn't match the negotiated policy in the SA{...}`}},
+
+	// A peer's or client's certificate refused (expired, revoked, no
+	// trust point).
+	{ID: "717009", Rule: "cisco_asa.pki", Class: cls("certificate-validation-failed", failure, cats(catNetwork), typeInfo),
+		Formats: []string{`Certificate validation failed. Reason: {reason:text}`}},
+
+	// The cut-through (uauth) table entry of a VPN user and the address
+	// assigned to it.
+	{ID: "109201", Rule: "cisco_asa.uauth", Class: classVPNInfo,
+		Formats: []string{`UAUTH: Session={uauth_session}, User={user}, Assigned IP={assigned_ip}, Succeeded adding entry`}},
+	{ID: "109207", Rule: "cisco_asa.uauth", Class: classVPNInfo,
+		Formats: []string{`UAUTH: Session={uauth_session}, User={user}, Assigned IP={assigned_ip}, Succeeded updating entry`}},
+	{ID: "109210", Rule: "cisco_asa.uauth", Class: classVPNError,
+		Formats: []string{`UAUTH: Session={uauth_session}, User={user}, Assigned IP={assigned_ip}, Error in adding entry`}},
 
 	// Address assignment for VPN clients (IPAA); newer releases start
 	// with the session's handle.
@@ -210,6 +231,12 @@ var asaVPN = []Msg{
 			gupPlain + `IPv4 {_a4} {assigned_ip} IPv6 {_a6} {assigned_ipv6:ip} assigned to session`,
 			gupPlain + `IPv4 {_a4} <{assigned_ip}> IPv6 {_a6} <{assigned_ipv6:ip}> assigned to session`,
 		}},
+	// The AnyConnect client's own report ("SVC Message: 16/NOTICE: ..."),
+	// and a client that asked for an IPv6 address the pool could not give.
+	{ID: "722012", Rule: "cisco_asa.svc", Class: classVPNInfo,
+		Formats: gup(`SVC Message: {svc_message_type}/{svc_message_level}: {svc_message:text}`)},
+	{ID: "722041", Rule: "cisco_asa.svc", Class: classVPNInfo,
+		Formats: []string{`TunnelGroup <{tunnel_group}> GroupPolicy <{group}> User <{user}> IP <{src_ip}> No IPv6 address available for SVC connection`}},
 	{ID: "722055", Rule: "cisco_asa.svc", Class: classVPNInfo,
 		Formats: append(gup(`Client Type: {client_type:text}`), gup(`Client type: {client_type:text}`)...)},
 
@@ -239,7 +266,7 @@ var asaVPN = []Msg{
 
 	// Session records.
 	{ID: "113019", Rule: "cisco_asa.vpn_session", Class: classSessEnd,
-		Formats: []string{`Group = {group}, Username = {user}, IP = {src_ip}, Session disconnected. Session Type: {session_type:text}, ` +
+		Formats: []string{`Group = {group}, Username = {user?}, IP = {src_ip}, Session disconnected. Session Type: {session_type:text}, ` +
 			`Duration: {_duration:text}, Bytes xmt: {bytes_sent:uint}, Bytes rcv: {bytes_received:uint}, Reason: {reason:text}`}},
 	{ID: "113039", Rule: "cisco_asa.vpn_session", Class: classSessStart,
 		Formats: gup(`AnyConnect parent session started`)},

@@ -45,6 +45,9 @@ var asaWeb = []Msg{
 			`Access denied URL {url} SRC {src_ip} DEST {dst_ip}: {_reason:text}`,
 		}},
 
+	// An FTP command strict inspection refused: the connection is ended.
+	{ID: "303003", Rule: "cisco_asa.ftp", Class: classDenied,
+		Formats: []string{`FTP {ftp_command} command denied - failed strict inspection, terminating connection from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}`}},
 	{ID: "303002", Rule: "cisco_asa.ftp", By: "_ftp_action", Cases: classFTPFile,
 		Map:     map[string]string{"file_path": "file.path"},
 		Formats: []string{`FTP connection from {src_if}:{src_ip}/{src_port} to {dst_if}:{dst_ip}/{dst_port}, user {user} {_ftp_action} file {file_path:text}`}},

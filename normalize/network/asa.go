@@ -31,8 +31,10 @@ import (
 var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 66}
 
 // sniffASABare recognises the bare "302020: Built ..." form some exports
-// use (six-digit id, no family, no severity): only catalogued ids; and an
-// envelope behind a relay's empty tag (": %ASA-6-113005: ...").
+// use (six-digit id, no family, no severity): only catalogued ids; an
+// envelope behind a relay's empty tag (": %ASA-6-113005: ..."), behind
+// the firewall's name, or behind the ASA's whole syslog header (a file of
+// its lines shipped by a relay: cutInnerASAHeader).
 func sniffASABare(e *event.Event) bool {
 	m := e.Message
 	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
@@ -44,6 +46,9 @@ func sniffASABare(e *event.Event) bool {
 	if len(m) > 8 && m[6] == ':' && m[7] == ' ' && ecs.IsDigits(m[:6]) {
 		_, ok := ciscocatalog.ASA(m[:6])
 		return ok
+	}
+	if _, _, ok := cutInnerASAHeader(m); ok {
+		return true
 	}
 	_, _, ok := cutHostBeforeTag(m)
 	return ok
@@ -66,6 +71,57 @@ func cutHostBeforeTag(m string) (host, rest string, ok bool) {
 	}
 	return m[:sp], m[sp+1:], true
 }
+
+// cutInnerASAHeader cuts the syslog header an ASA wrote in front of its
+// envelope when that whole line became another relay's message (a log
+// file shipped on): "[<PRI>]Mmm dd[ yyyy] hh:mm:ss[.fff][:] [HOST [:]]"
+// before "%ASA-6-302016: ...". It returns the ASA's name ("" if it gave
+// none) and the message from the '%' on; the envelope must be whole.
+func cutInnerASAHeader(m string) (host, rest string, ok bool) {
+	s := m
+	if len(s) > 3 && s[0] == '<' {
+		end := strings.IndexByte(s[:min(len(s), 5)], '>')
+		if end < 2 || !ecs.IsDigits(s[1:end]) {
+			return "", "", false
+		}
+		s = s[end+1:]
+	}
+	if len(s) < 16 || !isLetterByte(s[0]) || !isLetterByte(s[1]) || !isLetterByte(s[2]) || s[3] != ' ' {
+		return "", "", false
+	}
+	s = strings.TrimLeft(s[4:], " ")
+	day, s, _ := strings.Cut(s, " ")
+	if len(day) == 0 || len(day) > 2 || !ecs.IsDigits(day) {
+		return "", "", false
+	}
+	if len(s) > 5 && ecs.IsDigits(s[:4]) && s[4] == ' ' {
+		s = s[5:] // the year
+	}
+	clock, s, _ := strings.Cut(s, " ")
+	clock = strings.TrimSuffix(clock, ":")
+	if len(clock) < 8 || clock[2] != ':' || clock[5] != ':' || !ecs.IsDigits(clock[:2]) || !ecs.IsDigits(clock[3:5]) ||
+		!ecs.IsDigits(clock[6:8]) {
+		return "", "", false
+	}
+	if s != "" && s[0] != '%' {
+		name, after, _ := strings.Cut(s, " ")
+		name = strings.TrimSuffix(name, ":")
+		if !isHostToken(name) {
+			return "", "", false
+		}
+		host, s = name, strings.TrimPrefix(after, ": ")
+	}
+	tag, _, found := ecs.CutByte(s, ':')
+	if !found || strings.IndexByte(tag, ' ') >= 0 {
+		return "", "", false
+	}
+	if _, _, _, ok := parseASATag(tag); !ok || tag[0] != '%' {
+		return "", "", false
+	}
+	return host, s, true
+}
+
+func isLetterByte(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // isHostToken: letters, digits, '-', '_' and '.', starting with a letter
 // or digit (a device name, not a word of a sentence with punctuation).
@@ -93,6 +149,9 @@ type asaHeader struct {
 	// tag is the envelope ("%FTD-6-113005") when it started the message
 	// rather than standing as the syslog tag.
 	tag string
+	// inner: the ASA's own syslog header stood inside the message (a
+	// relay's tag is then its program, not the firewall's name).
+	inner bool
 }
 
 // parseASATag parses "%ASA-6-302013" (the tag, without ':'), with or
@@ -167,17 +226,16 @@ func (h *asaHeader) parse(e *event.Event) bool {
 		h.id, h.text = m[:6], strings.TrimLeft(m[7:], " ")
 		return true
 	}
-	// Bodies without the envelope (exports that strip it): only the two
+	// Bodies without the envelope (exports that strip it): only those
 	// whose text names the message unambiguously, and only in their
 	// documented shape (decodeASA checks).
-	if e.AppName == "" || e.AppName[0] != '%' {
-		if strings.HasPrefix(m, "access-list ") && strings.Contains(m, " hit-cnt ") {
-			h.id, h.text, h.bare = "106100", m, true
-			return true
-		}
-		if strings.HasPrefix(m, "Deny ") && strings.Contains(m, " by access-group ") {
-			h.id, h.text, h.bare = "106023", m, true
-			return true
+	if (e.AppName == "" || e.AppName[0] != '%') && m != "" && m[0] != '%' {
+		for i := range asaBareBodies {
+			b := &asaBareBodies[i]
+			if strings.HasPrefix(m, b.start) && strings.Contains(m, b.holds) && (!b.untagged || e.AppName == "") {
+				h.id, h.text, h.bare = b.id, m, true
+				return true
+			}
 		}
 	}
 	// ": %ASA-6-...": an empty tag a relay kept in front of the envelope
@@ -185,7 +243,14 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
 		m = m[2:]
 	}
-	if host, after, ok := cutHostBeforeTag(m); ok {
+	if host, after, ok := cutInnerASAHeader(m); ok {
+		// A file of ASA lines shipped by a relay: the ASA's own header
+		// inside the relay's. The name it gave itself is the host.
+		if host != "" {
+			e.SetStr("host.name", host)
+		}
+		m, h.inner = after, true
+	} else if host, after, ok := cutHostBeforeTag(m); ok {
 		e.SetStr("host.name", host)
 		m = after
 	}
@@ -203,6 +268,20 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	}
 	h.family, h.sev, h.id, h.text, h.tag = fam, sev, id, strings.TrimLeft(rest, " "), tag
 	return true
+}
+
+// asaBareBodies are the message bodies taken without their envelope:
+// the words they start with and hold, and their id. A login's only
+// without a syslog tag ("fw : AAA user ..."): another program's text
+// that reads like one is no ASA's login.
+var asaBareBodies = []struct {
+	start, holds, id string
+	untagged         bool
+}{
+	{"access-list ", " hit-cnt ", "106100", false},
+	{"Deny ", " by access-group ", "106023", false},
+	{"AAA user authentication Rejected", " reason = ", "113005", true},
+	{"AAA user authentication Successful", " server = ", "113004", true},
 }
 
 func (h *asaHeader) provider() string {
@@ -238,7 +317,7 @@ func decodeASA(e *event.Event) bool {
 	setSeverity(e, h.sev)
 	// SFIMS is the Firepower sensor's own program ("ftd1 SFIMS: %NGIPS-..."),
 	// not a device name.
-	if e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && e.AppName != "SFIMS" && h.text != e.Message {
+	if e.ProcID == "" && e.AppName != "" && e.AppName[0] != '%' && e.AppName != "SFIMS" && h.text != e.Message && !h.inner {
 		// "<190>Aug  1 14:01:20 fw1: %ASA-6-...": the firewall's name
 		// stands where syslog expects a tag. A relay then adds its own
 		// idea of the sender as HOSTNAME ("relay fw1: %ASA-..."): the

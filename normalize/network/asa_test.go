@@ -51,7 +51,7 @@ func TestASAEnvelopeOnly(t *testing.T) {
 		action     string // "" for no class at all
 		catalogued bool
 	}{
-		{"%ASA-6-199002", "Startup completed.  Beginning operation.", "", false},
+		{"%ASA-5-718062", "Inbound thread is awake (context=4242).", "", false},
 		{"%ASA-4-106023", "Deny tcp somewhere by access-group \"IN\"", "connection-denied", true},
 		// An address that is no address, a port above 65535.
 		{"%ASA-6-302016", "Teardown UDP connection 7 for outside:198.51.100.9/53 to inside:10.0.0.1234/40000 duration 0:00:01 bytes 80", "connection-teardown", true},
@@ -182,5 +182,59 @@ func TestCiscoValueKinds(t *testing.T) {
 	}
 	if got := normtest.Str(nx, "cisco.ios.line"); got != "10.20.30.7@pts/0" {
 		t.Errorf("NX-OS line: cisco.ios.line %q", got)
+	}
+}
+
+// An ASA login's body without its envelope is taken only from a line
+// without a syslog tag (an export's "fw : AAA user ..."): another
+// program's text in the same words sets no user and no logon.
+func TestASABareLogin(t *testing.T) {
+	body := "AAA user authentication Rejected : reason = AAA failure : server = 198.51.100.142 : user = bob : user IP = 203.0.113.112"
+	e := netEvent("", body)
+	if !decodeASA(e) || normtest.Str(e, "event.action") != "logon-failed" || normtest.Str(e, "user.name") != "bob" ||
+		normtest.Str(e, "source.ip") != "203.0.113.112" || normtest.Str(e, "event.code") != "113005" {
+		t.Errorf("untagged body: action %q user %q", normtest.Str(e, "event.action"), normtest.Str(e, "user.name"))
+	}
+	forged := netEvent("webapp", body)
+	if decodeASA(forged) || normtest.Str(forged, "user.name") != "" {
+		t.Errorf("a program's text taken as an ASA login: user %q", normtest.Str(forged, "user.name"))
+	}
+	if e := netEvent("", "AAA user authentication Rejected by policy"); decodeASA(e) {
+		t.Error("a body out of the documented shape taken")
+	}
+}
+
+// A file of ASA lines shipped by a relay carries the ASA's own syslog
+// header inside the relay's: the envelope is found behind it, the name
+// the ASA gave itself is the host, and the relay's tag stays a program.
+func TestASAInnerHeader(t *testing.T) {
+	for _, c := range []struct{ msg, host, rest string }{
+		{"Jul 01 2026 11:59:58 fw-dc-3 : %ASA-6-302016: x", "fw-dc-3", "%ASA-6-302016: x"},
+		{"Jul  1 11:59:59 10.70.0.1 %ASA-4-106023: x", "10.70.0.1", "%ASA-4-106023: x"},
+		{"<166>Jul 01 2026 12:00:00: %ASA-6-605005: x", "", "%ASA-6-605005: x"},
+		{"Jul 01 2026 12:00:00.123 fw1: %FTD-6-113005: x", "fw1", "%FTD-6-113005: x"},
+	} {
+		host, rest, ok := cutInnerASAHeader(c.msg)
+		if !ok || host != c.host || rest != c.rest {
+			t.Errorf("%q: %q %q %v, want %q %q", c.msg, host, rest, ok, c.host, c.rest)
+		}
+	}
+	for _, msg := range []string{
+		"Jul  1 11:59:59 reminder %ASA-4-106023 is the deny message",
+		"Jul  1 11:59:59 two words %ASA-4-106023: x",
+		"Jul 1 1:2:3 fw %ASA-4-106023: x",
+		"Julember 1 11:59:59 fw %ASA-4-106023: x",
+		"Jul  1 11:59:59 fw %ASA-9-106023: x",
+	} {
+		if _, _, ok := cutInnerASAHeader(msg); ok {
+			t.Errorf("%q taken", msg)
+		}
+	}
+	e := netEvent("asa-file", "Jul 01 2026 11:59:58 fw-dc-3 : %ASA-6-302016: Teardown UDP connection 4 for outside:198.51.100.53/53 to inside:10.70.2.2/50014 duration 0:00:00 bytes 120")
+	if !sniffASABare(e) || !decodeASA(e) {
+		t.Fatal("not decoded")
+	}
+	if got := normtest.Str(e, "host.name"); got != "fw-dc-3" || e.AppName != "asa-file" {
+		t.Errorf("host %q, program %q", got, e.AppName)
 	}
 }

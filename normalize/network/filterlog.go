@@ -17,17 +17,35 @@ import (
 //	    tcp:  SPORT,DPORT,DATALEN,TCPFLAGS,SEQ,ACK,WINDOW,URG,OPTIONS
 //	    udp:  SPORT,DPORT,DATALEN
 //	    icmp: TYPE[,ID,SEQ | ,DSTIP,PROTOID[,PORT] | ,DSTIP,MTU | ,DESCRIPTION | ...]
-//	    carp: TYPE,TTL,VHID,VERSION,ADVBASE,ADVSKEW
-//	    other: "datalength=N"
+//	    carp: TYPE,TTL,VHID,VERSION,ADVSKEW,ADVBASE
+//	    other: "datalength=N" (any protocol whose fields filterlog does
+//	           not print: an ICMP type it does not name, a later fragment)
 //
-// ACTION pass -> allowed, block/reject -> denied; TRACKER (the rule's
-// stable id) is rule.id; INTERFACE is the ingress interface for DIRECTION
+// ACTION pass -> allowed, block/reject/synproxy-drop -> denied, a
+// translation (rdr, nat, binat) or match rule -> network info; TRACKER
+// (the rule's stable id) is rule.id; INTERFACE is the ingress interface for DIRECTION
 // in, the egress one for out. DIRECTION is the packet's direction on that
 // interface, not across a perimeter: network.direction is ECS's host-view
 // ingress/egress (inbound/outbound would claim the packet came from
 // outside, which a LAN interface's "in" does not say).
 
 const filterlogMaxFields = 40
+
+// filterlogAction reads pf's action as filterlog prints it: 'A' a packet
+// let through, 'D' one dropped (a synproxy's dropped handshake too), 0 a
+// translation or a match rule's log, which decide nothing; known false
+// for any other word.
+func filterlogAction(action string) (verdict byte, known bool) {
+	switch action {
+	case "pass":
+		return 'A', true
+	case "block", "reject", "synproxy-drop":
+		return 'D', true
+	case "match", "rdr", "nat", "binat":
+		return 0, true
+	}
+	return 0, false
+}
 
 func decodeFilterlog(e *event.Event) bool {
 	var f [filterlogMaxFields]string
@@ -36,19 +54,19 @@ func decodeFilterlog(e *event.Event) bool {
 		return false
 	}
 	action, dir, ipv := f[6], f[7], f[8]
-	var allowed bool
-	switch action {
-	case "pass":
-		allowed = true
-	case "block", "reject":
-	default:
-		return false
-	}
-	if ipv != "4" && ipv != "6" {
+	verdict, known := filterlogAction(action)
+	if !known || ipv != "4" && ipv != "6" {
 		return false
 	}
 	netBegin(e, "filterlog", "pfsense.filterlog")
-	netDecision(e, allowed)
+	switch verdict {
+	case 'A':
+		netDecision(e, true)
+	case 'D':
+		netDecision(e, false)
+	default:
+		netClassInfo.Set(e, "", "")
+	}
 	e.SetStr("pfsense.rule_number", f[0])
 	e.SetStr("pfsense.sub_rule_number", f[1])
 	e.SetStr("rule.ruleset", f[2])
@@ -94,9 +112,15 @@ func decodeFilterlog(e *event.Event) bool {
 		src, dst = f[15], f[16]
 		rest = f[17:n]
 	}
-	ecs.SetTransport(e, proto)
-	if protoID != "" {
+	if protoID == "0" {
+		// IPv6's hop-by-hop options header ("Options,0"): an extension
+		// header, not the transport, which the line does not name.
 		e.SetStr("network.iana_number", protoID)
+	} else {
+		ecs.SetTransport(e, proto) // sets the number of a name it knows
+		if protoID != "" && !e.Has("network.iana_number") {
+			e.SetStr("network.iana_number", protoID)
+		}
 	}
 	netIP(e, "source.ip", src)
 	netIP(e, "destination.ip", dst)
@@ -111,6 +135,13 @@ func filterlogProtocol(e *event.Event, proto string, f []string) {
 			return f[i]
 		}
 		return ""
+	}
+	if v, ok := strings.CutPrefix(at(0), "datalength="); ok {
+		// Only the payload's length where the protocol's fields would
+		// be: a protocol filterlog does not read, an ICMP type it does
+		// not name, a fragment after the first (no ports).
+		ecs.SetUint(e, "pfsense.data_length", v)
+		return
 	}
 	switch proto {
 	case "tcp":
@@ -151,16 +182,13 @@ func filterlogProtocol(e *event.Event, proto string, f []string) {
 			e.SetStr("pfsense.icmp.description", at(1))
 		}
 	case "carp":
+		// The documented order: skew before base.
 		e.SetStr("pfsense.carp.type", at(0))
 		ecs.SetUint(e, "pfsense.carp.ttl", at(1))
 		ecs.SetUint(e, "pfsense.carp.vhid", at(2))
 		e.SetStr("pfsense.carp.version", at(3))
-		ecs.SetUint(e, "pfsense.carp.advbase", at(4))
-		ecs.SetUint(e, "pfsense.carp.advskew", at(5))
-	default:
-		if v, ok := strings.CutPrefix(at(0), "datalength="); ok {
-			ecs.SetUint(e, "pfsense.data_length", v)
-		}
+		ecs.SetUint(e, "pfsense.carp.advskew", at(4))
+		ecs.SetUint(e, "pfsense.carp.advbase", at(5))
 	}
 }
 

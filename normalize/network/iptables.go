@@ -11,11 +11,17 @@ import (
 // as the kernel prints them):
 //
 //	[UPTIME] [PREFIX]IN=IF OUT=IF [PHYSIN=IF] MAC=DST:SRC:TYPE SRC=IP DST=IP LEN=N
-//	  TOS=0x00 PREC=0x00 TTL=N ID=N [CE] [DF] [MF] [FRAG=N] PROTO=P [SPT=N DPT=N]
-//	  [WINDOW=N RES=0x00 SYN ACK ... URGP=N] [TYPE=N CODE=N ID=N SEQ=N] [SPI=0x..]
-//	  [MARK=0x..] [[SRC=... quoted packet of an ICMP error ]]
+//	  TOS=0x00 PREC=0x00 TTL=N ID=N [CE] [DF] [MF] [FRAG:N] PROTO=P [SPT=N DPT=N]
+//	  [SEQ=N ACK=N] [WINDOW=N RES=0x00 SYN ACK ... URGP=N] [OPT (...)]
+//	  [TYPE=N CODE=N ID=N SEQ=N | MTU=N | GATEWAY=IP] [SPI=0x..]
+//	  [UID=N GID=N] [MARK=0x..] [[SRC=... quoted packet of an ICMP error ]]
 //
-// IPv6 has TC=, HOPLIMIT=, FLOWLBL= instead of TOS/PREC/TTL/ID. The log
+// IPv6 has TC=, HOPLIMIT=, FLOWLBL= instead of TOS/PREC/TTL/ID, and a
+// fragment header as "FRAG:N ID:hex". SEQ= and ACK= before a TCP
+// packet's WINDOW are its sequence numbers (--log-tcp-sequence), an ICMP
+// echo's SEQ= its sequence; UID=/GID= the local socket's owner
+// (--log-uid). The ARP family (nftables, arptables) logs
+// "ARP HTYPE=1 PTYPE=0x0800 OPCODE=N MACSRC=... IPSRC=... MACDST=... IPDST=...". The log
 // prefix is free text chosen by the administrator; when it says what the
 // rule did it gives the outcome:
 //
@@ -206,7 +212,10 @@ type iptablesPacket struct {
 	tc, flowLabel, hopLimit, mark string
 	window, res, urgp, spi        string
 	icmpType, icmpCode            string
-	icmpID, icmpSeq, frag         string
+	icmpID, icmpSeq, frag, fragID string
+	tcpSeq, tcpAck, mtu, gateway  string
+	uid, gid                      string
+	arpOpcode, macSrc, macDst     string
 	ipFlags                       [3]string
 	nIPFlags                      int
 	tcpFlags                      [8]string
@@ -243,6 +252,18 @@ func (p *iptablesPacket) parse(s string) {
 		s = s[end:]
 		key, val, hasEq := ecs.CutByte(tok, '=')
 		if !hasEq {
+			// The kernel prints a fragment's offset and an IPv6
+			// fragment's id with a colon: "FRAG:185", "ID:0000a1b2".
+			if tok[0] == 'F' || tok[0] == 'I' {
+				if v, ok := strings.CutPrefix(tok, "FRAG:"); ok {
+					p.frag = v
+					continue
+				}
+				if v, ok := strings.CutPrefix(tok, "ID:"); ok && p.frag != "" {
+					p.fragID = v
+					continue
+				}
+			}
 			if seenProto {
 				if p.nTCPFlags < len(p.tcpFlags) && iptablesTCPFlag(tok) {
 					p.tcpFlags[p.nTCPFlags] = tok
@@ -311,7 +332,31 @@ func (p *iptablesPacket) parse(s string) {
 		case "CODE":
 			p.icmpCode = val
 		case "SEQ":
-			p.icmpSeq = val
+			if p.proto == "TCP" {
+				p.tcpSeq = val
+			} else {
+				p.icmpSeq = val
+			}
+		case "ACK":
+			p.tcpAck = val
+		case "MTU":
+			p.mtu = val
+		case "GATEWAY":
+			p.gateway = val
+		case "UID":
+			p.uid = val
+		case "GID":
+			p.gid = val
+		case "MACSRC":
+			p.macSrc = val
+		case "IPSRC":
+			p.src = val
+		case "MACDST":
+			p.macDst = val
+		case "IPDST":
+			p.dst = val
+		case "OPCODE":
+			p.arpOpcode = val
 		case "SPI":
 			p.spi = val
 		case "MARK":
@@ -349,6 +394,17 @@ func (p *iptablesPacket) set(e *event.Event) {
 		e.SetStr("destination.mac", ecs.MAC(p.mac[0:17]))
 		e.SetStr("source.mac", ecs.MAC(p.mac[18:35]))
 	}
+	if p.arpOpcode != "" {
+		// An ARP packet: its sender and target hardware addresses; a
+		// request's target of all zeros is the address it asks for, not one.
+		ecs.SetUint(e, "iptables.arp.opcode", p.arpOpcode)
+		if len(p.macSrc) == 17 {
+			e.SetStr("source.mac", ecs.MAC(p.macSrc))
+		}
+		if len(p.macDst) == 17 && p.macDst != "00:00:00:00:00:00" {
+			e.SetStr("destination.mac", ecs.MAC(p.macDst))
+		}
+	}
 	ecs.SetTransport(e, p.proto)
 	ecs.SetPort(e, "source.port", p.spt)
 	ecs.SetPort(e, "destination.port", p.dpt)
@@ -361,9 +417,16 @@ func (p *iptablesPacket) set(e *event.Event) {
 	ecs.SetUint(e, "iptables.id", p.ipID)
 	e.SetStr("iptables.tc", p.tc)
 	ecs.SetUint(e, "iptables.flow_label", p.flowLabel)
-	ecs.SetUint(e, "iptables.fragment_offset", p.frag)
+	if p.frag != "" {
+		ecs.SetUint(e, "iptables.fragment_offset", p.frag)
+		e.SetStr("iptables.fragment_id", p.fragID)
+	}
 	if p.nIPFlags > 0 {
 		e.Set("iptables.fragment_flags", event.Strings(append([]string(nil), p.ipFlags[:p.nIPFlags]...)...))
+	}
+	if p.tcpSeq != "" || p.tcpAck != "" {
+		ecs.SetUint(e, "iptables.tcp.seq", p.tcpSeq)
+		ecs.SetUint(e, "iptables.tcp.ack", p.tcpAck)
 	}
 	ecs.SetUint(e, "iptables.tcp.window", p.window)
 	e.SetStr("iptables.tcp.reserved_bits", p.res)
@@ -374,6 +437,14 @@ func (p *iptablesPacket) set(e *event.Event) {
 	ecs.SetUint(e, "iptables.icmp.code", p.icmpCode)
 	ecs.SetUint(e, "iptables.icmp.id", p.icmpID)
 	ecs.SetUint(e, "iptables.icmp.seq", p.icmpSeq)
+	if p.mtu != "" || p.gateway != "" {
+		ecs.SetUint(e, "iptables.icmp.mtu", p.mtu)
+		netIP(e, "iptables.icmp.gateway", p.gateway)
+	}
 	e.SetStr("iptables.spi", p.spi)
+	if p.uid != "" || p.gid != "" {
+		ecs.SetUint(e, "iptables.uid", p.uid)
+		ecs.SetUint(e, "iptables.gid", p.gid)
+	}
 	e.SetStr("iptables.mark", p.mark)
 }

@@ -30,7 +30,7 @@ func Decoders() []*ecs.Decoder {
 		{
 			Name:     "cisco_asa",
 			Programs: []string{"%asa-*", "%pix-*", "%ftd-*", "%fwsm-*", "%ngips-*", "sfims"},
-			Prefixes: []string{"%ASA-", "%PIX-", "%FTD-", "%FWSM-", "%NGIPS-", "ASA-", "PIX-", "FTD-", "access-list ", "Deny ",
+			Prefixes: []string{"%ASA-", "%PIX-", "%FTD-", "%FWSM-", "%NGIPS-", "ASA-", "PIX-", "FTD-", "access-list ", "Deny ", "AAA user authentication ",
 				"0|", "1|", "2|", "3|", "4|", "5|", "6|", "7|"},
 			Sniff:  sniffASABare,
 			Gate:   gateASABare,
@@ -54,6 +54,11 @@ func Decoders() []*ecs.Decoder {
 			Name:     "pfsense",
 			Programs: []string{"filterlog"},
 			Decode:   decodeFilterlog,
+		},
+		{
+			Name:     "pfsense_pf",
+			Programs: []string{"pf"},
+			Decode:   decodePflog,
 		},
 	}
 }
