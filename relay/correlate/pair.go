@@ -30,6 +30,7 @@ type pair struct {
 	// for the finding raised when the window closes (no event then).
 	capture []string
 	extra   []byte // scratch: a waiting pair's extra bytes (pstate)
+	vals    []byte // scratch: its related.* values as related.vals holds them
 }
 
 // pstate is a first event waiting for its second. Rules keep them by
@@ -45,7 +46,9 @@ type pair struct {
 // (its times are bytes, not int64s, so that its alignment is 4 and the
 // node is not padded), then each a uvarint length and bytes: the stream
 // anchor (empty: none), the captured fields in capture's order (empty:
-// the event had none), then the related.* values (related.vals).
+// the event had none), then the related.* values (in their stored form,
+// keyref.go: a value equal to one of the group key's is a reference to
+// it).
 // Snapshots write them as pstateJSON.
 type pstate struct {
 	at       [8]byte // rule time of the first event, little-endian
@@ -70,7 +73,7 @@ type pfirst struct {
 	lease  uint64 // Options.Owner's lease it was kept under
 	stream []byte // the first event's findingid.StreamAnchor, if any
 	fields []byte // captured for the message (nextValue reads them)
-	vals   []byte // its related.* values
+	vals   []byte // its related.* values, stored (keyref.go)
 }
 
 // firstOf reads extra bytes x of a pair capturing nfields fields.
@@ -115,11 +118,10 @@ func (s *pstate) first(p pfirst) string {
 	return findingid.JournalAnchor(p.id)
 }
 
-// evidence returns the first event's evidence (a new IDs list: the
-// second's ID may be added to it; its values are in the map's arena:
-// adding to them copies them).
-func (s *pstate) evidence(p pfirst) evidence {
-	ev := evidence{related: related{vals: p.vals[:len(p.vals):len(p.vals)], n: s.n, Count: s.count}}
+// evidence returns the first event's evidence, of a pair of group key
+// (new IDs and values: the second's may be added to them).
+func (s *pstate) evidence(p pfirst, key []byte) evidence {
+	ev := evidence{related: related{vals: loadVals(nil, p.vals, key), n: s.n, Count: s.count}}
 	if p.id != 0 {
 		ev.IDs = make([]uint64, 1, 2)
 		ev.IDs[0] = p.id
@@ -128,9 +130,9 @@ func (s *pstate) evidence(p pfirst) evidence {
 }
 
 // saved returns a waiting pair as snapshots write it.
-func (r *pair) saved(s *pstate, x []byte) pstateJSON {
+func (r *pair) saved(s *pstate, key string, x []byte) pstateJSON {
 	p := firstOf(x, len(r.capture))
-	j := pstateJSON{At: s.At(), Deadline: s.Deadline(), Ev: s.evidence(p).json(), First: s.first(p), Lease: p.lease}
+	j := pstateJSON{At: s.At(), Deadline: s.Deadline(), Ev: s.evidence(p, []byte(key)).json(), First: s.first(p), Lease: p.lease}
 	fields := p.fields
 	for _, name := range r.capture {
 		var v []byte
@@ -144,9 +146,10 @@ func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 	return j
 }
 
-// restored is saved's reverse (a waiting pair has at most its first
-// event's ID; fields the rule does not capture are not kept).
-func (r *pair) restored(j pstateJSON) (pstate, []byte) {
+// restored is saved's reverse for a pair of group key (a waiting pair
+// has at most its first event's ID; fields the rule does not capture are
+// not kept).
+func (r *pair) restored(j pstateJSON, key string) (pstate, []byte) {
 	ev := j.Ev.evidence()
 	s := newPstate(j.At, j.Deadline, ev.Count, ev.n)
 	var id uint64
@@ -162,7 +165,7 @@ func (r *pair) restored(j pstateJSON) (pstate, []byte) {
 	for _, name := range r.capture {
 		x = appendValue(x, j.Fields[name])
 	}
-	return s, append(x, ev.vals...)
+	return s, storeVals(x, ev.vals, []byte(key))
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -226,7 +229,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		r.raiseMissing(en, string(key), st, p, e.Received)
 	case !r.missing && inTime:
 		k := string(key) // a finding's: the key as text only then
-		ev := st.evidence(p)
+		ev := st.evidence(p, key)
 		ev.add(en.memo, e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
 		f.id(&r.b, k, st.At(), st.first(p))
@@ -256,9 +259,10 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 	for _, f := range r.capture {
 		x = appendValue(x, e.Str(f))
 	}
-	rel := related{vals: x[len(x):]} // the values follow in x
+	rel := related{vals: r.vals[:0]}
 	rel.add(en.memo, e)
-	x = append(x, rel.vals...) // (copies only if add moved them)
+	x = storeVals(x, rel.vals, key)
+	r.vals = rel.vals[:0]
 	*st = newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n)
 	r.keys.SetExtra(st, x, evicted)
 	r.extra = x[:0]
@@ -267,7 +271,7 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
 	f.id(&r.b, key, st.At(), st.first(p))
-	ev := st.evidence(p)
+	ev := st.evidence(p, []byte(key))
 	f.evidence(&ev)
 	fields := keyFields(r.groupBy, key)
 	for _, name := range r.capture {
