@@ -3,7 +3,9 @@ package correlate
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"testing"
+	"time"
 )
 
 // Stored values (keyref.go) read back as they were, whatever the key;
@@ -55,5 +57,37 @@ func TestKeyValue(t *testing.T) {
 	}
 	if i := keyValueIndex(key, []byte("b")); i != -1 {
 		t.Errorf("index of b = %d", i)
+	}
+}
+
+// A waiting pair keeps its deadline as its difference from its first
+// event's time + the window: one byte for a rule on receive time, and
+// any deadline read back as it was, past int64's ends included (the
+// difference wraps as the sum does).
+func TestPairDeadline(t *testing.T) {
+	r := &pair{window: time.Minute}
+	w := int64(time.Minute)
+	for _, tc := range []struct {
+		at, deadline int64
+		bytes        int // the difference's
+	}{
+		{1_000, 1_000 + w, 1},                         // receive time
+		{1_000, 1_000 + w + 3*int64(time.Second), 5},  // event time, 3 s before receipt
+		{1_000 + w, 1_000, 6},                         // event time, after receipt
+		{math.MaxInt64 - 5, math.MinInt64 + w - 6, 1}, // receive time, the deadline past int64's end
+		{math.MinInt64, math.MaxInt64, 6},
+		{0, 0, 6},
+	} {
+		j := pstateJSON{At: tc.at, Deadline: tc.deadline, Ev: evidenceJSON{IDs: []uint64{9}, Count: 1}}
+		st, x := r.restored(j, "k")
+		if got := r.deadline(&st, x); got != tc.deadline {
+			t.Errorf("at %d deadline %d: read back as %d", tc.at, tc.deadline, got)
+		}
+		if n := len(r.appendLate(nil, tc.at, tc.deadline)); n != tc.bytes {
+			t.Errorf("at %d deadline %d: %d bytes, want %d", tc.at, tc.deadline, n, tc.bytes)
+		}
+		if p := firstOf(x, 0); p.id != 9 || leaseOf(x) != 0 {
+			t.Errorf("at %d deadline %d: id %d lease %d", tc.at, tc.deadline, p.id, leaseOf(x))
+		}
 	}
 }

@@ -40,32 +40,45 @@ type pair struct {
 // second comes or not) is kept only when it came from a stream, and made
 // of the journal ID otherwise (first). What has a length is not in a
 // string or slice of its own but in the entry's extra bytes in the map
-// (lru.Map.Extra): the first event's journal ID (a uvarint: 0, not
-// known), the lease (a uvarint; 0 without an Owner), which in the value
-// would make it 32 bytes, not 24, and its node in the map 40, not 32
-// (its times are bytes, not int64s, so that its alignment is 4 and the
-// node is not padded), then each a uvarint length and bytes: the stream
+// (lru.Map.Extra): its deadline's difference from at + the window (a
+// varint: the first event's receive time less its rule time, 0 for a
+// rule on receive time, the default: one byte, where the deadline in
+// the value made it 24 bytes and its node 32, not 16 and 24), the first
+// event's journal ID (a uvarint: 0, not known), the lease (a uvarint; 0
+// without an Owner), which in the value would make it larger still (its
+// time is bytes, not an int64, so that its alignment is 4 and the node
+// is not padded), then each a uvarint length and bytes: the stream
 // anchor (empty: none), the captured fields in capture's order (empty:
 // the event had none), then the related.* values (in their stored form,
 // keyref.go: a value equal to one of the group key's is a reference to
 // it).
 // Snapshots write them as pstateJSON.
 type pstate struct {
-	at       [8]byte // rule time of the first event, little-endian
-	deadline [8]byte // receive time + window, little-endian
-	count    int32   // the first event's related.Count
-	n        [numRelated]uint8
+	at    [8]byte // rule time of the first event, little-endian
+	count int32   // the first event's related.Count
+	n     [numRelated]uint8
 }
 
-func newPstate(at, deadline int64, count int32, n [numRelated]uint8) pstate {
+func newPstate(at int64, count int32, n [numRelated]uint8) pstate {
 	s := pstate{count: count, n: n}
 	binary.LittleEndian.PutUint64(s.at[:], uint64(at))
-	binary.LittleEndian.PutUint64(s.deadline[:], uint64(deadline))
 	return s
 }
 
-func (s *pstate) At() int64       { return int64(binary.LittleEndian.Uint64(s.at[:])) }
-func (s *pstate) Deadline() int64 { return int64(binary.LittleEndian.Uint64(s.deadline[:])) }
+func (s *pstate) At() int64 { return int64(binary.LittleEndian.Uint64(s.at[:])) }
+
+// deadline returns the end of waiting pair s's window (its first event's
+// receive time + the window), whose extra bytes are x.
+func (r *pair) deadline(s *pstate, x []byte) int64 {
+	late, _ := binary.Varint(x)
+	return s.At() + int64(r.window) + late // wrapping, as appendLate's difference
+}
+
+// appendLate appends the head of a waiting pair's extra bytes: its
+// deadline's difference from at + the window.
+func (r *pair) appendLate(x []byte, at, deadline int64) []byte {
+	return binary.AppendVarint(x, deadline-at-int64(r.window))
+}
 
 // pfirst is what a waiting pair's extra bytes hold.
 type pfirst struct {
@@ -79,6 +92,8 @@ type pfirst struct {
 // firstOf reads extra bytes x of a pair capturing nfields fields.
 func firstOf(x []byte, nfields int) pfirst {
 	var p pfirst
+	_, w := binary.Varint(x) // the deadline's difference (pair.deadline)
+	x = x[w:]
 	id, w := binary.Uvarint(x)
 	p.id, x = id, x[w:]
 	lease, w := binary.Uvarint(x)
@@ -94,8 +109,9 @@ func firstOf(x []byte, nfields int) pfirst {
 
 // leaseOf returns the lease of a waiting pair whose extra bytes are x.
 func leaseOf(x []byte) uint64 {
-	_, w := binary.Uvarint(x)
-	lease, _ := binary.Uvarint(x[w:])
+	_, w := binary.Varint(x)
+	_, v := binary.Uvarint(x[w:])
+	lease, _ := binary.Uvarint(x[w+v:])
 	return lease
 }
 
@@ -132,7 +148,7 @@ func (s *pstate) evidence(p pfirst, key []byte) evidence {
 // saved returns a waiting pair as snapshots write it.
 func (r *pair) saved(s *pstate, key string, x []byte) pstateJSON {
 	p := firstOf(x, len(r.capture))
-	j := pstateJSON{At: s.At(), Deadline: s.Deadline(), Ev: s.evidence(p, []byte(key)).json(), First: s.first(p), Lease: p.lease}
+	j := pstateJSON{At: s.At(), Deadline: r.deadline(s, x), Ev: s.evidence(p, []byte(key)).json(), First: s.first(p), Lease: p.lease}
 	fields := p.fields
 	for _, name := range r.capture {
 		var v []byte
@@ -151,12 +167,12 @@ func (r *pair) saved(s *pstate, key string, x []byte) pstateJSON {
 // not kept).
 func (r *pair) restored(j pstateJSON, key string) (pstate, []byte) {
 	ev := j.Ev.evidence()
-	s := newPstate(j.At, j.Deadline, ev.Count, ev.n)
+	s := newPstate(j.At, ev.Count, ev.n)
 	var id uint64
 	if len(ev.IDs) > 0 {
 		id = ev.IDs[0]
 	}
-	x := binary.AppendUvarint(binary.AppendUvarint(nil, id), j.Lease)
+	x := binary.AppendUvarint(binary.AppendUvarint(r.appendLate(nil, j.At, j.Deadline), id), j.Lease)
 	if j.First != findingid.JournalAnchor(id) {
 		x = appendValue(x, j.First)
 	} else {
@@ -253,7 +269,8 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 		}
 		r.keys.MarkUsed(st) // stale: kept under an older lease; begins again
 	}
-	x := binary.AppendUvarint(binary.AppendUvarint(r.extra[:0], id), lease)
+	x := r.appendLate(r.extra[:0], t, e.Received.Add(r.window).UnixNano())
+	x = binary.AppendUvarint(binary.AppendUvarint(x, id), lease)
 	s, _ := findingid.StreamAnchor(e)
 	x = appendValue(x, s)
 	for _, f := range r.capture {
@@ -263,7 +280,7 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 	rel.add(en.memo, e)
 	x = storeVals(x, rel.vals, key)
 	r.vals = rel.vals[:0]
-	*st = newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n)
+	*st = newPstate(t, rel.Count, rel.n)
 	r.keys.SetExtra(st, x, evicted)
 	r.extra = x[:0]
 }
@@ -294,7 +311,7 @@ func (r *pair) tick(en *Engine, now time.Time) {
 	n := now.UnixNano()
 	for {
 		k, st, ok := r.keys.Oldest()
-		if !ok || st.Deadline() > n {
+		if !ok || r.deadline(st, r.keys.Extra(st)) > n {
 			return
 		}
 		if p := firstOf(r.keys.Extra(st), len(r.capture)); r.missing && en.ours(r.b.name, k, p.lease) {
