@@ -168,7 +168,7 @@ func appendWindow(b []byte, st *tstate, key string, x []byte) []byte {
 		}
 		b = append(b, "],"...)
 	}
-	rel := related{vals: vals, n: st.n, Count: st.count}
+	rel := related{vals: vals, n: st.n, Count: w.count}
 	b = appendEvidence(append(b, `"ev":`...), 0, &rel)
 	b = appendInt(b, `,"suppress":`, w.suppress)
 	b = strconv.AppendInt(append(b, `,"last":`...), st.Last(), 10)

@@ -153,6 +153,7 @@ func TestWindowSnapshotForm(t *testing.T) {
 		`{"slots":[{"t":5,"id":42},{"t":7}],"ev":{"ip":["10.0.0.5","10.0.0.6"],"user":["carol"],"hosts":["` + long + `"],"hash":["ab"],"count":3},"suppress":1,"last":9,"lease":3}`,
 		`{"slots":[{"t":5,"id":42}],"ev":{"count":1},"last":9}`,
 		`{"ev":{"user":["dave"],"count":0},"suppress":20,"last":9}`,
+		`{"slots":[{"t":5}],"ev":{"count":2147483647},"last":9}`, // the count at its bound, in the extra bytes
 	} {
 		var j tstateJSON
 		if err := json.Unmarshal([]byte(saved), &j); err != nil {

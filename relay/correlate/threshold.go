@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -30,20 +31,22 @@ type threshold struct {
 }
 
 // tstate is one group key's window. Rules keep them by the hundred
-// thousand, so the value holds only what every event changes (16 bytes
-// of alignment 4: its node in the map 24, not 40 with the suppression
-// and the lease in it and an int64's alignment), and the rest is the entry's extra bytes in the map
-// (lru.Map.Extra), none while all of it is empty: a byte of flags
-// (win*), the suppression's end and the lease (8 bytes each) if set,
-// then the related.* values (n of each list, in their stored form,
+// thousand, so the value holds only what the tick reads and where the
+// extra bytes' values end (12 bytes of alignment 4: its node in the map
+// 20, not 40 with the suppression, the lease and the count in it and an
+// int64's alignment), and the rest is the entry's extra bytes in the map
+// (lru.Map.Extra), which every event writes anew, none while all of it
+// is empty: a byte of flags (win*), the suppression's end and the lease
+// (8 bytes each) if set, the count (related.Count since the window last
+// emptied, a uvarint: one byte, where an int32 in the value took four)
+// if not 0, then the related.* values (n of each list, in their stored form,
 // keyref.go: a value equal to one of the group key's is a reference to
 // it), then the slots (the counted events, in arrival order: slots), what follows
 // the values (split). The value itself holds no pointer. Snapshots write it as
 // tstateJSON.
 type tstate struct {
-	last  [8]byte // receive time of the last event (expiry), little-endian: see above
-	count int32   // related.Count since the window last emptied
-	n     [numRelated]uint8
+	last [8]byte // receive time of the last event (expiry), little-endian: see above
+	n    [numRelated]uint8
 }
 
 func (st *tstate) Last() int64     { return int64(binary.LittleEndian.Uint64(st.last[:])) }
@@ -53,22 +56,25 @@ func (st *tstate) setLast(t int64) { binary.LittleEndian.PutUint64(st.last[:], u
 const (
 	winSuppress = 1 << iota // rule time until which the key is quiet
 	winLease                // Options.Owner's lease it was kept under
+	winCount                // related.Count since the window last emptied
 )
 
 // window is what a window's extra bytes hold.
 type window struct {
 	suppress int64
 	lease    uint64
+	count    int32
 	vals     []byte // related.* values, stored (keyref.go)
 	slots    []byte
 }
 
-// head reads the flags, suppression and lease of x, the extra bytes of
-// a window (fixed 8 bytes each if set: a suppressed window is read at
-// every event, and no further), and returns the rest.
-func head(x []byte) (suppress int64, lease uint64, rest []byte) {
+// head reads the flags, suppression, lease and count of x, the extra
+// bytes of a window (fixed 8 bytes each for the first two if set: a
+// suppressed window is read at every event, and no further), and
+// returns the rest.
+func head(x []byte) (suppress int64, lease uint64, count int32, rest []byte) {
 	if len(x) == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	f := x[0]
 	x = x[1:]
@@ -78,13 +84,17 @@ func head(x []byte) (suppress int64, lease uint64, rest []byte) {
 	if f&winLease != 0 {
 		lease, x = binary.LittleEndian.Uint64(x), x[8:]
 	}
-	return suppress, lease, x
+	if f&winCount != 0 {
+		c, w := binary.Uvarint(x)
+		count, x = int32(min(c, math.MaxInt32)), x[w:]
+	}
+	return suppress, lease, count, x
 }
 
 // split reads x, the extra bytes of window st.
 func (st *tstate) split(x []byte) window {
 	var w window
-	w.suppress, w.lease, x = head(x)
+	w.suppress, w.lease, w.count, x = head(x)
 	w.vals, w.slots = st.splitRest(x)
 	return w
 }
@@ -103,8 +113,8 @@ func (st *tstate) splitRest(x []byte) (vals, slots []byte) {
 // appendWindowExtra appends the extra bytes of a window of group key
 // (split's reverse, vals as related.vals holds them; nothing if all is
 // empty).
-func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, key, slots []byte) []byte {
-	if suppress == 0 && lease == 0 && len(vals) == 0 && len(slots) == 0 {
+func appendWindowExtra(x []byte, suppress int64, lease uint64, count int32, vals, key, slots []byte) []byte {
+	if suppress == 0 && lease == 0 && count == 0 && len(vals) == 0 && len(slots) == 0 {
 		return x
 	}
 	var f byte
@@ -114,12 +124,18 @@ func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, key, slots 
 	if lease != 0 {
 		f |= winLease
 	}
+	if count != 0 {
+		f |= winCount
+	}
 	x = append(x, f)
 	if suppress != 0 {
 		x = binary.LittleEndian.AppendUint64(x, uint64(suppress))
 	}
 	if lease != 0 {
 		x = binary.LittleEndian.AppendUint64(x, lease)
+	}
+	if count != 0 {
+		x = binary.AppendUvarint(x, uint64(count))
 	}
 	return append(storeVals(x, vals, key), slots...)
 }
@@ -177,7 +193,7 @@ func (st *tstate) saved(key string, x []byte) tstateJSON {
 		}
 		j.Slots = append(j.Slots, s)
 	}
-	j.Ev = evidence{related: related{vals: vals, n: st.n, Count: st.count}}.json()
+	j.Ev = evidence{related: related{vals: vals, n: st.n, Count: w.count}}.json()
 	return j
 }
 
@@ -185,14 +201,14 @@ func (st *tstate) saved(key string, x []byte) tstateJSON {
 // bytes.
 func (j tstateJSON) restored(key string) (tstate, []byte) {
 	ev := j.Ev.evidence().related // a window's evidence has no IDs
-	st := tstate{count: ev.Count, n: ev.n}
+	st := tstate{n: ev.n}
 	st.setLast(j.Last)
 	var x []byte
 	prev := j.Last
 	for _, s := range j.Slots {
 		x, prev = appendSlot(x, prev, s), s.T
 	}
-	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.vals, []byte(key), x)
+	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.Count, ev.vals, []byte(key), x)
 }
 
 type slot struct {
@@ -231,7 +247,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	var w window
 	var rest []byte
 	if ok {
-		w.suppress, w.lease, rest = head(r.keys.Extra(st))
+		w.suppress, w.lease, w.count, rest = head(r.keys.Extra(st))
 	}
 	if ok && w.lease != lease {
 		// Counted under an older lease: another instance counted since.
@@ -242,7 +258,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !ok || w.lease != lease {
 		w, rest = window{lease: lease}, nil
 		if lease != 0 {
-			r.extra = appendWindowExtra(r.extra[:0], 0, lease, nil, nil, nil)
+			r.extra = appendWindowExtra(r.extra[:0], 0, lease, 0, nil, nil, nil)
 			r.keys.SetExtra(st, r.extra, evicted)
 		}
 	}
@@ -270,7 +286,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			kept, prev, n = appendSlot(kept, prev, s), s.T, n+1
 		}
 	}
-	ev := evidence{related: related{vals: loadVals(r.vals[:0], vals, key), n: st.n, Count: st.count}}
+	ev := evidence{related: related{vals: loadVals(r.vals[:0], vals, key), n: st.n, Count: w.count}}
 	if n == 0 {
 		ev.related = related{vals: ev.vals[:0]}
 	}
@@ -278,8 +294,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	ev.related.add(en.memo, e) // the finding's event IDs are in the slots
 	r.slots, r.vals = kept, ev.vals[:0]
 	if n < r.count {
-		st.count, st.n = ev.Count, ev.n
-		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.vals, key, kept)
+		st.n = ev.n
+		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.Count, ev.vals, key, kept)
 		r.keys.SetExtra(st, r.extra, evicted)
 		return
 	}
@@ -297,8 +313,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	copyFields(f.e, e, r.groupBy...)
 	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
-	st.count, st.n = 0, [numRelated]uint8{}
-	r.extra = appendWindowExtra(r.extra[:0], t+int64(r.suppress), w.lease, nil, nil, nil)
+	st.n = [numRelated]uint8{}
+	r.extra = appendWindowExtra(r.extra[:0], t+int64(r.suppress), w.lease, 0, nil, nil, nil)
 	r.keys.SetExtra(st, r.extra, evicted)
 }
 
