@@ -185,7 +185,7 @@ func (r *pair) appendWaiting(b []byte, s *pstate, key string, x []byte) []byte {
 	p.vals = loadVals(scratch[:0], p.vals, unsafe.Slice(unsafe.StringData(key), len(key))) // only read
 	b = strconv.AppendInt(append(b, `{"at":`...), s.At(), 10)
 	b = strconv.AppendInt(append(b, `,"deadline":`...), r.deadline(s, x), 10)
-	rel := related{vals: p.vals, n: s.n, Count: s.count}
+	rel := related{vals: p.vals, n: s.n, Count: p.count}
 	b = appendEvidence(append(b, `,"ev":`...), p.id, &rel)
 	// The captured fields that have a value, by name (a map's order).
 	type field struct {

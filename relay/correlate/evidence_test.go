@@ -118,6 +118,7 @@ func TestPairSnapshotForm(t *testing.T) {
 		{`{"at":5,"deadline":9,"ev":{"ids":[42],"ip":["10.0.0.5"],"count":1},"first":"journal:42","lease":3}`, "journal:42"},
 		{`{"at":5,"deadline":9,"ev":{"ids":[42],"count":1},"fields":{"user.name":"carol"},"first":"js-msg-7"}`, "js-msg-7"},
 		{`{"at":5,"deadline":9,"ev":{"count":1},"first":"journal:0"}`, "journal:0"},
+		{`{"at":5,"deadline":9,"ev":{"ids":[42],"count":2147483647},"first":"journal:42"}`, "journal:42"}, // a count at its bound, in the extra bytes
 	} {
 		var j pstateJSON
 		if err := json.Unmarshal([]byte(tc.saved), &j); err != nil {

@@ -86,8 +86,8 @@ func TestPairDeadline(t *testing.T) {
 		if n := len(r.appendLate(nil, tc.at, tc.deadline)); n != tc.bytes {
 			t.Errorf("at %d deadline %d: %d bytes, want %d", tc.at, tc.deadline, n, tc.bytes)
 		}
-		if p := firstOf(x, 0); p.id != 9 || leaseOf(x) != 0 {
-			t.Errorf("at %d deadline %d: id %d lease %d", tc.at, tc.deadline, p.id, leaseOf(x))
+		if p := firstOf(x, 0); p.id != 9 || leaseOf(x) != 0 || p.count != 1 {
+			t.Errorf("at %d deadline %d: id %d lease %d count %d", tc.at, tc.deadline, p.id, leaseOf(x), p.count)
 		}
 	}
 }

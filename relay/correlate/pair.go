@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"slices"
 	"time"
 
@@ -43,24 +44,24 @@ type pair struct {
 // (lru.Map.Extra): its deadline's difference from at + the window (a
 // varint: the first event's receive time less its rule time, 0 for a
 // rule on receive time, the default: one byte, where the deadline in
-// the value made it 24 bytes and its node 32, not 16 and 24), the first
+// the value made it 24 bytes and its node 32, not 12 and 20), the first
 // event's journal ID (a uvarint: 0, not known), the lease (a uvarint; 0
-// without an Owner), which in the value would make it larger still (its
-// time is bytes, not an int64, so that its alignment is 4 and the node
-// is not padded), then each a uvarint length and bytes: the stream
+// without an Owner), its related.Count (a uvarint: one byte, not an
+// int32's four in the value), which in the value would make it larger
+// still (its time is bytes, not an int64, so that its alignment is 4 and
+// the node is not padded), then each a uvarint length and bytes: the stream
 // anchor (empty: none), the captured fields in capture's order (empty:
 // the event had none), then the related.* values (in their stored form,
 // keyref.go: a value equal to one of the group key's is a reference to
 // it).
 // Snapshots write them as pstateJSON.
 type pstate struct {
-	at    [8]byte // rule time of the first event, little-endian
-	count int32   // the first event's related.Count
-	n     [numRelated]uint8
+	at [8]byte // rule time of the first event, little-endian
+	n  [numRelated]uint8
 }
 
-func newPstate(at int64, count int32, n [numRelated]uint8) pstate {
-	s := pstate{count: count, n: n}
+func newPstate(at int64, n [numRelated]uint8) pstate {
+	s := pstate{n: n}
 	binary.LittleEndian.PutUint64(s.at[:], uint64(at))
 	return s
 }
@@ -84,6 +85,7 @@ func (r *pair) appendLate(x []byte, at, deadline int64) []byte {
 type pfirst struct {
 	id     uint64 // the first event's journal ID (0: not known)
 	lease  uint64 // Options.Owner's lease it was kept under
+	count  int32  // its related.Count
 	stream []byte // the first event's findingid.StreamAnchor, if any
 	fields []byte // captured for the message (nextValue reads them)
 	vals   []byte // its related.* values, stored (keyref.go)
@@ -98,6 +100,8 @@ func firstOf(x []byte, nfields int) pfirst {
 	p.id, x = id, x[w:]
 	lease, w := binary.Uvarint(x)
 	p.lease, x = lease, x[w:]
+	count, w := binary.Uvarint(x)
+	p.count, x = int32(min(count, math.MaxInt32)), x[w:]
 	p.stream, x = nextValue(x)
 	rest := x
 	for range nfields {
@@ -137,7 +141,7 @@ func (s *pstate) first(p pfirst) string {
 // evidence returns the first event's evidence, of a pair of group key
 // (new IDs and values: the second's may be added to them).
 func (s *pstate) evidence(p pfirst, key []byte) evidence {
-	ev := evidence{related: related{vals: loadVals(nil, p.vals, key), n: s.n, Count: s.count}}
+	ev := evidence{related: related{vals: loadVals(nil, p.vals, key), n: s.n, Count: p.count}}
 	if p.id != 0 {
 		ev.IDs = make([]uint64, 1, 2)
 		ev.IDs[0] = p.id
@@ -167,12 +171,13 @@ func (r *pair) saved(s *pstate, key string, x []byte) pstateJSON {
 // not kept).
 func (r *pair) restored(j pstateJSON, key string) (pstate, []byte) {
 	ev := j.Ev.evidence()
-	s := newPstate(j.At, ev.Count, ev.n)
+	s := newPstate(j.At, ev.n)
 	var id uint64
 	if len(ev.IDs) > 0 {
 		id = ev.IDs[0]
 	}
 	x := binary.AppendUvarint(binary.AppendUvarint(r.appendLate(nil, j.At, j.Deadline), id), j.Lease)
+	x = binary.AppendUvarint(x, uint64(ev.Count))
 	if j.First != findingid.JournalAnchor(id) {
 		x = appendValue(x, j.First)
 	} else {
@@ -269,18 +274,19 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 		}
 		r.keys.MarkUsed(st) // stale: kept under an older lease; begins again
 	}
+	rel := related{vals: r.vals[:0]}
+	rel.add(en.memo, e)
 	x := r.appendLate(r.extra[:0], t, e.Received.Add(r.window).UnixNano())
 	x = binary.AppendUvarint(binary.AppendUvarint(x, id), lease)
+	x = binary.AppendUvarint(x, uint64(rel.Count))
 	s, _ := findingid.StreamAnchor(e)
 	x = appendValue(x, s)
 	for _, f := range r.capture {
 		x = appendValue(x, e.Str(f))
 	}
-	rel := related{vals: r.vals[:0]}
-	rel.add(en.memo, e)
 	x = storeVals(x, rel.vals, key)
 	r.vals = rel.vals[:0]
-	*st = newPstate(t, rel.Count, rel.n)
+	*st = newPstate(t, rel.n)
 	r.keys.SetExtra(st, x, evicted)
 	r.extra = x[:0]
 }
@@ -302,7 +308,7 @@ func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now ti
 	for _, g := range r.groupBy {
 		f.e.SetStr(g, fields[g])
 	}
-	f.message(&r.b, defMissingMessage, vars{count: int(st.count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
+	f.message(&r.b, defMissingMessage, vars{count: int(p.count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
 	en.emit(&r.b, f.e)
 }
 
