@@ -376,11 +376,16 @@ func (t *Tracker) hot(c *cell, host string) (uint64, int64, bool) {
 }
 
 // last returns the stream's Last of c: in the cell alone unless it is
-// past 32 bits.
+// past 32 bits (small enough to be inlined on every event in order).
 func (t *Tracker) last(c *cell) int64 {
 	if c.flags&hasHigh == 0 {
 		return int64(c.low)
 	}
+	return t.lastFar(c)
+}
+
+// lastFar is last with the high part in the extra bytes.
+func (t *Tracker) lastFar(c *cell) int64 {
 	n := readNumbers(t.streams.Extra(c), c.flags)
 	return c.last(&n)
 }
