@@ -122,22 +122,22 @@ func (s *fsJSON) AppendJSON(b []byte) ([]byte, bool) {
 // collections would mark the rules' state again).
 type copied[V any] struct {
 	v     V
-	x     string
-	write func(b []byte, v *V, extra []byte) []byte
+	k, x  string
+	write func(b []byte, v *V, key string, extra []byte) []byte
 }
 
 // saveCopies is saveLRU for values with extra bytes, written by write.
-func saveCopies[V any](m *lru.Map[V], write func(b []byte, v *V, extra []byte) []byte) snapshot.List[keyed[copied[V]]] {
+func saveCopies[V any](m *lru.Map[V], write func(b []byte, v *V, key string, extra []byte) []byte) snapshot.List[keyed[copied[V]]] {
 	out := make(snapshot.List[keyed[copied[V]]], 0, m.Len())
 	m.AllExtra(func(k string, v *V, x string) bool {
-		out = append(out, keyed[copied[V]]{k, copied[V]{*v, x, write}})
+		out = append(out, keyed[copied[V]]{k, copied[V]{*v, k, x, write}})
 		return true
 	})
 	return out
 }
 
 func (c *copied[V]) AppendJSON(b []byte) ([]byte, bool) {
-	return c.write(b, &c.v, unsafe.Slice(unsafe.StringData(c.x), len(c.x))), true // only read
+	return c.write(b, &c.v, c.k, unsafe.Slice(unsafe.StringData(c.x), len(c.x))), true // only read
 }
 
 // MarshalJSON is AppendJSON, for encoders other than snapshot's.
@@ -146,12 +146,13 @@ func (c copied[V]) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// appendWindow appends the JSON of window st with extra bytes x: its
-// tstateJSON (tstate.saved).
-func appendWindow(b []byte, st *tstate, x []byte) []byte {
+// appendWindow appends the JSON of window st of group key with extra
+// bytes x: its tstateJSON (tstate.saved).
+func appendWindow(b []byte, st *tstate, key string, x []byte) []byte {
 	b = append(b, '{')
 	w := st.split(x)
-	vals := w.vals
+	var scratch [128]byte // most windows' values
+	vals := loadVals(scratch[:0], w.vals, unsafe.Slice(unsafe.StringData(key), len(key)))
 	if len(w.slots) > 0 {
 		b = append(b, `"slots":[`...)
 		for i, r := 0, (slots{w.slots, st.Last()}); ; i++ {
@@ -167,7 +168,7 @@ func appendWindow(b []byte, st *tstate, x []byte) []byte {
 		}
 		b = append(b, "],"...)
 	}
-	rel := related{vals: vals, n: st.n, Count: st.count}
+	rel := related{vals: vals, n: st.n, Count: w.count}
 	b = appendEvidence(append(b, `"ev":`...), 0, &rel)
 	b = appendInt(b, `,"suppress":`, w.suppress)
 	b = strconv.AppendInt(append(b, `,"last":`...), st.Last(), 10)
@@ -175,14 +176,16 @@ func appendWindow(b []byte, st *tstate, x []byte) []byte {
 	return append(b, '}')
 }
 
-// appendWaiting appends the JSON of waiting pair s with extra bytes x: its
-// pstateJSON (pair.saved).
-func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
+// appendWaiting appends the JSON of waiting pair s of group key with
+// extra bytes x: its pstateJSON (pair.saved).
+func (r *pair) appendWaiting(b []byte, s *pstate, key string, x []byte) []byte {
 	start := len(b)
 	p := firstOf(x, len(r.capture))
+	var scratch [128]byte                                                                  // most pairs' values
+	p.vals = loadVals(scratch[:0], p.vals, unsafe.Slice(unsafe.StringData(key), len(key))) // only read
 	b = strconv.AppendInt(append(b, `{"at":`...), s.At(), 10)
-	b = strconv.AppendInt(append(b, `,"deadline":`...), s.Deadline(), 10)
-	rel := related{vals: p.vals, n: s.n, Count: s.count}
+	b = strconv.AppendInt(append(b, `,"deadline":`...), r.deadline(s, x), 10)
+	rel := related{vals: p.vals, n: s.n, Count: p.count}
 	b = appendEvidence(append(b, `,"ev":`...), p.id, &rel)
 	// The captured fields that have a value, by name (a map's order).
 	type field struct {
@@ -198,7 +201,7 @@ func (r *pair) appendWaiting(b []byte, s *pstate, x []byte) []byte {
 			continue
 		}
 		if n == len(fields) {
-			j, _ := json.Marshal(r.saved(s, x)) // cannot fail: strings and numbers
+			j, _ := json.Marshal(r.saved(s, key, x)) // cannot fail: strings and numbers
 			return append(b[:start], j...)
 		}
 		fields[n] = field{name, v}

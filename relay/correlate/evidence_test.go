@@ -111,28 +111,35 @@ func TestEvidenceSnapshotForm(t *testing.T) {
 // A waiting pair as snapshots have written it (its first event's ID in
 // its evidence, its identity in "first") loads and is written back the
 // same, whether its identity is made of its journal ID or came from a
-// stream; a finding gets them.
+// stream, and whatever its group key (values equal to one of the key's
+// are kept as references: keyref.go); a finding gets them.
 func TestPairSnapshotForm(t *testing.T) {
 	for _, tc := range []struct{ saved, first string }{
 		{`{"at":5,"deadline":9,"ev":{"ids":[42],"ip":["10.0.0.5"],"count":1},"first":"journal:42","lease":3}`, "journal:42"},
 		{`{"at":5,"deadline":9,"ev":{"ids":[42],"count":1},"fields":{"user.name":"carol"},"first":"js-msg-7"}`, "js-msg-7"},
 		{`{"at":5,"deadline":9,"ev":{"count":1},"first":"journal:0"}`, "journal:0"},
+		{`{"at":5,"deadline":9,"ev":{"ids":[42],"count":2147483647},"first":"journal:42"}`, "journal:42"}, // a count at its bound, in the extra bytes
 	} {
 		var j pstateJSON
 		if err := json.Unmarshal([]byte(tc.saved), &j); err != nil {
 			t.Fatal(err)
 		}
-		r := &pair{capture: []string{"user.name"}}
-		st, x := r.restored(j)
-		if got := st.first(firstOf(x, len(r.capture))); got != tc.first {
-			t.Errorf("%s: first = %q, want %q", tc.saved, got, tc.first)
-		}
-		out, err := json.Marshal(r.saved(&st, x))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(out) != tc.saved {
-			t.Errorf("written back as\n%s\nwant\n%s", out, tc.saved)
+		for _, key := range []string{"bob", "10.0.0.5", "carol\x0010.0.0.5"} {
+			r := &pair{capture: []string{"user.name"}}
+			st, x := r.restored(j, key)
+			if got := st.first(firstOf(x, len(r.capture))); got != tc.first {
+				t.Errorf("%s: first = %q, want %q", tc.saved, got, tc.first)
+			}
+			out, err := json.Marshal(r.saved(&st, key, x))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != tc.saved {
+				t.Errorf("key %q: written back as\n%s\nwant\n%s", key, out, tc.saved)
+			}
+			if b := r.appendWaiting(nil, &st, key, x); string(b) != tc.saved {
+				t.Errorf("key %q: appended as\n%s\nwant\n%s", key, b, tc.saved)
+			}
 		}
 	}
 }
@@ -147,18 +154,32 @@ func TestWindowSnapshotForm(t *testing.T) {
 		`{"slots":[{"t":5,"id":42},{"t":7}],"ev":{"ip":["10.0.0.5","10.0.0.6"],"user":["carol"],"hosts":["` + long + `"],"hash":["ab"],"count":3},"suppress":1,"last":9,"lease":3}`,
 		`{"slots":[{"t":5,"id":42}],"ev":{"count":1},"last":9}`,
 		`{"ev":{"user":["dave"],"count":0},"suppress":20,"last":9}`,
+		`{"slots":[{"t":5}],"ev":{"count":2147483647},"last":9}`, // the count at its bound, in the extra bytes
 	} {
 		var j tstateJSON
 		if err := json.Unmarshal([]byte(saved), &j); err != nil {
 			t.Fatal(err)
 		}
-		st, x := j.restored()
-		out, err := json.Marshal(st.saved(x))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(out) != saved {
-			t.Errorf("written back as\n%s\nwant\n%s", out, saved)
+		plain := 0
+		for k, key := range []string{"x", "10.0.0.6\x00" + long, "carol\x00ab\x0010.0.0.5"} {
+			st, x := j.restored(key)
+			if k == 0 {
+				plain = len(x)
+			} else if shared := slices.ContainsFunc(slices.Concat(j.Ev.IP, j.Ev.User, j.Ev.Hosts, j.Ev.Hash), func(v string) bool {
+				return slices.Contains(strings.Split(key, "\x00"), v)
+			}); shared != (len(x) < plain) {
+				t.Errorf("key %q: %d extra bytes against %d with no value of the key", key, len(x), plain)
+			}
+			out, err := json.Marshal(st.saved(key, x))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != saved {
+				t.Errorf("key %q: written back as\n%s\nwant\n%s", key, out, saved)
+			}
+			if b := appendWindow(nil, &st, key, x); string(b) != saved {
+				t.Errorf("key %q: appended as\n%s\nwant\n%s", key, b, saved)
+			}
 		}
 	}
 }

@@ -56,8 +56,8 @@ type fsJSON struct {
 	Recv int64 `json:"recv"`
 }
 
-func (s *fsState) saved(_ []byte) fsJSON     { return fsJSON{Last: s.Last(), Recv: s.Recv()} }
-func (j fsJSON) restored() (fsState, []byte) { return newFsState(j.Last, j.Recv), nil }
+func (s *fsState) saved(string, []byte) fsJSON     { return fsJSON{Last: s.Last(), Recv: s.Recv()} }
+func (j fsJSON) restored(string) (fsState, []byte) { return newFsState(j.Last, j.Recv), nil }
 
 // fsRecv is what a seen tuple needs with expire on receive time: the
 // receive time it was last seen (little-endian), which is both of
@@ -71,8 +71,8 @@ type fsRecv [8]byte
 func (s *fsRecv) Recv() int64 { return int64(binary.LittleEndian.Uint64(s[:])) }
 func (s *fsRecv) set(t int64) { binary.LittleEndian.PutUint64(s[:], uint64(t)) }
 
-func (s *fsRecv) saved(_ []byte) fsJSON { return fsJSON{Last: s.Recv(), Recv: s.Recv()} }
-func (j fsJSON) restoredRecv() (fsRecv, []byte) {
+func (s *fsRecv) saved(string, []byte) fsJSON { return fsJSON{Last: s.Recv(), Recv: s.Recv()} }
+func (j fsJSON) restoredRecv(string) (fsRecv, []byte) {
 	var s fsRecv
 	s.set(j.Recv)
 	return s, nil

@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"slices"
 	"time"
 
@@ -30,6 +31,7 @@ type pair struct {
 	// for the finding raised when the window closes (no event then).
 	capture []string
 	extra   []byte // scratch: a waiting pair's extra bytes (pstate)
+	vals    []byte // scratch: its related.* values as related.vals holds them
 }
 
 // pstate is a first event waiting for its second. Rules keep them by
@@ -39,47 +41,67 @@ type pair struct {
 // second comes or not) is kept only when it came from a stream, and made
 // of the journal ID otherwise (first). What has a length is not in a
 // string or slice of its own but in the entry's extra bytes in the map
-// (lru.Map.Extra): the first event's journal ID (a uvarint: 0, not
-// known), the lease (a uvarint; 0 without an Owner), which in the value
-// would make it 32 bytes, not 24, and its node in the map 40, not 32
-// (its times are bytes, not int64s, so that its alignment is 4 and the
-// node is not padded), then each a uvarint length and bytes: the stream
+// (lru.Map.Extra): its deadline's difference from at + the window (a
+// varint: the first event's receive time less its rule time, 0 for a
+// rule on receive time, the default: one byte, where the deadline in
+// the value made it 24 bytes and its node 32, not 12 and 20), the first
+// event's journal ID (a uvarint: 0, not known), the lease (a uvarint; 0
+// without an Owner), its related.Count (a uvarint: one byte, not an
+// int32's four in the value), which in the value would make it larger
+// still (its time is bytes, not an int64, so that its alignment is 4 and
+// the node is not padded), then each a uvarint length and bytes: the stream
 // anchor (empty: none), the captured fields in capture's order (empty:
-// the event had none), then the related.* values (related.vals).
+// the event had none), then the related.* values (in their stored form,
+// keyref.go: a value equal to one of the group key's is a reference to
+// it).
 // Snapshots write them as pstateJSON.
 type pstate struct {
-	at       [8]byte // rule time of the first event, little-endian
-	deadline [8]byte // receive time + window, little-endian
-	count    int32   // the first event's related.Count
-	n        [numRelated]uint8
+	at [8]byte // rule time of the first event, little-endian
+	n  [numRelated]uint8
 }
 
-func newPstate(at, deadline int64, count int32, n [numRelated]uint8) pstate {
-	s := pstate{count: count, n: n}
+func newPstate(at int64, n [numRelated]uint8) pstate {
+	s := pstate{n: n}
 	binary.LittleEndian.PutUint64(s.at[:], uint64(at))
-	binary.LittleEndian.PutUint64(s.deadline[:], uint64(deadline))
 	return s
 }
 
-func (s *pstate) At() int64       { return int64(binary.LittleEndian.Uint64(s.at[:])) }
-func (s *pstate) Deadline() int64 { return int64(binary.LittleEndian.Uint64(s.deadline[:])) }
+func (s *pstate) At() int64 { return int64(binary.LittleEndian.Uint64(s.at[:])) }
+
+// deadline returns the end of waiting pair s's window (its first event's
+// receive time + the window), whose extra bytes are x.
+func (r *pair) deadline(s *pstate, x []byte) int64 {
+	late, _ := binary.Varint(x)
+	return s.At() + int64(r.window) + late // wrapping, as appendLate's difference
+}
+
+// appendLate appends the head of a waiting pair's extra bytes: its
+// deadline's difference from at + the window.
+func (r *pair) appendLate(x []byte, at, deadline int64) []byte {
+	return binary.AppendVarint(x, deadline-at-int64(r.window))
+}
 
 // pfirst is what a waiting pair's extra bytes hold.
 type pfirst struct {
 	id     uint64 // the first event's journal ID (0: not known)
 	lease  uint64 // Options.Owner's lease it was kept under
+	count  int32  // its related.Count
 	stream []byte // the first event's findingid.StreamAnchor, if any
 	fields []byte // captured for the message (nextValue reads them)
-	vals   []byte // its related.* values
+	vals   []byte // its related.* values, stored (keyref.go)
 }
 
 // firstOf reads extra bytes x of a pair capturing nfields fields.
 func firstOf(x []byte, nfields int) pfirst {
 	var p pfirst
+	_, w := binary.Varint(x) // the deadline's difference (pair.deadline)
+	x = x[w:]
 	id, w := binary.Uvarint(x)
 	p.id, x = id, x[w:]
 	lease, w := binary.Uvarint(x)
 	p.lease, x = lease, x[w:]
+	count, w := binary.Uvarint(x)
+	p.count, x = int32(min(count, math.MaxInt32)), x[w:]
 	p.stream, x = nextValue(x)
 	rest := x
 	for range nfields {
@@ -91,8 +113,9 @@ func firstOf(x []byte, nfields int) pfirst {
 
 // leaseOf returns the lease of a waiting pair whose extra bytes are x.
 func leaseOf(x []byte) uint64 {
-	_, w := binary.Uvarint(x)
-	lease, _ := binary.Uvarint(x[w:])
+	_, w := binary.Varint(x)
+	_, v := binary.Uvarint(x[w:])
+	lease, _ := binary.Uvarint(x[w+v:])
 	return lease
 }
 
@@ -115,11 +138,10 @@ func (s *pstate) first(p pfirst) string {
 	return findingid.JournalAnchor(p.id)
 }
 
-// evidence returns the first event's evidence (a new IDs list: the
-// second's ID may be added to it; its values are in the map's arena:
-// adding to them copies them).
-func (s *pstate) evidence(p pfirst) evidence {
-	ev := evidence{related: related{vals: p.vals[:len(p.vals):len(p.vals)], n: s.n, Count: s.count}}
+// evidence returns the first event's evidence, of a pair of group key
+// (new IDs and values: the second's may be added to them).
+func (s *pstate) evidence(p pfirst, key []byte) evidence {
+	ev := evidence{related: related{vals: loadVals(nil, p.vals, key), n: s.n, Count: p.count}}
 	if p.id != 0 {
 		ev.IDs = make([]uint64, 1, 2)
 		ev.IDs[0] = p.id
@@ -128,9 +150,9 @@ func (s *pstate) evidence(p pfirst) evidence {
 }
 
 // saved returns a waiting pair as snapshots write it.
-func (r *pair) saved(s *pstate, x []byte) pstateJSON {
+func (r *pair) saved(s *pstate, key string, x []byte) pstateJSON {
 	p := firstOf(x, len(r.capture))
-	j := pstateJSON{At: s.At(), Deadline: s.Deadline(), Ev: s.evidence(p).json(), First: s.first(p), Lease: p.lease}
+	j := pstateJSON{At: s.At(), Deadline: r.deadline(s, x), Ev: s.evidence(p, []byte(key)).json(), First: s.first(p), Lease: p.lease}
 	fields := p.fields
 	for _, name := range r.capture {
 		var v []byte
@@ -144,16 +166,18 @@ func (r *pair) saved(s *pstate, x []byte) pstateJSON {
 	return j
 }
 
-// restored is saved's reverse (a waiting pair has at most its first
-// event's ID; fields the rule does not capture are not kept).
-func (r *pair) restored(j pstateJSON) (pstate, []byte) {
+// restored is saved's reverse for a pair of group key (a waiting pair
+// has at most its first event's ID; fields the rule does not capture are
+// not kept).
+func (r *pair) restored(j pstateJSON, key string) (pstate, []byte) {
 	ev := j.Ev.evidence()
-	s := newPstate(j.At, j.Deadline, ev.Count, ev.n)
+	s := newPstate(j.At, ev.n)
 	var id uint64
 	if len(ev.IDs) > 0 {
 		id = ev.IDs[0]
 	}
-	x := binary.AppendUvarint(binary.AppendUvarint(nil, id), j.Lease)
+	x := binary.AppendUvarint(binary.AppendUvarint(r.appendLate(nil, j.At, j.Deadline), id), j.Lease)
+	x = binary.AppendUvarint(x, uint64(ev.Count))
 	if j.First != findingid.JournalAnchor(id) {
 		x = appendValue(x, j.First)
 	} else {
@@ -162,7 +186,7 @@ func (r *pair) restored(j pstateJSON) (pstate, []byte) {
 	for _, name := range r.capture {
 		x = appendValue(x, j.Fields[name])
 	}
-	return s, append(x, ev.vals...)
+	return s, storeVals(x, ev.vals, []byte(key))
 }
 
 // Roles: selectors() lists the second filter first, so that an event matching
@@ -226,7 +250,7 @@ func (r *pair) apply(en *Engine, e *event.Event, id uint64, role int) {
 		r.raiseMissing(en, string(key), st, p, e.Received)
 	case !r.missing && inTime:
 		k := string(key) // a finding's: the key as text only then
-		ev := st.evidence(p)
+		ev := st.evidence(p, key)
 		ev.add(en.memo, e, id) // a finding made now; the state goes
 		f := newFinding(&r.b, Dataset, "pair-completed", e.Time, e.Received)
 		f.id(&r.b, k, st.At(), st.first(p))
@@ -250,16 +274,19 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 		}
 		r.keys.MarkUsed(st) // stale: kept under an older lease; begins again
 	}
-	x := binary.AppendUvarint(binary.AppendUvarint(r.extra[:0], id), lease)
+	rel := related{vals: r.vals[:0]}
+	rel.add(en.memo, e)
+	x := r.appendLate(r.extra[:0], t, e.Received.Add(r.window).UnixNano())
+	x = binary.AppendUvarint(binary.AppendUvarint(x, id), lease)
+	x = binary.AppendUvarint(x, uint64(rel.Count))
 	s, _ := findingid.StreamAnchor(e)
 	x = appendValue(x, s)
 	for _, f := range r.capture {
 		x = appendValue(x, e.Str(f))
 	}
-	rel := related{vals: x[len(x):]} // the values follow in x
-	rel.add(en.memo, e)
-	x = append(x, rel.vals...) // (copies only if add moved them)
-	*st = newPstate(t, e.Received.Add(r.window).UnixNano(), rel.Count, rel.n)
+	x = storeVals(x, rel.vals, key)
+	r.vals = rel.vals[:0]
+	*st = newPstate(t, rel.n)
 	r.keys.SetExtra(st, x, evicted)
 	r.extra = x[:0]
 }
@@ -267,7 +294,7 @@ func (r *pair) keepFirst(en *Engine, e *event.Event, id uint64, key []byte, leas
 func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now time.Time) {
 	f := newFinding(&r.b, Dataset, "pair-missing", now, now)
 	f.id(&r.b, key, st.At(), st.first(p))
-	ev := st.evidence(p)
+	ev := st.evidence(p, []byte(key))
 	f.evidence(&ev)
 	fields := keyFields(r.groupBy, key)
 	for _, name := range r.capture {
@@ -281,7 +308,7 @@ func (r *pair) raiseMissing(en *Engine, key string, st *pstate, p pfirst, now ti
 	for _, g := range r.groupBy {
 		f.e.SetStr(g, fields[g])
 	}
-	f.message(&r.b, defMissingMessage, vars{count: int(st.count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
+	f.message(&r.b, defMissingMessage, vars{count: int(p.count), window: r.window, key: displayKey(r.groupBy, key), fields: fields}, nil)
 	en.emit(&r.b, f.e)
 }
 
@@ -290,7 +317,7 @@ func (r *pair) tick(en *Engine, now time.Time) {
 	n := now.UnixNano()
 	for {
 		k, st, ok := r.keys.Oldest()
-		if !ok || st.Deadline() > n {
+		if !ok || r.deadline(st, r.keys.Extra(st)) > n {
 			return
 		}
 		if p := firstOf(r.keys.Extra(st), len(r.capture)); r.missing && en.ours(r.b.name, k, p.lease) {

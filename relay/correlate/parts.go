@@ -81,9 +81,9 @@ func (r *threshold) saveParts(part func(string) (int, bool)) map[int]any {
 }
 
 func (r *threshold) loadPart(raw json.RawMessage, lease uint64) error {
-	return loadLRUPart(r.keys, raw, func(j tstateJSON) (tstate, []byte) {
+	return loadLRUPart(r.keys, raw, func(j tstateJSON, key string) (tstate, []byte) {
 		j.Lease = lease // kept under the partition's lease
-		return j.restored()
+		return j.restored(key)
 	})
 }
 
@@ -92,9 +92,9 @@ func (r *pair) saveParts(part func(string) (int, bool)) map[int]any {
 }
 
 func (r *pair) loadPart(raw json.RawMessage, lease uint64) error {
-	return loadLRUPart(r.keys, raw, func(j pstateJSON) (pstate, []byte) {
+	return loadLRUPart(r.keys, raw, func(j pstateJSON, key string) (pstate, []byte) {
 		j.Lease = lease // kept under the partition's lease
-		return r.restored(j)
+		return r.restored(j, key)
 	})
 }
 
@@ -121,14 +121,14 @@ func (r *firstSeen) loadPart(raw json.RawMessage, _ uint64) error {
 
 // saveLRUParts is saveLRU of the keys part maps to a partition, split by
 // partition, most recently used first in each.
-func saveLRUParts[V, S any](m *lru.Map[V], part func(string) (int, bool), saved func(*V, []byte) S) map[int]any {
+func saveLRUParts[V, S any](m *lru.Map[V], part func(string) (int, bool), saved func(*V, string, []byte) S) map[int]any {
 	lists := map[int][]keyed[S]{}
 	m.All(func(k string, v *V) bool {
 		p, ok := part(k)
 		if !ok {
 			return true
 		}
-		lists[p] = append(lists[p], keyed[S]{k, saved(v, m.Extra(v))})
+		lists[p] = append(lists[p], keyed[S]{k, saved(v, k, m.Extra(v))})
 		return true
 	})
 	out := make(map[int]any, len(lists))
@@ -142,13 +142,13 @@ func saveLRUParts[V, S any](m *lru.Map[V], part func(string) (int, bool), saved 
 // as by loadLRU, which for windows and pairs sets the partition's lease),
 // replacing entries of the same keys; the
 // loaded ones become the most recently used.
-func loadLRUPart[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, []byte)) error {
+func loadLRUPart[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S, string) (V, []byte)) error {
 	var list []keyed[S]
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return err
 	}
 	for i := len(list) - 1; i >= 0; i-- {
-		v, x := restored(list[i].V)
+		v, x := restored(list[i].V, list[i].K)
 		if p := m.Put(list[i].K, v, nil); len(x) > 0 {
 			m.SetExtra(p, x, nil)
 		}

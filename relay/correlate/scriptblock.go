@@ -417,7 +417,7 @@ type scriptBlockState struct {
 func (r *scriptBlocks) save() any {
 	// Parts is changed in place (inserts); evidence lists are only appended to.
 	return scriptBlockState{
-		Open:   saveLRU(r.open, func(b *block, _ []byte) block { c := *b; c.Parts = slices.Clone(b.Parts); return c }),
+		Open:   saveLRU(r.open, func(b *block, _ string, _ []byte) block { c := *b; c.Parts = slices.Clone(b.Parts); return c }),
 		Closed: saveLRU(r.closed, plain),
 	}
 }

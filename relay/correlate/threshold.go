@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -30,19 +31,22 @@ type threshold struct {
 }
 
 // tstate is one group key's window. Rules keep them by the hundred
-// thousand, so the value holds only what every event changes (16 bytes
-// of alignment 4: its node in the map 24, not 40 with the suppression
-// and the lease in it and an int64's alignment), and the rest is the entry's extra bytes in the map
-// (lru.Map.Extra), none while all of it is empty: a byte of flags
-// (win*), the suppression's end and the lease (8 bytes each) if set,
-// then the related.* values (related.vals, n of each list), then
-// the slots (the counted events, in arrival order: slots), what follows
+// thousand, so the value holds only what the tick reads and where the
+// extra bytes' values end (12 bytes of alignment 4: its node in the map
+// 20, not 40 with the suppression, the lease and the count in it and an
+// int64's alignment), and the rest is the entry's extra bytes in the map
+// (lru.Map.Extra), which every event writes anew, none while all of it
+// is empty: a byte of flags (win*), the suppression's end and the lease
+// (8 bytes each) if set, the count (related.Count since the window last
+// emptied, a uvarint: one byte, where an int32 in the value took four)
+// if not 0, then the related.* values (n of each list, in their stored form,
+// keyref.go: a value equal to one of the group key's is a reference to
+// it), then the slots (the counted events, in arrival order: slots), what follows
 // the values (split). The value itself holds no pointer. Snapshots write it as
 // tstateJSON.
 type tstate struct {
-	last  [8]byte // receive time of the last event (expiry), little-endian: see above
-	count int32   // related.Count since the window last emptied
-	n     [numRelated]uint8
+	last [8]byte // receive time of the last event (expiry), little-endian: see above
+	n    [numRelated]uint8
 }
 
 func (st *tstate) Last() int64     { return int64(binary.LittleEndian.Uint64(st.last[:])) }
@@ -52,22 +56,25 @@ func (st *tstate) setLast(t int64) { binary.LittleEndian.PutUint64(st.last[:], u
 const (
 	winSuppress = 1 << iota // rule time until which the key is quiet
 	winLease                // Options.Owner's lease it was kept under
+	winCount                // related.Count since the window last emptied
 )
 
 // window is what a window's extra bytes hold.
 type window struct {
 	suppress int64
 	lease    uint64
-	vals     []byte // related.* values
+	count    int32
+	vals     []byte // related.* values, stored (keyref.go)
 	slots    []byte
 }
 
-// head reads the flags, suppression and lease of x, the extra bytes of
-// a window (fixed 8 bytes each if set: a suppressed window is read at
-// every event, and no further), and returns the rest.
-func head(x []byte) (suppress int64, lease uint64, rest []byte) {
+// head reads the flags, suppression, lease and count of x, the extra
+// bytes of a window (fixed 8 bytes each for the first two if set: a
+// suppressed window is read at every event, and no further), and
+// returns the rest.
+func head(x []byte) (suppress int64, lease uint64, count int32, rest []byte) {
 	if len(x) == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	f := x[0]
 	x = x[1:]
@@ -77,34 +84,37 @@ func head(x []byte) (suppress int64, lease uint64, rest []byte) {
 	if f&winLease != 0 {
 		lease, x = binary.LittleEndian.Uint64(x), x[8:]
 	}
-	return suppress, lease, x
+	if f&winCount != 0 {
+		c, w := binary.Uvarint(x)
+		count, x = int32(min(c, math.MaxInt32)), x[w:]
+	}
+	return suppress, lease, count, x
 }
 
 // split reads x, the extra bytes of window st.
 func (st *tstate) split(x []byte) window {
 	var w window
-	w.suppress, w.lease, x = head(x)
+	w.suppress, w.lease, w.count, x = head(x)
 	w.vals, w.slots = st.splitRest(x)
 	return w
 }
 
-// splitRest returns the related.* values and the slots of x, the extra
-// bytes of window st after head.
+// splitRest returns the related.* values (stored) and the slots of x,
+// the extra bytes of window st after head.
 func (st *tstate) splitRest(x []byte) (vals, slots []byte) {
-	v := related{vals: x}
-	pos := 0
+	total := 0
 	for _, n := range st.n {
-		for range n {
-			_, pos = v.value(pos)
-		}
+		total += int(n)
 	}
+	pos := storedEnd(x, total)
 	return x[:pos:pos], x[pos:]
 }
 
-// appendWindowExtra appends the extra bytes of a window (split's
-// reverse; nothing if all is empty).
-func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, slots []byte) []byte {
-	if suppress == 0 && lease == 0 && len(vals) == 0 && len(slots) == 0 {
+// appendWindowExtra appends the extra bytes of a window of group key
+// (split's reverse, vals as related.vals holds them; nothing if all is
+// empty).
+func appendWindowExtra(x []byte, suppress int64, lease uint64, count int32, vals, key, slots []byte) []byte {
+	if suppress == 0 && lease == 0 && count == 0 && len(vals) == 0 && len(slots) == 0 {
 		return x
 	}
 	var f byte
@@ -114,6 +124,9 @@ func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, slots []byt
 	if lease != 0 {
 		f |= winLease
 	}
+	if count != 0 {
+		f |= winCount
+	}
 	x = append(x, f)
 	if suppress != 0 {
 		x = binary.LittleEndian.AppendUint64(x, uint64(suppress))
@@ -121,7 +134,10 @@ func appendWindowExtra(x []byte, suppress int64, lease uint64, vals, slots []byt
 	if lease != 0 {
 		x = binary.LittleEndian.AppendUint64(x, lease)
 	}
-	return append(append(x, vals...), slots...)
+	if count != 0 {
+		x = binary.AppendUvarint(x, uint64(count))
+	}
+	return append(storeVals(x, vals, key), slots...)
 }
 
 // A window's slots are varints, ~4 bytes a slot where 16 fixed ones
@@ -164,12 +180,12 @@ type tstateJSON struct {
 	Lease    uint64       `json:"lease,omitempty"`
 }
 
-// saved returns the window of st, whose extra bytes are x, as snapshots
-// write it (sharing nothing with the map).
-func (st *tstate) saved(x []byte) tstateJSON {
+// saved returns the window of st, of group key and whose extra bytes
+// are x, as snapshots write it (sharing nothing with the map).
+func (st *tstate) saved(key string, x []byte) tstateJSON {
 	w := st.split(x)
 	j := tstateJSON{Suppress: w.suppress, Last: st.Last(), Lease: w.lease}
-	vals := w.vals
+	vals := loadVals(nil, w.vals, []byte(key))
 	for r := (slots{w.slots, st.Last()}); ; {
 		s, ok := r.next()
 		if !ok {
@@ -177,21 +193,22 @@ func (st *tstate) saved(x []byte) tstateJSON {
 		}
 		j.Slots = append(j.Slots, s)
 	}
-	j.Ev = evidence{related: related{vals: vals, n: st.n, Count: st.count}}.json()
+	j.Ev = evidence{related: related{vals: vals, n: st.n, Count: w.count}}.json()
 	return j
 }
 
-// restored is saved's reverse: the window and its extra bytes.
-func (j tstateJSON) restored() (tstate, []byte) {
+// restored is saved's reverse: the window of group key and its extra
+// bytes.
+func (j tstateJSON) restored(key string) (tstate, []byte) {
 	ev := j.Ev.evidence().related // a window's evidence has no IDs
-	st := tstate{count: ev.Count, n: ev.n}
+	st := tstate{n: ev.n}
 	st.setLast(j.Last)
 	var x []byte
 	prev := j.Last
 	for _, s := range j.Slots {
 		x, prev = appendSlot(x, prev, s), s.T
 	}
-	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.vals, x)
+	return st, appendWindowExtra(nil, j.Suppress, j.Lease, ev.Count, ev.vals, []byte(key), x)
 }
 
 type slot struct {
@@ -230,7 +247,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	var w window
 	var rest []byte
 	if ok {
-		w.suppress, w.lease, rest = head(r.keys.Extra(st))
+		w.suppress, w.lease, w.count, rest = head(r.keys.Extra(st))
 	}
 	if ok && w.lease != lease {
 		// Counted under an older lease: another instance counted since.
@@ -241,7 +258,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	if !ok || w.lease != lease {
 		w, rest = window{lease: lease}, nil
 		if lease != 0 {
-			r.extra = appendWindowExtra(r.extra[:0], 0, lease, nil, nil)
+			r.extra = appendWindowExtra(r.extra[:0], 0, lease, 0, nil, nil, nil)
 			r.keys.SetExtra(st, r.extra, evicted)
 		}
 	}
@@ -269,7 +286,7 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 			kept, prev, n = appendSlot(kept, prev, s), s.T, n+1
 		}
 	}
-	ev := evidence{related: related{vals: append(r.vals[:0], vals...), n: st.n, Count: st.count}}
+	ev := evidence{related: related{vals: loadVals(r.vals[:0], vals, key), n: st.n, Count: w.count}}
 	if n == 0 {
 		ev.related = related{vals: ev.vals[:0]}
 	}
@@ -277,8 +294,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	ev.related.add(en.memo, e) // the finding's event IDs are in the slots
 	r.slots, r.vals = kept, ev.vals[:0]
 	if n < r.count {
-		st.count, st.n = ev.Count, ev.n
-		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.vals, kept)
+		st.n = ev.n
+		r.extra = appendWindowExtra(r.extra[:0], w.suppress, w.lease, ev.Count, ev.vals, key, kept)
 		r.keys.SetExtra(st, r.extra, evicted)
 		return
 	}
@@ -296,8 +313,8 @@ func (r *threshold) apply(en *Engine, e *event.Event, id uint64, _ int) {
 	copyFields(f.e, e, r.groupBy...)
 	f.message(&r.b, defThresholdMessage, vars{count: int(ev.Count), window: r.window, key: displayKey(r.groupBy, string(key))}, e)
 	en.emit(&r.b, f.e)
-	st.count, st.n = 0, [numRelated]uint8{}
-	r.extra = appendWindowExtra(r.extra[:0], t+int64(r.suppress), w.lease, nil, nil)
+	st.n = [numRelated]uint8{}
+	r.extra = appendWindowExtra(r.extra[:0], t+int64(r.suppress), w.lease, 0, nil, nil, nil)
 	r.keys.SetExtra(st, r.extra, evicted)
 }
 
@@ -328,25 +345,25 @@ func (r *threshold) load(raw json.RawMessage) error { return loadLRU(r.keys, raw
 // form: saved makes it of a value and its extra bytes (lru.Map.Extra),
 // sharing nothing the rule changes in place (plain: the value as it is).
 // The snapshot writes them one at a time (snapshot.List).
-func saveLRU[V, S any](m *lru.Map[V], saved func(v *V, extra []byte) S) snapshot.List[keyed[S]] {
+func saveLRU[V, S any](m *lru.Map[V], saved func(v *V, key string, extra []byte) S) snapshot.List[keyed[S]] {
 	out := make(snapshot.List[keyed[S]], 0, m.Len())
 	m.All(func(k string, v *V) bool {
-		out = append(out, keyed[S]{k, saved(v, m.Extra(v))})
+		out = append(out, keyed[S]{k, saved(v, k, m.Extra(v))})
 		return true
 	})
 	return out
 }
 
 // loadLRU restores what saveLRU wrote: restored makes a value and its
-// extra bytes of a saved form (asSaved: the value as saved, no extra
-// bytes).
-func loadLRU[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, []byte)) error {
+// extra bytes of a saved form and its key (asSaved: the value as saved,
+// no extra bytes).
+func loadLRU[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S, string) (V, []byte)) error {
 	var list []keyed[S]
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return err
 	}
 	for _, kv := range list {
-		v, x := restored(kv.V)
+		v, x := restored(kv.V, kv.K)
 		if p := m.PutBack(kv.K, v); p != nil && len(x) > 0 {
 			m.SetExtra(p, x, nil)
 		}
@@ -356,7 +373,7 @@ func loadLRU[V, S any](m *lru.Map[V], raw json.RawMessage, restored func(S) (V, 
 
 // plain is the saved form of a value without extra bytes that shares
 // nothing the rule changes in place: the value itself.
-func plain[V any](v *V, _ []byte) V { return *v }
+func plain[V any](v *V, _ string, _ []byte) V { return *v }
 
 // asSaved is plain's reverse.
-func asSaved[V any](v V) (V, []byte) { return v, nil }
+func asSaved[V any](v V, _ string) (V, []byte) { return v, nil }

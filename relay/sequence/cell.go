@@ -19,20 +19,26 @@ import (
 //
 // Tracker.load reads a cell into a stream, the form the stream's logic
 // works on; Tracker.put writes it back. An event in order, of the lease,
-// epoch and host the stream had, changes only last (Tracker.observe).
+// epoch and host the stream had, changes only low (Tracker.observe).
 type cell struct {
-	// last is the stream's Last, little-endian: bytes, not an int64, so
-	// that the cell's alignment is 4 and the map's node is not padded to
-	// 24 bytes.
-	last  [8]byte
+	// low is the low 32 bits of the stream's Last; the high ones, if any
+	// is set, are in the extra bytes (hasHigh): a cell of 8 bytes and
+	// its node in the map 16, not 12 and 20 (600,000 streams in issue
+	// #17's stress case). Sequence numbers past 2^32 (an agent's record
+	// numbers, which are 64-bit, or a negative Last) cost the extra
+	// bytes' uvarint of the high part, and their in-order events the
+	// extra bytes' reading; a number that changes the high part goes the
+	// slow way (Tracker.put writes it).
+	low   uint32
 	kind  kind
 	span  uint8 // the length of the map key's part after the kind's byte that is a name (wayFirst), 0: none
 	ways  uint8 // how each name is found: two bits each (way* at 2*name*)
 	flags uint8 // which numbers the extra bytes hold (has*)
 }
 
-func (c *cell) Last() int64      { return int64(binary.LittleEndian.Uint64(c.last[:])) }
-func (c *cell) setLast(n int64)  { binary.LittleEndian.PutUint64(c.last[:], uint64(n)) }
+// last returns the stream's Last of c, whose extra bytes' numbers are n.
+func (c *cell) last(n *numbers) int64 { return int64(uint64(n.high)<<32 | uint64(c.low)) }
+
 func (c *cell) way(name int) int { return int(c.ways>>(2*name)) & 3 }
 
 // How a name is found (cell.ways). The origin has ways of its own
@@ -62,6 +68,7 @@ const (
 	hasMore              // uvarint: 1 + the index of the stream's holes and past epochs in Tracker.more
 	hasFirst             // varint
 	hasBegan             // varint: UnixNano - Tracker.base
+	hasHigh              // uvarint: the high 32 bits of Last (cell.low)
 )
 
 // numbers are the numbers of a cell's extra bytes.
@@ -71,6 +78,7 @@ type numbers struct {
 	more  uint32 // 0: none
 	first int64
 	began int64  // relative to Tracker.base
+	high  uint32 // of Last
 	apart []byte // the names apart
 }
 
@@ -98,6 +106,10 @@ func readNumbers(x []byte, f uint8) numbers {
 		v, w := binary.Varint(x[i:])
 		n.began, i = v, i+w
 	}
+	if f&hasHigh != 0 {
+		v, w := binary.Uvarint(x[i:])
+		n.high, i = uint32(v), i+w
+	}
 	n.apart = x[i:]
 	return n
 }
@@ -120,6 +132,9 @@ func appendNumbers(b []byte, n *numbers, began bool) ([]byte, uint8) {
 	}
 	if began {
 		b, f = binary.AppendVarint(b, n.began), f|hasBegan
+	}
+	if n.high != 0 {
+		b, f = binary.AppendUvarint(b, uint64(n.high)), f|hasHigh
 	}
 	return b, f
 }
@@ -281,7 +296,7 @@ type cells struct {
 // load returns the stream in c.
 func (t *Tracker) load(c *cell) stream {
 	n := readNumbers(t.streams.Extra(c), c.flags)
-	s := stream{h: head{kind: c.kind, lease: n.lease, epoch: n.epoch}, Last: c.Last(), First: n.first}
+	s := stream{h: head{kind: c.kind, lease: n.lease, epoch: n.epoch}, Last: c.last(&n), First: n.first}
 	if c.flags&hasBegan != 0 {
 		s.began = t.cells.base + n.began
 	}
@@ -296,7 +311,7 @@ func (t *Tracker) load(c *cell) stream {
 func (t *Tracker) put(c *cell, mk []byte, s *stream, names *streamNames) {
 	x := t.streams.Extra(c)
 	old := readNumbers(x, c.flags)
-	n := numbers{lease: s.h.lease, epoch: s.h.epoch, first: s.First, more: old.more}
+	n := numbers{lease: s.h.lease, epoch: s.h.epoch, first: s.First, more: old.more, high: uint32(uint64(s.Last) >> 32)}
 	cs := &t.cells
 	switch {
 	case s.more != nil && n.more == 0:
@@ -324,7 +339,7 @@ func (t *Tracker) put(c *cell, mk []byte, s *stream, names *streamNames) {
 	} else {
 		b = append(b, old.apart...)
 	}
-	c.setLast(s.Last)
+	c.low = uint32(s.Last)
 	c.kind, c.flags = s.h.kind, flags
 	if string(b) != string(x) {
 		t.streams.SetExtra(c, b, t.evicted)
@@ -358,6 +373,21 @@ func (t *Tracker) hot(c *cell, host string) (uint64, int64, bool) {
 		h = apartHost(n.apart)
 	}
 	return n.lease, n.epoch, host == "" || string(h) == host
+}
+
+// last returns the stream's Last of c: in the cell alone unless it is
+// past 32 bits (small enough to be inlined on every event in order).
+func (t *Tracker) last(c *cell) int64 {
+	if c.flags&hasHigh == 0 {
+		return int64(c.low)
+	}
+	return t.lastFar(c)
+}
+
+// lastFar is last with the high part in the extra bytes.
+func (t *Tracker) lastFar(c *cell) int64 {
+	n := readNumbers(t.streams.Extra(c), c.flags)
+	return c.last(&n)
 }
 
 // names returns the names of c, of map key mk.

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nomenhq/nomen/relay/event"
 	"github.com/nomenhq/nomen/relay/stage/stagetest"
 )
 
@@ -39,6 +40,9 @@ func FuzzCell(f *testing.F) {
 		check := func(when string) {
 			t.Helper()
 			got := tr.load(c)
+			if l := tr.last(c); l != want.Last {
+				t.Fatalf("%s: last %d, want %d", when, l, want.Last)
+			}
 			if got.h != want.h || got.Last != want.Last || got.First != want.First || got.began != want.began || got.more != want.more {
 				t.Fatalf("%s: stream %+v, want %+v", when, got, want)
 			}
@@ -90,5 +94,40 @@ func TestCellNamesInKey(t *testing.T) {
 		if b, _, _ := appendNames(nil, mapKey(tc.key), tc.k, &tc.names); len(b) != 0 {
 			t.Errorf("%s: names apart %q, want none", tc.key, b)
 		}
+	}
+}
+
+// A stream's Last past 32 bits (cell.low and the extra bytes' high
+// part): numbers in order across 2^32 and 2^33 are in order (the high
+// part changes the slow way), a hole past them is the hole it is, and a
+// restart to a small number leaves no high part behind.
+func TestLastPast32Bits(t *testing.T) {
+	now := stagetest.Epoch
+	tr, _ := openTracker(t, "", func() time.Time { return now })
+	var b []*event.Event
+	for _, n := range []int64{1<<32 - 2, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1<<33 - 1, 1 << 33, 1<<33 + 1} {
+		if n == 1<<33-1 {
+			continue // a gap: 1<<32 + 2 .. 1<<33 - 1 are missing when 1<<33 comes
+		}
+		b = append(b, rfc5424("h", n, now))
+	}
+	out := tr.Process(b)
+	c, ok := tr.streams.Get(mapKey("rfc5424:h/app/1"))
+	if !ok {
+		t.Fatal("no stream")
+	}
+	if s := tr.load(c); len(gapAlerts(out)) != 0 || holes(&s) != itoa(1<<32+2)+"-"+itoa(1<<33-1) {
+		t.Fatalf("%d alerts, holes %q", len(gapAlerts(out)), holes(&s))
+	}
+	if got := tr.last(c); got != 1<<33+1 || c.flags&hasHigh == 0 {
+		t.Fatalf("last %d (flags %b), want %d with its high part apart", got, c.flags, int64(1<<33+1))
+	}
+	out = tr.Process([]*event.Event{rfc5424("h", 1<<33+2, now)}) // in order, in the cell alone
+	if len(gapAlerts(out)) != 0 || tr.last(c) != 1<<33+2 {
+		t.Fatalf("in order past 2^32: %d alerts, last %d", len(gapAlerts(out)), tr.last(c))
+	}
+	tr.Process([]*event.Event{rfc5424("h", 1, now), rfc5424("h", 2, now)}) // a restart
+	if got := tr.last(c); got != 2 || c.flags&hasHigh != 0 {
+		t.Fatalf("after a restart: last %d flags %b", got, c.flags)
 	}
 }

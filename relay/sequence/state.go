@@ -32,7 +32,7 @@ type rawStream struct {
 
 func (r rawStream) MarshalJSON() ([]byte, error) {
 	n := readNumbers(r.extra, r.c.flags)
-	s := savedStream{key: publicKey(r.mk), stream: stream{h: head{kind: r.c.kind, lease: n.lease, epoch: n.epoch}, Last: r.c.Last(), First: n.first, more: r.more}}
+	s := savedStream{key: publicKey(r.mk), stream: stream{h: head{kind: r.c.kind, lease: n.lease, epoch: n.epoch}, Last: r.c.last(&n), First: n.first, more: r.more}}
 	if r.c.flags&hasBegan != 0 {
 		s.began = r.base + n.began
 	}

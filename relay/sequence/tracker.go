@@ -416,8 +416,8 @@ func (t *Tracker) observe(k kind, f *fields, e *event.Event, o observation) verd
 			t.streams.DeleteBytes(t.key)
 			ok = false
 		case same && (!o.hasEpoch || o.epoch == epoch):
-			if last := c.Last(); o.n > last && o.n == last+1 {
-				c.setLast(o.n) // in order: all that changes (stream.observe's first case)
+			if last := t.last(c); o.n > last && o.n == last+1 && uint64(o.n)>>32 == uint64(last)>>32 {
+				c.low = uint32(o.n) // in order: all that changes (stream.observe's first case); past the low 32 bits the slow way (put)
 				return inOrder
 			}
 		}
