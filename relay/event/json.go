@@ -21,7 +21,8 @@ type Encoder struct {
 	// elsewhere (the postgres output's typed columns).
 	Omit func(key string) bool
 
-	order []sortKey // the event's Fields, in key order
+	order  []sortKey // the event's Fields, in key order
+	planAt []uint8   // the event's Fields' indexes in its KeyPlan
 	// The texts of @timestamp and event.created, which rarely change second.
 	timestamp, created timeCache
 	// plainHead and plainTail are how many bytes at the start and at the
@@ -43,9 +44,19 @@ type Encoder struct {
 // merged while writing, without an intermediate list.
 func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
 	fs := e.Fields
+	enc.plainHead, enc.plainTail = 0, 0
+	if e.plan != 0 && enc.Omit == nil {
+		if p := e.planOf(); p != nil {
+			if cap(enc.planAt) < len(fs) {
+				enc.planAt = make([]uint8, len(fs), 2*len(fs))
+			}
+			if at := enc.planAt[:len(fs)]; p.fit(fs, at) {
+				return enc.appendPlanned(dst, e, p, at)
+			}
+		}
+	}
 	order := sortedFields(enc.order[:0], fs)
 	enc.order = order
-	enc.plainHead, enc.plainTail = 0, 0
 	w := nestWriter{fields: fs, prev: -1}
 	dst = append(dst, '{')
 	d := 0
