@@ -39,8 +39,8 @@ type KeyPlan struct {
 	// after entry x: the '}' that close what x's path has and j's has
 	// not, a comma, the objects of j's path past those opened, the
 	// leaf's `"name":` (a few dozen texts: keys share them).
-	trans []uint16
-	texts []keyText
+	trans   []uint16
+	texts   []keyText
 	open    [][]string
 	openLen []int
 }
