@@ -48,11 +48,15 @@ func (enc *Encoder) AppendJSON(dst []byte, e *Event) []byte {
 	if e.plan != 0 && enc.Omit == nil {
 		if p := e.planOf(); p != nil {
 			if cap(enc.planAt) < len(fs) {
-				enc.planAt = make([]uint8, len(fs), 2*len(fs))
+				enc.planAt = make([]uint8, 2*len(fs))
 			}
-			if at := enc.planAt[:len(fs)]; p.fit(fs, at) {
-				return enc.appendPlanned(dst, e, p, at)
+			start := len(dst)
+			planned, ok := enc.appendPlanned(dst, e, p, enc.planAt)
+			if ok {
+				return planned
 			}
+			dst = planned[:start] // written again below: the same bytes
+
 		}
 	}
 	order := sortedFields(enc.order[:0], fs)

@@ -213,15 +213,28 @@ func (p *KeyPlan) appendCloses(dst []byte, x, y int) ([]byte, int) {
 	return dst, c
 }
 
-// appendPlanned is AppendJSON for e, whose fields follow plan p (at:
-// their indexes in it), and an encoder that omits nothing.
-func (enc *Encoder) appendPlanned(dst []byte, e *Event, p *KeyPlan, at []uint8) []byte {
+// appendPlanned is AppendJSON for e, which names plan p, and an encoder
+// that omits nothing; at has room for an entry per field. It finds each
+// field's key in the plan as it goes (at: their indexes in it), and
+// reports false, having written part of the document, at the first that
+// is not the plan's next or a later one: AppendJSON then writes the
+// document again the usual way (a record that breaks its plan pays for
+// both; none should).
+func (enc *Encoder) appendPlanned(dst []byte, e *Event, p *KeyPlan, at []uint8) ([]byte, bool) {
 	fs := e.Fields
+	at = at[:len(fs)]
 	w := nestWriter{fields: fs, prev: -1, plan: p, planAt: at}
 	dst = append(dst, '{')
-	d := 0
+	d, j := 0, 0
 	for i := range fs {
-		j := int(at[i])
+		f := &fs[i]
+		for j < len(p.keys) && !sameString(p.keys[j], f.Key) {
+			j++
+		}
+		if j == len(p.keys) {
+			return dst, false
+		}
+		at[i] = uint8(j)
 		end := int(p.derivedBefore[j])
 		dst = enc.appendDerived(dst, &w, e, d, end)
 		d = end
@@ -229,25 +242,32 @@ func (enc *Encoder) appendPlanned(dst []byte, e *Event, p *KeyPlan, at []uint8) 
 			d++ // overridden by the field
 		}
 		dst = w.plannedKey(dst, j, numDerived+i)
-		f := &fs[i]
 		if f.Val.Type == typeSD {
 			dst = appendSDOf(dst, e)
 		} else {
 			dst = appendValue(dst, &f.Val)
 		}
+		j++
 	}
 	dst = enc.appendDerived(dst, &w, e, d, numDerived)
-	return w.close(dst)
+	return w.close(dst), true
 }
 
 // plannedKey writes key j of w's plan, the field of id id: the objects
 // the last key's path has and j's has not closed, then j's text.
 func (w *nestWriter) plannedKey(dst []byte, j, id int) []byte {
 	p := w.plan
-	if w.prev >= 0 {
-		dst = appendKeyText(dst, &p.texts[p.trans[p.entryOf(w.prev, w.planAt)*len(p.keys)+j]])
-	} else { // the document's first key: no comma
+	if w.prev < 0 { // the document's first key: no comma
 		dst = append(dst, p.open[j][0][1:]...)
+	} else {
+		// appendKeyText, inline: as a call it was a third of a key's cost.
+		t := &p.texts[p.trans[p.entryOf(w.prev, w.planAt)*len(p.keys)+j]]
+		if cap(dst)-len(dst) < keyTextCap {
+			dst = growKeyText(dst)
+		}
+		n := len(dst)
+		*(*[keyTextCap]byte)(dst[n : n+keyTextCap]) = t.b
+		dst = dst[:n+int(t.n)]
 	}
 	w.prev, w.openLen = id, p.openLen[j]
 	return dst
