@@ -213,6 +213,41 @@ func (p *KeyPlan) appendCloses(dst []byte, x, y int) ([]byte, int) {
 	return dst, c
 }
 
+// planOf returns the plan AppendJSON writes e by: e's, if it names one
+// and enc omits nothing (and e has not just broken it).
+func (enc *Encoder) planOf(e *Event) *KeyPlan {
+	if e.plan == 0 || enc.Omit != nil || enc.skipPlan {
+		return nil
+	}
+	return e.planOf()
+}
+
+// unplanned is fs, or none when a plan says their order (nothing to sort).
+func unplanned(fs []Field, p *KeyPlan) []Field {
+	if p != nil {
+		return nil
+	}
+	return fs
+}
+
+// appendPlannedDoc is AppendJSON for e by plan p; if e's fields turn out
+// not to follow it, the document is written again the usual way.
+func (enc *Encoder) appendPlannedDoc(dst []byte, e *Event, p *KeyPlan) []byte {
+	enc.plainHead, enc.plainTail = 0, 0
+	if cap(enc.planAt) < len(e.Fields) {
+		enc.planAt = make([]uint8, 2*len(e.Fields))
+	}
+	start := len(dst)
+	out, ok := enc.appendPlanned(dst, e, p, enc.planAt)
+	if ok {
+		return out
+	}
+	enc.skipPlan = true
+	out = enc.AppendJSON(out[:start], e) // the same bytes
+	enc.skipPlan = false
+	return out
+}
+
 // appendPlanned is AppendJSON for e, which names plan p, and an encoder
 // that omits nothing; at has room for an entry per field. It finds each
 // field's key in the plan as it goes (at: their indexes in it), and
