@@ -42,6 +42,10 @@ type Event struct {
 	// Flags sits beside Pri, in the word Pri leaves unused (8 bytes of
 	// every event: what events allocate paces the collector).
 	Flags Flags
+	// plan is the id of the KeyPlan the fields follow (SetPlan), 0 if
+	// none: in the same word, and not journaled (an event read back is
+	// encoded without it, to the same bytes).
+	plan uint8
 
 	Hostname string
 	AppName  string

@@ -22,6 +22,10 @@ type nestWriter struct {
 	// derived too, a constant (derivedTrans).
 	prev    int
 	openLen int
+	// plan is the KeyPlan the fields follow, nil if none (planAt: their
+	// indexes in it), set once per document.
+	plan   *KeyPlan
+	planAt []uint8
 }
 
 func (w *nestWriter) keyOf(id int) string {
@@ -36,6 +40,9 @@ func (w *nestWriter) keyOf(id int) string {
 // derived key, appendDerived writes the key itself: derivedTrans holds
 // it, and a call per key would cost more than the work.)
 func (w *nestWriter) derivedKeyAfterField(dst []byte, d int) ([]byte, bool) {
+	if w.plan != nil {
+		return w.derivedKeyAfterPlanned(dst, d), true
+	}
 	key, p := derivedKeys[d], w.keyOf(w.prev)
 	if under(key, p) {
 		return dst, false
@@ -151,6 +158,9 @@ func (w *nestWriter) close(dst []byte) []byte {
 }
 
 func (w *nestWriter) closeSlow(dst []byte) []byte {
+	if w.plan != nil {
+		return w.closePlanned(dst)
+	}
 	if w.prev >= 0 {
 		open := w.keyOf(w.prev)[:w.openLen]
 		for i := 0; i < len(open); i++ {
