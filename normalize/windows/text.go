@@ -53,8 +53,8 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		}
 		i = p + 1
 		label, kind, start := winLabelBefore(msg, p)
-		if label == "" {
-			continue
+		if label == "" || kind[0]&labelGeneric != 0 {
+			continue // a generic label ("Name") is one only where a template has it
 		}
 		if prevEnd >= 0 {
 			w.textPair(modern, &section, prevLabel, prevKind, msg[prevEnd:start], only)
@@ -238,15 +238,20 @@ var winTextSections = map[string]bool{
 	"Permissions Change": true, "Requested Operation": true, "Audit Policy Change": true,
 	"Share Information": true, "Session": true, "User": true,
 	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
+	// Handles duplicated (4690), hard links (4664), transactions (4985),
+	// DPAPI (4692-4695), firewall rules (4946-4948), NPS (6272-6280).
+	"Source Handle Information": true, "New Handle Information": true, "Link Information": true,
+	"Transaction Information": true, "Key Information": true, "Added Rule": true, "Modified Rule": true,
+	"Deleted Rule": true, "Client Machine": true, "NAS": true, "Authentication Details": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
 // (text_names.go): what ends the value before them. Looked up for every
 // word before a colon (a table, not a map: see nameTable). A label's
 // entry says which tables have it, so that reading its value looks up
-// no other: a byte of label* bits, the label's number (its index in
-// winTextLabelNames: where templates keep its places), then for a fixed
-// label its name.
+// no other: a byte of label* bits, the label's number in two bytes (its
+// index in winTextLabelNames: where templates keep its places; see
+// labelNumber), then for a fixed label its name.
 var winTextLabels = func() *nameTable {
 	kinds := map[string]byte{}
 	for s := range winTextSections {
@@ -261,12 +266,16 @@ var winTextLabels = func() *nameTable {
 	for l := range winTextSpecial {
 		kinds[l] |= labelSpecial
 	}
+	for l := range winTextGeneric {
+		kinds[l] |= labelGeneric
+	}
 	t := new(nameTable)
 	for l, k := range kinds {
-		if len(winTextLabelNames) > 255 {
-			panic("windows: more than 256 labels (their number is a byte)")
+		if len(winTextLabelNames) > 0xffff {
+			panic("windows: more than 65536 labels (their number is two bytes)")
 		}
-		entry := string([]byte{k, byte(len(winTextLabelNames))}) + winTextFixed[l]
+		n := len(winTextLabelNames)
+		entry := string([]byte{k, byte(n), byte(n >> 8)}) + winTextFixed[l]
 		winTextLabelNames = append(winTextLabelNames, l)
 		if k&(labelFixed|labelByRole) == labelByRole { // its names' row, by number: no map lookup per value
 			entry += string([]byte{byte(len(winTextByRoleRows))})
@@ -284,7 +293,7 @@ var winTextLabels = func() *nameTable {
 // winTextLabelNames are the labels of winTextLabels by number.
 var winTextLabelNames []string
 
-// winTextByRoleRows are winTextByRole's rows, numbered by the third byte
+// winTextByRoleRows are winTextByRole's rows, numbered by the fourth byte
 // of their label's winTextLabels entry.
 var winTextByRoleRows [][5]string
 
@@ -301,7 +310,12 @@ const (
 	labelFixed
 	labelByRole
 	labelSpecial
+	labelGeneric // a label only where the event's template has it (winTextGeneric)
 )
+
+// labelNumber returns the number of the label whose winTextLabels entry
+// is kind.
+func labelNumber(kind string) int { return int(kind[1]) | int(kind[2])<<8 }
 
 // Roles of the account labels in a section.
 const (
@@ -337,12 +351,14 @@ func winTextRole(modern int, section string) int {
 	case "Member":
 		return winRoleMember
 	case "User":
-		// 4798's enumerated account (its XML's Target*). The Network
-		// Policy Server's "User:" (6272-6280) is its subject, but its
-		// "Fully Qualified Account Name" label is none the reader knows
-		// (it would join the domain's value): left unread.
-		if modern == 4798 {
+		// 4798's enumerated account (its XML's Target*); the Network
+		// Policy Server's (6272-6280) subject, whose "Client Machine:"
+		// that follows is none of the roles.
+		switch {
+		case modern == 4798:
 			return winRoleAccount
+		case winNPS(modern):
+			return winRoleSubject
 		}
 	case "":
 		// Legacy messages have no sections.

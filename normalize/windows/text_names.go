@@ -51,11 +51,11 @@ var winTextFixed = map[string]string{
 	"Virtual Account":        "VirtualAccount",
 	"Elevated Token":         "ElevatedToken",
 	"Impersonation Level":    "ImpersonationLevel",
-	"Failure Reason":         "FailureReason", "Reason": "FailureReason",
-	"Target Server Name": "TargetServerName",
-	"Target Server Info": "TargetInfo",
-	"Privileges":         "PrivilegeList",
-	"Task Name":          "TaskName", "Task Content": "TaskContent", "Task New Content": "TaskContentNew", // 4698-4702
+	"Failure Reason":         "FailureReason",
+	"Target Server Name":     "TargetServerName",
+	"Target Server Info":     "TargetInfo",
+	"Privileges":             "PrivilegeList",
+	"Task Name":              "TaskName", "Task Content": "TaskContent", "Task New Content": "TaskContentNew", // 4698-4702
 	"SAM Account Name": "SamAccountName", "Sam Account Name": "SamAccountName",
 	"Display Name":           "DisplayName",
 	"User Principal Name":    "UserPrincipalName",
@@ -88,6 +88,14 @@ var winTextFixed = map[string]string{
 	"Session Name":         "SessionName", // 4778, 4779
 	// Computer accounts (4741, 4742).
 	"DNS Host Name": "DnsHostName", "Service Principal Names": "ServicePrincipalNames",
+	// Object access, detailed tracking, system, firewall rules, NPS and
+	// Plug and Play (text_templates_object.go).
+	"Link Name": "LinkName", "Source Handle ID": "SourceHandleId", "Source Process ID": "SourceProcessId",
+	"Target Handle ID": "TargetHandleId", "Previous Time": "PreviousTime", "New Time": "NewTime",
+	"Logon Process Name": "LogonProcessName", "Profile Changed": "ProfileChanged", "Rule ID": "RuleId",
+	"Rule Name": "RuleName", "Calling Station Identifier": "CallingStationID", "NAS Port": "NASPort",
+	"Client IP Address": "ClientIPAddress", "Network Policy Name": "NetworkPolicyName",
+	"Authentication Provider": "AuthenticationProvider", "Device ID": "DeviceId",
 }
 
 // winTextByRole are the account labels: their name for the subject, the
@@ -217,6 +225,27 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 		}
 		return ""
 	},
+	// 2003's logon failures name their failure reason "Reason", the
+	// Network Policy Server its reason (6273-6280).
+	"Reason": func(modern int, _ string) string { return pick(winNPS(modern), "Reason", "FailureReason") },
+	// NPS names the user (its subject) and the client machine in full.
+	"Fully Qualified Account Name": func(modern int, section string) string {
+		switch {
+		case !winNPS(modern):
+			return ""
+		case section == "User":
+			return "FullyQualifiedSubjectUserName"
+		case section == "Client Machine":
+			return "FullyQualifiedSubjectMachineName"
+		}
+		return ""
+	},
+	"File Name": func(modern int, _ string) string { return pick(modern == 4664, "FileName", "") }, // a hard link's target
+	// 4616's (the system time changed) process; a generic label
+	// (winTextGeneric): one only in the templates that have it.
+	"Name": func(modern int, section string) string {
+		return pick(modern == 4616 && section == "Process Information", "ProcessName", "")
+	},
 	"Application Name":    wfpLabel("Application"),
 	"Direction":           wfpLabel("Direction"),
 	"Destination Address": wfpLabel("DestAddress"),
@@ -226,6 +255,13 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	"Layer Name":          wfpLabel("LayerName"),
 	"Layer Run-Time ID":   wfpLabel("LayerRTID"),
 }
+
+// winTextGeneric are the labels whose words end other labels ("Device
+// Name", "Class Name"): labels only where the event's template has them.
+var winTextGeneric = map[string]bool{"Name": true}
+
+// winNPS reports whether modern is a Network Policy Server event (6272-6280).
+func winNPS(modern int) bool { return modern >= 6272 && modern <= 6280 }
 
 // winServiceInstalled reports whether modern is "A service was installed
 // in the system" (4697, or the Service Control Manager's 7045).
@@ -298,10 +334,10 @@ func pick(cond bool, yes, no string) string {
 func winTextName(modern int, section, label, kind string) string {
 	switch k := kind[0]; {
 	case k&labelFixed != 0:
-		return kind[2:]
+		return kind[3:]
 	case k&labelByRole != 0:
 		if role := winTextRole(modern, section); role > 0 {
-			return winTextByRoleRows[kind[2]][role-1]
+			return winTextByRoleRows[kind[3]][role-1]
 		}
 		return ""
 	case k&labelSpecial != 0:

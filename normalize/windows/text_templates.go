@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/nomenhq/nomen/normalize/wincatalog"
@@ -122,21 +123,27 @@ var winTextFree = map[string]bool{
 	"Logon Account": true, "Source Workstation": true, "Client Name": true, "Object Value Name": true,
 	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
 	"Target Server Name": true, "Additional Information": true, "User Name": true, "Logon account": true,
+	"Application Name": true, "Rule Name": true, "Fully Qualified Account Name": true, "Calling Station Identifier": true,
+	"Network Policy Name": true, "File Name": true, "Link Name": true, "Name": true,
 }
 
-// winTextPlaces are winTextTemplates as, for each label by its number
-// (the second byte of its winTextLabels entry), its places and whether its
+// winTemplateTables are the tables of templates by event id: this file's
+// and each family's file's (an id in one only).
+var winTemplateTables = []map[int][]string{winTextTemplates, winObjectTemplates}
+
+// winTextPlaces are winTemplateTables' templates as, for each label by
+// its number (labelNumber), its places and whether its
 // value is free text: no lookup per label-like word.
 var winTextPlaces = func() map[int][]textPlaces {
 	m := make(map[int][]textPlaces, len(winTextTemplates))
-	for id, t := range winTextTemplates {
+	for id, t := range winTemplates() {
 		places := make([]textPlaces, len(winTextLabelNames))
 		for i, l := range t {
 			kind, ok := winTextLabels.get(l)
 			if !ok {
 				panic("windows: template label " + l + " is no label the reader knows")
 			}
-			p := &places[kind[1]]
+			p := &places[labelNumber(kind)]
 			p.at, p.free = append(p.at, i), winTextFree[l]
 		}
 		m[id] = places
@@ -175,10 +182,24 @@ func (w *winEvent) winTemplatePlaces() []textPlaces {
 	return places
 }
 
-// winTemplateIDs are the least and the greatest id winTextTemplates has.
+// winTemplates returns the templates of winTemplateTables by event id.
+func winTemplates() map[int][]string {
+	all := map[int][]string{}
+	for _, table := range winTemplateTables {
+		for id, t := range table {
+			if _, dup := all[id]; dup {
+				panic(fmt.Sprintf("windows: two templates of event %d", id))
+			}
+			all[id] = t
+		}
+	}
+	return all
+}
+
+// winTemplateIDs are the least and the greatest id a template is of.
 var winTemplateIDs = func() (r [2]int) {
 	r[0] = 1 << 30
-	for id := range winTextTemplates {
+	for id := range winTemplates() {
 		r[0], r[1] = min(r[0], id), max(r[1], id)
 	}
 	return r
@@ -214,7 +235,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	if ambiguous {
 		repeats = textRepeats(msg, words, func(l string) int {
 			k, _ := winTextLabels.get(l)
-			return max(1, len(places[k[1]].at))
+			return max(1, len(places[labelNumber(k)].at))
 		})
 		for l := range repeats {
 			k, _ := winTextLabels.get(l)
@@ -257,7 +278,10 @@ func templateWords(msg string, places []textPlaces, words []textWord, first bool
 		if label == "" {
 			continue
 		}
-		at := places[kind[1]]
+		at := places[labelNumber(kind)]
+		if len(at.at) == 0 && kind[0]&labelGeneric != 0 {
+			continue // a generic label ("Name") the template has not: a word of a value
+		}
 		wd := textWord{kind: kind, start: int32(start), value: int32(p + 1), word: nwords, order: -1, free: at.free}
 		nwords++
 		if first {

@@ -1,0 +1,281 @@
+package windows
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Every road, the same event, for the object access, detailed tracking,
+// system, firewall policy, Network Policy Server and Plug and Play events
+// (issue #15): each message laid out as the Security auditing provider
+// renders it (its English message text: sections, "Label: value" lines),
+// filled with this test's own values, by Snare (tab and "#011" fields,
+// RFC 3164 and RFC 5424 headers), gives the ECS fields of its XML.
+
+// objValues are the EventData values of these samples that textValues has not.
+var objValues = map[string]string{
+	"FileName": `C:\Finance\q3 report.xlsx`, "LinkName": `C:\Users\Public\q3.xlsx`, "Status": "0x0",
+	"SourceHandleId": "0x2b4", "SourceProcessId": "0x1c8", "TargetHandleId": "0x3c0", "TargetProcessId": "0x4",
+	"TargetProcessName": `C:\Windows\System32\svchost.exe`, "TargetLogonId": "0x3e4",
+	"PreviousTime": "2026-06-30T07:59:58.0000000Z", "NewTime": "2026-06-30T08:00:00.0000000Z",
+	"LogonProcessName": "Winlogon", "RuleId": "{F2649D59-1355-4E3C-B886-CDD08B683199}", "RuleName": "Allow Contoso Agent",
+	"ProfileChanged": "Domain,Private", "FullyQualifiedSubjectUserName": `CORP\jdoe`, "ClientIPAddress": "192.0.2.17",
+	"CallingStationID": "00-1A-2B-3C-4D-5E", "NetworkPolicyName": "Corp Wireless", "AuthenticationProvider": "Windows",
+	"Reason": "The user could not be authenticated using Extensible Authentication Protocol (EAP).", "ReasonCode": "22",
+	"DeviceId": `USB\VID_0781&PID_5581\4C530001231105116161`, "DeviceDescription": "Contoso USB Device",
+	"ClassId": "{eec5ad98-8080-425f-922a-dabf3de3f69a}", "ClassName": "WPD", "KeyId": "b3bd1e86-3c4f-4a8f-b2b0-1c2b3d4e5f60",
+	"NewState": "52", "ResourceManager": "{3f2a7e10-1c2d-4b5e-8f90-a1b2c3d4e5f6}", "ShareComment": "-",
+}
+
+func objValue(name, status string) string {
+	if v, ok := objValues[name]; ok && name != "Status" {
+		return v
+	}
+	if name == "Status" && status != "" {
+		return status
+	}
+	if v, ok := objValues[name]; ok {
+		return v
+	}
+	return textValues[name]
+}
+
+var (
+	objSubject = []textLine{textSection("Subject"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+		{"Account Domain", "SubjectDomainName"}, {"Logon ID", "SubjectLogonId"}}
+	objProcess = []textLine{textSection("Process Information"), {"Process ID", "ProcessId"}, {"Process Name", "ProcessName"}}
+	objObject  = []textLine{textSection("Object"), {"Object Server", "ObjectServer"}, {"Object Type", "ObjectType"},
+		{"Object Name", "ObjectName"}, {"Handle ID", "HandleId"}}
+	objWFPApp = []textLine{textSection("Application Information"), {"Process ID", "ProcessID"},
+		{"Application Name", "Application"}}
+	objWFPFilter = []textLine{textSection("Filter Information"), {"Filter Run-Time ID", "FilterRTID"},
+		{"Layer Name", "LayerName"}, {"Layer Run-Time ID", "LayerRTID"}}
+	objWFPConnection = textLayout(objWFPApp, []textLine{textSection("Network Information"), {"Direction", "Direction"},
+		{"Source Address", "SourceAddress"}, {"Source Port", "SourcePort"}, {"Destination Address", "DestAddress"},
+		{"Destination Port", "DestPort"}, {"Protocol", "Protocol"}}, objWFPFilter)
+	objWFPBind = textLayout(objWFPApp, []textLine{textSection("Network Information"), {"Source Address", "SourceAddress"},
+		{"Source Port", "SourcePort"}, {"Protocol", "Protocol"}}, objWFPFilter)
+	objDevice = []textLine{textSection("Device ID"), {"Device ID", "DeviceId"}, {"Device Name", "DeviceDescription"},
+		{"Class Id", "ClassId"}, {"Class Name", "ClassName"}}
+	objShare = textLayout(objSubject, []textLine{textSection("Share Information"), {"Share Name", "ShareName"},
+		{"Share Path", "ShareLocalPath"}})
+	objRule = func(section string) []textLine {
+		return []textLine{{"Profile Changed", "ProfileChanged"}, textSection(section), {"Rule ID", "RuleId"}, {"Rule Name", "RuleName"}}
+	}
+	objNPS = []textLine{textSection("User"), {"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"},
+		{"Account Domain", "SubjectDomainName"}, {"Fully Qualified Account Name", "FullyQualifiedSubjectUserName"},
+		textSection("Client Machine"), {"Security ID", "SubjectMachineSID"}, {"Account Name", "SubjectMachineName"},
+		{"Fully Qualified Account Name", "FullyQualifiedSubjectMachineName"}, {"Called Station Identifier", "CalledStationID"},
+		{"Calling Station Identifier", "CallingStationID"}, textSection("NAS"), {"NAS IPv4 Address", "NASIPv4Address"},
+		{"NAS Identifier", "NASIdentifier"}, {"NAS Port-Type", "NASPortType"}, {"NAS Port", "NASPort"},
+		textSection("RADIUS Client"), {"Client Friendly Name", "ClientName"}, {"Client IP Address", "ClientIPAddress"},
+		textSection("Authentication Details"), {"Connection Request Policy Name", "ProxyPolicyName"},
+		{"Network Policy Name", "NetworkPolicyName"}, {"Authentication Provider", "AuthenticationProvider"},
+		{"Authentication Server", "AuthenticationServer"}, {"Authentication Type", "AuthenticationType"},
+		{"EAP Type", "EAPType"}, {"Account Session Identifier", "AccountSessionIdentifier"}}
+)
+
+// objCase is one event of these families as its message lays it out.
+type objCase struct {
+	id     int
+	status string // Status when the event has one; "0x1": a failure (Audit Failure)
+	title  string
+	lines  []textLine
+	want   []string // ECS fields the XML road must set
+}
+
+var objCases = []objCase{
+	{4656, "", "A handle to an object was requested.", textLayout(objSubject, objObject, objProcess,
+		[]textLine{textSection("Access Request Information"), {"Transaction ID", "TransactionId"}, {"Accesses", "AccessList"},
+			{"Access Mask", "AccessMask"}, {"Privileges Used for Access Check", "PrivilegeList"},
+			{"Restricted SID Count", "RestrictedSidCount"}}), []string{"file.path", "process.pid", "user.name"}},
+	{4658, "", "The handle to an object was closed.", textLayout(objSubject, []textLine{textSection("Object"),
+		{"Object Server", "ObjectServer"}, {"Handle ID", "HandleId"}}, objProcess), []string{"process.executable", "user.name"}},
+	{4659, "", "A handle to an object was requested with intent to delete.", textLayout(objSubject, objObject, objProcess,
+		[]textLine{textSection("Access Request Information"), {"Transaction ID", "TransactionId"}, {"Accesses", "AccessList"},
+			{"Access Mask", "AccessMask"}, {"Privileges Used for Access Check", "PrivilegeList"}}), []string{"file.path", "user.name"}},
+	{4660, "", "An object was deleted.", textLayout(objSubject, []textLine{textSection("Object"),
+		{"Object Server", "ObjectServer"}, {"Handle ID", "HandleId"}}, objProcess), []string{"process.executable", "user.name"}},
+	{4661, "", "A handle to an object was requested.", textLayout(objSubject, objObject, objProcess,
+		[]textLine{textSection("Access Request Information"), {"Transaction ID", "TransactionId"}, {"Accesses", "AccessList"},
+			{"Access Mask", "AccessMask"}, {"Privileges Used for Access Check", "PrivilegeList"}, {"Properties", "Properties"},
+			{"Restricted SID Count", "RestrictedSidCount"}}), []string{"process.executable", "user.name"}},
+	{4664, "", "An attempt was made to create a hard link.", textLayout(objSubject, []textLine{textSection("Link Information"),
+		{"File Name", "FileName"}, {"Link Name", "LinkName"}, {"Transaction ID", "TransactionId"}}), []string{"file.path", "user.name"}},
+	{4670, "", "Permissions on an object were changed.", textLayout(objSubject, objObject, []textLine{textSection("Process"),
+		{"Process ID", "ProcessId"}, {"Process Name", "ProcessName"}, textSection("Permissions Change"),
+		{"Original Security Descriptor", "OldSd"}, {"New Security Descriptor", "NewSd"}}), []string{"file.path", "process.executable"}},
+	{4689, "0x0", "A process has exited.", textLayout(objSubject, objProcess, []textLine{{"Exit Status", "Status"}}),
+		[]string{"process.executable", "process.exit_code", "user.name"}},
+	{4690, "", "An attempt was made to duplicate a handle to an object.", textLayout(objSubject,
+		[]textLine{textSection("Source Handle Information"), {"Source Handle ID", "SourceHandleId"}, {"Source Process ID", "SourceProcessId"},
+			textSection("New Handle Information"), {"Target Handle ID", "TargetHandleId"}, {"Target Process ID", "TargetProcessId"}}),
+		[]string{"process.pid", "user.name"}},
+	{4691, "", "Indirect access to an object was requested.", textLayout(objSubject, []textLine{textSection("Object"),
+		{"Object Type", "ObjectType"}, {"Object Name", "ObjectName"}, textSection("Process Information"), {"Process ID", "ProcessId"},
+		textSection("Access Request Information"), {"Accesses", "AccessList"}, {"Access Mask", "AccessMask"}}),
+		[]string{"file.path", "process.pid"}},
+	{4692, "", "Backup of data protection master key was attempted.", textLayout(objSubject, []textLine{textSection("Key Information"),
+		{"Key Identifier", "MasterKeyId"}}), []string{"user.name", "winlog.logon.id"}},
+	{4696, "", "A primary token was assigned to process.", textLayout(objSubject, objProcess, []textLine{textSection("Target Process"),
+		{"Target Process ID", "TargetProcessId"}, {"Target Process Name", "TargetProcessName"}, textSection("New Token Information"),
+		{"Security ID", "TargetUserSid"}, {"Account Name", "TargetUserName"}, {"Account Domain", "TargetDomainName"},
+		{"Logon ID", "TargetLogonId"}}), []string{"process.executable", "user.effective.name", "user.name"}},
+	{4985, "", "The state of a transaction has changed.", textLayout(objSubject, []textLine{textSection("Transaction Information"),
+		{"Transaction ID", "TransactionId"}, {"New State", "NewState"}, {"Resource Manager", "ResourceManager"}}, objProcess),
+		[]string{"process.executable", "user.name"}},
+	{5142, "", "A network share object was added.", objShare, []string{"user.name"}},
+	{5143, "", "A network share object was modified.", objShare, []string{"user.name"}},
+	{5144, "", "A network share object was deleted.", objShare, []string{"user.name"}},
+	{5152, "0x1", "The Windows Filtering Platform has blocked a packet.", objWFPConnection, []string{"source.ip", "process.pid"}},
+	{5154, "", "The Windows Filtering Platform has permitted an application or service to listen on a port for incoming connections.",
+		objWFPBind, []string{"source.ip", "process.executable"}},
+	{5155, "0x1", "The Windows Filtering Platform has blocked an application or service from listening on a port for incoming connections.",
+		objWFPBind, []string{"source.ip", "process.executable"}},
+	{5156, "", "The Windows Filtering Platform has permitted a connection.", objWFPConnection, []string{"destination.ip", "rule.id"}},
+	{5157, "0x1", "The Windows Filtering Platform has blocked a connection.", objWFPConnection, []string{"destination.ip", "rule.id"}},
+	{5158, "", "The Windows Filtering Platform has permitted a bind to a local port.", objWFPBind, []string{"source.port"}},
+	{5159, "0x1", "The Windows Filtering Platform has blocked a bind to a local port.", objWFPBind, []string{"source.port"}},
+	{4611, "", "A trusted logon process has been registered with the Local Security Authority. This logon process will be trusted to submit logon requests.",
+		textLayout(objSubject, []textLine{{"Logon Process Name", "LogonProcessName"}}), []string{"user.name", "winlog.logon.id"}},
+	{4616, "", "The system time was changed.", textLayout(objSubject, []textLine{textSection("Process Information"),
+		{"Process ID", "ProcessId"}, {"Name", "ProcessName"}, {"Previous Time", "PreviousTime"}, {"New Time", "NewTime"}}),
+		[]string{"process.executable", "process.pid", "user.name"}},
+	{4946, "", "A change has been made to Windows Firewall exception list. A rule was added.", objRule("Added Rule"),
+		[]string{"rule.id", "rule.name"}},
+	{4947, "", "A change has been made to Windows Firewall exception list. A rule was modified.", objRule("Modified Rule"),
+		[]string{"rule.id", "rule.name"}},
+	{4948, "", "A change has been made to Windows Firewall exception list. A rule was deleted.", objRule("Deleted Rule"),
+		[]string{"rule.id", "rule.name"}},
+	{6272, "", "Network Policy Server granted access to a user.", objNPS, []string{"user.name", "client.ip", "rule.name", "source.address"}},
+	{6273, "0x1", "Network Policy Server denied access to a user.", textLayout(objNPS, []textLine{{"Reason Code", "ReasonCode"},
+		{"Reason", "Reason"}}), []string{"user.name", "client.ip", "rule.name", "event.reason"}},
+	{6416, "", "A new external device was recognized by the System.", textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+	{6419, "", "A request was made to disable a device.", textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+	{6420, "", "A device was disabled.", textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+	{6421, "", "A request was made to enable a device.", textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+	{6422, "", "A device was enabled.", textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+	{6423, "", "The installation of this device is forbidden by system policy.", textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+	{6424, "", "The installation of this device was allowed, after having previously been forbidden by policy.",
+		textLayout(objSubject, objDevice[1:]), []string{"user.name", "winlog.logon.id"}},
+}
+
+// objMessage renders c's message with its line breaks and tabs.
+func objMessage(c objCase, value func(string) string) string {
+	var b strings.Builder
+	b.WriteString(c.title)
+	for _, l := range c.lines {
+		if l.name == "" {
+			fmt.Fprintf(&b, "\r\n\r\n%s:", l.label)
+			continue
+		}
+		fmt.Fprintf(&b, "\r\n\t%s:\t\t%s", l.label, value(l.name))
+	}
+	return b.String()
+}
+
+// objXML is c's record as the agent sends it.
+func objXML(c objCase, value func(string) string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>`+
+		`<Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>%d</EventID><Level>0</Level>`+
+		`<Keywords>%s</Keywords><TimeCreated SystemTime="%s"/><EventRecordID>1042</EventRecordID>`+
+		`<Channel>Security</Channel><Computer>WKS-7.corp.example.org</Computer></System><EventData>`,
+		c.id, objKeywords(c), sampleTime)
+	for _, l := range c.lines {
+		if l.name != "" {
+			fmt.Fprintf(&b, `<Data Name="%s">%s</Data>`, l.name, xmlEsc(value(l.name)))
+		}
+	}
+	b.WriteString("</EventData></Event>")
+	return b.String()
+}
+
+func objKeywords(c objCase) string {
+	if c.status == "0x1" {
+		return "0x8010000000000000"
+	}
+	return "0x8020000000000000"
+}
+
+// objSnareRoads are c's Snare records: tab and "#011" fields, RFC 3164
+// and RFC 5424 headers.
+func objSnareRoads(c objCase, msg string) map[string]string {
+	typ := "Success Audit"
+	if objKeywords(c) != "0x8020000000000000" {
+		typ = "Failure Audit"
+	}
+	msg = strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(msg)
+	f := []string{"MSWinEventLog", "1", "Security", "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(c.id),
+		"Microsoft-Windows-Security-Auditing", "N/A", "N/A", typ, "WKS-7.corp.example.org", "Object Access", "", msg, "1042"}
+	roads := map[string]string{}
+	for sepName, sep := range map[string]string{"tab": "\t", "#011": "#011"} {
+		rec := strings.Join(f, sep)
+		roads["3164 "+sepName] = "<14>Jun 30 08:00:00 WKS-7 " + rec
+		roads["5424 "+sepName] = "<14>1 2026-06-30T08:00:00Z WKS-7 - - - - " + rec
+	}
+	return roads
+}
+
+// objRoadDiffs decodes c by XML and by each Snare road and returns, per
+// road, the fields that differ (none: the same event).
+func objRoadDiffs(t *testing.T, c objCase, value func(string) string) (want map[string]any, diffs map[string][]string) {
+	want = decodeRoad(t, objXML(c, value), false)
+	diffs = map[string][]string{}
+	msg := objMessage(c, value)
+	for road, line := range objSnareRoads(c, msg) {
+		got := decodeRoad(t, line, false)
+		sub := &testing.T{}
+		_ = sub
+		diffs[road] = objDiff(want, got)
+	}
+	return want, diffs
+}
+
+// objDiff lists the fields compareEvents would report for text roads.
+func objDiff(want, got map[string]any) []string {
+	var d []string
+	keys := map[string]bool{}
+	for k := range want {
+		keys[k] = true
+	}
+	for k := range got {
+		keys[k] = true
+	}
+	for k := range keys {
+		if roadSpecific(k) || strings.HasPrefix(k, "winlog.") && !strings.HasPrefix(k, "winlog.logon.") || k == "@timestamp" {
+			continue
+		}
+		if fmt.Sprint(want[k]) != fmt.Sprint(got[k]) {
+			d = append(d, fmt.Sprintf("%s = %v, XML %v", k, got[k], want[k]))
+		}
+	}
+	return d
+}
+
+// TestObjectFamiliesTextRoads: each event above by every Snare road gives
+// the ECS fields of its XML, and the XML sets the fields it should.
+func TestObjectFamiliesTextRoads(t *testing.T) {
+	same := 0
+	for _, c := range objCases {
+		value := func(name string) string { return objValue(name, c.status) }
+		want, diffs := objRoadDiffs(t, c, value)
+		for _, k := range c.want {
+			if want[k] == nil {
+				t.Errorf("%d: XML road lacks %s", c.id, k)
+			}
+		}
+		ok := true
+		for road, d := range diffs {
+			for _, x := range d {
+				ok = false
+				t.Errorf("%d %s: %s", c.id, road, x)
+			}
+		}
+		if ok {
+			same++
+		}
+	}
+	t.Logf("%d of %d ids: every Snare road gives the XML's ECS fields", same, len(objCases))
+}

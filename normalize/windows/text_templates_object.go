@@ -1,0 +1,75 @@
+package windows
+
+// The templates (text_templates.go) of the object access, detailed
+// tracking, system, firewall rule, Network Policy Server and Plug and
+// Play events: their labels in the order the Security auditing provider's
+// English messages have them (Microsoft's event pages, Vista to Server
+// 2025), the union of their versions'. Only the labels the reader knows
+// are listed; the others ("Access Reasons:", "Resource Attributes:" but
+// its last word, "OS-Version:") join the value before them.
+
+// winObjectTemplate is 4656's, 4659's and 4661's (a handle requested, one
+// to delete, a directory object's): 4659 has no "Restricted SID Count",
+// only 4661 "Properties".
+var winObjectTemplate = concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name",
+	"Handle ID", "Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information",
+	"Transaction ID", "Accesses", "Access Mask", "Privileges Used for Access Check", "Properties", "Restricted SID Count"})
+
+// winHandleTemplate is 4658's and 4660's (a handle closed, an object deleted).
+var winHandleTemplate = concat(winSubjectTemplate, []string{"Object", "Object Server", "Handle ID",
+	"Process Information", "Process ID", "Process Name", "Transaction ID"})
+
+// winShareChangeTemplate is 5142-5144's (a share added, modified, deleted).
+var winShareChangeTemplate = concat(winSubjectTemplate, []string{"Share Information", "Object Type", "Share Name", "Share Path"})
+
+// The Filtering Platform's connection and packet events (5150-5153,
+// 5156, 5157) and its listen and bind events (5154, 5155, 5158, 5159),
+// which have no direction nor destination.
+var (
+	winWFPConnectionTemplate = []string{"Application Information", "Process ID", "Application Name",
+		"Network Information", "Direction", "Source Address", "Source Port", "Destination Address", "Destination Port",
+		"Protocol", "Filter Information", "Filter Run-Time ID", "Layer Name", "Layer Run-Time ID"}
+	winWFPBindTemplate = []string{"Application Information", "Process ID", "Application Name",
+		"Network Information", "Source Address", "Source Port", "Protocol", "Filter Information",
+		"Filter Run-Time ID", "Layer Name", "Layer Run-Time ID"}
+)
+
+// winFirewallRuleTemplate is 4946-4948's (a rule added, modified, deleted).
+var winFirewallRuleTemplate = []string{"Profile Changed", "Added Rule", "Modified Rule", "Deleted Rule", "Rule ID", "Rule Name"}
+
+// winNPSTemplate is the Network Policy Server's (6272-6280): the user,
+// the client machine, the access server, the RADIUS client, the
+// policies; 6273-6280 end with the reason.
+var winNPSTemplate = []string{"User", "Security ID", "Account Name", "Account Domain", "Fully Qualified Account Name",
+	"Client Machine", "Security ID", "Account Name", "Fully Qualified Account Name", "Calling Station Identifier",
+	"NAS", "NAS Port", "Client IP Address", "Authentication Details", "Network Policy Name", "Authentication Provider",
+	"Reason"}
+
+// winObjectTemplates are these families' templates, by event id.
+var winObjectTemplates = map[int][]string{
+	4656: winObjectTemplate, 4659: winObjectTemplate, 4661: winObjectTemplate,
+	4658: winHandleTemplate, 4660: winHandleTemplate,
+	4664: concat(winSubjectTemplate, []string{"Link Information", "File Name", "Link Name", "Transaction ID"}),
+	4670: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
+		"Process", "Process ID", "Process Name", "Permissions Change", "Original Security Descriptor", "New Security Descriptor"}),
+	4689: concat(winSubjectTemplate, []string{"Process Information", "Process ID", "Process Name", "Exit Status"}),
+	4690: concat(winSubjectTemplate, []string{"Source Handle Information", "Source Handle ID", "Source Process ID",
+		"New Handle Information", "Target Handle ID", "Target Process ID"}),
+	4691: concat(winSubjectTemplate, []string{"Object", "Object Type", "Object Name", "Process Information", "Process ID",
+		"Access Request Information", "Accesses", "Access Mask"}),
+	4696: concat(winSubjectTemplate, []string{"Process Information", "Process ID", "Process Name", "Target Process",
+		"Target Process ID", "Target Process Name", "New Token Information", "Security ID", "Account Name",
+		"Account Domain", "Logon ID"}),
+	4985: concat(winSubjectTemplate, []string{"Transaction Information", "Transaction ID", "Process Information",
+		"Process ID", "Process Name"}),
+	5142: winShareChangeTemplate, 5143: winShareChangeTemplate, 5144: winShareChangeTemplate,
+	5150: winWFPConnectionTemplate, 5151: winWFPConnectionTemplate, 5152: winWFPConnectionTemplate,
+	5153: winWFPConnectionTemplate, 5156: winWFPConnectionTemplate, 5157: winWFPConnectionTemplate,
+	5154: winWFPBindTemplate, 5155: winWFPBindTemplate, 5158: winWFPBindTemplate, 5159: winWFPBindTemplate,
+	// 4611: a trusted logon process registered; 4616: the system time changed.
+	4611: concat(winSubjectTemplate, []string{"Logon Process Name"}),
+	4616: concat(winSubjectTemplate, []string{"Process Information", "Process ID", "Name", "Previous Time", "New Time"}),
+	4946: winFirewallRuleTemplate, 4947: winFirewallRuleTemplate, 4948: winFirewallRuleTemplate,
+	6272: winNPSTemplate, 6273: winNPSTemplate, 6274: winNPSTemplate, 6275: winNPSTemplate, 6276: winNPSTemplate,
+	6277: winNPSTemplate, 6278: winNPSTemplate, 6279: winNPSTemplate, 6280: winNPSTemplate,
+}
