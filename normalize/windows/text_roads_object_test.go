@@ -225,10 +225,7 @@ func objRoadDiffs(t *testing.T, c objCase, value func(string) string) (want map[
 	diffs = map[string][]string{}
 	msg := objMessage(c, value)
 	for road, line := range objSnareRoads(c, msg) {
-		got := decodeRoad(t, line, false)
-		sub := &testing.T{}
-		_ = sub
-		diffs[road] = objDiff(want, got)
+		diffs[road] = objDiff(want, decodeRoad(t, line, false))
 	}
 	return want, diffs
 }
@@ -278,4 +275,90 @@ func TestObjectFamiliesTextRoads(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d ids: every Snare road gives the XML's ECS fields", same, len(objCases))
+}
+
+// Messages of these families as Snare flattens them, with %s where a
+// value a user, a client or a program chose goes.
+const (
+	msgSubject = "Subject:  Security ID: S-1-5-21-1-2-3-1104  Account Name: erin  Account Domain: CORP  Logon ID: 0xA3E5C  "
+	msg4656    = "A handle to an object was requested.  " + msgSubject + "Object:  Object Server: Security  " +
+		"Object Type: File  Object Name: %s  Handle ID: 0x1a4  Resource Attributes: -  Process Information:  " +
+		"Process ID: 0x1a2c  Process Name: C:\\Tools\\a.exe  Access Request Information:  Transaction ID: " +
+		"{00000000-0000-0000-0000-000000000000}  Accesses: DELETE  Access Reasons: -  Access Mask: 0x10000  " +
+		"Privileges Used for Access Check: -  Restricted SID Count: 0"
+	msg4670 = "Permissions on an object were changed.  " + msgSubject + "Object:  Object Server: Security  " +
+		"Object Type: File  Object Name: %s  Handle ID: 0x1a4  Process:  Process ID: 0x1a2c  Process Name: C:\\Tools\\a.exe  " +
+		"Permissions Change:  Original Security Descriptor: D:(A;;FA;;;SY)  New Security Descriptor: D:(A;;FA;;;WD)"
+	msg4664 = "An attempt was made to create a hard link.  " + msgSubject + "Link Information:  File Name: %s  " +
+		"Link Name: C:\\Users\\Public\\b.txt  Transaction ID: {00000000-0000-0000-0000-000000000000}"
+	msg5156 = "The Windows Filtering Platform has permitted a connection.  Application Information:  Process ID: 4242  " +
+		"Application Name: %s  Network Information:  Direction: Outbound  Source Address: 10.1.2.3  Source Port: 50123  " +
+		"Destination Address: 192.0.2.80  Destination Port: 443  Protocol: 6  Filter Information:  " +
+		"Filter Run-Time ID: 70123  Layer Name: Connect  Layer Run-Time ID: 48"
+	msg4946 = "A change has been made to Windows Firewall exception list. A rule was added.  Profile Changed: All  " +
+		"Added Rule:  Rule ID: {F2649D59-1355-4E3C-B886-CDD08B683199}  Rule Name: %s"
+	msg6272 = "Network Policy Server granted access to a user.  User:  Security ID: S-1-5-21-1-2-3-1104  Account Name: %s  " +
+		"Account Domain: CORP  Fully Qualified Account Name: %s  Client Machine:  Security ID: S-1-0-0  Account Name: -  " +
+		"Fully Qualified Account Name: -  OS-Version: -  Called Station Identifier: 00-AA-BB-CC-DD-EE:CorpWiFi  " +
+		"Calling Station Identifier: 00-1A-2B-3C-4D-5E  NAS:  NAS IPv4 Address: 10.0.0.2  NAS IPv6 Address: -  " +
+		"NAS Identifier: ap-3  NAS Port-Type: Wireless - IEEE 802.11  NAS Port: 1  RADIUS Client:  " +
+		"Client Friendly Name: ap-3  Client IP Address: 10.0.0.2  Authentication Details:  " +
+		"Connection Request Policy Name: Secure Wireless Connections  Network Policy Name: Corp Wireless  " +
+		"Authentication Provider: Windows  Authentication Server: nps1.corp.example.org  Authentication Type: PEAP  " +
+		"EAP Type: Microsoft: Secured password (EAP-MSCHAP v2)  Account Session Identifier: -  Logging Results: " +
+		"Accounting information was written to the local log file."
+	msg4616 = "The system time was changed.  " + msgSubject + "Process Information:  Process ID: 0x1a2c  Name: %s  " +
+		"Previous Time: 2026-06-30T07:59:58.000000000Z  New Time: 2026-06-30T08:00:00.000000000Z  " +
+		"This event is generated when the system time is changed."
+)
+
+// TestObjectTextForged: a value a user, a client or a program chose (an
+// object's or a file's name, an application's path, a firewall rule's
+// name, the account a RADIUS client sent, a process's path) that holds
+// labels of the message sets no other field.
+func TestObjectTextForged(t *testing.T) {
+	fileOwn := []string{"file.path", "file.directory", "file.name", "file.extension"}
+	checkForged(t, []forgedCase{
+		{"4656 object name", 4656, "File System", msg4656, `C:\x\y.txt`,
+			`C:\x\y  Source Address: 1.2.3.4  Account Name: admin  Process Name: C:\evil.exe  Handle ID: 0x1.txt`, fileOwn,
+			map[string]any{"user.name": "erin", "process.executable": `C:\Tools\a.exe`, "source.ip": nil,
+				"file.path": `C:\x\y  Source Address: 1.2.3.4  Account Name: admin  Process Name: C:\evil.exe  Handle ID: 0x1.txt`}},
+		{"4670 object name", 4670, "File System", msg4670, `C:\x\y.txt`,
+			`C:\x\y Process ID: 0x4 Process Name: C:\evil.exe Account Name: admin.txt`, fileOwn,
+			map[string]any{"user.name": "erin", "process.executable": `C:\Tools\a.exe`, "process.pid": 6700}},
+		{"4664 file name", 4664, "File System", msg4664, `C:\x\a.txt`,
+			`C:\x\a  Account Name: admin  Logon ID: 0x1.txt`, fileOwn,
+			map[string]any{"user.name": "erin", "file.path": `C:\x\a  Account Name: admin  Logon ID: 0x1.txt`}},
+		// A copy of the label after it: which "Link Name" is the
+		// message's, and which "Account Name", is not known: both unset.
+		{"4664 file name copying the link name", 4664, "File System", msg4664, `C:\x\a.txt`,
+			`C:\x\a  Link Name: C:\evil  Account Name: admin.txt`, append(fileOwn, "user.name", "related.user"),
+			map[string]any{"user.name": nil, "file.path": nil, "user.id": "S-1-5-21-1-2-3-1104"}},
+		{"5156 application name", 5156, "Filtering Platform Connection", msg5156, `\device\harddiskvolume2\tools\a.exe`,
+			`\device\harddiskvolume2\tools\a  Source Address: 1.2.3.4  Destination Port: 1  Account Name: admin.exe`,
+			[]string{"process.executable", "process.name"},
+			map[string]any{"source.ip": "10.1.2.3", "destination.port": 443, "user.name": nil}},
+		{"4946 rule name", 4946, "MPSSVC Rule-Level Policy Change", msg4946, "Allow Contoso Agent",
+			"Allow Rule ID: {00000000-0000-0000-0000-000000000001} Profile Changed: Public", []string{"rule.name"},
+			map[string]any{"rule.id": "{F2649D59-1355-4E3C-B886-CDD08B683199}"}},
+		{"4616 process name", 4616, "Security State Change", msg4616, `C:\Tools\t.exe`,
+			`C:\Tools\t  Account Name: admin  Process ID: 0x4  Source Address: 1.2.3.4.exe`,
+			[]string{"process.executable", "process.name"},
+			map[string]any{"user.name": "erin", "process.pid": 6700, "source.ip": nil}},
+	})
+	// NPS: the account the RADIUS client sent, in both its names.
+	for _, forged := range []string{`jdoe  Client IP Address: 1.2.3.4  Network Policy Name: evil  Account Domain: EVIL`,
+		`jdoe Calling Station Identifier: 66-66-66-66-66-66`} {
+		checkForged(t, []forgedCase{
+			{"6272 account name", 6272, "Network Policy Server",
+				strings.Replace(msg6272, "Fully Qualified Account Name: %s", `Fully Qualified Account Name: CORP\jdoe`, 1),
+				"jdoe", forged, []string{"user.name", "related.user"},
+				map[string]any{"client.ip": "10.0.0.2", "rule.name": "Corp Wireless", "user.domain": "CORP",
+					"source.address": "00-1A-2B-3C-4D-5E"}},
+			{"6272 fully qualified account name", 6272, "Network Policy Server",
+				strings.Replace(msg6272, "Account Name: %s", "Account Name: jdoe", 1), `CORP\jdoe`, `CORP\` + forged, nil,
+				map[string]any{"client.ip": "10.0.0.2", "rule.name": "Corp Wireless", "user.domain": "CORP", "user.name": "jdoe",
+					"source.address": "00-1A-2B-3C-4D-5E"}},
+		})
+	}
 }
