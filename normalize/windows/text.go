@@ -239,10 +239,11 @@ var winTextSections = map[string]bool{
 	"Share Information": true, "Session": true, "User": true,
 	"New Computer Account": true, "Computer Account That Was Changed": true, "Target Computer": true,
 	// Handles duplicated (4690), hard links (4664), transactions (4985),
-	// DPAPI (4692-4695), firewall rules (4946-4948), NPS (6272-6280).
+	// DPAPI (4692-4695), firewall rules (4945-4958), NPS (6272-6280).
 	"Source Handle Information": true, "New Handle Information": true, "Link Information": true,
 	"Transaction Information": true, "Key Information": true, "Added Rule": true, "Modified Rule": true,
-	"Deleted Rule": true, "Client Machine": true, "NAS": true, "Authentication Details": true,
+	"Deleted Rule": true, "Rule Information": true, "Error Information": true, "Client Machine": true, "NAS": true,
+	"Authentication Details": true,
 }
 
 // winTextLabels are every label and section header winTextName knows

@@ -227,7 +227,17 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	},
 	// 2003's logon failures name their failure reason "Reason", the
 	// Network Policy Server its reason (6273-6280).
-	"Reason": func(modern int, _ string) string { return pick(winNPS(modern), "Reason", "FailureReason") },
+	// The firewall's "Reason" (4957, 4958) is its rendering of the rule's
+	// attribute, not the RuleAttr its XML has.
+	"Reason": func(modern int, _ string) string {
+		switch {
+		case winNPS(modern):
+			return "Reason"
+		case winFirewall(modern):
+			return ""
+		}
+		return "FailureReason"
+	},
 	// NPS names the user (its subject) and the client machine in full.
 	"Fully Qualified Account Name": func(modern int, section string) string {
 		switch {
@@ -241,11 +251,19 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 		return ""
 	},
 	"File Name": func(modern int, _ string) string { return pick(modern == 4664, "FileName", "") }, // a hard link's target
-	// 4616's (the system time changed) process; a generic label
-	// (winTextGeneric): one only in the templates that have it.
+	// Generic labels (winTextGeneric): labels only in the templates that
+	// have them. 4616's (the system time changed) process; a firewall
+	// rule not applied (4957, 4958).
 	"Name": func(modern int, section string) string {
-		return pick(modern == 4616 && section == "Process Information", "ProcessName", "")
+		switch {
+		case modern == 4616 && section == "Process Information":
+			return "ProcessName"
+		case winFirewall(modern):
+			return "RuleName"
+		}
+		return ""
 	},
+	"ID":                  func(modern int, _ string) string { return pick(winFirewall(modern), "RuleId", "") },
 	"Application Name":    wfpLabel("Application"),
 	"Direction":           wfpLabel("Direction"),
 	"Destination Address": wfpLabel("DestAddress"),
@@ -258,7 +276,10 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 
 // winTextGeneric are the labels whose words end other labels ("Device
 // Name", "Class Name"): labels only where the event's template has them.
-var winTextGeneric = map[string]bool{"Name": true}
+var winTextGeneric = map[string]bool{"Name": true, "ID": true}
+
+// winFirewall reports whether modern is a Windows Firewall rule event (4944-4958).
+func winFirewall(modern int) bool { return modern >= 4944 && modern <= 4958 }
 
 // winNPS reports whether modern is a Network Policy Server event (6272-6280).
 func winNPS(modern int) bool { return modern >= 6272 && modern <= 6280 }

@@ -34,8 +34,11 @@ var (
 		"Filter Run-Time ID", "Layer Name", "Layer Run-Time ID"}
 )
 
-// winFirewallRuleTemplate is 4946-4948's (a rule added, modified, deleted).
-var winFirewallRuleTemplate = []string{"Profile Changed", "Added Rule", "Modified Rule", "Deleted Rule", "Rule ID", "Rule Name"}
+// winFirewallRuleTemplate is the firewall's rule events' (4945 a rule
+// listed, 4946-4948 added, modified, deleted; 4957, 4958 not applied,
+// whose rule is "ID" and "Name" and whose "Reason" follows).
+var winFirewallRuleTemplate = []string{"Profile Changed", "Added Rule", "Modified Rule", "Deleted Rule",
+	"Rule Information", "Rule ID", "ID", "Rule Name", "Name", "Error Information", "Reason"}
 
 // winNPSTemplate is the Network Policy Server's (6272-6280): the user,
 // the client machine, the access server, the RADIUS client, the
@@ -69,7 +72,8 @@ var winObjectTemplates = map[int][]string{
 	// 4611: a trusted logon process registered; 4616: the system time changed.
 	4611: concat(winSubjectTemplate, []string{"Logon Process Name"}),
 	4616: concat(winSubjectTemplate, []string{"Process Information", "Process ID", "Name", "Previous Time", "New Time"}),
-	4946: winFirewallRuleTemplate, 4947: winFirewallRuleTemplate, 4948: winFirewallRuleTemplate,
+	4945: winFirewallRuleTemplate, 4946: winFirewallRuleTemplate, 4947: winFirewallRuleTemplate,
+	4948: winFirewallRuleTemplate, 4957: winFirewallRuleTemplate, 4958: winFirewallRuleTemplate,
 	6272: winNPSTemplate, 6273: winNPSTemplate, 6274: winNPSTemplate, 6275: winNPSTemplate, 6276: winNPSTemplate,
 	6277: winNPSTemplate, 6278: winNPSTemplate, 6279: winNPSTemplate, 6280: winNPSTemplate,
 }
