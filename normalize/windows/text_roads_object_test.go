@@ -396,3 +396,19 @@ func TestObjectTextForged(t *testing.T) {
 		})
 	}
 }
+
+// TestObjectTemplatesNeeded: each template of winObjectTemplates has a
+// free-text value, a label twice or a generic label: without, reading
+// label by label gives the same for less (text_templates_object.go).
+func TestObjectTemplatesNeeded(t *testing.T) {
+	for id, tmpl := range winObjectTemplates {
+		seen, needed := map[string]bool{}, false
+		for _, l := range tmpl {
+			needed = needed || winTextFree[l] || seen[l] || winTextGeneric[l]
+			seen[l] = true
+		}
+		if !needed {
+			t.Errorf("%d: its template has no free-text value, no label twice and no generic label", id)
+		}
+	}
+}

@@ -214,7 +214,13 @@ var winTemplateIDs = func() (r [2]int) {
 func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var wordBuf [64]textWord
 	var pickedBuf [64]int
-	words, _, every := templateWords(msg, places, wordBuf[:0], true)
+	shapes := &winLabelShapes
+	for _, n := range winGenericNumbers {
+		if len(places[n].at) > 0 {
+			shapes = &winGenericShapes
+		}
+	}
+	words, _, every := templateWords(msg, places, shapes, wordBuf[:0], true)
 	picked, ambiguous := pickedBuf[:0], false
 	if every {
 		for k := range words {
@@ -222,7 +228,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 		}
 	} else {
 		var nwords int16
-		words, nwords, _ = templateWords(msg, places, words[:0], false)
+		words, nwords, _ = templateWords(msg, places, shapes, words[:0], false)
 		if nwords > 0 {
 			picked, ambiguous = textLabels(words, nwords-1, picked)
 		}
@@ -262,11 +268,12 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 }
 
 // templateWords appends the label-like words of msg to words, one entry
-// per place (places: the template's) and the count of words. When first
+// per place (places: the template's; shapes: its labels', see
+// winLabelBefore) and the count of words. When first
 // is set it appends each word at the first place after the previous
 // one's only, and reports whether every word has one (it stops at the
 // first that has not).
-func templateWords(msg string, places []textPlaces, words []textWord, first bool) ([]textWord, int16, bool) {
+func templateWords(msg string, places []textPlaces, shapes *[256]uint64, words []textWord, first bool) ([]textWord, int16, bool) {
 	nwords, prevOrder := int16(0), -1
 	for i := 0; i < len(msg); {
 		p := nextLabelColon(msg, i)
@@ -274,7 +281,7 @@ func templateWords(msg string, places []textPlaces, words []textWord, first bool
 			break
 		}
 		i = p + 1
-		label, kind, start := winLabelBefore(msg, p)
+		label, kind, start := winLabelBefore(msg, p, shapes)
 		if label == "" {
 			continue
 		}
