@@ -39,6 +39,9 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		w.parseSysmonText(msg)
 		return
 	}
+	if w.parseSentence(msg, only) { // one sentence, not labels (text_sentences.go)
+		return
+	}
 	if places := w.winTemplatePlaces(); places != nil {
 		w.parseTemplateText(msg, only, places) // labels in the template's order (text_templates.go)
 		return

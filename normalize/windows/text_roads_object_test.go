@@ -412,3 +412,48 @@ func TestObjectTemplatesNeeded(t *testing.T) {
 		}
 	}
 }
+
+// TestSentenceTextRoads: the Service Control Manager's one-sentence
+// messages (7036 a service's state, 7040 its start type) by Snare give
+// the fields of their XML, whose insertion strings are param1, param2 ...;
+// a display name that copies the sentence's words stays in param1.
+func TestSentenceTextRoads(t *testing.T) {
+	for _, c := range []struct {
+		id     int
+		msg    string
+		params []string
+		want   map[string]any
+	}{
+		{7036, "The Contoso Updater service entered the running state.", []string{"Contoso Updater", "running"},
+			map[string]any{"service.state": "running"}},
+		{7036, "The Evil service entered the stopped service entered the running state.",
+			[]string{"Evil service entered the stopped", "running"},
+			map[string]any{"service.state": "running", "winlog.event_data.param1": "Evil service entered the stopped"}},
+		{7040, "The start type of the Background Intelligent Transfer Service service was changed from demand start to auto start.",
+			[]string{"Background Intelligent Transfer Service", "demand start", "auto start"},
+			map[string]any{"winlog.event_data.param1": "Background Intelligent Transfer Service"}},
+	} {
+		var b strings.Builder
+		fmt.Fprintf(&b, `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>`+
+			`<Provider Name="Service Control Manager"/><EventID>%d</EventID><Level>4</Level>`+
+			`<Keywords>0x8080000000000000</Keywords><TimeCreated SystemTime="%s"/><EventRecordID>1042</EventRecordID>`+
+			`<Channel>System</Channel><Computer>WKS-7.corp.example.org</Computer></System><EventData>`, c.id, sampleTime)
+		for i, p := range c.params {
+			fmt.Fprintf(&b, `<Data Name="param%d">%s</Data>`, i+1, xmlEsc(p))
+		}
+		b.WriteString("</EventData></Event>")
+		want := decodeRoad(t, b.String(), false)
+		checkFields(t, fmt.Sprint(c.id, " XML"), want, c.want)
+		f := []string{"MSWinEventLog", "0", "System", "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(c.id),
+			"Service Control Manager", "N/A", "N/A", "Information", "WKS-7.corp.example.org", "None", "", c.msg, "1042"}
+		for sepName, sep := range map[string]string{"tab": "\t", "#011": "#011"} {
+			for hdrName, hdr := range map[string]string{"3164": "<14>Jun 30 08:00:00 WKS-7 ", "5424": "<14>1 2026-06-30T08:00:00Z WKS-7 - - - - "} {
+				got := decodeRoad(t, hdr+strings.Join(f, sep), false)
+				checkFields(t, fmt.Sprint(c.id, " ", hdrName, " ", sepName), got, c.want)
+				if d := objDiff(want, got); len(d) > 0 {
+					t.Errorf("%d %s %s: %v", c.id, hdrName, sepName, d)
+				}
+			}
+		}
+	}
+}
