@@ -96,6 +96,7 @@ var winTextFixed = map[string]string{
 	"Rule Name": "RuleName", "Calling Station Identifier": "CallingStationID", "NAS Port": "NASPort",
 	"Client IP Address": "ClientIPAddress", "Network Policy Name": "NetworkPolicyName",
 	"Authentication Provider": "AuthenticationProvider", "Device ID": "DeviceId",
+	"Virtual Key Name": "ObjectVirtualName", "Virtual File Name": "ObjectVirtualName",
 }
 
 // winTextByRole are the account labels: their name for the subject, the
@@ -250,7 +251,12 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 		}
 		return ""
 	},
-	"File Name": func(modern int, _ string) string { return pick(modern == 4664, "FileName", "") }, // a hard link's target
+	// A hard link's target (4664); the key or file virtualized (5039,
+	// 5051), whose XML calls it ObjectName; a key operation's key (5058-5061).
+	"File Name": func(modern int, _ string) string {
+		return pick(modern == 4664, "FileName", pick(modern == 5051, "ObjectName", ""))
+	},
+	"Key Name": func(modern int, _ string) string { return pick(modern == 5039, "ObjectName", "KeyName") },
 	// Generic labels (winTextGeneric): labels only in the templates that
 	// have them. 4616's (the system time changed) process; a firewall
 	// rule not applied (4957, 4958).

@@ -134,6 +134,12 @@ var objCases = []objCase{
 	{4985, "", "The state of a transaction has changed.", textLayout(objSubject, []textLine{textSection("Transaction Information"),
 		{"RM Transaction ID", "TransactionId"}, {"New State", "NewState"}, {"Resource Manager", "ResourceManager"}}, objProcess),
 		[]string{"process.executable", "user.name"}},
+	{5039, "", "A registry key was virtualized.", textLayout(objSubject, []textLine{textSection("Object"),
+		{"Key Name", "ObjectName"}, {"Virtual Key Name", "ObjectVirtualName"}}, objProcess),
+		[]string{"registry.path", "process.executable", "user.name"}},
+	{5051, "", "A file was virtualized.", textLayout(objSubject, []textLine{textSection("Object"),
+		{"File Name", "ObjectName"}, {"Virtual File Name", "ObjectVirtualName"}}, objProcess),
+		[]string{"file.path", "process.executable", "user.name"}},
 	{5058, "", "Key file operation.", textLayout(objSubject, []textLine{textSection("Cryptographic Parameters"),
 		{"Provider Name", "ProviderName"}, {"Algorithm Name", "AlgorithmName"}, {"Key Name", "KeyName"}, {"Key Type", "KeyType"},
 		textSection("Key File Operation Information"), {"File Path", "KeyFilePath"}, {"Operation", "Operation"},
@@ -341,6 +347,9 @@ const (
 		"Authentication Provider: Windows  Authentication Server: nps1.corp.example.org  Authentication Type: PEAP  " +
 		"EAP Type: Microsoft: Secured password (EAP-MSCHAP v2)  Account Session Identifier: -  Logging Results: " +
 		"Accounting information was written to the local log file."
+	msg5039 = "A registry key was virtualized.  " + msgSubject + "Object:  Key Name: %s  " +
+		"Virtual Key Name: \\REGISTRY\\USER\\S-1-5-21-1-2-3-1104_Classes\\VirtualStore\\MACHINE\\SOFTWARE\\Contoso  " +
+		"Process Information:  Process ID: 0x1a2c  Process Name: C:\\Tools\\a.exe"
 	msg4616 = "The system time was changed.  " + msgSubject + "Process Information:  Process ID: 0x1a2c  Name: %s  " +
 		"Previous Time: 2026-06-30T07:59:58.000000000Z  New Time: 2026-06-30T08:00:00.000000000Z  " +
 		"This event is generated when the system time is changed."
@@ -375,6 +384,10 @@ func TestObjectTextForged(t *testing.T) {
 		{"4946 rule name", 4946, "MPSSVC Rule-Level Policy Change", msg4946, "Allow Contoso Agent",
 			"Allow Rule ID: {00000000-0000-0000-0000-000000000001} Profile Changed: Public", []string{"rule.name"},
 			map[string]any{"rule.id": "{F2649D59-1355-4E3C-B886-CDD08B683199}"}},
+		{"5039 key name", 5039, "Registry", msg5039, `\REGISTRY\MACHINE\SOFTWARE\Contoso`,
+			`\REGISTRY\MACHINE\SOFTWARE\Contoso  Process Name: C:\evil.exe  Account Name: admin  Process ID: 0x4`,
+			[]string{"registry."},
+			map[string]any{"user.name": "erin", "process.executable": `C:\Tools\a.exe`, "process.pid": 6700}},
 		{"4616 process name", 4616, "Security State Change", msg4616, `C:\Tools\t.exe`,
 			`C:\Tools\t  Account Name: admin  Process ID: 0x4  Source Address: 1.2.3.4.exe`,
 			[]string{"process.executable", "process.name"},

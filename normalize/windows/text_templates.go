@@ -124,7 +124,8 @@ var winTextFree = map[string]bool{
 	"Old Value": true, "New Value": true, "Service Name": true, "Service File Name": true,
 	"Target Server Name": true, "Additional Information": true, "User Name": true, "Logon account": true,
 	"Application Name": true, "Rule Name": true, "Fully Qualified Account Name": true, "Calling Station Identifier": true,
-	"Network Policy Name": true, "File Name": true, "Link Name": true, "Name": true,
+	"Network Policy Name": true, "File Name": true, "Link Name": true, "Name": true, "Key Name": true,
+	"Virtual Key Name": true, "Virtual File Name": true,
 }
 
 // winTemplateTables are the tables of templates by event id: this file's

@@ -61,6 +61,12 @@ var winObjectTemplates = map[int][]string{
 	5150: winWFPConnectionTemplate, 5151: winWFPConnectionTemplate, 5152: winWFPConnectionTemplate,
 	5153: winWFPConnectionTemplate, 5156: winWFPConnectionTemplate, 5157: winWFPConnectionTemplate,
 	5154: winWFPBindTemplate, 5155: winWFPBindTemplate, 5158: winWFPBindTemplate, 5159: winWFPBindTemplate,
+	// A registry key or a file virtualized (5051 has no page of its own:
+	// its labels are taken to be 5039's, of a file).
+	5039: concat(winSubjectTemplate, []string{"Object", "Key Name", "Virtual Key Name", "Process Information", "Process ID",
+		"Process Name"}),
+	5051: concat(winSubjectTemplate, []string{"Object", "File Name", "Virtual File Name", "Process Information", "Process ID",
+		"Process Name"}),
 	// The system time changed: its process's path is "Name".
 	4616: concat(winSubjectTemplate, []string{"Process Information", "Process ID", "Name", "Previous Time", "New Time"}),
 	4945: winFirewallRuleTemplate, 4946: winFirewallRuleTemplate, 4947: winFirewallRuleTemplate,
