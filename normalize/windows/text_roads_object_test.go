@@ -11,7 +11,8 @@ import (
 // (issue #15): each message laid out as the Security auditing provider
 // renders it (its English message text: sections, "Label: value" lines),
 // filled with this test's own values, by Snare (tab and "#011" fields,
-// RFC 3164 and RFC 5424 headers), gives the ECS fields of its XML.
+// RFC 3164 and RFC 5424 headers) and by NXLog's classic text, gives the
+// ECS fields of its XML.
 
 // objValues are the EventData values of these samples that textValues has not.
 var objValues = map[string]string{
@@ -239,17 +240,20 @@ func objKeywords(c objCase) string {
 	return "0x8020000000000000"
 }
 
-// objSnareRoads are c's Snare records: tab and "#011" fields, RFC 3164
-// and RFC 5424 headers.
-func objSnareRoads(c objCase, msg string) map[string]string {
-	typ := "Success Audit"
+// objTextRoads are c's text records: Snare's (tab and "#011" fields,
+// RFC 3164 and RFC 5424 headers; the message flattened) and the
+// "SOURCE: ID: KEYWORD text" of NXLog's classic text and evtsys (its
+// line breaks and tabs kept).
+func objTextRoads(c objCase, msg string) map[string]string {
+	typ, kw := "Success Audit", "AUDIT_SUCCESS"
 	if objKeywords(c) != "0x8020000000000000" {
-		typ = "Failure Audit"
+		typ, kw = "Failure Audit", "AUDIT_FAILURE"
 	}
+	roads := map[string]string{"source: id: text": fmt.Sprintf(
+		"<14>Jun 30 08:00:00 WKS-7.corp.example.org Microsoft-Windows-Security-Auditing: %d: %s %s", c.id, kw, msg)}
 	msg = strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(msg)
 	f := []string{"MSWinEventLog", "1", "Security", "77", "Tue Jun 30 08:00:00 2026", fmt.Sprint(c.id),
 		"Microsoft-Windows-Security-Auditing", "N/A", "N/A", typ, "WKS-7.corp.example.org", "Object Access", "", msg, "1042"}
-	roads := map[string]string{}
 	for sepName, sep := range map[string]string{"tab": "\t", "#011": "#011"} {
 		rec := strings.Join(f, sep)
 		roads["3164 "+sepName] = "<14>Jun 30 08:00:00 WKS-7 " + rec
@@ -258,13 +262,13 @@ func objSnareRoads(c objCase, msg string) map[string]string {
 	return roads
 }
 
-// objRoadDiffs decodes c by XML and by each Snare road and returns, per
+// objRoadDiffs decodes c by XML and by each text road and returns, per
 // road, the fields that differ (none: the same event).
 func objRoadDiffs(t *testing.T, c objCase, value func(string) string) (want map[string]any, diffs map[string][]string) {
 	want = decodeRoad(t, objXML(c, value), false)
 	diffs = map[string][]string{}
 	msg := objMessage(c, value)
-	for road, line := range objSnareRoads(c, msg) {
+	for road, line := range objTextRoads(c, msg) {
 		diffs[road] = objDiff(want, decodeRoad(t, line, false))
 	}
 	return want, diffs
@@ -291,7 +295,7 @@ func objDiff(want, got map[string]any) []string {
 	return d
 }
 
-// TestObjectFamiliesTextRoads: each event above by every Snare road gives
+// TestObjectFamiliesTextRoads: each event above by every text road gives
 // the ECS fields of its XML, and the XML sets the fields it should.
 func TestObjectFamiliesTextRoads(t *testing.T) {
 	same := 0
@@ -314,7 +318,7 @@ func TestObjectFamiliesTextRoads(t *testing.T) {
 			same++
 		}
 	}
-	t.Logf("%d of %d ids: every Snare road gives the XML's ECS fields", same, len(objCases))
+	t.Logf("%d of %d ids: every text road gives the XML's ECS fields", same, len(objCases))
 }
 
 // Messages of these families as Snare flattens them, with %s where a
