@@ -27,15 +27,17 @@ var objValues = map[string]string{
 	"DeviceId": `USB\VID_0781&PID_5581\4C530001231105116161`, "DeviceDescription": "Contoso USB Device",
 	"ClassId": "{eec5ad98-8080-425f-922a-dabf3de3f69a}", "ClassName": "WPD", "KeyId": "b3bd1e86-3c4f-4a8f-b2b0-1c2b3d4e5f60",
 	"NewState": "52", "ResourceManager": "{3f2a7e10-1c2d-4b5e-8f90-a1b2c3d4e5f6}", "ShareComment": "-",
-	"ResourceAttributes": "S:AI", "MasterKeyId": "0d6b5b5e-2f1c-4c1e-9a0b-7f9e8d7c6b5a", "RecoveryReason": "0x5c005c",
+	"ResourceAttributes": "S:AI", "NullSid": "S-1-0-0", "NoName": "-", "NASPort": "1", "MasterKeyId": "0d6b5b5e-2f1c-4c1e-9a0b-7f9e8d7c6b5a", "RecoveryReason": "0x5c005c",
 	"RecoveryServer": "DC01.corp.example.org", "RecoveryKeyId": "-", "FailureId": "0x0", "ProviderName": "Microsoft Software Key Storage Provider",
 	"AlgorithmName": "RSA", "KeyName": "contoso-signing", "KeyType": "%%2499", "KeyFilePath": `C:\ProgramData\Microsoft\Crypto\Keys\ab12`,
 	"Operation": "%%2458", "ReturnCode": "0x0",
 }
 
+// objValue is the value of EventData name ("Name|key": of Name, the
+// value of key) in a case whose status is status.
 func objValue(name, status string) string {
-	if v, ok := objValues[name]; ok && name != "Status" {
-		return v
+	if _, key, ok := strings.Cut(name, "|"); ok {
+		name = key
 	}
 	if name == "Status" && status != "" {
 		return status
@@ -188,6 +190,14 @@ var objCases = []objCase{
 		{"Reason", "Reason"}}), []string{"user.name", "client.ip", "rule.name", "event.reason"}},
 	{6274, "", "Network Policy Server discarded the request for a user.", textLayout(objNPS, []textLine{{"Reason Code", "ReasonCode"},
 		{"Reason", "Reason"}}), []string{"user.name", "client.ip", "event.reason"}},
+	// A request that named no account: its user only by its full name.
+	{6273, "0x1", "Network Policy Server denied access to a user.", []textLine{textSection("User"),
+		{"Security ID", "SubjectUserSid|NullSid"}, {"Account Name", "SubjectUserName|NoName"},
+		{"Account Domain", "SubjectDomainName|NoName"}, {"Fully Qualified Account Name", "FullyQualifiedSubjectUserName"},
+		textSection("Client Machine"), {"Security ID", "SubjectMachineSID|NullSid"}, {"Account Name", "SubjectMachineName|NoName"},
+		{"Calling Station Identifier", "CallingStationID"},
+		textSection("NAS"), {"NAS Port", "NASPort"}, textSection("RADIUS Client"), {"Client IP Address", "ClientIPAddress"},
+		{"Reason", "Reason"}}, []string{"user.name", "user.domain", "client.ip"}},
 	{6279, "", "Network Policy Server locked the user account due to repeated failed authentication attempts.",
 		[]textLine{{"Security ID", "SubjectUserSid"}, {"Account Name", "SubjectUserName"}, // no section
 			{"Account Domain", "SubjectDomainName"}, {"Fully Qualified Account Name", "FullyQualifiedSubjectUserName"}},
@@ -226,7 +236,8 @@ func objXML(c objCase, value func(string) string) string {
 		c.id, objKeywords(c), sampleTime)
 	for _, l := range c.lines {
 		if l.name != "" {
-			fmt.Fprintf(&b, `<Data Name="%s">%s</Data>`, l.name, xmlEsc(value(l.name)))
+			name, _, _ := strings.Cut(l.name, "|")
+			fmt.Fprintf(&b, `<Data Name="%s">%s</Data>`, name, xmlEsc(value(l.name)))
 		}
 	}
 	b.WriteString("</EventData></Event>")
