@@ -329,7 +329,7 @@ func TestObjectFamiliesTextRoads(t *testing.T) {
 			same++
 		}
 	}
-	t.Logf("%d of %d ids: every text road gives the XML's ECS fields", same, len(objCases))
+	t.Logf("%d of %d cases: every text road gives the XML's ECS fields", same, len(objCases))
 }
 
 // Messages of these families as Snare flattens them, with %s where a
