@@ -7,7 +7,9 @@ import "github.com/nomenhq/nomen/normalize/ecs"
 // labels mean the subject's, the target's, the account's or the member's
 // name according to the section they are in (winTextRole); a few depend on
 // the event id or the section. To teach the decoder a label, add it to
-// one of the three tables.
+// one of the three tables; a one-word label that ends many others ("Name")
+// also to winTextGeneric, so that it is one only in the templates that
+// have it.
 
 // winTextFixed are the labels that mean one name wherever they are.
 var winTextFixed = map[string]string{
