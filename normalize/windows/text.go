@@ -77,11 +77,16 @@ func (w *winEvent) readLabels(msg, only string, places []textPlaces) bool {
 		if label == "" {
 			continue
 		}
-		if kind[0]&labelGeneric != 0 && (places == nil || places[labelNumber(kind)].n == 0) {
-			continue // a generic label ("Name") is one only where the template has it: else a word of a value
-		}
-		if places != nil {
-			at := places[labelNumber(kind)].list()
+		if places == nil {
+			if kind[0]&labelGeneric != 0 {
+				continue // a generic label ("Name") is one only where a template has it
+			}
+		} else {
+			pl := &places[labelNumber(kind)]
+			if pl.n == 0 && kind[0]&labelGeneric != 0 {
+				continue // a generic label the template has not: a word of a value
+			}
+			at := pl.list()
 			k := 0
 			for k < len(at) && int(at[k]) <= prevOrder {
 				k++
