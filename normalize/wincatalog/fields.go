@@ -108,8 +108,9 @@ var fieldGroups = map[string]fieldGroup{
 		"FileDescription>file.pe.description", "ProductName>file.pe.product", "FileVersion>file.pe.file_version"}},
 	"fwrule": {"a firewall rule, and the account and program that changed it", []string{"RuleId>rule.id", "RuleName>rule.name",
 		"ModifyingUser>user.id:sid", "ModifyingApplication>process.executable"}},
-	"nps": {"a Network Policy Server request", []string{
+	"nps": {"a Network Policy Server request (its user's full name when the request named no account: DOMAIN\\name)", []string{
 		"SubjectUserSid>user.id:sid", "SubjectUserName>user.name", "SubjectDomainName>user.domain",
+		"FullyQualifiedSubjectUserName>user.name:account",
 		"ClientIPAddress>client.ip:ip", "CallingStationID>source.address", "NetworkPolicyName>rule.name",
 		"Reason>event.reason"}},
 

@@ -104,20 +104,20 @@ func TestTextLabels(t *testing.T) {
 		rest := winTextFixed[l] // a fixed label's name, or an account label's row number
 		if byRole && !fixed {
 			rest = ""
-			if len(kind) == 3 && int(kind[2]) < len(winTextByRoleRows) && winTextByRoleRows[kind[2]] == winTextByRole[l] {
-				rest = kind[2:]
+			if len(kind) == 4 && int(kind[3]) < len(winTextByRoleRows) && winTextByRoleRows[kind[3]] == winTextByRole[l] {
+				rest = kind[3:]
 			}
 		}
 		if kind[0]&labelSection != 0 != winTextSections[l] || kind[0]&labelFixed != 0 != fixed ||
-			kind[0]&labelByRole != 0 != byRole || kind[0]&labelSpecial != 0 != special || kind[2:] != rest ||
-			winTextLabelNames[kind[1]] != l {
+			kind[0]&labelByRole != 0 != byRole || kind[0]&labelSpecial != 0 != special || kind[3:] != rest ||
+			kind[0]&labelGeneric != 0 != winTextGeneric[l] || winTextLabelNames[labelNumber(kind)] != l {
 			t.Errorf("label %q: entry %q", l, kind)
 		}
 	}
 	if winTextLabels.n != len(want) {
 		t.Errorf("%d labels held, want %d", winTextLabels.n, len(want))
 	}
-	for _, no := range []string{"Account", "Name", "S-1-5-18 Account Name", "account name"} {
+	for _, no := range []string{"Account", "S-1-5-18 Account Name", "account name"} {
 		if winTextLabels.has(no) {
 			t.Errorf("%q is no label", no)
 		}

@@ -39,8 +39,9 @@ type nameTable struct {
 
 type nameEntry struct{ name, val string }
 
-// nameTableSlots is a power of two, over twice the names of any table.
-const nameTableSlots = 512
+// nameTableSlots is a power of two, over twice the names of any table
+// (winTextLabels: 283, winDataKeys: 250).
+const nameTableSlots = 1024
 
 func nameHash(name string) uint {
 	n := uint(len(name))

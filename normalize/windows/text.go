@@ -39,6 +39,9 @@ func (w *winEvent) parseTextOnly(msg, only string) {
 		w.parseSysmonText(msg)
 		return
 	}
+	if w.parseSentence(msg, only) { // one sentence, not labels (text_sentences.go)
+		return
+	}
 	if places := w.winTemplatePlaces(); places != nil {
 		// Labels in the template's order (text_templates.go): nearly every
 		// message has each label-like word at a place after the previous
@@ -63,18 +66,27 @@ func (w *winEvent) readLabels(msg, only string, places []textPlaces) bool {
 	modern, _ := modernID(w.id)
 	section := ""
 	prevLabel, prevKind, prevEnd, prevOrder, n0 := "", "", -1, -1, w.n
+	shapes := labelShapes(places)
 	for i := 0; i < len(msg); {
 		p := nextLabelColon(msg, i)
 		if p < 0 {
 			break
 		}
 		i = p + 1
-		label, kind, start := winLabelBefore(msg, p)
+		label, kind, start := winLabelBefore(msg, p, shapes)
 		if label == "" {
 			continue
 		}
-		if places != nil {
-			at := places[kind[1]].list()
+		if places == nil {
+			if kind[0]&labelGeneric != 0 {
+				continue // a generic label ("Name") is one only where a template has it
+			}
+		} else {
+			pl := &places[labelNumber(kind)]
+			if pl.n == 0 && kind[0]&labelGeneric != 0 {
+				continue // a generic label the template has not: a word of a value
+			}
+			at := pl.list()
 			k := 0
 			for k < len(at) && int(at[k]) <= prevOrder {
 				k++
@@ -223,8 +235,9 @@ func nextLabelColon(msg string, i int) int {
 }
 
 // winLabelBefore returns the longest known label that ends at msg[colon],
-// its entry in winTextLabels and where it starts.
-func winLabelBefore(msg string, colon int) (label, kind string, start int) {
+// its entry in winTextLabels and where it starts; shapes are the labels'
+// (winLabelShapes, or winGenericShapes for a template with generic ones).
+func winLabelBefore(msg string, colon int, shapes *[256]uint64) (label, kind string, start int) {
 	k := colon
 	for words := 0; words < 6 && k > 0 && colon-k < 48; words++ {
 		word := msg[:k] // searched back from its end: no bounds check per byte
@@ -237,7 +250,7 @@ func winLabelBefore(msg string, colon int) (label, kind string, start int) {
 		if ws == k || ws > 0 && msg[ws-1] == ':' {
 			break // no word, or the previous label's colon
 		}
-		if n := colon - ws; n < 64 && winLabelShapes[msg[ws]]&(1<<n) != 0 {
+		if n := colon - ws; n < 64 && shapes[msg[ws]]&(1<<n) != 0 {
 			if k, ok := winTextLabels.get(msg[ws:colon]); ok {
 				label, kind, start = msg[ws:colon], k, ws
 			}
@@ -275,15 +288,21 @@ var winTextSections = map[string]bool{
 	"Policy Change Details": true, "Service Request Information": true, "Auditing Settings": true, "Operation": true,
 	"Directory Service": true, "Group Membership": true, "Event in sequence": true, "Local Endpoint": true,
 	"Remote Endpoint": true, "User Claims": true, "Device Claims": true, "Event Source": true,
+	// Handles duplicated (4690), hard links (4664), transactions (4985),
+	// DPAPI (4692-4695), firewall rules (4945-4958), NPS (6272-6280).
+	"Source Handle Information": true, "New Handle Information": true, "Link Information": true,
+	"Transaction Information": true, "Key Information": true, "Added Rule": true, "Modified Rule": true,
+	"Deleted Rule": true, "Rule Information": true, "Error Information": true, "Client Machine": true, "NAS": true,
+	"Authentication Details": true,
 }
 
 // winTextLabels are every label and section header winTextName knows
 // (text_names.go): what ends the value before them. Looked up for every
 // word before a colon (a table, not a map: see nameTable). A label's
 // entry says which tables have it, so that reading its value looks up
-// no other: a byte of label* bits, the label's number (its index in
-// winTextLabelNames: where templates keep its places), then for a fixed
-// label its name.
+// no other: a byte of label* bits, the label's number in two bytes (its
+// index in winTextLabelNames: where templates keep its places; see
+// labelNumber), then for a fixed label its name.
 var winTextLabels = func() *nameTable {
 	kinds := map[string]byte{}
 	for s := range winTextSections {
@@ -298,12 +317,16 @@ var winTextLabels = func() *nameTable {
 	for l := range winTextSpecial {
 		kinds[l] |= labelSpecial
 	}
+	for l := range winTextGeneric {
+		kinds[l] |= labelGeneric
+	}
 	t := new(nameTable)
 	for l, k := range kinds {
-		if len(winTextLabelNames) > 255 {
-			panic("windows: more than 256 labels (their number is a byte)")
+		if len(winTextLabelNames) > 0xffff {
+			panic("windows: more than 65536 labels (their number is two bytes)")
 		}
-		entry := string([]byte{k, byte(len(winTextLabelNames))}) + winTextFixed[l]
+		n := len(winTextLabelNames)
+		entry := string([]byte{k, byte(n), byte(n >> 8)}) + winTextFixed[l]
 		winTextLabelNames = append(winTextLabelNames, l)
 		if k&(labelFixed|labelByRole) == labelByRole { // its names' row, by number: no map lookup per value
 			entry += string([]byte{byte(len(winTextByRoleRows))})
@@ -313,15 +336,30 @@ var winTextLabels = func() *nameTable {
 		if len(l) >= 64 {
 			panic("windows: label " + l + " is 64 bytes or more (winLabelShapes)")
 		}
-		winLabelShapes[l[0]] |= 1 << len(l)
+		winGenericShapes[l[0]] |= 1 << len(l)
+		if k&labelGeneric == 0 {
+			winLabelShapes[l[0]] |= 1 << len(l)
+		} else {
+			winGenericNumbers = append(winGenericNumbers, n)
+		}
 	}
 	return t
 }()
 
+// winGenericShapes are winLabelShapes with the generic labels' shapes,
+// and winGenericNumbers those labels' numbers: a generic label is looked
+// up only in a message whose template has one (a one-word label such as
+// "Name" or "ID" ends most labels: ~900 instructions more per Snare
+// record if looked up everywhere, callgrind).
+var (
+	winGenericShapes  [256]uint64
+	winGenericNumbers []int
+)
+
 // winTextLabelNames are the labels of winTextLabels by number.
 var winTextLabelNames []string
 
-// winTextByRoleRows are winTextByRole's rows, numbered by the third byte
+// winTextByRoleRows are winTextByRole's rows, numbered by the fourth byte
 // of their label's winTextLabels entry.
 var winTextByRoleRows [][6]string
 
@@ -338,7 +376,12 @@ const (
 	labelFixed
 	labelByRole
 	labelSpecial
+	labelGeneric // a label only where the event's template has it (winTextGeneric)
 )
+
+// labelNumber returns the number of the label whose winTextLabels entry
+// is kind.
+func labelNumber(kind string) int { return int(kind[1]) | int(kind[2])<<8 }
 
 // Roles of the account labels in a section.
 const (
@@ -383,12 +426,14 @@ func winTextRole(modern int, section string) int {
 	case "Member":
 		return winRoleMember
 	case "User":
-		// 4798's enumerated account (its XML's Target*). The Network
-		// Policy Server's "User:" (6272-6280) is its subject, but its
-		// "Fully Qualified Account Name" label is none the reader knows
-		// (it would join the domain's value): left unread.
-		if modern == 4798 {
+		// 4798's enumerated account (its XML's Target*); the Network
+		// Policy Server's (6272-6280) subject, whose "Client Machine:"
+		// that follows is none of the roles.
+		switch {
+		case modern == 4798:
 			return winRoleAccount
+		case winNPS(modern):
+			return winRoleSubject
 		}
 	case "":
 		// Legacy messages have no sections.

@@ -7,7 +7,9 @@ import "github.com/nomenhq/nomen/normalize/ecs"
 // labels mean the subject's, the target's, the account's or the member's
 // name according to the section they are in (winTextRole); a few depend on
 // the event id or the section. To teach the decoder a label, add it to
-// one of the three tables.
+// one of the three tables; a one-word label that ends many others ("Name")
+// also to winTextGeneric, so that it is one only in the templates that
+// have it.
 
 // winTextFixed are the labels that mean one name wherever they are.
 var winTextFixed = map[string]string{
@@ -51,11 +53,11 @@ var winTextFixed = map[string]string{
 	"Virtual Account":          "VirtualAccount",
 	"Elevated Token":           "ElevatedToken",
 	"Impersonation Level":      "ImpersonationLevel",
-	"Failure Reason":           "FailureReason", "Reason": "FailureReason",
-	"Target Server Name": "TargetServerName",
-	"Target Server Info": "TargetInfo",
-	"Privileges":         "PrivilegeList",
-	"Task Name":          "TaskName", "Task Content": "TaskContent", "Task New Content": "TaskContentNew", // 4698-4702
+	"Failure Reason":           "FailureReason",
+	"Target Server Name":       "TargetServerName",
+	"Target Server Info":       "TargetInfo",
+	"Privileges":               "PrivilegeList",
+	"Task Name":                "TaskName", "Task Content": "TaskContent", "Task New Content": "TaskContentNew", // 4698-4702
 	"SAM Account Name": "SamAccountName", "Sam Account Name": "SamAccountName",
 	"Display Name":           "DisplayName",
 	"User Principal Name":    "UserPrincipalName",
@@ -96,6 +98,15 @@ var winTextFixed = map[string]string{
 	"Session ID":         "SessionId",                                                            // 4800-4803
 	"Enabled Privileges": "EnabledPrivilegeList", "Disabled Privileges": "DisabledPrivilegeList", // 4703
 	"User Right": "PrivilegeList", // 4704, 4705
+	// Object access, detailed tracking, system, firewall rules, NPS and
+	// Plug and Play (text_templates_object.go).
+	"Link Name": "LinkName", "Source Handle ID": "SourceHandleId", "Source Process ID": "SourceProcessId",
+	"Target Handle ID": "TargetHandleId", "Previous Time": "PreviousTime", "New Time": "NewTime",
+	"Logon Process Name": "LogonProcessName", "Profile Changed": "ProfileChanged", "Rule ID": "RuleId",
+	"Rule Name": "RuleName", "Calling Station Identifier": "CallingStationID", "NAS Port": "NASPort",
+	"Client IP Address": "ClientIPAddress", "Network Policy Name": "NetworkPolicyName",
+	"Authentication Provider": "AuthenticationProvider", "Device ID": "DeviceId",
+	"Virtual Key Name": "ObjectVirtualName", "Virtual File Name": "ObjectVirtualName",
 }
 
 // winTextByRole are the account labels: their name for the subject, the
@@ -242,6 +253,50 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 		}
 		return ""
 	},
+	// 2003's logon failures name their failure reason "Reason", the
+	// Network Policy Server its reason (6273-6280).
+	// The firewall's "Reason" (4957, 4958) is its rendering of the rule's
+	// attribute, not the RuleAttr its XML has.
+	"Reason": func(modern int, _ string) string {
+		switch {
+		case winNPS(modern):
+			return "Reason"
+		case winFirewall(modern):
+			return ""
+		}
+		return "FailureReason"
+	},
+	// NPS names the user (its subject) and the client machine in full.
+	"Fully Qualified Account Name": func(modern int, section string) string {
+		switch {
+		case !winNPS(modern):
+			return ""
+		case section == "User":
+			return "FullyQualifiedSubjectUserName"
+		case section == "Client Machine":
+			return "FullyQualifiedSubjectMachineName"
+		}
+		return ""
+	},
+	// A hard link's target (4664); the key or file virtualized (5039,
+	// 5051), whose XML calls it ObjectName; a key operation's key (5058-5061).
+	"File Name": func(modern int, _ string) string {
+		return pick(modern == 4664, "FileName", pick(modern == 5051, "ObjectName", ""))
+	},
+	"Key Name": func(modern int, _ string) string { return pick(modern == 5039, "ObjectName", "KeyName") },
+	// Generic labels (winTextGeneric): labels only in the templates that
+	// have them. 4616's (the system time changed) process; a firewall
+	// rule not applied (4957, 4958).
+	"Name": func(modern int, section string) string {
+		switch {
+		case modern == 4616 && section == "Process Information":
+			return "ProcessName"
+		case winFirewall(modern):
+			return "RuleName"
+		}
+		return ""
+	},
+	"ID":                  func(modern int, _ string) string { return pick(winFirewall(modern), "RuleId", "") },
 	"Application Name":    wfpLabel("Application"),
 	"Direction":           wfpLabel("Direction"),
 	"Destination Address": wfpLabel("DestAddress"),
@@ -251,6 +306,16 @@ var winTextSpecial = map[string]func(modern int, section string) string{
 	"Layer Name":          wfpLabel("LayerName"),
 	"Layer Run-Time ID":   wfpLabel("LayerRTID"),
 }
+
+// winTextGeneric are the labels whose words end other labels ("Device
+// Name", "Class Name"): labels only where the event's template has them.
+var winTextGeneric = map[string]bool{"Name": true, "ID": true}
+
+// winFirewall reports whether modern is a Windows Firewall rule event (4944-4958).
+func winFirewall(modern int) bool { return modern >= 4944 && modern <= 4958 }
+
+// winNPS reports whether modern is a Network Policy Server event (6272-6280).
+func winNPS(modern int) bool { return modern >= 6272 && modern <= 6280 }
 
 // winServiceInstalled reports whether modern is "A service was installed
 // in the system" (4697, or the Service Control Manager's 7045).
@@ -323,10 +388,10 @@ func pick(cond bool, yes, no string) string {
 func winTextName(modern int, section, label, kind string) string {
 	switch k := kind[0]; {
 	case k&labelFixed != 0:
-		return kind[2:]
+		return kind[3:]
 	case k&labelByRole != 0:
 		if role := winTextRole(modern, section); role > 0 {
-			return winTextByRoleRows[kind[2]][role-1]
+			return winTextByRoleRows[kind[3]][role-1]
 		}
 		return ""
 	case k&labelSpecial != 0:

@@ -131,16 +131,19 @@ var winTextFree = map[string]bool{
 	"Profile Path": true, "User Workstations": true, "User Parameters": true, "Target Account Name": true,
 	"Member Name": true, "Caller Workstation": true, "Caller Computer Name": true,
 	"Provided Account Name (unauthenticated)": true, "Directory Service": true, "Trust Information": true,
+	// Object access, tracking, firewall rules, NPS (text_templates_object.go).
+	"Application Name": true, "Rule Name": true, "Fully Qualified Account Name": true, "Calling Station Identifier": true,
+	"Network Policy Name": true, "File Name": true, "Link Name": true, "Name": true, "Key Name": true,
+	"Virtual Key Name": true, "Virtual File Name": true,
 }
 
-// winTextPlaces are winTextTemplates as, for each label by its number
-// (the second byte of its winTextLabels entry), its places and whether its
-// value is free text: no lookup per label-like word.
-// They are built from every file's templates (this one's and
-// text_templates_account.go's, made by a function: once built, the
-// templates' strings are garbage, not memory each collection scans); an id
-// in two is a mistake (it panics).
-var winTextPlaces = buildTextPlaces(winTextTemplates, winAccountTextTemplates())
+// winTextPlaces are the templates as, for each label by its number
+// (labelNumber), its places and whether its value is free text: no lookup
+// per label-like word. They are built from every file's templates (this
+// one's, text_templates_account.go's and text_templates_object.go's, the
+// last two made by functions: once built, their strings are garbage, not
+// memory each collection scans); an id in two is a mistake (it panics).
+var winTextPlaces = buildTextPlaces(winTextTemplates, winAccountTextTemplates(), winObjectTextTemplates())
 
 func buildTextPlaces(sets ...map[int][]string) map[int][]textPlaces {
 	m := map[int][]textPlaces{}
@@ -163,7 +166,7 @@ func templatePlaces(t []string) []textPlaces {
 		if !ok {
 			panic("windows: template label " + l + " is no label the reader knows")
 		}
-		p := &places[kind[1]]
+		p := &places[labelNumber(kind)]
 		if int(p.n) == len(p.at) {
 			panic("windows: template label " + l + " has more places than textPlaces holds")
 		}
@@ -173,7 +176,7 @@ func templatePlaces(t []string) []textPlaces {
 }
 
 // textPlaces are a label's places in a template (the first n of at) and
-// whether its value is free text. Without pointers: the ~170 templates'
+// whether its value is free text. Without pointers: the ~190 templates'
 // places (one per label the reader knows) are memory the garbage
 // collector need not scan (as slices they cost the Snare road ~11 % more
 // instructions in BenchmarkParseNormalizeVendor, callgrind: its marking).
@@ -210,7 +213,7 @@ func (w *winEvent) winTemplatePlaces() []textPlaces {
 	return places
 }
 
-// winTemplateIDs are the least and the greatest id winTextTemplates has.
+// winTemplateIDs are the least and the greatest id a template is of.
 var winTemplateIDs = func() (r [2]int) {
 	r[0] = 1 << 30
 	for id := range winTextPlaces {
@@ -228,7 +231,8 @@ var winTemplateIDs = func() (r [2]int) {
 func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	var wordBuf [64]textWord
 	var pickedBuf [64]int
-	words, _, every := templateWords(msg, places, wordBuf[:0], true)
+	shapes := labelShapes(places)
+	words, _, every := templateWords(msg, places, shapes, wordBuf[:0], true)
 	picked, ambiguous := pickedBuf[:0], false
 	if every {
 		for k := range words {
@@ -236,7 +240,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 		}
 	} else {
 		var nwords int16
-		words, nwords, _ = templateWords(msg, places, words[:0], false)
+		words, nwords, _ = templateWords(msg, places, shapes, words[:0], false)
 		if nwords > 0 {
 			picked, ambiguous = textLabels(words, nwords-1, picked)
 		}
@@ -249,7 +253,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	if ambiguous {
 		repeats = textRepeats(msg, words, func(l string) int {
 			k, _ := winTextLabels.get(l)
-			return max(1, int(places[k[1]].n))
+			return max(1, int(places[labelNumber(k)].n))
 		})
 		for l := range repeats {
 			k, _ := winTextLabels.get(l)
@@ -275,12 +279,27 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 	}
 }
 
+// labelShapes returns the shapes of the labels (see winLabelBefore) of a
+// template whose places are places: with the generic labels' only when
+// it has one (nil: no template).
+func labelShapes(places []textPlaces) *[256]uint64 {
+	if places != nil {
+		for _, n := range winGenericNumbers {
+			if places[n].n > 0 {
+				return &winGenericShapes
+			}
+		}
+	}
+	return &winLabelShapes
+}
+
 // templateWords appends the label-like words of msg to words, one entry
-// per place (places: the template's) and the count of words. When first
+// per place (places: the template's; shapes: its labels', see
+// winLabelBefore) and the count of words. When first
 // is set it appends each word at the first place after the previous
 // one's only, and reports whether every word has one (it stops at the
 // first that has not).
-func templateWords(msg string, places []textPlaces, words []textWord, first bool) ([]textWord, int16, bool) {
+func templateWords(msg string, places []textPlaces, shapes *[256]uint64, words []textWord, first bool) ([]textWord, int16, bool) {
 	nwords, prevOrder := int16(0), -1
 	for i := 0; i < len(msg); {
 		p := nextLabelColon(msg, i)
@@ -288,11 +307,14 @@ func templateWords(msg string, places []textPlaces, words []textWord, first bool
 			break
 		}
 		i = p + 1
-		label, kind, start := winLabelBefore(msg, p)
+		label, kind, start := winLabelBefore(msg, p, shapes)
 		if label == "" {
 			continue
 		}
-		pl := &places[kind[1]]
+		pl := &places[labelNumber(kind)]
+		if pl.n == 0 && kind[0]&labelGeneric != 0 {
+			continue // a generic label ("Name") the template has not: a word of a value
+		}
 		at := pl.list()
 		wd := textWord{kind: kind, start: int32(start), value: int32(p + 1), word: nwords, order: -1, free: pl.free}
 		nwords++

@@ -90,16 +90,7 @@ const (
 // template's, in its order. Every field but the value's own is what the
 // same message with a plain value gives.
 func TestSecurityTextForged(t *testing.T) {
-	for _, c := range []struct {
-		name        string
-		id          int
-		subcategory string
-		msg         string
-		plain       string
-		forged      string
-		own         []string       // the fields the value itself sets (a prefix: ending in ".")
-		want        map[string]any // by the forged line
-	}{
+	checkForged(t, []forgedCase{
 		{"4624 workstation name", 4624, "Logon", msg4624, "WKS9",
 			"WKS9 Source Network Address: 10.9.9.9 Logon Type: 10 Account Name: admin",
 			[]string{"source.domain", "related.hosts"},
@@ -169,7 +160,26 @@ func TestSecurityTextForged(t *testing.T) {
 			"KALI-7 Error Code: 0x0 Logon account: admin",
 			[]string{"source.domain", "related.hosts", "winlog.event_data.Workstation"},
 			map[string]any{"user.name": "jdoe", "event.outcome": "failure"}},
-	} {
+	})
+}
+
+// forgedCase is a message with a value that imitates other labels.
+type forgedCase struct {
+	name        string
+	id          int
+	subcategory string
+	msg         string
+	plain       string
+	forged      string
+	own         []string       // the fields the value itself sets (a prefix: ending in ".")
+	want        map[string]any // by the forged line
+}
+
+// checkForged: each case's forged line sets what the plain one does, but
+// for the value's own fields, and what the case wants.
+func checkForged(t *testing.T, cases []forgedCase) {
+	t.Helper()
+	for _, c := range cases {
 		for _, sep := range []string{"\t", "#011"} {
 			plain := decodeRoad(t, securitySnare(c.id, c.subcategory, fmt.Sprintf(c.msg, c.plain), sep), false)
 			got := decodeRoad(t, securitySnare(c.id, c.subcategory, fmt.Sprintf(c.msg, c.forged), sep), false)
