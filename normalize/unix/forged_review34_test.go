@@ -1,0 +1,123 @@
+package unix
+
+import (
+	"testing"
+
+	"github.com/nomenhq/nomen/relay/event"
+)
+
+// sudo writes its items in one order (eventlog.c new_logline: HOST, TTY,
+// CHROOT, PWD, USER, GROUP, TSID, ENV, COMMAND) and escapes none of the
+// " ; " in their values: a directory a user made and sudo'd from
+// ("PWD=/tmp/x ; COMMAND=/bin/evil") or an argument holds items of its
+// own. A line whose items cannot be the order sudo writes holds forged
+// ones: the fields after the first value a user chooses (PWD, CHROOT,
+// ENV) are not set, nor the command's, when the line can be read two
+// ways; the fields before it and the reason are sudo's.
+func TestSudoForgedItems(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want map[string]string
+	}{
+		{ // a directory named "x ; COMMAND=/bin/evil"
+			"alice : TTY=pts/0 ; PWD=/tmp/x ; COMMAND=/bin/evil ; USER=root ; COMMAND=/bin/ls",
+			map[string]string{"user.name": "alice", "sudo.tty": "pts/0", "process.executable": "", "process.command_line": "",
+				"user.effective.name": "", "process.working_directory": "", "event.action": "sudo-command"},
+		},
+		{ // a directory named "x ; GROUP=wheel": the real USER follows it
+			"alice : TTY=pts/0 ; PWD=/tmp/x ; GROUP=wheel ; USER=root ; COMMAND=/bin/ls",
+			map[string]string{"user.effective.group.name": "", "user.effective.name": "", "process.working_directory": ""},
+		},
+		{ // a directory named "x ; USER=root ; COMMAND=/bin/evil", run as bob
+			"alice : TTY=pts/0 ; PWD=/tmp/x ; USER=root ; COMMAND=/bin/evil ; USER=bob ; COMMAND=/bin/ls",
+			map[string]string{"user.effective.name": "", "process.executable": "", "process.command_line": ""},
+		},
+		{ // a directory named "x ; TTY=console": TTY comes before PWD
+			"alice : TTY=pts/0 ; PWD=/tmp/x ; TTY=console ; USER=root ; COMMAND=/bin/ls",
+			map[string]string{"sudo.tty": "pts/0", "user.effective.name": ""},
+		},
+		{ // a refusal: the reason stays, the forged items do not
+			"alice : command not allowed ; TTY=pts/0 ; PWD=/tmp/x ; USER=root ; USER=bob ; COMMAND=/bin/ls",
+			map[string]string{"event.outcome": "failure", "sudo.message": "command not allowed", "user.effective.name": ""},
+		},
+		{ // sudo's own line, every item once in its order, is read whole
+			"alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; GROUP=wheel ; TSID=000001 ; COMMAND=/bin/ls -l",
+			map[string]string{"user.effective.name": "root", "user.effective.group.name": "wheel", "sudo.tsid": "000001",
+				"process.working_directory": "/home/alice", "process.executable": "/bin/ls", "process.command_line": "/bin/ls -l"},
+		},
+		{ // an argument with a space is quoted by sudo: one command
+			"alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/sh -c 'ls ; USER=bob'",
+			map[string]string{"user.effective.name": "root", "process.command_line": "/bin/sh -c 'ls ; USER=bob'"},
+		},
+	} {
+		e := &event.Event{AppName: "sudo", Message: c.msg}
+		if !decodeSudo(e) {
+			t.Errorf("%q: not decoded", c.msg)
+			continue
+		}
+		for k, want := range c.want {
+			if got := e.Str(k); got != want {
+				t.Errorf("%q: %s = %q, want %q", c.msg, k, got, want)
+			}
+		}
+	}
+}
+
+// sudo's JSON has each member once (sudo_json_add_value); a line with a
+// member twice is not sudo's writing: the first is read, as the JSON
+// walker (normalize/gateway) and Elasticsearch read them, not the last.
+func TestSudoJSONDuplicateMembers(t *testing.T) {
+	e := &event.Event{AppName: "sudo", Message: `@cee:{"sudo":{"accept":{"submituser":"alice","runuser":"bob","command":"/bin/ls","submituser":"root","runuser":"root","command":"/bin/sh"}}}`}
+	if !decodeSudo(e) {
+		t.Fatal("not decoded")
+	}
+	for k, want := range map[string]string{"user.name": "alice", "user.effective.name": "bob", "process.executable": "/bin/ls"} {
+		if got := e.Str(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	// A second event object of the same kind is a second event: not one sudo wrote.
+	e = &event.Event{AppName: "sudo", Message: `@cee:{"sudo":{"accept":{"submituser":"alice","command":"/bin/ls"},"accept":{"submituser":"root","command":"/bin/sh"}}}`}
+	if decodeSudo(e) && e.Str("user.name") == "root" {
+		t.Errorf("the second accept object was read: user.name %q", e.Str("user.name"))
+	}
+}
+
+// sulog's and old shadow su's "FROM-TO": a name may hold '-', so a pair
+// with more than one '-' can be split in more than one place; it names
+// neither user (a wrong name is worse than none).
+func TestSuLogDashedNames(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		"SU 12/07 10:00 + pts/1 alice-root":      {"alice", "root"},
+		"SU 12/07 10:00 - pts/1 alice-db-admin":  {"", ""},
+		"SU 12/07 10:00 + pts/1 svc-backup-root": {"", ""},
+		"SU 12/07 10:00 + pts/1 alice-":          {"", ""},
+		"SU 12/07 10:00 + pts/1 alice:db-admin":  {"alice", "db-admin"}, // ':' is in no name
+		"SU 12/07 10:00 + pts/1 svc-backup:root": {"svc-backup", "root"},
+	} {
+		e := &event.Event{Message: msg}
+		if !decodeSuLog(e) {
+			t.Errorf("%q: not decoded", msg)
+			continue
+		}
+		if got := [2]string{e.Str("user.name"), e.Str("user.effective.name")}; got != want {
+			t.Errorf("%q: user.name, user.effective.name %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// "Could not get shadow information for U" (auth-shadow.c) is a lookup
+// during a login whose own line says how it ended (auth_shadow_pwexpired
+// returns "not expired" and the login goes on): no outcome of its own.
+func TestSSHDShadowLookupNoOutcome(t *testing.T) {
+	e := &event.Event{AppName: "sshd", Message: "Could not get shadow information for alice"}
+	if !decodeSSHD(e) {
+		t.Fatal("not decoded")
+	}
+	if got := e.Str("event.outcome"); got != "" {
+		t.Errorf("event.outcome %q, want none", got)
+	}
+	if got := e.Str("user.name"); got != "alice" {
+		t.Errorf("user.name %q, want alice", got)
+	}
+}
