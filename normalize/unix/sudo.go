@@ -63,12 +63,22 @@ func decodeSudo(e *event.Event) bool {
 		// what follows COMMAND= is all the command's.
 		command, signal, exit = full, "", ""
 	}
+	// Items after a value a user chose can be forged (sudoItemsForged):
+	// then only those before it are read, and no command.
+	// The line's end (" ; EXIT=N") is still sudo's, as on any line.
+	forged := sudoItemsForged(rest, full)
+	if forged {
+		command = ""
+	}
 	ecs.Begin(e, "sudo", "")
 	ecs.SetUser(e, "user.name", user)
 	for item := range strings.SplitSeq(rest, " ; ") {
 		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
 		if !ok || !sudoKeyValue(item) {
 			continue
+		}
+		if forged && sudoItemOrder[k] >= sudoFirstChosen {
+			break
 		}
 		switch k {
 		case "TTY":
@@ -98,6 +108,47 @@ func decodeSudo(e *event.Event) bool {
 	}
 	sudoClassify(e, msg, command, signal, exit)
 	return true
+}
+
+// sudoItemOrder is the order in which sudo writes its items
+// (lib/eventlog/eventlog.c new_logline), each at most once.
+var sudoItemOrder = map[string]int{
+	"HOST": 1, "TTY": 2, "CHROOT": 3, "PWD": 4, "USER": 5, "GROUP": 6, "TSID": 7, "ENV": 8,
+}
+
+// sudoFirstChosen is the order of the first item whose value a user
+// chooses (sudo -R's root, the directory sudo was run from, the
+// variables given; the command's arguments come last).
+const sudoFirstChosen = 3
+
+// sudoItemsForged reports whether the items before COMMAND= (rest) and
+// the text after it (command) hold items sudo did not write: sudo
+// escapes no " ; " in a value, so a directory named "x ; COMMAND=/bin/sh"
+// or "x ; USER=root", or the arguments "';' COMMAND=/bin/sh", make items
+// of their own. sudo writes each item once and in its order, and always
+// USER= after PWD=, so an item inside a chosen value comes twice or out
+// of order; a second COMMAND= may be the first's arguments or the
+// directory's: the line can be read two ways, and no reading is sure.
+func sudoItemsForged(rest, command string) bool {
+	if strings.Contains(command, " ; COMMAND=") {
+		return true
+	}
+	last := 0
+	for item := range strings.SplitSeq(rest, " ; ") {
+		if !sudoKeyValue(item) {
+			continue // the reason, first
+		}
+		k, _, _ := strings.Cut(strings.TrimSpace(item), "=")
+		n, ok := sudoItemOrder[k]
+		if !ok {
+			continue // an item this decoder does not read
+		}
+		if n <= last {
+			return true
+		}
+		last = n
+	}
+	return false
 }
 
 // sudoClassify sets the rule and class of a sudo event from its reason

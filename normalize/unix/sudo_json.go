@@ -1,7 +1,9 @@
 package unix
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 
@@ -45,16 +47,22 @@ var sudoJSONIDs = []struct{ member, field string }{
 var sudoJSONKinds = map[string]bool{"accept": true, "reject": true, "alert": true, "exit": true}
 
 func sudoJSON(e *event.Event, m string) bool {
-	var outer struct {
-		Sudo map[string]map[string]json.RawMessage `json:"sudo"`
+	top, _, ok := jsonMembers([]byte(strings.TrimPrefix(m, "@cee:")))
+	if !ok {
+		return false
 	}
-	if err := json.Unmarshal([]byte(strings.TrimPrefix(m, "@cee:")), &outer); err != nil || len(outer.Sudo) != 1 {
+	// sudo writes one event object: two (even of one kind) are not its.
+	events, n, ok := jsonMembers(top["sudo"])
+	if !ok || n != 1 {
 		return false
 	}
 	var kind string
 	var ev map[string]json.RawMessage
-	for k, v := range outer.Sudo {
-		kind, ev = k, v
+	for k, v := range events {
+		kind = k
+		if ev, _, ok = jsonMembers(v); !ok {
+			return false
+		}
 	}
 	if !sudoJSONKinds[kind] {
 		return false
@@ -125,4 +133,37 @@ func sudoJSON(e *event.Event, m string) bool {
 	}
 	sudoClassify(e, msg, line, signal, exit)
 	return true
+}
+
+// jsonMembers reads the JSON object data into its members and their
+// count, a name that comes twice counted twice. The first member of a
+// name is the one kept, as the JSON walker (normalize/gateway) and
+// Elasticsearch read them: encoding/json's maps keep the last, so a
+// forged line's second "submituser" would override sudo's.
+func jsonMembers(data []byte) (map[string]json.RawMessage, int, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, 0, false
+	}
+	members := map[string]json.RawMessage{}
+	n := 0
+	for dec.More() {
+		t, err := dec.Token()
+		name, ok := t.(string)
+		var v json.RawMessage
+		if err != nil || !ok || dec.Decode(&v) != nil {
+			return nil, 0, false
+		}
+		if _, dup := members[name]; !dup {
+			members[name] = v
+		}
+		n++
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return nil, 0, false
+	}
+	if _, err := dec.Token(); err != io.EOF { // nothing after the object
+		return nil, 0, false
+	}
+	return members, n, true
 }
