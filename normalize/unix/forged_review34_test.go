@@ -121,3 +121,33 @@ func TestSSHDShadowLookupNoOutcome(t *testing.T) {
 		t.Errorf("user.name %q, want alice", got)
 	}
 }
+
+// sudo's log file wraps a line at 80 columns by default (loglinelen),
+// at a space, and indents the rest on lines of their own: a line that
+// fits in 80 columns with its time may be the first of several, and its
+// COMMAND= the command's first words only. Its executable is whole (a
+// wrap falls at a space); its command line is not sure.
+func TestSudoFileWrappedCommand(t *testing.T) {
+	for _, c := range []struct {
+		app, msg, exe, line string
+	}{
+		// 75 columns with the time: "    install nginx" may follow
+		{"", "bob : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/apt", "/usr/bin/apt", ""},
+		{"sudo", "Dec  7 12:01:47 : bob : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/apt", "/usr/bin/apt", ""},
+		// past 80 columns: sudo did not wrap it (loglinelen=0)
+		{"", "bob : TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/apt install nginx", "/usr/bin/apt", "/usr/bin/apt install nginx"},
+		// ended by sudo's EXIT=: whole
+		{"", "bob : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/ls ; EXIT=0", "/bin/ls", "/bin/ls"},
+		// syslog's line is never wrapped
+		{"sudo", "bob : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/apt", "/usr/bin/apt", "/usr/bin/apt"},
+	} {
+		e := &event.Event{AppName: c.app, Message: c.msg}
+		if !decodeSudo(e) {
+			t.Errorf("%q: not decoded", c.msg)
+			continue
+		}
+		if got := [2]string{e.Str("process.executable"), e.Str("process.command_line")}; got != [2]string{c.exe, c.line} {
+			t.Errorf("%q (program %q): process.executable, command_line %q, want %q", c.msg, c.app, got, [2]string{c.exe, c.line})
+		}
+	}
+}
