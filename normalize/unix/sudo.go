@@ -20,7 +20,13 @@ func decodeSudo(e *event.Event) bool {
 	if strings.HasPrefix(m, "@cee:") {
 		return sudoJSON(e, m)
 	}
-	m = sudoFileTime(m)
+	// The length of a log file's line with its time (-1: a syslog line).
+	fileLine := -1
+	if t := sudoFileTime(m); t != m {
+		fileLine, m = len(m), t
+	} else if e.AppName == "" { // the parser took the time for the header's
+		fileLine = len("Mmm dd hh:mm:ss : ") + len(m)
+	}
 	user, rest, ok := strings.Cut(m, " : ")
 	user = strings.TrimSpace(user)
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
@@ -102,7 +108,9 @@ func decodeSudo(e *event.Event) bool {
 		}
 	}
 	if command != "" && !sudoPseudo(command) {
-		e.SetStr("process.command_line", command)
+		if !sudoMayBeWrapped(fileLine, exit) {
+			e.SetStr("process.command_line", command)
+		}
 		exe, _, _ := strings.Cut(command, " ")
 		e.SetStr("process.executable", exe)
 	}
@@ -222,6 +230,20 @@ func sniffSudoFile(e *event.Event) bool {
 	}
 	return strings.HasPrefix(rest, "TTY=") || strings.HasPrefix(rest, "HOST=") ||
 		strings.Contains(rest, " ; TTY=") || strings.Contains(rest, " ; COMMAND=")
+}
+
+// sudoLogLineLen is sudoers' loglinelen by default: the log file's
+// lines longer than it are wrapped at a space before it, the rest
+// written on lines of their own, indented.
+const sudoLogLineLen = 80
+
+// sudoMayBeWrapped reports whether a log file's line of fileLine bytes
+// (-1: a syslog line, never wrapped) may be the first of a wrapped
+// event, its COMMAND= then the command's first words only (the
+// executable is whole: a wrap falls at a space). A line ended by sudo's
+// EXIT= holds its whole command.
+func sudoMayBeWrapped(fileLine int, exit string) bool {
+	return fileLine >= 0 && fileLine <= sudoLogLineLen && exit == ""
 }
 
 // sudoFileTime removes the time sudo's log file starts its lines with
