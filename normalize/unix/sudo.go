@@ -83,7 +83,7 @@ func decodeSudo(e *event.Event) bool {
 		if !ok || !sudoKeyValue(item) {
 			continue
 		}
-		if forged && sudoItemOrder[k] >= sudoFirstChosen {
+		if forged && sudoItemOrder(k) >= sudoFirstChosen {
 			break
 		}
 		switch k {
@@ -118,10 +118,29 @@ func decodeSudo(e *event.Event) bool {
 	return true
 }
 
-// sudoItemOrder is the order in which sudo writes its items
-// (lib/eventlog/eventlog.c new_logline), each at most once.
-var sudoItemOrder = map[string]int{
-	"HOST": 1, "TTY": 2, "CHROOT": 3, "PWD": 4, "USER": 5, "GROUP": 6, "TSID": 7, "ENV": 8,
+// sudoItemOrder is the place of item k in the order in which sudo
+// writes its items (lib/eventlog/eventlog.c new_logline), each at most
+// once; 0 for an item this decoder does not read.
+func sudoItemOrder(k string) int {
+	switch k {
+	case "HOST":
+		return 1
+	case "TTY":
+		return 2
+	case "CHROOT":
+		return 3
+	case "PWD":
+		return 4
+	case "USER":
+		return 5
+	case "GROUP":
+		return 6
+	case "TSID":
+		return 7
+	case "ENV":
+		return 8
+	}
+	return 0
 }
 
 // sudoFirstChosen is the order of the first item whose value a user
@@ -143,13 +162,10 @@ func sudoItemsForged(rest, command string) bool {
 	}
 	last := 0
 	for item := range strings.SplitSeq(rest, " ; ") {
-		if !sudoKeyValue(item) {
-			continue // the reason, first
-		}
 		k, _, _ := strings.Cut(strings.TrimSpace(item), "=")
-		n, ok := sudoItemOrder[k]
-		if !ok {
-			continue // an item this decoder does not read
+		n := sudoItemOrder(k) // 0 for the reason, first, and items not read
+		if n == 0 {
+			continue
 		}
 		if n <= last {
 			return true

@@ -1,9 +1,7 @@
 package unix
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"strconv"
 	"strings"
 
@@ -47,22 +45,17 @@ var sudoJSONIDs = []struct{ member, field string }{
 var sudoJSONKinds = map[string]bool{"accept": true, "reject": true, "alert": true, "exit": true}
 
 func sudoJSON(e *event.Event, m string) bool {
-	top, _, ok := jsonMembers([]byte(strings.TrimPrefix(m, "@cee:")))
-	if !ok {
-		return false
+	body := strings.TrimPrefix(m, "@cee:")
+	var outer struct {
+		Sudo map[string]map[string]json.RawMessage `json:"sudo"`
 	}
-	// sudo writes one event object: two (even of one kind) are not its.
-	events, n, ok := jsonMembers(top["sudo"])
-	if !ok || n != 1 {
+	if err := json.Unmarshal([]byte(body), &outer); err != nil || len(outer.Sudo) != 1 || jsonDuplicateMember(body) {
 		return false
 	}
 	var kind string
 	var ev map[string]json.RawMessage
-	for k, v := range events {
-		kind = k
-		if ev, _, ok = jsonMembers(v); !ok {
-			return false
-		}
+	for k, v := range outer.Sudo {
+		kind, ev = k, v
 	}
 	if !sudoJSONKinds[kind] {
 		return false
@@ -135,35 +128,56 @@ func sudoJSON(e *event.Event, m string) bool {
 	return true
 }
 
-// jsonMembers reads the JSON object data into its members and their
-// count, a name that comes twice counted twice. The first member of a
-// name is the one kept, as the JSON walker (normalize/gateway) and
-// Elasticsearch read them: encoding/json's maps keep the last, so a
-// forged line's second "submituser" would override sudo's.
-func jsonMembers(data []byte) (map[string]json.RawMessage, int, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, 0, false
-	}
-	members := map[string]json.RawMessage{}
-	n := 0
-	for dec.More() {
-		t, err := dec.Token()
-		name, ok := t.(string)
-		var v json.RawMessage
-		if err != nil || !ok || dec.Decode(&v) != nil {
-			return nil, 0, false
+// jsonDuplicateMember reports whether an object of the valid JSON text s,
+// down to the event object's members (the third level), names a member
+// twice, or nests deeper than sudo does. sudo writes each member once
+// (sudo_json_add_value); encoding/json's maps keep a name's last value,
+// the JSON walker (normalize/gateway) and Elasticsearch its first: such
+// a line is not sudo's writing, and is left to the JSON decoder.
+func jsonDuplicateMember(s string) bool {
+	const maxDepth = 16
+	var open [maxDepth]byte // the containers open, '{' or '['
+	var names [4][]string   // the member names of the objects at depth 1-3
+	depth, afterColon := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '{', '[':
+			if depth == maxDepth {
+				return true
+			}
+			open[depth] = c
+			depth++
+			if c == '{' && depth < len(names) {
+				names[depth] = names[depth][:0]
+			}
+			afterColon = false
+		case '}', ']':
+			depth--
+		case ':':
+			afterColon = true
+		case ',':
+			afterColon = false
+		case '"':
+			j := i + 1
+			for ; s[j] != '"'; j++ {
+				if s[j] == '\\' {
+					j++
+				}
+			}
+			if depth > 0 && depth < len(names) && open[depth-1] == '{' && !afterColon {
+				name := s[i+1 : j]
+				if strings.IndexByte(name, '\\') >= 0 {
+					_ = json.Unmarshal([]byte(s[i:j+1]), &name) // "\u0061" is "a"
+				}
+				for _, n := range names[depth] {
+					if n == name {
+						return true
+					}
+				}
+				names[depth] = append(names[depth], name)
+			}
+			i = j
 		}
-		if _, dup := members[name]; !dup {
-			members[name] = v
-		}
-		n++
 	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
-		return nil, 0, false
-	}
-	if _, err := dec.Token(); err != io.EOF { // nothing after the object
-		return nil, 0, false
-	}
-	return members, n, true
+	return false
 }
