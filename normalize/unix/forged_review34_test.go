@@ -1,6 +1,7 @@
 package unix
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/relay/event"
@@ -151,6 +152,28 @@ func TestSudoFileWrappedCommand(t *testing.T) {
 		}
 		if got := [2]string{e.Str("process.executable"), e.Str("process.command_line")}; got != [2]string{c.exe, c.line} {
 			t.Errorf("%q (program %q): process.executable, command_line %q, want %q", c.msg, c.app, got, [2]string{c.exe, c.line})
+		}
+	}
+}
+
+// sudo splits a syslog line longer than syslog_maxlen (960 with the
+// "%8s : " before it) at a space, the rest on "(command continued)"
+// lines: a line that long may hold the command's first words only.
+func TestSudoSyslogSplitCommand(t *testing.T) {
+	head := "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/rsync -a"
+	long := head + strings.Repeat(" /srv/data/dir", (940-len(head))/14)
+	for _, c := range []struct{ msg, line string }{
+		{long, ""}, // may go on, on a "(command continued)" line
+		{long + " ; EXIT=0", long[len("alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND="):]}, // sudo ended it
+		{head + " /srv/a /srv/b", "/usr/bin/rsync -a /srv/a /srv/b"},
+	} {
+		e := &event.Event{AppName: "sudo", Message: c.msg}
+		if !decodeSudo(e) {
+			t.Errorf("%d bytes: not decoded", len(c.msg))
+			continue
+		}
+		if got := e.Str("process.command_line"); got != c.line || e.Str("process.executable") != "/usr/bin/rsync" {
+			t.Errorf("%d bytes: process.command_line %q (executable %q), want %q", len(c.msg), got, e.Str("process.executable"), c.line)
 		}
 	}
 }
