@@ -32,6 +32,7 @@ func decodeSudo(e *event.Event) bool {
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
 		return sudoExecFailed(e, m) || decodePAM(e)
 	}
+	syslogLine := len(rest) // the text after "%8s : " that sudo splits
 	if strings.HasPrefix(rest, "(command continued) ") {
 		ecs.Begin(e, "sudo", "sudo.command_continued")
 		ecs.SetUser(e, "user.name", user)
@@ -108,7 +109,7 @@ func decodeSudo(e *event.Event) bool {
 		}
 	}
 	if command != "" && !sudoPseudo(command) {
-		if !sudoMayBeWrapped(fileLine, exit) {
+		if !sudoCommandMayBeCut(fileLine, syslogLine, exit) {
 			e.SetStr("process.command_line", command)
 		}
 		exe, _, _ := strings.Cut(command, " ")
@@ -253,14 +254,33 @@ func sniffSudoFile(e *event.Event) bool {
 // written on lines of their own, indented.
 const sudoLogLineLen = 80
 
-// sudoMayBeWrapped reports whether a log file's line of fileLine bytes
-// (-1: a syslog line, never wrapped) may be the first of a wrapped
-// event, its COMMAND= then the command's first words only (the
-// executable is whole: a wrap falls at a space). A line ended by sudo's
-// EXIT= holds its whole command.
-func sudoMayBeWrapped(fileLine int, exit string) bool {
-	return fileLine >= 0 && fileLine <= sudoLogLineLen && exit == ""
+// sudoCommandMayBeCut reports whether COMMAND= may hold the command's
+// first words only (its executable is whole: a cut falls at a space):
+// a log file's line of fileLine bytes with its time, of sudoLogLineLen
+// or less, may be the first of a wrapped event; a syslog line (fileLine
+// -1) whose text after "USER : " is syslogLine bytes, near
+// sudoSyslogMaxLen, the first part of a split one. A line ended by
+// sudo's EXIT= holds its whole command.
+func sudoCommandMayBeCut(fileLine, syslogLine int, exit string) bool {
+	switch {
+	case exit != "":
+		return false
+	case fileLine >= 0:
+		return fileLine <= sudoLogLineLen
+	}
+	return syslogLine > sudoSyslogMaxLen-sudoSplitSlack && syslogLine <= sudoSyslogMaxLen
 }
+
+// sudoSyslogMaxLen is sudoers' syslog_maxlen by default: a syslog line
+// longer than it (with "%8s : " and the user before it) is split at the
+// last space before it, the rest logged as "USER : (command continued)
+// REST" (eventlog.c do_syslog_sudo).
+const sudoSyslogMaxLen = 960
+
+// sudoSplitSlack is how far before sudoSyslogMaxLen a split may fall: the
+// length of the word that did not fit. A longer word (and a configured
+// syslog_maxlen) is not foreseen.
+const sudoSplitSlack = 256
 
 // sudoFileTime removes the time sudo's log file starts its lines with
 // ("Dec  7 12:01:47 : ", or "Dec  7 12:01:47 2026 : " with log_year),
