@@ -74,6 +74,12 @@ func suMessage(e *event.Event, m string) bool {
 			return false
 		}
 		actor, target = pair[:i], pair[i+1:]
+		if pair[i] == '-' && (strings.IndexByte(actor, '-') >= 0 || target == "") {
+			// "FROM-TO" (sulog, older shadow) where a name holds '-'
+			// ("svc-backup-root"): split in more than one place, it
+			// names neither user.
+			actor, target = "", ""
+		}
 	case strings.HasPrefix(m, "(to "), strings.HasPrefix(m, "FAILED SU (to "), strings.HasPrefix(m, "FAILED RUNUSER (to "):
 		success = m[0] == '('
 		_, r, _ := strings.Cut(m, "(to ")

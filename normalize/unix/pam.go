@@ -197,7 +197,7 @@ func pamBody(e *event.Event, m string) bool {
 //	access denied: tty 'T' is not secure !            pam_securetty
 //	Refused user U for service S                      pam_listfile
 //	user U (UID) tally N, deny M                      pam_tally2
-//	received for user U: N (TEXT)                     pam_sss
+//	received for user U: N (TEXT)                     pam_sss (the result of a refused logon: no outcome)
 //	Access denied for user U: N (TEXT)                pam_sss account
 //	conversation failed                               pam_unix: no answer to the password prompt
 func pamRefusal(e *event.Event, m string) bool {
@@ -232,15 +232,31 @@ func pamRefusal(e *event.Event, m string) bool {
 	case strings.HasPrefix(m, "user ") && strings.Contains(m, ") tally "):
 		rule, action = "pam.account_locked", "pam-account-locked"
 		user, _ = ecs.CutWord(m[len("user "):])
-	case strings.HasPrefix(m, "received for user "), strings.HasPrefix(m, "Authentication failed for user "):
-		// pam_sss: "received for user U: N (TEXT)" (a logon refused),
-		// "Authentication failed for user U: N (TEXT)" (the current
-		// password of a change refused).
+	case strings.HasPrefix(m, "received for user "):
+		// pam_sss: "received for user U: N (TEXT)", the module's result
+		// code of a logon it refused. Its "authentication failure;
+		// logname=... rhost=... user=U" line before it (pamKV) is that
+		// attempt's failure: this one has no outcome, or one refused
+		// logon would count as two failures.
+		user, code, text, ok := sssUserStatus(m)
+		if !ok || code == "0" {
+			return false // SSSD 1.0-1.2 logged every answer, "0 (Success)" too
+		}
+		ecs.Begin(e, programOf(e), "pam.auth.result")
+		ecs.ClassAuthInfo.Set(e, "pam-auth-result", "")
+		if !strings.ContainsAny(user, " \t") {
+			ecs.SetUser(e, "user.name", user)
+		}
+		e.SetStr("event.reason", text)
+		return true
+	case strings.HasPrefix(m, "Authentication failed for user "):
+		// pam_sss: "Authentication failed for user U: N (TEXT)" (the
+		// current password of a change refused).
 		rule, action, class = "pam.auth.failure", "pam-auth", ecs.ClassAuthStart
 		var code string
 		var ok bool
 		if user, code, reason, ok = sssUserStatus(m); !ok || code == "0" {
-			return false // SSSD 1.0-1.2 logged every answer, "0 (Success)" too
+			return false
 		}
 	case strings.HasPrefix(m, "Password change failed for user "):
 		u, _, text, ok := sssUserStatus(m)

@@ -33,12 +33,14 @@ func TestPAMUserIsTheRestOfTheLine(t *testing.T) {
 // "root: 7 (x)" typed as a name logged user.name root). SSSD 1.0-1.2
 // logged every answer, "0 (Success)" too: no failure. A password change's
 // refusals: the current password, and the change itself (whose user is
-// user.target.name, as pam_unix's "password not changed for U").
+// user.target.name, as pam_unix's "password not changed for U"). A
+// refused logon's "received for user" line has no outcome: its
+// "authentication failure; ... user=U" line is the failure.
 func TestPAMSSSForgedUser(t *testing.T) {
 	for msg, want := range map[string][3]string{ // user.name, event.reason, event.outcome
-		"pam_sss(sshd:auth): received for user alice: 7 (Authentication failure)":                                        {"alice", "Authentication failure", "failure"},
-		"pam_sss(sshd:auth): received for user root: 7 (Authentication failure): 7 (Authentication failure)":             {"", "Authentication failure", "failure"},
-		"pam_sss(sshd:auth): received for user root:17: 10 (User not known to the underlying authentication module)":     {"root:17", "User not known to the underlying authentication module", "failure"},
+		"pam_sss(sshd:auth): received for user alice: 7 (Authentication failure)":                                        {"alice", "Authentication failure", ""},
+		"pam_sss(sshd:auth): received for user root: 7 (Authentication failure): 7 (Authentication failure)":             {"", "Authentication failure", ""},
+		"pam_sss(sshd:auth): received for user root:17: 10 (User not known to the underlying authentication module)":     {"root:17", "User not known to the underlying authentication module", ""},
 		"pam_sss(sshd:account): Access denied for user root: 6 (Permission denied): 6 (Permission denied)":               {"", "Permission denied", "failure"},
 		"pam_sss(sshd:account): Access denied for user bob: 6 (Permission denied)":                                       {"bob", "Permission denied", "failure"},
 		"pam_sss(sshd:auth): received for user bob: 0 (Success)":                                                         {"", "", ""},

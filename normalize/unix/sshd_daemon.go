@@ -94,8 +94,12 @@ func sshdDaemon(e *event.Event, m string) bool {
 		if user == "" || strings.IndexByte(user, ' ') >= 0 {
 			return false
 		}
+		// auth_shadow_pwexpired's error: it then answers "not expired"
+		// and the login goes on, its own line ("Failed password for",
+		// "Accepted password for") saying how it ended. An outcome here
+		// would count that login's failure twice.
 		ecs.Begin(e, "sshd", "sshd.shadow_lookup_failed")
-		ecs.ClassAuthInfo.Set(e, "ssh-shadow-lookup-failed", ecs.OutcomeFailure)
+		ecs.ClassAuthInfo.Set(e, "ssh-shadow-lookup-failed", "")
 		if user != "NOUSER" { // sshd's stand-in account for an invalid user
 			ecs.SetUser(e, "user.name", user)
 		}

@@ -20,12 +20,19 @@ func decodeSudo(e *event.Event) bool {
 	if strings.HasPrefix(m, "@cee:") {
 		return sudoJSON(e, m)
 	}
-	m = sudoFileTime(m)
+	// The length of a log file's line with its time (-1: a syslog line).
+	fileLine := -1
+	if t := sudoFileTime(m); t != m {
+		fileLine, m = len(m), t
+	} else if e.AppName == "" { // the parser took the time for the header's
+		fileLine = len("Mmm dd hh:mm:ss : ") + len(m)
+	}
 	user, rest, ok := strings.Cut(m, " : ")
 	user = strings.TrimSpace(user)
 	if !ok || user == "" || strings.IndexByte(user, ' ') >= 0 {
 		return sudoExecFailed(e, m) || decodePAM(e)
 	}
+	syslogLine := len(rest) // the text after "%8s : " that sudo splits
 	if strings.HasPrefix(rest, "(command continued) ") {
 		ecs.Begin(e, "sudo", "sudo.command_continued")
 		ecs.SetUser(e, "user.name", user)
@@ -63,12 +70,22 @@ func decodeSudo(e *event.Event) bool {
 		// what follows COMMAND= is all the command's.
 		command, signal, exit = full, "", ""
 	}
+	// Items after a value a user chose can be forged (sudoItemsForged):
+	// then only those before it are read, and no command.
+	// The line's end (" ; EXIT=N") is still sudo's, as on any line.
+	forged := sudoItemsForged(rest, full)
+	if forged {
+		command = ""
+	}
 	ecs.Begin(e, "sudo", "")
 	ecs.SetUser(e, "user.name", user)
 	for item := range strings.SplitSeq(rest, " ; ") {
 		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
 		if !ok || !sudoKeyValue(item) {
 			continue
+		}
+		if forged && sudoItemOrder(k) >= sudoFirstChosen {
+			break
 		}
 		switch k {
 		case "TTY":
@@ -92,12 +109,71 @@ func decodeSudo(e *event.Event) bool {
 		}
 	}
 	if command != "" && !sudoPseudo(command) {
-		e.SetStr("process.command_line", command)
+		if !sudoCommandMayBeCut(fileLine, syslogLine, exit) {
+			e.SetStr("process.command_line", command)
+		}
 		exe, _, _ := strings.Cut(command, " ")
 		e.SetStr("process.executable", exe)
 	}
 	sudoClassify(e, msg, command, signal, exit)
 	return true
+}
+
+// sudoItemOrder is the place of item k in the order in which sudo
+// writes its items (lib/eventlog/eventlog.c new_logline), each at most
+// once; 0 for an item this decoder does not read.
+func sudoItemOrder(k string) int {
+	switch k {
+	case "HOST":
+		return 1
+	case "TTY":
+		return 2
+	case "CHROOT":
+		return 3
+	case "PWD":
+		return 4
+	case "USER":
+		return 5
+	case "GROUP":
+		return 6
+	case "TSID":
+		return 7
+	case "ENV":
+		return 8
+	}
+	return 0
+}
+
+// sudoFirstChosen is the order of the first item whose value a user
+// chooses (sudo -R's root, the directory sudo was run from, the
+// variables given; the command's arguments come last).
+const sudoFirstChosen = 3
+
+// sudoItemsForged reports whether the items before COMMAND= (rest) and
+// the text after it (command) hold items sudo did not write: sudo
+// escapes no " ; " in a value, so a directory named "x ; COMMAND=/bin/sh"
+// or "x ; USER=root", or the arguments "';' COMMAND=/bin/sh", make items
+// of their own. sudo writes each item once and in its order, and always
+// USER= after PWD=, so an item inside a chosen value comes twice or out
+// of order; a second COMMAND= may be the first's arguments or the
+// directory's: the line can be read two ways, and no reading is sure.
+func sudoItemsForged(rest, command string) bool {
+	if strings.Contains(command, " ; COMMAND=") {
+		return true
+	}
+	last := 0
+	for item := range strings.SplitSeq(rest, " ; ") {
+		k, _, _ := strings.Cut(strings.TrimSpace(item), "=")
+		n := sudoItemOrder(k) // 0 for the reason, first, and items not read
+		if n == 0 {
+			continue
+		}
+		if n <= last {
+			return true
+		}
+		last = n
+	}
+	return false
 }
 
 // sudoClassify sets the rule and class of a sudo event from its reason
@@ -172,6 +248,39 @@ func sniffSudoFile(e *event.Event) bool {
 	return strings.HasPrefix(rest, "TTY=") || strings.HasPrefix(rest, "HOST=") ||
 		strings.Contains(rest, " ; TTY=") || strings.Contains(rest, " ; COMMAND=")
 }
+
+// sudoLogLineLen is sudoers' loglinelen by default: the log file's
+// lines longer than it are wrapped at a space before it, the rest
+// written on lines of their own, indented.
+const sudoLogLineLen = 80
+
+// sudoCommandMayBeCut reports whether COMMAND= may hold the command's
+// first words only (its executable is whole: a cut falls at a space):
+// a log file's line of fileLine bytes with its time, of sudoLogLineLen
+// or less, may be the first of a wrapped event; a syslog line (fileLine
+// -1) whose text after "USER : " is syslogLine bytes, near
+// sudoSyslogMaxLen, the first part of a split one. A line ended by
+// sudo's EXIT= holds its whole command.
+func sudoCommandMayBeCut(fileLine, syslogLine int, exit string) bool {
+	switch {
+	case exit != "":
+		return false
+	case fileLine >= 0:
+		return fileLine <= sudoLogLineLen
+	}
+	return syslogLine > sudoSyslogMaxLen-sudoSplitSlack && syslogLine <= sudoSyslogMaxLen
+}
+
+// sudoSyslogMaxLen is sudoers' syslog_maxlen by default: a syslog line
+// longer than it (with "%8s : " and the user before it) is split at the
+// last space before it, the rest logged as "USER : (command continued)
+// REST" (eventlog.c do_syslog_sudo).
+const sudoSyslogMaxLen = 960
+
+// sudoSplitSlack is how far before sudoSyslogMaxLen a split may fall: the
+// length of the word that did not fit. A longer word (and a configured
+// syslog_maxlen) is not foreseen.
+const sudoSplitSlack = 256
 
 // sudoFileTime removes the time sudo's log file starts its lines with
 // ("Dec  7 12:01:47 : ", or "Dec  7 12:01:47 2026 : " with log_year),

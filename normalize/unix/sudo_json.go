@@ -45,10 +45,11 @@ var sudoJSONIDs = []struct{ member, field string }{
 var sudoJSONKinds = map[string]bool{"accept": true, "reject": true, "alert": true, "exit": true}
 
 func sudoJSON(e *event.Event, m string) bool {
+	body := strings.TrimPrefix(m, "@cee:")
 	var outer struct {
 		Sudo map[string]map[string]json.RawMessage `json:"sudo"`
 	}
-	if err := json.Unmarshal([]byte(strings.TrimPrefix(m, "@cee:")), &outer); err != nil || len(outer.Sudo) != 1 {
+	if err := json.Unmarshal([]byte(body), &outer); err != nil || len(outer.Sudo) != 1 || jsonDuplicateMember(body) {
 		return false
 	}
 	var kind string
@@ -125,4 +126,58 @@ func sudoJSON(e *event.Event, m string) bool {
 	}
 	sudoClassify(e, msg, line, signal, exit)
 	return true
+}
+
+// jsonDuplicateMember reports whether an object of the valid JSON text s,
+// down to the event object's members (the third level), names a member
+// twice, or nests deeper than sudo does. sudo writes each member once
+// (sudo_json_add_value); encoding/json's maps keep a name's last value,
+// the JSON walker (normalize/gateway) and Elasticsearch its first: such
+// a line is not sudo's writing, and is left to the JSON decoder.
+func jsonDuplicateMember(s string) bool {
+	const maxDepth = 16
+	var open [maxDepth]byte // the containers open, '{' or '['
+	var names [4][]string   // the member names of the objects at depth 1-3
+	depth, afterColon := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '{', '[':
+			if depth == maxDepth {
+				return true
+			}
+			open[depth] = c
+			depth++
+			if c == '{' && depth < len(names) {
+				names[depth] = names[depth][:0]
+			}
+			afterColon = false
+		case '}', ']':
+			depth--
+		case ':':
+			afterColon = true
+		case ',':
+			afterColon = false
+		case '"':
+			j := i + 1
+			for ; s[j] != '"'; j++ {
+				if s[j] == '\\' {
+					j++
+				}
+			}
+			if depth > 0 && depth < len(names) && open[depth-1] == '{' && !afterColon {
+				name := s[i+1 : j]
+				if strings.IndexByte(name, '\\') >= 0 {
+					_ = json.Unmarshal([]byte(s[i:j+1]), &name) // "\u0061" is "a"
+				}
+				for _, n := range names[depth] {
+					if n == name {
+						return true
+					}
+				}
+				names[depth] = append(names[depth], name)
+			}
+			i = j
+		}
+	}
+	return false
 }
