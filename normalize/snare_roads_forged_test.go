@@ -35,6 +35,12 @@ func relayedTabs(host, rec string) string {
 	return "<14>1 2026-03-03T09:14:55+00:00 " + host + " " + app + " - - - " + msg
 }
 
+// imitated are, by case, the values the imitation would give.
+var imitated = map[string]map[string]string{
+	"'#011' record, command line holding '#011' and a forged message": {"user.name": "admin", "user.domain": "EVIL",
+		"process.executable": `C:\evil.exe`, "process.name": "evil.exe", "process.command_line": "evil", "winlog.logon.id": "0x3e7"},
+}
+
 func TestWindowsTextRoadsForged(t *testing.T) {
 	n, err := New(Config{})
 	if err != nil {
@@ -94,8 +100,21 @@ func TestWindowsTextRoadsForged(t *testing.T) {
 		{"'|' record, command line ending in key=value, counter and Snare v5 field",
 			road3164("FS-02", h.record("|", cmd("cmd /c set a=b|x=1"), "1234", "EventSourceId=AU_1")), true,
 			map[string]any{"process.command_line": "cmd /c set a=b|x=1", "winlog.record_id": 1234}},
+		// A relay escaped the record's TABs as "#011": a command line
+		// holding the text "#011" and a message of its own is still the
+		// command line, not the record's message.
+		{"'#011' record, command line holding '#011' and a forged message",
+			road3164Escaped("FS-02", h.record("\t", cmd("cmd /c echo x#011A new process has been created.  Creator Subject:  "+
+				"Security ID:  S-1-5-18  Account Name:  admin  Account Domain:  EVIL  Logon ID:  0x3e7  Process Information:  "+
+				`New Process ID:  0x4  New Process Name: C:\evil.exe  Process Command Line: evil`), "1234")), true,
+			map[string]any{"winlog.record_id": 1234, "host.name": "FS-02.northwind.example"}},
 	} {
 		dec, got := snareDecode(t, n, c.line)
+		for k, v := range imitated[c.name] {
+			if snareEqual(got[k], v) {
+				t.Errorf("%s: %s = %q, the imitation's", c.name, k, v)
+			}
+		}
 		if strings.HasPrefix(dec, "windows") != c.windows { // windows_unclassified: an id the catalog lacks
 			t.Errorf("%s: decoder %q (windows: %v)", c.name, dec, c.windows)
 		}
