@@ -152,7 +152,11 @@ func snareYearApart(f4, f5 string) bool {
 // [DATASTRING sep] EXPANDEDSTRING [sep counter] [sep MD5] [sep key=value...],
 // and records the counter.
 func (w *winEvent) snareMessage(rest, sep, counter string) string {
-	if sep != "\t" && sep != "#011" {
+	if sep != "\t" {
+		// A message may hold the delimiter: '|' in a command line, or the
+		// text "#011" where a relay escaped the record's TABs (a command
+		// line "x#011A new process has been created. ..." would otherwise
+		// be read as the message).
 		return w.snareMessageDelimited(rest, sep, counter)
 	}
 	// No message holds a TAB: the fields split from the left, by a
