@@ -100,6 +100,9 @@ func TestWindowsTextRoadsForged(t *testing.T) {
 		{"'|' record, command line ending in key=value, counter and Snare v5 field",
 			road3164("FS-02", h.record("|", cmd("cmd /c set a=b|x=1"), "1234", "EventSourceId=AU_1")), true,
 			map[string]any{"process.command_line": "cmd /c set a=b|x=1", "winlog.record_id": 1234}},
+		{"the whole record under the APP-NAME MSWinEventLog",
+			"<14>1 2026-03-03T09:14:55Z FS-02 MSWinEventLog - - - " + h.record("\t", msg4688, "1234"), true,
+			map[string]any{"winlog.record_id": 1234, "host.name": "FS-02.northwind.example", "process.command_line": "nltest /dclist:northwind"}},
 		// A relay escaped the record's TABs as "#011": a command line
 		// holding the text "#011" and a message of its own is still the
 		// command line, not the record's message.

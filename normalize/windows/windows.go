@@ -428,6 +428,9 @@ func (w *winEvent) read(e *event.Event) bool {
 	// there: its message (an application's text) may hold a record of its
 	// own near the MSG's start, which parseSnare would take.
 	if strings.EqualFold(e.AppName, "MSWinEventLog") {
+		if strings.HasPrefix(m, "MSWinEventLog") { // the whole record under that APP-NAME
+			return w.parseSnare(m)
+		}
 		// "MSWinEventLog" taken as the syslog tag ("MSWinEventLog: <TAB>1<TAB>
 		// Security<TAB>..."), as senders that rewrite the header write it.
 		return w.parseSnareFields(e.Message)
