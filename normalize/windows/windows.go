@@ -439,8 +439,9 @@ func (w *winEvent) read(e *event.Event) bool {
 		return w.parseSnareTag(e, m)
 	}
 	if strings.EqualFold(e.AppName, "WinEvtLog") {
-		// OSSEC's record alone, "WinEvtLog" read as its tag.
-		return w.parseWinEvtLogFields(m)
+		// OSSEC's record alone, "WinEvtLog" read as its tag (or an
+		// APP-NAME before the whole record).
+		return w.parseWinEvtLogFields(m) || w.parseWinEvtLog(m)
 	}
 	// Under another program's tag the message is that program's text: a
 	// record in it must start it (no "HOST" of its own in front).
