@@ -33,11 +33,13 @@ const winEvtLogWindow = 1024
 // parseWinEvtLog reads an OSSEC WinEvtLog record in m.
 func (w *winEvent) parseWinEvtLog(m string) bool {
 	at := winEvtLogAt(m)
-	if at < 0 {
-		return false
-	}
+	return at >= 0 && w.parseWinEvtLogFields(m[at+len(winEvtLogMarker):])
+}
+
+// parseWinEvtLogFields reads the record after its marker:
+// "CHANNEL: TYPE(ID): SOURCE: USER: DOMAIN: COMPUTER: MESSAGE".
+func (w *winEvent) parseWinEvtLogFields(rest string) bool {
 	var f [6]string
-	rest := m[at+len(winEvtLogMarker):]
 	for i := range f {
 		j := strings.Index(rest, ": ")
 		if j < 0 {
@@ -78,21 +80,74 @@ func (w *winEvent) parseWinEvtLog(m string) bool {
 }
 
 // winEvtLogAt returns where the WinEvtLog record in m starts (its
-// marker), -1 if none: at the start, or after a space within the window.
+// marker), -1 if none. The record is the whole line, or what OSSEC puts
+// before it, and nothing else:
+//
+//	[TIME ][(AGENT) ][AGENT->LOCATION ][TIME ]WinEvtLog: ...          (logcollector, archives.log)
+//	Alert Level: N; Rule: N - TEXT; Location: LOC;[ LABEL: VALUE;...] TIME WinEvtLog: ...   (csyslogd)
+//
+// A marker anywhere else is text: another program's, or the alert's log
+// of another program (an SSH user name holding "WinEvtLog: ...").
 func winEvtLogAt(m string) int {
 	if len(m) > winEvtLogWindow {
 		m = m[:winEvtLogWindow]
 	}
-	for off := 0; ; {
-		i := strings.Index(m[off:], winEvtLogMarker)
-		if i < 0 {
-			return -1
+	s := m
+	if strings.HasPrefix(s, "Alert Level: ") {
+		s = ossecAlertLog(s)
+	} else {
+		s = ossecSkipTime(s)
+		if strings.HasPrefix(s, "(") { // archives.log: "(AGENT) ADDRESS->LOCATION"
+			if _, after, ok := strings.Cut(s, ") "); ok {
+				s = after
+			}
 		}
-		if i += off; i == 0 || m[i-1] == ' ' {
-			return i
+		if word, after, ok := strings.Cut(s, " "); ok && strings.Contains(word, "->") {
+			s = after
 		}
-		off = i + len(winEvtLogMarker)
 	}
+	s = ossecSkipTime(s)
+	if !strings.HasPrefix(s, winEvtLogMarker) {
+		return -1
+	}
+	return len(m) - len(s)
+}
+
+// ossecAlertLabels are the fields csyslogd's default format writes
+// between an alert's location and its log, each "LABEL: VALUE;".
+var ossecAlertLabels = []string{"srcip: ", "srccity: ", "dstcity: ", "dstip: ", "user: ",
+	"Previous MD5: ", "Current MD5: ", "Previous SHA1: ", "Current SHA1: "}
+
+// ossecAlertLog returns the log an OSSEC alert ends with (csyslogd's
+// default format), "" if a is no such alert.
+func ossecAlertLog(a string) string {
+	_, s, ok := strings.Cut(a, "; Location: ")
+	if !ok {
+		return ""
+	}
+	if _, s, ok = strings.Cut(s, "; "); !ok {
+		return ""
+	}
+	for i := 0; i < len(ossecAlertLabels); i++ {
+		if !strings.HasPrefix(s, ossecAlertLabels[i]) {
+			continue
+		}
+		if _, s, ok = strings.Cut(s[len(ossecAlertLabels[i]):], "; "); !ok {
+			return ""
+		}
+	}
+	return s
+}
+
+// ossecSkipTime returns s after OSSEC's "2026 Mar 03 09:14:55 " at its
+// start, s itself when it has none.
+func ossecSkipTime(s string) string {
+	const n = len("2026 Mar 03 09:14:55 ")
+	if len(s) < n || !ecs.IsDigits(s[:4]) || s[4] != ' ' || s[8] != ' ' || s[11] != ' ' ||
+		s[14] != ':' || s[17] != ':' || s[20] != ' ' || !ecs.IsDigits(s[12:14]) {
+		return s
+	}
+	return s[n:]
 }
 
 // setOSSECLevel maps the type OSSEC writes for a non-audit event to log.level.

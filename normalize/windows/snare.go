@@ -35,10 +35,20 @@ const snareHeadFields = 12
 // parseSnare reads a Snare record starting at (or shortly after) "MSWinEventLog".
 func (w *winEvent) parseSnare(m string) bool {
 	i := strings.Index(m, "MSWinEventLog")
-	if i < 0 || i > 64 {
+	if i < 0 || i > 64 || !snareHostPrefix(m[:i]) {
 		return false
 	}
 	return w.parseSnareFields(m[i+len("MSWinEventLog"):])
+}
+
+// snareHostPrefix reports whether what precedes "MSWinEventLog" is
+// nothing or the agent's own "HOST" and its delimiter: one word. More
+// (another program's text, or a record's fields before its message
+// when a relay cut the record) is no record's start.
+func snareHostPrefix(p string) bool {
+	p = strings.TrimSuffix(p, "#011")
+	p = strings.TrimRight(p, " \t")
+	return !strings.Contains(p, "#011") && !strings.ContainsAny(p, " \t|;^~")
 }
 
 // snareSep returns the record's delimiter, read after "MSWinEventLog",
@@ -142,7 +152,11 @@ func snareYearApart(f4, f5 string) bool {
 // [DATASTRING sep] EXPANDEDSTRING [sep counter] [sep MD5] [sep key=value...],
 // and records the counter.
 func (w *winEvent) snareMessage(rest, sep, counter string) string {
-	if sep != "\t" && sep != "#011" {
+	if sep != "\t" {
+		// A message may hold the delimiter: '|' in a command line, or the
+		// text "#011" where a relay escaped the record's TABs (a command
+		// line "x#011A new process has been created. ..." would otherwise
+		// be read as the message).
 		return w.snareMessageDelimited(rest, sep, counter)
 	}
 	// No message holds a TAB: the fields split from the left, by a
@@ -160,6 +174,7 @@ func (w *winEvent) snareMessage(rest, sep, counter string) string {
 	}
 	f[n] = rest
 	tail := f[:n+1]
+	counted := false // the counter has a field of its own
 	for len(tail) > 1 {
 		last := ecs.TrimSpace(tail[len(tail)-1])
 		if snareExtra(last) {
@@ -168,14 +183,18 @@ func (w *winEvent) snareMessage(rest, sep, counter string) string {
 		}
 		if rec, ok := ecs.ParseUint(last); ok {
 			w.recordID, w.hasRecID = rec, true
-			tail = tail[:len(tail)-1]
+			tail, counted = tail[:len(tail)-1], true
 		} else if snareNegated(last) {
-			tail = tail[:len(tail)-1]
+			tail, counted = tail[:len(tail)-1], true
 		}
 		break
 	}
 	// The empty DATASTRING, or one beside the message: the message is the last.
-	return snareCutCounter(ecs.TrimSpace(tail[len(tail)-1]), counter)
+	msg := ecs.TrimSpace(tail[len(tail)-1])
+	if counted {
+		return msg // "... -77" ends the message's own text
+	}
+	return snareCutCounter(msg, counter)
 }
 
 // snareTailFields bounds the fields after the category: DATASTRING,
@@ -184,27 +203,37 @@ const snareTailFields = 12
 
 // snareMessageDelimited is snareMessage for a delimiter other than TAB,
 // which a message may hold: the tail's fields are taken from the right,
-// and what is left after the empty DATASTRING is the message.
+// and what is left after the empty DATASTRING is the message. Snare v5's
+// key=value fields follow a counter: without one, a last "|x=1" is the
+// message's (a command line's); an MD5 checksum may end a record alone.
 func (w *winEvent) snareMessageDelimited(rest, sep, counter string) string {
-	for {
-		i := strings.LastIndex(rest, sep)
+	msg, counted, onlyMD5 := rest, false, true
+	for cut := rest; ; {
+		i := strings.LastIndex(cut, sep)
 		if i < 0 {
 			break
 		}
-		last := ecs.TrimSpace(rest[i+len(sep):])
+		last := ecs.TrimSpace(cut[i+len(sep):])
 		if snareExtra(last) {
-			rest = rest[:i]
+			cut = cut[:i]
+			if onlyMD5 = onlyMD5 && snareMD5(last); onlyMD5 {
+				msg = cut
+			}
 			continue
 		}
 		if rec, ok := ecs.ParseUint(last); ok {
 			w.recordID, w.hasRecID = rec, true
-			rest = rest[:i]
+			msg, counted = cut[:i], true
 		} else if snareNegated(last) {
-			rest = rest[:i]
+			msg, counted = cut[:i], true
 		}
 		break
 	}
-	return snareCutCounter(ecs.TrimSpace(strings.TrimPrefix(rest, sep)), counter)
+	msg = ecs.TrimSpace(strings.TrimPrefix(msg, sep))
+	if counted {
+		return msg // "... -77" ends the message's own text
+	}
+	return snareCutCounter(msg, counter)
 }
 
 // snareExtra reports whether a trailing field is Snare v5's

@@ -54,7 +54,7 @@ func Decoders() []*ecs.Decoder {
 		// (winlog.*), kept, no category; counted apart.
 		Unclassified: "windows_unclassified",
 		Programs: []string{"mswineventlog", "microsoft-windows-security-auditing", "security-auditing",
-			"security", "microsoft-windows-eventlog", "eventlog", "ossec"},
+			"security", "microsoft-windows-eventlog", "eventlog", "ossec", "winevtlog"},
 		Prefixes: []string{"MSWinEventLog", "<Event", "<?xml", "{"},
 		Sniff:    sniffWindows,
 		Gate:     gateWindows,
@@ -424,15 +424,28 @@ func (w *winEvent) read(e *event.Event) bool {
 	case '{':
 		return w.parseJSON(m)
 	}
-	if w.parseSnare(m) {
-		return true
+	// A record whose start is the tag is read from there, and only from
+	// there: its message (an application's text) may hold a record of its
+	// own near the MSG's start, which parseSnare would take.
+	if strings.EqualFold(e.AppName, "MSWinEventLog") {
+		if strings.HasPrefix(m, "MSWinEventLog") { // the whole record under that APP-NAME
+			return w.parseSnare(m)
+		}
+		// "MSWinEventLog" taken as the syslog tag ("MSWinEventLog: <TAB>1<TAB>
+		// Security<TAB>..."), as senders that rewrite the header write it.
+		return w.parseSnareFields(e.Message)
 	}
-	// "MSWinEventLog" taken as the syslog tag ("MSWinEventLog: <TAB>1<TAB>
-	// Security<TAB>..."), as senders that rewrite the header write it.
-	if strings.EqualFold(e.AppName, "MSWinEventLog") && w.parseSnareFields(e.Message) {
-		return true
+	if snareTagged(e) { // a relay's RFC 5424 output: see snare_tag.go
+		return w.parseSnareTag(e, m)
 	}
-	if w.parseSnareTag(e, m) { // a relay's RFC 5424 output: see snare_tag.go
+	if strings.EqualFold(e.AppName, "WinEvtLog") {
+		// OSSEC's record alone, "WinEvtLog" read as its tag (or an
+		// APP-NAME before the whole record).
+		return w.parseWinEvtLogFields(m) || w.parseWinEvtLog(m)
+	}
+	// Under another program's tag the message is that program's text: a
+	// record in it must start it (no "HOST" of its own in front).
+	if (e.AppName == "" || strings.HasPrefix(m, "MSWinEventLog")) && w.parseSnare(m) {
 		return true
 	}
 	if w.parseTagged(e, m) {
