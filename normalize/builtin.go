@@ -17,14 +17,14 @@ import (
 func builtins() []*ecs.Decoder {
 	var ds []*ecs.Decoder
 	for _, family := range [][]*ecs.Decoder{
-		unix.Decoders(),       // unix.go: sshd, sudo, su, PAM, user management, audit
+		unix.Decoders(),       // unix.go: sshd, sudo, doas, su, login, PAM, user management, audit
 		mail.Decoders(),       // mail.go: postfix, sendmail, Exim, procmail, Exchange
-		web.Decoders(),        // web.go: Apache, nginx
-		apps.Decoders(),       // apps.go: FTP, dovecot, Courier, Cyrus, ClamAV, OpenVPN, BIND, dhcpd, dhclient, MySQL, PostgreSQL, systemd, logind, polkit, slapd, krb5kdc, kadmind, SSSD, Samba
-		network.Decoders(),    // network.go: Cisco ASA/PIX, IOS, iptables, pfSense
+		web.Decoders(),        // web.go: Apache, nginx, squid, HAProxy, IIS
+		apps.Decoders(),       // apps.go: one catalog per program under apps/catalogs (FTP, dovecot, dropbear, ClamAV, BIND, MySQL, PostgreSQL, systemd, fail2ban, Samba, ...)
+		network.Decoders(),    // network.go: Cisco ASA/PIX/FTD, IOS, iptables, pfSense filterlog and pf
 		apps.KernelDecoders(), // apps.go: the kernel's OOM, fault and USB lines, after iptables
-		windows.Decoders(),    // windows.go: Windows Security events by every road
-		gateway.Decoders(),    // gateway.go: FortiGate, PAN-OS, Junos, Check Point, CEF, LEEF, Suricata EVE, JSON in syslog
+		windows.Decoders(),    // windows.go: Windows events (Security, Sysmon, other channels) by every road
+		gateway.Decoders(),    // gateway.go: FortiGate, PAN-OS, Junos, ScreenOS, SonicWall, Sophos, Check Point, CEF, LEEF, Suricata EVE, JSON in syslog
 	} {
 		ds = append(ds, family...)
 	}

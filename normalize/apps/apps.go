@@ -1,7 +1,8 @@
 // Package apps decodes application servers whose logs are a catalog of
 // fixed sentences: FTP servers (vsftpd, proftpd, pure-ftpd, the BSD ftpd
 // family and wu-ftpd), dovecot, Courier's and Cyrus's IMAP and POP3
-// servers, ClamAV (clamd, freshclam, clamav-milter),
+// servers, ClamAV (clamd, freshclam, clamav-milter), the dropbear SSH
+// server, fail2ban,
 // OpenVPN, BIND, ISC dhcpd and dhclient, chronyd and ntpd, xinetd, NetworkManager, MySQL/MariaDB
 // (and MariaDB's server_audit CSV records, mysql_audit.go), PostgreSQL and the session and
 // authentication helpers (systemd-logind, polkit, unix_chkpwd, klogind,

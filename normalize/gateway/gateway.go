@@ -6,10 +6,11 @@
 // a syslog message (json.go).
 //
 // The vendor formats are read by the leaf packages (normalize/fortinet,
-// paloalto, junos, checkpoint, cef), which hand out values with a Kind;
+// paloalto, junos, screenos, sonicwall, sophos, checkpoint, cef), which hand out values with a Kind;
 // this package dispatches to them, sets each value with ecs.SetKind (Extra
 // keys under the vendor's namespace: fortinet.fortigate.*, paloalto.panos.*,
-// juniper.junos.*, checkpoint.*, cef.extensions.*, leef.*), the class
+// juniper.junos.*, screenos.*, sonicwall.*, sophos.*, checkpoint.*,
+// cef.extensions.*, leef.*; Suricata's under suricata.eve.*), the class
 // (event.category/type/action/outcome), nomen.rule and event.provider.
 //
 // observer.* is nomen's own identity (the relay that observed the event:

@@ -1,5 +1,6 @@
 // Package network decodes network devices' logs: Cisco ASA/PIX/FTD and IOS,
-// Linux netfilter (iptables/nftables) and the pfSense/OPNsense filterlog.
+// Linux netfilter (iptables/nftables), the pfSense/OPNsense filterlog and
+// old pfSense's pflog lines as tcpdump printed them (program "pf", pflog.go).
 package network
 
 import (
