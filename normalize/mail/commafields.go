@@ -39,44 +39,70 @@ func parseCommaFields(s, tail string, dst commaFields) commaFields {
 	return fs
 }
 
-// commaValueLen is the length of the value at the start of v.
+// commaValueLen is the length of the value at the start of v: up to the
+// first ", " outside an address's angle brackets and outside a quoted
+// local part. sendmail logs an address as the client gave it, brackets or
+// not (to="x, y"@b, a list joined by ','), so both are skipped wherever an
+// address may start (the value's start, after a ',').
 func commaValueLen(v string) int {
-	i := 0
-	for i < len(v) && v[i] == '<' {
-		end := angleEnd(v[i:])
-		if end < 0 {
-			break
-		}
-		i += end + 1
-		if i+1 < len(v) && v[i] == ',' && v[i+1] == '<' { // "<a>,<b>"
-			i++
-			continue
-		}
-		break
-	}
-	if j := strings.Index(v[i:], ", "); j >= 0 {
-		return i + j
-	}
-	return len(v)
-}
-
-// angleEnd is the index of the '>' that closes the '<' at s[0], outside
-// quotes and backslash escapes; -1 when there is none.
-func angleEnd(s string) int {
-	quoted := false
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '<':
+			if i == 0 || v[i-1] == ',' {
+				if end := angleEnd(v[i:]); end >= 0 {
+					i += end
+				}
+			}
 		case '"':
-			quoted = !quoted
-		case '>':
-			if !quoted {
+			if end, ok := quotedLocalPart(v, i); ok {
+				i = end - 1
+			}
+		case ',':
+			if i+1 < len(v) && v[i+1] == ' ' {
 				return i
 			}
 		}
 	}
+	return len(v)
+}
+
+// angleEnd is the index of the '>' that closes the '<' at s[0], outside a
+// quoted local part; -1 when there is none.
+func angleEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			if end, ok := quotedLocalPart(s, i); ok {
+				i = end - 1
+			}
+		case '>':
+			return i
+		}
+	}
 	return -1
+}
+
+// quotedLocalPart reports whether the '"' at s[i] opens a quoted string
+// of an address (RFC 5321's Quoted-string, '\' escaping the next byte),
+// and the index just past its closing '"'. Only a quote where a word of
+// an address starts (after '<', ',' or '.', or at the start) opens one,
+// and only one whose closing quote ends that word (before '@', '.', '>',
+// ',' or the end) is one: Postfix before 3.5 logs the internal form, an
+// address's quotes bare (to=<a"b@example.org>, to=<"b@example.org>), and
+// such a quote must not carry the value on into a remote server's reply
+// that echoes the address, then text of the client's choosing.
+func quotedLocalPart(s string, i int) (int, bool) {
+	if i > 0 && s[i-1] != '<' && s[i-1] != ',' && s[i-1] != '.' {
+		return 0, false
+	}
+	end := quotedEnd(s, i)
+	if end <= i+1 || s[end-1] != '"' || end > len(s) {
+		return 0, false
+	}
+	if end < len(s) && strings.IndexByte("@.>,", s[end]) < 0 {
+		return 0, false
+	}
+	return end, true
 }
 
 func isCommaKey(k string) bool {

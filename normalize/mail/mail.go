@@ -73,7 +73,8 @@ func setEmailAddr(e *event.Event, key, s string) {
 // setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")
 // to an email.*.address list; the null sender "<>" is skipped. A ',' or
 // ';' inside angle brackets or quotes (`<"x, y"@b>`, `"x, y"@b`: a quoted
-// local part) does not separate two addresses.
+// local part, as quotedLocalPart reads one) does not separate two
+// addresses.
 func setEmailAddrs(e *event.Event, key, s string) {
 	s = strings.TrimSpace(s)
 	for s != "" {
@@ -85,7 +86,9 @@ func setEmailAddrs(e *event.Event, key, s string) {
 					i += end
 				}
 			case '"':
-				i = quotedEnd(s, i) - 1
+				if end, ok := quotedLocalPart(s, i); ok {
+					i = end - 1
+				}
 			}
 			i++
 		}
