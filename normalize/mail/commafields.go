@@ -17,10 +17,25 @@ type commaFields []commaField
 
 type commaField struct{ key, val string }
 
+// addrQuotes is how an MTA's log quotes an address's local part.
+type addrQuotes byte
+
+const (
+	// sendmailQuotes: a '"' anywhere in an address opens a quoted
+	// string (sendmail's prescan reads `a"b>, c"@d` as one address, and
+	// refuses one with an unbalanced quote), which needs its close.
+	sendmailQuotes addrQuotes = iota
+	// postfixQuotes: a quoted string is a whole word (3.5 and later log
+	// the external form, `"a b"@c`), and a quote elsewhere is a byte of
+	// the address: before 3.5 Postfix logged the internal form, quotes
+	// bare and maybe unbalanced (to=<a"b@example.org>).
+	postfixQuotes
+)
+
 // parseCommaFields reads s from its start into dst (a caller's array, so
 // that a line allocates nothing); tail is the key whose value runs to the
-// end of the line ("" for none).
-func parseCommaFields(s, tail string, dst commaFields) commaFields {
+// end of the line ("" for none); q is how the MTA quotes an address.
+func parseCommaFields(s, tail string, q addrQuotes, dst commaFields) commaFields {
 	fs := dst
 	for s != "" {
 		eq := strings.IndexByte(s, '=')
@@ -32,7 +47,7 @@ func parseCommaFields(s, tail string, dst commaFields) commaFields {
 			fs = append(fs, commaField{key, v})
 			break
 		}
-		n := commaValueLen(v)
+		n := commaValueLen(v, q)
 		fs = append(fs, commaField{key, v[:n]})
 		s = strings.TrimPrefix(v[n:], ", ")
 	}
@@ -44,17 +59,17 @@ func parseCommaFields(s, tail string, dst commaFields) commaFields {
 // local part. sendmail logs an address as the client gave it, brackets or
 // not (to="x, y"@b, a list joined by ','), so both are skipped wherever an
 // address may start (the value's start, after a ',').
-func commaValueLen(v string) int {
+func commaValueLen(v string, q addrQuotes) int {
 	for i := 0; i < len(v); i++ {
 		switch v[i] {
 		case '<':
 			if i == 0 || v[i-1] == ',' {
-				if end := angleEnd(v[i:]); end >= 0 {
+				if end := angleEnd(v[i:], q); end >= 0 {
 					i += end
 				}
 			}
 		case '"':
-			if end, ok := quotedLocalPart(v, i); ok {
+			if end, ok := quotedLocalPart(v, i, q); ok {
 				i = end - 1
 			}
 		case ',':
@@ -68,11 +83,11 @@ func commaValueLen(v string) int {
 
 // angleEnd is the index of the '>' that closes the '<' at s[0], outside a
 // quoted local part; -1 when there is none.
-func angleEnd(s string) int {
+func angleEnd(s string, q addrQuotes) int {
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
 		case '"':
-			if end, ok := quotedLocalPart(s, i); ok {
+			if end, ok := quotedLocalPart(s, i, q); ok {
 				i = end - 1
 			}
 		case '>':
@@ -83,23 +98,24 @@ func angleEnd(s string) int {
 }
 
 // quotedLocalPart reports whether the '"' at s[i] opens a quoted string
-// of an address (RFC 5321's Quoted-string, '\' escaping the next byte),
-// and the index just past its closing '"'. Only a quote where a word of
-// an address starts (after '<', ',' or '.', or at the start) opens one,
-// and only one whose closing quote ends that word (before '@', '.', '>',
-// ',' or the end) is one: Postfix before 3.5 logs the internal form, an
-// address's quotes bare (to=<a"b@example.org>, to=<"b@example.org>), and
-// such a quote must not carry the value on into a remote server's reply
-// that echoes the address, then text of the client's choosing.
-func quotedLocalPart(s string, i int) (int, bool) {
-	if i > 0 && s[i-1] != '<' && s[i-1] != ',' && s[i-1] != '.' {
+// of an address (RFC 5321's Quoted-string, '\\' escaping the next byte)
+// as q reads one, and the index just past its closing '"'. A quote
+// without its close opens none. With postfixQuotes only a quote where a
+// word of an address starts (after '<', ',' or '.', or at the start)
+// opens one, and only one whose closing quote ends that word (before '@',
+// '.', '>', ',' or the end) is one: Postfix's internal form
+// (to=<a"b@example.org>, to=<"b@example.org>) must not carry the value
+// on into a remote server's reply that echoes the address, then text of
+// the client's choosing.
+func quotedLocalPart(s string, i int, q addrQuotes) (int, bool) {
+	if q == postfixQuotes && i > 0 && s[i-1] != '<' && s[i-1] != ',' && s[i-1] != '.' {
 		return 0, false
 	}
 	end := quotedEnd(s, i)
 	if end <= i+1 || s[end-1] != '"' || end > len(s) {
 		return 0, false
 	}
-	if end < len(s) && strings.IndexByte("@.>,", s[end]) < 0 {
+	if q == postfixQuotes && end < len(s) && strings.IndexByte("@.>,", s[end]) < 0 {
 		return 0, false
 	}
 	return end, true

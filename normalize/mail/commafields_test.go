@@ -50,7 +50,7 @@ func listHas(e *event.Event, key, v string) bool {
 }
 
 func TestParseSendmailFields(t *testing.T) {
-	fs := parseCommaFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat", make(commaFields, 0, 16))
+	fs := parseCommaFields(`to=<a@x>,<"b, c"@y>, ctladdr=<d@z> (1000/1000), mailer=esmtp, stat=Sent (a, b=c)`, "stat", sendmailQuotes, make(commaFields, 0, 16))
 	want := commaFields{{"to", `<a@x>,<"b, c"@y>`}, {"ctladdr", "<d@z> (1000/1000)"}, {"mailer", "esmtp"}, {"stat", "Sent (a, b=c)"}}
 	if len(fs) != len(want) {
 		t.Fatalf("got %q, want %q", fs, want)
@@ -119,6 +119,12 @@ func TestForgedUnbracketedAndUnbalanced(t *testing.T) {
 		{"sendmail quoted sender without brackets", "sendmail",
 			`wB7A1x0a003100: from="x, size=1, relay=evil [6.6.6.6]"@example.com, size=1843, class=0, nrcpts=1, msgid=<x@y>, proto=ESMTP, daemon=MTA, relay=client.example.com [198.51.100.20]`,
 			"email-receive", "source", "198.51.100.20", `"x, size=1, relay=evil [6.6.6.6]"@example.com`},
+		{"sendmail quote inside a word", "sendmail",
+			`wB7A1x0a003100: to=<a"b>, relay=evil [6.6.6.6], dsn=2.0.0, stat=Sent"@example.org>, delay=00:00:02, xdelay=00:00:01, mailer=esmtp, pri=121843, relay=mx.example.org. [192.0.2.33], dsn=5.1.1, stat=User unknown`,
+			"email-bounce", "destination", "192.0.2.33", `a"b>, relay=evil [6.6.6.6], dsn=2.0.0, stat=Sent"@example.org`},
+		{"sendmail ruleset, quote inside a word", "sendmail",
+			`wB7A1x0a003100: ruleset=check_rcpt, arg1=<a"b>, relay=evil [6.6.6.6]"@example.org>, relay=client.example.com [198.51.100.21], reject=550 5.7.1 <x@example.org>... Relaying denied`,
+			"email-reject", "source", "198.51.100.21", `a"b>, relay=evil [6.6.6.6]"@example.org`},
 		{"postfix internal form, echoed by the server", "postfix/smtp",
 			`BF4A5B6C7D: to=<a"b@example.org>, relay=mx.example.org[192.0.2.26]:25, delay=2, delays=0.01/0/1/1, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.26] said: 550 5.1.1 <a"b@example.org>, relay=evil[6.6.6.6]:25, dsn=2.0.0, status=sent (ok))`,
 			"email-bounce", "destination", "192.0.2.26", `a"b@example.org`},

@@ -82,11 +82,11 @@ func setEmailAddrs(e *event.Event, key, s string) {
 		for i < len(s) && s[i] != ',' && s[i] != ';' {
 			switch s[i] {
 			case '<':
-				if end := angleEnd(s[i:]); end >= 0 {
+				if end := angleEnd(s[i:], sendmailQuotes); end >= 0 {
 					i += end
 				}
 			case '"':
-				if end, ok := quotedLocalPart(s, i); ok {
+				if end, ok := quotedLocalPart(s, i, sendmailQuotes); ok {
 					i = end - 1
 				}
 			}

@@ -71,7 +71,7 @@ func decodePostfix(e *event.Event) bool {
 		// "from=<x>, size=N, nrcpt=N (queue active)" or "from=<x>,
 		// status=expired, returned to sender": x is the client's.
 		var fsBuf [16]commaField
-		fs := parseCommaFields(rest, "status", fsBuf[:0])
+		fs := parseCommaFields(rest, "status", postfixQuotes, fsBuf[:0])
 		from := fs.first("from")
 		if status, _, _ := strings.Cut(fs.last("status"), ","); status == "expired" {
 			postfixBegin(e, prog, qid, "postfix.qmgr.expired")
@@ -243,7 +243,7 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	// The recipients are the client's (a quoted local part may hold
 	// ", relay=" or "status="): read the pairs in order, status= last.
 	var fsBuf [16]commaField
-	fs := parseCommaFields(rest, "status", fsBuf[:0])
+	fs := parseCommaFields(rest, "status", postfixQuotes, fsBuf[:0])
 	if len(fs) == 0 || fs[len(fs)-1].key != "status" {
 		return false
 	}
