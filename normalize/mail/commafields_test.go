@@ -126,11 +126,20 @@ func TestForgedUnbracketedAndUnbalanced(t *testing.T) {
 			`wB7A1x0a003100: ruleset=check_rcpt, arg1=<a"b>, relay=evil [6.6.6.6]"@example.org>, relay=client.example.com [198.51.100.21], reject=550 5.7.1 <x@example.org>... Relaying denied`,
 			"email-reject", "source", "198.51.100.21", `a"b>, relay=evil [6.6.6.6]"@example.org`},
 		{"postfix internal form, echoed by the server", "postfix/smtp",
-			`BF4A5B6C7D: to=<a"b@example.org>, relay=mx.example.org[192.0.2.26]:25, delay=2, delays=0.01/0/1/1, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.26] said: 550 5.1.1 <a"b@example.org>, relay=evil[6.6.6.6]:25, dsn=2.0.0, status=sent (ok))`,
+			`BF4A5B6C7D: to=<a"b@example.org>, relay=mx.example.org[192.0.2.26]:25, delay=2, delays=0.01/0/1/1, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.26] said: 550 5.1.1 <a"b@example.org>, relay=evil[6.6.6.6]:25, status=sent (ok))`,
 			"email-bounce", "destination", "192.0.2.26", `a"b@example.org`},
 		{"postfix internal form, quote first", "postfix/smtp",
-			`BF4A5B6C7E: to=<"b@example.org>, relay=mx.example.org[192.0.2.27]:25, delay=2, delays=0.01/0/1/1, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.27] said: 550 5.1.1 <"\"b"@example.org>, relay=evil[6.6.6.6]:25, dsn=2.0.0, status=sent (ok))`,
+			`BF4A5B6C7E: to=<"b@example.org>, relay=mx.example.org[192.0.2.27]:25, delay=2, delays=0.01/0/1/1, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.27] said: 550 5.1.1 <"\"b"@example.org>, relay=evil[6.6.6.6]:25, status=sent (ok))`,
 			"email-bounce", "destination", "192.0.2.27", `"b@example.org`},
+		// Postfix before 3.5 logs `"x>, relay=..."@c` bare: the recipient
+		// reads as the pairs it imitates, but then Postfix's own ", dsn=D,
+		// status=" is in the status text: such a line is not read.
+		{"postfix internal form imitating the pairs", "postfix/smtp",
+			`BF4A5B6C7F: to=<x>, relay=evil[6.6.6.6]:25, delay=1, delays=1/1/1/1, dsn=2.0.0, status=sent (ok) y@example.org>, relay=mx.example.org[192.0.2.28]:25, delay=2, delays=0.01/0/1/1, dsn=5.1.1, status=bounced (no)`,
+			"", "", "", ""},
+		{"postfix internal form sender imitating expired", "postfix/qmgr",
+			`4BqX1k2Zx9z9u: from=<x>, status=expired, y@example.com>, size=4312, nrcpt=2 (queue active)`,
+			"", "", "", ""},
 		{"postfix internal form sender", "postfix/qmgr",
 			`4BqX1k2Zx9z9t: from=<a"b, status=expired, x@example.com>, size=4312, nrcpt=2 (queue active)`,
 			"email-queue", "", "", ""},
@@ -144,7 +153,7 @@ func TestForgedUnbracketedAndUnbalanced(t *testing.T) {
 		} else {
 			ok = decodePostfix(e)
 		}
-		if !ok {
+		if !ok && tc.action != "" {
 			t.Errorf("%s: not decoded", tc.name)
 			continue
 		}
