@@ -18,9 +18,10 @@ import (
 // event is "+" (connect), "-" (disconnect), "<" (received), ">" (sent)
 // or "*" (information). In a receive log the remote endpoint is the
 // client (source), in a send log the server (destination). Where the
-// source's "#Log-type:" line was not seen, a receive connector's id
-// ("SERVER\Name") tells a receive log; any other line keeps both
-// endpoints in exchange.* only.
+// source's "#Log-type:" line was not seen, or is the other log's (one
+// forwarder interleaving both), a receive connector's id ("SERVER\Name")
+// tells a receive log; any other line keeps both endpoints in exchange.*
+// only.
 
 // exchangeProtocolCols are the columns every version writes, in order.
 var exchangeProtocolCols = [...]string{"date-time", "connector-id", "session-id", "sequence-number",
@@ -98,7 +99,15 @@ func decodeExchangeProtocol(e *event.Event, f []string, dir byte) {
 	ecs.Begin(e, "exchange", "exchange.protocol")
 	ecs.Reserve(e, 16)
 	connector, data, context := f[1], f[7], f[8]
-	if dir == exProtocolUnknown && strings.IndexByte(connector, '\\') > 0 {
+	// A receive connector's id is "SERVER\Name", a send connector's its
+	// name. One forwarder tailing both logs of a server sends them from
+	// one host, so the remembered "#Log-type:" may be the other log's:
+	// where the id contradicts it, the line's own shape decides.
+	receiveID := strings.IndexByte(connector, '\\') > 0
+	if dir == exProtocolSend && receiveID || dir == exProtocolReceive && !receiveID {
+		dir = exProtocolUnknown
+	}
+	if dir == exProtocolUnknown && receiveID {
 		dir = exProtocolReceive
 	}
 	if t, err := time.Parse(time.RFC3339Nano, f[0]); err == nil {

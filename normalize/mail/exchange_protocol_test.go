@@ -38,3 +38,36 @@ func TestExchangeProtocolWithoutHeader(t *testing.T) {
 		t.Errorf("send log line: %v", send2.Fields)
 	}
 }
+
+// One forwarder tailing a server's receive and send protocol logs sends
+// both from one host, so the last "#Log-type:" line may be the other
+// log's. A receive connector's id ("SERVER\Name") under a send log's
+// header, or a send connector's under a receive log's, is such a line:
+// its endpoints stay in exchange.* and the account of an
+// "authenticated" line is no user.name.
+func TestExchangeProtocolInterleaved(t *testing.T) {
+	x := newExchangeDecoder()
+	x.decode(exchangeEvent("h", "#Log-type: SMTP Receive Protocol Log"))
+	x.decode(exchangeEvent("h", "#Log-type: SMTP Send Protocol Log"))
+	recv := exchangeEvent("h", `2026-07-01T10:00:02.000Z,EX01\Default Frontend EX01,08DB1234ABCD5679,3,192.0.2.10:25,198.51.100.91:50124,*,CORP\jdoe,authenticated`)
+	if !x.decode(recv) {
+		t.Fatal("receive line under a send header: not decoded")
+	}
+	if got := recv.Str("destination.ip"); got == "198.51.100.91" {
+		t.Errorf("receive line under a send header: the client is destination.ip")
+	}
+	if got := recv.Str("source.ip"); got != "198.51.100.91" && got != "" {
+		t.Errorf("receive line under a send header: source.ip = %q", got)
+	}
+	x.decode(exchangeEvent("h", "#Log-type: SMTP Receive Protocol Log"))
+	send := exchangeEvent("h", `2026-07-01T10:00:03.000Z,Outbound to Internet,08DB1234ABCD5701,0,192.0.2.10:51001,203.0.113.51:25,+,,`)
+	if !x.decode(send) {
+		t.Fatal("send line under a receive header: not decoded")
+	}
+	if got := send.Str("source.ip"); got != "" {
+		t.Errorf("send line under a receive header: source.ip = %q (the server it connected to)", got)
+	}
+	if got := send.Str("exchange.remote_endpoint"); got != "203.0.113.51:25" {
+		t.Errorf("send line under a receive header: exchange.remote_endpoint = %q", got)
+	}
+}

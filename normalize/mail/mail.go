@@ -73,7 +73,8 @@ func setEmailAddr(e *event.Event, key, s string) {
 // setEmailAddrs adds one or more addresses ("<a@b>", "a@b,c@d", "<a>,<b>")
 // to an email.*.address list; the null sender "<>" is skipped. A ',' or
 // ';' inside angle brackets or quotes (`<"x, y"@b>`, `"x, y"@b`: a quoted
-// local part) does not separate two addresses.
+// local part, as quotedLocalPart reads one) does not separate two
+// addresses.
 func setEmailAddrs(e *event.Event, key, s string) {
 	s = strings.TrimSpace(s)
 	for s != "" {
@@ -81,11 +82,13 @@ func setEmailAddrs(e *event.Event, key, s string) {
 		for i < len(s) && s[i] != ',' && s[i] != ';' {
 			switch s[i] {
 			case '<':
-				if end := angleEnd(s[i:]); end >= 0 {
+				if end := angleEnd(s[i:], sendmailQuotes); end >= 0 {
 					i += end
 				}
 			case '"':
-				i = quotedEnd(s, i) - 1
+				if end, ok := quotedLocalPart(s, i, sendmailQuotes); ok {
+					i = end - 1
+				}
 			}
 			i++
 		}

@@ -71,13 +71,23 @@ func decodePostfix(e *event.Event) bool {
 		// "from=<x>, size=N, nrcpt=N (queue active)" or "from=<x>,
 		// status=expired, returned to sender": x is the client's.
 		var fsBuf [16]commaField
-		fs := parseCommaFields(rest, "status", fsBuf[:0])
+		fs := parseCommaFields(rest, "status", postfixQuotes, fsBuf[:0])
 		from := fs.first("from")
-		if status, _, _ := strings.Cut(fs.last("status"), ","); status == "expired" {
+		status, hasStatus := "", false
+		if n := len(fs); n > 0 && fs[n-1].key == "status" {
+			status, hasStatus = strings.TrimSpace(fs[n-1].val), true
+		}
+		switch {
+		case status == "expired, returned to sender": // qmgr's words, whole
 			postfixBegin(e, prog, qid, "postfix.qmgr.expired")
 			classEmailInfo.Set(e, actEmailExpire, ecs.OutcomeFailure)
 			e.SetStr("postfix.status", "expired")
-		} else {
+		case hasStatus:
+			// Another status= is the sender's: before 3.5 Postfix logs
+			// it bare (from=<x>, status=expired, y@c>, size=...), and
+			// where it ends is not known.
+			return false
+		default:
 			postfixBegin(e, prog, qid, "postfix.qmgr.queued")
 			classEmailInfo.Set(e, actEmailQueue, ecs.OutcomeSuccess)
 			ecs.SetUint(e, "postfix.size", fs.first("size"))
@@ -243,11 +253,19 @@ func postfixDelivery(e *event.Event, prog, qid, rest string) bool {
 	// The recipients are the client's (a quoted local part may hold
 	// ", relay=" or "status="): read the pairs in order, status= last.
 	var fsBuf [16]commaField
-	fs := parseCommaFields(rest, "status", fsBuf[:0])
+	fs := parseCommaFields(rest, "status", postfixQuotes, fsBuf[:0])
 	if len(fs) == 0 || fs[len(fs)-1].key != "status" {
 		return false
 	}
-	status, reason, _ := strings.Cut(fs[len(fs)-1].val, " ")
+	tail := fs[len(fs)-1].val
+	if i := strings.Index(tail, ", dsn="); i >= 0 && strings.Contains(tail[i:], ", status=") {
+		// Postfix's own ", dsn=D, status=" after the status read: the
+		// one read was the recipient's (before 3.5 Postfix logs it bare:
+		// to=<x>, relay=..., status=sent y@c>), or the server's reply
+		// imitates the line's end; which is the line's is not known.
+		return false
+	}
+	status, reason, _ := strings.Cut(tail, " ")
 	relay := fs.first("relay")
 	action, outcome, rule := "", "", ""
 	switch status {

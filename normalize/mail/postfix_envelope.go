@@ -59,32 +59,74 @@ func postfixAfterClient(s string) bool {
 
 // postfixRejectKV reads " from=<x> to=<y> proto=ESMTP helo=<h>" and
 // returns the text cleanup puts after them (": TEXT", a header or body
-// check's). The keys come in this order, each optional; each is looked
-// for after the value before it, so a sender holding " to=<" or ">: "
-// stands for neither the recipient nor the text.
+// check's). The keys come in this order, each optional, each right after
+// the value before it, so a sender holding " to=<" or ">: " stands for
+// neither the recipient nor the text. The HELO name is the client's and
+// may hold spaces (Postfix joins a HELO of several words), and before
+// 3.5 Postfix logs an address bare (`"x> to=<y>"@b` as x> to=<y>@b):
+// a HELO name read holding an envelope key, or a reading that leaves
+// more than a text, is either, and none of the envelope is read.
 func postfixRejectKV(e *event.Event, s string) (text string, hasText bool) {
+	from, s, hasFrom := leadingAngleValue(s, "from")
+	to, s, hasTo := leadingAngleValue(s, "to")
+	proto, s, hasProto := leadingAngleValue(s, "proto")
+	helo, heloSure := "", false
+	if h, ok := strings.CutPrefix(trimKVSep(s), "helo=<"); ok {
+		helo, text, hasText, heloSure = heloAndText(h)
+		if holdsEnvelopeKey(helo) || !heloSure && holdsEnvelopeKey(h) {
+			return "", false
+		}
+	} else if h, ok := strings.CutPrefix(trimKVSep(s), "helo="); ok && strings.IndexByte(h, ' ') < 0 {
+		// an empty HELO name without its brackets: nothing follows
+	} else {
+		if s != "" && !strings.HasPrefix(s, ": ") {
+			return "", false
+		}
+		_, text, hasText = strings.Cut(s, ": ")
+	}
 	// Each is one address, whose quoted local part may hold ',' or ';'.
-	v, s, ok := angleValue(s, "from")
-	if ok {
-		setEmailAddr(e, "email.from.address", v)
+	if hasFrom {
+		setEmailAddr(e, "email.from.address", from)
 	}
 	// Postfix 2.x's cleanup wrote "to=<unknown>" before it knew a recipient.
-	if v, s, ok = angleValue(s, "to"); ok && v != "<unknown>" {
-		setEmailAddr(e, "email.to.address", v)
+	if hasTo && to != "<unknown>" {
+		setEmailAddr(e, "email.to.address", to)
 	}
-	_, h, hasHelo := strings.Cut(" "+s, " helo=<")
-	if v, _, ok = angleValue(s, "proto"); ok {
-		e.SetStr("postfix.proto", v)
+	if hasProto {
+		e.SetStr("postfix.proto", proto)
 	}
-	if !hasHelo {
-		_, text, hasText = strings.Cut(s, ": ") // after proto's word, if any
-		return text, hasText
-	}
-	helo, text, hasText, sure := heloAndText(h)
-	if sure {
+	if heloSure {
 		e.SetStr("postfix.helo", helo)
 	}
 	return text, hasText
+}
+
+// leadingAngleValue is angleValue of key when s starts with it (after
+// the separator: one space; postscreen's ", ").
+func leadingAngleValue(s, key string) (value, rest string, ok bool) {
+	t := trimKVSep(s)
+	if !strings.HasPrefix(t, key+"=") {
+		return "", s, false
+	}
+	return angleValue(t, key)
+}
+
+// trimKVSep removes the separator before an envelope key: " " or ", ".
+func trimKVSep(s string) string {
+	if t, ok := strings.CutPrefix(s, ", "); ok {
+		return t
+	}
+	return strings.TrimPrefix(s, " ")
+}
+
+// holdsEnvelopeKey reports whether s holds one of the envelope's keys.
+func holdsEnvelopeKey(s string) bool {
+	for _, k := range [...]string{" from=<", " to=<", " proto=", " helo=<"} {
+		if strings.Contains(" "+s, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // heloAndText splits what follows " helo=<": the client's HELO name, then

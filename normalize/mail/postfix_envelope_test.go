@@ -45,6 +45,19 @@ func TestPostfixEnvelopeHeldByClient(t *testing.T) {
 			map[string]string{"email.from.address": "", "email.to.address": ""}},
 		{"postfix/smtpd", `NOQUEUE: reject: RCPT from h.example.net[192.0.2.7]: 554 5.7.1 <bob@example.org>: Relay access denied; from=<"x; from=<evil@example.com> to=<admin@example.com> "@example.net> to=<bob@example.org> proto=ESMTP helo=<h>`,
 			map[string]string{"email.from.address": "", "email.to.address": "", "event.reason": "<bob@example.org>: Relay access denied", "source.ip": "192.0.2.7"}},
+		// Postfix joins a HELO of several words (collapse_args): a HELO
+		// name holding " to=<" or " from=<" names no recipient or sender.
+		{"postfix/smtpd", `NOQUEUE: reject: MAIL from unknown[198.51.100.7]: 554 5.7.1 <unknown[198.51.100.7]>: Client host rejected: Access denied; from=<a@b.example> proto=ESMTP helo=<h to=<evil@e.example>>`,
+			map[string]string{"email.to.address": "", "source.ip": "198.51.100.7"}},
+		{"postfix/smtpd", `NOQUEUE: reject: CONNECT from unknown[198.51.100.7]: 554 5.7.1 <unknown[198.51.100.7]>: Client host rejected: Access denied; proto=SMTP helo=<h from=<evil@e.example> to=<x@y.example>>`,
+			map[string]string{"email.from.address": "", "email.to.address": "", "source.ip": "198.51.100.7"}},
+		// Before 3.5 Postfix logs a sender bare: `"x> to=<evil> ..."@b`
+		// is from=<x> to=<evil> ...@b> and then the real keys; which are
+		// the line's is not known.
+		{"postfix/smtpd", `NOQUEUE: reject: RCPT from unknown[198.51.100.7]: 554 5.7.1 <real@r.example>: Relay access denied; from=<x> to=<evil@e.example> proto=SMTP helo=<h>@b.example> to=<real@r.example> proto=ESMTP helo=<client.example>`,
+			map[string]string{"email.from.address": "", "email.to.address": "", "postfix.helo": "", "source.ip": "198.51.100.7"}},
+		{"postfix/smtpd", `NOQUEUE: reject: RCPT from unknown[198.51.100.7]: 554 5.7.1 <real@r.example>: Relay access denied; from=<x> to=<evil@e.example>@b.example> to=<real@r.example> proto=ESMTP helo=<client.example>`,
+			map[string]string{"email.from.address": "", "email.to.address": "", "source.ip": "198.51.100.7"}},
 	} {
 		e := event.New(normtest.Received)
 		e.AppName, e.Message = tc.prog, tc.msg

@@ -37,7 +37,7 @@ func decodeSendmail(e *event.Event) bool {
 		// logsender(): from, size, class, pri, nrcpts, msgid, bodytype,
 		// proto, daemon, relay; those after the msgid are its last pairs.
 		var fsBuf [16]commaField
-		fs := parseCommaFields(rest, "", fsBuf[:0])
+		fs := parseCommaFields(rest, "", sendmailQuotes, fsBuf[:0])
 		sendmailBegin(e, prog, qid, "sendmail.from")
 		classEmailInfo.Set(e, actEmailReceive, ecs.OutcomeSuccess)
 		setEmailAddrs(e, "email.from.address", fs.first("from"))
@@ -120,7 +120,7 @@ func decodeSendmail(e *event.Event) bool {
 		// "AUTH=server, relay=R, authid=A, mech=M, bits=N": A is the
 		// client's, so mech is its last pair.
 		var fsBuf [16]commaField
-		fs := parseCommaFields(rest, "", fsBuf[:0])
+		fs := parseCommaFields(rest, "", sendmailQuotes, fsBuf[:0])
 		ecs.SetUser(e, "user.name", fs.first("authid"))
 		e.SetStr("sendmail.mech", fs.last("mech"))
 		sendmailRelay(e, "source", fs.first("relay"))
@@ -135,7 +135,7 @@ func decodeSendmail(e *event.Event) bool {
 		sendmailBegin(e, prog, qid, "sendmail.starttls")
 		ecs.ClassNetInfo.Set(e, "tls-handshake", "")
 		var fsBuf [16]commaField
-		fs := parseCommaFields(rest, "", fsBuf[:0])
+		fs := parseCommaFields(rest, "", sendmailQuotes, fsBuf[:0])
 		sendmailRelay(e, side, fs.first("relay"))
 		ecs.SetTLSVersion(e, fs.first("version"))
 		e.SetStr("tls.cipher", fs.first("cipher"))
@@ -222,7 +222,7 @@ func sendmailDelivery(e *event.Event, prog, qid, rest string) bool {
 	// logdelivery(): to, ctladdr, delay, xdelay, mailer, pri, relay, dsn,
 	// stat; stat's text (the remote server's) runs to the end.
 	var fsBuf [16]commaField
-	fs := parseCommaFields(rest, "stat", fsBuf[:0])
+	fs := parseCommaFields(rest, "stat", sendmailQuotes, fsBuf[:0])
 	if len(fs) == 0 || fs[len(fs)-1].key != "stat" {
 		return false
 	}

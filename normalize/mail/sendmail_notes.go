@@ -171,7 +171,7 @@ func sendmailCollect(e *event.Event, prog, qid, r string) bool {
 	sendmailRelay(e, "source", host)
 	e.SetStr("event.reason", problem)
 	if strings.HasPrefix(sender, "<") {
-		if end := angleEnd(sender); end >= 0 {
+		if end := angleEnd(sender, sendmailQuotes); end >= 0 {
 			sender = sender[:end+1]
 		}
 	} else if i := strings.Index(sender, ": "); i >= 0 {

@@ -61,7 +61,7 @@ func cutSendmailRuleset(rest string) (l rulesetLine, ok bool) {
 // its end is certain (an address in angle brackets).
 func cutRulesetArg(s string) (arg, rest string, sure bool) {
 	if strings.HasPrefix(s, "<") {
-		if i := angleEnd(s); i >= 0 {
+		if i := angleEnd(s, sendmailQuotes); i >= 0 {
 			return s[:i+1], s[i+1:], true
 		}
 	}

@@ -237,11 +237,12 @@ func webURL(e *event.Event, method, target, version string) {
 		return
 	}
 	path, query, _ := strings.Cut(target, "?")
-	if i := strings.Index(path, "://"); i >= 0 { // absolute form (proxy requests)
+	// Absolute form (a proxy's requests) starts with its scheme: a "://"
+	// further on is the path's ("/web/2026/http://host/p"), which names
+	// no host.
+	if i := strings.Index(path, "://"); i > 0 && isToken(path[:i]) {
 		scheme, host := path[:i], path[i+3:]
-		if isToken(scheme) {
-			e.SetStr("url.scheme", strings.ToLower(scheme))
-		}
+		e.SetStr("url.scheme", strings.ToLower(scheme))
 		path = "/"
 		if j := strings.IndexByte(host, '/'); j >= 0 {
 			host, path = host[:j], host[j:]

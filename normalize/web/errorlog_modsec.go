@@ -31,7 +31,14 @@ func modSecurityAlert(e *event.Event, msg string, tags modsecTags) bool {
 	}
 	r, ok := strings.CutPrefix(msg, "ModSecurity: ")
 	if !ok {
-		r, ok = strings.CutPrefix(msg, "mod_security: ") // 1.x
+		// 1.x: "... at ARGS("NAME") [hostname "H"] [uri "/p"]", no
+		// [file] to start the tags from, and the variable's name (or a
+		// header's) the client's: its tags are read only when each is
+		// there once and they end the line.
+		if r, ok = strings.CutPrefix(msg, "mod_security: "); ok &&
+			(strings.Count(r, ` [hostname "`) > 1 || strings.Count(r, ` [uri "`) > 1 || !strings.HasSuffix(r, `"]`)) {
+			tags = modsecUntrusted
+		}
 	}
 	if !ok {
 		return false

@@ -139,3 +139,29 @@ func TestNginxContextValues(t *testing.T) {
 		}
 	}
 }
+
+// mod_security 1.x writes no [file] tag to start its tags from, and the
+// matched variable's name (ARGS("NAME"), a header's) is the client's: a
+// name that imitates [hostname "..."] [uri "..."] before the real tags
+// sets neither url.domain nor url.path.
+func TestModSecurity1ForgedTags(t *testing.T) {
+	for _, tc := range []struct{ msg, domain, path string }{
+		{`[Mon Dec 07 10:00:00 2026] [error] [client 203.0.113.9] mod_security: Access denied with code 403. Pattern match "union" at ARGS("q"] [hostname "evil.example"] [uri "/evil"] [x "") [hostname "www.example.com"] [uri "/real"]`, "", ""},
+		{`[Mon Dec 07 10:00:00 2026] [error] [client 203.0.113.9] mod_security: Access denied with code 403. Pattern match "union" at ARGS("q"] [hostname "evil.example"] [uri "/evil"]")`, "", ""},
+		{`[Mon Dec 07 10:00:00 2026] [error] [client 203.0.113.9] mod_security: Access denied with code 403. Pattern match "union" at REQUEST_URI [hostname "www.example.com"] [uri "/real"]`, "www.example.com", "/real"},
+	} {
+		e := decodeLine(t, "apache", tc.msg)
+		if got := e.Str("event.action"); got != "http-waf-block" {
+			t.Errorf("%s: event.action = %q", tc.msg, got)
+		}
+		if got := e.Str("url.domain"); got != tc.domain {
+			t.Errorf("%s: url.domain = %q, want %q", tc.msg, got, tc.domain)
+		}
+		if got := e.Str("url.path"); got != tc.path {
+			t.Errorf("%s: url.path = %q, want %q", tc.msg, got, tc.path)
+		}
+		if got := e.Str("source.ip"); got != "203.0.113.9" {
+			t.Errorf("%s: source.ip = %q", tc.msg, got)
+		}
+	}
+}

@@ -68,3 +68,23 @@ func TestSquidCLFResultBounds(t *testing.T) {
 		}
 	}
 }
+
+// A path that holds a URL (an archive's "/web/2026/http://host/p", a
+// client's "/a\" ... \"http://evil/\"" after Apache's escapes are undone)
+// is an origin-form target: its "://" names no url.domain and does not
+// cut url.path. Only a target that starts with a scheme is absolute.
+func TestURLInPathIsNoHost(t *testing.T) {
+	for _, tc := range []struct{ msg, path, domain string }{
+		{`203.0.113.5 - - [07/Dec/2026:10:00:00 +0000] "GET /web/2026/http://evil.example/x HTTP/1.1" 200 5 "-" "ua"`, "/web/2026/http://evil.example/x", ""},
+		{`203.0.113.5 - - [07/Dec/2026:10:00:00 +0000] "GET /a\" 200 5 \"http://evil.example/\" \"x HTTP/1.1" 404 196 "-" "ua"`, `/a" 200 5 "http://evil.example/" "x`, ""},
+		{`203.0.113.5 - - [07/Dec/2026:10:00:00 +0000] "GET http://proxy.example/p HTTP/1.1" 200 5 "-" "ua"`, "/p", "proxy.example"},
+	} {
+		e := decodeLine(t, "apache", tc.msg)
+		if got := e.Str("url.path"); got != tc.path {
+			t.Errorf("%s: url.path = %q, want %q", tc.msg, got, tc.path)
+		}
+		if got := e.Str("url.domain"); got != tc.domain {
+			t.Errorf("%s: url.domain = %q, want %q", tc.msg, got, tc.domain)
+		}
+	}
+}
