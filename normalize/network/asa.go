@@ -35,6 +35,14 @@ var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 66}
 // envelope behind a relay's empty tag (": %ASA-6-113005: ..."), behind
 // the firewall's name, or behind the ASA's whole syslog header (a file of
 // its lines shipped by a relay: cutInnerASAHeader).
+//
+// A name inside the message (the ASA's own header behind a shipper's tag,
+// "fw-1 %ASA-..." behind an empty one) becomes host.name, a trust field
+// that sequence tracking and correlation key on: it is taken only when no
+// PID stands with the tag. A shipper (imfile, a relay's file source)
+// sends no PID and an ASA writes none; a process that does ("webapp[42]:
+// <166>Dec 07 2026 10:00:00 evilhost : %ASA-...") wrote text of its own,
+// perhaps a client's, which is no ASA's line.
 func sniffASABare(e *event.Event) bool {
 	m := e.Message
 	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
@@ -46,6 +54,9 @@ func sniffASABare(e *event.Event) bool {
 	if len(m) > 8 && m[6] == ':' && m[7] == ' ' && ecs.IsDigits(m[:6]) {
 		_, ok := ciscocatalog.ASA(m[:6])
 		return ok
+	}
+	if e.ProcID != "" {
+		return false // a running program's text names no host
 	}
 	if _, _, ok := cutInnerASAHeader(m); ok {
 		return true
@@ -243,16 +254,20 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
 		m = m[2:]
 	}
-	if host, after, ok := cutInnerASAHeader(m); ok {
-		// A file of ASA lines shipped by a relay: the ASA's own header
-		// inside the relay's. The name it gave itself is the host.
-		if host != "" {
+	// Only behind a tag without a PID (see sniffASABare): a running
+	// program's text names no host.
+	if e.ProcID == "" {
+		if host, after, ok := cutInnerASAHeader(m); ok {
+			// A file of ASA lines shipped by a relay: the ASA's own header
+			// inside the relay's. The name it gave itself is the host.
+			if host != "" {
+				e.SetStr("host.name", host)
+			}
+			m, h.inner = after, true
+		} else if host, after, ok := cutHostBeforeTag(m); ok {
 			e.SetStr("host.name", host)
+			m = after
 		}
-		m, h.inner = after, true
-	} else if host, after, ok := cutHostBeforeTag(m); ok {
-		e.SetStr("host.name", host)
-		m = after
 	}
 	tag, rest, ok := ecs.CutByte(m, ':')
 	if !ok || strings.IndexByte(tag, ' ') >= 0 {

@@ -238,3 +238,32 @@ func TestASAInnerHeader(t *testing.T) {
 		t.Errorf("host %q, program %q", got, e.AppName)
 	}
 }
+
+// host.name is a trust field (sequence tracking and correlation key on
+// it): a running program's text (its tag has a PID: a shipper's tag,
+// imfile's or a relay's, has none, and an ASA writes none) that starts
+// with something looking like an ASA's header or name must not name the
+// host, nor be taken as the ASA's message.
+func TestASAHostNotFromProcessText(t *testing.T) {
+	body := "%ASA-6-302013: Built inbound TCP connection 1 for outside:198.51.100.66/1234 (198.51.100.66/1234) to inside:10.0.0.1/22 (10.0.0.1/22)"
+	for _, msg := range []string{
+		"<166>Dec 07 2026 10:00:00 evilhost : " + body,
+		"Dec 07 2026 10:00:00 evilhost : " + body,
+		"evilhost " + body,
+	} {
+		e := netEvent("webapp", msg)
+		e.ProcID = "4242"
+		e.SetStr("host.name", "web1")
+		if sniffASABare(e) {
+			t.Errorf("%q: sniffed as an ASA's line", msg)
+		}
+		if decodeASA(e) || normtest.Str(e, "host.name") != "web1" {
+			t.Errorf("%q: decoded, host.name %q", msg, normtest.Str(e, "host.name"))
+		}
+	}
+	// The shipped file's road itself stays (no PID).
+	e := netEvent("asa-file", "Dec 07 2026 10:00:00 fw-dc-3 : "+body)
+	if !sniffASABare(e) || !decodeASA(e) || normtest.Str(e, "host.name") != "fw-dc-3" {
+		t.Errorf("shipped file: host.name %q", normtest.Str(e, "host.name"))
+	}
+}
