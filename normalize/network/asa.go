@@ -243,7 +243,14 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if (e.AppName == "" || e.AppName[0] != '%') && m != "" && m[0] != '%' {
 		for i := range asaBareBodies {
 			b := &asaBareBodies[i]
-			if strings.HasPrefix(m, b.start) && strings.Contains(m, b.holds) && (!b.untagged || e.AppName == "") {
+			if !strings.HasPrefix(m, b.start) || b.untagged && e.AppName != "" {
+				continue
+			}
+			words := m
+			if b.untagged {
+				words = loginHead(m) // a login: the words before the typed name
+			}
+			if strings.Contains(words, b.holds) {
 				h.id, h.text, h.bare = b.id, m, true
 				return true
 			}
@@ -295,8 +302,23 @@ var asaBareBodies = []struct {
 }{
 	{"access-list ", " hit-cnt ", "106100", false},
 	{"Deny ", " by access-group ", "106023", false},
-	{"AAA user authentication Rejected", " reason = ", "113005", true},
+	// The local database's logins (113012, 113015) are worded as the AAA
+	// server's (113004, 113005) but for the place, which a login's words
+	// hold before the user's name (loginHead): the name is what the
+	// client typed.
+	{"AAA user authentication Rejected : reason = ", " local database ", "113015", true},
+	{"AAA user authentication Successful : ", " local database ", "113012", true},
+	{"AAA user authentication Rejected : reason = ", " server = ", "113005", true},
 	{"AAA user authentication Successful", " server = ", "113004", true},
+}
+
+// loginHead is a login body up to its user's name (" user = "), the
+// part the ASA wrote: the whole body when it has none.
+func loginHead(m string) string {
+	if i := strings.Index(m, " user = "); i >= 0 {
+		return m[:i]
+	}
+	return m
 }
 
 func (h *asaHeader) provider() string {

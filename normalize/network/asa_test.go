@@ -267,3 +267,23 @@ func TestASAHostNotFromProcessText(t *testing.T) {
 		t.Errorf("shipped file: host.name %q", normtest.Str(e, "host.name"))
 	}
 }
+
+// A bare login body names its id by its words: the local database's
+// (113012, 113015) is not the AAA server's (113004, 113005).
+func TestASABareLoginIDs(t *testing.T) {
+	for _, c := range []struct{ body, id, action string }{
+		{"AAA user authentication Rejected : reason = Invalid password : local database : user = admin : user IP = 10.0.0.9", "113015", "logon-failed"},
+		{"AAA user authentication Successful : local database : user = admin", "113012", "logged-in"},
+		{"AAA user authentication Rejected : reason = AAA failure : server = 10.1.1.5 : user = jdoe : user IP = 198.51.100.7", "113005", "logon-failed"},
+		{"AAA user authentication Successful : server = 10.1.1.5 : user = jdoe", "113004", "logged-in"},
+		// The name the client typed imitating the other place.
+		{"AAA user authentication Rejected : reason = AAA failure : server = 10.1.1.5 : user = x : local database : user = y : user IP = 198.51.100.7", "113005", "logon-failed"},
+		{"AAA user authentication Rejected : reason = Invalid password : local database : user = x : server = 10.1.1.5 : user IP = 10.0.0.9", "113015", "logon-failed"},
+		{"AAA user authentication Successful : local database : user = x : server = 10.1.1.5", "113012", "logged-in"},
+	} {
+		e := netEvent("", c.body)
+		if !decodeASA(e) || normtest.Str(e, "event.code") != c.id || normtest.Str(e, "event.action") != c.action {
+			t.Errorf("%q: code %q action %q, want %s %s", c.body, normtest.Str(e, "event.code"), normtest.Str(e, "event.action"), c.id, c.action)
+		}
+	}
+}
