@@ -27,8 +27,13 @@ import (
 
 // gateASABare: ": %" and the six digits start the message; a host before
 // the tag (cutHostBeforeTag) ends at a space within 64 bytes, followed by
-// the '%'.
-var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 66}
+// the '%'; the ASA's own header (cutInnerASAHeader) is at most 103 bytes
+// long: "<191>Jul  1 2026 11:59:58.123456: " and a name of 64, ": ".
+var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 104}
+
+// maxASAHostLen bounds a device name read from the message (an ASA's
+// hostname has at most 63 characters): the gate's window depends on it.
+const maxASAHostLen = 64
 
 // sniffASABare recognises the bare "302020: Built ..." form some exports
 // use (six-digit id, no family, no severity): only catalogued ids; an
@@ -70,7 +75,7 @@ func sniffASABare(e *event.Event) bool {
 // from the '%' on. The tag must be well-formed and end in ':'.
 func cutHostBeforeTag(m string) (host, rest string, ok bool) {
 	sp := strings.IndexByte(m, ' ')
-	if sp < 1 || sp > 64 || sp+1 >= len(m) || m[sp+1] != '%' || !isHostToken(m[:sp]) {
+	if sp < 1 || sp > maxASAHostLen || sp+1 >= len(m) || m[sp+1] != '%' || !isHostToken(m[:sp]) {
 		return "", "", false
 	}
 	tag, _, found := ecs.CutByte(m[sp+1:], ':')
@@ -100,7 +105,10 @@ func cutInnerASAHeader(m string) (host, rest string, ok bool) {
 	if len(s) < 16 || !isLetterByte(s[0]) || !isLetterByte(s[1]) || !isLetterByte(s[2]) || s[3] != ' ' {
 		return "", "", false
 	}
-	s = strings.TrimLeft(s[4:], " ")
+	s = s[4:]
+	if s != "" && s[0] == ' ' {
+		s = s[1:] // "Jul  1": a day below 10 padded with a space
+	}
 	day, s, _ := strings.Cut(s, " ")
 	if len(day) == 0 || len(day) > 2 || !ecs.IsDigits(day) {
 		return "", "", false
@@ -114,10 +122,13 @@ func cutInnerASAHeader(m string) (host, rest string, ok bool) {
 		!ecs.IsDigits(clock[6:8]) {
 		return "", "", false
 	}
+	if frac := clock[8:]; frac != "" && (frac[0] != '.' || len(frac) < 2 || len(frac) > 7 || !ecs.IsDigits(frac[1:])) {
+		return "", "", false // ".123" to ".123456" only
+	}
 	if s != "" && s[0] != '%' {
 		name, after, _ := strings.Cut(s, " ")
 		name = strings.TrimSuffix(name, ":")
-		if !isHostToken(name) {
+		if len(name) > maxASAHostLen || !isHostToken(name) {
 			return "", "", false
 		}
 		host, s = name, strings.TrimPrefix(after, ": ")

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
@@ -225,6 +226,11 @@ func TestASAInnerHeader(t *testing.T) {
 		"Jul 1 1:2:3 fw %ASA-4-106023: x",
 		"Julember 1 11:59:59 fw %ASA-4-106023: x",
 		"Jul  1 11:59:59 fw %ASA-9-106023: x",
+		// Bounded, so the sniffer's gate sees the '%' (gateASABare).
+		"Jul 01 2026 11:59:58xyz fw %ASA-4-106023: x",
+		"Jul 01 2026 11:59:58.1234567 fw %ASA-4-106023: x",
+		"Jul      1 11:59:59 fw %ASA-4-106023: x",
+		"Jul  1 11:59:59 " + strings.Repeat("f", 65) + " %ASA-4-106023: x",
 	} {
 		if _, _, ok := cutInnerASAHeader(msg); ok {
 			t.Errorf("%q taken", msg)
