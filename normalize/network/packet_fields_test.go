@@ -113,6 +113,9 @@ func TestPflogTcpdumpLines(t *testing.T) {
 				"network.transport": "udp"}},
 		{"3.x delta with seconds", "4. 964213 rule 56/0(match): block in on em0: 198.51.100.245.2598 > 192.0.2.72.445: S 1:1(0) win 65535",
 			map[string]string{"event.action": "connection-denied", "pfsense.rule_number": "56", "source.ip": "198.51.100.245", "destination.port": "445"}},
+		// tcpdump 3.9 (pfSense 1.2) wrote a colon after "proto" and "length".
+		{"3.9 header", "rule 64/0(match): block in on em0: (tos 0x0, ttl 49, id 46384, offset 0, flags [DF], proto: TCP (6), length: 60) 198.51.100.5.51234 > 192.0.2.10.22: S, cksum 0x1234 (correct)",
+			map[string]string{"network.transport": "tcp", "network.iana_number": "6", "pfsense.length": "60", "pfsense.ttl": "49", "source.ip": "198.51.100.5"}},
 		{"newer tcpdump", "rule 5/match [uid 0]: block out on vtnet0: 192.0.2.10.5353 > 224.0.0.251.5353: 0 PTR (QM)? local. (32)",
 			map[string]string{"event.action": "connection-denied", "pfsense.reason": "match", "pfsense.sub_rule_number": "",
 				"observer.egress.interface.name": "vtnet0", "destination.port": "5353"}},

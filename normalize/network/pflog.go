@@ -98,12 +98,13 @@ func decodePflogRule(e *event.Event, m string) bool {
 }
 
 // setPflogHeader reads tcpdump -v's IP header: "tos 0x0, ttl 64, id 1,
-// offset 0, flags [DF], proto TCP (6), length 60" or IPv6's "class 0x00,
+// offset 0, flags [DF], proto TCP (6), length 60" (3.9: "proto: TCP (6),
+// length: 60") or IPv6's "class 0x00,
 // flowlabel 0x00000, hlim 64, next-header TCP (6) payload length: 40".
 func setPflogHeader(e *event.Event, h string) {
 	for _, part := range strings.Split(h, ", ") {
 		key, val, _ := strings.Cut(part, " ")
-		switch key {
+		switch strings.TrimSuffix(key, ":") { // tcpdump 3.9: "proto: TCP (6), length: 60"
 		case "tos":
 			e.SetStr("pfsense.tos", val)
 		case "ttl":
