@@ -31,7 +31,8 @@ func TestIptablesKernelShapes(t *testing.T) {
 			map[string]string{"iptables.uid": "1000", "iptables.gid": "1000", "iptables.mark": "0x2"}},
 		{"arp", "arp-drop: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=00:16:3e:11:22:33 IPSRC=192.0.2.50 MACDST=00:00:00:00:00:00 IPDST=192.0.2.1",
 			map[string]string{"iptables.arp.opcode": "1", "source.ip": "192.0.2.50", "destination.ip": "192.0.2.1",
-				"source.mac": "00-16-3E-11-22-33", "destination.mac": "", "event.action": "connection-denied"}},
+				"source.mac": "00-16-3E-11-22-33", "destination.mac": "", "event.action": "connection-denied",
+				"network.type": ""}}, // ARP is no IPv4 packet, though it names IPv4 addresses
 		// A log prefix is the administrator's text: a "UID=0" or "FRAG:1" in
 		// it is not the packet's.
 		{"forged prefix", "UID=0 FRAG:9 SEQ=5 IN=eth0 OUT= SRC=198.51.100.34 DST=192.0.2.9 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=15 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0",
