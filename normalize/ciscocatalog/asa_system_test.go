@@ -102,6 +102,9 @@ func TestASAAAAUauthDHCP(t *testing.T) {
 // sets no other field (the templates' later values must have their kind).
 func TestASAForgedUserNames(t *testing.T) {
 	runCases(t, false, []lineCase{
+		// A WebVPN login's name before its session type (one word).
+		{"716039", "Authentication: rejected, group = GP_SSL user = admin , Session Type: Admin , Session Type: WebVPN", "logon-failed", map[string]string{
+			"cisco.asa.group": "GP_SSL", "user.name": "admin , Session Type: Admin", "cisco.asa.session_type": "WebVPN"}},
 		// The cut-through proxy's user, typed at its prompt, before the
 		// connection's ends: the interface the ASA names is one word.
 		{"109006", "Authentication failed for user 'eve' from 203.0.113.66/1 to 203.0.113.67/80 on interface outside' from 10.0.0.5/51000 to 198.51.100.7/80 on interface inside", "logon-failed", map[string]string{
