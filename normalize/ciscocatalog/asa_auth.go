@@ -46,14 +46,17 @@ var asaAuth = []Msg{
 		Formats: []string{`Auth from {src_ip}/{src_port} to {dst_ip}/{dst_port} failed (server {aaa_server} failed) on interface {src_if}`}},
 	{ID: "109003", Rule: "cisco_asa.auth", Class: classLoginFail,
 		Formats: []string{`Auth from {src_ip} to {dst_ip}/{dst_port} failed (all servers failed) on interface {src_if:word}{...}`}},
+	// 109005-109008: the user typed at the cut-through proxy's prompt comes
+	// before the connection's ends; the interface (a nameif, one word)
+	// ends the line, so a name imitating the words after it sets nothing.
 	{ID: "109005", Rule: "cisco_asa.auth", Class: classLogin,
-		Formats: []string{`Authentication succeeded for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+		Formats: []string{`Authentication succeeded for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if:word}`}},
 	{ID: "109006", Rule: "cisco_asa.auth", Class: classLoginFail,
-		Formats: []string{`Authentication failed for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+		Formats: []string{`Authentication failed for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if:word}`}},
 	{ID: "109007", Rule: "cisco_asa.auth", Class: classAuthzPermit,
-		Formats: []string{`Authorization permitted for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+		Formats: []string{`Authorization permitted for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if:word}`}},
 	{ID: "109008", Rule: "cisco_asa.auth", Class: classAuthzDeny,
-		Formats: []string{`Authorization denied for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if}`}},
+		Formats: []string{`Authorization denied for user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port} on interface {src_if:word}`}},
 
 	{ID: "113004", Rule: "cisco_asa.aaa", By: "aaa_type", Cases: aaaSuccessCases,
 		Formats: []string{

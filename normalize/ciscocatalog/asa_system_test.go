@@ -102,6 +102,17 @@ func TestASAAAAUauthDHCP(t *testing.T) {
 // sets no other field (the templates' later values must have their kind).
 func TestASAForgedUserNames(t *testing.T) {
 	runCases(t, false, []lineCase{
+		// A WebVPN login's name before its session type (one word).
+		{"716039", "Authentication: rejected, group = GP_SSL user = admin , Session Type: Admin , Session Type: WebVPN", "logon-failed", map[string]string{
+			"cisco.asa.group": "GP_SSL", "user.name": "admin , Session Type: Admin", "cisco.asa.session_type": "WebVPN"}},
+		// The cut-through proxy's user, typed at its prompt, before the
+		// connection's ends: the interface the ASA names is one word.
+		{"109006", "Authentication failed for user 'eve' from 203.0.113.66/1 to 203.0.113.67/80 on interface outside' from 10.0.0.5/51000 to 198.51.100.7/80 on interface inside", "logon-failed", map[string]string{
+			"user.name": "eve' from 203.0.113.66/1 to 203.0.113.67/80 on interface outside", "source.ip": "10.0.0.5", "source.port": "51000",
+			"destination.ip": "198.51.100.7", "destination.port": "80", "observer.ingress.interface.name": "inside"}},
+		{"109005", "Authentication succeeded for user 'eve from 203.0.113.66/1 to 203.0.113.67/80 on interface outside' from 10.0.0.5/51000 to 198.51.100.7/80 on interface inside", "logged-in", map[string]string{
+			"user.name": "eve from 203.0.113.66/1 to 203.0.113.67/80 on interface outside", "source.ip": "10.0.0.5", "source.port": "51000",
+			"destination.ip": "198.51.100.7", "destination.port": "80", "observer.ingress.interface.name": "inside"}},
 		{"109201", "UAUTH: Session=0x1, User=eve, Assigned IP=203.0.113.66, Assigned IP=10.8.0.23, Succeeded adding entry.", "vpn-info", map[string]string{
 			"cisco.asa.uauth_session": "0x1", "user.name": "eve, Assigned IP=203.0.113.66", "cisco.asa.assigned_ip": "10.8.0.23"}},
 		{"113003", "AAA group policy for user eve is being set to ADMINS is being set to GP_GUEST", "aaa-info", map[string]string{

@@ -198,7 +198,9 @@ var asaVPN = []Msg{
 	{ID: "716038", Rule: "cisco_asa.webvpn", Class: classLogin, Formats: gup(`Authentication: successful, Session Type: {session_type:text}`)},
 	{ID: "716039", Rule: "cisco_asa.webvpn", Class: classLoginFail,
 		Formats: append(gup(`Authentication: rejected, Session Type: {session_type:text}`),
-			`Authentication: rejected, group = {group} user = {user} , Session Type: {session_type:text}`)},
+			// The name typed before the session type (WebVPN, Admin: one
+			// word), so a name imitating ", Session Type: X" stays the name.
+			`Authentication: rejected, group = {group} user = {user} , Session Type: {session_type:word}`)},
 	{ID: "716058", Rule: "cisco_asa.webvpn", Class: cls("session-lost", "", cats(catSession), typeInfo),
 		Formats: gup(`AnyConnect session lost connection. Waiting to resume`)},
 	// The client came back, perhaps from another address (kept as Cisco's).

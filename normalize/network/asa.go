@@ -27,14 +27,27 @@ import (
 
 // gateASABare: ": %" and the six digits start the message; a host before
 // the tag (cutHostBeforeTag) ends at a space within 64 bytes, followed by
-// the '%'.
-var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 66}
+// the '%'; the ASA's own header (cutInnerASAHeader) is at most 103 bytes
+// long: "<191>Jul  1 2026 11:59:58.123456: " and a name of 64, ": ".
+var gateASABare = ecs.SniffGate{First: ":0123456789", Marker: '%', Window: 104}
+
+// maxASAHostLen bounds a device name read from the message (an ASA's
+// hostname has at most 63 characters): the gate's window depends on it.
+const maxASAHostLen = 64
 
 // sniffASABare recognises the bare "302020: Built ..." form some exports
 // use (six-digit id, no family, no severity): only catalogued ids; an
 // envelope behind a relay's empty tag (": %ASA-6-113005: ..."), behind
 // the firewall's name, or behind the ASA's whole syslog header (a file of
 // its lines shipped by a relay: cutInnerASAHeader).
+//
+// A name inside the message (the ASA's own header behind a shipper's tag,
+// "fw-1 %ASA-..." behind an empty one) becomes host.name, a trust field
+// that sequence tracking and correlation key on: it is taken only when no
+// PID stands with the tag. A shipper (imfile, a relay's file source)
+// sends no PID and an ASA writes none; a process that does ("webapp[42]:
+// <166>Dec 07 2026 10:00:00 evilhost : %ASA-...") wrote text of its own,
+// perhaps a client's, which is no ASA's line.
 func sniffASABare(e *event.Event) bool {
 	m := e.Message
 	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
@@ -46,6 +59,9 @@ func sniffASABare(e *event.Event) bool {
 	if len(m) > 8 && m[6] == ':' && m[7] == ' ' && ecs.IsDigits(m[:6]) {
 		_, ok := ciscocatalog.ASA(m[:6])
 		return ok
+	}
+	if e.ProcID != "" {
+		return false // a running program's text names no host
 	}
 	if _, _, ok := cutInnerASAHeader(m); ok {
 		return true
@@ -59,7 +75,7 @@ func sniffASABare(e *event.Event) bool {
 // from the '%' on. The tag must be well-formed and end in ':'.
 func cutHostBeforeTag(m string) (host, rest string, ok bool) {
 	sp := strings.IndexByte(m, ' ')
-	if sp < 1 || sp > 64 || sp+1 >= len(m) || m[sp+1] != '%' || !isHostToken(m[:sp]) {
+	if sp < 1 || sp > maxASAHostLen || sp+1 >= len(m) || m[sp+1] != '%' || !isHostToken(m[:sp]) {
 		return "", "", false
 	}
 	tag, _, found := ecs.CutByte(m[sp+1:], ':')
@@ -89,7 +105,10 @@ func cutInnerASAHeader(m string) (host, rest string, ok bool) {
 	if len(s) < 16 || !isLetterByte(s[0]) || !isLetterByte(s[1]) || !isLetterByte(s[2]) || s[3] != ' ' {
 		return "", "", false
 	}
-	s = strings.TrimLeft(s[4:], " ")
+	s = s[4:]
+	if s != "" && s[0] == ' ' {
+		s = s[1:] // "Jul  1": a day below 10 padded with a space
+	}
 	day, s, _ := strings.Cut(s, " ")
 	if len(day) == 0 || len(day) > 2 || !ecs.IsDigits(day) {
 		return "", "", false
@@ -103,10 +122,13 @@ func cutInnerASAHeader(m string) (host, rest string, ok bool) {
 		!ecs.IsDigits(clock[6:8]) {
 		return "", "", false
 	}
+	if frac := clock[8:]; frac != "" && (frac[0] != '.' || len(frac) < 2 || len(frac) > 7 || !ecs.IsDigits(frac[1:])) {
+		return "", "", false // ".123" to ".123456" only
+	}
 	if s != "" && s[0] != '%' {
 		name, after, _ := strings.Cut(s, " ")
 		name = strings.TrimSuffix(name, ":")
-		if !isHostToken(name) {
+		if len(name) > maxASAHostLen || !isHostToken(name) {
 			return "", "", false
 		}
 		host, s = name, strings.TrimPrefix(after, ": ")
@@ -232,7 +254,14 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if (e.AppName == "" || e.AppName[0] != '%') && m != "" && m[0] != '%' {
 		for i := range asaBareBodies {
 			b := &asaBareBodies[i]
-			if strings.HasPrefix(m, b.start) && strings.Contains(m, b.holds) && (!b.untagged || e.AppName == "") {
+			if !strings.HasPrefix(m, b.start) || b.untagged && e.AppName != "" {
+				continue
+			}
+			words := m
+			if b.untagged {
+				words = loginHead(m) // a login: the words before the typed name
+			}
+			if strings.Contains(words, b.holds) {
 				h.id, h.text, h.bare = b.id, m, true
 				return true
 			}
@@ -243,16 +272,20 @@ func (h *asaHeader) parse(e *event.Event) bool {
 	if len(m) > 3 && m[0] == ':' && m[1] == ' ' && m[2] == '%' {
 		m = m[2:]
 	}
-	if host, after, ok := cutInnerASAHeader(m); ok {
-		// A file of ASA lines shipped by a relay: the ASA's own header
-		// inside the relay's. The name it gave itself is the host.
-		if host != "" {
+	// Only behind a tag without a PID (see sniffASABare): a running
+	// program's text names no host.
+	if e.ProcID == "" {
+		if host, after, ok := cutInnerASAHeader(m); ok {
+			// A file of ASA lines shipped by a relay: the ASA's own header
+			// inside the relay's. The name it gave itself is the host.
+			if host != "" {
+				e.SetStr("host.name", host)
+			}
+			m, h.inner = after, true
+		} else if host, after, ok := cutHostBeforeTag(m); ok {
 			e.SetStr("host.name", host)
+			m = after
 		}
-		m, h.inner = after, true
-	} else if host, after, ok := cutHostBeforeTag(m); ok {
-		e.SetStr("host.name", host)
-		m = after
 	}
 	tag, rest, ok := ecs.CutByte(m, ':')
 	if !ok || strings.IndexByte(tag, ' ') >= 0 {
@@ -280,8 +313,23 @@ var asaBareBodies = []struct {
 }{
 	{"access-list ", " hit-cnt ", "106100", false},
 	{"Deny ", " by access-group ", "106023", false},
-	{"AAA user authentication Rejected", " reason = ", "113005", true},
+	// The local database's logins (113012, 113015) are worded as the AAA
+	// server's (113004, 113005) but for the place, which a login's words
+	// hold before the user's name (loginHead): the name is what the
+	// client typed.
+	{"AAA user authentication Rejected : reason = ", " local database ", "113015", true},
+	{"AAA user authentication Successful : ", " local database ", "113012", true},
+	{"AAA user authentication Rejected : reason = ", " server = ", "113005", true},
 	{"AAA user authentication Successful", " server = ", "113004", true},
+}
+
+// loginHead is a login body up to its user's name (" user = "), the
+// part the ASA wrote: the whole body when it has none.
+func loginHead(m string) string {
+	if i := strings.Index(m, " user = "); i >= 0 {
+		return m[:i]
+	}
+	return m
 }
 
 func (h *asaHeader) provider() string {

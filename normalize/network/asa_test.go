@@ -1,6 +1,7 @@
 package network
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nomenhq/nomen/normalize/internal/normtest"
@@ -225,6 +226,11 @@ func TestASAInnerHeader(t *testing.T) {
 		"Jul 1 1:2:3 fw %ASA-4-106023: x",
 		"Julember 1 11:59:59 fw %ASA-4-106023: x",
 		"Jul  1 11:59:59 fw %ASA-9-106023: x",
+		// Bounded, so the sniffer's gate sees the '%' (gateASABare).
+		"Jul 01 2026 11:59:58xyz fw %ASA-4-106023: x",
+		"Jul 01 2026 11:59:58.1234567 fw %ASA-4-106023: x",
+		"Jul      1 11:59:59 fw %ASA-4-106023: x",
+		"Jul  1 11:59:59 " + strings.Repeat("f", 65) + " %ASA-4-106023: x",
 	} {
 		if _, _, ok := cutInnerASAHeader(msg); ok {
 			t.Errorf("%q taken", msg)
@@ -236,5 +242,54 @@ func TestASAInnerHeader(t *testing.T) {
 	}
 	if got := normtest.Str(e, "host.name"); got != "fw-dc-3" || e.AppName != "asa-file" {
 		t.Errorf("host %q, program %q", got, e.AppName)
+	}
+}
+
+// host.name is a trust field (sequence tracking and correlation key on
+// it): a running program's text (its tag has a PID: a shipper's tag,
+// imfile's or a relay's, has none, and an ASA writes none) that starts
+// with something looking like an ASA's header or name must not name the
+// host, nor be taken as the ASA's message.
+func TestASAHostNotFromProcessText(t *testing.T) {
+	body := "%ASA-6-302013: Built inbound TCP connection 1 for outside:198.51.100.66/1234 (198.51.100.66/1234) to inside:10.0.0.1/22 (10.0.0.1/22)"
+	for _, msg := range []string{
+		"<166>Dec 07 2026 10:00:00 evilhost : " + body,
+		"Dec 07 2026 10:00:00 evilhost : " + body,
+		"evilhost " + body,
+	} {
+		e := netEvent("webapp", msg)
+		e.ProcID = "4242"
+		e.SetStr("host.name", "web1")
+		if sniffASABare(e) {
+			t.Errorf("%q: sniffed as an ASA's line", msg)
+		}
+		if decodeASA(e) || normtest.Str(e, "host.name") != "web1" {
+			t.Errorf("%q: decoded, host.name %q", msg, normtest.Str(e, "host.name"))
+		}
+	}
+	// The shipped file's road itself stays (no PID).
+	e := netEvent("asa-file", "Dec 07 2026 10:00:00 fw-dc-3 : "+body)
+	if !sniffASABare(e) || !decodeASA(e) || normtest.Str(e, "host.name") != "fw-dc-3" {
+		t.Errorf("shipped file: host.name %q", normtest.Str(e, "host.name"))
+	}
+}
+
+// A bare login body names its id by its words: the local database's
+// (113012, 113015) is not the AAA server's (113004, 113005).
+func TestASABareLoginIDs(t *testing.T) {
+	for _, c := range []struct{ body, id, action string }{
+		{"AAA user authentication Rejected : reason = Invalid password : local database : user = admin : user IP = 10.0.0.9", "113015", "logon-failed"},
+		{"AAA user authentication Successful : local database : user = admin", "113012", "logged-in"},
+		{"AAA user authentication Rejected : reason = AAA failure : server = 10.1.1.5 : user = jdoe : user IP = 198.51.100.7", "113005", "logon-failed"},
+		{"AAA user authentication Successful : server = 10.1.1.5 : user = jdoe", "113004", "logged-in"},
+		// The name the client typed imitating the other place.
+		{"AAA user authentication Rejected : reason = AAA failure : server = 10.1.1.5 : user = x : local database : user = y : user IP = 198.51.100.7", "113005", "logon-failed"},
+		{"AAA user authentication Rejected : reason = Invalid password : local database : user = x : server = 10.1.1.5 : user IP = 10.0.0.9", "113015", "logon-failed"},
+		{"AAA user authentication Successful : local database : user = x : server = 10.1.1.5", "113012", "logged-in"},
+	} {
+		e := netEvent("", c.body)
+		if !decodeASA(e) || normtest.Str(e, "event.code") != c.id || normtest.Str(e, "event.action") != c.action {
+			t.Errorf("%q: code %q action %q, want %s %s", c.body, normtest.Str(e, "event.code"), normtest.Str(e, "event.action"), c.id, c.action)
+		}
 	}
 }

@@ -387,8 +387,15 @@ func (p *iptablesPacket) set(e *event.Event) {
 	}
 	e.SetStr("iptables.physical_in", p.physIn)
 	e.SetStr("iptables.physical_out", p.physOut)
-	netIP(e, "source.ip", p.src)
-	netIP(e, "destination.ip", p.dst)
+	if p.arpOpcode != "" {
+		// ARP's sender and target protocol addresses: IPv4 addresses in
+		// a packet that is no IPv4 (no network.type).
+		ecs.SetIP(e, "source.ip", p.src)
+		ecs.SetIP(e, "destination.ip", p.dst)
+	} else {
+		netIP(e, "source.ip", p.src)
+		netIP(e, "destination.ip", p.dst)
+	}
 	if p.mac != "" && len(p.mac) >= 35 {
 		// MAC=destination:source:ethertype, 14 bytes printed as hex pairs.
 		e.SetStr("destination.mac", ecs.MAC(p.mac[0:17]))

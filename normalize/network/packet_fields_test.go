@@ -31,7 +31,8 @@ func TestIptablesKernelShapes(t *testing.T) {
 			map[string]string{"iptables.uid": "1000", "iptables.gid": "1000", "iptables.mark": "0x2"}},
 		{"arp", "arp-drop: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=00:16:3e:11:22:33 IPSRC=192.0.2.50 MACDST=00:00:00:00:00:00 IPDST=192.0.2.1",
 			map[string]string{"iptables.arp.opcode": "1", "source.ip": "192.0.2.50", "destination.ip": "192.0.2.1",
-				"source.mac": "00-16-3E-11-22-33", "destination.mac": "", "event.action": "connection-denied"}},
+				"source.mac": "00-16-3E-11-22-33", "destination.mac": "", "event.action": "connection-denied",
+				"network.type": ""}}, // ARP is no IPv4 packet, though it names IPv4 addresses
 		// A log prefix is the administrator's text: a "UID=0" or "FRAG:1" in
 		// it is not the packet's.
 		{"forged prefix", "UID=0 FRAG:9 SEQ=5 IN=eth0 OUT= SRC=198.51.100.34 DST=192.0.2.9 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=15 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0",
@@ -107,6 +108,15 @@ func TestPflogTcpdumpLines(t *testing.T) {
 		{"rule v6 with addresses", "rule 70/0(match): pass in on em0: (class 0x00, flowlabel 0x00000, hlim 57, next-header TCP (6) payload length: 40) 2001:db8::5.40000 > 2001:db8:1::10.443: Flags [S], length 0",
 			map[string]string{"event.action": "connection-allowed", "pfsense.hop_limit": "57", "source.ip": "2001:db8::5", "source.port": "40000",
 				"destination.ip": "2001:db8:1::10", "destination.port": "443", "network.iana_number": "6"}},
+		// tcpdump 3.x's -ttt delta: microseconds, after whole seconds when any.
+		{"3.x delta", "000145 rule 141/0(match): block in on bge0: (tos 0x0, ttl 128, id 58078, offset 0, flags [none], proto UDP (17), length 1052) 198.51.100.12.1137 > 192.0.2.111.24460: UDP, length 1024",
+			map[string]string{"event.action": "connection-denied", "pfsense.rule_number": "141", "source.ip": "198.51.100.12", "destination.port": "24460",
+				"network.transport": "udp"}},
+		{"3.x delta with seconds", "4. 964213 rule 56/0(match): block in on em0: 198.51.100.245.2598 > 192.0.2.72.445: S 1:1(0) win 65535",
+			map[string]string{"event.action": "connection-denied", "pfsense.rule_number": "56", "source.ip": "198.51.100.245", "destination.port": "445"}},
+		// tcpdump 3.9 (pfSense 1.2) wrote a colon after "proto" and "length".
+		{"3.9 header", "rule 64/0(match): block in on em0: (tos 0x0, ttl 49, id 46384, offset 0, flags [DF], proto: TCP (6), length: 60) 198.51.100.5.51234 > 192.0.2.10.22: S, cksum 0x1234 (correct)",
+			map[string]string{"network.transport": "tcp", "network.iana_number": "6", "pfsense.length": "60", "pfsense.ttl": "49", "source.ip": "198.51.100.5"}},
 		{"newer tcpdump", "rule 5/match [uid 0]: block out on vtnet0: 192.0.2.10.5353 > 224.0.0.251.5353: 0 PTR (QM)? local. (32)",
 			map[string]string{"event.action": "connection-denied", "pfsense.reason": "match", "pfsense.sub_rule_number": "",
 				"observer.egress.interface.name": "vtnet0", "destination.port": "5353"}},
@@ -122,7 +132,7 @@ func TestPflogTcpdumpLines(t *testing.T) {
 			}
 		}
 	}
-	for _, msg := range []string{"enabled", "rule 5 was loaded", "rule 5/0(match): frobnicate in on em0: x", "a > b: c"} {
+	for _, msg := range []string{"enabled", "rule 5 was loaded", "000145 entries", "4. 964213 rules", "rule 5/0(match): frobnicate in on em0: x", "a > b: c"} {
 		e := netEvent("pf", msg)
 		if decodePflog(e) || len(e.Fields) != 0 {
 			t.Errorf("%q decoded: %v", msg, e.Fields)

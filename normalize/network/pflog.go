@@ -23,11 +23,7 @@ import (
 
 // decodePflog decodes either line of the tcpdump form.
 func decodePflog(e *event.Event) bool {
-	m := strings.TrimLeft(e.Message, " \t")
-	// tcpdump -ttt's delta ("00:00:01.024651") before "rule".
-	if w, rest := ecs.CutWord(m); isDeltaTime(w) {
-		m = rest
-	}
+	m := cutPflogDelta(strings.TrimLeft(e.Message, " \t"))
 	if rest, ok := strings.CutPrefix(m, "rule "); ok {
 		return decodePflogRule(e, rest)
 	}
@@ -102,12 +98,13 @@ func decodePflogRule(e *event.Event, m string) bool {
 }
 
 // setPflogHeader reads tcpdump -v's IP header: "tos 0x0, ttl 64, id 1,
-// offset 0, flags [DF], proto TCP (6), length 60" or IPv6's "class 0x00,
+// offset 0, flags [DF], proto TCP (6), length 60" (3.9: "proto: TCP (6),
+// length: 60") or IPv6's "class 0x00,
 // flowlabel 0x00000, hlim 64, next-header TCP (6) payload length: 40".
 func setPflogHeader(e *event.Event, h string) {
 	for _, part := range strings.Split(h, ", ") {
 		key, val, _ := strings.Cut(part, " ")
-		switch key {
+		switch strings.TrimSuffix(key, ":") { // tcpdump 3.9: "proto: TCP (6), length: 60"
 		case "tos":
 			e.SetStr("pfsense.tos", val)
 		case "ttl":
@@ -179,6 +176,24 @@ func setPflogEndpoints(e *event.Event, src, dst string) {
 	ecs.SetPort(e, "source.port", sport)
 	netIP(e, "destination.ip", dip)
 	ecs.SetPort(e, "destination.port", dport)
+}
+
+// cutPflogDelta cuts tcpdump -ttt's time since the previous packet
+// before "rule": tcpdump 4's "00:00:01.024651"; 3.x's microseconds
+// ("000145"), after the whole seconds when there are any ("4. 964213"),
+// which m0n0wall and pfSense 1.x logged.
+func cutPflogDelta(m string) string {
+	w, rest := ecs.CutWord(m)
+	if isDeltaTime(w) {
+		return rest
+	}
+	if len(w) > 1 && w[len(w)-1] == '.' && ecs.IsDigits(w[:len(w)-1]) {
+		w, rest = ecs.CutWord(rest)
+	}
+	if len(w) == 6 && ecs.IsDigits(w) && strings.HasPrefix(rest, "rule ") {
+		return rest
+	}
+	return m
 }
 
 // isDeltaTime: tcpdump's "00:00:01.024651" (digits, ':' and '.').
