@@ -44,6 +44,8 @@ var rules = []struct {
 	{"normalize/screenos", []string{"normalize/vendor", "relay/event"}},
 	{"normalize/checkpoint", []string{"normalize/vendor", "relay/event"}},
 	{"normalize/ciscoftd", []string{"normalize/vendor", "relay/event"}},
+	{"normalize/sonicwall", []string{"normalize/vendor", "relay/event"}},
+	{"normalize/sophos", []string{"normalize/vendor", "relay/event"}},
 	// Vendor families: ECS helpers, catalogs, leaf decoders, rules;
 	// windows also the record helpers it shares with the agent protocol
 	// (relay/wire, a leaf: XML entity decoding).
