@@ -344,6 +344,7 @@ func (r *Relay) startSyslogListener(ctx context.Context, lc listen.Config) error
 		Decode:          r.metrics.Decode,
 		Log:             r.log.With("component", "listener"),
 		RetiringSockets: retiringSockets,
+		LocalHost:       r.cfg.Hostname,
 	})
 	if err != nil {
 		return err

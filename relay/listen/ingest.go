@@ -41,18 +41,19 @@ const maxBatchBytes = 256 << 10
 // reader goroutine) into events through the decode step and hands them to
 // the pipeline in batches. It is used by one goroutine.
 type ingester struct {
-	listener string
-	input    *decode.Input
-	dec      *decode.Decoder // lent by input while a batch is collected (nil between batches)
-	sub      Submitter
-	blocking bool
-	warn     *logthrottle.Logger
-	dropped  prometheus.Counter // the pipeline's queue was full (datagrams)
-	stopped  prometheus.Counter // the pipeline stopped before taking them
-	refused  bool               // Submit failed: the pipeline has stopped
-	batch    []*event.Event     // nil between batches (stream readers) or empty (datagram readers)
-	started  time.Time          // when the batch's first frame was received
-	bytes    int                // the batch's frames' size (maxBatchBytes)
+	listener  string
+	input     *decode.Input
+	dec       *decode.Decoder // lent by input while a batch is collected (nil between batches)
+	sub       Submitter
+	blocking  bool
+	warn      *logthrottle.Logger
+	dropped   prometheus.Counter // the pipeline's queue was full (datagrams)
+	stopped   prometheus.Counter // the pipeline stopped before taking them
+	refused   bool               // Submit failed: the pipeline has stopped
+	localHost string             // host.name of a message that names none (unix listeners)
+	batch     []*event.Event     // nil between batches (stream readers) or empty (datagram readers)
+	started   time.Time          // when the batch's first frame was received
+	bytes     int                // the batch's frames' size (maxBatchBytes)
 	// reuse: batch is this reader's to keep between batches, and each
 	// batch handed on is a copy of its size. A datagram reader's batches
 	// are mostly part full (~100 events a linger at 100,000 a second),
@@ -70,15 +71,16 @@ func newIngester(l *listenerRuntime, blocking bool) *ingester {
 		limit = maxStreamBatch
 	}
 	return &ingester{
-		listener: l.cfg.Name,
-		input:    l.input,
-		sub:      l.sub,
-		blocking: blocking,
-		reuse:    !blocking,
-		limit:    limit,
-		warn:     l.warn,
-		dropped:  l.metrics.Dropped.WithLabelValues("listener", "queue_full"),
-		stopped:  l.metrics.Dropped.WithLabelValues("listener", "stopping"),
+		listener:  l.cfg.Name,
+		input:     l.input,
+		sub:       l.sub,
+		blocking:  blocking,
+		reuse:     !blocking,
+		limit:     limit,
+		warn:      l.warn,
+		localHost: l.localHost,
+		dropped:   l.metrics.Dropped.WithLabelValues("listener", "queue_full"),
+		stopped:   l.metrics.Dropped.WithLabelValues("listener", "stopping"),
 	}
 }
 
@@ -107,6 +109,12 @@ func (in *ingester) add(raw []byte, truncated bool, peer string, now time.Time, 
 		in.started = now
 	}
 	e := in.dec.Frame(raw, truncated, peer, now)
+	if in.localHost != "" && e.Hostname == "" {
+		if _, named := e.Field("host.name"); !named {
+			// log.syslog.hostname stays absent: the message sent none.
+			e.SetStr("host.name", in.localHost)
+		}
+	}
 	if cred.ok {
 		e.SetInt(FieldPeerPID, cred.pid)
 		e.SetInt(FieldPeerUID, cred.uid)

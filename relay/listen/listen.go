@@ -43,6 +43,12 @@ type Options struct {
 	// path over, where a socket another process answers on stops it
 	// (claimSocketPath).
 	RetiringSockets []string
+	// LocalHost is the relay's host name (observer.hostname): a unix
+	// listener's messages come from processes on this host, and those
+	// that name no host (glibc's syslog(3), logger, journald's forward
+	// all leave HOSTNAME out on /dev/log) get it as host.name, as a
+	// syslogd's local input does.
+	LocalHost string
 
 	// onFrame, if set, sees each frame or datagram a reader takes; tests
 	// make it panic.
@@ -67,6 +73,9 @@ type listenerRuntime struct {
 	log     *slog.Logger
 	warn    *logthrottle.Logger // shared by the listener's readers: repeated warnings are rate-limited
 	onFrame func([]byte)        // Options.onFrame
+	// localHost is host.name for a unix listener's messages that name no
+	// host (Options.LocalHost); empty for the other protocols.
+	localHost string
 }
 
 // survive counts and logs p (nil: none), a panic that ended one of the
@@ -108,6 +117,9 @@ func Start(ctx context.Context, o Options) (Listener, error) {
 		log:     o.Log,
 		warn:    logthrottle.New(o.Log, logthrottle.DefaultEvery),
 		onFrame: o.onFrame,
+	}
+	if o.Config.Protocol == "unix" {
+		rt.localHost = o.LocalHost
 	}
 	// The drops a listener counts exist at 0 from the start (not from its
 	// first reader), so that an alert on increase() sees the first one.
