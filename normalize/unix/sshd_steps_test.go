@@ -12,7 +12,7 @@ import (
 // logins by outcome counts that login once.
 func TestSSHDPublickeyStepsNoOutcome(t *testing.T) {
 	for msg, field := range map[string]string{
-		"Accepted key ED25519 SHA256:q9Vb3kXcD1eN0m2LrT7yWf8sHgA5pJz4uBiO6nKxYtE found at /home/dora/.ssh/authorized_keys:3":                  "sshd.key",
+		"Accepted key ED25519 SHA256:q9Vb3kXcD1eN0m2LrT7yWf8sHgA5pJz4uBiO6nKxYtE found at /home/dora/.ssh/authorized_keys:3":                          "sshd.key",
 		`Accepted certificate ID "dora@corp" (serial 41) signed by ED25519 CA SHA256:Zr8uPq0LmX3vB7cN2yT5wK9hJ4fD6gS1aE0iO8nRtYw via /etc/ssh/ca.pub`: "sshd.certificate.ca_key",
 		`Accepted certificate ID "dora@corp" signed by RSA CA d4:1f:0a:77:3c via /etc/ssh/ca.pub`:                                                     "sshd.certificate.ca_key",
 	} {
