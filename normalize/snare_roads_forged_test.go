@@ -100,6 +100,15 @@ func TestWindowsTextRoadsForged(t *testing.T) {
 		{"'|' record, command line ending in key=value, counter and Snare v5 field",
 			road3164("FS-02", h.record("|", cmd("cmd /c set a=b|x=1"), "1234", "EventSourceId=AU_1")), true,
 			map[string]any{"process.command_line": "cmd /c set a=b|x=1", "winlog.record_id": 1234}},
+		// An MD5 checksum may end a record without a counter (LogLogic
+		// UC's form): a message ending "|5" before it gives no record id.
+		{"'|' record with an MD5 checksum and no counter, command line ending in '|5'",
+			road3164("FS-02", h.record("|", cmd("sort /+5|5"), "9e107d9d372bb6826bd81d3542a419d6")), true,
+			map[string]any{"winlog.record_id": nil, "event.code": "4688"}},
+		// A DATASTRING beside the message is not the message's.
+		{"'|' record with a DATASTRING",
+			road3164("FS-02", strings.Replace(h.record("|", msg4688, "1234"), "Process Creation||", "Process Creation|0x1f|", 1)), true,
+			map[string]any{"winlog.record_id": 1234, "process.command_line": "nltest /dclist:northwind", "message": snareFlat(msg4688)}},
 		{"the whole record under the APP-NAME MSWinEventLog",
 			"<14>1 2026-03-03T09:14:55Z FS-02 MSWinEventLog - - - " + h.record("\t", msg4688, "1234"), true,
 			map[string]any{"winlog.record_id": 1234, "host.name": "FS-02.northwind.example", "process.command_line": "nltest /dclist:northwind"}},

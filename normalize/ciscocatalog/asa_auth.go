@@ -119,10 +119,11 @@ var asaAuth = []Msg{
 		Formats: []string{`Authentication failed for network user {user} from {src_ip}/{src_port} to {dst_ip}/{dst_port}. Interactive challenge processing is not supported for {_login_protocol} connections`}},
 	// Password policy: a session login refused because the password has
 	// expired (the guide prints 772003 and 772004 alike), a
-	// re-authentication failed.
-	{ID: "772003", Rule: "cisco_asa.login", Class: classLoginFail,
+	// re-authentication failed. The typed user name comes before the
+	// ASA's ", IP ADDR, cause: TEXT": read from the right (LastSplit).
+	{ID: "772003", Rule: "cisco_asa.login", Class: classLoginFail, LastSplit: true,
 		Formats: []string{`PASSWORD: session login failed, user {user}, IP {src_ip}, cause: {reason:text}`}},
-	{ID: "772004", Rule: "cisco_asa.login", Class: classLoginFail,
+	{ID: "772004", Rule: "cisco_asa.login", Class: classLoginFail, LastSplit: true,
 		Formats: []string{`PASSWORD: session login failed, user {user}, IP {src_ip}, cause: {reason:text}`}},
 	{ID: "772006", Rule: "cisco_asa.login", Class: classLoginFail,
 		Formats: []string{`REAUTH: user {user} failed authentication`}},

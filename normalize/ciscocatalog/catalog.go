@@ -69,6 +69,11 @@ type Msg struct {
 	// body in none of them is another program's message, not one out of
 	// shape.
 	Open bool
+	// LastSplit: a value a client chose (a typed user name) comes before
+	// the message's fixed text and may hold its words; each value's ends
+	// are tried longest first, so the fixed text is matched from the
+	// right (its last copy) and the value keeps what the client typed.
+	LastSplit bool
 
 	// prefix is the field prefix of its templates (asaPrefix, iosPrefix);
 	// tmpls are the Formats compiled, on the message's first match.

@@ -19,7 +19,8 @@ type matcher struct {
 	caps  [maxSlots]capture
 	n     int
 	steps int
-	tail  int // s[tail:] is only spaces and a final '.'; -1 until known
+	tail  int  // s[tail:] is only spaces and a final '.'; -1 until known
+	last  bool // Msg.LastSplit: values' ends are tried longest first
 }
 
 // maxSteps bounds the backtracking of one match: a body that needs more
@@ -32,7 +33,7 @@ const maxSteps = 4000
 // nothing and returns false. emit is not retained.
 func (m *Msg) Match(body string, emit func(key, value string, kind Kind)) (*Class, bool) {
 	for _, t := range m.templates() {
-		mt := matcher{t: t, s: body, tail: -1}
+		mt := matcher{t: t, s: body, tail: -1, last: m.LastSplit}
 		if !mt.run(0, 0) {
 			continue
 		}
@@ -114,43 +115,79 @@ func (mt *matcher) run(pc, pos int) bool {
 	}
 }
 
-// field tries the ends of the value at pos, shortest first. It visits
-// only the candidate ends (see nextEnd), not every byte.
+// field tries the ends of the value at pos, shortest first (longest
+// first for a LastSplit message). It visits only the candidate ends (see
+// nextEnd), not every byte.
 func (mt *matcher) field(pc, pos int) bool {
 	in := &mt.t.prog[pc]
 	sl := &mt.t.slots[in.slot]
-	s := mt.s
 	var sc scan
-	sc.init(s, pos, !spacey(sl.kind))
+	sc.init(mt.s, pos, !spacey(sl.kind))
 	p := pos
 	if !sl.allowEmpty { // an end at or before the first non-space byte leaves the value empty
-		p = mt.nextEnd(in, &sc, sc.first+1)
+		p = sc.first + 1
 	}
-	// When a literal comes next, it is the only follow literal: the match
-	// endsHere found is the one run would do again, so run goes on after it.
-	nextIsLit := mt.t.prog[pc+1].op == opLit
+	if mt.last {
+		return mt.fieldLongest(pc, pos, p, &sc)
+	}
+	if !sl.allowEmpty {
+		p = mt.nextEnd(in, &sc, p)
+	}
 	for ; p <= sc.lim; p = mt.nextEnd(in, &sc, p+1) {
-		n, ends := mt.endsHere(in, p)
-		if ends || in.followAny && p > sc.first && p == sc.wordEnd {
-			start, end := trimSpaces(s, pos, p)
-			if (start < end || sl.allowEmpty) && (start == end || valid(sl.kind, s[start:end]) || sl.nameable && isAddressName(s[start:end])) {
-				mt.caps[mt.n] = capture{in.slot, start, end}
-				mt.n++
-				if nextIsLit && n >= 0 && !scanEveryByte {
-					mt.steps++ // the literal's step, as run counts it
-					if mt.run(pc+2, p+n) {
-						return true
-					}
-				} else if mt.run(pc+1, p) {
-					return true
-				}
-				mt.n--
-			}
+		if mt.endAt(pc, pos, p, &sc) {
+			return true
 		}
 		if mt.steps > maxSteps {
 			return false
 		}
 	}
+	return false
+}
+
+// fieldLongest tries the value's ends from the last one back to lo: a
+// LastSplit message's fixed text follows a value a client chose, which
+// may hold that text's words; read from the right, the fixed text is the
+// last copy. Every byte is a candidate (a walk back has no IndexByte to
+// jump with); a step is counted per candidate end taken.
+func (mt *matcher) fieldLongest(pc, pos, lo int, sc *scan) bool {
+	for p := sc.lim; p >= lo; p-- {
+		if mt.endAt(pc, pos, p, sc) {
+			return true
+		}
+		if mt.steps > maxSteps {
+			return false
+		}
+	}
+	return false
+}
+
+// endAt tries the value at pos ending at p and the rest of the program
+// after it.
+func (mt *matcher) endAt(pc, pos, p int, sc *scan) bool {
+	in := &mt.t.prog[pc]
+	sl := &mt.t.slots[in.slot]
+	s := mt.s
+	n, ends := mt.endsHere(in, p)
+	if !(ends || in.followAny && p > sc.first && p == sc.wordEnd) {
+		return false
+	}
+	start, end := trimSpaces(s, pos, p)
+	if !(start < end || sl.allowEmpty) || !(start == end || valid(sl.kind, s[start:end]) || sl.nameable && isAddressName(s[start:end])) {
+		return false
+	}
+	mt.caps[mt.n] = capture{in.slot, start, end}
+	mt.n++
+	// When a literal comes next, it is the only follow literal: the match
+	// endsHere found is the one run would do again, so run goes on after it.
+	if mt.t.prog[pc+1].op == opLit && n >= 0 && !scanEveryByte {
+		mt.steps++ // the literal's step, as run counts it
+		if mt.run(pc+2, p+n) {
+			return true
+		}
+	} else if mt.run(pc+1, p) {
+		return true
+	}
+	mt.n--
 	return false
 }
 

@@ -177,3 +177,27 @@ func TestSudoSyslogSplitCommand(t *testing.T) {
 		}
 	}
 }
+
+// A reason may hold what a user typed: "sudo -u 'x ; HOST=evil'" is
+// logged as "unknown user x ; HOST=evil ; TTY=..." and, with log_host
+// off, its HOST= comes where sudo's own would. The USER= item repeats the
+// name, so the line reads out of order: then no item after the reason is
+// read (each follows the typed value), the reason and failure stay.
+func TestSudoReasonHoldsTypedName(t *testing.T) {
+	for _, m := range []string{
+		"alice : unknown user x ; HOST=evil ; TTY=pts/0 ; PWD=/home/alice ; USER=x ; HOST=evil ; COMMAND=/bin/ls",
+		"alice : unknown user: x ; HOST=evil ; TTY=pts/0 ; PWD=/home/alice ; USER=x ; HOST=evil ; COMMAND=/bin/ls",
+		"alice : unknown group x ; TTY=console ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; GROUP=x ; TTY=console ; COMMAND=/bin/ls",
+	} {
+		e := &event.Event{AppName: "sudo", Message: m}
+		if !decodeSudo(e) {
+			t.Errorf("%q: not decoded", m)
+			continue
+		}
+		for k, want := range map[string]string{"sudo.host": "", "sudo.tty": "", "user.name": "alice", "event.outcome": "failure"} {
+			if got := e.Str(k); got != want {
+				t.Errorf("%q: %s = %q, want %q", m, k, got, want)
+			}
+		}
+	}
+}

@@ -25,9 +25,11 @@ import (
 //	Accepted key TYPE FP found at FILE:N          (LogLevel VERBOSE: the authorized_keys line that matched)
 //	Could not get shadow information for USER     (auth-shadow.c, without PAM; NOUSER for an invalid user)
 //
-// A certificate's acceptance is a step of a publickey login ("Accepted
-// publickey for U ..." follows): authentication/info; the CA's key type
-// and fingerprint are sshd.certificate.ca_key.
+// A certificate's or key's acceptance is a step of a publickey login
+// ("Accepted publickey for U ..." follows, the login itself):
+// authentication/info without an outcome, else a count of successful
+// logins by outcome counts each such login twice; the CA's key type and
+// fingerprint are sshd.certificate.ca_key.
 
 var (
 	classProcChange = ecs.NewClass(ecs.Cats(ecs.CatProcess), ecs.TypeChange)
@@ -158,7 +160,7 @@ func sshdCertificate(e *event.Event, r string) bool {
 		return false
 	}
 	ecs.Begin(e, "sshd", "sshd.certificate_accepted")
-	ecs.ClassAuthInfo.Set(e, "ssh-certificate-accepted", ecs.OutcomeSuccess)
+	ecs.ClassAuthInfo.Set(e, "ssh-certificate-accepted", "") // a step: the login's line has the outcome
 	e.SetStr("sshd.certificate.id", id)
 	ecs.SetUint(e, "sshd.certificate.serial", serial)
 	e.SetStr("sshd.certificate.ca_key", typ+" "+fp)
@@ -178,7 +180,7 @@ func sshdKeyFound(e *event.Event, r string) bool {
 		return false
 	}
 	ecs.Begin(e, "sshd", "sshd.key_accepted")
-	ecs.ClassAuthInfo.Set(e, "ssh-key-accepted", ecs.OutcomeSuccess)
+	ecs.ClassAuthInfo.Set(e, "ssh-key-accepted", "") // a step: the login's line has the outcome
 	e.SetStr("sshd.key", typ+" "+fp)
 	if i := strings.LastIndexByte(loc, ':'); i > 0 && strings.HasPrefix(loc, "/") && ecs.IsDigits(loc[i+1:]) {
 		e.SetStr("file.path", loc[:i])

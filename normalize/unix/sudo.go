@@ -84,7 +84,10 @@ func decodeSudo(e *event.Event) bool {
 		if !ok || !sudoKeyValue(item) {
 			continue
 		}
-		if forged && sudoItemOrder(k) >= sudoFirstChosen {
+		// A reason may hold a value a user typed ("unknown user NAME",
+		// the runas name of sudo -u): on a forged line every item
+		// follows a chosen value, none is read.
+		if forged && (msg != "" || sudoItemOrder(k) >= sudoFirstChosen) {
 			break
 		}
 		switch k {

@@ -79,19 +79,25 @@ func decodeNginxError(e *event.Event, m string) bool {
 		if server, _ := nginxContext(ctx, "server"); server != "" && server != "_" {
 			nginxServer(e, server)
 		}
-		if req, _ := nginxContext(ctx, "request"); req != "" {
-			webRequest(e, req)
+		var t nginxTail
+		if nginxRequest(ctx, &t) {
+			webRequest(e, t.request)
 		} else if login, _ := nginxContext(ctx, "login"); login != "" {
 			// the mail proxy's context: the user the client logged in as
 			ecs.SetUser(e, "user.name", login)
 		}
-		if host, _ := nginxContext(ctx, "host"); host != "" {
+		if !t.read { // no request: the keys as the context holds them
+			t.values[tailHost], _ = nginxContext(ctx, "host")
+			t.values[tailUpstream], _ = nginxContext(ctx, "upstream")
+			t.values[tailReferrer], _ = nginxContext(ctx, "referrer")
+		}
+		if host := t.values[tailHost]; host != "" {
 			webHostPort(e, host)
 		}
-		if up, _ := nginxContext(ctx, "upstream"); up != "" {
+		if up := t.values[tailUpstream]; up != "" {
 			e.SetStr("nginx.error.upstream", up)
 		}
-		if ref, _ := nginxContext(ctx, "referrer"); ref != "" {
+		if ref := t.values[tailReferrer]; ref != "" {
 			e.SetStr("http.request.referrer", ref)
 		}
 	}
@@ -245,4 +251,139 @@ func nginxServer(e *event.Event, server string) {
 		ecs.SetAddress(e, "destination", addr)
 	}
 	ecs.SetPort(e, "destination.port", server[i+1:])
+}
+
+// nginxTailKeys are the context's keys after the request, in the order
+// ngx_http_log_error_handler writes them, each at most once. Only the
+// last, the referrer, holds free text; a subrequest's or upstream's URI
+// and a host (no spaces: ngx_http_validate_host) hold no `", `.
+var nginxTailKeys = [...]string{`", subrequest: "`, `", upstream: "`, `", host: "`, `", referrer: "`}
+
+const (
+	tailSubrequest = iota
+	tailUpstream
+	tailHost
+	tailReferrer
+)
+
+// nginxTail is a context's request and the keys after it.
+type nginxTail struct {
+	read    bool // the context has one "request: " (the fields below are known)
+	request string
+	values  [len(nginxTailKeys)]string
+}
+
+// nginxMaxTailStarts bounds the places a request may end at that are
+// tried (each one a walk over the rest): more is no line of nginx's.
+const nginxMaxTailStarts = 16
+
+// nginxRequest reads the context's request and the keys after it into t
+// (false: no request was read; t.read false when the context has no
+// "request: " or holds it twice). The request is the client's unescaped
+// text and may hold `", host: "` or any other key: it ends at a `", `
+// whose rest reads as the keys in nginx's order, or at the context's end
+// when none does. Where the rest reads so at two places, the one whose
+// request ends in its protocol ("... HTTP/1.1", as nginx's request line
+// of a request it read) is taken; with no single one, neither the
+// request nor the keys after it are read.
+func nginxRequest(ctx string, t *nginxTail) bool {
+	j := nginxContextKey(ctx, "request", 0)
+	if j < 0 || nginxContextKey(ctx, "request", j+1) >= 0 {
+		return false
+	}
+	v, quoted := strings.CutPrefix(ctx[j+len("request: "):], `"`)
+	if !quoted {
+		return false
+	}
+	t.read = true
+	end, n, withProto, tried := -1, 0, 0, 0
+	for i := 0; ; i++ {
+		k := strings.Index(v[i:], `", `)
+		if k < 0 {
+			break
+		}
+		i += k
+		if nginxTailKey(v[i:]) < 0 {
+			continue
+		}
+		if tried++; tried > nginxMaxTailStarts {
+			return false
+		}
+		if !nginxTailReads(v[i:], nil) {
+			continue
+		}
+		n++
+		switch proto := nginxEndsInProtocol(v[:i]); {
+		case proto && withProto == 0:
+			end, withProto = i, 1
+		case proto:
+			withProto++
+		case withProto == 0 && n == 1:
+			end = i
+		}
+	}
+	switch {
+	case n == 0: // the request is the context's last key
+		t.request = strings.TrimSuffix(v, `"`)
+	case withProto == 1 || n == 1 && withProto == 0:
+		t.request = v[:end]
+		nginxTailReads(v[end:], &t.values)
+	default:
+		return false
+	}
+	return t.request != ""
+}
+
+// nginxEndsInProtocol reports whether a request line ends in " HTTP/N[.N]".
+func nginxEndsInProtocol(req string) bool {
+	i := strings.LastIndex(req, " HTTP/")
+	if i < 0 {
+		return false
+	}
+	v := req[i+len(" HTTP/"):]
+	major, minor, _ := strings.Cut(v, ".")
+	return ecs.IsDigits(major) && (minor == "" && !strings.Contains(v, ".") || ecs.IsDigits(minor))
+}
+
+// nginxTailKey is the index in nginxTailKeys of the key s starts with
+// (s starting at its `", `); -1 for none.
+func nginxTailKey(s string) int {
+	for k, key := range nginxTailKeys {
+		if strings.HasPrefix(s, key) {
+			return k
+		}
+	}
+	return -1
+}
+
+// nginxTailReads reports whether s (from the `", ` after the request)
+// reads as nginx's keys after the request: each once, in order, a value
+// other than the referrer ending at its first `"` followed by `, ` or at
+// the end, the referrer's at the end. The values go to values, if given.
+func nginxTailReads(s string, values *[len(nginxTailKeys)]string) bool {
+	last := -1
+	for s != "" {
+		k := nginxTailKey(s)
+		if k <= last {
+			return false
+		}
+		last = k
+		s = s[len(nginxTailKeys[k]):]
+		v, rest := "", ""
+		if i := strings.Index(s, `", `); i >= 0 && k != tailReferrer {
+			v, rest = s[:i], s[i:]
+		} else if strings.HasSuffix(s, `"`) {
+			v = s[:len(s)-1]
+		} else {
+			return false
+		}
+		if k != tailReferrer && strings.IndexByte(v, '"') >= 0 {
+			return false
+		}
+		if values != nil {
+			values[k] = v
+		}
+		s = rest
+	}
+	return true
 }

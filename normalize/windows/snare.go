@@ -203,11 +203,11 @@ const snareTailFields = 12
 
 // snareMessageDelimited is snareMessage for a delimiter other than TAB,
 // which a message may hold: the tail's fields are taken from the right,
-// and what is left after the empty DATASTRING is the message. Snare v5's
+// and what is left after the DATASTRING is the message. Snare v5's
 // key=value fields follow a counter: without one, a last "|x=1" is the
 // message's (a command line's); an MD5 checksum may end a record alone.
 func (w *winEvent) snareMessageDelimited(rest, sep, counter string) string {
-	msg, counted, onlyMD5 := rest, false, true
+	msg, counted, onlyMD5, md5 := rest, false, true, false
 	for cut := rest; ; {
 		i := strings.LastIndex(cut, sep)
 		if i < 0 {
@@ -217,23 +217,42 @@ func (w *winEvent) snareMessageDelimited(rest, sep, counter string) string {
 		if snareExtra(last) {
 			cut = cut[:i]
 			if onlyMD5 = onlyMD5 && snareMD5(last); onlyMD5 {
-				msg = cut
+				msg, md5 = cut, true
 			}
 			continue
 		}
 		if rec, ok := ecs.ParseUint(last); ok {
-			w.recordID, w.hasRecID = rec, true
+			// Before a checksum alone the number may be the message's
+			// ("... |5" of a command line, in a record without a counter:
+			// LogLogic UC's form) as well as Snare's counter: cut from
+			// the message, as Snare writes it, but no record id read. A
+			// "#011" record is a TAB record a relay escaped, whose
+			// message held no TAB: read as the TAB road reads it.
+			if !(md5 && onlyMD5 && sep != "#011") {
+				w.recordID, w.hasRecID = rec, true
+			}
 			msg, counted = cut[:i], true
 		} else if snareNegated(last) {
 			msg, counted = cut[:i], true
 		}
 		break
 	}
-	msg = ecs.TrimSpace(strings.TrimPrefix(msg, sep))
+	msg = snareCutData(msg, sep)
 	if counted {
 		return msg // "... -77" ends the message's own text
 	}
 	return snareCutCounter(msg, counter)
+}
+
+// snareCutData removes the DATASTRING field before the message (Snare
+// writes it, empty as a rule, the TAB road's "message is the last"): the
+// message is what follows the first delimiter. A text without the
+// delimiter is the message alone (the DATASTRING left out).
+func snareCutData(msg, sep string) string {
+	if _, m, ok := strings.Cut(msg, sep); ok {
+		return ecs.TrimSpace(m)
+	}
+	return ecs.TrimSpace(msg)
 }
 
 // snareExtra reports whether a trailing field is Snare v5's
