@@ -242,7 +242,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 		var nwords int16
 		words, nwords, _ = templateWords(msg, places, shapes, words[:0], false)
 		if nwords > 0 {
-			picked, ambiguous = textLabels(words, nwords-1, picked)
+			picked, ambiguous = textLabels(msg, words, nwords-1, picked)
 		}
 		if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
 			picked, ambiguous = textEveryWord(words, picked[:0]), true
