@@ -70,11 +70,36 @@ func textLabels(msg string, words []textWord, lastWord int16, picked []int) ([]i
 	}
 	from := len(picked)
 	picked, ambiguous := textChoice(words, lastWord, picked, false)
+	if len(picked)-from >= textPlacesUsed(words) {
+		return picked, ambiguous // no choice has more labels: not weighed again
+	}
 	held, heldAmbiguous := textChoice(words, lastWord, picked[len(picked):], true)
 	if len(held) > len(picked)-from && textHeldCopies(msg, words, held) {
 		return append(picked[:from], held...), heldAmbiguous
 	}
 	return picked, ambiguous
+}
+
+// textPlacesUsed returns how many template places words have (a bound
+// on any choice's labels: their places rise), or maxTextWords+1 when
+// one is beyond what it counts.
+func textPlacesUsed(words []textWord) int {
+	var used [4]uint64
+	n := 0
+	for k := range words {
+		o := words[k].order
+		if o < 0 {
+			continue
+		}
+		if o >= 256 {
+			return maxTextWords + 1
+		}
+		if used[o>>6]&(1<<(o&63)) == 0 {
+			used[o>>6] |= 1 << (o & 63)
+			n++
+		}
+	}
+	return n
 }
 
 // textHeldCopies reports whether every word that picked (a choice in
