@@ -15,6 +15,8 @@ var policyValues = map[string]string{
 	"ForestRoot": "partner.example.net", "ForestRootSid": "S-1-5-21-7777777777-8888888888-9999999999",
 	"OperationId": "0x1f00", "EntryType": "%%16401", "Flags": "0x0", "TopLevelName": "partner.example.net",
 	"DnsName": "partner.example.net", "NetbiosName": "PARTNER", "DomainSid": "S-1-5-21-7777777777-8888888888-9999999999",
+	"KerberosPolicyChange": "('--' means no changes, otherwise each change is shown as: (Parameter Name): (new value) (old value))  " +
+		"KerMaxT: 0x861c46800 (0x10c388d000); KerMaxR: 0xc92a69c000 (0x19254d38000);",
 }
 
 func policyCases() []acctCase {
@@ -26,6 +28,7 @@ func policyCases() []acctCase {
 		{id: 4716, title: "Trusted domain information was modified:", lines: textLayout(s, []textLine{textSection("Trusted Domain"),
 			{"Domain Name", "DomainName"}, {"Domain ID", "DomainSid"}, textSection("New Trust Information"), {"Trust Type", "TdoType"},
 			{"Trust Direction", "TdoDirection"}, {"Trust Attributes", "TdoAttributes"}, {"SID Filtering", "SidFilteringEnabled"}})},
+		{id: 4713, title: "Kerberos policy was changed.", lines: textLayout(s, []textLine{{"Changes Made", "KerberosPolicyChange"}})},
 		{id: 4865, title: "A trusted forest information entry was added.", lines: forest},
 		{id: 4866, title: "A trusted forest information entry was removed.", lines: forest},
 		{id: 4867, title: "A trusted forest information entry was modified.", lines: forest},
@@ -67,7 +70,7 @@ func TestPolicyTextRoads(t *testing.T) {
 // of the subject's labels sets none of the subject's fields.
 func TestPolicyTextForged(t *testing.T) {
 	for _, c := range policyCases() {
-		name := "DomainSid"
+		name := c.lines[len(c.lines)-1].name // the message's last value
 		vals := policyVals()
 		plain := decodeRoad(t, acctSnare(c, acctMessage(c, vals), "\t", false), false)
 		vals[name] += "  Subject:  Account Name:  admin  Account Domain:  EVIL  Logon ID:  0x3e7"
