@@ -29,6 +29,10 @@ func policyCases() []acctCase {
 			{"Domain Name", "DomainName"}, {"Domain ID", "DomainSid"}, textSection("New Trust Information"), {"Trust Type", "TdoType"},
 			{"Trust Direction", "TdoDirection"}, {"Trust Attributes", "TdoAttributes"}, {"SID Filtering", "SidFilteringEnabled"}})},
 		{id: 4713, title: "Kerberos policy was changed.", lines: textLayout(s, []textLine{{"Changes Made", "KerberosPolicyChange"}})},
+		{id: 4911, title: "Resource attributes of the object were changed.", lines: textLayout(s, []textLine{textSection("Object"),
+			{"Object Server", "ObjectServer"}, {"Object Type", "ObjectType"}, {"Object Name", "ObjectName"}, {"Handle ID", "HandleId"}},
+			acctProcess, []textLine{textSection("Resource Attributes"), {"Original Security Descriptor", "OldSd"},
+				{"New Security Descriptor", "NewSd"}})},
 		{id: 4865, title: "A trusted forest information entry was added.", lines: forest},
 		{id: 4866, title: "A trusted forest information entry was removed.", lines: forest},
 		{id: 4867, title: "A trusted forest information entry was modified.", lines: forest},
@@ -67,8 +71,21 @@ func TestPolicyTextRoads(t *testing.T) {
 }
 
 // TestPolicyTextForged: a name at the end of the message holding copies
-// of the subject's labels sets none of the subject's fields.
+// of the subject's labels sets none of the subject's fields; 4911's
+// object name holding the process's labels none of the process's.
 func TestPolicyTextForged(t *testing.T) {
+	c4911 := policyCases()[2]
+	vals := policyVals()
+	plain := decodeRoad(t, acctSnare(c4911, acctMessage(c4911, vals), "\t", false), false)
+	vals["ObjectName"] += `  Process Information:  Process ID:  0x4  Process Name:  C:\evil.exe`
+	for _, r := range acctRoads {
+		got := decodeRoad(t, acctSnare(c4911, acctMessage(c4911, vals), r.sep, r.rfc5424), false)
+		for _, k := range []string{"process.executable", "process.name", "process.pid", "user.name"} {
+			if fmt.Sprint(got[k]) != fmt.Sprint(plain[k]) {
+				t.Errorf("4911 %s: %s = %v, with a plain value %v", r.name, k, got[k], plain[k])
+			}
+		}
+	}
 	for _, c := range policyCases() {
 		name := c.lines[len(c.lines)-1].name // the message's last value
 		vals := policyVals()

@@ -166,6 +166,11 @@ func winAccountTextTemplates() map[int][]string {
 		4865: winForestTrust, 4866: winForestTrust, 4867: winForestTrust,
 		4719: winPolicyChange, 4912: winPolicyChange,
 		4739: concat(winSubjectTemplate, []string{"Domain", "Domain Name", "Changed Attributes"}),
+		// 4911 (an object's resource attributes changed) is 4907's with
+		// "Resource Attributes:" for "Auditing Settings:".
+		4911: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
+			"Process Information", "Process ID", "Process Name", "Resource Attributes", "Original Security Descriptor",
+			"New Security Descriptor"}),
 		4907: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
 			"Process Information", "Process ID", "Process Name", "Auditing Settings", "Original Security Descriptor",
 			"New Security Descriptor"}),
