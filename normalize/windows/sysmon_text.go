@@ -110,7 +110,7 @@ func (w *winEvent) parseSysmonText(msg string) {
 	var pickedBuf [32]int
 	picked, ambiguous := pickedBuf[:0], true
 	if len(words) > 0 {
-		picked, ambiguous = textLabels(words, int16(len(words)-1), picked)
+		picked, ambiguous = textLabels(msg, words, int16(len(words)-1), picked)
 	}
 	if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
 		picked, ambiguous = textEveryWord(words, picked[:0]), true

@@ -288,6 +288,7 @@ var winTextSections = map[string]bool{
 	"Policy Change Details": true, "Service Request Information": true, "Auditing Settings": true, "Operation": true,
 	"Directory Service": true, "Group Membership": true, "Event in sequence": true, "Local Endpoint": true,
 	"Remote Endpoint": true, "User Claims": true, "Device Claims": true, "Event Source": true,
+	"Resource Attributes": true, // 4663, 4911 (Server 2012 on): not "Attributes", whose word before would end a value
 	// Handles duplicated (4690), hard links (4664), transactions (4985),
 	// DPAPI (4692-4695), firewall rules (4945-4958), NPS (6272-6280).
 	"Source Handle Information": true, "New Handle Information": true, "Link Information": true,

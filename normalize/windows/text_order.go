@@ -40,11 +40,24 @@ type textWord struct {
 // label returns w's label in msg.
 func (w *textWord) label(msg string) string { return msg[w.start : w.value-1] }
 
-// textLabels picks the labels of a message among its label-like words
-// (words, at most maxTextWords; lastWord the word number of the last): it
+// textLabels picks the labels of msg among its label-like words (words,
+// at most maxTextWords; lastWord the word number of the last): it
 // appends the indexes of the words that are labels to picked (none when
 // no choice is valid) and reports whether another choice is as good.
-func textLabels(words []textWord, lastWord int16, picked []int) ([]int, bool) {
+//
+// A value that is no free text by the template can still hold copies:
+// labels the reader does not know ("Source Name:" of 4904, 4626's
+// claims) join the known label's value before them, and their text may
+// be anyone's. A copy of an EARLIER label there fits no choice in which
+// only free-text values hold words, and the best such choice then runs
+// from an earlier free value (an account name) to the copy: the copy's
+// value for the earlier label's field, a span of the message for the
+// free one's. So when a choice that lets any value hold words has more
+// labels, and every word it leaves in a value that is no free text is a
+// copy (its label has more words than places in the template), that
+// choice is the message's: the copies lie in the value before them and
+// no earlier field moves.
+func textLabels(msg string, words []textWord, lastWord int16, picked []int) ([]int, bool) {
 	n := len(words)
 	if n == 0 {
 		return picked, false
@@ -55,6 +68,83 @@ func textLabels(words []textWord, lastWord int16, picked []int) ([]int, bool) {
 	if n > maxTextWords {
 		return picked, false
 	}
+	from := len(picked)
+	picked, ambiguous := textChoice(words, lastWord, picked, false)
+	if len(picked)-from >= textPlacesUsed(words) {
+		return picked, ambiguous // no choice has more labels: not weighed again
+	}
+	held, heldAmbiguous := textChoice(words, lastWord, picked[len(picked):], true)
+	if len(held) > len(picked)-from && textHeldCopies(msg, words, held) {
+		return append(picked[:from], held...), heldAmbiguous
+	}
+	return picked, ambiguous
+}
+
+// textPlacesUsed returns how many template places words have (a bound
+// on any choice's labels: their places rise), or maxTextWords+1 when
+// one is beyond what it counts.
+func textPlacesUsed(words []textWord) int {
+	var used [4]uint64
+	n := 0
+	for k := range words {
+		o := words[k].order
+		if o < 0 {
+			continue
+		}
+		if o >= 256 {
+			return maxTextWords + 1
+		}
+		if used[o>>6]&(1<<(o&63)) == 0 {
+			used[o>>6] |= 1 << (o & 63)
+			n++
+		}
+	}
+	return n
+}
+
+// textHeldCopies reports whether every word that picked (a choice in
+// which any value may hold words) leaves inside a value that is no free
+// text is a copy: its label has more words in msg than places.
+func textHeldCopies(msg string, words []textWord, picked []int) bool {
+	for n, k := range picked {
+		if words[k].free {
+			continue
+		}
+		next := int16(1 << 14)
+		if n+1 < len(picked) {
+			next = words[picked[n+1]].word
+		}
+		for j := k + 1; j < len(words) && words[j].word < next; j++ {
+			if words[j].word != words[j-1].word && !textCopy(msg, words, j) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// textCopy reports whether the label of words[j] (its first entry) has
+// more words in msg than it has places (its entries; a label without a
+// place has one).
+func textCopy(msg string, words []textWord, j int) bool {
+	label, places, count := words[j].label(msg), 0, 0
+	for k := range words {
+		if words[k].start != words[j].start {
+			if (k == 0 || words[k-1].word != words[k].word) && words[k].label(msg) == label {
+				count++
+			}
+		} else {
+			places++
+		}
+	}
+	return count+1 > places
+}
+
+// textChoice is textLabels' weighing: the longest choice in which only
+// a free-text value holds the words between two labels, or (holdAll) in
+// which any value does.
+func textChoice(words []textWord, lastWord int16, picked []int, holdAll bool) ([]int, bool) {
+	n := len(words)
 	// best[k]: the most labels a valid choice that starts with the first
 	// word and ends with entry k has (0: none); prev[k] the entry before k
 	// in the latest such choice, ways[k] how many choices of other words
@@ -94,7 +184,7 @@ func textLabels(words []textWord, lastWord int16, picked []int) ([]int, bool) {
 			if best[j] == 0 || words[j].word == wk || words[j].order >= words[k].order {
 				continue
 			}
-			if words[j].word < wk-1 && !words[j].free {
+			if words[j].word < wk-1 && !words[j].free && !holdAll {
 				continue // the words between would lie in a value that cannot hold them
 			}
 			switch {
@@ -109,7 +199,7 @@ func textLabels(words []textWord, lastWord int16, picked []int) ([]int, bool) {
 	}
 	end, endWays := -1, uint8(0)
 	for k := n - 1; k >= 0; k-- { // latest first
-		if best[k] == 0 || words[k].word < lastWord && !words[k].free {
+		if best[k] == 0 || words[k].word < lastWord && !words[k].free && !holdAll {
 			continue // the words after it would lie in a value that cannot hold them
 		}
 		switch {

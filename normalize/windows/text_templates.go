@@ -55,10 +55,9 @@ var winTextTemplates = map[int][]string{
 		"Target Subject", "Security ID", "Account Name", "Account Domain", "Logon ID", "Process Information",
 		"New Process ID", "New Process Name", "Token Elevation Type", "Mandatory Label", "Creator Process ID",
 		"Creator Process Name", "Process Command Line"},
-	// 4663: "Attributes" is the end of "Resource Attributes:" (Server 2012
-	// on), which the reader takes for the section of that name.
+	// 4663: "Resource Attributes:" from Server 2012 on.
 	4663: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
-		"Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information", "Accesses", "Access Mask"}),
+		"Resource Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information", "Accesses", "Access Mask"}),
 	4698: winTaskTemplate, 4699: winTaskTemplate, 4700: winTaskTemplate, 4701: winTaskTemplate,
 	4702: concat(winSubjectTemplate, []string{"Task Name", "Task New Content"}),
 	5140: winShareTemplate, 5145: winShareTemplate,
@@ -242,7 +241,7 @@ func (w *winEvent) parseTemplateText(msg, only string, places []textPlaces) {
 		var nwords int16
 		words, nwords, _ = templateWords(msg, places, shapes, words[:0], false)
 		if nwords > 0 {
-			picked, ambiguous = textLabels(words, nwords-1, picked)
+			picked, ambiguous = textLabels(msg, words, nwords-1, picked)
 		}
 		if len(picked) == 0 { // a value full of labels, or no choice valid: every word ends a value
 			picked, ambiguous = textEveryWord(words, picked[:0]), true

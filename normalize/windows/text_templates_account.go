@@ -101,6 +101,9 @@ func winAccountTextTemplates() map[int][]string {
 	// registered, unregistered): the process that asked, then the source.
 	winEventSource := concat(winSubjectTemplate, []string{"Process", "Process ID", "Process Name", "Event Source"})
 
+	winTrust := concat(winSubjectTemplate, []string{"Trusted Domain", "Domain Name", "Trust Information", "Direction", "Attributes"})
+	winForestTrust := concat(winSubjectTemplate, []string{"Trust Information"})
+
 	return map[int][]string{
 		4720: winAccountCreated, 4738: winAccountChanged,
 		4741: concat(winSubjectTemplate, winTargetAccount("New Computer Account"), []string{"Attributes"}, winComputerAttrs, winPrivileges),
@@ -155,9 +158,19 @@ func winAccountTextTemplates() map[int][]string {
 		4703: concat(winSubjectTemplate, []string{"Target Account", "Security ID", "Account Name", "Account Domain", "Logon ID",
 			"Process Information", "Process ID", "Process Name", "Enabled Privileges", "Disabled Privileges"}),
 		4704: winRightChanged, 4705: winRightChanged, 4717: winSystemAccess, 4718: winSystemAccess,
-		4706: concat(winSubjectTemplate, []string{"Trusted Domain", "Domain Name", "Trust Information", "Direction", "Attributes"}),
+		// 4706 (a trust created) and 4716 (modified, its section "New
+		// Trust Information"); 4865-4867 (a forest trust entry added,
+		// removed, modified: "Forest Root", "Top Level Name" ... are no
+		// labels the reader knows, they join "Trust Information").
+		4706: winTrust, 4716: winTrust,
+		4865: winForestTrust, 4866: winForestTrust, 4867: winForestTrust,
 		4719: winPolicyChange, 4912: winPolicyChange,
 		4739: concat(winSubjectTemplate, []string{"Domain", "Domain Name", "Changed Attributes"}),
+		// 4911 (an object's resource attributes changed) is 4907's with
+		// "Resource Attributes:" for "Auditing Settings:".
+		4911: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
+			"Process Information", "Process ID", "Process Name", "Resource Attributes", "Original Security Descriptor",
+			"New Security Descriptor"}),
 		4907: concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name", "Handle ID",
 			"Process Information", "Process ID", "Process Name", "Auditing Settings", "Original Security Descriptor",
 			"New Security Descriptor"}),

@@ -21,7 +21,7 @@ func winObjectTextTemplates() map[int][]string {
 	// to delete, a directory object's): 4659 has no "Restricted SID Count",
 	// only 4661 "Properties".
 	var winObjectTemplate = concat(winSubjectTemplate, []string{"Object", "Object Server", "Object Type", "Object Name",
-		"Handle ID", "Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information",
+		"Handle ID", "Resource Attributes", "Process Information", "Process ID", "Process Name", "Access Request Information",
 		"Transaction ID", "Accesses", "Access Mask", "Privileges Used for Access Check", "Properties", "Restricted SID Count"})
 
 	// The Filtering Platform's connection and packet events (5150-5153,
