@@ -106,7 +106,8 @@ func parseEximFields(s string, f *eximFields) string {
 		outOfOrder := false
 		if dnRank > 0 {
 			r := eximAfterDN[key]
-			outOfOrder = r <= dnRank || strings.HasSuffix(cutWordOnly(v), `"`) && !strings.HasPrefix(v, `"`)
+			valWord, _, _ := strings.Cut(v, " ")
+			outOfOrder = r <= dnRank || strings.HasSuffix(valWord, `"`) && !strings.HasPrefix(v, `"`)
 			dnRank = r
 		}
 		if bit&seen != 0 || afterIdent && bit != eximBitP && bit != eximBitF || outOfOrder {
@@ -199,14 +200,6 @@ func parseEximFields(s string, f *eximFields) string {
 // of order.
 var eximAfterDN = map[string]int{"SNI": 2, "A": 3, "PRX": 4, "C": 4, "S": 5, "QT": 5, "M8S": 6, "DT": 6,
 	"Q": 7, "id": 8, "id*": 8, "T": 9, "RT": 10}
-
-// cutWordOnly is s up to its first space.
-func cutWordOnly(s string) string {
-	if i := strings.IndexByte(s, ' '); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
 
 // cutEximWord cuts s at its first space; a value that ends the line's
 // fields with ':' (the host before a reason) keeps the ':' in the rest.
